@@ -1,0 +1,28 @@
+import { defineConfig } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+/**
+ * e2e: the real renderer, served by a real host, in a real Chromium. Where Playwright's own
+ * browser cannot be downloaded (as on CI here) the system Chromium is used: set
+ * GROVE_CHROMIUM, or install Debian's `chromium` (/usr/bin/chromium).
+ * electron: the shell, where Electron's binary is installed; it skips, saying so, elsewhere.
+ */
+const systemChromium = process.env.GROVE_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+export default defineConfig({
+  testDir: 'test',
+  testMatch: ['e2e/**/*.spec.ts', 'electron/**/*.spec.ts'],
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? '.test-reports/playwright.json' }]],
+  use: {
+    trace: 'retain-on-failure',
+    launchOptions: systemChromium
+      ? {
+          executablePath: systemChromium,
+          args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+        }
+      : {},
+  },
+});

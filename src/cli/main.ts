@@ -1,0 +1,72 @@
+import { cliContext } from './cli-context';
+import { openCommand } from './commands/open';
+import { repoCommand } from './commands/repo';
+import { statusCommand } from './commands/status';
+import { ExitCode } from './exit-codes';
+
+/**
+ * The `grove` command. It speaks to the host through the same contract as the UI; only
+ * `grove host` runs the host itself (in the foreground), loaded on demand so the other
+ * verbs start fast and never load a native addon.
+ */
+export const USAGE = `Usage: grove <command> [options]
+
+Commands:
+  host [--port N] [--allow-host NAME]   run the host in the foreground; prints the UI's URL
+  status [--json]                       is a host running for the data dir, and what is it
+  open [--no-browser] [--json]          start the host if needed and open the UI
+  repo add PATH [--json]                register a repository by its MAIN checkout
+  repo list [--json]                    list registered repositories
+
+Options for every command:
+  --home DIR   data dir (default: $GROVE_HOME, else ~/.grove)
+  --json       machine-readable output (docs/cli.md)
+
+Exit codes: 0 ok, 1 the host refused the request, 2 usage error,
+            3 no host running (or one already running, for \`host\`), 4 host unreachable.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  // --home and --json are global; everything else belongs to the command.
+  let home: string | undefined;
+  let json = false;
+  const args: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--home') {
+      home = rest[++i];
+      if (!home) return usage('--home takes a directory.');
+    } else if (rest[i] === '--json') json = true;
+    else args.push(rest[i]!);
+  }
+  const ctx = cliContext(home, json);
+  switch (command) {
+    case 'host': {
+      const hostModule = (await import(new URL('../host/main.js', import.meta.url).href)) as {
+        runHost(argv: string[]): Promise<number>;
+      };
+      return hostModule.runHost([...args, ...(home ? ['--home', home] : []), '--print-login-url']);
+    }
+    case 'status':
+      return args.length ? usage(`status takes no arguments but --json, not ${args.join(' ')}`) : statusCommand(ctx);
+    case 'open': {
+      const unknown = args.filter((a) => a !== '--no-browser');
+      if (unknown.length) return usage(`open takes --no-browser and --json, not ${unknown.join(' ')}`);
+      return openCommand(ctx, { browser: !args.includes('--no-browser') });
+    }
+    case 'repo':
+      return repoCommand(ctx, args);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? ExitCode.usage : ExitCode.ok;
+    default:
+      return usage(`Unknown command ${JSON.stringify(command)}.`);
+  }
+}
+
+function usage(message: string): number {
+  process.stderr.write(`grove: ${message}\n\n${USAGE}\n`);
+  return ExitCode.usage;
+}

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { Discovery } from '../shared/discovery';
+import { PROTOCOL_VERSION } from '../shared/protocol-version';
+import type { Result } from '../shared/result';
+import { err, ok } from '../shared/result';
+import { dataDirPaths } from './data-dir';
+import { callHost } from './call-host';
+
+/**
+ * Finds the host serving a data dir: reads the discovery and token files, then asks the
+ * host itself (a health check over the real API) before trusting them, because a host
+ * killed with -9 leaves its discovery file behind.
+ */
+export interface FoundHost {
+  discovery: Discovery;
+  token: string;
+}
+
+export type FindHostError =
+  | { kind: 'not-running'; message: string }
+  | { kind: 'unreachable'; message: string; discovery: Discovery }
+  | { kind: 'incompatible'; message: string; discovery: Discovery }
+  | { kind: 'unreadable'; message: string };
+
+export async function readDiscovery(dataDir: string): Promise<Result<Discovery | null, string>> {
+  let text: string;
+  try {
+    text = await readFile(dataDirPaths(dataDir).discovery, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ok(null);
+    return err(`cannot read ${dataDirPaths(dataDir).discovery}: ${(e as Error).message}`);
+  }
+  try {
+    const parsed = Discovery.safeParse(JSON.parse(text));
+    return parsed.success ? ok(parsed.data) : err('the discovery file is not valid');
+  } catch {
+    return err('the discovery file is not valid JSON');
+  }
+}
+
+export async function readToken(dataDir: string): Promise<string | null> {
+  try {
+    return (await readFile(dataDirPaths(dataDir).token, 'utf8')).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function findHost(
+  dataDir: string,
+  timeoutMs = 2000,
+): Promise<Result<FoundHost, FindHostError>> {
+  const disc = await readDiscovery(dataDir);
+  if (!disc.ok) return err({ kind: 'unreadable', message: disc.error });
+  const discovery = disc.value;
+  if (!discovery || !isPidAlive(discovery.pid)) {
+    return err({ kind: 'not-running', message: `No Grove host is running for ${dataDir}.` });
+  }
+  const token = await readToken(dataDir);
+  if (!token) {
+    return err({ kind: 'unreadable', message: `The token file in ${dataDir} is missing.` });
+  }
+  const status = await callHost({ url: discovery.url, token }, 'host.status', {}, timeoutMs);
+  if (!status.ok) {
+    return err({
+      kind: 'unreachable',
+      message: `The Grove host (pid ${discovery.pid}) at ${discovery.url} did not answer: ${status.error.message}`,
+      discovery,
+    });
+  }
+  if (status.value.protocolVersion !== PROTOCOL_VERSION) {
+    return err({
+      kind: 'incompatible',
+      message: `The running host speaks protocol ${status.value.protocolVersion}; this Grove speaks ${PROTOCOL_VERSION}. Stop it (kill ${discovery.pid}) and start the matching version.`,
+      discovery,
+    });
+  }
+  return ok({ discovery, token });
+}

@@ -1,0 +1,185 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
+import { MAX_BODY_BYTES, Paths, type ResponseBody } from '../../shared/wire';
+import type { EventLog } from '../events/event-log';
+import type { Logger } from '../logger';
+import { presentedToken, tokenCookie, tokensMatch } from './auth';
+import { dispatch, type Handlers } from './dispatch';
+import { checkHostHeader, checkOrigin, type ExposurePolicy } from './request-guard';
+import { contentSecurityPolicy, readStaticFile } from './static-files';
+import { runWsSession } from './ws-sessions';
+
+/**
+ * The host's one listener: HTTP API, WebSocket, the token hand-off and the UI's files.
+ * Every request passes the same gate in the same order: Host, then Origin, then token.
+ */
+export interface ApiServerDeps {
+  token: string;
+  handlers: Handlers;
+  events: EventLog;
+  logger: Logger;
+  hostVersion: string;
+  /** Built renderer; null when the host runs without a UI (the API still works). */
+  rendererDir: string | null;
+  allowedHosts: readonly string[];
+}
+
+export interface ApiServer {
+  server: Server;
+  /** Set once the port is known (the gate needs it to check Host and Origin). */
+  setPort(port: number): void;
+  close(): Promise<void>;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+function sendJson(res: ServerResponse, status: number, body: ResponseBody): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, error: ApiError): void {
+  sendJson(res, httpStatusOf(error.code), { ok: false, error });
+}
+
+function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { ok: false; error: ApiError }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        done = true;
+        resolve({ ok: false, error: apiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`) });
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!done) resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    });
+    req.on('error', () => {
+      if (!done) resolve({ ok: false, error: apiError('malformed_json', 'The request body could not be read.') });
+    });
+  });
+}
+
+const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Grove</title>
+<body style="font-family:system-ui;margin:3rem;max-width:40rem">
+<h1>Grove needs its token</h1>
+<p>Open Grove with the link that <code>grove open</code> or <code>grove host</code> prints;
+it lets this browser in once and remembers it.</p></body>`;
+
+export function createApiServer(deps: ApiServerDeps): ApiServer {
+  const policy: ExposurePolicy = { port: 0, allowedHosts: deps.allowedHosts };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+
+  const gate = (req: IncomingMessage): ApiError | null =>
+    checkHostHeader(req.headers.host, policy) ?? checkOrigin(req.headers.origin, policy);
+
+  const server = createServer((req, res) => {
+    void handleRequest(req, res).catch((e: unknown) => {
+      deps.logger.error('request failed', { error: e instanceof Error ? e.stack : String(e) });
+      if (!res.headersSent) sendError(res, apiError('internal', 'The host failed; see its log.'));
+      else res.destroy();
+    });
+  });
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refused = gate(req);
+    if (refused) return sendError(res, refused);
+    const url = new URL(req.url ?? '/', 'http://host.invalid');
+
+    if (url.pathname === Paths.auth) {
+      // The one request that carries the token in its URL: trade it for a cookie and move
+      // the browser to a clean URL, so the token leaves the address bar and the history.
+      if (!tokensMatch(deps.token, url.searchParams.get('token') ?? undefined)) {
+        res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+        res.end(UNAUTHORIZED_PAGE);
+        return;
+      }
+      res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': tokenCookie(deps.token), location: '/' });
+      res.end();
+      return;
+    }
+
+    const authorized = tokensMatch(deps.token, presentedToken(req));
+    if (url.pathname.startsWith(Paths.api)) {
+      if (!authorized) {
+        return sendError(res, apiError('unauthorized', 'Missing or wrong token. Send "Authorization: Bearer <token>"; the token is in the data dir\'s "token" file.'));
+      }
+      if (req.method !== 'POST') {
+        return sendError(res, apiError('method_not_allowed', 'API methods are called with POST and a JSON body.'));
+      }
+      const body = await readBody(req);
+      if (!body.ok) return sendError(res, body.error);
+      let params: unknown;
+      try {
+        params = body.text.trim() === '' ? undefined : JSON.parse(body.text);
+      } catch {
+        return sendError(res, apiError('malformed_json', 'The request body is not valid JSON.'));
+      }
+      const method = url.pathname.slice(Paths.api.length);
+      const answer = await dispatch(deps.handlers, method, params, deps.logger);
+      return sendJson(res, answer.ok ? 200 : httpStatusOf(answer.error.code), answer);
+    }
+
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendError(res, apiError('method_not_allowed', `${req.method} is not served here.`));
+    }
+    if (!authorized) {
+      res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+      res.end(UNAUTHORIZED_PAGE);
+      return;
+    }
+    const file = deps.rendererDir ? await readStaticFile(deps.rendererDir, url.pathname) : null;
+    if (!file) return sendError(res, apiError('not_found', `Nothing is served at ${url.pathname}.`));
+    const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': file.type };
+    if (file.isHtml) headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '');
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (error: ApiError): void => {
+      const status = httpStatusOf(error.code);
+      const body = JSON.stringify({ ok: false, error });
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    const refused = gate(req);
+    if (refused) return refuse(refused);
+    if (new URL(req.url ?? '/', 'http://host.invalid').pathname !== Paths.ws) {
+      return refuse(apiError('not_found', `WebSockets are served at ${Paths.ws}.`));
+    }
+    if (!tokensMatch(deps.token, presentedToken(req))) {
+      return refuse(apiError('unauthorized', 'Missing or wrong token.'));
+    }
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      runWsSession(ws, { handlers: deps.handlers, events: deps.events, logger: deps.logger, hostVersion: deps.hostVersion }),
+    );
+  });
+
+  return {
+    server,
+    setPort: (port) => void (policy.port = port),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.close(1001, 'host shutting down');
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+/**
+ * Serves the built renderer (out/renderer) for headless mode and for the Electron window,
+ * which loads the same pages from the host. Paths are resolved inside the root only; any
+ * unknown path without an extension falls back to index.html (client-side routes).
+ */
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+export type StaticFile = { body: Buffer; type: string; isHtml: boolean } | null;
+
+export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
+  const candidate = join(root, rel);
+  if (candidate !== root && !candidate.startsWith(root + sep)) return null;
+  const ext = extname(candidate);
+  const file = ext === '' ? join(root, 'index.html') : candidate;
+  try {
+    const body = await readFile(file);
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    return { body, type, isHtml: extname(file) === '.html' };
+  } catch {
+    return null;
+  }
+}
+
+/** The UI's Content-Security-Policy: only the host's own scripts, styles and sockets. */
+export function contentSecurityPolicy(hostHeader: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self' ws://${hostHeader}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

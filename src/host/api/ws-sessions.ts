@@ -1,0 +1,87 @@
+import type { WebSocket } from 'ws';
+import { apiError } from '../../shared/errors';
+import type { EventEnvelope } from '../../shared/events';
+import { PROTOCOL_VERSION } from '../../shared/protocol-version';
+import { ClientFrame, CloseCode, type HostFrame } from '../../shared/wire';
+import type { EventLog } from '../events/event-log';
+import type { Logger } from '../logger';
+import { describeIssues, dispatch, type Handlers } from './dispatch';
+
+/**
+ * One WebSocket client: requests answered through the same dispatcher as HTTP, and the
+ * event stream. A subscription replays everything after the client's `since` and then goes
+ * live in the same tick (see event-log.ts), so nothing is missed or sent twice.
+ */
+/** A client this far behind is cut off; it reconnects with `since` and loses nothing. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const MAX_BAD_FRAMES = 20;
+
+export interface WsSessionDeps {
+  handlers: Handlers;
+  events: EventLog;
+  logger: Logger;
+  hostVersion: string;
+}
+
+export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
+  let unsubscribe: (() => void) | null = null;
+  let badFrames = 0;
+
+  const send = (frame: HostFrame): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.close(CloseCode.policyViolation, 'client too slow; reconnect with since');
+      return;
+    }
+    ws.send(JSON.stringify(frame));
+  };
+
+  const reject = (id: string | number | null, error: ReturnType<typeof apiError>): void => {
+    send({ kind: 'response', id, ok: false, error });
+    if (++badFrames > MAX_BAD_FRAMES) ws.close(CloseCode.policyViolation, 'too many bad frames');
+  };
+
+  send({
+    kind: 'hello',
+    protocolVersion: PROTOCOL_VERSION,
+    hostVersion: deps.hostVersion,
+    latestSeq: deps.events.latestSeq(),
+  });
+
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return reject(null, apiError('malformed_json', 'Frames must be JSON text.'));
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data.toString());
+    } catch {
+      return reject(null, apiError('malformed_json', 'The frame is not valid JSON.'));
+    }
+    const frame = ClientFrame.safeParse(raw);
+    if (!frame.success) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      return reject(
+        typeof id === 'string' || typeof id === 'number' ? id : null,
+        apiError('invalid_request', `Bad frame: ${describeIssues(frame.error.issues).replaceAll('params', 'frame')}`),
+      );
+    }
+    const f = frame.data;
+    if (f.kind === 'subscribe') {
+      unsubscribe?.();
+      const page = deps.events.since(f.since, Number.MAX_SAFE_INTEGER);
+      if (page.truncated) {
+        send({ kind: 'gap', since: f.since, latestSeq: page.latestSeq });
+      } else {
+        for (const envelope of page.events) send({ kind: 'event', envelope });
+      }
+      send({ kind: 'live', latestSeq: page.latestSeq });
+      unsubscribe = deps.events.subscribe((envelope: EventEnvelope) => send({ kind: 'event', envelope }));
+      return;
+    }
+    void dispatch(deps.handlers, f.method, f.params, deps.logger).then((body) =>
+      send(body.ok ? { kind: 'response', id: f.id, ok: true, result: body.result } : { kind: 'response', id: f.id, ok: false, error: body.error }),
+    );
+  });
+
+  ws.on('close', () => unsubscribe?.());
+  ws.on('error', (e) => deps.logger.warn('websocket error', { error: e.message }));
+}

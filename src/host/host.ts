@@ -1,0 +1,168 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dataDirPaths } from '../host-client/data-dir';
+import { readDiscovery } from '../host-client/find-host';
+import { PROTOCOL_VERSION } from '../shared/protocol-version';
+import type { Result } from '../shared/result';
+import { err, ok } from '../shared/result';
+import type { Handlers } from './api/dispatch';
+import { createApiServer } from './api/http-server';
+import { explainAddonLoadError, openDatabase } from './db/database';
+import { SchemaTooNewError, schemaVersionOf } from './db/migrations';
+import { readSetting, writeSetting } from './db/settings';
+import { createEventLog } from './events/event-log';
+import { acquireHostLock } from './data-dir/host-lock';
+import { removeDiscovery, writeDiscovery } from './data-dir/discovery-file';
+import { loadOrCreateToken } from './data-dir/token-file';
+import type { Logger } from './logger';
+import { repoHandlers } from './repos/repo-handlers';
+import { createRepoStore } from './repos/repo-store';
+import { hostStatus } from './status/host-status';
+
+/**
+ * The composition root: builds a host from its parts, in the order they depend on each
+ * other, and takes it apart in reverse. Later capabilities add their store and handlers here.
+ */
+export interface HostConfig {
+  dataDir: string;
+  port?: number;
+  allowedHosts: readonly string[];
+  rendererDir: string | null;
+  version: string;
+  logger: Logger;
+}
+
+export interface RunningHost {
+  url: string;
+  port: number;
+  token: string;
+  close(reason: string): Promise<void>;
+}
+
+export type HostStartError =
+  | { kind: 'already-running'; message: string }
+  | { kind: 'port-in-use'; message: string }
+  | { kind: 'database'; message: string };
+
+const LAST_PORT = 'host.lastPort';
+
+export async function startHost(config: HostConfig): Promise<Result<RunningHost, HostStartError>> {
+  const { logger } = config;
+  const startedAt = new Date();
+  const paths = dataDirPaths(config.dataDir);
+  mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+
+  // 1. One host per data dir.
+  let lock;
+  try {
+    lock = acquireHostLock(paths.lock);
+  } catch (e) {
+    return err({ kind: 'database', message: explainAddonLoadError(e) ?? `Cannot take the host lock ${paths.lock}: ${(e as Error).message}` });
+  }
+  if (!lock) {
+    const d = await readDiscovery(config.dataDir);
+    const who = d.ok && d.value ? `pid ${d.value.pid}, ${d.value.url}, started ${d.value.startedAt}` : 'it is still starting';
+    return err({ kind: 'already-running', message: `Another Grove host is already running on ${config.dataDir} (${who}). Use it (grove status), or stop it first.` });
+  }
+
+  // 2. Secrets and storage.
+  const token = loadOrCreateToken(paths.token);
+  logger.addSecret(token);
+  let opened;
+  try {
+    opened = openDatabase(paths.database);
+  } catch (e) {
+    lock.release();
+    const message = e instanceof SchemaTooNewError ? e.message : (explainAddonLoadError(e) ?? `Cannot open ${paths.database}: ${(e as Error).message}`);
+    return err({ kind: 'database', message });
+  }
+  const { db, migration } = opened;
+  if (migration.kind === 'migrated') logger.info('database migrated', migration);
+  const events = createEventLog(db);
+
+  // 3. Capabilities.
+  const repos = createRepoStore(db);
+  const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
+  const handlers: Handlers = {
+    'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
+    'events.since': ({ since, limit }) => ok(events.since(since, limit)),
+    ...repoHandlers(repos, events),
+  };
+
+  // 4. The listener. Prefer the last port so open browser tabs find the host again.
+  const api = createApiServer({
+    token,
+    handlers,
+    events,
+    logger,
+    hostVersion: config.version,
+    rendererDir: config.rendererDir,
+    allowedHosts: config.allowedHosts,
+  });
+  const lastPort = Number(readSetting(db, LAST_PORT) ?? 0);
+  const candidates = config.port !== undefined ? [config.port] : lastPort > 0 ? [lastPort, 0] : [0];
+  let port = -1;
+  let listenError: Error | null = null;
+  for (const candidate of candidates) {
+    try {
+      port = await listen(api.server, candidate);
+      break;
+    } catch (e) {
+      listenError = e as Error;
+    }
+  }
+  if (port < 0) {
+    db.close();
+    lock.release();
+    return err({ kind: 'port-in-use', message: `Cannot listen on 127.0.0.1:${candidates[0]}: ${listenError?.message}. Choose another with --port.` });
+  }
+  api.setPort(port);
+  writeSetting(db, LAST_PORT, String(port));
+
+  // 5. Announce: discovery last, so whoever reads it finds a host that answers.
+  const url = `http://127.0.0.1:${port}`;
+  writeDiscovery(paths.discovery, {
+    pid: process.pid,
+    port,
+    url,
+    protocolVersion: PROTOCOL_VERSION,
+    version: config.version,
+    startedAt: startedAt.toISOString(),
+    dataDir: config.dataDir,
+  });
+  events.append({ type: 'host.started', version: config.version, pid: process.pid });
+  logger.info('host ready', { url, dataDir: config.dataDir, pid: process.pid, startupMs: Date.now() - startedAt.getTime() });
+
+  let closing: Promise<void> | null = null;
+  return ok({
+    url,
+    port,
+    token,
+    close: (reason) =>
+      (closing ??= (async () => {
+        logger.info('host stopping', { reason });
+        events.append({ type: 'host.stopping', reason });
+        removeDiscovery(paths.discovery, process.pid);
+        await api.close();
+        db.close();
+        lock.release();
+      })()),
+  });
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => {
+      server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, '127.0.0.1');
+  });
+}

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolveDataDir } from '../host-client/data-dir';
+import { startHost } from './host';
+import { parseHostOptions } from './host-options';
+import { createLogger } from './logger';
+import { GROVE_VERSION } from './version';
+
+/**
+ * The host process's entry point (out/host/main.js). Run directly by the launcher
+ * (detached) or imported by `grove host` (foreground). Exit codes: 0 clean stop, 1 failure,
+ * 2 bad arguments, 3 another host already runs on the data dir.
+ */
+export async function runHost(argv: readonly string[]): Promise<number> {
+  const parsed = parseHostOptions(argv);
+  if (!parsed.ok) {
+    process.stderr.write(parsed.error + '\n');
+    return 2;
+  }
+  const opts = parsed.value;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rendererDir = join(here, '..', 'renderer');
+  const logger = createLogger();
+  const started = await startHost({
+    dataDir: resolveDataDir(process.env, opts.home),
+    port: opts.port,
+    allowedHosts: opts.allowedHosts,
+    rendererDir: existsSync(join(rendererDir, 'index.html')) ? rendererDir : null,
+    version: GROVE_VERSION,
+    logger,
+  });
+  if (!started.ok) {
+    process.stderr.write(`grove host: ${started.error.message}\n`);
+    return started.error.kind === 'already-running' ? 3 : 1;
+  }
+  const host = started.value;
+  if (opts.printLoginUrl) {
+    process.stdout.write(`Grove host ready at ${host.url}\nOpen the UI: ${host.url}/auth?token=${host.token}\n`);
+  }
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string): void => {
+      void host.close(signal).then(() => resolve(0));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('uncaughtException', (e) => {
+      logger.error('uncaught exception', { error: e.stack });
+      void host.close('crash').finally(() => resolve(1));
+    });
+  });
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isEntry) {
+  void runHost(process.argv.slice(2)).then((code) => process.exit(code));
+}

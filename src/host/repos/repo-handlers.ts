@@ -1,0 +1,34 @@
+import { apiError } from '../../shared/errors';
+import { err, ok } from '../../shared/result';
+import type { Handlers } from '../api/dispatch';
+import type { EventLog } from '../events/event-log';
+import { uuidv7 } from '../ids';
+import { inspectRepo } from './inspect-repo';
+import type { RepoStore } from './repo-store';
+
+export function repoHandlers(
+  store: RepoStore,
+  events: EventLog,
+): Pick<Handlers, 'repos.list' | 'repos.add' | 'repos.remove'> {
+  return {
+    'repos.list': () => ok({ repos: store.list() }),
+    'repos.add': async ({ path }) => {
+      const inspected = await inspectRepo(path);
+      if (!inspected.ok) return inspected;
+      const existing = store.findByPath(inspected.value.mainPath);
+      if (existing) {
+        return err(apiError('repo_already_added', `${existing.mainPath} is already registered as "${existing.name}".`, { id: existing.id }));
+      }
+      const repo = { id: uuidv7(), ...inspected.value, addedAt: new Date().toISOString() };
+      store.insert(repo);
+      events.append({ type: 'repo.added', repo });
+      return ok({ repo });
+    },
+    'repos.remove': ({ id }) => {
+      // Forgets the registration only; the checkout on disk is never touched.
+      if (!store.remove(id)) return err(apiError('repo_unknown', `No repository with id ${id}.`, { id }));
+      events.append({ type: 'repo.removed', id });
+      return ok({ removed: true as const });
+    },
+  };
+}

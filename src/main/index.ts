@@ -1,0 +1,116 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveDataDir } from '../host-client/data-dir';
+import { ensureHost, type LaunchOptions } from '../host-client/launch-host';
+import type { FoundHost } from '../host-client/find-host';
+import { ShellChannel } from '../shared/shell-bridge';
+import { TOKEN_COOKIE } from '../shared/wire';
+import { resolveHostNode } from './host-node';
+import { NO_INPUTS, trayIconFile, trayState } from './tray/tray-state';
+import { decideNavigation, decidePermission, decideWindowOpen, WEB_PREFERENCES } from './window-policy';
+
+/**
+ * The Electron shell: thin on purpose. It attaches to the data dir's host (starting it
+ * detached if none runs, so agents outlive the app), shows the host's UI in one hardened
+ * window, and keeps a tray. Every decision it makes lives in a plain module beside it.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const resources = join(here, '..', '..', 'resources');
+let mainWindow: BrowserWindow | null = null;
+let tray: Tray | null = null;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('window-all-closed', () => {
+    // The host and its agents keep running; the tray stays to bring the window back.
+    if (process.platform !== 'darwin' && !tray) app.quit();
+  });
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  const nodePath = resolveHostNode(process.env);
+  if (!nodePath) {
+    dialog.showErrorBox('Grove', 'Grove needs Node.js to run its host. Install Node.js 20 or newer, or set GROVE_NODE to its path.');
+    app.quit();
+    return;
+  }
+  const launch: LaunchOptions = {
+    nodePath,
+    hostEntry: join(here, '..', 'host', 'main.js'),
+    dataDir: resolveDataDir(process.env),
+  };
+  const host = await ensureHost(launch);
+  if (!host.ok) {
+    dialog.showErrorBox('Grove could not reach its host', host.error);
+    app.quit();
+    return;
+  }
+  harden(host.value);
+  await session.defaultSession.cookies.set({
+    url: host.value.discovery.url,
+    name: TOKEN_COOKIE,
+    value: host.value.token,
+    httpOnly: true,
+    sameSite: 'strict',
+  });
+  ipcMain.handle(ShellChannel.connectionInfo, () => ({ hostUrl: host.value.discovery.url, appVersion: app.getVersion() }));
+  ipcMain.handle(ShellChannel.notify, (_e, n: { title: unknown; body: unknown }) => {
+    if (typeof n?.title !== 'string' || typeof n?.body !== 'string') return;
+    const notification = new Notification({ title: n.title.slice(0, 200), body: n.body.slice(0, 1000) });
+    notification.on('click', () => mainWindow?.show());
+    notification.show();
+  });
+  createTray();
+  createWindow(host.value.discovery.url);
+}
+
+function harden(host: FoundHost): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(decidePermission(permission)));
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (decideNavigation(url, host.discovery.url) === 'deny') event.preventDefault();
+    });
+    contents.setWindowOpenHandler(({ url }) => {
+      const decision = decideWindowOpen(url);
+      if (decision.openExternally) void shell.openExternal(url);
+      return { action: decision.action };
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+}
+
+function createWindow(hostUrl: string): void {
+  mainWindow = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    title: 'Grove',
+    show: false,
+    webPreferences: { ...WEB_PREFERENCES, preload: join(here, '..', 'preload', 'index.cjs') },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => (mainWindow = null));
+  void mainWindow.loadURL(hostUrl + '/');
+}
+
+function createTray(): void {
+  // Host events will feed trayState() once health and agent states exist (later issues).
+  const state = trayState({ ...NO_INPUTS, hostReachable: true });
+  tray = new Tray(nativeImage.createFromPath(join(resources, trayIconFile(state.face))));
+  tray.setToolTip(state.tooltip);
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: 'Open Grove', click: () => (mainWindow ? mainWindow.show() : undefined) },
+      { type: 'separator' },
+      { label: 'Quit (agents keep running)', click: () => app.quit() },
+    ]),
+  );
+}

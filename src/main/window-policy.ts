@@ -1,0 +1,46 @@
+/**
+ * The window's security decisions, kept free of Electron so they are tested under Node.
+ * The window shows only pages served by the Grove host; it never navigates elsewhere and
+ * never opens new windows. Links to the web open in the user's browser, and only http(s).
+ */
+export const WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  spellcheck: false,
+} as const;
+
+export function isSameOrigin(url: string, hostUrl: string): boolean {
+  try {
+    return new URL(url).origin === new URL(hostUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+export type NavigationDecision = 'allow' | 'deny';
+
+/** In-window navigation: only within the host's own pages (a reload, the /auth hand-off). */
+export function decideNavigation(url: string, hostUrl: string): NavigationDecision {
+  return isSameOrigin(url, hostUrl) ? 'allow' : 'deny';
+}
+
+/** window.open and target=_blank: never a new Electron window; web links go to the browser. */
+export function decideWindowOpen(url: string): { action: 'deny'; openExternally: boolean } {
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    /* not a URL: deny */
+  }
+  return { action: 'deny', openExternally: protocol === 'https:' || protocol === 'http:' };
+}
+
+/** Only notifications may be granted to the page; camera, geolocation and the rest are refused. */
+export function decidePermission(permission: string): boolean {
+  return permission === 'notifications';
+}

@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { HostStore, hostWsUrl } from './connection/host-store';
+import { HostStoreContext } from './connection/use-host';
+import './styles.css';
+
+// The UI is always served by the host (in Electron as in a browser), so the host is this
+// page's origin and the token is already in an HttpOnly cookie.
+const store = new HostStore(hostWsUrl(window.location));
+store.start();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <HostStoreContext.Provider value={store}>
+      <App />
+    </HostStoreContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,226 @@
+import type { ApiError } from '../errors';
+import type { EventEnvelope } from '../events';
+import { type MethodName, type ParamsOf, type ResultOf } from '../methods';
+import { PROTOCOL_VERSION } from '../protocol-version';
+import type { Result } from '../result';
+import { err, ok } from '../result';
+import { HostFrame, type ClientFrame } from '../wire';
+import { backoffDelay, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
+
+/**
+ * A client of the host's WebSocket: typed calls, the event stream with "since N" resume,
+ * and automatic reconnect. Runtime-neutral: the caller supplies the socket (the browser's
+ * WebSocket, or `ws` in Node with an Authorization header), so the renderer, the CLI and
+ * the tests share one implementation of the protocol.
+ */
+// Method-style (bivariant) handler types, so both the DOM's WebSocket and `ws` fit.
+type Handler<E> = { bivarianceHack(ev: E): void }['bivarianceHack'];
+
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onclose: Handler<{ code: number; reason?: string }> | null;
+  onerror: Handler<unknown> | null;
+}
+
+export type ConnectionState =
+  | { kind: 'connecting'; attempt: number }
+  | { kind: 'open'; hostVersion: string; protocolVersion: number }
+  | { kind: 'waiting'; attempt: number; retryInMs: number; reason: string }
+  | { kind: 'incompatible'; hostProtocolVersion: number }
+  | { kind: 'stopped' };
+
+/** Errors a call can end with on the client side, besides the host's own. */
+export type CallError = ApiError | { code: 'disconnected'; message: string };
+
+export interface HostConnectionOptions {
+  connect: () => SocketLike;
+  /** Resume the event stream after this seq (0: from the oldest event the host kept). */
+  since?: number;
+  /** Subscribe to events at all (a one-shot CLI call does not need them). */
+  subscribe?: boolean;
+  backoff?: BackoffPolicy;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+type Pending = { resolve: (r: Result<unknown, CallError>) => void };
+
+export class HostConnection {
+  private socket: SocketLike | null = null;
+  private state: ConnectionState = { kind: 'connecting', attempt: 1 };
+  private attempt = 0;
+  private lastSeq: number;
+  private nextId = 1;
+  private retryTimer: unknown = null;
+  private readonly pending = new Map<number, Pending>();
+  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private readonly eventListeners = new Set<(e: EventEnvelope) => void>();
+  private readonly gapListeners = new Set<() => void>();
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  constructor(private readonly options: HostConnectionOptions) {
+    this.lastSeq = options.since ?? 0;
+    this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer =
+      options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  /** The seq of the last event delivered; what a reconnect resumes after. */
+  get lastEventSeq(): number {
+    return this.lastSeq;
+  }
+
+  start(): void {
+    if (this.socket || this.state.kind === 'stopped') return;
+    this.open();
+  }
+
+  stop(): void {
+    this.setState({ kind: 'stopped' });
+    if (this.retryTimer !== null) this.clearTimer(this.retryTimer);
+    this.retryTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'client stopped');
+    this.failPending('the client was stopped');
+  }
+
+  onState(listener: (s: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  onEvent(listener: (e: EventEnvelope) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Called when events were pruned before the client saw them: refetch full state. */
+  onGap(listener: () => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
+  }
+
+  call<M extends MethodName>(
+    method: M,
+    params: ParamsOf<M>,
+  ): Promise<Result<ResultOf<M>, CallError>> {
+    const socket = this.socket;
+    if (!socket || this.state.kind !== 'open') {
+      return Promise.resolve(
+        err({ code: 'disconnected', message: 'Not connected to the Grove host; retrying.' }),
+      );
+    }
+    const id = this.nextId++;
+    const frame: ClientFrame = { kind: 'request', id, method, params };
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve: resolve as Pending['resolve'] });
+      socket.send(JSON.stringify(frame));
+    });
+  }
+
+  private open(): void {
+    this.attempt += 1;
+    this.setState({ kind: 'connecting', attempt: this.attempt });
+    let socket: SocketLike;
+    try {
+      socket = this.options.connect();
+    } catch (e) {
+      this.scheduleRetry(e instanceof Error ? e.message : String(e));
+      return;
+    }
+    this.socket = socket;
+    socket.onmessage = (ev) => this.handleFrame(ev.data);
+    socket.onerror = () => {
+      /* onclose follows and decides */
+    };
+    socket.onclose = (ev) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.failPending('the connection to the host closed');
+      if (this.state.kind === 'stopped' || this.state.kind === 'incompatible') return;
+      this.scheduleRetry(`closed (${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`);
+    };
+  }
+
+  private scheduleRetry(reason: string): void {
+    const retryInMs = backoffDelay(this.options.backoff ?? RECONNECT_BACKOFF, this.attempt);
+    this.setState({ kind: 'waiting', attempt: this.attempt, retryInMs, reason });
+    this.retryTimer = this.setTimer(() => {
+      this.retryTimer = null;
+      if (this.state.kind === 'waiting') this.open();
+    }, retryInMs);
+  }
+
+  private handleFrame(data: unknown): void {
+    if (typeof data !== 'string') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      return;
+    }
+    const frame = HostFrame.safeParse(parsed);
+    if (!frame.success) return;
+    const f = frame.data;
+    switch (f.kind) {
+      case 'hello':
+        if (f.protocolVersion !== PROTOCOL_VERSION) {
+          this.setState({ kind: 'incompatible', hostProtocolVersion: f.protocolVersion });
+          this.socket?.close(1000, 'incompatible protocol');
+          this.socket = null;
+          return;
+        }
+        this.attempt = 0;
+        this.setState({
+          kind: 'open',
+          hostVersion: f.hostVersion,
+          protocolVersion: f.protocolVersion,
+        });
+        if (this.options.subscribe !== false) {
+          const sub: ClientFrame = { kind: 'subscribe', since: this.lastSeq };
+          this.socket?.send(JSON.stringify(sub));
+        }
+        return;
+      case 'response': {
+        if (typeof f.id !== 'number') return;
+        const p = this.pending.get(f.id);
+        if (!p) return;
+        this.pending.delete(f.id);
+        p.resolve(f.ok ? ok(f.result) : err(f.error ?? { code: 'internal', message: '?' }));
+        return;
+      }
+      case 'event':
+        // The host replays from `since`, so a duplicate can only come from a bug; guard anyway.
+        if (f.envelope.seq <= this.lastSeq) return;
+        this.lastSeq = f.envelope.seq;
+        for (const l of this.eventListeners) l(f.envelope);
+        return;
+      case 'gap':
+        this.lastSeq = f.latestSeq;
+        for (const l of this.gapListeners) l();
+        return;
+      case 'live':
+        return;
+    }
+  }
+
+  private failPending(message: string): void {
+    for (const p of this.pending.values()) p.resolve(err({ code: 'disconnected', message }));
+    this.pending.clear();
+  }
+
+  private setState(s: ConnectionState): void {
+    this.state = s;
+    for (const l of this.stateListeners) l(s);
+  }
+}

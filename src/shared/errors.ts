@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+/**
+ * Every error the host answers with. A client switches on `code`; `message` is for a
+ * person and says what was wrong and how to fix it; `details` carries the context.
+ */
+export const ErrorCode = z.enum([
+  // The request itself
+  'invalid_request', // the payload does not match the method's schema
+  'unknown_method',
+  'malformed_json',
+  'payload_too_large',
+  'not_found', // an HTTP path the host does not serve
+  'method_not_allowed',
+  // Exposure
+  'unauthorized', // missing or wrong token
+  'forbidden_host', // Host header is not loopback nor an allowed name (DNS rebinding)
+  'forbidden_origin', // Origin is not the host's own (cross-site request or WebSocket)
+  // Repositories
+  'repo_path_missing',
+  'repo_not_git',
+  'repo_is_bare',
+  'repo_is_linked_worktree',
+  'repo_already_added',
+  'repo_unknown',
+  // The host's own fault; always a bug
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export function apiError(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): ApiError {
+  return details === undefined ? { code, message } : { code, message, details };
+}
+
+/** HTTP status for each code, so plain HTTP clients can branch without parsing. */
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'invalid_request':
+    case 'malformed_json':
+    case 'repo_path_missing':
+    case 'repo_not_git':
+    case 'repo_is_bare':
+    case 'repo_is_linked_worktree':
+      return 400;
+    case 'unauthorized':
+      return 401;
+    case 'forbidden_host':
+    case 'forbidden_origin':
+      return 403;
+    case 'unknown_method':
+    case 'not_found':
+    case 'repo_unknown':
+      return 404;
+    case 'method_not_allowed':
+      return 405;
+    case 'repo_already_added':
+      return 409;
+    case 'payload_too_large':
+      return 413;
+    case 'internal':
+      return 500;
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { Repo } from './repo';
+
+/**
+ * Everything the host announces. Each event lives in one numbered stream per host data dir:
+ * `seq` grows by one per event and survives host restarts (events are stored), so a client
+ * that reconnects asks for everything after the last `seq` it saw.
+ */
+export const HostEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('host.started'),
+    version: z.string(),
+    pid: z.number().int(),
+  }),
+  z.object({ type: z.literal('host.stopping'), reason: z.string() }),
+  z.object({ type: z.literal('repo.added'), repo: Repo }),
+  z.object({ type: z.literal('repo.removed'), id: z.string() }),
+]);
+export type HostEvent = z.infer<typeof HostEvent>;
+export type HostEventType = HostEvent['type'];
+
+export const EventEnvelope = z.object({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  event: HostEvent,
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ApiError } from './errors';
+import { EventEnvelope } from './events';
+
+/**
+ * WebSocket frames (JSON text). HTTP carries the same request/response bodies at
+ * `POST /api/<method>`; see docs/protocol.md.
+ */
+export const RequestId = z.union([z.string().max(200), z.number().int()]);
+
+export const ClientFrame = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('request'),
+    id: RequestId,
+    method: z.string().max(200),
+    params: z.unknown().optional(),
+  }),
+  /** Start (or restart) the event stream after `since`; 0 means from the oldest retained. */
+  z.object({ kind: z.literal('subscribe'), since: z.number().int().nonnegative() }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const ResponseBody = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ApiError }),
+]);
+export type ResponseBody = z.infer<typeof ResponseBody>;
+
+export const HostFrame = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('hello'),
+    protocolVersion: z.number().int(),
+    hostVersion: z.string(),
+    latestSeq: z.number().int().nonnegative(),
+  }),
+  z.object({
+    kind: z.literal('response'),
+    id: RequestId.nullable(),
+    ok: z.boolean(),
+    result: z.unknown().optional(),
+    error: ApiError.optional(),
+  }),
+  z.object({ kind: z.literal('event'), envelope: EventEnvelope }),
+  /**
+   * Sent instead of a replay when the events after the client's `since` were pruned: the
+   * client must refetch state; live events follow from `latestSeq`.
+   */
+  z.object({ kind: z.literal('gap'), since: z.number().int(), latestSeq: z.number().int() }),
+  /** The subscription's replay is complete; everything after this frame is live. */
+  z.object({ kind: z.literal('live'), latestSeq: z.number().int().nonnegative() }),
+]);
+export type HostFrame = z.infer<typeof HostFrame>;
+
+/** WebSocket close codes the host uses, beyond the standard ones. */
+export const CloseCode = {
+  /** Host shutting down; reconnect later. */
+  goingAway: 1001,
+  /** Protocol violation (e.g. a non-JSON frame too many times). */
+  policyViolation: 1008,
+  tooBig: 1009,
+} as const;
+
+/** The endpoints, in one place for the host, the clients and the docs. */
+export const Paths = {
+  api: '/api/',
+  ws: '/ws',
+  auth: '/auth',
+  health: '/api/host.status',
+} as const;
+
+export const TOKEN_COOKIE = 'grove_token';
+export const MAX_BODY_BYTES = 1024 * 1024;

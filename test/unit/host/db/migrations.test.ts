@@ -1,0 +1,77 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../../src/host/db/database';
+import {
+  LATEST_SCHEMA_VERSION,
+  migrate,
+  migrations,
+  SchemaTooNewError,
+  schemaVersionOf,
+} from '../../../../src/host/db/migrations';
+import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+
+afterEach(removeTempDirs);
+
+/**
+ * Seed data written at each schema version, so an upgrade is proven to keep what users
+ * had. A migration that adds a version adds a seed here.
+ */
+const seeds: Record<number, (db: Database.Database) => void> = {
+  0: () => {},
+  1: (db) => {
+    db.prepare("INSERT INTO repos VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO events (at, type, payload) VALUES ('2026-01-01T00:00:00Z', 'repo.added', '{}')").run();
+    db.prepare("INSERT INTO settings VALUES ('host.lastPort', '4100')").run();
+  },
+};
+
+describe('migrations', () => {
+  it('numbers migrations 1..N without gaps, each with a seed', () => {
+    expect(migrations.map((m) => m.version)).toEqual(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => i + 1));
+    for (let v = 0; v <= LATEST_SCHEMA_VERSION; v++) expect(seeds[v], `seed for version ${v}`).toBeTypeOf('function');
+  });
+
+  for (let from = 0; from < LATEST_SCHEMA_VERSION; from++) {
+    it(`upgrades a real database file from version ${from} to ${LATEST_SCHEMA_VERSION}, keeping its data`, () => {
+      const path = join(makeTempDir(), 'grove.db');
+      const old = new Database(path);
+      migrate(old, from);
+      for (let v = 1; v <= from; v++) seeds[v]!(old);
+      seeds[from]!(old);
+      const before = from >= 1 ? old.prepare('SELECT * FROM repos').all() : [];
+      old.close();
+
+      const { db, migration } = openDatabase(path);
+      expect(migration).toEqual({ kind: 'migrated', from, to: LATEST_SCHEMA_VERSION });
+      expect(schemaVersionOf(db)).toBe(LATEST_SCHEMA_VERSION);
+      if (from >= 1) expect(db.prepare('SELECT * FROM repos').all()).toEqual(before);
+      // The upgraded schema takes the latest version's data too.
+      seeds[LATEST_SCHEMA_VERSION]!(db);
+      db.close();
+    });
+  }
+
+  it('opens a current database without migrating, in WAL mode with a busy timeout', () => {
+    const path = join(makeTempDir(), 'grove.db');
+    openDatabase(path).db.close();
+    const { db, migration } = openDatabase(path);
+    expect(migration).toEqual({ kind: 'current', version: LATEST_SCHEMA_VERSION });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    db.close();
+  });
+
+  it('refuses a database from a newer Grove, saying what to do, and leaves it untouched', () => {
+    const path = join(makeTempDir(), 'grove.db');
+    const db = new Database(path);
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
+    db.close();
+    expect(() => openDatabase(path)).toThrow(SchemaTooNewError);
+    expect(() => openDatabase(path)).toThrow(/newer than this Grove supports/);
+    const again = new Database(path);
+    expect(schemaVersionOf(again)).toBe(LATEST_SCHEMA_VERSION + 5);
+    again.close();
+  });
+});
