@@ -14,7 +14,6 @@ import { describeIssues, dispatch, type Handlers } from './dispatch';
  */
 /** A client this far behind is cut off; it reconnects with `since` and loses nothing. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-const MAX_BAD_FRAMES = 20;
 
 export interface WsSessionDeps {
   handlers: Handlers;
@@ -25,7 +24,6 @@ export interface WsSessionDeps {
 
 export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
   let unsubscribe: (() => void) | null = null;
-  let badFrames = 0;
 
   const send = (frame: HostFrame): void => {
     if (ws.readyState !== ws.OPEN) return;
@@ -38,7 +36,6 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
 
   const reject = (id: string | number | null, error: ReturnType<typeof apiError>): void => {
     send({ kind: 'response', id, ok: false, error });
-    if (++badFrames > MAX_BAD_FRAMES) ws.close(CloseCode.policyViolation, 'too many bad frames');
   };
 
   send({

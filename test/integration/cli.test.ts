@@ -1,0 +1,126 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isPidAlive } from '../../src/host-client/find-host';
+import { makeRepo } from '../fixtures/git-repo';
+import { cliEntry, readDiscoveryOf, startHostProcess, stopAllHosts } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/** The `grove` command as a user runs it: a real process, real exit codes, real output. */
+const detachedHosts: number[] = [];
+afterEach(async () => {
+  for (const pid of detachedHosts.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+function grove(home: string, args: string[], cwd?: string) {
+  const r = spawnSync(process.execPath, [cliEntry, ...args], { encoding: 'utf8', timeout: 20_000, cwd, env: { ...process.env, GROVE_HOME: home } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('grove status', () => {
+  it('exits 3 and says how to start a host when none runs', () => {
+    const home = makeTempDir();
+    const r = grove(home, ['status']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('No Grove host is running');
+    expect(r.stderr).toContain('grove host');
+    const j = grove(home, ['status', '--json']);
+    expect(j.code).toBe(3);
+    expect(JSON.parse(j.stdout)).toMatchObject({ running: false, dataDir: home, error: { kind: 'not-running' } });
+  });
+
+  it('reports the running host, in words and in stable JSON', async () => {
+    const host = await startHostProcess();
+    const r = grove(host.home, ['status']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('is running');
+    expect(r.stdout).toContain(host.url);
+    expect(r.stdout).toContain(host.home);
+    const j = JSON.parse(grove(host.home, ['status', '--json']).stdout);
+    expect(j).toMatchObject({ running: true, url: host.url, dataDir: host.home, status: { pid: host.pid, protocolVersion: 1, schemaVersion: 1 } });
+    expect(Object.keys(j.status).sort()).toEqual(['dataDir', 'latestEventSeq', 'pid', 'protocolVersion', 'schemaVersion', 'startedAt', 'uptimeMs', 'version']);
+  });
+
+  it('sees through a discovery file left by a killed host', async () => {
+    const host = await startHostProcess();
+    await host.kill9();
+    expect(grove(host.home, ['status']).code).toBe(3);
+  });
+});
+
+describe('grove open', () => {
+  it('starts a detached host once and attaches to it after', () => {
+    const home = makeTempDir();
+    const first = grove(home, ['open', '--no-browser', '--json']);
+    expect(first.code).toBe(0);
+    const opened = JSON.parse(first.stdout);
+    detachedHosts.push(opened.pid);
+    expect(opened).toMatchObject({ started: true, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(opened.loginUrl).toContain('/auth?token=');
+    expect(isPidAlive(opened.pid)).toBe(true);
+    const second = JSON.parse(grove(home, ['open', '--no-browser', '--json']).stdout);
+    expect(second).toMatchObject({ started: false, pid: opened.pid });
+    expect(readDiscoveryOf(home)?.pid).toBe(opened.pid);
+  });
+});
+
+describe('grove repo', () => {
+  it('registers a MAIN checkout given relative to the current directory, and lists it', async () => {
+    const host = await startHostProcess();
+    const root = realpathSync(makeTempDir());
+    makeRepo(join(root, 'flower'));
+    const r = grove(host.home, ['repo', 'add', 'flower'], root);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`MAIN is ${join(root, 'flower')}`);
+    const list = JSON.parse(grove(host.home, ['repo', 'list', '--json']).stdout);
+    expect(list.repos).toEqual([expect.objectContaining({ name: 'flower', mainPath: join(root, 'flower') })]);
+  });
+
+  it('exits 1 with the host\'s reason when the path is not a repository', async () => {
+    const host = await startHostProcess();
+    const dir = makeTempDir();
+    mkdirSync(join(dir, 'plain'));
+    const r = grove(host.home, ['repo', 'add', join(dir, 'plain')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not inside a git repository');
+  });
+});
+
+describe('grove host', () => {
+  it('runs in the foreground, prints the URL with the token, and stops on SIGTERM', async () => {
+    const home = makeTempDir();
+    const child = spawn(process.execPath, [cliEntry, 'host'], { env: { ...process.env, GROVE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    await expect.poll(() => out, { timeout: 10_000 }).toContain('Open the UI:');
+    const login = /Open the UI: (\S+)/.exec(out)![1]!;
+    const res = await fetch(login, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(grove(home, ['host']).code).toBe(3); // a second one refuses
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
+
+describe('usage', () => {
+  it('exits 2 with the usage for an unknown command or bad option', () => {
+    const home = makeTempDir();
+    const r = grove(home, ['frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown command "frobnicate"');
+    expect(r.stderr).toContain('Usage: grove');
+    expect(grove(home, ['status', '--verbose']).code).toBe(2);
+    expect(grove(home, ['host', '--port', '0x']).code).toBe(2);
+    expect(grove(home, ['--help']).code).toBe(0);
+  });
+});

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { openSocket } from '../fixtures/ws-client';
+import { removeTempDirs } from '../fixtures/temp-dir';
+import { request } from 'node:http';
+
+/** Every refusal the exposure model promises, proved against a real host. */
+let host: HostProcess;
+beforeAll(async () => {
+  host = await startHostProcess({ args: ['--allow-host', 'devbox.lan'] });
+});
+afterAll(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+/** fetch() cannot forge Host, so raw http.request is used where the Host header matters. */
+function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method: path.startsWith('/api/') ? 'POST' : 'GET', headers }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('HTTP', () => {
+  it('refuses an API call without a token, or with a wrong one', async () => {
+    const none = await fetch(`${host.url}/api/host.status`, { method: 'POST', body: '{}' });
+    expect(none.status).toBe(401);
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+    const wrong = await api({ url: host.url, token: host.token.slice(0, -1) + 'x' }, 'host.status');
+    expect(wrong.status).toBe(401);
+  });
+
+  it('refuses the UI itself without a token', async () => {
+    const res = await fetch(`${host.url}/`);
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('grove open');
+  });
+
+  it('refuses a foreign Host even with the right token (DNS rebinding)', async () => {
+    const r = await rawGet('/api/host.status', { host: `evil.example:${host.port}`, authorization: `Bearer ${host.token}` });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body).error.code).toBe('forbidden_host');
+    const ok = await rawGet('/api/host.status', { host: `devbox.lan:${host.port}`, authorization: `Bearer ${host.token}` });
+    expect(ok.status).toBe(200);
+  });
+
+  it('refuses a cross-site request even with the right token', async () => {
+    const r = await api(host, 'host.status', {}, { origin: 'http://evil.example' });
+    expect(r.status).toBe(403);
+    expect(r.body.error?.code).toBe('forbidden_origin');
+  });
+
+  it('trades the token in /auth for an HttpOnly cookie and a clean URL', async () => {
+    const r = await rawGet(`/auth?token=${host.token}`, { host: `127.0.0.1:${host.port}` });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/');
+    const cookie = String(r.headers['set-cookie']);
+    expect(cookie).toContain(`grove_token=${host.token}`);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const page = await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: `grove_token=${host.token}` });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root">');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const bad = await rawGet('/auth?token=nope', { host: `127.0.0.1:${host.port}` });
+    expect(bad.status).toBe(401);
+    expect(bad.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('does not serve files outside the UI', async () => {
+    const r = await rawGet('/../../../../etc/passwd', { host: `127.0.0.1:${host.port}`, cookie: `grove_token=${host.token}` });
+    expect(r.body).not.toContain('root:');
+    const enc = await rawGet('/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json', { host: `127.0.0.1:${host.port}`, cookie: `grove_token=${host.token}` });
+    expect(enc.status).toBe(404);
+  });
+});
+
+describe('WebSocket', () => {
+  it('refuses an upgrade without a token', async () => {
+    await expect(openSocket(host.url, null)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('refuses an upgrade from a foreign Origin, even with the token (cross-site WebSocket hijacking)', async () => {
+    await expect(openSocket(host.url, host.token, { origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
+    await expect(openSocket(host.url, null, { origin: 'http://evil.example', cookie: `grove_token=${host.token}` })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('refuses an upgrade with a foreign Host', async () => {
+    await expect(openSocket(host.url, host.token, { host: `evil.example:${host.port}` })).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('accepts the host\'s own origin with the cookie, as the UI connects', async () => {
+    const s = await openSocket(host.url, null, { origin: host.url, cookie: `grove_token=${host.token}` });
+    const hello = await s.waitFor((f) => f.kind === 'hello');
+    expect(hello).toMatchObject({ kind: 'hello', protocolVersion: 1 });
+    await s.close();
+  });
+});
