@@ -1,6 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { simpleGit } from 'simple-git';
+
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
@@ -25,6 +25,8 @@ export async function inspectRepo(path: string): Promise<Result<InspectedRepo, A
     return err(apiError('repo_path_missing', `${path} does not exist.`, { path }));
   }
   const real = await realpath(path);
+  // Loaded on first use: simple-git is a sizeable part of the host's cold start.
+  const { simpleGit } = await import('simple-git');
   const git = simpleGit({ baseDir: real, trimmed: true });
   let isBare: string;
   try {

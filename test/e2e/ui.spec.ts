@@ -1,0 +1,72 @@
+import { expect, test } from '@playwright/test';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRepo } from '../fixtures/git-repo';
+import { startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/** The real renderer, served by a real host, in a real Chromium. */
+let host: HostProcess;
+
+test.beforeEach(async () => {
+  host = await startHostProcess();
+});
+test.afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+test('the login link lets the browser in once and leaves a clean URL', async ({ page }) => {
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page).toHaveURL(`${host.url}/`);
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  // The token is in an HttpOnly cookie: the page's own scripts cannot read it.
+  expect(await page.evaluate(() => document.cookie)).not.toContain(host.token);
+});
+
+test('shows the host status and an empty repositories view with a first step', async ({ page }) => {
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page.getByTestId('host-version')).toHaveText('0.1.0');
+  await expect(page.getByTestId('host-data-dir')).toHaveText(host.home);
+  await expect(page.getByTestId('host-pid')).toHaveText(`pid ${host.pid}`);
+  await expect(page.getByTestId('host-uptime')).toHaveText(/^\d+s$/);
+  await expect(page.getByTestId('repos-empty')).toContainText('No repositories yet');
+  await expect(page.getByTestId('repos-empty')).toContainText('grove repo add');
+});
+
+test('adds a repository from the first step, and explains a wrong path', async ({ page }) => {
+  const repo = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.getByLabel('MAIN checkout path').fill(join(repo, '..', 'nowhere'));
+  await page.getByRole('button', { name: 'Add repository' }).click();
+  await expect(page.getByTestId('repo-add-error')).toContainText('does not exist');
+  await page.getByLabel('MAIN checkout path').fill(repo);
+  await page.getByRole('button', { name: 'Add repository' }).click();
+  await expect(page.getByTestId('repo-row')).toContainText('flower');
+  await expect(page.getByTestId('repo-add-error')).toHaveCount(0);
+  await expect(page.getByTestId('repos-empty')).toHaveCount(0);
+});
+
+test('reconnects by itself when the host is killed and started again', async ({ page }) => {
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  const home = host.home;
+  await host.kill9();
+  await expect(page.getByTestId('connection-state')).not.toHaveText('Connected');
+  // Meanwhile another client registers a repository; the UI must catch up on reconnect.
+  host = await startHostProcess({ home });
+  await fetch(`${host.url}/api/repos.add`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}` },
+    body: JSON.stringify({ path: makeRepo(join(realpathSync(makeTempDir()), 'api')) }),
+  });
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 10_000 });
+  await expect(page.getByTestId('host-pid')).toHaveText(`pid ${host.pid}`);
+  await expect(page.getByTestId('repo-row')).toContainText('api');
+});
+
+test('a page without the token sees how to get in, not the UI', async ({ page }) => {
+  const res = await page.goto(`${host.url}/`);
+  expect(res?.status()).toBe(401);
+  await expect(page.getByRole('heading')).toHaveText('Grove needs its token');
+});
