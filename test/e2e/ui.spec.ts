@@ -21,7 +21,7 @@ test('the login link lets the browser in once and leaves a clean URL', async ({ 
   await expect(page).toHaveURL(`${host.url}/`);
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');
   // The token is in an HttpOnly cookie: the page's own scripts cannot read it.
-  expect(await page.evaluate(() => document.cookie)).not.toContain(host.token);
+  expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain(host.token);
 });
 
 test('shows the host status and an empty repositories view with a first step', async ({ page }) => {

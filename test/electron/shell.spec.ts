@@ -37,13 +37,15 @@ test('the shell attaches to a host, shows the UI hardened, and leaves the host r
   try {
     const window = await app.firstWindow();
     await expect(window.getByTestId('connection-state')).toHaveText('Connected', { timeout: 20_000 });
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const w = BrowserWindow.getAllWindows()[0]!;
-      const p = w.webContents.getLastWebPreferences()!;
-      return { sandbox: p.sandbox, contextIsolation: p.contextIsolation, nodeIntegration: p.nodeIntegration };
-    });
-    expect(prefs).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false });
+    // No Node in the page: no require, no process, only the bridge's named functions.
     expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+    expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+    const hostUrl = readDiscoveryOf(home)!.url;
+    expect(await window.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).toBe(`${hostUrl}/`);
+    // Navigation away from the host is refused.
+    await window.evaluate(() => ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'));
+    await window.waitForTimeout(300);
+    expect(window.url()).toBe(`${hostUrl}/`);
     expect(await window.evaluate(() => Object.keys((globalThis as { grove?: object }).grove ?? {}).sort())).toEqual(['connectionInfo', 'notify', 'pathForFile']);
   } finally {
     await app.close();
