@@ -7,7 +7,10 @@ import type { FoundHost } from '../host-client/find-host';
 import { ShellChannel } from '../shared/shell-bridge';
 import { TOKEN_COOKIE } from '../shared/wire';
 import { resolveHostNode } from './host-node';
-import { NO_INPUTS, trayIconFile, trayState } from './tray/tray-state';
+import WebSocket from 'ws';
+import { HostConnection } from '../shared/client/host-connection';
+import { TrayFeed } from './tray/tray-feed';
+import { trayIconFile, type TrayState } from './tray/tray-state';
 import { decideNavigation, decidePermission, decideWindowOpen, WEB_PREFERENCES } from './window-policy';
 
 /**
@@ -69,7 +72,7 @@ async function start(): Promise<void> {
     notification.on('click', () => mainWindow?.show());
     notification.show();
   });
-  createTray();
+  createTray(host.value);
   createWindow(host.value.discovery.url);
 }
 
@@ -101,12 +104,19 @@ function createWindow(hostUrl: string): void {
   void mainWindow.loadURL(hostUrl + '/');
 }
 
-function createTray(): void {
-  // Host events will feed trayState() once health and agent states exist (later issues).
-  const state = trayState({ ...NO_INPUTS, hostReachable: true });
-  tray = new Tray(nativeImage.createFromPath(join(resources, trayIconFile(state.face))));
-  tray.setToolTip(state.tooltip);
-  tray.setContextMenu(
+function createTray(host: FoundHost): void {
+  const show = (state: TrayState): void => {
+    if (!tray) tray = new Tray(nativeImage.createFromPath(join(resources, trayIconFile(state.face))));
+    else tray.setImage(nativeImage.createFromPath(join(resources, trayIconFile(state.face))));
+    tray.setToolTip(state.tooltip);
+  };
+  const feed = new TrayFeed(show);
+  const wsUrl = host.discovery.url.replace(/^http/, 'ws') + '/ws';
+  const connection = new HostConnection({ connect: () => new WebSocket(wsUrl, { headers: { authorization: `Bearer ${host.token}` } }) });
+  connection.onState((s) => feed.onConnection(s));
+  connection.onEvent((e) => feed.onEvent(e));
+  connection.start();
+  tray!.setContextMenu(
     Menu.buildFromTemplate([
       { label: 'Open Grove', click: () => (mainWindow ? mainWindow.show() : undefined) },
       { type: 'separator' },
