@@ -46,12 +46,16 @@ export async function readToken(dataDir: string): Promise<string | null> {
   }
 }
 
+/**
+ * Whether a process we could have started is alive. EPERM means the pid now belongs to
+ * another user: never our host (which runs as us), so it counts as dead.
+ */
 export function isPidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
   }
 }
 
@@ -69,7 +73,13 @@ export async function findHost(
   if (!token) {
     return err({ kind: 'unreadable', message: `The token file in ${dataDir} is missing.` });
   }
-  const status = await callHost({ url: discovery.url, token }, 'host.status', {}, timeoutMs);
+  // Only ever loopback, whatever the file says.
+  const url = `http://127.0.0.1:${discovery.port}`;
+  const status = await callHost({ url, token }, 'host.status', {}, timeoutMs);
+  if (!status.ok && status.error.code === 'unreachable' && /ECONNREFUSED/.test(status.error.message)) {
+    // Nothing listens there: the host died and its pid was reused.
+    return err({ kind: 'not-running', message: `No Grove host is running for ${dataDir}.` });
+  }
   if (!status.ok) {
     return err({
       kind: 'unreachable',
@@ -84,5 +94,8 @@ export async function findHost(
       discovery,
     });
   }
-  return ok({ discovery, token });
+  if (status.value.pid !== discovery.pid || status.value.dataDir !== discovery.dataDir) {
+    return err({ kind: 'unreachable', message: `The server at ${url} is not the host of ${dataDir}.`, discovery });
+  }
+  return ok({ discovery: { ...discovery, url }, token });
 }

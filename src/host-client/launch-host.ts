@@ -3,6 +3,7 @@ import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 import { dataDirPaths } from './data-dir';
+import { callHost } from './call-host';
 import { findHost, type FoundHost } from './find-host';
 
 /**
@@ -43,10 +44,10 @@ export async function launchHost(opts: LaunchOptions): Promise<Result<FoundHost,
     const found = await findHost(opts.dataDir, 1000);
     if (found.ok) return found;
     if (spawnError) return err(`could not start ${opts.nodePath}: ${(spawnError as Error).message}`);
-    if (exited) {
-      // A host that lost a start race exits naming the winner; the winner is then findable.
-      const again = await findHost(opts.dataDir, 1000);
-      if (again.ok) return again;
+    // Exit 3: another host won the start race; it becomes findable once it has written
+    // its discovery file, so keep looking until the deadline.
+    const lostRace = (exited as { code: number | null } | null)?.code === 3;
+    if (exited && !lostRace) {
       return err(`the host exited during start-up:\n${tail(paths.hostLog, 12)}`);
     }
     await new Promise((r) => setTimeout(r, 40));
@@ -76,9 +77,11 @@ export async function ensureHost(opts: LaunchOptions): Promise<Result<FoundHost 
   return launched.ok ? ok({ ...launched.value, started: true }) : launched;
 }
 
-/** The URL that hands a browser the token once (as a cookie) and redirects to the UI. */
-export function browserLoginUrl(host: FoundHost): string {
-  const u = new URL('/auth', host.discovery.url);
-  u.searchParams.set('token', host.token);
-  return u.toString();
+/**
+ * A URL that lets a browser in once (a single-use code, never the token: the URL passes
+ * through other programs' command lines, where any local user can read it).
+ */
+export async function browserLoginUrl(host: FoundHost): Promise<Result<string, string>> {
+  const r = await callHost({ url: host.discovery.url, token: host.token }, 'auth.loginCode', {});
+  return r.ok ? ok(r.value.loginUrl) : err(r.error.message);
 }

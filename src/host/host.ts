@@ -19,6 +19,10 @@ import type { Logger } from './logger';
 import { repoHandlers } from './repos/repo-handlers';
 import { createRepoStore } from './repos/repo-store';
 import { hostStatus } from './status/host-status';
+import { createBrowserSessions } from './api/browser-sessions';
+import { AgentService } from './terminals/agent-service';
+import { createAgentStore } from './terminals/agent-store';
+import { join } from 'node:path';
 
 /**
  * The composition root: builds a host from its parts, in the order they depend on each
@@ -26,6 +30,8 @@ import { hostStatus } from './status/host-status';
  */
 export interface HostConfig {
   dataDir: string;
+  /** argv that runs this Grove's CLI (agents' hooks call `grove hook …`). */
+  groveCommand: string[];
   port?: number;
   allowedHosts: readonly string[];
   rendererDir: string | null;
@@ -37,6 +43,8 @@ export interface RunningHost {
   url: string;
   port: number;
   token: string;
+  /** A single-use browser login URL (see browser-sessions.ts). */
+  loginUrl(): string;
   close(reason: string): Promise<void>;
 }
 
@@ -82,17 +90,41 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const events = createEventLog(db);
 
   // 3. Capabilities.
+  let url = '';
+  const sessions = createBrowserSessions(db);
   const repos = createRepoStore(db);
+  const agents = new AgentService({
+    store: createAgentStore(db),
+    repos,
+    events,
+    logger,
+    agentsDir: join(config.dataDir, 'agents'),
+    hostUrl: () => url,
+    groveCommand: config.groveCommand,
+    baseEnv: process.env,
+  });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
     'events.since': ({ since, limit }) => ok(events.since(since, limit)),
+    'auth.loginCode': () => {
+      const { code, expiresAt } = sessions.issueLoginCode();
+      return ok({ code, expiresAt, loginUrl: `${url}/auth?code=${code}` });
+    },
+    'auth.revokeSessions': () => {
+      sessions.revokeAll();
+      return ok({ revoked: true as const });
+    },
     ...repoHandlers(repos, events),
+    ...agents.handlers(),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
   const api = createApiServer({
     token,
+    sessions,
+    agentOf: (t) => agents.tokens.agentOf(t),
+    onAck: (peer, agentId, offset) => agents.ack(peer, agentId, offset),
     handlers,
     events,
     logger,
@@ -120,8 +152,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   api.setPort(port);
   writeSetting(db, LAST_PORT, String(port));
 
-  // 5. Announce: discovery last, so whoever reads it finds a host that answers.
-  const url = `http://127.0.0.1:${port}`;
+  // 5. Agents the previous host left behind; then announce: discovery last, so whoever
+  //    reads it finds a host that answers.
+  url = `http://127.0.0.1:${port}`;
+  await agents.reconcile();
   writeDiscovery(paths.discovery, {
     pid: process.pid,
     port,
@@ -139,11 +173,13 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     url,
     port,
     token,
+    loginUrl: () => `${url}/auth?code=${sessions.issueLoginCode().code}`,
     close: (reason) =>
       (closing ??= (async () => {
         logger.info('host stopping', { reason });
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
+        await agents.shutdown();
         await api.close();
         db.close();
         lock.release();

@@ -24,6 +24,7 @@ export async function runHost(argv: readonly string[]): Promise<number> {
   const logger = createLogger();
   const started = await startHost({
     dataDir: resolveDataDir(process.env, opts.home),
+    groveCommand: [process.execPath, join(here, '..', '..', 'bin', 'grove.js')],
     port: opts.port,
     allowedHosts: opts.allowedHosts,
     rendererDir: existsSync(join(rendererDir, 'index.html')) ? rendererDir : null,
@@ -36,7 +37,7 @@ export async function runHost(argv: readonly string[]): Promise<number> {
   }
   const host = started.value;
   if (opts.printLoginUrl) {
-    process.stdout.write(`Grove host ready at ${host.url}\nOpen the UI: ${host.url}/auth?token=${host.token}\n`);
+    process.stdout.write(`Grove host ready at ${host.url}\nOpen the UI (this link works once, for 10 minutes; \`grove open\` makes another): ${host.loginUrl()}\n`);
   }
   return new Promise<number>((resolve) => {
     const stop = (signal: string): void => {
@@ -44,10 +45,10 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    process.on('uncaughtException', (e) => {
-      logger.error('uncaught exception', { error: e.stack });
-      void host.close('crash').finally(() => resolve(1));
-    });
+    // A bug in one request must not take down every agent: log it and keep serving.
+    // (Requests and upgrades catch their own errors; this is the last net.)
+    process.on('uncaughtException', (e) => logger.error('uncaught exception', { error: e.stack }));
+    process.on('unhandledRejection', (e) => logger.error('unhandled rejection', { error: e instanceof Error ? e.stack : String(e) }));
   });
 }
 

@@ -2,10 +2,9 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, s
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../host-client/data-dir';
-import { ensureHost, type LaunchOptions } from '../host-client/launch-host';
+import { browserLoginUrl, ensureHost, type LaunchOptions } from '../host-client/launch-host';
 import type { FoundHost } from '../host-client/find-host';
 import { ShellChannel } from '../shared/shell-bridge';
-import { TOKEN_COOKIE } from '../shared/wire';
 import { resolveHostNode } from './host-node';
 import WebSocket from 'ws';
 import { HostConnection } from '../shared/client/host-connection';
@@ -22,16 +21,25 @@ const here = dirname(fileURLToPath(import.meta.url));
 const resources = join(here, '..', '..', 'resources');
 let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
+let attached: FoundHost | null = null;
+
+/** Brings the window back, re-creating it (with a fresh login) if it was closed. */
+async function showWindow(): Promise<void> {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+    return;
+  }
+  if (!attached) return;
+  const login = await browserLoginUrl(attached);
+  if (login.ok) createWindow(login.value);
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (mainWindow) {
-      if (mainWindow.isMinimized()) mainWindow.restore();
-      mainWindow.focus();
-    }
-  });
+  app.on('second-instance', () => void showWindow());
   app.on('window-all-closed', () => {
     // The host and its agents keep running; the tray stays to bring the window back.
     if (process.platform !== 'darwin' && !tray) app.quit();
@@ -57,23 +65,23 @@ async function start(): Promise<void> {
     app.quit();
     return;
   }
+  attached = host.value;
   harden(host.value);
-  await session.defaultSession.cookies.set({
-    url: host.value.discovery.url,
-    name: TOKEN_COOKIE,
-    value: host.value.token,
-    httpOnly: true,
-    sameSite: 'strict',
-  });
+  const login = await browserLoginUrl(host.value);
+  if (!login.ok) {
+    dialog.showErrorBox('Grove could not log in to its host', login.error);
+    app.quit();
+    return;
+  }
   ipcMain.handle(ShellChannel.connectionInfo, () => ({ hostUrl: host.value.discovery.url, appVersion: app.getVersion() }));
   ipcMain.handle(ShellChannel.notify, (_e, n: { title: unknown; body: unknown }) => {
     if (typeof n?.title !== 'string' || typeof n?.body !== 'string') return;
     const notification = new Notification({ title: n.title.slice(0, 200), body: n.body.slice(0, 1000) });
-    notification.on('click', () => mainWindow?.show());
+    notification.on('click', () => void showWindow());
     notification.show();
   });
   createTray(host.value);
-  createWindow(host.value.discovery.url);
+  createWindow(login.value);
 }
 
 function harden(host: FoundHost): void {
@@ -91,7 +99,7 @@ function harden(host: FoundHost): void {
   });
 }
 
-function createWindow(hostUrl: string): void {
+function createWindow(loginUrl: string): void {
   mainWindow = new BrowserWindow({
     width: 1200,
     height: 800,
@@ -101,7 +109,8 @@ function createWindow(hostUrl: string): void {
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => (mainWindow = null));
-  void mainWindow.loadURL(hostUrl + '/');
+  // The single-use login URL trades itself for a session cookie and redirects to the UI.
+  void mainWindow.loadURL(loginUrl);
 }
 
 function createTray(host: FoundHost): void {
@@ -118,7 +127,7 @@ function createTray(host: FoundHost): void {
   connection.start();
   tray!.setContextMenu(
     Menu.buildFromTemplate([
-      { label: 'Open Grove', click: () => (mainWindow ? mainWindow.show() : undefined) },
+      { label: 'Open Grove', click: () => void showWindow() },
       { type: 'separator' },
       { label: 'Quit (agents keep running)', click: () => app.quit() },
     ]),

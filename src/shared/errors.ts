@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'unauthorized', // missing or wrong token
   'forbidden_host', // Host header is not loopback nor an allowed name (DNS rebinding)
   'forbidden_origin', // Origin is not the host's own (cross-site request or WebSocket)
+  'forbidden', // the token is valid but may not call this method (an agent's token)
   // Repositories
   'repo_path_missing',
   'repo_not_git',
@@ -23,6 +24,14 @@ export const ErrorCode = z.enum([
   'repo_is_linked_worktree',
   'repo_already_added',
   'repo_unknown',
+  // Agents
+  'agent_unknown',
+  'agent_lane_invalid', // the lane directory is missing, or is MAIN for an agent that is not the ops loop
+  'agent_command_not_found',
+  'agent_not_running',
+  'agent_is_running', // the operation needs a stopped agent
+  'agent_cannot_resume',
+  'needs_websocket', // streaming methods are WebSocket-only
   // The host's own fault; always a bug
   'internal',
 ]);
@@ -52,19 +61,27 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'repo_not_git':
     case 'repo_is_bare':
     case 'repo_is_linked_worktree':
+    case 'agent_lane_invalid':
+    case 'agent_command_not_found':
+    case 'needs_websocket':
       return 400;
     case 'unauthorized':
       return 401;
     case 'forbidden_host':
     case 'forbidden_origin':
+    case 'forbidden':
       return 403;
     case 'unknown_method':
     case 'not_found':
     case 'repo_unknown':
+    case 'agent_unknown':
       return 404;
     case 'method_not_allowed':
       return 405;
     case 'repo_already_added':
+    case 'agent_not_running':
+    case 'agent_is_running':
+    case 'agent_cannot_resume':
       return 409;
     case 'payload_too_large':
       return 413;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentInfo } from './agents';
 import { Repo } from './repo';
 
 /**
@@ -15,6 +16,11 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('host.stopping'), reason: z.string() }),
   z.object({ type: z.literal('repo.added'), repo: Repo }),
   z.object({ type: z.literal('repo.removed'), id: z.string() }),
+  /** Any change of an agent's supervision, activity or context. */
+  z.object({ type: z.literal('agent.updated'), agent: AgentInfo }),
+  z.object({ type: z.literal('agent.removed'), id: z.string() }),
+  /** Something the operator must hear about (an agent went fatal, context is near its limit). */
+  z.object({ type: z.literal('alert'), agentId: z.string().nullable(), message: z.string() }),
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;
 export type HostEventType = HostEvent['type'];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentInfo, StartAgentParams } from './agents';
 import { EventEnvelope } from './events';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
@@ -9,6 +10,11 @@ import { Repo } from './repo';
  * means adding rows here.
  */
 const NoParams = z.object({}).strict();
+const AgentId = z.object({ id: z.string().min(1).max(200) }).strict();
+const AgentResult = z.object({ agent: AgentInfo });
+
+/** Who may call a method: the operator's token (default) or an agent's own token. */
+export type Access = 'operator' | 'agent';
 
 /** POSIX `/…` or Windows `C:\…`; the host never guesses what a relative path meant. */
 export function isAbsolutePath(p: string): boolean {
@@ -20,6 +26,13 @@ export const MAX_EVENTS_PAGE = 1000;
 
 export const methods = {
   'host.status': { params: NoParams, result: HostStatus },
+  /** A single-use code that lets a browser in at /auth?code=…, valid for 10 minutes. */
+  'auth.loginCode': {
+    params: NoParams,
+    result: z.object({ code: z.string(), expiresAt: z.string(), loginUrl: z.string() }),
+  },
+  /** Logs every browser out (their session cookies stop working). */
+  'auth.revokeSessions': { params: NoParams, result: z.object({ revoked: z.literal(true) }) },
   'repos.list': { params: NoParams, result: z.object({ repos: z.array(Repo) }) },
   'repos.add': {
     params: z
@@ -37,6 +50,51 @@ export const methods = {
   'repos.remove': {
     params: z.object({ id: z.string().min(1).max(200) }).strict(),
     result: z.object({ removed: z.literal(true) }),
+  },
+  'agents.list': { params: NoParams, result: z.object({ agents: z.array(AgentInfo) }) },
+  'agents.start': { params: StartAgentParams, result: AgentResult },
+  /** Stops the agent and every process it started (SIGINT, SIGTERM, then SIGKILL). */
+  'agents.stop': { params: AgentId, result: AgentResult },
+  'agents.restart': { params: AgentId, result: AgentResult },
+  /** Starts a stopped or lost agent again, resuming its conversation where the preset can. */
+  'agents.resume': { params: AgentId, result: AgentResult },
+  /** Stops the agent and starts a fresh conversation in the same lane with a handoff prompt. */
+  'agents.recycle': {
+    params: z.object({ id: z.string().min(1).max(200), handoff: z.string().max(65536).optional() }).strict(),
+    result: AgentResult,
+  },
+  /** Forgets a stopped agent and deletes its scrollback. */
+  'agents.remove': { params: AgentId, result: z.object({ removed: z.literal(true) }) },
+  /** Keystrokes or pasted text, in order. */
+  'agents.input': {
+    params: z.object({ id: z.string().min(1).max(200), data: z.string().min(1).max(512 * 1024) }).strict(),
+    result: z.object({ accepted: z.number().int() }),
+  },
+  'agents.resize': {
+    params: z.object({ id: z.string().min(1).max(200), cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(1000) }).strict(),
+    result: z.object({ cols: z.number().int(), rows: z.number().int() }),
+  },
+  /** Output bytes from `since` (an offset), for clients that do not stream (base64). */
+  'agents.output': {
+    params: z.object({ id: z.string().min(1).max(200), since: z.number().int().nonnegative(), limit: z.number().int().min(1).max(4 * 1024 * 1024).optional() }).strict(),
+    result: z.object({ from: z.number().int(), end: z.number().int(), gap: z.boolean(), data: z.string() }),
+  },
+  /** WebSocket only: stream the agent's output from `since` (default: the retained tail). */
+  'agents.attach': {
+    params: z.object({ id: z.string().min(1).max(200), since: z.number().int().nonnegative().optional() }).strict(),
+    result: z.object({ from: z.number().int(), end: z.number().int(), gap: z.boolean() }),
+  },
+  'agents.detach': { params: AgentId, result: z.object({ detached: z.boolean() }) },
+  /** Called by Grove's hooks inside an agent, with that agent's own token. */
+  'agents.report': {
+    access: 'agent',
+    params: z
+      .object({
+        event: z.enum(['prompt', 'tool', 'stop', 'permission', 'idle-prompt', 'session-end']),
+        detail: z.string().max(1000).optional(),
+      })
+      .strict(),
+    result: z.object({ recorded: z.boolean() }),
   },
   'events.since': {
     params: z
@@ -59,6 +117,11 @@ export type ParamsOf<M extends MethodName> = z.input<(typeof methods)[M]['params
 export type ResultOf<M extends MethodName> = z.infer<(typeof methods)[M]['result']>;
 
 export const methodNames = Object.keys(methods) as MethodName[];
+
+export function accessOf(method: MethodName): Access {
+  const m = methods[method] as { access?: Access };
+  return m.access ?? 'operator';
+}
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.hasOwn(methods, name);

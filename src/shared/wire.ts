@@ -17,6 +17,8 @@ export const ClientFrame = z.discriminatedUnion('kind', [
   }),
   /** Start (or restart) the event stream after `since`; 0 means from the oldest retained. */
   z.object({ kind: z.literal('subscribe'), since: z.number().int().nonnegative() }),
+  /** The client's terminal has parsed the agent's output up to `offset` (flow control). */
+  z.object({ kind: z.literal('ack'), agentId: z.string().max(200), offset: z.number().int().nonnegative() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -48,6 +50,8 @@ export const HostFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gap'), since: z.number().int(), latestSeq: z.number().int() }),
   /** The subscription's replay is complete; everything after this frame is live. */
   z.object({ kind: z.literal('live'), latestSeq: z.number().int().nonnegative() }),
+  /** The host stopped streaming an agent's output to this client (too slow, agent removed). */
+  z.object({ kind: z.literal('detached'), agentId: z.string(), reason: z.string() }),
 ]);
 export type HostFrame = z.infer<typeof HostFrame>;
 
@@ -68,5 +72,4 @@ export const Paths = {
   health: '/api/host.status',
 } as const;
 
-export const TOKEN_COOKIE = 'grove_token';
 export const MAX_BODY_BYTES = 1024 * 1024;

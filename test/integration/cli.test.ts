@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { LATEST_SCHEMA_VERSION } from '../../src/host/db/migrations';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../src/host-client/find-host';
@@ -46,7 +47,7 @@ describe('grove status', () => {
     expect(r.stdout).toContain(host.url);
     expect(r.stdout).toContain(host.home);
     const j = JSON.parse(grove(host.home, ['status', '--json']).stdout);
-    expect(j).toMatchObject({ running: true, url: host.url, dataDir: host.home, status: { pid: host.pid, protocolVersion: 1, schemaVersion: 1 } });
+    expect(j).toMatchObject({ running: true, url: host.url, dataDir: host.home, status: { pid: host.pid, protocolVersion: 1, schemaVersion: LATEST_SCHEMA_VERSION } });
     expect(Object.keys(j.status).sort()).toEqual(['dataDir', 'latestEventSeq', 'pid', 'protocolVersion', 'schemaVersion', 'startedAt', 'uptimeMs', 'version']);
   });
 
@@ -65,7 +66,8 @@ describe('grove open', () => {
     const opened = JSON.parse(first.stdout);
     detachedHosts.push(opened.pid);
     expect(opened).toMatchObject({ started: true, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
-    expect(opened.loginUrl).toContain('/auth?token=');
+    expect(opened.loginUrl).toContain('/auth?code=');
+    expect(opened.loginUrl).not.toContain(readFileSync(join(home, 'token'), 'utf8').trim());
     expect(isPidAlive(opened.pid)).toBe(true);
     const second = JSON.parse(grove(home, ['open', '--no-browser', '--json']).stdout);
     expect(second).toMatchObject({ started: false, pid: opened.pid });
@@ -96,16 +98,18 @@ describe('grove repo', () => {
 });
 
 describe('grove host', () => {
-  it('runs in the foreground, prints the URL with the token, and stops on SIGTERM', async () => {
+  it('runs in the foreground, prints a single-use login URL, and stops on SIGTERM', async () => {
     const home = makeTempDir();
     const child = spawn(process.execPath, [cliEntry, 'host'], { env: { ...process.env, GROVE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    await expect.poll(() => out, { timeout: 10_000 }).toContain('Open the UI:');
-    const login = /Open the UI: (\S+)/.exec(out)![1]!;
+    await expect.poll(() => out, { timeout: 10_000 }).toContain('Open the UI');
+    const login = /Open the UI[^:]*: (\S+)/.exec(out)![1]!;
+    expect(login).toContain('/auth?code=');
     const res = await fetch(login, { redirect: 'manual' });
     expect(res.status).toBe(303);
+    expect((await fetch(login, { redirect: 'manual' })).status).toBe(401); // used up
     expect(grove(home, ['host']).code).toBe(3); // a second one refuses
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

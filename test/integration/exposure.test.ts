@@ -27,6 +27,12 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
   });
 }
 
+/** A browser session, got the way a browser gets one. */
+async function sessionCookie(): Promise<string> {
+  const r = await rawGet(`/auth?token=${host.token}`, { host: `127.0.0.1:${host.port}` });
+  return String(r.headers['set-cookie']).split(';')[0]!;
+}
+
 describe('HTTP', () => {
   it('refuses an API call without a token, or with a wrong one', async () => {
     const none = await fetch(`${host.url}/api/host.status`, { method: 'POST', body: '{}' });
@@ -56,15 +62,16 @@ describe('HTTP', () => {
     expect(r.body.error?.code).toBe('forbidden_origin');
   });
 
-  it('trades the token in /auth for an HttpOnly cookie and a clean URL', async () => {
+  it('trades the token at /auth for an HttpOnly session cookie (never the token itself) and a clean URL', async () => {
     const r = await rawGet(`/auth?token=${host.token}`, { host: `127.0.0.1:${host.port}` });
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe('/');
     const cookie = String(r.headers['set-cookie']);
-    expect(cookie).toContain(`grove_token=${host.token}`);
+    expect(cookie).toMatch(new RegExp(`^grove_session_${host.port}=`));
+    expect(cookie).not.toContain(host.token);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
-    const page = await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: `grove_token=${host.token}` });
+    const page = await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: cookie.split(';')[0]! });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<div id="root">');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
@@ -73,22 +80,45 @@ describe('HTTP', () => {
     expect(bad.headers['set-cookie']).toBeUndefined();
   });
 
+  it('lets a browser in once with a login code, which then is spent', async () => {
+    const { body } = await api(host, 'auth.loginCode');
+    const { code, loginUrl } = body.result as { code: string; loginUrl: string };
+    expect(loginUrl).toBe(`${host.url}/auth?code=${code}`);
+    const first = await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` });
+    expect(first.status).toBe(303);
+    const again = await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` });
+    expect(again.status).toBe(401);
+    expect(again.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('survives a malformed cookie and logs every browser out on request', async () => {
+    const bad = await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: `grove_session_${host.port}=%` });
+    expect(bad.status).toBe(401);
+    const cookie = await sessionCookie();
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie })).status).toBe(200);
+    await api(host, 'auth.revokeSessions');
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie })).status).toBe(401);
+  });
+
   it('does not serve files outside the UI', async () => {
-    const r = await rawGet('/../../../../etc/passwd', { host: `127.0.0.1:${host.port}`, cookie: `grove_token=${host.token}` });
+    const cookie = await sessionCookie();
+    const r = await rawGet('/../../../../etc/passwd', { host: `127.0.0.1:${host.port}`, cookie });
     expect(r.body).not.toContain('root:');
-    const enc = await rawGet('/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json', { host: `127.0.0.1:${host.port}`, cookie: `grove_token=${host.token}` });
+    const enc = await rawGet('/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fpackage.json', { host: `127.0.0.1:${host.port}`, cookie });
     expect(enc.status).toBe(404);
   });
 });
 
 describe('WebSocket', () => {
-  it('refuses an upgrade without a token', async () => {
+  it('refuses an upgrade without a token, and one with a malformed cookie without falling over', async () => {
     await expect(openSocket(host.url, null)).rejects.toMatchObject({ status: 401 });
+    await expect(openSocket(host.url, null, { cookie: `grove_session_${host.port}=%` })).rejects.toMatchObject({ status: 401 });
+    expect((await api(host, 'host.status')).status).toBe(200);
   });
 
   it('refuses an upgrade from a foreign Origin, even with the token (cross-site WebSocket hijacking)', async () => {
     await expect(openSocket(host.url, host.token, { origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
-    await expect(openSocket(host.url, null, { origin: 'http://evil.example', cookie: `grove_token=${host.token}` })).rejects.toMatchObject({ status: 403 });
+    await expect(openSocket(host.url, null, { origin: 'http://evil.example', cookie: await sessionCookie() })).rejects.toMatchObject({ status: 403 });
   });
 
   it('refuses an upgrade with a foreign Host', async () => {
@@ -96,7 +126,7 @@ describe('WebSocket', () => {
   });
 
   it('accepts the host\'s own origin with the cookie, as the UI connects', async () => {
-    const s = await openSocket(host.url, null, { origin: host.url, cookie: `grove_token=${host.token}` });
+    const s = await openSocket(host.url, null, { origin: host.url, cookie: await sessionCookie() });
     const hello = await s.waitFor((f) => f.kind === 'hello');
     expect(hello).toMatchObject({ kind: 'hello', protocolVersion: 1 });
     await s.close();

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION } from '../../src/host/db/migrations';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol-version';
 import { api, hostEntry, readDiscoveryOf, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
@@ -22,7 +23,7 @@ describe('host lifecycle', () => {
     expect(statSync(join(host.home, 'host.json')).mode & 0o777).toBe(0o600);
     expect(statSync(host.home).mode & 0o777).toBe(0o700);
     const { body } = await api(host, 'host.status');
-    expect(body.result).toMatchObject({ pid: host.pid, dataDir: host.home, schemaVersion: 1 });
+    expect(body.result).toMatchObject({ pid: host.pid, dataDir: host.home, schemaVersion: LATEST_SCHEMA_VERSION });
     expect(host.output()).not.toContain(host.token);
   });
 

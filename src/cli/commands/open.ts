@@ -14,7 +14,12 @@ export async function openCommand(ctx: CliContext, opts: { browser: boolean }): 
     return ExitCode.unreachable;
   }
   const url = host.value.discovery.url;
-  const login = browserLoginUrl(host.value);
+  const loginUrl = await browserLoginUrl(host.value);
+  if (!loginUrl.ok) {
+    ctx.errOut(`The host did not give a login link: ${loginUrl.error}`);
+    return ExitCode.unreachable;
+  }
+  const login = loginUrl.value;
   const how = host.value.started ? `started host pid ${host.value.discovery.pid}` : `host pid ${host.value.discovery.pid} already running`;
   if (ctx.json) {
     ctx.out(JSON.stringify({ url, loginUrl: login, started: host.value.started, pid: host.value.discovery.pid }));

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { TOKEN_COOKIE } from '../../shared/wire';
 
 /**
  * Token checks. Comparison is constant-time over fixed-length digests, so neither the
@@ -13,11 +12,11 @@ export function tokensMatch(expected: string, presented: string | undefined): bo
   return timingSafeEqual(a, b);
 }
 
-/** The token a request carries: `Authorization: Bearer …` (CLI, shell) or the cookie (browser). */
+/** The bearer token a request carries (`Authorization: Bearer …`: CLI, shell, agents). */
 export function presentedToken(req: IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
-  return readCookie(req.headers.cookie, TOKEN_COOKIE);
+  return undefined;
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
@@ -25,12 +24,18 @@ export function readCookie(header: string | undefined, name: string): string | u
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    // A cookie planted by another page on localhost may be anything; never let it throw.
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
 
-export function tokenCookie(token: string): string {
-  // HttpOnly: page scripts never see the token. SameSite=Strict: no cross-site request carries it.
-  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+export function sessionCookie(name: string, secret: string): string {
+  // HttpOnly: page scripts never see it. SameSite=Strict: no cross-site request carries it.
+  return `${name}=${encodeURIComponent(secret)}; HttpOnly; SameSite=Strict; Path=/`;
 }

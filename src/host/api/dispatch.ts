@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ApiError } from '../../shared/errors';
 import { apiError } from '../../shared/errors';
-import { isMethodName, methodNames, methods, type MethodName, type ResultOf } from '../../shared/methods';
+import { accessOf, isMethodName, methodNames, methods, type MethodName, type ResultOf } from '../../shared/methods';
 import type { Result } from '../../shared/result';
 import type { ResponseBody } from '../../shared/wire';
 import type { Logger } from '../logger';
@@ -11,8 +11,28 @@ import type { Logger } from '../logger';
  * the method in the contract, validate the params against its schema, run the handler, and
  * turn any outcome into a response body. Nothing reaches a handler unvalidated.
  */
+/** Who is calling: the operator (UI, CLI, shell) or one agent, by its own token. */
+export type Principal = { kind: 'operator' } | { kind: 'agent'; agentId: string };
+
+/** The WebSocket a request came over, for methods that stream (agents.attach). */
+export interface WsPeer {
+  readonly id: number;
+  sendBinary(data: Uint8Array): void;
+  sendDetached(agentId: string, reason: string): void;
+  /** Called once when the socket closes. */
+  onClose(fn: () => void): void;
+  /** Per-socket state a capability keeps (e.g. its attachments), keyed by capability. */
+  state: Map<string, unknown>;
+}
+
+export interface CallContext {
+  principal: Principal;
+  ws: WsPeer | null;
+}
+
 export type Handler<M extends MethodName> = (
   params: z.output<(typeof methods)[M]['params']>,
+  ctx: CallContext,
 ) => Result<ResultOf<M>, ApiError> | Promise<Result<ResultOf<M>, ApiError>>;
 
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -28,6 +48,7 @@ export async function dispatch(
   handlers: Handlers,
   method: unknown,
   rawParams: unknown,
+  ctx: CallContext,
   logger: Logger,
 ): Promise<ResponseBody> {
   if (!isMethodName(method)) {
@@ -37,6 +58,19 @@ export async function dispatch(
         'unknown_method',
         `Unknown method ${JSON.stringify(method)}. Known methods: ${methodNames.join(', ')}.`,
         { method: typeof method === 'string' ? method : String(method) },
+      ),
+    };
+  }
+  const access = accessOf(method);
+  if (access !== ctx.principal.kind) {
+    return {
+      ok: false,
+      error: apiError(
+        'forbidden',
+        access === 'agent'
+          ? `${method} is for agents' hooks, called with the agent's own token.`
+          : `An agent's token may not call ${method}; it may only report its own state.`,
+        { method },
       ),
     };
   }
@@ -53,7 +87,7 @@ export async function dispatch(
   }
   try {
     const handler = handlers[method] as Handler<MethodName>;
-    const outcome = await handler(parsed.data as never);
+    const outcome = await handler(parsed.data as never, ctx);
     return outcome.ok ? { ok: true, result: outcome.value } : { ok: false, error: outcome.error };
   } catch (e) {
     logger.error('handler failed', { method, error: e instanceof Error ? e.stack : String(e) });

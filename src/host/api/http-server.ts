@@ -5,8 +5,9 @@ import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
 import { MAX_BODY_BYTES, Paths, type ResponseBody } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
-import { presentedToken, tokenCookie, tokensMatch } from './auth';
-import { dispatch, type Handlers } from './dispatch';
+import { presentedToken, readCookie, sessionCookie, tokensMatch } from './auth';
+import { sessionCookieName, type BrowserSessions } from './browser-sessions';
+import { dispatch, type Handlers, type Principal, type WsPeer } from './dispatch';
 import { checkHostHeader, checkOrigin, type ExposurePolicy } from './request-guard';
 import { contentSecurityPolicy, readStaticFile } from './static-files';
 import { runWsSession } from './ws-sessions';
@@ -17,10 +18,15 @@ import { runWsSession } from './ws-sessions';
  */
 export interface ApiServerDeps {
   token: string;
+  sessions: BrowserSessions;
+  /** Agents' own tokens: an agent's token identifies it (and is allowed little). */
+  agentOf(token: string): string | null;
   handlers: Handlers;
   events: EventLog;
   logger: Logger;
   hostVersion: string;
+  /** A client's terminal acknowledged output (flow control); see ws-sessions.ts. */
+  onAck(peer: WsPeer, agentId: string, offset: number): void;
   /** Built renderer; null when the host runs without a UI (the API still works). */
   rendererDir: string | null;
   allowedHosts: readonly string[];
@@ -45,6 +51,8 @@ function sendJson(res: ServerResponse, status: number, body: ResponseBody): void
 }
 
 function sendError(res: ServerResponse, error: ApiError): void {
+  // After a refused oversized body, do not keep the connection (and its unread body) open.
+  if (error.code === 'payload_too_large') res.setHeader('connection', 'close');
   sendJson(res, httpStatusOf(error.code), { ok: false, error });
 }
 
@@ -59,7 +67,8 @@ function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { 
       if (size > MAX_BODY_BYTES) {
         done = true;
         resolve({ ok: false, error: apiError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`) });
-        req.resume();
+        // Stop reading; the answer is sent and the connection closed after it.
+        req.pause();
         return;
       }
       chunks.push(c);
@@ -76,8 +85,8 @@ function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { 
 const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Grove</title>
 <body style="font-family:system-ui;margin:3rem;max-width:40rem">
 <h1>Grove needs its token</h1>
-<p>Open Grove with the link that <code>grove open</code> or <code>grove host</code> prints;
-it lets this browser in once and remembers it.</p></body>`;
+<p>Open Grove with <code>grove open</code>, or with the link that <code>grove host</code> prints;
+such a link works once and lets this browser in for good.</p></body>`;
 
 export function createApiServer(deps: ApiServerDeps): ApiServer {
   const policy: ExposurePolicy = { port: 0, allowedHosts: deps.allowedHosts };
@@ -85,6 +94,17 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
 
   const gate = (req: IncomingMessage): ApiError | null =>
     checkHostHeader(req.headers.host, policy) ?? checkOrigin(req.headers.origin, policy);
+
+  const authenticate = (req: IncomingMessage): Principal | null => {
+    const presented = presentedToken(req);
+    if (presented !== undefined) {
+      if (tokensMatch(deps.token, presented)) return { kind: 'operator' };
+      const agentId = deps.agentOf(presented);
+      return agentId ? { kind: 'agent', agentId } : null;
+    }
+    const session = readCookie(req.headers.cookie, sessionCookieName(policy.port));
+    return session && deps.sessions.isValid(session) ? { kind: 'operator' } : null;
+  };
 
   const server = createServer((req, res) => {
     void handleRequest(req, res).catch((e: unknown) => {
@@ -100,21 +120,25 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     const url = new URL(req.url ?? '/', 'http://host.invalid');
 
     if (url.pathname === Paths.auth) {
-      // The one request that carries the token in its URL: trade it for a cookie and move
-      // the browser to a clean URL, so the token leaves the address bar and the history.
-      if (!tokensMatch(deps.token, url.searchParams.get('token') ?? undefined)) {
+      // Trade a login code (single use) or the token for a session cookie, and move the
+      // browser to a clean URL so neither stays in the address bar.
+      const code = url.searchParams.get('code');
+      const token = url.searchParams.get('token');
+      const secret = code ? deps.sessions.redeem(code) : token && tokensMatch(deps.token, token) ? deps.sessions.open() : null;
+      if (!secret) {
         res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
         res.end(UNAUTHORIZED_PAGE);
         return;
       }
-      res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': tokenCookie(deps.token), location: '/' });
+      res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': sessionCookie(sessionCookieName(policy.port), secret), location: '/' });
       res.end();
       return;
     }
 
-    const authorized = tokensMatch(deps.token, presentedToken(req));
+    const principal = authenticate(req);
+    const authorized = principal?.kind === 'operator';
     if (url.pathname.startsWith(Paths.api)) {
-      if (!authorized) {
+      if (!principal) {
         return sendError(res, apiError('unauthorized', 'Missing or wrong token. Send "Authorization: Bearer <token>"; the token is in the data dir\'s "token" file.'));
       }
       if (req.method !== 'POST') {
@@ -129,7 +153,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
         return sendError(res, apiError('malformed_json', 'The request body is not valid JSON.'));
       }
       const method = url.pathname.slice(Paths.api.length);
-      const answer = await dispatch(deps.handlers, method, params, deps.logger);
+      const answer = await dispatch(deps.handlers, method, params, { principal, ws: null }, deps.logger);
       return sendJson(res, answer.ok ? 200 : httpStatusOf(answer.error.code), answer);
     }
 
@@ -150,6 +174,18 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node drops the socket's error listener once a request becomes an upgrade: without
+    // this, a client that resets the connection would crash the host.
+    socket.on('error', () => socket.destroy());
+    try {
+      handleUpgrade(req, socket, head);
+    } catch (e) {
+      deps.logger.error('upgrade failed', { error: e instanceof Error ? e.stack : String(e) });
+      socket.destroy();
+    }
+  });
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (error: ApiError): void => {
       const status = httpStatusOf(error.code);
       const body = JSON.stringify({ ok: false, error });
@@ -163,13 +199,13 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     if (new URL(req.url ?? '/', 'http://host.invalid').pathname !== Paths.ws) {
       return refuse(apiError('not_found', `WebSockets are served at ${Paths.ws}.`));
     }
-    if (!tokensMatch(deps.token, presentedToken(req))) {
+    if (authenticate(req)?.kind !== 'operator') {
       return refuse(apiError('unauthorized', 'Missing or wrong token.'));
     }
     wss.handleUpgrade(req, socket, head, (ws) =>
-      runWsSession(ws, { handlers: deps.handlers, events: deps.events, logger: deps.logger, hostVersion: deps.hostVersion }),
+      runWsSession(ws, { handlers: deps.handlers, events: deps.events, logger: deps.logger, hostVersion: deps.hostVersion, onAck: deps.onAck }),
     );
-  });
+  }
 
   return {
     server,
@@ -177,8 +213,15 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.close(1001, 'host shutting down');
+        // A client that never answers the close must not hold the shutdown for ws's 30 s.
+        const force = setTimeout(() => {
+          for (const client of wss.clients) client.terminate();
+        }, 1000);
         wss.close();
-        server.close(() => resolve());
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };

@@ -5,7 +5,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol-version';
 import { ClientFrame, CloseCode, type HostFrame } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
-import { describeIssues, dispatch, type Handlers } from './dispatch';
+import { describeIssues, dispatch, type Handlers, type WsPeer } from './dispatch';
 
 /**
  * One WebSocket client: requests answered through the same dispatcher as HTTP, and the
@@ -20,10 +20,24 @@ export interface WsSessionDeps {
   events: EventLog;
   logger: Logger;
   hostVersion: string;
+  onAck(peer: WsPeer, agentId: string, offset: number): void;
 }
+
+let nextPeerId = 1;
 
 export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
   let unsubscribe: (() => void) | null = null;
+  const closeHandlers: (() => void)[] = [];
+  const peer: WsPeer = {
+    id: nextPeerId++,
+    sendBinary: (data) => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(data, { binary: true });
+    },
+    sendDetached: (agentId, reason) => send({ kind: 'detached', agentId, reason }),
+    onClose: (fn) => void closeHandlers.push(fn),
+    state: new Map(),
+  };
 
   const send = (frame: HostFrame): void => {
     if (ws.readyState !== ws.OPEN) return;
@@ -62,6 +76,10 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
       );
     }
     const f = frame.data;
+    if (f.kind === 'ack') {
+      deps.onAck(peer, f.agentId, f.offset);
+      return;
+    }
     if (f.kind === 'subscribe') {
       unsubscribe?.();
       const page = deps.events.since(f.since, Number.MAX_SAFE_INTEGER);
@@ -74,11 +92,14 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
       unsubscribe = deps.events.subscribe((envelope: EventEnvelope) => send({ kind: 'event', envelope }));
       return;
     }
-    void dispatch(deps.handlers, f.method, f.params, deps.logger).then((body) =>
+    void dispatch(deps.handlers, f.method, f.params, { principal: { kind: 'operator' }, ws: peer }, deps.logger).then((body) =>
       send(body.ok ? { kind: 'response', id: f.id, ok: true, result: body.result } : { kind: 'response', id: f.id, ok: false, error: body.error }),
     );
   });
 
-  ws.on('close', () => unsubscribe?.());
+  ws.on('close', () => {
+    unsubscribe?.();
+    for (const fn of closeHandlers) fn();
+  });
   ws.on('error', (e) => deps.logger.warn('websocket error', { error: e.message }));
 }

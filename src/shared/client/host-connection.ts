@@ -38,16 +38,22 @@ export type CallError = ApiError | { code: 'disconnected'; message: string };
 
 export interface HostConnectionOptions {
   connect: () => SocketLike;
-  /** Resume the event stream after this seq (0: from the oldest event the host kept). */
+  /** Resume the event stream after this seq (0: from the first event; a `gap` if pruned). */
   since?: number;
   /** Subscribe to events at all (a one-shot CLI call does not need them). */
   subscribe?: boolean;
   backoff?: BackoffPolicy;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** A call not answered within this is failed as `disconnected` (default 30 s). */
+  callTimeoutMs?: number;
+  /** A socket that has not said hello within this is dropped and retried (default 5 s). */
+  helloTimeoutMs?: number;
+  /** Binary frames (terminal output), passed through undecoded. */
+  onBinary?: (data: unknown) => void;
 }
 
-type Pending = { resolve: (r: Result<unknown, CallError>) => void };
+type Pending = { resolve: (r: Result<unknown, CallError>) => void; timer: unknown };
 
 export class HostConnection {
   private socket: SocketLike | null = null;
@@ -60,6 +66,7 @@ export class HostConnection {
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private readonly eventListeners = new Set<(e: EventEnvelope) => void>();
   private readonly gapListeners = new Set<() => void>();
+  private readonly detachListeners = new Set<(agentId: string, reason: string) => void>();
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
 
@@ -88,10 +95,15 @@ export class HostConnection {
     this.setState({ kind: 'stopped' });
     if (this.retryTimer !== null) this.clearTimer(this.retryTimer);
     this.retryTimer = null;
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close(1000, 'client stopped');
+    this.dropSocket(1000, 'client stopped');
     this.failPending('the client was stopped');
+  }
+
+  /** Sends a frame outside the request/response pattern (e.g. a flow-control ack). */
+  sendFrame(frame: ClientFrame): boolean {
+    if (!this.socket || this.state.kind !== 'open') return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
   }
 
   onState(listener: (s: ConnectionState) => void): () => void {
@@ -123,7 +135,11 @@ export class HostConnection {
     const id = this.nextId++;
     const frame: ClientFrame = { kind: 'request', id, method, params };
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve: resolve as Pending['resolve'] });
+      const timer = this.setTimer(() => {
+        if (!this.pending.delete(id)) return;
+        resolve(err({ code: 'disconnected', message: `${method} was not answered in time.` }));
+      }, this.options.callTimeoutMs ?? 30_000);
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], timer });
       socket.send(JSON.stringify(frame));
     });
   }
@@ -139,17 +155,44 @@ export class HostConnection {
       return;
     }
     this.socket = socket;
-    socket.onmessage = (ev) => this.handleFrame(ev.data);
+    const helloTimer = this.setTimer(() => {
+      if (this.socket === socket && this.state.kind === 'connecting') {
+        this.dropSocket(4000, 'no hello');
+        this.scheduleRetry('the host did not greet in time');
+      }
+    }, this.options.helloTimeoutMs ?? 5000);
+    // Every handler checks it still belongs to the current socket: a closing socket may
+    // still deliver frames, and they must not revive a stopped or replaced connection.
+    socket.onmessage = (ev) => {
+      if (this.socket !== socket) return;
+      if (typeof ev.data === 'string') this.handleFrame(ev.data);
+      else this.options.onBinary?.(ev.data);
+    };
     socket.onerror = () => {
       /* onclose follows and decides */
     };
     socket.onclose = (ev) => {
+      this.clearTimer(helloTimer);
       if (this.socket !== socket) return;
       this.socket = null;
       this.failPending('the connection to the host closed');
       if (this.state.kind === 'stopped' || this.state.kind === 'incompatible') return;
       this.scheduleRetry(`closed (${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`);
     };
+  }
+
+  private dropSocket(code: number, reason: string): void {
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket) return;
+    socket.onmessage = null;
+    socket.onclose = null;
+    socket.onerror = null;
+    try {
+      socket.close(code, reason);
+    } catch {
+      /* already closed */
+    }
   }
 
   private scheduleRetry(reason: string): void {
@@ -161,8 +204,7 @@ export class HostConnection {
     }, retryInMs);
   }
 
-  private handleFrame(data: unknown): void {
-    if (typeof data !== 'string') return;
+  private handleFrame(data: string): void {
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);
@@ -176,8 +218,7 @@ export class HostConnection {
       case 'hello':
         if (f.protocolVersion !== PROTOCOL_VERSION) {
           this.setState({ kind: 'incompatible', hostProtocolVersion: f.protocolVersion });
-          this.socket?.close(1000, 'incompatible protocol');
-          this.socket = null;
+          this.dropSocket(1000, 'incompatible protocol');
           return;
         }
         this.attempt = 0;
@@ -196,6 +237,7 @@ export class HostConnection {
         const p = this.pending.get(f.id);
         if (!p) return;
         this.pending.delete(f.id);
+        this.clearTimer(p.timer);
         p.resolve(f.ok ? ok(f.result) : err(f.error ?? { code: 'internal', message: '?' }));
         return;
       }
@@ -211,11 +253,23 @@ export class HostConnection {
         return;
       case 'live':
         return;
+      case 'detached':
+        for (const l of this.detachListeners) l(f.agentId, f.reason);
+        return;
     }
   }
 
+  /** The host stopped streaming an agent's output to us; re-attach with `since`. */
+  onDetached(listener: (agentId: string, reason: string) => void): () => void {
+    this.detachListeners.add(listener);
+    return () => this.detachListeners.delete(listener);
+  }
+
   private failPending(message: string): void {
-    for (const p of this.pending.values()) p.resolve(err({ code: 'disconnected', message }));
+    for (const p of this.pending.values()) {
+      this.clearTimer(p.timer);
+      p.resolve(err({ code: 'disconnected', message }));
+    }
     this.pending.clear();
   }
 

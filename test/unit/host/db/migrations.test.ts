@@ -24,6 +24,14 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare("INSERT INTO events (at, type, payload) VALUES ('2026-01-01T00:00:00Z', 'repo.added', '{}')").run();
     db.prepare("INSERT INTO settings VALUES ('host.lastPort', '4100')").run();
   },
+  2: (db) => {
+    db.prepare(
+      `INSERT INTO agents VALUES ('a1', 'claude-1', '/srv/flower-design', 'claude', 'claude', '[]', '{}', '[]', 'on-failure', 1, 0, 'c0ffee00-0000-4000-8000-000000000000', 160000, 120, 40, 'running', 4242, '2026-01-01T00:00:00Z')`,
+    ).run();
+  },
+  3: (db) => {
+    db.prepare("INSERT INTO browser_sessions VALUES ('d1gest', '2026-01-01T00:00:00Z')").run();
+  },
 };
 
 describe('migrations', () => {
@@ -38,7 +46,6 @@ describe('migrations', () => {
       const old = new Database(path);
       migrate(old, from);
       for (let v = 1; v <= from; v++) seeds[v]!(old);
-      seeds[from]!(old);
       const before = from >= 1 ? old.prepare('SELECT * FROM repos').all() : [];
       old.close();
 

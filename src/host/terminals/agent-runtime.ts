@@ -1,0 +1,326 @@
+import type { IPty } from 'node-pty';
+import type { Activity, AgentInfo, ContextUse } from '../../shared/agents';
+import { activityFromHook, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
+import type { AgentRecord } from './agent-store';
+import { FlowControl } from './flow-control';
+import { OutputBatcher } from './output-batcher';
+import type { OutputLog } from './output-log';
+import { PRESETS } from './presets';
+import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
+import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
+import { TerminalConstants } from './terminal-constants';
+
+/**
+ * One agent, alive: its PTY, output log, attached clients with flow control, supervision
+ * and activity. Decisions come from the pure modules beside it (supervision, flow-control,
+ * activity); this class applies them to the process. Every timer carries the generation of
+ * the run that set it, so a stale timeout never touches a restarted process.
+ */
+export interface Attachment {
+  /** Sends output starting at `offset`. Returns false if the client is gone. */
+  send(offset: number, data: Buffer): void;
+  detached(reason: string): void;
+}
+
+export interface LaunchPlan {
+  file: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+export interface AgentRuntimeDeps {
+  record: AgentRecord;
+  log: OutputLog;
+  /** Builds what to exec for this run (fresh token, resume arguments…). */
+  plan(resume: boolean): LaunchPlan;
+  spawnPty(plan: LaunchPlan, cwd: string, cols: number, rows: number): IPty;
+  restartCfg: RestartConfig;
+  stopTimings: StopTimings;
+  /** Persist and announce; called after every change worth telling. */
+  changed(info: AgentInfo): void;
+  alert(message: string): void;
+  now(): number;
+}
+
+type ClientId = number;
+
+export class AgentRuntime {
+  private supervision: Supervision = { kind: 'starting', generation: 0 };
+  private counters: RunCounters = { unstableRestarts: 0 };
+  private totalRestarts = 0;
+  private pty: IPty | null = null;
+  private generation = 0;
+  private activity: Activity;
+  private hooksSeen = false;
+  private context: ContextUse | null = null;
+  private quietTimer: ReturnType<typeof setTimeout> | null = null;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private stallTimer: ReturnType<typeof setInterval> | null = null;
+  private stopping: Promise<void> | null = null;
+  private readonly clients = new Map<ClientId, Attachment>();
+  private readonly flow = new FlowControl<ClientId>();
+  private readonly batcher: OutputBatcher;
+  private nextClient = 1;
+
+  constructor(private readonly deps: AgentRuntimeDeps, initial: Supervision = { kind: 'exited', code: null, signal: null }) {
+    this.supervision = initial;
+    this.activity = UNKNOWN_ACTIVITY(this.iso());
+    this.batcher = new OutputBatcher((chunk) => this.onOutput(chunk));
+  }
+
+  get id(): string {
+    return this.deps.record.id;
+  }
+
+  get record(): AgentRecord {
+    return this.deps.record;
+  }
+
+  get isLive(): boolean {
+    return this.supervision.kind === 'starting' || this.supervision.kind === 'running' || this.supervision.kind === 'stopping' || this.supervision.kind === 'backoff';
+  }
+
+  get pid(): number | null {
+    return this.supervision.kind === 'running' || this.supervision.kind === 'stopping' ? this.supervision.pid : null;
+  }
+
+  /** Starts a run (a new one, or resuming the recorded conversation). */
+  start(resume = false): void {
+    if (this.pty) return;
+    const generation = ++this.generation;
+    this.supervision = { kind: 'starting', generation };
+    const plan = this.deps.plan(resume);
+    let pty: IPty;
+    try {
+      pty = this.deps.spawnPty(plan, this.record.lanePath, this.record.cols, this.record.rows);
+    } catch (e) {
+      this.supervision = { kind: 'crashed', code: null, signal: null };
+      this.deps.log.append(Buffer.from(`\r\n[grove] could not start ${plan.file}: ${(e as Error).message}\r\n`));
+      this.announce();
+      return;
+    }
+    this.pty = pty;
+    this.supervision = { kind: 'running', generation, pid: pty.pid, startedAt: this.deps.now() };
+    this.activity = UNKNOWN_ACTIVITY(this.iso());
+    this.hooksSeen = false;
+    pty.onData((d) => {
+      if (generation === this.generation) this.batcher.push(typeof d === 'string' ? Buffer.from(d) : (d as Buffer));
+    });
+    pty.onExit(({ exitCode, signal }) => this.onExit(generation, exitCode, signal ?? null));
+    this.announce();
+  }
+
+  /** Stops the agent and everything it started; no restart follows. */
+  stop(): Promise<void> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    if (this.supervision.kind === 'backoff') {
+      this.supervision = { kind: 'exited', code: null, signal: null };
+      this.announce();
+      return Promise.resolve();
+    }
+    if (!this.pty || this.supervision.kind !== 'running') return this.stopping ?? Promise.resolve();
+    const pid = this.supervision.pid;
+    this.supervision = { kind: 'stopping', generation: this.supervision.generation, pid };
+    this.announce();
+    const exited = new Promise<void>((resolve) => this.pty?.onExit(() => resolve()));
+    this.stopping = stopAgentProcesses(this.id, pid, this.deps.stopTimings)
+      .then(async ({ survivors }) => {
+        if (survivors.length) this.deps.alert(`could not end processes ${survivors.join(', ')} of ${this.record.name}`);
+        await exited;
+      })
+      .finally(() => (this.stopping = null));
+    return this.stopping;
+  }
+
+  write(data: string): void {
+    this.pty?.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.record.cols = cols;
+    this.record.rows = rows;
+    this.pty?.resize(cols, rows);
+  }
+
+  /** Attaches a client from `since` (or the retained tail); returns where its output starts. */
+  attach(attachment: Attachment, since: number | null): { client: ClientId; from: number; end: number; gap: boolean } {
+    const client = this.nextClient++;
+    const { log } = this.deps;
+    const wanted = since ?? log.start;
+    const first = log.read(wanted, 0);
+    this.flow.attach(client, first.from);
+    this.clients.set(client, attachment);
+    // Replay in frame-sized pieces; the live stream continues right after.
+    let at = first.from;
+    while (at < log.end) {
+      const piece = log.read(at, 256 * 1024);
+      attachment.send(piece.from, piece.data);
+      at = piece.from + piece.data.length;
+    }
+    this.applyFlow(this.flow.sentTo(client, at, this.deps.now()));
+    return { client, from: first.from, end: at, gap: first.gap };
+  }
+
+  readOutput(since: number, max: number): ReturnType<OutputLog['read']> {
+    return this.deps.log.read(since, max);
+  }
+
+  ack(client: ClientId, offset: number): void {
+    this.applyFlow(this.flow.ack(client, offset, this.deps.now()));
+  }
+
+  detach(client: ClientId): void {
+    if (this.clients.delete(client)) this.applyFlow(this.flow.detach(client));
+  }
+
+  /** A hook reported from inside the agent (Claude Code's hooks, through `grove hook`). */
+  reportHook(event: HookEvent): void {
+    if (this.supervision.kind !== 'running') return;
+    this.hooksSeen = true;
+    const next = activityFromHook(event, this.iso());
+    if (!next) return;
+    this.setActivity(next);
+  }
+
+  setContext(context: ContextUse): void {
+    const before = this.context;
+    this.context = context;
+    if (before && before.tokens < this.record.contextWarnTokens && context.tokens >= this.record.contextWarnTokens) {
+      this.deps.alert(`${this.record.name} has used ${context.tokens} tokens of context (warning at ${this.record.contextWarnTokens}); recycle it to start fresh`);
+    }
+    if (before?.tokens !== context.tokens) this.announce();
+  }
+
+  info(): AgentInfo {
+    const r = this.record;
+    const s = this.supervision;
+    const preset = PRESETS[r.preset];
+    return {
+      id: r.id,
+      name: r.name,
+      lanePath: r.lanePath,
+      preset: r.preset,
+      command: r.command,
+      args: r.args,
+      restart: r.restart,
+      autoResume: r.autoResume,
+      isOpsLoop: r.isOpsLoop,
+      sessionId: r.sessionId,
+      createdAt: r.createdAt,
+      supervision:
+        s.kind === 'running'
+          ? { kind: 'running', pid: s.pid, startedAt: new Date(s.startedAt).toISOString() }
+          : s.kind === 'backoff'
+            ? { kind: 'backoff', restartAt: new Date(s.restartAt).toISOString(), delayMs: s.delayMs }
+            : s.kind === 'starting'
+              ? { kind: 'starting' }
+              : s.kind === 'stopping'
+                ? { kind: 'stopping', pid: s.pid }
+                : s,
+      activity: this.activity,
+      outputEnd: this.deps.log.end,
+      restarts: this.totalRestarts,
+      context: this.context,
+      contextWarnTokens: r.contextWarnTokens,
+      canResume: preset.resumeArgs !== null && (!preset.assignsSession || r.sessionId !== null),
+    };
+  }
+
+  /** Marks the agent lost (its process did not survive a host restart). */
+  markLost(): void {
+    this.supervision = { kind: 'lost' };
+    this.announce();
+  }
+
+  /** Frees the log and timers; the process must already be gone. */
+  dispose(): void {
+    for (const t of [this.quietTimer, this.restartTimer]) if (t) clearTimeout(t);
+    if (this.stallTimer) clearInterval(this.stallTimer);
+    for (const a of this.clients.values()) a.detached('agent removed');
+    this.clients.clear();
+    this.deps.log.close();
+  }
+
+  private onOutput(chunk: Buffer): void {
+    const offset = this.deps.log.append(chunk);
+    const now = this.deps.now();
+    for (const [client, a] of this.clients) {
+      a.send(offset, chunk);
+      this.applyFlow(this.flow.sentTo(client, offset + chunk.length, now));
+    }
+    if (!this.hooksSeen) {
+      if (this.activity.state !== 'busy') this.setActivity({ state: 'busy', signal: 'output', detail: null, since: this.iso() });
+      if (this.quietTimer) clearTimeout(this.quietTimer);
+      const generation = this.generation;
+      this.quietTimer = setTimeout(() => {
+        if (generation === this.generation && !this.hooksSeen && this.supervision.kind === 'running') {
+          this.setActivity({ state: 'idle', signal: 'output', detail: null, since: this.iso() });
+        }
+      }, TerminalConstants.quietIdleMs);
+    }
+  }
+
+  private onExit(generation: number, code: number, signal: number | null): void {
+    if (generation !== this.generation) return;
+    this.batcher.flush();
+    this.pty = null;
+    if (this.stallTimer) clearInterval(this.stallTimer);
+    this.stallTimer = null;
+    const s = this.supervision;
+    if (s.kind !== 'running' && s.kind !== 'stopping') return;
+    const decision = decideOnExit(
+      s,
+      this.counters,
+      { code, signal: signal === 0 ? null : signal, at: this.deps.now(), requested: s.kind === 'stopping' },
+      this.record.restart,
+      this.deps.restartCfg,
+    );
+    this.counters = decision.counters;
+    this.supervision = decision.next;
+    this.activity = UNKNOWN_ACTIVITY(this.iso());
+    if ('alert' in decision) this.deps.alert(`${this.record.name}: ${decision.alert}`);
+    this.announce();
+    if (decision.restart) {
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        if (this.supervision.kind !== 'backoff' || this.supervision.generation !== generation + 1) return;
+        this.totalRestarts++;
+        // Resume the conversation where the preset can, so a crash does not lose it.
+        this.start(this.info().canResume);
+      }, decision.delayMs);
+    }
+  }
+
+  private applyFlow(action: 'pause' | 'resume' | null): void {
+    if (action === 'pause') {
+      this.pty?.pause();
+      this.stallTimer ??= setInterval(() => this.checkStalled(), 1000);
+    } else if (action === 'resume') {
+      this.pty?.resume();
+      if (this.stallTimer) clearInterval(this.stallTimer);
+      this.stallTimer = null;
+    }
+  }
+
+  private checkStalled(): void {
+    for (const client of this.flow.stalled(this.deps.now())) {
+      const a = this.clients.get(client);
+      this.detach(client);
+      a?.detached('too slow: re-attach with since to continue');
+    }
+  }
+
+  private setActivity(a: Activity): void {
+    this.activity = a;
+    this.announce();
+  }
+
+  private announce(): void {
+    this.deps.changed(this.info());
+  }
+
+  private iso(): string {
+    return new Date(this.deps.now()).toISOString();
+  }
+}

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn as spawnPty } from 'node-pty';
+import type { AgentInfo, StartAgentParams } from '../../shared/agents';
+import { apiError, type ApiError } from '../../shared/errors';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import { encodeOutputFrame } from '../../shared/terminal-frames';
+import type { Handlers, WsPeer } from '../api/dispatch';
+import type { EventLog } from '../events/event-log';
+import { uuidv7 } from '../ids';
+import type { Logger } from '../logger';
+import type { RepoStore } from '../repos/repo-store';
+import { AgentRuntime, type LaunchPlan } from './agent-runtime';
+import type { AgentRecord, AgentStore } from './agent-store';
+import { AgentTokens } from './agent-tokens';
+import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
+import { checkLane } from './lane-check';
+import { OutputLog } from './output-log';
+import { findAgentProcesses } from './process-tree';
+import { PRESETS, fillTemplate } from './presets';
+import { resolveCommand } from './resolve-command';
+import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
+import { DEFAULT_RESTART, type RestartConfig } from './supervision';
+import { TerminalConstants } from './terminal-constants';
+
+/**
+ * All agents of this host: starting them (lane and command checked first), their runtimes,
+ * reconciliation after a host restart, the agents.* API methods and the stream of output
+ * to attached WebSockets.
+ */
+export interface AgentServiceDeps {
+  store: AgentStore;
+  repos: RepoStore;
+  events: EventLog;
+  logger: Logger;
+  /** Per-agent files (output logs, hook settings) live under here. */
+  agentsDir: string;
+  hostUrl: () => string;
+  /** argv prefix that runs `grove` (for hook commands). */
+  groveCommand: string[];
+  baseEnv: NodeJS.ProcessEnv;
+  scrollbackBytes?: number;
+  restartCfg?: RestartConfig;
+  stopTimings?: StopTimings;
+  now?: () => number;
+}
+
+const ATTACHMENTS = 'agents.attachments';
+type PeerAttachments = Map<string, number>; // agentId → client id in that runtime
+
+export class AgentService {
+  private readonly runtimes = new Map<string, AgentRuntime>();
+  readonly tokens = new AgentTokens();
+  private shuttingDown = false;
+
+  constructor(private readonly deps: AgentServiceDeps) {}
+
+  private get now(): () => number {
+    return this.deps.now ?? Date.now;
+  }
+
+  /**
+   * On host start: every agent the previous host left running is ended (never two copies
+   * of one agent), marked lost, and brought back if it asked for auto-resume.
+   */
+  async reconcile(): Promise<void> {
+    for (const record of this.deps.store.list()) {
+      const runtime = this.createRuntime(record);
+      const wasLive = ['starting', 'running', 'stopping', 'backoff'].includes(record.state);
+      if (!wasLive) continue;
+      const leftovers = findAgentProcesses(record.id, record.pid);
+      if (leftovers.length > 0) {
+        this.deps.logger.warn('ending leftovers of the previous host', { agent: record.id, pids: leftovers });
+        await stopAgentProcesses(record.id, record.pid, { interruptMs: 200, graceMs: 2000 });
+      }
+      runtime.markLost();
+      if (record.autoResume && runtime.info().canResume) runtime.start(true);
+    }
+  }
+
+  list(): AgentInfo[] {
+    return [...this.runtimes.values()].map((r) => r.info());
+  }
+
+  start(params: StartAgentParams): Result<AgentInfo, ApiError> {
+    const preset = PRESETS[params.preset];
+    const lane = checkLane(params.lanePath, this.deps.repos.list(), params.isOpsLoop ?? false);
+    if (!lane.ok) return lane;
+    const command =
+      params.command ?? preset.command ?? (params.preset === 'shell' ? (this.deps.baseEnv.SHELL ?? '/bin/sh') : null);
+    if (!command) {
+      return err(apiError('invalid_request', 'A custom agent needs a command: give "command" (and "args").'));
+    }
+    const pathEnv = params.env?.PATH ?? this.deps.baseEnv.PATH;
+    if (!resolveCommand(command, pathEnv, lane.value)) {
+      return err(
+        apiError('agent_command_not_found', `"${command}" was not found on PATH. Install it, or give the full path as "command".`, { command }),
+      );
+    }
+    const id = uuidv7();
+    const n = this.list().filter((a) => a.preset === params.preset).length + 1;
+    const record: AgentRecord = {
+      id,
+      name: params.name ?? `${params.preset}-${n}`,
+      lanePath: lane.value,
+      preset: params.preset,
+      command,
+      args: params.args ?? [],
+      env: params.env ?? {},
+      withholdEnv: params.withholdEnv ?? [],
+      restart: params.restart ?? 'on-failure',
+      autoResume: params.autoResume ?? false,
+      isOpsLoop: params.isOpsLoop ?? false,
+      sessionId: preset.assignsSession ? randomUUID() : null,
+      contextWarnTokens: params.contextWarnTokens ?? preset.contextWarnTokens,
+      cols: params.cols ?? 120,
+      rows: params.rows ?? 32,
+      state: 'starting',
+      pid: null,
+      createdAt: new Date(this.now()).toISOString(),
+    };
+    this.deps.store.insert(record);
+    const runtime = this.createRuntime(record);
+    runtime.start(false);
+    return ok(runtime.info());
+  }
+
+  /** Stops every agent (host shutdown); their records stay "running" so the next host resumes them. */
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
+    for (const r of this.runtimes.values()) r.dispose();
+  }
+
+  handlers(): Pick<
+    Handlers,
+    | 'agents.list' | 'agents.start' | 'agents.stop' | 'agents.restart' | 'agents.resume' | 'agents.recycle' | 'agents.remove'
+    | 'agents.input' | 'agents.resize' | 'agents.output' | 'agents.attach' | 'agents.detach' | 'agents.report'
+  > {
+    const find = (id: string): Result<AgentRuntime, ApiError> => {
+      const r = this.runtimes.get(id);
+      return r ? ok(r) : err(apiError('agent_unknown', `No agent with id ${id}.`, { id }));
+    };
+    const running = (id: string): Result<AgentRuntime, ApiError> => {
+      const r = find(id);
+      if (!r.ok) return r;
+      return r.value.pid !== null ? r : err(apiError('agent_not_running', `${r.value.record.name} is not running.`, { id }));
+    };
+    return {
+      'agents.list': () => ok({ agents: this.list() }),
+      'agents.start': (p) => {
+        const started = this.start(p);
+        return started.ok ? ok({ agent: started.value }) : started;
+      },
+      'agents.stop': async ({ id }) => {
+        const r = find(id);
+        if (!r.ok) return r;
+        await r.value.stop();
+        return ok({ agent: r.value.info() });
+      },
+      'agents.restart': async ({ id }) => {
+        const r = find(id);
+        if (!r.ok) return r;
+        await r.value.stop();
+        r.value.start(r.value.info().canResume);
+        return ok({ agent: r.value.info() });
+      },
+      'agents.resume': ({ id }) => {
+        const r = find(id);
+        if (!r.ok) return r;
+        if (r.value.isLive) return err(apiError('agent_is_running', `${r.value.record.name} is running; stop it first.`, { id }));
+        const canResume = r.value.info().canResume;
+        if (!canResume && r.value.record.preset !== 'shell' && r.value.record.preset !== 'custom') {
+          return err(apiError('agent_cannot_resume', `${r.value.record.name} has no recorded conversation to resume.`, { id }));
+        }
+        r.value.start(canResume);
+        return ok({ agent: r.value.info() });
+      },
+      'agents.recycle': async ({ id, handoff }) => {
+        const r = find(id);
+        if (!r.ok) return r;
+        const old = r.value.record;
+        await r.value.stop();
+        const fresh = this.start({
+          lanePath: old.lanePath,
+          preset: old.preset,
+          command: old.command,
+          args: [...old.args, ...(handoff ? [handoff] : [])],
+          name: old.name,
+          env: old.env,
+          withholdEnv: old.withholdEnv,
+          restart: old.restart,
+          autoResume: old.autoResume,
+          isOpsLoop: old.isOpsLoop,
+          cols: old.cols,
+          rows: old.rows,
+          contextWarnTokens: old.contextWarnTokens,
+        });
+        return fresh.ok ? ok({ agent: fresh.value }) : fresh;
+      },
+      'agents.remove': ({ id }) => {
+        const r = find(id);
+        if (!r.ok) return r;
+        if (r.value.isLive) return err(apiError('agent_is_running', `${r.value.record.name} is running; stop it first.`, { id }));
+        r.value.dispose();
+        this.runtimes.delete(id);
+        this.deps.store.remove(id);
+        rmSync(join(this.deps.agentsDir, id), { recursive: true, force: true });
+        this.deps.events.append({ type: 'agent.removed', id });
+        return ok({ removed: true as const });
+      },
+      'agents.input': ({ id, data }) => {
+        const r = running(id);
+        if (!r.ok) return r;
+        r.value.write(data);
+        return ok({ accepted: Buffer.byteLength(data) });
+      },
+      'agents.resize': ({ id, cols, rows }) => {
+        const r = find(id);
+        if (!r.ok) return r;
+        r.value.resize(cols, rows);
+        this.deps.store.setSize(id, cols, rows);
+        return ok({ cols, rows });
+      },
+      'agents.output': ({ id, since, limit }) => {
+        const r = find(id);
+        if (!r.ok) return r;
+        const read = r.value.readOutput(since, limit ?? 1024 * 1024);
+        return ok({ from: read.from, end: read.from + read.data.length, gap: read.gap, data: read.data.toString('base64') });
+      },
+      'agents.attach': ({ id, since }, ctx) => {
+        if (!ctx.ws) return err(apiError('needs_websocket', 'agents.attach streams output and needs the WebSocket; use agents.output over HTTP.'));
+        const r = find(id);
+        if (!r.ok) return r;
+        return ok(this.attach(ctx.ws, r.value, since ?? null));
+      },
+      'agents.detach': ({ id }, ctx) => {
+        const attachments = ctx.ws?.state.get(ATTACHMENTS) as PeerAttachments | undefined;
+        const client = attachments?.get(id);
+        if (client === undefined) return ok({ detached: false });
+        attachments!.delete(id);
+        this.runtimes.get(id)?.detach(client);
+        return ok({ detached: true });
+      },
+      'agents.report': ({ event }, ctx) => {
+        if (ctx.principal.kind !== 'agent') return ok({ recorded: false });
+        const r = this.runtimes.get(ctx.principal.agentId);
+        if (!r) return ok({ recorded: false });
+        r.reportHook(event);
+        return ok({ recorded: true });
+      },
+    };
+  }
+
+  /** Flow control: a client's terminal parsed output up to `offset`. */
+  ack(peer: WsPeer, agentId: string, offset: number): void {
+    const client = (peer.state.get(ATTACHMENTS) as PeerAttachments | undefined)?.get(agentId);
+    if (client !== undefined) this.runtimes.get(agentId)?.ack(client, offset);
+  }
+
+  private attach(peer: WsPeer, runtime: AgentRuntime, since: number | null): { from: number; end: number; gap: boolean } {
+    let attachments = peer.state.get(ATTACHMENTS) as PeerAttachments | undefined;
+    if (!attachments) {
+      const created: PeerAttachments = new Map();
+      attachments = created;
+      peer.state.set(ATTACHMENTS, created);
+      peer.onClose(() => {
+        for (const [agentId, client] of created) this.runtimes.get(agentId)?.detach(client);
+        created.clear();
+      });
+    }
+    const previous = attachments.get(runtime.id);
+    if (previous !== undefined) runtime.detach(previous);
+    const agentId = runtime.id;
+    const result = runtime.attach(
+      {
+        send: (offset, data) => peer.sendBinary(encodeOutputFrame(agentId, offset, data)),
+        detached: (reason) => {
+          attachments!.delete(agentId);
+          peer.sendDetached(agentId, reason);
+        },
+      },
+      since,
+    );
+    attachments.set(agentId, result.client);
+    return { from: result.from, end: result.end, gap: result.gap };
+  }
+
+  private createRuntime(record: AgentRecord): AgentRuntime {
+    const dir = join(this.deps.agentsDir, record.id);
+    const log = OutputLog.open(join(dir, 'output'), this.deps.scrollbackBytes ?? TerminalConstants.scrollbackBytes, TerminalConstants.memoryTailBytes);
+    const runtime = new AgentRuntime(
+      {
+        record,
+        log,
+        plan: (resume) => this.plan(record, dir, resume),
+        spawnPty: (plan, cwd, cols, rows) =>
+          spawnPty(plan.file, plan.args, { name: 'xterm-256color', cols, rows, cwd, env: plan.env, encoding: null }),
+        restartCfg: this.deps.restartCfg ?? DEFAULT_RESTART,
+        stopTimings: this.deps.stopTimings ?? { interruptMs: TerminalConstants.interruptMs, graceMs: TerminalConstants.stopGraceMs },
+        changed: (info) => {
+          if (this.shuttingDown) return; // keep "running" on record so the next host resumes
+          this.deps.store.setState(record.id, info.supervision.kind, 'pid' in info.supervision ? info.supervision.pid : null);
+          this.deps.events.append({ type: 'agent.updated', agent: info });
+        },
+        alert: (message) => this.deps.events.append({ type: 'alert', agentId: record.id, message }),
+        now: this.now,
+      },
+      record.state === 'exited' || record.state === 'crashed' || record.state === 'fatal' || record.state === 'lost'
+        ? { kind: 'exited', code: null, signal: null }
+        : { kind: 'exited', code: null, signal: null },
+    );
+    this.runtimes.set(record.id, runtime);
+    return runtime;
+  }
+
+  /** What to exec for one run: the preset's arguments, Grove's hooks, the environment. */
+  private plan(record: AgentRecord, dir: string, resume: boolean): LaunchPlan {
+    const preset = PRESETS[record.preset];
+    const token = this.tokens.issue(record.id);
+    let settings: string | null = null;
+    if (preset.hookArgs) {
+      settings = join(dir, 'hook-settings.json');
+      const grove = this.deps.groveCommand.map(shellQuote).join(' ');
+      writeClaudeHookSettings(settings, (event) => `${grove} hook ${event}`);
+    }
+    const presetArgs = resume && preset.resumeArgs ? preset.resumeArgs : preset.startArgs;
+    const args = [
+      ...fillTemplate(presetArgs, { session: record.sessionId }),
+      ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings }) : []),
+      ...record.args,
+    ];
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.deps.baseEnv)) if (v !== undefined) env[k] = v;
+    Object.assign(env, record.env, {
+      GROVE_AGENT_ID: record.id,
+      GROVE_AGENT_TOKEN: token,
+      GROVE_URL: this.deps.hostUrl(),
+      GROVE_LANE: record.lanePath,
+      TERM: 'xterm-256color',
+      COLORTERM: 'truecolor',
+    });
+    // Never hand an agent the operator's token or a host's internals.
+    delete env.GROVE_TOKEN;
+    delete env.ELECTRON_RUN_AS_NODE;
+    for (const key of record.withholdEnv) delete env[key];
+    return { file: record.command, args, env };
+  }
+}

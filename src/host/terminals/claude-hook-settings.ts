@@ -1,0 +1,31 @@
+import { writeFileSync } from 'node:fs';
+
+/**
+ * Claude Code settings that wire its hooks to Grove: each hook runs `grove hook EVENT`,
+ * which reports to the host with the agent's own token (from the environment Grove gave
+ * it). Passed with `--settings FILE`, so the user's own settings and hooks stay in force.
+ */
+export function claudeHookSettings(hookCommand: (event: string) => string): object {
+  const run = (event: string) => [{ type: 'command', command: hookCommand(event), timeout: 5 }];
+  return {
+    hooks: {
+      UserPromptSubmit: [{ hooks: run('prompt') }],
+      PreToolUse: [{ matcher: '*', hooks: run('tool') }],
+      Stop: [{ hooks: run('stop') }],
+      Notification: [
+        { matcher: 'permission_prompt', hooks: run('permission') },
+        { matcher: 'idle_prompt', hooks: run('idle-prompt') },
+      ],
+      SessionEnd: [{ hooks: run('session-end') }],
+    },
+  };
+}
+
+export function writeClaudeHookSettings(path: string, hookCommand: (event: string) => string): void {
+  writeFileSync(path, JSON.stringify(claudeHookSettings(hookCommand), null, 2) + '\n', { mode: 0o600 });
+}
+
+/** Quotes one word for sh -c. */
+export function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}

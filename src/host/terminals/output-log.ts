@@ -1,0 +1,150 @@
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * One agent's output as a byte log addressed by offset: byte N of everything the agent ever
+ * printed is at offset N, across host restarts. A client that saw bytes up to N asks for
+ * "since N" and gets exactly what follows; the offset is the sequence number.
+ *
+ * Disk: segment files `<base offset>.log` in the agent's directory. A new segment starts
+ * when the current one reaches half the cap; the oldest are deleted while the rest still
+ * hold the cap, so at most cap + half a cap sits on disk. Memory: a tail of the latest
+ * bytes, so re-attaching a live terminal rarely touches the disk.
+ */
+export interface LogRead {
+  /** Offset of the first byte of `data`; later than the asked offset if those bytes were dropped. */
+  from: number;
+  data: Buffer;
+  /** Bytes between the asked offset and `from` are gone (older than the cap). */
+  gap: boolean;
+}
+
+interface Segment {
+  base: number;
+  size: number;
+}
+
+export class OutputLog {
+  private readonly segments: Segment[] = [];
+  private fd: number | null = null;
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private totalEnd = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly capBytes: number,
+    private readonly memoryTailBytes: number,
+  ) {}
+
+  /** Opens (or creates) the log in `dir`, continuing the offsets of what is already there. */
+  static open(dir: string, capBytes: number, memoryTailBytes: number): OutputLog {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const log = new OutputLog(dir, capBytes, memoryTailBytes);
+    const bases = readdirSync(dir)
+      .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
+      .filter((b): b is string => b !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
+    for (const base of bases) {
+      const fd = openSync(log.file(base), 'r');
+      log.segments.push({ base, size: fstatSync(fd).size });
+      closeSync(fd);
+    }
+    const last = log.segments.at(-1);
+    log.totalEnd = last ? last.base + last.size : 0;
+    return log;
+  }
+
+  /** Offset just past the last byte. */
+  get end(): number {
+    return this.totalEnd;
+  }
+
+  /** Oldest offset still retained. */
+  get start(): number {
+    return this.segments[0]?.base ?? this.totalEnd;
+  }
+
+  /** Appends a chunk; returns the offset of its first byte. */
+  append(chunk: Buffer): number {
+    const at = this.totalEnd;
+    if (chunk.length === 0) return at;
+    let seg = this.segments.at(-1);
+    if (!seg || this.fd === null || seg.size >= this.capBytes / 2) {
+      seg = this.startSegment();
+    }
+    writeSync(this.fd!, chunk);
+    seg.size += chunk.length;
+    this.totalEnd += chunk.length;
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+    while (this.tailBytes - this.tail[0]!.length >= this.memoryTailBytes) this.tailBytes -= this.tail.shift()!.length;
+    return at;
+  }
+
+  /** Up to `max` bytes from `since` (clamped to what is retained). */
+  read(since: number, max = Number.MAX_SAFE_INTEGER): LogRead {
+    const gap = since < this.start;
+    let from = Math.min(Math.max(since, this.start), this.totalEnd);
+    let data = this.readRange(from, Math.min(this.totalEnd, from + max));
+    if (gap) {
+      // Never hand a client half a UTF-8 character at the start of what is left.
+      let skip = 0;
+      while (skip < 3 && skip < data.length && (data[skip]! & 0xc0) === 0x80) skip++;
+      data = data.subarray(skip);
+      from += skip;
+    }
+    return { from, data, gap };
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private readRange(from: number, to: number): Buffer {
+    if (to <= from) return Buffer.alloc(0);
+    const tailStart = this.totalEnd - this.tailBytes;
+    if (from >= tailStart) {
+      return Buffer.concat(this.tail).subarray(from - tailStart, to - tailStart);
+    }
+    const out = Buffer.alloc(to - from);
+    let written = 0;
+    for (const seg of this.segments) {
+      const segEnd = seg.base + seg.size;
+      if (segEnd <= from || seg.base >= to) continue;
+      const start = Math.max(from, seg.base);
+      const stop = Math.min(to, segEnd);
+      const fd = openSync(this.file(seg.base), 'r');
+      try {
+        readSync(fd, out, written, stop - start, start - seg.base);
+      } finally {
+        closeSync(fd);
+      }
+      written += stop - start;
+    }
+    return out.subarray(0, written);
+  }
+
+  private startSegment(): Segment {
+    if (this.fd !== null) closeSync(this.fd);
+    const seg = { base: this.totalEnd, size: 0 };
+    this.fd = openSync(this.file(seg.base), 'a', 0o600);
+    this.segments.push(seg);
+    // Drop the oldest segments while the newer ones alone still hold the cap.
+    while (this.segments.length > 1 && this.totalEnd - this.segments[1]!.base >= this.capBytes) {
+      const old = this.segments.shift()!;
+      try {
+        unlinkSync(this.file(old.base));
+      } catch {
+        /* already gone */
+      }
+    }
+    return seg;
+  }
+
+  private file(base: number): string {
+    return join(this.dir, `${String(base).padStart(16, '0')}.log`);
+  }
+}

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Finds every process that belongs to an agent, including those that tried to leave: the
+ * agent's session and process group (node-pty makes the agent a session leader, so its pid
+ * is both ids), every descendant by parent links, and on Linux every process whose
+ * environment carries the agent's marker (`GROVE_AGENT_ID=<id>`), which catches a daemon
+ * that called setsid() and was re-parented to init. The host's own pid is never included.
+ */
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  sid: number;
+}
+
+export function listProcesses(): ProcInfo[] {
+  if (process.platform === 'linux') return listFromProc();
+  const out = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { encoding: 'utf8' });
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number))
+    .map(([pid, ppid, pgid]) => ({ pid: pid!, ppid: ppid!, pgid: pgid!, sid: -1 }));
+}
+
+function listFromProc(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // "pid (comm) state ppid pgrp session …"; comm may contain spaces and parentheses.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.push({ pid: Number(name), ppid: Number(rest[1]), pgid: Number(rest[2]), sid: Number(rest[3]) });
+    } catch {
+      /* the process ended while we looked */
+    }
+  }
+  return out;
+}
+
+function carriesMarker(pid: number, marker: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`).includes(marker);
+  } catch {
+    return false;
+  }
+}
+
+export function agentMarker(agentId: string): string {
+  return `GROVE_AGENT_ID=${agentId}\0`;
+}
+
+/** Pids of every live process that belongs to the agent whose session leader was `leaderPid`. */
+export function findAgentProcesses(agentId: string, leaderPid: number | null): number[] {
+  const procs = listProcesses();
+  const found = new Set<number>();
+  if (leaderPid !== null) {
+    for (const p of procs) if (p.pid === leaderPid || p.sid === leaderPid || p.pgid === leaderPid) found.add(p.pid);
+  }
+  if (process.platform === 'linux') {
+    const marker = agentMarker(agentId);
+    for (const p of procs) if (!found.has(p.pid) && carriesMarker(p.pid, marker)) found.add(p.pid);
+  }
+  // Descendants of anything found, by parent links, until nothing new turns up.
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  found.delete(process.pid);
+  return [...found].filter((pid) => pid > 1 && isZombieFree(pid));
+}
+
+function isZombieFree(pid: number): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* gone already */
+    }
+  }
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    /* the group is empty */
+  }
+}

@@ -1,0 +1,104 @@
+import { RestartDefaults } from './terminal-constants';
+
+/**
+ * An agent's supervision as a pure state machine: every transition is a function of the
+ * current state and one input, with no clock or process inside, so each rule (stable
+ * uptime, backoff, fatal, the restart policy) is unit-tested in microseconds. The agent
+ * supervisor applies the decisions at the edge.
+ */
+export type RestartPolicy = 'never' | 'on-failure' | 'always';
+
+export interface RestartConfig {
+  minUptimeMs: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  maxUnstableRestarts: number;
+}
+
+export const DEFAULT_RESTART: RestartConfig = { ...RestartDefaults };
+
+export type Supervision =
+  | { kind: 'starting'; generation: number }
+  | { kind: 'running'; generation: number; pid: number; startedAt: number }
+  | { kind: 'stopping'; generation: number; pid: number }
+  /** Waiting out a backoff before the next start. */
+  | { kind: 'backoff'; generation: number; restartAt: number; delayMs: number }
+  | { kind: 'exited'; code: number | null; signal: number | null }
+  | { kind: 'crashed'; code: number | null; signal: number | null }
+  | { kind: 'fatal'; restarts: number; code: number | null; signal: number | null }
+  /** The host restarted and this agent's process did not survive it. */
+  | { kind: 'lost' };
+
+export type SupervisionKind = Supervision['kind'];
+
+export interface RunCounters {
+  /** Consecutive restarts after runs shorter than the minimum uptime. */
+  unstableRestarts: number;
+}
+
+export interface ExitInput {
+  code: number | null;
+  signal: number | null;
+  at: number;
+  /** The operator (or a shutdown) asked for the stop. */
+  requested: boolean;
+}
+
+export type ExitDecision =
+  | { next: Extract<Supervision, { kind: 'exited' | 'crashed' }>; counters: RunCounters; restart: false }
+  | { next: Extract<Supervision, { kind: 'backoff' }>; counters: RunCounters; restart: true; delayMs: number }
+  | { next: Extract<Supervision, { kind: 'fatal' }>; counters: RunCounters; restart: false; alert: string };
+
+export function isFailure(code: number | null, signal: number | null): boolean {
+  return (code !== null && code !== 0) || (signal !== null && signal !== 0);
+}
+
+export function backoffFor(unstableRestarts: number, cfg: RestartConfig): number {
+  return Math.min(cfg.maxBackoffMs, cfg.initialBackoffMs * 2 ** Math.max(0, unstableRestarts - 1));
+}
+
+/** What happens when the process of a `running` or `stopping` agent exits. */
+export function decideOnExit(
+  state: Extract<Supervision, { kind: 'running' | 'stopping' }>,
+  counters: RunCounters,
+  exit: ExitInput,
+  policy: RestartPolicy,
+  cfg: RestartConfig = DEFAULT_RESTART,
+): ExitDecision {
+  const failed = isFailure(exit.code, exit.signal);
+  const ended = { code: exit.code, signal: exit.signal };
+  const wantsRestart =
+    state.kind === 'running' && !exit.requested && (policy === 'always' || (policy === 'on-failure' && failed));
+  if (!wantsRestart) {
+    const next = failed && !exit.requested ? { kind: 'crashed' as const, ...ended } : { kind: 'exited' as const, ...ended };
+    return { next, counters: { unstableRestarts: 0 }, restart: false };
+  }
+  const uptime = exit.at - state.startedAt;
+  const unstable = uptime < cfg.minUptimeMs ? counters.unstableRestarts + 1 : 0;
+  if (unstable > cfg.maxUnstableRestarts) {
+    return {
+      next: { kind: 'fatal', restarts: counters.unstableRestarts, ...ended },
+      counters: { unstableRestarts: unstable },
+      restart: false,
+      alert: `gave up after ${counters.unstableRestarts} restarts in a row that each ran under ${cfg.minUptimeMs / 1000} s (last exit: ${describeExit(exit.code, exit.signal)})`,
+    };
+  }
+  // A run that was stable restarts at once; unstable ones back off exponentially.
+  const delayMs = unstable === 0 ? 0 : backoffFor(unstable, cfg);
+  return {
+    next: { kind: 'backoff', generation: state.generation + 1, restartAt: exit.at + delayMs, delayMs },
+    counters: { unstableRestarts: unstable },
+    restart: true,
+    delayMs,
+  };
+}
+
+export function describeExit(code: number | null, signal: number | null): string {
+  if (signal) return `signal ${signal}`;
+  return `code ${code ?? '?'}`;
+}
+
+/** States in which a process may be alive. */
+export function isLive(s: Supervision): s is Extract<Supervision, { kind: 'starting' | 'running' | 'stopping' }> {
+  return s.kind === 'starting' || s.kind === 'running' || s.kind === 'stopping';
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** Agents: supervised processes in terminals, one or more per lane. */
+export const PresetId = z.enum(['claude', 'codex', 'shell', 'custom']);
+export type PresetId = z.infer<typeof PresetId>;
+
+export const RestartPolicy = z.enum(['never', 'on-failure', 'always']);
+
+export const Supervision = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('starting') }),
+  z.object({ kind: z.literal('running'), pid: z.number().int(), startedAt: z.string() }),
+  z.object({ kind: z.literal('stopping'), pid: z.number().int() }),
+  z.object({ kind: z.literal('backoff'), restartAt: z.string(), delayMs: z.number() }),
+  z.object({ kind: z.literal('exited'), code: z.number().int().nullable(), signal: z.number().int().nullable() }),
+  z.object({ kind: z.literal('crashed'), code: z.number().int().nullable(), signal: z.number().int().nullable() }),
+  z.object({ kind: z.literal('fatal'), restarts: z.number().int(), code: z.number().int().nullable(), signal: z.number().int().nullable() }),
+  z.object({ kind: z.literal('lost') }),
+]);
+export type SupervisionView = z.infer<typeof Supervision>;
+
+/** What a running agent is doing, and which signal said so. */
+export const Activity = z.object({
+  state: z.enum(['busy', 'waiting', 'idle', 'unknown']),
+  signal: z.enum(['hook', 'transcript', 'output']).nullable(),
+  /** For `waiting`: why (e.g. permission_prompt, idle_prompt, stop). */
+  detail: z.string().nullable(),
+  since: z.string(),
+});
+export type Activity = z.infer<typeof Activity>;
+
+export const ContextUse = z.object({
+  tokens: z.number().int().nonnegative(),
+  window: z.number().int().positive(),
+  model: z.string().nullable(),
+  at: z.string().nullable(),
+});
+export type ContextUse = z.infer<typeof ContextUse>;
+
+export const AgentInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  lanePath: z.string(),
+  preset: PresetId,
+  command: z.string(),
+  args: z.array(z.string()),
+  restart: RestartPolicy,
+  autoResume: z.boolean(),
+  isOpsLoop: z.boolean(),
+  /** Claude Code's session id, recorded so the conversation can be resumed. */
+  sessionId: z.string().nullable(),
+  createdAt: z.string(),
+  supervision: Supervision,
+  activity: Activity,
+  /** Offset just past the last byte of output: attach "since" this to get only new output. */
+  outputEnd: z.number().int().nonnegative(),
+  restarts: z.number().int().nonnegative(),
+  context: ContextUse.nullable(),
+  /** Tokens of context at which the operator is warned and offered a recycle. */
+  contextWarnTokens: z.number().int().positive(),
+  /** Whether the preset can resume the conversation after the process is gone. */
+  canResume: z.boolean(),
+});
+export type AgentInfo = z.infer<typeof AgentInfo>;
+
+const EnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _');
+
+export const StartAgentParams = z
+  .object({
+    lanePath: z.string().min(1).max(4096),
+    preset: PresetId,
+    /** For `custom`: the program; for others: overrides the preset's program (e.g. a full path). */
+    command: z.string().min(1).max(4096).optional(),
+    args: z.array(z.string().max(65536)).max(256).optional(),
+    name: z
+      .string()
+      .min(1)
+      .max(80)
+      .refine((n) => ![...n].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'no control characters')
+      .optional(),
+    env: z.record(EnvKey, z.string().max(65536)).optional(),
+    /** Environment variables to withhold from this agent (a "key-less" lane). */
+    withholdEnv: z.array(EnvKey).max(256).optional(),
+    restart: RestartPolicy.optional(),
+    autoResume: z.boolean().optional(),
+    /** Only the ops loop may run in MAIN itself. */
+    isOpsLoop: z.boolean().optional(),
+    cols: z.number().int().min(2).max(1000).optional(),
+    rows: z.number().int().min(2).max(1000).optional(),
+    contextWarnTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+export type StartAgentParams = z.infer<typeof StartAgentParams>;
