@@ -1,4 +1,6 @@
 import { cliContext } from './cli-context';
+import { agentCommand } from './commands/agent';
+import { hookCommand } from './commands/hook';
 import { openCommand } from './commands/open';
 import { repoCommand } from './commands/repo';
 import { statusCommand } from './commands/status';
@@ -17,6 +19,12 @@ Commands:
   open [--no-browser] [--json]          start the host if needed and open the UI
   repo add PATH [--json]                register a repository by its MAIN checkout
   repo list [--json]                    list registered repositories
+  agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
+  agent list [--json]                   agents, their state and context use
+  agent send AGENT TEXT                 type a line into an agent
+  agent tail AGENT [--since N] [-f]     print an agent's output (from byte offset N; -f follows)
+  agent stop AGENT                      stop an agent and everything it started
+  hook EVENT                            (run by agents' hooks) report an agent's state
 
 Options for every command:
   --home DIR   data dir (default: $GROVE_HOME, else ~/.grove)
@@ -55,6 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'repo':
       return repoCommand(ctx, args);
+    case 'agent':
+      return agentCommand(ctx, args);
+    case 'hook':
+      return hookCommand(args);
     case undefined:
     case 'help':
     case '--help':

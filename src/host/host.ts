@@ -23,6 +23,7 @@ import { createBrowserSessions } from './api/browser-sessions';
 import { AgentService } from './terminals/agent-service';
 import { createAgentStore } from './terminals/agent-store';
 import { join } from 'node:path';
+import type { HostEnvSettings } from './host-env';
 
 /**
  * The composition root: builds a host from its parts, in the order they depend on each
@@ -37,6 +38,7 @@ export interface HostConfig {
   rendererDir: string | null;
   version: string;
   logger: Logger;
+  settings: HostEnvSettings;
 }
 
 export interface RunningHost {
@@ -102,6 +104,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     hostUrl: () => url,
     groveCommand: config.groveCommand,
     baseEnv: process.env,
+    restartCfg: config.settings.restart,
+    stopTimings: config.settings.stop,
+    scrollbackBytes: config.settings.scrollbackBytes,
   });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {

@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveDataDir } from '../host-client/data-dir';
 import { startHost } from './host';
 import { parseHostOptions } from './host-options';
+import { readHostEnv } from './host-env';
 import { createLogger } from './logger';
 import { GROVE_VERSION } from './version';
 
@@ -19,6 +20,11 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const opts = parsed.value;
+  const settings = readHostEnv(process.env);
+  if (!settings.ok) {
+    process.stderr.write(`grove host: ${settings.error}\n`);
+    return 2;
+  }
   const here = dirname(fileURLToPath(import.meta.url));
   const rendererDir = join(here, '..', 'renderer');
   const logger = createLogger();
@@ -30,6 +36,7 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     rendererDir: existsSync(join(rendererDir, 'index.html')) ? rendererDir : null,
     version: GROVE_VERSION,
     logger,
+    settings: settings.value,
   });
   if (!started.ok) {
     process.stderr.write(`grove host: ${started.error.message}\n`);

@@ -92,6 +92,8 @@ export const methods = {
       .object({
         event: z.enum(['prompt', 'tool', 'stop', 'permission', 'idle-prompt', 'session-end']),
         detail: z.string().max(1000).optional(),
+        /** Where the CLI says its transcript is (Claude Code hands it to every hook). */
+        transcriptPath: z.string().max(4096).optional(),
       })
       .strict(),
     result: z.object({ recorded: z.boolean() }),

@@ -9,6 +9,8 @@ import { PRESETS } from './presets';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
 import { TerminalConstants } from './terminal-constants';
+import type { ContextReading } from './context/context-reading';
+import { contextWindowOf } from './context/context-window';
 
 /**
  * One agent, alive: its PTY, output log, attached clients with flow control, supervision
@@ -40,7 +42,12 @@ export interface AgentRuntimeDeps {
   changed(info: AgentInfo): void;
   alert(message: string): void;
   now(): number;
+  /** Reads the agent's context use from its CLI's session file, if the preset has one. */
+  readContext: ((transcriptPath: string | null) => ContextReading | null) | null;
 }
+
+/** While running, context use is re-read this often, and on every hook. */
+const CONTEXT_POLL_MS = 5000;
 
 type ClientId = number;
 
@@ -56,6 +63,8 @@ export class AgentRuntime {
   private quietTimer: ReturnType<typeof setTimeout> | null = null;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private stallTimer: ReturnType<typeof setInterval> | null = null;
+  private contextTimer: ReturnType<typeof setInterval> | null = null;
+  private transcriptPath: string | null = null;
   private stopping: Promise<void> | null = null;
   private readonly clients = new Map<ClientId, Attachment>();
   private readonly flow = new FlowControl<ClientId>();
@@ -107,6 +116,7 @@ export class AgentRuntime {
       if (generation === this.generation) this.batcher.push(typeof d === 'string' ? Buffer.from(d) : (d as Buffer));
     });
     pty.onExit(({ exitCode, signal }) => this.onExit(generation, exitCode, signal ?? null));
+    if (this.deps.readContext) this.contextTimer ??= setInterval(() => this.pollContext(), CONTEXT_POLL_MS);
     this.announce();
   }
 
@@ -175,18 +185,26 @@ export class AgentRuntime {
   }
 
   /** A hook reported from inside the agent (Claude Code's hooks, through `grove hook`). */
-  reportHook(event: HookEvent): void {
+  reportHook(event: HookEvent, transcriptPath?: string): void {
     if (this.supervision.kind !== 'running') return;
     this.hooksSeen = true;
+    // The CLI's own word on where its transcript is beats any path we could compute.
+    if (transcriptPath) this.transcriptPath = transcriptPath;
     const next = activityFromHook(event, this.iso());
-    if (!next) return;
-    this.setActivity(next);
+    if (next) this.setActivity(next);
+    this.pollContext();
+  }
+
+  private pollContext(): void {
+    const reading = this.deps.readContext?.(this.transcriptPath);
+    if (!reading) return;
+    this.setContext({ tokens: reading.tokens, window: reading.window ?? contextWindowOf(reading.model), model: reading.model, at: reading.at });
   }
 
   setContext(context: ContextUse): void {
     const before = this.context;
     this.context = context;
-    if (before && before.tokens < this.record.contextWarnTokens && context.tokens >= this.record.contextWarnTokens) {
+    if ((before?.tokens ?? 0) < this.record.contextWarnTokens && context.tokens >= this.record.contextWarnTokens) {
       this.deps.alert(`${this.record.name} has used ${context.tokens} tokens of context (warning at ${this.record.contextWarnTokens}); recycle it to start fresh`);
     }
     if (before?.tokens !== context.tokens) this.announce();
@@ -237,6 +255,7 @@ export class AgentRuntime {
   dispose(): void {
     for (const t of [this.quietTimer, this.restartTimer]) if (t) clearTimeout(t);
     if (this.stallTimer) clearInterval(this.stallTimer);
+    if (this.contextTimer) clearInterval(this.contextTimer);
     for (const a of this.clients.values()) a.detached('agent removed');
     this.clients.clear();
     this.deps.log.close();
@@ -267,6 +286,8 @@ export class AgentRuntime {
     this.pty = null;
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.stallTimer = null;
+    if (this.contextTimer) clearInterval(this.contextTimer);
+    this.contextTimer = null;
     const s = this.supervision;
     if (s.kind !== 'running' && s.kind !== 'stopping') return;
     const decision = decideOnExit(

@@ -24,6 +24,8 @@ import { resolveCommand } from './resolve-command';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { DEFAULT_RESTART, type RestartConfig } from './supervision';
 import { TerminalConstants } from './terminal-constants';
+import { ClaudeTranscriptReader, claudeTranscriptPath } from './context/claude-transcript';
+import type { ContextReading } from './context/context-reading';
 
 /**
  * All agents of this host: starting them (lane and command checked first), their runtimes,
@@ -244,11 +246,11 @@ export class AgentService {
         this.runtimes.get(id)?.detach(client);
         return ok({ detached: true });
       },
-      'agents.report': ({ event }, ctx) => {
+      'agents.report': ({ event, transcriptPath }, ctx) => {
         if (ctx.principal.kind !== 'agent') return ok({ recorded: false });
         const r = this.runtimes.get(ctx.principal.agentId);
         if (!r) return ok({ recorded: false });
-        r.reportHook(event);
+        r.reportHook(event, transcriptPath);
         return ok({ recorded: true });
       },
     };
@@ -307,6 +309,7 @@ export class AgentService {
         },
         alert: (message) => this.deps.events.append({ type: 'alert', agentId: record.id, message }),
         now: this.now,
+        readContext: this.contextReader(record),
       },
       record.state === 'exited' || record.state === 'crashed' || record.state === 'fatal' || record.state === 'lost'
         ? { kind: 'exited', code: null, signal: null }
@@ -314,6 +317,22 @@ export class AgentService {
     );
     this.runtimes.set(record.id, runtime);
     return runtime;
+  }
+
+  /** Reads context use from the CLI's session file; the reader follows the file it is given. */
+  private contextReader(record: AgentRecord): ((path: string | null) => ContextReading | null) | null {
+    if (PRESETS[record.preset].contextSource !== 'claude-transcript' || !record.sessionId) return null;
+    const home = record.env.HOME ?? this.deps.baseEnv.HOME ?? '';
+    let reader: ClaudeTranscriptReader | null = null;
+    let readerPath: string | null = null;
+    return (reported) => {
+      const path = reported ?? claudeTranscriptPath(home, record.lanePath, record.sessionId!);
+      if (path !== readerPath) {
+        reader = new ClaudeTranscriptReader(path);
+        readerPath = path;
+      }
+      return reader!.read();
+    };
   }
 
   /** What to exec for one run: the preset's arguments, Grove's hooks, the environment. */

@@ -76,10 +76,19 @@ export function findAgentProcesses(agentId: string, leaderPid: number | null): n
     }
   }
   found.delete(process.pid);
-  return [...found].filter((pid) => pid > 1 && isZombieFree(pid));
+  return [...found].filter((pid) => pid > 1 && isProcessRunning(pid));
 }
 
-function isZombieFree(pid: number): boolean {
+/**
+ * Alive and not a zombie. A killed daemon re-parented to an init that does not reap (as in
+ * some containers) stays a zombie: it is dead, holds nothing, and cannot be killed again.
+ */
+export function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
   if (process.platform !== 'linux') return true;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,0 +1,213 @@
+import { resolve } from 'node:path';
+import WebSocket from 'ws';
+import type { AgentInfo, PresetId } from '../../shared/agents';
+import { PresetId as PresetIdSchema } from '../../shared/agents';
+import { HostConnection } from '../../shared/client/host-connection';
+import { decodeOutputFrame } from '../../shared/terminal-frames';
+import { callHost, type CallFailure } from '../../host-client/call-host';
+import { findHost } from '../../host-client/find-host';
+import type { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+
+/**
+ * `grove agent start|list|send|tail|stop`: agents from the terminal, through the same API as
+ * the UI. An agent is named by its id, a unique prefix of it, or its name.
+ */
+export const AGENT_USAGE = `Usage:
+  grove agent start --lane PATH --preset claude|codex|shell|custom [--command CMD] [--name NAME]
+                    [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [-- ARGS...]
+  grove agent list [--json]
+  grove agent send AGENT TEXT [--no-enter]
+  grove agent tail AGENT [--since OFFSET] [--follow]
+  grove agent stop AGENT`;
+
+type Target = { url: string; token: string };
+
+export async function agentCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const found = await findHost(ctx.dataDir);
+  if (!found.ok) {
+    ctx.errOut(`${found.error.message}${found.error.kind === 'not-running' ? ' Start one with `grove host` or `grove open`.' : ''}`);
+    return found.error.kind === 'not-running' ? ExitCode.noHost : ExitCode.unreachable;
+  }
+  const target = { url: found.value.discovery.url, token: found.value.token };
+  const [verb, ...rest] = args;
+  switch (verb) {
+    case 'start':
+      return start(ctx, target, rest);
+    case 'list':
+      return list(ctx, target);
+    case 'send':
+      return send(ctx, target, rest);
+    case 'tail':
+      return tail(ctx, target, rest);
+    case 'stop': {
+      const agent = await resolveAgent(ctx, target, rest[0]);
+      if (!agent) return ExitCode.failed;
+      const r = await callHost(target, 'agents.stop', { id: agent.id }, 60_000);
+      if (!r.ok) return fail(ctx, r.error);
+      if (ctx.json) ctx.out(JSON.stringify({ agent: r.value.agent }));
+      else ctx.out(`Stopped ${agent.name} (${r.value.agent.supervision.kind}).`);
+      return ExitCode.ok;
+    }
+    default:
+      ctx.errOut(AGENT_USAGE);
+      return ExitCode.usage;
+  }
+}
+
+function fail(ctx: CliContext, error: CallFailure): number {
+  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error }));
+  else ctx.errOut(error.message);
+  return error.code === 'unreachable' ? ExitCode.unreachable : ExitCode.failed;
+}
+
+async function resolveAgent(ctx: CliContext, target: Target, ref: string | undefined): Promise<AgentInfo | null> {
+  if (!ref) {
+    ctx.errOut(`Name the agent (its id, an id prefix or its name).\n${AGENT_USAGE}`);
+    return null;
+  }
+  const listed = await callHost(target, 'agents.list', {});
+  if (!listed.ok) {
+    ctx.errOut(listed.error.message);
+    return null;
+  }
+  const matches = listed.value.agents.filter((a) => a.id === ref || a.name === ref || a.id.startsWith(ref));
+  if (matches.length === 1) return matches[0]!;
+  ctx.errOut(matches.length === 0 ? `No agent "${ref}". See \`grove agent list\`.` : `"${ref}" matches ${matches.length} agents; give more of the id.`);
+  return null;
+}
+
+async function start(ctx: CliContext, target: Target, args: string[]): Promise<number> {
+  const dash = args.indexOf('--');
+  const own = dash >= 0 ? args.slice(0, dash) : args;
+  const extra = dash >= 0 ? args.slice(dash + 1) : [];
+  const opts: Record<string, string | true> = {};
+  for (let i = 0; i < own.length; i++) {
+    const a = own[i]!;
+    if (a === '--auto-resume' || a === '--ops-loop') opts[a.slice(2)] = true;
+    else if (['--lane', '--preset', '--command', '--name', '--restart'].includes(a) && own[i + 1] !== undefined) opts[a.slice(2)] = own[++i]!;
+    else {
+      ctx.errOut(`Unknown or incomplete option ${JSON.stringify(a)}.\n${AGENT_USAGE}`);
+      return ExitCode.usage;
+    }
+  }
+  const preset = PresetIdSchema.safeParse(opts.preset);
+  if (typeof opts.lane !== 'string' || !preset.success) {
+    ctx.errOut(`--lane PATH and --preset claude|codex|shell|custom are required.\n${AGENT_USAGE}`);
+    return ExitCode.usage;
+  }
+  if (opts.restart !== undefined && !['never', 'on-failure', 'always'].includes(String(opts.restart))) {
+    ctx.errOut('--restart takes never, on-failure or always.');
+    return ExitCode.usage;
+  }
+  const r = await callHost(target, 'agents.start', {
+    lanePath: resolve(opts.lane),
+    preset: preset.data as PresetId,
+    ...(typeof opts.command === 'string' ? { command: opts.command } : {}),
+    ...(typeof opts.name === 'string' ? { name: opts.name } : {}),
+    ...(typeof opts.restart === 'string' ? { restart: opts.restart as 'never' | 'on-failure' | 'always' } : {}),
+    ...(opts['auto-resume'] ? { autoResume: true } : {}),
+    ...(opts['ops-loop'] ? { isOpsLoop: true } : {}),
+    ...(extra.length ? { args: extra } : {}),
+  });
+  if (!r.ok) return fail(ctx, r.error);
+  if (ctx.json) ctx.out(JSON.stringify({ ok: true, agent: r.value.agent }));
+  else ctx.out(`Started ${r.value.agent.name} (${r.value.agent.id}) in ${r.value.agent.lanePath}.`);
+  return ExitCode.ok;
+}
+
+async function list(ctx: CliContext, target: Target): Promise<number> {
+  const r = await callHost(target, 'agents.list', {});
+  if (!r.ok) return fail(ctx, r.error);
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ agents: r.value.agents }));
+    return ExitCode.ok;
+  }
+  if (r.value.agents.length === 0) {
+    ctx.out('No agents. Start one: grove agent start --lane PATH --preset claude');
+    return ExitCode.ok;
+  }
+  for (const a of r.value.agents) {
+    const state = a.supervision.kind === 'running' ? `${a.activity.state}${a.activity.signal ? ` (${a.activity.signal})` : ''}` : a.supervision.kind;
+    const context = a.context ? `  ${Math.round((a.context.tokens / a.context.window) * 100)}% context` : '';
+    ctx.out(`${a.id.slice(0, 8)}  ${a.name.padEnd(14)} ${state.padEnd(18)} ${a.lanePath}${context}`);
+  }
+  return ExitCode.ok;
+}
+
+async function send(ctx: CliContext, target: Target, args: string[]): Promise<number> {
+  const noEnter = args.includes('--no-enter');
+  const [ref, text, ...more] = args.filter((a) => a !== '--no-enter');
+  if (text === undefined || more.length) {
+    ctx.errOut(`grove agent send AGENT TEXT: quote the text as one argument.\n${AGENT_USAGE}`);
+    return ExitCode.usage;
+  }
+  const agent = await resolveAgent(ctx, target, ref);
+  if (!agent) return ExitCode.failed;
+  // Like typing the line: the text, then Enter (a carriage return, as a terminal sends it).
+  const r = await callHost(target, 'agents.input', { id: agent.id, data: noEnter ? text : text + '\r' });
+  if (!r.ok) return fail(ctx, r.error);
+  return ExitCode.ok;
+}
+
+async function tail(ctx: CliContext, target: Target, args: string[]): Promise<number> {
+  const follow = args.includes('--follow') || args.includes('-f');
+  const rest = args.filter((a) => a !== '--follow' && a !== '-f');
+  let since: number | undefined;
+  const si = rest.indexOf('--since');
+  if (si >= 0) {
+    since = Number(rest[si + 1]);
+    if (!Number.isInteger(since) || since < 0) {
+      ctx.errOut('--since takes a byte offset (a whole number from 0).');
+      return ExitCode.usage;
+    }
+    rest.splice(si, 2);
+  }
+  const agent = await resolveAgent(ctx, target, rest[0]);
+  if (!agent) return ExitCode.failed;
+  if (!follow) {
+    let at = since ?? 0;
+    for (;;) {
+      const r = await callHost(target, 'agents.output', { id: agent.id, since: at, limit: 1024 * 1024 });
+      if (!r.ok) return fail(ctx, r.error);
+      if (r.value.gap && at === since) ctx.errOut(`(output before offset ${r.value.from} is no longer kept)`);
+      await writeOut(Buffer.from(r.value.data, 'base64'));
+      if (r.value.end >= agent.outputEnd || r.value.end === r.value.from) return ExitCode.ok;
+      at = r.value.end;
+    }
+  }
+  return followOutput(target, agent, since);
+}
+
+function writeOut(data: Uint8Array): Promise<void> {
+  return new Promise((r) => (data.length ? process.stdout.write(data, () => r()) : r()));
+}
+
+/** Streams the agent's output until Ctrl-C, acknowledging what was written (flow control). */
+function followOutput(target: Target, agent: AgentInfo, since: number | undefined): Promise<number> {
+  return new Promise((resolveExit) => {
+    let next = since;
+    const conn = new HostConnection({
+      subscribe: false,
+      connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),
+      onBinary: (data) => {
+        const frame = decodeOutputFrame(new Uint8Array(data as Buffer));
+        if (!frame || frame.agentId !== agent.id) return;
+        const end = frame.offset + frame.data.length;
+        void writeOut(frame.data).then(() => {
+          next = end;
+          conn.sendFrame({ kind: 'ack', agentId: agent.id, offset: end });
+        });
+      },
+    });
+    conn.onState((s) => {
+      if (s.kind === 'open') void conn.call('agents.attach', { id: agent.id, ...(next !== undefined ? { since: next } : {}) });
+    });
+    conn.onDetached(() => void conn.call('agents.attach', { id: agent.id, ...(next !== undefined ? { since: next } : {}) }));
+    process.once('SIGINT', () => {
+      conn.stop();
+      resolveExit(ExitCode.ok);
+    });
+    conn.start();
+  });
+}

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentInfo } from '../../src/shared/agents';
+import { isProcessRunning as isPidAlive } from '../../src/host/terminals/process-tree';
+import { makeRepo } from '../fixtures/git-repo';
+import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { openTerminalClient, type TerminalClient } from '../fixtures/terminal-client';
+
+/** Agents in real PTYs under a real host, with the fake CLIs in test/fixtures/agents. */
+const fakeClaude = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');
+const flood = join(repoRoot, 'test', 'fixtures', 'agents', 'flood.mjs');
+const crashAtStart = join(repoRoot, 'test', 'fixtures', 'agents', 'crash-at-start.mjs');
+
+const clients: TerminalClient[] = [];
+const strayPids: number[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+  await stopAllHosts();
+  for (const pid of strayPids.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone, as it should be */
+    }
+  }
+  removeTempDirs();
+});
+
+async function client(host: HostProcess): Promise<TerminalClient> {
+  const c = await openTerminalClient(host.url, host.token);
+  clients.push(c);
+  return c;
+}
+
+async function startAgent(host: HostProcess, params: Record<string, unknown>): Promise<AgentInfo> {
+  const r = await api(host, 'agents.start', params);
+  expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  return (r.body.result as { agent: AgentInfo }).agent;
+}
+
+async function agentInfo(host: HostProcess, id: string): Promise<AgentInfo> {
+  const r = await api(host, 'agents.list');
+  return (r.body.result as { agents: AgentInfo[] }).agents.find((a) => a.id === id)!;
+}
+
+const lane = (): string => realpathSync(makeTempDir('grove-lane-'));
+
+describe('agents in terminals', () => {
+  it('runs a shell in its lane: typed input echoes back, a large paste arrives whole and in order', async () => {
+    const host = await startHostProcess();
+    const dir = lane();
+    const agent = await startAgent(host, { lanePath: dir, preset: 'shell', command: '/bin/sh' });
+    expect(agent.supervision.kind).toBe('running');
+    const c = await client(host);
+    await c.attach(agent.id);
+    await c.type(agent.id, 'echo "grove-$((6*7))" && pwd\r');
+    await c.waitForText(agent.id, 'grove-42');
+    await c.waitForText(agent.id, dir);
+
+    const lines = Array.from({ length: 3000 }, (_, i) => `line ${String(i).padStart(5, '0')} ${'x'.repeat(60)}`);
+    const paste = lines.join('\n') + '\n';
+    await c.type(agent.id, 'stty -echo; cat > pasted.txt\r');
+    for (let i = 0; i < paste.length; i += 64 * 1024) await c.type(agent.id, paste.slice(i, i + 64 * 1024));
+    await c.type(agent.id, '\x04'); // Ctrl-D ends cat
+    await c.type(agent.id, 'stty echo; echo paste-done\r');
+    await c.waitForText(agent.id, 'paste-done');
+    await expect.poll(() => existsSync(join(dir, 'pasted.txt')) && readFileSync(join(dir, 'pasted.txt'), 'utf8')).toBe(paste);
+  });
+
+  it('replays byte-exactly: what the agent produced is what every client receives, from any offset', async () => {
+    const host = await startHostProcess();
+    const bytes = 4 * 1024 * 1024;
+    // raw: the terminal passes the program's bytes through unchanged (no \n → \r\n).
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', `stty raw -echo; exec "${process.execPath}" "${flood}" ${bytes}`] });
+    const live = await client(host);
+    await live.attach(agent.id, 0);
+    await live.waitForText(agent.id, 'FLOOD DONE', 60_000);
+    const got = live.received(agent.id);
+    const text = got.toString('latin1');
+    const done = text.indexOf('FLOOD DONE ');
+    const announced = /FLOOD DONE ([0-9a-f]{64})/.exec(text)![1];
+    expect(createHash('sha256').update(got.subarray(0, done)).digest('hex')).toBe(announced);
+    expect(done).toBe(bytes);
+
+    // A client that comes later gets the same bytes; one that asks "since N" gets exactly the rest.
+    const late = await client(host);
+    await late.attach(agent.id, 0);
+    await expect.poll(() => late.received(agent.id).length).toBe(got.length);
+    expect(late.received(agent.id).equals(got)).toBe(true);
+    const mid = await client(host);
+    await mid.attach(agent.id, 1_234_567);
+    await expect.poll(() => mid.received(agent.id).length).toBe(got.length - 1_234_567);
+    expect(mid.received(agent.id).equals(got.subarray(1_234_567))).toBe(true);
+  });
+
+  it('pauses a flooding agent while its client does not keep up, and resumes when it does', async () => {
+    const host = await startHostProcess();
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: process.execPath, args: [flood, String(64 * 1024 * 1024)] });
+    const slow = await client(host);
+    slow.setAcking(false);
+    await slow.attach(agent.id, 0);
+    await new Promise((r) => setTimeout(r, 1500));
+    const heldAt = (await agentInfo(host, agent.id)).outputEnd;
+    await new Promise((r) => setTimeout(r, 1000));
+    const stillAt = (await agentInfo(host, agent.id)).outputEnd;
+    // Paused: no more than the high watermark plus what the kernel's PTY buffer holds.
+    expect(heldAt).toBeLessThan(2 * 1024 * 1024);
+    expect(stillAt - heldAt).toBeLessThan(256 * 1024);
+    slow.setAcking(true);
+    await slow.call('agents.attach', { id: agent.id, since: slow.received(agent.id).length }); // ack by re-attaching where it was
+    await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 60_000 }).toBeGreaterThan(64 * 1024 * 1024);
+  });
+
+  it('stops the whole tree, including a daemonized grandchild that ignores SIGTERM', async () => {
+    const host = await startHostProcess();
+    const pidFile = join(makeTempDir(), 'grandchild.pid');
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'claude', command: fakeClaude, env: { FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile, HOME: makeTempDir() } });
+    await expect.poll(() => existsSync(pidFile)).toBe(true);
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    strayPids.push(grandchild);
+    const leader = (agent.supervision as { pid: number }).pid;
+    expect(isPidAlive(grandchild)).toBe(true);
+    const stopped = await api(host, 'agents.stop', { id: agent.id });
+    expect((stopped.body.result as { agent: AgentInfo }).agent.supervision.kind).toBe('exited');
+    expect(isPidAlive(leader)).toBe(false);
+    expect(isPidAlive(grandchild)).toBe(false);
+  });
+
+  it('knows the agent\'s state from its hooks and its context use from its transcript', async () => {
+    const host = await startHostProcess();
+    const home = makeTempDir();
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'claude', command: fakeClaude, env: { HOME: home } });
+    expect(agent.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    const c = await client(host);
+    await c.attach(agent.id);
+    await c.waitForText(agent.id, agent.sessionId!);
+    await c.type(agent.id, 'hello grove\r');
+    await c.waitForText(agent.id, 'You said: hello grove');
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'waiting', signal: 'hook' });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).context?.tokens).toBe(21_000);
+    await c.type(agent.id, '/permission\r');
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'waiting', signal: 'hook', detail: 'permission_prompt' });
+  });
+
+  it('keeps agents out of MAIN (except the ops loop) and says when a command is missing', async () => {
+    const host = await startHostProcess();
+    const main = makeRepo(join(lane(), 'flower'));
+    await api(host, 'repos.add', { path: main });
+    const refused = await api(host, 'agents.start', { lanePath: main, preset: 'shell' });
+    expect(refused.body.error).toMatchObject({ code: 'agent_lane_invalid' });
+    expect(refused.body.error!.message).toContain('MAIN');
+    const ops = await api(host, 'agents.start', { lanePath: main, preset: 'shell', isOpsLoop: true });
+    expect(ops.body.ok).toBe(true);
+    const missing = await api(host, 'agents.start', { lanePath: lane(), preset: 'custom', command: 'no-such-agent-cli' });
+    expect(missing.body.error).toMatchObject({ code: 'agent_command_not_found' });
+  });
+
+  it('backs off a crashing agent and ends it fatal with one alert', async () => {
+    const host = await startHostProcess({
+      env: { GROVE_RESTART: JSON.stringify({ minUptimeMs: 1000, initialBackoffMs: 50, maxBackoffMs: 200, maxUnstableRestarts: 3 }) },
+    });
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: process.execPath, args: [crashAtStart], restart: 'on-failure' });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind, { timeout: 15_000 }).toBe('fatal');
+    const info = await agentInfo(host, agent.id);
+    expect(info.restarts).toBe(3);
+    const events = (await api(host, 'events.since', { since: 0 })).body.result as { events: { event: { type: string; message?: string } }[] };
+    const alerts = events.events.filter((e) => e.event.type === 'alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.event.message).toContain('gave up');
+  });
+
+  it('after kill -9 of the host, ends the old processes and resumes an auto-resume agent\'s conversation', async () => {
+    const host = await startHostProcess();
+    const pidFile = join(makeTempDir(), 'grandchild.pid');
+    const agent = await startAgent(host, {
+      lanePath: lane(),
+      preset: 'claude',
+      command: fakeClaude,
+      autoResume: true,
+      env: { HOME: makeTempDir(), FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile },
+    });
+    await expect.poll(() => existsSync(pidFile)).toBe(true);
+    const oldLeader = (agent.supervision as { pid: number }).pid;
+    const oldGrandchild = Number(readFileSync(pidFile, 'utf8'));
+    strayPids.push(oldLeader, oldGrandchild);
+    await host.kill9();
+    writeFileSync(pidFile, '');
+    const again = await startHostProcess({ home: host.home });
+    expect(isPidAlive(oldGrandchild)).toBe(false); // never two copies of one agent
+    const info = await agentInfo(again, agent.id);
+    expect(info.supervision.kind).toBe('running');
+    expect((info.supervision as { pid: number }).pid).not.toBe(oldLeader);
+    const c = await client(again);
+    await c.attach(agent.id, info.outputEnd > 0 ? 0 : undefined);
+    await c.waitForText(agent.id, `Resumed session ${agent.sessionId}`);
+    const newGrandchild = Number(readFileSync(pidFile, 'utf8') || 0);
+    if (newGrandchild) strayPids.push(newGrandchild);
+  });
+
+  it('gives each agent a token that reports its own state and can do nothing else', async () => {
+    const host = await startHostProcess();
+    const script = `fetch(process.env.GROVE_URL + '/api/host.status', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.GROVE_AGENT_TOKEN } })
+      .then((r) => r.json()).then((b) => console.log('ANSWER ' + JSON.stringify(b.error?.code ?? 'ok')))`;
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: process.execPath, args: ['-e', script] });
+    const c = await client(host);
+    await c.attach(agent.id, 0);
+    await c.waitForText(agent.id, 'ANSWER "forbidden"');
+  });
+});
