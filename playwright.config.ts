@@ -21,8 +21,10 @@ export default defineConfig({
     launchOptions: systemChromium
       ? {
           executablePath: systemChromium,
-          args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+          // No WebGL: terminals use xterm's DOM renderer, the fallback path, whose text the
+          // tests can read (a WebGL canvas cannot be read back as text).
+          args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-webgl'],
         }
-      : {},
+      : { args: ['--disable-webgl'] },
   },
 });

@@ -18,16 +18,27 @@ const host = spawn(process.execPath, ['out/host/main.js', '--home', home], { std
 while (!existsSync(join(home, 'host.json'))) await new Promise((r) => setTimeout(r, 20));
 const { url } = JSON.parse(readFileSync(join(home, 'host.json'), 'utf8'));
 const token = readFileSync(join(home, 'token'), 'utf8').trim();
-await fetch(`${url}/api/repos.add`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ path: repo }) });
+const call = (method, params) => fetch(`${url}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(params) }).then((r) => r.json());
+await call('repos.add', { path: repo });
+const lane = join(home, 'Sites', 'flower-design');
+git('worktree', 'add', '-q', '-b', 'design', lane);
+const fake = new URL('../test/fixtures/agents/fake-claude.mjs', import.meta.url).pathname;
+const { result } = await call('agents.start', { lanePath: lane, preset: 'claude', command: fake, name: 'design', env: { HOME: home } });
+await new Promise((r) => setTimeout(r, 800));
+await call('agents.input', { id: result.agent.id, data: 'Move the bloom card styles into the design tokens\r' });
+await new Promise((r) => setTimeout(r, 800));
+await call('agents.input', { id: result.agent.id, data: '/permission\r' });
+await call('agents.start', { lanePath: lane, preset: 'shell', command: '/bin/sh', name: 'tests' });
 
 const browser = await chromium.launch({ executablePath: process.env.GROVE_CHROMIUM ?? '/usr/bin/chromium' });
-const page = await browser.newPage({ viewport: { width: 1100, height: 300 }, colorScheme: 'light' });
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
 await page.goto(`${url}/auth?token=${token}`);
 await page.getByText('Connected').waitFor();
 await page.getByTestId('repo-row').waitFor();
-await page.waitForTimeout(1200);
+await page.getByTestId('lane-needs-you').waitFor();
+await page.waitForTimeout(1500);
 await page.screenshot({ path: 'docs/screenshot.png' });
 await browser.close();
-host.kill('SIGTERM');
+host.kill('SIGTERM'); // stops its agents too
 await new Promise((r) => host.once('exit', r));
 rmSync(home, { recursive: true, force: true });

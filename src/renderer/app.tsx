@@ -2,10 +2,13 @@ import { ConnectionBadge } from './connection/connection-badge';
 import { useHost, useHostStore } from './connection/use-host';
 import { ReposView } from './repos/repos-view';
 import { HostStatusPanel } from './status/host-status-panel';
+import { LanesView } from './terminals/lanes-view';
+import { useAttentionTitle } from './terminals/use-attention-title';
 
 export function App() {
   const store = useHostStore();
   const host = useHost();
+  useAttentionTitle(host.agents);
   return (
     <div className="app">
       <header className="topbar">
@@ -13,8 +16,19 @@ export function App() {
         <ConnectionBadge state={host.connection} />
       </header>
       <main className="content">
-        <ReposView repos={host.repos} onAdd={(p) => store.addRepo(p)} />
-        <HostStatusPanel status={host.status} fetchedAt={host.statusFetchedAt} />
+        <div className="main-column">
+          <LanesView />
+        </div>
+        <aside className="side-column">
+          {host.alerts.length > 0 && (
+            <section className="panel alerts" aria-label="Alerts" data-testid="alerts">
+              <h2>Alerts</h2>
+              <ul>{host.alerts.slice(0, 5).map((a, i) => <li key={i}>{a.message}</li>)}</ul>
+            </section>
+          )}
+          <ReposView repos={host.repos} onAdd={(p) => store.addRepo(p)} />
+          <HostStatusPanel status={host.status} fetchedAt={host.statusFetchedAt} />
+        </aside>
       </main>
     </div>
   );

@@ -47,7 +47,8 @@ export function contentSecurityPolicy(hostHeader: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    "style-src 'self'",
+    // xterm.js's DOM renderer writes its own <style> element; scripts stay strictly 'self'.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self' ws://${hostHeader}`,

@@ -1,4 +1,7 @@
+import type { AgentInfo, StartAgentParams } from '../../shared/agents';
 import { HostConnection, type ConnectionState } from '../../shared/client/host-connection';
+import type { MethodName, ParamsOf } from '../../shared/methods';
+import { decodeOutputFrame } from '../../shared/terminal-frames';
 import type { EventEnvelope } from '../../shared/events';
 import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
@@ -15,6 +18,16 @@ export interface HostSnapshot {
   /** When `status` was fetched, by the browser's clock: uptime ticks from here. */
   statusFetchedAt: number;
   repos: Repo[] | null;
+  agents: AgentInfo[] | null;
+  /** The latest alerts (an agent went fatal, context near its limit), newest first. */
+  alerts: { at: string; agentId: string | null; message: string }[];
+}
+
+/** Where one terminal pane receives its agent's output. */
+export interface OutputSink {
+  write(offset: number, data: Uint8Array): void;
+  /** The host stopped streaming to us (e.g. we were too slow); the pane re-attaches. */
+  detached(reason: string): void;
 }
 
 export class HostStore {
@@ -23,9 +36,22 @@ export class HostStore {
   private frame: number | null = null;
   readonly connection: HostConnection;
 
+  private readonly sinks = new Map<string, OutputSink>();
+
   constructor(wsUrl: string) {
-    this.connection = new HostConnection({ connect: () => new WebSocket(wsUrl) });
-    this.snapshot = { connection: this.connection.connectionState, status: null, statusFetchedAt: 0, repos: null };
+    this.connection = new HostConnection({
+      connect: () => {
+        const ws = new WebSocket(wsUrl);
+        ws.binaryType = 'arraybuffer';
+        return ws;
+      },
+      onBinary: (data) => {
+        const frame = decodeOutputFrame(new Uint8Array(data as ArrayBuffer));
+        if (frame) this.sinks.get(frame.agentId)?.write(frame.offset, frame.data);
+      },
+    });
+    this.connection.onDetached((agentId, reason) => this.sinks.get(agentId)?.detached(reason));
+    this.snapshot = { connection: this.connection.connectionState, status: null, statusFetchedAt: 0, repos: null, agents: null, alerts: [] };
     this.connection.onState((s) => {
       this.update({ connection: s });
       if (s.kind === 'open') void this.refresh();
@@ -46,18 +72,35 @@ export class HostStore {
   };
 
   async addRepo(path: string): Promise<{ ok: true } | { ok: false; message: string }> {
-    const r = await this.connection.call('repos.add', { path });
+    return this.act('repos.add', { path });
+  }
+
+  startAgent(params: StartAgentParams): Promise<{ ok: true } | { ok: false; message: string }> {
+    return this.act('agents.start', params);
+  }
+
+  /** Any call whose answer the UI only needs as "done" or "why not". */
+  async act<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<{ ok: true } | { ok: false; message: string }> {
+    const r = await this.connection.call(method, params);
     return r.ok ? { ok: true } : { ok: false, message: r.error.message };
   }
 
+  /** A pane registers here to receive its agent's output frames. */
+  setSink(agentId: string, sink: OutputSink | null): void {
+    if (sink) this.sinks.set(agentId, sink);
+    else this.sinks.delete(agentId);
+  }
+
   private async refresh(): Promise<void> {
-    const [status, repos] = await Promise.all([
+    const [status, repos, agents] = await Promise.all([
       this.connection.call('host.status', {}),
       this.connection.call('repos.list', {}),
+      this.connection.call('agents.list', {}),
     ]);
     this.update({
       ...(status.ok ? { status: status.value, statusFetchedAt: Date.now() } : {}),
       ...(repos.ok ? { repos: repos.value.repos } : {}),
+      ...(agents.ok ? { agents: agents.value.agents } : {}),
     });
   }
 
@@ -73,6 +116,18 @@ export class HostStore {
         return;
       case 'repo.removed':
         if (this.snapshot.repos) this.update({ repos: this.snapshot.repos.filter((r) => r.id !== event.id) });
+        return;
+      case 'agent.updated': {
+        const list = this.snapshot.agents ?? [];
+        const i = list.findIndex((a) => a.id === event.agent.id);
+        this.update({ agents: i < 0 ? [...list, event.agent] : list.map((a, j) => (j === i ? event.agent : a)) });
+        return;
+      }
+      case 'agent.removed':
+        this.update({ agents: (this.snapshot.agents ?? []).filter((a) => a.id !== event.id) });
+        return;
+      case 'alert':
+        this.update({ alerts: [{ at: new Date().toISOString(), agentId: event.agentId, message: event.message }, ...this.snapshot.alerts].slice(0, 20) });
         return;
       case 'host.stopping':
         return;

@@ -1,0 +1,39 @@
+import { useState } from 'react';
+import type { AgentInfo } from '../../shared/agents';
+import { useHostStore } from '../connection/use-host';
+import { describeState, urgencyOf } from './agent-urgency';
+import { ContextMeter } from './context-meter';
+import { TerminalPane } from './terminal-pane';
+
+/** An agent's header (name, state and the signal behind it, context, actions) and terminal. */
+export function AgentPane({ agent }: { agent: AgentInfo }) {
+  const store = useHostStore();
+  const [error, setError] = useState<string | null>(null);
+  const urgency = urgencyOf(agent);
+  const live = ['starting', 'running', 'stopping', 'backoff'].includes(agent.supervision.kind);
+  const run = async (p: Promise<{ ok: true } | { ok: false; message: string }>): Promise<void> => {
+    const r = await p;
+    setError(r.ok ? null : r.message);
+  };
+  return (
+    <article className={`agent-pane urgency-${urgency}`} data-testid="agent-pane" data-agent={agent.name}>
+      <header className="agent-header">
+        <strong>{agent.name}</strong>
+        <span className="agent-preset">{agent.preset}</span>
+        <span className={`agent-state state-${urgency}`} data-testid="agent-state">
+          {describeState(agent)}
+        </span>
+        {agent.context && <ContextMeter context={agent.context} warnAt={agent.contextWarnTokens} />}
+        <span className="agent-actions">
+          {live && <button onClick={() => void run(store.act('agents.stop', { id: agent.id }))}>Stop</button>}
+          {live && <button onClick={() => void run(store.act('agents.restart', { id: agent.id }))}>Restart</button>}
+          {!live && <button onClick={() => void run(store.act('agents.resume', { id: agent.id }))}>{agent.canResume ? 'Resume' : 'Start again'}</button>}
+          {agent.context && <button onClick={() => void run(store.act('agents.recycle', { id: agent.id }))} title="Stop and start a fresh conversation in this lane">Recycle</button>}
+          {!live && <button onClick={() => void run(store.act('agents.remove', { id: agent.id }))}>Remove</button>}
+        </span>
+      </header>
+      {error && <p className="error" role="alert">{error}</p>}
+      <TerminalPane agent={agent} />
+    </article>
+  );
+}

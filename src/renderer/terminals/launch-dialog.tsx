@@ -1,0 +1,71 @@
+import { useState, type FormEvent } from 'react';
+import type { PresetId } from '../../shared/agents';
+import { useHostStore } from '../connection/use-host';
+
+/**
+ * Launch an agent: lane, preset, arguments. Arguments are one per line, so a prompt with
+ * spaces stays one argument. Variables listed under "withhold" are removed from the
+ * agent's environment (a key-less lane); their values are never shown here.
+ */
+const PRESETS: { id: PresetId; label: string }[] = [
+  { id: 'claude', label: 'Claude Code' },
+  { id: 'codex', label: 'Codex' },
+  { id: 'shell', label: 'Shell' },
+  { id: 'custom', label: 'Custom command' },
+];
+
+export function LaunchDialog({ defaultLane, onClose }: { defaultLane: string; onClose: () => void }) {
+  const store = useHostStore();
+  const [lane, setLane] = useState(defaultLane);
+  const [preset, setPreset] = useState<PresetId>('claude');
+  const [command, setCommand] = useState('');
+  const [args, setArgs] = useState('');
+  const [withhold, setWithhold] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (e: FormEvent): Promise<void> => {
+    e.preventDefault();
+    const r = await store.startAgent({
+      lanePath: lane.trim(),
+      preset,
+      ...(command.trim() ? { command: command.trim() } : {}),
+      ...(args.trim() ? { args: args.split('\n').filter((a) => a !== '') } : {}),
+      ...(withhold.trim() ? { withholdEnv: withhold.split(/[\s,]+/).filter(Boolean) } : {}),
+    });
+    if (r.ok) onClose();
+    else setError(r.message);
+  };
+  return (
+    <form className="launch-dialog" role="dialog" aria-label="Launch an agent" onSubmit={(e) => void submit(e)}>
+      <label>
+        Lane directory
+        <input value={lane} onChange={(e) => setLane(e.target.value)} placeholder="/home/you/Sites/flower-design" spellCheck={false} />
+      </label>
+      <label>
+        Preset
+        <select value={preset} onChange={(e) => setPreset(e.target.value as PresetId)}>
+          {PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>{p.label}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Command {preset === 'custom' ? '(required)' : '(optional: overrides the preset’s program)'}
+        <input value={command} onChange={(e) => setCommand(e.target.value)} spellCheck={false} />
+      </label>
+      <label>
+        Arguments, one per line
+        <textarea value={args} onChange={(e) => setArgs(e.target.value)} rows={2} spellCheck={false} />
+      </label>
+      <label>
+        Withhold these environment variables (key-less lane)
+        <input value={withhold} onChange={(e) => setWithhold(e.target.value)} placeholder="OPENROUTER_API_KEY, AWS_SECRET_ACCESS_KEY" spellCheck={false} />
+      </label>
+      <p className="hint">The agent also gets <code>GROVE_AGENT_ID</code>, <code>GROVE_URL</code> and its own <code>GROVE_AGENT_TOKEN</code> (shown masked: ••••).</p>
+      {error && <p className="error" role="alert" data-testid="launch-error">{error}</p>}
+      <div className="dialog-actions">
+        <button type="button" onClick={onClose}>Cancel</button>
+        <button type="submit" disabled={lane.trim() === ''}>Launch</button>
+      </div>
+    </form>
+  );
+}

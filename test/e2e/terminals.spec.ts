@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/** Agents in the real UI: launch, type, see the echo, reload, see the scrollback again. */
+let host: HostProcess;
+test.beforeEach(async () => {
+  host = await startHostProcess();
+});
+test.afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+test('launch an agent, type into it, reload the page: scrollback is back and the agent still runs', async ({ page }) => {
+  const lane = realpathSync(makeTempDir('grove-lane-'));
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page.getByTestId('lanes-empty')).toBeVisible();
+  await page.getByTestId('launch-agent').click();
+  await page.getByLabel('Lane directory').fill(lane);
+  await page.getByRole('combobox', { name: /Preset/ }).selectOption('shell');
+  await page.getByRole('textbox', { name: /^Command/ }).fill('/bin/sh');
+  await page.getByRole('button', { name: 'Launch' }).click();
+  const terminal = page.getByTestId('terminal-shell-1');
+  await expect(terminal).toBeVisible();
+  await expect(page.getByTestId('lane-tab')).toContainText('1 agent');
+  await terminal.click();
+  await page.keyboard.type('echo "sum=$((40+2))"');
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText('sum=42');
+
+  await page.reload();
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  await expect(page.getByTestId('terminal-shell-1')).toContainText('sum=42');
+  await expect(page.getByTestId('agent-state')).not.toContainText('exited');
+  const listed = await api(host, 'agents.list');
+  expect((listed.body.result as { agents: { supervision: { kind: string } }[] }).agents[0]!.supervision.kind).toBe('running');
+});
+
+test('an agent waiting for the operator is impossible to miss', async ({ page }) => {
+  const lane = realpathSync(makeTempDir('grove-lane-'));
+  const fakeClaude = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');
+  await api(host, 'agents.start', { lanePath: lane, preset: 'claude', command: fakeClaude, name: 'design', env: { HOME: makeTempDir() } });
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  const terminal = page.getByTestId('terminal-design');
+  await expect(terminal).toContainText('Claude Code (fake)');
+  await terminal.click();
+  await page.keyboard.type('/permission');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('lane-needs-you')).toBeVisible();
+  await expect(page.getByTestId('agent-state')).toContainText('waiting (permission prompt) · by hook');
+  await expect(page).toHaveTitle('(1) Grove');
+  await expect(page.getByTestId('context-meter')).toHaveCount(0); // no turn finished yet
+  await page.keyboard.type('y');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('context-meter')).toContainText('21k / 200k');
+});
