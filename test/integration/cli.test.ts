@@ -128,3 +128,57 @@ describe('usage', () => {
     expect(grove(home, ['--help']).code).toBe(0);
   });
 });
+
+describe('grove agent', () => {
+  it('starts, lists, sends to, tails and stops an agent', async () => {
+    const host = await startHostProcess();
+    const lane = realpathSync(makeTempDir('grove-lane-'));
+    const started = grove(host.home, ['agent', 'start', '--lane', lane, '--preset', 'shell', '--command', '/bin/sh', '--name', 'sh1', '--json']);
+    expect(started.code, started.stderr).toBe(0);
+    const agent = JSON.parse(started.stdout).agent;
+    expect(agent).toMatchObject({ name: 'sh1', lanePath: lane, supervision: { kind: 'running' } });
+
+    const listed = JSON.parse(grove(host.home, ['agent', 'list', '--json']).stdout);
+    expect(listed.agents.map((a: { name: string }) => a.name)).toEqual(['sh1']);
+    expect(grove(host.home, ['agent', 'list']).stdout).toContain('sh1');
+
+    expect(grove(host.home, ['agent', 'send', 'sh1', 'echo "cli-$((20+1))"']).code).toBe(0);
+    await expect.poll(() => grove(host.home, ['agent', 'tail', agent.id.slice(0, 8)]).stdout).toContain('cli-21');
+    const since = Buffer.byteLength(grove(host.home, ['agent', 'tail', 'sh1']).stdout);
+    expect(grove(host.home, ['agent', 'send', 'sh1', 'echo after-$((1+1))']).code).toBe(0);
+    await expect.poll(() => grove(host.home, ['agent', 'tail', 'sh1', '--since', String(since)]).stdout).toContain('after-2');
+    expect(grove(host.home, ['agent', 'tail', 'sh1', '--since', String(since)]).stdout).not.toContain('cli-21');
+
+    const stopped = grove(host.home, ['agent', 'stop', 'sh1']);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toContain('Stopped sh1');
+  });
+
+  it('follows output live with tail -f until interrupted', async () => {
+    const host = await startHostProcess();
+    const lane = realpathSync(makeTempDir('grove-lane-'));
+    const agent = JSON.parse(grove(host.home, ['agent', 'start', '--lane', lane, '--preset', 'shell', '--command', '/bin/sh', '--json']).stdout).agent;
+    const child = spawn(process.execPath, [cliEntry, 'agent', 'tail', agent.id, '-f'], { env: { ...process.env, GROVE_HOME: host.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    await new Promise((r) => setTimeout(r, 500));
+    grove(host.home, ['agent', 'send', agent.id, 'echo live-$((3*3))']);
+    await expect.poll(() => out, { timeout: 10_000 }).toContain('live-9');
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+
+  it('explains what is wrong: unknown agent, missing options, a lane that is MAIN', async () => {
+    const host = await startHostProcess();
+    const r = grove(host.home, ['agent', 'stop', 'nobody']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No agent "nobody"');
+    expect(grove(host.home, ['agent', 'start', '--preset', 'shell']).code).toBe(2);
+    const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+    grove(host.home, ['repo', 'add', main]);
+    const inMain = grove(host.home, ['agent', 'start', '--lane', main, '--preset', 'shell']);
+    expect(inMain.code).toBe(1);
+    expect(inMain.stderr).toContain('inside MAIN');
+  });
+});
