@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { callHost } from '../host-client/call-host';
 import { resolveDataDir } from '../host-client/data-dir';
 import { browserLoginUrl, ensureHost, type LaunchOptions } from '../host-client/launch-host';
 import type { FoundHost } from '../host-client/find-host';
@@ -113,6 +114,17 @@ function createWindow(loginUrl: string): void {
   void mainWindow.loadURL(loginUrl);
 }
 
+/** Stops every live agent (each with its whole process tree), then quits; the host stays. */
+async function stopAgentsThenQuit(host: FoundHost): Promise<void> {
+  const target = { url: host.discovery.url, token: host.token };
+  const listed = await callHost(target, 'agents.list', {});
+  if (listed.ok) {
+    const live = listed.value.agents.filter((a) => ['starting', 'running', 'stopping', 'backoff'].includes(a.supervision.kind));
+    await Promise.all(live.map((a) => callHost(target, 'agents.stop', { id: a.id }, 60_000)));
+  }
+  app.quit();
+}
+
 function createTray(host: FoundHost): void {
   const show = (state: TrayState): void => {
     if (!tray) tray = new Tray(nativeImage.createFromPath(join(resources, trayIconFile(state.face))));
@@ -130,6 +142,7 @@ function createTray(host: FoundHost): void {
       { label: 'Open Grove', click: () => void showWindow() },
       { type: 'separator' },
       { label: 'Quit (agents keep running)', click: () => app.quit() },
+      { label: 'Quit and stop agents', click: () => void stopAgentsThenQuit(host) },
     ]),
   );
 }

@@ -7,8 +7,8 @@ import { trayState, type TrayInputs, type TrayState } from './tray-state';
  * and tells the listener only when the face or tooltip actually changes, so the shell
  * never flickers the icon. Plain, so it is tested under Node against a real host.
  *
- * Today the host reports only whether it is reachable; MAIN health and agent states join
- * as their events are added to the contract (a case each in `onEvent`).
+ * Agents waiting for the operator come from `agent.updated` events; MAIN health joins when
+ * its events are added to the contract (a case in `onEvent`).
  */
 export class TrayFeed {
   private inputs: TrayInputs = { hostReachable: false, mains: [], agentsWaiting: [] };
@@ -31,9 +31,23 @@ export class TrayFeed {
         this.inputs = { ...this.inputs, mains: this.inputs.mains.filter((m) => m.repo !== event.id) };
         this.publish();
         return;
+      case 'agent.updated': {
+        const a = event.agent;
+        const waiting = a.supervision.kind === 'running' && a.activity.state === 'waiting';
+        const others = this.inputs.agentsWaiting.filter((w) => w.id !== a.id);
+        const lane = a.lanePath.split('/').filter(Boolean).pop() ?? a.lanePath;
+        this.inputs = { ...this.inputs, agentsWaiting: waiting ? [...others, { id: a.id, agent: a.name, lane }] : others };
+        this.publish();
+        return;
+      }
+      case 'agent.removed':
+        this.inputs = { ...this.inputs, agentsWaiting: this.inputs.agentsWaiting.filter((w) => w.id !== event.id) };
+        this.publish();
+        return;
       case 'host.started':
       case 'host.stopping':
       case 'repo.added':
+      case 'alert':
         return;
     }
   }

@@ -13,7 +13,7 @@ export interface TrayInputs {
   /** MAIN's state per repository, as the health capability reports it. */
   mains: readonly { repo: string; state: 'healthy' | 'degraded' | 'broken' | 'unknown' }[];
   /** Agents waiting for the operator (permission prompt, question, idle prompt). */
-  agentsWaiting: readonly { agent: string; lane: string }[];
+  agentsWaiting: readonly { id: string; agent: string; lane: string }[];
 }
 
 export interface TrayState {

@@ -14,7 +14,7 @@ describe('tray state', () => {
     const s = trayState({
       hostReachable: true,
       mains: [{ repo: 'flower', state: 'broken' }, { repo: 'api', state: 'healthy' }],
-      agentsWaiting: [{ agent: 'design', lane: 'flower-design' }],
+      agentsWaiting: [{ id: '1', agent: 'design', lane: 'flower-design' }],
     });
     expect(s.face).toBe('broken');
     expect(s.tooltip).toContain('flower');
@@ -22,9 +22,9 @@ describe('tray state', () => {
   });
 
   it('asks for attention when an agent waits, naming it', () => {
-    const s = trayState({ ...reachable, agentsWaiting: [{ agent: 'codex-1', lane: 'flower-ccparse' }] });
+    const s = trayState({ ...reachable, agentsWaiting: [{ id: '1', agent: 'codex-1', lane: 'flower-ccparse' }] });
     expect(s).toEqual({ face: 'attention', tooltip: 'Grove: codex-1 in flower-ccparse needs you' });
-    expect(trayState({ ...reachable, agentsWaiting: [{ agent: 'a', lane: 'l' }, { agent: 'b', lane: 'l' }] }).tooltip).toBe('Grove: 2 agents need you');
+    expect(trayState({ ...reachable, agentsWaiting: [{ id: '1', agent: 'a', lane: 'l' }, { id: '2', agent: 'b', lane: 'l' }] }).tooltip).toBe('Grove: 2 agents need you');
   });
 
   it('asks for attention when the host cannot be reached or MAIN is degraded', () => {
