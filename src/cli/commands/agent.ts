@@ -5,7 +5,7 @@ import { PresetId as PresetIdSchema } from '../../shared/agents';
 import { HostConnection } from '../../shared/client/host-connection';
 import { decodeOutputFrame } from '../../shared/terminal-frames';
 import { callHost, type CallFailure } from '../../host-client/call-host';
-import { findHost } from '../../host-client/find-host';
+import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 
@@ -24,12 +24,9 @@ export const AGENT_USAGE = `Usage:
 type Target = { url: string; token: string };
 
 export async function agentCommand(ctx: CliContext, args: string[]): Promise<number> {
-  const found = await findHost(ctx.dataDir);
-  if (!found.ok) {
-    ctx.errOut(`${found.error.message}${found.error.kind === 'not-running' ? ' Start one with `grove host` or `grove open`.' : ''}`);
-    return found.error.kind === 'not-running' ? ExitCode.noHost : ExitCode.unreachable;
-  }
-  const target = { url: found.value.discovery.url, token: found.value.token };
+  const host = await requireHost(ctx);
+  if (!host.ok) return host.code;
+  const { target } = host;
   const [verb, ...rest] = args;
   switch (verb) {
     case 'start':

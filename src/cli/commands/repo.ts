@@ -1,17 +1,14 @@
 import { resolve } from 'node:path';
 import { callHost } from '../../host-client/call-host';
-import { findHost } from '../../host-client/find-host';
+import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 
 /** `grove repo add PATH`, `grove repo list [--json]`. */
 export async function repoCommand(ctx: CliContext, args: string[]): Promise<number> {
-  const found = await findHost(ctx.dataDir);
-  if (!found.ok) {
-    ctx.errOut(`${found.error.message}${found.error.kind === 'not-running' ? ' Start one with `grove host` or `grove open`.' : ''}`);
-    return found.error.kind === 'not-running' ? ExitCode.noHost : ExitCode.unreachable;
-  }
-  const target = { url: found.value.discovery.url, token: found.value.token };
+  const host = await requireHost(ctx);
+  if (!host.ok) return host.code;
+  const { target } = host;
   const [verb, ...rest] = args;
   if (verb === 'add' && rest.length === 1) {
     const added = await callHost(target, 'repos.add', { path: resolve(rest[0]!) });
