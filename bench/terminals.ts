@@ -1,7 +1,8 @@
 import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, readSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import WebSocket from 'ws';
@@ -21,7 +22,7 @@ import { compare, report, summarize, type Comparison, type Series } from './harn
  *      same host idle before it had any agent.
  *
  * Size: 200 MB per stream by default (BENCH_TERMINAL_MB overrides). A full run on this
- * 2-core machine took about 2½ minutes (well under the ~4 minutes that would call for
+ * 2-core machine took about 2¼ minutes (well under the ~4 minutes that would call for
  * the smaller 64 MB default), so the full size stays.
  */
 const MB = Number(process.env.BENCH_TERMINAL_MB ?? 200);
@@ -42,6 +43,12 @@ const { Terminal } = createRequire(import.meta.url)('@xterm/headless') as typeof
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const mbps = (bytes: number, ms: number): number => bytes / (1024 * 1024) / (ms / 1000);
+/** Fails the run instead of hanging it when something never arrives. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 // ---------------------------------------------------------------------------------------
@@ -99,7 +106,7 @@ async function generateFile(path: string, bytes: number): Promise<void> {
       block += line.slice(0, bytes - written - block.length);
     }
     written += block.length;
-    if (!out.write(block)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
@@ -263,6 +270,13 @@ async function openClient(host: Host): Promise<Client> {
   };
 }
 
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  // After the command: state is field 3, utime and stime are fields 14 and 15 (in ticks of 1/100 s).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error(`no VmRSS for ${pid}`);
@@ -281,19 +295,28 @@ async function sampleRssMiB(pid: number): Promise<number[]> {
 // ---------------------------------------------------------------------------------------
 // (a) the ceiling: node-pty drained in-process.
 
-// Same command as the agent in (b), so both PTYs run in raw mode and carry the same bytes.
-const catCommand = (file: string): string[] => ['-c', `stty raw -echo; exec cat ${quote(file)}`];
+// Both (a) and (b) run the same shell line: raw mode, so the bytes pass unchanged, and the
+// PTY is kept open after `cat` (by `sleep`) because node-pty drops what is still buffered in
+// the PTY when its process exits (up to ~10 KB here, in the host too): counting stops at
+// the file's size instead, and the sleeper is then ended.
+const catThenHold = (file: string, gate = ''): string[] => ['-c', `stty raw -echo; ${gate}cat ${quote(file)}; exec sleep 600`];
 
 function ptyDrain(file: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let bytes = 0;
-    const pty = spawnPty('/bin/sh', catCommand(file), { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: tempRoot, env: process.env as Record<string, string>, encoding: null });
+    const pty = spawnPty('/bin/sh', catThenHold(file), { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: tempRoot, env: process.env as Record<string, string>, encoding: null });
     strayPids.add(pty.pid);
-    pty.onData((d) => (bytes += (d as unknown as Buffer).length));
+    let ms = 0;
+    pty.onData((d) => {
+      bytes += (d as unknown as Buffer).length;
+      if (bytes >= SIZE && ms === 0) {
+        ms = performance.now() - t0;
+        pty.kill('SIGKILL');
+      }
+    });
     pty.onExit(() => {
       strayPids.delete(pty.pid);
-      const ms = performance.now() - t0;
       if (bytes !== SIZE) reject(new Error(`node-pty: got ${bytes} bytes of ${SIZE}`));
       else resolve(mbps(bytes, ms));
     });
@@ -303,7 +326,8 @@ function ptyDrain(file: string): Promise<number> {
 // ---------------------------------------------------------------------------------------
 // (b) Grove end to end, into a headless xterm.
 
-async function groveDrain(host: Host, client: Client, lane: string, file: string): Promise<number> {
+/** With `parse` false the client acks on arrival (a diagnostic: the host and WebSocket alone). */
+async function groveDrain(host: Host, client: Client, lane: string, file: string, parse = true): Promise<number> {
   const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: 10_000, allowProposedApi: true });
   let received = 0;
   let done!: () => void;
@@ -311,18 +335,20 @@ async function groveDrain(host: Host, client: Client, lane: string, file: string
   const t0 = performance.now();
   // The agent waits for a newline before it starts, so the client is attached from byte
   // 0 when the flood begins (else it races the attach and the scrollback cap).
-  const agent = await startAgent(host, lane, '/bin/sh', ['-c', `stty raw -echo; read -r _; exec cat ${quote(file)}`]);
+  const agent = await startAgent(host, lane, '/bin/sh', catThenHold(file, 'read -r _; '));
   client.on(agent.id, (offset, data) => {
     const end = offset + data.length;
     received += data.length;
-    term.write(data, () => {
+    const parsed = (): void => {
       client.ack(agent.id, end);
       if (end >= SIZE) done();
-    });
+    };
+    if (parse) term.write(data, parsed);
+    else parsed();
   });
   await client.call('agents.attach', { id: agent.id, since: 0 });
   await client.call('agents.input', { id: agent.id, data: '\n' });
-  await finished;
+  await within(finished, 300_000, `grove: ${received} of ${SIZE} bytes received`);
   const ms = performance.now() - t0;
   if (received !== SIZE) throw new Error(`grove: got ${received} bytes of ${SIZE}`);
   term.dispose();
@@ -330,6 +356,34 @@ async function groveDrain(host: Host, client: Client, lane: string, file: string
   await client.call('agents.stop', { id: agent.id });
   await client.call('agents.remove', { id: agent.id });
   if (agent.pid !== null) strayPids.delete(agent.pid);
+  return mbps(SIZE, ms);
+}
+
+/** Diagnostic: the headless xterm alone parsing the file, 64 KiB writes, ≤ 256 KiB in flight. */
+async function xtermAlone(file: string): Promise<number> {
+  const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: 10_000, allowProposedApi: true });
+  const fd = openSync(file, 'r');
+  const t0 = performance.now();
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  try {
+    for (let at = 0; at < SIZE; ) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, at);
+      at += n;
+      inFlight += n;
+      term.write(chunk.subarray(0, n), () => {
+        inFlight -= n;
+        wake?.();
+      });
+      while (inFlight > 256 * 1024) await new Promise<void>((r) => (wake = r));
+    }
+    while (inFlight > 0) await new Promise<void>((r) => (wake = r));
+  } finally {
+    closeSync(fd);
+  }
+  const ms = performance.now() - t0;
+  term.dispose();
   return mbps(SIZE, ms);
 }
 
@@ -385,12 +439,12 @@ async function keystrokes(echo: Echo, while_: () => boolean): Promise<{ ms: numb
   let during = 0;
   // Make sure the agent has switched to raw mode and echoes before timing.
   echo.client.send('agents.input', { id: echo.agent.id, data: '.' });
-  if ((await echo.next()) !== '.') throw new Error('echo agent is not echoing');
+  if ((await within(echo.next(), 10_000, 'the first echo')) !== '.') throw new Error('echo agent is not echoing');
   for (let i = 0; i < KEYSTROKES; i++) {
     const key = String.fromCharCode(97 + (i % 26));
     const t0 = performance.now();
     echo.client.send('agents.input', { id: echo.agent.id, data: key });
-    const ch = await echo.next();
+    const ch = await within(echo.next(), 10_000, `echo of keystroke ${i}`);
     ms.push(performance.now() - t0);
     if (ch !== key) throw new Error(`echo: sent ${key}, got ${JSON.stringify(ch)}`);
     if (while_()) during++;
@@ -409,7 +463,8 @@ interface Flooder {
 
 async function startFlooder(host: Host, lane: string): Promise<Flooder> {
   const client = await openClient(host);
-  const agent = await startAgent(host, lane, process.execPath, [floodScript, String(SIZE)]);
+  // Held open after the flood, like the cat above, so its last line is not lost at exit.
+  const agent = await startAgent(host, lane, '/bin/sh', ['-c', `${quote(process.execPath)} ${quote(floodScript)} ${SIZE}; exec sleep 600`]);
   let tail = '';
   let resolve!: () => void;
   const f: Flooder = { agent, client, received: 0, finished: false, done: new Promise<void>((r) => (resolve = r)) };
@@ -447,21 +502,39 @@ async function main(): Promise<void> {
   const ceiling: Series = { name: 'node-pty drain', unit: 'MB/s', samples: [] };
   const grove: Series = { name: 'grove → ws → xterm', unit: 'MB/s', samples: [] };
   const tmux: Series = { name: 'tmux', unit: 'MB/s', samples: [] };
+  // Diagnostics, to tell where (b)'s time goes: the host and WebSocket without a terminal,
+  // and the terminal without the host.
+  const groveNoTerm: Series = { name: 'grove → ws, ack only', unit: 'MB/s', samples: [] };
+  const xterm: Series = { name: 'xterm headless alone', unit: 'MB/s', samples: [] };
   const withTmux = await hasTmux();
   if (!withTmux) console.log('tmux is not installed: measure (c) is skipped.');
   const host = await startHost();
   const client = await openClient(host);
+  // Where (b)'s time goes: CPU used by the host and by this process (the client: WebSocket
+  // and xterm parsing), as a share of one core over (b)'s wall time.
+  const busy = { wallS: 0, hostCpuS: 0, clientCpuS: 0 };
   for (let i = 0; i < RUNS; i++) {
     ceiling.samples.push(await ptyDrain(file));
+    const [hostCpu0, clientCpu0, wall0] = [cpuSeconds(host.pid), process.cpuUsage(), performance.now()];
     grove.samples.push(await groveDrain(host, client, lane, file));
+    busy.wallS += (performance.now() - wall0) / 1000;
+    busy.hostCpuS += cpuSeconds(host.pid) - hostCpu0;
+    const clientCpu = process.cpuUsage(clientCpu0);
+    busy.clientCpuS += (clientCpu.user + clientCpu.system) / 1e6;
     if (withTmux) tmux.samples.push(await tmuxDrain(file));
-    console.log(`run ${i + 1}: node-pty ${ceiling.samples.at(-1)!.toFixed(0)}, grove ${grove.samples.at(-1)!.toFixed(0)}${withTmux ? `, tmux ${tmux.samples.at(-1)!.toFixed(0)}` : ''} MB/s`);
+    groveNoTerm.samples.push(await groveDrain(host, client, lane, file, false));
+    xterm.samples.push(await xtermAlone(file));
+    const last = (s: Series): string => `${s.name} ${s.samples.at(-1)!.toFixed(0)}`;
+    console.log(`run ${i + 1} (MB/s): ${[ceiling, grove, ...(withTmux ? [tmux] : []), groveNoTerm, xterm].map(last).join(', ')}`);
   }
   await client.close();
   await host.stop();
   comparisons.push(compare(`cat ${MB} MB: grove vs raw node-pty`, grove, ceiling));
   if (withTmux) comparisons.push(compare(`cat ${MB} MB: grove vs tmux`, grove, tmux));
   else extra.tmux = 'skipped: tmux is not installed';
+  extra.groveDrainCpu = { hostPctOfCore: Math.round((100 * busy.hostCpuS) / busy.wallS), clientPctOfCore: Math.round((100 * busy.clientCpuS) / busy.wallS), cores: availableParallelism() };
+  comparisons.push(compare('diagnostic: host + ws without a terminal', groveNoTerm, ceiling));
+  comparisons.push(compare('diagnostic: xterm headless without the host', xterm, ceiling));
 
   // (d) and (e) on a fresh host, whose idle memory is the baseline.
   const host2 = await startHost();
@@ -472,11 +545,18 @@ async function main(): Promise<void> {
   const flooders: Flooder[] = [];
   for (let i = 0; i < FLOODERS; i++) flooders.push(await startFlooder(host2, lane));
   // Timing starts once every flooder is streaming.
-  while (flooders.some((f) => f.received < 1024 * 1024)) await sleep(20);
+  const streaming = (async () => {
+    while (flooders.some((f) => f.received < 1024 * 1024)) await sleep(20);
+  })();
+  await within(streaming, 30_000, 'flooders streaming');
   const floodT0 = performance.now();
+  const [hostCpu0, loop] = [cpuSeconds(host2.pid), monitorEventLoopDelay({ resolution: 1 })];
+  loop.enable();
   const loaded = await keystrokes(echo, () => flooders.every((f) => !f.finished));
+  loop.disable();
   const keystrokesMs = performance.now() - floodT0;
-  await Promise.all(flooders.map((f) => f.done));
+  const hostCpuPct = Math.round((100 * (cpuSeconds(host2.pid) - hostCpu0)) / (keystrokesMs / 1000));
+  await within(Promise.all(flooders.map((f) => f.done)), 400_000, 'FLOOD DONE from every flooder');
   const floodMs = performance.now() - floodT0;
   const floodBytes = flooders.reduce((n, f) => n + f.received, 0);
   comparisons.push(
@@ -491,6 +571,9 @@ async function main(): Promise<void> {
     underFlood: { p50: p(loaded.ms, 0.5), p99: p(loaded.ms, 0.99), max: p(loaded.ms, 1), whileAllFlooding: loaded.during },
     noFlood: { p50: p(quiet.ms, 0.5), p99: p(quiet.ms, 0.99), max: p(quiet.ms, 1) },
     targetP99Ms: 25,
+    // Under flood: how busy the host was, and how late this process's (the clients') event loop ran.
+    hostPctOfCoreUnderFlood: hostCpuPct,
+    clientLoopDelayMs: { p50: Number((loop.percentile(50) / 1e6).toFixed(2)), p99: Number((loop.percentile(99) / 1e6).toFixed(2)), max: Number((loop.max / 1e6).toFixed(2)) },
   };
   extra.flood = { agents: FLOODERS, mbEach: MB, aggregateMBps: Number(mbps(floodBytes, floodMs).toFixed(1)), keystrokePhaseS: Number((keystrokesMs / 1000).toFixed(1)) };
 
@@ -516,6 +599,9 @@ async function main(): Promise<void> {
   console.log(`(b)/(a) = ${ratio} (target ≥ 0.5); keystroke echo under flood p50 ${p(loaded.ms, 0.5)} ms, p99 ${p(loaded.ms, 0.99)} ms (target ≤ 25); host RSS +${(afterMed - idleMed).toFixed(1)} MiB`);
 }
 
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+}
 try {
   await main();
 } finally {

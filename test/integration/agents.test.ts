@@ -114,6 +114,25 @@ describe('agents in terminals', () => {
     await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 60_000 }).toBeGreaterThan(64 * 1024 * 1024);
   });
 
+  it('drops a client that keeps its agent paused; the agent then finishes and no byte is lost', async () => {
+    const host = await startHostProcess();
+    const file = join(makeTempDir(), 'out.txt');
+    const content = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `row ${i} ${'z'.repeat(40)}\n`).join(''));
+    writeFileSync(file, content);
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', `stty raw -echo; read go; exec cat "${file}"`], restart: 'never' });
+    const lagging = await client(host);
+    lagging.setAcking(false);
+    await lagging.attach(agent.id, 0);
+    await lagging.type(agent.id, 'go\n'); // raw mode: no CR → NL translation
+    await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind, { timeout: 20_000 }).toBe('exited');
+    expect(lagging.detachedReasons).toEqual(['too slow: re-attach with since to continue']);
+    const info = await agentInfo(host, agent.id);
+    const out = await api(host, 'agents.output', { id: agent.id, since: 0, limit: 4 * 1024 * 1024 });
+    const data = Buffer.from((out.body.result as { data: string }).data, 'base64');
+    expect(info.outputEnd).toBe(data.length);
+    expect(data.subarray(data.length - content.length).equals(content)).toBe(true);
+  });
+
   it('stops the whole tree, including a daemonized grandchild that ignores SIGTERM', async () => {
     const host = await startHostProcess();
     const pidFile = join(makeTempDir(), 'grandchild.pid');

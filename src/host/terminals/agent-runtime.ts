@@ -6,6 +6,7 @@ import { FlowControl } from './flow-control';
 import { OutputBatcher } from './output-batcher';
 import type { OutputLog } from './output-log';
 import { PRESETS } from './presets';
+import { isProcessRunning } from './process-tree';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
 import { TerminalConstants } from './terminal-constants';
@@ -317,11 +318,31 @@ export class AgentRuntime {
     if (action === 'pause') {
       this.pty?.pause();
       this.stallTimer ??= setInterval(() => this.checkStalled(), 1000);
+      this.watchExitWhilePaused();
     } else if (action === 'resume') {
       this.pty?.resume();
       if (this.stallTimer) clearInterval(this.stallTimer);
       this.stallTimer = null;
     }
+  }
+
+  /**
+   * node-pty gives a PTY 200 ms after its process exits to be read to the end, then drops
+   * what is left (microsoft/node-pty#72). A paused PTY is not being read, so an agent that
+   * exits while its client lags would lose its last output. While paused, watch the
+   * process; once it is gone, read the rest into the log regardless of the clients, who
+   * catch up from the log.
+   */
+  private watchExitWhilePaused(): void {
+    const pty = this.pty;
+    if (!pty) return;
+    const timer = setInterval(() => {
+      if (this.pty !== pty || !this.flow.isPaused) return clearInterval(timer);
+      if (!isProcessRunning(pty.pid)) {
+        clearInterval(timer);
+        pty.resume();
+      }
+    }, 50);
   }
 
   private checkStalled(): void {
