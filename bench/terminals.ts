@@ -455,30 +455,74 @@ async function keystrokes(echo: Echo, while_: () => boolean): Promise<{ ms: numb
 
 interface Flooder {
   agent: AgentRef;
-  client: Client;
   received: number;
-  done: Promise<void>;
   finished: boolean;
 }
 
-async function startFlooder(host: Host, lane: string): Promise<Flooder> {
-  const client = await openClient(host);
+/**
+ * The flooders' terminal client runs in a process of its own, like a second UI with eight
+ * panes: then the keystroke timings measure Grove, not this process's own event loop
+ * drowning in eight streams.
+ */
+const FLOOD_CLIENT = `
+import WebSocket from 'ws';
+const ids = process.env.IDS.split(',');
+const ws = new WebSocket(process.env.URL.replace(/^http/, 'ws') + '/ws', { headers: { authorization: 'Bearer ' + process.env.TOKEN } });
+const got = new Map(ids.map((id) => [id, { n: 0, tail: '', done: false }]));
+const hex = (b, at) => Array.from(b.subarray(at, at + 16), (x) => x.toString(16).padStart(2, '0')).join('');
+const uuid = (h) => h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+ws.on('open', () => ids.forEach((id, i) => ws.send(JSON.stringify({ kind: 'request', id: i + 1, method: 'agents.attach', params: { id, since: 0 } }))));
+ws.on('message', (data, isBinary) => {
+  if (!isBinary) return;
+  const id = uuid(hex(data, 1));
+  const offset = data.readDoubleBE(17);
+  const body = data.subarray(25);
+  const g = got.get(id);
+  if (!g) return;
+  g.n += body.length;
+  ws.send(JSON.stringify({ kind: 'ack', agentId: id, offset: offset + body.length }));
+  g.tail = (g.tail + body.subarray(Math.max(0, body.length - 200)).toString('latin1')).slice(-300);
+  if (!g.done && g.tail.includes('FLOOD DONE')) { g.done = true; process.stdout.write('DONE ' + id + ' ' + g.n + '\\n'); }
+});
+setInterval(() => process.stdout.write('COUNTS ' + ids.map((id) => got.get(id).n).join(',') + '\\n'), 100);
+`;
+
+async function startFlooders(host: Host, lane: string): Promise<{ flooders: Flooder[]; stop(): Promise<void> }> {
+  const flooders: Flooder[] = [];
   // Held open after the flood, like the cat above, so its last line is not lost at exit.
-  const agent = await startAgent(host, lane, '/bin/sh', ['-c', `${quote(process.execPath)} ${quote(floodScript)} ${SIZE}; exec sleep 600`]);
-  let tail = '';
-  let resolve!: () => void;
-  const f: Flooder = { agent, client, received: 0, finished: false, done: new Promise<void>((r) => (resolve = r)) };
-  client.on(agent.id, (offset, data) => {
-    f.received += data.length;
-    client.ack(agent.id, offset + data.length);
-    tail = (tail + Buffer.from(data.subarray(Math.max(0, data.length - 200))).toString('latin1')).slice(-300);
-    if (!f.finished && tail.includes('FLOOD DONE')) {
-      f.finished = true;
-      resolve();
+  for (let i = 0; i < FLOODERS; i++) {
+    const agent = await startAgent(host, lane, '/bin/sh', ['-c', `${quote(process.execPath)} ${quote(floodScript)} ${SIZE}; exec sleep 600`]);
+    flooders.push({ agent, received: 0, finished: false });
+  }
+  const child = spawnChild(process.execPath, ['--input-type=module', '-e', FLOOD_CLIENT], {
+    cwd: process.cwd(),
+    env: { ...process.env, URL: host.url, TOKEN: host.token, IDS: flooders.map((f) => f.agent.id).join(',') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.pid) strayPids.add(child.pid);
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.startsWith('COUNTS ')) line.slice(7).split(',').forEach((n, i) => (flooders[i]!.received = Number(n)));
+      if (line.startsWith('DONE ')) {
+        const f = flooders.find((x) => x.agent.id === line.split(' ')[1]);
+        if (f) f.finished = true;
+      }
     }
   });
-  await client.call('agents.attach', { id: agent.id, since: 0 });
-  return f;
+  return {
+    flooders,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      if (child.pid) strayPids.delete(child.pid);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -542,8 +586,8 @@ async function main(): Promise<void> {
   const idleRss = await sampleRssMiB(host2.pid);
   const echo = await startEcho(host2, lane);
   const quiet = await keystrokes(echo, () => false);
-  const flooders: Flooder[] = [];
-  for (let i = 0; i < FLOODERS; i++) flooders.push(await startFlooder(host2, lane));
+  const flood = await startFlooders(host2, lane);
+  const { flooders } = flood;
   // Timing starts once every flooder is streaming.
   const streaming = (async () => {
     while (flooders.some((f) => f.received < 1024 * 1024)) await sleep(20);
@@ -556,7 +600,13 @@ async function main(): Promise<void> {
   loop.disable();
   const keystrokesMs = performance.now() - floodT0;
   const hostCpuPct = Math.round((100 * (cpuSeconds(host2.pid) - hostCpu0)) / (keystrokesMs / 1000));
-  await within(Promise.all(flooders.map((f) => f.done)), 400_000, 'FLOOD DONE from every flooder');
+  await within(
+    (async () => {
+      while (!flooders.every((f) => f.finished)) await sleep(50);
+    })(),
+    400_000,
+    'FLOOD DONE from every flooder',
+  );
   const floodMs = performance.now() - floodT0;
   const floodBytes = flooders.reduce((n, f) => n + f.received, 0);
   comparisons.push(
@@ -591,7 +641,7 @@ async function main(): Promise<void> {
   const afterMed = summarize({ name: '', unit: '', samples: afterRss }).median;
   extra.hostRssMiB = { idle: Number(idleMed.toFixed(1)), afterFlood: Number(afterMed.toFixed(1)), difference: Number((afterMed - idleMed).toFixed(1)), memoryTailBoundMiB: FLOODERS * 0.5 };
 
-  for (const f of flooders) await f.client.close();
+  await flood.stop();
   await echo.client.close();
   await host2.stop();
   report('terminals', comparisons, extra);
