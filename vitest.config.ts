@@ -17,6 +17,8 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+          // Real processes on a shared 2-core machine: waiting for a state is not timing it.
+          expect: { poll: { timeout: 10_000, interval: 50 } },
         },
       },
     ],

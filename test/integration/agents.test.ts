@@ -48,6 +48,9 @@ async function agentInfo(host: HostProcess, id: string): Promise<AgentInfo> {
 
 const lane = (): string => realpathSync(makeTempDir('grove-lane-'));
 
+/** Each hook is a `grove hook` process: allow for a loaded machine starting several. */
+const HOOKS = { timeout: 15_000 };
+
 describe('agents in terminals', () => {
   it('runs a shell in its lane: typed input echoes back, a large paste arrives whole and in order', async () => {
     const host = await startHostProcess();
@@ -158,10 +161,10 @@ describe('agents in terminals', () => {
     await c.waitForText(agent.id, agent.sessionId!);
     await c.type(agent.id, 'hello grove\r');
     await c.waitForText(agent.id, 'You said: hello grove');
-    await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'waiting', signal: 'hook' });
-    await expect.poll(async () => (await agentInfo(host, agent.id)).context?.tokens).toBe(21_000);
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity, HOOKS).toMatchObject({ state: 'waiting', signal: 'hook' });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).context?.tokens, HOOKS).toBe(21_000);
     await c.type(agent.id, '/permission\r');
-    await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'waiting', signal: 'hook', detail: 'permission_prompt' });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity, HOOKS).toMatchObject({ state: 'waiting', signal: 'hook', detail: 'permission_prompt' });
   });
 
   it('keeps agents out of MAIN (except the ops loop) and says when a command is missing', async () => {

@@ -52,7 +52,7 @@ describe('tray fed by a real host', () => {
     const started = await api(host, 'agents.start', { lanePath: lane, preset: 'claude', command: fakeClaude, name: 'design', env: { HOME: makeTempDir() } });
     const id = (started.body.result as { agent: { id: string } }).agent.id;
     await api(host, 'agents.input', { id, data: 'hi\r' });
-    await expect.poll(() => feed.current.tooltip).toMatch(/^Grove: design in flower-design-\w+ needs you$/);
+    await expect.poll(() => feed.current.tooltip, { timeout: 15_000 }).toMatch(/^Grove: design in flower-design-\w+ needs you$/);
     expect(feed.current.face).toBe('attention');
     await api(host, 'agents.stop', { id });
     await expect.poll(() => feed.current.face).toBe('ok');
