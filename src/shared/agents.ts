@@ -21,7 +21,7 @@ export type SupervisionView = z.infer<typeof Supervision>;
 /** What a running agent is doing, and which signal said so. */
 export const Activity = z.object({
   state: z.enum(['busy', 'waiting', 'idle', 'unknown']),
-  signal: z.enum(['hook', 'transcript', 'output']).nullable(),
+  signal: z.enum(['hook', 'screen', 'transcript', 'output']).nullable(),
   /** For `waiting`: why (e.g. permission_prompt, idle_prompt, stop). */
   detail: z.string().nullable(),
   since: z.string(),

@@ -232,3 +232,23 @@ describe('agents in terminals', () => {
     await c.waitForText(agent.id, 'ANSWER "forbidden"');
   });
 });
+
+describe('agent state without hooks', () => {
+  it('reads a question to the operator off the screen when the CLI sends no hooks', async () => {
+    const host = await startHostProcess();
+    const dir = makeTempDir();
+    const script = join(dir, 'silent-claude.sh');
+    // A Claude-like CLI whose hooks never fire: it only draws its permission dialog.
+    writeFileSync(script, `#!/bin/sh\ncat "${join(repoRoot, 'test', 'fixtures', 'screens', 'claude-permission.ansi')}"\nexec sleep 60\n`, { mode: 0o755 });
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'claude', command: script, env: { HOME: makeTempDir() } });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'waiting', signal: 'screen', detail: 'permission_prompt' });
+  });
+
+  it('falls back to output activity for a plain shell: busy while printing, idle when quiet', async () => {
+    const host = await startHostProcess();
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'shell', command: '/bin/sh' });
+    await api(host, 'agents.input', { id: agent.id, data: 'for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.5; done\r' });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'busy', signal: 'output' });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'idle', signal: 'output' });
+  });
+});

@@ -12,6 +12,8 @@ import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } 
 import { TerminalConstants } from './terminal-constants';
 import type { ContextReading } from './context/context-reading';
 import { contextWindowOf } from './context/context-window';
+import { classifyScreen, SCREEN_PATTERNS } from './screen/screen-patterns';
+import { ScreenReader } from './screen/screen-reader';
 
 /**
  * One agent, alive: its PTY, output log, attached clients with flow control, supervision
@@ -49,6 +51,8 @@ export interface AgentRuntimeDeps {
 
 /** While running, context use is re-read this often, and on every hook. */
 const CONTEXT_POLL_MS = 5000;
+/** The screen is read once output has settled this long (a redraw comes in pieces). */
+const SCREEN_SETTLE_MS = 150;
 
 type ClientId = number;
 
@@ -66,6 +70,10 @@ export class AgentRuntime {
   private stallTimer: ReturnType<typeof setInterval> | null = null;
   private contextTimer: ReturnType<typeof setInterval> | null = null;
   private transcriptPath: string | null = null;
+  private screen: ScreenReader | null = null;
+  private screenTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The screen shows something a pattern recognises; output activity then says nothing. */
+  private screenDecides = false;
   private stopping: Promise<void> | null = null;
   private readonly clients = new Map<ClientId, Attachment>();
   private readonly flow = new FlowControl<ClientId>();
@@ -113,6 +121,10 @@ export class AgentRuntime {
     this.supervision = { kind: 'running', generation, pid: pty.pid, startedAt: this.deps.now() };
     this.activity = UNKNOWN_ACTIVITY(this.iso());
     this.hooksSeen = false;
+    this.screenDecides = false;
+    this.screen?.dispose();
+    const patterns = SCREEN_PATTERNS[this.record.preset as 'claude' | 'codex'];
+    this.screen = patterns ? new ScreenReader(this.record.cols, this.record.rows) : null;
     pty.onData((d) => {
       if (generation === this.generation) this.batcher.push(typeof d === 'string' ? Buffer.from(d) : (d as Buffer));
     });
@@ -152,6 +164,7 @@ export class AgentRuntime {
     this.record.cols = cols;
     this.record.rows = rows;
     this.pty?.resize(cols, rows);
+    this.screen?.resize(cols, rows);
   }
 
   /** Attaches a client from `since` (or the retained tail); returns where its output starts. */
@@ -257,6 +270,8 @@ export class AgentRuntime {
     for (const t of [this.quietTimer, this.restartTimer]) if (t) clearTimeout(t);
     if (this.stallTimer) clearInterval(this.stallTimer);
     if (this.contextTimer) clearInterval(this.contextTimer);
+    if (this.screenTimer) clearTimeout(this.screenTimer);
+    this.screen?.dispose();
     for (const a of this.clients.values()) a.detached('agent removed');
     this.clients.clear();
     this.deps.log.close();
@@ -269,15 +284,41 @@ export class AgentRuntime {
       a.send(offset, chunk);
       this.applyFlow(this.flow.sentTo(client, offset + chunk.length, now));
     }
-    if (!this.hooksSeen) {
-      if (this.activity.state !== 'busy') this.setActivity({ state: 'busy', signal: 'output', detail: null, since: this.iso() });
-      if (this.quietTimer) clearTimeout(this.quietTimer);
-      const generation = this.generation;
-      this.quietTimer = setTimeout(() => {
-        if (generation === this.generation && !this.hooksSeen && this.supervision.kind === 'running') {
-          this.setActivity({ state: 'idle', signal: 'output', detail: null, since: this.iso() });
-        }
-      }, TerminalConstants.quietIdleMs);
+    if (this.hooksSeen) return; // hooks are the best signal; nothing weaker overrides them
+    const generation = this.generation;
+    if (!this.screenDecides && this.activity.state !== 'busy') {
+      this.setActivity({ state: 'busy', signal: 'output', detail: null, since: this.iso() });
+    }
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null;
+      if (generation === this.generation && !this.hooksSeen && !this.screenDecides && this.supervision.kind === 'running') {
+        this.setActivity({ state: 'idle', signal: 'output', detail: null, since: this.iso() });
+      }
+    }, TerminalConstants.quietIdleMs);
+    const screen = this.screen;
+    if (!screen) return;
+    screen.write(chunk, () => {
+      if (this.screenTimer) clearTimeout(this.screenTimer);
+      this.screenTimer = setTimeout(() => this.readScreen(generation, screen), SCREEN_SETTLE_MS);
+    });
+  }
+
+  /** The screen's verdict, when no hook has spoken: a visible question, or a busy footer. */
+  private readScreen(generation: number, screen: ScreenReader): void {
+    if (generation !== this.generation || this.hooksSeen || this.supervision.kind !== 'running') return;
+    const patterns = SCREEN_PATTERNS[this.record.preset as 'claude' | 'codex'];
+    const verdict = patterns ? classifyScreen(screen.visibleText(), patterns) : null;
+    if (verdict) {
+      this.screenDecides = true;
+      const detail = verdict.state === 'waiting' ? verdict.detail : null;
+      if (this.activity.state !== verdict.state || this.activity.detail !== detail || this.activity.signal !== 'screen') {
+        this.setActivity({ state: verdict.state, signal: 'screen', detail, since: this.iso() });
+      }
+    } else if (this.screenDecides) {
+      // Nothing recognisable any more: output activity decides again.
+      this.screenDecides = false;
+      this.setActivity({ state: this.quietTimer ? 'busy' : 'idle', signal: 'output', detail: null, since: this.iso() });
     }
   }
 
@@ -289,6 +330,8 @@ export class AgentRuntime {
     this.stallTimer = null;
     if (this.contextTimer) clearInterval(this.contextTimer);
     this.contextTimer = null;
+    if (this.screenTimer) clearTimeout(this.screenTimer);
+    this.screenTimer = null;
     const s = this.supervision;
     if (s.kind !== 'running' && s.kind !== 'stopping') return;
     const decision = decideOnExit(
