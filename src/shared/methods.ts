@@ -53,6 +53,17 @@ export const methods = {
   },
   'agents.list': { params: NoParams, result: z.object({ agents: z.array(AgentInfo) }) },
   'agents.start': { params: StartAgentParams, result: AgentResult },
+  /** What agents.start would run, checked the same way; secrets in the environment masked. */
+  'agents.preview': {
+    params: StartAgentParams,
+    result: z.object({
+      command: z.string(),
+      args: z.array(z.string()),
+      env: z.array(z.object({ name: z.string(), value: z.string(), masked: z.boolean() })),
+      /** Withheld variables that the agent would otherwise have had. */
+      withheld: z.array(z.string()),
+    }),
+  },
   /** Stops the agent and every process it started (SIGINT, SIGTERM, then SIGKILL). */
   'agents.stop': { params: AgentId, result: AgentResult },
   'agents.restart': { params: AgentId, result: AgentResult },

@@ -7,7 +7,8 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 /** Agents in the real UI: launch, type, see the echo, reload, see the scrollback again. */
 let host: HostProcess;
 test.beforeEach(async () => {
-  host = await startHostProcess();
+  // The user's environment holds secrets; the launch preview must never show their values.
+  host = await startHostProcess({ env: { OPENROUTER_API_KEY: 'sk-or-v1-live-0123456789', FLOWER_DB_PASSWORD: 'hunter2-flower' } });
 });
 test.afterEach(async () => {
   await stopAllHosts();
@@ -56,4 +57,36 @@ test('an agent waiting for the operator is impossible to miss', async ({ page })
   await page.keyboard.type('y');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('context-meter')).toContainText('21k / 200k');
+});
+
+test('the launch dialog previews the environment with secrets masked, and withheld keys never reach the agent', async ({ page }) => {
+  const lane = realpathSync(makeTempDir('grove-lane-'));
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.getByTestId('launch-agent').click();
+  await page.getByLabel('Lane directory').fill(lane);
+  await page.getByRole('combobox', { name: /Preset/ }).selectOption('shell');
+  await page.getByRole('textbox', { name: /^Command/ }).fill('/bin/sh');
+  await page.getByRole('textbox', { name: /Withhold/ }).fill('OPENROUTER_API_KEY');
+  const preview = page.getByTestId('env-preview');
+  await expect(preview).toContainText('1 withheld: OPENROUTER_API_KEY');
+  await preview.locator('summary').click();
+  await expect(preview).toContainText('FLOWER_DB_PASSWORD');
+  await expect(preview).toContainText('GROVE_AGENT_TOKEN');
+  await expect(preview).not.toContainText('OPENROUTER_API_KEY=');
+  const html = await page.content();
+  expect(html).not.toContain('hunter2-flower');
+  expect(html).not.toContain('sk-or-v1-live');
+  await page.getByRole('button', { name: 'Launch' }).click();
+  const terminal = page.getByTestId('terminal-shell-1');
+  await terminal.click();
+  await page.keyboard.type('echo "key=[${OPENROUTER_API_KEY:-none}] lane=$GROVE_LANE"');
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText(`key=[none] lane=${lane}`);
+});
+
+test('the launch dialog says why a launch cannot work before it is tried', async ({ page }) => {
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.getByTestId('launch-agent').click();
+  await page.getByLabel('Lane directory').fill('/no/such/lane');
+  await expect(page.getByTestId('launch-error')).toContainText('does not exist');
 });

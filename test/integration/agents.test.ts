@@ -252,3 +252,19 @@ describe('agent state without hooks', () => {
     await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'idle', signal: 'output' });
   });
 });
+
+describe('context meter for Codex', () => {
+  it('finds the agent\'s rollout file and reads its token counts', async () => {
+    const host = await startHostProcess();
+    const codexHome = makeTempDir();
+    const fakeCodex = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-codex.mjs');
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'codex', command: fakeCodex, env: { CODEX_HOME: codexHome } });
+    const c = await client(host);
+    await c.attach(agent.id);
+    await c.waitForText(agent.id, 'Codex (fake)');
+    await c.type(agent.id, 'explain the cart\r');
+    await c.type(agent.id, 'and the checkout\r');
+    await c.waitForText(agent.id, 'codex: and the checkout');
+    await expect.poll(async () => (await agentInfo(host, agent.id)).context, { timeout: 15_000 }).toMatchObject({ tokens: 20_000, window: 272_000, model: 'gpt-5-codex' });
+  });
+});

@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { AgentRuntime, type LaunchPlan } from './agent-runtime';
 import type { AgentRecord, AgentStore } from './agent-store';
+import { agentEnv, maskedEnv } from './agent-env';
 import { AgentTokens } from './agent-tokens';
 import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
@@ -25,6 +26,8 @@ import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { DEFAULT_RESTART, type RestartConfig } from './supervision';
 import { TerminalConstants } from './terminal-constants';
 import { ClaudeTranscriptReader, claudeTranscriptPath } from './context/claude-transcript';
+import { CodexRolloutReader } from './context/codex-rollout';
+import { findCodexRollout } from './context/find-codex-rollout';
 import type { ContextReading } from './context/context-reading';
 
 /**
@@ -86,7 +89,8 @@ export class AgentService {
     return [...this.runtimes.values()].map((r) => r.info());
   }
 
-  start(params: StartAgentParams): Result<AgentInfo, ApiError> {
+  /** The checks a launch must pass: a lane that is not MAIN, a program that exists. */
+  private validate(params: StartAgentParams): Result<{ lanePath: string; command: string }, ApiError> {
     const preset = PRESETS[params.preset];
     const lane = checkLane(params.lanePath, this.deps.repos.list(), params.isOpsLoop ?? false);
     if (!lane.ok) return lane;
@@ -101,6 +105,38 @@ export class AgentService {
         apiError('agent_command_not_found', `"${command}" was not found on PATH. Install it, or give the full path as "command".`, { command }),
       );
     }
+    return ok({ lanePath: lane.value, command });
+  }
+
+  /** What a launch would run, with the environment's secrets masked; nothing is started. */
+  preview(params: StartAgentParams): Result<{ command: string; args: string[]; env: { name: string; value: string; masked: boolean }[]; withheld: string[] }, ApiError> {
+    const valid = this.validate(params);
+    if (!valid.ok) return valid;
+    const preset = PRESETS[params.preset];
+    const env = agentEnv({
+      base: this.deps.baseEnv,
+      extra: params.env ?? {},
+      withhold: params.withholdEnv ?? [],
+      agentId: '(assigned at launch)',
+      agentToken: '(issued at launch)',
+      hostUrl: this.deps.hostUrl(),
+      lanePath: valid.value.lanePath,
+    });
+    const args = [
+      ...fillTemplate(preset.startArgs, { session: preset.assignsSession ? '(new session id)' : null }),
+      ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings: '(Grove hook settings)' }) : []),
+      ...(params.args ?? []),
+    ];
+    const withheld = (params.withholdEnv ?? []).filter((k) => this.deps.baseEnv[k] !== undefined || params.env?.[k] !== undefined);
+    return ok({ command: valid.value.command, args, env: maskedEnv(env), withheld });
+  }
+
+  start(params: StartAgentParams): Result<AgentInfo, ApiError> {
+    const preset = PRESETS[params.preset];
+    const valid = this.validate(params);
+    if (!valid.ok) return valid;
+    const lane = { value: valid.value.lanePath };
+    const command = valid.value.command;
     const id = uuidv7();
     const n = this.list().filter((a) => a.preset === params.preset).length + 1;
     const record: AgentRecord = {
@@ -139,7 +175,7 @@ export class AgentService {
   handlers(): Pick<
     Handlers,
     | 'agents.list' | 'agents.start' | 'agents.stop' | 'agents.restart' | 'agents.resume' | 'agents.recycle' | 'agents.remove'
-    | 'agents.input' | 'agents.resize' | 'agents.output' | 'agents.attach' | 'agents.detach' | 'agents.report'
+    | 'agents.input' | 'agents.resize' | 'agents.output' | 'agents.attach' | 'agents.detach' | 'agents.report' | 'agents.preview'
   > {
     const find = (id: string): Result<AgentRuntime, ApiError> => {
       const r = this.runtimes.get(id);
@@ -152,6 +188,7 @@ export class AgentService {
     };
     return {
       'agents.list': () => ok({ agents: this.list() }),
+      'agents.preview': (p) => this.preview(p),
       'agents.start': (p) => {
         const started = this.start(p);
         return started.ok ? ok({ agent: started.value }) : started;
@@ -321,8 +358,22 @@ export class AgentService {
 
   /** Reads context use from the CLI's session file; the reader follows the file it is given. */
   private contextReader(record: AgentRecord): ((path: string | null) => ContextReading | null) | null {
-    if (PRESETS[record.preset].contextSource !== 'claude-transcript' || !record.sessionId) return null;
+    const source = PRESETS[record.preset].contextSource;
     const home = record.env.HOME ?? this.deps.baseEnv.HOME ?? '';
+    if (source === 'codex-rollout') {
+      const codexHome = record.env.CODEX_HOME ?? this.deps.baseEnv.CODEX_HOME ?? join(home, '.codex');
+      const since = this.now();
+      let reader: CodexRolloutReader | null = null;
+      return () => {
+        if (!reader) {
+          const path = findCodexRollout(codexHome, record.lanePath, since);
+          if (!path) return null;
+          reader = new CodexRolloutReader(path);
+        }
+        return reader.read();
+      };
+    }
+    if (source !== 'claude-transcript' || !record.sessionId) return null;
     let reader: ClaudeTranscriptReader | null = null;
     let readerPath: string | null = null;
     return (reported) => {
@@ -351,20 +402,15 @@ export class AgentService {
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings }) : []),
       ...record.args,
     ];
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.deps.baseEnv)) if (v !== undefined) env[k] = v;
-    Object.assign(env, record.env, {
-      GROVE_AGENT_ID: record.id,
-      GROVE_AGENT_TOKEN: token,
-      GROVE_URL: this.deps.hostUrl(),
-      GROVE_LANE: record.lanePath,
-      TERM: 'xterm-256color',
-      COLORTERM: 'truecolor',
+    const env = agentEnv({
+      base: this.deps.baseEnv,
+      extra: record.env,
+      withhold: record.withholdEnv,
+      agentId: record.id,
+      agentToken: token,
+      hostUrl: this.deps.hostUrl(),
+      lanePath: record.lanePath,
     });
-    // Never hand an agent the operator's token or a host's internals.
-    delete env.GROVE_TOKEN;
-    delete env.ELECTRON_RUN_AS_NODE;
-    for (const key of record.withholdEnv) delete env[key];
     return { file: record.command, args, env };
   }
 }

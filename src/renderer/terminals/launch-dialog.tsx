@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
-import type { PresetId } from '../../shared/agents';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { PresetId, StartAgentParams } from '../../shared/agents';
+import type { ResultOf } from '../../shared/methods';
 import { useHostStore } from '../connection/use-host';
 
 /**
@@ -22,15 +23,29 @@ export function LaunchDialog({ defaultLane, onClose }: { defaultLane: string; on
   const [args, setArgs] = useState('');
   const [withhold, setWithhold] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [preview, setPreview] = useState<ResultOf<'agents.preview'> | null>(null);
+  const params: StartAgentParams = {
+    lanePath: lane.trim(),
+    preset,
+    ...(command.trim() ? { command: command.trim() } : {}),
+    ...(args.trim() ? { args: args.split('\n').filter((a) => a !== '') } : {}),
+    ...(withhold.trim() ? { withholdEnv: withhold.split(/[\s,]+/).filter(Boolean) } : {}),
+  };
+  const key = JSON.stringify(params);
+  // What the launch would run, checked by the host as the launch itself would be.
+  useEffect(() => {
+    if (!lane.trim()) return setPreview(null);
+    const timer = setTimeout(() => {
+      void store.connection.call('agents.preview', JSON.parse(key) as StartAgentParams).then((r) => {
+        setPreview(r.ok ? r.value : null);
+        setError(r.ok ? null : r.error.message);
+      });
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [key, lane, store]);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const r = await store.startAgent({
-      lanePath: lane.trim(),
-      preset,
-      ...(command.trim() ? { command: command.trim() } : {}),
-      ...(args.trim() ? { args: args.split('\n').filter((a) => a !== '') } : {}),
-      ...(withhold.trim() ? { withholdEnv: withhold.split(/[\s,]+/).filter(Boolean) } : {}),
-    });
+    const r = await store.startAgent(params);
     if (r.ok) onClose();
     else setError(r.message);
   };
@@ -60,7 +75,22 @@ export function LaunchDialog({ defaultLane, onClose }: { defaultLane: string; on
         Withhold these environment variables (key-less lane)
         <input value={withhold} onChange={(e) => setWithhold(e.target.value)} placeholder="OPENROUTER_API_KEY, AWS_SECRET_ACCESS_KEY" spellCheck={false} />
       </label>
-      <p className="hint">The agent also gets <code>GROVE_AGENT_ID</code>, <code>GROVE_URL</code> and its own <code>GROVE_AGENT_TOKEN</code> (shown masked: ••••).</p>
+      {preview && (
+        <details className="env-preview" data-testid="env-preview">
+          <summary>
+            Runs <code>{[preview.command, ...preview.args].join(' ')}</code> with {preview.env.length} environment variables
+            {preview.withheld.length > 0 && <> ({preview.withheld.length} withheld: {preview.withheld.join(', ')})</>}
+          </summary>
+          <dl>
+            {preview.env.map((v) => (
+              <div key={v.name} className={v.masked ? 'env-masked' : undefined}>
+                <dt>{v.name}</dt>
+                <dd>{v.value}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      )}
       {error && <p className="error" role="alert" data-testid="launch-error">{error}</p>}
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>Cancel</button>
