@@ -57,6 +57,15 @@ test('an agent waiting for the operator is impossible to miss', async ({ page })
   await page.keyboard.type('y');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('context-meter')).toContainText('21k / 200k');
+
+  // Recycle: stop it and start a fresh conversation here, told where to pick up.
+  await page.getByRole('button', { name: 'Recycle' }).click();
+  await expect(page.getByLabel('Handoff prompt for the fresh conversation')).toHaveValue(/taking over this lane/);
+  await page.getByRole('button', { name: 'Stop and start fresh' }).click();
+  // The old one is stopped first (its daemon ignores SIGTERM: the grace runs out), then the fresh one starts.
+  await expect(page.getByTestId('lane-tab')).toContainText('2 agents', { timeout: 20_000 });
+  await expect(page.getByTestId('agent-pane').nth(1)).toContainText('First prompt: You are taking over this lane');
+  await expect(page.getByTestId('agent-pane').nth(0).getByTestId('agent-state')).toContainText('exited');
 });
 
 test('the launch dialog previews the environment with secrets masked, and withheld keys never reach the agent', async ({ page }) => {

@@ -268,3 +268,27 @@ describe('context meter for Codex', () => {
     await expect.poll(async () => (await agentInfo(host, agent.id)).context, { timeout: 15_000 }).toMatchObject({ tokens: 20_000, window: 272_000, model: 'gpt-5-codex' });
   });
 });
+
+describe('recycle', () => {
+  it('stops a full agent and starts a fresh conversation in the same lane with the handoff prompt', async () => {
+    const host = await startHostProcess();
+    const dir = lane();
+    const home = makeTempDir();
+    const old = await startAgent(host, { lanePath: dir, preset: 'claude', command: fakeClaude, env: { HOME: home }, contextWarnTokens: 20_000 });
+    await api(host, 'agents.input', { id: old.id, data: 'work on the cart\r' });
+    // 21,000 tokens in context passes the 20,000 warning: one alert, and Recycle is offered.
+    await expect.poll(async () => (await agentInfo(host, old.id)).context?.tokens, HOOKS).toBe(21_000);
+    const events = (await api(host, 'events.since', { since: 0 })).body.result as { events: { event: { type: string; message?: string } }[] };
+    expect(events.events.filter((e) => e.event.type === 'alert').map((e) => e.event.message)).toEqual([expect.stringContaining('recycle it')]);
+    const r = await api(host, 'agents.recycle', { id: old.id, handoff: 'Pick up the cart work from the git log.' });
+    const fresh = (r.body.result as { agent: AgentInfo }).agent;
+    expect(fresh).toMatchObject({ lanePath: dir, preset: 'claude', supervision: { kind: 'running' } });
+    expect(fresh.sessionId).not.toBe(old.sessionId);
+    expect((await agentInfo(host, old.id)).supervision.kind).toBe('exited');
+    const c = await client(host);
+    await c.attach(fresh.id, 0);
+    await c.waitForText(fresh.id, 'First prompt: Pick up the cart work from the git log.');
+    // The handoff belongs to the first run only: a restart does not repeat it.
+    expect(fresh.args).toEqual([]);
+  });
+});

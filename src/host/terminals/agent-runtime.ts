@@ -37,7 +37,7 @@ export interface AgentRuntimeDeps {
   record: AgentRecord;
   log: OutputLog;
   /** Builds what to exec for this run (fresh token, resume arguments…). */
-  plan(resume: boolean): LaunchPlan;
+  plan(resume: boolean, extraArgs: readonly string[]): LaunchPlan;
   spawnPty(plan: LaunchPlan, cwd: string, cols: number, rows: number): IPty;
   restartCfg: RestartConfig;
   stopTimings: StopTimings;
@@ -102,12 +102,12 @@ export class AgentRuntime {
     return this.supervision.kind === 'running' || this.supervision.kind === 'stopping' ? this.supervision.pid : null;
   }
 
-  /** Starts a run (a new one, or resuming the recorded conversation). */
-  start(resume = false): void {
+  /** Starts a run (a new one, or resuming the recorded conversation); `extraArgs` for this run only. */
+  start(resume = false, extraArgs: readonly string[] = []): void {
     if (this.pty) return;
     const generation = ++this.generation;
     this.supervision = { kind: 'starting', generation };
-    const plan = this.deps.plan(resume);
+    const plan = this.deps.plan(resume, extraArgs);
     let pty: IPty;
     try {
       pty = this.deps.spawnPty(plan, this.record.lanePath, this.record.cols, this.record.rows);

@@ -131,7 +131,8 @@ export class AgentService {
     return ok({ command: valid.value.command, args, env: maskedEnv(env), withheld });
   }
 
-  start(params: StartAgentParams): Result<AgentInfo, ApiError> {
+  /** `firstRunArgs` go to the first run only (a recycle's handoff prompt), not to restarts. */
+  start(params: StartAgentParams, firstRunArgs: string[] = []): Result<AgentInfo, ApiError> {
     const preset = PRESETS[params.preset];
     const valid = this.validate(params);
     if (!valid.ok) return valid;
@@ -161,7 +162,7 @@ export class AgentService {
     };
     this.deps.store.insert(record);
     const runtime = this.createRuntime(record);
-    runtime.start(false);
+    runtime.start(false, firstRunArgs);
     return ok(runtime.info());
   }
 
@@ -226,7 +227,7 @@ export class AgentService {
           lanePath: old.lanePath,
           preset: old.preset,
           command: old.command,
-          args: [...old.args, ...(handoff ? [handoff] : [])],
+          args: old.args,
           name: old.name,
           env: old.env,
           withholdEnv: old.withholdEnv,
@@ -236,7 +237,7 @@ export class AgentService {
           cols: old.cols,
           rows: old.rows,
           contextWarnTokens: old.contextWarnTokens,
-        });
+        }, handoff ? [handoff] : []);
         return fresh.ok ? ok({ agent: fresh.value }) : fresh;
       },
       'agents.remove': ({ id }) => {
@@ -334,7 +335,7 @@ export class AgentService {
       {
         record,
         log,
-        plan: (resume) => this.plan(record, dir, resume),
+        plan: (resume, extraArgs) => this.plan(record, dir, resume, extraArgs),
         spawnPty: (plan, cwd, cols, rows) =>
           spawnPty(plan.file, plan.args, { name: 'xterm-256color', cols, rows, cwd, env: plan.env, encoding: null }),
         restartCfg: this.deps.restartCfg ?? DEFAULT_RESTART,
@@ -387,7 +388,7 @@ export class AgentService {
   }
 
   /** What to exec for one run: the preset's arguments, Grove's hooks, the environment. */
-  private plan(record: AgentRecord, dir: string, resume: boolean): LaunchPlan {
+  private plan(record: AgentRecord, dir: string, resume: boolean, extraArgs: readonly string[]): LaunchPlan {
     const preset = PRESETS[record.preset];
     const token = this.tokens.issue(record.id);
     let settings: string | null = null;
@@ -401,6 +402,7 @@ export class AgentService {
       ...fillTemplate(presetArgs, { session: record.sessionId }),
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings }) : []),
       ...record.args,
+      ...extraArgs,
     ];
     const env = agentEnv({
       base: this.deps.baseEnv,

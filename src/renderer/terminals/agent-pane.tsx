@@ -6,9 +6,14 @@ import { ContextMeter } from './context-meter';
 import { TerminalPane } from './terminal-pane';
 
 /** An agent's header (name, state and the signal behind it, context, actions) and terminal. */
+/** What a fresh conversation is told first, editable each time. */
+export const DEFAULT_HANDOFF =
+  'You are taking over this lane from a previous session whose context ran full. Read the recent git log, the diff against MAIN and any notes in the lane, then continue the work where it stopped.';
+
 export function AgentPane({ agent }: { agent: AgentInfo }) {
   const store = useHostStore();
   const [error, setError] = useState<string | null>(null);
+  const [handoff, setHandoff] = useState<string | null>(null);
   const urgency = urgencyOf(agent);
   const live = ['starting', 'running', 'stopping', 'backoff'].includes(agent.supervision.kind);
   const run = async (p: Promise<{ ok: true } | { ok: false; message: string }>): Promise<void> => {
@@ -28,10 +33,31 @@ export function AgentPane({ agent }: { agent: AgentInfo }) {
           {live && <button onClick={() => void run(store.act('agents.stop', { id: agent.id }))}>Stop</button>}
           {live && <button onClick={() => void run(store.act('agents.restart', { id: agent.id }))}>Restart</button>}
           {!live && <button onClick={() => void run(store.act('agents.resume', { id: agent.id }))}>{agent.canResume ? 'Resume' : 'Start again'}</button>}
-          {agent.context && <button onClick={() => void run(store.act('agents.recycle', { id: agent.id }))} title="Stop and start a fresh conversation in this lane">Recycle</button>}
+          {agent.context && <button onClick={() => setHandoff(DEFAULT_HANDOFF)} title="Stop and start a fresh conversation in this lane">Recycle</button>}
           {!live && <button onClick={() => void run(store.act('agents.remove', { id: agent.id }))}>Remove</button>}
         </span>
       </header>
+      {handoff !== null && (
+        <form
+          className="recycle-form"
+          aria-label={`Recycle ${agent.name}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const text = handoff.trim();
+            setHandoff(null);
+            void run(store.act('agents.recycle', { id: agent.id, ...(text ? { handoff: text } : {}) }));
+          }}
+        >
+          <label>
+            Handoff prompt for the fresh conversation
+            <textarea value={handoff} onChange={(e) => setHandoff(e.target.value)} rows={3} />
+          </label>
+          <div className="dialog-actions">
+            <button type="button" onClick={() => setHandoff(null)}>Cancel</button>
+            <button type="submit">Stop and start fresh</button>
+          </div>
+        </form>
+      )}
       {error && <p className="error" role="alert">{error}</p>}
       <TerminalPane agent={agent} />
     </article>
