@@ -266,6 +266,15 @@ describe('context meter for Codex', () => {
     await c.type(agent.id, 'and the checkout\r');
     await c.waitForText(agent.id, 'codex: and the checkout');
     await expect.poll(async () => (await agentInfo(host, agent.id)).context, { timeout: 15_000 }).toMatchObject({ tokens: 20_000, window: 272_000, model: 'gpt-5-codex' });
+    // Its notify program (Grove's hook) said the turn is over: waiting for the operator.
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity, HOOKS).toMatchObject({ state: 'waiting', signal: 'hook' });
+    // Grove learned Codex's own session id from the rollout, so the conversation can be resumed.
+    const info = await agentInfo(host, agent.id);
+    expect(info.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(info.canResume).toBe(true);
+    await api(host, 'agents.stop', { id: agent.id });
+    await api(host, 'agents.resume', { id: agent.id });
+    await c.waitForText(agent.id, `Resumed session ${info.sessionId}`);
   });
 });
 

@@ -5,7 +5,7 @@ import type { AgentRecord } from './agent-store';
 import { FlowControl } from './flow-control';
 import { OutputBatcher } from './output-batcher';
 import type { OutputLog } from './output-log';
-import { PRESETS } from './presets';
+import { canResume, PRESETS } from './presets';
 import { isProcessRunning } from './process-tree';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
@@ -255,7 +255,7 @@ export class AgentRuntime {
       restarts: this.totalRestarts,
       context: this.context,
       contextWarnTokens: r.contextWarnTokens,
-      canResume: preset.resumeArgs !== null && (!preset.assignsSession || r.sessionId !== null),
+      canResume: canResume(preset, r.sessionId),
     };
   }
 

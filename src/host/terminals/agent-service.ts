@@ -124,7 +124,7 @@ export class AgentService {
     });
     const args = [
       ...fillTemplate(preset.startArgs, { session: preset.assignsSession ? '(new session id)' : null }),
-      ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings: '(Grove hook settings)' }) : []),
+      ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings: '(Grove hook settings)', notify: '(grove hook stop)' }) : []),
       ...(params.args ?? []),
     ];
     const withheld = (params.withholdEnv ?? []).filter((k) => this.deps.baseEnv[k] !== undefined || params.env?.[k] !== undefined);
@@ -367,9 +367,14 @@ export class AgentService {
       let reader: CodexRolloutReader | null = null;
       return () => {
         if (!reader) {
-          const path = findCodexRollout(codexHome, record.lanePath, since);
-          if (!path) return null;
-          reader = new CodexRolloutReader(path);
+          const found = findCodexRollout(codexHome, record.lanePath, since);
+          if (!found) return null;
+          reader = new CodexRolloutReader(found.path);
+          // Codex's own session id: what `codex resume` needs to reopen this conversation.
+          if (found.sessionId && found.sessionId !== record.sessionId) {
+            record.sessionId = found.sessionId;
+            this.deps.store.setSessionId(record.id, found.sessionId);
+          }
         }
         return reader.read();
       };
@@ -392,15 +397,20 @@ export class AgentService {
     const preset = PRESETS[record.preset];
     const token = this.tokens.issue(record.id);
     let settings: string | null = null;
-    if (preset.hookArgs) {
+    let notify: string | null = null;
+    if (preset.hookStyle === 'claude-settings') {
       settings = join(dir, 'hook-settings.json');
       const grove = this.deps.groveCommand.map(shellQuote).join(' ');
       writeClaudeHookSettings(settings, (event) => `${grove} hook ${event}`);
+    } else if (preset.hookStyle === 'codex-notify') {
+      // Codex runs this after every turn (a JSON payload as the last argument): the turn is
+      // over, the agent waits for the operator. A JSON array of strings is valid TOML.
+      notify = JSON.stringify([...this.deps.groveCommand, 'hook', 'stop']);
     }
     const presetArgs = resume && preset.resumeArgs ? preset.resumeArgs : preset.startArgs;
     const args = [
       ...fillTemplate(presetArgs, { session: record.sessionId }),
-      ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings }) : []),
+      ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings, notify }) : []),
       ...record.args,
       ...extraArgs,
     ];

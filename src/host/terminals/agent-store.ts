@@ -56,6 +56,7 @@ export interface AgentStore {
   insert(a: AgentRecord): void;
   setState(id: string, state: string, pid: number | null): void;
   setSize(id: string, cols: number, rows: number): void;
+  setSessionId(id: string, sessionId: string): void;
   remove(id: string): void;
 }
 
@@ -65,6 +66,7 @@ export function createAgentStore(db: Db): AgentStore {
     @restart, @auto_resume, @is_ops_loop, @session_id, @context_warn_tokens, @cols, @rows, @state, @pid, @created_at)`);
   const setState = db.prepare('UPDATE agents SET state = ?, pid = ? WHERE id = ?');
   const setSize = db.prepare('UPDATE agents SET cols = ?, rows = ? WHERE id = ?');
+  const setSessionId = db.prepare('UPDATE agents SET session_id = ? WHERE id = ?');
   const remove = db.prepare('DELETE FROM agents WHERE id = ?');
   return {
     list: () => (list.all() as Row[]).map(toRecord),
@@ -77,6 +79,7 @@ export function createAgentStore(db: Db): AgentStore {
       }),
     setState: (id, state, pid) => void setState.run(state, pid, id),
     setSize: (id, cols, rows) => void setSize.run(cols, rows, id),
+    setSessionId: (id, sessionId) => void setSessionId.run(sessionId, id),
     remove: (id) => void remove.run(id),
   };
 }

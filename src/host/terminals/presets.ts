@@ -3,7 +3,7 @@ import type { PresetId } from '../../shared/agents';
 /**
  * Presets are data: how to start a CLI, how to resume its conversation, how to hand it
  * Grove's hooks, where it records its context use. Supporting another CLI means adding an
- * entry, not a code path. `{session}` and `{settings}` are filled in at launch.
+ * entry, not a code path. `{session}`, `{settings}` and `{notify}` are filled in at launch.
  */
 export interface Preset {
   id: PresetId;
@@ -14,8 +14,13 @@ export interface Preset {
   startArgs: string[];
   /** Arguments that resume the recorded conversation; null if the CLI cannot. */
   resumeArgs: string[] | null;
-  /** Arguments that hand the CLI Grove's hook settings file; null if it takes none. */
+  /** Arguments that hand the CLI Grove's hooks; null if it takes none. */
   hookArgs: string[] | null;
+  /**
+   * How Grove's hooks are handed over: a Claude Code settings file (`{settings}`), or a
+   * Codex `notify` program (`{notify}`, a TOML array: Codex runs it after each turn).
+   */
+  hookStyle: 'claude-settings' | 'codex-notify' | null;
   /** Grove chooses the session id (Claude Code's --session-id) and records it. */
   assignsSession: boolean;
   /** Where its context use can be read. */
@@ -32,6 +37,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     startArgs: ['--session-id', '{session}'],
     resumeArgs: ['--resume', '{session}'],
     hookArgs: ['--settings', '{settings}'],
+    hookStyle: 'claude-settings',
     assignsSession: true,
     contextSource: 'claude-transcript',
     contextWarnTokens: 160_000,
@@ -41,9 +47,12 @@ export const PRESETS: Record<PresetId, Preset> = {
     label: 'Codex',
     command: 'codex',
     startArgs: [],
-    // Codex picks its own session id; `resume --last` reopens the latest in this lane.
-    resumeArgs: ['resume', '--last'],
-    hookArgs: null,
+    // Codex picks its own session id; Grove learns it from the rollout file's session_meta.
+    // Until it has, there is nothing to resume: guessing (`--last`) could reopen another
+    // agent's conversation in the same lane.
+    resumeArgs: ['resume', '{session}'],
+    hookArgs: ['-c', 'notify={notify}'],
+    hookStyle: 'codex-notify',
     assignsSession: false,
     contextSource: 'codex-rollout',
     contextWarnTokens: 200_000,
@@ -55,6 +64,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     startArgs: [],
     resumeArgs: null,
     hookArgs: null,
+    hookStyle: null,
     assignsSession: false,
     contextSource: null,
     contextWarnTokens: 160_000,
@@ -66,12 +76,21 @@ export const PRESETS: Record<PresetId, Preset> = {
     startArgs: [],
     resumeArgs: null,
     hookArgs: null,
+    hookStyle: null,
     assignsSession: false,
     contextSource: null,
     contextWarnTokens: 160_000,
   },
 };
 
-export function fillTemplate(args: readonly string[], values: { session?: string | null; settings?: string | null }): string[] {
-  return args.map((a) => a.replaceAll('{session}', values.session ?? '').replaceAll('{settings}', values.settings ?? ''));
+export function fillTemplate(args: readonly string[], values: { session?: string | null; settings?: string | null; notify?: string | null }): string[] {
+  return args.map((a) =>
+    a.replaceAll('{session}', values.session ?? '').replaceAll('{settings}', values.settings ?? '').replaceAll('{notify}', values.notify ?? ''),
+  );
+}
+
+/** Whether the preset can resume the conversation it has on record. */
+export function canResume(preset: Preset, sessionId: string | null): boolean {
+  if (!preset.resumeArgs) return false;
+  return !preset.resumeArgs.some((a) => a.includes('{session}')) || sessionId !== null;
 }
