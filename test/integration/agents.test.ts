@@ -133,7 +133,8 @@ describe('agents in terminals', () => {
     const out = await api(host, 'agents.output', { id: agent.id, since: 0, limit: 4 * 1024 * 1024 });
     const data = Buffer.from((out.body.result as { data: string }).data, 'base64');
     expect(info.outputEnd).toBe(data.length);
-    expect(data.subarray(data.length - content.length).equals(content)).toBe(true);
+    expect(data.length).toBe(content.length);
+    expect(data.equals(content)).toBe(true);
   });
 
   it('stops the whole tree, including a daemonized grandchild that ignores SIGTERM', async () => {
@@ -205,6 +206,9 @@ describe('agents in terminals', () => {
       env: { HOME: makeTempDir(), FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile },
     });
     await expect.poll(() => existsSync(pidFile)).toBe(true);
+    // A conversation exists once a prompt was answered (Claude Code can only resume those).
+    await api(host, 'agents.input', { id: agent.id, data: 'remember the cart bug\r' });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).context?.tokens, HOOKS).toBe(21_000);
     const oldLeader = (agent.supervision as { pid: number }).pid;
     const oldGrandchild = Number(readFileSync(pidFile, 'utf8'));
     strayPids.push(oldLeader, oldGrandchild);
@@ -299,5 +303,55 @@ describe('recycle', () => {
     await c.waitForText(fresh.id, 'First prompt: Pick up the cart work from the git log.');
     // The handoff belongs to the first run only: a restart does not repeat it.
     expect(fresh.args).toEqual([]);
+  });
+});
+
+describe('what an agent or a restart must not be able to do', () => {
+  it('never kills a process that merely got a recorded agent\'s old pid', async () => {
+    const host = await startHostProcess();
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'shell', command: '/bin/sh' });
+    await host.stop(); // agents stop; their records stay "running" for the next host
+    const { spawn } = await import('node:child_process');
+    const bystander = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
+    strayPids.push(bystander.pid!);
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(host.home, 'grove.db'));
+    db.prepare('UPDATE agents SET pid = ? WHERE id = ?').run(bystander.pid, agent.id); // as if the pid were reused
+    db.close();
+    const again = await startHostProcess({ home: host.home });
+    expect((await agentInfo(again, agent.id)).supervision.kind).toBe('lost');
+    expect(isPidAlive(bystander.pid!)).toBe(true);
+  });
+
+  it('does not let an agent stall the host by reporting a FIFO as its transcript', async () => {
+    const host = await startHostProcess();
+    const home = makeTempDir();
+    const dir = makeTempDir();
+    const script = join(dir, 'evil-claude.sh');
+    const fifo = join(home, '.claude', 'projects', 'x', 'evil.jsonl');
+    const report = `fetch(process.env.GROVE_URL + '/api/agents.report', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.GROVE_AGENT_TOKEN }, body: JSON.stringify({ event: 'stop', transcriptPath: ${JSON.stringify(fifo)} }) }).then((r) => r.json()).then((b) => console.log('REPORTED ' + JSON.stringify(b)))`;
+    writeFileSync(script, `#!/bin/sh\nmkdir -p "$(dirname "${fifo}")" && mkfifo "${fifo}"\n"${process.execPath}" -e ${JSON.stringify(report).replaceAll('$', '\\$')}\nexec sleep 60\n`, { mode: 0o755 });
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'claude', command: script, env: { HOME: home } });
+    const c = await client(host);
+    await c.attach(agent.id, 0);
+    await c.waitForText(agent.id, 'REPORTED {"ok":true');
+    const t0 = Date.now();
+    expect((await api(host, 'host.status')).status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('keeps a lagging client\'s agent paused across a restart', async () => {
+    const host = await startHostProcess();
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: process.execPath, args: [flood, String(256 * 1024 * 1024)], restart: 'never' });
+    const slow = await client(host);
+    slow.setAcking(false);
+    await slow.attach(agent.id, 0);
+    await new Promise((r) => setTimeout(r, 1500));
+    const before = (await agentInfo(host, agent.id)).outputEnd;
+    expect(before).toBeLessThan(3 * 1024 * 1024);
+    await api(host, 'agents.restart', { id: agent.id });
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = (await agentInfo(host, agent.id)).outputEnd;
+    expect(after - before).toBeLessThan(1024 * 1024);
   });
 });

@@ -191,10 +191,11 @@ function followOutput(target: Target, agent: AgentInfo, since: number | undefine
         const frame = decodeOutputFrame(new Uint8Array(data as Buffer));
         if (!frame || frame.agentId !== agent.id) return;
         const end = frame.offset + frame.data.length;
-        void writeOut(frame.data).then(() => {
-          next = end;
-          conn.sendFrame({ kind: 'ack', agentId: agent.id, offset: end });
-        });
+        // `next` moves as soon as bytes are handed to stdout, so a re-attach never repeats them.
+        if (next !== undefined && end <= next) return;
+        const bytes = next !== undefined && frame.offset < next ? frame.data.subarray(next - frame.offset) : frame.data;
+        next = end;
+        void writeOut(bytes).then(() => conn.sendFrame({ kind: 'ack', agentId: agent.id, offset: end }));
       },
     });
     conn.onState((s) => {

@@ -32,6 +32,11 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
     id: nextPeerId++,
     sendBinary: (data) => {
       if (ws.readyState !== ws.OPEN) return;
+      // Same cap as for JSON frames: a client that stopped reading is cut off, not buffered for.
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        ws.close(CloseCode.policyViolation, 'client too slow; reconnect with since');
+        return;
+      }
       ws.send(data, { binary: true });
     },
     sendDetached: (agentId, reason) => send({ kind: 'detached', agentId, reason }),

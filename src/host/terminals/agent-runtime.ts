@@ -6,7 +6,7 @@ import { FlowControl } from './flow-control';
 import { OutputBatcher } from './output-batcher';
 import type { OutputLog } from './output-log';
 import { canResume, PRESETS } from './presets';
-import { isProcessRunning } from './process-tree';
+import { drainBeforeClose } from './drain-on-close';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
 import { TerminalConstants } from './terminal-constants';
@@ -47,6 +47,8 @@ export interface AgentRuntimeDeps {
   now(): number;
   /** Reads the agent's context use from its CLI's session file, if the preset has one. */
   readContext: ((transcriptPath: string | null) => ContextReading | null) | null;
+  /** A run started (the context reader follows the new run's session file). */
+  onRunStart?(at: number): void;
 }
 
 /** While running, context use is re-read this often, and on every hook. */
@@ -125,10 +127,15 @@ export class AgentRuntime {
     this.screen?.dispose();
     const patterns = SCREEN_PATTERNS[this.record.preset as 'claude' | 'codex'];
     this.screen = patterns ? new ScreenReader(this.record.cols, this.record.rows) : null;
-    pty.onData((d) => {
-      if (generation === this.generation) this.batcher.push(typeof d === 'string' ? Buffer.from(d) : (d as Buffer));
-    });
+    const deliver = (d: Buffer): void => {
+      if (generation === this.generation) this.batcher.push(d);
+    };
+    pty.onData((d) => deliver(typeof d === 'string' ? Buffer.from(d) : (d as Buffer)));
+    drainBeforeClose(pty, deliver);
     pty.onExit(({ exitCode, signal }) => this.onExit(generation, exitCode, signal ?? null));
+    // Clients still behind from the previous run keep this one paused too.
+    if (this.flow.isPaused) this.applyFlow('pause');
+    this.deps.onRunStart?.(this.deps.now());
     if (this.deps.readContext) this.contextTimer ??= setInterval(() => this.pollContext(), CONTEXT_POLL_MS);
     this.announce();
   }
@@ -361,31 +368,11 @@ export class AgentRuntime {
     if (action === 'pause') {
       this.pty?.pause();
       this.stallTimer ??= setInterval(() => this.checkStalled(), 1000);
-      this.watchExitWhilePaused();
     } else if (action === 'resume') {
       this.pty?.resume();
       if (this.stallTimer) clearInterval(this.stallTimer);
       this.stallTimer = null;
     }
-  }
-
-  /**
-   * node-pty gives a PTY 200 ms after its process exits to be read to the end, then drops
-   * what is left (microsoft/node-pty#72). A paused PTY is not being read, so an agent that
-   * exits while its client lags would lose its last output. While paused, watch the
-   * process; once it is gone, read the rest into the log regardless of the clients, who
-   * catch up from the log.
-   */
-  private watchExitWhilePaused(): void {
-    const pty = this.pty;
-    if (!pty) return;
-    const timer = setInterval(() => {
-      if (this.pty !== pty || !this.flow.isPaused) return clearInterval(timer);
-      if (!isProcessRunning(pty.pid)) {
-        clearInterval(timer);
-        pty.resume();
-      }
-    }, 50);
   }
 
   private checkStalled(): void {

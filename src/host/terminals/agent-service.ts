@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { isAbsolute, join, normalize } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import type { AgentInfo, StartAgentParams } from '../../shared/agents';
 import { apiError, type ApiError } from '../../shared/errors';
@@ -57,6 +57,10 @@ type PeerAttachments = Map<string, number>; // agentId → client id in that run
 
 export class AgentService {
   private readonly runtimes = new Map<string, AgentRuntime>();
+  /** Per agent: what its context reader does when a new run starts. */
+  private readonly runStartHooks = new Map<string, (at: number) => void>();
+  /** Codex rollout files already bound to an agent: two Codex agents in one lane never share one. */
+  private readonly claimedRollouts = new Map<string, string>();
   readonly tokens = new AgentTokens();
   private shuttingDown = false;
 
@@ -246,6 +250,8 @@ export class AgentService {
         if (r.value.isLive) return err(apiError('agent_is_running', `${r.value.record.name} is running; stop it first.`, { id }));
         r.value.dispose();
         this.runtimes.delete(id);
+        this.runStartHooks.delete(id);
+        for (const [path, owner] of this.claimedRollouts) if (owner === id) this.claimedRollouts.delete(path);
         this.deps.store.remove(id);
         rmSync(join(this.deps.agentsDir, id), { recursive: true, force: true });
         this.deps.events.append({ type: 'agent.removed', id });
@@ -348,6 +354,7 @@ export class AgentService {
         alert: (message) => this.deps.events.append({ type: 'alert', agentId: record.id, message }),
         now: this.now,
         readContext: this.contextReader(record),
+        onRunStart: (at) => this.runStartHooks.get(record.id)?.(at),
       },
       record.state === 'exited' || record.state === 'crashed' || record.state === 'fatal' || record.state === 'lost'
         ? { kind: 'exited', code: null, signal: null }
@@ -361,14 +368,19 @@ export class AgentService {
   private contextReader(record: AgentRecord): ((path: string | null) => ContextReading | null) | null {
     const source = PRESETS[record.preset].contextSource;
     const home = record.env.HOME ?? this.deps.baseEnv.HOME ?? '';
+    const runStart = this.runStartHooks;
+    let runStartedAt = this.now();
     if (source === 'codex-rollout') {
       const codexHome = record.env.CODEX_HOME ?? this.deps.baseEnv.CODEX_HOME ?? join(home, '.codex');
-      const since = this.now();
       let reader: CodexRolloutReader | null = null;
-      return () => {
+      const read = (): ContextReading | null => {
         if (!reader) {
-          const found = findCodexRollout(codexHome, record.lanePath, since);
+          const found = findCodexRollout(codexHome, record.lanePath, runStartedAt, (path) => {
+            const owner = this.claimedRollouts.get(path);
+            return owner === undefined || owner === record.id;
+          });
           if (!found) return null;
+          this.claimedRollouts.set(found.path, record.id);
           reader = new CodexRolloutReader(found.path);
           // Codex's own session id: what `codex resume` needs to reopen this conversation.
           if (found.sessionId && found.sessionId !== record.sessionId) {
@@ -378,18 +390,34 @@ export class AgentService {
         }
         return reader.read();
       };
+      // A new run writes (or, resumed, appends to) a rollout: look for it again.
+      runStart.set(record.id, (at) => {
+        runStartedAt = at;
+        reader = null;
+      });
+      return read;
     }
     if (source !== 'claude-transcript' || !record.sessionId) return null;
     let reader: ClaudeTranscriptReader | null = null;
     let readerPath: string | null = null;
+    const projects = join(home, '.claude', 'projects') + '/';
     return (reported) => {
-      const path = reported ?? claudeTranscriptPath(home, record.lanePath, record.sessionId!);
+      // A path an agent reports is only taken if it is where Claude Code keeps transcripts.
+      const trusted = reported && isAbsolute(reported) && normalize(reported) === reported && reported.startsWith(projects) && reported.endsWith('.jsonl');
+      const path = trusted ? reported : claudeTranscriptPath(home, record.lanePath, record.sessionId!);
       if (path !== readerPath) {
         reader = new ClaudeTranscriptReader(path);
         readerPath = path;
       }
       return reader!.read();
     };
+  }
+
+  private hasConversation(record: AgentRecord): boolean {
+    if (!record.sessionId) return false;
+    if (PRESETS[record.preset].contextSource !== 'claude-transcript') return true;
+    const home = record.env.HOME ?? this.deps.baseEnv.HOME ?? '';
+    return existsSync(claudeTranscriptPath(home, record.lanePath, record.sessionId));
   }
 
   /** What to exec for one run: the preset's arguments, Grove's hooks, the environment. */
@@ -407,7 +435,9 @@ export class AgentService {
       // over, the agent waits for the operator. A JSON array of strings is valid TOML.
       notify = JSON.stringify([...this.deps.groveCommand, 'hook', 'stop']);
     }
-    const presetArgs = resume && preset.resumeArgs ? preset.resumeArgs : preset.startArgs;
+    // Resume only a conversation that exists: Claude Code's --resume of a session that never
+    // got a prompt would fail at once and send the agent into a crash loop.
+    const presetArgs = resume && preset.resumeArgs && this.hasConversation(record) ? preset.resumeArgs : preset.startArgs;
     const args = [
       ...fillTemplate(presetArgs, { session: record.sessionId }),
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings, notify }) : []),

@@ -48,8 +48,12 @@ export class OutputLog {
       .sort((a, b) => a - b);
     for (const base of bases) {
       const fd = openSync(log.file(base), 'r');
-      log.segments.push({ base, size: fstatSync(fd).size });
+      const size = fstatSync(fd).size;
       closeSync(fd);
+      // An empty segment (a crash between creating and writing it) holds nothing; the next
+      // segment would reuse its name.
+      if (size === 0) unlinkSync(log.file(base));
+      else log.segments.push({ base, size });
     }
     const last = log.segments.at(-1);
     log.totalEnd = last ? last.base + last.size : 0;

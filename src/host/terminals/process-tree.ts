@@ -57,11 +57,14 @@ export function agentMarker(agentId: string): string {
 export function findAgentProcesses(agentId: string, leaderPid: number | null): number[] {
   const procs = listProcesses();
   const found = new Set<number>();
+  const marker = agentMarker(agentId);
+  // A recorded pid may since belong to someone else (a reboot, pid reuse): on Linux it
+  // counts as the agent's leader only while it still carries the agent's marker.
+  if (leaderPid !== null && process.platform === 'linux' && !carriesMarker(leaderPid, marker)) leaderPid = null;
   if (leaderPid !== null) {
     for (const p of procs) if (p.pid === leaderPid || p.sid === leaderPid || p.pgid === leaderPid) found.add(p.pid);
   }
   if (process.platform === 'linux') {
-    const marker = agentMarker(agentId);
     for (const p of procs) if (!found.has(p.pid) && carriesMarker(p.pid, marker)) found.add(p.pid);
   }
   // Descendants of anything found, by parent links, until nothing new turns up.

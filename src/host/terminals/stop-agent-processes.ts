@@ -31,10 +31,11 @@ export async function stopAgentProcesses(
   leaderPid: number | null,
   timings: StopTimings = DEFAULT_STOP,
 ): Promise<{ survivors: number[] }> {
-  if (leaderPid !== null) {
+  // Signal the group only while its leader is still this agent's (never a reused pid's).
+  if (leaderPid !== null && findAgentProcesses(agentId, leaderPid).includes(leaderPid)) {
     signalGroup(leaderPid, 'SIGINT');
     if ((await waitUntilGone(agentId, leaderPid, timings.interruptMs)).length === 0) return { survivors: [] };
-    signalGroup(leaderPid, 'SIGTERM');
+    if (findAgentProcesses(agentId, leaderPid).includes(leaderPid)) signalGroup(leaderPid, 'SIGTERM');
   }
   signalAll(findAgentProcesses(agentId, leaderPid), 'SIGTERM');
   let left = await waitUntilGone(agentId, leaderPid, timings.graceMs);

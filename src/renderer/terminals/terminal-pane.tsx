@@ -22,7 +22,8 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   const { connection } = useHost();
   const box = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | null>(null);
-  const written = useRef<number | null>(null);
+  /** Offset up to which output was handed to xterm (queued or parsed): de-duplication and `since`. */
+  const queued = useRef<number | null>(null);
   const [search, setSearch] = useState('');
   const searchAddon = useRef<SearchAddon | null>(null);
 
@@ -46,27 +47,32 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     }
     term.current = t;
     searchAddon.current = searcher;
+    // Acks report what xterm has parsed (flow control); `queued` moves as soon as data is
+    // handed over, so a re-attach asks for exactly what was never handed over.
+    let parsed = 0;
     let acked = 0;
     let ackTimer: ReturnType<typeof setTimeout> | null = null;
     const ack = (): void => {
       ackTimer = null;
-      if (written.current !== null && written.current > acked) {
-        acked = written.current;
+      if (parsed > acked) {
+        acked = parsed;
         store.connection.sendFrame({ kind: 'ack', agentId: agent.id, offset: acked });
       }
     };
     store.setSink(agent.id, {
       write: (offset, data) => {
         const end = offset + data.length;
-        if (written.current !== null && end <= written.current) return; // already shown
-        const slice = written.current !== null && offset < written.current ? data.subarray(written.current - offset) : data;
+        const have = queued.current;
+        if (have !== null && end <= have) return; // already handed over
+        const slice = have !== null && offset < have ? data.subarray(have - offset) : data;
+        queued.current = end;
         t.write(slice, () => {
-          written.current = end;
-          if (end - acked >= ACK_EVERY_BYTES) ack();
+          parsed = Math.max(parsed, end);
+          if (parsed - acked >= ACK_EVERY_BYTES) ack();
           else ackTimer ??= setTimeout(ack, 50);
         });
       },
-      detached: () => void store.connection.call('agents.attach', { id: agent.id, ...(written.current !== null ? { since: written.current } : {}) }),
+      detached: () => void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}) }),
     });
     const input = t.onData((data) => void store.connection.call('agents.input', { id: agent.id, data }));
     let resizeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -95,10 +101,10 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   }, [agent.id, store]);
 
   // (Re-)attach whenever the connection opens: first time from the retained tail, after a
-  // reconnect from exactly where this pane stopped.
+  // reconnect from exactly where this pane stopped receiving.
   useEffect(() => {
     if (connection.kind !== 'open') return;
-    void store.connection.call('agents.attach', { id: agent.id, ...(written.current !== null ? { since: written.current } : {}) });
+    void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}) });
   }, [connection.kind, agent.id, store]);
 
   return (

@@ -8,7 +8,13 @@ import { join } from 'node:path';
  * `session_meta`, names the agent's lane as its cwd and which was written since the run
  * began. Null until Codex has written it.
  */
-export function findCodexRollout(codexHome: string, lanePath: string, startedAt: number, now = new Date()): { path: string; sessionId: string | null } | null {
+export function findCodexRollout(
+  codexHome: string,
+  lanePath: string,
+  startedAt: number,
+  isFree: (path: string) => boolean = () => true,
+  now = new Date(),
+): { path: string; sessionId: string | null } | null {
   const days = [now, new Date(now.getTime() - 86_400_000)];
   let best: { path: string; mtime: number; sessionId: string | null } | null = null;
   for (const d of days) {
@@ -28,7 +34,7 @@ export function findCodexRollout(codexHome: string, lanePath: string, startedAt:
       } catch {
         continue;
       }
-      if (mtime < startedAt - 1000 || (best && mtime <= best.mtime)) continue;
+      if (mtime < startedAt - 1000 || (best && mtime <= best.mtime) || !isFree(path)) continue;
       const meta = sessionMeta(path);
       if (meta?.cwd === lanePath) best = { path, mtime, sessionId: meta.id };
     }

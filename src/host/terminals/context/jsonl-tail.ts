@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -21,6 +21,10 @@ export interface TailChunk {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** At most this much is read per call; a larger backlog is read over the next calls. */
+const MAX_BYTES_PER_CALL = 8 << 20;
+/** A "line" longer than this is not a transcript line: it is dropped, not accumulated. */
+const MAX_LINE_CHARS = 4 << 20;
 
 export class JsonlTail {
   private offset = 0;
@@ -35,12 +39,15 @@ export class JsonlTail {
   readNew(): TailChunk {
     let fd: number;
     try {
-      fd = openSync(this.path, 'r');
+      // Non-blocking and no symlinks: the path may come from an agent, and a FIFO or a
+      // link to a device must not be able to stall the host.
+      fd = openSync(this.path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     } catch {
       return { lines: [], restarted: false };
     }
     try {
       const stat = fstatSync(fd);
+      if (!stat.isFile()) return { lines: [], restarted: false };
       const id = `${stat.dev}:${stat.ino}`;
       // A smaller file was truncated or rewritten; a different inode was replaced (an
       // atomic rename). Either way our offset means nothing in it any more.
@@ -50,8 +57,9 @@ export class JsonlTail {
       const lines: string[] = [];
       if (this.offset >= stat.size) return { lines, restarted };
       const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, stat.size - this.offset));
-      while (this.offset < stat.size) {
-        const want = Math.min(buffer.length, stat.size - this.offset);
+      const stopAt = Math.min(stat.size, this.offset + MAX_BYTES_PER_CALL);
+      while (this.offset < stopAt) {
+        const want = Math.min(buffer.length, stopAt - this.offset);
         const got = readSync(fd, buffer, 0, want, this.offset);
         if (got === 0) break;
         this.offset += got;
@@ -69,6 +77,7 @@ export class JsonlTail {
     const parts = (this.partial + text).split('\n');
     // The last part has no newline yet: the writer may be mid-line. Keep it for next time.
     this.partial = parts.pop() ?? '';
+    if (this.partial.length > MAX_LINE_CHARS) this.partial = '';
     for (const part of parts) {
       const line = part.endsWith('\r') ? part.slice(0, -1) : part;
       if (line.trim() !== '') into.push(line);

@@ -52,3 +52,19 @@ describe('output log', () => {
     expect(createHash('sha256').update(r.data).digest('hex')).toBe(createHash('sha256').update(bytes.subarray(r.from)).digest('hex'));
   });
 });
+
+describe('output log after a crash', () => {
+  it('ignores an empty segment left between creating and writing it', async () => {
+    const { writeFileSync: write } = await import('node:fs');
+    const { join: j } = await import('node:path');
+    const dir = makeTempDir();
+    const a = OutputLog.open(dir, 1 << 20, 64);
+    a.append(Buffer.from('kept'));
+    a.close();
+    write(j(dir, `${String(4).padStart(16, '0')}.log`), ''); // the crash's leftover
+    const b = OutputLog.open(dir, 1 << 20, 64);
+    expect(b.end).toBe(4);
+    b.append(Buffer.from(' and more'));
+    expect(b.read(0).data.toString()).toBe('kept and more');
+  });
+});

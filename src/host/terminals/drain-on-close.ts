@@ -1,0 +1,48 @@
+import { readSync } from 'node:fs';
+import type { IPty } from 'node-pty';
+
+/**
+ * Works around microsoft/node-pty#72 on Unix: when an agent exits, node-pty waits at most
+ * 200 ms for its read stream to finish and then destroys it, throwing away whatever the
+ * kernel still holds for the PTY (and whatever the paused stream had buffered). Under load,
+ * or while flow control has the stream paused, that is the agent's last output.
+ *
+ * Before node-pty closes the stream, this hands on everything still readable: first what
+ * the stream buffered (through its own data listeners), then, to `deliver`, what the
+ * master fd still holds, read until the
+ * kernel says there is no more (EAGAIN) or the other side is gone and empty (EIO). It
+ * reaches into node-pty's private `_socket` and `_fd`; if a node-pty release renames them,
+ * the workaround switches itself off and the tests that check every byte will say so.
+ */
+export function drainBeforeClose(pty: IPty, deliver: (data: Buffer) => void): void {
+  const internals = pty as unknown as {
+    _socket?: { destroy(...args: unknown[]): unknown; read(): unknown };
+    _fd?: number;
+  };
+  const socket = internals._socket;
+  const fd = internals._fd;
+  if (!socket || typeof socket.destroy !== 'function' || typeof fd !== 'number') return;
+  const destroy = socket.destroy.bind(socket);
+  let drained = false;
+  socket.destroy = (...args: unknown[]) => {
+    if (!drained) {
+      drained = true;
+      try {
+        // read() hands what the stream buffered to its own 'data' listeners (node-pty's
+        // onData, already wired to `deliver`): calling it is enough.
+        while (socket.read() !== null) {
+          /* delivered through 'data' */
+        }
+        const buf = Buffer.allocUnsafe(64 * 1024);
+        for (;;) {
+          const n = readSync(fd, buf, 0, buf.length, null);
+          if (n <= 0) break;
+          deliver(Buffer.from(buf.subarray(0, n)));
+        }
+      } catch {
+        /* EAGAIN: nothing more for now; EIO: the other side is closed and empty */
+      }
+    }
+    return destroy(...args);
+  };
+}
