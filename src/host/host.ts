@@ -22,6 +22,8 @@ import { hostStatus } from './status/host-status';
 import { createBrowserSessions } from './api/browser-sessions';
 import { AgentService } from './terminals/agent-service';
 import { createAgentStore } from './terminals/agent-store';
+import { LaneService } from './lanes/lane-service';
+import { createLaneStore } from './lanes/lane-store';
 import { join } from 'node:path';
 import type { HostEnvSettings } from './host-env';
 
@@ -108,6 +110,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     stopTimings: config.settings.stop,
     scrollbackBytes: config.settings.scrollbackBytes,
   });
+  const lanes = new LaneService({
+    lanes: createLaneStore(db),
+    repos,
+    events,
+    liveAgentsIn: (path) => agents.liveAgentsIn(path),
+  });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -121,6 +129,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       return ok({ revoked: true as const });
     },
     ...repoHandlers(repos, events),
+    ...lanes.handlers(),
     ...agents.handlers(),
   };
 

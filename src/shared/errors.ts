@@ -24,6 +24,13 @@ export const ErrorCode = z.enum([
   'repo_is_linked_worktree',
   'repo_already_added',
   'repo_unknown',
+  // Lanes
+  'lane_name_invalid',
+  'lane_exists', // the name, branch or directory is taken
+  'lane_unknown',
+  'lane_would_lose_work', // removal refused: details.losses lists what would be lost
+  'lane_has_live_agents',
+  'git_failed',
   // Agents
   'agent_unknown',
   'agent_lane_invalid', // the lane directory is missing, or is MAIN for an agent that is not the ops loop
@@ -62,6 +69,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'repo_is_bare':
     case 'repo_is_linked_worktree':
     case 'agent_lane_invalid':
+    case 'lane_name_invalid':
     case 'agent_command_not_found':
     case 'needs_websocket':
       return 400;
@@ -75,6 +83,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'not_found':
     case 'repo_unknown':
     case 'agent_unknown':
+    case 'lane_unknown':
       return 404;
     case 'method_not_allowed':
       return 405;
@@ -82,10 +91,14 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'agent_not_running':
     case 'agent_is_running':
     case 'agent_cannot_resume':
+    case 'lane_exists':
+    case 'lane_would_lose_work':
+    case 'lane_has_live_agents':
       return 409;
     case 'payload_too_large':
       return 413;
     case 'internal':
+    case 'git_failed':
       return 500;
   }
 }

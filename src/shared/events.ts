@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentInfo } from './agents';
+import { Lane } from './lanes';
 import { Repo } from './repo';
 
 /**
@@ -16,6 +17,8 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('host.stopping'), reason: z.string() }),
   z.object({ type: z.literal('repo.added'), repo: Repo }),
   z.object({ type: z.literal('repo.removed'), id: z.string() }),
+  z.object({ type: z.literal('lane.created'), lane: Lane }),
+  z.object({ type: z.literal('lane.removed'), id: z.string(), archiveRef: z.string().nullable() }),
   /** Any change of an agent's supervision, activity or context. */
   z.object({ type: z.literal('agent.updated'), agent: AgentInfo }),
   z.object({ type: z.literal('agent.removed'), id: z.string() }),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentInfo, StartAgentParams } from './agents';
 import { EventEnvelope } from './events';
+import { Lane } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
 
@@ -50,6 +51,31 @@ export const methods = {
   'repos.remove': {
     params: z.object({ id: z.string().min(1).max(200) }).strict(),
     result: z.object({ removed: z.literal(true) }),
+  },
+  /** Lanes of one repository (or all), reconciled with `git worktree list` and the disk. */
+  'lanes.list': {
+    params: z.object({ repoId: z.string().min(1).max(200).optional() }).strict(),
+    result: z.object({ lanes: z.array(Lane) }),
+  },
+  /** A new worktree beside MAIN, for a new branch from MAIN's HEAD or an existing branch. */
+  'lanes.create': {
+    params: z
+      .object({
+        repoId: z.string().min(1).max(200),
+        name: z.string().min(1).max(200),
+        branch: z.string().min(1).max(200).optional(),
+        ephemeral: z.boolean().optional(),
+      })
+      .strict(),
+    result: z.object({ lane: Lane }),
+  },
+  /**
+   * Removes a lane's worktree (its branch is kept) only if nothing would be lost; with
+   * `archive`, everything is first snapshotted to refs/grove/archive/<lane>/<time>.
+   */
+  'lanes.remove': {
+    params: z.object({ id: z.string().min(1).max(200), archive: z.boolean().optional() }).strict(),
+    result: z.object({ removed: z.literal(true), archiveRef: z.string().nullable(), recoveryRef: z.string().nullable() }),
   },
   'agents.list': { params: NoParams, result: z.object({ agents: z.array(AgentInfo) }) },
   'agents.start': { params: StartAgentParams, result: AgentResult },

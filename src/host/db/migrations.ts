@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { initial } from './migrations/0001-initial';
 import { agents } from './migrations/0002-agents';
 import { browserSessions } from './migrations/0003-browser-sessions';
+import { lanes } from './migrations/0004-lanes';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -15,7 +16,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

@@ -89,6 +89,13 @@ export class AgentService {
     }
   }
 
+  /** Names of live agents whose lane is `path` or inside it. */
+  liveAgentsIn(path: string): string[] {
+    return [...this.runtimes.values()]
+      .filter((r) => r.isLive && (r.record.lanePath === path || r.record.lanePath.startsWith(path + '/')))
+      .map((r) => r.record.name);
+  }
+
   list(): AgentInfo[] {
     return [...this.runtimes.values()].map((r) => r.info());
   }

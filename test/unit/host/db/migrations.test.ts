@@ -32,6 +32,10 @@ const seeds: Record<number, (db: Database.Database) => void> = {
   3: (db) => {
     db.prepare("INSERT INTO browser_sessions VALUES ('d1gest', '2026-01-01T00:00:00Z')").run();
   },
+  4: (db) => {
+    db.prepare("INSERT OR IGNORE INTO repos VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO lanes VALUES ('l1', 'r1', 'design', '/srv/flower-design', 'design', 'standing', '2026-01-01T00:00:00Z')").run();
+  },
 };
 
 describe('migrations', () => {

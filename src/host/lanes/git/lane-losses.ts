@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { runGit } from './run-git';
+
+/**
+ * Everything that removing a lane's worktree would lose, so removal can refuse with the
+ * list instead of losing it. Squash-merge aware: commits that are not in MAIN by ancestry
+ * still count as merged when MAIN has the same change, either commit by commit (patch ids,
+ * as after a rebase merge) or as one squashed change. Any check that errors is reported
+ * as a loss: when in doubt, the lane is kept.
+ */
+export type Loss =
+  | { kind: 'uncommitted'; files: string[] }
+  | { kind: 'untracked'; files: string[] }
+  | { kind: 'unmerged-commits'; commits: string[] }
+  | { kind: 'locked'; reason: string }
+  | { kind: 'check-failed'; what: string; error: string };
+
+export function describeLoss(l: Loss): string {
+  switch (l.kind) {
+    case 'uncommitted':
+      return `${l.files.length} file(s) with uncommitted changes: ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
+    case 'untracked':
+      return `${l.files.length} untracked file(s): ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
+    case 'unmerged-commits':
+      return `${l.commits.length} commit(s) neither in MAIN nor pushed: ${l.commits.slice(0, 3).join('; ')}${l.commits.length > 3 ? '; …' : ''}`;
+    case 'locked':
+      return `the worktree is locked${l.reason ? ` (${l.reason})` : ''}`;
+    case 'check-failed':
+      return `could not check ${l.what}: ${l.error}`;
+  }
+}
+
+export interface LaneGitState {
+  lanePath: string;
+  /** The lane's HEAD commit (branch tip or detached), null if unknown. */
+  head: string | null;
+  locked: { reason: string } | null;
+}
+
+export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<Loss[]> {
+  const losses: Loss[] = [];
+  if (lane.locked) losses.push({ kind: 'locked', reason: lane.locked.reason });
+  if (existsSync(lane.lanePath)) {
+    try {
+      const { stdout } = await runGit(lane.lanePath, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
+      const entries = stdout.split('\0').filter(Boolean);
+      const untracked = entries.filter((e) => e.startsWith('?? ')).map((e) => e.slice(3));
+      const changed = entries.filter((e) => !e.startsWith('?? ') && /^[ MADRCU?!]{2} /.test(e)).map((e) => e.slice(3));
+      if (changed.length) losses.push({ kind: 'uncommitted', files: changed });
+      if (untracked.length) losses.push({ kind: 'untracked', files: untracked });
+    } catch (e) {
+      losses.push({ kind: 'check-failed', what: 'the working tree', error: (e as Error).message });
+    }
+  }
+  if (lane.head) {
+    try {
+      const commits = await unmergedCommits(mainPath, lane.head);
+      if (commits.length) losses.push({ kind: 'unmerged-commits', commits });
+    } catch (e) {
+      losses.push({ kind: 'check-failed', what: 'the commits', error: (e as Error).message });
+    }
+  }
+  return losses;
+}
+
+/** Commits reachable from `head` that are in neither MAIN nor any remote, by content. */
+async function unmergedCommits(mainPath: string, head: string): Promise<string[]> {
+  const main = (await runGit(mainPath, ['rev-parse', 'HEAD'])).stdout.trim();
+  const { stdout } = await runGit(mainPath, ['rev-list', '--format=%h %s', '--no-commit-header', head, '--not', main, '--remotes']);
+  const commits = stdout.split('\n').filter(Boolean);
+  if (commits.length === 0) return [];
+  // Rebase-merged: every commit has an equivalent patch in MAIN ("-" in git cherry).
+  const cherry = (await runGit(mainPath, ['cherry', main, head])).stdout.split('\n').filter(Boolean);
+  if (cherry.length > 0 && cherry.every((l) => l.startsWith('-'))) return [];
+  // Squash-merged: the branch's whole change, as one commit on the merge base, is in MAIN.
+  const base = (await runGit(mainPath, ['merge-base', main, head])).stdout.trim();
+  const tree = (await runGit(mainPath, ['rev-parse', `${head}^{tree}`])).stdout.trim();
+  const squash = (
+    await runGit(mainPath, ['commit-tree', tree, '-p', base, '-m', 'grove squash check'], { env: ARCHIVE_IDENTITY })
+  ).stdout.trim();
+  const squashCherry = (await runGit(mainPath, ['cherry', main, squash])).stdout.trim();
+  if (squashCherry.startsWith('-')) return [];
+  return commits;
+}
+
+/** Grove's own commits (archives, squash checks) need an author even where none is configured. */
+export const ARCHIVE_IDENTITY = {
+  GIT_AUTHOR_NAME: 'Grove',
+  GIT_AUTHOR_EMAIL: 'grove@localhost',
+  GIT_COMMITTER_NAME: 'Grove',
+  GIT_COMMITTER_EMAIL: 'grove@localhost',
+};

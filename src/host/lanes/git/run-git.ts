@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+
+/**
+ * The one way the host runs git: argument arrays (never a shell), a clean environment
+ * (a GIT_DIR inherited from whoever started the host must not redirect us), and a result
+ * that carries the command and its output when git fails. Which exit codes are expected
+ * is the caller's to say.
+ */
+export interface GitOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class GitError extends Error {
+  readonly code = 'git_failed';
+  constructor(
+    readonly args: readonly string[],
+    readonly cwd: string,
+    readonly output: GitOutput,
+  ) {
+    super(`git ${args.join(' ')} failed in ${cwd} (exit ${output.code}): ${output.stderr.trim() || output.stdout.trim()}`);
+  }
+}
+
+const SCRUBBED = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
+
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  for (const k of SCRUBBED) delete env[k];
+  return { ...env, ...extra };
+}
+
+export function runGit(
+  cwd: string,
+  args: readonly string[],
+  opts: { env?: Record<string, string>; okCodes?: readonly number[] } = {},
+): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args as string[], { cwd, env: gitEnv(opts.env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
+      const out = { code, stdout, stderr };
+      if (code === 0 || (opts.okCodes ?? []).includes(code)) resolve(out);
+      else reject(new GitError(args, cwd, out));
+    });
+  });
+}

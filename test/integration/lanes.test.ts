@@ -1,0 +1,197 @@
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Lane } from '../../src/shared/lanes';
+import { git, makeBareRepo, makeRepo } from '../fixtures/git-repo';
+import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * Lanes against real git repositories. The safety matrix asserts, for every refused or
+ * archived removal, that no commit and no file content is lost: every object reachable
+ * before is still reachable after (through the branch, a remote, or a refs/grove/ ref).
+ */
+let host: HostProcess;
+let main: string;
+let repoId: string;
+
+beforeEach(async () => {
+  host = await startHostProcess();
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  const r = await api(host, 'repos.add', { path: main });
+  repoId = (r.body.result as { repo: { id: string } }).repo.id;
+});
+afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+async function createLane(name: string, extra: Record<string, unknown> = {}): Promise<Lane> {
+  const r = await api(host, 'lanes.create', { repoId, name, ...extra });
+  expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  return (r.body.result as { lane: Lane }).lane;
+}
+
+const reachable = (): Set<string> => new Set(git(main, 'rev-list', '--all', '--objects').split('\n').map((l) => l.split(' ')[0]!));
+
+function expectNothingLost(before: Set<string>): void {
+  const after = reachable();
+  const lost = [...before].filter((o) => !after.has(o));
+  expect(lost).toEqual([]);
+}
+
+const commitIn = (dir: string, file: string, text: string): void => {
+  writeFileSync(join(dir, file), text);
+  git(dir, 'add', file);
+  git(dir, 'commit', '-q', '-m', `change ${file}`);
+};
+
+describe('creating lanes', () => {
+  it('puts a new branch from MAIN\'s HEAD in a worktree beside MAIN', async () => {
+    const lane = await createLane('design');
+    expect(lane).toMatchObject({ name: 'design', branch: 'design', kind: 'standing', path: `${main}-design`, status: 'ok' });
+    expect(git(lane.path, 'rev-parse', 'HEAD')).toBe(git(main, 'rev-parse', 'HEAD'));
+    expect(git(lane.path, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('design');
+    const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
+    expect(listed.lanes.map((l) => l.name)).toEqual(['design']);
+  });
+
+  it('uses an existing branch, and refuses one checked out elsewhere', async () => {
+    git(main, 'branch', 'ccparse');
+    const lane = await createLane('backend', { branch: 'ccparse', ephemeral: true });
+    expect(lane).toMatchObject({ branch: 'ccparse', kind: 'ephemeral' });
+    const again = await api(host, 'lanes.create', { repoId, name: 'other', branch: 'ccparse' });
+    expect(again.body.error).toMatchObject({ code: 'lane_exists' });
+    expect(again.body.error!.message).toContain(lane.path);
+    const mainBranch = await api(host, 'lanes.create', { repoId, name: 'm', branch: 'main' });
+    expect(mainBranch.body.error).toMatchObject({ code: 'lane_exists' });
+  });
+
+  it.each(['--upload-pack=evil', '../escape', 'a b', '$(touch pwned)', 'x;y', '.hidden', 'lane.lock', 'a/b', '\u0007bell'])(
+    'refuses the name %j without running anything',
+    async (name) => {
+      const r = await api(host, 'lanes.create', { repoId, name });
+      expect(r.body.error).toMatchObject({ code: 'lane_name_invalid' });
+      expect(existsSync(join(main, '..', 'pwned'))).toBe(false);
+    },
+  );
+
+  it.each(['-rf', 'bad..name', 'ends/', 'has space', 'tilde~1'])('refuses the branch %j', async (branch) => {
+    const r = await api(host, 'lanes.create', { repoId, name: 'ok', branch });
+    expect(r.body.error).toMatchObject({ code: 'lane_name_invalid' });
+  });
+
+  it('lists a worktree made outside Grove as adoptable, and notices a vanished lane', async () => {
+    git(main, 'worktree', 'add', '-q', '-b', 'manual', `${main}-manual`);
+    const lane = await createLane('design');
+    rmSync(lane.path, { recursive: true, force: true });
+    const listed = ((await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] }).lanes;
+    expect(listed.find((l) => l.name === 'design')).toMatchObject({ status: 'missing', adoptable: false });
+    expect(listed.find((l) => l.path === `${main}-manual`)).toMatchObject({ adoptable: true, branch: 'manual' });
+  });
+});
+
+describe('removing lanes never loses work', () => {
+  it('removes a clean lane and keeps its branch', async () => {
+    const lane = await createLane('clean');
+    const r = await api(host, 'lanes.remove', { id: lane.id });
+    expect(r.body.ok).toBe(true);
+    expect(existsSync(lane.path)).toBe(false);
+    expect(git(main, 'branch', '--list', 'clean')).toContain('clean');
+  });
+
+  it('refuses a dirty lane, listing the files; with archive, snapshots them first', async () => {
+    const lane = await createLane('dirty');
+    writeFileSync(join(lane.path, 'README.md'), '# edited in the lane\n');
+    writeFileSync(join(lane.path, 'notes.txt'), 'untracked but precious\n');
+    const before = reachable();
+    const refused = await api(host, 'lanes.remove', { id: lane.id });
+    expect(refused.body.error).toMatchObject({ code: 'lane_would_lose_work' });
+    expect(refused.body.error!.message).toContain('README.md');
+    expect(refused.body.error!.message).toContain('notes.txt');
+    expect(existsSync(join(lane.path, 'notes.txt'))).toBe(true);
+
+    const archived = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    const ref = (archived.body.result as { archiveRef: string }).archiveRef;
+    expect(ref).toMatch(/^refs\/grove\/archive\/dirty\//);
+    expect(existsSync(lane.path)).toBe(false);
+    expect(git(main, 'show', `${ref}:README.md`)).toBe('# edited in the lane');
+    expect(git(main, 'show', `${ref}:notes.txt`)).toBe('untracked but precious');
+    expectNothingLost(before);
+  });
+
+  it('refuses a lane with commits that are neither in MAIN nor pushed; archive keeps them reachable', async () => {
+    const lane = await createLane('feature');
+    commitIn(lane.path, 'a.txt', 'work\n');
+    const tip = git(lane.path, 'rev-parse', 'HEAD');
+    const before = reachable();
+    const refused = await api(host, 'lanes.remove', { id: lane.id });
+    expect(refused.body.error!.message).toContain('neither in MAIN nor pushed');
+    const done = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    const { recoveryRef } = done.body.result as { recoveryRef: string };
+    expect(git(main, 'rev-parse', recoveryRef)).toBe(tip);
+    expectNothingLost(before);
+  });
+
+  it('treats a squash-merged lane as merged', async () => {
+    const lane = await createLane('squashed');
+    commitIn(lane.path, 'b.txt', 'one\n');
+    commitIn(lane.path, 'c.txt', 'two\n');
+    git(main, 'merge', '--squash', 'squashed');
+    git(main, 'commit', '-q', '-m', 'squash of squashed');
+    const r = await api(host, 'lanes.remove', { id: lane.id });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  });
+
+  it('treats a pushed lane as safe', async () => {
+    const remote = makeBareRepo(join(makeTempDir(), 'origin.git'));
+    git(main, 'remote', 'add', 'origin', remote);
+    const lane = await createLane('pushed');
+    commitIn(lane.path, 'd.txt', 'shared\n');
+    git(lane.path, 'push', '-q', 'origin', 'pushed');
+    const r = await api(host, 'lanes.remove', { id: lane.id });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  });
+
+  it('refuses a locked worktree, even with archive', async () => {
+    const lane = await createLane('locked');
+    git(main, 'worktree', 'lock', '--reason', 'on a USB disk', lane.path);
+    const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work' });
+    expect(r.body.error!.message).toContain('locked (on a USB disk)');
+    expect(existsSync(lane.path)).toBe(true);
+  });
+
+  it('refuses a detached HEAD with a new commit', async () => {
+    const lane = await createLane('detached');
+    git(lane.path, 'checkout', '-q', '--detach');
+    commitIn(lane.path, 'e.txt', 'floating\n');
+    const before = reachable();
+    const r = await api(host, 'lanes.remove', { id: lane.id });
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work' });
+    expectNothingLost(before);
+  });
+
+  it('removes a lane whose directory vanished if its commits are safe, and keeps one whose are not', async () => {
+    const safe = await createLane('gone');
+    rmSync(safe.path, { recursive: true, force: true });
+    expect((await api(host, 'lanes.remove', { id: safe.id })).body.ok).toBe(true);
+    expect(git(main, 'worktree', 'list')).not.toContain(safe.path);
+
+    const unsafe = await createLane('gone-with-work');
+    commitIn(unsafe.path, 'f.txt', 'only here\n');
+    rmSync(unsafe.path, { recursive: true, force: true });
+    const r = await api(host, 'lanes.remove', { id: unsafe.id });
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work' });
+  });
+
+  it('refuses while an agent runs in the lane', async () => {
+    const lane = await createLane('busy');
+    const started = await api(host, 'agents.start', { lanePath: lane.path, preset: 'shell', command: '/bin/sh', name: 'worker' });
+    expect(started.body.ok).toBe(true);
+    const r = await api(host, 'lanes.remove', { id: lane.id });
+    expect(r.body.error).toMatchObject({ code: 'lane_has_live_agents' });
+    expect(r.body.error!.message).toContain('worker');
+    expect(readFileSync(join(lane.path, 'README.md'), 'utf8')).toBe('# app\n');
+  });
+});
