@@ -1,6 +1,7 @@
 import { cliContext } from './cli-context';
 import { agentCommand } from './commands/agent';
 import { hookCommand } from './commands/hook';
+import { laneCommand } from './commands/lane';
 import { openCommand } from './commands/open';
 import { repoCommand } from './commands/repo';
 import { statusCommand } from './commands/status';
@@ -19,6 +20,10 @@ Commands:
   open [--no-browser] [--json]          start the host if needed and open the UI
   repo add PATH [--json]                register a repository by its MAIN checkout
   repo list [--json]                    list registered repositories
+  lane create NAME [--branch B] [--ephemeral] [--repo R]
+                                        a worktree beside MAIN for a new or existing branch
+  lane list [--repo R] [--json]         lanes, reconciled with git worktree list
+  lane remove NAME [--archive]          remove a lane only if nothing would be lost
   agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
   agent list [--json]                   agents, their state and context use
   agent send AGENT TEXT                 type a line into an agent
@@ -63,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'repo':
       return repoCommand(ctx, args);
+    case 'lane':
+      return laneCommand(ctx, args);
     case 'agent':
       return agentCommand(ctx, args);
     case 'hook':

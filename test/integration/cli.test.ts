@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { LATEST_SCHEMA_VERSION } from '../../src/host/db/migrations';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -180,5 +180,26 @@ describe('grove agent', () => {
     const inMain = grove(host.home, ['agent', 'start', '--lane', main, '--preset', 'shell']);
     expect(inMain.code).toBe(1);
     expect(inMain.stderr).toContain('inside MAIN');
+  });
+});
+
+describe('grove lane', () => {
+  it('creates, lists and removes lanes, refusing to lose work', async () => {
+    const host = await startHostProcess();
+    const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+    expect(grove(host.home, ['repo', 'add', main]).code).toBe(0);
+    const created = grove(host.home, ['lane', 'create', 'design']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain(`${main}-design`);
+    const listed = JSON.parse(grove(host.home, ['lane', 'list', '--json']).stdout);
+    expect(listed.lanes).toEqual([expect.objectContaining({ name: 'design', branch: 'design', status: 'ok' })]);
+    writeFileSync(join(`${main}-design`, 'wip.txt'), 'not committed\n');
+    const refused = grove(host.home, ['lane', 'remove', 'design']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('wip.txt');
+    const archived = grove(host.home, ['lane', 'remove', 'design', '--archive']);
+    expect(archived.code).toBe(0);
+    expect(archived.stdout).toMatch(/refs\/grove\/archive\/design\//);
+    expect(grove(host.home, ['lane', 'create', '../escape']).code).toBe(1);
   });
 });
