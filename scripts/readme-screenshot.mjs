@@ -19,9 +19,9 @@ while (!existsSync(join(home, 'host.json'))) await new Promise((r) => setTimeout
 const { url } = JSON.parse(readFileSync(join(home, 'host.json'), 'utf8'));
 const token = readFileSync(join(home, 'token'), 'utf8').trim();
 const call = (method, params) => fetch(`${url}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(params) }).then((r) => r.json());
-await call('repos.add', { path: repo });
-const lane = join(home, 'Sites', 'flower-design');
-git('worktree', 'add', '-q', '-b', 'design', lane);
+const added = await call('repos.add', { path: repo });
+const lane = (await call('lanes.create', { repoId: added.result.repo.id, name: 'design' })).result.lane.path;
+await call('lanes.create', { repoId: added.result.repo.id, name: 'ops', branch: 'ops-loop' });
 const fake = new URL('../test/fixtures/agents/fake-claude.mjs', import.meta.url).pathname;
 const { result } = await call('agents.start', { lanePath: lane, preset: 'claude', command: fake, name: 'design', env: { HOME: home } });
 await new Promise((r) => setTimeout(r, 800));

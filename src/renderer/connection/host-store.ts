@@ -1,4 +1,5 @@
 import type { AgentInfo, StartAgentParams } from '../../shared/agents';
+import type { Lane } from '../../shared/lanes';
 import { HostConnection, type ConnectionState } from '../../shared/client/host-connection';
 import type { MethodName, ParamsOf } from '../../shared/methods';
 import { decodeOutputFrame } from '../../shared/terminal-frames';
@@ -19,6 +20,7 @@ export interface HostSnapshot {
   statusFetchedAt: number;
   repos: Repo[] | null;
   agents: AgentInfo[] | null;
+  lanes: Lane[] | null;
   /** The latest alerts (an agent went fatal, context near its limit), newest first. */
   alerts: { at: string; agentId: string | null; message: string }[];
 }
@@ -51,7 +53,7 @@ export class HostStore {
       },
     });
     this.connection.onDetached((agentId, reason) => this.sinks.get(agentId)?.detached(reason));
-    this.snapshot = { connection: this.connection.connectionState, status: null, statusFetchedAt: 0, repos: null, agents: null, alerts: [] };
+    this.snapshot = { connection: this.connection.connectionState, status: null, statusFetchedAt: 0, repos: null, agents: null, lanes: null, alerts: [] };
     this.connection.onState((s) => {
       this.update({ connection: s });
       if (s.kind === 'open') void this.refresh();
@@ -92,16 +94,24 @@ export class HostStore {
   }
 
   private async refresh(): Promise<void> {
-    const [status, repos, agents] = await Promise.all([
+    const [status, repos, agents, lanes] = await Promise.all([
       this.connection.call('host.status', {}),
       this.connection.call('repos.list', {}),
       this.connection.call('agents.list', {}),
+      this.connection.call('lanes.list', {}),
     ]);
     this.update({
       ...(status.ok ? { status: status.value, statusFetchedAt: Date.now() } : {}),
       ...(repos.ok ? { repos: repos.value.repos } : {}),
       ...(agents.ok ? { agents: agents.value.agents } : {}),
+      ...(lanes.ok ? { lanes: lanes.value.lanes } : {}),
     });
+  }
+
+  /** Lanes change on disk too (a worktree made by hand): re-read them from the host. */
+  async refreshLanes(): Promise<void> {
+    const lanes = await this.connection.call('lanes.list', {});
+    if (lanes.ok) this.update({ lanes: lanes.value.lanes });
   }
 
   private apply({ event }: EventEnvelope): void {
@@ -123,6 +133,10 @@ export class HostStore {
         this.update({ agents: i < 0 ? [...list, event.agent] : list.map((a, j) => (j === i ? event.agent : a)) });
         return;
       }
+      case 'lane.created':
+      case 'lane.removed':
+        void this.refreshLanes();
+        return;
       case 'agent.removed':
         this.update({ agents: (this.snapshot.agents ?? []).filter((a) => a.id !== event.id) });
         return;
