@@ -29,6 +29,20 @@ export interface Preset {
   contextWarnTokens: number;
 }
 
+/** A program Grove knows nothing special about. */
+function plainProgram(): Omit<Preset, 'id' | 'label'> {
+  return {
+    command: null,
+    startArgs: [],
+    resumeArgs: null,
+    hookArgs: null,
+    hookStyle: null,
+    assignsSession: false,
+    contextSource: null,
+    contextWarnTokens: 160_000,
+  };
+}
+
 export const PRESETS: Record<PresetId, Preset> = {
   claude: {
     id: 'claude',
@@ -57,30 +71,10 @@ export const PRESETS: Record<PresetId, Preset> = {
     contextSource: 'codex-rollout',
     contextWarnTokens: 200_000,
   },
-  shell: {
-    id: 'shell',
-    label: 'Shell',
-    command: null, // the user's $SHELL, else /bin/sh
-    startArgs: [],
-    resumeArgs: null,
-    hookArgs: null,
-    hookStyle: null,
-    assignsSession: false,
-    contextSource: null,
-    contextWarnTokens: 160_000,
-  },
-  custom: {
-    id: 'custom',
-    label: 'Custom command',
-    command: null,
-    startArgs: [],
-    resumeArgs: null,
-    hookArgs: null,
-    hookStyle: null,
-    assignsSession: false,
-    contextSource: null,
-    contextWarnTokens: 160_000,
-  },
+  // The user's $SHELL (else /bin/sh): no conversation, no hooks, no context file.
+  shell: { ...plainProgram(), id: 'shell', label: 'Shell' },
+  // The command the operator gives.
+  custom: { ...plainProgram(), id: 'custom', label: 'Custom command' },
 };
 
 export function fillTemplate(args: readonly string[], values: { session?: string | null; settings?: string | null; notify?: string | null }): string[] {
