@@ -8,6 +8,7 @@ import type { FoundHost } from '../host-client/find-host';
 import { ShellChannel } from '../shared/shell-bridge';
 import { resolveHostNode } from './host-node';
 import WebSocket from 'ws';
+import { isLiveSupervision } from '../shared/agents';
 import { HostConnection } from '../shared/client/host-connection';
 import { TrayFeed } from './tray/tray-feed';
 import { trayIconFile, type TrayState } from './tray/tray-state';
@@ -119,7 +120,7 @@ async function stopAgentsThenQuit(host: FoundHost): Promise<void> {
   const target = { url: host.discovery.url, token: host.token };
   const listed = await callHost(target, 'agents.list', {});
   if (listed.ok) {
-    const live = listed.value.agents.filter((a) => ['starting', 'running', 'stopping', 'backoff'].includes(a.supervision.kind));
+    const live = listed.value.agents.filter((a) => isLiveSupervision(a.supervision.kind));
     await Promise.all(live.map((a) => callHost(target, 'agents.stop', { id: a.id }, 60_000)));
   }
   app.quit();

@@ -18,6 +18,11 @@ export const Supervision = z.discriminatedUnion('kind', [
 ]);
 export type SupervisionView = z.infer<typeof Supervision>;
 
+/** Supervision states in which the agent is alive or about to be (a restart is pending). */
+export function isLiveSupervision(kind: SupervisionView['kind']): boolean {
+  return kind === 'starting' || kind === 'running' || kind === 'stopping' || kind === 'backoff';
+}
+
 /** What a running agent is doing, and which signal said so. */
 export const Activity = z.object({
   state: z.enum(['busy', 'waiting', 'idle', 'unknown']),

@@ -26,7 +26,6 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('alert'), agentId: z.string().nullable(), message: z.string() }),
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;
-export type HostEventType = HostEvent['type'];
 
 export const EventEnvelope = z.object({
   seq: z.number().int().positive(),

@@ -61,7 +61,6 @@ export const CloseCode = {
   goingAway: 1001,
   /** Protocol violation (e.g. a non-JSON frame too many times). */
   policyViolation: 1008,
-  tooBig: 1009,
 } as const;
 
 /** The endpoints, in one place for the host, the clients and the docs. */
@@ -69,7 +68,6 @@ export const Paths = {
   api: '/api/',
   ws: '/ws',
   auth: '/auth',
-  health: '/api/host.status',
 } as const;
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import type { IPty } from 'node-pty';
-import type { Activity, AgentInfo, ContextUse } from '../../shared/agents';
+import { isLiveSupervision, type Activity, type AgentInfo, type ContextUse } from '../../shared/agents';
 import { activityFromHook, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
 import type { AgentRecord } from './agent-store';
 import { FlowControl } from './flow-control';
@@ -97,7 +97,7 @@ export class AgentRuntime {
   }
 
   get isLive(): boolean {
-    return this.supervision.kind === 'starting' || this.supervision.kind === 'running' || this.supervision.kind === 'stopping' || this.supervision.kind === 'backoff';
+    return isLiveSupervision(this.supervision.kind);
   }
 
   get pid(): number | null {

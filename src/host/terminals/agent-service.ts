@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
-import type { AgentInfo, StartAgentParams } from '../../shared/agents';
+import { isLiveSupervision, type AgentInfo, type StartAgentParams, type SupervisionView } from '../../shared/agents';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
@@ -77,7 +77,7 @@ export class AgentService {
   async reconcile(): Promise<void> {
     for (const record of this.deps.store.list()) {
       const runtime = this.createRuntime(record);
-      const wasLive = ['starting', 'running', 'stopping', 'backoff'].includes(record.state);
+      const wasLive = isLiveSupervision(record.state as SupervisionView['kind']);
       if (!wasLive) continue;
       const leftovers = findAgentProcesses(record.id, record.pid);
       if (leftovers.length > 0) {
@@ -363,9 +363,14 @@ export class AgentService {
         readContext: this.contextReader(record),
         onRunStart: (at) => this.runStartHooks.get(record.id)?.(at),
       },
-      record.state === 'exited' || record.state === 'crashed' || record.state === 'fatal' || record.state === 'lost'
-        ? { kind: 'exited', code: null, signal: null }
-        : { kind: 'exited', code: null, signal: null },
+      // How a stopped agent ended, as last recorded (live ones are reconciled separately).
+      record.state === 'fatal'
+        ? { kind: 'fatal', restarts: 0, code: null, signal: null }
+        : record.state === 'crashed'
+          ? { kind: 'crashed', code: null, signal: null }
+          : record.state === 'lost'
+            ? { kind: 'lost' }
+            : { kind: 'exited', code: null, signal: null },
     );
     this.runtimes.set(record.id, runtime);
     return runtime;

@@ -29,7 +29,6 @@ export type Supervision =
   /** The host restarted and this agent's process did not survive it. */
   | { kind: 'lost' };
 
-export type SupervisionKind = Supervision['kind'];
 
 export interface RunCounters {
   /** Consecutive restarts after runs shorter than the minimum uptime. */
@@ -96,9 +95,4 @@ export function decideOnExit(
 export function describeExit(code: number | null, signal: number | null): string {
   if (signal) return `signal ${signal}`;
   return `code ${code ?? '?'}`;
-}
-
-/** States in which a process may be alive. */
-export function isLive(s: Supervision): s is Extract<Supervision, { kind: 'starting' | 'running' | 'stopping' }> {
-  return s.kind === 'starting' || s.kind === 'running' || s.kind === 'stopping';
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AgentInfo } from '../../shared/agents';
+import { isLiveSupervision, type AgentInfo } from '../../shared/agents';
 import { useHostStore } from '../connection/use-host';
 import { describeState, urgencyOf } from './agent-urgency';
 import { ContextMeter } from './context-meter';
@@ -15,7 +15,7 @@ export function AgentPane({ agent }: { agent: AgentInfo }) {
   const [error, setError] = useState<string | null>(null);
   const [handoff, setHandoff] = useState<string | null>(null);
   const urgency = urgencyOf(agent);
-  const live = ['starting', 'running', 'stopping', 'backoff'].includes(agent.supervision.kind);
+  const live = isLiveSupervision(agent.supervision.kind);
   const run = async (p: Promise<{ ok: true } | { ok: false; message: string }>): Promise<void> => {
     const r = await p;
     setError(r.ok ? null : r.message);
