@@ -27,6 +27,10 @@ export async function runHost(argv: readonly string[]): Promise<number> {
   }
   const here = dirname(fileURLToPath(import.meta.url));
   const rendererDir = join(here, '..', 'renderer');
+  // A closed stdout (the terminal or pipe of a foreground host went away) must not turn
+  // every log line into an exception; the host keeps running, unheard.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   const logger = createLogger();
   const started = await startHost({
     dataDir: resolveDataDir(process.env, opts.home),
@@ -53,9 +57,18 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
     // A bug in one request must not take down every agent: log it and keep serving.
-    // (Requests and upgrades catch their own errors; this is the last net.)
-    process.on('uncaughtException', (e) => logger.error('uncaught exception', { error: e.stack }));
-    process.on('unhandledRejection', (e) => logger.error('unhandled rejection', { error: e instanceof Error ? e.stack : String(e) }));
+    // (Requests and upgrades catch their own errors; this is the last net.) A storm of
+    // them means the host itself is broken: then it stops, cleanly, rather than spin.
+    const recent: number[] = [];
+    const survive = (what: string, e: unknown): void => {
+      logger.error(what, { error: e instanceof Error ? e.stack : String(e) });
+      const now = Date.now();
+      recent.push(now);
+      while (recent.length && now - recent[0]! > 10_000) recent.shift();
+      if (recent.length > 20) void host.close('too many internal errors').finally(() => resolve(1));
+    };
+    process.on('uncaughtException', (e) => survive('uncaught exception', e));
+    process.on('unhandledRejection', (e) => survive('unhandled rejection', e));
   });
 }
 

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { LATEST_SCHEMA_VERSION } from '../../src/host/db/migrations';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { isPidAlive } from '../../src/host-client/find-host';
 import { makeRepo } from '../fixtures/git-repo';
 import { cliEntry, readDiscoveryOf, startHostProcess, stopAllHosts } from '../fixtures/host-process';
@@ -104,6 +104,7 @@ describe('grove host', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    onTestFinished(() => void child.kill('SIGKILL')); // even if an assertion fails first
     await expect.poll(() => out, { timeout: 10_000 }).toContain('Open the UI');
     const login = /Open the UI[^:]*: (\S+)/.exec(out)![1]!;
     expect(login).toContain('/auth?code=');
@@ -162,6 +163,7 @@ describe('grove agent', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    onTestFinished(() => void child.kill('SIGKILL'));
     await new Promise((r) => setTimeout(r, 500));
     grove(host.home, ['agent', 'send', agent.id, 'echo live-$((3*3))']);
     await expect.poll(() => out, { timeout: 10_000 }).toContain('live-9');

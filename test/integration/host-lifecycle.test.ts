@@ -69,6 +69,14 @@ describe('host lifecycle', () => {
     expect(r.stderr).toContain('--port');
   });
 
+  it('keeps working, and stops cleanly, after the terminal it logs to has gone away', async () => {
+    const host = await startHostProcess();
+    host.child.stdout!.destroy(); // the reading end of its stdout closes: every log line now hits EPIPE
+    host.child.stderr!.destroy();
+    expect((await api(host, 'host.status')).status).toBe(200);
+    expect(await host.stop()).toBe(0);
+  });
+
   it('rejects bad arguments with exit 2 and the usage', () => {
     const r = spawnSync(process.execPath, [hostEntry, '--port', 'eighty'], { encoding: 'utf8', timeout: 10_000 });
     expect(r.status).toBe(2);
