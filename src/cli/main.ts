@@ -1,7 +1,9 @@
 import { cliContext } from './cli-context';
 import { agentCommand } from './commands/agent';
 import { hookCommand } from './commands/hook';
+import { diffCommand } from './commands/diff';
 import { laneCommand } from './commands/lane';
+import { mergeCommand, mergesCommand } from './commands/merge';
 import { openCommand } from './commands/open';
 import { repoCommand } from './commands/repo';
 import { statusCommand } from './commands/status';
@@ -20,10 +22,21 @@ Commands:
   open [--no-browser] [--json]          start the host if needed and open the UI
   repo add PATH [--json]                register a repository by its MAIN checkout
   repo list [--json]                    list registered repositories
-  lane create NAME [--branch B] [--ephemeral] [--repo R]
-                                        a worktree beside MAIN for a new or existing branch
+  repo config [--repo R] [--json]       the effective grove.yaml and its problems
+  repo guard on|off [--repo R]          MAIN's pre-commit guard (MAIN only; lanes unaffected)
+  repo main [--repo R] [--json]         what MAIN's watcher sees (edits, commits that bypassed Grove)
+  repo accept-main [--repo R]           accept MAIN as it is now
+  lane create NAME [--branch B] [--ephemeral] [--keyless] [--repo R]
+                                        a worktree beside MAIN, set up by grove.yaml's recipe
   lane list [--repo R] [--json]         lanes, reconciled with git worktree list
   lane remove NAME [--archive]          remove a lane only if nothing would be lost
+  lane adopt PATH [--name NAME]         take a worktree made outside Grove under its care
+  lane rebase NAME                      rebase the lane onto MAIN (aborted by itself on a conflict)
+  lane serve NAME [--off]               serve the lane by grove.yaml's serve recipe
+  merge NAME [--dry-run] [--commit MSG] the gated merge into MAIN (preflight, check, gate)
+  merge --rollback MERGE_ID             roll MAIN back to before that merge
+  merges [--repo R] [--json]            merges into MAIN through Grove
+  diff NAME [--stat]                    the lane's changes against MAIN, uncommitted included
   agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
   agent list [--json]                   agents, their state and context use
   agent send AGENT TEXT                 type a line into an agent
@@ -70,6 +83,12 @@ export async function main(argv: string[]): Promise<number> {
       return repoCommand(ctx, args);
     case 'lane':
       return laneCommand(ctx, args);
+    case 'merge':
+      return mergeCommand(ctx, args);
+    case 'merges':
+      return mergesCommand(ctx, args);
+    case 'diff':
+      return diffCommand(ctx, args);
     case 'agent':
       return agentCommand(ctx, args);
     case 'hook':

@@ -24,6 +24,17 @@ import { AgentService } from './terminals/agent-service';
 import { createAgentStore } from './terminals/agent-store';
 import { LaneService } from './lanes/lane-service';
 import { createLaneStore } from './lanes/lane-store';
+import { LaneServer } from './lanes/lane-server';
+import { LaneHistory } from './lanes/lane-history';
+import { MergeService } from './lanes/merge-service';
+import { createMergeStore } from './lanes/merge-store';
+import { RepoLocks } from './lanes/repo-lock';
+import { laneEnv, withheldKeys } from './lanes/lane-context';
+import { readRepoConfig, usableConfig } from './lanes/repo-config';
+import { watchLaneHeads } from './lanes/lane-watcher';
+import { MainGuards } from './health/main-guards';
+import { maskSecrets } from './logger';
+import { apiError } from '../shared/errors';
 import { join } from 'node:path';
 import type { HostEnvSettings } from './host-env';
 
@@ -97,6 +108,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   let url = '';
   const sessions = createBrowserSessions(db);
   const repos = createRepoStore(db);
+  const laneStore = createLaneStore(db);
+  const repoOf = (id: string) => repos.list().find((r) => r.id === id);
   const agents = new AgentService({
     store: createAgentStore(db),
     repos,
@@ -106,16 +119,64 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     hostUrl: () => url,
     groveCommand: config.groveCommand,
     baseEnv: process.env,
+    // Agents in a lane get its ports and lose what a key-less lane withholds.
+    laneContext: (lanePath) => {
+      const lane = laneStore.list().find((l) => l.path === lanePath);
+      const repo = lane && repoOf(lane.repoId);
+      if (!lane || !repo) return { env: {}, withhold: [] };
+      const cfg = usableConfig(repo, config.dataDir);
+      return { env: laneEnv(repo, lane), withhold: cfg.ok ? withheldKeys(process.env, lane.keyless, cfg.value) : [] };
+    },
     restartCfg: config.settings.restart,
     stopTimings: config.settings.stop,
     scrollbackBytes: config.settings.scrollbackBytes,
   });
-  const lanes = new LaneService({
-    lanes: createLaneStore(db),
+  const locks = new RepoLocks();
+  const secrets = [token];
+  const mask = (text: string): string => maskSecrets(text, secrets);
+  const mainGuards = new MainGuards({ db, repos, events, logger });
+  const server = new LaneServer({
+    lanes: laneStore,
     repos,
     events,
-    liveAgentsIn: (path) => agents.liveAgentsIn(path),
+    dataDir: config.dataDir,
+    baseEnv: process.env,
+    mask,
+    agents: {
+      startServer: ({ lanePath, name, script }) => {
+        const started = agents.start({ lanePath, preset: 'custom', command: 'sh', args: ['-c', script], name, restart: 'on-failure' });
+        return started.ok ? ok(started.value.id) : started;
+      },
+      stopAndForget: (id) => agents.stopAndForget(id),
+      isLive: (id) => agents.isLive(id),
+    },
   });
+  const laneHeads = watchLaneHeads({ onBranchChange: (path, branch) => lanes.noticeBranch(path, branch), logger });
+  const lanes = new LaneService({
+    lanes: laneStore,
+    repos,
+    events,
+    locks,
+    server,
+    dataDir: config.dataDir,
+    baseEnv: process.env,
+    mask,
+    agents: { liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except), stopAllIn: (path) => agents.stopAllIn(path) },
+    onLanesChanged: (all) => laneHeads.set(all),
+  });
+  const merges = new MergeService({
+    lanes: laneStore,
+    repos,
+    merges: createMergeStore(db),
+    events,
+    locks,
+    laneService: lanes,
+    mainWatch: mainGuards,
+    dataDir: config.dataDir,
+    baseEnv: process.env,
+    mask,
+  });
+  const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -129,7 +190,15 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       return ok({ revoked: true as const });
     },
     ...repoHandlers(repos, events),
+    'repos.config': ({ repoId }) => {
+      const repo = repoOf(repoId);
+      return repo ? ok(readRepoConfig(repo, config.dataDir)) : err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
+    },
     ...lanes.handlers(),
+    ...server.handlers(),
+    ...merges.handlers(),
+    ...history.handlers(),
+    ...mainGuards.handlers(),
     ...agents.handlers(),
   };
 
@@ -170,6 +239,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   //    reads it finds a host that answers.
   url = `http://127.0.0.1:${port}`;
   await agents.reconcile();
+  await lanes.reconcile();
+  await server.reconcile();
+  await mainGuards.start();
   writeDiscovery(paths.discovery, {
     pid: process.pid,
     port,
@@ -193,6 +265,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         logger.info('host stopping', { reason });
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
+        mainGuards.stop();
+        laneHeads.close();
         await agents.shutdown();
         await api.close();
         db.close();

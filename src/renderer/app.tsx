@@ -1,5 +1,6 @@
 import { ConnectionBadge } from './connection/connection-badge';
 import { useHost, useHostStore } from './connection/use-host';
+import { LanesBoard } from './lanes/lanes-board';
 import { ReposView } from './repos/repos-view';
 import { HostStatusPanel } from './status/host-status-panel';
 import { LanesView } from './terminals/lanes-view';
@@ -17,13 +18,21 @@ export function App() {
       </header>
       <main className="content">
         <div className="main-column">
+          <LanesBoard />
           <LanesView />
         </div>
         <aside className="side-column">
           {host.alerts.length > 0 && (
             <section className="panel alerts" aria-label="Alerts" data-testid="alerts">
               <h2>Alerts</h2>
-              <ul>{host.alerts.slice(0, 5).map((a, i) => <li key={i}>{a.message}</li>)}</ul>
+              <ul>
+                {host.alerts.slice(0, 5).map((a, i) => (
+                  <li key={i}>
+                    {a.repoId && <strong>{host.repos?.find((r) => r.id === a.repoId)?.name ?? 'repository'}: </strong>}
+                    {a.message}
+                  </li>
+                ))}
+              </ul>
             </section>
           )}
           <ReposView repos={host.repos} onAdd={(p) => store.addRepo(p)} />

@@ -31,6 +31,17 @@ export const ErrorCode = z.enum([
   'lane_would_lose_work', // removal refused: details.losses lists what would be lost
   'lane_has_live_agents',
   'git_failed',
+  'lane_not_adoptable', // the path is not a linked worktree of the repository, or is already a lane
+  'lane_rebase_conflict', // rebase aborted: details.files lists the conflicting paths
+  'lane_setup_failed', // the pre-create hook refused: nothing was created
+  'ports_exhausted', // no free block of 10 ports left in grove.yaml's ports range
+  'serve_not_configured', // grove.yaml has no serve recipe
+  'merge_preflight_failed', // details.checks says which check failed and why
+  'merge_gate_failed', // MAIN's gate failed after the merge: details.merge says whether it was rolled back
+  'merge_unknown',
+  'merge_not_rollbackable', // the merge is not awaiting a rollback, or MAIN moved on since
+  // Config
+  'config_invalid', // grove.yaml or the user's override has problems: details.problems
   // Agents
   'agent_unknown',
   'agent_lane_invalid', // the lane directory is missing, or is MAIN for an agent that is not the ops loop
@@ -72,6 +83,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'lane_name_invalid':
     case 'agent_command_not_found':
     case 'needs_websocket':
+    case 'config_invalid':
+    case 'lane_not_adoptable':
+    case 'serve_not_configured':
       return 400;
     case 'unauthorized':
       return 401;
@@ -84,6 +98,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'repo_unknown':
     case 'agent_unknown':
     case 'lane_unknown':
+    case 'merge_unknown':
       return 404;
     case 'method_not_allowed':
       return 405;
@@ -94,6 +109,12 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'lane_exists':
     case 'lane_would_lose_work':
     case 'lane_has_live_agents':
+    case 'lane_rebase_conflict':
+    case 'lane_setup_failed':
+    case 'ports_exhausted':
+    case 'merge_preflight_failed':
+    case 'merge_gate_failed':
+    case 'merge_not_rollbackable':
       return 409;
     case 'payload_too_large':
       return 413;

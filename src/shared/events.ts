@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentInfo } from './agents';
-import { Lane } from './lanes';
+import { Job } from './jobs';
+import { Lane, MainState, MergeRecord } from './lanes';
 import { Repo } from './repo';
 
 /**
@@ -19,11 +20,28 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('repo.removed'), id: z.string() }),
   z.object({ type: z.literal('lane.created'), lane: Lane }),
   z.object({ type: z.literal('lane.removed'), id: z.string(), archiveRef: z.string().nullable() }),
+  /** A lane's status, setup, port or serving changed. */
+  z.object({ type: z.literal('lane.updated'), lane: Lane }),
+  /** A long lane operation began; its steps and output follow as job.step and job.output. */
+  z.object({ type: z.literal('job.started'), job: Job }),
+  z.object({ type: z.literal('job.step'), jobId: z.string(), index: z.number().int(), total: z.number().int(), title: z.string() }),
+  /** Output of the job's commands, in order, in chunks of at most 16 KiB. */
+  z.object({ type: z.literal('job.output'), jobId: z.string(), data: z.string() }),
+  z.object({ type: z.literal('job.finished'), jobId: z.string(), ok: z.boolean(), message: z.string() }),
+  z.object({ type: z.literal('merge.updated'), merge: MergeRecord }),
+  /** MAIN's HEAD moved, or it got (or lost) uncommitted edits. */
+  z.object({ type: z.literal('main.state'), state: MainState }),
   /** Any change of an agent's supervision, activity or context. */
   z.object({ type: z.literal('agent.updated'), agent: AgentInfo }),
   z.object({ type: z.literal('agent.removed'), id: z.string() }),
   /** Something the operator must hear about (an agent went fatal, context is near its limit). */
-  z.object({ type: z.literal('alert'), agentId: z.string().nullable(), message: z.string() }),
+  z.object({
+    type: z.literal('alert'),
+    agentId: z.string().nullable(),
+    message: z.string(),
+    /** Set when the alert is about a repository (MAIN edited outside Grove, a merge rolled back). */
+    repoId: z.string().nullable().optional(),
+  }),
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;
 

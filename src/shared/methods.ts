@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AgentInfo, StartAgentParams } from './agents';
 import { EventEnvelope } from './events';
-import { Lane } from './lanes';
+import { RepoConfig } from './config';
+import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
 
@@ -13,6 +14,8 @@ import { Repo } from './repo';
 const NoParams = z.object({}).strict();
 const AgentId = z.object({ id: z.string().min(1).max(200) }).strict();
 const AgentResult = z.object({ agent: AgentInfo });
+const LaneId = z.object({ id: z.string().min(1).max(200) }).strict();
+const RepoId = z.object({ repoId: z.string().min(1).max(200) }).strict();
 
 /** Who may call a method: the operator's token (default) or an agent's own token. */
 export type Access = 'operator' | 'agent';
@@ -65,10 +68,66 @@ export const methods = {
         name: z.string().min(1).max(200),
         branch: z.string().min(1).max(200).optional(),
         ephemeral: z.boolean().optional(),
+        /** Default: grove.yaml's lanes.keyless, else false. */
+        keyless: z.boolean().optional(),
       })
       .strict(),
     result: z.object({ lane: Lane }),
   },
+  /** Takes a worktree made outside Grove under Grove's care (it gets a port block, no setup is run). */
+  'lanes.adopt': {
+    params: z
+      .object({
+        repoId: z.string().min(1).max(200),
+        path: z.string().min(1).max(4096).refine(isAbsolutePath, 'path must be absolute'),
+        name: z.string().min(1).max(200).optional(),
+        ephemeral: z.boolean().optional(),
+      })
+      .strict(),
+    result: z.object({ lane: Lane }),
+  },
+  /** The lane's changes against MAIN, uncommitted edits included; the lane's index is not touched. */
+  'lanes.diff': { params: LaneId, result: z.object({ diff: LaneDiff }) },
+  /** Rebases the lane's branch onto MAIN after writing a recovery ref; aborts by itself on a conflict. */
+  'lanes.rebase': { params: LaneId, result: z.object({ head: z.string(), recoveryRef: z.string() }) },
+  /**
+   * The single way into MAIN: preflight (clean, ahead, no conflicts, the lane's check), then
+   * the merge under the repository lock with a recovery ref, then MAIN's gate; a failing gate
+   * rolls MAIN back. `dryRun` runs the preflight only. `commitMessage` first commits the
+   * lane's uncommitted edits (all of them) with that message.
+   */
+  'lanes.merge': {
+    params: z
+      .object({
+        id: z.string().min(1).max(200),
+        dryRun: z.boolean().optional(),
+        commitMessage: z.string().min(1).max(10000).optional(),
+      })
+      .strict(),
+    result: z.object({ checks: z.array(MergeCheck), merge: MergeRecord.nullable(), laneRemoved: z.boolean() }),
+  },
+  /** Serves the lane (grove.yaml's serve recipe) or stops serving it. */
+  'lanes.serve': {
+    params: z.object({ id: z.string().min(1).max(200), on: z.boolean() }).strict(),
+    result: z.object({ lane: Lane }),
+  },
+  'merges.list': {
+    params: z.object({ repoId: z.string().min(1).max(200).optional() }).strict(),
+    result: z.object({ merges: z.array(MergeRecord) }),
+  },
+  /** Rolls MAIN back to the merge's recovery ref (for `merge.rollback: ask`). */
+  'merges.rollback': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: z.object({ merge: MergeRecord }) },
+  /** The repository's effective grove.yaml (with the user's overrides) and its problems. */
+  'repos.config': { params: RepoId, result: RepoConfig },
+  /** What MAIN's watcher sees now. */
+  'repos.mainState': { params: RepoId, result: z.object({ state: MainState }) },
+  /** Installs or removes MAIN's pre-commit guard (MAIN only; lanes are unaffected). */
+  'repos.guard': {
+    params: z.object({ repoId: z.string().min(1).max(200), preCommit: z.boolean() }).strict(),
+    result: z.object({ state: MainState }),
+  },
+  /** The operator accepts MAIN as it is now: commits that bypassed Grove stop being reported. */
+  'repos.acceptMain': { params: RepoId, result: z.object({ state: MainState }) },
   /**
    * Removes a lane's worktree (its branch is kept) only if nothing would be lost; with
    * `archive`, everything is first snapshotted to refs/grove/archive/<lane>/<time>.

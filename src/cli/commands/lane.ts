@@ -1,112 +1,89 @@
+import { resolve } from 'node:path';
+import { callHost } from '../../host-client/call-host';
 import type { Lane } from '../../shared/lanes';
-import type { Repo } from '../../shared/repo';
-import { callHost, type CallFailure } from '../../host-client/call-host';
+import { callWithProgress } from '../call-with-progress';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { fail, findLane, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
 
-/**
- * `grove lane create|list|remove`. The repository is the one given with --repo (name or
- * id), else the only one registered, else the one whose MAIN contains the current directory.
- */
+/** `grove lane create|list|remove|adopt|rebase|serve`. Long verbs print their job's progress to stderr. */
 export const LANE_USAGE = `Usage:
-  grove lane create NAME [--branch B] [--ephemeral] [--repo REPO]
+  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--repo REPO]
   grove lane list [--repo REPO] [--json]
-  grove lane remove NAME [--archive] [--repo REPO]`;
-
-type Target = { url: string; token: string };
+  grove lane remove NAME [--archive] [--repo REPO]
+  grove lane adopt PATH [--name NAME] [--ephemeral] [--repo REPO]
+  grove lane rebase NAME [--repo REPO]
+  grove lane serve NAME [--off] [--repo REPO]`;
 
 export async function laneCommand(ctx: CliContext, args: string[]): Promise<number> {
-  const host = await requireHost(ctx);
-  if (!host.ok) return host.code;
   const [verb, ...rest] = args;
-  const flags = parseFlags(rest);
-  if (!flags) {
+  const flags = parseFlags(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off']);
+  const arity: Record<string, number> = { create: 1, list: 0, remove: 1, adopt: 1, rebase: 1, serve: 1 };
+  if (!flags || verb === undefined || arity[verb] !== flags.positional.length || (flags.switches.has('--keyless') && flags.switches.has('--with-keys'))) {
     ctx.errOut(LANE_USAGE);
     return ExitCode.usage;
   }
-  const repo = await pickRepo(ctx, host.target, flags.repo);
+  const host = await requireHost(ctx);
+  if (!host.ok) return host.code;
+  const target = host.target;
+  const repo = await pickRepo(ctx, target, flags.values.repo);
   if (!repo) return ExitCode.failed;
-  switch (verb) {
-    case 'create': {
-      if (flags.positional.length !== 1) break;
-      const r = await callHost(host.target, 'lanes.create', {
-        repoId: repo.id,
-        name: flags.positional[0]!,
-        ...(flags.branch ? { branch: flags.branch } : {}),
-        ...(flags.ephemeral ? { ephemeral: true } : {}),
-      });
-      if (!r.ok) return fail(ctx, r.error);
-      if (ctx.json) ctx.out(JSON.stringify({ ok: true, lane: r.value.lane }));
-      else ctx.out(`Created lane ${r.value.lane.name} on branch ${r.value.lane.branch} at ${r.value.lane.path}`);
-      return ExitCode.ok;
-    }
-    case 'list': {
-      if (flags.positional.length !== 0) break;
-      const r = await callHost(host.target, 'lanes.list', { repoId: repo.id });
-      if (!r.ok) return fail(ctx, r.error);
-      if (ctx.json) ctx.out(JSON.stringify({ lanes: r.value.lanes }));
-      else if (r.value.lanes.length === 0) ctx.out(`No lanes in ${repo.name} yet. Create one: grove lane create NAME`);
-      else for (const l of r.value.lanes) ctx.out(`${l.name.padEnd(16)} ${(l.branch ?? '(detached)').padEnd(20)} ${l.kind.padEnd(9)} ${l.adoptable ? 'not Grove’s (adoptable)' : l.status}  ${l.path}`);
-      return ExitCode.ok;
-    }
-    case 'remove': {
-      if (flags.positional.length !== 1) break;
-      const lanes = await callHost(host.target, 'lanes.list', { repoId: repo.id });
-      if (!lanes.ok) return fail(ctx, lanes.error);
-      const lane = lanes.value.lanes.find((l: Lane) => l.name === flags.positional[0] && !l.adoptable);
-      if (!lane) {
-        ctx.errOut(`${repo.name} has no lane named ${flags.positional[0]}. See \`grove lane list\`.`);
-        return ExitCode.failed;
-      }
-      const r = await callHost(host.target, 'lanes.remove', { id: lane.id, ...(flags.archive ? { archive: true } : {}) });
-      if (!r.ok) return fail(ctx, r.error);
-      if (ctx.json) ctx.out(JSON.stringify({ ok: true, ...r.value }));
-      else ctx.out(`Removed lane ${lane.name}; branch ${lane.branch ?? '(none)'} kept.${r.value.archiveRef ? ` Everything it held is in ${r.value.archiveRef}.` : ''}`);
-      return ExitCode.ok;
-    }
+  const name = flags.positional[0]!;
+  const done = (value: object, text: string): number => {
+    ctx.out(ctx.json ? JSON.stringify({ ok: true, ...value }) : text);
+    return ExitCode.ok;
+  };
+
+  if (verb === 'list') {
+    const r = await callHost(target, 'lanes.list', { repoId: repo.id });
+    if (!r.ok) return fail(ctx, r.error);
+    if (ctx.json) ctx.out(JSON.stringify({ lanes: r.value.lanes }));
+    else if (r.value.lanes.length === 0) ctx.out(`No lanes in ${repo.name} yet. Create one: grove lane create NAME`);
+    else for (const l of r.value.lanes) ctx.out(describeLane(l));
+    return ExitCode.ok;
   }
-  ctx.errOut(LANE_USAGE);
-  return ExitCode.usage;
+  if (verb === 'create') {
+    const keyless = flags.switches.has('--keyless') ? true : flags.switches.has('--with-keys') ? false : undefined;
+    const r = await callWithProgress(
+      target,
+      'lanes.create',
+      { repoId: repo.id, name, ...(flags.values.branch ? { branch: flags.values.branch } : {}), ...(flags.switches.has('--ephemeral') ? { ephemeral: true } : {}), ...(keyless !== undefined ? { keyless } : {}) },
+      { repoId: repo.id, laneName: name, kinds: ['lane.create'] },
+    );
+    if (!r.ok) return fail(ctx, r.error);
+    const l = r.value.lane;
+    const setup = l.setup === 'failed' ? ' Its setup FAILED (see above); the lane is kept.' : '';
+    const code = done({ lane: l }, `Created lane ${l.name} on branch ${l.branch} at ${l.path}${l.port !== null ? `, ports ${l.port}-${l.port + 9}` : ''}.${setup}`);
+    return l.setup === 'failed' ? ExitCode.failed : code;
+  }
+  if (verb === 'adopt') {
+    const r = await callHost(target, 'lanes.adopt', { repoId: repo.id, path: resolve(name), ...(flags.values.name ? { name: flags.values.name } : {}), ...(flags.switches.has('--ephemeral') ? { ephemeral: true } : {}) });
+    if (!r.ok) return fail(ctx, r.error);
+    return done({ lane: r.value.lane }, `Adopted ${r.value.lane.path} as lane ${r.value.lane.name}.`);
+  }
+  const lane = await findLane(ctx, target, repo, name);
+  if (!lane) return ExitCode.failed;
+  const watch = { repoId: repo.id, laneName: lane.name };
+  if (verb === 'remove') {
+    const r = await callWithProgress(target, 'lanes.remove', { id: lane.id, ...(flags.switches.has('--archive') ? { archive: true } : {}) }, { ...watch, kinds: ['lane.remove'] });
+    if (!r.ok) return fail(ctx, r.error);
+    return done(r.value, `Removed lane ${lane.name}; branch ${lane.branch ?? '(none)'} kept.${r.value.archiveRef ? ` Everything it held is in ${r.value.archiveRef}.` : ''}`);
+  }
+  if (verb === 'rebase') {
+    const r = await callWithProgress(target, 'lanes.rebase', { id: lane.id }, { ...watch, kinds: ['lane.rebase'] });
+    if (!r.ok) return fail(ctx, r.error);
+    return done(r.value, `Rebased ${lane.name} onto MAIN (now ${r.value.head.slice(0, 12)}); the previous head is kept in ${r.value.recoveryRef}.`);
+  }
+  // serve
+  const on = !flags.switches.has('--off');
+  const r = await callWithProgress(target, 'lanes.serve', { id: lane.id, on }, { ...watch, kinds: ['lane.serve'] });
+  if (!r.ok) return fail(ctx, r.error);
+  return done({ lane: r.value.lane }, on ? `${lane.name} is served at ${r.value.lane.served?.url}` : `${lane.name} is no longer served.`);
 }
 
-function parseFlags(args: string[]): { positional: string[]; repo?: string; branch?: string; ephemeral: boolean; archive: boolean } | null {
-  const out: { positional: string[]; repo?: string; branch?: string; ephemeral: boolean; archive: boolean } = { positional: [], ephemeral: false, archive: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--ephemeral') out.ephemeral = true;
-    else if (a === '--archive') out.archive = true;
-    else if ((a === '--repo' || a === '--branch') && args[i + 1] !== undefined) out[a.slice(2) as 'repo' | 'branch'] = args[++i]!;
-    else if (a.startsWith('--')) return null;
-    else out.positional.push(a);
-  }
-  return out;
-}
-
-async function pickRepo(ctx: CliContext, target: Target, wanted: string | undefined): Promise<Repo | null> {
-  const r = await callHost(target, 'repos.list', {});
-  if (!r.ok) {
-    ctx.errOut(r.error.message);
-    return null;
-  }
-  const repos = r.value.repos;
-  const cwd = process.cwd();
-  const match = wanted
-    ? repos.filter((x) => x.name === wanted || x.id === wanted)
-    : repos.length === 1
-      ? repos
-      : repos.filter((x) => cwd === x.mainPath || cwd.startsWith(x.mainPath + '/'));
-  if (match.length === 1) return match[0]!;
-  ctx.errOut(
-    repos.length === 0
-      ? 'No repository is registered. Register MAIN first: grove repo add PATH'
-      : `Say which repository with --repo (one of: ${repos.map((x) => x.name).join(', ')}).`,
-  );
-  return null;
-}
-
-function fail(ctx: CliContext, error: CallFailure): number {
-  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error }));
-  else ctx.errOut(error.message);
-  return error.code === 'unreachable' ? ExitCode.unreachable : ExitCode.failed;
+function describeLane(l: Lane): string {
+  const state = l.adoptable ? 'not Grove’s (adoptable)' : [l.status, l.setup === 'failed' ? 'setup failed' : '', l.keyless ? 'key-less' : '', l.served ? `served ${l.served.url}` : ''].filter(Boolean).join(', ');
+  const ports = l.port !== null ? `:${l.port}` : '';
+  return `${l.name.padEnd(16)} ${(l.branch ?? '(detached)').padEnd(20)} ${l.kind.padEnd(9)} ${ports.padEnd(7)} ${state}  ${l.path}`;
 }

@@ -3,8 +3,9 @@ import { callHost } from '../../host-client/call-host';
 import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { fail, parseFlags, pickRepo } from '../lane-target';
 
-/** `grove repo add PATH`, `grove repo list [--json]`. */
+/** `grove repo add|list|config|guard|main|accept-main`. */
 export async function repoCommand(ctx: CliContext, args: string[]): Promise<number> {
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
@@ -32,6 +33,49 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     else for (const r of listed.value.repos) ctx.out(`${r.name}\t${r.mainPath}`);
     return ExitCode.ok;
   }
-  ctx.errOut('Usage: grove repo add PATH | grove repo list [--json]');
+  const flags = parseFlags(rest, ['--repo'], []);
+  const known = { config: 0, guard: 1, main: 0, 'accept-main': 0 } as Record<string, number>;
+  if (verb && flags && known[verb] === flags.positional.length && (verb !== 'guard' || ['on', 'off'].includes(flags.positional[0]!))) {
+    const repo = await pickRepo(ctx, target, flags.values.repo);
+    if (!repo) return ExitCode.failed;
+    if (verb === 'config') {
+      const r = await callHost(target, 'repos.config', { repoId: repo.id });
+      if (!r.ok) return fail(ctx, r.error);
+      if (ctx.json) ctx.out(JSON.stringify(r.value));
+      else {
+        for (const f of r.value.files) ctx.out(`${f.role.padEnd(10)} ${f.path}${f.exists ? '' : '  (not present)'}`);
+        for (const p of r.value.problems) ctx.errOut(`${p.file}${p.line !== null ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.message}`);
+        ctx.out(JSON.stringify(r.value.config, null, 2));
+      }
+      return r.value.problems.length ? ExitCode.failed : ExitCode.ok;
+    }
+    const r =
+      verb === 'guard'
+        ? await callHost(target, 'repos.guard', { repoId: repo.id, preCommit: flags.positional[0] === 'on' }, 30_000)
+        : verb === 'accept-main'
+          ? await callHost(target, 'repos.acceptMain', { repoId: repo.id }, 30_000)
+          : await callHost(target, 'repos.mainState', { repoId: repo.id }, 30_000);
+    if (!r.ok) return fail(ctx, r.error);
+    const s = r.value.state;
+    if (ctx.json) ctx.out(JSON.stringify({ state: s }));
+    else {
+      ctx.out(`MAIN ${repo.mainPath} on ${s.branch ?? '(detached)'} at ${s.head?.slice(0, 12) ?? '(no commit)'}; pre-commit guard ${s.preCommitGuard ? 'on' : 'off'}`);
+      ctx.out(s.dirty.length ? `uncommitted edits: ${s.dirty.join(', ')}` : 'no uncommitted edits');
+      if (s.unexpectedCommits.length) {
+        ctx.out(`${s.unexpectedCommits.length} commit(s) did not come through Grove (accept them with grove repo accept-main):`);
+        for (const c of s.unexpectedCommits) ctx.out(`  ${c.sha.slice(0, 10)} ${c.subject}`);
+      }
+    }
+    return ExitCode.ok;
+  }
+  ctx.errOut(REPO_USAGE);
   return ExitCode.usage;
 }
+
+export const REPO_USAGE = `Usage:
+  grove repo add PATH
+  grove repo list [--json]
+  grove repo config [--repo REPO] [--json]
+  grove repo guard on|off [--repo REPO]
+  grove repo main [--repo REPO] [--json]
+  grove repo accept-main [--repo REPO]`;

@@ -3,6 +3,7 @@ import { initial } from './migrations/0001-initial';
 import { agents } from './migrations/0002-agents';
 import { browserSessions } from './migrations/0003-browser-sessions';
 import { lanes } from './migrations/0004-lanes';
+import { laneRecipes } from './migrations/0005-lane-recipes';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -16,7 +17,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

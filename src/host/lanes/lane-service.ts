@@ -1,7 +1,9 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Lane } from '../../shared/lanes';
+import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import type { Handlers } from '../api/dispatch';
@@ -12,27 +14,56 @@ import { archiveLane } from './git/archive-lane';
 import { describeLoss, laneLosses } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
 import { listWorktrees, type Worktree } from './git/worktree-list';
+import { startJob, type JobReporter } from './job-reporter';
+import { laneCommandEnv, templateVarsOf } from './lane-context';
 import { checkLaneName, preCheckBranchName } from './lane-name';
 import type { LaneRecord, LaneStore } from './lane-store';
-import { RepoLocks } from './repo-lock';
+import type { LaneServer } from './lane-server';
+import { toLane } from './lane-view';
+import { allocatePortBlock, DEFAULT_PORT_RANGE } from './ports';
+import { usableConfig } from './repo-config';
+import type { RepoLocks } from './repo-lock';
+import { applyLaneFiles } from './setup/lane-files';
+import { runCommands } from './setup/run-commands';
 
 /**
- * Lanes: worktrees beside MAIN (`<repo>-<lane>` next to the repository). Creation and
- * removal go through one lock per repository; removal refuses, with the list, whenever
- * anything would be lost, and never touches MAIN or the lane's branch.
+ * Lanes: worktrees beside MAIN (`<repo>-<lane>`, under grove.yaml's lanes.root). Creation
+ * and removal go through one lock per repository. Creation runs the recipe: pre-create
+ * hooks (which can refuse), the worktree, a port block, files copied and linked from MAIN,
+ * post-create commands — the slow part outside the lock, streamed as a job. Removal refuses,
+ * with the list, whenever anything would be lost, and never touches MAIN or the branch.
  */
+export interface LaneAgents {
+  /** Names of live agents whose lane is `path` or inside it, except the given ids. */
+  liveAgentsIn(path: string, exceptIds: readonly string[]): string[];
+  /** Stops every agent in the lane (after git agreed to remove it). */
+  stopAllIn(path: string): Promise<void>;
+}
+
 export interface LaneServiceDeps {
   lanes: LaneStore;
   repos: RepoStore;
   events: EventLog;
-  /** Live agents in this directory, which make a lane unremovable. */
-  liveAgentsIn(path: string): string[];
+  locks: RepoLocks;
+  agents: LaneAgents;
+  server: LaneServer;
+  dataDir: string;
+  baseEnv: NodeJS.ProcessEnv;
+  /** Masks the host's secrets in command output before it becomes an event. */
+  mask: (text: string) => string;
+  /** The set of lanes changed (the branch watcher follows it). */
+  onLanesChanged(lanes: LaneRecord[]): void;
 }
 
 export class LaneService {
-  private readonly locks = new RepoLocks();
+  /** Branches seen in lanes that differ from the recorded one, so each switch alerts once. */
+  private readonly switched = new Map<string, string | null>();
 
   constructor(private readonly deps: LaneServiceDeps) {}
+
+  private repo(repoId: string): Repo | undefined {
+    return this.deps.repos.list().find((r) => r.id === repoId);
+  }
 
   async list(repoId?: string): Promise<Lane[]> {
     const repos = this.deps.repos.list().filter((r) => !repoId || r.id === repoId);
@@ -45,101 +76,269 @@ export class LaneService {
         /* an unreadable repository lists its known lanes as they were recorded */
       }
       const records = this.deps.lanes.list(repo.id);
-      for (const r of records) {
-        const tree = trees.find((t) => t.path === r.path);
-        const status = !existsSync(r.path) || !tree ? 'missing' : tree.branch !== r.branch ? 'branch-changed' : 'ok';
-        out.push({ ...r, status, adoptable: false });
-      }
+      for (const r of records) out.push(toLane(r, statusOf(r, trees)));
       // Worktrees made outside Grove: shown, and adoptable.
       for (const t of trees.slice(1)) {
         if (t.bare || records.some((r) => r.path === t.path)) continue;
-        out.push({ id: `adopt:${t.path}`, repoId: repo.id, name: basename(t.path), path: t.path, branch: t.branch, kind: 'standing', createdAt: '', status: existsSync(t.path) ? 'ok' : 'missing', adoptable: true });
+        out.push({
+          id: `adopt:${t.path}`,
+          repoId: repo.id,
+          name: basename(t.path),
+          path: t.path,
+          branch: t.branch,
+          kind: 'standing',
+          createdAt: '',
+          status: existsSync(t.path) ? 'ok' : 'missing',
+          adoptable: true,
+          port: null,
+          keyless: false,
+          setup: 'none',
+          served: null,
+        });
       }
     }
     return out;
   }
 
-  create(repoId: string, name: string, branch: string | undefined, ephemeral: boolean): Promise<Result<Lane, ApiError>> {
-    const repo = this.deps.repos.list().find((r) => r.id === repoId);
-    if (!repo) return Promise.resolve(err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId })));
+  async create(repoId: string, name: string, o: { branch?: string; ephemeral?: boolean; keyless?: boolean } = {}): Promise<Result<Lane, ApiError>> {
+    const repo = this.repo(repoId);
+    if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
     const checkedName = checkLaneName(name);
-    if (!checkedName.ok) return Promise.resolve(checkedName);
-    const wantedBranch = branch ?? name;
+    if (!checkedName.ok) return checkedName;
+    const wantedBranch = o.branch ?? name;
     const checkedBranch = preCheckBranchName(wantedBranch);
-    if (!checkedBranch.ok) return Promise.resolve(checkedBranch);
-    return this.locks.run(repoId, async () => {
-      const main = repo.mainPath;
-      const path = join(dirname(main), `${basename(main)}-${name}`);
+    if (!checkedBranch.ok) return checkedBranch;
+    const loaded = usableConfig(repo, this.deps.dataDir);
+    if (!loaded.ok) return loaded;
+    const config = loaded.value;
+    const setup = config.setup ?? {};
+    const timeoutMs = (setup.timeoutSeconds ?? 600) * 1000;
+    const preCreate = setup.preCreate ?? [];
+    const postCreate = setup.postCreate ?? [];
+    const hasFiles = (setup.copy?.length ?? 0) + (setup.link?.length ?? 0) > 0;
+    const total = preCreate.length + 1 + (hasFiles ? 1 : 0) + postCreate.length;
+    const main = repo.mainPath;
+    const path = join(resolve(main, config.lanes?.root ?? '..'), `${basename(main)}-${name}`);
+
+    const created = await this.deps.locks.run(repoId, async (): Promise<Result<{ record: LaneRecord; job: JobReporter; filesFailure: string | null }, ApiError>> => {
       if (this.deps.lanes.list(repoId).some((l) => l.name === name)) {
         return err(apiError('lane_exists', `${repo.name} already has a lane named ${name}.`, { name }));
       }
       if (existsSync(path)) {
         return err(apiError('lane_exists', `${path} already exists; remove it or choose another lane name.`, { path }));
       }
-      try {
-        const valid = await runGit(main, ['check-ref-format', '--branch', wantedBranch], { okCodes: [1, 128] });
-        if (valid.code !== 0) {
-          return err(apiError('lane_name_invalid', `"${wantedBranch}" is not a valid branch name for git.`, { branch: wantedBranch }));
-        }
-        // Entries of worktrees deleted by hand would block the add: tidy them first.
-        await runGit(main, ['worktree', 'prune']);
-        const local = await runGit(main, ['show-ref', '--verify', '--quiet', `refs/heads/${wantedBranch}`], { okCodes: [1] });
-        const remote = await runGit(main, ['show-ref', '--verify', '--quiet', `refs/remotes/origin/${wantedBranch}`], { okCodes: [1] });
-        if (local.code === 0) {
-          const usedBy = (await listWorktrees(main)).find((t) => t.branch === wantedBranch);
-          if (usedBy) {
-            return err(apiError('lane_exists', `Branch ${wantedBranch} is already checked out in ${usedBy.path}.`, { branch: wantedBranch, path: usedBy.path }));
-          }
-          await runGit(main, ['worktree', 'add', '--', path, wantedBranch]);
-        } else if (remote.code === 0) {
-          await runGit(main, ['worktree', 'add', '--track', '-b', wantedBranch, '--', path, `origin/${wantedBranch}`]);
-        } else {
-          await runGit(main, ['worktree', 'add', '-b', wantedBranch, '--', path, 'HEAD']);
-        }
-      } catch (e) {
-        return err(gitFailure(e));
-      }
+      const port = await this.allocatePort(config);
+      if (!port.ok) return port;
       const record: LaneRecord = {
         id: uuidv7(),
         repoId,
         name,
-        path: realpathSync(path),
+        path,
         branch: wantedBranch,
-        kind: ephemeral ? 'ephemeral' : 'standing',
+        kind: o.ephemeral ? 'ephemeral' : 'standing',
         createdAt: new Date().toISOString(),
+        port: port.value,
+        keyless: o.keyless ?? config.lanes?.keyless ?? false,
+        setup: hasFiles || postCreate.length > 0 ? 'running' : 'none',
+        served: null,
+      };
+      const job = startJob(this.deps.events, { kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` }, this.deps.mask);
+      if (preCreate.length > 0) {
+        const outcome = await runCommands(preCreate, {
+          cwd: main,
+          env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
+          timeoutMs,
+          onStep: (i, _n, command) => job.step(i + 1, total, `pre-create: ${command}`),
+          onOutput: (d) => job.output(d),
+        });
+        if (!outcome.ok) {
+          const why = outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`;
+          job.finish(false, `pre-create "${outcome.command}" ${why}; nothing was created`);
+          return err(
+            apiError('lane_setup_failed', `The pre-create hook "${outcome.command}" ${why}, so lane ${name} was not created:\n${outcome.outputTail.trim()}`, {
+              command: outcome.command,
+              output: outcome.outputTail,
+            }),
+          );
+        }
+      }
+      job.step(preCreate.length + 1, total, `git worktree add ${path}`);
+      const added = await addWorktree(main, path, wantedBranch);
+      if (!added.ok) {
+        job.finish(false, added.error.message);
+        return added;
+      }
+      record.path = realpathSync(path);
+      this.deps.lanes.insert(record);
+      this.deps.events.append({ type: 'lane.created', lane: toLane(record) });
+      this.deps.onLanesChanged(this.deps.lanes.list());
+      // Files inside the lock: linking may switch on the repository's worktree config.
+      let filesFailure: string | null = null;
+      if (hasFiles) {
+        job.step(preCreate.length + 2, total, 'copy and link files from MAIN');
+        const files = await applyLaneFiles({ mainPath: main, lanePath: record.path, setup, vars: templateVarsOf(repo, record), keyless: record.keyless });
+        if (files.ok) {
+          const lines = [
+            ...files.copied.map((f) => `copied ${f}`),
+            ...files.linked.map((f) => `linked ${f}`),
+            ...files.stripped.map((s) => `stripped ${s.keys.join(', ')} from ${s.file}`),
+            ...files.skipped.map((s) => `left ${s.path} alone (${s.reason})`),
+          ];
+          if (lines.length) job.output(lines.join('\n') + '\n');
+        } else filesFailure = `${files.path}: ${files.message}`;
+      }
+      return ok({ record, job, filesFailure });
+    });
+    if (!created.ok) return created;
+
+    // The recipe's slow part runs outside the lock: other lanes of the repository need not wait.
+    const { record, job } = created.value;
+    if (record.setup === 'none') {
+      job.finish(true, `Lane ${name} is ready at ${record.path}`);
+      return ok(toLane(record));
+    }
+    let failure = created.value.filesFailure;
+    if (!failure && postCreate.length > 0) {
+      const base = preCreate.length + 1 + (hasFiles ? 1 : 0);
+      const outcome = await runCommands(postCreate, {
+        cwd: record.path,
+        env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
+        timeoutMs,
+        onStep: (i, _n, command) => job.step(base + i + 1, total, command),
+        onOutput: (d) => job.output(d),
+      });
+      if (!outcome.ok) failure = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
+    }
+    const updated = this.deps.lanes.update(record.id, { setup: failure ? 'failed' : 'done' }) ?? record;
+    this.deps.events.append({ type: 'lane.updated', lane: toLane(updated) });
+    // A failed setup keeps the lane: whatever it did is there to inspect, nothing is deleted.
+    job.finish(!failure, failure ? `Setup of ${name} failed: ${failure}. The lane is kept; fix it by hand or remove it.` : `Lane ${name} is ready at ${record.path}`);
+    return ok(toLane(updated));
+  }
+
+  private async allocatePort(config: GroveConfig): Promise<Result<number, ApiError>> {
+    const start = config.ports?.start ?? DEFAULT_PORT_RANGE.start;
+    const end = config.ports?.end ?? DEFAULT_PORT_RANGE.end;
+    const port = await allocatePortBlock({ start, end, taken: this.deps.lanes.takenPorts() });
+    if (port !== null) return ok(port);
+    return err(apiError('ports_exhausted', `No free block of 10 ports is left between ${start} and ${end}. Widen ports in grove.yaml or remove lanes you no longer need.`, { start, end }));
+  }
+
+  /** Takes a worktree made outside Grove under Grove's care. */
+  async adopt(repoId: string, path: string, o: { name?: string; ephemeral?: boolean } = {}): Promise<Result<Lane, ApiError>> {
+    const repo = this.repo(repoId);
+    if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
+    const loaded = usableConfig(repo, this.deps.dataDir);
+    if (!loaded.ok) return loaded;
+    return this.deps.locks.run(repoId, async () => {
+      const real = existsSync(path) ? realpathSync(path) : path;
+      let trees: Worktree[];
+      try {
+        trees = await listWorktrees(repo.mainPath);
+      } catch (e) {
+        return err(gitFailure(e));
+      }
+      const tree = trees.slice(1).find((t) => t.path === real && !t.bare);
+      if (!tree || !existsSync(real)) {
+        return err(apiError('lane_not_adoptable', `${path} is not a linked worktree of ${repo.name} (see git worktree list in ${repo.mainPath}).`, { path }));
+      }
+      if (this.deps.lanes.list().some((l) => l.path === real)) {
+        return err(apiError('lane_not_adoptable', `${path} is already a lane.`, { path }));
+      }
+      const prefix = `${basename(repo.mainPath)}-`;
+      const name = o.name ?? (basename(real).startsWith(prefix) ? basename(real).slice(prefix.length) : basename(real));
+      const checked = checkLaneName(name);
+      if (!checked.ok) return checked;
+      if (this.deps.lanes.list(repoId).some((l) => l.name === name)) {
+        return err(apiError('lane_exists', `${repo.name} already has a lane named ${name}; adopt it under another name.`, { name }));
+      }
+      const port = await this.allocatePort(loaded.value);
+      if (!port.ok) return port;
+      const record: LaneRecord = {
+        id: uuidv7(),
+        repoId,
+        name,
+        path: real,
+        branch: tree.branch,
+        kind: o.ephemeral ? 'ephemeral' : 'standing',
+        createdAt: new Date().toISOString(),
+        port: port.value,
+        keyless: loaded.value.lanes?.keyless ?? false,
+        setup: 'none',
+        served: null,
       };
       this.deps.lanes.insert(record);
-      const lane: Lane = { ...record, status: 'ok', adoptable: false };
+      const lane = toLane(record);
       this.deps.events.append({ type: 'lane.created', lane });
+      this.deps.onLanesChanged(this.deps.lanes.list());
       return ok(lane);
     });
   }
 
   remove(id: string, archive: boolean): Promise<Result<{ archiveRef: string | null; recoveryRef: string | null }, ApiError>> {
+    return this.removeLane(id, { archive, stopAgents: false });
+  }
+
+  /**
+   * `stopAgents`: an ephemeral lane after its merge; its agents are stopped, but only once
+   * git has agreed that nothing would be lost.
+   */
+  async removeLane(id: string, o: { archive: boolean; stopAgents: boolean }): Promise<Result<{ archiveRef: string | null; recoveryRef: string | null }, ApiError>> {
     const lane = this.deps.lanes.get(id);
-    if (!lane) return Promise.resolve(err(apiError('lane_unknown', `No lane with id ${id}.`, { id })));
-    const repo = this.deps.repos.list().find((r) => r.id === lane.repoId);
-    if (!repo) return Promise.resolve(err(apiError('repo_unknown', `The lane's repository is no longer registered.`, { id })));
-    return this.locks.run(lane.repoId, async () => {
-      const live = this.deps.liveAgentsIn(lane.path);
-      if (live.length) {
+    if (!lane) return err(apiError('lane_unknown', `No lane with id ${id}.`, { id }));
+    const repo = this.repo(lane.repoId);
+    if (!repo) return err(apiError('repo_unknown', `The lane's repository is no longer registered.`, { id }));
+    const loaded = usableConfig(repo, this.deps.dataDir);
+    if (!loaded.ok) return loaded;
+    const config = loaded.value;
+    return this.deps.locks.run(lane.repoId, async () => {
+      const serverId = lane.served?.agentId ? [lane.served.agentId] : [];
+      const live = this.deps.agents.liveAgentsIn(lane.path, serverId);
+      if (live.length && !o.stopAgents) {
         return err(apiError('lane_has_live_agents', `Stop the agents in ${lane.name} first: ${live.join(', ')}.`, { agents: live }));
       }
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      let job: JobReporter | null = null;
       try {
         const tree = (await listWorktrees(repo.mainPath)).find((t) => t.path === lane.path);
         const head = tree?.head ?? null;
         const lockReason = tree?.locked ? ((await readLockReason(repo.mainPath, lane.path)) ?? '') : null;
         const losses = await laneLosses(repo.mainPath, { lanePath: lane.path, head, locked: lockReason !== null ? { reason: lockReason } : null });
         // A lock is the owner's explicit "keep this": never overridden, not even by an archive.
-        if (losses.some((l) => l.kind === 'locked' || l.kind === 'check-failed') || (losses.length && !archive)) {
+        if (losses.some((l) => l.kind === 'locked' || l.kind === 'check-failed') || (losses.length && !o.archive)) {
           return err(
             apiError('lane_would_lose_work', `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}. Commit or push it, or remove with archive to snapshot everything first.`, {
               losses,
             }),
           );
         }
-        const archived = archive && existsSync(lane.path) ? await archiveLane(lane.path, lane.name) : null;
+        job = startJob(this.deps.events, { kind: 'lane.remove', repoId: lane.repoId, laneName: lane.name, title: `Remove lane ${lane.name}` }, this.deps.mask);
+        const teardown = config.setup?.teardown ?? [];
+        const total = 2 + teardown.length;
+        if (o.stopAgents) {
+          job.step(1, total, 'stop the lane’s agents');
+          await this.deps.agents.stopAllIn(lane.path);
+        }
+        if (lane.served) {
+          job.step(1, total, 'stop serving');
+          await this.deps.server.unserve(repo, lane, config, job);
+        }
+        if (teardown.length > 0 && existsSync(lane.path)) {
+          const outcome = await runCommands(teardown, {
+            cwd: lane.path,
+            env: laneCommandEnv(this.deps.baseEnv, repo, lane, config),
+            timeoutMs: (config.setup?.timeoutSeconds ?? 600) * 1000,
+            onStep: (i, _n, command) => job?.step(i + 2, total, `teardown: ${command}`),
+            onOutput: (d) => job?.output(d),
+          });
+          if (!outcome.ok) {
+            const why = `teardown "${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
+            job.finish(false, `${why}; the lane is kept`);
+            return err(apiError('lane_setup_failed', `The ${why}, so ${lane.name} was kept:\n${outcome.outputTail.trim()}`, { command: outcome.command, output: outcome.outputTail }));
+          }
+        }
+        job.step(total, total, `git worktree remove ${lane.path}`);
+        const archived = o.archive && existsSync(lane.path) ? await archiveLane(lane.path, lane.name) : null;
         let recoveryRef: string | null = null;
         if (head) {
           recoveryRef = `refs/grove/recovery/${lane.name}/${stamp}`;
@@ -148,19 +347,70 @@ export class LaneService {
         if (existsSync(lane.path)) await runGit(repo.mainPath, ['worktree', 'remove', '--force', '--', lane.path]);
         else await runGit(repo.mainPath, ['worktree', 'prune']);
         this.deps.lanes.remove(lane.id);
+        this.switched.delete(lane.path);
         this.deps.events.append({ type: 'lane.removed', id: lane.id, archiveRef: archived?.ref ?? null });
+        this.deps.onLanesChanged(this.deps.lanes.list());
+        job.finish(true, `Removed ${lane.name}${archived ? `; everything it held is in ${archived.ref}` : ''}`);
         return ok({ archiveRef: archived?.ref ?? null, recoveryRef });
       } catch (e) {
-        return err(gitFailure(e));
+        const failure = gitFailure(e);
+        job?.finish(false, failure.message);
+        return err(failure);
       }
     });
   }
 
-  handlers(): Pick<Handlers, 'lanes.list' | 'lanes.create' | 'lanes.remove'> {
+  /**
+   * On host start: a setup the last host did not finish is marked failed, and lanes whose
+   * directory vanished or whose branch was switched outside Grove are announced.
+   */
+  async reconcile(): Promise<void> {
+    for (const r of this.deps.lanes.list()) {
+      if (r.setup === 'running') {
+        const lane = this.deps.lanes.update(r.id, { setup: 'failed' });
+        if (lane) this.deps.events.append({ type: 'lane.updated', lane: toLane(lane) });
+      }
+    }
+    for (const lane of await this.list()) {
+      if (lane.adoptable || lane.status === 'ok') continue;
+      const message =
+        lane.status === 'missing'
+          ? `Lane ${lane.name}'s directory ${lane.path} is gone (or no longer a worktree). Remove the lane to tidy up; its branch is kept.`
+          : `Lane ${lane.name} was switched to another branch outside Grove (expected ${lane.branch}).`;
+      this.deps.events.append({ type: 'alert', agentId: null, message, repoId: lane.repoId });
+    }
+    this.deps.onLanesChanged(this.deps.lanes.list());
+  }
+
+  /** The branch watcher saw a lane's HEAD move: announce a switch away from (or back to) its branch. */
+  noticeBranch(path: string, branch: string | null): void {
+    const record = this.deps.lanes.list().find((l) => l.path === path);
+    if (!record) return;
+    const before = this.switched.has(path) ? this.switched.get(path)! : record.branch;
+    if (branch === before) return;
+    if (branch === record.branch) this.switched.delete(path);
+    else this.switched.set(path, branch);
+    const status = branch === record.branch ? 'ok' : 'branch-changed';
+    this.deps.events.append({ type: 'lane.updated', lane: toLane(record, status) });
+    if (status === 'branch-changed') {
+      this.deps.events.append({
+        type: 'alert',
+        agentId: null,
+        repoId: record.repoId,
+        message: `Lane ${record.name} was switched from ${record.branch ?? '(detached)'} to ${branch ?? 'a detached HEAD'} outside Grove.`,
+      });
+    }
+  }
+
+  handlers(): Pick<Handlers, 'lanes.list' | 'lanes.create' | 'lanes.remove' | 'lanes.adopt'> {
     return {
       'lanes.list': async ({ repoId }) => ok({ lanes: await this.list(repoId) }),
-      'lanes.create': async ({ repoId, name, branch, ephemeral }) => {
-        const r = await this.create(repoId, name, branch, ephemeral ?? false);
+      'lanes.create': async ({ repoId, name, branch, ephemeral, keyless }) => {
+        const r = await this.create(repoId, name, { ...(branch ? { branch } : {}), ephemeral: ephemeral ?? false, ...(keyless !== undefined ? { keyless } : {}) });
+        return r.ok ? ok({ lane: r.value }) : r;
+      },
+      'lanes.adopt': async ({ repoId, path, name, ephemeral }) => {
+        const r = await this.adopt(repoId, path, { ...(name ? { name } : {}), ephemeral: ephemeral ?? false });
         return r.ok ? ok({ lane: r.value }) : r;
       },
       'lanes.remove': async ({ id, archive }) => {
@@ -171,7 +421,40 @@ export class LaneService {
   }
 }
 
-function gitFailure(e: unknown): ApiError {
+function statusOf(r: LaneRecord, trees: Worktree[]): Lane['status'] {
+  const tree = trees.find((t) => t.path === r.path);
+  return !existsSync(r.path) || !tree ? 'missing' : tree.branch !== r.branch ? 'branch-changed' : 'ok';
+}
+
+/** `git worktree add` for a new branch from MAIN's HEAD, a local branch, or a remote one. */
+async function addWorktree(main: string, path: string, branch: string): Promise<Result<void, ApiError>> {
+  try {
+    const valid = await runGit(main, ['check-ref-format', '--branch', branch], { okCodes: [1, 128] });
+    if (valid.code !== 0) {
+      return err(apiError('lane_name_invalid', `"${branch}" is not a valid branch name for git.`, { branch }));
+    }
+    // Entries of worktrees deleted by hand would block the add: tidy them first.
+    await runGit(main, ['worktree', 'prune']);
+    const local = await runGit(main, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1] });
+    const remote = await runGit(main, ['show-ref', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { okCodes: [1] });
+    if (local.code === 0) {
+      const usedBy = (await listWorktrees(main)).find((t) => t.branch === branch);
+      if (usedBy) {
+        return err(apiError('lane_exists', `Branch ${branch} is already checked out in ${usedBy.path}.`, { branch, path: usedBy.path }));
+      }
+      await runGit(main, ['worktree', 'add', '--', path, branch]);
+    } else if (remote.code === 0) {
+      await runGit(main, ['worktree', 'add', '--track', '-b', branch, '--', path, `origin/${branch}`]);
+    } else {
+      await runGit(main, ['worktree', 'add', '-b', branch, '--', path, 'HEAD']);
+    }
+    return ok(undefined);
+  } catch (e) {
+    return err(gitFailure(e));
+  }
+}
+
+export function gitFailure(e: unknown): ApiError {
   if (e instanceof GitError) return apiError('git_failed', e.message, { args: e.args.join(' '), stderr: e.output.stderr.slice(0, 2000) });
   throw e;
 }

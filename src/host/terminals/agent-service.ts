@@ -46,6 +46,8 @@ export interface AgentServiceDeps {
   /** argv prefix that runs `grove` (for hook commands). */
   groveCommand: string[];
   baseEnv: NodeJS.ProcessEnv;
+  /** What the agent's lane adds (GROVE_PORT, …) and withholds (a key-less lane's keys). */
+  laneContext?: (lanePath: string) => { env: Record<string, string>; withhold: string[] };
   scrollbackBytes?: number;
   restartCfg?: RestartConfig;
   stopTimings?: StopTimings;
@@ -90,9 +92,9 @@ export class AgentService {
   }
 
   /** Names of live agents whose lane is `path` or inside it. */
-  liveAgentsIn(path: string): string[] {
+  liveAgentsIn(path: string, exceptIds: readonly string[] = []): string[] {
     return [...this.runtimes.values()]
-      .filter((r) => r.isLive && (r.record.lanePath === path || r.record.lanePath.startsWith(path + '/')))
+      .filter((r) => r.isLive && !exceptIds.includes(r.record.id) && (r.record.lanePath === path || r.record.lanePath.startsWith(path + '/')))
       .map((r) => r.record.name);
   }
 
@@ -124,10 +126,11 @@ export class AgentService {
     const valid = this.validate(params);
     if (!valid.ok) return valid;
     const preset = PRESETS[params.preset];
+    const lane = this.deps.laneContext?.(valid.value.lanePath) ?? { env: {}, withhold: [] };
     const env = agentEnv({
       base: this.deps.baseEnv,
-      extra: params.env ?? {},
-      withhold: params.withholdEnv ?? [],
+      extra: { ...lane.env, ...params.env },
+      withhold: [...(params.withholdEnv ?? []), ...lane.withhold],
       agentId: '(assigned at launch)',
       agentToken: '(issued at launch)',
       hostUrl: this.deps.hostUrl(),
@@ -138,7 +141,7 @@ export class AgentService {
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings: '(Grove hook settings)', notify: '(grove hook stop)' }) : []),
       ...(params.args ?? []),
     ];
-    const withheld = (params.withholdEnv ?? []).filter((k) => this.deps.baseEnv[k] !== undefined || params.env?.[k] !== undefined);
+    const withheld = [...(params.withholdEnv ?? []), ...lane.withhold].filter((k) => this.deps.baseEnv[k] !== undefined || params.env?.[k] !== undefined);
     return ok({ command: valid.value.command, args, env: maskedEnv(env), withheld });
   }
 
@@ -175,6 +178,34 @@ export class AgentService {
     const runtime = this.createRuntime(record);
     runtime.start(false, firstRunArgs);
     return ok(runtime.info());
+  }
+
+  /** Stops every agent in the lane at `path` (an ephemeral lane after its merge). */
+  async stopAllIn(path: string): Promise<void> {
+    await Promise.all([...this.runtimes.values()].filter((r) => r.record.lanePath === path || r.record.lanePath.startsWith(path + '/')).map((r) => r.stop()));
+  }
+
+  /** Stops an agent and deletes it with its scrollback (a lane's server when serving ends). */
+  async stopAndForget(id: string): Promise<void> {
+    const r = this.runtimes.get(id);
+    if (!r) return;
+    await r.stop();
+    this.forget(r);
+  }
+
+  isLive(id: string): boolean {
+    return this.runtimes.get(id)?.isLive ?? false;
+  }
+
+  private forget(r: AgentRuntime): void {
+    const id = r.record.id;
+    r.dispose();
+    this.runtimes.delete(id);
+    this.runStartHooks.delete(id);
+    for (const [path, owner] of this.claimedRollouts) if (owner === id) this.claimedRollouts.delete(path);
+    this.deps.store.remove(id);
+    rmSync(join(this.deps.agentsDir, id), { recursive: true, force: true });
+    this.deps.events.append({ type: 'agent.removed', id });
   }
 
   /** Stops every agent (host shutdown); their records stay "running" so the next host resumes them. */
@@ -255,13 +286,7 @@ export class AgentService {
         const r = find(id);
         if (!r.ok) return r;
         if (r.value.isLive) return err(apiError('agent_is_running', `${r.value.record.name} is running; stop it first.`, { id }));
-        r.value.dispose();
-        this.runtimes.delete(id);
-        this.runStartHooks.delete(id);
-        for (const [path, owner] of this.claimedRollouts) if (owner === id) this.claimedRollouts.delete(path);
-        this.deps.store.remove(id);
-        rmSync(join(this.deps.agentsDir, id), { recursive: true, force: true });
-        this.deps.events.append({ type: 'agent.removed', id });
+        this.forget(r.value);
         return ok({ removed: true as const });
       },
       'agents.input': ({ id, data }) => {
@@ -456,10 +481,11 @@ export class AgentService {
       ...record.args,
       ...extraArgs,
     ];
+    const lane = this.deps.laneContext?.(record.lanePath) ?? { env: {}, withhold: [] };
     const env = agentEnv({
       base: this.deps.baseEnv,
-      extra: record.env,
-      withhold: record.withholdEnv,
+      extra: { ...lane.env, ...record.env },
+      withhold: [...record.withholdEnv, ...lane.withhold],
       agentId: record.id,
       agentToken: token,
       hostUrl: this.deps.hostUrl(),

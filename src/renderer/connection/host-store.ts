@@ -1,17 +1,20 @@
 import type { AgentInfo, StartAgentParams } from '../../shared/agents';
-import type { Lane } from '../../shared/lanes';
-import { HostConnection, type ConnectionState } from '../../shared/client/host-connection';
-import type { MethodName, ParamsOf } from '../../shared/methods';
+import type { Lane, MainState, MergeRecord } from '../../shared/lanes';
+import { HostConnection, type CallError, type ConnectionState } from '../../shared/client/host-connection';
+import type { MethodName, ParamsOf, ResultOf } from '../../shared/methods';
+import type { Result } from '../../shared/result';
 import { decodeOutputFrame } from '../../shared/terminal-frames';
 import type { EventEnvelope } from '../../shared/events';
 import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
 import { Paths } from '../../shared/wire';
+import { applyJobEvent, interruptRunningJobs, isJobEvent, type JobView } from '../lanes/job-state';
 
 /**
- * The UI's one store of host state: the connection, the host's status and the repositories,
- * kept current from the event stream. Listeners are notified at most once per animation
- * frame however many events arrive, so a burst costs one render.
+ * The UI's one store of host state: the connection, the host's status, the repositories,
+ * their lanes, MAIN's state, merges and lane jobs, kept current from the event stream.
+ * Listeners are notified at most once per animation frame however many events arrive, so
+ * a burst (a setup's output, a replay after reconnecting) costs one render.
  */
 export interface HostSnapshot {
   connection: ConnectionState;
@@ -21,9 +24,33 @@ export interface HostSnapshot {
   repos: Repo[] | null;
   agents: AgentInfo[] | null;
   lanes: Lane[] | null;
-  /** The latest alerts (an agent went fatal, context near its limit), newest first. */
-  alerts: { at: string; agentId: string | null; message: string }[];
+  /** What MAIN's watcher sees, per repository id. */
+  mainStates: Readonly<Record<string, MainState>>;
+  /** Merges into MAIN of every repository, newest first. */
+  merges: MergeRecord[] | null;
+  /** Lane jobs (create, remove, merge, rebase, serve), oldest first, with their output's tail. */
+  jobs: readonly JobView[];
+  /** The latest alerts (an agent went fatal, MAIN edited outside Grove), newest first. */
+  alerts: { at: string; agentId: string | null; repoId: string | null; message: string }[];
 }
+
+/**
+ * Lane operations answer only when done: a setup or a merge gate can run for many minutes
+ * (each command up to grove.yaml's timeoutSeconds), and most wait for the repository's
+ * lock behind one another. Their progress arrives meanwhile as job events.
+ */
+const LONG_CALL_MS = 6 * 60 * 60 * 1000;
+const CALL_TIMEOUTS: Partial<Record<MethodName, number>> = {
+  'lanes.create': LONG_CALL_MS,
+  'lanes.adopt': LONG_CALL_MS,
+  'lanes.remove': LONG_CALL_MS,
+  'lanes.merge': LONG_CALL_MS,
+  'lanes.rebase': LONG_CALL_MS,
+  'lanes.serve': LONG_CALL_MS,
+  'merges.rollback': LONG_CALL_MS,
+  // Reads a big worktree and diffs it; slower than a plain call, never minutes.
+  'lanes.diff': 2 * 60 * 1000,
+};
 
 /** Where one terminal pane receives its agent's output. */
 export interface OutputSink {
@@ -53,7 +80,18 @@ export class HostStore {
       },
     });
     this.connection.onDetached((agentId, reason) => this.sinks.get(agentId)?.detached(reason));
-    this.snapshot = { connection: this.connection.connectionState, status: null, statusFetchedAt: 0, repos: null, agents: null, lanes: null, alerts: [] };
+    this.snapshot = {
+      connection: this.connection.connectionState,
+      status: null,
+      statusFetchedAt: 0,
+      repos: null,
+      agents: null,
+      lanes: null,
+      mainStates: {},
+      merges: null,
+      jobs: [],
+      alerts: [],
+    };
     this.connection.onState((s) => {
       this.update({ connection: s });
       if (s.kind === 'open') void this.refresh();
@@ -83,8 +121,14 @@ export class HostStore {
 
   /** Any call whose answer the UI only needs as "done" or "why not". */
   async act<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<{ ok: true } | { ok: false; message: string }> {
-    const r = await this.connection.call(method, params);
+    const r = await this.request(method, params);
     return r.ok ? { ok: true } : { ok: false, message: r.error.message };
+  }
+
+  /** A call whose answer the UI reads: the result, or the host's error with its code and details. */
+  request<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<Result<ResultOf<M>, CallError>> {
+    const timeoutMs = CALL_TIMEOUTS[method];
+    return this.connection.call(method, params, timeoutMs === undefined ? {} : { timeoutMs });
   }
 
   /** A pane registers here to receive its agent's output frames. */
@@ -94,18 +138,31 @@ export class HostStore {
   }
 
   private async refresh(): Promise<void> {
-    const [status, repos, agents, lanes] = await Promise.all([
+    const [status, repos, agents, lanes, merges] = await Promise.all([
       this.connection.call('host.status', {}),
       this.connection.call('repos.list', {}),
       this.connection.call('agents.list', {}),
       this.connection.call('lanes.list', {}),
+      this.connection.call('merges.list', {}),
     ]);
     this.update({
       ...(status.ok ? { status: status.value, statusFetchedAt: Date.now() } : {}),
       ...(repos.ok ? { repos: repos.value.repos } : {}),
       ...(agents.ok ? { agents: agents.value.agents } : {}),
       ...(lanes.ok ? { lanes: lanes.value.lanes } : {}),
+      ...(merges.ok ? { merges: sortMerges(merges.value.merges) } : {}),
     });
+    if (repos.ok) for (const r of repos.value.repos) void this.refreshMainState(r.id);
+  }
+
+  private async refreshMainState(repoId: string): Promise<void> {
+    const r = await this.connection.call('repos.mainState', { repoId });
+    if (r.ok) this.setMainState(r.value.state);
+  }
+
+  /** MAIN's state as an answer brought it (accept, guard), before its event arrives. */
+  setMainState(state: MainState): void {
+    this.update({ mainStates: { ...this.snapshot.mainStates, [state.repoId]: state } });
   }
 
   /** Lanes change on disk too (a worktree made by hand): re-read them from the host. */
@@ -115,14 +172,21 @@ export class HostStore {
   }
 
   private apply({ event }: EventEnvelope): void {
+    if (isJobEvent(event)) {
+      const jobs = applyJobEvent(this.snapshot.jobs, event);
+      if (jobs !== this.snapshot.jobs) this.update({ jobs });
+      return;
+    }
     switch (event.type) {
       case 'host.started':
+        this.update({ jobs: interruptRunningJobs(this.snapshot.jobs) });
         void this.refresh();
         return;
       case 'repo.added':
         if (this.snapshot.repos && !this.snapshot.repos.some((r) => r.id === event.repo.id)) {
           this.update({ repos: [...this.snapshot.repos, event.repo].sort((a, b) => a.name.localeCompare(b.name)) });
         }
+        void this.refreshMainState(event.repo.id);
         return;
       case 'repo.removed':
         if (this.snapshot.repos) this.update({ repos: this.snapshot.repos.filter((r) => r.id !== event.id) });
@@ -133,15 +197,42 @@ export class HostStore {
         this.update({ agents: i < 0 ? [...list, event.agent] : list.map((a, j) => (j === i ? event.agent : a)) });
         return;
       }
-      case 'lane.created':
-      case 'lane.removed':
+      case 'lane.created': {
+        // Shown at once (its setup's log streams under it); the re-read also drops the
+        // adoptable row of a worktree that was just adopted.
+        const list = this.snapshot.lanes;
+        if (list && !list.some((l) => l.id === event.lane.id)) {
+          this.update({ lanes: [...list.filter((l) => !(l.adoptable && l.path === event.lane.path)), event.lane] });
+        }
         void this.refreshLanes();
+        return;
+      }
+      case 'lane.removed':
+        if (this.snapshot.lanes) this.update({ lanes: this.snapshot.lanes.filter((l) => l.id !== event.id) });
+        void this.refreshLanes();
+        return;
+      case 'lane.updated':
+        // Only lanes we know: an update replayed for a lane removed since must not revive it.
+        if (this.snapshot.lanes?.some((l) => l.id === event.lane.id)) {
+          this.update({ lanes: this.snapshot.lanes.map((l) => (l.id === event.lane.id ? event.lane : l)) });
+        }
+        return;
+      case 'merge.updated': {
+        const list = this.snapshot.merges ?? [];
+        const known = list.some((m) => m.id === event.merge.id);
+        this.update({ merges: sortMerges(known ? list.map((m) => (m.id === event.merge.id ? event.merge : m)) : [event.merge, ...list]) });
+        return;
+      }
+      case 'main.state':
+        this.setMainState(event.state);
         return;
       case 'agent.removed':
         this.update({ agents: (this.snapshot.agents ?? []).filter((a) => a.id !== event.id) });
         return;
       case 'alert':
-        this.update({ alerts: [{ at: new Date().toISOString(), agentId: event.agentId, message: event.message }, ...this.snapshot.alerts].slice(0, 20) });
+        this.update({
+          alerts: [{ at: new Date().toISOString(), agentId: event.agentId, repoId: event.repoId ?? null, message: event.message }, ...this.snapshot.alerts].slice(0, 20),
+        });
         return;
       case 'host.stopping':
         return;
@@ -156,6 +247,11 @@ export class HostStore {
       for (const l of this.listeners) l();
     });
   }
+}
+
+/** Newest first; `at` is an ISO time, so text order is time order. */
+function sortMerges(merges: MergeRecord[]): MergeRecord[] {
+  return [...merges].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
 export function hostWsUrl(location: Location): string {

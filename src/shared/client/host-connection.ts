@@ -122,9 +122,14 @@ export class HostConnection {
     return () => this.gapListeners.delete(listener);
   }
 
+  /**
+   * `timeoutMs` overrides `callTimeoutMs` for this call: lane operations (a setup, a merge
+   * and its gate) answer only when they are done, which can be many minutes.
+   */
   call<M extends MethodName>(
     method: M,
     params: ParamsOf<M>,
+    options: { timeoutMs?: number } = {},
   ): Promise<Result<ResultOf<M>, CallError>> {
     const socket = this.socket;
     if (!socket || this.state.kind !== 'open') {
@@ -138,7 +143,7 @@ export class HostConnection {
       const timer = this.setTimer(() => {
         if (!this.pending.delete(id)) return;
         resolve(err({ code: 'disconnected', message: `${method} was not answered in time.` }));
-      }, this.options.callTimeoutMs ?? 30_000);
+      }, options.timeoutMs ?? this.options.callTimeoutMs ?? 30_000);
       this.pending.set(id, { resolve: resolve as Pending['resolve'], timer });
       socket.send(JSON.stringify(frame));
     });

@@ -36,6 +36,15 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare("INSERT OR IGNORE INTO repos VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
     db.prepare("INSERT INTO lanes VALUES ('l1', 'r1', 'design', '/srv/flower-design', 'design', 'standing', '2026-01-01T00:00:00Z')").run();
   },
+  5: (db) => {
+    db.prepare("INSERT OR IGNORE INTO repos VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
+    db.prepare(
+      "INSERT INTO lanes (id, repo_id, name, path, branch, kind, created_at, port, keyless, setup, served_url, serve_mode, serve_agent_id) VALUES ('l2', 'r1', 'ops', '/srv/flower-ops', 'ops', 'standing', '2026-01-01T00:00:00Z', 41010, 1, 'done', 'http://ops.test', 'site', NULL)",
+    ).run();
+    db.prepare(
+      "INSERT INTO merges VALUES ('m1', 'r1', 'l2', 'ops', 'ops', 'fast-forward', 'aaa', 'bbb', 'refs/grove/recovery/main/x', 'merged', NULL, '2026-01-01T00:00:00Z')",
+    ).run();
+  },
 };
 
 describe('migrations', () => {

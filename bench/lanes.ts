@@ -1,0 +1,389 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compare, report, summarize, type Comparison, type Series } from './harness';
+
+/**
+ * Lanes on a big repository (20,000 small files over 400 directories, one commit), all in
+ * one run against one real host:
+ *  (1) `lanes.create` through the API (no grove.yaml, so no setup recipe) against a bare
+ *      `git worktree add -b <branch> <path>` in the same repository, alternated;
+ *  (2) `lanes.merge { dryRun: true }` on a lane 5 commits ahead, against the git commands
+ *      such a preflight cannot do without (`git status --porcelain` in both trees and
+ *      `git merge-tree --write-tree`), alternated;
+ *  (3) the host's own CPU (utime + stime from /proc) over 10 s with 20 idle lanes, which
+ *      are watched through file events (MAIN's tree, each lane's HEAD), against the same
+ *      host with the repository registered and no lane yet.
+ *
+ * Generating the repository is not part of any figure. Worktrees between runs of (1) are
+ * removed outside the timing: Grove's through `lanes.remove` (so the host does not keep
+ * records of lanes whose directories vanished) and the raw ones with `git worktree remove
+ * --force`; both branches with `git branch -D`.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const FILES = 20_000;
+/** 20 top-level directories of 20 each: 400 leaf directories of 50 files. */
+const TOP_DIRS = 20;
+const SUB_DIRS = 20;
+const IDLE_LANES = 20;
+const SETTLE_MS = 3000;
+const CPU_WINDOWS = 10;
+const CPU_WINDOW_MS = 1000;
+/** Ticks per second in /proc/<pid>/stat (USER_HZ; 100 on every Linux this runs on). */
+const CLK_TCK = 100;
+
+const hostEntry = join(process.cwd(), 'out', 'host', 'main.js');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
+
+// ---------------------------------------------------------------------------------------
+// Cleanup bookkeeping: every process started is ended by pid in `cleanup()`.
+
+const tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'grove-bench-lanes-')));
+const childPids = new Set<number>();
+const hosts = new Set<Host>();
+
+async function cleanup(): Promise<void> {
+  for (const h of hosts) await h.stop().catch(() => undefined);
+  for (const pid of childPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  rmSync(tempRoot, { recursive: true, force: true });
+}
+
+// ---------------------------------------------------------------------------------------
+// git, run the way the host runs it: an argument array, no shell, no inherited GIT_DIR.
+
+const GIT_ENV: NodeJS.ProcessEnv = (() => {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    LC_ALL: 'C',
+    GIT_AUTHOR_NAME: 'Grove Bench',
+    GIT_AUTHOR_EMAIL: 'bench@grove.invalid',
+    GIT_COMMITTER_NAME: 'Grove Bench',
+    GIT_COMMITTER_EMAIL: 'bench@grove.invalid',
+  };
+  for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR', 'GIT_PREFIX']) delete env[k];
+  return env;
+})();
+
+function git(cwd: string, args: string[], o: { okCodes?: number[] } = {}): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', args, { cwd, env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (child.pid) childPids.delete(child.pid);
+      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : -1) : 0;
+      if (code === 0 || (o.okCodes ?? []).includes(code)) resolve({ code, stdout });
+      else reject(new Error(`git ${args.join(' ')} in ${cwd} exited ${code}: ${stderr.trim()}`));
+    });
+    if (child.pid) childPids.add(child.pid);
+  });
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await work();
+  return performance.now() - t0;
+}
+
+// ---------------------------------------------------------------------------------------
+// The repository: one commit written with `git fast-import`, then checked out.
+
+function fileContent(i: number): string {
+  return `// file ${i}\nexport const value${i} = ${i};\nexport function describe${i}(): string {\n  return 'module ${i} of the generated repository';\n}\n`;
+}
+
+function filePath(i: number): string {
+  const leaf = i % (TOP_DIRS * SUB_DIRS);
+  return `src/area${String(leaf % TOP_DIRS).padStart(2, '0')}/part${String(Math.floor(leaf / TOP_DIRS)).padStart(2, '0')}/file${String(i).padStart(5, '0')}.ts`;
+}
+
+async function generateRepo(dir: string): Promise<void> {
+  mkdirSync(dir);
+  await git(dir, ['init', '-q', '-b', 'main']);
+  // No automatic gc in the middle of a timing.
+  await git(dir, ['config', 'gc.auto', '0']);
+  const message = 'initial: generated';
+  const parts: string[] = [`commit refs/heads/main\ncommitter Grove Bench <bench@grove.invalid> 1700000000 +0000\ndata ${message.length}\n${message}\n`];
+  const readme = '# generated\n';
+  parts.push(`M 100644 inline README.md\ndata ${readme.length}\n${readme}\n`);
+  for (let i = 0; i < FILES; i++) {
+    const body = fileContent(i);
+    parts.push(`M 100644 inline ${filePath(i)}\ndata ${Buffer.byteLength(body)}\n${body}\n`);
+  }
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('git', ['fast-import', '--quiet'], { cwd: dir, env: GIT_ENV, stdio: ['pipe', 'ignore', 'pipe'] });
+    if (child.pid) childPids.add(child.pid);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (child.pid) childPids.delete(child.pid);
+      if (code === 0) resolve();
+      else reject(new Error(`git fast-import exited ${code}: ${stderr}`));
+    });
+    child.stdin.end(parts.join(''));
+  });
+  await git(dir, ['reset', '-q', '--hard', 'main']);
+  await refreshIndex(dir);
+}
+
+/**
+ * Files written in the same second as the index are "racily clean" and `git status`
+ * re-reads them every time until the index is written again later. A real checkout has
+ * long settled; so do these before anything is timed.
+ */
+async function refreshIndex(worktree: string): Promise<void> {
+  await sleep(1100);
+  await git(worktree, ['status', '--porcelain']);
+}
+
+// ---------------------------------------------------------------------------------------
+// A real host.
+
+interface Host {
+  url: string;
+  token: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function startHost(): Promise<Host> {
+  const home = mkdtempSync(join(tempRoot, 'home-'));
+  const child: ChildProcess = spawn(process.execPath, [hostEntry, '--home', home], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GROVE_HOME: home } });
+  if (child.pid) childPids.add(child.pid);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the host exited during start-up: ${stderr}`);
+    if (Date.now() > deadline) throw new Error(`the host did not become ready: ${stderr}`);
+    try {
+      const disc = JSON.parse(readFileSync(join(home, 'host.json'), 'utf8')) as { url: string; pid: number };
+      if (disc.pid === child.pid) {
+        const host: Host = {
+          url: disc.url,
+          token: readFileSync(join(home, 'token'), 'utf8').trim(),
+          pid: child.pid,
+          stop: async () => {
+            if (child.exitCode === null && child.signalCode === null) {
+              child.kill('SIGTERM');
+              const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+              await exited;
+              clearTimeout(timer);
+            }
+            hosts.delete(host);
+            if (child.pid) childPids.delete(child.pid);
+          },
+        };
+        hosts.add(host);
+        return host;
+      }
+    } catch {
+      /* not written yet, or half-written: try again */
+    }
+    await sleep(20);
+  }
+}
+
+async function api<T>(host: Host, method: string, params: unknown): Promise<T> {
+  const res = await fetch(`${host.url}/api/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: unknown };
+  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result as T;
+}
+
+interface LaneRef {
+  id: string;
+  path: string;
+  branch: string | null;
+}
+
+async function createLane(host: Host, repoId: string, name: string): Promise<LaneRef> {
+  const { lane } = await api<{ lane: LaneRef }>(host, 'lanes.create', { repoId, name });
+  return lane;
+}
+
+// ---------------------------------------------------------------------------------------
+// The host's CPU and watches, from /proc.
+
+/** CPU ticks of the process itself (utime + stime) and of its waited-for children (cutime + cstime). */
+function cpuTicks(pid: number): { self: number; children: number } {
+  // After "(comm) ", the fields start at field 3 (state); utime is field 14.
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ').map(Number);
+  return { self: f[11]! + f[12]!, children: f[13]! + f[14]! };
+}
+
+/** inotify watches the process holds, over all its inotify instances. */
+function inotifyWatches(pid: number): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== 'anon_inode:inotify') continue;
+      n += readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8').split('\n').filter((l) => l.startsWith('inotify wd:')).length;
+    } catch {
+      /* closed meanwhile */
+    }
+  }
+  return n;
+}
+
+interface IdleCpu {
+  /** % of one core in each window. */
+  perWindow: number[];
+  /** % of one core over the whole measure: the host itself, and git or anything else it ran. */
+  selfPct: number;
+  childrenPct: number;
+  inotifyWatches: number;
+}
+
+/** Waits for the host to settle, then reads its CPU once per window while nothing is asked of it. */
+async function measureIdleCpu(pid: number): Promise<IdleCpu> {
+  await sleep(SETTLE_MS);
+  const start = { ...cpuTicks(pid), at: performance.now() };
+  let prev = start;
+  const perWindow: number[] = [];
+  for (let i = 0; i < CPU_WINDOWS; i++) {
+    await sleep(CPU_WINDOW_MS);
+    const now = { ...cpuTicks(pid), at: performance.now() };
+    perWindow.push(pct(now.self - prev.self, now.at - prev.at));
+    prev = now;
+  }
+  return {
+    perWindow,
+    selfPct: round(pct(prev.self - start.self, prev.at - start.at), 2),
+    childrenPct: round(pct(prev.children - start.children, prev.at - start.at), 2),
+    inotifyWatches: inotifyWatches(pid),
+  };
+}
+
+const pct = (ticks: number, ms: number): number => (100 * (ticks / CLK_TCK)) / (ms / 1000);
+
+// ---------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const comparisons: Comparison[] = [];
+  const extra: Record<string, unknown> = { runs: RUNS, files: FILES, dirs: TOP_DIRS * SUB_DIRS };
+  const mainPath = join(tempRoot, 'repo');
+  const t0 = performance.now();
+  await generateRepo(mainPath);
+  console.log(`generated ${FILES} files in ${TOP_DIRS * SUB_DIRS} directories in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const host = await startHost();
+  const { repo } = await api<{ repo: { id: string } }>(host, 'repos.add', { path: mainPath });
+
+  // (3), baseline: the repository registered (MAIN watched), no lane.
+  const idleNoLanes = await measureIdleCpu(host.pid);
+  console.log(`idle, no lanes: host ${idleNoLanes.selfPct}% of a core, its children ${idleNoLanes.childrenPct}%`);
+
+  // (1) Creation, alternated with raw git; one warm-up each.
+  const groveCreate: Series = { name: 'lanes.create', unit: 'ms', samples: [] };
+  const rawCreate: Series = { name: 'git worktree add -b', unit: 'ms', samples: [] };
+  for (let i = 0; i <= RUNS; i++) {
+    const name = `bench-${i}`;
+    let lane!: LaneRef;
+    const groveMs = await timed(async () => (lane = await createLane(host, repo.id, name)));
+    await api(host, 'lanes.remove', { id: lane.id });
+    await git(mainPath, ['branch', '-q', '-D', name]);
+
+    const rawPath = join(tempRoot, `raw-${i}`);
+    const rawMs = await timed(() => git(mainPath, ['worktree', 'add', '-q', '-b', `raw-${i}`, rawPath]));
+    await git(mainPath, ['worktree', 'remove', '--force', rawPath]);
+    await git(mainPath, ['branch', '-q', '-D', `raw-${i}`]);
+    if (i > 0) {
+      groveCreate.samples.push(groveMs);
+      rawCreate.samples.push(rawMs);
+    }
+    console.log(`create ${i === 0 ? 'warm-up' : `run ${i}`}: grove ${groveMs.toFixed(0)} ms, raw ${rawMs.toFixed(0)} ms`);
+    // Let the host's after-work (the lane HEAD watcher following the set of lanes) finish.
+    await sleep(200);
+  }
+  comparisons.push(compare(`lane creation, ${FILES} files`, groveCreate, rawCreate));
+
+  // (3) 20 idle lanes.
+  const lanes: LaneRef[] = [];
+  const idleCreateMs: number[] = [];
+  for (let i = 0; i < IDLE_LANES; i++) {
+    idleCreateMs.push(await timed(async () => lanes.push(await createLane(host, repo.id, `idle-${String(i).padStart(2, '0')}`))));
+  }
+  const listed = await api<{ lanes: { status: string }[] }>(host, 'lanes.list', { repoId: repo.id });
+  if (listed.lanes.length !== IDLE_LANES || listed.lanes.some((l) => l.status !== 'ok')) {
+    throw new Error(`expected ${IDLE_LANES} lanes with status ok, got ${JSON.stringify(listed.lanes.map((l) => l.status))}`);
+  }
+  const idleLanes = await measureIdleCpu(host.pid);
+  console.log(`idle, ${IDLE_LANES} lanes: host ${idleLanes.selfPct}% of a core, its children ${idleLanes.childrenPct}%`);
+  const idleCpu = compare(
+    `host CPU, ${IDLE_LANES} idle lanes (per ${CPU_WINDOW_MS / 1000} s window)`,
+    { name: `${IDLE_LANES} lanes`, unit: '% core', samples: idleLanes.perWindow },
+    { name: 'no lanes', unit: '% core', samples: idleNoLanes.perWindow },
+  );
+  extra.idleCpu = {
+    settleMs: SETTLE_MS,
+    measuredS: (CPU_WINDOWS * CPU_WINDOW_MS) / 1000,
+    noLanes: { hostPctOfCore: idleNoLanes.selfPct, childrenPctOfCore: idleNoLanes.childrenPct, inotifyWatches: idleNoLanes.inotifyWatches },
+    withLanes: { lanes: IDLE_LANES, hostPctOfCore: idleLanes.selfPct, childrenPctOfCore: idleLanes.childrenPct, inotifyWatches: idleLanes.inotifyWatches },
+  };
+  const creates = summarize({ name: '', unit: 'ms', samples: idleCreateMs });
+  extra.creatingIdleLanesMs = { median: round(creates.median), max: round(creates.max), first: round(idleCreateMs[0]!), last: round(idleCreateMs.at(-1)!) };
+
+  // (2) Merge preflight on the first idle lane, made 5 commits ahead of MAIN.
+  const lane = lanes[0]!;
+  for (let c = 0; c < 5; c++) {
+    const touched = [0, 1, 2].map((k) => filePath(c * 3 + k));
+    for (const f of touched) writeFileSync(join(lane.path, f), `${fileContent(c)}// change ${c}\n`);
+    await git(lane.path, ['add', '--', ...touched]);
+    await git(lane.path, ['commit', '-q', '-m', `change ${c}`]);
+  }
+  await refreshIndex(lane.path);
+  const branch = lane.branch!;
+  const groveMerge: Series = { name: 'lanes.merge dryRun', unit: 'ms', samples: [] };
+  const rawMerge: Series = { name: 'status ×2 + merge-tree', unit: 'ms', samples: [] };
+  // The baseline only looks, like the preflight: --no-optional-locks keeps `git status`
+  // from rewriting MAIN's index, which MAIN's watcher would (rightly) go and check.
+  const rawPreflight = async (): Promise<void> => {
+    await git(lane.path, ['--no-optional-locks', 'status', '--porcelain']);
+    await git(mainPath, ['--no-optional-locks', 'status', '--porcelain']);
+    await git(mainPath, ['merge-tree', '--write-tree', 'main', branch], { okCodes: [1] });
+  };
+  const grovePreflight = async (): Promise<void> => {
+    const { checks } = await api<{ checks: { name: string; ok: boolean; message: string }[] }>(host, 'lanes.merge', { id: lane.id, dryRun: true });
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length) throw new Error(`the preflight should pass: ${failed.map((c) => `${c.name}: ${c.message}`).join('; ')}`);
+  };
+  await grovePreflight();
+  await rawPreflight();
+  for (let i = 0; i < RUNS; i++) {
+    groveMerge.samples.push(await timed(grovePreflight));
+    rawMerge.samples.push(await timed(rawPreflight));
+  }
+  comparisons.push(compare('merge preflight (dry run), 5 commits ahead', groveMerge, rawMerge));
+  comparisons.push(idleCpu);
+
+  await host.stop();
+  report('lanes', comparisons, extra);
+  const [create, merge] = [comparisons[0]!, comparisons[1]!];
+  console.log(
+    `creation grove/raw = ${create.ratio} (target ≤ 1.3); merge preflight ${merge.grove.median.toFixed(0)} ms vs ${merge.baseline.median.toFixed(0)} ms (${merge.ratio}×); ` +
+      `host CPU with ${IDLE_LANES} idle lanes ${idleLanes.selfPct}% of a core (no lanes: ${idleNoLanes.selfPct}%; target ~0)`,
+  );
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+}
+try {
+  if (!existsSync(hostEntry)) throw new Error(`${hostEntry} is missing: run \`npm run build\` first.`);
+  await main();
+} finally {
+  await cleanup();
+}

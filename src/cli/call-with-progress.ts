@@ -1,0 +1,59 @@
+import WebSocket from 'ws';
+import { callHost, type CallFailure } from '../host-client/call-host';
+import type { JobKind } from '../shared/jobs';
+import { HostConnection } from '../shared/client/host-connection';
+import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
+import type { Result } from '../shared/result';
+import { err } from '../shared/result';
+
+/**
+ * A long lane operation (create with setup, merge with check and gate) called over the
+ * WebSocket, with its job's steps and command output printed live to stderr as they
+ * happen, so stdout keeps only the result (and stays valid JSON under --json). HTTP is
+ * not used for these: a setup can run for many minutes, longer than HTTP clients wait.
+ */
+const LONG_CALL_MS = 6 * 60 * 60 * 1000;
+
+export async function callWithProgress<M extends MethodName>(
+  target: { url: string; token: string },
+  method: M,
+  params: ParamsOf<M>,
+  watch: { repoId: string; laneName: string; kinds: readonly JobKind[] },
+  write: (text: string) => void = (t) => void process.stderr.write(t),
+): Promise<Result<ResultOf<M>, CallFailure>> {
+  const status = await callHost(target, 'host.status', {});
+  if (!status.ok) return status;
+  const jobs = new Set<string>();
+  const conn = new HostConnection({
+    since: status.value.latestEventSeq,
+    callTimeoutMs: LONG_CALL_MS,
+    connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),
+  });
+  conn.onEvent(({ event }) => {
+    if (event.type === 'job.started') {
+      if (event.job.repoId === watch.repoId && event.job.laneName === watch.laneName && watch.kinds.includes(event.job.kind)) {
+        jobs.add(event.job.id);
+        write(`${event.job.title}\n`);
+      }
+    } else if (event.type === 'job.step' && jobs.has(event.jobId)) write(`[${event.index}/${event.total}] ${event.title}\n`);
+    else if (event.type === 'job.output' && jobs.has(event.jobId)) write(event.data);
+    else if (event.type === 'job.finished' && jobs.has(event.jobId)) write(`${event.ok ? 'done' : 'failed'}: ${event.message}\n`);
+  });
+  const opened = new Promise<boolean>((resolve) => {
+    conn.onState((s) => {
+      if (s.kind === 'open') resolve(true);
+      else if (s.kind === 'stopped' || s.kind === 'incompatible') resolve(false);
+    });
+  });
+  conn.start();
+  const timeout = setTimeout(() => conn.stop(), 10_000);
+  const isOpen = await opened;
+  clearTimeout(timeout);
+  if (!isOpen) return err({ code: 'unreachable', message: `Cannot open a WebSocket to ${target.url}.` });
+  const result = await conn.call(method, params);
+  // Let the last job events (sent before the answer) reach the screen, then close.
+  await new Promise((r) => setTimeout(r, 50));
+  conn.stop();
+  if (!result.ok && result.error.code === 'disconnected') return err({ code: 'unreachable', message: result.error.message });
+  return result as Result<ResultOf<M>, CallFailure>;
+}

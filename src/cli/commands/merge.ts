@@ -1,0 +1,87 @@
+import { callHost } from '../../host-client/call-host';
+import type { MergeCheck } from '../../shared/lanes';
+import { callWithProgress } from '../call-with-progress';
+import type { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+import { fail, findLane, parseFlags, pickRepo } from '../lane-target';
+import { requireHost } from '../require-host';
+
+/**
+ * `grove merge NAME [--dry-run] [--commit MSG]`: the gated merge of a lane into MAIN;
+ * `grove merge --rollback MERGE_ID`; `grove merges`: what went into MAIN through Grove.
+ */
+export const MERGE_USAGE = `Usage:
+  grove merge NAME [--dry-run] [--commit MESSAGE] [--repo REPO]
+  grove merge --rollback MERGE_ID
+  grove merges [--repo REPO] [--json]`;
+
+export async function mergeCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const flags = parseFlags(args, ['--repo', '--commit', '--rollback'], ['--dry-run']);
+  const rollback = flags?.values.rollback;
+  if (!flags || (rollback ? flags.positional.length !== 0 : flags.positional.length !== 1)) {
+    ctx.errOut(MERGE_USAGE);
+    return ExitCode.usage;
+  }
+  const host = await requireHost(ctx);
+  if (!host.ok) return host.code;
+  const target = host.target;
+  if (rollback) {
+    const r = await callHost(target, 'merges.rollback', { id: rollback });
+    if (!r.ok) return fail(ctx, r.error);
+    ctx.out(ctx.json ? JSON.stringify({ ok: true, merge: r.value.merge }) : `Rolled MAIN back to ${r.value.merge.mainBefore.slice(0, 12)} (before ${r.value.merge.laneName}).`);
+    return ExitCode.ok;
+  }
+  const repo = await pickRepo(ctx, target, flags.values.repo);
+  if (!repo) return ExitCode.failed;
+  const lane = await findLane(ctx, target, repo, flags.positional[0]!);
+  if (!lane) return ExitCode.failed;
+  const dryRun = flags.switches.has('--dry-run');
+  const r = await callWithProgress(
+    target,
+    'lanes.merge',
+    { id: lane.id, ...(dryRun ? { dryRun: true } : {}), ...(flags.values.commit ? { commitMessage: flags.values.commit } : {}) },
+    { repoId: repo.id, laneName: lane.name, kinds: ['lane.merge'] },
+  );
+  if (!r.ok) {
+    const checks = (r.error as { details?: { checks?: MergeCheck[] } }).details?.checks;
+    if (!ctx.json && checks?.length) ctx.errOut(formatChecks(checks));
+    return fail(ctx, r.error);
+  }
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ ok: true, ...r.value }));
+    return dryRun && r.value.checks.some((c) => !c.ok) ? ExitCode.failed : ExitCode.ok;
+  }
+  ctx.out(formatChecks(r.value.checks));
+  if (dryRun) {
+    const failed = r.value.checks.some((c) => !c.ok);
+    ctx.out(failed ? `${lane.name} cannot be merged yet.` : `${lane.name} can be merged: grove merge ${lane.name}`);
+    return failed ? ExitCode.failed : ExitCode.ok;
+  }
+  const m = r.value.merge!;
+  ctx.out(`Merged ${lane.name} into MAIN (${m.strategy}, ${m.mainBefore.slice(0, 12)} → ${m.mainAfter.slice(0, 12)}); undo with grove merge --rollback ${m.id}.${r.value.laneRemoved ? ' The ephemeral lane and its branch are removed.' : ''}`);
+  return ExitCode.ok;
+}
+
+export async function mergesCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const flags = parseFlags(args, ['--repo'], []);
+  if (!flags || flags.positional.length) {
+    ctx.errOut(MERGE_USAGE);
+    return ExitCode.usage;
+  }
+  const host = await requireHost(ctx);
+  if (!host.ok) return host.code;
+  const repo = await pickRepo(ctx, host.target, flags.values.repo);
+  if (!repo) return ExitCode.failed;
+  const r = await callHost(host.target, 'merges.list', { repoId: repo.id });
+  if (!r.ok) return fail(ctx, r.error);
+  if (ctx.json) ctx.out(JSON.stringify({ merges: r.value.merges }));
+  else if (r.value.merges.length === 0) ctx.out(`Nothing was merged into ${repo.name}'s MAIN through Grove yet.`);
+  else for (const m of r.value.merges) ctx.out(`${m.at}  ${m.laneName.padEnd(16)} ${m.state.padEnd(17)} ${m.mainBefore.slice(0, 10)} → ${m.mainAfter.slice(0, 10)}  ${m.id}`);
+  return ExitCode.ok;
+}
+
+function formatChecks(checks: MergeCheck[]): string {
+  return checks
+    .map((c) => `${c.ok ? '  ok  ' : '  FAIL'} ${c.name.padEnd(11)} ${c.message}${c.detail.length ? '\n' + c.detail.map((d) => `         ${d}`).join('\n') : ''}`)
+    .join('\n');
+}

@@ -1,0 +1,79 @@
+import { callHost, type CallFailure } from '../host-client/call-host';
+import type { Lane } from '../shared/lanes';
+import type { Repo } from '../shared/repo';
+import type { CliContext } from './cli-context';
+import { ExitCode } from './exit-codes';
+
+/**
+ * Which repository and lane a verb means. The repository is the one given with --repo
+ * (name or id), else the only one registered, else the one whose MAIN or lane contains
+ * the current directory.
+ */
+export type Target = { url: string; token: string };
+
+export async function pickRepo(ctx: CliContext, target: Target, wanted: string | undefined): Promise<Repo | null> {
+  const r = await callHost(target, 'repos.list', {});
+  if (!r.ok) {
+    ctx.errOut(r.error.message);
+    return null;
+  }
+  const repos = r.value.repos;
+  const cwd = process.cwd();
+  let match = wanted ? repos.filter((x) => x.name === wanted || x.id === wanted) : repos.length === 1 ? repos : repos.filter((x) => cwd === x.mainPath || cwd.startsWith(x.mainPath + '/'));
+  if (!wanted && match.length === 0 && repos.length > 1) {
+    const lanes = await callHost(target, 'lanes.list', {});
+    if (lanes.ok) {
+      const here = lanes.value.lanes.find((l) => cwd === l.path || cwd.startsWith(l.path + '/'));
+      match = here ? repos.filter((x) => x.id === here.repoId) : [];
+    }
+  }
+  if (match.length === 1) return match[0]!;
+  ctx.errOut(
+    repos.length === 0
+      ? 'No repository is registered. Register MAIN first: grove repo add PATH'
+      : wanted
+        ? `No repository named ${wanted} (registered: ${repos.map((x) => x.name).join(', ')}).`
+        : `Say which repository with --repo (one of: ${repos.map((x) => x.name).join(', ')}).`,
+  );
+  return null;
+}
+
+/** A Grove lane of the repository by name, or null after saying so. */
+export async function findLane(ctx: CliContext, target: Target, repo: Repo, name: string): Promise<Lane | null> {
+  const lanes = await callHost(target, 'lanes.list', { repoId: repo.id });
+  if (!lanes.ok) {
+    fail(ctx, lanes.error);
+    return null;
+  }
+  const lane = lanes.value.lanes.find((l) => l.name === name && !l.adoptable);
+  if (!lane) ctx.errOut(`${repo.name} has no lane named ${name}. See \`grove lane list\`.`);
+  return lane ?? null;
+}
+
+export function fail(ctx: CliContext, error: CallFailure): number {
+  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error }));
+  else ctx.errOut(error.message);
+  return error.code === 'unreachable' ? ExitCode.unreachable : ExitCode.failed;
+}
+
+/** Flags shared by the lane verbs; unknown `--x` makes the whole line a usage error. */
+export interface Flags {
+  positional: string[];
+  values: Record<string, string>;
+  switches: Set<string>;
+}
+
+export function parseFlags(args: string[], valued: readonly string[], switches: readonly string[]): Flags | null {
+  const out: Flags = { positional: [], values: {}, switches: new Set() };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (switches.includes(a)) out.switches.add(a);
+    else if (valued.includes(a)) {
+      const v = args[++i];
+      if (v === undefined) return null;
+      out.values[a.slice(2)] = v;
+    } else if (a.startsWith('--')) return null;
+    else out.positional.push(a);
+  }
+  return out;
+}

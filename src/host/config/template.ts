@@ -1,0 +1,80 @@
+/**
+ * The `{{variable}}` templates of grove.yaml: the dotenv values a lane's copied files get,
+ * its site recipe, its serve command and URL. Only a fixed set of names exists, so a typo
+ * is caught when the file is loaded (`unknownTemplateVariables`) rather than becoming a
+ * literal `{{lnae}}` in someone's .env. Rendering does nothing else: no escaping, no
+ * conditionals; text without `{{` comes back as it went in.
+ */
+
+export interface TemplateVars {
+  /** The lane's name, e.g. `design`. */
+  lane: string;
+  branch: string;
+  /** The repository's name (MAIN's directory name). */
+  repo: string;
+  /** The lane's directory. */
+  path: string;
+  /** MAIN's directory. */
+  main: string;
+  /** The first port of the lane's block of 10, or null when it has none. */
+  port: number | null;
+}
+
+/** Every name a template may use, as written in messages. */
+export const TEMPLATE_VARIABLES = ['lane', 'branch', 'repo', 'path', 'main', 'port', 'port+N'] as const;
+
+/** A template the lane cannot fill: an unknown variable, or a port it does not have. */
+export class TemplateError extends Error {
+  readonly code = 'template_invalid';
+  constructor(
+    message: string,
+    /** The variable as written inside the braces, e.g. `port+1`. */
+    readonly variable: string,
+    readonly text: string,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+// `{{ name }}`: spaces inside the braces are allowed; braces inside are not, so `{{{lane}}}`
+// finds `{{lane}}` and leaves the outer pair as text.
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const PORT_OFFSET = /^port\s*\+\s*([0-9])$/;
+const STRING_VARIABLES = ['lane', 'branch', 'repo', 'path', 'main'] as const;
+type StringVariable = (typeof STRING_VARIABLES)[number];
+
+const isStringVariable = (name: string): name is StringVariable => (STRING_VARIABLES as readonly string[]).includes(name);
+const isKnownVariable = (name: string): boolean => isStringVariable(name) || name === 'port' || PORT_OFFSET.test(name);
+
+/** How messages list the allowed names: `{{lane}}, {{branch}}, …, {{port}} or {{port+N}} (N from 0 to 9)`. */
+export function describeTemplateVariables(): string {
+  const names = TEMPLATE_VARIABLES.map((v) => `{{${v}}}`);
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)} (N from 0 to 9)`;
+}
+
+export function renderTemplate(text: string, vars: TemplateVars): string {
+  if (!text.includes('{{')) return text;
+  return text.replace(PLACEHOLDER, (_whole, name: string) => {
+    if (isStringVariable(name)) return vars[name];
+    const offset = name === 'port' ? 0 : PORT_OFFSET.exec(name)?.[1];
+    if (offset === undefined) {
+      throw new TemplateError(`{{${name}}} is not a template variable; use ${describeTemplateVariables()}.`, name, text);
+    }
+    if (vars.port === null) {
+      throw new TemplateError(
+        `{{${name}}} cannot be filled: lane "${vars.lane}" has no port block (a worktree Grove adopted rather than created has none).`,
+        name,
+        text,
+      );
+    }
+    return String(vars.port + Number(offset));
+  });
+}
+
+/** The names inside `{{…}}` that are not template variables, each once, in order. */
+export function unknownTemplateVariables(text: string): string[] {
+  const unknown = new Set<string>();
+  for (const [, name = ''] of text.matchAll(PLACEHOLDER)) if (!isKnownVariable(name)) unknown.add(name);
+  return [...unknown];
+}

@@ -1,0 +1,99 @@
+import { apiError } from '../../shared/errors';
+import type { MainState } from '../../shared/lanes';
+import type { Repo } from '../../shared/repo';
+import { err, ok } from '../../shared/result';
+import type { Handlers } from '../api/dispatch';
+import type { Db } from '../db/database';
+import { readSetting, writeSetting } from '../db/settings';
+import type { EventLog } from '../events/event-log';
+import type { MainWatch } from '../lanes/merge-service';
+import type { Logger } from '../logger';
+import type { RepoStore } from '../repos/repo-store';
+import { MainGuard } from './main-guard';
+import { installPreCommitGuard, removePreCommitGuard } from './pre-commit-guard';
+
+/**
+ * One MainGuard per registered repository, started with the host and as repositories are
+ * added. MAIN's "known head" (where Grove last left it) is a setting, so a commit made
+ * behind Grove's back while the host was down is still reported when it comes back.
+ */
+export class MainGuards implements MainWatch {
+  private readonly guards = new Map<string, MainGuard>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly deps: { db: Db; repos: RepoStore; events: EventLog; logger: Logger }) {}
+
+  async start(): Promise<void> {
+    await Promise.all(this.deps.repos.list().map((r) => this.watch(r)));
+    this.unsubscribe = this.deps.events.subscribe(({ event }) => {
+      if (event.type === 'repo.added') void this.watch(event.repo);
+      else if (event.type === 'repo.removed') this.unwatch(event.id);
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    for (const id of [...this.guards.keys()]) this.unwatch(id);
+  }
+
+  private async watch(repo: Repo): Promise<void> {
+    if (this.guards.has(repo.id)) return;
+    const key = `main.knownHead.${repo.id}`;
+    const guard = new MainGuard({
+      repoId: repo.id,
+      mainPath: repo.mainPath,
+      knownHead: { get: () => readSetting(this.deps.db, key) ?? null, set: (head) => writeSetting(this.deps.db, key, head) },
+      onState: (state) => this.deps.events.append({ type: 'main.state', state }),
+      onAlert: (message) => this.deps.events.append({ type: 'alert', agentId: null, repoId: repo.id, message }),
+      logger: this.deps.logger,
+    });
+    this.guards.set(repo.id, guard);
+    try {
+      await guard.start();
+    } catch (e) {
+      this.deps.logger.warn('cannot watch MAIN', { repo: repo.mainPath, error: (e as Error).message });
+    }
+  }
+
+  private unwatch(repoId: string): void {
+    this.guards.get(repoId)?.stop();
+    this.guards.delete(repoId);
+  }
+
+  pause(repoId: string): () => void {
+    return this.guards.get(repoId)?.pause() ?? (() => undefined);
+  }
+
+  setKnownHead(repoId: string, head: string): void {
+    writeSetting(this.deps.db, `main.knownHead.${repoId}`, head);
+  }
+
+  private async stateOf(repoId: string): Promise<MainState | null> {
+    const guard = this.guards.get(repoId);
+    return guard ? guard.check() : null;
+  }
+
+  handlers(): Pick<Handlers, 'repos.mainState' | 'repos.guard' | 'repos.acceptMain'> {
+    const unknown = (repoId: string) => err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
+    return {
+      'repos.mainState': async ({ repoId }) => {
+        const state = await this.stateOf(repoId);
+        return state ? ok({ state }) : unknown(repoId);
+      },
+      'repos.guard': async ({ repoId, preCommit }) => {
+        const repo = this.deps.repos.list().find((r) => r.id === repoId);
+        if (!repo) return unknown(repoId);
+        const changed = preCommit ? await installPreCommitGuard(repo.mainPath) : await removePreCommitGuard(repo.mainPath);
+        if (changed && typeof changed === 'object' && 'ok' in changed && !changed.ok) {
+          return err(apiError('git_failed', String((changed as { error: { message?: string } }).error.message ?? 'the guard could not be changed'), { repoId }));
+        }
+        const state = await this.stateOf(repoId);
+        return state ? ok({ state }) : unknown(repoId);
+      },
+      'repos.acceptMain': async ({ repoId }) => {
+        const guard = this.guards.get(repoId);
+        return guard ? ok({ state: await guard.accept() }) : unknown(repoId);
+      },
+    };
+  }
+}

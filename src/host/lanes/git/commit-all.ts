@@ -1,0 +1,20 @@
+import { fallbackIdentityArgs } from './commit-identity';
+import { requireWorktree } from './require-worktree';
+import { runGit } from './run-git';
+
+/**
+ * Commits everything in a lane (changes, deletions and untracked files that are not
+ * ignored) and returns the new HEAD. With nothing to commit it returns HEAD as it is, so
+ * "make the lane clean" is one call. The lane's hooks run: a refusing pre-commit hook
+ * throws a GitError carrying its output, with the lane's files untouched (only staged).
+ */
+export async function commitAll(lanePath: string, message: string): Promise<string> {
+  await requireWorktree(lanePath, 'lane');
+  await runGit(lanePath, ['add', '-A', '--', '.']);
+  const staged = await runGit(lanePath, ['diff', '--cached', '--quiet'], { okCodes: [1] });
+  if (staged.code === 1) {
+    const identity = await fallbackIdentityArgs(lanePath);
+    await runGit(lanePath, [...identity, 'commit', '--quiet', '--no-edit', '-m', message], { env: { GIT_EDITOR: 'true' } });
+  }
+  return (await runGit(lanePath, ['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
+}

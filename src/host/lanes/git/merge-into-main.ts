@@ -1,0 +1,142 @@
+import { err, ok, type Result } from '../../../shared/result';
+import { fallbackIdentityArgs } from './commit-identity';
+import { writeRecoveryRef } from './recovery-ref';
+import { requireWorktree } from './require-worktree';
+import { GitError, runGit } from './run-git';
+
+/**
+ * Merging a lane's branch into MAIN, and taking it back. MAIN's HEAD is written to a
+ * recovery ref before anything moves, so a merge can always be undone by hand. A merge
+ * that stops on a conflict is aborted at once: MAIN is never left half-merged. Rolling
+ * back uses `reset --keep`, never `--hard`: edits someone made in MAIN since the merge are
+ * kept, and git refuses rather than overwrite one.
+ */
+export type MergeStrategy = 'ff' | 'ff-only' | 'no-ff';
+
+export interface MergeIntoMainOptions {
+  branch: string;
+  /** ff: fast-forward when possible, else a merge commit; ff-only: refuse a merge commit; no-ff: always a merge commit. */
+  strategy: MergeStrategy;
+  /** Written at MAIN's HEAD before the merge, e.g. refs/grove/recovery/main/<time>. */
+  recoveryRef: string;
+  message: string;
+  /** Extra environment for git (the caller marks its merges for MAIN's commit guard). */
+  env?: Record<string, string>;
+}
+
+export interface MergedIntoMain {
+  /** 'fast-forward' also when there was nothing to merge (mainAfter === mainBefore). */
+  strategy: 'fast-forward' | 'merge-commit';
+  mainBefore: string;
+  mainAfter: string;
+}
+
+export interface MergeIntoMainError {
+  kind: 'not-fast-forward' | 'conflict' | 'main-moved';
+  message: string;
+}
+
+export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): Promise<Result<MergedIntoMain, MergeIntoMainError>> {
+  await requireWorktree(mainPath, 'MAIN');
+  const mainBefore = await headOf(mainPath);
+  const onBranch = await runGit(mainPath, ['symbolic-ref', '-q', '--short', 'HEAD'], { okCodes: [1] });
+  if (onBranch.code !== 0) {
+    return err({ kind: 'main-moved', message: `MAIN is not on a branch any more (its HEAD is detached at ${short(mainBefore)}). Check out MAIN's branch there, then merge again.` });
+  }
+  const branchRef = `refs/heads/${o.branch}`;
+  await runGit(mainPath, ['rev-parse', '--verify', `${branchRef}^{commit}`]);
+  await writeRecoveryRef(mainPath, o.recoveryRef, mainBefore, `grove: MAIN before merging ${o.branch}`);
+
+  const identity = await fallbackIdentityArgs(mainPath);
+  const how = o.strategy === 'ff' ? ['--ff'] : o.strategy === 'ff-only' ? ['--ff-only'] : ['--no-ff'];
+  // --no-autostash: a merge.autoStash config must not stash MAIN's edits and re-apply them with conflicts.
+  const args = [...identity, 'merge', ...how, '--no-edit', '--no-autostash', '-m', o.message, branchRef];
+  const merged = await runGit(mainPath, args, { env: { ...o.env, GIT_MERGE_AUTOEDIT: 'no' }, okCodes: [1, 128] });
+
+  if (merged.code === 0) {
+    const mainAfter = await headOf(mainPath);
+    const parents = (await runGit(mainPath, ['rev-list', '--parents', '-n', '1', mainAfter])).stdout.trim().split(' ').length - 1;
+    return ok({ strategy: mainAfter !== mainBefore && parents > 1 ? 'merge-commit' : 'fast-forward', mainBefore, mainAfter });
+  }
+
+  const stopped = await runGit(mainPath, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'], { okCodes: [1] });
+  if (stopped.code === 0) {
+    // The merge started and stopped: conflicts, or a hook refused the merge commit.
+    const unmerged = (await runGit(mainPath, ['diff', '--name-only', '--diff-filter=U', '-z'])).stdout.split('\0').filter(Boolean);
+    await runGit(mainPath, ['merge', '--abort']);
+    if (unmerged.length === 0) throw new GitError(args, mainPath, merged);
+    return err({
+      kind: 'conflict',
+      message: `Merging ${o.branch} into MAIN conflicted in ${unmerged.length} file(s) (${unmerged.slice(0, 5).join(', ')}${unmerged.length > 5 ? ', …' : ''}); the merge was aborted and MAIN is as it was. MAIN moved since the preflight: rebase the lane onto MAIN, resolve the conflicts there, then merge again.`,
+    });
+  }
+  const said = merged.stderr.trim();
+  if (/Not possible to fast-forward/i.test(said)) {
+    return err({
+      kind: 'not-fast-forward',
+      message: `MAIN has commits that ${o.branch} does not, so it cannot be fast-forwarded. Rebase the lane onto MAIN, or merge with a merge commit. MAIN was not changed.`,
+    });
+  }
+  if (/would be overwritten/.test(said)) {
+    return err({
+      kind: 'main-moved',
+      message: `MAIN changed since the preflight: its uncommitted files would be overwritten by the merge (${overwrittenPaths(said).join(', ')}). Commit, stash or remove them in MAIN, then merge again. MAIN was not changed.`,
+    });
+  }
+  throw new GitError(args, mainPath, merged);
+}
+
+export interface RollbackMainOptions {
+  recoveryRef: string;
+  /** MAIN's HEAD right after the merge: the rollback happens only if MAIN is still there. */
+  expectedHead: string;
+}
+
+export interface RollbackMainError {
+  kind: 'main-moved' | 'would-lose-changes';
+  message: string;
+}
+
+export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Promise<Result<{ head: string }, RollbackMainError>> {
+  await requireWorktree(mainPath, 'MAIN');
+  const head = await headOf(mainPath);
+  if (head !== o.expectedHead) {
+    return err({
+      kind: 'main-moved',
+      message: `MAIN moved on since the merge (its HEAD is ${short(head)}, not ${short(o.expectedHead)}), so rolling back would undo more than the merge. Nothing was changed; to go back anyway, run \`git reset --keep ${o.recoveryRef}\` in MAIN.`,
+    });
+  }
+  const onBranch = await runGit(mainPath, ['symbolic-ref', '-q', 'HEAD'], { okCodes: [1] });
+  if (onBranch.code !== 0) {
+    return err({ kind: 'main-moved', message: `MAIN is not on a branch any more (detached at ${short(head)}). Nothing was changed; check out MAIN's branch, then roll back again.` });
+  }
+  const target = (await runGit(mainPath, ['rev-parse', '--verify', `${o.recoveryRef}^{commit}`])).stdout.trim();
+  const reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
+  if (reset.code !== 0) {
+    const paths = refusedPaths(reset.stderr);
+    return err({
+      kind: 'would-lose-changes',
+      message: `Rolling back would overwrite uncommitted changes in MAIN${paths.length ? ` (${paths.join(', ')})` : ''}. Nothing was changed; commit, stash or remove them in MAIN, then roll back again.`,
+    });
+  }
+  return ok({ head: await headOf(mainPath) });
+}
+
+const short = (sha: string): string => sha.slice(0, 7);
+
+async function headOf(repo: string): Promise<string> {
+  return (await runGit(repo, ['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
+}
+
+/** The tab-indented paths git lists under "…would be overwritten by merge:". */
+function overwrittenPaths(stderr: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('\t'))
+    .map((l) => l.trim());
+}
+
+/** `reset --keep` names each path it refuses: "Entry 'x' not uptodate" or "Untracked working tree file 'x' would be overwritten". */
+function refusedPaths(stderr: string): string[] {
+  return [...stderr.matchAll(/(?:Entry|working tree file) '(.+?)' (?:not uptodate|would be overwritten)/g)].map((m) => m[1]!);
+}

@@ -1,0 +1,38 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { runGit } from './run-git';
+
+/**
+ * Every operation that writes checks first that its directory is the worktree it was told
+ * about. A lane whose directory vanished must fail with a message a person can act on, and
+ * a directory that lost its `.git` must never let git walk up and find some other
+ * repository (a dotfiles repo in $HOME would happily take an `add -A`).
+ */
+export class WorktreeMissingError extends Error {
+  readonly code = 'worktree_missing';
+  constructor(
+    readonly path: string,
+    readonly role: 'lane' | 'MAIN',
+    readonly reason: 'missing' | 'not-a-worktree',
+  ) {
+    const whose = role === 'lane' ? "The lane's directory" : "MAIN's directory";
+    super(
+      reason === 'missing'
+        ? `${whose} ${path} does not exist. Restore it (or run \`git worktree prune\` in MAIN and recreate the lane), then try again; nothing was changed.`
+        : `${whose} ${path} is not the top of a git worktree. Check that it still has its .git entry (\`git worktree repair\` in MAIN can fix a moved lane), then try again; nothing was changed.`,
+    );
+  }
+}
+
+export async function requireWorktree(path: string, role: 'lane' | 'MAIN'): Promise<void> {
+  if (!existsSync(path)) throw new WorktreeMissingError(path, role, 'missing');
+  const top = await runGit(path, ['rev-parse', '--show-toplevel'], { okCodes: [128, -1] });
+  if (top.code !== 0 || !sameDir(top.stdout.trim(), path)) throw new WorktreeMissingError(path, role, 'not-a-worktree');
+}
+
+function sameDir(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Job, JobKind } from '../../shared/jobs';
+import type { EventLog } from '../events/event-log';
+import { uuidv7 } from '../ids';
+
+/**
+ * Turns one long lane operation into `job.*` events. Command output is coalesced (50 ms or
+ * 16 KiB per event) because every event is a stored row; past 2 MiB a job's output is cut
+ * with one notice, so a runaway build log cannot flood the event store.
+ */
+const FLUSH_MS = 50;
+const CHUNK_BYTES = 16 * 1024;
+const MAX_JOB_OUTPUT = 2 * 1024 * 1024;
+
+export interface JobReporter {
+  readonly job: Job;
+  step(index: number, total: number, title: string): void;
+  output(data: string): void;
+  finish(ok: boolean, message: string): void;
+}
+
+export function startJob(
+  events: EventLog,
+  o: { kind: JobKind; repoId: string; laneName: string; title: string },
+  mask: (text: string) => string = (t) => t,
+): JobReporter {
+  const job: Job = { id: uuidv7(), ...o, startedAt: new Date().toISOString() };
+  events.append({ type: 'job.started', job });
+  let pending = '';
+  let timer: NodeJS.Timeout | null = null;
+  let emitted = 0;
+  let cut = false;
+  let finished = false;
+
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    while (pending.length > 0) {
+      const chunk = pending.slice(0, CHUNK_BYTES);
+      pending = pending.slice(chunk.length);
+      events.append({ type: 'job.output', jobId: job.id, data: mask(chunk) });
+    }
+  };
+
+  return {
+    job,
+    step(index, total, title) {
+      flush();
+      events.append({ type: 'job.step', jobId: job.id, index, total, title });
+    },
+    output(data) {
+      if (finished || cut) return;
+      if (emitted + data.length > MAX_JOB_OUTPUT) {
+        pending += data.slice(0, Math.max(0, MAX_JOB_OUTPUT - emitted)) + '\n[grove: output cut at 2 MiB]\n';
+        cut = true;
+        flush();
+        return;
+      }
+      emitted += data.length;
+      pending += data;
+      if (pending.length >= CHUNK_BYTES) flush();
+      else timer ??= setTimeout(flush, FLUSH_MS);
+    },
+    finish(ok, message) {
+      if (finished) return;
+      flush();
+      finished = true;
+      events.append({ type: 'job.finished', jobId: job.id, ok, message });
+    },
+  };
+}

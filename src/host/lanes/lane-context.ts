@@ -1,0 +1,55 @@
+import { basename } from 'node:path';
+import type { GroveConfig } from '../../shared/config';
+import type { Repo } from '../../shared/repo';
+import type { TemplateVars } from '../config/template';
+import type { LaneRecord } from './lane-store';
+import { portEnv } from './ports';
+import { keyPatternToRegExp } from './setup/dotenv-edit';
+
+/**
+ * What a lane's commands (setup, teardown, check, serve) and agents get from Grove: the
+ * template variables and the environment. Key-less lanes lose the variables that match
+ * `setup.stripKeys`, the same patterns that strip their copied dotenv files.
+ */
+export function templateVarsOf(repo: Repo, lane: Pick<LaneRecord, 'name' | 'branch' | 'path' | 'port'>): TemplateVars {
+  return { lane: lane.name, branch: lane.branch ?? '', repo: repo.name || basename(repo.mainPath), path: lane.path, main: repo.mainPath, port: lane.port };
+}
+
+export function laneCommandEnv(
+  base: NodeJS.ProcessEnv,
+  repo: Repo,
+  lane: Pick<LaneRecord, 'name' | 'branch' | 'path' | 'port' | 'keyless'>,
+  config: GroveConfig,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, ...laneEnv(repo, lane) };
+  delete env.GROVE_TOKEN;
+  delete env.ELECTRON_RUN_AS_NODE;
+  for (const key of withheldKeys(base, lane.keyless, config)) delete env[key];
+  return env;
+}
+
+/** The variables every process of a lane gets. */
+export function laneEnv(repo: Repo, lane: Pick<LaneRecord, 'name' | 'branch' | 'path' | 'port'>): Record<string, string> {
+  return {
+    GROVE_LANE_NAME: lane.name,
+    GROVE_BRANCH: lane.branch ?? '',
+    GROVE_MAIN: repo.mainPath,
+    GROVE_REPO: repo.name,
+    ...(lane.port !== null ? portEnv(lane.port) : {}),
+  };
+}
+
+/** Names in `env` a key-less lane must not see. */
+export function withheldKeys(env: NodeJS.ProcessEnv, keyless: boolean, config: GroveConfig): string[] {
+  if (!keyless) return [];
+  const patterns = (config.setup?.stripKeys ?? []).map(keyPatternToRegExp);
+  return Object.keys(env).filter((k) => patterns.some((p) => p.test(k)));
+}
+
+/** The environment of commands Grove runs in MAIN (the merge gate). */
+export function mainCommandEnv(base: NodeJS.ProcessEnv, repo: Repo): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, GROVE_MAIN: repo.mainPath, GROVE_REPO: repo.name };
+  delete env.GROVE_TOKEN;
+  delete env.ELECTRON_RUN_AS_NODE;
+  return env;
+}

@@ -1,0 +1,154 @@
+import type { GroveConfig } from '../../shared/config';
+import { apiError, type ApiError } from '../../shared/errors';
+import type { Repo } from '../../shared/repo';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import type { Handlers } from '../api/dispatch';
+import { renderTemplate, TemplateError } from '../config/template';
+import type { EventLog } from '../events/event-log';
+import type { RepoStore } from '../repos/repo-store';
+import { startJob, type JobReporter } from './job-reporter';
+import { laneCommandEnv, templateVarsOf } from './lane-context';
+import type { LaneRecord, LaneStore } from './lane-store';
+import { usableConfig } from './repo-config';
+import { runCommands } from './setup/run-commands';
+import { toLane } from './lane-view';
+
+/**
+ * Served lanes: a lane answering on its own URL so its UI can be checked live against the
+ * shared services (the seed's flower-design.test). Either a site recipe (link and unlink
+ * commands, e.g. `herd link {{lane}}`) or a server Grove supervises like an agent, in the
+ * lane's terminal tab, so its log is one click away.
+ */
+export interface ServerAgents {
+  /** The lane's own variables (GROVE_PORT, …) reach it as they reach every agent of the lane. */
+  startServer(o: { lanePath: string; name: string; script: string }): Result<string, ApiError>;
+  stopAndForget(id: string): Promise<void>;
+  isLive(id: string): boolean;
+}
+
+export interface LaneServerDeps {
+  lanes: LaneStore;
+  repos: RepoStore;
+  events: EventLog;
+  agents: ServerAgents;
+  dataDir: string;
+  baseEnv: NodeJS.ProcessEnv;
+  mask: (text: string) => string;
+}
+
+export class LaneServer {
+  constructor(private readonly deps: LaneServerDeps) {}
+
+  async serve(repo: Repo, lane: LaneRecord, config: GroveConfig): Promise<Result<LaneRecord, ApiError>> {
+    const serve = config.serve;
+    if (!serve || (!serve.site && !serve.command)) {
+      return err(apiError('serve_not_configured', `${repo.name}'s grove.yaml has no serve recipe: add serve.site (link, unlink, url) or serve.command and serve.url.`, { repoId: repo.id }));
+    }
+    if (lane.served) return ok(lane);
+    const vars = templateVarsOf(repo, lane);
+    let url: string;
+    try {
+      url = renderTemplate(serve.site?.url ?? serve.url ?? '', vars);
+    } catch (e) {
+      return err(templateFailure(e));
+    }
+    const job = startJob(this.deps.events, { kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Serve ${lane.name} at ${url}` }, this.deps.mask);
+    let served: LaneRecord['served'];
+    if (serve.site) {
+      const ran = await this.runSiteCommand(repo, lane, config, serve.site.link, job, 1);
+      if (!ran.ok) return ran;
+      served = { url, mode: 'site', agentId: null };
+    } else {
+      job.step(1, 1, `start ${serve.command}`);
+      let script: string;
+      try {
+        script = renderTemplate(serve.command!, vars);
+      } catch (e) {
+        job.finish(false, (e as Error).message);
+        return err(templateFailure(e));
+      }
+      const started = this.deps.agents.startServer({ lanePath: lane.path, name: `serve-${lane.name}`, script });
+      if (!started.ok) {
+        job.finish(false, started.error.message);
+        return started;
+      }
+      served = { url, mode: 'command', agentId: started.value };
+    }
+    const updated = this.deps.lanes.update(lane.id, { served }) ?? lane;
+    this.deps.events.append({ type: 'lane.updated', lane: toLane(updated) });
+    job.finish(true, `${lane.name} is served at ${url}`);
+    return ok(updated);
+  }
+
+  /** Stops serving; `job` when this is one step of a larger job (a removal). */
+  async unserve(repo: Repo, lane: LaneRecord, config: GroveConfig, job?: JobReporter): Promise<Result<LaneRecord, ApiError>> {
+    if (!lane.served) return ok(lane);
+    const own = job ?? startJob(this.deps.events, { kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Stop serving ${lane.name}` }, this.deps.mask);
+    if (lane.served.mode === 'site' && config.serve?.site) {
+      const ran = await this.runSiteCommand(repo, lane, config, config.serve.site.unlink, own, 1);
+      if (!ran.ok) return ran;
+    } else if (lane.served.agentId) {
+      if (!job) own.step(1, 1, 'stop the server');
+      await this.deps.agents.stopAndForget(lane.served.agentId);
+    }
+    const updated = this.deps.lanes.update(lane.id, { served: null }) ?? lane;
+    this.deps.events.append({ type: 'lane.updated', lane: toLane(updated) });
+    if (!job) own.finish(true, `${lane.name} is no longer served`);
+    return ok(updated);
+  }
+
+  /** On host start: servers died with the previous host; start them again. */
+  async reconcile(): Promise<void> {
+    for (const lane of this.deps.lanes.list()) {
+      if (lane.served?.mode !== 'command' || (lane.served.agentId && this.deps.agents.isLive(lane.served.agentId))) continue;
+      const repo = this.deps.repos.list().find((r) => r.id === lane.repoId);
+      const config = repo && usableConfig(repo, this.deps.dataDir);
+      if (lane.served.agentId) await this.deps.agents.stopAndForget(lane.served.agentId);
+      const cleared = this.deps.lanes.update(lane.id, { served: null }) ?? lane;
+      if (repo && config?.ok) await this.serve(repo, cleared, config.value);
+      else this.deps.events.append({ type: 'lane.updated', lane: toLane(cleared) });
+    }
+  }
+
+  private async runSiteCommand(repo: Repo, lane: LaneRecord, config: GroveConfig, template: string, job: JobReporter, step: number): Promise<Result<void, ApiError>> {
+    let command: string;
+    try {
+      command = renderTemplate(template, templateVarsOf(repo, lane));
+    } catch (e) {
+      job.finish(false, (e as Error).message);
+      return err(templateFailure(e));
+    }
+    const outcome = await runCommands([command], {
+      cwd: lane.path,
+      env: laneCommandEnv(this.deps.baseEnv, repo, lane, config),
+      timeoutMs: 120_000,
+      onStep: (_i, _n, c) => job.step(step, step, c),
+      onOutput: (d) => job.output(d),
+    });
+    if (outcome.ok) return ok(undefined);
+    const why = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
+    job.finish(false, why);
+    return err(apiError('lane_setup_failed', `${why}:\n${outcome.outputTail.trim()}`, { command: outcome.command, output: outcome.outputTail }));
+  }
+
+  handlers(): Pick<Handlers, 'lanes.serve'> {
+    return {
+      'lanes.serve': async ({ id, on }) => {
+        const lane = this.deps.lanes.get(id);
+        if (!lane) return err(apiError('lane_unknown', `No lane with id ${id}.`, { id }));
+        const repo = this.deps.repos.list().find((r) => r.id === lane.repoId);
+        if (!repo) return err(apiError('repo_unknown', `The lane's repository is no longer registered.`, { id }));
+        const config = usableConfig(repo, this.deps.dataDir);
+        if (!config.ok) return config;
+        const r = on ? await this.serve(repo, lane, config.value) : await this.unserve(repo, lane, config.value);
+        return r.ok ? ok({ lane: toLane(r.value) }) : r;
+      },
+    };
+  }
+}
+
+function templateFailure(e: unknown): ApiError {
+  if (e instanceof TemplateError) return apiError('config_invalid', e.message);
+  throw e;
+}

@@ -1,0 +1,269 @@
+import type { GroveConfig } from '../../shared/config';
+import { apiError, type ApiError } from '../../shared/errors';
+import type { MergeCheck, MergeRecord } from '../../shared/lanes';
+import type { Repo } from '../../shared/repo';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import type { Handlers } from '../api/dispatch';
+import type { EventLog } from '../events/event-log';
+import { uuidv7 } from '../ids';
+import type { RepoStore } from '../repos/repo-store';
+import { commitAll } from './git/commit-all';
+import { deleteMergedBranch } from './git/delete-merged-branch';
+import { gitMergePreflight } from './git/merge-preflight';
+import { mergeIntoMain, rollbackMain } from './git/merge-into-main';
+import { runGit } from './git/run-git';
+import { startJob } from './job-reporter';
+import { laneCommandEnv, mainCommandEnv } from './lane-context';
+import type { LaneService } from './lane-service';
+import type { LaneRecord, LaneStore } from './lane-store';
+import type { MergeStore } from './merge-store';
+import { usableConfig } from './repo-config';
+import type { RepoLocks } from './repo-lock';
+import { runCommands } from './setup/run-commands';
+import { gitFailure } from './lane-service';
+
+/**
+ * The single way into MAIN. Preflight first (both trees clean, the lane ahead, a conflict-
+ * free `merge-tree` dry run, the lane's own check), then, under the repository lock, the
+ * merge after a recovery ref, then MAIN's gate. A failing gate rolls MAIN back (or waits
+ * for the operator, per grove.yaml). The lane's check runs outside the lock — it can take
+ * minutes — and the merge refuses if the lane moved while it ran.
+ */
+export interface MainWatch {
+  /** Defers MAIN's watcher while Grove itself moves MAIN; returns the resume function. */
+  pause(repoId: string): () => void;
+  /** MAIN's HEAD as Grove last left it: commits past it did not come through Grove. */
+  setKnownHead(repoId: string, head: string): void;
+}
+
+export interface MergeServiceDeps {
+  lanes: LaneStore;
+  repos: RepoStore;
+  merges: MergeStore;
+  events: EventLog;
+  locks: RepoLocks;
+  laneService: Pick<LaneService, 'removeLane'>;
+  mainWatch: MainWatch;
+  dataDir: string;
+  baseEnv: NodeJS.ProcessEnv;
+  mask: (text: string) => string;
+}
+
+export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
+
+const OUTPUT_TAIL_LINES = 40;
+
+export class MergeService {
+  constructor(private readonly deps: MergeServiceDeps) {}
+
+  async merge(id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
+    const lane = this.deps.lanes.get(id);
+    if (!lane) return err(apiError('lane_unknown', `No lane with id ${id}.`, { id }));
+    const repo = this.deps.repos.list().find((r) => r.id === lane.repoId);
+    if (!repo) return err(apiError('repo_unknown', `The lane's repository is no longer registered.`, { id }));
+    if (!lane.branch) return err(apiError('merge_preflight_failed', `Lane ${lane.name} has no branch to merge.`, { checks: [] }));
+    const loaded = usableConfig(repo, this.deps.dataDir);
+    if (!loaded.ok) return loaded;
+    const config = loaded.value.merge ?? {};
+    const timeoutMs = (config.timeoutSeconds ?? 600) * 1000;
+    const branch = lane.branch;
+    const job = startJob(
+      this.deps.events,
+      { kind: 'lane.merge', repoId: repo.id, laneName: lane.name, title: o.dryRun ? `Preflight of ${lane.name}` : `Merge ${lane.name} into MAIN` },
+      this.deps.mask,
+    );
+    const total = (o.commitMessage ? 1 : 0) + 1 + (config.check ? 1 : 0) + (o.dryRun ? 0 : 1 + (config.gate ? 1 : 0) + (lane.kind === 'ephemeral' ? 1 : 0));
+    let step = 0;
+    try {
+      if (o.commitMessage) {
+        job.step(++step, total, 'commit the lane’s edits');
+        const status = await runGit(lane.path, ['status', '--porcelain']);
+        if (status.stdout.trim()) job.output(`committed ${(await commitAll(lane.path, o.commitMessage)).slice(0, 12)}\n`);
+      }
+      job.step(++step, total, 'preflight: clean trees, ahead of MAIN, no conflicts');
+      const pre = await gitMergePreflight(repo.mainPath, lane.path, branch);
+      const checks = [...pre.checks];
+      if (config.check) {
+        job.step(++step, total, `check: ${config.check}`);
+        if (checks.every((c) => c.ok)) {
+          const outcome = await runCommands([config.check], {
+            cwd: lane.path,
+            env: laneCommandEnv(this.deps.baseEnv, repo, lane, loaded.value),
+            timeoutMs,
+            onStep: () => undefined,
+            onOutput: (d) => job.output(d),
+          });
+          checks.push(
+            outcome.ok
+              ? { name: 'check', ok: true, message: `${config.check} passed`, detail: [] }
+              : {
+                  name: 'check',
+                  ok: false,
+                  message: `${config.check} ${outcome.timedOut ? 'timed out' : `failed (exit ${outcome.exitCode})`}; fix the lane before merging`,
+                  detail: tailLines(outcome.outputTail),
+                },
+          );
+        } else checks.push({ name: 'check', ok: false, message: `${config.check} not run: the checks above failed first`, detail: [] });
+      }
+      const failed = checks.filter((c) => !c.ok);
+      if (o.dryRun) {
+        job.finish(failed.length === 0, failed.length ? failed.map((c) => c.message).join('; ') : `${lane.name} can be merged`);
+        return ok({ checks, merge: null, laneRemoved: false });
+      }
+      if (failed.length) {
+        job.finish(false, failed.map((c) => c.message).join('; '));
+        return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${failed.map((c) => c.message).join('; ')}.`, { checks }));
+      }
+
+      job.step(++step, total, `merge ${branch} into MAIN`);
+      const merged = await this.deps.locks.run(repo.id, () => this.mergeAndGate(repo, lane, branch, pre.laneHead, loaded.value.merge ?? {}, timeoutMs, (title) => job.step(++step, total, title), (d) => job.output(d)));
+      if (!merged.ok) {
+        job.finish(false, merged.error.message);
+        return merged;
+      }
+      let laneRemoved = false;
+      if (lane.kind === 'ephemeral') {
+        job.step(++step, total, `remove the ephemeral lane ${lane.name} and its merged branch`);
+        const removed = await this.deps.laneService.removeLane(lane.id, { archive: false, stopAgents: true });
+        if (removed.ok) {
+          laneRemoved = true;
+          const deleted = await deleteMergedBranch(repo.mainPath, branch, merged.value.mainAfter);
+          job.output(deleted.ok ? `deleted branch ${branch} (recovery ref ${deleted.value.recoveryRef})\n` : `kept branch ${branch}: ${deleted.error.message}\n`);
+        } else job.output(`kept the lane: ${removed.error.message}\n`);
+      }
+      job.finish(true, `Merged ${lane.name} into MAIN (${merged.value.strategy})${laneRemoved ? '; the ephemeral lane is removed' : ''}`);
+      return ok({ checks, merge: merged.value, laneRemoved });
+    } catch (e) {
+      const failure = gitFailure(e);
+      job.finish(false, failure.message);
+      return err(failure);
+    }
+  }
+
+  /** Under the repository lock: re-check, recovery ref, merge, gate, and rollback if it fails. */
+  private async mergeAndGate(
+    repo: Repo,
+    lane: LaneRecord,
+    branch: string,
+    testedHead: string,
+    config: NonNullable<GroveConfig['merge']>,
+    timeoutMs: number,
+    step: (title: string) => void,
+    output: (d: string) => void,
+  ): Promise<Result<MergeRecord, ApiError>> {
+    const resume = this.deps.mainWatch.pause(repo.id);
+    try {
+      const again = await gitMergePreflight(repo.mainPath, lane.path, branch);
+      const failed = again.checks.filter((c) => !c.ok);
+      if (failed.length || again.laneHead !== testedHead) {
+        const message = failed.length ? failed.map((c) => c.message).join('; ') : `${lane.name} moved while its check ran (now at ${again.laneHead.slice(0, 12)}); merge again`;
+        return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${message}.`, { checks: again.checks }));
+      }
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const recoveryRef = `refs/grove/recovery/main/${stamp}`;
+      const merged = await mergeIntoMain(repo.mainPath, {
+        branch,
+        strategy: config.strategy ?? 'ff',
+        recoveryRef,
+        message: `Merge lane ${lane.name} (${branch}) through Grove`,
+        env: { GROVE_ALLOW_MAIN_COMMIT: '1' },
+      });
+      if (!merged.ok) {
+        return err(apiError('merge_preflight_failed', merged.error.message, { checks: [{ name: 'conflicts', ok: false, message: merged.error.message, detail: [] }] }));
+      }
+      this.deps.mainWatch.setKnownHead(repo.id, merged.value.mainAfter);
+      let record: MergeRecord = {
+        id: uuidv7(),
+        repoId: repo.id,
+        laneId: lane.id,
+        laneName: lane.name,
+        branch,
+        strategy: merged.value.strategy,
+        mainBefore: merged.value.mainBefore,
+        mainAfter: merged.value.mainAfter,
+        recoveryRef,
+        state: config.gate ? 'gating' : 'merged',
+        gateOutput: null,
+        at: new Date().toISOString(),
+      };
+      this.deps.merges.insert(record);
+      this.deps.events.append({ type: 'merge.updated', merge: record });
+      if (!config.gate) return ok(record);
+
+      step(`gate: ${config.gate}`);
+      const gate = await runCommands([config.gate], { cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, onStep: () => undefined, onOutput: output });
+      if (gate.ok) {
+        record = this.update(record, { state: 'merged' });
+        return ok(record);
+      }
+      const gateOutput = tailLines(gate.outputTail).join('\n');
+      const why = `MAIN's gate "${config.gate}" ${gate.timedOut ? 'timed out' : `failed (exit ${gate.exitCode})`} after merging ${lane.name}`;
+      if ((config.rollback ?? 'auto') === 'ask') {
+        record = this.update(record, { state: 'awaiting-rollback', gateOutput });
+        this.alert(repo, `${why}. MAIN keeps the merge until you roll it back (grove merge --rollback, or the Merges panel).`);
+        return err(apiError('merge_gate_failed', `${why}; MAIN was NOT rolled back (merge.rollback: ask):\n${gateOutput}`, { merge: record, output: gateOutput, rolledBack: false }));
+      }
+      const rolled = await rollbackMain(repo.mainPath, { recoveryRef, expectedHead: merged.value.mainAfter });
+      if (!rolled.ok) {
+        record = this.update(record, { state: 'awaiting-rollback', gateOutput });
+        this.alert(repo, `${why}, and the rollback was refused: ${rolled.error.message}`);
+        return err(apiError('merge_gate_failed', `${why}; the rollback was refused: ${rolled.error.message}\n${gateOutput}`, { merge: record, output: gateOutput, rolledBack: false }));
+      }
+      this.deps.mainWatch.setKnownHead(repo.id, merged.value.mainBefore);
+      record = this.update(record, { state: 'rolled-back', gateOutput });
+      this.alert(repo, `${why}; MAIN was rolled back to ${merged.value.mainBefore.slice(0, 12)}.`);
+      return err(apiError('merge_gate_failed', `${why}; MAIN was rolled back to ${merged.value.mainBefore.slice(0, 12)} (${recoveryRef}):\n${gateOutput}`, { merge: record, output: gateOutput, rolledBack: true }));
+    } finally {
+      resume();
+    }
+  }
+
+  async rollback(id: string): Promise<Result<MergeRecord, ApiError>> {
+    const merge = this.deps.merges.get(id);
+    if (!merge) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
+    const repo = this.deps.repos.list().find((r) => r.id === merge.repoId);
+    if (!repo) return err(apiError('repo_unknown', `The merge's repository is no longer registered.`, { id }));
+    if (merge.state !== 'awaiting-rollback' && merge.state !== 'merged') {
+      return err(apiError('merge_not_rollbackable', `The merge of ${merge.laneName} is ${merge.state}; there is nothing to roll back.`, { id }));
+    }
+    return this.deps.locks.run(repo.id, async () => {
+      const resume = this.deps.mainWatch.pause(repo.id);
+      try {
+        const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, expectedHead: merge.mainAfter });
+        if (!rolled.ok) return err(apiError('merge_not_rollbackable', rolled.error.message, { id, kind: rolled.error.kind }));
+        this.deps.mainWatch.setKnownHead(repo.id, merge.mainBefore);
+        return ok(this.update(merge, { state: 'rolled-back' }));
+      } catch (e) {
+        return err(gitFailure(e));
+      } finally {
+        resume();
+      }
+    });
+  }
+
+  private update(record: MergeRecord, change: Partial<Pick<MergeRecord, 'state' | 'gateOutput'>>): MergeRecord {
+    const next = this.deps.merges.update(record.id, change) ?? { ...record, ...change };
+    this.deps.events.append({ type: 'merge.updated', merge: next });
+    return next;
+  }
+
+  private alert(repo: Repo, message: string): void {
+    this.deps.events.append({ type: 'alert', agentId: null, repoId: repo.id, message });
+  }
+
+  handlers(): Pick<Handlers, 'lanes.merge' | 'merges.list' | 'merges.rollback'> {
+    return {
+      'lanes.merge': ({ id, dryRun, commitMessage }) => this.merge(id, { dryRun: dryRun ?? false, ...(commitMessage ? { commitMessage } : {}) }),
+      'merges.list': ({ repoId }) => ok({ merges: this.deps.merges.list(repoId) }),
+      'merges.rollback': async ({ id }) => {
+        const r = await this.rollback(id);
+        return r.ok ? ok({ merge: r.value }) : r;
+      },
+    };
+  }
+}
+
+function tailLines(text: string): string[] {
+  return text.trimEnd().split('\n').slice(-OUTPUT_TAIL_LINES);
+}

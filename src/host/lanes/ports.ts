@@ -1,0 +1,65 @@
+import { createServer } from 'node:net';
+
+/**
+ * Port blocks for lanes. Each lane owns ten consecutive ports, GROVE_PORT to GROVE_PORT+9,
+ * so its dev server, Vite, a mail catcher… never collide with another lane's. Blocks are
+ * aligned on the range's start (start, start+10, …) and handed out lowest first. A block
+ * is free when no lane holds one overlapping it and nothing on the machine listens on any
+ * of its ports right now (a port can still be taken later by someone else; the block is
+ * the lane's by record, not by reservation).
+ *
+ * Only GROVE_PORT goes into the environment: the rest follow from it (`$((GROVE_PORT+1))`
+ * in a shell, `{{port+1}}` in grove.yaml templates), and ten near-identical variables
+ * would be noise in every agent's environment.
+ */
+export const PORTS_PER_LANE = 10;
+export const DEFAULT_PORT_RANGE = { start: 41000, end: 48999 } as const;
+
+export interface AllocatePortBlockOptions {
+  /** First port that may be handed out (the first block's base). */
+  start: number;
+  /** Last port that may be handed out (a block must fit below it, inclusive). */
+  end: number;
+  /** Bases of the blocks lanes already hold. */
+  taken: readonly number[];
+  /** Whether nothing listens on the port; default: try to listen on 127.0.0.1. */
+  isFree?: (port: number) => Promise<boolean>;
+}
+
+/** The lowest free block's base, or null when the range has none left. */
+export async function allocatePortBlock(o: AllocatePortBlockOptions): Promise<number | null> {
+  const isFree = o.isFree ?? isPortFree;
+  for (let base = o.start; base + PORTS_PER_LANE - 1 <= o.end; base += PORTS_PER_LANE) {
+    if (o.taken.some((t) => overlaps(t, base))) continue;
+    if (await isBlockFree(base, isFree)) return base;
+  }
+  return null;
+}
+
+function overlaps(a: number, b: number): boolean {
+  return a <= b + PORTS_PER_LANE - 1 && b <= a + PORTS_PER_LANE - 1;
+}
+
+async function isBlockFree(base: number, isFree: (port: number) => Promise<boolean>): Promise<boolean> {
+  for (let p = base; p < base + PORTS_PER_LANE; p++) if (!(await isFree(p))) return false;
+  return true;
+}
+
+/**
+ * Whether a server could listen on 127.0.0.1:port now: listens and closes at once. Any
+ * error (EADDRINUSE, EACCES, …) counts as taken; a port Grove cannot vouch for is not
+ * handed out.
+ */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** The lane's port variables: GROVE_PORT is the base; the lane owns GROVE_PORT..GROVE_PORT+9. */
+export function portEnv(base: number): Record<string, string> {
+  return { GROVE_PORT: String(base) };
+}

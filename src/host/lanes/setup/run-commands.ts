@@ -1,0 +1,246 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { isProcessRunning, listProcesses, signalGroup } from '../../terminals/process-tree';
+
+/**
+ * Runs a recipe's command list (grove.yaml `setup.preCreate`, `postCreate`, `teardown`)
+ * one after another, stopping at the first failure. These are the team's own commands, so
+ * each runs with `sh -c`; each gets its own process group (detached) so that a timeout or
+ * an abort can end everything it started, not just the shell. stdin is closed: a command
+ * that asks a question fails instead of hanging until the timeout.
+ *
+ * A command is over when its shell exits. Background processes it left behind are not
+ * waited for beyond a short drain of the output they still hold, and not killed: a step
+ * may start a service on purpose. Only a timeout or an abort ends the whole group, and
+ * then the outcome is returned once no process of the group (or a descendant of one) is
+ * left.
+ *
+ * Expected failures (a non-zero exit, a timeout, an abort, a missing working directory, a
+ * shell that cannot start) come back as values; Grove's own notes about them are written
+ * to `onOutput` as well, so the tail and the streamed log tell the same story.
+ */
+export type CommandsOutcome =
+  | { ok: true }
+  | {
+      ok: false;
+      command: string;
+      /** Index of the failed command in the list. */
+      index: number;
+      /** The shell's exit code; null when it was killed by a signal or never ran. */
+      exitCode: number | null;
+      timedOut: boolean;
+      aborted: boolean;
+      /** The last 8 KiB (8192 UTF-16 code units) of the failed command's output and Grove's note. */
+      outputTail: string;
+    };
+
+export interface RunCommandsOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Per command. */
+  timeoutMs: number;
+  /** Called before each command starts. */
+  onStep(index: number, total: number, command: string): void;
+  /** stdout and stderr, decoded as UTF-8, in the order they arrive. */
+  onOutput(data: string): void;
+  signal?: AbortSignal;
+}
+
+export const RunConstants = {
+  /** After SIGTERM, how long the group has to exit before SIGKILL. */
+  killGraceMs: 3000,
+  /** After SIGKILL, how long to wait for the kernel to take the processes away. */
+  killWaitMs: 2000,
+  /** After the shell exits, how long to wait for background processes to close the output pipes. */
+  drainMs: 500,
+  tailChars: 8 * 1024,
+} as const;
+
+export async function runCommands(commands: readonly string[], o: RunCommandsOptions): Promise<CommandsOutcome> {
+  for (const [index, command] of commands.entries()) {
+    const tail = new OutputTail();
+    const out = (data: string): void => {
+      if (data === '') return;
+      tail.push(data);
+      o.onOutput(data);
+    };
+    const fail = (exitCode: number | null, extra: { timedOut?: boolean; aborted?: boolean } = {}): CommandsOutcome => ({
+      ok: false,
+      command,
+      index,
+      exitCode,
+      timedOut: extra.timedOut ?? false,
+      aborted: extra.aborted ?? false,
+      outputTail: tail.text(),
+    });
+
+    if (o.signal?.aborted) {
+      out(note(`cancelled before \`${command}\` started`));
+      return fail(null, { aborted: true });
+    }
+    o.onStep(index, commands.length, command);
+    if (!(await isDirectory(o.cwd))) {
+      out(note(`cannot run \`${command}\`: the working directory ${o.cwd} does not exist`));
+      return fail(null);
+    }
+    const end = await runOne(command, o, out);
+    switch (end.kind) {
+      case 'exited':
+        if (end.code === 0) continue;
+        out(note(end.code === null ? `\`${command}\` was killed by ${end.signal ?? 'a signal'}` : `\`${command}\` exited with code ${end.code}`));
+        return fail(end.code);
+      case 'spawn-failed':
+        out(note(`could not start \`${command}\` with sh: ${end.message}`));
+        return fail(null);
+      case 'timed-out':
+        out(note(`\`${command}\` ran longer than ${formatMs(o.timeoutMs)}: stopped it and every process it started${survivorsNote(end.survivors)}`));
+        return fail(null, { timedOut: true });
+      case 'aborted':
+        out(note(`cancelled: stopped \`${command}\` and every process it started${survivorsNote(end.survivors)}`));
+        return fail(null, { aborted: true });
+    }
+  }
+  return { ok: true };
+}
+
+type StepEnd =
+  | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'spawn-failed'; message: string }
+  | { kind: 'timed-out'; survivors: number[] }
+  | { kind: 'aborted'; survivors: number[] };
+
+async function runOne(command: string, o: RunCommandsOptions, out: (data: string) => void): Promise<StepEnd> {
+  let child: ChildProcess;
+  try {
+    child = spawn('sh', ['-c', command], { cwd: o.cwd, env: o.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    return { kind: 'spawn-failed', message: (e as Error).message };
+  }
+  const streamsClosed = Promise.all([child.stdout, child.stderr].map((s) => (s ? pipeText(s, out) : Promise.resolve())));
+
+  const exited = new Promise<StepEnd>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ kind: 'exited', code, signal }));
+    child.once('error', (e) => resolve({ kind: 'spawn-failed', message: e.message }));
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const interrupted = new Promise<'timed-out' | 'aborted'>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), o.timeoutMs);
+    onAbort = () => resolve('aborted');
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+  const first = await Promise.race([exited, interrupted]);
+  clearTimeout(timer);
+  if (onAbort) o.signal?.removeEventListener('abort', onAbort);
+
+  if (typeof first !== 'string') {
+    // The shell is gone; give what it printed a moment to arrive, then stop listening.
+    await Promise.race([streamsClosed, sleep(RunConstants.drainMs)]);
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    return first;
+  }
+  const survivors = child.pid === undefined ? [] : await endGroup(child.pid);
+  await Promise.race([exited, sleep(RunConstants.killWaitMs)]);
+  await Promise.race([streamsClosed, sleep(RunConstants.drainMs)]);
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  return { kind: first, survivors };
+}
+
+/** Streams a pipe as text; a character split across chunks is held until it is whole. */
+function pipeText(stream: NodeJS.ReadableStream, out: (data: string) => void): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  return new Promise((resolve) => {
+    stream.on('data', (chunk: Buffer) => out(decoder.write(chunk)));
+    stream.once('close', () => {
+      out(decoder.end());
+      resolve();
+    });
+    stream.once('error', () => resolve());
+  });
+}
+
+/**
+ * SIGTERM to the group, SIGKILL after the grace period to whatever of it is left. The
+ * group's members are found again each time (the leader's pid is the group id), together
+ * with their descendants, which catches a child that moved to a group of its own.
+ */
+async function endGroup(pgid: number): Promise<number[]> {
+  let members = groupMembers(pgid);
+  signalGroup(pgid, 'SIGTERM');
+  signalEach(members, 'SIGTERM');
+  members = await waitUntilGone(pgid, members, RunConstants.killGraceMs);
+  if (members.length === 0) return [];
+  signalGroup(pgid, 'SIGKILL');
+  signalEach(members, 'SIGKILL');
+  return waitUntilGone(pgid, members, RunConstants.killWaitMs);
+}
+
+function groupMembers(pgid: number, known: readonly number[] = []): number[] {
+  const procs = listProcesses();
+  const found = new Set<number>(known);
+  for (const p of procs) if (p.pgid === pgid) found.add(p.pid);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of procs) {
+      if (!found.has(p.pid) && found.has(p.ppid)) {
+        found.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  found.delete(process.pid);
+  return [...found].filter((pid) => pid > 1 && isProcessRunning(pid));
+}
+
+async function waitUntilGone(pgid: number, known: readonly number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let left = groupMembers(pgid, known);
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+    left = groupMembers(pgid, left);
+  }
+  return left;
+}
+
+function signalEach(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* gone already */
+    }
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The last `tailChars` of what was written, never starting in the middle of a surrogate pair. */
+class OutputTail {
+  private buf = '';
+  push(data: string): void {
+    this.buf += data;
+    if (this.buf.length > 4 * RunConstants.tailChars) this.buf = this.buf.slice(-RunConstants.tailChars);
+  }
+  text(): string {
+    const t = this.buf.slice(-RunConstants.tailChars);
+    const first = t.charCodeAt(0);
+    return first >= 0xdc00 && first <= 0xdfff ? t.slice(1) : t;
+  }
+}
+
+const note = (text: string): string => `\n[grove] ${text}\n`;
+const survivorsNote = (pids: readonly number[]): string => (pids.length ? ` (still running after SIGKILL: pid ${pids.join(', ')})` : '');
+const formatMs = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

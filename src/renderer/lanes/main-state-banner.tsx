@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { CallError } from '../../shared/client/host-connection';
+import type { MainState } from '../../shared/lanes';
+import type { Repo } from '../../shared/repo';
+import type { Result } from '../../shared/result';
+import { useHostStore } from '../connection/use-host';
+import { plural, shortSha } from './lane-labels';
+
+/**
+ * MAIN as its watcher sees it: branch and head, and loudly, anything that did not come
+ * through Grove (uncommitted edits, commits made there directly), with the two answers the
+ * operator has: accept MAIN as it is, or install the pre-commit guard that stops it.
+ */
+const LISTED = 5;
+
+export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState | undefined }) {
+  const store = useHostStore();
+  const [error, setError] = useState<string | null>(null);
+  const [isBusy, setBusy] = useState(false);
+  if (!state) return <p className="main-state hint" data-testid="main-state">MAIN: reading its state…</p>;
+
+  const run = async (call: () => Promise<Result<{ state: MainState }, CallError>>): Promise<void> => {
+    setBusy(true);
+    const r = await call();
+    setBusy(false);
+    if (r.ok) store.setMainState(r.value.state);
+    setError(r.ok ? null : r.error.message);
+  };
+  const isClean = state.dirty.length === 0 && state.unexpectedCommits.length === 0;
+  return (
+    <div className={`main-state ${isClean ? 'main-clean' : 'main-dirty'}`} data-testid="main-state" aria-label={`MAIN of ${repo.name}`}>
+      <div className="main-state-line">
+        <span className="main-label">MAIN</span>
+        <code>{state.branch ?? '(detached HEAD)'}</code> at <code data-testid="main-head">{shortSha(state.head)}</code>
+        {isClean && <span className="badge badge-ok">only Grove merges</span>}
+        <label className="guard-toggle" title="A pre-commit hook in MAIN that refuses commits made there directly; Grove's own merges pass.">
+          <input
+            type="checkbox"
+            checked={state.preCommitGuard}
+            disabled={isBusy}
+            onChange={(e) => void run(() => store.request('repos.guard', { repoId: repo.id, preCommit: e.target.checked }))}
+          />
+          Pre-commit guard
+        </label>
+      </div>
+      {state.dirty.length > 0 && (
+        <p className="main-warning" data-testid="main-dirty">
+          Uncommitted edits in MAIN: {state.dirty.slice(0, LISTED).join(', ')}
+          {state.dirty.length > LISTED && ` and ${state.dirty.length - LISTED} more`}. MAIN only receives merged code; move these into a lane.
+        </p>
+      )}
+      {state.unexpectedCommits.length > 0 && (
+        <div className="main-warning" data-testid="main-unexpected">
+          <p>
+            {plural(state.unexpectedCommits.length, 'commit')} did not come through Grove:
+          </p>
+          <ul>
+            {state.unexpectedCommits.slice(0, LISTED).map((c) => (
+              <li key={c.sha}>
+                <code>{shortSha(c.sha)}</code> {c.subject} <span className="muted">— {c.author}</span>
+              </li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => void run(() => store.request('repos.acceptMain', { repoId: repo.id }))} disabled={isBusy}>
+            Accept MAIN as it is
+          </button>
+        </div>
+      )}
+      {error && <p className="error" role="alert">{error}</p>}
+    </div>
+  );
+}

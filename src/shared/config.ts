@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * `grove.yaml`: a repository's recipe for its lanes, committed at the root of MAIN and
+ * shared by the team; a per-user override file in the data dir is laid over it (see
+ * docs/configuration.md). Every key is optional: a repository without the file gets
+ * plain worktrees beside MAIN. Strings marked "templated" may use {{lane}}, {{branch}},
+ * {{repo}}, {{path}}, {{main}}, {{port}} and {{port+N}} (N from 0 to 9).
+ */
+
+/** A shell command line (run with `sh -c` in the directory the section names). */
+const Command = z.string().min(1, 'a command must not be empty');
+
+/** A file to bring from MAIN into a new lane. A plain string is a glob copied as is. */
+export const CopyEntry = z.union([
+  z.string().min(1, 'a copy entry must not be empty'),
+  z
+    .object({
+      /** A path or glob relative to MAIN (ignored files such as .env included). */
+      from: z.string().min(1),
+      /** Where it goes in the lane, relative to the lane; only for a single file. Default: the same path. */
+      to: z.string().min(1).optional(),
+      /** Replace {{lane}}, {{port}}, … inside the file's content. */
+      template: z.boolean().optional(),
+      /** Dotenv keys to set (added when missing), values templated: APP_URL: http://{{lane}}.test */
+      set: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a dotenv key is letters, digits and _'), z.string()).optional(),
+    })
+    .strict(),
+]);
+export type CopyEntry = z.infer<typeof CopyEntry>;
+
+export const GroveConfig = z
+  .object({
+    lanes: z
+      .object({
+        /** Directory that holds the lanes, relative to MAIN. Default: `..` (beside MAIN). */
+        root: z.string().min(1).optional(),
+        /** New lanes are key-less unless asked otherwise (their copied dotenv files lose `setup.stripKeys`). */
+        keyless: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    setup: z
+      .object({
+        copy: z.array(CopyEntry).optional(),
+        /** Paths or globs symlinked from MAIN (e.g. shared playbooks); added to the lane's git exclude file. */
+        link: z.array(z.string().min(1)).optional(),
+        /** Dotenv keys (`*` allowed: `*_API_KEY`) removed from copied files in key-less lanes. */
+        stripKeys: z.array(z.string().regex(/^[A-Za-z0-9_*]+$/, 'a key pattern is letters, digits, _ and *')).optional(),
+        /** Run in MAIN before the worktree is made; a failure aborts the creation. */
+        preCreate: z.array(Command).optional(),
+        /** Run in the new lane after its files are in place (e.g. composer install). */
+        postCreate: z.array(Command).optional(),
+        /** Run in the lane before it is removed. */
+        teardown: z.array(Command).optional(),
+        /** Per command. Default 600. */
+        timeoutSeconds: z.number().int().min(1).max(86400).optional(),
+      })
+      .strict()
+      .optional(),
+    ports: z
+      .object({
+        /** First port Grove may hand out; each lane gets a block of 10. Default 41000. */
+        start: z.number().int().min(1024).max(65525).optional(),
+        /** Last port Grove may hand out. Default 48999. */
+        end: z.number().int().min(1033).max(65535).optional(),
+      })
+      .strict()
+      .optional(),
+    serve: z
+      .object({
+        /** A site recipe (Herd, Valet, Caddy…): run in the lane to link and unlink it. Templated. */
+        site: z
+          .object({ link: Command, unlink: Command, url: z.string().min(1) })
+          .strict()
+          .optional(),
+        /** Or a server Grove supervises like an agent, e.g. `php artisan serve --port {{port}}`. Templated. */
+        command: Command.optional(),
+        /** Where the served lane answers (templated). Required with `command`. */
+        url: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((s) => !(s.site && s.command), 'give either serve.site or serve.command, not both')
+      .refine((s) => !s.command || s.url, 'serve.command needs serve.url, e.g. http://127.0.0.1:{{port}}')
+      .optional(),
+    merge: z
+      .object({
+        /** ff: fast-forward when possible, else a merge commit; ff-only: refuse otherwise; no-ff: always a merge commit. */
+        strategy: z.enum(['ff', 'ff-only', 'no-ff']).optional(),
+        /** Run in the lane before merging (its tests); a failure stops the merge. */
+        check: Command.optional(),
+        /** Run in MAIN after the merge; a failure rolls MAIN back. */
+        gate: Command.optional(),
+        /** auto: roll back at once; ask: keep the merge and wait for the operator. Default auto. */
+        rollback: z.enum(['auto', 'ask']).optional(),
+        /** For check and gate. Default 600. */
+        timeoutSeconds: z.number().int().min(1).max(86400).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type GroveConfig = z.infer<typeof GroveConfig>;
+
+/** One thing wrong with a config file, placed so an editor can jump to it. */
+export const ConfigProblem = z.object({
+  file: z.string(),
+  line: z.number().int().nullable(),
+  column: z.number().int().nullable(),
+  /** Dotted path of the key, e.g. `setup.copy[1].to`; empty for the document itself. */
+  key: z.string(),
+  message: z.string(),
+});
+export type ConfigProblem = z.infer<typeof ConfigProblem>;
+
+/** The effective config of a repository and where it came from. */
+export const RepoConfig = z.object({
+  config: GroveConfig,
+  files: z.array(z.object({ path: z.string(), exists: z.boolean(), role: z.enum(['repository', 'user']) })),
+  problems: z.array(ConfigProblem),
+});
+export type RepoConfig = z.infer<typeof RepoConfig>;

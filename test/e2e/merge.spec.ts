@@ -1,0 +1,115 @@
+import { expect, test } from '@playwright/test';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * The way into MAIN, in the real UI: a lane's setup streams into its card, its diff reads
+ * as unified and side by side, a merge goes in, and a merge that breaks MAIN's gate is
+ * rolled back, which git confirms.
+ */
+let host: HostProcess;
+let main: string;
+let setupMayFinish: string;
+
+function commitIn(dir: string, file: string, text: string, message: string): void {
+  writeFileSync(join(dir, file), text);
+  git(dir, 'add', '--', file);
+  git(dir, 'commit', '-q', '-m', message);
+}
+
+test.beforeEach(async () => {
+  host = await startHostProcess();
+  const tmp = realpathSync(makeTempDir());
+  main = makeRepo(join(tmp, 'flower'));
+  // The setup waits for this file after its output, so the test can see it stream while it runs.
+  setupMayFinish = join(tmp, 'setup-may-finish');
+  commitIn(
+    main,
+    'grove.yaml',
+    [
+      'setup:',
+      '  timeoutSeconds: 30',
+      '  postCreate:',
+      `    - 'for i in 1 2 3; do echo "installing step $i"; sleep 0.3; done; until [ -e ${setupMayFinish} ]; do sleep 0.1; done'`,
+      'merge:',
+      `  gate: 'if [ -e BROKEN ]; then echo "the gate found BROKEN in MAIN"; exit 1; fi; echo "MAIN is whole"'`,
+      '',
+    ].join('\n'),
+    'Grove recipe',
+  );
+  await api(host, 'repos.add', { path: main });
+});
+test.afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolled back', async ({ page }) => {
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page.getByTestId('main-state')).toContainText('main');
+
+  // Create: the card appears at once and its setup's output streams in while it runs.
+  await page.getByLabel('New lane in flower').fill('feature');
+  await page.getByRole('button', { name: 'Create lane' }).click();
+  const feature = page.getByRole('listitem', { name: 'Lane feature' });
+  const setupLog = feature.getByTestId('job-log');
+  await expect(setupLog).toContainText('installing step 3');
+  await expect(setupLog.getByTestId('job-state')).toHaveText('running…');
+  await expect(setupLog.getByTestId('job-step')).toContainText('[2/2] for i in 1 2 3');
+  await expect(feature.getByTestId('lane-setup')).toHaveText('setup running');
+  await expect(feature.getByTestId('lane-ports')).toHaveText(/^:\d+–\d+$/);
+  writeFileSync(setupMayFinish, '');
+  await expect(setupLog.getByTestId('job-state')).toHaveText('done');
+  await expect(feature.getByTestId('lane-setup')).toHaveText('setup done');
+
+  // Review: the committed file and its line, unified and side by side.
+  commitIn(`${main}-feature`, 'hello.txt', 'hello from feature\n', 'Say hello');
+  await feature.getByRole('button', { name: 'Diff' }).click();
+  const diff = feature.getByTestId('lane-diff');
+  await expect(diff.getByTestId('diff-summary')).toContainText('1 commit ahead of main, 0 behind');
+  await expect(diff.getByTestId('diff-files')).toContainText('hello.txt');
+  await expect(diff.getByTestId('diff-files')).toContainText('+1');
+  await expect(diff.getByTestId('patch-unified')).toContainText('hello from feature');
+  await diff.getByRole('button', { name: 'Side by side' }).click();
+  await expect(diff.getByTestId('patch-side-by-side')).toContainText('hello from feature');
+  await expect(diff.getByTestId('patch-unified')).toHaveCount(0);
+
+  // Merge: the preflight passes, the merge goes in, and git agrees.
+  const before = git(main, 'rev-parse', 'HEAD');
+  await feature.getByRole('button', { name: 'Merge into MAIN' }).click();
+  const dialog = page.getByTestId('merge-dialog');
+  await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
+  await expect(dialog.locator('[data-check="ahead"]')).toContainText('1 commit(s) to merge');
+  await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
+  await expect(dialog.getByTestId('merge-result')).toContainText('Merged feature into MAIN (fast-forward)');
+  await expect(dialog.getByTestId('job-log')).toContainText('MAIN is whole');
+  expect(git(main, 'log', '-1', '--format=%s')).toBe('Say hello');
+  expect(git(main, 'rev-parse', 'HEAD^')).toBe(before);
+  expect(existsSync(join(main, 'hello.txt'))).toBe(true);
+  const merged = git(main, 'rev-parse', 'HEAD');
+  await expect(page.getByTestId('main-head')).toHaveText(merged.slice(0, 7));
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('merge-row').filter({ hasText: 'feature' })).toContainText('merged');
+
+  // A lane that breaks MAIN: the gate fails after the merge and MAIN is rolled back.
+  await page.getByLabel('New lane in flower').fill('bad');
+  await page.getByRole('button', { name: 'Create lane' }).click();
+  const bad = page.getByRole('listitem', { name: 'Lane bad' });
+  await expect(bad.getByTestId('lane-setup')).toHaveText('setup done');
+  commitIn(`${main}-bad`, 'BROKEN', 'this breaks MAIN\n', 'Break MAIN');
+  await bad.getByRole('button', { name: 'Merge into MAIN' }).click();
+  await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
+  await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
+  const rolledBack = dialog.getByTestId('merge-rolled-back');
+  await expect(rolledBack).toContainText("MAIN's gate failed — MAIN was rolled back");
+  await expect(rolledBack.getByTestId('gate-output')).toContainText('the gate found BROKEN in MAIN');
+  expect(git(main, 'rev-parse', 'HEAD')).toBe(merged);
+  expect(git(main, 'ls-tree', '--name-only', 'HEAD').split('\n')).not.toContain('BROKEN');
+  expect(existsSync(join(main, 'BROKEN'))).toBe(false);
+  await expect(page.getByTestId('merge-row').filter({ hasText: 'bad' })).toContainText('rolled back');
+  await expect(page.getByTestId('main-head')).toHaveText(merged.slice(0, 7));
+});

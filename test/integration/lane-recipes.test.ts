@@ -1,0 +1,218 @@
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../src/shared/events';
+import type { Lane } from '../../src/shared/lanes';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * grove.yaml's lane recipe against a real host and real git: files copied (an ignored .env,
+ * templated per lane, keys stripped in key-less lanes) and linked (git-excluded), hooks
+ * that can refuse, setup output streamed as job events, port blocks, teardown, serving.
+ */
+let host: HostProcess;
+let main: string;
+let repoId: string;
+let marks: string;
+
+function writeRecipe(yaml: string): void {
+  writeFileSync(join(main, 'grove.yaml'), yaml);
+  git(main, 'add', 'grove.yaml');
+  git(main, 'commit', '-q', '-m', 'recipe');
+}
+
+beforeEach(async () => {
+  const root = realpathSync(makeTempDir());
+  marks = join(root, 'marks');
+  mkdirSync(marks);
+  main = makeRepo(join(root, 'flower'));
+  writeFileSync(join(main, '.gitignore'), '.env\n');
+  mkdirSync(join(main, 'playbooks'));
+  writeFileSync(join(main, 'playbooks', 'deploy.md'), '# deploy\n');
+  git(main, 'add', '.gitignore');
+  git(main, 'commit', '-q', '-m', 'ignore .env');
+  writeFileSync(join(main, '.env'), 'APP_NAME=flower\nAPP_URL=http://flower.test\nOPENAI_API_KEY=sk-live-123\nSTRIPE_SECRET=whsec_9\n');
+  host = await startHostProcess({ env: { FLOWER_API_KEY: 'from-the-host-env' } });
+  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+});
+afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+async function create(name: string, extra: Record<string, unknown> = {}): Promise<{ ok: boolean; lane?: Lane; error?: { code: string; message: string } }> {
+  const r = await api(host, 'lanes.create', { repoId, name, ...extra });
+  return r.body.ok ? { ok: true, lane: (r.body.result as { lane: Lane }).lane } : { ok: false, error: r.body.error! };
+}
+
+async function eventsSince(seq: number): Promise<EventEnvelope[]> {
+  return ((await api(host, 'events.since', { since: seq })).body.result as { events: EventEnvelope[] }).events;
+}
+
+const latestSeq = async (): Promise<number> => ((await api(host, 'host.status')).body.result as { latestEventSeq: number }).latestEventSeq;
+
+describe('a lane recipe', () => {
+  it('copies, templates, strips and links files, runs post-create with the lane\'s ports, and streams it all as a job', async () => {
+    writeRecipe(`
+lanes:
+  keyless: true
+setup:
+  copy:
+    - from: .env
+      set:
+        APP_URL: http://{{lane}}.test
+        VITE_PORT: "{{port+1}}"
+  link: [playbooks]
+  stripKeys: ["*_API_KEY", STRIPE_SECRET]
+  postCreate:
+    - echo "installing in $GROVE_LANE_NAME on $GROVE_PORT"
+    - echo "key=\${FLOWER_API_KEY:-withheld}" > key.txt
+`);
+    const since = await latestSeq();
+    const r = await create('design');
+    expect(r.ok, JSON.stringify(r.error)).toBe(true);
+    const lane = r.lane!;
+    expect(lane).toMatchObject({ setup: 'done', keyless: true });
+    expect(lane.port).toBeGreaterThanOrEqual(41000);
+
+    const env = readFileSync(join(lane.path, '.env'), 'utf8');
+    expect(env).toContain('APP_URL=http://design.test');
+    expect(env).toContain(`VITE_PORT=${lane.port! + 1}`);
+    expect(env).toContain('APP_NAME=flower');
+    expect(env).not.toContain('sk-live-123');
+    expect(env).not.toContain('whsec_9');
+    // MAIN's own .env is untouched.
+    expect(readFileSync(join(main, '.env'), 'utf8')).toContain('OPENAI_API_KEY=sk-live-123');
+    // A key-less lane's commands do not get the withheld keys either.
+    expect(readFileSync(join(lane.path, 'key.txt'), 'utf8').trim()).toBe('key=withheld');
+
+    expect(lstatSync(join(lane.path, 'playbooks')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(lane.path, 'playbooks'))).toBe(join(main, 'playbooks'));
+    expect(git(lane.path, 'status', '--porcelain')).toBe('?? key.txt');
+
+    const events = await eventsSince(since);
+    const job = events.find((e) => e.event.type === 'job.started')!.event as { job: { id: string; kind: string } };
+    expect(job.job.kind).toBe('lane.create');
+    const output = events.filter((e) => e.event.type === 'job.output').map((e) => (e.event as { data: string }).data).join('');
+    expect(output).toContain(`installing in design on ${lane.port}`);
+    const steps = events.filter((e) => e.event.type === 'job.step').map((e) => (e.event as { title: string }).title);
+    expect(steps).toContain('copy and link files from MAIN');
+    expect(events.at(-1)!.event).toMatchObject({ type: 'job.finished', ok: true });
+  });
+
+  it('gives each lane its own block of ten ports, kept across a restart', async () => {
+    const a = (await create('a')).lane!;
+    const b = (await create('b')).lane!;
+    expect(Math.abs(a.port! - b.port!)).toBeGreaterThanOrEqual(10);
+    await stopAllHosts();
+    host = await startHostProcess({ home: host.home });
+    const lanes = ((await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] }).lanes;
+    expect(lanes.map((l) => l.port).sort()).toEqual([a.port, b.port].sort());
+  });
+
+  it('lets a pre-create hook refuse: nothing is created', async () => {
+    writeRecipe(`
+setup:
+  preCreate:
+    - echo "checking the database"; echo "the database is down" >&2; exit 3
+`);
+    const r = await create('design');
+    expect(r.ok).toBe(false);
+    expect(r.error!.code).toBe('lane_setup_failed');
+    expect(r.error!.message).toContain('the database is down');
+    expect(existsSync(`${main}-design`)).toBe(false);
+    expect(git(main, 'branch', '--list', 'design')).toBe('');
+  });
+
+  it('keeps a lane whose post-create failed, marked failed', async () => {
+    writeRecipe(`
+setup:
+  postCreate: [touch half-done, "false"]
+`);
+    const r = await create('design');
+    expect(r.ok).toBe(true);
+    expect(r.lane!.setup).toBe('failed');
+    expect(existsSync(join(r.lane!.path, 'half-done'))).toBe(true);
+  });
+
+  it('runs teardown before removal, and refuses a config with problems, naming the line', async () => {
+    writeRecipe(`
+setup:
+  teardown:
+    - echo "$GROVE_LANE_NAME" > ${marks}/torn-down
+`);
+    const lane = (await create('design')).lane!;
+    const removed = await api(host, 'lanes.remove', { id: lane.id });
+    expect(removed.body.ok, JSON.stringify(removed.body)).toBe(true);
+    expect(readFileSync(join(marks, 'torn-down'), 'utf8').trim()).toBe('design');
+
+    writeFileSync(join(main, 'grove.yaml'), 'merge:\n  strategy: rebase\n');
+    const refused = await create('other');
+    expect(refused.error!.code).toBe('config_invalid');
+    expect(refused.error!.message).toMatch(/grove\.yaml:2/);
+    expect(refused.error!.message).toContain('ff-only');
+    const config = (await api(host, 'repos.config', { repoId })).body.result as { problems: { line: number; key: string }[] };
+    expect(config.problems[0]).toMatchObject({ line: 2, key: 'merge.strategy' });
+  });
+
+  it('serves a lane with a supervised server on its port, and stops it', async () => {
+    writeRecipe(`
+serve:
+  command: exec node -e "require('http').createServer((q, s) => s.end('lane ' + process.env.GROVE_LANE_NAME)).listen(+process.env.GROVE_PORT, '127.0.0.1')"
+  url: http://127.0.0.1:{{port}}
+`);
+    const lane = (await create('design')).lane!;
+    const served = await api(host, 'lanes.serve', { id: lane.id, on: true });
+    expect(served.body.ok, JSON.stringify(served.body)).toBe(true);
+    const url = (served.body.result as { lane: Lane }).lane.served!.url;
+    expect(url).toBe(`http://127.0.0.1:${lane.port}`);
+    await expect.poll(async () => fetch(url).then((r) => r.text()).catch(() => ''), { timeout: 10_000 }).toBe('lane design');
+
+    const off = await api(host, 'lanes.serve', { id: lane.id, on: false });
+    expect((off.body.result as { lane: Lane }).lane.served).toBeNull();
+    await expect.poll(async () => fetch(url).then(() => 'up').catch(() => 'down')).toBe('down');
+  });
+
+  it('serves a lane through a site recipe (link and unlink commands)', async () => {
+    writeRecipe(`
+serve:
+  site:
+    link: echo linked > ${marks}/{{lane}}.site
+    unlink: rm ${marks}/{{lane}}.site
+    url: http://{{lane}}.test
+`);
+    const lane = (await create('design')).lane!;
+    const served = await api(host, 'lanes.serve', { id: lane.id, on: true });
+    expect((served.body.result as { lane: Lane }).lane.served).toMatchObject({ url: 'http://design.test', mode: 'site' });
+    expect(existsSync(join(marks, 'design.site'))).toBe(true);
+    // Removing a served lane unlinks its site first.
+    expect((await api(host, 'lanes.remove', { id: lane.id })).body.ok).toBe(true);
+    expect(existsSync(join(marks, 'design.site'))).toBe(false);
+  });
+
+  it('gives agents in a lane its ports, and withholds a key-less lane\'s keys', async () => {
+    writeRecipe(`
+setup:
+  stripKeys: ["*_API_KEY"]
+`);
+    const lane = (await create('design', { keyless: true })).lane!;
+    const preview = await api(host, 'agents.preview', { lanePath: lane.path, preset: 'shell' });
+    const result = preview.body.result as { env: { name: string; value: string }[]; withheld: string[] };
+    expect(result.env.find((e) => e.name === 'GROVE_PORT')?.value).toBe(String(lane.port));
+    expect(result.env.some((e) => e.name === 'FLOWER_API_KEY')).toBe(false);
+    expect(result.withheld).toContain('FLOWER_API_KEY');
+  });
+
+  it('adopts a worktree made outside Grove', async () => {
+    git(main, 'worktree', 'add', '-q', '-b', 'hotfix', `${main}-hotfix`);
+    const r = await api(host, 'lanes.adopt', { repoId, path: `${main}-hotfix` });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    expect((r.body.result as { lane: Lane }).lane).toMatchObject({ name: 'hotfix', branch: 'hotfix', adoptable: false });
+    const again = await api(host, 'lanes.adopt', { repoId, path: `${main}-hotfix` });
+    expect(again.body.error!.code).toBe('lane_not_adoptable');
+    const notATree = await api(host, 'lanes.adopt', { repoId, path: marks });
+    expect(notATree.body.error!.code).toBe('lane_not_adoptable');
+  });
+});

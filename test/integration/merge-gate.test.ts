@@ -1,0 +1,194 @@
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../src/shared/events';
+import type { Lane, MainState, MergeCheck, MergeRecord } from '../../src/shared/lanes';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * The single merge point, against a real host and real git: preflight, the lane's check,
+ * the merge with its recovery ref, MAIN's gate and its rollback, ephemeral cleanup — and
+ * MAIN's watcher, which must stay quiet for Grove's own merges and speak up for others.
+ */
+let host: HostProcess;
+let main: string;
+let repoId: string;
+
+const reachable = (): Set<string> => new Set(git(main, 'rev-list', '--all', '--objects').split('\n').map((l) => l.split(' ')[0]!));
+const expectNothingLost = (before: Set<string>): void => expect([...before].filter((o) => !reachable().has(o))).toEqual([]);
+
+function commitIn(dir: string, file: string, text: string): void {
+  writeFileSync(join(dir, file), text);
+  git(dir, 'add', file);
+  git(dir, 'commit', '-q', '-m', `add ${file}`);
+}
+
+function writeRecipe(yaml: string): void {
+  commitIn(main, 'grove.yaml', yaml);
+}
+
+beforeEach(async () => {
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  // MAIN's gate dies the way `php artisan` did when a reserved name was defined.
+  writeRecipe(`
+merge:
+  check: test -f README.md
+  gate: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi; echo "artisan ok"'
+`);
+  host = await startHostProcess();
+  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+});
+afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+async function lane(name: string, extra: Record<string, unknown> = {}): Promise<Lane> {
+  const r = await api(host, 'lanes.create', { repoId, name, ...extra });
+  expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  return (r.body.result as { lane: Lane }).lane;
+}
+
+type MergeBody = { ok: boolean; result?: { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean }; error?: { code: string; message: string; details?: Record<string, unknown> } };
+const merge = async (id: string, extra: Record<string, unknown> = {}): Promise<MergeBody> => (await api(host, 'lanes.merge', { id, ...extra })).body as MergeBody;
+const alerts = async (): Promise<string[]> =>
+  ((await api(host, 'events.since', { since: 0 })).body.result as { events: EventEnvelope[] }).events.flatMap((e) => (e.event.type === 'alert' ? [e.event.message] : []));
+const mainState = async (): Promise<MainState> => ((await api(host, 'repos.mainState', { repoId })).body.result as { state: MainState }).state;
+
+describe('merging a lane into MAIN', () => {
+  it('merges through the gate, records a recovery ref, and MAIN\'s watcher stays quiet', async () => {
+    const l = await lane('feature');
+    commitIn(l.path, 'feature.txt', 'bloom\n');
+    const before = git(main, 'rev-parse', 'HEAD');
+
+    const dry = await merge(l.id, { dryRun: true });
+    expect(dry.result!.checks.map((c) => [c.name, c.ok])).toEqual([['lane-clean', true], ['main-clean', true], ['ahead', true], ['conflicts', true], ['check', true]]);
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+
+    const r = await merge(l.id);
+    expect(r.ok, JSON.stringify(r.error)).toBe(true);
+    expect(r.result!.merge).toMatchObject({ state: 'merged', strategy: 'fast-forward', mainBefore: before, laneName: 'feature' });
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(git(l.path, 'rev-parse', 'HEAD'));
+    expect(git(main, 'rev-parse', r.result!.merge!.recoveryRef)).toBe(before);
+    expect(git(main, 'status', '--porcelain')).toBe('');
+
+    // Give the watcher time to see the change; Grove's own merge raises nothing.
+    await expect.poll(async () => (await mainState()).head).toBe(git(main, 'rev-parse', 'HEAD'));
+    expect((await mainState()).unexpectedCommits).toEqual([]);
+    expect((await alerts()).filter((a) => a.includes('MAIN'))).toEqual([]);
+    const listed = (await api(host, 'merges.list', { repoId })).body.result as { merges: MergeRecord[] };
+    expect(listed.merges.map((m) => m.state)).toEqual(['merged']);
+  });
+
+  it('rolls MAIN back when the gate fails after the merge, with the failing output', async () => {
+    const l = await lane('design');
+    commitIn(l.path, 'BROKEN', 'public function dispatch() {}\n');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const objects = reachable();
+
+    const r = await merge(l.id);
+    expect(r.ok).toBe(false);
+    expect(r.error!.code).toBe('merge_gate_failed');
+    expect(r.error!.message).toContain('Cannot redeclare dispatch()');
+    expect(r.error!.details).toMatchObject({ rolledBack: true });
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+    expect(existsSync(join(main, 'BROKEN'))).toBe(false);
+    expect(git(main, 'status', '--porcelain')).toBe('');
+    expectNothingLost(objects);
+    expect(await alerts()).toEqual(expect.arrayContaining([expect.stringContaining('rolled back')]));
+    // The lane keeps its work, and the rollback did not look like a foreign commit.
+    expect(existsSync(join(l.path, 'BROKEN'))).toBe(true);
+    await expect.poll(async () => (await mainState()).head).toBe(before);
+    expect((await mainState()).unexpectedCommits).toEqual([]);
+  });
+
+  it('with rollback: ask, keeps the merge until the operator rolls it back', async () => {
+    writeRecipe('merge:\n  rollback: ask\n  gate: test ! -e BROKEN\n');
+    const l = await lane('design');
+    commitIn(l.path, 'BROKEN', 'x\n');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const r = await merge(l.id);
+    expect(r.error!.code).toBe('merge_gate_failed');
+    const record = r.error!.details!.merge as MergeRecord;
+    expect(record.state).toBe('awaiting-rollback');
+    expect(existsSync(join(main, 'BROKEN'))).toBe(true);
+
+    const rolled = await api(host, 'merges.rollback', { id: record.id });
+    expect(rolled.body.ok, JSON.stringify(rolled.body)).toBe(true);
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+    expect(existsSync(join(main, 'BROKEN'))).toBe(false);
+    const again = await api(host, 'merges.rollback', { id: record.id });
+    expect(again.body.error!.code).toBe('merge_not_rollbackable');
+  });
+
+  it('refuses, listing why: a dirty lane, nothing to merge, a failing check, a conflict, MAIN dirty', async () => {
+    const l = await lane('feature');
+    const nothing = await merge(l.id);
+    expect(nothing.error!.code).toBe('merge_preflight_failed');
+    expect((nothing.error!.details!.checks as MergeCheck[]).find((c) => c.name === 'ahead')!.ok).toBe(false);
+
+    commitIn(l.path, 'a.txt', 'a\n');
+    writeFileSync(join(l.path, 'wip.txt'), 'half\n');
+    const dirty = await merge(l.id);
+    const laneClean = (dirty.error!.details!.checks as MergeCheck[]).find((c) => c.name === 'lane-clean')!;
+    expect(laneClean.ok).toBe(false);
+    expect(laneClean.detail.join(' ')).toContain('wip.txt');
+
+    // The operator commits from the dialog: the edits go into the lane, then the merge runs.
+    const committed = await merge(l.id, { commitMessage: 'wip: half' });
+    expect(committed.ok, JSON.stringify(committed.error)).toBe(true);
+    expect(git(main, 'log', '-1', '--format=%s')).toBe('wip: half');
+
+    const c = await lane('conflict');
+    commitIn(c.path, 'README.md', '# theirs\n');
+    commitIn(main, 'README.md', '# ours\n');
+    await api(host, 'repos.acceptMain', { repoId });
+    const conflicted = await merge(c.id);
+    const conflicts = (conflicted.error!.details!.checks as MergeCheck[]).find((x) => x.name === 'conflicts')!;
+    expect(conflicts.ok).toBe(false);
+    expect(conflicts.detail).toContain('README.md');
+    expect(git(main, 'status', '--porcelain')).toBe('');
+
+    writeRecipe("merge:\n  check: 'echo \"2 tests failed\"; exit 1'\n");
+    const k = await lane('checked');
+    commitIn(k.path, 'k.txt', 'k\n');
+    const failing = await merge(k.id);
+    const check = (failing.error!.details!.checks as MergeCheck[]).find((x) => x.name === 'check')!;
+    expect(check.ok).toBe(false);
+    expect(check.detail.join('\n')).toContain('2 tests failed');
+
+    writeFileSync(join(main, 'README.md'), 'edited in MAIN\n');
+    const mainDirty = await merge(k.id, { dryRun: true });
+    expect(mainDirty.result!.checks.find((x) => x.name === 'main-clean')!.ok).toBe(false);
+  });
+
+  it('removes an ephemeral lane and its merged branch after a good merge', async () => {
+    const l = await lane('burst', { ephemeral: true });
+    commitIn(l.path, 'burst.txt', 'done\n');
+    const r = await merge(l.id);
+    expect(r.ok, JSON.stringify(r.error)).toBe(true);
+    expect(r.result!.laneRemoved).toBe(true);
+    expect(existsSync(l.path)).toBe(false);
+    expect(git(main, 'branch', '--list', 'burst')).toBe('');
+    expect(git(main, 'cat-file', '-p', 'HEAD:burst.txt')).toBe('done');
+  });
+});
+
+describe('MAIN\'s watcher', () => {
+  it('raises one alert for edits in MAIN and one for a commit that bypassed Grove', async () => {
+    await mainState();
+    writeFileSync(join(main, 'README.md'), 'edited directly in MAIN\n');
+    await expect.poll(async () => (await mainState()).dirty).toEqual(['README.md']);
+    writeFileSync(join(main, 'README.md'), 'edited again\n');
+    await expect.poll(async () => (await alerts()).filter((a) => a.includes('uncommitted edits')).length).toBe(1);
+
+    git(main, 'commit', '-q', '-am', 'hotfix straight into MAIN');
+    await expect.poll(async () => (await alerts()).filter((a) => a.includes('did not come through Grove')).length).toBe(1);
+    expect((await mainState()).unexpectedCommits.map((c) => c.subject)).toEqual(['hotfix straight into MAIN']);
+
+    const accepted = await api(host, 'repos.acceptMain', { repoId });
+    expect((accepted.body.result as { state: MainState }).state.unexpectedCommits).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { renderTemplate, TemplateError, unknownTemplateVariables, type TemplateVars } from '../../../../src/host/config/template';
+
+const design: TemplateVars = { lane: 'design', branch: 'feature/design', repo: 'flower', path: '/src/flower-design', main: '/src/flower', port: 41010 };
+
+function renderError(text: string, vars: TemplateVars = design): TemplateError {
+  try {
+    renderTemplate(text, vars);
+  } catch (e) {
+    if (e instanceof TemplateError) return e;
+    throw e;
+  }
+  throw new Error(`rendering ${text} did not fail`);
+}
+
+describe('renderTemplate', () => {
+  it('fills every variable, with or without spaces inside the braces', () => {
+    expect(renderTemplate('{{lane}} {{ branch }} {{repo}} {{path}} {{main}}', design)).toBe('design feature/design flower /src/flower-design /src/flower');
+    expect(renderTemplate('http://{{ lane }}.test', design)).toBe('http://design.test');
+  });
+
+  it('gives {{port}} and {{port+N}} from the lane\'s block of 10', () => {
+    expect(renderTemplate('{{port}} {{port+0}} {{port+1}} {{ port + 9 }}', design)).toBe('41010 41010 41011 41019');
+  });
+
+  it('leaves text without a template alone, lone braces included', () => {
+    expect(renderTemplate('php artisan serve', design)).toBe('php artisan serve');
+    expect(renderTemplate('{"a": {b}} {lane} {{lane', design)).toBe('{"a": {b}} {lane} {{lane');
+    expect(renderTemplate('{{{lane}}}', design)).toBe('{design}');
+  });
+
+  it('refuses an unknown variable, naming the ones there are', () => {
+    const e = renderError('http://{{lnae}}.test');
+    expect(e.code).toBe('template_invalid');
+    expect(e.variable).toBe('lnae');
+    expect(e.message).toContain('{{lnae}} is not a template variable');
+    expect(e.message).toContain('{{port+N}}');
+    expect(renderError('{{port+10}}').variable).toBe('port+10');
+  });
+
+  it('refuses {{port}} for a lane without a port block, and says so', () => {
+    const e = renderError('--port {{port+1}}', { ...design, port: null });
+    expect(e.code).toBe('template_invalid');
+    expect(e.message).toContain('lane "design" has no port block');
+    expect(renderTemplate('{{lane}}', { ...design, port: null })).toBe('design');
+  });
+});
+
+describe('unknownTemplateVariables', () => {
+  it('lists each unknown name once, in order', () => {
+    expect(unknownTemplateVariables('{{foo}} {{lane}} {{ bar }} {{foo}} {{port+10}} {{Lane}}')).toEqual(['foo', 'bar', 'port+10', 'Lane']);
+  });
+
+  it('finds nothing in text that only uses known variables', () => {
+    expect(unknownTemplateVariables('http://{{lane}}.test:{{port+3}} {{ main }}/{{repo}} {{path}} {{branch}} {x}')).toEqual([]);
+  });
+});
