@@ -113,3 +113,39 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
   await expect(page.getByTestId('merge-row').filter({ hasText: 'bad' })).toContainText('rolled back');
   await expect(page.getByTestId('main-head')).toHaveText(merged.slice(0, 7));
 });
+
+test('MAIN committed outside Grove is reported and accepted; an adopted lane whose merge fails the gate waits for "Roll back MAIN now"', async ({ page }) => {
+  // A worktree made by hand, and a commit made in MAIN directly (it asks for the rollback).
+  git(main, 'worktree', 'add', '-q', '-b', 'hand', `${main}-hand`);
+  writeFileSync(join(main, 'grove.yaml'), `merge:\n  gate: 'test ! -e BROKEN || { echo "BROKEN must not reach MAIN"; exit 1; }'\n  rollback: ask\n`);
+  git(main, 'commit', '-q', '-am', 'Ask before rolling back');
+  const before = git(main, 'rev-parse', 'HEAD');
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+
+  const mainState = page.getByTestId('main-state');
+  await expect(mainState.getByTestId('main-unexpected')).toContainText('1 commit did not come through Grove');
+  await expect(mainState.getByTestId('main-unexpected')).toContainText('Ask before rolling back');
+  await mainState.getByRole('button', { name: 'Accept MAIN as it is' }).click();
+  await expect(mainState.getByTestId('main-unexpected')).toHaveCount(0);
+
+  await page.getByRole('listitem', { name: 'Worktree flower-hand' }).getByRole('button', { name: 'Adopt' }).click();
+  const hand = page.getByRole('listitem', { name: 'Lane hand' });
+  await expect(hand.getByTestId('lane-ports')).toBeVisible();
+  await expect(page.getByRole('listitem', { name: 'Worktree flower-hand' })).toHaveCount(0);
+
+  commitIn(`${main}-hand`, 'BROKEN', 'this breaks MAIN\n', 'Break MAIN');
+  await hand.getByRole('button', { name: 'Merge into MAIN' }).click();
+  const dialog = page.getByTestId('merge-dialog');
+  await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
+  const waiting = dialog.getByTestId('merge-awaiting-rollback');
+  await expect(waiting).toContainText("MAIN's gate failed — MAIN still has the merge");
+  await expect(waiting.getByTestId('gate-output')).toContainText('BROKEN must not reach MAIN');
+  expect(git(main, 'ls-tree', '--name-only', 'HEAD').split('\n')).toContain('BROKEN');
+  await expect(page.getByTestId('merge-row').filter({ hasText: 'hand' })).toContainText('awaiting rollback');
+
+  await waiting.getByRole('button', { name: 'Roll back MAIN now' }).click();
+  await expect(dialog.getByTestId('merge-rolled-back')).toContainText("MAIN's gate failed — MAIN was rolled back");
+  expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+  expect(existsSync(join(main, 'BROKEN'))).toBe(false);
+  await expect(page.getByTestId('merge-row').filter({ hasText: 'hand' })).toContainText('rolled back');
+});

@@ -84,9 +84,7 @@ export class MainGuards implements MainWatch {
         const repo = this.deps.repos.list().find((r) => r.id === repoId);
         if (!repo) return unknown(repoId);
         const changed = preCommit ? await installPreCommitGuard(repo.mainPath) : await removePreCommitGuard(repo.mainPath);
-        if (changed && typeof changed === 'object' && 'ok' in changed && !changed.ok) {
-          return err(apiError('git_failed', String((changed as { error: { message?: string } }).error.message ?? 'the guard could not be changed'), { repoId }));
-        }
+        if (!changed.ok) return changed;
         const state = await this.stateOf(repoId);
         return state ? ok({ state }) : unknown(repoId);
       },

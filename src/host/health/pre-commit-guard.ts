@@ -312,3 +312,19 @@ async function configNames(cwd: string, file: string): Promise<string[]> {
 const isTrue = (raw: string | null): boolean => raw !== null && ['', 'true', 'yes', 'on', '1'].includes(raw.trim().toLowerCase());
 
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * `git worktree add` copies the current worktree's config.worktree into the new one (git
+ * 2.36+), so a lane made from MAIN would inherit MAIN's guard and refuse its own commits.
+ * Grove calls this on every lane it makes or adopts: the inherited hooks path is dropped,
+ * any other inherited setting is left alone.
+ */
+export async function dropInheritedGuard(lanePath: string): Promise<void> {
+  const gitDir = resolve(lanePath, (await runGit(lanePath, ['rev-parse', '--git-dir'])).stdout.trim());
+  const file = join(gitDir, 'config.worktree');
+  if (!existsSync(file)) return;
+  const got = await runGit(lanePath, ['config', '--file', file, '--get', 'core.hooksPath'], { okCodes: [1] });
+  if (got.code === 0 && got.stdout.trim().endsWith(`/${GUARD_HOOKS_DIR}`)) {
+    await runGit(lanePath, ['config', '--file', file, '--unset', 'core.hooksPath']);
+  }
+}

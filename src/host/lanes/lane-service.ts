@@ -24,6 +24,7 @@ import { allocatePortBlock, DEFAULT_PORT_RANGE } from './ports';
 import { usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { applyLaneFiles } from './setup/lane-files';
+import { dropInheritedGuard } from '../health/pre-commit-guard';
 import { runCommands } from './setup/run-commands';
 
 /**
@@ -169,6 +170,12 @@ export class LaneService {
         return added;
       }
       record.path = realpathSync(path);
+      try {
+        await dropInheritedGuard(record.path);
+      } catch (e) {
+        job.finish(false, (e as Error).message);
+        return err(gitFailure(e));
+      }
       this.deps.lanes.insert(record);
       this.deps.events.append({ type: 'lane.created', lane: toLane(record) });
       this.deps.onLanesChanged(this.deps.lanes.list());
@@ -254,6 +261,11 @@ export class LaneService {
       }
       const port = await this.allocatePort(loaded.value);
       if (!port.ok) return port;
+      try {
+        await dropInheritedGuard(real);
+      } catch (e) {
+        return err(gitFailure(e));
+      }
       const record: LaneRecord = {
         id: uuidv7(),
         repoId,

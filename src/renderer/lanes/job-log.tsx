@@ -24,7 +24,11 @@ export function JobLog({ view }: { view: JobView }) {
     <section className={`job-log job-${tone}`} data-testid="job-log" aria-label={`Job: ${view.job.title}`} aria-busy={isRunning}>
       <header className="job-head">
         <strong>{view.job.title}</strong>
-        {view.step && <span className="job-step" data-testid="job-step">{describeStep(view.step)}</span>}
+        {view.step && (
+          <span className="job-step" data-testid="job-step" title={describeStep(view.step)}>
+            {describeStep(view.step)}
+          </span>
+        )}
         <span className={`job-state state-${tone}`} data-testid="job-state">
           {view.outcome.kind === 'running' ? 'running…' : view.outcome.ok ? 'done' : 'failed'}
         </span>

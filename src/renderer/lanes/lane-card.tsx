@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { CallError } from '../../shared/client/host-connection';
 import type { Lane } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
@@ -15,7 +15,19 @@ import { describeSetup, describeStatus, portRange, shortSha } from './lane-label
  */
 type Action = 'rebase' | 'serve' | 'remove';
 
-export function LaneCard({ lane, job, canServe, onMerge }: { lane: Lane; job: JobView | null; canServe: boolean; onMerge: (lane: Lane) => void }) {
+export interface LaneCardProps {
+  lane: Lane;
+  /** The lane's running or last job. */
+  job: JobView | null;
+  /** MAIN's head: the diff is read again when it moves. */
+  mainHead: string | null;
+  /** grove.yaml has a serve recipe (or it could not be read, and the host will say). */
+  canServe: boolean;
+  onMerge: (lane: Lane) => void;
+}
+
+/** Memoized: a burst of one lane's job output re-renders that lane's card, not its neighbours. */
+export const LaneCard = memo(function LaneCard({ lane, job, mainHead, canServe, onMerge }: LaneCardProps) {
   const store = useHostStore();
   const [isDiffOpen, setDiffOpen] = useState(false);
   const [running, setRunning] = useState<Action | null>(null);
@@ -60,7 +72,11 @@ export function LaneCard({ lane, job, canServe, onMerge }: { lane: Lane; job: Jo
         <span className={`tag tag-${status.tone}`} data-testid="lane-status" title={status.why ?? undefined}>{status.text}</span>
         {ports && <code className="lane-ports" title="GROVE_PORT to GROVE_PORT+9, for this lane's servers" data-testid="lane-ports">{ports}</code>}
         {lane.keyless && <span className="tag tag-pending" title="Copied dotenv files lost their keys, and agents here do not get them">key-less</span>}
-        {setup && <span className={`tag tag-${setup.tone}`} data-testid="lane-setup">{setup.text}</span>}
+        {setup && (
+          <span className={`tag tag-${setup.tone}`} data-testid="lane-setup" title={setup.why}>
+            {setup.text}
+          </span>
+        )}
         {lane.served && (
           <a className="lane-url" href={lane.served.url} target="_blank" rel="noopener" data-testid="lane-url">
             {lane.served.url}
@@ -99,10 +115,10 @@ export function LaneCard({ lane, job, canServe, onMerge }: { lane: Lane; job: Jo
         )
       )}
       {job && <JobLog key={job.job.id} view={job} />}
-      {isDiffOpen && <LaneDiffView lane={lane} onClose={() => setDiffOpen(false)} />}
+      {isDiffOpen && <LaneDiffView lane={lane} mainHead={mainHead} onClose={() => setDiffOpen(false)} />}
     </li>
   );
-}
+});
 
 /** A worktree made outside Grove: shown so it is not forgotten, and adoptable as a lane. */
 export function AdoptableRow({ lane }: { lane: Lane }) {

@@ -8,7 +8,8 @@ import { PatchView, type PatchLayout } from './patch-view';
 /**
  * A lane's changes against MAIN, as a reviewer reads them before a merge: commits ahead
  * and behind, whether uncommitted edits are included, the files with their counts, and
- * the patch. Fetched when opened and on "Refresh"; the lane is not watched meanwhile.
+ * the patch. Fetched when opened, when MAIN's head moves, and on "Refresh"; the lane's
+ * own commits are not watched (no event tells of them), so "Refresh" shows them.
  */
 /** The last diff stays on screen while a refresh reads the lane again. */
 interface DiffState {
@@ -26,7 +27,7 @@ const STATUS_MARK: Record<DiffFile['status'], string> = {
   'type-changed': 'T',
 };
 
-export function LaneDiffView({ lane, onClose }: { lane: Lane; onClose: () => void }) {
+export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead: string | null; onClose: () => void }) {
   const store = useHostStore();
   const [state, setState] = useState<DiffState>({ diff: null, isLoading: true, error: null });
   const [layout, setLayout] = useState<PatchLayout>('unified');
@@ -43,7 +44,7 @@ export function LaneDiffView({ lane, onClose }: { lane: Lane; onClose: () => voi
 
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, mainHead]);
 
   return (
     <section className="lane-diff" data-testid="lane-diff" aria-label={`Changes of ${lane.name} against MAIN`}>

@@ -21,16 +21,16 @@ export function describeStatus(lane: Lane): { text: string; why: string | null; 
   }
 }
 
-export function describeSetup(setup: Lane['setup']): { text: string; tone: 'ok' | 'bad' | 'pending' } | null {
+export function describeSetup(setup: Lane['setup']): { text: string; why: string; tone: 'ok' | 'bad' | 'pending' } | null {
   switch (setup) {
     case 'none':
       return null;
     case 'running':
-      return { text: 'setup running', tone: 'pending' };
+      return { text: 'setup running', why: "grove.yaml's setup is running in the lane; its output is below.", tone: 'pending' };
     case 'done':
-      return { text: 'setup done', tone: 'ok' };
+      return { text: 'setup done', why: "grove.yaml's setup finished.", tone: 'ok' };
     case 'failed':
-      return { text: 'setup failed', tone: 'bad' };
+      return { text: 'setup failed', why: 'The setup failed; the lane is kept as it was left. Its log says why: fix it by hand, or remove the lane.', tone: 'bad' };
   }
 }
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { pathOf, sideBySide, type Hunk, type PatchFile, type SideCell } from './parse-patch';
 
 /**
@@ -10,7 +10,8 @@ export type PatchLayout = 'unified' | 'side-by-side';
 const FOLD_ABOVE_LINES = 1500;
 const SIGN = { add: '+', del: '-', context: ' ', note: '' } as const;
 
-export function PatchView({ files, layout }: { files: PatchFile[]; layout: PatchLayout }) {
+/** Memoized: the lane card around it re-renders with every line of its job's output. */
+export const PatchView = memo(function PatchView({ files, layout }: { files: PatchFile[]; layout: PatchLayout }) {
   return (
     <div className={`patch patch-${layout}`} data-testid={`patch-${layout}`}>
       {files.map((f, i) => (
@@ -18,7 +19,7 @@ export function PatchView({ files, layout }: { files: PatchFile[]; layout: Patch
       ))}
     </div>
   );
-}
+});
 
 function PatchFileView({ file, layout }: { file: PatchFile; layout: PatchLayout }) {
   const lineCount = file.hunks.reduce((n, h) => n + h.lines.length, 0);

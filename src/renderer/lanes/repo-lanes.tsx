@@ -51,7 +51,7 @@ export function RepoLanes({ repo }: { repo: Repo }) {
           l.adoptable ? (
             <AdoptableRow key={l.id} lane={l} />
           ) : (
-            <LaneCard key={l.id} lane={l} job={jobOfLane(jobs, repo.id, l.name)} canServe={canServe} onMerge={setMerging} />
+            <LaneCard key={l.id} lane={l} job={jobOfLane(jobs, repo.id, l.name)} mainHead={mainState?.head ?? null} canServe={canServe} onMerge={setMerging} />
           ),
         )}
       </ul>

@@ -62,6 +62,7 @@ export class HostConnection {
   private lastSeq: number;
   private nextId = 1;
   private retryTimer: unknown = null;
+  private helloTimer: unknown = null;
   private readonly pending = new Map<number, Pending>();
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private readonly eventListeners = new Set<(e: EventEnvelope) => void>();
@@ -160,12 +161,16 @@ export class HostConnection {
       return;
     }
     this.socket = socket;
+    // Cleared on hello and when the socket goes: a pending timer would keep a finished
+    // CLI process alive for its whole length.
     const helloTimer = this.setTimer(() => {
+      this.helloTimer = null;
       if (this.socket === socket && this.state.kind === 'connecting') {
         this.dropSocket(4000, 'no hello');
         this.scheduleRetry('the host did not greet in time');
       }
     }, this.options.helloTimeoutMs ?? 5000);
+    this.helloTimer = helloTimer;
     // Every handler checks it still belongs to the current socket: a closing socket may
     // still deliver frames, and they must not revive a stopped or replaced connection.
     socket.onmessage = (ev) => {
@@ -177,7 +182,7 @@ export class HostConnection {
       /* onclose follows and decides */
     };
     socket.onclose = (ev) => {
-      this.clearTimer(helloTimer);
+      if (this.helloTimer === helloTimer) this.clearHelloTimer();
       if (this.socket !== socket) return;
       this.socket = null;
       this.failPending('the connection to the host closed');
@@ -186,7 +191,13 @@ export class HostConnection {
     };
   }
 
+  private clearHelloTimer(): void {
+    if (this.helloTimer !== null) this.clearTimer(this.helloTimer);
+    this.helloTimer = null;
+  }
+
   private dropSocket(code: number, reason: string): void {
+    this.clearHelloTimer();
     const socket = this.socket;
     this.socket = null;
     if (!socket) return;
@@ -221,6 +232,7 @@ export class HostConnection {
     const f = frame.data;
     switch (f.kind) {
       case 'hello':
+        this.clearHelloTimer();
         if (f.protocolVersion !== PROTOCOL_VERSION) {
           this.setState({ kind: 'incompatible', hostProtocolVersion: f.protocolVersion });
           this.dropSocket(1000, 'incompatible protocol');

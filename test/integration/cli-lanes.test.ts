@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * The lane verbs of `grove` against a real host: a create whose setup streams to stderr, a
+ * diff, a dry run and a merge through the gate, and MAIN's pre-commit guard.
+ */
+let host: HostProcess;
+let main: string;
+
+/** Runs the CLI asynchronously (the host answers on this process's event loop's behalf). */
+function grove(args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], { cwd, env: { ...process.env, GROVE_HOME: host.home } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeEach(async () => {
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  writeFileSync(join(main, 'grove.yaml'), `setup:\n  postCreate:\n    - echo "composer install for $GROVE_LANE_NAME"\nmerge:\n  gate: test ! -e BROKEN\n`);
+  git(main, 'add', 'grove.yaml');
+  git(main, 'commit', '-q', '-m', 'recipe');
+  host = await startHostProcess();
+  expect((await grove(['repo', 'add', main])).code).toBe(0);
+});
+afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+describe('grove lane / diff / merge', () => {
+  it('creates a lane with its setup streamed, shows its diff, and merges it through the gate', async () => {
+    const created = await grove(['lane', 'create', 'design']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toContain('composer install for design');
+    expect(created.stderr).toMatch(/\[\d\/\d\] git worktree add/);
+    expect(created.stdout).toMatch(/Created lane design on branch design at .*flower-design, ports \d+-\d+/);
+
+    const lane = `${main}-design`;
+    writeFileSync(join(lane, 'tokens.css'), ':root { --bloom: #c8a; }\n');
+    const diff = await grove(['diff', 'design']);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('with uncommitted edits');
+    expect(diff.stdout).toMatch(/added\s+tokens\.css\s+\+1 -0/);
+    expect(diff.stdout).toContain('+:root { --bloom: #c8a; }');
+
+    const dry = await grove(['merge', 'design', '--dry-run']);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toMatch(/FAIL lane-clean/);
+
+    const merged = await grove(['merge', 'design', '--commit', 'Bloom tokens']);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toMatch(/Merged design into MAIN \(fast-forward/);
+    expect(git(main, 'log', '-1', '--format=%s')).toBe('Bloom tokens');
+
+    const merges = await grove(['merges', '--json']);
+    expect(JSON.parse(merges.stdout).merges[0]).toMatchObject({ laneName: 'design', state: 'merged' });
+  });
+
+  it('says why a merge whose gate fails was rolled back, and exits 1', async () => {
+    await grove(['lane', 'create', 'bad']);
+    const lane = `${main}-bad`;
+    writeFileSync(join(lane, 'BROKEN'), '1\n');
+    git(lane, 'add', 'BROKEN');
+    git(lane, 'commit', '-q', '-m', 'break it');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const r = await grove(['merge', 'bad']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('rolled back');
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+  });
+
+  it('guards MAIN against direct commits, leaving lanes alone', async () => {
+    const on = await grove(['repo', 'guard', 'on']);
+    expect(on.code, on.stderr).toBe(0);
+    expect(on.stdout).toContain('pre-commit guard on');
+    writeFileSync(join(main, 'hotfix.txt'), 'x\n');
+    git(main, 'add', 'hotfix.txt');
+    expect(() => git(main, 'commit', '-q', '-m', 'straight into MAIN')).toThrow(/MAIN only receives merged code/);
+
+    await grove(['lane', 'create', 'fix']);
+    writeFileSync(join(`${main}-fix`, 'fix.txt'), 'y\n');
+    git(`${main}-fix`, 'add', 'fix.txt');
+    git(`${main}-fix`, 'commit', '-q', '-m', 'in a lane');
+    expect(git(`${main}-fix`, 'log', '-1', '--format=%s')).toBe('in a lane');
+
+    const state = await grove(['repo', 'main', '--json']);
+    expect(JSON.parse(state.stdout).state).toMatchObject({ preCommitGuard: true, dirty: ['hotfix.txt'] });
+    expect((await grove(['repo', 'guard', 'off'])).code).toBe(0);
+    git(main, 'commit', '-q', '-m', 'allowed again');
+  });
+
+  it('refuses bad lines with the usage (exit 2)', async () => {
+    expect((await grove(['merge'])).code).toBe(2);
+    expect((await grove(['lane', 'create'])).code).toBe(2);
+    expect((await grove(['diff', 'a', 'b'])).code).toBe(2);
+  });
+});
