@@ -195,3 +195,28 @@ describe('removing lanes never loses work', () => {
     expect(readFileSync(join(lane.path, 'README.md'), 'utf8')).toBe('# app\n');
   });
 });
+
+describe('reconciling lanes with git and the disk', () => {
+  const alerts = async (): Promise<string[]> =>
+    ((await api(host, 'events.since', { since: 0 })).body.result as { events: { event: { type: string; message?: string } }[] }).events.flatMap((e) =>
+      e.event.type === 'alert' ? [e.event.message!] : [],
+    );
+
+  it('notices a branch switched outside Grove, live, with one alert', async () => {
+    const lane = await createLane('design');
+    git(lane.path, 'switch', '-q', '-c', 'experiment');
+    await expect.poll(async () => (await alerts()).filter((a) => a.includes('switched from design to experiment')).length).toBe(1);
+    const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
+    expect(listed.lanes[0]!.status).toBe('branch-changed');
+  });
+
+  it('on host start, announces a lane whose directory vanished', async () => {
+    const lane = await createLane('design');
+    await stopAllHosts();
+    rmSync(lane.path, { recursive: true, force: true });
+    host = await startHostProcess({ home: host.home });
+    expect(await alerts()).toEqual(expect.arrayContaining([expect.stringContaining(`Lane design's directory ${lane.path} is gone`)]));
+    const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
+    expect(listed.lanes[0]!.status).toBe('missing');
+  });
+});
