@@ -31,7 +31,7 @@ export interface Comparison {
   what: string;
   grove: Summary;
   baseline: Summary;
-  /** grove median / baseline median. */
+  /** grove median / baseline median; not finite when the baseline median is 0 (an idle CPU), shown as –. */
   ratio: number;
 }
 
@@ -47,7 +47,7 @@ export function report(bench: string, comparisons: Comparison[], extra: Record<s
   writeFileSync(`.bench/${bench}.json`, JSON.stringify(json, null, 2) + '\n');
   console.log(JSON.stringify(json));
   const fmt = (n: number): string => n.toFixed(1);
-  const rows = comparisons.map((c) => [c.what, `${fmt(c.grove.median)} ${c.grove.unit}`, `${fmt(c.grove.p90)}`, c.baseline.name, `${fmt(c.baseline.median)} ${c.baseline.unit}`, `${c.ratio}×`]);
+  const rows = comparisons.map((c) => [c.what, `${fmt(c.grove.median)} ${c.grove.unit}`, `${fmt(c.grove.p90)}`, c.baseline.name, `${fmt(c.baseline.median)} ${c.baseline.unit}`, Number.isFinite(c.ratio) ? `${c.ratio}×` : '–']);
   const head = ['measure', 'grove median', 'p90', 'baseline', 'baseline median', 'ratio'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');

@@ -40,7 +40,16 @@ const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 // ---------------------------------------------------------------------------------------
 // Cleanup bookkeeping: every process started is ended by pid in `cleanup()`.
 
-const tempRoot = realpathSync(mkdtempSync(join(tmpdir(), 'grove-bench-lanes-')));
+/**
+ * tmpfs by default (BENCH_TMPDIR overrides). On this machine's ext4, creating 20,000 files
+ * right after deleting as many spends 10–40 s per checkout in the kernel (ext4's inode
+ * allocator scanning `recently_deleted` inodes), for git and Grove alike: the churn of
+ * these very runs would swamp what Grove adds, and the run would take over ten minutes.
+ */
+const tempBase = process.env.BENCH_TMPDIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+const tempRoot = realpathSync(mkdtempSync(join(tempBase, 'grove-bench-lanes-')));
+/** The host's data dir stays on disk: its database syncs every write, and that is part of the cost. */
+const homeRoot = mkdtempSync(join(tmpdir(), 'grove-bench-lanes-home-'));
 const childPids = new Set<number>();
 const hosts = new Set<Host>();
 
@@ -54,6 +63,7 @@ async function cleanup(): Promise<void> {
     }
   }
   rmSync(tempRoot, { recursive: true, force: true });
+  rmSync(homeRoot, { recursive: true, force: true });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -154,7 +164,7 @@ interface Host {
 }
 
 async function startHost(): Promise<Host> {
-  const home = mkdtempSync(join(tempRoot, 'home-'));
+  const home = mkdtempSync(join(homeRoot, 'home-'));
   const child: ChildProcess = spawn(process.execPath, [hostEntry, '--home', home], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GROVE_HOME: home } });
   if (child.pid) childPids.add(child.pid);
   let stderr = '';
@@ -269,11 +279,36 @@ async function measureIdleCpu(pid: number): Promise<IdleCpu> {
 
 const pct = (ticks: number, ms: number): number => (100 * (ticks / CLK_TCK)) / (ms / 1000);
 
+/**
+ * Waits until the host has used no CPU, itself or through git, for 300 ms. Cleaning up
+ * between runs wakes it: deleting a branch rewrites packed-refs, which MAIN's watcher
+ * answers (after its debounce) with a check of MAIN — a `git status` over 20,000 files that
+ * would otherwise land inside the next timing.
+ */
+async function waitForQuietHost(pid: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  const total = (): number => {
+    const t = cpuTicks(pid);
+    return t.self + t.children;
+  };
+  let last = total();
+  let quietSince = performance.now();
+  while (performance.now() < deadline) {
+    await sleep(100);
+    const now = total();
+    if (now !== last) {
+      last = now;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= 300) return;
+  }
+  throw new Error('the host did not become quiet within 10 s');
+}
+
 // ---------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const comparisons: Comparison[] = [];
-  const extra: Record<string, unknown> = { runs: RUNS, files: FILES, dirs: TOP_DIRS * SUB_DIRS };
+  const extra: Record<string, unknown> = { runs: RUNS, files: FILES, dirs: TOP_DIRS * SUB_DIRS, tempDir: tempBase };
   const mainPath = join(tempRoot, 'repo');
   const t0 = performance.now();
   await generateRepo(mainPath);
@@ -295,18 +330,18 @@ async function main(): Promise<void> {
     const groveMs = await timed(async () => (lane = await createLane(host, repo.id, name)));
     await api(host, 'lanes.remove', { id: lane.id });
     await git(mainPath, ['branch', '-q', '-D', name]);
+    await waitForQuietHost(host.pid);
 
     const rawPath = join(tempRoot, `raw-${i}`);
     const rawMs = await timed(() => git(mainPath, ['worktree', 'add', '-q', '-b', `raw-${i}`, rawPath]));
     await git(mainPath, ['worktree', 'remove', '--force', rawPath]);
     await git(mainPath, ['branch', '-q', '-D', `raw-${i}`]);
+    await waitForQuietHost(host.pid);
     if (i > 0) {
       groveCreate.samples.push(groveMs);
       rawCreate.samples.push(rawMs);
     }
     console.log(`create ${i === 0 ? 'warm-up' : `run ${i}`}: grove ${groveMs.toFixed(0)} ms, raw ${rawMs.toFixed(0)} ms`);
-    // Let the host's after-work (the lane HEAD watcher following the set of lanes) finish.
-    await sleep(200);
   }
   comparisons.push(compare(`lane creation, ${FILES} files`, groveCreate, rawCreate));
 
@@ -330,8 +365,14 @@ async function main(): Promise<void> {
   extra.idleCpu = {
     settleMs: SETTLE_MS,
     measuredS: (CPU_WINDOWS * CPU_WINDOW_MS) / 1000,
-    noLanes: { hostPctOfCore: idleNoLanes.selfPct, childrenPctOfCore: idleNoLanes.childrenPct, inotifyWatches: idleNoLanes.inotifyWatches },
-    withLanes: { lanes: IDLE_LANES, hostPctOfCore: idleLanes.selfPct, childrenPctOfCore: idleLanes.childrenPct, inotifyWatches: idleLanes.inotifyWatches },
+    noLanes: { hostPctOfCore: idleNoLanes.selfPct, childrenPctOfCore: idleNoLanes.childrenPct, perWindow: idleNoLanes.perWindow.map((n) => round(n)), inotifyWatches: idleNoLanes.inotifyWatches },
+    withLanes: {
+      lanes: IDLE_LANES,
+      hostPctOfCore: idleLanes.selfPct,
+      childrenPctOfCore: idleLanes.childrenPct,
+      perWindow: idleLanes.perWindow.map((n) => round(n)),
+      inotifyWatches: idleLanes.inotifyWatches,
+    },
   };
   const creates = summarize({ name: '', unit: 'ms', samples: idleCreateMs });
   extra.creatingIdleLanesMs = { median: round(creates.median), max: round(creates.max), first: round(idleCreateMs[0]!), last: round(idleCreateMs.at(-1)!) };
@@ -360,10 +401,13 @@ async function main(): Promise<void> {
     const failed = checks.filter((c) => !c.ok);
     if (failed.length) throw new Error(`the preflight should pass: ${failed.map((c) => `${c.name}: ${c.message}`).join('; ')}`);
   };
+  await waitForQuietHost(host.pid);
   await grovePreflight();
   await rawPreflight();
   for (let i = 0; i < RUNS; i++) {
+    await waitForQuietHost(host.pid);
     groveMerge.samples.push(await timed(grovePreflight));
+    await waitForQuietHost(host.pid);
     rawMerge.samples.push(await timed(rawPreflight));
   }
   comparisons.push(compare('merge preflight (dry run), 5 commits ahead', groveMerge, rawMerge));

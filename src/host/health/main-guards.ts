@@ -39,11 +39,16 @@ export class MainGuards implements MainWatch {
   private async watch(repo: Repo): Promise<void> {
     if (this.guards.has(repo.id)) return;
     const key = `main.knownHead.${repo.id}`;
+    // main.state announces changes; the state found at start is there to ask for (repos.mainState).
+    let initial = true;
     const guard = new MainGuard({
       repoId: repo.id,
       mainPath: repo.mainPath,
       knownHead: { get: () => readSetting(this.deps.db, key) ?? null, set: (head) => writeSetting(this.deps.db, key, head) },
-      onState: (state) => this.deps.events.append({ type: 'main.state', state }),
+      onState: (state) => {
+        if (initial) initial = false;
+        else this.deps.events.append({ type: 'main.state', state });
+      },
       onAlert: (message) => this.deps.events.append({ type: 'alert', agentId: null, repoId: repo.id, message }),
       logger: this.deps.logger,
     });

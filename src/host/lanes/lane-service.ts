@@ -13,6 +13,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { archiveLane } from './git/archive-lane';
 import { describeLoss, laneLosses } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
+import { WorktreeMissingError } from './git/require-worktree';
 import { listWorktrees, type Worktree } from './git/worktree-list';
 import { startJob, type JobReporter } from './job-reporter';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
@@ -466,7 +467,9 @@ async function addWorktree(main: string, path: string, branch: string): Promise<
   }
 }
 
+/** Expected git failures as API errors; anything else is a bug and stays thrown. */
 export function gitFailure(e: unknown): ApiError {
+  if (e instanceof WorktreeMissingError) return apiError('lane_missing', e.message, { path: e.path });
   if (e instanceof GitError) return apiError('git_failed', e.message, { args: e.args.join(' '), stderr: e.output.stderr.slice(0, 2000) });
   throw e;
 }

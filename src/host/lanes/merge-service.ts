@@ -204,6 +204,7 @@ export class MergeService {
         this.alert(repo, `${why}. MAIN keeps the merge until you roll it back (grove merge --rollback, or the Merges panel).`);
         return err(apiError('merge_gate_failed', `${why}; MAIN was NOT rolled back (merge.rollback: ask):\n${gateOutput}`, { merge: record, output: gateOutput, rolledBack: false }));
       }
+      await keepRolledBack(repo, merged.value.mainAfter, stamp);
       const rolled = await rollbackMain(repo.mainPath, { recoveryRef, expectedHead: merged.value.mainAfter });
       if (!rolled.ok) {
         record = this.update(record, { state: 'awaiting-rollback', gateOutput });
@@ -230,6 +231,7 @@ export class MergeService {
     return this.deps.locks.run(repo.id, async () => {
       const resume = this.deps.mainWatch.pause(repo.id);
       try {
+        await keepRolledBack(repo, merge.mainAfter, new Date().toISOString().replace(/[:.]/g, '-'));
         const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, expectedHead: merge.mainAfter });
         if (!rolled.ok) return err(apiError('merge_not_rollbackable', rolled.error.message, { id, kind: rolled.error.kind }));
         this.deps.mainWatch.setKnownHead(repo.id, merge.mainBefore);
@@ -262,6 +264,11 @@ export class MergeService {
       },
     };
   }
+}
+
+/** A rolled-back merge commit stays reachable (refs/grove/rolled-back/<time>): never lose work. */
+async function keepRolledBack(repo: Repo, mainAfter: string, stamp: string): Promise<void> {
+  await runGit(repo.mainPath, ['update-ref', `refs/grove/rolled-back/${stamp}`, mainAfter]);
 }
 
 function tailLines(text: string): string[] {

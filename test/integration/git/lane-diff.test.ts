@@ -82,10 +82,13 @@ describe('laneDiff', () => {
     const { main, lane } = makeMainAndLane();
     git(lane, 'checkout', '-q', '--detach');
     commitIn(lane, 'floating.txt', 'x\n', 'Floating commit');
+    write(lane, 'wip.txt', 'untracked\n');
+    const before = snapshotRepo(main, [main, lane]);
     const d = await laneDiff(main, lane, 'main');
+    expectNothingLost(before);
     expect(d.ahead.map((c) => c.subject)).toEqual(['Floating commit']);
-    expect(d.files.map((f) => f.path)).toEqual(['floating.txt']);
-    expect(d.uncommitted).toBe(false);
+    expect(d.files.map((f) => f.path)).toEqual(['floating.txt', 'wip.txt']);
+    expect(d.uncommitted).toBe(true);
   });
 
   it('counts a lane whose only change is uncommitted as uncommitted with nothing ahead', async () => {
@@ -105,13 +108,24 @@ describe('laneDiff', () => {
     expect(d.files).toEqual([{ path: 'big.txt', oldPath: null, status: 'added', additions: 30_000, deletions: 0, binary: false }]);
   });
 
+  it('cuts a patch bigger than git\'s output buffer (64 MiB) instead of failing', async () => {
+    const { main, lane } = makeMainAndLane();
+    write(lane, 'huge.txt', `${'y'.repeat(99)}\n`.repeat(700_000));
+    const d = await laneDiff(main, lane, 'main');
+    expect(d.truncated).toBe(true);
+    expect(Buffer.byteLength(d.patch)).toBeLessThanOrEqual(PATCH_CAP_BYTES);
+    expect(d.files).toMatchObject([{ path: 'huge.txt', additions: 700_000 }]);
+  });
+
   it('still shows a squash-merged lane\'s commits and files, and that MAIN is one ahead', async () => {
     const { main, lane } = makeMainAndLane();
     commitIn(lane, 'b.txt', 'one\n');
     commitIn(lane, 'c.txt', 'two\n');
     git(main, 'merge', '-q', '--squash', 'lane');
     git(main, 'commit', '-q', '-m', 'squash of lane');
+    const before = snapshotRepo(main, [main, lane]);
     const d = await laneDiff(main, lane, 'main');
+    expectNothingLost(before);
     expect(d).toMatchObject({ behind: 1, uncommitted: false });
     expect(d.ahead).toHaveLength(2);
     expect(d.files.map((f) => f.path)).toEqual(['b.txt', 'c.txt']);

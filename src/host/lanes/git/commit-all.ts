@@ -14,7 +14,7 @@ export async function commitAll(lanePath: string, message: string): Promise<stri
   const staged = await runGit(lanePath, ['diff', '--cached', '--quiet'], { okCodes: [1] });
   if (staged.code === 1) {
     const identity = await fallbackIdentityArgs(lanePath);
-    await runGit(lanePath, [...identity, 'commit', '--quiet', '--no-edit', '-m', message], { env: { GIT_EDITOR: 'true' } });
+    await runGit(lanePath, [...identity, 'commit', '--quiet', '--no-edit', '-m', message]);
   }
   return (await runGit(lanePath, ['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
 }

@@ -26,5 +26,3 @@ export async function worktreeChanges(path: string): Promise<WorktreeChanges> {
   }
   return out;
 }
-
-export const isClean = (c: WorktreeChanges): boolean => c.changed.length === 0 && c.untracked.length === 0;

@@ -1,0 +1,368 @@
+import { chmodSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { gitMergePreflight } from '../../../src/host/lanes/git/merge-preflight';
+import { mergeIntoMain, rollbackMain, type MergeIntoMainOptions } from '../../../src/host/lanes/git/merge-into-main';
+import { WorktreeMissingError } from '../../../src/host/lanes/git/require-worktree';
+import { GitError } from '../../../src/host/lanes/git/run-git';
+import type { MergeCheck } from '../../../src/shared/lanes';
+import { git } from '../../fixtures/git-repo';
+import { commitIn, headOf, indexFingerprint, isolateGitConfig, makeMainAndLane, read, write } from '../../fixtures/lane-repo';
+import { expectNothingLost, snapshotRepo } from '../../fixtures/repo-snapshot';
+import { removeTempDirs } from '../../fixtures/temp-dir';
+
+/**
+ * Merging a lane into MAIN: the preflight that says what is in the way, the merge that
+ * never leaves MAIN half-merged, and the rollback that never throws away an edit. Every
+ * case of the safety matrix checks that no object and no file was lost. The machine's git
+ * config is hidden, so commits need Grove's fallback identity.
+ */
+let restoreConfig: () => void;
+beforeAll(() => {
+  restoreConfig = isolateGitConfig();
+});
+afterAll(() => restoreConfig());
+afterEach(() => removeTempDirs());
+
+const RECOVERY = 'refs/grove/recovery/main/2025-01-01T00-00-00-000Z';
+const opts = (over: Partial<MergeIntoMainOptions> = {}): MergeIntoMainOptions => ({
+  branch: 'lane',
+  strategy: 'ff',
+  recoveryRef: RECOVERY,
+  message: 'Merge lane into main',
+  ...over,
+});
+const check = (checks: MergeCheck[], name: MergeCheck['name']): MergeCheck => checks.find((c) => c.name === name)!;
+const failing = (checks: MergeCheck[]): string[] => checks.filter((c) => !c.ok).map((c) => c.name);
+const isMerging = (main: string): boolean => existsSync(join(main, '.git', 'MERGE_HEAD'));
+
+describe('gitMergePreflight', () => {
+  it('passes a clean lane with commits on its branch, and says it can fast-forward', async () => {
+    const { main, lane } = makeMainAndLane();
+    const tip = commitIn(lane, 'feature.txt', 'feature\n');
+    const p = await gitMergePreflight(main, lane, 'lane');
+    expect(failing(p.checks)).toEqual([]);
+    expect(p.checks.map((c) => c.name)).toEqual(['lane-clean', 'main-clean', 'ahead', 'conflicts']);
+    expect(p).toMatchObject({ mainHead: headOf(main), laneHead: tip, mainBranch: 'main', canFastForward: true });
+    expect(check(p.checks, 'ahead').message).toContain('1 commit(s)');
+  });
+
+  it('refuses a lane with uncommitted and untracked work, listing the paths', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'feature.txt', 'feature\n');
+    write(lane, 'README.md', 'edited\n');
+    write(lane, 'new dir/notes.txt', 'untracked\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const p = await gitMergePreflight(main, lane, 'lane');
+    expectNothingLost(before);
+    expect(failing(p.checks)).toEqual(['lane-clean']);
+    expect(check(p.checks, 'lane-clean')).toMatchObject({ detail: ['README.md', 'new dir/notes.txt'] });
+    expect(check(p.checks, 'lane-clean').message).toMatch(/uncommitted work in 2 path\(s\) \(1 untracked\).*Commit it/);
+  });
+
+  it('refuses a MAIN with uncommitted or untracked files, but not ignored ones', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(main, '.gitignore', 'build/\n');
+    git(lane, 'merge', '-q', '--ff-only', 'main');
+    commitIn(lane, 'feature.txt', 'feature\n');
+    write(main, 'build/out.js', 'ignored\n');
+    expect(failing((await gitMergePreflight(main, lane, 'lane')).checks)).toEqual([]);
+    write(main, 'README.md', 'hot fix in MAIN\n');
+    write(main, 'scratch.txt', 'untracked\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const p = await gitMergePreflight(main, lane, 'lane');
+    expectNothingLost(before);
+    expect(failing(p.checks)).toEqual(['main-clean']);
+    expect(check(p.checks, 'main-clean')).toMatchObject({ detail: ['README.md', 'scratch.txt'] });
+    expect(check(p.checks, 'main-clean').message).toContain('MAIN has uncommitted changes in 2 path(s)');
+  });
+
+  it('says "nothing to merge" for a branch with no new commits', async () => {
+    const { main, lane } = makeMainAndLane();
+    const p = await gitMergePreflight(main, lane, 'lane');
+    expect(failing(p.checks)).toEqual(['ahead']);
+    expect(check(p.checks, 'ahead').message).toMatch(/^nothing to merge/);
+    expect(p.canFastForward).toBe(true);
+  });
+
+  it('lists conflicting paths without touching any working tree or index', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'README.md', '# from the lane\n');
+    commitIn(lane, 'both new.txt', 'lane\n');
+    commitIn(main, 'README.md', '# from MAIN\n');
+    commitIn(main, 'both new.txt', 'main\n');
+    const indexes = [indexFingerprint(main), indexFingerprint(lane)];
+    const before = snapshotRepo(main, [main, lane]);
+    const p = await gitMergePreflight(main, lane, 'lane');
+    expect(failing(p.checks)).toEqual(['conflicts']);
+    expect(check(p.checks, 'conflicts').detail.sort()).toEqual(['README.md', 'both new.txt']);
+    expect(check(p.checks, 'conflicts').message).toContain('Rebase the lane onto MAIN');
+    expect(p.canFastForward).toBe(false);
+    expect([indexFingerprint(main), indexFingerprint(lane)]).toEqual(indexes);
+    expect(isMerging(main)).toBe(false);
+    expectNothingLost(before);
+  });
+
+  it('refuses a detached lane, a lane on another branch, and a detached MAIN, saying how to fix each', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'feature.txt', 'feature\n');
+    git(lane, 'checkout', '-q', '--detach');
+    const before = snapshotRepo(main, [main, lane]);
+    let p = await gitMergePreflight(main, lane, 'lane');
+    expectNothingLost(before);
+    expect(failing(p.checks)).toEqual(['lane-clean']);
+    expect(check(p.checks, 'lane-clean').message).toMatch(/HEAD is detached .*git switch lane/);
+
+    git(lane, 'checkout', '-q', '-b', 'elsewhere');
+    p = await gitMergePreflight(main, lane, 'lane');
+    expect(check(p.checks, 'lane-clean').message).toMatch(/on branch elsewhere, not lane/);
+
+    git(lane, 'checkout', '-q', 'lane');
+    git(main, 'checkout', '-q', '--detach');
+    p = await gitMergePreflight(main, lane, 'lane');
+    expect(failing(p.checks)).toEqual(['main-clean']);
+    expect(p.mainBranch).toBeNull();
+    expect(check(p.checks, 'main-clean').message).toMatch(/^MAIN is not on a branch/);
+  });
+
+  it('sees that a squash-merged branch has nothing left to merge', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'b.txt', 'one\n');
+    commitIn(lane, 'c.txt', 'two\n');
+    git(main, 'merge', '-q', '--squash', 'lane');
+    git(main, 'commit', '-q', '-m', 'squash of lane');
+    const before = snapshotRepo(main, [main, lane]);
+    const p = await gitMergePreflight(main, lane, 'lane');
+    expectNothingLost(before);
+    expect(failing(p.checks)).toEqual(['ahead']);
+    expect(check(p.checks, 'ahead').message).toMatch(/nothing to merge: MAIN already has every change on lane/);
+    expect(check(p.checks, 'conflicts').ok).toBe(true);
+  });
+
+  it('reports a missing lane directory as a failed check and still checks the branch', async () => {
+    const { main, lane } = makeMainAndLane();
+    const tip = commitIn(lane, 'feature.txt', 'feature\n');
+    rmSync(lane, { recursive: true, force: true });
+    const before = snapshotRepo(main, [main]);
+    const p = await gitMergePreflight(main, lane, 'lane');
+    expectNothingLost(before);
+    expect(failing(p.checks)).toEqual(['lane-clean']);
+    expect(check(p.checks, 'lane-clean').message).toMatch(/lane's directory .* does not exist/);
+    expect(p.laneHead).toBe(tip);
+  });
+
+  it('fails the branch checks for a branch that does not exist', async () => {
+    const { main, lane } = makeMainAndLane();
+    const p = await gitMergePreflight(main, lane, 'no-such-branch');
+    expect(failing(p.checks)).toEqual(['lane-clean', 'ahead', 'conflicts']);
+    expect(p.laneHead).toBe('');
+  });
+});
+
+describe('mergeIntoMain', () => {
+  it('fast-forwards when it can, after keeping MAIN\'s HEAD on the recovery ref', async () => {
+    const { main, lane } = makeMainAndLane();
+    const mainBefore = headOf(main);
+    const tip = commitIn(lane, 'feature.txt', 'feature\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await mergeIntoMain(main, opts());
+    expect(r).toEqual({ ok: true, value: { strategy: 'fast-forward', mainBefore, mainAfter: tip } });
+    expect(git(main, 'rev-parse', RECOVERY)).toBe(mainBefore);
+    expect(read(main, 'feature.txt')).toBe('feature\n');
+    expectNothingLost(before, { [main]: ['feature.txt'] });
+  });
+
+  it('makes a merge commit when MAIN has moved on, as Grove when no identity is configured', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'feature.txt', 'feature\n');
+    const mainBefore = commitIn(main, 'hotfix.txt', 'fix\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await mergeIntoMain(main, opts());
+    expect(r).toMatchObject({ ok: true, value: { strategy: 'merge-commit', mainBefore } });
+    const after = headOf(main);
+    expect(git(main, 'log', '-1', '--format=%s|%cn <%ce>|%P')).toBe(`Merge lane into main|Grove <grove@localhost>|${mainBefore} ${headOf(lane)}`);
+    expect(r.ok && r.value.mainAfter).toBe(after);
+    expectNothingLost(before, { [main]: ['feature.txt'] });
+  });
+
+  it('keeps a configured identity', async () => {
+    const { main, lane } = makeMainAndLane();
+    git(main, 'config', 'user.name', 'Ada Lovelace');
+    commitIn(lane, 'feature.txt', 'feature\n');
+    commitIn(main, 'hotfix.txt', 'fix\n');
+    await mergeIntoMain(main, opts());
+    expect(git(main, 'log', '-1', '--format=%cn <%ce>')).toBe('Ada Lovelace <grove@localhost>');
+  });
+
+  it('always makes a merge commit with no-ff, passing the caller\'s environment to hooks', async () => {
+    const { main, lane } = makeMainAndLane();
+    write(main, '.git/hooks/pre-merge-commit', '#!/bin/sh\nprintf %s "$GROVE_MERGE" > .git/grove-mark\n');
+    chmodSync(join(main, '.git/hooks/pre-merge-commit'), 0o755);
+    const tip = commitIn(lane, 'feature.txt', 'feature\n');
+    const mainBefore = headOf(main);
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await mergeIntoMain(main, opts({ strategy: 'no-ff', env: { GROVE_MERGE: 'merge-42' } }));
+    expectNothingLost(before, { [main]: ['feature.txt'] });
+    expect(r).toMatchObject({ ok: true, value: { strategy: 'merge-commit', mainBefore } });
+    expect(git(main, 'log', '-1', '--format=%P')).toBe(`${mainBefore} ${tip}`);
+    expect(readFileSync(join(main, '.git/grove-mark'), 'utf8')).toBe('merge-42');
+  });
+
+  it('ff-only refuses a MAIN that has diverged, changing nothing', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'feature.txt', 'feature\n');
+    const mainBefore = commitIn(main, 'hotfix.txt', 'fix\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await mergeIntoMain(main, opts({ strategy: 'ff-only' }));
+    expect(r).toMatchObject({ ok: false, error: { kind: 'not-fast-forward' } });
+    expect(!r.ok && r.error.message).toContain('Rebase the lane onto MAIN');
+    expect(headOf(main)).toBe(mainBefore);
+    expect(git(main, 'rev-parse', RECOVERY)).toBe(mainBefore);
+    expectNothingLost(before);
+  });
+
+  it('ff-only fast-forwards when it can', async () => {
+    const { main, lane } = makeMainAndLane();
+    const tip = commitIn(lane, 'feature.txt', 'feature\n');
+    const r = await mergeIntoMain(main, opts({ strategy: 'ff-only' }));
+    expect(r).toMatchObject({ ok: true, value: { strategy: 'fast-forward', mainAfter: tip } });
+  });
+
+  it('aborts a conflicting merge and leaves MAIN exactly as it was, its unrelated edit included', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'README.md', '# from the lane\n');
+    commitIn(main, 'README.md', '# from MAIN\n');
+    write(main, 'scratch.txt', 'untracked in MAIN\n');
+    commitIn(main, 'other.txt', 'committed\n');
+    write(main, 'other.txt', 'uncommitted edit in MAIN\n');
+    const head = headOf(main);
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await mergeIntoMain(main, opts());
+    expect(r).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+    expect(!r.ok && r.error.message).toContain('README.md');
+    expect(headOf(main)).toBe(head);
+    expect(git(main, 'rev-parse', RECOVERY)).toBe(head);
+    expect(isMerging(main)).toBe(false);
+    expect(git(main, 'diff', '--cached', '--name-only')).toBe('');
+    expect(git(main, 'diff', '--name-only')).toBe('other.txt');
+    expectNothingLost(before);
+  });
+
+  it('refuses when MAIN\'s uncommitted edit is in the way (MAIN changed since the preflight)', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'README.md', '# from the lane\n');
+    commitIn(lane, 'new.txt', 'from the lane\n');
+    const mainBefore = headOf(main);
+    write(main, 'README.md', '# edited in MAIN\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await mergeIntoMain(main, opts());
+    expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved' } });
+    expect(!r.ok && r.error.message).toMatch(/would be overwritten by the merge \(README.md\)/);
+    expect(headOf(main)).toBe(mainBefore);
+    expectNothingLost(before);
+
+    rmSync(join(main, 'README.md'));
+    git(main, 'checkout', '--', 'README.md');
+    write(main, 'new.txt', 'untracked in MAIN, same name\n');
+    const again = await mergeIntoMain(main, opts());
+    expect(again).toMatchObject({ ok: false, error: { kind: 'main-moved' } });
+    expect(!again.ok && again.error.message).toContain('new.txt');
+    expect(read(main, 'new.txt')).toBe('untracked in MAIN, same name\n');
+  });
+
+  it('merges past an uncommitted edit it does not touch, and keeps it', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'feature.txt', 'feature\n');
+    write(main, 'README.md', '# edited in MAIN\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await mergeIntoMain(main, opts());
+    expect(r).toMatchObject({ ok: true, value: { strategy: 'fast-forward' } });
+    expect(read(main, 'README.md')).toBe('# edited in MAIN\n');
+    expectNothingLost(before, { [main]: ['feature.txt'] });
+  });
+
+  it('refuses a detached MAIN', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'feature.txt', 'feature\n');
+    git(main, 'checkout', '-q', '--detach');
+    const head = headOf(main);
+    const r = await mergeIntoMain(main, opts());
+    expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved' } });
+    expect(headOf(main)).toBe(head);
+  });
+
+  it('throws a GitError when a hook refuses the merge commit, with MAIN as it was', async () => {
+    const { main, lane } = makeMainAndLane();
+    write(main, '.git/hooks/pre-merge-commit', '#!/bin/sh\necho "merges into MAIN go through Grove" >&2\nexit 1\n');
+    chmodSync(join(main, '.git/hooks/pre-merge-commit'), 0o755);
+    commitIn(lane, 'feature.txt', 'feature\n');
+    const head = commitIn(main, 'hotfix.txt', 'fix\n');
+    const before = snapshotRepo(main, [main, lane]);
+    await expect(mergeIntoMain(main, opts())).rejects.toThrow(GitError);
+    expect(headOf(main)).toBe(head);
+    expect(isMerging(main)).toBe(false);
+    expectNothingLost(before);
+  });
+
+  it('fails with a clear error when MAIN\'s directory is missing', async () => {
+    const { main } = makeMainAndLane();
+    rmSync(main, { recursive: true, force: true });
+    await expect(mergeIntoMain(main, opts())).rejects.toThrow(WorktreeMissingError);
+  });
+});
+
+describe('rollbackMain', () => {
+  /** A lane merged into MAIN, and a snapshot from before the merge: a rollback must lose nothing from it. */
+  async function merged(strategy: MergeIntoMainOptions['strategy'] = 'no-ff') {
+    const ml = makeMainAndLane();
+    commitIn(ml.lane, 'feature.txt', 'feature\n');
+    const beforeMerge = snapshotRepo(ml.main, [ml.main, ml.lane]);
+    const r = await mergeIntoMain(ml.main, opts({ strategy }));
+    if (!r.ok) throw new Error(r.error.message);
+    return { ...ml, ...r.value, beforeMerge };
+  }
+
+  it('puts MAIN back where the recovery ref says, the lane\'s commits still on its branch', async () => {
+    const { main, lane, mainBefore, mainAfter } = await merged('ff');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, expectedHead: mainAfter });
+    expect(r).toEqual({ ok: true, value: { head: mainBefore } });
+    expect(headOf(main)).toBe(mainBefore);
+    expect(existsSync(join(main, 'feature.txt'))).toBe(false);
+    expectNothingLost(before, { [main]: ['feature.txt'] });
+  });
+
+  it('keeps an unrelated edit made in MAIN after the merge', async () => {
+    const { main, lane, mainBefore, mainAfter, beforeMerge } = await merged();
+    write(main, 'README.md', '# edited after the merge\n');
+    write(main, 'scratch.txt', 'untracked\n');
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, expectedHead: mainAfter });
+    expectNothingLost(beforeMerge, { [main]: ['README.md', 'scratch.txt'] });
+    expect(r).toEqual({ ok: true, value: { head: mainBefore } });
+    expect(read(main, 'README.md')).toBe('# edited after the merge\n');
+    expect(read(main, 'scratch.txt')).toBe('untracked\n');
+    expect(git(lane, 'rev-parse', 'lane')).toBe(headOf(lane));
+  });
+
+  it('refuses when MAIN moved on since the merge', async () => {
+    const { main, lane, mainAfter } = await merged();
+    const moved = commitIn(main, 'later.txt', 'someone committed\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, expectedHead: mainAfter });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved' } });
+    expect(!r.ok && r.error.message).toContain(`git reset --keep ${RECOVERY}`);
+    expect(headOf(main)).toBe(moved);
+    expectNothingLost(before);
+  });
+
+  it('refuses when it would overwrite an edit to a merged file, changing nothing', async () => {
+    const { main, lane, mainAfter } = await merged();
+    write(main, 'feature.txt', 'edited in MAIN after the merge\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, expectedHead: mainAfter });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'would-lose-changes' } });
+    expect(!r.ok && r.error.message).toContain('(feature.txt)');
+    expect(headOf(main)).toBe(mainAfter);
+    expectNothingLost(before);
+  });
+});
