@@ -67,7 +67,14 @@ export function findAgentProcesses(agentId: string, leaderPid: number | null): n
   if (process.platform === 'linux') {
     for (const p of procs) if (!found.has(p.pid) && carriesMarker(p.pid, marker)) found.add(p.pid);
   }
-  // Descendants of anything found, by parent links, until nothing new turns up.
+  return liveWithDescendants(procs, found);
+}
+
+/**
+ * `found` plus every descendant, by parent links, until nothing new turns up; never this
+ * process or init, and only those still running.
+ */
+export function liveWithDescendants(procs: readonly { pid: number; ppid: number }[], found: Set<number>): number[] {
   let grew = true;
   while (grew) {
     grew = false;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { isProcessRunning, listProcesses, signalGroup } from '../../terminals/process-tree';
+import { listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
 
 /**
  * Runs a recipe's command list (grove.yaml `setup.preCreate`, `postCreate`, `teardown`)
@@ -184,18 +184,7 @@ function groupMembers(pgid: number, known: readonly number[] = []): number[] {
   const procs = listProcesses();
   const found = new Set<number>(known);
   for (const p of procs) if (p.pgid === pgid) found.add(p.pid);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const p of procs) {
-      if (!found.has(p.pid) && found.has(p.ppid)) {
-        found.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  found.delete(process.pid);
-  return [...found].filter((pid) => pid > 1 && isProcessRunning(pid));
+  return liveWithDescendants(procs, found);
 }
 
 async function waitUntilGone(pgid: number, known: readonly number[], ms: number): Promise<number[]> {
