@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HealthConfig } from './health';
 
 /**
  * `grove.yaml`: a repository's recipe for its lanes, committed at the root of MAIN and
@@ -98,6 +99,8 @@ export const GroveConfig = z
       })
       .strict()
       .optional(),
+    /** Probes that say whether MAIN still works (see src/shared/health.ts). */
+    health: HealthConfig.optional(),
   })
   .strict();
 export type GroveConfig = z.infer<typeof GroveConfig>;

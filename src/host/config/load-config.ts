@@ -171,6 +171,10 @@ function describeIssue(issue: z.core.$ZodIssue, base: ConfigPath, root: unknown)
       // report the problems of the branch whose type matched, if exactly one did.
       const matched = issue.errors.filter((branch) => !branch.some((e) => e.path.length === 0 && e.code === 'invalid_type'));
       if (matched.length === 1) return matched[0]!.flatMap((e) => describeIssue(e, path, root));
+      // Mappings of different shapes (a command probe or an HTTP probe): the branch meant is
+      // the one whose required keys are all there.
+      const complete = matched.filter((branch) => !branch.some((e) => e.path.length === 1 && e.code === 'invalid_type' && valueAt(value, e.path) === undefined));
+      if (complete.length === 1) return complete[0]!.flatMap((e) => describeIssue(e, path, root));
       return [{ path, points: 'value', message: `${mismatch(key, value)}; use ${expected()}` }];
     }
     case 'unrecognized_keys':

@@ -69,7 +69,7 @@ describe('loadRepoConfig: one file', () => {
     expect(r.problems).toMatchObject([
       { line: 3, column: 3, key: 'setup.copyy', message: 'setup.copyy is not a grove.yaml key; did you mean setup.copy? Allowed here: copy, link, stripKeys, preCreate, postCreate, teardown, timeoutSeconds' },
     ]);
-    expect(flower({ repository: ['colour: blue'] }).load().problems[0]!.message).toBe('colour is not a grove.yaml key; allowed here: lanes, setup, ports, serve, merge');
+    expect(flower({ repository: ['colour: blue'] }).load().problems[0]!.message).toBe('colour is not a grove.yaml key; allowed here: lanes, setup, ports, serve, merge, health');
   });
 
   it('lists the allowed values of an enum', () => {
@@ -100,7 +100,7 @@ describe('loadRepoConfig: one file', () => {
 
   it('refuses a document that is not a mapping', () => {
     const r = flower({ repository: ['- setup', '- merge'] }).load();
-    expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge' }]);
+    expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge, health' }]);
   });
 
   it('checks rules across keys: one serve recipe, and room for a block of 10 ports', () => {
@@ -108,6 +108,54 @@ describe('loadRepoConfig: one file', () => {
     expect(serve.problems).toMatchObject([{ line: 2, column: 3, key: 'serve', message: 'serve.command needs serve.url, e.g. http://127.0.0.1:{{port}}' }]);
     const ports = flower({ repository: ['ports:', '  start: 41000', '  end: 41005'] }).load();
     expect(ports.problems).toMatchObject([{ line: 3, column: 8, key: 'ports.end', message: expect.stringContaining('use at least 41009') }]);
+  });
+});
+
+describe('loadRepoConfig: health probes', () => {
+  it('reads command and HTTP probes', () => {
+    const r = flower({
+      repository: ['health:', '  debounceMs: 500', '  probes:', '    - name: boot', '      command: php artisan about', '      failureThreshold: 1', '    - name: up', '      http:', '        url: http://flower.test/up', '        method: HEAD', '        expectStatus: 204', '      timeoutSeconds: 5', '      intervalSeconds: 30'],
+    }).load();
+    expect(r.problems).toEqual([]);
+    expect(r.config.health).toEqual({
+      debounceMs: 500,
+      probes: [
+        { name: 'boot', command: 'php artisan about', failureThreshold: 1 },
+        { name: 'up', http: { url: 'http://flower.test/up', method: 'HEAD', expectStatus: 204 }, timeoutSeconds: 5, intervalSeconds: 30 },
+      ],
+    });
+  });
+
+  it('says which probe repeats a name, at the repeated name', () => {
+    const r = flower({ repository: ['health:', '  probes:', '    - name: boot', '      command: php artisan about', '    - name: boot', '      http:', '        url: http://flower.test/up'] }).load();
+    expect(r.problems).toMatchObject([{ line: 5, column: 13, key: 'health.probes[1].name', message: 'health.probes[1].name: "boot" is already the name of health.probes[0]; give each probe its own name' }]);
+  });
+
+  it('explains a typo in the kind of probe meant, and bad names, urls and methods', () => {
+    const typo = flower({ repository: ['health:', '  probes:', '    - name: boot', '      command: php artisan about', '      timeoutSecond: 5'] }).load();
+    expect(typo.problems).toMatchObject([{ line: 5, key: 'health.probes[0].timeoutSecond', message: expect.stringContaining('did you mean health.probes[0].timeoutSeconds?') }]);
+    const bad = flower({ repository: ['health:', '  probes:', '    - name: boot ok', '      http:', '        url: flower.test/up', '        method: POST'] }).load();
+    expect(bad.problems.map((p) => p.message)).toEqual([
+      'health.probes[0].name: "boot ok" is not allowed; a probe name is 1 to 64 letters, digits, - and _',
+      'health.probes[0].http.url: "flower.test/up" is not allowed; an HTTP probe url starts with http:// or https://',
+      'health.probes[0].http.method: "POST" is not allowed; use one of GET, HEAD',
+    ]);
+  });
+
+  it('refuses a probe that is neither a command nor a request, and numbers out of range', () => {
+    const neither = flower({ repository: ['health:', '  probes:', '    - name: boot'] }).load();
+    expect(neither.problems).toMatchObject([{ key: 'health.probes[0]', message: expect.stringMatching(/a mapping with name, command .* or a mapping with name, http/) }]);
+    const zero = flower({ repository: ['health:', '  probes:', '    - name: boot', '      command: a', '      failureThreshold: 0'] }).load();
+    expect(zero.problems).toMatchObject([{ line: 5, message: 'health.probes[0].failureThreshold: 0 is not allowed; use a whole number from 1 to 100' }]);
+  });
+
+  it('takes the override\'s probe list in place of the repository\'s', () => {
+    const r = flower({
+      repository: ['health:', '  debounceMs: 2000', '  probes:', '    - name: boot', '      command: php artisan about'],
+      user: ['health:', '  probes:', '    - name: up', '      http: { url: "http://flower.test/up" }'],
+    }).load();
+    expect(r.problems).toEqual([]);
+    expect(r.config.health).toEqual({ debounceMs: 2000, probes: [{ name: 'up', http: { url: 'http://flower.test/up' } }] });
   });
 });
 
@@ -169,5 +217,9 @@ describe('docs/configuration.md', () => {
     expect(r.problems).toEqual([]);
     expect(r.config.serve?.site?.url).toBe('http://{{lane}}.test');
     expect(r.config.merge).toMatchObject({ check: 'php artisan test', gate: 'php artisan about' });
+    expect(r.config.health?.probes).toEqual([
+      expect.objectContaining({ name: 'boot', command: 'php artisan about' }),
+      expect.objectContaining({ name: 'up', http: expect.objectContaining({ method: 'GET', url: 'http://flower.test/up', expectStatus: 200 }) }),
+    ]);
   });
 });

@@ -1,0 +1,74 @@
+import { probeSettings, type MainHealth, type MainHealthState, type ProbeHealth, type ProbeResult, type ProbeSpec } from '../../shared/health';
+
+/**
+ * MAIN's health as a pure state machine: a probe's result in, the next MainHealth out. No
+ * clock, no I/O; the scheduler that runs the probes and the store that keeps incidents sit
+ * around it. An incident is the time MAIN spends broken, so "one notification per incident"
+ * is `isIncidentStart` / `isIncidentEnd` on consecutive states, never per probe run.
+ *
+ * A probe counts as failing once its latest `failureThreshold` runs all failed (one slow
+ * run does not break MAIN); below that its state stays what it was (passing, or unknown if
+ * it never passed) and MAIN is degraded. One passing run resets it.
+ */
+
+/** Every declared probe, none run yet. */
+export function initialMainHealth(specs: readonly ProbeSpec[]): MainHealth {
+  return withState(specs.map((s) => ({ name: s.name, state: 'unknown', consecutiveFailures: 0, last: null })));
+}
+
+/**
+ * The next health after `result`. A result for a probe no longer declared (the config
+ * changed while it ran) changes nothing.
+ */
+export function applyProbeResult(prev: MainHealth, result: ProbeResult, specs: readonly ProbeSpec[]): MainHealth {
+  const spec = specs.find((s) => s.name === result.probe);
+  const index = prev.probes.findIndex((p) => p.name === result.probe);
+  if (!spec || index === -1) return prev;
+  const probes = [...prev.probes];
+  probes[index] = nextProbeHealth(probes[index]!, result, probeSettings(spec).failureThreshold);
+  return withState(probes);
+}
+
+/**
+ * The health after grove.yaml changed: probes still declared keep their history (judged
+ * against their threshold as it is now), new ones start unknown, removed ones are dropped.
+ */
+export function reconcileProbes(prev: MainHealth, specs: readonly ProbeSpec[]): MainHealth {
+  const probes = specs.map((spec): ProbeHealth => {
+    const known = prev.probes.find((p) => p.name === spec.name);
+    if (!known) return { name: spec.name, state: 'unknown', consecutiveFailures: 0, last: null };
+    const threshold = probeSettings(spec).failureThreshold;
+    if (known.consecutiveFailures >= threshold) return { ...known, state: 'failing' };
+    if (known.state === 'failing') return { ...known, state: 'unknown' }; // the threshold rose: no longer failing, not passing either
+    return known;
+  });
+  return withState(probes);
+}
+
+function nextProbeHealth(prev: ProbeHealth, result: ProbeResult, failureThreshold: number): ProbeHealth {
+  if (result.ok) return { name: prev.name, state: 'passing', consecutiveFailures: 0, last: result };
+  const consecutiveFailures = prev.consecutiveFailures + 1;
+  const state = consecutiveFailures >= failureThreshold ? 'failing' : prev.state;
+  return { name: prev.name, state, consecutiveFailures, last: result };
+}
+
+function withState(probes: ProbeHealth[]): MainHealth {
+  return { state: mainStateOf(probes), probes };
+}
+
+export function mainStateOf(probes: readonly ProbeHealth[]): MainHealthState {
+  if (probes.some((p) => p.state === 'failing')) return 'broken';
+  if (probes.some((p) => p.last !== null && !p.last.ok)) return 'degraded';
+  if (probes.length === 0 || probes.some((p) => p.last === null)) return 'unknown';
+  return 'healthy';
+}
+
+/** MAIN just became broken: open an incident, notify once. */
+export function isIncidentStart(prev: MainHealth, next: MainHealth): boolean {
+  return prev.state !== 'broken' && next.state === 'broken';
+}
+
+/** MAIN is no longer broken: close the incident. */
+export function isIncidentEnd(prev: MainHealth, next: MainHealth): boolean {
+  return prev.state === 'broken' && next.state !== 'broken';
+}

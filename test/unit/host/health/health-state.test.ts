@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { applyProbeResult, initialMainHealth, isIncidentEnd, isIncidentStart, reconcileProbes } from '../../../../src/host/health/health-state';
+import { MainHealth, type ProbeResult, type ProbeSpec } from '../../../../src/shared/health';
+
+/** MAIN's health state machine: every transition of a probe and of MAIN, and incidents. */
+
+const boot: ProbeSpec = { name: 'boot', command: 'php artisan about' }; // threshold 2 (default)
+const up: ProbeSpec = { name: 'up', http: { url: 'http://flower.test/up' }, failureThreshold: 1 };
+const specs = [boot, up];
+
+let clock = 0;
+function result(probe: string, ok: boolean): ProbeResult {
+  clock += 1000;
+  return { probe, ok, at: new Date(clock).toISOString(), durationMs: 12, detail: ok ? 'exit 0' : 'exit 255', outputTail: ok ? '' : 'PHP Fatal error' };
+}
+
+/** Applies runs in order, each a probe name with + (passed) or - (failed): `boot+`, `up-`. */
+function after(runs: string[], from = initialMainHealth(specs), with_ = specs): MainHealth {
+  return runs.reduce((h, run) => applyProbeResult(h, result(run.slice(0, -1), run.endsWith('+')), with_), from);
+}
+
+const summary = (h: MainHealth) => [h.state, ...h.probes.map((p) => `${p.name}:${p.state}/${p.consecutiveFailures}`)].join(' ');
+
+describe('MAIN health transitions', () => {
+  it('starts unknown with every declared probe unknown and never run', () => {
+    const h = initialMainHealth(specs);
+    expect(MainHealth.parse(h)).toEqual(h);
+    expect(summary(h)).toBe('unknown boot:unknown/0 up:unknown/0');
+    expect(h.probes.every((p) => p.last === null)).toBe(true);
+  });
+
+  it('is unknown with no probes declared, whatever arrives', () => {
+    expect(initialMainHealth([]).state).toBe('unknown');
+    expect(applyProbeResult(initialMainHealth([]), result('boot', false), []).state).toBe('unknown');
+  });
+
+  it('stays unknown while some probe has never run and none failed', () => {
+    expect(summary(after(['boot+']))).toBe('unknown boot:passing/0 up:unknown/0');
+  });
+
+  it('is healthy once every probe passed its latest run, and keeps the result', () => {
+    const h = after(['boot+', 'up+']);
+    expect(summary(h)).toBe('healthy boot:passing/0 up:passing/0');
+    expect(h.probes[1]!.last).toMatchObject({ probe: 'up', ok: true });
+  });
+
+  it('is degraded when a probe fails below its threshold; the probe keeps its state', () => {
+    expect(summary(after(['boot+', 'up+', 'boot-']))).toBe('degraded boot:passing/1 up:passing/0');
+    expect(summary(after(['boot-']))).toBe('degraded boot:unknown/1 up:unknown/0'); // degraded wins over unknown
+  });
+
+  it('is broken once a probe failed threshold times in a row', () => {
+    expect(summary(after(['boot+', 'up+', 'boot-', 'boot-']))).toBe('broken boot:failing/2 up:passing/0');
+    expect(summary(after(['boot+', 'up+', 'boot-', 'boot-', 'boot-']))).toBe('broken boot:failing/3 up:passing/0');
+  });
+
+  it('is broken at once for a probe with threshold 1, even while another has never run', () => {
+    expect(summary(after(['up-']))).toBe('broken boot:unknown/0 up:failing/1');
+  });
+
+  it('counts only consecutive failures: a pass in between resets the count', () => {
+    expect(summary(after(['boot+', 'up+', 'boot-', 'boot+', 'boot-']))).toBe('degraded boot:passing/1 up:passing/0');
+  });
+
+  it('recovers with one passing run: broken to healthy', () => {
+    expect(summary(after(['boot+', 'up+', 'boot-', 'boot-', 'boot+']))).toBe('healthy boot:passing/0 up:passing/0');
+  });
+
+  it('stays broken while another probe still fails', () => {
+    expect(summary(after(['boot-', 'boot-', 'up-', 'boot+']))).toBe('broken boot:passing/0 up:failing/1');
+  });
+
+  it('goes from broken to degraded when the failing probe passes but another failed below threshold', () => {
+    expect(summary(after(['boot+', 'boot-', 'up-', 'up+']))).toBe('degraded boot:passing/1 up:passing/0');
+  });
+
+  it('ignores a result for a probe that is no longer declared', () => {
+    const h = after(['boot+', 'up+']);
+    expect(applyProbeResult(h, result('gone', false), specs)).toBe(h);
+    expect(applyProbeResult(h, result('up', false), [boot])).toBe(h); // up removed from the config while it ran
+  });
+
+  it('does not change the previous state (pure)', () => {
+    const h = after(['boot+', 'up+']);
+    const copy = structuredClone(h);
+    after(['boot-', 'boot-'], h);
+    expect(h).toEqual(copy);
+  });
+});
+
+describe('reconcileProbes: grove.yaml changed', () => {
+  it('keeps history of probes still declared, adds new ones unknown, drops removed ones', () => {
+    const h = after(['boot+', 'up-']);
+    const migrate: ProbeSpec = { name: 'migrations', command: 'php artisan migrate:status' };
+    expect(summary(reconcileProbes(h, [boot, migrate]))).toBe('unknown boot:passing/0 migrations:unknown/0');
+  });
+
+  it('judges kept failures against the new threshold', () => {
+    const h = after(['boot+', 'up+', 'boot-']);
+    expect(summary(reconcileProbes(h, [{ ...boot, failureThreshold: 1 }, up]))).toBe('broken boot:failing/1 up:passing/0');
+    const broken = after(['boot-', 'boot-', 'up+']);
+    expect(summary(reconcileProbes(broken, [{ ...boot, failureThreshold: 5 }, up]))).toBe('degraded boot:unknown/2 up:passing/0');
+  });
+});
+
+describe('incidents', () => {
+  const healthy = after(['boot+', 'up+']);
+  const degraded = after(['boot-'], healthy);
+  const broken = after(['boot-'], degraded);
+  const stillBroken = after(['boot-'], broken);
+  const recovered = after(['boot+'], stillBroken);
+
+  it('starts when MAIN enters broken, from any other state, and only then', () => {
+    expect(isIncidentStart(degraded, broken)).toBe(true);
+    expect(isIncidentStart(initialMainHealth(specs), after(['up-']))).toBe(true);
+    expect(isIncidentStart(healthy, degraded)).toBe(false);
+    expect(isIncidentStart(broken, stillBroken)).toBe(false);
+    expect(isIncidentStart(stillBroken, recovered)).toBe(false);
+  });
+
+  it('ends when MAIN leaves broken, and only then', () => {
+    expect(isIncidentEnd(stillBroken, recovered)).toBe(true);
+    expect(isIncidentEnd(broken, reconcileProbes(broken, [up]))).toBe(true); // the failing probe was removed
+    expect(isIncidentEnd(broken, stillBroken)).toBe(false);
+    expect(isIncidentEnd(degraded, broken)).toBe(false);
+    expect(isIncidentEnd(healthy, degraded)).toBe(false);
+  });
+
+  it('one incident per run of failures: a sequence of runs opens and closes exactly once', () => {
+    const runs = ['boot+', 'up+', 'boot-', 'boot-', 'boot-', 'up-', 'boot+', 'up+', 'up+'];
+    let h = initialMainHealth(specs);
+    let starts = 0;
+    let ends = 0;
+    for (const run of runs) {
+      const next = after([run], h);
+      if (isIncidentStart(h, next)) starts++;
+      if (isIncidentEnd(h, next)) ends++;
+      h = next;
+    }
+    expect([starts, ends, h.state]).toEqual([1, 1, 'healthy']);
+  });
+});
