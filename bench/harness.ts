@@ -53,3 +53,15 @@ export function report(bench: string, comparisons: Comparison[], extra: Record<s
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   console.log(`\n${bench}\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n(written to .bench/${bench}.json)`);
 }
+
+/** One call to a host under test; a refusal is a bench failure, thrown with the host's error. */
+export async function api<T>(host: { url: string; token: string }, method: string, params: unknown): Promise<T> {
+  const res = await fetch(`${host.url}/api/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(params),
+  });
+  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: unknown };
+  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result as T;
+}

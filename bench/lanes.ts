@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compare, report, summarize, type Comparison, type Series } from './harness';
+import { compare, report, summarize, type Comparison, type Series, api } from './harness';
 
 /**
  * Lanes on a big repository (20,000 small files over 400 directories, one commit), all in
@@ -19,7 +19,10 @@ import { compare, report, summarize, type Comparison, type Series } from './harn
  * Generating the repository is not part of any figure. Worktrees between runs of (1) are
  * removed outside the timing: Grove's through `lanes.remove` (so the host does not keep
  * records of lanes whose directories vanished) and the raw ones with `git worktree remove
- * --force`; both branches with `git branch -D`.
+ * --force`; both branches with `git branch -D`. Every timed run starts on a quiet host.
+ * In (3), the baseline is read 3–13 s after the host started watching: a few ticks there
+ * are V8's one-off memory-reducing GC, about 8 s after start, not Grove's watchers.
+ * A full run on this 2-core machine takes about 1½ minutes.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const FILES = 20_000;
@@ -38,13 +41,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
 // ---------------------------------------------------------------------------------------
-// Cleanup bookkeeping: every process started is ended by pid in `cleanup()`.
+// Where things go, and cleanup: every process started is ended by pid in `cleanup()`.
 
 /**
- * tmpfs by default (BENCH_TMPDIR overrides). On this machine's ext4, creating 20,000 files
- * right after deleting as many spends 10–40 s per checkout in the kernel (ext4's inode
- * allocator scanning `recently_deleted` inodes), for git and Grove alike: the churn of
- * these very runs would swamp what Grove adds, and the run would take over ten minutes.
+ * The repository and its worktrees: tmpfs by default (BENCH_TMPDIR overrides). On this
+ * machine's ext4, creating 20,000 files right after deleting as many spends 10–40 s per
+ * checkout in the kernel (ext4's inode allocator scanning `recently_deleted` inodes), for
+ * git and Grove alike: the churn of these very runs would swamp what Grove adds, and the
+ * run would take over ten minutes.
  */
 const tempBase = process.env.BENCH_TMPDIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 const tempRoot = realpathSync(mkdtempSync(join(tempBase, 'grove-bench-lanes-')));
@@ -202,16 +206,6 @@ async function startHost(): Promise<Host> {
   }
 }
 
-async function api<T>(host: Host, method: string, params: unknown): Promise<T> {
-  const res = await fetch(`${host.url}/api/${method}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result as T;
-}
 
 interface LaneRef {
   id: string;

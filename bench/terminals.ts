@@ -8,7 +8,7 @@ import { spawn as spawnPty } from 'node-pty';
 import WebSocket from 'ws';
 import type * as XtermHeadless from '@xterm/headless';
 import { decodeOutputFrame } from '../src/shared/terminal-frames';
-import { compare, report, summarize, type Comparison, type Series } from './harness';
+import { compare, report, summarize, type Comparison, type Series, api } from './harness';
 
 /**
  * Terminal throughput, latency and memory, all in one run:
@@ -176,16 +176,6 @@ interface AgentRef {
   pid: number | null;
 }
 
-async function api<T>(host: Host, method: string, params: unknown): Promise<T> {
-  const res = await fetch(`${host.url}/api/${method}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(params),
-  });
-  const body = (await res.json()) as { ok: boolean; result?: unknown; error?: unknown };
-  if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result as T;
-}
 
 async function startAgent(host: Host, lanePath: string, command: string, args: string[]): Promise<AgentRef> {
   const { agent } = await api<{ agent: { id: string; supervision: { kind: string; pid?: number } } }>(host, 'agents.start', {

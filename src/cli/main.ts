@@ -2,6 +2,7 @@ import { cliContext } from './cli-context';
 import { agentCommand } from './commands/agent';
 import { hookCommand } from './commands/hook';
 import { diffCommand } from './commands/diff';
+import { healthCommand } from './commands/health';
 import { laneCommand } from './commands/lane';
 import { mergeCommand, mergesCommand } from './commands/merge';
 import { openCommand } from './commands/open';
@@ -37,6 +38,7 @@ Commands:
   merge --rollback MERGE_ID             roll MAIN back to before that merge
   merges [--repo R] [--json]            merges into MAIN through Grove
   diff NAME [--stat]                    the lane's changes against MAIN, uncommitted included
+  health [--json]                       MAIN's health from grove.yaml's probes (exit 1 if broken)
   agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
   agent list [--json]                   agents, their state and context use
   agent send AGENT TEXT                 type a line into an agent
@@ -89,6 +91,8 @@ export async function main(argv: string[]): Promise<number> {
       return mergesCommand(ctx, args);
     case 'diff':
       return diffCommand(ctx, args);
+    case 'health':
+      return healthCommand(ctx, args);
     case 'agent':
       return agentCommand(ctx, args);
     case 'hook':

@@ -33,6 +33,7 @@ import { laneEnv, withheldKeys } from './lanes/lane-context';
 import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
 import { MainGuards } from './health/main-guards';
+import { HealthMonitor } from './health/health-monitor';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
@@ -177,6 +178,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     mask,
   });
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
+  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -199,6 +201,13 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...merges.handlers(),
     ...history.handlers(),
     ...mainGuards.handlers(),
+    'health.get': ({ repoId }) =>
+      ok({
+        repos: repos
+          .list()
+          .filter((r) => !repoId || r.id === repoId)
+          .map((r) => ({ repoId: r.id, health: health.health(r.id) ?? { state: 'unknown' as const, probes: [] } })),
+      }),
     ...agents.handlers(),
   };
 
@@ -242,6 +251,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   await lanes.reconcile();
   await server.reconcile();
   await mainGuards.start();
+  health.start();
   writeDiscovery(paths.discovery, {
     pid: process.pid,
     port,
@@ -265,6 +275,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         logger.info('host stopping', { reason });
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
+        health.stop();
         mainGuards.stop();
         laneHeads.close();
         await agents.shutdown();

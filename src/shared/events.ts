@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentInfo } from './agents';
+import { MainHealth } from './health';
 import { Job } from './jobs';
 import { Lane, MainState, MergeRecord } from './lanes';
 import { Repo } from './repo';
@@ -31,6 +32,8 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('merge.updated'), merge: MergeRecord }),
   /** MAIN's HEAD moved, or it got (or lost) uncommitted edits. */
   z.object({ type: z.literal('main.state'), state: MainState }),
+  /** MAIN's health changed (a probe ran with a new outcome, or grove.yaml's probes changed). */
+  z.object({ type: z.literal('health.updated'), repoId: z.string(), health: MainHealth }),
   /** Any change of an agent's supervision, activity or context. */
   z.object({ type: z.literal('agent.updated'), agent: AgentInfo }),
   z.object({ type: z.literal('agent.removed'), id: z.string() }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentInfo, StartAgentParams } from './agents';
 import { EventEnvelope } from './events';
 import { RepoConfig } from './config';
+import { MainHealth } from './health';
 import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
@@ -125,6 +126,11 @@ export const methods = {
   'repos.guard': {
     params: z.object({ repoId: z.string().min(1).max(200), preCommit: z.boolean() }).strict(),
     result: z.object({ state: MainState }),
+  },
+  /** MAIN's health per repository, from grove.yaml's probes. */
+  'health.get': {
+    params: z.object({ repoId: z.string().min(1).max(200).optional() }).strict(),
+    result: z.object({ repos: z.array(z.object({ repoId: z.string(), health: MainHealth })) }),
   },
   /** The operator accepts MAIN as it is now: commits that bypassed Grove stop being reported. */
   'repos.acceptMain': { params: RepoId, result: z.object({ state: MainState }) },

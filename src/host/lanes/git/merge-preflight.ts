@@ -23,21 +23,24 @@ export interface MergePreflight {
 
 export async function gitMergePreflight(mainPath: string, lanePath: string, branch: string): Promise<MergePreflight> {
   await requireWorktree(mainPath, 'MAIN');
-  const mainHead = (await runGit(mainPath, ['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
-  const symbolic = await runGit(mainPath, ['symbolic-ref', '-q', '--short', 'HEAD'], { okCodes: [1] });
+  // Independent reads run side by side: on a large tree the two status scans dominate.
+  const [head, symbolic, tip] = await Promise.all([
+    runGit(mainPath, ['rev-parse', '--verify', 'HEAD^{commit}']),
+    runGit(mainPath, ['symbolic-ref', '-q', '--short', 'HEAD'], { okCodes: [1] }),
+    runGit(mainPath, ['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`], { okCodes: [1] }),
+  ]);
+  const mainHead = head.stdout.trim();
   const mainBranch = symbolic.code === 0 ? symbolic.stdout.trim() : null;
-  const tip = await runGit(mainPath, ['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`], { okCodes: [1] });
   const branchHead = tip.code === 0 ? tip.stdout.trim() : null;
 
-  const merge = branchHead ? await mergeResult(mainPath, mainHead, branchHead) : null;
-  const checks = [
-    await laneClean(lanePath, branch),
-    await mainClean(mainPath, mainBranch, mainHead),
-    await ahead(mainPath, mainHead, branch, branchHead, merge),
-    conflicts(branch, branchHead, merge),
-  ];
-  const canFastForward =
-    branchHead !== null && (await runGit(mainPath, ['merge-base', '--is-ancestor', mainHead, branchHead], { okCodes: [1] })).code === 0;
+  const [merge, laneCheck, mainCheck, fastForward] = await Promise.all([
+    branchHead ? mergeResult(mainPath, mainHead, branchHead) : Promise.resolve(null),
+    laneClean(lanePath, branch),
+    mainClean(mainPath, mainBranch, mainHead),
+    branchHead ? runGit(mainPath, ['merge-base', '--is-ancestor', mainHead, branchHead], { okCodes: [1] }) : Promise.resolve(null),
+  ]);
+  const checks = [laneCheck, mainCheck, await ahead(mainPath, mainHead, branch, branchHead, merge), conflicts(branch, branchHead, merge)];
+  const canFastForward = fastForward !== null && fastForward.code === 0;
   return { checks, mainHead, laneHead: branchHead ?? '', mainBranch, canFastForward };
 }
 

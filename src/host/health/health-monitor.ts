@@ -1,0 +1,169 @@
+import { isCommandProbe, probeSettings, type MainHealth, type ProbeResult, type ProbeSpec } from '../../shared/health';
+import type { Repo } from '../../shared/repo';
+import type { EventLog } from '../events/event-log';
+import { mainCommandEnv } from '../lanes/lane-context';
+import { usableConfig } from '../lanes/repo-config';
+import type { Logger } from '../logger';
+import type { RepoStore } from '../repos/repo-store';
+import { applyProbeResult, isIncidentEnd, isIncidentStart, reconcileProbes } from './health-state';
+import { runCommandProbe } from './probe-command';
+import { runHttpProbe } from './probe-http';
+
+/**
+ * Runs each repository's probes (grove.yaml `health.probes`) in MAIN: every probe on its
+ * interval, and all of them right away — debounced — when MAIN changes (the MAIN guard's
+ * file events, a merge). Probes of one repository run one at a time, so a slow probe never
+ * overlaps itself. Health changes are `health.updated` events; MAIN turning broken and
+ * recovering are one alert each (one per incident, never per probe run).
+ *
+ * Not here yet (issue 5, next): stored results and the incident log, notification events
+ * with rate limits, the ops loop.
+ */
+export interface HealthMonitorDeps {
+  repos: RepoStore;
+  events: EventLog;
+  logger: Logger;
+  dataDir: string;
+  baseEnv: NodeJS.ProcessEnv;
+  mask: (text: string) => string;
+}
+
+interface RepoHealth {
+  health: MainHealth;
+  specs: ProbeSpec[];
+  /** When each probe is next due (ms since epoch). */
+  due: Map<string, number>;
+  timer: NodeJS.Timeout | null;
+  running: boolean;
+  abort: AbortController;
+}
+
+export class HealthMonitor {
+  private readonly repos = new Map<string, RepoHealth>();
+  private unsubscribe: (() => void) | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: HealthMonitorDeps) {}
+
+  start(): void {
+    for (const repo of this.deps.repos.list()) this.track(repo.id);
+    this.unsubscribe = this.deps.events.subscribe(({ event }) => {
+      if (event.type === 'repo.added') this.track(event.repo.id);
+      else if (event.type === 'repo.removed') this.untrack(event.id);
+      else if (event.type === 'main.state') this.mainChanged(event.state.repoId);
+      else if (event.type === 'merge.updated') this.mainChanged(event.merge.repoId);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    for (const id of [...this.repos.keys()]) this.untrack(id);
+  }
+
+  health(repoId: string): MainHealth | null {
+    return this.repos.get(repoId)?.health ?? null;
+  }
+
+  /** MAIN changed: every probe is due after the debounce (a burst of changes runs them once). */
+  mainChanged(repoId: string): void {
+    const r = this.repos.get(repoId);
+    const repo = this.repo(repoId);
+    if (!r || !repo) return;
+    const config = usableConfig(repo, this.deps.dataDir);
+    const at = Date.now() + (config.ok ? (config.value.health?.debounceMs ?? 1000) : 1000);
+    for (const spec of r.specs) r.due.set(spec.name, Math.min(r.due.get(spec.name) ?? Infinity, at));
+    this.schedule(repoId);
+  }
+
+  private repo(repoId: string): Repo | undefined {
+    return this.deps.repos.list().find((r) => r.id === repoId);
+  }
+
+  private track(repoId: string): void {
+    if (this.repos.has(repoId) || this.stopped) return;
+    this.repos.set(repoId, { health: { state: 'unknown', probes: [] }, specs: [], due: new Map(), timer: null, running: false, abort: new AbortController() });
+    this.refreshSpecs(repoId);
+    // First look soon after start, not a whole interval later.
+    this.mainChanged(repoId);
+  }
+
+  private untrack(repoId: string): void {
+    const r = this.repos.get(repoId);
+    if (!r) return;
+    if (r.timer) clearTimeout(r.timer);
+    r.abort.abort();
+    this.repos.delete(repoId);
+  }
+
+  /** grove.yaml is read before every round: an edit to the probes takes effect at once. */
+  private refreshSpecs(repoId: string): void {
+    const r = this.repos.get(repoId);
+    const repo = this.repo(repoId);
+    if (!r || !repo) return;
+    const config = usableConfig(repo, this.deps.dataDir);
+    if (!config.ok) return; // keep the last good probes; the config's problems are reported where it is used
+    const specs = config.value.health?.probes ?? [];
+    r.specs = specs;
+    for (const name of [...r.due.keys()]) if (!specs.some((s) => s.name === name)) r.due.delete(name);
+    for (const s of specs) if (!r.due.has(s.name)) r.due.set(s.name, Date.now() + probeSettings(s).intervalMs);
+    this.update(repoId, reconcileProbes(r.health, specs));
+  }
+
+  private schedule(repoId: string): void {
+    const r = this.repos.get(repoId);
+    if (!r || r.running || this.stopped) return;
+    if (r.timer) clearTimeout(r.timer);
+    r.timer = null;
+    const next = Math.min(...r.due.values());
+    if (!Number.isFinite(next)) return;
+    r.timer = setTimeout(() => void this.round(repoId), Math.max(0, next - Date.now()));
+    r.timer.unref();
+  }
+
+  /** Runs every probe that is due, one after another, then schedules the next round. */
+  private async round(repoId: string): Promise<void> {
+    const r = this.repos.get(repoId);
+    const repo = this.repo(repoId);
+    if (!r || !repo) return;
+    r.timer = null;
+    r.running = true;
+    try {
+      this.refreshSpecs(repoId);
+      const now = Date.now();
+      for (const spec of r.specs.filter((s) => (r.due.get(s.name) ?? Infinity) <= now)) {
+        r.due.set(spec.name, Date.now() + probeSettings(spec).intervalMs);
+        const result = await this.run(repo, spec, r.abort.signal);
+        if (r.abort.signal.aborted) return;
+        this.update(repoId, applyProbeResult(r.health, result, r.specs));
+      }
+    } catch (e) {
+      this.deps.logger.warn('health round failed', { repo: repo.mainPath, error: (e as Error).message });
+    } finally {
+      r.running = false;
+      this.schedule(repoId);
+    }
+  }
+
+  private run(repo: Repo, spec: ProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
+    const o = { cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs: probeSettings(spec).timeoutMs, mask: this.deps.mask, signal };
+    return isCommandProbe(spec) ? runCommandProbe(spec, o) : runHttpProbe(spec, o);
+  }
+
+  private update(repoId: string, next: MainHealth): void {
+    const r = this.repos.get(repoId);
+    if (!r) return;
+    const prev = r.health;
+    r.health = next;
+    if (JSON.stringify(prev) === JSON.stringify(next)) return;
+    this.deps.events.append({ type: 'health.updated', repoId, health: next });
+    const repo = this.repo(repoId);
+    if (isIncidentStart(prev, next)) {
+      const failing = next.probes.filter((p) => p.state === 'failing');
+      const why = failing.map((p) => `${p.name}: ${p.last?.detail ?? 'failed'}`).join('; ');
+      this.deps.events.append({ type: 'alert', agentId: null, repoId, message: `MAIN of ${repo?.name ?? repoId} is broken (${why}).` });
+    } else if (isIncidentEnd(prev, next)) {
+      this.deps.events.append({ type: 'alert', agentId: null, repoId, message: `MAIN of ${repo?.name ?? repoId} recovered: every probe passes again.` });
+    }
+  }
+}
