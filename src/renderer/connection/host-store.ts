@@ -1,4 +1,5 @@
 import type { AgentInfo, StartAgentParams } from '../../shared/agents';
+import type { MainHealth } from '../../shared/health';
 import type { Lane, MainState, MergeRecord } from '../../shared/lanes';
 import { HostConnection, type CallError, type ConnectionState } from '../../shared/client/host-connection';
 import type { MethodName, ParamsOf, ResultOf } from '../../shared/methods';
@@ -26,6 +27,8 @@ export interface HostSnapshot {
   lanes: Lane[] | null;
   /** What MAIN's watcher sees, per repository id. */
   mainStates: Readonly<Record<string, MainState>>;
+  /** MAIN's health from its probes, per repository id. */
+  health: Readonly<Record<string, MainHealth>>;
   /** Merges into MAIN of every repository, newest first. */
   merges: MergeRecord[] | null;
   /** Lane jobs (create, remove, merge, rebase, serve), oldest first, with their output's tail. */
@@ -88,6 +91,7 @@ export class HostStore {
       agents: null,
       lanes: null,
       mainStates: {},
+      health: {},
       merges: null,
       jobs: [],
       alerts: [],
@@ -138,12 +142,13 @@ export class HostStore {
   }
 
   private async refresh(): Promise<void> {
-    const [status, repos, agents, lanes, merges] = await Promise.all([
+    const [status, repos, agents, lanes, merges, health] = await Promise.all([
       this.connection.call('host.status', {}),
       this.connection.call('repos.list', {}),
       this.connection.call('agents.list', {}),
       this.connection.call('lanes.list', {}),
       this.connection.call('merges.list', {}),
+      this.connection.call('health.get', {}),
     ]);
     this.update({
       ...(status.ok ? { status: status.value, statusFetchedAt: Date.now() } : {}),
@@ -151,6 +156,7 @@ export class HostStore {
       ...(agents.ok ? { agents: agents.value.agents } : {}),
       ...(lanes.ok ? { lanes: lanes.value.lanes } : {}),
       ...(merges.ok ? { merges: sortMerges(merges.value.merges) } : {}),
+      ...(health.ok ? { health: Object.fromEntries(health.value.repos.map((r) => [r.repoId, r.health])) } : {}),
     });
     if (repos.ok) for (const r of repos.value.repos) void this.refreshMainState(r.id);
   }
@@ -225,6 +231,9 @@ export class HostStore {
       }
       case 'main.state':
         this.setMainState(event.state);
+        return;
+      case 'health.updated':
+        this.update({ health: { ...this.snapshot.health, [event.repoId]: event.health } });
         return;
       case 'agent.removed':
         this.update({ agents: (this.snapshot.agents ?? []).filter((a) => a.id !== event.id) });

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { CallError } from '../../shared/client/host-connection';
+import type { MainHealth } from '../../shared/health';
 import type { MainState } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
@@ -13,7 +14,7 @@ import { plural, shortSha } from './lane-labels';
  */
 const LISTED = 5;
 
-export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState | undefined }) {
+export function MainStateBanner({ repo, state, health }: { repo: Repo; state: MainState | undefined; health: MainHealth | undefined }) {
   const store = useHostStore();
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
@@ -33,6 +34,7 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
         <span className="main-label">MAIN</span>
         <code>{state.branch ?? '(detached HEAD)'}</code> at <code data-testid="main-head">{shortSha(state.head)}</code>
         {isClean && <span className="badge badge-ok">only Grove merges</span>}
+        <HealthBadge health={health} />
         <label className="guard-toggle" title="A pre-commit hook in MAIN that refuses commits made there directly; Grove's own merges pass.">
           <input
             type="checkbox"
@@ -43,6 +45,18 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
           Pre-commit guard
         </label>
       </div>
+      {health?.state === 'broken' && (
+        <div className="main-warning" data-testid="main-broken">
+          {health.probes
+            .filter((p) => p.state === 'failing')
+            .map((p) => (
+              <p key={p.name}>
+                Probe <strong>{p.name}</strong> fails: {p.last?.detail}
+                {p.last?.outputTail ? <pre className="probe-output">{p.last.outputTail.trimEnd().split('\n').slice(-8).join('\n')}</pre> : null}
+              </p>
+            ))}
+        </div>
+      )}
       {state.dirty.length > 0 && (
         <p className="main-warning" data-testid="main-dirty">
           Uncommitted edits in MAIN: {state.dirty.slice(0, LISTED).join(', ')}
@@ -68,5 +82,18 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
       )}
       {error && <p className="error" role="alert">{error}</p>}
     </div>
+  );
+}
+
+/** MAIN's health at a glance; "no probes" says where to declare them. */
+function HealthBadge({ health }: { health: MainHealth | undefined }) {
+  if (!health || health.probes.length === 0) {
+    return <span className="badge" title="Declare probes under health.probes in grove.yaml" data-testid="main-health">no probes</span>;
+  }
+  const tone = health.state === 'healthy' ? 'badge-ok' : health.state === 'broken' ? 'badge-bad' : 'badge-pending';
+  return (
+    <span className={`badge ${tone}`} data-testid="main-health" title={health.probes.map((p) => `${p.name}: ${p.state}`).join(', ')}>
+      {health.state}
+    </span>
   );
 }

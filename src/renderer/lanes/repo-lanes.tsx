@@ -16,7 +16,7 @@ import { useRepoConfig } from './use-repo-config';
  * held here, not in the card, so it outlives an ephemeral lane its merge removes.
  */
 export function RepoLanes({ repo }: { repo: Repo }) {
-  const { lanes, jobs, mainStates, merges } = useHost();
+  const { lanes, jobs, mainStates, merges, health } = useHost();
   const mainState = mainStates[repo.id];
   const config = useRepoConfig(repo.id, mainState?.head ?? null);
   const [merging, setMerging] = useState<Lane | null>(null);
@@ -29,7 +29,7 @@ export function RepoLanes({ repo }: { repo: Repo }) {
       <h2>
         {repo.name} <code className="muted">{repo.mainPath}</code>
       </h2>
-      <MainStateBanner repo={repo} state={mainState} />
+      <MainStateBanner repo={repo} state={mainState} health={health[repo.id]} />
       {config && config.problems.length > 0 && (
         <div className="error" role="alert" data-testid="config-problems">
           <p>grove.yaml has problems; lanes cannot be created or merged until they are fixed:</p>
