@@ -19,6 +19,9 @@ test.beforeEach(async () => {
   writeFileSync(
     join(main, 'grove.yaml'),
     [
+      // A gate that checks something else: the bad merge lands, and the probes must notice.
+      'merge:',
+      "  gate: 'true'",
       'health:',
       '  debounceMs: 200',
       '  probes:',

@@ -21,8 +21,11 @@ let main: string;
 let repoId: string;
 let server: Server;
 let status = 200;
+/** A gate that checks something else, so a bad merge lands and the probes must notice. */
+let gate = "merge:\n  gate: 'true'\n";
 
-beforeEach(async () => {
+beforeEach(async (ctx) => {
+  gate = ctx.task.name.startsWith('without merge.gate') ? '' : "merge:\n  gate: 'true'\n";
   server = createServer((_q, s) => {
     s.statusCode = status;
     s.end(status === 200 ? 'up' : 'down');
@@ -32,7 +35,7 @@ beforeEach(async () => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   writeFileSync(
     join(main, 'grove.yaml'),
-    `health:
+    `${gate}health:
   debounceMs: 200
   probes:
     - name: artisan
@@ -85,6 +88,20 @@ describe('MAIN health', () => {
     await expect.poll(async () => (await health()).state, { timeout: 5000 }).toBe('healthy');
     expect((await alerts()).filter((a) => a.includes('recovered'))).toHaveLength(1);
     expect((await alerts()).filter((a) => a.includes('is broken'))).toHaveLength(1);
+  });
+
+  it('without merge.gate, the probes are the gate: a merge that breaks one is rolled back', async () => {
+    await expect.poll(async () => (await health()).state).toBe('healthy');
+    const lane = ((await api(host, 'lanes.create', { repoId, name: 'bad' })).body.result as { lane: Lane }).lane;
+    writeFileSync(join(lane.path, 'BROKEN'), 'x\n');
+    git(lane.path, 'add', '-A');
+    git(lane.path, 'commit', '-q', '-m', 'break');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const merged = await api(host, 'lanes.merge', { id: lane.id });
+    expect(merged.body.error!.code).toBe('merge_gate_failed');
+    expect(merged.body.error!.message).toContain('probe artisan');
+    expect(merged.body.error!.message).toContain('Cannot redeclare dispatch()');
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
   });
 
   it('an HTTP probe that answers 500 breaks MAIN', async () => {

@@ -21,6 +21,7 @@ import type { MergeStore } from './merge-store';
 import { usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { runCommands } from './setup/run-commands';
+import { mainGateOf, type MainGate } from './main-gate';
 import { gitFailure } from './lane-service';
 
 /**
@@ -73,7 +74,8 @@ export class MergeService {
       { kind: 'lane.merge', repoId: repo.id, laneName: lane.name, title: o.dryRun ? `Preflight of ${lane.name}` : `Merge ${lane.name} into MAIN` },
       this.deps.mask,
     );
-    const total = (o.commitMessage ? 1 : 0) + 1 + (config.check ? 1 : 0) + (o.dryRun ? 0 : 1 + (config.gate ? 1 : 0) + (lane.kind === 'ephemeral' ? 1 : 0));
+    const gate = mainGateOf(loaded.value);
+    const total = (o.commitMessage ? 1 : 0) + 1 + (config.check ? 1 : 0) + (o.dryRun ? 0 : 1 + (gate ? 1 : 0) + (lane.kind === 'ephemeral' ? 1 : 0));
     let step = 0;
     try {
       if (o.commitMessage) {
@@ -117,7 +119,7 @@ export class MergeService {
       }
 
       job.step(++step, total, `merge ${branch} into MAIN`);
-      const merged = await this.deps.locks.run(repo.id, () => this.mergeAndGate(repo, lane, branch, pre.laneHead, loaded.value.merge ?? {}, timeoutMs, (title) => job.step(++step, total, title), (d) => job.output(d)));
+      const merged = await this.deps.locks.run(repo.id, () => this.mergeAndGate(repo, lane, branch, pre.laneHead, config, gate, timeoutMs, (title) => job.step(++step, total, title), (d) => job.output(d)));
       if (!merged.ok) {
         job.finish(false, merged.error.message);
         return merged;
@@ -148,6 +150,7 @@ export class MergeService {
     branch: string,
     testedHead: string,
     config: NonNullable<GroveConfig['merge']>,
+    gate: MainGate | null,
     timeoutMs: number,
     step: (title: string) => void,
     output: (d: string) => void,
@@ -183,22 +186,22 @@ export class MergeService {
         mainBefore: merged.value.mainBefore,
         mainAfter: merged.value.mainAfter,
         recoveryRef,
-        state: config.gate ? 'gating' : 'merged',
+        state: gate ? 'gating' : 'merged',
         gateOutput: null,
         at: new Date().toISOString(),
       };
       this.deps.merges.insert(record);
       this.deps.events.append({ type: 'merge.updated', merge: record });
-      if (!config.gate) return ok(record);
+      if (!gate) return ok(record);
 
-      step(`gate: ${config.gate}`);
-      const gate = await runCommands([config.gate], { cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, onStep: () => undefined, onOutput: output });
-      if (gate.ok) {
+      step(`gate: ${gate.label}`);
+      const gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output });
+      if (gated.ok) {
         record = this.update(record, { state: 'merged' });
         return ok(record);
       }
-      const gateOutput = tailLines(gate.outputTail).join('\n');
-      const why = `MAIN's gate "${config.gate}" ${gate.timedOut ? 'timed out' : `failed (exit ${gate.exitCode})`} after merging ${lane.name}`;
+      const gateOutput = tailLines(gated.outputTail).join('\n');
+      const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
       if ((config.rollback ?? 'auto') === 'ask') {
         record = this.update(record, { state: 'awaiting-rollback', gateOutput });
         this.alert(repo, `${why}. MAIN keeps the merge until you roll it back (grove merge --rollback, or the Merges panel).`);

@@ -1,0 +1,53 @@
+import type { GroveConfig } from '../../shared/config';
+import { isCommandProbe, probeSettings } from '../../shared/health';
+import { runCommandProbe } from '../health/probe-command';
+import { runHttpProbe } from '../health/probe-http';
+import { runCommands } from './setup/run-commands';
+
+/**
+ * MAIN's post-merge gate: grove.yaml's `merge.gate` command when there is one, else MAIN's
+ * health probes (`health.probes`, each with its own timeout), else none. Either way one
+ * failure is enough to roll the merge back.
+ */
+export interface GateRun {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  mask: (text: string) => string;
+  output(data: string): void;
+}
+
+export type GateOutcome = { ok: true } | { ok: false; why: string; outputTail: string };
+
+export interface MainGate {
+  /** For messages: the command, or the probes' names. */
+  label: string;
+  run(o: GateRun): Promise<GateOutcome>;
+}
+
+export function mainGateOf(config: GroveConfig): MainGate | null {
+  const command = config.merge?.gate;
+  if (command) {
+    return {
+      label: command,
+      run: async (o) => {
+        const r = await runCommands([command], { cwd: o.cwd, env: o.env, timeoutMs: o.timeoutMs, onStep: () => undefined, onOutput: o.output });
+        return r.ok ? r : { ok: false, why: r.timedOut ? 'timed out' : `failed (exit ${r.exitCode})`, outputTail: r.outputTail };
+      },
+    };
+  }
+  const probes = config.health?.probes ?? [];
+  if (probes.length === 0) return null;
+  return {
+    label: `probes ${probes.map((p) => p.name).join(', ')}`,
+    run: async (o) => {
+      for (const spec of probes) {
+        const run = { cwd: o.cwd, env: o.env, timeoutMs: probeSettings(spec).timeoutMs, mask: o.mask };
+        const result = isCommandProbe(spec) ? await runCommandProbe(spec, run) : await runHttpProbe(spec, run);
+        o.output(`${spec.name}: ${result.ok ? 'passes' : 'FAILS'} (${result.detail})\n`);
+        if (!result.ok) return { ok: false, why: `failed (probe ${spec.name}: ${result.detail})`, outputTail: result.outputTail };
+      }
+      return { ok: true };
+    },
+  };
+}
