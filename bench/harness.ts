@@ -1,4 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Shared by every benchmark: summary statistics, the Grove-versus-baseline ratio, and the
@@ -64,4 +66,56 @@ export async function api<T>(host: { url: string; token: string }, method: strin
   const body = (await res.json()) as { ok: boolean; result?: unknown; error?: unknown };
   if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
   return body.result as T;
+}
+
+/** A real host on its own data dir, for a benchmark to drive; `stop` answers its exit code. */
+export interface BenchHost {
+  url: string;
+  token: string;
+  pid: number;
+  home: string;
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `hostEntry` on `home` and waits until its discovery file names it. `onSpawn` hears
+ * the pid at once, so a bench's cleanup can end a host that never became ready.
+ */
+export async function startBenchHost(hostEntry: string, home: string, onSpawn: (pid: number) => void = () => undefined): Promise<BenchHost> {
+  const child: ChildProcess = spawn(process.execPath, [hostEntry, '--home', home], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GROVE_HOME: home } });
+  if (child.pid) onSpawn(child.pid);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the host exited during start-up: ${stderr}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the host did not become ready: ${stderr}`);
+    }
+    try {
+      const disc = JSON.parse(readFileSync(join(home, 'host.json'), 'utf8')) as { url: string; pid: number };
+      if (disc.pid === child.pid) {
+        return {
+          url: disc.url,
+          token: readFileSync(join(home, 'token'), 'utf8').trim(),
+          pid: child.pid,
+          home,
+          stop: async () => {
+            if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+            child.kill('SIGTERM');
+            // Its shutdown stops its agents; past a grace period, end it hard.
+            const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+            const code = await exited;
+            clearTimeout(timer);
+            return code;
+          },
+        };
+      }
+    } catch {
+      /* not written yet, or half-written: try again */
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }

@@ -1,8 +1,8 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compare, report, summarize, type Comparison, type Series, api } from './harness';
+import { api, compare, report, startBenchHost, summarize, type Comparison, type Series } from './harness';
 
 /**
  * Lanes on a big repository (20,000 small files over 400 directories, one commit), all in
@@ -168,42 +168,17 @@ interface Host {
 }
 
 async function startHost(): Promise<Host> {
-  const home = mkdtempSync(join(homeRoot, 'home-'));
-  const child: ChildProcess = spawn(process.execPath, [hostEntry, '--home', home], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GROVE_HOME: home } });
-  if (child.pid) childPids.add(child.pid);
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the host exited during start-up: ${stderr}`);
-    if (Date.now() > deadline) throw new Error(`the host did not become ready: ${stderr}`);
-    try {
-      const disc = JSON.parse(readFileSync(join(home, 'host.json'), 'utf8')) as { url: string; pid: number };
-      if (disc.pid === child.pid) {
-        const host: Host = {
-          url: disc.url,
-          token: readFileSync(join(home, 'token'), 'utf8').trim(),
-          pid: child.pid,
-          stop: async () => {
-            if (child.exitCode === null && child.signalCode === null) {
-              child.kill('SIGTERM');
-              const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-              await exited;
-              clearTimeout(timer);
-            }
-            hosts.delete(host);
-            if (child.pid) childPids.delete(child.pid);
-          },
-        };
-        hosts.add(host);
-        return host;
-      }
-    } catch {
-      /* not written yet, or half-written: try again */
-    }
-    await sleep(20);
-  }
+  const started = await startBenchHost(hostEntry, mkdtempSync(join(homeRoot, 'home-')), (pid) => childPids.add(pid));
+  const host: Host = {
+    ...started,
+    stop: async () => {
+      await started.stop();
+      hosts.delete(host);
+      childPids.delete(started.pid);
+    },
+  };
+  hosts.add(host);
+  return host;
 }
 
 

@@ -1,5 +1,5 @@
-import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
-import { closeSync, createWriteStream, existsSync, openSync, readSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { spawn as spawnChild } from 'node:child_process';
+import { closeSync, createWriteStream, openSync, readSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -8,7 +8,7 @@ import { spawn as spawnPty } from 'node-pty';
 import WebSocket from 'ws';
 import type * as XtermHeadless from '@xterm/headless';
 import { decodeOutputFrame } from '../src/shared/terminal-frames';
-import { compare, report, summarize, type Comparison, type Series, api } from './harness';
+import { api, compare, report, startBenchHost, summarize, type Comparison, type Series } from './harness';
 
 /**
  * Terminal throughput, latency and memory, all in one run:
@@ -125,50 +125,18 @@ interface Host {
 }
 
 async function startHost(): Promise<Host> {
-  const home = mkdtempSync(join(tempRoot, 'home-'));
-  const child: ChildProcess = spawnChild(process.execPath, [hostEntry, '--home', home], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GROVE_HOME: home } });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the host exited during start-up: ${stderr}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the host did not become ready: ${stderr}`);
-    }
-    const discFile = join(home, 'host.json');
-    if (existsSync(discFile)) {
-      try {
-        const disc = JSON.parse(readFileSync(discFile, 'utf8')) as { url: string; pid: number };
-        if (disc.pid === child.pid) {
-          const host: Host = {
-            url: disc.url,
-            token: readFileSync(join(home, 'token'), 'utf8').trim(),
-            pid: child.pid,
-            home,
-            agentPids: new Set(),
-            stop: async () => {
-              if (child.exitCode === null && child.signalCode === null) {
-                child.kill('SIGTERM');
-                // Its shutdown stops its agents; past a grace period, end it hard.
-                const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-                await exited;
-                clearTimeout(timer);
-              }
-              hosts.delete(host);
-              if (child.exitCode === 0) for (const pid of host.agentPids) strayPids.delete(pid);
-            },
-          };
-          hosts.add(host);
-          return host;
-        }
-      } catch {
-        /* half-written: try again */
-      }
-    }
-    await sleep(20);
-  }
+  const started = await startBenchHost(hostEntry, mkdtempSync(join(tempRoot, 'home-')));
+  const host: Host = {
+    ...started,
+    agentPids: new Set(),
+    stop: async () => {
+      const code = await started.stop();
+      hosts.delete(host);
+      if (code === 0) for (const pid of host.agentPids) strayPids.delete(pid);
+    },
+  };
+  hosts.add(host);
+  return host;
 }
 
 interface AgentRef {

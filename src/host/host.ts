@@ -110,7 +110,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const sessions = createBrowserSessions(db);
   const repos = createRepoStore(db);
   const laneStore = createLaneStore(db);
-  const repoOf = (id: string) => repos.list().find((r) => r.id === id);
+  const repoOf = (id: string) => repos.get(id);
   const agents = new AgentService({
     store: createAgentStore(db),
     repos,

@@ -77,7 +77,7 @@ export class HealthMonitor {
   }
 
   private repo(repoId: string): Repo | undefined {
-    return this.deps.repos.list().find((r) => r.id === repoId);
+    return this.deps.repos.get(repoId);
   }
 
   private track(repoId: string): void {

@@ -86,7 +86,7 @@ export class MainGuards implements MainWatch {
         return state ? ok({ state }) : unknown(repoId);
       },
       'repos.guard': async ({ repoId, preCommit }) => {
-        const repo = this.deps.repos.list().find((r) => r.id === repoId);
+        const repo = this.deps.repos.get(repoId);
         if (!repo) return unknown(repoId);
         const changed = preCommit ? await installPreCommitGuard(repo.mainPath) : await removePreCommitGuard(repo.mainPath);
         if (!changed.ok) return changed;

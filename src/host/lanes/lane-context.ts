@@ -21,9 +21,7 @@ export function laneCommandEnv(
   lane: Pick<LaneRecord, 'name' | 'branch' | 'path' | 'port' | 'keyless'>,
   config: GroveConfig,
 ): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, ...laneEnv(repo, lane) };
-  delete env.GROVE_TOKEN;
-  delete env.ELECTRON_RUN_AS_NODE;
+  const env: NodeJS.ProcessEnv = { ...mainCommandEnv(base, repo), ...laneEnv(repo, lane) };
   for (const key of withheldKeys(base, lane.keyless, config)) delete env[key];
   return env;
 }

@@ -10,6 +10,7 @@ import { laneDiff } from './git/lane-diff';
 import { rebaseLane } from './git/rebase-lane';
 import { runGit } from './git/run-git';
 import { startJob } from './job-reporter';
+import { findLane } from './find-lane';
 import { gitFailure } from './lane-service';
 import type { LaneRecord, LaneStore } from './lane-store';
 import type { RepoLocks } from './repo-lock';
@@ -29,11 +30,7 @@ export class LaneHistory {
   constructor(private readonly deps: LaneHistoryDeps) {}
 
   private find(id: string): Result<{ lane: LaneRecord; repo: Repo }, ApiError> {
-    const lane = this.deps.lanes.get(id);
-    if (!lane) return err(apiError('lane_unknown', `No lane with id ${id}.`, { id }));
-    const repo = this.deps.repos.list().find((r) => r.id === lane.repoId);
-    if (!repo) return err(apiError('repo_unknown', `The lane's repository is no longer registered.`, { id }));
-    return ok({ lane, repo });
+    return findLane(this.deps.lanes, this.deps.repos, id);
   }
 
   async diff(id: string): Promise<Result<LaneDiff, ApiError>> {

@@ -12,6 +12,7 @@ import { laneCommandEnv, templateVarsOf } from './lane-context';
 import type { LaneRecord, LaneStore } from './lane-store';
 import { usableConfig } from './repo-config';
 import { runCommands } from './setup/run-commands';
+import { findLane } from './find-lane';
 import { toLane } from './lane-view';
 
 /**
@@ -102,7 +103,7 @@ export class LaneServer {
   async reconcile(): Promise<void> {
     for (const lane of this.deps.lanes.list()) {
       if (lane.served?.mode !== 'command' || (lane.served.agentId && this.deps.agents.isLive(lane.served.agentId))) continue;
-      const repo = this.deps.repos.list().find((r) => r.id === lane.repoId);
+      const repo = this.deps.repos.get(lane.repoId);
       const config = repo && usableConfig(repo, this.deps.dataDir);
       if (lane.served.agentId) await this.deps.agents.stopAndForget(lane.served.agentId);
       const cleared = this.deps.lanes.update(lane.id, { served: null }) ?? lane;
@@ -135,10 +136,9 @@ export class LaneServer {
   handlers(): Pick<Handlers, 'lanes.serve'> {
     return {
       'lanes.serve': async ({ id, on }) => {
-        const lane = this.deps.lanes.get(id);
-        if (!lane) return err(apiError('lane_unknown', `No lane with id ${id}.`, { id }));
-        const repo = this.deps.repos.list().find((r) => r.id === lane.repoId);
-        if (!repo) return err(apiError('repo_unknown', `The lane's repository is no longer registered.`, { id }));
+        const found = findLane(this.deps.lanes, this.deps.repos, id);
+        if (!found.ok) return found;
+        const { lane, repo } = found.value;
         const config = usableConfig(repo, this.deps.dataDir);
         if (!config.ok) return config;
         const r = on ? await this.serve(repo, lane, config.value) : await this.unserve(repo, lane, config.value);

@@ -16,6 +16,7 @@ import { GitError, runGit } from './git/run-git';
 import { WorktreeMissingError } from './git/require-worktree';
 import { listWorktrees, type Worktree } from './git/worktree-list';
 import { startJob, type JobReporter } from './job-reporter';
+import { findLane } from './find-lane';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import { checkLaneName, preCheckBranchName } from './lane-name';
 import type { LaneRecord, LaneStore } from './lane-store';
@@ -64,7 +65,7 @@ export class LaneService {
   constructor(private readonly deps: LaneServiceDeps) {}
 
   private repo(repoId: string): Repo | undefined {
-    return this.deps.repos.list().find((r) => r.id === repoId);
+    return this.deps.repos.get(repoId);
   }
 
   async list(repoId?: string): Promise<Lane[]> {
@@ -297,10 +298,9 @@ export class LaneService {
    * git has agreed that nothing would be lost.
    */
   async removeLane(id: string, o: { archive: boolean; stopAgents: boolean }): Promise<Result<{ archiveRef: string | null; recoveryRef: string | null }, ApiError>> {
-    const lane = this.deps.lanes.get(id);
-    if (!lane) return err(apiError('lane_unknown', `No lane with id ${id}.`, { id }));
-    const repo = this.repo(lane.repoId);
-    if (!repo) return err(apiError('repo_unknown', `The lane's repository is no longer registered.`, { id }));
+    const found = findLane(this.deps.lanes, this.deps.repos, id);
+    if (!found.ok) return found;
+    const { lane, repo } = found.value;
     const loaded = usableConfig(repo, this.deps.dataDir);
     if (!loaded.ok) return loaded;
     const config = loaded.value;

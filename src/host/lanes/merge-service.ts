@@ -18,6 +18,7 @@ import { laneCommandEnv, mainCommandEnv } from './lane-context';
 import type { LaneService } from './lane-service';
 import type { LaneRecord, LaneStore } from './lane-store';
 import type { MergeStore } from './merge-store';
+import { findLane } from './find-lane';
 import { usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { runCommands } from './setup/run-commands';
@@ -59,10 +60,9 @@ export class MergeService {
   constructor(private readonly deps: MergeServiceDeps) {}
 
   async merge(id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
-    const lane = this.deps.lanes.get(id);
-    if (!lane) return err(apiError('lane_unknown', `No lane with id ${id}.`, { id }));
-    const repo = this.deps.repos.list().find((r) => r.id === lane.repoId);
-    if (!repo) return err(apiError('repo_unknown', `The lane's repository is no longer registered.`, { id }));
+    const found = findLane(this.deps.lanes, this.deps.repos, id);
+    if (!found.ok) return found;
+    const { lane, repo } = found.value;
     if (!lane.branch) return err(apiError('merge_preflight_failed', `Lane ${lane.name} has no branch to merge.`, { checks: [] }));
     const loaded = usableConfig(repo, this.deps.dataDir);
     if (!loaded.ok) return loaded;
@@ -226,7 +226,7 @@ export class MergeService {
   async rollback(id: string): Promise<Result<MergeRecord, ApiError>> {
     const merge = this.deps.merges.get(id);
     if (!merge) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
-    const repo = this.deps.repos.list().find((r) => r.id === merge.repoId);
+    const repo = this.deps.repos.get(merge.repoId);
     if (!repo) return err(apiError('repo_unknown', `The merge's repository is no longer registered.`, { id }));
     if (merge.state !== 'awaiting-rollback' && merge.state !== 'merged') {
       return err(apiError('merge_not_rollbackable', `The merge of ${merge.laneName} is ${merge.state}; there is nothing to roll back.`, { id }));

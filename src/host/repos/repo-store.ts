@@ -3,6 +3,7 @@ import type { Db } from '../db/database';
 
 export interface RepoStore {
   list(): Repo[];
+  get(id: string): Repo | undefined;
   findByPath(mainPath: string): Repo | undefined;
   insert(repo: Repo): void;
   remove(id: string): boolean;
@@ -14,10 +15,15 @@ const toRepo = (r: Row): Repo => ({ id: r.id, name: r.name, mainPath: r.main_pat
 export function createRepoStore(db: Db): RepoStore {
   const list = db.prepare('SELECT * FROM repos ORDER BY name, added_at');
   const byPath = db.prepare('SELECT * FROM repos WHERE main_path = ?');
+  const byId = db.prepare('SELECT * FROM repos WHERE id = ?');
   const insert = db.prepare('INSERT INTO repos (id, name, main_path, added_at) VALUES (?, ?, ?, ?)');
   const remove = db.prepare('DELETE FROM repos WHERE id = ?');
   return {
     list: () => (list.all() as Row[]).map(toRepo),
+    get: (id) => {
+      const row = byId.get(id) as Row | undefined;
+      return row && toRepo(row);
+    },
     findByPath: (p) => {
       const row = byPath.get(p) as Row | undefined;
       return row && toRepo(row);

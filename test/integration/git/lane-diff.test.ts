@@ -5,7 +5,7 @@ import { laneDiff, PATCH_CAP_BYTES } from '../../../src/host/lanes/git/lane-diff
 import { WorktreeMissingError } from '../../../src/host/lanes/git/require-worktree';
 import { LaneDiff } from '../../../src/shared/lanes';
 import { git } from '../../fixtures/git-repo';
-import { commitIn, headOf, indexFingerprint, isolateGitConfig, makeMainAndLane, write } from '../../fixtures/lane-repo';
+import { commitIn, headOf, indexFingerprint, isolateGitConfig, makeMainAndLane, makeSquashMergedLane, write } from '../../fixtures/lane-repo';
 import { expectNothingLost, snapshotRepo } from '../../fixtures/repo-snapshot';
 import { removeTempDirs } from '../../fixtures/temp-dir';
 
@@ -118,11 +118,7 @@ describe('laneDiff', () => {
   });
 
   it('still shows a squash-merged lane\'s commits and files, and that MAIN is one ahead', async () => {
-    const { main, lane } = makeMainAndLane();
-    commitIn(lane, 'b.txt', 'one\n');
-    commitIn(lane, 'c.txt', 'two\n');
-    git(main, 'merge', '-q', '--squash', 'lane');
-    git(main, 'commit', '-q', '-m', 'squash of lane');
+    const { main, lane } = makeSquashMergedLane();
     const before = snapshotRepo(main, [main, lane]);
     const d = await laneDiff(main, lane, 'main');
     expectNothingLost(before);

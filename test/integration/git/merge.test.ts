@@ -7,7 +7,7 @@ import { WorktreeMissingError } from '../../../src/host/lanes/git/require-worktr
 import { GitError } from '../../../src/host/lanes/git/run-git';
 import type { MergeCheck } from '../../../src/shared/lanes';
 import { git } from '../../fixtures/git-repo';
-import { commitIn, headOf, indexFingerprint, isolateGitConfig, makeMainAndLane, read, write } from '../../fixtures/lane-repo';
+import { commitIn, headOf, indexFingerprint, isolateGitConfig, makeMainAndLane, makeSquashMergedLane, read, write } from '../../fixtures/lane-repo';
 import { expectNothingLost, snapshotRepo } from '../../fixtures/repo-snapshot';
 import { removeTempDirs } from '../../fixtures/temp-dir';
 
@@ -126,11 +126,7 @@ describe('gitMergePreflight', () => {
   });
 
   it('sees that a squash-merged branch has nothing left to merge', async () => {
-    const { main, lane } = makeMainAndLane();
-    commitIn(lane, 'b.txt', 'one\n');
-    commitIn(lane, 'c.txt', 'two\n');
-    git(main, 'merge', '-q', '--squash', 'lane');
-    git(main, 'commit', '-q', '-m', 'squash of lane');
+    const { main, lane } = makeSquashMergedLane();
     const before = snapshotRepo(main, [main, lane]);
     const p = await gitMergePreflight(main, lane, 'lane');
     expectNothingLost(before);
