@@ -292,19 +292,25 @@ async function groveDrain(host: Host, client: Client, lane: string, file: string
   const finished = new Promise<void>((r) => (done = r));
   const t0 = performance.now();
   // The agent waits for a newline before it starts, so the client is attached from byte
-  // 0 when the flood begins (else it races the attach and the scrollback cap).
-  const agent = await startAgent(host, lane, '/bin/sh', catThenHold(file, 'read -r _; '));
+  // 0 when the flood begins (else it races the attach and the scrollback cap). It prints one
+  // byte once it is in raw mode, and only then gets the newline: sent earlier, the newline
+  // would be echoed as \r\n by a terminal not yet raw. That byte is not counted.
+  const agent = await startAgent(host, lane, '/bin/sh', catThenHold(file, 'printf .; read -r _; '));
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
   client.on(agent.id, (offset, data) => {
     const end = offset + data.length;
-    received += data.length;
+    if (offset === 0) ready();
+    received += Math.min(data.length, end - 1);
     const parsed = (): void => {
       client.ack(agent.id, end);
-      if (end >= SIZE) done();
+      if (end - 1 >= SIZE) done();
     };
     if (parse) term.write(data, parsed);
     else parsed();
   });
   await client.call('agents.attach', { id: agent.id, since: 0 });
+  await isReady;
   await client.call('agents.input', { id: agent.id, data: '\n' });
   await within(finished, 300_000, `grove: ${received} of ${SIZE} bytes received`);
   const ms = performance.now() - t0;
