@@ -176,6 +176,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     dataDir: config.dataDir,
     baseEnv: process.env,
     mask,
+    agentNamesIn: (path) => agents.list().filter((a) => a.lanePath === path).map((a) => a.name),
   });
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HealthConfig } from './health';
+import { OpsCheckout } from './ops';
 
 /**
  * `grove.yaml`: a repository's recipe for its lanes, committed at the root of MAIN and
@@ -101,6 +102,16 @@ export const GroveConfig = z
       .optional(),
     /** Probes that say whether MAIN still works (see src/shared/health.ts). */
     health: HealthConfig.optional(),
+    /** The ops loop: a standing agent that watches MAIN (see src/shared/ops.ts). */
+    ops: z
+      .object({
+        /** The agent's command line, run with `sh -c` in the ops checkout, e.g. `claude "/loop watch MAIN"`. Templated. */
+        command: Command,
+        /** worktree: its own checkout at MAIN's HEAD, following every merge; main: MAIN itself, read-only. Default worktree. */
+        checkout: OpsCheckout.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type GroveConfig = z.infer<typeof GroveConfig>;

@@ -41,6 +41,10 @@ export const ErrorCode = z.enum([
   'merge_gate_failed', // MAIN's gate failed after the merge: details.merge says whether it was rolled back
   'merge_unknown',
   'merge_not_rollbackable', // the merge is not awaiting a rollback, or MAIN moved on since
+  // MAIN's health and the ops loop
+  'incident_unknown',
+  'ops_not_configured', // no command given and grove.yaml has no ops.command
+  'ops_unknown', // the repository has no ops loop
   // Config
   'config_invalid', // grove.yaml or the user's override has problems: details.problems
   // Agents
@@ -87,6 +91,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'config_invalid':
     case 'lane_not_adoptable':
     case 'serve_not_configured':
+    case 'ops_not_configured':
       return 400;
     case 'unauthorized':
       return 401;
@@ -100,6 +105,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'agent_unknown':
     case 'lane_unknown':
     case 'merge_unknown':
+    case 'incident_unknown':
+    case 'ops_unknown':
       return 404;
     case 'method_not_allowed':
       return 405;

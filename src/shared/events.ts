@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { AgentInfo } from './agents';
 import { MainHealth } from './health';
+import { Incident } from './incidents';
+import { Notification, NotificationSettings } from './notifications';
+import { OpsLoop } from './ops';
 import { Job } from './jobs';
 import { Lane, MainState, MergeRecord } from './lanes';
 import { Repo } from './repo';
@@ -34,6 +37,14 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('main.state'), state: MainState }),
   /** MAIN's health changed (a probe ran with a new outcome, or grove.yaml's probes changed). */
   z.object({ type: z.literal('health.updated'), repoId: z.string(), health: MainHealth }),
+  /** An incident opened, closed, or learned more (what reached MAIN, how it recovered). */
+  z.object({ type: z.literal('incident.updated'), incident: Incident }),
+  /** Something to show the operator now (unless `quiet`); see src/shared/notifications.ts. */
+  z.object({ type: z.literal('notification'), notification: Notification }),
+  /** Notifications were paused or resumed. */
+  z.object({ type: z.literal('notifications.settings'), settings: NotificationSettings }),
+  /** A repository's ops loop started, moved its checkout, or was removed (`loop` null). */
+  z.object({ type: z.literal('ops.updated'), repoId: z.string(), loop: OpsLoop.nullable() }),
   /** Any change of an agent's supervision, activity or context. */
   z.object({ type: z.literal('agent.updated'), agent: AgentInfo }),
   z.object({ type: z.literal('agent.removed'), id: z.string() }),

@@ -79,6 +79,8 @@ export const MergeRecord = z.object({
   state: z.enum(['gating', 'merged', 'rolled-back', 'awaiting-rollback']),
   /** The gate's output tail when it failed. */
   gateOutput: z.string().nullable(),
+  /** Names of the agents that were working in the lane when it was merged. */
+  agents: z.array(z.string()),
   at: z.string(),
 });
 export type MergeRecord = z.infer<typeof MergeRecord>;

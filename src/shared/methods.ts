@@ -3,6 +3,9 @@ import { AgentInfo, StartAgentParams } from './agents';
 import { EventEnvelope } from './events';
 import { RepoConfig } from './config';
 import { MainHealth } from './health';
+import { HealthTimeline, Incident } from './incidents';
+import { Notification, NotificationSettings } from './notifications';
+import { OpsLoop } from './ops';
 import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
@@ -132,6 +135,54 @@ export const methods = {
     params: z.object({ repoId: z.string().min(1).max(200).optional() }).strict(),
     result: z.object({ repos: z.array(z.object({ repoId: z.string(), health: MainHealth })) }),
   },
+  /**
+   * MAIN's timeline for an uptime bar: its state over [from, to] (default: the last 24 hours)
+   * and the latest probe runs (default 50).
+   */
+  'health.history': {
+    params: z
+      .object({
+        repoId: z.string().min(1).max(200),
+        from: z.iso.datetime().optional(),
+        to: z.iso.datetime().optional(),
+        runs: z.number().int().min(0).max(2000).optional(),
+      })
+      .strict(),
+    result: z.object({ timeline: HealthTimeline }),
+  },
+  /** Incidents, newest first: the open one (if any) and the closed ones kept. */
+  'incidents.list': {
+    params: z.object({ repoId: z.string().min(1).max(200).optional(), limit: z.number().int().min(1).max(500).optional() }).strict(),
+    result: z.object({ incidents: z.array(Incident) }),
+  },
+  'incidents.get': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: z.object({ incident: Incident }) },
+  /** The latest notifications, newest first (quiet ones included). */
+  'notifications.list': {
+    params: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    result: z.object({ notifications: z.array(Notification), settings: NotificationSettings }),
+  },
+  /** Pauses notifications for `minutes`, or until resumed when omitted; they are still listed, marked quiet. */
+  'notifications.pause': {
+    params: z.object({ minutes: z.number().int().min(1).max(7 * 24 * 60).optional() }).strict(),
+    result: z.object({ settings: NotificationSettings }),
+  },
+  'notifications.resume': { params: NoParams, result: z.object({ settings: NotificationSettings }) },
+  /** Each repository's ops loop, if it has one. */
+  'ops.list': {
+    params: z.object({ repoId: z.string().min(1).max(200).optional() }).strict(),
+    result: z.object({ loops: z.array(OpsLoop) }),
+  },
+  /**
+   * Starts the repository's ops loop (grove.yaml's `ops`, or `command` given here): makes its
+   * checkout and a supervised agent that restarts with backoff and survives host restarts.
+   * Starting one that exists starts its agent again if it is not running.
+   */
+  'ops.start': {
+    params: z.object({ repoId: z.string().min(1).max(200), command: z.string().min(1).max(65536).optional() }).strict(),
+    result: z.object({ loop: OpsLoop }),
+  },
+  /** Stops the ops agent and removes the loop; its worktree is removed only if nothing would be lost. */
+  'ops.stop': { params: RepoId, result: z.object({ removed: z.literal(true), checkoutKept: z.string().nullable() }) },
   /** The operator accepts MAIN as it is now: commits that bypassed Grove stop being reported. */
   'repos.acceptMain': { params: RepoId, result: z.object({ state: MainState }) },
   /**

@@ -4,6 +4,7 @@ import { agents } from './migrations/0002-agents';
 import { browserSessions } from './migrations/0003-browser-sessions';
 import { lanes } from './migrations/0004-lanes';
 import { laneRecipes } from './migrations/0005-lane-recipes';
+import { healthHistory } from './migrations/0006-health-history';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -17,7 +18,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

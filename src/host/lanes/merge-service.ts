@@ -50,6 +50,8 @@ export interface MergeServiceDeps {
   dataDir: string;
   baseEnv: NodeJS.ProcessEnv;
   mask: (text: string) => string;
+  /** Names of the agents working in a lane (recorded with the merge, so an incident can name them). */
+  agentNamesIn: (lanePath: string) => string[];
 }
 
 export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
@@ -188,6 +190,7 @@ export class MergeService {
         recoveryRef,
         state: gate ? 'gating' : 'merged',
         gateOutput: null,
+        agents: this.deps.agentNamesIn(lane.path),
         at: new Date().toISOString(),
       };
       this.deps.merges.insert(record);

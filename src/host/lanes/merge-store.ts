@@ -21,6 +21,7 @@ type Row = {
   recovery_ref: string;
   state: string;
   gate_output: string | null;
+  agents: string;
   at: string;
 };
 const toRecord = (r: Row): MergeRecord => ({
@@ -35,6 +36,7 @@ const toRecord = (r: Row): MergeRecord => ({
   recoveryRef: r.recovery_ref,
   state: r.state as MergeRecord['state'],
   gateOutput: r.gate_output,
+  agents: JSON.parse(r.agents) as string[],
   at: r.at,
 });
 
@@ -43,7 +45,8 @@ export function createMergeStore(db: Db): MergeStore {
   const byRepo = db.prepare('SELECT * FROM merges WHERE repo_id = ? ORDER BY at DESC LIMIT ?');
   const get = db.prepare('SELECT * FROM merges WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO merges VALUES (@id, @repoId, @laneId, @laneName, @branch, @strategy, @mainBefore, @mainAfter, @recoveryRef, @state, @gateOutput, @at)`,
+    `INSERT INTO merges (id, repo_id, lane_id, lane_name, branch, strategy, main_before, main_after, recovery_ref, state, gate_output, agents, at)
+     VALUES (@id, @repoId, @laneId, @laneName, @branch, @strategy, @mainBefore, @mainAfter, @recoveryRef, @state, @gateOutput, @agents, @at)`,
   );
   const update = db.prepare('UPDATE merges SET state = @state, gate_output = @gateOutput WHERE id = @id');
   const read = (id: string): MergeRecord | undefined => {
@@ -53,7 +56,7 @@ export function createMergeStore(db: Db): MergeStore {
   return {
     list: (repoId, limit = 200) => ((repoId ? byRepo.all(repoId, limit) : all.all(limit)) as Row[]).map(toRecord),
     get: read,
-    insert: (m) => void insert.run(m),
+    insert: (m) => void insert.run({ ...m, agents: JSON.stringify(m.agents) }),
     update: (id, change) => {
       const current = read(id);
       if (!current) return undefined;

@@ -34,7 +34,7 @@ const seeds: Record<number, (db: Database.Database) => void> = {
   },
   4: (db) => {
     db.prepare("INSERT OR IGNORE INTO repos VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
-    db.prepare("INSERT INTO lanes VALUES ('l1', 'r1', 'design', '/srv/flower-design', 'design', 'standing', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO lanes (id, repo_id, name, path, branch, kind, created_at) VALUES ('l1', 'r1', 'design', '/srv/flower-design', 'design', 'standing', '2026-01-01T00:00:00Z')").run();
   },
   5: (db) => {
     db.prepare("INSERT OR IGNORE INTO repos VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
@@ -44,6 +44,14 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare(
       "INSERT INTO merges VALUES ('m1', 'r1', 'l2', 'ops', 'ops', 'fast-forward', 'aaa', 'bbb', 'refs/grove/recovery/main/x', 'merged', NULL, '2026-01-01T00:00:00Z')",
     ).run();
+  },
+  6: (db) => {
+    db.prepare("INSERT OR IGNORE INTO repos VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO probe_runs (repo_id, probe, ok, at, duration_ms, detail, output_tail) VALUES ('r1', 'artisan', 0, '2026-01-01T00:00:00Z', 120, 'exit 255', 'Fatal error')").run();
+    db.prepare("INSERT INTO health_states (repo_id, state, at) VALUES ('r1', 'broken', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO incidents VALUES ('i1', 'r1', '2026-01-01T00:00:00Z', NULL, '{}')").run();
+    db.prepare("INSERT INTO notifications VALUES ('n1', '2026-01-01T00:00:00Z', '{}')").run();
+    db.prepare("INSERT INTO ops_loops VALUES ('r1', 'worktree', '/srv/flower-ops', 'claude', NULL, NULL, NULL, '2026-01-01T00:00:00Z')").run();
   },
 };
 

@@ -13,6 +13,7 @@ const record: MergeRecord = {
   mainAfter: 'b'.repeat(40),
   recoveryRef: 'refs/grove/recovery/main/x',
   state: 'rolled-back',
+  agents: [],
   gateOutput: 'BROKEN is here',
   at: '2025-01-01T00:00:00Z',
 };

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * What the host tells the operator out loud: native notifications in the app, Web
+ * Notifications in a browser. Decided in src/host/notify from the host's own events, so
+ * every client shows the same ones: one per incident, never per probe run; rate limited;
+ * quiet (listed, not shown) while notifications are paused.
+ */
+export const NotificationKind = z.enum([
+  'main.broken',
+  'main.recovered',
+  'ops.fatal',
+  'agent.waiting',
+  'agent.exited',
+  'agent.context',
+  'merge.rolled-back',
+]);
+export type NotificationKind = z.infer<typeof NotificationKind>;
+
+/** Where clicking the notification leads (see ui-route.ts). */
+export const NotificationTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('repo'), repoId: z.string() }),
+  z.object({ kind: z.literal('incident'), repoId: z.string(), incidentId: z.string() }),
+  z.object({ kind: z.literal('lane'), repoId: z.string(), laneId: z.string() }),
+  z.object({ kind: z.literal('agent'), agentId: z.string() }),
+]);
+export type NotificationTarget = z.infer<typeof NotificationTarget>;
+
+export const Notification = z.object({
+  id: z.string(),
+  kind: NotificationKind,
+  severity: z.enum(['critical', 'warning', 'info']),
+  title: z.string(),
+  body: z.string(),
+  target: NotificationTarget,
+  at: z.string(),
+  /** Set when it is listed but not to be shown: notifications are paused, or the rate limit held it back. */
+  quiet: z.enum(['paused', 'rate-limited']).nullable(),
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const NotificationSettings = z.object({
+  /** While set and in the future, notifications are quiet. Far in the future means "until resumed". */
+  pausedUntil: z.string().nullable(),
+});
+export type NotificationSettings = z.infer<typeof NotificationSettings>;
+
+/** A pause "until resumed" is stored as this date, so every reader compares one way. */
+export const PAUSED_INDEFINITELY = '9999-12-31T23:59:59.999Z';
+
+export function isPaused(settings: NotificationSettings, now: Date): boolean {
+  return settings.pausedUntil !== null && Date.parse(settings.pausedUntil) > now.getTime();
+}

@@ -1,0 +1,44 @@
+import type { NotificationTarget } from './notifications';
+
+/**
+ * Where in the UI a notification leads, as a URL hash: the shell appends it to the window's
+ * URL (or sends it to an open window), a browser notification sets it, and the renderer
+ * follows it (selects the repository, scrolls to the incident, opens the agent's tab).
+ * One format, parsed in one place.
+ *
+ *   #/repo/<repoId>
+ *   #/repo/<repoId>/incident/<incidentId>
+ *   #/repo/<repoId>/lane/<laneId>
+ *   #/agent/<agentId>
+ */
+export function routeFor(target: NotificationTarget): string {
+  const e = encodeURIComponent;
+  switch (target.kind) {
+    case 'repo':
+      return `#/repo/${e(target.repoId)}`;
+    case 'incident':
+      return `#/repo/${e(target.repoId)}/incident/${e(target.incidentId)}`;
+    case 'lane':
+      return `#/repo/${e(target.repoId)}/lane/${e(target.laneId)}`;
+    case 'agent':
+      return `#/agent/${e(target.agentId)}`;
+  }
+}
+
+/** The target a hash names, or null for anything else (the UI then stays where it is). */
+export function parseRoute(hash: string): NotificationTarget | null {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  let d: string[];
+  try {
+    d = parts.map((p) => decodeURIComponent(p));
+  } catch {
+    return null;
+  }
+  if (d[0] === 'agent' && d.length === 2) return { kind: 'agent', agentId: d[1]! };
+  if (d[0] !== 'repo' || d.length < 2) return null;
+  const repoId = d[1]!;
+  if (d.length === 2) return { kind: 'repo', repoId };
+  if (d.length === 4 && d[2] === 'incident') return { kind: 'incident', repoId, incidentId: d[3]! };
+  if (d.length === 4 && d[2] === 'lane') return { kind: 'lane', repoId, laneId: d[3]! };
+  return null;
+}
