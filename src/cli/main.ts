@@ -6,6 +6,7 @@ import { healthCommand } from './commands/health';
 import { laneCommand } from './commands/lane';
 import { mergeCommand, mergesCommand } from './commands/merge';
 import { openCommand } from './commands/open';
+import { opsCommand } from './commands/ops';
 import { repoCommand } from './commands/repo';
 import { statusCommand } from './commands/status';
 import { ExitCode } from './exit-codes';
@@ -39,6 +40,9 @@ Commands:
   merges [--repo R] [--json]            merges into MAIN through Grove
   diff NAME [--stat]                    the lane's changes against MAIN, uncommitted included
   health [--json]                       MAIN's health from grove.yaml's probes (exit 1 if broken)
+  ops start [--repo R] [--command CMD]  the ops loop: a supervised agent watching MAIN from its own checkout
+  ops stop [--repo R]                   stop it; its worktree is removed only if nothing would be lost
+  ops status [--repo R] [--json]        the loop, its agent, MAIN's state and the open incident
   agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
   agent list [--json]                   agents, their state and context use
   agent send AGENT TEXT                 type a line into an agent
@@ -93,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
       return diffCommand(ctx, args);
     case 'health':
       return healthCommand(ctx, args);
+    case 'ops':
+      return opsCommand(ctx, args);
     case 'agent':
       return agentCommand(ctx, args);
     case 'hook':

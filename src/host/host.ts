@@ -34,6 +34,8 @@ import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
 import { MainGuards } from './health/main-guards';
 import { HealthMonitor } from './health/health-monitor';
+import { OpsService } from './ops/ops-service';
+import { createOpsStore } from './ops/ops-store';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
@@ -164,6 +166,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     mask,
     agents: { liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except), stopAllIn: (path) => agents.stopAllIn(path) },
     onLanesChanged: (all) => laneHeads.set(all),
+    isOpsCheckout: (path) => ops.isOpsCheckout(path),
   });
   const merges = new MergeService({
     lanes: laneStore,
@@ -180,6 +183,27 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   });
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask });
+  const ops = new OpsService({
+    store: createOpsStore(db),
+    repos,
+    events,
+    locks,
+    logger,
+    dataDir: config.dataDir,
+    mask,
+    agents: {
+      start: ({ path, name, script, env }) => {
+        const started = agents.start({ lanePath: path, preset: 'custom', command: 'sh', args: ['-c', script], name, env, restart: 'always', isOpsLoop: true });
+        return started.ok ? ok(started.value.id) : started;
+      },
+      startAgain: (id) => agents.startAgain(id),
+      stopAndForget: (id) => agents.stopAndForget(id),
+      isLive: (id) => agents.isLive(id),
+    },
+    health: (repoId) => health.health(repoId),
+    // TODO(incidents): the incidents engineer's store answers this (the open incident of the repository).
+    openIncident: () => null,
+  });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -210,6 +234,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           .map((r) => ({ repoId: r.id, health: health.health(r.id) ?? { state: 'unknown' as const, probes: [] } })),
       }),
     ...agents.handlers(),
+    ...ops.handlers(),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
@@ -253,6 +278,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   await server.reconcile();
   await mainGuards.start();
   health.start();
+  await ops.start();
   writeDiscovery(paths.discovery, {
     pid: process.pid,
     port,
@@ -277,6 +303,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
         health.stop();
+        await ops.stop();
         mainGuards.stop();
         laneHeads.close();
         await agents.shutdown();
