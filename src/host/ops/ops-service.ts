@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { MainHealth } from '../../shared/health';
 import type { Incident } from '../../shared/incidents';
@@ -124,7 +125,6 @@ export class OpsService {
       if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
       const loaded = usableConfig(repo, this.deps.dataDir);
       if (!loaded.ok) return loaded;
-      const raw = command ?? loaded.value.ops?.command;
       const existing = this.deps.store.get(repoId);
       try {
         const main = await mainHeadOf(repo.mainPath);
@@ -134,6 +134,7 @@ export class OpsService {
           const started = rendered.value === existing.command ? this.revive(repo, existing) : await this.replaceAgent(repo, existing, rendered.value);
           if (!started.ok) return started;
         } else {
+          const raw = command ?? loaded.value.ops?.command;
           if (!raw) {
             return err(
               apiError('ops_not_configured', `${repo.name} has no ops command: add ops.command to its grove.yaml (e.g. command: claude "/loop watch MAIN"), or give one (grove ops start --command CMD).`, { repoId }),
@@ -155,7 +156,7 @@ export class OpsService {
     repo: Repo,
     raw: string,
     mode: OpsRecord['checkout'],
-    config: Parameters<typeof opsCheckoutPath>[1],
+    config: GroveConfig,
     main: { branch: string | null; head: string | null },
   ): Promise<Result<OpsRecord, ApiError>> {
     let path = mode === 'main' ? repo.mainPath : opsCheckoutPath(repo, config);
