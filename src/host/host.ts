@@ -172,10 +172,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     onLanesChanged: (all) => laneHeads.set(all),
     isOpsCheckout: (path) => ops.isOpsCheckout(path),
   });
+  const mergeStore = createMergeStore(db);
   const merges = new MergeService({
     lanes: laneStore,
     repos,
-    merges: createMergeStore(db),
+    merges: mergeStore,
     events,
     locks,
     laneService: lanes,
@@ -188,9 +189,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
   const healthHistory = createHealthHistory(db);
   const incidentStore = createIncidentStore(db);
-  const incidents = new IncidentRecorder({ incidents: incidentStore, merges: createMergeStore(db), repos, events, logger });
+  const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents });
-  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask });
   const ops = new OpsService({
     store: createOpsStore(db),
     repos,
