@@ -34,6 +34,7 @@ import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
 import { MainGuards } from './health/main-guards';
 import { HealthMonitor } from './health/health-monitor';
+import { Notifier } from './notify/notifier';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
@@ -165,10 +166,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agents: { liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except), stopAllIn: (path) => agents.stopAllIn(path) },
     onLanesChanged: (all) => laneHeads.set(all),
   });
+  const mergeStore = createMergeStore(db);
   const merges = new MergeService({
     lanes: laneStore,
     repos,
-    merges: createMergeStore(db),
+    merges: mergeStore,
     events,
     locks,
     laneService: lanes,
@@ -180,6 +182,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   });
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask });
+  const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -210,6 +213,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           .map((r) => ({ repoId: r.id, health: health.health(r.id) ?? { state: 'unknown' as const, probes: [] } })),
       }),
     ...agents.handlers(),
+    ...notifier.handlers(),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
@@ -252,6 +256,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   await lanes.reconcile();
   await server.reconcile();
   await mainGuards.start();
+  notifier.start();
   health.start();
   writeDiscovery(paths.discovery, {
     pid: process.pid,
@@ -276,6 +281,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         logger.info('host stopping', { reason });
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
+        notifier.stop();
         health.stop();
         mainGuards.stop();
         laneHeads.close();
