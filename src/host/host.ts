@@ -34,6 +34,10 @@ import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
 import { MainGuards } from './health/main-guards';
 import { HealthMonitor } from './health/health-monitor';
+import { createHealthHistory } from './health/health-history';
+import { healthHandlers } from './health/health-handlers';
+import { IncidentRecorder } from './health/incident-recorder';
+import { createIncidentStore } from './health/incident-store';
 import { Notifier } from './notify/notifier';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
@@ -181,7 +185,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agentNamesIn: (path) => agents.list().filter((a) => a.lanePath === path).map((a) => a.name),
   });
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
-  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask });
+  const healthHistory = createHealthHistory(db);
+  const incidentStore = createIncidentStore(db);
+  const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger });
+  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
@@ -205,13 +212,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...merges.handlers(),
     ...history.handlers(),
     ...mainGuards.handlers(),
-    'health.get': ({ repoId }) =>
-      ok({
-        repos: repos
-          .list()
-          .filter((r) => !repoId || r.id === repoId)
-          .map((r) => ({ repoId: r.id, health: health.health(r.id) ?? { state: 'unknown' as const, probes: [] } })),
-      }),
+    ...healthHandlers({ repos, health: (id) => health.health(id), history: healthHistory, incidents: incidentStore }),
     ...agents.handlers(),
     ...notifier.handlers(),
   };
@@ -282,7 +283,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
         notifier.stop();
-        health.stop();
+        await health.stop();
         mainGuards.stop();
         laneHeads.close();
         await agents.shutdown();
