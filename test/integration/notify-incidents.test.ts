@@ -74,7 +74,7 @@ describe('notifications about MAIN', () => {
     expect(broken).toMatchObject({ severity: 'critical', title: 'MAIN of flower is broken', quiet: null, target: { kind: 'incident', repoId } });
     expect(broken!.body).toContain('artisan: exit 255 — PHP Fatal error: Cannot redeclare dispatch()');
 
-    // The probe fails again and again (every second); the incident learns more; no new notification.
+    // The probe fails again and again (every second): no new notification.
     await expect.poll(failedRuns).toBeGreaterThanOrEqual(4);
     expect(await ofKind('main.broken')).toHaveLength(1);
 

@@ -19,7 +19,7 @@ const LINE_CHARS = 200;
 
 /**
  * The last line a person would read in some terminal output: escapes removed, redraws (\r)
- * resolved. `skipNotes`: for a command run by Grove (a gate), the command's own last words
+ * resolved. `skipNotes`: for a command run by Grove (a gate, a probe), the command's own last words
  * rather than Grove's closing "[grove] … exited with code 255".
  */
 export function lastLine(output: string | null | undefined, { skipNotes = false } = {}): string | null {
@@ -53,7 +53,7 @@ export function describeExit(code: number | null, signal: number | null): string
 const withLine = (head: string, line: string | null): string => (line ? `${head} — ${line}` : head);
 
 export function mainBroken(repo: string, incident: Incident): Words {
-  const probes = incident.probes.map((p) => withLine(`${p.name}: ${p.detail}`, lastLine(p.outputTail)));
+  const probes = incident.probes.map((p) => withLine(`${p.name}: ${p.detail}`, lastLine(p.outputTail, { skipNotes: true })));
   const via = incident.commits.find((c) => c.via)?.via;
   const after = via ? ` (after the merge of lane ${via.laneName})` : '';
   return {

@@ -55,7 +55,7 @@ function incident(over: Partial<Incident> = {}): Incident {
     repoId: 'r1',
     openedAt: '2026-01-01T10:00:00.000Z',
     closedAt: null,
-    probes: [{ name: 'artisan', detail: 'exit 255', outputTail: 'Loading…\nPHP Fatal error: Cannot redeclare dispatch()\n' }],
+    probes: [{ name: 'artisan', detail: 'exit 255', outputTail: 'Loading…\nPHP Fatal error: Cannot redeclare dispatch()\n[grove] `php artisan about` exited with code 255\n' }],
     headAtOpen: 'b'.repeat(40),
     lastHealthyAt: '2026-01-01T09:59:00.000Z',
     lastHealthyHead: 'a'.repeat(40),
