@@ -40,6 +40,7 @@ import { IncidentRecorder } from './health/incident-recorder';
 import { createIncidentStore } from './health/incident-store';
 import { OpsService } from './ops/ops-service';
 import { createOpsStore } from './ops/ops-store';
+import { Notifier } from './notify/notifier';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
@@ -209,9 +210,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       isLive: (id) => agents.isLive(id),
     },
     health: (repoId) => health.health(repoId),
-    // TODO(incidents): the incidents engineer's store answers this (the open incident of the repository).
-    openIncident: () => null,
+    openIncident: (repoId) => incidentStore.openOf(repoId),
   });
+  const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -237,6 +238,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...healthHandlers({ repos, health: (id) => health.health(id), history: healthHistory, incidents: incidentStore }),
     ...agents.handlers(),
     ...ops.handlers(),
+    ...notifier.handlers(),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
@@ -279,6 +281,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   await lanes.reconcile();
   await server.reconcile();
   await mainGuards.start();
+  notifier.start();
   health.start();
   await ops.start();
   writeDiscovery(paths.discovery, {
@@ -304,6 +307,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         logger.info('host stopping', { reason });
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
+        notifier.stop();
         await health.stop();
         await ops.stop();
         mainGuards.stop();
