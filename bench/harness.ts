@@ -119,3 +119,16 @@ export async function startBenchHost(hostEntry: string, home: string, onSpawn: (
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Ticks per second in /proc/<pid>/stat (USER_HZ; 100 on every Linux this runs on). */
+const CLK_TCK = 100;
+
+/** CPU ticks of a process itself (utime + stime) and of its waited-for children (cutime + cstime), from /proc. */
+export function cpuTicks(pid: number): { self: number; children: number } {
+  // After "(comm) ", the fields start at field 3 (state); utime is field 14.
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ').map(Number);
+  return { self: f[11]! + f[12]!, children: f[13]! + f[14]! };
+}
+
+/** CPU ticks spent over `ms` of wall time, as a percentage of one core. */
+export const cpuPercent = (ticks: number, ms: number): number => (100 * (ticks / CLK_TCK)) / (ms / 1000);

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, compare, report, startBenchHost, summarize, type Comparison, type Series } from './harness';
+import { api, compare, cpuPercent, cpuTicks, report, startBenchHost, summarize, type Comparison, type Series } from './harness';
 
 /**
  * Lanes on a big repository (20,000 small files over 400 directories, one commit), all in
@@ -33,8 +33,6 @@ const IDLE_LANES = 20;
 const SETTLE_MS = 3000;
 const CPU_WINDOWS = 10;
 const CPU_WINDOW_MS = 1000;
-/** Ticks per second in /proc/<pid>/stat (USER_HZ; 100 on every Linux this runs on). */
-const CLK_TCK = 100;
 
 const hostEntry = join(process.cwd(), 'out', 'host', 'main.js');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -196,13 +194,6 @@ async function createLane(host: Host, repoId: string, name: string): Promise<Lan
 // ---------------------------------------------------------------------------------------
 // The host's CPU and watches, from /proc.
 
-/** CPU ticks of the process itself (utime + stime) and of its waited-for children (cutime + cstime). */
-function cpuTicks(pid: number): { self: number; children: number } {
-  // After "(comm) ", the fields start at field 3 (state); utime is field 14.
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ').map(Number);
-  return { self: f[11]! + f[12]!, children: f[13]! + f[14]! };
-}
-
 /** inotify watches the process holds, over all its inotify instances. */
 function inotifyWatches(pid: number): number {
   let n = 0;
@@ -246,7 +237,7 @@ async function measureIdleCpu(pid: number): Promise<IdleCpu> {
   };
 }
 
-const pct = (ticks: number, ms: number): number => (100 * (ticks / CLK_TCK)) / (ms / 1000);
+const pct = cpuPercent;
 
 /**
  * Waits until the host has used no CPU, itself or through git, for 300 ms. Cleaning up

@@ -3,6 +3,8 @@ import { agentCommand } from './commands/agent';
 import { hookCommand } from './commands/hook';
 import { diffCommand } from './commands/diff';
 import { healthCommand } from './commands/health';
+import { incidentsCommand } from './commands/incidents';
+import { notificationsCommand } from './commands/notifications';
 import { laneCommand } from './commands/lane';
 import { mergeCommand, mergesCommand } from './commands/merge';
 import { openCommand } from './commands/open';
@@ -38,7 +40,12 @@ Commands:
   merge --rollback MERGE_ID             roll MAIN back to before that merge
   merges [--repo R] [--json]            merges into MAIN through Grove
   diff NAME [--stat]                    the lane's changes against MAIN, uncommitted included
-  health [--json]                       MAIN's health from grove.yaml's probes (exit 1 if broken)
+  health [--repo R] [--json]            MAIN's health from grove.yaml's probes (exit 1 if broken)
+  health watch [--repo R] [--json]      MAIN's health now and every change after, until Ctrl-C
+  incidents [--repo R] [--limit N]      when MAIN broke, which probe, what reached it, how it recovered
+  notifications [--limit N]             the latest notifications (quiet ones marked)
+  notifications pause [--for 2h]        quiet notifications (default: until resumed)
+  notifications resume                  notifications on again
   agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
   agent list [--json]                   agents, their state and context use
   agent send AGENT TEXT                 type a line into an agent
@@ -93,6 +100,10 @@ export async function main(argv: string[]): Promise<number> {
       return diffCommand(ctx, args);
     case 'health':
       return healthCommand(ctx, args);
+    case 'incidents':
+      return incidentsCommand(ctx, args);
+    case 'notifications':
+      return notificationsCommand(ctx, args);
     case 'agent':
       return agentCommand(ctx, args);
     case 'hook':

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callHost } from '../host-client/call-host';
@@ -10,32 +10,50 @@ import { resolveHostNode } from './host-node';
 import WebSocket from 'ws';
 import { isLiveSupervision } from '../shared/agents';
 import { HostConnection } from '../shared/client/host-connection';
+import { NativeNotifications, type NativeNotice } from './notifications/native-notifications';
 import { TrayFeed } from './tray/tray-feed';
+import type { TrayAction, TrayMenuItem } from './tray/tray-menu';
 import { trayIconFile, type TrayState } from './tray/tray-state';
 import { decideNavigation, decidePermission, decideWindowOpen, WEB_PREFERENCES } from './window-policy';
 
 /**
  * The Electron shell: thin on purpose. It attaches to the data dir's host (starting it
  * detached if none runs, so agents outlive the app), shows the host's UI in one hardened
- * window, and keeps a tray. Every decision it makes lives in a plain module beside it.
+ * window, keeps a tray and shows the host's notifications natively. Every decision it
+ * makes lives in a plain module beside it (tray/, notifications/, window-policy.ts); this
+ * file only maps the answers onto Electron.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const resources = join(here, '..', '..', 'resources');
 let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
 let attached: FoundHost | null = null;
+let connection: HostConnection | null = null;
+/** Shown notifications, kept referenced: one collected by the GC loses its click handler. */
+const shownNotifications = new Set<Notification>();
 
-/** Brings the window back, re-creating it (with a fresh login) if it was closed. */
-async function showWindow(): Promise<void> {
+/**
+ * Brings the window back, re-creating it (with a fresh login) if it was closed; with a
+ * route (a URL hash from ui-route.ts), at that place in the UI.
+ */
+async function showWindow(route: string | null = null): Promise<void> {
   if (mainWindow) {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.show();
     mainWindow.focus();
+    if (route) navigateWindow(mainWindow, route);
     return;
   }
   if (!attached) return;
   const login = await browserLoginUrl(attached);
-  if (login.ok) createWindow(login.value);
+  if (login.ok) createWindow(login.value, route);
+}
+
+function navigateWindow(window: BrowserWindow, route: string): void {
+  const send = (): void => window.webContents.send(ShellChannel.navigate, route);
+  // A page still loading may yet be replaced (the login redirect); send to the page that stays.
+  if (window.webContents.isLoading()) window.webContents.once('did-finish-load', send);
+  else send();
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -46,6 +64,7 @@ if (!app.requestSingleInstanceLock()) {
     // The host and its agents keep running; the tray stays to bring the window back.
     if (process.platform !== 'darwin' && !tray) app.quit();
   });
+  app.on('before-quit', () => connection?.stop());
   void app.whenReady().then(start);
 }
 
@@ -76,13 +95,18 @@ async function start(): Promise<void> {
     return;
   }
   ipcMain.handle(ShellChannel.connectionInfo, () => ({ hostUrl: host.value.discovery.url, appVersion: app.getVersion() }));
-  ipcMain.handle(ShellChannel.notify, (_e, n: { title: unknown; body: unknown }) => {
-    if (typeof n?.title !== 'string' || typeof n?.body !== 'string') return;
-    const notification = new Notification({ title: n.title.slice(0, 200), body: n.body.slice(0, 1000) });
-    notification.on('click', () => void showWindow());
-    notification.show();
-  });
-  createTray(host.value);
+  // The shell needs no history: the tray asks for the current truth, and notifications from
+  // before it attached are not shown. So the stream starts at the host's latest event. If
+  // the host cannot say, the stream replays history, which the notifications filter drops
+  // as old news.
+  const status = await callHost({ url: host.value.discovery.url, token: host.value.token }, 'host.status', {});
+  const since = status.ok ? status.value.latestEventSeq : 0;
+  const wsUrl = host.value.discovery.url.replace(/^http/, 'ws') + '/ws';
+  const token = host.value.token;
+  connection = new HostConnection({ since, connect: () => new WebSocket(wsUrl, { headers: { authorization: `Bearer ${token}` } }) });
+  createTray(host.value, connection);
+  showNotifications(connection, since);
+  connection.start();
   createWindow(login.value);
 }
 
@@ -101,7 +125,7 @@ function harden(host: FoundHost): void {
   });
 }
 
-function createWindow(loginUrl: string): void {
+function createWindow(loginUrl: string, route: string | null = null): void {
   mainWindow = new BrowserWindow({
     width: 1200,
     height: 800,
@@ -112,7 +136,8 @@ function createWindow(loginUrl: string): void {
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => (mainWindow = null));
   // The single-use login URL trades itself for a session cookie and redirects to the UI.
-  void mainWindow.loadURL(loginUrl);
+  // The redirect names no fragment, so the browser keeps ours: the UI starts at the route.
+  void mainWindow.loadURL(route ? loginUrl + route : loginUrl);
 }
 
 /** Stops every live agent (each with its whole process tree), then quits; the host stays. */
@@ -126,24 +151,69 @@ async function stopAgentsThenQuit(host: FoundHost): Promise<void> {
   app.quit();
 }
 
-function createTray(host: FoundHost): void {
-  const show = (state: TrayState): void => {
-    if (!tray) tray = new Tray(nativeImage.createFromPath(join(resources, trayIconFile(state.face))));
-    else tray.setImage(nativeImage.createFromPath(join(resources, trayIconFile(state.face))));
+function createTray(host: FoundHost, conn: HostConnection): void {
+  const showState = (state: TrayState): void => {
+    const image = nativeImage.createFromPath(join(resources, trayIconFile(state.face)));
+    if (!tray) tray = new Tray(image);
+    else tray.setImage(image);
     tray.setToolTip(state.tooltip);
   };
-  const feed = new TrayFeed(show);
-  const wsUrl = host.discovery.url.replace(/^http/, 'ws') + '/ws';
-  const connection = new HostConnection({ connect: () => new WebSocket(wsUrl, { headers: { authorization: `Bearer ${host.token}` } }) });
-  connection.onState((s) => feed.onConnection(s));
-  connection.onEvent((e) => feed.onEvent(e));
-  connection.start();
-  tray!.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: 'Open Grove', click: () => void showWindow() },
-      { type: 'separator' },
-      { label: 'Quit (agents keep running)', click: () => app.quit() },
-      { label: 'Quit and stop agents', click: () => void stopAgentsThenQuit(host) },
-    ]),
-  );
+  const showMenu = (items: TrayMenuItem[]): void => {
+    tray?.setContextMenu(Menu.buildFromTemplate(items.map((item) => menuItemOf(item, (action) => void runTrayAction(action, host, conn, feed)))));
+  };
+  const feed = new TrayFeed({ call: (method, params) => conn.call(method, params), onState: showState, onMenu: showMenu });
+  conn.onState((s) => feed.onConnection(s));
+  conn.onEvent((e) => feed.onEvent(e));
+  conn.onGap(() => feed.onGap());
+  app.on('before-quit', () => feed.dispose());
+}
+
+function menuItemOf(item: TrayMenuItem, run: (action: TrayAction) => void): MenuItemConstructorOptions {
+  if (item.kind === 'separator') return { type: 'separator' };
+  const action = item.action;
+  return { label: item.label, enabled: item.enabled, click: action ? () => run(action) : undefined };
+}
+
+async function runTrayAction(action: TrayAction, host: FoundHost, conn: HostConnection, feed: TrayFeed): Promise<void> {
+  switch (action.kind) {
+    case 'open':
+      return showWindow(action.route);
+    case 'pause-notifications':
+    case 'resume-notifications': {
+      const answer =
+        action.kind === 'resume-notifications'
+          ? await conn.call('notifications.resume', {})
+          : await conn.call('notifications.pause', action.minutes === null ? {} : { minutes: action.minutes });
+      if (answer.ok) feed.onSettings(answer.value.settings);
+      else dialog.showErrorBox('Grove could not change its notifications', answer.error.message);
+      return;
+    }
+    case 'quit':
+      app.quit();
+      return;
+    case 'quit-and-stop-agents':
+      return stopAgentsThenQuit(host);
+  }
+}
+
+/** Shows the host's notifications natively, as NativeNotifications decides; a click opens their place in the UI. */
+function showNotifications(conn: HostConnection, attachedAfterSeq: number): void {
+  const notifications = new NativeNotifications({ attachedAfterSeq });
+  conn.onEvent((e) => {
+    const notice = notifications.decide(e);
+    if (notice && Notification.isSupported()) showNotice(notice);
+  });
+}
+
+function showNotice(notice: NativeNotice): void {
+  const n = new Notification({
+    title: notice.title,
+    body: notice.body,
+    urgency: notice.urgency,
+    timeoutType: notice.urgency === 'critical' ? 'never' : 'default',
+  });
+  shownNotifications.add(n);
+  n.on('click', () => void showWindow(notice.route));
+  n.on('close', () => shownNotifications.delete(n));
+  n.show();
 }

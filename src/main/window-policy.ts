@@ -40,7 +40,12 @@ export function decideWindowOpen(url: string): { action: 'deny'; openExternally:
   return { action: 'deny', openExternally: protocol === 'https:' || protocol === 'http:' };
 }
 
-/** Only notifications may be granted to the page; camera, geolocation and the rest are refused. */
+/**
+ * Nothing is granted to the page: camera, geolocation and the rest are refused, and so are
+ * Web Notifications, because the shell shows the host's notifications natively and the
+ * operator would otherwise get each one twice.
+ */
 export function decidePermission(permission: string): boolean {
-  return permission === 'notifications';
+  void permission;
+  return false;
 }

@@ -1,18 +1,28 @@
 /**
  * What the Electron preload exposes to the renderer as `window.grove`, and the IPC channels
  * behind it. Only what the page cannot get by itself: the shell's identity, the native path
- * of a dropped file, and OS notifications. Everything else goes through the host's API.
+ * of a dropped file, and where the shell wants the UI to go. Everything else goes through
+ * the host's API.
+ *
+ * The shell shows native notifications itself, from the host's `notification` events
+ * (src/main/notifications). So when this bridge exists, the page shows no Web Notifications
+ * of its own: the operator would get each one twice.
  */
 export interface GroveShellBridge {
   /** The host this window is attached to, and the app's version. */
   connectionInfo(): Promise<{ hostUrl: string; appVersion: string }>;
   /** The absolute path of a file dropped or pasted onto the page. */
   pathForFile(file: File): string;
-  /** Show a native notification; clicking it focuses the window. */
-  notify(notification: { title: string; body: string }): Promise<void>;
+  /**
+   * Called with a route (a URL hash, see ui-route.ts) when the operator clicks a native
+   * notification or a repository in the tray menu, while the window is open. Returns the
+   * function that stops listening. While nothing listens, the preload sets `location.hash`.
+   */
+  onNavigate(listener: (route: string) => void): () => void;
 }
 
 export const ShellChannel = {
   connectionInfo: 'grove:connection-info',
-  notify: 'grove:notify',
+  /** main → renderer: a route to show. */
+  navigate: 'grove:navigate',
 } as const;

@@ -46,7 +46,18 @@ test('the shell attaches to a host, shows the UI hardened, and leaves the host r
     await window.evaluate(() => ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'));
     await window.waitForTimeout(300);
     expect(window.url()).toBe(`${hostUrl}/`);
-    expect(await window.evaluate(() => Object.keys((globalThis as { grove?: object }).grove ?? {}).sort())).toEqual(['connectionInfo', 'notify', 'pathForFile']);
+    expect(await window.evaluate(() => Object.keys((globalThis as { grove?: object }).grove ?? {}).sort())).toEqual(['connectionInfo', 'onNavigate', 'pathForFile']);
+    // A route the shell sends (a notification or tray click) reaches the page's listener.
+    type Page = { grove: { onNavigate(l: (route: string) => void): () => void }; heard?: Promise<string> };
+    // Listening before the shell sends: with no listener, the preload sets location.hash instead.
+    await window.evaluate(() => {
+      const page = globalThis as unknown as Page;
+      page.heard = new Promise<string>((resolve) => page.grove.onNavigate(resolve));
+    });
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.send('grove:navigate', '#/repo/r1/incident/i1'));
+    expect(await window.evaluate(() => (globalThis as unknown as Page).heard)).toBe('#/repo/r1/incident/i1');
+    // The shell shows notifications natively; the page may not show its own.
+    expect(await window.evaluate(() => (globalThis as unknown as { Notification: { requestPermission(): Promise<string> } }).Notification.requestPermission())).toBe('denied');
   } finally {
     await app.close();
   }

@@ -1,6 +1,6 @@
 /**
  * Which face the tray shows, computed from what the host reports. Plain and pure so it is
- * tested under Node; src/main/tray/tray.ts only maps the answer onto Electron.
+ * tested under Node; src/main/index.ts only maps the answer onto Electron.
  *
  * Order of urgency: MAIN broken beats an agent that needs the operator, which beats all
  * well. A host the shell cannot reach is "attention": nothing is known to be broken, but

@@ -24,8 +24,7 @@ describe('window policy', () => {
     expect(decideWindowOpen('smb://host/share')).toEqual({ action: 'deny', openExternally: false });
   });
 
-  it('grants notifications and nothing else', () => {
-    expect(decidePermission('notifications')).toBe(true);
-    for (const p of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen']) expect(decidePermission(p)).toBe(false);
+  it('grants the page nothing, not even Web Notifications: the shell shows notifications natively', () => {
+    for (const p of ['notifications', 'media', 'geolocation', 'clipboard-read', 'openExternal', 'fullscreen']) expect(decidePermission(p), p).toBe(false);
   });
 });

@@ -1,0 +1,67 @@
+import { callHost } from '../../host-client/call-host';
+import { PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
+import type { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+import { clock } from '../health-lines';
+import { fail, parseFlags } from '../lane-target';
+import { requireHost } from '../require-host';
+
+const USAGE = `Usage:
+  grove notifications [--limit N] [--json]   the latest notifications (quiet ones marked)
+  grove notifications pause [--for 30m|2h|1d]  quiet until then (default: until resumed)
+  grove notifications resume`;
+
+/** "30m", "2h", "1d", "45" (minutes) → minutes; null if it is none of those. */
+export function parseMinutes(text: string): number | null {
+  const m = /^(\d+)\s*(m|min|h|d)?$/.exec(text.trim());
+  if (!m) return null;
+  const n = Number(m[1]) * (m[2] === 'h' ? 60 : m[2] === 'd' ? 24 * 60 : 1);
+  return n >= 1 && n <= 7 * 24 * 60 ? n : null;
+}
+
+function describe(s: NotificationSettings): string {
+  if (!s.pausedUntil || Date.parse(s.pausedUntil) <= Date.now()) return 'Notifications are on.';
+  return s.pausedUntil === PAUSED_INDEFINITELY ? 'Notifications are paused until resumed (grove notifications resume).' : `Notifications are paused until ${clock(s.pausedUntil)}.`;
+}
+
+export async function notificationsCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const verb = args[0] === 'pause' || args[0] === 'resume' ? args[0] : 'list';
+  const flags = parseFlags(verb === 'list' ? args : args.slice(1), verb === 'pause' ? ['--for'] : verb === 'list' ? ['--limit'] : [], []);
+  if (!flags || flags.positional.length) {
+    ctx.errOut(USAGE);
+    return ExitCode.usage;
+  }
+  let minutes: number | undefined;
+  if (flags.values.for !== undefined) {
+    const parsed = parseMinutes(flags.values.for);
+    if (parsed === null) {
+      ctx.errOut(`--for takes a duration such as 30m, 2h or 1d (at most 7 days), not ${flags.values.for}.`);
+      return ExitCode.usage;
+    }
+    minutes = parsed;
+  }
+  const limit = flags.values.limit === undefined ? 20 : Number(flags.values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+    ctx.errOut(`--limit takes a whole number from 1 to 500, not ${flags.values.limit}.`);
+    return ExitCode.usage;
+  }
+  const host = await requireHost(ctx);
+  if (!host.ok) return host.code;
+  if (verb !== 'list') {
+    const r = verb === 'pause' ? await callHost(host.target, 'notifications.pause', minutes ? { minutes } : {}) : await callHost(host.target, 'notifications.resume', {});
+    if (!r.ok) return fail(ctx, r.error);
+    ctx.out(ctx.json ? JSON.stringify(r.value) : describe(r.value.settings));
+    return ExitCode.ok;
+  }
+  const r = await callHost(host.target, 'notifications.list', { limit });
+  if (!r.ok) return fail(ctx, r.error);
+  if (ctx.json) {
+    ctx.out(JSON.stringify(r.value));
+    return ExitCode.ok;
+  }
+  ctx.out(describe(r.value.settings));
+  for (const n of r.value.notifications) {
+    ctx.out(`${clock(n.at)}  ${n.severity.padEnd(8)} ${n.title}${n.quiet ? ` (quiet: ${n.quiet})` : ''}\n    ${n.body}`);
+  }
+  return ExitCode.ok;
+}

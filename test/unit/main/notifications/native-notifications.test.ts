@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../../../src/shared/events';
+import type { Notification } from '../../../../src/shared/notifications';
+import { NativeNotificationLimits, NativeNotifications } from '../../../../src/main/notifications/native-notifications';
+
+const now = new Date('2025-06-03T12:00:00.000Z');
+const broken: Notification = {
+  id: 'n1',
+  kind: 'main.broken',
+  severity: 'critical',
+  title: 'MAIN of flower is broken',
+  body: 'probe artisan: exit 255',
+  target: { kind: 'incident', repoId: 'r1', incidentId: 'i1' },
+  at: '2025-06-03T11:59:58.000Z',
+  quiet: null,
+};
+const envelope = (seq: number, notification: Notification): EventEnvelope => ({ seq, at: notification.at, event: { type: 'notification', notification } });
+const attachedAt10 = (): NativeNotifications => new NativeNotifications({ attachedAfterSeq: 10, now: () => now });
+
+describe('native notifications', () => {
+  it('shows a notification that came after the shell attached: title, body, urgency and where a click leads', () => {
+    expect(attachedAt10().decide(envelope(11, broken))).toEqual({
+      id: 'n1',
+      title: 'MAIN of flower is broken',
+      body: 'probe artisan: exit 255',
+      urgency: 'critical',
+      route: '#/repo/r1/incident/i1',
+    });
+  });
+
+  it('leads each kind of target to its place in the UI, and maps severity to urgency', () => {
+    const n = attachedAt10();
+    const lane = n.decide(envelope(11, { ...broken, id: 'a', severity: 'warning', kind: 'merge.rolled-back', target: { kind: 'lane', repoId: 'r1', laneId: 'l1' } }));
+    expect(lane).toMatchObject({ urgency: 'normal', route: '#/repo/r1/lane/l1' });
+    const agent = n.decide(envelope(12, { ...broken, id: 'b', severity: 'info', kind: 'agent.waiting', target: { kind: 'agent', agentId: 'g1' } }));
+    expect(agent).toMatchObject({ urgency: 'low', route: '#/agent/g1' });
+    const repo = n.decide(envelope(13, { ...broken, id: 'c', kind: 'main.recovered', severity: 'info', target: { kind: 'repo', repoId: 'r1' } }));
+    expect(repo).toMatchObject({ route: '#/repo/r1' });
+  });
+
+  it('does not show what the connection replays from before the shell attached', () => {
+    const n = attachedAt10();
+    expect(n.decide(envelope(9, broken))).toBeNull();
+    expect(n.decide(envelope(10, { ...broken, id: 'n2' }))).toBeNull();
+    expect(n.decide(envelope(11, { ...broken, id: 'n3' }))).not.toBeNull();
+  });
+
+  it('does not show quiet ones (paused, rate limited)', () => {
+    const n = attachedAt10();
+    expect(n.decide(envelope(11, { ...broken, quiet: 'paused' }))).toBeNull();
+    expect(n.decide(envelope(12, { ...broken, id: 'n2', quiet: 'rate-limited' }))).toBeNull();
+  });
+
+  it('shows each id once, even when a reconnect delivers it again', () => {
+    const n = attachedAt10();
+    expect(n.decide(envelope(11, broken))).not.toBeNull();
+    expect(n.decide(envelope(12, broken))).toBeNull();
+  });
+
+  it('leaves old news to the app: a notification older than the limit is not shown', () => {
+    const n = attachedAt10();
+    const old = new Date(now.getTime() - NativeNotificationLimits.MAX_AGE_MS - 1000).toISOString();
+    expect(n.decide(envelope(11, { ...broken, at: old }))).toBeNull();
+    const recent = new Date(now.getTime() - NativeNotificationLimits.MAX_AGE_MS + 1000).toISOString();
+    expect(n.decide(envelope(12, { ...broken, id: 'n2', at: recent }))).not.toBeNull();
+  });
+
+  it('ignores every other event', () => {
+    expect(attachedAt10().decide({ seq: 11, at: now.toISOString(), event: { type: 'repo.removed', id: 'r1' } })).toBeNull();
+  });
+
+  it('clips a long title and body', () => {
+    const long = attachedAt10().decide(envelope(11, { ...broken, title: 't'.repeat(500), body: 'b'.repeat(5000) }))!;
+    expect(long.title).toHaveLength(NativeNotificationLimits.TITLE_CHARS);
+    expect(long.title.endsWith('…')).toBe(true);
+    expect(long.body).toHaveLength(NativeNotificationLimits.BODY_CHARS);
+  });
+
+  it('remembers a bounded number of ids, forgetting the oldest first', () => {
+    const n = attachedAt10();
+    for (let i = 0; i <= NativeNotificationLimits.REMEMBERED_IDS; i++) expect(n.decide(envelope(11 + i, { ...broken, id: `id${i}` }))).not.toBeNull();
+    expect(n.decide(envelope(5000, { ...broken, id: `id${NativeNotificationLimits.REMEMBERED_IDS}` }))).toBeNull();
+    expect(n.decide(envelope(5001, { ...broken, id: 'id0' }))).not.toBeNull();
+  });
+});
