@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFocusOn, targetOfShellRoute } from '../../../../src/renderer/navigation/route-focus';
+import { isFocusOn } from '../../../../src/renderer/navigation/route-focus';
 import { RouteStore } from '../../../../src/renderer/navigation/route-store';
 import { parseRoute } from '../../../../src/shared/ui-route';
 
@@ -33,15 +33,5 @@ describe('isFocusOn', () => {
     expect(isFocusOn(focus, { kind: 'incident', repoId: 'r1', incidentId: 'i1' })).toBe(false);
     expect(isFocusOn({ target: { kind: 'lane', repoId: 'r1', laneId: 'l1' }, seq: 2 }, { kind: 'lane', repoId: 'r1', laneId: 'l1' })).toBe(true);
     expect(isFocusOn(null, { kind: 'agent', agentId: 'a1' })).toBe(false);
-  });
-});
-
-describe('targetOfShellRoute', () => {
-  it('reads a hash or a target object from the shell, and ignores anything else', () => {
-    expect(targetOfShellRoute('#/agent/a%2F1')).toEqual({ kind: 'agent', agentId: 'a/1' });
-    expect(targetOfShellRoute({ kind: 'lane', repoId: 'r1', laneId: 'l1' })).toEqual({ kind: 'lane', repoId: 'r1', laneId: 'l1' });
-    expect(targetOfShellRoute({ kind: 'lane', repoId: 'r1' })).toBeNull();
-    expect(targetOfShellRoute(42)).toBeNull();
-    expect(targetOfShellRoute(undefined)).toBeNull();
   });
 });
