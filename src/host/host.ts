@@ -34,6 +34,10 @@ import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
 import { MainGuards } from './health/main-guards';
 import { HealthMonitor } from './health/health-monitor';
+import { createHealthHistory } from './health/health-history';
+import { healthHandlers } from './health/health-handlers';
+import { IncidentRecorder } from './health/incident-recorder';
+import { createIncidentStore } from './health/incident-store';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
@@ -179,7 +183,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agentNamesIn: (path) => agents.list().filter((a) => a.lanePath === path).map((a) => a.name),
   });
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
-  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask });
+  const healthHistory = createHealthHistory(db);
+  const incidentStore = createIncidentStore(db);
+  const incidents = new IncidentRecorder({ incidents: incidentStore, merges: createMergeStore(db), repos, events, logger });
+  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -202,13 +209,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...merges.handlers(),
     ...history.handlers(),
     ...mainGuards.handlers(),
-    'health.get': ({ repoId }) =>
-      ok({
-        repos: repos
-          .list()
-          .filter((r) => !repoId || r.id === repoId)
-          .map((r) => ({ repoId: r.id, health: health.health(r.id) ?? { state: 'unknown' as const, probes: [] } })),
-      }),
+    ...healthHandlers({ repos, health: (id) => health.health(id), history: healthHistory, incidents: incidentStore }),
     ...agents.handlers(),
   };
 
@@ -276,7 +277,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         logger.info('host stopping', { reason });
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
-        health.stop();
+        await health.stop();
         mainGuards.stop();
         laneHeads.close();
         await agents.shutdown();

@@ -1,23 +1,29 @@
-import { isCommandProbe, probeSettings, type MainHealth, type ProbeResult, type ProbeSpec } from '../../shared/health';
+import { isCommandProbe, ProbeDefaults, probeSettings, type MainHealth, type ProbeResult, type ProbeSpec } from '../../shared/health';
 import type { Repo } from '../../shared/repo';
 import type { EventLog } from '../events/event-log';
 import { mainCommandEnv } from '../lanes/lane-context';
 import { usableConfig } from '../lanes/repo-config';
 import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
-import { applyProbeResult, isIncidentEnd, isIncidentStart, reconcileProbes } from './health-state';
+import type { HealthHistory } from './health-history';
+import { applyProbeResult, reconcileProbes } from './health-state';
+import { mainHead } from './incident-commits';
+import type { IncidentRecorder } from './incident-recorder';
 import { runCommandProbe } from './probe-command';
 import { runHttpProbe } from './probe-http';
+import { nextRunDelayMs } from './probe-schedule';
 
 /**
  * Runs each repository's probes (grove.yaml `health.probes`) in MAIN: every probe on its
- * interval, and all of them right away — debounced — when MAIN changes (the MAIN guard's
- * file events, a merge). Probes of one repository run one at a time, so a slow probe never
+ * interval, all of them right away — debounced — when MAIN changes (the MAIN guard's file
+ * events, a merge), and a probe that failed below its threshold again soon
+ * (probe-schedule.ts). Probes of one repository run one at a time, so a slow probe never
  * overlaps itself. Health changes are `health.updated` events; MAIN turning broken and
  * recovering are one alert each (one per incident, never per probe run).
  *
- * Not here yet (issue 5, next): stored results and the incident log, notification events
- * with rate limits, the ops loop.
+ * Every run and every change of MAIN's state goes to the history (health-history.ts), with
+ * `none` while the monitor is stopped; incidents are the recorder's (incident-recorder.ts).
+ * MAIN's HEAD is read before each round, so a result is tied to the commit it judged.
  */
 export interface HealthMonitorDeps {
   repos: RepoStore;
@@ -26,6 +32,8 @@ export interface HealthMonitorDeps {
   dataDir: string;
   baseEnv: NodeJS.ProcessEnv;
   mask: (text: string) => string;
+  history: HealthHistory;
+  incidents: IncidentRecorder;
 }
 
 interface RepoHealth {
@@ -33,6 +41,10 @@ interface RepoHealth {
   specs: ProbeSpec[];
   /** When each probe is next due (ms since epoch). */
   due: Map<string, number>;
+  /** grove.yaml's `health.debounceMs`, as last read. */
+  debounceMs: number;
+  /** MAIN's HEAD when the current (or last) round started. */
+  head: string | null;
   timer: NodeJS.Timeout | null;
   running: boolean;
   abort: AbortController;
@@ -55,10 +67,15 @@ export class HealthMonitor {
     });
   }
 
-  stop(): void {
+  /** Stops probing; the timeline shows `none` from now on. Resolves once the incident log is written. */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
-    for (const id of [...this.repos.keys()]) this.untrack(id);
+    for (const id of [...this.repos.keys()]) {
+      this.deps.history.recordState(id, 'none');
+      this.untrack(id);
+    }
+    await this.deps.incidents.settle();
   }
 
   health(repoId: string): MainHealth | null {
@@ -71,7 +88,7 @@ export class HealthMonitor {
     const repo = this.repo(repoId);
     if (!r || !repo) return;
     const config = usableConfig(repo, this.deps.dataDir);
-    const at = Date.now() + (config.ok ? (config.value.health?.debounceMs ?? 1000) : 1000);
+    const at = Date.now() + (config.ok ? (config.value.health?.debounceMs ?? ProbeDefaults.debounceMs) : ProbeDefaults.debounceMs);
     for (const spec of r.specs) r.due.set(spec.name, Math.min(r.due.get(spec.name) ?? Infinity, at));
     this.schedule(repoId);
   }
@@ -82,7 +99,19 @@ export class HealthMonitor {
 
   private track(repoId: string): void {
     if (this.repos.has(repoId) || this.stopped) return;
-    this.repos.set(repoId, { health: { state: 'unknown', probes: [] }, specs: [], due: new Map(), timer: null, running: false, abort: new AbortController() });
+    this.repos.set(repoId, {
+      health: { state: 'unknown', probes: [] },
+      specs: [],
+      due: new Map(),
+      debounceMs: ProbeDefaults.debounceMs,
+      head: null,
+      timer: null,
+      running: false,
+      abort: new AbortController(),
+    });
+    this.deps.history.markUnwatchedSinceLastSeen(repoId);
+    this.deps.history.recordState(repoId, 'unknown');
+    this.deps.incidents.resume(repoId);
     this.refreshSpecs(repoId);
     // First look soon after start, not a whole interval later.
     this.mainChanged(repoId);
@@ -94,6 +123,7 @@ export class HealthMonitor {
     if (r.timer) clearTimeout(r.timer);
     r.abort.abort();
     this.repos.delete(repoId);
+    this.deps.incidents.forget(repoId);
   }
 
   /** grove.yaml is read before every round: an edit to the probes takes effect at once. */
@@ -105,6 +135,7 @@ export class HealthMonitor {
     if (!config.ok) return; // keep the last good probes; the config's problems are reported where it is used
     const specs = config.value.health?.probes ?? [];
     r.specs = specs;
+    r.debounceMs = config.value.health?.debounceMs ?? ProbeDefaults.debounceMs;
     for (const name of [...r.due.keys()]) if (!specs.some((s) => s.name === name)) r.due.delete(name);
     for (const s of specs) if (!r.due.has(s.name)) r.due.set(s.name, Date.now() + probeSettings(s).intervalMs);
     this.update(repoId, reconcileProbes(r.health, specs));
@@ -130,12 +161,22 @@ export class HealthMonitor {
     r.running = true;
     try {
       this.refreshSpecs(repoId);
+      r.head = await mainHead(repo.mainPath);
+      if (r.abort.signal.aborted) return;
       const now = Date.now();
       for (const spec of r.specs.filter((s) => (r.due.get(s.name) ?? Infinity) <= now)) {
-        r.due.set(spec.name, Date.now() + probeSettings(spec).intervalMs);
+        const settings = probeSettings(spec);
+        r.due.set(spec.name, Date.now() + settings.intervalMs);
         const result = await this.run(repo, spec, r.abort.signal);
         if (r.abort.signal.aborted) return;
+        this.deps.history.recordRun(repoId, result);
         this.update(repoId, applyProbeResult(r.health, result, r.specs));
+        if (r.health.state === 'healthy') this.deps.history.markHealthy(repoId, { at: new Date().toISOString(), head: r.head });
+        const delay = nextRunDelayMs(
+          r.health.probes.find((p) => p.name === spec.name),
+          { ...settings, debounceMs: r.debounceMs },
+        );
+        if (delay < settings.intervalMs) r.due.set(spec.name, Math.min(r.due.get(spec.name) ?? Infinity, Date.now() + delay));
       }
     } catch (e) {
       this.deps.logger.warn('health round failed', { repo: repo.mainPath, error: (e as Error).message });
@@ -157,13 +198,16 @@ export class HealthMonitor {
     r.health = next;
     if (JSON.stringify(prev) === JSON.stringify(next)) return;
     this.deps.events.append({ type: 'health.updated', repoId, health: next });
+    this.deps.history.recordState(repoId, next.state);
     const repo = this.repo(repoId);
-    if (isIncidentStart(prev, next)) {
+    const change = this.deps.incidents.observe(repoId, prev, next, { head: r.head, lastHealthy: this.deps.history.lastHealthy(repoId) });
+    if (change === 'open') {
       const failing = next.probes.filter((p) => p.state === 'failing');
       const why = failing.map((p) => `${p.name}: ${p.last?.detail ?? 'failed'}`).join('; ');
       this.deps.events.append({ type: 'alert', agentId: null, repoId, message: `MAIN of ${repo?.name ?? repoId} is broken (${why}).` });
-    } else if (isIncidentEnd(prev, next)) {
-      this.deps.events.append({ type: 'alert', agentId: null, repoId, message: `MAIN of ${repo?.name ?? repoId} recovered: every probe passes again.` });
+    } else if (change === 'close') {
+      const how = next.state === 'healthy' ? 'every probe passes again' : 'no probe is failing any more';
+      this.deps.events.append({ type: 'alert', agentId: null, repoId, message: `MAIN of ${repo?.name ?? repoId} recovered: ${how}.` });
     }
   }
 }

@@ -4,7 +4,8 @@ import { probeSettings, type MainHealth, type MainHealthState, type ProbeHealth,
  * MAIN's health as a pure state machine: a probe's result in, the next MainHealth out. No
  * clock, no I/O; the scheduler that runs the probes and the store that keeps incidents sit
  * around it. An incident is the time MAIN spends broken, so "one notification per incident"
- * is `isIncidentStart` / `isIncidentEnd` on consecutive states, never per probe run.
+ * is `isIncidentStart` / `isIncidentEnd` on consecutive states, never per probe run;
+ * `incidentChange` adds what the incident log knows (an incident left open by a previous host).
  *
  * A probe counts as failing once its latest `failureThreshold` runs all failed (one slow
  * run does not break MAIN); below that its state stays what it was (passing, or unknown if
@@ -71,4 +72,18 @@ export function isIncidentStart(prev: MainHealth, next: MainHealth): boolean {
 /** MAIN is no longer broken: close the incident. */
 export function isIncidentEnd(prev: MainHealth, next: MainHealth): boolean {
   return prev.state === 'broken' && next.state !== 'broken';
+}
+
+/**
+ * What MAIN's new health means for its incident log, given whether an incident is open.
+ * Broken with none open opens one. With one open, MAIN no longer broken closes it: right
+ * after a broken state, or — after a host restart, when the state starts from unknown — once
+ * every probe passed (healthy). A first failure after a restart (degraded) is no sign of
+ * recovery: it is how a MAIN that is still broken looks before the threshold. A host restart
+ * while MAIN stays broken therefore keeps the one incident instead of opening a second.
+ */
+export function incidentChange(prev: MainHealth, next: MainHealth, hasOpenIncident: boolean): 'open' | 'close' | null {
+  if (next.state === 'broken') return hasOpenIncident ? null : 'open';
+  if (!hasOpenIncident) return null;
+  return prev.state === 'broken' || next.state === 'healthy' ? 'close' : null;
 }

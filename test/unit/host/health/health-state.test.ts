@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyProbeResult, initialMainHealth, isIncidentEnd, isIncidentStart, reconcileProbes } from '../../../../src/host/health/health-state';
+import { applyProbeResult, incidentChange, initialMainHealth, isIncidentEnd, isIncidentStart, reconcileProbes } from '../../../../src/host/health/health-state';
 import { MainHealth, type ProbeResult, type ProbeSpec } from '../../../../src/shared/health';
 
 /** MAIN's health state machine: every transition of a probe and of MAIN, and incidents. */
@@ -138,5 +138,26 @@ describe('incidents', () => {
       h = next;
     }
     expect([starts, ends, h.state]).toEqual([1, 1, 'healthy']);
+  });
+
+  it('opens one incident and closes it, judged with the incident log', () => {
+    expect(incidentChange(degraded, broken, false)).toBe('open');
+    expect(incidentChange(broken, stillBroken, true)).toBe(null);
+    expect(incidentChange(stillBroken, recovered, true)).toBe('close');
+    expect(incidentChange(broken, reconcileProbes(broken, [up]), true)).toBe('close'); // the failing probe was removed
+    expect(incidentChange(healthy, degraded, false)).toBe(null);
+  });
+
+  it('after a host restart while MAIN is broken: keeps the open incident, and closes it once every probe passes', () => {
+    const restarted = initialMainHealth(specs);
+    expect(incidentChange(restarted, after(['up-'], restarted), true)).toBe(null); // broken again: same incident
+    expect(incidentChange(restarted, after(['boot+'], restarted), true)).toBe(null); // unknown: up has not run yet
+    expect(incidentChange(after(['boot+'], restarted), after(['boot+', 'up+'], restarted), true)).toBe('close'); // healthy
+    expect(incidentChange(restarted, after(['boot-'], restarted), true)).toBe(null); // degraded: the first failure of a MAIN still broken
+  });
+
+  it('never closes what is not open, nor opens a second', () => {
+    expect(incidentChange(stillBroken, recovered, false)).toBe(null);
+    expect(incidentChange(degraded, broken, true)).toBe(null);
   });
 });
