@@ -50,7 +50,7 @@ export function LanesView() {
               onClick={() => setSelected(lane)}
             >
               <span className="lane-name">{basename(lane)}</span>
-              <span className="lane-kind">{mainPaths.has(lane) ? 'MAIN · ops' : 'lane'}</span>
+              <span className="lane-kind">{mainPaths.has(lane) ? 'MAIN · ops' : list.some((a) => a.isOpsLoop) ? 'ops loop' : 'lane'}</span>
               <span className="lane-count">{list.length} agent{list.length === 1 ? '' : 's'}</span>
               {urgency === 'waiting' && <span className="badge badge-wait" data-testid="lane-needs-you">needs you</span>}
               {urgency === 'failed' && <span className="badge badge-bad">failed</span>}
