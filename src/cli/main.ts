@@ -8,6 +8,7 @@ import { notificationsCommand } from './commands/notifications';
 import { laneCommand } from './commands/lane';
 import { mergeCommand, mergesCommand } from './commands/merge';
 import { openCommand } from './commands/open';
+import { opsCommand } from './commands/ops';
 import { repoCommand } from './commands/repo';
 import { statusCommand } from './commands/status';
 import { ExitCode } from './exit-codes';
@@ -46,6 +47,9 @@ Commands:
   notifications [--limit N]             the latest notifications (quiet ones marked)
   notifications pause [--for 2h]        quiet notifications (default: until resumed)
   notifications resume                  notifications on again
+  ops start [--repo R] [--command CMD]  the ops loop: a supervised agent watching MAIN from its own checkout
+  ops stop [--repo R]                   stop it; its worktree is removed only if nothing would be lost
+  ops status [--repo R] [--json]        the loop, its agent, MAIN's state and the open incident
   agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
   agent list [--json]                   agents, their state and context use
   agent send AGENT TEXT                 type a line into an agent
@@ -104,6 +108,8 @@ export async function main(argv: string[]): Promise<number> {
       return incidentsCommand(ctx, args);
     case 'notifications':
       return notificationsCommand(ctx, args);
+    case 'ops':
+      return opsCommand(ctx, args);
     case 'agent':
       return agentCommand(ctx, args);
     case 'hook':

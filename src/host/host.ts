@@ -38,6 +38,8 @@ import { createHealthHistory } from './health/health-history';
 import { healthHandlers } from './health/health-handlers';
 import { IncidentRecorder } from './health/incident-recorder';
 import { createIncidentStore } from './health/incident-store';
+import { OpsService } from './ops/ops-service';
+import { createOpsStore } from './ops/ops-store';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
@@ -168,6 +170,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     mask,
     agents: { liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except), stopAllIn: (path) => agents.stopAllIn(path) },
     onLanesChanged: (all) => laneHeads.set(all),
+    isOpsCheckout: (path) => ops.isOpsCheckout(path),
   });
   const merges = new MergeService({
     lanes: laneStore,
@@ -187,6 +190,27 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const incidentStore = createIncidentStore(db);
   const incidents = new IncidentRecorder({ incidents: incidentStore, merges: createMergeStore(db), repos, events, logger });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents });
+  const ops = new OpsService({
+    store: createOpsStore(db),
+    repos,
+    events,
+    locks,
+    logger,
+    dataDir: config.dataDir,
+    mask,
+    agents: {
+      start: ({ path, name, script, env }) => {
+        const started = agents.start({ lanePath: path, preset: 'custom', command: 'sh', args: ['-c', script], name, env, restart: 'always', isOpsLoop: true });
+        return started.ok ? ok(started.value.id) : started;
+      },
+      startAgain: (id) => agents.startAgain(id),
+      stopAndForget: (id) => agents.stopAndForget(id),
+      isLive: (id) => agents.isLive(id),
+    },
+    health: (repoId) => health.health(repoId),
+    // TODO(incidents): the incidents engineer's store answers this (the open incident of the repository).
+    openIncident: () => null,
+  });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -211,6 +235,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...mainGuards.handlers(),
     ...healthHandlers({ repos, health: (id) => health.health(id), history: healthHistory, incidents: incidentStore }),
     ...agents.handlers(),
+    ...ops.handlers(),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
@@ -254,6 +279,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   await server.reconcile();
   await mainGuards.start();
   health.start();
+  await ops.start();
   writeDiscovery(paths.discovery, {
     pid: process.pid,
     port,
@@ -278,6 +304,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
         await health.stop();
+        await ops.stop();
         mainGuards.stop();
         laneHeads.close();
         await agents.shutdown();

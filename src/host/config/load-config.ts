@@ -235,6 +235,7 @@ function templateIssues(config: GroveConfig): Described[] {
   if (serve?.site) for (const k of ['link', 'unlink', 'url'] as const) templated.push({ path: ['serve', 'site', k], text: serve.site[k] });
   if (serve?.command !== undefined) templated.push({ path: ['serve', 'command'], text: serve.command });
   if (serve?.url !== undefined) templated.push({ path: ['serve', 'url'], text: serve.url });
+  if (config.ops) templated.push({ path: ['ops', 'command'], text: config.ops.command });
   return templated.flatMap(({ path, text }) =>
     unknownTemplateVariables(text).map((name) => ({
       path,

@@ -56,6 +56,8 @@ export interface LaneServiceDeps {
   mask: (text: string) => string;
   /** The set of lanes changed (the branch watcher follows it). */
   onLanesChanged(lanes: LaneRecord[]): void;
+  /** The ops loop's own worktree: not a lane, so neither listed as adoptable nor adoptable. */
+  isOpsCheckout?(path: string): boolean;
 }
 
 export class LaneService {
@@ -82,7 +84,7 @@ export class LaneService {
       for (const r of records) out.push(toLane(r, statusOf(r, trees)));
       // Worktrees made outside Grove: shown, and adoptable.
       for (const t of trees.slice(1)) {
-        if (t.bare || records.some((r) => r.path === t.path)) continue;
+        if (t.bare || records.some((r) => r.path === t.path) || this.deps.isOpsCheckout?.(t.path)) continue;
         out.push({
           id: `adopt:${t.path}`,
           repoId: repo.id,
@@ -253,6 +255,9 @@ export class LaneService {
       }
       if (this.deps.lanes.list().some((l) => l.path === real)) {
         return err(apiError('lane_not_adoptable', `${path} is already a lane.`, { path }));
+      }
+      if (this.deps.isOpsCheckout?.(real)) {
+        return err(apiError('lane_not_adoptable', `${path} is the ops loop's checkout, which follows MAIN and is never merged; it cannot be a lane.`, { path }));
       }
       const prefix = `${basename(repo.mainPath)}-`;
       const name = o.name ?? (basename(real).startsWith(prefix) ? basename(real).slice(prefix.length) : basename(real));

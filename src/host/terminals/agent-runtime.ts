@@ -107,6 +107,9 @@ export class AgentRuntime {
   /** Starts a run (a new one, or resuming the recorded conversation); `extraArgs` for this run only. */
   start(resume = false, extraArgs: readonly string[] = []): void {
     if (this.pty) return;
+    // A start from outside (the operator, a host restart) gets a fresh budget of unstable
+    // restarts; only the supervisor's own restarts (out of backoff) count against it.
+    if (this.supervision.kind !== 'backoff') this.counters = { unstableRestarts: 0 };
     const generation = ++this.generation;
     this.supervision = { kind: 'starting', generation };
     const plan = this.deps.plan(resume, extraArgs);

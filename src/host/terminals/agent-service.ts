@@ -197,6 +197,14 @@ export class AgentService {
     return this.runtimes.get(id)?.isLive ?? false;
   }
 
+  /** Starts a stopped agent again in place, same id and scrollback (the ops loop's agent); false if it is unknown or live. */
+  startAgain(id: string): boolean {
+    const r = this.runtimes.get(id);
+    if (!r || r.isLive) return false;
+    r.start(r.info().canResume);
+    return true;
+  }
+
   private forget(r: AgentRuntime): void {
     const id = r.record.id;
     r.dispose();

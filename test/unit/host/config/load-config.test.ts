@@ -69,7 +69,7 @@ describe('loadRepoConfig: one file', () => {
     expect(r.problems).toMatchObject([
       { line: 3, column: 3, key: 'setup.copyy', message: 'setup.copyy is not a grove.yaml key; did you mean setup.copy? Allowed here: copy, link, stripKeys, preCreate, postCreate, teardown, timeoutSeconds' },
     ]);
-    expect(flower({ repository: ['colour: blue'] }).load().problems[0]!.message).toBe('colour is not a grove.yaml key; allowed here: lanes, setup, ports, serve, merge, health');
+    expect(flower({ repository: ['colour: blue'] }).load().problems[0]!.message).toBe('colour is not a grove.yaml key; allowed here: lanes, setup, ports, serve, merge, health, ops');
   });
 
   it('lists the allowed values of an enum', () => {
@@ -100,7 +100,7 @@ describe('loadRepoConfig: one file', () => {
 
   it('refuses a document that is not a mapping', () => {
     const r = flower({ repository: ['- setup', '- merge'] }).load();
-    expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge, health' }]);
+    expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge, health, ops' }]);
   });
 
   it('checks rules across keys: one serve recipe, and room for a block of 10 ports', () => {
@@ -169,6 +169,14 @@ describe('loadRepoConfig: templates', () => {
     ]);
   });
 
+  it('checks the ops command, which is templated', () => {
+    const r = flower({ repository: ['ops:', '  command: claude "/loop watch {{mian}}"', '  checkout: worktree'] }).load();
+    expect(r.problems).toMatchObject([{ line: 2, key: 'ops.command', message: expect.stringContaining('{{mian}} is not a template variable') }]);
+    const fine = flower({ repository: ['ops:', '  command: claude "/loop watch {{main}}"'] }).load();
+    expect(fine.problems).toEqual([]);
+    expect(fine.config.ops).toEqual({ command: 'claude "/loop watch {{main}}"' });
+  });
+
   it('checks copy targets and dotenv values, not commands that are not templated', () => {
     const r = flower({ repository: ['setup:', '  copy:', '    - from: .env', '      to: "{{lanes}}.env"', '      set: { APP_NAME: "{{app}}" }', '  postCreate: ["echo {{whatever}}"]'] }).load();
     expect(r.problems.map((p) => p.key)).toEqual(['setup.copy[0].to', 'setup.copy[0].set.APP_NAME']);
@@ -221,5 +229,6 @@ describe('docs/configuration.md', () => {
       expect.objectContaining({ name: 'boot', command: 'php artisan about' }),
       expect.objectContaining({ name: 'up', http: expect.objectContaining({ method: 'GET', url: 'http://flower.test/up', expectStatus: 200 }) }),
     ]);
+    expect(r.config.ops).toEqual({ command: expect.stringContaining('$GROVE_STATUS_FILE'), checkout: 'worktree' });
   });
 });

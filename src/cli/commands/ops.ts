@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { callHost } from '../../host-client/call-host';
+import type { AgentInfo } from '../../shared/agents';
+import { OpsStatus, type OpsLoop } from '../../shared/ops';
+import type { Repo } from '../../shared/repo';
+import type { CliContext } from '../cli-context';
+import { ExitCode } from '../exit-codes';
+import { table } from '../format';
+import { fail, parseFlags, pickRepo } from '../lane-target';
+import { requireHost } from '../require-host';
+
+/**
+ * `grove ops start|stop|status`: the repository's ops loop. `status` is also what the ops
+ * agent itself runs to read MAIN's state and the open incident (`grove ops status --json`):
+ * the loop, its agent's supervision, and the status file Grove keeps for it.
+ */
+export const OPS_USAGE = `Usage:
+  grove ops start [--repo REPO] [--command CMD]
+  grove ops stop [--repo REPO]
+  grove ops status [--repo REPO] [--json]`;
+
+export async function opsCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const [verb, ...rest] = args;
+  const flags = parseFlags(rest, ['--repo', '--command'], []);
+  const allowed: Record<string, string[]> = { start: ['repo', 'command'], stop: ['repo'], status: ['repo'] };
+  if (!flags || verb === undefined || !allowed[verb] || flags.positional.length || Object.keys(flags.values).some((k) => !allowed[verb]!.includes(k))) {
+    ctx.errOut(OPS_USAGE);
+    return ExitCode.usage;
+  }
+  const host = await requireHost(ctx);
+  if (!host.ok) return host.code;
+  const target = host.target;
+
+  if (verb === 'status') {
+    const repos = await callHost(target, 'repos.list', {});
+    if (!repos.ok) return fail(ctx, repos.error);
+    const repo = flags.values.repo ? await pickRepo(ctx, target, flags.values.repo) : null;
+    if (flags.values.repo && !repo) return ExitCode.failed;
+    const [loops, agents] = await Promise.all([callHost(target, 'ops.list', repo ? { repoId: repo.id } : {}), callHost(target, 'agents.list', {})]);
+    if (!loops.ok) return fail(ctx, loops.error);
+    if (!agents.ok) return fail(ctx, agents.error);
+    const views = loops.value.loops.map((loop) => ({
+      loop,
+      agent: agents.value.agents.find((a) => a.id === loop.agentId) ?? null,
+      status: readStatusFile(loop.statusFile),
+    }));
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ loops: views }));
+      return ExitCode.ok;
+    }
+    if (views.length === 0) ctx.out(`No ops loop${repo ? ` in ${repo.name}` : ''}. Start one: grove ops start`);
+    for (const v of views) ctx.out(describe(v, repos.value.repos));
+    return ExitCode.ok;
+  }
+
+  const repo = await pickRepo(ctx, target, flags.values.repo);
+  if (!repo) return ExitCode.failed;
+  if (verb === 'start') {
+    // Making a worktree and starting the agent can take a while on a big repository.
+    const r = await callHost(target, 'ops.start', { repoId: repo.id, ...(flags.values.command ? { command: flags.values.command } : {}) }, 120_000);
+    if (!r.ok) return fail(ctx, r.error);
+    const l = r.value.loop;
+    if (ctx.json) ctx.out(JSON.stringify({ ok: true, loop: l }));
+    else ctx.out(`The ops loop of ${repo.name} runs \`${l.command}\` in ${l.path} (${checkoutOf(l)}). Its status file: ${l.statusFile}`);
+    return ExitCode.ok;
+  }
+  const r = await callHost(target, 'ops.stop', { repoId: repo.id }, 120_000);
+  if (!r.ok) return fail(ctx, r.error);
+  if (ctx.json) ctx.out(JSON.stringify({ ok: true, ...r.value }));
+  else
+    ctx.out(
+      r.value.checkoutKept
+        ? `Stopped the ops loop of ${repo.name}. Its worktree ${r.value.checkoutKept} was KEPT: it holds edits or commits MAIN does not have (see git -C ${r.value.checkoutKept} status).`
+        : `Stopped the ops loop of ${repo.name}.`,
+    );
+  return ExitCode.ok;
+}
+
+/** The file as the host last wrote it; null if it is missing or not what Grove writes. */
+function readStatusFile(path: string): OpsStatus | null {
+  try {
+    const parsed = OpsStatus.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function checkoutOf(l: OpsLoop): string {
+  return l.checkout === 'main' ? 'in MAIN itself' : `its own worktree${l.head ? ` at ${l.head.slice(0, 12)}` : ''}`;
+}
+
+function describe(v: { loop: OpsLoop; agent: AgentInfo | null; status: OpsStatus | null }, repos: Repo[]): string {
+  const { loop, agent, status } = v;
+  const name = repos.find((r) => r.id === loop.repoId)?.name ?? loop.repoId;
+  const rows: [string, string][] = [
+    ['command', loop.command],
+    ['checkout', `${loop.path} (${checkoutOf(loop)})`],
+    ['agent', agent ? `${agent.name}: ${supervisionOf(agent)}, ${agent.restarts} restart(s)` : 'none (removed; grove ops start brings it back)'],
+  ];
+  if (loop.behindReason) rows.push(['behind', `did not follow MAIN: ${loop.behindReason}`]);
+  if (status) {
+    const failing = status.health.probes.filter((p) => p.state === 'failing');
+    rows.push(['MAIN', `${status.main.branch ?? '(detached)'} at ${status.main.head?.slice(0, 12) ?? '(no commit)'}, ${status.health.state}${failing.length ? ` (failing: ${failing.map((p) => `${p.name}: ${p.last?.detail ?? 'failed'}`).join('; ')})` : ''}`]);
+    rows.push(['incident', status.incident ? `open since ${status.incident.openedAt}${status.incident.probes.length ? `: ${status.incident.probes.map((p) => p.name).join(', ')}` : ''}` : 'none']);
+    rows.push(['status file', `${loop.statusFile} (updated ${status.updatedAt})`]);
+  } else rows.push(['status file', `${loop.statusFile} (missing or unreadable)`]);
+  return `${name}: ops loop\n${table(rows)}`;
+}
+
+function supervisionOf(a: AgentInfo): string {
+  const s = a.supervision;
+  switch (s.kind) {
+    case 'running':
+      return `running (pid ${s.pid})`;
+    case 'backoff':
+      return `restarting at ${s.restartAt}`;
+    case 'fatal':
+      return `FATAL after ${s.restarts} unstable restarts (fix the command, then grove ops start)`;
+    case 'crashed':
+    case 'exited':
+      return `${s.kind} (${s.signal ? `signal ${s.signal}` : `code ${s.code ?? '?'}`})`;
+    default:
+      return s.kind;
+  }
+}

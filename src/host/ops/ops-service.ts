@@ -1,0 +1,419 @@
+import { existsSync } from 'node:fs';
+import type { GroveConfig } from '../../shared/config';
+import { apiError, type ApiError } from '../../shared/errors';
+import type { MainHealth } from '../../shared/health';
+import type { Incident } from '../../shared/incidents';
+import type { OpsLoop } from '../../shared/ops';
+import type { Repo } from '../../shared/repo';
+import type { Result } from '../../shared/result';
+import { err, ok } from '../../shared/result';
+import type { Handlers } from '../api/dispatch';
+import { renderTemplate, TemplateError } from '../config/template';
+import type { EventLog } from '../events/event-log';
+import { GitError } from '../lanes/git/run-git';
+import { gitFailure } from '../lanes/lane-service';
+import { usableConfig } from '../lanes/repo-config';
+import { RepoLocks } from '../lanes/repo-lock';
+import type { Logger } from '../logger';
+import type { RepoStore } from '../repos/repo-store';
+import { CoalescedRuns } from './coalesced-runs';
+import { decideFollow } from './follow-main';
+import { addOpsCheckout, mainHeadOf, moveCheckout, opsCheckoutPath, readCheckout, removeOpsCheckout } from './ops-checkout';
+import type { OpsChange, OpsRecord, OpsStore } from './ops-store';
+import { buildOpsStatus, removeStatusFile, statusFilePath, writeStatusFile } from './status-file';
+
+/**
+ * The ops loop: per repository, one standing agent that watches MAIN from a stable checkout
+ * (its own detached worktree that follows MAIN, or MAIN itself) and heals what it can.
+ * The agent is an ordinary supervised agent (restart 'always': backoff, `fatal` and one
+ * alert after repeated unstable restarts); this service owns its checkout, keeps its status
+ * file current, and brings it back after a host restart. Starting, stopping and reconciling
+ * a repository's loop run one at a time; git work takes the repository's lock.
+ */
+export interface OpsAgents {
+  /** Starts the loop's agent: `sh -c script` in `path`, restarted always, allowed in MAIN. */
+  start(o: { path: string; name: string; script: string; env: Record<string, string> }): Result<string, ApiError>;
+  /** Starts a stopped agent again in place (same id and scrollback); false if it is unknown or live. */
+  startAgain(id: string): boolean;
+  stopAndForget(id: string): Promise<void>;
+  isLive(id: string): boolean;
+}
+
+export interface OpsServiceDeps {
+  store: OpsStore;
+  repos: RepoStore;
+  events: EventLog;
+  /** The repositories' git locks (shared with lanes and merges). */
+  locks: RepoLocks;
+  agents: OpsAgents;
+  logger: Logger;
+  dataDir: string;
+  mask: (text: string) => string;
+  health(repoId: string): MainHealth | null;
+  /** The incident MAIN is in now, if any. */
+  openIncident(repoId: string): Incident | null;
+  now?: () => Date;
+}
+
+export class OpsService {
+  private unsubscribe: (() => void) | null = null;
+  /** Start, stop and reconcile of one repository's loop, one at a time. */
+  private readonly lifecycle = new RepoLocks();
+  private readonly runs = new CoalescedRuns((key, e) => this.deps.logger.warn('ops loop work failed', { key, error: e instanceof Error ? e.message : String(e) }));
+  /** Per repository: the MAIN head an unfollowed-move alert was raised for. */
+  private readonly alertedHead = new Map<string, string>();
+  /** The loops' agents, kept here too: a removed repository's row is gone before its event arrives. */
+  private readonly agentOf = new Map<string, string>();
+  private readonly stopping = new Set<string>();
+
+  constructor(private readonly deps: OpsServiceDeps) {}
+
+  private get now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /** On host start: follow MAIN, rewrite the status files, bring back agents that are not running; then listen. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.deps.events.subscribe(({ event }) => {
+      switch (event.type) {
+        case 'merge.updated':
+          if (event.merge.state === 'merged' || event.merge.state === 'rolled-back') void this.follow(event.merge.repoId);
+          break;
+        case 'main.state':
+          void this.follow(event.state.repoId);
+          break;
+        case 'health.updated':
+          void this.refreshStatus(event.repoId);
+          break;
+        case 'incident.updated':
+          void this.refreshStatus(event.incident.repoId);
+          break;
+        case 'agent.removed':
+          this.agentRemoved(event.id);
+          break;
+        case 'repo.removed':
+          void this.repoRemoved(event.id);
+          break;
+        default:
+          break;
+      }
+    });
+    await this.reconcile();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    await this.runs.settled();
+  }
+
+  list(repoId?: string): OpsLoop[] {
+    return this.deps.store.list(repoId).map((r) => this.toLoop(r));
+  }
+
+  /** Whether `path` is an ops loop's own worktree (not a lane, not adoptable). */
+  isOpsCheckout(path: string): boolean {
+    return this.deps.store.list().some((l) => l.checkout === 'worktree' && l.path === path);
+  }
+
+  /**
+   * Starts the loop, or — when it exists — starts its agent again if it is not running, with
+   * a new command if one is given, and lets a clean checkout catch up with MAIN.
+   */
+  startLoop(repoId: string, command?: string): Promise<Result<OpsLoop, ApiError>> {
+    return this.lifecycle.run(repoId, async () => {
+      const repo = this.deps.repos.get(repoId);
+      if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
+      const loaded = usableConfig(repo, this.deps.dataDir);
+      if (!loaded.ok) return loaded;
+      const existing = this.deps.store.get(repoId);
+      try {
+        const main = await mainHeadOf(repo.mainPath);
+        if (existing) {
+          const rendered = command === undefined ? ok(existing.command) : renderCommand(command, repo, existing.path, main.branch);
+          if (!rendered.ok) return rendered;
+          const started = rendered.value === existing.command ? this.revive(repo, existing) : await this.replaceAgent(repo, existing, rendered.value);
+          if (!started.ok) return started;
+        } else {
+          const raw = command ?? loaded.value.ops?.command;
+          if (!raw) {
+            return err(
+              apiError('ops_not_configured', `${repo.name} has no ops command: add ops.command to its grove.yaml (e.g. command: claude "/loop watch MAIN"), or give one (grove ops start --command CMD).`, { repoId }),
+            );
+          }
+          const created = await this.create(repo, raw, loaded.value.ops?.checkout ?? 'worktree', loaded.value, main);
+          if (!created.ok) return created;
+        }
+      } catch (e) {
+        return err(gitFailure(e));
+      }
+      await this.follow(repoId);
+      const record = this.deps.store.get(repoId);
+      return record ? ok(this.toLoop(record)) : err(apiError('ops_unknown', `The ops loop of ${repo.name} was removed meanwhile.`, { repoId }));
+    });
+  }
+
+  private async create(
+    repo: Repo,
+    raw: string,
+    mode: OpsRecord['checkout'],
+    config: GroveConfig,
+    main: { branch: string | null; head: string | null },
+  ): Promise<Result<OpsRecord, ApiError>> {
+    let path = mode === 'main' ? repo.mainPath : opsCheckoutPath(repo, config);
+    const rendered = renderCommand(raw, repo, path, main.branch);
+    if (!rendered.ok) return rendered;
+    let head = main.head;
+    let reused = false;
+    if (mode === 'worktree') {
+      if (main.head === null) return err(apiError('git_failed', `MAIN of ${repo.name} has no commit yet, so there is nothing to check out for the ops loop; commit something first.`, { repoId: repo.id }));
+      const mainHead = main.head;
+      const added = await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, path, mainHead));
+      if (!added.ok) return added;
+      ({ path, head, reused } = added.value);
+    }
+    const record: OpsRecord = { repoId: repo.id, checkout: mode, path, command: rendered.value, agentId: null, head, behindReason: null, createdAt: this.now.toISOString() };
+    this.deps.store.insert(record);
+    // The file is there before the agent first looks for it.
+    await this.refreshStatus(repo.id);
+    const started = this.startAgent(repo, record);
+    if (!started.ok) {
+      this.deps.store.remove(repo.id);
+      removeStatusFile(statusFilePath(this.deps.dataDir, repo.id));
+      if (mode === 'worktree' && !reused) await this.deps.locks.run(repo.id, () => removeOpsCheckout(repo.mainPath, path));
+      return started;
+    }
+    this.agentOf.set(repo.id, started.value);
+    const saved = this.deps.store.update(repo.id, { agentId: started.value }) ?? record;
+    this.deps.events.append({ type: 'ops.updated', repoId: repo.id, loop: this.toLoop(saved) });
+    return ok(saved);
+  }
+
+  /** Stops and forgets the agent; removes the worktree only if nothing in it would be lost. */
+  stopLoop(repoId: string): Promise<Result<{ checkoutKept: string | null }, ApiError>> {
+    return this.lifecycle.run(repoId, async () => {
+      const record = this.deps.store.get(repoId);
+      const repo = this.deps.repos.get(repoId);
+      if (!record || !repo) return err(apiError('ops_unknown', `${repo?.name ?? repoId} has no ops loop; start one with grove ops start.`, { repoId }));
+      this.stopping.add(repoId);
+      try {
+        if (record.agentId) await this.deps.agents.stopAndForget(record.agentId);
+        let checkoutKept: string | null = null;
+        if (record.checkout === 'worktree') {
+          const removal = await this.deps.locks.run(repoId, async () => {
+            try {
+              return await removeOpsCheckout(repo.mainPath, record.path);
+            } catch (e) {
+              if (e instanceof GitError) return { removed: false as const, why: e.message };
+              throw e;
+            }
+          });
+          if (!removal.removed) {
+            checkoutKept = record.path;
+            this.deps.logger.info('ops checkout kept', { path: record.path, why: removal.why });
+          }
+        }
+        this.deps.store.remove(repoId);
+        this.agentOf.delete(repoId);
+        this.alertedHead.delete(repoId);
+        removeStatusFile(statusFilePath(this.deps.dataDir, repoId));
+        this.deps.events.append({ type: 'ops.updated', repoId, loop: null });
+        return ok({ checkoutKept });
+      } finally {
+        this.stopping.delete(repoId);
+      }
+    });
+  }
+
+  /** On host start: the agents died with the previous host; a missing worktree is made again. */
+  async reconcile(): Promise<void> {
+    for (const record of this.deps.store.list()) {
+      const repo = this.deps.repos.get(record.repoId);
+      if (!repo) continue;
+      if (record.agentId) this.agentOf.set(repo.id, record.agentId);
+      await this.lifecycle.run(repo.id, async () => {
+        try {
+          if (record.checkout === 'worktree' && !existsSync(record.path)) {
+            const main = await mainHeadOf(repo.mainPath);
+            const head = main.head;
+            const added = head ? await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, record.path, head)) : null;
+            if (added && !added.ok) this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: added.error.message });
+          }
+        } catch (e) {
+          this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: (e as Error).message });
+        }
+        await this.follow(repo.id);
+        const current = this.deps.store.get(repo.id);
+        const started = current ? this.revive(repo, current) : ok(undefined);
+        if (!started.ok) this.alert(repo, `The ops loop of ${repo.name} could not be started again after the host restart: ${started.error.message}`);
+      });
+    }
+  }
+
+  /** Its agent again if it is not running: the same one where it still exists, else a new one. */
+  private revive(repo: Repo, record: OpsRecord): Result<void, ApiError> {
+    if (record.agentId && this.deps.agents.isLive(record.agentId)) return ok(undefined);
+    if (record.agentId && this.deps.agents.startAgain(record.agentId)) return ok(undefined);
+    const started = this.startAgent(repo, record);
+    if (!started.ok) return started;
+    this.save(repo.id, { agentId: started.value });
+    return ok(undefined);
+  }
+
+  private async replaceAgent(repo: Repo, record: OpsRecord, command: string): Promise<Result<void, ApiError>> {
+    if (record.agentId) {
+      this.stopping.add(repo.id);
+      try {
+        await this.deps.agents.stopAndForget(record.agentId);
+      } finally {
+        this.stopping.delete(repo.id);
+      }
+    }
+    const started = this.startAgent(repo, { ...record, command });
+    this.save(repo.id, { command, agentId: started.ok ? started.value : null });
+    return started.ok ? ok(undefined) : started;
+  }
+
+  private startAgent(repo: Repo, record: OpsRecord): Result<string, ApiError> {
+    const started = this.deps.agents.start({
+      path: record.path,
+      name: `ops-${repo.name}`,
+      script: record.command,
+      // GROVE_HOME: the agent's own `grove ops status` finds this host, whatever its environment said.
+      env: { GROVE_STATUS_FILE: statusFilePath(this.deps.dataDir, repo.id), GROVE_REPO: repo.name, GROVE_MAIN: repo.mainPath, GROVE_HOME: this.deps.dataDir },
+    });
+    if (started.ok) this.agentOf.set(repo.id, started.value);
+    return started;
+  }
+
+  /**
+   * Moves the worktree to MAIN's HEAD if nothing in it would be lost, else leaves it, says
+   * why (behindReason) and alerts once per MAIN head; then rewrites the status file.
+   */
+  follow(repoId: string): Promise<void> {
+    if (!this.deps.store.get(repoId)) return Promise.resolve();
+    return this.runs.request(`follow:${repoId}`, async () => {
+      const repo = this.deps.repos.get(repoId);
+      if (!repo) return;
+      await this.deps.locks.run(repoId, async () => {
+        const record = this.deps.store.get(repoId);
+        if (!record) return;
+        const main = await mainHeadOf(repo.mainPath);
+        if (record.checkout === 'main') {
+          this.save(repoId, { head: main.head });
+          return;
+        }
+        const reading = await readCheckout(repo.mainPath, record.path, main.head);
+        const decision = decideFollow({ mainHead: main.head, reading, alertedHead: this.alertedHead.get(repoId) ?? null, repoName: repo.name, path: record.path });
+        if (decision.kind === 'current') {
+          this.alertedHead.delete(repoId);
+          this.save(repoId, { head: reading.head ?? record.head, behindReason: null });
+        } else if (decision.kind === 'move') {
+          try {
+            await moveCheckout(record.path, decision.to);
+          } catch (e) {
+            if (!(e instanceof GitError)) throw e;
+            this.stay(repo, record, reading.head, `git could not move it: ${e.output.stderr.trim() || e.message}`, decision.to);
+            return;
+          }
+          this.alertedHead.delete(repoId);
+          this.save(repoId, { head: decision.to, behindReason: null });
+        } else {
+          if (decision.alertedHead !== null) this.alertedHead.set(repoId, decision.alertedHead);
+          this.save(repoId, { head: reading.head ?? record.head, behindReason: decision.reason });
+          if (decision.alert) this.alert(repo, decision.alert);
+        }
+      });
+      await this.refreshStatus(repoId);
+    });
+  }
+
+  /** A move git refused (something changed between the look and the move): left as it is, alerted once. */
+  private stay(repo: Repo, record: OpsRecord, head: string | null, reason: string, mainHead: string): void {
+    this.save(repo.id, { head: head ?? record.head, behindReason: reason });
+    if (this.alertedHead.get(repo.id) === mainHead) return;
+    this.alertedHead.set(repo.id, mainHead);
+    this.alert(repo, `The ops checkout of ${repo.name} (${record.path}) did not follow MAIN to ${mainHead.slice(0, 12)}: ${reason}.`);
+  }
+
+  /** Rewrites the status file (bursts folded into one rewrite after the one under way). */
+  refreshStatus(repoId: string): Promise<void> {
+    if (!this.deps.store.get(repoId)) return Promise.resolve();
+    return this.runs.request(`status:${repoId}`, async () => {
+      const record = this.deps.store.get(repoId);
+      const repo = this.deps.repos.get(repoId);
+      if (!record || !repo) return;
+      const main = await mainHeadOf(repo.mainPath);
+      if (!this.deps.store.get(repoId)) return; // stopped meanwhile: its file is gone and stays gone
+      const status = buildOpsStatus({
+        repo,
+        main,
+        health: this.deps.health(repoId),
+        incident: this.deps.openIncident(repoId),
+        checkout: { mode: record.checkout, path: record.path, head: record.checkout === 'main' ? main.head : record.head },
+        now: this.now,
+      });
+      writeStatusFile(statusFilePath(this.deps.dataDir, repoId), status, this.deps.mask);
+    });
+  }
+
+  private agentRemoved(agentId: string): void {
+    const record = this.deps.store.list().find((r) => r.agentId === agentId);
+    if (record && !this.stopping.has(record.repoId)) this.save(record.repoId, { agentId: null });
+  }
+
+  /** The registration is gone (and with it the loop's row): its agent stops; the worktree is left on disk. */
+  private async repoRemoved(repoId: string): Promise<void> {
+    const agentId = this.agentOf.get(repoId);
+    if (!agentId) return;
+    this.agentOf.delete(repoId);
+    this.alertedHead.delete(repoId);
+    await this.deps.agents.stopAndForget(agentId);
+    removeStatusFile(statusFilePath(this.deps.dataDir, repoId));
+    this.deps.events.append({ type: 'ops.updated', repoId, loop: null });
+  }
+
+  /** Records a change and announces it (only if something changed). */
+  private save(repoId: string, change: OpsChange): void {
+    const before = this.deps.store.get(repoId);
+    if (!before) return;
+    if ((Object.keys(change) as (keyof OpsChange)[]).every((k) => before[k] === change[k])) return;
+    const after = this.deps.store.update(repoId, change);
+    if (after?.agentId) this.agentOf.set(repoId, after.agentId);
+    if (after) this.deps.events.append({ type: 'ops.updated', repoId, loop: this.toLoop(after) });
+  }
+
+  private alert(repo: Repo, message: string): void {
+    this.deps.events.append({ type: 'alert', agentId: null, repoId: repo.id, message });
+  }
+
+  private toLoop(r: OpsRecord): OpsLoop {
+    return { ...r, statusFile: statusFilePath(this.deps.dataDir, r.repoId) };
+  }
+
+  handlers(): Pick<Handlers, 'ops.list' | 'ops.start' | 'ops.stop'> {
+    return {
+      'ops.list': ({ repoId }) => ok({ loops: this.list(repoId) }),
+      'ops.start': async ({ repoId, command }) => {
+        const r = await this.startLoop(repoId, command);
+        return r.ok ? ok({ loop: r.value }) : r;
+      },
+      'ops.stop': async ({ repoId }) => {
+        const r = await this.stopLoop(repoId);
+        return r.ok ? ok({ removed: true as const, checkoutKept: r.value.checkoutKept }) : r;
+      },
+    };
+  }
+}
+
+/** grove.yaml's command (or the one given) with {{repo}}, {{main}}, {{path}}, {{branch}} filled; the loop has no ports. */
+function renderCommand(raw: string, repo: Repo, path: string, branch: string | null): Result<string, ApiError> {
+  try {
+    return ok(renderTemplate(raw, { lane: 'ops', branch: branch ?? '', repo: repo.name, path, main: repo.mainPath, port: null }));
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    const message = e.variable.startsWith('port')
+      ? `ops.command: {{${e.variable}}} cannot be filled: the ops loop has no ports (only lanes do).`
+      : `ops.command: ${e.message}`;
+    return err(apiError('config_invalid', message, { command: raw }));
+  }
+}

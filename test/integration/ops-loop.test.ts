@@ -1,0 +1,260 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentInfo } from '../../src/shared/agents';
+import type { EventEnvelope } from '../../src/shared/events';
+import type { Lane } from '../../src/shared/lanes';
+import { OpsStatus, type OpsLoop } from '../../src/shared/ops';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { api, cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { commitIn, headOf, write } from '../fixtures/lane-repo';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * The ops loop under a real host: a standing agent in its own worktree that follows MAIN
+ * (or in MAIN itself), kept alive by the terminals' supervision, reading MAIN's state from
+ * the status file Grove keeps for it. A loop that keeps crashing backs off and ends fatal
+ * with one alert.
+ */
+const FAST_RESTARTS = { GROVE_RESTART: JSON.stringify({ minUptimeMs: 1000, initialBackoffMs: 50, maxBackoffMs: 200, maxUnstableRestarts: 3 }) };
+
+let host: HostProcess;
+let main: string;
+let repoId: string;
+/** Where the agents of these tests leave what they saw: outside every checkout, so none gets dirty. */
+let notes: string;
+
+async function setUp(groveYaml: string, env: Record<string, string> = {}): Promise<void> {
+  writeFileSync(join(main, 'grove.yaml'), groveYaml);
+  git(main, 'add', 'grove.yaml');
+  git(main, 'commit', '-q', '-m', 'grove.yaml');
+  host = await startHostProcess({ env });
+  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+}
+
+beforeEach(() => {
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  notes = realpathSync(makeTempDir('grove-ops-notes-'));
+});
+afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+async function call<T>(method: string, params: unknown): Promise<T> {
+  const r = await api(host, method, params);
+  expect(r.body.ok, `${method}: ${JSON.stringify(r.body)}`).toBe(true);
+  return r.body.result as T;
+}
+const startOps = async (command?: string): Promise<OpsLoop> => (await call<{ loop: OpsLoop }>('ops.start', { repoId, ...(command ? { command } : {}) })).loop;
+const loopNow = async (): Promise<OpsLoop | undefined> => (await call<{ loops: OpsLoop[] }>('ops.list', { repoId })).loops[0];
+const agentNow = async (id: string): Promise<AgentInfo | undefined> => (await call<{ agents: AgentInfo[] }>('agents.list', {})).agents.find((a) => a.id === id);
+const alerts = async (): Promise<string[]> =>
+  (await call<{ events: EventEnvelope[] }>('events.since', { since: 0 })).events.flatMap((e) => (e.event.type === 'alert' ? [e.event.message] : []));
+const readStatus = (path: string): OpsStatus | null => {
+  try {
+    return OpsStatus.parse(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    return null;
+  }
+};
+const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+
+async function mergeLane(name: string, file: string): Promise<string> {
+  const lane = (await call<{ lane: Lane }>('lanes.create', { repoId, name })).lane;
+  commitIn(lane.path, file, `${name}\n`);
+  await call('lanes.merge', { id: lane.id });
+  return headOf(main);
+}
+
+function grove(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, GROVE_HOME: host.home } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the ops loop', () => {
+  it('keeps crashing: backs off, ends fatal with exactly one alert and no more restarts; ops start gives it a fresh try', async () => {
+    const runs = join(notes, 'runs');
+    await setUp(`ops:\n  command: echo run >> ${runs}; exit 1\n`, FAST_RESTARTS);
+    const loop = await startOps();
+    expect(loop.agentId).not.toBeNull();
+    const agentId = loop.agentId!;
+
+    await expect.poll(async () => (await agentNow(agentId))?.supervision.kind, { timeout: 15_000 }).toBe('fatal');
+    const agent = (await agentNow(agentId))!;
+    expect(agent).toMatchObject({ name: 'ops-flower', isOpsLoop: true, restart: 'always', restarts: 3 });
+    expect(lines(runs)).toHaveLength(4); // the first run and 3 restarts
+    const sawBackoff = (await call<{ events: EventEnvelope[] }>('events.since', { since: 0 })).events.some(
+      (e) => e.event.type === 'agent.updated' && e.event.agent.id === agentId && e.event.agent.supervision.kind === 'backoff',
+    );
+    expect(sawBackoff).toBe(true);
+    expect(await alerts()).toEqual([expect.stringMatching(/^ops-flower: gave up after 3 restarts/)]);
+    // A restart still pending would come within maxBackoffMs (200 ms): give it three times that to show.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(lines(runs)).toHaveLength(4);
+    expect((await agentNow(agentId))!.supervision.kind).toBe('fatal');
+
+    // The operator's start brings the same agent back with a fresh budget of restarts.
+    expect((await startOps()).agentId).toBe(agentId);
+    await expect.poll(() => lines(runs).length, { timeout: 15_000 }).toBe(8);
+    await expect.poll(async () => (await agentNow(agentId))?.supervision.kind, { timeout: 15_000 }).toBe('fatal');
+    expect(await alerts()).toHaveLength(2);
+  });
+
+  it('runs in its own worktree; the agent finds GROVE_STATUS_FILE, which follows MAIN\'s health', async () => {
+    await setUp(`health:\n  debounceMs: 200\n  probes:\n    - name: artisan\n      command: test ! -e BROKEN\n      intervalSeconds: 3600\n      failureThreshold: 1\n`);
+    const seen = join(notes, 'seen');
+    const loop = await startOps(`printf '%s\\n' "$GROVE_STATUS_FILE" "$GROVE_REPO" "$GROVE_MAIN" "$(pwd)" > ${seen}; cat "$GROVE_STATUS_FILE" > ${seen}.json; exec sleep 600`);
+    expect(loop).toMatchObject({ checkout: 'worktree', path: `${main}.ops`, head: headOf(main), behindReason: null });
+    expect(git(main, 'worktree', 'list', '--porcelain')).toContain(`worktree ${main}.ops\nHEAD ${headOf(main)}\ndetached`);
+
+    await expect.poll(() => lines(seen)).toEqual([loop.statusFile, 'flower', main, `${main}.ops`]);
+    // The file was there before the agent first looked.
+    expect(OpsStatus.safeParse(JSON.parse(readFileSync(`${seen}.json`, 'utf8'))).success).toBe(true);
+    await expect.poll(() => readStatus(loop.statusFile)?.health.state).toBe('healthy');
+    expect(readStatus(loop.statusFile)).toMatchObject({
+      repo: { id: repoId, name: 'flower', mainPath: main },
+      main: { branch: 'main', head: headOf(main) },
+      incident: null,
+      checkout: { mode: 'worktree', path: `${main}.ops`, head: headOf(main) },
+    });
+
+    writeFileSync(join(main, 'BROKEN'), 'public function dispatch() {}\n');
+    await expect.poll(() => readStatus(loop.statusFile)?.health.state, { timeout: 5000 }).toBe('broken');
+    expect(readStatus(loop.statusFile)!.health.probes[0]).toMatchObject({ name: 'artisan', state: 'failing' });
+    // The ops checkout is not a lane: not listed, not adoptable.
+    expect((await call<{ lanes: Lane[] }>('lanes.list', { repoId })).lanes).toEqual([]);
+    expect((await api(host, 'lanes.adopt', { repoId, path: `${main}.ops` })).body.error?.code).toBe('lane_not_adoptable');
+  });
+
+  it('follows MAIN after a merge through Grove; with an edit it stays, keeps the edit, says why and alerts once', async () => {
+    await setUp('ops:\n  command: exec sleep 600\n');
+    const loop = await startOps();
+    const ops = loop.path;
+
+    const first = await mergeLane('one', 'one.txt');
+    await expect.poll(() => headOf(ops)).toBe(first);
+    await expect.poll(async () => (await loopNow())?.head).toBe(first);
+    await expect.poll(() => readStatus(loop.statusFile)?.checkout.head).toBe(first);
+    expect(readStatus(loop.statusFile)!.main.head).toBe(first);
+
+    write(ops, 'README.md', '# app, edited by the ops agent\n');
+    const second = await mergeLane('two', 'two.txt');
+    await expect.poll(async () => (await loopNow())?.behindReason).toBe('it has 1 uncommitted or untracked file(s) (README.md)');
+    expect(headOf(ops)).toBe(first);
+    expect(readFileSync(join(ops, 'README.md'), 'utf8')).toBe('# app, edited by the ops agent\n');
+    expect((await loopNow())!.head).toBe(first);
+    await expect.poll(() => readStatus(loop.statusFile)).toMatchObject({ main: { head: second }, checkout: { head: first } });
+    const notFollowed = async (): Promise<string[]> => (await alerts()).filter((a) => a.includes('did not follow MAIN'));
+    expect(await notFollowed()).toEqual([expect.stringContaining(`did not follow MAIN to ${second.slice(0, 12)}`)]);
+
+    // MAIN's own watcher reporting the same head again is no new head: no second alert.
+    writeFileSync(join(main, 'scratch.txt'), 'an edit in MAIN\n');
+    await expect.poll(async () => (await alerts()).some((a) => a.includes('uncommitted edits'))).toBe(true);
+    rmSync(join(main, 'scratch.txt'));
+    const third = await mergeLane('three', 'three.txt');
+    await expect.poll(async () => (await notFollowed()).length).toBe(2);
+    expect((await notFollowed())[1]).toContain(third.slice(0, 12));
+
+    // Clean again, it catches up when the operator starts the loop again.
+    git(ops, 'checkout', '--', 'README.md');
+    await startOps();
+    expect(headOf(ops)).toBe(third);
+    expect(await loopNow()).toMatchObject({ head: third, behindReason: null });
+  });
+
+  it('checkout: main runs the agent in MAIN itself and stopping leaves MAIN alone', async () => {
+    const pwd = join(notes, 'pwd');
+    await setUp(`ops:\n  command: pwd > ${pwd}; exec sleep 600\n  checkout: main\n`);
+    const loop = await startOps();
+    expect(loop).toMatchObject({ checkout: 'main', path: main, head: headOf(main) });
+    await expect.poll(() => lines(pwd)).toEqual([main]);
+    expect(await agentNow(loop.agentId!)).toMatchObject({ lanePath: main, isOpsLoop: true, supervision: { kind: 'running' } });
+    expect(git(main, 'worktree', 'list')).not.toContain('.ops');
+
+    expect(await call('ops.stop', { repoId })).toEqual({ removed: true, checkoutKept: null });
+    expect(await agentNow(loop.agentId!)).toBeUndefined();
+    expect(existsSync(join(main, 'README.md'))).toBe(true);
+    expect(existsSync(loop.statusFile)).toBe(false);
+  });
+
+  it('ops.stop removes a clean worktree and keeps one that holds an edit', async () => {
+    commitIn(main, '.gitignore', '*.log\n');
+    await setUp('ops:\n  command: exec sleep 600\n');
+    const clean = await startOps();
+    writeFileSync(join(clean.path, 'agent.log'), 'ignored files are nothing to keep\n');
+    expect(await call('ops.stop', { repoId })).toEqual({ removed: true, checkoutKept: null });
+    expect(existsSync(clean.path)).toBe(false);
+    expect(git(main, 'worktree', 'list')).not.toContain('.ops');
+    expect(await loopNow()).toBeUndefined();
+    expect(await agentNow(clean.agentId!)).toBeUndefined();
+
+    const dirty = await startOps();
+    writeFileSync(join(dirty.path, 'notes.md'), 'what the ops agent found\n');
+    expect(await call('ops.stop', { repoId })).toEqual({ removed: true, checkoutKept: dirty.path });
+    expect(readFileSync(join(dirty.path, 'notes.md'), 'utf8')).toBe('what the ops agent found\n');
+    expect(await loopNow()).toBeUndefined();
+
+    // Starting again takes the kept worktree back, edit and all.
+    const again = await startOps();
+    expect(again.path).toBe(dirty.path);
+    expect(existsSync(join(again.path, 'notes.md'))).toBe(true);
+    expect((await api(host, 'ops.stop', { repoId: 'no-such-repo' })).body.error?.code).toBe('ops_unknown');
+  });
+
+  it('is refused without a command, and comes back after a host restart with its status file', async () => {
+    await setUp('lanes:\n  keyless: false\n');
+    const refused = await api(host, 'ops.start', { repoId });
+    expect(refused.body.error?.code).toBe('ops_not_configured');
+    expect(refused.body.error?.message).toContain('ops.command');
+
+    const starts = join(notes, 'starts');
+    const loop = await startOps(`echo start >> ${starts}; exec sleep 600`);
+    await expect.poll(() => lines(starts)).toHaveLength(1);
+    await host.stop();
+    rmSync(loop.statusFile);
+
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(() => lines(starts)).toHaveLength(2);
+    await expect.poll(async () => (await agentNow(loop.agentId!))?.supervision.kind).toBe('running');
+    expect(await loopNow()).toMatchObject({ agentId: loop.agentId, path: loop.path });
+    await expect.poll(() => readStatus(loop.statusFile)?.checkout.head).toBe(headOf(main));
+  });
+
+  it('grove ops start / status --json / stop', async () => {
+    await setUp(`health:\n  probes:\n    - name: boot\n      command: 'true'\n`);
+    // The agent reads MAIN's state through the CLI too.
+    const fromAgent = join(notes, 'from-agent.json');
+    const command = `"${process.execPath}" "${cliEntry}" ops status --json --repo "$GROVE_REPO" > ${fromAgent}; exec sleep 600`;
+    const started = await grove(['ops', 'start', '--command', command]);
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toContain(`The ops loop of flower runs \`${command}\` in ${main}.ops`);
+    await expect.poll(() => existsSync(fromAgent) && (JSON.parse(readFileSync(fromAgent, 'utf8')) as { loops: { status: OpsStatus }[] }).loops[0]?.status.repo.name, { timeout: 15_000 }).toBe('flower');
+
+    await expect.poll(async () => {
+      const status = await grove(['ops', 'status', '--json']);
+      const parsed = JSON.parse(status.stdout) as { loops: { loop: OpsLoop; agent: AgentInfo | null; status: OpsStatus | null }[] };
+      const v = parsed.loops[0];
+      return v && { repo: v.loop.repoId, agent: v.agent?.supervision.kind, main: v.status?.main.head, health: v.status?.health.state, incident: v.status?.incident };
+    }).toEqual({ repo: repoId, agent: 'running', main: headOf(main), health: 'healthy', incident: null });
+
+    const human = await grove(['ops', 'status']);
+    expect(human.stdout).toContain('flower: ops loop');
+    expect(human.stdout).toMatch(/agent\s+ops-flower: running \(pid \d+\), 0 restart\(s\)/);
+    expect(human.stdout).toMatch(/MAIN\s+main at [0-9a-f]{12}, healthy/);
+    expect(human.stdout).toMatch(/incident\s+none/);
+
+    const stopped = await grove(['ops', 'stop']);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toContain('Stopped the ops loop of flower.');
+    expect((await grove(['ops', 'status'])).stdout).toContain('No ops loop');
+    expect((await grove(['ops', 'stop', '--command', 'x'])).code).toBe(2);
+  });
+});
