@@ -40,6 +40,7 @@ import { IncidentRecorder } from './health/incident-recorder';
 import { createIncidentStore } from './health/incident-store';
 import { OpsService } from './ops/ops-service';
 import { createOpsStore } from './ops/ops-store';
+import { Notifier } from './notify/notifier';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
@@ -172,10 +173,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     onLanesChanged: (all) => laneHeads.set(all),
     isOpsCheckout: (path) => ops.isOpsCheckout(path),
   });
+  const mergeStore = createMergeStore(db);
   const merges = new MergeService({
     lanes: laneStore,
     repos,
-    merges: createMergeStore(db),
+    merges: mergeStore,
     events,
     locks,
     laneService: lanes,
@@ -188,7 +190,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
   const healthHistory = createHealthHistory(db);
   const incidentStore = createIncidentStore(db);
-  const incidents = new IncidentRecorder({ incidents: incidentStore, merges: createMergeStore(db), repos, events, logger });
+  const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents });
   const ops = new OpsService({
     store: createOpsStore(db),
@@ -208,9 +210,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       isLive: (id) => agents.isLive(id),
     },
     health: (repoId) => health.health(repoId),
-    // TODO(incidents): the incidents engineer's store answers this (the open incident of the repository).
-    openIncident: () => null,
+    openIncident: (repoId) => incidentStore.openOf(repoId),
   });
+  const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -236,6 +238,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...healthHandlers({ repos, health: (id) => health.health(id), history: healthHistory, incidents: incidentStore }),
     ...agents.handlers(),
     ...ops.handlers(),
+    ...notifier.handlers(),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
@@ -278,6 +281,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   await lanes.reconcile();
   await server.reconcile();
   await mainGuards.start();
+  notifier.start();
   health.start();
   await ops.start();
   writeDiscovery(paths.discovery, {
@@ -303,6 +307,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         logger.info('host stopping', { reason });
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
+        notifier.stop();
         await health.stop();
         await ops.stop();
         mainGuards.stop();

@@ -10,7 +10,8 @@ export const Supervision = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('starting') }),
   z.object({ kind: z.literal('running'), pid: z.number().int(), startedAt: z.string() }),
   z.object({ kind: z.literal('stopping'), pid: z.number().int() }),
-  z.object({ kind: z.literal('backoff'), restartAt: z.string(), delayMs: z.number() }),
+  /** Waiting to restart; `code`/`signal` are those of the exit that led here. */
+  z.object({ kind: z.literal('backoff'), restartAt: z.string(), delayMs: z.number(), code: z.number().int().nullable(), signal: z.number().int().nullable() }),
   z.object({ kind: z.literal('exited'), code: z.number().int().nullable(), signal: z.number().int().nullable() }),
   z.object({ kind: z.literal('crashed'), code: z.number().int().nullable(), signal: z.number().int().nullable() }),
   z.object({ kind: z.literal('fatal'), restarts: z.number().int(), code: z.number().int().nullable(), signal: z.number().int().nullable() }),

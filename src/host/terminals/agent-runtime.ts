@@ -254,7 +254,7 @@ export class AgentRuntime {
         s.kind === 'running'
           ? { kind: 'running', pid: s.pid, startedAt: new Date(s.startedAt).toISOString() }
           : s.kind === 'backoff'
-            ? { kind: 'backoff', restartAt: new Date(s.restartAt).toISOString(), delayMs: s.delayMs }
+            ? { kind: 'backoff', restartAt: new Date(s.restartAt).toISOString(), delayMs: s.delayMs, code: s.code, signal: s.signal }
             : s.kind === 'starting'
               ? { kind: 'starting' }
               : s.kind === 'stopping'

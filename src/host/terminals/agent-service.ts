@@ -10,11 +10,11 @@ import { encodeOutputFrame } from '../../shared/terminal-frames';
 import type { Handlers, WsPeer } from '../api/dispatch';
 import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
-import type { Logger } from '../logger';
+import { maskSecrets, type Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { AgentRuntime, type LaunchPlan } from './agent-runtime';
 import type { AgentRecord, AgentStore } from './agent-store';
-import { agentEnv, maskedEnv } from './agent-env';
+import { agentEnv, isSecretName, maskedEnv } from './agent-env';
 import { AgentTokens } from './agent-tokens';
 import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
@@ -203,6 +203,19 @@ export class AgentService {
     if (!r || r.isLive) return false;
     r.start(r.info().canResume);
     return true;
+  }
+
+  /**
+   * The end of an agent's output as text (what it printed as it died, for a notification),
+   * with the values of its own secret-named env variables masked; null for an unknown agent.
+   */
+  outputTail(id: string, bytes: number): string | null {
+    const r = this.runtimes.get(id);
+    if (!r) return null;
+    const end = r.info().outputEnd;
+    const text = r.readOutput(Math.max(0, end - bytes), bytes).data.toString('utf8');
+    const secrets = Object.entries(r.record.env).flatMap(([name, value]) => (isSecretName(name) ? [value] : []));
+    return maskSecrets(text, secrets);
   }
 
   private forget(r: AgentRuntime): void {

@@ -21,8 +21,8 @@ export type Supervision =
   | { kind: 'starting'; generation: number }
   | { kind: 'running'; generation: number; pid: number; startedAt: number }
   | { kind: 'stopping'; generation: number; pid: number }
-  /** Waiting out a backoff before the next start. */
-  | { kind: 'backoff'; generation: number; restartAt: number; delayMs: number }
+  /** Waiting out a backoff before the next start, after the exit it carries. */
+  | { kind: 'backoff'; generation: number; restartAt: number; delayMs: number; code: number | null; signal: number | null }
   | { kind: 'exited'; code: number | null; signal: number | null }
   | { kind: 'crashed'; code: number | null; signal: number | null }
   | { kind: 'fatal'; restarts: number; code: number | null; signal: number | null }
@@ -85,7 +85,7 @@ export function decideOnExit(
   // A run that was stable restarts at once; unstable ones back off exponentially.
   const delayMs = unstable === 0 ? 0 : backoffFor(unstable, cfg);
   return {
-    next: { kind: 'backoff', generation: state.generation + 1, restartAt: exit.at + delayMs, delayMs },
+    next: { kind: 'backoff', generation: state.generation + 1, restartAt: exit.at + delayMs, delayMs, ...ended },
     counters: { unstableRestarts: unstable },
     restart: true,
     delayMs,

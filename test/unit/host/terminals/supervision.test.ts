@@ -49,4 +49,9 @@ describe('supervision', () => {
     const d = decideOnExit(running(0, 7), { unstableRestarts: 0 }, exit(100), 'always');
     expect(d.next).toMatchObject({ kind: 'backoff', generation: 8 });
   });
+
+  it('keeps the exit that led to a backoff, so it can be reported while the restart waits', () => {
+    const d = decideOnExit(running(0), { unstableRestarts: 0 }, { code: null, signal: 9, at: 100, requested: false }, 'on-failure');
+    expect(d.next).toMatchObject({ kind: 'backoff', code: null, signal: 9 });
+  });
 });

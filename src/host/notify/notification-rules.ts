@@ -1,0 +1,200 @@
+import type { AgentInfo, SupervisionView } from '../../shared/agents';
+import type { EventEnvelope } from '../../shared/events';
+import type { Incident } from '../../shared/incidents';
+import type { MergeRecord } from '../../shared/lanes';
+import type { Notification } from '../../shared/notifications';
+import { isFailure } from '../terminals/supervision';
+import * as say from './notification-wording';
+
+/**
+ * When the host tells the operator something, as a pure function of what it saw before
+ * (the memory) and one event: MAIN broke and recovered (once per incident, however many
+ * probe runs and updates it gets), the ops loop gave up, an agent exited unexpectedly (once
+ * per crash loop, not per restart), waits for the operator, or passed its context warning,
+ * and a merge's gate failed. Names come from `NotifyWorld`; storing, pausing and rate
+ * limits are the notifier's.
+ */
+export type NotificationDraft = Pick<Notification, 'kind' | 'severity' | 'title' | 'body' | 'target'> & {
+  /** What the rate limit counts per: an agent, a repository, a merge. */
+  subject: string;
+};
+
+export interface AgentMemory {
+  supervision: SupervisionView['kind'];
+  activity: AgentInfo['activity']['state'];
+  tokens: number;
+  /** This crash loop was told: its further restarts and its end are not told again. */
+  exitTold: boolean;
+}
+
+export interface NotifyMemory {
+  agents: ReadonlyMap<string, AgentMemory>;
+  merges: ReadonlyMap<string, MergeRecord['state']>;
+  /** Incidents whose opening (closing) was told; across restarts, from the notifications kept. */
+  toldOpen: ReadonlySet<string>;
+  toldClosed: ReadonlySet<string>;
+}
+
+/** What the rules look up about the host now (names, what still exists). */
+export interface NotifyWorld {
+  repoName(repoId: string): string | null;
+  laneExists(laneId: string): boolean;
+  /** Where an agent works, in words: "lane backend of flower", "MAIN of flower". */
+  placeOf(lanePath: string): string;
+  /** The name of the repository whose ops loop this agent is, if known. */
+  opsRepoOf(agentId: string): string | null;
+  /** The agent's last line of output, secrets masked. */
+  lastOutputLine(agentId: string): string | null;
+}
+
+export interface Seed {
+  agents: readonly AgentInfo[];
+  merges: readonly MergeRecord[];
+  toldOpen: Iterable<string>;
+  toldClosed: Iterable<string>;
+}
+
+/** What is true at start is not news: only changes after it are told. */
+export function seedMemory(seed: Seed): NotifyMemory {
+  return {
+    agents: new Map(seed.agents.map((a) => [a.id, remember(a, false)])),
+    merges: new Map(seed.merges.map((m) => [m.id, m.state])),
+    toldOpen: new Set(seed.toldOpen),
+    toldClosed: new Set(seed.toldClosed),
+  };
+}
+
+export interface Decision {
+  memory: NotifyMemory;
+  drafts: NotificationDraft[];
+}
+
+export function applyEvent(memory: NotifyMemory, { event }: EventEnvelope, world: NotifyWorld): Decision {
+  switch (event.type) {
+    case 'incident.updated':
+      return onIncident(memory, event.incident, world);
+    case 'agent.updated':
+      return onAgent(memory, event.agent, world);
+    case 'agent.removed': {
+      const agents = new Map(memory.agents);
+      agents.delete(event.id);
+      return { memory: { ...memory, agents }, drafts: [] };
+    }
+    case 'merge.updated':
+      return onMerge(memory, event.merge, world);
+    default:
+      return { memory, drafts: [] };
+  }
+}
+
+const repoWords = (world: NotifyWorld, repoId: string): string => world.repoName(repoId) ?? 'a removed repository';
+
+function onIncident(memory: NotifyMemory, incident: Incident, world: NotifyWorld): Decision {
+  const target = { kind: 'incident' as const, repoId: incident.repoId, incidentId: incident.id };
+  const subject = `repo:${incident.repoId}`;
+  const repo = repoWords(world, incident.repoId);
+  if (incident.closedAt === null) {
+    if (memory.toldOpen.has(incident.id)) return { memory, drafts: [] };
+    const words = say.mainBroken(repo, incident);
+    return {
+      memory: { ...memory, toldOpen: new Set(memory.toldOpen).add(incident.id) },
+      drafts: [{ kind: 'main.broken', severity: 'critical', ...words, target, subject }],
+    };
+  }
+  if (memory.toldClosed.has(incident.id)) return { memory, drafts: [] };
+  const words = say.mainRecovered(repo, incident);
+  return {
+    // A closed incident is never told as opening later (an update replayed out of order).
+    memory: { ...memory, toldOpen: new Set(memory.toldOpen).add(incident.id), toldClosed: new Set(memory.toldClosed).add(incident.id) },
+    drafts: [{ kind: 'main.recovered', severity: 'info', ...words, target, subject }],
+  };
+}
+
+const remember = (agent: AgentInfo, exitTold: boolean): AgentMemory => ({
+  supervision: agent.supervision.kind,
+  activity: agent.activity.state,
+  tokens: agent.context?.tokens ?? 0,
+  exitTold,
+});
+
+/** A new agent starts from nothing worth telling. */
+const FRESH: AgentMemory = { supervision: 'exited', activity: 'unknown', tokens: 0, exitTold: false };
+
+const hasEnded = (kind: SupervisionView['kind']): boolean => kind === 'exited' || kind === 'crashed' || kind === 'fatal' || kind === 'lost';
+
+type Ended = Extract<SupervisionView, { kind: 'crashed' | 'fatal' | 'backoff' }>;
+
+/**
+ * The process went away without the operator asking: a stop the operator asked for passes
+ * through `stopping` and ends `exited`, so it never gets here. A clean exit that is
+ * restarted (policy `always`) is the agent's own choice, not news.
+ */
+function unexpectedExit(before: SupervisionView['kind'], now: SupervisionView): Ended | null {
+  if (before === 'running') {
+    if (now.kind === 'crashed' || now.kind === 'fatal') return now;
+    if (now.kind === 'backoff' && isFailure(now.code, now.signal)) return now;
+  }
+  // A restart that could not even spawn.
+  if (before === 'backoff' && now.kind === 'crashed') return now;
+  return null;
+}
+
+function onAgent(memory: NotifyMemory, agent: AgentInfo, world: NotifyWorld): Decision {
+  const before = memory.agents.get(agent.id) ?? FRESH;
+  const s = agent.supervision;
+  const drafts: NotificationDraft[] = [];
+  const target = { kind: 'agent' as const, agentId: agent.id };
+  const subject = `agent:${agent.id}`;
+  let exitTold = before.exitTold;
+
+  if (s.kind !== before.supervision) {
+    // Stopped, or started again by the operator: what follows is a new story.
+    if (s.kind === 'stopping' || s.kind === 'exited' || (s.kind === 'running' && hasEnded(before.supervision))) exitTold = false;
+    if (agent.isOpsLoop) {
+      if (s.kind === 'fatal') {
+        const words = say.opsFatal(agent, s, world.opsRepoOf(agent.id), world.lastOutputLine(agent.id));
+        drafts.push({ kind: 'ops.fatal', severity: 'critical', ...words, target, subject });
+      }
+    } else {
+      const ended = unexpectedExit(before.supervision, s);
+      // A run that was stable before it died (restarted at once) starts a new crash loop.
+      const newLoop = !exitTold || (ended?.kind === 'backoff' && ended.delayMs === 0);
+      if (ended && newLoop) {
+        const words = say.agentExited(agent, ended, world.placeOf(agent.lanePath), world.lastOutputLine(agent.id));
+        drafts.push({ kind: 'agent.exited', severity: 'warning', ...words, target, subject });
+        exitTold = true;
+      }
+    }
+  }
+
+  if (s.kind === 'running' && agent.activity.state === 'waiting' && before.activity !== 'waiting') {
+    drafts.push({ kind: 'agent.waiting', severity: 'info', ...say.agentWaiting(agent, world.placeOf(agent.lanePath)), target, subject });
+  }
+
+  const tokens = agent.context?.tokens ?? 0;
+  if (before.tokens < agent.contextWarnTokens && tokens >= agent.contextWarnTokens) {
+    drafts.push({ kind: 'agent.context', severity: 'warning', ...say.agentContext(agent, world.placeOf(agent.lanePath)), target, subject });
+  }
+
+  const agents = new Map(memory.agents).set(agent.id, remember(agent, exitTold));
+  return { memory: { ...memory, agents }, drafts };
+}
+
+const isGateFailure = (state: MergeRecord['state'] | undefined): boolean => state === 'rolled-back' || state === 'awaiting-rollback';
+
+function onMerge(memory: NotifyMemory, merge: MergeRecord, world: NotifyWorld): Decision {
+  const before = memory.merges.get(merge.id);
+  const merges = new Map(memory.merges).set(merge.id, merge.state);
+  // From `gating` only: rolling back a merged or awaiting merge is the operator's own doing.
+  const told = isGateFailure(merge.state) && !isGateFailure(before) && before !== 'merged';
+  if (!told) return { memory: { ...memory, merges }, drafts: [] };
+  const target =
+    merge.laneId !== null && world.laneExists(merge.laneId)
+      ? { kind: 'lane' as const, repoId: merge.repoId, laneId: merge.laneId }
+      : { kind: 'repo' as const, repoId: merge.repoId };
+  const words = say.mergeRolledBack(repoWords(world, merge.repoId), merge);
+  return {
+    memory: { ...memory, merges },
+    drafts: [{ kind: 'merge.rolled-back', severity: 'critical', ...words, target, subject: `merge:${merge.id}` }],
+  };
+}

@@ -1,0 +1,58 @@
+import { isPaused, Notification, type NotificationSettings } from '../../shared/notifications';
+import type { Db } from '../db/database';
+import { deleteSetting, readSetting, writeSetting } from '../db/settings';
+
+/**
+ * The notifications the host decided on (the latest NOTIFICATIONS_KEPT, in the order they
+ * were made) and the pause, which must both survive a host restart: the list so a client
+ * that was away can catch up, the incidents told so a restart never tells one twice, the
+ * pause because the operator asked for quiet, not for quiet until the next restart.
+ */
+export const NOTIFICATIONS_KEPT = 500;
+const PAUSED_UNTIL = 'notifications.pausedUntil';
+
+export interface NotificationStore {
+  /** Stores one and drops the oldest beyond NOTIFICATIONS_KEPT. */
+  insert(n: Notification): void;
+  /** Newest first. */
+  list(limit: number): Notification[];
+  /** Incidents whose opening (main.broken) and closing (main.recovered) were told. */
+  toldIncidents(): { open: string[]; closed: string[] };
+  pausedUntil(): string | null;
+  setPausedUntil(until: string | null): void;
+}
+
+export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): NotificationStore {
+  const insert = db.prepare('INSERT INTO notifications (id, at, payload) VALUES (?, ?, ?)');
+  // rowid is the insertion order; `at` can tie within a millisecond.
+  const prune = db.prepare('DELETE FROM notifications WHERE rowid <= (SELECT rowid FROM notifications ORDER BY rowid DESC LIMIT 1 OFFSET ?)');
+  const latest = db.prepare('SELECT payload FROM notifications ORDER BY rowid DESC LIMIT ?');
+  const aboutIncidents = db.prepare(
+    "SELECT payload FROM notifications WHERE json_extract(payload, '$.kind') IN ('main.broken', 'main.recovered')",
+  );
+  const parse = (row: unknown): Notification => Notification.parse(JSON.parse((row as { payload: string }).payload));
+  return {
+    insert: (n) =>
+      db.transaction(() => {
+        insert.run(n.id, n.at, JSON.stringify(n));
+        prune.run(kept);
+      })(),
+    list: (limit) => latest.all(limit).map(parse),
+    toldIncidents: () => {
+      const open: string[] = [];
+      const closed: string[] = [];
+      for (const n of aboutIncidents.all().map(parse)) {
+        if (n.target.kind !== 'incident') continue;
+        (n.kind === 'main.broken' ? open : closed).push(n.target.incidentId);
+      }
+      return { open, closed };
+    },
+    pausedUntil: () => readSetting(db, PAUSED_UNTIL) ?? null,
+    setPausedUntil: (until) => (until === null ? deleteSetting(db, PAUSED_UNTIL) : writeSetting(db, PAUSED_UNTIL, until)),
+  };
+}
+
+/** Settings as clients see them: a pause that is over reads as no pause. */
+export function currentSettings(pausedUntil: string | null, now: Date): NotificationSettings {
+  return isPaused({ pausedUntil }, now) ? { pausedUntil } : { pausedUntil: null };
+}

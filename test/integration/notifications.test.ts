@@ -1,0 +1,203 @@
+import { realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentInfo } from '../../src/shared/agents';
+import type { EventEnvelope } from '../../src/shared/events';
+import type { Lane } from '../../src/shared/lanes';
+import { PAUSED_INDEFINITELY, type Notification, type NotificationSettings } from '../../src/shared/notifications';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { openSocket, type RecordingSocket } from '../fixtures/ws-client';
+
+/**
+ * What the host tells the operator, against a real host, real git and agents in real
+ * terminals: one notification per crash loop, per wait, per failed merge gate; quiet while
+ * paused, shown again once resumed; listed newest first, and kept across a host restart.
+ */
+const fakeClaude = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');
+const crashAtStart = join(repoRoot, 'test', 'fixtures', 'agents', 'crash-at-start.mjs');
+/** Each hook is a `grove hook` process: allow for a loaded machine starting several. */
+const HOOKS = { timeout: 15_000 };
+
+let host: HostProcess;
+let main: string;
+let repoId: string;
+
+beforeEach(async () => {
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  writeFileSync(
+    join(main, 'grove.yaml'),
+    `merge:\n  gate: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi'\n`,
+  );
+  git(main, 'add', 'grove.yaml');
+  git(main, 'commit', '-q', '-m', 'gate');
+  host = await startHostProcess({
+    env: { GROVE_RESTART: JSON.stringify({ minUptimeMs: 1000, initialBackoffMs: 50, maxBackoffMs: 200, maxUnstableRestarts: 3 }) },
+  });
+  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+});
+const sockets: RecordingSocket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) await s.close();
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+async function lane(name: string): Promise<Lane> {
+  const r = await api(host, 'lanes.create', { repoId, name });
+  expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  return (r.body.result as { lane: Lane }).lane;
+}
+
+async function startAgent(params: Record<string, unknown>): Promise<AgentInfo> {
+  const r = await api(host, 'agents.start', params);
+  expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  return (r.body.result as { agent: AgentInfo }).agent;
+}
+
+const agentInfo = async (id: string): Promise<AgentInfo> =>
+  ((await api(host, 'agents.list')).body.result as { agents: AgentInfo[] }).agents.find((a) => a.id === id)!;
+
+async function listed(h: HostProcess = host): Promise<{ notifications: Notification[]; settings: NotificationSettings }> {
+  const r = await api(h, 'notifications.list', {});
+  expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  return r.body.result as { notifications: Notification[]; settings: NotificationSettings };
+}
+
+const ofKind = async (kind: Notification['kind']): Promise<Notification[]> => (await listed()).notifications.filter((n) => n.kind === kind);
+
+/** The `notification` events, in the order the host announced them. */
+async function announced(): Promise<Notification[]> {
+  const r = (await api(host, 'events.since', { since: 0 })).body.result as { events: EventEnvelope[] };
+  return r.events.flatMap((e) => (e.event.type === 'notification' ? [e.event.notification] : []));
+}
+
+/** An agent that prints the line it dies with and exits 3, not restarted. */
+const crasher = (lanePath: string, name: string): Record<string, unknown> => ({
+  lanePath,
+  preset: 'custom',
+  name,
+  command: 'sh',
+  args: ['-c', `echo "${name}: could not connect to the database"; exit 3`],
+  restart: 'never',
+});
+
+describe('notifications', () => {
+  it('a crashing agent: one agent.exited for its whole crash loop, naming it, its lane and its last words', async () => {
+    const backend = await lane('backend');
+    const agent = await startAgent({ lanePath: backend.path, preset: 'custom', name: 'queue', command: process.execPath, args: [crashAtStart], restart: 'on-failure' });
+    await expect.poll(async () => (await agentInfo(agent.id)).supervision.kind, { timeout: 15_000 }).toBe('fatal');
+    expect((await agentInfo(agent.id)).restarts).toBe(3);
+
+    const exited = await ofKind('agent.exited');
+    expect(exited).toHaveLength(1);
+    expect(exited[0]).toMatchObject({
+      severity: 'warning',
+      title: 'queue exited unexpectedly in lane backend of flower',
+      target: { kind: 'agent', agentId: agent.id },
+      quiet: null,
+    });
+    expect(exited[0]!.body).toMatch(/^queue: exit 3 — starting…\. Grove restarts it in /);
+    expect((await announced()).filter((n) => n.kind === 'agent.exited')).toEqual(exited);
+  });
+
+  it('an agent waiting for the operator: one agent.waiting with why; its context passing the warning: one agent.context', async () => {
+    const design = await lane('design');
+    const agent = await startAgent({ lanePath: design.path, preset: 'claude', name: 'claude-design', command: fakeClaude, env: { HOME: makeTempDir() }, contextWarnTokens: 20_000 });
+    await api(host, 'agents.input', { id: agent.id, data: '/permission\r' });
+    await expect.poll(async () => (await ofKind('agent.waiting')).length, HOOKS).toBe(1);
+    expect((await ofKind('agent.waiting'))[0]).toMatchObject({
+      severity: 'info',
+      title: 'claude-design is waiting for you',
+      body: 'claude-design asks for your permission in lane design of flower.',
+      target: { kind: 'agent', agentId: agent.id },
+      quiet: null,
+    });
+
+    // Answering ends the turn (still waiting: not news) and puts 21,000 tokens in context.
+    await api(host, 'agents.input', { id: agent.id, data: 'y\r' });
+    await expect.poll(async () => (await ofKind('agent.context')).length, HOOKS).toBe(1);
+    expect((await ofKind('agent.context'))[0]!.body).toContain('uses 21,000 tokens');
+    expect(await ofKind('agent.waiting')).toHaveLength(1);
+
+    // It works and waits again within the minute: listed, but held back by the rate limit.
+    await api(host, 'agents.input', { id: agent.id, data: 'and the cart\r' });
+    await expect.poll(async () => (await ofKind('agent.waiting')).map((n) => n.quiet), HOOKS).toEqual(['rate-limited', null]);
+    expect((await ofKind('agent.context'))).toHaveLength(1);
+  });
+
+  it('a merge whose gate fails: one merge.rolled-back, pointing at the lane', async () => {
+    const l = await lane('dispatch');
+    writeFileSync(join(l.path, 'BROKEN'), 'public function dispatch() {}\n');
+    git(l.path, 'add', 'BROKEN');
+    git(l.path, 'commit', '-q', '-m', 'dispatch');
+    const merged = await api(host, 'lanes.merge', { id: l.id });
+    expect(merged.body.error!.code).toBe('merge_gate_failed');
+
+    const rolled = await ofKind('merge.rolled-back');
+    expect(rolled).toHaveLength(1);
+    expect(rolled[0]).toMatchObject({
+      severity: 'critical',
+      title: 'The merge of dispatch into MAIN of flower was rolled back',
+      target: { kind: 'lane', repoId, laneId: l.id },
+      quiet: null,
+    });
+    expect(rolled[0]!.body).toContain("MAIN's gate failed: PHP Fatal error: Cannot redeclare dispatch()");
+    expect((await listed()).notifications.map((n) => n.kind)).toEqual(['merge.rolled-back']);
+  });
+
+  it('a live client gets the notification after the event that caused it, in seq order', async () => {
+    const socket = await openSocket(host.url, host.token);
+    sockets.push(socket);
+    socket.send({ kind: 'subscribe', since: ((await api(host, 'host.status')).body.result as { latestEventSeq: number }).latestEventSeq });
+    await startAgent(crasher(realpathSync(makeTempDir('grove-lane-')), 'solo'));
+    await socket.waitFor((f) => f.kind === 'event' && f.envelope.event.type === 'notification', 0, 10_000);
+    const live = socket.frames.flatMap((f) => (f.kind === 'event' ? [f.envelope] : []));
+    // Clients drop an event whose seq is below one they already have: the order must be the stream's.
+    expect(live.map((e) => e.seq)).toEqual([...live.map((e) => e.seq)].sort((a, b) => a - b));
+    const types = live.map((e) => (e.event.type === 'agent.updated' ? `agent:${e.event.agent.supervision.kind}` : e.event.type));
+    expect(types.slice(types.indexOf('agent:crashed'))).toEqual(['agent:crashed', 'notification']);
+  });
+
+  it('paused: listed but quiet; resumed: shown again; newest first; the list and the pause survive a host restart', async () => {
+    const work = await lane('work');
+    const paused = await api(host, 'notifications.pause', {});
+    expect(paused.body.result).toEqual({ settings: { pausedUntil: PAUSED_INDEFINITELY } });
+    expect((await listed()).settings).toEqual({ pausedUntil: PAUSED_INDEFINITELY });
+
+    await startAgent(crasher(work.path, 'first'));
+    await expect.poll(async () => (await ofKind('agent.exited')).map((n) => [n.title, n.quiet])).toEqual([['first exited unexpectedly in lane work of flower', 'paused']]);
+
+    const resumed = await api(host, 'notifications.resume', {});
+    expect(resumed.body.result).toEqual({ settings: { pausedUntil: null } });
+    await startAgent(crasher(work.path, 'second'));
+    await expect.poll(async () => (await ofKind('agent.exited')).length).toBe(2);
+    const { notifications, settings } = await listed();
+    expect(settings).toEqual({ pausedUntil: null });
+    expect(notifications.map((n) => [n.body, n.quiet])).toEqual([
+      ['second: exit 3 — second: could not connect to the database. It is not restarted.', null],
+      ['first: exit 3 — first: could not connect to the database. It is not restarted.', 'paused'],
+    ]);
+
+    // Clients hear of the pause and of its end.
+    const events = (await api(host, 'events.since', { since: 0 })).body.result as { events: EventEnvelope[] };
+    expect(events.events.flatMap((e) => (e.event.type === 'notifications.settings' ? [e.event.settings.pausedUntil] : []))).toEqual([PAUSED_INDEFINITELY, null]);
+
+    // A pause for some minutes ends by itself; it and the list outlive the host.
+    const timed = (await api(host, 'notifications.pause', { minutes: 30 })).body.result as { settings: NotificationSettings };
+    expect(Date.parse(timed.settings.pausedUntil!)).toBeGreaterThan(Date.now());
+    expect(timed.settings.pausedUntil).not.toBe(PAUSED_INDEFINITELY);
+    await host.stop();
+    host = await startHostProcess({ home: host.home });
+    const after = await listed();
+    expect(after.settings).toEqual(timed.settings);
+    expect(after.notifications).toEqual(notifications);
+  });
+
+  it('refuses a pause of no minutes, or of more than a week', async () => {
+    expect((await api(host, 'notifications.pause', { minutes: 0 })).body.error!.code).toBe('invalid_request');
+    expect((await api(host, 'notifications.pause', { minutes: 7 * 24 * 60 + 1 })).body.error!.code).toBe('invalid_request');
+    expect((await listed()).settings).toEqual({ pausedUntil: null });
+  });
+});

@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../../src/host/db/database';
+import { createNotificationStore, currentSettings } from '../../../../src/host/notify/notification-store';
+import { PAUSED_INDEFINITELY, type Notification } from '../../../../src/shared/notifications';
+import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+
+/** The notifications table and the pause setting, in a real SQLite file. */
+afterEach(removeTempDirs);
+
+const open = () => openDatabase(join(makeTempDir(), 'grove.db')).db;
+
+function note(i: number, over: Partial<Notification> = {}): Notification {
+  return {
+    id: `n${i}`,
+    kind: 'agent.waiting',
+    severity: 'info',
+    title: `t${i}`,
+    body: 'b',
+    target: { kind: 'agent', agentId: 'a1' },
+    at: '2026-01-01T00:00:00.000Z', // all in one millisecond: order is insertion order
+    quiet: null,
+    ...over,
+  };
+}
+
+describe('notification store', () => {
+  it('lists newest first and keeps only the latest ones', () => {
+    const store = createNotificationStore(open(), 5);
+    for (let i = 1; i <= 8; i++) store.insert(note(i));
+    expect(store.list(100).map((n) => n.id)).toEqual(['n8', 'n7', 'n6', 'n5', 'n4']);
+    expect(store.list(2).map((n) => n.id)).toEqual(['n8', 'n7']);
+  });
+
+  it('knows which incidents were told opening and closing, across a reopen of the file', () => {
+    const dir = makeTempDir();
+    const db = openDatabase(join(dir, 'grove.db')).db;
+    const store = createNotificationStore(db);
+    store.insert(note(1, { kind: 'main.broken', severity: 'critical', target: { kind: 'incident', repoId: 'r1', incidentId: 'i1' } }));
+    store.insert(note(2, { kind: 'main.recovered', target: { kind: 'incident', repoId: 'r1', incidentId: 'i1' } }));
+    store.insert(note(3, { kind: 'main.broken', severity: 'critical', target: { kind: 'incident', repoId: 'r1', incidentId: 'i2' } }));
+    store.insert(note(4));
+    db.close();
+    expect(createNotificationStore(openDatabase(join(dir, 'grove.db')).db).toldIncidents()).toEqual({ open: ['i1', 'i2'], closed: ['i1'] });
+  });
+
+  it('keeps the pause; one that is over reads as none', () => {
+    const store = createNotificationStore(open());
+    const now = new Date('2026-01-01T12:00:00.000Z');
+    expect(currentSettings(store.pausedUntil(), now)).toEqual({ pausedUntil: null });
+    store.setPausedUntil('2026-01-01T12:30:00.000Z');
+    expect(currentSettings(store.pausedUntil(), now)).toEqual({ pausedUntil: '2026-01-01T12:30:00.000Z' });
+    expect(currentSettings(store.pausedUntil(), new Date('2026-01-01T12:30:00.000Z'))).toEqual({ pausedUntil: null });
+    store.setPausedUntil(PAUSED_INDEFINITELY);
+    expect(currentSettings(store.pausedUntil(), now)).toEqual({ pausedUntil: PAUSED_INDEFINITELY });
+    store.setPausedUntil(null);
+    expect(store.pausedUntil()).toBeNull();
+  });
+});
