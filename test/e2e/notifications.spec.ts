@@ -8,7 +8,7 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 /**
  * MAIN breaking, as the operator in a browser hears and sees it: a Web Notification (the
  * browser's permission granted), the tab's red badge, the incident with the lane that broke
- * it and the uptime bar's red cell; then the fix: "recovered", green, the incident closed.
+ * it and the uptime bar's red cell; then the fix: "works again", green, the incident closed.
  * The page records what it shows by wrapping window.Notification, still constructing the
  * real one.
  */
@@ -100,7 +100,7 @@ test('a bad merge: a notification, a red badge, the incident with its lane; the 
   await mergeLane('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
   await expect.poll(() => shownNotifications(page).then((n) => n.map((x) => x.title))).toEqual([
     expect.stringMatching(/MAIN of flower is broken/),
-    expect.stringMatching(/recovered/i),
+    expect.stringMatching(/MAIN of flower works again/),
   ]);
   await expect(favicon).toHaveAttribute('data-state', 'healthy');
   await expect(page).toHaveTitle('Grove');
@@ -157,8 +157,8 @@ test('pausing makes notifications quiet: listed and marked, not shown; resuming 
   await page.getByRole('button', { name: 'Resume' }).click();
   await expect(page.getByRole('button', { name: 'Pause 1 h' })).toBeVisible();
   await mergeLane('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
-  // The quiet "broken" never popped up; the "recovered" after resuming did.
-  await expect.poll(() => shownNotifications(page).then((n) => n.map((x) => x.title))).toEqual([expect.stringMatching(/recovered/i)]);
+  // The quiet "broken" never popped up; the "works again" after resuming did.
+  await expect.poll(() => shownNotifications(page).then((n) => n.map((x) => x.title))).toEqual([expect.stringMatching(/MAIN of flower works again/)]);
 });
 
 test('the browser is asked for permission only from a visible prompt, with its reason; "Not now" is remembered', async ({ page }) => {
