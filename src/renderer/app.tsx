@@ -1,15 +1,22 @@
 import { ConnectionBadge } from './connection/connection-badge';
 import { useHost, useHostStore } from './connection/use-host';
 import { LanesBoard } from './lanes/lanes-board';
+import { useRouteStore } from './navigation/use-route-focus';
+import { useRouteFollowing } from './navigation/use-route-following';
+import { NotificationsPanel } from './notifications/notifications-panel';
+import { usePageBadge } from './notifications/use-page-badge';
+import { useWebNotifications } from './notifications/use-web-notifications';
 import { ReposView } from './repos/repos-view';
 import { HostStatusPanel } from './status/host-status-panel';
 import { LanesView } from './terminals/lanes-view';
-import { useAttentionTitle } from './terminals/use-attention-title';
 
 export function App() {
   const store = useHostStore();
+  const routes = useRouteStore();
   const host = useHost();
-  useAttentionTitle(host.agents);
+  usePageBadge(host.agents, host.health);
+  useRouteFollowing(routes);
+  useWebNotifications(store, routes);
   return (
     <div className="app">
       <header className="topbar">
@@ -35,6 +42,7 @@ export function App() {
               </ul>
             </section>
           )}
+          <NotificationsPanel />
           <ReposView repos={host.repos} onAdd={(p) => store.addRepo(p)} />
           <HostStatusPanel status={host.status} fetchedAt={host.statusFetchedAt} />
         </aside>

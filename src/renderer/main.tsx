@@ -3,17 +3,22 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { HostStore, hostWsUrl } from './connection/host-store';
 import { HostStoreContext } from './connection/use-host';
+import { RouteStore } from './navigation/route-store';
+import { RouteStoreContext } from './navigation/use-route-focus';
 import './styles.css';
 
 // The UI is always served by the host (in Electron as in a browser), so the host is this
 // page's origin and the token is already in an HttpOnly cookie.
 const store = new HostStore(hostWsUrl(window.location));
 store.start();
+const routes = new RouteStore();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <HostStoreContext.Provider value={store}>
-      <App />
+      <RouteStoreContext.Provider value={routes}>
+        <App />
+      </RouteStoreContext.Provider>
     </HostStoreContext.Provider>
   </StrictMode>,
 );

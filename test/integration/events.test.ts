@@ -37,6 +37,22 @@ describe('event stream', () => {
     await s.close();
   });
 
+  it('tells a client when the replay is over, so it can tell history from what happens now', async () => {
+    const host = await startHostProcess();
+    await addRepos(host, ['old']);
+    const seen: string[] = [];
+    const client = new HostConnection({
+      connect: () => new WebSocket(host.url.replace('http', 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } }),
+    });
+    client.onEvent((e) => seen.push(e.event.type === 'repo.added' ? `repo.added ${e.event.repo.name}` : e.event.type));
+    client.onLive(() => seen.push('live'));
+    client.start();
+    await expect.poll(() => seen).toEqual(['host.started', 'repo.added old', 'live']);
+    await addRepos(host, ['new']);
+    await expect.poll(() => seen).toEqual(['host.started', 'repo.added old', 'live', 'repo.added new']);
+    client.stop();
+  });
+
   it('a reconnecting client gets what it missed, across a host restart, with no gap and no duplicate', async () => {
     const host = await startHostProcess();
     const seen: EventEnvelope[] = [];

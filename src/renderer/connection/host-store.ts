@@ -1,5 +1,8 @@
 import type { AgentInfo, StartAgentParams } from '../../shared/agents';
 import type { MainHealth } from '../../shared/health';
+import type { Incident } from '../../shared/incidents';
+import type { Notification, NotificationSettings } from '../../shared/notifications';
+import type { OpsLoop } from '../../shared/ops';
 import type { Lane, MainState, MergeRecord } from '../../shared/lanes';
 import { HostConnection, type CallError, type ConnectionState } from '../../shared/client/host-connection';
 import type { MethodName, ParamsOf, ResultOf } from '../../shared/methods';
@@ -9,11 +12,14 @@ import type { EventEnvelope } from '../../shared/events';
 import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
 import { Paths } from '../../shared/wire';
+import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
 import { applyJobEvent, interruptRunningJobs, isJobEvent, type JobView } from '../lanes/job-state';
+import { addNotifications } from '../notifications/notification-list';
 
 /**
  * The UI's one store of host state: the connection, the host's status, the repositories,
- * their lanes, MAIN's state, merges and lane jobs, kept current from the event stream.
+ * their lanes, MAIN's state, health and incidents, merges and lane jobs, notifications and
+ * ops loops, kept current from the event stream.
  * Listeners are notified at most once per animation frame however many events arrive, so
  * a burst (a setup's output, a replay after reconnecting) costs one render.
  */
@@ -33,6 +39,13 @@ export interface HostSnapshot {
   merges: MergeRecord[] | null;
   /** Lane jobs (create, remove, merge, rebase, serve), oldest first, with their output's tail. */
   jobs: readonly JobView[];
+  /** Every repository's incidents, newest first (null until read, or on a host without them). */
+  incidents: Incident[] | null;
+  /** The latest notifications, newest first, quiet ones included. */
+  notifications: Notification[] | null;
+  notificationSettings: NotificationSettings | null;
+  /** Each repository's ops loop, by repository id. */
+  opsLoops: Readonly<Record<string, OpsLoop>>;
   /** The latest alerts (an agent went fatal, MAIN edited outside Grove), newest first. */
   alerts: { at: string; agentId: string | null; repoId: string | null; message: string }[];
 }
@@ -69,6 +82,9 @@ export class HostStore {
   readonly connection: HostConnection;
 
   private readonly sinks = new Map<string, OutputSink>();
+  private readonly notificationListeners = new Set<(n: Notification, isLive: boolean) => void>();
+  /** False while the host replays what this client missed, true once the stream is live. */
+  private isLive = false;
 
   constructor(wsUrl: string) {
     this.connection = new HostConnection({
@@ -92,16 +108,24 @@ export class HostStore {
       lanes: null,
       mainStates: {},
       health: {},
+      incidents: null,
+      notifications: null,
+      notificationSettings: null,
+      opsLoops: {},
       merges: null,
       jobs: [],
       alerts: [],
     };
     this.connection.onState((s) => {
+      this.isLive = false;
       this.update({ connection: s });
       if (s.kind === 'open') void this.refresh();
     });
     this.connection.onEvent((e) => this.apply(e));
     this.connection.onGap(() => void this.refresh());
+    this.connection.onLive(() => {
+      this.isLive = true;
+    });
   }
 
   start(): void {
@@ -135,6 +159,26 @@ export class HostStore {
     return this.connection.call(method, params, timeoutMs === undefined ? {} : { timeoutMs });
   }
 
+  /**
+   * Every `notification` event, and whether it is live (happening now) or replayed history:
+   * the browser notifies only of live ones (see web-notification-policy.ts).
+   */
+  onNotification(listener: (n: Notification, isLive: boolean) => void): () => void {
+    this.notificationListeners.add(listener);
+    return () => this.notificationListeners.delete(listener);
+  }
+
+  /** The pause as an answer brought it, before its event arrives. */
+  setNotificationSettings(settings: NotificationSettings): void {
+    this.update({ notificationSettings: settings });
+  }
+
+  /** A repository's ops loop as ops.start or ops.stop answered, before its event arrives. */
+  setOpsLoop(repoId: string, loop: OpsLoop | null): void {
+    const { [repoId]: _gone, ...rest } = this.snapshot.opsLoops;
+    this.update({ opsLoops: loop ? { ...rest, [repoId]: loop } : rest });
+  }
+
   /** A pane registers here to receive its agent's output frames. */
   setSink(agentId: string, sink: OutputSink | null): void {
     if (sink) this.sinks.set(agentId, sink);
@@ -142,13 +186,16 @@ export class HostStore {
   }
 
   private async refresh(): Promise<void> {
-    const [status, repos, agents, lanes, merges, health] = await Promise.all([
+    const [status, repos, agents, lanes, merges, health, incidents, notifications, ops] = await Promise.all([
       this.connection.call('host.status', {}),
       this.connection.call('repos.list', {}),
       this.connection.call('agents.list', {}),
       this.connection.call('lanes.list', {}),
       this.connection.call('merges.list', {}),
       this.connection.call('health.get', {}),
+      this.connection.call('incidents.list', { limit: KEPT_INCIDENTS }),
+      this.connection.call('notifications.list', {}),
+      this.connection.call('ops.list', {}),
     ]);
     this.update({
       ...(status.ok ? { status: status.value, statusFetchedAt: Date.now() } : {}),
@@ -157,6 +204,15 @@ export class HostStore {
       ...(lanes.ok ? { lanes: lanes.value.lanes } : {}),
       ...(merges.ok ? { merges: sortMerges(merges.value.merges) } : {}),
       ...(health.ok ? { health: Object.fromEntries(health.value.repos.map((r) => [r.repoId, r.health])) } : {}),
+      // Merged with what events brought meanwhile, not replaced: an update may overtake the list.
+      ...(incidents.ok ? { incidents: incidents.value.incidents.reduce(upsertIncident, this.snapshot.incidents ?? []) } : {}),
+      ...(notifications.ok
+        ? {
+            notifications: addNotifications(this.snapshot.notifications ?? [], notifications.value.notifications),
+            notificationSettings: notifications.value.settings,
+          }
+        : {}),
+      ...(ops.ok ? { opsLoops: Object.fromEntries(ops.value.loops.map((l) => [l.repoId, l])) } : {}),
     });
     if (repos.ok) for (const r of repos.value.repos) void this.refreshMainState(r.id);
   }
@@ -234,6 +290,19 @@ export class HostStore {
         return;
       case 'health.updated':
         this.update({ health: { ...this.snapshot.health, [event.repoId]: event.health } });
+        return;
+      case 'incident.updated':
+        this.update({ incidents: upsertIncident(this.snapshot.incidents ?? [], event.incident) });
+        return;
+      case 'notification':
+        this.update({ notifications: addNotifications(this.snapshot.notifications ?? [], [event.notification]) });
+        for (const l of this.notificationListeners) l(event.notification, this.isLive);
+        return;
+      case 'notifications.settings':
+        this.update({ notificationSettings: event.settings });
+        return;
+      case 'ops.updated':
+        this.setOpsLoop(event.repoId, event.loop);
         return;
       case 'agent.removed':
         this.update({ agents: (this.snapshot.agents ?? []).filter((a) => a.id !== event.id) });

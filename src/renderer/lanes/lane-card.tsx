@@ -1,7 +1,8 @@
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import type { CallError } from '../../shared/client/host-connection';
 import type { Lane } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
+import { useFocusTarget } from '../navigation/use-route-focus';
 import { filesOf, wouldLoseWork } from './error-details';
 import { JobLog } from './job-log';
 import type { JobView } from './job-state';
@@ -33,6 +34,8 @@ export const LaneCard = memo(function LaneCard({ lane, job, mainHead, canServe, 
   const [running, setRunning] = useState<Action | null>(null);
   const [failure, setFailure] = useState<{ action: Action; error: CallError } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const ref = useRef<HTMLLIElement>(null);
+  const focusSeq = useFocusTarget({ kind: 'lane', repoId: lane.repoId, laneId: lane.id }, ref);
 
   const status = describeStatus(lane);
   const setup = describeSetup(lane.setup);
@@ -64,7 +67,14 @@ export const LaneCard = memo(function LaneCard({ lane, job, mainHead, canServe, 
     });
 
   return (
-    <li className={`lane-card status-${lane.status}`} data-testid="lane-row" aria-label={`Lane ${lane.name}`}>
+    <li
+      ref={ref}
+      id={`lane-${lane.id}`}
+      className={`lane-card status-${lane.status}${focusSeq !== null ? ' route-focused' : ''}`}
+      data-testid="lane-row"
+      data-focused={focusSeq !== null ? 'true' : undefined}
+      aria-label={`Lane ${lane.name}`}
+    >
       <div className="lane-head">
         <span className="lane-name">{lane.name}</span>
         <code className="lane-branch">{lane.branch ?? '(detached)'}</code>

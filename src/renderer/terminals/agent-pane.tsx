@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { isLiveSupervision, type AgentInfo } from '../../shared/agents';
 import { useHostStore } from '../connection/use-host';
+import { useFocusTarget } from '../navigation/use-route-focus';
 import { describeState, urgencyOf } from './agent-urgency';
 import { ContextMeter } from './context-meter';
 import { TerminalPane } from './terminal-pane';
@@ -15,13 +16,22 @@ export function AgentPane({ agent }: { agent: AgentInfo }) {
   const [error, setError] = useState<string | null>(null);
   const [handoff, setHandoff] = useState<string | null>(null);
   const urgency = urgencyOf(agent);
+  const ref = useRef<HTMLElement>(null);
+  const focusSeq = useFocusTarget({ kind: 'agent', agentId: agent.id }, ref);
   const live = isLiveSupervision(agent.supervision.kind);
   const run = async (p: Promise<{ ok: true } | { ok: false; message: string }>): Promise<void> => {
     const r = await p;
     setError(r.ok ? null : r.message);
   };
   return (
-    <article className={`agent-pane urgency-${urgency}`} data-testid="agent-pane" data-agent={agent.name}>
+    <article
+      ref={ref}
+      id={`agent-${agent.id}`}
+      className={`agent-pane urgency-${urgency}${focusSeq !== null ? ' route-focused' : ''}`}
+      data-testid="agent-pane"
+      data-agent={agent.name}
+      data-focused={focusSeq !== null ? 'true' : undefined}
+    >
       <header className="agent-header">
         <strong>{agent.name}</strong>
         <span className="agent-preset">{agent.preset}</span>

@@ -67,6 +67,7 @@ export class HostConnection {
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private readonly eventListeners = new Set<(e: EventEnvelope) => void>();
   private readonly gapListeners = new Set<() => void>();
+  private readonly liveListeners = new Set<() => void>();
   private readonly detachListeners = new Set<(agentId: string, reason: string) => void>();
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
@@ -121,6 +122,16 @@ export class HostConnection {
   onGap(listener: () => void): () => void {
     this.gapListeners.add(listener);
     return () => this.gapListeners.delete(listener);
+  }
+
+  /**
+   * Called when the subscription's replay is complete: events delivered before this (since
+   * the connection opened) are history the client missed, events after it are happening now.
+   * A client that alerts the operator (a notification) alerts only for the live ones.
+   */
+  onLive(listener: () => void): () => void {
+    this.liveListeners.add(listener);
+    return () => this.liveListeners.delete(listener);
   }
 
   /**
@@ -269,6 +280,7 @@ export class HostConnection {
         for (const l of this.gapListeners) l();
         return;
       case 'live':
+        for (const l of this.liveListeners) l();
         return;
       case 'detached':
         for (const l of this.detachListeners) l(f.agentId, f.reason);

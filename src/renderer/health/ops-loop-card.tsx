@@ -1,0 +1,114 @@
+import { useState } from 'react';
+import { isLiveSupervision, type AgentInfo } from '../../shared/agents';
+import type { OpsLoop } from '../../shared/ops';
+import type { Repo } from '../../shared/repo';
+import { routeFor } from '../../shared/ui-route';
+import { useHostStore } from '../connection/use-host';
+import { shortSha } from '../lanes/lane-labels';
+import { navigateTo, useRouteStore } from '../navigation/use-route-focus';
+import { describeState, urgencyOf } from '../terminals/agent-urgency';
+
+/**
+ * The repository's ops loop: where it runs, whether its agent is alive (fatal in red: Grove
+ * gave up restarting it), why its checkout did not follow MAIN, and Start / Stop. Shown
+ * when there is a loop or grove.yaml declares one.
+ */
+const CHECKOUT_TEXT: Record<OpsLoop['checkout'], string> = {
+  worktree: 'its own checkout, following MAIN after every merge',
+  main: 'MAIN itself, read-only',
+};
+
+export function OpsLoopCard({ repo, loop, agent, hasOpsConfig }: { repo: Repo; loop: OpsLoop | undefined; agent: AgentInfo | undefined; hasOpsConfig: boolean }) {
+  const store = useHostStore();
+  const routes = useRouteStore();
+  const [isBusy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  if (!loop && !hasOpsConfig) return null;
+
+  const start = async (): Promise<void> => {
+    setBusy(true);
+    const r = await store.request('ops.start', { repoId: repo.id });
+    setBusy(false);
+    setError(r.ok ? null : r.error.message);
+    setNotice(null);
+    if (r.ok) store.setOpsLoop(repo.id, r.value.loop);
+  };
+  const stop = async (): Promise<void> => {
+    setBusy(true);
+    const r = await store.request('ops.stop', { repoId: repo.id });
+    setBusy(false);
+    setError(r.ok ? null : r.error.message);
+    if (!r.ok) return;
+    store.setOpsLoop(repo.id, null);
+    setNotice(r.value.checkoutKept ? `Stopped. Its checkout ${r.value.checkoutKept} was kept: it has work that would be lost.` : 'Stopped.');
+  };
+  const isAlive = agent !== undefined && isLiveSupervision(agent.supervision.kind);
+  const agentRoute = loop?.agentId ? { kind: 'agent' as const, agentId: loop.agentId } : null;
+
+  return (
+    <div className="ops-loop" data-testid="ops-loop" aria-label={`Ops loop of ${repo.name}`}>
+      <h3>Ops loop</h3>
+      {!loop ? (
+        <p className="hint">Not running. grove.yaml declares one; start it to have an agent watch MAIN and heal what it can.</p>
+      ) : (
+        <dl className="facts">
+          <dt>Runs in</dt>
+          <dd>
+            {CHECKOUT_TEXT[loop.checkout]} <code className="muted">{loop.path}</code> at <code>{shortSha(loop.head)}</code>
+          </dd>
+          <dt>Agent</dt>
+          <dd data-testid="ops-agent-state">
+            {!loop.agentId ? (
+              <span className="state-failed">removed; start the loop again</span>
+            ) : !agent ? (
+              <span className="muted">…</span>
+            ) : (
+              <span className={`state-${urgencyOf(agent)}`} data-supervision={agent.supervision.kind}>
+                {describeState(agent)}
+              </span>
+            )}
+            {agentRoute && (
+              <>
+                {' '}
+                <a
+                  href={routeFor(agentRoute)}
+                  data-testid="ops-terminal-link"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigateTo(routes, agentRoute);
+                  }}
+                >
+                  terminal
+                </a>
+              </>
+            )}
+          </dd>
+          <dt>Command</dt>
+          <dd>
+            <code>{loop.command}</code>
+          </dd>
+        </dl>
+      )}
+      {loop?.behindReason && (
+        <p className="main-warning" data-testid="ops-behind">
+          Its checkout did not follow MAIN: {loop.behindReason}
+        </p>
+      )}
+      <div className="lane-actions">
+        {hasOpsConfig && !isAlive && (
+          <button type="button" onClick={() => void start()} disabled={isBusy}>
+            {loop ? 'Start again' : 'Start'}
+          </button>
+        )}
+        {loop && (
+          <button type="button" className="danger" onClick={() => void stop()} disabled={isBusy}>
+            Stop
+          </button>
+        )}
+      </div>
+      {notice && <p className="notice" role="status">{notice}</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+    </div>
+  );
+}
