@@ -1,9 +1,11 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { realpathSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { git } from '../fixtures/git-repo';
+import { stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { breakMain, mergeLaneWith } from '../fixtures/probed-repo';
+import { removeTempDirs } from '../fixtures/temp-dir';
+import { startHostWithFlower } from './health-fixture';
 
 /**
  * MAIN breaking, as the operator in a browser hears and sees it: a Web Notification (the
@@ -13,43 +15,17 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
  * real one.
  */
 let host: HostProcess;
-let main: string;
 let repoId: string;
 
 test.beforeEach(async () => {
-  host = await startHostProcess();
-  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  writeFileSync(
-    join(main, 'grove.yaml'),
-    [
-      // A gate that checks something else: the bad merge lands, and the probes must notice.
-      'merge:',
-      "  gate: 'true'",
-      'health:',
-      '  debounceMs: 200',
-      '  probes:',
-      `    - name: artisan`,
-      `      command: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi'`,
-      '      failureThreshold: 1',
-      '',
-    ].join('\n'),
-  );
-  git(main, 'add', 'grove.yaml');
-  git(main, 'commit', '-q', '-m', 'probes');
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  ({ host, repoId } = await startHostWithFlower());
 });
 test.afterEach(async () => {
   await stopAllHosts();
   removeTempDirs();
 });
 
-async function mergeLane(name: string, change: (dir: string) => void): Promise<void> {
-  const lane = ((await api(host, 'lanes.create', { repoId, name })).body.result as { lane: { id: string; path: string } }).lane;
-  change(lane.path);
-  git(lane.path, 'add', '-A');
-  git(lane.path, 'commit', '-q', '-m', name);
-  expect((await api(host, 'lanes.merge', { id: lane.id })).body.ok).toBe(true);
-}
+const mergeLane = (name: string, change: (dir: string) => void): Promise<void> => mergeLaneWith(host, repoId, name, change);
 
 /** What the page's init script keeps of each notification it constructs. */
 type Recorder = { __shown: { title: string; body: string; notification: { onclick: ((e: unknown) => void) | null } }[] };
@@ -86,7 +62,7 @@ test('a bad merge: a notification, a red badge, the incident with its lane; the 
   await expect(page).toHaveTitle('Grove');
   await expect(page.getByTestId('notify-prompt')).toHaveCount(0); // permission already granted: nothing to ask
 
-  await mergeLane('design', (dir) => writeFileSync(join(dir, 'BROKEN'), 'public function dispatch() {}\n'));
+  await mergeLane('design', breakMain);
   await expect.poll(() => shownNotifications(page)).toEqual([expect.objectContaining({ title: expect.stringMatching(/MAIN of flower is broken/) })]);
   await expect(favicon).toHaveAttribute('data-state', 'broken');
   await expect(page).toHaveTitle('● MAIN broken — Grove');
@@ -121,7 +97,7 @@ test('a bad merge: a notification, a red badge, the incident with its lane; the 
 test('a reloaded page does not notify again of what happened before it; it notifies of what happens next', async ({ context }) => {
   const page = await openRecordingPage(context);
   await expect(page.getByTestId('main-health')).toHaveText('healthy');
-  await mergeLane('design', (dir) => writeFileSync(join(dir, 'BROKEN'), 'public function dispatch() {}\n'));
+  await mergeLane('design', breakMain);
   await mergeLane('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
   await expect.poll(() => shownNotifications(page).then((n) => n.length)).toBe(2);
 

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { realpathSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/shared/incidents';
-import type { Lane } from '../../src/shared/lanes';
-import { git, makeRepo } from '../fixtures/git-repo';
-import { api, cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { git } from '../fixtures/git-repo';
+import { groveEnv, runGrove } from '../fixtures/grove-cli';
+import { cliEntry, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { ARTISAN_COMMAND, breakMain, mergeLaneWith, startHostWithProbedRepo } from '../fixtures/probed-repo';
+import { removeTempDirs } from '../fixtures/temp-dir';
 
 /**
  * What an operator (or the ops agent) reads in a terminal: `grove health watch` follows
@@ -15,24 +16,14 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
  * `grove notifications` lists, pauses and resumes.
  */
 let host: HostProcess;
-let main: string;
 let repoId: string;
 const watchers = new Set<ChildProcessWithoutNullStreams>();
 
-function grove(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, GROVE_HOME: host.home } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const grove = (args: string[]) => runGrove(host, args);
 
 /** A `grove health watch` running in the background; `output()` is what it printed so far. */
 function watch(): { output: () => string; exit: Promise<number | null>; child: ChildProcessWithoutNullStreams } {
-  const child = spawn(process.execPath, [cliEntry, 'health', 'watch'], { env: { ...process.env, GROVE_HOME: host.home } });
+  const child = spawn(process.execPath, [cliEntry, 'health', 'watch'], { env: groveEnv(host) });
   watchers.add(child);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -41,34 +32,11 @@ function watch(): { output: () => string; exit: Promise<number | null>; child: C
   return { output: () => out, exit, child };
 }
 
-async function mergeLaneWith(name: string, change: (dir: string) => void): Promise<void> {
-  const lane = ((await api(host, 'lanes.create', { repoId, name })).body.result as { lane: Lane }).lane;
-  change(lane.path);
-  git(lane.path, 'add', '-A');
-  git(lane.path, 'commit', '-q', '-m', name);
-  const merged = await api(host, 'lanes.merge', { id: lane.id });
-  expect(merged.body.ok, JSON.stringify(merged.body)).toBe(true);
-}
-
 beforeEach(async () => {
-  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  writeFileSync(
-    join(main, 'grove.yaml'),
-    `merge:
-  gate: 'true'
-health:
-  debounceMs: 200
-  probes:
-    - name: artisan
-      command: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi'
-      intervalSeconds: 3600
-      failureThreshold: 1
-`,
-  );
-  git(main, 'add', 'grove.yaml');
-  git(main, 'commit', '-q', '-m', 'probes');
-  host = await startHostProcess();
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  ({ host, repoId } = await startHostWithProbedRepo({
+    merge: { gate: 'true' },
+    health: { debounceMs: 200, probes: [{ name: 'artisan', command: ARTISAN_COMMAND, intervalSeconds: 3600, failureThreshold: 1 }] },
+  }));
 });
 afterEach(async () => {
   for (const w of watchers) w.kill('SIGKILL');
@@ -82,7 +50,7 @@ describe('grove health watch / incidents / notifications', () => {
     const w = watch();
     await expect.poll(w.output).toContain('flower: MAIN is healthy');
 
-    await mergeLaneWith('bad', (dir) => writeFileSync(join(dir, 'BROKEN'), 'public function dispatch() {}\n'));
+    await mergeLaneWith(host, repoId, 'bad', breakMain);
     await expect.poll(w.output).toContain('flower: MAIN is broken (artisan: exit 255)');
     await expect.poll(w.output).toMatch(/incident \S+ opened: artisan: exit 255/);
 
@@ -93,7 +61,7 @@ describe('grove health watch / incidents / notifications', () => {
     expect(open.stdout).toContain('| PHP Fatal error: Cannot redeclare dispatch()');
     expect(open.stdout).toMatch(/bad — lane bad \(bad\)/);
 
-    await mergeLaneWith('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
+    await mergeLaneWith(host, repoId, 'fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
     await expect.poll(w.output).toContain('flower: MAIN is healthy\n');
     await expect.poll(w.output).toMatch(/incident \S+ closed: .*fix/);
     // One line per change: the broken state was printed once although it was seen in several events.
@@ -109,7 +77,7 @@ describe('grove health watch / incidents / notifications', () => {
 
   it('lists notifications, pauses them for a while or until resumed, and refuses a duration it cannot read', async () => {
     await expect.poll(async () => (await grove(['health'])).stdout).toContain('MAIN is healthy');
-    await mergeLaneWith('bad', (dir) => writeFileSync(join(dir, 'BROKEN'), 'x\n'));
+    await mergeLaneWith(host, repoId, 'bad', (dir) => writeFileSync(join(dir, 'BROKEN'), 'x\n'));
     await expect.poll(async () => (await grove(['notifications'])).stdout).toMatch(/critical\s+.*flower.*broken/i);
 
     const bad = await grove(['notifications', 'pause', '--for', 'soon']);

@@ -1,13 +1,12 @@
-import { realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../src/shared/events';
 import type { MainHealth } from '../../src/shared/health';
 import { HealthTimeline, Incident } from '../../src/shared/incidents';
 import type { Lane, MergeRecord } from '../../src/shared/lanes';
-import { git, makeRepo } from '../fixtures/git-repo';
+import { git } from '../fixtures/git-repo';
+import { alertsOf, eventsSince } from '../fixtures/host-events';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { ARTISAN_COMMAND, breakMain, mainHealth, startHostWithProbedRepo } from '../fixtures/probed-repo';
+import { removeTempDirs } from '../fixtures/temp-dir';
 
 /**
  * MAIN's incident log and timeline, kept by a real host. A lane with an agent working in it
@@ -23,24 +22,11 @@ let main: string;
 let repoId: string;
 
 beforeEach(async () => {
-  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  // A gate that checks something else, so the bad merge lands and the probes must notice.
-  writeFileSync(
-    join(main, 'grove.yaml'),
-    `merge:
-  gate: 'true'
-health:
-  debounceMs: 200
-  probes:
-    - name: artisan
-      command: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi; echo "Laravel 11"'
-      intervalSeconds: 3600
-`,
-  );
-  git(main, 'add', 'grove.yaml');
-  git(main, 'commit', '-q', '-m', 'probes');
-  host = await startHostProcess();
-  repoId = (await call<{ repo: { id: string } }>('repos.add', { path: main })).repo.id;
+  ({ host, main, repoId } = await startHostWithProbedRepo({
+    // A gate that checks something else, so the bad merge lands and the probes must notice.
+    merge: { gate: 'true' },
+    health: { debounceMs: 200, probes: [{ name: 'artisan', command: `${ARTISAN_COMMAND}; echo "Laravel 11"`, intervalSeconds: 3600 }] },
+  }));
 });
 afterEach(async () => {
   await stopAllHosts();
@@ -52,10 +38,8 @@ async function call<T>(method: string, params: unknown = {}): Promise<T> {
   expect(r.body.ok, `${method}: ${JSON.stringify(r.body)}`).toBe(true);
   return r.body.result as T;
 }
-const healthState = async (): Promise<MainHealth['state']> => (await call<{ repos: { health: MainHealth }[] }>('health.get', { repoId })).repos[0]!.health.state;
+const healthState = async (): Promise<MainHealth['state']> => (await mainHealth(host, repoId)).state;
 const incidents = async (): Promise<Incident[]> => (await call<{ incidents: Incident[] }>('incidents.list', { repoId })).incidents;
-const events = async (): Promise<EventEnvelope[]> => (await call<{ events: EventEnvelope[] }>('events.since', { since: 0 })).events;
-const alerts = async (): Promise<string[]> => (await events()).flatMap((e) => (e.event.type === 'alert' ? [e.event.message] : []));
 const head = (): string => git(main, 'rev-parse', 'HEAD');
 
 /** A lane whose one commit `change` makes, merged through Grove; optionally with an agent working in it. */
@@ -67,7 +51,6 @@ async function mergeLane(name: string, change: (dir: string) => void, agent?: st
   git(lane.path, 'commit', '-q', '-m', `${name}: the change`);
   return (await call<{ merge: MergeRecord }>('lanes.merge', { id: lane.id })).merge;
 }
-const breakMain = (dir: string): void => writeFileSync(join(dir, 'BROKEN'), 'public function dispatch() {}\n');
 const fixMain = (dir: string): void => void git(dir, 'rm', '-q', 'BROKEN');
 
 describe('incidents', () => {
@@ -88,7 +71,7 @@ describe('incidents', () => {
     expect(opened!.commits).toEqual([
       { sha: bad.mainAfter, subject: 'bad: the change', author: 'Grove Test', date: expect.any(String), via: { mergeId: bad.id, laneName: 'bad', branch: 'bad', agents: ['worker'] } },
     ]);
-    expect((await alerts()).filter((a) => a.includes('is broken'))).toHaveLength(1);
+    expect((await alertsOf(host)).filter((a) => a.includes('is broken'))).toHaveLength(1);
 
     const fix = await mergeLane('fix', fixMain);
     await expect.poll(healthState).toBe('healthy');
@@ -102,9 +85,9 @@ describe('incidents', () => {
     expect((await call<{ incident: Incident }>('incidents.get', { id: closed.id })).incident).toEqual(closed);
 
     // Told twice: when it opened and when it closed.
-    const told = (await events()).flatMap((e) => (e.event.type === 'incident.updated' && e.event.incident.id === closed.id ? [e.event.incident] : []));
+    const told = (await eventsSince(host)).flatMap((e) => (e.event.type === 'incident.updated' && e.event.incident.id === closed.id ? [e.event.incident] : []));
     expect(told.map((i) => i.closedAt === null)).toEqual([true, false]);
-    expect((await alerts()).filter((a) => a.includes('recovered'))).toHaveLength(1);
+    expect((await alertsOf(host)).filter((a) => a.includes('recovered'))).toHaveLength(1);
 
     const { timeline } = await call<{ timeline: HealthTimeline }>('health.history', { repoId });
     expect(HealthTimeline.parse(timeline)).toEqual(timeline);
@@ -133,7 +116,7 @@ describe('incidents', () => {
     // The new host finds MAIN broken again (two failed runs) without opening a second incident or alerting again.
     await expect.poll(healthState).toBe('broken');
     expect((await incidents()).map((i) => [i.id, i.closedAt])).toEqual([[opened!.id, null]]);
-    expect((await alerts()).filter((a) => a.includes('is broken'))).toHaveLength(1);
+    expect((await alertsOf(host)).filter((a) => a.includes('is broken'))).toHaveLength(1);
 
     await call('merges.rollback', { id: bad.id });
     expect(head()).toBe(healthyHead);

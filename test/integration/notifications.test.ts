@@ -1,12 +1,13 @@
-import { realpathSync, writeFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
-import type { EventEnvelope } from '../../src/shared/events';
 import type { Lane } from '../../src/shared/lanes';
 import { PAUSED_INDEFINITELY, type Notification, type NotificationSettings } from '../../src/shared/notifications';
-import { git, makeRepo } from '../fixtures/git-repo';
+import { git } from '../fixtures/git-repo';
+import { eventsSince, notificationsOf } from '../fixtures/host-events';
 import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { ARTISAN_COMMAND, breakMain, startHostWithProbedRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { openSocket, type RecordingSocket } from '../fixtures/ws-client';
 
@@ -21,21 +22,13 @@ const crashAtStart = join(repoRoot, 'test', 'fixtures', 'agents', 'crash-at-star
 const HOOKS = { timeout: 15_000 };
 
 let host: HostProcess;
-let main: string;
 let repoId: string;
 
 beforeEach(async () => {
-  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  writeFileSync(
-    join(main, 'grove.yaml'),
-    `merge:\n  gate: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi'\n`,
-  );
-  git(main, 'add', 'grove.yaml');
-  git(main, 'commit', '-q', '-m', 'gate');
-  host = await startHostProcess({
-    env: { GROVE_RESTART: JSON.stringify({ minUptimeMs: 1000, initialBackoffMs: 50, maxBackoffMs: 200, maxUnstableRestarts: 3 }) },
-  });
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  ({ host, repoId } = await startHostWithProbedRepo(
+    { merge: { gate: ARTISAN_COMMAND } },
+    { env: { GROVE_RESTART: JSON.stringify({ minUptimeMs: 1000, initialBackoffMs: 50, maxBackoffMs: 200, maxUnstableRestarts: 3 }) } },
+  ));
 });
 const sockets: RecordingSocket[] = [];
 afterEach(async () => {
@@ -68,10 +61,7 @@ async function listed(h: HostProcess = host): Promise<{ notifications: Notificat
 const ofKind = async (kind: Notification['kind']): Promise<Notification[]> => (await listed()).notifications.filter((n) => n.kind === kind);
 
 /** The `notification` events, in the order the host announced them. */
-async function announced(): Promise<Notification[]> {
-  const r = (await api(host, 'events.since', { since: 0 })).body.result as { events: EventEnvelope[] };
-  return r.events.flatMap((e) => (e.event.type === 'notification' ? [e.event.notification] : []));
-}
+const announced = (): Promise<Notification[]> => notificationsOf(host);
 
 /** An agent that prints the line it dies with and exits 3, not restarted. */
 const crasher = (lanePath: string, name: string): Record<string, unknown> => ({
@@ -129,7 +119,7 @@ describe('notifications', () => {
 
   it('a merge whose gate fails: one merge.rolled-back, pointing at the lane', async () => {
     const l = await lane('dispatch');
-    writeFileSync(join(l.path, 'BROKEN'), 'public function dispatch() {}\n');
+    breakMain(l.path);
     git(l.path, 'add', 'BROKEN');
     git(l.path, 'commit', '-q', '-m', 'dispatch');
     const merged = await api(host, 'lanes.merge', { id: l.id });
@@ -181,8 +171,8 @@ describe('notifications', () => {
     ]);
 
     // Clients hear of the pause and of its end.
-    const events = (await api(host, 'events.since', { since: 0 })).body.result as { events: EventEnvelope[] };
-    expect(events.events.flatMap((e) => (e.event.type === 'notifications.settings' ? [e.event.settings.pausedUntil] : []))).toEqual([PAUSED_INDEFINITELY, null]);
+    const events = await eventsSince(host);
+    expect(events.flatMap((e) => (e.event.type === 'notifications.settings' ? [e.event.settings.pausedUntil] : []))).toEqual([PAUSED_INDEFINITELY, null]);
 
     // A pause for some minutes ends by itself; it and the list outlive the host.
     const timed = (await api(host, 'notifications.pause', { minutes: 30 })).body.result as { settings: NotificationSettings };

@@ -1,14 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
-import type { EventEnvelope } from '../../src/shared/events';
 import type { Lane } from '../../src/shared/lanes';
 import { OpsStatus, type OpsLoop } from '../../src/shared/ops';
 import { git, makeRepo } from '../fixtures/git-repo';
+import { runGrove } from '../fixtures/grove-cli';
+import { alertsOf, eventsSince } from '../fixtures/host-events';
 import { api, cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { commitIn, headOf, write } from '../fixtures/lane-repo';
+import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -26,11 +27,9 @@ let repoId: string;
 let notes: string;
 
 async function setUp(groveYaml: string, env: Record<string, string> = {}): Promise<void> {
-  writeFileSync(join(main, 'grove.yaml'), groveYaml);
-  git(main, 'add', 'grove.yaml');
-  git(main, 'commit', '-q', '-m', 'grove.yaml');
+  commitIn(main, 'grove.yaml', groveYaml, 'grove.yaml');
   host = await startHostProcess({ env });
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  repoId = await addRepo(host, main);
 }
 
 beforeEach(() => {
@@ -50,8 +49,7 @@ async function call<T>(method: string, params: unknown): Promise<T> {
 const startOps = async (command?: string): Promise<OpsLoop> => (await call<{ loop: OpsLoop }>('ops.start', { repoId, ...(command ? { command } : {}) })).loop;
 const loopNow = async (): Promise<OpsLoop | undefined> => (await call<{ loops: OpsLoop[] }>('ops.list', { repoId })).loops[0];
 const agentNow = async (id: string): Promise<AgentInfo | undefined> => (await call<{ agents: AgentInfo[] }>('agents.list', {})).agents.find((a) => a.id === id);
-const alerts = async (): Promise<string[]> =>
-  (await call<{ events: EventEnvelope[] }>('events.since', { since: 0 })).events.flatMap((e) => (e.event.type === 'alert' ? [e.event.message] : []));
+const alerts = (): Promise<string[]> => alertsOf(host);
 const readStatus = (path: string): OpsStatus | null => {
   try {
     return OpsStatus.parse(JSON.parse(readFileSync(path, 'utf8')));
@@ -68,16 +66,7 @@ async function mergeLane(name: string, file: string): Promise<string> {
   return headOf(main);
 }
 
-function grove(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env: { ...process.env, GROVE_HOME: host.home } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const grove = (args: string[]) => runGrove(host, args);
 
 describe('the ops loop', () => {
   it('keeps crashing: backs off, ends fatal with exactly one alert and no more restarts; ops start gives it a fresh try', async () => {
@@ -91,7 +80,7 @@ describe('the ops loop', () => {
     const agent = (await agentNow(agentId))!;
     expect(agent).toMatchObject({ name: 'ops-flower', isOpsLoop: true, restart: 'always', restarts: 3 });
     expect(lines(runs)).toHaveLength(4); // the first run and 3 restarts
-    const sawBackoff = (await call<{ events: EventEnvelope[] }>('events.since', { since: 0 })).events.some(
+    const sawBackoff = (await eventsSince(host)).some(
       (e) => e.event.type === 'agent.updated' && e.event.agent.id === agentId && e.event.agent.supervision.kind === 'backoff',
     );
     expect(sawBackoff).toBe(true);

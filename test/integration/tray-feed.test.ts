@@ -1,17 +1,17 @@
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeNotifications, type NativeNotice } from '../../src/main/notifications/native-notifications';
 import { TrayFeed } from '../../src/main/tray/tray-feed';
 import type { TrayMenuItem } from '../../src/main/tray/tray-menu';
 import type { TrayState } from '../../src/main/tray/tray-state';
 import { HostConnection } from '../../src/shared/client/host-connection';
-import type { EventEnvelope } from '../../src/shared/events';
-import type { MainHealth } from '../../src/shared/health';
 import type { Notification } from '../../src/shared/notifications';
-import { git, makeRepo } from '../fixtures/git-repo';
+import { makeRepo } from '../fixtures/git-repo';
+import { notificationsOf } from '../fixtures/host-events';
 import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { ARTISAN_COMMAND, breakMain, mainHealth, startHostWithProbedRepo, type ProbedHost } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -104,37 +104,19 @@ describe('tray fed by a real host', () => {
 });
 
 /** flower: a repository whose MAIN is broken while a file named BROKEN exists in it. */
-async function hostWithFlower(): Promise<{ host: HostProcess; main: string; repoId: string }> {
-  const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  writeFileSync(
-    join(main, 'grove.yaml'),
-    `health:
-  debounceMs: 200
-  probes:
-    - name: artisan
-      command: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi'
-      intervalSeconds: 3600
-      failureThreshold: 1
-`,
-  );
-  git(main, 'add', 'grove.yaml');
-  git(main, 'commit', '-q', '-m', 'probes');
-  const host = await startHostProcess();
-  const repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
-  await expect.poll(async () => (await mainHealth(host, repoId)).state).toBe('healthy');
-  return { host, main, repoId };
-}
-
-async function mainHealth(host: HostProcess, repoId: string): Promise<MainHealth> {
-  return ((await api(host, 'health.get', { repoId })).body.result as { repos: { health: MainHealth }[] }).repos[0]!.health;
+async function hostWithFlower(): Promise<ProbedHost> {
+  const flower = await startHostWithProbedRepo({
+    health: { debounceMs: 200, probes: [{ name: 'artisan', command: ARTISAN_COMMAND, intervalSeconds: 3600, failureThreshold: 1 }] },
+  });
+  await expect.poll(async () => (await mainHealth(flower.host, flower.repoId)).state).toBe('healthy');
+  return flower;
 }
 
 async function latestSeq(host: HostProcess): Promise<number> {
   return ((await api(host, 'host.status')).body.result as { latestEventSeq: number }).latestEventSeq;
 }
 
-// Any change in MAIN runs the probes (after the debounce), so these break and fix it.
-const breakMain = (main: string): void => writeFileSync(join(main, 'BROKEN'), 'public function dispatch() {}\n');
+// Any change in MAIN runs the probes (after the debounce): breakMain(main) breaks it, fixMain(main) fixes it.
 const fixMain = (main: string): void => rmSync(join(main, 'BROKEN'));
 
 describe("tray and MAIN's health, from a real host", () => {
@@ -189,15 +171,11 @@ if (!hostNotifies) {
 describe('native notifications from a real host', () => {
   it.skipIf(!hostNotifies)('shows what happens after the shell attached, never what it replays from before, nor quiet ones', async () => {
     const { host, main, repoId } = await hostWithFlower();
-    const notificationsOf = async (): Promise<Notification[]> =>
-      ((await api(host, 'events.since', { since: 0 })).body.result as { events: EventEnvelope[] }).events.flatMap((e) =>
-        e.event.type === 'notification' ? [e.event.notification] : [],
-      );
 
     // MAIN breaks before the shell attaches: the host says so once.
     breakMain(main);
-    await expect.poll(async () => (await notificationsOf()).map((n) => n.kind)).toContain('main.broken');
-    const before = (await notificationsOf()).find((n) => n.kind === 'main.broken')!;
+    await expect.poll(async () => (await notificationsOf(host)).map((n) => n.kind)).toContain('main.broken');
+    const before = (await notificationsOf(host)).find((n) => n.kind === 'main.broken')!;
 
     // The shell attaches; this connection replays history from the start, as a reconnecting one might.
     const notices = new NativeNotifications({ attachedAfterSeq: await latestSeq(host) });
