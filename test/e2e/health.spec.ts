@@ -1,29 +1,17 @@
 import { expect, test } from '@playwright/test';
 import { git } from '../fixtures/git-repo';
-import { stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { breakMain, mergeLaneWith } from '../fixtures/probed-repo';
-import { removeTempDirs } from '../fixtures/temp-dir';
-import { startHostWithFlower } from './health-fixture';
+import { breakMain } from '../fixtures/probed-repo';
+import { flowerForEachTest } from './health-fixture';
 
 /**
  * MAIN's health in the real UI: green while its probe passes, red with the probe's output
- * right after a merge breaks it (no gate here, so the merge lands), green again once fixed.
+ * right after a merge breaks it (its gate is `true`, so the merge lands and only the probe can notice), green again once fixed.
  */
-let host: HostProcess;
-let repoId: string;
-
-test.beforeEach(async () => {
-  ({ host, repoId } = await startHostWithFlower());
-});
-test.afterEach(async () => {
-  await stopAllHosts();
-  removeTempDirs();
-});
-
-const mergeLane = (name: string, change: (dir: string) => void): Promise<void> => mergeLaneWith(host, repoId, name, change);
+const flower = flowerForEachTest();
+const { mergeLane } = flower;
 
 test('MAIN turns red with the failing probe after a bad merge, and green after the fix', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
   await expect(page.getByTestId('main-health')).toHaveText('healthy');
 
   await mergeLane('design', breakMain);

@@ -2,10 +2,8 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git } from '../fixtures/git-repo';
-import { stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { breakMain, mergeLaneWith } from '../fixtures/probed-repo';
-import { removeTempDirs } from '../fixtures/temp-dir';
-import { startHostWithFlower } from './health-fixture';
+import { breakMain } from '../fixtures/probed-repo';
+import { flowerForEachTest } from './health-fixture';
 
 /**
  * MAIN breaking, as the operator in a browser hears and sees it: a Web Notification (the
@@ -14,18 +12,8 @@ import { startHostWithFlower } from './health-fixture';
  * The page records what it shows by wrapping window.Notification, still constructing the
  * real one.
  */
-let host: HostProcess;
-let repoId: string;
-
-test.beforeEach(async () => {
-  ({ host, repoId } = await startHostWithFlower());
-});
-test.afterEach(async () => {
-  await stopAllHosts();
-  removeTempDirs();
-});
-
-const mergeLane = (name: string, change: (dir: string) => void): Promise<void> => mergeLaneWith(host, repoId, name, change);
+const flower = flowerForEachTest();
+const { mergeLane } = flower;
 
 /** What the page's init script keeps of each notification it constructs. */
 type Recorder = { __shown: { title: string; body: string; notification: { onclick: ((e: unknown) => void) | null } }[] };
@@ -35,7 +23,7 @@ const shownNotifications = (page: Page): Promise<{ title: string; body: string }
   page.evaluate(() => (globalThis as unknown as Recorder).__shown.map(({ title, body }) => ({ title, body })));
 
 async function openRecordingPage(context: BrowserContext): Promise<Page> {
-  await context.grantPermissions(['notifications'], { origin: host.url });
+  await context.grantPermissions(['notifications'], { origin: flower.host.url });
   await context.addInitScript(() => {
     const g = globalThis as unknown as Recorder & { Notification: NotificationClass };
     const Real = g.Notification;
@@ -50,7 +38,7 @@ async function openRecordingPage(context: BrowserContext): Promise<Page> {
     g.Notification = Recording;
   });
   const page = await context.newPage();
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
   return page;
 }
 
@@ -89,7 +77,7 @@ test('a bad merge: a notification, a red badge, the incident with its lane; the 
 
   // Clicking the "broken" notification leads to its incident: opened and highlighted.
   await page.evaluate(() => (globalThis as unknown as Recorder).__shown[0]!.notification.onclick?.({}));
-  await expect(page).toHaveURL(new RegExp(`#/repo/${repoId}/incident/`));
+  await expect(page).toHaveURL(new RegExp(`#/repo/${flower.repoId}/incident/`));
   await expect(closed).toHaveAttribute('data-focused', 'true');
   await expect(closed.getByTestId('incident-recovery')).toBeVisible();
 });
@@ -111,7 +99,7 @@ test('a reloaded page does not notify again of what happened before it; it notif
 
 test('a route in the URL leads to the repository, and a notification is a link to its place', async ({ context }) => {
   const page = await openRecordingPage(context);
-  await page.goto(`${host.url}/#/repo/${repoId}`);
+  await page.goto(`${flower.host.url}/#/repo/${flower.repoId}`);
   await expect(page.getByRole('region', { name: 'Lanes of flower' })).toHaveAttribute('data-focused', 'true');
   await mergeLane('design', (dir) => writeFileSync(join(dir, 'BROKEN'), 'x\n'));
   const row = page.getByTestId('notification').first();
@@ -138,7 +126,7 @@ test('pausing makes notifications quiet: listed and marked, not shown; resuming 
 });
 
 test('the browser is asked for permission only from a visible prompt, with its reason; "Not now" is remembered', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
   const prompt = page.getByTestId('notify-prompt');
   await expect(prompt).toContainText('notify you when MAIN breaks');
   expect(await page.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).toBe('default');

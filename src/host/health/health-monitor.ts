@@ -6,7 +6,7 @@ import { usableConfig } from '../lanes/repo-config';
 import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import type { HealthHistory } from './health-history';
-import { applyProbeResult, reconcileProbes } from './health-state';
+import { applyProbeResult, hasNewOutcome, reconcileProbes } from './health-state';
 import { mainHead } from './incident-commits';
 import type { IncidentRecorder } from './incident-recorder';
 import { runCommandProbe } from './probe-command';
@@ -196,7 +196,7 @@ export class HealthMonitor {
     if (!r) return;
     const prev = r.health;
     r.health = next;
-    if (JSON.stringify(prev) === JSON.stringify(next)) return;
+    if (!hasNewOutcome(prev, next)) return;
     this.deps.events.append({ type: 'health.updated', repoId, health: next });
     this.deps.history.recordState(repoId, next.state);
     const repo = this.repo(repoId);

@@ -87,3 +87,14 @@ export function incidentChange(prev: MainHealth, next: MainHealth, hasOpenIncide
   if (!hasOpenIncident) return null;
   return prev.state === 'broken' || next.state === 'healthy' ? 'close' : null;
 }
+
+/**
+ * Whether `next` says something `prev` did not: a state, a failure count, a result that
+ * passed or failed differently. A passing probe that passes again (only its run time and
+ * duration differ) is no news, so a healthy MAIN costs no event per probe run.
+ */
+export function hasNewOutcome(prev: MainHealth, next: MainHealth): boolean {
+  const outcome = (h: MainHealth): string =>
+    JSON.stringify([h.state, h.probes.map((p) => [p.name, p.state, p.consecutiveFailures, p.last?.ok ?? null, p.last?.detail ?? null, p.last?.ok === false ? p.last.outputTail : null])]);
+  return outcome(prev) !== outcome(next);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyProbeResult, incidentChange, initialMainHealth, isIncidentEnd, isIncidentStart, reconcileProbes } from '../../../../src/host/health/health-state';
+import { applyProbeResult, hasNewOutcome, incidentChange, initialMainHealth, isIncidentEnd, isIncidentStart, reconcileProbes } from '../../../../src/host/health/health-state';
 import { MainHealth, type ProbeResult, type ProbeSpec } from '../../../../src/shared/health';
 
 /** MAIN's health state machine: every transition of a probe and of MAIN, and incidents. */
@@ -159,5 +159,18 @@ describe('incidents', () => {
   it('never closes what is not open, nor opens a second', () => {
     expect(incidentChange(stillBroken, recovered, false)).toBe(null);
     expect(incidentChange(degraded, broken, true)).toBe(null);
+  });
+});
+
+describe('hasNewOutcome: which runs are news (a health.updated event)', () => {
+  it('a healthy MAIN passing again is not; the first pass, a failure, each further failure and a recovery are', () => {
+    const healthy = after(['boot+', 'up+']);
+    expect(hasNewOutcome(after(['boot+']), healthy)).toBe(true);
+    expect(hasNewOutcome(healthy, after(['boot+'], healthy))).toBe(false);
+    const once = after(['boot-'], healthy);
+    expect(hasNewOutcome(healthy, once)).toBe(true);
+    const twice = after(['boot-'], once);
+    expect(hasNewOutcome(once, twice)).toBe(true);
+    expect(hasNewOutcome(twice, after(['boot+'], twice))).toBe(true);
   });
 });
