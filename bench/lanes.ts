@@ -226,18 +226,18 @@ async function measureIdleCpu(pid: number): Promise<IdleCpu> {
   for (let i = 0; i < CPU_WINDOWS; i++) {
     await sleep(CPU_WINDOW_MS);
     const now = { ...cpuTicks(pid), at: performance.now() };
-    perWindow.push(pct(now.self - prev.self, now.at - prev.at));
+    perWindow.push(cpuPercent(now.self - prev.self, now.at - prev.at));
     prev = now;
   }
   return {
     perWindow,
-    selfPct: round(pct(prev.self - start.self, prev.at - start.at), 2),
-    childrenPct: round(pct(prev.children - start.children, prev.at - start.at), 2),
+    selfPct: round(cpuPercent(prev.self - start.self, prev.at - start.at), 2),
+    childrenPct: round(cpuPercent(prev.children - start.children, prev.at - start.at), 2),
     inotifyWatches: inotifyWatches(pid),
   };
 }
 
-const pct = cpuPercent;
+
 
 /**
  * Waits until the host has used no CPU, itself or through git, for 300 ms. Cleaning up

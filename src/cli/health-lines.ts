@@ -26,7 +26,7 @@ export function clock(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-export function commitLine(c: IncidentCommit): string {
+function commitLine(c: IncidentCommit): string {
   const via = c.via ? `lane ${c.via.laneName} (${c.via.branch})${c.via.agents.length ? `, agents ${c.via.agents.join(', ')}` : ''}` : 'did not come through Grove';
   return `${c.sha.slice(0, 10)} ${c.subject} — ${via}`;
 }

@@ -5,7 +5,8 @@ import type { Target } from './lane-target';
 import { ExitCode } from './exit-codes';
 
 /**
- * Follows the host's events from `since` until Ctrl-C (or SIGTERM), for the CLI's `watch`
+ * Follows the host's events from `since` until Ctrl-C or SIGTERM (exit 0), or until the host
+ * turns out to speak another protocol (exit 4), for the CLI's `watch`
  * verbs. The connection resumes after the last event it saw when the host comes back, so
  * nothing is missed across a host restart; the state callback says when it drops.
  */
@@ -20,15 +21,20 @@ export function watchEvents(
       connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),
     });
     conn.onEvent(on.event);
-    if (on.state) conn.onState(on.state);
-    const end = (): void => {
-      process.off('SIGINT', end);
-      process.off('SIGTERM', end);
+    const end = (code: number): void => {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
       conn.stop();
-      resolveExit(ExitCode.ok);
+      resolveExit(code);
     };
-    process.once('SIGINT', end);
-    process.once('SIGTERM', end);
+    const interrupted = (): void => end(ExitCode.ok);
+    conn.onState((s) => {
+      on.state?.(s);
+      // A host of another protocol is not retried: nothing more will come, so end here.
+      if (s.kind === 'incompatible') end(ExitCode.unreachable);
+    });
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
     conn.start();
   });
 }

@@ -307,9 +307,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         logger.info('host stopping', { reason });
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
-        notifier.stop();
+        // The notifier last: an incident the monitor finishes writing while it stops is still told.
         await health.stop();
         await ops.stop();
+        notifier.stop();
         mainGuards.stop();
         laneHeads.close();
         await agents.shutdown();

@@ -31,6 +31,7 @@ let attached: FoundHost | null = null;
 let connection: HostConnection | null = null;
 /** Shown notifications, kept referenced: one collected by the GC loses its click handler. */
 const shownNotifications = new Set<Notification>();
+const MAX_KEPT_NOTIFICATIONS = 20;
 
 /**
  * Brings the window back, re-creating it (with a fresh login) if it was closed; with a
@@ -213,7 +214,12 @@ function showNotice(notice: NativeNotice): void {
     timeoutType: notice.urgency === 'critical' ? 'never' : 'default',
   });
   shownNotifications.add(n);
-  n.on('click', () => void showWindow(notice.route));
+  // 'close' is not promised everywhere (macOS, the Windows Action Center): keep only the latest few.
+  if (shownNotifications.size > MAX_KEPT_NOTIFICATIONS) shownNotifications.delete(shownNotifications.values().next().value!);
+  n.on('click', () => {
+    shownNotifications.delete(n);
+    void showWindow(notice.route);
+  });
   n.on('close', () => shownNotifications.delete(n));
   n.show();
 }

@@ -45,6 +45,9 @@ export const NotificationSettings = z.object({
 });
 export type NotificationSettings = z.infer<typeof NotificationSettings>;
 
+/** The short pause every client offers ("Pause for 1 hour"). */
+export const PAUSE_FOR_AN_HOUR_MINUTES = 60;
+
 /** A pause "until resumed" is stored as this date, so every reader compares one way. */
 export const PAUSED_INDEFINITELY = '9999-12-31T23:59:59.999Z';
 

@@ -27,12 +27,7 @@ export async function healthCommand(ctx: CliContext, args: string[]): Promise<nu
     only = await pickRepo(ctx, host.target, flags.values.repo);
     if (!only) return ExitCode.failed;
   }
-  const [status, health, repos] = await Promise.all([
-    callHost(host.target, 'host.status', {}),
-    callHost(host.target, 'health.get', only ? { repoId: only.id } : {}),
-    callHost(host.target, 'repos.list', {}),
-  ]);
-  if (!status.ok) return fail(ctx, status.error);
+  const [health, repos] = await Promise.all([callHost(host.target, 'health.get', only ? { repoId: only.id } : {}), callHost(host.target, 'repos.list', {})]);
   if (!health.ok) return fail(ctx, health.error);
   if (!repos.ok) return fail(ctx, repos.error);
   const names = new Map(repos.value.repos.map((r) => [r.id, r.name]));
@@ -53,6 +48,8 @@ export async function healthCommand(ctx: CliContext, args: string[]): Promise<nu
   }
 
   // watch: the current state first, then a line per change a person cares about.
+  const status = await callHost(host.target, 'host.status', {});
+  if (!status.ok) return fail(ctx, status.error);
   const seen = new Map<string, string>();
   const show = (repoId: string, h: MainHealth, at: string): void => {
     const signature = healthSignature(h);

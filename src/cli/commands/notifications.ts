@@ -1,5 +1,5 @@
 import { callHost } from '../../host-client/call-host';
-import { PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
+import { isPaused, PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { clock } from '../health-lines';
@@ -20,7 +20,7 @@ export function parseMinutes(text: string): number | null {
 }
 
 function describe(s: NotificationSettings): string {
-  if (!s.pausedUntil || Date.parse(s.pausedUntil) <= Date.now()) return 'Notifications are on.';
+  if (!s.pausedUntil || !isPaused(s, new Date())) return 'Notifications are on.';
   return s.pausedUntil === PAUSED_INDEFINITELY ? 'Notifications are paused until resumed (grove notifications resume).' : `Notifications are paused until ${clock(s.pausedUntil)}.`;
 }
 

@@ -14,7 +14,7 @@ import { requireHost } from '../require-host';
  * agent itself runs to read MAIN's state and the open incident (`grove ops status --json`):
  * the loop, its agent's supervision, and the status file Grove keeps for it.
  */
-export const OPS_USAGE = `Usage:
+const OPS_USAGE = `Usage:
   grove ops start [--repo REPO] [--command CMD]
   grove ops stop [--repo REPO]
   grove ops status [--repo REPO] [--json]`;

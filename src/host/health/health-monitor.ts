@@ -85,10 +85,9 @@ export class HealthMonitor {
   /** MAIN changed: every probe is due after the debounce (a burst of changes runs them once). */
   mainChanged(repoId: string): void {
     const r = this.repos.get(repoId);
-    const repo = this.repo(repoId);
-    if (!r || !repo) return;
-    const config = usableConfig(repo, this.deps.dataDir);
-    const at = Date.now() + (config.ok ? (config.value.health?.debounceMs ?? ProbeDefaults.debounceMs) : ProbeDefaults.debounceMs);
+    if (!r) return;
+    // The debounce grove.yaml gave at the last round (read there): MAIN's events come in bursts.
+    const at = Date.now() + r.debounceMs;
     for (const spec of r.specs) r.due.set(spec.name, Math.min(r.due.get(spec.name) ?? Infinity, at));
     this.schedule(repoId);
   }

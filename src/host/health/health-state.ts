@@ -4,8 +4,8 @@ import { probeSettings, type MainHealth, type MainHealthState, type ProbeHealth,
  * MAIN's health as a pure state machine: a probe's result in, the next MainHealth out. No
  * clock, no I/O; the scheduler that runs the probes and the store that keeps incidents sit
  * around it. An incident is the time MAIN spends broken, so "one notification per incident"
- * is `isIncidentStart` / `isIncidentEnd` on consecutive states, never per probe run;
- * `incidentChange` adds what the incident log knows (an incident left open by a previous host).
+ * is `incidentChange` on consecutive states, never per probe run, knowing whether the log
+ * holds an open incident (one left open by a previous host included).
  *
  * A probe counts as failing once its latest `failureThreshold` runs all failed (one slow
  * run does not break MAIN); below that its state stays what it was (passing, or unknown if
@@ -62,16 +62,6 @@ export function mainStateOf(probes: readonly ProbeHealth[]): MainHealthState {
   if (probes.some((p) => p.last !== null && !p.last.ok)) return 'degraded';
   if (probes.length === 0 || probes.some((p) => p.last === null)) return 'unknown';
   return 'healthy';
-}
-
-/** MAIN just became broken: open an incident, notify once. */
-export function isIncidentStart(prev: MainHealth, next: MainHealth): boolean {
-  return prev.state !== 'broken' && next.state === 'broken';
-}
-
-/** MAIN is no longer broken: close the incident. */
-export function isIncidentEnd(prev: MainHealth, next: MainHealth): boolean {
-  return prev.state === 'broken' && next.state !== 'broken';
 }
 
 /**

@@ -57,11 +57,6 @@ export class IncidentRecorder {
     this.openIds.delete(repoId);
   }
 
-  /** The repository's open incident, as stored. */
-  openIncident(repoId: string): Incident | null {
-    return this.deps.incidents.openOf(repoId);
-  }
-
   /** Reacts to a change of MAIN's health; says whether an incident opened or closed. */
   observe(repoId: string, prev: MainHealth, next: MainHealth, context: HealthContext): 'open' | 'close' | null {
     const openId = this.openIds.get(repoId) ?? null;

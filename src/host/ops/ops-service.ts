@@ -62,6 +62,8 @@ export class OpsService {
   private readonly runs = new CoalescedRuns((key, e) => this.deps.logger.warn('ops loop work failed', { key, error: e instanceof Error ? e.message : String(e) }));
   /** Per repository: the MAIN head an unfollowed-move alert was raised for. */
   private readonly alertedHead = new Map<string, string>();
+  /** MAIN's HEAD in the last main.state event per repository. */
+  private readonly seenMainHead = new Map<string, string | null>();
   /** The loops' agents, kept here too: a removed repository's row is gone before its event arrives. */
   private readonly agentOf = new Map<string, string>();
   private readonly stopping = new Set<string>();
@@ -80,6 +82,9 @@ export class OpsService {
           if (event.merge.state === 'merged' || event.merge.state === 'rolled-back') void this.follow(event.merge.repoId);
           break;
         case 'main.state':
+          // main.state also comes for edits in MAIN; only a new HEAD gives the checkout somewhere to go.
+          if (this.seenMainHead.get(event.state.repoId) === event.state.head) break;
+          this.seenMainHead.set(event.state.repoId, event.state.head);
           void this.follow(event.state.repoId);
           break;
         case 'health.updated':

@@ -15,7 +15,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { AgentRuntime, type LaunchPlan } from './agent-runtime';
 import type { AgentRecord, AgentStore } from './agent-store';
 import { agentEnv, isSecretName, maskedEnv } from './agent-env';
-import { AgentTokens } from './agent-tokens';
+import { AgentTokens, maskAgentTokens } from './agent-tokens';
 import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
 import { OutputLog } from './output-log';
@@ -215,7 +215,7 @@ export class AgentService {
     const end = r.info().outputEnd;
     const text = r.readOutput(Math.max(0, end - bytes), bytes).data.toString('utf8');
     const secrets = Object.entries(r.record.env).flatMap(([name, value]) => (isSecretName(name) ? [value] : []));
-    return maskSecrets(text, secrets);
+    return maskAgentTokens(maskSecrets(text, secrets));
   }
 
   private forget(r: AgentRuntime): void {

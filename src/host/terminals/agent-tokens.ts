@@ -30,6 +30,15 @@ export class AgentTokens {
   }
 }
 
+/**
+ * The host keeps only digests, so it cannot mask an agent's token by value; it masks
+ * anything shaped like one (`agt_` and 32 base64url characters) in text it shows, such as
+ * the output an agent printed as it died.
+ */
+export function maskAgentTokens(text: string): string {
+  return text.replace(/agt_[A-Za-z0-9_-]{32}/g, 'ag…(masked)');
+}
+
 function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }

@@ -70,7 +70,7 @@ export class NativeNotifications {
   }
 }
 
-export function noticeOf(n: Notification): NativeNotice {
+function noticeOf(n: Notification): NativeNotice {
   return {
     id: n.id,
     title: clip(n.title, NativeNotificationLimits.TITLE_CHARS),

@@ -49,7 +49,7 @@ export interface TrayKnowledge {
   notifications: NotificationSettings | null;
 }
 
-export const NOTHING_KNOWN: TrayKnowledge = { hostReachable: false, repos: new Map(), agentsWaiting: [], notifications: null };
+const NOTHING_KNOWN: TrayKnowledge = { hostReachable: false, repos: new Map(), agentsWaiting: [], notifications: null };
 
 /** setTimeout's limit; a longer wait is taken in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -63,6 +63,8 @@ export class TrayFeed {
   private pending: HostEvent[] | null = null;
   private loadGeneration = 0;
   private pauseTimer: unknown = null;
+  /** The pausedUntil the timer was armed for, so an unchanged pause keeps its timer. */
+  private pauseArmedFor: string | null = null;
   private readonly now: () => Date;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
@@ -107,7 +109,10 @@ export class TrayFeed {
 
   onEvent({ event }: EventEnvelope): void {
     this.pending?.push(event);
-    this.known = applyEvent(this.known, event);
+    const next = applyEvent(this.known, event);
+    // Most events (job output, busy agents) change nothing the tray shows: no menu rebuild.
+    if (next === this.known) return;
+    this.known = next;
     this.publish();
   }
 
@@ -163,14 +168,17 @@ export class TrayFeed {
 
   /** The menu says "paused until 14:05"; at 14:05 it must offer to pause again. */
   private schedulePauseEnd(now: Date): void {
+    const until = this.known.notifications?.pausedUntil ?? null;
+    if (this.pauseTimer !== null && until === this.pauseArmedFor) return;
     if (this.pauseTimer !== null) this.clearTimer(this.pauseTimer);
     this.pauseTimer = null;
-    const until = this.known.notifications?.pausedUntil;
+    this.pauseArmedFor = until;
     if (!until) return;
     const wait = Date.parse(until) - now.getTime();
     if (!(wait > 0)) return;
     this.pauseTimer = this.setTimer(() => {
       this.pauseTimer = null;
+      this.pauseArmedFor = null;
       this.publish();
     }, Math.min(wait + 1, MAX_TIMER_MS));
   }
@@ -187,7 +195,7 @@ function repoLines(repos: ReadonlyMap<string, RepoWatch>): RepoLine[] {
 }
 
 /** An agent that waits for the operator (a permission prompt, a question), as the tray names it. */
-export function waitingAgent(a: AgentInfo): TrayInputs['agentsWaiting'][number] | null {
+function waitingAgent(a: AgentInfo): TrayInputs['agentsWaiting'][number] | null {
   if (a.supervision.kind !== 'running' || a.activity.state !== 'waiting') return null;
   return { id: a.id, agent: a.name, lane: a.lanePath.split('/').filter(Boolean).pop() ?? a.lanePath };
 }
@@ -220,6 +228,7 @@ export function applyEvent(known: TrayKnowledge, event: HostEvent): TrayKnowledg
     case 'agent.updated': {
       const others = known.agentsWaiting.filter((w) => w.id !== event.agent.id);
       const waiting = waitingAgent(event.agent);
+      if (!waiting && others.length === known.agentsWaiting.length) return known; // busy, as it was
       return { ...known, agentsWaiting: waiting ? [...others, waiting] : others };
     }
     case 'agent.removed':

@@ -1,5 +1,5 @@
 import type { MainHealthState } from '../../shared/health';
-import { isPaused, PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
+import { isPaused, PAUSE_FOR_AN_HOUR_MINUTES, PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
 import { routeFor } from '../../shared/ui-route';
 
 /**
@@ -42,8 +42,6 @@ export interface TrayMenuInputs {
   notifications: NotificationSettings | null;
 }
 
-export const PAUSE_FOR_AN_HOUR_MINUTES = 60;
-
 export function trayMenu(inputs: TrayMenuInputs, now: Date): TrayMenuItem[] {
   const item = (label: string, action: TrayAction | null, enabled = action !== null): TrayMenuItem => ({ kind: 'item', label, enabled, action });
   const separator: TrayMenuItem = { kind: 'separator' };
@@ -75,7 +73,7 @@ function repoItems(inputs: TrayMenuInputs): { label: string; action: TrayAction 
     }));
 }
 
-export function mainLabel(r: Pick<RepoLine, 'state' | 'hasProbes'>): string {
+function mainLabel(r: Pick<RepoLine, 'state' | 'hasProbes'>): string {
   switch (r.state) {
     case 'broken':
       return 'MAIN broken';

@@ -9,7 +9,7 @@ import type { Incident } from '../../shared/incidents';
 /** At most this many kept in the UI; the host keeps more (incidents.list pages them). */
 export const KEPT_INCIDENTS = 200;
 
-export function sortIncidents(list: readonly Incident[]): Incident[] {
+function sortIncidents(list: readonly Incident[]): Incident[] {
   return [...list].sort((a, b) => (a.openedAt < b.openedAt ? 1 : a.openedAt > b.openedAt ? -1 : a.id < b.id ? 1 : -1)).slice(0, KEPT_INCIDENTS);
 }
 

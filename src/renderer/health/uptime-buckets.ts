@@ -19,7 +19,7 @@ export interface UptimeBucket {
 }
 
 /** 24 h in quarter hours. */
-export const DEFAULT_BUCKETS = 96;
+const DEFAULT_BUCKETS = 96;
 
 /** Worst first: what colours a bucket. Healthy beats unknown: a bucket where the probes passed is known to be fine. */
 const SEVERITY: BarState[] = ['broken', 'degraded', 'healthy', 'unknown', 'none'];

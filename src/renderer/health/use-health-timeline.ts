@@ -22,7 +22,10 @@ export function useHealthTimeline(repoId: string, health: MainHealth | undefined
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
-    const timer = setInterval(() => setTick((t) => t + 1), TICK_MS);
+    // Only to move the bar's right edge with the clock: a hidden tab need not ask.
+    const timer = setInterval(() => {
+      if (!document.hidden) setTick((t) => t + 1);
+    }, TICK_MS);
     return () => clearInterval(timer);
   }, []);
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CallError } from '../../shared/client/host-connection';
-import { isPaused, PAUSED_INDEFINITELY, type Notification, type NotificationSettings } from '../../shared/notifications';
+import { isPaused, PAUSE_FOR_AN_HOUR_MINUTES, PAUSED_INDEFINITELY, type Notification, type NotificationSettings } from '../../shared/notifications';
 import type { Result } from '../../shared/result';
 import { routeFor } from '../../shared/ui-route';
 import { useHost, useHostStore } from '../connection/use-host';
@@ -89,7 +89,7 @@ function PauseControls({ settings }: { settings: NotificationSettings }) {
         </>
       ) : (
         <>
-          <button type="button" onClick={() => void run(() => store.request('notifications.pause', { minutes: 60 }))} disabled={isBusy}>
+          <button type="button" onClick={() => void run(() => store.request('notifications.pause', { minutes: PAUSE_FOR_AN_HOUR_MINUTES }))} disabled={isBusy}>
             Pause 1 h
           </button>
           <button type="button" onClick={() => void run(() => store.request('notifications.pause', {}))} disabled={isBusy}>

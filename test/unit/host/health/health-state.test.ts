@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyProbeResult, hasNewOutcome, incidentChange, initialMainHealth, isIncidentEnd, isIncidentStart, reconcileProbes } from '../../../../src/host/health/health-state';
+import { applyProbeResult, hasNewOutcome, incidentChange, initialMainHealth, reconcileProbes } from '../../../../src/host/health/health-state';
 import { MainHealth, type ProbeResult, type ProbeSpec } from '../../../../src/shared/health';
 
 /** MAIN's health state machine: every transition of a probe and of MAIN, and incidents. */
@@ -111,19 +111,21 @@ describe('incidents', () => {
   const recovered = after(['boot+'], stillBroken);
 
   it('starts when MAIN enters broken, from any other state, and only then', () => {
-    expect(isIncidentStart(degraded, broken)).toBe(true);
-    expect(isIncidentStart(initialMainHealth(specs), after(['up-']))).toBe(true);
-    expect(isIncidentStart(healthy, degraded)).toBe(false);
-    expect(isIncidentStart(broken, stillBroken)).toBe(false);
-    expect(isIncidentStart(stillBroken, recovered)).toBe(false);
+    // With no incident open (MAIN was not broken before).
+    expect(incidentChange(degraded, broken, false)).toBe('open');
+    expect(incidentChange(initialMainHealth(specs), after(['up-']), false)).toBe('open');
+    expect(incidentChange(healthy, degraded, false)).toBe(null);
+    // With the incident open since MAIN broke.
+    expect(incidentChange(broken, stillBroken, true)).not.toBe('open');
+    expect(incidentChange(stillBroken, recovered, true)).not.toBe('open');
   });
 
   it('ends when MAIN leaves broken, and only then', () => {
-    expect(isIncidentEnd(stillBroken, recovered)).toBe(true);
-    expect(isIncidentEnd(broken, reconcileProbes(broken, [up]))).toBe(true); // the failing probe was removed
-    expect(isIncidentEnd(broken, stillBroken)).toBe(false);
-    expect(isIncidentEnd(degraded, broken)).toBe(false);
-    expect(isIncidentEnd(healthy, degraded)).toBe(false);
+    expect(incidentChange(stillBroken, recovered, true)).toBe('close');
+    expect(incidentChange(broken, reconcileProbes(broken, [up]), true)).toBe('close'); // the failing probe was removed
+    expect(incidentChange(broken, stillBroken, true)).not.toBe('close');
+    expect(incidentChange(degraded, broken, false)).not.toBe('close');
+    expect(incidentChange(healthy, degraded, false)).not.toBe('close');
   });
 
   it('one incident per run of failures: a sequence of runs opens and closes exactly once', () => {
@@ -131,10 +133,13 @@ describe('incidents', () => {
     let h = initialMainHealth(specs);
     let starts = 0;
     let ends = 0;
+    let open = false;
     for (const run of runs) {
       const next = after([run], h);
-      if (isIncidentStart(h, next)) starts++;
-      if (isIncidentEnd(h, next)) ends++;
+      const change = incidentChange(h, next, open);
+      if (change === 'open') starts++;
+      if (change === 'close') ends++;
+      if (change !== null) open = change === 'open';
       h = next;
     }
     expect([starts, ends, h.state]).toEqual([1, 1, 'healthy']);
