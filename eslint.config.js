@@ -33,6 +33,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  // A promise nobody awaits or handles is how a job stays "running" forever and a rejection
+  // goes unheard: every one must be awaited, returned, or marked `void` on purpose.
+  {
+    files: ['src/**/*.{ts,tsx}', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
+  },
   { files: ['src/host/**', 'src/cli/**', 'src/shared/**', 'src/host-client/**'], rules: noElectron },
   { files: ['src/shared/**'], rules: noNodeInRenderer },
   { files: ['src/renderer/**'], languageOptions: { globals: { ...globals.browser } }, rules: noNodeInRenderer },
