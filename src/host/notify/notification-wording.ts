@@ -19,7 +19,9 @@ const LINE_CHARS = 200;
 
 /**
  * The last line a person would read in some terminal output, as their terminal drew it
- * (see rendered-lines.ts for why a terminal and not a stripper). `skipNotes`: for a command run by Grove (a gate, a probe), the command's own last words
+ * (see rendered-lines.ts for why a terminal and not a stripper). Every notification that
+ * quotes output (an agent's exit, the ops loop giving up, a probe, a gate) goes through it.
+ * `skipNotes`: for a command run by Grove (a gate, a probe), the command's own last words
  * rather than Grove's closing "[grove] … exited with code 255".
  */
 export function lastLine(output: string | null | undefined, { skipNotes = false } = {}): string | null {
