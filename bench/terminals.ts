@@ -25,7 +25,11 @@ import { api, compare, report, startBenchHost, summarize, type Comparison, type 
  *
  * Size: 200 MB per stream by default (BENCH_TERMINAL_MB overrides). A full run on this
  * 2-core machine took about 2¼ minutes (well under the ~4 minutes that would call for
- * the smaller 64 MB default), so the full size stays.
+ * the smaller 64 MB default), so the full size stays; (c) attached adds one tmux drain
+ * per run.
+ *
+ * (d) counts only keystrokes sent and echoed while all eight floods ran: one echoed after
+ * a flood ended measured a quieter host, so it is left out (`droppedAsTheFloodEnded`).
  */
 const MB = Number(process.env.BENCH_TERMINAL_MB ?? 200);
 const SIZE = Math.round(MB * 1024 * 1024);

@@ -334,6 +334,8 @@ export class AgentRuntime {
    */
   private readScreen(generation: number, screen: ScreenReader): void {
     if (generation !== this.generation || this.supervision.kind !== 'running') return;
+    const hookBusy = this.activity.signal === 'hook' && this.activity.state === 'busy';
+    if (this.hooksSeen && !hookBusy) return;
     const patterns = SCREEN_PATTERNS[this.record.preset as 'claude' | 'codex'];
     const verdict = patterns ? classifyScreen(screen.visibleText(), patterns) : null;
     if (this.hooksSeen) {
@@ -341,7 +343,7 @@ export class AgentRuntime {
       const next = recheckHookActivity(this.activity, verdict, quietFor, this.iso());
       if (next) this.setActivity(next);
       // The prompt is there but output was not quiet long enough yet: look again then.
-      else if (this.activity.signal === 'hook' && this.activity.state === 'busy' && verdict?.state === 'idle') {
+      else if (verdict?.state === 'idle') {
         this.scheduleScreenRead(generation, HOOK_RECHECK_QUIET_MS - quietFor);
       }
       return;
