@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import type * as XtermHeadless from '@xterm/headless';
 import { decodeOutputFrame } from '../src/shared/terminal-frames';
 import { api, compare, report, startBenchHost, summarize, type Comparison, type Series } from './harness';
+import { timeKeystrokes, type KeystrokeTimings } from './harness-keystrokes';
 
 /**
  * Terminal throughput, latency and memory, all in one run:
@@ -421,40 +422,23 @@ async function startEcho(host: Host, lane: string): Promise<Echo> {
   return { agent, client, next: () => (got.length ? Promise.resolve(got.shift()!) : new Promise((r) => waiting.push(r))) };
 }
 
-/**
- * Echo latencies of KEYSTROKES keys. `while_`: the condition of the samples that count (all
- * flooders still flooding, from before the key is sent to its echo); a sample taken partly
- * after it ended is dropped, and typing stops once it is false, so "under flood" holds only
- * keystrokes made under flood. `dropped` counts those left out.
- */
-async function keystrokes(echo: Echo, while_: () => boolean): Promise<{ ms: number[]; during: number; dropped: number }> {
-  const ms: number[] = [];
-  let during = 0;
-  let dropped = 0;
+/** Echo latencies of KEYSTROKES keys, those that count being typed and echoed while `while_` holds (harness-keystrokes.ts). */
+async function keystrokes(echo: Echo, while_: () => boolean): Promise<KeystrokeTimings> {
   // Make sure the agent has switched to raw mode and echoes before timing.
   echo.client.send('agents.input', { id: echo.agent.id, data: '.' });
   if ((await within(echo.next(), 10_000, 'the first echo')) !== '.') throw new Error('echo agent is not echoing');
-  for (let i = 0; i < KEYSTROKES; i++) {
-    const key = String.fromCharCode(97 + (i % 26));
-    const t0 = performance.now();
-    const before = while_();
-    echo.client.send('agents.input', { id: echo.agent.id, data: key });
-    const ch = await within(echo.next(), 10_000, `echo of keystroke ${i}`);
-    const took = performance.now() - t0;
-    if (ch !== key) throw new Error(`echo: sent ${key}, got ${JSON.stringify(ch)}`);
-    if (before && while_()) {
-      during++;
-      ms.push(took);
-    } else if (before) {
-      dropped++;
-    }
-    if (!before) {
-      dropped++;
-      break;
-    }
-    await sleep(5 + Math.random() * 10); // a fast typist's gaps
-  }
-  return { ms, during, dropped };
+  return timeKeystrokes({
+    count: KEYSTROKES,
+    within: while_,
+    now: () => performance.now(),
+    pause: () => sleep(5 + Math.random() * 10), // a fast typist's gaps
+    type: async (i) => {
+      const key = String.fromCharCode(97 + (i % 26));
+      echo.client.send('agents.input', { id: echo.agent.id, data: key });
+      const ch = await within(echo.next(), 10_000, `echo of keystroke ${i}`);
+      if (ch !== key) throw new Error(`echo: sent ${key}, got ${JSON.stringify(ch)}`);
+    },
+  });
 }
 
 interface Flooder {
