@@ -17,6 +17,7 @@ import { openSocket, type RecordingSocket } from '../fixtures/ws-client';
  * paused, shown again once resumed; listed newest first, and kept across a host restart.
  */
 const fakeClaude = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');
+const fakeCodex = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-codex.mjs');
 const crashAtStart = join(repoRoot, 'test', 'fixtures', 'agents', 'crash-at-start.mjs');
 /** Each hook is a `grove hook` process: allow for a loaded machine starting several. */
 const HOOKS = { timeout: 15_000 };
@@ -90,6 +91,30 @@ describe('notifications', () => {
     });
     expect(exited[0]!.body).toMatch(/^queue: exit 3 — starting…\. Grove restarts it in /);
     expect((await announced()).filter((n) => n.kind === 'agent.exited')).toEqual(exited);
+  });
+
+  it('an agent that exits as Claude Code 2.1.197 does (ESC[>4m ESC[<u): its notification quotes the real last line', async () => {
+    const work = await lane('exit-bytes');
+    // The bytes Claude Code 2.1.197 printed as it exited 1, recorded offline.
+    const recorded = join(repoRoot, 'test', 'fixtures', 'screens', 'claude-2.1.197-offline-exit.ansi');
+    await startAgent({ lanePath: work.path, preset: 'custom', name: 'claude-offline', command: 'sh', args: ['-c', `cat '${recorded}'; exit 1`], restart: 'never' });
+    await expect.poll(async () => (await ofKind('agent.exited')).map((n) => n.body), { timeout: 15_000 }).toEqual([
+      'claude-offline: exit 1 — https://anthropic.com/supported-countries. It is not restarted.',
+    ]);
+  });
+
+  it("Codex on its sign-in screen (recorded from 0.171.0) waits for the operator: waiting, sign_in, told once", async () => {
+    const work = await lane('codex-new');
+    const signIn = join(repoRoot, 'test', 'fixtures', 'screens', 'codex-0.171.0-sign-in.ansi');
+    const agent = await startAgent({ lanePath: work.path, preset: 'codex', name: 'codex', command: fakeCodex, env: { CODEX_HOME: makeTempDir(), FAKE_CODEX_SCREEN: signIn } });
+    await expect.poll(async () => (await agentInfo(agent.id)).activity, { timeout: 15_000 }).toMatchObject({ state: 'waiting', signal: 'screen', detail: 'sign_in' });
+    await expect.poll(async () => (await ofKind('agent.waiting')).map((n) => [n.title, n.body])).toEqual([
+      ['codex is waiting for you', 'codex asks you to sign in to its CLI in lane codex-new of flower.'],
+    ]);
+    // Past the screen (Enter), the prompt: no longer waiting, and nothing more was told.
+    await api(host, 'agents.input', { id: agent.id, data: '\r' });
+    await expect.poll(async () => (await agentInfo(agent.id)).activity.state, { timeout: 15_000 }).not.toBe('waiting');
+    expect((await ofKind('agent.waiting')).length).toBe(1);
   });
 
   it('an agent waiting for the operator: one agent.waiting with why; its context passing the warning: one agent.context', async () => {

@@ -1,8 +1,8 @@
 import { constants } from 'node:os';
-import { stripVTControlCharacters } from 'node:util';
 import type { AgentInfo } from '../../shared/agents';
 import type { Incident } from '../../shared/incidents';
 import type { MergeRecord } from '../../shared/lanes';
+import { renderedLines } from '../terminals/screen/rendered-lines';
 
 /**
  * What a notification says, in plain words that name the repository, lane and agent: a
@@ -18,15 +18,16 @@ export interface Words {
 const LINE_CHARS = 200;
 
 /**
- * The last line a person would read in some terminal output: escapes removed, redraws (\r)
- * resolved. `skipNotes`: for a command run by Grove (a gate, a probe), the command's own last words
+ * The last line a person would read in some terminal output, as their terminal drew it
+ * (see rendered-lines.ts for why a terminal and not a stripper). Every notification that
+ * quotes output (an agent's exit, the ops loop giving up, a probe, a gate) goes through it.
+ * `skipNotes`: for a command run by Grove (a gate, a probe), the command's own last words
  * rather than Grove's closing "[grove] … exited with code 255".
  */
 export function lastLine(output: string | null | undefined, { skipNotes = false } = {}): string | null {
   if (!output) return null;
-  const lines = stripVTControlCharacters(output)
-    .split('\n')
-    .map((l) => (l.split('\r').filter((part) => part.trim() !== '').pop() ?? '').trim())
+  const lines = renderedLines(output)
+    .map((l) => l.trim())
     .filter((l) => l !== '');
   const own = skipNotes ? lines.filter((l) => !l.startsWith('[grove] ')) : lines;
   const line = own.pop() ?? lines.pop();
@@ -104,6 +105,8 @@ const WAITING_WORDS: Record<string, string> = {
   permission_prompt: 'asks for your permission',
   idle_prompt: 'is waiting for your input',
   'finished its turn': 'finished its turn and waits for you',
+  sign_in: 'asks you to sign in to its CLI',
+  trust_prompt: 'asks whether to trust its folder',
 };
 
 export function agentWaiting(agent: AgentInfo, place: string): Words {

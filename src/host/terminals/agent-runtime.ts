@@ -1,6 +1,6 @@
 import type { IPty } from 'node-pty';
 import { isLiveSupervision, type Activity, type AgentInfo, type ContextUse } from '../../shared/agents';
-import { activityFromHook, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
+import { activityFromHook, HOOK_RECHECK_QUIET_MS, recheckHookActivity, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
 import type { AgentRecord } from './agent-store';
 import { FlowControl } from './flow-control';
 import { OutputBatcher } from './output-batcher';
@@ -74,6 +74,8 @@ export class AgentRuntime {
   private transcriptPath: string | null = null;
   private screen: ScreenReader | null = null;
   private screenTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the current run last printed (deps.now()), for the hook re-check's quiet period. */
+  private lastOutputAt = 0;
   /** The screen shows something a pattern recognises; output activity then says nothing. */
   private screenDecides = false;
   private stopping: Promise<void> | null = null;
@@ -216,6 +218,9 @@ export class AgentRuntime {
     if (transcriptPath) this.transcriptPath = transcriptPath;
     const next = activityFromHook(event, this.iso());
     if (next) this.setActivity(next);
+    // `grove hook` is a process of its own: a turn that errored may have printed its error
+    // and its prompt before its prompt hook arrives, with no output after to look again.
+    if (next?.state === 'busy') this.scheduleScreenRead(this.generation, HOOK_RECHECK_QUIET_MS);
     this.pollContext();
   }
 
@@ -294,8 +299,12 @@ export class AgentRuntime {
       a.send(offset, chunk);
       this.applyFlow(this.flow.sentTo(client, offset + chunk.length, now));
     }
-    if (this.hooksSeen) return; // hooks are the best signal; nothing weaker overrides them
     const generation = this.generation;
+    this.lastOutputAt = now;
+    const screen = this.screen;
+    // Fed even once hooks speak: a hook's busy is re-checked against it (readScreen).
+    screen?.write(chunk, () => this.scheduleScreenRead(generation, SCREEN_SETTLE_MS));
+    if (this.hooksSeen) return; // hooks are the best signal; output alone never overrides them
     if (!this.screenDecides && this.activity.state !== 'busy') {
       this.setActivity({ state: 'busy', signal: 'output', detail: null, since: this.iso() });
     }
@@ -306,20 +315,40 @@ export class AgentRuntime {
         this.setActivity({ state: 'idle', signal: 'output', detail: null, since: this.iso() });
       }
     }, TerminalConstants.quietIdleMs);
-    const screen = this.screen;
-    if (!screen) return;
-    screen.write(chunk, () => {
-      if (this.screenTimer) clearTimeout(this.screenTimer);
-      this.screenTimer = setTimeout(() => this.readScreen(generation, screen), SCREEN_SETTLE_MS);
-    });
   }
 
-  /** The screen's verdict, when no hook has spoken: a visible question, or a busy footer. */
+  /** Reads the screen `delayMs` from now, replacing a read already planned. */
+  private scheduleScreenRead(generation: number, delayMs: number): void {
+    const screen = this.screen;
+    if (!screen || generation !== this.generation) return;
+    if (this.screenTimer) clearTimeout(this.screenTimer);
+    this.screenTimer = setTimeout(() => {
+      this.screenTimer = null;
+      this.readScreen(generation, screen);
+    }, delayMs);
+  }
+
+  /**
+   * The screen's verdict. With no hook yet: a visible question, or a busy footer. Once hooks
+   * speak, only to end a hook's `busy` that no stop hook will end (recheckHookActivity).
+   */
   private readScreen(generation: number, screen: ScreenReader): void {
-    if (generation !== this.generation || this.hooksSeen || this.supervision.kind !== 'running') return;
+    if (generation !== this.generation || this.supervision.kind !== 'running') return;
+    const hookBusy = this.activity.signal === 'hook' && this.activity.state === 'busy';
+    if (this.hooksSeen && !hookBusy) return;
     const patterns = SCREEN_PATTERNS[this.record.preset as 'claude' | 'codex'];
     const verdict = patterns ? classifyScreen(screen.visibleText(), patterns) : null;
-    if (verdict) {
+    if (this.hooksSeen) {
+      const quietFor = this.deps.now() - this.lastOutputAt;
+      const next = recheckHookActivity(this.activity, verdict, quietFor, this.iso());
+      if (next) this.setActivity(next);
+      // The prompt is there but output was not quiet long enough yet: look again then.
+      else if (verdict?.state === 'idle') {
+        this.scheduleScreenRead(generation, HOOK_RECHECK_QUIET_MS - quietFor);
+      }
+      return;
+    }
+    if (verdict && verdict.state !== 'idle') {
       this.screenDecides = true;
       const detail = verdict.state === 'waiting' ? verdict.detail : null;
       if (this.activity.state !== verdict.state || this.activity.detail !== detail || this.activity.signal !== 'screen') {

@@ -431,12 +431,24 @@ export class AgentService {
     if (source === 'codex-rollout') {
       const codexHome = record.env.CODEX_HOME ?? this.deps.baseEnv.CODEX_HOME ?? join(home, '.codex');
       let reader: CodexRolloutReader | null = null;
+      const skippedRollouts = new Set<string>();
       const read = (): ContextReading | null => {
         if (!reader) {
-          const found = findCodexRollout(codexHome, record.lanePath, runStartedAt, (path) => {
-            const owner = this.claimedRollouts.get(path);
-            return owner === undefined || owner === record.id;
-          });
+          const found = findCodexRollout(
+            codexHome,
+            record.lanePath,
+            runStartedAt,
+            (path) => {
+              const owner = this.claimedRollouts.get(path);
+              return !skippedRollouts.has(path) && (owner === undefined || owner === record.id);
+            },
+            undefined,
+            (path, reason) => {
+              // Told once per file: the finder runs on every poll.
+              skippedRollouts.add(path);
+              this.deps.logger.warn('a Codex rollout file was passed over', { agent: record.id, path, reason });
+            },
+          );
           if (!found) return null;
           this.claimedRollouts.set(found.path, record.id);
           reader = new CodexRolloutReader(found.path);

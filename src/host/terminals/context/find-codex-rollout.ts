@@ -7,6 +7,12 @@ import { join } from 'node:path';
  * (today's and yesterday's folders, for a run that crosses midnight) whose first line, the
  * `session_meta`, names the agent's lane as its cwd and which was written since the run
  * began. Null until Codex has written it.
+ *
+ * The first line is read whole: Codex 0.17x puts its base instructions in `session_meta`,
+ * making it ~27 KB (a recorded one is test/fixtures/transcripts/codex-0.171.0-rollout-start.jsonl).
+ * A line without its newline yet is still being written, so the file is looked at again on
+ * the next poll. `onSkip` hears why a candidate was passed over for good (its first line
+ * past FIRST_LINE_MAX_BYTES), so a missing resume or context meter can be explained.
  */
 export function findCodexRollout(
   codexHome: string,
@@ -14,6 +20,7 @@ export function findCodexRollout(
   startedAt: number,
   isFree: (path: string) => boolean = () => true,
   now = new Date(),
+  onSkip: (path: string, reason: string) => void = () => {},
 ): { path: string; sessionId: string | null } | null {
   const days = [now, new Date(now.getTime() - 86_400_000)];
   let best: { path: string; mtime: number; sessionId: string | null } | null = null;
@@ -36,7 +43,8 @@ export function findCodexRollout(
       }
       if (mtime < startedAt - 1000 || (best && mtime <= best.mtime) || !isFree(path)) continue;
       const meta = sessionMeta(path);
-      if (meta?.cwd === lanePath) best = { path, mtime, sessionId: meta.id };
+      if (meta && 'skip' in meta) onSkip(path, meta.skip);
+      else if (meta?.cwd === lanePath) best = { path, mtime, sessionId: meta.id };
     }
   }
   return best ? { path: best.path, sessionId: best.sessionId } : null;
@@ -44,16 +52,51 @@ export function findCodexRollout(
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
-function sessionMeta(path: string): { cwd: string; id: string | null } | null {
-  let fd: number | null = null;
+/**
+ * A session_meta line is tens of KB; one past this is not one (or not a file Codex wrote),
+ * and reading further would only grow the host's memory for nothing.
+ */
+const FIRST_LINE_MAX_BYTES = 4 << 20;
+const READ_BYTES = 64 * 1024;
+
+type Meta = { cwd: string; id: string | null } | { skip: string } | null;
+
+/** The first line's session_meta; null while the line is unfinished or when it is not one. */
+function sessionMeta(path: string): Meta {
+  const first = firstLine(path);
+  if (first === null || typeof first === 'object') return first;
   try {
-    fd = openSync(path, 'r');
-    const buf = Buffer.alloc(16 * 1024);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const first = buf.subarray(0, n).toString('utf8').split('\n')[0] ?? '';
     const meta = JSON.parse(first) as { type?: string; payload?: { cwd?: unknown; id?: unknown } };
     if (meta.type !== 'session_meta' || typeof meta.payload?.cwd !== 'string') return null;
     return { cwd: meta.payload.cwd, id: typeof meta.payload.id === 'string' ? meta.payload.id : null };
+  } catch {
+    return null;
+  }
+}
+
+/** The file's first complete line; null if it has none yet (or cannot be read). */
+function firstLine(path: string): string | { skip: string } | null {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const buf = Buffer.alloc(READ_BYTES);
+      const n = readSync(fd, buf, 0, buf.length, size);
+      if (n === 0) return null; // no newline yet: Codex is still writing it
+      const chunk = buf.subarray(0, n);
+      const nl = chunk.indexOf(0x0a);
+      if (nl >= 0) {
+        if (size + nl > FIRST_LINE_MAX_BYTES) break;
+        parts.push(chunk.subarray(0, nl));
+        return Buffer.concat(parts).toString('utf8');
+      }
+      parts.push(chunk);
+      size += n;
+      if (size > FIRST_LINE_MAX_BYTES) break;
+    }
+    return { skip: `its first line is longer than ${FIRST_LINE_MAX_BYTES} bytes, so it is not a Codex session_meta line` };
   } catch {
     return null;
   } finally {

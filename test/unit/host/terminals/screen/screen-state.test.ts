@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Activity } from '../../../../../src/shared/agents';
+import { HOOK_RECHECK_QUIET_MS, recheckHookActivity } from '../../../../../src/host/terminals/activity';
 import { classifyScreen, SCREEN_PATTERNS } from '../../../../../src/host/terminals/screen/screen-patterns';
 import { ScreenReader } from '../../../../../src/host/terminals/screen/screen-reader';
 
@@ -10,7 +12,7 @@ afterEach(() => readers.splice(0).forEach((r) => r.dispose()));
 
 /** What the operator would see after the fixture's bytes reach a terminal. */
 async function screenOf(fixture: string): Promise<string> {
-  const reader = new ScreenReader(100, 20);
+  const reader = new ScreenReader(100, 30);
   readers.push(reader);
   await new Promise<void>((r) => reader.write(readFileSync(join(screens, fixture)), r));
   return reader.visibleText();
@@ -25,6 +27,13 @@ describe('screen state, from recorded-style screens', () => {
     ['claude-answered-then-busy.ansi', 'claude', { state: 'busy' }],
     ['codex-busy.ansi', 'codex', { state: 'busy' }],
     ['codex-approval.ansi', 'codex', { state: 'waiting', detail: 'permission_prompt' }],
+    // Recorded from the real CLIs (README.md here): their first screens wait for the operator.
+    ['codex-0.171.0-sign-in.ansi', 'codex', { state: 'waiting', detail: 'sign_in' }],
+    ['codex-0.171.0-trust.ansi', 'codex', { state: 'waiting', detail: 'trust_prompt' }],
+    ['codex-0.171.0-idle.ansi', 'codex', { state: 'idle' }],
+    ['codex-0.171.0-turn-failed.ansi', 'codex', { state: 'busy' }],
+    ['claude-2.1.197-trust.ansi', 'claude', { state: 'waiting', detail: 'trust_prompt' }],
+    ['claude-2.1.197-not-logged-in.ansi', 'claude', { state: 'idle' }],
   ] as const)('%s reads as %j', async (fixture, cli, expected) => {
     expect(classifyScreen(await screenOf(fixture), SCREEN_PATTERNS[cli]!)).toEqual(expected);
   });
@@ -33,5 +42,25 @@ describe('screen state, from recorded-style screens', () => {
     const text = await screenOf('claude-answered-then-busy.ansi');
     expect(text).not.toContain('Do you want to proceed?');
     expect(text).toContain('esc to interrupt');
+  });
+});
+
+describe('a hook\'s busy, re-checked against the screen', () => {
+  const hookBusy: Activity = { state: 'busy', signal: 'hook', detail: null, since: '2026-12-03T13:00:00.000Z' };
+  const at = '2026-12-03T13:00:05.000Z';
+
+  it('ends at the idle prompt of a turn that errored without a Stop hook (Claude Code 2.1.197, not logged in)', async () => {
+    const verdict = classifyScreen(await screenOf('claude-2.1.197-not-logged-in.ansi'), SCREEN_PATTERNS.claude!);
+    expect(recheckHookActivity(hookBusy, verdict, HOOK_RECHECK_QUIET_MS, at)).toEqual({ state: 'waiting', signal: 'screen', detail: 'idle_prompt', since: at });
+  });
+
+  it('stands while output is not yet quiet, while the screen says busy, and for any other state', async () => {
+    const idle = classifyScreen(await screenOf('claude-2.1.197-not-logged-in.ansi'), SCREEN_PATTERNS.claude!);
+    expect(recheckHookActivity(hookBusy, idle, HOOK_RECHECK_QUIET_MS - 1, at)).toBeNull();
+    expect(recheckHookActivity(hookBusy, { state: 'busy' }, 60_000, at)).toBeNull();
+    expect(recheckHookActivity(hookBusy, { state: 'waiting', detail: 'permission_prompt' }, 60_000, at)).toBeNull();
+    expect(recheckHookActivity(hookBusy, null, 60_000, at)).toBeNull();
+    expect(recheckHookActivity({ ...hookBusy, state: 'waiting', detail: 'finished its turn' }, idle, 60_000, at)).toBeNull();
+    expect(recheckHookActivity({ ...hookBusy, signal: 'output' }, idle, 60_000, at)).toBeNull();
   });
 });
