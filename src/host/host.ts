@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dataDirPaths } from '../host-client/data-dir';
@@ -15,6 +14,7 @@ import { createEventLog } from './events/event-log';
 import { acquireHostLock } from './data-dir/host-lock';
 import { removeDiscovery, writeDiscovery } from './data-dir/discovery-file';
 import { loadOrCreateToken } from './data-dir/token-file';
+import { ensurePrivateDir, ensurePrivateFile } from './data-dir/private-files';
 import type { Logger } from './logger';
 import { repoHandlers } from './repos/repo-handlers';
 import { createRepoStore } from './repos/repo-store';
@@ -82,11 +82,13 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const { logger } = config;
   const startedAt = new Date();
   const paths = dataDirPaths(config.dataDir);
-  mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(paths.root);
+  ensurePrivateDir(paths.logs);
 
   // 1. One host per data dir.
   let lock;
   try {
+    ensurePrivateFile(paths.lock);
     lock = acquireHostLock(paths.lock);
   } catch (e) {
     return err({ kind: 'database', message: explainAddonLoadError(e) ?? `Cannot take the host lock ${paths.lock}: ${(e as Error).message}` });
