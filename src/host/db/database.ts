@@ -13,8 +13,10 @@ export type Db = Database.Database;
 export function openDatabase(path: string): { db: Db; migration: MigrationOutcome } {
   // 0600 before SQLite sees it: the store holds agents' environments, and SQLite gives the
   // -wal and -shm files it creates the database file's mode.
-  ensurePrivateFile(path);
-  for (const companion of [`${path}-wal`, `${path}-shm`, `${path}-journal`]) narrowIfPresent(companion);
+  if (path !== ':memory:') {
+    ensurePrivateFile(path);
+    for (const companion of [`${path}-wal`, `${path}-shm`, `${path}-journal`]) narrowIfPresent(companion);
+  }
   const db = new Database(path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -220,6 +220,7 @@ export class AgentService {
 
   private forget(r: AgentRuntime): void {
     const id = r.record.id;
+    this.tokens.revoke(id);
     r.dispose();
     this.runtimes.delete(id);
     this.runStartHooks.delete(id);
@@ -400,6 +401,10 @@ export class AgentService {
         restartCfg: this.deps.restartCfg ?? DEFAULT_RESTART,
         stopTimings: this.deps.stopTimings ?? { interruptMs: TerminalConstants.interruptMs, graceMs: TerminalConstants.stopGraceMs },
         changed: (info) => {
+          // A token lives as long as the run it was issued for: once no process of that run
+          // is left (exited, crashed, waiting to restart), anything still holding it (a
+          // daemon the agent left, a copy in a log) is let in no more. The next run gets a new one.
+          if (!('pid' in info.supervision)) this.tokens.revoke(record.id);
           if (this.shuttingDown) return; // keep "running" on record so the next host resumes
           this.deps.store.setState(record.id, info.supervision.kind, 'pid' in info.supervision ? info.supervision.pid : null);
           this.deps.events.append({ type: 'agent.updated', agent: info });
