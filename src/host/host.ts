@@ -29,6 +29,7 @@ import { LaneHistory } from './lanes/lane-history';
 import { MergeService } from './lanes/merge-service';
 import { createMergeStore } from './lanes/merge-store';
 import { RepoLocks } from './lanes/repo-lock';
+import { createCommandGroups } from './lanes/setup/command-groups';
 import { laneEnv, withheldKeys } from './lanes/lane-context';
 import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
@@ -119,6 +120,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const sessions = createBrowserSessions(db);
   const repos = createRepoStore(db);
   const laneStore = createLaneStore(db);
+  const commandGroups = createCommandGroups(db);
   const repoOf = (id: string) => repos.get(id);
   const agents = new AgentService({
     store: createAgentStore(db),
@@ -174,6 +176,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agents: { liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except), stopAllIn: (path) => agents.stopAllIn(path) },
     onLanesChanged: (all) => laneHeads.set(all),
     isOpsCheckout: (path) => ops.isOpsCheckout(path),
+    commandGroups,
   });
   const mergeStore = createMergeStore(db);
   const merges = new MergeService({
@@ -193,7 +196,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const healthHistory = createHealthHistory(db);
   const incidentStore = createIncidentStore(db);
   const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger });
-  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents });
+  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents, commandGroups });
   const ops = new OpsService({
     store: createOpsStore(db),
     repos,
@@ -279,6 +282,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // 5. Agents the previous host left behind; then announce: discovery last, so whoever
   //    reads it finds a host that answers.
   url = `http://127.0.0.1:${port}`;
+  await commandGroups.reconcile(logger);
   await agents.reconcile();
   await lanes.reconcile();
   await server.reconcile();

@@ -17,10 +17,11 @@ export const sessionIdleAndCommandGroups: Migration = {
       -- One row per running command: its process group, and the marker in its environment
       -- that tells its processes from a later holder of the same ids.
       CREATE TABLE command_groups (
-        marker     TEXT PRIMARY KEY,
-        pgid       INTEGER NOT NULL,
-        what       TEXT NOT NULL,
-        started_at TEXT NOT NULL
+        marker       TEXT PRIMARY KEY,
+        pgid         INTEGER NOT NULL,
+        leader_start TEXT,
+        what         TEXT NOT NULL,
+        started_at   TEXT NOT NULL
       ) STRICT;
     `);
   },

@@ -55,7 +55,7 @@ const seeds: Record<number, (db: Database.Database) => void> = {
   },
   7: (db) => {
     db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at) VALUES ('d2gest', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')").run();
-    db.prepare("INSERT INTO command_groups VALUES ('grp-1', 4242, 'postCreate of flower/design', '2026-01-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO command_groups VALUES ('grp-1', 4242, '123456', 'composer install', '2026-01-01T00:00:00Z')").run();
   },
 };
 
