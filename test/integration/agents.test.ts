@@ -254,9 +254,16 @@ describe('agents in terminals', () => {
         method,
         status: 403,
         code: 'forbidden',
-        message: `An agent's token may not call ${method}; it may only report its own state.`,
+        message: `An agent's token may not call ${method}; it may only report its own state (and the ops loop's agent read ops.status).`,
       });
     }
+    // ops.status answers an ops loop's own agent only; this one is none.
+    const ops = await api(own, 'ops.status', {});
+    expect({ status: ops.status, code: ops.body.error?.code, message: ops.body.error?.message }).toEqual({
+      status: 403,
+      code: 'forbidden',
+      message: "An agent's token may call ops.status only from an ops loop's own agent (it answers for that loop).",
+    });
     // Its own state it may report, and the host takes it as this agent's.
     const reported = await api(own, 'agents.report', { event: 'prompt' });
     expect(reported).toEqual({ status: 200, body: { ok: true, result: { recorded: true } } });

@@ -217,6 +217,28 @@ describe('the ops loop', () => {
     await expect.poll(() => readStatus(loop.statusFile)?.checkout.head).toBe(headOf(main));
   });
 
+  it('the agent reads its status with its own token: no GROVE_HOME, no operator token or token file in its environment', async () => {
+    await setUp(`health:\n  probes:\n    - name: boot\n      command: 'true'\n`);
+    const envFile = join(notes, 'env');
+    const fromAgent = join(notes, 'from-agent.json');
+    const errFile = join(notes, 'from-agent.err');
+    // The CLI is run with the agent's environment only: no --home, nothing the host did not give it.
+    const command = `env -0 > ${envFile}; "${process.execPath}" "${cliEntry}" ops status --json --repo "$GROVE_REPO" > ${fromAgent} 2> ${errFile}; exec sleep 600`;
+    await startOps(command);
+    await expect.poll(() => existsSync(fromAgent) && readFileSync(fromAgent, 'utf8').length > 0, { timeout: 15_000 }).toBe(true);
+    const env = new Map(readFileSync(envFile, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    expect(env.has('GROVE_HOME')).toBe(false);
+    expect(env.has('GROVE_TOKEN')).toBe(false);
+    expect([...env].filter(([, v]) => v.includes(join(host.home, 'token')) || v.includes(host.token) || v === host.home)).toEqual([]);
+    expect({ url: env.get('GROVE_URL'), token: env.get('GROVE_AGENT_TOKEN')?.slice(0, 4), repo: env.get('GROVE_REPO') }).toEqual({ url: host.url, token: 'agt_', repo: 'flower' });
+
+    expect(readFileSync(errFile, 'utf8')).toBe('');
+    const seen = JSON.parse(readFileSync(fromAgent, 'utf8')) as { loops: { loop: OpsLoop; repoName: string; agent: AgentInfo | null; status: OpsStatus | null }[] };
+    expect(seen.loops.map((v) => ({ repo: v.loop.repoId, name: v.repoName, agent: v.agent?.name, status: v.status?.repo.name }))).toEqual([
+      { repo: repoId, name: 'flower', agent: 'ops-flower', status: 'flower' },
+    ]);
+  });
+
   it('grove ops start / status --json / stop', async () => {
     await setUp(`health:\n  probes:\n    - name: boot\n      command: 'true'\n`);
     // The agent reads MAIN's state through the CLI too.
