@@ -42,10 +42,14 @@ export function createCommandGroups(db: Db): CommandGroupsStore {
   const remove = db.prepare('DELETE FROM command_groups WHERE marker = ?');
   const all = db.prepare('SELECT marker, pgid, leader_start, what FROM command_groups');
   return {
+    // A command can outlive the store: a host stopping closes it while a setup still runs.
+    // The record then stays, and the next host ends what is left, as after a crash.
     started(marker, pgid, command) {
-      insert.run(marker, pgid, processStartTime(pgid), command.slice(0, 500), new Date().toISOString());
+      if (db.open) insert.run(marker, pgid, processStartTime(pgid), command.slice(0, 500), new Date().toISOString());
     },
-    ended: (marker) => void remove.run(marker),
+    ended: (marker) => {
+      if (db.open) remove.run(marker);
+    },
     async reconcile(logger) {
       for (const row of all.all() as Row[]) {
         const pids = leftovers(row);
