@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dataDirPaths } from '../host-client/data-dir';
@@ -15,6 +14,7 @@ import { createEventLog } from './events/event-log';
 import { acquireHostLock } from './data-dir/host-lock';
 import { removeDiscovery, writeDiscovery } from './data-dir/discovery-file';
 import { loadOrCreateToken } from './data-dir/token-file';
+import { ensurePrivateDir, ensurePrivateFile } from './data-dir/private-files';
 import type { Logger } from './logger';
 import { repoHandlers } from './repos/repo-handlers';
 import { createRepoStore } from './repos/repo-store';
@@ -29,6 +29,7 @@ import { LaneHistory } from './lanes/lane-history';
 import { MergeService } from './lanes/merge-service';
 import { createMergeStore } from './lanes/merge-store';
 import { RepoLocks } from './lanes/repo-lock';
+import { createCommandGroups } from './lanes/setup/command-groups';
 import { laneEnv, withheldKeys } from './lanes/lane-context';
 import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
@@ -82,11 +83,13 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const { logger } = config;
   const startedAt = new Date();
   const paths = dataDirPaths(config.dataDir);
-  mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(paths.root);
+  ensurePrivateDir(paths.logs);
 
   // 1. One host per data dir.
   let lock;
   try {
+    ensurePrivateFile(paths.lock);
     lock = acquireHostLock(paths.lock);
   } catch (e) {
     return err({ kind: 'database', message: explainAddonLoadError(e) ?? `Cannot take the host lock ${paths.lock}: ${(e as Error).message}` });
@@ -117,6 +120,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const sessions = createBrowserSessions(db);
   const repos = createRepoStore(db);
   const laneStore = createLaneStore(db);
+  const commandGroups = createCommandGroups(db);
   const repoOf = (id: string) => repos.get(id);
   const agents = new AgentService({
     store: createAgentStore(db),
@@ -172,6 +176,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agents: { liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except), stopAllIn: (path) => agents.stopAllIn(path) },
     onLanesChanged: (all) => laneHeads.set(all),
     isOpsCheckout: (path) => ops.isOpsCheckout(path),
+    commandGroups,
   });
   const mergeStore = createMergeStore(db);
   const merges = new MergeService({
@@ -191,7 +196,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const healthHistory = createHealthHistory(db);
   const incidentStore = createIncidentStore(db);
   const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger });
-  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents });
+  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents, commandGroups });
   const ops = new OpsService({
     store: createOpsStore(db),
     repos,
@@ -208,6 +213,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       startAgain: (id) => agents.startAgain(id),
       stopAndForget: (id) => agents.stopAndForget(id),
       isLive: (id) => agents.isLive(id),
+      info: (id) => agents.list().find((a) => a.id === id) ?? null,
     },
     health: (repoId) => health.health(repoId),
     openIncident: (repoId) => incidentStore.openOf(repoId),
@@ -277,6 +283,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // 5. Agents the previous host left behind; then announce: discovery last, so whoever
   //    reads it finds a host that answers.
   url = `http://127.0.0.1:${port}`;
+  await commandGroups.reconcile(logger);
   await agents.reconcile();
   await lanes.reconcile();
   await server.reconcile();

@@ -17,6 +17,7 @@ export const ErrorCode = z.enum([
   'forbidden_host', // Host header is not loopback nor an allowed name (DNS rebinding)
   'forbidden_origin', // Origin is not the host's own (cross-site request or WebSocket)
   'forbidden', // the token is valid but may not call this method (an agent's token)
+  'rate_limited', // an agent called agents.report more often than its limit; the report was dropped
   // Repositories
   'repo_path_missing',
   'repo_not_git',
@@ -127,6 +128,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 409;
     case 'payload_too_large':
       return 413;
+    case 'rate_limited':
+      return 429;
     case 'internal':
     case 'git_failed':
       return 500;

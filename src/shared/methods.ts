@@ -5,7 +5,7 @@ import { RepoConfig } from './config';
 import { MainHealth } from './health';
 import { HealthTimeline, Incident } from './incidents';
 import { Notification, NotificationSettings } from './notifications';
-import { OpsLoop } from './ops';
+import { OpsLoop, OpsStatus } from './ops';
 import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
@@ -21,8 +21,11 @@ const AgentResult = z.object({ agent: AgentInfo });
 const LaneId = z.object({ id: z.string().min(1).max(200) }).strict();
 const RepoId = z.object({ repoId: z.string().min(1).max(200) }).strict();
 
-/** Who may call a method: the operator's token (default) or an agent's own token. */
-export type Access = 'operator' | 'agent';
+/**
+ * Who may call a method: the operator's token (default), an agent's own token, or either
+ * (`any`: the handler decides what an agent may see, e.g. only its own ops loop).
+ */
+export type Access = 'operator' | 'agent' | 'any';
 
 /** POSIX `/…` or Windows `C:\…`; the host never guesses what a relative path meant. */
 export function isAbsolutePath(p: string): boolean {
@@ -180,6 +183,15 @@ export const methods = {
   'ops.start': {
     params: z.object({ repoId: z.string().min(1).max(200), command: z.string().min(1).max(65536).optional() }).strict(),
     result: z.object({ loop: OpsLoop }),
+  },
+  /**
+   * What `grove ops status` shows: each loop with its agent and its status file as last
+   * written. Callable with the ops loop agent's own token, which sees its own loop only.
+   */
+  'ops.status': {
+    access: 'any',
+    params: z.object({ repoId: z.string().min(1).max(200).optional() }).strict(),
+    result: z.object({ loops: z.array(z.object({ loop: OpsLoop, repoName: z.string(), agent: AgentInfo.nullable(), status: OpsStatus.nullable() })) }),
   },
   /** Stops the ops agent and removes the loop; its worktree is removed only if nothing would be lost. */
   'ops.stop': { params: RepoId, result: z.object({ removed: z.literal(true), checkoutKept: z.string().nullable() }) },

@@ -204,8 +204,7 @@ describe('agents in terminals', () => {
     expect(info.restarts).toBe(3);
     const events = (await api(host, 'events.since', { since: 0 })).body.result as { events: { event: { type: string; message?: string } }[] };
     const alerts = events.events.filter((e) => e.event.type === 'alert');
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]!.event.message).toContain('gave up');
+    expect(alerts.map((a) => a.event.message)).toEqual(['custom-1: gave up after 3 restarts in a row that each ran under 1 s (last exit: code 3)']);
   });
 
   it('after kill -9 of the host, ends the old processes and resumes an auto-resume agent\'s conversation', async () => {
@@ -241,12 +240,60 @@ describe('agents in terminals', () => {
 
   it('gives each agent a token that reports its own state and can do nothing else', async () => {
     const host = await startHostProcess();
-    const script = `fetch(process.env.GROVE_URL + '/api/host.status', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.GROVE_AGENT_TOKEN } })
-      .then((r) => r.json()).then((b) => console.log('ANSWER ' + JSON.stringify(b.error?.code ?? 'ok')))`;
+    const dir = makeTempDir();
+    const tokenFile = join(dir, 'token');
+    // The agent hands its token to the test, as a daemon it left behind could keep it.
+    const script = `require('fs').writeFileSync(${JSON.stringify(tokenFile)}, process.env.GROVE_AGENT_TOKEN); setInterval(() => {}, 1000)`;
     const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: process.execPath, args: ['-e', script] });
-    const c = await client(host);
-    await c.attach(agent.id, 0);
-    await c.waitForText(agent.id, 'ANSWER "forbidden"');
+    await expect.poll(() => (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8') : '')).toMatch(/^agt_[A-Za-z0-9_-]{32}$/);
+    const own = { url: host.url, token: readFileSync(tokenFile, 'utf8') };
+
+    // Everything an operator may do is refused, by name, with a 403.
+    const operatorOnly: [string, unknown][] = [
+      ['host.status', {}],
+      ['agents.list', {}],
+      ['agents.input', { id: agent.id, data: 'x' }],
+      ['agents.stop', { id: agent.id }],
+      ['agents.output', { id: agent.id, since: 0 }],
+      ['repos.list', {}],
+      ['events.since', { since: 0 }],
+      ['auth.loginCode', {}],
+      ['notifications.list', {}],
+    ];
+    for (const [method, params] of operatorOnly) {
+      const r = await api(own, method, params);
+      expect({ method, status: r.status, code: r.body.error?.code, message: r.body.error?.message }).toEqual({
+        method,
+        status: 403,
+        code: 'forbidden',
+        message: `An agent's token may not call ${method}; it may only report its own state (and the ops loop's agent read ops.status).`,
+      });
+    }
+    // ops.status answers an ops loop's own agent only; this one is none.
+    const ops = await api(own, 'ops.status', {});
+    expect({ status: ops.status, code: ops.body.error?.code, message: ops.body.error?.message }).toEqual({
+      status: 403,
+      code: 'forbidden',
+      message: "An agent's token may call ops.status only from an ops loop's own agent (it answers for that loop).",
+    });
+    // Its own state it may report, and the host takes it as this agent's.
+    const reported = await api(own, 'agents.report', { event: 'prompt' });
+    expect(reported).toEqual({ status: 200, body: { ok: true, result: { recorded: true } } });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).activity).toMatchObject({ state: 'busy', signal: 'hook' });
+
+    // Once the agent stopped, its token opens nothing, not even a report.
+    await api(host, 'agents.stop', { id: agent.id });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind).toBe('exited');
+    const afterExit = await api(own, 'agents.report', { event: 'stop' });
+    expect({ status: afterExit.status, code: afterExit.body.error?.code }).toEqual({ status: 401, code: 'unauthorized' });
+
+    // A new run gets a new token; the old one stays refused.
+    await api(host, 'agents.resume', { id: agent.id });
+    await expect.poll(() => readFileSync(tokenFile, 'utf8')).not.toBe(own.token);
+    const fresh = { url: host.url, token: readFileSync(tokenFile, 'utf8') };
+    expect(fresh.token).toMatch(/^agt_[A-Za-z0-9_-]{32}$/);
+    expect((await api(fresh, 'agents.report', { event: 'stop' })).body).toEqual({ ok: true, result: { recorded: true } });
+    expect((await api(own, 'agents.report', { event: 'stop' })).status).toBe(401);
   });
 });
 

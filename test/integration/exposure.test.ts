@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { openSocket } from '../fixtures/ws-client';
 import { removeTempDirs } from '../fixtures/temp-dir';
 import { request } from 'node:http';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 
 /** Every refusal the exposure model promises, proved against a real host. */
 let host: HostProcess;
@@ -89,6 +92,24 @@ describe('HTTP', () => {
     const again = await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` });
     expect(again.status).toBe(401);
     expect(again.headers['set-cookie']).toBeUndefined();
+  });
+
+  it('refuses a browser session left unused for 30 days, and keeps one used within them', async () => {
+    const stale = await sessionCookie();
+    const recent = await sessionCookie();
+    const call = (cookie: string) => rawGet('/api/host.status', { host: `127.0.0.1:${host.port}`, cookie, 'content-type': 'application/json' });
+    expect((await call(stale)).status).toBe(200);
+    // Age the sessions in the host's own store, as 30 idle days would (the host reads it per request).
+    const digest = (cookie: string): string => createHash('sha256').update(decodeURIComponent(cookie.split('=')[1]!)).digest('hex');
+    const db = new Database(join(host.home, 'grove.db'));
+    const setLastUse = db.prepare('UPDATE browser_sessions SET last_used_at = ? WHERE digest = ?');
+    setLastUse.run(new Date(Date.now() - 30 * 24 * 3600_000 - 60_000).toISOString(), digest(stale));
+    setLastUse.run(new Date(Date.now() - 29 * 24 * 3600_000).toISOString(), digest(recent));
+    db.close();
+    const refused = await call(stale);
+    expect({ status: refused.status, code: JSON.parse(refused.body).error.code }).toEqual({ status: 401, code: 'unauthorized' });
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: stale })).status).toBe(401);
+    expect((await call(recent)).status).toBe(200);
   });
 
   it('survives a malformed cookie and logs every browser out on request', async () => {

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
@@ -208,6 +208,57 @@ describe('notifications', () => {
     const after = await listed();
     expect(after.settings).toEqual(timed.settings);
     expect(after.notifications).toEqual(notifications);
+  });
+
+  it('an agent flooding agents.report with its own token is held to its limit, and a crash notice stays listed', async () => {
+    const work = await lane('work');
+    await startAgent(crasher(work.path, 'first'));
+    await expect.poll(async () => (await ofKind('agent.exited')).map((n) => n.title)).toEqual(['first exited unexpectedly in lane work of flower']);
+
+    // 600 reports in about 2 s, busy and waiting in turn, each a would-be notification.
+    const out = join(makeTempDir('grove-flood-'), 'flood.json');
+    const script = `
+      const url = process.env.GROVE_URL + '/api/agents.report';
+      const headers = { authorization: 'Bearer ' + process.env.GROVE_AGENT_TOKEN, 'content-type': 'application/json' };
+      (async () => {
+        const started = Date.now(), statuses = {};
+        let limited = null;
+        for (let b = 0; b < 12; b++) {
+          await Promise.all(Array.from({ length: 50 }, async (_, i) => {
+            const r = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ event: i % 2 ? 'stop' : 'prompt' }) });
+            const body = await r.json();
+            statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+            if (r.status === 429) limited ??= body.error;
+          }));
+        }
+        require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ elapsedMs: Date.now() - started, statuses, limited }));
+        setInterval(() => {}, 1000);
+      })();`;
+    const flooder = await startAgent({ lanePath: work.path, preset: 'custom', name: 'flooder', command: process.execPath, args: ['-e', script], restart: 'never' });
+    await expect.poll(() => existsSync(out), { timeout: 30_000 }).toBe(true);
+    const flood = JSON.parse(readFileSync(out, 'utf8')) as { elapsedMs: number; statuses: Record<string, number>; limited: { code: string; message: string; details: unknown } | null };
+
+    // At most the burst (30) and 5 a second got through; the rest were answered 429 rate_limited.
+    const allowed = 30 + Math.ceil((5 * flood.elapsedMs) / 1000);
+    expect(flood.statuses['200']! + flood.statuses['429']!).toBe(600);
+    expect(flood.statuses['200']).toBeGreaterThanOrEqual(30);
+    expect(flood.statuses['200']).toBeLessThanOrEqual(allowed);
+    expect(flood.limited).toEqual({
+      code: 'rate_limited',
+      message: "flooder reported its state more than 30 times at once or 5 times a second; this report was dropped. Grove's hooks report each event once; whatever calls agents.report in a loop should stop.",
+      details: { agentId: flooder.id, burst: 30, perSecond: 5 },
+    });
+
+    // The crash notice is still in the list a client reads, with what it said; the flood left a bounded trace.
+    const { notifications } = await listed();
+    expect(notifications.filter((n) => n.kind === 'agent.exited').map((n) => [n.title, n.body, n.quiet])).toEqual([
+      ['first exited unexpectedly in lane work of flower', 'first: exit 3 — first: could not connect to the database. It is not restarted.', null],
+    ]);
+    const fromFlood = notifications.filter((n) => n.target.kind === 'agent' && n.target.agentId === flooder.id);
+    expect(fromFlood.length).toBeLessThanOrEqual(Math.ceil(allowed / 2));
+    expect(fromFlood.filter((n) => n.quiet === null).map((n) => [n.kind, n.title])).toEqual([['agent.waiting', 'flooder is waiting for you']]);
+    const updates = (await eventsSince(host)).filter((e) => e.event.type === 'agent.updated' && e.event.agent.id === flooder.id);
+    expect(updates.length).toBeLessThanOrEqual(allowed + 5);
   });
 
   it('refuses a pause of no minutes, or of more than a week', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MainHealth } from '../../src/shared/health';
-import type { HealthTimeline } from '../../src/shared/incidents';
+import type { HealthTimeline, Incident } from '../../src/shared/incidents';
 import type { Notification } from '../../src/shared/notifications';
 import { git } from '../fixtures/git-repo';
 import { notificationsOf } from '../fixtures/host-events';
@@ -32,6 +32,7 @@ afterEach(async () => {
 const health = (): Promise<MainHealth> => mainHealth(host, repoId);
 const told = async (): Promise<Notification[]> => ((await api(host, 'notifications.list', {})).body.result as { notifications: Notification[] }).notifications;
 const ofKind = async (kind: Notification['kind']): Promise<Notification[]> => (await told()).filter((n) => n.kind === kind);
+const incidents = async (): Promise<Incident[]> => ((await api(host, 'incidents.list', { repoId })).body.result as { incidents: Incident[] }).incidents;
 const failedRuns = async (): Promise<number> => {
   const r = await api(host, 'health.history', { repoId, runs: 200 });
   expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
@@ -45,8 +46,10 @@ describe('notifications about MAIN', () => {
     await mergeLaneWith(host, repoId, 'bad', breakMain);
     await expect.poll(async () => (await ofKind('main.broken')).length).toBe(1);
     const [broken] = await ofKind('main.broken');
-    expect(broken).toMatchObject({ severity: 'critical', title: 'MAIN of flower is broken', quiet: null, target: { kind: 'incident', repoId } });
-    expect(broken!.body).toContain('artisan: exit 255 — PHP Fatal error: Cannot redeclare dispatch()');
+    const [incident] = await incidents();
+    expect(broken).toMatchObject({ severity: 'critical', title: 'MAIN of flower is broken', quiet: null, target: { kind: 'incident', repoId, incidentId: incident!.id } });
+    // What failed, its last words, and the merge that brought it.
+    expect(broken!.body).toBe('artisan: exit 255 — PHP Fatal error: Cannot redeclare dispatch() (after the merge of lane bad)');
 
     // The probe fails again and again (every second): no new notification.
     await expect.poll(failedRuns).toBeGreaterThanOrEqual(4);
@@ -55,7 +58,13 @@ describe('notifications about MAIN', () => {
     await mergeLaneWith(host, repoId, 'fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
     await expect.poll(async () => (await ofKind('main.recovered')).length).toBe(1);
     const [recovered] = await ofKind('main.recovered');
-    expect(recovered).toMatchObject({ severity: 'info', title: 'MAIN of flower works again', target: broken!.target });
+    expect(recovered).toMatchObject({ severity: 'info', title: 'MAIN of flower works again', quiet: null, target: broken!.target });
+    // How it came back (as the closed incident records it) and for how long it was broken.
+    const closed = (await incidents()).find((i) => i.id === incident!.id)!;
+    const how = closed.recovery!.how;
+    expect(recovered!.body.startsWith(`${how.charAt(0).toUpperCase()}${how.slice(1)}; it was broken for `)).toBe(true);
+    expect(recovered!.body).toMatch(/; it was broken for \d+ (ms|s|min|h)[^;]*\.$/);
+    expect(how).toContain('fix');
     expect(await ofKind('main.broken')).toHaveLength(1);
 
     // The stream said the same, once each.

@@ -73,8 +73,8 @@ describe('the ops loop', () => {
     const runs = join(notes, 'runs');
     await setUp(`ops:\n  command: echo run >> ${runs}; exit 1\n`, FAST_RESTARTS);
     const loop = await startOps();
-    expect(loop.agentId).not.toBeNull();
     const agentId = loop.agentId!;
+    expect(agentId).toMatch(/^[0-9a-f-]{36}$/);
 
     await expect.poll(async () => (await agentNow(agentId))?.supervision.kind, { timeout: 15_000 }).toBe('fatal');
     const agent = (await agentNow(agentId))!;
@@ -84,7 +84,7 @@ describe('the ops loop', () => {
       (e) => e.event.type === 'agent.updated' && e.event.agent.id === agentId && e.event.agent.supervision.kind === 'backoff',
     );
     expect(sawBackoff).toBe(true);
-    expect(await alerts()).toEqual([expect.stringMatching(/^ops-flower: gave up after 3 restarts/)]);
+    expect(await alerts()).toEqual(['ops-flower: gave up after 3 restarts in a row that each ran under 1 s (last exit: code 1)']);
     // A restart still pending would come within maxBackoffMs (200 ms): give it three times that to show.
     await new Promise((r) => setTimeout(r, 600));
     expect(lines(runs)).toHaveLength(4);
@@ -94,7 +94,7 @@ describe('the ops loop', () => {
     expect((await startOps()).agentId).toBe(agentId);
     await expect.poll(() => lines(runs).length, { timeout: 15_000 }).toBe(8);
     await expect.poll(async () => (await agentNow(agentId))?.supervision.kind, { timeout: 15_000 }).toBe('fatal');
-    expect(await alerts()).toHaveLength(2);
+    expect(await alerts()).toEqual(['ops-flower: gave up after 3 restarts in a row that each ran under 1 s (last exit: code 1)', 'ops-flower: gave up after 3 restarts in a row that each ran under 1 s (last exit: code 1)']);
   });
 
   it('runs in its own worktree; the agent finds GROVE_STATUS_FILE, which follows MAIN\'s health', async () => {
@@ -215,6 +215,28 @@ describe('the ops loop', () => {
     await expect.poll(async () => (await agentNow(loop.agentId!))?.supervision.kind).toBe('running');
     expect(await loopNow()).toMatchObject({ agentId: loop.agentId, path: loop.path });
     await expect.poll(() => readStatus(loop.statusFile)?.checkout.head).toBe(headOf(main));
+  });
+
+  it('the agent reads its status with its own token: no GROVE_HOME, no operator token or token file in its environment', async () => {
+    await setUp(`health:\n  probes:\n    - name: boot\n      command: 'true'\n`);
+    const envFile = join(notes, 'env');
+    const fromAgent = join(notes, 'from-agent.json');
+    const errFile = join(notes, 'from-agent.err');
+    // The CLI is run with the agent's environment only: no --home, nothing the host did not give it.
+    const command = `env -0 > ${envFile}; "${process.execPath}" "${cliEntry}" ops status --json --repo "$GROVE_REPO" > ${fromAgent} 2> ${errFile}; exec sleep 600`;
+    await startOps(command);
+    await expect.poll(() => existsSync(fromAgent) && readFileSync(fromAgent, 'utf8').length > 0, { timeout: 15_000 }).toBe(true);
+    const env = new Map(readFileSync(envFile, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    expect(env.has('GROVE_HOME')).toBe(false);
+    expect(env.has('GROVE_TOKEN')).toBe(false);
+    expect([...env].filter(([, v]) => v.includes(join(host.home, 'token')) || v.includes(host.token) || v === host.home)).toEqual([]);
+    expect({ url: env.get('GROVE_URL'), token: env.get('GROVE_AGENT_TOKEN')?.slice(0, 4), repo: env.get('GROVE_REPO') }).toEqual({ url: host.url, token: 'agt_', repo: 'flower' });
+
+    expect(readFileSync(errFile, 'utf8')).toBe('');
+    const seen = JSON.parse(readFileSync(fromAgent, 'utf8')) as { loops: { loop: OpsLoop; repoName: string; agent: AgentInfo | null; status: OpsStatus | null }[] };
+    expect(seen.loops.map((v) => ({ repo: v.loop.repoId, name: v.repoName, agent: v.agent?.name, status: v.status?.repo.name }))).toEqual([
+      { repo: repoId, name: 'flower', agent: 'ops-flower', status: 'flower' },
+    ]);
   });
 
   it('grove ops start / status --json / stop', async () => {

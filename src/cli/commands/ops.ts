@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { callHost } from '../../host-client/call-host';
 import type { AgentInfo } from '../../shared/agents';
-import { OpsStatus, type OpsLoop } from '../../shared/ops';
-import type { Repo } from '../../shared/repo';
+import type { OpsLoop, OpsStatus } from '../../shared/ops';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { table } from '../format';
@@ -27,31 +25,10 @@ export async function opsCommand(ctx: CliContext, args: string[]): Promise<numbe
     ctx.errOut(OPS_USAGE);
     return ExitCode.usage;
   }
+  if (verb === 'status') return opsStatus(ctx, flags.values.repo);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const target = host.target;
-
-  if (verb === 'status') {
-    const repos = await callHost(target, 'repos.list', {});
-    if (!repos.ok) return fail(ctx, repos.error);
-    const repo = flags.values.repo ? await pickRepo(ctx, target, flags.values.repo) : null;
-    if (flags.values.repo && !repo) return ExitCode.failed;
-    const [loops, agents] = await Promise.all([callHost(target, 'ops.list', repo ? { repoId: repo.id } : {}), callHost(target, 'agents.list', {})]);
-    if (!loops.ok) return fail(ctx, loops.error);
-    if (!agents.ok) return fail(ctx, agents.error);
-    const views = loops.value.loops.map((loop) => ({
-      loop,
-      agent: agents.value.agents.find((a) => a.id === loop.agentId) ?? null,
-      status: readStatusFile(loop.statusFile),
-    }));
-    if (ctx.json) {
-      ctx.out(JSON.stringify({ loops: views }));
-      return ExitCode.ok;
-    }
-    if (views.length === 0) ctx.out(`No ops loop${repo ? ` in ${repo.name}` : ''}. Start one: grove ops start`);
-    for (const v of views) ctx.out(describe(v, repos.value.repos));
-    return ExitCode.ok;
-  }
 
   const repo = await pickRepo(ctx, target, flags.values.repo);
   if (!repo) return ExitCode.failed;
@@ -76,23 +53,38 @@ export async function opsCommand(ctx: CliContext, args: string[]): Promise<numbe
   return ExitCode.ok;
 }
 
-/** The file as the host last wrote it; null if it is missing or not what Grove writes. */
-function readStatusFile(path: string): OpsStatus | null {
-  try {
-    const parsed = OpsStatus.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
+/**
+ * `grove ops status`: run by the operator, or by the ops loop's agent itself, which calls
+ * the host with its own token (GROVE_AGENT_TOKEN, GROVE_URL) and sees its own loop.
+ */
+async function opsStatus(ctx: CliContext, repoName: string | undefined, agentMay = true): Promise<number> {
+  const host = await requireHost(ctx, { agentMay });
+  if (!host.ok) return host.code;
+  const target = host.target;
+  // An agent may not list repositories: it names its own by GROVE_REPO, matched below.
+  const repo = repoName && !host.asAgent ? await pickRepo(ctx, target, repoName) : null;
+  if (repoName && !host.asAgent && !repo) return ExitCode.failed;
+  const r = await callHost(target, 'ops.status', repo ? { repoId: repo.id } : {});
+  // Another agent (an operator's shell tab in Grove) is no ops loop: ask as the operator, if this user can.
+  if (!r.ok && host.asAgent && r.error.code === 'forbidden') return opsStatus(ctx, repoName, false);
+  if (!r.ok) return fail(ctx, r.error);
+  const views = r.value.loops.filter((v) => !repoName || !host.asAgent || v.repoName === repoName || v.loop.repoId === repoName);
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ loops: views }));
+    return ExitCode.ok;
   }
+  if (views.length === 0) ctx.out(`No ops loop${repoName ? ` in ${repoName}` : ''}. Start one: grove ops start`);
+  for (const v of views) ctx.out(describe(v));
+  return ExitCode.ok;
 }
 
 function checkoutOf(l: OpsLoop): string {
   return l.checkout === 'main' ? 'in MAIN itself' : `its own worktree${l.head ? ` at ${l.head.slice(0, 12)}` : ''}`;
 }
 
-function describe(v: { loop: OpsLoop; agent: AgentInfo | null; status: OpsStatus | null }, repos: Repo[]): string {
+function describe(v: { loop: OpsLoop; repoName: string; agent: AgentInfo | null; status: OpsStatus | null }): string {
   const { loop, agent, status } = v;
-  const name = repos.find((r) => r.id === loop.repoId)?.name ?? loop.repoId;
+  const name = v.repoName;
   const rows: [string, string][] = [
     ['command', loop.command],
     ['checkout', `${loop.path} (${checkoutOf(loop)})`],

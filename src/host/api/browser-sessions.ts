@@ -6,47 +6,75 @@ import type { Db } from '../db/database';
  * for a login code: single use, short-lived, so it is harmless in a browser's command line
  * or history. The browser trades it at /auth for a session secret in an HttpOnly cookie;
  * the host keeps only the secret's digest, in SQLite, so a tab survives a host restart.
+ *
+ * A session ends after SESSION_IDLE_MS without a request: a cookie copied off a machine, or
+ * left in a browser profile nobody uses, stops working on its own. Use renews it; the time
+ * of last use is written at most once per SESSION_TOUCH_MS, not on every request.
  */
 export const LOGIN_CODE_TTL_MS = 10 * 60 * 1000;
+export const SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
+const SESSION_TOUCH_MS = 60 * 60 * 1000;
 
 export interface BrowserSessions {
-  issueLoginCode(now?: number): { code: string; expiresAt: string };
+  issueLoginCode(): { code: string; expiresAt: string };
   /** Trades a valid, unused code for a new session secret; null if the code is no good. */
-  redeem(code: string, now?: number): string | null;
+  redeem(code: string): string | null;
   /** Opens a session directly (for /auth?token=, where the token itself was shown). */
   open(): string;
+  /** True for a known session used within SESSION_IDLE_MS (and renews it); an idle one is deleted. */
   isValid(secret: string): boolean;
   revokeAll(): void;
 }
 
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-export function createBrowserSessions(db: Db): BrowserSessions {
+/** `now` is the clock (ms since epoch); tests pass their own. */
+export function createBrowserSessions(db: Db, now: () => number = Date.now): BrowserSessions {
   const codes = new Map<string, number>(); // digest → expiry
-  const insert = db.prepare('INSERT INTO browser_sessions (digest, created_at) VALUES (?, ?)');
-  const find = db.prepare('SELECT 1 FROM browser_sessions WHERE digest = ?');
+  const insert = db.prepare('INSERT INTO browser_sessions (digest, created_at, last_used_at) VALUES (?, ?, ?)');
+  const find = db.prepare('SELECT last_used_at FROM browser_sessions WHERE digest = ?');
+  const touch = db.prepare('UPDATE browser_sessions SET last_used_at = ? WHERE digest = ?');
+  const remove = db.prepare('DELETE FROM browser_sessions WHERE digest = ?');
+  const removeIdle = db.prepare('DELETE FROM browser_sessions WHERE last_used_at IS NULL OR last_used_at <= ?');
   const clear = db.prepare('DELETE FROM browser_sessions');
+  const iso = (ms: number): string => new Date(ms).toISOString();
   const open = (): string => {
     const secret = randomBytes(32).toString('base64url');
-    insert.run(digest(secret), new Date().toISOString());
+    const at = iso(now());
+    // Opening is rare: a good moment to drop the sessions that ran out.
+    removeIdle.run(iso(now() - SESSION_IDLE_MS));
+    insert.run(digest(secret), at, at);
     return secret;
   };
   return {
-    issueLoginCode(now = Date.now()) {
-      for (const [d, exp] of codes) if (exp <= now) codes.delete(d);
+    issueLoginCode() {
+      const t = now();
+      for (const [d, exp] of codes) if (exp <= t) codes.delete(d);
       const code = randomBytes(24).toString('base64url');
-      codes.set(digest(code), now + LOGIN_CODE_TTL_MS);
-      return { code, expiresAt: new Date(now + LOGIN_CODE_TTL_MS).toISOString() };
+      codes.set(digest(code), t + LOGIN_CODE_TTL_MS);
+      return { code, expiresAt: iso(t + LOGIN_CODE_TTL_MS) };
     },
-    redeem(code, now = Date.now()) {
+    redeem(code) {
       const d = digest(code);
       const exp = codes.get(d);
       if (exp === undefined) return null;
       codes.delete(d); // single use, valid or not
-      return exp > now ? open() : null;
+      return exp > now() ? open() : null;
     },
     open,
-    isValid: (secret) => find.get(digest(secret)) !== undefined,
+    isValid(secret) {
+      const d = digest(secret);
+      const row = find.get(d) as { last_used_at: string | null } | undefined;
+      if (!row) return false;
+      const t = now();
+      const last = row.last_used_at ? Date.parse(row.last_used_at) : Number.NaN;
+      if (!(t - last < SESSION_IDLE_MS)) {
+        remove.run(d);
+        return false;
+      }
+      if (t - last >= SESSION_TOUCH_MS) touch.run(iso(t), d);
+      return true;
+    },
     revokeAll: () => void clear.run(),
   };
 }

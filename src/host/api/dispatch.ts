@@ -62,14 +62,14 @@ export async function dispatch(
     };
   }
   const access = accessOf(method);
-  if (access !== ctx.principal.kind) {
+  if (access !== 'any' && access !== ctx.principal.kind) {
     return {
       ok: false,
       error: apiError(
         'forbidden',
         access === 'agent'
           ? `${method} is for agents' hooks, called with the agent's own token.`
-          : `An agent's token may not call ${method}; it may only report its own state.`,
+          : `An agent's token may not call ${method}; it may only report its own state (and the ops loop's agent read ops.status).`,
         { method },
       ),
     };

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { ensurePrivateFile, narrowIfPresent } from '../data-dir/private-files';
 import { migrate, type MigrationOutcome } from './migrations';
 
 export type Db = Database.Database;
@@ -10,6 +11,12 @@ export type Db = Database.Database;
  * power cut alike. The store is small (no terminal output lives here), so FULL costs little.
  */
 export function openDatabase(path: string): { db: Db; migration: MigrationOutcome } {
+  // 0600 before SQLite sees it: the store holds agents' environments, and SQLite gives the
+  // -wal and -shm files it creates the database file's mode.
+  if (path !== ':memory:') {
+    ensurePrivateFile(path);
+    for (const companion of [`${path}-wal`, `${path}-shm`, `${path}-journal`]) narrowIfPresent(companion);
+  }
   const db = new Database(path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -1,3 +1,4 @@
+import type { CommandGroups } from '../lanes/setup/command-groups';
 import { isCommandProbe, ProbeDefaults, probeSettings, type MainHealth, type ProbeResult, type ProbeSpec } from '../../shared/health';
 import type { Repo } from '../../shared/repo';
 import type { EventLog } from '../events/event-log';
@@ -34,6 +35,8 @@ export interface HealthMonitorDeps {
   mask: (text: string) => string;
   history: HealthHistory;
   incidents: IncidentRecorder;
+  /** Records command probes' process groups while they run (a host killed meanwhile leaves word of them). */
+  commandGroups?: CommandGroups;
 }
 
 interface RepoHealth {
@@ -186,7 +189,7 @@ export class HealthMonitor {
   }
 
   private run(repo: Repo, spec: ProbeSpec, signal: AbortSignal): Promise<ProbeResult> {
-    const o = { cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs: probeSettings(spec).timeoutMs, mask: this.deps.mask, signal };
+    const o = { cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs: probeSettings(spec).timeoutMs, mask: this.deps.mask, signal, ...(this.deps.commandGroups ? { groups: this.deps.commandGroups } : {}) };
     return isCommandProbe(spec) ? runCommandProbe(spec, o) : runHttpProbe(spec, o);
   }
 

@@ -24,6 +24,7 @@ export async function runCommandProbe(spec: CommandProbeSpec, o: ProbeRunOptions
       if (output.length > 8 * 8192) output = output.slice(-4 * 8192);
     },
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.groups ? { groups: o.groups } : {}),
   });
   const base = { probe: spec.name, at: started.toISOString(), durationMs: Math.max(0, now().getTime() - started.getTime()), outputTail: probeOutputTail(output, o.env, o.mask ?? ((t) => t)) };
   if (outcome.ok) return { ...base, ok: true, detail: 'exit 0' };

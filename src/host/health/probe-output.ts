@@ -1,3 +1,4 @@
+import type { CommandGroups } from '../lanes/setup/command-groups';
 import { PROBE_OUTPUT_TAIL_CHARS } from '../../shared/health';
 import { maskSecrets } from '../logger';
 import { isSecretName } from '../terminals/agent-env';
@@ -28,6 +29,8 @@ export interface ProbeRunOptions {
   /** Stops the run (the host is shutting down); the result says it was cancelled. */
   signal?: AbortSignal;
   now?: () => Date;
+  /** Records a command probe's process group while it runs (see lanes/setup/command-groups.ts). */
+  groups?: CommandGroups;
 }
 
 export const formatMs = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);

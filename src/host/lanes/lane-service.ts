@@ -27,6 +27,7 @@ import { usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { applyLaneFiles } from './setup/lane-files';
 import { dropInheritedGuard } from '../health/pre-commit-guard';
+import type { CommandGroups } from './setup/command-groups';
 import { runCommands } from './setup/run-commands';
 
 /**
@@ -58,6 +59,8 @@ export interface LaneServiceDeps {
   onLanesChanged(lanes: LaneRecord[]): void;
   /** The ops loop's own worktree: not a lane, so neither listed as adoptable nor adoptable. */
   isOpsCheckout?(path: string): boolean;
+  /** Records setup commands' process groups while they run (a host killed meanwhile leaves word of them). */
+  commandGroups?: CommandGroups;
 }
 
 export class LaneService {
@@ -154,6 +157,7 @@ export class LaneService {
           env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
           timeoutMs,
           onStep: (i, _n, command) => job.step(i + 1, total, `pre-create: ${command}`),
+          groups: this.deps.commandGroups,
           onOutput: (d) => job.output(d),
         });
         if (!outcome.ok) {
@@ -216,6 +220,7 @@ export class LaneService {
         env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
         timeoutMs,
         onStep: (i, _n, command) => job.step(base + i + 1, total, command),
+        groups: this.deps.commandGroups,
         onOutput: (d) => job.output(d),
       });
       if (!outcome.ok) failure = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
@@ -347,6 +352,7 @@ export class LaneService {
             env: laneCommandEnv(this.deps.baseEnv, repo, lane, config),
             timeoutMs: (config.setup?.timeoutSeconds ?? 600) * 1000,
             onStep: (i, _n, command) => job?.step(i + 2, total, `teardown: ${command}`),
+            groups: this.deps.commandGroups,
             onOutput: (d) => job?.output(d),
           });
           if (!outcome.ok) {

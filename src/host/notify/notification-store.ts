@@ -12,7 +12,7 @@ export const NOTIFICATIONS_KEPT = 500;
 const PAUSED_UNTIL = 'notifications.pausedUntil';
 
 export interface NotificationStore {
-  /** Stores one and drops the oldest beyond NOTIFICATIONS_KEPT. */
+  /** Stores one and, beyond NOTIFICATIONS_KEPT, drops the oldest quiet ones first and critical ones last. */
   insert(n: Notification): void;
   /** Newest first. */
   list(limit: number): Notification[];
@@ -24,8 +24,20 @@ export interface NotificationStore {
 
 export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): NotificationStore {
   const insert = db.prepare('INSERT INTO notifications (id, at, payload) VALUES (?, ?, ?)');
-  // rowid is the insertion order; `at` can tie within a millisecond.
-  const prune = db.prepare('DELETE FROM notifications WHERE rowid <= (SELECT rowid FROM notifications ORDER BY rowid DESC LIMIT 1 OFFSET ?)');
+  // Beyond `kept`, what goes first: the quiet ones (held back by the rate limit or a pause),
+  // then those shown, critical ones last, each oldest first (rowid is the insertion order;
+  // `at` can tie within a millisecond). A flood of held-back notices never pushes out a
+  // crash notice or MAIN breaking.
+  const prune = db.prepare(`
+    DELETE FROM notifications WHERE rowid IN (
+      SELECT rowid FROM notifications
+      ORDER BY CASE
+          WHEN json_extract(payload, '$.severity') = 'critical' THEN 2
+          WHEN json_extract(payload, '$.quiet') IS NOT NULL THEN 0
+          ELSE 1
+        END, rowid
+      LIMIT max(0, (SELECT count(*) FROM notifications) - ?)
+    )`);
   const latest = db.prepare('SELECT payload FROM notifications ORDER BY rowid DESC LIMIT ?');
   const aboutIncidents = db.prepare(
     "SELECT payload FROM notifications WHERE json_extract(payload, '$.kind') IN ('main.broken', 'main.recovered')",

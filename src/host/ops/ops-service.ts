@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { AgentInfo } from '../../shared/agents';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { MainHealth } from '../../shared/health';
@@ -20,7 +21,7 @@ import { CoalescedRuns } from './coalesced-runs';
 import { decideFollow } from './follow-main';
 import { addOpsCheckout, mainHeadOf, moveCheckout, opsCheckoutPath, readCheckout, removeOpsCheckout } from './ops-checkout';
 import type { OpsChange, OpsRecord, OpsStore } from './ops-store';
-import { buildOpsStatus, removeStatusFile, statusFilePath, writeStatusFile } from './status-file';
+import { buildOpsStatus, readStatusFile, removeStatusFile, statusFilePath, writeStatusFile } from './status-file';
 
 /**
  * The ops loop: per repository, one standing agent that watches MAIN from a stable checkout
@@ -37,6 +38,8 @@ export interface OpsAgents {
   startAgain(id: string): boolean;
   stopAndForget(id: string): Promise<void>;
   isLive(id: string): boolean;
+  /** The agent as agents.list shows it; null if there is none. */
+  info(id: string): AgentInfo | null;
 }
 
 export interface OpsServiceDeps {
@@ -283,8 +286,9 @@ export class OpsService {
       path: record.path,
       name: `ops-${repo.name}`,
       script: record.command,
-      // GROVE_HOME: the agent's own `grove ops status` finds this host, whatever its environment said.
-      env: { GROVE_STATUS_FILE: statusFilePath(this.deps.dataDir, repo.id), GROVE_REPO: repo.name, GROVE_MAIN: repo.mainPath, GROVE_HOME: this.deps.dataDir },
+      // No GROVE_HOME: the data dir holds the operator's token. The agent's own `grove ops
+      // status` reaches this host with its own token and GROVE_URL, which every agent gets.
+      env: { GROVE_STATUS_FILE: statusFilePath(this.deps.dataDir, repo.id), GROVE_REPO: repo.name, GROVE_MAIN: repo.mainPath },
     });
     if (started.ok) this.agentOf.set(repo.id, started.value);
     return started;
@@ -395,9 +399,29 @@ export class OpsService {
     return { ...r, statusFile: statusFilePath(this.deps.dataDir, r.repoId) };
   }
 
-  handlers(): Pick<Handlers, 'ops.list' | 'ops.start' | 'ops.stop'> {
+  handlers(): Pick<Handlers, 'ops.list' | 'ops.start' | 'ops.stop' | 'ops.status'> {
     return {
       'ops.list': ({ repoId }) => ok({ loops: this.list(repoId) }),
+      'ops.status': ({ repoId }, ctx) => {
+        let loops = this.list(repoId);
+        // An agent's token sees the loop it runs, and nothing else.
+        if (ctx.principal.kind === 'agent') {
+          const agentId = ctx.principal.agentId;
+          loops = this.list().filter((l) => l.agentId === agentId);
+          if (loops.length === 0) {
+            return err(apiError('forbidden', "An agent's token may call ops.status only from an ops loop's own agent (it answers for that loop).", { method: 'ops.status' }));
+          }
+          if (repoId !== undefined) loops = loops.filter((l) => l.repoId === repoId);
+        }
+        return ok({
+          loops: loops.map((loop) => ({
+            loop,
+            repoName: this.deps.repos.get(loop.repoId)?.name ?? loop.repoId,
+            agent: loop.agentId ? this.deps.agents.info(loop.agentId) : null,
+            status: readStatusFile(loop.statusFile),
+          })),
+        });
+      },
       'ops.start': async ({ repoId, command }) => {
         const r = await this.startLoop(repoId, command);
         return r.ok ? ok({ loop: r.value }) : r;

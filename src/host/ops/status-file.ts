@@ -1,8 +1,8 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { MainHealth } from '../../shared/health';
 import type { Incident } from '../../shared/incidents';
-import type { OpsCheckout, OpsStatus } from '../../shared/ops';
+import { OpsStatus, type OpsCheckout } from '../../shared/ops';
 import type { Repo } from '../../shared/repo';
 
 /**
@@ -47,4 +47,14 @@ export function writeStatusFile(path: string, status: OpsStatus, mask: (text: st
 
 export function removeStatusFile(path: string): void {
   rmSync(dirname(path), { recursive: true, force: true });
+}
+
+/** The file as the host last wrote it; null if it is missing or not what Grove writes. */
+export function readStatusFile(path: string): OpsStatus | null {
+  try {
+    const parsed = OpsStatus.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }

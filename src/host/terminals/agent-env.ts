@@ -24,8 +24,11 @@ export function agentEnv(i: EnvInputs): Record<string, string> {
     TERM: 'xterm-256color',
     COLORTERM: 'truecolor',
   });
-  // Never hand an agent the operator's token or the shell's internals.
+  // Never hand an agent the operator's token, the way to it (GROVE_HOME names the data dir,
+  // which holds the token file) or the shell's internals. The agent reaches the host with
+  // its own token and GROVE_URL.
   delete env.GROVE_TOKEN;
+  delete env.GROVE_HOME;
   delete env.ELECTRON_RUN_AS_NODE;
   for (const key of i.withhold) delete env[key];
   return env;

@@ -22,6 +22,7 @@ import { OutputLog } from './output-log';
 import { findAgentProcesses } from './process-tree';
 import { PRESETS, fillTemplate } from './presets';
 import { resolveCommand } from './resolve-command';
+import { ReportLimiter, ReportLimits, type ReportLimitConfig } from './report-limiter';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { DEFAULT_RESTART, type RestartConfig } from './supervision';
 import { TerminalConstants } from './terminal-constants';
@@ -52,6 +53,8 @@ export interface AgentServiceDeps {
   restartCfg?: RestartConfig;
   stopTimings?: StopTimings;
   now?: () => number;
+  /** How often one agent may call agents.report (default ReportLimits). */
+  reportLimits?: ReportLimitConfig;
 }
 
 const ATTACHMENTS = 'agents.attachments';
@@ -65,8 +68,11 @@ export class AgentService {
   private readonly claimedRollouts = new Map<string, string>();
   readonly tokens = new AgentTokens();
   private shuttingDown = false;
+  private readonly reports: ReportLimiter;
 
-  constructor(private readonly deps: AgentServiceDeps) {}
+  constructor(private readonly deps: AgentServiceDeps) {
+    this.reports = new ReportLimiter(deps.reportLimits ?? ReportLimits, () => this.now());
+  }
 
   private get now(): () => number {
     return this.deps.now ?? Date.now;
@@ -220,6 +226,8 @@ export class AgentService {
 
   private forget(r: AgentRuntime): void {
     const id = r.record.id;
+    this.tokens.revoke(id);
+    this.reports.forget(id);
     r.dispose();
     this.runtimes.delete(id);
     this.runStartHooks.delete(id);
@@ -347,6 +355,16 @@ export class AgentService {
         if (ctx.principal.kind !== 'agent') return ok({ recorded: false });
         const r = this.runtimes.get(ctx.principal.agentId);
         if (!r) return ok({ recorded: false });
+        if (!this.reports.take(r.id)) {
+          const { burst, perSecond } = this.deps.reportLimits ?? ReportLimits;
+          return err(
+            apiError(
+              'rate_limited',
+              `${r.record.name} reported its state more than ${burst} times at once or ${perSecond} times a second; this report was dropped. Grove's hooks report each event once; whatever calls agents.report in a loop should stop.`,
+              { agentId: r.id, burst, perSecond },
+            ),
+          );
+        }
         r.reportHook(event, transcriptPath);
         return ok({ recorded: true });
       },
@@ -400,6 +418,10 @@ export class AgentService {
         restartCfg: this.deps.restartCfg ?? DEFAULT_RESTART,
         stopTimings: this.deps.stopTimings ?? { interruptMs: TerminalConstants.interruptMs, graceMs: TerminalConstants.stopGraceMs },
         changed: (info) => {
+          // A token lives as long as the run it was issued for: once no process of that run
+          // is left (exited, crashed, waiting to restart), anything still holding it (a
+          // daemon the agent left, a copy in a log) is let in no more. The next run gets a new one.
+          if (!('pid' in info.supervision)) this.tokens.revoke(record.id);
           if (this.shuttingDown) return; // keep "running" on record so the next host resumes
           this.deps.store.setState(record.id, info.supervision.kind, 'pid' in info.supervision ? info.supervision.pid : null);
           this.deps.events.append({ type: 'agent.updated', agent: info });

@@ -41,7 +41,8 @@ function listFromProc(): ProcInfo[] {
   return out;
 }
 
-function carriesMarker(pid: number, marker: string): boolean {
+/** Linux: whether the process's environment holds `marker` (`NAME=value\0`); false if unreadable. */
+export function carriesMarker(pid: number, marker: string): boolean {
   try {
     return readFileSync(`/proc/${pid}/environ`).includes(marker);
   } catch {

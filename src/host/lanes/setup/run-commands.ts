@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
+import { COMMAND_GROUP_VAR, type CommandGroups } from './command-groups';
 
 /**
  * Runs a recipe's command list (grove.yaml `setup.preCreate`, `postCreate`, `teardown`)
@@ -45,6 +47,8 @@ export interface RunCommandsOptions {
   /** stdout and stderr, decoded as UTF-8, in the order they arrive. */
   onOutput(data: string): void;
   signal?: AbortSignal;
+  /** Where each command's process group is recorded while it runs, so a host killed meanwhile leaves word of it for the next (see command-groups.ts). */
+  groups?: CommandGroups;
 }
 
 export const RunConstants = {
@@ -112,11 +116,23 @@ type StepEnd =
 
 async function runOne(command: string, o: RunCommandsOptions, out: (data: string) => void): Promise<StepEnd> {
   let child: ChildProcess;
+  const marker = randomUUID();
+  const env = o.groups ? { ...o.env, [COMMAND_GROUP_VAR]: marker } : o.env;
   try {
-    child = spawn('sh', ['-c', command], { cwd: o.cwd, env: o.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('sh', ['-c', command], { cwd: o.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     return { kind: 'spawn-failed', message: (e as Error).message };
   }
+  // Recorded until the step is over, whatever way it ends (the record must not outlive it).
+  if (o.groups && child.pid !== undefined) o.groups.started(marker, child.pid, command);
+  try {
+    return await runSpawned(child, o, out);
+  } finally {
+    if (o.groups && child.pid !== undefined) o.groups.ended(marker);
+  }
+}
+
+async function runSpawned(child: ChildProcess, o: RunCommandsOptions, out: (data: string) => void): Promise<StepEnd> {
   const streamsClosed = Promise.all([child.stdout, child.stderr].map((s) => (s ? pipeText(s, out) : Promise.resolve())));
 
   const exited = new Promise<StepEnd>((resolve) => {

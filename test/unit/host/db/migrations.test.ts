@@ -53,6 +53,10 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare("INSERT INTO notifications VALUES ('n1', '2026-01-01T00:00:00Z', '{}')").run();
     db.prepare("INSERT INTO ops_loops VALUES ('r1', 'worktree', '/srv/flower-ops', 'claude', NULL, NULL, NULL, '2026-01-01T00:00:00Z')").run();
   },
+  7: (db) => {
+    db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at) VALUES ('d2gest', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')").run();
+    db.prepare("INSERT INTO command_groups VALUES ('grp-1', 4242, '123456', 'composer install', '2026-01-01T00:00:00Z')").run();
+  },
 };
 
 describe('migrations', () => {
@@ -65,8 +69,11 @@ describe('migrations', () => {
     it(`upgrades a real database file from version ${from} to ${LATEST_SCHEMA_VERSION}, keeping its data`, () => {
       const path = join(makeTempDir(), 'grove.db');
       const old = new Database(path);
-      migrate(old, from);
-      for (let v = 1; v <= from; v++) seeds[v]!(old);
+      // Each seed is written at its own version, as a user's data was (a later migration may add columns).
+      for (let v = 1; v <= from; v++) {
+        migrate(old, v);
+        seeds[v]!(old);
+      }
       const before = from >= 1 ? old.prepare('SELECT * FROM repos').all() : [];
       old.close();
 

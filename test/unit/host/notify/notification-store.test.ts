@@ -32,6 +32,23 @@ describe('notification store', () => {
     expect(store.list(2).map((n) => n.id)).toEqual(['n8', 'n7']);
   });
 
+  it('drops held-back ones before shown ones and critical ones last, so a flood never pushes out a crash notice', () => {
+    const store = createNotificationStore(open(), 5);
+    store.insert(note(1, { kind: 'main.broken', severity: 'critical', title: 'MAIN broke' }));
+    store.insert(note(2, { kind: 'agent.exited', severity: 'warning', title: 'claude-1 exited unexpectedly' }));
+    for (let i = 3; i <= 40; i++) store.insert(note(i, { quiet: 'rate-limited' }));
+    expect(store.list(100).map((n) => `${n.id} ${n.title} ${n.quiet ?? 'shown'}`)).toEqual([
+      'n40 t40 rate-limited',
+      'n39 t39 rate-limited',
+      'n38 t38 rate-limited',
+      'n2 claude-1 exited unexpectedly shown',
+      'n1 MAIN broke shown',
+    ]);
+    // Shown ones beyond the cap go oldest first, critical ones after every other.
+    for (let i = 41; i <= 50; i++) store.insert(note(i));
+    expect(store.list(100).map((n) => n.id)).toEqual(['n50', 'n49', 'n48', 'n47', 'n1']);
+  });
+
   it('knows which incidents were told opening and closing, across a reopen of the file', () => {
     const dir = makeTempDir();
     const db = openDatabase(join(dir, 'grove.db')).db;

@@ -38,7 +38,9 @@ describe('decideFollow', () => {
   it('alerts once per MAIN head it could not follow', () => {
     const dirty = { ...clean, dirty: ['x'] };
     const first = follow(dirty, NEW, null);
-    expect(first.kind === 'stay' && first.alert).toBeTruthy();
+    expect(first.kind === 'stay' && first.alert).toBe(
+      "The ops checkout of flower (/srv/flower.ops) did not follow MAIN to bbbbbbbbbbbb: it has 1 uncommitted or untracked file(s) (x). Grove left it as it is; clean it up and run `grove ops start`, or it follows at MAIN's next move once it is clean.",
+    );
     const same = follow(dirty, NEW, NEW);
     expect(same).toMatchObject({ kind: 'stay', alert: null, alertedHead: NEW });
     const next = follow(dirty, NEWER, NEW);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agentEnv, maskedEnv } from '../../../../src/host/terminals/agent-env';
 
 const inputs = {
-  base: { PATH: '/usr/bin', HOME: '/home/me', OPENROUTER_API_KEY: 'sk-or-live', GROVE_TOKEN: 'operator', ELECTRON_RUN_AS_NODE: '1' },
+  base: { PATH: '/usr/bin', HOME: '/home/me', OPENROUTER_API_KEY: 'sk-or-live', GROVE_TOKEN: 'operator', GROVE_HOME: '/home/me/.grove', ELECTRON_RUN_AS_NODE: '1' },
   extra: { APP_ENV: 'local' },
   withhold: ['OPENROUTER_API_KEY'],
   agentId: 'a1',
@@ -17,6 +17,7 @@ describe('agent environment', () => {
     expect(env).toMatchObject({ PATH: '/usr/bin', APP_ENV: 'local', GROVE_AGENT_ID: 'a1', GROVE_AGENT_TOKEN: 'agt_x', GROVE_URL: 'http://127.0.0.1:4100', GROVE_LANE: '/srv/flower-design', TERM: 'xterm-256color' });
     expect(env).not.toHaveProperty('OPENROUTER_API_KEY');
     expect(env).not.toHaveProperty('GROVE_TOKEN');
+    expect(env).not.toHaveProperty('GROVE_HOME');
     expect(env).not.toHaveProperty('ELECTRON_RUN_AS_NODE');
   });
 

@@ -16,6 +16,8 @@ const broken: Notification = {
 };
 const envelope = (seq: number, notification: Notification): EventEnvelope => ({ seq, at: notification.at, event: { type: 'notification', notification } });
 const attachedAt10 = (): NativeNotifications => new NativeNotifications({ attachedAfterSeq: 10, now: () => now });
+/** What the shell shows for `broken` under another id: the same words, urgency and route. */
+const shown = (id: string) => ({ id, title: 'MAIN of flower is broken', body: 'probe artisan: exit 255', urgency: 'critical', route: '#/repo/r1/incident/i1' });
 
 describe('native notifications', () => {
   it('shows a notification that came after the shell attached: title, body, urgency and where a click leads', () => {
@@ -42,7 +44,7 @@ describe('native notifications', () => {
     const n = attachedAt10();
     expect(n.decide(envelope(9, broken))).toBeNull();
     expect(n.decide(envelope(10, { ...broken, id: 'n2' }))).toBeNull();
-    expect(n.decide(envelope(11, { ...broken, id: 'n3' }))).not.toBeNull();
+    expect(n.decide(envelope(11, { ...broken, id: 'n3' }))).toEqual(shown('n3'));
   });
 
   it('does not show quiet ones (paused, rate limited)', () => {
@@ -53,7 +55,7 @@ describe('native notifications', () => {
 
   it('shows each id once, even when a reconnect delivers it again', () => {
     const n = attachedAt10();
-    expect(n.decide(envelope(11, broken))).not.toBeNull();
+    expect(n.decide(envelope(11, broken))).toEqual(shown('n1'));
     expect(n.decide(envelope(12, broken))).toBeNull();
   });
 
@@ -62,7 +64,7 @@ describe('native notifications', () => {
     const old = new Date(now.getTime() - NativeNotificationLimits.MAX_AGE_MS - 1000).toISOString();
     expect(n.decide(envelope(11, { ...broken, at: old }))).toBeNull();
     const recent = new Date(now.getTime() - NativeNotificationLimits.MAX_AGE_MS + 1000).toISOString();
-    expect(n.decide(envelope(12, { ...broken, id: 'n2', at: recent }))).not.toBeNull();
+    expect(n.decide(envelope(12, { ...broken, id: 'n2', at: recent }))).toEqual(shown('n2'));
   });
 
   it('ignores every other event', () => {
@@ -78,8 +80,8 @@ describe('native notifications', () => {
 
   it('remembers a bounded number of ids, forgetting the oldest first', () => {
     const n = attachedAt10();
-    for (let i = 0; i <= NativeNotificationLimits.REMEMBERED_IDS; i++) expect(n.decide(envelope(11 + i, { ...broken, id: `id${i}` }))).not.toBeNull();
+    for (let i = 0; i <= NativeNotificationLimits.REMEMBERED_IDS; i++) expect(n.decide(envelope(11 + i, { ...broken, id: `id${i}` }))).toEqual(shown(`id${i}`));
     expect(n.decide(envelope(5000, { ...broken, id: `id${NativeNotificationLimits.REMEMBERED_IDS}` }))).toBeNull();
-    expect(n.decide(envelope(5001, { ...broken, id: 'id0' }))).not.toBeNull();
+    expect(n.decide(envelope(5001, { ...broken, id: 'id0' }))).toEqual(shown('id0'));
   });
 });

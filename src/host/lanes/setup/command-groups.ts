@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Db } from '../../db/database';
+import type { Logger } from '../../logger';
+import { carriesMarker, isProcessRunning, listProcesses, liveWithDescendants, signalAll } from '../../terminals/process-tree';
+
+/**
+ * The process groups of the commands a host runs from grove.yaml (setup's preCreate,
+ * postCreate and teardown, command probes), kept in the store while each runs, so that a
+ * host killed with `kill -9` leaves a record of them and the next host ends them before it
+ * answers: a postCreate must not go on writing into a lane nobody watches, a probe must not
+ * outlive the timeout that died with its host.
+ *
+ * Each command runs with `GROVE_COMMAND_GROUP=<marker>` in its environment, inherited by
+ * everything it starts; that marker, not the pid, is what identifies its processes later
+ * (on Linux, where a process's environment can be read). Elsewhere the group's leader must
+ * still be running with the start time recorded for it, so a reused pid is never signalled.
+ */
+export const COMMAND_GROUP_VAR = 'GROVE_COMMAND_GROUP';
+
+export interface CommandGroups {
+  /** A command started as the leader of group `pgid`, with `marker` in its environment. */
+  started(marker: string, pgid: number, command: string): void;
+  /** The command is over (its shell exited, or its group was ended): forget it. */
+  ended(marker: string): void;
+}
+
+export interface CommandGroupsStore extends CommandGroups {
+  /** On host start: ends what a previous host's commands left running, then forgets them all. */
+  reconcile(logger: Logger): Promise<void>;
+}
+
+interface Row {
+  marker: string;
+  pgid: number;
+  leader_start: string | null;
+  what: string;
+}
+
+export function createCommandGroups(db: Db): CommandGroupsStore {
+  const insert = db.prepare('INSERT OR REPLACE INTO command_groups (marker, pgid, leader_start, what, started_at) VALUES (?, ?, ?, ?, ?)');
+  const remove = db.prepare('DELETE FROM command_groups WHERE marker = ?');
+  const all = db.prepare('SELECT marker, pgid, leader_start, what FROM command_groups');
+  return {
+    // A command can outlive the store: a host stopping closes it while a setup still runs.
+    // The record then stays, and the next host ends what is left, as after a crash.
+    started(marker, pgid, command) {
+      if (db.open) insert.run(marker, pgid, processStartTime(pgid), command.slice(0, 500), new Date().toISOString());
+    },
+    ended: (marker) => {
+      if (db.open) remove.run(marker);
+    },
+    async reconcile(logger) {
+      for (const row of all.all() as Row[]) {
+        const pids = leftovers(row);
+        if (pids.length > 0) {
+          logger.warn('ending a command the previous host left running', { command: row.what, pgid: row.pgid, pids });
+          const survivors = await endAll(row, pids);
+          if (survivors.length) logger.error('could not end a command the previous host left running', { command: row.what, pids: survivors });
+        }
+        remove.run(row.marker);
+      }
+    },
+  };
+}
+
+/** The live processes of a recorded command, by its marker (Linux) or its still-verified leader. */
+function leftovers(row: Row, known: readonly number[] = []): number[] {
+  const procs = listProcesses();
+  const found = new Set<number>(known);
+  if (process.platform === 'linux') {
+    const marker = `${COMMAND_GROUP_VAR}=${row.marker}\0`;
+    for (const p of procs) if (carriesMarker(p.pid, marker)) found.add(p.pid);
+  } else if (row.leader_start !== null && processStartTime(row.pgid) === row.leader_start) {
+    for (const p of procs) if (p.pgid === row.pgid) found.add(p.pid);
+  }
+  return liveWithDescendants(procs, found);
+}
+
+/** SIGTERM, then SIGKILL after a short grace: the host is starting and should not wait long. */
+async function endAll(row: Row, pids: number[]): Promise<number[]> {
+  signalAll(pids, 'SIGTERM');
+  let left = await waitUntilGone(row, pids, 2000);
+  if (left.length === 0) return [];
+  signalAll(left, 'SIGKILL');
+  left = await waitUntilGone(row, left, 1000);
+  return left;
+}
+
+async function waitUntilGone(row: Row, pids: readonly number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let left = pids.filter(isProcessRunning);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = leftovers(row, left.filter(isProcessRunning));
+  }
+  return left;
+}
+
+/**
+ * When the process started, as an opaque string that differs between two processes that
+ * held the same pid (Linux: clock ticks since boot; elsewhere: `ps`'s start time); null if
+ * it is gone or unreadable.
+ */
+export function processStartTime(pid: number): string | null {
+  try {
+    if (process.platform === 'linux') {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    }
+    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isProcessRunning, listProcesses } from '../../src/host/terminals/process-tree';
+import { api, startHostProcess, stopAllHosts } from '../fixtures/host-process';
+import { addRepo, makeProbedRepo } from '../fixtures/probed-repo';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * The commands a host runs from grove.yaml (a lane's postCreate, a command probe) against a
+ * host killed with `kill -9` while they run: the next host on the data dir ends them before
+ * it answers, so nothing of theirs goes on writing.
+ */
+const groups: number[] = [];
+afterEach(async () => {
+  await stopAllHosts();
+  // Whatever a failing run left behind, ended here by the pids this test recorded.
+  for (const pgid of groups.splice(0)) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone, as it should be */
+    }
+  }
+  removeTempDirs();
+});
+
+/** Live processes in the process group `pgid`. */
+const membersOf = (pgid: number): number[] => listProcesses().filter((p) => p.pgid === pgid && isProcessRunning(p.pid)).map((p) => p.pid);
+const pidIn = (file: string): number => Number(readFileSync(file, 'utf8').trim());
+
+describe('commands a killed host left running', () => {
+  it('are ended by the next host: a slow postCreate and a slow probe never finish', async () => {
+    const marks = makeTempDir('grove-marks-');
+    const SLOW_S = 8;
+    // Each writes its shell's pid (its process group's id) at once and a mark when done.
+    // The probe runs once only, so the next host's own round does not write the mark.
+    const probe = `[ -e ${marks}/probe.pid ] && exit 0; echo $$ > ${marks}/probe.pid; sleep ${SLOW_S}; touch ${marks}/probe-done`;
+    const postCreate = `echo $$ > ${marks}/setup.pid; sleep ${SLOW_S}; touch ${marks}/setup-done`;
+    const main = makeProbedRepo({ health: { probes: [{ name: 'slow', command: probe, timeoutSeconds: 120 }] }, setup: { postCreate: [postCreate], timeoutSeconds: 120 } });
+    const first = await startHostProcess();
+    const repoId = await addRepo(first, main);
+    // lanes.create answers when setup is over, which it never is here: do not wait for it.
+    void api(first, 'lanes.create', { repoId, name: 'design' }).catch(() => undefined);
+    await expect.poll(() => existsSync(join(marks, 'setup.pid')) && existsSync(join(marks, 'probe.pid')), { timeout: 15_000 }).toBe(true);
+    const setupGroup = pidIn(join(marks, 'setup.pid'));
+    const probeGroup = pidIn(join(marks, 'probe.pid'));
+    groups.push(setupGroup, probeGroup);
+    const startedAt = Date.now();
+
+    await first.kill9();
+    // They outlive the host that started them (each is its own process group)...
+    expect(membersOf(setupGroup).length).toBeGreaterThan(0);
+    expect(membersOf(probeGroup).length).toBeGreaterThan(0);
+
+    // ...until the next host on the data dir starts: it ends them before it answers.
+    const second = await startHostProcess({ home: first.home });
+    expect({ setup: membersOf(setupGroup), probe: membersOf(probeGroup) }).toEqual({ setup: [], probe: [] });
+    expect(second.output()).toContain('ending a command the previous host left running');
+
+    // Long after they would have finished, neither wrote its mark.
+    await new Promise((r) => setTimeout(r, Math.max(0, startedAt + (SLOW_S + 2) * 1000 - Date.now())));
+    expect({ setup: existsSync(join(marks, 'setup-done')), probe: existsSync(join(marks, 'probe-done')) }).toEqual({ setup: false, probe: false });
+    // The next host's own probe round ran (the probe exits at once now), so the host is past its start.
+    expect((await api(second, 'host.status')).status).toBe(200);
+  }, 40_000);
+});

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBrowserSessions, LOGIN_CODE_TTL_MS, SESSION_IDLE_MS } from '../../../../src/host/api/browser-sessions';
+import { openDatabase } from '../../../../src/host/db/database';
+import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+
+afterEach(() => removeTempDirs());
+
+const DAY = 24 * 60 * 60 * 1000;
+
+function setup() {
+  let t = Date.parse('2026-03-01T12:00:00Z');
+  const { db } = openDatabase(join(makeTempDir(), 'grove.db'));
+  const sessions = createBrowserSessions(db, () => t);
+  const count = (): number => (db.prepare('SELECT count(*) AS n FROM browser_sessions').get() as { n: number }).n;
+  return { sessions, count, advance: (ms: number) => (t += ms) };
+}
+
+describe('browser sessions', () => {
+  it('ends a session left unused for 30 days, and deletes it', () => {
+    const { sessions, count, advance } = setup();
+    const secret = sessions.open();
+    advance(SESSION_IDLE_MS - 1000);
+    expect(sessions.isValid(secret)).toBe(true);
+    advance(SESSION_IDLE_MS);
+    expect(sessions.isValid(secret)).toBe(false);
+    expect(count()).toBe(0);
+  });
+
+  it('keeps a session that is used, counting 30 days from its last use', () => {
+    const { sessions, advance } = setup();
+    const secret = sessions.open();
+    for (let day = 0; day < 90; day += 20) {
+      advance(20 * DAY);
+      expect({ day: day + 20, valid: sessions.isValid(secret) }).toEqual({ day: day + 20, valid: true });
+    }
+    advance(SESSION_IDLE_MS + DAY);
+    expect(sessions.isValid(secret)).toBe(false);
+  });
+
+  it('drops idle sessions when a new one opens, and never lets an unknown secret in', () => {
+    const { sessions, count, advance } = setup();
+    sessions.open();
+    advance(SESSION_IDLE_MS + 1);
+    const fresh = sessions.open();
+    expect(count()).toBe(1);
+    expect(sessions.isValid(fresh)).toBe(true);
+    expect(sessions.isValid('not-a-session')).toBe(false);
+  });
+
+  it('takes a login code once, and not after it expired', () => {
+    const { sessions, advance } = setup();
+    const a = sessions.issueLoginCode();
+    expect(sessions.redeem(a.code)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(sessions.redeem(a.code)).toBeNull();
+    const b = sessions.issueLoginCode();
+    advance(LOGIN_CODE_TTL_MS);
+    expect(sessions.redeem(b.code)).toBeNull();
+  });
+});
