@@ -32,6 +32,17 @@ export async function runHost(argv: readonly string[]): Promise<number> {
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
   const logger = createLogger();
+  // A stop asked for while the host is still starting (a launcher that gave up, a test's
+  // SIGTERM) must stop it cleanly once it can, not kill it halfway: Node's default for an
+  // unhandled SIGTERM is to die at once, leaving the lock, the discovery file and agents.
+  let stopRequested: string | null = null;
+  const early = (signal: string) => (): void => {
+    stopRequested ??= signal;
+  };
+  const earlyTerm = early('SIGTERM');
+  const earlyInt = early('SIGINT');
+  process.once('SIGTERM', earlyTerm);
+  process.once('SIGINT', earlyInt);
   const started = await startHost({
     dataDir: resolveDataDir(process.env, opts.home),
     groveCommand: [process.execPath, join(here, '..', '..', 'bin', 'grove.js')],
@@ -42,6 +53,8 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     logger,
     settings: settings.value,
   });
+  process.off('SIGTERM', earlyTerm);
+  process.off('SIGINT', earlyInt);
   if (!started.ok) {
     process.stderr.write(`grove host: ${started.error.message}\n`);
     return started.error.kind === 'already-running' ? 3 : 1;
@@ -56,6 +69,7 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    if (stopRequested) stop(stopRequested);
     // A bug in one request must not take down every agent: log it and keep serving.
     // (Requests and upgrades catch their own errors; this is the last net.) A storm of
     // them means the host itself is broken: then it stops, cleanly, rather than spin.
