@@ -110,7 +110,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   }
   const { db, migration } = opened;
   if (migration.kind === 'migrated') logger.info('database migrated', migration);
-  const events = createEventLog(db);
+  const events = createEventLog(db, undefined, undefined, logger);
 
   // 3. Capabilities.
   let url = '';
