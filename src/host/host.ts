@@ -12,6 +12,7 @@ import { explainAddonLoadError, openDatabase } from './db/database';
 import { SchemaTooNewError, schemaVersionOf } from './db/migrations';
 import { readSetting, writeSetting } from './db/settings';
 import { createEventLog } from './events/event-log';
+import { createJobHistory } from './events/job-history';
 import { acquireHostLock } from './data-dir/host-lock';
 import { removeDiscovery, writeDiscovery } from './data-dir/discovery-file';
 import { loadOrCreateToken } from './data-dir/token-file';
@@ -213,10 +214,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     openIncident: (repoId) => incidentStore.openOf(repoId),
   });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
+  const jobHistory = createJobHistory(db);
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
     'events.since': ({ since, limit }) => ok(events.since(since, limit)),
+    'jobs.list': ({ limit }) => ok(jobHistory.list(limit)),
     'auth.loginCode': () => {
       const { code, expiresAt } = sessions.issueLoginCode();
       return ok({ code, expiresAt, loginUrl: `${url}/auth?code=${code}` });
