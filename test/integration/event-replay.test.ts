@@ -1,8 +1,7 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostConnection, type ConnectionState } from '../../src/shared/client/host-connection';
+import { JOB_OUTPUT_BYTES, writeLongHistory } from '../fixtures/long-history';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { removeTempDirs } from '../fixtures/temp-dir';
 
@@ -19,22 +18,12 @@ afterEach(async () => {
 });
 
 const BIG_OUTPUTS = 3000;
-const SMALL_EVENTS = 47_000;
 
 /** A host whose store already holds the long history (written while it was stopped). */
 async function hostWithLongHistory(): Promise<{ host: HostProcess; historySeq: number }> {
   const first = await startHostProcess();
   await first.stop();
-  const db = new Database(join(first.home, 'grove.db'));
-  const insert = db.prepare('INSERT INTO events (at, type, payload) VALUES (?, ?, ?)');
-  const at = new Date().toISOString();
-  const chunk = 'x'.repeat(16 * 1024 - 1) + '\n';
-  db.transaction(() => {
-    for (let i = 0; i < SMALL_EVENTS; i++) insert.run(at, 'repo.removed', JSON.stringify({ type: 'repo.removed', id: `gone-${i}` }));
-    for (let i = 0; i < BIG_OUTPUTS; i++) insert.run(at, 'job.output', JSON.stringify({ type: 'job.output', jobId: 'setup-1', data: chunk }));
-  })();
-  const historySeq = (db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").get() as { seq: number }).seq;
-  db.close();
+  const historySeq = writeLongHistory(first.home, { outputs: BIG_OUTPUTS });
   return { host: await startHostProcess({ home: first.home }), historySeq };
 }
 
@@ -87,7 +76,7 @@ describe('a long event history', () => {
     const latest = historySeq + 1; // the restarted host's host.started
     expect(c.seqs.length).toBe(latest);
     expect(c.seqs.every((seq, i) => seq === i + 1)).toBe(true);
-    expect(c.bytes()).toBe(BIG_OUTPUTS * 16 * 1024);
+    expect(c.bytes()).toBe(BIG_OUTPUTS * JOB_OUTPUT_BYTES);
     expect(c.states).toEqual(['connecting', 'open']);
     c.client.stop();
   }, 90_000);
