@@ -260,16 +260,17 @@ export class HostConnection {
           return;
         }
         this.attempt = 0;
-        this.setState({
-          kind: 'open',
-          hostVersion: f.hostVersion,
-          protocolVersion: f.protocolVersion,
-        });
+        // Known before anyone hears "open": a listener may read lastEventSeq.
         this.isResyncing = false;
         if (!this.hasPosition) {
           this.hasPosition = true;
           this.lastSeq = f.latestSeq;
         }
+        this.setState({
+          kind: 'open',
+          hostVersion: f.hostVersion,
+          protocolVersion: f.protocolVersion,
+        });
         if (this.options.subscribe !== false) this.subscribeAfterLast();
         return;
       case 'response': {
