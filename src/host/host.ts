@@ -11,6 +11,8 @@ import { explainAddonLoadError, openDatabase } from './db/database';
 import { SchemaTooNewError, schemaVersionOf } from './db/migrations';
 import { readSetting, writeSetting } from './db/settings';
 import { createEventLog } from './events/event-log';
+import { createJobHistory } from './events/job-history';
+import { stopInOrder } from './host-shutdown';
 import { acquireHostLock } from './data-dir/host-lock';
 import { removeDiscovery, writeDiscovery } from './data-dir/discovery-file';
 import { loadOrCreateToken } from './data-dir/token-file';
@@ -113,7 +115,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   }
   const { db, migration } = opened;
   if (migration.kind === 'migrated') logger.info('database migrated', migration);
-  const events = createEventLog(db);
+  const events = createEventLog(db, undefined, undefined, logger);
 
   // 3. Capabilities.
   let url = '';
@@ -219,10 +221,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     openIncident: (repoId) => incidentStore.openOf(repoId),
   });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
+  const jobHistory = createJobHistory(db);
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
     'events.since': ({ since, limit }) => ok(events.since(since, limit)),
+    'jobs.list': ({ limit }) => ok(jobHistory.list(limit)),
     'auth.loginCode': () => {
       const { code, expiresAt } = sessions.issueLoginCode();
       return ok({ code, expiresAt, loginUrl: `${url}/auth?code=${code}` });
@@ -312,18 +316,24 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     close: (reason) =>
       (closing ??= (async () => {
         logger.info('host stopping', { reason });
-        events.append({ type: 'host.stopping', reason });
-        removeDiscovery(paths.discovery, process.pid);
-        // The notifier last: an incident the monitor finishes writing while it stops is still told.
-        await health.stop();
-        await ops.stop();
-        notifier.stop();
-        mainGuards.stop();
-        laneHeads.close();
-        await agents.shutdown();
-        await api.close();
-        db.close();
-        lock.release();
+        // Every part is stopped whatever another's stop throws; the store and the lock last.
+        await stopInOrder(
+          [
+            { name: 'host.stopping event', stop: () => events.append({ type: 'host.stopping', reason }) },
+            { name: 'discovery file', stop: () => removeDiscovery(paths.discovery, process.pid) },
+            // The notifier last: an incident the monitor finishes writing while it stops is still told.
+            { name: 'health monitor', stop: () => health.stop() },
+            { name: 'ops loops', stop: () => ops.stop() },
+            { name: 'notifier', stop: () => notifier.stop() },
+            { name: 'MAIN guards', stop: () => mainGuards.stop() },
+            { name: 'lane watcher', stop: () => laneHeads.close() },
+            { name: 'agents', stop: () => agents.shutdown() },
+            { name: 'API server', stop: () => api.close() },
+            { name: 'store', stop: () => db.close() },
+            { name: 'host lock', stop: () => lock.release() },
+          ],
+          logger,
+        );
       })()),
   });
 }

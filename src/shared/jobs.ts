@@ -17,3 +17,21 @@ export const Job = z.object({
   startedAt: z.string(),
 });
 export type Job = z.infer<typeof Job>;
+
+/** Where a job stands: running, or finished with its outcome. */
+export const JobOutcome = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('running') }),
+  z.object({ kind: z.literal('finished'), ok: z.boolean(), message: z.string() }),
+]);
+export type JobOutcome = z.infer<typeof JobOutcome>;
+
+/** A job as its events left it: its last step, the tail of its output, its outcome. */
+export const JobState = z.object({
+  job: Job,
+  step: z.object({ index: z.number().int(), total: z.number().int(), title: z.string() }).nullable(),
+  output: z.string(),
+  /** The output's head was dropped: only its tail is here. */
+  isOutputCut: z.boolean(),
+  outcome: JobOutcome,
+});
+export type JobState = z.infer<typeof JobState>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentInfo, StartAgentParams } from './agents';
 import { EventEnvelope } from './events';
+import { JobState } from './jobs';
 import { RepoConfig } from './config';
 import { MainHealth } from './health';
 import { HealthTimeline, Incident } from './incidents';
@@ -262,6 +263,14 @@ export const methods = {
       })
       .strict(),
     result: z.object({ recorded: z.boolean() }),
+  },
+  /**
+   * The latest lane jobs, oldest first, as their events left them (output: its tail), and the
+   * seq they were read at: a client loads them, then applies the `job.*` events after it.
+   */
+  'jobs.list': {
+    params: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(),
+    result: z.object({ jobs: z.array(JobState), latestSeq: z.number().int().nonnegative() }),
   },
   'events.since': {
     params: z

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
 import { startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { writeLongHistory } from '../fixtures/long-history';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /** The real renderer, served by a real host, in a real Chromium. */
@@ -63,6 +64,35 @@ test('reconnects by itself when the host is killed and started again', async ({ 
   await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 10_000 });
   await expect(page.getByTestId('host-pid')).toHaveText(`pid ${host.pid}`);
   await expect(page.getByTestId('repo-row')).toContainText('api');
+});
+
+test('a host with a long history (50k events, 48 MiB of job output): the page loads the current state, not the history, and stays connected', async ({ page }) => {
+  await host.stop();
+  writeLongHistory(host.home);
+  host = await startHostProcess({ home: host.home });
+  await fetch(`${host.url}/api/repos.add`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}` },
+    body: JSON.stringify({ path: makeRepo(join(realpathSync(makeTempDir()), 'flower')) }),
+  });
+  let sockets = 0;
+  let received = 0;
+  page.on('websocket', (ws) => {
+    sockets += 1;
+    ws.on('framereceived', (f) => (received += typeof f.payload === 'string' ? f.payload.length : f.payload.byteLength));
+  });
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page.getByTestId('repo-row')).toContainText('flower');
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  // What happens now still arrives.
+  await fetch(`${host.url}/api/repos.add`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}` },
+    body: JSON.stringify({ path: makeRepo(join(realpathSync(makeTempDir()), 'api')) }),
+  });
+  await expect(page.getByTestId('repo-row')).toHaveCount(2);
+  expect(sockets).toBe(1);
+  expect(received).toBeLessThan(1024 * 1024);
 });
 
 test('a page without the token sees how to get in, not the UI', async ({ page }) => {

@@ -1,16 +1,16 @@
 import type { WebSocket } from 'ws';
 import { apiError } from '../../shared/errors';
-import type { EventEnvelope } from '../../shared/events';
 import { PROTOCOL_VERSION } from '../../shared/protocol-version';
 import { ClientFrame, CloseCode, type HostFrame } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
 import { describeIssues, dispatch, type Handlers, type WsPeer } from './dispatch';
+import { startEventStream, type EventStream } from './event-stream';
 
 /**
  * One WebSocket client: requests answered through the same dispatcher as HTTP, and the
- * event stream. A subscription replays everything after the client's `since` and then goes
- * live in the same tick (see event-log.ts), so nothing is missed or sent twice.
+ * event stream. A subscription replays everything after the client's `since` in bounded
+ * pages and then goes live (see event-stream.ts), so nothing is missed or sent twice.
  */
 /** A client this far behind is cut off; it reconnects with `since` and loses nothing. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
@@ -26,7 +26,7 @@ export interface WsSessionDeps {
 let nextPeerId = 1;
 
 export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
-  let unsubscribe: (() => void) | null = null;
+  let stream: EventStream | null = null;
   const closeHandlers: (() => void)[] = [];
   const peer: WsPeer = {
     id: nextPeerId++,
@@ -44,13 +44,14 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
     state: new Map(),
   };
 
-  const send = (frame: HostFrame): void => {
-    if (ws.readyState !== ws.OPEN) return;
+  /** `written` is called once the socket took the frame, or at once if it was not sent. */
+  const send = (frame: HostFrame, written?: () => void): void => {
+    if (ws.readyState !== ws.OPEN) return written?.();
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       ws.close(CloseCode.policyViolation, 'client too slow; reconnect with since');
-      return;
+      return written?.();
     }
-    ws.send(JSON.stringify(frame));
+    ws.send(JSON.stringify(frame), written && (() => written()));
   };
 
   const reject = (id: string | number | null, error: ReturnType<typeof apiError>): void => {
@@ -86,15 +87,13 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
       return;
     }
     if (f.kind === 'subscribe') {
-      unsubscribe?.();
-      const page = deps.events.since(f.since, Number.MAX_SAFE_INTEGER);
-      if (page.truncated) {
-        send({ kind: 'gap', since: f.since, latestSeq: page.latestSeq });
-      } else {
-        for (const envelope of page.events) send({ kind: 'event', envelope });
-      }
-      send({ kind: 'live', latestSeq: page.latestSeq });
-      unsubscribe = deps.events.subscribe((envelope: EventEnvelope) => send({ kind: 'event', envelope }));
+      stream?.stop();
+      stream = startEventStream(
+        deps.events,
+        f.since,
+        { send, bufferedAmount: () => ws.bufferedAmount, isOpen: () => ws.readyState === ws.OPEN },
+        deps.logger,
+      );
       return;
     }
     void dispatch(deps.handlers, f.method, f.params, { principal: { kind: 'operator' }, ws: peer }, deps.logger).then((body) =>
@@ -103,7 +102,7 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
   });
 
   ws.on('close', () => {
-    unsubscribe?.();
+    stream?.stop();
     for (const fn of closeHandlers) fn();
   });
   ws.on('error', (e) => deps.logger.warn('websocket error', { error: e.message }));

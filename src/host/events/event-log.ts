@@ -5,9 +5,19 @@ import { MAX_EVENTS_PAGE } from '../../shared/methods';
 /**
  * The host's numbered event stream, stored in SQLite so sequence numbers survive restarts
  * and a client that reconnects after a host restart still gets exactly what it missed.
- * Listeners are called synchronously after the insert commits; because better-sqlite3 is
- * synchronous, a reader that replays with `since()` and then registers a listener in the
- * same tick can neither miss nor duplicate an event.
+ *
+ * Delivery to listeners is in seq order, always. Listeners append too (the health monitor
+ * on `repo.added`, the ops service on `agent.removed`, the notifier on almost anything), so
+ * telling them re-enters `append`; calling listeners from inside `append` would tell later
+ * listeners (every WebSocket) about the inner event before the outer one. So an append
+ * writes its row and queues the envelope; whoever is not already delivering drains the
+ * queue, oldest first, and an append made by a listener is delivered after the event being
+ * told. A listener that throws is logged and skipped: it cannot starve the others, nor fail
+ * the caller whose row is already written.
+ *
+ * A reader that replays with `since()` and then subscribes in the same tick neither misses
+ * nor duplicates: a subscription starts after the latest written seq, so events still queued
+ * when it subscribes (already in the replay, being committed) are not told to it again.
  */
 export interface EventPage {
   events: EventEnvelope[];
@@ -17,16 +27,34 @@ export interface EventPage {
 
 export interface EventLog {
   append(event: HostEvent): EventEnvelope;
-  since(since: number, limit?: number): EventPage;
+  /** Events after `since`, at most `limit` of them and (past the first) at most `maxBytes` of payload. */
+  since(since: number, limit?: number, maxBytes?: number): EventPage;
   latestSeq(): number;
+  /** Tells `listener` every event written after this call, in seq order. */
   subscribe(listener: (e: EventEnvelope) => void): () => void;
+}
+
+/** Where a listener's failure is reported (the host's logger). */
+export interface ListenerErrorSink {
+  error(msg: string, fields?: Record<string, unknown>): void;
 }
 
 /** Keep this many events; older ones are pruned (clients then get a gap and refetch). */
 export const EVENT_RETENTION = 50_000;
 const PRUNE_EVERY = 1000;
 
-export function createEventLog(db: Db, retention = EVENT_RETENTION, now = () => new Date()): EventLog {
+interface Subscription {
+  listener: (e: EventEnvelope) => void;
+  /** Told only events after this seq: those up to it were written before it subscribed. */
+  after: number;
+}
+
+export function createEventLog(
+  db: Db,
+  retention = EVENT_RETENTION,
+  now = () => new Date(),
+  errors: ListenerErrorSink = { error: (msg, fields) => console.error(msg, fields) },
+): EventLog {
   const insert = db.prepare('INSERT INTO events (at, type, payload) VALUES (?, ?, ?)');
   const selectSince = db.prepare(
     'SELECT seq, at, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
@@ -35,10 +63,36 @@ export function createEventLog(db: Db, retention = EVENT_RETENTION, now = () => 
   // AUTOINCREMENT's counter, which survives pruning the table empty.
   const selectLatest = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
   const prune = db.prepare('DELETE FROM events WHERE seq <= ?');
-  const listeners = new Set<(e: EventEnvelope) => void>();
+  const subscriptions = new Set<Subscription>();
+  const queue: EventEnvelope[] = [];
+  let isDelivering = false;
   let appendsSincePrune = 0;
 
   const latestSeq = (): number => (selectLatest.get() as { seq: number } | undefined)?.seq ?? 0;
+
+  const tell = (s: Subscription, envelope: EventEnvelope): void => {
+    try {
+      s.listener(envelope);
+    } catch (e) {
+      errors.error('an event listener failed', { seq: envelope.seq, type: envelope.event.type, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+    }
+  };
+
+  // Never re-entered: an append from a listener lands in the queue and this loop reaches it.
+  const deliver = (): void => {
+    if (isDelivering) return;
+    isDelivering = true;
+    try {
+      for (let envelope = queue.shift(); envelope; envelope = queue.shift()) {
+        // A copy: a listener may subscribe or unsubscribe while being told.
+        for (const s of [...subscriptions]) {
+          if (envelope.seq > s.after && subscriptions.has(s)) tell(s, envelope);
+        }
+      }
+    } finally {
+      isDelivering = false;
+    }
+  };
 
   return {
     append(event) {
@@ -49,26 +103,31 @@ export function createEventLog(db: Db, retention = EVENT_RETENTION, now = () => 
         appendsSincePrune = 0;
         prune.run(envelope.seq - retention);
       }
-      for (const l of listeners) l(envelope);
+      queue.push(envelope);
+      deliver();
       return envelope;
     },
-    since(since, limit = MAX_EVENTS_PAGE) {
+    since(since, limit = MAX_EVENTS_PAGE, maxBytes = Number.POSITIVE_INFINITY) {
       const latest = latestSeq();
       const oldest = (selectOldest.get() as { seq: number | null }).seq;
       // Events after `since` were pruned, or the client's seq comes from another database.
       const truncated = since > latest || (oldest !== null ? oldest > since + 1 : since < latest);
       const from = truncated ? Math.max(0, (oldest ?? latest + 1) - 1) : since;
-      const rows = selectSince.all(from, limit) as { seq: number; at: string; payload: string }[];
-      return {
-        events: rows.map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.payload) as HostEvent })),
-        latestSeq: latest,
-        truncated,
-      };
+      const events: EventEnvelope[] = [];
+      let bytes = 0;
+      // Iterated, so a page bounded by bytes reads no row past its end.
+      for (const r of selectSince.iterate(from, limit) as Iterable<{ seq: number; at: string; payload: string }>) {
+        if (events.length > 0 && bytes + r.payload.length > maxBytes) break;
+        bytes += r.payload.length;
+        events.push({ seq: r.seq, at: r.at, event: JSON.parse(r.payload) as HostEvent });
+      }
+      return { events, latestSeq: latest, truncated };
     },
     latestSeq,
     subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      const s: Subscription = { listener, after: latestSeq() };
+      subscriptions.add(s);
+      return () => subscriptions.delete(s);
     },
   };
 }

@@ -240,8 +240,20 @@ export class AgentService {
   /** Stops every agent (host shutdown); their records stay "running" so the next host resumes them. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
-    await Promise.all([...this.runtimes.values()].map((r) => r.stop()));
-    for (const r of this.runtimes.values()) r.dispose();
+    // Settled, not Promise.all: one agent whose stop fails must not leave the others running
+    // or undisposed (nor, in the host, skip closing the store).
+    const runtimes = [...this.runtimes.values()];
+    const stops = await Promise.allSettled(runtimes.map((r) => r.stop()));
+    stops.forEach((s, i) => {
+      if (s.status === 'rejected') this.deps.logger.error('an agent failed to stop', { agent: runtimes[i]!.record.name, error: String(s.reason) });
+    });
+    for (const r of runtimes) {
+      try {
+        r.dispose();
+      } catch (e) {
+        this.deps.logger.error('an agent failed to dispose', { agent: r.record.name, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
   }
 
   handlers(): Pick<

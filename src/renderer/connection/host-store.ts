@@ -19,7 +19,16 @@ import { addNotifications } from '../notifications/notification-list';
 /**
  * The UI's one store of host state: the connection, the host's status, the repositories,
  * their lanes, MAIN's state, health and incidents, merges and lane jobs, notifications and
- * ops loops, kept current from the event stream.
+ * ops loops. It loads the current state through the host's list methods and follows the
+ * event stream from the host's latest event: it never replays the host's history (50k
+ * events, megabytes of job output). After a reconnect the stream resumes after the last
+ * event it holds, and the state is loaded again.
+ *
+ * The answers and the stream race: an event may be older or newer than an answer. Events
+ * that arrive while a load is on its way are applied at once and again on top of the
+ * answers (the stream is complete and in order, so its latest word stands); lane jobs,
+ * which are not idempotent to re-apply (output appends), are re-applied only past the seq
+ * the jobs answer was read at.
  * Listeners are notified at most once per animation frame however many events arrive, so
  * a burst (a setup's output, a replay after reconnecting) costs one render.
  */
@@ -85,9 +94,13 @@ export class HostStore {
   private readonly notificationListeners = new Set<(n: Notification, isLive: boolean) => void>();
   /** False while the host replays what this client missed, true once the stream is live. */
   private isLive = false;
+  /** Events received since the current load of the state began; null when no load runs. */
+  private eventsDuringLoad: EventEnvelope[] | null = null;
+  private loadGeneration = 0;
 
   constructor(wsUrl: string) {
     this.connection = new HostConnection({
+      since: 'latest',
       connect: () => {
         const ws = new WebSocket(wsUrl);
         ws.binaryType = 'arraybuffer';
@@ -121,7 +134,10 @@ export class HostStore {
       this.update({ connection: s });
       if (s.kind === 'open') void this.refresh();
     });
-    this.connection.onEvent((e) => this.apply(e));
+    this.connection.onEvent((e) => {
+      this.eventsDuringLoad?.push(e);
+      this.apply(e, true);
+    });
     this.connection.onGap(() => void this.refresh());
     this.connection.onLive(() => {
       this.isLive = true;
@@ -186,7 +202,9 @@ export class HostStore {
   }
 
   private async refresh(): Promise<void> {
-    const [status, repos, agents, lanes, merges, health, incidents, notifications, ops] = await Promise.all([
+    const generation = ++this.loadGeneration;
+    this.eventsDuringLoad = [];
+    const [status, repos, agents, lanes, merges, health, incidents, notifications, ops, jobs] = await Promise.all([
       this.connection.call('host.status', {}),
       this.connection.call('repos.list', {}),
       this.connection.call('agents.list', {}),
@@ -196,7 +214,12 @@ export class HostStore {
       this.connection.call('incidents.list', { limit: KEPT_INCIDENTS }),
       this.connection.call('notifications.list', {}),
       this.connection.call('ops.list', {}),
+      this.connection.call('jobs.list', {}),
     ]);
+    // A newer load (a reconnect, a host restart) answers for both.
+    if (generation !== this.loadGeneration) return;
+    const during = this.eventsDuringLoad ?? [];
+    this.eventsDuringLoad = null;
     this.update({
       ...(status.ok ? { status: status.value, statusFetchedAt: Date.now() } : {}),
       ...(repos.ok ? { repos: repos.value.repos } : {}),
@@ -213,7 +236,12 @@ export class HostStore {
           }
         : {}),
       ...(ops.ok ? { opsLoops: Object.fromEntries(ops.value.loops.map((l) => [l.repoId, l])) } : {}),
+      ...(jobs.ok ? { jobs: jobs.value.jobs } : {}),
     });
+    for (const e of during) {
+      if (!isJobEvent(e.event)) this.apply(e, false);
+      else if (jobs.ok && e.seq > jobs.value.latestSeq) this.apply(e, false);
+    }
     if (repos.ok) for (const r of repos.value.repos) void this.refreshMainState(r.id);
   }
 
@@ -233,7 +261,11 @@ export class HostStore {
     if (lanes.ok) this.update({ lanes: lanes.value.lanes });
   }
 
-  private apply({ event }: EventEnvelope): void {
+  /**
+   * `isFirstTime` is false when an event is applied again on top of a load's answers: it
+   * changes state only, and tells no one (no notification, no alert twice, no new load).
+   */
+  private apply({ event }: EventEnvelope, isFirstTime: boolean): void {
     if (isJobEvent(event)) {
       const jobs = applyJobEvent(this.snapshot.jobs, event);
       if (jobs !== this.snapshot.jobs) this.update({ jobs });
@@ -241,6 +273,7 @@ export class HostStore {
     }
     switch (event.type) {
       case 'host.started':
+        if (!isFirstTime) return;
         this.update({ jobs: interruptRunningJobs(this.snapshot.jobs) });
         void this.refresh();
         return;
@@ -296,7 +329,7 @@ export class HostStore {
         return;
       case 'notification':
         this.update({ notifications: addNotifications(this.snapshot.notifications ?? [], [event.notification]) });
-        for (const l of this.notificationListeners) l(event.notification, this.isLive);
+        if (isFirstTime) for (const l of this.notificationListeners) l(event.notification, this.isLive);
         return;
       case 'notifications.settings':
         this.update({ notificationSettings: event.settings });
@@ -308,6 +341,7 @@ export class HostStore {
         this.update({ agents: (this.snapshot.agents ?? []).filter((a) => a.id !== event.id) });
         return;
       case 'alert':
+        if (!isFirstTime) return;
         this.update({
           alerts: [{ at: new Date().toISOString(), agentId: event.agentId, repoId: event.repoId ?? null, message: event.message }, ...this.snapshot.alerts].slice(0, 20),
         });

@@ -38,8 +38,13 @@ export type CallError = ApiError | { code: 'disconnected'; message: string };
 
 export interface HostConnectionOptions {
   connect: () => SocketLike;
-  /** Resume the event stream after this seq (0: from the first event; a `gap` if pruned). */
-  since?: number;
+  /**
+   * Resume the event stream after this seq (0: from the first event; a `gap` if pruned), or
+   * `'latest'`: follow from the host's latest event when first connected (a client that loads
+   * the current state through methods needs no history). A reconnect always resumes after
+   * the last event delivered.
+   */
+  since?: number | 'latest';
   /** Subscribe to events at all (a one-shot CLI call does not need them). */
   subscribe?: boolean;
   backoff?: BackoffPolicy;
@@ -60,6 +65,10 @@ export class HostConnection {
   private state: ConnectionState = { kind: 'connecting', attempt: 1 };
   private attempt = 0;
   private lastSeq: number;
+  /** False until the stream's starting point is known ('latest' learns it from the hello). */
+  private hasPosition: boolean;
+  /** A `subscribe` was sent to fill a hole in the stream; its replay has not ended yet. */
+  private isResyncing = false;
   private nextId = 1;
   private retryTimer: unknown = null;
   private helloTimer: unknown = null;
@@ -73,7 +82,8 @@ export class HostConnection {
   private readonly clearTimer: (handle: unknown) => void;
 
   constructor(private readonly options: HostConnectionOptions) {
-    this.lastSeq = options.since ?? 0;
+    this.lastSeq = typeof options.since === 'number' ? options.since : 0;
+    this.hasPosition = options.since !== 'latest';
     this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer =
       options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
@@ -250,15 +260,18 @@ export class HostConnection {
           return;
         }
         this.attempt = 0;
+        // Known before anyone hears "open": a listener may read lastEventSeq.
+        this.isResyncing = false;
+        if (!this.hasPosition) {
+          this.hasPosition = true;
+          this.lastSeq = f.latestSeq;
+        }
         this.setState({
           kind: 'open',
           hostVersion: f.hostVersion,
           protocolVersion: f.protocolVersion,
         });
-        if (this.options.subscribe !== false) {
-          const sub: ClientFrame = { kind: 'subscribe', since: this.lastSeq };
-          this.socket?.send(JSON.stringify(sub));
-        }
+        if (this.options.subscribe !== false) this.subscribeAfterLast();
         return;
       case 'response': {
         if (typeof f.id !== 'number') return;
@@ -270,22 +283,38 @@ export class HostConnection {
         return;
       }
       case 'event':
-        // The host replays from `since`, so a duplicate can only come from a bug; guard anyway.
+        // Seqs are consecutive. A duplicate is dropped; a hole (an event overtook another, or
+        // one was lost) is never skipped over: the client asks again after what it holds.
         if (f.envelope.seq <= this.lastSeq) return;
+        if (f.envelope.seq !== this.lastSeq + 1) {
+          if (!this.isResyncing) {
+            this.isResyncing = true;
+            this.subscribeAfterLast();
+          }
+          return;
+        }
         this.lastSeq = f.envelope.seq;
         for (const l of this.eventListeners) l(f.envelope);
         return;
       case 'gap':
+        this.isResyncing = false;
         this.lastSeq = f.latestSeq;
         for (const l of this.gapListeners) l();
         return;
       case 'live':
+        this.isResyncing = false;
         for (const l of this.liveListeners) l();
         return;
       case 'detached':
         for (const l of this.detachListeners) l(f.agentId, f.reason);
         return;
     }
+  }
+
+  /** (Re)starts the host's event stream after the last event delivered. */
+  private subscribeAfterLast(): void {
+    const sub: ClientFrame = { kind: 'subscribe', since: this.lastSeq };
+    this.socket?.send(JSON.stringify(sub));
   }
 
   /** The host stopped streaming an agent's output to us; re-attach with `since`. */

@@ -10,7 +10,7 @@ afterEach(removeTempDirs);
 const removed = (id: string) => ({ type: 'repo.removed' as const, id });
 
 describe('event log', () => {
-  it('numbers events 1, 2, 3… and tells listeners in order', () => {
+  it('numbers events 1, 2, 3… and tells a listener each', () => {
     const { db } = openDatabase(join(makeTempDir(), 'g.db'));
     const log = createEventLog(db);
     const seen: EventEnvelope[] = [];
@@ -20,6 +20,88 @@ describe('event log', () => {
     expect(seen.map((e) => e.seq)).toEqual([1, 2]);
     expect(log.since(1).events.map((e) => e.event)).toEqual([removed('b')]);
     expect(log.since(2)).toEqual({ events: [], latestSeq: 2, truncated: false });
+  });
+
+  it('tells every listener every event in seq order, even when listeners append while being told', () => {
+    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+    const log = createEventLog(db);
+    const seen: Record<string, string[]> = { first: [], second: [], third: [], fourth: [] };
+    const record = (name: string) => (e: EventEnvelope) => seen[name]!.push(`${e.seq} ${(e.event as { id: string }).id}`);
+    // As the host's listeners do: the health monitor appends on repo.added, the ops service
+    // on agent.removed, the notifier on what it is told. Two of them answer the same event.
+    log.subscribe((e) => {
+      record('first')(e);
+      if (e.event.type === 'repo.removed' && e.event.id === 'outer') log.append(removed('from-first'));
+    });
+    log.subscribe((e) => {
+      record('second')(e);
+      if (e.event.type === 'repo.removed' && e.event.id === 'outer') log.append(removed('from-second'));
+      if (e.event.type === 'repo.removed' && e.event.id === 'from-first') log.append(removed('nested'));
+    });
+    log.subscribe(record('third'));
+    log.subscribe(record('fourth'));
+    expect(log.append(removed('outer')).seq).toBe(1);
+    const expected = ['1 outer', '2 from-first', '3 from-second', '4 nested'];
+    for (const name of Object.keys(seen)) expect(seen[name], name).toEqual(expected);
+    expect(log.since(0).events.map((e) => `${e.seq} ${(e.event as { id: string }).id}`)).toEqual(expected);
+  });
+
+  it('a listener that throws is logged, and neither starves the others nor fails the append', () => {
+    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+    const logged: string[] = [];
+    const log = createEventLog(db, undefined, undefined, { error: (msg, fields) => logged.push(`${msg}: ${String(fields?.error).split('\n')[0]}`) });
+    const before: number[] = [];
+    const after: number[] = [];
+    log.subscribe((e) => before.push(e.seq));
+    log.subscribe((e) => {
+      if (e.seq === 1) {
+        log.append(removed('queued behind the failure'));
+        throw new Error('listener broke');
+      }
+    });
+    log.subscribe((e) => after.push(e.seq));
+    expect(log.append(removed('a')).seq).toBe(1);
+    expect(before).toEqual([1, 2]);
+    expect(after).toEqual([1, 2]);
+    expect(logged).toEqual(['an event listener failed: Error: listener broke']);
+    // Delivery is not stuck after the failure.
+    log.append(removed('b'));
+    expect(after).toEqual([1, 2, 3]);
+  });
+
+  it('a reader that replays with since() and subscribes in the same tick, while events are still being told, misses and repeats nothing', () => {
+    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+    const log = createEventLog(db);
+    const reader: number[] = [];
+    let hasJoined = false;
+    log.subscribe((e) => {
+      // Queue two more events before anyone else is told of this one.
+      if (e.seq === 2) {
+        log.append(removed('x'));
+        log.append(removed('y'));
+      }
+    });
+    log.subscribe((e) => {
+      // A client subscribes while 3 and 4 are written but not yet told.
+      if (e.seq === 2 && !hasJoined) {
+        hasJoined = true;
+        for (const r of log.since(1).events) reader.push(r.seq);
+        log.subscribe((later) => reader.push(later.seq));
+      }
+    });
+    log.append(removed('a'));
+    log.append(removed('b'));
+    log.append(removed('c'));
+    expect(reader).toEqual([2, 3, 4, 5]);
+  });
+
+  it('bounds a page by bytes, but always returns at least one event', () => {
+    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+    const log = createEventLog(db);
+    for (let i = 0; i < 10; i++) log.append(removed('x'.repeat(1000)));
+    const page = log.since(0, 1000, 3500);
+    expect(page.events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(log.since(3, 1000, 10).events.map((e) => e.seq)).toEqual([4]);
   });
 
   it('keeps numbering across a reopen, so clients resume after a host restart', () => {
@@ -35,7 +117,10 @@ describe('event log', () => {
   it('reports a gap when the events a client missed were pruned', () => {
     const { db } = openDatabase(join(makeTempDir(), 'g.db'));
     const log = createEventLog(db, 100);
-    for (let i = 0; i < 1000; i++) log.append(removed(String(i)));
+    // One transaction: a thousand separate commits take seconds on a busy disk.
+    db.transaction(() => {
+      for (let i = 0; i < 1000; i++) log.append(removed(String(i)));
+    })();
     const page = log.since(5, 1000);
     expect(page.truncated).toBe(true);
     expect(page.events[0]!.seq).toBe(901);

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { acquireHostLock } from '../../../src/host/data-dir/host-lock';
+import { openDatabase } from '../../../src/host/db/database';
+import { stopInOrder } from '../../../src/host/host-shutdown';
+import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
+
+afterEach(removeTempDirs);
+
+describe('host shutdown', () => {
+  it('an agent stop that rejects is logged, and the parts after it still stop: the store is closed and the lock released', async () => {
+    const dir = makeTempDir();
+    const { db } = openDatabase(join(dir, 'grove.db'));
+    const lock = acquireHostLock(join(dir, 'host.lock'))!;
+    expect(acquireHostLock(join(dir, 'host.lock'))).toBeNull();
+    const logged: unknown[] = [];
+    const stopped: string[] = [];
+    const failed = await stopInOrder(
+      [
+        { name: 'health monitor', stop: () => void stopped.push('health monitor') },
+        { name: 'agents', stop: () => Promise.reject(new Error('could not stop agent a1: ps failed')) },
+        { name: 'lane watcher', stop: () => { throw new Error('watcher already closed'); } },
+        { name: 'api', stop: async () => void stopped.push('api') },
+        { name: 'store', stop: () => db.close() },
+        { name: 'host lock', stop: () => lock.release() },
+      ],
+      { error: (msg, fields) => logged.push({ msg, ...fields }) },
+    );
+    expect(failed).toEqual(['agents', 'lane watcher']);
+    expect(logged).toEqual([
+      { msg: 'a part of the host failed to stop', part: 'agents', error: 'could not stop agent a1: ps failed' },
+      { msg: 'a part of the host failed to stop', part: 'lane watcher', error: 'watcher already closed' },
+    ]);
+    expect(stopped).toEqual(['health monitor', 'api']);
+    expect(db.open).toBe(false);
+    // Another host can take the data dir.
+    const next = acquireHostLock(join(dir, 'host.lock'));
+    expect(next).not.toBeNull();
+    next!.release();
+  });
+});
