@@ -17,6 +17,7 @@ import { removeDiscovery, writeDiscovery } from './data-dir/discovery-file';
 import { loadOrCreateToken } from './data-dir/token-file';
 import type { Logger } from './logger';
 import { repoHandlers } from './repos/repo-handlers';
+import { createAlertList } from './events/alert-list';
 import { createRepoStore } from './repos/repo-store';
 import { hostStatus } from './status/host-status';
 import { createBrowserSessions } from './api/browser-sessions';
@@ -69,6 +70,8 @@ export interface RunningHost {
   /** A single-use browser login URL (see browser-sessions.ts). */
   loginUrl(): string;
   close(reason: string): Promise<void>;
+  /** Resolves with the reason once the host has stopped, however it was asked to (e.g. `host.stop`). */
+  stopped: Promise<string>;
 }
 
 export type HostStartError =
@@ -213,6 +216,28 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     openIncident: (repoId) => incidentStore.openOf(repoId),
   });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
+  // Stopping is one path whoever asks (a signal, `host.stop`); `stopped` tells the process it may exit.
+  let closing: Promise<void> | null = null;
+  let markStopped!: (reason: string) => void;
+  const stopped = new Promise<string>((resolve) => (markStopped = resolve));
+  const close = (reason: string): Promise<void> =>
+    (closing ??= (async () => {
+      logger.info('host stopping', { reason });
+      events.append({ type: 'host.stopping', reason });
+      removeDiscovery(paths.discovery, process.pid);
+      // The notifier last: an incident the monitor finishes writing while it stops is still told.
+      await health.stop();
+      await ops.stop();
+      notifier.stop();
+      mainGuards.stop();
+      laneHeads.close();
+      await agents.shutdown();
+      await api.close();
+      db.close();
+      lock.release();
+      markStopped(reason);
+    })());
+  const alerts = createAlertList(db);
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -225,7 +250,18 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       sessions.revokeAll();
       return ok({ revoked: true as const });
     },
-    ...repoHandlers(repos, events),
+    ...repoHandlers(repos, events, {
+      locks,
+      lanes: laneStore,
+      liveAgentsIn: (path) => agents.liveAgentsIn(path),
+      opsLoopPath: (repoId) => ops.list(repoId)[0]?.path ?? null,
+    }),
+    'alerts.list': ({ limit }) => ok({ alerts: alerts.latest(limit ?? 50) }),
+    'host.stop': () => {
+      // Answer first: the reply is written before the next turn of the event loop, the stop after it.
+      setTimeout(() => void close('host.stop'), 50);
+      return ok({ stopping: true as const, pid: process.pid });
+    },
     'repos.config': ({ repoId }) => {
       const repo = repoOf(repoId);
       return repo ? ok(readRepoConfig(repo, config.dataDir)) : err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
@@ -296,28 +332,13 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   events.append({ type: 'host.started', version: config.version, pid: process.pid });
   logger.info('host ready', { url, dataDir: config.dataDir, pid: process.pid, startupMs: Date.now() - startedAt.getTime() });
 
-  let closing: Promise<void> | null = null;
   return ok({
     url,
     port,
     token,
     loginUrl: () => `${url}/auth?code=${sessions.issueLoginCode().code}`,
-    close: (reason) =>
-      (closing ??= (async () => {
-        logger.info('host stopping', { reason });
-        events.append({ type: 'host.stopping', reason });
-        removeDiscovery(paths.discovery, process.pid);
-        // The notifier last: an incident the monitor finishes writing while it stops is still told.
-        await health.stop();
-        await ops.stop();
-        notifier.stop();
-        mainGuards.stop();
-        laneHeads.close();
-        await agents.shutdown();
-        await api.close();
-        db.close();
-        lock.release();
-      })()),
+    close,
+    stopped,
   });
 }
 
