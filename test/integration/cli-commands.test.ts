@@ -204,6 +204,25 @@ describe('grove repo remove', () => {
   });
 });
 
+describe('repos.remove', () => {
+  it('refuses over the API too while a lane holds work, and keeps the lane’s record', async () => {
+    const host = await startHostProcess();
+    const call = async (method: string, params: unknown) => {
+      const res = await fetch(`${host.url}/api/${method}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, body: JSON.stringify(params) });
+      return { status: res.status, body: (await res.json()) as { ok: boolean; result?: unknown; error?: { code: string; details?: unknown } } };
+    };
+    const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+    const { repo } = (await call('repos.add', { path: main })).body.result as { repo: { id: string } };
+    expect((await call('lanes.create', { repoId: repo.id, name: 'design' })).body.ok).toBe(true);
+    writeFileSync(join(`${main}-design`, 'wip.txt'), 'not committed\n');
+    const refused = await call('repos.remove', { id: repo.id });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'repo_in_use', details: { blockers: ['lane design holds work: 1 untracked file(s): wip.txt'] } });
+    const lanes = (await call('lanes.list', { repoId: repo.id })).body.result as { lanes: { name: string }[] };
+    expect(lanes.lanes.map((l) => l.name)).toEqual(['design']);
+  });
+});
+
 describe('grove host stop', () => {
   it('answers, stops the host and its agents cleanly, and exits 0 once it is gone', async () => {
     const host = await startHostProcess();

@@ -12,7 +12,7 @@ import { parseCommand } from '../parse-command';
 import { usageError } from '../usage';
 
 /**
- * `grove agent start|list|send|tail|stop`: agents from the terminal, through the same API as
+ * `grove agent start|list|send|tail|stop|resume|restart|remove`: agents from the terminal, through the same API as
  * the UI. An agent is named by its id, a unique prefix of it, or its name.
  */
 export const AGENT_USAGE = `Usage:
