@@ -152,10 +152,10 @@ export async function main(argv: string[]): Promise<number> {
       return hostModule.runHost([...args, ...(home ? ['--home', home] : []), '--print-login-url']);
     }
     case 'status':
-      return args.length ? usage(`status takes no arguments but --json, not ${args.join(' ')}`) : statusCommand(ctx);
+      return args.length ? usageError(ctx, USAGE, ['status'], `status takes no arguments but --json, not ${args.join(' ')}.`) : statusCommand(ctx);
     case 'open': {
       const unknown = args.filter((a) => a !== '--no-browser');
-      if (unknown.length) return usage(`open takes --no-browser and --json, not ${unknown.join(' ')}`);
+      if (unknown.length) return usageError(ctx, USAGE, ['open'], `open takes --no-browser and --json, not ${unknown.join(' ')}.`);
       return openCommand(ctx, { browser: !args.includes('--no-browser') });
     }
     case 'repo':

@@ -59,6 +59,7 @@ describe('help and usage errors', () => {
       [['merge'], 'NAME (the lane to merge) is missing.', 'Usage: grove merge NAME [--dry-run] [--commit MESSAGE] [--repo REPO]'],
       [['alerts', '--limit'], "Option '--limit <value>' argument missing", 'Usage: grove alerts [--limit N] [--json]'],
       [['host', 'stop', 'now'], 'host stop takes no arguments, not now.', 'Usage: grove host stop'],
+      [['status', '--verbose'], 'status takes no arguments but --json, not --verbose.', 'Usage: grove status [--json]'],
       [['health', 'now'], 'Unexpected argument "now".', 'Usage: grove health [--repo R] [--json]'],
       [['notifications', 'pause', '2h'], 'Unexpected argument "2h".', 'Usage: grove notifications pause [--for 30m|2h|1d]'],
       [['ops', 'start', '--command'], '--command takes a value.', 'Usage: grove ops start [--repo REPO] [--command CMD]'],
