@@ -15,9 +15,12 @@ import { api, compare, cpuPercent, cpuTicks, report, startBenchHost, summarize, 
  *      (`sh -c` in MAIN) in the same run. "Beyond the probe" is the latency minus the
  *      runtime the host measured for the failing run (target: at most 1 s, debounce
  *      included).
- *  (2) the host's own CPU (utime + stime from /proc) with 10 repositories each probed every
- *      30 s (a command probe and an HTTP probe to a server this bench runs), against the
- *      same host and repositories without probes. Target: under 1% of a core.
+ *  (2) the CPU of the host and of the probes' own processes (utime + stime of the host and
+ *      cutime + cstime of the children it waited for, from /proc: a command probe's `sh`
+ *      and what it ran) with 10 repositories each probed every 30 s (a command probe and an
+ *      HTTP probe to a server this bench runs), against the same host and repositories
+ *      without probes. Target: host + probes under 1% of a core. (The host alone used to be
+ *      held against the target, leaving out the very processes the probes start.)
  *
  * The probes are declared in the user's override file ($GROVE_HOME/overrides/<repo>.yaml),
  * so the repositories are identical in both halves of (2). A full run takes about 3 minutes
@@ -178,20 +181,25 @@ async function notificationLatency(extra: Record<string, unknown>): Promise<Comp
 // ---------------------------------------------------------------------------------------
 // (2) The host's CPU with 10 repositories probed every 30 s.
 
-async function measureCpu(h: BenchHost): Promise<{ perWindow: number[]; selfPct: number; childrenPct: number }> {
+/**
+ * Per window: the host plus its children (the probes' processes, counted once the host has
+ * reaped them, so a probe still running at a window's end is counted in the next).
+ */
+async function measureCpu(h: BenchHost): Promise<{ perWindow: number[]; selfPct: number; childrenPct: number; totalPct: number }> {
   const start = { ...cpuTicks(h.pid), at: performance.now() };
   let prev = start;
   const perWindow: number[] = [];
   for (let i = 0; i < CPU_S / CPU_WINDOW_S; i++) {
     await sleep(CPU_WINDOW_S * 1000);
     const now = { ...cpuTicks(h.pid), at: performance.now() };
-    perWindow.push(cpuPercent(now.self - prev.self, now.at - prev.at));
+    perWindow.push(cpuPercent(now.self + now.children - (prev.self + prev.children), now.at - prev.at));
     prev = now;
   }
   return {
     perWindow,
     selfPct: round(cpuPercent(prev.self - start.self, prev.at - start.at), 2),
     childrenPct: round(cpuPercent(prev.children - start.children, prev.at - start.at), 2),
+    totalPct: round(cpuPercent(prev.self + prev.children - (start.self + start.children), prev.at - start.at), 2),
   };
 }
 
@@ -202,7 +210,7 @@ async function probedCpu(extra: Record<string, unknown>): Promise<Comparison> {
   const repos = Array.from({ length: REPOS }, (_, i) => makeRepo(join(tempRoot, `site-${i}`), { 'README.md': `# site ${i}\n`, 'artisan': 'ok\n' }));
   const overrides = `health:\n  probes:\n    - name: artisan\n      command: 'test -f artisan'\n      intervalSeconds: ${PROBE_INTERVAL_S}\n    - name: up\n      http: { url: "http://127.0.0.1:${port}/up" }\n      intervalSeconds: ${PROBE_INTERVAL_S}\n`;
 
-  const run = async (label: string, withProbes: boolean): Promise<{ perWindow: number[]; selfPct: number; childrenPct: number; probeRuns: number }> => {
+  const run = async (label: string, withProbes: boolean): Promise<{ perWindow: number[]; selfPct: number; childrenPct: number; totalPct: number; probeRuns: number }> => {
     const home = join(tempRoot, `home-cpu-${label}`);
     if (withProbes) {
       mkdirSync(join(home, 'overrides'), { recursive: true });
@@ -221,7 +229,7 @@ async function probedCpu(extra: Record<string, unknown>): Promise<Comparison> {
       probeRuns += timeline.runs.filter((r) => r.at >= from).length;
     }
     await stopHost(h);
-    console.log(`${label}: host ${cpu.selfPct}% of a core, its children ${cpu.childrenPct}%, ${probeRuns} probe runs over ${CPU_S} s`);
+    console.log(`${label}: host + probes ${cpu.totalPct}% of a core (host ${cpu.selfPct}%, its children ${cpu.childrenPct}%), ${probeRuns} probe runs over ${CPU_S} s`);
     return { ...cpu, probeRuns };
   };
   try {
@@ -232,12 +240,20 @@ async function probedCpu(extra: Record<string, unknown>): Promise<Comparison> {
       probesPerRepo: 2,
       intervalS: PROBE_INTERVAL_S,
       measuredS: CPU_S,
-      noProbes: { hostPctOfCore: idle.selfPct, childrenPctOfCore: idle.childrenPct, perWindow: idle.perWindow.map((n) => round(n, 2)) },
-      probed: { hostPctOfCore: probed.selfPct, childrenPctOfCore: probed.childrenPct, perWindow: probed.perWindow.map((n) => round(n, 2)), probeRuns: probed.probeRuns },
-      target: 'host < 1% of a core',
+      noProbes: { totalPctOfCore: idle.totalPct, hostPctOfCore: idle.selfPct, childrenPctOfCore: idle.childrenPct, perWindow: idle.perWindow.map((n) => round(n, 2)) },
+      probed: {
+        totalPctOfCore: probed.totalPct,
+        hostPctOfCore: probed.selfPct,
+        childrenPctOfCore: probed.childrenPct,
+        perWindow: probed.perWindow.map((n) => round(n, 2)),
+        probeRuns: probed.probeRuns,
+      },
+      target: 'host + probes < 1% of a core',
+      meetsTarget: probed.totalPct < 1,
     };
+    console.log(`host + probes ${probed.totalPct}% of a core with ${REPOS} probed repositories (target < 1%: ${probed.totalPct < 1 ? 'met' : 'NOT met'})`);
     return compare(
-      `host CPU, ${REPOS} repos probed every ${PROBE_INTERVAL_S} s (per ${CPU_WINDOW_S} s window)`,
+      `host + probes CPU, ${REPOS} repos probed every ${PROBE_INTERVAL_S} s (per ${CPU_WINDOW_S} s window)`,
       { name: 'probed', unit: '% core', samples: probed.perWindow },
       { name: 'no probes', unit: '% core', samples: idle.perWindow },
     );

@@ -12,16 +12,18 @@ import { api, compare, cpuPercent, cpuTicks, report, startBenchHost, summarize, 
  *  (2) `lanes.merge { dryRun: true }` on a lane 5 commits ahead, against the git commands
  *      such a preflight cannot do without (`git status --porcelain` in both trees and
  *      `git merge-tree --write-tree`), alternated;
- *  (3) the host's own CPU (utime + stime from /proc) over 10 s with 20 idle lanes, which
- *      are watched through file events (MAIN's tree, each lane's HEAD), against the same
- *      host with the repository registered and no lane yet.
+ *  (3) the host's own CPU (utime + stime from /proc) with 20 idle lanes, which are watched
+ *      through file events (MAIN's tree, each lane's HEAD), against a second host with the
+ *      same repository registered and no lane, read over the same 1 s windows (paired).
  *
  * Generating the repository is not part of any figure. Worktrees between runs of (1) are
  * removed outside the timing: Grove's through `lanes.remove` (so the host does not keep
  * records of lanes whose directories vanished) and the raw ones with `git worktree remove
  * --force`; both branches with `git branch -D`. Every timed run starts on a quiet host.
- * In (3), the baseline is read 3–13 s after the host started watching: a few ticks there
- * are V8's one-off memory-reducing GC, about 8 s after start, not Grove's watchers.
+ * In (3), both sides are read in the same windows, so neither gets a quieter or busier
+ * moment of the machine to itself, and only after the baseline host is past V8's one-off
+ * memory-reducing GC (about 8 s after a host starts; it once landed in a baseline taken
+ * first, alone, and flattered the lanes). The ratio is over the paired windows' totals.
  * A full run on this 2-core machine takes about 1½ minutes.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -31,7 +33,9 @@ const TOP_DIRS = 20;
 const SUB_DIRS = 20;
 const IDLE_LANES = 20;
 const SETTLE_MS = 3000;
-const CPU_WINDOWS = 10;
+/** A new host's V8 runs a one-off memory-reducing GC about 8 s after start; wait past it. */
+const PAST_STARTUP_GC_MS = 15_000;
+const CPU_WINDOWS = Number(process.env.BENCH_CPU_WINDOWS ?? 20);
 const CPU_WINDOW_MS = 1000;
 
 const hostEntry = join(process.cwd(), 'out', 'host', 'main.js');
@@ -217,27 +221,34 @@ interface IdleCpu {
   inotifyWatches: number;
 }
 
-/** Waits for the host to settle, then reads its CPU once per window while nothing is asked of it. */
-async function measureIdleCpu(pid: number): Promise<IdleCpu> {
+/**
+ * Reads both hosts' CPU once per window, in the same windows, while nothing is asked of
+ * either: window i of one side is paired with window i of the other.
+ */
+async function measurePairedIdleCpu(pids: { measured: number; baseline: number }): Promise<{ measured: IdleCpu; baseline: IdleCpu }> {
   await sleep(SETTLE_MS);
-  const start = { ...cpuTicks(pid), at: performance.now() };
+  const read = (): { measured: { self: number; children: number }; baseline: { self: number; children: number }; at: number } => ({
+    measured: cpuTicks(pids.measured),
+    baseline: cpuTicks(pids.baseline),
+    at: performance.now(),
+  });
+  const start = read();
   let prev = start;
-  const perWindow: number[] = [];
+  const perWindow = { measured: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < CPU_WINDOWS; i++) {
     await sleep(CPU_WINDOW_MS);
-    const now = { ...cpuTicks(pid), at: performance.now() };
-    perWindow.push(cpuPercent(now.self - prev.self, now.at - prev.at));
+    const now = read();
+    for (const side of ['measured', 'baseline'] as const) perWindow[side].push(cpuPercent(now[side].self - prev[side].self, now.at - prev.at));
     prev = now;
   }
-  return {
-    perWindow,
-    selfPct: round(cpuPercent(prev.self - start.self, prev.at - start.at), 2),
-    childrenPct: round(cpuPercent(prev.children - start.children, prev.at - start.at), 2),
-    inotifyWatches: inotifyWatches(pid),
-  };
+  const side = (which: 'measured' | 'baseline'): IdleCpu => ({
+    perWindow: perWindow[which],
+    selfPct: round(cpuPercent(prev[which].self - start[which].self, prev.at - start.at), 2),
+    childrenPct: round(cpuPercent(prev[which].children - start[which].children, prev.at - start.at), 2),
+    inotifyWatches: inotifyWatches(pids[which]),
+  });
+  return { measured: side('measured'), baseline: side('baseline') };
 }
-
-
 
 /**
  * Waits until the host has used no CPU, itself or through git, for 300 ms. Cleaning up
@@ -277,10 +288,6 @@ async function main(): Promise<void> {
   const host = await startHost();
   const { repo } = await api<{ repo: { id: string } }>(host, 'repos.add', { path: mainPath });
 
-  // (3), baseline: the repository registered (MAIN watched), no lane.
-  const idleNoLanes = await measureIdleCpu(host.pid);
-  console.log(`idle, no lanes: host ${idleNoLanes.selfPct}% of a core, its children ${idleNoLanes.childrenPct}%`);
-
   // (1) Creation, alternated with raw git; one warm-up each.
   const groveCreate: Series = { name: 'lanes.create', unit: 'ms', samples: [] };
   const rawCreate: Series = { name: 'git worktree add -b', unit: 'ms', samples: [] };
@@ -315,25 +322,6 @@ async function main(): Promise<void> {
   if (listed.lanes.length !== IDLE_LANES || listed.lanes.some((l) => l.status !== 'ok')) {
     throw new Error(`expected ${IDLE_LANES} lanes with status ok, got ${JSON.stringify(listed.lanes.map((l) => l.status))}`);
   }
-  const idleLanes = await measureIdleCpu(host.pid);
-  console.log(`idle, ${IDLE_LANES} lanes: host ${idleLanes.selfPct}% of a core, its children ${idleLanes.childrenPct}%`);
-  const idleCpu = compare(
-    `host CPU, ${IDLE_LANES} idle lanes (per ${CPU_WINDOW_MS / 1000} s window)`,
-    { name: `${IDLE_LANES} lanes`, unit: '% core', samples: idleLanes.perWindow },
-    { name: 'no lanes', unit: '% core', samples: idleNoLanes.perWindow },
-  );
-  extra.idleCpu = {
-    settleMs: SETTLE_MS,
-    measuredS: (CPU_WINDOWS * CPU_WINDOW_MS) / 1000,
-    noLanes: { hostPctOfCore: idleNoLanes.selfPct, childrenPctOfCore: idleNoLanes.childrenPct, perWindow: idleNoLanes.perWindow.map((n) => round(n)), inotifyWatches: idleNoLanes.inotifyWatches },
-    withLanes: {
-      lanes: IDLE_LANES,
-      hostPctOfCore: idleLanes.selfPct,
-      childrenPctOfCore: idleLanes.childrenPct,
-      perWindow: idleLanes.perWindow.map((n) => round(n)),
-      inotifyWatches: idleLanes.inotifyWatches,
-    },
-  };
   const creates = summarize({ name: '', unit: 'ms', samples: idleCreateMs });
   extra.creatingIdleLanesMs = { median: round(creates.median), max: round(creates.max), first: round(idleCreateMs[0]!), last: round(idleCreateMs.at(-1)!) };
 
@@ -371,14 +359,53 @@ async function main(): Promise<void> {
     rawMerge.samples.push(await timed(rawPreflight));
   }
   comparisons.push(compare('merge preflight (dry run), 5 commits ahead', groveMerge, rawMerge));
-  comparisons.push(idleCpu);
+
+  // (3) The baseline: a second host, the same repository registered (MAIN watched), no lane;
+  //     read in the same windows as the host with 20 idle lanes, once past its start-up GC.
+  const baselineHost = await startHost();
+  await api(baselineHost, 'repos.add', { path: mainPath });
+  await sleep(PAST_STARTUP_GC_MS);
+  await waitForQuietHost(baselineHost.pid);
+  await waitForQuietHost(host.pid);
+  const paired = await measurePairedIdleCpu({ measured: host.pid, baseline: baselineHost.pid });
+  const [idleLanes, idleNoLanes] = [paired.measured, paired.baseline];
+  await baselineHost.stop();
+  console.log(`idle, ${IDLE_LANES} lanes: host ${idleLanes.selfPct}% of a core, its children ${idleLanes.childrenPct}%`);
+  console.log(`idle, no lanes (same windows): host ${idleNoLanes.selfPct}% of a core, its children ${idleNoLanes.childrenPct}%`);
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  const diffs = idleLanes.perWindow.map((v, i) => v - idleNoLanes.perWindow[i]!);
+  comparisons.push(
+    compare(
+      `host CPU, ${IDLE_LANES} idle lanes (per ${CPU_WINDOW_MS / 1000} s window, paired)`,
+      { name: `${IDLE_LANES} lanes`, unit: '% core', samples: idleLanes.perWindow },
+      { name: 'no lanes', unit: '% core', samples: idleNoLanes.perWindow },
+    ),
+  );
+  extra.idleCpu = {
+    settleMs: SETTLE_MS,
+    baselinePastStartMs: PAST_STARTUP_GC_MS,
+    measuredS: (CPU_WINDOWS * CPU_WINDOW_MS) / 1000,
+    pairedWindows: CPU_WINDOWS,
+    /** Total over the paired windows, lanes / no lanes; not finite when the baseline used nothing. */
+    pairedRatio: sum(idleNoLanes.perWindow) > 0 ? round(sum(idleLanes.perWindow) / sum(idleNoLanes.perWindow), 2) : null,
+    /** Median over the windows of (lanes − no lanes), in % of a core. */
+    pairedMedianDiffPct: round(summarize({ name: '', unit: '', samples: diffs }).median, 2),
+    noLanes: { hostPctOfCore: idleNoLanes.selfPct, childrenPctOfCore: idleNoLanes.childrenPct, perWindow: idleNoLanes.perWindow.map((n) => round(n)), inotifyWatches: idleNoLanes.inotifyWatches },
+    withLanes: {
+      lanes: IDLE_LANES,
+      hostPctOfCore: idleLanes.selfPct,
+      childrenPctOfCore: idleLanes.childrenPct,
+      perWindow: idleLanes.perWindow.map((n) => round(n)),
+      inotifyWatches: idleLanes.inotifyWatches,
+    },
+  };
 
   await host.stop();
   report('lanes', comparisons, extra);
   const [create, merge] = [comparisons[0]!, comparisons[1]!];
   console.log(
     `creation grove/raw = ${create.ratio} (target ≤ 1.3); merge preflight ${merge.grove.median.toFixed(0)} ms vs ${merge.baseline.median.toFixed(0)} ms (${merge.ratio}×); ` +
-      `host CPU with ${IDLE_LANES} idle lanes ${idleLanes.selfPct}% of a core (no lanes: ${idleNoLanes.selfPct}%; target ~0)`,
+      `host CPU with ${IDLE_LANES} idle lanes ${idleLanes.selfPct}% of a core (no lanes, same windows: ${idleNoLanes.selfPct}%; paired ratio ${String((extra.idleCpu as { pairedRatio: number | null }).pairedRatio ?? '–')}; target ~0)`,
   );
 }
 

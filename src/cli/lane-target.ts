@@ -63,6 +63,17 @@ export interface Flags {
   switches: Set<string>;
 }
 
+/** Why `parseFlags` refused the same arguments, as a sentence for the usage error. */
+export function flagProblem(args: string[], valued: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (valued.includes(a)) {
+      if (args[++i] === undefined) return `${a} takes a value.`;
+    } else if (a.startsWith('--')) return `Unknown option ${a}.`;
+  }
+  return 'Wrong arguments.';
+}
+
 export function parseFlags(args: string[], valued: readonly string[], switches: readonly string[]): Flags | null {
   const out: Flags = { positional: [], values: {}, switches: new Set() };
   for (let i = 0; i < args.length; i++) {

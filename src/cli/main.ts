@@ -12,6 +12,16 @@ import { opsCommand } from './commands/ops';
 import { repoCommand } from './commands/repo';
 import { statusCommand } from './commands/status';
 import { ExitCode } from './exit-codes';
+import { AGENT_USAGE } from './commands/agent';
+import { REPO_USAGE } from './commands/repo';
+import { LANE_USAGE } from './commands/lane';
+import { MERGE_USAGE } from './commands/merge';
+import { DIFF_USAGE } from './commands/diff';
+import { OPS_USAGE } from './commands/ops';
+import { alertsCommand, ALERTS_USAGE } from './commands/alerts';
+import { hostStopCommand } from './commands/host-stop';
+import { formatUsage, usageError, usageLines } from './usage';
+import { GROVE_VERSION } from '../host/version';
 
 /**
  * The `grove` command. It speaks to the host through the same contract as the UI; only
@@ -22,6 +32,7 @@ export const USAGE = `Usage: grove <command> [options]
 
 Commands:
   host [--port N] [--allow-host NAME]   run the host in the foreground; prints the UI's URL
+  host stop                             stop the running host cleanly (its agents stopped first)
   status [--json]                       is a host running for the data dir, and what is it
   open [--no-browser] [--json]          start the host if needed and open the UI
   repo add PATH [--json]                register a repository by its MAIN checkout
@@ -30,6 +41,7 @@ Commands:
   repo guard on|off [--repo R]          MAIN's pre-commit guard (MAIN only; lanes unaffected)
   repo main [--repo R] [--json]         what MAIN's watcher sees (edits, commits that bypassed Grove)
   repo accept-main [--repo R]           accept MAIN as it is now
+  repo remove NAME                      unregister a repository (refused while its lanes hold work or agents run)
   lane create NAME [--branch B] [--ephemeral] [--keyless] [--repo R]
                                         a worktree beside MAIN, set up by grove.yaml's recipe
   lane list [--repo R] [--json]         lanes, reconciled with git worktree list
@@ -47,15 +59,23 @@ Commands:
   notifications [--limit N]             the latest notifications (quiet ones marked)
   notifications pause [--for 2h]        quiet notifications (default: until resumed)
   notifications resume                  notifications on again
+  alerts [--limit N] [--json]           the latest alerts (an agent went fatal, MAIN broke or was edited outside Grove)
   ops start [--repo R] [--command CMD]  the ops loop: a supervised agent watching MAIN from its own checkout
   ops stop [--repo R]                   stop it; its worktree is removed only if nothing would be lost
   ops status [--repo R] [--json]        the loop, its agent, MAIN's state and the open incident
   agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
+  agent start --lane PATH -- CMD ARGS   start a custom command as an agent in a lane
   agent list [--json]                   agents, their state and context use
   agent send AGENT TEXT                 type a line into an agent
   agent tail AGENT [--since N] [-f]     print an agent's output (from byte offset N; -f follows)
   agent stop AGENT                      stop an agent and everything it started
+  agent tail AGENT --screen             print an agent's screen as text, as a terminal shows it now
+  agent resume AGENT                    start a stopped agent again, resuming its conversation where it can
+  agent restart AGENT                   stop an agent and start it again
+  agent remove AGENT                    forget a stopped agent and its scrollback
   hook EVENT                            (run by agents' hooks) report an agent's state
+  help [COMMAND]                        this text, or one command's usage (also: grove COMMAND --help)
+  --version                             print Grove's version
 
 Options for every command:
   --home DIR   data dir (default: $GROVE_HOME, else ~/.grove)
@@ -64,13 +84,58 @@ Options for every command:
 Exit codes: 0 ok, 1 the host refused the request, 2 usage error,
             3 no host running (or one already running, for \`host\`), 4 host unreachable.`;
 
+/** Each command's own usage block (its forms in full); the others' forms come from USAGE. */
+const COMMAND_USAGE: Record<string, string> = {
+  agent: AGENT_USAGE,
+  repo: REPO_USAGE,
+  lane: LANE_USAGE,
+  merge: MERGE_USAGE,
+  diff: DIFF_USAGE,
+  ops: OPS_USAGE,
+  alerts: ALERTS_USAGE,
+};
+
+/** The usage of `grove WORDS…`: from the command's own block, else from USAGE; none if unknown. */
+export function commandUsage(words: readonly string[]): string[] {
+  const [command] = words;
+  if (command === undefined) return [];
+  for (const n of [words.length, 1]) {
+    const own = COMMAND_USAGE[command] ? usageLines(COMMAND_USAGE[command], words.slice(0, n)) : [];
+    if (own.length) return own;
+    const general = usageLines(USAGE, words.slice(0, n));
+    if (general.length) return general;
+  }
+  return [];
+}
+
+function help(words: readonly string[]): number {
+  if (!words.length) {
+    process.stdout.write(USAGE + '\n');
+    return ExitCode.ok;
+  }
+  const lines = commandUsage(words);
+  if (!lines.length) return usage(`No command ${JSON.stringify(words.join(' '))}; \`grove help\` lists them.`);
+  process.stdout.write(formatUsage(lines) + '\n');
+  return ExitCode.ok;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `grove CMD [VERB] --help` (before any `--`, after which arguments belong to an agent's program).
+  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (command !== undefined && !command.startsWith('-') && (own.includes('--help') || own.includes('-h'))) {
+    const verb = own.find((a) => !a.startsWith('-'));
+    return help(verb && commandUsage([command, verb]).length ? [command, verb] : [command]);
+  }
   // --home and --json are global; everything else belongs to the command.
   let home: string | undefined;
   let json = false;
   const args: string[] = [];
   for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--') {
+      args.push(...rest.slice(i));
+      break;
+    }
     if (rest[i] === '--home') {
       home = rest[++i];
       if (!home) return usage('--home takes a directory.');
@@ -80,16 +145,17 @@ export async function main(argv: string[]): Promise<number> {
   const ctx = cliContext(home, json);
   switch (command) {
     case 'host': {
+      if (args[0] === 'stop') return args.length > 1 ? usageError(ctx, USAGE, ['host', 'stop'], `host stop takes no arguments, not ${args.slice(1).join(' ')}.`) : hostStopCommand(ctx);
       const hostModule = (await import(new URL('../host/main.js', import.meta.url).href)) as {
         runHost(argv: string[]): Promise<number>;
       };
       return hostModule.runHost([...args, ...(home ? ['--home', home] : []), '--print-login-url']);
     }
     case 'status':
-      return args.length ? usage(`status takes no arguments but --json, not ${args.join(' ')}`) : statusCommand(ctx);
+      return args.length ? usageError(ctx, USAGE, ['status'], `status takes no arguments but --json, not ${args.join(' ')}.`) : statusCommand(ctx);
     case 'open': {
       const unknown = args.filter((a) => a !== '--no-browser');
-      if (unknown.length) return usage(`open takes --no-browser and --json, not ${unknown.join(' ')}`);
+      if (unknown.length) return usageError(ctx, USAGE, ['open'], `open takes --no-browser and --json, not ${unknown.join(' ')}.`);
       return openCommand(ctx, { browser: !args.includes('--no-browser') });
     }
     case 'repo':
@@ -114,8 +180,16 @@ export async function main(argv: string[]): Promise<number> {
       return agentCommand(ctx, args);
     case 'hook':
       return hookCommand(args);
-    case undefined:
+    case 'alerts':
+      return alertsCommand(ctx, args);
+    case '--version':
+    case '-v':
+    case 'version':
+      process.stdout.write(`${ctx.json ? JSON.stringify({ version: GROVE_VERSION }) : `grove ${GROVE_VERSION}`}\n`);
+      return ExitCode.ok;
     case 'help':
+      return help(rest.filter((a) => !a.startsWith('-')));
+    case undefined:
     case '--help':
     case '-h':
       process.stdout.write(USAGE + '\n');
@@ -125,7 +199,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** A line that is wrong before any command is known: the message and where to look. */
 function usage(message: string): number {
-  process.stderr.write(`grove: ${message}\n\n${USAGE}\n`);
+  process.stderr.write(`grove: ${message}\nUsage: grove <command> [options]; \`grove help\` lists the commands, \`grove help COMMAND\` shows one.\n`);
   return ExitCode.usage;
 }

@@ -19,6 +19,7 @@ import { loadOrCreateToken } from './data-dir/token-file';
 import { ensurePrivateDir, ensurePrivateFile } from './data-dir/private-files';
 import type { Logger } from './logger';
 import { repoHandlers } from './repos/repo-handlers';
+import { createAlertList } from './events/alert-list';
 import { createRepoStore } from './repos/repo-store';
 import { hostStatus } from './status/host-status';
 import { createBrowserSessions } from './api/browser-sessions';
@@ -72,6 +73,8 @@ export interface RunningHost {
   /** A single-use browser login URL (see browser-sessions.ts). */
   loginUrl(): string;
   close(reason: string): Promise<void>;
+  /** Resolves with the reason once the host has stopped, however it was asked to (e.g. `host.stop`). */
+  stopped: Promise<string>;
 }
 
 export type HostStartError =
@@ -222,6 +225,34 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const jobHistory = createJobHistory(db);
+  // Stopping is one path whoever asks (a signal, `host.stop`); `stopped` tells the process it may exit.
+  let closing: Promise<void> | null = null;
+  let markStopped!: (reason: string) => void;
+  const stopped = new Promise<string>((resolve) => (markStopped = resolve));
+  const close = (reason: string): Promise<void> =>
+    (closing ??= (async () => {
+      logger.info('host stopping', { reason });
+      // Every part is stopped whatever another's stop throws; the store and the lock last.
+      await stopInOrder(
+        [
+          { name: 'host.stopping event', stop: () => events.append({ type: 'host.stopping', reason }) },
+          { name: 'discovery file', stop: () => removeDiscovery(paths.discovery, process.pid) },
+          // The notifier last: an incident the monitor finishes writing while it stops is still told.
+          { name: 'health monitor', stop: () => health.stop() },
+          { name: 'ops loops', stop: () => ops.stop() },
+          { name: 'notifier', stop: () => notifier.stop() },
+          { name: 'MAIN guards', stop: () => mainGuards.stop() },
+          { name: 'lane watcher', stop: () => laneHeads.close() },
+          { name: 'agents', stop: () => agents.shutdown() },
+          { name: 'API server', stop: () => api.close() },
+          { name: 'store', stop: () => db.close() },
+          { name: 'host lock', stop: () => lock.release() },
+        ],
+        logger,
+      );
+      markStopped(reason);
+    })());
+  const alerts = createAlertList(db);
   const identity = { version: config.version, pid: process.pid, startedAt, dataDir: config.dataDir };
   const handlers: Handlers = {
     'host.status': () => ok(hostStatus(identity, schemaVersionOf(db), events.latestSeq())),
@@ -235,7 +266,18 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       sessions.revokeAll();
       return ok({ revoked: true as const });
     },
-    ...repoHandlers(repos, events),
+    ...repoHandlers(repos, events, {
+      locks,
+      lanes: laneStore,
+      liveAgentsIn: (path) => agents.liveAgentsIn(path),
+      opsLoopPath: (repoId) => ops.list(repoId)[0]?.path ?? null,
+    }),
+    'alerts.list': ({ limit }) => ok({ alerts: alerts.latest(limit ?? 50) }),
+    'host.stop': () => {
+      // Answer first: the reply is written before the next turn of the event loop, the stop after it.
+      setTimeout(() => void close('host.stop'), 50);
+      return ok({ stopping: true as const, pid: process.pid });
+    },
     'repos.config': ({ repoId }) => {
       const repo = repoOf(repoId);
       return repo ? ok(readRepoConfig(repo, config.dataDir)) : err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
@@ -307,34 +349,13 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   events.append({ type: 'host.started', version: config.version, pid: process.pid });
   logger.info('host ready', { url, dataDir: config.dataDir, pid: process.pid, startupMs: Date.now() - startedAt.getTime() });
 
-  let closing: Promise<void> | null = null;
   return ok({
     url,
     port,
     token,
     loginUrl: () => `${url}/auth?code=${sessions.issueLoginCode().code}`,
-    close: (reason) =>
-      (closing ??= (async () => {
-        logger.info('host stopping', { reason });
-        // Every part is stopped whatever another's stop throws; the store and the lock last.
-        await stopInOrder(
-          [
-            { name: 'host.stopping event', stop: () => events.append({ type: 'host.stopping', reason }) },
-            { name: 'discovery file', stop: () => removeDiscovery(paths.discovery, process.pid) },
-            // The notifier last: an incident the monitor finishes writing while it stops is still told.
-            { name: 'health monitor', stop: () => health.stop() },
-            { name: 'ops loops', stop: () => ops.stop() },
-            { name: 'notifier', stop: () => notifier.stop() },
-            { name: 'MAIN guards', stop: () => mainGuards.stop() },
-            { name: 'lane watcher', stop: () => laneHeads.close() },
-            { name: 'agents', stop: () => agents.shutdown() },
-            { name: 'API server', stop: () => api.close() },
-            { name: 'store', stop: () => db.close() },
-            { name: 'host lock', stop: () => lock.release() },
-          ],
-          logger,
-        );
-      })()),
+    close,
+    stopped,
   });
 }
 

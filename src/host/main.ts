@@ -67,6 +67,8 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     const stop = (signal: string): void => {
       void host.close(signal).then(() => resolve(0));
     };
+    // `grove host stop` (host.stop) closes the host itself; the process then ends as after SIGTERM.
+    void host.stopped.then(() => resolve(0));
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
     if (stopRequested) stop(stopRequested);

@@ -25,6 +25,7 @@ export const ErrorCode = z.enum([
   'repo_is_linked_worktree',
   'repo_already_added',
   'repo_unknown',
+  'repo_in_use', // repos.remove refused: details.blockers names the lanes, agents or ops loop in the way
   // Lanes
   'lane_name_invalid',
   'lane_exists', // the name, branch or directory is taken
@@ -112,6 +113,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'method_not_allowed':
       return 405;
     case 'repo_already_added':
+    case 'repo_in_use':
     case 'agent_not_running':
     case 'agent_is_running':
     case 'agent_cannot_resume':

@@ -10,6 +10,7 @@ import { OpsLoop, OpsStatus } from './ops';
 import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
+import { Alert } from './alerts';
 
 /**
  * The one table of API methods: each method's params and result schema. The host routes
@@ -271,6 +272,21 @@ export const methods = {
   'jobs.list': {
     params: z.object({ limit: z.number().int().min(1).max(200).optional() }).strict(),
     result: z.object({ jobs: z.array(JobState), latestSeq: z.number().int().nonnegative() }),
+  },
+  /** Answers, then stops the host cleanly (agents stopped, store closed, lock released), as SIGTERM does. */
+  'host.stop': { params: NoParams, result: z.object({ stopping: z.literal(true), pid: z.number().int() }) },
+  /** The latest alerts, newest first (they are `alert` events; kept as long as the events are). */
+  'alerts.list': {
+    params: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    result: z.object({ alerts: z.array(Alert) }),
+  },
+  /**
+   * The agent's screen as text, as a terminal of its size shows it now: its retained output
+   * replayed into a headless terminal (cursor moves and redraws applied, colours dropped).
+   */
+  'agents.screen': {
+    params: AgentId,
+    result: z.object({ text: z.string(), cols: z.number().int(), rows: z.number().int(), end: z.number().int() }),
   },
   'events.since': {
     params: z

@@ -8,26 +8,51 @@ import { callHost, type CallFailure } from '../../host-client/call-host';
 import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { parseCommand } from '../parse-command';
+import { usageError } from '../usage';
 
 /**
- * `grove agent start|list|send|tail|stop`: agents from the terminal, through the same API as
+ * `grove agent start|list|send|tail|stop|resume|restart|remove`: agents from the terminal, through the same API as
  * the UI. An agent is named by its id, a unique prefix of it, or its name.
  */
 export const AGENT_USAGE = `Usage:
   grove agent start --lane PATH --preset claude|codex|shell|custom [--command CMD] [--name NAME]
                     [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [-- ARGS...]
+                    or, for a custom command: --lane PATH [--name NAME] [--restart …] -- CMD [ARGS...]
   grove agent list [--json]
   grove agent send AGENT TEXT [--no-enter]
-  grove agent tail AGENT [--since OFFSET] [--follow]
-  grove agent stop AGENT`;
+  grove agent tail AGENT [--since OFFSET] [--follow] [--screen]
+  grove agent stop AGENT
+  grove agent resume AGENT
+  grove agent restart AGENT
+  grove agent remove AGENT`;
+
+/** Verbs that take exactly one AGENT and call one method with its id. */
+const ONE_AGENT_VERBS = {
+  stop: { method: 'agents.stop', timeoutMs: 60_000 },
+  resume: { method: 'agents.resume', timeoutMs: 30_000 },
+  restart: { method: 'agents.restart', timeoutMs: 60_000 },
+  remove: { method: 'agents.remove', timeoutMs: 30_000 },
+} as const;
 
 type Target = { url: string; token: string };
 
 export async function agentCommand(ctx: CliContext, args: string[]): Promise<number> {
+  const [verb, ...rest] = args;
+  if (verb === undefined) return usageError(ctx, AGENT_USAGE, ['agent'], 'Name what to do: start, list, send, tail, stop, resume, restart or remove.');
+  if (verb !== 'start' && verb !== 'list' && verb !== 'send' && verb !== 'tail' && !Object.hasOwn(ONE_AGENT_VERBS, verb)) {
+    return usageError(ctx, AGENT_USAGE, ['agent'], `Unknown agent command ${JSON.stringify(verb)}.`);
+  }
+  // The line is checked before the host is looked for: a usage error is exit 2 with or without one.
+  let one: (typeof ONE_AGENT_VERBS)[keyof typeof ONE_AGENT_VERBS] | null = null;
+  if (Object.hasOwn(ONE_AGENT_VERBS, verb)) {
+    const parsed = parseCommand(rest, {}, ['AGENT (its id, an id prefix or its name)']);
+    if (!parsed.ok) return usageError(ctx, AGENT_USAGE, ['agent', verb], parsed.message);
+    one = ONE_AGENT_VERBS[verb as keyof typeof ONE_AGENT_VERBS];
+  }
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const { target } = host;
-  const [verb, ...rest] = args;
   switch (verb) {
     case 'start':
       return start(ctx, target, rest);
@@ -37,18 +62,22 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
       return send(ctx, target, rest);
     case 'tail':
       return tail(ctx, target, rest);
-    case 'stop': {
+    default: {
       const agent = await resolveAgent(ctx, target, rest[0]);
       if (!agent) return ExitCode.failed;
-      const r = await callHost(target, 'agents.stop', { id: agent.id }, 60_000);
+      const r = await callHost(target, one!.method, { id: agent.id }, one!.timeoutMs);
       if (!r.ok) return fail(ctx, r.error);
-      if (ctx.json) ctx.out(JSON.stringify({ agent: r.value.agent }));
-      else ctx.out(`Stopped ${agent.name} (${r.value.agent.supervision.kind}).`);
+      if ('removed' in r.value) {
+        if (ctx.json) ctx.out(JSON.stringify({ ok: true, removed: true, id: agent.id }));
+        else ctx.out(`Removed ${agent.name} and its scrollback.`);
+        return ExitCode.ok;
+      }
+      const after = r.value.agent;
+      if (ctx.json) ctx.out(JSON.stringify(verb === 'stop' ? { agent: after } : { ok: true, agent: after }));
+      else if (verb === 'stop') ctx.out(`Stopped ${agent.name} (${after.supervision.kind}).`);
+      else ctx.out(`${verb === 'resume' ? 'Resumed' : 'Restarted'} ${after.name} (${after.supervision.kind}) in ${after.lanePath}.`);
       return ExitCode.ok;
     }
-    default:
-      ctx.errOut(AGENT_USAGE);
-      return ExitCode.usage;
   }
 }
 
@@ -60,7 +89,7 @@ function fail(ctx: CliContext, error: CallFailure): number {
 
 async function resolveAgent(ctx: CliContext, target: Target, ref: string | undefined): Promise<AgentInfo | null> {
   if (!ref) {
-    ctx.errOut(`Name the agent (its id, an id prefix or its name).\n${AGENT_USAGE}`);
+    ctx.errOut('Name the agent (its id, an id prefix or its name).');
     return null;
   }
   const listed = await callHost(target, 'agents.list', {});
@@ -83,19 +112,26 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
     const a = own[i]!;
     if (a === '--auto-resume' || a === '--ops-loop') opts[a.slice(2)] = true;
     else if (['--lane', '--preset', '--command', '--name', '--restart'].includes(a) && own[i + 1] !== undefined) opts[a.slice(2)] = own[++i]!;
-    else {
-      ctx.errOut(`Unknown or incomplete option ${JSON.stringify(a)}.\n${AGENT_USAGE}`);
-      return ExitCode.usage;
-    }
+    else return usageError(ctx, AGENT_USAGE, ['agent', 'start'], own[i + 1] === undefined && a.startsWith('--') ? `${a} takes a value, or is unknown.` : `Unknown option ${JSON.stringify(a)}.`);
+  }
+  // Without --preset, what follows `--` is the program itself: a custom agent.
+  const custom = opts.preset === undefined && opts.command === undefined && extra.length > 0;
+  if (custom) {
+    opts.preset = 'custom';
+    opts.command = extra.shift()!;
   }
   const preset = PresetIdSchema.safeParse(opts.preset);
-  if (typeof opts.lane !== 'string' || !preset.success) {
-    ctx.errOut(`--lane PATH and --preset claude|codex|shell|custom are required.\n${AGENT_USAGE}`);
-    return ExitCode.usage;
+  if (typeof opts.lane !== 'string') return usageError(ctx, AGENT_USAGE, ['agent', 'start'], '--lane PATH is missing: the lane (worktree) the agent runs in.');
+  if (!preset.success) {
+    return usageError(
+      ctx,
+      AGENT_USAGE,
+      ['agent', 'start'],
+      opts.preset === undefined ? '--preset is missing: claude, codex, shell or custom, or give the program after `--` (-- CMD ARGS).' : `--preset takes claude, codex, shell or custom, not ${JSON.stringify(opts.preset)}.`,
+    );
   }
   if (opts.restart !== undefined && !['never', 'on-failure', 'always'].includes(String(opts.restart))) {
-    ctx.errOut('--restart takes never, on-failure or always.');
-    return ExitCode.usage;
+    return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `--restart takes never, on-failure or always, not ${JSON.stringify(opts.restart)}.`);
   }
   const r = await callHost(target, 'agents.start', {
     lanePath: resolve(opts.lane),
@@ -135,10 +171,9 @@ async function list(ctx: CliContext, target: Target): Promise<number> {
 async function send(ctx: CliContext, target: Target, args: string[]): Promise<number> {
   const noEnter = args.includes('--no-enter');
   const [ref, text, ...more] = args.filter((a) => a !== '--no-enter');
-  if (text === undefined || more.length) {
-    ctx.errOut(`grove agent send AGENT TEXT: quote the text as one argument.\n${AGENT_USAGE}`);
-    return ExitCode.usage;
-  }
+  if (ref === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], 'AGENT is missing.');
+  if (text === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], 'TEXT is missing.');
+  if (more.length) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], `Quote the text as one argument (got ${more.length + 1} words).`);
   const agent = await resolveAgent(ctx, target, ref);
   if (!agent) return ExitCode.failed;
   // Like typing the line: the text, then Enter (a carriage return, as a terminal sends it).
@@ -148,18 +183,17 @@ async function send(ctx: CliContext, target: Target, args: string[]): Promise<nu
 }
 
 async function tail(ctx: CliContext, target: Target, args: string[]): Promise<number> {
+  if (args.includes('--screen')) return screen(ctx, target, args.filter((a) => a !== '--screen'));
   const follow = args.includes('--follow') || args.includes('-f');
   const rest = args.filter((a) => a !== '--follow' && a !== '-f');
   let since: number | undefined;
   const si = rest.indexOf('--since');
   if (si >= 0) {
     since = Number(rest[si + 1]);
-    if (!Number.isInteger(since) || since < 0) {
-      ctx.errOut('--since takes a byte offset (a whole number from 0).');
-      return ExitCode.usage;
-    }
+    if (!Number.isInteger(since) || since < 0) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], '--since takes a byte offset (a whole number from 0).');
     rest.splice(si, 2);
   }
+  if (rest[0] === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], 'AGENT is missing (its id, an id prefix or its name).');
   const agent = await resolveAgent(ctx, target, rest[0]);
   if (!agent) return ExitCode.failed;
   if (!follow) {
@@ -174,6 +208,19 @@ async function tail(ctx: CliContext, target: Target, args: string[]): Promise<nu
     }
   }
   return followOutput(target, agent, since);
+}
+
+/** `tail --screen`: the screen as a terminal of the agent's size shows it now, as text. */
+async function screen(ctx: CliContext, target: Target, args: string[]): Promise<number> {
+  const parsed = parseCommand(args, {}, ['AGENT (its id, an id prefix or its name)']);
+  if (!parsed.ok) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], `${parsed.message} (--screen takes no other option)`);
+  const agent = await resolveAgent(ctx, target, parsed.positionals[0]);
+  if (!agent) return ExitCode.failed;
+  const r = await callHost(target, 'agents.screen', { id: agent.id }, 30_000);
+  if (!r.ok) return fail(ctx, r.error);
+  if (ctx.json) ctx.out(JSON.stringify({ screen: r.value }));
+  else ctx.out(r.value.text);
+  return ExitCode.ok;
 }
 
 function writeOut(data: Uint8Array): Promise<void> {

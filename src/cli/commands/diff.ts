@@ -1,7 +1,8 @@
 import { callHost } from '../../host-client/call-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { fail, findLane, parseFlags, pickRepo } from '../lane-target';
+import { usageError } from '../usage';
+import { fail, findLane, flagProblem, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
 
 /** `grove diff NAME [--stat]`: the lane's changes against MAIN, uncommitted edits included. */
@@ -9,10 +10,8 @@ export const DIFF_USAGE = 'Usage: grove diff NAME [--stat] [--repo REPO] [--json
 
 export async function diffCommand(ctx: CliContext, args: string[]): Promise<number> {
   const flags = parseFlags(args, ['--repo'], ['--stat']);
-  if (!flags || flags.positional.length !== 1) {
-    ctx.errOut(DIFF_USAGE);
-    return ExitCode.usage;
-  }
+  if (!flags) return usageError(ctx, DIFF_USAGE, ['diff'], flagProblem(args, ['--repo']));
+  if (flags.positional.length !== 1) return usageError(ctx, DIFF_USAGE, ['diff'], flags.positional.length ? `Unexpected argument ${JSON.stringify(flags.positional[1])}.` : 'NAME (the lane) is missing.');
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const repo = await pickRepo(ctx, host.target, flags.values.repo);

@@ -3,8 +3,9 @@ import type { MainHealth } from '../../shared/health';
 import type { Repo } from '../../shared/repo';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { usageError } from '../usage';
 import { clock, healthSignature, healthSummary } from '../health-lines';
-import { fail, parseFlags, pickRepo } from '../lane-target';
+import { fail, flagProblem, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
 import { watchEvents } from '../watch-events';
 
@@ -17,8 +18,8 @@ export async function healthCommand(ctx: CliContext, args: string[]): Promise<nu
   const watch = args[0] === 'watch';
   const flags = parseFlags(watch ? args.slice(1) : args, ['--repo'], []);
   if (!flags || flags.positional.length) {
-    ctx.errOut(USAGE);
-    return ExitCode.usage;
+    const words = watch ? ['health', 'watch'] : ['health', '[--repo'];
+    return usageError(ctx, USAGE, words, flags ? `Unexpected argument ${JSON.stringify(flags.positional[0])}.` : flagProblem(watch ? args.slice(1) : args, ['--repo']));
   }
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;

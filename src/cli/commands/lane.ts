@@ -4,7 +4,8 @@ import type { Lane } from '../../shared/lanes';
 import { callWithProgress } from '../call-with-progress';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { fail, findLane, parseFlags, pickRepo } from '../lane-target';
+import { usageError } from '../usage';
+import { fail, findLane, flagProblem, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
 
 /** `grove lane create|list|remove|adopt|rebase|serve`. Long verbs print their job's progress to stderr. */
@@ -20,10 +21,12 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
   const [verb, ...rest] = args;
   const flags = parseFlags(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off']);
   const arity: Record<string, number> = { create: 1, list: 0, remove: 1, adopt: 1, rebase: 1, serve: 1 };
-  if (!flags || verb === undefined || arity[verb] !== flags.positional.length || (flags.switches.has('--keyless') && flags.switches.has('--with-keys'))) {
-    ctx.errOut(LANE_USAGE);
-    return ExitCode.usage;
-  }
+  if (verb === undefined) return usageError(ctx, LANE_USAGE, ['lane'], 'Name what to do: create, list, remove, adopt, rebase or serve.');
+  if (arity[verb] === undefined) return usageError(ctx, LANE_USAGE, ['lane'], `Unknown lane command ${JSON.stringify(verb)}.`);
+  if (!flags) return usageError(ctx, LANE_USAGE, ['lane', verb], flagProblem(rest, ['--repo', '--branch', '--name']));
+  if (flags.positional.length < arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `${verb === 'adopt' ? 'PATH' : 'NAME'} is missing.`);
+  if (flags.positional.length > arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `Unexpected argument ${JSON.stringify(flags.positional[arity[verb]])}.`);
+  if (flags.switches.has('--keyless') && flags.switches.has('--with-keys')) return usageError(ctx, LANE_USAGE, ['lane', verb], '--keyless and --with-keys contradict each other; give one.');
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const target = host.target;

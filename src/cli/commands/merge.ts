@@ -3,7 +3,8 @@ import type { MergeCheck } from '../../shared/lanes';
 import { callWithProgress } from '../call-with-progress';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { fail, findLane, parseFlags, pickRepo } from '../lane-target';
+import { usageError } from '../usage';
+import { fail, findLane, flagProblem, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
 
 /**
@@ -18,9 +19,10 @@ export const MERGE_USAGE = `Usage:
 export async function mergeCommand(ctx: CliContext, args: string[]): Promise<number> {
   const flags = parseFlags(args, ['--repo', '--commit', '--rollback'], ['--dry-run']);
   const rollback = flags?.values.rollback;
-  if (!flags || (rollback ? flags.positional.length !== 0 : flags.positional.length !== 1)) {
-    ctx.errOut(MERGE_USAGE);
-    return ExitCode.usage;
+  if (!flags) return usageError(ctx, MERGE_USAGE, ['merge'], flagProblem(args, ['--repo', '--commit', '--rollback']));
+  if (rollback && flags.positional.length) return usageError(ctx, MERGE_USAGE, ['merge', '--rollback'], `--rollback takes only the merge's id, not ${JSON.stringify(flags.positional[0])}.`);
+  if (!rollback && flags.positional.length !== 1) {
+    return usageError(ctx, MERGE_USAGE, ['merge', 'NAME'], flags.positional.length ? `Unexpected argument ${JSON.stringify(flags.positional[1])}.` : 'NAME (the lane to merge) is missing.');
   }
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;

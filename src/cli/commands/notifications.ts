@@ -2,8 +2,9 @@ import { callHost } from '../../host-client/call-host';
 import { isPaused, PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { usageError } from '../usage';
 import { clock } from '../health-lines';
-import { fail, parseFlags } from '../lane-target';
+import { fail, flagProblem, parseFlags } from '../lane-target';
 import { requireHost } from '../require-host';
 
 const USAGE = `Usage:
@@ -28,8 +29,8 @@ export async function notificationsCommand(ctx: CliContext, args: string[]): Pro
   const verb = args[0] === 'pause' || args[0] === 'resume' ? args[0] : 'list';
   const flags = parseFlags(verb === 'list' ? args : args.slice(1), verb === 'pause' ? ['--for'] : verb === 'list' ? ['--limit'] : [], []);
   if (!flags || flags.positional.length) {
-    ctx.errOut(USAGE);
-    return ExitCode.usage;
+    const words = verb === 'list' ? ['notifications', '[--limit'] : ['notifications', verb];
+    return usageError(ctx, USAGE, words, flags ? `Unexpected argument ${JSON.stringify(flags.positional[0])}.` : flagProblem(verb === 'list' ? args : args.slice(1), verb === 'pause' ? ['--for'] : verb === 'list' ? ['--limit'] : []));
   }
   let minutes: number | undefined;
   if (flags.values.for !== undefined) {

@@ -3,8 +3,9 @@ import type { AgentInfo } from '../../shared/agents';
 import type { OpsLoop, OpsStatus } from '../../shared/ops';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { usageError } from '../usage';
 import { table } from '../format';
-import { fail, parseFlags, pickRepo } from '../lane-target';
+import { fail, flagProblem, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
 
 /**
@@ -12,7 +13,7 @@ import { requireHost } from '../require-host';
  * agent itself runs to read MAIN's state and the open incident (`grove ops status --json`):
  * the loop, its agent's supervision, and the status file Grove keeps for it.
  */
-const OPS_USAGE = `Usage:
+export const OPS_USAGE = `Usage:
   grove ops start [--repo REPO] [--command CMD]
   grove ops stop [--repo REPO]
   grove ops status [--repo REPO] [--json]`;
@@ -21,10 +22,11 @@ export async function opsCommand(ctx: CliContext, args: string[]): Promise<numbe
   const [verb, ...rest] = args;
   const flags = parseFlags(rest, ['--repo', '--command'], []);
   const allowed: Record<string, string[]> = { start: ['repo', 'command'], stop: ['repo'], status: ['repo'] };
-  if (!flags || verb === undefined || !allowed[verb] || flags.positional.length || Object.keys(flags.values).some((k) => !allowed[verb]!.includes(k))) {
-    ctx.errOut(OPS_USAGE);
-    return ExitCode.usage;
-  }
+  if (verb === undefined || !allowed[verb]) return usageError(ctx, OPS_USAGE, ['ops'], verb === undefined ? 'Name what to do: start, stop or status.' : `Unknown ops command ${JSON.stringify(verb)}.`);
+  if (!flags) return usageError(ctx, OPS_USAGE, ['ops', verb], flagProblem(rest, ['--repo', '--command']));
+  if (flags.positional.length) return usageError(ctx, OPS_USAGE, ['ops', verb], `Unexpected argument ${JSON.stringify(flags.positional[0])}.`);
+  const extra = Object.keys(flags.values).find((k) => !allowed[verb]!.includes(k));
+  if (extra) return usageError(ctx, OPS_USAGE, ['ops', verb], `ops ${verb} takes no --${extra}.`);
   if (verb === 'status') return opsStatus(ctx, flags.values.repo);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;

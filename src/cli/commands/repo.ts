@@ -4,9 +4,12 @@ import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { fail, parseFlags, pickRepo } from '../lane-target';
+import { parseCommand } from '../parse-command';
+import { usageError } from '../usage';
 
-/** `grove repo add|list|config|guard|main|accept-main`. */
+/** `grove repo add|list|config|guard|main|accept-main|remove`. */
 export async function repoCommand(ctx: CliContext, args: string[]): Promise<number> {
+  if (args[0] === 'remove') return removeRepo(ctx, args.slice(1));
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const { target } = host;
@@ -68,8 +71,30 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     }
     return ExitCode.ok;
   }
-  ctx.errOut(REPO_USAGE);
-  return ExitCode.usage;
+  if (verb === undefined) return usageError(ctx, REPO_USAGE, ['repo'], 'Name what to do: add, list, config, guard, main, accept-main or remove.');
+  const verbs = ['add', 'list', 'config', 'guard', 'main', 'accept-main'];
+  if (!verbs.includes(verb)) return usageError(ctx, REPO_USAGE, ['repo'], `Unknown repo command ${JSON.stringify(verb)}.`);
+  const what = verb === 'add' && rest.length === 0 ? 'PATH is missing.' : verb === 'guard' && !['on', 'off'].includes(rest[0] ?? '') ? 'on or off is missing.' : `Wrong arguments for repo ${verb}: ${rest.join(' ') || '(none)'}.`;
+  return usageError(ctx, REPO_USAGE, ['repo', verb], what);
+}
+
+/**
+ * `grove repo remove NAME`: unregisters the repository (its files stay). The host refuses
+ * while a lane holds work, an agent runs in it, or its ops loop runs, and names them.
+ */
+async function removeRepo(ctx: CliContext, args: string[]): Promise<number> {
+  const parsed = parseCommand(args, {}, ['NAME (the repository, as grove repo list shows it)']);
+  if (!parsed.ok) return usageError(ctx, REPO_USAGE, ['repo', 'remove'], parsed.message);
+  const host = await requireHost(ctx);
+  if (!host.ok) return host.code;
+  const { target } = host;
+  const repo = await pickRepo(ctx, target, parsed.positionals[0]);
+  if (!repo) return ExitCode.failed;
+  const r = await callHost(target, 'repos.remove', { id: repo.id }, 60_000);
+  if (!r.ok) return fail(ctx, r.error);
+  if (ctx.json) ctx.out(JSON.stringify({ ok: true, removed: true, repo }));
+  else ctx.out(`Unregistered ${repo.name}; ${repo.mainPath} and its files are untouched.`);
+  return ExitCode.ok;
 }
 
 export const REPO_USAGE = `Usage:
@@ -78,4 +103,5 @@ export const REPO_USAGE = `Usage:
   grove repo config [--repo REPO] [--json]
   grove repo guard on|off [--repo REPO]
   grove repo main [--repo REPO] [--json]
-  grove repo accept-main [--repo REPO]`;
+  grove repo accept-main [--repo REPO]
+  grove repo remove NAME [--json]`;

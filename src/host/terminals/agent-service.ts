@@ -30,6 +30,7 @@ import { ClaudeTranscriptReader, claudeTranscriptPath } from './context/claude-t
 import { CodexRolloutReader } from './context/codex-rollout';
 import { findCodexRollout } from './context/find-codex-rollout';
 import type { ContextReading } from './context/context-reading';
+import { renderScreen } from './screen/render-screen';
 
 /**
  * All agents of this host: starting them (lane and command checked first), their runtimes,
@@ -260,6 +261,7 @@ export class AgentService {
     Handlers,
     | 'agents.list' | 'agents.start' | 'agents.stop' | 'agents.restart' | 'agents.resume' | 'agents.recycle' | 'agents.remove'
     | 'agents.input' | 'agents.resize' | 'agents.output' | 'agents.attach' | 'agents.detach' | 'agents.report' | 'agents.preview'
+    | 'agents.screen'
   > {
     const find = (id: string): Result<AgentRuntime, ApiError> => {
       const r = this.runtimes.get(id);
@@ -348,6 +350,13 @@ export class AgentService {
         if (!r.ok) return r;
         const read = r.value.readOutput(since, limit ?? 1024 * 1024);
         return ok({ from: read.from, end: read.from + read.data.length, gap: read.gap, data: read.data.toString('base64') });
+      },
+      'agents.screen': async ({ id }) => {
+        const r = find(id);
+        if (!r.ok) return r;
+        const { cols, rows } = r.value.record;
+        const screen = await renderScreen((since, max) => r.value.readOutput(since, max), cols, rows);
+        return ok({ text: screen.text, cols, rows, end: screen.end });
       },
       'agents.attach': ({ id, since }, ctx) => {
         if (!ctx.ws) return err(apiError('needs_websocket', 'agents.attach streams output and needs the WebSocket; use agents.output over HTTP.'));

@@ -1,0 +1,26 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export type Parsed<O extends Options> =
+  | { ok: true; values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }; positionals: string[] }
+  | { ok: false; message: string };
+
+/**
+ * A command's arguments through Node's own parser (`util.parseArgs`): options by their
+ * spec, then a check of how many positionals it takes, named so the error says which one
+ * is missing or extra. Errors come back as a sentence for `usageError`.
+ */
+export function parseCommand<O extends Options>(args: string[], options: O, positionals: readonly string[]): Parsed<O> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    // Node's messages already name the option ("Unknown option '--x'", "Option '--since <value>' argument missing").
+    return { ok: false, message: (e as Error).message.replace(/\. To specify a positional argument.*$/s, '.') };
+  }
+  const got = parsed.positionals;
+  if (got.length < positionals.length) return { ok: false, message: `${positionals[got.length]} is missing.` };
+  if (got.length > positionals.length) return { ok: false, message: `Unexpected argument ${JSON.stringify(got[positionals.length])}.` };
+  return { ok: true, values: parsed.values as never, positionals: got };
+}
