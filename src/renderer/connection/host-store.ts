@@ -13,8 +13,12 @@ import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
 import { Paths } from '../../shared/wire';
 import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
+
 import { applyJobEvent, interruptRunningJobs, isJobEvent, type JobView } from '../lanes/job-state';
 import { addNotifications } from '../notifications/notification-list';
+
+/** Alerts the UI keeps; older ones stay readable with `grove alerts`. */
+const KEPT_ALERTS = 20;
 
 /**
  * The UI's one store of host state: the connection, the host's status, the repositories,
@@ -56,7 +60,7 @@ export interface HostSnapshot {
   /** Each repository's ops loop, by repository id. */
   opsLoops: Readonly<Record<string, OpsLoop>>;
   /** The latest alerts (an agent went fatal, MAIN edited outside Grove), newest first. */
-  alerts: { at: string; agentId: string | null; repoId: string | null; message: string }[];
+  alerts: { seq: number; at: string; agentId: string | null; repoId: string | null; message: string }[];
 }
 
 /**
@@ -204,7 +208,7 @@ export class HostStore {
   private async refresh(): Promise<void> {
     const generation = ++this.loadGeneration;
     this.eventsDuringLoad = [];
-    const [status, repos, agents, lanes, merges, health, incidents, notifications, ops, jobs] = await Promise.all([
+    const [status, repos, agents, lanes, merges, health, incidents, notifications, ops, jobs, alerts] = await Promise.all([
       this.connection.call('host.status', {}),
       this.connection.call('repos.list', {}),
       this.connection.call('agents.list', {}),
@@ -215,6 +219,7 @@ export class HostStore {
       this.connection.call('notifications.list', {}),
       this.connection.call('ops.list', {}),
       this.connection.call('jobs.list', {}),
+      this.connection.call('alerts.list', { limit: KEPT_ALERTS }),
     ]);
     // A newer load (a reconnect, a host restart) answers for both.
     if (generation !== this.loadGeneration) return;
@@ -237,6 +242,7 @@ export class HostStore {
         : {}),
       ...(ops.ok ? { opsLoops: Object.fromEntries(ops.value.loops.map((l) => [l.repoId, l])) } : {}),
       ...(jobs.ok ? { jobs: jobs.value.jobs } : {}),
+      ...(alerts.ok ? { alerts: alerts.value.alerts } : {}),
     });
     for (const e of during) {
       if (!isJobEvent(e.event)) this.apply(e, false);
@@ -265,7 +271,8 @@ export class HostStore {
    * `isFirstTime` is false when an event is applied again on top of a load's answers: it
    * changes state only, and tells no one (no notification, no alert twice, no new load).
    */
-  private apply({ event }: EventEnvelope, isFirstTime: boolean): void {
+  private apply(envelope: EventEnvelope, isFirstTime: boolean): void {
+    const { event } = envelope;
     if (isJobEvent(event)) {
       const jobs = applyJobEvent(this.snapshot.jobs, event);
       if (jobs !== this.snapshot.jobs) this.update({ jobs });
@@ -341,9 +348,10 @@ export class HostStore {
         this.update({ agents: (this.snapshot.agents ?? []).filter((a) => a.id !== event.id) });
         return;
       case 'alert':
-        if (!isFirstTime) return;
+        // Applied again after a load too: alerts.list may or may not hold one raised during it.
+        if (this.snapshot.alerts.some((a) => a.seq === envelope.seq)) return;
         this.update({
-          alerts: [{ at: new Date().toISOString(), agentId: event.agentId, repoId: event.repoId ?? null, message: event.message }, ...this.snapshot.alerts].slice(0, 20),
+          alerts: [{ seq: envelope.seq, at: envelope.at, agentId: event.agentId, repoId: event.repoId ?? null, message: event.message }, ...this.snapshot.alerts].slice(0, KEPT_ALERTS),
         });
         return;
       case 'host.stopping':
