@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeBareRepo, makeRepo } from '../fixtures/git-repo';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { eventsSince } from '../fixtures/host-events';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -208,6 +209,27 @@ describe('reconciling lanes with git and the disk', () => {
     await expect.poll(async () => (await alerts()).filter((a) => a.includes('switched from design to experiment')).length).toBe(1);
     const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
     expect(listed.lanes[0]!.status).toBe('branch-changed');
+  });
+
+  it('does not take its own "Rebase onto MAIN" (HEAD detached while it runs) for a switch outside Grove', async () => {
+    const lane = await createLane('design');
+    commitIn(lane.path, 'lane.txt', 'from the lane');
+    commitIn(main, 'main.txt', 'from MAIN');
+    // The rebase's post-checkout hook keeps the lane's HEAD detached for a second: long
+    // enough for the host's watcher to read it however loaded the machine is.
+    writeFileSync(join(main, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 1\n', { mode: 0o755 });
+    const r = await api(host, 'lanes.rebase', { id: lane.id });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    const rebased = git(lane.path, 'rev-parse', 'HEAD');
+    expect((r.body.result as { head: string }).head).toBe(rebased);
+    // The marker that the watcher has looked at the lane after the rebase: it announced the new HEAD.
+    const headEvents = async (): Promise<(string | null)[]> =>
+      (await eventsSince(host)).flatMap((e) => (e.event.type === 'lane.head' && e.event.id === lane.id ? [e.event.head] : []));
+    await expect.poll(headEvents).toContain(rebased);
+    // (MAIN's own commit above is rightly reported as made outside Grove; the lane is not.)
+    expect((await alerts()).filter((a) => a.includes('Lane design'))).toEqual([]);
+    const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
+    expect(listed.lanes[0]!.status).toBe('ok');
   });
 
   it('on host start, announces a lane whose directory vanished', async () => {

@@ -420,6 +420,12 @@ export class LaneService {
     }
   }
 
+  /** The branch watcher saw a lane's HEAD commit or index change: whoever shows its diff re-reads it. */
+  noticeHead(path: string, head: string | null): void {
+    const record = this.deps.lanes.list().find((l) => l.path === path);
+    if (record) this.deps.events.append({ type: 'lane.head', id: record.id, repoId: record.repoId, head });
+  }
+
   handlers(): Pick<Handlers, 'lanes.list' | 'lanes.create' | 'lanes.remove' | 'lanes.adopt'> {
     return {
       'lanes.list': async ({ repoId }) => ok({ lanes: await this.list(repoId) }),
