@@ -33,6 +33,8 @@ export interface HostSnapshot {
   lanes: Lane[] | null;
   /** What MAIN's watcher sees, per repository id. */
   mainStates: Readonly<Record<string, MainState>>;
+  /** Per lane id, the seq of the latest `lane.head` event: it changes when the lane's HEAD commit or index does. */
+  laneHeadSeqs: Readonly<Record<string, number>>;
   /** MAIN's health from its probes, per repository id. */
   health: Readonly<Record<string, MainHealth>>;
   /** Merges into MAIN of every repository, newest first. */
@@ -107,6 +109,7 @@ export class HostStore {
       agents: null,
       lanes: null,
       mainStates: {},
+      laneHeadSeqs: {},
       health: {},
       incidents: null,
       notifications: null,
@@ -233,7 +236,7 @@ export class HostStore {
     if (lanes.ok) this.update({ lanes: lanes.value.lanes });
   }
 
-  private apply({ event }: EventEnvelope): void {
+  private apply({ event, seq }: EventEnvelope): void {
     if (isJobEvent(event)) {
       const jobs = applyJobEvent(this.snapshot.jobs, event);
       if (jobs !== this.snapshot.jobs) this.update({ jobs });
@@ -278,6 +281,9 @@ export class HostStore {
         if (this.snapshot.lanes?.some((l) => l.id === event.lane.id)) {
           this.update({ lanes: this.snapshot.lanes.map((l) => (l.id === event.lane.id ? event.lane : l)) });
         }
+        return;
+      case 'lane.head':
+        this.update({ laneHeadSeqs: { ...this.snapshot.laneHeadSeqs, [event.id]: seq } });
         return;
       case 'merge.updated': {
         const list = this.snapshot.merges ?? [];
