@@ -173,7 +173,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     dataDir: config.dataDir,
     baseEnv: process.env,
     mask,
-    agents: { liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except), stopAllIn: (path) => agents.stopAllIn(path) },
+    agents: {
+      liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except),
+      stopAllIn: (path) => agents.stopAllIn(path),
+      removeAllIn: (path, scrollbackDir) => agents.removeAllIn(path, scrollbackDir),
+    },
     onLanesChanged: (all) => laneHeads.set(all),
     isOpsCheckout: (path) => ops.isOpsCheckout(path),
   });

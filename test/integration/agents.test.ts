@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
@@ -193,6 +193,41 @@ describe('agents in terminals', () => {
     const alerts = events.events.filter((e) => e.event.type === 'alert');
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.event.message).toContain('gave up');
+  });
+
+  it('refuses to start an agent whose directory is gone, saying which, with no restart loop', async () => {
+    const host = await startHostProcess({
+      env: { GROVE_RESTART: JSON.stringify({ minUptimeMs: 1000, initialBackoffMs: 50, maxBackoffMs: 200, maxUnstableRestarts: 3 }) },
+    });
+    // Started again by the operator ("Start again") after its directory went.
+    const dir = lane();
+    const once = await startAgent(host, { lanePath: dir, preset: 'custom', command: '/bin/sh', args: ['-c', 'echo ran'], name: 'once', restart: 'never' });
+    await expect.poll(async () => (await agentInfo(host, once.id)).supervision.kind).toBe('exited');
+    rmSync(dir, { recursive: true });
+    const again = await api(host, 'agents.resume', { id: once.id });
+    expect(again.body.error).toEqual({
+      code: 'agent_lane_invalid',
+      message: `once cannot start: its directory ${dir} is gone (its lane was removed or moved). Remove the agent, or start a new one in an existing lane.`,
+      details: { lanePath: dir, id: once.id },
+    });
+    expect((await api(host, 'agents.restart', { id: once.id })).body.error?.code).toBe('agent_lane_invalid');
+    const info = await agentInfo(host, once.id);
+    expect(info.supervision.kind).toBe('exited');
+    expect(info.restarts).toBe(0);
+
+    // Restarted by its supervisor after the directory went while it ran: one alert, then it rests.
+    const dir2 = lane();
+    const always = await startAgent(host, { lanePath: dir2, preset: 'custom', command: '/bin/sh', args: ['-c', 'sleep 1; exit 3'], name: 'always', restart: 'always' });
+    await expect.poll(async () => (await agentInfo(host, always.id)).supervision.kind).toBe('running');
+    rmSync(dir2, { recursive: true });
+    await expect.poll(async () => (await agentInfo(host, always.id)).supervision.kind, { timeout: 10_000 }).toBe('crashed');
+    const events = (await api(host, 'events.since', { since: 0 })).body.result as { events: { event: { type: string; agentId?: string; message?: string } }[] };
+    const alerts = events.events.filter((e) => e.event.type === 'alert' && e.event.agentId === always.id).map((e) => e.event.message);
+    expect(alerts).toEqual([`always cannot start: its directory ${dir2} is gone (its lane was removed or moved). Remove the agent, or start a new one in an existing lane.`]);
+    const after = await agentInfo(host, always.id);
+    expect(after.restarts).toBe(1); // the one attempt that was refused; no backoff follows a crash
+    expect(after.supervision.kind).toBe('crashed');
+    expect(Buffer.from(((await api(host, 'agents.output', { id: always.id, since: 0 })).body.result as { data: string }).data, 'base64').toString()).toContain(`its directory ${dir2} is gone`);
   });
 
   it('after kill -9 of the host, ends the old processes and resumes an auto-resume agent\'s conversation', async () => {

@@ -195,6 +195,38 @@ describe('removing lanes never loses work', () => {
     expect(r.body.error!.message).toContain('worker');
     expect(readFileSync(join(lane.path, 'README.md'), 'utf8')).toBe('# app\n');
   });
+
+  it('removes the lane\'s exited agents with it; archived, their scrollback is kept beside the archive', async () => {
+    const agentsOf = async (): Promise<{ id: string; name: string }[]> => ((await api(host, 'agents.list')).body.result as { agents: { id: string; name: string }[] }).agents;
+    const runOnce = async (lanePath: string, name: string, text: string): Promise<string> => {
+      const r = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', `echo ${text}`], name, restart: 'never' });
+      expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+      const id = (r.body.result as { agent: { id: string } }).agent.id;
+      await expect.poll(async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; supervision: { kind: string } }[] }).agents.find((a) => a.id === id)?.supervision.kind).toBe('exited');
+      return id;
+    };
+    const plain = await createLane('plain');
+    await runOnce(plain.path, 'plain-worker', 'plain-says-hello');
+    const kept = await createLane('kept');
+    const keptId = await runOnce(kept.path, 'kept-worker', 'kept-says-goodbye');
+    writeFileSync(join(kept.path, 'draft.txt'), 'not committed');
+    const other = await createLane('other');
+    await runOnce(other.path, 'other-worker', 'still-here');
+
+    const removed = await api(host, 'lanes.remove', { id: plain.id });
+    expect(removed.body.ok, JSON.stringify(removed.body)).toBe(true);
+    expect((await agentsOf()).map((a) => a.name).sort()).toEqual(['kept-worker', 'other-worker']);
+
+    const archived = await api(host, 'lanes.remove', { id: kept.id, archive: true });
+    expect(archived.body.ok, JSON.stringify(archived.body)).toBe(true);
+    expect((await agentsOf()).map((a) => a.name)).toEqual(['other-worker']);
+    const ref = (archived.body.result as { archiveRef: string }).archiveRef;
+    const scrollback = join(host.home, 'archives', ...ref.slice('refs/grove/archive/'.length).split('/'), `kept-worker-${keptId}.log`);
+    expect(readFileSync(scrollback, 'utf8')).toContain('kept-says-goodbye');
+    expect(existsSync(join(host.home, 'agents', keptId))).toBe(false);
+    const types = (await eventsSince(host)).flatMap((e) => (e.event.type === 'agent.removed' ? [e.event.id] : []));
+    expect(types).toContain(keptId);
+  });
 });
 
 describe('reconciling lanes with git and the disk', () => {
