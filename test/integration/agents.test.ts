@@ -261,6 +261,26 @@ describe('agents in terminals', () => {
     if (newGrandchild) strayPids.push(newGrandchild);
   });
 
+  it('after kill -9 of the host, starts auto-resume shell and custom agents again, and only those', async () => {
+    const host = await startHostProcess();
+    const runs = join(makeTempDir(), 'runs.txt');
+    const custom = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', `echo run >> ${runs}; exec sleep 600`], name: 'server', autoResume: true });
+    const shell = await startAgent(host, { lanePath: lane(), preset: 'shell', command: '/bin/sh', name: 'term', autoResume: true });
+    const plain = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', 'exec sleep 600'], name: 'plain' });
+    await expect.poll(() => (existsSync(runs) ? readFileSync(runs, 'utf8') : '')).toBe('run\n');
+    for (const a of [custom, shell, plain]) strayPids.push((a.supervision as { pid: number }).pid);
+    await host.kill9();
+    // The next host reconciles before it answers: what it says now is its decision.
+    const again = await startHostProcess({ home: host.home });
+    const kinds = await Promise.all([custom, shell, plain].map(async (a) => (await agentInfo(again, a.id)).supervision.kind));
+    expect(kinds).toEqual(['running', 'running', 'lost']);
+    await expect.poll(() => readFileSync(runs, 'utf8')).toBe('run\nrun\n');
+    const term = await client(again);
+    await term.attach(shell.id);
+    await api(again, 'agents.input', { id: shell.id, data: 'echo "back $((40 + 2))"\r' });
+    await term.waitForText(shell.id, 'back 42');
+  });
+
   it('gives each agent a token that reports its own state and can do nothing else', async () => {
     const host = await startHostProcess();
     const script = `fetch(process.env.GROVE_URL + '/api/host.status', { method: 'POST', headers: { authorization: 'Bearer ' + process.env.GROVE_AGENT_TOKEN } })

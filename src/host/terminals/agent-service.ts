@@ -20,7 +20,7 @@ import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
 import { OutputLog } from './output-log';
 import { findAgentProcesses } from './process-tree';
-import { PRESETS, fillTemplate } from './presets';
+import { PRESETS, fillTemplate, isStartedAgainOnHostStart } from './presets';
 import { resolveCommand } from './resolve-command';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { DEFAULT_RESTART, type RestartConfig } from './supervision';
@@ -87,7 +87,7 @@ export class AgentService {
         await stopAgentProcesses(record.id, record.pid, { interruptMs: 200, graceMs: 2000 });
       }
       runtime.markLost();
-      if (record.autoResume && runtime.info().canResume) runtime.start(true);
+      if (record.autoResume && isStartedAgainOnHostStart(PRESETS[record.preset], record.sessionId)) runtime.start(runtime.info().canResume);
     }
   }
 
