@@ -198,9 +198,16 @@ export class AgentService {
     for (const r of inLane) {
       const output = r.readOutput(0, Number.MAX_SAFE_INTEGER).data;
       if (scrollbackDir && output.length > 0) {
-        mkdirSync(scrollbackDir, { recursive: true, mode: 0o700 });
         const file = join(scrollbackDir, `${r.record.name.replace(/[^\w.-]+/g, '_')}-${r.record.id}.log`);
-        writeFileSync(file, output, { mode: 0o600 });
+        try {
+          mkdirSync(scrollbackDir, { recursive: true, mode: 0o700 });
+          writeFileSync(file, output, { mode: 0o600 });
+        } catch (e) {
+          // Never lose it implicitly: the agent stays (its output in agents/<id>), to be removed by hand.
+          this.deps.logger.warn('could not keep an agent\'s scrollback with the lane\'s archive; the agent is kept', { agent: r.record.id, file, error: String(e) });
+          this.deps.events.append({ type: 'alert', agentId: r.record.id, message: `${r.record.name}'s output could not be kept with its lane's archive (${(e as Error).message}); the agent is kept, so nothing is lost.` });
+          continue;
+        }
         kept.push(file);
       }
       this.forget(r);
