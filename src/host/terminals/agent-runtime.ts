@@ -1,8 +1,6 @@
 import { statSync } from 'node:fs';
 import type { IPty } from 'node-pty';
 import { isLiveSupervision, type Activity, type AgentInfo, type ContextUse } from '../../shared/agents';
-import { apiError, type ApiError } from '../../shared/errors';
-import { err, ok, type Result } from '../../shared/result';
 import { activityFromHook, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
 import type { AgentRecord } from './agent-store';
 import { FlowControl } from './flow-control';
@@ -17,6 +15,8 @@ import type { ContextReading } from './context/context-reading';
 import { contextWindowOf } from './context/context-window';
 import { classifyScreen, SCREEN_PATTERNS } from './screen/screen-patterns';
 import { ScreenReader } from './screen/screen-reader';
+import { apiError, type ApiError } from '../../shared/errors';
+import { err, ok, type Result } from '../../shared/result';
 
 /**
  * One agent, alive: its PTY, output log, attached clients with flow control, supervision
