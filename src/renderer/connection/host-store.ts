@@ -33,8 +33,8 @@ export interface HostSnapshot {
   lanes: Lane[] | null;
   /** What MAIN's watcher sees, per repository id. */
   mainStates: Readonly<Record<string, MainState>>;
-  /** Per lane id, the seq of the latest `lane.head` event: it changes when the lane's HEAD commit or index does. */
-  laneHeadSeqs: Readonly<Record<string, number>>;
+  /** Per lane id, how many `lane.head` events were seen: it grows when the lane's HEAD commit or index changes. */
+  laneHeadChanges: Readonly<Record<string, number>>;
   /** MAIN's health from its probes, per repository id. */
   health: Readonly<Record<string, MainHealth>>;
   /** Merges into MAIN of every repository, newest first. */
@@ -109,7 +109,7 @@ export class HostStore {
       agents: null,
       lanes: null,
       mainStates: {},
-      laneHeadSeqs: {},
+      laneHeadChanges: {},
       health: {},
       incidents: null,
       notifications: null,
@@ -236,7 +236,7 @@ export class HostStore {
     if (lanes.ok) this.update({ lanes: lanes.value.lanes });
   }
 
-  private apply({ event, seq }: EventEnvelope): void {
+  private apply({ event }: EventEnvelope): void {
     if (isJobEvent(event)) {
       const jobs = applyJobEvent(this.snapshot.jobs, event);
       if (jobs !== this.snapshot.jobs) this.update({ jobs });
@@ -283,7 +283,7 @@ export class HostStore {
         }
         return;
       case 'lane.head':
-        this.update({ laneHeadSeqs: { ...this.snapshot.laneHeadSeqs, [event.id]: seq } });
+        this.update({ laneHeadChanges: { ...this.snapshot.laneHeadChanges, [event.id]: (this.snapshot.laneHeadChanges[event.id] ?? 0) + 1 } });
         return;
       case 'merge.updated': {
         const list = this.snapshot.merges ?? [];

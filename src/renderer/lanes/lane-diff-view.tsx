@@ -34,7 +34,7 @@ export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead
   const [layout, setLayout] = useState<PatchLayout>('unified');
   const latest = useRef(0);
   // Only this lane's marker: the view re-renders when it changes, not on every event.
-  const laneHeadSeq = useSyncExternalStore(store.subscribe, () => store.getSnapshot().laneHeadSeqs[lane.id] ?? 0);
+  const laneHeadChanges = useSyncExternalStore(store.subscribe, () => store.getSnapshot().laneHeadChanges[lane.id] ?? 0);
 
   const load = useCallback(async (): Promise<void> => {
     // Only the last request's answer is shown, whichever order the answers come in.
@@ -47,7 +47,7 @@ export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead
 
   useEffect(() => {
     void load();
-  }, [load, mainHead, laneHeadSeq]);
+  }, [load, mainHead, laneHeadChanges]);
 
   return (
     <section className="lane-diff" data-testid="lane-diff" aria-label={`Changes of ${lane.name} against MAIN`}>
