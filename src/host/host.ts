@@ -168,7 +168,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       isLive: (id) => agents.isLive(id),
     },
   });
-  const laneHeads = watchLaneHeads({ onBranchChange: (path, branch) => lanes.noticeBranch(path, branch), logger });
+  const laneHeads = watchLaneHeads({
+    onBranchChange: (path, branch) => lanes.noticeBranch(path, branch),
+    onHeadChange: (path, change) => lanes.noticeHead(path, change.head),
+    logger,
+  });
   const lanes = new LaneService({
     lanes: laneStore,
     repos,
@@ -178,7 +182,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     dataDir: config.dataDir,
     baseEnv: process.env,
     mask,
-    agents: { liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except), stopAllIn: (path) => agents.stopAllIn(path) },
+    agents: {
+      liveAgentsIn: (path, except) => agents.liveAgentsIn(path, except),
+      stopAllIn: (path) => agents.stopAllIn(path),
+      removeAllIn: (path, scrollbackDir) => agents.removeAllIn(path, scrollbackDir),
+    },
     onLanesChanged: (all) => laneHeads.set(all),
     isOpsCheckout: (path) => ops.isOpsCheckout(path),
     commandGroups,
@@ -196,8 +204,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     baseEnv: process.env,
     mask,
     agentNamesIn: (path) => agents.list().filter((a) => a.lanePath === path).map((a) => a.name),
+    holdLane: (path) => laneHeads.hold(path),
   });
-  const history = new LaneHistory({ lanes: laneStore, repos, events, locks });
+  const history = new LaneHistory({ lanes: laneStore, repos, events, locks, holdLane: (path) => laneHeads.hold(path) });
   const healthHistory = createHealthHistory(db);
   const incidentStore = createIncidentStore(db);
   const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger });

@@ -14,7 +14,7 @@ import { NativeNotifications, type NativeNotice } from './notifications/native-n
 import { TrayFeed } from './tray/tray-feed';
 import type { TrayAction, TrayMenuItem } from './tray/tray-menu';
 import { trayIconFile, type TrayState } from './tray/tray-state';
-import { decideNavigation, decidePermission, decideWindowOpen, WEB_PREFERENCES } from './window-policy';
+import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isSameOrigin, WEB_PREFERENCES } from './window-policy';
 
 /**
  * The Electron shell: thin on purpose. It attaches to the data dir's host (starting it
@@ -96,6 +96,14 @@ async function start(): Promise<void> {
     return;
   }
   ipcMain.handle(ShellChannel.connectionInfo, () => ({ hostUrl: host.value.discovery.url, appVersion: app.getVersion() }));
+  // A terminal's web link: the page cannot open windows, so the shell hands it to the browser.
+  ipcMain.handle(ShellChannel.openExternal, async (event, url: unknown) => {
+    if (!isSameOrigin(event.senderFrame?.url ?? '', host.value.discovery.url)) return { opened: false, reason: 'only Grove\'s own page may open links' };
+    const decision = decideExternalOpen(url);
+    if (!decision.open) return { opened: false, reason: decision.reason };
+    await shell.openExternal(decision.url);
+    return { opened: true, reason: null };
+  });
   // The shell needs no history: the tray asks for the current truth, and notifications from
   // before it attached are not shown. So the stream starts at the host's latest event. If
   // the host cannot say, the stream replays history, which the notifications filter drops

@@ -1,3 +1,5 @@
+import { decideExternalUrl, type ExternalUrlDecision } from '../shared/external-url';
+
 /**
  * The window's security decisions, kept free of Electron so they are tested under Node.
  * The window shows only pages served by the Grove host; it never navigates elsewhere and
@@ -31,13 +33,12 @@ export function decideNavigation(url: string, hostUrl: string): NavigationDecisi
 
 /** window.open and target=_blank: never a new Electron window; web links go to the browser. */
 export function decideWindowOpen(url: string): { action: 'deny'; openExternally: boolean } {
-  let protocol = '';
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    /* not a URL: deny */
-  }
-  return { action: 'deny', openExternally: protocol === 'https:' || protocol === 'http:' };
+  return { action: 'deny', openExternally: decideExternalUrl(url).open };
+}
+
+/** The page asked the shell to open a link (a terminal's web link): http(s) only, to the browser. */
+export function decideExternalOpen(url: unknown): ExternalUrlDecision {
+  return decideExternalUrl(url);
 }
 
 /**

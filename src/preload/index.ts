@@ -11,6 +11,7 @@ ipcRenderer.on(ShellChannel.navigate, (_event, route: unknown) => void deliverRo
 const bridge: GroveShellBridge = {
   connectionInfo: () => ipcRenderer.invoke(ShellChannel.connectionInfo),
   pathForFile: (file) => webUtils.getPathForFile(file),
+  openExternal: (url) => ipcRenderer.invoke(ShellChannel.openExternal, url),
   onNavigate: (listener) => {
     // A fresh function per registration, so one listener registered twice is called twice
     // and each unsubscribe removes only its own.

@@ -26,6 +26,8 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lane.removed'), id: z.string(), archiveRef: z.string().nullable() }),
   /** A lane's status, setup, port or serving changed. */
   z.object({ type: z.literal('lane.updated'), lane: Lane }),
+  /** A lane's HEAD commit or index changed (a commit, amend, reset or `git add`, in or outside Grove): a shown diff is stale. */
+  z.object({ type: z.literal('lane.head'), id: z.string(), repoId: z.string(), head: z.string().nullable() }),
   /** A long lane operation began; its steps and output follow as job.step and job.output. */
   z.object({ type: z.literal('job.started'), job: Job }),
   z.object({ type: z.literal('job.step'), jobId: z.string(), index: z.number().int(), total: z.number().int(), title: z.string() }),

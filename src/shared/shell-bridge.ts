@@ -19,10 +19,18 @@ export interface GroveShellBridge {
    * function that stops listening. While nothing listens, the preload sets `location.hash`.
    */
   onNavigate(listener: (route: string) => void): () => void;
+  /**
+   * Opens a web link (http or https only) in the user's browser: the window itself never
+   * opens windows, so `window.open` from the page is refused. Resolves with whether it was
+   * opened, and why not.
+   */
+  openExternal(url: string): Promise<{ opened: boolean; reason: string | null }>;
 }
 
 export const ShellChannel = {
   connectionInfo: 'grove:connection-info',
   /** main → renderer: a route to show. */
   navigate: 'grove:navigate',
+  /** renderer → main: open a web link in the user's browser. */
+  openExternal: 'grove:open-external',
 } as const;

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
@@ -98,4 +98,66 @@ test('the launch dialog says why a launch cannot work before it is tried', async
   await page.getByTestId('launch-agent').click();
   await page.getByLabel('Lane directory').fill('/no/such/lane');
   await expect(page.getByTestId('launch-error')).toContainText('does not exist');
+});
+
+test.describe('a web link clicked in a terminal', () => {
+  /** As a person does: point at the link until xterm shows it is one, then click. */
+  const clickLink = async (page: Page, url: string): Promise<void> => {
+    const terminal = page.getByTestId('terminal-links');
+    // The text lies under xterm's own layers, which take the mouse: aim at where it is drawn.
+    const box = (await terminal.getByText(url).boundingBox())!;
+    const at = { x: box.x + 20, y: box.y + box.height / 2 };
+    await expect(async () => {
+      await page.mouse.move(at.x + 1, at.y);
+      await page.mouse.move(at.x, at.y);
+      await expect(terminal.locator('.xterm-cursor-pointer')).toHaveCount(1, { timeout: 500 });
+    }).toPass({ timeout: 10_000 });
+    await page.mouse.click(at.x, at.y);
+  };
+
+  const startPrinter = async (url: string): Promise<void> => {
+    const lane = realpathSync(makeTempDir('grove-lane-'));
+    const r = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: '/bin/sh', args: ['-c', `echo "${url}"; exec sleep 600`], name: 'links' });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  };
+
+  test('in the app, goes to the shell\'s external open (the window itself may open no window)', async ({ page }) => {
+    // The Electron preload's bridge, as the page sees it; openExternal records what it is given.
+    await page.addInitScript(() => {
+      const opened: string[] = [];
+      Object.assign(globalThis, {
+        openedExternally: opened,
+        grove: {
+          connectionInfo: () => Promise.resolve({ hostUrl: (globalThis as unknown as { location: { origin: string } }).location.origin, appVersion: 'test' }),
+          pathForFile: () => '',
+          onNavigate: () => () => undefined,
+          openExternal: (url: string) => (opened.push(url), Promise.resolve({ opened: true, reason: null })),
+        },
+      });
+    });
+    const url = `${host.url}/pull/12`;
+    await startPrinter(url);
+    await page.goto(`${host.url}/auth?token=${host.token}`);
+    const terminal = page.getByTestId('terminal-links');
+    await expect(terminal).toContainText(url);
+    const popups: string[] = [];
+    page.on('popup', (p) => void popups.push(p.url()));
+    await clickLink(page, url);
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { openedExternally: string[] }).openedExternally)).toEqual([url]);
+    expect(popups).toEqual([]);
+  });
+
+  test('in a plain browser, opens a new tab with no opener', async ({ page }) => {
+    const url = `${host.url}/pull/12`;
+    await startPrinter(url);
+    await page.goto(`${host.url}/auth?token=${host.token}`);
+    const terminal = page.getByTestId('terminal-links');
+    await expect(terminal).toContainText(url);
+    const popup = page.waitForEvent('popup');
+    await clickLink(page, url);
+    const tab = await popup;
+    await tab.waitForLoadState();
+    expect(tab.url()).toBe(url);
+    expect(await tab.evaluate(() => (globalThis as unknown as { opener: unknown }).opener)).toBeNull();
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
@@ -207,6 +207,41 @@ describe('agents in terminals', () => {
     expect(alerts.map((a) => a.event.message)).toEqual(['custom-1: gave up after 3 restarts in a row that each ran under 1 s (last exit: code 3)']);
   });
 
+  it('refuses to start an agent whose directory is gone, saying which, with no restart loop', async () => {
+    const host = await startHostProcess({
+      env: { GROVE_RESTART: JSON.stringify({ minUptimeMs: 1000, initialBackoffMs: 50, maxBackoffMs: 200, maxUnstableRestarts: 3 }) },
+    });
+    // Started again by the operator ("Start again") after its directory went.
+    const dir = lane();
+    const once = await startAgent(host, { lanePath: dir, preset: 'custom', command: '/bin/sh', args: ['-c', 'echo ran'], name: 'once', restart: 'never' });
+    await expect.poll(async () => (await agentInfo(host, once.id)).supervision.kind).toBe('exited');
+    rmSync(dir, { recursive: true });
+    const again = await api(host, 'agents.resume', { id: once.id });
+    expect(again.body.error).toEqual({
+      code: 'agent_lane_invalid',
+      message: `once cannot start: its directory ${dir} is gone (its lane was removed or moved). Remove the agent, or start a new one in an existing lane.`,
+      details: { lanePath: dir, id: once.id },
+    });
+    expect((await api(host, 'agents.restart', { id: once.id })).body.error?.code).toBe('agent_lane_invalid');
+    const info = await agentInfo(host, once.id);
+    expect(info.supervision.kind).toBe('exited');
+    expect(info.restarts).toBe(0);
+
+    // Restarted by its supervisor after the directory went while it ran: one alert, then it rests.
+    const dir2 = lane();
+    const always = await startAgent(host, { lanePath: dir2, preset: 'custom', command: '/bin/sh', args: ['-c', 'sleep 1; exit 3'], name: 'always', restart: 'always' });
+    await expect.poll(async () => (await agentInfo(host, always.id)).supervision.kind).toBe('running');
+    rmSync(dir2, { recursive: true });
+    await expect.poll(async () => (await agentInfo(host, always.id)).supervision.kind, { timeout: 10_000 }).toBe('crashed');
+    const events = (await api(host, 'events.since', { since: 0 })).body.result as { events: { event: { type: string; agentId?: string; message?: string } }[] };
+    const alerts = events.events.filter((e) => e.event.type === 'alert' && e.event.agentId === always.id).map((e) => e.event.message);
+    expect(alerts).toEqual([`always cannot start: its directory ${dir2} is gone (its lane was removed or moved). Remove the agent, or start a new one in an existing lane.`]);
+    const after = await agentInfo(host, always.id);
+    expect(after.restarts).toBe(1); // the one attempt that was refused; no backoff follows a crash
+    expect(after.supervision.kind).toBe('crashed');
+    expect(Buffer.from(((await api(host, 'agents.output', { id: always.id, since: 0 })).body.result as { data: string }).data, 'base64').toString()).toContain(`its directory ${dir2} is gone`);
+  });
+
   it('after kill -9 of the host, ends the old processes and resumes an auto-resume agent\'s conversation', async () => {
     const host = await startHostProcess();
     const pidFile = join(makeTempDir(), 'grandchild.pid');
@@ -236,6 +271,26 @@ describe('agents in terminals', () => {
     await c.waitForText(agent.id, `Resumed session ${agent.sessionId}`);
     const newGrandchild = Number(readFileSync(pidFile, 'utf8') || 0);
     if (newGrandchild) strayPids.push(newGrandchild);
+  });
+
+  it('after kill -9 of the host, starts auto-resume shell and custom agents again, and only those', async () => {
+    const host = await startHostProcess();
+    const runs = join(makeTempDir(), 'runs.txt');
+    const custom = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', `echo run >> ${runs}; exec sleep 600`], name: 'server', autoResume: true });
+    const shell = await startAgent(host, { lanePath: lane(), preset: 'shell', command: '/bin/sh', name: 'term', autoResume: true });
+    const plain = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', 'exec sleep 600'], name: 'plain' });
+    await expect.poll(() => (existsSync(runs) ? readFileSync(runs, 'utf8') : '')).toBe('run\n');
+    for (const a of [custom, shell, plain]) strayPids.push((a.supervision as { pid: number }).pid);
+    await host.kill9();
+    // The next host reconciles before it answers: what it says now is its decision.
+    const again = await startHostProcess({ home: host.home });
+    const kinds = await Promise.all([custom, shell, plain].map(async (a) => (await agentInfo(again, a.id)).supervision.kind));
+    expect(kinds).toEqual(['running', 'running', 'lost']);
+    await expect.poll(() => readFileSync(runs, 'utf8')).toBe('run\nrun\n');
+    const term = await client(again);
+    await term.attach(shell.id);
+    await api(again, 'agents.input', { id: shell.id, data: 'echo "back $((40 + 2))"\r' });
+    await term.waitForText(shell.id, 'back 42');
   });
 
   it('gives each agent a token that reports its own state and can do nothing else', async () => {

@@ -1,9 +1,11 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runGit } from '../../src/host/lanes/git/run-git';
 import { branchOf, watchLaneHeads, type LaneHeadWatcher } from '../../src/host/lanes/lane-watcher';
 import { createLogger } from '../../src/host/logger';
 import { addWorktree, git, makeRepo } from '../fixtures/git-repo';
+import { commitIn, headOf, write } from '../fixtures/lane-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /** Branch switches made in a lane's own terminal, seen through the lane's HEAD file. */
@@ -20,8 +22,6 @@ afterEach(() => {
   watcher.close();
   removeTempDirs();
 });
-
-const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 500));
 
 describe('lane HEAD watcher', () => {
   it('reports a branch switched in a lane, and a detached HEAD as null', async () => {
@@ -47,8 +47,44 @@ describe('lane HEAD watcher', () => {
     git(main, 'switch', '-q', '-c', 'main2');
     git(b, 'switch', '-q', '-c', 'b3');
     await expect.poll(() => changes).toEqual([[b, 'b3']]);
-    await settle();
-    expect(changes).toEqual([[b, 'b3']]);
+    // The marker that the watcher has looked at a again: listed anew, a takes a2 as where it
+    // stands, and its next switch is reported. Had a2 been reported (late or not), it would
+    // be in the list before a3, since one lane's reads never overlap.
+    watcher.set([{ path: a }, { path: b }]);
+    await expect.poll(() => (git(a, 'switch', '-q', '-c', `a3-${changes.length}-${Date.now()}`), changes.some(([p]) => p === a))).toBe(true);
+    expect(changes[0]).toEqual([b, 'b3']);
+    expect(changes.slice(1).map(([p, branch]) => [p, branch?.replace(/-\d+-\d+$/, '')])).toEqual(changes.slice(1).map(() => [a, 'a3']));
+  });
+
+  it('reports nothing of what happens while Grove holds a lane (a rebase detaches HEAD), and reads the net change once after', async () => {
+    const lane = addWorktree(main, `${main}-design`, 'design');
+    commitIn(lane, 'lane.txt', 'from the lane\n');
+    commitIn(main, 'main.txt', 'from MAIN\n');
+    const heads: [string, string | null][] = [];
+    watcher.close();
+    watcher = watchLaneHeads({
+      onBranchChange: (path, branch) => void changes.push([path, branch]),
+      onHeadChange: (path, change) => void heads.push([path, change.head]),
+      logger: createLogger(() => undefined),
+    });
+    watcher.set([{ path: lane }]);
+    // Ready once a change is seen (a staged file changes the index; nothing else moves).
+    await expect.poll(() => (write(lane, `ready-${heads.length}.txt`, 'x'), git(lane, 'add', '-A'), heads.length)).toBeGreaterThan(0);
+    git(lane, 'commit', '-q', '-m', 'ready');
+    await expect.poll(() => heads.at(-1)).toEqual([lane, headOf(lane)]);
+    heads.length = 0;
+    // While the rebase runs, its post-checkout hook keeps HEAD detached for a while: long
+    // enough for any watcher to read it.
+    const hook = join(git(main, 'rev-parse', '--path-format=absolute', '--git-common-dir'), 'hooks', 'post-checkout');
+    writeFileSync(hook, '#!/bin/sh\nsleep 1\n', { mode: 0o755 });
+    const release = watcher.hold(lane);
+    // Asynchronous, as the host runs it: the watcher's events are handled meanwhile.
+    await runGit(lane, ['rebase', '-q', 'main']);
+    release();
+    const rebased = headOf(lane);
+    // The positive marker: the watcher read the lane after the release (the new HEAD).
+    await expect.poll(() => heads).toEqual([[lane, rebased]]);
+    expect(changes).toEqual([]);
   });
 });
 

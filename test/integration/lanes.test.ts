@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeBareRepo, makeRepo } from '../fixtures/git-repo';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { eventsSince } from '../fixtures/host-events';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -194,6 +195,38 @@ describe('removing lanes never loses work', () => {
     expect(r.body.error!.message).toContain('worker');
     expect(readFileSync(join(lane.path, 'README.md'), 'utf8')).toBe('# app\n');
   });
+
+  it('removes the lane\'s exited agents with it; archived, their scrollback is kept beside the archive', async () => {
+    const agentsOf = async (): Promise<{ id: string; name: string }[]> => ((await api(host, 'agents.list')).body.result as { agents: { id: string; name: string }[] }).agents;
+    const runOnce = async (lanePath: string, name: string, text: string): Promise<string> => {
+      const r = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', `echo ${text}`], name, restart: 'never' });
+      expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+      const id = (r.body.result as { agent: { id: string } }).agent.id;
+      await expect.poll(async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; supervision: { kind: string } }[] }).agents.find((a) => a.id === id)?.supervision.kind).toBe('exited');
+      return id;
+    };
+    const plain = await createLane('plain');
+    await runOnce(plain.path, 'plain-worker', 'plain-says-hello');
+    const kept = await createLane('kept');
+    const keptId = await runOnce(kept.path, 'kept-worker', 'kept-says-goodbye');
+    writeFileSync(join(kept.path, 'draft.txt'), 'not committed');
+    const other = await createLane('other');
+    await runOnce(other.path, 'other-worker', 'still-here');
+
+    const removed = await api(host, 'lanes.remove', { id: plain.id });
+    expect(removed.body.ok, JSON.stringify(removed.body)).toBe(true);
+    expect((await agentsOf()).map((a) => a.name).sort()).toEqual(['kept-worker', 'other-worker']);
+
+    const archived = await api(host, 'lanes.remove', { id: kept.id, archive: true });
+    expect(archived.body.ok, JSON.stringify(archived.body)).toBe(true);
+    expect((await agentsOf()).map((a) => a.name)).toEqual(['other-worker']);
+    const ref = (archived.body.result as { archiveRef: string }).archiveRef;
+    const scrollback = join(host.home, 'archives', ...ref.slice('refs/grove/archive/'.length).split('/'), `kept-worker-${keptId}.log`);
+    expect(readFileSync(scrollback, 'utf8')).toContain('kept-says-goodbye');
+    expect(existsSync(join(host.home, 'agents', keptId))).toBe(false);
+    const types = (await eventsSince(host)).flatMap((e) => (e.event.type === 'agent.removed' ? [e.event.id] : []));
+    expect(types).toContain(keptId);
+  });
 });
 
 describe('reconciling lanes with git and the disk', () => {
@@ -208,6 +241,27 @@ describe('reconciling lanes with git and the disk', () => {
     await expect.poll(async () => (await alerts()).filter((a) => a.includes('switched from design to experiment')).length).toBe(1);
     const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
     expect(listed.lanes[0]!.status).toBe('branch-changed');
+  });
+
+  it('does not take its own "Rebase onto MAIN" (HEAD detached while it runs) for a switch outside Grove', async () => {
+    const lane = await createLane('design');
+    commitIn(lane.path, 'lane.txt', 'from the lane');
+    commitIn(main, 'main.txt', 'from MAIN');
+    // The rebase's post-checkout hook keeps the lane's HEAD detached for a second: long
+    // enough for the host's watcher to read it however loaded the machine is.
+    writeFileSync(join(main, '.git', 'hooks', 'post-checkout'), '#!/bin/sh\nsleep 1\n', { mode: 0o755 });
+    const r = await api(host, 'lanes.rebase', { id: lane.id });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    const rebased = git(lane.path, 'rev-parse', 'HEAD');
+    expect((r.body.result as { head: string }).head).toBe(rebased);
+    // The marker that the watcher has looked at the lane after the rebase: it announced the new HEAD.
+    const headEvents = async (): Promise<(string | null)[]> =>
+      (await eventsSince(host)).flatMap((e) => (e.event.type === 'lane.head' && e.event.id === lane.id ? [e.event.head] : []));
+    await expect.poll(headEvents).toContain(rebased);
+    // (MAIN's own commit above is rightly reported as made outside Grove; the lane is not.)
+    expect((await alerts()).filter((a) => a.includes('Lane design'))).toEqual([]);
+    const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
+    expect(listed.lanes[0]!.status).toBe('ok');
   });
 
   it('on host start, announces a lane whose directory vanished', async () => {

@@ -24,6 +24,12 @@ export interface LaneHistoryDeps {
   repos: RepoStore;
   events: EventLog;
   locks: RepoLocks;
+  /**
+   * Tells the lane's HEAD watcher that Grove itself works in the lane until the returned
+   * function is called: a rebase detaches HEAD while it runs, which is not a switch made
+   * outside Grove.
+   */
+  holdLane?: (lanePath: string) => () => void;
 }
 
 export class LaneHistory {
@@ -59,7 +65,13 @@ export class LaneHistory {
         }
         job.step(1, 1, `git rebase ${main.value}`);
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-        const r = await rebaseLane(lane.path, { laneName: lane.name, onto: main.value, stamp });
+        const release = this.deps.holdLane?.(lane.path);
+        let r: Awaited<ReturnType<typeof rebaseLane>>;
+        try {
+          r = await rebaseLane(lane.path, { laneName: lane.name, onto: main.value, stamp });
+        } finally {
+          release?.();
+        }
         if (!r.ok) {
           job.finish(false, r.error.message);
           return err(apiError('lane_rebase_conflict', r.error.message, { kind: r.error.kind, files: r.error.files }));

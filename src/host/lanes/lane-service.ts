@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Lane } from '../../shared/lanes';
@@ -42,6 +42,8 @@ export interface LaneAgents {
   liveAgentsIn(path: string, exceptIds: readonly string[]): string[];
   /** Stops every agent in the lane (after git agreed to remove it). */
   stopAllIn(path: string): Promise<void>;
+  /** Removes the records of every agent in the removed lane, keeping their output in `scrollbackDir` if given; returns the files kept. */
+  removeAllIn(path: string, scrollbackDir: string | null): Promise<string[]>;
 }
 
 export interface LaneServiceDeps {
@@ -372,6 +374,9 @@ export class LaneService {
         else await runGit(repo.mainPath, ['worktree', 'prune']);
         this.deps.lanes.remove(lane.id);
         this.switched.delete(lane.path);
+        // Its agents cannot run anywhere now; an archive keeps what they printed beside it.
+        const kept = await this.deps.agents.removeAllIn(lane.path, archived ? scrollbackDirOf(this.deps.dataDir, archived.ref) : null);
+        if (kept.length) job.output(`kept the scrollback of ${kept.length} agent(s) in ${dirname(kept[0]!)}\n`);
         this.deps.events.append({ type: 'lane.removed', id: lane.id, archiveRef: archived?.ref ?? null });
         this.deps.onLanesChanged(this.deps.lanes.list());
         job.finish(true, `Removed ${lane.name}${archived ? `; everything it held is in ${archived.ref}` : ''}`);
@@ -426,6 +431,12 @@ export class LaneService {
     }
   }
 
+  /** The branch watcher saw a lane's HEAD commit or index change: whoever shows its diff re-reads it. */
+  noticeHead(path: string, head: string | null): void {
+    const record = this.deps.lanes.list().find((l) => l.path === path);
+    if (record) this.deps.events.append({ type: 'lane.head', id: record.id, repoId: record.repoId, head });
+  }
+
   handlers(): Pick<Handlers, 'lanes.list' | 'lanes.create' | 'lanes.remove' | 'lanes.adopt'> {
     return {
       'lanes.list': async ({ repoId }) => ok({ lanes: await this.list(repoId) }),
@@ -476,6 +487,11 @@ async function addWorktree(main: string, path: string, branch: string): Promise<
   } catch (e) {
     return err(gitFailure(e));
   }
+}
+
+/** Where an archived lane's agents' scrollback is kept: `archives/<lane>/<stamp>` in the data dir, as the archive ref is named. */
+export function scrollbackDirOf(dataDir: string, archiveRef: string): string {
+  return join(dataDir, 'archives', ...archiveRef.slice('refs/grove/archive/'.length).split('/'));
 }
 
 /** Expected git failures as API errors; anything else is a bug and stays thrown. */

@@ -1,31 +1,58 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger';
 import { runGit } from './git/run-git';
 
 /**
  * Follows each lane's own HEAD, so a branch switched outside Grove (`git switch` in the
- * lane's terminal) is seen when it happens. A linked worktree's HEAD lives in its git dir
- * (.git/worktrees/<name>/HEAD); git replaces it by rename, so the directory is watched and
- * events naming HEAD are read. Reports only changes of the branch (null: detached).
+ * lane's terminal) is seen when it happens, and so is a new commit (an open diff refreshes
+ * on it). A linked worktree's HEAD and index live in its git dir (.git/worktrees/<name>/);
+ * git replaces them by rename, so the directory is watched and events naming HEAD or index
+ * are read. Reports changes of the branch (null: detached) and of the HEAD commit or index.
+ *
+ * While Grove itself runs git in a lane (a rebase detaches HEAD for its whole run) the
+ * lane is held: what its HEAD does meanwhile is Grove's doing, not the operator's, so it
+ * is not read then; once released the lane is read once and only the net change counts.
  */
 export interface LaneHeadWatcher {
   /** The lanes to follow now; lanes no longer listed stop being watched. */
   set(lanes: { path: string }[]): void;
+  /** Grove works in the lane until the returned function is called (once is enough). */
+  hold(lanePath: string): () => void;
   close(): void;
+}
+
+export interface LaneHeadChange {
+  /** The commit HEAD points at; null on an unborn branch. */
+  head: string | null;
 }
 
 interface Watched {
   watcher: FSWatcher | null;
-  headFile: string | null;
+  gitDir: string | null;
   branch: string | null;
+  head: string | null;
+  /** The index's own checksum (its last 20 bytes): changes whenever git writes a different index. */
+  index: string | null;
   closed: boolean;
+  /** A read is running; `again` asks for one more after it, so reads never overlap. */
+  reading: boolean;
+  again: boolean;
 }
 
-export function watchLaneHeads(o: { onBranchChange(lanePath: string, branch: string | null): void; logger: Logger }): LaneHeadWatcher {
+const WATCHED_FILES = new Set(['HEAD', 'index']);
+
+export function watchLaneHeads(o: {
+  onBranchChange(lanePath: string, branch: string | null): void;
+  onHeadChange?(lanePath: string, change: LaneHeadChange): void;
+  logger: Logger;
+}): LaneHeadWatcher {
   const lanes = new Map<string, Watched>();
+  const holds = new Map<string, number>();
   let closed = false;
+
+  const isHeld = (path: string): boolean => (holds.get(path) ?? 0) > 0;
 
   const drop = (path: string): void => {
     const w = lanes.get(path);
@@ -36,26 +63,43 @@ export function watchLaneHeads(o: { onBranchChange(lanePath: string, branch: str
   };
 
   const reread = async (path: string, w: Watched): Promise<void> => {
-    if (!w.headFile) return;
-    let branch: string | null;
-    try {
-      branch = branchOf(await readFile(w.headFile, 'utf8'));
-    } catch {
-      return; // between git's unlink and rename, or the worktree is being removed
+    if (!w.gitDir || w.closed || isHeld(path)) return; // a held lane is read on release
+    if (w.reading) {
+      w.again = true;
+      return;
     }
-    if (w.closed || branch === w.branch) return;
-    w.branch = branch;
-    o.onBranchChange(path, branch);
+    w.reading = true;
+    try {
+      do {
+        w.again = false;
+        const seen = await readState(path, w.gitDir);
+        // Grove took the lane while this read ran: what it saw may be mid-operation.
+        if (!seen || w.closed || isHeld(path)) continue;
+        if (seen.branch !== w.branch) {
+          w.branch = seen.branch;
+          o.onBranchChange(path, seen.branch);
+        }
+        if (seen.head !== w.head || seen.index !== w.index) {
+          w.head = seen.head;
+          w.index = seen.index;
+          o.onHeadChange?.(path, { head: seen.head });
+        }
+      } while (w.again && !w.closed && !isHeld(path));
+    } finally {
+      w.reading = false;
+    }
   };
 
   const add = async (path: string): Promise<void> => {
-    const w: Watched = { watcher: null, headFile: null, branch: null, closed: false };
+    const w: Watched = { watcher: null, gitDir: null, branch: null, head: null, index: null, closed: false, reading: false, again: false };
     lanes.set(path, w);
     let gitDir: string;
     try {
       gitDir = (await runGit(path, ['rev-parse', '--absolute-git-dir'])).stdout.trim();
-      w.headFile = join(gitDir, 'HEAD');
-      w.branch = branchOf(await readFile(w.headFile, 'utf8'));
+      const first = await readState(path, gitDir);
+      if (!first) throw new Error(`cannot read ${join(gitDir, 'HEAD')}`);
+      Object.assign(w, first);
+      w.gitDir = gitDir;
     } catch (e) {
       // Missing lanes are reported elsewhere; forget it so the next `set` tries again.
       if (lanes.get(path) === w) lanes.delete(path);
@@ -65,7 +109,7 @@ export function watchLaneHeads(o: { onBranchChange(lanePath: string, branch: str
     if (w.closed) return;
     try {
       w.watcher = watch(gitDir, (_event, filename) => {
-        if (filename?.toString() === 'HEAD') void reread(path, w);
+        if (WATCHED_FILES.has(filename?.toString() ?? '')) void reread(path, w);
       });
       w.watcher.on('error', () => drop(path));
     } catch (e) {
@@ -84,11 +128,61 @@ export function watchLaneHeads(o: { onBranchChange(lanePath: string, branch: str
       for (const path of [...lanes.keys()]) if (!wanted.has(path)) drop(path);
       for (const path of wanted) if (!lanes.has(path)) void add(path);
     },
+    hold(path) {
+      holds.set(path, (holds.get(path) ?? 0) + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const n = (holds.get(path) ?? 1) - 1;
+        if (n > 0) {
+          holds.set(path, n);
+          return;
+        }
+        holds.delete(path);
+        const w = lanes.get(path);
+        if (w) void reread(path, w);
+      };
+    },
     close() {
       closed = true;
       for (const path of [...lanes.keys()]) drop(path);
     },
   };
+}
+
+/** The lane's branch, HEAD commit and index checksum; null while git is mid-rename. */
+async function readState(lanePath: string, gitDir: string): Promise<{ branch: string | null; head: string | null; index: string | null } | null> {
+  let branch: string | null;
+  try {
+    branch = branchOf(await readFile(join(gitDir, 'HEAD'), 'utf8'));
+  } catch {
+    return null; // between git's unlink and rename, or the worktree is being removed
+  }
+  let head: string | null;
+  try {
+    const r = await runGit(lanePath, ['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okCodes: [1] });
+    head = r.code === 0 ? r.stdout.trim() : null;
+  } catch {
+    return null;
+  }
+  return { branch, head, index: await indexChecksum(join(gitDir, 'index')) };
+}
+
+async function indexChecksum(file: string): Promise<string | null> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const { size } = await handle.stat();
+    if (size < 20) return null;
+    const tail = Buffer.alloc(20);
+    await handle.read(tail, 0, 20, size - 20);
+    return tail.toString('hex');
+  } catch {
+    return null; // no index yet, or replaced while read
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** The branch a HEAD file names; null when detached. */

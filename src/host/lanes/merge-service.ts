@@ -52,6 +52,8 @@ export interface MergeServiceDeps {
   mask: (text: string) => string;
   /** Names of the agents working in a lane (recorded with the merge, so an incident can name them). */
   agentNamesIn: (lanePath: string) => string[];
+  /** Tells the lane's HEAD watcher that Grove itself commits in the lane (see LaneHistoryDeps.holdLane). */
+  holdLane?: (lanePath: string) => () => void;
 }
 
 export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
@@ -83,7 +85,14 @@ export class MergeService {
       if (o.commitMessage) {
         job.step(++step, total, 'commit the lane’s edits');
         const status = await runGit(lane.path, ['status', '--porcelain']);
-        if (status.stdout.trim()) job.output(`committed ${(await commitAll(lane.path, o.commitMessage)).slice(0, 12)}\n`);
+        if (status.stdout.trim()) {
+          const release = this.deps.holdLane?.(lane.path);
+          try {
+            job.output(`committed ${(await commitAll(lane.path, o.commitMessage)).slice(0, 12)}\n`);
+          } finally {
+            release?.();
+          }
+        }
       }
       job.step(++step, total, 'preflight: clean trees, ahead of MAIN, no conflicts');
       const pre = await gitMergePreflight(repo.mainPath, lane.path, branch);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { IPty } from 'node-pty';
 import { isLiveSupervision, type Activity, type AgentInfo, type ContextUse } from '../../shared/agents';
 import { activityFromHook, HOOK_RECHECK_QUIET_MS, recheckHookActivity, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
@@ -14,6 +15,8 @@ import type { ContextReading } from './context/context-reading';
 import { contextWindowOf } from './context/context-window';
 import { classifyScreen, SCREEN_PATTERNS } from './screen/screen-patterns';
 import { ScreenReader } from './screen/screen-reader';
+import { apiError, type ApiError } from '../../shared/errors';
+import { err, ok, type Result } from '../../shared/result';
 
 /**
  * One agent, alive: its PTY, output log, attached clients with flow control, supervision
@@ -106,9 +109,14 @@ export class AgentRuntime {
     return this.supervision.kind === 'running' || this.supervision.kind === 'stopping' ? this.supervision.pid : null;
   }
 
-  /** Starts a run (a new one, or resuming the recorded conversation); `extraArgs` for this run only. */
-  start(resume = false, extraArgs: readonly string[] = []): void {
-    if (this.pty) return;
+  /**
+   * Starts a run (a new one, or resuming the recorded conversation); `extraArgs` for this run
+   * only. Refuses when the agent's directory is gone (its lane was removed or moved): the
+   * program would die at once on `chdir` and the supervisor restart it again and again.
+   */
+  start(resume = false, extraArgs: readonly string[] = []): Result<void, ApiError> {
+    if (this.pty) return ok(undefined);
+    if (!isDirectory(this.record.lanePath)) return this.refuseMissingLane();
     // A start from outside (the operator, a host restart) gets a fresh budget of unstable
     // restarts; only the supervisor's own restarts (out of backoff) count against it.
     if (this.supervision.kind !== 'backoff') this.counters = { unstableRestarts: 0 };
@@ -122,7 +130,7 @@ export class AgentRuntime {
       this.supervision = { kind: 'crashed', code: null, signal: null };
       this.deps.log.append(Buffer.from(`\r\n[grove] could not start ${plan.file}: ${(e as Error).message}\r\n`));
       this.announce();
-      return;
+      return ok(undefined);
     }
     this.pty = pty;
     this.supervision = { kind: 'running', generation, pid: pty.pid, startedAt: this.deps.now() };
@@ -143,6 +151,20 @@ export class AgentRuntime {
     this.deps.onRunStart?.(this.deps.now());
     if (this.deps.readContext) this.contextTimer ??= setInterval(() => this.pollContext(), CONTEXT_POLL_MS);
     this.announce();
+    return ok(undefined);
+  }
+
+  private refuseMissingLane(): Result<void, ApiError> {
+    const { name, lanePath } = this.record;
+    const message = `${name} cannot start: its directory ${lanePath} is gone (its lane was removed or moved). Remove the agent, or start a new one in an existing lane.`;
+    this.deps.log.append(Buffer.from(`\r\n[grove] ${message}\r\n`));
+    // A restart the supervisor had scheduled ends here, once, instead of backing off forever.
+    if (this.supervision.kind === 'backoff') {
+      this.supervision = { kind: 'crashed', code: this.supervision.code, signal: this.supervision.signal };
+      this.deps.alert(message);
+    }
+    this.announce();
+    return err(apiError('agent_lane_invalid', message, { lanePath, id: this.record.id }));
   }
 
   /** Stops the agent and everything it started; no restart follows. */
@@ -426,5 +448,13 @@ export class AgentRuntime {
 
   private iso(): string {
     return new Date(this.deps.now()).toISOString();
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

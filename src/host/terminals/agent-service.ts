@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { isLiveSupervision, type AgentInfo, type StartAgentParams, type SupervisionView } from '../../shared/agents';
@@ -20,7 +20,7 @@ import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
 import { OutputLog } from './output-log';
 import { findAgentProcesses } from './process-tree';
-import { PRESETS, fillTemplate } from './presets';
+import { PRESETS, fillTemplate, isStartedAgainOnHostStart } from './presets';
 import { resolveCommand } from './resolve-command';
 import { ReportLimiter, ReportLimits, type ReportLimitConfig } from './report-limiter';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
@@ -94,7 +94,7 @@ export class AgentService {
         await stopAgentProcesses(record.id, record.pid, { interruptMs: 200, graceMs: 2000 });
       }
       runtime.markLost();
-      if (record.autoResume && runtime.info().canResume) runtime.start(true);
+      if (record.autoResume && isStartedAgainOnHostStart(PRESETS[record.preset], record.sessionId)) runtime.start(runtime.info().canResume);
     }
   }
 
@@ -183,13 +183,43 @@ export class AgentService {
     };
     this.deps.store.insert(record);
     const runtime = this.createRuntime(record);
-    runtime.start(false, firstRunArgs);
-    return ok(runtime.info());
+    const started = runtime.start(false, firstRunArgs);
+    return started.ok ? ok(runtime.info()) : started;
   }
 
   /** Stops every agent in the lane at `path` (an ephemeral lane after its merge). */
   async stopAllIn(path: string): Promise<void> {
     await Promise.all([...this.runtimes.values()].filter((r) => r.record.lanePath === path || r.record.lanePath.startsWith(path + '/')).map((r) => r.stop()));
+  }
+
+  /**
+   * The lane at `path` is gone: its agents go with it (stopped first, should one still
+   * run), so none is left to "Start again" in a directory that no longer exists. With
+   * `scrollbackDir` (the lane was archived), each one's output is kept there first, as
+   * `<name>-<id>.log`; returns those files.
+   */
+  async removeAllIn(path: string, scrollbackDir: string | null): Promise<string[]> {
+    const inLane = [...this.runtimes.values()].filter((r) => r.record.lanePath === path || r.record.lanePath.startsWith(path + '/'));
+    await Promise.all(inLane.map((r) => r.stop()));
+    const kept: string[] = [];
+    for (const r of inLane) {
+      const output = r.readOutput(0, Number.MAX_SAFE_INTEGER).data;
+      if (scrollbackDir && output.length > 0) {
+        const file = join(scrollbackDir, `${r.record.name.replace(/[^\w.-]+/g, '_')}-${r.record.id}.log`);
+        try {
+          mkdirSync(scrollbackDir, { recursive: true, mode: 0o700 });
+          writeFileSync(file, output, { mode: 0o600 });
+        } catch (e) {
+          // Never lose it implicitly: the agent stays (its output in agents/<id>), to be removed by hand.
+          this.deps.logger.warn('could not keep an agent\'s scrollback with the lane\'s archive; the agent is kept', { agent: r.record.id, file, error: String(e) });
+          this.deps.events.append({ type: 'alert', agentId: r.record.id, message: `${r.record.name}'s output could not be kept with its lane's archive (${(e as Error).message}); the agent is kept, so nothing is lost.` });
+          continue;
+        }
+        kept.push(file);
+      }
+      this.forget(r);
+    }
+    return kept;
   }
 
   /** Stops an agent and deletes it with its scrollback (a lane's server when serving ends). */
@@ -208,8 +238,7 @@ export class AgentService {
   startAgain(id: string): boolean {
     const r = this.runtimes.get(id);
     if (!r || r.isLive) return false;
-    r.start(r.info().canResume);
-    return true;
+    return r.start(r.info().canResume).ok;
   }
 
   /**
@@ -289,8 +318,8 @@ export class AgentService {
         const r = find(id);
         if (!r.ok) return r;
         await r.value.stop();
-        r.value.start(r.value.info().canResume);
-        return ok({ agent: r.value.info() });
+        const started = r.value.start(r.value.info().canResume);
+        return started.ok ? ok({ agent: r.value.info() }) : started;
       },
       'agents.resume': ({ id }) => {
         const r = find(id);
@@ -300,8 +329,8 @@ export class AgentService {
         if (!canResume && r.value.record.preset !== 'shell' && r.value.record.preset !== 'custom') {
           return err(apiError('agent_cannot_resume', `${r.value.record.name} has no recorded conversation to resume.`, { id }));
         }
-        r.value.start(canResume);
-        return ok({ agent: r.value.info() });
+        const started = r.value.start(canResume);
+        return started.ok ? ok({ agent: r.value.info() }) : started;
       },
       'agents.recycle': async ({ id, handoff }) => {
         const r = find(id);

@@ -88,3 +88,13 @@ export function canResume(preset: Preset, sessionId: string | null): boolean {
   if (!preset.resumeArgs) return false;
   return !preset.resumeArgs.some((a) => a.includes('{session}')) || sessionId !== null;
 }
+
+/**
+ * Whether an agent marked auto-resume is started again by the next host. A plain program
+ * (shell, custom command) has no conversation to lose: it is simply run again, as its
+ * Resume button does. A CLI with conversations comes back only to resume one; without a
+ * recorded one, a fresh start could not be told from the agent it was.
+ */
+export function isStartedAgainOnHostStart(preset: Preset, sessionId: string | null): boolean {
+  return preset.resumeArgs === null || canResume(preset, sessionId);
+}

@@ -46,6 +46,8 @@ export interface HostSnapshot {
   lanes: Lane[] | null;
   /** What MAIN's watcher sees, per repository id. */
   mainStates: Readonly<Record<string, MainState>>;
+  /** Per lane id, how many `lane.head` events were seen: it grows when the lane's HEAD commit or index changes. */
+  laneHeadChanges: Readonly<Record<string, number>>;
   /** MAIN's health from its probes, per repository id. */
   health: Readonly<Record<string, MainHealth>>;
   /** Merges into MAIN of every repository, newest first. */
@@ -124,6 +126,7 @@ export class HostStore {
       agents: null,
       lanes: null,
       mainStates: {},
+      laneHeadChanges: {},
       health: {},
       incidents: null,
       notifications: null,
@@ -318,6 +321,9 @@ export class HostStore {
         if (this.snapshot.lanes?.some((l) => l.id === event.lane.id)) {
           this.update({ lanes: this.snapshot.lanes.map((l) => (l.id === event.lane.id ? event.lane : l)) });
         }
+        return;
+      case 'lane.head':
+        this.update({ laneHeadChanges: { ...this.snapshot.laneHeadChanges, [event.id]: (this.snapshot.laneHeadChanges[event.id] ?? 0) + 1 } });
         return;
       case 'merge.updated': {
         const list = this.snapshot.merges ?? [];

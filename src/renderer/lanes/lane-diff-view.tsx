@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DiffFile, Lane, LaneDiff } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
 import { plural, shortSha } from './lane-labels';
@@ -8,8 +8,9 @@ import { PatchView, type PatchLayout } from './patch-view';
 /**
  * A lane's changes against MAIN, as a reviewer reads them before a merge: commits ahead
  * and behind, whether uncommitted edits are included, the files with their counts, and
- * the patch. Fetched when opened, when MAIN's head moves, and on "Refresh"; the lane's
- * own commits are not watched (no event tells of them), so "Refresh" shows them.
+ * the patch. Fetched when opened, when MAIN's head moves, when the lane's own HEAD or
+ * index changes (a commit in its terminal: the host's `lane.head` event), and on "Refresh".
+ * Edits not yet staged tell no event; "Refresh" shows them.
  */
 /** The last diff stays on screen while a refresh reads the lane again. */
 interface DiffState {
@@ -32,6 +33,8 @@ export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead
   const [state, setState] = useState<DiffState>({ diff: null, isLoading: true, error: null });
   const [layout, setLayout] = useState<PatchLayout>('unified');
   const latest = useRef(0);
+  // Only this lane's marker: the view re-renders when it changes, not on every event.
+  const laneHeadChanges = useSyncExternalStore(store.subscribe, () => store.getSnapshot().laneHeadChanges[lane.id] ?? 0);
 
   const load = useCallback(async (): Promise<void> => {
     // Only the last request's answer is shown, whichever order the answers come in.
@@ -44,7 +47,7 @@ export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead
 
   useEffect(() => {
     void load();
-  }, [load, mainHead]);
+  }, [load, mainHead, laneHeadChanges]);
 
   return (
     <section className="lane-diff" data-testid="lane-diff" aria-label={`Changes of ${lane.name} against MAIN`}>

@@ -8,6 +8,8 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentInfo } from '../../shared/agents';
 import { useHost, useHostStore } from '../connection/use-host';
+import { shellBridge } from '../shell/shell-bridge';
+import { openTerminalLink } from './open-terminal-link';
 
 /**
  * One agent's terminal. Output arrives as offset-addressed frames; the pane remembers the
@@ -34,7 +36,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     const searcher = new SearchAddon();
     t.loadAddon(fit);
     t.loadAddon(searcher);
-    t.loadAddon(new WebLinksAddon());
+    t.loadAddon(new WebLinksAddon((_event, uri) => openTerminalLink(uri, { bridge: shellBridge(), openWindow: (url, target, features) => window.open(url, target, features) })));
     t.loadAddon(new Unicode11Addon());
     t.unicode.activeVersion = '11';
     t.open(box.current!);

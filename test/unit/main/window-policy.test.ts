@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideNavigation, decidePermission, decideWindowOpen, WEB_PREFERENCES } from '../../../src/main/window-policy';
+import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, WEB_PREFERENCES } from '../../../src/main/window-policy';
 
 const host = 'http://127.0.0.1:4100';
 
@@ -22,6 +22,16 @@ describe('window policy', () => {
     expect(decideWindowOpen('file:///etc/passwd')).toEqual({ action: 'deny', openExternally: false });
     expect(decideWindowOpen('javascript:alert(1)')).toEqual({ action: 'deny', openExternally: false });
     expect(decideWindowOpen('smb://host/share')).toEqual({ action: 'deny', openExternally: false });
+  });
+
+  it('opens only http and https links the page hands over (a terminal\'s web link) in the browser', () => {
+    expect(decideExternalOpen('https://github.com/grove/grove/pull/12')).toEqual({ open: true, url: 'https://github.com/grove/grove/pull/12' });
+    expect(decideExternalOpen('http://localhost:41000/checkout')).toEqual({ open: true, url: 'http://localhost:41000/checkout' });
+    expect(decideExternalOpen('file:///etc/passwd')).toEqual({ open: false, reason: 'only http and https links open in the browser, not file:' });
+    expect(decideExternalOpen('javascript:alert(1)')).toEqual({ open: false, reason: 'only http and https links open in the browser, not javascript:' });
+    expect(decideExternalOpen('vscode://file/etc/passwd')).toMatchObject({ open: false });
+    expect(decideExternalOpen('not a url')).toEqual({ open: false, reason: '"not a url" is not a URL' });
+    expect(decideExternalOpen({ href: 'https://github.com/' })).toEqual({ open: false, reason: 'not a URL' });
   });
 
   it('grants the page nothing, not even Web Notifications: the shell shows notifications natively', () => {

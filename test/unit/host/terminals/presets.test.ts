@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { isStartedAgainOnHostStart, PRESETS } from '../../../../src/host/terminals/presets';
+
+describe('which auto-resume agents the next host starts again', () => {
+  it('a shell or custom command always (nothing to resume, so it is run again)', () => {
+    expect(isStartedAgainOnHostStart(PRESETS.shell, null)).toBe(true);
+    expect(isStartedAgainOnHostStart(PRESETS.custom, null)).toBe(true);
+  });
+
+  it('Claude Code and Codex only with a conversation on record to resume', () => {
+    expect(isStartedAgainOnHostStart(PRESETS.claude, '1b4e28ba-2fa1-11d2-883f-0016d3cca427')).toBe(true);
+    expect(isStartedAgainOnHostStart(PRESETS.codex, '0199a213-81c0-7800-8aa1-bbab2a035a53')).toBe(true);
+    expect(isStartedAgainOnHostStart(PRESETS.codex, null)).toBe(false);
+  });
+});
