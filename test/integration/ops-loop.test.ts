@@ -118,6 +118,10 @@ describe('the ops loop', () => {
     writeFileSync(join(main, 'BROKEN'), 'public function dispatch() {}\n');
     await expect.poll(() => readStatus(loop.statusFile)?.health.state, { timeout: 5000 }).toBe('broken');
     expect(readStatus(loop.statusFile)!.health.probes[0]).toMatchObject({ name: 'artisan', state: 'failing' });
+    // The edit that broke MAIN is in the file: now, and as the incident recorded it.
+    const brokenEdit = { files: [{ path: 'BROKEN', added: 1, removed: 0, untracked: true }], more: 0, diffTail: '--- /dev/null\n+++ b/BROKEN\n+public function dispatch() {}\n' };
+    await expect.poll(() => readStatus(loop.statusFile)?.incident?.editsAtOpen, { timeout: 5000 }).toEqual(brokenEdit);
+    expect(readStatus(loop.statusFile)!.main.edits).toEqual(brokenEdit);
     // The ops checkout is not a lane: not listed, not adoptable.
     expect((await call<{ lanes: Lane[] }>('lanes.list', { repoId })).lanes).toEqual([]);
     expect((await api(host, 'lanes.adopt', { repoId, path: `${main}.ops` })).body.error?.code).toBe('lane_not_adoptable');

@@ -30,6 +30,8 @@ export interface MainGuardDeps {
   knownHead: { get(): string | null; set(head: string): void };
   onState(state: MainState): void;
   onAlert(message: string): void;
+  /** After each look at MAIN that was reported (not paused): MAIN's files may have changed. */
+  onLooked?(): void;
   logger: Logger;
   /** How long events gather before a check. */
   debounceMs?: number;
@@ -347,6 +349,7 @@ export class MainGuard {
     const next = nextAlerts(this.memory, state, reading.head, this.deps.mainPath);
     this.memory = next.memory;
     for (const message of next.alerts) this.deps.onAlert(message);
+    this.deps.onLooked?.();
     return state;
   }
 

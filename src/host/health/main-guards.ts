@@ -20,6 +20,7 @@ import { installPreCommitGuard, removePreCommitGuard } from './pre-commit-guard'
 export class MainGuards implements MainWatch {
   private readonly guards = new Map<string, MainGuard>();
   private unsubscribe: (() => void) | null = null;
+  private readonly lookers = new Set<(repoId: string) => void>();
 
   constructor(private readonly deps: { db: Db; repos: RepoStore; events: EventLog; logger: Logger }) {}
 
@@ -29,6 +30,11 @@ export class MainGuards implements MainWatch {
       if (event.type === 'repo.added') void this.watch(event.repo);
       else if (event.type === 'repo.removed') this.unwatch(event.id);
     });
+  }
+
+  /** Calls `listener` after every look at MAIN a file event caused (grove.yaml may have changed). */
+  onLooked(listener: (repoId: string) => void): void {
+    this.lookers.add(listener);
   }
 
   stop(): void {
@@ -50,6 +56,9 @@ export class MainGuards implements MainWatch {
         else this.deps.events.append({ type: 'main.state', state });
       },
       onAlert: (message) => this.deps.events.append({ type: 'alert', agentId: null, repoId: repo.id, message }),
+      onLooked: () => {
+        for (const listener of this.lookers) listener(repo.id);
+      },
       logger: this.deps.logger,
     });
     this.guards.set(repo.id, guard);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { MainHealth } from '../../shared/health';
-import type { Incident } from '../../shared/incidents';
+import type { Incident, MainEdits } from '../../shared/incidents';
 import type { OpsLoop } from '../../shared/ops';
 import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
@@ -52,6 +52,8 @@ export interface OpsServiceDeps {
   health(repoId: string): MainHealth | null;
   /** The incident MAIN is in now, if any. */
   openIncident(repoId: string): Incident | null;
+  /** MAIN's uncommitted edits now (secrets masked); null when clean. */
+  readEdits(repo: Repo): Promise<MainEdits | null>;
   now?: () => Date;
 }
 
@@ -82,6 +84,8 @@ export class OpsService {
           if (event.merge.state === 'merged' || event.merge.state === 'rolled-back') void this.follow(event.merge.repoId);
           break;
         case 'main.state':
+          // The status file names MAIN's uncommitted edits: they may have changed.
+          void this.refreshStatus(event.state.repoId);
           // main.state also comes for edits in MAIN; only a new HEAD gives the checkout somewhere to go.
           if (this.seenMainHead.get(event.state.repoId) === event.state.head) break;
           this.seenMainHead.set(event.state.repoId, event.state.head);
@@ -348,10 +352,14 @@ export class OpsService {
       const repo = this.deps.repos.get(repoId);
       if (!record || !repo) return;
       const main = await mainHeadOf(repo.mainPath);
+      const edits = await this.deps.readEdits(repo).catch((e: unknown) => {
+        this.deps.logger.warn("cannot read MAIN's uncommitted edits for the ops status file", { repoId, error: e instanceof Error ? e.message : String(e) });
+        return null;
+      });
       if (!this.deps.store.get(repoId)) return; // stopped meanwhile: its file is gone and stays gone
       const status = buildOpsStatus({
         repo,
-        main,
+        main: { ...main, edits },
         health: this.deps.health(repoId),
         incident: this.deps.openIncident(repoId),
         checkout: { mode: record.checkout, path: record.path, head: record.checkout === 'main' ? main.head : record.head },
