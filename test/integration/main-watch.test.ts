@@ -162,3 +162,28 @@ describe('every probe failing in the round that breaks MAIN', () => {
     ]);
   });
 });
+
+describe('commits made in MAIN outside Grove', () => {
+  it('are alerted once each, ever: a host restart neither repeats the alert nor lists them again', async () => {
+    const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+    host = await startHostProcess();
+    await addRepo(host, main);
+    const foreign = async (): Promise<string[]> => (await alertsOf(host)).filter((a) => a.includes("did not come through Grove's merge"));
+
+    const first = commitIn(main, 'hotfix.txt', 'fix\n', 'hotfix typed in MAIN');
+    await expect.poll(foreign, { timeout: 10_000 }).toEqual([`MAIN got 1 commit that did not come through Grove's merge: ${first.slice(0, 12)} hotfix typed in MAIN`]);
+
+    // The restarted host looks at MAIN before it answers (its guard's first check): by the
+    // time it is up, a repeated alert would be there.
+    const home = host.home;
+    await host.stop();
+    host = await startHostProcess({ home });
+    const mainState = await api(host, 'repos.list', {});
+    expect(mainState.body.ok).toBe(true);
+    expect(await foreign()).toHaveLength(1);
+
+    const second = commitIn(main, 'hotfix2.txt', 'fix\n', 'another hotfix');
+    await expect.poll(foreign, { timeout: 10_000 }).toHaveLength(2);
+    expect((await foreign())[1]).toBe(`MAIN got 1 commit that did not come through Grove's merge: ${second.slice(0, 12)} another hotfix`);
+  });
+});

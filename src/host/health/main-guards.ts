@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { MainGuard } from './main-guard';
 import { installPreCommitGuard, removePreCommitGuard } from './pre-commit-guard';
+import { reportedCommits } from './reported-commits';
 
 /**
  * One MainGuard per registered repository, started with the host and as repositories are
@@ -56,6 +57,7 @@ export class MainGuards implements MainWatch {
         else this.deps.events.append({ type: 'main.state', state });
       },
       onAlert: (message) => this.deps.events.append({ type: 'alert', agentId: null, repoId: repo.id, message }),
+      reported: reportedCommits(this.deps.db, repo.id),
       onLooked: () => {
         for (const listener of this.lookers) listener(repo.id);
       },
