@@ -292,6 +292,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   notifier.start();
   health.start();
   await ops.start();
+  // A merge left gating by a host that died mid-gate: its gate runs again (in the
+  // background: it may take minutes; the repository's lock keeps other merges out meanwhile).
+  void merges.recoverGating().catch((e: unknown) => logger.warn('cannot recover interrupted merges', { error: e instanceof Error ? e.message : String(e) }));
   writeDiscovery(paths.discovery, {
     pid: process.pid,
     port,
