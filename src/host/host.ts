@@ -206,6 +206,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     locks,
     logger,
     dataDir: config.dataDir,
+    baseEnv: process.env,
     mask,
     agents: {
       start: ({ path, name, script, env }) => {

@@ -18,6 +18,7 @@ import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { CoalescedRuns } from './coalesced-runs';
 import { decideFollow } from './follow-main';
+import { setUpOpsCheckout } from './ops-setup';
 import { addOpsCheckout, mainHeadOf, moveCheckout, opsCheckoutPath, readCheckout, removeOpsCheckout } from './ops-checkout';
 import type { OpsChange, OpsRecord, OpsStore } from './ops-store';
 import { buildOpsStatus, removeStatusFile, statusFilePath, writeStatusFile } from './status-file';
@@ -48,6 +49,8 @@ export interface OpsServiceDeps {
   agents: OpsAgents;
   logger: Logger;
   dataDir: string;
+  /** The environment the ops checkout's setup commands start from (the host's). */
+  baseEnv: NodeJS.ProcessEnv;
   mask: (text: string) => string;
   health(repoId: string): MainHealth | null;
   /** The incident MAIN is in now, if any. */
@@ -179,6 +182,8 @@ export class OpsService {
       const added = await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, path, mainHead));
       if (!added.ok) return added;
       ({ path, head, reused } = added.value);
+      // A new checkout gets the recipe a lane gets (.env, links, postCreate), before the agent starts in it.
+      if (!reused) await this.setUp(repo, config, path);
     }
     const record: OpsRecord = { repoId: repo.id, checkout: mode, path, command: rendered.value, agentId: null, head, behindReason: null, createdAt: this.now.toISOString() };
     this.deps.store.insert(record);
@@ -366,6 +371,21 @@ export class OpsService {
         now: this.now,
       });
       writeStatusFile(statusFilePath(this.deps.dataDir, repoId), status, this.deps.mask);
+    });
+  }
+
+  private async setUp(repo: Repo, config: GroveConfig, path: string): Promise<void> {
+    const outcome = await setUpOpsCheckout({ repo, config, path, baseEnv: this.deps.baseEnv });
+    if (outcome.ok) {
+      if (outcome.done.length) this.deps.logger.info('ops checkout set up', { repo: repo.name, path, done: outcome.done });
+      return;
+    }
+    const tail = this.deps.mask(outcome.outputTail).trimEnd().split('\n').slice(-5).join('\n');
+    this.deps.events.append({
+      type: 'alert',
+      agentId: null,
+      repoId: repo.id,
+      message: `The setup of ${repo.name}'s ops checkout (${path}) failed: ${outcome.why}. The ops loop starts anyway; fix the checkout by hand or the recipe (setup in grove.yaml), then grove ops stop and start.${tail ? `\n${tail}` : ''}`,
     });
   }
 
