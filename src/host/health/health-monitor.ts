@@ -166,8 +166,8 @@ export class HealthMonitor {
     r.debounceMs = config.value.health?.debounceMs ?? ProbeDefaults.debounceMs;
     for (const name of [...r.due.keys()]) if (!specs.some((s) => s.name === name)) r.due.delete(name);
     for (const s of specs) if (!r.due.has(s.name)) r.due.set(s.name, Date.now() + r.debounceMs);
-    const { configProblems: _valid, ...health } = reconcileProbes(r.health, specs);
-    this.update(repoId, health);
+    // A fresh MainHealth without configProblems: a valid grove.yaml clears them.
+    this.update(repoId, reconcileProbes(r.health, specs));
   }
 
   private schedule(repoId: string): void {
