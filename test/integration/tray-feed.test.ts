@@ -140,7 +140,8 @@ describe("tray and MAIN's health, from a real host", () => {
     fixMain(main);
     await expect.poll(() => feed.current).toEqual({ face: 'ok', tooltip: 'Grove: all well' });
     expect(labels(feed.currentMenu)).toContain('flower — MAIN healthy');
-    expect(routeOf(feed.currentMenu, 'flower — MAIN healthy')).toBe(`#/repo/${repoId}`);
+    // The incident closes after the health says so (its record reads git first): the route follows.
+    await expect.poll(() => routeOf(feed.currentMenu, 'flower — MAIN healthy')).toBe(`#/repo/${repoId}`);
 
     breakMain(main);
     await expect.poll(() => feed.current.face).toBe('broken');
