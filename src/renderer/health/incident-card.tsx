@@ -76,7 +76,10 @@ function IncidentDetails({ incident }: { incident: Incident }) {
       ) : incident.commits.length === 0 ? (
         <p className="hint" data-testid="incident-no-commits">
           Nothing: MAIN was at <code>{shortSha(incident.lastHealthyHead)}</code> when it was last healthy ({new Date(incident.lastHealthyAt).toLocaleString()}) and
-          still is. Look outside the code: a service, the database, the environment.
+          still is.{' '}
+          {incident.editsAtOpen
+            ? 'Its uncommitted edits (above) are the first suspect.'
+            : 'Look outside the code: a service, the database, the environment.'}
         </p>
       ) : (
         <>
