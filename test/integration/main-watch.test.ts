@@ -39,12 +39,23 @@ const incidentsOf = async (repoId: string): Promise<Incident[]> => {
   return (r.body.result as { incidents: Incident[] }).incidents;
 };
 
+/**
+ * Resolves once MAIN's guard watches `main`: a scratch file's alert proves its watchers are
+ * up (its first look is taken before them). The file is removed again.
+ */
+async function guardWatching(main: string): Promise<void> {
+  writeFileSync(join(main, 'guard-marker.txt'), 'x\n');
+  await expect.poll(async () => (await alertsOf(host)).some((a) => a.includes('has uncommitted edits: guard-marker.txt')), { timeout: 10_000 }).toBe(true);
+  rmSync(join(main, 'guard-marker.txt'));
+}
+
 describe('probes added after registration', () => {
   it('run without a host restart: committed, then edited (twice) in MAIN', async () => {
     const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
     host = await startHostProcess();
     const repoId = await addRepo(host, main);
     expect((await mainHealth(host, repoId)).probes).toEqual([]);
+    await guardWatching(main);
 
     commitIn(main, 'grove.yaml', yaml({ health: { debounceMs: 200, probes: [probe('first')] } }), 'probes');
     await expect.poll(async () => (await mainHealth(host, repoId)).probes.map((p) => [p.name, p.state]), { timeout: 10_000 }).toEqual([['first', 'passing']]);
@@ -86,6 +97,7 @@ describe('an invalid grove.yaml', () => {
     for (const p of problems) expect(lines).toContain(`  ${p}`);
     expect(cli.stdout).not.toContain('no probes');
 
+    await guardWatching(main);
     commitIn(main, 'grove.yaml', yaml({ health: { debounceMs: 200, probes: [probe('artisan')] } }), 'fixed');
     await expect.poll(async () => (await mainHealth(host, repoId)).state, { timeout: 10_000 }).toBe('healthy');
     expect((await mainHealth(host, repoId)).configProblems).toBeUndefined();
@@ -99,6 +111,7 @@ describe('an uncommitted edit in MAIN', () => {
     let repoId: string;
     let main: string;
     ({ host, main, repoId } = await startHostWithProbedRepo({ health: { debounceMs: 200, probes: [probe('artisan', ARTISAN_COMMAND)] } }));
+    await guardWatching(main);
     commitIn(main, 'config.env', 'APP_NAME=flower\nDB_PASSWORD=\n', 'env template');
     await expect.poll(async () => (await mainHealth(host, repoId)).state).toBe('healthy');
 
@@ -145,6 +158,7 @@ describe('every probe failing in the round that breaks MAIN', () => {
       health: { debounceMs: 200, probes: [probe('artisan', ARTISAN_COMMAND), { name: 'site', http: { url }, intervalSeconds: 3600, failureThreshold: 1 }] },
     }));
     await expect.poll(async () => (await mainHealth(host, repoId)).state).toBe('healthy');
+    await guardWatching(main);
 
     status = 500;
     breakMain(main);
@@ -170,6 +184,8 @@ describe('commits made in MAIN outside Grove', () => {
     await addRepo(host, main);
     const foreign = async (): Promise<string[]> => (await alertsOf(host)).filter((a) => a.includes("did not come through Grove's merge"));
 
+    // The guard's first look trusts MAIN's HEAD as Grove's: commit only once it watches.
+    await guardWatching(main);
     const first = commitIn(main, 'hotfix.txt', 'fix\n', 'hotfix typed in MAIN');
     await expect.poll(foreign, { timeout: 10_000 }).toEqual([`MAIN got 1 commit that did not come through Grove's merge: ${first.slice(0, 12)} hotfix typed in MAIN`]);
 
