@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MAIN_EDITS_FILES_MAX, type MainEdits } from '../../shared/incidents';
 import { runGit } from '../lanes/git/run-git';
@@ -30,12 +30,14 @@ export async function readMainEdits(mainPath: string, o: { env: NodeJS.ProcessEn
   const untracked = others.stdout.split('\0').filter(Boolean);
   let text = diff.stdout;
   for (const [i, path] of untracked.entries()) {
-    const content = await readFile(resolve(mainPath, path)).catch(() => null);
-    const binary = content === null || content.includes(0) || content.length > UNTRACKED_BYTES_MAX;
+    // Only the listed files are read, and only small ones (a database dump may sit in MAIN).
+    const size = i < MAIN_EDITS_FILES_MAX ? await stat(resolve(mainPath, path)).then((st) => (st.isFile() ? st.size : null), () => null) : null;
+    const content = size !== null && size <= UNTRACKED_BYTES_MAX ? await readFile(resolve(mainPath, path)).catch(() => null) : null;
+    const binary = content === null || content.includes(0);
     const lines = binary ? [] : content.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     files.push({ path, added: binary ? null : lines.length, removed: binary ? null : 0, untracked: true });
-    if (i < UNTRACKED_SHOWN) text += binary ? `new file ${path} (binary or large)\n` : `--- /dev/null\n+++ b/${path}\n${lines.map((l) => `+${l}`).join('\n')}\n`;
+    if (i < UNTRACKED_SHOWN) text += binary ? `new file ${path} (binary, large or unreadable)\n` : `--- /dev/null\n+++ b/${path}\n${lines.map((l) => `+${l}`).join('\n')}\n`;
   }
   if (files.length === 0) return null;
   return {
