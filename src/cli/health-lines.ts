@@ -1,5 +1,5 @@
 import type { MainHealth } from '../shared/health';
-import type { Incident, IncidentCommit } from '../shared/incidents';
+import type { Incident, IncidentCommit, MainEdits } from '../shared/incidents';
 import { formatDuration } from './format';
 
 /**
@@ -9,6 +9,10 @@ import { formatDuration } from './format';
 
 /** "MAIN is broken (artisan: exit 255)"; names the failing (or last failed) probes. */
 export function healthSummary(h: MainHealth): string {
+  if (h.configProblems?.length) {
+    const probes = h.probes.length ? `; its last valid probes say MAIN is ${h.state}` : '';
+    return `config invalid (fix grove.yaml${probes}):\n${h.configProblems.map((p) => `  ${p}`).join('\n')}`;
+  }
   if (h.probes.length === 0) return 'MAIN is unknown (no probes in grove.yaml: add health.probes)';
   const failed = h.probes.filter((p) => p.last && !p.last.ok);
   const why = failed.map((p) => `${p.name}: ${p.last!.detail}`).join('; ');
@@ -17,7 +21,7 @@ export function healthSummary(h: MainHealth): string {
 
 /** What changed in a way a person watching cares about (not every run's timestamps). */
 export function healthSignature(h: MainHealth): string {
-  return JSON.stringify([h.state, h.probes.map((p) => [p.name, p.state, p.last?.ok ?? null, p.last?.ok === false ? p.last.detail : null])]);
+  return JSON.stringify([h.state, h.configProblems ?? null, h.probes.map((p) => [p.name, p.state, p.last?.ok ?? null, p.last?.ok === false ? p.last.detail : null])]);
 }
 
 export function clock(iso: string): string {
@@ -48,6 +52,20 @@ export function incidentLines(i: Incident, repoName: string, now: Date): string[
     lines.push(`  reached MAIN ${since}:`);
     for (const c of i.commits) lines.push(`    ${commitLine(c)}`);
   }
+  if (i.editsAtOpen) lines.push(...editsLines('uncommitted edits in MAIN when it broke', i.editsAtOpen));
   if (i.recovery) lines.push(`  recovered: ${i.recovery.how}`);
+  if (i.recovery?.edits) lines.push(...editsLines('uncommitted edits in MAIN when it recovered', i.recovery.edits));
   return lines;
 }
+
+/** "  uncommitted edits …:", a line per path with its +/- counts, then the diff's last lines. */
+function editsLines(title: string, e: MainEdits): string[] {
+  const count = (n: number | null, sign: string): string => (n === null ? `${sign}?` : `${sign}${n}`);
+  const lines = [`  ${title}:`];
+  for (const f of e.files) lines.push(`    ${count(f.added, '+')} ${count(f.removed, '-')}  ${f.path}${f.untracked ? ' (new)' : ''}`);
+  if (e.more > 0) lines.push(`    … and ${e.more} more`);
+  for (const t of e.diffTail.trimEnd().split('\n').slice(-EDITS_DIFF_LINES)) lines.push(`    | ${t}`);
+  return lines;
+}
+
+const EDITS_DIFF_LINES = 12;

@@ -41,6 +41,10 @@ import { HealthMonitor } from './health/health-monitor';
 import { createHealthHistory } from './health/health-history';
 import { healthHandlers } from './health/health-handlers';
 import { IncidentRecorder } from './health/incident-recorder';
+import { readMainEdits } from './health/main-edits';
+import { mainCommandEnv } from './lanes/lane-context';
+import type { MainEdits } from '../shared/incidents';
+import type { Repo } from '../shared/repo';
 import { createIncidentStore } from './health/incident-store';
 import { OpsService } from './ops/ops-service';
 import { createOpsStore } from './ops/ops-store';
@@ -209,8 +213,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks, holdLane: (path) => laneHeads.hold(path) });
   const healthHistory = createHealthHistory(db);
   const incidentStore = createIncidentStore(db);
-  const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger });
+  const readEdits = (repo: Repo): Promise<MainEdits | null> => readMainEdits(repo.mainPath, { env: mainCommandEnv(process.env, repo), mask });
+  const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger, readEdits });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents, commandGroups });
+  // MAIN's file events re-read grove.yaml: probes added after registration run at once.
+  mainGuards.onLooked((repoId) => health.mainTouched(repoId));
   const ops = new OpsService({
     store: createOpsStore(db),
     repos,
@@ -218,6 +225,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     locks,
     logger,
     dataDir: config.dataDir,
+    baseEnv: process.env,
+    commandGroups,
     mask,
     agents: {
       start: ({ path, name, script, env }) => {
@@ -231,6 +240,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     },
     health: (repoId) => health.health(repoId),
     openIncident: (repoId) => incidentStore.openOf(repoId),
+    readEdits,
   });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const jobHistory = createJobHistory(db);
@@ -346,6 +356,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   notifier.start();
   health.start();
   await ops.start();
+  // A merge left gating by a host that died mid-gate: its gate runs again (in the
+  // background: it may take minutes; the repository's lock keeps other merges out meanwhile).
+  void merges.recoverGating().catch((e: unknown) => logger.warn('cannot recover interrupted merges', { error: e instanceof Error ? e.message : String(e) }));
   writeDiscovery(paths.discovery, {
     pid: process.pid,
     port,

@@ -143,5 +143,11 @@ export type ProbeHealth = z.infer<typeof ProbeHealth>;
 export const MainHealth = z.object({
   state: MainHealthState,
   probes: z.array(ProbeHealth),
+  /**
+   * Set while grove.yaml (or the per-user override) is invalid: its problems, one per line
+   * (`file:line: what is wrong`). The probes are then the last valid ones, still running;
+   * `grove health` exits 1 and the UI says "config invalid".
+   */
+  configProblems: z.array(z.string()).optional(),
 });
 export type MainHealth = z.infer<typeof MainHealth>;

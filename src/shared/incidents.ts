@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MainHealthState, ProbeResult } from './health';
+import { MainHealthState, PROBE_OUTPUT_TAIL_CHARS, ProbeResult } from './health';
 
 /**
  * MAIN's history: the incidents (the time MAIN spends broken) with what broke it and how
@@ -44,6 +44,30 @@ export const IncidentProbe = z.object({
 });
 export type IncidentProbe = z.infer<typeof IncidentProbe>;
 
+/** MainEdits lists at most this many paths (`more` counts the rest). */
+export const MAIN_EDITS_FILES_MAX = 50;
+
+/**
+ * MAIN's uncommitted edits (its working tree against HEAD, untracked files included): the
+ * paths with their added and removed line counts (null for a binary file), and the end of
+ * the diff with secrets masked, as a probe's output is.
+ */
+export const MainEdits = z.object({
+  files: z.array(
+    z.object({
+      path: z.string(),
+      added: z.number().int().min(0).nullable(),
+      removed: z.number().int().min(0).nullable(),
+      /** A new file git does not track yet. */
+      untracked: z.boolean(),
+    }),
+  ),
+  /** Paths beyond the first MAIN_EDITS_FILES_MAX. */
+  more: z.number().int().min(0),
+  diffTail: z.string().max(PROBE_OUTPUT_TAIL_CHARS),
+});
+export type MainEdits = z.infer<typeof MainEdits>;
+
 export const Incident = z.object({
   id: z.string(),
   repoId: z.string(),
@@ -58,6 +82,8 @@ export const Incident = z.object({
   lastHealthyHead: z.string().nullable(),
   /** What reached MAIN between its last healthy HEAD and the break, newest first (first 50). */
   commits: z.array(IncidentCommit),
+  /** MAIN's uncommitted edits when it broke; null when it was clean (absent in incidents recorded before Grove read them). */
+  editsAtOpen: MainEdits.nullable().optional(),
   recovery: z
     .object({
       at: z.string(),
@@ -66,6 +92,8 @@ export const Incident = z.object({
       how: z.string(),
       /** What reached MAIN while it was broken, newest first (first 50). */
       commits: z.array(IncidentCommit),
+      /** MAIN's uncommitted edits when it recovered; null when it was clean. */
+      edits: MainEdits.nullable().optional(),
     })
     .nullable(),
 });

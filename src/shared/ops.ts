@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MainHealth } from './health';
-import { Incident } from './incidents';
+import { Incident, MainEdits } from './incidents';
 
 /**
  * The ops loop: one standing agent per repository that watches MAIN and heals what it
@@ -37,7 +37,8 @@ export type OpsLoop = z.infer<typeof OpsLoop>;
 /** What the status file holds; rewritten (atomically) whenever MAIN's health, incident or HEAD changes. */
 export const OpsStatus = z.object({
   repo: z.object({ id: z.string(), name: z.string(), mainPath: z.string() }),
-  main: z.object({ branch: z.string().nullable(), head: z.string().nullable() }),
+  /** MAIN's branch and HEAD, and its uncommitted edits (null when clean). */
+  main: z.object({ branch: z.string().nullable(), head: z.string().nullable(), edits: MainEdits.nullable() }),
   health: MainHealth,
   /** The open incident, if MAIN is broken. */
   incident: Incident.nullable(),

@@ -14,6 +14,8 @@ export interface FlowerHost {
   readonly host: HostProcess;
   /** flower's id in that host. */
   readonly repoId: string;
+  /** flower's MAIN directory. */
+  readonly main: string;
   /** A lane `name` whose one commit `change(dir)` makes, merged through Grove; the merge must land. */
   mergeLane(name: string, change: (dir: string) => void): Promise<void>;
 }
@@ -42,6 +44,9 @@ export function flowerForEachTest(): FlowerHost {
     },
     get repoId() {
       return now().repoId;
+    },
+    get main() {
+      return now().main;
     },
     mergeLane: (name, change) => mergeLaneWith(now().host, now().repoId, name, change),
   };

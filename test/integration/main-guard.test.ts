@@ -17,9 +17,6 @@ let alerts: string[];
 let states: MainState[];
 let guard: MainGuard;
 
-/** Long enough for an event to arrive and a check to run; only for proving that nothing happens. */
-const QUIET_MS = 800;
-const settle = (ms = QUIET_MS): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function makeGuard(): MainGuard {
   guard = new MainGuard({
@@ -158,13 +155,16 @@ describe('MAIN guard', () => {
       const inner = guard.pause();
       git(main, 'merge', '-q', '--ff-only', 'design');
       appendFileSync(join(main, 'README.md'), 'edited during the merge\n');
-      await settle();
+      // The marker: a look at MAIN that sees the edit and the merge. Paused, the guard keeps
+      // what it saw to itself, and no event can schedule a report until the last resume.
+      expect(await guard.check()).toMatchObject({ head: head(), dirty: ['README.md'] });
       expect(alerts).toEqual([]);
       expect(states).toHaveLength(1);
       inner();
       inner(); // a resume function counts once
-      await settle();
+      expect(await guard.check()).toMatchObject({ head: head(), dirty: ['README.md'] });
       expect(alerts).toEqual([]);
+      expect(states).toHaveLength(1);
       outer();
       await expect.poll(() => alerts).toHaveLength(2);
       expect(alerts.join('\n')).toContain('has uncommitted edits: README.md');
@@ -185,10 +185,11 @@ describe('MAIN guard', () => {
 
       writeFileSync(join(main, 'node_modules', 'pkg-7', 'lib', 'index.js'), 'module.exports = 1;\n');
       rmSync(join(main, 'node_modules', 'pkg-8'), { recursive: true });
-      await settle();
-      expect(states.length).toBe(statesBefore);
-      expect(guard.state()?.dirty).toEqual([]);
-      expect(alerts).toEqual([]);
+      // The marker: an edit the guard must report, made after; its report is the only one.
+      writeFileSync(join(main, 'marker.txt'), 'seen\n');
+      await expect.poll(() => guard.state()?.dirty).toEqual(['marker.txt']);
+      expect(states.length).toBe(statesBefore + 1);
+      expect(alerts).toEqual([`MAIN (${main}) has uncommitted edits: marker.txt — edits belong in a lane`]);
     });
 
     it('watches directories created after start, and drops ones that turn out git-ignored', async () => {
@@ -219,7 +220,11 @@ describe('MAIN guard', () => {
       await expect.poll(() => guard.state()?.dirty).toEqual(['.gitignore']);
       // cache/ is no longer watched: an edit there changes nothing.
       writeFileSync(join(main, 'cache', 'a', 'b', 'blob'), 'x');
-      await settle();
+      // The marker: an edit the guard must report, made after; cache/ is in no report.
+      const statesBefore = states.length;
+      writeFileSync(join(main, 'marker.txt'), 'seen\n');
+      await expect.poll(() => guard.state()?.dirty).toEqual(['.gitignore', 'marker.txt']);
+      expect(states.length).toBe(statesBefore + 1);
       expect(guard.watchedDirs()).toBe(1);
     });
 
@@ -238,7 +243,7 @@ describe('MAIN guard', () => {
       expect(guard.watchedDirs()).toBe(0);
       await expect.poll(() => count('FSEventWrap')).toBe(0);
       expect(count('Timeout')).toBeLessThanOrEqual(timersBefore);
-      await settle();
+      // No watcher and no timer is left (counted above): nothing can report any more.
       expect(alerts).toEqual([]);
     });
   });

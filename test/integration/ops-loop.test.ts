@@ -85,8 +85,15 @@ describe('the ops loop', () => {
     );
     expect(sawBackoff).toBe(true);
     expect(await alerts()).toEqual(['ops-flower: gave up after 3 restarts in a row that each ran under 1 s (last exit: code 1)']);
-    // A restart still pending would come within maxBackoffMs (200 ms): give it three times that to show.
-    await new Promise((r) => setTimeout(r, 600));
+    // Nothing more, proven by a marker rather than a pause: an agent started now that exits
+    // after a second. The host sees that exit after any restart still pending (due within
+    // maxBackoffMs, 200 ms) would have been announced; so once the marker's exit is in the
+    // event log, the log says everything the ops agent did since it went fatal.
+    const fatalSeq = (await eventsSince(host)).findLast((e) => e.event.type === 'agent.updated' && e.event.agent.id === agentId && e.event.agent.supervision.kind === 'fatal')!.seq;
+    const marker = await call<{ agent: AgentInfo }>('agents.start', { lanePath: notes, preset: 'custom', command: 'sh', args: ['-c', 'sleep 1'], name: 'marker' });
+    await expect.poll(async () => (await agentNow(marker.agent.id))?.supervision.kind, { timeout: 10_000 }).toBe('exited');
+    const since = (await eventsSince(host, fatalSeq)).filter((e) => e.event.type.startsWith('agent.') && 'agent' in e.event && e.event.agent.id === agentId);
+    expect(since).toEqual([]);
     expect(lines(runs)).toHaveLength(4);
     expect((await agentNow(agentId))!.supervision.kind).toBe('fatal');
 
@@ -118,9 +125,38 @@ describe('the ops loop', () => {
     writeFileSync(join(main, 'BROKEN'), 'public function dispatch() {}\n');
     await expect.poll(() => readStatus(loop.statusFile)?.health.state, { timeout: 5000 }).toBe('broken');
     expect(readStatus(loop.statusFile)!.health.probes[0]).toMatchObject({ name: 'artisan', state: 'failing' });
+    // The edit that broke MAIN is in the file: now, and as the incident recorded it.
+    const brokenEdit = { files: [{ path: 'BROKEN', added: 1, removed: 0, untracked: true }], more: 0, diffTail: '--- /dev/null\n+++ b/BROKEN\n+public function dispatch() {}\n' };
+    await expect.poll(() => readStatus(loop.statusFile)?.incident?.editsAtOpen, { timeout: 5000 }).toEqual(brokenEdit);
+    expect(readStatus(loop.statusFile)!.main.edits).toEqual(brokenEdit);
     // The ops checkout is not a lane: not listed, not adoptable.
     expect((await call<{ lanes: Lane[] }>('lanes.list', { repoId })).lanes).toEqual([]);
     expect((await api(host, 'lanes.adopt', { repoId, path: `${main}.ops` })).body.error?.code).toBe('lane_not_adoptable');
+  });
+
+  it('its own worktree gets the setup recipe a lane gets: .env copied ({{lane}} = ops), links, postCreate, before the agent starts', async () => {
+    write(main, '.gitignore', '.env\nvendor/\nshared.md\n');
+    git(main, 'add', '.gitignore');
+    git(main, 'commit', '-q', '-m', 'ignore .env');
+    write(main, '.env', 'APP_NAME=flower\nAPP_KEY=base64:abc\n');
+    write(main, 'shared.md', 'shared playbook\n');
+    await setUp(
+      [
+        'setup:',
+        '  copy:',
+        '    - from: .env',
+        "      set: { APP_URL: 'http://{{lane}}.test' }",
+        '  link: [shared.md]',
+        `  postCreate: ['mkdir -p vendor && echo "$GROVE_LANE_NAME" > vendor/installed-for']`,
+        'ops:',
+        `  command: cat .env vendor/installed-for > ${notes}/seen; exec sleep 600`,
+        '',
+      ].join('\n'),
+    );
+    const loop = await startOps();
+    await expect.poll(() => lines(join(notes, 'seen'))).toEqual(['APP_NAME=flower', 'APP_KEY=base64:abc', 'APP_URL=http://ops.test', 'ops']);
+    expect(readFileSync(join(loop.path, 'shared.md'), 'utf8')).toBe('shared playbook\n');
+    expect((await alerts()).filter((a) => a.includes('setup of'))).toEqual([]);
   });
 
   it('follows MAIN after a merge through Grove; with an edit it stays, keeps the edit, says why and alerts once', async () => {

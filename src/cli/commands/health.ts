@@ -10,7 +10,7 @@ import { requireHost } from '../require-host';
 import { watchEvents } from '../watch-events';
 
 const USAGE = `Usage:
-  grove health [--repo R] [--json]         each repository's MAIN health (exit 1 if any MAIN is broken)
+  grove health [--repo R] [--json]         each repository's MAIN health (exit 1 if any MAIN is broken or its grove.yaml invalid)
   grove health watch [--repo R] [--json]   print MAIN's health now, then every change, until Ctrl-C`;
 
 /** `grove health` and `grove health watch`. */
@@ -35,7 +35,8 @@ export async function healthCommand(ctx: CliContext, args: string[]): Promise<nu
   const nameOf = (id: string): string => names.get(id) ?? id;
 
   if (!watch) {
-    const broken = health.value.repos.some((r) => r.health.state === 'broken');
+    // An invalid grove.yaml is as much a failure as a broken MAIN: its probes may not be running.
+    const broken = health.value.repos.some((r) => r.health.state === 'broken' || (r.health.configProblems?.length ?? 0) > 0);
     if (ctx.json) {
       ctx.out(JSON.stringify(health.value));
       return broken ? ExitCode.failed : ExitCode.ok;

@@ -1,4 +1,5 @@
 import type { CommandGroups } from '../lanes/setup/command-groups';
+import type { ApiError } from '../../shared/errors';
 import { isCommandProbe, ProbeDefaults, probeSettings, type MainHealth, type ProbeResult, type ProbeSpec } from '../../shared/health';
 import type { Repo } from '../../shared/repo';
 import type { EventLog } from '../events/event-log';
@@ -7,7 +8,7 @@ import { usableConfig } from '../lanes/repo-config';
 import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import type { HealthHistory } from './health-history';
-import { applyProbeResult, hasNewOutcome, reconcileProbes } from './health-state';
+import { applyProbeResult, failedProbes, hasNewOutcome, reconcileProbes } from './health-state';
 import { mainHead } from './incident-commits';
 import type { IncidentRecorder } from './incident-recorder';
 import { runCommandProbe } from './probe-command';
@@ -50,6 +51,12 @@ interface RepoHealth {
   head: string | null;
   timer: NodeJS.Timeout | null;
   running: boolean;
+  /**
+   * The health the incident log last judged. A round's results are judged together when
+   * the round ends, so every probe that fails in the round that breaks MAIN belongs to the
+   * incident (and its alert), not only the first to cross its threshold.
+   */
+  judged: MainHealth;
   abort: AbortController;
 }
 
@@ -89,9 +96,22 @@ export class HealthMonitor {
   mainChanged(repoId: string): void {
     const r = this.repos.get(repoId);
     if (!r) return;
+    // A commit may have brought new probes (a repository added with none yet included).
+    this.refreshSpecs(repoId);
     // The debounce grove.yaml gave at the last round (read there): MAIN's events come in bursts.
     const at = Date.now() + r.debounceMs;
     for (const spec of r.specs) r.due.set(spec.name, Math.min(r.due.get(spec.name) ?? Infinity, at));
+    this.schedule(repoId);
+  }
+
+  /**
+   * MAIN's files were looked at after an event (the MAIN guard's checks): grove.yaml may
+   * have changed, so it is read again now rather than at the next round, which a
+   * repository without probes never has. New probes run after the debounce.
+   */
+  mainTouched(repoId: string): void {
+    if (!this.repos.has(repoId)) return;
+    this.refreshSpecs(repoId);
     this.schedule(repoId);
   }
 
@@ -103,6 +123,7 @@ export class HealthMonitor {
     if (this.repos.has(repoId) || this.stopped) return;
     this.repos.set(repoId, {
       health: { state: 'unknown', probes: [] },
+      judged: { state: 'unknown', probes: [] },
       specs: [],
       due: new Map(),
       debounceMs: ProbeDefaults.debounceMs,
@@ -128,18 +149,27 @@ export class HealthMonitor {
     this.deps.incidents.forget(repoId);
   }
 
-  /** grove.yaml is read before every round: an edit to the probes takes effect at once. */
+  /**
+   * grove.yaml is read before every round and on MAIN's file events: an edit to the probes
+   * takes effect at once. A new probe runs after the debounce, not an interval later.
+   */
   private refreshSpecs(repoId: string): void {
     const r = this.repos.get(repoId);
     const repo = this.repo(repoId);
     if (!r || !repo) return;
     const config = usableConfig(repo, this.deps.dataDir);
-    if (!config.ok) return; // keep the last good probes; the config's problems are reported where it is used
+    if (!config.ok) {
+      // Keep the last good probes running (MAIN's health still says something), and say
+      // that grove.yaml is invalid, with its problems, instead of looking like "no probes".
+      if (config.error.code === 'config_invalid') this.update(repoId, { ...r.health, configProblems: configProblemLines(config.error) });
+      return;
+    }
     const specs = config.value.health?.probes ?? [];
     r.specs = specs;
     r.debounceMs = config.value.health?.debounceMs ?? ProbeDefaults.debounceMs;
     for (const name of [...r.due.keys()]) if (!specs.some((s) => s.name === name)) r.due.delete(name);
-    for (const s of specs) if (!r.due.has(s.name)) r.due.set(s.name, Date.now() + probeSettings(s).intervalMs);
+    for (const s of specs) if (!r.due.has(s.name)) r.due.set(s.name, Date.now() + r.debounceMs);
+    // A fresh MainHealth without configProblems: a valid grove.yaml clears them.
     this.update(repoId, reconcileProbes(r.health, specs));
   }
 
@@ -184,6 +214,7 @@ export class HealthMonitor {
       this.deps.logger.warn('health round failed', { repo: repo.mainPath, error: (e as Error).message });
     } finally {
       r.running = false;
+      if (!r.abort.signal.aborted) this.judge(repoId);
       this.schedule(repoId);
     }
   }
@@ -201,15 +232,35 @@ export class HealthMonitor {
     if (!hasNewOutcome(prev, next)) return;
     this.deps.events.append({ type: 'health.updated', repoId, health: next });
     this.deps.history.recordState(repoId, next.state);
+    // Within a round, the round's end judges (every probe of the round at once).
+    if (!r.running) this.judge(repoId);
+  }
+
+  /** Tells the incident log what MAIN's health became since it last judged; alerts on open and close. */
+  private judge(repoId: string): void {
+    const r = this.repos.get(repoId);
+    if (!r) return;
+    const prev = r.judged;
+    const next = r.health;
+    r.judged = next;
+    if (prev === next) return;
     const repo = this.repo(repoId);
     const change = this.deps.incidents.observe(repoId, prev, next, { head: r.head, lastHealthy: this.deps.history.lastHealthy(repoId) });
     if (change === 'open') {
-      const failing = next.probes.filter((p) => p.state === 'failing');
-      const why = failing.map((p) => `${p.name}: ${p.last?.detail ?? 'failed'}`).join('; ');
+      const why = failedProbes(next)
+        .map((p) => `${p.name}: ${p.last?.detail ?? 'failed'}`)
+        .join('; ');
       this.deps.events.append({ type: 'alert', agentId: null, repoId, message: `MAIN of ${repo?.name ?? repoId} is broken (${why}).` });
     } else if (change === 'close') {
       const how = next.state === 'healthy' ? 'every probe passes again' : 'no probe is failing any more';
       this.deps.events.append({ type: 'alert', agentId: null, repoId, message: `MAIN of ${repo?.name ?? repoId} recovered: ${how}.` });
     }
   }
+}
+
+/** grove.yaml's problems, one line each: `/path/to/grove.yaml:3: …`. */
+function configProblemLines(error: ApiError): string[] {
+  const problems = (error.details as { problems?: { file: string; line: number | null; message: string }[] } | undefined)?.problems ?? [];
+  if (problems.length === 0) return [error.message];
+  return problems.map((p) => `${p.file}${p.line !== null ? `:${p.line}` : ''}: ${p.message}`);
 }

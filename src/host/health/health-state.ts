@@ -27,7 +27,8 @@ export function applyProbeResult(prev: MainHealth, result: ProbeResult, specs: r
   if (!spec || index === -1) return prev;
   const probes = [...prev.probes];
   probes[index] = nextProbeHealth(probes[index]!, result, probeSettings(spec).failureThreshold);
-  return withState(probes);
+  // An invalid grove.yaml stays said until it is fixed (reconcileProbes, with a valid one).
+  return prev.configProblems ? { ...withState(probes), configProblems: prev.configProblems } : withState(probes);
 }
 
 /**
@@ -85,6 +86,12 @@ export function incidentChange(prev: MainHealth, next: MainHealth, hasOpenIncide
  */
 export function hasNewOutcome(prev: MainHealth, next: MainHealth): boolean {
   const outcome = (h: MainHealth): string =>
-    JSON.stringify([h.state, h.probes.map((p) => [p.name, p.state, p.consecutiveFailures, p.last?.ok ?? null, p.last?.detail ?? null, p.last?.ok === false ? p.last.outputTail : null])]);
+    JSON.stringify([h.state, h.configProblems ?? null, h.probes.map((p) => [p.name, p.state, p.consecutiveFailures, p.last?.ok ?? null, p.last?.detail ?? null, p.last?.ok === false ? p.last.outputTail : null])]);
   return outcome(prev) !== outcome(next);
+}
+
+/** The probes whose latest run failed, those past their threshold first. */
+export function failedProbes(h: MainHealth): MainHealth['probes'] {
+  const failed = h.probes.filter((p) => p.last !== null && !p.last.ok);
+  return [...failed.filter((p) => p.state === 'failing'), ...failed.filter((p) => p.state !== 'failing')];
 }

@@ -1,12 +1,13 @@
 import type { MainHealth } from '../../shared/health';
-import type { Incident } from '../../shared/incidents';
+import type { Incident, MainEdits } from '../../shared/incidents';
+import type { Repo } from '../../shared/repo';
 import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
 import type { MergeStore } from '../lanes/merge-store';
 import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import type { LastHealthy } from './health-history';
-import { incidentChange } from './health-state';
+import { failedProbes, incidentChange } from './health-state';
 import { commitsBetween } from './incident-commits';
 import { describeRecovery } from './incident-recovery';
 import type { IncidentStore } from './incident-store';
@@ -28,6 +29,8 @@ export interface IncidentRecorderDeps {
   repos: RepoStore;
   events: EventLog;
   logger: Logger;
+  /** MAIN's uncommitted edits now (main-edits.ts, secrets masked); null when clean. */
+  readEdits(repo: Repo): Promise<MainEdits | null>;
   now?: () => Date;
 }
 
@@ -65,9 +68,8 @@ export class IncidentRecorder {
     if (change === 'open') {
       const id = uuidv7();
       this.openIds.set(repoId, id);
-      const probes = next.probes
-        .filter((p) => p.state === 'failing')
-        .map((p) => ({ name: p.name, detail: p.last?.detail ?? 'failed', outputTail: p.last?.outputTail ?? '' }));
+      // Every probe whose latest run failed, not only the one that crossed its threshold first.
+      const probes = failedProbes(next).map((p) => ({ name: p.name, detail: p.last?.detail ?? 'failed', outputTail: p.last?.outputTail ?? '' }));
       this.enqueue(repoId, () => this.open({ id, repoId, at, probes, ...context }));
     } else if (change === 'close' && openId) {
       this.openIds.delete(repoId);
@@ -94,6 +96,7 @@ export class IncidentRecorder {
       lastHealthyAt: o.lastHealthy?.at ?? null,
       lastHealthyHead: o.lastHealthy?.head ?? null,
       commits: await this.commits(repo.mainPath, o.lastHealthy?.head ?? null, o.head, o.repoId),
+      editsAtOpen: await this.edits(repo),
       recovery: null,
     };
     this.save(incident);
@@ -106,8 +109,9 @@ export class IncidentRecorder {
     const merges = this.deps.merges.list(repo.id, MERGES_CONSIDERED);
     const added = await this.commits(repo.mainPath, incident.headAtOpen, head, repo.id, merges);
     const removed = await this.commits(repo.mainPath, head, incident.headAtOpen, repo.id, merges);
-    const how = describeRecovery({ headAtOpen: incident.headAtOpen, headNow: head, added, removed, merges });
-    this.save({ ...incident, closedAt: at, recovery: { at, head, how, commits: added } });
+    const edits = await this.edits(repo);
+    const how = describeRecovery({ headAtOpen: incident.headAtOpen, headNow: head, added, removed, merges, editsAtOpen: incident.editsAtOpen ?? null, editsNow: edits });
+    this.save({ ...incident, closedAt: at, recovery: { at, head, how, commits: added, edits } });
   }
 
   private async commits(mainPath: string, base: string | null, head: string | null, repoId: string, merges = this.deps.merges.list(repoId, MERGES_CONSIDERED)): Promise<Incident['commits']> {
@@ -116,6 +120,15 @@ export class IncidentRecorder {
     } catch (e) {
       this.deps.logger.warn('cannot read what reached MAIN', { repo: mainPath, error: (e as Error).message });
       return [];
+    }
+  }
+
+  private async edits(repo: Repo): Promise<MainEdits | null> {
+    try {
+      return await this.deps.readEdits(repo);
+    } catch (e) {
+      this.deps.logger.warn("cannot read MAIN's uncommitted edits", { repo: repo.mainPath, error: (e as Error).message });
+      return null;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { IncidentCommit } from '../../shared/incidents';
+import type { IncidentCommit, MainEdits } from '../../shared/incidents';
 import type { MergeRecord } from '../../shared/lanes';
 
 /**
@@ -21,12 +21,33 @@ export interface RecoveryFacts {
   removed: readonly IncidentCommit[];
   /** The merges the commits name (for their result commit and whether they were rolled back). */
   merges: readonly MergeRecord[];
+  /** MAIN's uncommitted edits when it broke and now (null: clean). */
+  editsAtOpen?: MainEdits | null;
+  editsNow?: MainEdits | null;
 }
 
 const short = (sha: string): string => sha.slice(0, 12);
 
 export function describeRecovery(f: RecoveryFacts): string {
-  if (f.headAtOpen === f.headNow) return 'the probes pass again; MAIN did not change';
+  const edits = describeEdits(f.editsAtOpen ?? null, f.editsNow ?? null);
+  if (f.headAtOpen === f.headNow) return edits ? `${edits}; MAIN's HEAD did not change` : 'the probes pass again; MAIN did not change';
+  const moved = describeMove(f);
+  return edits ? `${moved}, and ${edits}` : moved;
+}
+
+/** What happened to MAIN's uncommitted edits between the break and now; null when they are as they were. */
+function describeEdits(before: MainEdits | null, now: MainEdits | null): string | null {
+  const paths = (e: MainEdits | null): string[] => e?.files.map((f) => f.path) ?? [];
+  const list = (ps: string[]): string => ps.slice(0, 3).join(', ') + (ps.length > 3 ? ', …' : '');
+  const was = paths(before);
+  const is = paths(now);
+  if (JSON.stringify(was) === JSON.stringify(is) && before?.diffTail === now?.diffTail) return null;
+  if (is.length === 0) return `the uncommitted edits in MAIN were undone (${list(was)})`;
+  if (was.length === 0) return `the probes pass again with uncommitted edits in MAIN (${list(is)})`;
+  return `the uncommitted edits in MAIN changed (now ${list(is)})`;
+}
+
+function describeMove(f: RecoveryFacts): string {
   if (f.added.length === 0 && f.removed.length === 0) {
     return f.headAtOpen && f.headNow ? `MAIN moved from ${short(f.headAtOpen)} to ${short(f.headNow)}` : `MAIN is at ${f.headNow ? short(f.headNow) : 'no commit'}`;
   }

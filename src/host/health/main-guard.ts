@@ -30,6 +30,10 @@ export interface MainGuardDeps {
   knownHead: { get(): string | null; set(head: string): void };
   onState(state: MainState): void;
   onAlert(message: string): void;
+  /** The commits that bypassed Grove already alerted (persisted by the caller); absent: only this guard's memory. */
+  reported?: { has(sha: string): boolean; add(shas: readonly string[]): void };
+  /** After each look at MAIN that was reported (not paused): MAIN's files may have changed. */
+  onLooked?(): void;
   logger: Logger;
   /** How long events gather before a check. */
   debounceMs?: number;
@@ -62,8 +66,18 @@ export interface AlertMemory {
 
 export const QUIET: AlertMemory = { dirty: false, unexpectedHead: null };
 
-/** The alerts a new state raises after `memory`, and what to remember. Pure. */
-export function nextAlerts(memory: AlertMemory, state: MainState, head: HeadReport, mainPath: string): { memory: AlertMemory; alerts: string[] } {
+/**
+ * The alerts a new state raises after `memory`, and what to remember. Pure. A commit that
+ * bypassed Grove is alerted once, ever: `isReported` says which were (the caller persists
+ * them, so a host restart does not list them again); an alert names only the new ones.
+ */
+export function nextAlerts(
+  memory: AlertMemory,
+  state: MainState,
+  head: HeadReport,
+  mainPath: string,
+  isReported: (sha: string) => boolean = () => false,
+): { memory: AlertMemory; alerts: string[] } {
   const alerts: string[] = [];
   const dirty = state.dirty.length > 0;
   if (dirty && !memory.dirty) {
@@ -71,15 +85,18 @@ export function nextAlerts(memory: AlertMemory, state: MainState, head: HeadRepo
     alerts.push(`MAIN (${mainPath}) has uncommitted edits: ${shown} — edits belong in a lane`);
   }
   const unexpectedHead = state.unexpectedCommits.length > 0 ? state.head : null;
-  if (unexpectedHead !== null && unexpectedHead !== memory.unexpectedHead) {
-    const newest = state.unexpectedCommits[0]!;
+  const fresh = state.unexpectedCommits.filter((c) => !isReported(c.sha));
+  if (unexpectedHead !== null && unexpectedHead !== memory.unexpectedHead && fresh.length > 0) {
+    const newest = fresh[0]!;
     if (head.kind === 'moved-off') {
       alerts.push(
         `MAIN was moved outside Grove's merge: ${short(newest.sha)} does not contain ${short(head.knownHead)}, where Grove left it (reset or rewritten). Accept MAIN as it is, or restore it.`,
       );
     } else {
-      const count = head.kind === 'ahead' ? head.count : state.unexpectedCommits.length;
-      const listed = state.unexpectedCommits
+      // Beyond the listed commits (LIST_CAP), the count says how many more there are; those already reported are left out.
+      const listedReported = state.unexpectedCommits.length - fresh.length;
+      const count = (head.kind === 'ahead' ? head.count : state.unexpectedCommits.length) - listedReported;
+      const listed = fresh
         .slice(0, 3)
         .map((c) => `${short(c.sha)} ${c.subject}`)
         .join(', ');
@@ -344,9 +361,12 @@ export class MainGuard {
       this.last = state;
       this.deps.onState(state);
     }
-    const next = nextAlerts(this.memory, state, reading.head, this.deps.mainPath);
+    const reported = this.deps.reported;
+    const next = nextAlerts(this.memory, state, reading.head, this.deps.mainPath, (sha) => reported?.has(sha) ?? false);
     this.memory = next.memory;
     for (const message of next.alerts) this.deps.onAlert(message);
+    if (reported && state.unexpectedCommits.length > 0) reported.add(state.unexpectedCommits.map((c) => c.sha));
+    this.deps.onLooked?.();
     return state;
   }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { MainGuard } from './main-guard';
 import { installPreCommitGuard, removePreCommitGuard } from './pre-commit-guard';
+import { reportedCommits } from './reported-commits';
 
 /**
  * One MainGuard per registered repository, started with the host and as repositories are
@@ -20,6 +21,7 @@ import { installPreCommitGuard, removePreCommitGuard } from './pre-commit-guard'
 export class MainGuards implements MainWatch {
   private readonly guards = new Map<string, MainGuard>();
   private unsubscribe: (() => void) | null = null;
+  private readonly lookers = new Set<(repoId: string) => void>();
 
   constructor(private readonly deps: { db: Db; repos: RepoStore; events: EventLog; logger: Logger }) {}
 
@@ -29,6 +31,11 @@ export class MainGuards implements MainWatch {
       if (event.type === 'repo.added') void this.watch(event.repo);
       else if (event.type === 'repo.removed') this.unwatch(event.id);
     });
+  }
+
+  /** Calls `listener` after every look at MAIN a file event caused (grove.yaml may have changed). */
+  onLooked(listener: (repoId: string) => void): void {
+    this.lookers.add(listener);
   }
 
   stop(): void {
@@ -50,6 +57,10 @@ export class MainGuards implements MainWatch {
         else this.deps.events.append({ type: 'main.state', state });
       },
       onAlert: (message) => this.deps.events.append({ type: 'alert', agentId: null, repoId: repo.id, message }),
+      reported: reportedCommits(this.deps.db, repo.id),
+      onLooked: () => {
+        for (const listener of this.lookers) listener(repo.id);
+      },
       logger: this.deps.logger,
     });
     this.guards.set(repo.id, guard);

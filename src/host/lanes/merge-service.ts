@@ -59,6 +59,11 @@ export interface MergeServiceDeps {
 export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
 
 const OUTPUT_TAIL_LINES = 40;
+/** Merges looked at on start for one left `gating`: only the latest can be (one merge at a time per repository). */
+const RECOVERY_SCAN = 1000;
+
+/** "The host stopped while MAIN's gate checked the merge of lane fix (a1b2c3d4e5f6)". */
+const interruptedWhy = (m: MergeRecord): string => `The host stopped while MAIN's gate checked the merge of lane ${m.laneName} (${m.mainAfter.slice(0, 12)})`;
 
 export class MergeService {
   constructor(private readonly deps: MergeServiceDeps) {}
@@ -212,24 +217,106 @@ export class MergeService {
         record = this.update(record, { state: 'merged' });
         return ok(record);
       }
-      const gateOutput = tailLines(gated.outputTail).join('\n');
       const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
-      if ((config.rollback ?? 'auto') === 'ask') {
-        record = this.update(record, { state: 'awaiting-rollback', gateOutput });
-        this.alert(repo, `${why}. MAIN keeps the merge until you roll it back (grove merge --rollback, or the Merges panel).`);
-        return err(apiError('merge_gate_failed', `${why}; MAIN was NOT rolled back (merge.rollback: ask):\n${gateOutput}`, { merge: record, output: gateOutput, rolledBack: false }));
+      return err((await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), stamp)).error);
+    } finally {
+      resume();
+    }
+  }
+
+  /**
+   * MAIN's gate failed on `record` (state gating): rolls MAIN back, or — with
+   * merge.rollback: ask, or when the rollback is refused — leaves it for the operator
+   * (awaiting-rollback). Alerts either way. Under the repository lock, MAIN's watcher paused.
+   */
+  private async gateFailed(
+    repo: Repo,
+    record: MergeRecord,
+    config: NonNullable<GroveConfig['merge']>,
+    why: string,
+    gateOutput: string,
+    stamp: string,
+  ): Promise<{ merge: MergeRecord; error: ApiError }> {
+    if ((config.rollback ?? 'auto') === 'ask') {
+      const merge = this.update(record, { state: 'awaiting-rollback', gateOutput });
+      this.alert(repo, `${why}. MAIN keeps the merge until you roll it back (grove merge --rollback, or the Merges panel).`);
+      return { merge, error: apiError('merge_gate_failed', `${why}; MAIN was NOT rolled back (merge.rollback: ask):\n${gateOutput}`, { merge, output: gateOutput, rolledBack: false }) };
+    }
+    await keepRolledBack(repo, record.mainAfter, stamp);
+    const rolled = await rollbackMain(repo.mainPath, { recoveryRef: record.recoveryRef, expectedHead: record.mainAfter });
+    if (!rolled.ok) {
+      const merge = this.update(record, { state: 'awaiting-rollback', gateOutput });
+      this.alert(repo, `${why}, and the rollback was refused: ${rolled.error.message}`);
+      return { merge, error: apiError('merge_gate_failed', `${why}; the rollback was refused: ${rolled.error.message}\n${gateOutput}`, { merge, output: gateOutput, rolledBack: false }) };
+    }
+    this.deps.mainWatch.setKnownHead(repo.id, record.mainBefore);
+    const merge = this.update(record, { state: 'rolled-back', gateOutput });
+    this.alert(repo, `${why}; MAIN was rolled back to ${record.mainBefore.slice(0, 12)}.`);
+    return {
+      merge,
+      error: apiError('merge_gate_failed', `${why}; MAIN was rolled back to ${record.mainBefore.slice(0, 12)} (${record.recoveryRef}):\n${gateOutput}`, { merge, output: gateOutput, rolledBack: true }),
+    };
+  }
+
+  /**
+   * On host start: a merge still `gating` was interrupted (the host died while its gate ran),
+   * so MAIN holds a merge nobody checked. Its gate runs again — and a failure rolls it back
+   * or waits for the operator, per merge.rollback, as during the merge. When the gate cannot
+   * run again (MAIN moved since, grove.yaml unusable) the merge waits for the operator
+   * (awaiting-rollback, so `grove merge --rollback` can undo it). One alert either way.
+   */
+  async recoverGating(): Promise<void> {
+    const interrupted = this.deps.merges.list(undefined, RECOVERY_SCAN).filter((m) => m.state === 'gating');
+    for (const record of interrupted) {
+      const repo = this.deps.repos.get(record.repoId);
+      if (!repo) continue;
+      await this.deps.locks.run(repo.id, () => this.regate(repo, record)).catch((e: unknown) => {
+        this.update(record, { state: 'awaiting-rollback' });
+        this.alert(repo, `${interruptedWhy(record)}; re-running it failed (${e instanceof Error ? e.message : String(e)}). Check MAIN, then roll the merge back (grove merge --rollback) or keep it.`);
+      });
+    }
+  }
+
+  private async regate(repo: Repo, listed: MergeRecord): Promise<void> {
+    // Read again under the lock: a merge that was running when the list was read has finished by now.
+    const record = this.deps.merges.get(listed.id);
+    if (record?.state !== 'gating') return;
+    const resume = this.deps.mainWatch.pause(repo.id);
+    try {
+      const interrupted = interruptedWhy(record);
+      const head = (await runGit(repo.mainPath, ['rev-parse', '--verify', '-q', 'HEAD'], { okCodes: [1] })).stdout.trim();
+      if (head !== record.mainAfter) {
+        this.update(record, { state: 'awaiting-rollback' });
+        this.alert(repo, `${interrupted}, and MAIN has moved since (now ${head ? head.slice(0, 12) : 'no commit'}), so the gate was not run again. Check MAIN; roll the merge back (grove merge --rollback) if it must go.`);
+        return;
       }
-      await keepRolledBack(repo, merged.value.mainAfter, stamp);
-      const rolled = await rollbackMain(repo.mainPath, { recoveryRef, expectedHead: merged.value.mainAfter });
-      if (!rolled.ok) {
-        record = this.update(record, { state: 'awaiting-rollback', gateOutput });
-        this.alert(repo, `${why}, and the rollback was refused: ${rolled.error.message}`);
-        return err(apiError('merge_gate_failed', `${why}; the rollback was refused: ${rolled.error.message}\n${gateOutput}`, { merge: record, output: gateOutput, rolledBack: false }));
+      const loaded = usableConfig(repo, this.deps.dataDir);
+      if (!loaded.ok) {
+        this.update(record, { state: 'awaiting-rollback' });
+        this.alert(repo, `${interrupted}; the gate cannot run again: ${loaded.error.message}`);
+        return;
       }
-      this.deps.mainWatch.setKnownHead(repo.id, merged.value.mainBefore);
-      record = this.update(record, { state: 'rolled-back', gateOutput });
-      this.alert(repo, `${why}; MAIN was rolled back to ${merged.value.mainBefore.slice(0, 12)}.`);
-      return err(apiError('merge_gate_failed', `${why}; MAIN was rolled back to ${merged.value.mainBefore.slice(0, 12)} (${recoveryRef}):\n${gateOutput}`, { merge: record, output: gateOutput, rolledBack: true }));
+      const config = loaded.value.merge ?? {};
+      const gate = mainGateOf(loaded.value);
+      if (!gate) {
+        this.update(record, { state: 'merged' });
+        this.alert(repo, `${interrupted}; grove.yaml no longer declares a gate, so the merge stands unchecked.`);
+        return;
+      }
+      const gated = await gate.run({
+        cwd: repo.mainPath,
+        env: mainCommandEnv(this.deps.baseEnv, repo),
+        timeoutMs: (config.timeoutSeconds ?? 600) * 1000,
+        mask: this.deps.mask,
+        output: () => undefined,
+      });
+      if (gated.ok) {
+        this.update(record, { state: 'merged' });
+        this.alert(repo, `${interrupted}; it ran again on start and passed: the merge stands.`);
+        return;
+      }
+      const why = `${interrupted}; it ran again on start and ${gated.why}`;
+      await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), new Date().toISOString().replace(/[:.]/g, '-'));
     } finally {
       resume();
     }

@@ -3,7 +3,7 @@ import type { AgentInfo } from '../../shared/agents';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { MainHealth } from '../../shared/health';
-import type { Incident } from '../../shared/incidents';
+import type { Incident, MainEdits } from '../../shared/incidents';
 import type { OpsLoop } from '../../shared/ops';
 import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
@@ -19,6 +19,8 @@ import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { CoalescedRuns } from './coalesced-runs';
 import { decideFollow } from './follow-main';
+import { setUpOpsCheckout } from './ops-setup';
+import type { CommandGroups } from '../lanes/setup/command-groups';
 import { addOpsCheckout, mainHeadOf, moveCheckout, opsCheckoutPath, readCheckout, removeOpsCheckout } from './ops-checkout';
 import type { OpsChange, OpsRecord, OpsStore } from './ops-store';
 import { buildOpsStatus, readStatusFile, removeStatusFile, statusFilePath, writeStatusFile } from './status-file';
@@ -51,10 +53,16 @@ export interface OpsServiceDeps {
   agents: OpsAgents;
   logger: Logger;
   dataDir: string;
+  /** The environment the ops checkout's setup commands start from (the host's). */
+  baseEnv: NodeJS.ProcessEnv;
+  /** Records the setup commands' process groups while they run (a killed host's are ended at the next start). */
+  commandGroups?: CommandGroups;
   mask: (text: string) => string;
   health(repoId: string): MainHealth | null;
   /** The incident MAIN is in now, if any. */
   openIncident(repoId: string): Incident | null;
+  /** MAIN's uncommitted edits now (secrets masked); null when clean. */
+  readEdits(repo: Repo): Promise<MainEdits | null>;
   now?: () => Date;
 }
 
@@ -85,6 +93,8 @@ export class OpsService {
           if (event.merge.state === 'merged' || event.merge.state === 'rolled-back') void this.follow(event.merge.repoId);
           break;
         case 'main.state':
+          // The status file names MAIN's uncommitted edits: they may have changed.
+          void this.refreshStatus(event.state.repoId);
           // main.state also comes for edits in MAIN; only a new HEAD gives the checkout somewhere to go.
           if (this.seenMainHead.get(event.state.repoId) === event.state.head) break;
           this.seenMainHead.set(event.state.repoId, event.state.head);
@@ -178,6 +188,8 @@ export class OpsService {
       const added = await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, path, mainHead));
       if (!added.ok) return added;
       ({ path, head, reused } = added.value);
+      // A new checkout gets the recipe a lane gets (.env, links, postCreate), before the agent starts in it.
+      if (!reused) await this.setUp(repo, config, path);
     }
     const record: OpsRecord = { repoId: repo.id, checkout: mode, path, command: rendered.value, agentId: null, head, behindReason: null, createdAt: this.now.toISOString() };
     this.deps.store.insert(record);
@@ -352,16 +364,35 @@ export class OpsService {
       const repo = this.deps.repos.get(repoId);
       if (!record || !repo) return;
       const main = await mainHeadOf(repo.mainPath);
+      const edits = await this.deps.readEdits(repo).catch((e: unknown) => {
+        this.deps.logger.warn("cannot read MAIN's uncommitted edits for the ops status file", { repoId, error: e instanceof Error ? e.message : String(e) });
+        return null;
+      });
       if (!this.deps.store.get(repoId)) return; // stopped meanwhile: its file is gone and stays gone
       const status = buildOpsStatus({
         repo,
-        main,
+        main: { ...main, edits },
         health: this.deps.health(repoId),
         incident: this.deps.openIncident(repoId),
         checkout: { mode: record.checkout, path: record.path, head: record.checkout === 'main' ? main.head : record.head },
         now: this.now,
       });
       writeStatusFile(statusFilePath(this.deps.dataDir, repoId), status, this.deps.mask);
+    });
+  }
+
+  private async setUp(repo: Repo, config: GroveConfig, path: string): Promise<void> {
+    const outcome = await setUpOpsCheckout({ repo, config, path, baseEnv: this.deps.baseEnv, groups: this.deps.commandGroups });
+    if (outcome.ok) {
+      if (outcome.done.length) this.deps.logger.info('ops checkout set up', { repo: repo.name, path, done: outcome.done });
+      return;
+    }
+    const tail = this.deps.mask(outcome.outputTail).trimEnd().split('\n').slice(-5).join('\n');
+    this.deps.events.append({
+      type: 'alert',
+      agentId: null,
+      repoId: repo.id,
+      message: `The setup of ${repo.name}'s ops checkout (${path}) failed: ${outcome.why}. The ops loop starts anyway; fix the checkout by hand or the recipe (setup in grove.yaml), then grove ops stop and start.${tail ? `\n${tail}` : ''}`,
     });
   }
 

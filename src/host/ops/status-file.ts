@@ -1,12 +1,13 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { MainHealth } from '../../shared/health';
-import type { Incident } from '../../shared/incidents';
+import type { Incident, MainEdits } from '../../shared/incidents';
 import { OpsStatus, type OpsCheckout } from '../../shared/ops';
 import type { Repo } from '../../shared/repo';
 
 /**
- * The file the ops agent reads (its GROVE_STATUS_FILE): MAIN's branch, HEAD and health, the
+ * The file the ops agent reads (its GROVE_STATUS_FILE): MAIN's branch, HEAD, uncommitted
+ * edits (paths, +/- counts, the masked diff's end) and health, the
  * open incident, and where the agent's own checkout stands. Written whole to a temporary
  * file and renamed over the old one, so a reader never sees half a file, only the previous
  * state or the next one.
@@ -17,7 +18,7 @@ export function statusFilePath(dataDir: string, repoId: string): string {
 
 export interface StatusInputs {
   repo: Repo;
-  main: { branch: string | null; head: string | null };
+  main: { branch: string | null; head: string | null; edits: MainEdits | null };
   health: MainHealth | null;
   incident: Incident | null;
   checkout: { mode: OpsCheckout; path: string; head: string | null };

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Incident, IncidentCommit } from '../../shared/incidents';
+import type { Incident, IncidentCommit, MainEdits } from '../../shared/incidents';
 import { shortSha } from '../lanes/lane-labels';
 import { useFocusTarget } from '../navigation/use-route-focus';
 import { formatDuration } from './durations';
@@ -69,13 +69,17 @@ function IncidentDetails({ incident }: { incident: Incident }) {
           {p.outputTail && <pre className="probe-output">{p.outputTail.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n')}</pre>}
         </div>
       ))}
+      {incident.editsAtOpen && <EditList title="Uncommitted edits in MAIN when it broke" edits={incident.editsAtOpen} testId="incident-edits" />}
       <h4>What reached MAIN since it was last healthy</h4>
       {incident.lastHealthyAt === null ? (
         <p className="hint">MAIN was never healthy while Grove watched it, so there is nothing to compare with.</p>
       ) : incident.commits.length === 0 ? (
         <p className="hint" data-testid="incident-no-commits">
           Nothing: MAIN was at <code>{shortSha(incident.lastHealthyHead)}</code> when it was last healthy ({new Date(incident.lastHealthyAt).toLocaleString()}) and
-          still is. Look outside the code: a service, the database, the environment.
+          still is.{' '}
+          {incident.editsAtOpen
+            ? 'Its uncommitted edits (above) are the first suspect.'
+            : 'Look outside the code: a service, the database, the environment.'}
         </p>
       ) : (
         <>
@@ -99,8 +103,28 @@ function IncidentDetails({ incident }: { incident: Incident }) {
             )}
           </p>
           {incident.recovery.commits.length > 0 && <CommitList commits={incident.recovery.commits} testId="incident-recovery-commits" />}
+          {incident.recovery.edits && <EditList title="Uncommitted edits in MAIN when it recovered" edits={incident.recovery.edits} testId="incident-recovery-edits" />}
         </div>
       )}
+    </div>
+  );
+}
+
+/** MAIN's uncommitted edits: each path with its +/- counts, then the end of the (masked) diff. */
+function EditList({ title, edits, testId }: { title: string; edits: MainEdits; testId: string }) {
+  const count = (n: number | null, sign: string): string => (n === null ? `${sign}?` : `${sign}${n}`);
+  return (
+    <div data-testid={testId}>
+      <h4>{title}</h4>
+      <ul className="incident-edits">
+        {edits.files.map((f) => (
+          <li key={f.path} data-testid="incident-edit">
+            <code>{f.path}</code> <span className="muted">{`${count(f.added, '+')} ${count(f.removed, '-')}${f.untracked ? ' (new)' : ''}`}</span>
+          </li>
+        ))}
+        {edits.more > 0 && <li className="muted">… and {edits.more} more</li>}
+      </ul>
+      {edits.diffTail && <pre className="probe-output">{edits.diffTail.trimEnd().split('\n').slice(-OUTPUT_LINES).join('\n')}</pre>}
     </div>
   );
 }

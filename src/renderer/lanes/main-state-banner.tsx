@@ -87,6 +87,23 @@ export function MainStateBanner({ repo, state, health }: { repo: Repo; state: Ma
 
 /** MAIN's health at a glance; "no probes" says where to declare them. */
 function HealthBadge({ health }: { health: MainHealth | undefined }) {
+  if (health?.configProblems?.length) {
+    // Not "no probes": grove.yaml says something Grove cannot use; each problem on its line.
+    return (
+      <span className="config-invalid">
+        <span className="badge badge-bad" data-testid="main-health" title="grove.yaml is invalid; fix it (its last valid probes keep running)">
+          config invalid
+        </span>
+        <span className="config-problems" data-testid="config-problems">
+          {health.configProblems.map((p) => (
+            <code key={p} className="config-problem" data-testid="config-problem">
+              {p}
+            </code>
+          ))}
+        </span>
+      </span>
+    );
+  }
   if (!health || health.probes.length === 0) {
     return <span className="badge" title="Declare probes under health.probes in grove.yaml" data-testid="main-health">no probes</span>;
   }

@@ -19,6 +19,13 @@ describe('how MAIN reads in a terminal', () => {
     expect(healthSummary({ state: 'unknown', probes: [] })).toContain('add health.probes');
   });
 
+  it('says config invalid with each problem on its own line, whatever the probes say', () => {
+    const invalid: MainHealth = { state: 'unknown', probes: [], configProblems: ['/srv/flower/grove.yaml:4: unknown key "comand"', '/srv/flower/grove.yaml:5: unknown key "debounce"'] };
+    expect(healthSummary(invalid).split('\n')).toEqual(['config invalid (fix grove.yaml):', '  /srv/flower/grove.yaml:4: unknown key "comand"', '  /srv/flower/grove.yaml:5: unknown key "debounce"']);
+    expect(healthSummary({ ...broken, configProblems: ['x'] })).toBe('config invalid (fix grove.yaml; its last valid probes say MAIN is broken):\n  x');
+    expect(healthSignature({ ...broken, configProblems: ['x'] })).not.toBe(healthSignature(broken));
+  });
+
   it('changes its signature when the state or a failure changes, not when only the run time does', () => {
     const later: MainHealth = { ...broken, probes: broken.probes.map((p) => ({ ...p, last: { ...p.last!, at: '2026-11-21T10:05:00Z', durationMs: 90 } })) };
     expect(healthSignature(later)).toBe(healthSignature(broken));

@@ -76,4 +76,24 @@ describe('how MAIN recovered', () => {
   it('falls back to the two HEADs when git could not say what changed', () => {
     expect(describeRecovery(facts({ headNow: sha('9') }))).toBe(`MAIN moved from ${sha('a').slice(0, 12)} to ${sha('9').slice(0, 12)}`);
   });
+
+  describe('with uncommitted edits in MAIN', () => {
+    const edits = (...paths: string[]) => ({ files: paths.map((path) => ({ path, added: 1, removed: 0, untracked: true })), more: 0, diffTail: paths.join('\n') });
+    it('says the edits were undone, not that MAIN did not change', () => {
+      expect(describeRecovery(facts({ editsAtOpen: edits('BROKEN'), editsNow: null }))).toBe("the uncommitted edits in MAIN were undone (BROKEN); MAIN's HEAD did not change");
+    });
+    it('says which edits are left when some were', () => {
+      expect(describeRecovery(facts({ editsAtOpen: edits('BROKEN', 'config.env'), editsNow: edits('config.env') }))).toBe(
+        "the uncommitted edits in MAIN changed (now config.env); MAIN's HEAD did not change",
+      );
+    });
+    it('adds the edits to a move of MAIN', () => {
+      expect(describeRecovery(facts({ headNow: sha('b'), editsAtOpen: edits('BROKEN'), editsNow: null }))).toBe(
+        `MAIN moved from ${sha('a').slice(0, 12)} to ${sha('b').slice(0, 12)}, and the uncommitted edits in MAIN were undone (BROKEN)`,
+      );
+    });
+    it('says nothing of edits that stayed as they were', () => {
+      expect(describeRecovery(facts({ editsAtOpen: edits('notes.txt'), editsNow: edits('notes.txt') }))).toBe('the probes pass again; MAIN did not change');
+    });
+  });
 });

@@ -25,6 +25,17 @@ function run(steps: [MainState, HeadReport][]): string[][] {
 }
 
 describe('nextAlerts', () => {
+  it('names only the commits not reported before (a restart forgets its memory, not what it told)', () => {
+    const a = commit('a'.repeat(40), 'first');
+    const b = commit('b'.repeat(40), 'second');
+    const reported = new Set([a.sha]);
+    const isReported = (sha: string): boolean => reported.has(sha);
+    expect(nextAlerts(QUIET, state({ head: a.sha, unexpectedCommits: [a] }), { kind: 'ahead', count: 1 }, '/srv/app', isReported).alerts).toEqual([]);
+    expect(nextAlerts(QUIET, state({ head: b.sha, unexpectedCommits: [b, a] }), { kind: 'ahead', count: 2 }, '/srv/app', isReported).alerts).toEqual([
+      `MAIN got 1 commit that did not come through Grove's merge: ${'b'.repeat(12)} second`,
+    ]);
+  });
+
   it('alerts when MAIN goes from clean to dirty, and only then', () => {
     expect(
       run([

@@ -23,7 +23,7 @@ const incident = (closedAt: string | null): Incident => ({
 });
 const inputs = {
   repo,
-  main: { branch: 'main', head: 'b'.repeat(40) },
+  main: { branch: 'main', head: 'b'.repeat(40), edits: null },
   health: null,
   incident: null,
   checkout: { mode: 'worktree' as const, path: '/srv/flower.ops', head: 'a'.repeat(40) },
@@ -35,7 +35,7 @@ describe('the ops status file', () => {
     const status = buildOpsStatus(inputs);
     expect(OpsStatus.parse(status)).toEqual({
       repo: { id: 'r1', name: 'flower', mainPath: '/srv/flower' },
-      main: { branch: 'main', head: 'b'.repeat(40) },
+      main: { branch: 'main', head: 'b'.repeat(40), edits: null },
       health: { state: 'unknown', probes: [] },
       incident: null,
       checkout: { mode: 'worktree', path: '/srv/flower.ops', head: 'a'.repeat(40) },

@@ -1,0 +1,73 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { MAIN_EDITS_FILES_MAX, type MainEdits } from '../../shared/incidents';
+import { runGit } from '../lanes/git/run-git';
+import { isSecretName } from '../terminals/agent-env';
+import { probeOutputTail } from './probe-output';
+
+/**
+ * MAIN's uncommitted edits, as an incident and the ops loop's status file record them:
+ * each changed or untracked path with its +/- line counts (null for a binary file), and the
+ * end of the diff against HEAD (untracked files shown whole), secrets masked the way a
+ * probe's output is — the host's own and the values of secret-named environment variables
+ * — plus the values of secret-named assignments in the diff itself (`+DB_PASSWORD=…` in a
+ * .env that is not ignored). Null when MAIN is clean. Read-only git, never an index refresh.
+ */
+const UNTRACKED_SHOWN = 20;
+const UNTRACKED_BYTES_MAX = 64 * 1024;
+/** `git hash-object -t tree /dev/null`: what a MAIN without commits is compared against. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export async function readMainEdits(mainPath: string, o: { env: NodeJS.ProcessEnv; mask: (text: string) => string }): Promise<MainEdits | null> {
+  const git = (args: string[], okCodes: number[] = []) => runGit(mainPath, ['--no-optional-locks', ...args], { okCodes });
+  const head = (await git(['rev-parse', '--verify', '-q', 'HEAD'], [1])).stdout.trim() || EMPTY_TREE;
+  const [numstat, others, diff] = await Promise.all([
+    git(['diff', '--numstat', '-z', head, '--']),
+    git(['ls-files', '--others', '--exclude-standard', '-z']),
+    git(['diff', '--no-color', '--no-ext-diff', head, '--']),
+  ]);
+  const files: MainEdits['files'] = parseNumstatZ(numstat.stdout);
+  const untracked = others.stdout.split('\0').filter(Boolean);
+  let text = diff.stdout;
+  for (const [i, path] of untracked.entries()) {
+    // Only the listed files are read, and only small ones (a database dump may sit in MAIN).
+    const size = i < MAIN_EDITS_FILES_MAX ? await stat(resolve(mainPath, path)).then((st) => (st.isFile() ? st.size : null), () => null) : null;
+    const content = size !== null && size <= UNTRACKED_BYTES_MAX ? await readFile(resolve(mainPath, path)).catch(() => null) : null;
+    const binary = content === null || content.includes(0);
+    const lines = binary ? [] : content.toString('utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    files.push({ path, added: binary ? null : lines.length, removed: binary ? null : 0, untracked: true });
+    if (i < UNTRACKED_SHOWN) text += binary ? `new file ${path} (binary, large or unreadable)\n` : `--- /dev/null\n+++ b/${path}\n${lines.map((l) => `+${l}`).join('\n')}\n`;
+  }
+  if (files.length === 0) return null;
+  return {
+    files: files.slice(0, MAIN_EDITS_FILES_MAX),
+    more: Math.max(0, files.length - MAIN_EDITS_FILES_MAX),
+    diffTail: probeOutputTail(maskAssignments(text), o.env, o.mask),
+  };
+}
+
+/** `git diff --numstat -z`: `added\tremoved\tpath\0`, or for a rename `added\tremoved\t\0from\0to\0`; `-` for binary. */
+export function parseNumstatZ(stdout: string): MainEdits['files'] {
+  const parts = stdout.split('\0');
+  const files: MainEdits['files'] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const m = /^(-|\d+)\t(-|\d+)\t(.*)$/s.exec(parts[i]!);
+    if (!m) continue;
+    let path = m[3]!;
+    if (path === '') {
+      path = parts[i + 2] ?? '';
+      i += 2;
+    }
+    const count = (s: string): number | null => (s === '-' ? null : Number(s));
+    files.push({ path, added: count(m[1]!), removed: count(m[2]!), untracked: false });
+  }
+  return files;
+}
+
+/** `+DB_PASSWORD=hunter2` → `+DB_PASSWORD=…(masked)`: a secret-named assignment's value, in a diff line. */
+export function maskAssignments(diff: string): string {
+  return diff.replace(/^([+\- ][ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=:][ \t]*)(\S.*)$/gm, (line, lead: string, name: string) =>
+    isSecretName(name) ? `${lead}…(masked)` : line,
+  );
+}

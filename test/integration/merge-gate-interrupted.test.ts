@@ -1,0 +1,107 @@
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Lane, MergeRecord } from '../../src/shared/lanes';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { alertsOf } from '../fixtures/host-events';
+import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { commitIn, headOf } from '../fixtures/lane-repo';
+import { addRepo } from '../fixtures/probed-repo';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * A host killed (SIGKILL) while MAIN's gate checks a merge: the next host finds the merge
+ * `gating`, runs its gate again, and keeps the merge, rolls it back, or leaves it for the
+ * operator (merge.rollback), with one alert. The gate is slow only while a file outside the
+ * repository says so, so the first run can be caught mid-way and the second is quick.
+ */
+let host: HostProcess;
+let main: string;
+let repoId: string;
+let notes: string;
+/** The slow gate's process (it outlives the killed host: not this test's subject); ended by pid. */
+let gatePid: number | null = null;
+
+beforeEach(() => {
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  notes = realpathSync(makeTempDir('grove-gate-notes-'));
+});
+afterEach(async () => {
+  if (gatePid !== null) {
+    try {
+      process.kill(gatePid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  gatePid = null;
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+const gate = (): string =>
+  `if [ -e ${notes}/slow ]; then echo $$ > ${notes}/started; exec sleep 120; fi; if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi; echo "artisan ok"`;
+
+const mergesNow = async (): Promise<MergeRecord[]> => ((await api(host, 'merges.list', { repoId })).body.result as { merges: MergeRecord[] }).merges;
+
+/** Merges a lane whose commit adds `file`, and kills the host while the gate runs. Resolves with MAIN's HEAD before the merge. */
+async function killDuringGate(file: string, rollback: 'auto' | 'ask'): Promise<string> {
+  commitIn(main, 'grove.yaml', `merge:\n  rollback: ${rollback}\n  gate: '${gate()}'\n`, 'recipe');
+  host = await startHostProcess();
+  repoId = await addRepo(host, main);
+  const before = headOf(main);
+  const lane = ((await api(host, 'lanes.create', { repoId, name: 'fix' })).body.result as { lane: Lane }).lane;
+  commitIn(lane.path, file, 'public function dispatch() {}\n', `add ${file}`);
+  writeFileSync(join(notes, 'slow'), '');
+  const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
+  await expect.poll(() => existsSync(join(notes, 'started')), { timeout: 10_000 }).toBe(true);
+  gatePid = Number(readFileSync(join(notes, 'started'), 'utf8').trim());
+  expect((await mergesNow()).map((m) => m.state)).toEqual(['gating']);
+  await host.kill9();
+  await merging;
+  // The next gate is quick, and MAIN holds the unchecked merge.
+  rmSync(join(notes, 'slow'));
+  expect(headOf(main)).not.toBe(before);
+  return before;
+}
+
+describe('a host killed during a merge\'s gate', () => {
+  it('the next host runs the gate again: it fails, MAIN is rolled back (merge.rollback: auto), one alert', async () => {
+    const before = await killDuringGate('BROKEN', 'auto');
+    const mergedHead = headOf(main);
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('rolled-back');
+    expect(headOf(main)).toBe(before);
+    expect(git(main, 'for-each-ref', '--format=%(objectname)', 'refs/grove/rolled-back/')).toContain(mergedHead);
+    const about = (await alertsOf(host)).filter((a) => a.includes('The host stopped while'));
+    expect(about).toEqual([
+      `The host stopped while MAIN's gate checked the merge of lane fix (${mergedHead.slice(0, 12)}); it ran again on start and failed (exit 255); MAIN was rolled back to ${before.slice(0, 12)}.`,
+    ]);
+    // Grove's own rollback is no commit outside Grove.
+    expect((await alertsOf(host)).filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
+  });
+
+  it('the gate passes when it runs again: the merge stands, one alert', async () => {
+    await killDuringGate('feature.php', 'auto');
+    const mergedHead = headOf(main);
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('merged');
+    expect(headOf(main)).toBe(mergedHead);
+    await expect.poll(async () => (await alertsOf(host)).filter((a) => a.includes('The host stopped while'))).toEqual([
+      `The host stopped while MAIN's gate checked the merge of lane fix (${mergedHead.slice(0, 12)}); it ran again on start and passed: the merge stands.`,
+    ]);
+  });
+
+  it('with merge.rollback: ask, a failing gate leaves the merge for the operator, whose rollback then works', async () => {
+    const before = await killDuringGate('BROKEN', 'ask');
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('awaiting-rollback');
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped while'))).toEqual([
+      expect.stringMatching(/it ran again on start and failed \(exit 255\)\. MAIN keeps the merge until you roll it back/),
+    ]);
+    const id = (await mergesNow())[0]!.id;
+    const rolled = await api(host, 'merges.rollback', { id });
+    expect(rolled.body.ok, JSON.stringify(rolled.body)).toBe(true);
+    expect(headOf(main)).toBe(before);
+  });
+});
