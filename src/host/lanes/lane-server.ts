@@ -4,7 +4,7 @@ import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import type { Handlers } from '../api/dispatch';
-import { renderTemplate, TemplateError } from '../config/template';
+import { renderShellTemplate, renderTemplate, TemplateError } from '../config/template';
 import type { EventLog } from '../events/event-log';
 import type { RepoStore } from '../repos/repo-store';
 import { startJob, type JobReporter } from './job-reporter';
@@ -64,7 +64,7 @@ export class LaneServer {
       job.step(1, 1, `start ${serve.command}`);
       let script: string;
       try {
-        script = renderTemplate(serve.command!, vars);
+        script = renderShellTemplate(serve.command!, vars);
       } catch (e) {
         job.finish(false, (e as Error).message);
         return err(templateFailure(e));
@@ -115,7 +115,7 @@ export class LaneServer {
   private async runSiteCommand(repo: Repo, lane: LaneRecord, config: GroveConfig, template: string, job: JobReporter, step: number): Promise<Result<void, ApiError>> {
     let command: string;
     try {
-      command = renderTemplate(template, templateVarsOf(repo, lane));
+      command = renderShellTemplate(template, templateVarsOf(repo, lane));
     } catch (e) {
       job.finish(false, (e as Error).message);
       return err(templateFailure(e));
