@@ -64,3 +64,36 @@ serve:
     expect(git(lane.path, 'status', '--porcelain')).toBe('');
   });
 });
+
+describe('lane branches given as refs', () => {
+  it('takes refs/heads/NAME as the branch NAME, new or existing, and never makes refs/heads/refs/heads/…', async () => {
+    git(main, 'branch', 'ccparse');
+    const fresh = await runGrove(host, ['lane', 'create', 'design', '--branch', 'refs/heads/feature/design']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const existing = await runGrove(host, ['lane', 'create', 'parser', '--branch', 'refs/heads/ccparse']);
+    expect(existing.code, existing.stderr).toBe(0);
+    const byName = Object.fromEntries((await lanes()).map((l) => [l.name, l]));
+    expect(byName.design!.branch).toBe('feature/design');
+    expect(byName.parser!.branch).toBe('ccparse');
+    expect(git(byName.design!.path, 'symbolic-ref', 'HEAD')).toBe('refs/heads/feature/design');
+    expect(git(byName.parser!.path, 'symbolic-ref', 'HEAD')).toBe('refs/heads/ccparse');
+    expect(git(main, 'for-each-ref', '--format=%(refname)', 'refs/heads/').split('\n').sort()).toEqual(['refs/heads/ccparse', 'refs/heads/feature/design', 'refs/heads/main']);
+  });
+
+  it('refuses MAIN\'s own branch, however it is written, and other refs, saying why; nothing is made', async () => {
+    for (const branch of ['main', 'refs/heads/main']) {
+      const r = await api(host, 'lanes.create', { repoId: ((await api(host, 'repos.list')).body.result as { repos: { id: string }[] }).repos[0]!.id, name: 'design', branch });
+      expect(r.body.error).toMatchObject({ code: 'lane_name_invalid' });
+      expect(r.body.error!.message).toContain("main is MAIN's own branch");
+    }
+    const cli = await runGrove(host, ['lane', 'create', 'design', '--branch', 'refs/heads/main']);
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toContain("main is MAIN's own branch: a lane works on a branch of its own");
+    const tag = await runGrove(host, ['lane', 'create', 'design', '--branch', 'refs/remotes/origin/design']);
+    expect(tag.code).not.toBe(0);
+    expect(tag.stderr).toContain('is a ref, not a branch; give a branch name (the part after refs/heads/), e.g. "design"');
+    expect(git(main, 'for-each-ref', '--format=%(refname)', 'refs/heads/')).toBe('refs/heads/main');
+    expect(existsSync(`${main}-design`)).toBe(false);
+    expect(await lanes()).toEqual([]);
+  });
+});

@@ -110,9 +110,9 @@ export class LaneService {
     if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
     const checkedName = checkLaneName(name);
     if (!checkedName.ok) return checkedName;
-    const wantedBranch = o.branch ?? name;
-    const checkedBranch = preCheckBranchName(wantedBranch);
+    const checkedBranch = preCheckBranchName(o.branch ?? name);
     if (!checkedBranch.ok) return checkedBranch;
+    const wantedBranch = checkedBranch.value;
     const loaded = usableConfig(repo, this.deps.dataDir);
     if (!loaded.ok) return loaded;
     const config = loaded.value;
@@ -450,6 +450,12 @@ async function addWorktree(main: string, path: string, branch: string): Promise<
     const valid = await runGit(main, ['check-ref-format', '--branch', branch], { okCodes: [1, 128] });
     if (valid.code !== 0) {
       return err(apiError('lane_name_invalid', `"${branch}" is not a valid branch name for git.`, { branch }));
+    }
+    const mainBranch = (await runGit(main, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] })).stdout.trim();
+    if (mainBranch === branch) {
+      return err(
+        apiError('lane_name_invalid', `${branch} is MAIN's own branch: a lane works on a branch of its own, which is merged into ${branch}. Choose another branch (--branch NAME), or leave it out to use the lane's name.`, { branch }),
+      );
     }
     // Entries of worktrees deleted by hand would block the add: tidy them first.
     await runGit(main, ['worktree', 'prune']);
