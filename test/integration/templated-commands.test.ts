@@ -83,7 +83,7 @@ describe('lane branches given as refs', () => {
   it('refuses MAIN\'s own branch, however it is written, and other refs, saying why; nothing is made', async () => {
     for (const branch of ['main', 'refs/heads/main']) {
       const r = await api(host, 'lanes.create', { repoId: ((await api(host, 'repos.list')).body.result as { repos: { id: string }[] }).repos[0]!.id, name: 'design', branch });
-      expect(r.body.error).toMatchObject({ code: 'lane_name_invalid' });
+      expect(r.body.error).toMatchObject({ code: 'lane_exists' });
       expect(r.body.error!.message).toContain("main is MAIN's own branch");
     }
     const cli = await runGrove(host, ['lane', 'create', 'design', '--branch', 'refs/heads/main']);

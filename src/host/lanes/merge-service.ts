@@ -13,7 +13,7 @@ import { deleteMergedBranch } from './git/delete-merged-branch';
 import { gitMergePreflight } from './git/merge-preflight';
 import { mergeIntoMain, rollbackMain } from './git/merge-into-main';
 import { runGit } from './git/run-git';
-import { startJob } from './job-reporter';
+import { withJobs, type StartJob } from './job-reporter';
 import { laneCommandEnv, mainCommandEnv } from './lane-context';
 import type { LaneService } from './lane-service';
 import type { LaneRecord, LaneStore } from './lane-store';
@@ -61,7 +61,11 @@ const OUTPUT_TAIL_LINES = 40;
 export class MergeService {
   constructor(private readonly deps: MergeServiceDeps) {}
 
-  async merge(id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
+  merge(id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.mergeWith(startJob, id, o));
+  }
+
+  private async mergeWith(startJob: StartJob, id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
     const found = findLane(this.deps.lanes, this.deps.repos, id);
     if (!found.ok) return found;
     const { lane, repo } = found.value;
@@ -71,11 +75,7 @@ export class MergeService {
     const config = loaded.value.merge ?? {};
     const timeoutMs = (config.timeoutSeconds ?? 600) * 1000;
     const branch = lane.branch;
-    const job = startJob(
-      this.deps.events,
-      { kind: 'lane.merge', repoId: repo.id, laneName: lane.name, title: o.dryRun ? `Preflight of ${lane.name}` : `Merge ${lane.name} into MAIN` },
-      this.deps.mask,
-    );
+    const job = startJob({ kind: 'lane.merge', repoId: repo.id, laneName: lane.name, title: o.dryRun ? `Preflight of ${lane.name}` : `Merge ${lane.name} into MAIN` });
     const gate = mainGateOf(loaded.value);
     const total = (o.commitMessage ? 1 : 0) + 1 + (config.check ? 1 : 0) + (o.dryRun ? 0 : 1 + (gate ? 1 : 0) + (lane.kind === 'ephemeral' ? 1 : 0));
     let step = 0;
