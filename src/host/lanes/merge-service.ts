@@ -226,19 +226,26 @@ export class MergeService {
     }
   }
 
+  /**
+   * Rolls a merge back at the operator's word. Its state is read inside the repository lock
+   * (a rollback or a merge queued before this one may have changed it), and nothing is
+   * written when the rollback is refused: the rolled-back ref appears only with the reset.
+   */
   async rollback(id: string): Promise<Result<MergeRecord, ApiError>> {
-    const merge = this.deps.merges.get(id);
-    if (!merge) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
-    const repo = this.deps.repos.get(merge.repoId);
+    const known = this.deps.merges.get(id);
+    if (!known) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
+    const repo = this.deps.repos.get(known.repoId);
     if (!repo) return err(apiError('repo_unknown', `The merge's repository is no longer registered.`, { id }));
-    if (merge.state !== 'awaiting-rollback' && merge.state !== 'merged') {
-      return err(apiError('merge_not_rollbackable', `The merge of ${merge.laneName} is ${merge.state}; there is nothing to roll back.`, { id }));
-    }
     return this.deps.locks.run(repo.id, async () => {
+      const merge = this.deps.merges.get(id);
+      if (!merge) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
+      if (merge.state !== 'awaiting-rollback' && merge.state !== 'merged') {
+        return err(apiError('merge_not_rollbackable', `The merge of ${merge.laneName} is ${merge.state}; there is nothing to roll back.`, { id }));
+      }
       const resume = this.deps.mainWatch.pause(repo.id);
       try {
-        await keepRolledBack(repo, merge.mainAfter, new Date().toISOString().replace(/[:.]/g, '-'));
-        const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, expectedHead: merge.mainAfter });
+        const keepRef = `refs/grove/rolled-back/${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, expectedHead: merge.mainAfter, keepRef });
         if (!rolled.ok) return err(apiError('merge_not_rollbackable', rolled.error.message, { id, kind: rolled.error.kind }));
         this.deps.mainWatch.setKnownHead(repo.id, merge.mainBefore);
         return ok(this.update(merge, { state: 'rolled-back' }));
