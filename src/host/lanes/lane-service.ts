@@ -15,7 +15,7 @@ import { describeLoss, laneLosses } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
 import { WorktreeMissingError } from './git/require-worktree';
 import { listWorktrees, type Worktree } from './git/worktree-list';
-import { withJobs, type JobReporter } from './job-reporter';
+import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { findLane } from './find-lane';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import { checkLaneName, preCheckBranchName } from './lane-name';
@@ -107,7 +107,23 @@ export class LaneService {
     return out;
   }
 
-  async create(repoId: string, name: string, o: { branch?: string; ephemeral?: boolean; keyless?: boolean } = {}): Promise<Result<Lane, ApiError>> {
+  create(repoId: string, name: string, o: { branch?: string; ephemeral?: boolean; keyless?: boolean } = {}): Promise<Result<Lane, ApiError>> {
+    // Set once the lane is recorded with its setup running: from then on its setup ends, done
+    // or failed, whatever throws (a lane left "setup running" would never change again).
+    const inserted: { record: LaneRecord | null } = { record: null };
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.createWith(startJob, inserted, repoId, name, o)).catch((e: unknown) => {
+      if (inserted.record) this.endSetup(inserted.record, `Grove failed: ${(e as Error).message}`);
+      throw e;
+    });
+  }
+
+  private async createWith(
+    startJob: StartJob,
+    inserted: { record: LaneRecord | null },
+    repoId: string,
+    name: string,
+    o: { branch?: string; ephemeral?: boolean; keyless?: boolean },
+  ): Promise<Result<Lane, ApiError>> {
     const repo = this.repo(repoId);
     if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
     const checkedName = checkLaneName(name);
@@ -127,123 +143,113 @@ export class LaneService {
     const main = repo.mainPath;
     const path = join(resolve(main, config.lanes?.root ?? '..'), `${basename(main)}-${name}`);
 
-    // Set once the lane is recorded with its setup running: from then on its setup ends, done
-    // or failed, whatever throws (a lane left "setup running" would never change again).
-    const inserted: { record: LaneRecord | null } = { record: null };
-    return withJobs(this.deps.events, this.deps.mask, async (startJob) => {
-      try {
-        const created = await this.deps.locks.run(repoId, async (): Promise<Result<{ record: LaneRecord; job: JobReporter; filesFailure: string | null }, ApiError>> => {
-          if (this.deps.lanes.list(repoId).some((l) => l.name === name)) {
-            return err(apiError('lane_exists', `${repo.name} already has a lane named ${name}.`, { name }));
-          }
-          if (existsSync(path)) {
-            return err(apiError('lane_exists', `${path} already exists; remove it or choose another lane name.`, { path }));
-          }
-          const port = await this.allocatePort(config);
-          if (!port.ok) return port;
-          const record: LaneRecord = {
-            id: uuidv7(),
-            repoId,
-            name,
-            path,
-            branch: wantedBranch,
-            kind: o.ephemeral ? 'ephemeral' : 'standing',
-            createdAt: new Date().toISOString(),
-            port: port.value,
-            keyless: o.keyless ?? config.lanes?.keyless ?? false,
-            setup: hasFiles || postCreate.length > 0 ? 'running' : 'none',
-            served: null,
-          };
-          const job = startJob({ kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` });
-          if (preCreate.length > 0) {
-            const outcome = await runCommands(preCreate, {
-              cwd: main,
-              env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
-              timeoutMs,
-              onStep: (i, _n, command) => job.step(i + 1, total, `pre-create: ${command}`),
-              onOutput: (d) => job.output(d),
-            });
-            if (!outcome.ok) {
-              const why = outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`;
-              job.finish(false, `pre-create "${outcome.command}" ${why}; nothing was created`);
-              return err(
-                apiError('lane_setup_failed', `The pre-create hook "${outcome.command}" ${why}, so lane ${name} was not created:\n${outcome.outputTail.trim()}`, {
-                  command: outcome.command,
-                  output: outcome.outputTail,
-                }),
-              );
-            }
-          }
-          job.step(preCreate.length + 1, total, `git worktree add ${path}`);
-          const added = await addWorktree(main, path, wantedBranch);
-          if (!added.ok) {
-            job.finish(false, added.error.message);
-            return added;
-          }
-          record.path = realpathSync(path);
-          try {
-            await dropInheritedGuard(record.path);
-          } catch (e) {
-            job.finish(false, (e as Error).message);
-            return err(gitFailure(e));
-          }
-          this.deps.lanes.insert(record);
-          if (record.setup === 'running') {
-            inserted.record = record;
-            this.setups.set(record.id, { jobId: job.job.id, step: 'copy and link files from MAIN' });
-          }
-          this.deps.events.append({ type: 'lane.created', lane: toLane(record) });
-          this.deps.onLanesChanged(this.deps.lanes.list());
-          // Files inside the lock: linking may switch on the repository's worktree config.
-          let filesFailure: string | null = null;
-          if (hasFiles) {
-            job.step(preCreate.length + 2, total, 'copy and link files from MAIN');
-            const files = await applyLaneFiles({ mainPath: main, lanePath: record.path, setup, vars: templateVarsOf(repo, record), keyless: record.keyless });
-            if (files.ok) {
-              const lines = [
-                ...files.copied.map((f) => `copied ${f}`),
-                ...files.linked.map((f) => `linked ${f}`),
-                ...files.stripped.map((s) => `stripped ${s.keys.join(', ')} from ${s.file}`),
-                ...files.skipped.map((s) => `left ${s.path} alone (${s.reason})`),
-              ];
-              if (lines.length) job.output(lines.join('\n') + '\n');
-            } else filesFailure = `${files.path}: ${files.message}`;
-          }
-          return ok({ record, job, filesFailure });
-        });
-        if (!created.ok) return created;
-
-        // The recipe's slow part runs outside the lock: other lanes of the repository need not wait.
-        const { record, job } = created.value;
-        if (record.setup === 'none') {
-          job.finish(true, `Lane ${name} is ready at ${record.path}`);
-          return ok(toLane(record));
-        }
-        let failure = created.value.filesFailure;
-        if (!failure && postCreate.length > 0) {
-          const base = preCreate.length + 1 + (hasFiles ? 1 : 0);
-          const outcome = await runCommands(postCreate, {
-            cwd: record.path,
-            env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
-            timeoutMs,
-            onStep: (i, _n, command) => {
-              this.setups.set(record.id, { jobId: job.job.id, step: command });
-              job.step(base + i + 1, total, command);
-            },
-            onOutput: (d) => job.output(d),
-          });
-          if (!outcome.ok) failure = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
-        }
-        inserted.record = null;
-        const updated = this.endSetup(record, failure);
-        // A failed setup keeps the lane: whatever it did is there to inspect, nothing is deleted.
-        job.finish(!failure, failure ? `Setup of ${name} failed: ${failure}. The lane is kept; fix it by hand or remove it.` : `Lane ${name} is ready at ${record.path}`);
-        return ok(toLane(updated));
-      } catch (e) {
-        if (inserted.record) this.endSetup(inserted.record, `Grove failed: ${(e as Error).message}`);
-        throw e;
+    const created = await this.deps.locks.run(repoId, async (): Promise<Result<{ record: LaneRecord; job: JobReporter; filesFailure: string | null }, ApiError>> => {
+      if (this.deps.lanes.list(repoId).some((l) => l.name === name)) {
+        return err(apiError('lane_exists', `${repo.name} already has a lane named ${name}.`, { name }));
       }
+      if (existsSync(path)) {
+        return err(apiError('lane_exists', `${path} already exists; remove it or choose another lane name.`, { path }));
+      }
+      const port = await this.allocatePort(config);
+      if (!port.ok) return port;
+      const record: LaneRecord = {
+        id: uuidv7(),
+        repoId,
+        name,
+        path,
+        branch: wantedBranch,
+        kind: o.ephemeral ? 'ephemeral' : 'standing',
+        createdAt: new Date().toISOString(),
+        port: port.value,
+        keyless: o.keyless ?? config.lanes?.keyless ?? false,
+        setup: hasFiles || postCreate.length > 0 ? 'running' : 'none',
+        served: null,
+      };
+      const job = startJob({ kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` });
+      if (preCreate.length > 0) {
+        const outcome = await runCommands(preCreate, {
+          cwd: main,
+          env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
+          timeoutMs,
+          onStep: (i, _n, command) => job.step(i + 1, total, `pre-create: ${command}`),
+          onOutput: (d) => job.output(d),
+        });
+        if (!outcome.ok) {
+          const why = outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`;
+          job.finish(false, `pre-create "${outcome.command}" ${why}; nothing was created`);
+          return err(
+            apiError('lane_setup_failed', `The pre-create hook "${outcome.command}" ${why}, so lane ${name} was not created:\n${outcome.outputTail.trim()}`, {
+              command: outcome.command,
+              output: outcome.outputTail,
+            }),
+          );
+        }
+      }
+      job.step(preCreate.length + 1, total, `git worktree add ${path}`);
+      const added = await addWorktree(main, path, wantedBranch);
+      if (!added.ok) {
+        job.finish(false, added.error.message);
+        return added;
+      }
+      record.path = realpathSync(path);
+      try {
+        await dropInheritedGuard(record.path);
+      } catch (e) {
+        job.finish(false, (e as Error).message);
+        return err(gitFailure(e));
+      }
+      this.deps.lanes.insert(record);
+      if (record.setup === 'running') {
+        inserted.record = record;
+        this.setups.set(record.id, { jobId: job.job.id, step: 'copy and link files from MAIN' });
+      }
+      this.deps.events.append({ type: 'lane.created', lane: toLane(record) });
+      this.deps.onLanesChanged(this.deps.lanes.list());
+      // Files inside the lock: linking may switch on the repository's worktree config.
+      let filesFailure: string | null = null;
+      if (hasFiles) {
+        job.step(preCreate.length + 2, total, 'copy and link files from MAIN');
+        const files = await applyLaneFiles({ mainPath: main, lanePath: record.path, setup, vars: templateVarsOf(repo, record), keyless: record.keyless });
+        if (files.ok) {
+          const lines = [
+            ...files.copied.map((f) => `copied ${f}`),
+            ...files.linked.map((f) => `linked ${f}`),
+            ...files.stripped.map((s) => `stripped ${s.keys.join(', ')} from ${s.file}`),
+            ...files.skipped.map((s) => `left ${s.path} alone (${s.reason})`),
+          ];
+          if (lines.length) job.output(lines.join('\n') + '\n');
+        } else filesFailure = `${files.path}: ${files.message}`;
+      }
+      return ok({ record, job, filesFailure });
     });
+    if (!created.ok) return created;
+
+    // The recipe's slow part runs outside the lock: other lanes of the repository need not wait.
+    const { record, job } = created.value;
+    if (record.setup === 'none') {
+      job.finish(true, `Lane ${name} is ready at ${record.path}`);
+      return ok(toLane(record));
+    }
+    let failure = created.value.filesFailure;
+    if (!failure && postCreate.length > 0) {
+      const base = preCreate.length + 1 + (hasFiles ? 1 : 0);
+      const outcome = await runCommands(postCreate, {
+        cwd: record.path,
+        env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
+        timeoutMs,
+        onStep: (i, _n, command) => {
+          this.setups.set(record.id, { jobId: job.job.id, step: command });
+          job.step(base + i + 1, total, command);
+        },
+        onOutput: (d) => job.output(d),
+      });
+      if (!outcome.ok) failure = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
+    }
+    inserted.record = null;
+    const updated = this.endSetup(record, failure);
+    // A failed setup keeps the lane: whatever it did is there to inspect, nothing is deleted.
+    job.finish(!failure, failure ? `Setup of ${name} failed: ${failure}. The lane is kept; fix it by hand or remove it.` : `Lane ${name} is ready at ${record.path}`);
+    return ok(toLane(updated));
   }
 
   /** The lane's setup is over: recorded and announced as done or failed. */

@@ -14,7 +14,7 @@ import type { Repo } from '../../shared/repo';
 import { Paths } from '../../shared/wire';
 import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
 import { applyJobEvent, interruptRunningJobs, isJobEvent, type JobView } from '../lanes/job-state';
-import { applyLaneEvent, isLaneEvent, LaneEventsDuringLists } from '../lanes/lane-list';
+import { isLaneEvent, LaneEventsDuringLists } from '../lanes/lane-list';
 import { addNotifications } from '../notifications/notification-list';
 
 /**
@@ -189,7 +189,6 @@ export class HostStore {
   }
 
   private async refresh(): Promise<void> {
-    const lanesMark = this.laneEvents.mark();
     const [status, repos, agents, lanes, merges, health, incidents, notifications, ops] = await Promise.all([
       this.connection.call('host.status', {}),
       this.connection.call('repos.list', {}),
@@ -201,12 +200,11 @@ export class HostStore {
       this.connection.call('notifications.list', {}),
       this.connection.call('ops.list', {}),
     ]);
-    if (!lanes.ok) this.laneEvents.forget(lanesMark);
     this.update({
       ...(status.ok ? { status: status.value, statusFetchedAt: Date.now() } : {}),
       ...(repos.ok ? { repos: repos.value.repos } : {}),
       ...(agents.ok ? { agents: agents.value.agents } : {}),
-      ...(lanes.ok ? { lanes: this.laneEvents.layOver(lanesMark, lanes.value.lanes) } : {}),
+      ...(lanes.ok ? { lanes: lanes.value.lanes } : {}),
       ...(merges.ok ? { merges: sortMerges(merges.value.merges) } : {}),
       ...(health.ok ? { health: Object.fromEntries(health.value.repos.map((r) => [r.repoId, r.health])) } : {}),
       // Merged with what events brought meanwhile, not replaced: an update may overtake the list.
@@ -268,17 +266,26 @@ export class HostStore {
         this.update({ agents: i < 0 ? [...list, event.agent] : list.map((a, j) => (j === i ? event.agent : a)) });
         return;
       }
-      case 'lane.created':
-      case 'lane.removed':
-      case 'lane.updated': {
-        // Shown at once (a new lane's setup log streams under it). A lane created or removed
-        // is re-read too: the list also holds worktrees made by hand, adoptable.
+      case 'lane.created': {
+        // Shown at once (its setup's log streams under it); the re-read also drops the
+        // adoptable row of a worktree that was just adopted.
         const list = this.snapshot.lanes;
-        const next = list && applyLaneEvent(list, event);
-        if (next && next !== list) this.update({ lanes: next });
-        if (event.type !== 'lane.updated') void this.refreshLanes();
+        if (list && !list.some((l) => l.id === event.lane.id)) {
+          this.update({ lanes: [...list.filter((l) => !(l.adoptable && l.path === event.lane.path)), event.lane] });
+        }
+        void this.refreshLanes();
         return;
       }
+      case 'lane.removed':
+        if (this.snapshot.lanes) this.update({ lanes: this.snapshot.lanes.filter((l) => l.id !== event.id) });
+        void this.refreshLanes();
+        return;
+      case 'lane.updated':
+        // Only lanes we know: an update replayed for a lane removed since must not revive it.
+        if (this.snapshot.lanes?.some((l) => l.id === event.lane.id)) {
+          this.update({ lanes: this.snapshot.lanes.map((l) => (l.id === event.lane.id ? event.lane : l)) });
+        }
+        return;
       case 'merge.updated': {
         const list = this.snapshot.merges ?? [];
         const known = list.some((m) => m.id === event.merge.id);

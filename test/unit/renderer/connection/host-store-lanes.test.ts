@@ -54,6 +54,7 @@ const RESULTS: Record<string, unknown> = {
   'incidents.list': { incidents: [] },
   'notifications.list': { notifications: [], settings: { pausedUntil: null } },
   'ops.list': { loops: [] },
+  'jobs.list': { jobs: [], latestSeq: 0 },
 };
 
 const design = (setup: Lane['setup']): Lane => ({
