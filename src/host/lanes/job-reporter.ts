@@ -17,6 +17,8 @@ const MAX_JOB_OUTPUT = 2 * 1024 * 1024;
 
 export interface JobReporter {
   readonly job: Job;
+  /** The title of the step the job is at, or null before its first step. */
+  readonly currentStep: string | null;
   step(index: number, total: number, title: string): void;
   output(data: string): void;
   finish(ok: boolean, message: string): void;
@@ -34,6 +36,7 @@ export function startJob(
   let emitted = 0;
   let cut = false;
   let finished = false;
+  let currentStep: string | null = null;
 
   const flush = (): void => {
     if (timer) clearTimeout(timer);
@@ -47,7 +50,11 @@ export function startJob(
 
   return {
     job,
+    get currentStep() {
+      return currentStep;
+    },
     step(index, total, title) {
+      currentStep = title;
       flush();
       events.append({ type: 'job.step', jobId: job.id, index, total, title });
     },

@@ -63,8 +63,8 @@ export interface LaneServiceDeps {
 export class LaneService {
   /** Branches seen in lanes that differ from the recorded one, so each switch alerts once. */
   private readonly switched = new Map<string, string | null>();
-  /** Lanes whose setup (files, post-create) runs now, by lane id: their job and the step it is at. */
-  private readonly setups = new Map<string, { jobId: string; step: string }>();
+  /** Lanes whose setup (files, post-create) runs now, by lane id: their job. */
+  private readonly setups = new Map<string, JobReporter>();
 
   constructor(private readonly deps: LaneServiceDeps) {}
 
@@ -201,7 +201,7 @@ export class LaneService {
       this.deps.lanes.insert(record);
       if (record.setup === 'running') {
         inserted.record = record;
-        this.setups.set(record.id, { jobId: job.job.id, step: 'copy and link files from MAIN' });
+        this.setups.set(record.id, job);
       }
       this.deps.events.append({ type: 'lane.created', lane: toLane(record) });
       this.deps.onLanesChanged(this.deps.lanes.list());
@@ -237,10 +237,7 @@ export class LaneService {
         cwd: record.path,
         env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
         timeoutMs,
-        onStep: (i, _n, command) => {
-          this.setups.set(record.id, { jobId: job.job.id, step: command });
-          job.step(base + i + 1, total, command);
-        },
+        onStep: (i, _n, command) => job.step(base + i + 1, total, command),
         onOutput: (d) => job.output(d),
       });
       if (!outcome.ok) failure = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
@@ -345,11 +342,12 @@ export class LaneService {
     return withJobs(this.deps.events, this.deps.mask, (startJob) => this.deps.locks.run(lane.repoId, async () => {
       const setup = this.setups.get(lane.id);
       if (setup) {
+        const step = setup.currentStep ?? 'starting';
         return err(
           apiError(
             'lane_setup_running',
-            `${lane.name}'s setup is still running (job ${setup.jobId}, at "${setup.step}"): removing the lane now would pull its directory from under it. Wait for the setup to finish (it ends done or failed, and its log stays), then remove the lane.`,
-            { jobId: setup.jobId, step: setup.step },
+            `${lane.name}'s setup is still running (job ${setup.job.id}, at "${step}"): removing the lane now would pull its directory from under it. Wait for the setup to finish (it ends done or failed, and its log stays), then remove the lane.`,
+            { jobId: setup.job.id, step },
           ),
         );
       }

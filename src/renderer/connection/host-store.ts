@@ -102,6 +102,10 @@ export class HostStore {
       },
     });
     this.connection.onDetached((agentId, reason) => this.sinks.get(agentId)?.detached(reason));
+    // Replayed history is older than any answer still to come; only live lane events can be newer.
+    this.connection.onEvent(({ event }) => {
+      if (isLaneEvent(event) && this.isLive) this.laneEvents.hear(event);
+    });
     this.snapshot = {
       connection: this.connection.connectionState,
       status: null,
@@ -239,8 +243,6 @@ export class HostStore {
   }
 
   private apply({ event }: EventEnvelope): void {
-    // Replayed history is older than any answer still to come; only live events can be newer.
-    if (isLaneEvent(event) && this.isLive) this.laneEvents.hear(event);
     if (isJobEvent(event)) {
       const jobs = applyJobEvent(this.snapshot.jobs, event);
       if (jobs !== this.snapshot.jobs) this.update({ jobs });
