@@ -32,6 +32,7 @@ export const ErrorCode = z.enum([
   'lane_unknown',
   'lane_would_lose_work', // removal refused: details.losses lists what would be lost
   'lane_has_live_agents',
+  'lane_setup_running', // removal refused: the lane's setup still runs (details.jobId)
   'git_failed',
   'lane_missing', // the lane's (or MAIN's) directory is gone or no longer a git worktree
   'lane_not_adoptable', // the path is not a linked worktree of the repository, or is already a lane
@@ -120,6 +121,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'lane_exists':
     case 'lane_would_lose_work':
     case 'lane_has_live_agents':
+    case 'lane_setup_running':
     case 'lane_missing':
     case 'lane_rebase_conflict':
     case 'lane_setup_failed':

@@ -81,6 +81,22 @@ describe('copying files from MAIN', () => {
     expect(read(lane, 'config/.env.testing')).toBe(read(main, '.env'));
   });
 
+  it('renders `to` as a template, and holds the rendered path to the same rules', async () => {
+    const r = await applyOk({ copy: [{ from: '.env', to: 'config/{{lane}}/.env.{{branch}}' }] });
+    expect(r.copied).toEqual(['config/design/.env.design']);
+    expect(read(lane, 'config/design/.env.design')).toBe(read(main, '.env'));
+
+    const absolute = await apply({ copy: [{ from: '.env.example', to: '{{main}}/.env.stolen' }] });
+    expect(absolute).toMatchObject({ ok: false, path: '{{main}}/.env.stolen' });
+    expect(!absolute.ok && absolute.message).toContain(`"${main}/.env.stolen" is absolute; paths are relative to the repository`);
+    expect(!absolute.ok && absolute.message).toContain('(rendered from "{{main}}/.env.stolen")');
+    expect(existsSync(join(main, '.env.stolen'))).toBe(false);
+
+    const unknown = await apply({ copy: [{ from: '.env.example', to: 'x/{{lnae}}' }] });
+    expect(!unknown.ok && unknown.message).toContain('{{lnae}} is not a template variable');
+    expect(existsSync(join(lane, 'x'))).toBe(false);
+  });
+
   it('lets a later entry for the same file win', async () => {
     const r = await applyOk({ copy: ['.env', { from: '.env', set: { APP_URL: 'http://x.test' } }] });
     expect(r.copied).toEqual(['.env']);
@@ -161,6 +177,22 @@ describe('copying files from MAIN', () => {
       { path: 'key.secret', reason: 'symlink' },
       { path: '**/id_rsa', reason: 'no_match' },
     ]);
+  });
+
+  it('never reads outside MAIN through a symlinked directory, named or globbed', async () => {
+    const outside = makeTempDir();
+    write(outside, 'id_rsa', 'private');
+    symlinkSync(outside, join(main, 'home'));
+    const r = await applyOk({ copy: ['home/id_rsa', 'home/*', { from: 'home/id_rsa', to: 'key.txt', template: true }, '.env'] });
+    expect(r.copied).toEqual(['.env']);
+    expect(r.skipped).toEqual([
+      { path: 'home/id_rsa', reason: 'symlink' },
+      { path: 'home/id_rsa', reason: 'symlink' },
+      { path: 'home/id_rsa', reason: 'symlink' },
+    ]);
+    expect(existsSync(join(lane, 'home'))).toBe(false);
+    expect(existsSync(join(lane, 'key.txt'))).toBe(false);
+    expect(read(lane, '.env')).toBe(read(main, '.env'));
   });
 
   it('reports an unknown template variable before writing anything', async () => {

@@ -2,9 +2,17 @@
  * The `{{variable}}` templates of grove.yaml: the dotenv values a lane's copied files get,
  * its site recipe, its serve command and URL. Only a fixed set of names exists, so a typo
  * is caught when the file is loaded (`unknownTemplateVariables`) rather than becoming a
- * literal `{{lnae}}` in someone's .env. Rendering does nothing else: no escaping, no
- * conditionals; text without `{{` comes back as it went in.
+ * literal `{{lnae}}` in someone's .env. `renderTemplate` does nothing else: no escaping,
+ * no conditionals; text without `{{` comes back as it went in.
+ *
+ * A template that becomes a shell command (serve.site.link and unlink, serve.command,
+ * ops.command) goes through `renderShellTemplate` instead: a branch name is chosen by
+ * whoever made the lane (or the branch, in a repository cloned from elsewhere), and
+ * `x$(touch${IFS}PWNED)` is a valid one. Each value is quoted for the place it lands in
+ * the command, so it always arrives as the exact text, never as shell syntax.
  */
+
+import { ShellScanner } from './shell-quoting';
 
 export interface TemplateVars {
   /** The lane's name, e.g. `design`. */
@@ -55,21 +63,54 @@ export function describeTemplateVariables(): string {
 
 export function renderTemplate(text: string, vars: TemplateVars): string {
   if (!text.includes('{{')) return text;
-  return text.replace(PLACEHOLDER, (_whole, name: string) => {
-    if (isStringVariable(name)) return vars[name];
-    const offset = name === 'port' ? 0 : PORT_OFFSET.exec(name)?.[1];
-    if (offset === undefined) {
-      throw new TemplateError(`{{${name}}} is not a template variable; use ${describeTemplateVariables()}.`, name, text);
+  return text.replace(PLACEHOLDER, (_whole, name: string) => valueOf(name, vars, text));
+}
+
+/**
+ * A `sh -c` command line with each string value quoted for where it stands (see
+ * shell-quoting.ts): `"{{path}}/x"`, `'{{lane}}'`, `$(basename {{main}})` and a bare
+ * `{{branch}}` all give the program the value's exact text. Ports are digits and go in as
+ * they are.
+ */
+export function renderShellTemplate(text: string, vars: TemplateVars): string {
+  if (!text.includes('{{')) return text;
+  const scanner = new ShellScanner();
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(PLACEHOLDER)) {
+    const literal = text.slice(last, m.index);
+    out += literal;
+    scanner.feed(literal);
+    last = m.index + m[0].length;
+    const name = m[1] ?? '';
+    if (!isStringVariable(name)) {
+      out += valueOf(name, vars, text);
+      continue;
     }
-    if (vars.port === null) {
-      throw new TemplateError(
-        `{{${name}}} cannot be filled: lane "${vars.lane}" has no port block (a worktree Grove adopted rather than created has none).`,
-        name,
-        text,
-      );
+    const quoted = scanner.quote(vars[name]);
+    if (!quoted.ok) {
+      const where = quoted.error === 'after-backslash' ? 'follows a backslash' : 'is inside backquotes; use $(…) instead';
+      throw new TemplateError(`{{${name}}} ${where} in the shell command ${JSON.stringify(text)}; Grove quotes the value itself.`, name, text);
     }
-    return String(vars.port + Number(offset));
-  });
+    out += quoted.text;
+  }
+  return out + text.slice(last);
+}
+
+function valueOf(name: string, vars: TemplateVars, text: string): string {
+  if (isStringVariable(name)) return vars[name];
+  const offset = name === 'port' ? 0 : PORT_OFFSET.exec(name)?.[1];
+  if (offset === undefined) {
+    throw new TemplateError(`{{${name}}} is not a template variable; use ${describeTemplateVariables()}.`, name, text);
+  }
+  if (vars.port === null) {
+    throw new TemplateError(
+      `{{${name}}} cannot be filled: lane "${vars.lane}" has no port block (a worktree Grove adopted rather than created has none).`,
+      name,
+      text,
+    );
+  }
+  return String(vars.port + Number(offset));
 }
 
 /** The names inside `{{…}}` that are not template variables, each once, in order. */

@@ -6,6 +6,10 @@ import { uuidv7 } from '../ids';
  * Turns one long lane operation into `job.*` events. Command output is coalesced (50 ms or
  * 16 KiB per event) because every event is a stored row; past 2 MiB a job's output is cut
  * with one notice, so a runaway build log cannot flood the event store.
+ *
+ * Every job ends: operations start theirs through `withJobs`, which finishes any job the
+ * work started and left running, whatever the work threw or returned. A job left
+ * "running" would show as running in every client until the host restarts.
  */
 const FLUSH_MS = 50;
 const CHUNK_BYTES = 16 * 1024;
@@ -13,6 +17,8 @@ const MAX_JOB_OUTPUT = 2 * 1024 * 1024;
 
 export interface JobReporter {
   readonly job: Job;
+  /** The title of the step the job is at, or null before its first step. */
+  readonly currentStep: string | null;
   step(index: number, total: number, title: string): void;
   output(data: string): void;
   finish(ok: boolean, message: string): void;
@@ -30,6 +36,7 @@ export function startJob(
   let emitted = 0;
   let cut = false;
   let finished = false;
+  let currentStep: string | null = null;
 
   const flush = (): void => {
     if (timer) clearTimeout(timer);
@@ -43,7 +50,11 @@ export function startJob(
 
   return {
     job,
+    get currentStep() {
+      return currentStep;
+    },
     step(index, total, title) {
+      currentStep = title;
       flush();
       events.append({ type: 'job.step', jobId: job.id, index, total, title });
     },
@@ -67,4 +78,29 @@ export function startJob(
       events.append({ type: 'job.finished', jobId: job.id, ok, message });
     },
   };
+}
+
+export type StartJob = (o: { kind: JobKind; repoId: string; laneName: string; title: string }) => JobReporter;
+
+/**
+ * Runs `work`, which starts its jobs (none, or several, when it gets that far) through the
+ * `start` it is given. When `work` throws, each of them that is still running ends failed
+ * with the error's message, then the error goes on. When it returns without finishing one,
+ * that is a bug in Grove, and the job ends failed rather than running forever.
+ */
+export async function withJobs<T>(events: EventLog, mask: ((text: string) => string) | undefined, work: (start: StartJob) => Promise<T>): Promise<T> {
+  const started: JobReporter[] = [];
+  const start: StartJob = (o) => {
+    const job = startJob(events, o, mask);
+    started.push(job);
+    return job;
+  };
+  try {
+    return await work(start);
+  } catch (e) {
+    for (const job of started) job.finish(false, `Grove failed: ${e instanceof Error ? e.message : String(e)}`);
+    throw e;
+  } finally {
+    for (const job of started) job.finish(false, 'Grove ended this job without saying how it went (a bug in Grove).');
+  }
 }

@@ -9,7 +9,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { laneDiff } from './git/lane-diff';
 import { rebaseLane } from './git/rebase-lane';
 import { runGit } from './git/run-git';
-import { startJob } from './job-reporter';
+import { withJobs } from './job-reporter';
 import { findLane } from './find-lane';
 import { gitFailure } from './lane-service';
 import type { LaneRecord, LaneStore } from './lane-store';
@@ -55,8 +55,8 @@ export class LaneHistory {
     const found = this.find(id);
     if (!found.ok) return found;
     const { lane, repo } = found.value;
-    return this.deps.locks.run(repo.id, async () => {
-      const job = startJob(this.deps.events, { kind: 'lane.rebase', repoId: repo.id, laneName: lane.name, title: `Rebase ${lane.name} onto MAIN` });
+    return withJobs(this.deps.events, undefined, (startJob) => this.deps.locks.run(repo.id, async () => {
+      const job = startJob({ kind: 'lane.rebase', repoId: repo.id, laneName: lane.name, title: `Rebase ${lane.name} onto MAIN` });
       try {
         const main = await mainBranchOf(repo);
         if (!main.ok) {
@@ -83,7 +83,7 @@ export class LaneHistory {
         job.finish(false, failure.message);
         return err(failure);
       }
-    });
+    }));
   }
 
   handlers(): Pick<Handlers, 'lanes.diff' | 'lanes.rebase'> {

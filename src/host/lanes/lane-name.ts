@@ -18,11 +18,20 @@ export function checkLaneName(name: string): Result<string, ApiError> {
   return ok(name);
 }
 
-/** Branch names: git's own rules (checked by git check-ref-format) plus no leading '-'. */
+/**
+ * Branch names: git's own rules (checked by git check-ref-format) plus no leading '-'. A
+ * full ref of a local branch (`refs/heads/x`) is taken as its short name `x`: git would
+ * otherwise make `refs/heads/refs/heads/x`, a second branch that never merges into `x`.
+ * Any other full ref (`refs/remotes/…`, `refs/tags/…`) is refused: a lane works on a branch.
+ */
 export function preCheckBranchName(branch: string): Result<string, ApiError> {
   const refuse = (why: string) => err(apiError('lane_name_invalid', `The branch name ${JSON.stringify(branch)} ${why}.`, { branch }));
   if (branch.length === 0 || branch.length > 200) return refuse('must be 1 to 200 characters long');
   if (branch.startsWith('-')) return refuse("may not start with '-'");
   if ([...branch].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) return refuse('contains a control character');
+  if (branch.startsWith('refs/heads/')) return preCheckBranchName(branch.slice('refs/heads/'.length));
+  if (branch.startsWith('refs/')) {
+    return refuse(`is a ref, not a branch; give a branch name (the part after refs/heads/), e.g. ${JSON.stringify(branch.split('/').at(-1) || 'design')}`);
+  }
   return ok(branch);
 }

@@ -4,10 +4,10 @@ import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import type { Handlers } from '../api/dispatch';
-import { renderTemplate, TemplateError } from '../config/template';
+import { renderShellTemplate, renderTemplate, TemplateError } from '../config/template';
 import type { EventLog } from '../events/event-log';
 import type { RepoStore } from '../repos/repo-store';
-import { startJob, type JobReporter } from './job-reporter';
+import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import type { LaneRecord, LaneStore } from './lane-store';
 import { usableConfig } from './repo-config';
@@ -41,7 +41,11 @@ export interface LaneServerDeps {
 export class LaneServer {
   constructor(private readonly deps: LaneServerDeps) {}
 
-  async serve(repo: Repo, lane: LaneRecord, config: GroveConfig): Promise<Result<LaneRecord, ApiError>> {
+  serve(repo: Repo, lane: LaneRecord, config: GroveConfig): Promise<Result<LaneRecord, ApiError>> {
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.serveWith(startJob, repo, lane, config));
+  }
+
+  private async serveWith(startJob: StartJob, repo: Repo, lane: LaneRecord, config: GroveConfig): Promise<Result<LaneRecord, ApiError>> {
     const serve = config.serve;
     if (!serve || (!serve.site && !serve.command)) {
       return err(apiError('serve_not_configured', `${repo.name}'s grove.yaml has no serve recipe: add serve.site (link, unlink, url) or serve.command and serve.url.`, { repoId: repo.id }));
@@ -54,7 +58,7 @@ export class LaneServer {
     } catch (e) {
       return err(templateFailure(e));
     }
-    const job = startJob(this.deps.events, { kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Serve ${lane.name} at ${url}` }, this.deps.mask);
+    const job = startJob({ kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Serve ${lane.name} at ${url}` });
     let served: LaneRecord['served'];
     if (serve.site) {
       const ran = await this.runSiteCommand(repo, lane, config, serve.site.link, job, 1);
@@ -64,7 +68,7 @@ export class LaneServer {
       job.step(1, 1, `start ${serve.command}`);
       let script: string;
       try {
-        script = renderTemplate(serve.command!, vars);
+        script = renderShellTemplate(serve.command!, vars);
       } catch (e) {
         job.finish(false, (e as Error).message);
         return err(templateFailure(e));
@@ -82,10 +86,14 @@ export class LaneServer {
     return ok(updated);
   }
 
-  /** Stops serving; `job` when this is one step of a larger job (a removal). */
-  async unserve(repo: Repo, lane: LaneRecord, config: GroveConfig, job?: JobReporter): Promise<Result<LaneRecord, ApiError>> {
+  /** Stops serving; `job` when this is one step of a larger job (a removal), which its owner ends. */
+  unserve(repo: Repo, lane: LaneRecord, config: GroveConfig, job?: JobReporter): Promise<Result<LaneRecord, ApiError>> {
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.unserveWith(startJob, repo, lane, config, job));
+  }
+
+  private async unserveWith(startJob: StartJob, repo: Repo, lane: LaneRecord, config: GroveConfig, job?: JobReporter): Promise<Result<LaneRecord, ApiError>> {
     if (!lane.served) return ok(lane);
-    const own = job ?? startJob(this.deps.events, { kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Stop serving ${lane.name}` }, this.deps.mask);
+    const own = job ?? startJob({ kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Stop serving ${lane.name}` });
     if (lane.served.mode === 'site' && config.serve?.site) {
       const ran = await this.runSiteCommand(repo, lane, config, config.serve.site.unlink, own, 1);
       if (!ran.ok) return ran;
@@ -115,7 +123,7 @@ export class LaneServer {
   private async runSiteCommand(repo: Repo, lane: LaneRecord, config: GroveConfig, template: string, job: JobReporter, step: number): Promise<Result<void, ApiError>> {
     let command: string;
     try {
-      command = renderTemplate(template, templateVarsOf(repo, lane));
+      command = renderShellTemplate(template, templateVarsOf(repo, lane));
     } catch (e) {
       job.finish(false, (e as Error).message);
       return err(templateFailure(e));

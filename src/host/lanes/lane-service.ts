@@ -15,7 +15,7 @@ import { describeLoss, laneLosses } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
 import { WorktreeMissingError } from './git/require-worktree';
 import { listWorktrees, type Worktree } from './git/worktree-list';
-import { startJob, type JobReporter } from './job-reporter';
+import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { findLane } from './find-lane';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import { checkLaneName, preCheckBranchName } from './lane-name';
@@ -68,6 +68,8 @@ export interface LaneServiceDeps {
 export class LaneService {
   /** Branches seen in lanes that differ from the recorded one, so each switch alerts once. */
   private readonly switched = new Map<string, string | null>();
+  /** Lanes whose setup (files, post-create) runs now, by lane id: their job. */
+  private readonly setups = new Map<string, JobReporter>();
 
   constructor(private readonly deps: LaneServiceDeps) {}
 
@@ -110,14 +112,30 @@ export class LaneService {
     return out;
   }
 
-  async create(repoId: string, name: string, o: { branch?: string; ephemeral?: boolean; keyless?: boolean } = {}): Promise<Result<Lane, ApiError>> {
+  create(repoId: string, name: string, o: { branch?: string; ephemeral?: boolean; keyless?: boolean } = {}): Promise<Result<Lane, ApiError>> {
+    // Set once the lane is recorded with its setup running: from then on its setup ends, done
+    // or failed, whatever throws (a lane left "setup running" would never change again).
+    const inserted: { record: LaneRecord | null } = { record: null };
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.createWith(startJob, inserted, repoId, name, o)).catch((e: unknown) => {
+      if (inserted.record) this.endSetup(inserted.record, `Grove failed: ${(e as Error).message}`);
+      throw e;
+    });
+  }
+
+  private async createWith(
+    startJob: StartJob,
+    inserted: { record: LaneRecord | null },
+    repoId: string,
+    name: string,
+    o: { branch?: string; ephemeral?: boolean; keyless?: boolean },
+  ): Promise<Result<Lane, ApiError>> {
     const repo = this.repo(repoId);
     if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
     const checkedName = checkLaneName(name);
     if (!checkedName.ok) return checkedName;
-    const wantedBranch = o.branch ?? name;
-    const checkedBranch = preCheckBranchName(wantedBranch);
+    const checkedBranch = preCheckBranchName(o.branch ?? name);
     if (!checkedBranch.ok) return checkedBranch;
+    const wantedBranch = checkedBranch.value;
     const loaded = usableConfig(repo, this.deps.dataDir);
     if (!loaded.ok) return loaded;
     const config = loaded.value;
@@ -152,7 +170,7 @@ export class LaneService {
         setup: hasFiles || postCreate.length > 0 ? 'running' : 'none',
         served: null,
       };
-      const job = startJob(this.deps.events, { kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` }, this.deps.mask);
+      const job = startJob({ kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` });
       if (preCreate.length > 0) {
         const outcome = await runCommands(preCreate, {
           cwd: main,
@@ -187,6 +205,10 @@ export class LaneService {
         return err(gitFailure(e));
       }
       this.deps.lanes.insert(record);
+      if (record.setup === 'running') {
+        inserted.record = record;
+        this.setups.set(record.id, job);
+      }
       this.deps.events.append({ type: 'lane.created', lane: toLane(record) });
       this.deps.onLanesChanged(this.deps.lanes.list());
       // Files inside the lock: linking may switch on the repository's worktree config.
@@ -227,11 +249,19 @@ export class LaneService {
       });
       if (!outcome.ok) failure = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
     }
-    const updated = this.deps.lanes.update(record.id, { setup: failure ? 'failed' : 'done' }) ?? record;
-    this.deps.events.append({ type: 'lane.updated', lane: toLane(updated) });
+    inserted.record = null;
+    const updated = this.endSetup(record, failure);
     // A failed setup keeps the lane: whatever it did is there to inspect, nothing is deleted.
     job.finish(!failure, failure ? `Setup of ${name} failed: ${failure}. The lane is kept; fix it by hand or remove it.` : `Lane ${name} is ready at ${record.path}`);
     return ok(toLane(updated));
+  }
+
+  /** The lane's setup is over: recorded and announced as done or failed. */
+  private endSetup(record: LaneRecord, failure: string | null): LaneRecord {
+    this.setups.delete(record.id);
+    const updated = this.deps.lanes.update(record.id, { setup: failure ? 'failed' : 'done' });
+    if (updated) this.deps.events.append({ type: 'lane.updated', lane: toLane(updated) });
+    return updated ?? { ...record, setup: failure ? 'failed' : 'done' };
   }
 
   private async allocatePort(config: GroveConfig): Promise<Result<number, ApiError>> {
@@ -316,7 +346,18 @@ export class LaneService {
     const loaded = usableConfig(repo, this.deps.dataDir);
     if (!loaded.ok) return loaded;
     const config = loaded.value;
-    return this.deps.locks.run(lane.repoId, async () => {
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.deps.locks.run(lane.repoId, async () => {
+      const setup = this.setups.get(lane.id);
+      if (setup) {
+        const step = setup.currentStep ?? 'starting';
+        return err(
+          apiError(
+            'lane_setup_running',
+            `${lane.name}'s setup is still running (job ${setup.job.id}, at "${step}"): removing the lane now would pull its directory from under it. Wait for the setup to finish (it ends done or failed, and its log stays), then remove the lane.`,
+            { jobId: setup.job.id, step },
+          ),
+        );
+      }
       const serverId = lane.served?.agentId ? [lane.served.agentId] : [];
       const live = this.deps.agents.liveAgentsIn(lane.path, serverId);
       if (live.length && !o.stopAgents) {
@@ -337,7 +378,7 @@ export class LaneService {
             }),
           );
         }
-        job = startJob(this.deps.events, { kind: 'lane.remove', repoId: lane.repoId, laneName: lane.name, title: `Remove lane ${lane.name}` }, this.deps.mask);
+        job = startJob({ kind: 'lane.remove', repoId: lane.repoId, laneName: lane.name, title: `Remove lane ${lane.name}` });
         const teardown = config.setup?.teardown ?? [];
         const total = 2 + teardown.length;
         if (o.stopAgents) {
@@ -386,7 +427,7 @@ export class LaneService {
         job?.finish(false, failure.message);
         return err(failure);
       }
-    });
+    }));
   }
 
   /**
@@ -467,6 +508,12 @@ async function addWorktree(main: string, path: string, branch: string): Promise<
     const valid = await runGit(main, ['check-ref-format', '--branch', branch], { okCodes: [1, 128] });
     if (valid.code !== 0) {
       return err(apiError('lane_name_invalid', `"${branch}" is not a valid branch name for git.`, { branch }));
+    }
+    const mainBranch = (await runGit(main, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] })).stdout.trim();
+    if (mainBranch === branch) {
+      return err(
+        apiError('lane_exists', `${branch} is MAIN's own branch: a lane works on a branch of its own, which is merged into ${branch}. Choose another branch (--branch NAME), or leave it out to use the lane's name.`, { branch }),
+      );
     }
     // Entries of worktrees deleted by hand would block the add: tidy them first.
     await runGit(main, ['worktree', 'prune']);

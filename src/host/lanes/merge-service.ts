@@ -13,7 +13,7 @@ import { deleteMergedBranch } from './git/delete-merged-branch';
 import { gitMergePreflight } from './git/merge-preflight';
 import { mergeIntoMain, rollbackMain } from './git/merge-into-main';
 import { runGit } from './git/run-git';
-import { startJob } from './job-reporter';
+import { withJobs, type StartJob } from './job-reporter';
 import { laneCommandEnv, mainCommandEnv } from './lane-context';
 import type { LaneService } from './lane-service';
 import type { LaneRecord, LaneStore } from './lane-store';
@@ -68,7 +68,11 @@ const interruptedWhy = (m: MergeRecord): string => `The host stopped while MAIN'
 export class MergeService {
   constructor(private readonly deps: MergeServiceDeps) {}
 
-  async merge(id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
+  merge(id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.mergeWith(startJob, id, o));
+  }
+
+  private async mergeWith(startJob: StartJob, id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
     const found = findLane(this.deps.lanes, this.deps.repos, id);
     if (!found.ok) return found;
     const { lane, repo } = found.value;
@@ -78,11 +82,7 @@ export class MergeService {
     const config = loaded.value.merge ?? {};
     const timeoutMs = (config.timeoutSeconds ?? 600) * 1000;
     const branch = lane.branch;
-    const job = startJob(
-      this.deps.events,
-      { kind: 'lane.merge', repoId: repo.id, laneName: lane.name, title: o.dryRun ? `Preflight of ${lane.name}` : `Merge ${lane.name} into MAIN` },
-      this.deps.mask,
-    );
+    const job = startJob({ kind: 'lane.merge', repoId: repo.id, laneName: lane.name, title: o.dryRun ? `Preflight of ${lane.name}` : `Merge ${lane.name} into MAIN` });
     const gate = mainGateOf(loaded.value);
     const total = (o.commitMessage ? 1 : 0) + 1 + (config.check ? 1 : 0) + (o.dryRun ? 0 : 1 + (gate ? 1 : 0) + (lane.kind === 'ephemeral' ? 1 : 0));
     let step = 0;
@@ -322,19 +322,26 @@ export class MergeService {
     }
   }
 
+  /**
+   * Rolls a merge back at the operator's word. Its state is read inside the repository lock
+   * (a rollback or a merge queued before this one may have changed it), and nothing is
+   * written when the rollback is refused: the rolled-back ref appears only with the reset.
+   */
   async rollback(id: string): Promise<Result<MergeRecord, ApiError>> {
-    const merge = this.deps.merges.get(id);
-    if (!merge) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
-    const repo = this.deps.repos.get(merge.repoId);
+    const known = this.deps.merges.get(id);
+    if (!known) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
+    const repo = this.deps.repos.get(known.repoId);
     if (!repo) return err(apiError('repo_unknown', `The merge's repository is no longer registered.`, { id }));
-    if (merge.state !== 'awaiting-rollback' && merge.state !== 'merged') {
-      return err(apiError('merge_not_rollbackable', `The merge of ${merge.laneName} is ${merge.state}; there is nothing to roll back.`, { id }));
-    }
     return this.deps.locks.run(repo.id, async () => {
+      const merge = this.deps.merges.get(id);
+      if (!merge) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
+      if (merge.state !== 'awaiting-rollback' && merge.state !== 'merged') {
+        return err(apiError('merge_not_rollbackable', `The merge of ${merge.laneName} is ${merge.state}; there is nothing to roll back.`, { id }));
+      }
       const resume = this.deps.mainWatch.pause(repo.id);
       try {
-        await keepRolledBack(repo, merge.mainAfter, new Date().toISOString().replace(/[:.]/g, '-'));
-        const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, expectedHead: merge.mainAfter });
+        const keepRef = `refs/grove/rolled-back/${new Date().toISOString().replace(/[:.]/g, '-')}`;
+        const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, expectedHead: merge.mainAfter, keepRef });
         if (!rolled.ok) return err(apiError('merge_not_rollbackable', rolled.error.message, { id, kind: rolled.error.kind }));
         this.deps.mainWatch.setKnownHead(repo.id, merge.mainBefore);
         return ok(this.update(merge, { state: 'rolled-back' }));

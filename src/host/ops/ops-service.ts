@@ -9,7 +9,7 @@ import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import type { Handlers } from '../api/dispatch';
-import { renderTemplate, TemplateError } from '../config/template';
+import { renderShellTemplate, TemplateError } from '../config/template';
 import type { EventLog } from '../events/event-log';
 import { GitError } from '../lanes/git/run-git';
 import { gitFailure } from '../lanes/lane-service';
@@ -465,10 +465,10 @@ export class OpsService {
   }
 }
 
-/** grove.yaml's command (or the one given) with {{repo}}, {{main}}, {{path}}, {{branch}} filled; the loop has no ports. */
+/** grove.yaml's command (or the one given) with {{repo}}, {{main}}, {{path}}, {{branch}} filled, shell-quoted; the loop has no ports. */
 function renderCommand(raw: string, repo: Repo, path: string, branch: string | null): Result<string, ApiError> {
   try {
-    return ok(renderTemplate(raw, { lane: 'ops', branch: branch ?? '', repo: repo.name, path, main: repo.mainPath, port: null }));
+    return ok(renderShellTemplate(raw, { lane: 'ops', branch: branch ?? '', repo: repo.name, path, main: repo.mainPath, port: null }));
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     const message = e.variable.startsWith('port')

@@ -15,6 +15,7 @@ import { Paths } from '../../shared/wire';
 import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
 
 import { applyJobEvent, interruptRunningJobs, isJobEvent, type JobView } from '../lanes/job-state';
+import { isLaneEvent, LaneEventsDuringLists } from '../lanes/lane-list';
 import { addNotifications } from '../notifications/notification-list';
 
 /** Alerts the UI keeps; older ones stay readable with `grove alerts`. */
@@ -97,6 +98,8 @@ export class HostStore {
   readonly connection: HostConnection;
 
   private readonly sinks = new Map<string, OutputSink>();
+  /** Lane events heard while lanes.list is asked for, laid over its answer (see lane-list.ts). */
+  private readonly laneEvents = new LaneEventsDuringLists();
   private readonly notificationListeners = new Set<(n: Notification, isLive: boolean) => void>();
   /** False while the host replays what this client missed, true once the stream is live. */
   private isLive = false;
@@ -118,6 +121,10 @@ export class HostStore {
       },
     });
     this.connection.onDetached((agentId, reason) => this.sinks.get(agentId)?.detached(reason));
+    // Replayed history is older than any answer still to come; only live lane events can be newer.
+    this.connection.onEvent(({ event }) => {
+      if (isLaneEvent(event) && this.isLive) this.laneEvents.hear(event);
+    });
     this.snapshot = {
       connection: this.connection.connectionState,
       status: null,
@@ -266,8 +273,10 @@ export class HostStore {
 
   /** Lanes change on disk too (a worktree made by hand): re-read them from the host. */
   async refreshLanes(): Promise<void> {
+    const mark = this.laneEvents.mark();
     const lanes = await this.connection.call('lanes.list', {});
-    if (lanes.ok) this.update({ lanes: lanes.value.lanes });
+    if (lanes.ok) this.update({ lanes: this.laneEvents.layOver(mark, lanes.value.lanes) });
+    else this.laneEvents.forget(mark);
   }
 
   /**

@@ -90,6 +90,12 @@ export interface RollbackMainOptions {
   recoveryRef: string;
   /** MAIN's HEAD right after the merge: the rollback happens only if MAIN is still there. */
   expectedHead: string;
+  /**
+   * A ref to keep the undone head reachable by: written only once the rollback goes ahead
+   * (MAIN where expected, on a branch), and deleted again if the reset then refuses, so a
+   * refused rollback leaves no trace.
+   */
+  keepRef?: string;
 }
 
 export interface RollbackMainError {
@@ -111,8 +117,10 @@ export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Pr
     return err({ kind: 'main-moved', message: `MAIN is not on a branch any more (detached at ${short(head)}). Nothing was changed; check out MAIN's branch, then roll back again.` });
   }
   const target = (await runGit(mainPath, ['rev-parse', '--verify', `${o.recoveryRef}^{commit}`])).stdout.trim();
+  if (o.keepRef) await runGit(mainPath, ['update-ref', o.keepRef, head]);
   const reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
   if (reset.code !== 0) {
+    if (o.keepRef) await runGit(mainPath, ['update-ref', '-d', o.keepRef, head]);
     const paths = refusedPaths(reset.stderr);
     return err({
       kind: 'would-lose-changes',

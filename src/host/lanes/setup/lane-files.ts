@@ -15,14 +15,18 @@ import { setDotenvKeys, stripDotenvKeys } from './dotenv-edit';
  *
  * Patterns are relative to MAIN and never leave it: `..` and absolute paths are refused,
  * every match is checked to lie inside MAIN, symlinks in MAIN are not followed (a glob
- * does not descend through them, and a copy refuses one, so nothing outside MAIN is ever
- * read), and nothing under a `.git` is matched. A pattern that names an existing path is
- * taken literally, so `app/[id].ts` is that file.
+ * does not descend through them, and a copy refuses a source that is one or whose path
+ * goes through one, e.g. `home/id_rsa` with `home` a link to a directory elsewhere: its
+ * real path must be its path in MAIN, so nothing outside MAIN is ever read), and nothing
+ * under a `.git` is matched. A pattern that names an existing path is taken literally, so
+ * `app/[id].ts` is that file. A copy's `to` is templated ({{lane}}, {{branch}}, …) and,
+ * rendered, is held to the same rules: relative, no `..`, not into `.git`; its parent
+ * directories must resolve inside the lane when it is written.
  *
  * Never clobbers: a path the lane already has — from git (`tracked`) or otherwise
  * (`exists`, e.g. a second run) — is left as it is and reported in `skipped`; so is a
  * pattern that matched nothing (`no_match`: a fresh clone has no .env yet) and a copy
- * source that is a symlink (`symlink`). When several copy entries give the same
+ * source that is a symlink or lies behind one (`symlink`). When several copy entries give the same
  * destination, the later entry wins. Every template and `set` value is rendered before
  * anything is written, so a template error leaves the lane untouched; an I/O error
  * midway leaves what was done so far.
@@ -145,27 +149,40 @@ export async function applyLaneFiles(o: ApplyLaneFilesOptions): Promise<LaneFile
 // Planning: match, check, render. Nothing is written here.
 
 async function planCopies(o: ApplyLaneFilesOptions, skipped: { path: string; reason: SkipReason }[]): Promise<PlannedCopy[] | Failure> {
+  const mainReal = await realpath(o.mainPath);
   const byDest = new Map<string, { source: string; template: boolean; set: Record<string, string> | undefined }>();
   for (const raw of o.setup.copy ?? []) {
     const entry = typeof raw === 'string' ? { from: raw } : raw;
     const bad = unsafePattern(entry.from, 'setup.copy');
     if (bad) return failure(bad, entry.from);
+    let to: string | undefined;
     if (entry.to !== undefined) {
-      const badTo = unsafePattern(entry.to, 'setup.copy `to`');
-      if (badTo) return failure(badTo, entry.to);
+      try {
+        to = renderTemplate(entry.to, o.vars);
+      } catch (e) {
+        if (e instanceof TemplateError) return failure(`setup.copy \`to\` "${entry.to}": ${e.message}`, entry.to);
+        throw e;
+      }
+      const badTo = unsafePattern(to, 'setup.copy `to`');
+      if (badTo) return failure(to === entry.to ? badTo : `${badTo} (rendered from "${entry.to}")`, entry.to);
     }
     const literal = await lstatOrNull(join(o.mainPath, entry.from));
     if (literal?.isSymbolicLink()) {
       skipped.push({ path: entry.from, reason: 'symlink' });
       continue;
     }
-    const matches = await matchInMain(o.mainPath, entry.from, 'files', literal !== null);
-    if (!Array.isArray(matches)) return matches;
+    const found = await matchInMain(o.mainPath, entry.from, 'files', literal !== null);
+    if (!Array.isArray(found)) return found;
+    const matches: string[] = [];
+    for (const m of found) {
+      if (await isBehindSymlink(o.mainPath, mainReal, m)) skipped.push({ path: m, reason: 'symlink' });
+      else matches.push(m);
+    }
     if (matches.length === 0) {
-      skipped.push({ path: entry.from, reason: 'no_match' });
+      if (found.length === 0) skipped.push({ path: entry.from, reason: 'no_match' });
       continue;
     }
-    if (entry.to !== undefined && matches.length > 1) {
+    if (to !== undefined && matches.length > 1) {
       const shown = matches.slice(0, 5).join(', ') + (matches.length > 5 ? ', …' : '');
       return failure(
         `setup.copy "${entry.from}" matched ${matches.length} files (${shown}), but \`to\` names a single file. Narrow the pattern to one file or drop \`to\`.`,
@@ -173,7 +190,7 @@ async function planCopies(o: ApplyLaneFilesOptions, skipped: { path: string; rea
       );
     }
     for (const source of matches) {
-      const dest = entry.to !== undefined ? posix.normalize(entry.to) : source;
+      const dest = to !== undefined ? posix.normalize(to) : source;
       byDest.delete(dest); // the later entry wins, and takes the later place
       byDest.set(dest, { source, template: entry.template === true, set: entry.set });
     }
@@ -189,6 +206,7 @@ async function planCopies(o: ApplyLaneFilesOptions, skipped: { path: string; rea
     }
     let text: string;
     try {
+      if (await isBehindSymlink(o.mainPath, mainReal, p.source)) throw new Error('it is (or lies behind) a symbolic link now');
       text = await readFile(join(o.mainPath, p.source), 'utf8');
     } catch (e) {
       return failure(`could not read ${p.source} in MAIN: ${(e as Error).message}`, join(o.mainPath, p.source));
@@ -287,6 +305,8 @@ async function writeCopy(mainPath: string, lanePath: string, laneReal: string, c
   try {
     const st = await lstat(from);
     if (!st.isFile()) return failure(`${c.source} in MAIN is not a regular file`, from);
+    // Checked again at the copy: a directory of the path may have become a link since the plan.
+    if (await isBehindSymlink(mainPath, await realpath(mainPath), c.source)) return failure(`${c.source} in MAIN now lies behind a symbolic link; Grove never reads through one`, from);
     await makeParentInside(laneReal, to);
     if (c.content === null) await copyFile(from, to, constants.COPYFILE_EXCL);
     else await writeFile(to, c.content, { flag: 'wx', mode: st.mode & 0o777 });
@@ -389,6 +409,18 @@ async function lstatOrNull(path: string): Promise<Awaited<ReturnType<typeof lsta
     return await lstat(path);
   } catch {
     return null;
+  }
+}
+
+/**
+ * Whether MAIN's `rel` is not where its path says: a directory on the way (or the file
+ * itself) is a symbolic link, so reading it would read wherever the link points.
+ */
+async function isBehindSymlink(mainPath: string, mainReal: string, rel: string): Promise<boolean> {
+  try {
+    return (await realpath(join(mainPath, rel))) !== join(mainReal, rel);
+  } catch {
+    return true;
   }
 }
 

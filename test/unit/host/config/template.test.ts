@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTemplate, TemplateError, unknownTemplateVariables, type TemplateVars } from '../../../../src/host/config/template';
+import { renderShellTemplate, renderTemplate, TemplateError, unknownTemplateVariables, type TemplateVars } from '../../../../src/host/config/template';
 
 const design: TemplateVars = { lane: 'design', branch: 'feature/design', repo: 'flower', path: '/src/flower-design', main: '/src/flower', port: 41010 };
 
@@ -53,5 +53,27 @@ describe('unknownTemplateVariables', () => {
 
   it('finds nothing in text that only uses known variables', () => {
     expect(unknownTemplateVariables('http://{{lane}}.test:{{port+3}} {{ main }}/{{repo}} {{path}} {{branch}} {x}')).toEqual([]);
+  });
+});
+
+describe('renderShellTemplate', () => {
+  const evil: TemplateVars = { ...design, branch: "x$(touch${IFS}PWNED)'`\"" };
+
+  it('quotes a value for the place it stands: bare, inside "…", inside \'…\', inside $(…)', () => {
+    expect(renderShellTemplate('herd link {{branch}}', evil)).toBe(`herd link 'x$(touch\${IFS}PWNED)'\\''\`"'`);
+    expect(renderShellTemplate('echo "on {{branch}}"', evil)).toBe('echo "on x\\$(touch\\${IFS}PWNED)\'\\`\\""');
+    expect(renderShellTemplate("echo 'on {{branch}}'", evil)).toBe(`echo 'on x$(touch\${IFS}PWNED)'\\''\`"'`);
+    expect(renderShellTemplate('echo "$(basename {{path}})"', design)).toBe(`echo "$(basename '/src/flower-design')"`);
+  });
+
+  it('leaves ports and text without values as they are', () => {
+    expect(renderShellTemplate('php artisan serve --port={{port+1}}', design)).toBe('php artisan serve --port=41011');
+    expect(renderShellTemplate('echo "$HOME" \'{x}\'', design)).toBe('echo "$HOME" \'{x}\'');
+  });
+
+  it('refuses a value after a backslash or inside backquotes, naming the variable', () => {
+    expect(() => renderShellTemplate('echo \\{{branch}}', design)).toThrow(/\{\{branch\}\} follows a backslash/);
+    expect(() => renderShellTemplate('echo `basename {{path}}`', design)).toThrow(/\{\{path\}\} is inside backquotes; use \$\(…\) instead/);
+    expect(() => renderShellTemplate('echo {{lnae}}', design)).toThrow(TemplateError);
   });
 });
