@@ -55,6 +55,7 @@ const RESULTS: Record<string, unknown> = {
   'notifications.list': { notifications: [], settings: { pausedUntil: null } },
   'ops.list': { loops: [] },
   'jobs.list': { jobs: [], latestSeq: 0 },
+  'alerts.list': { alerts: [] },
 };
 
 const design = (setup: Lane['setup']): Lane => ({
