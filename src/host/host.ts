@@ -18,6 +18,7 @@ import { loadOrCreateToken } from './data-dir/token-file';
 import type { Logger } from './logger';
 import { repoHandlers } from './repos/repo-handlers';
 import { createRepoStore } from './repos/repo-store';
+import { assessTrust, RepoTrust } from './trust/repo-trust';
 import { hostStatus } from './status/host-status';
 import { createBrowserSessions } from './api/browser-sessions';
 import { AgentService } from './terminals/agent-service';
@@ -115,7 +116,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // 3. Capabilities.
   let url = '';
   const sessions = createBrowserSessions(db);
-  const repos = createRepoStore(db);
+  const repos = createRepoStore(db, assessTrust(config.dataDir));
   const laneStore = createLaneStore(db);
   const repoOf = (id: string) => repos.get(id);
   const agents = new AgentService({
@@ -132,7 +133,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       const lane = laneStore.list().find((l) => l.path === lanePath);
       const repo = lane && repoOf(lane.repoId);
       if (!lane || !repo) return { env: {}, withhold: [] };
-      const cfg = usableConfig(repo, config.dataDir);
+      // Only the keys to withhold are read (no command), so an untrusted repository's lane keeps them withheld too.
+      const cfg = usableConfig(repo, config.dataDir, { withoutRecipes: true });
       return { env: laneEnv(repo, lane), withhold: cfg.ok ? withheldKeys(process.env, lane.keyless, cfg.value) : [] };
     },
     restartCfg: config.settings.restart,
@@ -191,6 +193,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const healthHistory = createHealthHistory(db);
   const incidentStore = createIncidentStore(db);
   const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger });
+  const trust = new RepoTrust({ repos, events, logger, dataDir: config.dataDir });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents });
   const ops = new OpsService({
     store: createOpsStore(db),
@@ -226,6 +229,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       return ok({ revoked: true as const });
     },
     ...repoHandlers(repos, events),
+    ...trust.handlers(),
     'repos.config': ({ repoId }) => {
       const repo = repoOf(repoId);
       return repo ? ok(readRepoConfig(repo, config.dataDir)) : err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
@@ -277,6 +281,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // 5. Agents the previous host left behind; then announce: discovery last, so whoever
   //    reads it finds a host that answers.
   url = `http://127.0.0.1:${port}`;
+  // Trust first: repositories registered before trust existed are trusted before anything runs their commands.
+  trust.start();
   await agents.reconcile();
   await lanes.reconcile();
   await server.reconcile();
@@ -308,6 +314,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         events.append({ type: 'host.stopping', reason });
         removeDiscovery(paths.discovery, process.pid);
         // The notifier last: an incident the monitor finishes writing while it stops is still told.
+        trust.stop();
         await health.stop();
         await ops.stop();
         notifier.stop();

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, type HostProcess, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /** Lanes in the real UI: create one beside MAIN, and a removal that refuses to lose work. */
@@ -11,7 +11,7 @@ let main: string;
 test.beforeEach(async () => {
   host = await startHostProcess();
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  await api(host, 'repos.add', { path: main });
+  await addTrustedRepo(host, main);
 });
 test.afterEach(async () => {
   await stopAllHosts();

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/shared/events';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, type HostProcess, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -35,7 +35,7 @@ beforeEach(async () => {
   git(main, 'commit', '-q', '-m', 'ignore .env');
   writeFileSync(join(main, '.env'), 'APP_NAME=flower\nAPP_URL=http://flower.test\nOPENAI_API_KEY=sk-live-123\nSTRIPE_SECRET=whsec_9\n');
   host = await startHostProcess({ env: { FLOWER_API_KEY: 'from-the-host-env' } });
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  repoId = await addTrustedRepo(host, main);
 });
 afterEach(async () => {
   await stopAllHosts();

@@ -9,7 +9,7 @@ import { requireHost } from '../require-host';
 
 /** `grove lane create|list|remove|adopt|rebase|serve`. Long verbs print their job's progress to stderr. */
 export const LANE_USAGE = `Usage:
-  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--repo REPO]
+  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--repo REPO]
   grove lane list [--repo REPO] [--json]
   grove lane remove NAME [--archive] [--repo REPO]
   grove lane adopt PATH [--name NAME] [--ephemeral] [--repo REPO]
@@ -18,7 +18,7 @@ export const LANE_USAGE = `Usage:
 
 export async function laneCommand(ctx: CliContext, args: string[]): Promise<number> {
   const [verb, ...rest] = args;
-  const flags = parseFlags(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off']);
+  const flags = parseFlags(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off', '--without-recipes']);
   const arity: Record<string, number> = { create: 1, list: 0, remove: 1, adopt: 1, rebase: 1, serve: 1 };
   if (!flags || verb === undefined || arity[verb] !== flags.positional.length || (flags.switches.has('--keyless') && flags.switches.has('--with-keys'))) {
     ctx.errOut(LANE_USAGE);
@@ -48,7 +48,7 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
     const r = await callWithProgress(
       target,
       'lanes.create',
-      { repoId: repo.id, name, ...(flags.values.branch ? { branch: flags.values.branch } : {}), ...(flags.switches.has('--ephemeral') ? { ephemeral: true } : {}), ...(keyless !== undefined ? { keyless } : {}) },
+      { repoId: repo.id, name, ...(flags.values.branch ? { branch: flags.values.branch } : {}), ...(flags.switches.has('--ephemeral') ? { ephemeral: true } : {}), ...(keyless !== undefined ? { keyless } : {}), ...(flags.switches.has('--without-recipes') ? { withoutRecipes: true } : {}) },
       { repoId: repo.id, laneName: name, kinds: ['lane.create'] },
     );
     if (!r.ok) return fail(ctx, r.error);

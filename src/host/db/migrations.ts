@@ -5,6 +5,7 @@ import { browserSessions } from './migrations/0003-browser-sessions';
 import { lanes } from './migrations/0004-lanes';
 import { laneRecipes } from './migrations/0005-lane-recipes';
 import { healthHistory } from './migrations/0006-health-history';
+import { repoTrust } from './migrations/0007-repo-trust';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -18,7 +19,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, repoTrust];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

@@ -2,7 +2,7 @@ import { isCommandProbe, ProbeDefaults, probeSettings, type MainHealth, type Pro
 import type { Repo } from '../../shared/repo';
 import type { EventLog } from '../events/event-log';
 import { mainCommandEnv } from '../lanes/lane-context';
-import { usableConfig } from '../lanes/repo-config';
+import { isTrustRefusal, usableConfig } from '../lanes/repo-config';
 import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import type { HealthHistory } from './health-history';
@@ -64,6 +64,11 @@ export class HealthMonitor {
       else if (event.type === 'repo.removed') this.untrack(event.id);
       else if (event.type === 'main.state') this.mainChanged(event.state.repoId);
       else if (event.type === 'merge.updated') this.mainChanged(event.merge.repoId);
+      // Trusted (or no longer): the probes are read again and, when trusted, run soon.
+      else if (event.type === 'repo.updated') {
+        this.refreshSpecs(event.repo.id);
+        this.mainChanged(event.repo.id);
+      }
     });
   }
 
@@ -131,6 +136,13 @@ export class HealthMonitor {
     const repo = this.repo(repoId);
     if (!r || !repo) return;
     const config = usableConfig(repo, this.deps.dataDir);
+    if (!config.ok && isTrustRefusal(config.error)) {
+      // Untrusted commands: no probe runs, and MAIN says so instead of "no probes".
+      r.specs = [];
+      r.due.clear();
+      this.update(repoId, { state: 'untrusted', probes: [] });
+      return;
+    }
     if (!config.ok) return; // keep the last good probes; the config's problems are reported where it is used
     const specs = config.value.health?.probes ?? [];
     r.specs = specs;
@@ -199,6 +211,8 @@ export class HealthMonitor {
     this.deps.events.append({ type: 'health.updated', repoId, health: next });
     this.deps.history.recordState(repoId, next.state);
     const repo = this.repo(repoId);
+    // Not running the probes says nothing of MAIN: an open incident stays open.
+    if (next.state === 'untrusted') return;
     const change = this.deps.incidents.observe(repoId, prev, next, { head: r.head, lastHealthy: this.deps.history.lastHealthy(repoId) });
     if (change === 'open') {
       const failing = next.probes.filter((p) => p.state === 'failing');

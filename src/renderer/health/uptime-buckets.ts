@@ -60,6 +60,7 @@ const STATE_WORDS: Record<BarState, string> = {
   degraded: 'degraded',
   broken: 'broken',
   unknown: 'unknown',
+  untrusted: 'not trusted',
   none: 'not watched',
 };
 
