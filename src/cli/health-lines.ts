@@ -9,6 +9,7 @@ import { formatDuration } from './format';
 
 /** "MAIN is broken (artisan: exit 255)"; names the failing (or last failed) probes. */
 export function healthSummary(h: MainHealth): string {
+  if (h.state === 'untrusted') return 'MAIN is not checked: its grove.yaml commands are not trusted (review and trust them: grove repo trust)';
   if (h.probes.length === 0) return 'MAIN is unknown (no probes in grove.yaml: add health.probes)';
   const failed = h.probes.filter((p) => p.last && !p.last.ok);
   const why = failed.map((p) => `${p.name}: ${p.last!.detail}`).join('; ');

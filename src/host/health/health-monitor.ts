@@ -60,14 +60,18 @@ export class HealthMonitor {
   start(): void {
     for (const repo of this.deps.repos.list()) this.track(repo.id);
     this.unsubscribe = this.deps.events.subscribe(({ event }) => {
-      if (event.type === 'repo.added') this.track(event.repo.id);
+      // After the event reached every listener: tracking announces MAIN's health (`untrusted`
+      // at once), which a client must not get before the repository itself.
+      if (event.type === 'repo.added') queueMicrotask(() => this.track(event.repo.id));
       else if (event.type === 'repo.removed') this.untrack(event.id);
       else if (event.type === 'main.state') this.mainChanged(event.state.repoId);
       else if (event.type === 'merge.updated') this.mainChanged(event.merge.repoId);
       // Trusted (or no longer): the probes are read again and, when trusted, run soon.
       else if (event.type === 'repo.updated') {
-        this.refreshSpecs(event.repo.id);
-        this.mainChanged(event.repo.id);
+        queueMicrotask(() => {
+          this.refreshSpecs(event.repo.id);
+          this.mainChanged(event.repo.id);
+        });
       }
     });
   }

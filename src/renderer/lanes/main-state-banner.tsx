@@ -87,6 +87,9 @@ export function MainStateBanner({ repo, state, health }: { repo: Repo; state: Ma
 
 /** MAIN's health at a glance; "no probes" says where to declare them. */
 function HealthBadge({ health }: { health: MainHealth | undefined }) {
+  if (health?.state === 'untrusted') {
+    return <span className="badge badge-pending" title="Nothing from grove.yaml runs until you trust its commands (Repositories)" data-testid="main-health">untrusted</span>;
+  }
   if (!health || health.probes.length === 0) {
     return <span className="badge" title="Declare probes under health.probes in grove.yaml" data-testid="main-health">no probes</span>;
   }
