@@ -120,7 +120,7 @@ export class HealthMonitor {
     this.deps.history.markUnwatchedSinceLastSeen(repoId);
     this.deps.history.recordState(repoId, 'unknown');
     this.deps.incidents.resume(repoId);
-    this.refreshSpecs(repoId);
+    this.refreshSpecs(repoId, { announce: false });
     // First look soon after start, not a whole interval later.
     this.mainChanged(repoId);
   }
@@ -135,7 +135,7 @@ export class HealthMonitor {
   }
 
   /** grove.yaml is read before every round: an edit to the probes takes effect at once. */
-  private refreshSpecs(repoId: string): void {
+  private refreshSpecs(repoId: string, o: { announce: boolean } = { announce: true }): void {
     const r = this.repos.get(repoId);
     const repo = this.repo(repoId);
     if (!r || !repo) return;
@@ -144,7 +144,13 @@ export class HealthMonitor {
       // Untrusted commands: no probe runs, and MAIN says so instead of "no probes".
       r.specs = [];
       r.due.clear();
-      this.update(repoId, { state: 'untrusted', probes: [] });
+      // Where MAIN starts being watched untrusted, that is its first state, not news (clients
+      // read it with health.get, and the repository's own `trusted` says why).
+      if (o.announce) this.update(repoId, { state: 'untrusted', probes: [] });
+      else if (r.health.state !== 'untrusted') {
+        r.health = { state: 'untrusted', probes: [] };
+        this.deps.history.recordState(repoId, 'untrusted');
+      }
       return;
     }
     if (!config.ok) return; // keep the last good probes; the config's problems are reported where it is used

@@ -34,7 +34,7 @@ export function MainStateBanner({ repo, state, health }: { repo: Repo; state: Ma
         <span className="main-label">MAIN</span>
         <code>{state.branch ?? '(detached HEAD)'}</code> at <code data-testid="main-head">{shortSha(state.head)}</code>
         {isClean && <span className="badge badge-ok">only Grove merges</span>}
-        <HealthBadge health={health} />
+        <HealthBadge health={repo.trusted ? health : { state: 'untrusted', probes: [] }} />
         <label className="guard-toggle" title="A pre-commit hook in MAIN that refuses commits made there directly; Grove's own merges pass.">
           <input
             type="checkbox"
