@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, type HostProcess, startHostProcess, stopAllHosts } from '../fixtures/host-process';
+import { addTrustedRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /** Lanes in the real UI: create one beside MAIN, and a removal that refuses to lose work. */

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, type HostProcess, startHostProcess, stopAllHosts } from '../fixtures/host-process';
+import { addTrustedRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**

@@ -10,7 +10,7 @@ import { HostConnection } from '../../src/shared/client/host-connection';
 import type { Notification } from '../../src/shared/notifications';
 import { makeRepo } from '../fixtures/git-repo';
 import { notificationsOf } from '../fixtures/host-events';
-import { addTrustedRepo, api, type HostProcess, repoRoot, startHostProcess, stopAllHosts } from '../fixtures/host-process';
+import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, mainHealth, startHostWithProbedRepo, type ProbedHost } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
