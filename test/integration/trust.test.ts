@@ -9,6 +9,7 @@ import type { EventEnvelope } from '../../src/shared/events';
 import type { Notification } from '../../src/shared/notifications';
 import type { Repo } from '../../src/shared/repo';
 import type { RepoCommands } from '../../src/shared/trust';
+import { makeRepo } from '../fixtures/git-repo';
 import { runGrove } from '../fixtures/grove-cli';
 import { api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { commitIn } from '../fixtures/lane-repo';
@@ -198,6 +199,17 @@ describe('grove repo on the command line', () => {
     expect(trusted.stdout).toContain("Trusted flower's commands");
     expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ name: 'flower', trusted: true });
 
+    // For scripts: --trust on add trusts at once, printing what it trusted.
+    const api = makeRepo(join(realpathSync(makeTempDir()), 'api'));
+    commitIn(api, 'grove.yaml', 'merge:\n  gate: make test\n', 'recipe');
+    const scripted = await runGrove(host, ['repo', 'add', '--trust', api]);
+    expect(scripted.code, scripted.stderr).toBe(0);
+    expect(scripted.stdout).toContain('  merge.gate  (run in MAIN after a merge)\n      make test');
+    expect(scripted.stdout).toMatch(/digest sha256:[0-9a-f]{64}/);
+    expect(scripted.stdout).toContain('Registered api: MAIN is');
+    expect(scripted.stdout).toContain('its commands are trusted');
+    const listed = JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout) as { repos: Repo[] };
+    expect(listed.repos.map((r) => [r.name, r.trusted])).toEqual([['api', true], ['flower', true]]);
   });
 });
 
