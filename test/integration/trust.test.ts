@@ -60,7 +60,7 @@ function flowerTouching(markers: string): { main: string; config: GroveConfig; m
   mkdirSync(markers, { recursive: true });
   const marker = (name: string) => join(markers, name);
   const config: GroveConfig = {
-    setup: { postCreate: [`touch ${marker('setup')}`] },
+    setup: { postCreate: [`touch ${marker('setup')}`], teardown: [`touch ${marker('teardown')}`] },
     merge: { gate: `touch ${marker('gate')}` },
     health: { debounceMs: 100, probes: [{ name: 'artisan', command: `touch ${marker('probe')}`, intervalSeconds: 1 }] },
     ops: { command: `touch ${marker('ops')}; sleep 30` },
@@ -86,16 +86,22 @@ describe('an untrusted repository', () => {
     expect(ops.body.error?.code).toBe('repo_untrusted');
 
     // Explicitly without the recipe: a plain worktree, and its setup command does not run.
-    const plain = await call<{ lane: { path: string; setup: string } }>(host, 'lanes.create', { repoId: repo.id, name: 'plain', withoutRecipes: true });
+    const plain = await call<{ lane: { id: string; path: string } }>(host, 'lanes.create', { repoId: repo.id, name: 'plain', withoutRecipes: true });
     expect(existsSync(join(plain.lane.path, '.git'))).toBe(true);
+    // Its merge is refused (no check, no gate runs); it can be removed, without its teardown command.
+    commitIn(plain.lane.path, 'page.txt', 'a page\n');
+    const merge = await api(host, 'lanes.merge', { id: plain.lane.id });
+    expect(merge.body.error?.code).toBe('repo_untrusted');
+    await call(host, 'lanes.remove', { id: plain.lane.id, archive: true });
+    expect(existsSync(plain.lane.path)).toBe(false);
 
     // A second look, a round later, still ran nothing.
     const shown = await call<RepoCommands>(host, 'repos.commands', { repoId: repo.id });
     expect(shown.state).toBe('untrusted');
-    expect(shown.commands.map((c) => c.key)).toEqual(['health.probes[artisan].command', 'merge.gate', 'ops.command', 'setup.postCreate[0]']);
+    expect(shown.commands.map((c) => c.key)).toEqual(['health.probes[artisan].command', 'merge.gate', 'ops.command', 'setup.postCreate[0]', 'setup.teardown[0]']);
     expect(shown.commands.find((c) => c.key === 'merge.gate')?.value).toBe(`touch ${marker('gate')}`);
     expect(shown.digest).toMatch(/^[0-9a-f]{64}$/);
-    for (const m of ['probe', 'setup', 'gate', 'ops']) expect(existsSync(marker(m)), m).toBe(false);
+    for (const m of ['probe', 'setup', 'teardown', 'gate', 'ops']) expect(existsSync(marker(m)), m).toBe(false);
 
     await trustRepo(host, repo.id);
     expect(await repoOf(host, repo.id)).toMatchObject({ trusted: true, trust: 'trusted', trustedDigest: shown.digest });
