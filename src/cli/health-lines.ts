@@ -9,6 +9,7 @@ import { formatDuration } from './format';
 
 /** "MAIN is broken (artisan: exit 255)"; names the failing (or last failed) probes. */
 export function healthSummary(h: MainHealth): string {
+  if (h.state === 'untrusted') return 'MAIN is not checked: its grove.yaml commands are not trusted (review and trust them: grove repo trust)';
   if (h.configProblems?.length) {
     const probes = h.probes.length ? `; its last valid probes say MAIN is ${h.state}` : '';
     return `config invalid (fix grove.yaml${probes}):\n${h.configProblems.map((p) => `  ${p}`).join('\n')}`;

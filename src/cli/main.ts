@@ -35,14 +35,15 @@ Commands:
   host stop                             stop the running host cleanly (its agents stopped first)
   status [--json]                       is a host running for the data dir, and what is it
   open [--no-browser] [--json]          start the host if needed and open the UI
-  repo add PATH [--json]                register a repository by its MAIN checkout
-  repo list [--json]                    list registered repositories
+  repo add PATH [--trust] [--json]      register a repository by its MAIN checkout (untrusted unless --trust)
+  repo trust [NAME]                     show every command its grove.yaml would run, with their digest, and trust them
+  repo list [--json]                    list registered repositories and whether their commands are trusted
   repo config [--repo R] [--json]       the effective grove.yaml and its problems
   repo guard on|off [--repo R]          MAIN's pre-commit guard (MAIN only; lanes unaffected)
   repo main [--repo R] [--json]         what MAIN's watcher sees (edits, commits that bypassed Grove)
   repo accept-main [--repo R]           accept MAIN as it is now
   repo remove NAME                      unregister a repository (refused while its lanes hold work or agents run)
-  lane create NAME [--branch B] [--ephemeral] [--keyless] [--repo R]
+  lane create NAME [--branch B] [--ephemeral] [--keyless] [--without-recipes] [--repo R]
                                         a worktree beside MAIN, set up by grove.yaml's recipe
   lane list [--repo R] [--json]         lanes, reconciled with git worktree list
   lane remove NAME [--archive]          remove a lane only if nothing would be lost

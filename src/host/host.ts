@@ -21,6 +21,7 @@ import type { Logger } from './logger';
 import { repoHandlers } from './repos/repo-handlers';
 import { createAlertList } from './events/alert-list';
 import { createRepoStore } from './repos/repo-store';
+import { assessTrust, RepoTrust } from './trust/repo-trust';
 import { hostStatus } from './status/host-status';
 import { createBrowserSessions } from './api/browser-sessions';
 import { AgentService } from './terminals/agent-service';
@@ -127,7 +128,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // 3. Capabilities.
   let url = '';
   const sessions = createBrowserSessions(db);
-  const repos = createRepoStore(db);
+  const repos = createRepoStore(db, assessTrust(config.dataDir));
   const laneStore = createLaneStore(db);
   const commandGroups = createCommandGroups(db);
   const repoOf = (id: string) => repos.get(id);
@@ -145,7 +146,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       const lane = laneStore.list().find((l) => l.path === lanePath);
       const repo = lane && repoOf(lane.repoId);
       if (!lane || !repo) return { env: {}, withhold: [] };
-      const cfg = usableConfig(repo, config.dataDir);
+      // Only the keys to withhold are read (no command), so an untrusted repository's lane keeps them withheld too.
+      const cfg = usableConfig(repo, config.dataDir, { withoutRecipes: true });
       return { env: laneEnv(repo, lane), withhold: cfg.ok ? withheldKeys(process.env, lane.keyless, cfg.value) : [] };
     },
     restartCfg: config.settings.restart,
@@ -218,6 +220,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents, commandGroups });
   // MAIN's file events re-read grove.yaml: probes added after registration run at once.
   mainGuards.onLooked((repoId) => health.mainTouched(repoId));
+  const trust = new RepoTrust({ repos, events, logger, dataDir: config.dataDir });
   const ops = new OpsService({
     store: createOpsStore(db),
     repos,
@@ -257,6 +260,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           { name: 'host.stopping event', stop: () => events.append({ type: 'host.stopping', reason }) },
           { name: 'discovery file', stop: () => removeDiscovery(paths.discovery, process.pid) },
           // The notifier last: an incident the monitor finishes writing while it stops is still told.
+          { name: 'trust watch', stop: () => trust.stop() },
           { name: 'health monitor', stop: () => health.stop() },
           { name: 'ops loops', stop: () => ops.stop() },
           { name: 'notifier', stop: () => notifier.stop() },
@@ -297,6 +301,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       setTimeout(() => void close('host.stop'), 50);
       return ok({ stopping: true as const, pid: process.pid });
     },
+    ...trust.handlers(),
     'repos.config': ({ repoId }) => {
       const repo = repoOf(repoId);
       return repo ? ok(readRepoConfig(repo, config.dataDir)) : err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
@@ -348,6 +353,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // 5. Agents the previous host left behind; then announce: discovery last, so whoever
   //    reads it finds a host that answers.
   url = `http://127.0.0.1:${port}`;
+  // Trust first: repositories registered before trust existed are trusted before anything runs their commands.
+  trust.start();
   await commandGroups.reconcile(logger);
   await agents.reconcile();
   await lanes.reconcile();

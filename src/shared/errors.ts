@@ -50,6 +50,10 @@ export const ErrorCode = z.enum([
   'ops_unknown', // the repository has no ops loop
   // Config
   'config_invalid', // grove.yaml or the user's override has problems: details.problems
+  // Trust
+  'repo_untrusted', // the operator has not trusted the repository's commands: details.digest
+  'commands_changed', // grove.yaml's commands changed since they were trusted: details.changes
+  'trust_digest_mismatch', // repos.trust was given a digest that is not the commands' current one
   // Agents
   'agent_unknown',
   'agent_lane_invalid', // the lane directory is missing, or is MAIN for an agent that is not the ops loop
@@ -129,6 +133,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'merge_preflight_failed':
     case 'merge_gate_failed':
     case 'merge_not_rollbackable':
+    case 'repo_untrusted':
+    case 'commands_changed':
+    case 'trust_digest_mismatch':
       return 409;
     case 'payload_too_large':
       return 413;

@@ -7,6 +7,7 @@ import { OpsLoop } from './ops';
 import { Job } from './jobs';
 import { Lane, MainState, MergeRecord } from './lanes';
 import { Repo } from './repo';
+import { CommandChange } from './trust';
 
 /**
  * Everything the host announces. Each event lives in one numbered stream per host data dir:
@@ -22,6 +23,10 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('host.stopping'), reason: z.string() }),
   z.object({ type: z.literal('repo.added'), repo: Repo }),
   z.object({ type: z.literal('repo.removed'), id: z.string() }),
+  /** A repository's record changed: it was trusted, or its commands are no longer the trusted ones. */
+  z.object({ type: z.literal('repo.updated'), repo: Repo }),
+  /** grove.yaml's commands changed since they were trusted (once per new digest): Grove stopped running them. */
+  z.object({ type: z.literal('repo.commandsChanged'), repoId: z.string(), digest: z.string(), changes: z.array(CommandChange) }),
   z.object({ type: z.literal('lane.created'), lane: Lane }),
   z.object({ type: z.literal('lane.removed'), id: z.string(), archiveRef: z.string().nullable() }),
   /** A lane's status, setup, port or serving changed. */

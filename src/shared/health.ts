@@ -127,9 +127,10 @@ export type ProbeState = z.infer<typeof ProbeState>;
 /**
  * broken: some probe is failing. degraded: none is, but some probe's latest run failed.
  * unknown: none failed its latest run, but some probe has never run (or none is declared).
- * healthy: every probe passed its latest run.
+ * healthy: every probe passed its latest run. untrusted: the repository's commands are not
+ * trusted (never, or they changed since), so no probe runs (see src/shared/trust.ts).
  */
-export const MainHealthState = z.enum(['healthy', 'degraded', 'broken', 'unknown']);
+export const MainHealthState = z.enum(['healthy', 'degraded', 'broken', 'unknown', 'untrusted']);
 export type MainHealthState = z.infer<typeof MainHealthState>;
 
 export const ProbeHealth = z.object({

@@ -11,6 +11,7 @@ import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
 import { Alert } from './alerts';
+import { RepoCommands } from './trust';
 
 /**
  * The one table of API methods: each method's params and result schema. The host routes
@@ -79,6 +80,8 @@ export const methods = {
         ephemeral: z.boolean().optional(),
         /** Default: grove.yaml's lanes.keyless, else false. */
         keyless: z.boolean().optional(),
+        /** Create it without the repository's recipe (no copy, link or setup commands, lanes beside MAIN): the way to make a lane in an untrusted repository. */
+        withoutRecipes: z.boolean().optional(),
       })
       .strict(),
     result: z.object({ lane: Lane }),
@@ -128,6 +131,13 @@ export const methods = {
   'merges.rollback': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: z.object({ merge: MergeRecord }) },
   /** The repository's effective grove.yaml (with the user's overrides) and its problems. */
   'repos.config': { params: RepoId, result: RepoConfig },
+  /** Every command grove.yaml would run, their digest, and whether (and how) they differ from the trusted ones. */
+  'repos.commands': { params: RepoId, result: RepoCommands },
+  /** Trusts the commands with this digest (the one `repos.commands` showed); refused when they changed since. */
+  'repos.trust': {
+    params: z.object({ repoId: z.string().min(1).max(200), digest: z.string().regex(/^[0-9a-f]{64}$/, 'digest is the 64 hex digits repos.commands answers') }).strict(),
+    result: z.object({ repo: Repo, commands: RepoCommands }),
+  },
   /** What MAIN's watcher sees now. */
   'repos.mainState': { params: RepoId, result: z.object({ state: MainState }) },
   /** Installs or removes MAIN's pre-commit guard (MAIN only; lanes are unaffected). */

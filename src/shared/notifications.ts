@@ -14,6 +14,7 @@ export const NotificationKind = z.enum([
   'agent.exited',
   'agent.context',
   'merge.rolled-back',
+  'repo.commands-changed',
 ]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrustState } from './trust';
 
 /** A registered repository, identified by its MAIN checkout. */
 export const Repo = z.object({
@@ -6,5 +7,10 @@ export const Repo = z.object({
   name: z.string(),
   mainPath: z.string(),
   addedAt: z.string(),
+  /** The digest of the commands the operator trusted; null while never trusted (see trust.ts). */
+  trustedDigest: z.string().nullable(),
+  /** True when grove.yaml's commands are the ones trusted now; false when untrusted, changed or unreadable. */
+  trusted: z.boolean(),
+  trust: TrustState,
 });
 export type Repo = z.infer<typeof Repo>;

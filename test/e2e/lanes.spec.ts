@@ -3,7 +3,7 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { commitIn } from '../fixtures/lane-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /** Lanes in the real UI: create one beside MAIN, and a removal that refuses to lose work. */
@@ -12,7 +12,7 @@ let main: string;
 test.beforeEach(async () => {
   host = await startHostProcess();
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  await api(host, 'repos.add', { path: main });
+  await addTrustedRepo(host, main);
 });
 test.afterEach(async () => {
   await stopAllHosts();

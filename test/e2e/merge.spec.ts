@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, trustRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -19,6 +19,8 @@ function commitIn(dir: string, file: string, text: string, message: string): voi
   git(dir, 'add', '--', file);
   git(dir, 'commit', '-q', '-m', message);
 }
+
+let repoId: string;
 
 test.beforeEach(async () => {
   host = await startHostProcess();
@@ -40,7 +42,7 @@ test.beforeEach(async () => {
     ].join('\n'),
     'Grove recipe',
   );
-  await api(host, 'repos.add', { path: main });
+  repoId = await addTrustedRepo(host, main);
 });
 test.afterEach(async () => {
   await stopAllHosts();
@@ -119,6 +121,8 @@ test('MAIN committed outside Grove is reported and accepted; an adopted lane who
   git(main, 'worktree', 'add', '-q', '-b', 'hand', `${main}-hand`);
   writeFileSync(join(main, 'grove.yaml'), `merge:\n  gate: 'test ! -e BROKEN || { echo "BROKEN must not reach MAIN"; exit 1; }'\n  rollback: ask\n`);
   git(main, 'commit', '-q', '-am', 'Ask before rolling back');
+  // The gate changed: the operator trusts the new one before it may run.
+  await trustRepo(host, repoId);
   const before = git(main, 'rev-parse', 'HEAD');
   await page.goto(`${host.url}/auth?token=${host.token}`);
 

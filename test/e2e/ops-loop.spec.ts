@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -27,7 +27,7 @@ test.beforeEach(async () => {
   );
   git(main, 'add', 'grove.yaml');
   git(main, 'commit', '-q', '-m', 'ops loop');
-  await api(host, 'repos.add', { path: main });
+  await addTrustedRepo(host, main);
 });
 test.afterEach(async () => {
   await stopAllHosts();

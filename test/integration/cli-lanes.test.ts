@@ -31,7 +31,7 @@ beforeEach(async () => {
   git(main, 'add', 'grove.yaml');
   git(main, 'commit', '-q', '-m', 'recipe');
   host = await startHostProcess();
-  expect((await grove(['repo', 'add', main])).code).toBe(0);
+  expect((await grove(['repo', 'add', '--trust', main])).code).toBe(0);
 });
 afterEach(async () => {
   await stopAllHosts();

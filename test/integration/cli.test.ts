@@ -189,7 +189,7 @@ describe('grove lane', () => {
   it('creates, lists and removes lanes, refusing to lose work', async () => {
     const host = await startHostProcess();
     const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-    expect(grove(host.home, ['repo', 'add', main]).code).toBe(0);
+    expect(grove(host.home, ['repo', 'add', '--trust', main]).code).toBe(0);
     const created = grove(host.home, ['lane', 'create', 'design']);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain(`${main}-design`);

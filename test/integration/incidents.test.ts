@@ -91,7 +91,8 @@ describe('incidents', () => {
 
     const { timeline } = await call<{ timeline: HealthTimeline }>('health.history', { repoId });
     expect(HealthTimeline.parse(timeline)).toEqual(timeline);
-    const seen = timeline.segments.map((s) => s.state).filter((s) => s !== 'none' && s !== 'unknown');
+    // `untrusted`: the moments between registering flower and trusting its commands.
+    const seen = timeline.segments.map((s) => s.state).filter((s) => s !== 'none' && s !== 'unknown' && s !== 'untrusted');
     expect(seen).toEqual(['healthy', 'degraded', 'broken', 'healthy']);
     const broken = timeline.segments.find((s) => s.state === 'broken')!;
     expect(broken.to).toBe(timeline.segments[timeline.segments.indexOf(broken) + 1]!.from);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/shared/events';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, trustRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -17,10 +17,12 @@ let main: string;
 let repoId: string;
 let marks: string;
 
-function writeRecipe(yaml: string): void {
+/** Commits the recipe and trusts its commands, as the operator does after reviewing them. */
+async function writeRecipe(yaml: string): Promise<void> {
   writeFileSync(join(main, 'grove.yaml'), yaml);
   git(main, 'add', 'grove.yaml');
   git(main, 'commit', '-q', '-m', 'recipe');
+  await trustRepo(host, repoId);
 }
 
 beforeEach(async () => {
@@ -35,7 +37,7 @@ beforeEach(async () => {
   git(main, 'commit', '-q', '-m', 'ignore .env');
   writeFileSync(join(main, '.env'), 'APP_NAME=flower\nAPP_URL=http://flower.test\nOPENAI_API_KEY=sk-live-123\nSTRIPE_SECRET=whsec_9\n');
   host = await startHostProcess({ env: { FLOWER_API_KEY: 'from-the-host-env' } });
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  repoId = await addTrustedRepo(host, main);
 });
 afterEach(async () => {
   await stopAllHosts();
@@ -55,7 +57,7 @@ const latestSeq = async (): Promise<number> => ((await api(host, 'host.status'))
 
 describe('a lane recipe', () => {
   it('copies, templates, strips and links files, runs post-create with the lane\'s ports, and streams it all as a job', async () => {
-    writeRecipe(`
+    await writeRecipe(`
 lanes:
   keyless: true
 setup:
@@ -113,7 +115,7 @@ setup:
   });
 
   it('lets a pre-create hook refuse: nothing is created', async () => {
-    writeRecipe(`
+    await writeRecipe(`
 setup:
   preCreate:
     - echo "checking the database"; echo "the database is down" >&2; exit 3
@@ -127,7 +129,7 @@ setup:
   });
 
   it('keeps a lane whose post-create failed, marked failed', async () => {
-    writeRecipe(`
+    await writeRecipe(`
 setup:
   postCreate: [touch half-done, "false"]
 `);
@@ -138,7 +140,7 @@ setup:
   });
 
   it('runs teardown before removal, and refuses a config with problems, naming the line', async () => {
-    writeRecipe(`
+    await writeRecipe(`
 setup:
   teardown:
     - echo "$GROVE_LANE_NAME" > ${marks}/torn-down
@@ -158,7 +160,7 @@ setup:
   });
 
   it('serves a lane with a supervised server on its port, and stops it', async () => {
-    writeRecipe(`
+    await writeRecipe(`
 serve:
   command: exec node -e "require('http').createServer((q, s) => s.end('lane ' + process.env.GROVE_LANE_NAME)).listen(+process.env.GROVE_PORT, '127.0.0.1')"
   url: http://127.0.0.1:{{port}}
@@ -176,7 +178,7 @@ serve:
   });
 
   it('serves a lane through a site recipe (link and unlink commands)', async () => {
-    writeRecipe(`
+    await writeRecipe(`
 serve:
   site:
     link: echo linked > ${marks}/{{lane}}.site
@@ -193,7 +195,7 @@ serve:
   });
 
   it('gives agents in a lane its ports, and withholds a key-less lane\'s keys', async () => {
-    writeRecipe(`
+    await writeRecipe(`
 setup:
   stripKeys: ["*_API_KEY"]
 `);

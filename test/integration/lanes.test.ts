@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeBareRepo, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { eventsSince } from '../fixtures/host-events';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
@@ -19,8 +19,7 @@ let repoId: string;
 beforeEach(async () => {
   host = await startHostProcess();
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  const r = await api(host, 'repos.add', { path: main });
-  repoId = (r.body.result as { repo: { id: string } }).repo.id;
+  repoId = await addTrustedRepo(host, main);
 });
 afterEach(async () => {
   await stopAllHosts();

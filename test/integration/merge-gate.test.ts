@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/shared/events';
 import type { Lane, MainState, MergeCheck, MergeRecord } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, trustRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -25,6 +25,7 @@ function commitIn(dir: string, file: string, text: string): void {
   git(dir, 'commit', '-q', '-m', `add ${file}`);
 }
 
+/** Commits the recipe; a host that runs it must be told to trust it (`trustRepo`). */
 function writeRecipe(yaml: string): void {
   commitIn(main, 'grove.yaml', yaml);
 }
@@ -38,7 +39,7 @@ merge:
   gate: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi; echo "artisan ok"'
 `);
   host = await startHostProcess();
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  repoId = await addTrustedRepo(host, main);
 });
 afterEach(async () => {
   await stopAllHosts();
@@ -106,6 +107,7 @@ describe('merging a lane into MAIN', () => {
 
   it('with rollback: ask, keeps the merge until the operator rolls it back', async () => {
     writeRecipe('merge:\n  rollback: ask\n  gate: test ! -e BROKEN\n');
+    await trustRepo(host, repoId);
     const l = await lane('design');
     commitIn(l.path, 'BROKEN', 'x\n');
     const before = git(main, 'rev-parse', 'HEAD');
@@ -152,6 +154,7 @@ describe('merging a lane into MAIN', () => {
     expect(git(main, 'status', '--porcelain')).toBe('');
 
     writeRecipe("merge:\n  check: 'echo \"2 tests failed\"; exit 1'\n");
+    await trustRepo(host, repoId);
     const k = await lane('checked');
     commitIn(k.path, 'k.txt', 'k\n');
     const failing = await merge(k.id);

@@ -10,7 +10,7 @@ import { HostConnection } from '../../src/shared/client/host-connection';
 import type { Notification } from '../../src/shared/notifications';
 import { makeRepo } from '../fixtures/git-repo';
 import { notificationsOf } from '../fixtures/host-events';
-import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, mainHealth, startHostWithProbedRepo, type ProbedHost } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
@@ -156,7 +156,7 @@ describe("tray and MAIN's health, from a real host", () => {
     conn.start();
     await expect.poll(() => labels(feed.currentMenu)).toContain('flower — MAIN healthy');
     const api2 = makeRepo(join(realpathSync(makeTempDir()), 'api'));
-    const added = (await api(host, 'repos.add', { path: api2 })).body.result as { repo: { id: string } };
+    const added = { repo: { id: await addTrustedRepo(host, api2) } };
     await expect.poll(() => labels(feed.currentMenu)).toContain('api — no health probes');
     await api(host, 'repos.remove', { id: added.repo.id });
     await expect.poll(() => labels(feed.currentMenu).some((l) => l.startsWith('api'))).toBe(false);

@@ -10,7 +10,7 @@ import { requireHost } from '../require-host';
 
 /** `grove lane create|list|remove|adopt|rebase|serve`. Long verbs print their job's progress to stderr. */
 export const LANE_USAGE = `Usage:
-  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--repo REPO]
+  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--repo REPO]
   grove lane list [--repo REPO] [--json]
   grove lane remove NAME [--archive] [--repo REPO]
   grove lane adopt PATH [--name NAME] [--ephemeral] [--repo REPO]
@@ -19,7 +19,7 @@ export const LANE_USAGE = `Usage:
 
 export async function laneCommand(ctx: CliContext, args: string[]): Promise<number> {
   const [verb, ...rest] = args;
-  const flags = parseFlags(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off']);
+  const flags = parseFlags(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off', '--without-recipes']);
   const arity: Record<string, number> = { create: 1, list: 0, remove: 1, adopt: 1, rebase: 1, serve: 1 };
   if (verb === undefined) return usageError(ctx, LANE_USAGE, ['lane'], 'Name what to do: create, list, remove, adopt, rebase or serve.');
   if (arity[verb] === undefined) return usageError(ctx, LANE_USAGE, ['lane'], `Unknown lane command ${JSON.stringify(verb)}.`);
@@ -51,7 +51,7 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
     const r = await callWithProgress(
       target,
       'lanes.create',
-      { repoId: repo.id, name, ...(flags.values.branch ? { branch: flags.values.branch } : {}), ...(flags.switches.has('--ephemeral') ? { ephemeral: true } : {}), ...(keyless !== undefined ? { keyless } : {}) },
+      { repoId: repo.id, name, ...(flags.values.branch ? { branch: flags.values.branch } : {}), ...(flags.switches.has('--ephemeral') ? { ephemeral: true } : {}), ...(keyless !== undefined ? { keyless } : {}), ...(flags.switches.has('--without-recipes') ? { withoutRecipes: true } : {}) },
       { repoId: repo.id, laneName: name, kinds: ['lane.create'] },
     );
     if (!r.ok) return fail(ctx, r.error);

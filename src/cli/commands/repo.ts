@@ -3,26 +3,54 @@ import { callHost } from '../../host-client/call-host';
 import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { fail, parseFlags, pickRepo } from '../lane-target';
+import { fail, parseFlags, pickRepo, type Target } from '../lane-target';
 import { parseCommand } from '../parse-command';
 import { usageError } from '../usage';
+import type { Repo } from '../../shared/repo';
+import type { RepoCommands } from '../../shared/trust';
+import { trustLines, trustWords } from '../trust-lines';
 
-/** `grove repo add|list|config|guard|main|accept-main|remove`. */
+/** `grove repo add|trust|list|config|guard|main|accept-main|remove`. */
 export async function repoCommand(ctx: CliContext, args: string[]): Promise<number> {
   if (args[0] === 'remove') return removeRepo(ctx, args.slice(1));
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const { target } = host;
   const [verb, ...rest] = args;
-  if (verb === 'add' && rest.length === 1) {
-    const added = await callHost(target, 'repos.add', { path: resolve(rest[0]!) });
+  const addFlags = verb === 'add' ? parseFlags(rest, [], ['--trust']) : null;
+  if (verb === 'add' && addFlags?.positional.length === 1) {
+    const added = await callHost(target, 'repos.add', { path: resolve(addFlags.positional[0]!) });
     if (!added.ok) {
       if (ctx.json) ctx.out(JSON.stringify({ ok: false, error: added.error }));
       else ctx.errOut(added.error.message);
       return added.error.code === 'unreachable' ? ExitCode.unreachable : ExitCode.failed;
     }
-    if (ctx.json) ctx.out(JSON.stringify({ ok: true, repo: added.value.repo }));
-    else ctx.out(`Registered ${added.value.repo.name}: MAIN is ${added.value.repo.mainPath}`);
+    const repo = added.value.repo;
+    if (addFlags.switches.has('--trust')) {
+      // For scripts: trusting is still explicit (the flag), and what was trusted is printed.
+      const trusted = await trustRepo(ctx, target, repo);
+      if (!trusted) return ExitCode.failed;
+      if (ctx.json) ctx.out(JSON.stringify({ ok: true, repo: trusted.repo, commands: trusted.commands }));
+      else ctx.out(`Registered ${repo.name}: MAIN is ${repo.mainPath}; its commands are trusted.`);
+      return ExitCode.ok;
+    }
+    if (ctx.json) ctx.out(JSON.stringify({ ok: true, repo }));
+    else {
+      ctx.out(`Registered ${repo.name}: MAIN is ${repo.mainPath}`);
+      ctx.out(`${repo.name} is untrusted: nothing from its grove.yaml runs (probes, setup, gate, serve, ops) until you trust it.`);
+      ctx.out(`Review its commands and trust them: grove repo trust ${repo.name}`);
+    }
+    return ExitCode.ok;
+  }
+  if (verb === 'trust') {
+    const trustFlags = parseFlags(rest, ['--repo'], []);
+    if (!trustFlags || trustFlags.positional.length > 1) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], `Wrong arguments for repo trust: ${rest.join(' ')}.`);
+    const repo = await pickRepo(ctx, target, trustFlags.positional[0] ?? trustFlags.values.repo);
+    if (!repo) return ExitCode.failed;
+    const trusted = await trustRepo(ctx, target, repo);
+    if (!trusted) return ExitCode.failed;
+    if (ctx.json) ctx.out(JSON.stringify({ ok: true, repo: trusted.repo, commands: trusted.commands }));
+    else ctx.out(`Trusted ${repo.name}'s commands; Grove runs them from now on, until they change.`);
     return ExitCode.ok;
   }
   if (verb === 'list' && rest.length === 0) {
@@ -33,7 +61,7 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     }
     if (ctx.json) ctx.out(JSON.stringify({ repos: listed.value.repos }));
     else if (listed.value.repos.length === 0) ctx.out('No repositories yet. Register one: grove repo add PATH');
-    else for (const r of listed.value.repos) ctx.out(`${r.name}\t${r.mainPath}`);
+    else for (const r of listed.value.repos) ctx.out(`${r.name}\t${r.mainPath}\t${trustWords(r.trust)}${r.trusted ? '' : ` (grove repo trust ${r.name})`}`);
     return ExitCode.ok;
   }
   const flags = parseFlags(rest, ['--repo'], []);
@@ -71,8 +99,8 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     }
     return ExitCode.ok;
   }
-  if (verb === undefined) return usageError(ctx, REPO_USAGE, ['repo'], 'Name what to do: add, list, config, guard, main, accept-main or remove.');
-  const verbs = ['add', 'list', 'config', 'guard', 'main', 'accept-main'];
+  if (verb === undefined) return usageError(ctx, REPO_USAGE, ['repo'], 'Name what to do: add, trust, list, config, guard, main, accept-main or remove.');
+  const verbs = ['add', 'trust', 'list', 'config', 'guard', 'main', 'accept-main'];
   if (!verbs.includes(verb)) return usageError(ctx, REPO_USAGE, ['repo'], `Unknown repo command ${JSON.stringify(verb)}.`);
   const what = verb === 'add' && rest.length === 0 ? 'PATH is missing.' : verb === 'guard' && !['on', 'off'].includes(rest[0] ?? '') ? 'on or off is missing.' : `Wrong arguments for repo ${verb}: ${rest.join(' ') || '(none)'}.`;
   return usageError(ctx, REPO_USAGE, ['repo', verb], what);
@@ -98,10 +126,31 @@ async function removeRepo(ctx: CliContext, args: string[]): Promise<number> {
 }
 
 export const REPO_USAGE = `Usage:
-  grove repo add PATH
+  grove repo add PATH [--trust]
+  grove repo trust [NAME]
   grove repo list [--json]
   grove repo config [--repo REPO] [--json]
   grove repo guard on|off [--repo REPO]
   grove repo main [--repo REPO] [--json]
   grove repo accept-main [--repo REPO]
   grove repo remove NAME [--json]`;
+
+/**
+ * Shows every command grove.yaml would run (and the change since they were trusted), then
+ * trusts exactly those: the digest shown is the one trusted, so a file changed in between is
+ * refused, not trusted unseen. Lines go to stderr with --json, so stdout stays one JSON value.
+ */
+async function trustRepo(ctx: CliContext, target: Target, repo: Repo): Promise<{ repo: Repo; commands: RepoCommands } | null> {
+  const shown = await callHost(target, 'repos.commands', { repoId: repo.id });
+  if (!shown.ok) {
+    fail(ctx, shown.error);
+    return null;
+  }
+  for (const line of trustLines(repo.name, shown.value)) (ctx.json ? ctx.errOut : ctx.out)(line);
+  const trusted = await callHost(target, 'repos.trust', { repoId: repo.id, digest: shown.value.digest });
+  if (!trusted.ok) {
+    fail(ctx, trusted.error);
+    return null;
+  }
+  return trusted.value;
+}

@@ -6,6 +6,7 @@ import { lanes } from './migrations/0004-lanes';
 import { laneRecipes } from './migrations/0005-lane-recipes';
 import { healthHistory } from './migrations/0006-health-history';
 import { sessionIdleAndCommandGroups } from './migrations/0007-session-idle-and-command-groups';
+import { repoTrust } from './migrations/0008-repo-trust';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -19,7 +20,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

@@ -4,7 +4,7 @@ import { isCommandProbe, ProbeDefaults, probeSettings, type MainHealth, type Pro
 import type { Repo } from '../../shared/repo';
 import type { EventLog } from '../events/event-log';
 import { mainCommandEnv } from '../lanes/lane-context';
-import { usableConfig } from '../lanes/repo-config';
+import { isTrustRefusal, usableConfig } from '../lanes/repo-config';
 import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import type { HealthHistory } from './health-history';
@@ -70,10 +70,19 @@ export class HealthMonitor {
   start(): void {
     for (const repo of this.deps.repos.list()) this.track(repo.id);
     this.unsubscribe = this.deps.events.subscribe(({ event }) => {
-      if (event.type === 'repo.added') this.track(event.repo.id);
+      // After the event reached every listener: tracking announces MAIN's health (`untrusted`
+      // at once), which a client must not get before the repository itself.
+      if (event.type === 'repo.added') queueMicrotask(() => this.track(event.repo.id));
       else if (event.type === 'repo.removed') this.untrack(event.id);
       else if (event.type === 'main.state') this.mainChanged(event.state.repoId);
       else if (event.type === 'merge.updated') this.mainChanged(event.merge.repoId);
+      // Trusted (or no longer): the probes are read again and, when trusted, run soon.
+      else if (event.type === 'repo.updated') {
+        queueMicrotask(() => {
+          this.refreshSpecs(event.repo.id);
+          this.mainChanged(event.repo.id);
+        });
+      }
     });
   }
 
@@ -135,7 +144,7 @@ export class HealthMonitor {
     this.deps.history.markUnwatchedSinceLastSeen(repoId);
     this.deps.history.recordState(repoId, 'unknown');
     this.deps.incidents.resume(repoId);
-    this.refreshSpecs(repoId);
+    this.refreshSpecs(repoId, { announce: false });
     // First look soon after start, not a whole interval later.
     this.mainChanged(repoId);
   }
@@ -153,11 +162,24 @@ export class HealthMonitor {
    * grove.yaml is read before every round and on MAIN's file events: an edit to the probes
    * takes effect at once. A new probe runs after the debounce, not an interval later.
    */
-  private refreshSpecs(repoId: string): void {
+  private refreshSpecs(repoId: string, o: { announce: boolean } = { announce: true }): void {
     const r = this.repos.get(repoId);
     const repo = this.repo(repoId);
     if (!r || !repo) return;
     const config = usableConfig(repo, this.deps.dataDir);
+    if (!config.ok && isTrustRefusal(config.error)) {
+      // Untrusted commands: no probe runs, and MAIN says so instead of "no probes".
+      r.specs = [];
+      r.due.clear();
+      // Where MAIN starts being watched untrusted, that is its first state, not news (clients
+      // read it with health.get, and the repository's own `trusted` says why).
+      if (o.announce) this.update(repoId, { state: 'untrusted', probes: [] });
+      else if (r.health.state !== 'untrusted') {
+        r.health = { state: 'untrusted', probes: [] };
+        this.deps.history.recordState(repoId, 'untrusted');
+      }
+      return;
+    }
     if (!config.ok) {
       // Keep the last good probes running (MAIN's health still says something), and say
       // that grove.yaml is invalid, with its problems, instead of looking like "no probes".
@@ -245,6 +267,8 @@ export class HealthMonitor {
     r.judged = next;
     if (prev === next) return;
     const repo = this.repo(repoId);
+    // Not running the probes says nothing of MAIN: an open incident stays open.
+    if (next.state === 'untrusted') return;
     const change = this.deps.incidents.observe(repoId, prev, next, { head: r.head, lastHealthy: this.deps.history.lastHealthy(repoId) });
     if (change === 'open') {
       const why = failedProbes(next)

@@ -10,7 +10,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import type { LaneRecord, LaneStore } from './lane-store';
-import { usableConfig } from './repo-config';
+import { isTrustRefusal, usableConfig } from './repo-config';
 import { runCommands } from './setup/run-commands';
 import { findLane } from './find-lane';
 import { toLane } from './lane-view';
@@ -147,7 +147,9 @@ export class LaneServer {
         const found = findLane(this.deps.lanes, this.deps.repos, id);
         if (!found.ok) return found;
         const { lane, repo } = found.value;
-        const config = usableConfig(repo, this.deps.dataDir);
+        // Stopping runs nothing of grove.yaml's but a site's unlink, which an untrusted repository skips.
+        const strict = usableConfig(repo, this.deps.dataDir);
+        const config = !on && !strict.ok && isTrustRefusal(strict.error) ? usableConfig(repo, this.deps.dataDir, { withoutRecipes: true }) : strict;
         if (!config.ok) return config;
         const r = on ? await this.serve(repo, lane, config.value) : await this.unserve(repo, lane, config.value);
         return r.ok ? ok({ lane: toLane(r.value) }) : r;

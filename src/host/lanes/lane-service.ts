@@ -23,7 +23,7 @@ import type { LaneRecord, LaneStore } from './lane-store';
 import type { LaneServer } from './lane-server';
 import { toLane } from './lane-view';
 import { allocatePortBlock, DEFAULT_PORT_RANGE } from './ports';
-import { usableConfig } from './repo-config';
+import { isTrustRefusal, usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { applyLaneFiles } from './setup/lane-files';
 import { dropInheritedGuard } from '../health/pre-commit-guard';
@@ -112,7 +112,7 @@ export class LaneService {
     return out;
   }
 
-  create(repoId: string, name: string, o: { branch?: string; ephemeral?: boolean; keyless?: boolean } = {}): Promise<Result<Lane, ApiError>> {
+  create(repoId: string, name: string, o: { branch?: string; ephemeral?: boolean; keyless?: boolean; withoutRecipes?: boolean } = {}): Promise<Result<Lane, ApiError>> {
     // Set once the lane is recorded with its setup running: from then on its setup ends, done
     // or failed, whatever throws (a lane left "setup running" would never change again).
     const inserted: { record: LaneRecord | null } = { record: null };
@@ -127,7 +127,7 @@ export class LaneService {
     inserted: { record: LaneRecord | null },
     repoId: string,
     name: string,
-    o: { branch?: string; ephemeral?: boolean; keyless?: boolean },
+    o: { branch?: string; ephemeral?: boolean; keyless?: boolean; withoutRecipes?: boolean },
   ): Promise<Result<Lane, ApiError>> {
     const repo = this.repo(repoId);
     if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
@@ -136,8 +136,12 @@ export class LaneService {
     const checkedBranch = preCheckBranchName(o.branch ?? name);
     if (!checkedBranch.ok) return checkedBranch;
     const wantedBranch = checkedBranch.value;
-    const loaded = usableConfig(repo, this.deps.dataDir);
-    if (!loaded.ok) return loaded;
+    const loaded = usableConfig(repo, this.deps.dataDir, { withoutRecipes: o.withoutRecipes ?? false });
+    if (!loaded.ok) {
+      if (!isTrustRefusal(loaded.error)) return loaded;
+      // Going on without the recipe is the operator's explicit choice, never a fallback.
+      return err({ ...loaded.error, message: `${loaded.error.message}\nOr create the lane without the repository's recipe (no copy, link or setup commands): grove lane create ${name} --without-recipes` });
+    }
     const config = loaded.value;
     const setup = config.setup ?? {};
     const timeoutMs = (setup.timeoutSeconds ?? 600) * 1000;
@@ -276,7 +280,8 @@ export class LaneService {
   async adopt(repoId: string, path: string, o: { name?: string; ephemeral?: boolean } = {}): Promise<Result<Lane, ApiError>> {
     const repo = this.repo(repoId);
     if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
-    const loaded = usableConfig(repo, this.deps.dataDir);
+    // Adopting runs none of grove.yaml's commands: only its ports and key-less default are read.
+    const loaded = usableConfig(repo, this.deps.dataDir, { withoutRecipes: true });
     if (!loaded.ok) return loaded;
     return this.deps.locks.run(repoId, async () => {
       const real = existsSync(path) ? realpathSync(path) : path;
@@ -343,7 +348,11 @@ export class LaneService {
     const found = findLane(this.deps.lanes, this.deps.repos, id);
     if (!found.ok) return found;
     const { lane, repo } = found.value;
-    const loaded = usableConfig(repo, this.deps.dataDir);
+    const strict = usableConfig(repo, this.deps.dataDir);
+    // An untrusted repository's lane can still be removed, without its teardown or unlink
+    // commands (they are not run), and the job says so.
+    const untrusted = !strict.ok && isTrustRefusal(strict.error);
+    const loaded = untrusted ? usableConfig(repo, this.deps.dataDir, { withoutRecipes: true }) : strict;
     if (!loaded.ok) return loaded;
     const config = loaded.value;
     return withJobs(this.deps.events, this.deps.mask, (startJob) => this.deps.locks.run(lane.repoId, async () => {
@@ -379,6 +388,7 @@ export class LaneService {
           );
         }
         job = startJob({ kind: 'lane.remove', repoId: lane.repoId, laneName: lane.name, title: `Remove lane ${lane.name}` });
+        if (untrusted) job.output(`${repo.name}'s commands are not trusted: its teardown and unlink commands are not run.\n`);
         const teardown = config.setup?.teardown ?? [];
         const total = 2 + teardown.length;
         if (o.stopAgents) {
@@ -481,8 +491,8 @@ export class LaneService {
   handlers(): Pick<Handlers, 'lanes.list' | 'lanes.create' | 'lanes.remove' | 'lanes.adopt'> {
     return {
       'lanes.list': async ({ repoId }) => ok({ lanes: await this.list(repoId) }),
-      'lanes.create': async ({ repoId, name, branch, ephemeral, keyless }) => {
-        const r = await this.create(repoId, name, { ...(branch ? { branch } : {}), ephemeral: ephemeral ?? false, ...(keyless !== undefined ? { keyless } : {}) });
+      'lanes.create': async ({ repoId, name, branch, ephemeral, keyless, withoutRecipes }) => {
+        const r = await this.create(repoId, name, { ...(branch ? { branch } : {}), ephemeral: ephemeral ?? false, ...(keyless !== undefined ? { keyless } : {}), withoutRecipes: withoutRecipes ?? false });
         return r.ok ? ok({ lane: r.value }) : r;
       },
       'lanes.adopt': async ({ repoId, path, name, ephemeral }) => {

@@ -82,6 +82,12 @@ export function applyEvent(memory: NotifyMemory, { event }: EventEnvelope, world
     }
     case 'merge.updated':
       return onMerge(memory, event.merge, world);
+    case 'repo.commandsChanged': {
+      // Raised once per new set of commands (src/host/trust/repo-trust.ts), so told as it comes.
+      const words = say.commandsChanged(repoWords(world, event.repoId), event.changes);
+      const target = { kind: 'repo' as const, repoId: event.repoId };
+      return { memory, drafts: [{ kind: 'repo.commands-changed', severity: 'critical', ...words, target, subject: `repo:${event.repoId}` }] };
+    }
     default:
       return { memory, drafts: [] };
   }

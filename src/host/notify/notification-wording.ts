@@ -1,3 +1,5 @@
+import type { CommandChange } from '../../shared/trust';
+import { describeChanges } from '../trust/command-digest';
 import { constants } from 'node:os';
 import type { AgentInfo } from '../../shared/agents';
 import type { Incident } from '../../shared/incidents';
@@ -137,5 +139,13 @@ export function mergeRolledBack(repo: string, merge: MergeRecord): Words {
   return {
     title: `The merge of ${merge.laneName} into MAIN of ${repo} was rolled back`,
     body: `${failed}. MAIN is back at ${merge.mainBefore.slice(0, 7)}; the lane keeps its work.`,
+  };
+}
+
+/** grove.yaml's commands changed since they were trusted; the body lists the difference. */
+export function commandsChanged(repo: string, changes: readonly CommandChange[]): Words {
+  return {
+    title: `${repo}'s commands changed: Grove stopped running them`,
+    body: [`Review and trust them again (grove repo trust ${repo}):`, ...describeChanges(changes)].join('\n'),
   };
 }

@@ -263,7 +263,9 @@ export class OpsService {
         }
         await this.follow(repo.id);
         const current = this.deps.store.get(repo.id);
-        const started = current ? this.revive(repo, current) : ok(undefined);
+        // The loop's command is grove.yaml's (or the operator's): it runs again only while the repository is trusted.
+        const trusted = usableConfig(repo, this.deps.dataDir);
+        const started = !current ? ok(undefined) : trusted.ok ? this.revive(repo, current) : trusted;
         if (!started.ok) this.alert(repo, `The ops loop of ${repo.name} could not be started again after the host restart: ${started.error.message}`);
       });
     }

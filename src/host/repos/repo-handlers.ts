@@ -22,8 +22,10 @@ export function repoHandlers(
       if (existing) {
         return err(apiError('repo_already_added', `${existing.mainPath} is already registered as "${existing.name}".`, { id: existing.id }));
       }
-      const repo = { id: uuidv7(), ...inspected.value, addedAt: new Date().toISOString() };
-      store.insert(repo);
+      const id = uuidv7();
+      // Registered untrusted: nothing from its grove.yaml runs until the operator trusts it (repos.trust).
+      store.insert({ id, ...inspected.value, addedAt: new Date().toISOString() });
+      const repo = store.get(id)!;
       events.append({ type: 'repo.added', repo });
       return ok({ repo });
     },

@@ -1,23 +1,64 @@
 import type { Repo } from '../../shared/repo';
+import type { CommandEntry, TrustState } from '../../shared/trust';
 import type { Db } from '../db/database';
+
+/** What the operator trusted for a repository (see src/host/trust). */
+export interface TrustRecord {
+  digest: string | null;
+  commands: CommandEntry[];
+  at: string | null;
+  /** Registered before trust existed: its current commands are trusted at the next start. */
+  migrated: boolean;
+  /** The last digest a change of commands was told for. */
+  alerted: string | null;
+}
 
 export interface RepoStore {
   list(): Repo[];
   get(id: string): Repo | undefined;
   findByPath(mainPath: string): Repo | undefined;
-  insert(repo: Repo): void;
+  insert(repo: Pick<Repo, 'id' | 'name' | 'mainPath' | 'addedAt'>): void;
   remove(id: string): boolean;
+  trustOf(id: string): TrustRecord | undefined;
+  /** Records the commands the operator trusted now. */
+  trust(id: string, digest: string, commands: readonly CommandEntry[], at: string): void;
+  markAlerted(id: string, digest: string): void;
+  clearMigrated(id: string): void;
 }
 
-type Row = { id: string; name: string; main_path: string; added_at: string };
-const toRepo = (r: Row): Repo => ({ id: r.id, name: r.name, mainPath: r.main_path, addedAt: r.added_at });
+/**
+ * Whether a repository's commands are trusted now depends on its grove.yaml, read when the
+ * repository is read; the host passes how (src/host/trust/repo-trust.ts `assessTrust`).
+ * Without it, a repository is trusted only as stored: never, or by the stored digest.
+ */
+export type AssessTrust = (repo: Pick<Repo, 'id' | 'name' | 'mainPath' | 'trustedDigest'>) => TrustState;
 
-export function createRepoStore(db: Db): RepoStore {
+type Row = {
+  id: string;
+  name: string;
+  main_path: string;
+  added_at: string;
+  trusted_digest: string | null;
+  trusted_commands: string;
+  trusted_at: string | null;
+  trust_migrated: number;
+  trust_alerted: string | null;
+};
+
+export function createRepoStore(db: Db, assess?: AssessTrust): RepoStore {
+  const toRepo = (r: Row): Repo => {
+    const base = { id: r.id, name: r.name, mainPath: r.main_path, addedAt: r.added_at, trustedDigest: r.trusted_digest };
+    const trust = assess ? assess(base) : r.trusted_digest === null ? 'untrusted' : 'trusted';
+    return { ...base, trusted: trust === 'trusted', trust };
+  };
   const list = db.prepare('SELECT * FROM repos ORDER BY name, added_at');
   const byPath = db.prepare('SELECT * FROM repos WHERE main_path = ?');
   const byId = db.prepare('SELECT * FROM repos WHERE id = ?');
   const insert = db.prepare('INSERT INTO repos (id, name, main_path, added_at) VALUES (?, ?, ?, ?)');
   const remove = db.prepare('DELETE FROM repos WHERE id = ?');
+  const trust = db.prepare('UPDATE repos SET trusted_digest = ?, trusted_commands = ?, trusted_at = ?, trust_migrated = 0, trust_alerted = NULL WHERE id = ?');
+  const alerted = db.prepare('UPDATE repos SET trust_alerted = ? WHERE id = ?');
+  const clearMigrated = db.prepare('UPDATE repos SET trust_migrated = 0 WHERE id = ?');
   return {
     list: () => (list.all() as Row[]).map(toRepo),
     get: (id) => {
@@ -30,5 +71,13 @@ export function createRepoStore(db: Db): RepoStore {
     },
     insert: (r) => void insert.run(r.id, r.name, r.mainPath, r.addedAt),
     remove: (id) => remove.run(id).changes > 0,
+    trustOf: (id) => {
+      const r = byId.get(id) as Row | undefined;
+      if (!r) return undefined;
+      return { digest: r.trusted_digest, commands: JSON.parse(r.trusted_commands) as CommandEntry[], at: r.trusted_at, migrated: r.trust_migrated === 1, alerted: r.trust_alerted };
+    },
+    trust: (id, digest, commands, at) => void trust.run(digest, JSON.stringify(commands), at, id),
+    markAlerted: (id, digest) => void alerted.run(digest, id),
+    clearMigrated: (id) => void clearMigrated.run(id),
   };
 }

@@ -83,6 +83,8 @@ function mainLabel(r: Pick<RepoLine, 'state' | 'hasProbes'>): string {
       return 'MAIN healthy';
     case 'unknown':
       return r.hasProbes ? 'MAIN not checked yet' : 'no health probes';
+    case 'untrusted':
+      return 'commands not trusted';
   }
 }
 

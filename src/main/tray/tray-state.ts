@@ -11,7 +11,7 @@ export type TrayFace = 'ok' | 'attention' | 'broken';
 export interface TrayInputs {
   hostReachable: boolean;
   /** MAIN's state per repository, as the health capability reports it. */
-  mains: readonly { repo: string; state: 'healthy' | 'degraded' | 'broken' | 'unknown' }[];
+  mains: readonly { repo: string; state: 'healthy' | 'degraded' | 'broken' | 'unknown' | 'untrusted' }[];
   /** Agents waiting for the operator (permission prompt, question, idle prompt). */
   agentsWaiting: readonly { id: string; agent: string; lane: string }[];
 }

@@ -169,6 +169,11 @@ export class HostStore {
     return () => this.listeners.delete(listener);
   };
 
+  /** A repository's record as an answer or a `repo.updated` brought it (trusted, or its commands changed). */
+  setRepo(repo: Repo): void {
+    if (this.snapshot.repos) this.update({ repos: this.snapshot.repos.map((r) => (r.id === repo.id ? repo : r)) });
+  }
+
   async addRepo(path: string): Promise<{ ok: true } | { ok: false; message: string }> {
     return this.act('repos.add', { path });
   }
@@ -304,6 +309,9 @@ export class HostStore {
         return;
       case 'repo.removed':
         if (this.snapshot.repos) this.update({ repos: this.snapshot.repos.filter((r) => r.id !== event.id) });
+        return;
+      case 'repo.updated':
+        this.setRepo(event.repo);
         return;
       case 'agent.updated': {
         const list = this.snapshot.agents ?? [];

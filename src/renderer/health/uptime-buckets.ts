@@ -22,7 +22,7 @@ export interface UptimeBucket {
 const DEFAULT_BUCKETS = 96;
 
 /** Worst first: what colours a bucket. Healthy beats unknown: a bucket where the probes passed is known to be fine. */
-const SEVERITY: BarState[] = ['broken', 'degraded', 'healthy', 'unknown', 'none'];
+const SEVERITY: BarState[] = ['broken', 'degraded', 'healthy', 'unknown', 'untrusted', 'none'];
 
 export function worseOf(a: BarState, b: BarState): BarState {
   return SEVERITY.indexOf(a) <= SEVERITY.indexOf(b) ? a : b;
@@ -60,6 +60,7 @@ const STATE_WORDS: Record<BarState, string> = {
   degraded: 'degraded',
   broken: 'broken',
   unknown: 'unknown',
+  untrusted: 'not trusted',
   none: 'not watched',
 };
 

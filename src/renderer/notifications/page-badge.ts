@@ -7,7 +7,7 @@ import type { MainHealth, MainHealthState } from '../../shared/health';
  */
 
 /** Worst first. */
-const SEVERITY: MainHealthState[] = ['broken', 'degraded', 'unknown', 'healthy'];
+const SEVERITY: MainHealthState[] = ['broken', 'degraded', 'untrusted', 'unknown', 'healthy'];
 
 /** The worst state of MAIN over repositories that declare probes; null when none does. */
 export function worstMainState(health: Readonly<Record<string, MainHealth>>): MainHealthState | null {
@@ -33,6 +33,7 @@ const COLORS: Record<BadgeState, string> = {
   degraded: '#c98a00',
   broken: '#d0281e',
   unknown: '#7a847d',
+  untrusted: '#7a847d',
   none: '#2f6d4f',
 };
 

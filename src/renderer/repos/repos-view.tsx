@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Repo } from '../../shared/repo';
 import { useHost } from '../connection/use-host';
+import { TrustStep } from './trust-step';
 
 /**
  * The registered repositories; when there are none, the first step says how to add one.
@@ -20,7 +21,11 @@ export function ReposView({ repos, onAdd }: { repos: Repo[] | null; onAdd: (path
         <ul className="repo-list">
           {repos.map((r) => (
             <li key={r.id} data-testid="repo-row">
-              <strong>{r.name}</strong> <code>{r.mainPath}</code> <LaneCount repoId={r.id} />
+              <strong>{r.name}</strong> <code>{r.mainPath}</code> <LaneCount repoId={r.id} />{' '}
+              <span className={`badge ${r.trusted ? 'badge-ok' : 'badge-pending'}`} data-testid="repo-trust">
+                {r.trusted ? 'trusted' : r.trust === 'changed' ? 'commands changed' : 'untrusted'}
+              </span>
+              {!r.trusted && <TrustStep repo={r} />}
             </li>
           ))}
         </ul>

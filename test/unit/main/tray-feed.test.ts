@@ -16,7 +16,7 @@ const healthOf = (state: MainHealth['state']): MainHealth => ({
   state,
   probes: [{ name: 'artisan', state: state === 'broken' ? 'failing' : 'passing', consecutiveFailures: state === 'broken' ? 2 : 0, last: null }],
 });
-const flower = { id: 'r1', name: 'flower', mainPath: '/src/flower', addedAt: '2025-06-03T00:00:00.000Z' };
+const flower = { id: 'r1', name: 'flower', mainPath: '/src/flower', addedAt: '2025-06-03T00:00:00.000Z', trustedDigest: null, trusted: false, trust: 'untrusted' as const };
 const openIncident: Incident = {
   id: 'i1',
   repoId: 'r1',

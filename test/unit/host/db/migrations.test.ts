@@ -42,7 +42,7 @@ const seeds: Record<number, (db: Database.Database) => void> = {
       "INSERT INTO lanes (id, repo_id, name, path, branch, kind, created_at, port, keyless, setup, served_url, serve_mode, serve_agent_id) VALUES ('l2', 'r1', 'ops', '/srv/flower-ops', 'ops', 'standing', '2026-01-01T00:00:00Z', 41010, 1, 'done', 'http://ops.test', 'site', NULL)",
     ).run();
     db.prepare(
-      "INSERT INTO merges VALUES ('m1', 'r1', 'l2', 'ops', 'ops', 'fast-forward', 'aaa', 'bbb', 'refs/grove/recovery/main/x', 'merged', NULL, '2026-01-01T00:00:00Z')",
+      "INSERT INTO merges (id, repo_id, lane_id, lane_name, branch, strategy, main_before, main_after, recovery_ref, state, gate_output, at) VALUES ('m1', 'r1', 'l2', 'ops', 'ops', 'fast-forward', 'aaa', 'bbb', 'refs/grove/recovery/main/x', 'merged', NULL, '2026-01-01T00:00:00Z')",
     ).run();
   },
   6: (db) => {
@@ -57,7 +57,13 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at) VALUES ('d2gest', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z')").run();
     db.prepare("INSERT INTO command_groups VALUES ('grp-1', 4242, '123456', 'composer install', '2026-01-01T00:00:00Z')").run();
   },
+  8: (db) => {
+    db.prepare("INSERT INTO repos (id, name, main_path, added_at, trusted_digest, trusted_commands, trusted_at) VALUES ('r7', 'api', '/srv/api', '2026-02-01T00:00:00Z', 'ab12', '[]', '2026-02-01T00:00:00Z')").run();
+  },
 };
+
+/** The repos columns every version has; later versions add to them. */
+const REPO_IDENTITY = 'SELECT id, name, main_path, added_at FROM repos ORDER BY id';
 
 describe('migrations', () => {
   it('numbers migrations 1..N without gaps, each with a seed', () => {
@@ -74,18 +80,34 @@ describe('migrations', () => {
         migrate(old, v);
         seeds[v]!(old);
       }
-      const before = from >= 1 ? old.prepare('SELECT * FROM repos').all() : [];
+      const before = from >= 1 ? old.prepare(REPO_IDENTITY).all() : [];
       old.close();
 
       const { db, migration } = openDatabase(path);
       expect(migration).toEqual({ kind: 'migrated', from, to: LATEST_SCHEMA_VERSION });
       expect(schemaVersionOf(db)).toBe(LATEST_SCHEMA_VERSION);
-      if (from >= 1) expect(db.prepare('SELECT * FROM repos').all()).toEqual(before);
+      if (from >= 1) expect(db.prepare(REPO_IDENTITY).all()).toEqual(before);
       // The upgraded schema takes the latest version's data too.
       seeds[LATEST_SCHEMA_VERSION]!(db);
       db.close();
     });
   }
+
+  it('marks repositories registered before trust existed as migrated (trusted at the next start), and only those', () => {
+    const path = join(makeTempDir(), 'grove.db');
+    const old = new Database(path);
+    migrate(old, 7);
+    seeds[1]!(old);
+    old.close();
+    const { db } = openDatabase(path);
+    expect(db.prepare('SELECT id, trusted_digest, trusted_commands, trust_migrated, trust_alerted FROM repos').all()).toEqual([
+      { id: 'r1', trusted_digest: null, trusted_commands: '[]', trust_migrated: 1, trust_alerted: null },
+    ]);
+    // Registered by this Grove: untrusted, and not migrated.
+    db.prepare("INSERT INTO repos (id, name, main_path, added_at) VALUES ('r2', 'api', '/srv/api', '2026-03-01T00:00:00Z')").run();
+    expect(db.prepare("SELECT trusted_digest, trust_migrated FROM repos WHERE id = 'r2'").get()).toEqual({ trusted_digest: null, trust_migrated: 0 });
+    db.close();
+  });
 
   it('opens a current database without migrating, in WAL mode with a busy timeout', () => {
     const path = join(makeTempDir(), 'grove.db');

@@ -10,7 +10,7 @@ afterEach(removeTempDirs);
 
 function open(path = join(makeTempDir(), 'grove.db')) {
   const { db } = openDatabase(path);
-  for (const id of ['r1', 'r2']) db.prepare("INSERT OR IGNORE INTO repos VALUES (?, ?, ?, '2026-01-01T00:00:00Z')").run(id, id, `/srv/${id}`);
+  for (const id of ['r1', 'r2']) db.prepare("INSERT OR IGNORE INTO repos (id, name, main_path, added_at) VALUES (?, ?, ?, '2026-01-01T00:00:00Z')").run(id, id, `/srv/${id}`);
   return { db, path };
 }
 

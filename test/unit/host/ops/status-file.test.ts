@@ -8,7 +8,7 @@ import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(removeTempDirs);
 
-const repo = { id: 'r1', name: 'flower', mainPath: '/srv/flower', addedAt: '2026-01-01T00:00:00Z' };
+const repo = { id: 'r1', name: 'flower', mainPath: '/srv/flower', addedAt: '2026-01-01T00:00:00Z', trustedDigest: null, trusted: false, trust: 'untrusted' as const };
 const incident = (closedAt: string | null): Incident => ({
   id: 'i1',
   repoId: 'r1',

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { GroveConfig } from '../../shared/config';
+import { isCommandProbe } from '../../shared/health';
+import type { CommandChange, CommandEntry } from '../../shared/trust';
+
+/**
+ * What trust is bound to: every value of the merged grove.yaml (repository file with the
+ * user's override laid over it) that makes Grove run something or read and write files —
+ * setup.copy, setup.link, setup.preCreate/postCreate/teardown, serve (site link/unlink/url,
+ * command, url), merge.check, merge.gate, every probe's command or HTTP request, ops.command
+ * and lanes.root (where worktrees are written). Numbers that only tune them (timeouts,
+ * intervals, ports, strategy) are left out, so changing them asks nothing.
+ *
+ * The digest is taken over the parsed values, not the file's text: each entry is a key
+ * (probes by name, lists by position, because order is the order they run in) and its
+ * value; the entries are sorted by key and hashed as JSON with sha256. Reformatting the
+ * YAML, moving keys or comments, or reordering probes keeps the digest; changing, adding or
+ * removing any command changes it.
+ */
+
+const DIGEST_VERSION = 1;
+
+export function commandEntries(config: GroveConfig): CommandEntry[] {
+  const out: CommandEntry[] = [];
+  const add = (key: string, role: string, value: string | undefined) => {
+    if (value !== undefined) out.push({ key, role, value });
+  };
+  add('lanes.root', 'where lanes are created', config.lanes?.root);
+  const setup = config.setup;
+  setup?.copy?.forEach((entry, i) => add(`setup.copy[${i}]`, 'copied from MAIN into each new lane', describeCopy(entry)));
+  setup?.link?.forEach((path, i) => add(`setup.link[${i}]`, 'symlinked from MAIN into each new lane', path));
+  setup?.preCreate?.forEach((c, i) => add(`setup.preCreate[${i}]`, 'run in MAIN before a lane is created', c));
+  setup?.postCreate?.forEach((c, i) => add(`setup.postCreate[${i}]`, 'run in each new lane', c));
+  setup?.teardown?.forEach((c, i) => add(`setup.teardown[${i}]`, 'run in a lane before it is removed', c));
+  const serve = config.serve;
+  add('serve.site.link', 'run in a lane to serve it', serve?.site?.link);
+  add('serve.site.unlink', 'run in a lane to stop serving it', serve?.site?.unlink);
+  add('serve.site.url', 'where a served lane answers', serve?.site?.url);
+  add('serve.command', 'the server run for a served lane', serve?.command);
+  add('serve.url', 'where a served lane answers', serve?.url);
+  add('merge.check', 'run in a lane before it merges', config.merge?.check);
+  add('merge.gate', 'run in MAIN after a merge', config.merge?.gate);
+  for (const probe of config.health?.probes ?? []) {
+    if (isCommandProbe(probe)) add(`health.probes[${probe.name}].command`, 'probe, run in MAIN', probe.command);
+    else add(`health.probes[${probe.name}].http`, 'probe, an HTTP request', `${probe.http.method ?? 'GET'} ${probe.http.url}`);
+  }
+  add('ops.command', 'the ops loop agent, run in its checkout', config.ops?.command);
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+function describeCopy(entry: NonNullable<NonNullable<GroveConfig['setup']>['copy']>[number]): string {
+  if (typeof entry === 'string') return entry;
+  const parts = [entry.from];
+  if (entry.to !== undefined) parts.push(`to ${entry.to}`);
+  if (entry.template) parts.push('templated');
+  const set = Object.entries(entry.set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  if (set.length > 0) parts.push(`set ${set.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  return parts.join(' ');
+}
+
+/** sha256 (hex) of the entries, in key order; see the top of this file. */
+export function commandDigest(entries: readonly CommandEntry[]): string {
+  const canonical = JSON.stringify({ v: DIGEST_VERSION, commands: [...entries].sort((a, b) => (a.key < b.key ? -1 : 1)).map((e) => [e.key, e.value]) });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Trusted vs current, by key, in key order. */
+export function diffCommands(before: readonly CommandEntry[], after: readonly CommandEntry[]): CommandChange[] {
+  const old = new Map(before.map((e) => [e.key, e]));
+  const now = new Map(after.map((e) => [e.key, e]));
+  const keys = [...new Set([...old.keys(), ...now.keys()])].sort();
+  return keys.flatMap((key) => {
+    const b = old.get(key);
+    const a = now.get(key);
+    if (b?.value === a?.value) return [];
+    return [{ key, role: (a ?? b)!.role, before: b?.value ?? null, after: a?.value ?? null }];
+  });
+}
+
+/** The change in lines an operator reads: `- merge.gate: old`, `+ merge.gate: new`. */
+export function describeChanges(changes: readonly CommandChange[]): string[] {
+  return changes.flatMap((c) => [...(c.before !== null ? [`- ${c.key}: ${c.before}`] : []), ...(c.after !== null ? [`+ ${c.key}: ${c.after}`] : [])]);
+}
+
+/**
+ * The config with everything the digest covers taken out: what an untrusted repository may
+ * still use (ports, key-less lanes and the keys they lose, timeouts), for a lane created
+ * without recipes.
+ */
+export function withoutCommands(config: GroveConfig): GroveConfig {
+  const { lanes, setup, merge, ports } = config;
+  const out: GroveConfig = {};
+  if (lanes?.keyless !== undefined) out.lanes = { keyless: lanes.keyless };
+  if (setup) {
+    const kept = { ...(setup.stripKeys ? { stripKeys: setup.stripKeys } : {}), ...(setup.timeoutSeconds !== undefined ? { timeoutSeconds: setup.timeoutSeconds } : {}) };
+    if (Object.keys(kept).length > 0) out.setup = kept;
+  }
+  if (ports) out.ports = ports;
+  if (merge) {
+    const { check: _check, gate: _gate, ...rest } = merge;
+    if (Object.keys(rest).length > 0) out.merge = rest;
+  }
+  return out;
+}

@@ -1,0 +1,244 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/host/db/migrations';
+import type { GroveConfig } from '../../src/shared/config';
+import type { EventEnvelope } from '../../src/shared/events';
+import type { Notification } from '../../src/shared/notifications';
+import type { Repo } from '../../src/shared/repo';
+import type { RepoCommands } from '../../src/shared/trust';
+import { makeRepo } from '../fixtures/git-repo';
+import { runGrove } from '../fixtures/grove-cli';
+import { api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
+import { commitIn } from '../fixtures/lane-repo';
+import { mainHealth, makeProbedRepo } from '../fixtures/probed-repo';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * Trust before running a repository's commands, against a real host and real git: a
+ * repository is registered untrusted and runs nothing of its grove.yaml (each command would
+ * leave a marker file); trusting runs them; a commit that changes a command stops them with
+ * one alert showing the difference, and trusting again resumes; repositories registered
+ * before trust existed are trusted once, and told once.
+ */
+
+afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+async function call<T>(host: { url: string; token: string }, method: string, params: object = {}): Promise<T> {
+  const r = await api(host, method, params);
+  if (!r.body.ok) throw new Error(`${method}: ${JSON.stringify(r.body)}`);
+  return r.body.result as T;
+}
+
+const repoOf = async (host: HostProcess, id: string): Promise<Repo> => (await call<{ repos: Repo[] }>(host, 'repos.list')).repos.find((r) => r.id === id)!;
+
+async function addUntrusted(host: HostProcess, main: string): Promise<Repo> {
+  return (await call<{ repo: Repo }>(host, 'repos.add', { path: main })).repo;
+}
+
+async function notificationsOf(host: HostProcess, kind: Notification['kind']): Promise<Notification[]> {
+  return (await call<{ notifications: Notification[] }>(host, 'notifications.list')).notifications.filter((n) => n.kind === kind);
+}
+
+async function alertsOf(host: HostProcess, repoId: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let since = 0; ; ) {
+    const page = await call<{ events: EventEnvelope[]; latestSeq: number }>(host, 'events.since', { since });
+    for (const { event } of page.events) if (event.type === 'alert' && event.repoId === repoId) out.push(event.message);
+    if (page.events.length === 0) return out;
+    since = page.events.at(-1)!.seq;
+  }
+}
+
+/** flower with a probe, a setup command, a gate and an ops command, each touching its own marker. */
+function flowerTouching(markers: string): { main: string; config: GroveConfig; marker: (name: string) => string } {
+  mkdirSync(markers, { recursive: true });
+  const marker = (name: string) => join(markers, name);
+  const config: GroveConfig = {
+    setup: { postCreate: [`touch ${marker('setup')}`], teardown: [`touch ${marker('teardown')}`] },
+    merge: { gate: `touch ${marker('gate')}` },
+    health: { debounceMs: 100, probes: [{ name: 'artisan', command: `touch ${marker('probe')}`, intervalSeconds: 1 }] },
+    ops: { command: `touch ${marker('ops')}; sleep 30` },
+  };
+  return { main: makeProbedRepo(config), config, marker };
+}
+
+describe('an untrusted repository', () => {
+  it('runs nothing from grove.yaml: probes read untrusted, lane create and the ops loop are refused, until trusted', async () => {
+    const host = await startHostProcess();
+    const { main, marker } = flowerTouching(join(realpathSync(makeTempDir()), 'markers'));
+    const repo = await addUntrusted(host, main);
+    expect(repo).toMatchObject({ name: 'flower', trusted: false, trust: 'untrusted', trustedDigest: null });
+
+    // The host has looked at MAIN's probes: it says why none runs.
+    await expect.poll(async () => (await mainHealth(host, repo.id)).state).toBe('untrusted');
+
+    const refused = await api(host, 'lanes.create', { repoId: repo.id, name: 'design' });
+    expect(refused.body.error?.code).toBe('repo_untrusted');
+    expect(refused.body.error?.message).toContain('grove repo trust flower');
+    expect(refused.body.error?.message).toContain('grove lane create design --without-recipes');
+    const ops = await api(host, 'ops.start', { repoId: repo.id });
+    expect(ops.body.error?.code).toBe('repo_untrusted');
+
+    // Explicitly without the recipe: a plain worktree, and its setup command does not run.
+    const plain = await call<{ lane: { id: string; path: string } }>(host, 'lanes.create', { repoId: repo.id, name: 'plain', withoutRecipes: true });
+    expect(existsSync(join(plain.lane.path, '.git'))).toBe(true);
+    // Its merge is refused (no check, no gate runs); it can be removed, without its teardown command.
+    commitIn(plain.lane.path, 'page.txt', 'a page\n');
+    const merge = await api(host, 'lanes.merge', { id: plain.lane.id });
+    expect(merge.body.error?.code).toBe('repo_untrusted');
+    await call(host, 'lanes.remove', { id: plain.lane.id, archive: true });
+    expect(existsSync(plain.lane.path)).toBe(false);
+
+    // A second look, a round later, still ran nothing.
+    const shown = await call<RepoCommands>(host, 'repos.commands', { repoId: repo.id });
+    expect(shown.state).toBe('untrusted');
+    expect(shown.commands.map((c) => c.key)).toEqual(['health.probes[artisan].command', 'merge.gate', 'ops.command', 'setup.postCreate[0]', 'setup.teardown[0]']);
+    expect(shown.commands.find((c) => c.key === 'merge.gate')?.value).toBe(`touch ${marker('gate')}`);
+    expect(shown.digest).toMatch(/^[0-9a-f]{64}$/);
+    for (const m of ['probe', 'setup', 'teardown', 'gate', 'ops']) expect(existsSync(marker(m)), m).toBe(false);
+
+    await trustRepo(host, repo.id);
+    expect(await repoOf(host, repo.id)).toMatchObject({ trusted: true, trust: 'trusted', trustedDigest: shown.digest });
+    await expect.poll(() => existsSync(marker('probe')), { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await mainHealth(host, repo.id)).state).toBe('healthy');
+    await call(host, 'lanes.create', { repoId: repo.id, name: 'design' });
+    expect(existsSync(marker('setup'))).toBe(true);
+  });
+
+  it('refuses a trust whose digest is not the commands shown', async () => {
+    const host = await startHostProcess();
+    const { main } = flowerTouching(join(realpathSync(makeTempDir()), 'markers'));
+    const repo = await addUntrusted(host, main);
+    const r = await api(host, 'repos.trust', { repoId: repo.id, digest: '0'.repeat(64) });
+    expect(r.body.error?.code).toBe('trust_digest_mismatch');
+    expect(r.body.error?.message).toContain('grove repo trust flower');
+    expect((await repoOf(host, repo.id)).trusted).toBe(false);
+  });
+});
+
+describe('trusted commands that change', () => {
+  it('stop running on a commit that changes one, with one alert showing the difference, and run again once trusted', async () => {
+    const host = await startHostProcess();
+    const markers = join(realpathSync(makeTempDir()), 'markers');
+    const { main, config, marker } = flowerTouching(markers);
+    const repo = await addUntrusted(host, main);
+    await trustRepo(host, repo.id);
+    await expect.poll(() => existsSync(marker('probe')), { timeout: 15_000 }).toBe(true);
+
+    // A pull brings a probe that would do something else.
+    const changed: GroveConfig = { ...config, health: { debounceMs: 100, probes: [{ name: 'artisan', command: `touch ${marker('pulled')}`, intervalSeconds: 1 }] } };
+    commitIn(main, 'grove.yaml', stringify(changed), 'a pulled change');
+
+    await expect.poll(async () => (await mainHealth(host, repo.id)).state, { timeout: 15_000 }).toBe('untrusted');
+    await expect.poll(async () => (await notificationsOf(host, 'repo.commands-changed')).length, { timeout: 15_000 }).toBe(1);
+    const [told] = await notificationsOf(host, 'repo.commands-changed');
+    expect(told!.title).toBe("flower's commands changed: Grove stopped running them");
+    expect(told!.body).toBe(
+      [`Review and trust them again (grove repo trust flower):`, `- health.probes[artisan].command: touch ${marker('probe')}`, `+ health.probes[artisan].command: touch ${marker('pulled')}`].join('\n'),
+    );
+    const lanes = await api(host, 'lanes.create', { repoId: repo.id, name: 'later' });
+    expect(lanes.body.error?.code).toBe('commands_changed');
+    expect((await repoOf(host, repo.id)).trust).toBe('changed');
+
+    // More of MAIN's events and a host restart: still the one alert for these commands.
+    writeFileSync(join(main, 'scratch.txt'), 'an edit\n');
+    await host.stop();
+    const again = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mainHealth(again, repo.id)).state).toBe('untrusted');
+    const shown = await call<RepoCommands>(again, 'repos.commands', { repoId: repo.id });
+    expect(shown.state).toBe('changed');
+    expect(shown.changes).toEqual([{ key: 'health.probes[artisan].command', role: 'probe, run in MAIN', before: `touch ${marker('probe')}`, after: `touch ${marker('pulled')}` }]);
+    expect(await notificationsOf(again, 'repo.commands-changed')).toHaveLength(1);
+    const alerts = (await alertsOf(again, repo.id)).filter((m) => m.includes('commands changed'));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toContain(`+ health.probes[artisan].command: touch ${marker('pulled')}`);
+    expect(existsSync(marker('pulled'))).toBe(false);
+
+    await trustRepo(again, repo.id);
+    await expect.poll(() => existsSync(marker('pulled')), { timeout: 15_000 }).toBe(true);
+  });
+
+  it('reformatting grove.yaml or changing only a timing keeps the trust; the user override is bound too', async () => {
+    const host = await startHostProcess();
+    const { main, config } = flowerTouching(join(realpathSync(makeTempDir()), 'markers'));
+    const repo = await addUntrusted(host, main);
+    await trustRepo(host, repo.id);
+    const reformatted = `# a comment\nops: {command: ${JSON.stringify(config.ops!.command)}}\n${stringify({ ...config, ops: undefined, health: { ...config.health!, debounceMs: 900 } }, { indent: 4 })}`;
+    writeFileSync(join(main, 'grove.yaml'), reformatted);
+    expect(await repoOf(host, repo.id)).toMatchObject({ trusted: true, trust: 'trusted' });
+
+    mkdirSync(join(host.home, 'overrides'), { recursive: true });
+    writeFileSync(join(host.home, 'overrides', 'flower.yaml'), 'merge:\n  gate: echo mine\n');
+    const shown = await call<RepoCommands>(host, 'repos.commands', { repoId: repo.id });
+    expect(shown.state).toBe('changed');
+    expect(shown.changes.map((c) => [c.key, c.after])).toEqual([['merge.gate', 'echo mine']]);
+  });
+});
+
+describe('grove repo on the command line', () => {
+  it('add says it is untrusted; trust shows every command with the digest and trusts; list --json says trusted', async () => {
+    const host = await startHostProcess();
+    const { main, marker } = flowerTouching(join(realpathSync(makeTempDir()), 'markers'));
+    const added = await runGrove(host, ['repo', 'add', main]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('flower is untrusted: nothing from its grove.yaml runs');
+    expect(added.stdout).toContain('grove repo trust flower');
+    expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ name: 'flower', trusted: false });
+    expect((await runGrove(host, ['repo', 'list'])).stdout).toContain('untrusted (grove repo trust flower)');
+    const refused = await runGrove(host, ['lane', 'create', 'design']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('grove repo trust flower');
+
+    const trusted = await runGrove(host, ['repo', 'trust', 'flower']);
+    expect(trusted.code, trusted.stderr).toBe(0);
+    expect(trusted.stdout).toContain("flower's grove.yaml (with your override) would run or use:");
+    expect(trusted.stdout).toContain(`  merge.gate  (run in MAIN after a merge)\n      touch ${marker('gate')}`);
+    expect(trusted.stdout).toContain(`      touch ${marker('probe')}`);
+    expect(trusted.stdout).toContain(`      touch ${marker('setup')}`);
+    expect(trusted.stdout).toMatch(/digest sha256:[0-9a-f]{64}/);
+    expect(trusted.stdout).toContain("Trusted flower's commands");
+    expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ name: 'flower', trusted: true });
+
+    // For scripts: --trust on add trusts at once, printing what it trusted.
+    const api = makeRepo(join(realpathSync(makeTempDir()), 'api'));
+    commitIn(api, 'grove.yaml', 'merge:\n  gate: make test\n', 'recipe');
+    const scripted = await runGrove(host, ['repo', 'add', '--trust', api]);
+    expect(scripted.code, scripted.stderr).toBe(0);
+    expect(scripted.stdout).toContain('  merge.gate  (run in MAIN after a merge)\n      make test');
+    expect(scripted.stdout).toMatch(/digest sha256:[0-9a-f]{64}/);
+    expect(scripted.stdout).toContain('Registered api: MAIN is');
+    expect(scripted.stdout).toContain('its commands are trusted');
+    const listed = JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout) as { repos: Repo[] };
+    expect(listed.repos.map((r) => [r.name, r.trusted])).toEqual([['api', true], ['flower', true]]);
+  });
+});
+
+describe('repositories registered before trust existed', () => {
+  it('are trusted at the first start of this Grove, and told once', async () => {
+    const home = realpathSync(makeTempDir());
+    const { main, marker } = flowerTouching(join(realpathSync(makeTempDir()), 'markers'));
+    // A data dir as the previous Grove left it (schema 7, the last before trust), with flower registered.
+    const db = new Database(join(home, 'grove.db'));
+    migrate(db, 7);
+    db.prepare("INSERT INTO repos VALUES ('r1', 'flower', ?, '2026-01-01T00:00:00Z')").run(main);
+    db.close();
+
+    const host = await startHostProcess({ home });
+    expect(await repoOf(host, 'r1')).toMatchObject({ trusted: true, trust: 'trusted' });
+    await expect.poll(() => existsSync(marker('probe')), { timeout: 15_000 }).toBe(true);
+    const told = (await alertsOf(host, 'r1')).filter((m) => m.includes('registered before'));
+    expect(told).toEqual([expect.stringContaining('flower was registered before Grove asked to trust')]);
+    expect(readFileSync(marker('probe'), 'utf8')).toBe('');
+
+    await host.stop();
+    const again = await startHostProcess({ home });
+    await expect.poll(async () => (await mainHealth(again, 'r1')).state).toBe('healthy');
+    expect((await alertsOf(again, 'r1')).filter((m) => m.includes('registered before'))).toHaveLength(1);
+  });
+});
