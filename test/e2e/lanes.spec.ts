@@ -3,7 +3,7 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { commitIn } from '../fixtures/lane-repo';
-import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /** Lanes in the real UI: create one beside MAIN, and a removal that refuses to lose work. */
