@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../src/host-client/find-host';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { runGrove } from '../fixtures/grove-cli';
-import { readDiscoveryOf, repoRoot, startHostProcess, stopAllHosts } from '../fixtures/host-process';
+import { addTrustedRepo, readDiscoveryOf, repoRoot, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -29,7 +29,7 @@ describe('help and usage errors', () => {
     expect(help).toMatchObject({ code: 0, stdout: 'Usage: grove agent resume AGENT\n' });
     const flag = await grove(home, 'lane', 'create', '--help');
     expect(flag.code).toBe(0);
-    expect(flag.stdout).toBe('Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--repo REPO]\n');
+    expect(flag.stdout).toBe('Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--repo REPO]\n');
     const whole = await grove(home, 'repo', '-h');
     expect(whole.code).toBe(0);
     expect(whole.stdout).toContain('grove repo remove NAME');
@@ -54,8 +54,8 @@ describe('help and usage errors', () => {
       [['agent', 'resume'], 'AGENT (its id, an id prefix or its name) is missing.', 'Usage: grove agent resume AGENT'],
       [['agent', 'remove', 'a', 'b'], 'Unexpected argument "b".', 'Usage: grove agent remove AGENT'],
       [['repo', 'remove'], 'NAME (the repository, as grove repo list shows it) is missing.', 'Usage: grove repo remove NAME [--json]'],
-      [['lane', 'create'], 'NAME is missing.', 'Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--repo REPO]'],
-      [['lane', 'create', 'x', '--branch'], '--branch takes a value.', 'Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--repo REPO]'],
+      [['lane', 'create'], 'NAME is missing.', 'Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--repo REPO]'],
+      [['lane', 'create', 'x', '--branch'], '--branch takes a value.', 'Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--repo REPO]'],
       [['merge'], 'NAME (the lane to merge) is missing.', 'Usage: grove merge NAME [--dry-run] [--commit MESSAGE] [--repo REPO]'],
       [['alerts', '--limit'], "Option '--limit <value>' argument missing", 'Usage: grove alerts [--limit N] [--json]'],
       [['host', 'stop', 'now'], 'host stop takes no arguments, not now.', 'Usage: grove host stop'],
@@ -148,7 +148,7 @@ describe('grove alerts', () => {
     const host = await startHostProcess();
     expect(await grove(host, 'alerts')).toMatchObject({ code: 0, stdout: 'No alerts.\n' });
     const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-    expect((await grove(host, 'repo', 'add', main)).code).toBe(0);
+    expect((await grove(host, 'repo', 'add', main, '--trust')).code).toBe(0);
     expect((await grove(host, 'lane', 'create', 'design')).code).toBe(0);
     git(`${main}-design`, 'checkout', '-q', '-b', 'elsewhere');
     const message = 'Lane design was switched from design to elsewhere outside Grove.';
@@ -169,7 +169,7 @@ describe('grove repo remove', () => {
   it('refuses while a lane holds work or an agent runs, naming them, then unregisters and leaves the files', async () => {
     const host = await startHostProcess();
     const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-    expect((await grove(host, 'repo', 'add', main)).code).toBe(0);
+    expect((await grove(host, 'repo', 'add', main, '--trust')).code).toBe(0);
     expect((await grove(host, 'lane', 'create', 'design')).code).toBe(0);
     const lane = `${main}-design`;
     writeFileSync(join(lane, 'wip.txt'), 'not committed\n');
@@ -216,7 +216,7 @@ describe('repos.remove', () => {
       return { status: res.status, body: (await res.json()) as { ok: boolean; result?: unknown; error?: { code: string; details?: unknown } } };
     };
     const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-    const { repo } = (await call('repos.add', { path: main })).body.result as { repo: { id: string } };
+    const repo = { id: await addTrustedRepo(host, main) };
     expect((await call('lanes.create', { repoId: repo.id, name: 'design' })).body.ok).toBe(true);
     writeFileSync(join(`${main}-design`, 'wip.txt'), 'not committed\n');
     const refused = await call('repos.remove', { id: repo.id });

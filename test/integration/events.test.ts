@@ -79,7 +79,10 @@ describe('event stream', () => {
     client.start();
     await opened;
     await addProbedRepo(host);
-    await expect.poll(() => seen.map((e) => e.event.type)).toEqual(['host.started', 'repo.added', 'health.updated']);
+    // Registered, trusted (repo.updated), then its probe's first result.
+    await expect.poll(() => seen.some((e) => e.event.type === 'health.updated')).toBe(true);
+    expect(seen.slice(0, 3).map((e) => e.event.type)).toEqual(['host.started', 'repo.added', 'repo.updated']);
+    expect(seen.map((e) => e.seq)).toEqual(seen.map((_, i) => i + 1));
 
     await host.kill9();
     await expect.poll(() => client.connectionState.kind).toBe('waiting');

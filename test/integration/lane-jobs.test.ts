@@ -5,7 +5,7 @@ import type { Job } from '../../src/shared/jobs';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { eventsSince } from '../fixtures/host-events';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -28,7 +28,7 @@ async function start(o: { env?: Record<string, string>; recipe?: string } = {}):
     git(main, 'commit', '-q', '-m', 'recipe');
   }
   host = await startHostProcess(o.env ? { env: o.env } : {});
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  repoId = await addTrustedRepo(host, main);
 }
 
 afterEach(async () => {

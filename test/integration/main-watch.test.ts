@@ -9,7 +9,7 @@ import type { Incident } from '../../src/shared/incidents';
 import { makeRepo } from '../fixtures/git-repo';
 import { runGrove } from '../fixtures/grove-cli';
 import { alertsOf, notificationsOf } from '../fixtures/host-events';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { commitIn } from '../fixtures/lane-repo';
 import { addRepo, ARTISAN_COMMAND, breakMain, mainHealth, startHostWithProbedRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
@@ -57,17 +57,26 @@ describe('probes added after registration', () => {
     expect((await mainHealth(host, repoId)).probes).toEqual([]);
     await guardWatching(main);
 
+    // Each new probe is a new command: the host notices it (a file event, no round is due),
+    // stops until the operator trusts it, then runs it, all without a restart.
+    const noticedAndTrusted = async (): Promise<void> => {
+      await expect.poll(async () => (await mainHealth(host, repoId)).state, { timeout: 10_000 }).toBe('untrusted');
+      await trustRepo(host, repoId);
+    };
     commitIn(main, 'grove.yaml', yaml({ health: { debounceMs: 200, probes: [probe('first')] } }), 'probes');
+    await noticedAndTrusted();
     await expect.poll(async () => (await mainHealth(host, repoId)).probes.map((p) => [p.name, p.state]), { timeout: 10_000 }).toEqual([['first', 'passing']]);
 
     // An uncommitted edit (MAIN gets dirty: a state change), then another one (MAIN stays
     // just as dirty: only the file event tells).
     writeFileSync(join(main, 'grove.yaml'), yaml({ health: { debounceMs: 200, probes: [probe('first'), probe('second')] } }));
+    await noticedAndTrusted();
     await expect.poll(async () => (await mainHealth(host, repoId)).probes.map((p) => [p.name, p.state]), { timeout: 10_000 }).toEqual([
       ['first', 'passing'],
       ['second', 'passing'],
     ]);
     writeFileSync(join(main, 'grove.yaml'), yaml({ health: { debounceMs: 200, probes: [probe('first'), probe('second'), probe('third', 'exit 3')] } }));
+    await noticedAndTrusted();
     await expect.poll(async () => (await mainHealth(host, repoId)).probes.map((p) => [p.name, p.state]), { timeout: 10_000 }).toEqual([
       ['first', 'passing'],
       ['second', 'passing'],
@@ -82,7 +91,8 @@ describe('an invalid grove.yaml', () => {
     const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
     commitIn(main, 'grove.yaml', 'health:\n  probes:\n    - name: artisan\n      comand: php artisan about\n  debounce: 5\n', 'a typo');
     host = await startHostProcess();
-    const repoId = await addRepo(host, main);
+    // Registered, not trusted: commands that cannot be read cannot be shown, so cannot be trusted.
+    const repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
 
     await expect.poll(async () => (await mainHealth(host, repoId)).configProblems?.length ?? 0).toBeGreaterThan(0);
     const problems = (await mainHealth(host, repoId)).configProblems!;
@@ -99,6 +109,9 @@ describe('an invalid grove.yaml', () => {
 
     await guardWatching(main);
     commitIn(main, 'grove.yaml', yaml({ health: { debounceMs: 200, probes: [probe('artisan')] } }), 'fixed');
+    await expect.poll(async () => (await mainHealth(host, repoId)).state, { timeout: 10_000 }).toBe('untrusted');
+    expect((await mainHealth(host, repoId)).configProblems).toBeUndefined();
+    await trustRepo(host, repoId);
     await expect.poll(async () => (await mainHealth(host, repoId)).state, { timeout: 10_000 }).toBe('healthy');
     expect((await mainHealth(host, repoId)).configProblems).toBeUndefined();
     const fixed = await runGrove(host, ['health']);

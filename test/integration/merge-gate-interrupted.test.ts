@@ -19,7 +19,7 @@ let host: HostProcess;
 let main: string;
 let repoId: string;
 let notes: string;
-/** The slow gate's process (it outlives the killed host: not this test's subject); ended by pid. */
+/** The slow gate's process: it outlives the killed host, and the next host must end it (ended here by pid should that fail). */
 let gatePid: number | null = null;
 
 beforeEach(() => {
@@ -41,6 +41,16 @@ afterEach(async () => {
 
 const gate = (): string =>
   `if [ -e ${notes}/slow ]; then echo $$ > ${notes}/started; exec sleep 120; fi; if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi; echo "artisan ok"`;
+
+/** Running, that is: a zombie (ended, not yet reaped by whoever adopted it) is not. */
+const isAlive = (pid: number): boolean => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+};
 
 const mergesNow = async (): Promise<MergeRecord[]> => ((await api(host, 'merges.list', { repoId })).body.result as { merges: MergeRecord[] }).merges;
 
@@ -81,10 +91,13 @@ describe('a host killed during a merge\'s gate', () => {
     expect((await alertsOf(host)).filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
   });
 
-  it('the gate passes when it runs again: the merge stands, one alert', async () => {
+  it('the gate passes when it runs again: the merge stands, one alert; the killed host\'s gate was ended first', async () => {
     await killDuringGate('feature.php', 'auto');
     const mergedHead = headOf(main);
+    expect(isAlive(gatePid!)).toBe(true);
     host = await startHostProcess({ home: host.home });
+    // Ended before the new host answered: never two gates at once on MAIN.
+    expect(isAlive(gatePid!)).toBe(false);
     await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('merged');
     expect(headOf(main)).toBe(mergedHead);
     await expect.poll(async () => (await alertsOf(host)).filter((a) => a.includes('The host stopped while'))).toEqual([

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane, MergeRecord } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -26,7 +26,7 @@ const rolledBackRefs = (): string[] => git(main, 'for-each-ref', '--format=%(ref
 beforeEach(async () => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   host = await startHostProcess();
-  repoId = ((await api(host, 'repos.add', { path: main })).body.result as { repo: { id: string } }).repo.id;
+  repoId = await addTrustedRepo(host, main);
 });
 afterEach(async () => {
   await stopAllHosts();

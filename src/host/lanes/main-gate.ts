@@ -2,6 +2,7 @@ import type { GroveConfig } from '../../shared/config';
 import { isCommandProbe, probeSettings } from '../../shared/health';
 import { runCommandProbe } from '../health/probe-command';
 import { runHttpProbe } from '../health/probe-http';
+import type { CommandGroups } from './setup/command-groups';
 import { runCommands } from './setup/run-commands';
 
 /**
@@ -15,6 +16,8 @@ export interface GateRun {
   timeoutMs: number;
   mask: (text: string) => string;
   output(data: string): void;
+  /** Records the gate's process groups while they run: a host killed mid-gate leaves word of them. */
+  groups?: CommandGroups;
 }
 
 export type GateOutcome = { ok: true } | { ok: false; why: string; outputTail: string };
@@ -31,7 +34,7 @@ export function mainGateOf(config: GroveConfig): MainGate | null {
     return {
       label: command,
       run: async (o) => {
-        const r = await runCommands([command], { cwd: o.cwd, env: o.env, timeoutMs: o.timeoutMs, onStep: () => undefined, onOutput: o.output });
+        const r = await runCommands([command], { cwd: o.cwd, env: o.env, timeoutMs: o.timeoutMs, onStep: () => undefined, onOutput: o.output, groups: o.groups });
         return r.ok ? r : { ok: false, why: r.timedOut ? 'timed out' : `failed (exit ${r.exitCode})`, outputTail: r.outputTail };
       },
     };
@@ -42,7 +45,7 @@ export function mainGateOf(config: GroveConfig): MainGate | null {
     label: `probes ${probes.map((p) => p.name).join(', ')}`,
     run: async (o) => {
       for (const spec of probes) {
-        const run = { cwd: o.cwd, env: o.env, timeoutMs: probeSettings(spec).timeoutMs, mask: o.mask };
+        const run = { cwd: o.cwd, env: o.env, timeoutMs: probeSettings(spec).timeoutMs, mask: o.mask, ...(o.groups ? { groups: o.groups } : {}) };
         const result = isCommandProbe(spec) ? await runCommandProbe(spec, run) : await runHttpProbe(spec, run);
         o.output(`${spec.name}: ${result.ok ? 'passes' : 'FAILS'} (${result.detail})\n`);
         if (!result.ok) return { ok: false, why: `failed (probe ${spec.name}: ${result.detail})`, outputTail: result.outputTail };

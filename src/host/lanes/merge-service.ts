@@ -23,6 +23,7 @@ import { usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { runCommands } from './setup/run-commands';
 import { mainGateOf, type MainGate } from './main-gate';
+import type { CommandGroups } from './setup/command-groups';
 import { gitFailure } from './lane-service';
 
 /**
@@ -54,6 +55,8 @@ export interface MergeServiceDeps {
   agentNamesIn: (lanePath: string) => string[];
   /** Tells the lane's HEAD watcher that Grove itself commits in the lane (see LaneHistoryDeps.holdLane). */
   holdLane?: (lanePath: string) => () => void;
+  /** Records the check's and the gate's process groups while they run (ended by the next host if this one dies). */
+  commandGroups?: CommandGroups;
 }
 
 export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
@@ -111,6 +114,7 @@ export class MergeService {
             timeoutMs,
             onStep: () => undefined,
             onOutput: (d) => job.output(d),
+            groups: this.deps.commandGroups,
           });
           checks.push(
             outcome.ok
@@ -212,7 +216,7 @@ export class MergeService {
       if (!gate) return ok(record);
 
       step(`gate: ${gate.label}`);
-      const gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output });
+      const gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups });
       if (gated.ok) {
         record = this.update(record, { state: 'merged' });
         return ok(record);
@@ -309,6 +313,7 @@ export class MergeService {
         timeoutMs: (config.timeoutSeconds ?? 600) * 1000,
         mask: this.deps.mask,
         output: () => undefined,
+        groups: this.deps.commandGroups,
       });
       if (gated.ok) {
         this.update(record, { state: 'merged' });
