@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane, MergeRecord } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -76,5 +76,19 @@ describe('rolling a merge back', () => {
     expect(r.body.error).toMatchObject({ code: 'merge_not_rollbackable' });
     expect(r.body.error!.message).toContain('would overwrite uncommitted changes in MAIN (design.txt)');
     expect(rolledBackRefs()).toEqual([]);
+  });
+
+  it('after a failed gate, an automatic rollback the reset refuses writes no ref either, and leaves the merge for the operator', async () => {
+    // The gate itself leaves an edit in a file the merge changed, then fails.
+    commitIn(main, 'grove.yaml', "merge:\n  gate: 'echo half-built >> design.txt; exit 1'\n");
+    await trustRepo(host, repoId);
+    const lane = ((await api(host, 'lanes.create', { repoId, name: 'design' })).body.result as { lane: Lane }).lane;
+    commitIn(lane.path, 'design.txt', 'bloom\n');
+    const merged = await api(host, 'lanes.merge', { id: lane.id });
+    expect(merged.body.error).toMatchObject({ code: 'merge_gate_failed' });
+    expect(merged.body.error!.message).toContain('the rollback was refused: Rolling back would overwrite uncommitted changes in MAIN (design.txt)');
+    expect(rolledBackRefs()).toEqual([]);
+    const listed = (await api(host, 'merges.list', { repoId })).body.result as { merges: MergeRecord[] };
+    expect(listed.merges.map((m) => m.state)).toEqual(['awaiting-rollback']);
   });
 });

@@ -246,8 +246,8 @@ export class MergeService {
       this.alert(repo, `${why}. MAIN keeps the merge until you roll it back (grove merge --rollback, or the Merges panel).`);
       return { merge, error: apiError('merge_gate_failed', `${why}; MAIN was NOT rolled back (merge.rollback: ask):\n${gateOutput}`, { merge, output: gateOutput, rolledBack: false }) };
     }
-    await keepRolledBack(repo, record.mainAfter, stamp);
-    const rolled = await rollbackMain(repo.mainPath, { recoveryRef: record.recoveryRef, expectedHead: record.mainAfter });
+    // The merge commit stays reachable once MAIN is reset (never lose work); a refused reset writes no ref.
+    const rolled = await rollbackMain(repo.mainPath, { recoveryRef: record.recoveryRef, expectedHead: record.mainAfter, keepRef: `refs/grove/rolled-back/${stamp}` });
     if (!rolled.ok) {
       const merge = this.update(record, { state: 'awaiting-rollback', gateOutput });
       this.alert(repo, `${why}, and the rollback was refused: ${rolled.error.message}`);
@@ -378,11 +378,6 @@ export class MergeService {
       },
     };
   }
-}
-
-/** A rolled-back merge commit stays reachable (refs/grove/rolled-back/<time>): never lose work. */
-async function keepRolledBack(repo: Repo, mainAfter: string, stamp: string): Promise<void> {
-  await runGit(repo.mainPath, ['update-ref', `refs/grove/rolled-back/${stamp}`, mainAfter]);
 }
 
 function tailLines(text: string): string[] {
