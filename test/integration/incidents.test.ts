@@ -71,7 +71,7 @@ describe('incidents', () => {
     expect(opened!.commits).toEqual([
       { sha: bad.mainAfter, subject: 'bad: the change', author: 'Grove Test', date: expect.any(String), via: { mergeId: bad.id, laneName: 'bad', branch: 'bad', agents: ['worker'] } },
     ]);
-    expect((await alertsOf(host)).filter((a) => a.includes('is broken'))).toHaveLength(1);
+    expect((await alertsOf(host)).filter((a) => a.includes('is broken'))).toEqual(['MAIN of flower is broken (artisan: exit 255).']);
 
     const fix = await mergeLane('fix', fixMain);
     await expect.poll(healthState).toBe('healthy');
@@ -87,7 +87,7 @@ describe('incidents', () => {
     // Told twice: when it opened and when it closed.
     const told = (await eventsSince(host)).flatMap((e) => (e.event.type === 'incident.updated' && e.event.incident.id === closed.id ? [e.event.incident] : []));
     expect(told.map((i) => i.closedAt === null)).toEqual([true, false]);
-    expect((await alertsOf(host)).filter((a) => a.includes('recovered'))).toHaveLength(1);
+    expect((await alertsOf(host)).filter((a) => a.includes('recovered'))).toEqual(['MAIN of flower recovered: every probe passes again.']);
 
     const { timeline } = await call<{ timeline: HealthTimeline }>('health.history', { repoId });
     expect(HealthTimeline.parse(timeline)).toEqual(timeline);
@@ -117,7 +117,7 @@ describe('incidents', () => {
     // The new host finds MAIN broken again (two failed runs) without opening a second incident or alerting again.
     await expect.poll(healthState).toBe('broken');
     expect((await incidents()).map((i) => [i.id, i.closedAt])).toEqual([[opened!.id, null]]);
-    expect((await alertsOf(host)).filter((a) => a.includes('is broken'))).toHaveLength(1);
+    expect((await alertsOf(host)).filter((a) => a.includes('is broken'))).toEqual(['MAIN of flower is broken (artisan: exit 255).']);
 
     await call('merges.rollback', { id: bad.id });
     expect(head()).toBe(healthyHead);

@@ -185,10 +185,12 @@ describe('MAIN\'s watcher', () => {
     writeFileSync(join(main, 'README.md'), 'edited directly in MAIN\n');
     await expect.poll(async () => (await mainState()).dirty).toEqual(['README.md']);
     writeFileSync(join(main, 'README.md'), 'edited again\n');
-    await expect.poll(async () => (await alerts()).filter((a) => a.includes('uncommitted edits')).length).toBe(1);
+    await expect.poll(async () => (await alerts()).filter((a) => a.includes('uncommitted edits'))).toEqual([`MAIN (${main}) has uncommitted edits: README.md — edits belong in a lane`]);
 
     git(main, 'commit', '-q', '-am', 'hotfix straight into MAIN');
-    await expect.poll(async () => (await alerts()).filter((a) => a.includes('did not come through Grove')).length).toBe(1);
+    await expect.poll(async () => (await alerts()).filter((a) => a.includes('did not come through Grove'))).toEqual([
+      expect.stringMatching(/^MAIN got 1 commit that did not come through Grove's merge: [0-9a-f]+ hotfix straight into MAIN/),
+    ]);
     expect((await mainState()).unexpectedCommits.map((c) => c.subject)).toEqual(['hotfix straight into MAIN']);
 
     const accepted = await api(host, 'repos.acceptMain', { repoId });
