@@ -166,8 +166,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     baseEnv: process.env,
     mask,
     agents: {
-      startServer: ({ lanePath, name, script }) => {
-        const started = agents.start({ lanePath, preset: 'custom', command: 'sh', args: ['-c', script], name, restart: 'on-failure' });
+      startServer: ({ lanePath, name, script, env }) => {
+        const started = agents.start({ lanePath, preset: 'custom', command: 'sh', args: ['-c', script], name, env, restart: 'on-failure' });
         return started.ok ? ok(started.value.id) : started;
       },
       stopAndForget: (id) => agents.stopAndForget(id),

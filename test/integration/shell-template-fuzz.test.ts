@@ -46,8 +46,8 @@ function runRendered(name: keyof Omit<TemplateVars, 'port'>, vars: TemplateVars)
   const dir = realpathSync(makeTempDir('grove-sh-'));
   const command = `printf '%s\\0' ${PLACES(name).join(' ')} > out`;
   const rendered = renderShellTemplate(command, vars);
-  const r = spawnSync('sh', ['-c', rendered], { cwd: dir, encoding: 'buffer' });
-  expect(r.status, `${rendered}\n${r.stderr.toString()}`).toBe(0);
+  const r = spawnSync('sh', ['-c', rendered.command], { cwd: dir, encoding: 'buffer', env: { ...process.env, ...rendered.env } });
+  expect(r.status, `${rendered.command}\n${r.stderr.toString()}`).toBe(0);
   const printed = readFileSync(join(dir, 'out')).toString('utf8').split('\0').slice(0, -1);
   return { printed, files: readdirSync(dir) };
 }
@@ -89,5 +89,33 @@ describe('templated values in shell commands', () => {
     const { printed, files } = runRendered('branch', { ...base, branch: branch! });
     expect(printed[0]).toBe('x$(touch${IFS}PWNED)');
     expect(files).toEqual(['out']);
+  });
+
+  it('runs nothing even where the quoting is misread: after a comment with an apostrophe, in a here-document, in a subshell or case inside $(…)', () => {
+    // Places a reader of quotes (not a shell parser) gets wrong; a value that went in as text
+    // would run there. As a reference to its variable it can at worst be split into words.
+    const tricky = [
+      "# don't use valet\nprintf '%s\\n' {{branch}} > out",
+      'cat > out <<EOF\n{{branch}}\nEOF',
+      'echo "$( (true); echo {{branch}} )" > out',
+      'echo "$(case a in a) echo {{branch}};; esac)" > out',
+    ];
+    fc.assert(
+      fc.property(branchText, fc.constantFrom(...tricky), (text, command) => {
+        const branch = gitBranchName(text);
+        fc.pre(branch !== null);
+        const dir = realpathSync(makeTempDir('grove-sh-'));
+        const rendered = renderShellTemplate(command, { ...base, branch });
+        spawnSync('sh', ['-c', rendered.command], { cwd: dir, encoding: 'buffer', env: { ...process.env, ...rendered.env } });
+        expect(readdirSync(dir).filter((f) => f !== 'out'), rendered.command).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+    for (const command of tricky) {
+      const dir = realpathSync(makeTempDir('grove-sh-'));
+      const rendered = renderShellTemplate(command, { ...base, branch: 'x;touch>PWNED' });
+      spawnSync('sh', ['-c', rendered.command], { cwd: dir, encoding: 'buffer', env: { ...process.env, ...rendered.env } });
+      expect(readdirSync(dir), command).toEqual(['out']);
+    }
   });
 });

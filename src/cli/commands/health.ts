@@ -28,6 +28,10 @@ export async function healthCommand(ctx: CliContext, args: string[]): Promise<nu
     only = await pickRepo(ctx, host.target, flags.values.repo);
     if (!only) return ExitCode.failed;
   }
+  // Watching follows the events after the seq read BEFORE the state: a change between the
+  // two reads is then told (again, at worst), never lost.
+  const status = watch ? await callHost(host.target, 'host.status', {}) : null;
+  if (status && !status.ok) return fail(ctx, status.error);
   const [health, repos] = await Promise.all([callHost(host.target, 'health.get', only ? { repoId: only.id } : {}), callHost(host.target, 'repos.list', {})]);
   if (!health.ok) return fail(ctx, health.error);
   if (!repos.ok) return fail(ctx, repos.error);
@@ -50,8 +54,7 @@ export async function healthCommand(ctx: CliContext, args: string[]): Promise<nu
   }
 
   // watch: the current state first, then a line per change a person cares about.
-  const status = await callHost(host.target, 'host.status', {});
-  if (!status.ok) return fail(ctx, status.error);
+  if (!status?.ok) return ExitCode.failed; // read above whenever watching
   const seen = new Map<string, string>();
   const show = (repoId: string, h: MainHealth, at: string): void => {
     const signature = healthSignature(h);

@@ -1,15 +1,16 @@
 /**
- * Quoting a value for the place it lands in a `sh -c` command line that someone else wrote
- * (a grove.yaml template). The text before the place is read just far enough to know the
- * quoting in force there: outside quotes, inside '…', inside "…", each at its level of
- * `$(…)` nesting (a command substitution starts afresh, even inside "…"). The value is then
- * quoted so the shell reads back exactly its text:
- * - outside quotes: one single-quoted word, each `'` written as `'\''`;
- * - inside '…': the same `'\''` for each `'`;
- * - inside "…": `$`, backquote, `"` and `\` escaped with a backslash.
- * Two places cannot be quoted safely and are refused instead: right after a backslash
- * (which would take the value's first character), and inside backquotes (whose end the
- * shell finds before it reads any quoting).
+ * Where a value lands in a `sh -c` command line that someone else wrote (a grove.yaml
+ * template). The text before the place is read just far enough to know the quoting in
+ * force there: outside quotes, inside '…', inside "…", each at its level of `$(…)` nesting
+ * (a command substitution starts afresh, even inside "…"). The value then goes in as a
+ * parameter expansion written for that place, so the program gets exactly its text:
+ * - outside quotes: `"${VAR}"`;
+ * - inside '…': the quote closed, `"${VAR}"`, the quote reopened;
+ * - inside "…": `${VAR}`.
+ * The scanner is no shell parser (comments, here-documents and `case` patterns can fool
+ * it); what keeps a value from ever running is that an expansion is not parsed again,
+ * whatever the scanner thought. Two places are refused: right after a backslash (which
+ * would take the reference's first character), and inside backquotes.
  */
 export type ShellPlace = 'bare' | 'single' | 'double';
 
@@ -46,17 +47,20 @@ export class ShellScanner {
     }
   }
 
-  /** The value quoted for the current place, or why it cannot be. A value is not fed: it is opaque text. */
-  quote(value: string): { ok: true; text: string } | { ok: false; error: ShellPlaceError } {
+  /**
+   * A reference to the environment variable `name` that expands to its exact value at the
+   * current place, or why there is none. The value itself never enters the command.
+   */
+  reference(name: string): { ok: true; text: string } | { ok: false; error: ShellPlaceError } {
     if (this.escaped) return { ok: false, error: 'after-backslash' };
     if (this.inBackquotes) return { ok: false, error: 'in-backquotes' };
     switch (this.levels.at(-1)!) {
       case 'bare':
-        return { ok: true, text: `'${value.replaceAll("'", `'\\''`)}'` };
+        return { ok: true, text: `"\${${name}}"` };
       case 'single':
-        return { ok: true, text: value.replaceAll("'", `'\\''`) };
+        return { ok: true, text: `'"\${${name}}"'` };
       case 'double':
-        return { ok: true, text: value.replace(/[$`"\\]/g, '\\$&') };
+        return { ok: true, text: `\${${name}}` };
     }
   }
 }

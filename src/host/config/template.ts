@@ -8,8 +8,9 @@
  * A template that becomes a shell command (serve.site.link and unlink, serve.command,
  * ops.command) goes through `renderShellTemplate` instead: a branch name is chosen by
  * whoever made the lane (or the branch, in a repository cloned from elsewhere), and
- * `x$(touch${IFS}PWNED)` is a valid one. Each value is quoted for the place it lands in
- * the command, so it always arrives as the exact text, never as shell syntax.
+ * `x$(touch${IFS}PWNED)` is a valid one. No value is ever written into the command: each
+ * becomes a reference to an environment variable the command is given (`GROVE_TPL_BRANCH`
+ * …), quoted for the place it stands, so the shell expands it as data and never parses it.
  */
 
 import { ShellScanner } from './shell-quoting';
@@ -66,14 +67,36 @@ export function renderTemplate(text: string, vars: TemplateVars): string {
   return text.replace(PLACEHOLDER, (_whole, name: string) => valueOf(name, vars, text));
 }
 
+/** A shell command from a template, and the variables it reads its values from. */
+export interface ShellCommand {
+  command: string;
+  /** Set these in the command's environment: the rendered command refers to them. */
+  env: Record<string, string>;
+}
+
+/** The environment variable that carries a template variable's value into a shell command. */
+const envNameOf = (name: StringVariable): string => `GROVE_TPL_${name.toUpperCase()}`;
+
 /**
- * A `sh -c` command line with each string value quoted for where it stands (see
- * shell-quoting.ts): `"{{path}}/x"`, `'{{lane}}'`, `$(basename {{main}})` and a bare
- * `{{branch}}` all give the program the value's exact text. Ports are digits and go in as
- * they are.
+ * Every value a rendered shell command may refer to, for a process started later from the
+ * rendered text alone (the ops loop's agent after a host restart).
  */
-export function renderShellTemplate(text: string, vars: TemplateVars): string {
-  if (!text.includes('{{')) return text;
+export function shellTemplateEnv(vars: TemplateVars): Record<string, string> {
+  return Object.fromEntries(STRING_VARIABLES.map((name) => [envNameOf(name), vars[name]]));
+}
+
+/**
+ * A `sh -c` command line whose string values are references to environment variables,
+ * each written for where it stands (see shell-quoting.ts): bare `{{branch}}` becomes
+ * `"${GROVE_TPL_BRANCH}"`, inside "…" `${GROVE_TPL_BRANCH}`, inside '…' the quote is closed
+ * around `"${GROVE_TPL_BRANCH}"`. A parameter expansion is never parsed again as shell
+ * syntax, so even where the scanner misreads the quoting (a comment, a here-document, a
+ * `case` inside `$(…)`) the worst outcome is a value split into words, never a command run.
+ * Ports are digits and go in as they are.
+ */
+export function renderShellTemplate(text: string, vars: TemplateVars): ShellCommand {
+  const env: Record<string, string> = {};
+  if (!text.includes('{{')) return { command: text, env };
   const scanner = new ShellScanner();
   let out = '';
   let last = 0;
@@ -87,14 +110,15 @@ export function renderShellTemplate(text: string, vars: TemplateVars): string {
       out += valueOf(name, vars, text);
       continue;
     }
-    const quoted = scanner.quote(vars[name]);
-    if (!quoted.ok) {
-      const where = quoted.error === 'after-backslash' ? 'follows a backslash' : 'is inside backquotes; use $(…) instead';
+    const reference = scanner.reference(envNameOf(name));
+    if (!reference.ok) {
+      const where = reference.error === 'after-backslash' ? 'follows a backslash' : 'is inside backquotes; use $(…) instead';
       throw new TemplateError(`{{${name}}} ${where} in the shell command ${JSON.stringify(text)}; Grove quotes the value itself.`, name, text);
     }
-    out += quoted.text;
+    env[envNameOf(name)] = vars[name];
+    out += reference.text;
   }
-  return out + text.slice(last);
+  return { command: out + text.slice(last), env };
 }
 
 function valueOf(name: string, vars: TemplateVars, text: string): string {

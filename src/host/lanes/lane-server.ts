@@ -4,7 +4,7 @@ import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import type { Handlers } from '../api/dispatch';
-import { renderShellTemplate, renderTemplate, TemplateError } from '../config/template';
+import { renderShellTemplate, renderTemplate, TemplateError, type ShellCommand } from '../config/template';
 import type { EventLog } from '../events/event-log';
 import type { RepoStore } from '../repos/repo-store';
 import { withJobs, type JobReporter, type StartJob } from './job-reporter';
@@ -23,7 +23,7 @@ import { toLane } from './lane-view';
  */
 export interface ServerAgents {
   /** The lane's own variables (GROVE_PORT, …) reach it as they reach every agent of the lane. */
-  startServer(o: { lanePath: string; name: string; script: string }): Result<string, ApiError>;
+  startServer(o: { lanePath: string; name: string; script: string; env: Record<string, string> }): Result<string, ApiError>;
   stopAndForget(id: string): Promise<void>;
   isLive(id: string): boolean;
 }
@@ -66,14 +66,14 @@ export class LaneServer {
       served = { url, mode: 'site', agentId: null };
     } else {
       job.step(1, 1, `start ${serve.command}`);
-      let script: string;
+      let script: ShellCommand;
       try {
         script = renderShellTemplate(serve.command!, vars);
       } catch (e) {
         job.finish(false, (e as Error).message);
         return err(templateFailure(e));
       }
-      const started = this.deps.agents.startServer({ lanePath: lane.path, name: `serve-${lane.name}`, script });
+      const started = this.deps.agents.startServer({ lanePath: lane.path, name: `serve-${lane.name}`, script: script.command, env: script.env });
       if (!started.ok) {
         job.finish(false, started.error.message);
         return started;
@@ -121,16 +121,16 @@ export class LaneServer {
   }
 
   private async runSiteCommand(repo: Repo, lane: LaneRecord, config: GroveConfig, template: string, job: JobReporter, step: number): Promise<Result<void, ApiError>> {
-    let command: string;
+    let command: ShellCommand;
     try {
       command = renderShellTemplate(template, templateVarsOf(repo, lane));
     } catch (e) {
       job.finish(false, (e as Error).message);
       return err(templateFailure(e));
     }
-    const outcome = await runCommands([command], {
+    const outcome = await runCommands([command.command], {
       cwd: lane.path,
-      env: laneCommandEnv(this.deps.baseEnv, repo, lane, config),
+      env: { ...laneCommandEnv(this.deps.baseEnv, repo, lane, config), ...command.env },
       timeoutMs: 120_000,
       onStep: (_i, _n, c) => job.step(step, step, c),
       onOutput: (d) => job.output(d),

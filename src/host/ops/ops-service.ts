@@ -9,7 +9,7 @@ import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import type { Handlers } from '../api/dispatch';
-import { renderShellTemplate, TemplateError } from '../config/template';
+import { renderShellTemplate, shellTemplateEnv, TemplateError, type TemplateVars } from '../config/template';
 import type { EventLog } from '../events/event-log';
 import { GitError } from '../lanes/git/run-git';
 import { gitFailure } from '../lanes/lane-service';
@@ -149,7 +149,7 @@ export class OpsService {
         if (existing) {
           const rendered = command === undefined ? ok(existing.command) : renderCommand(command, repo, existing.path, main.branch);
           if (!rendered.ok) return rendered;
-          const started = rendered.value === existing.command ? this.revive(repo, existing) : await this.replaceAgent(repo, existing, rendered.value);
+          const started = rendered.value === existing.command ? await this.revive(repo, existing) : await this.replaceAgent(repo, existing, rendered.value, main.branch);
           if (!started.ok) return started;
         } else {
           const raw = command ?? loaded.value.ops?.command;
@@ -195,7 +195,7 @@ export class OpsService {
     this.deps.store.insert(record);
     // The file is there before the agent first looks for it.
     await this.refreshStatus(repo.id);
-    const started = this.startAgent(repo, record);
+    const started = this.startAgent(repo, record, main.branch);
     if (!started.ok) {
       this.deps.store.remove(repo.id);
       removeStatusFile(statusFilePath(this.deps.dataDir, repo.id));
@@ -265,23 +265,23 @@ export class OpsService {
         const current = this.deps.store.get(repo.id);
         // The loop's command is grove.yaml's (or the operator's): it runs again only while the repository is trusted.
         const trusted = usableConfig(repo, this.deps.dataDir);
-        const started = !current ? ok(undefined) : trusted.ok ? this.revive(repo, current) : trusted;
+        const started = !current ? ok(undefined) : trusted.ok ? await this.revive(repo, current) : trusted;
         if (!started.ok) this.alert(repo, `The ops loop of ${repo.name} could not be started again after the host restart: ${started.error.message}`);
       });
     }
   }
 
   /** Its agent again if it is not running: the same one where it still exists, else a new one. */
-  private revive(repo: Repo, record: OpsRecord): Result<void, ApiError> {
+  private async revive(repo: Repo, record: OpsRecord): Promise<Result<void, ApiError>> {
     if (record.agentId && this.deps.agents.isLive(record.agentId)) return ok(undefined);
     if (record.agentId && this.deps.agents.startAgain(record.agentId)) return ok(undefined);
-    const started = this.startAgent(repo, record);
+    const started = this.startAgent(repo, record, (await mainHeadOf(repo.mainPath)).branch);
     if (!started.ok) return started;
     this.save(repo.id, { agentId: started.value });
     return ok(undefined);
   }
 
-  private async replaceAgent(repo: Repo, record: OpsRecord, command: string): Promise<Result<void, ApiError>> {
+  private async replaceAgent(repo: Repo, record: OpsRecord, command: string, branch: string | null): Promise<Result<void, ApiError>> {
     if (record.agentId) {
       this.stopping.add(repo.id);
       try {
@@ -290,19 +290,26 @@ export class OpsService {
         this.stopping.delete(repo.id);
       }
     }
-    const started = this.startAgent(repo, { ...record, command });
+    const started = this.startAgent(repo, { ...record, command }, branch);
     this.save(repo.id, { command, agentId: started.ok ? started.value : null });
     return started.ok ? ok(undefined) : started;
   }
 
-  private startAgent(repo: Repo, record: OpsRecord): Result<string, ApiError> {
+  /** `branch`: MAIN's, what {{branch}} in the ops command stands for. */
+  private startAgent(repo: Repo, record: OpsRecord, branch: string | null): Result<string, ApiError> {
     const started = this.deps.agents.start({
       path: record.path,
       name: `ops-${repo.name}`,
       script: record.command,
       // No GROVE_HOME: the data dir holds the operator's token. The agent's own `grove ops
       // status` reaches this host with its own token and GROVE_URL, which every agent gets.
-      env: { GROVE_STATUS_FILE: statusFilePath(this.deps.dataDir, repo.id), GROVE_REPO: repo.name, GROVE_MAIN: repo.mainPath },
+      // The GROVE_TPL_* values are what the rendered command refers to (template.ts).
+      env: {
+        ...shellTemplateEnv(opsTemplateVars(repo, record.path, branch)),
+        GROVE_STATUS_FILE: statusFilePath(this.deps.dataDir, repo.id),
+        GROVE_REPO: repo.name,
+        GROVE_MAIN: repo.mainPath,
+      },
     });
     if (started.ok) this.agentOf.set(repo.id, started.value);
     return started;
@@ -467,10 +474,15 @@ export class OpsService {
   }
 }
 
+function opsTemplateVars(repo: Repo, path: string, branch: string | null): TemplateVars {
+  return { lane: 'ops', branch: branch ?? '', repo: repo.name, path, main: repo.mainPath, port: null };
+}
+
 /** grove.yaml's command (or the one given) with {{repo}}, {{main}}, {{path}}, {{branch}} filled, shell-quoted; the loop has no ports. */
 function renderCommand(raw: string, repo: Repo, path: string, branch: string | null): Result<string, ApiError> {
   try {
-    return ok(renderShellTemplate(raw, { lane: 'ops', branch: branch ?? '', repo: repo.name, path, main: repo.mainPath, port: null }));
+    // The command refers to its values (GROVE_TPL_*); startAgent gives them to every run.
+    return ok(renderShellTemplate(raw, opsTemplateVars(repo, path, branch)).command);
   } catch (e) {
     if (!(e instanceof TemplateError)) throw e;
     const message = e.variable.startsWith('port')

@@ -34,7 +34,7 @@ export function MainStateBanner({ repo, state, health }: { repo: Repo; state: Ma
         <span className="main-label">MAIN</span>
         <code>{state.branch ?? '(detached HEAD)'}</code> at <code data-testid="main-head">{shortSha(state.head)}</code>
         {isClean && <span className="badge badge-ok">only Grove merges</span>}
-        <HealthBadge health={repo.trusted ? health : { state: 'untrusted', probes: [] }} />
+        <HealthBadge health={repo.trusted ? health : { state: 'untrusted', probes: [], ...(health?.configProblems ? { configProblems: health.configProblems } : {}) }} />
         <label className="guard-toggle" title="A pre-commit hook in MAIN that refuses commits made there directly; Grove's own merges pass.">
           <input
             type="checkbox"
@@ -87,9 +87,6 @@ export function MainStateBanner({ repo, state, health }: { repo: Repo; state: Ma
 
 /** MAIN's health at a glance; "no probes" says where to declare them. */
 function HealthBadge({ health }: { health: MainHealth | undefined }) {
-  if (health?.state === 'untrusted') {
-    return <span className="badge badge-pending" title="Nothing from grove.yaml runs until you trust its commands (Repositories)" data-testid="main-health">untrusted</span>;
-  }
   if (health?.configProblems?.length) {
     // Not "no probes": grove.yaml says something Grove cannot use; each problem on its line.
     return (
@@ -106,6 +103,9 @@ function HealthBadge({ health }: { health: MainHealth | undefined }) {
         </span>
       </span>
     );
+  }
+  if (health?.state === 'untrusted') {
+    return <span className="badge badge-pending" title="Nothing from grove.yaml runs until you trust its commands (Repositories)" data-testid="main-health">untrusted</span>;
   }
   if (!health || health.probes.length === 0) {
     return <span className="badge" title="Declare probes under health.probes in grove.yaml" data-testid="main-health">no probes</span>;

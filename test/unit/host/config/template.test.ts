@@ -59,16 +59,19 @@ describe('unknownTemplateVariables', () => {
 describe('renderShellTemplate', () => {
   const evil: TemplateVars = { ...design, branch: "x$(touch${IFS}PWNED)'`\"" };
 
-  it('quotes a value for the place it stands: bare, inside "…", inside \'…\', inside $(…)', () => {
-    expect(renderShellTemplate('herd link {{branch}}', evil)).toBe(`herd link 'x$(touch\${IFS}PWNED)'\\''\`"'`);
-    expect(renderShellTemplate('echo "on {{branch}}"', evil)).toBe('echo "on x\\$(touch\\${IFS}PWNED)\'\\`\\""');
-    expect(renderShellTemplate("echo 'on {{branch}}'", evil)).toBe(`echo 'on x$(touch\${IFS}PWNED)'\\''\`"'`);
-    expect(renderShellTemplate('echo "$(basename {{path}})"', design)).toBe(`echo "$(basename '/src/flower-design')"`);
+  it('writes no value into the command: a reference to its variable, quoted for the place it stands', () => {
+    expect(renderShellTemplate('herd link {{branch}}', evil)).toEqual({ command: 'herd link "${GROVE_TPL_BRANCH}"', env: { GROVE_TPL_BRANCH: evil.branch } });
+    expect(renderShellTemplate('echo "on {{branch}}"', evil).command).toBe('echo "on ${GROVE_TPL_BRANCH}"');
+    expect(renderShellTemplate("echo 'on {{branch}}'", evil).command).toBe(`echo 'on '"\${GROVE_TPL_BRANCH}"''`);
+    expect(renderShellTemplate('echo "$(basename {{path}})" {{lane}}', design)).toEqual({
+      command: 'echo "$(basename "${GROVE_TPL_PATH}")" "${GROVE_TPL_LANE}"',
+      env: { GROVE_TPL_PATH: '/src/flower-design', GROVE_TPL_LANE: 'design' },
+    });
   });
 
   it('leaves ports and text without values as they are', () => {
-    expect(renderShellTemplate('php artisan serve --port={{port+1}}', design)).toBe('php artisan serve --port=41011');
-    expect(renderShellTemplate('echo "$HOME" \'{x}\'', design)).toBe('echo "$HOME" \'{x}\'');
+    expect(renderShellTemplate('php artisan serve --port={{port+1}}', design)).toEqual({ command: 'php artisan serve --port=41011', env: {} });
+    expect(renderShellTemplate('echo "$HOME" \'{x}\'', design)).toEqual({ command: 'echo "$HOME" \'{x}\'', env: {} });
   });
 
   it('refuses a value after a backslash or inside backquotes, naming the variable', () => {
