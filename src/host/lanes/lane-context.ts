@@ -44,10 +44,15 @@ export function withheldKeys(env: NodeJS.ProcessEnv, keyless: boolean, config: G
   return Object.keys(env).filter((k) => patterns.some((p) => p.test(k)));
 }
 
-/** The environment of commands Grove runs in MAIN (the merge gate). */
+/**
+ * The environment of commands Grove runs in MAIN (the merge gate, probes), and the base of
+ * a lane's (setup, check, serve). None gets the way to the operator's token: a lane's
+ * check and postCreate run code an agent wrote (`npm test`).
+ */
 export function mainCommandEnv(base: NodeJS.ProcessEnv, repo: Repo): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, GROVE_MAIN: repo.mainPath, GROVE_REPO: repo.name };
   delete env.GROVE_TOKEN;
+  delete env.GROVE_HOME;
   delete env.ELECTRON_RUN_AS_NODE;
   return env;
 }

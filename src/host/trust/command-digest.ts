@@ -45,17 +45,19 @@ export function commandEntries(config: GroveConfig): CommandEntry[] {
     else add(`health.probes[${probe.name}].http`, 'probe, an HTTP request', `${probe.http.method ?? 'GET'} ${probe.http.url}`);
   }
   add('ops.command', 'the ops loop agent, run in its checkout', config.ops?.command);
+  // Not a command, but where one runs: `main` puts the ops agent in MAIN itself.
+  add('ops.checkout', 'where the ops loop agent runs (worktree: its own checkout; main: MAIN itself)', config.ops?.checkout);
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
+/**
+ * One unambiguous line per copy entry: a plain path as a JSON string, an entry with options
+ * as a JSON object in a fixed key order, so no two different entries read (or hash) alike.
+ */
 function describeCopy(entry: NonNullable<NonNullable<GroveConfig['setup']>['copy']>[number]): string {
-  if (typeof entry === 'string') return entry;
-  const parts = [entry.from];
-  if (entry.to !== undefined) parts.push(`to ${entry.to}`);
-  if (entry.template) parts.push('templated');
+  if (typeof entry === 'string') return JSON.stringify(entry);
   const set = Object.entries(entry.set ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  if (set.length > 0) parts.push(`set ${set.map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  return parts.join(' ');
+  return JSON.stringify({ from: entry.from, to: entry.to ?? null, template: entry.template ?? false, set: Object.fromEntries(set) });
 }
 
 /** sha256 (hex) of the entries, in key order; see the top of this file. */
