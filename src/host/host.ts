@@ -22,6 +22,7 @@ import { repoHandlers } from './repos/repo-handlers';
 import { createAlertList } from './events/alert-list';
 import { createRepoStore } from './repos/repo-store';
 import { assessTrust, RepoTrust } from './trust/repo-trust';
+import { stopChangedRunners } from './trust/stop-changed-runners';
 import { hostStatus } from './status/host-status';
 import { createBrowserSessions } from './api/browser-sessions';
 import { AgentService } from './terminals/agent-service';
@@ -246,6 +247,23 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     openIncident: (repoId) => incidentStore.openOf(repoId),
     readEdits,
   });
+  // Commands changed since they were trusted: what already runs them stops too (lane servers, the ops loop).
+  const stopOnCommandsChanged = events.subscribe(({ event }) => {
+    if (event.type !== 'repo.commandsChanged') return;
+    const repoId = event.repoId;
+    void stopChangedRunners(repoId, {
+      lanes: laneStore,
+      opsAgentOf: (id) => ops.list(id)[0]?.agentId ?? null,
+      isLive: (id) => agents.isLive(id),
+      stop: (id) => agents.stop(id),
+    })
+      .then((stopped) => {
+        if (stopped.length === 0) return;
+        const name = repos.get(repoId)?.name ?? repoId;
+        events.append({ type: 'alert', agentId: null, repoId, message: `${name}'s commands changed, so Grove stopped what ran them: ${stopped.join('; ')}.` });
+      })
+      .catch((e: unknown) => logger.warn('cannot stop what ran changed commands', { repoId, error: e instanceof Error ? e.message : String(e) }));
+  });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const jobHistory = createJobHistory(db);
   // Stopping is one path whoever asks (a signal, `host.stop`); `stopped` tells the process it may exit.
@@ -262,6 +280,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           { name: 'discovery file', stop: () => removeDiscovery(paths.discovery, process.pid) },
           // The notifier last: an incident the monitor finishes writing while it stops is still told.
           { name: 'trust watch', stop: () => trust.stop() },
+          { name: 'changed-command stops', stop: () => stopOnCommandsChanged() },
           { name: 'health monitor', stop: () => health.stop() },
           { name: 'ops loops', stop: () => ops.stop() },
           { name: 'notifier', stop: () => notifier.stop() },

@@ -164,6 +164,26 @@ describe('trusted commands that change', () => {
     await expect.poll(() => existsSync(marker('pulled')), { timeout: 15_000 }).toBe(true);
   });
 
+  it('stop what already runs them: the lane server and the ops loop end, and are not restarted', async () => {
+    const host = await startHostProcess();
+    const config: GroveConfig = { serve: { command: 'exec sleep 600', url: 'http://127.0.0.1:{{port}}' }, ops: { command: 'exec sleep 600' } };
+    const main = makeProbedRepo(config);
+    const repo = await addUntrusted(host, main);
+    await trustRepo(host, repo.id);
+    const { lane } = await call<{ lane: { id: string } }>(host, 'lanes.create', { repoId: repo.id, name: 'design' });
+    await call(host, 'lanes.serve', { id: lane.id, on: true });
+    await call(host, 'ops.start', { repoId: repo.id });
+    type Agent = { name: string; supervision: { kind: string } };
+    const agents = async (): Promise<Record<string, string>> =>
+      Object.fromEntries((await call<{ agents: Agent[] }>(host, 'agents.list')).agents.map((a) => [a.name, a.supervision.kind]));
+    await expect.poll(agents).toEqual({ 'serve-design': 'running', 'ops-flower': 'running' });
+
+    commitIn(main, 'grove.yaml', stringify({ ...config, ops: { command: 'exec sleep 601' } }), 'a pulled change');
+    const told = "flower's commands changed, so Grove stopped what ran them: the server of lane design (start it again once trusted: grove lane serve design); the ops loop (start it again once trusted: grove ops start).";
+    await expect.poll(async () => (await alertsOf(host, repo.id)).filter((m) => m.includes('stopped what ran them')), { timeout: 15_000 }).toEqual([told]);
+    expect(await agents()).toEqual({ 'serve-design': 'exited', 'ops-flower': 'exited' });
+  });
+
   it('reformatting grove.yaml or changing only a timing keeps the trust; the user override is bound too', async () => {
     const host = await startHostProcess();
     const { main, config } = flowerTouching(join(realpathSync(makeTempDir()), 'markers'));

@@ -187,6 +187,14 @@ export class AgentService {
     return started.ok ? ok(runtime.info()) : started;
   }
 
+  /** Stops one agent (and all it started), as the operator's stop does: it is not restarted. False: no such agent. */
+  async stop(id: string): Promise<boolean> {
+    const runtime = this.runtimes.get(id);
+    if (!runtime) return false;
+    await runtime.stop();
+    return true;
+  }
+
   /** Stops every agent in the lane at `path` (an ephemeral lane after its merge). */
   async stopAllIn(path: string): Promise<void> {
     await Promise.all([...this.runtimes.values()].filter((r) => r.record.lanePath === path || r.record.lanePath.startsWith(path + '/')).map((r) => r.stop()));
