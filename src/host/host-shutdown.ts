@@ -10,17 +10,39 @@ export interface ShutdownStep {
   /** What the log names when this part fails to stop. */
   name: string;
   stop: () => unknown;
+  /**
+   * How long this part may take before the next is stopped anyway (default
+   * STEP_DEADLINE_MS; null: no limit, for a part with its own, such as agents' grace).
+   * Work still running past it (a merge's gate behind the repository lock) is on record
+   * and ended by the next host.
+   */
+  deadlineMs?: number | null;
 }
 
-/** Resolves, never rejects, once every step ran; with the names of those that failed. */
+export const STEP_DEADLINE_MS = 10_000;
+
+/** Resolves, never rejects, once every step ran or ran out of time; with the names of those that failed. */
 export async function stopInOrder(steps: readonly ShutdownStep[], logger: Pick<Logger, 'error'>): Promise<string[]> {
   const failed: string[] = [];
   for (const step of steps) {
+    const deadline = step.deadlineMs === undefined ? STEP_DEADLINE_MS : step.deadlineMs;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await step.stop();
+      const stopping = Promise.resolve().then(step.stop);
+      const outcome =
+        deadline === null
+          ? await stopping.then(() => 'stopped' as const)
+          : await Promise.race([stopping.then(() => 'stopped' as const), new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadline)))]);
+      if (outcome === 'late') {
+        failed.push(step.name);
+        logger.error('a part of the host did not stop in time; stopping the rest', { part: step.name, deadlineMs: deadline });
+        stopping.catch(() => undefined);
+      }
     } catch (e) {
       failed.push(step.name);
       logger.error('a part of the host failed to stop', { part: step.name, error: e instanceof Error ? e.message : String(e) });
+    } finally {
+      clearTimeout(timer);
     }
   }
   return failed;

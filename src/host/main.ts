@@ -41,8 +41,8 @@ export async function runHost(argv: readonly string[]): Promise<number> {
   };
   const earlyTerm = early('SIGTERM');
   const earlyInt = early('SIGINT');
-  process.once('SIGTERM', earlyTerm);
-  process.once('SIGINT', earlyInt);
+  process.on('SIGTERM', earlyTerm);
+  process.on('SIGINT', earlyInt);
   const started = await startHost({
     dataDir: resolveDataDir(process.env, opts.home),
     groveCommand: [process.execPath, join(here, '..', '..', 'bin', 'grove.js')],
@@ -64,13 +64,17 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     process.stdout.write(`Grove host ready at ${host.url}\nOpen the UI (this link works once, for 10 minutes; \`grove open\` makes another): ${host.loginUrl()}\n`);
   }
   return new Promise<number>((resolve) => {
+    // 1 when the host stops itself for its own failures; 0 for any stop asked for.
+    let exitCode = 0;
     const stop = (signal: string): void => {
-      void host.close(signal).then(() => resolve(0));
+      void host.close(signal).then(() => resolve(exitCode));
     };
     // `grove host stop` (host.stop) closes the host itself; the process then ends as after SIGTERM.
-    void host.stopped.then(() => resolve(0));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    void host.stopped.then(() => resolve(exitCode));
+    // `on`, not `once`: a second Ctrl-C while stopping must not kill the host halfway
+    // (Node's default for an unhandled signal); the stop already under way goes on.
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
     if (stopRequested) stop(stopRequested);
     // A bug in one request must not take down every agent: log it and keep serving.
     // (Requests and upgrades catch their own errors; this is the last net.) A storm of
@@ -81,7 +85,10 @@ export async function runHost(argv: readonly string[]): Promise<number> {
       const now = Date.now();
       recent.push(now);
       while (recent.length && now - recent[0]! > 10_000) recent.shift();
-      if (recent.length > 20) void host.close('too many internal errors').finally(() => resolve(1));
+      if (recent.length > 20) {
+        exitCode = 1;
+        void host.close('too many internal errors').finally(() => resolve(exitCode));
+      }
     };
     process.on('uncaughtException', (e) => survive('uncaught exception', e));
     process.on('unhandledRejection', (e) => survive('unhandled rejection', e));

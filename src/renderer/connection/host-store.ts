@@ -109,7 +109,9 @@ export class HostStore {
 
   constructor(wsUrl: string) {
     this.connection = new HostConnection({
+      // Every connect loads the state through methods, then follows from there (no replay).
       since: 'latest',
+      latestOnReconnect: true,
       connect: () => {
         const ws = new WebSocket(wsUrl);
         ws.binaryType = 'arraybuffer';

@@ -45,6 +45,12 @@ export interface HostConnectionOptions {
    * the last event delivered.
    */
   since?: number | 'latest';
+  /**
+   * With `since: 'latest'`: on a reconnect too, follow from the host's latest event instead
+   * of resuming after the last one delivered. For a client that loads the whole state again
+   * on every connect (the UI): replaying what it missed would lay old events over newer answers.
+   */
+  latestOnReconnect?: boolean;
   /** Subscribe to events at all (a one-shot CLI call does not need them). */
   subscribe?: boolean;
   backoff?: BackoffPolicy;
@@ -182,6 +188,7 @@ export class HostConnection {
       return;
     }
     this.socket = socket;
+    if (this.options.since === 'latest' && this.options.latestOnReconnect) this.hasPosition = false;
     // Cleared on hello and when the socket goes: a pending timer would keep a finished
     // CLI process alive for its whole length.
     const helloTimer = this.setTimer(() => {

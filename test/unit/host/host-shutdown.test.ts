@@ -38,4 +38,21 @@ describe('host shutdown', () => {
     expect(next).not.toBeNull();
     next!.release();
   });
+
+  it('a part that hangs (ops waiting behind a merge gate) is given up on at its deadline, and the store still closes', async () => {
+    const dir = makeTempDir();
+    const { db } = openDatabase(join(dir, 'grove.db'));
+    const logged: unknown[] = [];
+    const failed = await stopInOrder(
+      [
+        { name: 'ops loops', stop: () => new Promise(() => undefined), deadlineMs: 50 },
+        { name: 'agents', stop: () => new Promise((r) => setTimeout(r, 80)), deadlineMs: null },
+        { name: 'store', stop: () => db.close() },
+      ],
+      { error: (msg, fields) => logged.push({ msg, ...fields }) },
+    );
+    expect(failed).toEqual(['ops loops']);
+    expect(logged).toEqual([{ msg: 'a part of the host did not stop in time; stopping the rest', part: 'ops loops', deadlineMs: 50 }]);
+    expect(db.open).toBe(false);
+  });
 });

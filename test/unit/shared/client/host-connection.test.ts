@@ -40,11 +40,12 @@ class ScriptedSocket implements SocketLike {
 }
 
 /** A client over scripted sockets, with timers the test fires by hand. */
-function scriptedClient(since?: number | 'latest') {
+function scriptedClient(since?: number | 'latest', latestOnReconnect = false) {
   const sockets: ScriptedSocket[] = [];
   const timers: (() => void)[] = [];
   const client = new HostConnection({
     ...(since === undefined ? {} : { since }),
+    latestOnReconnect,
     connect: () => {
       const s = new ScriptedSocket();
       sockets.push(s);
@@ -128,6 +129,19 @@ describe('host connection: the event stream', () => {
     expect(second.subscribes()).toEqual([41]);
     second.event(42);
     expect(seqs).toEqual([41, 42]);
+  });
+
+  it("with latestOnReconnect (the UI, which loads the state again on every connect), follows from the latest event after a reconnect too: no replay laid over newer answers", () => {
+    const { sockets, seqs, fireTimers } = scriptedClient('latest', true);
+    sockets[0]!.hello(40);
+    sockets[0]!.event(41);
+    sockets[0]!.close(1006);
+    fireTimers();
+    const second = sockets[1]!;
+    second.hello(5000);
+    expect(second.subscribes()).toEqual([5000]);
+    second.event(5001);
+    expect(seqs).toEqual([41, 5001]);
   });
 
   it('after a gap (the events it missed were pruned), follows from the latest seq the host names', () => {
