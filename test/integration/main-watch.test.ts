@@ -125,7 +125,10 @@ describe('an uncommitted edit in MAIN', () => {
     let main: string;
     ({ host, main, repoId } = await startHostWithProbedRepo({ health: { debounceMs: 200, probes: [probe('artisan', ARTISAN_COMMAND)] } }));
     await guardWatching(main);
+    const committedAt = Date.now();
     commitIn(main, 'config.env', 'APP_NAME=flower\nDB_PASSWORD=\n', 'env template');
+    // Healthy AT this commit (a probe run after it), so the incident below has no commit to name.
+    await expect.poll(async () => Date.parse((await mainHealth(host, repoId)).probes[0]?.last?.at ?? '1970-01-01')).toBeGreaterThan(committedAt);
     await expect.poll(async () => (await mainHealth(host, repoId)).state).toBe('healthy');
 
     // The origin story: someone edits MAIN by hand.
