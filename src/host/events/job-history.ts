@@ -20,9 +20,12 @@ export interface JobHistory {
 
 export function createJobHistory(db: Db): JobHistory {
   const firstOfLatest = db.prepare("SELECT MIN(seq) AS seq FROM (SELECT seq FROM events WHERE type = 'job.started' ORDER BY seq DESC LIMIT ?)");
-  const jobEvents = db.prepare(
-    "SELECT payload FROM events WHERE seq >= ? AND type IN ('job.started', 'job.step', 'job.output', 'job.finished', 'host.started') ORDER BY seq",
+  const lifecycle = db.prepare("SELECT seq, payload FROM events WHERE seq >= ? AND type IN ('job.started', 'job.step', 'job.finished', 'host.started')");
+  // Newest first, without parsing in JavaScript: how long each output is, and for which job.
+  const outputSizes = db.prepare(
+    "SELECT seq, json_extract(payload, '$.jobId') AS jobId, length(json_extract(payload, '$.data')) AS size FROM events WHERE seq >= ? AND type = 'job.output' ORDER BY seq DESC",
   );
+  const payloadOf = db.prepare('SELECT payload FROM events WHERE seq = ?');
   const selectLatest = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
 
   return {
@@ -30,15 +33,31 @@ export function createJobHistory(db: Db): JobHistory {
       const latestSeq = (selectLatest.get() as { seq: number } | undefined)?.seq ?? 0;
       const from = (firstOfLatest.get(limit) as { seq: number | null }).seq;
       if (from === null) return { jobs: [], latestSeq };
+      // Only the output rows that make up each job's tail are read and parsed: a long setup
+      // leaves tens of thousands of them, and this runs on every UI load.
+      const kept = new Map<string, number>();
+      const cut = new Set<string>();
+      const rows: { seq: number; payload: string }[] = lifecycle.all(from) as { seq: number; payload: string }[];
+      for (const o of outputSizes.iterate(from) as Iterable<{ seq: number; jobId: string | null; size: number | null }>) {
+        if (o.jobId === null) continue;
+        const sofar = kept.get(o.jobId) ?? 0;
+        if (sofar >= JOB_OUTPUT_TAIL) {
+          cut.add(o.jobId);
+          continue;
+        }
+        kept.set(o.jobId, sofar + (o.size ?? 0));
+        rows.push({ seq: o.seq, payload: (payloadOf.get(o.seq) as { payload: string }).payload });
+      }
+      rows.sort((a, b) => a.seq - b.seq);
       const jobs = new Map<string, JobState>();
-      for (const row of jobEvents.iterate(from) as Iterable<{ payload: string }>) {
+      for (const row of rows) {
         const event = JSON.parse(row.payload) as HostEvent;
         if (event.type === 'host.started') {
           for (const [id, j] of jobs) if (j.outcome.kind === 'running') jobs.set(id, { ...j, outcome: { kind: 'finished', ok: false, message: INTERRUPTED } });
           continue;
         }
         if (event.type === 'job.started') {
-          jobs.set(event.job.id, { job: event.job, step: null, output: '', isOutputCut: false, outcome: { kind: 'running' } });
+          jobs.set(event.job.id, { job: event.job, step: null, output: '', isOutputCut: cut.has(event.job.id), outcome: { kind: 'running' } });
           continue;
         }
         if (event.type !== 'job.step' && event.type !== 'job.output' && event.type !== 'job.finished') continue;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../../../src/host/db/database';
 import { createEventLog } from '../../../../src/host/events/event-log';
 import { createJobHistory, JOB_OUTPUT_TAIL } from '../../../../src/host/events/job-history';
@@ -60,5 +60,25 @@ describe('job history', () => {
     expect(listed[1]!.output).toHaveLength(JOB_OUTPUT_TAIL);
     expect(listed[1]!.output.endsWith('9'.repeat(16 * 1024))).toBe(true);
     expect(listed[1]!.isOutputCut).toBe(true);
+  });
+
+  it('reads only the output that makes up each tail: a long setup does not cost a parse of its every line', () => {
+    const { log, jobs } = logAndJobs();
+    log.append({ type: 'job.started', job: job('long') });
+    const line = (i: number): string => `${String(i).padStart(6, '0')} ${'x'.repeat(92)}\n`; // 100 bytes
+    for (let i = 0; i < 20_000; i++) log.append({ type: 'job.output', jobId: 'long', data: line(i) });
+    log.append({ type: 'job.finished', jobId: 'long', ok: true, message: 'done' });
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const [listed] = jobs.list().jobs;
+      // 64 KiB of 100-byte lines: 656 of them, not 20,000.
+      expect(parse.mock.calls.length).toBeLessThan(700);
+      expect(listed!.isOutputCut).toBe(true);
+      expect(listed!.output).toHaveLength(JOB_OUTPUT_TAIL);
+      expect(listed!.output.endsWith(line(19_999))).toBe(true);
+      expect(listed!.outcome).toEqual({ kind: 'finished', ok: true, message: 'done' });
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
