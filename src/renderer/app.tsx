@@ -33,8 +33,8 @@ export function App() {
             <section className="panel alerts" aria-label="Alerts" data-testid="alerts">
               <h2>Alerts</h2>
               <ul>
-                {host.alerts.slice(0, 5).map((a, i) => (
-                  <li key={i}>
+                {host.alerts.slice(0, 5).map((a) => (
+                  <li key={a.seq}>
                     {a.repoId && <strong>{host.repos?.find((r) => r.id === a.repoId)?.name ?? 'repository'}: </strong>}
                     {a.message}
                   </li>
