@@ -63,10 +63,11 @@ export interface Flags {
   switches: Set<string>;
 }
 
-/** Why `parseFlags` refused the same arguments, as a sentence for the usage error. */
-export function flagProblem(args: string[], valued: readonly string[]): string {
+/** Why `parseFlags` refused the same arguments (given the same lists), as a sentence for the usage error. */
+export function flagProblem(args: string[], valued: readonly string[], switches: readonly string[] = []): string {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (switches.includes(a)) continue;
     if (valued.includes(a)) {
       if (args[++i] === undefined) return `${a} takes a value.`;
     } else if (a.startsWith('--')) return `Unknown option ${a}.`;

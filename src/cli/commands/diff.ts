@@ -10,7 +10,7 @@ export const DIFF_USAGE = 'Usage: grove diff NAME [--stat] [--repo REPO] [--json
 
 export async function diffCommand(ctx: CliContext, args: string[]): Promise<number> {
   const flags = parseFlags(args, ['--repo'], ['--stat']);
-  if (!flags) return usageError(ctx, DIFF_USAGE, ['diff'], flagProblem(args, ['--repo']));
+  if (!flags) return usageError(ctx, DIFF_USAGE, ['diff'], flagProblem(args, ['--repo'], ['--stat']));
   if (flags.positional.length !== 1) return usageError(ctx, DIFF_USAGE, ['diff'], flags.positional.length ? `Unexpected argument ${JSON.stringify(flags.positional[1])}.` : 'NAME (the lane) is missing.');
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;

@@ -1,3 +1,4 @@
+import { agentTarget } from '../require-host';
 import { callHost } from '../../host-client/call-host';
 import { ExitCode } from '../exit-codes';
 
@@ -29,13 +30,12 @@ async function readStdin(timeoutMs: number): Promise<string> {
 
 export async function hookCommand(args: string[]): Promise<number> {
   const event = args[0] as HookEventName | undefined;
-  const url = process.env.GROVE_URL;
-  const token = process.env.GROVE_AGENT_TOKEN;
+  const target = agentTarget(process.env);
   if (!event || !EVENTS.includes(event)) {
     process.stderr.write(`grove hook: the event must be one of ${EVENTS.join(', ')}\n`);
     return ExitCode.ok;
   }
-  if (!url || !token) {
+  if (!target) {
     process.stderr.write('grove hook: not inside an agent started by Grove (GROVE_URL and GROVE_AGENT_TOKEN are unset)\n');
     return ExitCode.ok;
   }
@@ -46,6 +46,6 @@ export async function hookCommand(args: string[]): Promise<number> {
   } catch {
     /* a hook payload we do not understand still reports the event */
   }
-  await callHost({ url, token }, 'agents.report', { event, ...(transcriptPath ? { transcriptPath } : {}) }, 2000);
+  await callHost(target, 'agents.report', { event, ...(transcriptPath ? { transcriptPath } : {}) }, 2000);
   return ExitCode.ok;
 }

@@ -23,7 +23,7 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
   const arity: Record<string, number> = { create: 1, list: 0, remove: 1, adopt: 1, rebase: 1, serve: 1 };
   if (verb === undefined) return usageError(ctx, LANE_USAGE, ['lane'], 'Name what to do: create, list, remove, adopt, rebase or serve.');
   if (arity[verb] === undefined) return usageError(ctx, LANE_USAGE, ['lane'], `Unknown lane command ${JSON.stringify(verb)}.`);
-  if (!flags) return usageError(ctx, LANE_USAGE, ['lane', verb], flagProblem(rest, ['--repo', '--branch', '--name']));
+  if (!flags) return usageError(ctx, LANE_USAGE, ['lane', verb], flagProblem(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off', '--without-recipes']));
   if (flags.positional.length < arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `${verb === 'adopt' ? 'PATH' : 'NAME'} is missing.`);
   if (flags.positional.length > arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `Unexpected argument ${JSON.stringify(flags.positional[arity[verb]])}.`);
   if (flags.switches.has('--keyless') && flags.switches.has('--with-keys')) return usageError(ctx, LANE_USAGE, ['lane', verb], '--keyless and --with-keys contradict each other; give one.');

@@ -19,7 +19,7 @@ export const MERGE_USAGE = `Usage:
 export async function mergeCommand(ctx: CliContext, args: string[]): Promise<number> {
   const flags = parseFlags(args, ['--repo', '--commit', '--rollback'], ['--dry-run']);
   const rollback = flags?.values.rollback;
-  if (!flags) return usageError(ctx, MERGE_USAGE, ['merge'], flagProblem(args, ['--repo', '--commit', '--rollback']));
+  if (!flags) return usageError(ctx, MERGE_USAGE, ['merge'], flagProblem(args, ['--repo', '--commit', '--rollback'], ['--dry-run']));
   if (rollback && flags.positional.length) return usageError(ctx, MERGE_USAGE, ['merge', '--rollback'], `--rollback takes only the merge's id, not ${JSON.stringify(flags.positional[0])}.`);
   if (!rollback && flags.positional.length !== 1) {
     return usageError(ctx, MERGE_USAGE, ['merge', 'NAME'], flags.positional.length ? `Unexpected argument ${JSON.stringify(flags.positional[1])}.` : 'NAME (the lane to merge) is missing.');

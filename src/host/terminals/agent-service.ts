@@ -100,9 +100,14 @@ export class AgentService {
 
   /** Names of live agents whose lane is `path` or inside it. */
   liveAgentsIn(path: string, exceptIds: readonly string[] = []): string[] {
-    return [...this.runtimes.values()]
-      .filter((r) => r.isLive && !exceptIds.includes(r.record.id) && (r.record.lanePath === path || r.record.lanePath.startsWith(path + '/')))
+    return this.runtimesIn(path)
+      .filter((r) => r.isLive && !exceptIds.includes(r.record.id))
       .map((r) => r.record.name);
+  }
+
+  /** The agents working in the lane (or MAIN) at `path`, or in a directory below it. */
+  private runtimesIn(path: string): AgentRuntime[] {
+    return [...this.runtimes.values()].filter((r) => r.record.lanePath === path || r.record.lanePath.startsWith(path + '/'));
   }
 
   list(): AgentInfo[] {
@@ -197,7 +202,7 @@ export class AgentService {
 
   /** Stops every agent in the lane at `path` (an ephemeral lane after its merge). */
   async stopAllIn(path: string): Promise<void> {
-    await Promise.all([...this.runtimes.values()].filter((r) => r.record.lanePath === path || r.record.lanePath.startsWith(path + '/')).map((r) => r.stop()));
+    await Promise.all(this.runtimesIn(path).map((r) => r.stop()));
   }
 
   /**
@@ -207,7 +212,7 @@ export class AgentService {
    * `<name>-<id>.log`; returns those files.
    */
   async removeAllIn(path: string, scrollbackDir: string | null): Promise<string[]> {
-    const inLane = [...this.runtimes.values()].filter((r) => r.record.lanePath === path || r.record.lanePath.startsWith(path + '/'));
+    const inLane = this.runtimesIn(path);
     await Promise.all(inLane.map((r) => r.stop()));
     const kept: string[] = [];
     for (const r of inLane) {

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Repo } from '../../shared/repo';
 import { err, ok, type Result } from '../../shared/result';
@@ -14,12 +15,29 @@ import { commandDigest, commandEntries, describeChanges, diffCommands } from './
  * is not trusted (nothing runs while it has problems anyway).
  */
 export function assessTrust(dataDir: string): AssessTrust {
+  // Every repository lookup asks, and the trust watch asks every 2 s: read, parse and hash
+  // the files again only when one of them changed on disk (the answer is for display and
+  // alerts; runners check the digest of what they read themselves, in usableConfig).
+  const memo = new Map<string, { files: string[]; key: string; trust: TrustState }>();
   return (repo) => {
     if (repo.trustedDigest === null) return 'untrusted';
+    const seen = memo.get(repo.id);
+    if (seen && seen.key === filesKey(seen.files, repo)) return seen.trust;
     const loaded = readRepoConfig(repo, dataDir);
-    if (loaded.problems.length > 0) return 'changed';
-    return commandDigest(commandEntries(loaded.config)) === repo.trustedDigest ? 'trusted' : 'changed';
+    const trust: TrustState = loaded.problems.length > 0 ? 'changed' : commandDigest(commandEntries(loaded.config)) === repo.trustedDigest ? 'trusted' : 'changed';
+    const files = loaded.files.map((f) => f.path);
+    memo.set(repo.id, { files, key: filesKey(files, repo), trust });
+    return trust;
   };
+}
+
+/** What the answer depends on: the trusted digest and each file as it stands on disk (or its absence). */
+function filesKey(files: readonly string[], repo: Pick<Repo, 'mainPath' | 'name' | 'trustedDigest'>): string {
+  const parts = files.map((path) => {
+    const st = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return st ? `${path}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}` : `${path}:-`;
+  });
+  return [repo.trustedDigest, repo.mainPath, repo.name, ...parts].join('|');
 }
 
 export interface RepoTrustDeps {

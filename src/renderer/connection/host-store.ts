@@ -328,12 +328,12 @@ export class HostStore {
         if (list && !list.some((l) => l.id === event.lane.id)) {
           this.update({ lanes: [...list.filter((l) => !(l.adoptable && l.path === event.lane.path)), event.lane] });
         }
-        void this.refreshLanes();
+        if (isFirstTime) void this.refreshLanes();
         return;
       }
       case 'lane.removed':
         if (this.snapshot.lanes) this.update({ lanes: this.snapshot.lanes.filter((l) => l.id !== event.id) });
-        void this.refreshLanes();
+        if (isFirstTime) void this.refreshLanes();
         return;
       case 'lane.updated':
         // Only lanes we know: an update replayed for a lane removed since must not revive it.
@@ -342,6 +342,8 @@ export class HostStore {
         }
         return;
       case 'lane.head':
+        // A count the diff view reloads on: counted once, not again when a load re-applies it.
+        if (!isFirstTime) return;
         this.update({ laneHeadChanges: { ...this.snapshot.laneHeadChanges, [event.id]: (this.snapshot.laneHeadChanges[event.id] ?? 0) + 1 } });
         return;
       case 'merge.updated': {
