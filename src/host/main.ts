@@ -35,14 +35,17 @@ export async function runHost(argv: readonly string[]): Promise<number> {
   // A stop asked for while the host is still starting (a launcher that gave up, a test's
   // SIGTERM) must stop it cleanly once it can, not kill it halfway: Node's default for an
   // unhandled SIGTERM is to die at once, leaving the lock, the discovery file and agents.
+  // One listener per signal for the process's whole life: removing the last listener stops
+  // Node watching the signal, and a signal caught but not yet dispatched is then dropped
+  // (a SIGTERM sent the moment the host announced itself was lost that way, leaving it running).
   let stopRequested: string | null = null;
-  const early = (signal: string) => (): void => {
-    stopRequested ??= signal;
+  let onStop: ((signal: string) => void) | null = null;
+  const onSignal = (signal: string) => (): void => {
+    if (onStop) onStop(signal);
+    else stopRequested ??= signal;
   };
-  const earlyTerm = early('SIGTERM');
-  const earlyInt = early('SIGINT');
-  process.on('SIGTERM', earlyTerm);
-  process.on('SIGINT', earlyInt);
+  process.on('SIGTERM', onSignal('SIGTERM'));
+  process.on('SIGINT', onSignal('SIGINT'));
   const started = await startHost({
     dataDir: resolveDataDir(process.env, opts.home),
     groveCommand: [process.execPath, join(here, '..', '..', 'bin', 'grove.js')],
@@ -53,8 +56,6 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     logger,
     settings: settings.value,
   });
-  process.off('SIGTERM', earlyTerm);
-  process.off('SIGINT', earlyInt);
   if (!started.ok) {
     process.stderr.write(`grove host: ${started.error.message}\n`);
     return started.error.kind === 'already-running' ? 3 : 1;
@@ -71,10 +72,8 @@ export async function runHost(argv: readonly string[]): Promise<number> {
     };
     // `grove host stop` (host.stop) closes the host itself; the process then ends as after SIGTERM.
     void host.stopped.then(() => resolve(exitCode));
-    // `on`, not `once`: a second Ctrl-C while stopping must not kill the host halfway
-    // (Node's default for an unhandled signal); the stop already under way goes on.
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    // A second Ctrl-C while stopping does not kill the host halfway: the stop under way goes on.
+    onStop = stop;
     if (stopRequested) stop(stopRequested);
     // A bug in one request must not take down every agent: log it and keep serving.
     // (Requests and upgrades catch their own errors; this is the last net.) A storm of

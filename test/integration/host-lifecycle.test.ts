@@ -48,6 +48,15 @@ describe('host lifecycle', () => {
     expect(types).toEqual(['host.started', 'host.stopping', 'host.started']);
   });
 
+  it('stops on a SIGTERM sent the moment it announces itself, every time (the signal is never dropped)', async () => {
+    // The window is narrow; ten tries made a lost signal show in CI's load before the fix.
+    for (let i = 0; i < 10; i++) {
+      const host = await startHostProcess();
+      const code = await Promise.race([host.stop(), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
+      expect(code, `try ${i}: ${host.output()}`).toBe(0);
+    }
+  }, 120_000);
+
   it('starts again after kill -9, keeping its token and its port', async () => {
     const first = await startHostProcess();
     await first.kill9();
