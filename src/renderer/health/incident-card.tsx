@@ -2,9 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { Incident, IncidentCommit, MainEdits } from '../../shared/incidents';
 import { shortSha } from '../lanes/lane-labels';
 import { useFocusTarget } from '../navigation/use-route-focus';
-import { formatDuration } from './durations';
+import { formatDuration } from '../ui/time-format';
 import { describeProbes, describeVia, incidentDurationMs, summarizeClosed } from './incident-labels';
-import { useNow } from './use-now';
+import { useNow } from '../ui/use-now';
 
 /**
  * One incident: while open, everything at once (the failing probes with their output, what

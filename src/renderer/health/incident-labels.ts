@@ -1,5 +1,5 @@
 import type { Incident, IncidentCommit } from '../../shared/incidents';
-import { formatDuration } from './durations';
+import { formatDuration } from '../ui/time-format';
 
 /** How an incident reads in the log: which probes, how long, how it came and went. */
 

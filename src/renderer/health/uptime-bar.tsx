@@ -1,5 +1,5 @@
 import type { HealthTimeline } from '../../shared/incidents';
-import { formatClock } from './durations';
+import { formatClock } from '../ui/time-format';
 import { bucketsOf, describeSpent, formatUptime } from './uptime-buckets';
 
 /**

@@ -1,5 +1,5 @@
 import type { HealthSegment, HealthTimeline } from '../../shared/incidents';
-import { formatDuration } from './durations';
+import { formatDuration } from '../ui/time-format';
 
 /**
  * The uptime bar's layout, status-page style: the timeline cut into equal buckets, each

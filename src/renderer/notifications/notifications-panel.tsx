@@ -4,8 +4,8 @@ import { isPaused, PAUSE_FOR_AN_HOUR_MINUTES, PAUSED_INDEFINITELY, type Notifica
 import type { Result } from '../../shared/result';
 import { routeFor } from '../../shared/ui-route';
 import { useHost, useHostStore } from '../connection/use-host';
-import { formatClock } from '../health/durations';
-import { useNow } from '../health/use-now';
+import { formatClock } from '../ui/time-format';
+import { useNow } from '../ui/use-now';
 import { navigateTo, useRouteStore } from '../navigation/use-route-focus';
 import { PermissionPrompt } from './permission-prompt';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentCommit } from '../../../../src/shared/incidents';
-import { formatDuration } from '../../../../src/renderer/health/durations';
+import { formatDuration } from '../../../../src/renderer/ui/time-format';
 import { describeProbes, describeVia, incidentDurationMs, summarizeClosed } from '../../../../src/renderer/health/incident-labels';
 import { incident } from './incident-fixture';
 

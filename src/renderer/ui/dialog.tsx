@@ -1,0 +1,90 @@
+import * as RadixDialog from '@radix-ui/react-dialog';
+import { X } from 'lucide-react';
+import type { ReactNode } from 'react';
+import './dialog.css';
+
+/**
+ * The one modal dialog (Radix: focus trap, Escape, labelled by its title). Pass `open` and
+ * `onOpenChange` to control it; `description` is read out with the title.
+ */
+export function Dialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  children,
+  wide,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  return (
+    <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="dialog-overlay" />
+        <RadixDialog.Content className={`dialog-content${wide ? ' dialog-wide' : ''}`}>
+          <header className="dialog-header">
+            <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
+            <RadixDialog.Close className="icon-button" aria-label="Close">
+              <X size={16} aria-hidden />
+            </RadixDialog.Close>
+          </header>
+          {description ? <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description> : <RadixDialog.Description className="visually-hidden">{title}</RadixDialog.Description>}
+          {children}
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
+  );
+}
+
+/**
+ * A destructive action's confirmation: says what happens and what stays, and names the
+ * action on its button ("Remove lane", never "OK").
+ */
+export function ConfirmDialog({
+  open,
+  onOpenChange,
+  title,
+  consequence,
+  stays,
+  action,
+  onConfirm,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  /** What the action does. */
+  consequence: ReactNode;
+  /** What is kept, so nothing feels lost by surprise. */
+  stays: ReactNode;
+  /** The button's label: the action itself. */
+  action: string;
+  onConfirm: () => void;
+}) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title={title} description={consequence}>
+      <p className="dialog-stays">
+        <strong>Stays:</strong> {stays}
+      </p>
+      <div className="dialog-actions">
+        <button type="button" onClick={() => onOpenChange(false)}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => {
+            onOpenChange(false);
+            onConfirm();
+          }}
+        >
+          {action}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

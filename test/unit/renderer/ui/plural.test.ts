@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { count, nounFor } from '../../../../src/renderer/ui/plural';
+
+describe('count', () => {
+  it('says one and many the way a person does', () => {
+    expect(count(1, 'commit')).toBe('1 commit');
+    expect(count(0, 'commit')).toBe('0 commits');
+    expect(count(2, 'repository')).toBe('2 repositories');
+    expect(count(1204, 'line')).toBe('1,204 lines');
+    expect(nounFor(1, 'entry')).toBe('entry');
+    expect(nounFor(5, 'entry')).toBe('entries');
+  });
+});
