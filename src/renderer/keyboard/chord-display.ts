@@ -31,3 +31,9 @@ export function bindingKeys(binding: string, platform: KeyboardPlatform): string
   keys.push((mac ? MAC_KEYS : OTHER_KEYS)[chord.key] ?? chord.key);
   return keys;
 }
+
+/** A command's first binding as shown, for a palette entry's `shortcut`; undefined when it has no key. */
+export function commandShortcut(resolved: { platform: KeyboardPlatform; bindings: Record<string, string[]> }, command: string): string | undefined {
+  const first = resolved.bindings[command]?.[0];
+  return first ? displayBinding(first, resolved.platform) : undefined;
+}
