@@ -19,7 +19,8 @@ export interface ShortcutStore {
   subscribe(listener: () => void): () => void;
 }
 
-type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem'>;
+/** The part of localStorage used here (a Map-backed stand-in in tests). */
+type Storage = { getItem(key: string): string | null; setItem(key: string, value: string): void };
 
 export function createShortcutStore(storage: Storage | undefined, platform: KeyboardPlatform): ShortcutStore {
   let text: string | null = null;
@@ -65,7 +66,7 @@ let windowStore: ShortcutStore | null = null;
 
 /** This window's store, made on first use from localStorage and the OS. */
 export function shortcutStore(): ShortcutStore {
-  windowStore ??= createShortcutStore(globalThis.localStorage, currentKeyboardPlatform());
+  windowStore ??= createShortcutStore((globalThis as { localStorage?: Storage }).localStorage, currentKeyboardPlatform());
   return windowStore;
 }
 

@@ -1,6 +1,6 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { Command } from 'cmdk';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { filterPaletteCommands, type PaletteCommand } from './palette-command';
 import './palette.css';
 
@@ -11,6 +11,12 @@ import './palette.css';
  */
 export function CommandPalette({ open, onOpenChange, commands }: { open: boolean; onOpenChange: (open: boolean) => void; commands: readonly PaletteCommand[] }) {
   const [query, setQuery] = useState('');
+  // Where the focus was when the palette opened (a terminal, usually), to give it back on
+  // close; read while rendering the opening, before the dialog moves the focus.
+  const returnTo = useRef<HTMLElement | null>(null);
+  const wasOpen = useRef(false);
+  if (open && !wasOpen.current && document.activeElement instanceof HTMLElement) returnTo.current = document.activeElement;
+  wasOpen.current = open;
   const groups = filterPaletteCommands(commands, query);
   const close = (): void => {
     onOpenChange(false);
@@ -20,7 +26,20 @@ export function CommandPalette({ open, onOpenChange, commands }: { open: boolean
     <RadixDialog.Root open={open} onOpenChange={(next) => (next ? onOpenChange(true) : close())}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="palette-overlay" />
-        <RadixDialog.Content className="palette" data-testid="command-palette" aria-describedby={undefined}>
+        <RadixDialog.Content
+          className="palette"
+          data-testid="command-palette"
+          aria-describedby={undefined}
+          onCloseAutoFocus={(event) => {
+            // A command that moved the focus (to another terminal) keeps it; otherwise back.
+            const target = returnTo.current;
+            returnTo.current = null;
+            if (target?.isConnected && (document.activeElement === document.body || document.activeElement === null)) {
+              event.preventDefault();
+              target.focus();
+            }
+          }}
+        >
           <RadixDialog.Title className="visually-hidden">Command palette</RadixDialog.Title>
           {/* Our own filter keeps the given order; cmdk's vim keys (Ctrl+N/J/P/K) stay off. */}
           <Command label="Command palette" shouldFilter={false} loop vimBindings={false}>

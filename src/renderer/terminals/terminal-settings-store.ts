@@ -42,7 +42,8 @@ export interface TerminalSettingsStore {
   subscribe(listener: () => void): () => void;
 }
 
-type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem'>;
+/** The part of localStorage used here (a Map-backed stand-in in tests). */
+type Storage = { getItem(key: string): string | null; setItem(key: string, value: string): void };
 
 export function createTerminalSettingsStore(storage: Storage | undefined): TerminalSettingsStore {
   let text: string | null = null;
@@ -74,7 +75,7 @@ export function createTerminalSettingsStore(storage: Storage | undefined): Termi
 let windowStore: TerminalSettingsStore | null = null;
 
 export function terminalSettingsStore(): TerminalSettingsStore {
-  windowStore ??= createTerminalSettingsStore(globalThis.localStorage);
+  windowStore ??= createTerminalSettingsStore((globalThis as { localStorage?: Storage }).localStorage);
   return windowStore;
 }
 
