@@ -78,7 +78,8 @@ export function Cockpit() {
     layoutStore.update((l) => withWorkspace(l, next.lanePath, { active: next.id }));
   };
 
-  if (host.repos !== null && host.repos.length === 0) {
+  // Until there is a repository (and no agent runs anywhere), adding one is the whole screen.
+  if (host.repos !== null && host.repos.length === 0 && host.agents !== null && host.agents.length === 0) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
         <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} paletteKey="Ctrl+Shift+P" bell={null} />
