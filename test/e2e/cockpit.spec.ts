@@ -13,6 +13,8 @@ import { rmSync } from 'node:fs';
  */
 const SHOTS = join(repoRoot, '.test-reports', 'screenshots');
 let flower: ProbedHost;
+/** The page's globals a test reaches into (the tests compile without the DOM's types). */
+type Page_ = { document: { documentElement: { setAttribute(n: string, v: string): void; removeAttribute(n: string): void } } };
 
 test.beforeEach(async () => {
   flower = await startHostWithProbedRepo({
@@ -28,10 +30,10 @@ test.afterEach(async () => {
 async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   for (const theme of ['dark', 'light'] as const) {
-    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+    await page.evaluate((t) => void (globalThis as unknown as Page_).document.documentElement.setAttribute('data-theme', t), theme);
     await page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()!.width}-${theme}.png`) });
   }
-  await page.evaluate(() => delete document.documentElement.dataset.theme);
+  await page.evaluate(() => (globalThis as unknown as Page_).document.documentElement.removeAttribute('data-theme'));
 }
 
 async function createLane(name: string): Promise<string> {
