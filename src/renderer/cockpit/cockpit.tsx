@@ -142,19 +142,19 @@ export function Cockpit() {
         >
           {!layout.railCollapsed && (
             <>
-              <Panel id="rail" defaultSize={260} minSize={180} maxSize={480}>
+              <Panel id="rail-panel" defaultSize={260} minSize={180} maxSize={480}>
                 {rail}
               </Panel>
               <Separator className="resize-handle" aria-label="Resize the rail" />
             </>
           )}
-          <Panel id="centre" minSize={320}>
+          <Panel id="centre-panel" minSize={320}>
             <main className="centre">{centre}</main>
           </Panel>
           {panelShown && (
             <>
               <Separator className="resize-handle" aria-label="Resize the lane panel" />
-              <Panel id="panel" defaultSize={380} minSize={280} maxSize={720}>
+              <Panel id="lane-panel" defaultSize={380} minSize={280} maxSize={720}>
                 <aside className="right-panel" data-testid="right-panel" aria-label={`Lane ${lane.name}`}>
                   {panel}
                 </aside>
