@@ -71,6 +71,7 @@ export function Cockpit() {
   const worstRepo = worst ? (model.repos.find((r) => r.health === worst)?.repo.name ?? null) : null;
   const waiting = model.ordered.reduce((n, w) => n + w.needsYou, 0);
   const activeAgentId = workspace ? (layout.workspaces[workspace.path]?.active ?? workspace.agents[0]?.id ?? null) : null;
+  const toggleRail = (): void => (isNarrow ? setDrawerOpen((o) => !o) : layoutStore.update((l) => ({ ...l, railCollapsed: !l.railCollapsed })));
   const goNextWaiting = (): void => {
     const next = nextWaitingAgent(host.agents ?? [], activeAgentId);
     if (!next) return;
@@ -82,7 +83,7 @@ export function Cockpit() {
   if (host.repos !== null && host.repos.length === 0 && host.agents !== null && host.agents.length === 0) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
-        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} paletteKey="Ctrl+Shift+P" bell={null} />
+        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey="Ctrl+Shift+P" bell={null} />
         <FirstRunScreen />
       </div>
     );
@@ -118,6 +119,8 @@ export function Cockpit() {
         onNextWaiting={goNextWaiting}
         onOpenPalette={() => {}}
         onOpenRail={isNarrow ? () => setDrawerOpen(true) : null}
+        onToggleRail={isNarrow ? null : toggleRail}
+        isRailShown={!layout.railCollapsed}
         paletteKey="Ctrl+Shift+P"
         bell={<PlainBell onOpen={() => select({ kind: 'notifications' })} />}
       />
