@@ -159,3 +159,65 @@ test('a rebound palette key is kept from the program, and a key on the pass-thro
   await expect(terminal).toContainText('#2 0x1b 0x10 ESC ^P');
   await expect(palette).toHaveCount(0);
 });
+
+test('a URL wrapped across rows opens whole on Ctrl+click of its second row', async ({ page }) => {
+  const main = makeRepo(realpathSync(makeTempDir('grove-main-')));
+  const repoId = await addTrustedRepo(host, main);
+  const lane = await api(host, 'lanes.create', { repoId, name: 'links' });
+  const lanePath = (lane.body.result as { lane: { path: string } }).lane.path;
+  const url = `${host.url}/pull/12?q=${'w'.repeat(400)}`;
+  const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', `printf '%s\\n' "${url}"; exec sleep 600`], name: 'wrapped' });
+  expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  const terminal = page.getByTestId('terminal-wrapped');
+  // A row of nothing but the URL's tail: the link's second (or later) row.
+  const tailRow = terminal.locator('.xterm-rows > div').filter({ hasText: /^w+$/ }).first();
+  await expect(tailRow).toBeVisible();
+  const box = (await tailRow.boundingBox())!;
+  const at = { x: box.x + 30, y: box.y + box.height / 2 };
+  await expect(async () => {
+    await page.mouse.move(at.x + 1, at.y);
+    await page.mouse.move(at.x, at.y);
+    await expect(terminal.locator('.xterm-cursor-pointer')).toHaveCount(1, { timeout: 500 });
+  }).toPass({ timeout: 10_000 });
+  const popup = page.waitForEvent('popup');
+  await page.keyboard.down('Control');
+  await page.mouse.click(at.x, at.y);
+  await page.keyboard.up('Control');
+  const tab = await popup;
+  expect(tab.url()).toBe(url);
+});
+
+test('switching back to a terminal shows the place it was scrolled to, not the bottom', async ({ page }) => {
+  const main = makeRepo(realpathSync(makeTempDir('grove-main-')));
+  const repoId = await addTrustedRepo(host, main);
+  const lane = await api(host, 'lanes.create', { repoId, name: 'scroll' });
+  const lanePath = (lane.body.result as { lane: { path: string } }).lane.path;
+  for (const [name, script] of [['long', 'i=1; while [ $i -le 400 ]; do echo "row-$i"; i=$((i+1)); done; exec sleep 600'], ['other', 'echo other; exec sleep 600']]) {
+    const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', script!], name });
+    expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  await page.locator('[data-testid="agent-tab"][data-agent="long"]').click();
+  const terminal = page.getByTestId('terminal-long');
+  await expect(terminal).toContainText('row-400');
+  const firstRow = terminal.locator('.xterm-rows > div').first();
+
+  await terminal.hover();
+  await page.mouse.wheel(0, -1500);
+  await expect(terminal).not.toContainText('row-400');
+  const scrolledTo = (await firstRow.textContent())!.trim();
+  expect(scrolledTo).toMatch(/^row-\d+$/);
+
+  await page.locator('[data-testid="agent-tab"][data-agent="other"]').click();
+  await expect(page.getByTestId('terminal-other')).toContainText('other');
+  await expect(terminal).toHaveCount(0);
+  await page.locator('[data-testid="agent-tab"][data-agent="long"]').click();
+  await expect(terminal).toBeVisible();
+  await expect(firstRow).toHaveText(scrolledTo);
+  await expect(terminal).not.toContainText('row-400');
+});
