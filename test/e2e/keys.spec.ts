@@ -221,3 +221,38 @@ test('switching back to a terminal shows the place it was scrolled to, not the b
   await expect(firstRow).toHaveText(scrolledTo);
   await expect(terminal).not.toContainText('row-400');
 });
+
+test('settings: a command rebound by pressing the new key works at once and survives a reload; a conflict is named; the font size is kept and applied', async ({ page }) => {
+  const lanePath = await laneWithKeyEcho('settings');
+  const terminal = await openTerminal(page, lanePath, 'settings');
+  const fontSize = () => terminal.locator('.xterm-rows > div').first().evaluate((row) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }).getComputedStyle(row).fontSize);
+  expect(await fontSize()).toBe('13px');
+
+  await page.getByTestId('rail-settings').click();
+  const keyboard = page.getByTestId('keyboard-settings');
+  await keyboard.getByRole('button', { name: 'Change the key for Open the command palette' }).click();
+  await expect(keyboard.getByRole('textbox', { name: 'New key for Open the command palette' })).toBeFocused();
+  await page.keyboard.press('Control+Alt+P');
+  const row = keyboard.locator('tr[data-command="palette.open"]');
+  await expect(row.locator('kbd').first()).toHaveText('CtrlAltP');
+  await expect(row.getByText('app shortcuts on Linux and Windows')).toHaveCount(0); // Ctrl+Alt keeps the policy
+
+  // A binding two commands share is named as a conflict.
+  await keyboard.getByRole('button', { name: 'Change the key for Show or hide the rail' }).click();
+  await page.keyboard.press('Control+Alt+P');
+  await expect(keyboard.getByTestId('shortcut-conflicts')).toContainText('Ctrl+Alt+P is bound to both “Open the command palette” and “Show or hide the rail”');
+  await keyboard.getByRole('button', { name: 'Reset Show or hide the rail to its default' }).click();
+  await expect(keyboard.getByTestId('shortcut-conflicts')).toHaveCount(0);
+
+  await page.getByRole('spinbutton', { name: 'Font size' }).fill('18');
+  await page.reload();
+  await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  await expect(terminal).toContainText('key-echo ready');
+  expect(await fontSize()).toBe('18px');
+  await terminal.click();
+  await page.keyboard.press('Control+Alt+P');
+  await expect(page.getByTestId('command-palette')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+Shift+P'); // the old key no longer opens it
+  await expect(page.getByTestId('command-palette')).toHaveCount(0);
+});

@@ -4,7 +4,7 @@ import { bindingKeys, displayBinding } from '../keyboard/chord-display';
 import { chordOfPress, formatChord } from '../keyboard/key-chord';
 import { COMMAND_IDS, COMMANDS, policyProblem, type CommandId } from '../keyboard/shortcut-registry';
 import { shortcutStore, useResolvedShortcuts } from '../keyboard/shortcut-store';
-import './settings-section.css';
+import './preferences.css';
 
 /**
  * Keyboard settings: rebind a command by pressing the new key, reset it to the default, edit
@@ -27,15 +27,15 @@ export function KeyboardSettings() {
   };
 
   return (
-    <section className="settings-section" aria-labelledby="keyboard-settings-title" data-testid="keyboard-settings">
-      <h2 id="keyboard-settings-title">Keyboard</h2>
+    <section className="pref-section" aria-labelledby="keyboard-settings-title" data-testid="keyboard-settings">
+      <h3 id="keyboard-settings-title">Keyboard</h3>
       {loadMessage && (
-        <p className="settings-message" role="status">
+        <p className="pref-message" role="status">
           {loadMessage}
         </p>
       )}
       {resolved.conflicts.length > 0 && (
-        <ul className="settings-conflicts" aria-label="Conflicts" data-testid="shortcut-conflicts">
+        <ul className="pref-conflicts" aria-label="Conflicts" data-testid="shortcut-conflicts">
           {resolved.conflicts.map((c) => (
             <li key={c.binding}>
               {show(c.binding)} is bound to both {c.commands.map((id) => `“${COMMANDS[id].title}”`).join(' and ')}; the first one runs.
@@ -44,7 +44,7 @@ export function KeyboardSettings() {
         </ul>
       )}
 
-      <label className="settings-toggle">
+      <label className="pref-toggle">
         <input type="checkbox" checked={settings.sendEveryKey} onChange={(e) => store.update((s) => ({ ...s, sendEveryKey: e.target.checked }))} />
         Send every key to the terminal
         <span className="muted">
@@ -53,7 +53,7 @@ export function KeyboardSettings() {
         </span>
       </label>
 
-      <table className="settings-shortcuts">
+      <table className="pref-shortcuts">
         <thead>
           <tr>
             <th scope="col">Command</th>
@@ -80,12 +80,12 @@ export function KeyboardSettings() {
                     bindings.map((b) => <Keys key={b} keys={bindingKeys(b, resolved.platform)} />)
                   )}
                   {warnings.map((w) => (
-                    <span key={w} className="settings-warning">
+                    <span key={w} className="pref-warning">
                       {w}
                     </span>
                   ))}
                 </td>
-                <td className="settings-actions">
+                <td className="pref-actions">
                   <button type="button" onClick={() => setRecording(id)} aria-label={`Change the key for ${COMMANDS[id].title}`}>
                     Change
                   </button>
@@ -99,9 +99,9 @@ export function KeyboardSettings() {
         </tbody>
       </table>
 
-      <h3>Keys the terminal always receives</h3>
+      <h4>Keys the terminal always receives</h4>
       <p className="muted">With a terminal focused these go to the program even when a shortcut above uses them.</p>
-      <ul className="settings-pass-through" data-testid="pass-through-list">
+      <ul className="pref-pass-through" data-testid="pass-through-list">
         {settings.passThrough.map((b) => (
           <li key={b}>
             <Keys keys={bindingKeys(b, resolved.platform)} />
@@ -124,7 +124,7 @@ export function KeyboardSettings() {
 
 function Keys({ keys }: { keys: string[] }) {
   return (
-    <kbd className="settings-keys">
+    <kbd className="pref-keys">
       {keys.map((k) => (
         <kbd key={k}>{k}</kbd>
       ))}
@@ -145,7 +145,7 @@ function KeyRecorder({ label, onKey, onCancel }: { label: string; onKey: (bindin
     if (chord) onKey(formatChord(chord));
   };
   return (
-    <div className="settings-recorder" role="textbox" tabIndex={0} aria-label={label} data-shortcut-recorder ref={(el) => el?.focus()} onKeyDown={onKeyDown} onBlur={onCancel}>
+    <div className="pref-recorder" role="textbox" tabIndex={0} aria-label={label} data-shortcut-recorder ref={(el) => el?.focus()} onKeyDown={onKeyDown} onBlur={onCancel}>
       Press the new key… <span className="muted">(Esc cancels)</span>
     </div>
   );

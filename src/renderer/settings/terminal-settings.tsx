@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { DEFAULT_TERMINAL_SETTINGS, TERMINAL_FONT_SIZE, terminalSettingsStore, useTerminalSettings } from '../terminals/terminal-settings-store';
-import './settings-section.css';
+import './preferences.css';
 
 /** Terminal font family and size; open terminals take a change at once. */
 export function TerminalSettings() {
@@ -13,9 +13,9 @@ export function TerminalSettings() {
     else if (value !== settings.fontFamily) store.update({ fontFamily: value });
   };
   return (
-    <section className="settings-section" aria-labelledby="terminal-settings-title" data-testid="terminal-settings">
-      <h2 id="terminal-settings-title">Terminal</h2>
-      <label className="settings-field">
+    <section className="pref-section" aria-labelledby="terminal-settings-title" data-testid="terminal-settings">
+      <h3 id="terminal-settings-title">Terminal</h3>
+      <label className="pref-field">
         Font family
         <input
           value={family}
@@ -26,7 +26,7 @@ export function TerminalSettings() {
           }}
         />
       </label>
-      <label className="settings-field">
+      <label className="pref-field">
         Font size
         <input
           type="number"
