@@ -8,8 +8,10 @@ import { routeFor } from './ui-route';
  * - quiet ones (paused, rate limited) never pop: they are listed in the bell;
  * - in a focused window that shows the notification's workspace (the lane, or MAIN, it is
  *   about), nothing pops: the operator is looking at it;
- * - a burst for one workspace pops once: after a popup, the next DEBOUNCE_MS of that
- *   workspace's notifications are listed only, unless one is more severe than the one shown;
+ * - a burst of one kind of news about one workspace pops once: after a popup, the same kind
+ *   about that workspace (three agents of a lane waiting at once) is listed only for the next
+ *   DEBOUNCE_MS. Other news about it still pops: a crash after a wait, MAIN working again
+ *   after breaking;
  * - the escalation (`agent.still-waiting`, made by the host once per wait) pops even in a
  *   focused window on that lane, and through the debounce: a window can be focused with no
  *   one in front of it, and an agent left waiting that long is what the escalation is for.
@@ -32,22 +34,20 @@ export interface Viewer {
 export type PopupVerdict = 'pop' | 'quiet' | 'on-screen' | 'debounced';
 
 export interface PopupState {
-  /** Per workspace (or route, when there is none): the last popup's time (ms) and severity. */
-  readonly last: ReadonlyMap<string, { at: number; rank: number }>;
+  /** Per kind and workspace (or route, when there is none): when it last popped up (ms). */
+  readonly last: ReadonlyMap<string, number>;
 }
 
 export const EMPTY_POPUP_STATE: PopupState = { last: new Map() };
 
-const RANK: Record<Notification['severity'], number> = { info: 0, warning: 1, critical: 2 };
-
 export const isEscalation = (n: Pick<Notification, 'kind'>): boolean => n.kind === 'agent.still-waiting';
 
-/** What a burst is counted per: the workspace, or where the notification leads. */
-export const popupKeyOf = (n: Pick<Notification, 'workspace' | 'target'>): string => n.workspace ?? routeFor(n.target);
+/** What a burst is counted per: the kind, and the workspace (or where the notification leads). */
+export const popupKeyOf = (n: Pick<Notification, 'kind' | 'workspace' | 'target'>): string => `${n.kind} ${n.workspace ?? routeFor(n.target)}`;
 
 export function decidePopup(
   state: PopupState,
-  n: Pick<Notification, 'kind' | 'severity' | 'quiet' | 'workspace' | 'target'>,
+  n: Pick<Notification, 'kind' | 'quiet' | 'workspace' | 'target'>,
   viewer: Viewer,
   now: number,
 ): { state: PopupState; verdict: PopupVerdict } {
@@ -55,10 +55,9 @@ export function decidePopup(
   const escalation = isEscalation(n);
   if (!escalation && viewer.isFocused && n.workspace !== null && n.workspace === viewer.visibleWorkspace) return { state, verdict: 'on-screen' };
   const key = popupKeyOf(n);
-  const rank = RANK[n.severity];
   const last = state.last.get(key);
-  if (!escalation && last !== undefined && now - last.at < PopupLimits.DEBOUNCE_MS && last.rank >= rank) return { state, verdict: 'debounced' };
-  // Forget workspaces whose window is over, so the map does not grow with every lane ever seen.
-  const kept = [...state.last].filter(([, v]) => now - v.at < PopupLimits.DEBOUNCE_MS);
-  return { state: { last: new Map(kept).set(key, { at: now, rank }) }, verdict: 'pop' };
+  if (!escalation && last !== undefined && now - last < PopupLimits.DEBOUNCE_MS) return { state, verdict: 'debounced' };
+  // Forget keys whose window is over, so the map does not grow with every lane ever seen.
+  const kept = [...state.last].filter(([, at]) => now - at < PopupLimits.DEBOUNCE_MS);
+  return { state: { last: new Map(kept).set(key, now) }, verdict: 'pop' };
 }

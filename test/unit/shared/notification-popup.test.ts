@@ -55,14 +55,14 @@ describe('decidePopup', () => {
     expect(run([[waiting({ quiet: 'rate-limited' }), unfocusedOn(null), 0]])).toEqual(['quiet']);
   });
 
-  it('a burst about one lane pops once; another lane has its own; after the window, again', () => {
+  it('a burst of waits in one lane (its agents one after another) pops once; another lane has its own; after the window, again', () => {
     const away = unfocusedOn(null);
     const window = PopupLimits.DEBOUNCE_MS;
     expect(
       run([
         [waiting(), away, 0],
-        [waiting({ kind: 'agent.context', severity: 'info', target: { kind: 'agent', agentId: 'a2' } }), away, 1_000],
-        [waiting(), away, 2_000],
+        [waiting({ target: { kind: 'agent', agentId: 'a2' } }), away, 1_000],
+        [waiting({ target: { kind: 'agent', agentId: 'a3' } }), away, 2_000],
         [waiting({ workspace: design }), away, 2_500],
         [waiting(), away, window - 1],
         [waiting(), away, window],
@@ -70,16 +70,17 @@ describe('decidePopup', () => {
     ).toEqual(['pop', 'debounced', 'debounced', 'pop', 'debounced', 'pop']);
   });
 
-  it('something worse than what popped breaks through the burst; something as bad does not', () => {
+  it('other news about the lane within the burst still pops: a crash after a wait, MAIN working again after breaking', () => {
     const away = unfocusedOn(null);
+    const main = { workspace: '/srv/flower', target: { kind: 'repo' as const, repoId: 'r1' } };
     expect(
       run([
         [waiting(), away, 0],
         [waiting({ kind: 'agent.exited', severity: 'warning' }), away, 1_000],
-        [waiting({ kind: 'agent.context', severity: 'warning' }), away, 2_000],
-        [waiting({ kind: 'merge.rolled-back', severity: 'critical' }), away, 3_000],
+        [waiting({ kind: 'main.broken', severity: 'critical', ...main }), away, 2_000],
+        [waiting({ kind: 'main.recovered', severity: 'info', ...main }), away, 3_000],
       ]),
-    ).toEqual(['pop', 'pop', 'debounced', 'pop']);
+    ).toEqual(['pop', 'pop', 'pop', 'pop']);
   });
 
   it('the escalation pops even focused on its lane and within a burst, but not while quiet', () => {
@@ -87,7 +88,7 @@ describe('decidePopup', () => {
     expect(run([[escalation, focusedOn(backend), 0]])).toEqual(['pop']);
     expect(
       run([
-        [waiting({ severity: 'critical' }), unfocusedOn(null), 0],
+        [escalation, unfocusedOn(null), 0],
         [escalation, unfocusedOn(null), 1_000],
       ]),
     ).toEqual(['pop', 'pop']);
