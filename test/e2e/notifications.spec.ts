@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,6 +58,12 @@ const bell = (page: Page) => page.getByTestId('topbar').getByTestId('notificatio
 const settingsOf = async (): Promise<NotificationSettings> =>
   ((await api(flower.host, 'notifications.list', {})).body.result as { settings: NotificationSettings }).settings;
 
+/** axe's serious and critical findings within `selector`. */
+async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   for (const theme of ['dark', 'light'] as const) {
@@ -97,6 +104,7 @@ test('another view on screen: MAIN breaking pops up; the bell lists it, a click 
   await expect(row).toHaveAttribute('data-unread', 'true');
   await expect(popover).toContainText('1 unread');
   await shoot(page, 'notifications-bell');
+  expect(await seriousViolations(page, '[data-testid="notification-popover"]')).toEqual([]);
   await row.getByRole('link').click();
   await expect(page).toHaveURL(new RegExp(`#/repo/${flower.repoId}/incident/`));
   await expect(popover).toHaveCount(0);
@@ -168,6 +176,10 @@ test('the Notifications view: unread or all, mark all read, pause and resume, th
   await expect(view.getByTestId('escalation-summary')).toHaveText('On: once per wait, after 25 minutes.');
   expect((await settingsOf()).escalateAfterMinutes).toBe(25);
   await shoot(page, 'notifications-view');
+  expect(await seriousViolations(page, '[data-testid="notifications-view"]')).toEqual([]);
+  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  expect(await seriousViolations(page, '[data-testid="notifications-view"]')).toEqual([]);
+  await page.evaluate(() => delete document.documentElement.dataset.theme);
   await page.setViewportSize({ width: 390, height: 844 });
   await shoot(page, 'notifications-view');
   await bell(page).click();

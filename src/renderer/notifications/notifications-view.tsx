@@ -1,5 +1,6 @@
 import { CheckCheck } from 'lucide-react';
 import { useId, useState } from 'react';
+import { PopupLimits } from '../../shared/notification-popup';
 import { MAX_ESCALATE_AFTER_MINUTES, type NotificationSettings } from '../../shared/notifications';
 import { useHost } from '../connection/use-host';
 import { count } from '../ui/plural';
@@ -79,7 +80,7 @@ function NotificationSettingsPanel({ settings, actions }: { settings: Notificati
       <EscalationField minutes={settings.escalateAfterMinutes} actions={actions} />
       <h3>When they pop up</h3>
       <p className="muted">
-        Only while the window is in the background or shows another lane; a burst about one lane pops up once. The escalation pops up even on the lane you are looking at.
+        Only while the window is in the background or shows another lane. The same news about one lane within {count(PopupLimits.DEBOUNCE_MS / 1000, 'second')} (its agents waiting one after another) pops up once. The escalation pops up even on the lane you are looking at.
       </p>
     </aside>
   );
