@@ -6,7 +6,9 @@ import { shellBridge } from '../shell/shell-bridge';
  * src/shared/notification-popup.ts). The cockpit calls setVisibleWorkspace when the
  * selected lane changes; in the app, the shell is told too, for its native notifications.
  */
-let visible: string | null = null;
+// Undefined until the page first says: its first report always reaches the shell, which
+// may still hold what the page showed before a reload.
+let visible: string | null | undefined;
 
 export function setVisibleWorkspace(lanePath: string | null): void {
   if (lanePath === visible) return;
@@ -15,5 +17,5 @@ export function setVisibleWorkspace(lanePath: string | null): void {
 }
 
 export function getVisibleWorkspace(): string | null {
-  return visible;
+  return visible ?? null;
 }
