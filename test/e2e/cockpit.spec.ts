@@ -92,6 +92,21 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   await expect(page.getByTestId(`terminal-${firstName}`)).toContainText('sum=42');
   await expect(page.getByRole('button', { name: 'Split side by side' })).toHaveAttribute('aria-pressed', 'true');
 
+  // The palette from a focused terminal: jump to another lane by typing its name.
+  const other = await createLane('copy');
+  await expect(page.locator(`[data-testid="rail-lane"][data-path="${other}"]`)).toBeVisible();
+  await page.getByTestId(`terminal-${firstName}`).click();
+  await page.keyboard.press('Control+Shift+P');
+  const palette = page.getByRole('dialog', { name: /command palette/i });
+  await expect(palette).toBeVisible();
+  await page.keyboard.type('lane copy');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('workspace')).toHaveAttribute('data-path', other);
+  await expect(palette).toHaveCount(0);
+  // And back with the lane's number key (the rail's order: design is 1).
+  await page.keyboard.press('Control+Shift+1');
+  await expect(page.getByTestId('workspace')).toHaveAttribute('data-path', lanePath);
+
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole('button', { name: 'Open the rail' })).toBeVisible();
   await shoot(page, 'cockpit-lane');

@@ -1,20 +1,11 @@
 import type { AgentInfo, PresetId } from '../../shared/agents';
+import type { PaletteCommand } from '../palette/palette-command';
 import type { Repo } from '../../shared/repo';
 import { ATTENTION_LABEL, ATTENTION_ORDER, attentionOf, needsOperator } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
 import type { RailModel, Workspace } from './rail-model';
 
-/** One entry of the command palette (the palette's own type has the same shape). */
-export interface CockpitCommand {
-  id: string;
-  title: string;
-  group: string;
-  keywords?: string[];
-  shortcut?: string;
-  run: () => void;
-  disabled?: boolean;
-  hint?: string;
-}
+export type CockpitCommand = PaletteCommand;
 
 /** What the commands act through: the cockpit's own actions, so a command and its button do one thing. */
 export interface CockpitActions {

@@ -1,14 +1,21 @@
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
+import type { AgentInfo, PresetId } from '../../shared/agents';
+import { isPaused } from '../../shared/notifications';
 import type { Repo } from '../../shared/repo';
-import { useHost } from '../connection/use-host';
+import { useHost, useHostStore } from '../connection/use-host';
+import { useNotificationActions } from '../notifications/use-notification-actions';
+import { applyTheme } from '../theme/theme-preference';
+import { LaunchDialog } from '../workspace/launch-dialog';
+import type { CockpitActions } from './cockpit-commands';
+import { CommandLayer, usePaletteState, useShortcutLabels } from './command-layer';
 import { useRouteFocus } from '../navigation/use-route-focus';
 import { Rail } from '../rail/rail';
 import { worstHealth } from '../ui/attention';
 import { Dialog } from '../ui/dialog';
 import { LaneWorkspace } from '../workspace/lane-workspace';
 import { CentreView } from './centre-view';
-import { sameView, withWorkspace, type CockpitView } from './cockpit-layout';
+import { sameView, withWorkspace, type CockpitView, type SplitOrientation } from './cockpit-layout';
 import { buildRail, nextWaitingAgent } from './rail-model';
 import { fallbackView, viewExists, viewForRoute } from './resolve-route';
 import { TopBar } from './top-bar';
@@ -33,7 +40,13 @@ const NARROW = '(max-width: 760px)';
  */
 export function Cockpit() {
   const host = useHost();
+  const store = useHostStore();
   const layoutStore = useLayoutStore();
+  const notificationActions = useNotificationActions();
+  const paletteState = usePaletteState();
+  const shortcutLabels = useShortcutLabels();
+  const [launchError, setLaunchError] = useState<string | null>(null);
+  const [customLaunchIn, setCustomLaunchIn] = useState<string | null>(null);
   const layout = useLayout();
   const isNarrow = useMediaQuery(NARROW);
   const [drawerOpen, setDrawerOpen] = useState(false);
@@ -78,19 +91,89 @@ export function Cockpit() {
   const waiting = model.ordered.reduce((n, w) => n + w.needsYou, 0);
   const activeAgentId = workspace ? (layout.workspaces[workspace.path]?.active ?? workspace.agents[0]?.id ?? null) : null;
   const toggleRail = (): void => (isNarrow ? setDrawerOpen((o) => !o) : layoutStore.update((l) => ({ ...l, railCollapsed: !l.railCollapsed })));
+  const focusAgent = (agent: AgentInfo): void => {
+    select({ kind: 'workspace', path: agent.lanePath });
+    layoutStore.update((l) => withWorkspace(l, agent.lanePath, { active: agent.id }));
+  };
   const goNextWaiting = (): void => {
     const next = nextWaitingAgent(host.agents ?? [], activeAgentId);
-    if (!next) return;
-    select({ kind: 'workspace', path: next.lanePath });
-    layoutStore.update((l) => withWorkspace(l, next.lanePath, { active: next.id }));
+    if (next) focusAgent(next);
   };
+  // A launched agent's tab is chosen at once; it comes to the front as soon as the host's
+  // event brings it into the store.
+  const launch = (lanePath: string, preset: PresetId | 'custom-dialog'): void => {
+    setLaunchError(null);
+    if (preset === 'custom-dialog') return setCustomLaunchIn(lanePath);
+    void store.request('agents.start', { lanePath, preset }).then((r) => {
+      if (!r.ok) return setLaunchError(r.error.message);
+      select({ kind: 'workspace', path: lanePath });
+      layoutStore.update((l) => withWorkspace(l, lanePath, { active: r.value.agent.id }));
+    });
+  };
+  const togglePanel = (): void => (isNarrow ? setSheetOpen((o) => !o) : layoutStore.update((l) => ({ ...l, panelOpen: !l.panelOpen })));
+  const openPanel = (): void => (isNarrow ? setSheetOpen(true) : layoutStore.update((l) => (l.panelOpen ? l : { ...l, panelOpen: true })));
+  const split = (orientation: SplitOrientation | null): void => {
+    if (!workspace) return;
+    const second = workspace.agents.find((a) => a.id !== activeAgentId);
+    layoutStore.update((l) => withWorkspace(l, workspace.path, { split: orientation && second ? { orientation, second: l.workspaces[workspace.path]?.split?.second ?? second.id } : null }));
+  };
+  const stepAgent = (by: 1 | -1): void => {
+    if (!workspace || workspace.agents.length === 0) return;
+    const i = Math.max(0, workspace.agents.findIndex((a) => a.id === activeAgentId));
+    const next = workspace.agents[(i + by + workspace.agents.length) % workspace.agents.length]!;
+    layoutStore.update((l) => withWorkspace(l, workspace.path, { active: next.id }));
+  };
+  const actions: CockpitActions = {
+    select,
+    focusAgent,
+    launch,
+    newLane: setNewLaneRepo,
+    addRepository: () => setAddingRepo(true),
+    openLanePanel: openPanel,
+    rebase: (laneId) => void store.act('lanes.rebase', { id: laneId }).then((r) => setLaunchError(r.ok ? null : r.message)),
+    split,
+    stopAgent: (a) => void store.act('agents.stop', { id: a.id }),
+    restartAgent: (a) => void store.act('agents.restart', { id: a.id }),
+    toggleRail,
+    togglePanel,
+    nextWaiting: goNextWaiting,
+    pauseNotifications: (minutes) => void notificationActions.pause(minutes ?? undefined),
+    resumeNotifications: () => void notificationActions.resume(),
+    setTheme: (t) => applyTheme(t, document.documentElement, window.localStorage),
+    showShortcuts: () => paletteState.setList(true),
+  };
+  const laneKeys = Object.fromEntries(
+    model.ordered.slice(0, 9).map((w, i) => [`lane.${i + 1}`, () => select({ kind: 'workspace', path: w.path })]),
+  );
+  const commandLayer = (
+    <CommandLayer
+      context={{ model, current: workspace, currentAgent: workspace?.agents.find((a) => a.id === activeAgentId) ?? null, notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()) }}
+      actions={actions}
+      handlers={{
+        ...laneKeys,
+        'rail.toggle': toggleRail,
+        'panel.toggle': () => lane && togglePanel(),
+        'agent.prev': () => stepAgent(-1),
+        'agent.next': () => stepAgent(1),
+        'agent.nextWaiting': goNextWaiting,
+        'split.toggle': () => split(workspace && layout.workspaces[workspace.path]?.split ? null : 'side-by-side'),
+        'settings.open': () => select({ kind: 'settings' }),
+      }}
+      isPaletteOpen={paletteState.palette}
+      onPaletteOpenChange={paletteState.setPalette}
+      isShortcutListOpen={paletteState.list}
+      onShortcutListOpenChange={paletteState.setList}
+    />
+  );
+  const paletteKey = shortcutLabels['palette.open'] ?? '';
 
   // Until there is a repository (and no agent runs anywhere), adding one is the whole screen.
   if (host.repos !== null && host.repos.length === 0 && host.agents !== null && host.agents.length === 0) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
-        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey="Ctrl+Shift+P" bell={null} />
+        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => paletteState.setPalette(true)} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey={paletteKey} bell={null} />
         <FirstRunScreen />
+        {commandLayer}
       </div>
     );
   }
@@ -106,8 +189,11 @@ export function Cockpit() {
       openIncidents={(host.incidents ?? []).filter((i) => i.closedAt === null).length}
     />
   );
-  const togglePanel = (): void => (isNarrow ? setSheetOpen((o) => !o) : layoutStore.update((l) => ({ ...l, panelOpen: !l.panelOpen })));
-  const centre = workspace ? <LaneWorkspace workspace={workspace} hasPanel={lane !== null} isPanelOpen={isNarrow ? sheetOpen : layout.panelOpen} onTogglePanel={togglePanel} /> : <CentreView view={view} />;
+  const centre = workspace ? (
+    <LaneWorkspace workspace={workspace} hasPanel={lane !== null} isPanelOpen={isNarrow ? sheetOpen : layout.panelOpen} onTogglePanel={togglePanel} onLaunch={(p) => launch(workspace.path, p)} launchError={launchError} />
+  ) : (
+    <CentreView view={view} />
+  );
   const panelShown = lane !== null && layout.panelOpen;
   const panel = lane && (
     <Suspense fallback={<div className="panel-loading muted">Loading…</div>}>
@@ -123,11 +209,11 @@ export function Cockpit() {
         waiting={waiting}
         connection={host.connection}
         onNextWaiting={goNextWaiting}
-        onOpenPalette={() => {}}
+        onOpenPalette={() => paletteState.setPalette(true)}
         onOpenRail={isNarrow ? () => setDrawerOpen(true) : null}
         onToggleRail={isNarrow ? null : toggleRail}
         isRailShown={!layout.railCollapsed}
-        paletteKey="Ctrl+Shift+P"
+        paletteKey={paletteKey}
         bell={<NotificationBell onShowAll={() => select({ kind: 'notifications' })} />}
       />
       {isNarrow ? (
@@ -174,6 +260,8 @@ export function Cockpit() {
       )}
       <AddRepositoryDialog open={addingRepo} onOpenChange={setAddingRepo} />
       {newLaneRepo && <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} />}
+      {customLaunchIn && <LaunchDialog lane={customLaunchIn} open onOpenChange={(o) => !o && setCustomLaunchIn(null)} onLaunched={(id) => layoutStore.update((l) => withWorkspace(l, customLaunchIn, { active: id }))} />}
+      {commandLayer}
     </div>
   );
 }

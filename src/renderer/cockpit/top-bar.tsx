@@ -1,4 +1,4 @@
-import { Bell, Menu, PanelLeft, Search } from 'lucide-react';
+import { Menu, PanelLeft, Search } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { MainHealthState } from '../../shared/health';
 import { ConnectionBadge } from '../connection/connection-badge';
@@ -71,14 +71,5 @@ export function TopBar({
       {bell}
       <ConnectionBadge state={connection} />
     </header>
-  );
-}
-
-/** The bell until notifications own it: a way to the list. */
-export function PlainBell({ onOpen }: { onOpen: () => void }) {
-  return (
-    <button className="icon-button" aria-label="Notifications" onClick={onOpen}>
-      <Bell size={18} aria-hidden />
-    </button>
   );
 }

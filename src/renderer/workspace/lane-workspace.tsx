@@ -11,7 +11,6 @@ import { count } from '../ui/plural';
 import { ConfirmDialog } from '../ui/dialog';
 import { AttentionBadge } from '../ui/status-badge';
 import { AgentView } from './agent-view';
-import { LaunchDialog } from './launch-dialog';
 import './workspace.css';
 
 const QUICK: { preset: PresetId; label: string }[] = [
@@ -25,12 +24,26 @@ const QUICK: { preset: PresetId; label: string }[] = [
  * second beside or below it, and quick launch on the lane itself (no path to type). Only
  * the terminals on screen are mounted; the others cost nothing but their tab.
  */
-export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel }: { workspace: Workspace; hasPanel: boolean; isPanelOpen: boolean; onTogglePanel: () => void }) {
+export function LaneWorkspace({
+  workspace,
+  hasPanel,
+  isPanelOpen,
+  onTogglePanel,
+  onLaunch,
+  launchError,
+}: {
+  workspace: Workspace;
+  hasPanel: boolean;
+  isPanelOpen: boolean;
+  onTogglePanel: () => void;
+  /** Launches in this lane: a preset at once, or the dialog for a custom command. */
+  onLaunch: (preset: PresetId | 'custom-dialog') => void;
+  launchError: string | null;
+}) {
   const store = useHostStore();
   const layoutStore = useLayoutStore();
   const layout = useLayout();
   const [error, setError] = useState<string | null>(null);
-  const [custom, setCustom] = useState(false);
   const [stoppingAll, setStoppingAll] = useState(false);
   const { agents, path } = workspace;
   const saved = workspaceLayout(layout, path);
@@ -47,15 +60,7 @@ export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel 
     const failed = results.flatMap((r) => (r.ok ? [] : [r.message]));
     setError(failed.length > 0 ? failed.join('\n') : null);
   };
-  const launch = async (preset: PresetId): Promise<void> => {
-    const r = await store.request('agents.start', { lanePath: path, preset });
-    if (r.ok) {
-      setError(null);
-      setActive(r.value.agent.id);
-    } else setError(r.error.message);
-  };
-  // A launched agent's tab is chosen at once; it comes to the front as soon as the host's
-  // event brings it into the store. A launch error belongs to the lane it was made in.
+  // An error belongs to the lane it was made in.
   useEffect(() => setError(null), [path]);
 
   return (
@@ -71,11 +76,11 @@ export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel 
         </div>
         <div className="quick-launch" role="group" aria-label="Launch an agent here">
           {QUICK.map((q) => (
-            <button key={q.preset} onClick={() => void launch(q.preset)} data-testid={`launch-${q.preset}`}>
+            <button key={q.preset} onClick={() => onLaunch(q.preset)} data-testid={`launch-${q.preset}`}>
               <Plus size={14} aria-hidden /> {q.label}
             </button>
           ))}
-          <button onClick={() => setCustom(true)} data-testid="launch-custom">
+          <button onClick={() => onLaunch('custom-dialog')} data-testid="launch-custom">
             <Plus size={14} aria-hidden /> Custom…
           </button>
         </div>
@@ -96,7 +101,11 @@ export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel 
           )}
         </div>
       </header>
-      {error && <p className="error" role="alert" data-testid="launch-error">{error}</p>}
+      {(error ?? launchError) && (
+        <p className="error" role="alert" data-testid="launch-error">
+          {error ?? launchError}
+        </p>
+      )}
       <ConfirmDialog
         open={stoppingAll}
         onOpenChange={setStoppingAll}
@@ -106,7 +115,6 @@ export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel 
         action="Stop all"
         onConfirm={() => void stopAll()}
       />
-      <LaunchDialog lane={path} open={custom} onOpenChange={setCustom} onLaunched={setActive} />
       {active === null ? (
         <div className="workspace-empty" data-testid="lanes-empty">
           <p><strong>No agents in this lane yet.</strong></p>

@@ -1,0 +1,70 @@
+import { useMemo, useState } from 'react';
+import { commandShortcut } from '../keyboard/chord-display';
+import { COMMAND_IDS } from '../keyboard/shortcut-registry';
+import { useResolvedShortcuts } from '../keyboard/shortcut-store';
+import { useShortcuts, type ShortcutHandlers } from '../keyboard/use-shortcuts';
+import { CommandPalette } from '../palette/command-palette';
+import { ShortcutsDialog } from '../palette/shortcuts-dialog';
+import { cockpitCommands, type CockpitActions, type CommandContext } from './cockpit-commands';
+
+/** The display string of each app shortcut as bound now (the user's bindings, this platform's keys). */
+export function useShortcutLabels(): Partial<Record<string, string>> {
+  const resolved = useResolvedShortcuts();
+  return useMemo(() => Object.fromEntries(COMMAND_IDS.map((id) => [id, commandShortcut(resolved, id)])), [resolved]);
+}
+
+/**
+ * The keyboard's way into the cockpit: the app shortcuts (one registry, see
+ * src/renderer/keyboard) and the command palette listing every action. The palette's
+ * commands and the shortcuts call the same cockpit actions as the buttons do.
+ */
+export function CommandLayer({
+  context,
+  actions,
+  handlers,
+  isPaletteOpen,
+  onPaletteOpenChange,
+  isShortcutListOpen,
+  onShortcutListOpenChange,
+}: {
+  context: Omit<CommandContext, 'shortcuts'>;
+  actions: CockpitActions;
+  handlers: ShortcutHandlers;
+  isPaletteOpen: boolean;
+  onPaletteOpenChange: (open: boolean) => void;
+  isShortcutListOpen: boolean;
+  onShortcutListOpenChange: (open: boolean) => void;
+}) {
+  const shortcuts = useShortcutLabels();
+  useShortcuts({
+    ...handlers,
+    'palette.open': () => onPaletteOpenChange(!isPaletteOpen),
+    'shortcuts.show': () => onShortcutListOpenChange(true),
+  });
+  // Built when the palette opens (and while it is open), not on every agent event.
+  const commands = isPaletteOpen ? cockpitCommands({ ...context, shortcuts }, actions) : [];
+  return (
+    <>
+      <CommandPalette open={isPaletteOpen} onOpenChange={onPaletteOpenChange} commands={commands} />
+      <ShortcutsDialog open={isShortcutListOpen} onOpenChange={onShortcutListOpenChange} />
+    </>
+  );
+}
+
+/** Only one of the palette and the list is open at once. */
+export function usePaletteState(): { palette: boolean; list: boolean; setPalette: (o: boolean) => void; setList: (o: boolean) => void } {
+  const [palette, setPaletteRaw] = useState(false);
+  const [list, setListRaw] = useState(false);
+  return {
+    palette,
+    list,
+    setPalette: (o) => {
+      setPaletteRaw(o);
+      if (o) setListRaw(false);
+    },
+    setList: (o) => {
+      setListRaw(o);
+      if (o) setPaletteRaw(false);
+    },
+  };
+}
