@@ -41,7 +41,7 @@ export function IncidentCard({ incident }: { incident: Incident }) {
       aria-label={`Incident: ${describeProbes(incident)}, ${isOpen ? 'open' : 'recovered'}`}
     >
       {isOpen ? (
-        <header className="incident-head">
+        <header className="incident-card-head">
           <span className="state-pill tone-bad">
             <XCircle size={14} aria-hidden /> broken
           </span>
@@ -69,7 +69,7 @@ export function IncidentCard({ incident }: { incident: Incident }) {
 
 function IncidentDetails({ incident }: { incident: Incident }) {
   return (
-    <div className="incident-details">
+    <div className="incident-card-details">
       {incident.probes.map((p) => (
         <div key={p.name} className="incident-probe" data-testid="incident-probe">
           <p>
@@ -123,7 +123,7 @@ function EditList({ title, edits, testId }: { title: string; edits: MainEdits; t
   return (
     <div data-testid={testId}>
       <h4>{title}</h4>
-      <ul className="incident-edits">
+      <ul className="incident-card-edits">
         {edits.files.map((f) => (
           <li key={f.path} data-testid="incident-edit">
             <code>{f.path}</code> <span className="muted">{`${lines(f.added, '+')} ${lines(f.removed, '-')}${f.untracked ? ' (new)' : ''}`}</span>
@@ -138,7 +138,7 @@ function EditList({ title, edits, testId }: { title: string; edits: MainEdits; t
 
 function CommitList({ commits, testId }: { commits: IncidentCommit[]; testId: string }) {
   return (
-    <ul className="incident-commits" data-testid={testId}>
+    <ul className="incident-card-commits" data-testid={testId}>
       {commits.map((c) => {
         const via = describeVia(c);
         return (

@@ -20,7 +20,7 @@ export function IncidentLog({ repoId, incidents }: { repoId: string; incidents: 
   const isFocusHidden = focusedId !== null && closed.slice(SHOWN_CLOSED).some((i) => i.id === focusedId);
   const shown = isAll || isFocusHidden ? closed : closed.slice(0, SHOWN_CLOSED);
   return (
-    <div className="incident-log" data-testid="incident-log">
+    <div className="incidents" data-testid="incident-log">
       {open && <IncidentCard key={open.id} incident={open} />}
       {!open && closed.length === 0 && <p className="muted">None: MAIN has not broken while Grove watched it.</p>}
       {shown.map((i) => (

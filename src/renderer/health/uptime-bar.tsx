@@ -19,18 +19,18 @@ export function UptimeBar({ timeline, error }: { timeline: HealthTimeline | null
   const buckets = bucketsOf(timeline);
   return (
     <div className="uptime" data-testid="uptime">
-      <div className="uptime-head">
+      <div className="uptime-top">
         <span className="muted">Last 24 h</span>
-        <span className="uptime-share" data-testid="uptime-share" title="Share of the watched time MAIN was not broken">
+        <span className="uptime-percent" data-testid="uptime-share" title="Share of the watched time MAIN was not broken">
           {formatUptime(timeline.uptime)} up
         </span>
       </div>
-      <div className="uptime-bar" data-testid="uptime-bar" role="img" aria-label={`MAIN's health over the last 24 hours: ${formatUptime(timeline.uptime)} up`}>
+      <div className="uptime-cells" data-testid="uptime-bar" role="img" aria-label={`MAIN's health over the last 24 hours: ${formatUptime(timeline.uptime)} up`}>
         {buckets.map((b) => (
-          <span key={b.from} className="uptime-cell" data-state={b.state} title={`${formatClock(b.from, now)}–${formatClock(b.to, now)}: ${describeSpent(b)}`} />
+          <span key={b.from} className="uptime-slot" data-state={b.state} title={`${formatClock(b.from, now)}–${formatClock(b.to, now)}: ${describeSpent(b)}`} />
         ))}
       </div>
-      <div className="uptime-scale">
+      <div className="uptime-axis">
         <span>{formatClock(timeline.from, now)}</span>
         <span>now</span>
       </div>

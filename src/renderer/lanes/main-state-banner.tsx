@@ -24,7 +24,7 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
   const [isBusy, setBusy] = useState(false);
   if (!state) {
     return (
-      <p className="main-state is-loading" data-testid="main-state">
+      <p className="mstate is-loading" data-testid="main-state">
         Reading MAIN's state…
       </p>
     );
@@ -39,18 +39,18 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
   };
   const isClean = state.dirty.length === 0 && state.unexpectedCommits.length === 0;
   return (
-    <div className="main-state" data-testid="main-state" aria-label={`MAIN of ${repo.name}`}>
-      <div className="main-state-line">
-        <span className="main-state-head">
+    <div className="mstate" data-testid="main-state" aria-label={`MAIN of ${repo.name}`}>
+      <div className="mstate-line">
+        <span className="mstate-head">
           <GitBranch size={14} aria-hidden />
           <code>{state.branch ?? '(detached HEAD)'}</code> at <code data-testid="main-head">{shortSha(state.head)}</code>
         </span>
         {isClean && (
-          <span className="main-state-clean">
+          <span className="mstate-clean">
             <CheckCircle2 size={14} aria-hidden /> only Grove merges
           </span>
         )}
-        <label className="main-guard" title="A pre-commit hook in MAIN that refuses commits made there directly; Grove's own merges pass.">
+        <label className="mstate-guard" title="A pre-commit hook in MAIN that refuses commits made there directly; Grove's own merges pass.">
           <input
             type="checkbox"
             checked={state.preCommitGuard}
@@ -61,7 +61,7 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
         </label>
       </div>
       {state.dirty.length > 0 && (
-        <div className="main-state-warning" data-testid="main-dirty">
+        <div className="mstate-warning" data-testid="main-dirty">
           <AlertTriangle size={14} aria-hidden />
           <p>
             Uncommitted edits in MAIN: {state.dirty.slice(0, LISTED).join(', ')}
@@ -70,7 +70,7 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
         </div>
       )}
       {state.unexpectedCommits.length > 0 && (
-        <div className="main-state-warning" data-testid="main-unexpected">
+        <div className="mstate-warning" data-testid="main-unexpected">
           <AlertTriangle size={14} aria-hidden />
           <div>
             <p>{count(state.unexpectedCommits.length, 'commit')} did not come through Grove:</p>
@@ -89,7 +89,7 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
         </div>
       )}
       {error && (
-        <p className="main-state-error" role="alert">
+        <p className="mstate-error" role="alert">
           {error}
         </p>
       )}

@@ -27,7 +27,7 @@ export function MergesList({ merges }: { merges: MergeRecord[] }) {
   if (merges.length === 0) return <p className="merges-none muted">No merges into MAIN yet.</p>;
   const shown = isAll ? merges : merges.slice(0, SHOWN);
   return (
-    <div className="merges" data-testid="merges">
+    <div className="merges-block" data-testid="merges">
       <ul className="merges-rows">
         {shown.map((m) => (
           <MergeRow key={m.id} merge={m} />

@@ -138,8 +138,7 @@ function IncidentRow({ incident, repoName }: { incident: Incident; repoName: str
         {describeProbes(incident)}
       </RouteLink>
       <span className="health-incident-when muted">
-        <TimeAgo at={incident.openedAt} />, {isOpen ? 'for ' : 'lasted '}
-        {formatDuration(incidentDurationMs(incident, now))}
+        opened <TimeAgo at={incident.openedAt} />, {isOpen ? 'broken for' : 'lasted'} {formatDuration(incidentDurationMs(incident, now))}
       </span>
     </li>
   );
