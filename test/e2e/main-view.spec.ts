@@ -3,7 +3,7 @@ import { git } from '../fixtures/git-repo';
 import { commitIn } from '../fixtures/lane-repo';
 import { breakMain } from '../fixtures/probed-repo';
 import { flowerForEachTest } from './health-fixture';
-import { openCockpit, openHealthView, openMainView, shoot } from './main-view-page';
+import { openCockpit, openHealthView, openMainView, seriousA11yProblems, shoot } from './main-view-page';
 
 /**
  * The MAIN view and the Health view on a real host and repository whose artisan probe fails
@@ -33,6 +33,7 @@ test('MAIN broken: the failing output once and the incident; fixed: recovered, n
   await expect(open.getByTestId('incident-probe')).toContainText('Cannot redeclare dispatch()');
   await expect(probe.getByRole('button', { name: 'Output' })).toHaveAttribute('aria-expanded', 'false');
   await shoot(page, 'main-view-broken');
+  expect(await seriousA11yProblems(page, '[data-testid=main-view]')).toEqual([]);
   await page.setViewportSize({ width: 390, height: 844 });
   await shoot(page, 'main-view-broken');
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -45,6 +46,9 @@ test('MAIN broken: the failing output once and the incident; fixed: recovered, n
   // Nothing in the view is red once MAIN recovered: red means broken now.
   await expect(view.locator('.tone-bad, .tone-broken, .is-open')).toHaveCount(0);
   await expect(view.locator('pre', { hasText: 'Cannot redeclare dispatch()' })).toHaveCount(0);
+  await closed.getByRole('button', { name: /recovered/ }).click();
+  await expect(closed.getByTestId('incident-recovery')).toContainText('merge of lane fix');
+  await shoot(page, 'main-view-recovered');
   await expect(view.getByTestId('merge-row')).toHaveCount(2);
   await expect(view.getByTestId('merge-row').first()).toContainText('merged');
 });
@@ -101,6 +105,7 @@ test('a commit made in MAIN: listed, accepted as it is; the alerts acknowledged 
   breakMain(flower.main);
   await expect(alerts.filter({ hasText: 'MAIN' }).and(page.locator('[data-acknowledged=false]')).first()).toBeVisible();
   await shoot(page, 'health-view');
+  expect(await seriousA11yProblems(page, '[data-testid=health-view]')).toEqual([]);
   await page.setViewportSize({ width: 390, height: 844 });
   await shoot(page, 'health-view');
   await page.setViewportSize({ width: 1440, height: 900 });

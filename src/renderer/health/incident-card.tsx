@@ -47,7 +47,7 @@ export function IncidentCard({ incident }: { incident: Incident }) {
           </span>
           <strong>{describeProbes(incident)}</strong>
           <span className="incident-since" data-testid="incident-since">
-            since <TimeAgo at={incident.openedAt} /> ({formatDuration(incidentDurationMs(incident, now))})
+            for {formatDuration(incidentDurationMs(incident, now))}, opened <TimeAgo at={incident.openedAt} />
           </span>
         </header>
       ) : (

@@ -1,7 +1,8 @@
 import { CircleSlash, FileWarning } from 'lucide-react';
-import type { MainHealth, MainHealthState } from '../../shared/health';
+import type { MainHealth } from '../../shared/health';
 import type { Repo } from '../../shared/repo';
 import { HealthBadge } from '../ui/status-badge';
+import { mainHealthView } from './main-health';
 import './main-view.css';
 
 /**
@@ -10,15 +11,6 @@ import './main-view.css';
  * (grove.yaml cannot be used; its last valid probes keep running). `data-testid=main-health`
  * holds the word alone.
  */
-export type MainHealthView = { kind: 'state'; state: MainHealthState } | { kind: 'no-probes' } | { kind: 'config-invalid' };
-
-export function mainHealthView(repo: Repo, health: MainHealth | undefined): MainHealthView {
-  if (health?.configProblems?.length) return { kind: 'config-invalid' };
-  if (!repo.trusted || health?.state === 'untrusted') return { kind: 'state', state: 'untrusted' };
-  if (!health || health.probes.length === 0) return { kind: 'no-probes' };
-  return { kind: 'state', state: health.state };
-}
-
 export function MainHealthBadge({ repo, health, compact }: { repo: Repo; health: MainHealth | undefined; compact?: boolean }) {
   const view = mainHealthView(repo, health);
   const title =

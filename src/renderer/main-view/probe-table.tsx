@@ -4,6 +4,7 @@ import type { ProbeHealth } from '../../shared/health';
 import { OutputTail } from '../health/output-tail';
 import { TimeAgo } from '../ui/time-ago';
 import { formatDuration } from '../ui/time-format';
+import { describeProbeState } from './probe-labels';
 import './main-view.css';
 
 /**
@@ -33,18 +34,7 @@ export function ProbeTable({ probes, outputShownElsewhere }: { probes: readonly 
   );
 }
 
-const STATE: Record<ProbeHealth['state'], { tone: string; icon: typeof CheckCircle2 }> = {
-  passing: { tone: 'tone-ok', icon: CheckCircle2 },
-  failing: { tone: 'tone-bad', icon: XCircle },
-  unknown: { tone: 'tone-idle', icon: CircleDashed },
-};
-
-/** "failing", "passing", "passing, last run failed" (MAIN degraded), "not run yet". */
-export function describeProbeState(p: ProbeHealth): { word: string; tone: string } {
-  if (p.state === 'passing' && p.last && !p.last.ok) return { word: 'passing, last run failed', tone: 'tone-warn' };
-  if (p.state === 'unknown') return { word: p.last ? 'failed, below the threshold' : 'not run yet', tone: p.last ? 'tone-warn' : 'tone-idle' };
-  return { word: p.state, tone: STATE[p.state].tone };
-}
+const ICON: Record<ProbeHealth['state'], typeof CheckCircle2> = { passing: CheckCircle2, failing: XCircle, unknown: CircleDashed };
 
 function ProbeRow({ probe, isOutputElsewhere }: { probe: ProbeHealth; isOutputElsewhere: boolean }) {
   const last = probe.last;
@@ -52,7 +42,7 @@ function ProbeRow({ probe, isOutputElsewhere }: { probe: ProbeHealth; isOutputEl
   const [isOpen, setOpen] = useState<boolean | null>(null);
   const isShown = isOpen ?? (hasFailed && !isOutputElsewhere);
   const { word, tone } = describeProbeState(probe);
-  const Icon = STATE[probe.state].icon;
+  const Icon = ICON[probe.state];
   const outputId = `probe-output-${probe.name}`;
   return (
     <tbody className="probe-row" data-testid="probe" data-probe={probe.name} data-state={probe.state}>
