@@ -71,6 +71,7 @@ export function Cockpit() {
   const worstRepo = worst ? (model.repos.find((r) => r.health === worst)?.repo.name ?? null) : null;
   const waiting = model.ordered.reduce((n, w) => n + w.needsYou, 0);
   const activeAgentId = workspace ? (layout.workspaces[workspace.path]?.active ?? workspace.agents[0]?.id ?? null) : null;
+  const toggleRail = (): void => (isNarrow ? setDrawerOpen((o) => !o) : layoutStore.update((l) => ({ ...l, railCollapsed: !l.railCollapsed })));
   const goNextWaiting = (): void => {
     const next = nextWaitingAgent(host.agents ?? [], activeAgentId);
     if (!next) return;
@@ -78,10 +79,11 @@ export function Cockpit() {
     layoutStore.update((l) => withWorkspace(l, next.lanePath, { active: next.id }));
   };
 
-  if (host.repos !== null && host.repos.length === 0) {
+  // Until there is a repository (and no agent runs anywhere), adding one is the whole screen.
+  if (host.repos !== null && host.repos.length === 0 && host.agents !== null && host.agents.length === 0) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
-        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} paletteKey="Ctrl+Shift+P" bell={null} />
+        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey="Ctrl+Shift+P" bell={null} />
         <FirstRunScreen />
       </div>
     );
@@ -117,6 +119,8 @@ export function Cockpit() {
         onNextWaiting={goNextWaiting}
         onOpenPalette={() => {}}
         onOpenRail={isNarrow ? () => setDrawerOpen(true) : null}
+        onToggleRail={isNarrow ? null : toggleRail}
+        isRailShown={!layout.railCollapsed}
         paletteKey="Ctrl+Shift+P"
         bell={<PlainBell onOpen={() => select({ kind: 'notifications' })} />}
       />
@@ -141,19 +145,19 @@ export function Cockpit() {
         >
           {!layout.railCollapsed && (
             <>
-              <Panel id="rail" defaultSize={260} minSize={180} maxSize={480}>
+              <Panel id="rail-panel" defaultSize={260} minSize={180} maxSize={480}>
                 {rail}
               </Panel>
               <Separator className="resize-handle" aria-label="Resize the rail" />
             </>
           )}
-          <Panel id="centre" minSize={320}>
+          <Panel id="centre-panel" minSize={320}>
             <main className="centre">{centre}</main>
           </Panel>
           {panelShown && (
             <>
               <Separator className="resize-handle" aria-label="Resize the lane panel" />
-              <Panel id="panel" defaultSize={380} minSize={280} maxSize={720}>
+              <Panel id="lane-panel" defaultSize={380} minSize={280} maxSize={720}>
                 <aside className="right-panel" data-testid="right-panel" aria-label={`Lane ${lane.name}`}>
                   {panel}
                 </aside>
