@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,12 +37,4 @@ export async function shoot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()!.width}-${theme}.png`), fullPage: true });
   }
   await page.locator('html').evaluate((html) => html.removeAttribute('data-theme'));
-}
-
-/** axe's serious and critical findings inside `selector`, as "rule: target" lines (none expected). */
-export async function seriousA11yProblems(page: Page, selector: string): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
