@@ -1,5 +1,10 @@
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { git } from '../fixtures/git-repo';
+import { stringify } from 'yaml';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { api } from '../fixtures/host-process';
+import { makeTempDir } from '../fixtures/temp-dir';
 import { commitIn } from '../fixtures/lane-repo';
 import { breakMain } from '../fixtures/probed-repo';
 import { flowerForEachTest } from './health-fixture';
@@ -125,4 +130,28 @@ test('a commit made in MAIN: listed, accepted as it is; the alerts acknowledged 
   await expect(page.locator('[data-testid=alert][data-acknowledged=false]')).toHaveCount(0);
   view = await openMainView(page, flower.repoId);
   await expect(view.getByRole('checkbox', { name: /Pre-commit guard/ })).toBeChecked();
+});
+
+test('an untrusted repository: its MAIN says so and offers the Trust step; trusted, its probes run', async ({ page }) => {
+  const garden = makeRepo(join(realpathSync(makeTempDir()), 'garden'));
+  commitIn(garden, 'grove.yaml', stringify({ health: { debounceMs: 200, probes: [{ name: 'lint', command: 'echo lint ok' }] } }), 'probes');
+  const added = await api(flower.host, 'repos.add', { path: garden });
+  const gardenId = (added.body.result as { repo: { id: string } }).repo.id;
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openCockpit(page, flower.host);
+  const view = await openMainView(page, gardenId);
+  await expect(view.getByTestId('main-health')).toHaveText('untrusted');
+  // Said once: the badge says untrusted, no second "not trusted" beside it.
+  await expect(view.getByTestId('main-trust')).toHaveCount(0);
+  await expect(view.getByTestId('main-probes')).toContainText('None run until the commands are trusted');
+  const step = view.getByTestId('trust-step');
+  await expect(step.getByTestId('trust-command')).toContainText('echo lint ok');
+  await shoot(page, 'main-view-untrusted');
+
+  await step.getByRole('button', { name: 'Trust these commands' }).click();
+  await expect(step).toHaveCount(0);
+  await expect(view.getByTestId('main-trust')).toHaveText('commands trusted');
+  await expect(view.getByTestId('main-health')).toHaveText('healthy');
+  await expect(view.locator('[data-testid=probe][data-probe=lint]')).toHaveAttribute('data-state', 'passing');
 });

@@ -128,6 +128,7 @@ function Section({ title, testId, children }: { title: string; testId?: string; 
   );
 }
 
+/** Trusted, or changed since: the badge already says "untrusted" when it was never trusted. */
 function TrustFact({ repo }: { repo: Repo }) {
   if (repo.trusted) {
     return (
@@ -136,9 +137,10 @@ function TrustFact({ repo }: { repo: Repo }) {
       </span>
     );
   }
+  if (repo.trust !== 'changed') return null;
   return (
     <span className="main-view-trust is-untrusted" data-testid="main-trust">
-      <ShieldAlert size={14} aria-hidden /> {repo.trust === 'changed' ? 'commands changed since trusted' : 'commands not trusted'}
+      <ShieldAlert size={14} aria-hidden /> commands changed since trusted
     </span>
   );
 }
