@@ -11,10 +11,11 @@ import { shortSha } from './lane-labels';
 import './main-state-banner.css';
 
 /**
- * MAIN as its watcher sees it: branch and HEAD, and loudly, anything that did not come
- * through Grove (uncommitted edits, commits made there directly), with the two answers the
- * operator has: accept MAIN as it is, or install the pre-commit guard that stops it.
- * MAIN's health is not shown here: the MAIN view's header says it, once.
+ * MAIN as its watcher sees it: whether only Grove's merges reached it, and loudly, anything
+ * that did not come through Grove (uncommitted edits, commits made there directly), with
+ * the two answers the operator has: accept MAIN as it is, or install the pre-commit guard
+ * that stops it. MAIN's HEAD and health are not shown here: the MAIN view's header says
+ * them, once (see MainHead).
  */
 const LISTED = 5;
 
@@ -41,10 +42,6 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
   return (
     <div className="mstate" data-testid="main-state" aria-label={`MAIN of ${repo.name}`}>
       <div className="mstate-line">
-        <span className="mstate-head">
-          <GitBranch size={14} aria-hidden />
-          <code>{state.branch ?? '(detached HEAD)'}</code> at <code data-testid="main-head">{shortSha(state.head)}</code>
-        </span>
         {isClean && (
           <span className="mstate-clean">
             <CheckCircle2 size={14} aria-hidden /> only Grove merges
@@ -94,5 +91,16 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
         </p>
       )}
     </div>
+  );
+}
+
+/** MAIN's branch and HEAD commit, for the MAIN view's header. */
+export function MainHead({ state }: { state: MainState | undefined }) {
+  if (!state) return null;
+  return (
+    <span className="mstate-head">
+      <GitBranch size={14} aria-hidden />
+      <code>{state.branch ?? '(detached HEAD)'}</code> at <code data-testid="main-head">{shortSha(state.head)}</code>
+    </span>
   );
 }

@@ -8,7 +8,7 @@ import { incidentsOf } from '../health/incident-list';
 import { OpsLoopCard } from '../health/ops-loop-card';
 import { UptimeBar } from '../health/uptime-bar';
 import { useHealthTimeline } from '../health/use-health-timeline';
-import { MainStateBanner } from '../lanes/main-state-banner';
+import { MainHead, MainStateBanner } from '../lanes/main-state-banner';
 import { MergesList } from '../lanes/merges-list';
 import { useRepoConfig } from '../lanes/use-repo-config';
 import { useFocusTarget } from '../navigation/use-route-focus';
@@ -18,9 +18,9 @@ import { ProbeTable } from './probe-table';
 import './main-view.css';
 
 /**
- * A repository's MAIN, everything about it on one page: its health (one badge), whether
+ * A repository's MAIN, everything about it on one page: its health (one badge), HEAD, whether
  * its commands are trusted (the Trust step when not), grove.yaml's problems, MAIN's state
- * (HEAD, the pre-commit guard, what did not come through Grove), the probes, the last 24
+ * (the pre-commit guard, what did not come through Grove), the probes, the last 24
  * hours and the incidents, the ops loop, and the merges into MAIN. A failure shows in one
  * box: a failing probe's output in the open incident, or in the probe's row when no
  * incident shows it. Routes to an incident (`#/repo/<id>/incident/<iid>`) scroll to it.
@@ -59,6 +59,7 @@ export function MainView({ repo }: { repo: Repo }) {
         </div>
         <div className="main-view-facts">
           <MainHealthBadge repo={repo} health={repoHealth} />
+          <MainHead state={mainState} />
           <TrustFact repo={repo} />
         </div>
       </header>
