@@ -110,6 +110,8 @@ test('a commit made in MAIN: listed, accepted as it is; the alerts acknowledged 
   // Another alert, raised now: waiting until "Acknowledge all".
   breakMain(flower.main);
   await expect(alerts.filter({ hasText: 'MAIN' }).and(page.locator('[data-acknowledged=false]')).first()).toBeVisible();
+  await expect(health.locator('[data-testid=health-incident][data-state=open]')).toHaveCount(1);
+  await expect(health.getByTestId('health-summary')).toContainText('MAIN broken in 1 repository');
   await shoot(page, 'health-view');
   await expectAccessible(page, 'Health view');
   await page.setViewportSize({ width: 390, height: 844 });

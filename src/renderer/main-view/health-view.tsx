@@ -33,13 +33,14 @@ export function HealthView() {
   const list = repos ?? [];
   const nameOf = (repoId: string | null): string | null => (repoId ? (list.find((r) => r.id === repoId)?.name ?? 'a removed repository') : null);
   const { open, closed } = incidentsForHealth(incidents ?? [], RECENT_INCIDENTS);
+  const broken = list.filter((r) => health[r.id]?.state === 'broken').length;
 
   return (
     <section className="health-view" data-testid="health-view" aria-label="Health">
       <header className="health-view-header">
         <h2>Health</h2>
         <p className="muted" data-testid="health-summary">
-          {count(list.length, 'repository')} · {open.length === 0 ? 'no MAIN broken' : `${count(open.length, 'open incident')}`} · {count(unacknowledgedCount(alerts), 'alert')} to acknowledge
+          {count(list.length, 'repository')} · {broken === 0 ? 'no MAIN broken' : `MAIN broken in ${count(broken, 'repository')}`} · {count(unacknowledgedCount(alerts), 'alert')} to acknowledge
         </p>
       </header>
 
@@ -109,7 +110,7 @@ function RepoRow({ repo, head, badge, open }: { repo: Repo; head: string | null;
       <span className="health-repo-incident">
         {open ? (
           <RouteLink target={{ kind: 'incident', repoId: repo.id, incidentId: open.id }} testId="health-repo-incident">
-            {describeProbes(open)}, since <TimeAgo at={open.openedAt} />
+            {describeProbes(open)}, opened <TimeAgo at={open.openedAt} />
           </RouteLink>
         ) : (
           <span className="muted">no open incident</span>
