@@ -2,7 +2,7 @@ import { useHost } from '../connection/use-host';
 import { BriefsView } from '../briefs/briefs-view';
 import { HealthView } from '../main-view/health-view';
 import { MainView } from '../main-view/main-view';
-import { NotificationsPanel } from '../notifications/notifications-panel';
+import { NotificationsView } from '../notifications/notifications-view';
 import { SettingsView } from '../settings/settings-view';
 import type { CockpitView } from './cockpit-layout';
 
@@ -27,7 +27,7 @@ export function CentreView({ view }: { view: CockpitView | null }) {
     case 'notifications':
       return (
         <div className="view">
-          <NotificationsPanel />
+          <NotificationsView />
         </div>
       );
     case 'briefs':
