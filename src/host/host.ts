@@ -317,6 +317,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       opsLoopPath: (repoId) => ops.list(repoId)[0]?.path ?? null,
     }),
     'alerts.list': ({ limit }) => ok({ alerts: alerts.latest(limit ?? 50) }),
+    'alerts.acknowledge': ({ seqs, all }) => {
+      const pending = alerts.unacknowledged(all ? null : (seqs ?? []));
+      if (pending.length === 0) return ok({ acknowledged: [], at: null });
+      const { at } = events.append({ type: 'alerts.acknowledged', seqs: pending });
+      return ok({ acknowledged: pending, at });
+    },
     'host.stop': () => {
       // Answer first: the reply is written before the next turn of the event loop, the stop after it.
       setTimeout(() => void close('host.stop'), 50);

@@ -65,6 +65,8 @@ export const HostEvent = z.discriminatedUnion('type', [
     /** Set when the alert is about a repository (MAIN edited outside Grove, a merge rolled back). */
     repoId: z.string().nullable().optional(),
   }),
+  /** The operator acknowledged these alerts (by their events' seqs); the envelope's `at` is when. */
+  z.object({ type: z.literal('alerts.acknowledged'), seqs: z.array(z.number().int().positive()) }),
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;
 

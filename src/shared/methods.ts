@@ -10,7 +10,7 @@ import { OpsLoop, OpsStatus } from './ops';
 import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
-import { Alert } from './alerts';
+import { AcknowledgeAlertsParams, Alert } from './alerts';
 import { RepoCommands } from './trust';
 
 /**
@@ -302,6 +302,15 @@ export const methods = {
   'alerts.list': {
     params: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
     result: z.object({ alerts: z.array(Alert) }),
+  },
+  /**
+   * The operator saw these alerts (or all of them): they stay listed, marked acknowledged,
+   * across reloads and restarts. Answers the seqs newly acknowledged (unknown and already
+   * acknowledged ones are left out); an `alerts.acknowledged` event tells every client.
+   */
+  'alerts.acknowledge': {
+    params: AcknowledgeAlertsParams,
+    result: z.object({ acknowledged: z.array(z.number().int().positive()), at: z.string().nullable() }),
   },
   /**
    * The agent's screen as text, as a terminal of its size shows it now: its retained output

@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { openCockpit, openMainView } from './main-view-page';
 
 /**
- * The ops loop's card in the real UI: started from grove.yaml's `ops`, its checkout and its
+ * The ops loop's card in the real UI's MAIN view: started from grove.yaml's `ops`, its checkout and its
  * agent's state, a link to its terminal; a loop that keeps crashing ends fatal, in red, and
  * "Start again" gives it a fresh try once the cause is gone. Restarts are fast here
  * (GROVE_RESTART), the supervision itself is the real one.
  */
 let host: HostProcess;
+let repoId: string;
 let crashFlag: string;
 
 test.beforeEach(async () => {
@@ -27,7 +29,7 @@ test.beforeEach(async () => {
   );
   git(main, 'add', 'grove.yaml');
   git(main, 'commit', '-q', '-m', 'ops loop');
-  await addTrustedRepo(host, main);
+  repoId = await addTrustedRepo(host, main);
 });
 test.afterEach(async () => {
   await stopAllHosts();
@@ -35,22 +37,23 @@ test.afterEach(async () => {
 });
 
 test('the ops loop: started, its terminal a click away; fatal in red after crashing, started again once fixed', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
-  const card = page.getByTestId('ops-loop');
+  await openCockpit(page, host);
+  let card = (await openMainView(page, repoId)).getByTestId('ops-loop');
   await expect(card).toContainText('Not running');
   await card.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(card).toContainText('its own checkout, following MAIN');
   await expect(card).toContainText('flower.ops');
-  const state = card.getByTestId('ops-agent-state').locator('[data-supervision]');
+  let state = card.getByTestId('ops-agent-state').locator('[data-supervision]');
   await expect(state).toHaveAttribute('data-supervision', 'running');
 
+  // Its terminal: the loop's workspace, its agent's tab in front.
   await card.getByTestId('ops-terminal-link').click();
   await expect(page).toHaveURL(/#\/agent\//);
-  const pane = page.locator('[data-testid=agent-pane][data-focused=true]');
-  await expect(pane).toHaveAttribute('data-agent', 'ops-flower');
-  await expect(page.getByRole('tab', { selected: true })).toContainText('ops loop');
-  await expect(pane).toContainText('ops watching MAIN');
+  await expect(page.locator('[data-testid=agent-tab][data-agent=ops-flower]')).toHaveAttribute('data-state', 'active');
+  await expect(page.getByTestId('terminal-ops-flower')).toContainText('ops watching MAIN');
 
+  card = (await openMainView(page, repoId)).getByTestId('ops-loop');
+  state = card.getByTestId('ops-agent-state').locator('[data-supervision]');
   await card.getByRole('button', { name: 'Stop' }).click();
   await expect(card).toContainText('Not running');
   writeFileSync(crashFlag, '');

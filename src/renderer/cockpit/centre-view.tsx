@@ -1,6 +1,7 @@
 import { useHost } from '../connection/use-host';
 import { BriefsView } from '../briefs/briefs-view';
-import { RepoLanes } from '../lanes/repo-lanes';
+import { HealthView } from '../main-view/health-view';
+import { MainView } from '../main-view/main-view';
 import { NotificationsView } from '../notifications/notifications-view';
 import { SettingsView } from '../settings/settings-view';
 import type { CockpitView } from './cockpit-layout';
@@ -13,14 +14,14 @@ export function CentreView({ view }: { view: CockpitView | null }) {
       const repo = host.repos?.find((r) => r.id === view.repoId);
       return repo ? (
         <div className="view">
-          <RepoLanes repo={repo} />
+          <MainView repo={repo} />
         </div>
       ) : null;
     }
     case 'health':
       return (
-        <div className="view" data-testid="health-view">
-          <h2>Health</h2>
+        <div className="view">
+          <HealthView />
         </div>
       );
     case 'notifications':

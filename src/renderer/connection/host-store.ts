@@ -1,4 +1,5 @@
 import type { AgentInfo, StartAgentParams } from '../../shared/agents';
+import type { Alert } from '../../shared/alerts';
 import type { MainHealth } from '../../shared/health';
 import type { Incident } from '../../shared/incidents';
 import type { Notification, NotificationSettings } from '../../shared/notifications';
@@ -17,6 +18,7 @@ import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
 import { applyJobEvent, interruptRunningJobs, isJobEvent, type JobView } from '../lanes/job-state';
 import { isLaneEvent, LaneEventsDuringLists } from '../lanes/lane-list';
 import { addNotifications, markNotificationsRead } from '../notifications/notification-list';
+import { acknowledgeAlerts, addAlert } from '../main-view/alert-list';
 
 /** Alerts the UI keeps; older ones stay readable with `grove alerts`. */
 const KEPT_ALERTS = 20;
@@ -62,8 +64,8 @@ export interface HostSnapshot {
   notificationSettings: NotificationSettings | null;
   /** Each repository's ops loop, by repository id. */
   opsLoops: Readonly<Record<string, OpsLoop>>;
-  /** The latest alerts (an agent went fatal, MAIN edited outside Grove), newest first. */
-  alerts: { seq: number; at: string; agentId: string | null; repoId: string | null; message: string }[];
+  /** The latest alerts (an agent went fatal, MAIN edited outside Grove), newest first, acknowledged or not. */
+  alerts: Alert[];
 }
 
 /**
@@ -214,6 +216,11 @@ export class HostStore {
   setOpsLoop(repoId: string, loop: OpsLoop | null): void {
     const { [repoId]: _gone, ...rest } = this.snapshot.opsLoops;
     this.update({ opsLoops: loop ? { ...rest, [repoId]: loop } : rest });
+  }
+
+  /** Alerts as an answer (alerts.acknowledge) or an event left them; unchanged, nothing re-renders. */
+  setAlerts(alerts: Alert[]): void {
+    if (alerts !== this.snapshot.alerts) this.update({ alerts });
   }
 
   /** A pane registers here to receive its agent's output frames. */
@@ -379,10 +386,12 @@ export class HostStore {
         return;
       case 'alert':
         // Applied again after a load too: alerts.list may or may not hold one raised during it.
-        if (this.snapshot.alerts.some((a) => a.seq === envelope.seq)) return;
-        this.update({
-          alerts: [{ seq: envelope.seq, at: envelope.at, agentId: event.agentId, repoId: event.repoId ?? null, message: event.message }, ...this.snapshot.alerts].slice(0, KEPT_ALERTS),
-        });
+        this.setAlerts(
+          addAlert(this.snapshot.alerts, { seq: envelope.seq, at: envelope.at, agentId: event.agentId, repoId: event.repoId ?? null, message: event.message, acknowledgedAt: null }, KEPT_ALERTS),
+        );
+        return;
+      case 'alerts.acknowledged':
+        this.setAlerts(acknowledgeAlerts(this.snapshot.alerts, event.seqs, envelope.at));
         return;
       case 'host.stopping':
         return;

@@ -7,6 +7,7 @@ import { useHostStore } from '../connection/use-host';
 import { shortSha } from '../lanes/lane-labels';
 import { navigateTo, useRouteStore } from '../navigation/use-route-focus';
 import { describeState, urgencyOf } from '../terminals/agent-urgency';
+import './health.css';
 
 /**
  * The repository's ops loop: where it runs, whether its agent is alive (fatal in red: Grove
@@ -47,12 +48,11 @@ export function OpsLoopCard({ repo, loop, agent, hasOpsConfig }: { repo: Repo; l
   const agentRoute = loop?.agentId ? { kind: 'agent' as const, agentId: loop.agentId } : null;
 
   return (
-    <div className="ops-loop" data-testid="ops-loop" aria-label={`Ops loop of ${repo.name}`}>
-      <h3>Ops loop</h3>
+    <div className="ops-loop-card" data-testid="ops-loop" aria-label={`Ops loop of ${repo.name}`}>
       {!loop ? (
-        <p className="hint">Not running. grove.yaml declares one; start it to have an agent watch MAIN and heal what it can.</p>
+        <p className="ops-note">Not running. grove.yaml declares one; start it to have an agent watch MAIN and heal what it can.</p>
       ) : (
-        <dl className="facts">
+        <dl className="ops-facts">
           <dt>Runs in</dt>
           <dd>
             {CHECKOUT_TEXT[loop.checkout]} <code className="muted">{loop.path}</code> at <code>{shortSha(loop.head)}</code>
@@ -91,11 +91,11 @@ export function OpsLoopCard({ repo, loop, agent, hasOpsConfig }: { repo: Repo; l
         </dl>
       )}
       {loop?.behindReason && (
-        <p className="main-warning" data-testid="ops-behind">
+        <p className="ops-behind" data-testid="ops-behind">
           Its checkout did not follow MAIN: {loop.behindReason}
         </p>
       )}
-      <div className="lane-actions">
+      <div className="ops-actions">
         {hasOpsConfig && !isAlive && (
           <button type="button" onClick={() => void start()} disabled={isBusy}>
             {loop ? 'Start again' : 'Start'}
@@ -107,8 +107,16 @@ export function OpsLoopCard({ repo, loop, agent, hasOpsConfig }: { repo: Repo; l
           </button>
         )}
       </div>
-      {notice && <p className="notice" role="status">{notice}</p>}
-      {error && <p className="error" role="alert">{error}</p>}
+      {notice && (
+        <p className="ops-note" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p className="ops-error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

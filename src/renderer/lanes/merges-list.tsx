@@ -1,36 +1,41 @@
+import { CheckCircle2, CircleDashed, Undo2, XCircle, type LucideIcon } from 'lucide-react';
 import { useState } from 'react';
 import type { MergeRecord } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
+import { OutputTail } from '../health/output-tail';
+import { count } from '../ui/plural';
+import { TimeAgo } from '../ui/time-ago';
 import { shortSha } from './lane-labels';
+import './merges-list.css';
 
 /**
  * A repository's merges into MAIN, newest first, live from `merge.updated`. A merge whose
- * gate failed under `merge.rollback: ask` waits here for the operator's "Roll back".
+ * gate failed under `merge.rollback: ask` waits here for the operator's "Roll back"; one
+ * rolled back left MAIN as it was, so it is not red. Each gate's output is here once, folded.
  */
 const SHOWN = 8;
 
-const STATE_TEXT: Record<MergeRecord['state'], { text: string; tone: 'ok' | 'bad' | 'pending' }> = {
-  gating: { text: 'gate running', tone: 'pending' },
-  merged: { text: 'merged', tone: 'ok' },
-  'rolled-back': { text: 'rolled back', tone: 'bad' },
-  'awaiting-rollback': { text: 'gate failed — awaiting rollback', tone: 'bad' },
+const STATE_TEXT: Record<MergeRecord['state'], { text: string; tone: 'ok' | 'bad' | 'warn' | 'idle'; icon: LucideIcon }> = {
+  gating: { text: 'gate running', tone: 'idle', icon: CircleDashed },
+  merged: { text: 'merged', tone: 'ok', icon: CheckCircle2 },
+  'rolled-back': { text: 'rolled back', tone: 'warn', icon: Undo2 },
+  'awaiting-rollback': { text: 'gate failed — awaiting rollback', tone: 'bad', icon: XCircle },
 };
 
 export function MergesList({ merges }: { merges: MergeRecord[] }) {
   const [isAll, setAll] = useState(false);
-  if (merges.length === 0) return null;
+  if (merges.length === 0) return <p className="merges-none muted">No merges into MAIN yet.</p>;
   const shown = isAll ? merges : merges.slice(0, SHOWN);
   return (
-    <div className="merges" data-testid="merges">
-      <h3>Merges into MAIN</h3>
-      <ul className="merge-list">
+    <div className="merges-block" data-testid="merges">
+      <ul className="merges-rows">
         {shown.map((m) => (
           <MergeRow key={m.id} merge={m} />
         ))}
       </ul>
       {merges.length > SHOWN && (
-        <button type="button" className="link-button" onClick={() => setAll(!isAll)}>
-          {isAll ? 'Show fewer' : `Show all ${merges.length}`}
+        <button type="button" className="merges-more" onClick={() => setAll(!isAll)}>
+          {isAll ? 'Show fewer' : `Show all ${count(merges.length, 'merge')}`}
         </button>
       )}
     </div>
@@ -42,6 +47,7 @@ function MergeRow({ merge }: { merge: MergeRecord }) {
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
   const state = STATE_TEXT[merge.state];
+  const Icon = state.icon;
   const rollBack = async (): Promise<void> => {
     setBusy(true);
     const r = await store.request('merges.rollback', { id: merge.id });
@@ -49,26 +55,35 @@ function MergeRow({ merge }: { merge: MergeRecord }) {
     setError(r.ok ? null : r.error.message);
   };
   return (
-    <li data-testid="merge-row" data-state={merge.state}>
-      <div className="merge-row-line">
-        <strong>{merge.laneName}</strong> <code>{merge.branch}</code>
+    <li className="merge-item" data-testid="merge-row" data-state={merge.state}>
+      <div className="merge-item-line">
+        <span className={`merge-state tone-${state.tone}`}>
+          <Icon size={14} aria-hidden /> {state.text}
+        </span>
+        <strong>{merge.laneName}</strong>
+        <code className="muted">{merge.branch}</code>
         <span className="muted">{merge.strategy}</span>
-        <code>{shortSha(merge.mainBefore)}</code>→<code>{shortSha(merge.mainAfter)}</code>
-        <span className={`state-${state.tone}`}>{state.text}</span>
-        <time className="muted" dateTime={merge.at}>{new Date(merge.at).toLocaleString()}</time>
+        <span className="merge-shas">
+          <code>{shortSha(merge.mainBefore)}</code>→<code>{shortSha(merge.mainAfter)}</code>
+        </span>
+        <TimeAgo at={merge.at} className="merge-at" />
         {merge.state === 'awaiting-rollback' && (
-          <button type="button" onClick={() => void rollBack()} disabled={isBusy} aria-label={`Roll back the merge of ${merge.laneName}`}>
+          <button type="button" className="danger" onClick={() => void rollBack()} disabled={isBusy} aria-label={`Roll back the merge of ${merge.laneName}`}>
             Roll back
           </button>
         )}
       </div>
       {merge.gateOutput && (
-        <details>
+        <details className="merge-gate">
           <summary>Gate output</summary>
-          <pre className="gate-output">{merge.gateOutput}</pre>
+          <OutputTail text={merge.gateOutput} label={`Gate output of the merge of ${merge.laneName}`} lines={40} />
         </details>
       )}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="merge-error" role="alert">
+          {error}
+        </p>
+      )}
     </li>
   );
 }
