@@ -1,21 +1,18 @@
-import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, repoRoot, stopAllHosts } from '../fixtures/host-process';
+import { api, stopAllHosts } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, startHostWithProbedRepo, type ProbedHost } from '../fixtures/probed-repo';
 import { removeTempDirs } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
-import { rmSync } from 'node:fs';
+import { shoot } from './screenshots';
 
 /**
  * The cockpit as an operator meets it: the rail of repositories and lanes, a lane's agents
  * in tabs with their terminals filling the centre, splits, the lane panel, MAIN's state in
  * the rail and the top bar. Screenshots of each main screen go to .test-reports/screenshots.
  */
-const SHOTS = join(repoRoot, '.test-reports', 'screenshots');
 let flower: ProbedHost;
-/** The page's globals a test reaches into (the tests compile without the DOM's types). */
-type Page_ = { document: { documentElement: { setAttribute(n: string, v: string): void; removeAttribute(n: string): void } } };
 
 test.beforeEach(async () => {
   flower = await startHostWithProbedRepo({
@@ -27,15 +24,6 @@ test.afterEach(async () => {
   await stopAllHosts();
   removeTempDirs();
 });
-
-async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['dark', 'light'] as const) {
-    await page.evaluate((t) => void (globalThis as unknown as Page_).document.documentElement.setAttribute('data-theme', t), theme);
-    await page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()!.width}-${theme}.png`) });
-  }
-  await page.evaluate(() => (globalThis as unknown as Page_).document.documentElement.removeAttribute('data-theme'));
-}
 
 async function createLane(name: string): Promise<string> {
   const r = await api(flower.host, 'lanes.create', { repoId: flower.repoId, name });

@@ -1,7 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '../fixtures/host-process';
+import { shoot as shootPage } from './screenshots';
 
 /**
  * The MAIN and Health views as an operator reaches them in the cockpit: signed in, then a
@@ -27,14 +25,5 @@ export async function openHealthView(page: Page): Promise<Locator> {
   return view;
 }
 
-const SHOTS = join(repoRoot, '.test-reports', 'screenshots');
-
-/** The page in dark and light, at its current width; the theme is left to the OS after. */
-export async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['dark', 'light'] as const) {
-    await page.locator('html').evaluate((html, t) => html.setAttribute('data-theme', t), theme);
-    await page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()!.width}-${theme}.png`), fullPage: true });
-  }
-  await page.locator('html').evaluate((html) => html.removeAttribute('data-theme'));
-}
+/** The page in dark and light, whole, at its current width. */
+export const shoot = (page: Page, name: string): Promise<void> => shootPage(page, name, { fullPage: true });

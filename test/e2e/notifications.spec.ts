@@ -1,11 +1,12 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NotificationSettings } from '../../src/shared/notifications';
 import { git } from '../fixtures/git-repo';
-import { api, repoRoot } from '../fixtures/host-process';
+import { api } from '../fixtures/host-process';
 import { breakMain } from '../fixtures/probed-repo';
 import { expectAccessible } from './axe';
+import { setTheme, shoot } from './screenshots';
 import { flowerForEachTest } from './health-fixture';
 
 /**
@@ -19,7 +20,6 @@ import { flowerForEachTest } from './health-fixture';
  */
 const flower = flowerForEachTest();
 const { mergeLane } = flower;
-const SHOTS = join(repoRoot, '.test-reports', 'screenshots');
 
 type Recorder = {
   __shown: { title: string; body: string; notification: { onclick: ((e: unknown) => void) | null } }[];
@@ -57,24 +57,6 @@ async function openCockpit(context: BrowserContext): Promise<Page> {
 const bell = (page: Page) => page.getByTestId('topbar').getByTestId('notification-bell');
 const settingsOf = async (): Promise<NotificationSettings> =>
   ((await api(flower.host, 'notifications.list', {})).body.result as { settings: NotificationSettings }).settings;
-
-type Html = { document: { documentElement: { setAttribute(n: string, v: string): void; removeAttribute(n: string): void } } };
-/** Forces a theme (null: the OS's), as the settings' choice does. */
-const setTheme = (page: Page, theme: 'dark' | 'light' | null): Promise<void> =>
-  page.evaluate((t) => {
-    const html = (globalThis as unknown as Html).document.documentElement;
-    if (t) html.setAttribute('data-theme', t);
-    else html.removeAttribute('data-theme');
-  }, theme);
-
-async function shoot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['dark', 'light'] as const) {
-    await setTheme(page, theme);
-    await page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()!.width}-${theme}.png`) });
-  }
-  await setTheme(page, null);
-}
 
 test('MAIN on screen in a focused window: no popup, but the bell counts it; in the background: a popup', async ({ context }) => {
   const page = await openCockpit(context);
