@@ -7,6 +7,7 @@ import { NotificationsPanel } from './notifications/notifications-panel';
 import { usePageBadge } from './notifications/use-page-badge';
 import { useWebNotifications } from './notifications/use-web-notifications';
 import { ReposView } from './repos/repos-view';
+import { FirstRunScreen, useFirstRun } from './first-run/first-run-screen';
 import { HostStatusPanel } from './status/host-status-panel';
 import { LanesView } from './terminals/lanes-view';
 
@@ -17,6 +18,9 @@ export function App() {
   usePageBadge(host.agents, host.health);
   useRouteFollowing(routes);
   useWebNotifications(store, routes);
+  // Temporary (f/firstrun): the cockpit frame replaces this file and mounts the first run itself.
+  const isFirstRun = useFirstRun();
+  if (isFirstRun) return <FirstRunScreen />;
   return (
     <div className="app">
       <header className="topbar">
