@@ -50,10 +50,11 @@ test('with no repository, "Add a repository" is the whole page', async ({ page }
   await expect(screen.getByRole('heading', { level: 1 })).toHaveText('Add a repository');
   await expect(screen).toContainText('What is MAIN?');
   await expect(screen).toContainText('grove repo add PATH');
+  // Below the top bar, the whole rest of the page.
   const box = (await screen.boundingBox())!;
-  expect(box.width).toBe(1440);
-  expect(box.height).toBeGreaterThanOrEqual(900);
-  // Nothing of the cockpit, and no native picker in a browser.
+  const bar = (await page.getByTestId('topbar').boundingBox())!;
+  expect(box).toEqual({ x: 0, y: bar.height, width: 1440, height: 900 - bar.height });
+  // Nothing else of the cockpit, and no native picker in a browser.
   await expect(page.getByTestId('rail')).toHaveCount(0);
   await expect(page.getByTestId('repos')).toHaveCount(0);
   await expect(page.getByTestId('choose-folder')).toHaveCount(0);
@@ -106,6 +107,7 @@ test('completes directories only, chosen with the keyboard; adds; explains a wro
 
   await step.getByRole('button', { name: 'Trust these commands' }).click();
   await expect(page.getByTestId('first-run')).toHaveCount(0);
+  await expect(page.getByTestId('rail-repo')).toHaveText(/flower/);
   expect(await repos()).toEqual([expect.objectContaining({ name: 'flower', trusted: true })]);
 });
 
@@ -129,6 +131,8 @@ test('"Not now" leaves the repository untrusted and opens the cockpit', async ({
   await page.getByRole('button', { name: 'Add repository' }).click();
   await page.getByTestId('trust-skip').click();
   await expect(page.getByTestId('first-run')).toHaveCount(0);
+  await expect(page.getByTestId('rail-main')).toContainText('flower');
+  await expect(page.getByTestId('rail-main')).toContainText('untrusted');
   expect(await repos()).toEqual([expect.objectContaining({ name: 'flower', trusted: false })]);
   // A reload does not bring the first run back: there is a repository now.
   await page.reload();

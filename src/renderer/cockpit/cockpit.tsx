@@ -14,6 +14,7 @@ import { fallbackView, viewExists, viewForRoute } from './resolve-route';
 import { PlainBell, TopBar } from './top-bar';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
+import { useFirstRun } from '../first-run/first-run-screen';
 import { AddRepositoryDialog, CreateLaneDialog, FirstRunScreen } from './placeholders';
 import './cockpit.css';
 
@@ -38,6 +39,8 @@ export function Cockpit() {
   const [sheetOpen, setSheetOpen] = useState(false);
   const [addingRepo, setAddingRepo] = useState(false);
   const [newLaneRepo, setNewLaneRepo] = useState<Repo | null>(null);
+  // No repository yet, or the first one's Trust step still open (first-run-progress.ts).
+  const isFirstRun = useFirstRun();
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
     [host.repos, host.lanes, host.agents, host.health, host.opsLoops],
@@ -78,7 +81,7 @@ export function Cockpit() {
     layoutStore.update((l) => withWorkspace(l, next.lanePath, { active: next.id }));
   };
 
-  if (host.repos !== null && host.repos.length === 0) {
+  if (isFirstRun) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
         <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} paletteKey="Ctrl+Shift+P" bell={null} />

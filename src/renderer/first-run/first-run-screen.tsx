@@ -21,7 +21,7 @@ export function FirstRunScreen() {
   const { progress, step } = useFirstRunProgress();
   const trusting = step.kind === 'trust' ? (repos?.find((r) => r.id === step.repo.id) ?? step.repo) : null;
   return (
-    <main className="first-run" data-testid="first-run">
+    <main className="first-run-screen" data-testid="first-run">
       <div className="first-run-card">
         <p className="first-run-brand">
           <Sprout size={18} aria-hidden /> Grove
