@@ -38,6 +38,9 @@ async function openFresh(page: Page): Promise<void> {
   await expect(page.getByTestId('first-run')).toBeVisible();
 }
 
+/** The page's <html>, typed without the DOM library (these tests compile for Node). */
+type PageGlobals = { document: { documentElement: { setAttribute(name: string, value: string): void; scrollWidth: number } } };
+
 async function repos(): Promise<{ name: string; trusted: boolean }[]> {
   const r = await api(host, 'repos.list');
   return (r.body.result as { repos: { name: string; trusted: boolean }[] }).repos;
@@ -122,6 +125,12 @@ test('Tab completes the highlighted (or first) directory and its children are of
   await expect(field).toHaveValue(join(root, 'flowchart') + '/');
   await expect(field).toBeFocused();
   await expect(page.getByRole('option')).toHaveText(['src/']);
+  // A path that already names the one directory offered shows no list over the buttons.
+  await field.fill(join(root, 'flowchart', 'src'));
+  await expect(page.getByTestId('path-hint')).toBeVisible();
+  await page.waitForTimeout(500);
+  await expect(page.getByRole('option')).toHaveCount(0);
+  await expect(field).toHaveAttribute('aria-expanded', 'false');
 });
 
 test('"Not now" leaves the repository untrusted and opens the cockpit', async ({ page }) => {
@@ -145,9 +154,10 @@ for (const width of [1440, 390]) {
     test(`at ${width} px, ${theme}: the first run fits, and axe finds nothing serious`, async ({ page }) => {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
       await openFresh(page);
-      await page.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+      // As the settings' choice does: data-theme on <html> overrides the OS.
+      await page.evaluate((t) => (globalThis as unknown as PageGlobals).document.documentElement.setAttribute('data-theme', t), theme);
       // Nothing wider than the page (no sideways scrolling at 390 px).
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       await page.screenshot({ path: join(SHOTS, `first-run-${width}-${theme}.png`), fullPage: true });
       const axe = await new AxeBuilder({ page }).include('[data-testid="first-run"]').analyze();
       expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);

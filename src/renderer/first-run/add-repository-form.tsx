@@ -42,7 +42,9 @@ export function AddRepositoryForm({
   const [busy, setBusy] = useState(false);
   const completion = useDirectoryCompletion(text);
   const entries = completion.kind === 'listed' ? completion.listing.entries : [];
-  const isListShown = isOpen && entries.length > 0;
+  // A path that already names the one directory offered needs no list (which would cover the buttons).
+  const isComplete = entries.length === 1 && entries[0]!.path === pathToAdd(text);
+  const isListShown = isOpen && entries.length > 0 && !isComplete;
   const pickDirectory = shellBridge()?.pickDirectory;
 
   const register = add ?? ((path: string) => addRepository(store, path));
