@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { writeLongHistory } from '../fixtures/long-history';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
@@ -71,10 +71,18 @@ test('adds another repository from the rail, in a dialog, with its Trust step', 
   await expect(page.getByTestId('rail-repo')).toHaveCount(1);
   await page.getByTestId('rail-add-repo').click();
   const dialog = page.getByRole('dialog', { name: 'Add a repository' });
+  await dialog.getByLabel('MAIN checkout path').pressSequentially(join(api, '..') + '/');
+  await expect(dialog.getByRole('option')).toHaveText(['api/ git checkout']);
+  await page.screenshot({ path: join(repoRoot, '.test-reports', 'screenshots', 'add-repository-dialog.png') });
+  // Escape closes the suggestions, not the dialog.
+  await dialog.getByLabel('MAIN checkout path').press('Escape');
+  await expect(dialog.getByRole('option')).toHaveCount(0);
+  await expect(dialog).toBeVisible();
   await dialog.getByLabel('MAIN checkout path').fill(api);
   await dialog.getByRole('button', { name: 'Add repository' }).click();
   const added = page.getByRole('dialog', { name: 'Added api' });
   await expect(added.getByTestId('trust-step')).toContainText('Trust api?');
+  await page.screenshot({ path: join(repoRoot, '.test-reports', 'screenshots', 'add-repository-dialog-trust.png') });
   await added.getByRole('button', { name: 'Trust these commands' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(page.getByTestId('rail-repo')).toHaveCount(2);

@@ -23,7 +23,15 @@ export function AddRepositoryDialog({ open, onOpenChange }: { open: boolean; onO
       open={open}
       onOpenChange={(next) => (next ? onOpenChange(true) : close())}
       title={trusting ? `Added ${trusting.name}` : 'Add a repository'}
-      description={trusting ? 'Nothing from its grove.yaml runs until you trust its commands.' : 'The path of its MAIN checkout: the stable copy that serves the site. Or run grove repo add PATH.'}
+      description={
+        trusting ? (
+          'Nothing from its grove.yaml runs until you trust its commands.'
+        ) : (
+          <>
+            The path of its MAIN checkout: the stable copy that serves the site. Or run <code>grove repo add PATH</code>.
+          </>
+        )
+      }
       wide={trusting !== null}
     >
       {trusting ? <TrustStep repo={trusting} onSkip={close} onTrusted={close} /> : <AddRepositoryForm autoFocus onAdded={setAdded} />}
