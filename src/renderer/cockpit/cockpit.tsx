@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import type { Repo } from '../../shared/repo';
 import { useHost } from '../connection/use-host';
+import { useFirstRun } from '../first-run/first-run-screen';
 import { useRouteFocus } from '../navigation/use-route-focus';
 import { Rail } from '../rail/rail';
 import { worstHealth } from '../ui/attention';
@@ -14,7 +15,6 @@ import { fallbackView, viewExists, viewForRoute } from './resolve-route';
 import { PlainBell, TopBar } from './top-bar';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
-import { useFirstRun } from '../first-run/first-run-screen';
 import { AddRepositoryDialog, CreateLaneDialog, FirstRunScreen } from './placeholders';
 import './cockpit.css';
 
