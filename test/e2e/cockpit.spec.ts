@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { api, repoRoot, stopAllHosts } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, startHostWithProbedRepo, type ProbedHost } from '../fixtures/probed-repo';
 import { removeTempDirs } from '../fixtures/temp-dir';
+import { expectAccessible } from './axe';
 import { rmSync } from 'node:fs';
 
 /**
@@ -13,6 +14,8 @@ import { rmSync } from 'node:fs';
  */
 const SHOTS = join(repoRoot, '.test-reports', 'screenshots');
 let flower: ProbedHost;
+/** The page's globals a test reaches into (the tests compile without the DOM's types). */
+type Page_ = { document: { documentElement: { setAttribute(n: string, v: string): void; removeAttribute(n: string): void } } };
 
 test.beforeEach(async () => {
   flower = await startHostWithProbedRepo({
@@ -28,10 +31,10 @@ test.afterEach(async () => {
 async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   for (const theme of ['dark', 'light'] as const) {
-    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+    await page.evaluate((t) => void (globalThis as unknown as Page_).document.documentElement.setAttribute('data-theme', t), theme);
     await page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()!.width}-${theme}.png`) });
   }
-  await page.evaluate(() => delete document.documentElement.dataset.theme);
+  await page.evaluate(() => (globalThis as unknown as Page_).document.documentElement.removeAttribute('data-theme'));
 }
 
 async function createLane(name: string): Promise<string> {
@@ -80,6 +83,7 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   await page.keyboard.press('Enter');
   await expect(page.getByTestId(`terminal-${secondName}`)).toContainText('other=42');
   await shoot(page, 'cockpit-lane');
+  await expectAccessible(page, 'a lane with two agents split');
 
   // The layout survives a reload: the same lane, tab and split.
   await page.reload();
@@ -108,6 +112,7 @@ test('MAIN broken shows in the rail and the top bar, and recovery clears both', 
   await expect(page.getByTestId('global-status')).toContainText('broken');
   await railMain.click();
   await shoot(page, 'cockpit-main-broken');
+  await expectAccessible(page, 'MAIN broken');
   rmSync(join(flower.main, 'BROKEN'));
   await expect(page.getByTestId('global-status')).toHaveAttribute('data-health', 'healthy');
   await expect(railMain.locator('[data-health]')).toHaveAttribute('data-health', 'healthy');

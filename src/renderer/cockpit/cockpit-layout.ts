@@ -113,12 +113,18 @@ export function sameView(a: CockpitView | null, b: CockpitView | null): boolean 
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** The part of the browser's Storage the layout needs (a Map stands in under test). */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
 /** The layout store the cockpit holds: one object, saved on every change. */
 export class LayoutStore {
   private layout: CockpitLayout;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null) {
+  constructor(private readonly storage: KeyValueStorage | null) {
     let text: string | null = null;
     try {
       text = storage?.getItem(STORAGE_KEY) ?? null;

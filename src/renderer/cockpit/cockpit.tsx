@@ -39,7 +39,7 @@ export function Cockpit() {
   const [sheetOpen, setSheetOpen] = useState(false);
   const [addingRepo, setAddingRepo] = useState(false);
   const [newLaneRepo, setNewLaneRepo] = useState<Repo | null>(null);
-  // No repository yet, or the first one's Trust step still open (first-run-progress.ts).
+  // No repository (nor agent) yet, or the first repository's Trust step still open (first-run-progress.ts).
   const isFirstRun = useFirstRun();
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
@@ -74,6 +74,7 @@ export function Cockpit() {
   const worstRepo = worst ? (model.repos.find((r) => r.health === worst)?.repo.name ?? null) : null;
   const waiting = model.ordered.reduce((n, w) => n + w.needsYou, 0);
   const activeAgentId = workspace ? (layout.workspaces[workspace.path]?.active ?? workspace.agents[0]?.id ?? null) : null;
+  const toggleRail = (): void => (isNarrow ? setDrawerOpen((o) => !o) : layoutStore.update((l) => ({ ...l, railCollapsed: !l.railCollapsed })));
   const goNextWaiting = (): void => {
     const next = nextWaitingAgent(host.agents ?? [], activeAgentId);
     if (!next) return;
@@ -81,10 +82,11 @@ export function Cockpit() {
     layoutStore.update((l) => withWorkspace(l, next.lanePath, { active: next.id }));
   };
 
+  // Until there is a repository (and no agent runs anywhere), adding one is the whole screen.
   if (isFirstRun) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
-        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} paletteKey="Ctrl+Shift+P" bell={null} />
+        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey="Ctrl+Shift+P" bell={null} />
         <FirstRunScreen />
       </div>
     );
@@ -120,6 +122,8 @@ export function Cockpit() {
         onNextWaiting={goNextWaiting}
         onOpenPalette={() => {}}
         onOpenRail={isNarrow ? () => setDrawerOpen(true) : null}
+        onToggleRail={isNarrow ? null : toggleRail}
+        isRailShown={!layout.railCollapsed}
         paletteKey="Ctrl+Shift+P"
         bell={<PlainBell onOpen={() => select({ kind: 'notifications' })} />}
       />
@@ -144,19 +148,19 @@ export function Cockpit() {
         >
           {!layout.railCollapsed && (
             <>
-              <Panel id="rail" defaultSize={260} minSize={180} maxSize={480}>
+              <Panel id="rail-panel" defaultSize={260} minSize={180} maxSize={480}>
                 {rail}
               </Panel>
               <Separator className="resize-handle" aria-label="Resize the rail" />
             </>
           )}
-          <Panel id="centre" minSize={320}>
+          <Panel id="centre-panel" minSize={320}>
             <main className="centre">{centre}</main>
           </Panel>
           {panelShown && (
             <>
               <Separator className="resize-handle" aria-label="Resize the lane panel" />
-              <Panel id="panel" defaultSize={380} minSize={280} maxSize={720}>
+              <Panel id="lane-panel" defaultSize={380} minSize={280} maxSize={720}>
                 <aside className="right-panel" data-testid="right-panel" aria-label={`Lane ${lane.name}`}>
                   {panel}
                 </aside>

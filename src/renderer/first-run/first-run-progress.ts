@@ -59,21 +59,22 @@ export function useFirstRunProgress(): { progress: FirstRunProgress; step: First
 }
 
 /**
- * Whether the first-run screen is the whole page: no repository yet, or the first one is
- * being added, or its Trust step is open (until it is trusted or put off). Not while the
- * list is still loading: a page with repositories must not flash the first run.
+ * Whether the first-run screen is the whole page: no repository and no agent yet (agents
+ * started elsewhere, e.g. from the CLI, need the cockpit), or the first repository is being
+ * added, or its Trust step is open (until it is trusted or put off). Not while the lists are
+ * still loading: a page with repositories must not flash the first run.
  */
-export function isFirstRun(repos: readonly Repo[] | null, step: FirstRunStep): boolean {
-  if (repos === null) return false;
-  if (repos.length === 0 || step.kind === 'adding') return true;
-  if (step.kind === 'add') return false;
+export function isFirstRun(repos: readonly Repo[] | null, agentCount: number | null, step: FirstRunStep): boolean {
+  if (repos === null || agentCount === null) return false;
+  if (step.kind === 'adding') return true;
+  if (step.kind === 'add') return repos.length === 0 && agentCount === 0;
   const repo = repos.find((r) => r.id === step.repo.id);
   return repo === undefined || !repo.trusted;
 }
 
 /** The cockpit's gate: render <FirstRunScreen/> when this is true. */
 export function useFirstRun(): boolean {
-  const { repos } = useHost();
+  const { repos, agents } = useHost();
   const { step } = useFirstRunProgress();
-  return isFirstRun(repos, step);
+  return isFirstRun(repos, agents === null ? null : agents.length, step);
 }

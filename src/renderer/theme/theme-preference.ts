@@ -6,7 +6,7 @@ export type ThemePreference = 'system' | 'dark' | 'light';
 
 const KEY = 'grove.theme';
 
-export function readTheme(storage: Pick<Storage, 'getItem'> | null): ThemePreference {
+export function readTheme(storage: { getItem(key: string): string | null } | null): ThemePreference {
   try {
     const v = storage?.getItem(KEY);
     return v === 'dark' || v === 'light' ? v : 'system';
@@ -15,7 +15,7 @@ export function readTheme(storage: Pick<Storage, 'getItem'> | null): ThemePrefer
   }
 }
 
-export function applyTheme(pref: ThemePreference, root: { dataset: DOMStringMap }, storage: Pick<Storage, 'setItem'> | null): void {
+export function applyTheme(pref: ThemePreference, root: { dataset: Record<string, string | undefined> }, storage: { setItem(key: string, value: string): void } | null): void {
   if (pref === 'system') delete root.dataset.theme;
   else root.dataset.theme = pref;
   try {

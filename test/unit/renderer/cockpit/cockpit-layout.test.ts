@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLayout, LayoutStore, parseLayout, serializeLayout, withWorkspace, workspaceLayout } from '../../../../src/renderer/cockpit/cockpit-layout';
+import { defaultLayout, LayoutStore, type KeyValueStorage, parseLayout, serializeLayout, withWorkspace, workspaceLayout } from '../../../../src/renderer/cockpit/cockpit-layout';
 
-function memoryStorage(): Storage & { data: Map<string, string> } {
+function memoryStorage(): KeyValueStorage {
   const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (k: string) => data.get(k) ?? null,
-    setItem: (k: string, v: string) => void data.set(k, v),
-  } as unknown as Storage & { data: Map<string, string> };
+  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
 }
 
 describe('cockpit layout', () => {
