@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FirstRunProgress, isFirstRun } from '../../../../src/renderer/first-run/first-run-progress';
+import { FirstRunProgress, isFirstRun } from '../../../../src/renderer/first-run/first-run-step';
 import type { Repo } from '../../../../src/shared/repo';
 
 const flower = { id: 'r1', name: 'flower', mainPath: '/home/me/Sites/flower', trusted: false } as Repo;
