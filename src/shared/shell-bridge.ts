@@ -31,6 +31,11 @@ export interface GroveShellBridge {
    * still adds the repository through the host's API.
    */
   pickDirectory(): Promise<string | null>;
+  /**
+   * Tells the shell which workspace (a lane's or MAIN's checkout path) the window shows, or
+   * null for none, so its native notifications skip what the operator is looking at.
+   */
+  reportVisibleWorkspace(path: string | null): void;
 }
 
 export const ShellChannel = {
@@ -41,4 +46,6 @@ export const ShellChannel = {
   openExternal: 'grove:open-external',
   /** renderer → main: show the native folder picker; answers a path or null. */
   pickDirectory: 'grove:pick-directory',
+  /** renderer → main: the workspace the window shows (a path, or null). */
+  visibleWorkspace: 'grove:visible-workspace',
 } as const;

@@ -12,7 +12,10 @@ import { CentreView } from './centre-view';
 import { sameView, withWorkspace, type CockpitView } from './cockpit-layout';
 import { buildRail, nextWaitingAgent } from './rail-model';
 import { fallbackView, viewExists, viewForRoute } from './resolve-route';
-import { PlainBell, TopBar } from './top-bar';
+import { TopBar } from './top-bar';
+import { NotificationBell } from '../notifications/notification-bell';
+import { unreadCount } from '../notifications/notification-list';
+import { setVisibleWorkspace } from '../notifications/visible-workspace';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
 import { AddRepositoryDialog, CreateLaneDialog, FirstRunScreen } from './placeholders';
@@ -68,6 +71,9 @@ export function Cockpit() {
   }, [focus, host.lanes, host.agents, layoutStore]);
 
   const workspace = view?.kind === 'workspace' ? (model.ordered.find((w) => w.path === view.path) ?? null) : null;
+  // What is on screen, so a notification about it does not pop up (notifications/visible-workspace.ts).
+  const visiblePath = view?.kind === 'workspace' ? view.path : view?.kind === 'main' ? (host.repos?.find((r) => r.id === view.repoId)?.mainPath ?? null) : null;
+  useEffect(() => setVisibleWorkspace(visiblePath), [visiblePath]);
   const lane = workspace?.lane ?? null;
   const states = model.repos.map((r) => r.health);
   const worst = worstHealth(states);
@@ -99,7 +105,7 @@ export function Cockpit() {
       onSelect={select}
       onNewLane={setNewLaneRepo}
       onAddRepo={() => setAddingRepo(true)}
-      unreadNotifications={0}
+      unreadNotifications={unreadCount(host.notifications)}
       openIncidents={(host.incidents ?? []).filter((i) => i.closedAt === null).length}
     />
   );
@@ -125,7 +131,7 @@ export function Cockpit() {
         onToggleRail={isNarrow ? null : toggleRail}
         isRailShown={!layout.railCollapsed}
         paletteKey="Ctrl+Shift+P"
-        bell={<PlainBell onOpen={() => select({ kind: 'notifications' })} />}
+        bell={<NotificationBell onShowAll={() => select({ kind: 'notifications' })} />}
       />
       {isNarrow ? (
         <div className="cockpit-body narrow">
