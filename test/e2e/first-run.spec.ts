@@ -164,3 +164,29 @@ for (const width of [1440, 390]) {
     });
   }
 }
+
+test('in the app\'s window, "Choose folder…" adds the folder the system\'s picker answers; a cancelled picker adds nothing', async ({ page }) => {
+  const { flower } = sites();
+  // The preload's bridge as the app's window has it, with the picker answering what the test says.
+  await page.addInitScript((picked) => {
+    const answers: (string | null)[] = [null, picked];
+    (globalThis as unknown as { grove: object }).grove = {
+      connectionInfo: async () => ({ hostUrl: '', appVersion: '0.0.0' }),
+      pathForFile: () => '',
+      onNavigate: () => () => undefined,
+      openExternal: async () => ({ opened: false, reason: 'test' }),
+      reportVisibleWorkspace: () => undefined,
+      pickDirectory: async () => answers.shift() ?? null,
+    };
+  }, flower);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openFresh(page);
+  const choose = page.getByRole('button', { name: 'Choose folder…' });
+  await page.screenshot({ path: join(SHOTS, 'first-run-app-390.png') });
+  await choose.click();
+  await expect(page.getByRole('combobox', { name: 'MAIN checkout path' })).toHaveValue('');
+  expect(await repos()).toEqual([]);
+  await choose.click();
+  await expect(page.getByTestId('trust-step')).toContainText('Trust flower?');
+  expect(await repos()).toEqual([expect.objectContaining({ name: 'flower', trusted: false })]);
+});
