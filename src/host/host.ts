@@ -19,6 +19,7 @@ import { loadOrCreateToken } from './data-dir/token-file';
 import { ensurePrivateDir, ensurePrivateFile } from './data-dir/private-files';
 import type { Logger } from './logger';
 import { repoHandlers } from './repos/repo-handlers';
+import { directoryHandlers } from './fs/directory-handlers';
 import { createAlertList } from './events/alert-list';
 import { createRepoStore } from './repos/repo-store';
 import { assessTrust, RepoTrust } from './trust/repo-trust';
@@ -316,6 +317,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       liveAgentsIn: (path) => agents.liveAgentsIn(path),
       opsLoopPath: (repoId) => ops.list(repoId)[0]?.path ?? null,
     }),
+    ...directoryHandlers(),
     'alerts.list': ({ limit }) => ok({ alerts: alerts.latest(limit ?? 50) }),
     'alerts.acknowledge': ({ seqs, all }) => {
       const pending = alerts.unacknowledged(all ? null : (seqs ?? []));

@@ -14,6 +14,7 @@ import { NativeNotifications, type NativeNotice } from './notifications/native-n
 import { TrayFeed } from './tray/tray-feed';
 import type { TrayAction, TrayMenuItem } from './tray/tray-menu';
 import { trayIconFile, type TrayState } from './tray/tray-state';
+import { mayPickDirectory, pickedDirectory, PICK_DIRECTORY_OPTIONS } from './directory-picker';
 import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isSameOrigin, WEB_PREFERENCES } from './window-policy';
 
 /**
@@ -103,6 +104,14 @@ async function start(): Promise<void> {
     if (!decision.open) return { opened: false, reason: decision.reason };
     await shell.openExternal(decision.url);
     return { opened: true, reason: null };
+  });
+  // The add-a-repository field's "Choose folder…": the system's picker, over the calling window.
+  ipcMain.handle(ShellChannel.pickDirectory, async (event) => {
+    if (!mayPickDirectory(event.senderFrame?.url ?? '', host.value.discovery.url)) return null;
+    const window = BrowserWindow.fromWebContents(event.sender);
+    const options = { ...PICK_DIRECTORY_OPTIONS, properties: [...PICK_DIRECTORY_OPTIONS.properties] };
+    const answer = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return pickedDirectory(answer);
   });
   // The shell needs no history: the tray asks for the current truth, and notifications from
   // before it attached are not shown. So the stream starts at the host's latest event. If

@@ -26,6 +26,10 @@ export const ErrorCode = z.enum([
   'repo_already_added',
   'repo_unknown',
   'repo_in_use', // repos.remove refused: details.blockers names the lanes, agents or ops loop in the way
+  // Completing a typed path (fs.directories)
+  'dir_missing', // the directory to list does not exist: details.path
+  'dir_not_directory', // the path names a file, not a directory: details.path
+  'dir_unreadable', // the host's user may not list that directory: details.path
   // Lanes
   'lane_name_invalid',
   'lane_exists', // the name, branch or directory is taken
@@ -91,6 +95,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'repo_not_git':
     case 'repo_is_bare':
     case 'repo_is_linked_worktree':
+    case 'dir_missing':
+    case 'dir_not_directory':
+    case 'dir_unreadable':
     case 'agent_lane_invalid':
     case 'lane_name_invalid':
     case 'agent_command_not_found':

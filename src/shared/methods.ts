@@ -12,6 +12,7 @@ import { HostStatus } from './host-status';
 import { Repo } from './repo';
 import { AcknowledgeAlertsParams, Alert } from './alerts';
 import { RepoCommands } from './trust';
+import { DirectoryListing } from './directories';
 
 /**
  * The one table of API methods: each method's params and result schema. The host routes
@@ -60,6 +61,23 @@ export const methods = {
       })
       .strict(),
     result: z.object({ repo: Repo }),
+  },
+  /**
+   * Directory names that complete a typed path, for the add-a-repository field: names only
+   * (never files, contents or sizes), each marked when it is a git checkout. See docs/protocol.md.
+   */
+  'fs.directories': {
+    params: z
+      .object({
+        prefix: z
+          .string()
+          .min(1, 'prefix is empty: type an absolute path such as /home/you/ (or ~/)')
+          .max(4096)
+          .refine((p) => !p.includes('\0'), 'prefix contains a NUL character')
+          .refine((p) => isAbsolutePath(p) || p === '~' || p.startsWith('~/'), 'prefix must be absolute (start with / or ~/)'),
+      })
+      .strict(),
+    result: DirectoryListing,
   },
   'repos.remove': {
     params: z.object({ id: z.string().min(1).max(200) }).strict(),

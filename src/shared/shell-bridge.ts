@@ -1,7 +1,7 @@
 /**
  * What the Electron preload exposes to the renderer as `window.grove`, and the IPC channels
  * behind it. Only what the page cannot get by itself: the shell's identity, the native path
- * of a dropped file, and where the shell wants the UI to go. Everything else goes through
+ * of a dropped file, a folder the operator picks natively, and where the shell wants the UI to go. Everything else goes through
  * the host's API.
  *
  * The shell shows native notifications itself, from the host's `notification` events
@@ -26,6 +26,12 @@ export interface GroveShellBridge {
    */
   openExternal(url: string): Promise<{ opened: boolean; reason: string | null }>;
   /**
+   * The system's folder picker, over this window: resolves with the absolute path of the
+   * folder chosen, or null when the operator cancelled. Only the path comes back; the page
+   * still adds the repository through the host's API.
+   */
+  pickDirectory(): Promise<string | null>;
+  /**
    * Tells the shell which workspace (a lane's or MAIN's checkout path) the window shows, or
    * null for none, so its native notifications skip what the operator is looking at.
    */
@@ -38,6 +44,8 @@ export const ShellChannel = {
   navigate: 'grove:navigate',
   /** renderer → main: open a web link in the user's browser. */
   openExternal: 'grove:open-external',
+  /** renderer → main: show the native folder picker; answers a path or null. */
+  pickDirectory: 'grove:pick-directory',
   /** renderer → main: the workspace the window shows (a path, or null). */
   visibleWorkspace: 'grove:visible-workspace',
 } as const;

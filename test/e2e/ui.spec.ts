@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { writeLongHistory } from '../fixtures/long-history';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
@@ -25,27 +25,68 @@ test('the login link lets the browser in once and leaves a clean URL', async ({ 
   expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain(host.token);
 });
 
-test('shows the host status and an empty repositories view with a first step', async ({ page }) => {
+test('shows the host status, and with no repository the first run with its first step', async ({ page }) => {
   await page.goto(`${host.url}/auth?token=${host.token}`);
+  const firstRun = page.getByTestId('first-run');
+  await expect(firstRun.getByRole('heading', { level: 1 })).toHaveText('Add a repository');
+  await expect(firstRun).toContainText('grove repo add PATH');
+  await expect(page.getByTestId('rail')).toHaveCount(0);
+  // The host's status is in Settings, once there is a cockpit to reach it from.
+  await fetch(`${host.url}/api/repos.add`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}` },
+    body: JSON.stringify({ path: makeRepo(join(realpathSync(makeTempDir()), 'flower')) }),
+  });
+  await expect(firstRun).toHaveCount(0);
+  await page.getByTestId('rail-settings').click();
   await expect(page.getByTestId('host-version')).toHaveText('0.1.0');
   await expect(page.getByTestId('host-data-dir')).toHaveText(host.home);
   await expect(page.getByTestId('host-pid')).toHaveText(`pid ${host.pid}`);
   await expect(page.getByTestId('host-uptime')).toHaveText(/^\d+s$/);
-  await expect(page.getByTestId('repos-empty')).toContainText('No repositories yet');
-  await expect(page.getByTestId('repos-empty')).toContainText('grove repo add');
 });
 
-test('adds a repository from the first step, and explains a wrong path', async ({ page }) => {
+test('adds a repository from the first run, and explains a wrong path', async ({ page }) => {
   const repo = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   await page.goto(`${host.url}/auth?token=${host.token}`);
   await page.getByLabel('MAIN checkout path').fill(join(repo, '..', 'nowhere'));
   await page.getByRole('button', { name: 'Add repository' }).click();
   await expect(page.getByTestId('repo-add-error')).toContainText('does not exist');
   await page.getByLabel('MAIN checkout path').fill(repo);
-  await page.getByRole('button', { name: 'Add repository' }).click();
-  await expect(page.getByTestId('repo-row')).toContainText('flower');
   await expect(page.getByTestId('repo-add-error')).toHaveCount(0);
-  await expect(page.getByTestId('repos-empty')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Add repository' }).click();
+  await expect(page.getByTestId('trust-step')).toContainText('Trust flower?');
+  await page.getByRole('button', { name: 'Not now' }).click();
+  await expect(page.getByTestId('first-run')).toHaveCount(0);
+  await expect(page.getByTestId('rail-repo')).toContainText('flower');
+});
+
+test('adds another repository from the rail, in a dialog, with its Trust step', async ({ page }) => {
+  await fetch(`${host.url}/api/repos.add`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}` },
+    body: JSON.stringify({ path: makeRepo(join(realpathSync(makeTempDir()), 'flower')) }),
+  });
+  const api = makeRepo(join(realpathSync(makeTempDir()), 'api'));
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page.getByTestId('rail-repo')).toHaveCount(1);
+  await page.getByTestId('rail-add-repo').click();
+  const dialog = page.getByRole('dialog', { name: 'Add a repository' });
+  await dialog.getByLabel('MAIN checkout path').pressSequentially(join(api, '..') + '/');
+  await expect(dialog.getByRole('option')).toHaveText(['api/ git checkout']);
+  await page.screenshot({ path: join(repoRoot, '.test-reports', 'screenshots', 'add-repository-dialog.png') });
+  // Escape closes the suggestions, not the dialog.
+  await dialog.getByLabel('MAIN checkout path').press('Escape');
+  await expect(dialog.getByRole('option')).toHaveCount(0);
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('MAIN checkout path').fill(api);
+  await dialog.getByRole('button', { name: 'Add repository' }).click();
+  const added = page.getByRole('dialog', { name: 'Added api' });
+  await expect(added.getByTestId('trust-step')).toContainText('Trust api?');
+  await page.screenshot({ path: join(repoRoot, '.test-reports', 'screenshots', 'add-repository-dialog-trust.png') });
+  await added.getByRole('button', { name: 'Trust these commands' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByTestId('rail-repo')).toHaveCount(2);
+  await expect(page.getByTestId('rail-repo').filter({ hasText: 'api' })).toBeVisible();
 });
 
 test('reconnects by itself when the host is killed and started again', async ({ page }) => {
@@ -62,8 +103,9 @@ test('reconnects by itself when the host is killed and started again', async ({ 
     body: JSON.stringify({ path: makeRepo(join(realpathSync(makeTempDir()), 'api')) }),
   });
   await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 10_000 });
+  await expect(page.getByTestId('rail-repo')).toContainText('api');
+  await page.getByTestId('rail-settings').click();
   await expect(page.getByTestId('host-pid')).toHaveText(`pid ${host.pid}`);
-  await expect(page.getByTestId('repo-row')).toContainText('api');
 });
 
 test('a host with a long history (50k events, 48 MiB of job output): the page loads the current state, not the history, and stays connected', async ({ page }) => {
@@ -82,7 +124,7 @@ test('a host with a long history (50k events, 48 MiB of job output): the page lo
     ws.on('framereceived', (f) => (received += typeof f.payload === 'string' ? f.payload.length : f.payload.byteLength));
   });
   await page.goto(`${host.url}/auth?token=${host.token}`);
-  await expect(page.getByTestId('repo-row')).toContainText('flower');
+  await expect(page.getByTestId('rail-repo')).toContainText('flower');
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');
   // What happens now still arrives.
   await fetch(`${host.url}/api/repos.add`, {
@@ -90,7 +132,7 @@ test('a host with a long history (50k events, 48 MiB of job output): the page lo
     headers: { authorization: `Bearer ${host.token}` },
     body: JSON.stringify({ path: makeRepo(join(realpathSync(makeTempDir()), 'api')) }),
   });
-  await expect(page.getByTestId('repo-row')).toHaveCount(2);
+  await expect(page.getByTestId('rail-repo')).toHaveCount(2);
   expect(sockets).toBe(1);
   expect(received).toBeLessThan(1024 * 1024);
 });

@@ -4,6 +4,7 @@ import type { AgentInfo, PresetId } from '../../shared/agents';
 import { isPaused } from '../../shared/notifications';
 import type { Repo } from '../../shared/repo';
 import { useHost, useHostStore } from '../connection/use-host';
+import { useFirstRun } from '../first-run/first-run-screen';
 import { useNotificationActions } from '../notifications/use-notification-actions';
 import { applyTheme } from '../theme/theme-preference';
 import { LaunchDialog } from '../workspace/launch-dialog';
@@ -54,6 +55,8 @@ export function Cockpit() {
   const [sheetOpen, setSheetOpen] = useState(false);
   const [addingRepo, setAddingRepo] = useState(false);
   const [newLaneRepo, setNewLaneRepo] = useState<Repo | null>(null);
+  // No repository (nor agent) yet, or the first repository's Trust step still open (first-run-progress.ts).
+  const isFirstRun = useFirstRun();
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
     [host.repos, host.lanes, host.agents, host.health, host.opsLoops],
@@ -168,7 +171,7 @@ export function Cockpit() {
   const paletteKey = shortcutLabels['palette.open'] ?? '';
 
   // Until there is a repository (and no agent runs anywhere), adding one is the whole screen.
-  if (host.repos !== null && host.repos.length === 0 && host.agents !== null && host.agents.length === 0) {
+  if (isFirstRun) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
         <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => paletteState.setPalette(true)} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey={paletteKey} bell={null} />

@@ -2,14 +2,16 @@ import { useEffect, useState } from 'react';
 import type { Repo } from '../../shared/repo';
 import type { RepoCommands } from '../../shared/trust';
 import { useHostStore } from '../connection/use-host';
+import './trust-step.css';
 
 /**
  * The Trust step: after a repository is added, or when its grove.yaml's commands changed
  * since they were trusted, every command Grove would run is shown with the digest (and the
  * change, old against new), and nothing of grove.yaml runs until the operator trusts them.
  * The digest shown is the one trusted: a file changed in between is refused, and re-read.
+ * With `onSkip`, a "Not now" button puts the decision off (the repository stays untrusted).
  */
-export function TrustStep({ repo }: { repo: Repo }) {
+export function TrustStep({ repo, onSkip, onTrusted }: { repo: Repo; onSkip?: () => void; onTrusted?: (repo: Repo) => void }) {
   const store = useHostStore();
   const [shown, setShown] = useState<RepoCommands | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -32,8 +34,10 @@ export function TrustStep({ repo }: { repo: Repo }) {
     setBusy(true);
     const r = await store.request('repos.trust', { repoId: repo.id, digest });
     setBusy(false);
-    if (r.ok) store.setRepo(r.value.repo);
-    else {
+    if (r.ok) {
+      store.setRepo(r.value.repo);
+      onTrusted?.(r.value.repo);
+    } else {
       setError(r.error.message);
       setReads((n) => n + 1);
     }
@@ -67,7 +71,7 @@ export function TrustStep({ repo }: { repo: Repo }) {
             <ul className="trust-commands">
               {shown.commands.map((c) => (
                 <li key={c.key} data-testid="trust-command">
-                  <code className="trust-key">{c.key}</code> <span className="muted">{c.role}</span>
+                  <code className="trust-key">{c.key}</code> <span className="trust-role">{c.role}</span>
                   <pre>{c.value}</pre>
                 </li>
               ))}
@@ -76,13 +80,27 @@ export function TrustStep({ repo }: { repo: Repo }) {
           <p className="trust-digest">
             digest <code data-testid="trust-digest">sha256:{shown.digest}</code>
           </p>
-          <button type="button" disabled={busy} onClick={() => void trust(shown.digest)}>
-            {changed ? 'Trust the changed commands' : 'Trust these commands'}
-          </button>
+          <div className="trust-actions">
+            <button type="button" className="primary" disabled={busy} onClick={() => void trust(shown.digest)}>
+              {changed ? 'Trust the changed commands' : 'Trust these commands'}
+            </button>
+            {onSkip && (
+              <button type="button" onClick={onSkip} data-testid="trust-skip">
+                Not now
+              </button>
+            )}
+          </div>
         </>
       )}
+      {!shown && onSkip && error && (
+        <div className="trust-actions">
+          <button type="button" onClick={onSkip} data-testid="trust-skip">
+            Not now
+          </button>
+        </div>
+      )}
       {error && (
-        <p className="error" role="alert" data-testid="trust-error">
+        <p className="trust-error" role="alert" data-testid="trust-error">
           {error}
         </p>
       )}
