@@ -1,6 +1,6 @@
 import { ConnectionBadge } from './connection/connection-badge';
 import { useHost, useHostStore } from './connection/use-host';
-import { LanesBoard } from './lanes/lanes-board';
+import { LanePanelHarness } from './lane-panel-harness';
 import { useRouteStore } from './navigation/use-route-focus';
 import { useRouteFollowing } from './navigation/use-route-following';
 import { NotificationsPanel } from './notifications/notifications-panel';
@@ -25,7 +25,7 @@ export function App() {
       </header>
       <main className="content">
         <div className="main-column">
-          <LanesBoard />
+          <LanePanelHarness />
           <LanesView />
         </div>
         <aside className="side-column">

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import './lanes.css';
 import { describeStep, plainText, type JobView } from './job-state';
 
 /**

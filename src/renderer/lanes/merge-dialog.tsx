@@ -4,6 +4,7 @@ import { useHost, useHostStore } from '../connection/use-host';
 import { JobLog } from './job-log';
 import { jobOfLane } from './job-state';
 import { shortSha } from './lane-labels';
+import './lanes.css';
 import { canCommitAndMerge, CHECK_LABELS, mergeOutcomeOf, type MergeOutcome } from './merge-outcome';
 
 /**
@@ -88,7 +89,7 @@ export function MergeDialog({ lane, onClose }: { lane: Lane; onClose: () => void
         </form>
       )}
       {ownJob && <JobLog key={ownJob.job.id} view={ownJob} />}
-      {state.kind === 'done' && <Outcome outcome={state.outcome} />}
+      {state.kind === 'done' && <MergeOutcomeView outcome={state.outcome} />}
       <div className="dialog-actions">
         <button type="button" onClick={onClose}>{state.kind === 'merging' ? 'Hide (the merge goes on)' : 'Close'}</button>
         {(state.kind === 'checked' || state.kind === 'check-failed' || (state.kind === 'done' && state.outcome.kind === 'refused')) && !isReady && (
@@ -102,7 +103,7 @@ export function MergeDialog({ lane, onClose }: { lane: Lane; onClose: () => void
   );
 }
 
-function ChecksList({ checks }: { checks: MergeCheck[] }) {
+export function ChecksList({ checks }: { checks: MergeCheck[] }) {
   return (
     <ul className="merge-checks" aria-label="Preflight checks">
       {checks.map((c) => (
@@ -117,7 +118,7 @@ function ChecksList({ checks }: { checks: MergeCheck[] }) {
   );
 }
 
-function Outcome({ outcome }: { outcome: MergeOutcome }) {
+export function MergeOutcomeView({ outcome }: { outcome: MergeOutcome }) {
   switch (outcome.kind) {
     case 'merged':
       return (
