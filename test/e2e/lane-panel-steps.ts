@@ -31,7 +31,7 @@ export async function openLanePanel(page: Page, lanePath: string, laneName: stri
   const panel = page.getByTestId('right-panel');
   const toggle = page.getByRole('button', { name: 'Lane panel' });
   if ((await toggle.count()) > 0 && (await toggle.first().getAttribute('aria-pressed')) !== 'true') await toggle.first().click();
-  const lanePanel = panel.getByRole('region', { name: `Lane ${laneName}` });
+  const lanePanel = panel.getByRole('region', { name: `Lane ${laneName}`, exact: true });
   await expect(lanePanel).toBeVisible();
   return lanePanel;
 }

@@ -29,6 +29,11 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
 }
 
+/** As the settings' theme choice does: `data-theme` on <html> overrides the OS. */
+async function setTheme(page: Page, theme: 'dark' | 'light'): Promise<void> {
+  await page.locator('html').evaluate((el, t) => el.setAttribute('data-theme', t), theme);
+}
+
 test('a lane made from the rail: its commit under Changes, merged from the panel, removed after a confirmation', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await openCockpit(page, host);
@@ -50,10 +55,10 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   await expect(merge).toContainText('1 commit ahead of main, 0 behind.');
   await expect(merge).toContainText(`MAIN's gate runs after the merge`);
   await expect(merge.locator('code')).toContainText('echo "MAIN is whole"');
+  await setTheme(page, 'dark');
   await shoot(page, 'lane-panel-1440-dark');
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  await setTheme(page, 'light');
   await shoot(page, 'lane-panel-1440-light');
-  await page.evaluate(() => delete document.documentElement.dataset.theme);
 
   // Merge from the panel: the preflight passes, the merge goes in, its outcome shows once.
   const before = git(main, 'rev-parse', 'HEAD');
@@ -64,6 +69,8 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   await expect(dialog.getByTestId('merge-result')).toContainText('Merged design into MAIN (fast-forward)');
   await expect(dialog.getByTestId('job-log')).toContainText('MAIN is whole');
   await expect(page.getByTestId('merge-result')).toHaveCount(1);
+  await expect(dialog.getByTestId('job-message')).toHaveCount(0);
+  await setTheme(page, 'dark');
   await shoot(page, 'merge-outcome-1440-dark');
   expect(git(main, 'log', '-1', '--format=%s')).toBe('Pink petals');
   expect(git(main, 'rev-parse', 'HEAD^')).toBe(before);
@@ -122,7 +129,8 @@ test('the panel at 390 px is a full-width sheet, dark and light', async ({ page 
   const overflow = await panel.evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await panel.scrollIntoViewIfNeeded();
+  await setTheme(page, 'dark');
   await shoot(page, 'lane-panel-390-dark');
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  await setTheme(page, 'light');
   await shoot(page, 'lane-panel-390-light');
 });

@@ -25,6 +25,9 @@ export function MergeFlowDialog({ session }: { session: MergeSession }) {
   const checks = checksOf(step);
   const isReady = isReadyToMerge(step);
   const offersCommit = checks !== null && canCommitAndMerge(checks);
+  // The outcome says how the merge ended; a failed one shows the gate's output too, so the
+  // job log then keeps to its steps, folded (one failure, one box).
+  const hasGateReport = step.kind === 'done' && step.outcome.kind !== 'merged';
   const canCheckAgain = (step.kind === 'checked' || step.kind === 'check-failed' || (step.kind === 'done' && step.outcome.kind === 'refused')) && !isReady;
 
   const commitAndMerge = (e: FormEvent): void => {
@@ -59,7 +62,7 @@ export function MergeFlowDialog({ session }: { session: MergeSession }) {
             <button type="submit" className="primary" disabled={commitMessage.trim() === ''}>Commit all and merge</button>
           </form>
         )}
-        {ownJob && <JobLog key={ownJob.job.id} view={ownJob} />}
+        {ownJob && <JobLog key={`${ownJob.job.id}:${hasGateReport}`} view={ownJob} isOutcomeElsewhere={step.kind === 'done'} startsFolded={hasGateReport} />}
         {step.kind === 'done' && <MergeOutcomeView outcome={step.outcome} />}
         <div className="dialog-actions">
           <button type="button" onClick={() => flows.close(lane.id)}>{step.kind === 'merging' ? 'Hide (the merge goes on)' : 'Close'}</button>

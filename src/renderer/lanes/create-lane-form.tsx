@@ -141,7 +141,7 @@ export function CreateLaneDialog({
         {error && <p className="lp-error" role="alert" data-testid="lane-error">{error}</p>}
         {ownJob && <JobLog key={ownJob.job.id} view={ownJob} />}
         <div className="dialog-actions">
-          <button type="button" onClick={() => onOpenChange(false)}>{creating ? 'Hide' : 'Cancel'}</button>
+          <button type="button" onClick={() => onOpenChange(false)}>{creating ? 'Hide (the creation goes on)' : 'Cancel'}</button>
           <button type="submit" className="primary" disabled={name.trim() === '' || creating !== null}>
             {creating ? 'Creating…' : 'Create lane'}
           </button>
