@@ -79,8 +79,7 @@ async function firstPaint(browser: Browser, kind: 'grove' | 'baseline'): Promise
   const s = kind === 'grove' ? await startGrove() : await startBaseline();
   if (kind === 'grove') {
     await page.goto(`${s.url}/auth?token=${s.token}`);
-    await page.getByText('Connected').waitFor();
-    await page.getByTestId('host-version').waitFor();
+    await page.locator('[data-testid="cockpit"][data-connection="open"]').waitFor();
   } else {
     await page.goto(s.url);
     await page.locator('#p').waitFor();

@@ -2,23 +2,30 @@ import './theme/tokens.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { LayoutStore } from './cockpit/cockpit-layout';
+import { LayoutStoreContext } from './cockpit/use-layout';
 import { HostStore, hostWsUrl } from './connection/host-store';
 import { HostStoreContext } from './connection/use-host';
 import { RouteStore } from './navigation/route-store';
 import { RouteStoreContext } from './navigation/use-route-focus';
 import './styles.css';
+import { applyTheme, readTheme } from './theme/theme-preference';
 
 // The UI is always served by the host (in Electron as in a browser), so the host is this
 // page's origin and the token is already in an HttpOnly cookie.
 const store = new HostStore(hostWsUrl(window.location));
 store.start();
 const routes = new RouteStore();
+const layout = new LayoutStore(window.localStorage);
+applyTheme(readTheme(window.localStorage), document.documentElement, null);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <HostStoreContext.Provider value={store}>
       <RouteStoreContext.Provider value={routes}>
-        <App />
+        <LayoutStoreContext.Provider value={layout}>
+          <App />
+        </LayoutStoreContext.Provider>
       </RouteStoreContext.Provider>
     </HostStoreContext.Provider>
   </StrictMode>,

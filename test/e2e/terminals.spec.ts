@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { makeRepo } from '../fixtures/git-repo';
+import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /** Agents in the real UI: launch, type, see the echo, reload, see the scrollback again. */
@@ -15,18 +16,32 @@ test.afterEach(async () => {
   removeTempDirs();
 });
 
-test('launch an agent, type into it, reload the page: scrollback is back and the agent still runs', async ({ page }) => {
-  const lane = realpathSync(makeTempDir('grove-lane-'));
+/** A trusted repository with one lane, opened in the cockpit: the lane's workspace in front. */
+async function openLane(page: Page): Promise<string> {
+  const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  const repoId = await addTrustedRepo(host, main);
+  const r = await api(host, 'lanes.create', { repoId, name: 'design' });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  const lane = (r.body.result as { lane: { path: string } }).lane.path;
   await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.locator(`[data-testid="rail-lane"][data-path="${lane}"]`).click();
   await expect(page.getByTestId('lanes-empty')).toBeVisible();
-  await page.getByTestId('launch-agent').click();
-  await page.getByLabel('Lane directory').fill(lane);
+  return lane;
+}
+
+async function launchCustom(page: Page, command: string): Promise<void> {
+  await page.getByTestId('launch-custom').click();
   await page.getByRole('combobox', { name: /Preset/ }).selectOption('shell');
-  await page.getByRole('textbox', { name: /^Command/ }).fill('/bin/sh');
+  await page.getByRole('textbox', { name: /^Command/ }).fill(command);
+}
+
+test('launch an agent, type into it, reload the page: scrollback is back and the agent still runs', async ({ page }) => {
+  await openLane(page);
+  await launchCustom(page, '/bin/sh');
   await page.getByRole('button', { name: 'Launch' }).click();
   const terminal = page.getByTestId('terminal-shell-1');
   await expect(terminal).toBeVisible();
-  await expect(page.getByTestId('lane-tab')).toContainText('1 agent');
+  await expect(page.getByTestId('agent-tab')).toHaveCount(1);
   await terminal.click();
   await page.keyboard.type('echo "sum=$((40+2))"');
   await page.keyboard.press('Enter');
@@ -51,6 +66,8 @@ test('an agent waiting for the operator is impossible to miss', async ({ page })
   await page.keyboard.type('/permission');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('lane-needs-you')).toBeVisible();
+  await expect(page.getByTestId('agent-tab')).toContainText('needs approval');
+  await expect(page.getByTestId('agents-waiting')).toHaveText('1 agent waiting');
   await expect(page.getByTestId('agent-state')).toContainText('waiting (permission prompt) · by hook');
   await expect(page).toHaveTitle('(1) Grove');
   await expect(page.getByTestId('context-meter')).toHaveCount(0); // no turn finished yet
@@ -63,18 +80,16 @@ test('an agent waiting for the operator is impossible to miss', async ({ page })
   await expect(page.getByLabel('Handoff prompt for the fresh conversation')).toHaveValue(/taking over this lane/);
   await page.getByRole('button', { name: 'Stop and start fresh' }).click();
   // The old one is stopped first (its daemon ignores SIGTERM: the grace runs out), then the fresh one starts.
-  await expect(page.getByTestId('lane-tab')).toContainText('2 agents', { timeout: 20_000 });
-  await expect(page.getByTestId('agent-pane').nth(1)).toContainText('First prompt: You are taking over this lane');
-  await expect(page.getByTestId('agent-pane').nth(0).getByTestId('agent-state')).toContainText('exited');
+  await expect(page.getByTestId('agent-tab')).toHaveCount(2, { timeout: 20_000 });
+  await page.getByTestId('agent-tab').nth(1).click();
+  await expect(page.getByTestId('agent-pane')).toContainText('First prompt: You are taking over this lane');
+  await page.getByTestId('agent-tab').nth(0).click();
+  await expect(page.getByTestId('agent-state')).toContainText('exited');
 });
 
 test('the launch dialog previews the environment with secrets masked, and withheld keys never reach the agent', async ({ page }) => {
-  const lane = realpathSync(makeTempDir('grove-lane-'));
-  await page.goto(`${host.url}/auth?token=${host.token}`);
-  await page.getByTestId('launch-agent').click();
-  await page.getByLabel('Lane directory').fill(lane);
-  await page.getByRole('combobox', { name: /Preset/ }).selectOption('shell');
-  await page.getByRole('textbox', { name: /^Command/ }).fill('/bin/sh');
+  const lane = await openLane(page);
+  await launchCustom(page, '/bin/sh');
   await page.getByRole('textbox', { name: /Withhold/ }).fill('OPENROUTER_API_KEY');
   const preview = page.getByTestId('env-preview');
   await expect(preview).toContainText('1 withheld: OPENROUTER_API_KEY');
@@ -94,10 +109,9 @@ test('the launch dialog previews the environment with secrets masked, and withhe
 });
 
 test('the launch dialog says why a launch cannot work before it is tried', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
-  await page.getByTestId('launch-agent').click();
-  await page.getByLabel('Lane directory').fill('/no/such/lane');
-  await expect(page.getByTestId('launch-error')).toContainText('does not exist');
+  await openLane(page);
+  await launchCustom(page, '/no/such/program');
+  await expect(page.getByTestId('launch-error')).toContainText('/no/such/program');
 });
 
 test.describe('a web link clicked in a terminal', () => {

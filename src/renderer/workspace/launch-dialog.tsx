@@ -2,9 +2,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { PresetId, StartAgentParams } from '../../shared/agents';
 import type { ResultOf } from '../../shared/methods';
 import { useHostStore } from '../connection/use-host';
+import { Dialog } from '../ui/dialog';
 
 /**
- * Launch an agent: lane, preset, arguments. Arguments are one per line, so a prompt with
+ * Launch an agent in a lane already chosen (the workspace it was opened from): preset, program, arguments. Arguments are one per line, so a prompt with
  * spaces stays one argument. Variables listed under "withhold" are removed from the
  * agent's environment (a key-less lane); their values are never shown here.
  */
@@ -15,10 +16,9 @@ const PRESETS: { id: PresetId; label: string }[] = [
   { id: 'custom', label: 'Custom command' },
 ];
 
-export function LaunchDialog({ defaultLane, onClose }: { defaultLane: string; onClose: () => void }) {
+export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: string; open: boolean; onOpenChange: (open: boolean) => void; onLaunched: (agentId: string) => void }) {
   const store = useHostStore();
-  const [lane, setLane] = useState(defaultLane);
-  const [preset, setPreset] = useState<PresetId>('claude');
+  const [preset, setPreset] = useState<PresetId>('custom');
   const [command, setCommand] = useState('');
   const [args, setArgs] = useState('');
   const [withhold, setWithhold] = useState('');
@@ -45,16 +45,15 @@ export function LaunchDialog({ defaultLane, onClose }: { defaultLane: string; on
   }, [key, lane, store]);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const r = await store.startAgent(params);
-    if (r.ok) onClose();
-    else setError(r.message);
+    const r = await store.request('agents.start', params);
+    if (r.ok) {
+      onOpenChange(false);
+      onLaunched(r.value.agent.id);
+    } else setError(r.error.message);
   };
   return (
-    <form className="launch-dialog" role="dialog" aria-label="Launch an agent" onSubmit={(e) => void submit(e)}>
-      <label>
-        Lane directory
-        <input value={lane} onChange={(e) => setLane(e.target.value)} placeholder="/home/you/Sites/flower-design" spellCheck={false} />
-      </label>
+    <Dialog open={open} onOpenChange={onOpenChange} title="Launch an agent" description={<>In <code>{lane}</code></>}>
+    <form className="launch-dialog" aria-label="Launch an agent" onSubmit={(e) => void submit(e)}>
       <label>
         Preset
         <select value={preset} onChange={(e) => setPreset(e.target.value as PresetId)}>
@@ -93,9 +92,10 @@ export function LaunchDialog({ defaultLane, onClose }: { defaultLane: string; on
       )}
       {error && <p className="error" role="alert" data-testid="launch-error">{error}</p>}
       <div className="dialog-actions">
-        <button type="button" onClick={onClose}>Cancel</button>
-        <button type="submit" disabled={lane.trim() === ''}>Launch</button>
+        <button type="button" onClick={() => onOpenChange(false)}>Cancel</button>
+        <button type="submit" className="primary">Launch</button>
       </div>
     </form>
+    </Dialog>
   );
 }

@@ -1,0 +1,207 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { api, compare, report, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
+
+/**
+ * The cockpit's speed, in one run on one warm host:
+ * (1) navigation → the cockpit painted and connected (the rail drawn, the stream open),
+ *     against the same host's static page (its plain "needs its token" page);
+ * (2) the JavaScript the page loads before any terminal is shown, gzipped (target ≤ 250 KB);
+ * (3) switching lanes with 8 agents (4 flooding): a click in the rail until the lane's
+ *     terminal shows its tail, against the same switches with nothing flooding.
+ * Measured inside the page (performance.now around the click, checked every frame), so
+ * Playwright's round trips are not in the figure.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 24);
+const hostEntry = join(process.cwd(), 'out', 'host', 'main.js');
+const chromiumPath = process.env.GROVE_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const LANES = 4;
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' } });
+}
+
+async function trustedRepo(host: BenchHost, root: string): Promise<string> {
+  const main = join(root, 'flower');
+  mkdirSync(main, { recursive: true });
+  git(main, 'init', '-q', '-b', 'main');
+  writeFileSync(join(main, 'README.md'), '# flower\n');
+  git(main, 'add', '.');
+  git(main, 'commit', '-q', '-m', 'initial');
+  const { repo } = await api<{ repo: { id: string } }>(host, 'repos.add', { path: main });
+  const { digest } = await api<{ digest: string }>(host, 'repos.commands', { repoId: repo.id });
+  await api(host, 'repos.trust', { repoId: repo.id, digest });
+  return repo.id;
+}
+
+async function loggedIn(browser: Browser, host: BenchHost): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.locator('[data-testid="cockpit"][data-connection="open"]').waitFor();
+  await page.close();
+  return context;
+}
+
+/** Navigation until the cockpit is connected and its rail painted (a frame after it exists). */
+async function cockpitPaint(context: BrowserContext, host: BenchHost): Promise<number> {
+  const page = await context.newPage();
+  const t0 = performance.now();
+  await page.goto(`${host.url}/`);
+  await page.locator('[data-testid="cockpit"][data-connection="open"] [data-testid="rail"]').waitFor();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  const ms = performance.now() - t0;
+  await page.close();
+  return ms;
+}
+
+async function staticPaint(browser: Browser, host: BenchHost): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const t0 = performance.now();
+  await page.goto(`${host.url}/`);
+  await page.getByRole('heading').waitFor();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  const ms = performance.now() - t0;
+  await context.close();
+  return ms;
+}
+
+/** Gzipped bytes of every script the page loads until it is connected, showing no terminal. */
+async function initialScript(context: BrowserContext, host: BenchHost): Promise<{ files: number; gzipBytes: number; terminalLoaded: boolean }> {
+  const page = await context.newPage();
+  const scripts: Promise<Buffer>[] = [];
+  const names: string[] = [];
+  page.on('response', (res) => {
+    if (res.request().resourceType() === 'script') {
+      names.push(res.url());
+      scripts.push(res.body());
+    }
+  });
+  await page.goto(`${host.url}/#/repo/none`);
+  await page.locator('[data-testid="cockpit"][data-connection="open"] [data-testid="rail"]').waitFor();
+  await page.waitForLoadState('networkidle');
+  const bodies = await Promise.all(scripts);
+  await page.close();
+  return { files: bodies.length, gzipBytes: bodies.reduce((n, b) => n + gzipSync(b).length, 0), terminalLoaded: names.some((n) => n.includes('terminal-pane')) };
+}
+
+/** Clicks lane `i` in the rail and waits, in the page, until its terminal shows `tail`. */
+async function switchTo(page: Page, lanePath: string, terminalTestId: string, tail: string): Promise<number> {
+  return page.evaluate(
+    ({ lanePath, terminalTestId, tail }) =>
+      new Promise<number>((resolve, reject) => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { click(): void; textContent: string | null } | null } }).document;
+        const button = doc.querySelector(`[data-testid="rail-lane"][data-path="${lanePath}"]`);
+        if (!button) return reject(new Error(`no rail entry for ${lanePath}`));
+        const t0 = performance.now();
+        button.click();
+        const deadline = t0 + 10_000;
+        const check = (): void => {
+          const box = doc.querySelector(`[data-testid="${terminalTestId}"]`);
+          if (box?.textContent?.includes(tail)) return resolve(performance.now() - t0);
+          if (performance.now() > deadline) return reject(new Error(`${terminalTestId} never showed ${tail}`));
+          requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+    { lanePath, terminalTestId, tail },
+  );
+}
+
+interface LaneSetup {
+  path: string;
+  quietName: string;
+  tail: string;
+}
+
+async function setUpLanes(host: BenchHost, repoId: string, flood: boolean, floodText: string): Promise<LaneSetup[]> {
+  const lanes: LaneSetup[] = [];
+  for (let i = 0; i < LANES; i++) {
+    const { lane } = await api<{ lane: { path: string } }>(host, 'lanes.create', { repoId, name: `${flood ? 'f' : 'q'}lane${i}` });
+    const tail = `TAIL-${flood ? 'f' : 'q'}${i}`;
+    // The agent on screen: a screenful of history, then its tail.
+    const quiet = await api<{ agent: { name: string } }>(host, 'agents.start', { lanePath: lane.path, preset: 'custom', command: '/bin/sh', args: ['-c', `seq 1 3000; echo ${tail}; exec sleep 3600`], name: `quiet${flood ? 'f' : 'q'}${i}` });
+    // Its neighbour, off screen: floods (a 200 KB page of text every 50 ms, about 4 MB/s,
+    // written by cat so the producer costs little CPU) or sleeps.
+    const script = flood ? `while :; do cat ${floodText}; sleep 0.05; done` : 'exec sleep 3600';
+    await api(host, 'agents.start', { lanePath: lane.path, preset: 'custom', command: '/bin/sh', args: ['-c', script], name: `neighbour${flood ? 'f' : 'q'}${i}` });
+    lanes.push({ path: lane.path, quietName: quiet.agent.name, tail });
+  }
+  return lanes;
+}
+
+async function switching(context: BrowserContext, host: BenchHost, lanes: LaneSetup[]): Promise<number[]> {
+  const page = await context.newPage();
+  await page.goto(`${host.url}/`);
+  await page.locator('[data-testid="cockpit"][data-connection="open"] [data-testid="rail"]').waitFor();
+  for (const l of lanes) await page.locator(`[data-testid="rail-lane"][data-path="${l.path}"]`).waitFor();
+  // Each lane once, to put its quiet agent's tab in front (the first launched is).
+  for (const l of lanes) await switchTo(page, l.path, `terminal-${l.quietName}`, l.tail);
+  const samples: number[] = [];
+  for (let i = 0; i < SWITCHES; i++) {
+    const l = lanes[i % lanes.length]!;
+    samples.push(await switchTo(page, l.path, `terminal-${l.quietName}`, l.tail));
+  }
+  await page.close();
+  return samples;
+}
+
+async function main(): Promise<void> {
+  if (!chromiumPath) {
+    console.log('No Chromium found (set GROVE_CHROMIUM): the ui benchmark needs a browser; skipped.');
+    return;
+  }
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'grove-bench-ui-')));
+  let host: BenchHost | null = null;
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-webgl'] });
+  try {
+    host = await startBenchHost(hostEntry, join(root, 'home'));
+    const repoId = await trustedRepo(host, root);
+    const context = await loggedIn(browser, host);
+    const comparisons: Comparison[] = [];
+
+    const paint: Series = { name: 'cockpit', unit: 'ms', samples: [] };
+    const plain: Series = { name: 'static page, same host', unit: 'ms', samples: [] };
+    await cockpitPaint(context, host);
+    await staticPaint(browser, host);
+    for (let i = 0; i < RUNS; i++) {
+      paint.samples.push(await cockpitPaint(context, host));
+      plain.samples.push(await staticPaint(browser, host));
+    }
+    comparisons.push(compare('navigation → cockpit painted and connected', paint, plain));
+
+    const script = await initialScript(context, host);
+
+    const floodText = join(root, 'flood.txt');
+    writeFileSync(floodText, Array.from({ length: 2500 }, (_, i) => `flood line ${i} ${'lorem ipsum dolor sit amet '.repeat(2)}`).join('\n') + '\n');
+    const quiet = await setUpLanes(host, repoId, false, floodText);
+    const quietSwitches = await switching(context, host, quiet);
+    const flooded = await setUpLanes(host, repoId, true, floodText);
+    const floodSwitches = await switching(context, host, flooded);
+    const floodSeries: Series = { name: 'switch, 4 of 8 agents flooding', unit: 'ms', samples: floodSwitches };
+    comparisons.push(compare('lane switch → terminal shows its tail', floodSeries, { name: 'switch, nothing flooding', unit: 'ms', samples: quietSwitches }));
+    const p95 = (s: number[]): number => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor(0.95 * s.length))]!;
+    await context.close();
+    report('ui', comparisons, {
+      runs: RUNS,
+      switches: SWITCHES,
+      initialScript: { ...script, gzipKB: Number((script.gzipBytes / 1024).toFixed(1)), targetKB: 250 },
+      laneSwitchP95Ms: { flooding: Number(p95(floodSwitches).toFixed(1)), quiet: Number(p95(quietSwitches).toFixed(1)), target: 150 },
+      cockpitPaintMedianMs: summarize(paint).median,
+    });
+    console.log(`initial JavaScript before any terminal: ${(script.gzipBytes / 1024).toFixed(1)} KB gzip in ${script.files} files (target ≤ 250 KB)${script.terminalLoaded ? ' — the terminal chunk was loaded!' : ''}`);
+    console.log(`lane switch p95: ${p95(floodSwitches).toFixed(1)} ms with 4 agents flooding, ${p95(quietSwitches).toFixed(1)} ms without (target ≤ 150 ms)`);
+  } finally {
+    await browser.close();
+    await host?.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();

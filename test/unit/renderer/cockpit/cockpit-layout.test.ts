@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { defaultLayout, LayoutStore, type KeyValueStorage, parseLayout, serializeLayout, withWorkspace, workspaceLayout } from '../../../../src/renderer/cockpit/cockpit-layout';
+
+function memoryStorage(): KeyValueStorage {
+  const data = new Map<string, string>();
+  return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+}
+
+describe('cockpit layout', () => {
+  it('survives a restart: what was saved is what is restored', () => {
+    const storage = memoryStorage();
+    const a = new LayoutStore(storage);
+    a.update((l) => withWorkspace({ ...l, view: { kind: 'workspace', path: '/lanes/a' }, panelOpen: false }, '/lanes/a', { active: 'agent-2', split: { orientation: 'stacked', second: 'agent-1' } }));
+    const b = new LayoutStore(storage);
+    expect(b.getSnapshot().view).toEqual({ kind: 'workspace', path: '/lanes/a' });
+    expect(b.getSnapshot().panelOpen).toBe(false);
+    expect(workspaceLayout(b.getSnapshot(), '/lanes/a')).toEqual({ active: 'agent-2', split: { orientation: 'stacked', second: 'agent-1' } });
+  });
+
+  it('reads garbage, older records and wrong types as the defaults, field by field', () => {
+    expect(parseLayout('{not json')).toEqual(defaultLayout());
+    expect(parseLayout('[1,2]')).toEqual(defaultLayout());
+    const l = parseLayout(JSON.stringify({ view: { kind: 'nowhere' }, railCollapsed: 'yes', panelOpen: false, sizes: { rail: 'wide' }, workspaces: { '/x': { active: 5, split: { orientation: 'diagonal', second: 'b' } } } }));
+    expect(l.view).toBeNull();
+    expect(l.railCollapsed).toBe(false);
+    expect(l.panelOpen).toBe(false);
+    expect(l.sizes).toBeNull();
+    expect(l.workspaces['/x']).toEqual({ active: null, split: null });
+  });
+
+  it('keeps a bounded number of workspaces, dropping the least recently touched', () => {
+    let l = defaultLayout();
+    for (let i = 0; i < 100; i++) l = withWorkspace(l, `/w/${i}`, { active: `a${i}` });
+    l = withWorkspace(l, '/w/50', { active: 'again' });
+    const kept = Object.keys(parseLayout(serializeLayout(l)).workspaces);
+    expect(kept).toHaveLength(64);
+    expect(kept.at(-1)).toBe('/w/50');
+    expect(kept).not.toContain('/w/0');
+  });
+
+  it('a storage that refuses writes does not stop the layout from changing', () => {
+    const store = new LayoutStore({ getItem: () => null, setItem: () => { throw new Error('quota'); } });
+    store.update((l) => ({ ...l, railCollapsed: true }));
+    expect(store.getSnapshot().railCollapsed).toBe(true);
+  });
+});
