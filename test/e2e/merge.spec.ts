@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, trustRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { createLane, openCockpit, openLanePanel, startCreatingLane } from './lane-panel-steps';
+import { createLane, openCockpit, openLanePanel, openMainView, startCreatingLane } from './lane-panel-steps';
 
 /**
  * The way into MAIN, in the real UI: a lane's setup streams into the new-lane dialog and its panel, its diff reads
@@ -52,7 +52,7 @@ test.afterEach(async () => {
 
 test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolled back', async ({ page }) => {
   await openCockpit(page, host);
-  await expect(page.getByTestId('main-state')).toContainText('main');
+  await expect(await openMainView(page, 'flower')).toContainText('main');
 
   // Create: the setup's output streams into the dialog while it runs; hidden, it goes on in the lane's panel.
   const creating = await startCreatingLane(page, 'flower', 'feature');
@@ -96,9 +96,10 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
   expect(git(main, 'rev-parse', 'HEAD^')).toBe(before);
   expect(existsSync(join(main, 'hello.txt'))).toBe(true);
   const merged = git(main, 'rev-parse', 'HEAD');
-  await expect(page.getByTestId('main-head')).toHaveText(merged.slice(0, 7));
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);
+  await expect(feature.getByTestId('lane-merge')).toContainText('0 commits ahead of main, 0 behind: nothing to merge.');
+  await expect((await openMainView(page, 'flower')).getByTestId('main-head')).toHaveText(merged.slice(0, 7));
   await expect(page.getByTestId('merge-row').filter({ hasText: 'feature' })).toContainText('merged');
 
   // A lane that breaks MAIN: the gate fails after the merge and MAIN is rolled back.
@@ -122,8 +123,8 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
   expect(existsSync(join(main, 'BROKEN'))).toBe(false);
   await page.screenshot({ path: test.info().outputPath('merge-rolled-back.png') });
   await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect((await openMainView(page, 'flower')).getByTestId('main-head')).toHaveText(merged.slice(0, 7));
   await expect(page.getByTestId('merge-row').filter({ hasText: 'bad' })).toContainText('rolled back');
-  await expect(page.getByTestId('main-head')).toHaveText(merged.slice(0, 7));
 });
 
 test('MAIN committed outside Grove is reported and accepted; an adopted lane whose merge fails the gate waits for "Roll back MAIN now"', async ({ page }) => {
@@ -136,7 +137,7 @@ test('MAIN committed outside Grove is reported and accepted; an adopted lane who
   const before = git(main, 'rev-parse', 'HEAD');
   await openCockpit(page, host);
 
-  const mainState = page.getByTestId('main-state');
+  const mainState = await openMainView(page, 'flower');
   await expect(mainState.getByTestId('main-unexpected')).toContainText('1 commit did not come through Grove');
   await expect(mainState.getByTestId('main-unexpected')).toContainText('Ask before rolling back');
   await mainState.getByRole('button', { name: 'Accept MAIN as it is' }).click();
@@ -156,11 +157,12 @@ test('MAIN committed outside Grove is reported and accepted; an adopted lane who
   await expect(waiting).toContainText("MAIN's gate failed — MAIN still has the merge");
   await expect(waiting.getByTestId('gate-output')).toContainText('BROKEN must not reach MAIN');
   expect(git(main, 'ls-tree', '--name-only', 'HEAD').split('\n')).toContain('BROKEN');
-  await expect(page.getByTestId('merge-row').filter({ hasText: 'hand' })).toContainText('awaiting rollback');
 
   await waiting.getByRole('button', { name: 'Roll back MAIN now' }).click();
   await expect(dialog.getByTestId('merge-rolled-back')).toContainText("MAIN's gate failed — MAIN was rolled back");
   expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
   expect(existsSync(join(main, 'BROKEN'))).toBe(false);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await openMainView(page, 'flower');
   await expect(page.getByTestId('merge-row').filter({ hasText: 'hand' })).toContainText('rolled back');
 });

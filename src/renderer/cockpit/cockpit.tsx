@@ -14,10 +14,12 @@ import { fallbackView, viewExists, viewForRoute } from './resolve-route';
 import { PlainBell, TopBar } from './top-bar';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
-import { AddRepositoryDialog, CreateLaneDialog, FirstRunScreen } from './placeholders';
+import { AddRepositoryDialog, FirstRunScreen } from './placeholders';
+import { CreateLaneDialog } from '../lanes/create-lane-form';
 import './cockpit.css';
 
 const RightPanel = lazy(() => import('./right-panel').then((m) => ({ default: m.RightPanel })));
+const MergeFlows = lazy(() => import('./right-panel').then((m) => ({ default: m.MergeFlows })));
 
 /** Below this width the rail is a drawer and the lane panel a sheet. */
 const NARROW = '(max-width: 760px)';
@@ -66,6 +68,12 @@ export function Cockpit() {
 
   const workspace = view?.kind === 'workspace' ? (model.ordered.find((w) => w.path === view.path) ?? null) : null;
   const lane = workspace?.lane ?? null;
+  // A merge outlives its lane's panel (an ephemeral lane is removed by its merge): once a
+  // lane was shown, its merges' dialogs have a home here too.
+  const [hasShownLane, setShownLane] = useState(false);
+  useEffect(() => {
+    if (lane) setShownLane(true);
+  }, [lane]);
   const states = model.repos.map((r) => r.health);
   const worst = worstHealth(states);
   const worstRepo = worst ? (model.repos.find((r) => r.health === worst)?.repo.name ?? null) : null;
@@ -164,7 +172,14 @@ export function Cockpit() {
         </Group>
       )}
       <AddRepositoryDialog open={addingRepo} onOpenChange={setAddingRepo} />
-      {newLaneRepo && <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} />}
+      {newLaneRepo && (
+        <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} onCreated={(l) => select({ kind: 'workspace', path: l.path })} />
+      )}
+      {hasShownLane && (
+        <Suspense fallback={null}>
+          <MergeFlows />
+        </Suspense>
+      )}
     </div>
   );
 }

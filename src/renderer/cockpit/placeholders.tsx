@@ -1,6 +1,4 @@
-import type { Repo } from '../../shared/repo';
 import { useHost, useHostStore } from '../connection/use-host';
-import { CreateLaneForm } from '../lanes/create-lane-form';
 import { ReposView } from '../repos/repos-view';
 import { Dialog } from '../ui/dialog';
 
@@ -21,14 +19,6 @@ export function AddRepositoryDialog({ open, onOpenChange }: { open: boolean; onO
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title="Add a repository">
       <ReposView repos={host.repos} onAdd={(p) => store.addRepo(p)} />
-    </Dialog>
-  );
-}
-
-export function CreateLaneDialog({ repo, open, onOpenChange }: { repo: Repo; open: boolean; onOpenChange: (o: boolean) => void }) {
-  return (
-    <Dialog open={open} onOpenChange={onOpenChange} title={`New lane in ${repo.name}`}>
-      <CreateLaneForm repo={repo} isKeylessByDefault={false} />
     </Dialog>
   );
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useHost } from '../connection/use-host';
 import { JobLog } from '../lanes/job-log';
 import { jobOfLane } from '../lanes/job-state';
-import { ChecksList, MergeOutcomeView } from '../lanes/merge-dialog';
+import { ChecksList, MergeOutcomeView } from '../lanes/merge-outcome-view';
 import { canCommitAndMerge } from '../lanes/merge-outcome';
 import { Dialog } from '../ui/dialog';
 import { checksOf, isBusy, isReadyToMerge, type MergeSession } from './merge-sessions';

@@ -34,6 +34,9 @@ export function summarizePreflight({ diff, config, health, mainState }: Prefligh
   if (config === null) {
     lines.push({ topic: 'gate', tone: 'info', text: 'grove.yaml is not read yet; the host says what runs when you merge.' });
   } else {
+    if (config.problems.length > 0) {
+      lines.push({ topic: 'gate', tone: 'bad', text: `grove.yaml has ${count(config.problems.length, 'problem')}: merges are refused until they are fixed (MAIN's view lists them).` });
+    }
     if (merge?.check) lines.push({ topic: 'check', tone: 'info', text: "The lane's check runs first:", command: merge.check });
     if (merge?.gate) {
       const after = merge.rollback === 'ask' ? 'a failure keeps the merge until you roll it back' : 'a failure rolls MAIN back';

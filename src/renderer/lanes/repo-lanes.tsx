@@ -1,33 +1,26 @@
-import { useRef, useState } from 'react';
-import type { Lane } from '../../shared/lanes';
+import { useRef } from 'react';
 import type { Repo } from '../../shared/repo';
 import { useHost } from '../connection/use-host';
 import { RepoHealth } from '../health/repo-health';
 import { useFocusTarget } from '../navigation/use-route-focus';
-import { CreateLaneForm } from './create-lane-form';
-import { jobOfLane } from './job-state';
-import { AdoptableRow, LaneCard } from './lane-card';
+import { AdoptableLaneRow } from '../lane-panel/adoptable-lane-row';
 import { MainStateBanner } from './main-state-banner';
-import { MergeDialog } from './merge-dialog';
 import { MergesList } from './merges-list';
 import { useRepoConfig } from './use-repo-config';
 
 /**
- * One repository's lanes around its MAIN: MAIN's state and history (uptime, incidents, the
- * ops loop), a card per lane, worktrees made outside Grove, the form for a new lane, and
- * the merges into MAIN. A route to the repository (`#/repo/<id>`) scrolls here. The merge dialog is
- * held here, not in the card, so it outlives an ephemeral lane its merge removes.
+ * One repository's MAIN (interim MAIN view, until its own view lands): MAIN's state and
+ * history (uptime, incidents, the ops loop), grove.yaml's problems, worktrees made outside
+ * Grove to adopt, and the merges into MAIN. Lanes themselves live in the rail and the lane
+ * panel. A route to the repository (`#/repo/<id>`) scrolls here.
  */
 export function RepoLanes({ repo }: { repo: Repo }) {
-  const { lanes, jobs, mainStates, merges, health } = useHost();
+  const { lanes, mainStates, merges, health } = useHost();
   const mainState = mainStates[repo.id];
   const config = useRepoConfig(repo.id, mainState?.head ?? null);
-  const [merging, setMerging] = useState<Lane | null>(null);
   const ref = useRef<HTMLElement>(null);
   const focusSeq = useFocusTarget({ kind: 'repo', repoId: repo.id }, ref);
-  const mine = (lanes ?? []).filter((l) => l.repoId === repo.id);
-  const serve = config?.config.serve;
-  const canServe = config === null || Boolean(serve?.site || serve?.command);
+  const adoptable = (lanes ?? []).filter((l) => l.repoId === repo.id && l.adoptable);
 
   return (
     <section
@@ -59,18 +52,16 @@ export function RepoLanes({ repo }: { repo: Repo }) {
           </ul>
         </div>
       )}
-      <ul className="lane-list">
-        {mine.map((l) =>
-          l.adoptable ? (
-            <AdoptableRow key={l.id} lane={l} />
-          ) : (
-            <LaneCard key={l.id} lane={l} job={jobOfLane(jobs, repo.id, l.name)} mainHead={mainState?.head ?? null} canServe={canServe} onMerge={setMerging} />
-          ),
-        )}
-      </ul>
-      <CreateLaneForm repo={repo} isKeylessByDefault={config?.config.lanes?.keyless ?? false} />
+      {adoptable.length > 0 && (
+        <ul className="adoptable-lanes" aria-label="Worktrees made outside Grove">
+          {adoptable.map((l) => (
+            <li key={l.id}>
+              <AdoptableLaneRow lane={l} />
+            </li>
+          ))}
+        </ul>
+      )}
       <MergesList merges={(merges ?? []).filter((m) => m.repoId === repo.id)} />
-      {merging && <MergeDialog key={merging.id} lane={merging} onClose={() => setMerging(null)} />}
     </section>
   );
 }

@@ -61,4 +61,10 @@ describe('summarizePreflight', () => {
       ['bad', "MAIN is broken now: a probe failing after the merge may not be this lane's doing."],
     ]);
   });
+
+  it('says grove.yaml has problems that stop merges', () => {
+    const broken = { ...config({ gate: 'true' }), problems: [{ file: 'grove.yaml', line: 3, key: 'merge.gate', message: 'must be a string' }] } as RepoConfig;
+    const lines = summarizePreflight({ diff: diff(), config: broken, health: undefined, mainState: undefined });
+    expect(lines[1]).toEqual({ topic: 'gate', tone: 'bad', text: "grove.yaml has 1 problem: merges are refused until they are fixed (MAIN's view lists them)." });
+  });
 });
