@@ -1,11 +1,12 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, trustRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { commitIn } from '../fixtures/lane-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { createLane, openCockpit, openLanePanel } from './lane-panel-steps';
+import { createLane, openCockpit, openLanePanel, startCreatingLane } from './lane-panel-steps';
 
 /**
  * The lane's right panel, with a real host and a trusted repository: a lane created from the
@@ -14,11 +15,12 @@ import { createLane, openCockpit, openLanePanel } from './lane-panel-steps';
  */
 let host: HostProcess;
 let main: string;
+let repoId: string;
 test.beforeEach(async () => {
   host = await startHostProcess();
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   commitIn(main, 'grove.yaml', `merge:\n  gate: 'echo "MAIN is whole"'\n`, 'Grove recipe');
-  await addTrustedRepo(host, main);
+  repoId = await addTrustedRepo(host, main);
 });
 test.afterEach(async () => {
   await stopAllHosts();
@@ -27,6 +29,12 @@ test.afterEach(async () => {
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
+}
+
+async function expectNoSeriousAxeViolations(page: Page, scope: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).include(scope).analyze();
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 /** As the settings' theme choice does: `data-theme` on <html> overrides the OS. */
@@ -55,6 +63,7 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   await expect(merge).toContainText('1 commit ahead of main, 0 behind.');
   await expect(merge).toContainText(`MAIN's gate runs after the merge`);
   await expect(merge.locator('code')).toContainText('echo "MAIN is whole"');
+  await expectNoSeriousAxeViolations(page, '[data-testid="right-panel"]');
   await setTheme(page, 'dark');
   await shoot(page, 'lane-panel-1440-dark');
   await setTheme(page, 'light');
@@ -70,6 +79,7 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   await expect(dialog.getByTestId('job-log')).toContainText('MAIN is whole');
   await expect(page.getByTestId('merge-result')).toHaveCount(1);
   await expect(dialog.getByTestId('job-message')).toHaveCount(0);
+  await expectNoSeriousAxeViolations(page, '[role="dialog"]');
   await setTheme(page, 'dark');
   await shoot(page, 'merge-outcome-1440-dark');
   expect(git(main, 'log', '-1', '--format=%s')).toBe('Pink petals');
@@ -90,6 +100,25 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   await expect(page.getByTestId('rail-lane')).toHaveCount(0);
   expect(existsSync(path)).toBe(false);
   expect(git(main, 'branch', '--list', 'design')).toContain('design');
+});
+
+test('the new-lane dialog shows the setup streaming, and the lane is selected once created', async ({ page }) => {
+  commitIn(main, 'grove.yaml', `setup:\n  postCreate:\n    - 'for i in 1 2 3; do echo "installing step $i"; sleep 1.5; done'\n`, 'Setup recipe');
+  // The commands changed: the operator trusts the new ones before they may run.
+  await trustRepo(host, repoId);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openCockpit(page, host);
+  const dialog = await startCreatingLane(page, 'flower', 'seed');
+  await expect(dialog.getByTestId('job-log')).toContainText('installing step 1');
+  await expect(dialog.getByRole('button', { name: 'Creating…' })).toBeDisabled();
+  await expectNoSeriousAxeViolations(page, '[role="dialog"]');
+  await setTheme(page, 'dark');
+  await shoot(page, 'create-lane-dialog-1440-dark');
+  await expect(dialog).toHaveCount(0, { timeout: 30_000 });
+  const panel = page.getByTestId('right-panel').getByRole('region', { name: 'Lane seed', exact: true });
+  await expect(panel.getByTestId('lane-setup')).toHaveText('setup done');
+  await panel.getByTestId('lane-setup-log').locator('summary').click();
+  await expect(panel.getByTestId('lane-setup-log').getByTestId('job-log')).toContainText('Create lane seed');
 });
 
 test('an ephemeral lane removed by its own merge still shows the merge outcome', async ({ page }) => {
