@@ -145,6 +145,25 @@ test('an ephemeral lane removed by its own merge still shows the merge outcome',
   await expect(page.getByTestId('merge-dialog')).toHaveCount(0);
 });
 
+test('rebase from the panel: the lane catches up with MAIN and the old head is kept', async ({ page }) => {
+  await openCockpit(page, host);
+  await createLane(page, 'flower', 'catch');
+  const path = `${main}-catch`;
+  commitIn(path, 'petals.css', '.petal { color: pink; }\n', 'Pink petals');
+  const panel = await openLanePanel(page, path, 'catch');
+  // MAIN moves on meanwhile (a merge of another lane, here a commit).
+  commitIn(main, 'README.md', 'flower\n', 'Readme');
+  await panel.getByRole('button', { name: 'Refresh' }).click();
+  await expect(panel.getByTestId('lane-merge')).toContainText('1 commit ahead of main, 1 behind.');
+  const oldHead = git(path, 'rev-parse', 'HEAD');
+  await panel.getByRole('button', { name: 'Rebase onto MAIN' }).click();
+  await expect(panel.getByTestId('lane-notice')).toContainText('Rebased onto MAIN: now at');
+  await expect(panel.getByTestId('lane-merge')).toContainText('1 commit ahead of main, 0 behind.');
+  expect(git(path, 'rev-parse', 'HEAD^')).toBe(git(main, 'rev-parse', 'HEAD'));
+  const kept = (await panel.getByTestId('lane-notice').textContent())?.match(/refs\/grove\/recovery\/\S+?(?=\.$)/)?.[0];
+  expect(kept && git(main, 'rev-parse', kept)).toBe(oldHead);
+});
+
 test('the panel at 390 px is a full-width sheet, dark and light', async ({ page }) => {
   await openCockpit(page, host);
   await createLane(page, 'flower', 'narrow');
@@ -162,4 +181,12 @@ test('the panel at 390 px is a full-width sheet, dark and light', async ({ page 
   await shoot(page, 'lane-panel-390-dark');
   await setTheme(page, 'light');
   await shoot(page, 'lane-panel-390-light');
+  // The merge opens over the sheet, and closing it returns to the sheet.
+  await panel.getByRole('button', { name: 'Merge into MAIN…' }).click();
+  const dialog = page.getByTestId('merge-dialog');
+  await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
+  await shoot(page, 'merge-preflight-390-light');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(panel).toBeVisible();
 });

@@ -21,7 +21,8 @@ export function MergeFlowDialog({ session }: { session: MergeSession }) {
   const [commitMessage, setCommitMessage] = useState('');
   const { lane, step } = session;
   const job = jobOfLane(jobs, lane.repoId, lane.name);
-  const ownJob = job && !session.earlierJobIds.includes(job.job.id) ? job : null;
+  // The preflight's own job says what the checks list says: its log shows only while it runs.
+  const ownJob = job && !session.earlierJobIds.includes(job.job.id) && (step.kind === 'checking' || step.kind === 'merging' || step.kind === 'done') ? job : null;
   const checks = checksOf(step);
   const isReady = isReadyToMerge(step);
   const offersCommit = checks !== null && canCommitAndMerge(checks);
