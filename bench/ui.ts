@@ -21,6 +21,8 @@ const SWITCHES = Number(process.env.BENCH_SWITCHES ?? 24);
 const hostEntry = join(process.cwd(), 'out', 'host', 'main.js');
 const chromiumPath = process.env.GROVE_CHROMIUM ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 const LANES = 4;
+/** The page's frame clock (the bench compiles without the DOM's types). */
+type Frames = { requestAnimationFrame(f: () => void): number };
 
 function git(cwd: string, ...args: string[]): void {
   execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' } });
@@ -54,7 +56,7 @@ async function cockpitPaint(context: BrowserContext, host: BenchHost): Promise<n
   const t0 = performance.now();
   await page.goto(`${host.url}/`);
   await page.locator('[data-testid="cockpit"][data-connection="open"] [data-testid="rail"]').waitFor();
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  await page.evaluate(() => new Promise((r) => (globalThis as unknown as Frames).requestAnimationFrame(() => r(null))));
   const ms = performance.now() - t0;
   await page.close();
   return ms;
@@ -66,7 +68,7 @@ async function staticPaint(browser: Browser, host: BenchHost): Promise<number> {
   const t0 = performance.now();
   await page.goto(`${host.url}/`);
   await page.getByRole('heading').waitFor();
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+  await page.evaluate(() => new Promise((r) => (globalThis as unknown as Frames).requestAnimationFrame(() => r(null))));
   const ms = performance.now() - t0;
   await context.close();
   return ms;
@@ -102,6 +104,7 @@ async function switchTo(page: Page, lanePath: string, terminalTestId: string, ta
         const t0 = performance.now();
         button.click();
         const deadline = t0 + 10_000;
+        const { requestAnimationFrame } = globalThis as unknown as Frames;
         const check = (): void => {
           const box = doc.querySelector(`[data-testid="${terminalTestId}"]`);
           if (box?.textContent?.includes(tail)) return resolve(performance.now() - t0);

@@ -207,7 +207,13 @@ async function runTrayAction(action: TrayAction, host: FoundHost, conn: HostConn
 
 /** Shows the host's notifications natively, as NativeNotifications decides; a click opens their place in the UI. */
 function showNotifications(conn: HostConnection, attachedAfterSeq: number): void {
-  const notifications = new NativeNotifications({ attachedAfterSeq });
+  let visibleWorkspace: string | null = null;
+  ipcMain.on(ShellChannel.visibleWorkspace, (event, path: unknown) => {
+    if (event.sender !== mainWindow?.webContents) return;
+    visibleWorkspace = typeof path === 'string' && path.length <= 4096 ? path : null;
+  });
+  const viewer = () => ({ isFocused: mainWindow?.isFocused() ?? false, visibleWorkspace: mainWindow ? visibleWorkspace : null });
+  const notifications = new NativeNotifications({ attachedAfterSeq, viewer });
   conn.onEvent((e) => {
     const notice = notifications.decide(e);
     if (notice && Notification.isSupported()) showNotice(notice);

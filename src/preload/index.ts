@@ -12,6 +12,7 @@ const bridge: GroveShellBridge = {
   connectionInfo: () => ipcRenderer.invoke(ShellChannel.connectionInfo),
   pathForFile: (file) => webUtils.getPathForFile(file),
   openExternal: (url) => ipcRenderer.invoke(ShellChannel.openExternal, url),
+  reportVisibleWorkspace: (path) => ipcRenderer.send(ShellChannel.visibleWorkspace, path),
   onNavigate: (listener) => {
     // A fresh function per registration, so one listener registered twice is called twice
     // and each unsubscribe removes only its own.

@@ -48,8 +48,10 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('incident.updated'), incident: Incident }),
   /** Something to show the operator now (unless `quiet`); see src/shared/notifications.ts. */
   z.object({ type: z.literal('notification'), notification: Notification }),
-  /** Notifications were paused or resumed. */
+  /** Notifications were paused or resumed, or their escalation changed. */
   z.object({ type: z.literal('notifications.settings'), settings: NotificationSettings }),
+  /** The operator marked these notifications read (notifications.markRead). */
+  z.object({ type: z.literal('notifications.read'), ids: z.array(z.string()), readAt: z.string() }),
   /** A repository's ops loop started, moved its checkout, or was removed (`loop` null). */
   z.object({ type: z.literal('ops.updated'), repoId: z.string(), loop: OpsLoop.nullable() }),
   /** Any change of an agent's supervision, activity or context. */

@@ -5,7 +5,7 @@ import { JobState } from './jobs';
 import { RepoConfig } from './config';
 import { MainHealth } from './health';
 import { HealthTimeline, Incident } from './incidents';
-import { Notification, NotificationSettings } from './notifications';
+import { MAX_ESCALATE_AFTER_MINUTES, Notification, NotificationSettings } from './notifications';
 import { OpsLoop, OpsStatus } from './ops';
 import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
 import { HostStatus } from './host-status';
@@ -182,6 +182,19 @@ export const methods = {
     result: z.object({ settings: NotificationSettings }),
   },
   'notifications.resume': { params: NoParams, result: z.object({ settings: NotificationSettings }) },
+  /**
+   * Marks notifications read for every client: those named, or all unread ones when `ids` is
+   * left out. Answers with the ids it marked (already read ones are not marked again).
+   */
+  'notifications.markRead': {
+    params: z.object({ ids: z.array(z.string().min(1).max(200)).min(1).max(500).optional() }).strict(),
+    result: z.object({ ids: z.array(z.string()), readAt: z.string() }),
+  },
+  /** Changes the notification settings that are not the pause: the escalation's delay (0 = off; minutes, fractions allowed). */
+  'notifications.configure': {
+    params: z.object({ escalateAfterMinutes: z.number().min(0).max(MAX_ESCALATE_AFTER_MINUTES) }).strict(),
+    result: z.object({ settings: NotificationSettings }),
+  },
   /** Each repository's ops loop, if it has one. */
   'ops.list': {
     params: z.object({ repoId: z.string().min(1).max(200).optional() }).strict(),

@@ -6,11 +6,16 @@ import { z } from 'zod';
  * every client shows the same ones: one per incident, never per probe run; rate limited;
  * quiet (listed, not shown) while notifications are paused.
  */
+/** A day: a wait longer than that is not an escalation any more, it is a lane left for later. */
+export const MAX_ESCALATE_AFTER_MINUTES = 24 * 60;
+
 export const NotificationKind = z.enum([
   'main.broken',
   'main.recovered',
   'ops.fatal',
   'agent.waiting',
+  /** The escalation: an agent has waited for the operator `escalateAfterMinutes`; once per wait. */
+  'agent.still-waiting',
   'agent.exited',
   'agent.context',
   'merge.rolled-back',
@@ -37,14 +42,30 @@ export const Notification = z.object({
   at: z.string(),
   /** Set when it is listed but not to be shown: notifications are paused, or the rate limit held it back. */
   quiet: z.enum(['paused', 'rate-limited']).nullable(),
+  /**
+   * The checkout it is about (a lane's path, or MAIN's for a repository), when there is one:
+   * a client showing that workspace in a focused window pops nothing (notification-popup.ts).
+   * Absent from notifications stored before it existed.
+   */
+  workspace: z.string().nullable().default(null),
+  /** When the operator marked it read (in any client); null while unread. */
+  readAt: z.string().nullable().default(null),
 });
 export type Notification = z.infer<typeof Notification>;
 
 export const NotificationSettings = z.object({
   /** While set and in the future, notifications are quiet. Far in the future means "until resumed". */
   pausedUntil: z.string().nullable(),
+  /**
+   * After this many minutes of an agent waiting for the operator, the host tells it once
+   * more (`agent.still-waiting`), once per wait; 0 turns the escalation off.
+   */
+  escalateAfterMinutes: z.number().min(0).max(MAX_ESCALATE_AFTER_MINUTES),
 });
 export type NotificationSettings = z.infer<typeof NotificationSettings>;
+
+/** The escalation's delay unless the operator sets another. */
+export const DEFAULT_ESCALATE_AFTER_MINUTES = 10;
 
 /** The short pause every client offers ("Pause for 1 hour"). */
 export const PAUSE_FOR_AN_HOUR_MINUTES = 60;
@@ -52,6 +73,6 @@ export const PAUSE_FOR_AN_HOUR_MINUTES = 60;
 /** A pause "until resumed" is stored as this date, so every reader compares one way. */
 export const PAUSED_INDEFINITELY = '9999-12-31T23:59:59.999Z';
 
-export function isPaused(settings: NotificationSettings, now: Date): boolean {
+export function isPaused(settings: Pick<NotificationSettings, 'pausedUntil'>, now: Date): boolean {
   return settings.pausedUntil !== null && Date.parse(settings.pausedUntil) > now.getTime();
 }

@@ -25,6 +25,11 @@ export interface GroveShellBridge {
    * opened, and why not.
    */
   openExternal(url: string): Promise<{ opened: boolean; reason: string | null }>;
+  /**
+   * Tells the shell which workspace (a lane's or MAIN's checkout path) the window shows, or
+   * null for none, so its native notifications skip what the operator is looking at.
+   */
+  reportVisibleWorkspace(path: string | null): void;
 }
 
 export const ShellChannel = {
@@ -33,4 +38,6 @@ export const ShellChannel = {
   navigate: 'grove:navigate',
   /** renderer → main: open a web link in the user's browser. */
   openExternal: 'grove:open-external',
+  /** renderer → main: the workspace the window shows (a path, or null). */
+  visibleWorkspace: 'grove:visible-workspace',
 } as const;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { api, repoRoot, stopAllHosts } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, startHostWithProbedRepo, type ProbedHost } from '../fixtures/probed-repo';
 import { removeTempDirs } from '../fixtures/temp-dir';
+import { expectAccessible } from './axe';
 import { rmSync } from 'node:fs';
 
 /**
@@ -82,6 +83,7 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   await page.keyboard.press('Enter');
   await expect(page.getByTestId(`terminal-${secondName}`)).toContainText('other=42');
   await shoot(page, 'cockpit-lane');
+  await expectAccessible(page, 'a lane with two agents split');
 
   // The layout survives a reload: the same lane, tab and split.
   await page.reload();
@@ -110,6 +112,7 @@ test('MAIN broken shows in the rail and the top bar, and recovery clears both', 
   await expect(page.getByTestId('global-status')).toContainText('broken');
   await railMain.click();
   await shoot(page, 'cockpit-main-broken');
+  await expectAccessible(page, 'MAIN broken');
   rmSync(join(flower.main, 'BROKEN'));
   await expect(page.getByTestId('global-status')).toHaveAttribute('data-health', 'healthy');
   await expect(railMain.locator('[data-health]')).toHaveAttribute('data-health', 'healthy');

@@ -1,31 +1,39 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NotificationSettings } from '../../src/shared/notifications';
 import { git } from '../fixtures/git-repo';
+import { api, repoRoot } from '../fixtures/host-process';
 import { breakMain } from '../fixtures/probed-repo';
+import { expectAccessible } from './axe';
 import { flowerForEachTest } from './health-fixture';
 
 /**
- * MAIN breaking, as the operator in a browser hears and sees it: a Web Notification (the
- * browser's permission granted), the tab's red badge, the incident with the lane that broke
- * it and the uptime bar's red cell; then the fix: "works again", green, the incident closed.
- * The page records what it shows by wrapping window.Notification, still constructing the
- * real one.
+ * Notifications as the operator in a browser meets them in the cockpit: MAIN breaking pops
+ * a Web Notification only while the operator is not looking at MAIN (the window in the
+ * background, or another view on screen); the bell in the top bar counts the unread ones
+ * and lists them, a click leads to the place and marks it read; the Notifications view in
+ * the rail lists them all, unread or all, with the pause and the escalation's minutes.
+ * The page records what it pops by wrapping window.Notification (still constructing the
+ * real one), and says whether it is focused through document.hasFocus, which the test sets.
  */
 const flower = flowerForEachTest();
 const { mergeLane } = flower;
+const SHOTS = join(repoRoot, '.test-reports', 'screenshots');
 
-/** What the page's init script keeps of each notification it constructs. */
-type Recorder = { __shown: { title: string; body: string; notification: { onclick: ((e: unknown) => void) | null } }[] };
+type Recorder = {
+  __shown: { title: string; body: string; notification: { onclick: ((e: unknown) => void) | null } }[];
+  __focused: boolean;
+};
 type NotificationClass = new (title: string, options?: { body?: string }) => object;
 
-const shownNotifications = (page: Page): Promise<{ title: string; body: string }[]> =>
-  page.evaluate(() => (globalThis as unknown as Recorder).__shown.map(({ title, body }) => ({ title, body })));
+const popups = (page: Page): Promise<string[]> => page.evaluate(() => (globalThis as unknown as Recorder).__shown.map(({ title }) => title));
+const setFocused = (page: Page, focused: boolean): Promise<void> => page.evaluate((f) => void ((globalThis as unknown as Recorder).__focused = f), focused);
 
-async function openRecordingPage(context: BrowserContext): Promise<Page> {
+async function openCockpit(context: BrowserContext): Promise<Page> {
   await context.grantPermissions(['notifications'], { origin: flower.host.url });
   await context.addInitScript(() => {
-    const g = globalThis as unknown as Recorder & { Notification: NotificationClass };
+    const g = globalThis as unknown as Recorder & { Notification: NotificationClass; Document: { prototype: { hasFocus(): boolean } } };
     const Real = g.Notification;
     const shown: Recorder['__shown'] = [];
     class Recording extends Real {
@@ -36,103 +44,160 @@ async function openRecordingPage(context: BrowserContext): Promise<Page> {
     }
     g.__shown = shown;
     g.Notification = Recording;
+    g.__focused = true;
+    g.Document.prototype.hasFocus = () => g.__focused;
   });
   const page = await context.newPage();
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   return page;
 }
 
-test('a bad merge: a notification, a red badge, the incident with its lane; the fix: recovered and green', async ({ context }) => {
-  const page = await openRecordingPage(context);
-  const favicon = page.locator('link#favicon');
-  await expect(page.getByTestId('main-health')).toHaveText('healthy');
-  await expect(favicon).toHaveAttribute('data-state', 'healthy');
-  await expect(page).toHaveTitle('Grove');
-  await expect(page.getByTestId('notify-prompt')).toHaveCount(0); // permission already granted: nothing to ask
+const bell = (page: Page) => page.getByTestId('topbar').getByTestId('notification-bell');
+const settingsOf = async (): Promise<NotificationSettings> =>
+  ((await api(flower.host, 'notifications.list', {})).body.result as { settings: NotificationSettings }).settings;
+
+type Html = { document: { documentElement: { setAttribute(n: string, v: string): void; removeAttribute(n: string): void } } };
+/** Forces a theme (null: the OS's), as the settings' choice does. */
+const setTheme = (page: Page, theme: 'dark' | 'light' | null): Promise<void> =>
+  page.evaluate((t) => {
+    const html = (globalThis as unknown as Html).document.documentElement;
+    if (t) html.setAttribute('data-theme', t);
+    else html.removeAttribute('data-theme');
+  }, theme);
+
+async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  for (const theme of ['dark', 'light'] as const) {
+    await setTheme(page, theme);
+    await page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()!.width}-${theme}.png`) });
+  }
+  await setTheme(page, null);
+}
+
+test('MAIN on screen in a focused window: no popup, but the bell counts it; in the background: a popup', async ({ context }) => {
+  const page = await openCockpit(context);
+  await page.getByTestId('rail-main').first().click();
+  await expect(bell(page)).toHaveAccessibleName('Notifications');
 
   await mergeLane('design', breakMain);
-  await expect.poll(() => shownNotifications(page)).toEqual([expect.objectContaining({ title: expect.stringMatching(/MAIN of flower is broken/) })]);
-  await expect(favicon).toHaveAttribute('data-state', 'broken');
-  await expect(page).toHaveTitle('● MAIN broken — Grove');
-  const open = page.locator('[data-testid=incident][data-state=open]');
-  await expect(open).toContainText('artisan failed');
-  await expect(open.getByTestId('incident-probe')).toContainText('Cannot redeclare dispatch()');
-  await expect(open.getByTestId('incident-commits')).toContainText('lane design (design)');
-  await expect(page.getByTestId('uptime-bar').locator('[data-state=broken]').first()).toBeVisible();
-  await expect(page.getByTestId('notification').first()).toHaveAttribute('data-kind', 'main.broken');
+  await expect(bell(page)).toHaveAccessibleName('Notifications, 1 unread');
+  await expect(bell(page)).toHaveText('1');
+  expect(await popups(page)).toEqual([]);
 
+  // The window in the background, MAIN still on screen: the recovery pops up.
+  await setFocused(page, false);
   await mergeLane('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
-  await expect.poll(() => shownNotifications(page).then((n) => n.map((x) => x.title))).toEqual([
-    expect.stringMatching(/MAIN of flower is broken/),
-    expect.stringMatching(/MAIN of flower works again/),
-  ]);
-  await expect(favicon).toHaveAttribute('data-state', 'healthy');
-  await expect(page).toHaveTitle('Grove');
-  await expect(open).toHaveCount(0);
-  const closed = page.locator('[data-testid=incident][data-state=closed]');
-  await expect(closed).toHaveCount(1);
-  await expect(closed.getByTestId('incident-summary')).toContainText('artisan failed for');
-  // The bar keeps the outage: its cell stays red after the recovery.
-  await expect(page.getByTestId('uptime-bar').locator('[data-state=broken]').first()).toBeVisible();
-
-  // Clicking the "broken" notification leads to its incident: opened and highlighted.
-  await page.evaluate(() => (globalThis as unknown as Recorder).__shown[0]!.notification.onclick?.({}));
-  await expect(page).toHaveURL(new RegExp(`#/repo/${flower.repoId}/incident/`));
-  await expect(closed).toHaveAttribute('data-focused', 'true');
-  await expect(closed.getByTestId('incident-recovery')).toBeVisible();
+  await expect.poll(() => popups(page)).toEqual([expect.stringMatching(/MAIN of flower works again/)]);
+  await expect(bell(page)).toHaveAccessibleName('Notifications, 2 unread');
 });
 
-test('a reloaded page does not notify again of what happened before it; it notifies of what happens next', async ({ context }) => {
-  const page = await openRecordingPage(context);
-  await expect(page.getByTestId('main-health')).toHaveText('healthy');
+test('another view on screen: MAIN breaking pops up; the bell lists it, a click leads to it and marks it read', async ({ context }) => {
+  const page = await openCockpit(context);
+  await page.getByTestId('rail-notifications').click();
+  await mergeLane('design', breakMain);
+  await expect.poll(() => popups(page)).toEqual([expect.stringMatching(/MAIN of flower is broken/)]);
+  await expect(page.locator('link#favicon')).toHaveAttribute('data-state', 'broken');
+
+  await bell(page).click();
+  const popover = page.getByTestId('notification-popover');
+  const row = popover.getByTestId('notification').first();
+  await expect(row).toHaveAttribute('data-kind', 'main.broken');
+  await expect(row).toHaveAttribute('data-unread', 'true');
+  await expect(popover).toContainText('1 unread');
+  await shoot(page, 'notifications-bell');
+  await expectAccessible(page, 'the bell, open');
+  await row.getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`#/repo/${flower.repoId}/incident/`));
+  await expect(popover).toHaveCount(0);
+  await expect(bell(page)).toHaveAccessibleName('Notifications');
+  // Read for every client: the host keeps it.
+  await page.reload();
+  await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
+  await bell(page).click();
+  await expect(page.getByTestId('notification-popover').getByTestId('notification').first()).toHaveAttribute('data-unread', 'false');
+});
+
+test('a reloaded page does not pop up again what happened before it; it pops up what happens next', async ({ context }) => {
+  const page = await openCockpit(context);
+  await page.getByTestId('rail-notifications').click();
   await mergeLane('design', breakMain);
   await mergeLane('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
-  await expect.poll(() => shownNotifications(page).then((n) => n.length)).toBe(2);
+  await expect.poll(() => popups(page).then((n) => n.length)).toBe(2);
 
   await page.reload();
-  await expect(page.locator('[data-testid=incident][data-state=closed]')).toHaveCount(1);
+  await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
+  await page.getByTestId('rail-notifications').click();
   await mergeLane('again', (dir) => writeFileSync(join(dir, 'BROKEN'), 'again\n'));
-  // Only the new break: the replayed history before it was listed, not shown.
-  await expect.poll(() => shownNotifications(page).then((n) => n.map((x) => x.title))).toEqual([expect.stringMatching(/MAIN of flower is broken/)]);
-  await expect(page.getByTestId('notification')).toHaveCount(3);
+  await expect.poll(() => popups(page)).toEqual([expect.stringMatching(/MAIN of flower is broken/)]);
+  await expect(page.getByTestId('notifications-view').getByTestId('notification')).toHaveCount(3);
 });
 
-test('a route in the URL leads to the repository, and a notification is a link to its place', async ({ context }) => {
-  const page = await openRecordingPage(context);
-  await page.goto(`${flower.host.url}/#/repo/${flower.repoId}`);
-  await expect(page.getByRole('region', { name: 'Lanes of flower' })).toHaveAttribute('data-focused', 'true');
+test('the Notifications view: unread or all, mark all read, pause and resume, the escalation minutes', async ({ context }) => {
+  const page = await openCockpit(context);
+  await page.getByTestId('rail-notifications').click();
+  const view = page.getByTestId('notifications-view');
+  const rows = view.getByTestId('notification');
+  await view.getByRole('button', { name: 'Pause until resumed' }).click();
+  await expect(view.getByTestId('notifications-paused')).toHaveText('Paused until resumed');
+  await expect(bell(page)).toHaveAccessibleName('Notifications, paused');
   await mergeLane('design', (dir) => writeFileSync(join(dir, 'BROKEN'), 'x\n'));
-  const row = page.getByTestId('notification').first();
-  await expect(row).toHaveAttribute('data-kind', 'main.broken');
-  await row.getByRole('link').click();
-  await expect(page.locator('[data-testid=incident][data-state=open]')).toHaveAttribute('data-focused', 'true');
-  await expect(page.getByRole('region', { name: 'Lanes of flower' })).not.toHaveAttribute('data-focused', 'true');
-});
-
-test('pausing makes notifications quiet: listed and marked, not shown; resuming brings them back', async ({ context }) => {
-  const page = await openRecordingPage(context);
-  await expect(page.getByTestId('main-health')).toHaveText('healthy');
-  await page.getByRole('button', { name: 'Pause until resumed' }).click();
-  await expect(page.getByTestId('notifications-paused')).toHaveText('Paused until resumed');
-  await mergeLane('design', (dir) => writeFileSync(join(dir, 'BROKEN'), 'x\n'));
-  const row = page.getByTestId('notification').first();
-  await expect(row).toHaveAttribute('data-quiet', 'paused');
-  await expect(row).toContainText('quiet: paused');
-  await page.getByRole('button', { name: 'Resume' }).click();
-  await expect(page.getByRole('button', { name: 'Pause 1 h' })).toBeVisible();
+  await expect(rows.first()).toHaveAttribute('data-quiet', 'paused');
+  await expect(rows.first()).toContainText('quiet: paused');
+  await view.getByRole('button', { name: 'Resume' }).click();
+  await expect(view.getByRole('button', { name: 'Pause 1 h' })).toBeVisible();
   await mergeLane('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
   // The quiet "broken" never popped up; the "works again" after resuming did.
-  await expect.poll(() => shownNotifications(page).then((n) => n.map((x) => x.title))).toEqual([expect.stringMatching(/MAIN of flower works again/)]);
+  await expect.poll(() => popups(page)).toEqual([expect.stringMatching(/MAIN of flower works again/)]);
+  await expect(page.getByTestId('rail-notifications')).toContainText('2');
+
+  // Unread only, then one read from its row: it leaves the unread list.
+  await view.getByRole('button', { name: 'Unread (2)' }).click();
+  await expect(rows).toHaveCount(2);
+  await rows.first().getByRole('button', { name: /^Mark read: / }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(view.getByRole('button', { name: 'Unread (1)' })).toHaveAttribute('aria-pressed', 'true');
+  await view.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(view).toContainText('Nothing unread.');
+  await view.getByRole('button', { name: 'All', exact: true }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(bell(page)).toHaveAccessibleName('Notifications');
+
+  // The escalation: 10 minutes until changed; 0 turns it off, for the host.
+  const minutes = view.getByTestId('escalation-minutes');
+  await expect(minutes).toHaveValue('10');
+  await expect(view.getByTestId('escalation-summary')).toHaveText('On: once per wait, after 10 minutes.');
+  await minutes.fill('0');
+  await view.getByRole('button', { name: 'Save' }).click();
+  await expect(view.getByTestId('escalation-summary')).toHaveText('Off: an agent waiting is told once.');
+  expect((await settingsOf()).escalateAfterMinutes).toBe(0);
+  await minutes.fill('-3');
+  await expect(view.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await minutes.fill('25');
+  await minutes.press('Enter');
+  await expect(view.getByTestId('escalation-summary')).toHaveText('On: once per wait, after 25 minutes.');
+  expect((await settingsOf()).escalateAfterMinutes).toBe(25);
+  await shoot(page, 'notifications-view');
+  await expectAccessible(page, 'Notifications, dark');
+  await setTheme(page, 'light');
+  await expectAccessible(page, 'Notifications, light');
+  await setTheme(page, null);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shoot(page, 'notifications-view');
+  await bell(page).click();
+  await shoot(page, 'notifications-bell');
 });
 
 test('the browser is asked for permission only from a visible prompt, with its reason; "Not now" is remembered', async ({ page }) => {
   await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await page.getByTestId('rail-notifications').click();
   const prompt = page.getByTestId('notify-prompt');
   await expect(prompt).toContainText('notify you when MAIN breaks');
   expect(await page.evaluate(() => (globalThis as unknown as { Notification: { permission: string } }).Notification.permission)).toBe('default');
   await prompt.getByRole('button', { name: 'Not now' }).click();
   await expect(prompt).toHaveCount(0);
   await page.reload();
-  await expect(page.getByTestId('notifications')).toBeVisible();
+  await expect(page.getByTestId('notifications-view')).toBeVisible();
   await expect(prompt).toHaveCount(0);
 });

@@ -178,18 +178,18 @@ describe('notifications', () => {
   it('paused: listed but quiet; resumed: shown again; newest first; the list and the pause survive a host restart', async () => {
     const work = await lane('work');
     const paused = await api(host, 'notifications.pause', {});
-    expect(paused.body.result).toEqual({ settings: { pausedUntil: PAUSED_INDEFINITELY } });
-    expect((await listed()).settings).toEqual({ pausedUntil: PAUSED_INDEFINITELY });
+    expect(paused.body.result).toEqual({ settings: { pausedUntil: PAUSED_INDEFINITELY, escalateAfterMinutes: 10 } });
+    expect((await listed()).settings).toEqual({ pausedUntil: PAUSED_INDEFINITELY, escalateAfterMinutes: 10 });
 
     await startAgent(crasher(work.path, 'first'));
     await expect.poll(async () => (await ofKind('agent.exited')).map((n) => [n.title, n.quiet])).toEqual([['first exited unexpectedly in lane work of flower', 'paused']]);
 
     const resumed = await api(host, 'notifications.resume', {});
-    expect(resumed.body.result).toEqual({ settings: { pausedUntil: null } });
+    expect(resumed.body.result).toEqual({ settings: { pausedUntil: null, escalateAfterMinutes: 10 } });
     await startAgent(crasher(work.path, 'second'));
     await expect.poll(async () => (await ofKind('agent.exited')).length).toBe(2);
     const { notifications, settings } = await listed();
-    expect(settings).toEqual({ pausedUntil: null });
+    expect(settings).toEqual({ pausedUntil: null, escalateAfterMinutes: 10 });
     expect(notifications.map((n) => [n.body, n.quiet])).toEqual([
       ['second: exit 3 — second: could not connect to the database. It is not restarted.', null],
       ['first: exit 3 — first: could not connect to the database. It is not restarted.', 'paused'],
@@ -264,6 +264,71 @@ describe('notifications', () => {
   it('refuses a pause of no minutes, or of more than a week', async () => {
     expect((await api(host, 'notifications.pause', { minutes: 0 })).body.error!.code).toBe('invalid_request');
     expect((await api(host, 'notifications.pause', { minutes: 7 * 24 * 60 + 1 })).body.error!.code).toBe('invalid_request');
-    expect((await listed()).settings).toEqual({ pausedUntil: null });
+    expect((await listed()).settings).toEqual({ pausedUntil: null, escalateAfterMinutes: 10 });
+  });
+
+  it('an agent left waiting: escalated once after the set minutes; a new wait escalates again; 0 turns it off', async () => {
+    // 0.05 minutes: the escalation after 3 s, so the test needs no ten-minute wait.
+    const configured = await api(host, 'notifications.configure', { escalateAfterMinutes: 0.05 });
+    expect(configured.body.result).toEqual({ settings: { pausedUntil: null, escalateAfterMinutes: 0.05 } });
+    const design = await lane('design');
+    const agent = await startAgent({ lanePath: design.path, preset: 'claude', name: 'claude-design', command: fakeClaude, env: { HOME: makeTempDir() } });
+    await api(host, 'agents.input', { id: agent.id, data: '/permission\r' });
+    await expect.poll(async () => (await ofKind('agent.waiting')).length, HOOKS).toBe(1);
+
+    await expect.poll(async () => (await ofKind('agent.still-waiting')).length, HOOKS).toBe(1);
+    const [waited] = await ofKind('agent.still-waiting');
+    const [told] = await ofKind('agent.waiting');
+    expect(waited).toMatchObject({
+      severity: 'warning',
+      target: { kind: 'agent', agentId: agent.id },
+      workspace: design.path,
+      quiet: null,
+      readAt: null,
+    });
+    expect(waited!.title).toMatch(/^claude-design has waited \d+ s for you$/);
+    expect(waited!.body).toMatch(/^claude-design asks for your permission in lane design of flower, for \d+ s now\.$/);
+    expect(Date.parse(waited!.at) - Date.parse(told!.at)).toBeGreaterThanOrEqual(2_500);
+    // The same wait (answered, the turn ended: still waiting) is not escalated again.
+    await api(host, 'agents.input', { id: agent.id, data: 'y\r' });
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(await ofKind('agent.still-waiting')).toHaveLength(1);
+
+    // It works and waits again: a new wait, escalated again (listed; within the minute the rate limit keeps it quiet).
+    await api(host, 'agents.input', { id: agent.id, data: 'and the cart\r' });
+    await expect.poll(async () => (await ofKind('agent.still-waiting')).map((n) => n.quiet), HOOKS).toEqual(['rate-limited', null]);
+
+    // Off: another wait goes unescalated.
+    expect((await api(host, 'notifications.configure', { escalateAfterMinutes: 0 })).body.result).toEqual({ settings: { pausedUntil: null, escalateAfterMinutes: 0 } });
+    await api(host, 'agents.input', { id: agent.id, data: 'and the invoices\r' });
+    await expect.poll(async () => (await ofKind('agent.waiting')).length, HOOKS).toBe(3);
+    await new Promise((r) => setTimeout(r, 4_500));
+    expect(await ofKind('agent.still-waiting')).toHaveLength(2);
+    // Every client heard of each change of the setting.
+    const events = await eventsSince(host);
+    expect(events.flatMap((e) => (e.event.type === 'notifications.settings' ? [e.event.settings.escalateAfterMinutes] : []))).toEqual([0.05, 0]);
+  });
+
+  it('marks read the named notifications, then all; every client hears it; the read state outlives a restart', async () => {
+    const work = await lane('work');
+    await startAgent(crasher(work.path, 'first'));
+    await startAgent(crasher(work.path, 'second'));
+    await expect.poll(async () => (await ofKind('agent.exited')).length).toBe(2);
+    const [second, first] = (await listed()).notifications;
+    expect([first!.readAt, second!.readAt]).toEqual([null, null]);
+    expect(first!.workspace).toBe(work.path);
+
+    const one = (await api(host, 'notifications.markRead', { ids: [first!.id] })).body.result as { ids: string[]; readAt: string };
+    expect(one.ids).toEqual([first!.id]);
+    expect((await listed()).notifications.map((n) => n.readAt)).toEqual([null, one.readAt]);
+    const all = (await api(host, 'notifications.markRead', {})).body.result as { ids: string[]; readAt: string };
+    expect(all.ids).toEqual([second!.id]);
+    expect(((await api(host, 'notifications.markRead', {})).body.result as { ids: string[] }).ids).toEqual([]);
+
+    const events = await eventsSince(host);
+    expect(events.flatMap((e) => (e.event.type === 'notifications.read' ? [e.event.ids] : []))).toEqual([[first!.id], [second!.id]]);
+    await host.stop();
+    host = await startHostProcess({ home: host.home });
+    expect((await listed()).notifications.map((n) => n.readAt)).toEqual([all.readAt, one.readAt]);
   });
 });

@@ -1,4 +1,4 @@
-import { isPaused, Notification, type NotificationSettings } from '../../shared/notifications';
+import { DEFAULT_ESCALATE_AFTER_MINUTES, isPaused, MAX_ESCALATE_AFTER_MINUTES, Notification, type NotificationSettings } from '../../shared/notifications';
 import type { Db } from '../db/database';
 import { deleteSetting, readSetting, writeSetting } from '../db/settings';
 
@@ -10,6 +10,7 @@ import { deleteSetting, readSetting, writeSetting } from '../db/settings';
  */
 export const NOTIFICATIONS_KEPT = 500;
 const PAUSED_UNTIL = 'notifications.pausedUntil';
+const ESCALATE_AFTER = 'notifications.escalateAfterMinutes';
 
 export interface NotificationStore {
   /** Stores one and, beyond NOTIFICATIONS_KEPT, drops the oldest quiet ones first and critical ones last. */
@@ -20,6 +21,10 @@ export interface NotificationStore {
   toldIncidents(): { open: string[]; closed: string[] };
   pausedUntil(): string | null;
   setPausedUntil(until: string | null): void;
+  escalateAfterMinutes(): number;
+  setEscalateAfterMinutes(minutes: number): void;
+  /** Marks these (or, with null, every unread one) read at `at`; returns the ids it marked, newest first. */
+  markRead(ids: readonly string[] | null, at: string): string[];
 }
 
 export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): NotificationStore {
@@ -42,6 +47,11 @@ export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): Noti
   const aboutIncidents = db.prepare(
     "SELECT payload FROM notifications WHERE json_extract(payload, '$.kind') IN ('main.broken', 'main.recovered')",
   );
+  // The read state lives in the payload, like the rest of a notification: no column, no migration.
+  const markOne = db.prepare("UPDATE notifications SET payload = json_set(payload, '$.readAt', ?) WHERE id = ? AND json_extract(payload, '$.readAt') IS NULL");
+  const markAll = db.prepare(
+    "UPDATE notifications SET payload = json_set(payload, '$.readAt', ?) WHERE json_extract(payload, '$.readAt') IS NULL RETURNING id, rowid",
+  );
   const parse = (row: unknown): Notification => Notification.parse(JSON.parse((row as { payload: string }).payload));
   return {
     insert: (n) =>
@@ -61,10 +71,23 @@ export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): Noti
     },
     pausedUntil: () => readSetting(db, PAUSED_UNTIL) ?? null,
     setPausedUntil: (until) => (until === null ? deleteSetting(db, PAUSED_UNTIL) : writeSetting(db, PAUSED_UNTIL, until)),
+    escalateAfterMinutes: () => {
+      const stored = Number(readSetting(db, ESCALATE_AFTER) ?? Number.NaN);
+      return Number.isFinite(stored) && stored >= 0 && stored <= MAX_ESCALATE_AFTER_MINUTES ? stored : DEFAULT_ESCALATE_AFTER_MINUTES;
+    },
+    setEscalateAfterMinutes: (minutes) => writeSetting(db, ESCALATE_AFTER, String(minutes)),
+    markRead: (ids, at) =>
+      db.transaction(() => {
+        if (ids === null) {
+          const rows = markAll.all(at) as { id: string; rowid: number }[];
+          return rows.sort((a, b) => b.rowid - a.rowid).map((r) => r.id);
+        }
+        return [...new Set(ids)].filter((id) => markOne.run(at, id).changes > 0);
+      })(),
   };
 }
 
 /** Settings as clients see them: a pause that is over reads as no pause. */
-export function currentSettings(pausedUntil: string | null, now: Date): NotificationSettings {
-  return isPaused({ pausedUntil }, now) ? { pausedUntil } : { pausedUntil: null };
+export function currentSettings(pausedUntil: string | null, escalateAfterMinutes: number, now: Date): NotificationSettings {
+  return { pausedUntil: isPaused({ pausedUntil }, now) ? pausedUntil : null, escalateAfterMinutes };
 }

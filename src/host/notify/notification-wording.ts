@@ -117,6 +117,14 @@ export function agentWaiting(agent: AgentInfo, place: string): Words {
   return { title: `${agent.name} is waiting for you`, body: `${agent.name} ${what} in ${place}.` };
 }
 
+/** The escalation: the same wait, told once more with how long it has lasted. */
+export function agentStillWaiting(agent: AgentInfo, place: string, waitedMs: number): Words {
+  const detail = agent.activity.detail;
+  const what = detail === null ? 'is waiting for you' : (WAITING_WORDS[detail] ?? `is waiting for you (${detail})`);
+  const waited = describeDuration(waitedMs);
+  return { title: `${agent.name} has waited ${waited} for you`, body: `${agent.name} ${what} in ${place}, for ${waited} now.` };
+}
+
 export function agentContext(agent: AgentInfo, place: string): Words {
   const n = (x: number): string => x.toLocaleString('en-US');
   const tokens = agent.context?.tokens ?? 0;

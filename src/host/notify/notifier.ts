@@ -12,7 +12,7 @@ import type { LaneStore } from '../lanes/lane-store';
 import { maskSecrets, type Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { isSecretName } from '../terminals/agent-env';
-import { applyEvent, seedMemory, type NotificationDraft, type NotifyMemory, type NotifyWorld } from './notification-rules';
+import { applyEvent, escalate, nextEscalationAt, seedMemory, type Decision, type NotificationDraft, type NotifyMemory, type NotifyWorld } from './notification-rules';
 import { lastLine } from './notification-wording';
 import { createNotificationStore, currentSettings, type NotificationStore } from './notification-store';
 import { decideRate, EMPTY_RATE_STATE, RateLimits, type RateLimitConfig, type RateState } from './rate-limit';
@@ -23,6 +23,10 @@ import { decideRate, EMPTY_RATE_STATE, RateLimits, type RateLimitConfig, type Ra
  * it as a `notification` event; and the notifications.* methods. What was true at start
  * (agents' states, merges, incidents already told) is the rules' starting memory, so a
  * host restart tells nothing twice.
+ *
+ * The escalation (an agent waiting `escalateAfterMinutes`) is decided here, in the host,
+ * not in a client: it must come with no window open, and once for every client. One timer
+ * is armed for the next wait to fall due, re-armed after every event and setting change.
  */
 export interface NotifierDeps {
   db: Db;
@@ -38,7 +42,17 @@ export interface NotifierDeps {
   logger: Logger;
   now?: () => Date;
   rateLimits?: RateLimitConfig;
+  /** Timers, injectable so a unit test can run the escalation without waiting. */
+  setTimer?: (run: () => void, ms: number) => { cancel(): void };
 }
+
+const realTimer = (run: () => void, ms: number): { cancel(): void } => {
+  const t = setTimeout(run, ms);
+  t.unref();
+  return { cancel: () => clearTimeout(t) };
+};
+/** setTimeout's ceiling; a later escalation is re-armed when this one fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** How much of an agent's output is read to find the line it ended with. */
 const OUTPUT_TAIL_BYTES = 4096;
@@ -53,6 +67,7 @@ export class Notifier {
   private rate: RateState = EMPTY_RATE_STATE;
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
+  private escalationTimer: { cancel(): void } | null = null;
 
   constructor(private readonly deps: NotifierDeps) {
     this.store = createNotificationStore(deps.db);
@@ -67,18 +82,20 @@ export class Notifier {
     // appended from here would reach later subscribers (clients) before the event that caused
     // it, and clients drop an event whose seq is below one they already have.
     this.unsubscribe = this.deps.events.subscribe((e) => queueMicrotask(() => this.handle(e)));
+    this.armEscalation();
   }
 
   stop(): void {
     this.stopped = true;
     this.unsubscribe?.();
+    this.escalationTimer?.cancel();
   }
 
   settings(): NotificationSettings {
-    return currentSettings(this.store.pausedUntil(), this.now());
+    return currentSettings(this.store.pausedUntil(), this.store.escalateAfterMinutes(), this.now());
   }
 
-  handlers(): Pick<Handlers, 'notifications.list' | 'notifications.pause' | 'notifications.resume'> {
+  handlers(): Pick<Handlers, 'notifications.list' | 'notifications.pause' | 'notifications.resume' | 'notifications.markRead' | 'notifications.configure'> {
     return {
       'notifications.list': ({ limit }) => ok({ notifications: this.store.list(limit ?? LIST_DEFAULT), settings: this.settings() }),
       'notifications.pause': ({ minutes }) => {
@@ -86,26 +103,65 @@ export class Notifier {
         return ok({ settings: this.setPausedUntil(until) });
       },
       'notifications.resume': () => ok({ settings: this.setPausedUntil(null) }),
+      'notifications.markRead': ({ ids }) => {
+        const readAt = this.now().toISOString();
+        const marked = this.store.markRead(ids ?? null, readAt);
+        if (marked.length > 0) this.deps.events.append({ type: 'notifications.read', ids: marked, readAt });
+        return ok({ ids: marked, readAt });
+      },
+      'notifications.configure': ({ escalateAfterMinutes }) => {
+        this.store.setEscalateAfterMinutes(escalateAfterMinutes);
+        const settings = this.announceSettings();
+        this.armEscalation();
+        return ok({ settings });
+      },
     };
   }
 
   private setPausedUntil(until: string | null): NotificationSettings {
     this.store.setPausedUntil(until);
+    return this.announceSettings();
+  }
+
+  private announceSettings(): NotificationSettings {
     const settings = this.settings();
     this.deps.events.append({ type: 'notifications.settings', settings });
     return settings;
   }
 
   private handle(envelope: EventEnvelope): void {
+    this.decide(() => applyEvent(this.memory, envelope, this.world), { seq: envelope.seq, type: envelope.event.type });
+  }
+
+  private decide(rules: () => Decision, context: Record<string, unknown>): void {
     if (this.stopped) return;
     try {
-      const decision = applyEvent(this.memory, envelope, this.world);
+      const decision = rules();
       this.memory = decision.memory;
       for (const draft of decision.drafts) this.notify(draft);
+      this.armEscalation();
     } catch (e) {
       // A bug here must not take the host, and every agent in it, down with it.
-      this.deps.logger.error('notifier failed on an event', { seq: envelope.seq, type: envelope.event.type, error: (e as Error).stack ?? String(e) });
+      this.deps.logger.error('notifier failed', { ...context, error: (e as Error).stack ?? String(e) });
     }
+  }
+
+  private escalateAfterMs(): number {
+    return this.store.escalateAfterMinutes() * 60_000;
+  }
+
+  /** One timer, for the wait that falls due first; none while no agent waits or escalation is off. */
+  private armEscalation(): void {
+    this.escalationTimer?.cancel();
+    this.escalationTimer = null;
+    if (this.stopped) return;
+    const due = nextEscalationAt(this.memory, this.escalateAfterMs());
+    if (due === null) return;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, due - this.now().getTime()));
+    this.escalationTimer = (this.deps.setTimer ?? realTimer)(() => {
+      this.escalationTimer = null;
+      this.decide(() => escalate(this.memory, this.deps.agents.list(), this.now().getTime(), this.escalateAfterMs(), this.world), { escalation: true });
+    }, delay);
   }
 
   private notify(draft: NotificationDraft): void {
@@ -127,6 +183,8 @@ export class Notifier {
       target: draft.target,
       at: now.toISOString(),
       quiet,
+      workspace: draft.workspace,
+      readAt: null,
     };
     this.store.insert(notification);
     this.deps.events.append({ type: 'notification', notification });
@@ -148,6 +206,8 @@ export class Notifier {
     return {
       repoName: (repoId) => repos.get(repoId)?.name ?? null,
       laneExists: (laneId) => lanes.get(laneId) !== undefined,
+      lanePathOf: (laneId) => lanes.get(laneId)?.path ?? null,
+      mainPathOf: (repoId) => repos.get(repoId)?.mainPath ?? null,
       placeOf: (lanePath) => {
         const lane = lanes.list().find((l) => l.path === lanePath);
         if (lane) return `lane ${lane.name} of ${repos.get(lane.repoId)?.name ?? 'a removed repository'}`;

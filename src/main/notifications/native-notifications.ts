@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '../../shared/events';
 import type { Notification } from '../../shared/notifications';
+import { decidePopup, EMPTY_POPUP_STATE, type PopupState, type Viewer } from '../../shared/notification-popup';
 import { routeFor } from '../../shared/ui-route';
 
 /**
@@ -12,7 +13,10 @@ import { routeFor } from '../../shared/ui-route';
  *   operator must not get yesterday's "MAIN is broken" when the app starts;
  * - old news: after a long disconnection the replay brings what happened meanwhile; a
  *   notification older than MAX_AGE_MS is left to the app's list;
- * - the same id twice (a reconnect that replays it again).
+ * - the same id twice (a reconnect that replays it again);
+ * - what the window shows: as in a browser (notification-popup.ts), nothing pops while the
+ *   window is focused on the notification's workspace, and a burst about one workspace pops
+ *   once. The window reports its workspace through the preload (reportVisibleWorkspace).
  *
  * Plain so it is tested under Node against a real host; src/main/index.ts shows the answer.
  */
@@ -39,11 +43,16 @@ export interface NativeNotificationsOptions {
   /** The host's latest event seq when the shell attached: events up to it are history. */
   attachedAfterSeq: number;
   now?: () => Date;
+  /** Whether the window is focused and which workspace it shows; no window: unfocused, none. */
+  viewer?: () => Viewer;
 }
+
+const NO_WINDOW: Viewer = { isFocused: false, visibleWorkspace: null };
 
 export class NativeNotifications {
   private readonly seen = new Set<string>();
   private readonly now: () => Date;
+  private popups: PopupState = EMPTY_POPUP_STATE;
 
   constructor(private readonly options: NativeNotificationsOptions) {
     this.now = options.now ?? (() => new Date());
@@ -58,8 +67,11 @@ export class NativeNotifications {
     if (this.seen.has(n.id)) return null;
     this.remember(n.id);
     const at = Date.parse(n.at);
-    if (Number.isFinite(at) && this.now().getTime() - at > NativeNotificationLimits.MAX_AGE_MS) return null;
-    return noticeOf(n);
+    const now = this.now().getTime();
+    if (Number.isFinite(at) && now - at > NativeNotificationLimits.MAX_AGE_MS) return null;
+    const decided = decidePopup(this.popups, n, this.options.viewer?.() ?? NO_WINDOW, now);
+    this.popups = decided.state;
+    return decided.verdict === 'pop' ? noticeOf(n) : null;
   }
 
   private remember(id: string): void {

@@ -1,7 +1,7 @@
 import { useHost } from '../connection/use-host';
 import { BriefsView } from '../briefs/briefs-view';
 import { RepoLanes } from '../lanes/repo-lanes';
-import { NotificationsPanel } from '../notifications/notifications-panel';
+import { NotificationsView } from '../notifications/notifications-view';
 import { SettingsView } from '../settings/settings-view';
 import type { CockpitView } from './cockpit-layout';
 
@@ -26,7 +26,7 @@ export function CentreView({ view }: { view: CockpitView | null }) {
     case 'notifications':
       return (
         <div className="view">
-          <NotificationsPanel />
+          <NotificationsView />
         </div>
       );
     case 'briefs':

@@ -11,7 +11,10 @@ import { CentreView } from './centre-view';
 import { sameView, withWorkspace, type CockpitView } from './cockpit-layout';
 import { buildRail, nextWaitingAgent } from './rail-model';
 import { fallbackView, viewExists, viewForRoute } from './resolve-route';
-import { PlainBell, TopBar } from './top-bar';
+import { TopBar } from './top-bar';
+import { NotificationBell } from '../notifications/notification-bell';
+import { unreadCount } from '../notifications/notification-list';
+import { setVisibleWorkspace } from '../notifications/visible-workspace';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
 import { AddRepositoryDialog, FirstRunScreen } from './placeholders';
@@ -67,6 +70,9 @@ export function Cockpit() {
   }, [focus, host.lanes, host.agents, layoutStore]);
 
   const workspace = view?.kind === 'workspace' ? (model.ordered.find((w) => w.path === view.path) ?? null) : null;
+  // What is on screen, so a notification about it does not pop up (notifications/visible-workspace.ts).
+  const visiblePath = view?.kind === 'workspace' ? view.path : view?.kind === 'main' ? (host.repos?.find((r) => r.id === view.repoId)?.mainPath ?? null) : null;
+  useEffect(() => setVisibleWorkspace(visiblePath), [visiblePath]);
   const lane = workspace?.lane ?? null;
   // A merge outlives its lane's panel (an ephemeral lane is removed by its merge): once a
   // lane was shown, its merges' dialogs have a home here too.
@@ -79,6 +85,7 @@ export function Cockpit() {
   const worstRepo = worst ? (model.repos.find((r) => r.health === worst)?.repo.name ?? null) : null;
   const waiting = model.ordered.reduce((n, w) => n + w.needsYou, 0);
   const activeAgentId = workspace ? (layout.workspaces[workspace.path]?.active ?? workspace.agents[0]?.id ?? null) : null;
+  const toggleRail = (): void => (isNarrow ? setDrawerOpen((o) => !o) : layoutStore.update((l) => ({ ...l, railCollapsed: !l.railCollapsed })));
   const goNextWaiting = (): void => {
     const next = nextWaitingAgent(host.agents ?? [], activeAgentId);
     if (!next) return;
@@ -90,7 +97,7 @@ export function Cockpit() {
   if (host.repos !== null && host.repos.length === 0 && host.agents !== null && host.agents.length === 0) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
-        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} paletteKey="Ctrl+Shift+P" bell={null} />
+        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => {}} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey="Ctrl+Shift+P" bell={null} />
         <FirstRunScreen />
       </div>
     );
@@ -103,7 +110,7 @@ export function Cockpit() {
       onSelect={select}
       onNewLane={setNewLaneRepo}
       onAddRepo={() => setAddingRepo(true)}
-      unreadNotifications={0}
+      unreadNotifications={unreadCount(host.notifications)}
       openIncidents={(host.incidents ?? []).filter((i) => i.closedAt === null).length}
     />
   );
@@ -126,8 +133,10 @@ export function Cockpit() {
         onNextWaiting={goNextWaiting}
         onOpenPalette={() => {}}
         onOpenRail={isNarrow ? () => setDrawerOpen(true) : null}
+        onToggleRail={isNarrow ? null : toggleRail}
+        isRailShown={!layout.railCollapsed}
         paletteKey="Ctrl+Shift+P"
-        bell={<PlainBell onOpen={() => select({ kind: 'notifications' })} />}
+        bell={<NotificationBell onShowAll={() => select({ kind: 'notifications' })} />}
       />
       {isNarrow ? (
         <div className="cockpit-body narrow">

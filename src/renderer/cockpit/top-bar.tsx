@@ -1,4 +1,4 @@
-import { Bell, Menu, Search } from 'lucide-react';
+import { Bell, Menu, PanelLeft, Search } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { MainHealthState } from '../../shared/health';
 import { ConnectionBadge } from '../connection/connection-badge';
@@ -20,6 +20,8 @@ export function TopBar({
   onNextWaiting,
   onOpenPalette,
   onOpenRail,
+  onToggleRail,
+  isRailShown,
   paletteKey,
   bell,
 }: {
@@ -29,7 +31,11 @@ export function TopBar({
   connection: ConnectionState;
   onNextWaiting: () => void;
   onOpenPalette: () => void;
+  /** On a phone: opens the rail's drawer. */
   onOpenRail: (() => void) | null;
+  /** On a wide screen: shows or hides the rail. */
+  onToggleRail: (() => void) | null;
+  isRailShown: boolean;
   paletteKey: string;
   bell: ReactNode;
 }) {
@@ -38,6 +44,11 @@ export function TopBar({
       {onOpenRail && (
         <button className="icon-button" aria-label="Open the rail" onClick={onOpenRail}>
           <Menu size={18} aria-hidden />
+        </button>
+      )}
+      {onToggleRail && (
+        <button className="icon-button" aria-label="Show the rail" aria-pressed={isRailShown} title="Show or hide the rail" onClick={onToggleRail}>
+          <PanelLeft size={18} aria-hidden />
         </button>
       )}
       <span className="brand">Grove</span>

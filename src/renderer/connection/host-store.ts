@@ -16,7 +16,7 @@ import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
 
 import { applyJobEvent, interruptRunningJobs, isJobEvent, type JobView } from '../lanes/job-state';
 import { isLaneEvent, LaneEventsDuringLists } from '../lanes/lane-list';
-import { addNotifications } from '../notifications/notification-list';
+import { addNotifications, markNotificationsRead } from '../notifications/notification-list';
 
 /** Alerts the UI keeps; older ones stay readable with `grove alerts`. */
 const KEPT_ALERTS = 20;
@@ -367,6 +367,9 @@ export class HostStore {
         return;
       case 'notifications.settings':
         this.update({ notificationSettings: event.settings });
+        return;
+      case 'notifications.read':
+        this.update({ notifications: markNotificationsRead(this.snapshot.notifications ?? [], event.ids, event.readAt) });
         return;
       case 'ops.updated':
         this.setOpsLoop(event.repoId, event.loop);

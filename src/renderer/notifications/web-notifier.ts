@@ -2,6 +2,8 @@ import type { Notification } from '../../shared/notifications';
 import type { RouteStore } from '../navigation/route-store';
 import { navigateTo } from '../navigation/use-route-focus';
 import { shellBridge } from '../shell/shell-bridge';
+import { EMPTY_POPUP_STATE, type PopupState } from '../../shared/notification-popup';
+import { getVisibleWorkspace } from './visible-workspace';
 import { webNotificationFor, type WebPermission } from './web-notification-policy';
 
 /**
@@ -14,11 +16,22 @@ export function webPermission(): WebPermission {
 
 export class WebNotifier {
   private readonly shown = new Set<string>();
+  private popups: PopupState = EMPTY_POPUP_STATE;
 
   constructor(private readonly routes: RouteStore) {}
 
   offer(n: Notification, isLive: boolean): void {
-    const spec = webNotificationFor(n, { isLive, hasShell: shellBridge() !== undefined, permission: webPermission(), wasShown: this.shown.has(n.id) });
+    const decided = webNotificationFor(n, {
+      isLive,
+      hasShell: shellBridge() !== undefined,
+      permission: webPermission(),
+      wasShown: this.shown.has(n.id),
+      viewer: { isFocused: document.hasFocus(), visibleWorkspace: getVisibleWorkspace() },
+      popups: this.popups,
+      now: Date.now(),
+    });
+    this.popups = decided.popups;
+    const spec = decided.spec;
     if (!spec) return;
     this.shown.add(n.id);
     const shown = new window.Notification(spec.title, { body: spec.body, tag: spec.tag, requireInteraction: spec.requireInteraction });

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { useHost } from '../connection/use-host';
 import { HostStatusPanel } from '../status/host-status-panel';
 import { applyTheme, readTheme, type ThemePreference } from '../theme/theme-preference';
+import { KeyboardSettings } from './keyboard-settings';
+import { TerminalSettings } from './terminal-settings';
 
 /** Settings: appearance, and the host this window talks to. */
 export function SettingsView() {
@@ -33,6 +35,8 @@ export function SettingsView() {
           ))}
         </fieldset>
       </section>
+      <TerminalSettings />
+      <KeyboardSettings />
       <section className="settings-section" aria-label="Host">
         <HostStatusPanel status={host.status} fetchedAt={host.statusFetchedAt} />
       </section>

@@ -8,8 +8,15 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentInfo } from '../../shared/agents';
 import { useHost, useHostStore } from '../connection/use-host';
+import { currentKeyboardPlatform } from '../keyboard/platform';
+import { shortcutStore } from '../keyboard/shortcut-store';
 import { shellBridge } from '../shell/shell-bridge';
+import { FindBar } from './find-bar';
 import { openTerminalLink } from './open-terminal-link';
+import { ScrollMemory, terminalScrollMemory } from './scroll-memory';
+import { decideTerminalKey, isLinkActivation } from './terminal-keys';
+import './terminal-pane.css';
+import { terminalSettingsStore, useTerminalSettings } from './terminal-settings-store';
 
 /**
  * One agent's terminal. Output arrives as offset-addressed frames; the pane remembers the
@@ -18,6 +25,13 @@ import { openTerminalLink } from './open-terminal-link';
  * what lets the host pause a flooding agent instead of flooding the page.
  */
 const ACK_EVERY_BYTES = 32 * 1024;
+/** A remount's replay counts as finished once no output has been written for this long. */
+const REPLAY_QUIET_MS = 400;
+
+/**
+ * Keys: the registry decides (see terminal-keys.ts). App shortcuts never reach the program;
+ * find, copy and paste are handled here; everything else is xterm's to encode.
+ */
 
 export function TerminalPane({ agent }: { agent: AgentInfo }) {
   const store = useHostStore();
@@ -26,17 +40,27 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   const term = useRef<Terminal | null>(null);
   /** Offset up to which output was handed to xterm (queued or parsed): de-duplication and `since`. */
   const queued = useRef<number | null>(null);
-  const [search, setSearch] = useState('');
+  const [finding, setFinding] = useState(false);
   const searchAddon = useRef<SearchAddon | null>(null);
+  const fitAddon = useRef<FitAddon | null>(null);
+  const fonts = useTerminalSettings();
 
   // The terminal itself, once per agent.
   useEffect(() => {
-    const t = new Terminal({ cursorBlink: true, scrollback: 10_000, allowProposedApi: true, fontSize: 13, convertEol: false });
+    const { fontFamily, fontSize } = terminalSettingsStore().current();
+    const t = new Terminal({ cursorBlink: true, scrollback: 10_000, allowProposedApi: true, fontFamily, fontSize, convertEol: false });
     const fit = new FitAddon();
     const searcher = new SearchAddon();
+    const platform = currentKeyboardPlatform();
     t.loadAddon(fit);
     t.loadAddon(searcher);
-    t.loadAddon(new WebLinksAddon((_event, uri) => openTerminalLink(uri, { bridge: shellBridge(), openWindow: (url, target, features) => window.open(url, target, features) })));
+    // The addon joins wrapped lines, so a URL broken across rows opens whole.
+    t.loadAddon(
+      new WebLinksAddon((event, uri) => {
+        if (!isLinkActivation(event, platform)) return;
+        openTerminalLink(uri, { bridge: shellBridge(), openWindow: (url, target, features) => window.open(url, target, features) });
+      }),
+    );
     t.loadAddon(new Unicode11Addon());
     t.unicode.activeVersion = '11';
     t.open(box.current!);
@@ -49,6 +73,43 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     }
     term.current = t;
     searchAddon.current = searcher;
+    fitAddon.current = fit;
+    const sendInput = (data: string): void => void store.connection.call('agents.input', { id: agent.id, data });
+    t.attachCustomKeyEventHandler((event) => {
+      const decision = decideTerminalKey(shortcutStore().current(), event, { hasSelection: t.hasSelection(), preset: agent.preset });
+      if (decision.kind === 'program') return true;
+      if (event.type !== 'keydown') return false;
+      switch (decision.kind) {
+        case 'app':
+          break; // the window's shortcut listener runs it
+        case 'find':
+          event.preventDefault();
+          setFinding(true);
+          break;
+        case 'copy':
+          event.preventDefault();
+          copySelection(t);
+          break;
+        case 'paste':
+          break; // the browser's paste event follows; xterm pastes it (bracketed when asked for)
+        case 'send':
+          event.preventDefault();
+          sendInput(decision.data);
+          break;
+      }
+      return false;
+    });
+    // Back to where the operator was: after a remount the retained output is replayed, and
+    // the viewport is put back the same distance from the bottom until the replay settles.
+    const restoreDistance = terminalScrollMemory.recall(agent.id);
+    let restoring = restoreDistance > 0;
+    let restoreTimer: ReturnType<typeof setTimeout> | null = null;
+    const keepRestoring = (): void => {
+      if (!restoring) return;
+      t.scrollToLine(ScrollMemory.targetLine(t.buffer.active.baseY, restoreDistance));
+      if (restoreTimer) clearTimeout(restoreTimer);
+      restoreTimer = setTimeout(() => (restoring = false), REPLAY_QUIET_MS);
+    };
     // Acks report what xterm has parsed (flow control); `queued` moves as soon as data is
     // handed over, so a re-attach asks for exactly what was never handed over.
     let parsed = 0;
@@ -69,6 +130,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
         const slice = have !== null && offset < have ? data.subarray(have - offset) : data;
         queued.current = end;
         t.write(slice, () => {
+          keepRestoring();
           parsed = Math.max(parsed, end);
           if (parsed - acked >= ACK_EVERY_BYTES) ack();
           else ackTimer ??= setTimeout(ack, 50);
@@ -76,7 +138,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       },
       detached: () => void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}) }),
     });
-    const input = t.onData((data) => void store.connection.call('agents.input', { id: agent.id, data }));
+    const input = t.onData(sendInput);
     let resizeTimer: ReturnType<typeof setTimeout> | null = null;
     const resize = t.onResize(({ cols, rows }) => {
       if (resizeTimer) clearTimeout(resizeTimer);
@@ -91,6 +153,8 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     });
     observer.observe(box.current!);
     return () => {
+      terminalScrollMemory.remember(agent.id, t.buffer.active);
+      if (restoreTimer) clearTimeout(restoreTimer);
       observer.disconnect();
       input.dispose();
       resize.dispose();
@@ -99,8 +163,23 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       void store.connection.call('agents.detach', { id: agent.id });
       t.dispose();
       term.current = null;
+      fitAddon.current = null;
     };
+    // agent.preset is fixed for an agent id.
   }, [agent.id, store]);
+
+  // Font settings apply to open terminals at once.
+  useEffect(() => {
+    const t = term.current;
+    if (!t || (t.options.fontFamily === fonts.fontFamily && t.options.fontSize === fonts.fontSize)) return;
+    t.options.fontFamily = fonts.fontFamily;
+    t.options.fontSize = fonts.fontSize;
+    try {
+      fitAddon.current?.fit();
+    } catch {
+      /* not laid out yet */
+    }
+  }, [fonts]);
 
   // (Re-)attach whenever the connection opens: first time from the retained tail, after a
   // reconnect from exactly where this pane stopped receiving.
@@ -111,18 +190,27 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
 
   return (
     <div className="terminal-pane">
-      <div className="terminal-search">
-        <input
-          aria-label={`Search ${agent.name}'s output`}
-          placeholder="Search output"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') searchAddon.current?.findNext(search);
+      {finding && (
+        <FindBar
+          agentName={agent.name}
+          searcher={searchAddon.current}
+          onClose={() => {
+            setFinding(false);
+            term.current?.focus();
           }}
         />
-      </div>
+      )}
       <div className="terminal-box" ref={box} data-testid={`terminal-${agent.name}`} />
     </div>
   );
+}
+
+/** The selection to the clipboard; then cleared, so the next Ctrl+C is ^C for the program again. */
+function copySelection(t: Terminal): void {
+  const text = t.getSelection();
+  if (text === '') return;
+  // Without the async clipboard (an insecure origin), a copy command: xterm's copy handler fills it.
+  if (navigator.clipboard?.writeText) void navigator.clipboard.writeText(text).catch(() => undefined);
+  else document.execCommand('copy');
+  t.clearSelection();
 }

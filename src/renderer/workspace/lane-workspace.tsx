@@ -1,13 +1,14 @@
 import * as Tabs from '@radix-ui/react-tabs';
-import { Columns2, PanelRight, Plus, Rows2, SquareX } from 'lucide-react';
+import { Columns2, OctagonX, PanelRight, Plus, Rows2, SquareX } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import type { PresetId } from '../../shared/agents';
+import { isLiveSupervision, type PresetId } from '../../shared/agents';
 import type { Workspace } from '../cockpit/rail-model';
 import { workspaceLayout, withWorkspace, type SplitOrientation } from '../cockpit/cockpit-layout';
 import { useLayout, useLayoutStore } from '../cockpit/use-layout';
 import { useHostStore } from '../connection/use-host';
 import { attentionOf } from '../ui/attention';
 import { count } from '../ui/plural';
+import { ConfirmDialog } from '../ui/dialog';
 import { AttentionBadge } from '../ui/status-badge';
 import { AgentView } from './agent-view';
 import { LaunchDialog } from './launch-dialog';
@@ -30,6 +31,7 @@ export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel 
   const layout = useLayout();
   const [error, setError] = useState<string | null>(null);
   const [custom, setCustom] = useState(false);
+  const [stoppingAll, setStoppingAll] = useState(false);
   const { agents, path } = workspace;
   const saved = workspaceLayout(layout, path);
   const active = agents.find((a) => a.id === saved.active) ?? agents[0] ?? null;
@@ -38,6 +40,12 @@ export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel 
   const setSplit = (orientation: SplitOrientation | null): void => {
     const other = agents.find((a) => a.id !== active?.id);
     layoutStore.update((l) => withWorkspace(l, path, { split: orientation && other ? { orientation, second: second?.id ?? other.id } : null }));
+  };
+  const live = agents.filter((a) => isLiveSupervision(a.supervision.kind));
+  const stopAll = async (): Promise<void> => {
+    const results = await Promise.all(live.map((a) => store.act('agents.stop', { id: a.id })));
+    const failed = results.flatMap((r) => (r.ok ? [] : [r.message]));
+    setError(failed.length > 0 ? failed.join('\n') : null);
   };
   const launch = async (preset: PresetId): Promise<void> => {
     const r = await store.request('agents.start', { lanePath: path, preset });
@@ -78,6 +86,9 @@ export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel 
           <button className="icon-button" aria-label="Split stacked" aria-pressed={saved.split?.orientation === 'stacked' && second !== null} disabled={agents.length < 2} onClick={() => setSplit(saved.split?.orientation === 'stacked' ? null : 'stacked')} title="Split stacked">
             <Rows2 size={16} aria-hidden />
           </button>
+          <button className="icon-button" aria-label="Stop all agents in this lane" title="Stop all agents in this lane" disabled={live.length === 0} onClick={() => setStoppingAll(true)}>
+            <OctagonX size={16} aria-hidden />
+          </button>
           {hasPanel && (
             <button className="icon-button" aria-label="Lane panel" aria-pressed={isPanelOpen} onClick={onTogglePanel} title="Lane panel: changes, setup, merge">
               <PanelRight size={16} aria-hidden />
@@ -86,6 +97,15 @@ export function LaneWorkspace({ workspace, hasPanel, isPanelOpen, onTogglePanel 
         </div>
       </header>
       {error && <p className="error" role="alert" data-testid="launch-error">{error}</p>}
+      <ConfirmDialog
+        open={stoppingAll}
+        onOpenChange={setStoppingAll}
+        title={`Stop ${count(live.length, 'agent')} in ${workspace.name}?`}
+        consequence="Each gets SIGTERM, then SIGKILL after its grace period; none is restarted."
+        stays="Their tabs and output, the lane and its files; Resume or Start again brings each back."
+        action="Stop all"
+        onConfirm={() => void stopAll()}
+      />
       <LaunchDialog lane={path} open={custom} onOpenChange={setCustom} onLaunched={setActive} />
       {active === null ? (
         <div className="workspace-empty" data-testid="lanes-empty">

@@ -45,7 +45,7 @@ const truth = (state: MainHealth['state']): Answers => ({
   'repos.list': () => ({ repos: [flower] }),
   'health.get': () => ({ repos: [{ repoId: 'r1', health: healthOf(state) }] }),
   'agents.list': () => ({ agents: [] }),
-  'notifications.list': () => ({ notifications: [], settings: { pausedUntil: null } }),
+  'notifications.list': () => ({ notifications: [], settings: { pausedUntil: null, escalateAfterMinutes: 10 } }),
   'incidents.list': () => ({ incidents: state === 'broken' ? [openIncident] : [] }),
 });
 
@@ -117,7 +117,7 @@ describe('tray feed', () => {
     });
     feed.onConnection(open);
     await expect.poll(() => labels(feed.currentMenu)).toContain('Pause notifications for 1 hour');
-    feed.onEvent(envelope({ type: 'notifications.settings', settings: { pausedUntil: new Date(2025, 5, 3, 14, 5).toISOString() } }));
+    feed.onEvent(envelope({ type: 'notifications.settings', settings: { pausedUntil: new Date(2025, 5, 3, 14, 5).toISOString(), escalateAfterMinutes: 10 } }));
     expect(labels(feed.currentMenu)).toContain('Resume notifications (paused until 14:05)');
     expect(timers).toHaveLength(1);
     now = new Date(timers[0]!.at);

@@ -6,7 +6,7 @@ import { formatPauseEnd, trayMenu, type RepoLine, type TrayMenuInputs, type Tray
 const now = new Date(2025, 5, 3, 13, 5);
 const flower: RepoLine = { id: 'r1', name: 'flower', state: 'broken', hasProbes: true, openIncidentId: null };
 const api: RepoLine = { id: 'r2', name: 'api', state: 'healthy', hasProbes: true, openIncidentId: null };
-const inputs: TrayMenuInputs = { hostReachable: true, repos: [flower, api], notifications: { pausedUntil: null } };
+const inputs: TrayMenuInputs = { hostReachable: true, repos: [flower, api], notifications: { pausedUntil: null, escalateAfterMinutes: 10 } };
 
 const labels = (items: TrayMenuItem[]): string[] => items.map((i) => (i.kind === 'separator' ? '---' : i.label));
 const itemLabelled = (items: TrayMenuItem[], label: string): Extract<TrayMenuItem, { kind: 'item' }> => {
@@ -55,15 +55,15 @@ describe('tray menu', () => {
 
   it('offers to resume while paused, saying until when', () => {
     const until = new Date(2025, 5, 3, 14, 5).toISOString();
-    const menu = trayMenu({ ...inputs, notifications: { pausedUntil: until } }, now);
+    const menu = trayMenu({ ...inputs, notifications: { pausedUntil: until, escalateAfterMinutes: 10 } }, now);
     expect(labels(menu)).not.toContain('Pause notifications for 1 hour');
     expect(itemLabelled(menu, 'Resume notifications (paused until 14:05)').action).toEqual({ kind: 'resume-notifications' });
-    expect(labels(trayMenu({ ...inputs, notifications: { pausedUntil: PAUSED_INDEFINITELY } }, now))).toContain('Resume notifications (paused until resumed)');
+    expect(labels(trayMenu({ ...inputs, notifications: { pausedUntil: PAUSED_INDEFINITELY, escalateAfterMinutes: 10 } }, now))).toContain('Resume notifications (paused until resumed)');
   });
 
   it('offers to pause again once a pause has run out, or when the host has not said', () => {
     const ended = new Date(2025, 5, 3, 13, 0).toISOString();
-    expect(labels(trayMenu({ ...inputs, notifications: { pausedUntil: ended } }, now))).toContain('Pause notifications for 1 hour');
+    expect(labels(trayMenu({ ...inputs, notifications: { pausedUntil: ended, escalateAfterMinutes: 10 } }, now))).toContain('Pause notifications for 1 hour');
     expect(labels(trayMenu({ ...inputs, notifications: null }, now))).toContain('Pause until resumed');
   });
 

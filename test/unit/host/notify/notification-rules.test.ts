@@ -3,7 +3,7 @@ import type { AgentInfo, SupervisionView } from '../../../../src/shared/agents';
 import type { HostEvent } from '../../../../src/shared/events';
 import type { Incident } from '../../../../src/shared/incidents';
 import type { MergeRecord } from '../../../../src/shared/lanes';
-import { applyEvent, seedMemory, type NotificationDraft, type NotifyMemory, type NotifyWorld } from '../../../../src/host/notify/notification-rules';
+import { applyEvent, escalate, nextEscalationAt, seedMemory, type NotificationDraft, type NotifyMemory, type NotifyWorld } from '../../../../src/host/notify/notification-rules';
 
 /**
  * The notification rules, transition by transition: what each event tells given what was
@@ -13,6 +13,8 @@ import { applyEvent, seedMemory, type NotificationDraft, type NotifyMemory, type
 const world: NotifyWorld = {
   repoName: (id) => (id === 'r1' ? 'flower' : null),
   laneExists: (id) => id === 'l-design',
+  lanePathOf: (id) => (id === 'l-design' ? '/srv/flower-design' : null),
+  mainPathOf: (id) => (id === 'r1' ? '/srv/flower' : null),
   placeOf: (path) => (path === '/srv/flower-backend' ? 'lane backend of flower' : `folder ${path}`),
   opsRepoOf: (id) => (id === 'ops' ? 'flower' : null),
   lastOutputLine: () => 'PHP Fatal error: Cannot redeclare dispatch()',
@@ -115,6 +117,7 @@ describe('incidents', () => {
         title: 'MAIN of flower is broken',
         body: 'artisan: exit 255 — PHP Fatal error: Cannot redeclare dispatch()',
         target: { kind: 'incident', repoId: 'r1', incidentId: 'i1' },
+        workspace: '/srv/flower',
         subject: 'repo:r1',
       },
     ]);
@@ -182,6 +185,7 @@ describe('agents exiting', () => {
         title: 'artisan exited unexpectedly in lane backend of flower',
         body: 'artisan: exit 255 — PHP Fatal error: Cannot redeclare dispatch(). Grove restarts it in 1 s.',
         target: { kind: 'agent', agentId: 'a1' },
+        workspace: '/srv/flower-backend',
         subject: 'agent:a1',
       },
     ]);
@@ -247,6 +251,7 @@ describe('agents exiting', () => {
         title: 'The ops loop of flower gave up',
         body: 'ops: exit 255 — PHP Fatal error: Cannot redeclare dispatch(). Grove gave up after 5 restarts in a row. Start it again once the cause is fixed.',
         target: { kind: 'agent', agentId: 'ops' },
+        workspace: '/srv/flower-backend',
         subject: 'agent:ops',
       },
     ]);
@@ -278,6 +283,66 @@ describe('agents waiting and context', () => {
   });
 });
 
+describe('escalation: an agent waiting N minutes is told once more, once per wait', () => {
+  const MIN = 60_000;
+  const t0 = Date.parse('2026-01-01T00:00:00.000Z');
+  const after = 10 * MIN;
+  const at = (ms: number): string => new Date(t0 + ms).toISOString();
+  const waitingAgent = agent(running, { activity: waiting('permission_prompt') });
+  const busyAgent = agent(running, { activity: busy });
+  /** The agent's update at `ms` after t0. */
+  const feed = (memory: NotifyMemory, a: AgentInfo, ms: number): NotifyMemory => applyEvent(memory, { seq: 1, at: at(ms), event: updated(a) }, world).memory;
+
+  it('not before N minutes; at N minutes one escalation, naming how long; never twice for the same wait', () => {
+    let memory = feed(feed(empty(), busyAgent, 0), waitingAgent, 1 * MIN);
+    expect(nextEscalationAt(memory, after)).toBe(t0 + 11 * MIN);
+    expect(escalate(memory, [waitingAgent], t0 + 11 * MIN - 1, after, world).drafts).toEqual([]);
+    const due = escalate(memory, [waitingAgent], t0 + 11 * MIN, after, world);
+    expect(due.drafts).toEqual([
+      {
+        kind: 'agent.still-waiting',
+        severity: 'warning',
+        title: 'artisan has waited 10 min for you',
+        body: 'artisan asks for your permission in lane backend of flower, for 10 min now.',
+        target: { kind: 'agent', agentId: 'a1' },
+        workspace: '/srv/flower-backend',
+        subject: 'agent:a1',
+      },
+    ]);
+    memory = due.memory;
+    expect(nextEscalationAt(memory, after)).toBeNull();
+    expect(escalate(memory, [waitingAgent], t0 + 60 * MIN, after, world).drafts).toEqual([]);
+    // Still waiting (another prompt, same wait): not escalated again.
+    memory = feed(memory, agent(running, { activity: waiting('idle_prompt') }), 20 * MIN);
+    expect(escalate(memory, [waitingAgent], t0 + 60 * MIN, after, world).drafts).toEqual([]);
+  });
+
+  it('a new wait (after working) escalates again, counted from its own start', () => {
+    let memory = feed(empty(), waitingAgent, 0);
+    memory = escalate(memory, [waitingAgent], t0 + 10 * MIN, after, world).memory;
+    memory = feed(memory, busyAgent, 12 * MIN);
+    expect(nextEscalationAt(memory, after)).toBeNull();
+    memory = feed(memory, waitingAgent, 15 * MIN);
+    expect(escalate(memory, [waitingAgent], t0 + 24 * MIN, after, world).drafts).toEqual([]);
+    expect(kinds(escalate(memory, [waitingAgent], t0 + 25 * MIN, after, world).drafts)).toEqual(['agent.still-waiting']);
+  });
+
+  it('none when the setting is 0, nor for an agent that stopped waiting or exited', () => {
+    const memory = feed(empty(), waitingAgent, 0);
+    expect(nextEscalationAt(memory, 0)).toBeNull();
+    expect(escalate(memory, [waitingAgent], t0 + 999 * MIN, 0, world).drafts).toEqual([]);
+    const exited = feed(memory, agent({ kind: 'exited', code: 0, signal: null }, { activity: waiting('permission_prompt') }), 1 * MIN);
+    expect(escalate(exited, [waitingAgent], t0 + 60 * MIN, after, world).drafts).toEqual([]);
+    // The host's view now disagrees with the memory (no longer waiting): nothing is told.
+    expect(escalate(memory, [busyAgent], t0 + 60 * MIN, after, world).drafts).toEqual([]);
+  });
+
+  it('an agent already waiting when the host starts keeps the start of its wait', () => {
+    const memory = seedMemory({ agents: [agent(running, { activity: { ...waiting(null), since: at(0) } })], merges: [], toldOpen: [], toldClosed: [] });
+    expect(nextEscalationAt(memory, after)).toBe(t0 + 10 * MIN);
+  });
+});
+
 describe('merges', () => {
   it('tells a merge its gate rolled back, once, pointing at the lane', () => {
     const { drafts } = run([
@@ -292,6 +357,7 @@ describe('merges', () => {
         title: 'The merge of design into MAIN of flower was rolled back',
         body: "MAIN's gate failed: PHP Fatal error: Cannot redeclare dispatch(). MAIN is back at aaaaaaa; the lane keeps its work.",
         target: { kind: 'lane', repoId: 'r1', laneId: 'l-design' },
+        workspace: '/srv/flower-design',
         subject: 'merge:m1',
       },
     ]);

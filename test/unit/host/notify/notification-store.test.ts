@@ -20,6 +20,8 @@ function note(i: number, over: Partial<Notification> = {}): Notification {
     target: { kind: 'agent', agentId: 'a1' },
     at: '2026-01-01T00:00:00.000Z', // all in one millisecond: order is insertion order
     quiet: null,
+    workspace: '/srv/flower-backend',
+    readAt: null,
     ...over,
   };
 }
@@ -64,13 +66,44 @@ describe('notification store', () => {
   it('keeps the pause; one that is over reads as none', () => {
     const store = createNotificationStore(open());
     const now = new Date('2026-01-01T12:00:00.000Z');
-    expect(currentSettings(store.pausedUntil(), now)).toEqual({ pausedUntil: null });
+    expect(currentSettings(store.pausedUntil(), 10, now)).toEqual({ pausedUntil: null, escalateAfterMinutes: 10 });
     store.setPausedUntil('2026-01-01T12:30:00.000Z');
-    expect(currentSettings(store.pausedUntil(), now)).toEqual({ pausedUntil: '2026-01-01T12:30:00.000Z' });
-    expect(currentSettings(store.pausedUntil(), new Date('2026-01-01T12:30:00.000Z'))).toEqual({ pausedUntil: null });
+    expect(currentSettings(store.pausedUntil(), 10, now)).toEqual({ pausedUntil: '2026-01-01T12:30:00.000Z', escalateAfterMinutes: 10 });
+    expect(currentSettings(store.pausedUntil(), 10, new Date('2026-01-01T12:30:00.000Z'))).toEqual({ pausedUntil: null, escalateAfterMinutes: 10 });
     store.setPausedUntil(PAUSED_INDEFINITELY);
-    expect(currentSettings(store.pausedUntil(), now)).toEqual({ pausedUntil: PAUSED_INDEFINITELY });
+    expect(currentSettings(store.pausedUntil(), 10, now)).toEqual({ pausedUntil: PAUSED_INDEFINITELY, escalateAfterMinutes: 10 });
     store.setPausedUntil(null);
     expect(store.pausedUntil()).toBeNull();
+  });
+
+  it('keeps the escalation delay (10 minutes until set; 0 turns it off)', () => {
+    const db = open();
+    expect(createNotificationStore(db).escalateAfterMinutes()).toBe(10);
+    createNotificationStore(db).setEscalateAfterMinutes(0);
+    expect(createNotificationStore(db).escalateAfterMinutes()).toBe(0);
+    createNotificationStore(db).setEscalateAfterMinutes(2.5);
+    expect(createNotificationStore(db).escalateAfterMinutes()).toBe(2.5);
+  });
+
+  it('marks read what is named, or every unread one; never one twice; the read state is in the list', () => {
+    const store = createNotificationStore(open());
+    for (let i = 1; i <= 4; i++) store.insert(note(i));
+    expect(store.markRead(['n2', 'n2', 'nope'], '2026-01-01T13:00:00.000Z')).toEqual(['n2']);
+    expect(store.markRead(['n2'], '2026-01-01T13:05:00.000Z')).toEqual([]);
+    expect(store.list(10).map((n) => [n.id, n.readAt])).toEqual([
+      ['n4', null],
+      ['n3', null],
+      ['n2', '2026-01-01T13:00:00.000Z'],
+      ['n1', null],
+    ]);
+    expect(store.markRead(null, '2026-01-01T14:00:00.000Z')).toEqual(['n4', 'n3', 'n1']);
+    expect(store.list(10).every((n) => n.readAt !== null)).toBe(true);
+  });
+
+  it('reads a notification stored before read state and workspaces existed as unread, about no workspace', () => {
+    const db = open();
+    const { workspace: _w, readAt: _r, ...old } = note(1);
+    db.prepare('INSERT INTO notifications (id, at, payload) VALUES (?, ?, ?)').run(old.id, old.at, JSON.stringify(old));
+    expect(createNotificationStore(db).list(1)[0]).toMatchObject({ id: 'n1', workspace: null, readAt: null });
   });
 });

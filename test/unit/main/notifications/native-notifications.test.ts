@@ -13,8 +13,15 @@ const broken: Notification = {
   target: { kind: 'incident', repoId: 'r1', incidentId: 'i1' },
   at: '2025-06-03T11:59:58.000Z',
   quiet: null,
+  workspace: null,
+  readAt: null,
 };
-const envelope = (seq: number, notification: Notification): EventEnvelope => ({ seq, at: notification.at, event: { type: 'notification', notification } });
+/** Each notification about a lane of its own (unless it names one), so none folds into another's burst. */
+const envelope = (seq: number, n: Notification): EventEnvelope => ({
+  seq,
+  at: n.at,
+  event: { type: 'notification', notification: { ...n, workspace: n.workspace ?? `/srv/lane-${n.id}` } },
+});
 const attachedAt10 = (): NativeNotifications => new NativeNotifications({ attachedAfterSeq: 10, now: () => now });
 /** What the shell shows for `broken` under another id: the same words, urgency and route. */
 const shown = (id: string) => ({ id, title: 'MAIN of flower is broken', body: 'probe artisan: exit 255', urgency: 'critical', route: '#/repo/r1/incident/i1' });
@@ -82,6 +89,24 @@ describe('native notifications', () => {
     const n = attachedAt10();
     for (let i = 0; i <= NativeNotificationLimits.REMEMBERED_IDS; i++) expect(n.decide(envelope(11 + i, { ...broken, id: `id${i}` }))).toEqual(shown(`id${i}`));
     expect(n.decide(envelope(5000, { ...broken, id: `id${NativeNotificationLimits.REMEMBERED_IDS}` }))).toBeNull();
-    expect(n.decide(envelope(5001, { ...broken, id: 'id0' }))).toEqual(shown('id0'));
+    // Forgotten, so shown again (about another lane: its own lane's burst is still on).
+    expect(n.decide(envelope(5001, { ...broken, id: 'id0', workspace: '/srv/again' }))).toEqual(shown('id0'));
+  });
+
+  it('asks the window: nothing while it is focused on the workspace; shown when unfocused or showing another lane', () => {
+    let viewer = { isFocused: true, visibleWorkspace: '/srv/flower-backend' as string | null };
+    const n = new NativeNotifications({ attachedAfterSeq: 10, now: () => now, viewer: () => viewer });
+    const about = (id: string, workspace: string): Notification => ({ ...broken, id, workspace });
+    expect(n.decide(envelope(11, about('on-screen', '/srv/flower-backend')))).toBeNull();
+    expect(n.decide(envelope(12, about('other-lane', '/srv/flower-design')))).toMatchObject({ id: 'other-lane' });
+    viewer = { isFocused: false, visibleWorkspace: '/srv/flower-backend' };
+    expect(n.decide(envelope(13, about('unfocused', '/srv/flower-backend')))).toMatchObject({ id: 'unfocused' });
+  });
+
+  it('folds a burst about one workspace into one native notification', () => {
+    const n = attachedAt10();
+    const about = (id: string): Notification => ({ ...broken, id, severity: 'warning', kind: 'agent.exited', workspace: '/srv/flower-backend' });
+    expect(n.decide(envelope(11, about('first')))).toMatchObject({ id: 'first' });
+    expect(n.decide(envelope(12, about('second')))).toBeNull();
   });
 });

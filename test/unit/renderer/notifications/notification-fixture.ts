@@ -10,5 +10,7 @@ export const notification = (over: Partial<Notification> = {}): Notification => 
   target: { kind: 'incident', repoId: 'r1', incidentId: 'i1' },
   at: '2026-03-02T10:00:00.000Z',
   quiet: null,
+  workspace: '/srv/flower',
+  readAt: null,
   ...over,
 });

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { permissionPromptOf, webNotificationFor } from '../../../../src/renderer/notifications/web-notification-policy';
+import { EMPTY_POPUP_STATE } from '../../../../src/shared/notification-popup';
+import type { Notification } from '../../../../src/shared/notifications';
+import { permissionPromptOf, webNotificationFor as decide, type WebNotificationContext } from '../../../../src/renderer/notifications/web-notification-policy';
 import { notification } from './notification-fixture';
 
-const live = { isLive: true, hasShell: false, permission: 'granted', wasShown: false } as const;
+const live: WebNotificationContext = {
+  isLive: true,
+  hasShell: false,
+  permission: 'granted',
+  wasShown: false,
+  viewer: { isFocused: false, visibleWorkspace: null },
+  popups: EMPTY_POPUP_STATE,
+  now: Date.parse('2026-03-02T10:00:01.000Z'),
+};
+const webNotificationFor = (n: Notification, context: WebNotificationContext) => decide(n, context).spec;
 
 describe('webNotificationFor', () => {
   it('shows a live notification in a browser that allows it, leading to its route', () => {
@@ -28,6 +39,13 @@ describe('webNotificationFor', () => {
 
   it('leaves notifications to the shell in the app, so none is shown twice', () => {
     expect(webNotificationFor(notification(), { ...live, hasShell: true })).toBeNull();
+  });
+
+  it('stays silent while the focused page shows its workspace; a burst about one workspace pops once', () => {
+    expect(webNotificationFor(notification(), { ...live, viewer: { isFocused: true, visibleWorkspace: '/srv/flower' } })).toBeNull();
+    const first = decide(notification({ id: 'a' }), live);
+    expect(first.spec).not.toBeNull();
+    expect(decide(notification({ id: 'b' }), { ...live, popups: first.popups }).spec).toBeNull();
   });
 });
 

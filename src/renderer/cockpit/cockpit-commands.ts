@@ -1,0 +1,122 @@
+import type { AgentInfo, PresetId } from '../../shared/agents';
+import type { Repo } from '../../shared/repo';
+import { ATTENTION_LABEL, ATTENTION_ORDER, attentionOf, needsOperator } from '../ui/attention';
+import type { CockpitView, SplitOrientation } from './cockpit-layout';
+import type { RailModel, Workspace } from './rail-model';
+
+/** One entry of the command palette (the palette's own type has the same shape). */
+export interface CockpitCommand {
+  id: string;
+  title: string;
+  group: string;
+  keywords?: string[];
+  shortcut?: string;
+  run: () => void;
+  disabled?: boolean;
+  hint?: string;
+}
+
+/** What the commands act through: the cockpit's own actions, so a command and its button do one thing. */
+export interface CockpitActions {
+  select(view: CockpitView): void;
+  focusAgent(agent: AgentInfo): void;
+  launch(lanePath: string, preset: PresetId | 'custom-dialog'): void;
+  newLane(repo: Repo): void;
+  addRepository(): void;
+  openLanePanel(): void;
+  rebase(laneId: string): void;
+  split(orientation: SplitOrientation | null): void;
+  stopAgent(agent: AgentInfo): void;
+  restartAgent(agent: AgentInfo): void;
+  toggleRail(): void;
+  togglePanel(): void;
+  nextWaiting(): void;
+  pauseNotifications(minutes: number | null): void;
+  resumeNotifications(): void;
+  setTheme(theme: 'system' | 'dark' | 'light'): void;
+  showShortcuts(): void;
+}
+
+export interface CommandContext {
+  model: RailModel;
+  /** The workspace in front, if the centre shows one. */
+  current: Workspace | null;
+  /** The agent whose tab is in front there. */
+  currentAgent: AgentInfo | null;
+  notificationsPaused: boolean;
+  /** Display strings of the app shortcuts, by command id. */
+  shortcuts: Partial<Record<string, string>>;
+}
+
+function where(w: Workspace, model: RailModel): string {
+  const repo = model.repos.find((r) => r.repo.id === w.repoId)?.repo.name;
+  return repo ? `${repo} · ${w.name}` : w.path;
+}
+
+/**
+ * Every action of the UI as a palette command. Agents and lanes waiting for the operator
+ * come first, most urgent and longest waiting first; the rest keep the rail's order.
+ */
+export function cockpitCommands(ctx: CommandContext, act: CockpitActions): CockpitCommand[] {
+  const { model, current, currentAgent, shortcuts } = ctx;
+  const out: CockpitCommand[] = [];
+  const agents = model.ordered.flatMap((w) => w.agents.map((a) => ({ a, w })));
+  const waiting = agents
+    .filter(({ a }) => needsOperator(attentionOf(a)))
+    .sort((x, y) => ATTENTION_ORDER.indexOf(attentionOf(x.a)) - ATTENTION_ORDER.indexOf(attentionOf(y.a)) || x.a.activity.since.localeCompare(y.a.activity.since));
+  for (const { a, w } of waiting) {
+    out.push({ id: `wait:${a.id}`, group: 'Waiting for you', title: `${a.name} — ${ATTENTION_LABEL[attentionOf(a)]}`, hint: where(w, model), keywords: [w.name, a.preset], run: () => act.focusAgent(a) });
+  }
+  out.push({ id: 'agent.nextWaiting', group: 'Waiting for you', title: 'Next agent waiting for you', shortcut: shortcuts['agent.nextWaiting'], disabled: waiting.length === 0, hint: waiting.length === 0 ? 'No agent is waiting' : undefined, run: act.nextWaiting });
+
+  model.ordered.forEach((w, i) => {
+    out.push({ id: `lane:${w.path}`, group: 'Go to', title: `Lane ${w.name}`, hint: where(w, model), keywords: ['lane', 'workspace', w.path], shortcut: i < 9 ? shortcuts[`lane.${i + 1}`] : undefined, run: () => act.select({ kind: 'workspace', path: w.path }) });
+  });
+  for (const { a, w } of agents) {
+    if (waiting.some((x) => x.a.id === a.id)) continue;
+    out.push({ id: `agent:${a.id}`, group: 'Go to', title: `Agent ${a.name}`, hint: `${where(w, model)} · ${ATTENTION_LABEL[attentionOf(a)]}`, keywords: [a.preset], run: () => act.focusAgent(a) });
+  }
+  for (const r of model.repos) out.push({ id: `main:${r.repo.id}`, group: 'Go to', title: `MAIN of ${r.repo.name}`, hint: r.health, keywords: ['health', 'incidents', 'merges', 'probes'], run: () => act.select({ kind: 'main', repoId: r.repo.id }) });
+  out.push({ id: 'go:briefs', group: 'Go to', title: 'Briefs', run: () => act.select({ kind: 'briefs' }) });
+  out.push({ id: 'go:health', group: 'Go to', title: 'Health: incidents and alerts', run: () => act.select({ kind: 'health' }) });
+  out.push({ id: 'go:notifications', group: 'Go to', title: 'Notifications', run: () => act.select({ kind: 'notifications' }) });
+  out.push({ id: 'settings.open', group: 'Go to', title: 'Settings', shortcut: shortcuts['settings.open'], run: () => act.select({ kind: 'settings' }) });
+
+  const noLane = current === null ? 'Open a lane first' : undefined;
+  const launches: [PresetId | 'custom-dialog', string][] = [['claude', 'Claude Code'], ['codex', 'Codex'], ['shell', 'a shell'], ['custom-dialog', 'a custom command…']];
+  for (const [preset, label] of launches) {
+    out.push({ id: `launch:${preset}`, group: 'Agents', title: `Launch ${label}${current ? ` in ${current.name}` : ''}`, disabled: !current, hint: noLane, keywords: ['new', 'start', 'agent'], run: () => current && act.launch(current.path, preset) });
+  }
+  if (currentAgent) {
+    out.push({ id: 'agent.stop', group: 'Agents', title: `Stop ${currentAgent.name}`, run: () => act.stopAgent(currentAgent) });
+    out.push({ id: 'agent.restart', group: 'Agents', title: `Restart ${currentAgent.name}`, run: () => act.restartAgent(currentAgent) });
+  }
+  const lane = current?.lane ?? null;
+  const noRealLane = lane === null ? 'Open one of Grove\'s lanes first' : undefined;
+  out.push({ id: 'lane.merge', group: 'Lane', title: `Merge ${lane ? lane.name : 'the lane'} into MAIN…`, disabled: !lane, hint: noRealLane, keywords: ['gate', 'preflight'], run: act.openLanePanel });
+  out.push({ id: 'lane.rebase', group: 'Lane', title: `Rebase ${lane ? lane.name : 'the lane'} onto MAIN`, disabled: !lane, hint: noRealLane, run: () => lane && act.rebase(lane.id) });
+  out.push({ id: 'lane.diff', group: 'Lane', title: `Show ${lane ? `${lane.name}'s` : 'the lane\'s'} changes`, disabled: !lane, hint: noRealLane, keywords: ['diff'], run: act.openLanePanel });
+  for (const r of model.repos) {
+    out.push({ id: `lane.new:${r.repo.id}`, group: 'Lane', title: `New lane in ${r.repo.name}…`, run: () => act.newLane(r.repo) });
+    if (!r.repo.trusted) out.push({ id: `trust:${r.repo.id}`, group: 'Repositories', title: `Review and trust ${r.repo.name}'s commands…`, keywords: ['trust'], run: () => act.select({ kind: 'main', repoId: r.repo.id }) });
+  }
+  out.push({ id: 'repo.add', group: 'Repositories', title: 'Add a repository…', run: act.addRepository });
+
+  const splitOff = !current || current.agents.length < 2 ? 'A split needs two agents in the lane' : undefined;
+  out.push({ id: 'split.side', group: 'View', title: 'Split side by side', disabled: Boolean(splitOff), hint: splitOff, shortcut: shortcuts['split.toggle'], run: () => act.split('side-by-side') });
+  out.push({ id: 'split.stacked', group: 'View', title: 'Split stacked', disabled: Boolean(splitOff), hint: splitOff, run: () => act.split('stacked') });
+  out.push({ id: 'split.close', group: 'View', title: 'Close the split', disabled: !current, run: () => act.split(null) });
+  out.push({ id: 'rail.toggle', group: 'View', title: 'Show or hide the rail', shortcut: shortcuts['rail.toggle'], run: act.toggleRail });
+  out.push({ id: 'panel.toggle', group: 'View', title: 'Show or hide the lane panel', shortcut: shortcuts['panel.toggle'], disabled: !lane, hint: noRealLane, run: act.togglePanel });
+  out.push({ id: 'theme.dark', group: 'View', title: 'Theme: dark', run: () => act.setTheme('dark') });
+  out.push({ id: 'theme.light', group: 'View', title: 'Theme: light', run: () => act.setTheme('light') });
+  out.push({ id: 'theme.system', group: 'View', title: 'Theme: follow the system', run: () => act.setTheme('system') });
+  out.push({ id: 'shortcuts.show', group: 'View', title: 'Keyboard shortcuts', shortcut: shortcuts['shortcuts.show'], run: act.showShortcuts });
+
+  if (ctx.notificationsPaused) out.push({ id: 'notifications.resume', group: 'Notifications', title: 'Resume notifications', run: act.resumeNotifications });
+  else {
+    out.push({ id: 'notifications.pause1h', group: 'Notifications', title: 'Pause notifications for 1 hour', run: () => act.pauseNotifications(60) });
+    out.push({ id: 'notifications.pause', group: 'Notifications', title: 'Pause notifications until resumed', run: () => act.pauseNotifications(null) });
+  }
+  return out;
+}

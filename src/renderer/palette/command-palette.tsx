@@ -1,0 +1,78 @@
+import * as RadixDialog from '@radix-ui/react-dialog';
+import { Command } from 'cmdk';
+import { useRef, useState } from 'react';
+import { filterPaletteCommands, type PaletteCommand } from './palette-command';
+import './palette.css';
+
+/**
+ * The command palette (Mod+Shift+P): a search field over every command the app offers,
+ * grouped in the order given. Arrow keys move, Enter runs, Escape closes and gives the focus
+ * back to where it was (a terminal, usually). Disabled commands stay listed with the reason.
+ */
+export function CommandPalette({ open, onOpenChange, commands }: { open: boolean; onOpenChange: (open: boolean) => void; commands: readonly PaletteCommand[] }) {
+  const [query, setQuery] = useState('');
+  // Where the focus was when the palette opened (a terminal, usually), to give it back on
+  // close; read while rendering the opening, before the dialog moves the focus.
+  const returnTo = useRef<HTMLElement | null>(null);
+  const wasOpen = useRef(false);
+  if (open && !wasOpen.current && document.activeElement instanceof HTMLElement) returnTo.current = document.activeElement;
+  wasOpen.current = open;
+  const groups = filterPaletteCommands(commands, query);
+  const close = (): void => {
+    onOpenChange(false);
+    setQuery('');
+  };
+  return (
+    <RadixDialog.Root open={open} onOpenChange={(next) => (next ? onOpenChange(true) : close())}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="palette-overlay" />
+        <RadixDialog.Content
+          className="palette"
+          data-testid="command-palette"
+          aria-describedby={undefined}
+          onCloseAutoFocus={(event) => {
+            // A command that moved the focus (to another terminal) keeps it; otherwise back.
+            const target = returnTo.current;
+            returnTo.current = null;
+            if (target?.isConnected && (document.activeElement === document.body || document.activeElement === null)) {
+              event.preventDefault();
+              target.focus();
+            }
+          }}
+        >
+          <RadixDialog.Title className="visually-hidden">Command palette</RadixDialog.Title>
+          {/* Our own filter keeps the given order; cmdk's vim keys (Ctrl+N/J/P/K) stay off. */}
+          <Command label="Command palette" shouldFilter={false} loop vimBindings={false}>
+            <Command.Input className="palette-input" placeholder="Type a command, a lane or an agent" value={query} onValueChange={setQuery} aria-label="Command" />
+            <Command.List className="palette-list">
+              <Command.Empty className="palette-empty">No command matches “{query}”.</Command.Empty>
+              {groups.map((group) => (
+                <Command.Group key={group.heading} heading={group.heading} className="palette-group">
+                  {group.commands.map((command) => (
+                    <Command.Item
+                      key={command.id}
+                      value={command.id}
+                      disabled={command.disabled}
+                      className="palette-item"
+                      data-testid="palette-item"
+                      data-command={command.id}
+                      onSelect={() => {
+                        if (command.disabled) return;
+                        close();
+                        command.run();
+                      }}
+                    >
+                      <span className="palette-item-title">{command.title}</span>
+                      {command.disabled && command.hint && <span className="palette-item-hint">{command.hint}</span>}
+                      {command.shortcut && <kbd className="palette-item-shortcut">{command.shortcut}</kbd>}
+                    </Command.Item>
+                  ))}
+                </Command.Group>
+              ))}
+            </Command.List>
+          </Command>
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
+  );
+}
