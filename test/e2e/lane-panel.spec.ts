@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, trustRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { commitIn } from '../fixtures/lane-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { expectAccessible } from './axe';
 import { createLane, openCockpit, openLanePanel, startCreatingLane } from './lane-panel-steps';
 
 /**
@@ -31,15 +31,10 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`) });
 }
 
-async function expectNoSeriousAxeViolations(page: Page, scope: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).include(scope).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
-
 /** As the settings' theme choice does: `data-theme` on <html> overrides the OS. */
+type Html = { document: { documentElement: { setAttribute(n: string, v: string): void } } };
 async function setTheme(page: Page, theme: 'dark' | 'light'): Promise<void> {
-  await page.locator('html').evaluate((el, t) => el.setAttribute('data-theme', t), theme);
+  await page.evaluate((t) => (globalThis as unknown as Html).document.documentElement.setAttribute('data-theme', t), theme);
 }
 
 test('a lane made from the rail: its commit under Changes, merged from the panel, removed after a confirmation', async ({ page }) => {
@@ -63,8 +58,9 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   await expect(merge).toContainText('1 commit ahead of main, 0 behind.');
   await expect(merge).toContainText(`MAIN's gate runs after the merge`);
   await expect(merge.locator('code')).toContainText('echo "MAIN is whole"');
-  await expectNoSeriousAxeViolations(page, '[data-testid="right-panel"]');
+  await expectAccessible(page, 'lane panel');
   await setTheme(page, 'dark');
+  await expectAccessible(page, 'lane panel, dark');
   await shoot(page, 'lane-panel-1440-dark');
   await setTheme(page, 'light');
   await shoot(page, 'lane-panel-1440-light');
@@ -79,7 +75,7 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   await expect(dialog.getByTestId('job-log')).toContainText('MAIN is whole');
   await expect(page.getByTestId('merge-result')).toHaveCount(1);
   await expect(dialog.getByTestId('job-message')).toHaveCount(0);
-  await expectNoSeriousAxeViolations(page, '[role="dialog"]');
+  await expectAccessible(page, 'merge outcome');
   await setTheme(page, 'dark');
   await shoot(page, 'merge-outcome-1440-dark');
   expect(git(main, 'log', '-1', '--format=%s')).toBe('Pink petals');
@@ -111,7 +107,7 @@ test('the new-lane dialog shows the setup streaming, and the lane is selected on
   const dialog = await startCreatingLane(page, 'flower', 'seed');
   await expect(dialog.getByTestId('job-log')).toContainText('installing step 1');
   await expect(dialog.getByRole('button', { name: 'Creating…' })).toBeDisabled();
-  await expectNoSeriousAxeViolations(page, '[role="dialog"]');
+  await expectAccessible(page, 'new-lane dialog');
   await setTheme(page, 'dark');
   await shoot(page, 'create-lane-dialog-1440-dark');
   await expect(dialog).toHaveCount(0, { timeout: 30_000 });
@@ -174,7 +170,10 @@ test('the panel at 390 px is a full-width sheet, dark and light', async ({ page 
   const box = await panel.boundingBox();
   expect(box?.width ?? 0).toBeLessThanOrEqual(390);
   // Nothing in the panel is wider than the screen (no sideways scrolling of the sheet).
-  const overflow = await panel.evaluate((el) => el.scrollWidth - el.clientWidth);
+  const overflow = await panel.evaluate((el) => {
+    const box = el as unknown as { scrollWidth: number; clientWidth: number };
+    return box.scrollWidth - box.clientWidth;
+  });
   expect(overflow).toBeLessThanOrEqual(0);
   await panel.scrollIntoViewIfNeeded();
   await setTheme(page, 'dark');
