@@ -160,6 +160,22 @@ test('rebase from the panel: the lane catches up with MAIN and the old head is k
   expect(kept && git(main, 'rev-parse', kept)).toBe(oldHead);
 });
 
+test('serve from the panel: the served URL shows as a link until serving stops', async ({ page }) => {
+  commitIn(main, 'grove.yaml', `serve:\n  command: 'exec sleep 600'\n  url: 'http://127.0.0.1:{{port}}/'\n`, 'Serve recipe');
+  await trustRepo(host, repoId);
+  await openCockpit(page, host);
+  await createLane(page, 'flower', 'site');
+  const panel = await openLanePanel(page, `${main}-site`, 'site');
+  const ports = (await panel.getByTestId('lane-ports').textContent()) ?? '';
+  const port = ports.match(/^:(\d+)/)?.[1];
+  await panel.getByRole('button', { name: 'Serve', exact: true }).click();
+  await expect(panel.getByTestId('lane-url')).toHaveText(`http://127.0.0.1:${port}/`);
+  await expect(panel.getByTestId('lane-url')).toHaveAttribute('href', `http://127.0.0.1:${port}/`);
+  await panel.getByRole('button', { name: 'Stop serving' }).click();
+  await expect(panel.getByTestId('lane-url')).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: 'Serve', exact: true })).toBeEnabled();
+});
+
 test('the panel at 390 px is a full-width sheet, dark and light', async ({ page }) => {
   await openCockpit(page, host);
   await createLane(page, 'flower', 'narrow');
