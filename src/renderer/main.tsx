@@ -8,7 +8,6 @@ import { HostStore, hostWsUrl } from './connection/host-store';
 import { HostStoreContext } from './connection/use-host';
 import { RouteStore } from './navigation/route-store';
 import { RouteStoreContext } from './navigation/use-route-focus';
-import './styles.css';
 import { applyTheme, readTheme } from './theme/theme-preference';
 
 // The UI is always served by the host (in Electron as in a browser), so the host is this

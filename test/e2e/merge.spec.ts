@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, trustRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { createLane, openCockpit, openLanePanel, openMainView, startCreatingLane } from './lane-panel-steps';
 
 /**
- * The way into MAIN, in the real UI: a lane's setup streams into its card, its diff reads
+ * The way into MAIN, in the real UI: a lane's setup streams into the new-lane dialog and its panel, its diff reads
  * as unified and side by side, a merge goes in, and a merge that breaks MAIN's gate is
  * rolled back, which git confirms.
  */
@@ -50,17 +51,21 @@ test.afterEach(async () => {
 });
 
 test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolled back', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
-  await expect(page.getByTestId('main-state')).toContainText('main');
+  await openCockpit(page, host);
+  await expect(await openMainView(page, 'flower')).toContainText('main');
 
-  // Create: the card appears at once and its setup's output streams in while it runs.
-  await page.getByLabel('New lane in flower').fill('feature');
-  await page.getByRole('button', { name: 'Create lane' }).click();
-  const feature = page.getByRole('listitem', { name: 'Lane feature' });
-  const setupLog = feature.getByTestId('job-log');
+  // Create: the setup's output streams into the dialog while it runs; hidden, it goes on in the lane's panel.
+  const creating = await startCreatingLane(page, 'flower', 'feature');
+  const dialogLog = creating.getByTestId('job-log');
+  await expect(dialogLog).toContainText('installing step 3');
+  await expect(dialogLog.getByTestId('job-state')).toHaveText('running…');
+  await expect(dialogLog.getByTestId('job-step')).toContainText('[2/2] for i in 1 2 3');
+  await creating.getByRole('button', { name: 'Hide (the creation goes on)' }).click();
+  await expect(creating).toHaveCount(0);
+  const feature = await openLanePanel(page, `${main}-feature`, 'feature');
+  const setupLog = feature.getByTestId('lane-setup-log').getByTestId('job-log');
   await expect(setupLog).toContainText('installing step 3');
   await expect(setupLog.getByTestId('job-state')).toHaveText('running…');
-  await expect(setupLog.getByTestId('job-step')).toContainText('[2/2] for i in 1 2 3');
   await expect(feature.getByTestId('lane-setup')).toHaveText('setup running');
   await expect(feature.getByTestId('lane-ports')).toHaveText(/^:\d+–\d+$/);
   writeFileSync(setupMayFinish, '');
@@ -69,8 +74,7 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
 
   // Review: the committed file and its line, unified and side by side.
   commitIn(`${main}-feature`, 'hello.txt', 'hello from feature\n', 'Say hello');
-  await feature.getByRole('button', { name: 'Diff' }).click();
-  const diff = feature.getByTestId('lane-diff');
+  const diff = feature.getByTestId('lane-changes').getByTestId('lane-diff');
   await expect(diff.getByTestId('diff-summary')).toContainText('1 commit ahead of main, 0 behind');
   await expect(diff.getByTestId('diff-files')).toContainText('hello.txt');
   await expect(diff.getByTestId('diff-files')).toContainText('+1');
@@ -81,7 +85,7 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
 
   // Merge: the preflight passes, the merge goes in, and git agrees.
   const before = git(main, 'rev-parse', 'HEAD');
-  await feature.getByRole('button', { name: 'Merge into MAIN' }).click();
+  await feature.getByRole('button', { name: 'Merge into MAIN…' }).click();
   const dialog = page.getByTestId('merge-dialog');
   await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
   await expect(dialog.locator('[data-check="ahead"]')).toContainText('1 commit(s) to merge');
@@ -92,28 +96,35 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
   expect(git(main, 'rev-parse', 'HEAD^')).toBe(before);
   expect(existsSync(join(main, 'hello.txt'))).toBe(true);
   const merged = git(main, 'rev-parse', 'HEAD');
-  await expect(page.getByTestId('main-head')).toHaveText(merged.slice(0, 7));
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);
+  await expect(feature.getByTestId('lane-merge')).toContainText('0 commits ahead of main, 0 behind: nothing to merge.');
+  await expect((await openMainView(page, 'flower')).getByTestId('main-head')).toHaveText(merged.slice(0, 7));
   await expect(page.getByTestId('merge-row').filter({ hasText: 'feature' })).toContainText('merged');
 
   // A lane that breaks MAIN: the gate fails after the merge and MAIN is rolled back.
-  await page.getByLabel('New lane in flower').fill('bad');
-  await page.getByRole('button', { name: 'Create lane' }).click();
-  const bad = page.getByRole('listitem', { name: 'Lane bad' });
+  await createLane(page, 'flower', 'bad');
+  const bad = await openLanePanel(page, `${main}-bad`, 'bad');
   await expect(bad.getByTestId('lane-setup')).toHaveText('setup done');
   commitIn(`${main}-bad`, 'BROKEN', 'this breaks MAIN\n', 'Break MAIN');
-  await bad.getByRole('button', { name: 'Merge into MAIN' }).click();
+  await expect(bad.getByTestId('lane-changes').getByTestId('diff-files')).toContainText('BROKEN');
+  await bad.getByRole('button', { name: 'Merge into MAIN…' }).click();
   await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
   await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
   const rolledBack = dialog.getByTestId('merge-rolled-back');
   await expect(rolledBack).toContainText("MAIN's gate failed — MAIN was rolled back");
   await expect(rolledBack.getByTestId('gate-output')).toContainText('the gate found BROKEN in MAIN');
+  // The gate's output once: in the outcome, not again in a second box.
+  await expect(page.getByTestId('gate-output')).toHaveCount(1);
+  await expect(dialog.getByTestId('job-output')).toHaveCount(0);
+  await expect(dialog.getByTestId('job-message')).toHaveCount(0);
   expect(git(main, 'rev-parse', 'HEAD')).toBe(merged);
   expect(git(main, 'ls-tree', '--name-only', 'HEAD').split('\n')).not.toContain('BROKEN');
   expect(existsSync(join(main, 'BROKEN'))).toBe(false);
+  await page.screenshot({ path: test.info().outputPath('merge-rolled-back.png') });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect((await openMainView(page, 'flower')).getByTestId('main-head')).toHaveText(merged.slice(0, 7));
   await expect(page.getByTestId('merge-row').filter({ hasText: 'bad' })).toContainText('rolled back');
-  await expect(page.getByTestId('main-head')).toHaveText(merged.slice(0, 7));
 });
 
 test('MAIN committed outside Grove is reported and accepted; an adopted lane whose merge fails the gate waits for "Roll back MAIN now"', async ({ page }) => {
@@ -124,32 +135,34 @@ test('MAIN committed outside Grove is reported and accepted; an adopted lane who
   // The gate changed: the operator trusts the new one before it may run.
   await trustRepo(host, repoId);
   const before = git(main, 'rev-parse', 'HEAD');
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await openCockpit(page, host);
 
-  const mainState = page.getByTestId('main-state');
+  const mainState = await openMainView(page, 'flower');
   await expect(mainState.getByTestId('main-unexpected')).toContainText('1 commit did not come through Grove');
   await expect(mainState.getByTestId('main-unexpected')).toContainText('Ask before rolling back');
   await mainState.getByRole('button', { name: 'Accept MAIN as it is' }).click();
   await expect(mainState.getByTestId('main-unexpected')).toHaveCount(0);
 
-  await page.getByRole('listitem', { name: 'Worktree flower-hand' }).getByRole('button', { name: 'Adopt' }).click();
-  const hand = page.getByRole('listitem', { name: 'Lane hand' });
+  await page.getByRole('button', { name: 'Adopt worktree flower-hand' }).click();
+  await expect(page.getByRole('group', { name: 'Worktree flower-hand' })).toHaveCount(0);
+  const hand = await openLanePanel(page, `${main}-hand`, 'hand');
   await expect(hand.getByTestId('lane-ports')).toBeVisible();
-  await expect(page.getByRole('listitem', { name: 'Worktree flower-hand' })).toHaveCount(0);
+  await expect(hand.getByTestId('lane-merge')).toContainText('a failure keeps the merge until you roll it back');
 
   commitIn(`${main}-hand`, 'BROKEN', 'this breaks MAIN\n', 'Break MAIN');
-  await hand.getByRole('button', { name: 'Merge into MAIN' }).click();
+  await hand.getByRole('button', { name: 'Merge into MAIN…' }).click();
   const dialog = page.getByTestId('merge-dialog');
   await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
   const waiting = dialog.getByTestId('merge-awaiting-rollback');
   await expect(waiting).toContainText("MAIN's gate failed — MAIN still has the merge");
   await expect(waiting.getByTestId('gate-output')).toContainText('BROKEN must not reach MAIN');
   expect(git(main, 'ls-tree', '--name-only', 'HEAD').split('\n')).toContain('BROKEN');
-  await expect(page.getByTestId('merge-row').filter({ hasText: 'hand' })).toContainText('awaiting rollback');
 
   await waiting.getByRole('button', { name: 'Roll back MAIN now' }).click();
   await expect(dialog.getByTestId('merge-rolled-back')).toContainText("MAIN's gate failed — MAIN was rolled back");
   expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
   expect(existsSync(join(main, 'BROKEN'))).toBe(false);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await openMainView(page, 'flower');
   await expect(page.getByTestId('merge-row').filter({ hasText: 'hand' })).toContainText('rolled back');
 });

@@ -1,5 +1,6 @@
 import type { AgentInfo, PresetId } from '../../shared/agents';
 import type { PaletteCommand } from '../palette/palette-command';
+import type { Lane } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
 import { ATTENTION_LABEL, ATTENTION_ORDER, attentionOf, needsOperator } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
@@ -15,6 +16,7 @@ export interface CockpitActions {
   newLane(repo: Repo): void;
   addRepository(): void;
   openLanePanel(): void;
+  mergeLane(lane: Lane): void;
   rebase(laneId: string): void;
   split(orientation: SplitOrientation | null): void;
   stopAgent(agent: AgentInfo): void;
@@ -84,7 +86,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   }
   const lane = current?.lane ?? null;
   const noRealLane = lane === null ? 'Open one of Grove\'s lanes first' : undefined;
-  out.push({ id: 'lane.merge', group: 'Lane', title: `Merge ${lane ? lane.name : 'the lane'} into MAIN…`, disabled: !lane, hint: noRealLane, keywords: ['gate', 'preflight'], run: act.openLanePanel });
+  out.push({ id: 'lane.merge', group: 'Lane', title: `Merge ${lane ? lane.name : 'the lane'} into MAIN…`, disabled: !lane, hint: noRealLane, keywords: ['gate', 'preflight'], run: () => lane && act.mergeLane(lane) });
   out.push({ id: 'lane.rebase', group: 'Lane', title: `Rebase ${lane ? lane.name : 'the lane'} onto MAIN`, disabled: !lane, hint: noRealLane, run: () => lane && act.rebase(lane.id) });
   out.push({ id: 'lane.diff', group: 'Lane', title: `Show ${lane ? `${lane.name}'s` : 'the lane\'s'} changes`, disabled: !lane, hint: noRealLane, keywords: ['diff'], run: act.openLanePanel });
   for (const r of model.repos) {

@@ -7,6 +7,7 @@ import { useHost, useHostStore } from '../connection/use-host';
 import { useFirstRun } from '../first-run/first-run-screen';
 import { useNotificationActions } from '../notifications/use-notification-actions';
 import { applyTheme } from '../theme/theme-preference';
+import { jobIdsOf, mergeSessionsOf } from '../lane-panel/use-merge-sessions';
 import { LaunchDialog } from '../workspace/launch-dialog';
 import type { CockpitActions } from './cockpit-commands';
 import { CommandLayer, usePaletteState, useShortcutLabels } from './command-layer';
@@ -25,10 +26,12 @@ import { unreadCount } from '../notifications/notification-list';
 import { setVisibleWorkspace } from '../notifications/visible-workspace';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
-import { AddRepositoryDialog, CreateLaneDialog, FirstRunScreen } from './placeholders';
+import { AddRepositoryDialog, FirstRunScreen } from '../first-run/first-run-screen';
+import { CreateLaneDialog } from '../lanes/create-lane-form';
 import './cockpit.css';
 
 const RightPanel = lazy(() => import('./right-panel').then((m) => ({ default: m.RightPanel })));
+const MergeFlows = lazy(() => import('./right-panel').then((m) => ({ default: m.MergeFlows })));
 
 /** Below this width the rail is a drawer and the lane panel a sheet. */
 const NARROW = '(max-width: 760px)';
@@ -88,6 +91,12 @@ export function Cockpit() {
   const visiblePath = view?.kind === 'workspace' ? view.path : view?.kind === 'main' ? (host.repos?.find((r) => r.id === view.repoId)?.mainPath ?? null) : null;
   useEffect(() => setVisibleWorkspace(visiblePath), [visiblePath]);
   const lane = workspace?.lane ?? null;
+  // A merge outlives its lane's panel (an ephemeral lane is removed by its merge): once a
+  // lane was shown, its merges' dialogs have a home here too.
+  const [hasShownLane, setShownLane] = useState(false);
+  useEffect(() => {
+    if (lane) setShownLane(true);
+  }, [lane]);
   const states = model.repos.map((r) => r.health);
   const worst = worstHealth(states);
   const worstRepo = worst ? (model.repos.find((r) => r.health === worst)?.repo.name ?? null) : null;
@@ -133,6 +142,10 @@ export function Cockpit() {
     newLane: setNewLaneRepo,
     addRepository: () => setAddingRepo(true),
     openLanePanel: openPanel,
+    mergeLane: (l) => {
+      openPanel();
+      mergeSessionsOf(store).open(l, jobIdsOf(host.jobs, l));
+    },
     rebase: (laneId) => void store.act('lanes.rebase', { id: laneId }).then((r) => setLaunchError(r.ok ? null : r.message)),
     split,
     stopAgent: (a) => void store.act('agents.stop', { id: a.id }),
@@ -262,9 +275,16 @@ export function Cockpit() {
         </Group>
       )}
       <AddRepositoryDialog open={addingRepo} onOpenChange={setAddingRepo} />
-      {newLaneRepo && <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} />}
       {customLaunchIn && <LaunchDialog lane={customLaunchIn} open onOpenChange={(o) => !o && setCustomLaunchIn(null)} onLaunched={(id) => layoutStore.update((l) => withWorkspace(l, customLaunchIn, { active: id }))} />}
       {commandLayer}
+      {newLaneRepo && (
+        <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} onCreated={(l) => select({ kind: 'workspace', path: l.path })} />
+      )}
+      {hasShownLane && (
+        <Suspense fallback={null}>
+          <MergeFlows />
+        </Suspense>
+      )}
     </div>
   );
 }

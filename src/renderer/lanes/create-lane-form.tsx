@@ -1,26 +1,62 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { Lane } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
-import { useHostStore } from '../connection/use-host';
+import { useHost, useHostStore } from '../connection/use-host';
+import { Dialog } from '../ui/dialog';
+import { JobLog } from './job-log';
+import { jobOfLane } from './job-state';
+import { useRepoConfig } from './use-repo-config';
+import '../lane-panel/lane-panel.css';
 
 /**
- * A new lane: its name (and branch, the same), ephemeral or standing, key-less or not.
- * The call answers only once the setup is done, which can take minutes; the lane's card
- * appears as soon as its worktree exists, with the setup's log streaming under it.
+ * The rail's "+ Lane": a new lane's name (its branch too), ephemeral or standing, key-less
+ * or not. The host answers once the setup is done, which can take minutes; meanwhile the
+ * setup's log streams here (and in the lane's panel, since the lane exists as soon as its
+ * worktree does). Closing the dialog does not stop the creation; `onCreated` (select the lane)
+ * is called only if the dialog was still open when the host answered. A refusal (a bad name,
+ * an untrusted repository, a failed setup) shows here with the log that explains it.
  */
-export function CreateLaneForm({ repo, isKeylessByDefault }: { repo: Repo; isKeylessByDefault: boolean }) {
+export function CreateLaneDialog({
+  repo,
+  open,
+  onOpenChange,
+  onCreated,
+}: {
+  repo: Repo;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onCreated?: (lane: Lane) => void;
+}) {
   const store = useHostStore();
+  const { jobs, mainStates } = useHost();
+  const config = useRepoConfig(repo.id, mainStates[repo.id]?.head ?? null);
   const [name, setName] = useState('');
   const [isEphemeral, setEphemeral] = useState(false);
   const [keyless, setKeyless] = useState<boolean | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // Several lanes may be set up at once; the host runs their setups side by side.
-  const [creating, setCreating] = useState<string[]>([]);
-  const isKeyless = keyless ?? isKeylessByDefault;
+  /** The lane being created, and the jobs of that name from before (a name used again). */
+  const [creating, setCreating] = useState<{ name: string; earlierJobIds: string[] } | null>(null);
+  const [lastJobName, setLastJobName] = useState<{ name: string; earlierJobIds: string[] } | null>(null);
+  const isKeyless = keyless ?? config?.config.lanes?.keyless ?? false;
+  // A creation hidden before it answered does not pull the operator to its lane minutes later.
+  const isShowing = useRef(open);
+  useEffect(() => {
+    isShowing.current = open;
+    return () => {
+      isShowing.current = false;
+    };
+  }, [open]);
+  const watched = creating ?? lastJobName;
+  const job = watched ? jobOfLane(jobs, repo.id, watched.name) : null;
+  const ownJob = job && watched && !watched.earlierJobIds.includes(job.job.id) ? job : null;
 
   const create = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     const wanted = name.trim();
-    setCreating((c) => [...c, wanted]);
+    if (wanted === '' || creating) return;
+    const attempt = { name: wanted, earlierJobIds: jobs.filter((j) => j.job.repoId === repo.id && j.job.laneName === wanted).map((j) => j.job.id) };
+    setCreating(attempt);
+    setLastJobName(attempt);
     setError(null);
     const r = await store.request('lanes.create', {
       repoId: repo.id,
@@ -28,24 +64,51 @@ export function CreateLaneForm({ repo, isKeylessByDefault }: { repo: Repo; isKey
       ...(isEphemeral ? { ephemeral: true } : {}),
       ...(keyless !== null ? { keyless } : {}),
     });
-    setCreating((c) => c.filter((n) => n !== wanted));
-    setError(r.ok ? null : r.error.message);
-    if (r.ok) setName((n) => (n.trim() === wanted ? '' : n));
+    setCreating(null);
+    if (!r.ok) {
+      setError(r.error.message);
+      return;
+    }
+    setName('');
+    setLastJobName(null);
+    if (!isShowing.current) return;
+    onCreated?.(r.value.lane);
+    onOpenChange(false);
   };
+
   return (
-    <>
-      <form className="add-lane" onSubmit={(e) => void create(e)}>
-        <input aria-label={`New lane in ${repo.name}`} placeholder="new lane, e.g. design" value={name} onChange={(e) => setName(e.target.value)} spellCheck={false} />
-        <label title="Removed, with its branch, once merged into MAIN">
-          <input type="checkbox" checked={isEphemeral} onChange={(e) => setEphemeral(e.target.checked)} /> ephemeral
+    <Dialog open={open} onOpenChange={onOpenChange} title={`New lane in ${repo.name}`} description="A worktree of its own branch beside MAIN, with its own ports; grove.yaml’s setup runs in it.">
+      <form className="create-lane" onSubmit={(e) => void create(e)} aria-busy={creating !== null}>
+        <label className="lp-field">
+          Lane name (also its branch)
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. design" spellCheck={false} autoFocus disabled={creating !== null} />
         </label>
-        <label title="Copied dotenv files lose the keys grove.yaml lists, and agents in the lane do not get them">
-          <input type="checkbox" checked={isKeyless} onChange={(e) => setKeyless(e.target.checked)} /> key-less
+        <label className="lp-check">
+          <input type="checkbox" checked={isEphemeral} onChange={(e) => setEphemeral(e.target.checked)} disabled={creating !== null} />
+          <span>
+            Ephemeral<small>Removed, with its branch, once merged into MAIN.</small>
+          </span>
         </label>
-        <button type="submit" disabled={name.trim() === '' || creating.includes(name.trim())}>Create lane</button>
+        <label className="lp-check">
+          <input type="checkbox" checked={isKeyless} onChange={(e) => setKeyless(e.target.checked)} disabled={creating !== null} />
+          <span>
+            Key-less<small>Copied dotenv files lose the keys grove.yaml lists, and agents in the lane do not get them.</small>
+          </span>
+        </label>
+        {creating && (
+          <p className="lp-hint" role="status">
+            Creating {creating.name}… You may close this: the creation goes on, and the setup’s log stays in the lane’s panel.
+          </p>
+        )}
+        {error && <p className="lp-error" role="alert" data-testid="lane-error">{error}</p>}
+        {ownJob && <JobLog key={ownJob.job.id} view={ownJob} />}
+        <div className="dialog-actions">
+          <button type="button" onClick={() => onOpenChange(false)}>{creating ? 'Hide (the creation goes on)' : 'Cancel'}</button>
+          <button type="submit" className="primary" disabled={name.trim() === '' || creating !== null}>
+            {creating ? 'Creating…' : 'Create lane'}
+          </button>
+        </div>
       </form>
-      {creating.length > 0 && <p className="hint" role="status">Creating {creating.join(', ')}: the setup’s output shows on the lane’s card.</p>}
-      {error && <p className="error" role="alert" data-testid="lane-error">{error}</p>}
-    </>
+    </Dialog>
   );
 }

@@ -1,15 +1,18 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import './lanes.css';
 import { describeStep, plainText, type JobView } from './job-state';
 
 /**
  * One lane job as it runs: title, "[i/n] step", its command output (monospace, following
  * the end unless the reader scrolled up), and how it ended. The output of a job that had
  * already finished well when the log appeared starts folded; a running or failed one open.
+ * `isOutcomeElsewhere`: the caller says how the job ended, so the log does not repeat it;
+ * `startsFolded`: the caller shows the output that matters too (a failed gate's).
  */
-export function JobLog({ view }: { view: JobView }) {
+export function JobLog({ view, isOutcomeElsewhere = false, startsFolded = false }: { view: JobView; isOutcomeElsewhere?: boolean; startsFolded?: boolean }) {
   const isRunning = view.outcome.kind === 'running';
   const hasFailed = view.outcome.kind === 'finished' && !view.outcome.ok;
-  const [isOpen, setOpen] = useState(isRunning || hasFailed);
+  const [isOpen, setOpen] = useState((isRunning || hasFailed) && !startsFolded);
   const text = useMemo(() => plainText(view.output), [view.output]);
   const pre = useRef<HTMLPreElement>(null);
   const isFollowing = useRef(true);
@@ -38,7 +41,7 @@ export function JobLog({ view }: { view: JobView }) {
           </button>
         )}
       </header>
-      {view.outcome.kind === 'finished' && <p className="job-message" data-testid="job-message">{view.outcome.message}</p>}
+      {view.outcome.kind === 'finished' && !isOutcomeElsewhere && <p className="job-message" data-testid="job-message">{view.outcome.message}</p>}
       {isOpen && text !== '' && (
         <pre
           ref={pre}

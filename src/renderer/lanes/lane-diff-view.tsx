@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DiffFile, Lane, LaneDiff } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
-import { plural, shortSha } from './lane-labels';
+import { count } from '../ui/plural';
+import { shortSha } from './lane-labels';
+import './lanes.css';
 import { parsePatch } from './parse-patch';
 import { PatchView, type PatchLayout } from './patch-view';
 
@@ -13,7 +15,7 @@ import { PatchView, type PatchLayout } from './patch-view';
  * Edits not yet staged tell no event; "Refresh" shows them.
  */
 /** The last diff stays on screen while a refresh reads the lane again. */
-interface DiffState {
+export interface DiffState {
   diff: LaneDiff | null;
   isLoading: boolean;
   error: string | null;
@@ -28,12 +30,12 @@ const STATUS_MARK: Record<DiffFile['status'], string> = {
   'type-changed': 'T',
 };
 
-export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead: string | null; onClose: () => void }) {
+/** The lane's diff against MAIN, read again when MAIN's head or the lane's HEAD or index moves. */
+export function useLaneDiff(lane: Lane, mainHead: string | null): { state: DiffState; reload: () => void } {
   const store = useHostStore();
   const [state, setState] = useState<DiffState>({ diff: null, isLoading: true, error: null });
-  const [layout, setLayout] = useState<PatchLayout>('unified');
   const latest = useRef(0);
-  // Only this lane's marker: the view re-renders when it changes, not on every event.
+  // Only this lane's marker: the caller re-renders when it changes, not on every event.
   const laneHeadChanges = useSyncExternalStore(store.subscribe, () => store.getSnapshot().laneHeadChanges[lane.id] ?? 0);
 
   const load = useCallback(async (): Promise<void> => {
@@ -49,6 +51,18 @@ export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead
     void load();
   }, [load, mainHead, laneHeadChanges]);
 
+  return { state, reload: () => void load() };
+}
+
+/** The diff as a lane card shows it: read while open. */
+export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead: string | null; onClose: () => void }) {
+  const { state, reload } = useLaneDiff(lane, mainHead);
+  return <LaneDiffContent lane={lane} state={state} onRefresh={reload} onClose={onClose} />;
+}
+
+/** A diff read by the caller (`useLaneDiff`), so the merge preflight can count the same commits. */
+export function LaneDiffContent({ lane, state, onRefresh, onClose }: { lane: Lane; state: DiffState; onRefresh: () => void; onClose?: () => void }) {
+  const [layout, setLayout] = useState<PatchLayout>('unified');
   return (
     <section className="lane-diff" data-testid="lane-diff" aria-label={`Changes of ${lane.name} against MAIN`}>
       <header className="lane-diff-head">
@@ -57,8 +71,8 @@ export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead
           <button type="button" aria-pressed={layout === 'unified'} onClick={() => setLayout('unified')}>Unified</button>
           <button type="button" aria-pressed={layout === 'side-by-side'} onClick={() => setLayout('side-by-side')}>Side by side</button>
         </div>
-        <button type="button" onClick={() => void load()} disabled={state.isLoading}>Refresh</button>
-        <button type="button" onClick={onClose}>Close diff</button>
+        <button type="button" onClick={onRefresh} disabled={state.isLoading}>Refresh</button>
+        {onClose && <button type="button" onClick={onClose}>Close diff</button>}
       </header>
       {state.error && <p className="error" role="alert">{state.error}</p>}
       {state.diff && <DiffBody diff={state.diff} layout={layout} />}
@@ -71,7 +85,7 @@ function DiffSummary({ state }: { state: DiffState }) {
   if (!d) return <span className="diff-summary">{state.isLoading ? 'Reading the lane…' : 'No diff'}</span>;
   return (
     <span className="diff-summary" data-testid="diff-summary">
-      {plural(d.ahead.length, 'commit')} ahead of {d.mainBranch}, {d.behind} behind
+      {count(d.ahead.length, 'commit')} ahead of {d.mainBranch}, {d.behind} behind
       {d.uncommitted && <span className="badge badge-pending" data-testid="diff-uncommitted">uncommitted edits included</span>}
     </span>
   );

@@ -10,6 +10,7 @@ import { UptimeBar } from '../health/uptime-bar';
 import { useHealthTimeline } from '../health/use-health-timeline';
 import { MainHead, MainStateBanner } from '../lanes/main-state-banner';
 import { MergesList } from '../lanes/merges-list';
+import { AdoptableLaneRow } from '../lane-panel/adoptable-lane-row';
 import { useRepoConfig } from '../lanes/use-repo-config';
 import { useFocusTarget } from '../navigation/use-route-focus';
 import { TrustStep } from '../repos/trust-step';
@@ -26,7 +27,8 @@ import './main-view.css';
  * incident shows it. Routes to an incident (`#/repo/<id>/incident/<iid>`) scroll to it.
  */
 export function MainView({ repo }: { repo: Repo }) {
-  const { mainStates, health, incidents, merges, opsLoops, agents } = useHost();
+  const { mainStates, health, incidents, merges, opsLoops, agents, lanes } = useHost();
+  const adoptable = (lanes ?? []).filter((l) => l.repoId === repo.id && l.adoptable);
   const mainState = mainStates[repo.id];
   const repoHealth = health[repo.id];
   const config = useRepoConfig(repo.id, mainState?.head ?? null);
@@ -109,6 +111,14 @@ export function MainView({ repo }: { repo: Repo }) {
       {(loop || hasOpsConfig) && (
         <Section title="Ops loop">
           <OpsLoopCard repo={repo} loop={loop} agent={loopAgent} hasOpsConfig={hasOpsConfig} />
+        </Section>
+      )}
+
+      {adoptable.length > 0 && (
+        <Section title="Worktrees made outside Grove" testId="adoptable-worktrees">
+          {adoptable.map((l) => (
+            <AdoptableLaneRow key={l.id} lane={l} />
+          ))}
         </Section>
       )}
 

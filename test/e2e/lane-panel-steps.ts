@@ -1,0 +1,60 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/**
+ * The steps the lane e2e stories share, as an operator takes them in the cockpit: open it,
+ * create a lane from the rail's "+ Lane", open a lane's panel on the right (a sheet on a
+ * phone), and open a repository's MAIN view.
+ */
+export async function openCockpit(page: Page, host: { url: string; token: string }): Promise<void> {
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page.locator('[data-testid="cockpit"][data-connection="open"]')).toBeVisible();
+  await expect(page.locator('[data-testid="rail-repo"]').first().or(page.getByRole('button', { name: 'Open the rail' }))).toBeVisible();
+}
+
+/** The rail, opened as a drawer where the screen is narrow. */
+async function showRail(page: Page): Promise<Locator> {
+  const opener = page.getByRole('button', { name: 'Open the rail' });
+  if (await opener.isVisible()) await opener.click();
+  const rail = page.getByTestId('rail');
+  await expect(rail).toBeVisible();
+  return rail;
+}
+
+/** "+ Lane" under the repository, the dialog filled in; resolves once the host answered and the dialog closed. */
+export async function createLane(page: Page, repoName: string, name: string, o: { ephemeral?: boolean } = {}): Promise<void> {
+  const dialog = await startCreatingLane(page, repoName, name, o);
+  await expect(dialog).toHaveCount(0, { timeout: 30_000 });
+}
+
+/** The same, without waiting for the answer: returns the open dialog. */
+export async function startCreatingLane(page: Page, repoName: string, name: string, o: { ephemeral?: boolean } = {}): Promise<Locator> {
+  const rail = await showRail(page);
+  await rail.getByRole('button', { name: `New lane in ${repoName}` }).click();
+  const dialog = page.getByRole('dialog', { name: `New lane in ${repoName}` });
+  await dialog.getByLabel('Lane name').fill(name);
+  if (o.ephemeral) await dialog.getByRole('checkbox', { name: /Ephemeral/ }).check();
+  await dialog.getByRole('button', { name: 'Create lane' }).click();
+  return dialog;
+}
+
+/** Selects the lane in the rail and makes sure the right panel (or the phone's sheet) shows it. */
+export async function openLanePanel(page: Page, lanePath: string, laneName: string): Promise<Locator> {
+  const rail = await showRail(page);
+  await rail.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  const toggle = page.getByRole('button', { name: 'Lane panel' });
+  await expect(toggle).toBeVisible();
+  if ((await toggle.getAttribute('aria-pressed')) !== 'true') await toggle.click();
+  const lanePanel = page.getByTestId('right-panel').getByRole('region', { name: `Lane ${laneName}`, exact: true });
+  await expect(lanePanel).toBeVisible();
+  return lanePanel;
+}
+
+/** The repository's MAIN view in the centre (MAIN's state, worktrees to adopt, merges). */
+export async function openMainView(page: Page, repoName: string): Promise<Locator> {
+  const rail = await showRail(page);
+  const repo = rail.locator('[data-testid="rail-repo"]').filter({ hasText: repoName });
+  await repo.getByTestId('rail-main').click();
+  const main = page.getByTestId('main-state');
+  await expect(main).toBeVisible();
+  return main;
+}
