@@ -54,7 +54,7 @@ export async function openMainView(page: Page, repoName: string): Promise<Locato
   const rail = await showRail(page);
   const repo = rail.locator('[data-testid="rail-repo"]').filter({ hasText: repoName });
   await repo.getByTestId('rail-main').click();
-  const main = page.getByTestId('main-state');
-  await expect(main).toBeVisible();
+  const main = page.getByTestId('main-view');
+  await expect(main.getByTestId('main-state')).toBeVisible();
   return main;
 }

@@ -13,7 +13,9 @@ let visible: string | null | undefined;
 export function setVisibleWorkspace(lanePath: string | null): void {
   if (lanePath === visible) return;
   visible = lanePath;
-  shellBridge()?.reportVisibleWorkspace(lanePath);
+  // A shell older than the page has no such function: checked, not assumed.
+  const bridge = shellBridge();
+  if (typeof bridge?.reportVisibleWorkspace === 'function') bridge.reportVisibleWorkspace(lanePath);
 }
 
 export function getVisibleWorkspace(): string | null {
