@@ -159,6 +159,10 @@ test('MAIN committed outside Grove is reported and accepted; an adopted lane who
   expect(git(main, 'ls-tree', '--name-only', 'HEAD').split('\n')).toContain('BROKEN');
 
   await waiting.getByRole('button', { name: 'Roll back MAIN now' }).click();
+  // A destructive step: it asks first, and says what stays.
+  const confirm = page.getByRole('dialog', { name: 'Roll MAIN back?' });
+  await expect(confirm).toContainText('The lane, its branch and its commits');
+  await confirm.getByRole('button', { name: 'Roll back MAIN' }).click();
   await expect(dialog.getByTestId('merge-rolled-back')).toContainText("MAIN's gate failed — MAIN was rolled back");
   expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
   expect(existsSync(join(main, 'BROKEN'))).toBe(false);

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { MergeCheck, MergeRecord } from '../../shared/lanes';
 import { useHost, useHostStore } from '../connection/use-host';
+import { ConfirmDialog } from '../ui/dialog';
 import { shortSha } from './lane-labels';
 import './lanes.css';
 import { CHECK_LABELS, type MergeOutcome } from './merge-outcome';
@@ -55,6 +56,7 @@ function GateFailed({ outcome }: { outcome: Extract<MergeOutcome, { kind: 'gate-
   const live: MergeRecord = merges?.find((m) => m.id === outcome.merge.id) ?? outcome.merge;
   const isRolledBack = outcome.isRolledBack || live.state === 'rolled-back';
   const why = outcome.message.split('\n')[0];
+  const [isConfirming, setConfirming] = useState(false);
   const rollBack = async (): Promise<void> => {
     setRollingBack(true);
     const r = await store.request('merges.rollback', { id: live.id });
@@ -75,8 +77,17 @@ function GateFailed({ outcome }: { outcome: Extract<MergeOutcome, { kind: 'gate-
         </>
       )}
       {!isRolledBack && (
-        <button type="button" onClick={() => void rollBack()} disabled={isRollingBack}>Roll back MAIN now</button>
+        <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={isRollingBack}>Roll back MAIN now</button>
       )}
+      <ConfirmDialog
+        open={isConfirming}
+        onOpenChange={setConfirming}
+        title="Roll MAIN back?"
+        consequence={<>MAIN returns to <code>{shortSha(live.mainBefore)}</code>, the commit it had before this merge; what the merge brought leaves MAIN's files.</>}
+        stays="The lane, its branch and its commits: merge it again once the gate passes."
+        action="Roll back MAIN"
+        onConfirm={() => void rollBack()}
+      />
       {rollbackError && <p className="error">{rollbackError}</p>}
     </div>
   );
