@@ -88,6 +88,8 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   const palette = page.getByRole('dialog', { name: /command palette/i });
   await expect(palette).toBeVisible();
   await page.keyboard.type('lane copy');
+  await shoot(page, 'cockpit-palette');
+  await expectAccessible(page, 'the command palette');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('workspace')).toHaveAttribute('data-path', other);
   await expect(palette).toHaveCount(0);
@@ -116,7 +118,33 @@ test('MAIN broken shows in the rail and the top bar, and recovery clears both', 
   await railMain.click();
   await shoot(page, 'cockpit-main-broken');
   await expectAccessible(page, 'MAIN broken');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shoot(page, 'cockpit-main-broken');
+  await page.setViewportSize({ width: 1440, height: 900 });
   rmSync(join(flower.main, 'BROKEN'));
   await expect(page.getByTestId('global-status')).toHaveAttribute('data-health', 'healthy');
   await expect(railMain.locator('[data-health]')).toHaveAttribute('data-health', 'healthy');
+});
+
+test('Briefs, Settings and the shortcut list: reachable, labelled, and readable in both themes', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
+  await page.getByTestId('rail-briefs').click();
+  await expect(page.getByTestId('briefs-view')).toContainText('Briefs are coming');
+  await expectAccessible(page, 'Briefs');
+  await page.getByTestId('rail-settings').click();
+  await expect(page.getByTestId('settings-view')).toBeVisible();
+  await shoot(page, 'cockpit-settings');
+  await expectAccessible(page, 'Settings');
+  // The theme chosen in Settings is the one the page has after a reload.
+  await page.getByRole('radio', { name: 'Light' }).check();
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await page.keyboard.press('Control+Shift+?');
+  await expect(page.getByRole('dialog', { name: /shortcuts/i })).toBeVisible();
+  await expectAccessible(page, 'the shortcut list');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.keyboard.press('Escape');
+  await shoot(page, 'cockpit-settings');
 });

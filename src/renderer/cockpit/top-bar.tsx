@@ -4,7 +4,7 @@ import type { MainHealthState } from '../../shared/health';
 import { ConnectionBadge } from '../connection/connection-badge';
 import type { ConnectionState } from '../../shared/client/host-connection';
 import { HEALTH_LABEL } from '../ui/attention';
-import { count } from '../ui/plural';
+import { nounFor } from '../ui/plural';
 import { HealthBadge } from '../ui/status-badge';
 
 /**
@@ -60,7 +60,13 @@ export function TopBar({
           </span>
         )}
         <button className={`waiting-button${waiting > 0 ? ' has-waiting' : ''}`} onClick={onNextWaiting} disabled={waiting === 0} data-testid="agents-waiting" title="Jump to the next agent waiting for you">
-          {waiting > 0 ? `${count(waiting, 'agent')} waiting` : 'No agent waiting'}
+          {waiting > 0 ? (
+            <>
+              {waiting} <span className="waiting-noun">{nounFor(waiting, 'agent')} </span>waiting
+            </>
+          ) : (
+            'No agent waiting'
+          )}
         </button>
       </div>
       <button className="palette-button" onClick={onOpenPalette} aria-label="Open the command palette" data-testid="open-palette">

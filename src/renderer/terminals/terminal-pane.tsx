@@ -17,6 +17,7 @@ import { ScrollMemory, terminalScrollMemory } from './scroll-memory';
 import { decideTerminalKey, isLinkActivation } from './terminal-keys';
 import './terminal-pane.css';
 import { terminalSettingsStore, useTerminalSettings } from './terminal-settings-store';
+import { onThemeChange, terminalTheme } from './terminal-theme';
 
 /**
  * One agent's terminal. Output arrives as offset-addressed frames; the pane remembers the
@@ -48,7 +49,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   // The terminal itself, once per agent.
   useEffect(() => {
     const { fontFamily, fontSize } = terminalSettingsStore().current();
-    const t = new Terminal({ cursorBlink: true, scrollback: 10_000, allowProposedApi: true, fontFamily, fontSize, convertEol: false });
+    const t = new Terminal({ cursorBlink: true, scrollback: 10_000, allowProposedApi: true, fontFamily, fontSize, convertEol: false, theme: terminalTheme(document.documentElement) });
     const fit = new FitAddon();
     const searcher = new SearchAddon();
     const platform = currentKeyboardPlatform();
@@ -167,6 +168,9 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     };
     // agent.preset is fixed for an agent id.
   }, [agent.id, store]);
+
+  // The page's theme, followed when it changes.
+  useEffect(() => onThemeChange(document.documentElement, () => term.current && (term.current.options.theme = terminalTheme(document.documentElement))), []);
 
   // Font settings apply to open terminals at once.
   useEffect(() => {

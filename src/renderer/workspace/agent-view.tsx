@@ -40,11 +40,15 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
       aria-label={`Agent ${agent.name}`}
     >
       <header className="agent-header">
-        <strong>{agent.name}</strong>
-        <span className="muted">{agent.preset}</span>
-        <AttentionBadge attention={attention} />
-        <span className="agent-state muted" data-testid="agent-state">{describeState(agent)}</span>
-        {agent.context && <ContextMeter context={agent.context} warnAt={agent.contextWarnTokens} />}
+        <span className="agent-header-info">
+          <strong>{agent.name}</strong>
+          <span className="muted">{agent.preset}</span>
+          <AttentionBadge attention={attention} />
+          {agent.context && <ContextMeter context={agent.context} warnAt={agent.contextWarnTokens} />}
+          <span className="agent-state muted" data-testid="agent-state" title={describeState(agent)}>
+            {describeState(agent)}
+          </span>
+        </span>
         <span className="agent-actions">
           {live && <button onClick={() => void run(store.act('agents.stop', { id: agent.id }))}>Stop</button>}
           {live && <button onClick={() => void run(store.act('agents.restart', { id: agent.id }))}>Restart</button>}
