@@ -1,3 +1,4 @@
+import { Play, Recycle, RotateCw, Square, Trash2, type LucideIcon } from 'lucide-react';
 import { lazy, Suspense, useRef, useState } from 'react';
 import { isLiveSupervision, type AgentInfo } from '../../shared/agents';
 import { useHostStore } from '../connection/use-host';
@@ -42,7 +43,7 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
       <header className="agent-header">
         <span className="agent-header-info">
           <strong>{agent.name}</strong>
-          <span className="muted">{agent.preset}</span>
+          <span className="muted agent-preset">{agent.preset}</span>
           <AttentionBadge attention={attention} />
           {agent.context && <ContextMeter context={agent.context} warnAt={agent.contextWarnTokens} />}
           <span className="agent-state muted" data-testid="agent-state" title={describeState(agent)}>
@@ -50,11 +51,11 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
           </span>
         </span>
         <span className="agent-actions">
-          {live && <button onClick={() => void run(store.act('agents.stop', { id: agent.id }))}>Stop</button>}
-          {live && <button onClick={() => void run(store.act('agents.restart', { id: agent.id }))}>Restart</button>}
-          {!live && <button onClick={() => void run(store.act('agents.resume', { id: agent.id }))}>{agent.canResume ? 'Resume' : 'Start again'}</button>}
-          {agent.context && <button onClick={() => setHandoff(DEFAULT_HANDOFF)} title="Stop and start a fresh conversation in this lane">Recycle</button>}
-          {!live && <button className="danger" onClick={() => setRemoving(true)}>Remove</button>}
+          {live && <IconAction label="Stop" icon={Square} onClick={() => void run(store.act('agents.stop', { id: agent.id }))} />}
+          {live && <IconAction label="Restart" icon={RotateCw} onClick={() => void run(store.act('agents.restart', { id: agent.id }))} />}
+          {!live && <IconAction label={agent.canResume ? 'Resume' : 'Start again'} icon={Play} onClick={() => void run(store.act('agents.resume', { id: agent.id }))} />}
+          {agent.context && <IconAction label="Recycle" title="Stop and start a fresh conversation in this lane" icon={Recycle} onClick={() => setHandoff(DEFAULT_HANDOFF)} />}
+          {!live && <IconAction label="Remove" icon={Trash2} danger onClick={() => setRemoving(true)} />}
         </span>
       </header>
       <ConfirmDialog
@@ -92,5 +93,14 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
         <TerminalPane agent={agent} />
       </Suspense>
     </article>
+  );
+}
+
+/** An agent action as an icon, named for screen readers and on hover: the header stays one line in a split. */
+function IconAction({ label, title, icon: Icon, onClick, danger }: { label: string; title?: string; icon: LucideIcon; onClick: () => void; danger?: boolean }) {
+  return (
+    <button className={`icon-button${danger ? ' danger' : ''}`} aria-label={label} title={title ?? label} onClick={onClick}>
+      <Icon size={15} aria-hidden />
+    </button>
   );
 }
