@@ -1,3 +1,4 @@
+import { nounFor } from '../ui/plural';
 import type { Incident, IncidentCommit } from '../../shared/incidents';
 import { formatDuration } from '../ui/time-format';
 
@@ -28,6 +29,6 @@ export function summarizeClosed(incident: Incident): string {
 export function describeVia(commit: IncidentCommit): { text: string; isOutsideGrove: boolean } {
   if (!commit.via) return { text: 'committed in MAIN, not through Grove', isOutsideGrove: true };
   const { laneName, branch, agents } = commit.via;
-  const by = agents.length === 0 ? 'no agent was running there' : `${agents.length === 1 ? 'agent' : 'agents'} ${agents.join(', ')}`;
+  const by = agents.length === 0 ? 'no agent was running there' : `${nounFor(agents.length, 'agent')} ${agents.join(', ')}`;
   return { text: `lane ${laneName} (${branch}), ${by}`, isOutsideGrove: false };
 }

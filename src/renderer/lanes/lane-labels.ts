@@ -42,7 +42,3 @@ export function portRange(port: number | null): string | null {
 export function shortSha(sha: string | null): string {
   return sha ? sha.slice(0, 7) : '—';
 }
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
