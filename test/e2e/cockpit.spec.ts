@@ -97,6 +97,9 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   await page.keyboard.press('Control+Shift+1');
   await expect(page.getByTestId('workspace')).toHaveAttribute('data-path', lanePath);
 
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(page.getByTestId('rail')).toBeVisible();
+  await shoot(page, 'cockpit-lane');
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole('button', { name: 'Open the rail' })).toBeVisible();
   await shoot(page, 'cockpit-lane');

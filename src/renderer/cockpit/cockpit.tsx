@@ -4,11 +4,10 @@ import type { AgentInfo, PresetId } from '../../shared/agents';
 import { isPaused } from '../../shared/notifications';
 import type { Repo } from '../../shared/repo';
 import { useHost, useHostStore } from '../connection/use-host';
-import { useFirstRun } from '../first-run/first-run-screen';
+import { useFirstRun } from '../first-run/first-run-progress';
 import { useNotificationActions } from '../notifications/use-notification-actions';
 import { applyTheme } from '../theme/theme-preference';
 import { jobIdsOf, mergeSessionsOf } from '../lane-panel/use-merge-sessions';
-import { LaunchDialog } from '../workspace/launch-dialog';
 import type { CockpitActions } from './cockpit-commands';
 import { CommandLayer, usePaletteState, useShortcutLabels } from './command-layer';
 import { useRouteFocus } from '../navigation/use-route-focus';
@@ -26,11 +25,14 @@ import { unreadCount } from '../notifications/notification-list';
 import { setVisibleWorkspace } from '../notifications/visible-workspace';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
-import { AddRepositoryDialog, FirstRunScreen } from '../first-run/first-run-screen';
-import { CreateLaneDialog } from '../lanes/create-lane-form';
 import './cockpit.css';
 
 const RightPanel = lazy(() => import('./right-panel').then((m) => ({ default: m.RightPanel })));
+// Screens and dialogs load when first shown, not with the cockpit's first paint.
+const FirstRunScreen = lazy(() => import('../first-run/first-run-screen').then((m) => ({ default: m.FirstRunScreen })));
+const AddRepositoryDialog = lazy(() => import('../first-run/add-repository-dialog').then((m) => ({ default: m.AddRepositoryDialog })));
+const CreateLaneDialog = lazy(() => import('../lanes/create-lane-form').then((m) => ({ default: m.CreateLaneDialog })));
+const LaunchDialog = lazy(() => import('../workspace/launch-dialog').then((m) => ({ default: m.LaunchDialog })));
 const MergeFlows = lazy(() => import('./right-panel').then((m) => ({ default: m.MergeFlows })));
 
 /** Below this width the rail is a drawer and the lane panel a sheet. */
@@ -188,7 +190,9 @@ export function Cockpit() {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
         <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => paletteState.setPalette(true)} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey={paletteKey} bell={null} />
-        <FirstRunScreen />
+        <Suspense fallback={null}>
+          <FirstRunScreen />
+        </Suspense>
         {commandLayer}
       </div>
     );
@@ -274,12 +278,14 @@ export function Cockpit() {
           )}
         </Group>
       )}
-      <AddRepositoryDialog open={addingRepo} onOpenChange={setAddingRepo} />
-      {customLaunchIn && <LaunchDialog lane={customLaunchIn} open onOpenChange={(o) => !o && setCustomLaunchIn(null)} onLaunched={(id) => layoutStore.update((l) => withWorkspace(l, customLaunchIn, { active: id }))} />}
+      <Suspense fallback={null}>
+        {addingRepo && <AddRepositoryDialog open onOpenChange={setAddingRepo} />}
+        {customLaunchIn && <LaunchDialog lane={customLaunchIn} open onOpenChange={(o) => !o && setCustomLaunchIn(null)} onLaunched={(id) => layoutStore.update((l) => withWorkspace(l, customLaunchIn, { active: id }))} />}
       {commandLayer}
       {newLaneRepo && (
         <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} onCreated={(l) => select({ kind: 'workspace', path: l.path })} />
       )}
+      </Suspense>
       {hasShownLane && (
         <Suspense fallback={null}>
           <MergeFlows />
