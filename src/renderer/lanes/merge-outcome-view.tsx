@@ -1,10 +1,9 @@
-import { useState } from 'react';
 import type { MergeCheck, MergeRecord } from '../../shared/lanes';
-import { useHost, useHostStore } from '../connection/use-host';
-import { ConfirmDialog } from '../ui/dialog';
+import { useHost } from '../connection/use-host';
 import { shortSha } from './lane-labels';
 import './lanes.css';
 import { CHECK_LABELS, type MergeOutcome } from './merge-outcome';
+import { RollBackButton } from './roll-back-button';
 
 /**
  * A merge's preflight checks and its outcome as the merge dialog shows them: what passed and
@@ -48,21 +47,12 @@ export function MergeOutcomeView({ outcome }: { outcome: MergeOutcome }) {
 
 /** MAIN's gate failed after the merge went in: rolled back already, or waiting for the operator. */
 function GateFailed({ outcome }: { outcome: Extract<MergeOutcome, { kind: 'gate-failed' }> }) {
-  const store = useHostStore();
   const { merges } = useHost();
-  const [rollbackError, setRollbackError] = useState<string | null>(null);
-  const [isRollingBack, setRollingBack] = useState(false);
   // The record as it is now (the CLI or the merges list may have rolled it back since).
   const live: MergeRecord = merges?.find((m) => m.id === outcome.merge.id) ?? outcome.merge;
   const isRolledBack = outcome.isRolledBack || live.state === 'rolled-back';
   const why = outcome.message.split('\n')[0];
-  const [isConfirming, setConfirming] = useState(false);
-  const rollBack = async (): Promise<void> => {
-    setRollingBack(true);
-    const r = await store.request('merges.rollback', { id: live.id });
-    setRollingBack(false);
-    setRollbackError(r.ok ? null : r.error.message);
-  };
+
   return (
     <div className="gate-failed" role="alert" data-testid={isRolledBack ? 'merge-rolled-back' : 'merge-awaiting-rollback'}>
       <p>
@@ -77,18 +67,8 @@ function GateFailed({ outcome }: { outcome: Extract<MergeOutcome, { kind: 'gate-
         </>
       )}
       {!isRolledBack && (
-        <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={isRollingBack}>Roll back MAIN now</button>
+        <RollBackButton merge={live}>Roll back MAIN now</RollBackButton>
       )}
-      <ConfirmDialog
-        open={isConfirming}
-        onOpenChange={setConfirming}
-        title="Roll MAIN back?"
-        consequence={<>MAIN returns to <code>{shortSha(live.mainBefore)}</code>, the commit it had before this merge; what the merge brought leaves MAIN's files.</>}
-        stays="The lane, its branch and its commits: merge it again once the gate passes."
-        action="Roll back MAIN"
-        onConfirm={() => void rollBack()}
-      />
-      {rollbackError && <p className="error">{rollbackError}</p>}
     </div>
   );
 }

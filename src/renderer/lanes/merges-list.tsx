@@ -1,12 +1,12 @@
 import { CheckCircle2, CircleDashed, Undo2, XCircle, type LucideIcon } from 'lucide-react';
 import { useState } from 'react';
 import type { MergeRecord } from '../../shared/lanes';
-import { useHostStore } from '../connection/use-host';
 import { OutputTail } from '../health/output-tail';
 import { count } from '../ui/plural';
 import { TimeAgo } from '../ui/time-ago';
 import { shortSha } from './lane-labels';
 import './merges-list.css';
+import { RollBackButton } from './roll-back-button';
 
 /**
  * A repository's merges into MAIN, newest first, live from `merge.updated`. A merge whose
@@ -43,17 +43,8 @@ export function MergesList({ merges }: { merges: MergeRecord[] }) {
 }
 
 function MergeRow({ merge }: { merge: MergeRecord }) {
-  const store = useHostStore();
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setBusy] = useState(false);
   const state = STATE_TEXT[merge.state];
   const Icon = state.icon;
-  const rollBack = async (): Promise<void> => {
-    setBusy(true);
-    const r = await store.request('merges.rollback', { id: merge.id });
-    setBusy(false);
-    setError(r.ok ? null : r.error.message);
-  };
   return (
     <li className="merge-item" data-testid="merge-row" data-state={merge.state}>
       <div className="merge-item-line">
@@ -68,9 +59,9 @@ function MergeRow({ merge }: { merge: MergeRecord }) {
         </span>
         <TimeAgo at={merge.at} className="merge-at" />
         {merge.state === 'awaiting-rollback' && (
-          <button type="button" className="danger" onClick={() => void rollBack()} disabled={isBusy} aria-label={`Roll back the merge of ${merge.laneName}`}>
+          <RollBackButton merge={merge} ariaLabel={`Roll back the merge of ${merge.laneName}`}>
             Roll back
-          </button>
+          </RollBackButton>
         )}
       </div>
       {merge.gateOutput && (
@@ -78,11 +69,6 @@ function MergeRow({ merge }: { merge: MergeRecord }) {
           <summary>Gate output</summary>
           <OutputTail text={merge.gateOutput} label={`Gate output of the merge of ${merge.laneName}`} lines={40} />
         </details>
-      )}
-      {error && (
-        <p className="merge-error" role="alert">
-          {error}
-        </p>
       )}
     </li>
   );

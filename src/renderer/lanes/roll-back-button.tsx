@@ -1,0 +1,40 @@
+import { useState, type ReactNode } from 'react';
+import type { MergeRecord } from '../../shared/lanes';
+import { useHostStore } from '../connection/use-host';
+import { ConfirmDialog } from '../ui/dialog';
+import { shortSha } from './lane-labels';
+
+/**
+ * Rolls MAIN back from a merge whose gate failed and that waits for the operator: asks
+ * first, says what stays, then shows the host's refusal (if any) beside the button. One
+ * for the merge's outcome and the merges list.
+ */
+export function RollBackButton({ merge, children, ariaLabel }: { merge: MergeRecord; children: ReactNode; ariaLabel?: string }) {
+  const store = useHostStore();
+  const [isConfirming, setConfirming] = useState(false);
+  const [isBusy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const rollBack = async (): Promise<void> => {
+    setBusy(true);
+    const r = await store.request('merges.rollback', { id: merge.id });
+    setBusy(false);
+    setError(r.ok ? null : r.error.message);
+  };
+  return (
+    <>
+      <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={isBusy} aria-label={ariaLabel}>
+        {children}
+      </button>
+      <ConfirmDialog
+        open={isConfirming}
+        onOpenChange={setConfirming}
+        title="Roll MAIN back?"
+        consequence={<>MAIN returns to <code>{shortSha(merge.mainBefore)}</code>, the commit it had before this merge; what the merge brought leaves MAIN's files.</>}
+        stays="The lane, its branch and its commits: merge it again once the gate passes."
+        action="Roll back MAIN"
+        onConfirm={() => void rollBack()}
+      />
+      {error && <p className="error" role="alert">{error}</p>}
+    </>
+  );
+}
