@@ -5,6 +5,7 @@ import { HostConnection } from '../shared/client/host-connection';
 import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { Result } from '../shared/result';
 import { err } from '../shared/result';
+import { parseHostFrame } from '../shared/client/parse-host-frame';
 
 /**
  * A long lane operation (create with setup, merge with check and gate) called over the
@@ -24,7 +25,7 @@ export async function callWithProgress<M extends MethodName>(
   const status = await callHost(target, 'host.status', {});
   if (!status.ok) return status;
   const jobs = new Set<string>();
-  const conn = new HostConnection({
+  const conn = new HostConnection({ parseFrame: parseHostFrame,
     since: status.value.latestEventSeq,
     callTimeoutMs: LONG_CALL_MS,
     connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),

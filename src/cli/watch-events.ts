@@ -3,6 +3,7 @@ import { HostConnection, type ConnectionState } from '../shared/client/host-conn
 import type { EventEnvelope } from '../shared/events';
 import type { Target } from './lane-target';
 import { ExitCode } from './exit-codes';
+import { parseHostFrame } from '../shared/client/parse-host-frame';
 
 /**
  * Follows the host's events from `since` until Ctrl-C or SIGTERM (exit 0), or until the host
@@ -16,7 +17,7 @@ export function watchEvents(
   on: { event: (e: EventEnvelope) => void; state?: (s: ConnectionState) => void },
 ): Promise<number> {
   return new Promise((resolveExit) => {
-    const conn = new HostConnection({
+    const conn = new HostConnection({ parseFrame: parseHostFrame,
       since,
       connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),
     });

@@ -16,6 +16,7 @@ import type { TrayAction, TrayMenuItem } from './tray/tray-menu';
 import { trayIconFile, type TrayState } from './tray/tray-state';
 import { mayPickDirectory, pickedDirectory, PICK_DIRECTORY_OPTIONS } from './directory-picker';
 import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isSameOrigin, WEB_PREFERENCES } from './window-policy';
+import { parseHostFrame } from '../shared/client/parse-host-frame';
 
 /**
  * The Electron shell: thin on purpose. It attaches to the data dir's host (starting it
@@ -121,7 +122,7 @@ async function start(): Promise<void> {
   const since = status.ok ? status.value.latestEventSeq : 0;
   const wsUrl = host.value.discovery.url.replace(/^http/, 'ws') + '/ws';
   const token = host.value.token;
-  connection = new HostConnection({ since, connect: () => new WebSocket(wsUrl, { headers: { authorization: `Bearer ${token}` } }) });
+  connection = new HostConnection({ parseFrame: parseHostFrame, since, connect: () => new WebSocket(wsUrl, { headers: { authorization: `Bearer ${token}` } }) });
   createTray(host.value, connection);
   showNotifications(connection, since);
   connection.start();

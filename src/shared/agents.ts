@@ -19,10 +19,7 @@ export const Supervision = z.discriminatedUnion('kind', [
 ]);
 export type SupervisionView = z.infer<typeof Supervision>;
 
-/** Supervision states in which the agent is alive or about to be (a restart is pending). */
-export function isLiveSupervision(kind: SupervisionView['kind']): boolean {
-  return kind === 'starting' || kind === 'running' || kind === 'stopping' || kind === 'backoff';
-}
+export { isLiveSupervision } from './agent-liveness';
 
 /** What a running agent is doing, and which signal said so. */
 export const Activity = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ESCALATE_AFTER_MINUTES } from './notification-pause';
 
 /**
  * What the host tells the operator out loud: native notifications in the app, Web
@@ -6,8 +7,7 @@ import { z } from 'zod';
  * every client shows the same ones: one per incident, never per probe run; rate limited;
  * quiet (listed, not shown) while notifications are paused.
  */
-/** A day: a wait longer than that is not an escalation any more, it is a lane left for later. */
-export const MAX_ESCALATE_AFTER_MINUTES = 24 * 60;
+export { isPaused, MAX_ESCALATE_AFTER_MINUTES, PAUSE_FOR_AN_HOUR_MINUTES, PAUSED_INDEFINITELY } from './notification-pause';
 
 export const NotificationKind = z.enum([
   'main.broken',
@@ -67,12 +67,3 @@ export type NotificationSettings = z.infer<typeof NotificationSettings>;
 /** The escalation's delay unless the operator sets another. */
 export const DEFAULT_ESCALATE_AFTER_MINUTES = 10;
 
-/** The short pause every client offers ("Pause for 1 hour"). */
-export const PAUSE_FOR_AN_HOUR_MINUTES = 60;
-
-/** A pause "until resumed" is stored as this date, so every reader compares one way. */
-export const PAUSED_INDEFINITELY = '9999-12-31T23:59:59.999Z';
-
-export function isPaused(settings: Pick<NotificationSettings, 'pausedUntil'>, now: Date): boolean {
-  return settings.pausedUntil !== null && Date.parse(settings.pausedUntil) > now.getTime();
-}

@@ -63,11 +63,6 @@ export const CloseCode = {
   policyViolation: 1008,
 } as const;
 
-/** The endpoints, in one place for the host, the clients and the docs. */
-export const Paths = {
-  api: '/api/',
-  ws: '/ws',
-  auth: '/auth',
-} as const;
+export { Paths } from './paths';
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -151,3 +151,22 @@ test('Briefs, Settings and the shortcut list: reachable, labelled, and readable 
   await page.keyboard.press('Escape');
   await shoot(page, 'cockpit-settings');
 });
+
+test('a view whose code fails to load (the host restarting) is retried; one that never loads says so, and the rest keeps working', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
+  // The first request for the Settings view's code is cut, as a host killed mid-load does.
+  let cut = 0;
+  await page.route(/\/assets\/settings-view-[^/]*\.js$/, (route) => (cut++ === 0 ? route.abort('connectionreset') : route.continue()));
+  await page.getByTestId('rail-settings').click();
+  await expect(page.getByTestId('settings-view')).toBeVisible({ timeout: 15_000 });
+  expect(cut).toBeGreaterThanOrEqual(2);
+  // The Briefs view's code never arrives: it says so in its place; the rail and top bar still work.
+  await page.route(/\/assets\/briefs-view-[^/]*\.js$/, (route) => route.abort('connectionrefused'));
+  await page.getByTestId('rail-briefs').click();
+  await expect(page.getByTestId('load-failed')).toContainText('could not be loaded', { timeout: 30_000 });
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  await page.getByTestId('rail-main').first().click();
+  await expect(page.getByTestId('main-view')).toBeVisible();
+});

@@ -105,6 +105,8 @@ test('a reloaded page does not pop up again what happened before it; it pops up 
   const page = await openCockpit(context);
   await page.getByTestId('rail-notifications').click();
   await mergeLane('design', breakMain);
+  // MAIN is seen broken before the fix lands (else the probes may never see it broken).
+  await expect.poll(() => popups(page).then((n) => n.length)).toBe(1);
   await mergeLane('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
   await expect.poll(() => popups(page).then((n) => n.length)).toBe(2);
 

@@ -4,6 +4,7 @@ import { HostConnection, type ConnectionState } from '../../src/shared/client/ho
 import { JOB_OUTPUT_BYTES, writeLongHistory } from '../fixtures/long-history';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { removeTempDirs } from '../fixtures/temp-dir';
+import { parseHostFrame } from '../../src/shared/client/parse-host-frame';
 
 /**
  * A host with a long history: 50,000 events, 3,000 of them a setup's output at 16 KiB each
@@ -32,7 +33,7 @@ function connect(host: HostProcess, since: number | 'latest') {
   const seqs: number[] = [];
   let bytes = 0;
   let isLive = false;
-  const client = new HostConnection({
+  const client = new HostConnection({ parseFrame: parseHostFrame,
     since,
     connect: () => new WebSocket(host.url.replace('http', 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } }),
     backoff: { initialMs: 50, maxMs: 200 },

@@ -10,6 +10,7 @@ import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtur
 import { ARTISAN_COMMAND, addRepo, makeProbedRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { openSocket, type RecordingSocket } from '../fixtures/ws-client';
+import { parseHostFrame } from '../../src/shared/client/parse-host-frame';
 
 afterEach(async () => {
   await stopAllHosts();
@@ -32,7 +33,7 @@ const addProbedRepo = (host: HostProcess): Promise<string> =>
 const describeEvent = (e: EventEnvelope): string => `${e.seq} ${e.event.type}`;
 
 const wsClient = (host: HostProcess) =>
-  new HostConnection({
+  new HostConnection({ parseFrame: parseHostFrame,
     connect: () => new WebSocket(host.url.replace('http', 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } }),
     backoff: { initialMs: 50, maxMs: 200 },
   });
@@ -58,7 +59,7 @@ describe('event stream', () => {
     const host = await startHostProcess();
     await addRepos(host, ['old']);
     const seen: string[] = [];
-    const client = new HostConnection({
+    const client = new HostConnection({ parseFrame: parseHostFrame,
       connect: () => new WebSocket(host.url.replace('http', 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } }),
     });
     client.onEvent((e) => seen.push(e.event.type === 'repo.added' ? `repo.added ${e.event.repo.name}` : e.event.type));

@@ -13,6 +13,7 @@ import { notificationsOf } from '../fixtures/host-events';
 import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, mainHealth, startHostWithProbedRepo, type ProbedHost } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { parseHostFrame } from '../../src/shared/client/parse-host-frame';
 
 /**
  * The tray's feed and the native notifications filter, fed by a real host the way the
@@ -30,7 +31,7 @@ afterEach(async () => {
 });
 
 function connect(host: { url: string; token: string }, since = 0): HostConnection {
-  const conn = new HostConnection({
+  const conn = new HostConnection({ parseFrame: parseHostFrame,
     since,
     connect: () => new WebSocket(host.url.replace('http', 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } }),
     backoff: { initialMs: 50, maxMs: 200 },

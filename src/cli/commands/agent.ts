@@ -10,6 +10,7 @@ import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { parseCommand } from '../parse-command';
 import { usageError } from '../usage';
+import { parseHostFrame } from '../../shared/client/parse-host-frame';
 
 /**
  * `grove agent start|list|send|tail|stop|resume|restart|remove`: agents from the terminal, through the same API as
@@ -231,7 +232,7 @@ function writeOut(data: Uint8Array): Promise<void> {
 function followOutput(target: Target, agent: AgentInfo, since: number | undefined): Promise<number> {
   return new Promise((resolveExit) => {
     let next = since;
-    const conn = new HostConnection({
+    const conn = new HostConnection({ parseFrame: parseHostFrame,
       subscribe: false,
       connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),
       onBinary: (data) => {

@@ -1,21 +1,23 @@
-import { lazy, Suspense } from 'react';
+
 import { useHost } from '../connection/use-host';
 import type { CockpitView } from './cockpit-layout';
+import { LazyPart, lazyPart } from '../ui/lazy-part';
 
 // Each view loads the first time it is shown: the cockpit's first paint carries only the
 // rail, the top bar and a lane's workspace.
-const MainView = lazy(() => import('../main-view/main-view').then((m) => ({ default: m.MainView })));
-const HealthView = lazy(() => import('../main-view/health-view').then((m) => ({ default: m.HealthView })));
-const NotificationsView = lazy(() => import('../notifications/notifications-view').then((m) => ({ default: m.NotificationsView })));
-const SettingsView = lazy(() => import('../settings/settings-view').then((m) => ({ default: m.SettingsView })));
-const BriefsView = lazy(() => import('../briefs/briefs-view').then((m) => ({ default: m.BriefsView })));
+const MainView = lazyPart(() => import('../main-view/main-view').then((m) => m.MainView));
+const HealthView = lazyPart(() => import('../main-view/health-view').then((m) => m.HealthView));
+const NotificationsView = lazyPart(() => import('../notifications/notifications-view').then((m) => m.NotificationsView));
+const SettingsView = lazyPart(() => import('../settings/settings-view').then((m) => m.SettingsView));
+const BriefsView = lazyPart(() => import('../briefs/briefs-view').then((m) => m.BriefsView));
 
 /** The centre for every view but a lane's workspace. */
 export function CentreView({ view }: { view: CockpitView | null }) {
   return (
-    <Suspense fallback={<div className="view muted">Loading…</div>}>
+    // Keyed by the view: a view that could not load leaves its message behind when another is chosen.
+    <LazyPart key={view?.kind ?? 'none'} fallback={<div className="view muted">Loading…</div>}>
       <View view={view} />
-    </Suspense>
+    </LazyPart>
   );
 }
 

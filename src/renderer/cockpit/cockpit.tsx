@@ -1,13 +1,12 @@
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Group, Panel, Separator } from 'react-resizable-panels';
 import type { AgentInfo, PresetId } from '../../shared/agents';
-import { isPaused } from '../../shared/notifications';
+import { isPaused } from '../../shared/notification-pause';
 import type { Repo } from '../../shared/repo';
 import { useHost, useHostStore } from '../connection/use-host';
 import { useFirstRun } from '../first-run/first-run-progress';
 import { useNotificationActions } from '../notifications/use-notification-actions';
 import { applyTheme } from '../theme/theme-preference';
-import { jobIdsOf, mergeSessionsOf } from '../lane-panel/use-merge-sessions';
 import type { CockpitActions } from './cockpit-commands';
 import { CommandLayer, usePaletteState, useShortcutLabels } from './command-layer';
 import { useRouteFocus } from '../navigation/use-route-focus';
@@ -26,14 +25,15 @@ import { setVisibleWorkspace } from '../notifications/visible-workspace';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
 import './cockpit.css';
+import { LazyPart, lazyPart } from '../ui/lazy-part';
 
-const RightPanel = lazy(() => import('./right-panel').then((m) => ({ default: m.RightPanel })));
+const RightPanel = lazyPart(() => import('./right-panel').then((m) => m.RightPanel));
 // Screens and dialogs load when first shown, not with the cockpit's first paint.
-const FirstRunScreen = lazy(() => import('../first-run/first-run-screen').then((m) => ({ default: m.FirstRunScreen })));
-const AddRepositoryDialog = lazy(() => import('../first-run/add-repository-dialog').then((m) => ({ default: m.AddRepositoryDialog })));
-const CreateLaneDialog = lazy(() => import('../lanes/create-lane-form').then((m) => ({ default: m.CreateLaneDialog })));
-const LaunchDialog = lazy(() => import('../workspace/launch-dialog').then((m) => ({ default: m.LaunchDialog })));
-const MergeFlows = lazy(() => import('./right-panel').then((m) => ({ default: m.MergeFlows })));
+const FirstRunScreen = lazyPart(() => import('../first-run/first-run-screen').then((m) => m.FirstRunScreen));
+const AddRepositoryDialog = lazyPart(() => import('../first-run/add-repository-dialog').then((m) => m.AddRepositoryDialog));
+const CreateLaneDialog = lazyPart(() => import('../lanes/create-lane-form').then((m) => m.CreateLaneDialog));
+const LaunchDialog = lazyPart(() => import('../workspace/launch-dialog').then((m) => m.LaunchDialog));
+const MergeFlows = lazyPart(() => import('./right-panel').then((m) => m.MergeFlows));
 
 /** Below this width the rail is a drawer and the lane panel a sheet. */
 const NARROW = '(max-width: 760px)';
@@ -146,7 +146,8 @@ export function Cockpit() {
     openLanePanel: openPanel,
     mergeLane: (l) => {
       openPanel();
-      mergeSessionsOf(store).open(l, jobIdsOf(host.jobs, l));
+      // The merge flow's code loads with the lane panel, not with the cockpit.
+      void import('../lane-panel/use-merge-sessions').then((m) => m.mergeSessionsOf(store).open(l, m.jobIdsOf(host.jobs, l)));
     },
     rebase: (laneId) => void store.act('lanes.rebase', { id: laneId }).then((r) => setLaunchError(r.ok ? null : r.message)),
     split,
@@ -190,9 +191,9 @@ export function Cockpit() {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
         <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => paletteState.setPalette(true)} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey={paletteKey} bell={null} />
-        <Suspense fallback={null}>
+        <LazyPart fallback={null}>
           <FirstRunScreen />
-        </Suspense>
+        </LazyPart>
         {commandLayer}
       </div>
     );
@@ -216,9 +217,9 @@ export function Cockpit() {
   );
   const panelShown = lane !== null && layout.panelOpen;
   const panel = lane && (
-    <Suspense fallback={<div className="panel-loading muted">Loading…</div>}>
+    <LazyPart fallback={<div className="panel-loading muted">Loading…</div>}>
       <RightPanel lane={lane} />
-    </Suspense>
+    </LazyPart>
   );
 
   return (
@@ -278,18 +279,18 @@ export function Cockpit() {
           )}
         </Group>
       )}
-      <Suspense fallback={null}>
+      <LazyPart fallback={null}>
         {addingRepo && <AddRepositoryDialog open onOpenChange={setAddingRepo} />}
         {customLaunchIn && <LaunchDialog lane={customLaunchIn} open onOpenChange={(o) => !o && setCustomLaunchIn(null)} onLaunched={(id) => layoutStore.update((l) => withWorkspace(l, customLaunchIn, { active: id }))} />}
       {commandLayer}
       {newLaneRepo && (
         <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} onCreated={(l) => select({ kind: 'workspace', path: l.path })} />
       )}
-      </Suspense>
+      </LazyPart>
       {hasShownLane && (
-        <Suspense fallback={null}>
+        <LazyPart fallback={null}>
           <MergeFlows />
-        </Suspense>
+        </LazyPart>
       )}
     </div>
   );

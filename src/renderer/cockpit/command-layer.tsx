@@ -1,13 +1,14 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { commandShortcut } from '../keyboard/chord-display';
 import { COMMAND_IDS } from '../keyboard/shortcut-registry';
 import { useResolvedShortcuts } from '../keyboard/shortcut-store';
 import { useShortcuts, type ShortcutHandlers } from '../keyboard/use-shortcuts';
 import { cockpitCommands, type CockpitActions, type CommandContext } from './cockpit-commands';
+import { LazyPart, lazyPart } from '../ui/lazy-part';
 
 // The palette (cmdk) and the shortcut list load the first time they open.
-const CommandPalette = lazy(() => import('../palette/command-palette').then((m) => ({ default: m.CommandPalette })));
-const ShortcutsDialog = lazy(() => import('../palette/shortcuts-dialog').then((m) => ({ default: m.ShortcutsDialog })));
+const CommandPalette = lazyPart(() => import('../palette/command-palette').then((m) => m.CommandPalette));
+const ShortcutsDialog = lazyPart(() => import('../palette/shortcuts-dialog').then((m) => m.ShortcutsDialog));
 
 /** The display string of each app shortcut as bound now (the user's bindings, this platform's keys). */
 export function useShortcutLabels(): Partial<Record<string, string>> {
@@ -46,10 +47,10 @@ export function CommandLayer({
   // Built when the palette opens (and while it is open), not on every agent event.
   const commands = isPaletteOpen ? cockpitCommands({ ...context, shortcuts }, actions) : [];
   return (
-    <Suspense fallback={null}>
+    <LazyPart fallback={null}>
       {isPaletteOpen && <CommandPalette open onOpenChange={onPaletteOpenChange} commands={commands} />}
       {isShortcutListOpen && <ShortcutsDialog open onOpenChange={onShortcutListOpenChange} />}
-    </Suspense>
+    </LazyPart>
   );
 }
 

@@ -12,7 +12,8 @@ import { decodeOutputFrame } from '../../shared/terminal-frames';
 import type { EventEnvelope } from '../../shared/events';
 import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
-import { Paths } from '../../shared/wire';
+import { Paths } from '../../shared/paths';
+import { frameShape } from './frame-shape';
 import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
 
 import { applyJobEvent, interruptRunningJobs, isJobEvent, type JobView } from '../lanes/job-state';
@@ -111,6 +112,7 @@ export class HostStore {
 
   constructor(wsUrl: string) {
     this.connection = new HostConnection({
+      parseFrame: frameShape,
       // Every connect loads the state through methods, then follows from there (no replay).
       since: 'latest',
       latestOnReconnect: true,

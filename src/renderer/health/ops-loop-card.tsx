@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { isLiveSupervision, type AgentInfo } from '../../shared/agents';
+import { isLiveSupervision } from '../../shared/agent-liveness';
+import type { AgentInfo } from '../../shared/agents';
 import type { OpsLoop } from '../../shared/ops';
 import type { Repo } from '../../shared/repo';
 import { routeFor } from '../../shared/ui-route';

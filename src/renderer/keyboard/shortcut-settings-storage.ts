@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { normaliseBinding } from './key-chord';
 import { COMMAND_IDS, DEFAULT_SHORTCUT_SETTINGS, isCommandId, type CommandId, type ShortcutSettings } from './shortcut-registry';
 
@@ -10,12 +9,27 @@ import { COMMAND_IDS, DEFAULT_SHORTCUT_SETTINGS, isCommandId, type CommandId, ty
  */
 export const SHORTCUTS_STORAGE_KEY = 'grove.shortcuts.v1';
 
-const stored = z.object({
-  version: z.literal(1),
-  overrides: z.record(z.string(), z.array(z.string())).default({}),
-  passThrough: z.array(z.string()).default([]),
-  sendEveryKey: z.boolean().default(false),
-});
+interface Stored {
+  overrides: Record<string, string[]>;
+  passThrough: string[];
+  sendEveryKey: boolean;
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** Version 1's record, missing fields defaulted; null when it is not one. (Checked by hand: the page loads no validator before its first paint.) */
+function readStored(json: unknown): Stored | null {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+  const r = json as Record<string, unknown>;
+  if (r.version !== 1) return null;
+  const overrides = r.overrides ?? {};
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides) || !Object.values(overrides).every(isStrings)) return null;
+  const passThrough = r.passThrough ?? [];
+  if (!isStrings(passThrough)) return null;
+  const sendEveryKey = r.sendEveryKey ?? false;
+  if (typeof sendEveryKey !== 'boolean') return null;
+  return { overrides: overrides as Record<string, string[]>, passThrough, sendEveryKey };
+}
 
 export interface LoadedShortcutSettings {
   settings: ShortcutSettings;
@@ -31,11 +45,11 @@ export function parseShortcutSettings(text: string | null): LoadedShortcutSettin
   } catch {
     return { settings: DEFAULT_SHORTCUT_SETTINGS, message: 'The saved keyboard shortcuts could not be read (not JSON); the defaults are in use.' };
   }
-  const parsed = stored.safeParse(json);
-  if (!parsed.success) return { settings: DEFAULT_SHORTCUT_SETTINGS, message: 'The saved keyboard shortcuts are not in a format this version knows; the defaults are in use.' };
+  const parsed = readStored(json);
+  if (!parsed) return { settings: DEFAULT_SHORTCUT_SETTINGS, message: 'The saved keyboard shortcuts are not in a format this version knows; the defaults are in use.' };
   const dropped: string[] = [];
   const overrides: Partial<Record<CommandId, string[]>> = {};
-  for (const [id, bindings] of Object.entries(parsed.data.overrides)) {
+  for (const [id, bindings] of Object.entries(parsed.overrides)) {
     if (!isCommandId(id)) {
       dropped.push(`unknown command "${id}"`);
       continue;
@@ -45,13 +59,13 @@ export function parseShortcutSettings(text: string | null): LoadedShortcutSettin
     overrides[id] = normal.filter((b): b is string => b !== null);
   }
   const passThrough: string[] = [];
-  for (const b of parsed.data.passThrough) {
+  for (const b of parsed.passThrough) {
     const normal = normaliseBinding(b);
     if (normal) passThrough.push(normal);
     else dropped.push(`pass-through "${b}"`);
   }
   const message = dropped.length > 0 ? `Some saved keyboard settings were set aside: ${dropped.join(', ')}.` : null;
-  return { settings: { overrides, passThrough, sendEveryKey: parsed.data.sendEveryKey }, message };
+  return { settings: { overrides, passThrough, sendEveryKey: parsed.sendEveryKey }, message };
 }
 
 export function serialiseShortcutSettings(settings: ShortcutSettings): string {

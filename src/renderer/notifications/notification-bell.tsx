@@ -1,7 +1,7 @@
 import * as Popover from '@radix-ui/react-popover';
 import { Bell, BellOff, CheckCheck } from 'lucide-react';
 import { useState } from 'react';
-import { isPaused } from '../../shared/notifications';
+import { isPaused } from '../../shared/notification-pause';
 import { useHost } from '../connection/use-host';
 import { useNow } from '../ui/use-now';
 import { unreadCount } from './notification-list';

@@ -1,7 +1,8 @@
 import { CheckCheck } from 'lucide-react';
 import { useId, useState } from 'react';
 import { PopupLimits } from '../../shared/notification-popup';
-import { MAX_ESCALATE_AFTER_MINUTES, type NotificationSettings } from '../../shared/notifications';
+import { MAX_ESCALATE_AFTER_MINUTES } from '../../shared/notification-pause';
+import type { NotificationSettings } from '../../shared/notifications';
 import { useHost } from '../connection/use-host';
 import { count } from '../ui/plural';
 import { isUnread, unreadCount } from './notification-list';

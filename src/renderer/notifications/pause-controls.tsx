@@ -1,4 +1,5 @@
-import { isPaused, PAUSE_FOR_AN_HOUR_MINUTES, PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
+import { isPaused, PAUSE_FOR_AN_HOUR_MINUTES, PAUSED_INDEFINITELY } from '../../shared/notification-pause';
+import type { NotificationSettings } from '../../shared/notifications';
 import { formatClock } from '../ui/time-format';
 import { useNow } from '../ui/use-now';
 import type { NotificationActions } from './use-notification-actions';

@@ -1,6 +1,7 @@
 import { Play, Recycle, RotateCw, Square, Trash2, type LucideIcon } from 'lucide-react';
-import { lazy, Suspense, useRef, useState } from 'react';
-import { isLiveSupervision, type AgentInfo } from '../../shared/agents';
+import { useRef, useState } from 'react';
+import { isLiveSupervision } from '../../shared/agent-liveness';
+import type { AgentInfo } from '../../shared/agents';
 import { useHostStore } from '../connection/use-host';
 import { useFocusTarget } from '../navigation/use-route-focus';
 import { describeState } from '../terminals/agent-urgency';
@@ -8,9 +9,10 @@ import { attentionOf } from '../ui/attention';
 import { ConfirmDialog, Dialog } from '../ui/dialog';
 import { AttentionBadge } from '../ui/status-badge';
 import { ContextMeter } from './context-meter';
+import { LazyPart, lazyPart } from '../ui/lazy-part';
 
 // The terminal stack (xterm and its addons) loads on demand: the cockpit paints without it.
-const TerminalPane = lazy(() => import('../terminals/terminal-pane').then((m) => ({ default: m.TerminalPane })));
+const TerminalPane = lazyPart(() => import('../terminals/terminal-pane').then((m) => m.TerminalPane));
 
 /** What a fresh conversation is told first, editable each time. */
 export const DEFAULT_HANDOFF =
@@ -89,9 +91,9 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
         </form>
       </Dialog>
       {error && <p className="error" role="alert">{error}</p>}
-      <Suspense fallback={<div className="terminal-loading muted">Loading terminal…</div>}>
+      <LazyPart fallback={<div className="terminal-loading muted">Loading terminal…</div>}>
         <TerminalPane agent={agent} />
-      </Suspense>
+      </LazyPart>
     </article>
   );
 }

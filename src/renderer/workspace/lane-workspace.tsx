@@ -1,7 +1,8 @@
 import * as Tabs from '@radix-ui/react-tabs';
 import { Columns2, OctagonX, PanelRight, Plus, Rows2, SquareX } from 'lucide-react';
 import { useEffect, useState } from 'react';
-import { isLiveSupervision, type PresetId } from '../../shared/agents';
+import { isLiveSupervision } from '../../shared/agent-liveness';
+import type { PresetId } from '../../shared/agents';
 import type { Workspace } from '../cockpit/rail-model';
 import { workspaceLayout, withWorkspace, type SplitOrientation } from '../cockpit/cockpit-layout';
 import { useLayout, useLayoutStore } from '../cockpit/use-layout';

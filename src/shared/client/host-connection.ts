@@ -4,7 +4,7 @@ import { type MethodName, type ParamsOf, type ResultOf } from '../methods';
 import { PROTOCOL_VERSION } from '../protocol-version';
 import type { Result } from '../result';
 import { err, ok } from '../result';
-import { HostFrame, type ClientFrame } from '../wire';
+import type { ClientFrame, HostFrame } from '../wire';
 import { backoffDelay, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 
 /**
@@ -38,6 +38,13 @@ export type CallError = ApiError | { code: 'disconnected'; message: string };
 
 export interface HostConnectionOptions {
   connect: () => SocketLike;
+  /**
+   * Reads one frame the host sent (already JSON-parsed), or null to drop it. A Node client
+   * validates with the wire's schemas (parse-host-frame.ts); the page, served by the host it
+   * talks to, checks the frame's shape only (src/renderer/connection/frame-shape.ts), so it
+   * loads no validator before its first paint.
+   */
+  parseFrame: (raw: unknown) => HostFrame | null;
   /**
    * Resume the event stream after this seq (0: from the first event; a `gap` if pruned), or
    * `'latest'`: follow from the host's latest event when first connected (a client that loads
@@ -255,9 +262,8 @@ export class HostConnection {
     } catch {
       return;
     }
-    const frame = HostFrame.safeParse(parsed);
-    if (!frame.success) return;
-    const f = frame.data;
+    const f = this.options.parseFrame(parsed);
+    if (!f) return;
     switch (f.kind) {
       case 'hello':
         this.clearHelloTimer();

@@ -3,6 +3,7 @@ import { HostConnection, type SocketLike } from '../../../../src/shared/client/h
 import type { EventEnvelope } from '../../../../src/shared/events';
 import { PROTOCOL_VERSION } from '../../../../src/shared/protocol-version';
 import type { ClientFrame, HostFrame } from '../../../../src/shared/wire';
+import { parseHostFrame } from '../../../../src/shared/client/parse-host-frame';
 
 /** A socket the test plays the host on: it records what the client sends and delivers what the test says. */
 class ScriptedSocket implements SocketLike {
@@ -43,7 +44,7 @@ class ScriptedSocket implements SocketLike {
 function scriptedClient(since?: number | 'latest', latestOnReconnect = false) {
   const sockets: ScriptedSocket[] = [];
   const timers: (() => void)[] = [];
-  const client = new HostConnection({
+  const client = new HostConnection({ parseFrame: parseHostFrame,
     ...(since === undefined ? {} : { since }),
     latestOnReconnect,
     connect: () => {

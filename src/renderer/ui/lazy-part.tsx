@@ -1,0 +1,41 @@
+import { Component, lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { loadWithRetries } from './load-with-retries';
+
+/**
+ * Parts of the page that load when first shown (a view, a dialog, the terminal). Their code
+ * comes from the host like everything else, so a host restarting at that moment fails the
+ * load: it is retried a few times, a little later each time, and a part that still cannot
+ * load says so where it would have been, with a way to reload, instead of taking the whole
+ * page down with it.
+ */
+/** `lazy`, retrying a failed load. */
+export function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  return lazy(() => loadWithRetries(load).then((component) => ({ default: component })));
+}
+
+class LoadBoundary extends Component<{ children: ReactNode; inline: boolean }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError(): { failed: boolean } {
+    return { failed: true };
+  }
+  override render(): ReactNode {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div className={this.props.inline ? 'load-failed inline' : 'load-failed'} role="alert" data-testid="load-failed">
+        <p>This part of Grove could not be loaded from the host (it may have been restarting).</p>
+        <button type="button" onClick={() => window.location.reload()}>
+          Reload the page
+        </button>
+      </div>
+    );
+  }
+}
+
+/** Where a lazy part is shown: a fallback while it loads, a message (not a blank page) if it cannot. */
+export function LazyPart({ children, fallback = null, inline = false }: { children: ReactNode; fallback?: ReactNode; inline?: boolean }) {
+  return (
+    <LoadBoundary inline={inline}>
+      <Suspense fallback={fallback}>{children}</Suspense>
+    </LoadBoundary>
+  );
+}

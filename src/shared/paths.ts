@@ -1,0 +1,9 @@
+/**
+ * The endpoints, in one place for the host, the clients and the docs. Apart from the wire's
+ * schemas so the page can name them without loading a validator.
+ */
+export const Paths = {
+  api: '/api/',
+  ws: '/ws',
+  auth: '/auth',
+} as const;
