@@ -60,6 +60,7 @@ Commands:
   notifications [--limit N]             the latest notifications (quiet ones marked)
   notifications pause [--for 2h]        quiet notifications (default: until resumed)
   notifications resume                  notifications on again
+  notifications escalate --after 10m    notify once more about an agent still waiting (off: never)
   alerts [--limit N] [--json]           the latest alerts (an agent went fatal, MAIN broke or was edited outside Grove)
   ops start [--repo R] [--command CMD]  the ops loop: a supervised agent watching MAIN from its own checkout
   ops stop [--repo R]                   stop it; its worktree is removed only if nothing would be lost

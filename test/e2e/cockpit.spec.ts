@@ -96,6 +96,13 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   // And back with the lane's number key (the rail's order: design is 1).
   await page.keyboard.press('Control+Shift+1');
   await expect(page.getByTestId('workspace')).toHaveAttribute('data-path', lanePath);
+  // Find in the terminal in front, from the palette.
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('find in');
+  await page.keyboard.press('Enter');
+  const find = page.getByRole('textbox', { name: `Find in ${secondName}'s output` });
+  await expect(find).toBeFocused();
+  await find.press('Escape');
 
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect(page.getByTestId('rail')).toBeVisible();

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/shared/incidents';
 import { git } from '../fixtures/git-repo';
 import { groveEnv, runGrove } from '../fixtures/grove-cli';
-import { cliEntry, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { api, cliEntry, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, mergeLaneWith, startHostWithProbedRepo } from '../fixtures/probed-repo';
 import { removeTempDirs } from '../fixtures/temp-dir';
 
@@ -93,5 +93,18 @@ describe('grove health watch / incidents / notifications', () => {
     expect(forever.stdout).toContain('paused until resumed');
     const resumed = await grove(['notifications', 'resume']);
     expect(resumed.stdout).toContain('Notifications are on.');
+    expect(resumed.stdout).toContain('An agent still waiting after 10 min is notified once more.');
+
+    // The escalation's wait: set, turned off, and a wait it cannot read refused.
+    const escalate = await grove(['notifications', 'escalate', '--after', '1h']);
+    expect(escalate.code, escalate.stderr).toBe(0);
+    expect(escalate.stdout).toContain('An agent still waiting after 60 min is notified once more.');
+    const off = await grove(['notifications', 'escalate', '--after', 'off']);
+    expect(off.stdout).toContain('An agent that keeps waiting is not notified again');
+    const settings = (await api(host, 'notifications.list', {})).body.result as { settings: { escalateAfterMinutes: number } };
+    expect(settings.settings.escalateAfterMinutes).toBe(0);
+    const tooLong = await grove(['notifications', 'escalate', '--after', '3d']);
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain('--after takes a wait such as 10m or 1h (at most a day), or off, not 3d.');
   });
 });

@@ -1,5 +1,5 @@
 import { callHost } from '../../host-client/call-host';
-import { isPaused, PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
+import { isPaused, MAX_ESCALATE_AFTER_MINUTES, PAUSED_INDEFINITELY, type NotificationSettings } from '../../shared/notifications';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { usageError } from '../usage';
@@ -10,7 +10,8 @@ import { requireHost } from '../require-host';
 const USAGE = `Usage:
   grove notifications [--limit N] [--json]   the latest notifications (quiet ones marked)
   grove notifications pause [--for 30m|2h|1d]  quiet until then (default: until resumed)
-  grove notifications resume`;
+  grove notifications resume
+  grove notifications escalate --after 10m|off   notify once more about an agent still waiting after that long`;
 
 /** "30m", "2h", "1d", "45" (minutes) → minutes; null if it is none of those. */
 export function parseMinutes(text: string): number | null {
@@ -20,17 +21,48 @@ export function parseMinutes(text: string): number | null {
   return n >= 1 && n <= 7 * 24 * 60 ? n : null;
 }
 
+/** "off" or "0" → 0; otherwise a duration as parseMinutes reads it, up to a day; null if neither. */
+export function parseEscalation(text: string): number | null {
+  if (/^(off|0)$/i.test(text.trim())) return 0;
+  const n = parseMinutes(text);
+  return n !== null && n <= MAX_ESCALATE_AFTER_MINUTES ? n : null;
+}
+
 function describe(s: NotificationSettings): string {
-  if (!s.pausedUntil || !isPaused(s, new Date())) return 'Notifications are on.';
-  return s.pausedUntil === PAUSED_INDEFINITELY ? 'Notifications are paused until resumed (grove notifications resume).' : `Notifications are paused until ${clock(s.pausedUntil)}.`;
+  const state =
+    !s.pausedUntil || !isPaused(s, new Date())
+      ? 'Notifications are on.'
+      : s.pausedUntil === PAUSED_INDEFINITELY
+        ? 'Notifications are paused until resumed (grove notifications resume).'
+        : `Notifications are paused until ${clock(s.pausedUntil)}.`;
+  const escalation =
+    s.escalateAfterMinutes === 0
+      ? 'An agent that keeps waiting is not notified again (grove notifications escalate --after 10m).'
+      : `An agent still waiting after ${s.escalateAfterMinutes} min is notified once more.`;
+  return `${state}\n${escalation}`;
 }
 
 export async function notificationsCommand(ctx: CliContext, args: string[]): Promise<number> {
-  const verb = args[0] === 'pause' || args[0] === 'resume' ? args[0] : 'list';
-  const flags = parseFlags(verb === 'list' ? args : args.slice(1), verb === 'pause' ? ['--for'] : verb === 'list' ? ['--limit'] : [], []);
+  const verb = args[0] === 'pause' || args[0] === 'resume' || args[0] === 'escalate' ? args[0] : 'list';
+  const rest = verb === 'list' ? args : args.slice(1);
+  const valueFlags = verb === 'pause' ? ['--for'] : verb === 'list' ? ['--limit'] : verb === 'escalate' ? ['--after'] : [];
+  const flags = parseFlags(rest, valueFlags, []);
   if (!flags || flags.positional.length) {
     const words = verb === 'list' ? ['notifications', '[--limit'] : ['notifications', verb];
-    return usageError(ctx, USAGE, words, flags ? `Unexpected argument ${JSON.stringify(flags.positional[0])}.` : flagProblem(verb === 'list' ? args : args.slice(1), verb === 'pause' ? ['--for'] : verb === 'list' ? ['--limit'] : []));
+    return usageError(ctx, USAGE, words, flags ? `Unexpected argument ${JSON.stringify(flags.positional[0])}.` : flagProblem(rest, valueFlags));
+  }
+  if (verb === 'escalate') {
+    const after = flags.values.after === undefined ? null : parseEscalation(flags.values.after);
+    if (after === null) {
+      ctx.errOut(`--after takes a wait such as 10m or 1h (at most a day), or off, not ${flags.values.after ?? 'nothing'}.`);
+      return ExitCode.usage;
+    }
+    const host = await requireHost(ctx);
+    if (!host.ok) return host.code;
+    const r = await callHost(host.target, 'notifications.configure', { escalateAfterMinutes: after });
+    if (!r.ok) return fail(ctx, r.error);
+    ctx.out(ctx.json ? JSON.stringify(r.value) : describe(r.value.settings));
+    return ExitCode.ok;
   }
   let minutes: number | undefined;
   if (flags.values.for !== undefined) {

@@ -20,6 +20,7 @@ export interface CockpitActions {
   rebase(laneId: string): void;
   split(orientation: SplitOrientation | null): void;
   stopAgent(agent: AgentInfo): void;
+  findInTerminal(agent: AgentInfo): void;
   restartAgent(agent: AgentInfo): void;
   toggleRail(): void;
   togglePanel(): void;
@@ -81,6 +82,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     out.push({ id: `launch:${preset}`, group: 'Agents', title: `Launch ${label}${current ? ` in ${current.name}` : ''}`, disabled: !current, hint: noLane, keywords: ['new', 'start', 'agent'], run: () => current && act.launch(current.path, preset) });
   }
   if (currentAgent) {
+    out.push({ id: 'terminal.find', group: 'Agents', title: `Find in ${currentAgent.name}'s terminal`, shortcut: shortcuts['terminal.find'], keywords: ['search', 'scrollback'], run: () => act.findInTerminal(currentAgent) });
     out.push({ id: 'agent.stop', group: 'Agents', title: `Stop ${currentAgent.name}`, run: () => act.stopAgent(currentAgent) });
     out.push({ id: 'agent.restart', group: 'Agents', title: `Restart ${currentAgent.name}`, run: () => act.restartAgent(currentAgent) });
   }

@@ -26,6 +26,7 @@ import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
 import './cockpit.css';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
+import { requestFind } from '../terminals/find-requests';
 
 const RightPanel = lazyPart(() => import('./right-panel').then((m) => m.RightPanel));
 // Screens and dialogs load when first shown, not with the cockpit's first paint.
@@ -152,6 +153,8 @@ export function Cockpit() {
     rebase: (laneId) => void store.act('lanes.rebase', { id: laneId }).then((r) => setLaunchError(r.ok ? null : r.message)),
     split,
     stopAgent: (a) => void store.act('agents.stop', { id: a.id }),
+    // After the palette closes (it gives the focus back first), so the find bar keeps it.
+    findInTerminal: (a) => void setTimeout(() => requestFind(a.id), 0),
     restartAgent: (a) => void store.act('agents.restart', { id: a.id }),
     toggleRail,
     togglePanel,

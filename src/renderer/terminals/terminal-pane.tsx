@@ -18,6 +18,7 @@ import { decideTerminalKey, isLinkActivation } from './terminal-keys';
 import './terminal-pane.css';
 import { terminalSettingsStore, useTerminalSettings } from './terminal-settings-store';
 import { onThemeChange, terminalTheme } from './terminal-theme';
+import { onFindRequest } from './find-requests';
 
 /**
  * One agent's terminal. Output arrives as offset-addressed frames; the pane remembers the
@@ -184,6 +185,9 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       /* not laid out yet */
     }
   }, [fonts]);
+
+  // The palette's "Find in the terminal" for this agent.
+  useEffect(() => onFindRequest(agent.id, () => setFinding(true)), [agent.id]);
 
   // (Re-)attach whenever the connection opens: first time from the retained tail, after a
   // reconnect from exactly where this pane stopped receiving.

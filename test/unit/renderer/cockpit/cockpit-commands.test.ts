@@ -16,7 +16,7 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'restartAgent', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
