@@ -248,6 +248,16 @@ export function escalate(memory: NotifyMemory, agents: readonly AgentInfo[], now
     changed ??= new Map(memory.agents);
     changed.set(agent.id, { ...m, escalated: true });
   }
+  // A wait fallen due whose agent is gone or no longer waits (an event missed at shutdown)
+  // is forgotten, else it would stay due and the timer would fire again at once, forever.
+  const live = new Map(agents.map((a) => [a.id, a]));
+  for (const [id, m] of memory.agents) {
+    if (m.waitingSince === null || m.escalated || now - m.waitingSince < afterMs) continue;
+    const agent = live.get(id);
+    if (agent && isWaiting(agent)) continue;
+    changed ??= new Map(memory.agents);
+    changed.set(id, { ...m, waitingSince: null });
+  }
   return { memory: changed ? { ...memory, agents: changed } : memory, drafts };
 }
 

@@ -68,6 +68,10 @@ export class Notifier {
   private unsubscribe: (() => void) | null = null;
   private stopped = false;
   private escalationTimer: { cancel(): void } | null = null;
+  /** When the armed timer falls due: an event that leaves it unchanged leaves the timer alone. */
+  private armedDue: number | null = null;
+  /** grove's setting, read once and kept in step by notifications.configure (not read per event). */
+  private afterMs: number | null = null;
 
   constructor(private readonly deps: NotifierDeps) {
     this.store = createNotificationStore(deps.db);
@@ -111,8 +115,9 @@ export class Notifier {
       },
       'notifications.configure': ({ escalateAfterMinutes }) => {
         this.store.setEscalateAfterMinutes(escalateAfterMinutes);
+        this.afterMs = null;
         const settings = this.announceSettings();
-        this.armEscalation();
+        this.armEscalation(true);
         return ok({ settings });
       },
     };
@@ -147,19 +152,24 @@ export class Notifier {
   }
 
   private escalateAfterMs(): number {
-    return this.store.escalateAfterMinutes() * 60_000;
+    return (this.afterMs ??= this.store.escalateAfterMinutes() * 60_000);
   }
 
-  /** One timer, for the wait that falls due first; none while no agent waits or escalation is off. */
-  private armEscalation(): void {
+  /**
+   * One timer, for the wait that falls due first; none while no agent waits or escalation is
+   * off. Re-armed only when that moment changes (or `always`, after the setting changed).
+   */
+  private armEscalation(always = false): void {
+    const due = this.stopped ? null : nextEscalationAt(this.memory, this.escalateAfterMs());
+    if (!always && due === this.armedDue && (due === null || this.escalationTimer)) return;
     this.escalationTimer?.cancel();
     this.escalationTimer = null;
-    if (this.stopped) return;
-    const due = nextEscalationAt(this.memory, this.escalateAfterMs());
+    this.armedDue = due;
     if (due === null) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, due - this.now().getTime()));
     this.escalationTimer = (this.deps.setTimer ?? realTimer)(() => {
       this.escalationTimer = null;
+      this.armedDue = null;
       this.decide(() => escalate(this.memory, this.deps.agents.list(), this.now().getTime(), this.escalateAfterMs(), this.world), { escalation: true });
     }, delay);
   }
@@ -167,7 +177,7 @@ export class Notifier {
   private notify(draft: NotificationDraft): void {
     const now = this.now();
     let quiet: Notification['quiet'] = null;
-    if (isPaused(this.settings(), now)) {
+    if (isPaused({ pausedUntil: this.store.pausedUntil() }, now)) {
       quiet = 'paused'; // not shown, so it uses up no rate
     } else {
       const decided = decideRate(this.rate, draft, now.getTime(), this.deps.rateLimits ?? RateLimits);

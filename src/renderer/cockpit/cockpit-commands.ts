@@ -2,9 +2,9 @@ import type { AgentInfo, PresetId } from '../../shared/agents';
 import type { PaletteCommand } from '../palette/palette-command';
 import type { Lane } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
-import { ATTENTION_LABEL, ATTENTION_ORDER, attentionOf, needsOperator } from '../ui/attention';
+import { ATTENTION_LABEL, attentionOf } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
-import type { RailModel, Workspace } from './rail-model';
+import { waitingAgents, type RailModel, type Workspace } from './rail-model';
 
 export type CockpitCommand = PaletteCommand;
 
@@ -17,7 +17,7 @@ export interface CockpitActions {
   addRepository(): void;
   openLanePanel(): void;
   mergeLane(lane: Lane): void;
-  rebase(laneId: string): void;
+  rebase(lane: Lane): void;
   split(orientation: SplitOrientation | null): void;
   stopAgent(agent: AgentInfo): void;
   findInTerminal(agent: AgentInfo): void;
@@ -55,9 +55,9 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   const { model, current, currentAgent, shortcuts } = ctx;
   const out: CockpitCommand[] = [];
   const agents = model.ordered.flatMap((w) => w.agents.map((a) => ({ a, w })));
-  const waiting = agents
-    .filter(({ a }) => needsOperator(attentionOf(a)))
-    .sort((x, y) => ATTENTION_ORDER.indexOf(attentionOf(x.a)) - ATTENTION_ORDER.indexOf(attentionOf(y.a)) || x.a.activity.since.localeCompare(y.a.activity.since));
+  const byId = new Map(agents.map((x) => [x.a.id, x]));
+  const waiting = waitingAgents(agents.map((x) => x.a)).map((a) => byId.get(a.id)!);
+  const waitingIds = new Set(waiting.map((x) => x.a.id));
   for (const { a, w } of waiting) {
     out.push({ id: `wait:${a.id}`, group: 'Waiting for you', title: `${a.name} — ${ATTENTION_LABEL[attentionOf(a)]}`, hint: where(w, model), keywords: [w.name, a.preset], run: () => act.focusAgent(a) });
   }
@@ -67,7 +67,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     out.push({ id: `lane:${w.path}`, group: 'Go to', title: `Lane ${w.name}`, hint: where(w, model), keywords: ['lane', 'workspace', w.path], shortcut: i < 9 ? shortcuts[`lane.${i + 1}`] : undefined, run: () => act.select({ kind: 'workspace', path: w.path }) });
   });
   for (const { a, w } of agents) {
-    if (waiting.some((x) => x.a.id === a.id)) continue;
+    if (waitingIds.has(a.id)) continue;
     out.push({ id: `agent:${a.id}`, group: 'Go to', title: `Agent ${a.name}`, hint: `${where(w, model)} · ${ATTENTION_LABEL[attentionOf(a)]}`, keywords: [a.preset], run: () => act.focusAgent(a) });
   }
   for (const r of model.repos) out.push({ id: `main:${r.repo.id}`, group: 'Go to', title: `MAIN of ${r.repo.name}`, hint: r.health, keywords: ['health', 'incidents', 'merges', 'probes'], run: () => act.select({ kind: 'main', repoId: r.repo.id }) });
@@ -89,7 +89,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   const lane = current?.lane ?? null;
   const noRealLane = lane === null ? 'Open one of Grove\'s lanes first' : undefined;
   out.push({ id: 'lane.merge', group: 'Lane', title: `Merge ${lane ? lane.name : 'the lane'} into MAIN…`, disabled: !lane, hint: noRealLane, keywords: ['gate', 'preflight'], run: () => lane && act.mergeLane(lane) });
-  out.push({ id: 'lane.rebase', group: 'Lane', title: `Rebase ${lane ? lane.name : 'the lane'} onto MAIN`, disabled: !lane, hint: noRealLane, run: () => lane && act.rebase(lane.id) });
+  out.push({ id: 'lane.rebase', group: 'Lane', title: `Rebase ${lane ? lane.name : 'the lane'} onto MAIN`, disabled: !lane, hint: noRealLane, run: () => lane && act.rebase(lane) });
   out.push({ id: 'lane.diff', group: 'Lane', title: `Show ${lane ? `${lane.name}'s` : 'the lane\'s'} changes`, disabled: !lane, hint: noRealLane, keywords: ['diff'], run: act.openLanePanel });
   for (const r of model.repos) {
     out.push({ id: `lane.new:${r.repo.id}`, group: 'Lane', title: `New lane in ${r.repo.name}…`, run: () => act.newLane(r.repo) });

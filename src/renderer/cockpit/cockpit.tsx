@@ -15,8 +15,8 @@ import { worstHealth } from '../ui/attention';
 import { Dialog } from '../ui/dialog';
 import { LaneWorkspace } from '../workspace/lane-workspace';
 import { CentreView } from './centre-view';
-import { sameView, withWorkspace, type CockpitView, type SplitOrientation } from './cockpit-layout';
-import { buildRail, nextWaitingAgent } from './rail-model';
+import { sameView, withWorkspace, workspaceLayout, type CockpitView, type SplitOrientation } from './cockpit-layout';
+import { buildRail, nextWaitingAgent, onScreen, splitFor } from './rail-model';
 import { fallbackView, viewExists, viewForRoute } from './resolve-route';
 import { TopBar } from './top-bar';
 import { NotificationBell } from '../notifications/notification-bell';
@@ -52,7 +52,8 @@ export function Cockpit() {
   const notificationActions = useNotificationActions();
   const paletteState = usePaletteState();
   const shortcutLabels = useShortcutLabels();
-  const [launchError, setLaunchError] = useState<string | null>(null);
+  /** A launch or rebase refused, with the lane it belongs to: shown in that lane only. */
+  const [launchError, setLaunchError] = useState<{ path: string; message: string } | null>(null);
   const [customLaunchIn, setCustomLaunchIn] = useState<string | null>(null);
   const layout = useLayout();
   const isNarrow = useMediaQuery(NARROW);
@@ -69,9 +70,15 @@ export function Cockpit() {
   );
   const chosen = layout.view && viewExists(layout.view, model) ? layout.view : null;
   const view = chosen ?? fallbackView(model);
+  // Checked against the layout as it is when the change is made (a launch answers later).
   const select = (v: CockpitView): void => {
     setDrawerOpen(false);
-    if (!sameView(v, layout.view)) layoutStore.update((l) => ({ ...l, view: v }));
+    layoutStore.update((l) => (sameView(v, l.view) ? l : { ...l, view: v }));
+  };
+  /** One change: the workspace in front, with `agentId`'s tab in front of it. */
+  const showAgent = (lanePath: string, agentId: string): void => {
+    setDrawerOpen(false);
+    layoutStore.update((l) => withWorkspace({ ...l, view: { kind: 'workspace', path: lanePath } }, lanePath, { active: agentId }));
   };
 
   // A route (notification, tray, link) moves the cockpit once per navigation, as soon as
@@ -97,19 +104,16 @@ export function Cockpit() {
   // A merge outlives its lane's panel (an ephemeral lane is removed by its merge): once a
   // lane was shown, its merges' dialogs have a home here too.
   const [hasShownLane, setShownLane] = useState(false);
-  useEffect(() => {
-    if (lane) setShownLane(true);
-  }, [lane]);
+  if (lane && !hasShownLane) setShownLane(true);
   const states = model.repos.map((r) => r.health);
   const worst = worstHealth(states);
   const worstRepo = worst ? (model.repos.find((r) => r.health === worst)?.repo.name ?? null) : null;
   const waiting = model.ordered.reduce((n, w) => n + w.needsYou, 0);
-  const activeAgentId = workspace ? (layout.workspaces[workspace.path]?.active ?? workspace.agents[0]?.id ?? null) : null;
+  const saved = workspace ? workspaceLayout(layout, workspace.path) : null;
+  const shown = workspace && saved ? onScreen(workspace, saved) : { active: null, second: null };
+  const activeAgentId = shown.active?.id ?? null;
   const toggleRail = (): void => (isNarrow ? setDrawerOpen((o) => !o) : layoutStore.update((l) => ({ ...l, railCollapsed: !l.railCollapsed })));
-  const focusAgent = (agent: AgentInfo): void => {
-    select({ kind: 'workspace', path: agent.lanePath });
-    layoutStore.update((l) => withWorkspace(l, agent.lanePath, { active: agent.id }));
-  };
+  const focusAgent = (agent: AgentInfo): void => showAgent(agent.lanePath, agent.id);
   const goNextWaiting = (): void => {
     const next = nextWaitingAgent(host.agents ?? [], activeAgentId);
     if (next) focusAgent(next);
@@ -119,18 +123,12 @@ export function Cockpit() {
   const launch = (lanePath: string, preset: PresetId | 'custom-dialog'): void => {
     setLaunchError(null);
     if (preset === 'custom-dialog') return setCustomLaunchIn(lanePath);
-    void store.request('agents.start', { lanePath, preset }).then((r) => {
-      if (!r.ok) return setLaunchError(r.error.message);
-      select({ kind: 'workspace', path: lanePath });
-      layoutStore.update((l) => withWorkspace(l, lanePath, { active: r.value.agent.id }));
-    });
+    void store.request('agents.start', { lanePath, preset }).then((r) => (r.ok ? showAgent(lanePath, r.value.agent.id) : setLaunchError({ path: lanePath, message: r.error.message })));
   };
   const togglePanel = (): void => (isNarrow ? setSheetOpen((o) => !o) : layoutStore.update((l) => ({ ...l, panelOpen: !l.panelOpen })));
   const openPanel = (): void => (isNarrow ? setSheetOpen(true) : layoutStore.update((l) => (l.panelOpen ? l : { ...l, panelOpen: true })));
   const split = (orientation: SplitOrientation | null): void => {
-    if (!workspace) return;
-    const second = workspace.agents.find((a) => a.id !== activeAgentId);
-    layoutStore.update((l) => withWorkspace(l, workspace.path, { split: orientation && second ? { orientation, second: l.workspaces[workspace.path]?.split?.second ?? second.id } : null }));
+    if (workspace) layoutStore.update((l) => withWorkspace(l, workspace.path, { split: splitFor(workspace, workspaceLayout(l, workspace.path), orientation) }));
   };
   const stepAgent = (by: 1 | -1): void => {
     if (!workspace || workspace.agents.length === 0) return;
@@ -150,7 +148,7 @@ export function Cockpit() {
       // The merge flow's code loads with the lane panel, not with the cockpit.
       void import('../lane-panel/use-merge-sessions').then((m) => m.mergeSessionsOf(store).open(l, m.jobIdsOf(host.jobs, l)));
     },
-    rebase: (laneId) => void store.act('lanes.rebase', { id: laneId }).then((r) => setLaunchError(r.ok ? null : r.message)),
+    rebase: (l) => void store.act('lanes.rebase', { id: l.id }).then((r) => setLaunchError(r.ok ? null : { path: l.path, message: r.message })),
     split,
     stopAgent: (a) => void store.act('agents.stop', { id: a.id }),
     // After the palette closes (it gives the focus back first), so the find bar keeps it.
@@ -169,7 +167,7 @@ export function Cockpit() {
   );
   const commandLayer = (
     <CommandLayer
-      context={{ model, current: workspace, currentAgent: workspace?.agents.find((a) => a.id === activeAgentId) ?? null, notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()) }}
+      context={{ model, current: workspace, currentAgent: shown.active, notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()) }}
       actions={actions}
       handlers={{
         ...laneKeys,
@@ -178,7 +176,7 @@ export function Cockpit() {
         'agent.prev': () => stepAgent(-1),
         'agent.next': () => stepAgent(1),
         'agent.nextWaiting': goNextWaiting,
-        'split.toggle': () => split(workspace && layout.workspaces[workspace.path]?.split ? null : 'side-by-side'),
+        'split.toggle': () => split(shown.second ? null : 'side-by-side'),
         'settings.open': () => select({ kind: 'settings' }),
       }}
       isPaletteOpen={paletteState.palette}
@@ -214,7 +212,8 @@ export function Cockpit() {
     />
   );
   const centre = workspace ? (
-    <LaneWorkspace workspace={workspace} hasPanel={lane !== null} isPanelOpen={isNarrow ? sheetOpen : layout.panelOpen} onTogglePanel={togglePanel} onLaunch={(p) => launch(workspace.path, p)} launchError={launchError} />
+    // Keyed by the lane: what it shows of its own (a failed stop) stays with that lane.
+    <LaneWorkspace key={workspace.path} workspace={workspace} hasPanel={lane !== null} isPanelOpen={isNarrow ? sheetOpen : layout.panelOpen} onTogglePanel={togglePanel} onLaunch={(p) => launch(workspace.path, p)} launchError={launchError?.path === workspace.path ? launchError.message : null} />
   ) : (
     <CentreView view={view} />
   );

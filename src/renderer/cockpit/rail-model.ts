@@ -3,6 +3,7 @@ import type { MainHealthState } from '../../shared/health';
 import type { Lane } from '../../shared/lanes';
 import type { OpsLoop } from '../../shared/ops';
 import type { Repo } from '../../shared/repo';
+import type { SplitOrientation, WorkspaceLayout } from './cockpit-layout';
 import { ATTENTION_ORDER, attentionOf, mostUrgentAttention, needsOperator, type Attention } from '../ui/attention';
 
 /**
@@ -69,7 +70,11 @@ function basename(p: string): string {
 export function buildRail(input: RailInput): RailModel {
   const byPath = new Map<string, AgentInfo[]>();
   const agents = [...input.agents].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  for (const a of agents) byPath.set(a.lanePath, [...(byPath.get(a.lanePath) ?? []), a]);
+  for (const a of agents) {
+    const list = byPath.get(a.lanePath);
+    if (list) list.push(a);
+    else byPath.set(a.lanePath, [a]);
+  }
   const placed = new Set<string>();
   const take = (path: string): AgentInfo[] => {
     placed.add(path);
@@ -90,15 +95,39 @@ export function buildRail(input: RailInput): RailModel {
   return { repos, others, ordered: [...repos.flatMap((r) => r.workspaces), ...others] };
 }
 
+/** Agents waiting for the operator: the most urgent first, the longest waiting first within one urgency. */
+export function waitingAgents<A extends AgentInfo>(agents: readonly A[]): A[] {
+  const rank = new Map(agents.map((a) => [a.id, ATTENTION_ORDER.indexOf(attentionOf(a))]));
+  return agents
+    .filter((a) => needsOperator(attentionOf(a)))
+    .sort((a, b) => rank.get(a.id)! - rank.get(b.id)! || a.activity.since.localeCompare(b.activity.since) || a.id.localeCompare(b.id));
+}
+
 /**
  * The next agent waiting for the operator after `currentAgentId`: the most urgent first,
  * the longest-waiting first within one urgency, cycling round. Null when none waits.
  */
 export function nextWaitingAgent(agents: readonly AgentInfo[], currentAgentId: string | null): AgentInfo | null {
-  const waiting = agents
-    .filter((a) => needsOperator(attentionOf(a)))
-    .sort((a, b) => ATTENTION_ORDER.indexOf(attentionOf(a)) - ATTENTION_ORDER.indexOf(attentionOf(b)) || a.activity.since.localeCompare(b.activity.since) || a.id.localeCompare(b.id));
+  const waiting = waitingAgents(agents);
   if (waiting.length === 0) return null;
   const i = waiting.findIndex((a) => a.id === currentAgentId);
   return waiting[(i + 1) % waiting.length]!;
+}
+
+/**
+ * The agents on screen in a workspace, from what was saved: the front tab if that agent
+ * still exists (else the first), and the split's second if it still exists and is not the
+ * front one. The workspace draws this and the cockpit's commands act on it: one reading.
+ */
+export function onScreen(w: Workspace, saved: WorkspaceLayout): { active: AgentInfo | null; second: AgentInfo | null } {
+  const active = w.agents.find((a) => a.id === saved.active) ?? w.agents[0] ?? null;
+  const second = saved.split ? (w.agents.find((a) => a.id === saved.split!.second && a.id !== active?.id) ?? null) : null;
+  return { active, second };
+}
+
+/** The split to save for `orientation` (null: none): the second agent shown kept, else the first other one. */
+export function splitFor(w: Workspace, saved: WorkspaceLayout, orientation: SplitOrientation | null): WorkspaceLayout['split'] {
+  const { active, second } = onScreen(w, saved);
+  const other = second ?? w.agents.find((a) => a.id !== active?.id);
+  return orientation && other ? { orientation, second: other.id } : null;
 }

@@ -9,13 +9,7 @@ const MAC_KEYS: Record<string, string> = { Enter: '↩', Escape: '⎋', Backspac
 const OTHER_KEYS: Record<string, string> = { Escape: 'Esc', ArrowUp: 'Up', ArrowDown: 'Down', ArrowLeft: 'Left', ArrowRight: 'Right' };
 
 export function displayBinding(binding: string, platform: KeyboardPlatform): string {
-  const chord = parseChord(binding);
-  if (!chord) return binding;
-  if (platform === 'mac') {
-    return `${chord.ctrl ? '⌃' : ''}${chord.alt ? '⌥' : ''}${chord.shift ? '⇧' : ''}${chord.meta ? '⌘' : ''}${MAC_KEYS[chord.key] ?? chord.key}`;
-  }
-  const parts = [chord.ctrl && 'Ctrl', chord.alt && 'Alt', chord.shift && 'Shift', chord.meta && 'Win', OTHER_KEYS[chord.key] ?? chord.key];
-  return parts.filter(Boolean).join('+');
+  return bindingKeys(binding, platform).join(platform === 'mac' ? '' : '+');
 }
 
 /** The keys of a binding one by one, for <kbd> elements. */

@@ -21,7 +21,8 @@ export function NotificationBell({ onShowAll }: { onShowAll?: () => void }) {
   const { notifications, notificationSettings } = useHost();
   const actions = useNotificationActions();
   const [isOpen, setOpen] = useState(false);
-  const now = useNow(30_000);
+  // The clock matters only for a pause running out.
+  const now = useNow(30_000, notificationSettings?.pausedUntil != null);
   const unread = unreadCount(notifications);
   const paused = notificationSettings !== null && isPaused(notificationSettings, now);
   const name = `Notifications${unread > 0 ? `, ${unread} unread` : ''}${paused ? ', paused' : ''}`;

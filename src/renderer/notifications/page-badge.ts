@@ -1,4 +1,5 @@
 import type { MainHealth, MainHealthState } from '../../shared/health';
+import { worstHealth } from '../ui/attention';
 
 /**
  * What the browser tab says from across the room: the title names MAIN's worst state over
@@ -6,17 +7,9 @@ import type { MainHealth, MainHealthState } from '../../shared/health';
  * favicon is a sapling drawn green, amber or red. Pure; use-page-badge.ts applies it.
  */
 
-/** Worst first. */
-const SEVERITY: MainHealthState[] = ['broken', 'degraded', 'untrusted', 'unknown', 'healthy'];
-
 /** The worst state of MAIN over repositories that declare probes; null when none does. */
 export function worstMainState(health: Readonly<Record<string, MainHealth>>): MainHealthState | null {
-  let worst: MainHealthState | null = null;
-  for (const h of Object.values(health)) {
-    if (h.probes.length === 0) continue;
-    if (worst === null || SEVERITY.indexOf(h.state) < SEVERITY.indexOf(worst)) worst = h.state;
-  }
-  return worst;
+  return worstHealth(Object.values(health).flatMap((h) => (h.probes.length > 0 ? [h.state] : [])));
 }
 
 /** "(2) ● MAIN broken — Grove"; a healthy MAIN is not news, so it reads plain "Grove". */

@@ -9,7 +9,7 @@ import type { NotificationActions } from './use-notification-actions';
  * every client, and notifications made meanwhile are listed, marked quiet.
  */
 export function PauseControls({ settings, actions }: { settings: NotificationSettings; actions: NotificationActions }) {
-  const now = useNow(30_000);
+  const now = useNow(30_000, settings.pausedUntil !== null);
   if (isPaused(settings, now)) {
     const until = settings.pausedUntil === PAUSED_INDEFINITELY ? 'until resumed' : `until ${formatClock(settings.pausedUntil!, now)}`;
     return (

@@ -25,6 +25,7 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
   const [handoff, setHandoff] = useState<string | null>(null);
   const [removing, setRemoving] = useState(false);
   const attention = attentionOf(agent);
+  const state = describeState(agent);
   const ref = useRef<HTMLElement>(null);
   const focusSeq = useFocusTarget({ kind: 'agent', agentId: agent.id }, ref);
   const live = isLiveSupervision(agent.supervision.kind);
@@ -48,8 +49,8 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
           <span className="muted agent-preset">{agent.preset}</span>
           <AttentionBadge attention={attention} />
           {agent.context && <ContextMeter context={agent.context} warnAt={agent.contextWarnTokens} />}
-          <span className="agent-state muted" data-testid="agent-state" title={describeState(agent)}>
-            {describeState(agent)}
+          <span className="agent-state muted" data-testid="agent-state" title={state}>
+            {state}
           </span>
         </span>
         <span className="agent-actions">

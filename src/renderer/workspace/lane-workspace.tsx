@@ -1,9 +1,9 @@
 import * as Tabs from '@radix-ui/react-tabs';
 import { Columns2, OctagonX, PanelRight, Plus, Rows2, SquareX } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { isLiveSupervision } from '../../shared/agent-liveness';
 import type { PresetId } from '../../shared/agents';
-import type { Workspace } from '../cockpit/rail-model';
+import { onScreen, splitFor, type Workspace } from '../cockpit/rail-model';
 import { workspaceLayout, withWorkspace, type SplitOrientation } from '../cockpit/cockpit-layout';
 import { useLayout, useLayoutStore } from '../cockpit/use-layout';
 import { useHostStore } from '../connection/use-host';
@@ -48,21 +48,15 @@ export function LaneWorkspace({
   const [stoppingAll, setStoppingAll] = useState(false);
   const { agents, path } = workspace;
   const saved = workspaceLayout(layout, path);
-  const active = agents.find((a) => a.id === saved.active) ?? agents[0] ?? null;
-  const second = saved.split ? (agents.find((a) => a.id === saved.split!.second && a.id !== active?.id) ?? null) : null;
+  const { active, second } = onScreen(workspace, saved);
   const setActive = (id: string): void => layoutStore.update((l) => withWorkspace(l, path, { active: id }));
-  const setSplit = (orientation: SplitOrientation | null): void => {
-    const other = agents.find((a) => a.id !== active?.id);
-    layoutStore.update((l) => withWorkspace(l, path, { split: orientation && other ? { orientation, second: second?.id ?? other.id } : null }));
-  };
+  const setSplit = (orientation: SplitOrientation | null): void => layoutStore.update((l) => withWorkspace(l, path, { split: splitFor(workspace, workspaceLayout(l, path), orientation) }));
   const live = agents.filter((a) => isLiveSupervision(a.supervision.kind));
   const stopAll = async (): Promise<void> => {
     const results = await Promise.all(live.map((a) => store.act('agents.stop', { id: a.id })));
     const failed = results.flatMap((r) => (r.ok ? [] : [r.message]));
     setError(failed.length > 0 ? failed.join('\n') : null);
   };
-  // An error belongs to the lane it was made in.
-  useEffect(() => setError(null), [path]);
 
   return (
     <section className="workspace" aria-label={`Workspace ${workspace.name}`} data-testid="workspace" data-path={path}>

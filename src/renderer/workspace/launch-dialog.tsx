@@ -25,24 +25,29 @@ export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: s
   const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<ResultOf<'agents.preview'> | null>(null);
   const params: StartAgentParams = {
-    lanePath: lane.trim(),
+    lanePath: lane,
     preset,
     ...(command.trim() ? { command: command.trim() } : {}),
     ...(args.trim() ? { args: args.split('\n').filter((a) => a !== '') } : {}),
     ...(withhold.trim() ? { withholdEnv: withhold.split(/[\s,]+/).filter(Boolean) } : {}),
   };
   const key = JSON.stringify(params);
-  // What the launch would run, checked by the host as the launch itself would be.
+  // What the launch would run, checked by the host as the launch itself would be. An answer
+  // for fields changed since is dropped.
   useEffect(() => {
-    if (!lane.trim()) return setPreview(null);
+    let isStale = false;
     const timer = setTimeout(() => {
       void store.connection.call('agents.preview', JSON.parse(key) as StartAgentParams).then((r) => {
+        if (isStale) return;
         setPreview(r.ok ? r.value : null);
         setError(r.ok ? null : r.error.message);
       });
     }, 250);
-    return () => clearTimeout(timer);
-  }, [key, lane, store]);
+    return () => {
+      isStale = true;
+      clearTimeout(timer);
+    };
+  }, [key, store]);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
     const r = await store.request('agents.start', params);

@@ -317,6 +317,17 @@ describe('escalation: an agent waiting N minutes is told once more, once per wai
     expect(escalate(memory, [waitingAgent], t0 + 60 * MIN, after, world).drafts).toEqual([]);
   });
 
+  it('a wait fallen due whose agent is gone (or no longer waits) is forgotten, so nothing stays due', () => {
+    const memory = feed(empty(), waitingAgent, 0);
+    expect(nextEscalationAt(memory, after)).toBe(t0 + 10 * MIN);
+    const gone = escalate(memory, [], t0 + 10 * MIN, after, world);
+    expect(gone.drafts).toEqual([]);
+    expect(nextEscalationAt(gone.memory, after)).toBeNull();
+    const stopped = escalate(memory, [busyAgent], t0 + 10 * MIN, after, world);
+    expect(stopped.drafts).toEqual([]);
+    expect(nextEscalationAt(stopped.memory, after)).toBeNull();
+  });
+
   it('a new wait (after working) escalates again, counted from its own start', () => {
     let memory = feed(empty(), waitingAgent, 0);
     memory = escalate(memory, [waitingAgent], t0 + 10 * MIN, after, world).memory;
