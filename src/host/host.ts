@@ -56,6 +56,12 @@ import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
 import type { HostEnvSettings } from './host-env';
+import { createBriefStore } from './briefs/brief-store';
+import { BriefService } from './briefs/brief-service';
+import { briefHandlers } from './briefs/brief-handlers';
+import { createBlobStore } from './briefs/blob-store';
+import { createHybridClock } from './briefs/hybrid-clock';
+import { hlcNodeId, operatorName } from './briefs/identity';
 
 /**
  * The composition root: builds a host from its parts, in the order they depend on each
@@ -267,6 +273,19 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const jobHistory = createJobHistory(db);
+  const briefStore = createBriefStore(db);
+  const blobs = createBlobStore(db, join(config.dataDir, 'blobs'));
+  // Blobs no attachment names (an upload cut short, a redacted screenshot a crash kept) go now.
+  const sweptBlobs = blobs.sweep(briefStore.referencedBlobs());
+  if (sweptBlobs > 0) logger.info('swept unreferenced blobs', { count: sweptBlobs });
+  const briefs = new BriefService({
+    store: briefStore,
+    events,
+    clock: createHybridClock(hlcNodeId(db)),
+    blobs,
+    operatorName: operatorName(process.env),
+    agentName: (id) => agents.list().find((a) => a.id === id)?.name ?? null,
+  });
   // Stopping is one path whoever asks (a signal, `host.stop`); `stopped` tells the process it may exit.
   let closing: Promise<void> | null = null;
   let markStopped!: (reason: string) => void;
@@ -344,6 +363,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...agents.handlers(),
     ...ops.handlers(),
     ...notifier.handlers(),
+    ...briefHandlers(briefs, briefStore),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.

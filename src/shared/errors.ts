@@ -66,6 +66,16 @@ export const ErrorCode = z.enum([
   'agent_is_running', // the operation needs a stopped agent
   'agent_cannot_resume',
   'needs_websocket', // streaming methods are WebSocket-only
+  // Briefs (docs/briefs.md)
+  'brief_unknown', // no brief has that number or id: details.ref
+  'brief_entry_unknown', // the entry is not in this brief: details.entryId
+  'brief_cycle', // the dependency or parent would close a loop: details.cycle names it, e.g. ["#3", "#5", "#3"]
+  'brief_version_conflict', // expectedVersion is not the brief's version: details.expected, details.actual
+  'brief_change_invalid', // the change makes no sense for this brief (same status, unknown link, parent not an epic…)
+  'brief_import_invalid', // an imported entry does not fit the store: details.entryId
+  'cursor_invalid', // a page cursor this host did not give out
+  'attachment_type_refused', // not a PNG, JPEG, GIF or WebP by its bytes: details.detected
+  'attachment_missing', // no stored blob has that sha256 (upload it first)
   // The host's own fault; always a bug
   'internal',
 ]);
@@ -106,6 +116,10 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'lane_not_adoptable':
     case 'serve_not_configured':
     case 'ops_not_configured':
+    case 'brief_change_invalid':
+    case 'brief_import_invalid':
+    case 'cursor_invalid':
+    case 'attachment_missing':
       return 400;
     case 'unauthorized':
       return 401;
@@ -121,11 +135,15 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'merge_unknown':
     case 'incident_unknown':
     case 'ops_unknown':
+    case 'brief_unknown':
+    case 'brief_entry_unknown':
       return 404;
     case 'method_not_allowed':
       return 405;
     case 'repo_already_added':
     case 'repo_in_use':
+    case 'brief_cycle':
+    case 'brief_version_conflict':
     case 'agent_not_running':
     case 'agent_is_running':
     case 'agent_cannot_resume':
@@ -146,6 +164,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 409;
     case 'payload_too_large':
       return 413;
+    case 'attachment_type_refused':
+      return 415;
     case 'rate_limited':
       return 429;
     case 'internal':

@@ -8,6 +8,7 @@ import { Job } from './jobs';
 import { Lane, MainState, MergeRecord } from './lanes';
 import { Repo } from './repo';
 import { CommandChange } from './trust';
+import { BriefEntry, BriefSummary } from './briefs';
 
 /**
  * Everything the host announces. Each event lives in one numbered stream per host data dir:
@@ -67,6 +68,11 @@ export const HostEvent = z.discriminatedUnion('type', [
   }),
   /** The operator acknowledged these alerts (by their events' seqs); the envelope's `at` is when. */
   z.object({ type: z.literal('alerts.acknowledged'), seqs: z.array(z.number().int().positive()) }),
+  /**
+   * A brief gained entries (in order of arrival), and `replaced` holds earlier entries as they
+   * now read (a redaction's tombstone); `brief` is its state after them. See docs/briefs.md.
+   */
+  z.object({ type: z.literal('brief.changed'), brief: BriefSummary, entries: z.array(BriefEntry), replaced: z.array(BriefEntry) }),
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;
 

@@ -13,6 +13,18 @@ import { Repo } from './repo';
 import { AcknowledgeAlertsParams, Alert } from './alerts';
 import { RepoCommands } from './trust';
 import { DirectoryListing } from './directories';
+import {
+  Brief,
+  BriefAction,
+  BriefEntry,
+  BriefRef,
+  BriefSummary,
+  CallerChannel,
+  ListBriefsParams,
+  MAX_TRACE_PAGE,
+  NewBrief,
+  Recall,
+} from './briefs';
 
 /**
  * The one table of API methods: each method's params and result schema. The host routes
@@ -337,6 +349,65 @@ export const methods = {
   'agents.screen': {
     params: AgentId,
     result: z.object({ text: z.string(), cols: z.number().int(), rows: z.number().int(), end: z.number().int() }),
+  },
+  /** Briefs, newest activity first, filtered and searched; page on with `nextCursor`. Agents may call it. */
+  'briefs.list': {
+    params: ListBriefsParams,
+    result: z.object({ briefs: z.array(BriefSummary), nextCursor: z.string().nullable() }),
+    access: 'any',
+  },
+  /** A brief's state and a page of its trace, newest first (older pages with `before`: the last entry's seq). */
+  'briefs.get': {
+    params: z
+      .object({ ref: BriefRef, before: z.number().int().positive().optional(), limit: z.number().int().min(1).max(MAX_TRACE_PAGE).optional() })
+      .strict(),
+    result: z.object({ brief: Brief, trace: z.array(BriefEntry), total: z.number().int(), hasOlder: z.boolean() }),
+    access: 'any',
+  },
+  'briefs.create': { params: NewBrief, result: z.object({ brief: Brief, entries: z.array(BriefEntry) }) },
+  /**
+   * One change to a brief, as an entry of its trace. `expectedVersion` makes it conditional on
+   * nobody having written since (brief_version_conflict otherwise). Agents may call it for
+   * what docs/briefs.md lists.
+   */
+  'briefs.append': {
+    params: z
+      .object({ ref: BriefRef, action: BriefAction, expectedVersion: z.number().int().nonnegative().optional(), via: CallerChannel.optional() })
+      .strict(),
+    result: z.object({ brief: Brief, entries: z.array(BriefEntry) }),
+    access: 'any',
+  },
+  /** Replaces an entry's content by a tombstone (operator only); the redaction is itself an entry. */
+  'briefs.redact': {
+    params: z
+      .object({
+        ref: BriefRef,
+        entryId: z.string().min(1).max(200),
+        reason: z.string().trim().min(1, 'reason is empty: say why the entry is redacted').max(2000),
+        via: CallerChannel.optional(),
+      })
+      .strict(),
+    result: z.object({ brief: Brief, entries: z.array(BriefEntry), redacted: BriefEntry }),
+  },
+  /** The agent's-eye payload (the same text the UI shows and the MCP tool returns). */
+  'briefs.recall': {
+    params: z.object({ ref: BriefRef, sinceEntry: z.string().min(1).max(200).optional() }).strict(),
+    result: Recall,
+    access: 'any',
+  },
+  /** Every entry of the store after `afterSeq`, oldest first: `grove brief export`. */
+  'briefs.export': {
+    params: z.object({ afterSeq: z.number().int().nonnegative().optional(), limit: z.number().int().min(1).max(MAX_TRACE_PAGE).optional() }).strict(),
+    result: z.object({ entries: z.array(BriefEntry), nextAfterSeq: z.number().int().nullable() }),
+  },
+  /** Entries exported elsewhere, applied in order; entries already here are skipped (importing twice changes nothing). */
+  'briefs.import': {
+    params: z.object({ entries: z.array(BriefEntry).min(1).max(MAX_TRACE_PAGE) }).strict(),
+    result: z.object({
+      imported: z.number().int(),
+      skipped: z.number().int(),
+      renumbered: z.array(z.object({ briefId: z.string(), from: z.number().int(), to: z.number().int() })),
+    }),
   },
   'events.since': {
     params: z

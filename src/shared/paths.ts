@@ -6,4 +6,6 @@ export const Paths = {
   api: '/api/',
   ws: '/ws',
   auth: '/auth',
+  /** Attachments' bytes: `POST /blobs?brief=REF&name=NAME` uploads one, `GET /blobs/<sha256>` serves it. */
+  blobs: '/blobs',
 } as const;

@@ -7,6 +7,7 @@ import { laneRecipes } from './migrations/0005-lane-recipes';
 import { healthHistory } from './migrations/0006-health-history';
 import { sessionIdleAndCommandGroups } from './migrations/0007-session-idle-and-command-groups';
 import { repoTrust } from './migrations/0008-repo-trust';
+import { briefs } from './migrations/0009-briefs';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -20,7 +21,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

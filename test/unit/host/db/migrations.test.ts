@@ -60,6 +60,14 @@ const seeds: Record<number, (db: Database.Database) => void> = {
   8: (db) => {
     db.prepare("INSERT INTO repos (id, name, main_path, added_at, trusted_digest, trusted_commands, trusted_at) VALUES ('r7', 'api', '/srv/api', '2026-02-01T00:00:00Z', 'ab12', '[]', '2026-02-01T00:00:00Z')").run();
   },
+  9: (db) => {
+    db.prepare("INSERT INTO briefs VALUES ('b1', 1, 'Worktrees', 'note', 'draft', '2026-03-01T00:00:00Z', '{}')").run();
+    db.prepare("INSERT INTO brief_projects VALUES ('b1', 'flower')").run();
+    db.prepare("INSERT INTO brief_entries (id, brief_id, kind, actor_kind, actor_name, channel, at, hlc, payload) VALUES ('e1', 'b1', 'note', 'operator', 'operator:mike', 'ui', '2026-03-01T00:00:00Z', '0001772323200000-0000-n1', '{\"text\":\"hello\"}')").run();
+    db.prepare('INSERT INTO brief_search (rowid, text) VALUES (1, ?)').run('hello');
+    db.prepare("INSERT INTO blobs VALUES ('" + 'a'.repeat(64) + "', 'image/png', 10, '2026-03-01T00:00:00Z')").run();
+    db.prepare("INSERT INTO brief_attachments VALUES ('at1', 'b1', 'e9', '" + 'a'.repeat(64) + "', 'shot.png', 'image/png', 10, '2026-03-01T00:00:00Z')").run();
+  },
 };
 
 /** The repos columns every version has; later versions add to them. */

@@ -1,0 +1,163 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../shared/briefs';
+import { err, ok, type Result } from '../../shared/result';
+import type { Db } from '../db/database';
+
+/**
+ * Attachments' bytes, content-addressed: `blobs/ab/abcdef…` named by their sha256. A blob is
+ * written to a temp file while it is hashed, fsynced, then renamed into place (and the
+ * directory fsynced), so a blob either is whole under its name or is not there; only then
+ * may a row name it. Its type is sniffed from its bytes (file-type), never its name; only
+ * PNG, JPEG, GIF and WebP are kept. The `blobs` table records each whole file with its
+ * sniffed type; temp files and blobs no attachment names are swept at start.
+ */
+export type PutError =
+  | { kind: 'too_large'; limit: number }
+  | { kind: 'type_refused'; detected: string | null }
+  | { kind: 'empty' }
+  | { kind: 'read_failed'; message: string };
+
+export interface StoredBlob {
+  sha256: string;
+  type: AttachmentType;
+  size: number;
+  /** False when an identical blob was already stored (deduplicated). */
+  created: boolean;
+}
+
+export interface BlobStore {
+  put(body: AsyncIterable<Uint8Array>, limit?: number): Promise<Result<StoredBlob, PutError>>;
+  describe(sha256: string): { type: AttachmentType; size: number } | null;
+  path(sha256: string): string;
+  remove(sha256: string): void;
+  /** Removes temp files and every blob not in `keep`; returns how many blobs went. */
+  sweep(keep: ReadonlySet<string>): number;
+}
+
+const SNIFF_BYTES = 4100;
+const SHA = /^[0-9a-f]{64}$/;
+
+export async function sniffImage(head: Uint8Array): Promise<{ type: AttachmentType } | { refused: string | null }> {
+  const detected = await fileTypeFromBuffer(head);
+  const mime = detected?.mime ?? null;
+  return mime && (ATTACHMENT_TYPES as readonly string[]).includes(mime) ? { type: mime as AttachmentType } : { refused: mime };
+}
+
+export function createBlobStore(db: Db, dir: string, now: () => Date = () => new Date()): BlobStore {
+  const tmpDir = join(dir, 'tmp');
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+  const pathOf = (sha: string) => join(dir, sha.slice(0, 2), sha);
+  const record = db.prepare('INSERT OR IGNORE INTO blobs (sha256, type, size, stored_at) VALUES (?, ?, ?, ?)');
+  const select = db.prepare('SELECT type, size FROM blobs WHERE sha256 = ?');
+  const forget = db.prepare('DELETE FROM blobs WHERE sha256 = ?');
+
+  return {
+    async put(body, limit = MAX_ATTACHMENT_BYTES) {
+      const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+      const fd = openSync(tmp, 'wx', 0o600);
+      const hash = createHash('sha256');
+      let size = 0;
+      const head: Buffer[] = [];
+      let headSize = 0;
+      let failure: PutError | null = null;
+      try {
+        for await (const chunk of body) {
+          size += chunk.length;
+          if (size > limit) {
+            failure = { kind: 'too_large', limit };
+            break;
+          }
+          hash.update(chunk);
+          if (headSize < SNIFF_BYTES) {
+            head.push(Buffer.from(chunk));
+            headSize += chunk.length;
+          }
+          writeSync(fd, chunk);
+        }
+        if (!failure && size === 0) failure = { kind: 'empty' };
+        if (!failure) {
+          const sniffed = await sniffImage(Buffer.concat(head).subarray(0, SNIFF_BYTES));
+          if ('refused' in sniffed) failure = { kind: 'type_refused', detected: sniffed.refused };
+          else {
+            fsyncSync(fd);
+            closeSync(fd);
+            const sha256 = hash.digest('hex');
+            const final = pathOf(sha256);
+            let created = true;
+            try {
+              statSync(final);
+              created = false;
+              rmSync(tmp, { force: true });
+            } catch {
+              mkdirSync(join(dir, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
+              renameSync(tmp, final);
+              fsyncDir(join(dir, sha256.slice(0, 2)));
+            }
+            record.run(sha256, sniffed.type, size, now().toISOString());
+            return ok({ sha256, type: sniffed.type, size, created });
+          }
+        }
+      } catch (e) {
+        failure = { kind: 'read_failed', message: e instanceof Error ? e.message : String(e) };
+      }
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed on the success path's way to a failure.
+      }
+      rmSync(tmp, { force: true });
+      return err(failure ?? { kind: 'read_failed', message: 'unknown' });
+    },
+    describe(sha) {
+      const row = select.get(sha) as { type: AttachmentType; size: number } | undefined;
+      return row ?? null;
+    },
+    path: pathOf,
+    remove(sha) {
+      if (!SHA.test(sha)) return;
+      forget.run(sha);
+      rmSync(pathOf(sha), { force: true });
+    },
+    sweep(keep) {
+      rmSync(tmpDir, { recursive: true, force: true });
+      mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+      let removed = 0;
+      for (const { sha256 } of db.prepare('SELECT sha256 FROM blobs').all() as { sha256: string }[]) {
+        if (!keep.has(sha256)) forget.run(sha256);
+      }
+      for (const sub of safeList(dir)) {
+        if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+        for (const name of safeList(join(dir, sub))) {
+          if (SHA.test(name) && keep.has(name)) continue;
+          rmSync(join(dir, sub, name), { force: true });
+          removed++;
+        }
+      }
+      return removed;
+    },
+  };
+}
+
+function safeList(d: string): string[] {
+  try {
+    return readdirSync(d);
+  } catch {
+    return [];
+  }
+}
+
+function fsyncDir(d: string): void {
+  try {
+    const fd = openSync(d, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename is still atomic.
+  }
+}

@@ -1,0 +1,61 @@
+import { apiError } from '../../shared/errors';
+import { err, ok } from '../../shared/result';
+import type { Channel } from '../../shared/briefs';
+import type { CallContext, Handlers } from '../api/dispatch';
+import { CursorError, type BriefStore } from './brief-store';
+import { unknownBrief, type BriefService } from './brief-service';
+import { recallBrief } from './recall-brief';
+
+type BriefMethods = 'briefs.list' | 'briefs.get' | 'briefs.create' | 'briefs.append' | 'briefs.redact' | 'briefs.recall' | 'briefs.export' | 'briefs.import';
+
+/** The channel an entry came through: what the caller says (ui, cli, api), `api` when it says nothing. */
+function channelOf(via: Channel | undefined): Channel {
+  return via ?? 'api';
+}
+
+export function briefHandlers(service: BriefService, store: BriefStore): Pick<Handlers, BriefMethods> {
+  const actor = (ctx: CallContext) => service.actorOf(ctx.principal);
+  return {
+    'briefs.list': (params) => {
+      try {
+        return ok(store.list({ ...params, limit: params.limit ?? 50 }));
+      } catch (e) {
+        if (e instanceof CursorError) return err(apiError('cursor_invalid', e.message));
+        throw e;
+      }
+    },
+    'briefs.get': ({ ref, before, limit }) => {
+      const brief = store.resolve(ref);
+      if (!brief) return err(unknownBrief(ref));
+      const trace = store.page(brief.id, limit ?? 50, before);
+      const oldest = trace[trace.length - 1];
+      return ok({ brief, trace, total: store.count(brief.id), hasOlder: oldest ? store.page(brief.id, 1, oldest.seq).length > 0 : false });
+    },
+    'briefs.create': (params, ctx) => {
+      const who = actor(ctx);
+      return who.ok ? service.create(params, who.value, channelOf(params.via)) : who;
+    },
+    'briefs.append': ({ ref, action, expectedVersion, via }, ctx) => {
+      const who = actor(ctx);
+      return who.ok ? service.append(ref, action, who.value, channelOf(via), expectedVersion) : who;
+    },
+    'briefs.redact': ({ ref, entryId, reason, via }, ctx) => {
+      const who = actor(ctx);
+      return who.ok ? service.redact(ref, entryId, reason, who.value, channelOf(via)) : who;
+    },
+    'briefs.recall': ({ ref, sinceEntry }) => {
+      const brief = store.resolve(ref);
+      if (!brief) return err(unknownBrief(ref));
+      const recall = recallBrief(store, brief, { sinceEntry });
+      if ('kind' in recall) return err(apiError('brief_entry_unknown', `#${brief.number} has no entry ${recall.entryId}.`, { entryId: recall.entryId }));
+      return ok(recall);
+    },
+    'briefs.export': ({ afterSeq, limit }) => {
+      const page = limit ?? 500;
+      const entries = store.since(afterSeq ?? 0, page);
+      const last = entries[entries.length - 1];
+      return ok({ entries, nextAfterSeq: entries.length === page && last ? last.seq : null });
+    },
+    'briefs.import': ({ entries }) => service.importEntries(entries),
+  };
+}

@@ -1,0 +1,443 @@
+import { createPatch } from 'diff';
+import type { z } from 'zod';
+import { apiError, type ApiError } from '../../shared/errors';
+import { err, ok, type Result } from '../../shared/result';
+import {
+  AGENT_ACTIONS,
+  AGENT_STATUSES,
+  summaryOf,
+  type Actor,
+  type AttachmentType,
+  type Brief,
+  type BriefAction,
+  type BriefEntry,
+  type Channel,
+  type NewBrief,
+} from '../../shared/briefs';
+import type { Principal } from '../api/dispatch';
+import type { EventLog } from '../events/event-log';
+import { uuidv7 } from '../ids';
+import type { BriefStore, NewEntry } from './brief-store';
+import type { HybridClock } from './hybrid-clock';
+import { applyEntry, project } from './projection';
+import { scrubbed } from './redaction';
+import { findCycle } from './relationship-cycles';
+
+/**
+ * Every write to a brief goes through here, whoever asks (UI, CLI, API, later MCP and
+ * dispatch): who may do it, what entry it becomes, and the entry, its projection and its
+ * search row committed in one SQLite transaction, then announced. See docs/briefs.md.
+ */
+export interface BlobCatalog {
+  /** The stored blob's type (sniffed from its bytes) and size; null when no such blob is stored. */
+  describe(sha256: string): { type: AttachmentType; size: number } | null;
+  remove(sha256: string): void;
+}
+
+export interface BriefServiceDeps {
+  store: BriefStore;
+  events: EventLog;
+  clock: HybridClock;
+  blobs: BlobCatalog;
+  /** The operator's name in the trace: `operator:<name>`. */
+  operatorName: string;
+  /** An agent's name from its id (its token names the id); null when it is gone. */
+  agentName(agentId: string): string | null;
+  now?: () => Date;
+}
+
+export type Written = { brief: Brief; entries: BriefEntry[] };
+
+type Draft = Pick<NewEntry, 'kind' | 'payload'> & { actor?: Actor; channel?: Channel };
+
+export class BriefService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: BriefServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  actorOf(principal: Principal): Result<Actor, ApiError> {
+    if (principal.kind === 'operator') return ok({ kind: 'operator', name: `operator:${this.deps.operatorName}` });
+    const name = this.deps.agentName(principal.agentId);
+    return name ? ok({ kind: 'agent', name }) : err(apiError('forbidden', 'This agent is no longer known to the host.'));
+  }
+
+  create(params: z.output<typeof NewBrief>, actor: Actor, channel: Channel): Result<Written, ApiError> {
+    return this.deps.store.transaction(() => {
+      let parentId: string | null = null;
+      if (params.parent !== undefined) {
+        const parent = this.deps.store.resolve(params.parent);
+        if (!parent) return err(unknownBrief(params.parent));
+        if (parent.kind !== 'epic') return err(notAnEpic(parent));
+        parentId = parent.id;
+      }
+      const briefId = uuidv7();
+      const projects = params.projects.map((name, i) => ({ name, primary: i === 0 }));
+      const drafts: Draft[] = [
+        {
+          kind: 'created',
+          payload: { title: params.title, kind: params.kind, status: 'draft', spec: params.spec, projects, number: this.deps.store.nextNumber() },
+        },
+        ...this.joinDrafts(null, actor),
+      ];
+      if (parentId) drafts.push({ kind: 'parent_set', payload: { parentId } });
+      return ok(this.commit(briefId, null, drafts, actor, channel));
+    });
+  }
+
+  append(ref: string, action: BriefAction, actor: Actor, channel: Channel, expectedVersion?: number): Result<Written, ApiError> {
+    return this.deps.store.transaction(() => {
+      const brief = this.deps.store.resolve(ref);
+      if (!brief) return err(unknownBrief(ref));
+      if (expectedVersion !== undefined && expectedVersion !== brief.version) {
+        return err(
+          apiError('brief_version_conflict', `#${brief.number} is at version ${brief.version}, not ${expectedVersion}: someone wrote to it since you read it. Read it again and retry.`, {
+            expected: expectedVersion,
+            actual: brief.version,
+          }),
+        );
+      }
+      const allowed = this.mayWrite(brief, action, actor);
+      if (!allowed.ok) return allowed;
+      const drafts = this.draftsFor(brief, action);
+      if (!drafts.ok) return drafts;
+      return ok(this.commit(brief.id, brief, [...this.joinDrafts(brief, actor), ...drafts.value], actor, channel));
+    });
+  }
+
+  /** The operator replaces an entry's content by a tombstone; a blob nothing else names is deleted. */
+  redact(ref: string, entryId: string, reason: string, actor: Actor, channel: Channel): Result<Written & { redacted: BriefEntry }, ApiError> {
+    const outcome = this.deps.store.transaction(() => {
+      const brief = this.deps.store.resolve(ref);
+      if (!brief) return err(unknownBrief(ref));
+      const target = this.deps.store.entry(entryId);
+      if (!target || target.briefId !== brief.id) {
+        return err(apiError('brief_entry_unknown', `#${brief.number} has no entry ${entryId}.`, { entryId, ref }));
+      }
+      if (target.redacted) return err(apiError('brief_change_invalid', `Entry ${entryId} was already redacted by ${target.redacted.by.name}.`, { entryId }));
+      const scrub = scrubbed(target);
+      if (!scrub.ok) return err(apiError('brief_change_invalid', `Entry ${entryId} cannot be redacted: ${scrub.reason}.`, { entryId }));
+      const redactionId = uuidv7(this.now().getTime());
+      const at = this.now().toISOString();
+      const redacted = this.deps.store.tombstone(entryId, scrub.payload, { by: actor, reason, at, redactionId });
+      const written = this.commit(brief.id, brief, [{ kind: 'redaction', payload: { entryId, reason } }], actor, channel, redactionId, [redacted]);
+      const freed = this.deps.store.dropAttachment(entryId);
+      return ok({ ...written, redacted, freed: freed && this.deps.store.blobRefs(freed.sha256) === 0 ? freed.sha256 : null });
+    });
+    if (!outcome.ok) return outcome;
+    // After the commit: a crash before this leaves an orphan blob, which the next start sweeps.
+    if (outcome.value.freed) this.deps.blobs.remove(outcome.value.freed);
+    const { freed: _freed, ...rest } = outcome.value;
+    return ok(rest);
+  }
+
+  /**
+   * Entries exported from another store, applied in their order. An entry already here is
+   * skipped, so importing twice changes nothing. A brief whose number is taken here gets the
+   * next free one, recorded as a `renumbered` entry by Grove. Every attachment's blob must be
+   * stored first (the CLI uploads them before the entries).
+   */
+  importEntries(entries: readonly BriefEntry[]): Result<{ imported: number; skipped: number; renumbered: { briefId: string; from: number; to: number }[] }, ApiError> {
+    // A refusal mid-import throws, so the transaction rolls back everything the import wrote.
+    const refuse = (error: ApiError): never => {
+      throw new Refusal(error);
+    };
+    let outcome;
+    try {
+      outcome = this.importInTransaction(entries, refuse);
+    } catch (e) {
+      if (e instanceof Refusal) return err(e.error);
+      throw e;
+    }
+    for (const sha of outcome.freed) this.deps.blobs.remove(sha);
+    const { freed: _freed, ...rest } = outcome;
+    return ok(rest);
+  }
+
+  private importInTransaction(entries: readonly BriefEntry[], refuse: (e: ApiError) => never) {
+    const store = this.deps.store;
+    return store.transaction(() => {
+      const invalid = (entry: BriefEntry, message: string) => refuse(apiError('brief_import_invalid', `Entry ${entry.id}: ${message}`, { entryId: entry.id }));
+      const touched = new Map<string, { added: BriefEntry[]; replaced: BriefEntry[] }>();
+      const created = new Set<string>();
+      const claimed = new Set<number>();
+      const renumbered: { briefId: string; from: number; to: number }[] = [];
+      const freed: string[] = [];
+      let skipped = 0;
+      const touch = (id: string) => {
+        let t = touched.get(id);
+        if (!t) touched.set(id, (t = { added: [], replaced: [] }));
+        return t;
+      };
+      for (const e of entries) {
+        if (store.hasEntry(e.id)) {
+          skipped++;
+          continue;
+        }
+        const known = created.has(e.briefId) || store.get(e.briefId) !== null;
+        if (e.kind === 'created' ? known : !known) {
+          return invalid(e, e.kind === 'created' ? `it creates brief ${e.briefId}, which this store already has under another entry` : `it belongs to brief ${e.briefId}, which neither this store nor the import creates (export from the start, or import the earlier file first)`);
+        }
+        if (e.kind === 'attachment_added' && e.payload && !this.deps.blobs.describe(e.payload.sha256)) {
+          return refuse(apiError('attachment_missing', `Entry ${e.id} attaches ${e.payload.name} (sha256 ${e.payload.sha256}), whose bytes are not stored here; upload the export's blobs first.`, { entryId: e.id, sha256: e.payload.sha256 }));
+        }
+        const { seq: _seq, ...rest } = e;
+        const stored = store.insert(rest);
+        this.deps.clock.observe(e.hlc);
+        touch(e.briefId).added.push(stored);
+        if (e.kind === 'created') {
+          created.add(e.briefId);
+          const number = e.payload?.number ?? 0;
+          if (store.byNumber(number) !== null || claimed.has(number)) {
+            const to = Math.max(store.nextNumber(), ...[...claimed].map((n) => n + 1));
+            claimed.add(to);
+            renumbered.push({ briefId: e.briefId, from: number, to });
+            const at = this.now();
+            touch(e.briefId).added.push(
+              store.insert({ id: uuidv7(at.getTime()), briefId: e.briefId, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from: number, to }, redacted: null }),
+            );
+          } else claimed.add(number);
+        }
+        if (e.kind === 'attachment_added' && e.payload && !e.redacted) {
+          const p = e.payload;
+          store.addAttachment({ id: p.attachmentId, briefId: e.briefId, entryId: e.id, sha256: p.sha256, name: p.name, type: p.type, size: p.size, at: e.at });
+        }
+        if (e.kind === 'redaction' && e.payload) {
+          const target = store.entry(e.payload.entryId);
+          if (target && target.briefId === e.briefId && !target.redacted) {
+            const scrub = scrubbed(target);
+            if (scrub.ok) {
+              touch(e.briefId).replaced.push(store.tombstone(target.id, scrub.payload, { by: e.actor, reason: e.payload.reason, at: e.at, redactionId: e.id }));
+              const dropped = store.dropAttachment(target.id);
+              if (dropped) freed.push(dropped.sha256);
+            }
+          }
+        }
+      }
+      for (const [briefId, t] of touched) {
+        const brief = project(store.trace(briefId));
+        store.save(brief);
+        this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries: t.added, replaced: t.replaced });
+      }
+      const imported = entries.length - skipped;
+      return { imported, skipped, renumbered, freed: freed.filter((sha) => store.blobRefs(sha) === 0) };
+    });
+  }
+
+  /** Rebuilds one brief's state from its entries alone and stores it (after a redaction or an import). */
+  rebuild(briefId: string): Brief {
+    const brief = project(this.deps.store.trace(briefId));
+    this.deps.store.save(brief);
+    return brief;
+  }
+
+  private mayWrite(brief: Brief, action: BriefAction, actor: Actor): Result<true, ApiError> {
+    if (actor.kind !== 'agent') return ok(true);
+    if (!AGENT_ACTIONS.includes(action.kind)) {
+      return err(apiError('forbidden', `An agent may not write a ${action.kind.replace(/_/g, ' ')} entry; it may add notes, comments, plan proposals, links and attachments, and move a brief it takes part in to in_progress or in_review.`, { action: action.kind }));
+    }
+    if (action.kind === 'status_change') {
+      const participates = brief.participants.some((p) => p.name === actor.name && p.active);
+      if (!participates || !AGENT_STATUSES.includes(action.to)) {
+        return err(
+          apiError('forbidden', participates ? `An agent may move a brief only to in_progress or in_review, not ${action.to}.` : `${actor.name} does not take part in #${brief.number}, so it may not change its status.`, {
+            action: action.kind,
+          }),
+        );
+      }
+    }
+    return ok(true);
+  }
+
+  /** The entries an action becomes, checked against the brief as it is. */
+  private draftsFor(brief: Brief, action: BriefAction): Result<Draft[], ApiError> {
+    const invalid = (message: string, details?: Record<string, unknown>) => err(apiError('brief_change_invalid', message, details));
+    const store = this.deps.store;
+    switch (action.kind) {
+      case 'note':
+      case 'comment':
+        return ok([{ kind: action.kind, payload: { text: action.text } }]);
+      case 'refinement': {
+        if (action.spec === brief.spec) return invalid(`The spec of #${brief.number} is already that text.`);
+        return ok([{ kind: 'refinement', payload: { spec: action.spec, diff: specDiff(brief.spec, action.spec) } }]);
+      }
+      case 'spec_snapshot':
+        return ok([{ kind: 'spec_snapshot', payload: { spec: brief.spec, reason: action.reason ?? null } }]);
+      case 'plan_proposed':
+        return ok([{ kind: 'plan_proposed', payload: { spec: action.spec, summary: action.summary } }]);
+      case 'plan_accepted': {
+        const plan = store.entry(action.planEntryId);
+        if (!plan || plan.briefId !== brief.id || plan.kind !== 'plan_proposed') {
+          return err(apiError('brief_entry_unknown', `#${brief.number} has no proposed plan ${action.planEntryId}.`, { entryId: action.planEntryId }));
+        }
+        if (!plan.payload) return invalid(`The plan ${action.planEntryId} was redacted; it cannot be accepted.`);
+        const drafts: Draft[] = [];
+        // The spec the plan replaces is kept as it was, by Grove, before it goes.
+        if (brief.spec.trim() !== '' && brief.spec !== plan.payload.spec) {
+          drafts.push({ kind: 'spec_snapshot', payload: { spec: brief.spec, reason: 'before a plan was accepted' }, actor: { kind: 'system', name: 'grove' }, channel: 'automatic' });
+        }
+        drafts.push({ kind: 'plan_accepted', payload: { planEntryId: plan.id, spec: plan.payload.spec } });
+        return ok(drafts);
+      }
+      case 'status_change':
+        if (action.to === brief.status) return invalid(`#${brief.number} is already ${action.to}.`);
+        return ok([{ kind: 'status_change', payload: { from: brief.status, to: action.to, reason: action.reason?.trim() || null } }]);
+      case 'details_changed': {
+        const payload: { title?: string; kind?: Brief['kind'] } = {};
+        if (action.title !== undefined && action.title !== brief.title) payload.title = action.title;
+        if (action.briefKind !== undefined && action.briefKind !== brief.kind) payload.kind = action.briefKind;
+        if (Object.keys(payload).length === 0) return invalid(`#${brief.number} already has that title and kind.`);
+        return ok([{ kind: 'details_changed', payload }]);
+      }
+      case 'projects_set': {
+        const names = action.projects.map((p) => p.name);
+        if (new Set(names).size !== names.length) return invalid('A project is named twice.');
+        const primaries = action.projects.filter((p) => p.primary).length;
+        if (primaries > 1) return invalid('Only one project can be primary.');
+        const projects = primaries === 0 ? action.projects.map((p, i) => ({ ...p, primary: i === 0 })) : action.projects;
+        return ok([{ kind: 'projects_set', payload: { projects } }]);
+      }
+      case 'link_added': {
+        let target = action.target;
+        if (action.type === 'url' && !/^(https?:|mailto:)/i.test(target)) {
+          return invalid('A URL link must start with http:, https: or mailto:.', { target });
+        }
+        if (action.type === 'brief') {
+          const other = store.resolve(target);
+          if (!other) return err(unknownBrief(target));
+          target = other.id;
+        }
+        return ok([{ kind: 'link_added', payload: { linkId: uuidv7(this.now().getTime()), type: action.type, target, label: action.label?.trim() || null } }]);
+      }
+      case 'link_removed':
+        if (!brief.links.some((l) => l.id === action.linkId)) return invalid(`#${brief.number} has no link ${action.linkId}.`, { linkId: action.linkId });
+        return ok([{ kind: 'link_removed', payload: { linkId: action.linkId, reason: action.reason?.trim() || null } }]);
+      case 'participant_joined': {
+        const role = action.role ?? 'participant';
+        const wave = action.wave ?? null;
+        const present = brief.participants.find((p) => p.name === action.name);
+        if (present?.active && present.role === role && present.wave === wave) return invalid(`${action.name} already takes part in #${brief.number} as ${role}.`);
+        return ok([{ kind: 'participant_joined', payload: { name: action.name, kind: action.participantKind, role, wave } }]);
+      }
+      case 'participant_left':
+        if (!brief.participants.some((p) => p.name === action.name && p.active)) return invalid(`${action.name} does not take part in #${brief.number}.`);
+        return ok([{ kind: 'participant_left', payload: { name: action.name, reason: action.reason?.trim() || null } }]);
+      case 'dependency_added':
+      case 'dependency_removed': {
+        const other = store.resolve(action.on);
+        if (!other) return err(unknownBrief(action.on));
+        if (action.kind === 'dependency_removed') {
+          if (!brief.dependsOn.includes(other.id)) return invalid(`#${brief.number} does not depend on #${other.number}.`);
+          return ok([{ kind: 'dependency_removed', payload: { briefId: other.id } }]);
+        }
+        if (other.id === brief.id) return invalid(`#${brief.number} cannot depend on itself.`);
+        if (brief.dependsOn.includes(other.id)) return invalid(`#${brief.number} already depends on #${other.number}.`);
+        const cycle = findCycle(brief.id, other.id, (id) => store.get(id)?.dependsOn ?? []);
+        if (cycle) return err(cycleError('depend on', brief, other, cycle.map((id) => numberOf(store, id))));
+        return ok([{ kind: 'dependency_added', payload: { briefId: other.id } }]);
+      }
+      case 'parent_set': {
+        if (action.parent === null) {
+          if (brief.parentId === null) return invalid(`#${brief.number} has no epic parent.`);
+          return ok([{ kind: 'parent_set', payload: { parentId: null } }]);
+        }
+        const parent = store.resolve(action.parent);
+        if (!parent) return err(unknownBrief(action.parent));
+        if (parent.id === brief.id) return invalid(`#${brief.number} cannot be its own parent.`);
+        if (parent.kind !== 'epic') return err(notAnEpic(parent));
+        if (brief.parentId === parent.id) return invalid(`#${parent.number} is already the parent of #${brief.number}.`);
+        const cycle = findCycle(brief.id, parent.id, (id) => {
+          const p = store.get(id)?.parentId;
+          return p ? [p] : [];
+        });
+        if (cycle) return err(cycleError('have as its parent', brief, parent, cycle.map((id) => numberOf(store, id))));
+        return ok([{ kind: 'parent_set', payload: { parentId: parent.id } }]);
+      }
+      case 'attachment_added': {
+        const blob = this.deps.blobs.describe(action.sha256);
+        if (!blob) return err(apiError('attachment_missing', `No image with sha256 ${action.sha256} is stored; upload it first.`, { sha256: action.sha256 }));
+        return ok([
+          {
+            kind: 'attachment_added',
+            payload: { attachmentId: uuidv7(this.now().getTime()), sha256: action.sha256, name: action.name, type: blob.type, size: blob.size },
+          },
+        ]);
+      }
+    }
+  }
+
+  /** A writer who does not yet take part joins first, by Grove's hand (as the seed's trace shows). */
+  private joinDrafts(brief: Brief | null, actor: Actor): Draft[] {
+    if (actor.kind === 'system') return [];
+    if (brief?.participants.some((p) => p.name === actor.name && p.active)) return [];
+    return [
+      {
+        kind: 'participant_joined',
+        payload: { name: actor.name, kind: actor.kind, role: 'participant', wave: null },
+        actor: { kind: 'system', name: actor.name },
+        channel: 'automatic',
+      },
+    ];
+  }
+
+  /** Writes the drafts as entries of one brief, folds them onto its state, saves and announces. Call inside a transaction. */
+  private commit(briefId: string, before: Brief | null, drafts: Draft[], actor: Actor, channel: Channel, firstId?: string, replaced: BriefEntry[] = []): Written {
+    const store = this.deps.store;
+    let state = before;
+    const entries: BriefEntry[] = [];
+    for (const [i, d] of drafts.entries()) {
+      const at = this.now();
+      const entry = store.insert({
+        id: i === 0 && firstId ? firstId : uuidv7(at.getTime()),
+        briefId,
+        kind: d.kind,
+        actor: d.actor ?? actor,
+        channel: d.channel ?? channel,
+        at: at.toISOString(),
+        hlc: this.deps.clock.now(),
+        payload: d.payload,
+        redacted: null,
+      } as NewEntry);
+      state = applyEntry(state, entry);
+      entries.push(entry);
+      if (entry.kind === 'attachment_added' && entry.payload) {
+        const p = entry.payload;
+        store.addAttachment({ id: p.attachmentId, briefId, entryId: entry.id, sha256: p.sha256, name: p.name, type: p.type, size: p.size, at: entry.at });
+      }
+    }
+    // A redaction changes what earlier entries say: fold the whole trace again.
+    const brief = replaced.length > 0 ? project(store.trace(briefId)) : state!;
+    store.save(brief);
+    this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries, replaced });
+    return { brief, entries };
+  }
+}
+
+class Refusal extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+
+export function unknownBrief(ref: string): ApiError {
+  return apiError('brief_unknown', `No brief ${/^#?\d+$/.test(ref.trim()) ? ref.trim().replace(/^(?!#)/, '#') : JSON.stringify(ref)} in this store. List them with \`grove brief list\`.`, { ref });
+}
+
+function notAnEpic(b: Brief): ApiError {
+  return apiError('brief_change_invalid', `#${b.number} is a ${b.kind}, not an epic: only an epic can be a parent.`, { parent: `#${b.number}` });
+}
+
+function numberOf(store: BriefStore, id: string): string {
+  const b = store.get(id);
+  return b ? `#${b.number}` : id;
+}
+
+function cycleError(verb: string, brief: Brief, other: Brief, cycle: string[]): ApiError {
+  return apiError('brief_cycle', `#${brief.number} cannot ${verb} #${other.number}: that closes the loop ${cycle.join(' → ')}.`, { cycle });
+}
+
+function specDiff(before: string, after: string): string {
+  // Header lines name nothing useful (both sides are "the spec"); the hunks are the diff.
+  return createPatch('spec', before, after, 'before', 'after', { context: 3 }).split('\n').slice(2).join('\n');
+}

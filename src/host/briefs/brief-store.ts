@@ -1,0 +1,250 @@
+import type { Db } from '../db/database';
+import {
+  Brief,
+  BriefEntry,
+  parseBriefRef,
+  summaryOf,
+  type BriefStatus,
+  type BriefKind,
+  type BriefSummary,
+  type Tombstone,
+} from '../../shared/briefs';
+import { searchableText } from './searchable-text';
+import { ftsQuery } from './fts-query';
+
+/**
+ * The briefs' SQLite tables (migration 0009). Plain reads and writes only: what an entry
+ * means is projection.ts's, who may write what is brief-service.ts's. Callers wrap writes
+ * that belong together in `transaction`, so an entry, its projection and its search row
+ * commit together or not at all.
+ */
+/** An entry before the store numbers it (Omit over each member, so the union stays discriminated). */
+export type NewEntry = BriefEntry extends infer E ? (E extends BriefEntry ? Omit<E, 'seq'> : never) : never;
+
+export interface ListQuery {
+  project?: string;
+  status?: readonly BriefStatus[];
+  kind?: readonly BriefKind[];
+  query?: string;
+  cursor?: string;
+  limit: number;
+}
+
+export interface BriefStore {
+  transaction<T>(fn: () => T): T;
+  /** The brief a reference (`#N`, `N` or an id) names. */
+  resolve(ref: string): Brief | null;
+  get(id: string): Brief | null;
+  byNumber(n: number): Brief | null;
+  /** The next free number; the one place numbers are allocated (sync moves it to the shared store). */
+  nextNumber(): number;
+  insert(entry: NewEntry): BriefEntry;
+  hasEntry(id: string): boolean;
+  entry(id: string): BriefEntry | null;
+  /** A brief's entries, newest first, before `beforeSeq` when given. */
+  page(briefId: string, limit: number, beforeSeq?: number): BriefEntry[];
+  /** A brief's entries in order of arrival. */
+  trace(briefId: string): BriefEntry[];
+  /** How many entries a brief has (after `afterSeq` when given). */
+  count(briefId: string, afterSeq?: number): number;
+  /** Every entry of the store after `afterSeq`, in order of arrival (export). */
+  since(afterSeq: number, limit: number): BriefEntry[];
+  save(brief: Brief): void;
+  /** Replaces an entry's content by what survives its redaction, and drops its searchable text. */
+  tombstone(entryId: string, payload: unknown, tombstone: Tombstone): BriefEntry;
+  list(q: ListQuery): { briefs: BriefSummary[]; nextCursor: string | null };
+  /** Every brief's id (a rebuild walks them). */
+  ids(): string[];
+  addAttachment(a: { id: string; briefId: string; entryId: string; sha256: string; name: string; type: string; size: number; at: string }): void;
+  dropAttachment(entryId: string): { sha256: string } | null;
+  /** How many attachment rows still name this blob. */
+  blobRefs(sha256: string): number;
+  /** Every blob an attachment row names (the start-up sweep keeps these). */
+  referencedBlobs(): Set<string>;
+}
+
+interface EntryRow {
+  seq: number;
+  id: string;
+  brief_id: string;
+  kind: string;
+  actor_kind: string;
+  actor_name: string;
+  channel: string;
+  at: string;
+  hlc: string;
+  payload: string | null;
+  redacted: string | null;
+}
+
+function rowToEntry(r: EntryRow): BriefEntry {
+  // Rows are only written by this store from validated entries; parsing again keeps a
+  // hand-edited or corrupted row from reaching a client in a shape it does not expect.
+  return BriefEntry.parse({
+    id: r.id,
+    briefId: r.brief_id,
+    seq: r.seq,
+    kind: r.kind,
+    actor: { kind: r.actor_kind, name: r.actor_name },
+    channel: r.channel,
+    at: r.at,
+    hlc: r.hlc,
+    payload: r.payload === null ? null : JSON.parse(r.payload),
+    redacted: r.redacted === null ? null : JSON.parse(r.redacted),
+  });
+}
+
+function encodeCursor(updatedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([updatedAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' ? [v[0], v[1]] : null;
+  } catch {
+    return null;
+  }
+}
+
+export class CursorError extends Error {}
+
+export function createBriefStore(db: Db): BriefStore {
+  const insertEntry = db.prepare(
+    `INSERT INTO brief_entries (id, brief_id, kind, actor_kind, actor_name, channel, at, hlc, payload, redacted)
+     VALUES (@id, @briefId, @kind, @actorKind, @actorName, @channel, @at, @hlc, @payload, @redacted)`,
+  );
+  const insertSearch = db.prepare('INSERT INTO brief_search (rowid, text) VALUES (?, ?)');
+  const deleteSearch = db.prepare('DELETE FROM brief_search WHERE rowid = ?');
+  const selectEntry = db.prepare('SELECT * FROM brief_entries WHERE id = ?');
+  const selectPage = db.prepare('SELECT * FROM brief_entries WHERE brief_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
+  const selectTrace = db.prepare('SELECT * FROM brief_entries WHERE brief_id = ? ORDER BY seq');
+  const selectCount = db.prepare('SELECT count(*) AS n FROM brief_entries WHERE brief_id = ? AND seq > ?');
+  const selectSince = db.prepare('SELECT * FROM brief_entries WHERE seq > ? ORDER BY seq LIMIT ?');
+  const selectState = db.prepare('SELECT state FROM briefs WHERE id = ?');
+  const selectByNumber = db.prepare('SELECT state FROM briefs WHERE number = ?');
+  const selectMaxNumber = db.prepare('SELECT coalesce(max(number), 0) AS n FROM briefs');
+  const upsertBrief = db.prepare(
+    `INSERT INTO briefs (id, number, title, kind, status, updated_at, state) VALUES (@id, @number, @title, @kind, @status, @updatedAt, @state)
+     ON CONFLICT (id) DO UPDATE SET number = excluded.number, title = excluded.title, kind = excluded.kind,
+       status = excluded.status, updated_at = excluded.updated_at, state = excluded.state`,
+  );
+  const deleteProjects = db.prepare('DELETE FROM brief_projects WHERE brief_id = ?');
+  const insertProject = db.prepare('INSERT OR IGNORE INTO brief_projects (brief_id, name) VALUES (?, ?)');
+  const updatePayload = db.prepare('UPDATE brief_entries SET payload = ?, redacted = ? WHERE id = ?');
+  const insertAttachment = db.prepare(
+    'INSERT INTO brief_attachments (id, brief_id, entry_id, sha256, name, type, size, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectAttachmentOfEntry = db.prepare('SELECT sha256 FROM brief_attachments WHERE entry_id = ?');
+  const deleteAttachmentOfEntry = db.prepare('DELETE FROM brief_attachments WHERE entry_id = ?');
+  const countBlobRefs = db.prepare('SELECT count(*) AS n FROM brief_attachments WHERE sha256 = ?');
+
+  const parseState = (row: { state: string } | undefined): Brief | null => (row ? Brief.parse(JSON.parse(row.state)) : null);
+  const get = (id: string): Brief | null => parseState(selectState.get(id) as { state: string } | undefined);
+  const byNumber = (n: number): Brief | null => parseState(selectByNumber.get(n) as { state: string } | undefined);
+
+  return {
+    transaction: (fn) => db.transaction(fn)(),
+    resolve(ref) {
+      const parsed = parseBriefRef(ref);
+      return parsed.kind === 'number' ? byNumber(parsed.number) : get(parsed.id);
+    },
+    get,
+    byNumber,
+    nextNumber: () => (selectMaxNumber.get() as { n: number }).n + 1,
+    insert(entry) {
+      const info = insertEntry.run({
+        id: entry.id,
+        briefId: entry.briefId,
+        kind: entry.kind,
+        actorKind: entry.actor.kind,
+        actorName: entry.actor.name,
+        channel: entry.channel,
+        at: entry.at,
+        hlc: entry.hlc,
+        payload: entry.payload === null ? null : JSON.stringify(entry.payload),
+        redacted: entry.redacted === null ? null : JSON.stringify(entry.redacted),
+      });
+      const seq = Number(info.lastInsertRowid);
+      const stored = { ...entry, seq } as BriefEntry;
+      const text = searchableText(stored);
+      if (text) insertSearch.run(seq, text);
+      return stored;
+    },
+    hasEntry: (id) => selectEntry.get(id) !== undefined,
+    entry(id) {
+      const row = selectEntry.get(id) as EntryRow | undefined;
+      return row ? rowToEntry(row) : null;
+    },
+    page: (briefId, limit, beforeSeq) =>
+      (selectPage.all(briefId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit) as EntryRow[]).map(rowToEntry),
+    trace: (briefId) => (selectTrace.all(briefId) as EntryRow[]).map(rowToEntry),
+    count: (briefId, afterSeq = 0) => (selectCount.get(briefId, afterSeq) as { n: number }).n,
+    since: (afterSeq, limit) => (selectSince.all(afterSeq, limit) as EntryRow[]).map(rowToEntry),
+    save(brief) {
+      upsertBrief.run({
+        id: brief.id,
+        number: brief.number,
+        title: brief.title,
+        kind: brief.kind,
+        status: brief.status,
+        updatedAt: brief.updatedAt,
+        state: JSON.stringify(brief),
+      });
+      deleteProjects.run(brief.id);
+      for (const p of brief.projects) insertProject.run(brief.id, p.name);
+    },
+    tombstone(entryId, payload, tombstone) {
+      const row = selectEntry.get(entryId) as EntryRow;
+      updatePayload.run(payload === null ? null : JSON.stringify(payload), JSON.stringify(tombstone), entryId);
+      deleteSearch.run(row.seq);
+      const entry = rowToEntry(selectEntry.get(entryId) as EntryRow);
+      // What is left readable (a created entry keeps its structure) stays findable.
+      const text = searchableText(entry);
+      if (text) insertSearch.run(row.seq, text);
+      return entry;
+    },
+    list(q) {
+      const where: string[] = [];
+      const args: unknown[] = [];
+      if (q.project !== undefined) {
+        where.push('b.id IN (SELECT brief_id FROM brief_projects WHERE name = ?)');
+        args.push(q.project);
+      }
+      if (q.status?.length) {
+        where.push(`b.status IN (${q.status.map(() => '?').join(', ')})`);
+        args.push(...q.status);
+      }
+      if (q.kind?.length) {
+        where.push(`b.kind IN (${q.kind.map(() => '?').join(', ')})`);
+        args.push(...q.kind);
+      }
+      const match = q.query ? ftsQuery(q.query) : null;
+      if (match) {
+        where.push('b.id IN (SELECT e.brief_id FROM brief_search s JOIN brief_entries e ON e.seq = s.rowid WHERE brief_search MATCH ?)');
+        args.push(match);
+      }
+      if (q.cursor !== undefined) {
+        const c = decodeCursor(q.cursor);
+        if (!c) throw new CursorError('cursor is not one this host gave out: start again without it');
+        where.push('(b.updated_at < ? OR (b.updated_at = ? AND b.id < ?))');
+        args.push(c[0], c[0], c[1]);
+      }
+      const sql = `SELECT b.state FROM briefs b ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY b.updated_at DESC, b.id DESC LIMIT ?`;
+      const rows = db.prepare(sql).all(...args, q.limit + 1) as { state: string }[];
+      const briefs = rows.slice(0, q.limit).map((r) => summaryOf(Brief.parse(JSON.parse(r.state))));
+      const last = briefs[briefs.length - 1];
+      return { briefs, nextCursor: rows.length > q.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
+    },
+    ids: () => (db.prepare('SELECT id FROM briefs ORDER BY number').all() as { id: string }[]).map((r) => r.id),
+    addAttachment: (a) => void insertAttachment.run(a.id, a.briefId, a.entryId, a.sha256, a.name, a.type, a.size, a.at),
+    dropAttachment(entryId) {
+      const row = selectAttachmentOfEntry.get(entryId) as { sha256: string } | undefined;
+      if (!row) return null;
+      deleteAttachmentOfEntry.run(entryId);
+      return row;
+    },
+    blobRefs: (sha256) => (countBlobRefs.get(sha256) as { n: number }).n,
+    referencedBlobs: () => new Set((db.prepare('SELECT DISTINCT sha256 FROM brief_attachments').all() as { sha256: string }[]).map((r) => r.sha256)),
+  };
+}

@@ -1,0 +1,134 @@
+import type { Brief, BriefEntry } from '../../shared/briefs';
+
+/**
+ * A brief's current state from its entries. `applyEntry` folds one entry onto the state so
+ * far; `project` folds a whole trace. The store keeps the folded state as a cache and a test
+ * rebuilds every brief from its entries alone and compares, so this is the one place that
+ * says what an entry means.
+ *
+ * A redacted entry has lost its content: it changes nothing the content carried (a redacted
+ * refinement no longer sets the spec, which falls back to the latest one still readable).
+ */
+export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
+  if (entry.kind === 'created') {
+    if (state) throw new ProjectionError(`entry ${entry.id} creates brief ${entry.briefId}, which already exists`);
+    const p = entry.payload;
+    if (!p) throw new ProjectionError(`entry ${entry.id} creates brief ${entry.briefId} but has no content`);
+    return {
+      id: entry.briefId,
+      number: p.number,
+      title: p.title,
+      kind: p.kind,
+      status: p.status,
+      spec: p.spec,
+      projects: p.projects,
+      parentId: null,
+      dependsOn: [],
+      participants: [],
+      links: [],
+      attachments: [],
+      createdAt: entry.at,
+      createdBy: entry.actor,
+      updatedAt: entry.at,
+      version: 1,
+    };
+  }
+  if (!state) throw new ProjectionError(`entry ${entry.id} (${entry.kind}) comes before brief ${entry.briefId} was created`);
+  const next: Brief = { ...state, version: state.version + 1, updatedAt: entry.at > state.updatedAt ? entry.at : state.updatedAt };
+  switch (entry.kind) {
+    case 'refinement':
+    case 'plan_accepted':
+      if (entry.payload) next.spec = entry.payload.spec;
+      return next;
+    case 'status_change':
+      if (entry.payload) next.status = entry.payload.to;
+      return next;
+    case 'details_changed':
+      if (entry.payload?.title !== undefined) next.title = entry.payload.title;
+      if (entry.payload?.kind !== undefined) next.kind = entry.payload.kind;
+      return next;
+    case 'projects_set':
+      if (entry.payload) next.projects = entry.payload.projects;
+      return next;
+    case 'link_added': {
+      const p = entry.payload;
+      if (p) next.links = [...state.links, { id: p.linkId, type: p.type, target: p.target, label: p.label, addedBy: entry.actor, at: entry.at }];
+      return next;
+    }
+    case 'link_removed': {
+      const p = entry.payload;
+      if (p) next.links = state.links.filter((l) => l.id !== p.linkId);
+      return next;
+    }
+    case 'participant_joined': {
+      const p = entry.payload;
+      if (!p) return next;
+      const present = state.participants.find((x) => x.name === p.name);
+      const joined = { name: p.name, kind: p.kind, role: p.role, active: true, wave: p.wave, joinedAt: present?.joinedAt ?? entry.at };
+      next.participants = present ? state.participants.map((x) => (x.name === p.name ? joined : x)) : [...state.participants, joined];
+      return next;
+    }
+    case 'participant_left': {
+      const p = entry.payload;
+      if (p) next.participants = state.participants.map((x) => (x.name === p.name ? { ...x, active: false } : x));
+      return next;
+    }
+    case 'dependency_added': {
+      const p = entry.payload;
+      if (p && !state.dependsOn.includes(p.briefId)) next.dependsOn = [...state.dependsOn, p.briefId];
+      return next;
+    }
+    case 'dependency_removed': {
+      const p = entry.payload;
+      if (p) next.dependsOn = state.dependsOn.filter((d) => d !== p.briefId);
+      return next;
+    }
+    case 'parent_set':
+      if (entry.payload) next.parentId = entry.payload.parentId;
+      return next;
+    case 'attachment_added': {
+      const p = entry.payload;
+      if (p) {
+        next.attachments = [
+          ...state.attachments,
+          { id: p.attachmentId, entryId: entry.id, sha256: p.sha256, name: p.name, type: p.type, size: p.size, addedBy: entry.actor, at: entry.at },
+        ];
+      }
+      return next;
+    }
+    case 'renumbered':
+      if (entry.payload) next.number = entry.payload.to;
+      return next;
+    case 'note':
+    case 'comment':
+    case 'spec_snapshot':
+    case 'plan_proposed':
+    case 'redaction':
+      return next;
+  }
+}
+
+/** A whole brief from its trace, in the order given (the store's order of arrival). */
+export function project(entries: readonly BriefEntry[]): Brief {
+  let state: Brief | null = null;
+  for (const entry of entries) {
+    state = applyEntry(state, entry);
+    // A redacted refinement no longer speaks: the spec is the latest one still readable.
+    if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, spec: latestSpec(entries, entry) };
+  }
+  if (!state) throw new ProjectionError('a brief needs at least its created entry');
+  return state;
+}
+
+/** The spec as of `upTo`: the latest readable spec-setting entry up to it (the created spec if none). */
+function latestSpec(entries: readonly BriefEntry[], upTo: BriefEntry): string {
+  let spec = '';
+  for (const e of entries) {
+    if (e.kind === 'created' && e.payload) spec = e.payload.spec;
+    if ((e.kind === 'refinement' || e.kind === 'plan_accepted') && e.payload) spec = e.payload.spec;
+    if (e === upTo) break;
+  }
+  return spec;
+}
+
+export class ProjectionError extends Error {}

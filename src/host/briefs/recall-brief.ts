@@ -1,0 +1,124 @@
+import { ENTRY_LABELS, type Brief, type BriefEntry, type Recall } from '../../shared/briefs';
+import type { BriefStore } from './brief-store';
+import { entrySummary } from '../../shared/brief-entry-text';
+
+/**
+ * The agent's-eye payload: what an agent reads when it recalls a brief. The UI's Agent's-eye
+ * view, `grove brief recall` and the MCP tool all call this one function, so what the operator
+ * sees there is literally what the agent gets.
+ *
+ * Bounded by construction: an agent's tool output is capped by its CLI (and costs context), so
+ * the spec is cut past SPEC_BUDGET, each trace entry past ENTRY_BUDGET, and the trace stops at
+ * TRACE_BUDGET or MAX_ENTRIES; what was left out is counted, with how to ask for it. The seed
+ * brief fits in about 4,000 tokens; any brief stays under 8,000.
+ */
+export const SPEC_BUDGET = 12_000;
+export const ENTRY_BUDGET = 600;
+export const TRACE_BUDGET = 10_000;
+export const MAX_ENTRIES = 40;
+/** One token is about four characters of English or code: the usual rule of thumb. */
+export const CHARS_PER_TOKEN = 4;
+
+export interface RecallOptions {
+  /** Only entries after this one (what is new since the agent last looked). */
+  sinceEntry?: string;
+}
+
+export type RecallError = { kind: 'since_unknown'; entryId: string };
+
+export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions = {}): Recall | RecallError {
+  const total = store.count(brief.id);
+  let sinceSeq = 0;
+  if (opts.sinceEntry !== undefined) {
+    const since = store.entry(opts.sinceEntry);
+    if (!since || since.briefId !== brief.id) return { kind: 'since_unknown', entryId: opts.sinceEntry };
+    sinceSeq = since.seq;
+  }
+  const ref = `#${brief.number}`;
+  const title = (id: string): string => {
+    const b = store.get(id);
+    return b ? `#${b.number} ${b.title} (${b.status})` : `${id} (not in this store)`;
+  };
+  const lines: string[] = [];
+  lines.push(`# Brief ${ref}: ${brief.title}`);
+  lines.push('');
+  lines.push(`- status: ${brief.status}`);
+  lines.push(`- kind: ${brief.kind}`);
+  lines.push(`- projects: ${brief.projects.length ? brief.projects.map((p) => (p.primary ? `${p.name} (primary)` : p.name)).join(', ') : 'none'}`);
+  lines.push(`- epic parent: ${brief.parentId ? title(brief.parentId) : 'none'}`);
+  if (brief.dependsOn.length === 0) lines.push('- depends on: nothing (dispatchable once planned)');
+  else lines.push(`- depends on: ${brief.dependsOn.map(title).join('; ')}`);
+  lines.push('');
+  lines.push('## Spec (canonical)');
+  lines.push('');
+  if (brief.spec.trim() === '') lines.push('(no spec yet)');
+  else if (brief.spec.length <= SPEC_BUDGET) lines.push(brief.spec);
+  else {
+    lines.push(brief.spec.slice(0, SPEC_BUDGET));
+    lines.push('');
+    lines.push(`[spec cut at ${SPEC_BUDGET.toLocaleString('en')} of ${brief.spec.length.toLocaleString('en')} characters; the whole spec: \`grove brief show ${ref}\`]`);
+  }
+  lines.push('');
+  lines.push('## Participants');
+  lines.push('');
+  if (brief.participants.length === 0) lines.push('none');
+  for (const p of brief.participants) {
+    lines.push(`- ${p.name} (${p.kind}, ${p.role}${p.wave !== null ? `, wave ${p.wave}` : ''}, ${p.active ? 'active' : 'left'})`);
+  }
+  if (brief.links.length > 0) {
+    lines.push('');
+    lines.push('## Links');
+    lines.push('');
+    for (const l of brief.links) lines.push(`- ${l.label ? `${l.label}: ` : ''}${l.type.replace('_', ' ')} ${l.type === 'brief' ? title(l.target) : l.target}`);
+  }
+  if (brief.attachments.length > 0) {
+    lines.push('');
+    lines.push('## Attachments');
+    lines.push('');
+    for (const a of brief.attachments) lines.push(`- ${a.name} (${a.type}, ${Math.ceil(a.size / 1024)} KiB)`);
+  }
+  lines.push('');
+  const newer = sinceSeq > 0;
+  const candidates = store.page(brief.id, MAX_ENTRIES + 1).filter((e) => e.seq > sinceSeq);
+  const shown: BriefEntry[] = [];
+  let used = 0;
+  for (const e of candidates.slice(0, MAX_ENTRIES)) {
+    const line = traceLine(e);
+    if (used + line.length > TRACE_BUDGET && shown.length > 0) break;
+    shown.push(e);
+    used += line.length;
+  }
+  const inScope = newer ? store.count(brief.id, sinceSeq) : total;
+  lines.push(newer ? `## Trace since entry ${opts.sinceEntry} (newest first)` : '## Trace (newest first)');
+  lines.push('');
+  if (shown.length === 0) lines.push(newer ? 'Nothing new.' : 'No entries.');
+  for (const e of shown) lines.push(traceLine(e));
+  const left = inScope - shown.length;
+  if (left > 0) {
+    const oldest = shown[shown.length - 1];
+    lines.push('');
+    lines.push(
+      `[${left.toLocaleString('en')} earlier ${left === 1 ? 'entry is' : 'entries are'} not shown. Read the whole trace with \`grove brief show ${ref}\`${oldest ? `, or page on with briefs.get {"ref": "${ref}", "before": ${oldest.seq}}` : ''}.]`,
+    );
+  }
+  const text = lines.join('\n') + '\n';
+  return {
+    briefId: brief.id,
+    number: brief.number,
+    text,
+    chars: text.length,
+    approxTokens: Math.ceil(text.length / CHARS_PER_TOKEN),
+    entriesShown: shown.length,
+    entriesTotal: total,
+  };
+}
+
+function traceLine(e: BriefEntry): string {
+  const who = `${e.actor.kind} · ${e.actor.name}`;
+  const head = `- ${e.at.slice(0, 16).replace('T', ' ')}Z · ${ENTRY_LABELS[e.kind]} · ${who} · entry ${e.id}`;
+  const body = e.redacted ? `[redacted by ${e.redacted.by.name}: ${e.redacted.reason}]` : entrySummary(e);
+  if (!body) return head;
+  const cut = body.length > ENTRY_BUDGET ? `${body.slice(0, ENTRY_BUDGET)}… [${body.length.toLocaleString('en')} characters in all]` : body;
+  return `${head}\n  ${cut.replace(/\n/g, '\n  ')}`;
+}
+

@@ -1,0 +1,46 @@
+import type { BriefEntry } from '../../shared/briefs';
+
+/**
+ * What of an entry survives its redaction. Text goes; structure that other entries and the
+ * projection rely on stays (a created entry keeps its number, kind and status; a status
+ * change keeps from and to). Null when nothing of it is left. `cannot` names the kinds
+ * that carry nothing a person typed, so there is nothing to redact.
+ */
+export type Scrubbed = { ok: true; payload: unknown } | { ok: false; reason: string };
+
+export const REDACTED_TITLE = '[redacted]';
+
+export function scrubbed(entry: BriefEntry): Scrubbed {
+  switch (entry.kind) {
+    case 'created':
+      return entry.payload ? { ok: true, payload: { ...entry.payload, title: REDACTED_TITLE, spec: '' } } : { ok: true, payload: null };
+    case 'status_change':
+      return entry.payload ? { ok: true, payload: { ...entry.payload, reason: null } } : { ok: true, payload: null };
+    case 'details_changed':
+      return entry.payload?.title !== undefined ? { ok: true, payload: { ...entry.payload, title: REDACTED_TITLE } } : nothing(entry);
+    case 'link_removed':
+    case 'participant_left':
+      return entry.payload ? { ok: true, payload: { ...entry.payload, reason: null } } : { ok: true, payload: null };
+    case 'note':
+    case 'comment':
+    case 'refinement':
+    case 'spec_snapshot':
+    case 'plan_proposed':
+    case 'plan_accepted':
+    case 'link_added':
+    case 'attachment_added':
+      return { ok: true, payload: null };
+    case 'projects_set':
+    case 'participant_joined':
+    case 'dependency_added':
+    case 'dependency_removed':
+    case 'parent_set':
+    case 'redaction':
+    case 'renumbered':
+      return nothing(entry);
+  }
+}
+
+function nothing(entry: BriefEntry): Scrubbed {
+  return { ok: false, reason: `a ${entry.kind.replace(/_/g, ' ')} entry holds no text anyone typed, so there is nothing to redact` };
+}
