@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { removeTempDirs } from '../fixtures/temp-dir';
+import { recreateSeedBrief } from '../fixtures/seed-brief';
 
 afterAll(async () => {
   await stopAllHosts();
@@ -46,5 +47,24 @@ describe('briefs over the API of a real host', () => {
     const stale = await api(host, 'briefs.append', { ref: '#1', action: { kind: 'note', text: 'hi' }, expectedVersion: 99 });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatchObject({ code: 'brief_version_conflict' });
+  });
+});
+
+describe('the seed brief, recreated through the API', () => {
+  it('has its 16 entries after created, by operator:mike, flower-orchestrator (its own token) and system, and recalls in ≤ 4,000 tokens', async () => {
+    const host = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike' } });
+    const seed = await recreateSeedBrief(host);
+    const got = await api(host, 'briefs.get', { ref: `#${seed.number}`, limit: 100 });
+    const { brief, trace } = (got.body as Ok<{ brief: { status: string; links: unknown[]; participants: { name: string }[] }; trace: { kind: string; actor: { kind: string; name: string } }[] }>).result;
+    expect(trace).toHaveLength(17);
+    expect(new Set(trace.map((e) => `${e.actor.kind} · ${e.actor.name}`))).toEqual(
+      new Set(['operator · operator:mike', 'agent · flower-orchestrator', 'system · operator:mike', 'system · flower-orchestrator']),
+    );
+    expect(brief.status).toBe('in_progress');
+    expect(brief.links).toHaveLength(7);
+    expect(brief.participants.map((p) => p.name)).toEqual(['operator:mike', 'flower-orchestrator']);
+    const recall = (await api(host, 'briefs.recall', { ref: `#${seed.number}` })).body as Ok<{ approxTokens: number; text: string }>;
+    expect(recall.result.approxTokens).toBeLessThanOrEqual(4000);
+    expect(recall.result.text).toContain('Worktree-isolated active work');
   });
 });

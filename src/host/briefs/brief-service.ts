@@ -100,7 +100,7 @@ export class BriefService {
       }
       const allowed = this.mayWrite(brief, action, actor);
       if (!allowed.ok) return allowed;
-      const drafts = this.draftsFor(brief, action);
+      const drafts = this.draftsFor(brief, action, actor);
       if (!drafts.ok) return drafts;
       return ok(this.commit(brief.id, brief, [...this.joinDrafts(brief, actor), ...drafts.value], actor, channel));
     });
@@ -251,7 +251,7 @@ export class BriefService {
   }
 
   /** The entries an action becomes, checked against the brief as it is. */
-  private draftsFor(brief: Brief, action: BriefAction): Result<Draft[], ApiError> {
+  private draftsFor(brief: Brief, action: BriefAction, actor: Actor): Result<Draft[], ApiError> {
     const invalid = (message: string, details?: Record<string, unknown>) => err(apiError('brief_change_invalid', message, details));
     const store = this.deps.store;
     switch (action.kind) {
@@ -275,7 +275,7 @@ export class BriefService {
         const drafts: Draft[] = [];
         // The spec the plan replaces is kept as it was, by Grove, before it goes.
         if (brief.spec.trim() !== '' && brief.spec !== plan.payload.spec) {
-          drafts.push({ kind: 'spec_snapshot', payload: { spec: brief.spec, reason: 'before a plan was accepted' }, actor: { kind: 'system', name: 'grove' }, channel: 'automatic' });
+          drafts.push({ kind: 'spec_snapshot', payload: { spec: brief.spec, reason: 'before a plan was accepted' }, actor: { kind: 'system', name: actor.name }, channel: 'automatic' });
         }
         drafts.push({ kind: 'plan_accepted', payload: { planEntryId: plan.id, spec: plan.payload.spec } });
         return ok(drafts);
