@@ -63,10 +63,22 @@ async function ctrlClick(page: Page, terminal: Locator, at: { x: number; y: numb
   await page.keyboard.up('Control');
 }
 
+/** The few DOM types the page-side helper needs (the test project has no DOM lib). */
+type Rect = { x: number; y: number; width: number; height: number };
+type TextNode = { textContent: string | null };
+type DomRow = {
+  textContent: string | null;
+  ownerDocument: {
+    createTreeWalker(root: unknown, show: number): { nextNode(): TextNode | null };
+    createRange(): { setStart(n: TextNode, o: number): void; setEnd(n: TextNode, o: number): void; getBoundingClientRect(): Rect };
+  };
+};
+
 /** The middle of the character `offset` characters into `text`, where xterm drew it. */
 async function pointAt(terminal: Locator, text: string, offset: number): Promise<{ x: number; y: number }> {
   return rowWith(terminal, text).evaluate(
-    (row, { text, offset }) => {
+    (element, { text, offset }) => {
+      const row = element as unknown as DomRow;
       let at = row.textContent!.indexOf(text) + offset;
       const walker = row.ownerDocument.createTreeWalker(row, 4 /* text nodes */);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
