@@ -31,6 +31,7 @@ import { createAgentStore } from './terminals/agent-store';
 import { LaneService } from './lanes/lane-service';
 import { createLaneStore } from './lanes/lane-store';
 import { LaneServer } from './lanes/lane-server';
+import { resolveLanePathHandlers } from './lanes/resolve-lane-path';
 import { LaneHistory } from './lanes/lane-history';
 import { MergeService } from './lanes/merge-service';
 import { createMergeStore } from './lanes/merge-store';
@@ -358,6 +359,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...server.handlers(),
     ...merges.handlers(),
     ...history.handlers(),
+    ...resolveLanePathHandlers({ lanes: laneStore, diff: (id) => history.diff(id) }),
     ...mainGuards.handlers(),
     ...healthHandlers({ repos, health: (id) => health.health(id), history: healthHistory, incidents: incidentStore }),
     ...agents.handlers(),

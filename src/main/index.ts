@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { realpath } from 'node:fs/promises';
 import { callHost } from '../host-client/call-host';
 import { resolveDataDir } from '../host-client/data-dir';
 import { browserLoginUrl, ensureHost, type LaunchOptions } from '../host-client/launch-host';
@@ -14,6 +15,7 @@ import { NativeNotifications, type NativeNotice } from './notifications/native-n
 import { TrayFeed } from './tray/tray-feed';
 import type { TrayAction, TrayMenuItem } from './tray/tray-menu';
 import { trayIconFile, type TrayState } from './tray/tray-state';
+import { decideLaneFileOpen, readLaneFileRequest } from './lane-file-policy';
 import { mayPickDirectory, pickedDirectory, PICK_DIRECTORY_OPTIONS } from './directory-picker';
 import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isSameOrigin, WEB_PREFERENCES } from './window-policy';
 import { parseHostFrame } from '../shared/client/parse-host-frame';
@@ -106,6 +108,9 @@ async function start(): Promise<void> {
     await shell.openExternal(decision.url);
     return { opened: true, reason: null };
   });
+  // A file path Ctrl+clicked in a lane's terminal: opened only once the host and the shell agree it is in that lane.
+  ipcMain.handle(ShellChannel.openPath, (event, lanePath: unknown, relative: unknown) => openLaneFile(host.value, event.senderFrame?.url ?? '', lanePath, relative, 'open'));
+  ipcMain.handle(ShellChannel.revealPath, (event, lanePath: unknown, relative: unknown) => openLaneFile(host.value, event.senderFrame?.url ?? '', lanePath, relative, 'reveal'));
   // The add-a-repository field's "Choose folder…": the system's picker, over the calling window.
   ipcMain.handle(ShellChannel.pickDirectory, async (event) => {
     if (!mayPickDirectory(event.senderFrame?.url ?? '', host.value.discovery.url)) return null;
@@ -127,6 +132,27 @@ async function start(): Promise<void> {
   showNotifications(connection, since);
   connection.start();
   createWindow(login.value);
+}
+
+async function openLaneFile(host: FoundHost, senderUrl: string, lanePath: unknown, relative: unknown, how: 'open' | 'reveal'): Promise<{ opened: boolean; reason: string | null }> {
+  if (!isSameOrigin(senderUrl, host.discovery.url)) return { opened: false, reason: 'only Grove\'s own page may open files' };
+  const request = readLaneFileRequest(lanePath, relative);
+  if (!request.ok) return { opened: false, reason: request.reason };
+  const { lanePath: lane, relative: rel } = request.value;
+  const answer = await callHost({ url: host.discovery.url, token: host.token }, 'lanes.resolvePath', { lanePath: lane, path: rel });
+  const decision = decideLaneFileOpen({
+    request: request.value,
+    hostAnswer: answer.ok ? { ok: true, value: answer.value } : { ok: false, message: answer.error.message },
+    realLane: await realpath(lane).catch(() => null),
+    realTarget: await realpath(join(lane, rel)).catch(() => null),
+  });
+  if (!decision.open) return { opened: false, reason: decision.reason };
+  if (how === 'reveal') {
+    shell.showItemInFolder(decision.path);
+    return { opened: true, reason: null };
+  }
+  const failure = await shell.openPath(decision.path);
+  return failure ? { opened: false, reason: failure } : { opened: true, reason: null };
 }
 
 function harden(host: FoundHost): void {

@@ -14,6 +14,8 @@ const bridge: GroveShellBridge = {
   openExternal: (url) => ipcRenderer.invoke(ShellChannel.openExternal, url),
   pickDirectory: () => ipcRenderer.invoke(ShellChannel.pickDirectory),
   reportVisibleWorkspace: (path) => ipcRenderer.send(ShellChannel.visibleWorkspace, path),
+  openPath: (lanePath, relative) => ipcRenderer.invoke(ShellChannel.openPath, lanePath, relative),
+  revealPath: (lanePath, relative) => ipcRenderer.invoke(ShellChannel.revealPath, lanePath, relative),
   onNavigate: (listener) => {
     // A fresh function per registration, so one listener registered twice is called twice
     // and each unsubscribe removes only its own.

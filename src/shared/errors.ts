@@ -40,6 +40,7 @@ export const ErrorCode = z.enum([
   'git_failed',
   'lane_missing', // the lane's (or MAIN's) directory is gone or no longer a git worktree
   'lane_not_adoptable', // the path is not a linked worktree of the repository, or is already a lane
+  'path_outside_lane', // lanes.resolvePath (or the shell's open): the path resolves outside the lane, after symlinks
   'lane_rebase_conflict', // rebase aborted: details.files lists the conflicting paths
   'lane_setup_failed', // the pre-create hook refused: nothing was created
   'ports_exhausted', // no free block of 10 ports left in grove.yaml's ports range
@@ -114,6 +115,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'needs_websocket':
     case 'config_invalid':
     case 'lane_not_adoptable':
+    case 'path_outside_lane':
     case 'serve_not_configured':
     case 'ops_not_configured':
     case 'brief_change_invalid':

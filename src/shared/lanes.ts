@@ -55,6 +55,17 @@ export const LaneDiff = z.object({
 });
 export type LaneDiff = z.infer<typeof LaneDiff>;
 
+/** What `lanes.resolvePath` answers about a path printed in a lane's terminal. */
+export const ResolvedLanePath = z.object({
+  /** Relative to the lane's directory, with `/` separators (as the lane's diff names files). */
+  relative: z.string(),
+  exists: z.boolean(),
+  isFile: z.boolean(),
+  /** Among the lane's changes against MAIN (false when the diff cannot be read). */
+  changed: z.boolean(),
+});
+export type ResolvedLanePath = z.infer<typeof ResolvedLanePath>;
+
 /** One preflight check of a merge into MAIN. */
 export const MergeCheck = z.object({
   name: z.enum(['lane-clean', 'main-clean', 'ahead', 'conflicts', 'check']),

@@ -7,7 +7,7 @@ import { MainHealth } from './health';
 import { HealthTimeline, Incident } from './incidents';
 import { MAX_ESCALATE_AFTER_MINUTES, Notification, NotificationSettings } from './notifications';
 import { OpsLoop, OpsStatus } from './ops';
-import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord } from './lanes';
+import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord, ResolvedLanePath } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
 import { AcknowledgeAlertsParams, Alert } from './alerts';
@@ -130,6 +130,27 @@ export const methods = {
   },
   /** The lane's changes against MAIN, uncommitted edits included; the lane's index is not touched. */
   'lanes.diff': { params: LaneId, result: z.object({ diff: LaneDiff }) },
+  /**
+   * What a path printed in a lane's terminal names: its path relative to the lane, whether it
+   * exists and is a file, and whether it is among the lane's changes against MAIN. Only that,
+   * never content; a path that resolves outside the lane (through `..`, an absolute path or a
+   * symlink) is refused with `path_outside_lane`. See docs/protocol.md.
+   */
+  'lanes.resolvePath': {
+    params: z
+      .object({
+        laneId: z.string().min(1).max(200).optional(),
+        lanePath: z.string().min(1).max(4096).refine(isAbsolutePath, 'lanePath must be absolute').optional(),
+        path: z
+          .string()
+          .min(1, 'path is empty: give the path as the terminal printed it')
+          .max(4096)
+          .refine((p) => !p.includes('\0'), 'path contains a NUL character'),
+      })
+      .strict()
+      .refine((p) => (p.laneId === undefined) !== (p.lanePath === undefined), 'give the lane by laneId or by lanePath (one of them)'),
+    result: ResolvedLanePath,
+  },
   /** Rebases the lane's branch onto MAIN after writing a recovery ref; aborts by itself on a conflict. */
   'lanes.rebase': { params: LaneId, result: z.object({ head: z.string(), recoveryRef: z.string() }) },
   /**

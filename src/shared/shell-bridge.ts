@@ -1,7 +1,7 @@
 /**
  * What the Electron preload exposes to the renderer as `window.grove`, and the IPC channels
  * behind it. Only what the page cannot get by itself: the shell's identity, the native path
- * of a dropped file, a folder the operator picks natively, and where the shell wants the UI to go. Everything else goes through
+ * of a dropped file, opening a lane's file (checked again by the shell), a folder the operator picks natively, and where the shell wants the UI to go. Everything else goes through
  * the host's API.
  *
  * The shell shows native notifications itself, from the host's `notification` events
@@ -36,6 +36,13 @@ export interface GroveShellBridge {
    * null for none, so its native notifications skip what the operator is looking at.
    */
   reportVisibleWorkspace(path: string | null): void;
+  /**
+   * Opens a file of a lane (a path clicked in its terminal) in the system's default
+   * application, or shows it in its folder. The shell checks again that the file is inside
+   * that lane (the host's lanes.resolvePath and its own real paths) before it does anything.
+   */
+  openPath(lanePath: string, relative: string): Promise<{ opened: boolean; reason: string | null }>;
+  revealPath(lanePath: string, relative: string): Promise<{ opened: boolean; reason: string | null }>;
 }
 
 export const ShellChannel = {
@@ -48,4 +55,8 @@ export const ShellChannel = {
   pickDirectory: 'grove:pick-directory',
   /** renderer → main: the workspace the window shows (a path, or null). */
   visibleWorkspace: 'grove:visible-workspace',
+  /** renderer → main: open a lane's file in its default application. */
+  openPath: 'grove:open-path',
+  /** renderer → main: show a lane's file in the system's file manager. */
+  revealPath: 'grove:reveal-path',
 } as const;

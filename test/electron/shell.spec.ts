@@ -46,7 +46,7 @@ test('the shell attaches to a host, shows the UI hardened, and leaves the host r
     await window.evaluate(() => ((globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/'));
     await window.waitForTimeout(300);
     expect(window.url()).toBe(`${hostUrl}/`);
-    expect(await window.evaluate(() => Object.keys((globalThis as { grove?: object }).grove ?? {}).sort())).toEqual(['connectionInfo', 'onNavigate', 'openExternal', 'pathForFile', 'pickDirectory', 'reportVisibleWorkspace']);
+    expect(await window.evaluate(() => Object.keys((globalThis as { grove?: object }).grove ?? {}).sort())).toEqual(['connectionInfo', 'onNavigate', 'openExternal', 'openPath', 'pathForFile', 'pickDirectory', 'reportVisibleWorkspace', 'revealPath']);
     // A route the shell sends (a notification or tray click) reaches the page's listener.
     type Page = { grove: { onNavigate(l: (route: string) => void): () => void }; heard?: Promise<string> };
     // Listening before the shell sends: with no listener, the preload sets location.hash instead.

@@ -27,6 +27,7 @@ import { useLayout, useLayoutStore } from './use-layout';
 import './cockpit.css';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 import { requestFind } from '../terminals/find-requests';
+import { onDiffFocus } from '../lanes/diff-focus';
 
 const RightPanel = lazyPart(() => import('./right-panel').then((m) => m.RightPanel));
 // Screens and dialogs load when first shown, not with the cockpit's first paint.
@@ -127,6 +128,8 @@ export function Cockpit() {
   };
   const togglePanel = (): void => (isNarrow ? setSheetOpen((o) => !o) : layoutStore.update((l) => ({ ...l, panelOpen: !l.panelOpen })));
   const openPanel = (): void => (isNarrow ? setSheetOpen(true) : layoutStore.update((l) => (l.panelOpen ? l : { ...l, panelOpen: true })));
+  // A changed file's path Ctrl+clicked in a terminal: its diff is in the lane panel (diff-focus.ts).
+  useEffect(() => onDiffFocus(openPanel));
   const split = (orientation: SplitOrientation | null): void => {
     if (workspace) layoutStore.update((l) => withWorkspace(l, workspace.path, { split: splitFor(workspace, workspaceLayout(l, workspace.path), orientation) }));
   };

@@ -85,6 +85,7 @@ const CALL_TIMEOUTS: Partial<Record<MethodName, number>> = {
   'merges.rollback': LONG_CALL_MS,
   // Reads a big worktree and diffs it; slower than a plain call, never minutes.
   'lanes.diff': 2 * 60 * 1000,
+  'lanes.resolvePath': 2 * 60 * 1000, // reads the lane's diff for `changed`
 };
 
 /** Where one terminal pane receives its agent's output. */

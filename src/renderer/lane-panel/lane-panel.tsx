@@ -1,9 +1,10 @@
 import { ExternalLink, GitMerge } from 'lucide-react';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Lane } from '../../shared/lanes';
 import { useHost } from '../connection/use-host';
 import { JobLog } from '../lanes/job-log';
 import type { JobView } from '../lanes/job-state';
+import { useDiffFocus } from '../lanes/diff-focus';
 import { LaneDiffContent, useLaneDiff } from '../lanes/lane-diff-view';
 import { describeSetup, describeStatus, portRange } from '../lanes/lane-labels';
 import { useRepoConfig } from '../lanes/use-repo-config';
@@ -35,6 +36,16 @@ function LanePanelBody({ lane }: { lane: Lane }) {
   const { state: diff, reload } = useLaneDiff(lane, mainHead);
   const { sessions, flows } = useMergeSessions();
   const session = sessions[lane.id];
+  // A changed file's path Ctrl+clicked in this lane's terminal: the diff is read again (the
+  // edit may be newer than what is shown) and the Changes section opened on it.
+  const focus = useDiffFocus(lane.path);
+  const focusSeq = focus?.seq ?? null;
+  const readFor = useRef(focusSeq); // a panel mounting for a request reads the diff anyway
+  useEffect(() => {
+    if (focusSeq === null || focusSeq === readFor.current) return;
+    readFor.current = focusSeq;
+    reload();
+  });
   useEffect(() => flows.attachPanel(lane.id), [flows, lane.id]);
 
   const serve = config?.config.serve;
@@ -51,8 +62,8 @@ function LanePanelBody({ lane }: { lane: Lane }) {
       <LaneActions lane={lane} canServe={canServe} />
       {actionJob && <JobLog key={actionJob.job.id} view={actionJob} />}
 
-      <PanelSection title="Changes" summary={diff.diff ? changesSummary(diff.diff.files.length, diff.diff.uncommitted) : null} testId="lane-changes" defaultOpen>
-        {isMissing ? <p className="lp-hint">The lane’s directory is gone: there is nothing to diff.</p> : <LaneDiffContent lane={lane} state={diff} onRefresh={reload} />}
+      <PanelSection title="Changes" summary={diff.diff ? changesSummary(diff.diff.files.length, diff.diff.uncommitted) : null} testId="lane-changes" defaultOpen openSeq={focusSeq}>
+        {isMissing ? <p className="lp-hint">The lane’s directory is gone: there is nothing to diff.</p> : <LaneDiffContent lane={lane} state={diff} onRefresh={reload} focus={focus} />}
       </PanelSection>
 
       <PanelSection title="Setup log" summary={describeSetup(lane.setup)?.text ?? null} testId="lane-setup-log" defaultOpen={lane.setup === 'running' || lane.setup === 'failed'}>
@@ -165,9 +176,17 @@ function LaneHeader({ lane }: { lane: Lane }) {
   );
 }
 
-/** A collapsible part of the panel; its summary line stays readable when it is folded. */
-function PanelSection({ title, summary, testId, defaultOpen, children }: { title: string; summary: ReactNode; testId: string; defaultOpen?: boolean; children: ReactNode }) {
+/**
+ * A collapsible part of the panel; its summary line stays readable when it is folded. A new
+ * `openSeq` opens it (during render, so what is inside can scroll into view in its effects).
+ */
+function PanelSection({ title, summary, testId, defaultOpen, openSeq, children }: { title: string; summary: ReactNode; testId: string; defaultOpen?: boolean; openSeq?: number | null; children: ReactNode }) {
   const [isOpen, setOpen] = useState(defaultOpen ?? false);
+  const [seenSeq, setSeenSeq] = useState(openSeq ?? null);
+  if ((openSeq ?? null) !== seenSeq) {
+    setSeenSeq(openSeq ?? null);
+    if (openSeq != null) setOpen(true);
+  }
   return (
     <details className="lp-section" data-testid={testId} open={isOpen} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>

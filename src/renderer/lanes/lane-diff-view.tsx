@@ -5,7 +5,7 @@ import { count } from '../ui/plural';
 import { shortSha } from './lane-labels';
 import './lanes.css';
 import { parsePatch } from './parse-patch';
-import { PatchView, type PatchLayout } from './patch-view';
+import { PatchView, type PatchFocus, type PatchLayout } from './patch-view';
 
 /**
  * A lane's changes against MAIN, as a reviewer reads them before a merge: commits ahead
@@ -61,7 +61,7 @@ export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead
 }
 
 /** A diff read by the caller (`useLaneDiff`), so the merge preflight can count the same commits. */
-export function LaneDiffContent({ lane, state, onRefresh, onClose }: { lane: Lane; state: DiffState; onRefresh: () => void; onClose?: () => void }) {
+export function LaneDiffContent({ lane, state, onRefresh, onClose, focus }: { lane: Lane; state: DiffState; onRefresh: () => void; onClose?: () => void; focus?: PatchFocus | null }) {
   const [layout, setLayout] = useState<PatchLayout>('unified');
   return (
     <section className="lane-diff" data-testid="lane-diff" aria-label={`Changes of ${lane.name} against MAIN`}>
@@ -75,7 +75,7 @@ export function LaneDiffContent({ lane, state, onRefresh, onClose }: { lane: Lan
         {onClose && <button type="button" onClick={onClose}>Close diff</button>}
       </header>
       {state.error && <p className="error" role="alert">{state.error}</p>}
-      {state.diff && <DiffBody diff={state.diff} layout={layout} />}
+      {state.diff && <DiffBody diff={state.diff} layout={layout} focus={focus ?? null} />}
     </section>
   );
 }
@@ -91,7 +91,7 @@ function DiffSummary({ state }: { state: DiffState }) {
   );
 }
 
-function DiffBody({ diff, layout }: { diff: LaneDiff; layout: PatchLayout }) {
+function DiffBody({ diff, layout, focus }: { diff: LaneDiff; layout: PatchLayout; focus: PatchFocus | null }) {
   const files = useMemo(() => parsePatch(diff.patch), [diff.patch]);
   return (
     <>
@@ -110,7 +110,7 @@ function DiffBody({ diff, layout }: { diff: LaneDiff; layout: PatchLayout }) {
         <table className="diff-files" data-testid="diff-files" aria-label="Changed files">
           <tbody>
             {diff.files.map((f) => (
-              <tr key={`${f.oldPath ?? ''}>${f.path}`}>
+              <tr key={`${f.oldPath ?? ''}>${f.path}`} className={focus?.path === f.path ? 'diff-file-focused' : undefined}>
                 <td className={`file-status status-${f.status}`} title={f.status}>{STATUS_MARK[f.status]}</td>
                 <td className="file-path"><code>{f.oldPath ? `${f.oldPath} → ${f.path}` : f.path}</code></td>
                 {f.binary ? (
@@ -127,7 +127,7 @@ function DiffBody({ diff, layout }: { diff: LaneDiff; layout: PatchLayout }) {
         </table>
       )}
       {diff.truncated && <p className="hint">The patch is longer than the host sends (2 MiB); the files listed above are complete, the patch below is not.</p>}
-      <PatchView files={files} layout={layout} />
+      <PatchView files={files} layout={layout} focus={focus} />
     </>
   );
 }

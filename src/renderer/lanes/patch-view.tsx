@@ -1,4 +1,5 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
+import { isDiffFocusShown, markDiffFocusShown } from './diff-focus';
 import { pathOf, sideBySide, type Hunk, type PatchFile, type SideCell } from './parse-patch';
 
 /**
@@ -10,23 +11,37 @@ export type PatchLayout = 'unified' | 'side-by-side';
 const FOLD_ABOVE_LINES = 1500;
 const SIGN = { add: '+', del: '-', context: ' ', note: '' } as const;
 
+/** A file asked for (a path Ctrl+clicked in the lane's terminal, see diff-focus.ts). */
+export interface PatchFocus {
+  path: string;
+  seq: number;
+}
+
 /** Memoized: the lane card around it re-renders with every line of its job's output. */
-export const PatchView = memo(function PatchView({ files, layout }: { files: PatchFile[]; layout: PatchLayout }) {
+export const PatchView = memo(function PatchView({ files, layout, focus }: { files: PatchFile[]; layout: PatchLayout; focus?: PatchFocus | null }) {
   return (
     <div className={`patch patch-${layout}`} data-testid={`patch-${layout}`}>
       {files.map((f, i) => (
-        <PatchFileView key={`${i}:${pathOf(f)}`} file={f} layout={layout} />
+        <PatchFileView key={`${i}:${pathOf(f)}`} file={f} layout={layout} focusSeq={focus && (f.newPath === focus.path || f.oldPath === focus.path) ? focus.seq : null} />
       ))}
     </div>
   );
 });
 
-function PatchFileView({ file, layout }: { file: PatchFile; layout: PatchLayout }) {
+function PatchFileView({ file, layout, focusSeq }: { file: PatchFile; layout: PatchLayout; focusSeq: number | null }) {
   const lineCount = file.hunks.reduce((n, h) => n + h.lines.length, 0);
   const [isShown, setShown] = useState(lineCount <= FOLD_ABOVE_LINES);
   const renamed = file.oldPath !== null && file.newPath !== null && file.oldPath !== file.newPath;
+  const ref = useRef<HTMLElement>(null);
+  // Asked for: unfolded and brought into view once per request.
+  useEffect(() => {
+    if (focusSeq === null || isDiffFocusShown(focusSeq)) return;
+    markDiffFocusShown(focusSeq);
+    setShown(true);
+    ref.current?.scrollIntoView({ block: 'start' });
+  }, [focusSeq]);
   return (
-    <section className="patch-file" aria-label={`Patch of ${pathOf(file)}`}>
+    <section ref={ref} className={`patch-file${focusSeq !== null ? ' patch-file-focused' : ''}`} aria-label={`Patch of ${pathOf(file)}`} data-focused={focusSeq !== null ? 'true' : undefined}>
       <h4 className="patch-file-name">
         <code>{renamed ? `${file.oldPath} → ${file.newPath}` : pathOf(file)}</code>
       </h4>

@@ -11,6 +11,10 @@ import { useHost, useHostStore } from '../connection/use-host';
 import { currentKeyboardPlatform } from '../keyboard/platform';
 import { shortcutStore } from '../keyboard/shortcut-store';
 import { shellBridge } from '../shell/shell-bridge';
+import { requestDiffFocus } from '../lanes/diff-focus';
+import { FileLinkNotice, type FileNotice } from './file-link-notice';
+import { fileLinkOutcome } from './file-link-outcome';
+import { fileLinkProvider } from './file-link-provider';
 import { FindBar } from './find-bar';
 import { openTerminalLink } from './open-terminal-link';
 import { ScrollMemory, terminalScrollMemory } from './scroll-memory';
@@ -46,6 +50,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   const searchAddon = useRef<SearchAddon | null>(null);
   const fitAddon = useRef<FitAddon | null>(null);
   const fonts = useTerminalSettings();
+  const [fileNotice, setFileNotice] = useState<FileNotice | null>(null);
 
   // The terminal itself, once per agent.
   useEffect(() => {
@@ -61,6 +66,30 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       new WebLinksAddon((event, uri) => {
         if (!isLinkActivation(event, platform)) return;
         openTerminalLink(uri, { bridge: shellBridge(), openWindow: (url, target, features) => window.open(url, target, features) });
+      }),
+    );
+    // File paths (wrapped ones too): a changed file's diff in the lane panel, else a notice.
+    const missingPaths = new Set<string>();
+    let lastClick = 0;
+    const link = t.registerLinkProvider(
+      fileLinkProvider(t, {
+        isKnownMissing: (path) => missingPaths.has(path),
+        onActivate: (candidate, event) => {
+          if (!isLinkActivation(event, platform)) return;
+          const click = ++lastClick;
+          setFileNotice({ kind: 'pending', path: candidate.path });
+          void store.request('lanes.resolvePath', { lanePath: agent.lanePath, path: candidate.path }).then((answer) => {
+            if (click !== lastClick) return; // a later click answers instead
+            const outcome = fileLinkOutcome(candidate.path, answer);
+            if (outcome.kind === 'show-diff') {
+              setFileNotice(null);
+              requestDiffFocus(agent.lanePath, outcome.relative);
+              return;
+            }
+            if (outcome.isMissing) missingPaths.add(candidate.path);
+            setFileNotice(outcome);
+          });
+        },
       }),
     );
     t.loadAddon(new Unicode11Addon());
@@ -158,6 +187,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       terminalScrollMemory.remember(agent.id, t.buffer.active);
       if (restoreTimer) clearTimeout(restoreTimer);
       observer.disconnect();
+      link.dispose();
       input.dispose();
       resize.dispose();
       if (ackTimer) clearTimeout(ackTimer);
@@ -167,7 +197,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       term.current = null;
       fitAddon.current = null;
     };
-    // agent.preset is fixed for an agent id.
+    // agent.preset and agent.lanePath are fixed for an agent id.
   }, [agent.id, store]);
 
   // The page's theme, followed when it changes.
@@ -209,6 +239,17 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
         />
       )}
       <div className="terminal-box" ref={box} data-testid={`terminal-${agent.name}`} />
+      {fileNotice && (
+        <FileLinkNotice
+          key={fileNotice.path}
+          notice={fileNotice}
+          lanePath={agent.lanePath}
+          onClose={() => {
+            setFileNotice(null);
+            term.current?.focus();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
-import { rmSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { laneDiff, PATCH_CAP_BYTES } from '../../../src/host/lanes/git/lane-diff';
 import { WorktreeMissingError } from '../../../src/host/lanes/git/require-worktree';
@@ -96,6 +96,26 @@ describe('laneDiff', () => {
     unlinkSync(join(lane, 'README.md'));
     const d = await laneDiff(main, lane, 'main');
     expect(d).toMatchObject({ ahead: [], uncommitted: true, files: [{ path: 'README.md', status: 'deleted', deletions: 1 }] });
+  });
+
+  it('sees a same-size edit made in the second the lane\'s index was written (git\'s racily clean entries)', async () => {
+    const { main, lane } = makeMainAndLane();
+    // The README, its index entry and the index itself all stamped with one past second, as
+    // after a checkout; the edit keeps the size and the stamp (ctime is not trusted here).
+    const past = new Date('2024-01-01T00:00:00Z');
+    const readme = join(lane, 'README.md');
+    git(lane, 'config', 'core.trustctime', 'false');
+    utimesSync(readme, past, past);
+    git(lane, 'update-index', '--refresh');
+    const index = git(lane, 'rev-parse', '--git-path', 'index');
+    utimesSync(resolve(lane, index), past, past);
+    writeFileSync(readme, '# ppa\n');
+    utimesSync(readme, past, past);
+
+    const d = await laneDiff(main, lane, 'main');
+
+    expect(d.files.map((f) => [f.path, f.status])).toEqual([['README.md', 'modified']]);
+    expect(d.uncommitted).toBe(true);
   });
 
   it('cuts the patch at 2 MiB on a line boundary', async () => {

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CommitSummary, DiffFile, LaneDiff } from '../../../shared/lanes';
@@ -59,6 +59,11 @@ async function workingTree(lanePath: string, head: string): Promise<string> {
     let copied = false;
     if (existsSync(real)) {
       copyFileSync(real, env.GIT_INDEX_FILE);
+      // The copy keeps the index's own mtime: git re-reads files changed in the same second
+      // as the index was written ("racily clean") only by comparing against it, and a fresh
+      // mtime would hide a same-size edit made right after a checkout.
+      const { atime, mtime } = statSync(real);
+      utimesSync(env.GIT_INDEX_FILE, atime, mtime);
       copied = (await runGit(lanePath, ['add', '-A', '--', '.'], { env, okCodes: [128] })).code === 0;
     }
     if (!copied) {
