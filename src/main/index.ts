@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, shell, Tray, type MenuItemConstructorOptions } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { callHost } from '../host-client/call-host';
 import { resolveDataDir } from '../host-client/data-dir';
 import { browserLoginUrl, ensureHost, type LaunchOptions } from '../host-client/launch-host';
@@ -15,7 +15,7 @@ import { NativeNotifications, type NativeNotice } from './notifications/native-n
 import { TrayFeed } from './tray/tray-feed';
 import type { TrayAction, TrayMenuItem } from './tray/tray-menu';
 import { trayIconFile, type TrayState } from './tray/tray-state';
-import { decideLaneFileOpen, readLaneFileRequest } from './lane-file-policy';
+import { decideLaneFileOpen, readLaneFileRequest, runsWhenOpened } from './lane-file-policy';
 import { mayPickDirectory, pickedDirectory, PICK_DIRECTORY_OPTIONS } from './directory-picker';
 import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isSameOrigin, WEB_PREFERENCES } from './window-policy';
 import { parseHostFrame } from '../shared/client/parse-host-frame';
@@ -147,8 +147,10 @@ async function openLaneFile(host: FoundHost, senderUrl: string, lanePath: unknow
     realTarget: await realpath(join(lane, rel)).catch(() => null),
   });
   if (!decision.open) return { opened: false, reason: decision.reason };
-  if (how === 'reveal') {
+  const mode = (await stat(decision.path).catch(() => null))?.mode ?? 0o111;
+  if (how === 'reveal' || runsWhenOpened(decision.path, mode)) {
     shell.showItemInFolder(decision.path);
+    if (how === 'open') return { opened: false, reason: `${decision.path} would run rather than open, so it is shown in its folder instead` };
     return { opened: true, reason: null };
   }
   const failure = await shell.openPath(decision.path);

@@ -42,6 +42,18 @@ export function decideLaneFileOpen(input: {
   return { open: true, path: join(realLane, relative(realLane, realTarget)) };
 }
 
+/**
+ * Opening hands the file to the system's default application, which for a launcher, a script
+ * or a program means running it. An agent chooses what its terminal prints, so a file that
+ * would run is never opened with a click: it is shown in its folder instead.
+ */
+const RUNS_WHEN_OPENED = /\.(desktop|exe|msi|bat|cmd|com|ps1|vbs|js|jse|wsf|scr|pif|app|command|tool|sh|bash|zsh|fish|run|bin|appimage|jar|py|pl|rb|apk|deb|rpm|pkg|dmg|lnk|url|webloc|terminal|workflow|scpt)$/i;
+
+export function runsWhenOpened(path: string, mode: number): boolean {
+  // Any execute bit: the system may run it rather than show it.
+  return RUNS_WHEN_OPENED.test(path) || (mode & 0o111) !== 0;
+}
+
 function isInside(root: string, target: string): boolean {
   const rel = relative(root, target);
   return rel !== '' && !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);

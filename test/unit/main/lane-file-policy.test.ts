@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideLaneFileOpen, readLaneFileRequest } from '../../../src/main/lane-file-policy';
+import { decideLaneFileOpen, readLaneFileRequest, runsWhenOpened } from '../../../src/main/lane-file-policy';
 
 const request = { lanePath: '/work/flower-links', relative: 'src/a.ts' };
 const found = { ok: true as const, value: { relative: 'src/a.ts', exists: true, isFile: true, changed: false } };
@@ -32,5 +32,13 @@ describe('the shell opening a file from a lane\'s terminal', () => {
     expect(decision).toEqual({ open: false, reason: 'src/a.ts leads outside the lane' });
     expect(decideLaneFileOpen({ request, hostAnswer: found, realLane: '/work/flower-links', realTarget: '/work/flower-links-2/src/a.ts' })).toMatchObject({ open: false });
     expect(decideLaneFileOpen({ request, hostAnswer: found, realLane: '/work/flower-links', realTarget: '/work/flower-links' })).toMatchObject({ open: false });
+  });
+});
+
+describe('files that would run when opened', () => {
+  it('are never opened with a click: launchers, scripts, programs and anything executable', () => {
+    for (const p of ['/l/evil.desktop', '/l/setup.exe', '/l/run.sh', '/l/x.AppImage', '/l/tool.command', '/l/a.jar']) expect(runsWhenOpened(p, 0o644), p).toBe(true);
+    expect(runsWhenOpened('/l/bin/thing', 0o755)).toBe(true);
+    for (const p of ['/l/src/a.ts', '/l/README.md', '/l/shot.png', '/l/data.json']) expect(runsWhenOpened(p, 0o644), p).toBe(false);
   });
 });
