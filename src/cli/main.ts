@@ -20,6 +20,7 @@ import { DIFF_USAGE } from './commands/diff';
 import { OPS_USAGE } from './commands/ops';
 import { alertsCommand, ALERTS_USAGE } from './commands/alerts';
 import { hostStopCommand } from './commands/host-stop';
+import { briefCommand, BRIEF_USAGE } from './commands/brief';
 import { formatUsage, usageError, usageLines } from './usage';
 import { GROVE_VERSION } from '../host/version';
 
@@ -76,6 +77,15 @@ Commands:
   agent restart AGENT                   stop an agent and start it again
   agent remove AGENT                    forget a stopped agent and its scrollback
   hook EVENT                            (run by agents' hooks) report an agent's state
+  brief new TITLE [--project P] [--kind K] [--spec-file F]
+                                        a new brief (draft); prints its number
+  brief list [--status S] [--search Q]  briefs, latest activity first
+  brief show REF                        a brief: its spec, relationships, participants, links and whole trace
+  brief spec|status|note|comment|link|unlink|depend|undepend|parent|join|leave|plan|accept|redact REF …
+                                        write to a brief (\`grove help brief\` lists each form)
+  brief recall REF                      what an agent reads of the brief
+  brief export [--out FILE] / import FILE
+                                        every brief's log as JSON Lines (backup, moving machines)
   help [COMMAND]                        this text, or one command's usage (also: grove COMMAND --help)
   --version                             print Grove's version
 
@@ -95,6 +105,7 @@ const COMMAND_USAGE: Record<string, string> = {
   diff: DIFF_USAGE,
   ops: OPS_USAGE,
   alerts: ALERTS_USAGE,
+  brief: BRIEF_USAGE,
 };
 
 /** The usage of `grove WORDS…`: from the command's own block, else from USAGE; none if unknown. */
@@ -184,6 +195,9 @@ export async function main(argv: string[]): Promise<number> {
       return hookCommand(args);
     case 'alerts':
       return alertsCommand(ctx, args);
+    case 'brief':
+    case 'briefs':
+      return briefCommand(ctx, args);
     case '--version':
     case '-v':
     case 'version':

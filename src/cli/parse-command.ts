@@ -2,16 +2,20 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** An option's value as parseArgs gives it: a switch is a boolean, a repeatable option (`multiple`) a list. */
+type ValueOf<T extends Options[string]> = T['type'] extends 'boolean' ? boolean : T['multiple'] extends true ? string[] : string;
+
 export type Parsed<O extends Options> =
-  | { ok: true; values: { [K in keyof O]?: O[K]['type'] extends 'boolean' ? boolean : string }; positionals: string[] }
+  | { ok: true; values: { [K in keyof O]?: ValueOf<O[K]> }; positionals: string[] }
   | { ok: false; message: string };
 
 /**
  * A command's arguments through Node's own parser (`util.parseArgs`): options by their
  * spec, then a check of how many positionals it takes, named so the error says which one
- * is missing or extra. Errors come back as a sentence for `usageError`.
+ * is missing or extra (`rest`: the last one takes every word after it, as a TEXT does).
+ * Errors come back as a sentence for `usageError`.
  */
-export function parseCommand<O extends Options>(args: string[], options: O, positionals: readonly string[]): Parsed<O> {
+export function parseCommand<O extends Options>(args: string[], options: O, positionals: readonly string[], o: { rest?: boolean } = {}): Parsed<O> {
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -21,6 +25,6 @@ export function parseCommand<O extends Options>(args: string[], options: O, posi
   }
   const got = parsed.positionals;
   if (got.length < positionals.length) return { ok: false, message: `${positionals[got.length]} is missing.` };
-  if (got.length > positionals.length) return { ok: false, message: `Unexpected argument ${JSON.stringify(got[positionals.length])}.` };
+  if (got.length > positionals.length && !o.rest) return { ok: false, message: `Unexpected argument ${JSON.stringify(got[positionals.length])}.` };
   return { ok: true, values: parsed.values as never, positionals: got };
 }
