@@ -171,36 +171,61 @@ describe('grove brief new / list / show', () => {
 
 describe('grove brief writes', () => {
   it('writes each kind of entry through the CLI, marked via cli, and says what it did', async () => {
-    const epic = doc<{ brief: BriefDoc }>(await grove(['brief', 'new', 'Flower garden', '--kind', 'epic', '--json'])).brief;
-    const dep = doc<{ brief: BriefDoc }>(await grove(['brief', 'new', 'Soil survey', '--json'])).brief;
-    const b = doc<{ brief: BriefDoc }>(await grove(['brief', 'new', 'Plant the beds', '--json'])).brief;
+    const [epic, dep, b] = (
+      await Promise.all([
+        grove(['brief', 'new', 'Flower garden', '--kind', 'epic', '--json']),
+        grove(['brief', 'new', 'Soil survey', '--json']),
+        grove(['brief', 'new', 'Plant the beds', '--json']),
+      ])
+    ).map((r) => doc<{ brief: BriefDoc }>(r).brief) as [BriefDoc, BriefDoc, BriefDoc];
     const ref = String(b.number);
+    writeFileSync(join(dir, 'plan.md'), '1. Dig\n2. Plant\n');
 
-    expect((await grove(['brief', 'status', ref, 'in progress', '--reason', 'started'])).stdout).toBe(`#${b.number} is now in progress.\n`);
-    expect((await grove(['brief', 'note', ref, 'dig', 'first'])).stdout).toMatch(new RegExp(`^Added a note to #${b.number} \\(entry \\S+\\)\\.\\n$`));
-    expect((await grove(['brief', 'comment', ref, '-'], { stdin: 'read from\nstdin\n' })).code).toBe(0);
-    const linked = doc<{ entries: Entry[] }>(await grove(['brief', 'link', ref, '--to', 'url:https://flower.test/beds', '--label', 'plan', '--json']));
-    const linkId = linked.entries.at(-1)!.payload!.linkId as string;
-    expect((await grove(['brief', 'link', ref, '--to', `brief:#${dep.number}`])).stdout).toMatch(/^Linked #\d+ to brief \S+ \(link \S+\)\.\n$/);
-    expect((await grove(['brief', 'link', ref, '--to', 'lane:flower-design'])).code).toBe(0);
-    expect((await grove(['brief', 'unlink', ref, linkId])).stdout).toBe(`Removed link ${linkId} from #${b.number}.\n`);
-    expect((await grove(['brief', 'depend', ref, '--on', `#${dep.number}`])).stdout).toBe(`#${b.number} now depends on #${dep.number} Soil survey (draft).\n`);
-    const cycle = await grove(['brief', 'depend', String(dep.number), '--on', ref, '--json']);
+    // Independent writes run side by side (each CLI start costs more than its request).
+    const [status, note, comment, linked, briefLink, laneLink, joined, planned] = await Promise.all([
+      grove(['brief', 'status', ref, 'in progress', '--reason', 'started']),
+      grove(['brief', 'note', ref, 'dig', 'first']),
+      grove(['brief', 'comment', ref, '-'], { stdin: 'read from\nstdin\n' }),
+      grove(['brief', 'link', ref, '--to', 'url:https://flower.test/beds', '--label', 'plan', '--json']),
+      grove(['brief', 'link', ref, '--to', `brief:#${dep.number}`]),
+      grove(['brief', 'link', ref, '--to', 'lane:flower-design']),
+      grove(['brief', 'join', ref, 'gardener', '--agent', '--role', 'planter', '--wave', '2']),
+      grove(['brief', 'plan', ref, '--file', join(dir, 'plan.md'), '--summary', 'two steps', '--json']),
+    ]);
+    expect(status.stdout).toBe(`#${b.number} is now in progress.\n`);
+    expect(note.stdout).toMatch(new RegExp(`^Added a note to #${b.number} \\(entry \\S+\\)\\.\\n$`));
+    expect(comment.code).toBe(0);
+    const linkId = doc<{ entries: Entry[] }>(linked).entries.at(-1)!.payload!.linkId as string;
+    expect(briefLink.stdout).toMatch(/^Linked #\d+ to brief \S+ \(link \S+\)\.\n$/);
+    expect(laneLink.code).toBe(0);
+    expect(joined.stdout).toBe(`gardener joined as planter (wave 2) on #${b.number}.\n`);
+    const planId = doc<{ entries: Entry[] }>(planned).entries.at(-1)!.id;
+
+    const [unlinked, depended, parented, left, accepted] = await Promise.all([
+      grove(['brief', 'unlink', ref, linkId]),
+      grove(['brief', 'depend', ref, '--on', `#${dep.number}`]),
+      grove(['brief', 'parent', ref, String(epic.number)]),
+      grove(['brief', 'leave', ref, 'gardener']),
+      grove(['brief', 'accept', ref, planId]),
+    ]);
+    expect(unlinked.stdout).toBe(`Removed link ${linkId} from #${b.number}.\n`);
+    expect(depended.stdout).toBe(`#${b.number} now depends on #${dep.number} Soil survey (draft).\n`);
+    expect(parented.stdout).toBe(`The epic parent of #${b.number} is now #${epic.number} Flower garden (draft).\n`);
+    expect(left.code).toBe(0);
+    expect(accepted.stdout).toBe(`Plan ${planId} is now the spec of #${b.number}.\n`);
+
+    const noteId = (await briefOf(ref)).trace.find((e) => e.kind === 'note')!.id;
+    const [cycle, notEpic, redacted] = await Promise.all([
+      grove(['brief', 'depend', String(dep.number), '--on', ref, '--json']),
+      grove(['brief', 'parent', ref, String(dep.number)]),
+      grove(['brief', 'redact', ref, noteId, '--reason', 'pasted a key', '--json']),
+    ]);
     expect(cycle.code).toBe(1);
     expect(doc(cycle)).toMatchObject({ ok: false, error: { code: 'brief_cycle' } });
-    expect((await grove(['brief', 'undepend', ref, '--on', String(dep.number)])).code).toBe(0);
-    expect((await grove(['brief', 'parent', ref, String(epic.number)])).stdout).toBe(`The epic parent of #${b.number} is now #${epic.number} Flower garden (draft).\n`);
-    const notEpic = await grove(['brief', 'parent', ref, String(dep.number)]);
     expect(notEpic.code).toBe(1);
-    expect((await grove(['brief', 'join', ref, 'gardener', '--agent', '--role', 'planter', '--wave', '2'])).stdout).toBe(`gardener joined as planter (wave 2) on #${b.number}.\n`);
-    expect((await grove(['brief', 'leave', ref, 'gardener'])).code).toBe(0);
-    writeFileSync(join(dir, 'plan.md'), '1. Dig\n2. Plant\n');
-    const planned = doc<{ entries: Entry[] }>(await grove(['brief', 'plan', ref, '--file', join(dir, 'plan.md'), '--summary', 'two steps', '--json']));
-    const planId = planned.entries.at(-1)!.id;
-    expect((await grove(['brief', 'accept', ref, planId])).stdout).toBe(`Plan ${planId} is now the spec of #${b.number}.\n`);
-    const noteId = (await briefOf(ref)).trace.find((e) => e.kind === 'note')!.id;
-    const redacted = await grove(['brief', 'redact', ref, noteId, '--reason', 'pasted a key', '--json']);
+    expect(notEpic.stderr).toContain('epic');
     expect(doc(redacted)).toMatchObject({ ok: true, brief: { number: b.number }, redacted: { id: noteId, payload: null } });
+    expect((await grove(['brief', 'undepend', ref, '--on', String(dep.number)])).code).toBe(0);
 
     const { brief, trace } = await briefOf(ref);
     expect(brief).toMatchObject({ status: 'in_progress', parentId: epic.id, dependsOn: [], spec: '1. Dig\n2. Plant\n' });

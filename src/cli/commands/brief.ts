@@ -370,13 +370,27 @@ async function editSpecVerb(ctx: CliContext, target: Target, ref: string, file: 
 }
 
 async function exportVerb(ctx: CliContext, target: Target, since: number, out: string | undefined): Promise<number> {
-  const file = out ? exportFile(out) : null;
-  const r = await exportBriefs(target, since, file?.stream ?? process.stdout);
+  let file: ReturnType<typeof exportFile> | null = null;
+  let r: Awaited<ReturnType<typeof exportBriefs>>;
+  try {
+    file = out ? exportFile(out) : null;
+    r = await exportBriefs(target, since, file?.stream ?? process.stdout);
+  } catch (e) {
+    // A reader that went away (`| head`) or a disk that filled: say so, leave no partial file.
+    file?.abandon();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPIPE') return ExitCode.failed;
+    return refuse(ctx, 'file_unwritable', code === 'ENOENT' ? `Cannot write the export to ${out}: its directory does not exist.` : `Cannot write the export${out ? ` to ${out}` : ''}: ${(e as Error).message}`);
+  }
   if (!r.ok) {
     file?.abandon();
     return fail(ctx, r.error);
   }
-  await file?.commit();
+  try {
+    await file?.commit();
+  } catch (e) {
+    return refuse(ctx, 'file_unwritable', `Cannot write the export to ${out}: ${(e as Error).message}`);
+  }
   const said = `Exported ${count(r.value.entries, 'entry', 'entries')} and ${count(r.value.blobs, 'attachment')}${out ? ` to ${out}` : ''}${r.value.lastSeq !== null ? `; the next export can start with --since ${r.value.lastSeq}` : ''}.`;
   if (ctx.json) return done(ctx, { ...r.value, out }, '');
   ctx.errOut(said);
