@@ -89,6 +89,8 @@ describe('grove brief new / list / show', () => {
 
     const filtered = doc<{ briefs: { number: number }[] }>(await grove(['brief', 'list', '--status', 'in progress,done', '--json']));
     expect(filtered.briefs.map((b) => b.number)).toEqual([seed.number]);
+    const byProject = doc<{ briefs: { number: number }[] }>(await grove(['brief', 'list', '--project', 'garden', '--json']));
+    expect(byProject.briefs.map((b) => b.number)).toEqual([n]);
     const searched = doc<{ briefs: { number: number }[] }>(await grove(['brief', 'list', '--search', 'colours', '--kind', 'design', '--json']));
     expect(searched.briefs.map((b) => b.number)).toEqual([n]);
 
@@ -201,13 +203,15 @@ describe('grove brief writes', () => {
     expect(joined.stdout).toBe(`gardener joined as planter (wave 2) on #${b.number}.\n`);
     const planId = doc<{ entries: Entry[] }>(planned).entries.at(-1)!.id;
 
-    const [unlinked, depended, parented, left, accepted] = await Promise.all([
+    const [unlinked, depended, parented, left, accepted, child] = await Promise.all([
       grove(['brief', 'unlink', ref, linkId]),
       grove(['brief', 'depend', ref, '--on', `#${dep.number}`]),
       grove(['brief', 'parent', ref, String(epic.number)]),
       grove(['brief', 'leave', ref, 'gardener']),
       grove(['brief', 'accept', ref, planId]),
+      grove(['brief', 'new', 'Seedlings', '--parent', `#${epic.number}`, '--json']),
     ]);
+    expect(doc<{ brief: BriefDoc }>(child).brief.parentId).toBe(epic.id);
     expect(unlinked.stdout).toBe(`Removed link ${linkId} from #${b.number}.\n`);
     expect(depended.stdout).toBe(`#${b.number} now depends on #${dep.number} Soil survey (draft).\n`);
     expect(parented.stdout).toBe(`The epic parent of #${b.number} is now #${epic.number} Flower garden (draft).\n`);
