@@ -7,7 +7,7 @@ import { apiError, type ApiError } from '../../shared/errors';
 import { Paths } from '../../shared/paths';
 import { presentedToken } from '../api/auth';
 import type { Principal } from '../api/dispatch';
-import { sendError, sendJson } from '../api/http-replies';
+import { SECURITY_HEADERS, sendError, sendJson } from '../api/http-replies';
 import type { Logger } from '../logger';
 import type { BlobStore, PutError } from './blob-store';
 import type { BriefStore } from './brief-store';
@@ -38,6 +38,8 @@ const MAX_NAME = 255;
 const SNIFF_BYTES = 4100;
 const ACCEPTED = 'PNG, JPEG, GIF and WebP';
 const MIB = 1024 * 1024;
+/** How long a refused oversized upload may go on being sent (and discarded) before its connection closes. */
+const LINGER_MS = 2000;
 
 export function createBlobRoute(deps: BlobRouteDeps): BlobRoute {
   return async (req, res, principal) => {
@@ -77,7 +79,7 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
   }
 
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return sendError(res, tooLarge(target?.name));
+  if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return refuseOversized(req, res, tooLarge(target?.name));
 
   const head: Uint8Array[] = [];
   // destroyOnReturn: false — the store stops reading a body past the limit, and the socket
@@ -121,11 +123,31 @@ function tooLarge(name: string | undefined): ApiError {
   );
 }
 
+/**
+ * 413, then the connection closes. Nothing more is stored; but a connection closed while the
+ * client is still sending is reset, and a reset can reach the client before the answer does.
+ * So the answer is written whole at once, and the end of the connection waits until the client
+ * stops sending or LINGER_MS pass, whichever is first, discarding what arrives meanwhile.
+ */
+function refuseOversized(req: IncomingMessage, res: ServerResponse, error: ApiError): void {
+  const body = JSON.stringify({ ok: false, error });
+  res.writeHead(413, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
+  res.write(body);
+  const close = () => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  if (req.readableEnded) return close();
+  req.once('end', close);
+  req.once('error', close);
+  req.resume();
+}
+
 function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, failure: PutError, name: string | undefined, head: Uint8Array): void {
   switch (failure.kind) {
     case 'too_large':
-      // The rest of the body is not read: the answer goes, then the connection closes.
-      return sendError(res, tooLarge(name));
+      return refuseOversized(req, res, tooLarge(name));
     case 'type_refused': {
       const described = describeRefusedType(failure.detected, head);
       return sendError(
