@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Brief, BriefAttachment, BriefEntry } from '../../src/shared/briefs';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { orchestratorToken } from '../fixtures/seed-brief';
-import { removeTempDirs } from '../fixtures/temp-dir';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { briefAttach } from '../../src/cli/commands/brief-attach';
+import type { CliContext } from '../../src/cli/cli-context';
 
 /**
  * Screenshots attached to briefs through a real host's /blobs endpoints: streamed in, sniffed
@@ -299,5 +301,53 @@ describe('a blob with no brief, redaction and the start-up sweep', () => {
     expect(readdirSync(join(home, 'blobs', 'tmp'))).toEqual([]);
     const kept = await fetch(`${host.url}/blobs/${sha(PNG)}`, { headers: { authorization: `Bearer ${host.token}` } });
     expect(Buffer.from(await kept.arrayBuffer()).equals(PNG)).toBe(true);
+  });
+});
+
+describe('grove brief attach (briefAttach)', () => {
+  const cli = (json = false) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const ctx: CliContext = { dataDir: host.home, json, out: (t) => out.push(t), errOut: (t) => err.push(t), hostEntry: '' };
+    return { ctx, out, err };
+  };
+  const noAgent = { PATH: process.env.PATH };
+
+  it('streams a file with the operator’s token and says what it attached, recorded as from the CLI', async () => {
+    const { ctx, out } = cli();
+    const code = await briefAttach(ctx, '1', join(images, 'screenshot.png'), { env: noAgent });
+    expect(code).toBe(0);
+    expect(out).toEqual([`attached screenshot.png (image/png, 12 KiB) to #1`]);
+    const got = await api(host, 'briefs.get', { ref: '#1', limit: 1 });
+    expect((got.body.result as { trace: BriefEntry[] }).trace[0]).toMatchObject({ kind: 'attachment_added', channel: 'cli', actor: { name: 'operator:mike' } });
+  });
+
+  it('uses the agent’s own token inside an agent, and prints one JSON document with --json', async () => {
+    const { token } = await orchestratorToken(host);
+    const { ctx, out } = cli(true);
+    const code = await briefAttach(ctx, '#2', join(images, 'photo.jpg'), { env: { GROVE_URL: host.url, GROVE_AGENT_TOKEN: token } });
+    expect(code).toBe(0);
+    expect(out).toHaveLength(1);
+    const doc = JSON.parse(out[0]!) as { ok: boolean; brief: Brief; attachment: BriefAttachment };
+    expect(doc).toMatchObject({ ok: true, brief: { number: 2 }, attachment: { name: 'photo.jpg', type: 'image/jpeg', size: JPEG.length, addedBy: { kind: 'agent', name: 'flower-orchestrator' } } });
+  });
+
+  it('passes on the host’s refusal, and refuses a missing file before asking the host', async () => {
+    const dir = makeTempDir('grove-attach-');
+    writeFileSync(join(dir, 'diagram.png'), SVG);
+    const before = await storedState();
+    const refused = cli(true);
+    expect(await briefAttach(refused.ctx, '#1', join(dir, 'diagram.png'), { env: noAgent })).toBe(1);
+    expect(JSON.parse(refused.out[0]!)).toMatchObject({ ok: false, error: { code: 'attachment_type_refused', message: expect.stringMatching(/diagram\.png is an SVG/) } });
+    const plain = cli();
+    expect(await briefAttach(plain.ctx, '#1', join(dir, 'diagram.png'), { env: noAgent })).toBe(1);
+    expect(plain.err.join('\n')).toMatch(/diagram\.png is an SVG, by its bytes; a brief accepts PNG, JPEG, GIF and WebP images only/);
+    const missing = cli();
+    expect(await briefAttach(missing.ctx, '#1', join(dir, 'nope.png'), { env: noAgent })).toBe(1);
+    expect(missing.err).toEqual([`No file ${join(dir, 'nope.png')}.`]);
+    const unknown = cli();
+    expect(await briefAttach(unknown.ctx, '#77', join(images, 'dot.gif'), { env: noAgent })).toBe(1);
+    expect(unknown.err.join('')).toMatch(/No brief #77/);
+    expect(await storedState()).toEqual(before);
   });
 });
