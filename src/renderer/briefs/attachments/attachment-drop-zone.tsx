@@ -125,7 +125,7 @@ export function AttachmentDropZone(props: {
       {failed.map((u) => (
         <div key={u.id} role="alert" className="attachment-error" data-testid="attachment-error">
           <p>
-            <strong>{u.name} was not attached.</strong> {u.message}
+            <strong>Not attached:</strong> {u.message}
           </p>
           <button type="button" className="icon-button" aria-label={`Dismiss the error about ${u.name}`} onClick={() => setUploads((all) => all.filter((x) => x.id !== u.id))}>
             <X size={14} aria-hidden />

@@ -28,20 +28,19 @@ export function AttachmentImage(props: { attachment: BriefAttachment }) {
   }
   return (
     <figure className="attachment" data-testid="attachment">
-      <button type="button" className="attachment-thumb" aria-label={`Open ${a.name} (${size})`} aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        <img src={src} alt={a.name} loading="lazy" onError={() => setMissing(true)} />
-      </button>
-      <figcaption className="attachment-caption">
-        <span className="attachment-name">{a.name}</span> <span className="muted">· {size}</span>
-      </figcaption>
       <Dialog
         open={isOpen}
         onOpenChange={setOpen}
         title={a.name}
         wide
+        trigger={
+          <button type="button" className="attachment-thumb" aria-label={`Open ${a.name} (${size})`}>
+            <img src={src} alt={a.name} loading="lazy" onError={() => setMissing(true)} />
+          </button>
+        }
         description={
           <span data-testid="lightbox-details">
-            {size} · {a.type.replace('image/', '').toUpperCase()} · added by {a.addedBy.name} <TimeAgo at={a.at} />
+            {size} · {a.type.replace('image/', '').toUpperCase()} · added by {a.addedBy.name} · <TimeAgo at={a.at} />
           </span>
         }
       >
@@ -52,6 +51,9 @@ export function AttachmentImage(props: { attachment: BriefAttachment }) {
           </a>
         </div>
       </Dialog>
+      <figcaption className="attachment-caption">
+        <span className="attachment-name">{a.name}</span> <span className="muted">· {size}</span>
+      </figcaption>
     </figure>
   );
 }
