@@ -27,11 +27,11 @@ const NAMED: Record<string, string> = {
 };
 
 export function describeRefusedType(detected: string | null, head: Uint8Array): string {
-  if (detected && detected !== 'application/xml') return NAMED[detected] ?? `a ${detected} file`;
+  if (detected && detected !== 'application/xml') return NAMED[detected] ?? `a file of type ${detected}`;
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
   // An SVG may open with an XML declaration, a doctype or comments before its <svg> element.
   if (/^<(\?xml|!doctype svg|!--|svg)/.test(text) && text.includes('<svg')) return 'an SVG';
-  if (detected) return NAMED[detected] ?? `a ${detected} file`;
+  if (detected) return NAMED[detected] ?? `a file of type ${detected}`;
   if (/^<(!doctype html|html|head|body)/.test(text)) return 'an HTML page';
   // eslint-disable-next-line no-control-regex
   if (text.length > 0 && !/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) return 'text';
