@@ -60,6 +60,7 @@ import type { HostEnvSettings } from './host-env';
 import { createBriefStore } from './briefs/brief-store';
 import { BriefService } from './briefs/brief-service';
 import { briefHandlers } from './briefs/brief-handlers';
+import { createBlobRoute } from './briefs/blob-http';
 import { createBlobStore } from './briefs/blob-store';
 import { createHybridClock } from './briefs/hybrid-clock';
 import { hlcNodeId, operatorName } from './briefs/identity';
@@ -380,6 +381,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     hostVersion: config.version,
     rendererDir: config.rendererDir,
     allowedHosts: config.allowedHosts,
+    blobs: createBlobRoute({ blobs, service: briefs, store: briefStore, logger }),
   });
   const lastPort = Number(readSetting(db, LAST_PORT) ?? 0);
   const candidates = config.port !== undefined ? [config.port] : lastPort > 0 ? [lastPort, 0] : [0];

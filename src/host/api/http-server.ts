@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
-import { MAX_BODY_BYTES, Paths, type ResponseBody } from '../../shared/wire';
+import { MAX_BODY_BYTES, Paths } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
 import { presentedToken, readCookie, sessionCookie, tokensMatch } from './auth';
 import { sessionCookieName, type BrowserSessions } from './browser-sessions';
+import { SECURITY_HEADERS, sendError, sendJson } from './http-replies';
 import { dispatch, type Handlers, type Principal, type WsPeer } from './dispatch';
 import { checkHostHeader, checkOrigin, type ExposurePolicy } from './request-guard';
 import { contentSecurityPolicy, readStaticFile } from './static-files';
@@ -30,6 +31,8 @@ export interface ApiServerDeps {
   /** Built renderer; null when the host runs without a UI (the API still works). */
   rendererDir: string | null;
   allowedHosts: readonly string[];
+  /** Attachments' bytes at Paths.blobs (src/host/briefs/blob-http.ts); behind the same gate and tokens as the API. */
+  blobs?: (req: IncomingMessage, res: ServerResponse, principal: Principal) => Promise<void>;
 }
 
 export interface ApiServer {
@@ -37,23 +40,6 @@ export interface ApiServer {
   /** Set once the port is known (the gate needs it to check Host and Origin). */
   setPort(port: number): void;
   close(): Promise<void>;
-}
-
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-function sendJson(res: ServerResponse, status: number, body: ResponseBody): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-function sendError(res: ServerResponse, error: ApiError): void {
-  // After a refused oversized body, do not keep the connection (and its unread body) open.
-  if (error.code === 'payload_too_large') res.setHeader('connection', 'close');
-  sendJson(res, httpStatusOf(error.code), { ok: false, error });
 }
 
 function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { ok: false; error: ApiError }> {
@@ -81,6 +67,9 @@ function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { 
     });
   });
 }
+
+const unauthorized = (): ApiError =>
+  apiError('unauthorized', 'Missing or wrong token. Send "Authorization: Bearer <token>"; the token is in the data dir\'s "token" file.');
 
 const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Grove</title>
 <body style="font-family:system-ui;margin:3rem;max-width:40rem">
@@ -137,10 +126,12 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
 
     const principal = authenticate(req);
     const authorized = principal?.kind === 'operator';
+    if (deps.blobs && (url.pathname === Paths.blobs || url.pathname.startsWith(`${Paths.blobs}/`))) {
+      if (!principal) return sendError(res, unauthorized());
+      return deps.blobs(req, res, principal);
+    }
     if (url.pathname.startsWith(Paths.api)) {
-      if (!principal) {
-        return sendError(res, apiError('unauthorized', 'Missing or wrong token. Send "Authorization: Bearer <token>"; the token is in the data dir\'s "token" file.'));
-      }
+      if (!principal) return sendError(res, unauthorized());
       if (req.method !== 'POST') {
         return sendError(res, apiError('method_not_allowed', 'API methods are called with POST and a JSON body.'));
       }

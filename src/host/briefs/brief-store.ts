@@ -59,6 +59,8 @@ export interface BriefStore {
   dropAttachment(entryId: string): { sha256: string } | null;
   /** How many attachment rows still name this blob. */
   blobRefs(sha256: string): number;
+  /** The first attachment's name for a blob (what GET /blobs/<sha256> calls it); null when none names it. */
+  blobName(sha256: string): string | null;
   /** Every blob an attachment row names (the start-up sweep keeps these). */
   referencedBlobs(): Set<string>;
 }
@@ -138,6 +140,7 @@ export function createBriefStore(db: Db): BriefStore {
   const selectAttachmentOfEntry = db.prepare('SELECT sha256 FROM brief_attachments WHERE entry_id = ?');
   const deleteAttachmentOfEntry = db.prepare('DELETE FROM brief_attachments WHERE entry_id = ?');
   const countBlobRefs = db.prepare('SELECT count(*) AS n FROM brief_attachments WHERE sha256 = ?');
+  const firstBlobName = db.prepare('SELECT name FROM brief_attachments WHERE sha256 = ? ORDER BY added_at, id LIMIT 1');
 
   const parseState = (row: { state: string } | undefined): Brief | null => (row ? Brief.parse(JSON.parse(row.state)) : null);
   const get = (id: string): Brief | null => parseState(selectState.get(id) as { state: string } | undefined);
@@ -245,6 +248,7 @@ export function createBriefStore(db: Db): BriefStore {
       return row;
     },
     blobRefs: (sha256) => (countBlobRefs.get(sha256) as { n: number }).n,
+    blobName: (sha256) => (firstBlobName.get(sha256) as { name: string } | undefined)?.name ?? null,
     referencedBlobs: () => new Set((db.prepare('SELECT DISTINCT sha256 FROM brief_attachments').all() as { sha256: string }[]).map((r) => r.sha256)),
   };
 }

@@ -5,7 +5,8 @@ import './dialog.css';
 
 /**
  * The one modal dialog (Radix: focus trap, Escape, labelled by its title). Pass `open` and
- * `onOpenChange` to control it; `description` is read out with the title.
+ * `onOpenChange` to control it; `description` is read out with the title. Pass the button
+ * that opens it as `trigger` and focus returns to that button when the dialog closes.
  */
 export function Dialog({
   open,
@@ -14,6 +15,7 @@ export function Dialog({
   description,
   children,
   wide,
+  trigger,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -21,9 +23,11 @@ export function Dialog({
   description?: ReactNode;
   children: ReactNode;
   wide?: boolean;
+  trigger?: ReactNode;
 }) {
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
+      {trigger && <RadixDialog.Trigger asChild>{trigger}</RadixDialog.Trigger>}
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
         <RadixDialog.Content className={`dialog-content${wide ? ' dialog-wide' : ''}`}>

@@ -1,0 +1,214 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
+import type { BriefAttachment, Channel } from '../../shared/briefs';
+import { apiError, type ApiError } from '../../shared/errors';
+import { Paths } from '../../shared/paths';
+import { presentedToken } from '../api/auth';
+import type { Principal } from '../api/dispatch';
+import { SECURITY_HEADERS, sendError, sendJson } from '../api/http-replies';
+import type { Logger } from '../logger';
+import type { BlobStore, PutError } from './blob-store';
+import type { BriefStore } from './brief-store';
+import { unknownBrief, type BriefService } from './brief-service';
+import { describeRefusedType } from './refused-type';
+
+/**
+ * The attachments' bytes over HTTP (docs/protocol.md, "Blobs"). `POST /blobs?brief=REF&name=NAME`
+ * streams the raw body into the blob store (never buffered whole, never JSON) and then appends
+ * an `attachment_added` entry; `POST /blobs` without `brief` stores only (import uploads a
+ * backup's blobs before its entries). `GET /blobs/<sha256>` serves a blob an attachment names.
+ *
+ * Everything that can be refused without the body (who, which brief, the name, a declared
+ * size) is refused before a byte is read, so a refusal stores nothing; a body refused while
+ * streaming leaves no file (the store removes its temp file) and no row.
+ */
+export type BlobRoute = (req: IncomingMessage, res: ServerResponse, principal: Principal) => Promise<void>;
+
+export interface BlobRouteDeps {
+  blobs: BlobStore;
+  service: BriefService;
+  store: Pick<BriefStore, 'resolve' | 'blobRefs' | 'blobName'>;
+  logger: Logger;
+}
+
+const SHA_PATH = /^\/([0-9a-f]{64})$/;
+const MAX_NAME = 255;
+const SNIFF_BYTES = 4100;
+const ACCEPTED = 'PNG, JPEG, GIF and WebP';
+const MIB = 1024 * 1024;
+/** How long a refused oversized upload may go on being sent (and discarded) before its connection closes. */
+const LINGER_MS = 2000;
+
+export function createBlobRoute(deps: BlobRouteDeps): BlobRoute {
+  return async (req, res, principal) => {
+    const url = new URL(req.url ?? '/', 'http://host.invalid');
+    const rest = url.pathname.slice(Paths.blobs.length);
+    if (rest === '' && req.method === 'POST') return upload(deps, req, res, principal, url.searchParams);
+    const sha = SHA_PATH.exec(rest)?.[1];
+    if (sha && (req.method === 'GET' || req.method === 'HEAD')) return serve(deps, req, res, sha);
+    if (rest === '' || sha) {
+      return sendError(res, apiError('method_not_allowed', `${req.method} is not served at ${url.pathname}: upload with POST ${Paths.blobs}?brief=REF&name=NAME, read with GET ${Paths.blobs}/<sha256>.`));
+    }
+    return sendError(res, apiError('not_found', `Nothing is served at ${url.pathname}; blobs are named by their sha256 (64 lowercase hex digits).`));
+  };
+}
+
+/** How the entry came: the page (its session cookie), the CLI (it says so), or a plain API client. */
+function channelOf(req: IncomingMessage): Channel {
+  if (presentedToken(req) === undefined) return 'ui';
+  return req.headers['x-grove-via'] === 'cli' ? 'cli' : 'api';
+}
+
+async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, principal: Principal, params: URLSearchParams): Promise<void> {
+  const ref = params.get('brief');
+  const name = (params.get('name') ?? '').trim();
+  let target: { ref: string; name: string } | null = null;
+  if (ref !== null) {
+    if (name === '' || name.length > MAX_NAME) {
+      return sendError(res, apiError('invalid_request', name === '' ? `Name the attachment: POST ${Paths.blobs}?brief=REF&name=NAME (the file's name, as the trace shows it).` : `An attachment's name is at most ${MAX_NAME} characters; this one has ${name.length}.`));
+    }
+    const who = deps.service.actorOf(principal);
+    if (!who.ok) return sendError(res, who.error);
+    if (!deps.store.resolve(ref)) return sendError(res, unknownBrief(ref));
+    target = { ref, name };
+  } else if (principal.kind !== 'operator') {
+    // Storing a blob no brief names is for import, which is the operator's.
+    return sendError(res, apiError('forbidden', `An agent uploads an attachment to a brief: POST ${Paths.blobs}?brief=REF&name=NAME.`));
+  }
+
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return refuseOversized(req, res, tooLarge(target?.name));
+
+  const head: Uint8Array[] = [];
+  // destroyOnReturn: false — the store stops reading a body past the limit, and the socket
+  // must stay up long enough to carry the 413 that says why.
+  const put = await deps.blobs.put(keepHead(req.iterator({ destroyOnReturn: false }), head));
+  if (!put.ok) return refuseBody(deps, req, res, put.error, target?.name, Buffer.concat(head));
+  const stored = put.value;
+  const blob = { sha256: stored.sha256, type: stored.type, size: stored.size };
+  if (!target) return sendJson(res, 200, { ok: true, result: blob });
+
+  const who = deps.service.actorOf(principal);
+  const written = who.ok ? deps.service.append(target.ref, { kind: 'attachment_added', sha256: stored.sha256, name: target.name }, who.value, channelOf(req)) : who;
+  if (!written.ok) {
+    // Nothing half-stored: a blob this upload created and no attachment names goes again.
+    if (stored.created && deps.store.blobRefs(stored.sha256) === 0) deps.blobs.remove(stored.sha256);
+    return sendError(res, written.error);
+  }
+  const { brief, entries } = written.value;
+  const entry = entries.find((e) => e.kind === 'attachment_added');
+  const attachment: BriefAttachment | typeof blob = brief.attachments.find((a) => a.entryId === entry?.id) ?? blob;
+  sendJson(res, 200, { ok: true, result: { brief, entries, attachment } });
+}
+
+/** Passes the body on while keeping its first bytes, so a refusal can say what the file was. */
+async function* keepHead(body: AsyncIterable<Uint8Array>, head: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  let kept = 0;
+  for await (const chunk of body) {
+    if (kept < SNIFF_BYTES) {
+      head.push(chunk.subarray(0, SNIFF_BYTES - kept));
+      kept += chunk.length;
+    }
+    yield chunk;
+  }
+}
+
+function tooLarge(name: string | undefined): ApiError {
+  return apiError(
+    'payload_too_large',
+    `${name ?? 'The file'} is larger than ${MAX_ATTACHMENT_BYTES / MIB} MiB, the limit for an attachment; crop or compress it and attach it again.`,
+    { limit: MAX_ATTACHMENT_BYTES },
+  );
+}
+
+/**
+ * 413, then the connection closes. Nothing more is stored; but a connection closed while the
+ * client is still sending is reset, and a reset can reach the client before the answer does.
+ * So the answer is written whole at once, and the end of the connection waits until the client
+ * stops sending or LINGER_MS pass, whichever is first, discarding what arrives meanwhile.
+ */
+function refuseOversized(req: IncomingMessage, res: ServerResponse, error: ApiError): void {
+  const body = JSON.stringify({ ok: false, error });
+  res.writeHead(413, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
+  res.write(body);
+  const close = () => {
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  if (req.readableEnded) return close();
+  req.once('end', close);
+  req.once('error', close);
+  req.resume();
+}
+
+function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, failure: PutError, name: string | undefined, head: Uint8Array): void {
+  switch (failure.kind) {
+    case 'too_large':
+      return refuseOversized(req, res, tooLarge(name));
+    case 'type_refused': {
+      const described = describeRefusedType(failure.detected, head);
+      return sendError(
+        res,
+        apiError('attachment_type_refused', `${name ?? 'The file'} is ${described}, by its bytes; a brief accepts ${ACCEPTED} images only.`, {
+          detected: failure.detected,
+          described,
+          accepted: [...ATTACHMENT_TYPES],
+        }),
+      );
+    }
+    case 'empty':
+      return sendError(res, apiError('invalid_request', `The upload was empty: send the image's bytes as the request body.`));
+    case 'read_failed':
+      // The client went away mid-upload; nobody is left to read an answer.
+      deps.logger.info('blob upload cut short', { error: failure.message });
+      if (!res.headersSent) sendError(res, apiError('invalid_request', 'The upload was cut short before its end; nothing was stored.'));
+      req.destroy();
+      return;
+  }
+}
+
+async function serve(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, sha: string): Promise<void> {
+  // Only what an attachment names is served: a blob stored for an import and never attached stays private.
+  const name = deps.store.blobName(sha);
+  const blob = name === null ? null : deps.blobs.describe(sha);
+  const path = deps.blobs.path(sha);
+  const size = blob ? await stat(path).then((s) => s.size, () => null) : null;
+  if (!blob || size === null) return sendError(res, apiError('not_found', `No attachment has the sha256 ${sha}.`));
+  const etag = `"${sha}"`;
+  const headers = {
+    'content-type': blob.type,
+    'content-length': String(size),
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'content-disposition': contentDisposition(name!),
+    'cache-control': 'private, max-age=31536000, immutable',
+    'referrer-policy': 'no-referrer',
+    etag,
+  };
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { etag, 'cache-control': headers['cache-control'] });
+    res.end();
+    return;
+  }
+  res.writeHead(200, headers);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const file = createReadStream(path);
+  file.on('error', (e) => {
+    deps.logger.warn('blob read failed', { sha256: sha, error: e.message });
+    res.destroy();
+  });
+  file.pipe(res);
+}
+
+/** `inline` with the name twice: an ASCII stand-in for old clients and the exact name, percent-encoded (RFC 6266). */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

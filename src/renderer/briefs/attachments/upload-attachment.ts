@@ -1,0 +1,41 @@
+import type { BriefAttachment } from '../../../shared/briefs';
+import { Paths } from '../../../shared/paths';
+
+/**
+ * One file to `POST /blobs?brief=REF&name=NAME`, the bytes as the body. The page is served by
+ * the host, so the request is same-origin and its session cookie authenticates it: no token
+ * is ever in the page. The host decides what is accepted (from the bytes) and says why not;
+ * its message is what the person reads.
+ */
+export type UploadOutcome = { ok: true; attachment: BriefAttachment } | { ok: false; message: string };
+
+type Answer = { ok: true; result: { attachment: BriefAttachment } } | { ok: false; error: { code: string; message: string } };
+
+export async function uploadAttachment(briefRef: string, file: Blob, name: string): Promise<UploadOutcome> {
+  const url = `${Paths.blobs}?brief=${encodeURIComponent(briefRef)}&name=${encodeURIComponent(name)}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', body: file, credentials: 'same-origin', headers: { 'content-type': file.type || 'application/octet-stream' } });
+  } catch {
+    return { ok: false, message: `${name} did not reach Grove's host (the connection failed). Check that the host is running, then try again.` };
+  }
+  let answer: Answer;
+  try {
+    answer = (await res.json()) as Answer;
+  } catch {
+    return { ok: false, message: `Grove's host answered ${res.status} to ${name} without saying why.` };
+  }
+  return answer.ok ? { ok: true, attachment: answer.result.attachment } : { ok: false, message: answer.error.message };
+}
+
+/** The name a file is attached under: its own, or one for a pasted image that has none. */
+export function attachmentName(file: File): string {
+  const name = file.name.trim();
+  return name === '' ? 'pasted image' : name.slice(0, 255);
+}
+
+/** Markdown that shows an attachment in a spec (the spec renderer shows images from Grove's blobs only). */
+export function attachmentMarkdown(a: Pick<BriefAttachment, 'name' | 'sha256'>): string {
+  const alt = a.name.replace(/[[\]\\]/g, '');
+  return `![${alt}](${Paths.blobs}/${a.sha256})`;
+}
