@@ -1,3 +1,4 @@
+import { briefAttach } from './brief-attach';
 import { existsSync, readFileSync } from 'node:fs';
 import { callHost, type CallFailure } from '../../host-client/call-host';
 import { BRIEF_KINDS, BRIEF_STATUSES, LINK_TYPES, MAX_LIST_PAGE } from '../../shared/brief-constants';
@@ -143,9 +144,7 @@ export async function briefCommand(ctx: CliContext, args: string[], env: NodeJS.
   const words = parsed.positionals;
   const problem = checkLine(ctx, verb, values, words);
   if (problem) return usage(ctx, verb, problem);
-  if (verb === 'attach') {
-    return refuse(ctx, 'not_available', '`grove brief attach` is not available in this build of grove; attach an image from the brief’s page in the cockpit (drop or paste it).');
-  }
+  if (verb === 'attach') return briefAttach(ctx, words[0]!, words[1]!, { env });
   if (verb === 'import' && !existsSync(words[0]!)) return refuse(ctx, 'file_missing', `No file ${words[0]}.`);
   const host = await requireHost(ctx, { agentMay: true, env });
   if (!host.ok) return host.code;
