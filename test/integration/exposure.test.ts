@@ -121,6 +121,22 @@ describe('HTTP', () => {
     expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie })).status).toBe(401);
   });
 
+  it('lets the browser keep the built scripts and styles, and never the page or the API', async () => {
+    const cookie = await sessionCookie();
+    const page = await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie });
+    expect(page.headers['cache-control']).toBe('no-store');
+    const assets = [...page.body.matchAll(/(?:src|href)="\.?(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThan(1);
+    for (const path of assets) {
+      const r = await rawGet(path, { host: `127.0.0.1:${host.port}`, cookie });
+      expect({ path, status: r.status, cacheControl: r.headers['cache-control'] }).toEqual({ path, status: 200, cacheControl: 'private, max-age=31536000, immutable' });
+    }
+    // A name without a content hash may change under its name: it is fetched afresh.
+    expect((await rawGet('/some/client/route', { host: `127.0.0.1:${host.port}`, cookie })).headers['cache-control']).toBe('no-store');
+    expect((await rawGet(assets[0]!, { host: `127.0.0.1:${host.port}` })).status).toBe(401);
+    expect((await rawGet('/api/host.status', { host: `127.0.0.1:${host.port}`, cookie, 'content-type': 'application/json' })).headers['cache-control']).toBe('no-store');
+  });
+
   it('does not serve files outside the UI', async () => {
     const cookie = await sessionCookie();
     const r = await rawGet('/../../../../etc/passwd', { host: `127.0.0.1:${host.port}`, cookie });

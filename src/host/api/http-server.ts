@@ -159,6 +159,8 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     const file = deps.rendererDir ? await readStaticFile(deps.rendererDir, url.pathname) : null;
     if (!file) return sendError(res, apiError('not_found', `Nothing is served at ${url.pathname}.`));
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': file.type };
+    // Kept by this browser only (they are served to a logged-in browser), never revalidated.
+    if (file.isContentHashed) headers['cache-control'] = 'private, max-age=31536000, immutable';
     if (file.isHtml) headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '');
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : file.body);

@@ -18,7 +18,15 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export type StaticFile = { body: Buffer; type: string; isHtml: boolean } | null;
+/**
+ * Vite names every built script and stylesheet after its content (`assets/NAME-HASH.js`):
+ * such a file never changes under its name, so the browser may keep it instead of fetching
+ * it on every load (and a browser with a code cache may keep its compiled code too).
+ * Everything else (the page, the API) stays uncached: a new build must reach the next load.
+ */
+const CONTENT_HASHED = /^assets\/[^/]+-[A-Za-z0-9_-]{8}\.(js|css)$/;
+
+export type StaticFile = { body: Buffer; type: string; isHtml: boolean; isContentHashed: boolean } | null;
 
 export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile> {
   let decoded: string;
@@ -36,7 +44,7 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
   try {
     const body = await readFile(file);
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
-    return { body, type, isHtml: extname(file) === '.html' };
+    return { body, type, isHtml: extname(file) === '.html', isContentHashed: file === candidate && CONTENT_HASHED.test(rel.split(sep).join('/')) };
   } catch {
     return null;
   }
