@@ -27,6 +27,7 @@ import { useLayout, useLayoutStore } from './use-layout';
 import './cockpit.css';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 import { requestFind } from '../terminals/find-requests';
+import { requestNewBrief } from '../briefs/new-brief-request';
 
 const RightPanel = lazyPart(() => import('./right-panel').then((m) => m.RightPanel));
 // Screens and dialogs load when first shown, not with the cockpit's first paint.
@@ -142,6 +143,10 @@ export function Cockpit() {
     launch,
     newLane: setNewLaneRepo,
     addRepository: () => setAddingRepo(true),
+    newBrief: () => {
+      select({ kind: 'briefs' });
+      requestNewBrief();
+    },
     openLanePanel: openPanel,
     mergeLane: (l) => {
       openPanel();
