@@ -17,7 +17,7 @@ function hrefOf(link: BriefLink): string | null {
 }
 
 /**
- * "trace · graph": what the brief is linked to (lanes, agent runs, merges, incidents,
+ * "trace · graph": newest first, what the brief is linked to (lanes, agent runs, merges, incidents,
  * commits, web pages, other briefs), each with its label ("execution"). The operator adds
  * and removes links; each is an entry in the trace.
  */
@@ -28,7 +28,7 @@ export function LinksSection({ brief, append }: { brief: Brief; append: OpenBrie
         <p className="muted brief-side-line">No links yet.</p>
       ) : (
         <ul className="brief-side-list brief-links">
-          {brief.links.map((l) => {
+          {[...brief.links].reverse().map((l) => {
             const href = hrefOf(l);
             return (
               <li key={l.id} data-testid="brief-link">
