@@ -1,5 +1,4 @@
 import { expect, test, type Page } from '@playwright/test';
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { recreateSeedBrief, seedText } from '../fixtures/seed-brief';
@@ -112,7 +111,11 @@ test('the seed brief: every section renders with the seed’s words', async ({ p
   await setTheme(page, 'light');
   await expectAccessible(page, 'a brief (light)');
   await setTheme(page, 'dark');
+  await page.setViewportSize({ width: 1440, height: 1600 });
   await page.screenshot({ path: join(repoRoot, 'docs', 'briefs-screenshot.png') });
+  await page.getByTestId('brief-trace').scrollIntoViewIfNeeded();
+  await page.getByTestId('brief-trace').screenshot({ path: join(SHOTS, 'briefs-seed-trace.png') });
+  await page.setViewportSize({ width: 1440, height: 1000 });
   await shoot(page, 'briefs-seed');
 
   // At 390 px the page is one column.
@@ -124,7 +127,6 @@ test('the seed brief: every section renders with the seed’s words', async ({ p
   }).toPass();
   await expectAccessible(page, 'a brief at 390 px');
   await shoot(page, 'briefs-seed');
-  copyFileSync(join(SHOTS, 'briefs-seed-390-light.png'), join(SHOTS, 'briefs-seed-phone.png'));
 });
 
 test('All briefs: latest activity first, filters, search over titles, specs and traces, and a brief made from the UI', async ({ page }) => {

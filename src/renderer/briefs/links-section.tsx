@@ -1,3 +1,4 @@
+import { X } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import { LINK_TYPES } from '../../shared/brief-constants';
 import type { Brief, BriefLink, LinkType } from '../../shared/briefs';
@@ -41,8 +42,8 @@ export function LinksSection({ brief, append }: { brief: Brief; append: OpenBrie
                   <span className="link-target">{l.target}</span>
                 )}
                 {l.label && <span className="link-label">{l.label}</span>}
-                <button type="button" className="link-button" onClick={() => void append({ kind: 'link_removed', linkId: l.id })} aria-label={`Remove link ${l.label ?? ''} ${l.target}`}>
-                  remove
+                <button type="button" className="icon-button link-remove" onClick={() => void append({ kind: 'link_removed', linkId: l.id })} aria-label={`Remove link ${l.target}`} title="Remove link">
+                  <X size={13} aria-hidden />
                 </button>
               </li>
             );

@@ -1,3 +1,4 @@
+import { X } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { Brief } from '../../shared/briefs';
 import { BriefRefLink } from './brief-ref-link';
@@ -32,14 +33,14 @@ export function RelationshipsSection({ brief, append }: { brief: Brief; append: 
           {brief.dependsOn.map((id) => (
             <li key={id}>
               <BriefRefLink name={names.get(id)} id={id} />
-              <button type="button" className="link-button" onClick={() => void append({ kind: 'dependency_removed', on: id })} aria-label={`Remove dependency on ${names.get(id)?.title ?? id}`}>
-                remove
+              <button type="button" className="icon-button link-remove" onClick={() => void append({ kind: 'dependency_removed', on: id })} aria-label={`Remove dependency on ${names.get(id)?.title ?? id}`} title="Remove dependency">
+                <X size={13} aria-hidden />
               </button>
             </li>
           ))}
         </ul>
       )}
-      <RefForm label="Set parent" placeholder="#N (empty clears)" allowEmpty onSubmit={(ref) => append({ kind: 'parent_set', parent: ref === '' ? null : ref })} testId="set-parent" />
+      <RefForm label="Set parent" placeholder="#N" allowEmpty onSubmit={(ref) => append({ kind: 'parent_set', parent: ref === '' ? null : ref })} testId="set-parent" />
       <RefForm label="Add dependency" placeholder="#N" onSubmit={(ref) => append({ kind: 'dependency_added', on: ref })} testId="add-dependency" />
     </BriefSection>
   );
@@ -60,7 +61,7 @@ function RefForm({ label, placeholder, onSubmit, allowEmpty, testId }: { label: 
   return (
     <form className="brief-inline-form" onSubmit={submit} data-testid={testId}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} value={ref} onChange={(e) => setRef(e.target.value)} placeholder={placeholder} size={8} />
+      <input id={id} value={ref} onChange={(e) => setRef(e.target.value)} placeholder={placeholder} size={8} title={allowEmpty ? 'Empty clears it' : undefined} />
       <button type="submit" disabled={!allowEmpty && ref.trim() === ''}>
         {label.split(' ')[0]}
       </button>
