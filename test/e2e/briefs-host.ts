@@ -18,7 +18,7 @@ export async function startBriefsHost(): Promise<HostProcess> {
 export async function openRoute(page: Page, host: HostProcess, hash: string): Promise<void> {
   await page.goto(`${host.url}/auth?token=${host.token}`);
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
-  await page.evaluate((h) => (window.location.hash = h), hash);
+  await page.evaluate((h) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
 }
 
 /** A call that must succeed; its result. */

@@ -131,7 +131,7 @@ test('the seed brief: every section renders with the seed’s words', async ({ p
 
 test('All briefs: latest activity first, filters, search over titles, specs and traces, and a brief made from the UI', async ({ page }) => {
   const login = await newBrief(host, { title: 'Login fails after a merge', kind: 'bug', projects: ['flower'] });
-  const cache = await newBrief(host, { title: 'Cache the probe results', kind: 'research', spec: 'Measure whether a zebra-striped cache helps.', projects: ['garden'] });
+  await newBrief(host, { title: 'Cache the probe results', kind: 'research', spec: 'Measure whether a zebra-striped cache helps.', projects: ['garden'] });
   const tidy = await newBrief(host, { title: 'Tidy the rail', kind: 'chore', projects: ['flower'] });
   await must(host, 'briefs.append', { ref: `#${login.number}`, action: { kind: 'note', text: 'Seen again by a pelican-shaped test.' } });
   await must(host, 'briefs.append', { ref: `#${tidy.number}`, action: { kind: 'status_change', to: 'planned' } });
