@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { api, stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { removeTempDirs } from '../fixtures/temp-dir';
-import { must, newBrief, openRoute, startBriefsHost } from './briefs-host';
+import { api, type HostProcess } from '../fixtures/host-process';
+import { must, newBrief, openRoute, briefsHostForEachTest } from './briefs-host';
 
 /**
  * A brief's text is written by agents and pasted from anywhere: the page renders it inert.
@@ -28,13 +27,10 @@ const PAYLOADS = [
   '[a route](#/briefs)',
 ].join('\n\n');
 
+const currentHost = briefsHostForEachTest();
 let host: HostProcess;
-test.beforeEach(async () => {
-  host = await startBriefsHost();
-});
-test.afterEach(async () => {
-  await stopAllHosts();
-  removeTempDirs();
+test.beforeEach(() => {
+  host = currentHost();
 });
 
 test('a spec, notes, comments, plans and links full of scripts, handlers and javascript:/data: URLs render inert', async ({ page }) => {

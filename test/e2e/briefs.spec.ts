@@ -1,10 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { repoRoot, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { repoRoot, type HostProcess } from '../fixtures/host-process';
 import { recreateSeedBrief, seedText } from '../fixtures/seed-brief';
-import { removeTempDirs } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
-import { must, newBrief, openRoute, startBriefsHost } from './briefs-host';
+import { must, newBrief, openRoute, briefsHostForEachTest } from './briefs-host';
 import { SHOTS, setTheme, shoot } from './screenshots';
 
 /**
@@ -13,14 +12,10 @@ import { SHOTS, setTheme, shoot } from './screenshots';
  * with every section in the seed's words; All briefs with its filters and search; a brief
  * made from the UI; another client's entries arriving live; a spec edit kept as a refinement.
  */
+const currentHost = briefsHostForEachTest();
 let host: HostProcess;
-
-test.beforeEach(async () => {
-  host = await startBriefsHost();
-});
-test.afterEach(async () => {
-  await stopAllHosts();
-  removeTempDirs();
+test.beforeEach(() => {
+  host = currentHost();
 });
 
 const trace = (page: Page) => page.getByTestId('trace-entry');

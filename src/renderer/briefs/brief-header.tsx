@@ -1,5 +1,7 @@
+import { FormError } from './form-error';
 import { Pencil } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
+import { useWrite } from './use-write';
 import { BRIEF_KINDS, BRIEF_STATUSES, MAX_TITLE, type BriefKindName, type BriefStatusName } from '../../shared/brief-constants';
 import type { Brief } from '../../shared/briefs';
 import { routeFor } from '../../shared/ui-route';
@@ -63,12 +65,12 @@ function DetailsForm({ brief, append, onDone }: { brief: Brief; append: OpenBrie
   const id = useId();
   const [title, setTitle] = useState(brief.title);
   const [kind, setKind] = useState<BriefKindName>(brief.kind);
-  const [error, setError] = useState<string | null>(null);
+  const write = useWrite();
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     const change = { ...(title.trim() !== brief.title ? { title: title.trim() } : {}), ...(kind !== brief.kind ? { briefKind: kind } : {}) };
     if (Object.keys(change).length === 0) return onDone();
-    void append({ kind: 'details_changed', ...change }).then((r) => (r.ok ? onDone() : setError(r.error.message)));
+    write.run(append({ kind: 'details_changed', ...change }), onDone);
   };
   return (
     <form className="brief-details-form" onSubmit={submit}>
@@ -90,11 +92,7 @@ function DetailsForm({ brief, append, onDone }: { brief: Brief; append: OpenBrie
       <button type="button" onClick={onDone}>
         Cancel
       </button>
-      {error && (
-        <p className="brief-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={write.error} />
     </form>
   );
 }
@@ -103,13 +101,11 @@ function StatusControl({ brief, append }: { brief: Brief; append: OpenBrief['app
   const id = useId();
   const [to, setTo] = useState<BriefStatusName | ''>('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const write = useWrite();
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     if (to === '') return;
-    void append({ kind: 'status_change', to, ...(reason.trim() ? { reason: reason.trim() } : {}) }).then((r) => {
-      if (!r.ok) return setError(r.error.message);
-      setError(null);
+    write.run(append({ kind: 'status_change', to, ...(reason.trim() ? { reason: reason.trim() } : {}) }), () => {
       setTo('');
       setReason('');
     });
@@ -134,11 +130,7 @@ function StatusControl({ brief, append }: { brief: Brief; append: OpenBrief['app
           <button type="submit">Change status</button>
         </>
       )}
-      {error && (
-        <p className="brief-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={write.error} />
     </form>
   );
 }

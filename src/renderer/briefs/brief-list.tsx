@@ -1,3 +1,4 @@
+import { FormError } from './form-error';
 import { FileText, Plus, Search } from 'lucide-react';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { BRIEF_KINDS, BRIEF_STATUSES, type BriefKindName, type BriefStatusName } from '../../shared/brief-constants';
@@ -60,11 +61,7 @@ export function BriefList({ onOpen }: { onOpen: (number: number) => void }) {
         )}
       </div>
       {/* graph: ProjectGraph — the lead wires <ProjectGraph project={filters.project} /> in here (src/renderer/briefs/graph/). */}
-      {list.error && (
-        <p className="brief-error" role="alert">
-          {list.error}
-        </p>
-      )}
+      <FormError message={list.error} />
       {list.briefs === null ? (
         !list.error && <p className="muted">Loading…</p>
       ) : list.briefs.length === 0 ? (

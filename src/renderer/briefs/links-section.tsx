@@ -1,5 +1,7 @@
+import { FormError } from './form-error';
 import { X } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
+import { useWrite } from './use-write';
 import { LINK_TYPES } from '../../shared/brief-constants';
 import type { Brief, BriefLink, LinkType } from '../../shared/briefs';
 import { parseRoute, routeFor } from '../../shared/ui-route';
@@ -60,12 +62,10 @@ function AddLinkForm({ append }: { append: OpenBrief['append'] }) {
   const [type, setType] = useState<LinkType>('url');
   const [target, setTarget] = useState('');
   const [label, setLabel] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const write = useWrite();
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    void append({ kind: 'link_added', type, target: target.trim(), ...(label.trim() ? { label: label.trim() } : {}) }).then((r) => {
-      if (!r.ok) return setError(r.error.message);
-      setError(null);
+    write.run(append({ kind: 'link_added', type, target: target.trim(), ...(label.trim() ? { label: label.trim() } : {}) }), () => {
       setTarget('');
       setLabel('');
     });
@@ -91,11 +91,7 @@ function AddLinkForm({ append }: { append: OpenBrief['append'] }) {
       <button type="submit" disabled={target.trim() === ''}>
         Add link
       </button>
-      {error && (
-        <p className="brief-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={write.error} />
     </form>
   );
 }

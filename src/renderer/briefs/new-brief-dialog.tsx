@@ -1,4 +1,6 @@
+import { FormError } from './form-error';
 import { useId, useState, type FormEvent } from 'react';
+import { useWrite } from './use-write';
 import { BRIEF_KINDS, MAX_TITLE, type BriefKindName } from '../../shared/brief-constants';
 import { useHostStore } from '../connection/use-host';
 import { Dialog } from '../ui/dialog';
@@ -14,20 +16,13 @@ export function NewBriefDialog({ open, onOpenChange, projects, defaultProject, o
   const [kind, setKind] = useState<BriefKindName>('feature');
   const [project, setProject] = useState(defaultProject ?? projects[0] ?? '');
   const [spec, setSpec] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setBusy] = useState(false);
+  const write = useWrite();
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    void store.request('briefs.create', { title, kind, spec, projects: project.trim() ? [project.trim()] : [], via: 'ui' }).then((r) => {
-      setBusy(false);
-      if (!r.ok) return setError(r.error.message);
-      setTitle('');
-      setSpec('');
+    write.run(store.request('briefs.create', { title, kind, spec, projects: project.trim() ? [project.trim()] : [], via: 'ui' }), (created) => {
       onOpenChange(false);
-      onCreated(r.value.brief.number);
+      onCreated(created.brief.number);
     });
   };
 
@@ -59,16 +54,12 @@ export function NewBriefDialog({ open, onOpenChange, projects, defaultProject, o
         </div>
         <label htmlFor={`${id}-spec`}>Spec (markdown, optional)</label>
         <textarea id={`${id}-spec`} value={spec} onChange={(e) => setSpec(e.target.value)} rows={8} />
-        {error && (
-          <p className="brief-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={write.error} />
         <div className="dialog-actions">
           <button type="button" onClick={() => onOpenChange(false)}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={isBusy || title.trim() === ''}>
+          <button type="submit" className="primary" disabled={write.isBusy || title.trim() === ''}>
             Create brief
           </button>
         </div>

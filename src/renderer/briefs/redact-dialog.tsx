@@ -1,3 +1,4 @@
+import { FormError } from './form-error';
 import { useId, useState, type FormEvent } from 'react';
 import { MAX_REASON } from '../../shared/brief-constants';
 import { Dialog } from '../ui/dialog';
@@ -22,11 +23,7 @@ export function RedactDialog({ label, onOpenChange, onRedact }: { label: string;
         </p>
         <label htmlFor={`${id}-reason`}>Reason</label>
         <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={MAX_REASON} required autoFocus placeholder="pasted an API key" data-testid="redact-reason" />
-        {error && (
-          <p className="brief-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="dialog-actions">
           <button type="button" onClick={() => onOpenChange(false)}>
             Cancel

@@ -1,5 +1,7 @@
+import { FormError } from './form-error';
 import { X } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
+import { useWrite } from './use-write';
 import type { Brief } from '../../shared/briefs';
 import { BriefRefLink } from './brief-ref-link';
 import { BriefSection } from './brief-section';
@@ -49,14 +51,10 @@ export function RelationshipsSection({ brief, append }: { brief: Brief; append: 
 function RefForm({ label, placeholder, onSubmit, allowEmpty, testId }: { label: string; placeholder: string; onSubmit: (ref: string) => ReturnType<OpenBrief['append']>; allowEmpty?: boolean; testId: string }) {
   const id = useId();
   const [ref, setRef] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const write = useWrite();
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    void onSubmit(ref.trim()).then((r) => {
-      if (!r.ok) return setError(r.error.message);
-      setError(null);
-      setRef('');
-    });
+    write.run(onSubmit(ref.trim()), () => setRef(''));
   };
   return (
     <form className="brief-inline-form" onSubmit={submit} data-testid={testId}>
@@ -65,11 +63,7 @@ function RefForm({ label, placeholder, onSubmit, allowEmpty, testId }: { label: 
       <button type="submit" disabled={!allowEmpty && ref.trim() === ''}>
         {label.split(' ')[0]}
       </button>
-      {error && (
-        <p className="brief-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={write.error} />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { FormError } from './form-error';
 import { Pencil } from 'lucide-react';
 import { useId, useState } from 'react';
 import { MAX_SPEC } from '../../shared/brief-constants';
@@ -108,11 +109,7 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: { 
           <textarea id={`${id}-mine`} readOnly value={conflict.mine} rows={8} />
         </details>
       )}
-      {error && (
-        <p className="brief-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="spec-actions">
         <button type="button" onClick={() => onDraft(null)}>
           Cancel

@@ -1,4 +1,6 @@
+import { FormError } from './form-error';
 import { useId, useState, type FormEvent } from 'react';
+import { useWrite } from './use-write';
 import { MAX_TEXT } from '../../shared/brief-constants';
 import type { OpenBrief } from './use-brief';
 
@@ -7,17 +9,10 @@ export function TraceComposer({ append }: { append: OpenBrief['append'] }) {
   const id = useId();
   const [text, setText] = useState('');
   const [kind, setKind] = useState<'note' | 'comment'>('note');
-  const [error, setError] = useState<string | null>(null);
-  const [isBusy, setBusy] = useState(false);
+  const write = useWrite();
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    setBusy(true);
-    void append({ kind, text }).then((r) => {
-      setBusy(false);
-      if (!r.ok) return setError(r.error.message);
-      setError(null);
-      setText('');
-    });
+    write.run(append({ kind, text }), () => setText(''));
   };
   return (
     <form className="trace-composer" onSubmit={submit} data-testid="trace-composer">
@@ -44,15 +39,11 @@ export function TraceComposer({ append }: { append: OpenBrief['append'] }) {
           <option value="note">note</option>
           <option value="comment">comment</option>
         </select>
-        <button type="submit" className="primary" disabled={isBusy || text.trim() === ''} data-testid="trace-add">
+        <button type="submit" className="primary" disabled={write.isBusy || text.trim() === ''} data-testid="trace-add">
           Add {kind}
         </button>
       </div>
-      {error && (
-        <p className="brief-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={write.error} />
     </form>
   );
 }
