@@ -66,7 +66,8 @@ export function useBrief(number: number): OpenBrief {
       if (!r.ok) return setLoad(r.error.code === 'brief_unknown' ? { kind: 'missing', message: r.error.message } : { kind: 'failed', message: r.error.message });
       briefRefCurrent.current = null;
       takeBrief(r.value.brief);
-      setTrace(r.value.trace);
+      // Entries an event brought while this was read stay; for the same entry, the answer's word stands.
+      setTrace((t) => mergeTrace(t, r.value.trace));
       setHasOlder(r.value.hasOlder);
       setLoad({ kind: 'loaded' });
       refreshRecall();
@@ -80,7 +81,8 @@ export function useBrief(number: number): OpenBrief {
     let briefTimer: ReturnType<typeof setTimeout> | null = null;
     let recallTimer: ReturnType<typeof setTimeout> | null = null;
     const stop = store.onEventOf('brief.changed', (e) => {
-      if (e.brief.id !== idRef.current) return;
+      // By number too: an event may arrive before the first answer says which id this is.
+      if (e.brief.id !== idRef.current && e.brief.number !== number) return;
       setTrace((t) => mergeTrace(t, e.entries, e.replaced));
       // The summary's fields at once; the spec, links and attachments with the next read.
       const shown = briefRefCurrent.current;
@@ -102,7 +104,7 @@ export function useBrief(number: number): OpenBrief {
       if (briefTimer) clearTimeout(briefTimer);
       if (recallTimer) clearTimeout(recallTimer);
     };
-  }, [store, ref, takeBrief, refreshRecall]);
+  }, [store, ref, number, takeBrief, refreshRecall]);
 
   const loadOlder = (): void => {
     const oldest = trace[trace.length - 1];
