@@ -85,7 +85,8 @@ test('the seed brief: every section renders with the seed’s words', async ({ p
   await expect(page.getByTestId('brief-links')).toContainText('trace · graph');
   await expect(page.getByTestId('brief-link')).toHaveCount(7);
   for (const text of await page.getByTestId('brief-link').allTextContents()) expect(text).toContain('execution');
-  await expect(page.getByTestId('brief-link').first()).toContainText('https://flower.test/scratchpad/399');
+  await expect(page.getByTestId('brief-link').first()).toContainText('flower.test/scratchpad/399');
+  await expect(page.getByTestId('brief-link').first().getByRole('link')).toHaveAttribute('href', 'https://flower.test/scratchpad/399');
   await expect(page.getByTestId('brief-projects')).toContainText('scope');
   await expect(page.getByTestId('project')).toHaveText('flower · primary');
 
@@ -256,11 +257,18 @@ test('live: another client’s entries appear within a second, in order, on the 
   await statusForm.getByRole('button', { name: 'Change status' }).click();
   await expect(page.getByTestId('brief-header').getByTestId('brief-status')).toHaveText('in review');
   await expect(trace(page).first()).toContainText('draft → in review: ready for a look');
+  await page.getByRole('button', { name: 'Edit title and kind' }).click();
+  await page.getByTestId('brief-header').getByLabel('Title').fill('Watch me change, renamed');
+  await page.getByTestId('brief-header').getByLabel('Kind').selectOption('ops');
+  await page.getByTestId('brief-header').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('brief-title')).toContainText('Watch me change, renamed');
+  await expect(page.getByTestId('brief-kind')).toHaveText('ops');
+  await expect(trace(page).first()).toContainText('title → “Watch me change, renamed”; kind → ops');
   const addLink = page.getByTestId('add-link');
   await addLink.getByLabel('Target').fill('https://example.com/run/7');
   await addLink.getByLabel('Label').fill('execution');
   await addLink.getByRole('button', { name: 'Add link' }).click();
-  await expect(page.getByTestId('brief-link')).toContainText(['https://example.com/run/7execution']);
+  await expect(page.getByTestId('brief-link')).toContainText(['example.com/run/7execution']);
   const dep = page.getByTestId('add-dependency');
   await dep.getByLabel('Add dependency').fill(`#${other.number}`);
   await dep.getByRole('button', { name: 'Add' }).click();

@@ -37,8 +37,8 @@ export function LinksSection({ brief, append }: { brief: Brief; append: OpenBrie
               <li key={l.id} data-testid="brief-link">
                 <span className="link-type">{l.type}</span>{' '}
                 {href ? (
-                  <a href={href} {...(href.startsWith('#/') ? {} : { target: '_blank', rel: 'noopener noreferrer' })}>
-                    {l.target}
+                  <a href={href} title={l.target} {...(href.startsWith('#/') ? {} : { target: '_blank', rel: 'noopener noreferrer' })}>
+                    {l.target.replace(/^https?:\/\//, '')}
                   </a>
                 ) : (
                   <span className="link-target">{l.target}</span>
