@@ -15,6 +15,7 @@ import { worstHealth } from '../ui/attention';
 import { Dialog } from '../ui/dialog';
 import { LaneWorkspace } from '../workspace/lane-workspace';
 import { CentreView } from './centre-view';
+import { requestNewBrief } from '../briefs/new-brief-request';
 import { sameView, withWorkspace, workspaceLayout, type CockpitView, type SplitOrientation } from './cockpit-layout';
 import { buildRail, nextWaitingAgent, onScreen, splitFor } from './rail-model';
 import { fallbackView, viewExists, viewForRoute } from './resolve-route';
@@ -27,7 +28,6 @@ import { useLayout, useLayoutStore } from './use-layout';
 import './cockpit.css';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 import { requestFind } from '../terminals/find-requests';
-import { requestNewBrief } from '../briefs/new-brief-request';
 
 const RightPanel = lazyPart(() => import('./right-panel').then((m) => m.RightPanel));
 // Screens and dialogs load when first shown, not with the cockpit's first paint.
