@@ -1,5 +1,8 @@
 import type { NotificationTarget } from './notifications';
 
+/** Every place a hash can name: a notification's targets, and the briefs' list and pages. */
+export type UiRoute = NotificationTarget | { kind: 'briefs' } | { kind: 'brief'; number: number };
+
 /**
  * Where in the UI a notification leads, as a URL hash: the shell appends it to the window's
  * URL (or sends it to an open window), a browser notification sets it, and the renderer
@@ -10,8 +13,10 @@ import type { NotificationTarget } from './notifications';
  *   #/repo/<repoId>/incident/<incidentId>
  *   #/repo/<repoId>/lane/<laneId>
  *   #/agent/<agentId>
+ *   #/briefs
+ *   #/brief/<number>
  */
-export function routeFor(target: NotificationTarget): string {
+export function routeFor(target: UiRoute): string {
   const e = encodeURIComponent;
   switch (target.kind) {
     case 'repo':
@@ -22,11 +27,15 @@ export function routeFor(target: NotificationTarget): string {
       return `#/repo/${e(target.repoId)}/lane/${e(target.laneId)}`;
     case 'agent':
       return `#/agent/${e(target.agentId)}`;
+    case 'briefs':
+      return '#/briefs';
+    case 'brief':
+      return `#/brief/${target.number}`;
   }
 }
 
 /** The target a hash names, or null for anything else (the UI then stays where it is). */
-export function parseRoute(hash: string): NotificationTarget | null {
+export function parseRoute(hash: string): UiRoute | null {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   let d: string[];
   try {
@@ -35,6 +44,8 @@ export function parseRoute(hash: string): NotificationTarget | null {
     return null;
   }
   if (d[0] === 'agent' && d.length === 2) return { kind: 'agent', agentId: d[1]! };
+  if (d[0] === 'briefs' && d.length === 1) return { kind: 'briefs' };
+  if (d[0] === 'brief' && d.length === 2 && /^\d{1,9}$/.test(d[1]!) && Number(d[1]) > 0) return { kind: 'brief', number: Number(d[1]) };
   if (d[0] !== 'repo' || d.length < 2) return null;
   const repoId = d[1]!;
   if (d.length === 2) return { kind: 'repo', repoId };

@@ -141,7 +141,7 @@ test('Briefs, Settings and the shortcut list: reachable, labelled, and readable 
   await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   await page.getByTestId('rail-briefs').click();
-  await expect(page.getByTestId('briefs-view')).toContainText('Briefs are coming');
+  await expect(page.getByTestId('brief-list-empty')).toContainText('A brief is what an agent is asked to do');
   await expectAccessible(page, 'Briefs');
   await page.getByTestId('rail-settings').click();
   await expect(page.getByTestId('settings-view')).toBeVisible();

@@ -45,7 +45,7 @@ function View({ view }: { view: CockpitView | null }) {
         </div>
       );
     case 'briefs':
-      return <BriefsView />;
+      return <BriefsView brief={view.brief} />;
     case 'settings':
       return <SettingsView />;
     default:

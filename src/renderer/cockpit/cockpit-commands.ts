@@ -15,6 +15,7 @@ export interface CockpitActions {
   launch(lanePath: string, preset: PresetId | 'custom-dialog'): void;
   newLane(repo: Repo): void;
   addRepository(): void;
+  newBrief(): void;
   openLanePanel(): void;
   mergeLane(lane: Lane): void;
   rebase(lane: Lane): void;
@@ -71,7 +72,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     out.push({ id: `agent:${a.id}`, group: 'Go to', title: `Agent ${a.name}`, hint: `${where(w, model)} · ${ATTENTION_LABEL[attentionOf(a)]}`, keywords: [a.preset], run: () => act.focusAgent(a) });
   }
   for (const r of model.repos) out.push({ id: `main:${r.repo.id}`, group: 'Go to', title: `MAIN of ${r.repo.name}`, hint: r.health, keywords: ['health', 'incidents', 'merges', 'probes'], run: () => act.select({ kind: 'main', repoId: r.repo.id }) });
-  out.push({ id: 'go:briefs', group: 'Go to', title: 'Briefs', run: () => act.select({ kind: 'briefs' }) });
+  out.push({ id: 'go:briefs', group: 'Go to', title: 'Briefs', keywords: ['all briefs', 'specs', 'trace'], run: () => act.select({ kind: 'briefs' }) });
   out.push({ id: 'go:health', group: 'Go to', title: 'Health: incidents and alerts', run: () => act.select({ kind: 'health' }) });
   out.push({ id: 'go:notifications', group: 'Go to', title: 'Notifications', run: () => act.select({ kind: 'notifications' }) });
   out.push({ id: 'settings.open', group: 'Go to', title: 'Settings', shortcut: shortcuts['settings.open'], run: () => act.select({ kind: 'settings' }) });
@@ -96,6 +97,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     if (!r.repo.trusted) out.push({ id: `trust:${r.repo.id}`, group: 'Repositories', title: `Review and trust ${r.repo.name}'s commands…`, keywords: ['trust'], run: () => act.select({ kind: 'main', repoId: r.repo.id }) });
   }
   out.push({ id: 'repo.add', group: 'Repositories', title: 'Add a repository…', run: act.addRepository });
+  out.push({ id: 'brief.new', group: 'Briefs', title: 'New brief…', keywords: ['spec', 'task', 'create'], run: act.newBrief });
 
   const splitOff = !current || current.agents.length < 2 ? 'A split needs two agents in the lane' : undefined;
   out.push({ id: 'split.side', group: 'View', title: 'Split side by side', disabled: Boolean(splitOff), hint: splitOff, shortcut: shortcuts['split.toggle'], run: () => act.split('side-by-side') });

@@ -8,7 +8,8 @@
 export type CockpitView =
   | { kind: 'workspace'; path: string }
   | { kind: 'main'; repoId: string }
-  | { kind: 'briefs' }
+  /** All briefs, or one brief's page (`brief`: its number). */
+  | { kind: 'briefs'; brief?: number }
   | { kind: 'health' }
   | { kind: 'notifications' }
   | { kind: 'settings' };
@@ -53,6 +54,7 @@ function parseView(v: unknown): CockpitView | null {
     case 'main':
       return typeof v.repoId === 'string' ? { kind: 'main', repoId: v.repoId } : null;
     case 'briefs':
+      return typeof v.brief === 'number' && Number.isInteger(v.brief) && v.brief > 0 ? { kind: 'briefs', brief: v.brief } : { kind: 'briefs' };
     case 'health':
     case 'notifications':
     case 'settings':

@@ -15,6 +15,7 @@ import { worstHealth } from '../ui/attention';
 import { Dialog } from '../ui/dialog';
 import { LaneWorkspace } from '../workspace/lane-workspace';
 import { CentreView } from './centre-view';
+import { requestNewBrief } from '../briefs/new-brief-request';
 import { sameView, withWorkspace, workspaceLayout, type CockpitView, type SplitOrientation } from './cockpit-layout';
 import { buildRail, nextWaitingAgent, onScreen, splitFor } from './rail-model';
 import { fallbackView, viewExists, viewForRoute } from './resolve-route';
@@ -145,6 +146,10 @@ export function Cockpit() {
     launch,
     newLane: setNewLaneRepo,
     addRepository: () => setAddingRepo(true),
+    newBrief: () => {
+      select({ kind: 'briefs' });
+      requestNewBrief();
+    },
     openLanePanel: openPanel,
     mergeLane: (l) => {
       openPanel();

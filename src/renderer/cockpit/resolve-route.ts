@@ -1,16 +1,16 @@
 import type { AgentInfo } from '../../shared/agents';
 import type { Lane } from '../../shared/lanes';
-import type { NotificationTarget } from '../../shared/notifications';
+import type { UiRoute } from '../../shared/ui-route';
 import type { CockpitView } from './cockpit-layout';
 import type { RailModel } from './rail-model';
 
 /**
  * Where a route (a notification's click, the tray, a link) takes the cockpit: a repository
  * or an incident opens MAIN's view; a lane or an agent opens the lane's workspace, an agent
- * with its tab in front. Null while the target is not known yet (agents and lanes load
+ * with its tab in front; `#/briefs` and `#/brief/<number>` open the Briefs route. Null while the target is not known yet (agents and lanes load
  * after the route on a fresh page): the caller tries again when they arrive.
  */
-export function viewForRoute(target: NotificationTarget, lanes: readonly Lane[] | null, agents: readonly AgentInfo[] | null): { view: CockpitView; agentId?: string } | null {
+export function viewForRoute(target: UiRoute, lanes: readonly Lane[] | null, agents: readonly AgentInfo[] | null): { view: CockpitView; agentId?: string } | null {
   switch (target.kind) {
     case 'repo':
     case 'incident':
@@ -19,6 +19,10 @@ export function viewForRoute(target: NotificationTarget, lanes: readonly Lane[] 
       const lane = lanes?.find((l) => l.id === target.laneId);
       return lane ? { view: { kind: 'workspace', path: lane.path } } : null;
     }
+    case 'briefs':
+      return { view: { kind: 'briefs' } };
+    case 'brief':
+      return { view: { kind: 'briefs', brief: target.number } };
     case 'agent': {
       const agent = agents?.find((a) => a.id === target.agentId);
       return agent ? { view: { kind: 'workspace', path: agent.lanePath }, agentId: agent.id } : null;

@@ -9,7 +9,7 @@ import { HostConnection, type CallError, type ConnectionState } from '../../shar
 import type { MethodName, ParamsOf, ResultOf } from '../../shared/methods';
 import type { Result } from '../../shared/result';
 import { decodeOutputFrame } from '../../shared/terminal-frames';
-import type { EventEnvelope } from '../../shared/events';
+import type { EventEnvelope, HostEvent } from '../../shared/events';
 import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
 import { Paths } from '../../shared/paths';
@@ -210,6 +210,17 @@ export class HostStore {
     return () => this.notificationListeners.delete(listener);
   }
 
+  /**
+   * Live events of one type, for a feature that follows its own data (a brief's trace) rather
+   * than keeping it in the snapshot. Nothing is replayed: after a reconnect (the snapshot's
+   * `connection` turns open again) the feature reads its data afresh.
+   */
+  onEventOf<T extends HostEvent['type']>(type: T, listener: (event: Extract<HostEvent, { type: T }>) => void): () => void {
+    return this.connection.onEvent(({ event }) => {
+      if (event.type === type) listener(event as Extract<HostEvent, { type: T }>);
+    });
+  }
+
   /** The pause as an answer brought it, before its event arrives. */
   setNotificationSettings(settings: NotificationSettings): void {
     this.update({ notificationSettings: settings });
@@ -397,6 +408,8 @@ export class HostStore {
         this.setAlerts(acknowledgeAlerts(this.snapshot.alerts, event.seqs, envelope.at));
         return;
       case 'host.stopping':
+      case 'brief.changed':
+        // Briefs follow their own events (onEventOf): the snapshot holds none of them.
         return;
     }
   }

@@ -1,5 +1,4 @@
-import type { NotificationTarget } from '../../shared/notifications';
-import { routeFor } from '../../shared/ui-route';
+import { routeFor, type UiRoute } from '../../shared/ui-route';
 import type { RouteFocus } from './route-store';
 
 /**
@@ -8,6 +7,6 @@ import type { RouteFocus } from './route-store';
  */
 
 /** Whether the operator was sent to exactly `target` (a repository's route does not focus its incidents). */
-export function isFocusOn(focus: RouteFocus | null, target: NotificationTarget): boolean {
+export function isFocusOn(focus: RouteFocus | null, target: UiRoute): boolean {
   return focus !== null && routeFor(focus.target) === routeFor(target);
 }

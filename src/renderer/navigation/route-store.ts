@@ -1,4 +1,4 @@
-import type { NotificationTarget } from '../../shared/notifications';
+import type { UiRoute } from '../../shared/ui-route';
 
 /**
  * Where the operator was sent last (the URL's hash, a notification's click, the shell, a
@@ -7,7 +7,7 @@ import type { NotificationTarget } from '../../shared/notifications';
  * own; the component showing the target decides how to focus it.
  */
 export interface RouteFocus {
-  target: NotificationTarget;
+  target: UiRoute;
   seq: number;
 }
 
@@ -16,7 +16,7 @@ export class RouteStore {
   private readonly listeners = new Set<() => void>();
 
   /** Brings `target` into view; null (a hash that names nothing) leaves the UI where it is. */
-  follow(target: NotificationTarget | null): void {
+  follow(target: UiRoute | null): void {
     if (!target) return;
     this.focus = { target, seq: (this.focus?.seq ?? 0) + 1 };
     for (const l of this.listeners) l();

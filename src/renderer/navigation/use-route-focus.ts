@@ -1,6 +1,5 @@
 import { createContext, useContext, useEffect, useSyncExternalStore, type RefObject } from 'react';
-import type { NotificationTarget } from '../../shared/notifications';
-import { routeFor } from '../../shared/ui-route';
+import { routeFor, type UiRoute } from '../../shared/ui-route';
 import { isFocusOn } from './route-focus';
 import type { RouteFocus, RouteStore } from './route-store';
 
@@ -23,7 +22,7 @@ export function useRouteFocus(): RouteFocus | null {
  * navigation, as soon as the element is there (`isReady`: an agent may arrive after the
  * route, on a fresh page load).
  */
-export function useFocusTarget(target: NotificationTarget | null, ref: RefObject<HTMLElement | null>, isReady = true): number | null {
+export function useFocusTarget(target: UiRoute | null, ref: RefObject<HTMLElement | null>, isReady = true): number | null {
   const focus = useRouteFocus();
   const seq = target !== null && isFocusOn(focus, target) ? focus!.seq : null;
   useEffect(() => {
@@ -38,7 +37,7 @@ export function useFocusTarget(target: NotificationTarget | null, ref: RefObject
  * so the place can be reloaded and bookmarked. Setting the hash it already has fires no
  * hashchange, so the route is then followed directly.
  */
-export function navigateTo(routes: RouteStore, target: NotificationTarget): void {
+export function navigateTo(routes: RouteStore, target: UiRoute): void {
   const hash = routeFor(target);
   if (window.location.hash === hash) routes.follow(target);
   else window.location.hash = hash;

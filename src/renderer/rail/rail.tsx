@@ -68,7 +68,7 @@ export function Rail({
         )}
       </ul>
       <ul className="rail-list rail-places">
-        <Place icon={<FileText size={15} aria-hidden />} label="Briefs" testId="rail-briefs" isSelected={is({ kind: 'briefs' })} onClick={() => onSelect({ kind: 'briefs' })} />
+        <Place icon={<FileText size={15} aria-hidden />} label="Briefs" testId="rail-briefs" isSelected={view?.kind === 'briefs'} onClick={() => onSelect({ kind: 'briefs' })} />
         <Place icon={<Activity size={15} aria-hidden />} label="Health" testId="rail-health" isSelected={is({ kind: 'health' })} onClick={() => onSelect({ kind: 'health' })} count={openIncidents} countLabel={count(openIncidents, 'open incident')} />
         <Place icon={<Bell size={15} aria-hidden />} label="Notifications" testId="rail-notifications" isSelected={is({ kind: 'notifications' })} onClick={() => onSelect({ kind: 'notifications' })} count={unreadNotifications} countLabel={`${unreadNotifications} unread`} />
         <Place icon={<Settings size={15} aria-hidden />} label="Settings" testId="rail-settings" isSelected={is({ kind: 'settings' })} onClick={() => onSelect({ kind: 'settings' })} />

@@ -35,7 +35,7 @@ describe('palette commands', () => {
     const act = actions();
     const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: true, shortcuts: { 'lane.1': 'Ctrl+Shift+1' } }, act);
     const ids = cmds.map((c) => c.id);
-    expect(ids).toEqual(expect.arrayContaining(['lane:/s/a', 'lane:/s/b', 'main:flower', 'go:briefs', 'go:health', 'go:notifications', 'settings.open', 'repo.add', 'lane.new:flower', 'trust:flower', 'notifications.resume']));
+    expect(ids).toEqual(expect.arrayContaining(['lane:/s/a', 'lane:/s/b', 'main:flower', 'go:briefs', 'brief.new', 'go:health', 'go:notifications', 'settings.open', 'repo.add', 'lane.new:flower', 'trust:flower', 'notifications.resume']));
     expect(cmds.find((c) => c.id === 'lane:/s/a')!.shortcut).toBe('Ctrl+Shift+1');
     const merge = cmds.find((c) => c.id === 'lane.merge')!;
     expect(merge.disabled).toBe(true);

@@ -28,6 +28,12 @@ describe('cockpit layout', () => {
     expect(l.workspaces['/x']).toEqual({ active: null, split: null });
   });
 
+  it('restores a brief’s page, and All briefs for a brief number that is not one', () => {
+    expect(parseLayout(JSON.stringify({ view: { kind: 'briefs', brief: 7 } })).view).toEqual({ kind: 'briefs', brief: 7 });
+    expect(parseLayout(JSON.stringify({ view: { kind: 'briefs', brief: '7' } })).view).toEqual({ kind: 'briefs' });
+    expect(parseLayout(JSON.stringify({ view: { kind: 'briefs', brief: 0 } })).view).toEqual({ kind: 'briefs' });
+  });
+
   it('keeps a bounded number of workspaces, dropping the least recently touched', () => {
     let l = defaultLayout();
     for (let i = 0; i < 100; i++) l = withWorkspace(l, `/w/${i}`, { active: `a${i}` });

@@ -1,0 +1,17 @@
+import type { BriefStatusName } from '../../shared/brief-constants';
+import type { Actor } from '../../shared/briefs';
+
+/** How the UI words a status: "in progress", as the seed reads. */
+export function statusLabel(status: BriefStatusName): string {
+  return status.replace('_', ' ');
+}
+
+/** An entry's author as the trace shows it: "operator · operator:mike", "agent · flower-orchestrator". */
+export function actorLabel(actor: Actor): string {
+  return `${actor.kind} · ${actor.name}`;
+}
+
+/** `#12`: how a brief is named in text, links and the CLI. */
+export function briefRef(number: number): string {
+  return `#${number}`;
+}

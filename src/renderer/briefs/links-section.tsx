@@ -1,0 +1,97 @@
+import { FormError } from './form-error';
+import { X } from 'lucide-react';
+import { useId, useState, type FormEvent } from 'react';
+import { useWrite } from './use-write';
+import { LINK_TYPES } from '../../shared/brief-constants';
+import type { Brief, BriefLink, LinkType } from '../../shared/briefs';
+import { parseRoute, routeFor } from '../../shared/ui-route';
+import { BriefSection } from './brief-section';
+import { safeHref } from './markdown-policy';
+import type { OpenBrief } from './use-brief';
+
+/** Where a link's target leads on this page, if anywhere: a web address, or another brief's page. */
+function hrefOf(link: BriefLink): string | null {
+  if (link.type === 'brief') {
+    const m = /^#?(\d{1,9})$/.exec(link.target.trim());
+    return m ? routeFor({ kind: 'brief', number: Number(m[1]) }) : null;
+  }
+  if (link.target.startsWith('#/')) return parseRoute(link.target) ? link.target : null;
+  return safeHref(link.target);
+}
+
+/**
+ * "trace · graph": newest first, what the brief is linked to (lanes, agent runs, merges, incidents,
+ * commits, web pages, other briefs), each with its label ("execution"). The operator adds
+ * and removes links; each is an entry in the trace.
+ */
+export function LinksSection({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
+  return (
+    <BriefSection eyebrow="trace · graph" title="Links" testId="brief-links">
+      {brief.links.length === 0 ? (
+        <p className="muted brief-side-line">No links yet.</p>
+      ) : (
+        <ul className="brief-side-list brief-links">
+          {[...brief.links].reverse().map((l) => {
+            const href = hrefOf(l);
+            return (
+              <li key={l.id} data-testid="brief-link">
+                <span className="link-type">{l.type}</span>{' '}
+                {href ? (
+                  <a href={href} title={l.target} {...(href.startsWith('#/') ? {} : { target: '_blank', rel: 'noopener noreferrer' })}>
+                    {l.target.replace(/^https?:\/\//, '')}
+                  </a>
+                ) : (
+                  <span className="link-target">{l.target}</span>
+                )}
+                {l.label && <span className="link-label">{l.label}</span>}
+                <button type="button" className="icon-button link-remove" onClick={() => void append({ kind: 'link_removed', linkId: l.id })} aria-label={`Remove link ${l.target}`} title="Remove link">
+                  <X size={13} aria-hidden />
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <AddLinkForm append={append} />
+    </BriefSection>
+  );
+}
+
+function AddLinkForm({ append }: { append: OpenBrief['append'] }) {
+  const id = useId();
+  const [type, setType] = useState<LinkType>('url');
+  const [target, setTarget] = useState('');
+  const [label, setLabel] = useState('');
+  const write = useWrite();
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    write.run(append({ kind: 'link_added', type, target: target.trim(), ...(label.trim() ? { label: label.trim() } : {}) }), () => {
+      setTarget('');
+      setLabel('');
+    });
+  };
+  return (
+    <form className="brief-link-form" onSubmit={submit} data-testid="add-link">
+      <label htmlFor={`${id}-type`} className="visually-hidden">
+        Link type
+      </label>
+      <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value as LinkType)}>
+        {LINK_TYPES.map((t) => (
+          <option key={t}>{t}</option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-target`} className="visually-hidden">
+        Target
+      </label>
+      <input id={`${id}-target`} value={target} onChange={(e) => setTarget(e.target.value)} placeholder={type === 'url' ? 'https://…' : type === 'brief' ? '#N' : 'target'} />
+      <label htmlFor={`${id}-label`} className="visually-hidden">
+        Label
+      </label>
+      <input id={`${id}-label`} value={label} onChange={(e) => setLabel(e.target.value)} placeholder="label" size={10} />
+      <button type="submit" disabled={target.trim() === ''}>
+        Add link
+      </button>
+      <FormError message={write.error} />
+    </form>
+  );
+}

@@ -1,0 +1,123 @@
+import { FormError } from './form-error';
+import { Pencil } from 'lucide-react';
+import { useId, useState } from 'react';
+import { MAX_SPEC } from '../../shared/brief-constants';
+import type { Brief } from '../../shared/briefs';
+import { AttachmentDropZone } from './attachments/attachment-drop-zone';
+import { briefRef } from './brief-labels';
+import { BriefSection } from './brief-section';
+import { SafeMarkdown } from './safe-markdown';
+import type { OpenBrief } from './use-brief';
+
+/**
+ * The canonical spec ("canonical · plan"), rendered safely, and its editor: markdown with a
+ * preview. Saving appends a refinement (the host keeps the diff). The save is conditional
+ * on the spec being the one the operator started from: when someone else changed it
+ * meanwhile, the operator's text stays in the editor and the page says so.
+ */
+export function SpecSection({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
+  const [draft, setDraft] = useState<{ base: string; text: string } | null>(null);
+  return (
+    <BriefSection
+      eyebrow="canonical · plan"
+      title="Spec"
+      testId="brief-spec"
+      className="brief-spec"
+      aside={
+        draft === null && (
+          <button type="button" onClick={() => setDraft({ base: brief.spec, text: brief.spec })} data-testid="edit-spec">
+            <Pencil size={14} aria-hidden /> Edit
+          </button>
+        )
+      }
+    >
+      {draft === null ? (
+        brief.spec.trim() === '' ? (
+          <p className="muted">No spec yet: Edit writes it (markdown), and every save is kept in the trace as a refinement.</p>
+        ) : (
+          <SafeMarkdown text={brief.spec} className="brief-spec-text" />
+        )
+      ) : (
+        <SpecEditor brief={brief} draft={draft} onDraft={setDraft} append={append} />
+      )}
+    </BriefSection>
+  );
+}
+
+type Conflict = { kind: 'none' } | { kind: 'changed' } | { kind: 'theirs-loaded'; mine: string };
+
+function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: { base: string; text: string }; onDraft: (d: { base: string; text: string } | null) => void; append: OpenBrief['append'] }) {
+  const id = useId();
+  const [tab, setTab] = useState<'write' | 'preview'>('write');
+  const [conflict, setConflict] = useState<Conflict>({ kind: 'none' });
+  const [error, setError] = useState<string | null>(null);
+  const [isSaving, setSaving] = useState(false);
+
+  const save = (base: string): void => {
+    if (brief.spec !== base) return setConflict({ kind: 'changed' });
+    setSaving(true);
+    setError(null);
+    void append({ kind: 'refinement', spec: draft.text }, brief.version).then((r) => {
+      setSaving(false);
+      if (r.ok) return onDraft(null);
+      if (r.error.code === 'brief_version_conflict') return setConflict({ kind: 'changed' });
+      setError(r.error.message);
+    });
+  };
+
+  return (
+    <div className="spec-editor" data-testid="spec-editor">
+      <div className="spec-tabs" role="group" aria-label="Spec editor">
+        <button type="button" aria-pressed={tab === 'write'} onClick={() => setTab('write')}>
+          Write
+        </button>
+        <button type="button" aria-pressed={tab === 'preview'} onClick={() => setTab('preview')} data-testid="spec-preview-tab">
+          Preview
+        </button>
+      </div>
+      {tab === 'write' ? (
+        <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot">
+          <label htmlFor={`${id}-spec`} className="visually-hidden">
+            Spec (markdown)
+          </label>
+          <textarea id={`${id}-spec`} className="spec-textarea" value={draft.text} onChange={(e) => onDraft({ ...draft, text: e.target.value })} maxLength={MAX_SPEC} rows={18} autoFocus />
+        </AttachmentDropZone>
+      ) : (
+        <div className="spec-preview" data-testid="spec-preview">
+          {draft.text.trim() === '' ? <p className="muted">Nothing to preview.</p> : <SafeMarkdown text={draft.text} />}
+        </div>
+      )}
+      {conflict.kind === 'changed' && (
+        <div className="brief-error spec-conflict" role="alert" data-testid="spec-conflict">
+          <p>
+            <strong>Someone changed the spec while you were editing.</strong> Your text is still here, unsaved. Load their version to merge by hand (yours stays beside it), or save yours over theirs.
+          </p>
+          <button type="button" onClick={() => (setConflict({ kind: 'theirs-loaded', mine: draft.text }), onDraft({ base: brief.spec, text: brief.spec }))}>
+            Load their version
+          </button>
+          <button type="button" onClick={() => (setConflict({ kind: 'none' }), onDraft({ base: brief.spec, text: draft.text }))}>
+            Keep mine (then save)
+          </button>
+        </div>
+      )}
+      {conflict.kind === 'theirs-loaded' && (
+        <details className="spec-mine" open>
+          <summary>Your text, as you left it</summary>
+          <label htmlFor={`${id}-mine`} className="visually-hidden">
+            Your text
+          </label>
+          <textarea id={`${id}-mine`} readOnly value={conflict.mine} rows={8} />
+        </details>
+      )}
+      <FormError message={error} />
+      <div className="spec-actions">
+        <button type="button" onClick={() => onDraft(null)}>
+          Cancel
+        </button>
+        <button type="button" className="primary" disabled={isSaving || draft.text === draft.base} onClick={() => save(draft.base)} data-testid="save-spec">
+          {isSaving ? 'Saving…' : 'Save refinement'}
+        </button>
+      </div>
+    </div>
+  );
+}

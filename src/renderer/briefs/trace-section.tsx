@@ -1,0 +1,85 @@
+import { EyeOff } from 'lucide-react';
+import { useMemo, useState } from 'react';
+import { ENTRY_LABELS } from '../../shared/brief-constants';
+import type { Brief, BriefEntry } from '../../shared/briefs';
+import { TimeAgo } from '../ui/time-ago';
+import { AttachmentDropZone } from './attachments/attachment-drop-zone';
+import { actorLabel, briefRef } from './brief-labels';
+import { BriefSection } from './brief-section';
+import { RedactDialog } from './redact-dialog';
+import { TraceComposer } from './trace-composer';
+import { briefIdsIn, TraceEntryContent } from './trace-entry-content';
+import { useBriefNames } from './use-brief-names';
+import type { OpenBrief } from './use-brief';
+
+/**
+ * The trace ("provenance · append-only"): every entry, newest first, numbered from the
+ * oldest (1), with who wrote it and when; live. The composer adds a note or a comment, and
+ * screenshots are dropped or pasted onto it. The operator may redact any entry but a
+ * redaction.
+ */
+export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief }) {
+  const { trace, total, hasOlder } = open;
+  const [redacting, setRedacting] = useState<{ entry: BriefEntry; label: string } | null>(null);
+  const names = useBriefNames(useMemo(() => trace.flatMap(briefIdsIn), [trace]));
+  const accepted = useMemo(() => new Set(trace.flatMap((e) => (e.kind === 'plan_accepted' && e.payload ? [e.payload.planEntryId] : []))), [trace]);
+  const acceptPlan = (planEntryId: string): void => void open.append({ kind: 'plan_accepted', planEntryId });
+
+  return (
+    <BriefSection
+      eyebrow="provenance · append-only"
+      title="Trace"
+      testId="brief-trace"
+      className="brief-trace"
+      aside={
+        <span className="trace-live" title="New entries appear as they are written">
+          <span className="trace-live-dot" aria-hidden /> live
+        </span>
+      }
+    >
+      <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot" className="trace-drop">
+        <TraceComposer append={open.append} />
+      </AttachmentDropZone>
+      <ol className="trace-list" aria-label="Trace entries, newest first" data-testid="trace-list">
+        {trace.map((entry, i) => {
+          const ordinal = total - i;
+          const label = `${ordinal}. ${ENTRY_LABELS[entry.kind]}`;
+          return (
+            <li key={entry.id} className="trace-entry" data-testid="trace-entry" data-kind={entry.kind} data-redacted={entry.redacted ? 'true' : undefined}>
+              <div className="trace-entry-head">
+                <span className="trace-ordinal">{ordinal}.</span>
+                <span className="trace-kind">{ENTRY_LABELS[entry.kind]}</span>
+                <TimeAgo at={entry.at} className="trace-time" />
+                {!entry.redacted && entry.kind !== 'redaction' && (
+                  <button type="button" className="icon-button trace-redact" aria-label={`Redact entry ${label}`} title="Redact" onClick={() => setRedacting({ entry, label: `entry ${label}` })}>
+                    <EyeOff size={14} aria-hidden />
+                  </button>
+                )}
+              </div>
+              <TraceEntryContent entry={entry} brief={brief} names={names} isPlanAccepted={accepted.has(entry.id)} onAcceptPlan={acceptPlan} />
+              <p className="trace-actor" data-testid="trace-actor">
+                {actorLabel(entry.actor)}
+                {entry.channel !== 'ui' && entry.channel !== 'automatic' && <span className="trace-channel"> · via {entry.channel}</span>}
+              </p>
+            </li>
+          );
+        })}
+      </ol>
+      {hasOlder && (
+        <button type="button" className="brief-more" onClick={open.loadOlder} data-testid="trace-older">
+          Older entries ({total - trace.length})
+        </button>
+      )}
+      {redacting && (
+        <RedactDialog
+          label={redacting.label}
+          onOpenChange={(o) => !o && setRedacting(null)}
+          onRedact={async (reason) => {
+            const r = await open.redact(redacting.entry.id, reason);
+            return r.ok ? null : r.error.message;
+          }}
+        />
+      )}
+    </BriefSection>
+  );
+}
