@@ -26,6 +26,8 @@ export interface Box {
 }
 export interface LaidOutEdge extends GraphEdge {
   points: Point[];
+  /** Drawn straight across sections (over other nodes), so faint until its node is pointed at. */
+  across?: boolean;
 }
 export interface LaidOutSection {
   /** The epic this section is (its header is the epic's node), or null for briefs in no epic. */
@@ -43,7 +45,7 @@ export interface GraphLayout {
 export const NODE_WIDTH = 216;
 export const NODE_HEIGHT = 64;
 export const LINK_HEIGHT = 44;
-export const HEADER_HEIGHT = 52;
+export const HEADER_HEIGHT = 64;
 const RANK_SEP = 56;
 const NODE_SEP = 14;
 const GAP = 20;
@@ -190,7 +192,7 @@ export function layoutProject(model: ProjectGraphModel, aspect = 16 / 10): Graph
     if (e.kind !== 'dependency' && !isNestedEpic) continue;
     const from = nodes.get(e.from);
     const to = nodes.get(e.to);
-    if (from && to) edges.push({ ...e, points: straight(from, to) });
+    if (from && to) edges.push({ ...e, points: straight(from, to), across: true });
   }
   return { nodes, edges, sections, width: innerWidth + 2 * SECTION_PAD, height: Math.max(0, y - SECTION_GAP) };
 }
