@@ -72,6 +72,13 @@ test.beforeAll(async () => {
   // A repository, so the cockpit is past its first run and shows the rail.
   await addTrustedRepo(host, makeRepo(join(makeTempDir(), 'flower')));
   await writeBriefs(host, briefs);
+  for (const link of [
+    { type: 'lane', target: 'flower-design' },
+    { type: 'merge', target: 'a1b2c3d4e5', label: 'merge of flower-design' },
+    { type: 'incident', target: 'incident-42' },
+    { type: 'brief', target: '#170' },
+  ])
+    await call(host, 'briefs.append', { ref: '#44', action: { kind: 'link_added', ...link } });
 });
 test.afterAll(async () => {
   await stopAllHosts();
@@ -155,4 +162,38 @@ test('on a phone the graph opens readable, with its legend and controls on scree
   await shoot(page, 'briefs-graph');
   await graph.getByRole('button', { name: 'Fit' }).click();
   await shoot(page, 'briefs-graph-fit');
+});
+
+test("a brief's neighbourhood: its epic, siblings, what it needs first, what waits on it, its links; a neighbour opens its own", async ({ page }) => {
+  await openGraph(page, 1440, 900);
+  await page.evaluate(() => void (window.location.hash = '#/brief/44'));
+  const around = page.getByTestId('brief-neighbourhood');
+  const node = (n: number) => around.locator(`[data-testid=graph-node][data-number="${n}"]`);
+  // #44 is in epic #4 (with 30 others), depends on #38, and #45 depends on it; it links to #170, a lane, a merge and an incident.
+  await expect(node(44)).toHaveAccessibleName(/^#44 Brief 44: .*, this brief/);
+  await expect(node(4)).toHaveAccessibleName(/^#4 Epic 4: Shared team store, epic, in progress, its epic, \d+ of \d+ done/);
+  await expect(node(38)).toHaveAccessibleName(/needed first/);
+  await expect(node(45)).toHaveAccessibleName(/waits on this brief/);
+  await expect(node(170)).toHaveAccessibleName(/linked/);
+  await expect(around.getByTestId('graph-link-node')).toHaveCount(3);
+  await expect(around.locator('[data-testid=graph-node][aria-label*=sibling]')).toHaveCount(12);
+  await expect(around).toContainText('and 18 more siblings in the epic, not drawn');
+  await expect(around.locator('[data-testid=graph-edges] path[data-kind=link]')).toHaveCount(4);
+  await around.scrollIntoViewIfNeeded();
+  await shoot(page, 'briefs-neighbourhood');
+  await expectAccessible(page, "a brief's neighbourhood");
+
+  // #38 may lie outside the view: reached with Tab it is brought into it, then a click opens it.
+  await node(38).focus();
+  await expect(node(38)).toBeInViewport();
+  await node(38).click();
+  await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/brief/38');
+  await expect(node(38)).toHaveAccessibleName(/this brief/);
+  await expect(node(44)).toHaveAccessibleName(/waits on this brief/);
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.evaluate(() => void (window.location.hash = '#/brief/44'));
+  await expect(node(44)).toHaveAccessibleName(/this brief/);
+  await around.scrollIntoViewIfNeeded();
+  await shoot(page, 'briefs-neighbourhood');
 });

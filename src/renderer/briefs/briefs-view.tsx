@@ -1,5 +1,5 @@
 import { FileText } from 'lucide-react';
-import { ProjectGraphView } from './graph/graph-route';
+import { ProjectGraphView, RoutedBriefNeighbourhood } from './graph/graph-route';
 
 /**
  * Briefs' place in the cockpit. Briefs (specs with an append-only trace, shared through
@@ -18,6 +18,7 @@ export function BriefsView() {
         <p><strong>Briefs are coming.</strong> A brief is what an agent is asked to do and the record of everything that happened to it: the spec, an append-only trace, screenshots dropped on it, links to lanes, merges and incidents.</p>
         <p className="muted">This is where they will be listed, filtered by project and status, and dispatched to agents.</p>
       </div>
+      <RoutedBriefNeighbourhood />
       <ProjectGraphView project={null} />
     </section>
   );

@@ -27,7 +27,7 @@ export function BriefNeighbourhood({ brief, briefs, onOpen }: { brief: Brief; br
   return (
     <section className="brief-graph brief-neighbourhood" aria-label={`Neighbourhood of #${brief.number}`} data-testid="brief-neighbourhood">
       {edgeKinds.length > 0 && <GraphLegend edges={edgeKinds} prefix={prefix} />}
-      <GraphCanvas world={world} label={`#${brief.number} and ${count(model.nodes.length - 1, 'neighbour')}; each brief is a link that opens it`} controlsLabel="Neighbourhood view" testId="neighbourhood-canvas">
+      <GraphCanvas world={world} label={`#${brief.number} and ${count(model.nodes.length - 1, 'neighbour')}; each brief is a link that opens it`} controlsLabel="Neighbourhood view" openAround={layout.nodes.get(model.focusId)} testId="neighbourhood-canvas">
         <ArrowMarkers prefix={prefix} />
         <GraphEdges edges={layout.edges} litNode={lit} prefix={prefix} />
         {model.nodes.map((n) => {

@@ -1,5 +1,6 @@
 import { Maximize, Minus, Plus } from 'lucide-react';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent, type PointerEvent, type ReactNode } from 'react';
+import type { Box } from './graph-layout';
 import { fitView, openingView, reveal, zoomAt, type Size, type View } from './viewport';
 
 const STEP = 1.25;
@@ -17,6 +18,7 @@ export function GraphCanvas({
   children,
   controlsLabel,
   onSize,
+  openAround,
   testId,
 }: {
   world: Size;
@@ -24,6 +26,8 @@ export function GraphCanvas({
   children: ReactNode;
   controlsLabel: string;
   onSize?: (size: Size) => void;
+  /** The box the view opens around when the whole graph is too big to read (a neighbourhood's brief). */
+  openAround?: Box;
   testId?: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
@@ -49,8 +53,8 @@ export function GraphCanvas({
   // Open (and re-open, until the operator moves it) on the graph as laid out for this size.
   useEffect(() => {
     if (screen.width === 0 || moved.current) return;
-    setView(openingView(world, screen));
-  }, [world, screen]);
+    setView(openingView(world, screen, undefined, openAround));
+  }, [world, screen, openAround]);
 
   const change = useCallback((next: (v: View) => View): void => {
     moved.current = true;

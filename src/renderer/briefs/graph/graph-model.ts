@@ -160,16 +160,9 @@ export function buildNeighbourhood(focus: Brief, briefs: readonly BriefSummary[]
 
   add(focusSummary, 'focus');
   const parent = focus.parentId && focus.parentId !== focus.id ? ctx.index.get(focus.parentId) : undefined;
-  let moreSiblings = 0;
   if (parent) {
     add(parent, 'epic');
     edge({ id: `child:${parent.id}>${focus.id}`, kind: 'child', from: parent.id, to: focus.id });
-    const siblings = (ctx.children.get(parent.id) ?? []).filter((s) => s.id !== focus.id).sort(byNumber);
-    moreSiblings = Math.max(0, siblings.length - MAX_SIBLINGS);
-    for (const s of siblings.slice(0, MAX_SIBLINGS)) {
-      add(s, 'sibling');
-      edge({ id: `child:${parent.id}>${s.id}`, kind: 'child', from: parent.id, to: s.id });
-    }
   }
   for (const c of [...(ctx.children.get(focus.id) ?? [])].sort(byNumber)) {
     add(c, 'child');
@@ -186,9 +179,6 @@ export function buildNeighbourhood(focus: Brief, briefs: readonly BriefSummary[]
     add(b, 'dependant');
     edge({ id: `dep:${focus.id}>${b.id}`, kind: 'dependency', from: focus.id, to: b.id });
   }
-  // Dependencies among the briefs already drawn (two siblings, say) are edges too.
-  for (const e of dependencyEdges([...nodes.values()].flatMap((n) => (n.kind === 'brief' ? [n.brief] : [])), new Set(nodes.keys()))) edge(e);
-
   for (const link of focus.links) {
     const target = link.type === 'brief' ? resolveBriefRef(link.target, ctx.index) : undefined;
     if (target && target.id !== focus.id) {
@@ -200,6 +190,21 @@ export function buildNeighbourhood(focus: Brief, briefs: readonly BriefSummary[]
       edge({ id: `link:${focus.id}>${id}`, kind: 'link', from: focus.id, to: id });
     }
   }
+  // Siblings last: one that is also a dependency, a dependant or linked is drawn as that, the relation that says more.
+  let moreSiblings = 0;
+  if (parent) {
+    const siblings = (ctx.children.get(parent.id) ?? []).filter((s) => s.id !== focus.id).sort(byNumber);
+    const others = siblings.filter((s) => !nodes.has(s.id));
+    moreSiblings = Math.max(0, others.length - MAX_SIBLINGS);
+    const drawn = new Set(others.slice(0, MAX_SIBLINGS).map((s) => s.id));
+    for (const s of siblings) {
+      if (drawn.has(s.id)) add(s, 'sibling');
+      if (nodes.has(s.id)) edge({ id: `child:${parent.id}>${s.id}`, kind: 'child', from: parent.id, to: s.id });
+    }
+  }
+  // Dependencies among the briefs already drawn (two siblings, say) are edges too.
+  for (const e of dependencyEdges([...nodes.values()].flatMap((n) => (n.kind === 'brief' ? [n.brief] : [])), new Set(nodes.keys()))) edge(e);
+
   return { nodes: [...nodes.values()], edges: [...edges.values()], focusId: focus.id, moreSiblings };
 }
 

@@ -32,12 +32,18 @@ export function fitView(world: Size, screen: Size): View {
 /**
  * Where the view opens: the whole graph when it fits at a readable size (labels at least
  * `readable` of their size), else the top-left corner at that size: the operator sees words
- * first and can fit the whole with one button.
+ * first and can fit the whole with one button. With `around`, the corner is the one
+ * around that box instead.
  */
-export function openingView(world: Size, screen: Size, readable = 0.7): View {
+export function openingView(world: Size, screen: Size, readable = 0.7, around?: Box): View {
   const fit = fitView(world, screen);
   if (fit.k >= readable || world.width <= 0) return fit;
-  return { k: readable, x: FIT_MARGIN, y: FIT_MARGIN };
+  if (!around) return { k: readable, x: FIT_MARGIN, y: FIT_MARGIN };
+  // Centred on the node that matters (a neighbourhood's brief), as far as the graph's edges allow.
+  const x = screen.width / 2 - (around.x + around.width / 2) * readable;
+  const y = screen.height / 2 - (around.y + around.height / 2) * readable;
+  const clamp = (v: number, worldSize: number, screenSize: number): number => Math.min(FIT_MARGIN, Math.max(screenSize - FIT_MARGIN - worldSize * readable, v));
+  return { k: readable, x: clamp(x, world.width, screen.width), y: clamp(y, world.height, screen.height) };
 }
 
 /** Zoom by `factor` keeping the screen point `at` over the same spot of the graph. */

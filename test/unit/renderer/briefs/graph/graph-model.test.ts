@@ -81,7 +81,7 @@ describe("a brief's neighbourhood", () => {
     const focus = fullBrief(briefs[2]!, [{ type: 'lane', target: 'flower-design' }, { type: 'brief', target: '#6' }, { type: 'merge', target: 'abc123' }]);
     const m = buildNeighbourhood(focus, briefs);
     const roles = Object.fromEntries(m.nodes.flatMap((n) => (n.kind === 'brief' ? [[n.brief.number, n.role]] : [])));
-    expect(roles).toEqual({ 3: 'focus', 1: 'epic', 2: 'sibling', 4: 'sibling', 5: 'dependency', 6: 'linked' });
+    expect(roles).toEqual({ 3: 'focus', 1: 'epic', 2: 'dependency', 4: 'dependant', 5: 'dependency', 6: 'linked' });
     expect(m.nodes.filter((n) => n.kind === 'link').map((n) => n.kind === 'link' && n.link.type)).toEqual(['lane', 'merge']);
     const edgeIds = m.edges.map((e) => e.id);
     expect(edgeIds).toEqual(expect.arrayContaining([`dep:${idOf(5)}>${idOf(3)}`, `dep:${idOf(3)}>${idOf(4)}`, `dep:${idOf(2)}>${idOf(3)}`, `child:${idOf(1)}>${idOf(3)}`, `link:${idOf(3)}>${idOf(6)}`]));
@@ -102,6 +102,14 @@ describe("a brief's neighbourhood", () => {
     const child = buildNeighbourhood(fullBrief(crowd[5]!), crowd);
     expect(child.nodes.filter((n) => n.kind === 'brief' && n.role === 'sibling')).toHaveLength(MAX_SIBLINGS);
     expect(child.moreSiblings).toBe(29 - MAX_SIBLINGS);
+  });
+
+  it('a sibling that is also a dependency or a dependant is drawn as that, and is not counted among the siblings', () => {
+    const family = [summary(1, { kind: 'epic' }), summary(2, { parent: 1 }), summary(3, { parent: 1, dependsOn: [2] }), summary(4, { parent: 1, dependsOn: [3] }), summary(5, { parent: 1 })];
+    const m = buildNeighbourhood(fullBrief(family[2]!), family);
+    const roles = Object.fromEntries(m.nodes.flatMap((n) => (n.kind === 'brief' ? [[n.brief.number, n.role]] : [])));
+    expect(roles).toEqual({ 1: 'epic', 2: 'dependency', 3: 'focus', 4: 'dependant', 5: 'sibling' });
+    expect(m.edges.filter((e) => e.kind === 'child')).toHaveLength(4);
   });
 
   it('a brief alone is a graph of one', () => {

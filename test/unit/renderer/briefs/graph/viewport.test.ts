@@ -16,6 +16,14 @@ describe('the graph view', () => {
     expect(openingView({ width: 4000, height: 3000 }, { width: 390, height: 700 })).toEqual({ k: 0.7, x: 16, y: 16 });
   });
 
+  it("opens a neighbourhood too big to read whole around its brief, within the graph's edges", () => {
+    const v = openingView({ width: 1000, height: 1000 }, { width: 400, height: 300 }, 0.7, { x: 400, y: 500, width: 200, height: 60 });
+    expect(v.x + 500 * 0.7).toBeCloseTo(200);
+    expect(v.y + 530 * 0.7).toBeCloseTo(150);
+    const corner = openingView({ width: 1000, height: 1000 }, { width: 400, height: 300 }, 0.7, { x: 0, y: 0, width: 200, height: 60 });
+    expect(corner).toEqual({ k: 0.7, x: 16, y: 16 });
+  });
+
   it('zooms about the pointer: the point under it stays put', () => {
     const v = zoomAt({ k: 1, x: 10, y: 20 }, 2, { x: 110, y: 220 });
     expect(v.k).toBe(2);
