@@ -64,6 +64,10 @@ function expectedReady(briefs: readonly Planned[]): number[] {
   return briefs.filter((b) => b.status === 'planned' && b.dependsOn.every((d) => status.get(d) === 'done')).map((b) => b.number);
 }
 
+type Located = { location: { hash: string } };
+const hashOf = (page: Page): Promise<string> => page.evaluate(() => (globalThis as unknown as Located).location.hash);
+const goTo = (page: Page, hash: string): Promise<void> => page.evaluate((h) => void ((globalThis as unknown as Located).location.hash = h), hash);
+
 let host: HostProcess;
 const briefs = plan();
 
@@ -144,7 +148,9 @@ test('fit, zoom and pan move the view; clicking a node or pressing Enter on it o
   await graph.getByRole('button', { name: 'Zoom in' }).click();
   const node = graph.locator('[data-testid=graph-node][data-number="7"]');
   await node.click();
-  await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/brief/7');
+  await expect.poll(() => hashOf(page)).toBe('#/brief/7');
+  // (Until the brief page exists, the Briefs view shows the opened brief's neighbourhood above the graph.)
+  await expect(page.getByTestId('brief-neighbourhood')).toBeVisible();
 
   // From the keyboard: a node far out of view is brought into it when focused, and Enter opens it.
   await graph.getByRole('button', { name: 'Zoom in' }).click();
@@ -152,7 +158,13 @@ test('fit, zoom and pan move the view; clicking a node or pressing Enter on it o
   await far.focus();
   await expect(far).toBeInViewport();
   await page.keyboard.press('Enter');
-  await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/brief/200');
+  await expect.poll(() => hashOf(page)).toBe('#/brief/200');
+  // Keys with focus in the graph: 0 fits, + zooms in.
+  await page.keyboard.press('0');
+  const keyFitted = await zoom();
+  expect(keyFitted).toBeCloseTo(fitted, 3);
+  await page.keyboard.press('+');
+  expect(await zoom()).toBeCloseTo(keyFitted * 1.25, 2);
 });
 
 test('on a phone the graph opens readable, with its legend and controls on screen', async ({ page }) => {
@@ -166,7 +178,7 @@ test('on a phone the graph opens readable, with its legend and controls on scree
 
 test("a brief's neighbourhood: its epic, siblings, what it needs first, what waits on it, its links; a neighbour opens its own", async ({ page }) => {
   await openGraph(page, 1440, 900);
-  await page.evaluate(() => void (window.location.hash = '#/brief/44'));
+  await goTo(page, '#/brief/44');
   const around = page.getByTestId('brief-neighbourhood');
   const node = (n: number) => around.locator(`[data-testid=graph-node][data-number="${n}"]`);
   // #44 is in epic #4 (with 30 others), depends on #38, and #45 depends on it; it links to #170, a lane, a merge and an incident.
@@ -187,12 +199,12 @@ test("a brief's neighbourhood: its epic, siblings, what it needs first, what wai
   await node(38).focus();
   await expect(node(38)).toBeInViewport();
   await node(38).click();
-  await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/brief/38');
+  await expect.poll(() => hashOf(page)).toBe('#/brief/38');
   await expect(node(38)).toHaveAccessibleName(/this brief/);
   await expect(node(44)).toHaveAccessibleName(/waits on this brief/);
 
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.evaluate(() => void (window.location.hash = '#/brief/44'));
+  await goTo(page, '#/brief/44');
   await expect(node(44)).toHaveAccessibleName(/this brief/);
   await around.scrollIntoViewIfNeeded();
   await shoot(page, 'briefs-neighbourhood');

@@ -1,13 +1,15 @@
 import { Maximize, Minus, Plus } from 'lucide-react';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent, type PointerEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent, type PointerEvent, type ReactNode } from 'react';
 import type { Box } from './graph-layout';
 import { fitView, openingView, reveal, zoomAt, type Size, type View } from './viewport';
 
 const STEP = 1.25;
+const PAN_STEP = 80;
 
 /**
  * A graph's pannable, zoomable SVG: the wheel zooms about the pointer, dragging the
- * background pans, and +, − and Fit buttons do the same from the keyboard. A node reached
+ * background pans, and +, − and Fit buttons (and, with focus in the graph, the keys +, −, 0
+ * and the arrows) do the same from the keyboard. A node reached
  * with Tab is brought into view (nodes carry their box as data-box="x y w h"). The view
  * opens on the whole graph when that is readable, else on its corner; a new layout (the
  * data changed) keeps the view unless it was never moved.
@@ -96,13 +98,35 @@ export function GraphCanvas({
   };
 
   const onFocus = (e: FocusEvent<HTMLDivElement>): void => {
-    const box = (e.target as Element).closest('[data-box]')?.getAttribute('data-box');
-    if (!box) return;
+    const node = (e.target as Element).closest('[data-box]');
+    const box = node?.getAttribute('data-box');
+    if (!node || !box) return;
     const [x, y, width, height] = box.split(' ').map(Number) as [number, number, number, number];
     setView((v) => (v ? reveal(v, { x, y, width, height }, screen) : v));
+    // Once drawn where it now is, the page scrolls to it if the graph itself is partly off screen.
+    requestAnimationFrame(() => node.scrollIntoView({ block: 'nearest', inline: 'nearest' }));
   };
 
   const centre = { x: screen.width / 2, y: screen.height / 2 };
+  // With focus anywhere in the graph: + and − zoom, 0 fits, the arrows pan (a node is a link: none of these are its keys).
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (e.metaKey || e.ctrlKey || e.altKey || (e.target as Element).closest('button')) return;
+    const pan = (dx: number, dy: number) => change((v) => ({ ...v, x: v.x + dx, y: v.y + dy }));
+    const act: Record<string, () => void> = {
+      '+': () => change((v) => zoomAt(v, STEP, centre)),
+      '=': () => change((v) => zoomAt(v, STEP, centre)),
+      '-': () => change((v) => zoomAt(v, 1 / STEP, centre)),
+      '0': () => change(() => fitView(world, screen)),
+      ArrowLeft: () => pan(PAN_STEP, 0),
+      ArrowRight: () => pan(-PAN_STEP, 0),
+      ArrowUp: () => pan(0, PAN_STEP),
+      ArrowDown: () => pan(0, -PAN_STEP),
+    };
+    const run = act[e.key];
+    if (!run) return;
+    e.preventDefault();
+    run();
+  };
   const v = view ?? { k: 1, x: 0, y: 0 };
   return (
     <div
@@ -115,18 +139,19 @@ export function GraphCanvas({
       onPointerUp={endDrag}
       onPointerCancel={endDrag}
       onFocus={onFocus}
+      onKeyDown={onKeyDown}
     >
       <svg role="group" aria-label={label}>
         <g transform={`translate(${v.x} ${v.y}) scale(${v.k})`}>{children}</g>
       </svg>
       <div className="brief-graph-controls" role="group" aria-label={controlsLabel}>
-        <button type="button" onClick={() => change((v) => zoomAt(v, STEP, centre))} aria-label="Zoom in" title="Zoom in">
+        <button type="button" onClick={() => change((v) => zoomAt(v, STEP, centre))} aria-label="Zoom in" title="Zoom in (+)">
           <Plus size={14} aria-hidden />
         </button>
-        <button type="button" onClick={() => change((v) => zoomAt(v, 1 / STEP, centre))} aria-label="Zoom out" title="Zoom out">
+        <button type="button" onClick={() => change((v) => zoomAt(v, 1 / STEP, centre))} aria-label="Zoom out" title="Zoom out (−)">
           <Minus size={14} aria-hidden />
         </button>
-        <button type="button" onClick={() => change(() => fitView(world, screen))} title="Show the whole graph" data-testid="graph-fit">
+        <button type="button" onClick={() => change(() => fitView(world, screen))} title="Show the whole graph (0)" data-testid="graph-fit">
           <Maximize size={14} aria-hidden /> Fit
         </button>
       </div>

@@ -63,6 +63,11 @@ interface Layered {
 
 /** dagre, left to right (work flows from what is needed to what needs it), origin at 0,0. */
 export function layoutLayered(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): Layered {
+  // A brief on its own needs no layout (and most of a project's are on their own: dagre's setup per call adds up).
+  if (nodes.length === 1 && edges.every((e) => e.from === e.to)) {
+    const size = sizeOf(nodes[0]!);
+    return { nodes: new Map([[nodes[0]!.id, { x: 0, y: 0, ...size }]]), edges: [], width: size.width, height: size.height };
+  }
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', ranksep: RANK_SEP, nodesep: NODE_SEP, edgesep: 8, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));

@@ -1,5 +1,5 @@
 import { GitCommitHorizontal, GitMerge, GitBranch, Link2, Lock, Play, Siren, Bot, FileText, type LucideIcon } from 'lucide-react';
-import type { MouseEvent } from 'react';
+import { memo, type MouseEvent } from 'react';
 import type { LinkType } from '../../../shared/briefs';
 import { STATUS_ICON } from './brief-status-look';
 import type { Box } from './graph-layout';
@@ -39,7 +39,8 @@ function ProgressBar({ x, y, width, done, total }: { x: number; y: number; width
   );
 }
 
-export function BriefNodeView({ node, box, onOpen, lit, onHover }: { node: BriefNode; box: Box; onOpen: (n: number) => void; lit?: boolean; onHover?: (id: string | null) => void }) {
+/** Memoised: pointing at one node re-renders it and its neighbours' edges, not all 200 nodes. */
+export const BriefNodeView = memo(function BriefNodeView({ node, box, onOpen, lit, onHover }: { node: BriefNode; box: Box; onOpen: (n: number) => void; lit?: boolean; onHover?: (id: string | null) => void }) {
   const b = node.brief;
   const Icon = STATUS_ICON[b.status];
   const foot = footOf(node);
@@ -96,7 +97,7 @@ export function BriefNodeView({ node, box, onOpen, lit, onHover }: { node: Brief
       </g>
     </a>
   );
-}
+});
 
 const LINK_ICON: Record<LinkType, LucideIcon> = {
   brief: FileText,

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { MAX_LIST_PAGE } from '../../../shared/brief-constants';
 import type { BriefSummary } from '../../../shared/briefs';
 import { useHost, useHostStore } from '../../connection/use-host';
+import { withSummary } from './summary-list';
 
 /** Pages enough for 10,000 briefs; past that the caller says it shows the first ones. */
 export const MAX_PAGES = 20;
@@ -42,15 +43,13 @@ export function useBriefSummaries(project: string | null): LoadedSummaries {
       store.connection.onEvent(({ event }) => {
         if (event.type !== 'brief.changed') return;
         const changed = event.brief;
-        setLoaded((l) => (l.kind === 'ready' ? { ...l, briefs: withSummary(l.briefs, changed) } : l));
+        setLoaded((l) => {
+          if (l.kind !== 'ready') return l;
+          const briefs = withSummary(l.briefs, changed);
+          return briefs === l.briefs ? l : { ...l, briefs };
+        });
       }),
     [store],
   );
   return loaded;
-}
-
-/** The list with `changed` in place of its older self, or added. */
-function withSummary(briefs: readonly BriefSummary[], changed: BriefSummary): BriefSummary[] {
-  const at = briefs.findIndex((b) => b.id === changed.id);
-  return at === -1 ? [...briefs, changed] : briefs.map((b, i) => (i === at ? changed : b));
 }
