@@ -6,7 +6,8 @@ import type { BriefSummary } from '../../../shared/briefs';
  * what it waits on, and how far an epic has come. Plain functions over summaries (no React,
  * no DOM) so the rules are unit-tested.
  *
- * The rule: a brief is dispatchable when it is `planned` and every dependency is `done`. A
+ * The rule: a brief is dispatchable when it is `planned` and every dependency is `done`
+ * (an epic never is: its children are dispatched, not it). A
  * draft is not (nobody has agreed to it yet); a cancelled dependency still blocks, since it
  * will never be done and someone has to decide what happens instead. A dependency that is
  * not among the summaries (another project, or deleted) is unknown, so it blocks too.
@@ -26,7 +27,9 @@ export type Readiness =
   /** Draft with every dependency done: someone has to plan it first. */
   | { kind: 'draft' }
   /** Started, finished or cancelled: dispatch no longer applies. */
-  | { kind: 'underway' };
+  | { kind: 'underway' }
+  /** An epic is not dispatched: its children are. */
+  | { kind: 'epic' };
 
 export type BriefIndex = ReadonlyMap<string, BriefSummary>;
 
@@ -45,6 +48,7 @@ export function blockersOf(brief: BriefSummary, index: BriefIndex): Blocker[] {
 }
 
 export function readinessOf(brief: BriefSummary, index: BriefIndex): Readiness {
+  if (brief.kind === 'epic') return { kind: 'epic' };
   if (brief.status !== 'planned' && brief.status !== 'draft') return { kind: 'underway' };
   const by = blockersOf(brief, index);
   if (by.length > 0) return { kind: 'blocked', by };

@@ -13,7 +13,7 @@ export function ArrowMarkers({ prefix }: { prefix: string }) {
   return (
     <defs>
       {(['plain', 'lit'] as const).map((tone) => (
-        <marker key={tone} id={`${prefix}-${tone}`} viewBox="0 0 10 10" refX={9} refY={5} markerWidth={7} markerHeight={7} orient="auto-start-reverse">
+        <marker key={tone} id={`${prefix}-${tone}`} viewBox="0 0 10 10" refX={9} refY={5} markerWidth={10} markerHeight={10} markerUnits="userSpaceOnUse" orient="auto-start-reverse">
           <path className={`bg-arrow${tone === 'lit' ? ' lit' : ''}`} d="M0 0 L10 5 L0 10 z" />
         </marker>
       ))}

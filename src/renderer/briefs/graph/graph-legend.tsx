@@ -3,10 +3,10 @@ import { BRIEF_STATUSES } from '../../../shared/brief-constants';
 import { STATUS_ICON } from './brief-status-look';
 import { statusWord } from './graph-text';
 
-/** What the colours, marks and lines mean: each colour beside its icon and word, never colour alone. */
 type EdgeKind = 'dependency' | 'child' | 'link';
 const EDGE_WORDS: Record<EdgeKind, string> = { dependency: 'needed before', child: 'epic to child', link: 'linked' };
 
+/** What the colours, marks and lines mean: each colour beside its icon and word, never colour alone. */
 export function GraphLegend({ edges, prefix }: { edges: readonly EdgeKind[]; prefix: string }) {
   return (
     <ul className="brief-graph-legend" aria-label="Legend" data-testid="graph-legend">

@@ -49,6 +49,7 @@ export function footOf(node: BriefNode): string {
     case 'draft':
       return 'draft: plan it first';
     case 'underway':
+    case 'epic':
       return '';
   }
 }

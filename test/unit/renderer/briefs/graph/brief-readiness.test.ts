@@ -23,6 +23,13 @@ describe('what can be dispatched now', () => {
     expect(readinessOf(briefs[1]!, index).kind).toBe('draft');
   });
 
+  it('an epic is never dispatched itself, planned or not: its children are', () => {
+    const briefs = [summary(1, { kind: 'epic' }), summary(2, { parent: 1 })];
+    const index = indexBriefs(briefs);
+    expect(readinessOf(briefs[0]!, index)).toEqual({ kind: 'epic' });
+    expect(readinessOf(briefs[1]!, index)).toEqual({ kind: 'dispatchable' });
+  });
+
   it('an unfinished, cancelled or unknown dependency blocks, and says which', () => {
     const briefs = [summary(1, { status: 'in_review' }), summary(2, { status: 'cancelled' }), summary(3, { status: 'done' })];
     const blocked = { ...summary(4, { dependsOn: [3, 2, 1] }), dependsOn: [idOf(3), idOf(2), idOf(1), 'elsewhere'] };

@@ -21,12 +21,13 @@ const overlaps = (a: Box, b: Box): boolean => a.x < b.x + b.width && b.x < a.x +
 
 describe("a project's graph", () => {
   it('has dependency edges from what is needed to what needs it, epic edges, and what is dispatchable or blocked', () => {
-    const m = buildProjectGraph([summary(3, { dependsOn: [2] }), summary(1, { kind: 'epic' }), summary(2, { parent: 1, status: 'in_progress' }), summary(4, { parent: 1, dependsOn: [99] })]);
-    expect(m.nodes.map((n) => n.id)).toEqual([1, 2, 3, 4].map(idOf));
+    const m = buildProjectGraph([summary(3, { dependsOn: [2] }), summary(1, { kind: 'epic' }), summary(2, { parent: 1, status: 'in_progress' }), summary(4, { parent: 1, dependsOn: [99] }), summary(5)]);
+    expect(m.nodes.map((n) => n.id)).toEqual([1, 2, 3, 4, 5].map(idOf));
     expect(m.edges).toContainEqual({ id: `dep:${idOf(2)}>${idOf(3)}`, kind: 'dependency', from: idOf(2), to: idOf(3) });
     expect(m.edges).toContainEqual({ id: `child:${idOf(1)}>${idOf(2)}`, kind: 'child', from: idOf(1), to: idOf(2) });
     expect(m.edges.some((e) => e.from === idOf(99))).toBe(false);
-    expect(m.dispatchable.map((b) => b.number)).toEqual([1]);
+    // The epic is planned with nothing to wait on, but an epic is not dispatched: its children are.
+    expect(m.dispatchable.map((b) => b.number)).toEqual([5]);
     expect(m.blocked.map((b) => b.number)).toEqual([3, 4]);
     expect(m.epics).toEqual([{ brief: expect.objectContaining({ number: 1 }), progress: { done: 0, total: 2 } }]);
     expect(m.epicOf.get(idOf(2))).toBe(idOf(1));
