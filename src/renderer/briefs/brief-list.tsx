@@ -1,5 +1,5 @@
 import { FormError } from './form-error';
-import { FileText, Plus, Search } from 'lucide-react';
+import { FileText, List, Network, Plus, Search } from 'lucide-react';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { BRIEF_KINDS, BRIEF_STATUSES, type BriefKindName, type BriefStatusName } from '../../shared/brief-constants';
 import type { BriefSummary } from '../../shared/briefs';
@@ -13,6 +13,8 @@ import { NewBriefDialog } from './new-brief-dialog';
 import { onNewBriefRequest } from './new-brief-request';
 import { setBriefFilters, useBriefFilters } from './use-brief-filters';
 import { useBriefList } from './use-brief-list';
+import { setBriefListView, useBriefListView } from './use-brief-list-view';
+import { ProjectGraphView } from './graph/graph-route';
 
 /**
  * All briefs: filtered by project, status and kind, searched (titles, specs and trace text),
@@ -22,6 +24,7 @@ import { useBriefList } from './use-brief-list';
 export function BriefList({ onOpen }: { onOpen: (number: number) => void }) {
   const filters = useBriefFilters();
   const list = useBriefList(filters);
+  const view = useBriefListView();
   const { repos } = useHost();
   const id = useId();
   const [isCreating, setCreating] = useState(false);
@@ -60,7 +63,33 @@ export function BriefList({ onOpen }: { onOpen: (number: number) => void }) {
           </button>
         )}
       </div>
-      {/* graph: ProjectGraph — the lead wires <ProjectGraph project={filters.project} /> in here (src/renderer/briefs/graph/). */}
+      <div className="brief-view-switch" role="group" aria-label="Show the briefs as">
+        <button type="button" aria-pressed={view === 'list'} onClick={() => setBriefListView('list')} data-testid="brief-view-list">
+          <List size={14} aria-hidden /> List
+        </button>
+        <button type="button" aria-pressed={view === 'graph'} onClick={() => setBriefListView('graph')} data-testid="brief-view-graph">
+          <Network size={14} aria-hidden /> Dependency graph
+        </button>
+      </div>
+      {view === 'graph' ? (
+        <>
+          {(filters.status !== null || filters.kind !== null || filters.query.trim() !== '') && (
+            <p className="muted">The graph draws every brief of {filters.project ?? 'every project'}; status, kind and search narrow the list only.</p>
+          )}
+          <ProjectGraphView project={filters.project} />
+        </>
+      ) : (
+        <BriefRows list={list} isFiltered={isFiltered} onOpen={onOpen} />
+      )}
+      {isCreating && <NewBriefDialog open onOpenChange={setCreating} projects={projects} defaultProject={filters.project} onCreated={onOpen} />}
+    </div>
+  );
+}
+
+/** The rows of All briefs, with their empty states and "Load more". */
+function BriefRows({ list, isFiltered, onOpen }: { list: ReturnType<typeof useBriefList>; isFiltered: boolean; onOpen: (number: number) => void }) {
+  return (
+    <>
       <FormError message={list.error} />
       {list.briefs === null ? (
         !list.error && <p className="muted">Loading…</p>
@@ -96,8 +125,7 @@ export function BriefList({ onOpen }: { onOpen: (number: number) => void }) {
           )}
         </>
       )}
-      {isCreating && <NewBriefDialog open onOpenChange={setCreating} projects={projects} defaultProject={filters.project} onCreated={onOpen} />}
-    </div>
+    </>
   );
 }
 

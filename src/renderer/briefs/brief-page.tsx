@@ -2,6 +2,7 @@ import { AgentsEyeSection } from './agents-eye-section';
 import { BriefHeader } from './brief-header';
 import { DispatchSection } from './dispatch-section';
 import { LinksSection } from './links-section';
+import { NeighbourhoodSection } from './neighbourhood-section';
 import { ParticipantsSection } from './participants-section';
 import { ProjectsSection } from './projects-section';
 import { RelationshipsSection } from './relationships-section';
@@ -35,12 +36,12 @@ export function BriefPage({ number }: { number: number }) {
       <div className="brief-columns">
         <div className="brief-main">
           <SpecSection brief={brief} append={open.append} />
+          <NeighbourhoodSection brief={brief} />
           <DispatchSection />
           <TraceSection open={open} brief={brief} />
         </div>
         <aside className="brief-side" aria-label="About this brief">
           <RelationshipsSection brief={brief} append={open.append} />
-          {/* graph: BriefNeighbourhood — the lead wires <BriefNeighbourhood briefId={brief.id} /> in here (src/renderer/briefs/graph/). */}
           <ParticipantsSection brief={brief} />
           <LinksSection brief={brief} append={open.append} />
           <ProjectsSection brief={brief} />

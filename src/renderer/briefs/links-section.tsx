@@ -4,17 +4,15 @@ import { useId, useState, type FormEvent } from 'react';
 import { useWrite } from './use-write';
 import { LINK_TYPES } from '../../shared/brief-constants';
 import type { Brief, BriefLink, LinkType } from '../../shared/briefs';
-import { parseRoute, routeFor } from '../../shared/ui-route';
+import { parseRoute } from '../../shared/ui-route';
+import { BriefRefLink } from './brief-ref-link';
+import { useBriefNames } from './use-brief-names';
 import { BriefSection } from './brief-section';
 import { safeHref } from './markdown-policy';
 import type { OpenBrief } from './use-brief';
 
-/** Where a link's target leads on this page, if anywhere: a web address, or another brief's page. */
+/** Where a link's target leads on this page, if anywhere: a web address, or a route of Grove's. */
 function hrefOf(link: BriefLink): string | null {
-  if (link.type === 'brief') {
-    const m = /^#?(\d{1,9})$/.exec(link.target.trim());
-    return m ? routeFor({ kind: 'brief', number: Number(m[1]) }) : null;
-  }
   if (link.target.startsWith('#/')) return parseRoute(link.target) ? link.target : null;
   return safeHref(link.target);
 }
@@ -25,6 +23,8 @@ function hrefOf(link: BriefLink): string | null {
  * and removes links; each is an entry in the trace.
  */
 export function LinksSection({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
+  // The host keeps a brief link's target as the brief's id: show its number and title.
+  const names = useBriefNames(brief.links.filter((l) => l.type === 'brief').map((l) => l.target));
   return (
     <BriefSection eyebrow="trace · graph" title="Links" testId="brief-links">
       {brief.links.length === 0 ? (
@@ -36,7 +36,9 @@ export function LinksSection({ brief, append }: { brief: Brief; append: OpenBrie
             return (
               <li key={l.id} data-testid="brief-link">
                 <span className="link-type">{l.type}</span>{' '}
-                {href ? (
+                {l.type === 'brief' ? (
+                  <BriefRefLink name={names.get(l.target)} id={l.target} />
+                ) : href ? (
                   <a href={href} title={l.target} {...(href.startsWith('#/') ? {} : { target: '_blank', rel: 'noopener noreferrer' })}>
                     {l.target.replace(/^https?:\/\//, '')}
                   </a>

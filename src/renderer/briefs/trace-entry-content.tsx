@@ -14,6 +14,9 @@ export function briefIdsIn(entry: BriefEntry): string[] {
       return [entry.payload.briefId];
     case 'parent_set':
       return entry.payload.parentId ? [entry.payload.parentId] : [];
+    case 'link_added':
+      // The host stores a brief link's target as the brief's id.
+      return entry.payload.type === 'brief' ? [entry.payload.target] : [];
     default:
       return [];
   }
@@ -95,7 +98,8 @@ export function TraceEntryContent({ entry, brief, names, isPlanAccepted, onAccep
     case 'link_added':
       return (
         <p className="trace-line">
-          {entry.payload.label && <span className="link-label">{entry.payload.label}</span>} {entry.payload.type}: {entry.payload.target}
+          {entry.payload.label && <span className="link-label">{entry.payload.label}</span>} {entry.payload.type}:{' '}
+          {entry.payload.type === 'brief' ? <BriefRefLink name={names.get(entry.payload.target)} id={entry.payload.target} withStatus={false} /> : entry.payload.target}
         </p>
       );
     case 'link_removed':
