@@ -39,6 +39,8 @@ const OPEN_RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const SEARCH_BRIEFS = Number(process.env.BENCH_BRIEF_SEARCH_BRIEFS ?? 10_000);
 const SEARCH_ENTRIES = Number(process.env.BENCH_BRIEF_SEARCH_ENTRIES ?? 100_000);
 const QUERIES = Number(process.env.BENCH_BRIEF_QUERIES ?? 300);
+/** Which parts run (comma-separated, default all): append, open (with recall), search. */
+const PARTS = new Set((process.env.BENCH_BRIEF_PARTS ?? 'append,open,search').split(','));
 
 const hostEntry = join(process.cwd(), 'out', 'host', 'main.js');
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
@@ -153,22 +155,34 @@ async function apiAppender(host: BenchHost, clients: number): Promise<(texts: st
  * API and raw appends in alternating blocks, each block timed: the shared disk's fsync
  * latency drifts over seconds, and alternating gives both sides the same spells of it.
  */
-async function appendPaired(host: BenchHost, clients: number, total: number, rawPath: string): Promise<{ apiMs: number; rawMs: number }> {
+async function appendPaired(host: BenchHost, clients: number, total: number, dir: string): Promise<{ apiMs: number; rawMs: number; serviceMs: number }> {
   const viaApi = await apiAppender(host, clients);
-  const raw = rawStore(rawPath);
+  const raw = rawStore(join(dir, 'raw.db'));
   const briefId = uuidv7();
+  // A diagnostic third side: the host's own service in this process, without HTTP.
+  const local = inProcess(dir);
+  const created = local.service.create({ title: 'in-process', kind: 'chore', spec: '', projects: [] }, MIKE, 'api');
+  if (!created.ok) throw new Error(created.error.message);
   const block = 250;
   let apiMs = 0;
   let rawMs = 0;
+  let serviceMs = 0;
   for (let done = 0; done < total; done += block) {
     const texts = Array.from({ length: Math.min(block, total - done) }, (_, i) => noteText(done + i));
     apiMs += await timed(() => viaApi(texts));
     rawMs += await timed(() => {
       for (const text of texts) raw.insert(text, briefId);
     });
+    serviceMs += await timed(() => {
+      for (const text of texts) {
+        const r = local.service.append(created.value.brief.id, { kind: 'note', text }, MIKE, 'api');
+        if (!r.ok) throw new Error(r.error.message);
+      }
+    });
   }
   raw.close();
-  return { apiMs, rawMs };
+  local.db.close();
+  return { apiMs, rawMs, serviceMs };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -191,8 +205,8 @@ async function importInBatches(host: BenchHost, entries: BriefEntry[]): Promise<
   for (let i = 0; i < entries.length; i += 500) await api(host, 'briefs.import', { entries: entries.slice(i, i + 500) });
 }
 
-/** SEARCH_BRIEFS briefs with SEARCH_ENTRIES entries in all, written by the service itself, 200 briefs per transaction. */
-function seedSearchStore(home: string): void {
+/** The brief service as the host builds it, in this process, on a data dir of its own. */
+function inProcess(home: string): { db: Database.Database; store: ReturnType<typeof createBriefStore>; service: BriefService } {
   const { db } = openDatabase(join(home, 'grove.db'));
   const store = createBriefStore(db);
   const service = new BriefService({
@@ -203,6 +217,12 @@ function seedSearchStore(home: string): void {
     operatorName: 'mike',
     agentName: () => null,
   });
+  return { db, store, service };
+}
+
+/** SEARCH_BRIEFS briefs with SEARCH_ENTRIES entries in all, written by the service itself, 200 briefs per transaction. */
+function seedSearchStore(home: string): void {
+  const { db, service } = inProcess(home);
   // Each brief gets `created` and the writer's `participant joined`; the rest are notes.
   const notesPerBrief = Math.max(0, Math.round(SEARCH_ENTRIES / SEARCH_BRIEFS) - 2);
   let written = 0;
@@ -235,14 +255,14 @@ async function timed(work: () => Promise<unknown> | unknown): Promise<number> {
 
 async function main(): Promise<void> {
   const comparisons: Comparison[] = [];
-  const targets: { what: string; value: number; unit: string; target: string; met: boolean | null }[] = [];
+  const targets: Target[] = [];
   const extra: Record<string, unknown> = { appends: APPENDS, clients: CLIENTS, openEntries: OPEN_ENTRIES, searchBriefs: SEARCH_BRIEFS, searchEntries: SEARCH_ENTRIES, queries: QUERIES, tempDir: root };
 
   // (a) Appends: each API run against a raw run right after it, on the same disk.
   const host = await startHost(mkdtempSync(join(root, 'home-')));
   await (await apiAppender(host, 1))(Array.from({ length: 200 }, (_, i) => noteText(i)));
-  for (const clients of [1, CLIENTS]) {
-    const { apiMs, rawMs } = await appendPaired(host, clients, APPENDS, join(mkdtempSync(join(root, 'raw-')), 'raw.db'));
+  for (const clients of PARTS.has('append') ? [1, CLIENTS] : []) {
+    const { apiMs, rawMs, serviceMs } = await appendPaired(host, clients, APPENDS, mkdtempSync(join(root, 'raw-')));
     const apiRate = (APPENDS / apiMs) * 1000;
     const rawRate = (APPENDS / rawMs) * 1000;
     const ratio = round(apiRate / rawRate, 2);
@@ -251,10 +271,31 @@ async function main(): Promise<void> {
       compare(`append ${APPENDS} notes, ${clients} client${clients > 1 ? 's' : ''} (ms per entry)`, { name: 'briefs.append', unit: 'ms', samples: [apiMs / APPENDS] }, { name: 'raw insert + FTS', unit: 'ms', samples: [rawMs / APPENDS] }),
     );
     targets.push({ what: `append throughput API/raw, ${clients} client(s)`, value: ratio, unit: '×', target: '≥ 0.5', met: ratio >= 0.5 });
-    extra[`append${clients}`] = { apiPerS: round(apiRate), rawPerS: round(rawRate), apiMs: round(apiMs), rawMs: round(rawMs) };
+    if (clients === 1) comparisons.push(compare('  the service in-process, no HTTP (diagnostic)', { name: 'service.append', unit: 'ms', samples: [serviceMs / APPENDS] }, { name: 'raw insert + FTS', unit: 'ms', samples: [rawMs / APPENDS] }));
+    extra[`append${clients}`] = { apiPerS: round(apiRate), rawPerS: round(rawRate), inProcessServicePerS: round((APPENDS / serviceMs) * 1000), apiMs: round(apiMs), rawMs: round(rawMs), serviceMs: round(serviceMs) };
   }
 
-  // (b) Opening a brief of OPEN_ENTRIES entries: its first page, through the API and raw.
+  if (PARTS.has('open')) await openAndRecall(host, comparisons, targets, extra);
+  await host.stop();
+  if (PARTS.has('search')) await search(comparisons, targets, extra);
+
+  // (d) Uploads: the endpoint is another helper's; measured once it exists.
+  targets.push({ what: '10 MiB screenshot upload vs cp', value: NaN, unit: '×', target: '≤ 3', met: null });
+  extra.upload = 'not available: POST /blobs is not served by this build';
+
+  extra.targets = targets;
+  report('briefs', comparisons, extra);
+  console.log('\ntargets');
+  for (const t of targets) {
+    const verdict = t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED';
+    console.log(`  ${t.what.padEnd(44)} ${(Number.isFinite(t.value) ? `${t.value} ${t.unit}` : '–').padEnd(14)} target ${t.target.padEnd(8)} ${verdict}`);
+  }
+}
+
+type Target = { what: string; value: number; unit: string; target: string; met: boolean | null };
+
+/** (b) Opening a brief of OPEN_ENTRIES entries, its first page, through the API and raw; (e) recall sizes. */
+async function openAndRecall(host: BenchHost, comparisons: Comparison[], targets: Target[], extra: Record<string, unknown>): Promise<void> {
   const long = exportedBrief(OPEN_ENTRIES, 100_000);
   const importMs = await timed(() => importInBatches(host, long));
   extra.importMs = round(importMs);
@@ -298,9 +339,10 @@ async function main(): Promise<void> {
   targets.push({ what: 'recall, the seed brief', value: seedRecall.approxTokens, unit: 'tokens', target: '≤ 4000', met: seedRecall.approxTokens <= 4000 });
   targets.push({ what: `recall, a brief of ${OPEN_ENTRIES} entries`, value: longRecall.approxTokens, unit: 'tokens', target: '≤ 8000', met: longRecall.approxTokens <= 8000 });
   extra.recall = { seed: seedRecall, [`entries${OPEN_ENTRIES}`]: longRecall };
-  await host.stop();
+}
 
-  // (c) Search over a seeded store.
+/** (c) Search over a store seeded in-process before its host starts. */
+async function search(comparisons: Comparison[], targets: Target[], extra: Record<string, unknown>): Promise<void> {
   const searchHome = mkdtempSync(join(root, 'search-'));
   seedSearchStore(searchHome);
   const searchHost = await startHost(searchHome);
@@ -330,18 +372,6 @@ async function main(): Promise<void> {
   targets.push({ what: 'search p95', value: round(p95(all)), unit: 'ms', target: '≤ 50', met: p95(all) <= 50 });
   extra.search = Object.fromEntries([...byKind].map(([k, xs]) => [k, { n: xs.length, median: round(summarize({ name: k, unit: 'ms', samples: xs }).median), p95: round(p95(xs)) }]));
   for (const [k, v] of Object.entries(extra.search as Record<string, { median: number; p95: number }>)) console.log(`search, ${k}: median ${v.median} ms, p95 ${v.p95} ms`);
-
-  // (d) Uploads: the endpoint is another helper's; measured once it exists.
-  targets.push({ what: '10 MiB screenshot upload vs cp', value: NaN, unit: '×', target: '≤ 3', met: null });
-  extra.upload = 'not available: POST /blobs is not served by this build';
-
-  extra.targets = targets;
-  report('briefs', comparisons, extra);
-  console.log('\ntargets');
-  for (const t of targets) {
-    const verdict = t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED';
-    console.log(`  ${t.what.padEnd(44)} ${(Number.isFinite(t.value) ? `${t.value} ${t.unit}` : '–').padEnd(14)} target ${t.target.padEnd(8)} ${verdict}`);
-  }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
