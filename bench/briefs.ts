@@ -303,8 +303,11 @@ async function openAndRecall(host: BenchHost, comparisons: Comparison[], targets
   const ref = '#100000';
   const reader = new Database(join(host.home, 'grove.db'), { readonly: true });
   const page = reader.prepare('SELECT * FROM brief_entries WHERE brief_id = ? AND seq < ? ORDER BY seq DESC LIMIT 50');
-  // The raw side reads the rows and nothing else: the API's floor of work.
   const briefId = long[0]!.briefId;
+  // A diagnostic: what briefs.get does (resolve, page, count, one more row for hasOlder) in
+  // this process, on the same file, without HTTP.
+  const local = createBriefStore(reader);
+  const openLocal: Series = { name: 'store reads, in-process', unit: 'ms', samples: [] };
   const openApi: Series = { name: 'briefs.get', unit: 'ms', samples: [] };
   const openRaw: Series = { name: 'SELECT page of 50', unit: 'ms', samples: [] };
   const roundTrip: Series = { name: 'host.status', unit: 'ms', samples: [] };
@@ -318,7 +321,13 @@ async function openAndRecall(host: BenchHost, comparisons: Comparison[], targets
       if (rows.length !== 50) throw new Error('the raw page is not 50 rows');
     });
     const s = await timed(() => api(host, 'host.status', {}));
+    const l = await timed(() => {
+      const brief = local.resolve(ref)!;
+      const trace = local.page(brief.id, 50);
+      JSON.stringify({ brief, trace, total: local.count(brief.id), hasOlder: local.page(brief.id, 1, trace[trace.length - 1]!.seq).length > 0 });
+    });
     if (i < 0) continue;
+    openLocal.samples.push(l);
     openApi.samples.push(a);
     openRaw.samples.push(r);
     roundTrip.samples.push(s);
@@ -327,6 +336,7 @@ async function openAndRecall(host: BenchHost, comparisons: Comparison[], targets
   const open = compare(`open a brief of ${OPEN_ENTRIES} entries (first page of 50)`, openApi, openRaw);
   comparisons.push(open);
   comparisons.push(compare('  the same, against an empty API round trip', openApi, roundTrip));
+  comparisons.push(compare('  its reads in-process, no HTTP (diagnostic)', openLocal, openRaw));
   targets.push({ what: `open a brief of ${OPEN_ENTRIES}, API/raw`, value: open.ratio, unit: '×', target: '≤ 3', met: open.ratio <= 3 });
 
   // (e) Recall of that brief, and of the seed brief (recreated on the same host).
