@@ -19,7 +19,7 @@ import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
 import type { BriefStore, NewEntry } from './brief-store';
 import type { HybridClock } from './hybrid-clock';
-import { applyEntry, project } from './projection';
+import { applyEntry, project, ProjectionError } from './projection';
 import { scrubbed } from './redaction';
 import { findCycle } from './relationship-cycles';
 
@@ -216,7 +216,7 @@ export class BriefService {
         }
       }
       for (const [briefId, t] of touched) {
-        const brief = project(store.trace(briefId));
+        const brief = foldImported(store.trace(briefId), (message) => refuse(apiError('brief_import_invalid', `Brief ${briefId}: its entries do not make a brief: ${message}.`, { briefId })));
         store.save(brief);
         this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries: t.added, replaced: t.replaced });
       }
@@ -411,6 +411,16 @@ export class BriefService {
     store.save(brief);
     this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries, replaced });
     return { brief, entries };
+  }
+}
+
+/** An imported trace folded; one that does not fold (a hand-edited `created` with no content) is refused, not a crash. */
+function foldImported(trace: BriefEntry[], refuse: (message: string) => never): Brief {
+  try {
+    return project(trace);
+  } catch (e) {
+    if (e instanceof ProjectionError) return refuse(e.message);
+    throw e;
   }
 }
 
