@@ -215,8 +215,13 @@ export class BriefService {
           }
         }
       }
-      for (const [briefId, t] of touched) {
-        const brief = foldImported(store.trace(briefId), (message) => refuse(apiError('brief_import_invalid', `Brief ${briefId}: its entries do not make a brief: ${message}.`, { briefId })));
+      // Every brief folded before any is announced: a refusal rolls the import back, and
+      // listeners must not have been told of entries that then never were.
+      const folded = [...touched].map(([briefId, t]) => ({
+        t,
+        brief: foldImported(store.trace(briefId), (message) => refuse(apiError('brief_import_invalid', `Brief ${briefId}: its entries do not make a brief: ${message}.`, { briefId }))),
+      }));
+      for (const { brief, t } of folded) {
         store.save(brief);
         this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries: t.added, replaced: t.replaced });
       }
