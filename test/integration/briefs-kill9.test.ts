@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
@@ -14,7 +17,9 @@ afterAll(async () => {
  * is acknowledged when its 200 arrived; after each restart every acknowledged entry is there
  * with its content, and every brief's stored state equals the fold of its trace as read back.
  * Per round: one client writes a mix of actions to its own brief, one after another, while
- * three others append notes to one shared brief at once; the host dies at a random moment.
+ * three others append notes to one shared brief at once and one more uploads screenshots to
+ * the first brief (POST /blobs); the host dies at a random moment. After each restart, no
+ * attachment lacks its blob, and no blob or temp file that no attachment names is left.
  */
 const ROUNDS = 20;
 const PER_ROUND = 1000;
@@ -77,6 +82,48 @@ async function appendAcked(host: HostProcess, ref: string, action: BriefAction, 
   return true;
 }
 
+/** A PNG as the sniffer sees one: a real one, then `size` bytes of noise (a screenshot's weight, each one different). */
+const PNG_HEAD = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const png = (size: number): Buffer => Buffer.concat([PNG_HEAD, randomBytes(size)]);
+
+async function uploadAcked(host: HostProcess, ref: string, name: string, bytes: Buffer, acked: Acked[]): Promise<boolean> {
+  let res: Response;
+  let body: Ok<{ entries: BriefEntry[] }> | { ok: false } | null;
+  try {
+    res = await fetch(`${host.url}/blobs?brief=${encodeURIComponent(ref)}&name=${encodeURIComponent(name)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    body = (await res.json()) as typeof body;
+  } catch {
+    return false; // cut off mid-upload or mid-answer: not acknowledged
+  }
+  if (res.status !== 200 || !body?.ok) throw new Error(`POST /blobs answered ${res.status}: ${JSON.stringify(body)}`);
+  for (const e of body.result.entries) acked.push({ id: e.id, briefId: e.briefId, kind: e.kind, text: null });
+  return true;
+}
+
+/** Every attachment of every brief has its blob, whole; every stored blob is named by one; no temp file is left. */
+async function checkBlobs(host: HostProcess, round: number): Promise<number> {
+  const listed = await api(host, 'briefs.list', { limit: 500 });
+  const named = new Map<string, number>();
+  for (const summary of (listed.body as Ok<{ briefs: Brief[] }>).result.briefs) {
+    const got = await api(host, 'briefs.get', { ref: summary.id, limit: 1 });
+    for (const a of (got.body as Ok<{ brief: Brief }>).result.brief.attachments) named.set(a.sha256, a.size);
+  }
+  const dir = join(host.home, 'blobs');
+  for (const [sha, size] of named) {
+    const file = join(dir, sha.slice(0, 2), sha);
+    expect(existsSync(file), `round ${round} (seed ${seed}): an attachment names ${sha}, whose blob is gone`).toBe(true);
+    expect(statSync(file).size).toBe(size);
+  }
+  const stored = readdirSync(dir).filter((d) => /^[0-9a-f]{2}$/.test(d)).flatMap((d) => readdirSync(join(dir, d)));
+  expect(stored.filter((sha) => !named.has(sha)), `round ${round} (seed ${seed}): blobs no attachment names`).toEqual([]);
+  expect(existsSync(join(dir, 'tmp')) ? readdirSync(join(dir, 'tmp')) : [], `round ${round}: temp files`).toEqual([]);
+  return named.size;
+}
+
 async function create(host: HostProcess, title: string): Promise<{ id: string; ref: string }> {
   const r = await api(host, 'briefs.create', { title, kind: 'chore' });
   expect(r.status).toBe(200);
@@ -102,12 +149,13 @@ async function checkAll(host: HostProcess, briefIds: string[], acked: Acked[], r
 }
 
 describe('briefs survive kill -9', () => {
-  it(`keeps every acknowledged entry and a consistent projection across ${ROUNDS} crashes during appends`, async () => {
+  it(`keeps every acknowledged entry and upload, a consistent projection and no stray blob across ${ROUNDS} crashes during writes`, async () => {
     const home = makeTempDir('grove-kill9-');
     const acked: Acked[] = [];
     const briefIds: string[] = [];
     const kills: { afterMs: number; acked: number }[] = [];
     let host = await startHostProcess({ home });
+    let attachments = 0;
     for (let round = 1; round <= ROUNDS; round++) {
       const solo = await create(host, `round ${round}: one writer`);
       const shared = await create(host, `round ${round}: ${CONCURRENT} writers`);
@@ -118,6 +166,14 @@ describe('briefs survive kill -9', () => {
       const writers = [
         (async () => {
           for (let i = 0; i < sequentialCount; i++) if (!(await appendAcked(host, solo.ref, mixedAction(i), acked))) return;
+        })(),
+        (async () => {
+          // Screenshots to the first brief; now and then the same bytes again (stored once).
+          let bytes = png(64 * 1024);
+          for (let i = 0; i < 200; i++) {
+            if (i % 4 !== 3) bytes = png(64 * 1024 + Math.floor(random() * 192 * 1024));
+            if (!(await uploadAcked(host, solo.ref, `screen-${round}-${i}.png`, bytes, acked))) return;
+          }
         })(),
         ...Array.from({ length: CONCURRENT }, (_, c) =>
           (async () => {
@@ -135,11 +191,13 @@ describe('briefs survive kill -9', () => {
       kills.push({ afterMs, acked: acked.length - before });
       host = await startHostProcess({ home });
       await checkAll(host, briefIds.slice(-2), acked.slice(before), round);
+      attachments = await checkBlobs(host, round);
     }
     // Everything acknowledged in any round is still there after all of them.
     await checkAll(host, briefIds, acked, ROUNDS);
     // The kills landed while writes were going on, not only before or after them.
     expect(kills.filter((k) => k.acked > 0 && k.acked < PER_ROUND).length, JSON.stringify(kills)).toBeGreaterThanOrEqual(ROUNDS / 2);
+    expect(attachments, 'uploads were acknowledged along the way').toBeGreaterThan(0);
     await host.stop();
   }, 180_000);
 });
