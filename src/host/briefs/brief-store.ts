@@ -111,7 +111,18 @@ function decodeCursor(cursor: string): [string, string] | null {
 
 export class CursorError extends Error {}
 
-export function createBriefStore(db: Db): BriefStore {
+/**
+ * Past this many matching entries, a search walks the briefs by activity instead of looking
+ * up the brief of every match. Finding the briefs of 100,000 matches (a common word in a big
+ * store) takes one row lookup each, 100-200 ms, although a page needs only the 50 most
+ * recently active; walking the briefs newest first stops at the page's end, a few ms when
+ * the word is common. A rare word would make that walk visit every brief, so few matches
+ * keep the lookup (bench/briefs.ts measures both).
+ */
+export const MANY_HITS = 2000;
+
+export function createBriefStore(db: Db, opts: { manyHits?: number } = {}): BriefStore {
+  const manyHits = opts.manyHits ?? MANY_HITS;
   const insertEntry = db.prepare(
     `INSERT INTO brief_entries (id, brief_id, kind, actor_kind, actor_name, channel, at, hlc, payload, redacted)
      VALUES (@id, @briefId, @kind, @actorKind, @actorName, @channel, @at, @hlc, @payload, @redacted)`,
@@ -141,6 +152,7 @@ export function createBriefStore(db: Db): BriefStore {
   const deleteAttachmentOfEntry = db.prepare('DELETE FROM brief_attachments WHERE entry_id = ?');
   const countBlobRefs = db.prepare('SELECT count(*) AS n FROM brief_attachments WHERE sha256 = ?');
   const firstBlobName = db.prepare('SELECT name FROM brief_attachments WHERE sha256 = ? ORDER BY added_at, id LIMIT 1');
+  const countHits = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM brief_search WHERE brief_search MATCH ? LIMIT ?)');
 
   const parseState = (row: { state: string } | undefined): Brief | null => (row ? Brief.parse(JSON.parse(row.state)) : null);
   const get = (id: string): Brief | null => parseState(selectState.get(id) as { state: string } | undefined);
@@ -224,7 +236,14 @@ export function createBriefStore(db: Db): BriefStore {
       }
       const match = q.query ? ftsQuery(q.query) : null;
       if (match) {
-        where.push('b.id IN (SELECT e.brief_id FROM brief_search s JOIN brief_entries e ON e.seq = s.rowid WHERE brief_search MATCH ?)');
+        const many = (countHits.get(match, manyHits) as { n: number }).n >= manyHits;
+        // `+e.seq` keeps SQLite from probing the index once per match: it reads each brief's
+        // entries and checks them against the matches, gathered once.
+        where.push(
+          many
+            ? 'EXISTS (SELECT 1 FROM brief_entries e WHERE e.brief_id = b.id AND +e.seq IN (SELECT rowid FROM brief_search WHERE brief_search MATCH ?))'
+            : 'b.id IN (SELECT e.brief_id FROM brief_search s JOIN brief_entries e ON e.seq = s.rowid WHERE brief_search MATCH ?)',
+        );
         args.push(match);
       }
       if (q.cursor !== undefined) {

@@ -9,13 +9,18 @@ import { entrySummary } from '../../shared/brief-entry-text';
  *
  * Bounded by construction: an agent's tool output is capped by its CLI (and costs context), so
  * the spec is cut past SPEC_BUDGET, each trace entry past ENTRY_BUDGET, and the trace stops at
- * TRACE_BUDGET or MAX_ENTRIES; what was left out is counted, with how to ask for it. The seed
- * brief fits in about 4,000 tokens; any brief stays under 8,000.
+ * TRACE_BUDGET or MAX_ENTRIES; each list (dependencies, participants, links, attachments)
+ * stops at LIST_BUDGET, each of its items cut past ITEM_BUDGET. What was left out is counted,
+ * with how to ask for it. The seed brief fits in about 4,000 tokens; any brief stays under
+ * 8,000 (the sum of the budgets, with the longest title and projects, is about 31,000
+ * characters).
  */
 export const SPEC_BUDGET = 12_000;
 export const ENTRY_BUDGET = 600;
 export const TRACE_BUDGET = 10_000;
 export const MAX_ENTRIES = 40;
+export const LIST_BUDGET = 1_000;
+export const ITEM_BUDGET = 200;
 /** One token is about four characters of English or code: the usual rule of thumb. */
 export const CHARS_PER_TOKEN = 4;
 
@@ -46,8 +51,9 @@ export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions
   lines.push(`- kind: ${brief.kind}`);
   lines.push(`- projects: ${brief.projects.length ? brief.projects.map((p) => (p.primary ? `${p.name} (primary)` : p.name)).join(', ') : 'none'}`);
   lines.push(`- epic parent: ${brief.parentId ? title(brief.parentId) : 'none'}`);
+  const more = (n: number): string => `[${n.toLocaleString('en')} more: \`grove brief show ${ref}\`]`;
   if (brief.dependsOn.length === 0) lines.push('- depends on: nothing (dispatchable once planned)');
-  else lines.push(`- depends on: ${brief.dependsOn.map(title).join('; ')}`);
+  else lines.push(`- depends on: ${bounded(brief.dependsOn.map(title), more).join('; ')}`);
   lines.push('');
   lines.push('## Spec (canonical)');
   lines.push('');
@@ -62,20 +68,20 @@ export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions
   lines.push('## Participants');
   lines.push('');
   if (brief.participants.length === 0) lines.push('none');
-  for (const p of brief.participants) {
-    lines.push(`- ${p.name} (${p.kind}, ${p.role}${p.wave !== null ? `, wave ${p.wave}` : ''}, ${p.active ? 'active' : 'left'})`);
-  }
+  const participants = brief.participants.map((p) => `${p.name} (${p.kind}, ${p.role}${p.wave !== null ? `, wave ${p.wave}` : ''}, ${p.active ? 'active' : 'left'})`);
+  for (const p of bounded(participants, more)) lines.push(`- ${p}`);
   if (brief.links.length > 0) {
     lines.push('');
     lines.push('## Links');
     lines.push('');
-    for (const l of brief.links) lines.push(`- ${l.label ? `${l.label}: ` : ''}${l.type.replace('_', ' ')} ${l.type === 'brief' ? title(l.target) : l.target}`);
+    const links = brief.links.map((l) => `${l.label ? `${l.label}: ` : ''}${l.type.replace('_', ' ')} ${l.type === 'brief' ? title(l.target) : l.target}`);
+    for (const l of bounded(links, more)) lines.push(`- ${l}`);
   }
   if (brief.attachments.length > 0) {
     lines.push('');
     lines.push('## Attachments');
     lines.push('');
-    for (const a of brief.attachments) lines.push(`- ${a.name} (${a.type}, ${Math.ceil(a.size / 1024)} KiB)`);
+    for (const a of bounded(brief.attachments.map((a) => `${a.name} (${a.type}, ${Math.ceil(a.size / 1024)} KiB)`), more)) lines.push(`- ${a}`);
   }
   lines.push('');
   const newer = sinceSeq > 0;
@@ -111,6 +117,20 @@ export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions
     entriesShown: shown.length,
     entriesTotal: total,
   };
+}
+
+/** A list's items, each cut past ITEM_BUDGET, up to LIST_BUDGET characters in all (at least one), then how many more. */
+function bounded(items: readonly string[], more: (n: number) => string): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const item of items) {
+    const cut = item.length > ITEM_BUDGET ? `${item.slice(0, ITEM_BUDGET)}…` : item;
+    if (used + cut.length > LIST_BUDGET && out.length > 0) break;
+    out.push(cut);
+    used += cut.length;
+  }
+  if (out.length < items.length) out.push(more(items.length - out.length));
+  return out;
 }
 
 function traceLine(e: BriefEntry): string {
