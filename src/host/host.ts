@@ -64,6 +64,7 @@ import { createBlobRoute } from './briefs/blob-http';
 import { createBlobStore } from './briefs/blob-store';
 import { createHybridClock } from './briefs/hybrid-clock';
 import { hlcNodeId, operatorName } from './briefs/identity';
+import { scrubBriefEvents } from './briefs/scrub-brief-events';
 
 /**
  * The composition root: builds a host from its parts, in the order they depend on each
@@ -287,6 +288,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     blobs,
     operatorName: operatorName(process.env),
     agentName: (id) => agents.list().find((a) => a.id === id)?.name ?? null,
+    scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
   });
   // Stopping is one path whoever asks (a signal, `host.stop`); `stopped` tells the process it may exit.
   let closing: Promise<void> | null = null;

@@ -13,6 +13,7 @@ import {
   type BriefEntry,
   type Channel,
   type NewBrief,
+  type Tombstone,
 } from '../../shared/briefs';
 import type { Principal } from '../api/dispatch';
 import type { EventLog } from '../events/event-log';
@@ -21,6 +22,7 @@ import type { BriefStore, NewEntry } from './brief-store';
 import type { HybridClock } from './hybrid-clock';
 import { applyEntry, project, ProjectionError } from './projection';
 import { scrubbed } from './redaction';
+import { redactionSpread, WITHHELD_DIFF } from './redaction-spread';
 import { findCycle } from './relationship-cycles';
 
 /**
@@ -43,6 +45,8 @@ export interface BriefServiceDeps {
   operatorName: string;
   /** An agent's name from its id (its token names the id); null when it is gone. */
   agentName(agentId: string): string | null;
+  /** Rewrites past events that carried these entries so they read as the entries now do (a redaction's text leaves the event log too). */
+  scrubEvents?(entries: readonly BriefEntry[]): void;
   now?: () => Date;
 }
 
@@ -120,14 +124,13 @@ export class BriefService {
       if (!scrub.ok) return err(apiError('brief_change_invalid', `Entry ${entryId} cannot be redacted: ${scrub.reason}.`, { entryId }));
       const redactionId = uuidv7(this.now().getTime());
       const at = this.now().toISOString();
-      const redacted = this.deps.store.tombstone(entryId, scrub.payload, { by: actor, reason, at, redactionId });
-      const written = this.commit(brief.id, brief, [{ kind: 'redaction', payload: { entryId, reason } }], actor, channel, redactionId, [redacted]);
-      const freed = this.deps.store.dropAttachment(entryId);
-      return ok({ ...written, redacted, freed: freed && this.deps.store.blobRefs(freed.sha256) === 0 ? freed.sha256 : null });
+      const applied = this.applyRedaction(target, { by: actor, reason, at, redactionId });
+      const written = this.commit(brief.id, brief, [{ kind: 'redaction', payload: { entryId, reason } }], actor, channel, redactionId, applied.replaced);
+      return ok({ ...written, redacted: applied.replaced[0]!, freed: applied.freed });
     });
     if (!outcome.ok) return outcome;
     // After the commit: a crash before this leaves an orphan blob, which the next start sweeps.
-    if (outcome.value.freed) this.deps.blobs.remove(outcome.value.freed);
+    for (const sha of outcome.value.freed) this.deps.blobs.remove(sha);
     const { freed: _freed, ...rest } = outcome.value;
     return ok(rest);
   }
@@ -214,13 +217,10 @@ export class BriefService {
         }
         if (e.kind === 'redaction' && e.payload) {
           const target = store.entry(e.payload.entryId);
-          if (target && target.briefId === e.briefId && !target.redacted) {
-            const scrub = scrubbed(target);
-            if (scrub.ok) {
-              touch(e.briefId).replaced.push(store.tombstone(target.id, scrub.payload, { by: e.actor, reason: e.payload.reason, at: e.at, redactionId: e.id }));
-              const dropped = store.dropAttachment(target.id);
-              if (dropped) freed.push(dropped.sha256);
-            }
+          if (target && target.briefId === e.briefId && !target.redacted && scrubbed(target).ok) {
+            const applied = this.applyRedaction(target, { by: e.actor, reason: e.payload.reason, at: e.at, redactionId: e.id });
+            touch(e.briefId).replaced.push(...applied.replaced);
+            freed.push(...applied.freed);
           }
         }
       }
@@ -237,6 +237,33 @@ export class BriefService {
       const imported = entries.length - skipped;
       return { imported, skipped, renumbered, freed: freed.filter((sha) => store.blobRefs(sha) === 0) };
     });
+  }
+
+  /**
+   * Tombstones `target` and what holds copies of its text (redaction-spread.ts), withholds the
+   * diffs computed from it, drops the attachment rows of what was tombstoned, and rewrites the
+   * stored events that carried any of them. Returns the entries as they now read (the target
+   * first) and the blobs nothing names any more. Call inside a transaction.
+   */
+  private applyRedaction(target: BriefEntry, tombstone: Tombstone): { replaced: BriefEntry[]; freed: string[] } {
+    const store = this.deps.store;
+    const spread = redactionSpread(store.trace(target.briefId), target);
+    const replaced: BriefEntry[] = [];
+    const freed: string[] = [];
+    for (const id of [target.id, ...spread.copies]) {
+      const entry = id === target.id ? target : store.entry(id);
+      const scrub = entry && scrubbed(entry);
+      if (!entry || !scrub?.ok) continue;
+      replaced.push(store.tombstone(id, scrub.payload, tombstone));
+      const dropped = store.dropAttachment(id);
+      if (dropped && store.blobRefs(dropped.sha256) === 0) freed.push(dropped.sha256);
+    }
+    for (const id of spread.diffs) {
+      const entry = store.entry(id);
+      if (entry?.kind === 'refinement' && entry.payload) replaced.push(store.tombstone(id, { ...entry.payload, diff: WITHHELD_DIFF }, null));
+    }
+    this.deps.scrubEvents?.(replaced);
+    return { replaced, freed };
   }
 
   /** Rebuilds one brief's state from its entries alone and stores it (after a redaction or an import). */

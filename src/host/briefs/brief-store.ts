@@ -50,8 +50,13 @@ export interface BriefStore {
   /** Every entry of the store after `afterSeq`, in order of arrival (export). */
   since(afterSeq: number, limit: number): BriefEntry[];
   save(brief: Brief): void;
-  /** Replaces an entry's content by what survives its redaction, and drops its searchable text. */
-  tombstone(entryId: string, payload: unknown, tombstone: Tombstone): BriefEntry;
+  /**
+   * Replaces an entry's content by what survives a redaction, and its searchable text with
+   * it: with a tombstone for the redacted entry (and its exact copies), without one for an
+   * entry that only loses what was derived from it (a diff). The only change ever made to a
+   * stored entry.
+   */
+  tombstone(entryId: string, payload: unknown, tombstone: Tombstone | null): BriefEntry;
   list(q: ListQuery): { briefs: BriefSummary[]; nextCursor: string | null };
   /** Every brief's id (a rebuild walks them). */
   ids(): string[];
@@ -144,7 +149,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number } = {}): Brie
   );
   const deleteProjects = db.prepare('DELETE FROM brief_projects WHERE brief_id = ?');
   const insertProject = db.prepare('INSERT OR IGNORE INTO brief_projects (brief_id, name) VALUES (?, ?)');
-  const updatePayload = db.prepare('UPDATE brief_entries SET payload = ?, redacted = ? WHERE id = ?');
+  const updatePayload = db.prepare('UPDATE brief_entries SET payload = ?, redacted = coalesce(?, redacted) WHERE id = ?');
   const insertAttachment = db.prepare(
     'INSERT INTO brief_attachments (id, brief_id, entry_id, sha256, name, type, size, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -211,7 +216,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number } = {}): Brie
     },
     tombstone(entryId, payload, tombstone) {
       const row = selectEntry.get(entryId) as EntryRow;
-      updatePayload.run(payload === null ? null : JSON.stringify(payload), JSON.stringify(tombstone), entryId);
+      updatePayload.run(payload === null ? null : JSON.stringify(payload), tombstone === null ? null : JSON.stringify(tombstone), entryId);
       deleteSearch.run(row.seq);
       const entry = rowToEntry(selectEntry.get(entryId) as EntryRow);
       // What is left readable (a created entry keeps its structure) stays findable.

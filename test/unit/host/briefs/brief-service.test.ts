@@ -184,3 +184,42 @@ describe('brief service', () => {
     expect(p3.nextCursor).toBeNull();
   });
 });
+
+describe('what a redaction reaches besides the entry named', () => {
+  it("takes Grove's copies of a redacted spec with it: an exact snapshot, the next refinement's diff, and the stored events", () => {
+    const { service, store, events } = rig();
+    must(service.create({ title: 'keys', kind: 'feature', spec: 'v1', projects: [] }, MIKE, 'ui'));
+    const leak = must(service.append('#1', { kind: 'refinement', spec: 'v1\ntoken sk-live-SECRET123' }, MIKE, 'ui')).entries[0]!;
+    const snapshot = must(service.append('#1', { kind: 'spec_snapshot', reason: 'before the fix' }, MIKE, 'ui')).entries[0]!;
+    const fix = must(service.append('#1', { kind: 'refinement', spec: 'v1\ntoken in the vault' }, MIKE, 'ui')).entries[0]!;
+    const note = must(service.append('#1', { kind: 'note', text: 'unrelated' }, MIKE, 'ui')).entries[0]!;
+    expect(JSON.stringify(events.since(0).events)).toContain('SECRET123');
+
+    const r = must(service.redact('#1', leak.id, 'pasted a key', MIKE, 'ui'));
+    const after = store.trace(r.brief.id);
+    expect(JSON.stringify(after)).not.toContain('SECRET123');
+    expect(after.find((e) => e.id === snapshot.id)).toMatchObject({ payload: null, redacted: { reason: 'pasted a key' } });
+    expect(after.find((e) => e.id === fix.id)).toMatchObject({ redacted: null, payload: { spec: 'v1\ntoken in the vault', diff: expect.stringContaining('withheld') } });
+    expect(after.find((e) => e.id === note.id)!.payload).toEqual({ text: 'unrelated' });
+    expect(r.brief.spec).toBe('v1\ntoken in the vault');
+    expect(JSON.stringify(events.since(0).events)).not.toContain('SECRET123');
+    expect(project(store.trace(r.brief.id))).toEqual(store.get(r.brief.id));
+  });
+
+  it('a redacted title leaves the stored events too, and an import of the redaction reaches the same entries', () => {
+    const a = rig();
+    must(a.service.create({ title: 'password hunter2', kind: 'feature', spec: 'the spec', projects: [] }, MIKE, 'ui'));
+    must(a.service.append('#1', { kind: 'spec_snapshot' }, MIKE, 'ui'));
+    const before = a.store.since(0, 100);
+    const b = rig();
+    must(b.service.importEntries(before));
+    const created = before.find((e) => e.kind === 'created')!;
+    must(a.service.redact('#1', created.id, 'a password in the title', MIKE, 'ui'));
+    expect(JSON.stringify(a.events.since(0).events)).not.toContain('hunter2');
+    // The other store learns of the redaction by importing it, and reaches the same entries.
+    must(b.service.importEntries(a.store.since(0, 100)));
+    expect(JSON.stringify(b.store.trace(created.briefId))).not.toContain('hunter2');
+    expect(JSON.stringify(b.events.since(0).events)).not.toContain('hunter2');
+    expect(b.store.trace(created.briefId).map((e) => [e.id, e.payload, e.redacted?.reason ?? null])).toEqual(a.store.trace(created.briefId).map((e) => [e.id, e.payload, e.redacted?.reason ?? null]));
+  });
+});
