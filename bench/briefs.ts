@@ -354,7 +354,9 @@ async function openAndRecall(host: BenchHost, comparisons: Comparison[], targets
   const seedRecall = await api<{ approxTokens: number; chars: number; entriesShown: number }>(host, 'briefs.recall', { ref: `#${seed.number}` });
   targets.push({ what: 'recall, the seed brief', value: seedRecall.approxTokens, unit: 'tokens', target: '≤ 4000', met: seedRecall.approxTokens <= 4000 });
   targets.push({ what: `recall, a brief of ${OPEN_ENTRIES} entries`, value: longRecall.approxTokens, unit: 'tokens', target: '≤ 8000', met: longRecall.approxTokens <= 8000 });
-  extra.recall = { seed: seedRecall, [`entries${OPEN_ENTRIES}`]: longRecall };
+  // Sizes only: the payloads themselves would drown the report.
+  const size = (r: { approxTokens: number; chars: number; entriesShown: number }) => ({ approxTokens: r.approxTokens, chars: r.chars, entriesShown: r.entriesShown });
+  extra.recall = { seed: size(seedRecall), [`entries${OPEN_ENTRIES}`]: size(longRecall) };
 }
 
 /** (c) Search over a store seeded in-process before its host starts. */
