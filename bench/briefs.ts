@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, openAsBlob, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { createBlobStore } from '../src/host/briefs/blob-store';
 import { createHybridClock, formatStamp } from '../src/host/briefs/hybrid-clock';
 import { uuidv7 } from '../src/host/ids';
 import type { Actor, BriefEntry } from '../src/shared/briefs';
-import { api, compare, report, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
+import { api, compare, endAll, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
 
 /**
  * Briefs, each figure against a baseline measured in the same run:
@@ -59,17 +59,7 @@ const root = mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'grove-bench
 const childPids = new Set<number>();
 const hosts = new Set<BenchHost>();
 
-async function cleanup(): Promise<void> {
-  for (const h of hosts) await h.stop().catch(() => undefined);
-  for (const pid of childPids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(root, { recursive: true, force: true });
-}
+const cleanup = (): Promise<void> => endAll(hosts, childPids, [root]);
 
 async function startHost(home: string): Promise<BenchHost> {
   const h = await startBenchHost(hostEntry, home, (pid) => childPids.add(pid));
@@ -439,11 +429,4 @@ async function upload(comparisons: Comparison[], targets: Target[], extra: Recor
 /** A 1×1 PNG: what the store's sniffer reads; the rest of a bench "screenshot" is noise. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
-try {
-  await main();
-} finally {
-  await cleanup();
-}
+await runBench(main, cleanup);

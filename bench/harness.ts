@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -132,3 +132,31 @@ export function cpuTicks(pid: number): { self: number; children: number } {
 
 /** CPU ticks spent over `ms` of wall time, as a percentage of one core. */
 export const cpuPercent = (ticks: number, ms: number): number => (100 * (ticks / CLK_TCK)) / (ms / 1000);
+
+/**
+ * Runs a bench's `main`, ending what it started (`cleanup`) however it ends: normally, by
+ * an error, or by Ctrl+C / SIGTERM (then exiting 130).
+ */
+export async function runBench(main: () => Promise<void>, cleanup: () => Promise<void>): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  }
+  try {
+    await main();
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Ends hosts a bench started (politely), then any process it spawned (by pid), then removes its dirs. */
+export async function endAll(hosts: Iterable<{ stop(): Promise<unknown> }>, pids: Iterable<number>, dirs: readonly string[]): Promise<void> {
+  for (const h of hosts) await h.stop().catch(() => undefined);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}

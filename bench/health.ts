@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, compare, cpuPercent, cpuTicks, report, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
+import { api, compare, cpuPercent, cpuTicks, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
 
 /**
  * MAIN's health, against one real host per part:
@@ -268,13 +268,4 @@ async function main(): Promise<void> {
   report('health', comparisons, extra);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
-main()
-  .then(cleanup)
-  .catch(async (e: unknown) => {
-    console.error(e);
-    await cleanup();
-    process.exit(1);
-  });
+await runBench(main, cleanup);

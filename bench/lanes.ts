@@ -1,8 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, compare, cpuPercent, cpuTicks, report, startBenchHost, summarize, type Comparison, type Series } from './harness';
+import { api, compare, cpuPercent, cpuTicks, endAll, report, runBench, startBenchHost, summarize, type Comparison, type Series } from './harness';
 
 /**
  * Lanes on a big repository (20,000 small files over 400 directories, one commit), all in
@@ -59,18 +59,7 @@ const homeRoot = mkdtempSync(join(tmpdir(), 'grove-bench-lanes-home-'));
 const childPids = new Set<number>();
 const hosts = new Set<Host>();
 
-async function cleanup(): Promise<void> {
-  for (const h of hosts) await h.stop().catch(() => undefined);
-  for (const pid of childPids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-  rmSync(tempRoot, { recursive: true, force: true });
-  rmSync(homeRoot, { recursive: true, force: true });
-}
+const cleanup = (): Promise<void> => endAll(hosts, childPids, [tempRoot, homeRoot]);
 
 // ---------------------------------------------------------------------------------------
 // git, run the way the host runs it: an argument array, no shell, no inherited GIT_DIR.
@@ -409,12 +398,7 @@ async function main(): Promise<void> {
   );
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
-try {
+await runBench(async () => {
   if (!existsSync(hostEntry)) throw new Error(`${hostEntry} is missing: run \`npm run build\` first.`);
   await main();
-} finally {
-  await cleanup();
-}
+}, cleanup);

@@ -8,7 +8,7 @@ import { spawn as spawnPty } from 'node-pty';
 import WebSocket from 'ws';
 import type * as XtermHeadless from '@xterm/headless';
 import { decodeOutputFrame } from '../src/shared/terminal-frames';
-import { api, compare, report, startBenchHost, summarize, type Comparison, type Series } from './harness';
+import { api, compare, report, runBench, startBenchHost, summarize, type Comparison, type Series } from './harness';
 import { timeKeystrokes, type KeystrokeTimings } from './harness-keystrokes';
 
 /**
@@ -641,11 +641,4 @@ async function main(): Promise<void> {
   console.log(`(b)/(a) = ${ratio} (target ≥ 0.5); keystroke echo under flood p50 ${p(loaded.ms, 0.5)} ms, p99 ${p(loaded.ms, 0.99)} ms (target ≤ 25); host RSS +${(afterMed - idleMed).toFixed(1)} MiB`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-}
-try {
-  await main();
-} finally {
-  await cleanup();
-}
+await runBench(main, cleanup);

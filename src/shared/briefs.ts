@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import {
-  AGENT_STATUSES,
   ATTACHMENT_TYPES,
   BRIEF_KINDS,
   BRIEF_STATUSES,
@@ -12,27 +11,10 @@ import {
   MAX_SPEC,
   MAX_TEXT,
   MAX_TITLE,
-  MAX_TRACE_PAGE,
-  ENTRY_LABELS,
   type EntryKindName,
 } from './brief-constants';
 
-export {
-  AGENT_STATUSES,
-  ATTACHMENT_TYPES,
-  BRIEF_KINDS,
-  BRIEF_STATUSES,
-  CHANNELS,
-  LINK_TYPES,
-  MAX_ATTACHMENT_BYTES,
-  MAX_LIST_PAGE,
-  MAX_REASON,
-  MAX_SPEC,
-  MAX_TEXT,
-  MAX_TITLE,
-  MAX_TRACE_PAGE,
-  ENTRY_LABELS,
-};
+export * from './brief-constants';
 
 /**
  * Briefs: the unit of work and the record of everything that happened to it.
