@@ -12,6 +12,9 @@ import { BriefService } from '../src/host/briefs/brief-service';
 import { createBlobStore } from '../src/host/briefs/blob-store';
 import { createHybridClock, formatStamp } from '../src/host/briefs/hybrid-clock';
 import { uuidv7 } from '../src/host/ids';
+import { WebSocket } from 'ws';
+import { HostConnection } from '../src/shared/client/host-connection';
+import { parseHostFrame } from '../src/shared/client/parse-host-frame';
 import type { Actor, BriefEntry } from '../src/shared/briefs';
 import { api, compare, endAll, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
 
@@ -133,19 +136,57 @@ function rawStore(path: string): { insert(text: string, briefId: string): void; 
 }
 
 /** One brief per client; `append(texts)` writes them all, the clients taking the next text as each is acknowledged. */
-async function apiAppender(host: BenchHost, clients: number): Promise<(texts: string[]) => Promise<void>> {
+type Call = <T>(method: string, params: unknown) => Promise<T>;
+
+/** A client of the host as the cockpit is: one WebSocket, requests answered on it. */
+async function wsClient(host: BenchHost): Promise<{ call: Call; close(): void }> {
+  const conn = new HostConnection({
+    parseFrame: parseHostFrame,
+    subscribe: false,
+    connect: () => new WebSocket(host.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } }) as never,
+  });
+  const opened = new Promise<void>((resolve, reject) => {
+    conn.onState((st) => {
+      if (st.kind === 'open') resolve();
+      else if (st.kind === 'stopped' || st.kind === 'incompatible') reject(new Error(`the WebSocket did not open: ${st.kind}`));
+    });
+  });
+  conn.start();
+  await opened;
+  return {
+    call: async <T>(method: string, params: unknown): Promise<T> => {
+      const r = await conn.call(method as never, params as never);
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.value as T;
+    },
+    close: () => conn.stop(),
+  };
+}
+
+/** `clients` writers, each on its own brief, through HTTP calls or each on its own WebSocket. */
+async function apiAppender(host: BenchHost, clients: number, transport: 'http' | 'ws' = 'http'): Promise<{ append: (texts: string[]) => Promise<void>; close(): void }> {
   const refs: string[] = [];
+  const calls: Call[] = [];
+  const sockets: { close(): void }[] = [];
   for (let c = 0; c < clients; c++) {
     const { brief } = await api<{ brief: { number: number } }>(host, 'briefs.create', { title: `append bench, client ${c + 1} of ${clients}`, kind: 'chore' });
     refs.push(`#${brief.number}`);
+    if (transport === 'ws') {
+      const ws = await wsClient(host);
+      sockets.push(ws);
+      calls.push(ws.call);
+    } else calls.push((method, params) => api(host, method, params));
   }
-  return async (texts) => {
-    let next = 0;
-    await Promise.all(
-      refs.map(async (ref) => {
-        for (let i = next++; i < texts.length; i = next++) await api(host, 'briefs.append', { ref, action: { kind: 'note', text: texts[i]! } });
-      }),
-    );
+  return {
+    append: async (texts) => {
+      let next = 0;
+      await Promise.all(
+        refs.map(async (ref, c) => {
+          for (let i = next++; i < texts.length; i = next++) await calls[c]!('briefs.append', { ref, action: { kind: 'note', text: texts[i]! } });
+        }),
+      );
+    },
+    close: () => sockets.forEach((s) => s.close()),
   };
 }
 
@@ -153,8 +194,9 @@ async function apiAppender(host: BenchHost, clients: number): Promise<(texts: st
  * API and raw appends in alternating blocks, each block timed: the shared disk's fsync
  * latency drifts over seconds, and alternating gives both sides the same spells of it.
  */
-async function appendPaired(host: BenchHost, clients: number, total: number, dir: string): Promise<{ apiMs: number; rawMs: number; serviceMs: number }> {
+async function appendPaired(host: BenchHost, clients: number, total: number, dir: string): Promise<{ apiMs: number; wsMs: number; rawMs: number; serviceMs: number }> {
   const viaApi = await apiAppender(host, clients);
+  const viaWs = await apiAppender(host, clients, 'ws');
   const raw = rawStore(join(dir, 'raw.db'));
   const briefId = uuidv7();
   // A diagnostic third side: the host's own service in this process, without HTTP.
@@ -163,11 +205,13 @@ async function appendPaired(host: BenchHost, clients: number, total: number, dir
   if (!created.ok) throw new Error(created.error.message);
   const block = 250;
   let apiMs = 0;
+  let wsMs = 0;
   let rawMs = 0;
   let serviceMs = 0;
   for (let done = 0; done < total; done += block) {
     const texts = Array.from({ length: Math.min(block, total - done) }, (_, i) => noteText(done + i));
-    apiMs += await timed(() => viaApi(texts));
+    apiMs += await timed(() => viaApi.append(texts));
+    wsMs += await timed(() => viaWs.append(texts));
     rawMs += await timed(() => {
       for (const text of texts) raw.insert(text, briefId);
     });
@@ -180,7 +224,9 @@ async function appendPaired(host: BenchHost, clients: number, total: number, dir
   }
   raw.close();
   local.db.close();
-  return { apiMs, rawMs, serviceMs };
+  viaApi.close();
+  viaWs.close();
+  return { apiMs, wsMs, rawMs, serviceMs };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -258,19 +304,24 @@ async function main(): Promise<void> {
 
   // (a) Appends: each API run against a raw run right after it, on the same disk.
   const host = await startHost(mkdtempSync(join(root, 'home-')));
-  await (await apiAppender(host, 1))(Array.from({ length: 200 }, (_, i) => noteText(i)));
+  await (await apiAppender(host, 1)).append(Array.from({ length: 200 }, (_, i) => noteText(i)));
   for (const clients of PARTS.has('append') ? [1, CLIENTS] : []) {
-    const { apiMs, rawMs, serviceMs } = await appendPaired(host, clients, APPENDS, mkdtempSync(join(root, 'raw-')));
+    const { apiMs, wsMs, rawMs, serviceMs } = await appendPaired(host, clients, APPENDS, mkdtempSync(join(root, 'raw-')));
     const apiRate = (APPENDS / apiMs) * 1000;
+    const wsRate = (APPENDS / wsMs) * 1000;
     const rawRate = (APPENDS / rawMs) * 1000;
     const ratio = round(apiRate / rawRate, 2);
-    console.log(`append ${APPENDS}, ${clients} client(s): API ${apiRate.toFixed(0)}/s (${(apiMs / 1000).toFixed(1)} s), raw ${rawRate.toFixed(0)}/s (${(rawMs / 1000).toFixed(1)} s): ${ratio}`);
+    const wsRatio = round(wsRate / rawRate, 2);
+    console.log(`append ${APPENDS}, ${clients} client(s): HTTP ${apiRate.toFixed(0)}/s, WebSocket ${wsRate.toFixed(0)}/s, raw ${rawRate.toFixed(0)}/s: ${ratio} / ${wsRatio}`);
+    const plural = `${clients} client${clients > 1 ? 's' : ''}`;
     comparisons.push(
-      compare(`append ${APPENDS} notes, ${clients} client${clients > 1 ? 's' : ''} (ms per entry)`, { name: 'briefs.append', unit: 'ms', samples: [apiMs / APPENDS] }, { name: 'raw insert + FTS', unit: 'ms', samples: [rawMs / APPENDS] }),
+      compare(`append ${APPENDS} notes, ${plural}, WebSocket (ms per entry)`, { name: 'briefs.append', unit: 'ms', samples: [wsMs / APPENDS] }, { name: 'raw insert + FTS', unit: 'ms', samples: [rawMs / APPENDS] }),
+      compare(`append ${APPENDS} notes, ${plural}, HTTP POST (ms per entry)`, { name: 'briefs.append', unit: 'ms', samples: [apiMs / APPENDS] }, { name: 'raw insert + FTS', unit: 'ms', samples: [rawMs / APPENDS] }),
     );
-    targets.push({ what: `append throughput API/raw, ${clients} client(s)`, value: ratio, unit: '×', target: '≥ 0.5', met: ratio >= 0.5 });
+    targets.push({ what: `append API/raw, ${plural}, WebSocket`, value: wsRatio, unit: '×', target: '≥ 0.5', met: wsRatio >= 0.5 });
+    targets.push({ what: `append API/raw, ${plural}, HTTP`, value: ratio, unit: '×', target: '≥ 0.5', met: ratio >= 0.5 });
     if (clients === 1) comparisons.push(compare('  the service in-process, no HTTP (diagnostic)', { name: 'service.append', unit: 'ms', samples: [serviceMs / APPENDS] }, { name: 'raw insert + FTS', unit: 'ms', samples: [rawMs / APPENDS] }));
-    extra[`append${clients}`] = { apiPerS: round(apiRate), rawPerS: round(rawRate), inProcessServicePerS: round((APPENDS / serviceMs) * 1000), apiMs: round(apiMs), rawMs: round(rawMs), serviceMs: round(serviceMs) };
+    extra[`append${clients}`] = { apiPerS: round(apiRate), wsPerS: round(wsRate), rawPerS: round(rawRate), inProcessServicePerS: round((APPENDS / serviceMs) * 1000), apiMs: round(apiMs), rawMs: round(rawMs), serviceMs: round(serviceMs) };
   }
 
   if (PARTS.has('open')) await openAndRecall(host, comparisons, targets, extra);
@@ -307,7 +358,14 @@ async function openAndRecall(host: BenchHost, comparisons: Comparison[], targets
   const openApi: Series = { name: 'briefs.get', unit: 'ms', samples: [] };
   const openRaw: Series = { name: 'SELECT page of 50', unit: 'ms', samples: [] };
   const roundTrip: Series = { name: 'host.status', unit: 'ms', samples: [] };
+  const openWs: Series = { name: 'briefs.get', unit: 'ms', samples: [] };
+  const wsRoundTrip: Series = { name: 'host.status', unit: 'ms', samples: [] };
+  const ws = await wsClient(host);
   for (let i = -10; i < OPEN_RUNS; i++) {
+    const w = await timed(async () => {
+      const got = await ws.call<{ trace: unknown[]; total: number }>('briefs.get', { ref });
+      if (got.trace.length !== 50 || got.total !== OPEN_ENTRIES) throw new Error(`briefs.get answered ${got.trace.length} of ${got.total}`);
+    });
     const a = await timed(async () => {
       const got = await api<{ trace: unknown[]; total: number }>(host, 'briefs.get', { ref });
       if (got.trace.length !== 50 || got.total !== OPEN_ENTRIES) throw new Error(`briefs.get answered ${got.trace.length} of ${got.total}`);
@@ -317,23 +375,29 @@ async function openAndRecall(host: BenchHost, comparisons: Comparison[], targets
       if (rows.length !== 50) throw new Error('the raw page is not 50 rows');
     });
     const s = await timed(() => api(host, 'host.status', {}));
+    const sw = await timed(() => ws.call('host.status', {}));
     const l = await timed(() => {
       const brief = local.resolve(ref)!;
       const trace = local.page(brief.id, 50);
-      JSON.stringify({ brief, trace, total: local.count(brief.id), hasOlder: local.page(brief.id, 1, trace[trace.length - 1]!.seq).length > 0 });
+      JSON.stringify({ brief, trace, total: brief.version, hasOlder: local.hasBefore(brief.id, trace[trace.length - 1]!.seq) });
     });
     if (i < 0) continue;
+    openWs.samples.push(w);
+    wsRoundTrip.samples.push(sw);
     openLocal.samples.push(l);
     openApi.samples.push(a);
     openRaw.samples.push(r);
     roundTrip.samples.push(s);
   }
   reader.close();
-  const open = compare(`open a brief of ${OPEN_ENTRIES} entries (first page of 50)`, openApi, openRaw);
-  comparisons.push(open);
+  ws.close();
+  const openOverWs = compare(`open a brief of ${OPEN_ENTRIES} entries (first page of 50), WebSocket`, openWs, openRaw);
+  const open = compare(`open a brief of ${OPEN_ENTRIES} entries (first page of 50), HTTP POST`, openApi, openRaw);
+  comparisons.push(openOverWs, compare('  the same, against an empty WebSocket round trip', openWs, wsRoundTrip), open);
   comparisons.push(compare('  the same, against an empty API round trip', openApi, roundTrip));
   comparisons.push(compare('  its reads in-process, no HTTP (diagnostic)', openLocal, openRaw));
-  targets.push({ what: `open a brief of ${OPEN_ENTRIES}, API/raw`, value: open.ratio, unit: '×', target: '≤ 3', met: open.ratio <= 3 });
+  targets.push({ what: `open a brief of ${OPEN_ENTRIES}, WebSocket/raw`, value: openOverWs.ratio, unit: '×', target: '≤ 3', met: openOverWs.ratio <= 3 });
+  targets.push({ what: `open a brief of ${OPEN_ENTRIES}, HTTP/raw`, value: open.ratio, unit: '×', target: '≤ 3', met: open.ratio <= 3 });
 
   // (e) Recall of that brief, and of the seed brief (recreated on the same host).
   const longRecall = await api<{ approxTokens: number; chars: number; entriesShown: number }>(host, 'briefs.recall', { ref });

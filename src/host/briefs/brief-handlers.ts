@@ -29,7 +29,8 @@ export function briefHandlers(service: BriefService, store: BriefStore): Pick<Ha
       if (!brief) return err(unknownBrief(ref));
       const trace = store.page(brief.id, limit ?? 50, before);
       const oldest = trace[trace.length - 1];
-      return ok({ brief, trace, total: store.count(brief.id), hasOlder: oldest ? store.page(brief.id, 1, oldest.seq).length > 0 : false });
+      // A brief's version is its number of entries: no count over a long trace.
+      return ok({ brief, trace, total: brief.version, hasOlder: oldest ? store.hasBefore(brief.id, oldest.seq) : false });
     },
     'briefs.create': (params, ctx) => {
       const who = actor(ctx);

@@ -173,7 +173,8 @@ export class BriefService {
         present.add(briefId);
         return true;
       };
-      const claimed = new Set<number>();
+      // Numbers this import gave, and to which brief.
+      const claimed = new Map<number, string>();
       const renumbered: { briefId: string; from: number; to: number }[] = [];
       const freed: string[] = [];
       let skipped = 0;
@@ -202,14 +203,14 @@ export class BriefService {
           created.add(e.briefId);
           const number = e.payload?.number ?? 0;
           if (store.byNumber(number) !== null || claimed.has(number)) {
-            const to = Math.max(store.nextNumber(), ...[...claimed].map((n) => n + 1));
-            claimed.add(to);
+            const to = Math.max(store.nextNumber(), ...[...claimed.keys()].map((n) => n + 1));
+            claimed.set(to, e.briefId);
             renumbered.push({ briefId: e.briefId, from: number, to });
             const at = this.now();
             touch(e.briefId).added.push(
               store.insert({ id: uuidv7(at.getTime()), briefId: e.briefId, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from: number, to }, redacted: null }),
             );
-          } else claimed.add(number);
+          } else claimed.set(number, e.briefId);
         }
         if (e.kind === 'attachment_added' && e.payload && !e.redacted) {
           const p = e.payload;
@@ -224,15 +225,39 @@ export class BriefService {
           }
         }
       }
-      // Every brief folded before any is announced: a refusal rolls the import back, and
-      // listeners must not have been told of entries that then never were.
-      const folded = [...touched].map(([briefId, t]) => ({
-        t,
-        brief: foldImported(store.trace(briefId), (message) => refuse(apiError('brief_import_invalid', `Brief ${briefId}: its entries do not make a brief: ${message}.`, { briefId }))),
-      }));
+      // Every brief folded and saved before any is announced: a refusal rolls the import back,
+      // and listeners must not have been told of entries that then never were.
+      const folded = [...touched].map(([briefId, t]) => {
+        const fold = () => foldImported(store.trace(briefId), (message) => refuse(apiError('brief_import_invalid', `Brief ${briefId}: its entries do not make a brief: ${message}.`, { briefId })));
+        let brief = fold();
+        // A number this store already gives another brief (an imported renumbering can name
+        // one): the brief takes the next free number, recorded as Grove's renumbering.
+        const holder = store.byNumber(brief.number);
+        const claimant = claimed.get(brief.number);
+        if ((holder && holder.id !== briefId) || (claimant !== undefined && claimant !== briefId)) {
+          const to = Math.max(store.nextNumber(), ...[...claimed.keys()].map((n) => n + 1));
+          claimed.set(to, briefId);
+          renumbered.push({ briefId, from: brief.number, to });
+          const at = this.now();
+          t.added.push(
+            store.insert({ id: uuidv7(at.getTime()), briefId, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from: brief.number, to }, redacted: null }),
+          );
+          brief = fold();
+        } else claimed.set(brief.number, briefId);
+        return { t, brief };
+      });
+      for (const { brief } of folded) {
+        try {
+          store.save(brief);
+        } catch (e) {
+          if (!(e instanceof Error && /UNIQUE/.test(e.message))) throw e;
+          refuse(apiError('brief_import_invalid', `Brief ${brief.id} would take #${brief.number}, which another brief here holds; nothing was imported.`, { briefId: brief.id }));
+        }
+      }
       for (const { brief, t } of folded) {
-        store.save(brief);
-        this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries: t.added, replaced: t.replaced });
+        // As the entries read now: a redaction later in the same import already tombstoned some.
+        const now = (list: BriefEntry[]) => list.map((e) => store.entry(e.id) ?? e);
+        this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries: now(t.added), replaced: now(t.replaced) });
       }
       const imported = entries.length - skipped;
       return { imported, skipped, renumbered, freed: freed.filter((sha) => store.blobRefs(sha) === 0) };
@@ -254,7 +279,9 @@ export class BriefService {
       const entry = id === target.id ? target : store.entry(id);
       const scrub = entry && scrubbed(entry);
       if (!entry || !scrub?.ok) continue;
-      replaced.push(store.tombstone(id, scrub.payload, tombstone));
+      // A created entry that merely holds a copy of the spec keeps its title: only the copy goes.
+      const payload = entry.kind === 'created' && id !== target.id && entry.payload ? { ...entry.payload, spec: '' } : scrub.payload;
+      replaced.push(store.tombstone(id, payload, tombstone));
       const dropped = store.dropAttachment(id);
       if (dropped && store.blobRefs(dropped.sha256) === 0) freed.push(dropped.sha256);
     }
@@ -411,7 +438,10 @@ export class BriefService {
   /** A writer who does not yet take part joins first, by Grove's hand (as the seed's trace shows). */
   private joinDrafts(brief: Brief | null, actor: Actor): Draft[] {
     if (actor.kind === 'system') return [];
-    if (brief?.participants.some((p) => p.name === actor.name && p.active)) return [];
+    const present = brief?.participants.find((p) => p.name === actor.name);
+    if (present?.active) return [];
+    // An agent the operator took off a brief does not rejoin it by writing: only the operator brings it back.
+    if (present && actor.kind === 'agent') return [];
     return [
       {
         kind: 'participant_joined',

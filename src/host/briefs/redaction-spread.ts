@@ -12,7 +12,7 @@ import type { BriefEntry } from '../../shared/briefs';
 export const WITHHELD_DIFF = '[diff withheld: it was computed from a redacted entry]';
 
 export interface RedactionSpread {
-  /** Other entries holding exactly the redacted spec: tombstoned alike. */
+  /** Other entries holding exactly the redacted spec: tombstoned alike (a created entry loses only its spec). */
   copies: string[];
   /** Refinements whose diff was computed from the redacted spec: their diff is withheld. */
   diffs: string[];
@@ -38,7 +38,7 @@ export function redactionSpread(trace: readonly BriefEntry[], target: BriefEntry
   const text = specOf(target);
   if (text === null || text.trim() === '') return { copies: [], diffs: [] };
   const holding = trace.filter((e) => specOf(e) === text);
-  const copies = holding.filter((e) => e.id !== target.id && !e.redacted && e.kind !== 'created').map((e) => e.id);
+  const copies = holding.filter((e) => e.id !== target.id && !e.redacted).map((e) => e.id);
   const diffs = new Set<string>();
   for (const source of holding.filter(setsSpec)) {
     // The spec it set was the "before" of the next entry that set the spec.

@@ -166,9 +166,11 @@ describe('brief service', () => {
     expect(orphan.ok ? null : orphan.error.code).toBe('brief_import_invalid');
   });
 
-  it('searches titles, specs and trace text, filters by project, status and kind, and pages by cursor', () => {
+  it('searches titles, specs and trace text, filters by project, status and kind, and pages by cursor', async () => {
     const { service, store } = rig();
     for (let i = 1; i <= 5; i++) must(service.create({ title: `brief ${i}`, kind: i % 2 ? 'bug' : 'feature', spec: i === 3 ? 'the migration-plan' : '', projects: [i <= 2 ? 'api' : 'flower'] }, MIKE, 'ui'));
+    // A later millisecond, so #4's note is its latest activity without a tie.
+    await new Promise((r) => setTimeout(r, 5));
     must(service.append('#4', { kind: 'note', text: 'Käse and "quotes" AND -minus' }, MIKE, 'ui'));
     expect(store.list({ query: 'migration', limit: 10 }).briefs.map((b) => b.number)).toEqual([3]);
     expect(store.list({ query: 'kase', limit: 10 }).briefs.map((b) => b.number)).toEqual([4]);
@@ -221,5 +223,44 @@ describe('what a redaction reaches besides the entry named', () => {
     expect(JSON.stringify(b.store.trace(created.briefId))).not.toContain('hunter2');
     expect(JSON.stringify(b.events.since(0).events)).not.toContain('hunter2');
     expect(b.store.trace(created.briefId).map((e) => [e.id, e.payload, e.redacted?.reason ?? null])).toEqual(a.store.trace(created.briefId).map((e) => [e.id, e.payload, e.redacted?.reason ?? null]));
+  });
+});
+
+describe('review findings', () => {
+  it("redacting a snapshot of the created spec blanks that spec in the created entry too, keeping the title", () => {
+    const { service, store } = rig();
+    must(service.create({ title: 'deploy keys', kind: 'feature', spec: 'key=AKIA-LEAKED-42', projects: [] }, MIKE, 'ui'));
+    const snap = must(service.append('#1', { kind: 'spec_snapshot' }, MIKE, 'ui')).entries[0]!;
+    const r = must(service.redact('#1', snap.id, 'a key', MIKE, 'ui'));
+    expect(JSON.stringify(store.trace(r.brief.id))).not.toContain('AKIA-LEAKED-42');
+    expect(store.list({ query: 'AKIA', limit: 5 }).briefs).toHaveLength(0);
+    expect(r.brief).toMatchObject({ title: 'deploy keys', spec: '' });
+  });
+
+  it('an agent the operator took off a brief does not rejoin it by writing, so it cannot move its status', () => {
+    const { service } = rig();
+    must(service.create({ title: 'x', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui'));
+    must(service.append('#1', { kind: 'comment', text: 'on it' }, ORCHESTRATOR, 'cli'));
+    must(service.append('#1', { kind: 'participant_left', name: ORCHESTRATOR.name, reason: 'reassigned' }, MIKE, 'ui'));
+    const note = must(service.append('#1', { kind: 'note', text: 'still here' }, ORCHESTRATOR, 'cli'));
+    expect(note.entries.map((e) => e.kind)).toEqual(['note']);
+    const moved = service.append('#1', { kind: 'status_change', to: 'in_progress' }, ORCHESTRATOR, 'cli');
+    expect(moved.ok ? null : moved.error.code).toBe('forbidden');
+  });
+
+  it('a round trip whose renumbering names a number taken here renumbers again instead of failing, and tells listeners only what was kept', () => {
+    const a = rig();
+    const b = rig();
+    for (const t of ['a1', 'a2', 'a3']) must(a.service.create({ title: t, kind: 'feature', spec: '', projects: [] }, MIKE, 'ui'));
+    for (const t of ['b1', 'b2', 'b3', 'b4']) must(b.service.create({ title: t, kind: 'feature', spec: '', projects: [] }, MIKE, 'ui'));
+    // b takes a's three briefs as #5..#7; then a makes a #5 of its own and imports b's log back.
+    must(b.service.importEntries(a.store.since(0, 1000)));
+    must(a.service.create({ title: 'a5', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui'));
+    must(a.service.create({ title: 'a5b', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui'));
+    const back = must(a.service.importEntries(b.store.since(0, 1000)));
+    expect(back.imported).toBeGreaterThan(0);
+    const numbers = a.store.list({ limit: 100 }).briefs.map((x) => x.number);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    for (const id of a.store.ids()) expect(project(a.store.trace(id))).toEqual(a.store.get(id));
   });
 });
