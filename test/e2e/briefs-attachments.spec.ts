@@ -77,6 +77,8 @@ async function openBrief(page: Page, width: number, params: { spec?: string } = 
   await page.setViewportSize({ width, height: 900 });
   await openRoute(page, host, '#/brief/1');
   await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', '1');
+  // The neighbourhood graph loads lazily above the trace: wait for it, so nothing moves under a drop.
+  await expect(page.getByTestId('graph-node').first()).toBeVisible();
 }
 
 const stored = async () => (await must<{ brief: Brief; trace: { kind: string; channel: string }[] }>(host, 'briefs.get', { ref: '#1' }));
@@ -103,6 +105,7 @@ test('a PNG dropped on the trace composer: "uploading…", then a thumbnail arri
   const zone = traceZone(page);
   await expect(zone).toHaveAttribute('data-dragging', 'true');
   await expect(zone).toContainText('Drop to attach to #1');
+  await zone.scrollIntoViewIfNeeded();
   await shoot(page, 'briefs-attachments-dragover');
 
   const held = await holdUploads(page);
@@ -123,6 +126,9 @@ test('a PNG dropped on the trace composer: "uploading…", then a thumbnail arri
   const thumb = entry.getByRole('button', { name: 'Open served lane.png (12 KiB)' });
   await expect(thumb.locator('img')).toHaveAttribute('src', `/blobs/${sha(PNG)}`);
   await expect(thumb.locator('img')).toHaveJSProperty('naturalWidth', 480);
+  // In the entry's column, under its head, like every entry's content.
+  const [thumbBox, actorBox] = [await thumb.boundingBox(), await entry.getByTestId('trace-actor').boundingBox()];
+  expect(Math.abs(thumbBox!.x - actorBox!.x)).toBeLessThan(2);
 
   // The host recorded it from the UI, by the operator (the session cookie authenticated the upload).
   const got = await stored();
