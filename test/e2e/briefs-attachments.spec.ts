@@ -81,7 +81,7 @@ async function openBrief(page: Page, width: number, params: { spec?: string } = 
   await expect(page.getByTestId('graph-node').first()).toBeVisible();
 }
 
-const stored = async () => (await must<{ brief: Brief; trace: { kind: string; channel: string }[] }>(host, 'briefs.get', { ref: '#1' }));
+const stored = () => must<{ brief: Brief; trace: { kind: string; channel: string }[] }>(host, 'briefs.get', { ref: '#1' });
 const trace = (page: Page) => page.getByTestId('trace-entry');
 const traceZone = (page: Page) => page.getByTestId('brief-trace').getByTestId('attachment-drop-zone');
 

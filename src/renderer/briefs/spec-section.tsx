@@ -77,10 +77,10 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
   const insertAttachment = (a: BriefAttachment): void => {
     const md = attachmentMarkdown(a);
     const el = textarea.current;
-    const selection = el ? [el.selectionStart, el.selectionEnd] : null;
+    const selection = el ? { start: el.selectionStart, end: el.selectionEnd } : null;
     onDraft((d) => {
       if (!d) return d;
-      const [start, end] = selection ?? [d.text.length, d.text.length];
+      const { start, end } = selection ?? { start: d.text.length, end: d.text.length };
       caret.current = start + md.length;
       return { ...d, text: d.text.slice(0, start) + md + d.text.slice(end) };
     });
