@@ -1,136 +1,63 @@
-import { expect, test, type Page, type Route } from '@playwright/test';
-import { build } from 'esbuild';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentSecurityPolicy } from '../../src/host/api/static-files';
 import type { Brief } from '../../src/shared/briefs';
-import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { removeTempDirs } from '../fixtures/temp-dir';
+import { repoRoot, type HostProcess } from '../fixtures/host-process';
 import { expectAccessible } from './axe';
-import { shoot } from './screenshots';
+import { briefsHostForEachTest, must, newBrief, openRoute } from './briefs-host';
+import { setTheme, shoot } from './screenshots';
 
 /**
- * Screenshots dropped, pasted and picked onto a brief in a real Chromium, uploaded to a real
- * host. The brief's page is being built beside this work, so the components are mounted on a
- * page of the host's own origin (its session cookie, its CSP) as the brief page places them:
- * a drop zone around the trace composer, whose uploads show as thumbnails, and one around the
- * spec editor, which inserts `![name](/blobs/<sha256>)` at the cursor. Everything the page
- * does goes to the real host: /auth for the cookie, POST /blobs, GET /blobs/<sha256>.
+ * Screenshots dropped, pasted and picked onto a brief's page in a real Chromium, uploaded to a
+ * real host: the drop zone around the trace composer (an upload reaches the trace as a
+ * thumbnail through the live `brief.changed` event, not from the page's own answer) and the
+ * one around the spec editor (the upload lands in the text as `![name](/blobs/<sha256>)`).
+ * Drags and pastes are real DataTransfer objects holding real Files, dispatched as the
+ * browser dispatches them; everything else is the cockpit and the host as they ship.
  */
+const currentHost = briefsHostForEachTest();
+let host: HostProcess;
+test.beforeEach(() => {
+  host = currentHost();
+});
+
 const images = join(repoRoot, 'test', 'fixtures', 'images');
 const PNG = readFileSync(join(images, 'screenshot.png'));
-const SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>';
+const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>');
+const EXE = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff', 'latin1'), Buffer.alloc(50), Buffer.from('This program cannot be run in DOS mode.\r\r\n$')]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-const HARNESS = `
-import { createRoot } from 'react-dom/client';
-import { useRef, useState } from 'react';
-import { AttachmentDropZone } from './src/renderer/briefs/attachments/attachment-drop-zone';
-import { AttachmentImage } from './src/renderer/briefs/attachments/attachment-image';
-import { attachmentMarkdown } from './src/renderer/briefs/attachments/upload-attachment';
-import './src/renderer/theme/tokens.css';
+type FileBytes = { name: string; type: string; bytes: number[] };
+const file = (name: string, type: string, bytes: Buffer): FileBytes => ({ name, type, bytes: [...bytes] });
 
-function Page() {
-  const [shots, setShots] = useState([]);
-  const [spec, setSpec] = useState('## Served lane\\n\\nBefore: ');
-  const editor = useRef(null);
-  const insert = (a) => {
-    const el = editor.current;
-    const md = attachmentMarkdown(a);
-    setSpec((s) => s.slice(0, el.selectionStart) + md + s.slice(el.selectionEnd));
-  };
-  return (
-    <main style={{ maxWidth: 760, margin: '0 auto', padding: 16, display: 'grid', gap: 24 }}>
-      <h1 style={{ fontSize: 16, margin: 0 }}>#1 Screenshots of the served lane</h1>
-      <section aria-label="Trace">
-        <h2 style={{ fontSize: 13 }}>Trace</h2>
-        <AttachmentDropZone briefRef="#1" label="…or paste a screenshot" onUploaded={(a) => setShots((s) => [a, ...s])}>
-          <textarea aria-label="Add a note" data-testid="composer" rows={3} style={{ width: '100%' }} placeholder="Add a note" />
-        </AttachmentDropZone>
-        <ol data-testid="trace" style={{ listStyle: 'none', padding: 0 }}>
-          {shots.map((a) => <li key={a.id}><AttachmentImage attachment={a} /></li>)}
-        </ol>
-      </section>
-      <section aria-label="Spec">
-        <h2 style={{ fontSize: 13 }}>Spec</h2>
-        <AttachmentDropZone briefRef="#1" label="…or paste a screenshot" onUploaded={insert}>
-          <textarea ref={editor} aria-label="Spec (markdown)" data-testid="spec" rows={5} style={{ width: '100%' }} value={spec} onChange={(e) => setSpec(e.target.value)} />
-        </AttachmentDropZone>
-      </section>
-    </main>
-  );
-}
-createRoot(document.getElementById('root')).render(<Page />);
-
-// What a person's drag and paste deliver, built here from bytes the test sends: real DataTransfer
-// objects with real Files, dispatched as the browser dispatches them.
-const fileOf = (f) => new File([new Uint8Array(f.bytes)], f.name, { type: f.type });
-const target = (testId) => document.querySelector('[data-testid="' + testId + '"]');
-window.__attachments = {
-  drag(testId, files, phase) {
-    const dt = new DataTransfer();
-    for (const f of files) dt.items.add(fileOf(f));
-    const fire = (type) => target(testId).dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    for (const type of phase === 'enter' ? ['dragenter', 'dragover'] : ['dragover', 'drop']) fire(type);
-  },
-  paste(testId, files, text) {
-    const dt = new DataTransfer();
-    for (const f of files) dt.items.add(fileOf(f));
-    if (text) dt.setData('text/plain', text);
-    return target(testId).dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  },
+/** The page's globals the dispatch uses, typed by hand (the tests compile without the DOM's types). */
+type PageGlobals = {
+  DataTransfer: new () => { items: { add(f: unknown): void }; setData(type: string, data: string): void };
+  File: new (parts: unknown[], name: string, options: { type: string }) => unknown;
+  DragEvent: new (type: string, init: object) => unknown;
+  ClipboardEvent: new (type: string, init: object) => unknown;
 };
-`;
 
-type Bytes = { name: string; type: string; bytes: number[] };
-type Helpers = { __attachments: { drag(testId: string, files: Bytes[], phase: 'enter' | 'drop'): void; paste(testId: string, files: Bytes[], text?: string): boolean } };
-
-let host: HostProcess;
-let bundle: { js: string; css: string };
-
-test.beforeAll(async () => {
-  host = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike' } });
-  await api(host, 'briefs.create', { title: 'Screenshots of the served lane', projects: ['flower'] });
-  const out = await build({
-    stdin: { contents: HARNESS, loader: 'tsx', resolveDir: repoRoot, sourcefile: 'attachments-harness.tsx' },
-    bundle: true,
-    write: false,
-    outdir: 'harness',
-    jsx: 'automatic',
-    format: 'esm',
-    loader: { '.woff2': 'empty', '.woff': 'empty' },
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
-  const pick = (ext: string) => out.outputFiles.find((f) => f.path.endsWith(ext))?.text ?? '';
-  bundle = { js: pick('.js'), css: pick('.css') };
-});
-test.afterAll(async () => {
-  await stopAllHosts();
-  removeTempDirs();
-});
-
-/** The harness page at the host's origin, under the host's own page CSP; its requests to /blobs go to the host. */
-async function openHarness(page: Page, width: number): Promise<void> {
-  await page.setViewportSize({ width, height: 900 });
-  const origin = new URL(host.url).host;
-  await page.route(`${host.url}/__attachments/**`, (route: Route) => {
-    const path = new URL(route.request().url()).pathname;
-    const [body, type] = path.endsWith('.js')
-      ? [bundle.js, 'text/javascript']
-      : path.endsWith('.css')
-        ? [bundle.css, 'text/css']
-        : [
-            '<!doctype html><html lang="en"><meta charset="utf-8"><title>Attachments</title><link rel="stylesheet" href="/__attachments/h.css"><div id="root"></div><script type="module" src="/__attachments/h.js"></script></html>',
-            'text/html',
-          ];
-    return route.fulfill({ status: 200, body, headers: { 'content-type': type, 'content-security-policy': contentSecurityPolicy(origin) } });
-  });
-  // The session cookie, as `grove open`'s link gives it.
-  await page.goto(`${host.url}/auth?token=${host.token}`);
-  await page.goto(`${host.url}/__attachments/`);
-  await expect(page.getByTestId('composer')).toBeVisible();
+/**
+ * What a person's drag or paste delivers onto TARGET: a DataTransfer holding FILES (and TEXT),
+ * as dragenter + dragover, dragover + drop, or paste. Resolves false when the page took the
+ * event over (preventDefault), true when it was left to the field.
+ */
+async function deliver(target: Locator, how: 'dragenter' | 'drop' | 'paste', files: FileBytes[], text?: string): Promise<boolean> {
+  return target.evaluate(
+    (el, [how, files, text]) => {
+      const g = globalThis as unknown as PageGlobals;
+      const dt = new g.DataTransfer();
+      for (const f of files) dt.items.add(new g.File([new Uint8Array(f.bytes)], f.name, { type: f.type }));
+      if (text) dt.setData('text/plain', text);
+      const fire = (e: unknown) => (el as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(e);
+      if (how === 'paste') return fire(new g.ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+      const types = how === 'dragenter' ? ['dragenter', 'dragover'] : ['dragover', 'drop'];
+      return types.map((type) => fire(new g.DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }))).every(Boolean);
+    },
+    [how, files, text] as const,
+  );
 }
 
 /** Holds every upload until `release()`, so "uploading…" can be seen; the request then goes on to the host untouched. */
@@ -144,61 +71,80 @@ async function holdUploads(page: Page): Promise<{ release: () => void }> {
   return { release };
 }
 
-/** Files built in the page from bytes, dispatched as a real drag (dragenter + dragover, or dragover + drop) onto the element. */
-async function drag(page: Page, testId: string, files: Bytes[], phase: 'enter' | 'drop'): Promise<void> {
-  await page.evaluate(([id, f, p]) => (globalThis as unknown as Helpers).__attachments.drag(id, f, p), [testId, files, phase] as const);
+/** The brief's page, opened as the operator opens it. */
+async function openBrief(page: Page, width: number, params: { spec?: string } = {}): Promise<void> {
+  await newBrief(host, { title: 'Screenshots of the served lane', kind: 'bug', projects: ['flower'], ...params });
+  await page.setViewportSize({ width, height: 900 });
+  await openRoute(page, host, '#/brief/1');
+  await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', '1');
+  // The neighbourhood graph loads lazily above the trace: wait for it, so nothing moves under a drop.
+  await expect(page.getByTestId('graph-node').first()).toBeVisible();
 }
 
-/** Pastes FILES (and TEXT) onto the element; resolves false when the page took the paste over (preventDefault). */
-async function paste(page: Page, testId: string, files: Bytes[], text?: string): Promise<boolean> {
-  return page.evaluate(([id, f, t]) => (globalThis as unknown as Helpers).__attachments.paste(id, f, t), [testId, files, text] as const);
-}
+const stored = () => must<{ brief: Brief; trace: { kind: string; channel: string }[] }>(host, 'briefs.get', { ref: '#1' });
+const trace = (page: Page) => page.getByTestId('trace-entry');
+const traceZone = (page: Page) => page.getByTestId('brief-trace').getByTestId('attachment-drop-zone');
 
-async function briefOne(): Promise<Brief> {
-  return ((await api(host, 'briefs.get', { ref: '#1' })).body.result as { brief: Brief }).brief;
-}
-
-test('a PNG dropped on the trace uploads ("uploading…"), is served back byte-identical, and opens in a lightbox', async ({ page }) => {
-  await openHarness(page, 1440);
-  const png = { name: 'served lane.png', type: 'image/png', bytes: [...PNG] };
-
-  await drag(page, 'composer', [png], 'enter');
-  const zone = page.getByTestId('attachment-drop-zone').first();
-  await expect(zone).toHaveAttribute('data-dragging', 'true');
-  await expect(zone).toContainText('Drop to attach to #1');
-  await shoot(page, 'briefs-attachments-dragover');
-
-  const held = await holdUploads(page);
-  await drag(page, 'composer', [png], 'drop');
-  await expect(zone).not.toHaveAttribute('data-dragging', 'true');
-  await expect(page.getByTestId('attachment-uploading')).toHaveText(/uploading… served lane\.png/);
-  await shoot(page, 'briefs-attachments-uploading');
-  held.release();
-  await expect(page.getByTestId('attachment-uploading')).toHaveCount(0);
-
-  // The host recorded it as from the UI, by the operator (the session cookie authenticated it).
-  const brief = await briefOne();
-  expect(brief.attachments).toEqual([expect.objectContaining({ name: 'served lane.png', sha256: sha(PNG), type: 'image/png', size: PNG.length, addedBy: { kind: 'operator', name: 'operator:mike' } })]);
-  const entries = ((await api(host, 'briefs.get', { ref: '#1', limit: 1 })).body.result as { trace: { kind: string; channel: string }[] }).trace;
-  expect(entries[0]).toMatchObject({ kind: 'attachment_added', channel: 'ui' });
-
-  // Served back byte-identical to the page (same origin, cookie), and shown.
-  const served = await page.evaluate(async (url) => {
+/** The SHA-256 of what the page is served at URL (same origin, its session cookie), and its type. */
+async function servedToPage(page: Page, url: string): Promise<{ type: string | null; sha: string }> {
+  return page.evaluate(async (url) => {
     const res = await fetch(url);
     const digest = await crypto.subtle.digest('SHA-256', await res.arrayBuffer());
     return { type: res.headers.get('content-type'), sha: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') };
-  }, `/blobs/${sha(PNG)}`);
-  expect(served).toEqual({ type: 'image/png', sha: sha(PNG) });
-  const thumb = page.getByRole('button', { name: 'Open served lane.png (12 KiB)' });
-  await expect(thumb.locator('img')).toHaveJSProperty('naturalWidth', 480);
+  }, url);
+}
 
-  // The lightbox: click opens it with name, size and who added it; Escape closes; focus returns.
+test('a PNG dropped on the trace composer: "uploading…", then a thumbnail arrives live in the trace, served back byte-identical, and opens in a lightbox', async ({ page }) => {
+  await openBrief(page, 1440);
+  // Created, and its author joined.
+  await expect(trace(page)).toHaveCount(2);
+  const composer = page.getByTestId('trace-text');
+  const png = file('served lane.png', 'image/png', PNG);
+
+  await deliver(composer, 'dragenter', [png]);
+  const zone = traceZone(page);
+  await expect(zone).toHaveAttribute('data-dragging', 'true');
+  await expect(zone).toContainText('Drop to attach to #1');
+  await zone.scrollIntoViewIfNeeded();
+  await shoot(page, 'briefs-attachments-dragover');
+
+  const held = await holdUploads(page);
+  expect(await deliver(composer, 'drop', [png])).toBe(false);
+  await expect(zone).not.toHaveAttribute('data-dragging', 'true');
+  await expect(zone.getByTestId('attachment-uploading')).toHaveText(/uploading… served lane\.png/);
+  await expect(trace(page)).toHaveCount(2);
+  await shoot(page, 'briefs-attachments-uploading');
+  held.release();
+  await expect(zone.getByTestId('attachment-uploading')).toHaveCount(0);
+
+  // The entry reaches the trace through the host's event, as a thumbnail.
+  await expect(trace(page)).toHaveCount(3);
+  const entry = trace(page).first();
+  await expect(entry).toHaveAttribute('data-kind', 'attachment_added');
+  await expect(entry).toContainText('attachment added');
+  await expect(entry).toContainText('operator · operator:mike');
+  const thumb = entry.getByRole('button', { name: 'Open served lane.png (12 KiB)' });
+  await expect(thumb.locator('img')).toHaveAttribute('src', `/blobs/${sha(PNG)}`);
+  await expect(thumb.locator('img')).toHaveJSProperty('naturalWidth', 480);
+  // In the entry's column, under its head, like every entry's content.
+  const [thumbBox, actorBox] = [await thumb.boundingBox(), await entry.getByTestId('trace-actor').boundingBox()];
+  expect(Math.abs(thumbBox!.x - actorBox!.x)).toBeLessThan(2);
+
+  // The host recorded it from the UI, by the operator (the session cookie authenticated the upload).
+  const got = await stored();
+  expect(got.brief.attachments).toEqual([expect.objectContaining({ name: 'served lane.png', sha256: sha(PNG), type: 'image/png', size: PNG.length, addedBy: { kind: 'operator', name: 'operator:mike' } })]);
+  expect(got.trace[0]).toMatchObject({ kind: 'attachment_added', channel: 'ui' });
+
+  // Served back to the page byte-identical.
+  expect(await servedToPage(page, `/blobs/${sha(PNG)}`)).toEqual({ type: 'image/png', sha: sha(PNG) });
+
+  // The lightbox: a click opens it with name, size and who added it; Escape closes; focus returns.
   await thumb.click();
   const dialog = page.getByRole('dialog', { name: 'served lane.png' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('lightbox-details')).toContainText('12 KiB · PNG · added by operator:mike · ');
   await expect(dialog.getByRole('img', { name: 'served lane.png' })).toHaveJSProperty('naturalWidth', 480);
-  await expectAccessible(page, 'lightbox');
+  await expectAccessible(page, 'the lightbox');
   await shoot(page, 'briefs-attachments-lightbox');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
@@ -207,52 +153,108 @@ test('a PNG dropped on the trace uploads ("uploading…"), is served back byte-i
   await page.keyboard.press('Enter');
   await expect(dialog).toBeVisible();
   await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
   await expect(thumb).toBeFocused();
+
+  await expectAccessible(page, 'a brief with an attachment (dark)');
+  await setTheme(page, 'light');
+  await expectAccessible(page, 'a brief with an attachment (light)');
+  await setTheme(page, null);
+  await entry.scrollIntoViewIfNeeded();
+  await shoot(page, 'briefs-attachments-trace');
 });
 
-test('a pasted image uploads and lands in the spec as markdown at the cursor', async ({ page }) => {
-  await openHarness(page, 1440);
-  const spec = page.getByTestId('spec');
-  await spec.focus();
+test('a screenshot pasted onto the spec editor lands as markdown at the cursor, and the saved refinement shows it from /blobs', async ({ page }) => {
+  await openBrief(page, 1440, { spec: '## Served lane\n\nBefore the fix:  and after.' });
+  await page.getByTestId('edit-spec').click();
+  const editor = page.getByTestId('spec-editor');
+  const spec = editor.getByLabel('Spec (markdown)');
+  await expect(spec).toBeFocused();
+  // The cursor between "fix: " and " and after." (11 characters from the end).
   await page.keyboard.press('Control+End');
-  expect(await paste(page, 'spec', [{ name: 'image.png', type: 'image/png', bytes: [...PNG] }])).toBe(false);
-  await expect(spec).toHaveValue(`## Served lane\n\nBefore: ![image.png](/blobs/${sha(PNG)})`);
-  expect((await briefOne()).attachments.filter((a) => a.name === 'image.png')).toHaveLength(1);
+  for (let i = 0; i < ' and after.'.length; i++) await page.keyboard.press('ArrowLeft');
+
+  // Chromium names a pasted screenshot image.png.
+  expect(await deliver(spec, 'paste', [file('image.png', 'image/png', PNG)])).toBe(false);
+  const md = `![image.png](/blobs/${sha(PNG)})`;
+  await expect(spec).toHaveValue(`## Served lane\n\nBefore the fix: ${md} and after.`);
+  // The cursor follows the markdown: typing goes on after it.
+  await page.keyboard.type(' (dark theme)');
+  await expect(spec).toHaveValue(`## Served lane\n\nBefore the fix: ${md} (dark theme) and after.`);
   // Pasted text is left to the editor.
-  expect(await paste(page, 'spec', [], 'plain words')).toBe(true);
-  await expect(page.getByTestId('attachment-uploading')).toHaveCount(0);
-  await expect(page.getByTestId('attachment-error')).toHaveCount(0);
+  expect(await deliver(spec, 'paste', [], 'plain words')).toBe(true);
+  await expect(editor.getByTestId('attachment-uploading')).toHaveCount(0);
+  await expect(editor.getByTestId('attachment-error')).toHaveCount(0);
+  // The upload is in the trace too, as its own entry.
+  await expect(trace(page).first()).toHaveAttribute('data-kind', 'attachment_added');
+  await shoot(page, 'briefs-attachments-spec-paste');
+
+  await page.getByTestId('spec-preview-tab').click();
+  const previewed = page.getByTestId('spec-preview').getByRole('img', { name: 'image.png' });
+  await expect(previewed).toHaveAttribute('src', `/blobs/${sha(PNG)}`);
+  await expect(previewed).toHaveJSProperty('naturalWidth', 480);
+
+  await page.getByTestId('save-spec').click();
+  await expect(page.getByTestId('spec-editor')).toHaveCount(0);
+  const shown = page.getByTestId('brief-spec').getByRole('img', { name: 'image.png' });
+  await expect(shown).toHaveAttribute('src', `/blobs/${sha(PNG)}`);
+  await expect(shown).toHaveJSProperty('naturalWidth', 480);
+  await expect(trace(page).first()).toHaveAttribute('data-kind', 'refinement');
+  const got = await stored();
+  expect(got.brief.spec).toBe(`## Served lane\n\nBefore the fix: ${md} (dark theme) and after.`);
+  expect(got.brief.attachments.map((a) => a.name)).toEqual(['image.png']);
+  await expectAccessible(page, 'a spec showing an attachment');
+  await shoot(page, 'briefs-attachments-spec');
 });
 
-test('a refused file says why (the host’s reason) until dismissed, and nothing is attached', async ({ page }) => {
+test('refused files (an SVG, an executable named .png) show the host’s reason until dismissed, and add nothing', async ({ page }) => {
+  await openBrief(page, 1440);
+  const before = (await stored()).trace;
   for (const width of [1440, 390]) {
-    await openHarness(page, width);
-    const before = (await briefOne()).attachments.length;
-    await drag(page, 'composer', [{ name: 'diagram.png', type: 'image/png', bytes: [...Buffer.from(SVG)] }], 'drop');
-    const error = page.getByTestId('attachment-error');
-    await expect(error).toHaveText(/Not attached: diagram\.png is an SVG, by its bytes; a brief accepts PNG, JPEG, GIF and WebP images only\./);
-    await expect(error).toHaveAttribute('role', 'alert');
+    await page.setViewportSize({ width, height: 900 });
+    const zone = traceZone(page);
+    expect(await deliver(page.getByTestId('trace-text'), 'drop', [file('diagram.svg', 'image/svg+xml', SVG), file('setup.png', 'image/png', EXE)])).toBe(false);
+    const errors = zone.getByTestId('attachment-error');
+    await expect(errors).toHaveCount(2);
+    await expect(errors.filter({ hasText: 'diagram.svg' })).toHaveText(/Not attached: diagram\.svg is an SVG, by its bytes; a brief accepts PNG, JPEG, GIF and WebP images only\./);
+    await expect(errors.filter({ hasText: 'setup.png' })).toHaveText(/Not attached: setup\.png is a Windows executable, by its bytes; a brief accepts PNG, JPEG, GIF and WebP images only\./);
+    await expect(errors.first()).toHaveAttribute('role', 'alert');
+    await zone.scrollIntoViewIfNeeded();
+    await expectAccessible(page, `refusals at ${width} px`);
     await shoot(page, 'briefs-attachments-refused');
-    await error.getByRole('button', { name: 'Dismiss the error about diagram.png' }).click();
-    await expect(error).toHaveCount(0);
-    expect((await briefOne()).attachments).toHaveLength(before);
+    for (const name of ['diagram.svg', 'setup.png']) await zone.getByRole('button', { name: `Dismiss the error about ${name}` }).click();
+    await expect(errors).toHaveCount(0);
   }
+  const got = await stored();
+  expect(got.brief.attachments).toEqual([]);
+  expect(got.trace).toEqual(before);
+  await expect(trace(page)).toHaveCount(before.length);
 });
 
-test('"Attach a screenshot" works from the keyboard, and everything reads at 390 px', async ({ page }) => {
-  await openHarness(page, 390);
-  const button = page.getByRole('button', { name: 'Attach a screenshot' }).first();
+test('"Attach a screenshot" from the keyboard at 390 px: the picked image reaches the trace and opens in a lightbox', async ({ page }) => {
+  await openBrief(page, 390);
+  const button = traceZone(page).getByRole('button', { name: 'Attach a screenshot' });
   await button.focus();
   const chooser = page.waitForEvent('filechooser');
   await page.keyboard.press('Enter');
   await (await chooser).setFiles(join(images, 'photo.jpg'));
-  const thumb = page.getByRole('button', { name: /^Open photo\.jpg/ });
+  const thumb = trace(page).first().getByRole('button', { name: /^Open photo\.jpg/ });
   await expect(thumb.locator('img')).toHaveJSProperty('naturalWidth', 480);
-  await expectAccessible(page, 'drop zone and thumbnail');
-  await drag(page, 'composer', [{ name: 'served lane.png', type: 'image/png', bytes: [...PNG] }], 'enter');
+  expect((await stored()).brief.attachments.map((a) => a.name)).toEqual(['photo.jpg']);
+  await expectAccessible(page, 'a brief with an attachment at 390 px');
+  await thumb.scrollIntoViewIfNeeded();
+  await shoot(page, 'briefs-attachments-trace');
+
+  await deliver(page.getByTestId('trace-text'), 'dragenter', [file('served lane.png', 'image/png', PNG)]);
+  await expect(traceZone(page)).toHaveAttribute('data-dragging', 'true');
+  await traceZone(page).scrollIntoViewIfNeeded();
   await shoot(page, 'briefs-attachments-dragover');
-  await drag(page, 'composer', [], 'drop');
+  await deliver(page.getByTestId('trace-text'), 'drop', []);
+  await expect(traceZone(page)).not.toHaveAttribute('data-dragging', 'true');
+
   await thumb.click();
   await expect(page.getByRole('dialog', { name: 'photo.jpg' })).toBeVisible();
   await shoot(page, 'briefs-attachments-lightbox');
+  await page.keyboard.press('Escape');
+  await expect(thumb).toBeFocused();
 });

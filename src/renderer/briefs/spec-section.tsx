@@ -1,9 +1,10 @@
 import { FormError } from './form-error';
 import { Pencil } from 'lucide-react';
-import { useId, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { MAX_SPEC } from '../../shared/brief-constants';
-import type { Brief } from '../../shared/briefs';
+import type { Brief, BriefAttachment } from '../../shared/briefs';
 import { AttachmentDropZone } from './attachments/attachment-drop-zone';
+import { attachmentMarkdown } from './attachments/upload-attachment';
 import { briefRef } from './brief-labels';
 import { BriefSection } from './brief-section';
 import { SafeMarkdown } from './safe-markdown';
@@ -13,10 +14,13 @@ import type { OpenBrief } from './use-brief';
  * The canonical spec ("canonical · plan"), rendered safely, and its editor: markdown with a
  * preview. Saving appends a refinement (the host keeps the diff). The save is conditional
  * on the spec being the one the operator started from: when someone else changed it
- * meanwhile, the operator's text stays in the editor and the page says so.
+ * meanwhile, the operator's text stays in the editor and the page says so. A screenshot
+ * dropped or pasted onto the editor is uploaded and lands in the text as `![name](/blobs/…)`.
  */
+type Draft = { base: string; text: string };
+
 export function SpecSection({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
-  const [draft, setDraft] = useState<{ base: string; text: string } | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
   return (
     <BriefSection
       eyebrow="canonical · plan"
@@ -46,8 +50,10 @@ export function SpecSection({ brief, append }: { brief: Brief; append: OpenBrief
 
 type Conflict = { kind: 'none' } | { kind: 'changed' } | { kind: 'theirs-loaded'; mine: string };
 
-function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: { base: string; text: string }; onDraft: (d: { base: string; text: string } | null) => void; append: OpenBrief['append'] }) {
+function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Draft; onDraft: Dispatch<SetStateAction<Draft | null>>; append: OpenBrief['append'] }) {
   const id = useId();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const caret = useRef<number | null>(null);
   const [tab, setTab] = useState<'write' | 'preview'>('write');
   const [conflict, setConflict] = useState<Conflict>({ kind: 'none' });
   const [error, setError] = useState<string | null>(null);
@@ -65,6 +71,26 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: { 
     });
   };
 
+  // An upload finishes after the operator may have typed on: the markdown goes where the cursor
+  // is then (the end when the editor is gone, e.g. on the Preview tab), into the text as it is
+  // then, and the cursor follows it (a controlled value set by code would send it to the end).
+  const insertAttachment = (a: BriefAttachment): void => {
+    const md = attachmentMarkdown(a);
+    const el = textarea.current;
+    const selection = el ? { start: el.selectionStart, end: el.selectionEnd } : null;
+    onDraft((d) => {
+      if (!d) return d;
+      const { start, end } = selection ?? { start: d.text.length, end: d.text.length };
+      caret.current = start + md.length;
+      return { ...d, text: d.text.slice(0, start) + md + d.text.slice(end) };
+    });
+  };
+  useLayoutEffect(() => {
+    if (caret.current === null || !textarea.current) return;
+    textarea.current.setSelectionRange(caret.current, caret.current);
+    caret.current = null;
+  }, [draft.text]);
+
   return (
     <div className="spec-editor" data-testid="spec-editor">
       <div className="spec-tabs" role="group" aria-label="Spec editor">
@@ -76,11 +102,11 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: { 
         </button>
       </div>
       {tab === 'write' ? (
-        <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot">
+        <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot" onUploaded={insertAttachment}>
           <label htmlFor={`${id}-spec`} className="visually-hidden">
             Spec (markdown)
           </label>
-          <textarea id={`${id}-spec`} className="spec-textarea" value={draft.text} onChange={(e) => onDraft({ ...draft, text: e.target.value })} maxLength={MAX_SPEC} rows={18} autoFocus />
+          <textarea ref={textarea} id={`${id}-spec`} className="spec-textarea" value={draft.text} onChange={(e) => onDraft({ ...draft, text: e.target.value })} maxLength={MAX_SPEC} rows={18} autoFocus />
         </AttachmentDropZone>
       ) : (
         <div className="spec-preview" data-testid="spec-preview">
