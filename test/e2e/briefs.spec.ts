@@ -322,4 +322,15 @@ test('editing the spec: a preview, a refinement with its diff, and someone elseâ
   await expect(page.getByTestId('brief-spec')).toContainText('Their rewrite, and mine.');
   const stored = await must<{ brief: { spec: string; version: number } }>(host, 'briefs.get', { ref });
   expect(stored.brief.spec).toBe('Their rewrite, and mine.');
+
+  // A note from someone else while editing moves the brief's version, not its spec: the save goes through.
+  await page.getByTestId('edit-spec').click();
+  await editor.getByLabel('Spec (markdown)').fill('Final words.');
+  await must(host, 'briefs.append', { ref, action: { kind: 'note', text: 'just a note' } });
+  await expect(trace(page).first()).toHaveAttribute('data-kind', 'note');
+  await page.getByTestId('save-spec').click();
+  await expect(page.getByTestId('spec-editor')).toHaveCount(0);
+  await expect(page.getByTestId('spec-conflict')).toHaveCount(0);
+  const last = await must<{ brief: { spec: string } }>(host, 'briefs.get', { ref });
+  expect(last.brief.spec).toBe('Final words.');
 });

@@ -9,6 +9,7 @@ import { briefRef } from './brief-labels';
 import { BriefSection } from './brief-section';
 import { SafeMarkdown } from './safe-markdown';
 import type { OpenBrief } from './use-brief';
+import { useHostStore } from '../connection/use-host';
 
 /**
  * The canonical spec ("canonical · plan"), rendered safely, and its editor: markdown with a
@@ -17,7 +18,8 @@ import type { OpenBrief } from './use-brief';
  * meanwhile, the operator's text stays in the editor and the page says so. A screenshot
  * dropped or pasted onto the editor is uploaded and lands in the text as `![name](/blobs/…)`.
  */
-type Draft = { base: string; text: string };
+/** The text being edited, the spec it started from, and the brief's version then: a save is refused if anyone wrote since. */
+type Draft = { base: string; text: string; version: number };
 
 export function SpecSection({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -29,7 +31,7 @@ export function SpecSection({ brief, append }: { brief: Brief; append: OpenBrief
       className="brief-spec"
       aside={
         draft === null && (
-          <button type="button" onClick={() => setDraft({ base: brief.spec, text: brief.spec })} data-testid="edit-spec">
+          <button type="button" onClick={() => setDraft({ base: brief.spec, text: brief.spec, version: brief.version })} data-testid="edit-spec">
             <Pencil size={14} aria-hidden /> Edit
           </button>
         )
@@ -52,6 +54,7 @@ type Conflict = { kind: 'none' } | { kind: 'changed' } | { kind: 'theirs-loaded'
 
 function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Draft; onDraft: Dispatch<SetStateAction<Draft | null>>; append: OpenBrief['append'] }) {
   const id = useId();
+  const store = useHostStore();
   const textarea = useRef<HTMLTextAreaElement>(null);
   const caret = useRef<number | null>(null);
   const [tab, setTab] = useState<'write' | 'preview'>('write');
@@ -59,16 +62,35 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setSaving] = useState(false);
 
-  const save = (base: string): void => {
+  const save = async (base: string): Promise<void> => {
     if (brief.spec !== base) return setConflict({ kind: 'changed' });
     setSaving(true);
     setError(null);
-    void append({ kind: 'refinement', spec: draft.text }, brief.version).then((r) => {
-      setSaving(false);
-      if (r.ok) return onDraft(null);
-      if (r.error.code === 'brief_version_conflict') return setConflict({ kind: 'changed' });
-      setError(r.error.message);
-    });
+    // Conditional on the brief's version when editing began. Others' notes move the version
+    // without touching the spec: then the spec is read again and, if it is still the one the
+    // edit started from, the save is retried at the new version; otherwise it is a conflict.
+    let version = draft.version;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const r = await append({ kind: 'refinement', spec: draft.text }, version);
+      if (r.ok) {
+        setSaving(false);
+        return onDraft(null);
+      }
+      if (r.error.code !== 'brief_version_conflict') {
+        setSaving(false);
+        return setError(r.error.message);
+      }
+      const now = await store.request('briefs.get', { ref: briefRef(brief.number), limit: 1 });
+      if (!now.ok || now.value.brief.spec !== base) {
+        setSaving(false);
+        return setConflict({ kind: 'changed' });
+      }
+      version = now.value.brief.version;
+      if (attempt === 2) {
+        setSaving(false);
+        return setError('The brief keeps changing while saving; try again in a moment (your text is kept).');
+      }
+    }
   };
 
   // An upload finishes after the operator may have typed on: the markdown goes where the cursor
@@ -118,10 +140,10 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
           <p>
             <strong>Someone changed the spec while you were editing.</strong> Your text is still here, unsaved. Load their version to merge by hand (yours stays beside it), or save yours over theirs.
           </p>
-          <button type="button" onClick={() => (setConflict({ kind: 'theirs-loaded', mine: draft.text }), onDraft({ base: brief.spec, text: brief.spec }))}>
+          <button type="button" onClick={() => (setConflict({ kind: 'theirs-loaded', mine: draft.text }), onDraft({ base: brief.spec, text: brief.spec, version: brief.version }))}>
             Load their version
           </button>
-          <button type="button" onClick={() => (setConflict({ kind: 'none' }), onDraft({ base: brief.spec, text: draft.text }))}>
+          <button type="button" onClick={() => (setConflict({ kind: 'none' }), onDraft({ base: brief.spec, text: draft.text, version: brief.version }))}>
             Keep mine (then save)
           </button>
         </div>
@@ -140,7 +162,7 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
         <button type="button" onClick={() => onDraft(null)}>
           Cancel
         </button>
-        <button type="button" className="primary" disabled={isSaving || draft.text === draft.base} onClick={() => save(draft.base)} data-testid="save-spec">
+        <button type="button" className="primary" disabled={isSaving || draft.text === draft.base} onClick={() => void save(draft.base)} data-testid="save-spec">
           {isSaving ? 'Saving…' : 'Save refinement'}
         </button>
       </div>

@@ -66,8 +66,10 @@ export function useBrief(number: number): OpenBrief {
       if (!r.ok) return setLoad(r.error.code === 'brief_unknown' ? { kind: 'missing', message: r.error.message } : { kind: 'failed', message: r.error.message });
       briefRefCurrent.current = null;
       takeBrief(r.value.brief);
-      // Entries an event brought while this was read stay; for the same entry, the answer's word stands.
-      setTrace((t) => mergeTrace(t, r.value.trace));
+      // The answer replaces what was shown (after a reconnect, merging would leave a hole where
+      // entries came while the socket was down). Nothing newer is lost: the host answers in
+      // order on one socket, so an event told before this answer is already in it.
+      setTrace(r.value.trace);
       setHasOlder(r.value.hasOlder);
       setLoad({ kind: 'loaded' });
       refreshRecall();
