@@ -65,4 +65,8 @@ export const CloseCode = {
 
 export { Paths } from './paths';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * A request body or WebSocket frame. 8 MiB holds the largest brief entry there is (a 200,000-character
+ * spec with its diff, in any script) with room for a batch of imported entries beside it.
+ */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;

@@ -409,3 +409,25 @@ describe('grove brief export / import', () => {
     },
   );
 });
+
+describe('grove brief import of long specs', () => {
+  it('sends entries in batches bounded by size, so a store of long specs imports whole', async () => {
+    const source = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike' } });
+    await api(source, 'briefs.create', { title: 'Long specs' });
+    // Sixteen refinements of ~190,000 characters (more than one request body holds), each a new text: every entry carries its spec and a diff of both.
+    for (let i = 0; i < 16; i++) {
+      const spec = `${i}: ${'ünïcödé and words '.repeat(10_500)}`.slice(0, 190_000);
+      const r = await api(source, 'briefs.append', { ref: '#1', action: { kind: 'refinement', spec } });
+      expect(r.status, JSON.stringify(r.body.error)).toBe(200);
+    }
+    const file = join(dir, 'long.jsonl');
+    expect((await grove(['brief', 'export', '--out', file], { home: source.home })).code).toBe(0);
+    expect(readFileSync(file).length).toBeGreaterThan(9 * 1024 * 1024);
+    const target = await startHostProcess();
+    const imported = await grove(['brief', 'import', file, '--json'], { home: target.home });
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(doc(imported)).toMatchObject({ ok: true, imported: 18 });
+    await source.stop();
+    await target.stop();
+  });
+});

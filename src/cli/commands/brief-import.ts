@@ -1,3 +1,4 @@
+import { MAX_BODY_BYTES } from '../../shared/wire';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -74,10 +75,16 @@ export async function checkImportFile(path: string): Promise<Result<{ entries: n
   return ok({ entries, blobs });
 }
 
+/** Half the body limit: room for the request's own JSON around the entries. */
+const BATCH_BYTES = MAX_BODY_BYTES / 2;
+
 /** The second pass: blobs stored as met, entries sent in batches of up to 500 (call checkImportFile first). */
 export async function importFile(target: Target, path: string): Promise<Result<ImportCount, ImportProblem>> {
   const count: ImportCount = { imported: 0, skipped: 0, blobs: 0, renumbered: [] };
   let batch: { line: number; entry: BriefEntry }[] = [];
+  // Batches are bounded by size as well as count: a request body is limited (MAX_BODY_BYTES),
+  // and a store of long specs reaches it long before 500 entries.
+  let batchBytes = 0;
   const send = async (): Promise<ImportProblem | null> => {
     if (!batch.length) return null;
     const r = await callHost(target, 'briefs.import', { entries: batch.map((b) => b.entry) }, 120_000);
@@ -90,13 +97,20 @@ export async function importFile(target: Target, path: string): Promise<Result<I
     count.skipped += r.value.skipped;
     count.renumbered.push(...r.value.renumbered);
     batch = [];
+    batchBytes = 0;
     return null;
   };
   for await (const { line, text } of readLines(path)) {
     const parsed = parseLine(text);
     if (!parsed.ok) return err({ kind: 'malformed', line, message: parsed.message });
     if (parsed.value.kind === 'entry') {
+      const bytes = Buffer.byteLength(text);
+      if (batch.length > 0 && batchBytes + bytes > BATCH_BYTES) {
+        const problem = await send();
+        if (problem) return err(problem);
+      }
       batch.push({ line, entry: parsed.value.entry });
+      batchBytes += bytes;
       if (batch.length === MAX_TRACE_PAGE) {
         const problem = await send();
         if (problem) return err(problem);
