@@ -77,6 +77,7 @@ export const ErrorCode = z.enum([
   'cursor_invalid', // a page cursor this host did not give out
   'attachment_type_refused', // not a PNG, JPEG, GIF or WebP by its bytes: details.detected
   'attachment_missing', // no stored blob has that sha256 (upload it first)
+  'storage_failed', // the host's disk refused to store an upload (full, read-only, an I/O error)
   // The host's own fault; always a bug
   'internal',
 ]);
@@ -168,6 +169,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 413;
     case 'attachment_type_refused':
       return 415;
+    case 'storage_failed':
+      return 507;
     case 'rate_limited':
       return 429;
     case 'internal':

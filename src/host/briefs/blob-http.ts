@@ -161,6 +161,9 @@ function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRespon
     }
     case 'empty':
       return sendError(res, apiError('invalid_request', `The upload was empty: send the image's bytes as the request body.`));
+    case 'store_failed':
+      deps.logger.error('cannot store an uploaded blob', { error: failure.message });
+      return sendError(res, apiError('storage_failed', `The host ${failure.message}; nothing was stored. Free space in the data dir (or fix its disk) and try again.`));
     case 'read_failed':
       // The client went away mid-upload; nobody is left to read an answer.
       deps.logger.info('blob upload cut short', { error: failure.message });

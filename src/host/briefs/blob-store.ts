@@ -18,7 +18,19 @@ export type PutError =
   | { kind: 'too_large'; limit: number }
   | { kind: 'type_refused'; detected: string | null }
   | { kind: 'empty' }
-  | { kind: 'read_failed'; message: string };
+  | { kind: 'read_failed'; message: string }
+  /** The disk refused (full, read-only, an I/O error): the host's trouble, not the upload's. */
+  | { kind: 'store_failed'; message: string };
+
+/** An error from writing the blob to disk, told apart from one reading the upload. */
+class DiskError extends Error {}
+const onDisk = <T>(what: string, op: () => T): T => {
+  try {
+    return op();
+  } catch (e) {
+    throw new DiskError(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+};
 
 export interface StoredBlob {
   sha256: string;
@@ -75,15 +87,17 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
             head.push(Buffer.from(chunk));
             headSize += chunk.length;
           }
-          writeSync(fd, chunk);
+          onDisk('cannot write the upload to disk', () => writeSync(fd, chunk));
         }
         if (!failure && size === 0) failure = { kind: 'empty' };
         if (!failure) {
           const sniffed = await sniffImage(Buffer.concat(head).subarray(0, SNIFF_BYTES));
           if ('refused' in sniffed) failure = { kind: 'type_refused', detected: sniffed.refused };
           else {
-            fsyncSync(fd);
-            closeSync(fd);
+            onDisk('cannot flush the upload to disk', () => {
+              fsyncSync(fd);
+              closeSync(fd);
+            });
             const sha256 = hash.digest('hex');
             const final = pathOf(sha256);
             let created = true;
@@ -92,8 +106,10 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
               created = false;
               rmSync(tmp, { force: true });
             } catch {
-              mkdirSync(join(dir, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
-              renameSync(tmp, final);
+              onDisk('cannot move the upload into the blob store', () => {
+                mkdirSync(join(dir, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
+                renameSync(tmp, final);
+              });
               fsyncDir(join(dir, sha256.slice(0, 2)));
             }
             record.run(sha256, sniffed.type, size, now().toISOString());
@@ -101,7 +117,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
           }
         }
       } catch (e) {
-        failure = { kind: 'read_failed', message: e instanceof Error ? e.message : String(e) };
+        failure = e instanceof DiskError ? { kind: 'store_failed', message: e.message } : { kind: 'read_failed', message: e instanceof Error ? e.message : String(e) };
       }
       try {
         closeSync(fd);

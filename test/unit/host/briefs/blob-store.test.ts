@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { briefRig, type BriefRig } from '../../../fixtures/brief-service';
+import { removeTempDirs } from '../../../fixtures/temp-dir';
+
+const PNG = readFileSync(new URL('../../../fixtures/images/screenshot.png', import.meta.url));
+const rigs: BriefRig[] = [];
+afterEach(() => {
+  for (const r of rigs.splice(0)) r.close();
+  removeTempDirs();
+});
+
+async function* chunks(b: Buffer): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < b.length; i += 1000) yield b.subarray(i, i + 1000);
+}
+
+describe('the blob store', () => {
+  it('tells a disk that refuses the blob apart from an upload cut short, and leaves nothing behind', async () => {
+    const rig = briefRig();
+    rigs.push(rig);
+    const sha = createHash('sha256').update(PNG).digest('hex');
+    const blobs = join(rig.dir, 'blobs');
+    // Where the blob's directory must go, a file: the rename into place fails as a full or read-only disk would.
+    writeFileSync(join(blobs, sha.slice(0, 2)), 'in the way');
+    const stored = await rig.blobs.put(chunks(PNG));
+    expect(stored).toMatchObject({ ok: false, error: { kind: 'store_failed', message: expect.stringContaining('cannot move the upload into the blob store') } });
+    expect(readdirSync(join(blobs, 'tmp'))).toEqual([]);
+    expect(rig.blobs.describe(sha)).toBeNull();
+
+    async function* cut(): AsyncIterable<Uint8Array> {
+      yield PNG.subarray(0, 100);
+      throw new Error('aborted');
+    }
+    expect(await rig.blobs.put(cut())).toMatchObject({ ok: false, error: { kind: 'read_failed' } });
+    expect(readdirSync(join(blobs, 'tmp'))).toEqual([]);
+  });
+});
