@@ -59,3 +59,13 @@ export const ENTRY_LABELS: Record<EntryKindName, string> = {
   redaction: 'redaction',
   renumbered: 'renumbered',
 };
+
+/**
+ * A brief is named by `#N`, `N` or its id. Read here, without a validator, so the CLI, the
+ * API, the page and (later) the MCP tools read a reference the same way.
+ */
+export type BriefRefParsed = { kind: 'number'; number: number } | { kind: 'id'; id: string };
+export function parseBriefRef(ref: string): BriefRefParsed {
+  const m = /^#?(\d{1,9})$/.exec(ref.trim());
+  return m ? { kind: 'number', number: Number(m[1]) } : { kind: 'id', id: ref.trim() };
+}

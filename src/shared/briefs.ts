@@ -245,20 +245,12 @@ export function summaryOf(brief: Brief): BriefSummary {
   return { ...rest, linkCount: links.length };
 }
 
-/**
- * A brief is named by `#N`, `N` or its id. Parsed here so the CLI, the API and (later) the
- * MCP tools read a reference the same way.
- */
-export type BriefRefParsed = { kind: 'number'; number: number } | { kind: 'id'; id: string };
+/** A brief reference as the API takes it (`#N`, `N` or an id; see parseBriefRef in brief-constants.ts). */
 export const BriefRef = z
   .string()
   .trim()
   .min(1, 'brief reference is empty: give #N, N or the brief id')
   .max(200);
-export function parseBriefRef(ref: string): BriefRefParsed {
-  const m = /^#?(\d{1,9})$/.exec(ref.trim());
-  return m ? { kind: 'number', number: Number(m[1]) } : { kind: 'id', id: ref.trim() };
-}
 
 /**
  * What a writer asks for; the host turns it into an entry (adding ids, the actor, the

@@ -1,4 +1,5 @@
 import type { Brief, BriefLink, BriefSummary } from '../../../shared/briefs';
+import { parseBriefRef } from '../../../shared/brief-constants';
 import {
   childrenByParent,
   furthestAlong,
@@ -213,11 +214,10 @@ function stripFocus(focus: Brief): Omit<Brief, 'spec' | 'links' | 'attachments'>
   return rest;
 }
 
-/** A brief link's target is `#N`, `N` or an id (as parseBriefRef reads it; that module carries zod, so not imported here). */
+/** A brief link's target: `#N`, `N` or an id (the host stores the id). */
 function resolveBriefRef(target: string, index: ReadonlyMap<string, BriefSummary>): BriefSummary | undefined {
-  const m = /^#?(\d{1,9})$/.exec(target.trim());
-  if (!m) return index.get(target.trim());
-  const n = Number(m[1]);
-  for (const b of index.values()) if (b.number === n) return b;
+  const ref = parseBriefRef(target);
+  if (ref.kind === 'id') return index.get(ref.id);
+  for (const b of index.values()) if (b.number === ref.number) return b;
   return undefined;
 }
