@@ -36,6 +36,19 @@ describe('lane HEAD watcher', () => {
     await expect.poll(() => changes.at(-1)).toEqual([lane, null]);
   });
 
+  it('reports a switch made before the watch began, against the branch the lane was recorded with', async () => {
+    const lane = addWorktree(main, `${main}-design`, 'design');
+    // Switched right after creation (or while no host ran), before the watcher first reads HEAD.
+    git(lane, 'switch', '-q', '-c', 'experiment');
+    watcher.set([{ path: lane, branch: 'design' }]);
+    await expect.poll(() => changes).toEqual([[lane, 'experiment']]);
+    // Where the recorded branch is still checked out, nothing is reported.
+    const other = addWorktree(main, `${main}-other`, 'other');
+    watcher.set([{ path: lane, branch: 'design' }, { path: other, branch: 'other' }]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(changes).toEqual([[lane, 'experiment']]);
+  });
+
   it('follows the set it is given, and ignores switches in MAIN and in lanes no longer listed', async () => {
     const a = addWorktree(main, `${main}-a`, 'a');
     const b = addWorktree(main, `${main}-b`, 'b');

@@ -442,7 +442,7 @@ export class LaneService {
 
   /**
    * On host start: a setup the last host did not finish is marked failed, and lanes whose
-   * directory vanished or whose branch was switched outside Grove are announced.
+   * directory vanished are announced (a branch switched meanwhile, by the branch watcher).
    */
   async reconcile(): Promise<void> {
     for (const r of this.deps.lanes.list()) {
@@ -452,11 +452,9 @@ export class LaneService {
       }
     }
     for (const lane of await this.list()) {
-      if (lane.adoptable || lane.status === 'ok') continue;
-      const message =
-        lane.status === 'missing'
-          ? `Lane ${lane.name}'s directory ${lane.path} is gone (or no longer a worktree). Remove the lane to tidy up; its branch is kept.`
-          : `Lane ${lane.name} was switched to another branch outside Grove (expected ${lane.branch}).`;
+      // A branch switched while no host ran is told by the branch watcher's first read (one path, one alert).
+      if (lane.adoptable || lane.status !== 'missing') continue;
+      const message = `Lane ${lane.name}'s directory ${lane.path} is gone (or no longer a worktree). Remove the lane to tidy up; its branch is kept.`;
       this.deps.events.append({ type: 'alert', agentId: null, message, repoId: lane.repoId });
     }
     this.deps.onLanesChanged(this.deps.lanes.list());

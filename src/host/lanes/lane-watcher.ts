@@ -17,7 +17,12 @@ import { runGit } from './git/run-git';
  */
 export interface LaneHeadWatcher {
   /** The lanes to follow now; lanes no longer listed stop being watched. */
-  set(lanes: { path: string }[]): void;
+  /**
+   * The lanes to follow. A lane's recorded `branch`, when given, is where its watch starts:
+   * a switch made before the watch began (right after creation, or while no host ran) is
+   * then reported by the first read, like any other.
+   */
+  set(lanes: { path: string; branch?: string | null }[]): void;
   /** Grove works in the lane until the returned function is called (once is enough). */
   hold(lanePath: string): () => void;
   close(): void;
@@ -90,7 +95,7 @@ export function watchLaneHeads(o: {
     }
   };
 
-  const add = async (path: string): Promise<void> => {
+  const add = async (path: string, recorded: string | null | undefined): Promise<void> => {
     const w: Watched = { watcher: null, gitDir: null, branch: null, head: null, index: null, closed: false, reading: false, again: false };
     lanes.set(path, w);
     let gitDir: string;
@@ -99,6 +104,7 @@ export function watchLaneHeads(o: {
       const first = await readState(path, gitDir);
       if (!first) throw new Error(`cannot read ${join(gitDir, 'HEAD')}`);
       Object.assign(w, first);
+      if (recorded !== undefined) w.branch = recorded;
       w.gitDir = gitDir;
     } catch (e) {
       // Missing lanes are reported elsewhere; forget it so the next `set` tries again.
@@ -117,16 +123,16 @@ export function watchLaneHeads(o: {
       o.logger.warn('cannot watch a lane HEAD; branch switches there go unnoticed', { lanePath: path, gitDir, error: String(e) });
       return;
     }
-    // A switch between the first read and the watcher.
+    // A switch between the first read and the watcher, or before the watch began (see `set`).
     void reread(path, w);
   };
 
   return {
     set(next) {
       if (closed) return;
-      const wanted = new Set(next.map((l) => l.path));
+      const wanted = new Map(next.map((l) => [l.path, l.branch]));
       for (const path of [...lanes.keys()]) if (!wanted.has(path)) drop(path);
-      for (const path of wanted) if (!lanes.has(path)) void add(path);
+      for (const [path, branch] of wanted) if (!lanes.has(path)) void add(path, branch);
     },
     hold(path) {
       holds.set(path, (holds.get(path) ?? 0) + 1);
