@@ -2,15 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { briefRig, type BriefRig } from '../../../fixtures/brief-service';
-import { removeTempDirs } from '../../../fixtures/temp-dir';
+import { closeRigs, trackedRig } from '../../../fixtures/brief-service';
 
 const PNG = readFileSync(new URL('../../../fixtures/images/screenshot.png', import.meta.url));
-const rigs: BriefRig[] = [];
-afterEach(() => {
-  for (const r of rigs.splice(0)) r.close();
-  removeTempDirs();
-});
+afterEach(closeRigs);
 
 async function* chunks(b: Buffer): AsyncIterable<Uint8Array> {
   for (let i = 0; i < b.length; i += 1000) yield b.subarray(i, i + 1000);
@@ -18,8 +13,7 @@ async function* chunks(b: Buffer): AsyncIterable<Uint8Array> {
 
 describe('the blob store', () => {
   it('tells a disk that refuses the blob apart from an upload cut short, and leaves nothing behind', async () => {
-    const rig = briefRig();
-    rigs.push(rig);
+    const rig = trackedRig();
     const sha = createHash('sha256').update(PNG).digest('hex');
     const blobs = join(rig.dir, 'blobs');
     // Where the blob's directory must go, a file: the rename into place fails as a full or read-only disk would.

@@ -1,19 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { briefRig, MIKE, ORCHESTRATOR, type BriefRig } from '../../../fixtures/brief-service';
-import { removeTempDirs } from '../../../fixtures/temp-dir';
+import { closeRigs, trackedRig, MIKE, ORCHESTRATOR, type BriefRig } from '../../../fixtures/brief-service';
 import { project } from '../../../../src/host/briefs/projection';
 import type { BriefAction } from '../../../../src/shared/briefs';
 
-const rigs: BriefRig[] = [];
-afterEach(() => {
-  for (const r of rigs.splice(0)) r.close();
-  removeTempDirs();
-});
-function rig(): BriefRig {
-  const r = briefRig();
-  rigs.push(r);
-  return r;
-}
+afterEach(closeRigs);
+const rig = (): BriefRig => trackedRig();
 function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
   if (!r.ok) throw new Error(r.error.message);
   return r.value;

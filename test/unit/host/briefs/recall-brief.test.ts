@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { briefRig, MIKE, type BriefRig } from '../../../fixtures/brief-service';
-import { removeTempDirs } from '../../../fixtures/temp-dir';
+import { closeRigs, trackedRig, MIKE, type BriefRig } from '../../../fixtures/brief-service';
 import { recallBrief, SPEC_BUDGET, type RecallError } from '../../../../src/host/briefs/recall-brief';
 import { formatStamp } from '../../../../src/host/briefs/hybrid-clock';
 import { uuidv7 } from '../../../../src/host/ids';
@@ -11,15 +10,10 @@ import { MAX_SPEC, MAX_TEXT, MAX_TITLE, type Brief, type BriefEntry, type Recall
  * and how to ask for it. Big briefs are built by importing their entries (one fold), the way
  * a long-lived brief arrives from another machine.
  */
-const rigs: BriefRig[] = [];
-afterEach(() => {
-  for (const r of rigs.splice(0)) r.close();
-  removeTempDirs();
-});
+afterEach(closeRigs);
 function rig(): BriefRig {
-  const r = briefRig();
+  const r = trackedRig();
   r.db.pragma('synchronous = OFF');
-  rigs.push(r);
   return r;
 }
 
