@@ -14,7 +14,7 @@ import { createHybridClock, formatStamp } from '../src/host/briefs/hybrid-clock'
 import { uuidv7 } from '../src/host/ids';
 import { WebSocket } from 'ws';
 import { HostConnection } from '../src/shared/client/host-connection';
-import { parseHostFrame } from '../src/shared/client/parse-host-frame';
+import { frameShape } from '../src/renderer/connection/frame-shape';
 import type { Actor, BriefEntry } from '../src/shared/briefs';
 import { api, compare, endAll, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
 
@@ -141,7 +141,8 @@ type Call = <T>(method: string, params: unknown) => Promise<T>;
 /** A client of the host as the cockpit is: one WebSocket, requests answered on it. */
 async function wsClient(host: BenchHost): Promise<{ call: Call; close(): void }> {
   const conn = new HostConnection({
-    parseFrame: parseHostFrame,
+    // As the cockpit reads frames (a shape check; the host it talks to validated what it sends).
+    parseFrame: frameShape,
     subscribe: false,
     connect: () => new WebSocket(host.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } }) as never,
   });
