@@ -1,12 +1,11 @@
-import { MAX_BODY_BYTES } from '../../shared/wire';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { callHost, type CallFailure } from '../../host-client/call-host';
 import { MAX_TRACE_PAGE } from '../../shared/brief-constants';
 import { BriefEntry, Sha256 } from '../../shared/briefs';
 import { err, ok, type Result } from '../../shared/result';
+import { MAX_BODY_BYTES } from '../../shared/wire';
 import type { Target } from '../lane-target';
 import { storeBlob } from './brief-blob-client';
 
@@ -30,14 +29,46 @@ export type ImportCount = { imported: number; skipped: number; blobs: number; re
 
 type Line = { line: number; value: { kind: 'entry'; entry: BriefEntry } | { kind: 'blob'; sha256: string; bytes: Buffer } };
 
-async function* readLines(path: string): AsyncGenerator<{ line: number; text: string }> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+/**
+ * The longest line an export holds: a blob line of the largest image (20 MiB, base64 is 4/3
+ * of that) with room for its JSON. A longer line is not an export's; it is refused by number
+ * before it is read whole into memory.
+ */
+export const MAX_LINE_BYTES = 28 * 1024 * 1024;
+
+type ReadLine = { line: number; text: string } | { line: number; tooLong: true };
+
+/** The file's non-empty lines, numbered; stops at a line longer than MAX_LINE_BYTES. */
+async function* readLines(path: string): AsyncGenerator<ReadLine> {
   let n = 0;
-  for await (const text of lines) {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const finish = (): ReadLine | null => {
     n++;
-    if (text.trim()) yield { line: n, text };
+    const text = Buffer.concat(parts).toString('utf8').replace(/\r$/, '');
+    parts = [];
+    size = 0;
+    return text.trim() ? { line: n, text } : null;
+  };
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10, from); nl >= 0; nl = chunk.indexOf(10, from)) {
+      parts.push(chunk.subarray(from, nl));
+      size += nl - from;
+      if (size > MAX_LINE_BYTES) return void (yield { line: n + 1, tooLong: true });
+      const done = finish();
+      if (done) yield done;
+      from = nl + 1;
+    }
+    parts.push(chunk.subarray(from));
+    size += chunk.length - from;
+    if (size > MAX_LINE_BYTES) return void (yield { line: n + 1, tooLong: true });
   }
+  const last = finish();
+  if (last) yield last;
 }
+
+const tooLong = (line: number): ImportProblem => ({ kind: 'malformed', line, message: `longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB, which no exported entry or image is (is this a \`grove brief export\` file?)` });
 
 function parseLine(text: string): { ok: true; value: Line['value'] } | { ok: false; message: string } {
   let json: unknown;
@@ -66,7 +97,9 @@ function parseLine(text: string): { ok: true; value: Line['value'] } | { ok: fal
 export async function checkImportFile(path: string): Promise<Result<{ entries: number; blobs: number }, ImportProblem>> {
   let entries = 0;
   let blobs = 0;
-  for await (const { line, text } of readLines(path)) {
+  for await (const read of readLines(path)) {
+    if ('tooLong' in read) return err(tooLong(read.line));
+    const { line, text } = read;
     const parsed = parseLine(text);
     if (!parsed.ok) return err({ kind: 'malformed', line, message: parsed.message });
     if (parsed.value.kind === 'blob') blobs++;
@@ -100,7 +133,9 @@ export async function importFile(target: Target, path: string): Promise<Result<I
     batchBytes = 0;
     return null;
   };
-  for await (const { line, text } of readLines(path)) {
+  for await (const read of readLines(path)) {
+    if ('tooLong' in read) return err(tooLong(read.line));
+    const { line, text } = read;
     const parsed = parseLine(text);
     if (!parsed.ok) return err({ kind: 'malformed', line, message: parsed.message });
     if (parsed.value.kind === 'entry') {
