@@ -1,8 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
+import { hostForEachTest } from './host-per-test';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { addTrustedRepo, api, startHostProcess, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir } from '../fixtures/temp-dir';
 
 /**
  * A host as the briefs' e2e tests need it: the operator named mike (the seed's
@@ -16,19 +17,8 @@ export async function startBriefsHost(): Promise<HostProcess> {
 
 /** A fresh briefs host for each test of the file (`host()` reads the current one), stopped after it. */
 export function briefsHostForEachTest(): () => HostProcess {
-  let current: HostProcess | undefined;
-  test.beforeEach(async () => {
-    current = await startBriefsHost();
-  });
-  test.afterEach(async () => {
-    current = undefined;
-    await stopAllHosts();
-    removeTempDirs();
-  });
-  return () => {
-    if (!current) throw new Error('the briefs host exists only while a test runs');
-    return current;
-  };
+  const host = hostForEachTest(startBriefsHost);
+  return () => host;
 }
 
 /** Signs the page in and opens a route (`#/briefs`, `#/brief/3`), once the cockpit is connected. */

@@ -1,10 +1,11 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { hostForEachTest } from './host-per-test';
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { addTrustedRepo, api } from '../fixtures/host-process';
+import { makeTempDir } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
 import { shoot } from './screenshots';
 
@@ -14,14 +15,7 @@ import { shoot } from './screenshots';
  * unchanged file gets a notice by the terminal; a path that is not in the lane says so and
  * stops being a link.
  */
-let host: HostProcess;
-test.beforeEach(async () => {
-  host = await startHostProcess();
-});
-test.afterEach(async () => {
-  await stopAllHosts();
-  removeTempDirs();
-});
+const host = hostForEachTest();
 
 /** Long enough to wrap in any terminal the cockpit lays out (the widest is under 200 columns). */
 const CHANGED = `src/${'components-for-the-flower-shop/'.repeat(5)}edited-widget.tsx`;

@@ -1,9 +1,10 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { hostForEachTest } from './host-per-test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
-import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { addTrustedRepo, api, repoRoot } from '../fixtures/host-process';
+import { makeTempDir } from '../fixtures/temp-dir';
 
 /**
  * The terminal owns the keyboard: with an agent's terminal focused, the keys shells and agent
@@ -12,15 +13,7 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
  * so a key that never arrived shows as a gap in the numbers.
  */
 const KEY_ECHO = join(repoRoot, 'test', 'fixtures', 'key-echo.mjs');
-let host: HostProcess;
-
-test.beforeEach(async () => {
-  host = await startHostProcess();
-});
-test.afterEach(async () => {
-  await stopAllHosts();
-  removeTempDirs();
-});
+const host = hostForEachTest();
 
 /** A trusted repository with one lane running key-echo under `preset`; resolves with the lane's path. */
 async function laneWithKeyEcho(name: string, preset: 'custom' | 'claude' = 'custom'): Promise<string> {
