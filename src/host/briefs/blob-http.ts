@@ -1,3 +1,4 @@
+import type { Actor } from '../../shared/briefs';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -64,7 +65,7 @@ function channelOf(req: IncomingMessage): Channel {
 async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, principal: Principal, params: URLSearchParams): Promise<void> {
   const ref = params.get('brief');
   const name = (params.get('name') ?? '').trim();
-  let target: { ref: string; name: string } | null = null;
+  let target: { ref: string; name: string; actor: Actor } | null = null;
   if (ref !== null) {
     if (name === '' || name.length > MAX_NAME) {
       return sendError(res, apiError('invalid_request', name === '' ? `Name the attachment: POST ${Paths.blobs}?brief=REF&name=NAME (the file's name, as the trace shows it).` : `An attachment's name is at most ${MAX_NAME} characters; this one has ${name.length}.`));
@@ -72,7 +73,7 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
     const who = deps.service.actorOf(principal);
     if (!who.ok) return sendError(res, who.error);
     if (!deps.store.resolve(ref)) return sendError(res, unknownBrief(ref));
-    target = { ref, name };
+    target = { ref, name, actor: who.value };
   } else if (principal.kind !== 'operator') {
     // Storing a blob no brief names is for import, which is the operator's.
     return sendError(res, apiError('forbidden', `An agent uploads an attachment to a brief: POST ${Paths.blobs}?brief=REF&name=NAME.`));
@@ -90,8 +91,7 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
   const blob = { sha256: stored.sha256, type: stored.type, size: stored.size };
   if (!target) return sendJson(res, 200, { ok: true, result: blob });
 
-  const who = deps.service.actorOf(principal);
-  const written = who.ok ? deps.service.append(target.ref, { kind: 'attachment_added', sha256: stored.sha256, name: target.name }, who.value, channelOf(req)) : who;
+  const written = deps.service.append(target.ref, { kind: 'attachment_added', sha256: stored.sha256, name: target.name }, target.actor, channelOf(req));
   if (!written.ok) {
     // Nothing half-stored: a blob this upload created and no attachment names goes again.
     if (stored.created && deps.store.blobRefs(stored.sha256) === 0) deps.blobs.remove(stored.sha256);

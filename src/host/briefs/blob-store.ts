@@ -141,9 +141,10 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
       rmSync(tmpDir, { recursive: true, force: true });
       mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
       let removed = 0;
-      for (const { sha256 } of db.prepare('SELECT sha256 FROM blobs').all() as { sha256: string }[]) {
-        if (!keep.has(sha256)) forget.run(sha256);
-      }
+      const rows = db.prepare('SELECT sha256 FROM blobs').all() as { sha256: string }[];
+      db.transaction(() => {
+        for (const { sha256 } of rows) if (!keep.has(sha256)) forget.run(sha256);
+      })();
       for (const sub of safeList(dir)) {
         if (!/^[0-9a-f]{2}$/.test(sub)) continue;
         for (const name of safeList(join(dir, sub))) {

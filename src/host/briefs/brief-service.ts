@@ -178,6 +178,16 @@ export class BriefService {
       const renumbered: { briefId: string; from: number; to: number }[] = [];
       const freed: string[] = [];
       let skipped = 0;
+      /** The brief takes the next number free here and in this import, recorded as Grove's renumbering. */
+      const renumber = (briefId: string, from: number): void => {
+        const to = Math.max(store.nextNumber(), ...[...claimed.keys()].map((n) => n + 1));
+        claimed.set(to, briefId);
+        renumbered.push({ briefId, from, to });
+        const at = this.now();
+        touch(briefId).added.push(
+          store.insert({ id: uuidv7(at.getTime()), briefId, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from, to }, redacted: null }),
+        );
+      };
       const touch = (id: string) => {
         let t = touched.get(id);
         if (!t) touched.set(id, (t = { added: [], replaced: [] }));
@@ -203,13 +213,7 @@ export class BriefService {
           created.add(e.briefId);
           const number = e.payload?.number ?? 0;
           if (store.byNumber(number) !== null || claimed.has(number)) {
-            const to = Math.max(store.nextNumber(), ...[...claimed.keys()].map((n) => n + 1));
-            claimed.set(to, e.briefId);
-            renumbered.push({ briefId: e.briefId, from: number, to });
-            const at = this.now();
-            touch(e.briefId).added.push(
-              store.insert({ id: uuidv7(at.getTime()), briefId: e.briefId, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from: number, to }, redacted: null }),
-            );
+            renumber(e.briefId, number);
           } else claimed.set(number, e.briefId);
         }
         if (e.kind === 'attachment_added' && e.payload && !e.redacted) {
@@ -235,13 +239,7 @@ export class BriefService {
         const holder = store.byNumber(brief.number);
         const claimant = claimed.get(brief.number);
         if ((holder && holder.id !== briefId) || (claimant !== undefined && claimant !== briefId)) {
-          const to = Math.max(store.nextNumber(), ...[...claimed.keys()].map((n) => n + 1));
-          claimed.set(to, briefId);
-          renumbered.push({ briefId, from: brief.number, to });
-          const at = this.now();
-          t.added.push(
-            store.insert({ id: uuidv7(at.getTime()), briefId, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from: brief.number, to }, redacted: null }),
-          );
+          renumber(briefId, brief.number);
           brief = fold();
         } else claimed.set(brief.number, briefId);
         return { t, brief };
@@ -291,13 +289,6 @@ export class BriefService {
     }
     this.deps.scrubEvents?.(replaced);
     return { replaced, freed };
-  }
-
-  /** Rebuilds one brief's state from its entries alone and stores it (after a redaction or an import). */
-  rebuild(briefId: string): Brief {
-    const brief = project(this.deps.store.trace(briefId));
-    this.deps.store.save(brief);
-    return brief;
   }
 
   private mayWrite(brief: Brief, action: BriefAction, actor: Actor): Result<true, ApiError> {

@@ -32,7 +32,8 @@ export interface RecallOptions {
 export type RecallError = { kind: 'since_unknown'; entryId: string };
 
 export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions = {}): Recall | RecallError {
-  const total = store.count(brief.id);
+  // A brief's version is its number of entries.
+  const total = brief.version;
   let sinceSeq = 0;
   if (opts.sinceEntry !== undefined) {
     const since = store.entry(opts.sinceEntry);
@@ -87,18 +88,20 @@ export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions
   const newer = sinceSeq > 0;
   const candidates = store.page(brief.id, MAX_ENTRIES + 1).filter((e) => e.seq > sinceSeq);
   const shown: BriefEntry[] = [];
+  const shownLines: string[] = [];
   let used = 0;
   for (const e of candidates.slice(0, MAX_ENTRIES)) {
     const line = traceLine(e);
     if (used + line.length > TRACE_BUDGET && shown.length > 0) break;
     shown.push(e);
+    shownLines.push(line);
     used += line.length;
   }
   const inScope = newer ? store.count(brief.id, sinceSeq) : total;
   lines.push(newer ? `## Trace since entry ${opts.sinceEntry} (newest first)` : '## Trace (newest first)');
   lines.push('');
   if (shown.length === 0) lines.push(newer ? 'Nothing new.' : 'No entries.');
-  for (const e of shown) lines.push(traceLine(e));
+  lines.push(...shownLines);
   const left = inScope - shown.length;
   if (left > 0) {
     const oldest = shown[shown.length - 1];

@@ -195,7 +195,7 @@ function onAgent(memory: NotifyMemory, agent: AgentInfo, world: NotifyWorld, at:
     }
   }
 
-  if (s.kind === 'running' && agent.activity.state === 'waiting' && before.activity !== 'waiting') {
+  if (isWaiting(agent) && before.activity !== 'waiting') {
     drafts.push({ kind: 'agent.waiting', severity: 'info', ...say.agentWaiting(agent, world.placeOf(agent.lanePath)), target, workspace, subject });
   }
 

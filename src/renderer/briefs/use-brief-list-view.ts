@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { pageValue } from '../ui/page-value';
 
 /**
  * Whether All briefs shows its rows or the project's dependency graph, kept while the
@@ -6,21 +6,7 @@ import { useSyncExternalStore } from 'react';
  */
 export type BriefListView = 'list' | 'graph';
 
-let view: BriefListView = 'list';
-const listeners = new Set<() => void>();
+const view = pageValue<BriefListView>('list');
 
-export function setBriefListView(next: BriefListView): void {
-  if (next === view) return;
-  view = next;
-  for (const l of listeners) l();
-}
-
-export function useBriefListView(): BriefListView {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    () => view,
-  );
-}
+export const setBriefListView = (next: BriefListView): void => view.set(next);
+export const useBriefListView = (): BriefListView => view.use();

@@ -88,7 +88,9 @@ export function useBrief(number: number): OpenBrief {
       setTrace((t) => mergeTrace(t, e.entries, e.replaced));
       // The summary's fields at once; the spec, links and attachments with the next read.
       const shown = briefRefCurrent.current;
-      if (shown && shown.version <= e.brief.version) {
+      // This page's own write, already laid in from its answer (brief and recall): nothing to re-read.
+      if (shown && shown.version >= e.brief.version) return;
+      if (shown) {
         const { linkCount: _linkCount, ...fields } = e.brief;
         takeBrief({ ...shown, ...fields });
       }

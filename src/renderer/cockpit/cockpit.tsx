@@ -130,7 +130,10 @@ export function Cockpit() {
   const togglePanel = (): void => (isNarrow ? setSheetOpen((o) => !o) : layoutStore.update((l) => ({ ...l, panelOpen: !l.panelOpen })));
   const openPanel = (): void => (isNarrow ? setSheetOpen(true) : layoutStore.update((l) => (l.panelOpen ? l : { ...l, panelOpen: true })));
   // A changed file's path Ctrl+clicked in a terminal: its diff is in the lane panel (diff-focus.ts).
-  useEffect(() => onDiffFocus(openPanel));
+  // Subscribed once per layout mode, not on every render; it reads the current openPanel.
+  const openPanelRef = useRef(openPanel);
+  openPanelRef.current = openPanel;
+  useEffect(() => onDiffFocus(() => openPanelRef.current()), []);
   const split = (orientation: SplitOrientation | null): void => {
     if (workspace) layoutStore.update((l) => withWorkspace(l, workspace.path, { split: splitFor(workspace, workspaceLayout(l, workspace.path), orientation) }));
   };

@@ -54,14 +54,8 @@ export function useLaneDiff(lane: Lane, mainHead: string | null): { state: DiffS
   return { state, reload: () => void load() };
 }
 
-/** The diff as a lane card shows it: read while open. */
-export function LaneDiffView({ lane, mainHead, onClose }: { lane: Lane; mainHead: string | null; onClose: () => void }) {
-  const { state, reload } = useLaneDiff(lane, mainHead);
-  return <LaneDiffContent lane={lane} state={state} onRefresh={reload} onClose={onClose} />;
-}
-
 /** A diff read by the caller (`useLaneDiff`), so the merge preflight can count the same commits. */
-export function LaneDiffContent({ lane, state, onRefresh, onClose, focus }: { lane: Lane; state: DiffState; onRefresh: () => void; onClose?: () => void; focus?: PatchFocus | null }) {
+export function LaneDiffContent({ lane, state, onRefresh, focus }: { lane: Lane; state: DiffState; onRefresh: () => void; focus?: PatchFocus | null }) {
   const [layout, setLayout] = useState<PatchLayout>('unified');
   return (
     <section className="lane-diff" data-testid="lane-diff" aria-label={`Changes of ${lane.name} against MAIN`}>
@@ -72,7 +66,6 @@ export function LaneDiffContent({ lane, state, onRefresh, onClose, focus }: { la
           <button type="button" aria-pressed={layout === 'side-by-side'} onClick={() => setLayout('side-by-side')}>Side by side</button>
         </div>
         <button type="button" onClick={onRefresh} disabled={state.isLoading}>Refresh</button>
-        {onClose && <button type="button" onClick={onClose}>Close diff</button>}
       </header>
       {state.error && <p className="error" role="alert">{state.error}</p>}
       {state.diff && <DiffBody diff={state.diff} layout={layout} focus={focus ?? null} />}

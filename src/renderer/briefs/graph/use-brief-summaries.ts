@@ -40,8 +40,7 @@ export function useBriefSummaries(project: string | null): LoadedSummaries {
 
   useEffect(
     () =>
-      store.connection.onEvent(({ event }) => {
-        if (event.type !== 'brief.changed') return;
+      store.onEventOf('brief.changed', (event) => {
         const changed = event.brief;
         setLoaded((l) => {
           if (l.kind !== 'ready') return l;
