@@ -369,6 +369,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...ops.handlers(),
     ...notifier.handlers(),
     ...briefHandlers(briefs, briefStore),
+    // Replaced by the dispatch service (in progress on this branch).
+    'dispatch.create': () => err(apiError('internal', 'dispatch is not wired yet')),
+    'dispatch.list': () => err(apiError('internal', 'dispatch is not wired yet')),
+    'dispatch.cancel': () => err(apiError('internal', 'dispatch is not wired yet')),
+    'briefs.packet': () => err(apiError('internal', 'dispatch is not wired yet')),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.

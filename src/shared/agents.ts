@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const PresetId = z.enum(['claude', 'codex', 'shell', 'custom']);
 export type PresetId = z.infer<typeof PresetId>;
 
+/** What an agent's token may do over MCP: a worker does its brief; an orchestrator may also create and dispatch briefs and ask the gate for a merge. */
+export const AgentRole = z.enum(['worker', 'orchestrator']);
+export type AgentRole = z.infer<typeof AgentRole>;
+
 export const RestartPolicy = z.enum(['never', 'on-failure', 'always']);
 
 export const Supervision = z.discriminatedUnion('kind', [
@@ -49,6 +53,9 @@ export const AgentInfo = z.object({
   restart: RestartPolicy,
   autoResume: z.boolean(),
   isOpsLoop: z.boolean(),
+  role: AgentRole,
+  /** The dispatch that started it (its token is bound to that brief), or null. */
+  dispatchId: z.string().nullable(),
   /** Claude Code's session id, recorded so the conversation can be resumed. */
   sessionId: z.string().nullable(),
   createdAt: z.string(),
@@ -87,6 +94,7 @@ export const StartAgentParams = z
     autoResume: z.boolean().optional(),
     /** Only the ops loop may run in MAIN itself. */
     isOpsLoop: z.boolean().optional(),
+    role: AgentRole.optional(),
     cols: z.number().int().min(2).max(1000).optional(),
     rows: z.number().int().min(2).max(1000).optional(),
     contextWarnTokens: z.number().int().positive().optional(),

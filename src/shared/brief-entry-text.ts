@@ -54,5 +54,11 @@ export function entrySummary(e: BriefEntry): string {
       return `entry ${e.payload.entryId} redacted: ${e.payload.reason}`;
     case 'renumbered':
       return `renumbered #${e.payload.from} → #${e.payload.to}`;
+    case 'dispatch_requested':
+      return `${e.payload.phase === 'design' ? 'design pass' : 'build'} to ${e.payload.target} (${e.payload.preset}, ${e.payload.role})${e.payload.auto ? ', auto-dispatch' : ''}`;
+    case 'claimed':
+      return `claimed by ${e.payload.agent}`;
+    case 'claim_released':
+      return `${e.payload.agent} released its claim: ${e.payload.reason}`;
   }
 }

@@ -127,6 +127,25 @@ export const EntryPayloads = {
   redaction: z.object({ entryId: Id, reason: Reason.min(1, 'say why the entry is redacted') }).strict(),
   /** The brief's number changed (an import met a number already taken here). */
   renumbered: z.object({ from: z.number().int().positive(), to: z.number().int().positive() }).strict(),
+  /**
+   * The brief was asked of an agent (docs/mcp.md, Dispatch): where (a lane's name, or a new
+   * ephemeral lane), which preset and role, and whether a design pass or auto-dispatch applies.
+   */
+  dispatch_requested: z
+    .object({
+      dispatchId: Id,
+      target: z.string().min(1).max(200),
+      preset: z.string().min(1).max(40),
+      role: z.enum(['worker', 'orchestrator']),
+      phase: z.enum(['design', 'build']),
+      designFirst: z.boolean(),
+      auto: z.boolean(),
+    })
+    .strict(),
+  /** An agent took the brief: one claim per brief, held while the agent lives. */
+  claimed: z.object({ dispatchId: Id.nullable(), agent: ParticipantName }).strict(),
+  /** The claim ended: the agent exited, went fatal, was recycled, or the work merged. */
+  claim_released: z.object({ dispatchId: Id.nullable(), agent: ParticipantName, reason: Reason }).strict(),
 } as const;
 
 export type EntryKind = keyof typeof EntryPayloads;
@@ -182,6 +201,9 @@ export const BriefEntry = z.discriminatedUnion('kind', [
   entryOf('attachment_added', EntryPayloads.attachment_added),
   entryOf('redaction', EntryPayloads.redaction),
   entryOf('renumbered', EntryPayloads.renumbered),
+  entryOf('dispatch_requested', EntryPayloads.dispatch_requested),
+  entryOf('claimed', EntryPayloads.claimed),
+  entryOf('claim_released', EntryPayloads.claim_released),
 ]);
 export type BriefEntry = z.infer<typeof BriefEntry>;
 export type EntryOfKind<K extends EntryKind> = Extract<BriefEntry, { kind: K }>;

@@ -9,6 +9,7 @@ import { Lane, MainState, MergeRecord } from './lanes';
 import { Repo } from './repo';
 import { CommandChange } from './trust';
 import { BriefEntry, BriefSummary } from './briefs';
+import { Dispatch } from './dispatch';
 
 /**
  * Everything the host announces. Each event lives in one numbered stream per host data dir:
@@ -72,6 +73,8 @@ export const HostEvent = z.discriminatedUnion('type', [
    * A brief gained entries (in order of arrival), and `replaced` holds earlier entries as they
    * now read (a redaction's tombstone); `brief` is its state after them. See docs/briefs.md.
    */
+  /** A dispatch was made, or moved on (waiting → queued → starting → running → finished). */
+  z.object({ type: z.literal('dispatch.updated'), dispatch: Dispatch }),
   z.object({ type: z.literal('brief.changed'), brief: BriefSummary, entries: z.array(BriefEntry), replaced: z.array(BriefEntry) }),
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;

@@ -13,6 +13,7 @@ import { Repo } from './repo';
 import { AcknowledgeAlertsParams, Alert } from './alerts';
 import { RepoCommands } from './trust';
 import { DirectoryListing } from './directories';
+import { Claim, Dispatch, DispatchParams, DispatchState, Packet } from './dispatch';
 import {
   Brief,
   BriefAction,
@@ -429,6 +430,27 @@ export const methods = {
       skipped: z.number().int(),
       renumbered: z.array(z.object({ briefId: z.string(), from: z.number().int(), to: z.number().int() })),
     }),
+  },
+  /**
+   * Asks an agent to do a brief (docs/mcp.md, Dispatch): writes a `dispatch requested`
+   * entry, then (now, or when the brief is ready and the project has room) makes the lane
+   * and starts the agent with the packet as its first prompt.
+   */
+  'dispatch.create': { params: DispatchParams, result: z.object({ dispatch: Dispatch, packet: Packet }) },
+  /** Dispatches, newest first: open ones (waiting, queued, starting, running) unless `state` says otherwise. */
+  'dispatch.list': {
+    params: z
+      .object({ ref: BriefRef.optional(), state: z.array(DispatchState).max(DispatchState.options.length).optional(), limit: z.number().int().min(1).max(500).optional() })
+      .strict(),
+    result: z.object({ dispatches: z.array(Dispatch), claims: z.array(Claim) }),
+  },
+  /** Takes back a dispatch that has not started its agent yet (waiting or queued). */
+  'dispatch.cancel': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: z.object({ dispatch: Dispatch }) },
+  /** The copy-paste packet: what any agent could be given by hand to do the brief. */
+  'briefs.packet': {
+    params: z.object({ ref: BriefRef, lane: z.string().trim().min(1).max(200).optional() }).strict(),
+    result: Packet,
+    access: 'any',
   },
   'events.since': {
     params: z

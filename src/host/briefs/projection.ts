@@ -104,6 +104,9 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
     case 'spec_snapshot':
     case 'plan_proposed':
     case 'redaction':
+    case 'dispatch_requested':
+    case 'claimed':
+    case 'claim_released':
       return next;
   }
 }

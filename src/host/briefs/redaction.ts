@@ -37,6 +37,9 @@ export function scrubbed(entry: BriefEntry): Scrubbed {
     case 'parent_set':
     case 'redaction':
     case 'renumbered':
+    case 'dispatch_requested':
+    case 'claimed':
+    case 'claim_released':
       return nothing(entry);
   }
 }

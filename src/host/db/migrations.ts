@@ -8,6 +8,7 @@ import { healthHistory } from './migrations/0006-health-history';
 import { sessionIdleAndCommandGroups } from './migrations/0007-session-idle-and-command-groups';
 import { repoTrust } from './migrations/0008-repo-trust';
 import { briefs } from './migrations/0009-briefs';
+import { dispatch } from './migrations/0010-dispatch';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -21,7 +22,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs, dispatch];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

@@ -275,6 +275,8 @@ export class AgentRuntime {
       restart: r.restart,
       autoResume: r.autoResume,
       isOpsLoop: r.isOpsLoop,
+      role: r.role,
+      dispatchId: r.dispatchId,
       sessionId: r.sessionId,
       createdAt: r.createdAt,
       supervision:

@@ -157,8 +157,11 @@ export class AgentService {
     return ok({ command: valid.value.command, args, env: maskedEnv(env), withheld });
   }
 
-  /** `firstRunArgs` go to the first run only (a recycle's handoff prompt), not to restarts. */
-  start(params: StartAgentParams, firstRunArgs: string[] = []): Result<AgentInfo, ApiError> {
+  /**
+   * `firstRunArgs` go to the first run only (a recycle's handoff prompt, a dispatch's packet),
+   * not to restarts. `dispatchId` binds the agent's token to a dispatch (and so its brief).
+   */
+  start(params: StartAgentParams, firstRunArgs: string[] = [], dispatchId: string | null = null): Result<AgentInfo, ApiError> {
     const preset = PRESETS[params.preset];
     const valid = this.validate(params);
     if (!valid.ok) return valid;
@@ -178,6 +181,8 @@ export class AgentService {
       restart: params.restart ?? 'on-failure',
       autoResume: params.autoResume ?? false,
       isOpsLoop: params.isOpsLoop ?? false,
+      role: params.role ?? 'worker',
+      dispatchId,
       sessionId: preset.assignsSession ? randomUUID() : null,
       contextWarnTokens: params.contextWarnTokens ?? preset.contextWarnTokens,
       cols: params.cols ?? 120,
@@ -361,10 +366,11 @@ export class AgentService {
           restart: old.restart,
           autoResume: old.autoResume,
           isOpsLoop: old.isOpsLoop,
+          role: old.role,
           cols: old.cols,
           rows: old.rows,
           contextWarnTokens: old.contextWarnTokens,
-        }, handoff ? [handoff] : []);
+        }, handoff ? [handoff] : [], old.dispatchId);
         return fresh.ok ? ok({ agent: fresh.value }) : fresh;
       },
       'agents.remove': ({ id }) => {

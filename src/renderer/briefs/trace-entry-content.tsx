@@ -1,3 +1,4 @@
+import { entrySummary } from '../../shared/brief-entry-text';
 import type { Brief, BriefAttachment, BriefEntry } from '../../shared/briefs';
 import { AttachmentImage } from './attachments/attachment-image';
 import { actorLabel, statusLabel } from './brief-labels';
@@ -148,6 +149,10 @@ export function TraceEntryContent({ entry, brief, names, isPlanAccepted, onAccep
           #{entry.payload.from} → #{entry.payload.to}
         </p>
       );
+    case 'dispatch_requested':
+    case 'claimed':
+    case 'claim_released':
+      return <p className="trace-line">{entrySummary(entry)}</p>;
   }
 }
 

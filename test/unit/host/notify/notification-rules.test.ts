@@ -30,7 +30,7 @@ function agent(supervision: SupervisionView, over: Partial<AgentInfo> = {}): Age
     args: ['artisan', 'queue:work'],
     restart: 'on-failure',
     autoResume: false,
-    isOpsLoop: false,
+    isOpsLoop: false, role: 'worker', dispatchId: null,
     sessionId: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     supervision,

@@ -30,7 +30,7 @@ function agent(state: AgentInfo['activity']['state'], since: number): AgentInfo 
     args: [],
     restart: 'never',
     autoResume: false,
-    isOpsLoop: false,
+    isOpsLoop: false, role: 'worker', dispatchId: null,
     sessionId: null,
     createdAt: new Date(t0).toISOString(),
     supervision: { kind: 'running', pid: 100, startedAt: new Date(t0).toISOString() },

@@ -9,7 +9,7 @@ const repo: Repo = { id: 'flower', name: 'flower', mainPath: '/s/flower', addedA
 const lane = (name: string): Lane => ({ id: name, repoId: 'flower', name, path: `/s/${name}`, branch: name, kind: 'standing', createdAt: `t-${name}`, status: 'ok', adoptable: false, port: 41000, keyless: false, setup: 'done', served: null });
 function agent(id: string, lanePath: string, waitingSince: string | null): AgentInfo {
   return {
-    id, name: id, lanePath, preset: 'claude', command: 'claude', args: [], restart: 'never', autoResume: false, isOpsLoop: false, sessionId: null, createdAt: `c-${id}`,
+    id, name: id, lanePath, preset: 'claude', command: 'claude', args: [], restart: 'never', autoResume: false, isOpsLoop: false, role: 'worker', dispatchId: null, sessionId: null, createdAt: `c-${id}`,
     supervision: { kind: 'running', pid: 1, startedAt: 'x' },
     activity: waitingSince ? { state: 'waiting', signal: 'hook', detail: 'permission_prompt', since: waitingSince } : { state: 'busy', signal: 'hook', detail: null, since: 'x' },
     outputEnd: 0, restarts: 0, context: null, contextWarnTokens: 1, canResume: false,
