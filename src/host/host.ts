@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '../shared/protocol-version';
 import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 import type { Handlers, Principal } from './api/dispatch';
+import type { Brief } from '../shared/briefs';
 import { createApiServer } from './api/http-server';
 import { explainAddonLoadError, openDatabase } from './db/database';
 import { SchemaTooNewError, schemaVersionOf } from './db/migrations';
@@ -71,7 +72,7 @@ import { ClaimBook } from './dispatch/claims';
 import { AutoLinker } from './dispatch/auto-link';
 import { dispatchConfig } from './dispatch/dispatch-config';
 import { dispatchHandlers } from './dispatch/dispatch-handlers';
-import { placeAttachments } from './dispatch/lane-attachments';
+import { attachmentFilesIn, placeAttachments } from './dispatch/lane-attachments';
 import { watchDispatchEvents } from './dispatch/dispatch-events';
 import { aheadCommits } from './lanes/git/lane-diff';
 import { runGit } from './lanes/git/run-git';
@@ -346,6 +347,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     logger,
   });
   agents.setHandoff((dispatchId) => dispatches.handoff(dispatchId));
+  // An agent in a lane a dispatch copied the brief's screenshots into reads their paths in its recall.
+  const laneFilesOf = (brief: Brief, principal: Principal): ReadonlyMap<string, string> => {
+    const agent = principal.kind === 'agent' ? agentOf(principal.agentId) : null;
+    return agent ? attachmentFilesIn(brief, agent.lanePath) : new Map<string, string>();
+  };
   // The dispatched agent's first recall of its own brief is its claim.
   const claimOnRecall = (briefId: string, principal: Principal): void => {
     if (principal.kind !== 'agent' || dispatches.briefOfAgent(agentOf(principal.agentId)) !== briefId) return;
@@ -433,7 +439,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...agents.handlers(),
     ...ops.handlers(),
     ...notifier.handlers(),
-    ...briefHandlers(briefs, briefStore, { beforeRecall: (briefId, principal) => claimOnRecall(briefId, principal) }),
+    ...briefHandlers(briefs, briefStore, { beforeRecall: claimOnRecall, attachmentFiles: laneFilesOf }),
     ...dispatchHandlers(dispatches, briefs),
   };
 

@@ -124,13 +124,18 @@ describe('dispatch to an ephemeral lane', () => {
     const png = readFileSync(join(repoRoot, 'test', 'fixtures', 'images', 'screenshot.png'));
     const up = await fetch(`${host.url}/blobs?brief=${b.number}&name=before.png`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: png });
     expect(up.status).toBeLessThan(300);
-    await dispatchWorker(`#${b.number}`);
+    await dispatchWorker(`#${b.number}`, {}, ['recall-http']);
     const running = await dispatchIn(`#${b.number}`, 'running');
     const info = await workerInfo(running.agentId!);
     const copied = join(info.cwd, '.grove', 'briefs', String(b.number), 'before.png');
     expect(readFileSync(copied).equals(png)).toBe(true);
     expect(info.argv.at(-1)).toContain(`.grove/briefs/${b.number}/before.png`);
     expect(git(info.cwd, 'status', '--porcelain')).toBe('');
+    // Its recall names the file where it is (the operator's recall has no lane to name).
+    const steps = await workerSteps(running.agentId!, 1);
+    expect(String(steps[0]!.text)).toContain(`before.png (image/png, `);
+    expect(String(steps[0]!.text)).toContain(`— file: .grove/briefs/${b.number}/before.png`);
+    expect((await call<{ text: string }>('briefs.recall', { ref: `#${b.number}` })).text).not.toContain('— file:');
   });
 
   it('refuses what cannot be dispatched, saying why and how to fix it', async () => {

@@ -1,6 +1,6 @@
 import { apiError } from '../../shared/errors';
 import { err, ok } from '../../shared/result';
-import type { Channel } from '../../shared/briefs';
+import type { Brief, Channel } from '../../shared/briefs';
 import type { CallContext, Handlers, Principal } from '../api/dispatch';
 import { CursorError, type BriefStore } from './brief-store';
 import { unknownBrief, type BriefService } from './brief-service';
@@ -17,7 +17,13 @@ function channelOf(via: Channel | undefined): Channel {
  * `beforeRecall`: the dispatched agent's first recall of its own brief claims it (docs/mcp.md),
  * whether it reads it over MCP or with `grove brief recall`.
  */
-export function briefHandlers(service: BriefService, store: BriefStore, hooks: { beforeRecall?: (briefId: string, principal: Principal) => void } = {}): Pick<Handlers, BriefMethods> {
+export interface RecallHooks {
+  beforeRecall?: (briefId: string, principal: Principal) => void;
+  /** The attachments the caller has as files (an agent in a lane a dispatch copied them into). */
+  attachmentFiles?: (brief: Brief, principal: Principal) => ReadonlyMap<string, string>;
+}
+
+export function briefHandlers(service: BriefService, store: BriefStore, hooks: RecallHooks = {}): Pick<Handlers, BriefMethods> {
   const actor = (ctx: CallContext) => service.actorOf(ctx.principal);
   return {
     'briefs.list': (params) => {
@@ -53,7 +59,7 @@ export function briefHandlers(service: BriefService, store: BriefStore, hooks: {
       if (!found) return err(unknownBrief(ref));
       hooks.beforeRecall?.(found.id, ctx.principal);
       const brief = store.resolve(found.id) ?? found;
-      const recall = recallBrief(store, brief, { sinceEntry });
+      const recall = recallBrief(store, brief, { sinceEntry, attachmentFiles: hooks.attachmentFiles?.(brief, ctx.principal) });
       if ('kind' in recall) return err(apiError('brief_entry_unknown', `#${brief.number} has no entry ${recall.entryId}.`, { entryId: recall.entryId }));
       return ok(recall);
     },

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Brief } from '../../shared/briefs';
 
@@ -12,17 +12,26 @@ export const LANE_BRIEFS_DIR = '.grove/briefs';
 export function placeAttachments(brief: Brief, lanePath: string, blobPath: (sha256: string) => string): string[] {
   if (brief.attachments.length === 0) return [];
   const root = join(lanePath, LANE_BRIEFS_DIR);
-  const dir = join(root, String(brief.number));
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(join(root, String(brief.number)), { recursive: true });
   writeFileSync(join(root, '.gitignore'), '# Grove: briefs\' attachments for the agents in this lane; never committed.\n*\n');
-  const used = new Set<string>();
   const written: string[] = [];
   for (const a of brief.attachments) {
-    const name = uniqueName(safeName(a.name), used);
-    copyFileSync(blobPath(a.sha256), join(dir, name));
-    written.push(`${LANE_BRIEFS_DIR}/${brief.number}/${name}`);
+    const path = attachmentPaths(brief).get(a.id)!;
+    copyFileSync(blobPath(a.sha256), join(lanePath, path));
+    written.push(path);
   }
   return written;
+}
+
+/** Each attachment's path in a lane, relative to it, by attachment id: the same names `placeAttachments` writes. */
+export function attachmentPaths(brief: Brief): Map<string, string> {
+  const used = new Set<string>();
+  return new Map(brief.attachments.map((a) => [a.id, `${LANE_BRIEFS_DIR}/${brief.number}/${uniqueName(safeName(a.name), used)}`]));
+}
+
+/** The attachments that are in this lane as files (placed by a dispatch), for the recall an agent there reads. */
+export function attachmentFilesIn(brief: Brief, lanePath: string): Map<string, string> {
+  return new Map([...attachmentPaths(brief)].filter(([, path]) => existsSync(join(lanePath, path))));
 }
 
 /** A file name that stays in its folder: no separators, no leading dots, no control characters. */
