@@ -1,0 +1,145 @@
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { api, compare, endAll, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison } from './harness';
+
+/**
+ * `npm run bench -- dispatch` (issue 13), each figure against a baseline measured in the
+ * same run:
+ *   (a) recall_brief over MCP (the SDK's client, Streamable HTTP) vs briefs.recall over
+ *       plain HTTP, the same brief (the seed), alternated call by call
+ *       (targets: ≤ 2×, MCP p99 ≤ 50 ms);
+ *   (b) a dispatch to a new ephemeral lane until the agent runs (it wrote its first file) vs
+ *       `git worktree add` plus a spawn of the same program until it does the same
+ *       (target ≤ 1.5×);
+ *   (c) the seed brief's payloads in tokens: the recall an agent reads, and the packet.
+ * Env: BENCH_RECALLS (default 300), BENCH_DISPATCHES (default 8), BENCH_TMPDIR.
+ */
+const RECALLS = Number(process.env.BENCH_RECALLS ?? 300);
+const DISPATCHES = Number(process.env.BENCH_DISPATCHES ?? 8);
+const hostEntry = join(process.cwd(), 'out', 'host', 'main.js');
+const worker = join(process.cwd(), 'test', 'fixtures', 'agents', 'brief-worker.mjs');
+
+const root = mkdtempSync(join(process.env.BENCH_TMPDIR ?? tmpdir(), 'grove-bench-dispatch-'));
+const childPids = new Set<number>();
+const hosts = new Set<BenchHost>();
+const cleanup = (): Promise<void> => endAll(hosts, childPids, [root]);
+
+type Target = { what: string; value: number; unit: string; target: string; met: boolean };
+const round = (n: number, d = 1): number => Number(n.toFixed(d));
+
+function makeRepo(dir: string): string {
+  execFileSync('git', ['init', '-q', '-b', 'main', dir]);
+  writeFileSync(join(dir, 'README.md'), '# flower\n');
+  execFileSync('git', ['-C', dir, 'add', '.']);
+  execFileSync('git', ['-C', dir, '-c', 'user.name=Bench', '-c', 'user.email=bench@example.invalid', 'commit', '-q', '-m', 'initial']);
+  return dir;
+}
+
+async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+async function main(): Promise<void> {
+  const comparisons: Comparison[] = [];
+  const targets: Target[] = [];
+  const extra: Record<string, unknown> = { recalls: RECALLS, dispatches: DISPATCHES, tempDir: root };
+  const home = mkdtempSync(join(root, 'home-'));
+  const host = await startBenchHost(hostEntry, home, (pid) => childPids.add(pid));
+  hosts.add(host);
+  const main = makeRepo(join(root, 'flower'));
+  const repo = await api<{ repo: { id: string } }>(host, 'repos.add', { path: main });
+  const repoId = repo.repo.id;
+  const shown = await api<{ digest: string }>(host, 'repos.commands', { repoId });
+  await api(host, 'repos.trust', { repoId, digest: shown.digest });
+
+  // The seed brief, as the briefs bench makes it (its fixture reads its text beside itself).
+  cpSync(join(process.cwd(), 'test', 'fixtures', 'seed-brief'), join(process.cwd(), '.bench', 'seed-brief'), { recursive: true });
+  const { recreateSeedBrief } = await import('../test/fixtures/seed-brief');
+  const seed = await recreateSeedBrief(host as never);
+  const ref = `#${seed.number}`;
+
+  // (a) recall: MCP vs plain HTTP, alternated so drift hits both alike.
+  const mcp = new Client({ name: 'grove-bench', version: '1.0.0' });
+  await mcp.connect(new StreamableHTTPClientTransport(new URL(`${host.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${host.token}` } } }));
+  const viaMcp: number[] = [];
+  const viaHttp: number[] = [];
+  let mcpTokens = 0;
+  for (let i = 0; i < RECALLS + 20; i++) {
+    const t0 = performance.now();
+    const r = await mcp.callTool({ name: 'recall_brief', arguments: { ref } });
+    const t1 = performance.now();
+    await api(host, 'briefs.recall', { ref });
+    const t2 = performance.now();
+    if (r.isError) throw new Error(`recall_brief failed: ${JSON.stringify(r.content)}`);
+    if (i >= 20) {
+      viaMcp.push(t1 - t0);
+      viaHttp.push(t2 - t1);
+    }
+    mcpTokens = Math.ceil(JSON.stringify(r.content).length / 4);
+  }
+  await mcp.close();
+  const recall = compare(`recall_brief of the seed brief (${RECALLS} calls)`, { name: 'MCP recall_brief', unit: 'ms', samples: viaMcp }, { name: 'HTTP briefs.recall', unit: 'ms', samples: viaHttp });
+  comparisons.push(recall);
+  const sorted = [...viaMcp].sort((a, b) => a - b);
+  const p99 = round(sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]!, 2);
+  targets.push({ what: 'recall over MCP / over HTTP', value: recall.ratio, unit: '×', target: '≤ 2', met: recall.ratio <= 2 });
+  targets.push({ what: 'recall over MCP, p99', value: p99, unit: 'ms', target: '≤ 50', met: p99 <= 50 });
+
+  // (b) dispatch until the agent runs vs git worktree add + spawn of the same program.
+  const viaDispatch: number[] = [];
+  const byHand: number[] = [];
+  const outDir = mkdtempSync(join(root, 'out-'));
+  for (let i = 0; i < DISPATCHES; i++) {
+    const created = await api<{ brief: { number: number } }>(host, 'briefs.create', { title: `Bench dispatch ${i}`, projects: ['flower'] });
+    const t0 = performance.now();
+    const made = await api<{ dispatch: { id: string } }>(host, 'dispatch.create', {
+      ref: `#${created.brief.number}`,
+      preset: 'custom',
+      command: process.execPath,
+      args: [worker, '--out', outDir],
+    });
+    let agentId = '';
+    await until('the dispatched agent', async () => {
+      const listed = await api<{ dispatches: { id: string; agentId: string | null; state: string }[] }>(host, 'dispatch.list', { ref: `#${created.brief.number}` });
+      const d = listed.dispatches.find((x) => x.id === made.dispatch.id);
+      if (d?.state === 'failed') throw new Error(`dispatch failed: ${JSON.stringify(d)}`);
+      agentId = d?.agentId ?? '';
+      return agentId !== '' && existsSync(join(outDir, `${agentId}.json`));
+    });
+    viaDispatch.push(performance.now() - t0);
+    await api(host, 'agents.stop', { id: agentId });
+
+    const path = join(root, `by-hand-${i}`);
+    const t3 = performance.now();
+    execFileSync('git', ['-C', main, 'worktree', 'add', '-q', '-b', `by-hand-${i}`, path]);
+    const child = spawn(process.execPath, [worker, '--out', outDir, 'packet for brief #0'], { cwd: path, env: { ...process.env, GROVE_AGENT_ID: `by-hand-${i}` }, stdio: ['pipe', 'ignore', 'ignore'] });
+    if (child.pid) childPids.add(child.pid);
+    await until('the program by hand', () => existsSync(join(outDir, `by-hand-${i}.json`)));
+    byHand.push(performance.now() - t3);
+    child.kill('SIGTERM');
+    if (child.pid) childPids.delete(child.pid);
+  }
+  const dispatch = compare(`dispatch to a new ephemeral lane until the agent runs (${DISPATCHES}×)`, { name: 'dispatch.create', unit: 'ms', samples: viaDispatch }, { name: 'git worktree add + spawn', unit: 'ms', samples: byHand });
+  comparisons.push(dispatch);
+  targets.push({ what: 'dispatch / worktree add + spawn', value: dispatch.ratio, unit: '×', target: '≤ 1.5', met: dispatch.ratio <= 1.5 });
+
+  // (c) payload sizes for the seed brief.
+  const seedRecall = await api<{ approxTokens: number; chars: number }>(host, 'briefs.recall', { ref });
+  const packet = await api<{ text: string }>(host, 'briefs.packet', { ref });
+  extra.payloads = { seedRecallTokens: seedRecall.approxTokens, seedRecallOverMcpTokens: mcpTokens, packetTokens: Math.ceil(packet.text.length / 4) };
+  extra.recallMcp = summarize({ name: 'mcp', unit: 'ms', samples: viaMcp });
+  extra.targets = targets;
+  report('dispatch', comparisons, extra);
+  console.log(`\npayloads: seed recall ${seedRecall.approxTokens} tokens (over MCP, with structured content: ~${mcpTokens}); packet ${Math.ceil(packet.text.length / 4)} tokens`);
+  console.log('\ntargets');
+  for (const t of targets) console.log(`  ${t.what.padEnd(36)} ${`${t.value} ${t.unit}`.padEnd(12)} target ${t.target.padEnd(8)} ${t.met ? 'met' : 'MISSED'}`);
+}
+
+void runBench(main, cleanup);

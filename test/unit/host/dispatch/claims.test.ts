@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentInfo } from '../../../../src/shared/agents';
+import { ClaimBook, LEASE_MS } from '../../../../src/host/dispatch/claims';
+import { createDispatchStore } from '../../../../src/host/dispatch/dispatch-store';
+import { closeRigs, MIKE, trackedRig } from '../../../fixtures/brief-service';
+
+/**
+ * One claim per brief, on a real SQLite store: the first claimer wins, a second is refused
+ * naming the holder, a claim whose agent is gone lapses, and every claim and release is an
+ * entry of the brief, by the agent or by Grove.
+ */
+afterEach(closeRigs);
+
+function agent(id: string, name: string): AgentInfo {
+  return { id, name, role: 'worker', dispatchId: null, lanePath: '/lanes/x' } as AgentInfo;
+}
+
+function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') }) {
+  const r = trackedRig();
+  const store = createDispatchStore(r.db);
+  const agents = new Map([agent('a1', 'claude-brief-1'), agent('a2', 'codex-brief-1')].map((a) => [a.id, a]));
+  const claims = new ClaimBook({
+    store,
+    briefs: r.service,
+    briefStore: r.store,
+    agent: (id) => agents.get(id) ?? null,
+    isLive: (id) => live.has(id),
+    waveOf: () => null,
+    now: () => new Date(clock.t),
+  });
+  return { ...r, claims, dispatches: store, clock };
+}
+
+describe('ClaimBook', () => {
+  it('the first claimer wins; a second is refused naming the holder; claiming again is idempotent', () => {
+    const r = rig(new Set(['a1', 'a2']));
+    const b = r.service.create({ title: 'One claim', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    if (!b.ok) throw new Error('create');
+    r.service.append(`#${b.value.brief.number}`, { kind: 'status_change', to: 'planned' }, MIKE, 'ui');
+    const first = r.claims.claim('#1', 'a1');
+    expect(first.ok && first.value.already).toBe(false);
+    if (!first.ok) throw new Error(first.error.message);
+    expect(first.value.brief.status).toBe('in_progress');
+    expect(first.value.entries.map((e) => e.kind)).toEqual(['participant_joined', 'claimed', 'status_change']);
+
+    const second = r.claims.claim('#1', 'a2');
+    expect(second.ok).toBe(false);
+    if (second.ok) return;
+    expect(second.error.code).toBe('brief_claimed');
+    expect(second.error.message).toContain('claimed by claude-brief-1');
+    expect(second.error.details).toMatchObject({ holder: 'claude-brief-1' });
+
+    const again = r.claims.claim('#1', 'a1');
+    expect(again.ok && again.value.already).toBe(true);
+    expect(r.store.trace(b.value.brief.id).filter((e) => e.kind === 'claimed')).toHaveLength(1);
+  });
+
+  it('a claim whose agent is gone, or whose lease ran out, lapses: the next claimer takes it, and the trace says so', () => {
+    const live = new Set(['a1', 'a2']);
+    const r = rig(live);
+    r.service.create({ title: 'Lapse', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    expect(r.claims.claim('#1', 'a1').ok).toBe(true);
+    // a1 is still live but its lease was not renewed (a host that stopped renewing).
+    r.clock.t += LEASE_MS + 1;
+    const taken = r.claims.claim('#1', 'a2');
+    expect(taken.ok).toBe(true);
+    if (!taken.ok) return;
+    expect(taken.value.entries.map((e) => e.kind)).toEqual(['claim_released', 'participant_joined', 'claimed']);
+    expect(r.claims.holder(taken.value.brief.id)?.agentName).toBe('codex-brief-1');
+  });
+
+  it('renew keeps live agents\' claims and releases the rest with an entry', () => {
+    const live = new Set(['a1']);
+    const r = rig(live);
+    r.service.create({ title: 'Renew', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    const c = r.claims.claim('#1', 'a1');
+    if (!c.ok) throw new Error(c.error.message);
+    r.clock.t += 30_000;
+    r.claims.renew();
+    expect(Date.parse(r.claims.holder(c.value.brief.id)!.leaseUntil)).toBe(r.clock.t + LEASE_MS);
+    live.delete('a1');
+    r.claims.renew();
+    expect(r.claims.holder(c.value.brief.id)).toBeNull();
+    const released = r.store.trace(c.value.brief.id).find((e) => e.kind === 'claim_released');
+    expect(released).toMatchObject({ actor: { kind: 'system', name: 'claude-brief-1' }, channel: 'automatic', payload: { agent: 'claude-brief-1', reason: 'claude-brief-1 is no longer running' } });
+  });
+
+  it('refuses to claim a done brief, and a brief that does not exist', () => {
+    const r = rig(new Set(['a1']));
+    r.service.create({ title: 'Done', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    r.service.append('#1', { kind: 'status_change', to: 'done' }, MIKE, 'ui');
+    const done = r.claims.claim('#1', 'a1');
+    expect(!done.ok && done.error.message).toContain('#1 is done');
+    const missing = r.claims.claim('#9', 'a1');
+    expect(!missing.ok && missing.error.code).toBe('brief_unknown');
+  });
+});

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Brief } from '../../../../src/shared/briefs';
+import { ephemeralLaneName } from '../../../../src/host/dispatch/lane-naming';
+import { attachmentFilesIn, attachmentPaths, placeAttachments, safeName } from '../../../../src/host/dispatch/lane-attachments';
+import { packetText } from '../../../../src/host/dispatch/packet';
+import { readiness } from '../../../../src/host/dispatch/readiness';
+import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+
+afterEach(removeTempDirs);
+
+const brief = (over: Partial<Brief>): Brief => ({ id: 'b1', number: 7, title: 'T', status: 'draft', dependsOn: [], attachments: [], ...over }) as Brief;
+
+describe('ephemeralLaneName', () => {
+  it('is brief-N-slug, the slug in lower-case ASCII words, cut short at a word edge', () => {
+    expect(ephemeralLaneName(12, 'Livewire dispatch() fatal')).toBe('brief-12-livewire-dispatch-fatal');
+    expect(ephemeralLaneName(3, 'Café — über Straße!')).toBe('brief-3-cafe-uber-stra-e');
+    expect(ephemeralLaneName(4, '日本語')).toBe('brief-4');
+    expect(ephemeralLaneName(5, 'a'.repeat(31) + ' bcdef')).toBe(`brief-5-${'a'.repeat(31)}`);
+  });
+});
+
+describe('readiness', () => {
+  it('waits for planned, then for every dependency done, naming them', () => {
+    const dep = brief({ id: 'd', number: 2, status: 'in_review' });
+    const resolve = (id: string) => (id === 'd' ? dep : null);
+    expect(readiness(brief({ status: 'draft' }), resolve)).toEqual({ ready: false, reason: 'waiting for #7 to be planned (it is draft)' });
+    expect(readiness(brief({ status: 'planned', dependsOn: ['d'] }), resolve)).toEqual({ ready: false, reason: 'waiting for #2 (in review) to be done' });
+    dep.status = 'done';
+    expect(readiness(brief({ status: 'planned', dependsOn: ['d'] }), resolve)).toEqual({ ready: true });
+  });
+});
+
+describe('packetText', () => {
+  it('names the brief, how to recall it, the lane and the rules; a design pass asks for a plan, not code', () => {
+    const build = packetText({ number: 7, title: 'Fix it', lane: { name: 'brief-7-fix-it', path: '/w/flower-brief-7-fix-it' }, phase: 'build', dispatched: true, attachmentPaths: ['.grove/briefs/7/a.png'] });
+    expect(build).toContain('brief #7: Fix it');
+    expect(build).toContain('recall_brief with no arguments');
+    expect(build).toContain('grove brief recall #7');
+    expect(build).toContain('Work only in the lane brief-7-fix-it (/w/flower-brief-7-fix-it); never in MAIN.');
+    expect(build).toContain('- .grove/briefs/7/a.png');
+    expect(build).toContain('the gate decides');
+    const design = packetText({ number: 7, title: 'Fix it', lane: null, phase: 'design', dispatched: false, attachmentPaths: [] });
+    expect(design).toContain('recall_brief {"ref": "#7"}');
+    expect(design).toContain('This is a design pass');
+    expect(design).toContain('do not change code');
+    expect(design).not.toContain('The rules:');
+  });
+});
+
+describe('lane attachments', () => {
+  it('copies each attachment under .grove/briefs/N with a safe unique name, behind a .gitignore of everything', () => {
+    const lane = makeTempDir();
+    const blobs = makeTempDir();
+    writeFileSync(join(blobs, 'x'), 'png-1');
+    writeFileSync(join(blobs, 'y'), 'png-2');
+    const b = brief({
+      attachments: [
+        { id: 'a1', sha256: 'x', name: 'shot.png' },
+        { id: 'a2', sha256: 'y', name: 'shot.png' },
+        { id: 'a3', sha256: 'x', name: '../../etc/passwd' },
+      ] as Brief['attachments'],
+    });
+    const written = placeAttachments(b, lane, (sha) => join(blobs, sha));
+    expect(written).toEqual(['.grove/briefs/7/shot.png', '.grove/briefs/7/shot-2.png', '.grove/briefs/7/_.._etc_passwd']);
+    expect(readFileSync(join(lane, '.grove/briefs/7/shot-2.png'), 'utf8')).toBe('png-2');
+    expect(readFileSync(join(lane, '.grove/briefs/.gitignore'), 'utf8')).toContain('\n*\n');
+    expect(existsSync(join(lane, 'etc'))).toBe(false);
+    expect([...attachmentFilesIn(b, lane).values()]).toEqual(written);
+    expect(attachmentFilesIn(b, makeTempDir()).size).toBe(0);
+    expect(attachmentPaths(b).get('a2')).toBe('.grove/briefs/7/shot-2.png');
+  });
+
+  it('safeName keeps a name inside its folder', () => {
+    expect(safeName('a/b\\c\u0001.png')).toBe('a_b_c_.png');
+    expect(safeName('...hidden')).toBe('hidden');
+    expect(safeName('   ')).toBe('attachment');
+  });
+});
