@@ -7,6 +7,7 @@ import type { AgentInfo } from '../../src/shared/agents';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { ARTISAN_COMMAND, mainHealth, startHostWithProbedRepo } from '../fixtures/probed-repo';
 
 /**
  * Dispatch against a real host, real git and real agent processes: a brief goes to a new
@@ -311,5 +312,27 @@ describe('packet', () => {
     const p = await call<Packet>('briefs.packet', { ref: `#${b.number}` });
     expect(p.text).toContain(`grove brief recall #${b.number}`);
     expect(p.text).toContain(`recall_brief {"ref": "#${b.number}"}`);
+  });
+});
+
+describe('auto-link of an incident', () => {
+  it('an incident whose commits came through a dispatched lane is linked to its brief', async () => {
+    await stopAllHosts();
+    const probed = await startHostWithProbedRepo(
+      { merge: { gate: 'true' }, health: { debounceMs: 200, probes: [{ name: 'artisan', command: `${ARTISAN_COMMAND}; echo "Laravel 11"`, intervalSeconds: 3600 }] } },
+      { env: { GROVE_OPERATOR_NAME: 'mike' } },
+    );
+    host = probed.host;
+    await expect.poll(async () => (await mainHealth(host, probed.repoId)).state, { timeout: 20_000 }).toBe('healthy');
+    const b = await newBrief('Reserved name');
+    await dispatchWorker(`#${b.number}`, {}, ['commit:BROKEN']);
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    await workerSteps(running.agentId!, 1);
+    const merged = await call<{ merge: { state: string } }>('lanes.merge', { id: running.laneId });
+    expect(merged.merge.state).toBe('merged');
+    const incident = await until('the incident linked', async () => (await brief(`#${b.number}`)).links.find((l) => l.type === 'incident'));
+    expect(incident.label).toBe(`MAIN broke after ${running.laneName} merged`);
+    const listed = (await call<{ incidents: { id: string }[] }>('incidents.list', { repoId: probed.repoId })).incidents;
+    expect(listed.map((i) => i.id)).toContain(incident.target);
   });
 });
