@@ -437,10 +437,16 @@ export const methods = {
    * and starts the agent with the packet as its first prompt.
    */
   'dispatch.create': { params: DispatchParams, result: z.object({ dispatch: Dispatch, packet: Packet }) },
-  /** Dispatches, newest first: open ones (waiting, queued, starting, running) unless `state` says otherwise. */
+  /** Dispatches, newest first: open ones (waiting, queued, starting, running) unless `ref`, `laneId` or `state` says otherwise. */
   'dispatch.list': {
     params: z
-      .object({ ref: BriefRef.optional(), state: z.array(DispatchState).max(DispatchState.options.length).optional(), limit: z.number().int().min(1).max(500).optional() })
+      .object({
+        ref: BriefRef.optional(),
+        /** Only the dispatches that worked in this lane (every state): the lane panel's linked briefs. */
+        laneId: z.string().min(1).max(200).optional(),
+        state: z.array(DispatchState).max(DispatchState.options.length).optional(),
+        limit: z.number().int().min(1).max(500).optional(),
+      })
       .strict(),
     result: z.object({ dispatches: z.array(Dispatch), claims: z.array(Claim) }),
   },

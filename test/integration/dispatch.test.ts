@@ -306,6 +306,27 @@ describe('design pass', () => {
   });
 });
 
+describe('refresh discipline', () => {
+  it("recycling a dispatched agent hands the next run its brief to recall, ahead of the operator's handoff, and keeps it bound to the dispatch", async () => {
+    const b = await newBrief('Long work');
+    await dispatchWorker(`#${b.number}`);
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    await workerInfo(running.agentId!);
+    const fresh = await call<{ agent: AgentInfo }>('agents.recycle', { id: running.agentId, handoff: 'You were fixing the Livewire name clash.' });
+    expect(fresh.agent).toMatchObject({ dispatchId: running.id, role: 'worker', name: running.agentName });
+    const info = await workerInfo(fresh.agent.id);
+    const prompt = info.argv.at(-1)!;
+    expect(prompt).toContain(`previous run on brief #${b.number}`);
+    expect(prompt).toContain('Recall the brief first (recall_brief)');
+    expect(prompt.indexOf('Recall the brief first')).toBeLessThan(prompt.indexOf('You were fixing the Livewire name clash.'));
+    // The dispatch follows the fresh run: still running, naming it.
+    await until('the dispatch to follow the fresh run', async () => {
+      const d = (await dispatchesOf(`#${b.number}`)).dispatches[0]!;
+      return d.agentId === fresh.agent.id && d.state === 'running';
+    });
+  });
+});
+
 describe('packet', () => {
   it('briefs.packet answers the copy-paste packet, also to an agent', async () => {
     const b = await newBrief('Packet please');

@@ -19,6 +19,11 @@ export function watchDispatchEvents(events: EventLog, parts: { dispatches: Dispa
     const e = envelope.event;
     if (e.type === 'agent.updated') {
       const s = e.agent.supervision;
+      if (s.kind === 'running' && e.agent.dispatchId) {
+        const agent = e.agent;
+        later(() => dispatches.agentRunning(agent));
+        return;
+      }
       const ended = s.kind === 'exited' || s.kind === 'crashed' || s.kind === 'fatal' || s.kind === 'lost';
       if (!ended) return;
       const how = s.kind === 'fatal' ? `${e.agent.name} went fatal` : s.kind === 'lost' ? `${e.agent.name} was lost` : `${e.agent.name} ${s.kind === 'crashed' ? 'crashed' : 'exited'}${s.code !== null ? ` (code ${s.code})` : ''}`;

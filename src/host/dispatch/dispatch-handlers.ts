@@ -12,7 +12,7 @@ export function dispatchHandlers(service: DispatchService, briefs: BriefService)
       if (!actor.ok) return actor;
       return service.create(params, actor.value, params.via ?? 'api');
     },
-    'dispatch.list': ({ ref, state, limit }) => service.list({ ref, states: state, limit }),
+    'dispatch.list': ({ ref, laneId, state, limit }) => service.list({ ref, laneId, states: state, limit }),
     'dispatch.cancel': ({ id }) => {
       const cancelled = service.cancel(id);
       return cancelled.ok ? ok({ dispatch: cancelled.value }) : cancelled;

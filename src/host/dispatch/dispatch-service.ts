@@ -154,15 +154,18 @@ export class DispatchService {
   }
 
   /** A brief's dispatches (all states) or every open one; and the claims of the same briefs. */
-  list(o: { ref?: string; states?: readonly Dispatch['state'][]; limit?: number }): Result<{ dispatches: Dispatch[]; claims: Claim[] }, ApiError> {
+  list(o: { ref?: string; laneId?: string; states?: readonly Dispatch['state'][]; limit?: number }): Result<{ dispatches: Dispatch[]; claims: Claim[] }, ApiError> {
     let briefId: string | undefined;
     if (o.ref !== undefined) {
       const brief = this.deps.briefStore.resolve(o.ref);
       if (!brief) return err(apiError('brief_unknown', `No brief ${o.ref}.`, { ref: o.ref }));
       briefId = brief.id;
     }
-    const dispatches = this.deps.store.list({ briefId, states: o.states ?? (briefId ? undefined : OPEN_DISPATCH_STATES), limit: o.limit });
-    const claims = this.deps.store.claims().filter((c) => briefId === undefined || c.briefId === briefId);
+    const everyState = briefId !== undefined || o.laneId !== undefined;
+    let dispatches = this.deps.store.list({ briefId, states: o.states ?? (everyState ? undefined : OPEN_DISPATCH_STATES), limit: o.laneId ? undefined : o.limit });
+    if (o.laneId) dispatches = dispatches.filter((d) => d.laneId === o.laneId).slice(0, o.limit ?? 500);
+    const briefIds = new Set(dispatches.map((d) => d.briefId));
+    const claims = this.deps.store.claims().filter((c) => (briefId === undefined && !o.laneId) || briefIds.has(c.briefId) || c.briefId === briefId);
     return ok({ dispatches, claims });
   }
 
@@ -236,6 +239,18 @@ export class DispatchService {
       this.save({ ...d, state: 'finished', reason: how, endedAt: this.deps.now().toISOString() });
     }
     this.pump();
+  }
+
+  /**
+   * An agent of a dispatch runs that the dispatch does not name: a recycled run (a fresh
+   * conversation for the same work). The dispatch follows it, running again if the old
+   * run's exit had finished it.
+   */
+  agentRunning(agent: AgentInfo): void {
+    if (!agent.dispatchId) return;
+    const d = this.deps.store.get(agent.dispatchId);
+    if (!d || d.agentId === agent.id || d.state === 'cancelled' || d.state === 'failed') return;
+    this.save({ ...d, agentId: agent.id, agentName: agent.name, state: 'running', reason: `a fresh run of ${agent.name} (recycled)`, endedAt: null });
   }
 
   /** The brief changed (a status, a dependency): waiting dispatches are looked at again. */

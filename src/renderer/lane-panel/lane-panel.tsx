@@ -10,6 +10,7 @@ import { describeSetup, describeStatus, portRange } from '../lanes/lane-labels';
 import { useRepoConfig } from '../lanes/use-repo-config';
 import { count } from '../ui/plural';
 import { LaneActions } from './lane-actions';
+import { LaneBriefs } from './lane-briefs';
 import { MergeFlowDialog } from './merge-flow-dialog';
 import { summarizePreflight } from './merge-preflight';
 import { describeHiddenSession, isBusy } from './merge-sessions';
@@ -20,7 +21,7 @@ import './lane-panel.css';
  * The right panel for one lane: what it is (branch, kind, ports, where it is served, its
  * setup), its changes against MAIN (read again on the lane's HEAD and index changes), its
  * setup log, the merge's preflight and the merge itself, rebase, serve and remove, and
- * the briefs linked to it (none yet: the next issue fills that section). Fluid: as wide as
+ * the briefs dispatched to it. Fluid: as wide as
  * the frame makes it, from a 380 px column to a phone's full-width sheet.
  */
 export function LanePanel({ lane }: { lane: Lane }) {
@@ -104,7 +105,7 @@ function LanePanelBody({ lane }: { lane: Lane }) {
       </PanelSection>
 
       <PanelSection title="Briefs" summary={null} testId="lane-briefs">
-        <p className="lp-hint">No linked briefs.</p>
+        <LaneBriefs laneId={lane.id} />
       </PanelSection>
 
       {session && <MergeFlowDialog key={session.id} session={session} />}

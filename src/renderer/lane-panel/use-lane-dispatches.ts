@@ -1,0 +1,30 @@
+import { useEffect, useState } from 'react';
+import type { Dispatch } from '../../shared/dispatch';
+import { useHostStore } from '../connection/use-host';
+
+/**
+ * The dispatches that worked in a lane (every state, newest first): the briefs linked to it.
+ * Read again when one of them moves on. null until read.
+ */
+export function useLaneDispatches(laneId: string): Dispatch[] | null {
+  const store = useHostStore();
+  const [dispatches, setDispatches] = useState<Dispatch[] | null>(null);
+  const [generation, setGeneration] = useState(0);
+  useEffect(
+    () =>
+      store.onEventOf('dispatch.updated', ({ dispatch }) => {
+        if (dispatch.laneId === laneId || dispatch.targetLaneId === laneId) setGeneration((g) => g + 1);
+      }),
+    [store, laneId],
+  );
+  useEffect(() => {
+    let isCurrent = true;
+    void store.request('dispatch.list', { laneId, limit: 50 }).then((r) => {
+      if (isCurrent) setDispatches(r.ok ? r.value.dispatches : []);
+    });
+    return () => {
+      isCurrent = false;
+    };
+  }, [store, laneId, generation]);
+  return dispatches;
+}
