@@ -122,7 +122,7 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
               placeholder="/path/to/agent"
               spellCheck={false}
               autoComplete="off"
-              required
+              aria-required="true"
               data-testid="dispatch-command"
             />
           </div>
