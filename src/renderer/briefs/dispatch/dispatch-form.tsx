@@ -32,6 +32,8 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
   const { repos, lanes } = useHost();
   const [chosen, setForm] = useState<Form>(defaultDispatchForm);
   const [problem, setProblem] = useState<string | null>(null);
+  /** Said to a screen reader once a dispatch is made: the rest of the panel changes below the button. */
+  const [announcement, setAnnouncement] = useState('');
   // One write for both buttons: the message shown is always the latest answer's.
   const write = useWrite();
   const repo = repoForDispatch(brief, repos ?? [], chosen.pickedRepoId);
@@ -49,7 +51,10 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
     const request = dispatchRequestOf(form, brief, repo);
     if (!request.ok) return setProblem(request.error);
     setProblem(null);
-    write.run(store.request('dispatch.create', request.value), (v) => onDispatched(v.dispatch, v.packet));
+    write.run(store.request('dispatch.create', request.value), (v) => {
+      setAnnouncement(`Dispatch requested, wave ${v.dispatch.wave}: ${v.dispatch.state}. The copy-paste packet is below.`);
+      onDispatched(v.dispatch, v.packet);
+    });
   };
   const showPacket = (): void => {
     if (write.isBusy) return;
@@ -151,6 +156,9 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
         </button>
       </div>
       <FormError message={problem ?? write.error} />
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
     </form>
   );
 }

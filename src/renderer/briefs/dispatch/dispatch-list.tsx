@@ -1,13 +1,10 @@
 import { Ban, CheckCircle2, CircleDashed, CircleSlash, Loader, XCircle, type LucideIcon } from 'lucide-react';
-import type { MouseEvent } from 'react';
 import type { Dispatch } from '../../../shared/dispatch';
-import type { UiRoute } from '../../../shared/ui-route';
-import { routeFor } from '../../../shared/ui-route';
 import { useHost, useHostStore } from '../../connection/use-host';
-import { navigateTo, useRouteStore } from '../../navigation/use-route-focus';
 import { TimeAgo } from '../../ui/time-ago';
 import { FormError } from '../form-error';
 import { useWrite } from '../use-write';
+import { RouteLink } from './route-link';
 import { dispatchLine, isCancellable, type DispatchTone } from './dispatch-line';
 
 const TONE_ICON: Record<DispatchTone, LucideIcon> = {
@@ -76,11 +73,11 @@ function DispatchRow({ dispatch: d, onCancelled }: { dispatch: Dispatch; onCance
       <dl className="dispatch-where">
         <div>
           <dt>lane</dt>
-          <dd data-testid="dispatch-lane">{laneExists ? <RouteLink route={{ kind: 'lane', repoId: d.repoId, laneId: d.laneId! }} text={line.lane} /> : line.lane}</dd>
+          <dd data-testid="dispatch-lane">{laneExists ? <RouteLink route={{ kind: 'lane', repoId: d.repoId, laneId: d.laneId! }} title="Open the lane’s workspace">{line.lane}</RouteLink> : line.lane}</dd>
         </div>
         <div>
           <dt>agent</dt>
-          <dd data-testid="dispatch-agent">{agentExists ? <RouteLink route={{ kind: 'agent', agentId: d.agentId! }} text={line.agent} title="Open the agent’s tab" /> : line.agent}</dd>
+          <dd data-testid="dispatch-agent">{agentExists ? <RouteLink route={{ kind: 'agent', agentId: d.agentId! }} title="Open the agent’s tab">{line.agent}</RouteLink> : line.agent}</dd>
         </div>
         <div>
           <dt>role</dt>
@@ -89,19 +86,5 @@ function DispatchRow({ dispatch: d, onCancelled }: { dispatch: Dispatch; onCance
       </dl>
       <FormError message={write.error} />
     </li>
-  );
-}
-
-/** A place in the cockpit, followed the one way every caller shares (so a second click still goes). */
-function RouteLink({ route, text, title }: { route: UiRoute; text: string; title?: string }) {
-  const routes = useRouteStore();
-  const go = (e: MouseEvent): void => {
-    e.preventDefault();
-    navigateTo(routes, route);
-  };
-  return (
-    <a href={routeFor(route)} onClick={go} title={title}>
-      {text}
-    </a>
   );
 }
