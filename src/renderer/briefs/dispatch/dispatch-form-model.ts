@@ -64,24 +64,20 @@ export function standingLanesOf(repoId: string | null, lanes: readonly Lane[]): 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** The longest slug a new lane's name carries, so `brief-12-…` stays a readable branch name. */
-const MAX_SLUG = 32;
-
 /**
- * The name a new ephemeral lane is likely to get, `brief-N-slug`, for the target's label.
- * The host names the lane; this is the preview the operator reads before dispatching.
+ * The name a new ephemeral lane gets, `brief-N-slug`, for the target's label: the host's rule
+ * (src/host/dispatch/lane-naming.ts), which the renderer cannot import: lower-case ASCII
+ * words, at most 32 characters of them.
  */
 export function ephemeralLaneName(number: number, title: string): string {
-  const words = title
+  const slug = title
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  let slug = words.slice(0, MAX_SLUG);
-  // Cut at a word's end when the title is longer than the slug may be.
-  if (words.length > MAX_SLUG && slug.includes('-')) slug = slug.slice(0, slug.lastIndexOf('-'));
-  slug = slug.replace(/-+$/, '');
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 32)
+    .replace(/-+$/g, '');
   return slug ? `brief-${number}-${slug}` : `brief-${number}`;
 }
 

@@ -75,9 +75,9 @@ describe('the lanes it offers', () => {
 });
 
 describe('the new ephemeral lane’s name', () => {
-  it('is brief-N and a slug of the title, cut at a word', () => {
+  it('is brief-N and a slug of the title, as the host names it', () => {
     expect(ephemeralLaneName(12, 'Fix the login bug')).toBe('brief-12-fix-the-login-bug');
-    expect(ephemeralLaneName(1, 'Worktree-isolated active work (MAIN = stable served/prod); flexible agents-per-worktree')).toBe('brief-1-worktree-isolated-active-work');
+    expect(ephemeralLaneName(1, 'Worktree-isolated active work (MAIN = stable served/prod); flexible agents-per-worktree')).toBe('brief-1-worktree-isolated-active-work-ma');
     expect(ephemeralLaneName(4, 'Café — déjà vu!')).toBe('brief-4-cafe-deja-vu');
     expect(ephemeralLaneName(5, '!!!')).toBe('brief-5');
   });
