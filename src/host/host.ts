@@ -5,7 +5,8 @@ import { readDiscovery } from '../host-client/find-host';
 import { PROTOCOL_VERSION } from '../shared/protocol-version';
 import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
-import type { Handlers } from './api/dispatch';
+import type { Handlers, Principal } from './api/dispatch';
+import type { Brief } from '../shared/briefs';
 import { createApiServer } from './api/http-server';
 import { explainAddonLoadError, openDatabase } from './db/database';
 import { SchemaTooNewError, schemaVersionOf } from './db/migrations';
@@ -65,6 +66,16 @@ import { createBlobStore } from './briefs/blob-store';
 import { createHybridClock } from './briefs/hybrid-clock';
 import { hlcNodeId, operatorName } from './briefs/identity';
 import { scrubBriefEvents } from './briefs/scrub-brief-events';
+import { createDispatchStore } from './dispatch/dispatch-store';
+import { DispatchService } from './dispatch/dispatch-service';
+import { ClaimBook } from './dispatch/claims';
+import { AutoLinker } from './dispatch/auto-link';
+import { dispatchConfig } from './dispatch/dispatch-config';
+import { dispatchHandlers } from './dispatch/dispatch-handlers';
+import { attachmentFilesIn, placeAttachments } from './dispatch/lane-attachments';
+import { watchDispatchEvents } from './dispatch/dispatch-events';
+import { aheadCommits } from './lanes/git/lane-diff';
+import { runGit } from './lanes/git/run-git';
 
 /**
  * The composition root: builds a host from its parts, in the order they depend on each
@@ -290,6 +301,65 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agentName: (id) => agents.list().find((a) => a.id === id)?.name ?? null,
     scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
   });
+  const dispatchStore = createDispatchStore(db);
+  const agentOf = (id: string) => agents.list().find((a) => a.id === id) ?? null;
+  const dispatches = new DispatchService({
+    store: dispatchStore,
+    briefs,
+    briefStore,
+    events,
+    logger,
+    repos,
+    lanes: {
+      list: (repoId) => laneStore.list(repoId),
+      get: (id) => laneStore.get(id),
+      createEphemeral: (repoId, name) => lanes.create(repoId, name, { ephemeral: true }),
+    },
+    agents: { start: (params, firstRunArgs, dispatchId) => agents.start(params, firstRunArgs, dispatchId), isLive: (id) => agents.isLive(id) },
+    placeAttachments: (brief, lanePath) => placeAttachments(brief, lanePath, (sha) => blobs.path(sha)),
+    config: (repoId) => dispatchConfig(repoOf(repoId), config.dataDir),
+    now: () => new Date(),
+  });
+  const claims = new ClaimBook({
+    store: dispatchStore,
+    briefs,
+    briefStore,
+    agent: agentOf,
+    isLive: (id) => agents.isLive(id),
+    waveOf: (dispatchId, briefId) => dispatches.waveOf(dispatchId, briefId),
+    now: () => new Date(),
+  });
+  const autoLink = new AutoLinker({
+    briefs,
+    dispatchOfLane: (repoId, lane) => dispatches.dispatchOfLane(repoId, lane),
+    lanePath: (id) => laneStore.get(id)?.path ?? null,
+    mainPath: (repoId) => repoOf(repoId)?.mainPath ?? null,
+    ahead: async (lanePath, mainPath) => {
+      const [lane, main] = await Promise.all([runGit(lanePath, ['rev-parse', 'HEAD']), runGit(mainPath, ['rev-parse', 'HEAD'])]);
+      return aheadCommits(lanePath, lane.stdout.trim(), main.stdout.trim());
+    },
+    onMerge: (repoId) => dispatchConfig(repoOf(repoId), config.dataDir).onMerge,
+    releaseClaim: (briefId, reason) => {
+      const held = claims.holder(briefId);
+      if (held) claims.release(briefId, held.agentId, reason);
+    },
+    mask,
+    logger,
+  });
+  agents.setHandoff((dispatchId) => dispatches.handoff(dispatchId));
+  // An agent in a lane a dispatch copied the brief's screenshots into reads their paths in its recall.
+  const laneFilesOf = (brief: Brief, principal: Principal): ReadonlyMap<string, string> => {
+    const agent = principal.kind === 'agent' ? agentOf(principal.agentId) : null;
+    return agent ? attachmentFilesIn(brief, agent.lanePath) : new Map<string, string>();
+  };
+  // The dispatched agent's first recall of its own brief is its claim.
+  const claimOnRecall = (briefId: string, principal: Principal): void => {
+    if (principal.kind !== 'agent' || dispatches.briefOfAgent(agentOf(principal.agentId)) !== briefId) return;
+    if (claims.holder(briefId)?.agentId === principal.agentId) return;
+    const claimed = claims.claim(briefId, principal.agentId);
+    if (!claimed.ok) logger.info('recall did not claim', { briefId, reason: claimed.error.message });
+  };
+  const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink });
   // Stopping is one path whoever asks (a signal, `host.stop`); `stopped` tells the process it may exit.
   let closing: Promise<void> | null = null;
   let markStopped!: (reason: string) => void;
@@ -305,6 +375,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           // The notifier last: an incident the monitor finishes writing while it stops is still told.
           { name: 'trust watch', stop: () => trust.stop() },
           { name: 'changed-command stops', stop: () => stopOnCommandsChanged() },
+          { name: 'dispatch', stop: () => (stopDispatchEvents(), dispatches.close()) },
           { name: 'health monitor', stop: () => health.stop() },
           { name: 'ops loops', stop: () => ops.stop() },
           { name: 'notifier', stop: () => notifier.stop() },
@@ -368,12 +439,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...agents.handlers(),
     ...ops.handlers(),
     ...notifier.handlers(),
-    ...briefHandlers(briefs, briefStore),
-    // Replaced by the dispatch service (in progress on this branch).
-    'dispatch.create': () => err(apiError('internal', 'dispatch is not wired yet')),
-    'dispatch.list': () => err(apiError('internal', 'dispatch is not wired yet')),
-    'dispatch.cancel': () => err(apiError('internal', 'dispatch is not wired yet')),
-    'briefs.packet': () => err(apiError('internal', 'dispatch is not wired yet')),
+    ...briefHandlers(briefs, briefStore, { beforeRecall: claimOnRecall, attachmentFiles: laneFilesOf }),
+    ...dispatchHandlers(dispatches, briefs),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.

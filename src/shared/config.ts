@@ -102,6 +102,16 @@ export const GroveConfig = z
       .optional(),
     /** Probes that say whether MAIN still works (see src/shared/health.ts). */
     health: HealthConfig.optional(),
+    /** Briefs dispatched to agents (docs/mcp.md). */
+    dispatch: z
+      .object({
+        /** At most this many dispatched agents of this repository's project at once; the rest queue in waves. Default 3. */
+        maxAgents: z.number().int().min(1).max(50).optional(),
+        /** Where a good merge of a dispatched lane moves its brief. Default in_review. */
+        onMerge: z.enum(['in_review', 'done']).optional(),
+      })
+      .strict()
+      .optional(),
     /** The ops loop: a standing agent that watches MAIN (see src/shared/ops.ts). */
     ops: z
       .object({

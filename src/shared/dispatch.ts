@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentRole, PresetId } from './agents';
-import { Actor, BriefRef } from './briefs';
+import { Actor, BriefRef, CallerChannel } from './briefs';
 
 /**
  * Dispatch: a brief asked of an agent in a lane (docs/mcp.md). The request is recorded at
@@ -45,6 +45,7 @@ export const Dispatch = z
     agentName: z.string().nullable(),
     preset: PresetId,
     command: z.string().nullable(),
+    args: z.array(z.string()),
     role: AgentRole,
     phase: DispatchPhase,
     designFirst: z.boolean(),
@@ -92,6 +93,7 @@ export const DispatchParams = z
     auto: z.boolean().default(false),
     /** The repository, when the brief's primary project names none this host knows. */
     repoId: z.string().min(1).max(200).optional(),
+    via: CallerChannel.optional(),
   })
   .strict();
 export type DispatchParams = z.input<typeof DispatchParams>;

@@ -78,6 +78,11 @@ export const ErrorCode = z.enum([
   'attachment_type_refused', // not a PNG, JPEG, GIF or WebP by its bytes: details.detected
   'attachment_missing', // no stored blob has that sha256 (upload it first)
   'storage_failed', // the host's disk refused to store an upload (full, read-only, an I/O error)
+  // Dispatch (docs/mcp.md)
+  'brief_claimed', // another agent holds the brief's claim: details.holder
+  'dispatch_unknown', // no dispatch has that id
+  'dispatch_not_possible', // the brief cannot be dispatched as asked (no repository for its project, a lane of another repository, a dispatch already open…)
+  'dispatch_not_cancellable', // the dispatch already started its agent (stop the agent instead)
   // The host's own fault; always a bug
   'internal',
 ]);
@@ -140,6 +145,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'ops_unknown':
     case 'brief_unknown':
     case 'brief_entry_unknown':
+    case 'dispatch_unknown':
       return 404;
     case 'method_not_allowed':
       return 405;
@@ -164,6 +170,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'repo_untrusted':
     case 'commands_changed':
     case 'trust_digest_mismatch':
+    case 'brief_claimed':
+    case 'dispatch_not_possible':
+    case 'dispatch_not_cancellable':
       return 409;
     case 'payload_too_large':
       return 413;

@@ -1,7 +1,7 @@
 import { apiError } from '../../shared/errors';
 import { err, ok } from '../../shared/result';
-import type { Channel } from '../../shared/briefs';
-import type { CallContext, Handlers } from '../api/dispatch';
+import type { Brief, Channel } from '../../shared/briefs';
+import type { CallContext, Handlers, Principal } from '../api/dispatch';
 import { CursorError, type BriefStore } from './brief-store';
 import { unknownBrief, type BriefService } from './brief-service';
 import { recallBrief } from './recall-brief';
@@ -13,7 +13,17 @@ function channelOf(via: Channel | undefined): Channel {
   return via ?? 'api';
 }
 
-export function briefHandlers(service: BriefService, store: BriefStore): Pick<Handlers, BriefMethods> {
+/**
+ * `beforeRecall`: the dispatched agent's first recall of its own brief claims it (docs/mcp.md),
+ * whether it reads it over MCP or with `grove brief recall`.
+ */
+export interface RecallHooks {
+  beforeRecall?: (briefId: string, principal: Principal) => void;
+  /** The attachments the caller has as files (an agent in a lane a dispatch copied them into). */
+  attachmentFiles?: (brief: Brief, principal: Principal) => ReadonlyMap<string, string>;
+}
+
+export function briefHandlers(service: BriefService, store: BriefStore, hooks: RecallHooks = {}): Pick<Handlers, BriefMethods> {
   const actor = (ctx: CallContext) => service.actorOf(ctx.principal);
   return {
     'briefs.list': (params) => {
@@ -44,10 +54,12 @@ export function briefHandlers(service: BriefService, store: BriefStore): Pick<Ha
       const who = actor(ctx);
       return who.ok ? service.redact(ref, entryId, reason, who.value, channelOf(via)) : who;
     },
-    'briefs.recall': ({ ref, sinceEntry }) => {
-      const brief = store.resolve(ref);
-      if (!brief) return err(unknownBrief(ref));
-      const recall = recallBrief(store, brief, { sinceEntry });
+    'briefs.recall': ({ ref, sinceEntry }, ctx) => {
+      const found = store.resolve(ref);
+      if (!found) return err(unknownBrief(ref));
+      hooks.beforeRecall?.(found.id, ctx.principal);
+      const brief = store.resolve(found.id) ?? found;
+      const recall = recallBrief(store, brief, { sinceEntry, attachmentFiles: hooks.attachmentFiles?.(brief, ctx.principal) });
       if ('kind' in recall) return err(apiError('brief_entry_unknown', `#${brief.number} has no entry ${recall.entryId}.`, { entryId: recall.entryId }));
       return ok(recall);
     },

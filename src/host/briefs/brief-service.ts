@@ -53,6 +53,8 @@ export interface BriefServiceDeps {
 export type Written = { brief: Brief; entries: BriefEntry[] };
 
 type Draft = Pick<NewEntry, 'kind' | 'payload'> & { actor?: Actor; channel?: Channel };
+/** An entry the host writes itself (see `record`); actor and channel default to the call's. */
+export type HostDraft = Draft;
 
 export class BriefService {
   private readonly now: () => Date;
@@ -107,6 +109,22 @@ export class BriefService {
       const drafts = this.draftsFor(brief, action, actor);
       if (!drafts.ok) return drafts;
       return ok(this.commit(brief.id, brief, [...this.joinDrafts(brief, actor), ...drafts.value], actor, channel));
+    });
+  }
+
+  /**
+   * Entries only the host writes on its own account (dispatch requests, claims, a merge's
+   * status change): no permission check, as no token asked for them. `check` runs inside the
+   * transaction, on the brief as it is, and may refuse.
+   */
+  record(briefId: string, build: (brief: Brief) => Result<HostDraft[], ApiError>, actor: Actor, channel: Channel): Result<Written, ApiError> {
+    return this.deps.store.transaction(() => {
+      const brief = this.deps.store.resolve(briefId);
+      if (!brief) return err(unknownBrief(briefId));
+      const drafts = build(brief);
+      if (!drafts.ok) return drafts;
+      if (drafts.value.length === 0) return ok({ brief, entries: [] });
+      return ok(this.commit(brief.id, brief, drafts.value, actor, channel));
     });
   }
 

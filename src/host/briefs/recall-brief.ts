@@ -27,6 +27,8 @@ export const CHARS_PER_TOKEN = 4;
 export interface RecallOptions {
   /** Only entries after this one (what is new since the agent last looked). */
   sinceEntry?: string;
+  /** Where the reader finds each attachment as a file (an agent's lane: `.grove/briefs/N/…`), by attachment id. */
+  attachmentFiles?: ReadonlyMap<string, string>;
 }
 
 export type RecallError = { kind: 'since_unknown'; entryId: string };
@@ -82,7 +84,11 @@ export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions
     lines.push('');
     lines.push('## Attachments');
     lines.push('');
-    for (const a of bounded(brief.attachments.map((a) => `${a.name} (${a.type}, ${Math.ceil(a.size / 1024)} KiB)`), more)) lines.push(`- ${a}`);
+    const file = (id: string): string => {
+      const path = opts.attachmentFiles?.get(id);
+      return path ? ` — file: ${path}` : '';
+    };
+    for (const a of bounded(brief.attachments.map((a) => `${a.name} (${a.type}, ${Math.ceil(a.size / 1024)} KiB)${file(a.id)}`), more)) lines.push(`- ${a}`);
   }
   lines.push('');
   const newer = sinceSeq > 0;

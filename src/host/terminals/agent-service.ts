@@ -68,6 +68,12 @@ export class AgentService {
   /** Codex rollout files already bound to an agent: two Codex agents in one lane never share one. */
   private readonly claimedRollouts = new Map<string, string>();
   readonly tokens = new AgentTokens();
+  private handoffFor: (dispatchId: string) => string | null = () => null;
+
+  /** What a recycled agent of a dispatch is handed first (its brief); set by the dispatch capability, built after agents. */
+  setHandoff(fn: (dispatchId: string) => string | null): void {
+    this.handoffFor = fn;
+  }
   private shuttingDown = false;
   private readonly reports: ReportLimiter;
 
@@ -370,7 +376,7 @@ export class AgentService {
           cols: old.cols,
           rows: old.rows,
           contextWarnTokens: old.contextWarnTokens,
-        }, handoff ? [handoff] : [], old.dispatchId);
+        }, recycledPrompt(old.dispatchId ? this.handoffFor(old.dispatchId) : null, handoff), old.dispatchId);
         return fresh.ok ? ok({ agent: fresh.value }) : fresh;
       },
       'agents.remove': ({ id }) => {
@@ -617,4 +623,10 @@ export class AgentService {
     });
     return { file: record.command, args, env };
   }
+}
+
+/** A recycled run's first prompt: its brief (when it works on one), then the operator's handoff. */
+function recycledPrompt(brief: string | null, handoff: string | undefined): string[] {
+  const parts = [brief, handoff].filter((p): p is string => !!p && p.trim() !== '');
+  return parts.length > 0 ? [parts.join('\n\n')] : [];
 }

@@ -142,7 +142,8 @@ async function diffPatch(cwd: string, from: string, to: string): Promise<{ patch
   return { patch: cut.subarray(0, lastNewline >= 0 ? lastNewline + 1 : cut.length).toString('utf8'), truncated: true };
 }
 
-async function aheadCommits(cwd: string, laneHead: string, mainHead: string): Promise<CommitSummary[]> {
+/** Commits on the lane and not on MAIN, newest first (at most AHEAD_CAP). */
+export async function aheadCommits(cwd: string, laneHead: string, mainHead: string): Promise<CommitSummary[]> {
   const { stdout } = await runGit(cwd, [
     'rev-list',
     `--max-count=${AHEAD_CAP}`,

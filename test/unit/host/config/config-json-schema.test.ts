@@ -12,6 +12,6 @@ describe('docs/grove.schema.json', () => {
     const schema = JSON.parse(configJsonSchemaText()) as { title: string; additionalProperties: boolean; properties: Record<string, unknown> };
     expect(schema.title).toBe('grove.yaml');
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual(['lanes', 'setup', 'ports', 'serve', 'merge', 'health', 'ops']);
+    expect(Object.keys(schema.properties)).toEqual(['lanes', 'setup', 'ports', 'serve', 'merge', 'health', 'dispatch', 'ops']);
   });
 });

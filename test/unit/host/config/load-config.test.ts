@@ -69,7 +69,7 @@ describe('loadRepoConfig: one file', () => {
     expect(r.problems).toMatchObject([
       { line: 3, column: 3, key: 'setup.copyy', message: 'setup.copyy is not a grove.yaml key; did you mean setup.copy? Allowed here: copy, link, stripKeys, preCreate, postCreate, teardown, timeoutSeconds' },
     ]);
-    expect(flower({ repository: ['colour: blue'] }).load().problems[0]!.message).toBe('colour is not a grove.yaml key; allowed here: lanes, setup, ports, serve, merge, health, ops');
+    expect(flower({ repository: ['colour: blue'] }).load().problems[0]!.message).toBe('colour is not a grove.yaml key; allowed here: lanes, setup, ports, serve, merge, health, dispatch, ops');
   });
 
   it('lists the allowed values of an enum', () => {
@@ -100,7 +100,7 @@ describe('loadRepoConfig: one file', () => {
 
   it('refuses a document that is not a mapping', () => {
     const r = flower({ repository: ['- setup', '- merge'] }).load();
-    expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge, health, ops' }]);
+    expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge, health, dispatch, ops' }]);
   });
 
   it('checks rules across keys: one serve recipe, and room for a block of 10 ports', () => {

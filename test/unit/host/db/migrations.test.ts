@@ -68,6 +68,10 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare("INSERT INTO blobs VALUES ('" + 'a'.repeat(64) + "', 'image/png', 10, '2026-03-01T00:00:00Z')").run();
     db.prepare("INSERT INTO brief_attachments VALUES ('at1', 'b1', 'e9', '" + 'a'.repeat(64) + "', 'shot.png', 'image/png', 10, '2026-03-01T00:00:00Z')").run();
   },
+  10: (db) => {
+    db.prepare("INSERT INTO dispatches VALUES ('d1', 'b1', 'r7', 'running', '2026-04-01T00:00:00Z', '{}')").run();
+    db.prepare("INSERT INTO brief_claims VALUES ('b1', 'd1', 'a1', 'claude-brief-1', '2026-04-01T00:00:00Z', '2026-04-01T00:01:00Z')").run();
+  },
 };
 
 /** The repos columns every version has; later versions add to them. */

@@ -1,0 +1,125 @@
+import type { Actor, Brief } from '../../shared/briefs';
+import type { Dispatch } from '../../shared/dispatch';
+import type { EventEnvelope } from '../../shared/events';
+import type { Incident } from '../../shared/incidents';
+import type { CommitSummary, MergeRecord } from '../../shared/lanes';
+import { ok } from '../../shared/result';
+import type { BriefService, HostDraft } from '../briefs/brief-service';
+import { uuidv7 } from '../ids';
+import type { Logger } from '../logger';
+
+/**
+ * The trace fills itself: what a dispatched lane produced is linked to its brief by
+ * `system` — each new commit on the lane's branch, the gated merge and its outcome (merged,
+ * or rolled back with the gate's output), and an incident whose commits came through that
+ * lane. A good merge moves the brief on (grove.yaml `dispatch.onMerge`) and ends the claim.
+ * Links are keyed by their target, so an event told twice links once.
+ */
+export interface AutoLinkDeps {
+  briefs: BriefService;
+  /** The latest dispatch whose work happened in this lane (by id, or by repository and name once the lane is gone). */
+  dispatchOfLane(repoId: string, lane: { id: string | null; name: string }): Dispatch | null;
+  lanePath(laneId: string): string | null;
+  mainPath(repoId: string): string | null;
+  /** Commits on the lane and not on MAIN, newest first. */
+  ahead(lanePath: string, mainPath: string): Promise<CommitSummary[]>;
+  onMerge(repoId: string): 'in_review' | 'done';
+  releaseClaim(briefId: string, reason: string): void;
+  mask(text: string): string;
+  logger: Logger;
+}
+
+const SYSTEM: Actor = { kind: 'system', name: 'auto-link' };
+const GATE_OUTPUT_CHARS = 4000;
+
+export class AutoLinker {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: AutoLinkDeps) {}
+
+  /** Events arrive from several sources at once; they are handled one at a time, in order. */
+  onEvent({ event }: EventEnvelope): void {
+    if (event.type === 'lane.head') this.enqueue(() => this.linkCommits(event.repoId, event.id));
+    else if (event.type === 'merge.updated') this.enqueue(() => this.merge(event.merge));
+    else if (event.type === 'incident.updated') this.enqueue(() => this.incident(event.incident));
+  }
+
+  /** Resolves once everything told so far is linked (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
+  private enqueue(fn: () => Promise<void> | void): void {
+    this.queue = this.queue.then(fn).catch((e: unknown) => this.deps.logger.warn('auto-link failed', { error: e instanceof Error ? e.stack : String(e) }));
+  }
+
+  private async linkCommits(repoId: string, laneId: string): Promise<void> {
+    const lanePath = this.deps.lanePath(laneId);
+    const d = this.deps.dispatchOfLane(repoId, { id: laneId, name: '' });
+    const mainPath = this.deps.mainPath(repoId);
+    if (!d || !lanePath || !mainPath || d.state === 'cancelled' || d.state === 'failed') return;
+    const commits = (await this.deps.ahead(lanePath, mainPath)).reverse();
+    this.write(d.briefId, (brief) =>
+      commits
+        .filter((c) => !hasLink(brief, 'commit', c.sha))
+        .map((c) => link('commit', c.sha, c.subject.slice(0, 100) || null)),
+    );
+  }
+
+  private async merge(m: MergeRecord): Promise<void> {
+    const d = this.deps.dispatchOfLane(m.repoId, { id: m.laneId, name: m.laneName });
+    if (!d) return;
+    if (m.state === 'gating') {
+      // The lane may go with the merge: its last commits are linked before it does.
+      if (m.laneId) await this.linkCommits(m.repoId, m.laneId);
+      return;
+    }
+    if (m.state === 'merged') {
+      const to = this.deps.onMerge(m.repoId);
+      this.write(d.briefId, (brief) => {
+        if (hasLink(brief, 'merge', m.id)) return [];
+        const drafts: HostDraft[] = [link('merge', m.id, `merged ${m.laneName} into MAIN (${m.mainAfter.slice(0, 10)})`)];
+        if (brief.status !== to && brief.status !== 'done' && brief.status !== 'cancelled') {
+          drafts.push({ kind: 'status_change', payload: { from: brief.status, to, reason: `${m.laneName} merged through the gate (${m.mainAfter.slice(0, 10)})` } });
+        }
+        return drafts;
+      });
+      this.deps.releaseClaim(d.briefId, `${m.laneName} merged into MAIN`);
+      return;
+    }
+    if (m.state === 'rolled-back' || m.state === 'awaiting-rollback') {
+      const label = m.state === 'rolled-back' ? 'merge rolled back by the gate' : 'merge failed the gate; awaiting rollback';
+      this.write(d.briefId, (brief) => {
+        if (brief.links.some((l) => l.type === 'merge' && l.target === m.id && l.label === label)) return [];
+        const output = this.deps.mask(m.gateOutput ?? '').slice(-GATE_OUTPUT_CHARS).trim();
+        return [
+          link('merge', m.id, label),
+          { kind: 'note', payload: { text: `The gate refused the merge of ${m.laneName}; MAIN ${m.state === 'rolled-back' ? 'was rolled back to' : 'stays at'} ${m.mainBefore.slice(0, 10)} ${m.state === 'rolled-back' ? '' : 'until the operator rolls back'}.${output ? `\n\nGate output (tail):\n\`\`\`\n${output}\n\`\`\`` : ''}` } },
+        ];
+      });
+    }
+  }
+
+  private incident(i: Incident): void {
+    const lanes = new Map<string, string>();
+    for (const c of i.commits) if (c.via) lanes.set(c.via.laneName, c.via.mergeId);
+    for (const [laneName] of lanes) {
+      const d = this.deps.dispatchOfLane(i.repoId, { id: null, name: laneName });
+      if (!d) continue;
+      this.write(d.briefId, (brief) => (hasLink(brief, 'incident', i.id) ? [] : [link('incident', i.id, `MAIN broke after ${laneName} merged`)]));
+    }
+  }
+
+  private write(briefId: string, drafts: (brief: Brief) => HostDraft[]): void {
+    const written = this.deps.briefs.record(briefId, (brief) => ok(drafts(brief)), SYSTEM, 'automatic');
+    if (!written.ok) this.deps.logger.warn('auto-link write refused', { briefId, error: written.error.message });
+  }
+}
+
+function hasLink(brief: Brief, type: string, target: string): boolean {
+  return brief.links.some((l) => l.type === type && l.target === target);
+}
+
+function link(type: 'commit' | 'merge' | 'incident', target: string, label: string | null): HostDraft {
+  return { kind: 'link_added', payload: { linkId: uuidv7(), type, target, label: label === null ? null : label.slice(0, 100) } };
+}

@@ -1,0 +1,154 @@
+import type { AgentInfo } from '../../shared/agents';
+import type { Actor, Brief, BriefEntry } from '../../shared/briefs';
+import type { Claim } from '../../shared/dispatch';
+import { apiError, type ApiError } from '../../shared/errors';
+import { err, ok, type Result } from '../../shared/result';
+import type { BriefService, HostDraft } from '../briefs/brief-service';
+import type { BriefStore } from '../briefs/brief-store';
+import type { DispatchStore } from './dispatch-store';
+
+/**
+ * One claim per brief, held by a live agent under a lease. The store's primary key decides
+ * between two claimers (the row that is inserted wins); the lease lets a claim whose agent
+ * vanished without Grove seeing it (a host killed mid-run) lapse instead of blocking the
+ * brief for ever. The host renews the leases of live agents; the sync issue moves the
+ * decision to the shared store's compare-and-set.
+ */
+export const LEASE_MS = 60_000;
+
+export interface ClaimDeps {
+  store: DispatchStore;
+  briefs: BriefService;
+  briefStore: BriefStore;
+  agent(agentId: string): AgentInfo | null;
+  isLive(agentId: string): boolean;
+  /** The wave of the agent's dispatch on this brief, if it was dispatched to it. */
+  waveOf(dispatchId: string | null, briefId: string): number | null;
+  now(): Date;
+}
+
+export type Claimed = { brief: Brief; claim: Claim; entries: BriefEntry[]; already: boolean };
+
+export class ClaimBook {
+  constructor(private readonly deps: ClaimDeps) {}
+
+  claim(ref: string, agentId: string): Result<Claimed, ApiError> {
+    const agent = this.deps.agent(agentId);
+    if (!agent) return err(apiError('forbidden', 'This agent is no longer known to the host.'));
+    const found = this.deps.briefStore.resolve(ref);
+    if (!found) return err(apiError('brief_unknown', `No brief ${ref}.`, { ref }));
+    if (found.status === 'done' || found.status === 'cancelled') {
+      return err(apiError('brief_change_invalid', `#${found.number} is ${found.status}; a ${found.status} brief is not claimed. Ask the operator to reopen it.`));
+    }
+    try {
+      return this.claimIn(found, agent);
+    } catch (e) {
+      if (e instanceof ClaimAborted) return err(e.error);
+      throw e;
+    }
+  }
+
+  private claimIn(found: Brief, agent: AgentInfo): Result<Claimed, ApiError> {
+    return this.deps.store.transaction(() => {
+      const held = this.deps.store.claim(found.id);
+      if (held?.agentId === agent.id) return ok({ brief: found, claim: held, entries: [], already: true });
+      if (held && this.isHeld(held)) {
+        return err(
+          apiError('brief_claimed', `#${found.number} is claimed by ${held.agentName} since ${held.since}; one claim per brief. Ask the operator, or wait until ${held.agentName} ends.`, {
+            holder: held.agentName,
+            since: held.since,
+          }),
+        );
+      }
+      const released: BriefEntry[] = [];
+      if (held) {
+        const r = this.release(found.id, held.agentId, `${held.agentName}'s claim lapsed (its agent is gone)`);
+        if (r.ok) released.push(...r.value);
+      }
+      const now = this.deps.now();
+      const dispatchId = agent.dispatchId && this.deps.store.get(agent.dispatchId)?.briefId === found.id ? agent.dispatchId : null;
+      const claim: Claim = {
+        briefId: found.id,
+        dispatchId,
+        agentId: agent.id,
+        agentName: agent.name,
+        since: now.toISOString(),
+        leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+      };
+      if (!this.deps.store.insertClaim(claim)) {
+        return err(apiError('brief_claimed', `#${found.number} was claimed by another agent a moment ago.`));
+      }
+      const actor: Actor = { kind: 'agent', name: agent.name };
+      const wave = this.deps.waveOf(dispatchId, found.id);
+      const written = this.deps.briefs.record(
+        found.id,
+        (brief) => {
+          const drafts: HostDraft[] = [];
+          const present = brief.participants.find((p) => p.name === agent.name);
+          if (!present?.active) {
+            drafts.push({
+              kind: 'participant_joined',
+              payload: { name: agent.name, kind: 'agent', role: agent.role, wave },
+              actor: { kind: 'system', name: agent.name },
+              channel: 'automatic',
+            });
+          }
+          drafts.push({ kind: 'claimed', payload: { dispatchId, agent: agent.name } });
+          if (brief.status === 'draft' || brief.status === 'planned') {
+            drafts.push({ kind: 'status_change', payload: { from: brief.status, to: 'in_progress', reason: `claimed by ${agent.name}` } });
+          }
+          return ok(drafts);
+        },
+        actor,
+        'mcp',
+      );
+      if (!written.ok) throw new ClaimAborted(written.error);
+      return ok({ brief: written.value.brief, claim, entries: [...released, ...written.value.entries], already: false });
+    });
+  }
+
+  /** Ends a claim with an entry naming why; nothing when the agent does not hold it. */
+  release(briefId: string, agentId: string, reason: string): Result<BriefEntry[], ApiError> {
+    return this.deps.store.transaction(() => {
+      const held = this.deps.store.claim(briefId);
+      if (!held || held.agentId !== agentId) return ok([]);
+      this.deps.store.removeClaim(briefId);
+      const written = this.deps.briefs.record(
+        briefId,
+        () => ok([{ kind: 'claim_released', payload: { dispatchId: held.dispatchId, agent: held.agentName, reason } }]),
+        { kind: 'system', name: held.agentName },
+        'automatic',
+      );
+      return written.ok ? ok(written.value.entries) : written;
+    });
+  }
+
+  /** Every claim an agent holds, released (it exited, went fatal, was removed). */
+  releaseAllOf(agentId: string, reason: string): void {
+    for (const c of this.deps.store.claims()) if (c.agentId === agentId) this.release(c.briefId, agentId, reason);
+  }
+
+  /** Renews live agents' leases; releases the claims of agents that are gone. */
+  renew(): void {
+    const now = this.deps.now();
+    for (const c of this.deps.store.claims()) {
+      if (this.deps.isLive(c.agentId)) this.deps.store.renewClaim(c.briefId, new Date(now.getTime() + LEASE_MS).toISOString());
+      else this.release(c.briefId, c.agentId, `${c.agentName} is no longer running`);
+    }
+  }
+
+  holder(briefId: string): Claim | null {
+    return this.deps.store.claim(briefId);
+  }
+
+  private isHeld(c: Claim): boolean {
+    return this.deps.isLive(c.agentId) && Date.parse(c.leaseUntil) > this.deps.now().getTime();
+  }
+}
+
+/** A brief write that failed inside the claim's transaction: thrown to roll the claim row back, caught by the caller. */
+export class ClaimAborted extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}

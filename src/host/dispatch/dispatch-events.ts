@@ -1,0 +1,57 @@
+import type { EventLog } from '../events/event-log';
+import type { AutoLinker } from './auto-link';
+import type { ClaimBook } from './claims';
+import type { DispatchService } from './dispatch-service';
+
+/** How often the host renews the leases of live claimers (a third of the lease). */
+export const RENEW_EVERY_MS = 20_000;
+
+/**
+ * What moves dispatch on by itself: an agent ending (its claim released, its dispatch
+ * finished, room for the next), a brief changing (a waiting dispatch may be ready; an
+ * accepted plan may start the build), and what a lane produced (auto-links). Reactions run
+ * after the event's own write has committed (events are told inside it), never within it.
+ */
+export function watchDispatchEvents(events: EventLog, parts: { dispatches: DispatchService; claims: ClaimBook; autoLink: AutoLinker }): () => void {
+  const { dispatches, claims, autoLink } = parts;
+  const later = (fn: () => void): void => void setImmediate(fn);
+  const unsubscribe = events.subscribe((envelope) => {
+    const e = envelope.event;
+    if (e.type === 'agent.updated') {
+      const s = e.agent.supervision;
+      const ended = s.kind === 'exited' || s.kind === 'crashed' || s.kind === 'fatal' || s.kind === 'lost';
+      if (!ended) return;
+      const how = s.kind === 'fatal' ? `${e.agent.name} went fatal` : s.kind === 'lost' ? `${e.agent.name} was lost` : `${e.agent.name} ${s.kind === 'crashed' ? 'crashed' : 'exited'}${s.code !== null ? ` (code ${s.code})` : ''}`;
+      const id = e.agent.id;
+      later(() => {
+        claims.releaseAllOf(id, how);
+        dispatches.agentEnded(id, how);
+      });
+    } else if (e.type === 'agent.removed') {
+      const id = e.id;
+      later(() => {
+        claims.releaseAllOf(id, 'its agent was removed');
+        dispatches.agentEnded(id, 'its agent was removed');
+      });
+    } else if (e.type === 'brief.changed') {
+      const accepted = e.entries.some((x) => x.kind === 'plan_accepted');
+      const moves = e.entries.some((x) => x.kind === 'status_change' || x.kind === 'dependency_added' || x.kind === 'dependency_removed');
+      const briefId = e.brief.id;
+      if (accepted) later(() => dispatches.planAccepted(briefId));
+      if (moves || accepted) later(() => dispatches.briefsChanged());
+    } else {
+      autoLink.onEvent(envelope);
+    }
+  });
+  // A host killed mid-dispatch left some starting, and claims of agents that are gone.
+  later(() => {
+    dispatches.recover();
+    claims.renew();
+  });
+  const timer = setInterval(() => claims.renew(), RENEW_EVERY_MS);
+  timer.unref();
+  return () => {
+    unsubscribe();
+    clearInterval(timer);
+  };
+}

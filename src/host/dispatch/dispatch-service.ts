@@ -1,0 +1,415 @@
+import type { z } from 'zod';
+import type { AgentInfo, StartAgentParams } from '../../shared/agents';
+import type { Actor, Brief, Channel } from '../../shared/briefs';
+import { OPEN_DISPATCH_STATES, type Claim, type Dispatch, type DispatchParams, type DispatchPhase, type Packet } from '../../shared/dispatch';
+import { apiError, type ApiError } from '../../shared/errors';
+import type { Lane } from '../../shared/lanes';
+import type { Repo } from '../../shared/repo';
+import { err, ok, type Result } from '../../shared/result';
+import type { BriefService } from '../briefs/brief-service';
+import type { BriefStore } from '../briefs/brief-store';
+import type { EventLog } from '../events/event-log';
+import { uuidv7 } from '../ids';
+import type { LaneRecord } from '../lanes/lane-store';
+import type { Logger } from '../logger';
+import type { DispatchStore } from './dispatch-store';
+import { ephemeralLaneName } from './lane-naming';
+import { packetText } from './packet';
+import { readiness } from './readiness';
+
+/**
+ * Carries a brief to an agent (docs/mcp.md, Dispatch): records the request as an entry,
+ * then — when the brief is ready and the project has room — makes the lane, copies the
+ * brief's screenshots into it, and starts the agent with the packet as its first prompt and
+ * a token bound to the dispatch. Everything that moves a dispatch on goes through one
+ * serial pump, so two events (a dependency done, an agent exiting) never start the same
+ * dispatch twice or overfill a project.
+ */
+export interface DispatchConfig {
+  maxAgents: number;
+  onMerge: 'in_review' | 'done';
+}
+
+export interface DispatchDeps {
+  store: DispatchStore;
+  briefs: BriefService;
+  briefStore: BriefStore;
+  events: EventLog;
+  logger: Logger;
+  repos: { list(): Repo[]; get(id: string): Repo | undefined };
+  lanes: {
+    list(repoId?: string): LaneRecord[];
+    get(id: string): LaneRecord | undefined;
+    createEphemeral(repoId: string, name: string): Promise<Result<Lane, ApiError>>;
+  };
+  agents: {
+    start(params: StartAgentParams, firstRunArgs: string[], dispatchId: string): Result<AgentInfo, ApiError>;
+    isLive(id: string): boolean;
+  };
+  /** Copies the brief's attachments into the lane (git-excluded); the paths written, relative to the lane. */
+  placeAttachments(brief: Brief, lanePath: string): string[];
+  config(repoId: string): DispatchConfig;
+  now(): Date;
+}
+
+type Created = { dispatch: Dispatch; packet: Packet };
+
+export class DispatchService {
+  private pumping: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly deps: DispatchDeps) {}
+
+  async create(params: z.output<typeof DispatchParams>, actor: Actor, channel: Channel): Promise<Result<Created, ApiError>> {
+    const brief = this.deps.briefStore.resolve(params.ref);
+    if (!brief) return err(apiError('brief_unknown', `No brief ${params.ref}: give #N, N or the brief's id.`, { ref: params.ref }));
+    const placed = this.placement(brief, params);
+    if (!placed.ok) return placed;
+    const { repo, lane } = placed.value;
+    if (params.preset === 'custom' && !params.command) {
+      return err(apiError('invalid_request', 'A custom agent needs its command: give --command PROGRAM (or pick a preset).'));
+    }
+    const phase: DispatchPhase = params.designFirst ? 'design' : 'build';
+    const created = this.deps.store.transaction((): Result<Dispatch, ApiError> => {
+      const open = this.deps.store.list({ briefId: brief.id, states: OPEN_DISPATCH_STATES });
+      if (open.length > 0) {
+        return err(
+          apiError('dispatch_not_possible', `#${brief.number} already has an open dispatch (${open[0]!.state}${open[0]!.agentName ? `, ${open[0]!.agentName}` : ''}); cancel it or stop its agent first.`, {
+            dispatchId: open[0]!.id,
+          }),
+        );
+      }
+      const at = this.deps.now().toISOString();
+      const dispatch: Dispatch = {
+        id: uuidv7(),
+        briefId: brief.id,
+        briefNumber: brief.number,
+        briefTitle: brief.title,
+        repoId: repo.id,
+        targetLaneId: lane?.id ?? null,
+        laneId: lane?.id ?? null,
+        laneName: lane?.name ?? ephemeralLaneName(brief.number, brief.title),
+        agentId: null,
+        agentName: null,
+        preset: params.preset,
+        command: params.command ?? null,
+        args: params.args ?? [],
+        role: params.role,
+        phase,
+        designFirst: params.designFirst,
+        auto: params.auto,
+        wave: this.deps.store.list({ briefId: brief.id }).length + 1,
+        state: 'queued',
+        reason: null,
+        requestedBy: actor,
+        createdAt: at,
+        startedAt: null,
+        endedAt: null,
+      };
+      // Only a build waits for readiness: a design pass is how a draft becomes planned.
+      const ready = readiness(brief, (id) => this.deps.briefStore.resolve(id));
+      if (phase === 'build' && params.auto && !ready.ready) Object.assign(dispatch, { state: 'waiting', reason: ready.reason });
+      const written = this.deps.briefs.record(
+        brief.id,
+        () =>
+          ok([
+            {
+              kind: 'dispatch_requested',
+              payload: {
+                dispatchId: dispatch.id,
+                target: lane ? lane.name : `new ephemeral lane ${dispatch.laneName}`,
+                preset: params.preset,
+                role: params.role,
+                phase,
+                designFirst: params.designFirst,
+                auto: params.auto,
+              },
+            },
+          ]),
+        actor,
+        channel,
+      );
+      if (!written.ok) return written;
+      this.save(dispatch);
+      return ok(dispatch);
+    });
+    if (!created.ok) return created;
+    this.pump();
+    return ok({ dispatch: created.value, packet: this.packetOf(brief, created.value) });
+  }
+
+  cancel(id: string): Result<Dispatch, ApiError> {
+    const d = this.deps.store.get(id);
+    if (!d) return err(apiError('dispatch_unknown', `No dispatch ${id}.`, { id }));
+    if (d.state !== 'waiting' && d.state !== 'queued') {
+      return err(
+        apiError('dispatch_not_cancellable', `This dispatch is ${d.state}${d.agentName ? ` (${d.agentName})` : ''}; only a waiting or queued one can be taken back. Stop its agent instead.`, { state: d.state }),
+      );
+    }
+    const cancelled: Dispatch = { ...d, state: 'cancelled', reason: 'cancelled by the operator', endedAt: this.deps.now().toISOString() };
+    this.save(cancelled);
+    this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch to ${d.laneName ?? 'a new lane'} cancelled before it started.` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+    this.pump();
+    return ok(cancelled);
+  }
+
+  /** A brief's dispatches (all states) or every open one; and the claims of the same briefs. */
+  list(o: { ref?: string; states?: readonly Dispatch['state'][]; limit?: number }): Result<{ dispatches: Dispatch[]; claims: Claim[] }, ApiError> {
+    let briefId: string | undefined;
+    if (o.ref !== undefined) {
+      const brief = this.deps.briefStore.resolve(o.ref);
+      if (!brief) return err(apiError('brief_unknown', `No brief ${o.ref}.`, { ref: o.ref }));
+      briefId = brief.id;
+    }
+    const dispatches = this.deps.store.list({ briefId, states: o.states ?? (briefId ? undefined : OPEN_DISPATCH_STATES), limit: o.limit });
+    const claims = this.deps.store.claims().filter((c) => briefId === undefined || c.briefId === briefId);
+    return ok({ dispatches, claims });
+  }
+
+  /** The packet for a brief: of its latest dispatch, or as it would read for `lane`. */
+  packet(ref: string, laneRef?: string): Result<Packet, ApiError> {
+    const brief = this.deps.briefStore.resolve(ref);
+    if (!brief) return err(apiError('brief_unknown', `No brief ${ref}.`, { ref }));
+    const latest = this.deps.store.list({ briefId: brief.id, limit: 1 })[0];
+    if (laneRef !== undefined) {
+      const lane = this.deps.lanes.list().find((l) => l.id === laneRef || l.name === laneRef);
+      if (!lane) return err(apiError('lane_unknown', `No lane ${laneRef}.`, { lane: laneRef }));
+      return ok({ briefId: brief.id, number: brief.number, text: packetText({ number: brief.number, title: brief.title, lane, phase: 'build', dispatched: false, attachmentPaths: [] }) });
+    }
+    if (latest) return ok(this.packetOf(brief, latest));
+    return ok({ briefId: brief.id, number: brief.number, text: packetText({ number: brief.number, title: brief.title, lane: null, phase: 'build', dispatched: false, attachmentPaths: [] }) });
+  }
+
+  /** The brief an agent's dispatch names (its token speaks for it). */
+  briefOfAgent(agent: AgentInfo | null): string | null {
+    if (!agent?.dispatchId) return null;
+    return this.deps.store.get(agent.dispatchId)?.briefId ?? null;
+  }
+
+  waveOf(dispatchId: string | null, briefId: string): number | null {
+    if (!dispatchId) return null;
+    const d = this.deps.store.get(dispatchId);
+    return d && d.briefId === briefId ? d.wave : null;
+  }
+
+  /** The latest dispatch whose work happened in this lane: by its id, or by repository and name once the lane is gone. */
+  dispatchOfLane(repoId: string, lane: { id: string | null; name: string }): Dispatch | null {
+    return (
+      this.deps.store
+        .list({ states: ['starting', 'running', 'finished'] })
+        .find((d) => d.repoId === repoId && d.laneId !== null && (lane.id !== null ? d.laneId === lane.id : d.laneName === lane.name)) ?? null
+    );
+  }
+
+  /**
+   * What a recycled agent's next run is handed first: its brief, to recall (the trace has
+   * what the last run did), ahead of the operator's own handoff.
+   */
+  handoff(dispatchId: string): string | null {
+    const d = this.deps.store.get(dispatchId);
+    const brief = d && this.deps.briefStore.resolve(d.briefId);
+    if (!d || !brief) return null;
+    const lane = d.laneId ? this.deps.lanes.get(d.laneId) : undefined;
+    return [
+      `You are continuing the work of a previous run on brief #${brief.number}, recycled to start with a fresh context.`,
+      'Recall the brief first (recall_brief): its trace has what was done and said so far.',
+      '',
+      packetText({ number: brief.number, title: brief.title, lane: lane ?? null, phase: d.phase, dispatched: true, attachmentPaths: [] }),
+    ].join('\n');
+  }
+
+  /** After a restart: a dispatch the last host was starting did not start; waiting and queued ones go on. */
+  recover(): void {
+    for (const d of this.deps.store.list({ states: ['starting'] })) {
+      this.save({ ...d, state: 'failed', reason: 'the host stopped while it was starting; dispatch it again', endedAt: this.deps.now().toISOString() });
+    }
+    for (const d of this.deps.store.list({ states: ['running'] })) {
+      if (d.agentId && !this.deps.agents.isLive(d.agentId)) this.save({ ...d, state: 'finished', reason: 'its agent was not running when the host started', endedAt: this.deps.now().toISOString() });
+    }
+    this.pump();
+  }
+
+  /** The agent ended (exited, crashed for good, fatal, removed): its dispatch is finished and room frees up. */
+  agentEnded(agentId: string, how: string): void {
+    for (const d of this.deps.store.list({ states: ['starting', 'running'] })) {
+      if (d.agentId !== agentId) continue;
+      this.save({ ...d, state: 'finished', reason: how, endedAt: this.deps.now().toISOString() });
+    }
+    this.pump();
+  }
+
+  /** The brief changed (a status, a dependency): waiting dispatches are looked at again. */
+  briefsChanged(): void {
+    this.pump();
+  }
+
+  /**
+   * A design pass's plan was accepted: with auto-dispatch on, the build follows (waiting for
+   * the dependencies if need be), in the same lane if it is a standing one.
+   */
+  planAccepted(briefId: string): void {
+    const design = this.deps.store.list({ briefId }).find((d) => d.phase === 'design');
+    if (!design) return;
+    // The design pass's plan accepted is what "planned" means for a draft.
+    this.deps.briefs.record(
+      briefId,
+      (brief) => ok(brief.status === 'draft' ? [{ kind: 'status_change' as const, payload: { from: brief.status, to: 'planned' as const, reason: 'the design pass\'s plan was accepted' } }] : []),
+      { kind: 'system', name: 'dispatch' },
+      'automatic',
+    );
+    if (!design.auto) return;
+    if (this.deps.store.list({ briefId }).some((d) => d.phase === 'build')) return;
+    void this.create(
+      { ref: briefId, lane: design.targetLaneId ?? undefined, preset: design.preset, command: design.command ?? undefined, args: design.args, role: design.role, designFirst: false, auto: true, repoId: design.repoId },
+      { kind: 'system', name: 'dispatch' },
+      'automatic',
+    ).then((r) => {
+      if (!r.ok) this.deps.logger.warn('build dispatch after the design pass refused', { briefId, error: r.error.message });
+    });
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    return this.pumping;
+  }
+
+  /** Moves waiting and queued dispatches on, one pass at a time. */
+  pump(): void {
+    this.pumping = this.pumping
+      .then(() => this.pumpOnce())
+      .catch((e: unknown) => this.deps.logger.error('dispatch pump failed', { error: e instanceof Error ? e.stack : String(e) }));
+  }
+
+  private async pumpOnce(): Promise<void> {
+    if (this.closed) return;
+    for (const d of this.deps.store.list({ states: ['waiting'] }).reverse()) {
+      const brief = this.deps.briefStore.resolve(d.briefId);
+      if (!brief) continue;
+      const ready = readiness(brief, (id) => this.deps.briefStore.resolve(id));
+      if (ready.ready) this.save({ ...d, state: 'queued', reason: null });
+      else if (ready.reason !== d.reason) this.save({ ...d, reason: ready.reason });
+    }
+    // Oldest first: the waves go in the order they were asked for.
+    for (const d of this.deps.store.list({ states: ['queued'] }).reverse()) {
+      if (this.closed) return;
+      const cfg = this.deps.config(d.repoId);
+      const busy = this.deps.store.list({ states: ['starting', 'running'] }).filter((x) => x.repoId === d.repoId).length;
+      if (busy >= cfg.maxAgents) {
+        const repo = this.deps.repos.get(d.repoId)?.name ?? 'this project';
+        const reason = `queued: ${busy} of ${cfg.maxAgents} dispatched agents of ${repo} are at work; it starts when one ends`;
+        if (reason !== d.reason) this.save({ ...d, reason });
+        continue;
+      }
+      await this.execute(d);
+    }
+  }
+
+  private async execute(queued: Dispatch): Promise<void> {
+    let d: Dispatch = { ...queued, state: 'starting', reason: null, startedAt: this.deps.now().toISOString() };
+    this.save(d);
+    const fail = (reason: string): void => {
+      this.save({ ...d, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
+      this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${reason}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+    };
+    const brief = this.deps.briefStore.resolve(d.briefId);
+    if (!brief) return fail('the brief is gone');
+    let lane = d.targetLaneId ? this.deps.lanes.get(d.targetLaneId) : undefined;
+    if (d.targetLaneId && !lane) return fail(`the lane ${d.laneName ?? d.targetLaneId} no longer exists`);
+    if (!lane) {
+      const made = await this.makeEphemeralLane(d);
+      if (!made.ok) return fail(made.error.message);
+      lane = made.value;
+    }
+    d = { ...d, laneId: lane.id, laneName: lane.name };
+    this.save(d);
+    let attachmentPaths: string[] = [];
+    try {
+      attachmentPaths = this.deps.placeAttachments(brief, lane.path);
+    } catch (e) {
+      this.deps.logger.warn('cannot copy attachments into the lane', { lane: lane.name, error: (e as Error).message });
+    }
+    const packet = packetText({ number: brief.number, title: brief.title, lane, phase: d.phase, dispatched: true, attachmentPaths });
+    const started = this.deps.agents.start(
+      {
+        lanePath: lane.path,
+        preset: d.preset,
+        ...(d.command ? { command: d.command } : {}),
+        args: d.args,
+        name: `${d.preset === 'custom' ? 'agent' : d.preset}-brief-${brief.number}${d.wave > 1 ? `-w${d.wave}` : ''}`,
+        role: d.role,
+        restart: 'on-failure',
+      },
+      // A shell would take the packet for a script to run: it gets none (copy it from the panel).
+      d.preset === 'shell' ? [] : [packet],
+      d.id,
+    );
+    if (!started.ok) return fail(started.error.message);
+    d = { ...d, state: 'running', agentId: started.value.id, agentName: started.value.name };
+    this.save(d);
+    const system: Actor = { kind: 'system', name: 'dispatch' };
+    this.deps.briefs.record(
+      brief.id,
+      (now) =>
+        ok([
+          ...(now.links.some((l) => l.type === 'lane' && l.target === lane.name) ? [] : [{ kind: 'link_added' as const, payload: { linkId: uuidv7(), type: 'lane' as const, target: lane.name, label: 'execution' } }]),
+          { kind: 'link_added' as const, payload: { linkId: uuidv7(), type: 'agent_run' as const, target: `${started.value.name} (${started.value.id})`, label: d.phase === 'design' ? 'design pass' : 'execution' } },
+        ]),
+      system,
+      'automatic',
+    );
+  }
+
+  private async makeEphemeralLane(d: Dispatch): Promise<Result<Lane, ApiError>> {
+    const base = d.laneName ?? ephemeralLaneName(d.briefNumber, d.briefTitle);
+    const taken = new Set(this.deps.lanes.list(d.repoId).map((l) => l.name));
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    return this.deps.lanes.createEphemeral(d.repoId, name);
+  }
+
+  /** Which repository and lane a dispatch goes to, or why it cannot go. */
+  private placement(brief: Brief, params: z.output<typeof DispatchParams>): Result<{ repo: Repo; lane: LaneRecord | null }, ApiError> {
+    const repos = this.deps.repos.list();
+    const primary = brief.projects.find((p) => p.primary)?.name ?? null;
+    const byProject = primary ? repos.find((r) => r.name.toLowerCase() === primary.toLowerCase()) : undefined;
+    let repo = params.repoId ? repos.find((r) => r.id === params.repoId || r.name === params.repoId) : byProject;
+    if (params.repoId && !repo) return err(apiError('repo_unknown', `No repository ${params.repoId}.`, { repoId: params.repoId }));
+    let lane: LaneRecord | null = null;
+    if (params.lane !== undefined) {
+      const candidates = this.deps.lanes.list(repo?.id).filter((l) => l.id === params.lane || l.name === params.lane);
+      if (candidates.length === 0) return err(apiError('lane_unknown', `No lane ${params.lane}${repo ? ` in ${repo.name}` : ''}. List them with: grove lane list`, { lane: params.lane }));
+      if (candidates.length > 1) return err(apiError('dispatch_not_possible', `Several repositories have a lane named ${params.lane}: pass --repo too.`));
+      lane = candidates[0]!;
+      repo ??= repos.find((r) => r.id === lane!.repoId);
+      if (repo && lane.repoId !== repo.id) return err(apiError('dispatch_not_possible', `The lane ${lane.name} is not ${repo.name}'s.`));
+    }
+    if (!repo) {
+      const why = primary
+        ? `#${brief.number}'s project "${primary}" is not a repository this host knows`
+        : `#${brief.number} names no project`;
+      return err(apiError('dispatch_not_possible', `${why}: add the repository (grove repo add PATH, named ${primary ?? 'as the project'}), give the brief a project, or pass --repo.`));
+    }
+    return ok({ repo, lane });
+  }
+
+  private packetOf(brief: Brief, d: Dispatch): Packet {
+    const lane = d.laneId ? this.deps.lanes.get(d.laneId) : undefined;
+    return {
+      briefId: brief.id,
+      number: brief.number,
+      text: packetText({
+        number: brief.number,
+        title: brief.title,
+        lane: lane ? { name: lane.name, path: lane.path } : d.laneName ? { name: d.laneName, path: null } : null,
+        phase: d.phase,
+        dispatched: false,
+        attachmentPaths: [],
+      }),
+    };
+  }
+
+  private save(d: Dispatch): void {
+    this.deps.store.save(d);
+    this.deps.events.append({ type: 'dispatch.updated', dispatch: d });
+  }
+}

@@ -1,0 +1,315 @@
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Brief, BriefEntry } from '../../src/shared/briefs';
+import type { Claim, Dispatch, Packet } from '../../src/shared/dispatch';
+import type { AgentInfo } from '../../src/shared/agents';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * Dispatch against a real host, real git and real agent processes: a brief goes to a new
+ * ephemeral lane (or a standing one), the agent starts there with the packet as its first
+ * prompt and a token bound to the brief, its first recall claims the brief, its commits and
+ * the gated merge are linked to the brief by Grove, and an agent that ends releases its claim.
+ * Auto-dispatch waits for `planned` and the dependencies, and a project never runs more
+ * dispatched agents than grove.yaml allows.
+ */
+const WORKER = join(repoRoot, 'test', 'fixtures', 'agents', 'brief-worker.mjs');
+
+let host: HostProcess;
+let main: string;
+let repoId: string;
+let out: string;
+
+async function call<T>(method: string, params: unknown, token?: string): Promise<T> {
+  const r = await api(token ? { url: host.url, token } : host, method, params);
+  if (!r.body.ok) throw new Error(`${method}: ${JSON.stringify(r.body.error)}`);
+  return r.body.result as T;
+}
+const failure = async (method: string, params: unknown): Promise<{ code: string; message: string }> => {
+  const r = await api(host, method, params);
+  expect(r.body.ok, `${method} should fail`).toBe(false);
+  return r.body.error!;
+};
+
+async function newBrief(title: string, extra: Record<string, unknown> = {}): Promise<Brief> {
+  return (await call<{ brief: Brief }>('briefs.create', { title, projects: ['flower'], spec: `Do ${title}.`, ...extra })).brief;
+}
+const setStatus = (ref: string, to: string) => call('briefs.append', { ref, action: { kind: 'status_change', to } });
+const trace = async (ref: string): Promise<BriefEntry[]> => (await call<{ trace: BriefEntry[] }>('briefs.get', { ref, limit: 500 })).trace.slice().reverse();
+const brief = async (ref: string): Promise<Brief> => (await call<{ brief: Brief }>('briefs.get', { ref, limit: 1 })).brief;
+const dispatchesOf = async (ref: string): Promise<{ dispatches: Dispatch[]; claims: Claim[] }> => call('dispatch.list', { ref });
+const agentsList = async (): Promise<AgentInfo[]> => (await call<{ agents: AgentInfo[] }>('agents.list', {})).agents;
+
+function dispatchWorker(ref: string, extra: Record<string, unknown> = {}, steps: string[] = []) {
+  return call<{ dispatch: Dispatch; packet: Packet }>('dispatch.create', {
+    ref,
+    preset: 'custom',
+    command: process.execPath,
+    args: [WORKER, '--out', out, ...(steps.length ? ['--steps', steps.join(',')] : [])],
+    ...extra,
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+const dispatchIn = (ref: string, state: Dispatch['state']) =>
+  until(`a ${state} dispatch of ${ref}`, async () => (await dispatchesOf(ref)).dispatches.find((d) => d.state === state));
+const workerInfo = (agentId: string) =>
+  until(`the worker ${agentId} to start`, async () => {
+    const file = join(out, `${agentId}.json`);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { argv: string[]; cwd: string; hasToken: boolean; briefRef: string }) : null;
+  });
+const workerSteps = (agentId: string, count: number) =>
+  until(`${count} steps of ${agentId}`, async () => {
+    const file = join(out, `${agentId}.steps.jsonl`);
+    if (!existsSync(file)) return null;
+    const lines = readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return lines.length >= count ? lines : null;
+  });
+
+beforeEach(async () => {
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  out = makeTempDir();
+  host = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike' } });
+  repoId = await addTrustedRepo(host, main);
+});
+afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+describe('dispatch to an ephemeral lane', () => {
+  it('makes brief-N-slug, starts the agent there with the packet and a token bound to the brief, and links the lane and the run', async () => {
+    const b = await newBrief('Livewire dispatch() fatal');
+    const made = await dispatchWorker(`#${b.number}`);
+    expect(made.dispatch.laneName).toBe(`brief-${b.number}-livewire-dispatch-fatal`);
+    expect(made.packet.text).toContain(`brief #${b.number}: Livewire dispatch() fatal`);
+    expect(made.packet.text).toContain('the gate decides');
+
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    const lanes = (await call<{ lanes: { id: string; name: string; kind: string; path: string }[] }>('lanes.list', { repoId })).lanes;
+    const lane = lanes.find((l) => l.id === running.laneId)!;
+    expect(lane).toMatchObject({ name: made.dispatch.laneName, kind: 'ephemeral' });
+
+    const agent = (await agentsList()).find((a) => a.id === running.agentId)!;
+    expect(agent).toMatchObject({ dispatchId: running.id, role: 'worker', lanePath: lane.path });
+    const info = await workerInfo(agent.id);
+    expect(realpathSync(info.cwd)).toBe(realpathSync(lane.path));
+    expect(info.hasToken).toBe(true);
+    // The packet is its first prompt, naming the lane it is in.
+    expect(info.argv.at(-1)).toContain(`Work only in the lane ${lane.name}`);
+    expect(info.argv.at(-1)).toContain('recall_brief with no arguments');
+
+    const entries = await trace(`#${b.number}`);
+    const requested = entries.find((e) => e.kind === 'dispatch_requested')!;
+    expect(requested).toMatchObject({ actor: { kind: 'operator', name: 'operator:mike' }, channel: 'api' });
+    expect(requested.payload).toMatchObject({ dispatchId: running.id, preset: 'custom', role: 'worker', phase: 'build' });
+    const now = await brief(`#${b.number}`);
+    expect(now.links.map((l) => [l.type, l.label])).toEqual(expect.arrayContaining([['lane', 'execution'], ['agent_run', 'execution']]));
+    expect(now.links.find((l) => l.type === 'lane')!.target).toBe(lane.name);
+  });
+
+  it("puts the brief's screenshots in the lane under .grove/briefs/N, out of git, and names them in the packet", async () => {
+    const b = await newBrief('Screens');
+    const png = readFileSync(join(repoRoot, 'test', 'fixtures', 'images', 'screenshot.png'));
+    const up = await fetch(`${host.url}/blobs?brief=${b.number}&name=before.png`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: png });
+    expect(up.status).toBeLessThan(300);
+    await dispatchWorker(`#${b.number}`, {}, ['recall-http']);
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    const info = await workerInfo(running.agentId!);
+    const copied = join(info.cwd, '.grove', 'briefs', String(b.number), 'before.png');
+    expect(readFileSync(copied).equals(png)).toBe(true);
+    expect(info.argv.at(-1)).toContain(`.grove/briefs/${b.number}/before.png`);
+    expect(git(info.cwd, 'status', '--porcelain')).toBe('');
+    // Its recall names the file where it is (the operator's recall has no lane to name).
+    const steps = await workerSteps(running.agentId!, 1);
+    expect(String(steps[0]!.text)).toContain(`before.png (image/png, `);
+    expect(String(steps[0]!.text)).toContain(`— file: .grove/briefs/${b.number}/before.png`);
+    expect((await call<{ text: string }>('briefs.recall', { ref: `#${b.number}` })).text).not.toContain('— file:');
+  });
+
+  it('refuses what cannot be dispatched, saying why and how to fix it', async () => {
+    const orphan = await newBrief('No repo', { projects: ['elsewhere'] });
+    const e1 = await failure('dispatch.create', { ref: `#${orphan.number}`, preset: 'shell' });
+    expect(e1.code).toBe('dispatch_not_possible');
+    expect(e1.message).toContain('"elsewhere" is not a repository this host knows');
+    expect(e1.message).toContain('grove repo add');
+
+    const b = await newBrief('Twice');
+    await dispatchWorker(`#${b.number}`);
+    const e2 = await failure('dispatch.create', { ref: `#${b.number}`, preset: 'shell' });
+    expect(e2.code).toBe('dispatch_not_possible');
+    expect(e2.message).toContain('already has an open dispatch');
+
+    const e3 = await failure('dispatch.create', { ref: `#${b.number}`, preset: 'shell', lane: 'nope' });
+    expect(e3.code).toBe('lane_unknown');
+  });
+});
+
+describe('claims', () => {
+  it("the dispatched agent's first recall claims the brief: it joins with its wave, the brief goes in_progress; exiting releases it", async () => {
+    const b = await newBrief('Claim me');
+    await setStatus(`#${b.number}`, 'planned');
+    await dispatchWorker(`#${b.number}`, {}, ['recall-http', 'exit:0']);
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    const steps = await workerSteps(running.agentId!, 2);
+    expect(steps[0]).toMatchObject({ step: 'recall-http', ok: true });
+    // The recall it read already shows its claim.
+    expect(String(steps[0]!.text)).toContain('claimed');
+
+    const finished = await dispatchIn(`#${b.number}`, 'finished');
+    expect(finished.reason).toContain('exited (code 0)');
+    const entries = await trace(`#${b.number}`);
+    const kinds = entries.map((e) => e.kind);
+    const name = running.agentName!;
+    expect(entries.find((e) => e.kind === 'participant_joined' && e.payload?.name === name)?.payload).toMatchObject({ kind: 'agent', role: 'worker', wave: 1 });
+    expect(entries.find((e) => e.kind === 'claimed')).toMatchObject({ actor: { kind: 'agent', name }, channel: 'mcp', payload: { dispatchId: running.id, agent: name } });
+    expect(entries.find((e) => e.kind === 'status_change' && e.payload?.to === 'in_progress')).toMatchObject({ actor: { kind: 'agent', name } });
+    await until('the claim released', async () => (await trace(`#${b.number}`)).some((e) => e.kind === 'claim_released'));
+    expect(kinds.indexOf('claimed')).toBeGreaterThan(kinds.indexOf('dispatch_requested'));
+    const after = await dispatchesOf(`#${b.number}`);
+    expect(after.claims).toEqual([]);
+    const released = (await trace(`#${b.number}`)).find((e) => e.kind === 'claim_released')!;
+    expect(released.payload).toMatchObject({ agent: name, reason: `${name} exited (code 0)` });
+  });
+
+  it('an agent that is not the dispatched one reading the brief does not claim it', async () => {
+    const b = await newBrief('Look only');
+    const started = await call<{ agent: AgentInfo }>('agents.start', { lanePath: main, preset: 'custom', command: process.execPath, args: [WORKER, '--out', out, '--steps', 'recall-http', `brief #${b.number}`], isOpsLoop: true });
+    await workerSteps(started.agent.id, 1);
+    expect((await trace(`#${b.number}`)).some((e) => e.kind === 'claimed')).toBe(false);
+    expect((await dispatchesOf(`#${b.number}`)).claims).toEqual([]);
+  });
+});
+
+describe('auto-link', () => {
+  it("links each commit of the lane, then the merge; a good merge moves the brief to in_review, ends the claim and removes the lane", async () => {
+    const b = await newBrief('Link my work');
+    await dispatchWorker(`#${b.number}`, {}, ['recall-http', 'commit:feature.txt']);
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    const steps = await workerSteps(running.agentId!, 2);
+    const sha = String(steps[1]!.sha);
+    await until('the commit linked', async () => (await brief(`#${b.number}`)).links.find((l) => l.type === 'commit' && l.target === sha));
+
+    const merged = await call<{ merge: { id: string; state: string } | null; laneRemoved: boolean }>('lanes.merge', { id: running.laneId });
+    expect(merged.merge?.state).toBe('merged');
+    expect(merged.laneRemoved).toBe(true);
+    const linked = await until('the merge linked', async () => {
+      const now = await brief(`#${b.number}`);
+      return now.links.some((l) => l.type === 'merge') && now.status === 'in_review' ? now : null;
+    });
+    expect(linked.links.find((l) => l.type === 'merge')).toMatchObject({ target: merged.merge!.id, addedBy: { kind: 'system', name: 'auto-link' } });
+    expect(linked.links.find((l) => l.type === 'commit')!.label).toBe('add feature.txt');
+    const entries = await trace(`#${b.number}`);
+    expect(entries.find((e) => e.kind === 'status_change' && e.payload?.to === 'in_review')).toMatchObject({ actor: { kind: 'system' }, channel: 'automatic' });
+    await until('the claim released', async () => (await dispatchesOf(`#${b.number}`)).claims.length === 0);
+    expect(existsSync(join(main, 'feature.txt'))).toBe(true);
+  });
+
+  it('a merge the gate rolls back shows on the brief with the gate output', async () => {
+    writeFileSync(join(main, 'grove.yaml'), 'merge:\n  gate: \'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi\'\n');
+    git(main, 'add', 'grove.yaml');
+    git(main, 'commit', '-q', '-m', 'gate');
+    await trustRepo(host, repoId);
+    const b = await newBrief('Break MAIN');
+    await dispatchWorker(`#${b.number}`, {}, ['commit:BROKEN']);
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    await workerSteps(running.agentId!, 1);
+    const r = await api(host, 'lanes.merge', { id: running.laneId });
+    expect(r.body.ok).toBe(false);
+    const now = await until('the rollback linked', async () => {
+      const x = await brief(`#${b.number}`);
+      return x.links.some((l) => l.type === 'merge' && l.label === 'merge rolled back by the gate') ? x : null;
+    });
+    expect(now.status).not.toBe('in_review');
+    const note = (await trace(`#${b.number}`)).find((e) => e.kind === 'note' && e.actor.name === 'auto-link');
+    expect(note?.payload && 'text' in note.payload ? note.payload.text : '').toContain('Cannot redeclare dispatch()');
+  });
+});
+
+describe('auto-dispatch', () => {
+  it('waits for planned and every dependency done; a dependency becoming done re-checks its dependants', async () => {
+    const dep = await newBrief('Schema first');
+    const b = await newBrief('Then the feature');
+    await call('briefs.append', { ref: `#${b.number}`, action: { kind: 'dependency_added', on: `#${dep.number}` } });
+    const made = await dispatchWorker(`#${b.number}`, { auto: true });
+    expect(made.dispatch).toMatchObject({ state: 'waiting', reason: `waiting for #${b.number} to be planned (it is draft)` });
+
+    await setStatus(`#${b.number}`, 'planned');
+    await until('the reason to name the dependency', async () =>
+      (await dispatchesOf(`#${b.number}`)).dispatches[0]!.reason === `waiting for #${dep.number} (draft) to be done`,
+    );
+    await setStatus(`#${dep.number}`, 'done');
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    expect(running.auto).toBe(true);
+  });
+
+  it('runs at most dispatch.maxAgents per project; the rest queue and start as agents end', async () => {
+    writeFileSync(join(main, 'grove.yaml'), 'dispatch:\n  maxAgents: 1\n');
+    git(main, 'add', 'grove.yaml');
+    git(main, 'commit', '-q', '-m', 'one at a time');
+    const first = await newBrief('First');
+    const second = await newBrief('Second');
+    await dispatchWorker(`#${first.number}`);
+    const a = await dispatchIn(`#${first.number}`, 'running');
+    await dispatchWorker(`#${second.number}`);
+    const queued = await dispatchIn(`#${second.number}`, 'queued');
+    expect(queued.reason).toBe('queued: 1 of 1 dispatched agents of flower are at work; it starts when one ends');
+
+    await call('agents.stop', { id: a.agentId });
+    const b = await dispatchIn(`#${second.number}`, 'running');
+    expect(b.agentId).not.toBe(a.agentId);
+  });
+
+  it('a waiting dispatch can be cancelled; a running one cannot', async () => {
+    const b = await newBrief('Maybe later');
+    const made = await dispatchWorker(`#${b.number}`, { auto: true });
+    const cancelled = await call<{ dispatch: Dispatch }>('dispatch.cancel', { id: made.dispatch.id });
+    expect(cancelled.dispatch.state).toBe('cancelled');
+    await dispatchWorker(`#${b.number}`);
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    const e = await failure('dispatch.cancel', { id: running.id });
+    expect(e.code).toBe('dispatch_not_cancellable');
+  });
+});
+
+describe('design pass', () => {
+  it('asks for a plan first; accepting it plans the brief and, with auto-dispatch, starts the build', async () => {
+    const b = await newBrief('Design it');
+    const made = await dispatchWorker(`#${b.number}`, { designFirst: true, auto: true });
+    expect(made.dispatch.phase).toBe('design');
+    const design = await dispatchIn(`#${b.number}`, 'running');
+    const info = await workerInfo(design.agentId!);
+    expect(info.argv.at(-1)).toContain('This is a design pass');
+    // The plan, as the agent would propose it (here through the API with its own token's rights).
+    const proposed = await call<{ entries: BriefEntry[] }>('briefs.append', { ref: `#${b.number}`, action: { kind: 'plan_proposed', spec: '## Plan\n\n1. Do it.', summary: 'one step' } });
+    await call('agents.stop', { id: design.agentId });
+    await dispatchIn(`#${b.number}`, 'finished');
+    await call('briefs.append', { ref: `#${b.number}`, action: { kind: 'plan_accepted', planEntryId: proposed.entries.at(-1)!.id } });
+    await until('the brief planned', async () => (await brief(`#${b.number}`)).status === 'planned');
+    expect((await trace(`#${b.number}`)).find((e) => e.kind === 'status_change' && e.payload?.to === 'planned')).toMatchObject({ actor: { kind: 'system', name: 'dispatch' } });
+    const build = await until('the build dispatch', async () => (await dispatchesOf(`#${b.number}`)).dispatches.find((d) => d.phase === 'build' && d.state === 'running'));
+    expect(build.wave).toBe(2);
+    const buildInfo = await workerInfo(build.agentId!);
+    expect(buildInfo.argv.at(-1)).toContain('The rules:');
+  });
+});
+
+describe('packet', () => {
+  it('briefs.packet answers the copy-paste packet, also to an agent', async () => {
+    const b = await newBrief('Packet please');
+    const p = await call<Packet>('briefs.packet', { ref: `#${b.number}` });
+    expect(p.text).toContain(`grove brief recall #${b.number}`);
+    expect(p.text).toContain(`recall_brief {"ref": "#${b.number}"}`);
+  });
+});
