@@ -18,8 +18,15 @@ test.beforeEach(() => {
   host = currentHost();
 });
 
-/** A stand-in agent: any program that keeps running will do; this one is the suite's fake Claude Code. */
-const fakeAgent = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');
+/** A stand-in for an agent Grove dispatched: started with the packet, it waits for input as an interactive agent does. */
+const fakeAgent = join(repoRoot, 'test', 'fixtures', 'agents', 'brief-worker.mjs');
+
+/** Sets the form to run the stand-in: Custom…, node as the command, the script as its argument. */
+async function chooseFakeAgent(dispatch: Locator): Promise<void> {
+  await dispatch.getByLabel('Agent kind').selectOption({ label: 'Custom…' });
+  await dispatch.getByLabel('Command').fill(process.execPath);
+  await dispatch.getByLabel(/^Arguments/).fill(fakeAgent);
+}
 
 const panel = (page: Page): Locator => page.getByTestId('brief-dispatch');
 
@@ -50,7 +57,7 @@ test('dispatch a brief to a new ephemeral lane: the packet, the dispatch running
   await dispatch.getByLabel('Agent kind').selectOption({ label: 'Custom…' });
   await dispatch.getByRole('button', { name: 'Dispatch' }).click();
   await expect(dispatch.getByTestId('dispatch-form').getByRole('alert')).toContainText('Custom needs a command');
-  await dispatch.getByLabel('Command').fill(fakeAgent);
+  await chooseFakeAgent(dispatch);
   await dispatch.getByRole('button', { name: 'Dispatch' }).click();
 
   // The packet: the brief's number and title, how to recall it; Copy puts it on the clipboard.
@@ -60,7 +67,8 @@ test('dispatch a brief to a new ephemeral lane: the packet, the dispatch running
   await expect(packet).toContainText(`grove brief recall #${brief.number}`);
   await dispatch.getByRole('button', { name: 'Copy' }).click();
   await expect(dispatch.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await packet.textContent());
+  const clipboard = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+  expect(clipboard).toBe(await packet.textContent());
 
   // The dispatch runs, in its new lane, with its agent; the trace records the request.
   const row = dispatch.getByTestId('dispatch-row');
@@ -75,7 +83,9 @@ test('dispatch a brief to a new ephemeral lane: the packet, the dispatch running
   await expect(row.getByTestId('dispatch-cancel')).toHaveCount(0);
   const requested = page.getByTestId('trace-entry').filter({ has: page.locator('.trace-kind', { hasText: 'dispatch requested' }) });
   await expect(requested).toHaveCount(1);
-  await expect(requested).toContainText('operator · operator:mike');
+  // Made in the UI: the actor line names no other channel ("via api").
+  await expect(requested.getByTestId('trace-actor')).toHaveText('operator · operator:mike');
+  await expect(requested).toContainText(`build to new ephemeral lane brief-${brief.number}-pink-petals-on-the-landing-page (custom, worker)`);
 
   await expectAccessible(page, 'the Dispatch panel with a running dispatch');
   await panel(page).scrollIntoViewIfNeeded();
@@ -100,15 +110,13 @@ test('auto-dispatch of a draft brief waits, saying why, until cancelled', async 
   const dispatch = await openBrief(page, brief.number);
 
   await dispatch.getByRole('checkbox', { name: 'Auto-dispatch when it reaches planned' }).check();
-  await dispatch.getByRole('checkbox', { name: 'Design-loop design pass before build' }).check();
-  await dispatch.getByLabel('Agent kind').selectOption({ label: 'Custom…' });
-  await dispatch.getByLabel('Command').fill(fakeAgent);
+  await chooseFakeAgent(dispatch);
   await dispatch.getByRole('button', { name: 'Dispatch' }).click();
 
   const row = dispatch.getByTestId('dispatch-row');
   await expect(row).toHaveAttribute('data-state', 'waiting');
   await expect(row.getByTestId('dispatch-reason')).toContainText('planned');
-  await expect(row).toContainText('design pass');
+  await expect(row).toContainText('build');
   await expect(row).toContainText('requested (auto)');
   await expect(dispatch.getByTestId('dispatch-packet')).toBeVisible();
   await expectAccessible(page, 'a waiting dispatch');
@@ -130,7 +138,7 @@ test('a dispatch made elsewhere (the CLI, another window) appears live', async (
   const brief = await newBrief(host, { title: 'Seasonal bouquets', kind: 'feature', projects: ['flower'] });
   const dispatch = await openBrief(page, brief.number);
   await expect(dispatch.getByTestId('no-dispatches')).toBeVisible();
-  await must(host, 'dispatch.create', { ref: `#${brief.number}`, preset: 'custom', command: fakeAgent, auto: true });
+  await must(host, 'dispatch.create', { ref: `#${brief.number}`, preset: 'custom', command: process.execPath, args: [fakeAgent], auto: true });
   await expect(dispatch.getByTestId('dispatch-row')).toHaveAttribute('data-state', 'waiting');
 });
 

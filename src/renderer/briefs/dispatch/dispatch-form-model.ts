@@ -32,6 +32,8 @@ export interface DispatchForm {
   preset: PresetId;
   /** The program, for `custom`. */
   command: string;
+  /** Its arguments, one per line (a line with spaces stays one argument), for `custom`; the packet follows them. */
+  args: string;
   role: AgentRole;
   designFirst: boolean;
   auto: boolean;
@@ -83,7 +85,7 @@ export function ephemeralLaneName(number: number, title: string): string {
 
 /** What the form shows first for a brief: a new ephemeral lane, Claude Code as a worker, no design pass, no auto-dispatch. */
 export function defaultDispatchForm(): DispatchForm {
-  return { pickedRepoId: null, target: EPHEMERAL, preset: 'claude', command: '', role: 'worker', designFirst: false, auto: false };
+  return { pickedRepoId: null, target: EPHEMERAL, preset: 'claude', command: '', args: '', role: 'worker', designFirst: false, auto: false };
 }
 
 /**
@@ -109,12 +111,19 @@ export function dispatchRequestOf(form: DispatchForm, brief: Pick<Brief, 'number
   if (form.preset === 'custom' && command === '') return err('Custom needs a command: the program to run, e.g. /usr/local/bin/my-agent.');
   return ok({
     ref: briefRef(brief.number),
+    via: 'ui',
     preset: form.preset,
     role: form.role,
     designFirst: form.designFirst,
     auto: form.auto,
     ...(form.target === EPHEMERAL ? {} : { lane: form.target }),
     ...(form.preset === 'custom' ? { command } : {}),
+    ...(form.preset === 'custom' && argsOf(form.args).length > 0 ? { args: argsOf(form.args) } : {}),
     ...(repo.kind === 'picked' ? { repoId: repo.repo.id } : {}),
   });
+}
+
+/** One argument per line; blank lines are none. */
+function argsOf(text: string): string[] {
+  return text.split('\n').filter((a) => a.trim() !== '');
 }

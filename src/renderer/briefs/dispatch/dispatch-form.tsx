@@ -132,6 +132,12 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
             />
           </div>
         )}
+        {form.preset === 'custom' && (
+          <div className="dispatch-field dispatch-command">
+            <label htmlFor={`${id}-args`}>Arguments, one per line (the packet comes last)</label>
+            <textarea id={`${id}-args`} value={form.args} onChange={(e) => set({ args: e.target.value })} rows={2} spellCheck={false} data-testid="dispatch-args" />
+          </div>
+        )}
       </div>
       <div className="dispatch-checks">
         <label className="dispatch-check">

@@ -9,6 +9,7 @@ import {
   standingLanesOf,
   withValidTarget,
 } from '../../../../src/renderer/briefs/dispatch/dispatch-form-model';
+import { ephemeralLaneName as hostLaneName } from '../../../../src/host/dispatch/lane-naming';
 import type { Lane } from '../../../../src/shared/lanes';
 import type { Repo } from '../../../../src/shared/repo';
 
@@ -81,6 +82,12 @@ describe('the new ephemeral lane’s name', () => {
     expect(ephemeralLaneName(4, 'Café — déjà vu!')).toBe('brief-4-cafe-deja-vu');
     expect(ephemeralLaneName(5, '!!!')).toBe('brief-5');
   });
+
+  it('is the name the host gives the lane', () => {
+    for (const title of ['Fix the login bug', 'Worktree-isolated active work (MAIN = stable served/prod)', 'Café — déjà vu!', '!!!', 'a'.repeat(300), 'x y '.repeat(20)]) {
+      expect(ephemeralLaneName(7, title)).toBe(hostLaneName(7, title));
+    }
+  });
 });
 
 describe('the request it makes', () => {
@@ -88,20 +95,20 @@ describe('the request it makes', () => {
 
   it('starts as a worker Claude Code in a new ephemeral lane, no design pass, no auto-dispatch', () => {
     const r = dispatchRequestOf(defaultDispatchForm(), flower, matched);
-    expect(r).toEqual({ ok: true, value: { ref: '#12', preset: 'claude', role: 'worker', designFirst: false, auto: false } });
+    expect(r).toEqual({ ok: true, value: { ref: '#12', via: 'ui', preset: 'claude', role: 'worker', designFirst: false, auto: false } });
   });
 
   it('names the standing lane, the custom command, the role and both choices as set', () => {
-    const form = { ...defaultDispatchForm(), target: 'lane-1', preset: 'custom' as const, command: '  node agent.mjs ', role: 'orchestrator' as const, designFirst: true, auto: true };
+    const form = { ...defaultDispatchForm(), target: 'lane-1', preset: 'custom' as const, command: '  /usr/bin/node ', args: 'agent.mjs\n\n--say hello world\n', role: 'orchestrator' as const, designFirst: true, auto: true };
     expect(dispatchRequestOf(form, flower, matched)).toEqual({
       ok: true,
-      value: { ref: '#12', lane: 'lane-1', preset: 'custom', command: 'node agent.mjs', role: 'orchestrator', designFirst: true, auto: true },
+      value: { ref: '#12', via: 'ui', lane: 'lane-1', preset: 'custom', command: '/usr/bin/node', args: ['agent.mjs', '--say hello world'], role: 'orchestrator', designFirst: true, auto: true },
     });
   });
 
-  it('sends a command only for Custom…', () => {
-    const r = dispatchRequestOf({ ...defaultDispatchForm(), preset: 'codex', command: 'leftover' }, flower, matched);
-    expect(r.ok && r.value).toEqual({ ref: '#12', preset: 'codex', role: 'worker', designFirst: false, auto: false });
+  it('sends a command and arguments only for Custom…', () => {
+    const r = dispatchRequestOf({ ...defaultDispatchForm(), preset: 'codex', command: 'leftover', args: 'left\nover' }, flower, matched);
+    expect(r.ok && r.value).toEqual({ ref: '#12', via: 'ui', preset: 'codex', role: 'worker', designFirst: false, auto: false });
   });
 
   it('names the repository only when the operator picked it', () => {

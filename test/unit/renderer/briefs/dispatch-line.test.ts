@@ -16,6 +16,7 @@ function dispatch(o: Partial<Dispatch> = {}): Dispatch {
     agentName: null,
     preset: 'claude',
     command: null,
+    args: [],
     role: 'worker',
     phase: 'build',
     designFirst: false,
