@@ -21,11 +21,11 @@ test.beforeEach(() => {
 /** A stand-in for an agent Grove dispatched: started with the packet, it waits for input as an interactive agent does. */
 const fakeAgent = join(repoRoot, 'test', 'fixtures', 'agents', 'brief-worker.mjs');
 
-/** Sets the form to run the stand-in: Custom…, node as the command, the script as its argument. */
-async function chooseFakeAgent(dispatch: Locator): Promise<void> {
+/** Sets the form to run the stand-in: Custom…, node as the command, the script (and its steps) as arguments. */
+async function chooseFakeAgent(dispatch: Locator, steps: string[] = []): Promise<void> {
   await dispatch.getByLabel('Agent kind').selectOption({ label: 'Custom…' });
   await dispatch.getByLabel('Command').fill(process.execPath);
-  await dispatch.getByLabel(/^Arguments/).fill(fakeAgent);
+  await dispatch.getByLabel(/^Arguments/).fill([fakeAgent, ...(steps.length ? ['--steps', steps.join(',')] : [])].join('\n'));
 }
 
 const panel = (page: Page): Locator => page.getByTestId('brief-dispatch');
@@ -57,7 +57,8 @@ test('dispatch a brief to a new ephemeral lane: the packet, the dispatch running
   await dispatch.getByLabel('Agent kind').selectOption({ label: 'Custom…' });
   await dispatch.getByRole('button', { name: 'Dispatch' }).click();
   await expect(dispatch.getByTestId('dispatch-form').getByRole('alert')).toContainText('Custom needs a command');
-  await chooseFakeAgent(dispatch);
+  // The agent reads its brief once it runs (over HTTP, as `grove brief recall` does): that claims it.
+  await chooseFakeAgent(dispatch, ['recall-http']);
   await dispatch.getByRole('button', { name: 'Dispatch' }).click();
 
   // The packet: the brief's number and title, how to recall it; Copy puts it on the clipboard.
@@ -81,6 +82,9 @@ test('dispatch a brief to a new ephemeral lane: the packet, the dispatch running
   await expect(row).toContainText('build');
   await expect(row).toContainText('wave 1');
   await expect(row.getByTestId('dispatch-cancel')).toHaveCount(0);
+  const agentName = (await must<{ dispatches: { agentName: string | null }[] }>(host, 'dispatch.list', { ref: `#${brief.number}` })).dispatches[0]!.agentName!;
+  await expect(row.getByTestId('dispatch-agent')).toContainText(agentName);
+  await expect(dispatch.getByTestId('dispatch-claim')).toHaveText(`claimed by ${agentName} since now`);
   const requested = page.getByTestId('trace-entry').filter({ has: page.locator('.trace-kind', { hasText: 'dispatch requested' }) });
   await expect(requested).toHaveCount(1);
   // Made in the UI: the actor line names no other channel ("via api").
@@ -99,7 +103,6 @@ test('dispatch a brief to a new ephemeral lane: the packet, the dispatch running
   expect(box.x + box.width).toBeLessThanOrEqual(390);
 
   // The agent's link opens its tab in the lane's workspace.
-  const agentName = (await must<{ dispatches: { agentName: string | null }[] }>(host, 'dispatch.list', { ref: `#${brief.number}` })).dispatches[0]!.agentName!;
   await page.setViewportSize({ width: 1440, height: 1000 });
   await row.getByTestId('dispatch-agent').getByRole('link').click();
   await expect(page.locator(`[data-testid="agent-tab"][data-agent="${agentName}"]`)).toHaveAttribute('aria-selected', 'true');
@@ -130,6 +133,9 @@ test('auto-dispatch of a draft brief waits, saying why, until cancelled', async 
   await page.keyboard.press('Enter');
   await expect(row).toHaveAttribute('data-state', 'cancelled');
   await expect(row.getByTestId('dispatch-cancel')).toHaveCount(0);
+  const agentName = (await must<{ dispatches: { agentName: string | null }[] }>(host, 'dispatch.list', { ref: `#${brief.number}` })).dispatches[0]!.agentName!;
+  await expect(row.getByTestId('dispatch-agent')).toContainText(agentName);
+  await expect(dispatch.getByTestId('dispatch-claim')).toHaveText(`claimed by ${agentName} since now`);
   const listed = await must<{ dispatches: { state: string }[] }>(host, 'dispatch.list', { ref: `#${brief.number}`, state: ['cancelled'] });
   expect(listed.dispatches.map((d) => d.state)).toEqual(['cancelled']);
 });
