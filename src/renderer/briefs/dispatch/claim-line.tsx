@@ -10,8 +10,18 @@ export function ClaimLine({ claim }: { claim: Claim }) {
   const isAgentHere = (agents ?? []).some((a) => a.id === claim.agentId);
   return (
     <p className="dispatch-claim" data-testid="dispatch-claim">
-      <Lock size={13} aria-hidden /> claimed by{' '}
-      {isAgentHere ? <RouteLink route={{ kind: 'agent', agentId: claim.agentId }} title="Open the agent’s tab">{claim.agentName}</RouteLink> : <strong>{claim.agentName}</strong>} since <TimeAgo at={claim.since} />
+      <Lock size={13} aria-hidden />
+      <span>
+        claimed by{' '}
+        {isAgentHere ? (
+          <RouteLink route={{ kind: 'agent', agentId: claim.agentId }} title="Open the agent’s tab">
+            {claim.agentName}
+          </RouteLink>
+        ) : (
+          <strong>{claim.agentName}</strong>
+        )}{' '}
+        since <TimeAgo at={claim.since} />
+      </span>
     </p>
   );
 }

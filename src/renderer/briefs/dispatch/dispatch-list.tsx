@@ -1,4 +1,5 @@
 import { Ban, CheckCircle2, CircleDashed, CircleSlash, Loader, XCircle, type LucideIcon } from 'lucide-react';
+import { useRef } from 'react';
 import type { Dispatch } from '../../../shared/dispatch';
 import { useHost, useHostStore } from '../../connection/use-host';
 import { TimeAgo } from '../../ui/time-ago';
@@ -34,12 +35,21 @@ function DispatchRow({ dispatch: d, onCancelled }: { dispatch: Dispatch; onCance
   const store = useHostStore();
   const { lanes, agents } = useHost();
   const write = useWrite();
+  // Cancel goes away with the state it belongs to: focus stays on the row instead of falling to the page.
+  const rowRef = useRef<HTMLLIElement>(null);
   const line = dispatchLine(d);
+  const cancel = (): void => {
+    if (write.isBusy) return;
+    write.run(store.request('dispatch.cancel', { id: d.id }), (v) => {
+      onCancelled(v.dispatch);
+      rowRef.current?.focus();
+    });
+  };
   const Icon = TONE_ICON[line.tone];
   const laneExists = d.laneId !== null && (lanes ?? []).some((l) => l.id === d.laneId);
   const agentExists = d.agentId !== null && (agents ?? []).some((a) => a.id === d.agentId);
   return (
-    <li className="dispatch-row" data-testid="dispatch-row" data-state={d.state} data-dispatch-id={d.id}>
+    <li ref={rowRef} tabIndex={-1} className="dispatch-row" data-testid="dispatch-row" data-state={d.state} data-dispatch-id={d.id}>
       <div className="dispatch-row-head">
         <span className={`dispatch-state tone-${line.tone}`} data-testid="dispatch-state">
           <Icon size={14} aria-hidden className={d.state === 'starting' ? 'spin' : undefined} />
@@ -56,8 +66,8 @@ function DispatchRow({ dispatch: d, onCancelled }: { dispatch: Dispatch; onCance
           <button
             type="button"
             className="dispatch-cancel"
-            disabled={write.isBusy}
-            onClick={() => write.run(store.request('dispatch.cancel', { id: d.id }), (v) => onCancelled(v.dispatch))}
+            aria-disabled={write.isBusy}
+            onClick={cancel}
             aria-label={`Cancel dispatch (wave ${d.wave}, ${line.state})`}
             data-testid="dispatch-cancel"
           >
