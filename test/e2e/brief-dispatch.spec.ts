@@ -51,6 +51,7 @@ test('dispatch a brief to a new ephemeral lane: the packet, the dispatch running
   await expect(target.locator('option').first()).toHaveText(`New ephemeral lane brief-${brief.number}-pink-petals-on-the-landing-page`);
   await expect(target.locator('optgroup[label="Standing lanes of flower"] option')).toHaveText(['design']);
   await expectAccessible(page, 'the Dispatch panel');
+  await dispatch.scrollIntoViewIfNeeded();
   await shoot(page, 'brief-dispatch-form');
 
   // Custom… without a command is refused before the host is asked.
