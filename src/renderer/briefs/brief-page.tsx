@@ -37,7 +37,7 @@ export function BriefPage({ number }: { number: number }) {
         <div className="brief-main">
           <SpecSection brief={brief} append={open.append} />
           <NeighbourhoodSection brief={brief} />
-          <DispatchSection />
+          <DispatchSection brief={brief} />
           <TraceSection open={open} brief={brief} />
         </div>
         <aside className="brief-side" aria-label="About this brief">

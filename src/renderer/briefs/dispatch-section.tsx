@@ -1,10 +1,46 @@
+import { useState } from 'react';
+import type { Brief } from '../../shared/briefs';
+import type { Packet } from '../../shared/dispatch';
 import { BriefSection } from './brief-section';
+import { ClaimLine } from './dispatch/claim-line';
+import { DispatchForm } from './dispatch/dispatch-form';
+import { DispatchList } from './dispatch/dispatch-list';
+import { PacketBlock } from './dispatch/packet-block';
+import { useDispatches } from './dispatch/use-dispatches';
 
-/** "hand-off · dispatch": sending the brief to an agent arrives with dispatch; until then it says so. */
-export function DispatchSection() {
+/**
+ * "hand-off · dispatch": the form that asks an agent to do the brief, the copy-paste packet
+ * (after a dispatch, or on demand), who holds the brief's claim, and every dispatch of the
+ * brief with its state, live.
+ */
+export function DispatchSection({ brief }: { brief: Brief }) {
+  const { dispatches, claim, error, lay } = useDispatches(brief);
+  const [packet, setPacket] = useState<Packet | null>(null);
   return (
-    <BriefSection eyebrow="hand-off · dispatch" title="Dispatch" testId="brief-dispatch">
-      <p className="muted brief-side-line">No dispatch requests yet — handing a brief to an agent comes with dispatch.</p>
+    <BriefSection eyebrow="hand-off · dispatch" title="Dispatch" testId="brief-dispatch" className="dispatch-section">
+      <DispatchForm
+        brief={brief}
+        onDispatched={(d, p) => {
+          lay(d);
+          setPacket(p);
+        }}
+        onPacket={setPacket}
+      />
+      {packet && <PacketBlock packet={packet} onClose={() => setPacket(null)} />}
+      {claim && <ClaimLine claim={claim} />}
+      {error ? (
+        <p className="brief-error" role="alert" data-testid="dispatch-list-error">
+          The brief’s dispatches could not be read: {error}
+        </p>
+      ) : dispatches === null ? (
+        <p className="muted brief-side-line">Loading dispatches…</p>
+      ) : dispatches.length === 0 ? (
+        <p className="muted brief-side-line" data-testid="no-dispatches">
+          No dispatch requests yet — dispatch above to generate a copy-paste packet.
+        </p>
+      ) : (
+        <DispatchList dispatches={dispatches} onCancelled={lay} />
+      )}
     </BriefSection>
   );
 }
