@@ -13,7 +13,7 @@ import { uuidv7 } from '../ids';
 import type { LaneRecord } from '../lanes/lane-store';
 import type { Logger } from '../logger';
 import type { DispatchStore } from './dispatch-store';
-import { ephemeralLaneName } from './lane-naming';
+import { ephemeralLaneName } from '../../shared/ephemeral-lane-name';
 import { packetText } from './packet';
 import { readiness } from './readiness';
 

@@ -66,23 +66,6 @@ export function standingLanesOf(repoId: string | null, lanes: readonly Lane[]): 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/**
- * The name a new ephemeral lane gets, `brief-N-slug`, for the target's label: the host's rule
- * (src/host/dispatch/lane-naming.ts), which the renderer cannot import: lower-case ASCII
- * words, at most 32 characters of them.
- */
-export function ephemeralLaneName(number: number, title: string): string {
-  const slug = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 32)
-    .replace(/-+$/g, '');
-  return slug ? `brief-${number}-${slug}` : `brief-${number}`;
-}
-
 /** What the form shows first for a brief: a new ephemeral lane, Claude Code as a worker, no design pass, no auto-dispatch. */
 export function defaultDispatchForm(): DispatchForm {
   return { pickedRepoId: null, target: EPHEMERAL, preset: 'claude', command: '', args: '', role: 'worker', designFirst: false, auto: false };

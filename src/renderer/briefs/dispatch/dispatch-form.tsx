@@ -1,3 +1,4 @@
+import { ephemeralLaneName } from '../../../shared/ephemeral-lane-name';
 import { Send, FileText } from 'lucide-react';
 import { useId, useState, type FormEvent } from 'react';
 import type { AgentRole, PresetId } from '../../../shared/agents';
@@ -12,7 +13,6 @@ import {
   EPHEMERAL,
   defaultDispatchForm,
   dispatchRequestOf,
-  ephemeralLaneName,
   primaryProjectOf,
   repoForDispatch,
   standingLanesOf,

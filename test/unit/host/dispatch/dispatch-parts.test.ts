@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Brief } from '../../../../src/shared/briefs';
-import { ephemeralLaneName } from '../../../../src/host/dispatch/lane-naming';
+import { ephemeralLaneName } from '../../../../src/shared/ephemeral-lane-name';
 import { attachmentFilesIn, attachmentPaths, placeAttachments, safeName } from '../../../../src/host/dispatch/lane-attachments';
 import { packetText } from '../../../../src/host/dispatch/packet';
 import { readiness } from '../../../../src/host/dispatch/readiness';
@@ -18,6 +18,8 @@ describe('ephemeralLaneName', () => {
     expect(ephemeralLaneName(3, 'Café — über Straße!')).toBe('brief-3-cafe-uber-stra-e');
     expect(ephemeralLaneName(4, '日本語')).toBe('brief-4');
     expect(ephemeralLaneName(5, 'a'.repeat(31) + ' bcdef')).toBe(`brief-5-${'a'.repeat(31)}`);
+    expect(ephemeralLaneName(1, 'Worktree-isolated active work (MAIN = stable served/prod); flexible agents-per-worktree')).toBe('brief-1-worktree-isolated-active-work-ma');
+    expect(ephemeralLaneName(6, '!!!')).toBe('brief-6');
   });
 });
 

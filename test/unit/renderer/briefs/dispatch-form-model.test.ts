@@ -3,13 +3,11 @@ import {
   EPHEMERAL,
   defaultDispatchForm,
   dispatchRequestOf,
-  ephemeralLaneName,
   primaryProjectOf,
   repoForDispatch,
   standingLanesOf,
   withValidTarget,
 } from '../../../../src/renderer/briefs/dispatch/dispatch-form-model';
-import { ephemeralLaneName as hostLaneName } from '../../../../src/host/dispatch/lane-naming';
 import type { Lane } from '../../../../src/shared/lanes';
 import type { Repo } from '../../../../src/shared/repo';
 
@@ -72,21 +70,6 @@ describe('the lanes it offers', () => {
     const form = { ...defaultDispatchForm(), target: 'alpha' };
     expect(withValidTarget(form, [lane('alpha', 'r1')]).target).toBe('alpha');
     expect(withValidTarget(form, [lane('zeta', 'r1')]).target).toBe(EPHEMERAL);
-  });
-});
-
-describe('the new ephemeral lane’s name', () => {
-  it('is brief-N and a slug of the title, as the host names it', () => {
-    expect(ephemeralLaneName(12, 'Fix the login bug')).toBe('brief-12-fix-the-login-bug');
-    expect(ephemeralLaneName(1, 'Worktree-isolated active work (MAIN = stable served/prod); flexible agents-per-worktree')).toBe('brief-1-worktree-isolated-active-work-ma');
-    expect(ephemeralLaneName(4, 'Café — déjà vu!')).toBe('brief-4-cafe-deja-vu');
-    expect(ephemeralLaneName(5, '!!!')).toBe('brief-5');
-  });
-
-  it('is the name the host gives the lane', () => {
-    for (const title of ['Fix the login bug', 'Worktree-isolated active work (MAIN = stable served/prod)', 'Café — déjà vu!', '!!!', 'a'.repeat(300), 'x y '.repeat(20)]) {
-      expect(ephemeralLaneName(7, title)).toBe(hostLaneName(7, title));
-    }
   });
 });
 
