@@ -43,11 +43,12 @@ function usage(ctx: CliContext, words: readonly string[], message: string): numb
 
 /**
  * The host's refusal, printed as `fail` does. An agent's token may not dispatch or list
- * dispatches: the host's `forbidden` is kept (code and message), with where to do it instead.
+ * dispatches: the host's `forbidden` code is kept, its message replaced by one that says
+ * where to do it instead.
  */
 function refused(ctx: CliContext, error: CallFailure, asAgent: boolean, what: string): number {
   if (!asAgent || error.code !== 'forbidden') return fail(ctx, error);
-  // The host's own message speaks of agents in general; this one says what to do instead.
+  // The host's own message speaks of agents in general (and of hooks); this one names the way out.
   const method = 'details' in error && typeof error.details?.method === 'string' ? ` (${error.details.method})` : '';
   const message = `${what} is the operator's, and this runs inside an agent (GROVE_AGENT_TOKEN is set): the host refused the agent's token${method}. Run it from your own shell; an orchestrator agent dispatches with the MCP tool dispatch_brief.`;
   return fail(ctx, { ...error, message });
