@@ -21,6 +21,7 @@ import { OPS_USAGE } from './commands/ops';
 import { alertsCommand, ALERTS_USAGE } from './commands/alerts';
 import { hostStopCommand } from './commands/host-stop';
 import { briefCommand, BRIEF_USAGE } from './commands/brief';
+import { dispatchCommand, dispatchesCommand, DISPATCH_USAGE } from './commands/dispatch';
 import { formatUsage, usageError, usageLines } from './usage';
 import { GROVE_VERSION } from '../host/version';
 
@@ -84,8 +85,13 @@ Commands:
   brief spec|status|note|comment|link|unlink|depend|undepend|parent|join|leave|plan|accept|redact REF …
                                         write to a brief (\`grove help brief\` lists each form)
   brief recall REF                      what an agent reads of the brief
+  brief packet REF [--lane L]           the copy-paste packet: the text any agent could be given to do the brief
   brief export [--out FILE] / import FILE
                                         every brief's log as JSON Lines (backup, moving machines)
+  dispatch REF [--lane L|--ephemeral] [--preset P] [--role R] [--design-first] [--auto]
+                                        give a brief to an agent in a lane (default: a new ephemeral one); prints the packet
+  dispatch cancel ID                    take back a dispatch that has not started its agent
+  dispatches [--brief REF] [--all]      open dispatches (waiting, queued, starting, running) and the briefs' claims
   help [COMMAND]                        this text, or one command's usage (also: grove COMMAND --help)
   --version                             print Grove's version
 
@@ -106,6 +112,8 @@ const COMMAND_USAGE: Record<string, string> = {
   ops: OPS_USAGE,
   alerts: ALERTS_USAGE,
   brief: BRIEF_USAGE,
+  dispatch: DISPATCH_USAGE,
+  dispatches: DISPATCH_USAGE,
 };
 
 /** The usage of `grove WORDS…`: from the command's own block, else from USAGE; none if unknown. */
@@ -198,6 +206,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'brief':
     case 'briefs':
       return briefCommand(ctx, args);
+    case 'dispatch':
+      return dispatchCommand(ctx, args);
+    case 'dispatches':
+      return dispatchesCommand(ctx, args);
     case '--version':
     case '-v':
     case 'version':

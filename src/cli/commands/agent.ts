@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import WebSocket from 'ws';
 import type { AgentInfo, PresetId } from '../../shared/agents';
-import { PresetId as PresetIdSchema } from '../../shared/agents';
+import { AgentRole, PresetId as PresetIdSchema } from '../../shared/agents';
 import { HostConnection } from '../../shared/client/host-connection';
 import { decodeOutputFrame } from '../../shared/terminal-frames';
 import { callHost, type CallFailure } from '../../host-client/call-host';
@@ -18,7 +18,7 @@ import { parseHostFrame } from '../../shared/client/parse-host-frame';
  */
 export const AGENT_USAGE = `Usage:
   grove agent start --lane PATH --preset claude|codex|shell|custom [--command CMD] [--name NAME]
-                    [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [-- ARGS...]
+                    [--role worker|orchestrator] [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [-- ARGS...]
                     or, for a custom command: --lane PATH [--name NAME] [--restart …] -- CMD [ARGS...]
   grove agent list [--json]
   grove agent send AGENT TEXT [--no-enter]
@@ -112,7 +112,7 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
   for (let i = 0; i < own.length; i++) {
     const a = own[i]!;
     if (a === '--auto-resume' || a === '--ops-loop') opts[a.slice(2)] = true;
-    else if (['--lane', '--preset', '--command', '--name', '--restart'].includes(a) && own[i + 1] !== undefined) opts[a.slice(2)] = own[++i]!;
+    else if (['--lane', '--preset', '--command', '--name', '--restart', '--role'].includes(a) && own[i + 1] !== undefined) opts[a.slice(2)] = own[++i]!;
     else return usageError(ctx, AGENT_USAGE, ['agent', 'start'], own[i + 1] === undefined && a.startsWith('--') ? `${a} takes a value, or is unknown.` : `Unknown option ${JSON.stringify(a)}.`);
   }
   // Without --preset, what follows `--` is the program itself: a custom agent.
@@ -134,6 +134,9 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
   if (opts.restart !== undefined && !['never', 'on-failure', 'always'].includes(String(opts.restart))) {
     return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `--restart takes never, on-failure or always, not ${JSON.stringify(opts.restart)}.`);
   }
+  // The role decides the agent's MCP tools: an orchestrator may also create and dispatch briefs and ask for merges.
+  const role = opts.role === undefined ? null : AgentRole.safeParse(opts.role);
+  if (role && !role.success) return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `--role takes worker or orchestrator, not ${JSON.stringify(opts.role)}.`);
   const r = await callHost(target, 'agents.start', {
     lanePath: resolve(opts.lane),
     preset: preset.data as PresetId,
@@ -142,6 +145,7 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
     ...(typeof opts.restart === 'string' ? { restart: opts.restart as 'never' | 'on-failure' | 'always' } : {}),
     ...(opts['auto-resume'] ? { autoResume: true } : {}),
     ...(opts['ops-loop'] ? { isOpsLoop: true } : {}),
+    ...(role?.success ? { role: role.data } : {}),
     ...(extra.length ? { args: extra } : {}),
   });
   if (!r.ok) return fail(ctx, r.error);

@@ -42,6 +42,7 @@ export const BRIEF_USAGE = `Usage:
   grove brief accept REF PLAN_ENTRY_ID
   grove brief redact REF ENTRY_ID --reason R
   grove brief recall REF [--since ENTRY_ID]
+  grove brief packet REF [--lane L]
   grove brief attach REF FILE
   grove brief export [--since SEQ] [--out FILE]
   grove brief import FILE`;
@@ -75,6 +76,7 @@ const VERBS: Record<string, Verb> = {
   accept: { options: {}, positionals: ['REF', 'PLAN_ENTRY_ID'] },
   redact: { options: { reason: str }, positionals: ['REF', 'ENTRY_ID'] },
   recall: { options: { since: str }, positionals: ['REF'] },
+  packet: { options: { lane: str }, positionals: ['REF'] },
   attach: { options: {}, positionals: ['REF', 'FILE'] },
   export: { options: { since: str, out: str }, positionals: [] },
   import: { options: {}, positionals: ['FILE'] },
@@ -294,6 +296,14 @@ async function runVerb(ctx: CliContext, target: Target, verb: string, v: Values,
       if (!r.ok) return fail(ctx, r.error);
       if (ctx.json) return done(ctx, { recall: r.value }, '');
       process.stdout.write(r.value.text);
+      return ExitCode.ok;
+    }
+    case 'packet': {
+      // The text alone on stdout, so `grove brief packet 12 | pbcopy` copies exactly the packet.
+      const r = await callHost(target, 'briefs.packet', { ref, ...(text('lane') ? { lane: text('lane')! } : {}) });
+      if (!r.ok) return fail(ctx, r.error);
+      if (ctx.json) return done(ctx, { packet: r.value }, '');
+      ctx.out(r.value.text);
       return ExitCode.ok;
     }
     case 'export':

@@ -10,7 +10,7 @@ describe('usage lines', () => {
     expect(start).toHaveLength(1);
     expect(start[0]!.split('\n')).toEqual([
       'grove agent start --lane PATH --preset claude|codex|shell|custom [--command CMD] [--name NAME]',
-      '        [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [-- ARGS...]',
+      '        [--role worker|orchestrator] [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [-- ARGS...]',
       '        or, for a custom command: --lane PATH [--name NAME] [--restart …] -- CMD [ARGS...]',
     ]);
   });
