@@ -321,7 +321,7 @@ describe('agents in terminals', () => {
         method,
         status: 403,
         code: 'forbidden',
-        message: `An agent's token may not call ${method}; it may only report its own state (and the ops loop's agent read ops.status).`,
+        message: `An agent's token may not call ${method}: it is the operator's. An agent reads and writes briefs (docs/briefs.md, who may do what), reports its own state, and works through Grove's MCP tools.`,
       });
     }
     // ops.status answers an ops loop's own agent only; this one is none.

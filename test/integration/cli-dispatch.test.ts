@@ -171,7 +171,7 @@ describe('grove dispatch', () => {
   it("says why the host refused: an unknown brief, a lane that does not exist", async () => {
     const unknown = await grove(['dispatch', '#9999', '--preset', 'shell']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe("No brief #9999: give #N, N or the brief's id.\n");
+    expect(unknown.stderr).toBe('No brief #9999 in this store. List them with `grove brief list`.\n');
     const asJson = await grove(['dispatch', '9999', '--json']);
     expect(asJson.code).toBe(1);
     expect(doc<{ ok: boolean; error: { code: string } }>(asJson)).toMatchObject({ ok: false, error: { code: 'brief_unknown' } });
@@ -284,7 +284,7 @@ describe('grove brief packet', () => {
     expect(asJson).toEqual({ ok: true, packet: expected });
     const unknown = await grove(['brief', 'packet', '#9999']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('No brief #9999.\n');
+    expect(unknown.stderr).toBe('No brief #9999 in this store. List them with `grove brief list`.\n');
   });
 });
 

@@ -69,7 +69,7 @@ export async function dispatch(
         'forbidden',
         access === 'agent'
           ? `${method} is for agents' hooks, called with the agent's own token.`
-          : `An agent's token may not call ${method}; it may only report its own state (and the ops loop's agent read ops.status).`,
+          : `An agent's token may not call ${method}: it is the operator's. An agent reads and writes briefs (docs/briefs.md, who may do what), reports its own state, and works through Grove's MCP tools.`,
         { method },
       ),
     };

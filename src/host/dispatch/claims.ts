@@ -3,7 +3,7 @@ import type { Actor, Brief, BriefEntry } from '../../shared/briefs';
 import type { Claim } from '../../shared/dispatch';
 import { apiError, type ApiError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
-import type { BriefService, HostDraft } from '../briefs/brief-service';
+import { unknownBrief, type BriefService, type HostDraft } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
 import type { DispatchStore } from './dispatch-store';
 
@@ -36,7 +36,7 @@ export class ClaimBook {
     const agent = this.deps.agent(agentId);
     if (!agent) return err(apiError('forbidden', 'This agent is no longer known to the host.'));
     const found = this.deps.briefStore.resolve(ref);
-    if (!found) return err(apiError('brief_unknown', `No brief ${ref}.`, { ref }));
+    if (!found) return err(unknownBrief(ref));
     if (found.status === 'done' || found.status === 'cancelled') {
       return err(apiError('brief_change_invalid', `#${found.number} is ${found.status}; a ${found.status} brief is not claimed. Ask the operator to reopen it.`));
     }

@@ -6,7 +6,7 @@ import { apiError, type ApiError } from '../../shared/errors';
 import type { Lane } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
 import { err, ok, type Result } from '../../shared/result';
-import type { BriefService } from '../briefs/brief-service';
+import { unknownBrief, type BriefService } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
 import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
@@ -62,7 +62,7 @@ export class DispatchService {
 
   async create(params: z.output<typeof DispatchParams>, actor: Actor, channel: Channel): Promise<Result<Created, ApiError>> {
     const brief = this.deps.briefStore.resolve(params.ref);
-    if (!brief) return err(apiError('brief_unknown', `No brief ${params.ref}: give #N, N or the brief's id.`, { ref: params.ref }));
+    if (!brief) return err(unknownBrief(params.ref));
     const placed = this.placement(brief, params);
     if (!placed.ok) return placed;
     const { repo, lane } = placed.value;
@@ -158,7 +158,7 @@ export class DispatchService {
     let briefId: string | undefined;
     if (o.ref !== undefined) {
       const brief = this.deps.briefStore.resolve(o.ref);
-      if (!brief) return err(apiError('brief_unknown', `No brief ${o.ref}.`, { ref: o.ref }));
+      if (!brief) return err(unknownBrief(o.ref));
       briefId = brief.id;
     }
     const everyState = briefId !== undefined || o.laneId !== undefined;
@@ -172,7 +172,7 @@ export class DispatchService {
   /** The packet for a brief: of its latest dispatch, or as it would read for `lane`. */
   packet(ref: string, laneRef?: string): Result<Packet, ApiError> {
     const brief = this.deps.briefStore.resolve(ref);
-    if (!brief) return err(apiError('brief_unknown', `No brief ${ref}.`, { ref }));
+    if (!brief) return err(unknownBrief(ref));
     const latest = this.deps.store.list({ briefId: brief.id, limit: 1 })[0];
     if (laneRef !== undefined) {
       const lane = this.deps.lanes.list().find((l) => l.id === laneRef || l.name === laneRef);
