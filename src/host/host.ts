@@ -65,6 +65,8 @@ import { createBlobStore } from './briefs/blob-store';
 import { createHybridClock } from './briefs/hybrid-clock';
 import { hlcNodeId, operatorName } from './briefs/identity';
 import { scrubBriefEvents } from './briefs/scrub-brief-events';
+import { createMcpRoute } from './mcp/mcp-route';
+import type { DispatchPort, MergePort } from './mcp/mcp-deps';
 
 /**
  * The composition root: builds a host from its parts, in the order they depend on each
@@ -290,6 +292,38 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agentName: (id) => agents.list().find((a) => a.id === id)?.name ?? null,
     scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
   });
+  // Until the dispatch service is wired in, MCP's dispatch tools answer that it is not.
+  const dispatchPort: DispatchPort = {
+    briefOfAgent: () => null,
+    claim: () => err(apiError('internal', 'dispatch is not wired yet')),
+    dispatch: () => Promise.resolve(err(apiError('internal', 'dispatch is not wired yet'))),
+  };
+  const mergePort: MergePort = {
+    requestMerge: (name) => {
+      const byId = laneStore.get(name);
+      const named = byId ? [byId] : laneStore.list().filter((l) => l.name === name);
+      if (named.length !== 1) {
+        return Promise.resolve(
+          err(
+            named.length === 0
+              ? apiError('lane_unknown', `No lane is called ${JSON.stringify(name)}; give a lane's name or id (\`grove lane list\`).`, { lane: name })
+              : apiError('invalid_request', `${named.length} repositories have a lane called ${JSON.stringify(name)}; give its id instead.`, { lane: name, ids: named.map((l) => l.id) }),
+          ),
+        );
+      }
+      return merges.merge(named[0]!.id, { dryRun: false });
+    },
+  };
+  const mcp = createMcpRoute({
+    briefs,
+    store: briefStore,
+    blobs,
+    dispatch: dispatchPort,
+    merges: mergePort,
+    agents: { agent: (id) => agents.list().find((a) => a.id === id) ?? null },
+    logger,
+    hostVersion: config.version,
+  });
   // Stopping is one path whoever asks (a signal, `host.stop`); `stopped` tells the process it may exit.
   let closing: Promise<void> | null = null;
   let markStopped!: (reason: string) => void;
@@ -312,6 +346,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           { name: 'lane watcher', stop: () => laneHeads.close() },
           // Agents have their own grace (a polite signal, then SIGKILL): no deadline over it.
           { name: 'agents', stop: () => agents.shutdown(), deadlineMs: null },
+          { name: 'MCP server', stop: () => mcp.close() },
           { name: 'API server', stop: () => api.close() },
           { name: 'store', stop: () => db.close() },
           { name: 'host lock', stop: () => lock.release() },
@@ -389,6 +424,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     rendererDir: config.rendererDir,
     allowedHosts: config.allowedHosts,
     blobs: createBlobRoute({ blobs, service: briefs, store: briefStore, logger }),
+    mcp: mcp.route,
   });
   const lastPort = Number(readSetting(db, LAST_PORT) ?? 0);
   const candidates = config.port !== undefined ? [config.port] : lastPort > 0 ? [lastPort, 0] : [0];
