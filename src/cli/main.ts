@@ -21,6 +21,7 @@ import { OPS_USAGE } from './commands/ops';
 import { alertsCommand, ALERTS_USAGE } from './commands/alerts';
 import { hostStopCommand } from './commands/host-stop';
 import { briefCommand, BRIEF_USAGE } from './commands/brief';
+import { mcpCommand, MCP_USAGE } from './commands/mcp';
 import { formatUsage, usageError, usageLines } from './usage';
 import { GROVE_VERSION } from '../host/version';
 
@@ -86,6 +87,7 @@ Commands:
   brief recall REF                      what an agent reads of the brief
   brief export [--out FILE] / import FILE
                                         every brief's log as JSON Lines (backup, moving machines)
+  mcp config --for claude|codex         how to point an agent Grove did not start at Grove's MCP server
   help [COMMAND]                        this text, or one command's usage (also: grove COMMAND --help)
   --version                             print Grove's version
 
@@ -106,6 +108,7 @@ const COMMAND_USAGE: Record<string, string> = {
   ops: OPS_USAGE,
   alerts: ALERTS_USAGE,
   brief: BRIEF_USAGE,
+  mcp: MCP_USAGE,
 };
 
 /** The usage of `grove WORDS…`: from the command's own block, else from USAGE; none if unknown. */
@@ -198,6 +201,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'brief':
     case 'briefs':
       return briefCommand(ctx, args);
+    case 'mcp':
+      return mcpCommand(ctx, args);
     case '--version':
     case '-v':
     case 'version':

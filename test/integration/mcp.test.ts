@@ -84,7 +84,7 @@ afterAll(async () => {
 
 describe('who gets in', () => {
   it('refuses a request without a token, or with a wrong one, with 401 and says how to authenticate', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-a-token' }, { authorization: `Basic ${host.token}` }]) {
+    for (const headers of [{}, { authorization: 'Bearer not-a-token' }, { authorization: `Basic ${host.token}` }] as Record<string, string>[]) {
       const r = await rawPost(headers, INITIALIZE_2025);
       expect(r.status).toBe(401);
       const body = JSON.parse(r.body) as { ok: boolean; error: { code: string; message: string } };
@@ -150,11 +150,12 @@ describe('tools per role', () => {
     expect(tools.get('claim_brief')!.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true });
     expect(tools.get('request_merge')!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
     // Inputs carry their enums, so a model sees the choices.
-    const setStatus = tools.get('set_status')!.inputSchema as { properties: { status: { enum: string[] } }; required: string[] };
+    type StatusSchema = { properties: { status: { enum: string[] } }; required: string[] };
+    const setStatus = tools.get('set_status')!.inputSchema as unknown as StatusSchema;
     expect(setStatus.properties.status.enum).toEqual(['in_progress', 'in_review']);
     expect(setStatus.required.sort()).toEqual(['expected_version', 'reason', 'ref', 'status']);
     const operatorTools = new Map((await (await connect(host.token)).listTools()).tools.map((t) => [t.name, t]));
-    expect((operatorTools.get('set_status')!.inputSchema as typeof setStatus).properties.status.enum).toEqual(['draft', 'planned', 'in_progress', 'in_review', 'done', 'cancelled']);
+    expect((operatorTools.get('set_status')!.inputSchema as unknown as StatusSchema).properties.status.enum).toEqual(['draft', 'planned', 'in_progress', 'in_review', 'done', 'cancelled']);
   });
 
   it("does not let a worker call an orchestrator's tool", async () => {
