@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
@@ -113,6 +113,13 @@ describe('who gets in', () => {
     // The host's own origin is fine.
     const own = await rawPost({ ...withToken, origin: host.url }, INITIALIZE_2025);
     expect(own.status).toBe(200);
+  });
+
+  it('answers a body over 2 MiB with 413 before parsing it, and writes nothing', async () => {
+    const before = ((await api(host, 'briefs.list', {})).body.result as { briefs: unknown[] }).briefs.length;
+    const r = await rawPost({ authorization: `Bearer ${worker.token}` }, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'create_brief', arguments: { title: 'x', spec: 'y'.repeat(3 * 1024 * 1024) } } });
+    expect(r.status).toBe(413);
+    expect(((await api(host, 'briefs.list', {})).body.result as { briefs: unknown[] }).briefs.length).toBe(before);
   });
 
   it('serves a plain 2025 initialize (stateless: no session id is handed out to be trusted later)', async () => {
@@ -364,14 +371,46 @@ describe('the operator', () => {
 
 // needs DispatchService (lead merges)
 describe.skip('a dispatched agent', () => {
-  it('claims its brief on its first recall without a ref, and again by claim_brief without a second claim', async () => {
-    // The lead's DispatchService starts the agent; its token names the brief.
-    const brief = await createBrief('Dispatched', { projects: ['flower'] });
-    const dispatched = await api(host, 'dispatch.create', { ref: `#${brief.number}`, preset: 'custom', command: 'sh' });
-    expect(dispatched.body.ok).toBe(true);
-    const agent = (await api(host, 'agents.list')).body.result as { agents: { id: string; dispatchId: string | null }[] };
-    expect(agent.agents.some((a) => a.dispatchId !== null)).toBe(true);
-    // The rest (recall → claimed, status in_progress; claim_brief → already) is written when the dispatch service lands.
+  /** Dispatches a brief of a registered project to a shell that hands the test its token (the packet is its $0). */
+  async function dispatchedAgent(title: string): Promise<{ ref: string; briefId: string; token: string }> {
+    const main = makeRepo(join(realpathSync(makeTempDir()), 'meadow'));
+    await addTrustedRepo(host, main);
+    const brief = await createBrief(title, { projects: ['meadow'] });
+    const file = join(makeTempDir('grove-token-'), 'token');
+    const dispatched = await api(host, 'dispatch.create', {
+      ref: `#${brief.number}`,
+      preset: 'custom',
+      command: 'sh',
+      args: ['-c', `printf %s "$GROVE_AGENT_TOKEN" > '${file}.tmp' && mv '${file}.tmp' '${file}' && exec sleep 600`],
+    });
+    expect(dispatched.body.ok, JSON.stringify(dispatched.body.error)).toBe(true);
+    await expect.poll(() => existsSync(file), { timeout: 20_000 }).toBe(true);
+    return { ref: `#${brief.number}`, briefId: brief.id, token: readFileSync(file, 'utf8') };
+  }
+
+  it('claims its brief on its first recall without a ref; claim_brief then answers the same claim', async () => {
+    const { ref, briefId, token } = await dispatchedAgent('Mow the meadow');
+    const c = await connect(token);
+    const recall = await callTool(c, 'recall_brief', {});
+    expect(recall.isError, textOf(recall)).toBeFalsy();
+    expect(recall.structuredContent).toMatchObject({ briefId, status: 'in_progress', claim: { briefId } });
+    expect(textOf(recall)).toContain('You have claimed');
+    const claimed = (await trace(ref)).filter((e) => e.kind === 'claimed');
+    expect(claimed).toHaveLength(1);
+    expect(claimed[0]).toMatchObject({ channel: 'mcp', actor: { kind: 'agent' } });
+    // Recalling again claims nothing more; claim_brief answers the claim it holds.
+    await callTool(c, 'recall_brief', {});
+    const again = await callTool(c, 'claim_brief', { ref });
+    expect(again.structuredContent).toMatchObject({ already: true });
+    expect((await trace(ref)).filter((e) => e.kind === 'claimed')).toHaveLength(1);
+  });
+
+  it("refuses another agent's claim, naming the holder", async () => {
+    const { ref, token } = await dispatchedAgent('Rake the leaves');
+    await callTool(await connect(token), 'recall_brief', {});
+    const other = await callTool(await connect(worker.token), 'claim_brief', { ref });
+    expect(other.isError).toBe(true);
+    expect(textOf(other)).toMatch(/claimed by/i);
   });
 });
 
