@@ -470,6 +470,8 @@ describe('bounded answers', () => {
       const { text, structured } = sizesOf(page);
       expect(text).toBeLessThanOrEqual(BOUND);
       expect(structured).toBeLessThanOrEqual(BOUND);
+      // Whole lines only: nothing cut behind the cursor's back.
+      expect(page.structuredContent!.truncated).toBeUndefined();
       const refs = (page.structuredContent!.briefs as { ref: string }[]).map((b) => b.ref);
       if (refs.length < 50 && page.structuredContent!.next_cursor) shortPage = true;
       for (const r of refs) {

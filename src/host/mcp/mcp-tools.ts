@@ -10,7 +10,7 @@ import type { BlobStore } from '../briefs/blob-store';
 import { unknownBrief, type BriefService } from '../briefs/brief-service';
 import { CursorError, type BriefStore } from '../briefs/brief-store';
 import { recallBrief } from '../briefs/recall-brief';
-import { fitJson, MAX_RESULT_CHARS } from './bounded-result';
+import { MAX_RESULT_CHARS } from './bounded-result';
 import { openLaneFile } from './lane-file';
 import { parseLinkTarget } from './link-target';
 import { mayOrchestrate, type McpCaller } from './mcp-caller';
@@ -130,9 +130,9 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
         let lines = listed.briefs.map(briefLine);
         // Fewer briefs when the page would pass the bound (room kept for the cursor and the
         // note); asked again for just that many, so the cursor continues after the last one shown.
-        const shown = (fitJson({ briefs: lines }, MAX_RESULT_CHARS - 1000).value.briefs as unknown[]).length;
+        const shown = linesThatFit(lines, MAX_RESULT_CHARS - 1000);
         if (shown < lines.length) {
-          listed = page(Math.max(1, shown));
+          listed = page(shown);
           lines = listed.briefs.map(briefLine);
         }
         return success({ briefs: lines, next_cursor: listed.nextCursor, ...(listed.nextCursor ? { more: '… more briefs: page with cursor = next_cursor' } : {}) });
@@ -325,4 +325,14 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       return merged.ok ? success(merged.value) : failure(merged.error);
     },
   );
+}
+
+/** How many of the lines, from the first, fit in `budget` characters of JSON, whole (at least one). */
+function linesThatFit(lines: readonly unknown[], budget: number): number {
+  let used = 0;
+  for (let i = 0; i < lines.length; i++) {
+    used += JSON.stringify(lines[i]).length + 1;
+    if (used > budget) return Math.max(1, i);
+  }
+  return lines.length;
 }

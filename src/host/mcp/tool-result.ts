@@ -30,6 +30,8 @@ export function failure(error: ApiError): CallToolResult {
 /** A brief as a line of a list: what an agent needs to pick one, without its spec or trace. */
 export function briefLine(b: Brief | BriefSummary) {
   const active = b.participants.filter((p) => p.active).map((p) => p.name);
+  // Lists a brief may grow without end are cut in the line itself, so a line stays a few KB.
+  const firstOf = (items: string[], n: number) => (items.length > n ? [...items.slice(0, n), `… ${items.length - n} more`] : items);
   return {
     ref: `#${b.number}`,
     id: b.id,
@@ -38,8 +40,8 @@ export function briefLine(b: Brief | BriefSummary) {
     kind: b.kind,
     projects: [...b.projects].sort((x, y) => Number(y.primary) - Number(x.primary)).map((p) => p.name),
     parentId: b.parentId,
-    dependsOn: b.dependsOn,
-    participants: active.length > 10 ? [...active.slice(0, 10), `… ${active.length - 10} more`] : active,
+    dependsOn: firstOf(b.dependsOn, 20),
+    participants: firstOf(active, 10),
     links: 'links' in b ? b.links.length : b.linkCount,
     version: b.version,
     updatedAt: b.updatedAt,
