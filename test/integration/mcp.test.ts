@@ -94,6 +94,13 @@ describe('who gets in', () => {
     await expect(mcpClient(host, 'not-a-token')).rejects.toThrow();
   });
 
+  it('refuses the token of an agent that has stopped: a token is good for one run', async () => {
+    const gone = await startTokenAgent(host, 'daisy-gone', 'worker');
+    expect((await rawPost({ authorization: `Bearer ${gone.token}` }, INITIALIZE_2025)).status).toBe(200);
+    expect((await api(host, 'agents.stop', { id: gone.id })).body.ok).toBe(true);
+    expect((await rawPost({ authorization: `Bearer ${gone.token}` }, INITIALIZE_2025)).status).toBe(401);
+  });
+
   it("refuses the browser's session cookie: MCP takes a bearer token only", async () => {
     const login = await fetch(`${host.url}/auth?token=${host.token}`, { redirect: 'manual' });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
