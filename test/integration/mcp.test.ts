@@ -352,7 +352,9 @@ describe('an orchestrator', () => {
     expect(unknown).toMatchObject({ isError: true, structuredContent: { error: { code: 'lane_unknown' } } });
   });
 
-  // needs DispatchService (lead merges)
+  // needs DispatchService (lead merges). dispatch_brief offers the claude and codex presets
+  // only: start this file's host with a PATH whose `claude` is the fake (test/fixtures/agents)
+  // so no real Claude Code runs.
   it.skip('dispatches a brief to an ephemeral lane, in its own name', async () => {
     const c = await connect(orchestrator.token);
     const brief = await createBrief('Water the seedlings', { projects: ['flower'] });
