@@ -66,7 +66,8 @@ import { createHybridClock } from './briefs/hybrid-clock';
 import { hlcNodeId, operatorName } from './briefs/identity';
 import { scrubBriefEvents } from './briefs/scrub-brief-events';
 import { createMcpRoute } from './mcp/mcp-route';
-import type { DispatchPort, MergePort } from './mcp/mcp-deps';
+import type { DispatchPort } from './mcp/mcp-deps';
+import { mergePortOver } from './mcp/merge-port';
 
 /**
  * The composition root: builds a host from its parts, in the order they depend on each
@@ -298,28 +299,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     claim: () => err(apiError('internal', 'dispatch is not wired yet')),
     dispatch: () => Promise.resolve(err(apiError('internal', 'dispatch is not wired yet'))),
   };
-  const mergePort: MergePort = {
-    requestMerge: (name) => {
-      const byId = laneStore.get(name);
-      const named = byId ? [byId] : laneStore.list().filter((l) => l.name === name);
-      if (named.length !== 1) {
-        return Promise.resolve(
-          err(
-            named.length === 0
-              ? apiError('lane_unknown', `No lane is called ${JSON.stringify(name)}; give a lane's name or id (\`grove lane list\`).`, { lane: name })
-              : apiError('invalid_request', `${named.length} repositories have a lane called ${JSON.stringify(name)}; give its id instead.`, { lane: name, ids: named.map((l) => l.id) }),
-          ),
-        );
-      }
-      return merges.merge(named[0]!.id, { dryRun: false });
-    },
-  };
   const mcp = createMcpRoute({
     briefs,
     store: briefStore,
     blobs,
     dispatch: dispatchPort,
-    merges: mergePort,
+    merges: mergePortOver(laneStore, merges),
     agents: { agent: (id) => agents.list().find((a) => a.id === id) ?? null },
     logger,
     hostVersion: config.version,
