@@ -22,6 +22,7 @@ import { alertsCommand, ALERTS_USAGE } from './commands/alerts';
 import { hostStopCommand } from './commands/host-stop';
 import { briefCommand, BRIEF_USAGE } from './commands/brief';
 import { dispatchCommand, dispatchesCommand, DISPATCH_USAGE } from './commands/dispatch';
+import { mcpCommand, MCP_USAGE } from './commands/mcp';
 import { formatUsage, usageError, usageLines } from './usage';
 import { GROVE_VERSION } from '../host/version';
 
@@ -92,6 +93,7 @@ Commands:
                                         give a brief to an agent in a lane (default: a new ephemeral one); prints the packet
   dispatch cancel ID                    take back a dispatch that has not started its agent
   dispatches [--brief REF] [--all]      open dispatches (waiting, queued, starting, running) and the briefs' claims
+  mcp config --for claude|codex         how to point an agent Grove did not start at Grove's MCP server
   help [COMMAND]                        this text, or one command's usage (also: grove COMMAND --help)
   --version                             print Grove's version
 
@@ -114,6 +116,7 @@ const COMMAND_USAGE: Record<string, string> = {
   brief: BRIEF_USAGE,
   dispatch: DISPATCH_USAGE,
   dispatches: DISPATCH_USAGE,
+  mcp: MCP_USAGE,
 };
 
 /** The usage of `grove WORDS…`: from the command's own block, else from USAGE; none if unknown. */
@@ -210,6 +213,8 @@ export async function main(argv: string[]): Promise<number> {
       return dispatchCommand(ctx, args);
     case 'dispatches':
       return dispatchesCommand(ctx, args);
+    case 'mcp':
+      return mcpCommand(ctx, args);
     case '--version':
     case '-v':
     case 'version':

@@ -76,6 +76,9 @@ import { attachmentFilesIn, placeAttachments } from './dispatch/lane-attachments
 import { watchDispatchEvents } from './dispatch/dispatch-events';
 import { aheadCommits } from './lanes/git/lane-diff';
 import { runGit } from './lanes/git/run-git';
+import { createMcpRoute } from './mcp/mcp-route';
+import type { DispatchPort } from './mcp/mcp-deps';
+import { mergePortOver } from './mcp/merge-port';
 
 /**
  * The composition root: builds a host from its parts, in the order they depend on each
@@ -360,6 +363,23 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     if (!claimed.ok) logger.info('recall did not claim', { briefId, reason: claimed.error.message });
   };
   const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink });
+  // MCP's dispatch tools go through the same service and claims as the API.
+  const dispatchPort: DispatchPort = {
+    briefOfAgent: (agentId) => dispatches.briefOfAgent(agentOf(agentId)),
+    claim: (ref, agentId) => claims.claim(ref, agentId),
+    dispatch: (params, actor) => dispatches.create(params, actor, 'mcp'),
+  };
+  const mcp = createMcpRoute({
+    briefs,
+    store: briefStore,
+    blobs,
+    dispatch: dispatchPort,
+    merges: mergePortOver(laneStore, merges),
+    agents: { agent: agentOf },
+    laneFiles: attachmentFilesIn,
+    logger,
+    hostVersion: config.version,
+  });
   // Stopping is one path whoever asks (a signal, `host.stop`); `stopped` tells the process it may exit.
   let closing: Promise<void> | null = null;
   let markStopped!: (reason: string) => void;
@@ -383,6 +403,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           { name: 'lane watcher', stop: () => laneHeads.close() },
           // Agents have their own grace (a polite signal, then SIGKILL): no deadline over it.
           { name: 'agents', stop: () => agents.shutdown(), deadlineMs: null },
+          { name: 'MCP server', stop: () => mcp.close() },
           { name: 'API server', stop: () => api.close() },
           { name: 'store', stop: () => db.close() },
           { name: 'host lock', stop: () => lock.release() },
@@ -456,6 +477,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     rendererDir: config.rendererDir,
     allowedHosts: config.allowedHosts,
     blobs: createBlobRoute({ blobs, service: briefs, store: briefStore, logger }),
+    mcp: mcp.route,
   });
   const lastPort = Number(readSetting(db, LAST_PORT) ?? 0);
   const candidates = config.port !== undefined ? [config.port] : lastPort > 0 ? [lastPort, 0] : [0];

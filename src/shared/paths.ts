@@ -8,4 +8,6 @@ export const Paths = {
   auth: '/auth',
   /** Attachments' bytes: `POST /blobs?brief=REF&name=NAME` uploads one, `GET /blobs/<sha256>` serves it. */
   blobs: '/blobs',
+  /** The MCP server (Streamable HTTP) agents reach with their own token: docs/mcp.md. */
+  mcp: '/mcp',
 } as const;

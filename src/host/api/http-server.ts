@@ -33,6 +33,8 @@ export interface ApiServerDeps {
   allowedHosts: readonly string[];
   /** Attachments' bytes at Paths.blobs (src/host/briefs/blob-http.ts); behind the same gate and tokens as the API. */
   blobs?: (req: IncomingMessage, res: ServerResponse, principal: Principal) => Promise<void>;
+  /** The MCP server at Paths.mcp (src/host/mcp/mcp-route.ts); behind the same gate, bearer tokens only. */
+  mcp?: (req: IncomingMessage, res: ServerResponse, principal: Principal) => Promise<void>;
 }
 
 export interface ApiServer {
@@ -84,13 +86,16 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const gate = (req: IncomingMessage): ApiError | null =>
     checkHostHeader(req.headers.host, policy) ?? checkOrigin(req.headers.origin, policy);
 
+  /** The operator's token or an agent's own; null for none or a wrong one. */
+  const bearerPrincipal = (presented: string): Principal | null => {
+    if (tokensMatch(deps.token, presented)) return { kind: 'operator' };
+    const agentId = deps.agentOf(presented);
+    return agentId ? { kind: 'agent', agentId } : null;
+  };
+
   const authenticate = (req: IncomingMessage): Principal | null => {
     const presented = presentedToken(req);
-    if (presented !== undefined) {
-      if (tokensMatch(deps.token, presented)) return { kind: 'operator' };
-      const agentId = deps.agentOf(presented);
-      return agentId ? { kind: 'agent', agentId } : null;
-    }
+    if (presented !== undefined) return bearerPrincipal(presented);
     const session = readCookie(req.headers.cookie, sessionCookieName(policy.port));
     return session && deps.sessions.isValid(session) ? { kind: 'operator' } : null;
   };
@@ -122,6 +127,17 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': sessionCookie(sessionCookieName(policy.port), secret), location: '/' });
       res.end();
       return;
+    }
+
+    if (deps.mcp && url.pathname === Paths.mcp) {
+      // A bearer token only: the browser's session cookie never reaches MCP, so no page
+      // (even one that slipped past the Origin check) can call tools as the operator.
+      const presented = presentedToken(req);
+      const caller = presented === undefined ? null : bearerPrincipal(presented);
+      if (!caller) {
+        return sendError(res, apiError('unauthorized', 'Missing or wrong token. MCP clients send "Authorization: Bearer <token>": an agent Grove started has its own in $GROVE_AGENT_TOKEN (docs/mcp.md).'));
+      }
+      return deps.mcp(req, res, caller);
     }
 
     const principal = authenticate(req);

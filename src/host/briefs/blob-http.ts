@@ -2,18 +2,18 @@ import type { Actor } from '../../shared/briefs';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
-import type { BriefAttachment, Channel } from '../../shared/briefs';
+import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
+import type { Channel } from '../../shared/briefs';
 import { apiError, type ApiError } from '../../shared/errors';
 import { Paths } from '../../shared/paths';
 import { presentedToken } from '../api/auth';
 import type { Principal } from '../api/dispatch';
 import { SECURITY_HEADERS, sendError, sendJson } from '../api/http-replies';
 import type { Logger } from '../logger';
-import type { BlobStore, PutError } from './blob-store';
+import { attachStored, storeImage, storeRefusal, tooLarge, type StoreFailure } from './attach-image';
+import type { BlobStore } from './blob-store';
 import type { BriefStore } from './brief-store';
 import { unknownBrief, type BriefService } from './brief-service';
-import { describeRefusedType } from './refused-type';
 
 /**
  * The attachments' bytes over HTTP (docs/protocol.md, "Blobs"). `POST /blobs?brief=REF&name=NAME`
@@ -36,9 +36,6 @@ export interface BlobRouteDeps {
 
 const SHA_PATH = /^\/([0-9a-f]{64})$/;
 const MAX_NAME = 255;
-const SNIFF_BYTES = 4100;
-const ACCEPTED = 'PNG, JPEG, GIF and WebP';
-const MIB = 1024 * 1024;
 /** How long a refused oversized upload may go on being sent (and discarded) before its connection closes. */
 const LINGER_MS = 2000;
 
@@ -82,45 +79,15 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return refuseOversized(req, res, tooLarge(target?.name));
 
-  const head: Uint8Array[] = [];
   // destroyOnReturn: false — the store stops reading a body past the limit, and the socket
   // must stay up long enough to carry the 413 that says why.
-  const put = await deps.blobs.put(keepHead(req.iterator({ destroyOnReturn: false }), head));
-  if (!put.ok) return refuseBody(deps, req, res, put.error, target?.name, Buffer.concat(head));
-  const stored = put.value;
-  const blob = { sha256: stored.sha256, type: stored.type, size: stored.size };
+  const stored = await storeImage(deps.blobs, req.iterator({ destroyOnReturn: false }));
+  if (!stored.ok) return refuseBody(deps, req, res, stored.error, target?.name);
+  const blob = { sha256: stored.value.sha256, type: stored.value.type, size: stored.value.size };
   if (!target) return sendJson(res, 200, { ok: true, result: blob });
-
-  const written = deps.service.append(target.ref, { kind: 'attachment_added', sha256: stored.sha256, name: target.name }, target.actor, channelOf(req));
-  if (!written.ok) {
-    // Nothing half-stored: a blob this upload created and no attachment names goes again.
-    if (stored.created && deps.store.blobRefs(stored.sha256) === 0) deps.blobs.remove(stored.sha256);
-    return sendError(res, written.error);
-  }
-  const { brief, entries } = written.value;
-  const entry = entries.find((e) => e.kind === 'attachment_added');
-  const attachment: BriefAttachment | typeof blob = brief.attachments.find((a) => a.entryId === entry?.id) ?? blob;
-  sendJson(res, 200, { ok: true, result: { brief, entries, attachment } });
-}
-
-/** Passes the body on while keeping its first bytes, so a refusal can say what the file was. */
-async function* keepHead(body: AsyncIterable<Uint8Array>, head: Uint8Array[]): AsyncGenerator<Uint8Array> {
-  let kept = 0;
-  for await (const chunk of body) {
-    if (kept < SNIFF_BYTES) {
-      head.push(chunk.subarray(0, SNIFF_BYTES - kept));
-      kept += chunk.length;
-    }
-    yield chunk;
-  }
-}
-
-function tooLarge(name: string | undefined): ApiError {
-  return apiError(
-    'payload_too_large',
-    `${name ?? 'The file'} is larger than ${MAX_ATTACHMENT_BYTES / MIB} MiB, the limit for an attachment; crop or compress it and attach it again.`,
-    { limit: MAX_ATTACHMENT_BYTES },
-  );
+  const attached = attachStored(deps, stored.value, { ...target, channel: channelOf(req) });
+  if (!attached.ok) return sendError(res, attached.error);
+  sendJson(res, 200, { ok: true, result: attached.value });
 }
 
 /**
@@ -144,32 +111,23 @@ function refuseOversized(req: IncomingMessage, res: ServerResponse, error: ApiEr
   req.resume();
 }
 
-function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, failure: PutError, name: string | undefined, head: Uint8Array): void {
-  switch (failure.kind) {
+function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, refused: StoreFailure, name: string | undefined): void {
+  switch (refused.failure.kind) {
     case 'too_large':
       return refuseOversized(req, res, tooLarge(name));
-    case 'type_refused': {
-      const described = describeRefusedType(failure.detected, head);
-      return sendError(
-        res,
-        apiError('attachment_type_refused', `${name ?? 'The file'} is ${described}, by its bytes; a brief accepts ${ACCEPTED} images only.`, {
-          detected: failure.detected,
-          described,
-          accepted: [...ATTACHMENT_TYPES],
-        }),
-      );
-    }
     case 'empty':
       return sendError(res, apiError('invalid_request', `The upload was empty: send the image's bytes as the request body.`));
     case 'store_failed':
-      deps.logger.error('cannot store an uploaded blob', { error: failure.message });
-      return sendError(res, apiError('storage_failed', `The host ${failure.message}; nothing was stored. Free space in the data dir (or fix its disk) and try again.`));
+      deps.logger.error('cannot store an uploaded blob', { error: refused.failure.message });
+      return sendError(res, storeRefusal(refused, name));
     case 'read_failed':
       // The client went away mid-upload; nobody is left to read an answer.
-      deps.logger.info('blob upload cut short', { error: failure.message });
+      deps.logger.info('blob upload cut short', { error: refused.failure.message });
       if (!res.headersSent) sendError(res, apiError('invalid_request', 'The upload was cut short before its end; nothing was stored.'));
       req.destroy();
       return;
+    case 'type_refused':
+      return sendError(res, storeRefusal(refused, name));
   }
 }
 

@@ -20,7 +20,8 @@ import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
 import { OutputLog } from './output-log';
 import { findAgentProcesses } from './process-tree';
-import { PRESETS, fillTemplate, isStartedAgainOnHostStart } from './presets';
+import { PRESETS, fillTemplate, isStartedAgainOnHostStart, mcpArgs } from './presets';
+import { claudeMcpConfig, mcpUrlOf } from '../../shared/mcp-client-config';
 import { resolveCommand } from './resolve-command';
 import { ReportLimiter, ReportLimits, type ReportLimitConfig } from './report-limiter';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
@@ -156,6 +157,7 @@ export class AgentService {
     });
     const args = [
       ...fillTemplate(preset.startArgs, { session: preset.assignsSession ? '(new session id)' : null }),
+      ...mcpArgs(preset, { mcpConfig: '(Grove MCP config)', mcpUrl: mcpUrlOf(this.deps.hostUrl()) }),
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings: '(Grove hook settings)', notify: '(grove hook stop)' }) : []),
       ...(params.args ?? []),
     ];
@@ -602,11 +604,19 @@ export class AgentService {
       // over, the agent waits for the operator. A JSON array of strings is valid TOML.
       notify = JSON.stringify([...this.deps.groveCommand, 'hook', 'stop']);
     }
+    const mcpUrl = mcpUrlOf(this.deps.hostUrl());
+    let mcpConfig = '';
+    if (preset.mcpStyle === 'claude-config') {
+      // Names $GROVE_AGENT_TOKEN; Claude Code fills it in from the agent's environment.
+      mcpConfig = join(dir, 'mcp-config.json');
+      writeFileSync(mcpConfig, JSON.stringify(claudeMcpConfig(mcpUrl), null, 2) + '\n', { mode: 0o600 });
+    }
     // Resume only a conversation that exists: Claude Code's --resume of a session that never
     // got a prompt would fail at once and send the agent into a crash loop.
     const presetArgs = resume && preset.resumeArgs && this.hasConversation(record) ? preset.resumeArgs : preset.startArgs;
     const args = [
       ...fillTemplate(presetArgs, { session: record.sessionId }),
+      ...mcpArgs(preset, { mcpConfig, mcpUrl }),
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings, notify }) : []),
       ...record.args,
       ...extraArgs,

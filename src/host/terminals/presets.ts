@@ -1,4 +1,5 @@
 import type { PresetId } from '../../shared/agents';
+import { codexMcpOverrides } from '../../shared/mcp-client-config';
 
 /**
  * Presets are data: how to start a CLI, how to resume its conversation, how to hand it
@@ -21,6 +22,12 @@ export interface Preset {
    * Codex `notify` program (`{notify}`, a TOML array: Codex runs it after each turn).
    */
   hookStyle: 'claude-settings' | 'codex-notify' | null;
+  /**
+   * How the CLI is told about Grove's MCP server (docs/mcp.md), with no secret on disk: a
+   * Claude Code `--mcp-config` file whose header names $GROVE_AGENT_TOKEN, or Codex `-c`
+   * overrides with `bearer_token_env_var`. See mcpArgs().
+   */
+  mcpStyle: 'claude-config' | 'codex-overrides' | null;
   /** Grove chooses the session id (Claude Code's --session-id) and records it. */
   assignsSession: boolean;
   /** Where its context use can be read. */
@@ -37,6 +44,7 @@ function plainProgram(): Omit<Preset, 'id' | 'label'> {
     resumeArgs: null,
     hookArgs: null,
     hookStyle: null,
+    mcpStyle: null,
     assignsSession: false,
     contextSource: null,
     contextWarnTokens: 160_000,
@@ -52,6 +60,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     resumeArgs: ['--resume', '{session}'],
     hookArgs: ['--settings', '{settings}'],
     hookStyle: 'claude-settings',
+    mcpStyle: 'claude-config',
     assignsSession: true,
     contextSource: 'claude-transcript',
     contextWarnTokens: 160_000,
@@ -67,6 +76,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     resumeArgs: ['resume', '{session}'],
     hookArgs: ['-c', 'notify={notify}'],
     hookStyle: 'codex-notify',
+    mcpStyle: 'codex-overrides',
     assignsSession: false,
     contextSource: 'codex-rollout',
     contextWarnTokens: 200_000,
@@ -81,6 +91,22 @@ export function fillTemplate(args: readonly string[], values: { session?: string
   return args.map((a) =>
     a.replaceAll('{session}', values.session ?? '').replaceAll('{settings}', values.settings ?? '').replaceAll('{notify}', values.notify ?? ''),
   );
+}
+
+/**
+ * The arguments that wire Grove's MCP server in. They go before the hook arguments: Claude
+ * Code's `--mcp-config` takes several values, and the `--settings` after it ends the list,
+ * so a first prompt given later is never read as a config file.
+ */
+export function mcpArgs(preset: Preset, values: { mcpConfig: string; mcpUrl: string }): string[] {
+  switch (preset.mcpStyle) {
+    case 'claude-config':
+      return ['--mcp-config', values.mcpConfig];
+    case 'codex-overrides':
+      return codexMcpOverrides(values.mcpUrl);
+    case null:
+      return [];
+  }
 }
 
 /** Whether the preset can resume the conversation it has on record. */
