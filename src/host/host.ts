@@ -7,6 +7,7 @@ import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 import type { Handlers, Principal } from './api/dispatch';
 import type { Brief } from '../shared/briefs';
+import { OPEN_DISPATCH_STATES } from '../shared/dispatch';
 import { createApiServer } from './api/http-server';
 import { explainAddonLoadError, openDatabase } from './db/database';
 import { SchemaTooNewError, schemaVersionOf } from './db/migrations';
@@ -318,7 +319,13 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       get: (id) => laneStore.get(id),
       createEphemeral: (repoId, name) => lanes.create(repoId, name, { ephemeral: true }),
     },
-    agents: { start: (params, firstRunArgs, dispatchId) => agents.start(params, firstRunArgs, dispatchId), isLive: (id) => agents.isLive(id) },
+    agents: {
+      start: (params, firstRunArgs, dispatchId) => agents.start(params, firstRunArgs, dispatchId),
+      isLive: (id) => agents.isLive(id),
+      stop: (id) => agents.stop(id),
+      liveDispatched: () => agents.list().flatMap((a) => (a.dispatchId && agents.isLive(a.id) ? [{ agentId: a.id, dispatchId: a.dispatchId }] : [])),
+    },
+    releaseClaim: (briefId, agentId, reason) => void claims.release(briefId, agentId, reason),
     placeAttachments: (brief, lanePath) => placeAttachments(brief, lanePath, (sha) => blobs.path(sha)),
     config: (repoId) => dispatchConfig(repoOf(repoId), config.dataDir),
     now: () => new Date(),
@@ -330,11 +337,14 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agent: agentOf,
     isLive: (id) => agents.isLive(id),
     waveOf: (dispatchId, briefId) => dispatches.waveOf(dispatchId, briefId),
+    dispatchedBrief: (agent) => dispatches.briefOfAgent(agent),
+    openDispatch: (briefId) => dispatchStore.list({ briefId, states: OPEN_DISPATCH_STATES, limit: 1 })[0] ?? null,
     now: () => new Date(),
   });
   const autoLink = new AutoLinker({
     briefs,
     dispatchOfLane: (repoId, lane) => dispatches.dispatchOfLane(repoId, lane),
+    briefOfMerge: (repoId, mergeId) => dispatches.briefOfMerge(repoId, mergeId),
     lanePath: (id) => laneStore.get(id)?.path ?? null,
     mainPath: (repoId) => repoOf(repoId)?.mainPath ?? null,
     ahead: async (lanePath, mainPath) => {

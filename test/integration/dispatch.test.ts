@@ -285,24 +285,64 @@ describe('auto-dispatch', () => {
 });
 
 describe('design pass', () => {
-  it('asks for a plan first; accepting it plans the brief and, with auto-dispatch, starts the build', async () => {
+  it('asks for a plan first; accepting it ends the design pass and, with auto-dispatch, starts the build in the same lane', async () => {
     const b = await newBrief('Design it');
-    const made = await dispatchWorker(`#${b.number}`, { designFirst: true, auto: true });
+    const made = await dispatchWorker(`#${b.number}`, { designFirst: true, auto: true }, ['mcp-recall', 'mcp-plan:one step']);
     expect(made.dispatch.phase).toBe('design');
     const design = await dispatchIn(`#${b.number}`, 'running');
     const info = await workerInfo(design.agentId!);
     expect(info.argv.at(-1)).toContain('This is a design pass');
-    // The plan, as the agent would propose it (here through the API with its own token's rights).
-    const proposed = await call<{ entries: BriefEntry[] }>('briefs.append', { ref: `#${b.number}`, action: { kind: 'plan_proposed', spec: '## Plan\n\n1. Do it.', summary: 'one step' } });
-    await call('agents.stop', { id: design.agentId });
-    await dispatchIn(`#${b.number}`, 'finished');
-    await call('briefs.append', { ref: `#${b.number}`, action: { kind: 'plan_accepted', planEntryId: proposed.entries.at(-1)!.id } });
-    await until('the brief planned', async () => (await brief(`#${b.number}`)).status === 'planned');
-    expect((await trace(`#${b.number}`)).find((e) => e.kind === 'status_change' && e.payload?.to === 'planned')).toMatchObject({ actor: { kind: 'system', name: 'dispatch' } });
-    const build = await until('the build dispatch', async () => (await dispatchesOf(`#${b.number}`)).dispatches.find((d) => d.phase === 'build' && d.state === 'running'));
-    expect(build.wave).toBe(2);
+    // The agent claimed the brief (in progress) and proposed its plan over MCP, and waits at its prompt.
+    const steps = await workerSteps(design.agentId!, 2);
+    for (const s of steps) expect(s.isError, JSON.stringify(s)).toBe(false);
+    expect((await brief(`#${b.number}`)).status).toBe('in_progress');
+    const plan = (await trace(`#${b.number}`)).find((e) => e.kind === 'plan_proposed')!;
+    expect(plan.actor).toEqual({ kind: 'agent', name: design.agentName });
+
+    await call('briefs.append', { ref: `#${b.number}`, action: { kind: 'plan_accepted', planEntryId: plan.id } });
+    const build = await until('the build dispatch running', async () => (await dispatchesOf(`#${b.number}`)).dispatches.find((d) => d.phase === 'build' && d.state === 'running'));
+    expect(build).toMatchObject({ wave: 2, laneId: design.laneId, auto: true });
     const buildInfo = await workerInfo(build.agentId!);
     expect(buildInfo.argv.at(-1)).toContain('The rules:');
+    // The design pass is over: finished, its agent stopped, its claim released; the brief was planned before the build took it.
+    const all = (await dispatchesOf(`#${b.number}`)).dispatches;
+    expect(all.find((d) => d.id === design.id)).toMatchObject({ state: 'finished', reason: 'its plan was accepted' });
+    await until('the design agent stopped', async () => !(await agentsList()).find((a) => a.id === design.agentId && a.supervision.kind === 'running'));
+    const entries = await trace(`#${b.number}`);
+    expect(entries.find((e) => e.kind === 'claim_released' && e.payload?.agent === design.agentName)?.payload).toMatchObject({ reason: "the design pass's plan was accepted" });
+    expect(entries.find((e) => e.kind === 'status_change' && e.payload?.to === 'planned')).toMatchObject({ actor: { kind: 'system', name: 'dispatch' } });
+  });
+});
+
+describe('standing lanes', () => {
+  it("links a standing lane's commits while its dispatch runs, and not the lane's later work for something else", async () => {
+    const standing = await call<{ lane: { id: string; path: string } }>('lanes.create', { repoId, name: 'design' });
+    const b = await newBrief('In the standing lane');
+    await dispatchWorker(`#${b.number}`, { lane: 'design' }, ['commit:one.txt', 'exit:0']);
+    const d = await dispatchIn(`#${b.number}`, 'finished');
+    expect(d.laneId).toBe(standing.lane.id);
+    const sha = String((await workerSteps(d.agentId!, 2))[0]!.sha);
+    await until('the commit linked', async () => (await brief(`#${b.number}`)).links.some((l) => l.type === 'commit' && l.target === sha));
+    // Later, other work in the same lane: not this brief's.
+    writeFileSync(join(standing.lane.path, 'two.txt'), 'other work\n');
+    git(standing.lane.path, 'add', 'two.txt');
+    git(standing.lane.path, 'commit', '-q', '-m', 'other work');
+    const later = git(standing.lane.path, 'rev-parse', 'HEAD');
+    const merged = await call<{ merge: { id: string } }>('lanes.merge', { id: standing.lane.id });
+    await new Promise((r) => setTimeout(r, 1500));
+    const now = await brief(`#${b.number}`);
+    expect(now.links.some((l) => l.target === later)).toBe(false);
+    expect(now.links.some((l) => l.target === merged.merge.id)).toBe(false);
+    expect(now.status).not.toBe('in_review');
+  });
+
+  it('a dispatched agent resumed after it exited is followed by its dispatch', async () => {
+    const b = await newBrief('Resume me');
+    await dispatchWorker(`#${b.number}`, {}, ['exit:0']);
+    const d = await dispatchIn(`#${b.number}`, 'finished');
+    await call('agents.resume', { id: d.agentId });
+    const again = await dispatchIn(`#${b.number}`, 'running');
+    expect(again).toMatchObject({ id: d.id, agentId: d.agentId, reason: `${d.agentName} runs again` });
   });
 });
 

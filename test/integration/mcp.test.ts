@@ -426,7 +426,9 @@ describe('a dispatched agent', () => {
     await callTool(await connect(token), 'recall_brief', {});
     const other = await callTool(await connect(worker.token), 'claim_brief', { ref });
     expect(other.isError).toBe(true);
-    expect(textOf(other)).toMatch(/claimed by/i);
+    const holder = (await api(host, 'dispatch.list', { ref })).body.result as { dispatches: { agentName: string }[] };
+    expect(textOf(other)).toContain(`is dispatched to ${holder.dispatches[0]!.agentName} (running); only that agent claims it`);
+    expect((await trace(ref)).filter((e) => e.kind === 'claimed')).toHaveLength(1);
   });
 });
 

@@ -19,6 +19,8 @@ export interface AutoLinkDeps {
   briefs: BriefService;
   /** The latest dispatch whose work happened in this lane (by id, or by repository and name once the lane is gone). */
   dispatchOfLane(repoId: string, lane: { id: string | null; name: string }): Dispatch | null;
+  /** The brief a merge was linked to (by this auto-linker), among the repository's dispatches. */
+  briefOfMerge(repoId: string, mergeId: string): string | null;
   lanePath(laneId: string): string | null;
   mainPath(repoId: string): string | null;
   /** Commits on the lane and not on MAIN, newest first. */
@@ -78,7 +80,7 @@ export class AutoLinker {
       const to = this.deps.onMerge(m.repoId);
       this.write(d.briefId, (brief) => {
         if (hasLink(brief, 'merge', m.id)) return [];
-        const drafts: HostDraft[] = [link('merge', m.id, `merged ${m.laneName} into MAIN (${m.mainAfter.slice(0, 10)})`)];
+        const drafts: HostDraft[] = [link('merge', m.id, `merged into MAIN (${m.mainAfter.slice(0, 10)})`)];
         if (brief.status !== to && brief.status !== 'done' && brief.status !== 'cancelled') {
           drafts.push({ kind: 'status_change', payload: { from: brief.status, to, reason: `${m.laneName} merged through the gate (${m.mainAfter.slice(0, 10)})` } });
         }
@@ -100,13 +102,14 @@ export class AutoLinker {
     }
   }
 
+  /** An incident's commits name the Grove merge that brought them: the brief that merge is linked to gets the incident. */
   private incident(i: Incident): void {
-    const lanes = new Map<string, string>();
-    for (const c of i.commits) if (c.via) lanes.set(c.via.laneName, c.via.mergeId);
-    for (const [laneName] of lanes) {
-      const d = this.deps.dispatchOfLane(i.repoId, { id: null, name: laneName });
-      if (!d) continue;
-      this.write(d.briefId, (brief) => (hasLink(brief, 'incident', i.id) ? [] : [link('incident', i.id, `MAIN broke after ${laneName} merged`)]));
+    const merges = new Map<string, string>();
+    for (const c of i.commits) if (c.via) merges.set(c.via.mergeId, c.via.laneName);
+    for (const [mergeId, laneName] of merges) {
+      const briefId = this.deps.briefOfMerge(i.repoId, mergeId);
+      if (!briefId) continue;
+      this.write(briefId, (brief) => (hasLink(brief, 'incident', i.id) ? [] : [link('incident', i.id, `MAIN broke after ${laneName} merged`)]));
     }
   }
 

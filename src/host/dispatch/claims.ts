@@ -24,6 +24,10 @@ export interface ClaimDeps {
   isLive(agentId: string): boolean;
   /** The wave of the agent's dispatch on this brief, if it was dispatched to it. */
   waveOf(dispatchId: string | null, briefId: string): number | null;
+  /** The brief the agent's dispatch names, or null for an agent started by hand. */
+  dispatchedBrief(agent: AgentInfo): string | null;
+  /** The brief's open dispatch (waiting, queued, starting, running), if it has one. */
+  openDispatch(briefId: string): { agentId: string | null; agentName: string | null; state: string } | null;
   now(): Date;
 }
 
@@ -48,7 +52,27 @@ export class ClaimBook {
     }
   }
 
+  /**
+   * An agent claims only what it may work on: the brief it was dispatched to, or (started by
+   * hand, with a copy-paste packet) a brief no dispatch is carrying to another agent.
+   */
+  private mayClaim(brief: Brief, agent: AgentInfo): Result<true, ApiError> {
+    const own = this.deps.dispatchedBrief(agent);
+    if (own === brief.id) return ok(true);
+    if (own !== null) {
+      const ownNumber = this.deps.briefStore.resolve(own)?.number;
+      return err(apiError('forbidden', `You were dispatched to ${ownNumber ? `#${ownNumber}` : 'another brief'}, not #${brief.number}: work on yours, or ask the operator to dispatch #${brief.number}.`));
+    }
+    const open = this.deps.openDispatch(brief.id);
+    if (open) {
+      return err(apiError('forbidden', `#${brief.number} is dispatched to ${open.agentName ?? 'an agent about to start'} (${open.state}); only that agent claims it.`));
+    }
+    return ok(true);
+  }
+
   private claimIn(found: Brief, agent: AgentInfo): Result<Claimed, ApiError> {
+    const allowed = this.mayClaim(found, agent);
+    if (!allowed.ok) return allowed;
     return this.deps.store.transaction(() => {
       const held = this.deps.store.claim(found.id);
       if (held?.agentId === agent.id) return ok({ brief: found, claim: held, entries: [], already: true });
@@ -107,20 +131,26 @@ export class ClaimBook {
     });
   }
 
-  /** Ends a claim with an entry naming why; nothing when the agent does not hold it. */
+  /** Ends a claim with an entry naming why; nothing when the agent does not hold it. The row goes only with its entry. */
   release(briefId: string, agentId: string, reason: string): Result<BriefEntry[], ApiError> {
-    return this.deps.store.transaction(() => {
-      const held = this.deps.store.claim(briefId);
-      if (!held || held.agentId !== agentId) return ok([]);
-      this.deps.store.removeClaim(briefId);
-      const written = this.deps.briefs.record(
-        briefId,
-        () => ok([{ kind: 'claim_released', payload: { dispatchId: held.dispatchId, agent: held.agentName, reason } }]),
-        { kind: 'system', name: held.agentName },
-        'automatic',
-      );
-      return written.ok ? ok(written.value.entries) : written;
-    });
+    try {
+      return this.deps.store.transaction(() => {
+        const held = this.deps.store.claim(briefId);
+        if (!held || held.agentId !== agentId) return ok([]);
+        this.deps.store.removeClaim(briefId);
+        const written = this.deps.briefs.record(
+          briefId,
+          () => ok([{ kind: 'claim_released', payload: { dispatchId: held.dispatchId, agent: held.agentName, reason } }]),
+          { kind: 'system', name: held.agentName },
+          'automatic',
+        );
+        if (!written.ok) throw new ClaimAborted(written.error);
+        return ok(written.value.entries);
+      });
+    } catch (e) {
+      if (e instanceof ClaimAborted) return err(e.error);
+      throw e;
+    }
   }
 
   /** Every claim an agent holds, released (it exited, went fatal, was removed). */

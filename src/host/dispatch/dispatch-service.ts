@@ -17,14 +17,6 @@ import { ephemeralLaneName } from '../../shared/ephemeral-lane-name';
 import { packetText } from './packet';
 import { readiness } from './readiness';
 
-/**
- * Carries a brief to an agent (docs/mcp.md, Dispatch): records the request as an entry,
- * then — when the brief is ready and the project has room — makes the lane, copies the
- * brief's screenshots into it, and starts the agent with the packet as its first prompt and
- * a token bound to the dispatch. Everything that moves a dispatch on goes through one
- * serial pump, so two events (a dependency done, an agent exiting) never start the same
- * dispatch twice or overfill a project.
- */
 export interface DispatchConfig {
   maxAgents: number;
   onMerge: 'in_review' | 'done';
@@ -45,7 +37,12 @@ export interface DispatchDeps {
   agents: {
     start(params: StartAgentParams, firstRunArgs: string[], dispatchId: string): Result<AgentInfo, ApiError>;
     isLive(id: string): boolean;
+    stop(id: string): Promise<unknown>;
+    /** Live agents that a dispatch started (their dispatch id). */
+    liveDispatched(): { agentId: string; dispatchId: string }[];
   };
+  /** Ends the claim this agent holds on the brief (an entry says why); nothing if it holds none. */
+  releaseClaim(briefId: string, agentId: string, reason: string): void;
   /** Copies the brief's attachments into the lane (git-excluded); the paths written, relative to the lane. */
   placeAttachments(brief: Brief, lanePath: string): string[];
   config(repoId: string): DispatchConfig;
@@ -54,6 +51,14 @@ export interface DispatchDeps {
 
 type Created = { dispatch: Dispatch; packet: Packet };
 
+/**
+ * Carries a brief to an agent (docs/mcp.md, Dispatch): records the request as an entry,
+ * then — when the brief is ready and the project has room — makes the lane, copies the
+ * brief's screenshots into it, and starts the agent with the packet as its first prompt and
+ * a token bound to the dispatch. Everything that moves a dispatch on goes through one
+ * serial pump, so two events (a dependency done, an agent exiting) never start the same
+ * dispatch twice or overfill a project.
+ */
 export class DispatchService {
   private pumping: Promise<void> = Promise.resolve();
   private closed = false;
@@ -173,12 +178,12 @@ export class DispatchService {
   packet(ref: string, laneRef?: string): Result<Packet, ApiError> {
     const brief = this.deps.briefStore.resolve(ref);
     if (!brief) return err(unknownBrief(ref));
-    const latest = this.deps.store.list({ briefId: brief.id, limit: 1 })[0];
     if (laneRef !== undefined) {
       const lane = this.deps.lanes.list().find((l) => l.id === laneRef || l.name === laneRef);
       if (!lane) return err(apiError('lane_unknown', `No lane ${laneRef}.`, { lane: laneRef }));
       return ok({ briefId: brief.id, number: brief.number, text: packetText({ number: brief.number, title: brief.title, lane, phase: 'build', dispatched: false, attachmentPaths: [] }) });
     }
+    const latest = this.deps.store.list({ briefId: brief.id, limit: 1 })[0];
     if (latest) return ok(this.packetOf(brief, latest));
     return ok({ briefId: brief.id, number: brief.number, text: packetText({ number: brief.number, title: brief.title, lane: null, phase: 'build', dispatched: false, attachmentPaths: [] }) });
   }
@@ -195,13 +200,23 @@ export class DispatchService {
     return d && d.briefId === briefId ? d.wave : null;
   }
 
-  /** The latest dispatch whose work happened in this lane: by its id, or by repository and name once the lane is gone. */
+  /**
+   * The dispatch whose work this lane's commits and merge are: one at work there (starting or
+   * running), or the finished one of an ephemeral lane (the lane was made for it alone). A
+   * standing lane's later work belongs to no finished dispatch.
+   */
   dispatchOfLane(repoId: string, lane: { id: string | null; name: string }): Dispatch | null {
-    return (
-      this.deps.store
-        .list({ states: ['starting', 'running', 'finished'] })
-        .find((d) => d.repoId === repoId && d.laneId !== null && (lane.id !== null ? d.laneId === lane.id : d.laneName === lane.name)) ?? null
-    );
+    const here = (d: Dispatch): boolean => d.repoId === repoId && d.laneId !== null && (lane.id !== null ? d.laneId === lane.id : d.laneName === lane.name);
+    return this.deps.store.list({ states: ['starting', 'running', 'finished'] }).find((d) => here(d) && (d.state !== 'finished' || d.targetLaneId === null)) ?? null;
+  }
+
+  briefOfMerge(repoId: string, mergeId: string): string | null {
+    for (const d of this.deps.store.list({ states: ['running', 'finished'] })) {
+      if (d.repoId !== repoId) continue;
+      const brief = this.deps.briefStore.resolve(d.briefId);
+      if (brief?.links.some((l) => l.type === 'merge' && l.target === mergeId)) return brief.id;
+    }
+    return null;
   }
 
   /**
@@ -224,7 +239,11 @@ export class DispatchService {
   /** After a restart: a dispatch the last host was starting did not start; waiting and queued ones go on. */
   recover(): void {
     for (const d of this.deps.store.list({ states: ['starting'] })) {
-      this.save({ ...d, state: 'failed', reason: 'the host stopped while it was starting; dispatch it again', endedAt: this.deps.now().toISOString() });
+      const lane = d.laneId ? this.deps.lanes.get(d.laneId) : undefined;
+      const again = lane ? `dispatch it again to the lane it made: grove dispatch #${d.briefNumber} --lane ${lane.name}` : 'dispatch it again';
+      const reason = `the host stopped while it was starting; ${again}`;
+      this.save({ ...d, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
+      this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${reason}.` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
     }
     for (const d of this.deps.store.list({ states: ['running'] })) {
       if (d.agentId && !this.deps.agents.isLive(d.agentId)) this.save({ ...d, state: 'finished', reason: 'its agent was not running when the host started', endedAt: this.deps.now().toISOString() });
@@ -242,15 +261,16 @@ export class DispatchService {
   }
 
   /**
-   * An agent of a dispatch runs that the dispatch does not name: a recycled run (a fresh
-   * conversation for the same work). The dispatch follows it, running again if the old
-   * run's exit had finished it.
+   * An agent of a dispatch runs: a recycled run (a fresh conversation for the same work) the
+   * dispatch does not name yet, or the same agent resumed or restarted after its dispatch
+   * finished. The dispatch follows it, running again.
    */
   agentRunning(agent: AgentInfo): void {
     if (!agent.dispatchId) return;
     const d = this.deps.store.get(agent.dispatchId);
-    if (!d || d.agentId === agent.id || d.state === 'cancelled' || d.state === 'failed') return;
-    this.save({ ...d, agentId: agent.id, agentName: agent.name, state: 'running', reason: `a fresh run of ${agent.name} (recycled)`, endedAt: null });
+    if (!d || (d.agentId === agent.id && d.state === 'running') || d.state === 'cancelled' || d.state === 'failed' || d.state === 'starting') return;
+    const how = d.agentId === agent.id ? `${agent.name} runs again` : `a fresh run of ${agent.name} (recycled)`;
+    this.save({ ...d, agentId: agent.id, agentName: agent.name, state: 'running', reason: how, endedAt: null });
   }
 
   /** The brief changed (a status, a dependency): waiting dispatches are looked at again. */
@@ -264,22 +284,35 @@ export class DispatchService {
    */
   planAccepted(briefId: string): void {
     const design = this.deps.store.list({ briefId }).find((d) => d.phase === 'design');
-    if (!design) return;
-    // The design pass's plan accepted is what "planned" means for a draft.
+    if (!design || this.deps.store.list({ briefId }).some((d) => d.phase === 'build')) return;
+    const system: Actor = { kind: 'system', name: 'dispatch' };
+    // The design pass is over: its agent stops (the build starts with a fresh context and the
+    // accepted plan), its claim ends, and the brief is planned, whatever the claim made it.
+    if (OPEN_DISPATCH_STATES.includes(design.state)) {
+      this.save({ ...design, state: 'finished', reason: 'its plan was accepted', endedAt: this.deps.now().toISOString() });
+    }
+    if (design.agentId) {
+      this.deps.releaseClaim(briefId, design.agentId, 'the design pass\'s plan was accepted');
+      if (this.deps.agents.isLive(design.agentId)) void this.deps.agents.stop(design.agentId);
+    }
     this.deps.briefs.record(
       briefId,
-      (brief) => ok(brief.status === 'draft' ? [{ kind: 'status_change' as const, payload: { from: brief.status, to: 'planned' as const, reason: 'the design pass\'s plan was accepted' } }] : []),
-      { kind: 'system', name: 'dispatch' },
+      (brief) =>
+        ok(brief.status === 'draft' || brief.status === 'in_progress' ? [{ kind: 'status_change' as const, payload: { from: brief.status, to: 'planned' as const, reason: 'the design pass\'s plan was accepted' } }] : []),
+      system,
       'automatic',
     );
     if (!design.auto) return;
-    if (this.deps.store.list({ briefId }).some((d) => d.phase === 'build')) return;
+    // The build goes where the design pass was (its lane exists still), with the same agent kind.
+    const lane = design.laneId && this.deps.lanes.get(design.laneId) ? design.laneId : (design.targetLaneId ?? undefined);
     void this.create(
-      { ref: briefId, lane: design.targetLaneId ?? undefined, preset: design.preset, command: design.command ?? undefined, args: design.args, role: design.role, designFirst: false, auto: true, repoId: design.repoId },
-      { kind: 'system', name: 'dispatch' },
+      { ref: briefId, lane: lane ?? undefined, preset: design.preset, command: design.command ?? undefined, args: design.args, role: design.role, designFirst: false, auto: true, repoId: design.repoId },
+      system,
       'automatic',
     ).then((r) => {
-      if (!r.ok) this.deps.logger.warn('build dispatch after the design pass refused', { briefId, error: r.error.message });
+      if (r.ok) return;
+      this.deps.logger.warn('build dispatch after the design pass refused', { briefId, error: r.error.message });
+      this.deps.briefs.record(briefId, () => ok([{ kind: 'note', payload: { text: `The build after the design pass was not dispatched: ${r.error.message}` } }]), system, 'automatic');
     });
   }
 
@@ -305,10 +338,13 @@ export class DispatchService {
       else if (ready.reason !== d.reason) this.save({ ...d, reason: ready.reason });
     }
     // Oldest first: the waves go in the order they were asked for.
-    for (const d of this.deps.store.list({ states: ['queued'] }).reverse()) {
+    for (const listed of this.deps.store.list({ states: ['queued'] }).reverse()) {
       if (this.closed) return;
+      // Read again: while an earlier one was starting (a lane takes seconds), this one may have been cancelled.
+      const d = this.deps.store.get(listed.id);
+      if (d?.state !== 'queued') continue;
       const cfg = this.deps.config(d.repoId);
-      const busy = this.deps.store.list({ states: ['starting', 'running'] }).filter((x) => x.repoId === d.repoId).length;
+      const busy = this.busyIn(d.repoId);
       if (busy >= cfg.maxAgents) {
         const repo = this.deps.repos.get(d.repoId)?.name ?? 'this project';
         const reason = `queued: ${busy} of ${cfg.maxAgents} dispatched agents of ${repo} are at work; it starts when one ends`;
@@ -317,6 +353,17 @@ export class DispatchService {
       }
       await this.execute(d);
     }
+  }
+
+  /**
+   * How many dispatched agents of a repository are at work: those starting, and every live
+   * agent a dispatch started (a recycled or resumed run counts, whatever its dispatch says).
+   */
+  private busyIn(repoId: string): number {
+    const ofRepo = new Set(this.deps.store.list({ states: ['starting', 'running', 'finished'] }).filter((d) => d.repoId === repoId).map((d) => d.id));
+    const starting = this.deps.store.list({ states: ['starting'] }).filter((d) => d.repoId === repoId).length;
+    const live = this.deps.agents.liveDispatched().filter((a) => ofRepo.has(a.dispatchId)).length;
+    return starting + live;
   }
 
   private async execute(queued: Dispatch): Promise<void> {

@@ -1,19 +1,34 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Brief } from '../../shared/briefs';
 
 /**
- * A brief's screenshots, copied into the lane under `.grove/briefs/<N>/` so an agent whose
- * model never sees MCP images reads them as files. The folder ignores itself (a `.gitignore`
- * of `*`), so nothing of it reaches a commit and no shared exclude file is touched.
+ * A dispatched lane's own corner, `.grove/`, which git ignores (a `.gitignore` of `*` inside
+ * it: no shared exclude file is touched). The brief's screenshots are copied under
+ * `.grove/briefs/<N>/` so an agent whose model never sees MCP images reads them as files;
+ * the agent keeps its own screenshots there too before it attaches them, so they never block
+ * the lane's merge as untracked files.
  */
-export const LANE_BRIEFS_DIR = '.grove/briefs';
+export const LANE_GROVE_DIR = '.grove';
+export const LANE_BRIEFS_DIR = `${LANE_GROVE_DIR}/briefs`;
+
+/** Makes the lane's `.grove/` (ignored by git) if it is not there. */
+export function ensureLaneGroveDir(lanePath: string): void {
+  const dir = join(lanePath, LANE_GROVE_DIR);
+  // A `.grove` the lane's files made a link (committed, or an agent's doing) would take the
+  // host's writes elsewhere: refused, never followed.
+  for (const p of [dir, join(dir, 'briefs')]) {
+    if (existsSync(p) && lstatSync(p).isSymbolicLink()) throw new Error(`${p} is a symbolic link; Grove writes only into real folders of the lane`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const ignore = join(dir, '.gitignore');
+  if (!existsSync(ignore)) writeFileSync(ignore, "# Grove's corner of this lane (briefs' attachments, screenshots): never committed.\n*\n");
+}
 
 export function placeAttachments(brief: Brief, lanePath: string, blobPath: (sha256: string) => string): string[] {
+  ensureLaneGroveDir(lanePath);
   if (brief.attachments.length === 0) return [];
-  const root = join(lanePath, LANE_BRIEFS_DIR);
-  mkdirSync(join(root, String(brief.number)), { recursive: true });
-  writeFileSync(join(root, '.gitignore'), '# Grove: briefs\' attachments for the agents in this lane; never committed.\n*\n');
+  mkdirSync(join(lanePath, LANE_BRIEFS_DIR, String(brief.number)), { recursive: true });
   const written: string[] = [];
   for (const a of brief.attachments) {
     const path = attachmentPaths(brief).get(a.id)!;

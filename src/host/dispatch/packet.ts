@@ -54,7 +54,7 @@ export function packetText(p: PacketInputs): string {
       `- claim the brief (claim_brief {"ref": "${ref}"}) before you start; say what you do with add_note`,
       '- if the spec is unclear or wrong, propose a plan (propose_plan) rather than guess',
       '- commit your work on the lane\'s branch; link what matters (add_link: commits, URLs, other briefs)',
-      '- attach screenshots of what you changed on screen (attach_screenshot with a file in your lane)',
+      '- attach screenshots of what you changed on screen: save them under .grove/ in your lane (git ignores it), then attach_screenshot',
       '- when done, set_status in_review with a reason; the merge into MAIN goes through Grove\'s gate: the gate decides',
     );
   }

@@ -13,7 +13,10 @@ import { tooLarge } from '../briefs/attach-image';
  * no key to the rest of the disk (`~/.ssh`, another lane, the data dir).
  *
  * The file is opened without following a last symlink (O_NOFOLLOW) and checked on the open
- * descriptor, so a link swapped in after the check is refused rather than followed.
+ * descriptor, so a final link swapped in after the check is refused rather than followed. A
+ * folder swapped between the check and the open is not caught: the agent runs as the same
+ * user and could read such a file itself, so this keeps an agent from sending the brief what
+ * it did not mean to, not from reading what it could read anyway (issue 16 confines that).
  */
 export interface LaneFile {
   name: string;

@@ -280,7 +280,9 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
     (params) => {
       const who = actor();
       if (!who.ok) return failure(who.error);
-      const created = deps.briefs.create(NewBrief.parse(params), who.value, 'mcp');
+      const parsed = NewBrief.safeParse(params);
+      if (!parsed.success) return failure(apiError('invalid_request', `create_brief: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`));
+      const created = deps.briefs.create(parsed.data, who.value, 'mcp');
       return created.ok ? success(writtenView(created.value)) : failure(created.error);
     },
   );

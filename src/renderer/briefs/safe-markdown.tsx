@@ -9,6 +9,8 @@ import { safeHref, safeImageSrc } from './markdown-policy';
  * came from.
  */
 const components: Components = {
+  // A code block scrolls sideways: reachable from the keyboard, so its overflow can be read.
+  pre: ({ children }) => <pre tabIndex={0}>{children}</pre>,
   a: ({ href, children }) =>
     href ? (
       <a href={href} {...(href.startsWith('#/') ? {} : { target: '_blank', rel: 'noopener noreferrer' })}>

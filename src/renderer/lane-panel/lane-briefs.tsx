@@ -4,7 +4,8 @@ import { useLaneDispatches } from './use-lane-dispatches';
 
 /** The briefs dispatched to this lane: "#12 Title", what the dispatch is doing, and by whom. */
 export function LaneBriefs({ laneId }: { laneId: string }) {
-  const dispatches = useLaneDispatches(laneId);
+  const { dispatches, error } = useLaneDispatches(laneId);
+  if (error) return <p className="lp-error">The briefs dispatched here could not be read: {error}</p>;
   if (dispatches === null) return <p className="lp-hint">Reading…</p>;
   if (dispatches.length === 0) return <p className="lp-hint">No briefs dispatched to this lane.</p>;
   // One row per brief: its latest dispatch here.

@@ -4,11 +4,12 @@ import { useHostStore } from '../connection/use-host';
 
 /**
  * The dispatches that worked in a lane (every state, newest first): the briefs linked to it.
- * Read again when one of them moves on. null until read.
+ * Read again when one of them moves on. null until read; `error` when the host refused.
  */
-export function useLaneDispatches(laneId: string): Dispatch[] | null {
+export function useLaneDispatches(laneId: string): { dispatches: Dispatch[] | null; error: string | null } {
   const store = useHostStore();
   const [dispatches, setDispatches] = useState<Dispatch[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
   useEffect(
     () =>
@@ -20,11 +21,13 @@ export function useLaneDispatches(laneId: string): Dispatch[] | null {
   useEffect(() => {
     let isCurrent = true;
     void store.request('dispatch.list', { laneId, limit: 50 }).then((r) => {
-      if (isCurrent) setDispatches(r.ok ? r.value.dispatches : []);
+      if (!isCurrent) return;
+      setError(r.ok ? null : r.error.message);
+      if (r.ok) setDispatches(r.value.dispatches);
     });
     return () => {
       isCurrent = false;
     };
   }, [store, laneId, generation]);
-  return dispatches;
+  return { dispatches, error };
 }

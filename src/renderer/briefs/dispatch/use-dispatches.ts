@@ -60,10 +60,12 @@ export function useDispatches(brief: Pick<Brief, 'id' | 'number'>): BriefDispatc
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
+    // An answer that arrives after the page moved to another brief is dropped.
+    let isCurrent = true;
     const readSoon = (): void => {
       timer ??= setTimeout(() => {
         timer = null;
-        read();
+        read(() => isCurrent);
       }, CLAIM_DEBOUNCE_MS);
     };
     const stopDispatches = store.onEventOf('dispatch.updated', (e) => {
@@ -76,6 +78,7 @@ export function useDispatches(brief: Pick<Brief, 'id' | 'number'>): BriefDispatc
       if (e.entries.some((x) => x.kind === 'claimed' || x.kind === 'claim_released')) readSoon();
     });
     return () => {
+      isCurrent = false;
       stopDispatches();
       stopBrief();
       if (timer) clearTimeout(timer);

@@ -15,7 +15,9 @@ function agent(id: string, name: string): AgentInfo {
   return { id, name, role: 'worker', dispatchId: null, lanePath: '/lanes/x' } as AgentInfo;
 }
 
-function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') }) {
+type Dispatched = { own: Map<string, string>; open: Map<string, { agentId: string | null; agentName: string | null; state: string }> };
+
+function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') }, dispatched: Dispatched = { own: new Map(), open: new Map() }) {
   const r = trackedRig();
   const store = createDispatchStore(r.db);
   const agents = new Map([agent('a1', 'claude-brief-1'), agent('a2', 'codex-brief-1')].map((a) => [a.id, a]));
@@ -26,6 +28,8 @@ function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') 
     agent: (id) => agents.get(id) ?? null,
     isLive: (id) => live.has(id),
     waveOf: () => null,
+    dispatchedBrief: (a) => dispatched.own.get(a.id) ?? null,
+    openDispatch: (briefId) => dispatched.open.get(briefId) ?? null,
     now: () => new Date(clock.t),
   });
   return { ...r, claims, dispatches: store, clock };
@@ -93,5 +97,27 @@ describe('ClaimBook', () => {
     expect(!done.ok && done.error.message).toContain('#1 is done');
     const missing = r.claims.claim('#9', 'a1');
     expect(!missing.ok && missing.error.code).toBe('brief_unknown');
+  });
+
+  it('an agent claims only the brief it was dispatched to, or, started by hand, a brief no dispatch carries', () => {
+    const dispatched: Dispatched = { own: new Map(), open: new Map() };
+    const r = rig(new Set(['a1', 'a2']), undefined, dispatched);
+    const a = r.service.create({ title: 'A', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    const b = r.service.create({ title: 'B', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    if (!a.ok || !b.ok) throw new Error('create');
+    // a1 was dispatched to #1; #2 is dispatched to someone not yet started.
+    dispatched.own.set('a1', a.value.brief.id);
+    dispatched.open.set(b.value.brief.id, { agentId: null, agentName: null, state: 'queued' });
+    const elsewhere = r.claims.claim('#2', 'a1');
+    expect(!elsewhere.ok && elsewhere.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('You were dispatched to #1, not #2') });
+    const byHand = r.claims.claim('#2', 'a2');
+    expect(!byHand.ok && byHand.error.message).toContain('#2 is dispatched to an agent about to start (queued)');
+    expect(r.store.trace(b.value.brief.id).some((e) => e.kind === 'claimed')).toBe(false);
+    // Its own brief, a1 claims even while its dispatch still names an earlier run (a recycle).
+    dispatched.open.set(a.value.brief.id, { agentId: 'old-run', agentName: 'claude-brief-1', state: 'running' });
+    expect(r.claims.claim('#1', 'a1').ok).toBe(true);
+    // A brief no dispatch carries: an agent started by hand may take it.
+    dispatched.open.delete(b.value.brief.id);
+    expect(r.claims.claim('#2', 'a2').ok).toBe(true);
   });
 });

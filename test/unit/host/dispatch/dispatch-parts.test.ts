@@ -43,6 +43,7 @@ describe('packetText', () => {
     expect(build).toContain('Work only in the lane brief-7-fix-it (/w/flower-brief-7-fix-it); never in MAIN.');
     expect(build).toContain('- .grove/briefs/7/a.png');
     expect(build).toContain('the gate decides');
+    expect(build).toContain('save them under .grove/ in your lane (git ignores it)');
     const design = packetText({ number: 7, title: 'Fix it', lane: null, phase: 'design', dispatched: false, attachmentPaths: [] });
     expect(design).toContain('recall_brief {"ref": "#7"}');
     expect(design).toContain('This is a design pass');
@@ -67,7 +68,7 @@ describe('lane attachments', () => {
     const written = placeAttachments(b, lane, (sha) => join(blobs, sha));
     expect(written).toEqual(['.grove/briefs/7/shot.png', '.grove/briefs/7/shot-2.png', '.grove/briefs/7/_.._etc_passwd']);
     expect(readFileSync(join(lane, '.grove/briefs/7/shot-2.png'), 'utf8')).toBe('png-2');
-    expect(readFileSync(join(lane, '.grove/briefs/.gitignore'), 'utf8')).toContain('\n*\n');
+    expect(readFileSync(join(lane, '.grove/.gitignore'), 'utf8')).toContain('\n*\n');
     expect(existsSync(join(lane, 'etc'))).toBe(false);
     expect([...attachmentFilesIn(b, lane).values()]).toEqual(written);
     expect(attachmentFilesIn(b, makeTempDir()).size).toBe(0);
