@@ -4,10 +4,14 @@ import { writeFileSync } from 'node:fs';
  * Claude Code settings that wire its hooks to Grove: each hook runs `grove hook EVENT`,
  * which reports to the host with the agent's own token (from the environment Grove gave
  * it). Passed with `--settings FILE`, so the user's own settings and hooks stay in force.
+ * They also allow Grove's own MCP server's tools (`mcp__grove`): a dispatched agent recalls
+ * and writes to its brief without stopping at a permission prompt; those tools can do no
+ * more than the agent's token allows.
  */
 export function claudeHookSettings(hookCommand: (event: string) => string): object {
   const run = (event: string) => [{ type: 'command', command: hookCommand(event), timeout: 5 }];
   return {
+    permissions: { allow: ['mcp__grove'] },
     hooks: {
       UserPromptSubmit: [{ hooks: run('prompt') }],
       PreToolUse: [{ matcher: '*', hooks: run('tool') }],
