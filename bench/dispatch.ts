@@ -2,7 +2,12 @@ import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
+import { toNodeHandler } from '@modelcontextprotocol/node';
+import { z } from 'zod';
 import { api, compare, endAll, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison } from './harness';
 
 /**
@@ -65,32 +70,50 @@ async function main(): Promise<void> {
   const seed = await recreateSeedBrief(host as never);
   const ref = `#${seed.number}`;
 
-  // (a) recall: MCP vs plain HTTP, alternated so drift hits both alike.
-  const mcp = new Client({ name: 'grove-bench', version: '1.0.0' });
-  await mcp.connect(new StreamableHTTPClientTransport(new URL(`${host.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${host.token}` } } }));
+  // (a) recall: MCP (both protocol eras: 2026-07-28 as Claude Code negotiates it, and the
+  // 2025 handshake) vs plain HTTP, alternated call by call so drift hits all alike.
+  const connect = async (modern: boolean): Promise<Client> => {
+    const c = new Client({ name: 'grove-bench', version: '1.0.0' }, modern ? { versionNegotiation: { mode: 'auto' } } : {});
+    await c.connect(new StreamableHTTPClientTransport(new URL(`${host.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${host.token}` } } }));
+    return c;
+  };
+  const modern = await connect(true);
+  const legacy = await connect(false);
   const viaMcp: number[] = [];
+  const viaLegacy: number[] = [];
   const viaHttp: number[] = [];
   let mcpTokens = 0;
-  for (let i = 0; i < RECALLS + 20; i++) {
+  const timedCall = async (c: Client): Promise<number> => {
     const t0 = performance.now();
-    const r = await mcp.callTool({ name: 'recall_brief', arguments: { ref } });
-    const t1 = performance.now();
-    await api(host, 'briefs.recall', { ref });
-    const t2 = performance.now();
+    const r = await c.callTool({ name: 'recall_brief', arguments: { ref } });
     if (r.isError) throw new Error(`recall_brief failed: ${JSON.stringify(r.content)}`);
-    if (i >= 20) {
-      viaMcp.push(t1 - t0);
-      viaHttp.push(t2 - t1);
-    }
     mcpTokens = Math.ceil(JSON.stringify(r.content).length / 4);
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < RECALLS + 20; i++) {
+    const m = await timedCall(modern);
+    const l = await timedCall(legacy);
+    const t0 = performance.now();
+    await api(host, 'briefs.recall', { ref });
+    const h = performance.now() - t0;
+    if (i >= 20) {
+      viaMcp.push(m);
+      viaLegacy.push(l);
+      viaHttp.push(h);
+    }
   }
-  await mcp.close();
-  const recall = compare(`recall_brief of the seed brief (${RECALLS} calls)`, { name: 'MCP recall_brief', unit: 'ms', samples: viaMcp }, { name: 'HTTP briefs.recall', unit: 'ms', samples: viaHttp });
-  comparisons.push(recall);
+  await modern.close();
+  await legacy.close();
+  const recall = compare(`recall_brief of the seed brief, MCP 2026-07-28 (${RECALLS} calls)`, { name: 'MCP recall_brief', unit: 'ms', samples: viaMcp }, { name: 'HTTP briefs.recall', unit: 'ms', samples: viaHttp });
+  comparisons.push(recall, compare('  the same over the 2025 handshake', { name: 'MCP recall_brief', unit: 'ms', samples: viaLegacy }, { name: 'HTTP briefs.recall', unit: 'ms', samples: viaHttp }));
   const sorted = [...viaMcp].sort((a, b) => a - b);
   const p99 = round(sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))]!, 2);
   targets.push({ what: 'recall over MCP / over HTTP', value: recall.ratio, unit: '×', target: '≤ 2', met: recall.ratio <= 2 });
   targets.push({ what: 'recall over MCP, p99', value: p99, unit: 'ms', target: '≤ 50', met: p99 <= 50 });
+
+  // The SDK's own floor, for scale: one trivial tool answering the same number of characters,
+  // served statelessly as Grove serves /mcp, against a plain JSON handler, in one process.
+  comparisons.push(await sdkFloor(viaHttp.length));
 
   // (b) dispatch until the agent runs vs git worktree add + spawn of the same program.
   const viaDispatch: number[] = [];
@@ -140,6 +163,47 @@ async function main(): Promise<void> {
   console.log(`\npayloads: seed recall ${seedRecall.approxTokens} tokens (over MCP, with structured content: ~${mcpTokens}); packet ${Math.ceil(packet.text.length / 4)} tokens`);
   console.log('\ntargets');
   for (const t of targets) console.log(`  ${t.what.padEnd(36)} ${`${t.value} ${t.unit}`.padEnd(12)} target ${t.target.padEnd(8)} ${t.met ? 'met' : 'MISSED'}`);
+}
+
+async function sdkFloor(calls: number): Promise<Comparison> {
+  const text = 'x'.repeat(7_000);
+  const handler = createMcpHandler(
+    () => {
+      const server = new McpServer({ name: 'floor', version: '1' });
+      server.registerTool('t', { inputSchema: z.object({ ref: z.string().optional() }) }, () => ({ content: [{ type: 'text', text }] }));
+      return server;
+    },
+    { legacy: 'stateless' },
+  );
+  const mcp = toNodeHandler(handler);
+  const server = createServer((req, res) => {
+    if (req.url === '/mcp') return void mcp(req, res);
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, result: { text } }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 't', arguments: {} } });
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const viaSdk: number[] = [];
+  const plain: number[] = [];
+  for (let i = 0; i < calls + 20; i++) {
+    const t0 = performance.now();
+    await (await fetch(`${url}/mcp`, { method: 'POST', headers, body })).text();
+    const t1 = performance.now();
+    await (await fetch(`${url}/api`, { method: 'POST', headers, body: '{}' })).text();
+    const t2 = performance.now();
+    if (i >= 20) {
+      viaSdk.push(t1 - t0);
+      plain.push(t2 - t1);
+    }
+  }
+  await handler.close();
+  await new Promise<void>((r) => server.close(() => r()));
+  return compare('  for scale: the MCP SDK alone, a trivial tool (diagnostic)', { name: 'SDK tools/call', unit: 'ms', samples: viaSdk }, { name: 'plain JSON POST', unit: 'ms', samples: plain });
 }
 
 void runBench(main, cleanup);
