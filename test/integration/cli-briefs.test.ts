@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { recreateSeedBrief } from '../fixtures/seed-brief';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { runGroveWith, type CliRun } from '../fixtures/grove-cli';
 
 /**
  * `grove brief …` as an operator and an agent type it: the built CLI (bin/grove.js) against a
@@ -17,25 +17,9 @@ let host: HostProcess;
 let seed: { number: number; id: string; agentToken: string };
 let dir: string;
 
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = CliRun;
 
-function grove(args: string[], o: { env?: Record<string, string>; stdin?: string; home?: string } = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GROVE_HOME: o.home ?? host.home, ...o.env };
-  // Run as the operator unless a test runs as an agent: the test runner itself may sit inside one.
-  if (!o.env?.GROVE_AGENT_TOKEN) {
-    delete env.GROVE_AGENT_TOKEN;
-    delete env.GROVE_URL;
-  }
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(o.stdin ?? '');
-  });
-}
+const grove = (args: string[], o: { env?: Record<string, string>; stdin?: string; home?: string } = {}): Promise<Run> => runGroveWith(host, args, o);
 
 /** The one JSON document a `--json` run printed. */
 function doc<T = Record<string, unknown>>(r: Run): T {

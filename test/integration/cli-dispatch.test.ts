@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,9 +5,11 @@ import type { AgentInfo } from '../../src/shared/agents';
 import type { Brief } from '../../src/shared/briefs';
 import type { Claim, Dispatch, Packet } from '../../src/shared/dispatch';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, cliEntry, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { orchestratorToken } from '../fixtures/seed-brief';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { until } from '../fixtures/wait-until';
+import { runGroveWith, type CliRun } from '../fixtures/grove-cli';
 
 /**
  * `grove dispatch`, `grove dispatches`, `grove dispatch cancel` and `grove brief packet` as an
@@ -23,25 +24,9 @@ let main: string;
 let repoId: string;
 let out: string;
 
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = CliRun;
 
-function grove(args: string[], o: { env?: Record<string, string> } = {}): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, GROVE_HOME: host.home, ...o.env };
-  // Run as the operator unless a test runs as an agent: the test runner itself may sit inside one.
-  if (!o.env?.GROVE_AGENT_TOKEN) {
-    delete env.GROVE_AGENT_TOKEN;
-    delete env.GROVE_URL;
-  }
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliEntry, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const grove = (args: string[], o: { env?: Record<string, string>; stdin?: string; home?: string } = {}): Promise<Run> => runGroveWith(host, args, o);
 
 /** The one JSON document a `--json` run printed (JSON.parse throws on anything more). */
 const doc = <T = Record<string, unknown>>(r: Run): T => JSON.parse(r.stdout) as T;
@@ -54,16 +39,6 @@ async function call<T>(method: string, params: unknown): Promise<T> {
 const newBrief = async (title: string): Promise<Brief> => (await call<{ brief: Brief }>('briefs.create', { title, projects: ['flower'], spec: `Do ${title}.` })).brief;
 const dispatchesOf = async (ref: string) => call<{ dispatches: Dispatch[]; claims: Claim[] }>('dispatch.list', { ref });
 const agents = async () => (await call<{ agents: AgentInfo[] }>('agents.list', {})).agents;
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** `grove dispatch` with the fake agent as a custom program: what follows `--` is its program and arguments. */
 const workerArgs = (steps: string[] = []) => ['--preset', 'custom', '--', process.execPath, WORKER, '--out', out, ...(steps.length ? ['--steps', steps.join(',')] : [])];

@@ -7,6 +7,7 @@ import type { AgentInfo } from '../../src/shared/agents';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { until } from '../fixtures/wait-until';
 import { ARTISAN_COMMAND, mainHealth, startHostWithProbedRepo } from '../fixtures/probed-repo';
 
 /**
@@ -54,15 +55,6 @@ function dispatchWorker(ref: string, extra: Record<string, unknown> = {}, steps:
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 const dispatchIn = (ref: string, state: Dispatch['state']) =>
   until(`a ${state} dispatch of ${ref}`, async () => (await dispatchesOf(ref)).dispatches.find((d) => d.state === state));
 const workerInfo = (agentId: string) =>
