@@ -359,6 +359,33 @@ describe('refresh discipline', () => {
   });
 });
 
+describe('a Claude Code agent', () => {
+  it("reaches Grove's MCP server through the --mcp-config Grove hands it, with its own token from its environment: its recall claims its brief", async () => {
+    await stopAllHosts();
+    const home = makeTempDir('grove-claude-home-');
+    host = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike', HOME: home } });
+    repoId = await addTrustedRepo(host, main);
+    // The fake Claude Code (test/fixtures/agents/fake-claude.mjs), as an executable the preset runs.
+    const claude = join(makeTempDir('grove-fake-bin-'), 'claude');
+    writeFileSync(claude, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs')}" "$@"\n`, { mode: 0o755 });
+    const b = await newBrief('Through the config');
+    await call('dispatch.create', { ref: `#${b.number}`, preset: 'claude', command: claude });
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    const agent = (await agentsList()).find((a) => a.id === running.agentId)!;
+    expect(agent.args).toEqual([]);
+    await until('the prompt', async () => (await call<{ text: string }>('agents.screen', { id: agent.id })).text.includes('First prompt: You are asked to work on brief'));
+    await call('agents.input', { id: agent.id, data: '/mcp recall_brief {}\r' });
+    const screen = await until('the MCP answer', async () => {
+      const t = (await call<{ text: string }>('agents.screen', { id: agent.id })).text;
+      return t.includes('⏺ grove - recall_brief (MCP)') || t.includes('MCP error') ? t : null;
+    });
+    expect(screen).toContain(`⏺ grove - recall_brief (MCP)`);
+    expect(screen).toContain(`# Brief #${b.number}: Through the config`);
+    const claimed = (await trace(`#${b.number}`)).find((e) => e.kind === 'claimed');
+    expect(claimed).toMatchObject({ actor: { kind: 'agent', name: running.agentName }, channel: 'mcp' });
+  });
+});
+
 describe('packet', () => {
   it('briefs.packet answers the copy-paste packet, also to an agent', async () => {
     const b = await newBrief('Packet please');
