@@ -513,20 +513,25 @@ function statusOf(r: LaneRecord, trees: Worktree[]): Lane['status'] {
 /** `git worktree add` for a new branch from MAIN's HEAD, a local branch, or a remote one. */
 async function addWorktree(main: string, path: string, branch: string): Promise<Result<void, ApiError>> {
   try {
-    const valid = await runGit(main, ['check-ref-format', '--branch', branch], { okCodes: [1, 128] });
+    // The questions are independent of each other: asked at once (each git run costs a few
+    // milliseconds, and a dispatch waits on this). Entries of worktrees deleted by hand would
+    // block the add: the prune tidies them, and only the add below depends on it.
+    const [valid, head, , local, remote] = await Promise.all([
+      runGit(main, ['check-ref-format', '--branch', branch], { okCodes: [1, 128] }),
+      runGit(main, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] }),
+      runGit(main, ['worktree', 'prune']),
+      runGit(main, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1, 128] }),
+      runGit(main, ['show-ref', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { okCodes: [1, 128] }),
+    ]);
     if (valid.code !== 0) {
       return err(apiError('lane_name_invalid', `"${branch}" is not a valid branch name for git.`, { branch }));
     }
-    const mainBranch = (await runGit(main, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] })).stdout.trim();
+    const mainBranch = head.stdout.trim();
     if (mainBranch === branch) {
       return err(
         apiError('lane_exists', `${branch} is MAIN's own branch: a lane works on a branch of its own, which is merged into ${branch}. Choose another branch (--branch NAME), or leave it out to use the lane's name.`, { branch }),
       );
     }
-    // Entries of worktrees deleted by hand would block the add: tidy them first.
-    await runGit(main, ['worktree', 'prune']);
-    const local = await runGit(main, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1] });
-    const remote = await runGit(main, ['show-ref', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { okCodes: [1] });
     if (local.code === 0) {
       const usedBy = (await listWorktrees(main)).find((t) => t.branch === branch);
       if (usedBy) {

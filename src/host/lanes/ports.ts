@@ -40,9 +40,10 @@ function overlaps(a: number, b: number): boolean {
   return a <= b + PORTS_PER_LANE - 1 && b <= a + PORTS_PER_LANE - 1;
 }
 
+/** The block's ports are tried at once: a lane's creation waits on this. */
 async function isBlockFree(base: number, isFree: (port: number) => Promise<boolean>): Promise<boolean> {
-  for (let p = base; p < base + PORTS_PER_LANE; p++) if (!(await isFree(p))) return false;
-  return true;
+  const free = await Promise.all(Array.from({ length: PORTS_PER_LANE }, (_, i) => isFree(base + i)));
+  return free.every(Boolean);
 }
 
 /**

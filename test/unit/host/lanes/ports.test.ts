@@ -33,9 +33,9 @@ describe('allocatePortBlock', () => {
     expect(await allocatePortBlock({ start: 50000, end: 50005, taken: [], isFree: allFree })).toBeNull();
   });
 
-  it('asks about each port of a block at most once and stops at the first busy one', async () => {
+  it('asks about each port of a block once, all at once, and skips a block with a busy port', async () => {
     const asked: number[] = [];
-    await allocatePortBlock({
+    const base = await allocatePortBlock({
       start: 41000,
       end: 48999,
       taken: [],
@@ -44,7 +44,8 @@ describe('allocatePortBlock', () => {
         return p !== 41002;
       },
     });
-    expect(asked).toEqual([41000, 41001, 41002, ...Array.from({ length: 10 }, (_, i) => 41010 + i)]);
+    expect(base).toBe(41010);
+    expect(asked).toEqual([...Array.from({ length: 10 }, (_, i) => 41000 + i), ...Array.from({ length: 10 }, (_, i) => 41010 + i)]);
   });
 });
 
