@@ -67,15 +67,18 @@ test('dispatch a brief to a new ephemeral lane: the packet, the dispatch running
   await expect(packet).toContainText(`#${brief.number}`);
   await expect(packet).toContainText('Pink petals on the landing page');
   await expect(packet).toContainText(`grove brief recall #${brief.number}`);
-  await dispatch.getByRole('button', { name: 'Copy' }).click();
-  await expect(dispatch.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
-  const clipboard = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
-  expect(clipboard).toBe(await packet.textContent());
 
   // The dispatch runs, in its new lane, with its agent; the trace records the request.
   const row = dispatch.getByTestId('dispatch-row');
   await expect(row).toHaveCount(1);
   await expect(row).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+  // Once the lane exists the packet says where it is; Copy puts exactly that on the clipboard.
+  await expect(packet).toContainText(new RegExp(`Work only in the lane brief-${brief.number}-pink-petals-on-the-landing-page \\(/`));
+  await expect(packet).not.toContainText('Grove makes it when the dispatch starts');
+  await dispatch.getByRole('button', { name: 'Copy' }).click();
+  await expect(dispatch.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
+  const clipboard = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+  expect(clipboard).toBe(await packet.textContent());
   await expect(row.getByTestId('dispatch-state')).toHaveText('running');
   await expect(row.getByTestId('dispatch-lane')).toContainText(`brief-${brief.number}-`);
   await expect(row.getByTestId('dispatch-lane').getByRole('link')).toBeVisible();

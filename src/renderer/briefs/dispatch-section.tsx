@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Brief } from '../../shared/briefs';
 import type { Packet } from '../../shared/dispatch';
+import { useHostStore } from '../connection/use-host';
+import { briefRef } from './brief-labels';
 import { BriefSection } from './brief-section';
 import { ClaimLine } from './dispatch/claim-line';
 import { DispatchForm } from './dispatch/dispatch-form';
@@ -16,6 +18,21 @@ import { useDispatches } from './dispatch/use-dispatches';
 export function DispatchSection({ brief }: { brief: Brief }) {
   const { dispatches, claim, error, lay } = useDispatches(brief);
   const [packet, setPacket] = useState<Packet | null>(null);
+  const store = useHostStore();
+  // A packet shown while its dispatch was still making its lane names the lane without a
+  // path: once the lane exists, the packet is read again, so what is copied says where to work.
+  const laneId = dispatches?.[0]?.laneId ?? null;
+  const isShown = packet !== null;
+  useEffect(() => {
+    if (!isShown || laneId === null) return;
+    let isCurrent = true;
+    void store.request('briefs.packet', { ref: briefRef(brief.number) }).then((r) => {
+      if (isCurrent && r.ok) setPacket((shown) => (shown ? r.value : shown));
+    });
+    return () => {
+      isCurrent = false;
+    };
+  }, [store, brief.number, laneId, isShown]);
   return (
     <BriefSection eyebrow="hand-off · dispatch" title="Dispatch" testId="brief-dispatch" className="dispatch-section">
       <DispatchForm
