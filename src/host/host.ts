@@ -472,6 +472,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...notifier.handlers(),
     ...briefHandlers(briefs, briefStore, { beforeRecall: claimOnRecall, attachmentFiles: laneFilesOf }),
     ...dispatchHandlers(dispatches, briefs),
+    // Placeholders until the sync service is wired (branch f/sync only).
+    'sync.status': () => ok({ state: 'off' as const, url: null, tls: null, passwordFrom: 'none' as const, lastPushAt: null, lastPullAt: null, waiting: 0, lastError: null }),
+    'sync.set': () => err(apiError('internal', 'sync is not wired yet')),
+    'sync.now': () => err(apiError('internal', 'sync is not wired yet')),
+    'sync.off': () => err(apiError('internal', 'sync is not wired yet')),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
