@@ -331,8 +331,8 @@ export function parseSyncUrl(url: string): { user: string; host: string; port: n
 /** MySQL's answer in a sentence for the operator: refused (a person must act) or offline (it retries). */
 function classify(e: unknown, config: SyncConfig, timeoutMs: number): RoundOutcome {
   if (e instanceof PullRefused) return { kind: 'refused', message: e.message };
-  if (e instanceof StepTimeout) return { kind: 'offline', message: `${config.url} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying. Local work goes on.` };
   const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  if (e instanceof StepTimeout || code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT') return { kind: 'offline', message: `${config.url} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying. Local work goes on.` };
   const target = parseSyncUrl(config.url);
   switch (code) {
     case 'ER_ACCESS_DENIED_ERROR':

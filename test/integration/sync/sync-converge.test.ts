@@ -1,0 +1,111 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createConnection } from 'mysql2/promise';
+import { stopAllHosts } from '../../fixtures/host-process';
+import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
+import { append, call, createBrief, mysqlIds, shared, snapshot, startSyncedHost, syncAll, syncNow, syncSet, syncStatus, whereSecretsCouldLeak } from '../../fixtures/sync-hosts';
+
+/**
+ * Several Groves, each with its own SQLite store, syncing through one real MariaDB: they end
+ * with the same entries (and MySQL holds each exactly once) and the same briefs, including
+ * when two operators change the same brief at the same time.
+ */
+afterAll(async () => {
+  await stopAllHosts();
+  await stopAllMariaDbs();
+});
+
+describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
+  it('three hosts end with the same entries and briefs; concurrent status changes resolve the same everywhere; a replayed push changes nothing', async () => {
+    const db = await startMariaDb();
+    // A has history before sync is on: turning sync on pushes it, once.
+    const a = await startSyncedHost(db);
+    const early = await createBrief(a, 'made before sync');
+    await append(a, early.id, { kind: 'note', text: 'history' });
+    const b = await startSyncedHost(db);
+    const c = await startSyncedHost(db);
+    for (const h of [a, b, c]) expect((await syncSet(h, db)).state).not.toBe('off');
+    await syncAll([a, b, c]);
+    expect((await mysqlIds(db)).rows).toBe((await snapshot(a)).get(early.id)!.trace.length);
+
+    // Briefs made one host at a time (numbers stay local in this version; no clash to renumber).
+    const fromB = await createBrief(b, 'from B');
+    await syncAll([a, b, c]);
+    const fromC = await createBrief(c, 'from C');
+    await syncAll([a, b, c]);
+
+    // Everyone writes to the same briefs at once, without syncing in between.
+    await Promise.all([
+      append(a, fromB.id, { kind: 'status_change', to: 'planned' }),
+      append(b, fromB.id, { kind: 'status_change', to: 'in_progress' }),
+      append(c, fromB.id, { kind: 'note', text: 'C was here' }),
+      append(a, fromC.id, { kind: 'refinement', spec: 'A says so' }),
+      append(c, fromC.id, { kind: 'refinement', spec: 'C says otherwise' }),
+      append(b, early.id, { kind: 'comment', text: 'B comments' }),
+    ]);
+    await syncAll([a, b, c]);
+
+    const [sa, sb, sc] = [await snapshot(a), await snapshot(b), await snapshot(c)];
+    expect(sa.size).toBe(3);
+    expect(shared(sb)).toEqual(shared(sa));
+    expect(shared(sc)).toEqual(shared(sa));
+    // The later status change by HLC wins on every host, whichever arrived last.
+    const statuses = sa.get(fromB.id)!.trace.filter((e) => e.kind === 'status_change');
+    expect(statuses).toHaveLength(2);
+    const latest = [...statuses].sort((x, y) => (x.hlc < y.hlc ? -1 : 1))[1]!;
+    expect(sa.get(fromB.id)!.brief.status).toBe((latest.payload as { to: string }).to);
+    // Both concurrent spec edits stay in the trace; the later by HLC is the spec.
+    const refinements = sa.get(fromC.id)!.trace.filter((e) => e.kind === 'refinement');
+    expect(refinements.map((e) => (e.payload as { spec: string }).spec).sort()).toEqual(['A says so', 'C says otherwise']);
+
+    // MySQL holds every entry exactly once, and seqs run 1..N without a gap.
+    const all = new Set([...sa.values()].flatMap((x) => x.trace.map((e) => e.id)));
+    const inMysql = await mysqlIds(db);
+    expect(inMysql.ids).toEqual([...all].sort());
+    expect(inMysql.seqs).toEqual(Array.from({ length: inMysql.rows }, (_, i) => i + 1));
+    for (const h of [a, b, c]) expect(await syncStatus(h)).toMatchObject({ state: 'idle', waiting: 0, lastError: null, passwordFrom: 'env', url: db.url });
+
+    // A replay: A's history queued again (sync turned off and on) pushes nothing new.
+    await call(a, 'sync.off');
+    expect((await syncStatus(a)).state).toBe('off');
+    expect((await syncSet(a, db)).waiting).toBe(sa.get(early.id)!.trace.length + sa.get(fromB.id)!.trace.length + sa.get(fromC.id)!.trace.length);
+    await syncNow(a);
+    expect(await mysqlIds(db)).toEqual(inMysql);
+    expect((await syncStatus(a)).waiting).toBe(0);
+    expect(shared(await snapshot(a))).toEqual(shared(sa));
+
+    for (const h of [a, b, c]) expect(await whereSecretsCouldLeak(h)).not.toContain(db.password);
+  }, 60_000);
+
+  it('refuses a wrong password and a shared schema newer than this Grove, naming no password; local work goes on', async () => {
+    const db = await startMariaDb();
+    const wrong = 'not-the-password-123456';
+    const host = await startSyncedHost(db, { password: wrong });
+    await syncSet(host, db);
+    const refused = await syncNow(host);
+    expect(refused.state).toBe('refused');
+    expect(refused.lastError?.message).toMatch(/refused user grove/);
+    expect(refused.lastError?.message).toMatch(/GROVE_SYNC_PASSWORD/);
+    const started = Date.now();
+    await createBrief(host, 'still works');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await whereSecretsCouldLeak(host)).not.toContain(wrong);
+    const events = JSON.stringify(await call(host, 'events.since', { since: 0 }));
+    expect(events).toContain('"state":"refused"');
+    await host.stop();
+
+    // A newer Grove migrated the shared schema past this one.
+    const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    await admin.query('CREATE TABLE grove_schema (id TINYINT NOT NULL PRIMARY KEY, version INT NOT NULL)');
+    await admin.query('INSERT INTO grove_schema VALUES (1, 99)');
+    await admin.end();
+    const other = await startSyncedHost(db);
+    await syncSet(other, db);
+    const tooNew = await syncNow(other);
+    expect(tooNew.state).toBe('refused');
+    expect(tooNew.lastError?.message).toMatch(/version 99, newer than this Grove/);
+    expect((await call<{ brief: { title: string } }>(other, 'briefs.create', { title: 'local' })).brief.title).toBe('local');
+    expect(await whereSecretsCouldLeak(other)).not.toContain(db.password);
+  }, 60_000);
+});
+
+if (!hasMariaDb()) console.log('sync convergence tests: SKIPPED, mariadb-server is not installed here (apt-get install mariadb-server)');
