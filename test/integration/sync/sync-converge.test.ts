@@ -76,6 +76,22 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     for (const h of [a, b, c]) expect(await whereSecretsCouldLeak(h)).not.toContain(db.password);
   }, 60_000);
 
+  it('reaches the other host on its own within a couple of seconds (no sync.now): a write wakes the loop, the other polls', async () => {
+    const db = await startMariaDb();
+    const [a, b] = [await startSyncedHost(db), await startSyncedHost(db)];
+    for (const h of [a, b]) await syncSet(h, db);
+    const brief = await createBrief(a, 'seen without asking');
+    const started = Date.now();
+    let seen = false;
+    while (!seen && Date.now() - started < 8000) {
+      seen = (await call<{ briefs: { id: string }[] }>(b, 'briefs.list', { limit: 10 })).briefs.some((x) => x.id === brief.id);
+      if (!seen) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toBe(true);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect((await syncStatus(a)).waiting).toBe(0);
+  }, 30_000);
+
   it('refuses a wrong password and a shared schema newer than this Grove, naming no password; local work goes on', async () => {
     const db = await startMariaDb();
     const wrong = 'not-the-password-123456';
