@@ -74,6 +74,23 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     expect(shared(await snapshot(a))).toEqual(shared(sa));
 
     for (const h of [a, b, c]) expect(await whereSecretsCouldLeak(h)).not.toContain(db.password);
+
+    // A secret redacted on one host leaves the shared store and the other hosts too.
+    await append(b, fromC.id, { kind: 'note', text: 'the key is SECRET-4711' });
+    await syncAll([a, b, c]);
+    const leaked = (await snapshot(a)).get(fromC.id)!.trace.find((e) => e.kind === 'note' && JSON.stringify(e.payload).includes('SECRET-4711'))!;
+    await call(a, 'briefs.redact', { ref: fromC.id, entryId: leaked.id, reason: 'a key' });
+    await syncAll([a, b, c]);
+    const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    const [rows] = await admin.query('SELECT payload, redacted FROM entries');
+    await admin.end();
+    expect(JSON.stringify(rows)).not.toContain('SECRET-4711');
+    for (const h of [b, c]) {
+      const entry = (await snapshot(h)).get(fromC.id)!.trace.find((e) => e.id === leaked.id)!;
+      expect(entry.redacted).not.toBeNull();
+      expect(JSON.stringify(entry)).not.toContain('SECRET-4711');
+    }
+    expect(shared(await snapshot(b))).toEqual(shared(await snapshot(a)));
   }, 60_000);
 
   it('reaches the other host on its own within a couple of seconds (no sync.now): a write wakes the loop, the other polls', async () => {
