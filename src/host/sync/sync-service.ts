@@ -92,6 +92,8 @@ export class SyncService {
     this.stopped = true;
     this.unsubscribe?.();
     this.clearTimer();
+    // Dropping the connection ends a round stuck on a hung server now, not at its timeout.
+    this.disconnect();
     await this.running;
     this.disconnect();
   }

@@ -1,5 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 import { stopAllHosts } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
 import { append, call, createBrief, mysqlIds, shared, snapshot, startSyncedHost, syncAll, syncNow, syncSet, syncStatus, whereSecretsCouldLeak } from '../../fixtures/sync-hosts';
@@ -12,6 +15,7 @@ import { append, call, createBrief, mysqlIds, shared, snapshot, startSyncedHost,
 afterAll(async () => {
   await stopAllHosts();
   await stopAllMariaDbs();
+  removeTempDirs();
 });
 
 describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
@@ -107,6 +111,23 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     expect(seen).toBe(true);
     expect(Date.now() - started).toBeLessThan(4000);
     expect((await syncStatus(a)).waiting).toBe(0);
+  }, 30_000);
+
+  it('takes the password from the data dir\'s 0600 sync-password file, and refuses the file while others can read it', async () => {
+    const db = await startMariaDb();
+    const home = makeTempDir('grove-home-');
+    const file = join(home, 'sync-password');
+    writeFileSync(file, `${db.password}\n`, { mode: 0o644 });
+    chmodSync(file, 0o644);
+    const host = await startSyncedHost(db, { home, env: { GROVE_SYNC_PASSWORD: '' } });
+    expect((await syncSet(host, db)).passwordFrom).toBe('none');
+    const unsafe = await syncNow(host);
+    expect(unsafe.state).toBe('refused');
+    expect(unsafe.lastError?.message).toContain(`chmod 600 ${file}`);
+    chmodSync(file, 0o600);
+    const fixed = await syncNow(host);
+    expect(fixed).toMatchObject({ state: 'idle', passwordFrom: 'file', lastError: null });
+    expect(await whereSecretsCouldLeak(host)).not.toContain(db.password);
   }, 30_000);
 
   it('refuses a wrong password and a shared schema newer than this Grove, naming no password; local work goes on', async () => {

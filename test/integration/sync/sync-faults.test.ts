@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { stopAllHosts } from '../../fixtures/host-process';
+import { removeTempDirs } from '../../fixtures/temp-dir';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
 import { append, call, createBrief, mysqlIds, shared, snapshot, startSyncedHost, syncAll, syncNow, syncSet, syncStatus } from '../../fixtures/sync-hosts';
 import type { SyncStatus } from '../../../src/shared/sync';
@@ -12,6 +13,7 @@ import type { SyncStatus } from '../../../src/shared/sync';
 afterAll(async () => {
   await stopAllHosts();
   await stopAllMariaDbs();
+  removeTempDirs();
 });
 
 async function states(host: Parameters<typeof call>[0]): Promise<string[]> {
