@@ -247,8 +247,7 @@ export class SyncService {
   private async connection(config: SyncConfig, password: string): Promise<Connection> {
     if (this.conn) return this.conn;
     const target = parseSyncUrl(config.url);
-    const conn = await this.step(
-      createConnection({
+    const connecting = createConnection({
         host: target.host,
         port: target.port,
         user: target.user,
@@ -257,8 +256,15 @@ export class SyncService {
         connectTimeout: this.timeoutMs,
         ssl: config.tls === 'off' ? undefined : { rejectUnauthorized: config.tls === 'verify' },
         supportBigNumbers: true,
-      }),
-    );
+      });
+    let conn: Connection;
+    try {
+      conn = await this.step(connecting);
+    } catch (e) {
+      // A connection that completes after its timeout is closed, not left open for ever.
+      connecting.then((late) => late.destroy(), () => undefined);
+      throw e;
+    }
     // A connection that dies between queries reports it here; the next step's failure does the rest.
     conn.on('error', () => undefined);
     this.conn = conn;

@@ -41,7 +41,7 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     await Promise.all([
       append(a, fromB.id, { kind: 'status_change', to: 'planned' }),
       append(b, fromB.id, { kind: 'status_change', to: 'in_progress' }),
-      append(c, fromB.id, { kind: 'note', text: 'C was here' }),
+      append(c, fromB.id, { kind: 'note', text: 'C was here: naïve café 🌳 日本' }),
       append(a, fromC.id, { kind: 'refinement', spec: 'A says so' }),
       append(c, fromC.id, { kind: 'refinement', spec: 'C says otherwise' }),
       append(b, early.id, { kind: 'comment', text: 'B comments' }),
@@ -58,6 +58,8 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     const latest = [...statuses].sort((x, y) => (x.hlc < y.hlc ? -1 : 1))[1]!;
     expect(sa.get(fromB.id)!.brief.status).toBe((latest.payload as { to: string }).to);
     // Both concurrent spec edits stay in the trace; the later by HLC is the spec.
+    expect(JSON.stringify(sc.get(fromB.id)!.trace)).toContain('naïve café 🌳 日本');
+    expect(JSON.stringify(sa.get(fromB.id)!.trace)).toContain('naïve café 🌳 日本');
     const refinements = sa.get(fromC.id)!.trace.filter((e) => e.kind === 'refinement');
     expect(refinements.map((e) => (e.payload as { spec: string }).spec).sort()).toEqual(['A says so', 'C says otherwise']);
 
