@@ -75,4 +75,20 @@ describe('replicas of a synced brief', () => {
     // Pulled entries were not queued to go back.
     expect(a.outbox.waiting()).toBe(created.entries.length + fromA.length);
   });
+
+  it('a host whose clock runs 10 minutes ahead does not win over a change made after it was seen', () => {
+    let t = 1_000_000_000;
+    const ahead = replica('fast', () => t + 10 * 60_000);
+    const behind = replica('slow', () => t);
+    const created = must(ahead.service.create({ title: 'Skewed', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui'));
+    const moved = must(ahead.service.append(created.brief.id, { kind: 'status_change', to: 'planned' }, MIKE, 'ui')).entries;
+    must(behind.service.importEntries([...created.entries, ...moved], { origin: 'shared' }));
+    t += 1000;
+    // The slow host saw the fast one's stamps: its next change orders after them, although its wall clock is 10 minutes behind.
+    const later = must(behind.service.append(created.brief.id, { kind: 'status_change', to: 'in_progress' }, MIKE, 'ui')).entries;
+    must(ahead.service.importEntries(later, { origin: 'shared' }));
+    expect(later.at(-1)!.hlc > moved.at(-1)!.hlc).toBe(true);
+    expect(ahead.store.get(created.brief.id)!.status).toBe('in_progress');
+    expect(behind.store.get(created.brief.id)!.status).toBe('in_progress');
+  });
 });
