@@ -115,6 +115,33 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     expect((await syncStatus(a)).waiting).toBe(0);
   }, 30_000);
 
+  it('two hosts that each made a #1 offline keep syncing: the pulled one is renumbered here, and the renumbering stays local', async () => {
+    const db = await startMariaDb();
+    const [a, b] = [await startSyncedHost(db), await startSyncedHost(db)];
+    const fromA = await createBrief(a, 'A first');
+    const fromB = await createBrief(b, 'B first');
+    expect([fromA.number, fromB.number]).toEqual([1, 1]);
+    for (const h of [a, b]) await syncSet(h, db);
+    await syncAll([a, b]);
+    await append(b, fromA.id, { kind: 'note', text: 'B writes to A\'s brief' });
+    await syncAll([a, b]);
+
+    const [sa, sb] = [await snapshot(a), await snapshot(b)];
+    expect(sa.get(fromA.id)!.brief.number).toBe(1);
+    expect(sa.get(fromB.id)!.brief.number).toBe(2);
+    expect(sb.get(fromB.id)!.brief.number).toBe(1);
+    expect(sb.get(fromA.id)!.brief.number).toBe(2);
+    // Apart from the local numbering, the same entries and the same briefs.
+    const withoutNumbering = (s: typeof sa) =>
+      shared(new Map([...s].map(([id, x]) => [id, { brief: { ...x.brief, number: 0, version: 0, updatedAt: '' }, trace: x.trace.filter((e) => e.kind !== 'renumbered') }])));
+    expect(withoutNumbering(sb)).toEqual(withoutNumbering(sa));
+    const inMysql = await mysqlIds(db);
+    const renumberings = [...sa.values(), ...sb.values()].flatMap((x) => x.trace.filter((e) => e.kind === 'renumbered').map((e) => e.id));
+    expect(renumberings).toHaveLength(2);
+    for (const id of renumberings) expect(inMysql.ids).not.toContain(id);
+    for (const h of [a, b]) expect(await syncStatus(h)).toMatchObject({ state: 'idle', waiting: 0 });
+  }, 30_000);
+
   it('takes the password from the data dir\'s 0600 sync-password file, and refuses the file while others can read it', async () => {
     const db = await startMariaDb();
     const home = makeTempDir('grove-home-');
