@@ -58,6 +58,9 @@ import { Notifier } from './notify/notifier';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
+import { createOutbox } from './sync/outbox';
+import { SyncService, syncTimeoutMs } from './sync/sync-service';
+import { createSyncStateStore } from './sync/sync-state-store';
 import type { HostEnvSettings } from './host-env';
 import { createBriefStore } from './briefs/brief-store';
 import { BriefService } from './briefs/brief-service';
@@ -291,7 +294,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   });
   const notifier = new Notifier({ db, events, repos, lanes: laneStore, agents, merges: () => mergeStore.list(), baseEnv: process.env, mask, logger });
   const jobHistory = createJobHistory(db);
-  const briefStore = createBriefStore(db);
+  const outbox = createOutbox(db);
+  const briefStore = createBriefStore(db, { outbox });
   const blobs = createBlobStore(db, join(config.dataDir, 'blobs'));
   // Blobs no attachment names (an upload cut short, a redacted screenshot a crash kept) go now.
   const sweptBlobs = blobs.sweep(briefStore.referencedBlobs());
@@ -305,6 +309,19 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agentName: (id) => agents.list().find((a) => a.id === id)?.name ?? null,
     scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
   });
+  const sync = new SyncService({
+    store: briefStore,
+    briefs,
+    outbox,
+    state: createSyncStateStore(db),
+    events,
+    logger,
+    env: process.env,
+    dataDir: config.dataDir,
+    origin: hlcNodeId(db),
+    timeoutMs: syncTimeoutMs(process.env),
+  });
+  sync.start();
   const dispatchStore = createDispatchStore(db);
   const agentOf = (id: string) => agents.list().find((a) => a.id === id) ?? null;
   const dispatches = new DispatchService({
@@ -415,6 +432,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           { name: 'agents', stop: () => agents.shutdown(), deadlineMs: null },
           { name: 'MCP server', stop: () => mcp.close() },
           { name: 'API server', stop: () => api.close() },
+          { name: 'sync', stop: () => sync.stop() },
           { name: 'store', stop: () => db.close() },
           { name: 'host lock', stop: () => lock.release() },
         ],
@@ -472,6 +490,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...notifier.handlers(),
     ...briefHandlers(briefs, briefStore, { beforeRecall: claimOnRecall, attachmentFiles: laneFilesOf }),
     ...dispatchHandlers(dispatches, briefs),
+    'sync.status': () => ok(sync.status()),
+    'sync.set': ({ url, tls }) => ok(sync.configure(url, tls ?? 'off')),
+    'sync.now': () => sync.syncNow(),
+    'sync.off': async () => ok(await sync.off()),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.

@@ -83,6 +83,8 @@ export const ErrorCode = z.enum([
   'dispatch_unknown', // no dispatch has that id
   'dispatch_not_possible', // the brief cannot be dispatched as asked (no repository for its project, a lane of another repository, a dispatch already open…)
   'dispatch_not_cancellable', // the dispatch already started its agent (stop the agent instead)
+  // Sync (docs/sync.md)
+  'sync_not_configured', // sync.now while sync is off (sync.set first)
   // The host's own fault; always a bug
   'internal',
 ]);
@@ -128,6 +130,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'brief_import_invalid':
     case 'cursor_invalid':
     case 'attachment_missing':
+    case 'sync_not_configured':
       return 400;
     case 'unauthorized':
       return 401;

@@ -10,6 +10,7 @@ import { Repo } from './repo';
 import { CommandChange } from './trust';
 import { BriefEntry, BriefSummary } from './briefs';
 import { Dispatch } from './dispatch';
+import { SyncStatus } from './sync';
 
 /**
  * Everything the host announces. Each event lives in one numbered stream per host data dir:
@@ -75,6 +76,8 @@ export const HostEvent = z.discriminatedUnion('type', [
    */
   /** A dispatch was made, or moved on (waiting → queued → starting → running → finished). */
   z.object({ type: z.literal('dispatch.updated'), dispatch: Dispatch }),
+  /** Sync's state moved (a round done, the shared store lost or back, configured or turned off). */
+  z.object({ type: z.literal('sync.status'), status: SyncStatus }),
   z.object({ type: z.literal('brief.changed'), brief: BriefSummary, entries: z.array(BriefEntry), replaced: z.array(BriefEntry) }),
 ]);
 export type HostEvent = z.infer<typeof HostEvent>;

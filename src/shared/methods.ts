@@ -14,6 +14,7 @@ import { AcknowledgeAlertsParams, Alert } from './alerts';
 import { RepoCommands } from './trust';
 import { DirectoryListing } from './directories';
 import { Claim, Dispatch, DispatchParams, DispatchState, Packet } from './dispatch';
+import { SyncStatus, SyncTls, SyncUrl } from './sync';
 import {
   Brief,
   BriefAction,
@@ -458,6 +459,14 @@ export const methods = {
     result: Packet,
     access: 'any',
   },
+  /** Sync with the shared MySQL (docs/sync.md): its state, last push and pull, entries waiting, last error. */
+  'sync.status': { params: NoParams, result: SyncStatus },
+  /** Points this host at a shared MySQL (the password from GROVE_SYNC_PASSWORD or the data dir's 0600 sync-password file) and starts syncing. */
+  'sync.set': { params: z.object({ url: SyncUrl, tls: SyncTls.optional() }).strict(), result: SyncStatus },
+  /** A round now (pull, apply, push), answered once it is done or failed. */
+  'sync.now': { params: NoParams, result: SyncStatus },
+  /** Stops syncing; local briefs stay as they are. */
+  'sync.off': { params: NoParams, result: SyncStatus },
   'events.since': {
     params: z
       .object({

@@ -20,6 +20,7 @@ import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
 import type { BriefStore, NewEntry } from './brief-store';
 import type { HybridClock } from './hybrid-clock';
+import type { EntryOrigin } from '../sync/outbox';
 import { applyEntry, project, ProjectionError } from './projection';
 import { scrubbed } from './redaction';
 import { redactionSpread, WITHHELD_DIFF } from './redaction-spread';
@@ -159,14 +160,17 @@ export class BriefService {
    * next free one, recorded as a `renumbered` entry by Grove. Every attachment's blob must be
    * stored first (the CLI uploads them before the entries).
    */
-  importEntries(entries: readonly BriefEntry[]): Result<{ imported: number; skipped: number; renumbered: { briefId: string; from: number; to: number }[] }, ApiError> {
+  importEntries(
+    entries: readonly BriefEntry[],
+    opts: { origin?: EntryOrigin } = {},
+  ): Result<{ imported: number; skipped: number; renumbered: { briefId: string; from: number; to: number }[] }, ApiError> {
     // A refusal mid-import throws, so the transaction rolls back everything the import wrote.
     const refuse = (error: ApiError): never => {
       throw new Refusal(error);
     };
     let outcome;
     try {
-      outcome = this.importInTransaction(entries, refuse);
+      outcome = this.importInTransaction(entries, refuse, opts.origin ?? 'local');
     } catch (e) {
       if (e instanceof Refusal) return err(e.error);
       throw e;
@@ -176,7 +180,11 @@ export class BriefService {
     return ok(rest);
   }
 
-  private importInTransaction(entries: readonly BriefEntry[], refuse: (e: ApiError) => never) {
+  /**
+   * `origin: 'shared'` is a sync pull: its entries are not queued to be pushed back, and an
+   * attachment whose blob is not here yet is kept (blobs are not synced in this version).
+   */
+  private importInTransaction(entries: readonly BriefEntry[], refuse: (e: ApiError) => never, origin: EntryOrigin) {
     const store = this.deps.store;
     return store.transaction(() => {
       const invalid = (entry: BriefEntry, message: string) => refuse(apiError('brief_import_invalid', `Entry ${entry.id}: ${message}`, { entryId: entry.id }));
@@ -220,11 +228,11 @@ export class BriefService {
         if (e.kind === 'created' ? known : !known) {
           return invalid(e, e.kind === 'created' ? `it creates brief ${e.briefId}, which this store already has under another entry` : `it belongs to brief ${e.briefId}, which neither this store nor the import creates (export from the start, or import the earlier file first)`);
         }
-        if (e.kind === 'attachment_added' && e.payload && !this.deps.blobs.describe(e.payload.sha256)) {
+        if (origin === 'local' && e.kind === 'attachment_added' && e.payload && !this.deps.blobs.describe(e.payload.sha256)) {
           return refuse(apiError('attachment_missing', `Entry ${e.id} attaches ${e.payload.name} (sha256 ${e.payload.sha256}), whose bytes are not stored here; upload the export's blobs first.`, { entryId: e.id, sha256: e.payload.sha256 }));
         }
         const { seq: _seq, ...rest } = e;
-        const stored = store.insert(rest);
+        const stored = store.insert(rest, origin);
         this.deps.clock.observe(e.hlc);
         touch(e.briefId).added.push(stored);
         if (e.kind === 'created') {

@@ -11,6 +11,7 @@ import {
 } from '../../shared/briefs';
 import { searchableText } from './searchable-text';
 import { ftsQuery } from './fts-query';
+import type { EntryOrigin, Outbox } from '../sync/outbox';
 
 /**
  * The briefs' SQLite tables (migration 0009). Plain reads and writes only: what an entry
@@ -38,7 +39,8 @@ export interface BriefStore {
   byNumber(n: number): Brief | null;
   /** The next free number; the one place numbers are allocated (sync moves it to the shared store). */
   nextNumber(): number;
-  insert(entry: NewEntry): BriefEntry;
+  /** Stores an entry; one written here (`local`, the default) is queued for the shared store when sync is on. */
+  insert(entry: NewEntry, origin?: EntryOrigin): BriefEntry;
   hasEntry(id: string): boolean;
   entry(id: string): BriefEntry | null;
   /** A brief's entries, newest first, before `beforeSeq` when given. */
@@ -129,7 +131,7 @@ export class CursorError extends Error {}
  */
 export const MANY_HITS = 2000;
 
-export function createBriefStore(db: Db, opts: { manyHits?: number } = {}): BriefStore {
+export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Outbox } = {}): BriefStore {
   const manyHits = opts.manyHits ?? MANY_HITS;
   const insertEntry = db.prepare(
     `INSERT INTO brief_entries (id, brief_id, kind, actor_kind, actor_name, channel, at, hlc, payload, redacted)
@@ -177,7 +179,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number } = {}): Brie
     get,
     byNumber,
     nextNumber: () => (selectMaxNumber.get() as { n: number }).n + 1,
-    insert(entry) {
+    insert(entry, origin = 'local') {
       const info = insertEntry.run({
         id: entry.id,
         briefId: entry.briefId,
@@ -192,6 +194,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number } = {}): Brie
       });
       const seq = Number(info.lastInsertRowid);
       const stored = { ...entry, seq } as BriefEntry;
+      opts.outbox?.enqueue(stored, origin);
       const text = searchableText(stored);
       if (text) insertSearch.run(seq, text);
       return stored;

@@ -111,8 +111,15 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
   }
 }
 
-/** A whole brief from its trace, in the order given (the store's order of arrival). */
-export function project(entries: readonly BriefEntry[]): Brief {
+/**
+ * A whole brief from its trace, folded in HLC order (then id), whatever order the entries
+ * arrived in: every replica of a synced brief folds the same entries the same way, so a
+ * status or a spec two hosts changed concurrently resolves to the same one everywhere (the
+ * later by HLC). A local write's stamp is past everything this host has seen, so folding it
+ * onto the saved state (applyEntry) agrees with this.
+ */
+export function project(trace: readonly BriefEntry[]): Brief {
+  const entries = [...trace].sort(byHlc);
   let state: Brief | null = null;
   for (const entry of entries) {
     state = applyEntry(state, entry);
@@ -132,6 +139,11 @@ function latestSpec(entries: readonly BriefEntry[], upTo: BriefEntry): string {
     if (e === upTo) break;
   }
   return spec;
+}
+
+export function byHlc(a: BriefEntry, b: BriefEntry): number {
+  if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export class ProjectionError extends Error {}

@@ -53,6 +53,8 @@ export function mainCommandEnv(base: NodeJS.ProcessEnv, repo: Repo): NodeJS.Proc
   const env: NodeJS.ProcessEnv = { ...base, GROVE_MAIN: repo.mainPath, GROVE_REPO: repo.name };
   delete env.GROVE_TOKEN;
   delete env.GROVE_HOME;
+  // The shared MySQL's password (docs/sync.md) is the host's alone.
+  delete env.GROVE_SYNC_PASSWORD;
   delete env.ELECTRON_RUN_AS_NODE;
   return env;
 }

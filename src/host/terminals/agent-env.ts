@@ -29,6 +29,8 @@ export function agentEnv(i: EnvInputs): Record<string, string> {
   // its own token and GROVE_URL.
   delete env.GROVE_TOKEN;
   delete env.GROVE_HOME;
+  // The shared MySQL's password (docs/sync.md) is the host's alone.
+  delete env.GROVE_SYNC_PASSWORD;
   delete env.ELECTRON_RUN_AS_NODE;
   for (const key of i.withhold) delete env[key];
   return env;

@@ -72,6 +72,10 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare("INSERT INTO dispatches VALUES ('d1', 'b1', 'r7', 'running', '2026-04-01T00:00:00Z', '{}')").run();
     db.prepare("INSERT INTO brief_claims VALUES ('b1', 'd1', 'a1', 'claude-brief-1', '2026-04-01T00:00:00Z', '2026-04-01T00:01:00Z')").run();
   },
+  11: (db) => {
+    db.prepare("INSERT INTO sync_outbox VALUES ('e1', 1)").run();
+    db.prepare("INSERT INTO sync_state VALUES ('pull.cursor', '0')").run();
+  },
 };
 
 /** The repos columns every version has; later versions add to them. */

@@ -1,0 +1,70 @@
+import type { Connection } from 'mysql2/promise';
+
+/**
+ * The shared store's schema in MySQL (8.0+) or MariaDB (10.11+), versioned by the one row of
+ * `grove_schema`. Migrations are numbered and append-only, like SQLite's; each is written to be
+ * run again safely (IF NOT EXISTS, INSERT IGNORE), because MySQL commits DDL on its own and a
+ * host can die between a migration and the version bump. Two hosts migrating at once take turns
+ * under a named lock. A server whose schema is newer than this Grove's is refused, not touched.
+ *
+ * - `entries`: every brief entry any host pushed; `seq` is the shared, commit-ordered sequence
+ *   (allocated under the `counters` row lock in the push transaction, see push.ts), `id` is
+ *   unique so a replayed push inserts nothing.
+ * - `counters`: named sequences (`entry_seq`; later brief numbers).
+ */
+export const SHARED_SCHEMA_VERSION = 1;
+
+const MIGRATIONS: readonly (readonly string[])[] = [
+  [
+    `CREATE TABLE IF NOT EXISTS entries (
+       seq BIGINT NOT NULL PRIMARY KEY,
+       id CHAR(36) NOT NULL,
+       brief_id CHAR(36) NOT NULL,
+       kind VARCHAR(40) NOT NULL,
+       actor_kind VARCHAR(20) NOT NULL,
+       actor_name VARCHAR(200) NOT NULL,
+       channel VARCHAR(40) NOT NULL,
+       at VARCHAR(40) NOT NULL,
+       hlc VARCHAR(100) NOT NULL,
+       payload LONGTEXT NULL,
+       redacted LONGTEXT NULL,
+       origin VARCHAR(64) NOT NULL,
+       UNIQUE KEY entries_id (id),
+       KEY entries_brief (brief_id)
+     ) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+    `CREATE TABLE IF NOT EXISTS counters (
+       name VARCHAR(64) NOT NULL PRIMARY KEY,
+       value BIGINT NOT NULL
+     )`,
+    `INSERT IGNORE INTO counters (name, value) VALUES ('entry_seq', 0)`,
+  ],
+];
+
+export type SchemaOutcome = { kind: 'ready'; version: number } | { kind: 'too-new'; version: number };
+
+async function versionOf(conn: Connection): Promise<number> {
+  const [rows] = await conn.query('SELECT version FROM grove_schema WHERE id = 1');
+  const row = (rows as { version: number }[])[0];
+  return row ? Number(row.version) : 0;
+}
+
+/** Brings the shared schema up to this Grove's version, or says it is newer. */
+export async function ensureSharedSchema(conn: Connection, timeoutMs: number): Promise<SchemaOutcome> {
+  await conn.query('CREATE TABLE IF NOT EXISTS grove_schema (id TINYINT NOT NULL PRIMARY KEY, version INT NOT NULL)');
+  let version = await versionOf(conn);
+  if (version > SHARED_SCHEMA_VERSION) return { kind: 'too-new', version };
+  if (version === SHARED_SCHEMA_VERSION) return { kind: 'ready', version };
+  const [locked] = await conn.query('SELECT GET_LOCK(?, ?) AS got', ['grove_schema', Math.max(1, Math.floor(timeoutMs / 1000))]);
+  if ((locked as { got: number | null }[])[0]?.got !== 1) throw new Error('another Grove is migrating the shared schema; trying again shortly');
+  try {
+    version = await versionOf(conn);
+    if (version > SHARED_SCHEMA_VERSION) return { kind: 'too-new', version };
+    for (let v = version + 1; v <= SHARED_SCHEMA_VERSION; v++) {
+      for (const sql of MIGRATIONS[v - 1]!) await conn.query(sql);
+      await conn.query('INSERT INTO grove_schema (id, version) VALUES (1, ?) ON DUPLICATE KEY UPDATE version = VALUES(version)', [v]);
+    }
+    return { kind: 'ready', version: SHARED_SCHEMA_VERSION };
+  } finally {
+    await conn.query('SELECT RELEASE_LOCK(?)', ['grove_schema']);
+  }
+}

@@ -1,0 +1,33 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Where the shared MySQL's password comes from: GROVE_SYNC_PASSWORD, else the data dir's
+ * `sync-password` file, which must be readable by its owner only (like an SSH key). Never from
+ * grove.yaml or the settings table, and never written anywhere by Grove. Read again on every
+ * connection attempt, so fixing the file or the variable needs no restart of sync.
+ */
+export type PasswordSource =
+  | { kind: 'found'; from: 'env' | 'file'; password: string }
+  | { kind: 'none'; message: string }
+  | { kind: 'unsafe'; message: string };
+
+export const SYNC_PASSWORD_FILE = 'sync-password';
+
+export function readSyncPassword(env: NodeJS.ProcessEnv, dataDir: string): PasswordSource {
+  const fromEnv = env.GROVE_SYNC_PASSWORD;
+  if (fromEnv !== undefined && fromEnv !== '') return { kind: 'found', from: 'env', password: fromEnv };
+  const file = join(dataDir, SYNC_PASSWORD_FILE);
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch {
+    return { kind: 'none', message: `No password for the shared MySQL: set GROVE_SYNC_PASSWORD in the host's environment, or write it to ${file} and run chmod 600 ${file}.` };
+  }
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    return { kind: 'unsafe', message: `${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); Grove will not use it until you run chmod 600 ${file}.` };
+  }
+  const password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  if (password === '') return { kind: 'none', message: `${file} is empty: write the shared MySQL's password into it.` };
+  return { kind: 'found', from: 'file', password };
+}

@@ -1,0 +1,360 @@
+import { createConnection, type Connection } from 'mysql2/promise';
+import { apiError, type ApiError } from '../../shared/errors';
+import { err, ok, type Result } from '../../shared/result';
+import type { SyncState, SyncStatus, SyncTls } from '../../shared/sync';
+import type { BriefService } from '../briefs/brief-service';
+import type { BriefStore } from '../briefs/brief-store';
+import type { EventLog } from '../events/event-log';
+import { maskSecrets, type Logger } from '../logger';
+import type { Outbox } from './outbox';
+import { pullBatch, PULL_BATCH, PullRefused } from './pull';
+import { pushBatch } from './push';
+import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
+import { afterLocalWrite, BUSY_MS, INITIAL_PACING, nextRound, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
+import { readSyncPassword, type PasswordSource } from './sync-password';
+import type { SyncConfig, SyncStateStore } from './sync-state-store';
+
+/**
+ * Sync with the team's shared MySQL (docs/sync.md): rounds of pull → apply → push on a timer,
+ * off the request path. A request handler never waits on MySQL, except `sync.now`, which asks
+ * for exactly that (bounded by the timeout). MySQL down, hung or refusing leaves local work as
+ * it is: the state says so, the outbox keeps what waits, and rounds retry with backoff.
+ */
+export interface SyncServiceDeps {
+  store: BriefStore;
+  briefs: BriefService;
+  outbox: Outbox;
+  state: SyncStateStore;
+  events: EventLog;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  /** This store's HLC node id, recorded as each pushed row's origin. */
+  origin: string;
+  /** How long one step (connect, a pull or push batch) may take before the server counts as unreachable. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** GROVE_SYNC_TIMEOUT_MS shortens or lengthens the step timeout (a slow link; the tests' hung server). */
+export function syncTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.GROVE_SYNC_TIMEOUT_MS);
+  return Number.isInteger(n) && n >= 100 && n <= 600_000 ? n : DEFAULT_TIMEOUT_MS;
+}
+
+class StepTimeout extends Error {}
+
+export class SyncService {
+  private conn: Connection | null = null;
+  private schemaReady = false;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  private pacing: Pacing = INITIAL_PACING;
+  private st: { state: SyncState; lastPushAt: string | null; lastPullAt: string | null; lastError: { message: string; at: string } | null } = {
+    state: 'off',
+    lastPushAt: null,
+    lastPullAt: null,
+    lastError: null,
+  };
+  private announced = '';
+  private password: string | null = null;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private unsubscribe: (() => void) | null = null;
+  private wokenDuringRound = false;
+
+  constructor(private readonly deps: SyncServiceDeps) {
+    this.timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    const config = this.deps.state.config();
+    this.deps.outbox.setEnabled(config !== null);
+    // A local write wakes the loop: what it wrote reaches the others within about a second.
+    this.unsubscribe = this.deps.events.subscribe(({ event }) => {
+      if (event.type !== 'brief.changed' || this.deps.state.config() === null || this.deps.outbox.waiting() === 0) return;
+      this.pacing = afterLocalWrite(this.pacing, this.now());
+      if (this.running) this.wokenDuringRound = true;
+      else this.schedule(0);
+    });
+    if (config) {
+      this.st.state = 'connecting';
+      this.schedule(0);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.clearTimer();
+    // Dropping the connection ends a round stuck on a hung server now, not at its timeout.
+    this.disconnect();
+    await this.running;
+    this.disconnect();
+  }
+
+  status(): SyncStatus {
+    const config = this.deps.state.config();
+    const source = readSyncPassword(this.deps.env, this.deps.dataDir);
+    return {
+      state: config ? this.st.state : 'off',
+      url: config?.url ?? null,
+      tls: config?.tls ?? null,
+      passwordFrom: source.kind === 'found' ? source.from : 'none',
+      lastPushAt: this.st.lastPushAt,
+      lastPullAt: this.st.lastPullAt,
+      waiting: config ? this.deps.outbox.waiting() : 0,
+      lastError: this.st.lastError,
+    };
+  }
+
+  /**
+   * Points this host at a shared store. A new URL starts from the beginning there: the cursor
+   * goes back to 0 and the whole local history is queued once, in the transaction that saves
+   * the configuration (so a crash leaves sync either off or on with its history queued).
+   */
+  configure(url: string, tls: SyncTls): SyncStatus {
+    const before = this.deps.state.config();
+    this.deps.store.transaction(() => {
+      if (before?.url !== url) {
+        this.deps.state.clearConfig();
+        this.deps.outbox.clear();
+        this.deps.outbox.enqueueAll();
+      }
+      this.deps.state.saveConfig({ url, tls });
+    });
+    this.deps.outbox.setEnabled(true);
+    if (before?.url !== url || before.tls !== tls) {
+      this.disconnect();
+      this.st = { state: 'connecting', lastPushAt: null, lastPullAt: null, lastError: null };
+    }
+    this.pacing = afterLocalWrite(INITIAL_PACING, this.now());
+    this.announce();
+    if (!this.stopped && !this.running) this.schedule(0);
+    return this.status();
+  }
+
+  /** Stops syncing: the configuration, the outbox and the cursor go; local briefs stay. */
+  async off(): Promise<SyncStatus> {
+    this.clearTimer();
+    this.deps.store.transaction(() => {
+      this.deps.state.clearConfig();
+      this.deps.outbox.clear();
+    });
+    this.deps.outbox.setEnabled(false);
+    await this.running;
+    this.disconnect();
+    this.st = { state: 'off', lastPushAt: null, lastPullAt: null, lastError: null };
+    this.announce();
+    return this.status();
+  }
+
+  /** Runs a round now (after the one under way, if any) and answers with the status after it. */
+  async syncNow(): Promise<Result<SyncStatus, ApiError>> {
+    if (!this.deps.state.config()) return err(apiError('sync_not_configured', 'Sync is off: point this host at the shared MySQL first (sync.set / grove sync set mysql://USER@HOST:PORT/DB).'));
+    await this.running;
+    this.clearTimer();
+    await this.runRound();
+    return ok(this.status());
+  }
+
+  private schedule(delayMs: number): void {
+    this.clearTimer();
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.runRound();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private runRound(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = (async () => {
+      let delay = BUSY_MS;
+      try {
+        const outcome = await this.round();
+        if (outcome === null) return;
+        const next = nextRound(this.pacing, outcome, this.now());
+        this.pacing = next.pacing;
+        delay = next.delayMs;
+        this.settle(outcome);
+      } catch (e) {
+        // A bug, not MySQL: logged, and the loop goes on.
+        this.deps.logger.error('sync round failed', { error: this.mask(e instanceof Error ? e.stack ?? e.message : String(e)) });
+      } finally {
+        this.running = null;
+        const woken = this.wokenDuringRound && this.st.state === 'idle';
+        this.wokenDuringRound = false;
+        if (!this.stopped && this.deps.state.config()) this.schedule(woken ? 0 : delay);
+      }
+    })();
+    return this.running;
+  }
+
+  /** One round: pull → apply → push. Null when sync is off. */
+  private async round(): Promise<RoundOutcome | null> {
+    const config = this.deps.state.config();
+    if (!config) return null;
+    const source = readSyncPassword(this.deps.env, this.deps.dataDir);
+    if (source.kind !== 'found') return { kind: 'refused', message: source.message };
+    this.rememberPassword(source);
+    try {
+      const conn = await this.connection(config, source.password);
+      if (!this.schemaReady) {
+        const schema = await this.step(ensureSharedSchema(conn, this.timeoutMs));
+        if (schema.kind === 'too-new') {
+          this.disconnect();
+          return {
+            kind: 'refused',
+            message: `The shared store's schema is at version ${schema.version}, newer than this Grove understands (${SHARED_SCHEMA_VERSION}): upgrade Grove on this machine to sync with it. Local work goes on meanwhile.`,
+          };
+        }
+        this.schemaReady = true;
+      }
+      if (this.deps.outbox.waiting() > 0) this.setState('syncing');
+      let moved = 0;
+      for (;;) {
+        const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state));
+        moved += n;
+        if (n < PULL_BATCH) break;
+      }
+      this.st.lastPullAt = new Date(this.now()).toISOString();
+      let pushed = 0;
+      while (this.deps.outbox.waiting() > 0) {
+        const n = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin));
+        if (n === 0) break;
+        pushed += n;
+      }
+      if (pushed > 0) this.st.lastPushAt = new Date(this.now()).toISOString();
+      return { kind: 'synced', moved: moved + pushed };
+    } catch (e) {
+      this.disconnect();
+      return classify(e, config, this.timeoutMs);
+    }
+  }
+
+  private async connection(config: SyncConfig, password: string): Promise<Connection> {
+    if (this.conn) return this.conn;
+    const target = parseSyncUrl(config.url);
+    const connecting = createConnection({
+        host: target.host,
+        port: target.port,
+        user: target.user,
+        password,
+        database: target.database,
+        connectTimeout: this.timeoutMs,
+        ssl: config.tls === 'off' ? undefined : { rejectUnauthorized: config.tls === 'verify' },
+        supportBigNumbers: true,
+      });
+    let conn: Connection;
+    try {
+      conn = await this.step(connecting);
+    } catch (e) {
+      // A connection that completes after its timeout is closed, not left open for ever.
+      connecting.then((late) => late.destroy(), () => undefined);
+      throw e;
+    }
+    // A connection that dies between queries reports it here; the next step's failure does the rest.
+    conn.on('error', () => undefined);
+    this.conn = conn;
+    this.schemaReady = false;
+    return conn;
+  }
+
+  /** A step that takes longer than the timeout counts as an unreachable server: the connection is dropped, so nothing of it lingers. */
+  private async step<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StepTimeout(`the shared store did not answer within ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (e) {
+      if (e instanceof StepTimeout) this.disconnect();
+      work.catch(() => undefined);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private disconnect(): void {
+    this.conn?.destroy();
+    this.conn = null;
+    this.schemaReady = false;
+  }
+
+  private rememberPassword(source: Extract<PasswordSource, { kind: 'found' }>): void {
+    if (this.password === source.password) return;
+    this.password = source.password;
+    this.deps.logger.addSecret(source.password);
+  }
+
+  private mask(text: string): string {
+    return this.password ? maskSecrets(text, [this.password]).split(this.password).join('…(masked)') : text;
+  }
+
+  private settle(outcome: RoundOutcome): void {
+    if (outcome.kind === 'synced') this.st.lastError = null;
+    else {
+      const message = this.mask(outcome.message);
+      if (this.st.lastError?.message !== message) this.deps.logger.warn('sync', { state: outcome.kind, message });
+      this.st.lastError = { message, at: new Date(this.now()).toISOString() };
+    }
+    this.setState(stateAfter(outcome), outcome.kind === 'synced' && outcome.moved > 0);
+  }
+
+  private setState(state: SyncState, moved = false): void {
+    this.st.state = state;
+    this.announce(moved);
+  }
+
+  /** A `sync.status` event when what an operator sees changed (not for every quiet poll). */
+  private announce(force = false): void {
+    const status = this.status();
+    const key = JSON.stringify({ ...status, lastPullAt: null, lastError: status.lastError?.message ?? null });
+    if (!force && key === this.announced) return;
+    this.announced = key;
+    this.deps.events.append({ type: 'sync.status', status });
+  }
+}
+
+export function parseSyncUrl(url: string): { user: string; host: string; port: number; database: string } {
+  const m = /^mysql:\/\/([^:@/\s]+)@([^:/\s]+)(?::(\d{1,5}))?\/([A-Za-z0-9_$]+)$/.exec(url.trim());
+  if (!m) throw new Error(`not a sync URL: ${url}`);
+  return { user: decodeURIComponent(m[1]!), host: m[2]!, port: m[3] ? Number(m[3]) : 3306, database: m[4]! };
+}
+
+/** MySQL's answer in a sentence for the operator: refused (a person must act) or offline (it retries). */
+function classify(e: unknown, config: SyncConfig, timeoutMs: number): RoundOutcome {
+  if (e instanceof PullRefused) return { kind: 'refused', message: e.message };
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  if (e instanceof StepTimeout || code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT') return { kind: 'offline', message: `${config.url} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying. Local work goes on.` };
+  const target = parseSyncUrl(config.url);
+  switch (code) {
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_DBACCESS_DENIED_ERROR':
+    case 'ER_TABLEACCESS_DENIED_ERROR':
+      return {
+        kind: 'refused',
+        message: `${config.url} refused user ${target.user} (${code === 'ER_ACCESS_DENIED_ERROR' ? 'wrong password, or the user may not connect from here' : 'no rights on the database'}): fix GROVE_SYNC_PASSWORD or the data dir's sync-password file, or the user's grants.`,
+      };
+    case 'ER_BAD_DB_ERROR':
+      return { kind: 'refused', message: `${config.url}: the server has no database ${target.database}; create it (CREATE DATABASE ${target.database}) and grant ${target.user} on it.` };
+    case 'HANDSHAKE_NO_SSL_SUPPORT':
+      return { kind: 'refused', message: `${config.url} does not offer TLS, but sync asks for it (--tls ${config.tls}); enable TLS on the server or set --tls off.` };
+  }
+  const detail = e instanceof Error ? e.message : String(e);
+  return { kind: 'offline', message: `${config.url} cannot be reached (${detail || code}); retrying. Local work goes on.` };
+}

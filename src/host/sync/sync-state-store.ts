@@ -1,0 +1,49 @@
+import type { Db } from '../db/database';
+import { deleteSetting, readSetting, writeSetting } from '../db/settings';
+import { SyncTls } from '../../shared/sync';
+
+/**
+ * What sync keeps in SQLite: the configuration (URL and TLS mode, in `settings`; never the
+ * password) and the pull cursor (in `sync_state`, written in the transaction that applies a
+ * pulled batch).
+ */
+export interface SyncConfig {
+  url: string;
+  tls: SyncTls;
+}
+
+export interface SyncStateStore {
+  config(): SyncConfig | null;
+  saveConfig(c: SyncConfig): void;
+  clearConfig(): void;
+  /** The last shared seq applied here. */
+  cursor(): number;
+  setCursor(seq: number): void;
+}
+
+const URL_KEY = 'sync.url';
+const TLS_KEY = 'sync.tls';
+
+export function createSyncStateStore(db: Db): SyncStateStore {
+  const read = db.prepare('SELECT value FROM sync_state WHERE key = ?');
+  const write = db.prepare('INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  return {
+    config() {
+      const url = readSetting(db, URL_KEY);
+      if (!url) return null;
+      const tls = SyncTls.safeParse(readSetting(db, TLS_KEY));
+      return { url, tls: tls.success ? tls.data : 'off' };
+    },
+    saveConfig(c) {
+      writeSetting(db, URL_KEY, c.url);
+      writeSetting(db, TLS_KEY, c.tls);
+    },
+    clearConfig() {
+      deleteSetting(db, URL_KEY);
+      deleteSetting(db, TLS_KEY);
+      db.prepare('DELETE FROM sync_state').run();
+    },
+    cursor: () => Number((read.get('pull.cursor') as { value: string } | undefined)?.value ?? 0),
+    setCursor: (seq) => void write.run('pull.cursor', String(seq)),
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Sync with the team's shared MySQL (docs/sync.md): this host's briefs, replicated through
+ * one MySQL (8.0+) or MariaDB (10.11+) database. The local SQLite store stays the one the UI
+ * and agents use; the shared store being slow or down never blocks them.
+ */
+
+/** How the connection is secured: none (loopback or a trusted network), TLS required, or TLS with the server's certificate verified. */
+export const SyncTls = z.enum(['off', 'require', 'verify']);
+export type SyncTls = z.infer<typeof SyncTls>;
+
+/**
+ * - off: not configured
+ * - connecting: configured, not reached yet
+ * - idle: in step with the shared store
+ * - syncing: pulling or pushing now
+ * - offline: the shared store cannot be reached (it retries; local work goes on)
+ * - refused: the shared store refuses (wrong password, schema newer than this Grove…); `lastError` says why
+ */
+export const SyncState = z.enum(['off', 'connecting', 'idle', 'syncing', 'offline', 'refused']);
+export type SyncState = z.infer<typeof SyncState>;
+
+export const SyncStatus = z
+  .object({
+    state: SyncState,
+    /** `mysql://USER@HOST:PORT/DB`: never with a password. Null when off. */
+    url: z.string().nullable(),
+    tls: SyncTls.nullable(),
+    /** Where the password comes from: the GROVE_SYNC_PASSWORD variable, the data dir's 0600 file, or nowhere yet. */
+    passwordFrom: z.enum(['env', 'file', 'none']),
+    lastPushAt: z.string().nullable(),
+    lastPullAt: z.string().nullable(),
+    /** Local entries not yet in the shared store. */
+    waiting: z.number().int().nonnegative(),
+    /** The last failure, in a sentence (secrets masked), with when; null once a round succeeds. */
+    lastError: z.object({ message: z.string(), at: z.string() }).nullable(),
+  })
+  .strict();
+export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** A MySQL URL as `grove sync set` takes it: no password in it (it comes from the environment or a file). */
+export const SyncUrl = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(/^mysql:\/\/[^:@/\s]+@[^:/\s]+(:\d{1,5})?\/[A-Za-z0-9_$]+$/, 'give mysql://USER@HOST[:PORT]/DATABASE, without a password (set GROVE_SYNC_PASSWORD or the data dir\'s sync-password file)');
