@@ -112,7 +112,7 @@ describe('grove sync set', () => {
     } else {
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr.trim()).toBe(asked.body.error.message);
+      expect(r.stderr.trim()).toBe(asked.body.error!.message);
       expect(j.code).toBe(1);
       expect(doc(j)).toEqual({ ok: false, error: asked.body.error });
     }
@@ -132,7 +132,7 @@ describe('grove sync now / off', () => {
       } else {
         expect(r.code).toBe(1);
         expect(r.stdout).toBe('');
-        expect(r.stderr.trim()).toBe(asked.body.error.message);
+        expect(r.stderr.trim()).toBe(asked.body.error!.message);
         expect(j.code).toBe(1);
         expect(doc(j)).toEqual({ ok: false, error: asked.body.error });
       }
