@@ -124,6 +124,12 @@ for (const width of [1440, 390]) {
     await expect(popover.getByTestId('sync-last-error')).toContainText('connect ECONNREFUSED 10.0.0.5:3306');
     await expectAccessible(page, `sync popover at ${width} px`);
     await shoot(page, 'sync-offline-popover');
+    // Sync now asks the host for a round; a refusal is shown as the host said it.
+    const asked = await api(host, 'sync.now', {});
+    await popover.getByRole('button', { name: 'Sync now' }).click();
+    if (!asked.body.ok) await expect(popover.getByRole('alert')).toHaveText(asked.body.error!.message);
+    else await expect(popover.getByRole('alert')).toHaveCount(0);
+    await expect(popover.getByRole('button', { name: 'Sync now' })).toBeEnabled();
     await page.keyboard.press('Escape');
     await expect(popover).toHaveCount(0);
     await expect(chip).toBeFocused();
