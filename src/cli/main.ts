@@ -23,6 +23,7 @@ import { hostStopCommand } from './commands/host-stop';
 import { briefCommand, BRIEF_USAGE } from './commands/brief';
 import { dispatchCommand, dispatchesCommand, DISPATCH_USAGE } from './commands/dispatch';
 import { mcpCommand, MCP_USAGE } from './commands/mcp';
+import { syncCommand, SYNC_USAGE } from './commands/sync';
 import { formatUsage, usageError, usageLines } from './usage';
 import { GROVE_VERSION } from '../host/version';
 
@@ -94,6 +95,11 @@ Commands:
   dispatch cancel ID                    take back a dispatch that has not started its agent
   dispatches [--brief REF] [--all]      open dispatches (waiting, queued, starting, running) and the briefs' claims
   mcp config --for claude|codex         how to point an agent Grove did not start at Grove's MCP server
+  sync status [--json]                  sync with the team's shared MySQL: state, last push and pull, entries waiting, last error
+  sync set mysql://USER@HOST:PORT/DB [--tls off|require|verify]
+                                        sync this host's briefs with that MySQL (the password: GROVE_SYNC_PASSWORD or DATA_DIR/sync-password)
+  sync now                              a sync round now (pull, then push)
+  sync off                              stop syncing; the local briefs stay
   help [COMMAND]                        this text, or one command's usage (also: grove COMMAND --help)
   --version                             print Grove's version
 
@@ -117,6 +123,7 @@ const COMMAND_USAGE: Record<string, string> = {
   dispatch: DISPATCH_USAGE,
   dispatches: DISPATCH_USAGE,
   mcp: MCP_USAGE,
+  sync: SYNC_USAGE,
 };
 
 /** The usage of `grove WORDS…`: from the command's own block, else from USAGE; none if unknown. */
@@ -215,6 +222,8 @@ export async function main(argv: string[]): Promise<number> {
       return dispatchesCommand(ctx, args);
     case 'mcp':
       return mcpCommand(ctx, args);
+    case 'sync':
+      return syncCommand(ctx, args);
     case '--version':
     case '-v':
     case 'version':

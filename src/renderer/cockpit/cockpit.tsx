@@ -21,6 +21,7 @@ import { buildRail, nextWaitingAgent, onScreen, splitFor } from './rail-model';
 import { fallbackView, viewExists, viewForRoute } from './resolve-route';
 import { TopBar } from './top-bar';
 import { NotificationBell } from '../notifications/notification-bell';
+import { SyncIndicator } from '../sync/sync-indicator';
 import { unreadCount } from '../notifications/notification-list';
 import { setVisibleWorkspace } from '../notifications/visible-workspace';
 import { useMediaQuery } from './use-media-query';
@@ -202,7 +203,7 @@ export function Cockpit() {
   if (isFirstRun) {
     return (
       <div className="cockpit first-run" data-testid="cockpit" data-connection={host.connection.kind}>
-        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => paletteState.setPalette(true)} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey={paletteKey} bell={null} />
+        <TopBar worstHealth={null} worstRepoName={null} waiting={0} connection={host.connection} onNextWaiting={() => {}} onOpenPalette={() => paletteState.setPalette(true)} onOpenRail={null} onToggleRail={null} isRailShown={false} paletteKey={paletteKey} sync={null} bell={null} />
         <LazyPart fallback={null}>
           <FirstRunScreen />
         </LazyPart>
@@ -248,6 +249,7 @@ export function Cockpit() {
         onToggleRail={isNarrow ? null : toggleRail}
         isRailShown={!layout.railCollapsed}
         paletteKey={paletteKey}
+        sync={<SyncIndicator />}
         bell={<NotificationBell onShowAll={() => select({ kind: 'notifications' })} />}
       />
       {isNarrow ? (

@@ -9,8 +9,8 @@ import { HealthBadge } from '../ui/status-badge';
 
 /**
  * The top bar: the worst MAIN across repositories and how many agents wait for the
- * operator (a click jumps to the next one), the command palette, the notification bell and
- * the connection. On a phone the rail's drawer opens from here.
+ * operator (a click jumps to the next one), the command palette, sync with the shared
+ * store (only while it is on), the notification bell and the connection. On a phone the rail's drawer opens from here.
  */
 export function TopBar({
   worstHealth,
@@ -23,6 +23,7 @@ export function TopBar({
   onToggleRail,
   isRailShown,
   paletteKey,
+  sync,
   bell,
 }: {
   worstHealth: MainHealthState | null;
@@ -37,6 +38,8 @@ export function TopBar({
   onToggleRail: (() => void) | null;
   isRailShown: boolean;
   paletteKey: string;
+  /** The sync indicator (it renders nothing while sync is off). */
+  sync: ReactNode;
   bell: ReactNode;
 }) {
   return (
@@ -74,6 +77,7 @@ export function TopBar({
         <span className="palette-hint">Go to or run…</span>
         <kbd>{paletteKey}</kbd>
       </button>
+      {sync}
       {bell}
       <ConnectionBadge state={connection} />
     </header>

@@ -86,6 +86,8 @@ const CALL_TIMEOUTS: Partial<Record<MethodName, number>> = {
   // Reads a big worktree and diffs it; slower than a plain call, never minutes.
   'lanes.diff': 2 * 60 * 1000,
   'lanes.resolvePath': 2 * 60 * 1000, // reads the lane's diff for `changed`
+  // A round against a slow or hung shared MySQL; the host bounds it by its own timeouts.
+  'sync.now': 60 * 1000,
 };
 
 /** Where one terminal pane receives its agent's output. */
