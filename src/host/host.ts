@@ -491,7 +491,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...briefHandlers(briefs, briefStore, { beforeRecall: claimOnRecall, attachmentFiles: laneFilesOf }),
     ...dispatchHandlers(dispatches, briefs),
     'sync.status': () => ok(sync.status()),
-    'sync.set': ({ url, tls }) => ok(sync.configure(url, tls ?? 'off')),
+    'sync.set': async ({ url, tls }) => ok(await sync.configure(url, tls ?? 'off')),
     'sync.now': () => sync.syncNow(),
     'sync.off': async () => ok(await sync.off()),
   };

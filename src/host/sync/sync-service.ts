@@ -118,8 +118,16 @@ export class SyncService {
    * goes back to 0 and the whole local history is queued once, in the transaction that saves
    * the configuration (so a crash leaves sync either off or on with its history queued).
    */
-  configure(url: string, tls: SyncTls): SyncStatus {
+  async configure(url: string, tls: SyncTls): Promise<SyncStatus> {
     const before = this.deps.state.config();
+    const changed = before?.url !== url || before.tls !== tls;
+    if (changed) {
+      // A round under way talks to the old server: its connection goes first (its queries fail
+      // at once), and the settings change only once it has ended, so nothing it pulls or pushes
+      // is taken for the new server's (a cursor, an emptied outbox).
+      this.disconnect();
+      await this.running;
+    }
     this.deps.store.transaction(() => {
       if (before?.url !== url) {
         this.deps.state.clearConfig();
@@ -129,7 +137,7 @@ export class SyncService {
       this.deps.state.saveConfig({ url, tls });
     });
     this.deps.outbox.setEnabled(true);
-    if (before?.url !== url || before.tls !== tls) {
+    if (changed) {
       this.disconnect();
       this.st = { state: 'connecting', lastPushAt: null, lastPullAt: null, lastError: null };
     }
@@ -147,6 +155,8 @@ export class SyncService {
       this.deps.outbox.clear();
     });
     this.deps.outbox.setEnabled(false);
+    // The connection first: a round waiting on a hung server ends now, not at its timeout.
+    this.disconnect();
     await this.running;
     this.disconnect();
     this.st = { state: 'off', lastPushAt: null, lastPullAt: null, lastError: null };

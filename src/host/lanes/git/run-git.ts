@@ -28,6 +28,9 @@ const SCRUBBED = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRE
 export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
   for (const k of SCRUBBED) delete env[k];
+  // git runs the repository's hooks, which a lane's agent can write: no secret of the host's goes with it.
+  delete env.GROVE_SYNC_PASSWORD;
+  delete env.GROVE_TOKEN;
   return { ...env, ...extra };
 }
 
