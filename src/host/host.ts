@@ -269,7 +269,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       startAgain: (id) => agents.startAgain(id),
       stopAndForget: (id) => agents.stopAndForget(id),
       isLive: (id) => agents.isLive(id),
-      info: (id) => agents.list().find((a) => a.id === id) ?? null,
+      info: (id) => agents.info(id),
     },
     health: (repoId) => health.health(repoId),
     openIncident: (repoId) => incidentStore.openOf(repoId),
@@ -306,7 +306,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     clock: createHybridClock(hlcNodeId(db)),
     blobs,
     operatorName: operatorName(process.env),
-    agentName: (id) => agents.list().find((a) => a.id === id)?.name ?? null,
+    agentName: (id) => agents.info(id)?.name ?? null,
     scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
   });
   const sync = new SyncService({
@@ -323,7 +323,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   });
   sync.start();
   const dispatchStore = createDispatchStore(db);
-  const agentOf = (id: string) => agents.list().find((a) => a.id === id) ?? null;
+  const agentOf = (id: string) => agents.info(id);
   const dispatches = new DispatchService({
     store: dispatchStore,
     briefs,

@@ -2,7 +2,7 @@ import type { Connection } from 'mysql2/promise';
 import type { BriefService } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
 import type { SyncStateStore } from './sync-state-store';
-import { rowToEntry, SHARED_COLUMNS, type SharedRow } from './shared-rows';
+import { sharedRowToEntry, SHARED_COLUMNS, type SharedRow } from './shared-rows';
 
 /**
  * One pull batch: the shared entries after this host's cursor, in seq order (commit order, see
@@ -21,7 +21,7 @@ export async function pullBatch(conn: Connection, briefs: BriefService, store: B
   if (rows.length === 0) return 0;
   const last = Number(rows[rows.length - 1]!.seq);
   store.transaction(() => {
-    const applied = briefs.importEntries(rows.map(rowToEntry), { origin: 'shared' });
+    const applied = briefs.importEntries(rows.map(sharedRowToEntry), { origin: 'shared' });
     if (!applied.ok) throw new PullRefused(`The shared store holds entries this Grove cannot apply (${applied.error.message})`);
     state.setCursor(last);
   });

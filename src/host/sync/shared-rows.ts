@@ -1,18 +1,8 @@
 import type { BriefEntry } from '../../shared/briefs';
+import { rowToEntry, type EntryRow } from '../briefs/entry-row';
 
-/** An entry as a row of the shared `entries` table, and back. */
-export interface SharedRow {
-  seq: number;
-  id: string;
-  brief_id: string;
-  kind: string;
-  actor_kind: string;
-  actor_name: string;
-  channel: string;
-  at: string;
-  hlc: string;
-  payload: string | null;
-  redacted: string | null;
+/** An entry as a row of the shared `entries` table: the local row's columns, and the host that pushed it. */
+export interface SharedRow extends EntryRow {
   origin: string;
 }
 
@@ -39,17 +29,6 @@ export function rowValues(e: BriefEntry, seq: number, origin: string): unknown[]
  * Read back as written: every row was an entry validated on a Grove's way in. The local seq
  * is the importer's to give; the shared seq only orders the pull.
  */
-export function rowToEntry(r: SharedRow): BriefEntry {
-  return {
-    id: r.id,
-    briefId: r.brief_id,
-    seq: 0,
-    kind: r.kind,
-    actor: { kind: r.actor_kind, name: r.actor_name },
-    channel: r.channel,
-    at: r.at,
-    hlc: r.hlc,
-    payload: r.payload === null ? null : JSON.parse(r.payload),
-    redacted: r.redacted === null ? null : JSON.parse(r.redacted),
-  } as BriefEntry;
+export function sharedRowToEntry(r: SharedRow): BriefEntry {
+  return { ...rowToEntry(r), seq: 0 };
 }

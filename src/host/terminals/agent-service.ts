@@ -121,6 +121,11 @@ export class AgentService {
     return [...this.runtimes.values()].map((r) => r.info());
   }
 
+  /** One agent by id (a token names one on every MCP request): no list of all of them built for it. */
+  info(id: string): AgentInfo | null {
+    return this.runtimes.get(id)?.info() ?? null;
+  }
+
   /** The checks a launch must pass: a lane that is not MAIN, a program that exists. */
   private validate(params: StartAgentParams): Result<{ lanePath: string; command: string }, ApiError> {
     const preset = PRESETS[params.preset];
