@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { writeClaudeHookSettings } from '../../src/host/terminals/claude-hook-settings';
 
 /**
  * Agents Grove starts find its MCP server with no secret on disk: Claude Code through an
@@ -79,6 +80,28 @@ describe('Claude Code', () => {
       expect(text.includes(token), file).toBe(false);
       expect(text.includes(host.token), file).toBe(false);
     }
+  });
+
+  it("loads the settings Grove hands it (hooks, and Grove's own MCP tools allowed) without a complaint (the real Claude Code)", async (ctx) => {
+    const claude = await run('sh', ['-c', 'command -v claude']).then((r) => r.stdout.trim(), () => '');
+    if (!claude) {
+      console.log('SKIPPED: the real Claude Code (`claude`) is not on PATH; install it (npm i -g @anthropic-ai/claude-code) to run this test.');
+      ctx.skip();
+    }
+    const dir = makeTempDir('grove-claude-settings-');
+    const settings = join(dir, 'settings.json');
+    writeClaudeHookSettings(settings, (event) => `true ${event}`);
+    // Not logged in, it stops at once; a settings file it cannot load is named before that.
+    const ask = (file: string) =>
+      run(claude, ['--settings', file, '-p', 'hi'], { env: { ...process.env, HOME: makeTempDir('grove-claude-home-') }, cwd: dir, timeout: 60_000 }).then(
+        (r) => r.stdout + r.stderr,
+        (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ''}${e.stderr ?? ''}`,
+      );
+    expect(await ask(settings)).not.toContain('did not load');
+    // The check can fail: a wrong shape of the same rule is reported.
+    const wrong = join(dir, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ permissions: { allow: 'mcp__grove' } }));
+    expect(await ask(wrong)).toContain('did not load');
   });
 
   it('reads that file and reports Grove connected, with the token from its environment (the real Claude Code)', async (ctx) => {
