@@ -12,8 +12,6 @@ import type { Connection } from 'mysql2/promise';
  *   unique so a replayed push inserts nothing.
  * - `counters`: named sequences (`entry_seq`; later brief numbers).
  */
-export const SHARED_SCHEMA_VERSION = 1;
-
 const MIGRATIONS: readonly (readonly string[])[] = [
   [
     `CREATE TABLE IF NOT EXISTS entries (
@@ -39,6 +37,9 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     `INSERT IGNORE INTO counters (name, value) VALUES ('entry_seq', 0)`,
   ],
 ];
+
+/** Version N is MIGRATIONS[N - 1] applied; add a migration by appending to the list. */
+export const SHARED_SCHEMA_VERSION = MIGRATIONS.length;
 
 export type SchemaOutcome = { kind: 'ready'; version: number } | { kind: 'too-new'; version: number };
 
