@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { SyncState, SyncStatus } from '../shared/sync';
+import { hasPasswordInUrl, type SyncState, type SyncStatus } from '../shared/sync';
 import { ago } from './commands/brief-format';
 import { clock } from './health-lines';
 
@@ -15,16 +15,7 @@ import { clock } from './health-lines';
 export const PASSWORD_VARIABLE = 'GROVE_SYNC_PASSWORD';
 export const PASSWORD_FILE = 'sync-password';
 
-/**
- * Whether a URL as typed carries a password (`mysql://u:pw@host/db`, or an empty one,
- * `u:@host`): anything between `//` and the last `@` of the authority holding a colon.
- * Looked at before any parsing, so a malformed URL with a password is caught too.
- */
-export function hasPasswordInUrl(text: string): boolean {
-  const authority = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#\s]*)/.exec(text)?.[1] ?? '';
-  const at = authority.lastIndexOf('@');
-  return at >= 0 && authority.slice(0, at).includes(':');
-}
+export { hasPasswordInUrl };
 
 /** The refusal for such a URL: says where the password goes instead, never repeats it. */
 export function passwordInUrlMessage(dataDir: string): string {

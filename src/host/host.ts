@@ -494,6 +494,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     'sync.set': async ({ url, tls }) => ok(await sync.configure(url, tls ?? 'off')),
     'sync.now': () => sync.syncNow(),
     'sync.off': async () => ok(await sync.off()),
+    'sync.setPassword': ({ password }) => sync.setPassword(password),
   };
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.

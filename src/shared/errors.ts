@@ -85,6 +85,7 @@ export const ErrorCode = z.enum([
   'dispatch_not_cancellable', // the dispatch already started its agent (stop the agent instead)
   // Sync (docs/sync.md)
   'sync_not_configured', // sync.now while sync is off (sync.set first)
+  'sync_password_in_env', // sync.setPassword while GROVE_SYNC_PASSWORD is set: the variable wins over the file
   // The host's own fault; always a bug
   'internal',
 ]);
@@ -176,6 +177,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'brief_claimed':
     case 'dispatch_not_possible':
     case 'dispatch_not_cancellable':
+    case 'sync_password_in_env':
       return 409;
     case 'payload_too_large':
       return 413;

@@ -14,7 +14,7 @@ import { AcknowledgeAlertsParams, Alert } from './alerts';
 import { RepoCommands } from './trust';
 import { DirectoryListing } from './directories';
 import { Claim, Dispatch, DispatchParams, DispatchState, Packet } from './dispatch';
-import { SyncStatus, SyncTls, SyncUrl } from './sync';
+import { SyncPassword, SyncStatus, SyncTls, SyncUrl } from './sync';
 import {
   Brief,
   BriefAction,
@@ -467,6 +467,13 @@ export const methods = {
   'sync.now': { params: NoParams, result: SyncStatus },
   /** Stops syncing; local briefs stay as they are. */
   'sync.off': { params: NoParams, result: SyncStatus },
+  /**
+   * Writes the shared MySQL's password to the data dir's sync-password file (mode 0600,
+   * replaced atomically) and retries at once: the settings page's way to give it. Never
+   * answered back, logged or put in an event; `sync_password_in_env` while GROVE_SYNC_PASSWORD
+   * is set (it wins over the file).
+   */
+  'sync.setPassword': { params: z.object({ password: SyncPassword }).strict(), result: SyncStatus },
   'events.since': {
     params: z
       .object({

@@ -45,3 +45,26 @@ export const SyncUrl = z
   .trim()
   .max(500)
   .regex(/^mysql:\/\/[^:@/\s]+@[^:/\s]+(:\d{1,5})?\/[A-Za-z0-9_$]+$/, 'give mysql://USER@HOST[:PORT]/DATABASE, without a password (set GROVE_SYNC_PASSWORD or the data dir\'s sync-password file)');
+
+/**
+ * Whether a URL as typed carries a password (`mysql://u:pw@host/db`, or an empty one,
+ * `u:@host`): anything between `//` and the last `@` of the authority holding a colon.
+ * Looked at before any parsing, so a malformed URL with a password is caught too; the CLI and
+ * the settings page both refuse such a URL before it is sent.
+ */
+export function hasPasswordInUrl(text: string): boolean {
+  const authority = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#\s]*)/.exec(text)?.[1] ?? '';
+  const at = authority.lastIndexOf('@');
+  return at >= 0 && authority.slice(0, at).includes(':');
+}
+
+/**
+ * The shared MySQL's password as the settings page hands it to the host (`sync.setPassword`),
+ * which writes it to the data dir's 0600 sync-password file. One line: the file is read up
+ * to its trailing newline. Never trimmed (spaces may be part of it), never echoed back.
+ */
+export const SyncPassword = z
+  .string()
+  .min(1, 'type the password')
+  .max(1024, 'a password of at most 1024 characters')
+  .regex(/^[^\r\n]*$/, 'a password on one line (no line breaks)');

@@ -1,7 +1,10 @@
 import type { NotificationTarget } from './notifications';
 
-/** Every place a hash can name: a notification's targets, and the briefs' list and pages. */
-export type UiRoute = NotificationTarget | { kind: 'briefs' } | { kind: 'brief'; number: number };
+/** The sections of the settings page a route can name. */
+export type SettingsSection = 'sync';
+
+/** Every place a hash can name: a notification's targets, the briefs' list and pages, the settings (or one section of them). */
+export type UiRoute = NotificationTarget | { kind: 'briefs' } | { kind: 'brief'; number: number } | { kind: 'settings'; section?: SettingsSection };
 
 /**
  * Where in the UI a notification leads, as a URL hash: the shell appends it to the window's
@@ -15,6 +18,8 @@ export type UiRoute = NotificationTarget | { kind: 'briefs' } | { kind: 'brief';
  *   #/agent/<agentId>
  *   #/briefs
  *   #/brief/<number>
+ *   #/settings
+ *   #/settings/sync
  */
 export function routeFor(target: UiRoute): string {
   const e = encodeURIComponent;
@@ -31,6 +36,8 @@ export function routeFor(target: UiRoute): string {
       return '#/briefs';
     case 'brief':
       return `#/brief/${target.number}`;
+    case 'settings':
+      return target.section ? `#/settings/${target.section}` : '#/settings';
   }
 }
 
@@ -45,6 +52,8 @@ export function parseRoute(hash: string): UiRoute | null {
   }
   if (d[0] === 'agent' && d.length === 2) return { kind: 'agent', agentId: d[1]! };
   if (d[0] === 'briefs' && d.length === 1) return { kind: 'briefs' };
+  if (d[0] === 'settings' && d.length === 1) return { kind: 'settings' };
+  if (d[0] === 'settings' && d.length === 2 && d[1] === 'sync') return { kind: 'settings', section: 'sync' };
   if (d[0] === 'brief' && d.length === 2 && /^\d{1,9}$/.test(d[1]!) && Number(d[1]) > 0) return { kind: 'brief', number: Number(d[1]) };
   if (d[0] !== 'repo' || d.length < 2) return null;
   const repoId = d[1]!;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 /**
  * Where the shared MySQL's password comes from: GROVE_SYNC_PASSWORD, else the data dir's
  * `sync-password` file, which must be readable by its owner only (like an SSH key). Never from
- * grove.yaml or the settings table, and never written anywhere by Grove. Read again on every
+ * grove.yaml or the settings table; Grove writes it only to that file, when the operator gives
+ * it in the app's settings (sync-password-file.ts). Read again on every
  * connection attempt, so fixing the file or the variable needs no restart of sync.
  */
 export type PasswordSource =

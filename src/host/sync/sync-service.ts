@@ -12,6 +12,7 @@ import { pushBatch } from './push';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { afterLocalWrite, BUSY_MS, INITIAL_PACING, nextRound, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
 import { readSyncPassword, type PasswordSource } from './sync-password';
+import { writeSyncPassword } from './sync-password-file';
 import type { SyncConfig, SyncStateStore } from './sync-state-store';
 
 /**
@@ -162,6 +163,30 @@ export class SyncService {
     this.st = { state: 'off', lastPushAt: null, lastPullAt: null, lastError: null };
     this.announce();
     return this.status();
+  }
+
+  /**
+   * The password given in the app's settings: written to the data dir's 0600 file, then a
+   * fresh connection tries it at once (a refusal otherwise retries only every 15 s). Refused
+   * while GROVE_SYNC_PASSWORD is set: the variable wins over the file, which would change nothing.
+   */
+  setPassword(password: string): Result<SyncStatus, ApiError> {
+    if (this.deps.env.GROVE_SYNC_PASSWORD) {
+      return err(apiError('sync_password_in_env', "The host takes its sync password from GROVE_SYNC_PASSWORD, which wins over the data dir's file: change the variable where the host is started, or unset it and save the password here."));
+    }
+    this.deps.logger.addSecret(password);
+    const written = writeSyncPassword(this.deps.dataDir, password);
+    if (!written.ok) return written;
+    if (this.deps.state.config() && !this.stopped) {
+      const retry = (): void => {
+        this.disconnect();
+        this.schedule(0);
+      };
+      if (this.running) void this.running.then(retry);
+      else retry();
+    }
+    this.announce();
+    return ok(this.status());
   }
 
   /** Runs a round now (after the one under way, if any) and answers with the status after it. */

@@ -30,6 +30,8 @@ export interface CockpitActions {
   resumeNotifications(): void;
   setTheme(theme: 'system' | 'dark' | 'light'): void;
   showShortcuts(): void;
+  /** The settings page, scrolled to its Sync section (`#/settings/sync`). */
+  openSyncSettings(): void;
 }
 
 export interface CommandContext {
@@ -76,6 +78,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   out.push({ id: 'go:health', group: 'Go to', title: 'Health: incidents and alerts', run: () => act.select({ kind: 'health' }) });
   out.push({ id: 'go:notifications', group: 'Go to', title: 'Notifications', run: () => act.select({ kind: 'notifications' }) });
   out.push({ id: 'settings.open', group: 'Go to', title: 'Settings', shortcut: shortcuts['settings.open'], run: () => act.select({ kind: 'settings' }) });
+  out.push({ id: 'go:sync-settings', group: 'Go to', title: 'Sync settings', keywords: ['shared store', 'mysql', 'mariadb', 'password', 'tls'], run: act.openSyncSettings });
 
   const noLane = current === null ? 'Open a lane first' : undefined;
   const launches: [PresetId | 'custom-dialog', string][] = [['claude', 'Claude Code'], ['codex', 'Codex'], ['shell', 'a shell'], ['custom-dialog', 'a custom command…']];

@@ -9,7 +9,7 @@ import { useNotificationActions } from '../notifications/use-notification-action
 import { applyTheme } from '../theme/theme-preference';
 import type { CockpitActions } from './cockpit-commands';
 import { CommandLayer, usePaletteState, useShortcutLabels } from './command-layer';
-import { useRouteFocus } from '../navigation/use-route-focus';
+import { navigateTo, useRouteFocus, useRouteStore } from '../navigation/use-route-focus';
 import { Rail } from '../rail/rail';
 import { worstHealth } from '../ui/attention';
 import { Dialog } from '../ui/dialog';
@@ -87,6 +87,7 @@ export function Cockpit() {
   // A route (notification, tray, link) moves the cockpit once per navigation, as soon as
   // what it names is known.
   const focus = useRouteFocus();
+  const routes = useRouteStore();
   const followed = useRef(0);
   useEffect(() => {
     if (!focus || focus.seq === followed.current) return;
@@ -173,6 +174,7 @@ export function Cockpit() {
     resumeNotifications: () => void notificationActions.resume(),
     setTheme: (t) => applyTheme(t, document.documentElement, window.localStorage),
     showShortcuts: () => paletteState.setList(true),
+    openSyncSettings: () => navigateTo(routes, { kind: 'settings', section: 'sync' }),
   };
   const laneKeys = Object.fromEntries(
     model.ordered.slice(0, 9).map((w, i) => [`lane.${i + 1}`, () => select({ kind: 'workspace', path: w.path })]),

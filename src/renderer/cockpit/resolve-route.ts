@@ -7,7 +7,7 @@ import type { RailModel } from './rail-model';
 /**
  * Where a route (a notification's click, the tray, a link) takes the cockpit: a repository
  * or an incident opens MAIN's view; a lane or an agent opens the lane's workspace, an agent
- * with its tab in front; `#/briefs` and `#/brief/<number>` open the Briefs route. Null while the target is not known yet (agents and lanes load
+ * with its tab in front; `#/briefs` and `#/brief/<number>` open the Briefs route, `#/settings[/sync]` the settings. Null while the target is not known yet (agents and lanes load
  * after the route on a fresh page): the caller tries again when they arrive.
  */
 export function viewForRoute(target: UiRoute, lanes: readonly Lane[] | null, agents: readonly AgentInfo[] | null): { view: CockpitView; agentId?: string } | null {
@@ -23,6 +23,8 @@ export function viewForRoute(target: UiRoute, lanes: readonly Lane[] | null, age
       return { view: { kind: 'briefs' } };
     case 'brief':
       return { view: { kind: 'briefs', brief: target.number } };
+    case 'settings':
+      return { view: { kind: 'settings' } };
     case 'agent': {
       const agent = agents?.find((a) => a.id === target.agentId);
       return agent ? { view: { kind: 'workspace', path: agent.lanePath }, agentId: agent.id } : null;

@@ -3,9 +3,10 @@ import { useHost } from '../connection/use-host';
 import { HostStatusPanel } from '../status/host-status-panel';
 import { applyTheme, readTheme, type ThemePreference } from '../theme/theme-preference';
 import { KeyboardSettings } from './keyboard-settings';
+import { SyncSettings } from './sync-settings';
 import { TerminalSettings } from './terminal-settings';
 
-/** Settings: appearance, and the host this window talks to. */
+/** Settings: appearance, sync with the team's shared MySQL, the terminal, keys, and the host this window talks to. */
 export function SettingsView() {
   const host = useHost();
   const [theme, setTheme] = useState<ThemePreference>(() => readTheme(window.localStorage));
@@ -35,6 +36,7 @@ export function SettingsView() {
           ))}
         </fieldset>
       </section>
+      <SyncSettings />
       <TerminalSettings />
       <KeyboardSettings />
       <section className="settings-section" aria-label="Host">

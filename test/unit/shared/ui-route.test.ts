@@ -12,3 +12,16 @@ describe('briefs routes', () => {
     for (const hash of ['#/brief/', '#/brief/0', '#/brief/abc', '#/brief/1/2', '#/brief/-3', '#/briefs/x', '#/brief/1e3']) expect(parseRoute(hash)).toBeNull();
   });
 });
+
+describe('settings routes', () => {
+  it('names the settings and their Sync section, and reads them back', () => {
+    expect(routeFor({ kind: 'settings' })).toBe('#/settings');
+    expect(routeFor({ kind: 'settings', section: 'sync' })).toBe('#/settings/sync');
+    expect(parseRoute('#/settings/sync')).toEqual({ kind: 'settings', section: 'sync' });
+    expect(parseRoute('#/settings')).toEqual({ kind: 'settings' });
+  });
+
+  it('names nothing for a section it does not know', () => {
+    for (const hash of ['#/settings/keys', '#/settings/sync/x']) expect(parseRoute(hash)).toBeNull();
+  });
+});

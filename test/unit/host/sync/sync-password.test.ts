@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSyncPassword } from '../../../../src/host/sync/sync-password';
+import { writeSyncPassword } from '../../../../src/host/sync/sync-password-file';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -38,5 +39,31 @@ describe('the sync password source', () => {
     const got = readSyncPassword({}, dataDir());
     expect(got.kind).toBe('none');
     expect(got.kind === 'none' && got.message).toMatch(/GROVE_SYNC_PASSWORD/);
+  });
+});
+
+describe('writing the sync password (the settings page)', () => {
+  it.skipIf(process.platform === 'win32')('writes a 0600 file readSyncPassword takes, replacing a looser one, leaving no temporary file', () => {
+    const d = dataDir();
+    const file = join(d, 'sync-password');
+    writeFileSync(file, 'old-password');
+    chmodSync(file, 0o644);
+    const previous = process.umask(0o000);
+    try {
+      expect(writeSyncPassword(d, 'new password with spaces ')).toEqual({ ok: true, value: { file } });
+    } finally {
+      process.umask(previous);
+    }
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readSyncPassword({}, d)).toEqual({ kind: 'found', from: 'file', password: 'new password with spaces ' });
+    expect(readdirSync(d)).toEqual(['sync-password']);
+  });
+
+  it('says which file it could not write and why, never the password', () => {
+    const d = join(dataDir(), 'gone');
+    const r = writeSyncPassword(d, 'never-shown-secret');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error).toMatchObject({ code: 'storage_failed', message: expect.stringContaining(`${join(d, 'sync-password')} (ENOENT)`) });
+    expect(JSON.stringify(r)).not.toContain('never-shown-secret');
   });
 });

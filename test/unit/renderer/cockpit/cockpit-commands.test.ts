@@ -16,7 +16,7 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
@@ -35,8 +35,10 @@ describe('palette commands', () => {
     const act = actions();
     const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: true, shortcuts: { 'lane.1': 'Ctrl+Shift+1' } }, act);
     const ids = cmds.map((c) => c.id);
-    expect(ids).toEqual(expect.arrayContaining(['lane:/s/a', 'lane:/s/b', 'main:flower', 'go:briefs', 'brief.new', 'go:health', 'go:notifications', 'settings.open', 'repo.add', 'lane.new:flower', 'trust:flower', 'notifications.resume']));
+    expect(ids).toEqual(expect.arrayContaining(['lane:/s/a', 'lane:/s/b', 'main:flower', 'go:briefs', 'brief.new', 'go:health', 'go:notifications', 'settings.open', 'go:sync-settings', 'repo.add', 'lane.new:flower', 'trust:flower', 'notifications.resume']));
     expect(cmds.find((c) => c.id === 'lane:/s/a')!.shortcut).toBe('Ctrl+Shift+1');
+    cmds.find((c) => c.id === 'go:sync-settings')!.run();
+    expect(act.openSyncSettings).toHaveBeenCalled();
     const merge = cmds.find((c) => c.id === 'lane.merge')!;
     expect(merge.disabled).toBe(true);
     expect(merge.hint).toMatch(/lane/);

@@ -1,0 +1,92 @@
+import { hasPasswordInUrl, SyncUrl, type SyncState, type SyncStatus, type SyncTls } from '../../shared/sync';
+import { syncIndicator, type SyncTone } from '../sync/sync-indicator-model';
+
+/**
+ * What the settings page's Sync section decides without a DOM: how a typed URL is checked
+ * before it is sent (the host checks it again with the same schema), what the state says in
+ * words, where the password comes from and what to do when there is none, and what saving a
+ * form would change (a new store means its whole history is pushed there).
+ */
+
+export const PASSWORD_VARIABLE = 'GROVE_SYNC_PASSWORD';
+export const PASSWORD_FILE = 'sync-password';
+
+export type UrlCheck = { ok: true; url: string } | { ok: false; message: string };
+
+/**
+ * The URL as `sync.set` takes it, or why not in a sentence. A password in it is named first
+ * and never quoted back; a scheme other than mysql:// is named (it is not secret).
+ */
+export function checkSyncUrl(text: string): UrlCheck {
+  const typed = text.trim();
+  if (typed === '') return { ok: false, message: 'Give the shared store’s URL: mysql://USER@HOST:PORT/DATABASE.' };
+  if (hasPasswordInUrl(typed)) {
+    return { ok: false, message: 'The URL holds a password: Grove never keeps one in the URL. Give mysql://USER@HOST:PORT/DATABASE, and the password in its own field below.' };
+  }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(typed)?.[1];
+  if (scheme === undefined) return { ok: false, message: 'Start the URL with mysql:// (mysql://USER@HOST:PORT/DATABASE).' };
+  if (scheme.toLowerCase() !== 'mysql') return { ok: false, message: `Sync speaks to MySQL 8.0+ or MariaDB 10.11+ only: give a mysql:// URL, not ${scheme}://.` };
+  const parsed = SyncUrl.safeParse(typed);
+  if (!parsed.success) return { ok: false, message: `Not a URL sync takes: ${parsed.error.issues[0]?.message ?? 'give mysql://USER@HOST:PORT/DATABASE'}.` };
+  return { ok: true, url: parsed.data };
+}
+
+export interface StateWords {
+  state: SyncState;
+  /** One or two words: "Off", "Synced", "Sync offline". */
+  label: string;
+  tone: SyncTone | 'off';
+  /** What it means, in a sentence: what waits, why, what happens next. */
+  sentence: string;
+}
+
+/** The state as the section's headline says it; the same words as the top bar's chip. */
+export function stateWords(status: SyncStatus): StateWords {
+  const shown = syncIndicator(status);
+  if (!shown) return { state: 'off', label: 'Sync is off', tone: 'off', sentence: 'Briefs stay on this machine. Point Grove at the team’s shared MySQL below to share them with other Groves.' };
+  const waiting = status.waiting > 0 && (status.state === 'offline' || status.state === 'refused') ? ` ${status.waiting === 1 ? '1 entry waits' : `${status.waiting.toLocaleString('en')} entries wait`} to be pushed.` : '';
+  return { state: shown.state, label: shown.label, tone: shown.tone, sentence: shown.summary + waiting };
+}
+
+/** Quotes a path for a POSIX shell when it needs it (a space, a quote…). */
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+export interface PasswordAdvice {
+  /** Where it comes from, in words. */
+  from: string;
+  /** When none is found: the command that writes the file (the password typed by the operator in place of PASSWORD). */
+  command: string | null;
+}
+
+/** Where the host finds the password (the status says env, file or none) and, when nowhere, how to give it. */
+export function passwordAdvice(from: SyncStatus['passwordFrom'], dataDir: string | null): PasswordAdvice {
+  const file = dataDir ? `${dataDir.replace(/\/+$/, '')}/${PASSWORD_FILE}` : `<data dir>/${PASSWORD_FILE}`;
+  if (from === 'env') return { from: `${PASSWORD_VARIABLE}, in the host’s environment (it wins over the file)`, command: null };
+  if (from === 'file') return { from: `${file}, readable by you only`, command: null };
+  const quoted = shellQuote(file);
+  return {
+    from: `None found: type it below, set ${PASSWORD_VARIABLE} for the host, or write it to ${file} yourself:`,
+    command: `printf '%s\\n' 'PASSWORD' > ${quoted} && chmod 600 ${quoted}`,
+  };
+}
+
+/**
+ * What saving the store's form changes: nothing; the first URL (sync turns on and pushes this
+ * host's history); only the TLS mode; or a different store (its whole history is pushed
+ * there, so the operator confirms first).
+ */
+export type StoreChange = 'none' | 'turn-on' | 'tls' | 'new-store';
+
+export function storeChange(status: SyncStatus, url: string, tls: SyncTls): StoreChange {
+  if (status.state === 'off' || status.url === null) return 'turn-on';
+  if (status.url !== url) return 'new-store';
+  return status.tls === tls ? 'none' : 'tls';
+}
+
+export const TLS_CHOICES: { value: SyncTls; label: string; hint: string }[] = [
+  { value: 'off', label: 'Off', hint: 'unencrypted: a loopback or a trusted network' },
+  { value: 'require', label: 'Require', hint: 'encrypted; the server’s certificate not checked' },
+  { value: 'verify', label: 'Verify', hint: 'encrypted; the certificate checked against the system’s CAs' },
+];
