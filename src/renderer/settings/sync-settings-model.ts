@@ -67,7 +67,7 @@ export function passwordAdvice(from: SyncStatus['passwordFrom'], dataDir: string
   if (from === 'file') return { from: `${file}, readable by you only`, command: null };
   const quoted = shellQuote(file);
   return {
-    from: `None found: type it below, set ${PASSWORD_VARIABLE} for the host, or write it to ${file} yourself:`,
+    from: 'None found',
     command: `printf '%s\\n' 'PASSWORD' > ${quoted} && chmod 600 ${quoted}`,
   };
 }

@@ -3,7 +3,8 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { SyncPassword, type SyncStatus, type SyncTls } from '../../shared/sync';
 import type { UiRoute } from '../../shared/ui-route';
 import { useHost, useHostStore } from '../connection/use-host';
-import { useFocusTarget } from '../navigation/use-route-focus';
+import { isFocusOn } from '../navigation/route-focus';
+import { useRouteFocus } from '../navigation/use-route-focus';
 import { SyncFacts } from '../sync/sync-facts';
 import { useSyncStatus } from '../sync/use-sync-status';
 import { ConfirmDialog } from '../ui/dialog';
@@ -27,10 +28,14 @@ export function SyncSettings() {
   const sectionRef = useRef<HTMLElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const isReady = status !== null;
-  const arrived = useFocusTarget(SECTION, sectionRef, isReady);
-  // Sent here (the chip's link, the palette, a URL): the keyboard's place moves here too.
+  const focus = useRouteFocus();
+  const arrived = isFocusOn(focus, SECTION) ? focus!.seq : null;
+  // Sent here (the chip's link, the palette, a URL): the section's top comes into view (not
+  // its middle: it is taller than a phone) and the keyboard's place moves to its heading.
   useEffect(() => {
-    if (arrived !== null && isReady) headingRef.current?.focus({ preventScroll: true });
+    if (arrived === null || !isReady) return;
+    headingRef.current?.focus({ preventScroll: true });
+    sectionRef.current?.scrollIntoView({ block: 'start' });
   }, [arrived, isReady]);
   return (
     <section className="pref-section sync-settings" aria-labelledby="sync-settings-title" data-testid="sync-settings" ref={sectionRef}>

@@ -77,7 +77,7 @@ describe('passwordAdvice', () => {
     expect(passwordAdvice('none', "/Users/ann/Grove data/it's").command).toBe(
       "printf '%s\\n' 'PASSWORD' > '/Users/ann/Grove data/it'\\''s/sync-password' && chmod 600 '/Users/ann/Grove data/it'\\''s/sync-password'",
     );
-    expect(passwordAdvice('none', null).from).toContain('<data dir>/sync-password');
+    expect(passwordAdvice('none', null)).toEqual({ from: 'None found', command: "printf '%s\\n' 'PASSWORD' > '<data dir>/sync-password' && chmod 600 '<data dir>/sync-password'" });
   });
 
   it('shellQuote leaves plain paths alone', () => {
