@@ -9,7 +9,7 @@ import { whereSecretsCouldLeak } from '../fixtures/sync-hosts';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
 import { hostForEachTest } from './host-per-test';
-import { shoot } from './screenshots';
+import { setTheme, shoot } from './screenshots';
 
 /**
  * The settings' Sync section, the whole setup done in the app: a real host (no
@@ -35,6 +35,15 @@ async function openCockpit(page: Page, width: number): Promise<void> {
   await page.setViewportSize({ width, height: width < 500 ? 844 : 900 });
   await page.goto(`${host.url}/auth?token=${host.token}`);
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
+}
+
+/** axe in both themes: the contrast of the state's tones, the errors and the hints in each. */
+async function expectAccessibleInBothThemes(page: Page, screen: string): Promise<void> {
+  for (const theme of ['dark', 'light'] as const) {
+    await setTheme(page, theme);
+    await expectAccessible(page, `${screen}, ${theme}`);
+  }
+  await setTheme(page, null);
 }
 
 /** The settings scroll inside the centre: `part`'s top at the top of it, the top bar in place. */
@@ -89,7 +98,7 @@ test('set up in the app: a bad URL named in place; the URL alone refused for wan
   await expect(form.getByTestId('sync-url-error')).toHaveCount(0);
   await turnOn.click();
   await expect(form.getByTestId('sync-url-error')).toHaveText('Sync speaks to MySQL 8.0+ or MariaDB 10.11+ only: give a mysql:// URL, not postgres://.');
-  await expectAccessible(page, 'sync settings, a URL refused in place');
+  await expectAccessibleInBothThemes(page, 'sync settings, a URL refused in place');
   await shootPart(page, 'sync-form', 'sync-settings-bad-url');
   expect((await status()).state).toBe('off');
 
@@ -104,7 +113,7 @@ test('set up in the app: a bad URL named in place; the URL alone refused for wan
   await expect(section.getByTestId('sync-password-help')).toBeVisible();
   const chip = page.getByTestId('topbar').getByTestId('sync-indicator');
   await expect(chip).toHaveAttribute('data-state', 'refused');
-  await expectAccessible(page, 'sync settings, refused');
+  await expectAccessibleInBothThemes(page, 'sync settings, refused');
   await shootPart(page, 'sync-settings', 'sync-settings-refused');
 
   // The password typed here: written 0600 by the host, the field emptied, Synced without a `sync now`.
@@ -122,7 +131,7 @@ test('set up in the app: a bad URL named in place; the URL alone refused for wan
   expect(statSync(file).mode & 0o777).toBe(0o600);
   expect(await page.content()).not.toContain(db.password);
   expect(await whereSecretsCouldLeak(host)).not.toContain(db.password);
-  await expectAccessible(page, 'sync settings, synced');
+  await expectAccessibleInBothThemes(page, 'sync settings, synced');
   await shootPart(page, 'sync-settings', 'sync-settings-synced');
 
   // Sync now: a round, answered without an error.
@@ -165,7 +174,7 @@ test('at 390 px: from the chip’s popover to the section; it fits the phone, an
   await expect(page).toHaveURL(/#\/settings\/sync$/);
   await expect(section.getByTestId('sync-settings-state')).toHaveAttribute('data-state', 'refused');
   await expectNoSidewaysScroll(page, 390);
-  await expectAccessible(page, 'sync settings at 390 px, refused');
+  await expectAccessibleInBothThemes(page, 'sync settings at 390 px, refused');
   await shoot(page, 'sync-settings-refused');
   await shootPart(page, 'sync-form', 'sync-settings-form');
 
