@@ -1,5 +1,5 @@
 import { RefreshCw } from 'lucide-react';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type Ref, type RefObject } from 'react';
 import { SyncPassword, type SyncStatus, type SyncTls } from '../../shared/sync';
 import type { UiRoute } from '../../shared/ui-route';
 import { useHost, useHostStore } from '../connection/use-host';
@@ -185,7 +185,7 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
         const r = await store.request('sync.setPassword', { password });
         if (!r.ok) {
           setPasswordError(r.error.message);
-          passwordRef.current?.focus();
+          focusOnceEnabled(passwordRef);
           return;
         }
         setPassword('');
@@ -194,7 +194,7 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
         const r = await store.request('sync.set', { url: to, tls });
         if (!r.ok) {
           setUrlError(r.error.message);
-          urlRef.current?.focus();
+          focusOnceEnabled(urlRef);
           return;
         }
         setUrlDraft(null);
@@ -206,41 +206,32 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
     }
   };
 
-  const urlHint = `${id}-url-hint`;
-  const urlErrorId = `${id}-url-error`;
-  const passwordHintId = `${id}-password-hint`;
-  const passwordErrorId = `${id}-password-error`;
   return (
     <form className="sync-form" onSubmit={submit} aria-busy={isBusy} aria-label={isOn ? 'Change the shared store' : 'Turn sync on'} data-testid="sync-form" noValidate>
       <h4>{isOn ? 'Change the shared store' : 'Turn sync on'}</h4>
-      <div className="sync-field">
-        <label htmlFor={`${id}-url`}>URL</label>
-        <input
-          ref={urlRef}
-          id={`${id}-url`}
-          name="url"
-          value={url}
-          onChange={(e) => {
-            setUrlDraft(e.target.value);
-            setUrlError(null);
-          }}
-          placeholder="mysql://grove@db.example.com:3306/grove"
-          autoComplete="off"
-          autoCapitalize="off"
-          spellCheck={false}
-          aria-invalid={urlError ? true : undefined}
-          aria-describedby={urlError ? `${urlErrorId} ${urlHint}` : urlHint}
-          disabled={isBusy}
-        />
-        {urlError && (
-          <p id={urlErrorId} className="sync-form-error" role="alert" data-testid="sync-url-error">
-            {urlError}
-          </p>
-        )}
-        <p id={urlHint} className="sync-field-hint">
-          <code>mysql://USER@HOST:PORT/DATABASE</code>, without the password.
-        </p>
-      </div>
+      <Field
+        ref={urlRef}
+        id={`${id}-url`}
+        label="URL"
+        error={urlError}
+        errorTestId="sync-url-error"
+        hint={
+          <>
+            <code>mysql://USER@HOST:PORT/DATABASE</code>, without the password.
+          </>
+        }
+        name="url"
+        value={url}
+        onChange={(e) => {
+          setUrlDraft(e.target.value);
+          setUrlError(null);
+        }}
+        placeholder="mysql://grove@db.example.com:3306/grove"
+        autoComplete="off"
+        autoCapitalize="off"
+        spellCheck={false}
+        disabled={isBusy}
+      />
       <fieldset className="sync-tls" disabled={isBusy}>
         <legend>TLS</legend>
         {TLS_CHOICES.map((c) => (
@@ -252,36 +243,29 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
           </label>
         ))}
       </fieldset>
-      <div className="sync-field">
-        <label htmlFor={`${id}-password`}>Password</label>
-        <input
-          ref={passwordRef}
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          value={password}
-          onChange={(e) => {
-            setPassword(e.target.value);
-            setPasswordError(null);
-          }}
-          autoComplete="new-password"
-          placeholder={status.passwordFrom === 'file' ? 'leave empty to keep the saved one' : undefined}
-          aria-invalid={passwordError ? true : undefined}
-          aria-describedby={passwordError ? `${passwordErrorId} ${passwordHintId}` : passwordHintId}
-          disabled={isBusy || isPasswordFromEnv}
-          data-testid="sync-password"
-        />
-        {passwordError && (
-          <p id={passwordErrorId} className="sync-form-error" role="alert" data-testid="sync-password-error">
-            {passwordError}
-          </p>
-        )}
-        <p id={passwordHintId} className="sync-field-hint">
-          {isPasswordFromEnv
+      <Field
+        ref={passwordRef}
+        id={`${id}-password`}
+        label="Password"
+        error={passwordError}
+        errorTestId="sync-password-error"
+        hint={
+          isPasswordFromEnv
             ? `The host takes it from ${passwordHint.from}; change it where the host is started.`
-            : 'Written by the host to its data dir, readable by you only; never shown again, never in a log.'}
-        </p>
-      </div>
+            : 'Written by the host to its data dir, readable by you only; never shown again, never in a log.'
+        }
+        name="password"
+        type="password"
+        value={password}
+        onChange={(e) => {
+          setPassword(e.target.value);
+          setPasswordError(null);
+        }}
+        autoComplete="new-password"
+        placeholder={status.passwordFrom === 'file' ? 'leave empty to keep the saved one' : undefined}
+        disabled={isBusy || isPasswordFromEnv}
+        data-testid="sync-password"
+      />
       {!isOn && <p className="sync-field-hint">Turning sync on pushes every brief on this host, with its whole history, to the shared store.</p>}
       <div className="sync-form-actions">
         <button type="submit" className="primary" disabled={isBusy}>
@@ -307,5 +291,30 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
         onConfirm={() => confirmUrl && void save(confirmUrl, 'new-store')}
       />
     </form>
+  );
+}
+
+/** Focuses a field the busy form disabled, once it is enabled again (the next frame). */
+function focusOnceEnabled(ref: RefObject<HTMLInputElement | null>): void {
+  requestAnimationFrame(() => ref.current?.focus());
+}
+
+/** A labelled text field with its hint, and the error in place (announced, and read with the field) while there is one. */
+function Field({ id, label, error, errorTestId, hint, ref, ...input }: { id: string; label: string; error: string | null; errorTestId: string; hint: ReactNode; ref: Ref<HTMLInputElement> } & InputHTMLAttributes<HTMLInputElement>) {
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div className="sync-field">
+      <label htmlFor={id}>{label}</label>
+      <input {...input} ref={ref} id={id} aria-invalid={error ? true : undefined} aria-describedby={error ? `${errorId} ${hintId}` : hintId} />
+      {error && (
+        <p id={errorId} className="sync-form-error" role="alert" data-testid={errorTestId}>
+          {error}
+        </p>
+      )}
+      <p id={hintId} className="sync-field-hint">
+        {hint}
+      </p>
+    </div>
   );
 }
