@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs } from '../../fixtures/temp-dir';
 import { stopAllHosts } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
-import { runGrove } from '../../fixtures/grove-cli';
+import { runGrove, runGroveWith } from '../../fixtures/grove-cli';
 import { append, call, createBrief, snapshot, startSyncedHost, syncAll, syncSet } from '../../fixtures/sync-hosts';
 import type { Recall } from '../../../src/shared/briefs';
 
@@ -65,6 +65,20 @@ describe.skipIf(!hasMariaDb())('sync: concurrent spec edits keep both versions',
       expect(s.brief.specConflicts).toEqual([]);
       expect((await runGrove(h, ['brief', 'show', brief.id])).stdout).not.toContain('Edited at the same time');
     }
+
+    // Contested again; the operator keeps the standing spec from the CLI by writing it unchanged.
+    db.pause();
+    await append(a, brief.id, { kind: 'refinement', spec: 'Pay by card or wallet.' });
+    await append(b, brief.id, { kind: 'refinement', spec: 'Pay by invoice only.' });
+    db.resume();
+    await syncAll([a, b]);
+    const contested = (await snapshot(b)).get(brief.id)!.brief;
+    expect(contested.specConflicts).toHaveLength(1);
+    const kept = await runGroveWith(b, ['brief', 'spec', brief.id, '--file', '-'], { stdin: contested.spec });
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toContain('Refined the spec');
+    await syncAll([a, b]);
+    for (const h of [a, b]) expect((await snapshot(h)).get(brief.id)!.brief).toMatchObject({ spec: contested.spec, specConflicts: [] });
   }, 60_000);
 });
 
