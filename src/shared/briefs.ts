@@ -92,10 +92,15 @@ export const EntryPayloads = {
     .strict(),
   note: z.object({ text: Text }).strict(),
   comment: z.object({ text: Text }).strict(),
-  /** The canonical spec was edited: the new text and a unified diff from the previous one. */
-  refinement: z.object({ spec: Spec, diff: z.string() }).strict(),
-  /** An immutable copy of the spec at a moment that matters (before a plan is accepted, at dispatch). */
-  spec_snapshot: z.object({ spec: Spec, reason: Reason.nullable() }).strict(),
+  /**
+   * The canonical spec was edited: the new text and a unified diff from the previous one.
+   * `base` is the entry whose spec was edited (the spec's source when the editor read it); an
+   * edit whose base is not the spec it replaces was concurrent with another (Brief.specConflicts).
+   * Refinements written before it existed have none: each is taken as based on what preceded it.
+   */
+  refinement: z.object({ spec: Spec, diff: z.string(), base: Id.optional() }).strict(),
+  /** An immutable copy of the spec at a moment that matters (before a plan is accepted, at dispatch); `base` is the entry the copied spec came from. */
+  spec_snapshot: z.object({ spec: Spec, reason: Reason.nullable(), base: Id.optional() }).strict(),
   plan_proposed: z.object({ spec: Spec, summary: Reason }).strict(),
   /** A proposed plan became the canonical spec. */
   plan_accepted: z.object({ planEntryId: Id, spec: Spec }).strict(),
@@ -231,6 +236,10 @@ export const BriefAttachment = z
   .strict();
 export type BriefAttachment = z.infer<typeof BriefAttachment>;
 
+/** A version of the spec, by reference: the entry that set it, who wrote it and when. */
+export const SpecVersion = z.object({ entryId: z.string(), actor: Actor, at: z.string() }).strict();
+export type SpecVersion = z.infer<typeof SpecVersion>;
+
 /** A brief's current state: the projection of its entries (src/shared/brief-projection.ts). */
 export const Brief = z
   .object({
@@ -252,18 +261,27 @@ export const Brief = z
     updatedAt: z.string(),
     /** How many entries the brief has; a writer may pass it as `expectedVersion`. */
     version: z.number().int().nonnegative(),
+    /** The entry the spec comes from (absent on a brief not folded since Grove recorded it). */
+    specSource: SpecVersion.nullable().optional(),
+    /**
+     * Spec versions that lost to a concurrent edit (two edits of the same spec, made without
+     * seeing each other: the later by HLC is the spec), kept by reference until someone edits
+     * the spec again (a refinement based on the current spec, or one taking a losing version's
+     * text). Empty or absent when the spec is uncontested.
+     */
+    specConflicts: z.array(SpecVersion).optional(),
   })
   .strict();
 export type Brief = z.infer<typeof Brief>;
 
 /** A row of the list and a node of the graphs: the brief without its spec, links and attachments. */
-export const BriefSummary = Brief.omit({ spec: true, links: true, attachments: true }).extend({
+export const BriefSummary = Brief.omit({ spec: true, links: true, attachments: true, specSource: true, specConflicts: true }).extend({
   linkCount: z.number().int().nonnegative(),
 });
 export type BriefSummary = z.infer<typeof BriefSummary>;
 
 export function summaryOf(brief: Brief): BriefSummary {
-  const { spec: _spec, links, attachments: _attachments, ...rest } = brief;
+  const { spec: _spec, links, attachments: _attachments, specSource: _source, specConflicts: _conflicts, ...rest } = brief;
   return { ...rest, linkCount: links.length };
 }
 
@@ -359,5 +377,7 @@ export const Recall = z.object({
   approxTokens: z.number().int(),
   entriesShown: z.number().int(),
   entriesTotal: z.number().int(),
+  /** Spec versions that lost to a concurrent edit (Brief.specConflicts): the spec is contested while any is listed. */
+  specConflicts: z.array(SpecVersion),
 });
 export type Recall = z.infer<typeof Recall>;

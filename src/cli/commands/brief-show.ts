@@ -73,6 +73,10 @@ export function showText(brief: Brief, trace: readonly BriefEntry[], related: Re
   out.push(`    created ${ago(brief.createdAt, now)} by ${actorName(brief.createdBy)} · last activity ${ago(brief.updatedAt, now)} · ${count(brief.version, 'entry', 'entries')}`);
   out.push(`    id ${brief.id}`);
   out.push('', 'Spec', brief.spec.trim() ? indented(brief.spec.replace(/\s+$/, ''), '  ') : '  (empty: grove brief spec REF to write it)');
+  for (const c of brief.specConflicts ?? []) {
+    out.push(`  ! Edited at the same time as ${actorName(c.actor)}'s edit ${ago(c.at, now)}: their version is kept as entry ${c.entryId} (in the trace below).`);
+  }
+  if (brief.specConflicts?.length) out.push(`    The spec above is the later edit. Settle it with grove brief spec #${brief.number} (the same text keeps it; another writes that).`);
 
   const relations: string[][] = [];
   if (brief.parentId) relations.push(['epic parent', name(brief.parentId)]);

@@ -346,6 +346,8 @@ async function editSpecVerb(ctx: CliContext, target: Target, ref: string, file: 
   if (!current.ok) return fail(ctx, current.error);
   const brief = current.value.brief;
   const unchanged = () => done(ctx, { brief, entries: [], unchanged: true }, `The spec of #${brief.number} is unchanged; nothing was written.`);
+  // While the spec is contested, writing it unchanged is how it is kept (docs/briefs.md, The spec).
+  const isContested = (brief.specConflicts?.length ?? 0) > 0;
   const refine = async (spec: string, expectedVersion?: number) => {
     const r = await callHost(target, 'briefs.append', { ref: brief.id, action: { kind: 'refinement', spec }, via: 'cli', ...(expectedVersion !== undefined ? { expectedVersion } : {}) });
     if (!r.ok) return { ok: false as const, error: r.error };
@@ -356,7 +358,7 @@ async function editSpecVerb(ctx: CliContext, target: Target, ref: string, file: 
   if (file !== undefined) {
     const read = await readText(file);
     if (!read.ok) return refuse(ctx, 'file_unreadable', read.message);
-    if (read.text === brief.spec) return unchanged();
+    if (read.text === brief.spec && !isContested) return unchanged();
     const r = await refine(read.text);
     return r.ok ? ExitCode.ok : fail(ctx, r.error);
   }
@@ -364,7 +366,7 @@ async function editSpecVerb(ctx: CliContext, target: Target, ref: string, file: 
   if (!editor) return refuse(ctx, 'editor_missing', 'No editor: set $VISUAL or $EDITOR, or give the new spec with --file F (- reads stdin).', ExitCode.usage);
   const edited = editSpec(editor, brief.number, brief.spec);
   if (edited.kind === 'failed') return refuse(ctx, 'editor_failed', edited.message);
-  if (edited.text === brief.spec) {
+  if (edited.text === brief.spec && !isContested) {
     edited.discard();
     return unchanged();
   }

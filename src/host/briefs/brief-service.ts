@@ -23,7 +23,7 @@ import type { HybridClock } from './hybrid-clock';
 import type { EntryOrigin } from '../sync/outbox';
 import { applyEntry, project, ProjectionError } from './projection';
 import { scrubbed } from './redaction';
-import { redactionSpread, WITHHELD_DIFF } from './redaction-spread';
+import { lateReach, redactionSpread, WITHHELD_DIFF } from './redaction-spread';
 import { findCycle } from './relationship-cycles';
 
 /**
@@ -144,7 +144,8 @@ export class BriefService {
       const redactionId = uuidv7(this.now().getTime());
       const at = this.now().toISOString();
       const applied = this.applyRedaction(target, { by: actor, reason, at, redactionId });
-      const written = this.commit(brief.id, brief, [{ kind: 'redaction', payload: { entryId, reason } }], actor, channel, redactionId, applied.replaced);
+      // The tombstone's time is the redaction entry's: every store that applies it writes the same tombstone.
+      const written = this.commit(brief.id, brief, [{ kind: 'redaction', payload: { entryId, reason } }], actor, channel, { id: redactionId, at }, applied.replaced);
       return ok({ ...written, redacted: applied.replaced[0]!, freed: applied.freed });
     });
     if (!outcome.ok) return outcome;
@@ -246,6 +247,13 @@ export class BriefService {
           const p = e.payload;
           store.addAttachment({ id: p.attachmentId, briefId: e.briefId, entryId: e.id, sha256: p.sha256, name: p.name, type: p.type, size: p.size, at: e.at });
         }
+        const late = lateReach(stored, (id) => store.entry(id));
+        if (late?.kind === 'copy') {
+          const scrub = scrubbed(stored);
+          if (scrub.ok) store.tombstone(stored.id, scrub.payload, late.tombstone);
+        } else if (late?.kind === 'diff' && stored.kind === 'refinement' && stored.payload) {
+          store.tombstone(stored.id, { ...stored.payload, diff: WITHHELD_DIFF }, null);
+        }
         if (e.kind === 'redaction' && e.payload) {
           const target = store.entry(e.payload.entryId);
           if (target && target.briefId === e.briefId && !target.redacted && scrubbed(target).ok) {
@@ -344,11 +352,12 @@ export class BriefService {
       case 'comment':
         return ok([{ kind: action.kind, payload: { text: action.text } }]);
       case 'refinement': {
-        if (action.spec === brief.spec) return invalid(`The spec of #${brief.number} is already that text.`);
-        return ok([{ kind: 'refinement', payload: { spec: action.spec, diff: specDiff(brief.spec, action.spec) } }]);
+        // The same text again is how a contested spec is kept as it stands (it resolves the conflict).
+        if (action.spec === brief.spec && !brief.specConflicts?.length) return invalid(`The spec of #${brief.number} is already that text.`);
+        return ok([{ kind: 'refinement', payload: { spec: action.spec, diff: specDiff(brief.spec, action.spec), ...specBase(brief) } }]);
       }
       case 'spec_snapshot':
-        return ok([{ kind: 'spec_snapshot', payload: { spec: brief.spec, reason: action.reason ?? null } }]);
+        return ok([{ kind: 'spec_snapshot', payload: { spec: brief.spec, reason: action.reason ?? null, ...specBase(brief) } }]);
       case 'plan_proposed':
         return ok([{ kind: 'plan_proposed', payload: { spec: action.spec, summary: action.summary } }]);
       case 'plan_accepted': {
@@ -360,7 +369,7 @@ export class BriefService {
         const drafts: Draft[] = [];
         // The spec the plan replaces is kept as it was, by Grove, before it goes.
         if (brief.spec.trim() !== '' && brief.spec !== plan.payload.spec) {
-          drafts.push({ kind: 'spec_snapshot', payload: { spec: brief.spec, reason: 'before a plan was accepted' }, actor: { kind: 'system', name: actor.name }, channel: 'automatic' });
+          drafts.push({ kind: 'spec_snapshot', payload: { spec: brief.spec, reason: 'before a plan was accepted', ...specBase(brief) }, actor: { kind: 'system', name: actor.name }, channel: 'automatic' });
         }
         drafts.push({ kind: 'plan_accepted', payload: { planEntryId: plan.id, spec: plan.payload.spec } });
         return ok(drafts);
@@ -470,19 +479,19 @@ export class BriefService {
   }
 
   /** Writes the drafts as entries of one brief, folds them onto its state, saves and announces. Call inside a transaction. */
-  private commit(briefId: string, before: Brief | null, drafts: Draft[], actor: Actor, channel: Channel, firstId?: string, replaced: BriefEntry[] = []): Written {
+  private commit(briefId: string, before: Brief | null, drafts: Draft[], actor: Actor, channel: Channel, first?: { id: string; at: string }, replaced: BriefEntry[] = []): Written {
     const store = this.deps.store;
     let state = before;
     const entries: BriefEntry[] = [];
     for (const [i, d] of drafts.entries()) {
       const at = this.now();
       const entry = store.insert({
-        id: i === 0 && firstId ? firstId : uuidv7(at.getTime()),
+        id: i === 0 && first ? first.id : uuidv7(at.getTime()),
         briefId,
         kind: d.kind,
         actor: d.actor ?? actor,
         channel: d.channel ?? channel,
-        at: at.toISOString(),
+        at: i === 0 && first ? first.at : at.toISOString(),
         hlc: this.deps.clock.now(),
         payload: d.payload,
         redacted: null,
@@ -533,6 +542,11 @@ function numberOf(store: BriefStore, id: string): string {
 
 function cycleError(verb: string, brief: Brief, other: Brief, cycle: string[]): ApiError {
   return apiError('brief_cycle', `#${brief.number} cannot ${verb} #${other.number}: that closes the loop ${cycle.join(' → ')}.`, { cycle });
+}
+
+/** What a spec edit or copy was based on: the entry the current spec comes from (none on a brief folded before Grove recorded it). */
+function specBase(brief: Brief): { base?: string } {
+  return brief.specSource ? { base: brief.specSource.entryId } : {};
 }
 
 function specDiff(before: string, after: string): string {

@@ -197,6 +197,8 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
       updatePayload.run(payload === null ? null : JSON.stringify(payload), tombstone === null ? null : JSON.stringify(tombstone), entryId);
       deleteSearch.run(row.seq);
       const entry = rowToEntry(selectEntry.get(entryId) as EntryRow);
+      // The shared store's copy of this entry may still hold the text: queued for rewriting, in this transaction.
+      opts.outbox?.tombstoned(entryId);
       // What is left readable (a created entry keeps its structure) stays findable.
       const text = searchableText(entry);
       if (text) insertSearch.run(row.seq, text);

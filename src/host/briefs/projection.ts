@@ -1,4 +1,5 @@
 import type { Brief, BriefEntry } from '../../shared/briefs';
+import { latestReadableSpec, specAfter, versionOf } from './spec-versions';
 
 /**
  * A brief's current state from its entries. `applyEntry` folds one entry onto the state so
@@ -31,6 +32,8 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
       createdBy: entry.actor,
       updatedAt: entry.at,
       version: 1,
+      specSource: versionOf(entry),
+      specConflicts: [],
     };
   }
   if (!state) throw new ProjectionError(`entry ${entry.id} (${entry.kind}) comes before brief ${entry.briefId} was created`);
@@ -38,8 +41,7 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
   switch (entry.kind) {
     case 'refinement':
     case 'plan_accepted':
-      if (entry.payload) next.spec = entry.payload.spec;
-      return next;
+      return { ...next, ...specAfter(state, entry) };
     case 'status_change':
       if (entry.payload) next.status = entry.payload.to;
       return next;
@@ -124,21 +126,10 @@ export function project(trace: readonly BriefEntry[]): Brief {
   for (const entry of entries) {
     state = applyEntry(state, entry);
     // A redacted refinement no longer speaks: the spec is the latest one still readable.
-    if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, spec: latestSpec(entries, entry) };
+    if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, ...latestReadableSpec(entries, entry) };
   }
   if (!state) throw new ProjectionError('a brief needs at least its created entry');
   return state;
-}
-
-/** The spec as of `upTo`: the latest readable spec-setting entry up to it (the created spec if none). */
-function latestSpec(entries: readonly BriefEntry[], upTo: BriefEntry): string {
-  let spec = '';
-  for (const e of entries) {
-    if (e.kind === 'created' && e.payload) spec = e.payload.spec;
-    if ((e.kind === 'refinement' || e.kind === 'plan_accepted') && e.payload) spec = e.payload.spec;
-    if (e === upTo) break;
-  }
-  return spec;
 }
 
 export function byHlc(a: BriefEntry, b: BriefEntry): number {

@@ -67,6 +67,19 @@ export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions
     lines.push('');
     lines.push(`[spec cut at ${SPEC_BUDGET.toLocaleString('en')} of ${brief.spec.length.toLocaleString('en')} characters; the whole spec: \`grove brief show ${ref}\`]`);
   }
+  const conflicts = brief.specConflicts ?? [];
+  if (conflicts.length > 0) {
+    // An agent working from a contested spec must know another version exists, and where to read it.
+    const source = brief.specSource;
+    lines.push('');
+    lines.push('## Spec contested');
+    lines.push('');
+    lines.push(
+      `The spec above is the later of edits made at the same time${source ? ` (${source.actor.name}, ${stamp(source.at)}, entry ${source.entryId})` : ''}; ${conflicts.length === 1 ? 'this version was' : 'these versions were'} replaced without being seen and ${conflicts.length === 1 ? 'is' : 'are'} kept in the trace until someone edits the spec again:`,
+    );
+    for (const c of conflicts) lines.push(`- ${c.actor.name}'s version, ${stamp(c.at)}: entry ${c.entryId} (\`grove brief show ${ref}\`)`);
+    lines.push('Ask the operator which to keep before relying on a part the versions disagree on.');
+  }
   lines.push('');
   lines.push('## Participants');
   lines.push('');
@@ -125,6 +138,7 @@ export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions
     approxTokens: Math.ceil(text.length / CHARS_PER_TOKEN),
     entriesShown: shown.length,
     entriesTotal: total,
+    specConflicts: conflicts,
   };
 }
 
@@ -142,9 +156,11 @@ function bounded(items: readonly string[], more: (n: number) => string): string[
   return out;
 }
 
+const stamp = (at: string): string => `${at.slice(0, 16).replace('T', ' ')}Z`;
+
 function traceLine(e: BriefEntry): string {
   const who = `${e.actor.kind} · ${e.actor.name}`;
-  const head = `- ${e.at.slice(0, 16).replace('T', ' ')}Z · ${ENTRY_LABELS[e.kind]} · ${who} · entry ${e.id}`;
+  const head = `- ${stamp(e.at)} · ${ENTRY_LABELS[e.kind]} · ${who} · entry ${e.id}`;
   const body = e.redacted ? `[redacted by ${e.redacted.by.name}: ${e.redacted.reason}]` : entrySummary(e);
   if (!body) return head;
   const cut = body.length > ENTRY_BUDGET ? `${body.slice(0, ENTRY_BUDGET)}… [${body.length.toLocaleString('en')} characters in all]` : body;

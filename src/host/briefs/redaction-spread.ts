@@ -1,4 +1,4 @@
-import type { BriefEntry } from '../../shared/briefs';
+import type { BriefEntry, Tombstone } from '../../shared/briefs';
 
 /**
  * What a redaction reaches besides the entry named. A spec's text is copied by Grove into
@@ -48,4 +48,24 @@ export function redactionSpread(trace: readonly BriefEntry[], target: BriefEntry
   // The target's own diff goes with its payload (a refinement's payload is null once redacted).
   diffs.delete(target.id);
   return { copies, diffs: [...diffs] };
+}
+
+/**
+ * What a redaction applied here earlier does to an entry arriving after it (a sync pull brings
+ * a copy another host made before that host saw the redaction). The redacted text is gone from
+ * this store, so the spread cannot compare texts: the entry's `base` says what it copied. A
+ * snapshot of a spec that was redacted is tombstoned alike (`copy`); a refinement edited from
+ * it has its diff withheld (`diff`). Entries without a base (written before Grove recorded
+ * one) are left as they come; the host that wrote them tombstones them when it applies the
+ * redaction, and rewrites the shared store's rows.
+ */
+export type LateReach = { kind: 'copy'; tombstone: Tombstone } | { kind: 'diff' } | null;
+
+export function lateReach(entry: BriefEntry, baseOf: (id: string) => BriefEntry | null): LateReach {
+  if (entry.redacted || !entry.payload) return null;
+  if (entry.kind !== 'spec_snapshot' && entry.kind !== 'refinement') return null;
+  const base = entry.payload.base === undefined ? null : baseOf(entry.payload.base);
+  if (!base?.redacted || base.briefId !== entry.briefId) return null;
+  if (entry.kind === 'spec_snapshot') return { kind: 'copy', tombstone: base.redacted };
+  return entry.payload.diff === WITHHELD_DIFF ? null : { kind: 'diff' };
 }

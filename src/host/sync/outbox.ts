@@ -1,25 +1,44 @@
 import type { BriefEntry } from '../../shared/briefs';
 import type { Db } from '../db/database';
+import { WITHHELD_DIFF } from '../briefs/redaction-spread';
 
 /**
- * The local entries the shared store does not have yet (docs/sync.md). The brief store calls
- * `enqueue` inside the transaction that inserts an entry, so an entry and its outbox row
- * commit together: a crash leaves both or neither. Only while sync is configured; entries
- * pulled from the shared store are never enqueued, and neither is a `renumbered` entry
- * (brief numbers stay local in this version, so a renumbering is this store's own note).
+ * What the shared store does not have yet (docs/sync.md), in two queues:
+ *
+ * - `sync_outbox`, the local entries not pushed yet. The brief store calls `enqueue` inside the
+ *   transaction that inserts an entry, so an entry and its outbox row commit together: a crash
+ *   leaves both or neither. Entries pulled from the shared store are never enqueued, and neither
+ *   is a `renumbered` entry (brief numbers stay local in this version, so a renumbering is this
+ *   store's own note).
+ * - `sync_tombstones`, the entries a redaction changed here (`tombstoned`, called by the brief
+ *   store in the transaction that tombstones): their shared row may still hold the text, whoever
+ *   pushed it, so the next push rewrites it to the redacted form (push.ts).
+ *
+ * Both only while sync is configured.
  */
 export type EntryOrigin = 'local' | 'shared';
 
 export interface Outbox {
-  /** Whether inserts are enqueued (sync configured). */
+  /** Whether inserts and tombstones are queued (sync configured). */
   setEnabled(on: boolean): void;
   enqueue(entry: Pick<BriefEntry, 'id' | 'kind' | 'seq'>, origin: EntryOrigin): void;
-  /** Every entry of the store, once (turning sync on pushes the history). Call in the transaction that saves the config. */
+  /** A redaction changed this entry here: its shared row must be rewritten. */
+  tombstoned(entryId: string): void;
+  /**
+   * Every entry of the store, once (turning sync on pushes the history), and every entry a
+   * redaction changed (a server that had them before sync was turned off may still hold their
+   * text). Call in the transaction that saves the config.
+   */
   enqueueAll(): void;
   /** The oldest waiting entries' ids, in local order. */
   next(limit: number): string[];
   /** Pushed: these rows go. */
   done(ids: readonly string[]): void;
+  /** The entries whose shared row waits to be rewritten. */
+  nextTombstones(limit: number): string[];
+  /** Rewritten: these rows go. */
+  tombstonesDone(ids: readonly string[]): void;
+  /** Entries to push plus shared rows to rewrite. */
   waiting(): number;
   clear(): void;
 }
@@ -29,16 +48,32 @@ export function createOutbox(db: Db): Outbox {
   const insert = db.prepare('INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) VALUES (?, ?)');
   const remove = db.prepare('DELETE FROM sync_outbox WHERE entry_id = ?');
   const next = db.prepare('SELECT entry_id FROM sync_outbox ORDER BY local_seq LIMIT ?');
-  const count = db.prepare('SELECT count(*) AS n FROM sync_outbox');
+  const insertTombstone = db.prepare('INSERT OR IGNORE INTO sync_tombstones (entry_id) VALUES (?)');
+  const removeTombstone = db.prepare('DELETE FROM sync_tombstones WHERE entry_id = ?');
+  const nextTombstones = db.prepare('SELECT entry_id FROM sync_tombstones ORDER BY entry_id LIMIT ?');
+  const count = db.prepare('SELECT (SELECT count(*) FROM sync_outbox) + (SELECT count(*) FROM sync_tombstones) AS n');
   return {
     setEnabled: (on) => void (enabled = on),
     enqueue(entry, origin) {
       if (enabled && origin === 'local' && entry.kind !== 'renumbered') insert.run(entry.id, entry.seq);
     },
-    enqueueAll: () => void db.prepare("INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) SELECT id, seq FROM brief_entries WHERE kind <> 'renumbered'").run(),
+    tombstoned(entryId) {
+      if (enabled) insertTombstone.run(entryId);
+    },
+    enqueueAll() {
+      db.prepare("INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) SELECT id, seq FROM brief_entries WHERE kind <> 'renumbered'").run();
+      db.prepare(
+        "INSERT OR IGNORE INTO sync_tombstones (entry_id) SELECT id FROM brief_entries WHERE redacted IS NOT NULL OR (kind = 'refinement' AND json_extract(payload, '$.diff') = ?)",
+      ).run(WITHHELD_DIFF);
+    },
     next: (limit) => (next.all(limit) as { entry_id: string }[]).map((r) => r.entry_id),
     done: (ids) => db.transaction(() => ids.forEach((id) => remove.run(id)))(),
+    nextTombstones: (limit) => (nextTombstones.all(limit) as { entry_id: string }[]).map((r) => r.entry_id),
+    tombstonesDone: (ids) => db.transaction(() => ids.forEach((id) => removeTombstone.run(id)))(),
     waiting: () => (count.get() as { n: number }).n,
-    clear: () => void db.prepare('DELETE FROM sync_outbox').run(),
+    clear: () => db.transaction(() => {
+      db.prepare('DELETE FROM sync_outbox').run();
+      db.prepare('DELETE FROM sync_tombstones').run();
+    })(),
   };
 }

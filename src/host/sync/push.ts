@@ -19,8 +19,10 @@ const STATEMENT_BYTES = 4 * 1024 * 1024;
 
 export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string): Promise<number> {
   const ids = outbox.next(PUSH_BATCH);
-  if (ids.length === 0) return 0;
+  const rewrites = outbox.nextTombstones(PUSH_BATCH);
+  if (ids.length === 0 && rewrites.length === 0) return 0;
   const entries = ids.map((id) => store.entry(id)).filter((e): e is BriefEntry => e !== null);
+  let rewritten: string[] = [];
   await conn.beginTransaction();
   try {
     const [counter] = await conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE");
@@ -45,26 +47,40 @@ export async function pushBatch(conn: Connection, store: BriefStore, outbox: Out
     }
     await flush();
     await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
-    // A secret must leave the shared store too: what a redaction tombstoned here replaces the row there.
-    for (const e of entries) if (e.kind === 'redaction') await pushTombstones(conn, store, e);
+    rewritten = await rewriteTombstones(conn, store, rewrites);
     await conn.commit();
   } catch (e) {
     await conn.rollback().catch(() => undefined);
     throw e;
   }
   outbox.done(ids);
-  return ids.length;
+  outbox.tombstonesDone(rewritten);
+  return ids.length + rewrites.length;
 }
 
-async function pushTombstones(conn: Connection, store: BriefStore, redaction: BriefEntry): Promise<void> {
-  for (const e of store.trace(redaction.briefId)) {
-    const tombstoned = e.redacted?.redactionId === redaction.id;
-    const withheld = e.kind === 'refinement' && e.payload?.diff === WITHHELD_DIFF;
-    if (!tombstoned && !withheld) continue;
-    await conn.query('UPDATE entries SET payload = ?, redacted = ? WHERE id = ?', [
-      e.payload === null ? null : JSON.stringify(e.payload),
-      e.redacted === null ? null : JSON.stringify(e.redacted),
-      e.id,
-    ]);
+/**
+ * A secret must leave the shared store too, whoever pushed its copies: each entry a redaction
+ * changed here (outbox.ts, `sync_tombstones`) replaces its shared row by the redacted form, in
+ * the push transaction. Only ever towards the redacted form: a row the shared store already
+ * holds tombstoned is left as it is (a withheld diff must not put a redacted refinement's text
+ * back). Returns the ids whose rewrite this transaction carries as they read now; one a newer
+ * redaction changed again while MySQL answered stays queued for the next push.
+ */
+async function rewriteTombstones(conn: Connection, store: BriefStore, ids: readonly string[]): Promise<string[]> {
+  const written = new Map<string, string>();
+  for (const id of ids) {
+    const e = store.entry(id);
+    const isRedactedForm = e !== null && (e.redacted !== null || (e.kind === 'refinement' && e.payload?.diff === WITHHELD_DIFF));
+    if (!isRedactedForm) {
+      written.set(id, formOf(e));
+      continue;
+    }
+    const payload = e.payload === null ? null : JSON.stringify(e.payload);
+    const redacted = e.redacted === null ? null : JSON.stringify(e.redacted);
+    await conn.query('UPDATE entries SET payload = ?, redacted = ? WHERE id = ? AND redacted IS NULL', [payload, redacted, id]);
+    written.set(id, formOf(e));
   }
+  return [...written].filter(([id, form]) => formOf(store.entry(id)) === form).map(([id]) => id);
 }
+
+const formOf = (e: BriefEntry | null): string => (e ? JSON.stringify([e.payload, e.redacted]) : '');

@@ -35,7 +35,7 @@ export function BriefPage({ number }: { number: number }) {
       <BriefHeader brief={brief} append={open.append} />
       <div className="brief-columns">
         <div className="brief-main">
-          <SpecSection brief={brief} append={open.append} />
+          <SpecSection brief={brief} trace={open.trace} append={open.append} />
           <NeighbourhoodSection brief={brief} />
           <DispatchSection brief={brief} />
           <TraceSection open={open} brief={brief} />

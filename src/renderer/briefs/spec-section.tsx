@@ -2,12 +2,13 @@ import { FormError } from './form-error';
 import { Pencil } from 'lucide-react';
 import { useId, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { MAX_SPEC } from '../../shared/brief-constants';
-import type { Brief, BriefAttachment } from '../../shared/briefs';
+import type { Brief, BriefAttachment, BriefEntry } from '../../shared/briefs';
 import { AttachmentDropZone } from './attachments/attachment-drop-zone';
 import { attachmentMarkdown } from './attachments/upload-attachment';
 import { briefRef } from './brief-labels';
 import { BriefSection } from './brief-section';
 import { SafeMarkdown } from './safe-markdown';
+import { SpecContestedNotice } from './spec-contested-notice';
 import type { OpenBrief } from './use-brief';
 import { useHostStore } from '../connection/use-host';
 
@@ -21,7 +22,7 @@ import { useHostStore } from '../connection/use-host';
 /** The text being edited, the spec it started from, and the brief's version then: a save is refused if anyone wrote since. */
 type Draft = { base: string; text: string; version: number };
 
-export function SpecSection({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
+export function SpecSection({ brief, trace, append }: { brief: Brief; trace: readonly BriefEntry[]; append: OpenBrief['append'] }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   return (
     <BriefSection
@@ -37,6 +38,7 @@ export function SpecSection({ brief, append }: { brief: Brief; append: OpenBrief
         )
       }
     >
+      {draft === null && <SpecContestedNotice brief={brief} trace={trace} append={append} />}
       {draft === null ? (
         brief.spec.trim() === '' ? (
           <p className="muted">No spec yet: Edit writes it (markdown), and every save is kept in the trace as a refinement.</p>

@@ -1,0 +1,121 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
+import { stopAllHosts, type HostProcess } from '../../fixtures/host-process';
+import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
+import { append, call, snapshot, startSyncedHost, syncAll, syncNow, syncSet, syncStatus } from '../../fixtures/sync-hosts';
+import type { Brief, BriefEntry } from '../../../src/shared/briefs';
+
+/**
+ * A secret leaves the shared store and every host, whichever host holds its copies: A writes
+ * a secret in a spec, B copies it into entries only B has (a snapshot of the spec, and a
+ * refinement whose diff holds its lines) and pushes them, and then someone redacts the spec
+ * before seeing B's copies. Afterwards no row of MySQL's `entries` holds the secret, and no
+ * host shows it (brief, trace, events, search).
+ */
+afterAll(async () => {
+  await stopAllHosts();
+  await stopAllMariaDbs();
+  removeTempDirs();
+});
+
+const SECRET = 'sk-live-7f3a9c1e55d04b2e';
+
+async function mysqlRows(db: MariaDb): Promise<unknown[]> {
+  const c = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+  try {
+    const [rows] = await c.query('SELECT id, payload, redacted FROM entries');
+    return rows as unknown[];
+  } finally {
+    await c.end();
+  }
+}
+
+/** Everything a host shows of its briefs: every brief and trace, its events, and what a search finds. */
+async function whatHostShows(host: HostProcess): Promise<string> {
+  const briefs = [...(await snapshot(host)).values()];
+  const events = await call<unknown>(host, 'events.since', { since: 0 });
+  const found = await call<{ briefs: unknown[] }>(host, 'briefs.list', { query: SECRET.split('-')[2]!, limit: 50 });
+  return JSON.stringify([briefs, events, found.briefs]);
+}
+
+/**
+ * A host reading its password from its data dir's file: making the file readable by others
+ * makes its rounds refused (retried only every 15 s), so the test decides when it pulls.
+ */
+async function hostWithFile(db: MariaDb): Promise<HostProcess & { hold(): void; release(): void }> {
+  const home = makeTempDir('grove-home-');
+  const file = join(home, 'sync-password');
+  writeFileSync(file, `${db.password}\n`, { mode: 0o600 });
+  const host = await startSyncedHost(db, { home, env: { GROVE_SYNC_PASSWORD: '' } });
+  return Object.assign(host, { hold: () => chmodSync(file, 0o644), release: () => chmodSync(file, 0o600) });
+}
+
+/** A writes the secret, all sync; B copies it into entries only B has and pushes them, while the redactor (unless B) pulls nothing. */
+async function secretCopiedByB(db: MariaDb, redactor: 'a' | 'b' | 'c') {
+  const [a, b, c] = [await hostWithFile(db), await hostWithFile(db), await hostWithFile(db)];
+  for (const h of [a, b, c]) await syncSet(h, db);
+  const brief = await call<{ brief: Brief; entries: BriefEntry[] }>(a, 'briefs.create', { title: 'Payments', spec: `Call the API with ${SECRET}.\nRetry twice.` });
+  await syncAll([a, b, c]);
+  const held = redactor === 'b' ? null : { a, c }[redactor];
+  held?.hold();
+  await append(b, brief.brief.id, { kind: 'spec_snapshot', reason: 'before dispatch' });
+  await append(b, brief.brief.id, { kind: 'refinement', spec: 'Call the API with the key from the vault.\nRetry twice.' });
+  expect((await syncNow(b)).waiting).toBe(0);
+  expect(JSON.stringify(await mysqlRows(db)).split(SECRET).length - 1).toBe(3);
+  const created = brief.entries.find((e) => e.kind === 'created')!;
+  if (held) {
+    // The redactor has not seen B's copies: they reach it after its redaction.
+    const trace = (await snapshot(held)).get(brief.brief.id)!.trace;
+    expect(trace.some((e) => e.kind === 'spec_snapshot')).toBe(false);
+  }
+  return { a, b, c, held, briefId: brief.brief.id, created };
+}
+
+describe.skipIf(!hasMariaDb())('sync: a redaction reaches the copies other hosts pushed', () => {
+  for (const who of ['a', 'b', 'c'] as const) {
+    it(`redacted on ${who.toUpperCase()}${who === 'b' ? ', which holds the copies' : ", before it saw B's copies"}: MySQL and every host hold the secret nowhere`, async () => {
+      const db = await startMariaDb();
+      const hosts = await secretCopiedByB(db, who);
+      await call(hosts[who], 'briefs.redact', { ref: hosts.briefId, entryId: hosts.created.id, reason: 'an API key' });
+      hosts.held?.release();
+      await syncAll([hosts.a, hosts.b, hosts.c]);
+
+      const rows = await mysqlRows(db);
+      expect(rows.length).toBe(5);
+      expect(JSON.stringify(rows)).not.toContain(SECRET);
+      for (const h of [hosts.a, hosts.b, hosts.c]) {
+        expect(await whatHostShows(h)).not.toContain(SECRET);
+        expect(await syncStatus(h)).toMatchObject({ state: 'idle', waiting: 0 });
+      }
+      // Every host ends with the same brief: the spec is B's edit, the copies tombstoned alike.
+      const briefs = await Promise.all([hosts.a, hosts.b, hosts.c].map(async (h) => (await snapshot(h)).get(hosts.briefId)!));
+      for (const x of briefs) expect(x.brief.spec).toBe('Call the API with the key from the vault.\nRetry twice.');
+      const forms = briefs.map((x) => x.trace.map((e) => [e.id, e.payload, e.redacted]).sort());
+      expect(forms[1]).toEqual(forms[0]);
+      expect(forms[2]).toEqual(forms[0]);
+    }, 60_000);
+  }
+
+  it('a host killed between its local tombstone and the rewrite rewrites the shared rows on restart', async () => {
+    const db = await startMariaDb();
+    const { a, b, c, briefId, created } = await secretCopiedByB(db, 'b');
+    // A's rounds cannot reach the server: the redaction and the rewrites wait in A's store.
+    db.pause();
+    await call(a, 'briefs.redact', { ref: briefId, entryId: created.id, reason: 'an API key' });
+    expect((await syncStatus(a)).waiting).toBeGreaterThanOrEqual(2);
+    const home = a.home;
+    await a.kill9();
+    db.resume();
+    expect(JSON.stringify(await mysqlRows(db))).toContain(SECRET);
+
+    const again = await startSyncedHost(db, { home });
+    await syncAll([again, b, c]);
+    expect(JSON.stringify(await mysqlRows(db))).not.toContain(SECRET);
+    for (const h of [again, b, c]) expect(await whatHostShows(h)).not.toContain(SECRET);
+  }, 60_000);
+});
+
+if (!hasMariaDb()) console.log('sync redaction tests: SKIPPED, mariadb-server is not installed here (apt-get install mariadb-server)');
