@@ -36,48 +36,48 @@ function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') 
 }
 
 describe('ClaimBook', () => {
-  it('the first claimer wins; a second is refused naming the holder; claiming again is idempotent', () => {
+  it('the first claimer wins; a second is refused naming the holder; claiming again is idempotent', async () => {
     const r = rig(new Set(['a1', 'a2']));
     const b = r.service.create({ title: 'One claim', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
     if (!b.ok) throw new Error('create');
     r.service.append(`#${b.value.brief.number}`, { kind: 'status_change', to: 'planned' }, MIKE, 'ui');
-    const first = r.claims.claim('#1', 'a1');
+    const first = await r.claims.claim('#1', 'a1');
     expect(first.ok && first.value.already).toBe(false);
     if (!first.ok) throw new Error(first.error.message);
     expect(first.value.brief.status).toBe('in_progress');
     expect(first.value.entries.map((e) => e.kind)).toEqual(['participant_joined', 'claimed', 'status_change']);
 
-    const second = r.claims.claim('#1', 'a2');
+    const second = await r.claims.claim('#1', 'a2');
     expect(second.ok).toBe(false);
     if (second.ok) return;
     expect(second.error.code).toBe('brief_claimed');
     expect(second.error.message).toContain('claimed by claude-brief-1');
     expect(second.error.details).toMatchObject({ holder: 'claude-brief-1' });
 
-    const again = r.claims.claim('#1', 'a1');
+    const again = await r.claims.claim('#1', 'a1');
     expect(again.ok && again.value.already).toBe(true);
     expect(r.store.trace(b.value.brief.id).filter((e) => e.kind === 'claimed')).toHaveLength(1);
   });
 
-  it('a claim whose agent is gone, or whose lease ran out, lapses: the next claimer takes it, and the trace says so', () => {
+  it('a claim whose agent is gone, or whose lease ran out, lapses: the next claimer takes it, and the trace says so', async () => {
     const live = new Set(['a1', 'a2']);
     const r = rig(live);
     r.service.create({ title: 'Lapse', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
-    expect(r.claims.claim('#1', 'a1').ok).toBe(true);
+    expect((await r.claims.claim('#1', 'a1')).ok).toBe(true);
     // a1 is still live but its lease was not renewed (a host that stopped renewing).
     r.clock.t += LEASE_MS + 1;
-    const taken = r.claims.claim('#1', 'a2');
+    const taken = await r.claims.claim('#1', 'a2');
     expect(taken.ok).toBe(true);
     if (!taken.ok) return;
     expect(taken.value.entries.map((e) => e.kind)).toEqual(['claim_released', 'participant_joined', 'claimed']);
     expect(r.claims.holder(taken.value.brief.id)?.agentName).toBe('codex-brief-1');
   });
 
-  it('renew keeps live agents\' claims and releases the rest with an entry', () => {
+  it('renew keeps live agents\' claims and releases the rest with an entry', async () => {
     const live = new Set(['a1']);
     const r = rig(live);
     r.service.create({ title: 'Renew', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
-    const c = r.claims.claim('#1', 'a1');
+    const c = await r.claims.claim('#1', 'a1');
     if (!c.ok) throw new Error(c.error.message);
     r.clock.t += 30_000;
     r.claims.renew();
@@ -89,17 +89,17 @@ describe('ClaimBook', () => {
     expect(released).toMatchObject({ actor: { kind: 'system', name: 'claude-brief-1' }, channel: 'automatic', payload: { agent: 'claude-brief-1', reason: 'claude-brief-1 is no longer running' } });
   });
 
-  it('refuses to claim a done brief, and a brief that does not exist', () => {
+  it('refuses to claim a done brief, and a brief that does not exist', async () => {
     const r = rig(new Set(['a1']));
     r.service.create({ title: 'Done', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
     r.service.append('#1', { kind: 'status_change', to: 'done' }, MIKE, 'ui');
-    const done = r.claims.claim('#1', 'a1');
+    const done = await r.claims.claim('#1', 'a1');
     expect(!done.ok && done.error.message).toContain('#1 is done');
-    const missing = r.claims.claim('#9', 'a1');
+    const missing = await r.claims.claim('#9', 'a1');
     expect(!missing.ok && missing.error.code).toBe('brief_unknown');
   });
 
-  it('an agent claims only the brief it was dispatched to, or, started by hand, a brief no dispatch carries', () => {
+  it('an agent claims only the brief it was dispatched to, or, started by hand, a brief no dispatch carries', async () => {
     const dispatched: Dispatched = { own: new Map(), open: new Map() };
     const r = rig(new Set(['a1', 'a2']), undefined, dispatched);
     const a = r.service.create({ title: 'A', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
@@ -108,16 +108,16 @@ describe('ClaimBook', () => {
     // a1 was dispatched to #1; #2 is dispatched to someone not yet started.
     dispatched.own.set('a1', a.value.brief.id);
     dispatched.open.set(b.value.brief.id, { agentId: null, agentName: null, state: 'queued' });
-    const elsewhere = r.claims.claim('#2', 'a1');
+    const elsewhere = await r.claims.claim('#2', 'a1');
     expect(!elsewhere.ok && elsewhere.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('You were dispatched to #1, not #2') });
-    const byHand = r.claims.claim('#2', 'a2');
+    const byHand = await r.claims.claim('#2', 'a2');
     expect(!byHand.ok && byHand.error.message).toContain('#2 is dispatched to an agent about to start (queued)');
     expect(r.store.trace(b.value.brief.id).some((e) => e.kind === 'claimed')).toBe(false);
     // Its own brief, a1 claims even while its dispatch still names an earlier run (a recycle).
     dispatched.open.set(a.value.brief.id, { agentId: 'old-run', agentName: 'claude-brief-1', state: 'running' });
-    expect(r.claims.claim('#1', 'a1').ok).toBe(true);
+    expect((await r.claims.claim('#1', 'a1')).ok).toBe(true);
     // A brief no dispatch carries: an agent started by hand may take it.
     dispatched.open.delete(b.value.brief.id);
-    expect(r.claims.claim('#2', 'a2').ok).toBe(true);
+    expect((await r.claims.claim('#2', 'a2')).ok).toBe(true);
   });
 });
