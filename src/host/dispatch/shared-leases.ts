@@ -95,13 +95,12 @@ export class SharedLeases {
       this.confirmed.clear();
       return Promise.resolve();
     }
-    this.renewing ??= (async () => {
-      try {
-        for (const h of this.holders()) await this.renewOne(h);
-      } finally {
-        this.renewing = null;
-      }
+    if (this.renewing) return this.renewing;
+    const pass = (async () => {
+      for (const h of this.holders()) await this.renewOne(h);
     })();
+    // Cleared once the pass is over (not inside it: a pass with nothing to renew ends before it is stored).
+    this.renewing = pass.finally(() => (this.renewing = null));
     return this.renewing;
   }
 
@@ -145,6 +144,7 @@ export class SharedLeases {
     const left = since + this.deps.shared.leaseMs - this.deps.now();
     if (left > this.renewEveryMs + this.deps.timeoutMs + SAFETY_MS) return;
     this.forget(k);
+    this.deps.logger.warn('shared claim given up: the store could not be reached to renew it', { briefId: h.briefId, holder: h.holderId, reason: why });
     this.deps.lost(
       h,
       `the shared store could not be reached to renew the claim on ${ref} (${why}) for ${Math.round((this.deps.now() - since) / 1000)} s, so the claim may lapse there and go to another operator; ${h.agentId ? 'its agent was stopped so two agents never work on it' : 'it was given up'}. Dispatch it again once the store answers.`,
