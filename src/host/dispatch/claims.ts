@@ -6,7 +6,7 @@ import { err, ok, type Result } from '../../shared/result';
 import { unknownBrief, type BriefService, type HostDraft } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
 import type { DispatchStore } from './dispatch-store';
-import { heldBySentence, type SharedLeases } from './shared-leases';
+import { dispatchHolderName, heldBySentence, type SharedLeases } from './shared-leases';
 
 /**
  * One claim per brief, held by a live agent under a lease. The store's primary key decides
@@ -70,8 +70,7 @@ export class ClaimBook {
     if (!shared?.isEnabled()) return ok(true);
     const dispatch = agent.dispatchId ? this.deps.store.get(agent.dispatchId) : null;
     const mine = dispatch?.briefId === brief.id ? dispatch : null;
-    const name = mine ? `${agent.name}, dispatched by ${mine.requestedBy.name}` : agent.name;
-    const got = await shared.acquire(brief.id, mine ? mine.id : agent.id, name);
+    const got = await shared.acquire(brief.id, mine ? mine.id : agent.id, mine ? dispatchHolderName({ ...mine, agentName: agent.name }) : agent.name);
     if (got.kind === 'won') return ok(true);
     if (got.kind === 'held-by') {
       return err(

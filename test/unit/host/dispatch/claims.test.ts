@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../../../src/shared/agents';
 import { ClaimBook, LEASE_MS } from '../../../../src/host/dispatch/claims';
 import { createDispatchStore } from '../../../../src/host/dispatch/dispatch-store';
+import { SharedLeases, type SharedClaimPort } from '../../../../src/host/dispatch/shared-leases';
+import type { AcquireOutcome } from '../../../../src/host/sync/shared-claims';
 import { closeRigs, MIKE, trackedRig } from '../../../fixtures/brief-service';
 
 /**
@@ -17,9 +19,11 @@ function agent(id: string, name: string): AgentInfo {
 
 type Dispatched = { own: Map<string, string>; open: Map<string, { agentId: string | null; agentName: string | null; state: string }> };
 
-function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') }, dispatched: Dispatched = { own: new Map(), open: new Map() }) {
+function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') }, dispatched: Dispatched = { own: new Map(), open: new Map() }, shared?: SharedClaimPort) {
   const r = trackedRig();
   const store = createDispatchStore(r.db);
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
+  const leases = shared ? new SharedLeases({ shared, origin: 'aaaaaaaaaaaa', store, timeoutMs: 1000, lost: () => {}, logger, now: () => clock.t }) : undefined;
   const agents = new Map([agent('a1', 'claude-brief-1'), agent('a2', 'codex-brief-1')].map((a) => [a.id, a]));
   const claims = new ClaimBook({
     store,
@@ -30,6 +34,7 @@ function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') 
     waveOf: () => null,
     dispatchedBrief: (a) => dispatched.own.get(a.id) ?? null,
     openDispatch: (briefId) => dispatched.open.get(briefId) ?? null,
+    shared: leases,
     now: () => new Date(clock.t),
   });
   return { ...r, claims, dispatches: store, clock };
@@ -119,5 +124,44 @@ describe('ClaimBook', () => {
     // A brief no dispatch carries: an agent started by hand may take it.
     dispatched.open.delete(b.value.brief.id);
     expect((await r.claims.claim('#2', 'a2')).ok).toBe(true);
+  });
+
+  it('with sync on, the shared store decides: nothing is written unless it grants the claim', async () => {
+    const answers: AcquireOutcome[] = [
+      { kind: 'unreachable', message: 'mysql://grove@db/grove did not answer within 10 s' },
+      { kind: 'held-by', name: 'codex-brief-1, dispatched by operator:bo', origin: 'bbbbbbbbbbbb', since: '2026-12-03T09:00:00.000Z' },
+      { kind: 'won', since: '2026-12-03T10:00:00.000Z' },
+    ];
+    const asked: { briefId: string; holder: unknown }[] = [];
+    const shared: SharedClaimPort = {
+      isEnabled: () => true,
+      leaseMs: 120_000,
+      acquire: async (briefId, holder) => (asked.push({ briefId, holder }), answers.shift()!),
+      renew: async () => ({ kind: 'renewed' }),
+      release: async () => ({ kind: 'released' }),
+    };
+    const r = rig(new Set(['a1']), undefined, undefined, shared);
+    const b = r.service.create({ title: 'Shared', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    if (!b.ok) throw new Error('create');
+
+    const offline = await r.claims.claim('#1', 'a1');
+    expect(offline.ok).toBe(false);
+    if (offline.ok) return;
+    expect(offline.error.code).toBe('claim_undecided');
+    expect(offline.error.message).toBe("#1's claim is decided by the shared store, which cannot be reached now (mysql://grove@db/grove did not answer within 10 s); nothing was claimed. Try again in a moment.");
+
+    const elsewhere = await r.claims.claim('#1', 'a1');
+    expect(elsewhere.ok).toBe(false);
+    if (elsewhere.ok) return;
+    expect(elsewhere.error.code).toBe('brief_claimed');
+    expect(elsewhere.error.message).toMatch(/^#1 is claimed on host bbbbbbbbbbbb by codex-brief-1, dispatched by operator:bo since 2026-12-03T09:00:00.000Z; one claim per brief across every host/);
+    expect(r.claims.holder(b.value.brief.id)).toBeNull();
+    expect(r.store.trace(b.value.brief.id).filter((e) => e.kind === 'claimed')).toHaveLength(0);
+
+    const granted = await r.claims.claim('#1', 'a1');
+    expect(granted.ok).toBe(true);
+    expect(r.claims.holder(b.value.brief.id)?.agentId).toBe('a1');
+    // An agent started by hand asks under its own id.
+    expect(asked.at(-1)).toEqual({ briefId: b.value.brief.id, holder: { origin: 'aaaaaaaaaaaa', id: 'a1', name: 'claude-brief-1' } });
   });
 });
