@@ -70,7 +70,8 @@ describe.skipIf(!hasMariaDb())('sync: claims decided by the shared store', () =>
     await until('the winner to claim', async () => ((await traceOf([a, b][winner]!, briefId)).some((e) => e.kind === 'claimed') ? true : null));
     expect(startedAgents(outs[winner]!)).toHaveLength(1);
     expect(existsSync(outs[1 - winner]!) ? startedAgents(outs[1 - winner]!) : []).toHaveLength(0);
-    const steps = readFileSync(join(outs[winner]!, startedAgents(outs[winner]!)[0]!.replace('.json', '.steps.jsonl')), 'utf8');
+    const stepsFile = join(outs[winner]!, startedAgents(outs[winner]!)[0]!.replace('.json', '.steps.jsonl'));
+    const steps = await until('the winner agent to report its claim', async () => (existsSync(stepsFile) ? readFileSync(stepsFile, 'utf8') : null));
     expect(steps).toContain('"step":"mcp-claim"');
     expect(steps).not.toContain('brief_claimed');
   }, 90_000);
