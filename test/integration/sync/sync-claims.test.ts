@@ -7,6 +7,7 @@ import { makeRepo } from '../../fixtures/git-repo';
 import { addTrustedRepo, repoRoot, stopAllHosts, type HostProcess } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
 import { call, startSyncedHost, syncAll, syncSet } from '../../fixtures/sync-hosts';
+import { callTool, mcpClient, startTokenAgent } from '../../fixtures/mcp-client';
 import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 import { until } from '../../fixtures/wait-until';
 
@@ -14,7 +15,8 @@ import { until } from '../../fixtures/wait-until';
  * Claims across hosts (docs/sync.md, "Claims"): two operators dispatching the same brief at
  * the same moment get one agent between them, and the other dispatch says who has it; with
  * the shared store out of reach a dispatch waits, saying why, and starts when it is back; a
- * holder that cannot renew stops its agent before the store could give the brief away.
+ * holder that cannot renew stops its agent before the store could give the brief away; an
+ * agent's claim_brief while the store cannot be reached is refused, saying so.
  */
 const WORKER = join(repoRoot, 'test', 'fixtures', 'agents', 'brief-worker.mjs');
 
@@ -138,4 +140,32 @@ describe.skipIf(!hasMariaDb())('sync: claims decided by the shared store', () =>
     }, 30_000);
     expect(onB.state).toBe('running');
   }, 120_000);
+
+  it("claim_brief by agents started by hand: refused as undecided while the store is hung, granted once it answers, refused on the other host naming this one", async () => {
+    const db = await startMariaDb();
+    const [a, b] = [await teamHost(db), await teamHost(db)];
+    const briefId = await teamBrief([a, b], 'by hand');
+    const ref = `#${(await call<{ brief: { number: number } }>(a, 'briefs.get', { ref: briefId, limit: 1 })).brief.number}`;
+    const agentA = await startTokenAgent(a, 'hand-a', 'worker');
+    const client = await mcpClient(a, agentA.token);
+    db.pause();
+    try {
+      const undecided = await callTool(client, 'claim_brief', { ref });
+      expect(undecided.isError).toBe(true);
+      expect(undecided.content[0]!.text).toMatch(new RegExp(`^claim_undecided: ${ref}'s claim is decided by the shared store, which cannot be reached now \\(.*\\); nothing was claimed\\. Try again in a moment\\.$`));
+    } finally {
+      db.resume();
+    }
+    const granted = await callTool(client, 'claim_brief', { ref });
+    expect(granted.isError).toBeFalsy();
+    await client.close();
+
+    const refB = `#${(await call<{ brief: { number: number } }>(b, 'briefs.get', { ref: briefId, limit: 1 })).brief.number}`;
+    const agentB = await startTokenAgent(b, 'hand-b', 'worker');
+    const clientB = await mcpClient(b, agentB.token);
+    const refused = await callTool(clientB, 'claim_brief', { ref: refB });
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0]!.text).toMatch(new RegExp(`^brief_claimed: ${refB} is claimed on host [0-9a-f]{12} by hand-a since `));
+    await clientB.close();
+  }, 90_000);
 });
