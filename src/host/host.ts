@@ -73,6 +73,8 @@ import { scrubBriefEvents } from './briefs/scrub-brief-events';
 import { createDispatchStore } from './dispatch/dispatch-store';
 import { DispatchService } from './dispatch/dispatch-service';
 import { ClaimBook } from './dispatch/claims';
+import { SharedLeases } from './dispatch/shared-leases';
+import { SharedClaims, sharedLeaseMs } from './sync/shared-claims';
 import { AutoLinker } from './dispatch/auto-link';
 import { dispatchConfig } from './dispatch/dispatch-config';
 import { dispatchHandlers } from './dispatch/dispatch-handlers';
@@ -309,11 +311,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agentName: (id) => agents.info(id)?.name ?? null,
     scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
   });
+  const syncState = createSyncStateStore(db);
   const sync = new SyncService({
     store: briefStore,
     briefs,
     outbox,
-    state: createSyncStateStore(db),
+    state: syncState,
     events,
     logger,
     env: process.env,
@@ -324,6 +327,27 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   sync.start();
   const dispatchStore = createDispatchStore(db);
   const agentOf = (id: string) => agents.info(id);
+  // While sync is on, the shared store decides claims (docs/sync.md, "Claims"), on connections of its own.
+  const leases = new SharedLeases({
+    shared: new SharedClaims({
+      config: () => syncState.config(),
+      env: process.env,
+      dataDir: config.dataDir,
+      timeoutMs: syncTimeoutMs(process.env),
+      leaseMs: sharedLeaseMs(process.env),
+      logger,
+    }),
+    origin: hlcNodeId(db),
+    store: dispatchStore,
+    timeoutMs: syncTimeoutMs(process.env),
+    lost: (holder, reason) => {
+      if (holder.agentId) claims.release(holder.briefId, holder.agentId, reason);
+      if (holder.dispatchId) dispatches.claimLost(holder.dispatchId, reason);
+      else if (holder.agentId && agents.isLive(holder.agentId)) void agents.stop(holder.agentId);
+    },
+    logger,
+    now: () => Date.now(),
+  });
   const dispatches = new DispatchService({
     store: dispatchStore,
     briefs,
@@ -345,6 +369,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     releaseClaim: (briefId, agentId, reason) => void claims.release(briefId, agentId, reason),
     placeAttachments: (brief, lanePath) => placeAttachments(brief, lanePath, (sha) => blobs.path(sha)),
     config: (repoId) => dispatchConfig(repoOf(repoId), config.dataDir),
+    shared: leases,
     now: () => new Date(),
   });
   const claims = new ClaimBook({
@@ -356,6 +381,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     waveOf: (dispatchId, briefId) => dispatches.waveOf(dispatchId, briefId),
     dispatchedBrief: (agent) => dispatches.briefOfAgent(agent),
     openDispatch: (briefId) => dispatchStore.list({ briefId, states: OPEN_DISPATCH_STATES, limit: 1 })[0] ?? null,
+    shared: leases,
     now: () => new Date(),
   });
   const autoLink = new AutoLinker({
@@ -383,13 +409,13 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     return agent ? attachmentFilesIn(brief, agent.lanePath) : new Map<string, string>();
   };
   // The dispatched agent's first recall of its own brief is its claim.
-  const claimOnRecall = (briefId: string, principal: Principal): void => {
+  const claimOnRecall = async (briefId: string, principal: Principal): Promise<void> => {
     if (principal.kind !== 'agent' || dispatches.briefOfAgent(agentOf(principal.agentId)) !== briefId) return;
     if (claims.holder(briefId)?.agentId === principal.agentId) return;
-    const claimed = claims.claim(briefId, principal.agentId);
+    const claimed = await claims.claim(briefId, principal.agentId);
     if (!claimed.ok) logger.info('recall did not claim', { briefId, reason: claimed.error.message });
   };
-  const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink });
+  const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink, leases });
   // MCP's dispatch tools go through the same service and claims as the API.
   const dispatchPort: DispatchPort = {
     briefOfAgent: (agentId) => dispatches.briefOfAgent(agentOf(agentId)),

@@ -79,7 +79,8 @@ export const ErrorCode = z.enum([
   'attachment_missing', // no stored blob has that sha256 (upload it first)
   'storage_failed', // the host's disk refused to store an upload (full, read-only, an I/O error)
   // Dispatch (docs/mcp.md)
-  'brief_claimed', // another agent holds the brief's claim: details.holder
+  'brief_claimed', // another agent holds the brief's claim: details.holder (and, decided by the shared store, details.origin, details.since)
+  'claim_undecided', // sync is on and the shared store, which decides claims, cannot be reached now: details.reason; try again
   'dispatch_unknown', // no dispatch has that id
   'dispatch_not_possible', // the brief cannot be dispatched as asked (no repository for its project, a lane of another repository, a dispatch already open…)
   'dispatch_not_cancellable', // the dispatch already started its agent (stop the agent instead)
@@ -190,5 +191,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'internal':
     case 'git_failed':
       return 500;
+    case 'claim_undecided':
+      return 503;
   }
 }

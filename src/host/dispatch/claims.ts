@@ -6,13 +6,15 @@ import { err, ok, type Result } from '../../shared/result';
 import { unknownBrief, type BriefService, type HostDraft } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
 import type { DispatchStore } from './dispatch-store';
+import { dispatchHolderName, heldBySentence, type SharedLeases } from './shared-leases';
 
 /**
  * One claim per brief, held by a live agent under a lease. The store's primary key decides
  * between two claimers (the row that is inserted wins); the lease lets a claim whose agent
  * vanished without Grove seeing it (a host killed mid-run) lapse instead of blocking the
- * brief for ever. The host renews the leases of live agents; the sync issue moves the
- * decision to the shared store's compare-and-set.
+ * brief for ever. The host renews the leases of live agents. While sync is on, the shared
+ * store decides first (shared-leases.ts, docs/sync.md "Claims"): only a claim it grants is
+ * written here, and one it cannot decide now is refused with a sentence saying so.
  */
 export const LEASE_MS = 60_000;
 
@@ -28,6 +30,8 @@ export interface ClaimDeps {
   dispatchedBrief(agent: AgentInfo): string | null;
   /** The brief's open dispatch (waiting, queued, starting, running), if it has one. */
   openDispatch(briefId: string): { agentId: string | null; agentName: string | null; state: string } | null;
+  /** The shared store's claims, while sync is on. */
+  shared?: SharedLeases;
   now(): Date;
 }
 
@@ -36,7 +40,7 @@ export type Claimed = { brief: Brief; claim: Claim; entries: BriefEntry[]; alrea
 export class ClaimBook {
   constructor(private readonly deps: ClaimDeps) {}
 
-  claim(ref: string, agentId: string): Result<Claimed, ApiError> {
+  async claim(ref: string, agentId: string): Promise<Result<Claimed, ApiError>> {
     const agent = this.deps.agent(agentId);
     if (!agent) return err(apiError('forbidden', 'This agent is no longer known to the host.'));
     const found = this.deps.briefStore.resolve(ref);
@@ -44,12 +48,44 @@ export class ClaimBook {
     if (found.status === 'done' || found.status === 'cancelled') {
       return err(apiError('brief_change_invalid', `#${found.number} is ${found.status}; a ${found.status} brief is not claimed. Ask the operator to reopen it.`));
     }
+    const allowed = this.mayClaim(found, agent);
+    if (!allowed.ok) return allowed;
+    const decided = await this.decideShared(found, agent);
+    if (!decided.ok) return decided;
     try {
       return this.claimIn(found, agent);
     } catch (e) {
       if (e instanceof ClaimAborted) return err(e.error);
       throw e;
     }
+  }
+
+  /**
+   * While sync is on, the shared store decides: a dispatched agent asks under its dispatch's id
+   * (which took the claim before starting it, so this renews it), one started by hand under
+   * its own. Nothing is written here unless the store grants it.
+   */
+  private async decideShared(brief: Brief, agent: AgentInfo): Promise<Result<true, ApiError>> {
+    const shared = this.deps.shared;
+    if (!shared?.isEnabled()) return ok(true);
+    const dispatch = agent.dispatchId ? this.deps.store.get(agent.dispatchId) : null;
+    const mine = dispatch?.briefId === brief.id ? dispatch : null;
+    const got = await shared.acquire(brief.id, mine ? mine.id : agent.id, mine ? dispatchHolderName({ ...mine, agentName: agent.name }) : agent.name);
+    if (got.kind === 'won') return ok(true);
+    if (got.kind === 'held-by') {
+      return err(
+        apiError('brief_claimed', `${heldBySentence(`#${brief.number}`, got)}; one claim per brief across every host. Ask that operator, or wait until it ends.`, {
+          holder: got.name,
+          origin: got.origin,
+          since: got.since,
+        }),
+      );
+    }
+    return err(
+      apiError('claim_undecided', `#${brief.number}'s claim is decided by the shared store, which cannot be reached now (${got.message}); nothing was claimed. Try again in a moment.`, {
+        reason: got.message,
+      }),
+    );
   }
 
   /**
@@ -71,8 +107,6 @@ export class ClaimBook {
   }
 
   private claimIn(found: Brief, agent: AgentInfo): Result<Claimed, ApiError> {
-    const allowed = this.mayClaim(found, agent);
-    if (!allowed.ok) return allowed;
     return this.deps.store.transaction(() => {
       const held = this.deps.store.claim(found.id);
       if (held?.agentId === agent.id) return ok({ brief: found, claim: held, entries: [], already: true });
@@ -138,6 +172,8 @@ export class ClaimBook {
         const held = this.deps.store.claim(briefId);
         if (!held || held.agentId !== agentId) return ok([]);
         this.deps.store.removeClaim(briefId);
+        // A dispatch's shared claim ends with the dispatch (DispatchService); a by-hand agent's here.
+        if (held.dispatchId === null) this.deps.shared?.release(briefId, agentId);
         const written = this.deps.briefs.record(
           briefId,
           () => ok([{ kind: 'claim_released', payload: { dispatchId: held.dispatchId, agent: held.agentName, reason } }]),
@@ -158,7 +194,7 @@ export class ClaimBook {
     for (const c of this.deps.store.claims()) if (c.agentId === agentId) this.release(c.briefId, agentId, reason);
   }
 
-  /** Renews live agents' leases; releases the claims of agents that are gone. */
+  /** Renews live agents' leases; releases the claims of agents that are gone. (The shared store's: SharedLeases.renewAll.) */
   renew(): void {
     const now = this.deps.now();
     for (const c of this.deps.store.claims()) {

@@ -2,6 +2,7 @@ import type { EventLog } from '../events/event-log';
 import type { AutoLinker } from './auto-link';
 import type { ClaimBook } from './claims';
 import type { DispatchService } from './dispatch-service';
+import type { SharedLeases } from './shared-leases';
 
 /** How often the host renews the leases of live claimers (a third of the lease). */
 export const RENEW_EVERY_MS = 20_000;
@@ -9,11 +10,12 @@ export const RENEW_EVERY_MS = 20_000;
 /**
  * What moves dispatch on by itself: an agent ending (its claim released, its dispatch
  * finished, room for the next), a brief changing (a waiting dispatch may be ready; an
- * accepted plan may start the build), and what a lane produced (auto-links). Reactions run
+ * accepted plan may start the build), sync's state changing (a dispatch waiting for the
+ * shared store to decide its claim asks again), and what a lane produced (auto-links). Reactions run
  * after the event's own write has committed (events are told inside it), never within it.
  */
-export function watchDispatchEvents(events: EventLog, parts: { dispatches: DispatchService; claims: ClaimBook; autoLink: AutoLinker }): () => void {
-  const { dispatches, claims, autoLink } = parts;
+export function watchDispatchEvents(events: EventLog, parts: { dispatches: DispatchService; claims: ClaimBook; autoLink: AutoLinker; leases?: SharedLeases }): () => void {
+  const { dispatches, claims, autoLink, leases } = parts;
   const later = (fn: () => void): void => void setImmediate(fn);
   const unsubscribe = events.subscribe((envelope) => {
     const e = envelope.event;
@@ -44,6 +46,8 @@ export function watchDispatchEvents(events: EventLog, parts: { dispatches: Dispa
       const briefId = e.brief.id;
       if (accepted) later(() => dispatches.planAccepted(briefId));
       if (moves || accepted) later(() => dispatches.briefsChanged());
+    } else if (e.type === 'sync.status') {
+      later(() => dispatches.briefsChanged());
     } else {
       autoLink.onEvent(envelope);
     }
@@ -55,8 +59,12 @@ export function watchDispatchEvents(events: EventLog, parts: { dispatches: Dispa
   });
   const timer = setInterval(() => claims.renew(), RENEW_EVERY_MS);
   timer.unref();
+  // The shared store's leases on their own beat: a third of the shared lease, at most 20 s.
+  const sharedTimer = leases ? setInterval(() => void leases.renewAll(), leases.renewEveryMs) : null;
+  sharedTimer?.unref();
   return () => {
     unsubscribe();
     clearInterval(timer);
+    if (sharedTimer) clearInterval(sharedTimer);
   };
 }

@@ -16,6 +16,7 @@ import type { DispatchStore } from './dispatch-store';
 import { ephemeralLaneName } from '../../shared/ephemeral-lane-name';
 import { packetText } from './packet';
 import { readiness } from './readiness';
+import { dispatchedAgentName, dispatchHolderName, heldBySentence, type SharedLeases } from './shared-leases';
 
 export interface DispatchConfig {
   maxAgents: number;
@@ -46,8 +47,13 @@ export interface DispatchDeps {
   /** Copies the brief's attachments into the lane (git-excluded); the paths written, relative to the lane. */
   placeAttachments(brief: Brief, lanePath: string): string[];
   config(repoId: string): DispatchConfig;
+  /** The shared store's claims, while sync is on: a dispatch takes its brief's claim there before starting its agent. */
+  shared?: SharedLeases;
   now(): Date;
 }
+
+/** How often a dispatch waiting for the shared store asks again (a reconnecting sync round asks sooner). */
+export const CLAIM_RETRY_MS = 5_000;
 
 type Created = { dispatch: Dispatch; packet: Packet };
 
@@ -57,11 +63,17 @@ type Created = { dispatch: Dispatch; packet: Packet };
  * brief's screenshots into it, and starts the agent with the packet as its first prompt and
  * a token bound to the dispatch. Everything that moves a dispatch on goes through one
  * serial pump, so two events (a dependency done, an agent exiting) never start the same
- * dispatch twice or overfill a project.
+ * dispatch twice or overfill a project. While sync is on, the pump takes the brief's claim in
+ * the shared store before making the lane: only the winner across every host starts an agent;
+ * a loser fails naming the holder; a store that cannot be reached keeps the dispatch waiting,
+ * with the reason, until it answers.
  */
 export class DispatchService {
   private pumping: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Waiting dispatches that are ready but wait for the shared store to decide their claim. */
+  private readonly awaitingStore = new Set<string>();
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: DispatchDeps) {}
 
@@ -316,8 +328,22 @@ export class DispatchService {
     });
   }
 
+  /**
+   * The shared store gave the brief to someone else, or this host could not renew its claim
+   * for so long that it may have: the dispatch finishes with the reason and its agent stops.
+   */
+  claimLost(dispatchId: string, reason: string): void {
+    const d = this.deps.store.get(dispatchId);
+    if (!d || !OPEN_DISPATCH_STATES.includes(d.state)) return;
+    this.save({ ...d, state: 'finished', reason, endedAt: this.deps.now().toISOString() });
+    this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch stopped: ${reason}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+    if (d.agentId && this.deps.agents.isLive(d.agentId)) void this.deps.agents.stop(d.agentId);
+    this.pump();
+  }
+
   close(): Promise<void> {
     this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
     return this.pumping;
   }
 
@@ -333,26 +359,82 @@ export class DispatchService {
     for (const d of this.deps.store.list({ states: ['waiting'] }).reverse()) {
       const brief = this.deps.briefStore.resolve(d.briefId);
       if (!brief) continue;
-      const ready = readiness(brief, (id) => this.deps.briefStore.resolve(id));
+      // One waiting for the shared store stays waiting (its reason says why) until the store answers.
+      if (this.awaitingStore.has(d.id)) continue;
+      // Only an auto build waits for readiness; another waits only for the store (after a restart: asked again now).
+      const ready = d.phase === 'build' && d.auto ? readiness(brief, (id) => this.deps.briefStore.resolve(id)) : ({ ready: true } as const);
       if (ready.ready) this.save({ ...d, state: 'queued', reason: null });
       else if (ready.reason !== d.reason) this.save({ ...d, reason: ready.reason });
     }
     // Oldest first: the waves go in the order they were asked for.
-    for (const listed of this.deps.store.list({ states: ['queued'] }).reverse()) {
+    for (const listed of this.deps.store.list({ states: ['waiting', 'queued'] }).reverse()) {
       if (this.closed) return;
       // Read again: while an earlier one was starting (a lane takes seconds), this one may have been cancelled.
       const d = this.deps.store.get(listed.id);
-      if (d?.state !== 'queued') continue;
+      if (!d || !this.isStartable(d)) continue;
       const cfg = this.deps.config(d.repoId);
       const busy = this.busyIn(d.repoId);
       if (busy >= cfg.maxAgents) {
         const repo = this.deps.repos.get(d.repoId)?.name ?? 'this project';
         const reason = `queued: ${busy} of ${cfg.maxAgents} dispatched agents of ${repo} are at work; it starts when one ends`;
-        if (reason !== d.reason) this.save({ ...d, reason });
+        this.awaitingStore.delete(d.id);
+        if (reason !== d.reason || d.state !== 'queued') this.save({ ...d, state: 'queued', reason });
         continue;
       }
-      await this.execute(d);
+      const claimed = await this.claimShared(d);
+      if (claimed) await this.execute(claimed);
     }
+    this.retryWhileAwaiting();
+  }
+
+  private isStartable(d: Dispatch): boolean {
+    return d.state === 'queued' || (d.state === 'waiting' && this.awaitingStore.has(d.id));
+  }
+
+  /**
+   * While sync is on, the brief's claim is taken in the shared store before anything is made:
+   * the dispatch to start (read again after the store answered), or null when it does not
+   * start now — another host holds the brief (it fails, naming the holder) or the store cannot
+   * be reached (it waits, saying so).
+   */
+  private async claimShared(d: Dispatch): Promise<Dispatch | null> {
+    const shared = this.deps.shared;
+    if (!shared?.isEnabled()) {
+      this.awaitingStore.delete(d.id);
+      return d;
+    }
+    const got = await shared.acquire(d.briefId, d.id, dispatchHolderName(d));
+    const now = this.deps.store.get(d.id);
+    if (!now || !this.isStartable(now) || this.closed) {
+      // Cancelled (or the host stopping) while the store decided: what it granted goes back.
+      if (got.kind === 'won') shared.release(d.briefId, d.id);
+      return null;
+    }
+    if (got.kind === 'won') {
+      this.awaitingStore.delete(d.id);
+      return now;
+    }
+    if (got.kind === 'held-by') {
+      this.awaitingStore.delete(d.id);
+      const reason = `${heldBySentence(`#${d.briefNumber}`, got)}: one claim per brief across every host, so no agent was started here. Dispatch it again when that work ends.`;
+      this.save({ ...now, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
+      this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${reason}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+      return null;
+    }
+    this.awaitingStore.add(d.id);
+    const reason = `waiting for the shared store to decide the claim on #${d.briefNumber}: ${got.message}; it starts when the store answers`;
+    if (now.state !== 'waiting' || now.reason !== reason) this.save({ ...now, state: 'waiting', reason });
+    return null;
+  }
+
+  /** Dispatches waiting for the shared store ask again shortly (and whenever sync's state changes). */
+  private retryWhileAwaiting(): void {
+    if (this.awaitingStore.size === 0 || this.retry || this.closed) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.pump();
+    }, CLAIM_RETRY_MS);
+    this.retry.unref();
   }
 
   /**
@@ -397,7 +479,7 @@ export class DispatchService {
         preset: d.preset,
         ...(d.command ? { command: d.command } : {}),
         args: d.args,
-        name: `${d.preset === 'custom' ? 'agent' : d.preset}-brief-${brief.number}${d.wave > 1 ? `-w${d.wave}` : ''}`,
+        name: dispatchedAgentName(d),
         role: d.role,
         restart: 'on-failure',
       },
@@ -473,5 +555,7 @@ export class DispatchService {
   private save(d: Dispatch): void {
     this.deps.store.save(d);
     this.deps.events.append({ type: 'dispatch.updated', dispatch: d });
+    // A dispatch that ended gives back the shared claim it held (if it held one).
+    if (d.state === 'finished' || d.state === 'failed' || d.state === 'cancelled') this.deps.shared?.release(d.briefId, d.id);
   }
 }

@@ -73,7 +73,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       // Recalling its own dispatched brief claims it: a write, for that agent.
       annotations: { ...closedWorld, readOnlyHint: ownBrief === null, destructiveHint: false, idempotentHint: true },
     },
-    ({ ref, since_entry }) => {
+    async ({ ref, since_entry }) => {
       const target = ref ?? ownBrief;
       if (target === null) {
         return failure(
@@ -90,7 +90,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       const notes: string[] = [];
       let claim: unknown = null;
       if (agent && brief.id === ownBrief) {
-        const claimed = deps.dispatch.claim(brief.id, agent.id);
+        const claimed = await deps.dispatch.claim(brief.id, agent.id);
         if (claimed.ok) {
           claim = claimed.value.claim;
           if (!claimed.value.already) {
@@ -151,12 +151,13 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       {
         title: 'Claim a brief',
         description:
-          'Take a brief dispatched to you: you join it, it moves to in_progress, and no other agent can claim it while you run. Claiming one you already hold answers the same claim.',
+          'Take a brief dispatched to you: you join it, it moves to in_progress, and no other agent can claim it while you run. Claiming one you already hold answers the same claim. ' +
+          'When the team syncs, the shared store decides the claim: if it cannot be reached the claim is refused (claim_undecided) and you may try again shortly.',
         inputSchema: z.object({ ref: Ref }),
         annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: true },
       },
-      ({ ref }) => {
-        const claimed = deps.dispatch.claim(ref, agent.id);
+      async ({ ref }) => {
+        const claimed = await deps.dispatch.claim(ref, agent.id);
         if (!claimed.ok) return failure(claimed.error);
         const { brief, claim, entries, already } = claimed.value;
         return success({ ...writtenView({ brief, entries }), claim, already });

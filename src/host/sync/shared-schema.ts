@@ -11,6 +11,8 @@ import type { Connection } from 'mysql2/promise';
  *   (allocated under the `counters` row lock in the push transaction, see push.ts), `id` is
  *   unique so a replayed push inserts nothing.
  * - `counters`: named sequences (`entry_seq`; later brief numbers).
+ * - `claims`: the one claim a brief may have across every host (shared-claims.ts): who holds it
+ *   (the host's HLC node id and the dispatch or agent id) and until when, by the server's clock.
  */
 const MIGRATIONS: readonly (readonly string[])[] = [
   [
@@ -35,6 +37,18 @@ const MIGRATIONS: readonly (readonly string[])[] = [
        value BIGINT NOT NULL
      )`,
     `INSERT IGNORE INTO counters (name, value) VALUES ('entry_seq', 0)`,
+  ],
+  [
+    // DATETIME(3) holds the server's NOW(3) in the session's time zone: shared-claims.ts sets it
+    // to UTC on every connection, so the column means UTC on MySQL 8.0 and MariaDB alike.
+    `CREATE TABLE IF NOT EXISTS claims (
+       brief_id CHAR(36) NOT NULL PRIMARY KEY,
+       holder_origin VARCHAR(64) NOT NULL,
+       holder_id VARCHAR(64) NOT NULL,
+       holder_name VARCHAR(200) NOT NULL,
+       since DATETIME(3) NOT NULL,
+       lease_until DATETIME(3) NOT NULL
+     ) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
   ],
 ];
 

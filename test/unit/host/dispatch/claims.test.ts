@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../../../src/shared/agents';
 import { ClaimBook, LEASE_MS } from '../../../../src/host/dispatch/claims';
 import { createDispatchStore } from '../../../../src/host/dispatch/dispatch-store';
+import { SharedLeases, type SharedClaimPort } from '../../../../src/host/dispatch/shared-leases';
+import type { AcquireOutcome } from '../../../../src/host/sync/shared-claims';
 import { closeRigs, MIKE, trackedRig } from '../../../fixtures/brief-service';
 
 /**
@@ -17,9 +19,11 @@ function agent(id: string, name: string): AgentInfo {
 
 type Dispatched = { own: Map<string, string>; open: Map<string, { agentId: string | null; agentName: string | null; state: string }> };
 
-function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') }, dispatched: Dispatched = { own: new Map(), open: new Map() }) {
+function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') }, dispatched: Dispatched = { own: new Map(), open: new Map() }, shared?: SharedClaimPort) {
   const r = trackedRig();
   const store = createDispatchStore(r.db);
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
+  const leases = shared ? new SharedLeases({ shared, origin: 'aaaaaaaaaaaa', store, timeoutMs: 1000, lost: () => {}, logger, now: () => clock.t }) : undefined;
   const agents = new Map([agent('a1', 'claude-brief-1'), agent('a2', 'codex-brief-1')].map((a) => [a.id, a]));
   const claims = new ClaimBook({
     store,
@@ -30,54 +34,55 @@ function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') 
     waveOf: () => null,
     dispatchedBrief: (a) => dispatched.own.get(a.id) ?? null,
     openDispatch: (briefId) => dispatched.open.get(briefId) ?? null,
+    shared: leases,
     now: () => new Date(clock.t),
   });
   return { ...r, claims, dispatches: store, clock };
 }
 
 describe('ClaimBook', () => {
-  it('the first claimer wins; a second is refused naming the holder; claiming again is idempotent', () => {
+  it('the first claimer wins; a second is refused naming the holder; claiming again is idempotent', async () => {
     const r = rig(new Set(['a1', 'a2']));
     const b = r.service.create({ title: 'One claim', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
     if (!b.ok) throw new Error('create');
     r.service.append(`#${b.value.brief.number}`, { kind: 'status_change', to: 'planned' }, MIKE, 'ui');
-    const first = r.claims.claim('#1', 'a1');
+    const first = await r.claims.claim('#1', 'a1');
     expect(first.ok && first.value.already).toBe(false);
     if (!first.ok) throw new Error(first.error.message);
     expect(first.value.brief.status).toBe('in_progress');
     expect(first.value.entries.map((e) => e.kind)).toEqual(['participant_joined', 'claimed', 'status_change']);
 
-    const second = r.claims.claim('#1', 'a2');
+    const second = await r.claims.claim('#1', 'a2');
     expect(second.ok).toBe(false);
     if (second.ok) return;
     expect(second.error.code).toBe('brief_claimed');
     expect(second.error.message).toContain('claimed by claude-brief-1');
     expect(second.error.details).toMatchObject({ holder: 'claude-brief-1' });
 
-    const again = r.claims.claim('#1', 'a1');
+    const again = await r.claims.claim('#1', 'a1');
     expect(again.ok && again.value.already).toBe(true);
     expect(r.store.trace(b.value.brief.id).filter((e) => e.kind === 'claimed')).toHaveLength(1);
   });
 
-  it('a claim whose agent is gone, or whose lease ran out, lapses: the next claimer takes it, and the trace says so', () => {
+  it('a claim whose agent is gone, or whose lease ran out, lapses: the next claimer takes it, and the trace says so', async () => {
     const live = new Set(['a1', 'a2']);
     const r = rig(live);
     r.service.create({ title: 'Lapse', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
-    expect(r.claims.claim('#1', 'a1').ok).toBe(true);
+    expect((await r.claims.claim('#1', 'a1')).ok).toBe(true);
     // a1 is still live but its lease was not renewed (a host that stopped renewing).
     r.clock.t += LEASE_MS + 1;
-    const taken = r.claims.claim('#1', 'a2');
+    const taken = await r.claims.claim('#1', 'a2');
     expect(taken.ok).toBe(true);
     if (!taken.ok) return;
     expect(taken.value.entries.map((e) => e.kind)).toEqual(['claim_released', 'participant_joined', 'claimed']);
     expect(r.claims.holder(taken.value.brief.id)?.agentName).toBe('codex-brief-1');
   });
 
-  it('renew keeps live agents\' claims and releases the rest with an entry', () => {
+  it('renew keeps live agents\' claims and releases the rest with an entry', async () => {
     const live = new Set(['a1']);
     const r = rig(live);
     r.service.create({ title: 'Renew', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
-    const c = r.claims.claim('#1', 'a1');
+    const c = await r.claims.claim('#1', 'a1');
     if (!c.ok) throw new Error(c.error.message);
     r.clock.t += 30_000;
     r.claims.renew();
@@ -89,17 +94,17 @@ describe('ClaimBook', () => {
     expect(released).toMatchObject({ actor: { kind: 'system', name: 'claude-brief-1' }, channel: 'automatic', payload: { agent: 'claude-brief-1', reason: 'claude-brief-1 is no longer running' } });
   });
 
-  it('refuses to claim a done brief, and a brief that does not exist', () => {
+  it('refuses to claim a done brief, and a brief that does not exist', async () => {
     const r = rig(new Set(['a1']));
     r.service.create({ title: 'Done', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
     r.service.append('#1', { kind: 'status_change', to: 'done' }, MIKE, 'ui');
-    const done = r.claims.claim('#1', 'a1');
+    const done = await r.claims.claim('#1', 'a1');
     expect(!done.ok && done.error.message).toContain('#1 is done');
-    const missing = r.claims.claim('#9', 'a1');
+    const missing = await r.claims.claim('#9', 'a1');
     expect(!missing.ok && missing.error.code).toBe('brief_unknown');
   });
 
-  it('an agent claims only the brief it was dispatched to, or, started by hand, a brief no dispatch carries', () => {
+  it('an agent claims only the brief it was dispatched to, or, started by hand, a brief no dispatch carries', async () => {
     const dispatched: Dispatched = { own: new Map(), open: new Map() };
     const r = rig(new Set(['a1', 'a2']), undefined, dispatched);
     const a = r.service.create({ title: 'A', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
@@ -108,16 +113,55 @@ describe('ClaimBook', () => {
     // a1 was dispatched to #1; #2 is dispatched to someone not yet started.
     dispatched.own.set('a1', a.value.brief.id);
     dispatched.open.set(b.value.brief.id, { agentId: null, agentName: null, state: 'queued' });
-    const elsewhere = r.claims.claim('#2', 'a1');
+    const elsewhere = await r.claims.claim('#2', 'a1');
     expect(!elsewhere.ok && elsewhere.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('You were dispatched to #1, not #2') });
-    const byHand = r.claims.claim('#2', 'a2');
+    const byHand = await r.claims.claim('#2', 'a2');
     expect(!byHand.ok && byHand.error.message).toContain('#2 is dispatched to an agent about to start (queued)');
     expect(r.store.trace(b.value.brief.id).some((e) => e.kind === 'claimed')).toBe(false);
     // Its own brief, a1 claims even while its dispatch still names an earlier run (a recycle).
     dispatched.open.set(a.value.brief.id, { agentId: 'old-run', agentName: 'claude-brief-1', state: 'running' });
-    expect(r.claims.claim('#1', 'a1').ok).toBe(true);
+    expect((await r.claims.claim('#1', 'a1')).ok).toBe(true);
     // A brief no dispatch carries: an agent started by hand may take it.
     dispatched.open.delete(b.value.brief.id);
-    expect(r.claims.claim('#2', 'a2').ok).toBe(true);
+    expect((await r.claims.claim('#2', 'a2')).ok).toBe(true);
+  });
+
+  it('with sync on, the shared store decides: nothing is written unless it grants the claim', async () => {
+    const answers: AcquireOutcome[] = [
+      { kind: 'unreachable', message: 'mysql://grove@db/grove did not answer within 10 s' },
+      { kind: 'held-by', name: 'codex-brief-1, dispatched by operator:bo', origin: 'bbbbbbbbbbbb', since: '2026-12-03T09:00:00.000Z' },
+      { kind: 'won', since: '2026-12-03T10:00:00.000Z' },
+    ];
+    const asked: { briefId: string; holder: unknown }[] = [];
+    const shared: SharedClaimPort = {
+      isEnabled: () => true,
+      leaseMs: 120_000,
+      acquire: async (briefId, holder) => (asked.push({ briefId, holder }), answers.shift()!),
+      renew: async () => ({ kind: 'renewed' }),
+      release: async () => ({ kind: 'released' }),
+    };
+    const r = rig(new Set(['a1']), undefined, undefined, shared);
+    const b = r.service.create({ title: 'Shared', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    if (!b.ok) throw new Error('create');
+
+    const offline = await r.claims.claim('#1', 'a1');
+    expect(offline.ok).toBe(false);
+    if (offline.ok) return;
+    expect(offline.error.code).toBe('claim_undecided');
+    expect(offline.error.message).toBe("#1's claim is decided by the shared store, which cannot be reached now (mysql://grove@db/grove did not answer within 10 s); nothing was claimed. Try again in a moment.");
+
+    const elsewhere = await r.claims.claim('#1', 'a1');
+    expect(elsewhere.ok).toBe(false);
+    if (elsewhere.ok) return;
+    expect(elsewhere.error.code).toBe('brief_claimed');
+    expect(elsewhere.error.message).toMatch(/^#1 is claimed on host bbbbbbbbbbbb by codex-brief-1, dispatched by operator:bo since 2026-12-03T09:00:00.000Z; one claim per brief across every host/);
+    expect(r.claims.holder(b.value.brief.id)).toBeNull();
+    expect(r.store.trace(b.value.brief.id).filter((e) => e.kind === 'claimed')).toHaveLength(0);
+
+    const granted = await r.claims.claim('#1', 'a1');
+    expect(granted.ok).toBe(true);
+    expect(r.claims.holder(b.value.brief.id)?.agentId).toBe('a1');
+    // An agent started by hand asks under its own id.
+    expect(asked.at(-1)).toEqual({ briefId: b.value.brief.id, holder: { origin: 'aaaaaaaaaaaa', id: 'a1', name: 'claude-brief-1' } });
   });
 });
