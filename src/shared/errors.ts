@@ -80,7 +80,7 @@ export const ErrorCode = z.enum([
   'storage_failed', // the host's disk refused to store an upload (full, read-only, an I/O error)
   // An attachment's image not on this host (docs/sync.md, "Blobs")
   'blob_unavailable', // not stored here, and sync is off: it is on the machine that attached it
-  'blob_not_uploaded', // the host that attached it has not uploaded it to the shared store yet; retry later
+  'blob_not_uploaded', // not on the shared store whole: its upload is not finished, or an older Grove shared the entry; retry later
   'blob_lost', // the host that shared its entry no longer had the image: it is not available anywhere
   'blob_unreachable', // it is to be fetched from the shared store, which cannot be reached now; retry
   'blob_corrupt', // the shared store's copy does not match its sha256: refused, nothing stored

@@ -190,7 +190,7 @@ export function notHere(fetched: Exclude<BlobFetch, { kind: 'fetched' }>, name: 
     case 'sync-off':
       return apiError('blob_unavailable', `${name} is not stored on this host, and sync is off: the image is on the machine that attached it. Turn sync on (grove sync set) to fetch it from the shared store.`, details);
     case 'not-uploaded':
-      return apiError('blob_not_uploaded', `${name} is not on the shared store yet: the host that attached it has not uploaded it (it is offline, or has not synced since). It can be fetched once that host syncs; retry then.`, details);
+      return apiError('blob_not_uploaded', `${name} is not on the shared store: the host that attached it has not uploaded it (its upload is not finished, or it shared the entry with a Grove from before images were synced). Retry later; if it stays missing, attach it again from the machine that has it.`, details);
     case 'lost':
       return apiError('blob_lost', `${name} is not available anywhere: the host that attached it no longer had the image when it shared the entry. Attach it again from a machine that has the file.`, details);
     case 'unreachable':

@@ -134,7 +134,7 @@ async function readRow(conn: Connection, sha256: string, step: Step): Promise<Bl
 export type BlobFetch =
   | { kind: 'fetched' }
   | { kind: 'sync-off' }
-  /** The host that attached it has not uploaded it yet (offline, or it has not synced since). */
+  /** Not on the shared store whole: an upload not finished, or an entry a Grove without blob sync pushed. */
   | { kind: 'not-uploaded' }
   /** The host that pushed its entry no longer had the image: no one has it. */
   | { kind: 'lost' }
@@ -230,6 +230,8 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFet
   } catch (e) {
     // A shared store no Grove with blobs has migrated yet has no such table: nothing was uploaded.
     if (codeOf(e) === 'ER_NO_SUCH_TABLE') return { kind: 'not-uploaded' };
+    // mysql2's own connect timeout and ours read the same to a person.
+    if (['ETIMEDOUT', 'PROTOCOL_SEQUENCE_TIMEOUT'].includes(codeOf(e))) return { kind: 'unreachable', message: `it did not answer within ${Math.round(deps.timeoutMs / 1000)} s` };
     return { kind: 'unreachable', message: describe(e) };
   } finally {
     conn?.destroy();

@@ -174,6 +174,30 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
     expect(got.bytes.equals(later)).toBe(true);
   });
 
+  it('an image not on the shared store whole says so (not uploaded), and a hung store answers within the step timeout; both are fetched once things are right', async () => {
+    const image = Buffer.concat([JPEG, Buffer.from('another photo')]);
+    await attach(a, brief.id, 'another.jpg', image);
+    await syncAll([a, b]);
+    await asAdmin((c) => c.query('UPDATE blobs SET complete = 0 WHERE sha256 = ?', [sha(image)]));
+    const missing = await get(b, sha(image));
+    expect(missing.status).toBe(404);
+    expect(missing.error?.code).toBe('blob_not_uploaded');
+    expect(missing.error?.message).toMatch(/another\.jpg is not on the shared store: the host that attached it has not uploaded it/);
+    await asAdmin((c) => c.query('UPDATE blobs SET complete = 1 WHERE sha256 = ?', [sha(image)]));
+
+    db.pause();
+    try {
+      const started = Date.now();
+      const hung = await get(b, sha(image));
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(hung.status).toBe(503);
+      expect(hung.error?.message).toMatch(/cannot be reached to fetch it \(it did not answer within 2 s\)/);
+    } finally {
+      db.resume();
+    }
+    expect((await get(b, sha(image))).bytes.equals(image)).toBe(true);
+  });
+
   it('the shared store down on B\u2019s GET: a clear error, then the image once it is back', async () => {
     await attach(a, brief.id, 'screenshot.png', PNG);
     await syncAll([a, b]);
