@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Brief, BriefAttachment } from '../../../src/shared/briefs';
-import type { HostProcess } from '../../fixtures/host-process';
-import { stopAllHosts } from '../../fixtures/host-process';
+import { makeRepo } from '../../fixtures/git-repo';
+import { addTrustedRepo, repoRoot, stopAllHosts, type HostProcess } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
 import { call, createBrief, startSyncedHost, syncAll, syncNow, syncSet } from '../../fixtures/sync-hosts';
-import { removeTempDirs } from '../../fixtures/temp-dir';
+import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 import { until } from '../../fixtures/wait-until';
 
 /**
@@ -25,6 +25,7 @@ const WEBP = readFileSync(join(images, 'frame.webp'));
 /** A PNG of ~36 KB: with the server's packet limit at 32 KiB (8 KiB chunks), five chunks. */
 const BIG = Buffer.concat([PNG, Buffer.alloc(24 * 1024, 0x5a)]);
 const PACKET = 32 * 1024;
+const WORKER = join(repoRoot, 'test', 'fixtures', 'agents', 'brief-worker.mjs');
 const CHUNK = PACKET / 4;
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -196,6 +197,27 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
       db.resume();
     }
     expect((await get(b, sha(image))).bytes.equals(image)).toBe(true);
+  });
+
+  it('a dispatch on B copies into its lane an image attached on A, fetched from the shared store', async () => {
+    const repoId = await addTrustedRepo(b, makeRepo(join(realpathSync(makeTempDir()), 'flower')));
+    expect(repoId).toBeTruthy();
+    const { brief: work } = await call<{ brief: Brief }>(a, 'briefs.create', { title: 'Fix the header', projects: ['flower'], spec: 'Make it look like the screenshot.' });
+    const shot = Buffer.concat([PNG, Buffer.from('the header, as it should be')]);
+    await attach(a, work.id, 'header.png', shot);
+    await syncAll([a, b]);
+    expect(existsSync(blobFile(b, sha(shot)))).toBe(false);
+
+    const out = makeTempDir();
+    await call(b, 'dispatch.create', { ref: work.id, preset: 'custom', command: process.execPath, args: [WORKER, '--out', out] });
+    const started = await until('the dispatched worker on B', async () => {
+      const files = readdirSync(out).filter((f) => f.endsWith('.json'));
+      return files.length ? (JSON.parse(readFileSync(join(out, files[0]!), 'utf8')) as { cwd: string; argv: string[] }) : null;
+    });
+    const number = (await call<{ brief: Brief }>(b, 'briefs.get', { ref: work.id })).brief.number;
+    expect(readFileSync(join(started.cwd, '.grove', 'briefs', String(number), 'header.png')).equals(shot)).toBe(true);
+    expect(started.argv.at(-1)).toContain(`.grove/briefs/${number}/header.png`);
+    expect(fetchesLogged(b, sha(shot))).toBe(1);
   });
 
   it('the shared store down on B\u2019s GET: a clear error, then the image once it is back', async () => {
