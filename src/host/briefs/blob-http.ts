@@ -184,7 +184,7 @@ async function serve(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRespo
 }
 
 /** Why an attachment's image cannot be served here, in a sentence: what waits, why, what happens next. */
-export function notHere(fetched: Exclude<BlobFetch, { kind: 'fetched' }>, name: string, sha: string): ApiError {
+function notHere(fetched: Exclude<BlobFetch, { kind: 'fetched' }>, name: string, sha: string): ApiError {
   const details = { sha256: sha, name };
   switch (fetched.kind) {
     case 'sync-off':

@@ -337,6 +337,9 @@ export class SyncService {
   }
 }
 
+// Where callers have always found it; it lives beside the connection options now.
+export { parseSyncUrl };
+
 /** MySQL's answer in a sentence for the operator: refused (a person must act) or offline (it retries). */
 function classify(e: unknown, config: SyncConfig, timeoutMs: number): RoundOutcome {
   if (e instanceof PullRefused) return { kind: 'refused', message: e.message };
