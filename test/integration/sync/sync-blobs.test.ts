@@ -108,19 +108,40 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
   });
 
   it('a replayed upload changes nothing: the same image attached again, and one whose upload was cut before `complete`', async () => {
-    const before = await asAdmin((c) => c.query('SELECT n, data FROM blob_chunks WHERE sha256 = ? ORDER BY n', [sha(BIG)]));
+    const chunksOf = async (hash: string) => (await asAdmin((c) => c.query('SELECT n, HEX(data) AS data FROM blob_chunks WHERE sha256 = ? ORDER BY n', [hash])))[0];
+    const before = await chunksOf(sha(BIG));
     const second = await createBrief(a, 'the same screenshot again');
     await attach(a, second.id, 'again.png', BIG);
     await syncAll([a, b]);
-    expect(await asAdmin((c) => c.query('SELECT n, data FROM blob_chunks WHERE sha256 = ? ORDER BY n', [sha(BIG)]))).toEqual(before);
+    expect(await chunksOf(sha(BIG))).toEqual(before);
 
     // As if A had died after writing the chunks but before marking the blob whole: it writes them again, the same.
     await asAdmin((c) => c.query('UPDATE blobs SET complete = 0 WHERE sha256 = ?', [sha(BIG)]));
     await attach(a, second.id, 'once-more.png', BIG);
     await syncAll([a, b]);
-    expect(await asAdmin((c) => c.query('SELECT n, data FROM blob_chunks WHERE sha256 = ? ORDER BY n', [sha(BIG)]))).toEqual(before);
+    expect(await chunksOf(sha(BIG))).toEqual(before);
     const [rows] = await asAdmin((c) => c.query('SELECT complete FROM blobs WHERE sha256 = ?', [sha(BIG)]));
     expect(rows).toEqual([{ complete: 1 }]);
+  });
+
+  it('an attachment entry never reaches the shared store before its image: while its upload cannot finish, the entry waits', async () => {
+    const image = Buffer.concat([WEBP, Buffer.from('held back')]);
+    // The administrator holds the blobs table: A's upload of the image cannot get through.
+    const admin = await createConnection({ socketPath: join(dirname(db.datadir), 'mysqld.sock'), user: 'root', database: 'grove' });
+    try {
+      await admin.query('LOCK TABLES blobs WRITE');
+      const attached = await attach(a, brief.id, 'held.webp', image);
+      expect((await syncNow(a)).state).toBe('offline');
+      const [entries] = await asAdmin((c) => c.query('SELECT id FROM entries WHERE id = ?', [attached.entryId]));
+      expect(entries).toEqual([]);
+      await admin.query('UNLOCK TABLES');
+      for (const h of [a, b]) await until('sync back after the lock', async () => (await syncNow(h)).state === 'idle');
+      const [now] = await admin.query('SELECT e.id, b.complete FROM entries e JOIN blobs b ON b.sha256 = ? WHERE e.id = ?', [sha(image), attached.entryId]);
+      expect(now).toEqual([{ id: attached.entryId, complete: 1 }]);
+    } finally {
+      await admin.end();
+    }
+    expect((await get(b, sha(image))).bytes.equals(image)).toBe(true);
   });
 
   it('concurrent GETs of one image on B share one fetch', async () => {
