@@ -207,11 +207,11 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFet
     if (!row || row.complete !== 1) return row?.lost === 1 ? { kind: 'lost' } : { kind: 'not-uploaded' };
     const size = Number(row.size);
     if (!(size > 0 && size <= MAX_ATTACHMENT_BYTES)) return { kind: 'corrupt', message: `the shared store says it has ${size} bytes` };
-    const open = conn;
+    const shared = conn;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
         for (let n = 0; n < row!.chunks; n++) {
-          const [rows] = await step(open.query('SELECT data FROM blob_chunks WHERE sha256 = ? AND n = ?', [sha256, n]));
+          const [rows] = await step(shared.query('SELECT data FROM blob_chunks WHERE sha256 = ? AND n = ?', [sha256, n]));
           const data = (rows as { data: Buffer }[])[0]?.data;
           if (!data) throw new MissingChunk(`its chunk ${n + 1} of ${row!.chunks} is missing`);
           yield data;
