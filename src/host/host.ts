@@ -58,6 +58,7 @@ import { Notifier } from './notify/notifier';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
 import { join } from 'node:path';
+import { createBlobFetcher } from './sync/blob-sync';
 import { createOutbox } from './sync/outbox';
 import { SyncService, syncTimeoutMs } from './sync/sync-service';
 import { createSyncStateStore } from './sync/sync-state-store';
@@ -316,6 +317,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     store: briefStore,
     briefs,
     outbox,
+    blobs,
     state: syncState,
     events,
     logger,
@@ -325,6 +327,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     timeoutMs: syncTimeoutMs(process.env),
   });
   sync.start();
+  // An image attached on another host is fetched from the shared store when first asked for.
+  const blobFetcher = createBlobFetcher({ config: () => syncState.config(), env: process.env, dataDir: config.dataDir, timeoutMs: syncTimeoutMs(process.env), blobs, logger });
   const dispatchStore = createDispatchStore(db);
   const agentOf = (id: string) => agents.info(id);
   // While sync is on, the shared store decides claims (docs/sync.md, "Claims"), on connections of its own.
@@ -367,7 +371,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       liveDispatched: () => agents.list().flatMap((a) => (a.dispatchId && agents.isLive(a.id) ? [{ agentId: a.id, dispatchId: a.dispatchId }] : [])),
     },
     releaseClaim: (briefId, agentId, reason) => void claims.release(briefId, agentId, reason),
-    placeAttachments: (brief, lanePath) => placeAttachments(brief, lanePath, (sha) => blobs.path(sha)),
+    placeAttachments: (brief, lanePath) => placeAttachments(brief, lanePath, { path: (sha) => blobs.path(sha), isHere: (sha) => blobs.describe(sha) !== null, fetch: (sha) => blobFetcher.fetch(sha) }, logger),
     config: (repoId) => dispatchConfig(repoOf(repoId), config.dataDir),
     shared: leases,
     now: () => new Date(),
@@ -535,7 +539,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     hostVersion: config.version,
     rendererDir: config.rendererDir,
     allowedHosts: config.allowedHosts,
-    blobs: createBlobRoute({ blobs, service: briefs, store: briefStore, logger }),
+    blobs: createBlobRoute({ blobs, service: briefs, store: briefStore, logger, fetchBlob: (sha) => blobFetcher.fetch(sha) }),
     mcp: mcp.route,
   });
   const lastPort = Number(readSetting(db, LAST_PORT) ?? 0);

@@ -78,6 +78,12 @@ export const ErrorCode = z.enum([
   'attachment_type_refused', // not a PNG, JPEG, GIF or WebP by its bytes: details.detected
   'attachment_missing', // no stored blob has that sha256 (upload it first)
   'storage_failed', // the host's disk refused to store an upload (full, read-only, an I/O error)
+  // An attachment's image not on this host (docs/sync.md, "Blobs")
+  'blob_unavailable', // not stored here, and sync is off: it is on the machine that attached it
+  'blob_not_uploaded', // not on the shared store whole: its upload is not finished, or an older Grove shared the entry; retry later
+  'blob_lost', // the host that shared its entry no longer had the image: it is not available anywhere
+  'blob_unreachable', // it is to be fetched from the shared store, which cannot be reached now; retry
+  'blob_corrupt', // the shared store's copy does not match its sha256: refused, nothing stored
   // Dispatch (docs/mcp.md)
   'brief_claimed', // another agent holds the brief's claim: details.holder (and, decided by the shared store, details.origin, details.since)
   'claim_undecided', // sync is on and the shared store, which decides claims, cannot be reached now: details.reason; try again
@@ -151,7 +157,15 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'brief_unknown':
     case 'brief_entry_unknown':
     case 'dispatch_unknown':
+    case 'blob_unavailable':
+    case 'blob_not_uploaded':
       return 404;
+    case 'blob_lost':
+      return 410;
+    case 'blob_corrupt':
+      return 502;
+    case 'blob_unreachable':
+      return 503;
     case 'method_not_allowed':
       return 405;
     case 'repo_already_added':

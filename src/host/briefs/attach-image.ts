@@ -84,6 +84,8 @@ export function storeRefusal({ failure, head }: StoreFailure, name: string | und
       return apiError('storage_failed', `The host ${failure.message}; nothing was stored. Free space in the data dir (or fix its disk) and try again.`);
     case 'read_failed':
       return apiError('invalid_request', `${name ?? 'The upload'} could not be read to its end (${failure.message}); nothing was stored.`);
+    case 'mismatch':
+      return apiError('invalid_request', `${name ?? 'The upload'} did not hash to the sha256 it was expected to have (it hashed to ${failure.sha256}); nothing was stored.`);
   }
 }
 

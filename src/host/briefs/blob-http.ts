@@ -10,6 +10,7 @@ import { presentedToken } from '../api/auth';
 import type { Principal } from '../api/dispatch';
 import { SECURITY_HEADERS, sendError, sendJson } from '../api/http-replies';
 import type { Logger } from '../logger';
+import type { BlobFetch } from '../sync/blob-sync';
 import { attachStored, storeImage, storeRefusal, tooLarge, type StoreFailure } from './attach-image';
 import type { BlobStore } from './blob-store';
 import type { BriefStore } from './brief-store';
@@ -32,6 +33,8 @@ export interface BlobRouteDeps {
   service: BriefService;
   store: Pick<BriefStore, 'resolve' | 'blobRefs' | 'blobName'>;
   logger: Logger;
+  /** Fetches from the shared store an image an attachment names but this host lacks (blob-sync.ts). */
+  fetchBlob: (sha256: string) => Promise<BlobFetch>;
 }
 
 const SHA_PATH = /^\/([0-9a-f]{64})$/;
@@ -127,6 +130,7 @@ function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRespon
       req.destroy();
       return;
     case 'type_refused':
+    case 'mismatch':
       return sendError(res, storeRefusal(refused, name));
   }
 }
@@ -134,17 +138,29 @@ function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRespon
 async function serve(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, sha: string): Promise<void> {
   // Only what an attachment names is served: a blob stored for an import and never attached stays private.
   const name = deps.store.blobName(sha);
-  const blob = name === null ? null : deps.blobs.describe(sha);
+  if (name === null) return sendError(res, apiError('not_found', `No attachment has the sha256 ${sha}.`));
   const path = deps.blobs.path(sha);
-  const size = blob ? await stat(path).then((s) => s.size, () => null) : null;
-  if (!blob || size === null) return sendError(res, apiError('not_found', `No attachment has the sha256 ${sha}.`));
+  const local = async () => {
+    const blob = deps.blobs.describe(sha);
+    const size = blob ? await stat(path).then((s) => s.size, () => null) : null;
+    return blob && size !== null ? { type: blob.type, size } : null;
+  };
+  let blob = await local();
+  if (!blob) {
+    // Attached on another host: fetched now from the shared store, once, however many ask.
+    const fetched = await deps.fetchBlob(sha);
+    if (fetched.kind !== 'fetched') return sendError(res, notHere(fetched, name, sha));
+    blob = await local();
+    if (!blob) return sendError(res, apiError('storage_failed', `${name} was fetched from the shared store but cannot be read from this host's blob store; check the data dir's disk.`));
+  }
+  const size = blob.size;
   const etag = `"${sha}"`;
   const headers = {
     'content-type': blob.type,
     'content-length': String(size),
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
-    'content-disposition': contentDisposition(name!),
+    'content-disposition': contentDisposition(name),
     'cache-control': 'private, max-age=31536000, immutable',
     'referrer-policy': 'no-referrer',
     etag,
@@ -165,6 +181,25 @@ async function serve(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRespo
     res.destroy();
   });
   file.pipe(res);
+}
+
+/** Why an attachment's image cannot be served here, in a sentence: what waits, why, what happens next. */
+function notHere(fetched: Exclude<BlobFetch, { kind: 'fetched' }>, name: string, sha: string): ApiError {
+  const details = { sha256: sha, name };
+  switch (fetched.kind) {
+    case 'sync-off':
+      return apiError('blob_unavailable', `${name} is not stored on this host, and sync is off: the image is on the machine that attached it. Turn sync on (grove sync set) to fetch it from the shared store.`, details);
+    case 'not-uploaded':
+      return apiError('blob_not_uploaded', `${name} is not on the shared store: the host that attached it has not uploaded it (its upload is not finished, or it shared the entry with a Grove from before images were synced). Retry later; if it stays missing, attach it again from the machine that has it.`, details);
+    case 'lost':
+      return apiError('blob_lost', `${name} is not available anywhere: the host that attached it no longer had the image when it shared the entry. Attach it again from a machine that has the file.`, details);
+    case 'unreachable':
+      return apiError('blob_unreachable', `${name} is not on this host yet, and the shared store cannot be reached to fetch it (${fetched.message}). Retry once it is back.`, details);
+    case 'corrupt':
+      return apiError('blob_corrupt', `The shared store's copy of ${name} is damaged (${fetched.message}), so it was refused and nothing was stored here. Ask the database's administrator to delete its rows in blobs and blob_chunks (sha256 ${sha}), then attach the image again on a machine that has it.`, details);
+    case 'store-failed':
+      return apiError('storage_failed', `${name} was fetched from the shared store, but this host ${fetched.message}; nothing was stored. Free space in the data dir (or fix its disk) and retry.`, details);
+  }
 }
 
 /** `inline` with the name twice: an ASCII stand-in for old clients and the exact name, percent-encoded (RFC 6266). */

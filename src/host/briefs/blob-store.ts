@@ -20,7 +20,9 @@ export type PutError =
   | { kind: 'empty' }
   | { kind: 'read_failed'; message: string }
   /** The disk refused (full, read-only, an I/O error): the host's trouble, not the upload's. */
-  | { kind: 'store_failed'; message: string };
+  | { kind: 'store_failed'; message: string }
+  /** The bytes are not the blob they were fetched as (a copy from the shared store): nothing kept. */
+  | { kind: 'mismatch'; sha256: string; size: number };
 
 /** An error from writing the blob to disk, told apart from one reading the upload. */
 class DiskError extends Error {}
@@ -41,7 +43,8 @@ export interface StoredBlob {
 }
 
 export interface BlobStore {
-  put(body: AsyncIterable<Uint8Array>, limit?: number): Promise<Result<StoredBlob, PutError>>;
+  /** With `expected`, bytes that do not hash to it (or are not its size) are refused before they take any name. */
+  put(body: AsyncIterable<Uint8Array>, limit?: number, expected?: { sha256: string; size: number }): Promise<Result<StoredBlob, PutError>>;
   describe(sha256: string): { type: AttachmentType; size: number } | null;
   path(sha256: string): string;
   remove(sha256: string): void;
@@ -67,7 +70,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
   const forget = db.prepare('DELETE FROM blobs WHERE sha256 = ?');
 
   return {
-    async put(body, limit = MAX_ATTACHMENT_BYTES) {
+    async put(body, limit = MAX_ATTACHMENT_BYTES, expected) {
       const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
       const fd = openSync(tmp, 'wx', 0o600);
       const hash = createHash('sha256');
@@ -90,6 +93,8 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
           onDisk('cannot write the upload to disk', () => writeSync(fd, chunk));
         }
         if (!failure && size === 0) failure = { kind: 'empty' };
+        const digest = failure ? '' : hash.digest('hex');
+        if (!failure && expected && (digest !== expected.sha256 || size !== expected.size)) failure = { kind: 'mismatch', sha256: digest, size };
         if (!failure) {
           const sniffed = await sniffImage(Buffer.concat(head).subarray(0, SNIFF_BYTES));
           if ('refused' in sniffed) failure = { kind: 'type_refused', detected: sniffed.refused };
@@ -98,7 +103,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
               fsyncSync(fd);
               closeSync(fd);
             });
-            const sha256 = hash.digest('hex');
+            const sha256 = digest;
             const final = pathOf(sha256);
             let created = true;
             try {

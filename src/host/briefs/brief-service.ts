@@ -183,7 +183,7 @@ export class BriefService {
 
   /**
    * `origin: 'shared'` is a sync pull: its entries are not queued to be pushed back, and an
-   * attachment whose blob is not here yet is kept (blobs are not synced in this version).
+   * attachment whose blob is not here yet is kept (its image is fetched from the shared store when first asked for: sync/blob-sync.ts).
    */
   private importInTransaction(entries: readonly BriefEntry[], refuse: (e: ApiError) => never, origin: EntryOrigin) {
     const store = this.deps.store;

@@ -45,7 +45,7 @@ export interface DispatchDeps {
   /** Ends the claim this agent holds on the brief (an entry says why); nothing if it holds none. */
   releaseClaim(briefId: string, agentId: string, reason: string): void;
   /** Copies the brief's attachments into the lane (git-excluded); the paths written, relative to the lane. */
-  placeAttachments(brief: Brief, lanePath: string): string[];
+  placeAttachments(brief: Brief, lanePath: string): Promise<string[]>;
   config(repoId: string): DispatchConfig;
   /** The shared store's claims, while sync is on: a dispatch takes its brief's claim there before starting its agent. */
   shared?: SharedLeases;
@@ -468,7 +468,7 @@ export class DispatchService {
     this.save(d);
     let attachmentPaths: string[] = [];
     try {
-      attachmentPaths = this.deps.placeAttachments(brief, lane.path);
+      attachmentPaths = await this.deps.placeAttachments(brief, lane.path);
     } catch (e) {
       this.deps.logger.warn('cannot copy attachments into the lane', { lane: lane.name, error: (e as Error).message });
     }

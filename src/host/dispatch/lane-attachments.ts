@@ -1,6 +1,8 @@
 import { copyFileSync, existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Brief } from '../../shared/briefs';
+import type { Logger } from '../logger';
+import type { BlobFetch } from '../sync/blob-sync';
 
 /**
  * A dispatched lane's own corner, `.grove/`, which git ignores (a `.gitignore` of `*` inside
@@ -25,14 +27,34 @@ export function ensureLaneGroveDir(lanePath: string): void {
   if (!existsSync(ignore)) writeFileSync(ignore, "# Grove's corner of this lane (briefs' attachments, screenshots): never committed.\n*\n");
 }
 
-export function placeAttachments(brief: Brief, lanePath: string, blobPath: (sha256: string) => string): string[] {
+/** Where a brief's images come from: this host's blob store, and the shared store for one attached elsewhere. */
+export interface LaneBlobSource {
+  path(sha256: string): string;
+  isHere(sha256: string): boolean;
+  fetch(sha256: string): Promise<BlobFetch>;
+}
+
+/**
+ * Copies the brief's images into the lane, fetching from the shared store those attached on
+ * another host. An image that cannot be had now (not uploaded yet, the store unreachable) is
+ * left out and logged: the agent starts with the others rather than wait.
+ */
+export async function placeAttachments(brief: Brief, lanePath: string, blobs: LaneBlobSource, logger: Logger): Promise<string[]> {
   ensureLaneGroveDir(lanePath);
   if (brief.attachments.length === 0) return [];
   mkdirSync(join(lanePath, LANE_BRIEFS_DIR, String(brief.number)), { recursive: true });
+  const paths = attachmentPaths(brief);
   const written: string[] = [];
   for (const a of brief.attachments) {
-    const path = attachmentPaths(brief).get(a.id)!;
-    copyFileSync(blobPath(a.sha256), join(lanePath, path));
+    if (!blobs.isHere(a.sha256)) {
+      const fetched = await blobs.fetch(a.sha256);
+      if (fetched.kind !== 'fetched') {
+        logger.warn('an attachment is not copied into the lane: its image is not on this host', { brief: brief.number, name: a.name, sha256: a.sha256, why: fetched.kind });
+        continue;
+      }
+    }
+    const path = paths.get(a.id)!;
+    copyFileSync(blobs.path(a.sha256), join(lanePath, path));
     written.push(path);
   }
   return written;

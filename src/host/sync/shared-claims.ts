@@ -2,7 +2,7 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import type { Logger } from '../logger';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { readSyncPassword } from './sync-password';
-import { parseSyncUrl } from './sync-service';
+import { sharedConnectionOptions } from './shared-connection';
 import type { SyncConfig } from './sync-state-store';
 
 /**
@@ -153,17 +153,7 @@ export class SharedClaims {
       timer = setTimeout(() => reject(new StepTimeout(`${config.url} did not answer within ${seconds} s`)), this.deps.timeoutMs);
     });
     const run = (async () => {
-      const target = parseSyncUrl(config.url);
-      const connecting = createConnection({
-        host: target.host,
-        port: target.port,
-        user: target.user,
-        password: source.password,
-        database: target.database,
-        connectTimeout: this.deps.timeoutMs,
-        ssl: config.tls === 'off' ? undefined : { rejectUnauthorized: config.tls === 'verify' },
-        dateStrings: true,
-      });
+      const connecting = createConnection({ ...sharedConnectionOptions(config, source.password, this.deps.timeoutMs), dateStrings: true });
       // A connection that completes after the deadline is closed, not left open.
       connecting.then((c) => (settled ? c.destroy() : undefined), () => undefined);
       const c = await connecting;

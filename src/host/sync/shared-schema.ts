@@ -13,6 +13,11 @@ import type { Connection } from 'mysql2/promise';
  * - `counters`: named sequences (`entry_seq`; later brief numbers).
  * - `claims`: the one claim a brief may have across every host (shared-claims.ts): who holds it
  *   (the host's HLC node id and the dispatch or agent id) and until when, by the server's clock.
+ * - `blobs` and `blob_chunks` (version 3): attachments' images by sha256, in chunks that fit the
+ *   server's packet limit (blob-sync.ts). `complete` turns 1 only after every chunk is written,
+ *   so a reader never takes a half-uploaded image for a whole one; `chunk_size` is the one all
+ *   chunks of that blob use, whoever writes them; `lost` marks an image whose entry was pushed by
+ *   a host that no longer had its bytes (no one can fetch it until a host that has them uploads).
  */
 const MIGRATIONS: readonly (readonly string[])[] = [
   [
@@ -49,6 +54,23 @@ const MIGRATIONS: readonly (readonly string[])[] = [
        since DATETIME(3) NOT NULL,
        lease_until DATETIME(3) NOT NULL
      ) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+  ],
+  [
+    `CREATE TABLE IF NOT EXISTS blobs (
+       sha256 CHAR(64) NOT NULL PRIMARY KEY,
+       size BIGINT NOT NULL,
+       type VARCHAR(100) NOT NULL,
+       chunks INT NOT NULL,
+       chunk_size INT NOT NULL,
+       complete TINYINT NOT NULL DEFAULT 0,
+       lost TINYINT NOT NULL DEFAULT 0
+     ) CHARACTER SET ascii COLLATE ascii_bin`,
+    `CREATE TABLE IF NOT EXISTS blob_chunks (
+       sha256 CHAR(64) NOT NULL,
+       n INT NOT NULL,
+       data LONGBLOB NOT NULL,
+       PRIMARY KEY (sha256, n)
+     ) CHARACTER SET ascii COLLATE ascii_bin`,
   ],
 ];
 

@@ -2,13 +2,16 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { apiError, type ApiError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
 import type { SyncState, SyncStatus, SyncTls } from '../../shared/sync';
+import type { BlobStore } from '../briefs/blob-store';
 import type { BriefService } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
 import type { EventLog } from '../events/event-log';
 import { maskSecrets, type Logger } from '../logger';
+import { uploadWaitingBlobs } from './blob-sync';
 import type { Outbox } from './outbox';
 import { pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { pushBatch } from './push';
+import { parseSyncUrl, sharedConnectionOptions } from './shared-connection';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { afterLocalWrite, BUSY_MS, INITIAL_PACING, nextRound, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
 import { readSyncPassword, type PasswordSource } from './sync-password';
@@ -25,6 +28,8 @@ export interface SyncServiceDeps {
   store: BriefStore;
   briefs: BriefService;
   outbox: Outbox;
+  /** Where the images attachments name are read from, to upload them before their entries. */
+  blobs: Pick<BlobStore, 'describe' | 'path'>;
   state: SyncStateStore;
   events: EventLog;
   logger: Logger;
@@ -267,6 +272,8 @@ export class SyncService {
       this.st.lastPullAt = new Date(this.now()).toISOString();
       let pushed = 0;
       while (this.deps.outbox.waiting() > 0) {
+        // The images this batch's attachments name go first: an entry never arrives before its image.
+        await uploadWaitingBlobs(conn, this.deps, (work) => this.step(work));
         const n = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin));
         if (n === 0) break;
         pushed += n;
@@ -281,17 +288,7 @@ export class SyncService {
 
   private async connection(config: SyncConfig, password: string): Promise<Connection> {
     if (this.conn) return this.conn;
-    const target = parseSyncUrl(config.url);
-    const connecting = createConnection({
-        host: target.host,
-        port: target.port,
-        user: target.user,
-        password,
-        database: target.database,
-        connectTimeout: this.timeoutMs,
-        ssl: config.tls === 'off' ? undefined : { rejectUnauthorized: config.tls === 'verify' },
-        supportBigNumbers: true,
-      });
+    const connecting = createConnection(sharedConnectionOptions(config, password, this.timeoutMs));
     let conn: Connection;
     try {
       conn = await this.step(connecting);
@@ -365,11 +362,8 @@ export class SyncService {
   }
 }
 
-export function parseSyncUrl(url: string): { user: string; host: string; port: number; database: string } {
-  const m = /^mysql:\/\/([^:@/\s]+)@([^:/\s]+)(?::(\d{1,5}))?\/([A-Za-z0-9_$]+)$/.exec(url.trim());
-  if (!m) throw new Error(`not a sync URL: ${url}`);
-  return { user: decodeURIComponent(m[1]!), host: m[2]!, port: m[3] ? Number(m[3]) : 3306, database: m[4]! };
-}
+// Where callers have always found it; it lives beside the connection options now.
+export { parseSyncUrl };
 
 /** MySQL's answer in a sentence for the operator: refused (a person must act) or offline (it retries). */
 function classify(e: unknown, config: SyncConfig, timeoutMs: number): RoundOutcome {

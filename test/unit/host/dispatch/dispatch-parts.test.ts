@@ -5,6 +5,7 @@ import type { Brief } from '../../../../src/shared/briefs';
 import { ephemeralLaneName } from '../../../../src/shared/ephemeral-lane-name';
 import { attachmentFilesIn, attachmentPaths, placeAttachments, safeName } from '../../../../src/host/dispatch/lane-attachments';
 import { packetText } from '../../../../src/host/dispatch/packet';
+import { createLogger } from '../../../../src/host/logger';
 import { readiness } from '../../../../src/host/dispatch/readiness';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
@@ -52,8 +53,15 @@ describe('packetText', () => {
   });
 });
 
+/** A blob source over a plain folder: what is in it is here; nothing is fetched. */
+const here = (dir: string) => ({
+  path: (sha: string) => join(dir, sha),
+  isHere: (sha: string) => existsSync(join(dir, sha)),
+  fetch: () => Promise.resolve({ kind: 'not-uploaded' as const }),
+});
+
 describe('lane attachments', () => {
-  it('copies each attachment under .grove/briefs/N with a safe unique name, behind a .gitignore of everything', () => {
+  it('copies each attachment under .grove/briefs/N with a safe unique name, behind a .gitignore of everything', async () => {
     const lane = makeTempDir();
     const blobs = makeTempDir();
     writeFileSync(join(blobs, 'x'), 'png-1');
@@ -65,7 +73,7 @@ describe('lane attachments', () => {
         { id: 'a3', sha256: 'x', name: '../../etc/passwd' },
       ] as Brief['attachments'],
     });
-    const written = placeAttachments(b, lane, (sha) => join(blobs, sha));
+    const written = await placeAttachments(b, lane, here(blobs), createLogger(() => undefined));
     expect(written).toEqual(['.grove/briefs/7/shot.png', '.grove/briefs/7/shot-2.png', '.grove/briefs/7/_.._etc_passwd']);
     expect(readFileSync(join(lane, '.grove/briefs/7/shot-2.png'), 'utf8')).toBe('png-2');
     expect(readFileSync(join(lane, '.grove/.gitignore'), 'utf8')).toContain('\n*\n');
@@ -73,6 +81,31 @@ describe('lane attachments', () => {
     expect([...attachmentFilesIn(b, lane).values()]).toEqual(written);
     expect(attachmentFilesIn(b, makeTempDir()).size).toBe(0);
     expect(attachmentPaths(b).get('a2')).toBe('.grove/briefs/7/shot-2.png');
+  });
+
+  it('fetches an image attached on another host, and leaves out one that cannot be had now, saying why in the log', async () => {
+    const lane = makeTempDir();
+    const blobs = makeTempDir();
+    writeFileSync(join(blobs, 'x'), 'png-1');
+    const b = brief({
+      attachments: [
+        { id: 'a1', sha256: 'x', name: 'here.png' },
+        { id: 'a2', sha256: 'y', name: 'fetched.png' },
+        { id: 'a3', sha256: 'z', name: 'elsewhere.png' },
+      ] as Brief['attachments'],
+    });
+    const lines: string[] = [];
+    const source = {
+      ...here(blobs),
+      fetch: (sha: string) => {
+        if (sha === 'y') writeFileSync(join(blobs, 'y'), 'png-2');
+        return Promise.resolve(sha === 'y' ? { kind: 'fetched' as const } : { kind: 'unreachable' as const, message: 'connect ECONNREFUSED' });
+      },
+    };
+    const written = await placeAttachments(b, lane, source, createLogger((l) => lines.push(l)));
+    expect(written).toEqual(['.grove/briefs/7/here.png', '.grove/briefs/7/fetched.png']);
+    expect(readFileSync(join(lane, '.grove/briefs/7/fetched.png'), 'utf8')).toBe('png-2');
+    expect(lines.join('\n')).toMatch(/elsewhere\.png.*unreachable/);
   });
 
   it('safeName keeps a name inside its folder', () => {

@@ -1,0 +1,267 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
+import type { BlobStore, PutError } from '../briefs/blob-store';
+import type { BriefStore } from '../briefs/brief-store';
+import type { Logger } from '../logger';
+import type { Outbox } from './outbox';
+import { PUSH_BATCH } from './push';
+import { sharedConnectionOptions } from './shared-connection';
+import { readSyncPassword } from './sync-password';
+import type { SyncConfig } from './sync-state-store';
+
+/**
+ * Attachments' images through the shared store (docs/sync.md, "Blobs"), by sha256, in chunks
+ * that fit the server's packet limit.
+ *
+ * Up: the round calls `uploadWaitingBlobs` before each push batch, for the images the batch's
+ * `attachment_added` entries name, so an entry never reaches the shared store before its
+ * image. A blob the store has whole is skipped; otherwise each chunk is its own statement and
+ * `complete` turns 1 last. An image this host no longer has is marked `lost` there and its
+ * entry still goes: the other hosts then say it is not available anywhere.
+ *
+ * Down: a host asked for a blob it lacks (`GET /blobs/<sha256>`, a dispatch copying a brief's
+ * images into a lane) fetches it on its OWN short-lived connection, each step bounded by the
+ * step timeout, never the round's; the bytes go through the blob store with the sha256 and size
+ * they must have, so a damaged copy is refused before it takes any name. Concurrent requests
+ * for one blob share one fetch.
+ */
+
+/** A chunk at most this big, whatever the server allows: a 20 MiB image is 20 statements. */
+export const MAX_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * A quarter of the server's `max_allowed_packet`: a chunk travels hex-escaped (twice its size)
+ * inside an INSERT, which leaves the other half for the statement and slack. Read once per
+ * connection (a connection's session value is fixed when it opens).
+ */
+const chunkSizes = new WeakMap<Connection, number>();
+export async function chunkSizeOf(conn: Connection): Promise<number> {
+  const known = chunkSizes.get(conn);
+  if (known !== undefined) return known;
+  const [rows] = await conn.query('SELECT @@max_allowed_packet AS packet');
+  const packet = Number((rows as { packet: number | string }[])[0]?.packet ?? 0);
+  const size = Math.max(256, Math.min(MAX_CHUNK_BYTES, Math.floor(packet / 4)));
+  chunkSizes.set(conn, size);
+  return size;
+}
+
+type Step = <T>(work: Promise<T>) => Promise<T>;
+type BlobRow = { size: number | string; type: string; chunks: number; chunk_size: number; complete: number; lost: number };
+type Named = { sha256: string; size: number; type: string };
+
+export interface BlobUploadDeps {
+  store: Pick<BriefStore, 'entry'>;
+  outbox: Pick<Outbox, 'next'>;
+  blobs: Pick<BlobStore, 'describe' | 'path'>;
+  logger: Logger;
+}
+
+/**
+ * Uploads every image the next push batch's entries name. Returns once the batch, read again
+ * after the last upload, names none it has not handled: the caller's push takes the same
+ * entries, since nothing runs between this returning and the push reading its batch.
+ */
+export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps, step: Step): Promise<number> {
+  const handled = new Set<string>();
+  let uploaded = 0;
+  for (;;) {
+    const waiting = imagesNamedBy(deps, deps.outbox.next(PUSH_BATCH)).filter((b) => !handled.has(b.sha256));
+    if (waiting.length === 0) return uploaded;
+    const chunkSize = await step(chunkSizeOf(conn));
+    for (const blob of waiting) {
+      if ((await uploadBlob(conn, deps, blob, chunkSize, step)) === 'uploaded') uploaded++;
+      handled.add(blob.sha256);
+    }
+  }
+}
+
+function imagesNamedBy(deps: BlobUploadDeps, ids: readonly string[]): Named[] {
+  const named = new Map<string, Named>();
+  for (const id of ids) {
+    const e = deps.store.entry(id);
+    // A redacted attachment's image stays here (or is gone): its entry no longer names it.
+    if (e?.kind !== 'attachment_added' || !e.payload || e.redacted) continue;
+    named.set(e.payload.sha256, { sha256: e.payload.sha256, size: e.payload.size, type: e.payload.type });
+  }
+  return [...named.values()];
+}
+
+async function uploadBlob(conn: Connection, deps: BlobUploadDeps, blob: Named, ourChunkSize: number, step: Step): Promise<'present' | 'uploaded' | 'lost'> {
+  const there = await readRow(conn, blob.sha256, step);
+  if (there?.complete === 1) return 'present';
+  let file: FileHandle | null = null;
+  if (deps.blobs.describe(blob.sha256)) file = await open(deps.blobs.path(blob.sha256), 'r').catch(() => null);
+  if (!file) {
+    // The entry still goes (it is history); the row tells the other hosts why they cannot have its image.
+    await step(conn.query('INSERT INTO blobs (sha256, size, type, chunks, chunk_size, complete, lost) VALUES (?, ?, ?, 0, 0, 0, 1) ON DUPLICATE KEY UPDATE sha256 = sha256', [blob.sha256, blob.size, blob.type]));
+    deps.logger.warn('an attachment is pushed without its image, which is not stored here', { sha256: blob.sha256 });
+    return 'lost';
+  }
+  try {
+    // A row another host is still filling keeps its chunk size (its chunks and ours are then the
+    // same bytes); a row a host without the bytes left (chunk_size 0) is taken over. MySQL and
+    // MariaDB both assign left to right, so chunk_size is tested before it changes.
+    const chunks = Math.ceil(blob.size / ourChunkSize);
+    await step(
+      conn.query(
+        'INSERT INTO blobs (sha256, size, type, chunks, chunk_size, complete, lost) VALUES (?, ?, ?, ?, ?, 0, 0) ON DUPLICATE KEY UPDATE chunks = IF(chunk_size = 0, ?, chunks), chunk_size = IF(chunk_size = 0, ?, chunk_size), lost = 0',
+        [blob.sha256, blob.size, blob.type, chunks, ourChunkSize, chunks, ourChunkSize],
+      ),
+    );
+    const row = (await readRow(conn, blob.sha256, step))!;
+    if (row.complete === 1) return 'present';
+    const buffer = Buffer.alloc(row.chunk_size);
+    for (let n = 0; n < row.chunks; n++) {
+      const { bytesRead } = await file.read(buffer, 0, row.chunk_size, n * row.chunk_size);
+      // Content-addressed: a chunk already there is these very bytes, so a replay writes nothing.
+      await step(conn.query('INSERT INTO blob_chunks (sha256, n, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE n = n', [blob.sha256, n, buffer.subarray(0, bytesRead)]));
+    }
+    await step(conn.query('UPDATE blobs SET complete = 1 WHERE sha256 = ?', [blob.sha256]));
+    return 'uploaded';
+  } finally {
+    await file.close();
+  }
+}
+
+async function readRow(conn: Connection, sha256: string, step: Step): Promise<BlobRow | null> {
+  const [rows] = await step(conn.query('SELECT size, type, chunks, chunk_size, complete, lost FROM blobs WHERE sha256 = ?', [sha256]));
+  const row = (rows as BlobRow[])[0];
+  return row ? { ...row, chunks: Number(row.chunks), chunk_size: Number(row.chunk_size), complete: Number(row.complete), lost: Number(row.lost) } : null;
+}
+
+/** What asking the shared store for a blob came to. */
+export type BlobFetch =
+  | { kind: 'fetched' }
+  | { kind: 'sync-off' }
+  /** Not on the shared store whole: an upload not finished, or an entry a Grove without blob sync pushed. */
+  | { kind: 'not-uploaded' }
+  /** The host that pushed its entry no longer had the image: no one has it. */
+  | { kind: 'lost' }
+  | { kind: 'unreachable'; message: string }
+  /** The shared copy is not the image (a hash or size mismatch, a missing chunk): nothing was kept. */
+  | { kind: 'corrupt'; message: string }
+  | { kind: 'store-failed'; message: string };
+
+export interface BlobFetcher {
+  fetch(sha256: string): Promise<BlobFetch>;
+}
+
+export interface BlobFetcherDeps {
+  config: () => SyncConfig | null;
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  timeoutMs: number;
+  blobs: Pick<BlobStore, 'put'>;
+  logger: Logger;
+}
+
+class FetchTimeout extends Error {}
+class MissingChunk extends Error {}
+
+export function createBlobFetcher(deps: BlobFetcherDeps): BlobFetcher {
+  const inFlight = new Map<string, Promise<BlobFetch>>();
+  return {
+    fetch(sha256) {
+      let fetching = inFlight.get(sha256);
+      if (!fetching) {
+        fetching = fetchBlob(deps, sha256).finally(() => inFlight.delete(sha256));
+        inFlight.set(sha256, fetching);
+      }
+      return fetching;
+    },
+  };
+}
+
+async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFetch> {
+  const config = deps.config();
+  if (!config) return { kind: 'sync-off' };
+  const source = readSyncPassword(deps.env, deps.dataDir);
+  if (source.kind !== 'found') return { kind: 'unreachable', message: source.message };
+  deps.logger.addSecret(source.password);
+  let conn: Connection | null = null;
+  const step: Step = async (work) => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FetchTimeout(`it did not answer within ${Math.round(deps.timeoutMs / 1000)} s`)), deps.timeoutMs);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } catch (e) {
+      work.catch(() => undefined);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  let readError: unknown = null;
+  try {
+    const connecting = createConnection(sharedConnectionOptions(config, source.password, deps.timeoutMs));
+    connecting.then((c) => void c.on('error', () => undefined), () => undefined);
+    conn = await step(connecting).catch((e: unknown) => {
+      // A connection that completes after its timeout is closed, not left open.
+      connecting.then((late) => late.destroy(), () => undefined);
+      throw e;
+    });
+    const row = await readRow(conn, sha256, step);
+    if (!row || row.complete !== 1) return row?.lost === 1 ? { kind: 'lost' } : { kind: 'not-uploaded' };
+    const size = Number(row.size);
+    if (!(size > 0 && size <= MAX_ATTACHMENT_BYTES)) return { kind: 'corrupt', message: `the shared store says it has ${size} bytes` };
+    const shared = conn;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      try {
+        for (let n = 0; n < row!.chunks; n++) {
+          const [rows] = await step(shared.query('SELECT data FROM blob_chunks WHERE sha256 = ? AND n = ?', [sha256, n]));
+          const data = (rows as { data: Buffer }[])[0]?.data;
+          if (!data) throw new MissingChunk(`its chunk ${n + 1} of ${row!.chunks} is missing`);
+          yield data;
+        }
+      } catch (e) {
+        readError = e;
+        throw e;
+      }
+    }
+    const put = await deps.blobs.put(chunks(), size, { sha256, size });
+    if (put.ok) {
+      deps.logger.info('blob fetched from the shared store', { sha256, size, chunks: row.chunks });
+      return { kind: 'fetched' };
+    }
+    return refusedCopy(put.error, size, readError);
+  } catch (e) {
+    // A shared store no Grove with blobs has migrated yet has no such table: nothing was uploaded.
+    if (codeOf(e) === 'ER_NO_SUCH_TABLE') return { kind: 'not-uploaded' };
+    // mysql2's own connect timeout and ours read the same to a person.
+    if (['ETIMEDOUT', 'PROTOCOL_SEQUENCE_TIMEOUT'].includes(codeOf(e))) return { kind: 'unreachable', message: `it did not answer within ${Math.round(deps.timeoutMs / 1000)} s` };
+    return { kind: 'unreachable', message: describe(e) };
+  } finally {
+    conn?.destroy();
+  }
+}
+
+/** Why the blob store did not keep the fetched bytes. */
+function refusedCopy(error: PutError, size: number, readError: unknown): BlobFetch {
+  switch (error.kind) {
+    case 'mismatch':
+      return { kind: 'corrupt', message: `its bytes hash to ${error.sha256} (${error.size} bytes), not to the sha256 it is stored under (${size} bytes)` };
+    case 'too_large':
+      return { kind: 'corrupt', message: `it holds more than the ${size} bytes it says it has` };
+    case 'empty':
+      return { kind: 'corrupt', message: 'it holds no bytes' };
+    case 'type_refused':
+      return { kind: 'corrupt', message: 'its bytes are not a PNG, JPEG, GIF or WebP image' };
+    case 'store_failed':
+      return { kind: 'store-failed', message: error.message };
+    case 'read_failed':
+      if (readError instanceof MissingChunk) return { kind: 'corrupt', message: readError.message };
+      return { kind: 'unreachable', message: describe(readError ?? error.message) };
+  }
+}
+
+function codeOf(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+}
+
+function describe(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message || codeOf(e) || 'no answer';
+}

@@ -1,0 +1,27 @@
+import type { ConnectionOptions } from 'mysql2/promise';
+import type { SyncConfig } from './sync-state-store';
+
+/**
+ * How any connection to the shared MySQL is opened: the round's, and the short-lived ones a
+ * request opens for itself (a lazy blob fetch) so it never waits behind, or interleaves with,
+ * the round's transaction.
+ */
+export function parseSyncUrl(url: string): { user: string; host: string; port: number; database: string } {
+  const m = /^mysql:\/\/([^:@/\s]+)@([^:/\s]+)(?::(\d{1,5}))?\/([A-Za-z0-9_$]+)$/.exec(url.trim());
+  if (!m) throw new Error(`not a sync URL: ${url}`);
+  return { user: decodeURIComponent(m[1]!), host: m[2]!, port: m[3] ? Number(m[3]) : 3306, database: m[4]! };
+}
+
+export function sharedConnectionOptions(config: SyncConfig, password: string, timeoutMs: number): ConnectionOptions {
+  const target = parseSyncUrl(config.url);
+  return {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password,
+    database: target.database,
+    connectTimeout: timeoutMs,
+    ssl: config.tls === 'off' ? undefined : { rejectUnauthorized: config.tls === 'verify' },
+    supportBigNumbers: true,
+  };
+}

@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Brief } from '../../src/shared/briefs';
+import { makeRepo } from '../fixtures/git-repo';
+import { addTrustedRepo, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../fixtures/mariadb';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { expectAccessible } from './axe';
+import { must, openRoute } from './briefs-host';
+import { shoot } from './screenshots';
+
+/**
+ * An image attached on another host, seen on this one while the shared store is down: the
+ * thumbnail is a sentence saying why there is no image and what to do, with a Retry that shows
+ * the image once the store is back. Two real hosts, a real MariaDB, a real Chromium.
+ */
+test.skip(!hasMariaDb(), 'mariadb-server is not installed here (apt-get install mariadb-server): skipped');
+
+const PNG = readFileSync(join(repoRoot, 'test', 'fixtures', 'images', 'screenshot.png'));
+
+let db: MariaDb;
+let a: HostProcess;
+let b: HostProcess;
+test.beforeEach(async () => {
+  db = await startMariaDb();
+  const env = { GROVE_SYNC_PASSWORD: db.password, GROVE_SYNC_TIMEOUT_MS: '1500', GROVE_OPERATOR_NAME: 'op' };
+  [a, b] = [await startHostProcess({ env }), await startHostProcess({ env })];
+  // The cockpit opens its pages once a repository is there.
+  await addTrustedRepo(b, makeRepo(join(makeTempDir('grove-briefs-'), 'flower')));
+});
+test.afterEach(async () => {
+  await stopAllHosts();
+  await stopAllMariaDbs();
+  removeTempDirs();
+});
+
+const syncNow = async (h: HostProcess) => expect((await must<{ state: string }>(h, 'sync.now', {})).state).toBe('idle');
+
+for (const width of [1440, 390]) {
+  test(`at ${width} px: the thumbnail of an image on an unreachable shared store says so, and Retry shows it once the store is back`, async ({ page }) => {
+    for (const h of [a, b]) await must(h, 'sync.set', { url: db.url });
+    const { brief } = await must<{ brief: Brief }>(a, 'briefs.create', { title: 'The login page after the redesign' });
+    const res = await fetch(`${a.url}/blobs?brief=${brief.id}&name=login-after.png`, { method: 'POST', body: PNG, headers: { authorization: `Bearer ${a.token}` } });
+    expect(res.status).toBe(200);
+    for (const h of [a, b, a, b]) await syncNow(h);
+    const onB = await must<{ brief: Brief }>(b, 'briefs.get', { ref: brief.id });
+    expect(onB.brief.attachments).toHaveLength(1);
+
+    await db.stop();
+    await page.setViewportSize({ width, height: 900 });
+    await openRoute(page, b, `#/brief/${onB.brief.number}`);
+    const placeholder = page.getByTestId('attachment-unavailable');
+    await expect(placeholder).toContainText('login-after.png is not on this host yet, and the shared store cannot be reached to fetch it', { timeout: 10_000 });
+    await expect(placeholder).toContainText('Retry once it is back');
+    const retry = placeholder.getByRole('button', { name: 'Retry' });
+    await expect(retry).toBeVisible();
+    await placeholder.scrollIntoViewIfNeeded();
+    await expectAccessible(page, 'an attachment whose image cannot be fetched');
+    await shoot(page, 'sync-blobs-unreachable');
+
+    await db.restart();
+    await retry.click();
+    const image = page.getByTestId('attachment').getByRole('img', { name: 'login-after.png' });
+    await expect(image).toBeVisible();
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await expect(placeholder).toHaveCount(0);
+  });
+}
