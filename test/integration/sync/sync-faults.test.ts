@@ -63,6 +63,22 @@ describe.skipIf(!hasMariaDb())('sync: faults', () => {
     expect(seen[seen.length - 1]).toBe('idle');
   }, 60_000);
 
+  it('MariaDB restarted between rounds: the dead connection is forgotten, the next round is in step at once', async () => {
+    const db = await startMariaDb();
+    const a = await startSyncedHost(db);
+    await syncSet(a, db);
+    await createBrief(a, 'before the restart');
+    expect((await syncNow(a)).state).toBe('idle');
+    await db.restart();
+    // The host saw its connection end while idle; the next round opens a fresh one instead of
+    // failing once on the dead one (which would show offline for a round that had no reason to).
+    await new Promise((r) => setTimeout(r, 200));
+    await createBrief(a, 'after the restart');
+    expect((await syncNow(a)).state).toBe('idle');
+    expect((await syncStatus(a)).waiting).toBe(0);
+    expect(await states(a)).not.toContain('offline');
+  }, 60_000);
+
   it('MariaDB hung (SIGSTOP): rounds time out, offline, local writes still answer fast; resumed, it catches up', async () => {
     const db = await startMariaDb();
     const [a, b] = [await startSyncedHost(db), await startSyncedHost(db)];
