@@ -10,7 +10,7 @@ import type { Outbox } from './outbox';
 import { pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { pushBatch } from './push';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
-import { afterLocalWrite, BUSY_MS, INITIAL_PACING, nextRound, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
+import { afterLocalWrite, BUSY_MS, IDLE_MS, INITIAL_PACING, nextRound, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
 import { readSyncPassword, type PasswordSource } from './sync-password';
 import type { SyncConfig, SyncStateStore } from './sync-state-store';
 
@@ -42,6 +42,11 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export function syncTimeoutMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.GROVE_SYNC_TIMEOUT_MS);
   return Number.isInteger(n) && n >= 100 && n <= 600_000 ? n : DEFAULT_TIMEOUT_MS;
+}
+
+/** How long the server keeps a silent session of this host (see `connection`): the longest idle between rounds, and some steps. */
+export function sessionIdleSeconds(timeoutMs: number): number {
+  return Math.ceil((IDLE_MS + 3 * timeoutMs) / 1000);
 }
 
 class StepTimeout extends Error {}
@@ -275,10 +280,17 @@ export class SyncService {
       connecting.then((late) => late.destroy(), () => undefined);
       throw e;
     }
-    // A connection that dies between queries reports it here; the next step's failure does the rest.
-    conn.on('error', () => undefined);
+    // A connection that dies between rounds (the server ended an idle session, restarted) is
+    // forgotten, so the next round connects anew instead of failing once on a dead one.
+    conn.on('error', () => {
+      if (this.conn === conn) this.disconnect();
+    });
     this.conn = conn;
     this.schemaReady = false;
+    // A host whose link dies mid-push (a lid closed, a network gone) sends no FIN: the server would
+    // keep its session, and with it the entry_seq lock every host's push needs, for wait_timeout
+    // (8 hours by default). Bounded here, longer than the quietest pause between rounds.
+    await this.step(conn.query('SET SESSION wait_timeout = ?', [sessionIdleSeconds(this.timeoutMs)]));
     return conn;
   }
 
