@@ -41,6 +41,17 @@ async function hostOn(db: MariaDb, proxy?: TcpProxy): Promise<HostProcess> {
   return host;
 }
 
+/** A, through a proxy, and B, directly, in step on one brief A made. */
+async function pairInStep(title: string) {
+  const db = await startMariaDb();
+  const proxy = await proxyTo(db);
+  const a = await hostOn(db, proxy);
+  const b = await hostOn(db);
+  const brief = await createBrief(a, title);
+  await syncAll([a, b]);
+  return { db, proxy, a, b, brief };
+}
+
 /** Every entry id a host has, through `briefs.export` (all of them, not a trace page). */
 async function entryIds(host: HostProcess): Promise<string[]> {
   const ids: string[] = [];
@@ -150,12 +161,7 @@ describe.skipIf(!hasMariaDb())('sync: the link to MySQL cut, slowed, blackholed 
   }, 90_000);
 
   it('slower than the step timeout: offline within about the timeout, no round stuck; at normal speed it recovers', async () => {
-    const db = await startMariaDb();
-    const proxy = await proxyTo(db);
-    const a = await hostOn(db, proxy);
-    const b = await hostOn(db);
-    const brief = await createBrief(a, 'slow link');
-    await syncAll([a, b]);
+    const { db, proxy, a, b, brief } = await pairInStep('slow link');
 
     proxy.delay(TIMEOUT_MS + 500);
     for (let i = 0; i < 5; i++) await append(a, brief.id, { kind: 'note', text: `over a slow link ${i}` });
@@ -179,12 +185,7 @@ describe.skipIf(!hasMariaDb())('sync: the link to MySQL cut, slowed, blackholed 
   }, 60_000);
 
   it('blackholed (half-open, no FIN, no answer): offline after the timeout, not hung for ever, for an open connection and a new one; recovers', async () => {
-    const db = await startMariaDb();
-    const proxy = await proxyTo(db);
-    const a = await hostOn(db, proxy);
-    const b = await hostOn(db);
-    const brief = await createBrief(a, 'blackholed');
-    await syncAll([a, b]);
+    const { db, proxy, a, b, brief } = await pairInStep('blackholed');
 
     proxy.halfOpen();
     for (let i = 0; i < 5; i++) await append(a, brief.id, { kind: 'note', text: `into the void ${i}` });
