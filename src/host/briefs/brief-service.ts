@@ -141,11 +141,12 @@ export class BriefService {
       if (target.redacted) return err(apiError('brief_change_invalid', `Entry ${entryId} was already redacted by ${target.redacted.by.name}.`, { entryId }));
       const scrub = scrubbed(target);
       if (!scrub.ok) return err(apiError('brief_change_invalid', `Entry ${entryId} cannot be redacted: ${scrub.reason}.`, { entryId }));
-      const redactionId = uuidv7(this.now().getTime());
-      const at = this.now().toISOString();
-      const applied = this.applyRedaction(target, { by: actor, reason, at, redactionId });
-      // The tombstone's time is the redaction entry's: every store that applies it writes the same tombstone.
-      const written = this.commit(brief.id, brief, [{ kind: 'redaction', payload: { entryId, reason } }], actor, channel, { id: redactionId, at }, applied.replaced);
+      // One instant for the redaction entry and its tombstone: a replica that applies the pulled
+      // redaction stamps the tombstone with the entry's `at`, and must read the same as this one.
+      const now = this.now();
+      const redactionId = uuidv7(now.getTime());
+      const applied = this.applyRedaction(target, { by: actor, reason, at: now.toISOString(), redactionId });
+      const written = this.commit(brief.id, brief, [{ kind: 'redaction', payload: { entryId, reason } }], actor, channel, { id: redactionId, at: now }, applied.replaced);
       return ok({ ...written, redacted: applied.replaced[0]!, freed: applied.freed });
     });
     if (!outcome.ok) return outcome;
@@ -479,19 +480,19 @@ export class BriefService {
   }
 
   /** Writes the drafts as entries of one brief, folds them onto its state, saves and announces. Call inside a transaction. */
-  private commit(briefId: string, before: Brief | null, drafts: Draft[], actor: Actor, channel: Channel, first?: { id: string; at: string }, replaced: BriefEntry[] = []): Written {
+  private commit(briefId: string, before: Brief | null, drafts: Draft[], actor: Actor, channel: Channel, first?: { id: string; at: Date }, replaced: BriefEntry[] = []): Written {
     const store = this.deps.store;
     let state = before;
     const entries: BriefEntry[] = [];
     for (const [i, d] of drafts.entries()) {
-      const at = this.now();
+      const at = i === 0 && first ? first.at : this.now();
       const entry = store.insert({
         id: i === 0 && first ? first.id : uuidv7(at.getTime()),
         briefId,
         kind: d.kind,
         actor: d.actor ?? actor,
         channel: d.channel ?? channel,
-        at: i === 0 && first ? first.at : at.toISOString(),
+        at: at.toISOString(),
         hlc: this.deps.clock.now(),
         payload: d.payload,
         redacted: null,

@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'mysql2/promise';
+import { IDLE_MS } from './sync-rounds';
 import type { SyncConfig } from './sync-state-store';
 
 /**
@@ -24,4 +25,14 @@ export function sharedConnectionOptions(config: SyncConfig, password: string, ti
     ssl: config.tls === 'off' ? undefined : { rejectUnauthorized: config.tls === 'verify' },
     supportBigNumbers: true,
   };
+}
+
+/**
+ * How long the server keeps a silent session of this host: the longest idle between rounds,
+ * and some steps. A host whose link dies inside a transaction sends no FIN, so without this the
+ * server would keep the session, and the row locks it holds (the entry_seq counter every push
+ * needs, a claim row), for wait_timeout: 8 hours by default.
+ */
+export function sessionIdleSeconds(timeoutMs: number): number {
+  return Math.ceil((IDLE_MS + 3 * timeoutMs) / 1000);
 }

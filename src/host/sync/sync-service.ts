@@ -11,7 +11,7 @@ import { uploadWaitingBlobs } from './blob-sync';
 import type { Outbox } from './outbox';
 import { pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { pushBatch } from './push';
-import { parseSyncUrl, sharedConnectionOptions } from './shared-connection';
+import { parseSyncUrl, sessionIdleSeconds, sharedConnectionOptions } from './shared-connection';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { afterLocalWrite, BUSY_MS, INITIAL_PACING, nextRound, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
 import { readSyncPassword, type PasswordSource } from './sync-password';
@@ -297,10 +297,17 @@ export class SyncService {
       connecting.then((late) => late.destroy(), () => undefined);
       throw e;
     }
-    // A connection that dies between queries reports it here; the next step's failure does the rest.
-    conn.on('error', () => undefined);
+    // A connection that dies between rounds (the server ended an idle session, restarted) is
+    // forgotten, so the next round connects anew instead of failing once on a dead one.
+    conn.on('error', () => {
+      if (this.conn === conn) this.disconnect();
+    });
     this.conn = conn;
     this.schemaReady = false;
+    // A host whose link dies mid-push (a lid closed, a network gone) sends no FIN: the server would
+    // keep its session, and with it the entry_seq lock every host's push needs, for wait_timeout
+    // (8 hours by default). Bounded here, longer than the quietest pause between rounds.
+    await this.step(conn.query('SET SESSION wait_timeout = ?', [sessionIdleSeconds(this.timeoutMs)]));
     return conn;
   }
 
