@@ -8,8 +8,18 @@ import type { Brief, BriefEntry } from '../../shared/briefs';
  *
  * A redacted entry has lost its content: it changes nothing the content carried (a redacted
  * refinement no longer sets the spec, which falls back to the latest one still readable).
+ *
+ * Numbers (docs/sync.md): a brief's number is provisional until a `numbered` entry from the
+ * shared store gives it one. A `renumbered` entry (this host's, moving a brief off a number
+ * taken here) applies only to the number it moved from: a shared number that reached the
+ * brief in between outranks it, whichever of the two has the later stamp (a host whose clock
+ * is behind can stamp the shared number before this host's renumbering). `numbers` says
+ * where numbers come from now: `shared` while sync is on (a brief is provisional until its
+ * `numbered` entry), `local` while it is off (nothing is provisional).
  */
-export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
+export type NumberSource = 'local' | 'shared';
+
+export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: NumberSource = 'local'): Brief {
   if (entry.kind === 'created') {
     if (state) throw new ProjectionError(`entry ${entry.id} creates brief ${entry.briefId}, which already exists`);
     const p = entry.payload;
@@ -17,6 +27,7 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
     return {
       id: entry.briefId,
       number: p.number,
+      numberProvisional: numbers === 'shared',
       title: p.title,
       kind: p.kind,
       status: p.status,
@@ -97,7 +108,13 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
       return next;
     }
     case 'renumbered':
-      if (entry.payload) next.number = entry.payload.to;
+      if (entry.payload && entry.payload.from === state.number) next.number = entry.payload.to;
+      return next;
+    case 'numbered':
+      if (entry.payload) {
+        next.number = entry.payload.number;
+        next.numberProvisional = false;
+      }
       return next;
     case 'note':
     case 'comment':
@@ -118,11 +135,11 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
  * later by HLC). A local write's stamp is past everything this host has seen, so folding it
  * onto the saved state (applyEntry) agrees with this.
  */
-export function project(trace: readonly BriefEntry[]): Brief {
+export function project(trace: readonly BriefEntry[], numbers: NumberSource = 'local'): Brief {
   const entries = [...trace].sort(byHlc);
   let state: Brief | null = null;
   for (const entry of entries) {
-    state = applyEntry(state, entry);
+    state = applyEntry(state, entry, numbers);
     // A redacted refinement no longer speaks: the spec is the latest one still readable.
     if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, spec: latestSpec(entries, entry) };
   }

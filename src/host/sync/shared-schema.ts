@@ -10,7 +10,8 @@ import type { Connection } from 'mysql2/promise';
  * - `entries`: every brief entry any host pushed; `seq` is the shared, commit-ordered sequence
  *   (allocated under the `counters` row lock in the push transaction, see push.ts), `id` is
  *   unique so a replayed push inserts nothing.
- * - `counters`: named sequences (`entry_seq`; later brief numbers).
+ * - `counters`: named sequences (`entry_seq`, `brief_number`).
+ * - `brief_numbers`: each brief's shared number (version 2).
  */
 const MIGRATIONS: readonly (readonly string[])[] = [
   [
@@ -35,6 +36,17 @@ const MIGRATIONS: readonly (readonly string[])[] = [
        value BIGINT NOT NULL
      )`,
     `INSERT IGNORE INTO counters (name, value) VALUES ('entry_seq', 0)`,
+  ],
+  // Brief numbers (shared-numbers.ts): one row per numbered brief; the UNIQUE key on the number
+  // is what makes two briefs with one number impossible, whatever a host does. The same SQL on
+  // MySQL 8.0 and MariaDB 10.11.
+  [
+    `CREATE TABLE IF NOT EXISTS brief_numbers (
+       brief_id CHAR(36) NOT NULL PRIMARY KEY,
+       number INT NOT NULL,
+       UNIQUE KEY brief_numbers_number (number)
+     ) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+    `INSERT IGNORE INTO counters (name, value) VALUES ('brief_number', 0)`,
   ],
 ];
 
