@@ -199,7 +199,7 @@ export class BriefService {
         present.add(briefId);
         return true;
       };
-      // Numbers this import gave, and to which brief.
+      // Numbers this import gave by renumbering, and to which brief.
       const claimed = new Map<number, string>();
       const renumbered: { briefId: string; from: number; to: number }[] = [];
       const freed: string[] = [];
@@ -236,13 +236,7 @@ export class BriefService {
         const stored = store.insert(rest, origin);
         this.deps.clock.observe(e.hlc);
         touch(e.briefId).added.push(stored);
-        if (e.kind === 'created') {
-          created.add(e.briefId);
-          const number = e.payload?.number ?? 0;
-          if (store.byNumber(number) !== null || claimed.has(number)) {
-            renumber(e.briefId, number);
-          } else claimed.set(number, e.briefId);
-        }
+        if (e.kind === 'created') created.add(e.briefId);
         if (e.kind === 'attachment_added' && e.payload && !e.redacted) {
           const p = e.payload;
           store.addAttachment({ id: p.attachmentId, briefId: e.briefId, entryId: e.id, sha256: p.sha256, name: p.name, type: p.type, size: p.size, at: e.at });

@@ -11,9 +11,11 @@ import type { Brief, BriefEntry } from '../../shared/briefs';
  *
  * Numbers (docs/sync.md): a brief's number is provisional until a `numbered` entry from the
  * shared store gives it one. A `renumbered` entry (this host's, moving a brief off a number
- * taken here) applies only to the number it moved from: a shared number that reached the
- * brief in between outranks it, whichever of the two has the later stamp (a host whose clock
- * is behind can stamp the shared number before this host's renumbering). `numbers` says
+ * taken here) applies only to the number it moved from, and `project` drops one written here
+ * before the shared number arrived (an earlier local seq): the shared number outranks it,
+ * whichever of the two has the later stamp (the pusher's clock may be behind this host's, so
+ * its `numbered` entry can sort before a renumbering this host wrote when the brief's
+ * `created` arrived in an earlier pull batch). `numbers` says
  * where numbers come from now: `shared` while sync is on (a brief is provisional until its
  * `numbered` entry), `local` while it is off (nothing is provisional).
  */
@@ -137,9 +139,12 @@ export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: Numb
  */
 export function project(trace: readonly BriefEntry[], numbers: NumberSource = 'local'): Brief {
   const entries = [...trace].sort(byHlc);
+  const numberedAt = Math.max(0, ...entries.filter((e) => e.kind === 'numbered').map((e) => e.seq));
   let state: Brief | null = null;
   for (const entry of entries) {
-    state = applyEntry(state, entry, numbers);
+    // A renumbering the shared number superseded still counts as an entry; it moves nothing.
+    const superseded = entry.kind === 'renumbered' && entry.seq < numberedAt;
+    state = applyEntry(state, superseded ? { ...entry, payload: null } : entry, numbers);
     // A redacted refinement no longer speaks: the spec is the latest one still readable.
     if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, spec: latestSpec(entries, entry) };
   }
