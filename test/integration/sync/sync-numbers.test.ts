@@ -3,6 +3,7 @@ import { createConnection } from 'mysql2/promise';
 import { removeTempDirs } from '../../fixtures/temp-dir';
 import { stopAllHosts, type HostProcess } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
+import { runGrove } from '../../fixtures/grove-cli';
 import { append, call, createBrief, snapshot, startSyncedHost, syncAll, syncNow, syncSet } from '../../fixtures/sync-hosts';
 import type { BriefSummary } from '../../../src/shared/briefs';
 
@@ -80,6 +81,16 @@ describe.skipIf(!hasMariaDb())('sync: brief numbers come from the shared store',
       expect(offline).toMatchObject({ number: 4, numberProvisional: true });
       expect((await syncNow(c)).state).toBe('offline');
       expect((await numbersOf(c)).get(offline.id)).toEqual({ number: 4, provisional: true });
+      // The CLI shows it too: `#4~` with what the tilde means; JSON says numberProvisional.
+      const list = await runGrove(c, ['brief', 'list']);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(/^ *#4~ .*made while the server hangs/m);
+      expect(list.stdout).toMatch(/^ *#1 .*A one/m);
+      expect(list.stdout).toContain('~ provisional: the shared store numbers it at its first push');
+      const show = await runGrove(c, ['brief', 'show', '4']);
+      expect(show.stdout.split('\n').slice(0, 2).join('\n')).toMatch(/^#4~ {2}made while the server hangs\n {4}~ provisional/);
+      const json = JSON.parse((await runGrove(c, ['brief', 'show', '4', '--json'])).stdout) as { brief: { numberProvisional: boolean } };
+      expect(json.brief.numberProvisional).toBe(true);
       // Meanwhile B makes one too (it cannot push either).
       const fromB = await createBrief(b, 'B, also offline');
       expect(fromB).toMatchObject({ number: 4, numberProvisional: true });
