@@ -266,8 +266,10 @@ export class BriefService {
         return h && !folded.has(h.id) ? h.id : undefined;
       };
       // Shared numbers first: they are the shared store's word, and a provisional number in
-      // their way moves aside (docs/sync.md, Brief numbers).
-      const order = [...folded.values()].sort((a, b) => Number(a.numberProvisional) - Number(b.numberProvisional));
+      // their way moves aside (docs/sync.md, Brief numbers). Then the briefs this store had
+      // before the import: a number they hold here stays theirs, a brief new here moves.
+      const rank = (b: Brief) => (b.numberProvisional ? 2 : 0) + (created.has(b.id) ? 1 : 0);
+      const order = [...folded.values()].sort((a, b) => rank(a) - rank(b));
       for (let brief of order) {
         const holder = holderOf(brief.number);
         if (holder !== undefined && holder !== brief.id) {
