@@ -157,7 +157,9 @@ export class BriefService {
   /**
    * Entries exported from another store, applied in their order. An entry already here is
    * skipped, so importing twice changes nothing. A brief whose number is taken here gets the
-   * next free one, recorded as a `renumbered` entry by Grove. Every attachment's blob must be
+   * next free one, recorded as a `renumbered` entry by Grove; from a sync pull, a brief's
+   * shared number (its `numbered` entry) is never the one to move: a provisional brief holding
+   * it here moves instead (docs/sync.md, Brief numbers). Every attachment's blob must be
    * stored first (the CLI uploads them before the entries).
    */
   importEntries(
@@ -199,16 +201,15 @@ export class BriefService {
         present.add(briefId);
         return true;
       };
-      // Numbers this import gave by renumbering, and to which brief.
-      const claimed = new Map<number, string>();
       const renumbered: { briefId: string; from: number; to: number }[] = [];
       const freed: string[] = [];
       let skipped = 0;
-      /** The brief takes the next number free here and in this import, recorded as Grove's renumbering. */
+      // The lowest number a renumbering may give: past every number this import folded or gave.
       let numbersFrom = 1;
+      /** The brief takes the next number free here and in this import, recorded as Grove's renumbering. */
       const renumber = (briefId: string, from: number): void => {
-        const to = Math.max(store.nextNumber(), numbersFrom, ...[...claimed.keys()].map((n) => n + 1));
-        claimed.set(to, briefId);
+        const to = Math.max(store.nextNumber(), numbersFrom);
+        numbersFrom = to + 1;
         renumbered.push({ briefId, from, to });
         const at = this.now();
         touch(briefId).added.push(
@@ -255,7 +256,6 @@ export class BriefService {
       const fold = (briefId: string) =>
         foldImported(store.trace(briefId), store.numberSource(), (message) => refuse(apiError('brief_import_invalid', `Brief ${briefId}: its entries do not make a brief: ${message}.`, { briefId })));
       const folded = new Map([...touched.keys()].map((id) => [id, fold(id)] as const));
-      // A renumbering goes past every number this import folded, so it collides with none of them.
       numbersFrom = Math.max(0, ...[...folded.values()].map((b) => b.number)) + 1;
       const decided = new Map<number, string>();
       /** The brief this store gives `n` to, apart from the briefs this import folds (their numbers are being decided). */
