@@ -17,7 +17,7 @@ import { rowValues, SHARED_COLUMNS } from './shared-rows';
  * batch inserts no `created` entry, so it numbers nothing; a brief that already has a number
  * keeps it.
  */
-export const NUMBERING_ACTOR = { kind: 'system', name: 'grove' } as const;
+const NUMBERING_ACTOR = { kind: 'system', name: 'grove' } as const;
 
 export async function numberNewBriefs(
   conn: Connection,
