@@ -1,7 +1,4 @@
-import { briefRef } from './brief-labels';
-
-/** What the marker says, to a pointer (title) and to a screen reader alike. */
-export const PROVISIONAL_TITLE = 'provisional: the shared store numbers it at its first push';
+import { briefRef, PROVISIONAL_TITLE } from './brief-labels';
 
 /**
  * A brief's number as the list and the page show it. While sync is on, a brief the shared store
