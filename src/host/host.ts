@@ -303,10 +303,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // Blobs no attachment names (an upload cut short, a redacted screenshot a crash kept) go now.
   const sweptBlobs = blobs.sweep(briefStore.referencedBlobs());
   if (sweptBlobs > 0) logger.info('swept unreferenced blobs', { count: sweptBlobs });
+  const briefClock = createHybridClock(hlcNodeId(db));
   const briefs = new BriefService({
     store: briefStore,
     events,
-    clock: createHybridClock(hlcNodeId(db)),
+    clock: briefClock,
     blobs,
     operatorName: operatorName(process.env),
     agentName: (id) => agents.info(id)?.name ?? null,
@@ -324,6 +325,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     env: process.env,
     dataDir: config.dataDir,
     origin: hlcNodeId(db),
+    clock: briefClock,
     timeoutMs: syncTimeoutMs(process.env),
   });
   sync.start();

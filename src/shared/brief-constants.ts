@@ -34,7 +34,7 @@ export const MAX_TRACE_PAGE = 500;
 export type EntryKindName =
   | 'created' | 'note' | 'comment' | 'refinement' | 'spec_snapshot' | 'plan_proposed' | 'plan_accepted' | 'status_change'
   | 'details_changed' | 'projects_set' | 'link_added' | 'link_removed' | 'participant_joined' | 'participant_left'
-  | 'dependency_added' | 'dependency_removed' | 'parent_set' | 'attachment_added' | 'redaction' | 'renumbered'
+  | 'dependency_added' | 'dependency_removed' | 'parent_set' | 'attachment_added' | 'redaction' | 'renumbered' | 'numbered'
   | 'dispatch_requested' | 'claimed' | 'claim_released';
 
 /** How the trace names each kind, as the seed's trace reads ("link added", "spec snapshot"). */
@@ -59,6 +59,7 @@ export const ENTRY_LABELS: Record<EntryKindName, string> = {
   attachment_added: 'attachment added',
   redaction: 'redaction',
   renumbered: 'renumbered',
+  numbered: 'numbered',
   dispatch_requested: 'dispatch requested',
   claimed: 'claimed',
   claim_released: 'claim released',

@@ -54,6 +54,8 @@ export function entrySummary(e: BriefEntry): string {
       return `entry ${e.payload.entryId} redacted: ${e.payload.reason}`;
     case 'renumbered':
       return `renumbered #${e.payload.from} → #${e.payload.to}`;
+    case 'numbered':
+      return `numbered #${e.payload.number} by the shared store`;
     case 'dispatch_requested':
       return `${e.payload.phase === 'design' ? 'design pass' : 'build'} to ${e.payload.target} (${e.payload.preset}, ${e.payload.role})${e.payload.auto ? ', auto-dispatch' : ''}`;
     case 'claimed':

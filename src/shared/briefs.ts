@@ -133,6 +133,12 @@ export const EntryPayloads = {
   /** The brief's number changed (an import met a number already taken here). */
   renumbered: z.object({ from: z.number().int().positive(), to: z.number().int().positive() }).strict(),
   /**
+   * The shared store gave the brief its number (docs/sync.md, Brief numbers): written there, in
+   * the push transaction that first brought the brief, never on a host; every host learns it by
+   * pulling. It outranks any local number.
+   */
+  numbered: z.object({ number: z.number().int().positive() }).strict(),
+  /**
    * The brief was asked of an agent (docs/mcp.md, Dispatch): where (a lane's name, or a new
    * ephemeral lane), which preset and role, and whether a design pass or auto-dispatch applies.
    */
@@ -206,6 +212,7 @@ export const BriefEntry = z.discriminatedUnion('kind', [
   entryOf('attachment_added', EntryPayloads.attachment_added),
   entryOf('redaction', EntryPayloads.redaction),
   entryOf('renumbered', EntryPayloads.renumbered),
+  entryOf('numbered', EntryPayloads.numbered),
   entryOf('dispatch_requested', EntryPayloads.dispatch_requested),
   entryOf('claimed', EntryPayloads.claimed),
   entryOf('claim_released', EntryPayloads.claim_released),
@@ -245,6 +252,12 @@ export const Brief = z
   .object({
     id: z.string(),
     number: z.number().int().positive(),
+    /**
+     * While sync is on, a brief the shared store has not numbered yet (made offline, or not
+     * pushed yet): its number is this host's and may change at its first push. Always false
+     * with sync off.
+     */
+    numberProvisional: z.boolean(),
     title: z.string(),
     kind: BriefKind,
     status: BriefStatus,

@@ -40,8 +40,17 @@ export function projectsText(b: Pick<Brief, 'projects'>): string {
 }
 
 /** One line per brief, as `grove brief list` prints them. */
+/** What a provisional number's `~` means (docs/sync.md, Brief numbers). */
+export const PROVISIONAL_NOTE = '~ provisional: the shared store numbers it at its first push';
+
+/** `#12`, or `#12~` while the shared store has not numbered the brief yet (sync on). */
+export function numberText(b: Pick<BriefSummary, 'number' | 'numberProvisional'>): string {
+  return `#${b.number}${b.numberProvisional ? '~' : ''}`;
+}
+
 export function briefRows(briefs: readonly BriefSummary[], now = Date.now()): string[] {
-  return columns(briefs.map((b) => [`#${b.number}`, statusWord(b.status), b.kind, projectsText(b), b.title, ago(b.updatedAt, now)]));
+  const rows = columns(briefs.map((b) => [numberText(b), statusWord(b.status), b.kind, projectsText(b), b.title, ago(b.updatedAt, now)]));
+  return briefs.some((b) => b.numberProvisional) ? [...rows, '', PROVISIONAL_NOTE] : rows;
 }
 
 /** Text indented under a heading, every line. */

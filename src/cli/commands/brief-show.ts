@@ -3,7 +3,7 @@ import { MAX_TRACE_PAGE } from '../../shared/brief-constants';
 import type { Brief, BriefEntry } from '../../shared/briefs';
 import { err, ok, type Result } from '../../shared/result';
 import type { Target } from '../lane-target';
-import { actorName, ago, columns, count, entryBody, entryHead, indented, projectsText, statusWord } from './brief-format';
+import { actorName, ago, columns, count, entryBody, entryHead, indented, numberText, projectsText, PROVISIONAL_NOTE, statusWord } from './brief-format';
 
 /**
  * `grove brief show REF`: the brief as it is now, then its whole trace oldest first. The
@@ -68,7 +68,8 @@ function withNumbers(text: string, related: Related): string {
 export function showText(brief: Brief, trace: readonly BriefEntry[], related: Related, now = Date.now()): string {
   const name = (id: string) => relatedName(related, id);
   const out: string[] = [];
-  out.push(`#${brief.number}  ${brief.title}`);
+  out.push(`${numberText(brief)}  ${brief.title}`);
+  if (brief.numberProvisional) out.push(`    ${PROVISIONAL_NOTE}`);
   out.push(`    ${statusWord(brief.status)} · ${brief.kind} · ${projectsText(brief)}`);
   out.push(`    created ${ago(brief.createdAt, now)} by ${actorName(brief.createdBy)} · last activity ${ago(brief.updatedAt, now)} · ${count(brief.version, 'entry', 'entries')}`);
   out.push(`    id ${brief.id}`);

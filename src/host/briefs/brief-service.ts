@@ -21,7 +21,7 @@ import { uuidv7 } from '../ids';
 import type { BriefStore, NewEntry } from './brief-store';
 import type { HybridClock } from './hybrid-clock';
 import type { EntryOrigin } from '../sync/outbox';
-import { applyEntry, project, ProjectionError } from './projection';
+import { applyEntry, project, ProjectionError, type NumberSource } from './projection';
 import { scrubbed } from './redaction';
 import { lateReach, redactionSpread, WITHHELD_DIFF } from './redaction-spread';
 import { findCycle } from './relationship-cycles';
@@ -159,7 +159,9 @@ export class BriefService {
   /**
    * Entries exported from another store, applied in their order. An entry already here is
    * skipped, so importing twice changes nothing. A brief whose number is taken here gets the
-   * next free one, recorded as a `renumbered` entry by Grove. Every attachment's blob must be
+   * next free one, recorded as a `renumbered` entry by Grove; from a sync pull, a brief's
+   * shared number (its `numbered` entry) is never the one to move: a provisional brief holding
+   * it here moves instead (docs/sync.md, Brief numbers). Every attachment's blob must be
    * stored first (the CLI uploads them before the entries).
    */
   importEntries(
@@ -201,15 +203,15 @@ export class BriefService {
         present.add(briefId);
         return true;
       };
-      // Numbers this import gave, and to which brief.
-      const claimed = new Map<number, string>();
       const renumbered: { briefId: string; from: number; to: number }[] = [];
       const freed: string[] = [];
       let skipped = 0;
+      // The lowest number a renumbering may give: past every number this import folded or gave.
+      let numbersFrom = 1;
       /** The brief takes the next number free here and in this import, recorded as Grove's renumbering. */
       const renumber = (briefId: string, from: number): void => {
-        const to = Math.max(store.nextNumber(), ...[...claimed.keys()].map((n) => n + 1));
-        claimed.set(to, briefId);
+        const to = Math.max(store.nextNumber(), numbersFrom);
+        numbersFrom = to + 1;
         renumbered.push({ briefId, from, to });
         const at = this.now();
         touch(briefId).added.push(
@@ -237,13 +239,7 @@ export class BriefService {
         const stored = store.insert(rest, origin);
         this.deps.clock.observe(e.hlc);
         touch(e.briefId).added.push(stored);
-        if (e.kind === 'created') {
-          created.add(e.briefId);
-          const number = e.payload?.number ?? 0;
-          if (store.byNumber(number) !== null || claimed.has(number)) {
-            renumber(e.briefId, number);
-          } else claimed.set(number, e.briefId);
-        }
+        if (e.kind === 'created') created.add(e.briefId);
         if (e.kind === 'attachment_added' && e.payload && !e.redacted) {
           const p = e.payload;
           store.addAttachment({ id: p.attachmentId, briefId: e.briefId, entryId: e.id, sha256: p.sha256, name: p.name, type: p.type, size: p.size, at: e.at });
@@ -266,28 +262,53 @@ export class BriefService {
       }
       // Every brief folded and saved before any is announced: a refusal rolls the import back,
       // and listeners must not have been told of entries that then never were.
-      const folded = [...touched].map(([briefId, t]) => {
-        const fold = () => foldImported(store.trace(briefId), (message) => refuse(apiError('brief_import_invalid', `Brief ${briefId}: its entries do not make a brief: ${message}.`, { briefId })));
-        let brief = fold();
-        // A number this store already gives another brief (an imported renumbering can name
-        // one): the brief takes the next free number, recorded as Grove's renumbering.
-        const holder = store.byNumber(brief.number);
-        const claimant = claimed.get(brief.number);
-        if ((holder && holder.id !== briefId) || (claimant !== undefined && claimant !== briefId)) {
-          renumber(briefId, brief.number);
-          brief = fold();
-        } else claimed.set(brief.number, briefId);
-        return { t, brief };
-      });
-      for (const { brief } of folded) {
+      const fold = (briefId: string) =>
+        foldImported(store.trace(briefId), store.numberSource(), (message) => refuse(apiError('brief_import_invalid', `Brief ${briefId}: its entries do not make a brief: ${message}.`, { briefId })));
+      const folded = new Map([...touched.keys()].map((id) => [id, fold(id)] as const));
+      numbersFrom = Math.max(0, ...[...folded.values()].map((b) => b.number)) + 1;
+      const decided = new Map<number, string>();
+      /** The brief this store gives `n` to, apart from the briefs this import folds (their numbers are being decided). */
+      const holderOf = (n: number): string | undefined => {
+        const decidedFor = decided.get(n);
+        if (decidedFor !== undefined) return decidedFor;
+        const h = store.byNumber(n);
+        return h && !folded.has(h.id) ? h.id : undefined;
+      };
+      // Shared numbers first: they are the shared store's word, and a provisional number in
+      // their way moves aside (docs/sync.md, Brief numbers). Then the briefs this store had
+      // before the import: a number they hold here stays theirs, a brief new here moves.
+      const rank = (b: Brief) => (b.numberProvisional ? 2 : 0) + (created.has(b.id) ? 1 : 0);
+      const order = [...folded.values()].sort((a, b) => rank(a) - rank(b));
+      for (let brief of order) {
+        const holder = holderOf(brief.number);
+        if (holder !== undefined && holder !== brief.id) {
+          const holderBrief = folded.get(holder) ?? store.get(holder)!;
+          if (origin === 'shared' && !brief.numberProvisional && holderBrief.numberProvisional) {
+            renumber(holder, holderBrief.number);
+            const moved = fold(holder);
+            folded.set(holder, moved);
+            decided.set(moved.number, holder);
+          } else {
+            // A number this store already gives another brief (an imported renumbering can
+            // name one): the brief takes the next free number, recorded as Grove's renumbering.
+            renumber(brief.id, brief.number);
+            brief = fold(brief.id);
+            folded.set(brief.id, brief);
+          }
+        }
+        decided.set(brief.number, brief.id);
+      }
+      store.releaseNumbers([...folded.keys()]);
+      const saved = [...folded.values()].map((brief) => {
         try {
-          store.save(brief);
+          return store.save(brief);
         } catch (e) {
           if (!(e instanceof Error && /UNIQUE/.test(e.message))) throw e;
-          refuse(apiError('brief_import_invalid', `Brief ${brief.id} would take #${brief.number}, which another brief here holds; nothing was imported.`, { briefId: brief.id }));
+          return refuse(apiError('brief_import_invalid', `Brief ${brief.id} would take #${brief.number}, which another brief here holds; nothing was imported.`, { briefId: brief.id }));
         }
-      }
-      for (const { brief, t } of folded) {
+      });
+      for (const brief of saved) {
+        const t = touched.get(brief.id)!;
         // As the entries read now: a redaction later in the same import already tombstoned some.
         const now = (list: BriefEntry[]) => list.map((e) => store.entry(e.id) ?? e);
         this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries: now(t.added), replaced: now(t.replaced) });
@@ -497,7 +518,7 @@ export class BriefService {
         payload: d.payload,
         redacted: null,
       } as NewEntry);
-      state = applyEntry(state, entry);
+      state = applyEntry(state, entry, store.numberSource());
       entries.push(entry);
       if (entry.kind === 'attachment_added' && entry.payload) {
         const p = entry.payload;
@@ -505,17 +526,16 @@ export class BriefService {
       }
     }
     // A redaction changes what earlier entries say: fold the whole trace again.
-    const brief = replaced.length > 0 ? project(store.trace(briefId)) : state!;
-    store.save(brief);
+    const brief = store.save(replaced.length > 0 ? project(store.trace(briefId), store.numberSource()) : state!);
     this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries, replaced });
     return { brief, entries };
   }
 }
 
 /** An imported trace folded; one that does not fold (a hand-edited `created` with no content) is refused, not a crash. */
-function foldImported(trace: BriefEntry[], refuse: (message: string) => never): Brief {
+function foldImported(trace: BriefEntry[], numbers: NumberSource, refuse: (message: string) => never): Brief {
   try {
-    return project(trace);
+    return project(trace, numbers);
   } catch (e) {
     if (e instanceof ProjectionError) return refuse(e.message);
     throw e;

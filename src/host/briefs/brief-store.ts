@@ -13,6 +13,7 @@ import {
 import { searchableText } from './searchable-text';
 import { ftsQuery } from './fts-query';
 import type { EntryOrigin, Outbox } from '../sync/outbox';
+import type { NumberSource } from './projection';
 
 /**
  * The briefs' SQLite tables (migration 0009). Plain reads and writes only: what an entry
@@ -54,7 +55,21 @@ export interface BriefStore {
   count(briefId: string, afterSeq?: number): number;
   /** Every entry of the store after `afterSeq`, in order of arrival (export). */
   since(afterSeq: number, limit: number): BriefEntry[];
-  save(brief: Brief): void;
+  /** Stores a brief's folded state (answering with it, as stored). */
+  save(brief: Brief): Brief;
+  /** Where brief numbers come from now: the shared store while sync is configured (projection.ts). */
+  numberSource(): NumberSource;
+  /**
+   * Sync was turned on or off: every brief's `numberProvisional` as it now reads (on: the
+   * briefs the shared store has not numbered yet; off: none). Call in the transaction that
+   * saves the configuration.
+   */
+  refreshProvisional(): void;
+  /**
+   * Gives up the numbers of these briefs for the rest of the transaction, so briefs whose
+   * numbers an import is shuffling can each be saved with its new one (a swap included).
+   */
+  releaseNumbers(ids: readonly string[]): void;
   /**
    * Replaces an entry's content by what survives a redaction, and its searchable text with
    * it: with a tombstone for the redacted entry (and its exact copies), without one for an
@@ -134,8 +149,21 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
   const firstBlobName = db.prepare('SELECT name FROM brief_attachments WHERE sha256 = ? ORDER BY added_at, id LIMIT 1');
   const countHits = db.prepare('SELECT count(*) AS n FROM (SELECT 1 FROM brief_search WHERE brief_search MATCH ? LIMIT ?)');
 
-  // The folded state as this store saved it (see rowToEntry on why reads are not validated again).
-  const parseState = (row: { state: string } | undefined): Brief | null => (row ? (JSON.parse(row.state) as Brief) : null);
+  /** Whether numbers come from the shared store: sync configured (the outbox is on exactly then). */
+  const numbersShared = (): boolean => opts.outbox?.isEnabled() ?? false;
+  // The folded state as this store saved it (see rowToEntry on why reads are not validated again);
+  // a state saved before numbers could be provisional is provisional exactly while sync is on.
+  const parseState = (row: { state: string } | undefined): Brief | null => (row ? readState(row.state) : null);
+  const readState = (state: string): Brief => {
+    const b = JSON.parse(state) as Brief;
+    return b.numberProvisional === undefined ? { ...b, numberProvisional: numbersShared() } : b;
+  };
+  const refreshProvisional = db.prepare(
+    `UPDATE briefs SET state = json_set(state, '$.numberProvisional',
+       json(CASE WHEN ? AND NOT EXISTS (SELECT 1 FROM brief_entries e WHERE e.brief_id = briefs.id AND e.kind = 'numbered') THEN 'true' ELSE 'false' END))`,
+  );
+  // Negative numbers are never a brief's: a parked row keeps the UNIQUE index out of the way until it is saved.
+  const parkNumber = db.prepare('UPDATE briefs SET number = -number WHERE id = ? AND number > 0');
   const get = (id: string): Brief | null => parseState(selectState.get(id) as { state: string } | undefined);
   const byNumber = (n: number): Brief | null => parseState(selectByNumber.get(n) as { state: string } | undefined);
 
@@ -179,6 +207,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     trace: (briefId) => (selectTrace.all(briefId) as EntryRow[]).map(rowToEntry),
     count: (briefId, afterSeq = 0) => (selectCount.get(briefId, afterSeq) as { n: number }).n,
     since: (afterSeq, limit) => (selectSince.all(afterSeq, limit) as EntryRow[]).map(rowToEntry),
+    numberSource: () => (numbersShared() ? 'shared' : 'local'),
     save(brief) {
       upsertBrief.run({
         id: brief.id,
@@ -191,7 +220,10 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
       });
       deleteProjects.run(brief.id);
       for (const p of brief.projects) insertProject.run(brief.id, p.name);
+      return brief;
     },
+    refreshProvisional: () => void refreshProvisional.run(numbersShared() ? 1 : 0),
+    releaseNumbers: (ids) => ids.forEach((id) => parkNumber.run(id)),
     tombstone(entryId, payload, tombstone) {
       const row = selectEntry.get(entryId) as EntryRow;
       updatePayload.run(payload === null ? null : JSON.stringify(payload), tombstone === null ? null : JSON.stringify(tombstone), entryId);
@@ -239,7 +271,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
       }
       const sql = `SELECT b.state FROM briefs b ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY b.updated_at DESC, b.id DESC LIMIT ?`;
       const rows = db.prepare(sql).all(...args, q.limit + 1) as { state: string }[];
-      const briefs = rows.slice(0, q.limit).map((r) => summaryOf(JSON.parse(r.state) as Brief));
+      const briefs = rows.slice(0, q.limit).map((r) => summaryOf(readState(r.state)));
       const last = briefs[briefs.length - 1];
       return { briefs, nextCursor: rows.length > q.limit && last ? encodeCursor(last.updatedAt, last.id) : null };
     },

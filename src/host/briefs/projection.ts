@@ -9,8 +9,20 @@ import { latestReadableSpec, specAfter, versionOf } from './spec-versions';
  *
  * A redacted entry has lost its content: it changes nothing the content carried (a redacted
  * refinement no longer sets the spec, which falls back to the latest one still readable).
+ *
+ * Numbers (docs/sync.md): a brief's number is provisional until a `numbered` entry from the
+ * shared store gives it one. A `renumbered` entry (this host's, moving a brief off a number
+ * taken here) applies only to the number it moved from, and `project` drops one written here
+ * before the shared number arrived (an earlier local seq): the shared number outranks it,
+ * whichever of the two has the later stamp (the pusher's clock may be behind this host's, so
+ * its `numbered` entry can sort before a renumbering this host wrote when the brief's
+ * `created` arrived in an earlier pull batch). `numbers` says
+ * where numbers come from now: `shared` while sync is on (a brief is provisional until its
+ * `numbered` entry), `local` while it is off (nothing is provisional).
  */
-export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
+export type NumberSource = 'local' | 'shared';
+
+export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: NumberSource = 'local'): Brief {
   if (entry.kind === 'created') {
     if (state) throw new ProjectionError(`entry ${entry.id} creates brief ${entry.briefId}, which already exists`);
     const p = entry.payload;
@@ -18,6 +30,7 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
     return {
       id: entry.briefId,
       number: p.number,
+      numberProvisional: numbers === 'shared',
       title: p.title,
       kind: p.kind,
       status: p.status,
@@ -99,7 +112,13 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
       return next;
     }
     case 'renumbered':
-      if (entry.payload) next.number = entry.payload.to;
+      if (entry.payload && entry.payload.from === state.number) next.number = entry.payload.to;
+      return next;
+    case 'numbered':
+      if (entry.payload) {
+        next.number = entry.payload.number;
+        next.numberProvisional = false;
+      }
       return next;
     case 'note':
     case 'comment':
@@ -120,11 +139,14 @@ export function applyEntry(state: Brief | null, entry: BriefEntry): Brief {
  * later by HLC). A local write's stamp is past everything this host has seen, so folding it
  * onto the saved state (applyEntry) agrees with this.
  */
-export function project(trace: readonly BriefEntry[]): Brief {
+export function project(trace: readonly BriefEntry[], numbers: NumberSource = 'local'): Brief {
   const entries = [...trace].sort(byHlc);
+  const numberedAt = Math.max(0, ...entries.filter((e) => e.kind === 'numbered').map((e) => e.seq));
   let state: Brief | null = null;
   for (const entry of entries) {
-    state = applyEntry(state, entry);
+    // A renumbering the shared number superseded still counts as an entry; it moves nothing.
+    const superseded = entry.kind === 'renumbered' && entry.seq < numberedAt;
+    state = applyEntry(state, superseded ? { ...entry, payload: null } : entry, numbers);
     // A redacted refinement no longer speaks: the spec is the latest one still readable.
     if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, ...latestReadableSpec(entries, entry) };
   }

@@ -37,6 +37,7 @@ export function scrubbed(entry: BriefEntry): Scrubbed {
     case 'parent_set':
     case 'redaction':
     case 'renumbered':
+    case 'numbered':
     case 'dispatch_requested':
     case 'claimed':
     case 'claim_released':

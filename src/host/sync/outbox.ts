@@ -8,8 +8,9 @@ import { WITHHELD_DIFF } from '../briefs/redaction-spread';
  * - `sync_outbox`, the local entries not pushed yet. The brief store calls `enqueue` inside the
  *   transaction that inserts an entry, so an entry and its outbox row commit together: a crash
  *   leaves both or neither. Entries pulled from the shared store are never enqueued, and neither
- *   is a `renumbered` entry (brief numbers stay local in this version, so a renumbering is this
- *   store's own note).
+ *   is a `renumbered` entry (a renumbering is this store's own note: numbers are the shared
+ *   store's to give) nor a `numbered` one (born in the shared store; one from a store sync
+ *   pointed at before is not this store's to hand on).
  * - `sync_tombstones`, the entries a redaction changed here (`tombstoned`, called by the brief
  *   store in the transaction that tombstones): their shared row may still hold the text, whoever
  *   pushed it, so the next push rewrites it to the redacted form (push.ts).
@@ -18,9 +19,12 @@ import { WITHHELD_DIFF } from '../briefs/redaction-spread';
  */
 export type EntryOrigin = 'local' | 'shared';
 
+const LOCAL_ONLY: readonly BriefEntry['kind'][] = ['renumbered', 'numbered'];
+
 export interface Outbox {
   /** Whether inserts and tombstones are queued (sync configured). */
   setEnabled(on: boolean): void;
+  isEnabled(): boolean;
   enqueue(entry: Pick<BriefEntry, 'id' | 'kind' | 'seq'>, origin: EntryOrigin): void;
   /** A redaction changed this entry here: its shared row must be rewritten. */
   tombstoned(entryId: string): void;
@@ -54,14 +58,15 @@ export function createOutbox(db: Db): Outbox {
   const count = db.prepare('SELECT (SELECT count(*) FROM sync_outbox) + (SELECT count(*) FROM sync_tombstones) AS n');
   return {
     setEnabled: (on) => void (enabled = on),
+    isEnabled: () => enabled,
     enqueue(entry, origin) {
-      if (enabled && origin === 'local' && entry.kind !== 'renumbered') insert.run(entry.id, entry.seq);
+      if (enabled && origin === 'local' && !LOCAL_ONLY.includes(entry.kind)) insert.run(entry.id, entry.seq);
     },
     tombstoned(entryId) {
       if (enabled) insertTombstone.run(entryId);
     },
     enqueueAll() {
-      db.prepare("INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) SELECT id, seq FROM brief_entries WHERE kind <> 'renumbered'").run();
+      db.prepare("INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) SELECT id, seq FROM brief_entries WHERE kind NOT IN ('renumbered', 'numbered')").run();
       db.prepare(
         "INSERT OR IGNORE INTO sync_tombstones (entry_id) SELECT id FROM brief_entries WHERE redacted IS NOT NULL OR (kind = 'refinement' AND json_extract(payload, '$.diff') = ?)",
       ).run(WITHHELD_DIFF);

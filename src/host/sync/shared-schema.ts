@@ -10,14 +10,15 @@ import type { Connection } from 'mysql2/promise';
  * - `entries`: every brief entry any host pushed; `seq` is the shared, commit-ordered sequence
  *   (allocated under the `counters` row lock in the push transaction, see push.ts), `id` is
  *   unique so a replayed push inserts nothing.
- * - `counters`: named sequences (`entry_seq`; later brief numbers).
- * - `claims`: the one claim a brief may have across every host (shared-claims.ts): who holds it
+ * - `counters`: named sequences (`entry_seq`, `brief_number`).
+ * - `claims` (version 2): the one claim a brief may have across every host (shared-claims.ts): who holds it
  *   (the host's HLC node id and the dispatch or agent id) and until when, by the server's clock.
  * - `blobs` and `blob_chunks` (version 3): attachments' images by sha256, in chunks that fit the
  *   server's packet limit (blob-sync.ts). `complete` turns 1 only after every chunk is written,
  *   so a reader never takes a half-uploaded image for a whole one; `chunk_size` is the one all
  *   chunks of that blob use, whoever writes them; `lost` marks an image whose entry was pushed by
  *   a host that no longer had its bytes (no one can fetch it until a host that has them uploads).
+ * - `brief_numbers` (version 4): each brief's shared number.
  */
 const MIGRATIONS: readonly (readonly string[])[] = [
   [
@@ -71,6 +72,17 @@ const MIGRATIONS: readonly (readonly string[])[] = [
        data LONGBLOB NOT NULL,
        PRIMARY KEY (sha256, n)
      ) CHARACTER SET ascii COLLATE ascii_bin`,
+  ],
+  // Brief numbers (shared-numbers.ts): one row per numbered brief; the UNIQUE key on the number
+  // is what makes two briefs with one number impossible, whatever a host does. The same SQL on
+  // MySQL 8.0 and MariaDB 10.11.
+  [
+    `CREATE TABLE IF NOT EXISTS brief_numbers (
+       brief_id CHAR(36) NOT NULL PRIMARY KEY,
+       number INT NOT NULL,
+       UNIQUE KEY brief_numbers_number (number)
+     ) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
+    `INSERT IGNORE INTO counters (name, value) VALUES ('brief_number', 0)`,
   ],
 ];
 

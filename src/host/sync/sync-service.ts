@@ -5,6 +5,7 @@ import type { SyncState, SyncStatus, SyncTls } from '../../shared/sync';
 import type { BlobStore } from '../briefs/blob-store';
 import type { BriefService } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
+import type { HybridClock } from '../briefs/hybrid-clock';
 import type { EventLog } from '../events/event-log';
 import { maskSecrets, type Logger } from '../logger';
 import { uploadWaitingBlobs } from './blob-sync';
@@ -37,6 +38,8 @@ export interface SyncServiceDeps {
   dataDir: string;
   /** This store's HLC node id, recorded as each pushed row's origin. */
   origin: string;
+  /** Stamps the `numbered` entries a push writes in the shared store. */
+  clock: HybridClock;
   /** How long one step (connect, a pull or push batch) may take before the server counts as unreachable. */
   timeoutMs?: number;
   now?: () => number;
@@ -141,8 +144,10 @@ export class SyncService {
         this.deps.outbox.enqueueAll();
       }
       this.deps.state.saveConfig({ url, tls });
+      // From now on numbers are the shared store's: what it has not numbered is provisional.
+      this.deps.outbox.setEnabled(true);
+      this.deps.store.refreshProvisional();
     });
-    this.deps.outbox.setEnabled(true);
     if (changed) {
       this.disconnect();
       this.st = { state: 'connecting', lastPushAt: null, lastPullAt: null, lastError: null };
@@ -159,8 +164,10 @@ export class SyncService {
     this.deps.store.transaction(() => {
       this.deps.state.clearConfig();
       this.deps.outbox.clear();
+      // Shared numbers stay; nothing is provisional any more, and new briefs are numbered here.
+      this.deps.outbox.setEnabled(false);
+      this.deps.store.refreshProvisional();
     });
-    this.deps.outbox.setEnabled(false);
     // The connection first: a round waiting on a hung server ends now, not at its timeout.
     this.disconnect();
     await this.running;
@@ -271,14 +278,25 @@ export class SyncService {
       }
       this.st.lastPullAt = new Date(this.now()).toISOString();
       let pushed = 0;
+      let numbered = 0;
       while (this.deps.outbox.waiting() > 0) {
         // The images this batch's attachments name go first: an entry never arrives before its image.
         await uploadWaitingBlobs(conn, this.deps, (work) => this.step(work));
-        const n = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin));
-        if (n === 0) break;
-        pushed += n;
+        const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock));
+        if (batch.pushed === 0) break;
+        pushed += batch.pushed;
+        numbered += batch.numbered;
       }
       if (pushed > 0) this.st.lastPushAt = new Date(this.now()).toISOString();
+      // The shared store numbered briefs of this push: pulled now, the numbers show this round.
+      if (numbered > 0) {
+        for (;;) {
+          const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state));
+          moved += n;
+          if (n < PULL_BATCH) break;
+        }
+        this.st.lastPullAt = new Date(this.now()).toISOString();
+      }
       return { kind: 'synced', moved: moved + pushed };
     } catch (e) {
       this.disconnect();

@@ -5,7 +5,8 @@ import { useWrite } from './use-write';
 import { BRIEF_KINDS, BRIEF_STATUSES, MAX_TITLE, type BriefKindName, type BriefStatusName } from '../../shared/brief-constants';
 import type { Brief } from '../../shared/briefs';
 import { routeFor } from '../../shared/ui-route';
-import { briefRef, statusLabel } from './brief-labels';
+import { statusLabel } from './brief-labels';
+import { BriefNumber } from './brief-number';
 import { BriefStatusBadge } from './brief-status-badge';
 import { setBriefFilters } from './use-brief-filters';
 import type { OpenBrief } from './use-brief';
@@ -38,7 +39,7 @@ export function BriefHeader({ brief, append }: { brief: Brief; append: OpenBrief
       ) : (
         <div className="brief-title-row">
           <h1 data-testid="brief-title">
-            <span className="brief-number">{briefRef(brief.number)}</span> {brief.title}
+            <BriefNumber className="brief-number" number={brief.number} provisional={brief.numberProvisional} /> {brief.title}
           </h1>
           <button type="button" className="icon-button" aria-label="Edit title and kind" title="Edit title and kind" onClick={() => setEditing(true)}>
             <Pencil size={15} aria-hidden />

@@ -11,6 +11,9 @@ export function actorLabel(actor: Actor): string {
   return `${actor.kind} · ${actor.name}`;
 }
 
+/** What a provisional number's marker says, to a pointer (title) and to a screen reader alike (docs/sync.md, Brief numbers). */
+export const PROVISIONAL_TITLE = 'provisional: the shared store numbers it at its first push';
+
 /** `#12`: how a brief is named in text, links and the CLI. */
 export function briefRef(number: number): string {
   return `#${number}`;

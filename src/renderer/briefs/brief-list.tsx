@@ -7,7 +7,8 @@ import { routeFor } from '../../shared/ui-route';
 import { useHost } from '../connection/use-host';
 import { count } from '../ui/plural';
 import { TimeAgo } from '../ui/time-ago';
-import { briefRef, statusLabel } from './brief-labels';
+import { statusLabel } from './brief-labels';
+import { BriefNumber } from './brief-number';
 import { BriefStatusBadge } from './brief-status-badge';
 import { NewBriefDialog } from './new-brief-dialog';
 import { onNewBriefRequest } from './new-brief-request';
@@ -158,7 +159,7 @@ function BriefRow({ brief, onOpen }: { brief: BriefSummary; onOpen: (number: num
           onOpen(brief.number);
         }}
       >
-        <span className="brief-row-number">{briefRef(brief.number)}</span>
+        <BriefNumber className="brief-row-number" number={brief.number} provisional={brief.numberProvisional} />
         <span className="brief-row-title">{brief.title}</span>
         <span className="brief-row-meta">
           <BriefStatusBadge status={brief.status} />

@@ -149,6 +149,8 @@ export function TraceEntryContent({ entry, brief, names, isPlanAccepted, onAccep
           #{entry.payload.from} → #{entry.payload.to}
         </p>
       );
+    case 'numbered':
+      return <p className="trace-line">#{entry.payload.number}, given by the shared store</p>;
     case 'dispatch_requested':
     case 'claimed':
     case 'claim_released':

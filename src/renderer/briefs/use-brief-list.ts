@@ -79,6 +79,19 @@ export function useBriefList(filters: BriefFilters): BriefList {
     };
   }, [store, key]);
 
+  // Sync turned on (`connecting` follows sync.set) or off changes which numbers are provisional
+  // on every brief at once, with no brief.changed for each: the list is asked again.
+  const syncState = useRef<string | null>(null);
+  useEffect(
+    () =>
+      store.onEventOf('sync.status', (e) => {
+        const state = e.status.state;
+        if (state !== syncState.current && (state === 'off' || state === 'connecting')) setReloads((n) => n + 1);
+        syncState.current = state;
+      }),
+    [store],
+  );
+
   const loadMore = (): void => {
     if (!cursor || isLoadingMore) return;
     const g = generation.current;

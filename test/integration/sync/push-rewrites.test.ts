@@ -1,3 +1,4 @@
+import { createHybridClock } from '../../../src/host/briefs/hybrid-clock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { closeRigs, trackedRig, MIKE } from '../../fixtures/brief-service';
@@ -27,12 +28,13 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
     try {
       await ensureSharedSchema(conn, 5000);
       const b = trackedRig({ node: 'host-b', sync: true });
+      const clock = createHybridClock('host-b');
       const created = b.service.create({ title: 'Keys', kind: 'feature', spec: 'token hunter2-abc', projects: [] }, MIKE, 'ui');
       if (!created.ok) throw new Error(created.error.message);
       const refined = b.service.append(created.value.brief.id, { kind: 'refinement', spec: 'token from the vault' }, MIKE, 'ui');
       if (!refined.ok) throw new Error(refined.error.message);
       const refinement = refined.value.entries.at(-1)!;
-      while ((await pushBatch(conn, b.store, b.outbox, 'host-b')) > 0);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock)).pushed > 0);
       expect(JSON.stringify([...(await rows(conn)).values()])).toContain('hunter2-abc');
 
       // Another host redacted the refinement itself and rewrote its row; this one has not pulled that yet.
@@ -46,7 +48,7 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
       expect(b.store.entry(refinement.id)!.payload).toMatchObject({ diff: WITHHELD_DIFF });
       expect(b.outbox.nextTombstones(10).sort()).toEqual([target.id, refinement.id].sort());
 
-      while ((await pushBatch(conn, b.store, b.outbox, 'host-b')) > 0);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock)).pushed > 0);
       const after = await rows(conn);
       expect(JSON.stringify([...after.values()])).not.toContain('hunter2-abc');
       expect(after.get(target.id)!.redacted).not.toBeNull();

@@ -31,7 +31,7 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     await syncAll([a, b, c]);
     expect((await mysqlIds(db)).rows).toBe((await snapshot(a)).get(early.id)!.trace.length);
 
-    // Briefs made one host at a time (numbers stay local in this version; no clash to renumber).
+    // Briefs made one host at a time: each takes the shared store's next number.
     const fromB = await createBrief(b, 'from B');
     await syncAll([a, b, c]);
     const fromC = await createBrief(c, 'from C');
@@ -50,6 +50,7 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
 
     const [sa, sb, sc] = [await snapshot(a), await snapshot(b), await snapshot(c)];
     expect(sa.size).toBe(3);
+    expect([...sa.values()].map((x) => [x.brief.number, x.brief.numberProvisional]).sort()).toEqual([[1, false], [2, false], [3, false]]);
     expect(shared(sb)).toEqual(shared(sa));
     expect(shared(sc)).toEqual(shared(sa));
     // The later status change by HLC wins on every host, whichever arrived last.
@@ -73,7 +74,9 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     // A replay: A's history queued again (sync turned off and on) pushes nothing new.
     await call(a, 'sync.off');
     expect((await syncStatus(a)).state).toBe('off');
-    expect((await syncSet(a, db)).waiting).toBe(sa.get(early.id)!.trace.length + sa.get(fromB.id)!.trace.length + sa.get(fromC.id)!.trace.length);
+    // (The shared store's own `numbered` entries are not queued: they were born there.)
+    const pushable = [...sa.values()].flatMap((x) => x.trace).filter((e) => e.kind !== 'numbered');
+    expect((await syncSet(a, db)).waiting).toBe(pushable.length);
     await syncNow(a);
     expect(await mysqlIds(db)).toEqual(inMysql);
     expect((await syncStatus(a)).waiting).toBe(0);
@@ -115,29 +118,34 @@ describe.skipIf(!hasMariaDb())('sync: hosts converge through one MySQL', () => {
     expect((await syncStatus(a)).waiting).toBe(0);
   }, 30_000);
 
-  it('two hosts that each made a #1 offline keep syncing: the pulled one is renumbered here, and the renumbering stays local', async () => {
+  it('two hosts that each made a #1 offline end with the same numbers: the first pushed keeps #1, the other takes the next shared one', async () => {
     const db = await startMariaDb();
     const [a, b] = [await startSyncedHost(db), await startSyncedHost(db)];
     const fromA = await createBrief(a, 'A first');
     const fromB = await createBrief(b, 'B first');
     expect([fromA.number, fromB.number]).toEqual([1, 1]);
-    for (const h of [a, b]) await syncSet(h, db);
+    // A turns sync on (and pushes) first.
+    await syncSet(a, db);
+    await syncNow(a);
+    await syncSet(b, db);
     await syncAll([a, b]);
     await append(b, fromA.id, { kind: 'note', text: 'B writes to A\'s brief' });
     await syncAll([a, b]);
 
     const [sa, sb] = [await snapshot(a), await snapshot(b)];
-    expect(sa.get(fromA.id)!.brief.number).toBe(1);
-    expect(sa.get(fromB.id)!.brief.number).toBe(2);
-    expect(sb.get(fromB.id)!.brief.number).toBe(1);
-    expect(sb.get(fromA.id)!.brief.number).toBe(2);
-    // Apart from the local numbering, the same entries and the same briefs.
-    const withoutNumbering = (s: typeof sa) =>
-      shared(new Map([...s].map(([id, x]) => [id, { brief: { ...x.brief, number: 0, version: 0, updatedAt: '' }, trace: x.trace.filter((e) => e.kind !== 'renumbered') }])));
-    expect(withoutNumbering(sb)).toEqual(withoutNumbering(sa));
+    for (const s of [sa, sb]) {
+      expect(s.get(fromA.id)!.brief).toMatchObject({ number: 1, numberProvisional: false });
+      expect(s.get(fromB.id)!.brief).toMatchObject({ number: 2, numberProvisional: false });
+    }
+    // The same entries and the same briefs; a host that moved a brief aside on the way (B, whose
+    // #1 was provisional) also counts its local `renumbered` entry in that brief's version and time.
+    const withoutLocalNumbering = (s: typeof sa) =>
+      shared(new Map([...s].map(([id, x]) => [id, { brief: { ...x.brief, version: 0, updatedAt: '' }, trace: x.trace.filter((e) => e.kind !== 'renumbered') }])));
+    expect(withoutLocalNumbering(sb)).toEqual(withoutLocalNumbering(sa));
+    expect(shared(new Map([[fromA.id, sa.get(fromA.id)!]]))).toEqual(shared(new Map([[fromA.id, sb.get(fromA.id)!]])));
     const inMysql = await mysqlIds(db);
     const renumberings = [...sa.values(), ...sb.values()].flatMap((x) => x.trace.filter((e) => e.kind === 'renumbered').map((e) => e.id));
-    expect(renumberings).toHaveLength(2);
+    expect(renumberings.length).toBeGreaterThan(0);
     for (const id of renumberings) expect(inMysql.ids).not.toContain(id);
     for (const h of [a, b]) expect(await syncStatus(h)).toMatchObject({ state: 'idle', waiting: 0 });
   }, 30_000);

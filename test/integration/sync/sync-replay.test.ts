@@ -1,3 +1,4 @@
+import { createHybridClock } from '../../../src/host/briefs/hybrid-clock';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/shared/briefs';
@@ -62,7 +63,7 @@ describe.skipIf(!hasMariaDb())('sync: duplicate push batches', () => {
     try {
       for (let k = 0; k < 2; k++) {
         rig.outbox.enqueueAll();
-        expect(await pushBatch(conn, rig.store, rig.outbox, rig.node)).toBe(queued);
+        expect((await pushBatch(conn, rig.store, rig.outbox, rig.node, createHybridClock(rig.node))).pushed).toBe(queued);
         expect(rig.outbox.waiting()).toBe(0);
         expect(await everything(db)).toEqual(pushed);
       }

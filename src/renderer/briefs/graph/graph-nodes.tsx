@@ -70,7 +70,7 @@ export const BriefNodeView = memo(function BriefNodeView({ node, box, onOpen, li
         <rect className="stripe" width={5} height={box.height} rx={2} />
         <Icon className="icon" x={12} y={7} width={14} height={14} aria-hidden />
         <text className="meta" x={31} y={18}>
-          #{b.number} · <tspan className="word">{node.progress ? `epic · ${statusWord(b.status)}` : statusWord(b.status)}</tspan>
+          #{b.number}{b.numberProvisional ? '~' : ''} · <tspan className="word">{node.progress ? `epic · ${statusWord(b.status)}` : statusWord(b.status)}</tspan>
         </text>
         <text className="title" x={12} y={node.progress ? 36 : 38}>{truncate(b.title, node.progress && box.width > 300 ? 60 : TITLE_CHARS)}</text>
         {ready && (

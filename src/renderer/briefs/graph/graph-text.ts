@@ -1,6 +1,7 @@
 import type { BriefStatusName } from '../../../shared/brief-constants';
 import type { LinkType } from '../../../shared/briefs';
 import { blockedByText } from './brief-readiness';
+import { PROVISIONAL_TITLE } from '../brief-labels';
 import type { BriefNode, NodeRole } from './graph-model';
 
 /**
@@ -58,6 +59,7 @@ export function footOf(node: BriefNode): string {
 export function describeNode(node: BriefNode): string {
   const b = node.brief;
   const parts = [`#${b.number} ${b.title}`, node.progress ? `epic, ${statusWord(b.status)}` : statusWord(b.status)];
+  if (b.numberProvisional) parts.push(PROVISIONAL_TITLE);
   const role = ROLE_WORDS[node.role];
   if (role) parts.push(role);
   const foot = footOf(node);

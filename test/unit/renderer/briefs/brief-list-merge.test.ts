@@ -4,7 +4,7 @@ import { applyChangedBrief, matchesFilters, NO_FILTERS } from '../../../../src/r
 
 function brief(number: number, updatedAt: string, over: Partial<BriefSummary> = {}): BriefSummary {
   return {
-    id: `b${number}`, number, title: `t${number}`, kind: 'feature', status: 'draft', projects: [{ name: 'flower', primary: true }], parentId: null, dependsOn: [], participants: [],
+    id: `b${number}`, number, numberProvisional: false, title: `t${number}`, kind: 'feature', status: 'draft', projects: [{ name: 'flower', primary: true }], parentId: null, dependsOn: [], participants: [],
     createdAt: updatedAt, createdBy: { kind: 'operator', name: 'operator:mike' }, updatedAt, version: 1, linkCount: 0, ...over,
   };
 }

@@ -6,6 +6,7 @@ export function summary(number: number, opts: { status?: BriefStatusName; depend
   return {
     id: idOf(number),
     number,
+    numberProvisional: false,
     title: opts.title ?? `Brief ${number}`,
     kind: opts.kind ?? 'feature',
     status: opts.status ?? 'planned',

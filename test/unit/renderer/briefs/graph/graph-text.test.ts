@@ -28,6 +28,9 @@ describe('what a node says', () => {
     expect(describeNode(nodeOf(m.nodes, 5))).toBe('#5 Screenshot it, planned, blocked by #4, waits on #4 → #3');
     expect(describeNode(nodeOf(m.nodes, 1))).toBe('#1 Graphs, epic, in progress, 1 of 2 done');
     expect(describeNode(nodeOf(m.nodes, 7))).toBe('#7 Brief 7, in review');
+    // A number the shared store has not given yet says so.
+    const provisional = buildProjectGraph([{ ...summary(8), numberProvisional: true }]).nodes[0] as BriefNode;
+    expect(describeNode(provisional)).toBe('#8 Brief 8, planned, provisional: the shared store numbers it at its first push, ready to dispatch');
   });
 
   it('in a neighbourhood it also says where the brief stands relative to the one in focus', () => {
