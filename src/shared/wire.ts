@@ -71,6 +71,7 @@ export const HostFrame = z.discriminatedUnion('kind', [
   }),
 ]);
 export type HostFrame = z.infer<typeof HostFrame>;
+export type JumpFrame = Extract<HostFrame, { kind: 'jump' }>;
 
 /** WebSocket close codes the host uses, beyond the standard ones. */
 export const CloseCode = {

@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as XtermHeadless from '@xterm/headless';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
-import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { groveEnv } from '../fixtures/grove-cli';
+import { api, cliEntry, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { openTerminalClient, type TerminalClient, type TerminalClientOptions } from '../fixtures/terminal-client';
 
@@ -124,6 +126,30 @@ describe('terminals at the speed of the PTY', () => {
     await expect.poll(() => c.received(agent.id).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(stream.length);
     expect(c.jumps(agent.id)).toEqual([]);
     expect(c.received(agent.id).subarray(0, stream.length).equals(stream)).toBe(true);
+  });
+
+  it('`grove agent tail -f` into a pipe nobody reads never holds the agent; when read again it skips, saying so on stderr', async () => {
+    const host = await startHostProcess();
+    const bytes = 24 * MiB;
+    const agent = await startAgent(host, { preset: 'custom', command: '/bin/sh', args: ['-c', `stty raw -echo; read go; exec "${process.execPath}" "${flood}" ${bytes}`], restart: 'never', name: 'flooder' });
+    const tail = spawn(process.execPath, [cliEntry, 'agent', 'tail', '-f', 'flooder', '--since', '0'], { env: groveEnv(host), stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      tail.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Nobody reads its stdout yet: the pipe fills and its writes wait.
+      await api(host, 'agents.input', { id: agent.id, data: 'go\n' });
+      await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind, { timeout: 120_000, interval: 200 }).toBe('exited');
+      let out = '';
+      tail.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+      await expect.poll(() => out, { timeout: 60_000 }).toMatch(/FLOOD DONE [0-9a-f]{64}\n/);
+      expect(stderr).toMatch(/^\[grove\] skipped \d+(\.\d)? MiB of flooder's output \(offsets \d+-\d+\): no longer kept/m);
+      // What it did print after the skip is the log's retained end, byte for byte, in order.
+      const end = (await agentInfo(host, agent.id)).outputEnd;
+      const kept = await api(host, 'agents.output', { id: agent.id, since: end - 1024 * 1024, limit: 1024 * 1024 });
+      expect(out.endsWith(Buffer.from((kept.body.result as { data: string }).data, 'base64').toString('latin1'))).toBe(true);
+    } finally {
+      tail.kill('SIGINT');
+    }
   });
 
   it("the host's screen reader still sees a permission prompt drawn after a flood", async () => {

@@ -6,6 +6,7 @@
  * output is appended (a cheap scan), and the jump tells the client (`altScreen`).
  */
 // Switches: CSI ?1049 h/l (with cursor save), and the older ?1047 and ?47.
+// eslint-disable-next-line no-control-regex -- matching the escape sequence is the point
 const SWITCH = /\x1b\[\?(?:1049|1047|47)([hl])/g;
 /** A switch sequence is at most this long, so this much of a chunk's end may begin one the next completes. */
 const CARRY_BYTES = 7;
