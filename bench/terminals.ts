@@ -15,7 +15,9 @@ import { timeKeystrokes, type KeystrokeTimings } from './harness-keystrokes';
  * Terminal throughput, latency and memory, all in one run:
  *  (a) ceiling: `cat FILE` drained from a node-pty by this process, no host (MB/s);
  *  (b) Grove end to end: the same `cat` as an agent of a real host, streamed over the
- *      WebSocket to a client that parses it in a headless xterm and acks in its callback;
+ *      WebSocket to a UI-like client (it attaches with `jump`, parses in a headless xterm,
+ *      acks in its callback, resets on a jump), timed to the host having drained the PTY
+ *      (the agent's speed), and from that last byte to the client's screen showing it;
  *  (c) tmux: the same file through a tmux session (it parses into its grid too), with a
  *      client attached in a PTY that this process drains, as Grove always has one (its
  *      WebSocket client); and detached, tmux's least work, for reference;
@@ -178,7 +180,7 @@ interface Client {
   send(method: string, params: unknown): void;
   ack(agentId: string, offset: number): void;
   /** Where output frames for an agent go. */
-  on(agentId: string, handler: FrameHandler): void;
+  on(agentId: string, handler: FrameHandler, onJump?: (toOffset: number, altScreen: boolean) => void): void;
   close(): Promise<void>;
 }
 
@@ -186,6 +188,7 @@ async function openClient(host: Host): Promise<Client> {
   const ws = new WebSocket(host.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } });
   sockets.add(ws);
   const handlers = new Map<string, FrameHandler>();
+  const jumpHandlers = new Map<string, (toOffset: number, altScreen: boolean) => void>();
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -195,7 +198,8 @@ async function openClient(host: Host): Promise<Client> {
       if (frame) handlers.get(frame.agentId)?.(frame.offset, frame.data);
       return;
     }
-    const f = JSON.parse(data.toString()) as { kind: string; id?: number; ok?: boolean; result?: unknown; error?: unknown; agentId?: string; reason?: string };
+    const f = JSON.parse(data.toString()) as { kind: string; id?: number; ok?: boolean; result?: unknown; error?: unknown; agentId?: string; reason?: string; toOffset?: number; altScreen?: boolean };
+    if (f.kind === 'jump') jumpHandlers.get(f.agentId!)?.(f.toOffset!, f.altScreen!);
     if (f.kind === 'response' && typeof f.id === 'number') {
       const p = pending.get(f.id);
       pending.delete(f.id);
@@ -224,7 +228,10 @@ async function openClient(host: Host): Promise<Client> {
       if (failure) throw failure;
       ws.send(JSON.stringify({ kind: 'ack', agentId, offset }));
     },
-    on: (agentId, handler) => void handlers.set(agentId, handler),
+    on: (agentId, handler, onJump) => {
+      handlers.set(agentId, handler);
+      if (onJump) jumpHandlers.set(agentId, onJump);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         sockets.delete(ws);
@@ -291,13 +298,18 @@ function ptyDrain(file: string): Promise<number> {
 // ---------------------------------------------------------------------------------------
 // (b) Grove end to end, into a headless xterm.
 
-/** With `parse` false the client acks on arrival (a diagnostic: the host and WebSocket alone). */
-async function groveDrain(host: Host, client: Client, lane: string, file: string, parse = true): Promise<number> {
+/**
+ * With `parse` false the client acks on arrival (a diagnostic: the host and WebSocket alone).
+ * Answers the drain speed (the file's bytes over the time until the host had them all in
+ * the agent's log) and, with `parse`, the time from then until the client's terminal had
+ * parsed up to that last byte (its screen shows the final state).
+ */
+async function groveDrain(host: Host, client: Client, lane: string, file: string, parse = true): Promise<{ mbps: number; lastByteToScreenMs: number; jumps: number }> {
   const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: 10_000, allowProposedApi: true });
-  let received = 0;
+  let parsedTo = 0;
+  let jumps = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
-  const t0 = performance.now();
   // The agent waits for a newline before it starts, so the client is attached from byte
   // 0 when the flood begins (else it races the attach and the scrollback cap). It prints one
   // byte once it is in raw mode, and only then gets the newline: sent earlier, the newline
@@ -305,29 +317,50 @@ async function groveDrain(host: Host, client: Client, lane: string, file: string
   const agent = await startAgent(host, lane, '/bin/sh', catThenHold(file, 'printf .; read -r _; '));
   let ready!: () => void;
   const isReady = new Promise<void>((r) => (ready = r));
-  client.on(agent.id, (offset, data) => {
-    const end = offset + data.length;
-    if (offset === 0) ready();
-    received += Math.min(data.length, end - 1);
-    const parsed = (): void => {
-      client.ack(agent.id, end);
-      if (end - 1 >= SIZE) done();
-    };
-    if (parse) term.write(data, parsed);
-    else parsed();
-  });
-  await client.call('agents.attach', { id: agent.id, since: 0 });
+  client.on(
+    agent.id,
+    (offset, data) => {
+      const end = offset + data.length;
+      if (offset === 0) ready();
+      const parsed = (): void => {
+        client.ack(agent.id, end);
+        parsedTo = Math.max(parsedTo, end);
+        if (end - 1 >= SIZE) done();
+      };
+      if (parse) term.write(data, parsed);
+      else parsed();
+    },
+    (_to, altScreen) => {
+      jumps++;
+      term.write(altScreen ? '\x1bc\x1b[?1049h' : '\x1bc');
+    },
+  );
+  await client.call('agents.attach', { id: agent.id, since: 0, jump: parse });
   await isReady;
+  const t0 = performance.now();
   await client.call('agents.input', { id: agent.id, data: '\n' });
-  await within(finished, 300_000, `grove: ${received} of ${SIZE} bytes received`);
-  const ms = performance.now() - t0;
-  if (received !== SIZE) throw new Error(`grove: got ${received} bytes of ${SIZE}`);
+  // The agent's speed: until the host has every byte in the log (polled over the socket).
+  let drainedAt = 0;
+  await within(
+    (async () => {
+      for (;;) {
+        const { agents } = await client.call<{ agents: { id: string; outputEnd: number }[] }>('agents.list', {});
+        if ((agents.find((a) => a.id === agent.id)?.outputEnd ?? 0) - 1 >= SIZE) break;
+        await sleep(10);
+      }
+      drainedAt = performance.now();
+    })(),
+    300_000,
+    'grove: the host draining the agent',
+  );
+  await within(finished, 300_000, `grove: client parsed to ${parsedTo} of ${SIZE + 1}`);
+  const screenAt = performance.now();
   term.dispose();
   await client.call('agents.detach', { id: agent.id });
   await client.call('agents.stop', { id: agent.id });
   await client.call('agents.remove', { id: agent.id });
   if (agent.pid !== null) strayPids.delete(agent.pid);
-  return mbps(SIZE, ms);
+  return { mbps: mbps(SIZE, drainedAt - t0), lastByteToScreenMs: Math.max(0, screenAt - drainedAt), jumps };
 }
 
 /** Diagnostic: the headless xterm alone parsing the file, 64 KiB writes, ≤ 256 KiB in flight. */
@@ -532,7 +565,9 @@ async function main(): Promise<void> {
 
   // (a), (b), (c): alternated so drift on a shared machine hits all three alike.
   const ceiling: Series = { name: 'node-pty drain', unit: 'MB/s', samples: [] };
-  const grove: Series = { name: 'grove → ws → xterm', unit: 'MB/s', samples: [] };
+  const grove: Series = { name: 'grove drain, UI-like client attached', unit: 'MB/s', samples: [] };
+  const lastByteToScreen: Series = { name: 'last byte → client screen', unit: 'ms', samples: [] };
+  let groveJumps = 0;
   const tmux: Series = { name: 'tmux, client attached', unit: 'MB/s', samples: [] };
   const tmuxDetached: Series = { name: 'tmux, detached', unit: 'MB/s', samples: [] };
   // Diagnostics, to tell where (b)'s time goes: the host and WebSocket without a terminal,
@@ -549,14 +584,17 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     ceiling.samples.push(await ptyDrain(file));
     const [hostCpu0, clientCpu0, wall0] = [cpuSeconds(host.pid), process.cpuUsage(), performance.now()];
-    grove.samples.push(await groveDrain(host, client, lane, file));
+    const drained = await groveDrain(host, client, lane, file);
+    grove.samples.push(drained.mbps);
+    lastByteToScreen.samples.push(drained.lastByteToScreenMs);
+    groveJumps += drained.jumps;
     busy.wallS += (performance.now() - wall0) / 1000;
     busy.hostCpuS += cpuSeconds(host.pid) - hostCpu0;
     const clientCpu = process.cpuUsage(clientCpu0);
     busy.clientCpuS += (clientCpu.user + clientCpu.system) / 1e6;
     if (withTmux) tmux.samples.push(await tmuxDrain(file, true));
     if (withTmux) tmuxDetached.samples.push(await tmuxDrain(file, false));
-    groveNoTerm.samples.push(await groveDrain(host, client, lane, file, false));
+    groveNoTerm.samples.push((await groveDrain(host, client, lane, file, false)).mbps);
     xterm.samples.push(await xtermAlone(file));
     const last = (s: Series): string => `${s.name} ${s.samples.at(-1)!.toFixed(0)}`;
     console.log(`run ${i + 1} (MB/s): ${[ceiling, grove, ...(withTmux ? [tmux, tmuxDetached] : []), groveNoTerm, xterm].map(last).join(', ')}`);
@@ -567,6 +605,7 @@ async function main(): Promise<void> {
   if (withTmux) comparisons.push(compare(`cat ${MB} MB: grove vs tmux with a client attached`, grove, tmux));
   if (withTmux) comparisons.push(compare(`cat ${MB} MB: grove vs tmux detached (less work than Grove's path)`, grove, tmuxDetached));
   else extra.tmux = 'skipped: tmux is not installed';
+  extra.lastByteToScreenMs = { samples: lastByteToScreen.samples.map((m) => Math.round(m)), max: Math.round(Math.max(...lastByteToScreen.samples)), targetP95: 200, jumps: groveJumps };
   extra.groveDrainCpu = { hostPctOfCore: Math.round((100 * busy.hostCpuS) / busy.wallS), clientPctOfCore: Math.round((100 * busy.clientCpuS) / busy.wallS), cores: availableParallelism() };
   comparisons.push(compare('diagnostic: host + ws without a terminal', groveNoTerm, ceiling));
   comparisons.push(compare('diagnostic: xterm headless without the host', xterm, ceiling));

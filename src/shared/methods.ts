@@ -322,9 +322,13 @@ export const methods = {
     params: z.object({ id: z.string().min(1).max(200), since: z.number().int().nonnegative(), limit: z.number().int().min(1).max(4 * 1024 * 1024).optional() }).strict(),
     result: z.object({ from: z.number().int(), end: z.number().int(), gap: z.boolean(), data: z.string() }),
   },
-  /** WebSocket only: stream the agent's output from `since` (default: the retained tail). */
+  /**
+   * WebSocket only: stream the agent's output from `since` (default: the retained tail).
+   * `jump: true` lets the host skip a client that falls too far behind to a restart point near
+   * the end (a `jump` frame); without it every byte is sent, paced by the client's acks.
+   */
   'agents.attach': {
-    params: z.object({ id: z.string().min(1).max(200), since: z.number().int().nonnegative().optional() }).strict(),
+    params: z.object({ id: z.string().min(1).max(200), since: z.number().int().nonnegative().optional(), jump: z.boolean().optional() }).strict(),
     result: z.object({ from: z.number().int(), end: z.number().int(), gap: z.boolean() }),
   },
   'agents.detach': { params: AgentId, result: z.object({ detached: z.boolean() }) },

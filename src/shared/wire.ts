@@ -50,10 +50,28 @@ export const HostFrame = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('gap'), since: z.number().int(), latestSeq: z.number().int() }),
   /** The subscription's replay is complete; everything after this frame is live. */
   z.object({ kind: z.literal('live'), latestSeq: z.number().int().nonnegative() }),
-  /** The host stopped streaming an agent's output to this client (too slow, agent removed). */
+  /** The host stopped streaming an agent's output to this client (agent removed). */
   z.object({ kind: z.literal('detached'), agentId: z.string(), reason: z.string() }),
+  /**
+   * Catch-up: the agent's output stream skips from `fromOffset` to `toOffset`. The client
+   * resets its terminal; the next output frame starts at `toOffset`, a restart point near
+   * the end of the log (`behind`: it fell too far behind to parse it all in time), or the
+   * oldest byte kept (`gone`, for a client that attached with `jump: false`: the bytes it
+   * needed next left the log). The skipped bytes stay readable while the log keeps them.
+   */
+  z.object({
+    kind: z.literal('jump'),
+    agentId: z.string(),
+    reason: z.enum(['behind', 'gone']),
+    fromOffset: z.number().int().nonnegative(),
+    toOffset: z.number().int().nonnegative(),
+    skippedBytes: z.number().int().nonnegative(),
+    /** The agent's terminal was on the alternate screen there: switch to it after the reset. */
+    altScreen: z.boolean(),
+  }),
 ]);
 export type HostFrame = z.infer<typeof HostFrame>;
+export type JumpFrame = Extract<HostFrame, { kind: 'jump' }>;
 
 /** WebSocket close codes the host uses, beyond the standard ones. */
 export const CloseCode = {

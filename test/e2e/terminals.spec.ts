@@ -55,6 +55,36 @@ test('launch an agent, type into it, reload the page: scrollback is back and the
   expect((listed.body.result as { agents: { supervision: { kind: string } }[] }).agents[0]!.supervision.kind).toBe('running');
 });
 
+test('a pane that joins a flood jumps to its end, says how much it skipped, and shows it all on demand', async ({ page }) => {
+  const lane = realpathSync(makeTempDir('grove-lane-'));
+  const copy = join(makeTempDir(), 'stream');
+  const screenFlood = join(repoRoot, 'test', 'fixtures', 'agents', 'screen-flood.mjs');
+  const r = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: process.execPath, args: [screenFlood, 'lines', String(24 * 1024 * 1024), copy], name: 'flood' });
+  const id = (r.body.result as { agent: { id: string } }).agent.id;
+  // The whole flood is out before the page opens: the pane is as far behind as it can be.
+  await expect.poll(async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; outputEnd: number }[] }).agents.find((a) => a.id === id)!.outputEnd, { timeout: 60_000 }).toBeGreaterThan(24 * 1024 * 1024);
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  const terminal = page.getByTestId('terminal-flood');
+  await expect(terminal).toContainText(/all \d+ lines printed/);
+  const skipped = page.getByTestId('terminal-skipped-flood');
+  await expect(skipped).toContainText(/Skipped \d+(\.\d)? MiB of output to keep up/);
+  // Scrolled to the top, the pane holds only the end of the flood: it never parsed the rest.
+  const oldestShown = async (): Promise<number> => {
+    await terminal.hover();
+    for (let i = 0; i < 40; i++) await page.mouse.wheel(0, -100_000);
+    const text = (await terminal.textContent()) ?? '';
+    return Math.min(...[...text.matchAll(/line (\d+)/g)].map((m) => Number(m[1])));
+  };
+  const printed = Number(/all (\d+) lines printed/.exec((await terminal.textContent()) ?? '')![1]);
+  const afterJump = await oldestShown();
+  expect(afterJump).toBeGreaterThan(printed - 2000);
+  await skipped.getByRole('button', { name: 'View all' }).click();
+  await expect(skipped).toBeHidden();
+  // Everything the log keeps is replayed, without jumping: the pane holds its last 10,000 lines.
+  await expect.poll(oldestShown, { timeout: 30_000 }).toBeLessThan(printed - 9000);
+  await expect(skipped).toBeHidden();
+});
+
 test('an agent waiting for the operator is impossible to miss', async ({ page }) => {
   const lane = realpathSync(makeTempDir('grove-lane-'));
   const fakeClaude = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');

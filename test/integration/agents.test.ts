@@ -99,25 +99,7 @@ describe('agents in terminals', () => {
     expect(mid.received(agent.id).equals(got.subarray(1_234_567))).toBe(true);
   });
 
-  it('pauses a flooding agent while its client does not keep up, and resumes when it does', async () => {
-    const host = await startHostProcess();
-    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: process.execPath, args: [flood, String(64 * 1024 * 1024)] });
-    const slow = await client(host);
-    slow.setAcking(false);
-    await slow.attach(agent.id, 0);
-    await new Promise((r) => setTimeout(r, 1500));
-    const heldAt = (await agentInfo(host, agent.id)).outputEnd;
-    await new Promise((r) => setTimeout(r, 1000));
-    const stillAt = (await agentInfo(host, agent.id)).outputEnd;
-    // Paused: no more than the high watermark plus what the kernel's PTY buffer holds.
-    expect(heldAt).toBeLessThan(2 * 1024 * 1024);
-    expect(stillAt - heldAt).toBeLessThan(256 * 1024);
-    slow.setAcking(true);
-    await slow.call('agents.attach', { id: agent.id, since: slow.received(agent.id).length }); // ack by re-attaching where it was
-    await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 60_000 }).toBeGreaterThan(64 * 1024 * 1024);
-  });
-
-  it('drops a client that keeps its agent paused; the agent then finishes and no byte is lost', async () => {
+  it('a client that stops acknowledging holds nothing back: the agent finishes, no byte is lost, the client stays attached', async () => {
     const host = await startHostProcess();
     const file = join(makeTempDir(), 'out.txt');
     const content = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `row ${i} ${'z'.repeat(40)}\n`).join(''));
@@ -128,7 +110,8 @@ describe('agents in terminals', () => {
     await lagging.attach(agent.id, 0);
     await lagging.type(agent.id, 'go\n'); // raw mode: no CR → NL translation
     await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind, { timeout: 20_000 }).toBe('exited');
-    expect(lagging.detachedReasons).toEqual(['too slow: re-attach with since to continue']);
+    expect(lagging.detachedReasons).toEqual([]);
+    expect(lagging.received(agent.id).length).toBeLessThanOrEqual(1024 * 1024); // its window, not the output
     const info = await agentInfo(host, agent.id);
     const out = await api(host, 'agents.output', { id: agent.id, since: 0, limit: 4 * 1024 * 1024 });
     const data = Buffer.from((out.body.result as { data: string }).data, 'base64');
@@ -453,20 +436,5 @@ describe('what an agent or a restart must not be able to do', () => {
     const t0 = Date.now();
     expect((await api(host, 'host.status')).status).toBe(200);
     expect(Date.now() - t0).toBeLessThan(5000);
-  });
-
-  it('keeps a lagging client\'s agent paused across a restart', async () => {
-    const host = await startHostProcess();
-    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: process.execPath, args: [flood, String(256 * 1024 * 1024)], restart: 'never' });
-    const slow = await client(host);
-    slow.setAcking(false);
-    await slow.attach(agent.id, 0);
-    await new Promise((r) => setTimeout(r, 1500));
-    const before = (await agentInfo(host, agent.id)).outputEnd;
-    expect(before).toBeLessThan(3 * 1024 * 1024);
-    await api(host, 'agents.restart', { id: agent.id });
-    await new Promise((r) => setTimeout(r, 2000));
-    const after = (await agentInfo(host, agent.id)).outputEnd;
-    expect(after - before).toBeLessThan(1024 * 1024);
   });
 });

@@ -11,6 +11,7 @@ import { ExitCode } from '../exit-codes';
 import { parseCommand } from '../parse-command';
 import { usageError } from '../usage';
 import { parseHostFrame } from '../../shared/client/parse-host-frame';
+import { formatBytes } from '../../shared/byte-size';
 
 /**
  * `grove agent start|list|send|tail|stop|resume|restart|remove`: agents from the terminal, through the same API as
@@ -212,7 +213,7 @@ async function tail(ctx: CliContext, target: Target, args: string[]): Promise<nu
       at = r.value.end;
     }
   }
-  return followOutput(target, agent, since);
+  return followOutput(ctx, target, agent, since);
 }
 
 /** `tail --screen`: the screen as a terminal of the agent's size shows it now, as text. */
@@ -232,8 +233,15 @@ function writeOut(data: Uint8Array): Promise<void> {
   return new Promise((r) => (data.length ? process.stdout.write(data, () => r()) : r()));
 }
 
-/** Streams the agent's output until Ctrl-C, acknowledging what was written (flow control). */
-function followOutput(target: Target, agent: AgentInfo, since: number | undefined): Promise<number> {
+/**
+ * Streams the agent's output until Ctrl-C, acknowledging what was written (flow control).
+ * It never jumps ahead to keep up: it writes to a pipe or a file as often as to a screen,
+ * and whatever reads it (grep, a log) wants every byte, at the pace it reads. It is sent no
+ * faster than stdout takes the bytes, and the agent never waits for it. Only when it is so
+ * far behind that the bytes it needs next have left the agent's log does it skip to the
+ * oldest byte kept, saying so on stderr (one line) so the gap is never silent.
+ */
+function followOutput(ctx: CliContext, target: Target, agent: AgentInfo, since: number | undefined): Promise<number> {
   return new Promise((resolveExit) => {
     let next = since;
     const conn = new HostConnection({ parseFrame: parseHostFrame,
@@ -254,6 +262,11 @@ function followOutput(target: Target, agent: AgentInfo, since: number | undefine
       if (s.kind === 'open') void conn.call('agents.attach', { id: agent.id, ...(next !== undefined ? { since: next } : {}) });
     });
     conn.onDetached(() => void conn.call('agents.attach', { id: agent.id, ...(next !== undefined ? { since: next } : {}) }));
+    conn.onJump((jump) => {
+      if (jump.agentId !== agent.id) return;
+      next = jump.toOffset;
+      ctx.errOut(`[grove] skipped ${formatBytes(jump.skippedBytes)} of ${agent.name}'s output (offsets ${jump.fromOffset}-${jump.toOffset}): no longer kept; this client fell that far behind`);
+    });
     process.once('SIGINT', () => {
       conn.stop();
       resolveExit(ExitCode.ok);

@@ -3,7 +3,7 @@ import type { ApiError } from '../../shared/errors';
 import { apiError } from '../../shared/errors';
 import { accessOf, isMethodName, methodNames, methods, type MethodName, type ResultOf } from '../../shared/methods';
 import type { Result } from '../../shared/result';
-import type { ResponseBody } from '../../shared/wire';
+import type { HostFrame, ResponseBody } from '../../shared/wire';
 import type { Logger } from '../logger';
 
 /**
@@ -19,6 +19,8 @@ export interface WsPeer {
   readonly id: number;
   sendBinary(data: Uint8Array): void;
   sendDetached(agentId: string, reason: string): void;
+  /** A `jump` frame (catch-up) for one of this socket's attachments. */
+  sendJump(agentId: string, jump: Omit<Extract<HostFrame, { kind: 'jump' }>, 'kind' | 'agentId'>): void;
   /** Called once when the socket closes. */
   onClose(fn: () => void): void;
   /** Per-socket state a capability keeps (e.g. its attachments), keyed by capability. */

@@ -40,6 +40,7 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
       ws.send(data, { binary: true });
     },
     sendDetached: (agentId, reason) => send({ kind: 'detached', agentId, reason }),
+    sendJump: (agentId, jump) => send({ kind: 'jump', agentId, ...jump }),
     onClose: (fn) => void closeHandlers.push(fn),
     state: new Map(),
   };

@@ -3,11 +3,13 @@ import type { IPty } from 'node-pty';
 import { isLiveSupervision, type Activity, type AgentInfo, type ContextUse } from '../../shared/agents';
 import { activityFromHook, HOOK_RECHECK_QUIET_MS, recheckHookActivity, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
 import type { AgentRecord } from './agent-store';
-import { FlowControl } from './flow-control';
+import { FlowControl, type FlowLimits, type FlowStep } from './flow-control';
 import { OutputBatcher } from './output-batcher';
 import type { OutputLog } from './output-log';
 import { canResume, PRESETS } from './presets';
 import { drainBeforeClose } from './drain-on-close';
+import { findRestartPoint } from './restart-point';
+import { AltScreenTracker } from './alt-screen-tracker';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
 import { TerminalConstants } from './terminal-constants';
@@ -23,11 +25,27 @@ import { err, ok, type Result } from '../../shared/result';
  * and activity. Decisions come from the pure modules beside it (supervision, flow-control,
  * activity); this class applies them to the process. Every timer carries the generation of
  * the run that set it, so a stale timeout never touches a restarted process.
+ *
+ * The PTY is drained into the log at full speed; clients (and the screen reader that
+ * decides the agent's state) are fed from the log as they keep up, jumping ahead when a
+ * flood leaves them too far behind (flow-control.ts). The PTY is paused only while the log
+ * cannot take bytes (a write to it failed: the disk is full).
  */
 export interface Attachment {
-  /** Sends output starting at `offset`. Returns false if the client is gone. */
+  /** Sends output starting at `offset`. */
   send(offset: number, data: Buffer): void;
+  /** The client's stream skips from `jump.fromOffset` to `jump.toOffset`: it resets its terminal. */
+  jumped(jump: Jump): void;
   detached(reason: string): void;
+}
+
+export interface Jump {
+  reason: 'behind' | 'gone';
+  fromOffset: number;
+  toOffset: number;
+  skippedBytes: number;
+  /** The terminal was on the alternate screen at `toOffset`: the client switches to it after its reset. */
+  altScreen: boolean;
 }
 
 export interface LaunchPlan {
@@ -58,6 +76,17 @@ export interface AgentRuntimeDeps {
 const CONTEXT_POLL_MS = 5000;
 /** The screen is read once output has settled this long (a redraw comes in pieces). */
 const SCREEN_SETTLE_MS = 150;
+/**
+ * The screen reader parses in the host's own thread, beside the PTY's drain: under a flood it
+ * takes a small window at a time and, after a large piece, waits before asking for more, so
+ * it parses a few percent of a flood (jumping to its end) instead of every byte. It needs the
+ * settled screen, not every frame.
+ */
+const SCREEN_FLOW: FlowLimits = { windowBytes: 128 * 1024, jumpBytes: 1024 * 1024, frameBytes: 128 * 1024 };
+const SCREEN_LARGE_PIECE_BYTES = 32 * 1024;
+const SCREEN_PACE_MS = 100;
+/** The screen reader's id in its own flow control. */
+const SCREEN = 0;
 
 type ClientId = number;
 
@@ -72,7 +101,6 @@ export class AgentRuntime {
   private context: ContextUse | null = null;
   private quietTimer: ReturnType<typeof setTimeout> | null = null;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
-  private stallTimer: ReturnType<typeof setInterval> | null = null;
   private contextTimer: ReturnType<typeof setInterval> | null = null;
   private transcriptPath: string | null = null;
   private screen: ScreenReader | null = null;
@@ -84,8 +112,14 @@ export class AgentRuntime {
   private stopping: Promise<void> | null = null;
   private readonly clients = new Map<ClientId, Attachment>();
   private readonly flow = new FlowControl<ClientId>();
+  private readonly screenFlow = new FlowControl<ClientId>(SCREEN_FLOW);
+  private screenAckTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly batcher: OutputBatcher;
   private nextClient = 1;
+  /** Output the log could not take yet (disk full); the PTY is paused while there is any. */
+  private unlogged: Buffer[] = [];
+  private readonly altScreen = new AltScreenTracker();
+  private logRetryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly deps: AgentRuntimeDeps, initial: Supervision = { kind: 'exited', code: null, signal: null }) {
     this.supervision = initial;
@@ -138,16 +172,19 @@ export class AgentRuntime {
     this.hooksSeen = false;
     this.screenDecides = false;
     this.screen?.dispose();
+    if (this.screenAckTimer) clearTimeout(this.screenAckTimer);
+    this.screenAckTimer = null;
     const patterns = SCREEN_PATTERNS[this.record.preset as 'claude' | 'codex'];
     this.screen = patterns ? new ScreenReader(this.record.cols, this.record.rows) : null;
+    // The screen reader follows this run's output from here.
+    if (this.screen) this.screenFlow.attach(SCREEN, this.deps.log.end, true);
+    else this.screenFlow.detach(SCREEN);
     const deliver = (d: Buffer): void => {
       if (generation === this.generation) this.batcher.push(d);
     };
     pty.onData((d) => deliver(typeof d === 'string' ? Buffer.from(d) : (d as Buffer)));
     drainBeforeClose(pty, deliver);
     pty.onExit(({ exitCode, signal }) => this.onExit(generation, exitCode, signal ?? null));
-    // Clients still behind from the previous run keep this one paused too.
-    if (this.flow.isPaused) this.applyFlow('pause');
     this.deps.onRunStart?.(this.deps.now());
     if (this.deps.readContext) this.contextTimer ??= setInterval(() => this.pollContext(), CONTEXT_POLL_MS);
     this.announce();
@@ -201,23 +238,20 @@ export class AgentRuntime {
     this.screen?.resize(cols, rows);
   }
 
-  /** Attaches a client from `since` (or the retained tail); returns where its output starts. */
-  attach(attachment: Attachment, since: number | null): { client: ClientId; from: number; end: number; gap: boolean } {
+  /**
+   * Attaches a client from `since` (or the retained tail); returns where its output starts
+   * and where the log ends now. The replay is sent as the client acknowledges, like live
+   * output; a client that `canJump` and is far behind jumps at once.
+   */
+  attach(attachment: Attachment, since: number | null, canJump: boolean): { client: ClientId; from: number; end: number; gap: boolean } {
     const client = this.nextClient++;
     const { log } = this.deps;
-    const wanted = since ?? log.start;
-    const first = log.read(wanted, 0);
-    this.flow.attach(client, first.from);
+    const first = log.read(since ?? log.start, 0);
+    this.flow.attach(client, first.from, canJump);
     this.clients.set(client, attachment);
-    // Replay in frame-sized pieces; the live stream continues right after.
-    let at = first.from;
-    while (at < log.end) {
-      const piece = log.read(at, 256 * 1024);
-      attachment.send(piece.from, piece.data);
-      at = piece.from + piece.data.length;
-    }
-    this.applyFlow(this.flow.sentTo(client, at, this.deps.now()));
-    return { client, from: first.from, end: at, gap: first.gap };
+    const end = log.end;
+    this.pump(this.flow, client, attachment);
+    return { client, from: first.from, end, gap: first.gap };
   }
 
   readOutput(since: number, max: number): ReturnType<OutputLog['read']> {
@@ -225,11 +259,41 @@ export class AgentRuntime {
   }
 
   ack(client: ClientId, offset: number): void {
-    this.applyFlow(this.flow.ack(client, offset, this.deps.now()));
+    const a = this.clients.get(client);
+    if (!a) return;
+    this.flow.ack(client, offset);
+    this.pump(this.flow, client, a);
   }
 
   detach(client: ClientId): void {
-    if (this.clients.delete(client)) this.applyFlow(this.flow.detach(client));
+    if (this.clients.delete(client)) this.flow.detach(client);
+  }
+
+  /**
+   * Sends the client what its flow control allows now: log bytes within its credit, or a
+   * jump to a restart point near the end (for `gone` without jumping: the oldest byte kept).
+   */
+  private pump(flow: FlowControl<ClientId>, client: ClientId, a: Attachment): void {
+    const { log } = this.deps;
+    for (let step: FlowStep = flow.next(client, log); step.kind !== 'wait'; step = flow.next(client, log)) {
+      if (step.kind === 'send') {
+        const piece = log.read(step.from, step.to - step.from);
+        if (piece.data.length === 0) return;
+        flow.sentTo(client, piece.from + piece.data.length);
+        a.send(piece.from, piece.data);
+        continue;
+      }
+      const to = step.to === 'end' ? this.restartPoint() : log.read(log.start, 0).from;
+      flow.jumped(client, to);
+      a.jumped({ reason: step.reason, fromOffset: step.from, toOffset: to, skippedBytes: to - step.from, altScreen: this.altScreen.isOnAt(to) });
+    }
+  }
+
+  /** A restart point near the end of the log (restart-point.ts). */
+  private restartPoint(): number {
+    const { log } = this.deps;
+    const window = log.read(Math.max(log.start, log.end - TerminalConstants.restartSearchBytes));
+    return window.from + findRestartPoint(window.data, TerminalConstants.restartPlainBytes);
   }
 
   /** A hook reported from inside the agent (Claude Code's hooks, through `grove hook`). */
@@ -306,8 +370,7 @@ export class AgentRuntime {
 
   /** Frees the log and timers; the process must already be gone. */
   dispose(): void {
-    for (const t of [this.quietTimer, this.restartTimer]) if (t) clearTimeout(t);
-    if (this.stallTimer) clearInterval(this.stallTimer);
+    for (const t of [this.quietTimer, this.restartTimer, this.screenAckTimer, this.logRetryTimer]) if (t) clearTimeout(t);
     if (this.contextTimer) clearInterval(this.contextTimer);
     if (this.screenTimer) clearTimeout(this.screenTimer);
     this.screen?.dispose();
@@ -317,17 +380,13 @@ export class AgentRuntime {
   }
 
   private onOutput(chunk: Buffer): void {
-    const offset = this.deps.log.append(chunk);
+    if (!this.appendToLog(chunk)) return;
     const now = this.deps.now();
-    for (const [client, a] of this.clients) {
-      a.send(offset, chunk);
-      this.applyFlow(this.flow.sentTo(client, offset + chunk.length, now));
-    }
+    for (const [client, a] of this.clients) this.pump(this.flow, client, a);
     const generation = this.generation;
     this.lastOutputAt = now;
-    const screen = this.screen;
     // Fed even once hooks speak: a hook's busy is re-checked against it (readScreen).
-    screen?.write(chunk, () => this.scheduleScreenRead(generation, SCREEN_SETTLE_MS));
+    this.feedScreen();
     if (this.hooksSeen) return; // hooks are the best signal; output alone never overrides them
     if (!this.screenDecides && this.activity.state !== 'busy') {
       this.setActivity({ state: 'busy', signal: 'output', detail: null, since: this.iso() });
@@ -339,6 +398,68 @@ export class AgentRuntime {
         this.setActivity({ state: 'idle', signal: 'output', detail: null, since: this.iso() });
       }
     }, TerminalConstants.quietIdleMs);
+  }
+
+  /**
+   * Appends output to the log; false if the log cannot take it (a write failed: the disk is
+   * full, the directory is gone). The one case the agent is paused: its output is held, in
+   * order, and the write retried until it succeeds; nothing is dropped.
+   */
+  private appendToLog(chunk: Buffer): boolean {
+    if (this.unlogged.length === 0) {
+      try {
+        this.altScreen.observe(this.deps.log.append(chunk), chunk);
+        return true;
+      } catch (e) {
+        this.pty?.pause();
+        this.deps.alert(`${this.record.name} is paused: its output cannot be written to its log (${(e as Error).message}); it resumes once the write succeeds`);
+      }
+    }
+    this.unlogged.push(chunk);
+    this.logRetryTimer ??= setTimeout(() => this.retryLog(), TerminalConstants.logRetryMs);
+    return false;
+  }
+
+  private retryLog(): void {
+    this.logRetryTimer = null;
+    const held = this.unlogged;
+    this.unlogged = [];
+    for (let i = 0; i < held.length; i++) {
+      try {
+        this.altScreen.observe(this.deps.log.append(held[i]!), held[i]!);
+      } catch {
+        this.unlogged = held.slice(i);
+        this.logRetryTimer = setTimeout(() => this.retryLog(), TerminalConstants.logRetryMs);
+        return;
+      }
+    }
+    this.pty?.resume();
+    for (const [client, a] of this.clients) this.pump(this.flow, client, a);
+    this.feedScreen();
+  }
+
+  /** The screen reader takes output from the log as it parses it (SCREEN_FLOW). */
+  private feedScreen(): void {
+    const screen = this.screen;
+    if (!screen || this.screenAckTimer) return;
+    const generation = this.generation;
+    this.pump(this.screenFlow, SCREEN, {
+      send: (offset, data) => {
+        const end = offset + data.length;
+        screen.write(data, () => {
+          if (screen !== this.screen) return;
+          this.scheduleScreenRead(generation, SCREEN_SETTLE_MS);
+          this.screenFlow.ack(SCREEN, end);
+          if (data.length < SCREEN_LARGE_PIECE_BYTES) return this.feedScreen();
+          this.screenAckTimer ??= setTimeout(() => {
+            this.screenAckTimer = null;
+            this.feedScreen();
+          }, SCREEN_PACE_MS);
+        });
+      },
+      jumped: (jump) => screen.reset(jump.altScreen),
+      detached: () => undefined,
+    });
   }
 
   /** Reads the screen `delayMs` from now, replacing a read already planned. */
@@ -389,8 +510,6 @@ export class AgentRuntime {
     if (generation !== this.generation) return;
     this.batcher.flush();
     this.pty = null;
-    if (this.stallTimer) clearInterval(this.stallTimer);
-    this.stallTimer = null;
     if (this.contextTimer) clearInterval(this.contextTimer);
     this.contextTimer = null;
     if (this.screenTimer) clearTimeout(this.screenTimer);
@@ -417,25 +536,6 @@ export class AgentRuntime {
         // Resume the conversation where the preset can, so a crash does not lose it.
         this.start(this.info().canResume);
       }, decision.delayMs);
-    }
-  }
-
-  private applyFlow(action: 'pause' | 'resume' | null): void {
-    if (action === 'pause') {
-      this.pty?.pause();
-      this.stallTimer ??= setInterval(() => this.checkStalled(), 1000);
-    } else if (action === 'resume') {
-      this.pty?.resume();
-      if (this.stallTimer) clearInterval(this.stallTimer);
-      this.stallTimer = null;
-    }
-  }
-
-  private checkStalled(): void {
-    for (const client of this.flow.stalled(this.deps.now())) {
-      const a = this.clients.get(client);
-      this.detach(client);
-      a?.detached('too slow: re-attach with since to continue');
     }
   }
 

@@ -419,11 +419,11 @@ export class AgentService {
         const screen = await renderScreen((since, max) => r.value.readOutput(since, max), cols, rows);
         return ok({ text: screen.text, cols, rows, end: screen.end });
       },
-      'agents.attach': ({ id, since }, ctx) => {
+      'agents.attach': ({ id, since, jump }, ctx) => {
         if (!ctx.ws) return err(apiError('needs_websocket', 'agents.attach streams output and needs the WebSocket; use agents.output over HTTP.'));
         const r = find(id);
         if (!r.ok) return r;
-        return ok(this.attach(ctx.ws, r.value, since ?? null));
+        return ok(this.attach(ctx.ws, r.value, since ?? null, jump ?? false));
       },
       'agents.detach': ({ id }, ctx) => {
         const attachments = ctx.ws?.state.get(ATTACHMENTS) as PeerAttachments | undefined;
@@ -459,7 +459,7 @@ export class AgentService {
     if (client !== undefined) this.runtimes.get(agentId)?.ack(client, offset);
   }
 
-  private attach(peer: WsPeer, runtime: AgentRuntime, since: number | null): { from: number; end: number; gap: boolean } {
+  private attach(peer: WsPeer, runtime: AgentRuntime, since: number | null, canJump: boolean): { from: number; end: number; gap: boolean } {
     let attachments = peer.state.get(ATTACHMENTS) as PeerAttachments | undefined;
     if (!attachments) {
       const created: PeerAttachments = new Map();
@@ -476,12 +476,14 @@ export class AgentService {
     const result = runtime.attach(
       {
         send: (offset, data) => peer.sendBinary(encodeOutputFrame(agentId, offset, data)),
+        jumped: (jump) => peer.sendJump(agentId, jump),
         detached: (reason) => {
           attachments!.delete(agentId);
           peer.sendDetached(agentId, reason);
         },
       },
       since,
+      canJump,
     );
     attachments.set(agentId, result.client);
     return { from: result.from, end: result.end, gap: result.gap };

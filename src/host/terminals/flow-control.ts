@@ -1,89 +1,113 @@
 import { TerminalConstants } from './terminal-constants';
 
 /**
- * Watermark flow control for one agent and the clients attached to it. Each client's
- * backlog is what it was sent minus what it acknowledged (its terminal parsed it). The PTY
- * is paused while any client's backlog is above the high watermark and resumed once every
- * backlog is below the low one; a client that holds the agent paused too long is reported
- * as stalled so the caller can detach it (it re-attaches with `since` and loses nothing).
- * Pure bookkeeping: the caller pauses and resumes the PTY.
+ * Flow control for one agent and the clients attached to it: the agent never waits for a
+ * client. The PTY is drained at full speed into the agent's byte log; each client is sent
+ * from the log, by offset, as far as its credit goes (what it was sent minus what it
+ * acknowledged as parsed stays under `windowBytes`), so the host holds no bytes per client
+ * beyond that window, however slow the client.
+ *
+ * A client that falls further behind the log's end than it could parse in a frame budget
+ * (`jumpBytes` past what it acknowledged) and said it may jump is sent nothing more until
+ * it has acknowledged what it holds, and is then told to jump: it resets
+ * its terminal and is sent from a restart point near the end (restart-point.ts). A client
+ * that may not jump (a pipe that wants every byte) only jumps when the bytes it needs next
+ * have left the log (older than its cap): it then goes on from the oldest byte retained.
+ *
+ * Pure bookkeeping: the caller reads the log and sends.
  */
-export interface Watermarks {
-  high: number;
-  low: number;
-  stalledMs: number;
+export interface FlowLimits {
+  windowBytes: number;
+  jumpBytes: number;
+  /** Largest frame sent at once. */
+  frameBytes: number;
 }
 
-export const DEFAULT_WATERMARKS: Watermarks = {
-  high: TerminalConstants.highWatermarkBytes,
-  low: TerminalConstants.lowWatermarkBytes,
-  stalledMs: TerminalConstants.stalledClientMs,
+export const DEFAULT_FLOW_LIMITS: FlowLimits = {
+  windowBytes: TerminalConstants.clientWindowBytes,
+  jumpBytes: TerminalConstants.jumpBehindBytes,
+  frameBytes: TerminalConstants.frameBytes,
 };
 
-export type FlowAction = 'pause' | 'resume' | null;
+/** What to do for a client now. */
+export type FlowStep =
+  /** Send the log's bytes [from, to). */
+  | { kind: 'send'; from: number; to: number }
+  /**
+   * Jump: `behind` (too far behind the end to parse it in time) or `gone` (its next bytes
+   * left the log), to a restart point near the `end` or to the `oldest` byte retained (a
+   * client that may not jump). The caller finds the point, tells the client, calls `jumped`.
+   */
+  | { kind: 'jump'; reason: 'behind' | 'gone'; from: number; to: 'end' | 'oldest' }
+  /** Up to date, or out of credit until it acknowledges more. */
+  | { kind: 'wait' };
+
+interface ClientState {
+  sent: number;
+  acked: number;
+  canJump: boolean;
+}
 
 export class FlowControl<ClientId> {
-  private readonly sent = new Map<ClientId, number>();
-  private readonly acked = new Map<ClientId, number>();
-  private paused = false;
-  private pausedAt = 0;
+  private readonly clients = new Map<ClientId, ClientState>();
 
-  constructor(private readonly marks: Watermarks = DEFAULT_WATERMARKS) {}
+  constructor(private readonly limits: FlowLimits = DEFAULT_FLOW_LIMITS) {}
 
-  get isPaused(): boolean {
-    return this.paused;
+  /** A client attached; its stream starts at `offset`. */
+  attach(client: ClientId, offset: number, canJump: boolean): void {
+    this.clients.set(client, { sent: offset, acked: offset, canJump });
   }
 
-  /** A client attached, having been sent everything before `offset`… */
-  attach(client: ClientId, offset: number): void {
-    this.sent.set(client, offset);
-    this.acked.set(client, offset);
+  detach(client: ClientId): void {
+    this.clients.delete(client);
   }
 
-  detach(client: ClientId): FlowAction {
-    this.sent.delete(client);
-    this.acked.delete(client);
-    return this.evaluate(0);
-  }
-
-  /** Output up to `endOffset` was sent to the client. */
-  sentTo(client: ClientId, endOffset: number, now: number): FlowAction {
-    if (!this.sent.has(client)) return null;
-    this.sent.set(client, endOffset);
-    return this.evaluate(now);
+  has(client: ClientId): boolean {
+    return this.clients.has(client);
   }
 
   /** The client's terminal has parsed everything before `offset`. */
-  ack(client: ClientId, offset: number, now: number): FlowAction {
-    const sent = this.sent.get(client);
-    if (sent === undefined) return null;
-    // Acks never go backwards, nor beyond what was sent.
-    this.acked.set(client, Math.min(sent, Math.max(this.acked.get(client) ?? 0, offset)));
-    return this.evaluate(now);
+  ack(client: ClientId, offset: number): void {
+    const c = this.clients.get(client);
+    // Acks never go backwards, nor beyond what was sent (an ack from before a jump is stale).
+    if (c) c.acked = Math.min(c.sent, Math.max(c.acked, offset));
   }
 
+  /** What the client should get next, given the log's retained range [start, end). */
+  next(client: ClientId, log: { start: number; end: number }): FlowStep {
+    const c = this.clients.get(client);
+    if (!c) return { kind: 'wait' };
+    const gone = c.sent < log.start;
+    const behind = c.canJump && log.end - c.acked > this.limits.jumpBytes;
+    if (gone || behind) {
+      // Jump once it has parsed what it holds (it must, either way): sending more is wasted,
+      // and a jump gives fresh credit, which a client that stopped acknowledging never earns.
+      if (c.acked !== c.sent) return { kind: 'wait' };
+      return { kind: 'jump', reason: gone ? 'gone' : 'behind', from: c.sent, to: c.canJump ? 'end' : 'oldest' };
+    }
+    const credit = c.acked + this.limits.windowBytes - c.sent;
+    if (c.sent >= log.end || credit <= 0) return { kind: 'wait' };
+    return { kind: 'send', from: c.sent, to: Math.min(log.end, c.sent + credit, c.sent + this.limits.frameBytes) };
+  }
+
+  /** Bytes before `to` were sent to the client. */
+  sentTo(client: ClientId, to: number): void {
+    const c = this.clients.get(client);
+    if (c) c.sent = Math.max(c.sent, to);
+  }
+
+  /** The client jumped: its stream goes on at `to`, and nothing before it is owed or acknowledged. */
+  jumped(client: ClientId, to: number): void {
+    const c = this.clients.get(client);
+    if (c) {
+      c.sent = to;
+      c.acked = to;
+    }
+  }
+
+  /** Bytes sent and not yet acknowledged. */
   backlog(client: ClientId): number {
-    return (this.sent.get(client) ?? 0) - (this.acked.get(client) ?? 0);
-  }
-
-  /** Clients that have kept the agent paused longer than allowed. */
-  stalled(now: number): ClientId[] {
-    if (!this.paused || now - this.pausedAt < this.marks.stalledMs) return [];
-    return [...this.sent.keys()].filter((c) => this.backlog(c) > this.marks.low);
-  }
-
-  private evaluate(now: number): FlowAction {
-    let worst = 0;
-    for (const c of this.sent.keys()) worst = Math.max(worst, this.backlog(c));
-    if (!this.paused && worst > this.marks.high) {
-      this.paused = true;
-      this.pausedAt = now;
-      return 'pause';
-    }
-    if (this.paused && worst < this.marks.low) {
-      this.paused = false;
-      return 'resume';
-    }
-    return null;
+    const c = this.clients.get(client);
+    return c ? c.sent - c.acked : 0;
   }
 }

@@ -111,7 +111,16 @@ export class OutputLog {
     if (to <= from) return Buffer.alloc(0);
     const tailStart = this.totalEnd - this.tailBytes;
     if (from >= tailStart) {
-      return Buffer.concat(this.tail).subarray(from - tailStart, to - tailStart);
+      // Only the chunks that overlap: every client reads from here on every batch of a flood.
+      const parts: Buffer[] = [];
+      let at = tailStart;
+      for (const chunk of this.tail) {
+        const chunkEnd = at + chunk.length;
+        if (chunkEnd > from && at < to) parts.push(chunk.subarray(Math.max(0, from - at), Math.min(chunk.length, to - at)));
+        at = chunkEnd;
+        if (at >= to) break;
+      }
+      return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     }
     const out = Buffer.alloc(to - from);
     let written = 0;

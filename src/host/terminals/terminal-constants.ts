@@ -7,19 +7,30 @@ export const TerminalConstants = {
   /** …or until this many bytes are waiting, so a flood does not build up big batches. */
   batchMaxBytes: 64 * 1024,
   /**
-   * Flow control, in bytes a client has been sent but has not yet acknowledged as parsed by
-   * its terminal. Above the high watermark the PTY is paused (the agent blocks on write,
-   * as it would on a slow real terminal); below the low one it resumes. Measured with
-   * `npm run bench -- terminals`: 256 KiB / 32 KiB let the client's terminal run dry
-   * between pauses (21 MB/s end to end); 1 MiB / 256 KiB keeps it busy (30 MB/s, the
-   * terminal parser being the limit). A slow client still holds back only its own agent.
+   * Flow control (flow-control.ts). The agent is never paused for a client: each client is
+   * sent from the log as far as its credit goes, at most this many bytes sent and not yet
+   * acknowledged as parsed. 512 KiB keeps a terminal busy between acks (it acknowledges every
+   * 32 KiB) and bounds what the host and the socket hold per client.
    */
-  highWatermarkBytes: 1024 * 1024,
-  lowWatermarkBytes: 256 * 1024,
+  clientWindowBytes: 512 * 1024,
+  /**
+   * A client that may jump and is this far behind the log's end (past what it acknowledged)
+   * jumps to a restart point near the end. 2 MiB is about what xterm.js parses in a frame
+   * budget of 100 ms (it parses 20-30 MB/s): more than that would show a slide show of old
+   * frames. Must exceed the window plus the restart search below, so a jump always lands
+   * ahead of what the client was already sent.
+   */
+  jumpBehindBytes: 2 * 1024 * 1024,
+  /** A restart point is looked for in this last stretch of the log… */
+  restartSearchBytes: 256 * 1024,
+  /** …and without a screen-wide sequence there, the last this many bytes are sent (many screens of lines). */
+  restartPlainBytes: 64 * 1024,
+  /** Largest output frame. */
+  frameBytes: 128 * 1024,
   /** Clients acknowledge in steps of this size (or when output goes quiet). */
   ackEveryBytes: 32 * 1024,
-  /** A client that keeps its agent paused this long is detached; it re-attaches with `since`. */
-  stalledClientMs: 10_000,
+  /** The log cannot take bytes (the disk is full): the agent is paused and the write retried this often. */
+  logRetryMs: 1000,
   /** Recent output kept in memory for fast re-attach; the rest is read from the log file. */
   memoryTailBytes: 512 * 1024,
   /** Default cap of the on-disk scrollback per agent. */

@@ -28,6 +28,8 @@ export function frameShape(raw: unknown): HostFrame | null {
       return isInt(f.latestSeq) ? (f as HostFrame) : null;
     case 'detached':
       return typeof f.agentId === 'string' && typeof f.reason === 'string' ? (f as HostFrame) : null;
+    case 'jump':
+      return typeof f.agentId === 'string' && isInt(f.fromOffset) && isInt(f.toOffset) && isInt(f.skippedBytes) ? (f as HostFrame) : null;
     default:
       return null;
   }

@@ -9,6 +9,7 @@ import { HostConnection, type CallError, type ConnectionState } from '../../shar
 import type { MethodName, ParamsOf, ResultOf } from '../../shared/methods';
 import type { Result } from '../../shared/result';
 import { decodeOutputFrame } from '../../shared/terminal-frames';
+import type { JumpFrame } from '../../shared/wire';
 import type { EventEnvelope, HostEvent } from '../../shared/events';
 import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
@@ -95,6 +96,8 @@ export interface OutputSink {
   write(offset: number, data: Uint8Array): void;
   /** The host stopped streaming to us (e.g. we were too slow); the pane re-attaches. */
   detached(reason: string): void;
+  /** The stream skips ahead to a restart point (catch-up): the pane resets its terminal. */
+  jumped(jump: JumpFrame): void;
 }
 
 export class HostStore {
@@ -130,6 +133,7 @@ export class HostStore {
       },
     });
     this.connection.onDetached((agentId, reason) => this.sinks.get(agentId)?.detached(reason));
+    this.connection.onJump((jump) => this.sinks.get(jump.agentId)?.jumped(jump));
     // Replayed history is older than any answer still to come; only live lane events can be newer.
     this.connection.onEvent(({ event }) => {
       if (isLaneEvent(event) && this.isLive) this.laneEvents.hear(event);

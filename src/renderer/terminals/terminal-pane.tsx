@@ -7,6 +7,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentInfo } from '../../shared/agents';
+import { formatBytes } from '../../shared/byte-size';
 import { useHost, useHostStore } from '../connection/use-host';
 import { currentKeyboardPlatform } from '../keyboard/platform';
 import { shortcutStore } from '../keyboard/shortcut-store';
@@ -27,8 +28,15 @@ import { onFindRequest } from './find-requests';
 /**
  * One agent's terminal. Output arrives as offset-addressed frames; the pane remembers the
  * offset it has written up to, so a reconnect or a "too slow" detach resumes exactly there.
- * It acknowledges after xterm has parsed the data (the write callback), in steps, which is
- * what lets the host pause a flooding agent instead of flooding the page.
+ * It acknowledges after xterm has parsed the data (the write callback), in steps: the host
+ * sends no more than a window past the last ack, so a flood never floods the page.
+ *
+ * It attaches with `jump`: when it falls too far behind a flood to parse it in time, the
+ * host tells it to jump (a `jump` frame) and it resets the terminal and renders from a
+ * restart point near the end, so it shows the current screen rather than a slide show of
+ * old ones. The pane then says how much it skipped; "View all" replays the whole retained
+ * output into the terminal without jumping (its scrollback keeps the last 10,000 lines of
+ * it; `grove agent tail` reads all of it), until the pane is opened again.
  */
 const ACK_EVERY_BYTES = 32 * 1024;
 /** A remount's replay counts as finished once no output has been written for this long. */
@@ -51,6 +59,11 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   const fitAddon = useRef<FitAddon | null>(null);
   const fonts = useTerminalSettings();
   const [fileNotice, setFileNotice] = useState<FileNotice | null>(null);
+  /** Bytes the pane skipped to keep up (jumps) since it opened or last showed everything. */
+  const [skipped, setSkipped] = useState(0);
+  /** False while the pane shows everything ("View all"): it attaches without jumping. */
+  const jumping = useRef(true);
+  const viewAll = useRef<() => void>(() => undefined);
 
   // The terminal itself, once per agent.
   useEffect(() => {
@@ -167,8 +180,29 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
           else ackTimer ??= setTimeout(ack, 50);
         });
       },
-      detached: () => void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}) }),
+      detached: () => attach(),
+      jumped: (jump) => {
+        // In order with what was queued before it: the reset comes after the old bytes.
+        t.write(jump.altScreen ? '\x1bc\x1b[?1049h' : '\x1bc');
+        queued.current = jump.toOffset;
+        setSkipped((n) => n + jump.skippedBytes);
+      },
     });
+    const attach = (): void =>
+      void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}), jump: jumping.current });
+    viewAll.current = () => {
+      jumping.current = false;
+      setSkipped(0);
+      // Stop this attachment first: once the host answered, no frame of it is still coming.
+      void store.connection.call('agents.detach', { id: agent.id }).then(() => {
+        t.write('\x1bc', () => {
+          parsed = 0;
+          acked = 0;
+          queued.current = null;
+          void store.connection.call('agents.attach', { id: agent.id, since: 0, jump: false });
+        });
+      });
+    };
     const input = t.onData(sendInput);
     let resizeTimer: ReturnType<typeof setTimeout> | null = null;
     const resize = t.onResize(({ cols, rows }) => {
@@ -223,7 +257,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   // reconnect from exactly where this pane stopped receiving.
   useEffect(() => {
     if (connection.kind !== 'open') return;
-    void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}) });
+    void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}), jump: jumping.current });
   }, [connection.kind, agent.id, store]);
 
   return (
@@ -239,6 +273,14 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
         />
       )}
       <div className="terminal-box" ref={box} data-testid={`terminal-${agent.name}`} />
+      {skipped > 0 && (
+        <div className="terminal-skipped" role="status" data-testid={`terminal-skipped-${agent.name}`}>
+          <span>Skipped {formatBytes(skipped)} of output to keep up</span>
+          <button type="button" className="link-button" onClick={() => viewAll.current()}>
+            View all
+          </button>
+        </div>
+      )}
       {fileNotice && (
         <FileLinkNotice
           key={fileNotice.path}

@@ -4,7 +4,7 @@ import { type MethodName, type ParamsOf, type ResultOf } from '../methods';
 import { PROTOCOL_VERSION } from '../protocol-version';
 import type { Result } from '../result';
 import { err, ok } from '../result';
-import type { ClientFrame, HostFrame } from '../wire';
+import type { ClientFrame, HostFrame, JumpFrame } from '../wire';
 import { backoffDelay, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 
 /**
@@ -91,6 +91,7 @@ export class HostConnection {
   private readonly gapListeners = new Set<() => void>();
   private readonly liveListeners = new Set<() => void>();
   private readonly detachListeners = new Set<(agentId: string, reason: string) => void>();
+  private readonly jumpListeners = new Set<(jump: JumpFrame) => void>();
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
 
@@ -321,6 +322,9 @@ export class HostConnection {
       case 'detached':
         for (const l of this.detachListeners) l(f.agentId, f.reason);
         return;
+      case 'jump':
+        for (const l of this.jumpListeners) l(f);
+        return;
     }
   }
 
@@ -334,6 +338,12 @@ export class HostConnection {
   onDetached(listener: (agentId: string, reason: string) => void): () => void {
     this.detachListeners.add(listener);
     return () => this.detachListeners.delete(listener);
+  }
+
+  /** An agent's output stream skips ahead (catch-up): reset the terminal; output goes on at `toOffset`. */
+  onJump(listener: (jump: JumpFrame) => void): () => void {
+    this.jumpListeners.add(listener);
+    return () => this.jumpListeners.delete(listener);
   }
 
   private failPending(message: string): void {

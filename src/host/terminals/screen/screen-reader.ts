@@ -21,6 +21,14 @@ export class ScreenReader {
     this.term.write(data, done);
   }
 
+  /**
+   * Starts over as a fresh terminal, in order with what was written before (a full reset
+   * sequence, parsed after the pieces still queued): the feed jumped past a flood.
+   */
+  reset(altScreen: boolean): void {
+    this.term.write(altScreen ? '\x1bc\x1b[?1049h' : '\x1bc');
+  }
+
   resize(cols: number, rows: number): void {
     this.term.resize(cols, rows);
   }

@@ -1,47 +1,95 @@
 import { describe, expect, it } from 'vitest';
 import { FlowControl } from '../../../../src/host/terminals/flow-control';
 
-const marks = { high: 1000, low: 100, stalledMs: 5000 };
+const limits = { windowBytes: 1000, jumpBytes: 5000, frameBytes: 400 };
+const log = (end: number, start = 0) => ({ start, end });
 
-describe('flow control', () => {
-  it('pauses above the high watermark and resumes only below the low one', () => {
-    const f = new FlowControl<string>(marks);
-    f.attach('ui', 0);
-    expect(f.sentTo('ui', 900, 0)).toBeNull();
-    expect(f.sentTo('ui', 1001, 0)).toBe('pause');
-    expect(f.ack('ui', 500, 0)).toBeNull(); // backlog 501: still above low
-    expect(f.ack('ui', 950, 0)).toBe('resume'); // backlog 51
+/** Sends what the flow control allows until it says wait. */
+function sendAll(f: FlowControl<string>, client: string, end: number): void {
+  for (let step = f.next(client, log(end)); step.kind === 'send'; step = f.next(client, log(end))) f.sentTo(client, step.to);
+}
+
+describe('flow control: clients are fed from the log by credit, never holding the agent', () => {
+  it('sends in frames up to the window past what was acknowledged, then waits for acks', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('ui', 0, false);
+    expect(f.next('ui', log(3000))).toEqual({ kind: 'send', from: 0, to: 400 });
+    f.sentTo('ui', 400);
+    expect(f.next('ui', log(3000))).toEqual({ kind: 'send', from: 400, to: 800 });
+    f.sentTo('ui', 800);
+    expect(f.next('ui', log(3000))).toEqual({ kind: 'send', from: 800, to: 1000 });
+    f.sentTo('ui', 1000);
+    expect(f.next('ui', log(3000))).toEqual({ kind: 'wait' });
+    f.ack('ui', 600);
+    expect(f.next('ui', log(3000))).toEqual({ kind: 'send', from: 1000, to: 1400 });
   });
 
-  it('is held back by the slowest client, and released when it leaves', () => {
-    const f = new FlowControl<string>(marks);
-    f.attach('fast', 0);
-    f.attach('slow', 0);
-    expect(f.sentTo('fast', 2000, 0)).toBe('pause');
-    expect(f.sentTo('slow', 2000, 0)).toBeNull();
-    expect(f.ack('fast', 2000, 0)).toBeNull(); // the slow one still holds it
-    expect(f.detach('slow')).toBe('resume');
+  it('waits when the client has everything', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('ui', 200, false);
+    sendAll(f, 'ui', 500);
+    expect(f.next('ui', log(500))).toEqual({ kind: 'wait' });
+    expect(f.backlog('ui')).toBe(300);
   });
 
-  it('names the client that kept the agent paused too long', () => {
-    const f = new FlowControl<string>(marks);
-    f.attach('ok', 0);
-    f.attach('stuck', 0);
-    f.sentTo('ok', 2000, 0);
-    f.sentTo('stuck', 2000, 0);
-    f.ack('ok', 2000, 1);
-    expect(f.stalled(1000)).toEqual([]);
-    expect(f.stalled(5001)).toEqual(['stuck']);
-  });
-
-  it('ignores acks that go backwards or beyond what was sent', () => {
-    const f = new FlowControl<string>(marks);
-    f.attach('ui', 0);
-    f.sentTo('ui', 500, 0);
-    f.ack('ui', 400, 0);
-    f.ack('ui', 100, 0);
-    expect(f.backlog('ui')).toBe(100);
-    f.ack('ui', 99999, 0);
+  it('tells a client that may jump and is too far behind to jump; one that may not is never told', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('ui', 0, true);
+    f.attach('pipe', 0, false);
+    sendAll(f, 'ui', 5000);
+    sendAll(f, 'pipe', 5000);
+    f.ack('ui', 1000);
+    expect(f.next('ui', log(6000)).kind).toBe('send'); // exactly jumpBytes behind: not yet
+    expect(f.next('ui', log(6001))).toEqual({ kind: 'jump', reason: 'behind', from: 1000, to: 'end' });
+    expect(f.next('pipe', log(50_000)).kind).toBe('wait');
+    f.jumped('ui', 5800);
     expect(f.backlog('ui')).toBe(0);
+    expect(f.next('ui', log(6001))).toEqual({ kind: 'send', from: 5800, to: 6001 });
+  });
+
+  it('jumps a client only once it has acknowledged what it holds: one that stopped acknowledging gets nothing more', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('stuck', 0, true);
+    sendAll(f, 'stuck', 3000); // the flood begins
+    expect(f.backlog('stuck')).toBe(1000);
+    expect(f.next('stuck', log(100_000))).toEqual({ kind: 'wait' });
+    f.ack('stuck', 600);
+    expect(f.next('stuck', log(100_000))).toEqual({ kind: 'wait' }); // behind: no more bytes it would skip anyway
+    f.ack('stuck', 1000);
+    expect(f.next('stuck', log(100_000))).toMatchObject({ kind: 'jump', reason: 'behind', from: 1000 });
+  });
+
+  it('moves a client whose next bytes left the log: near the end if it may jump, else to the oldest kept', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('ui', 0, true);
+    f.attach('pipe', 0, false);
+    f.sentTo('pipe', 300);
+    expect(f.next('pipe', log(9000, 2000))).toEqual({ kind: 'wait' }); // it holds bytes not yet parsed
+    f.ack('pipe', 300);
+    f.sentTo('pipe', 0);
+    expect(f.next('ui', log(9000, 2000))).toEqual({ kind: 'jump', reason: 'gone', from: 0, to: 'end' });
+    expect(f.next('pipe', log(9000, 2000))).toEqual({ kind: 'jump', reason: 'gone', from: 300, to: 'oldest' });
+  });
+
+  it('ignores acks that go backwards, beyond what was sent, or from before a jump', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('ui', 0, true);
+    f.sentTo('ui', 500);
+    f.ack('ui', 400);
+    f.ack('ui', 100);
+    expect(f.backlog('ui')).toBe(100);
+    f.ack('ui', 99_999);
+    expect(f.backlog('ui')).toBe(0);
+    f.jumped('ui', 8000);
+    f.ack('ui', 700); // in flight before the jump
+    expect(f.next('ui', log(8100))).toEqual({ kind: 'send', from: 8000, to: 8100 });
+  });
+
+  it('forgets a detached client', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('ui', 0, false);
+    f.detach('ui');
+    expect(f.has('ui')).toBe(false);
+    expect(f.next('ui', log(100))).toEqual({ kind: 'wait' });
   });
 });
