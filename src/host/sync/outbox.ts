@@ -1,5 +1,6 @@
 import type { BriefEntry } from '../../shared/briefs';
 import type { Db } from '../db/database';
+import { rowToEntry, type EntryRow } from '../briefs/entry-row';
 
 /**
  * The local entries the shared store does not have yet (docs/sync.md). The brief store calls
@@ -16,8 +17,11 @@ export interface Outbox {
   enqueue(entry: Pick<BriefEntry, 'id' | 'kind' | 'seq'>, origin: EntryOrigin): void;
   /** Every entry of the store, once (turning sync on pushes the history). Call in the transaction that saves the config. */
   enqueueAll(): void;
-  /** The oldest waiting entries' ids, in local order. */
-  next(limit: number): string[];
+  /**
+   * The oldest waiting entries, in local order, read in one query (a push read them one by
+   * one, a sixth of its time); `ids` also names any whose entry is gone, so `done` clears them.
+   */
+  nextBatch(limit: number): { ids: string[]; entries: BriefEntry[] };
   /** Pushed: these rows go. */
   done(ids: readonly string[]): void;
   waiting(): number;
@@ -27,8 +31,8 @@ export interface Outbox {
 export function createOutbox(db: Db): Outbox {
   let enabled = false;
   const insert = db.prepare('INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) VALUES (?, ?)');
-  const remove = db.prepare('DELETE FROM sync_outbox WHERE entry_id = ?');
-  const next = db.prepare('SELECT entry_id FROM sync_outbox ORDER BY local_seq LIMIT ?');
+  const remove = db.prepare('DELETE FROM sync_outbox WHERE entry_id IN (SELECT value FROM json_each(?))');
+  const next = db.prepare('SELECT o.entry_id, e.* FROM sync_outbox o LEFT JOIN brief_entries e ON e.id = o.entry_id ORDER BY o.local_seq LIMIT ?');
   const count = db.prepare('SELECT count(*) AS n FROM sync_outbox');
   return {
     setEnabled: (on) => void (enabled = on),
@@ -36,8 +40,11 @@ export function createOutbox(db: Db): Outbox {
       if (enabled && origin === 'local' && entry.kind !== 'renumbered') insert.run(entry.id, entry.seq);
     },
     enqueueAll: () => void db.prepare("INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) SELECT id, seq FROM brief_entries WHERE kind <> 'renumbered'").run(),
-    next: (limit) => (next.all(limit) as { entry_id: string }[]).map((r) => r.entry_id),
-    done: (ids) => db.transaction(() => ids.forEach((id) => remove.run(id)))(),
+    nextBatch(limit) {
+      const rows = next.all(limit) as (Partial<EntryRow> & { entry_id: string })[];
+      return { ids: rows.map((r) => r.entry_id), entries: rows.filter((r): r is EntryRow & { entry_id: string } => typeof r.id === 'string').map(rowToEntry) };
+    },
+    done: (ids) => void remove.run(JSON.stringify(ids)),
     waiting: () => (count.get() as { n: number }).n,
     clear: () => void db.prepare('DELETE FROM sync_outbox').run(),
   };
