@@ -1,4 +1,4 @@
-import type { Connection } from 'mysql2/promise';
+import type { Connection, ResultSetHeader } from 'mysql2/promise';
 import type { BriefEntry } from '../../shared/briefs';
 import type { BriefStore } from '../briefs/brief-store';
 import { WITHHELD_DIFF } from '../briefs/redaction-spread';
@@ -7,7 +7,7 @@ import { rowValues, SHARED_COLUMNS } from './shared-rows';
 
 /**
  * One push batch: up to BATCH entries from the outbox in ONE MySQL transaction. The counter
- * row is locked first (`FOR UPDATE`) and held until COMMIT, so batches commit one after
+ * row is locked first (an UPDATE of it) and held until COMMIT, so batches commit one after
  * another in seq order and a puller reading `seq > cursor` never skips a row that commits
  * late. Entries the shared store already has (a replay after a lost COMMIT reply, or a host
  * killed before it deleted its outbox rows) get no seq and change nothing. Outbox rows go only
@@ -40,8 +40,11 @@ export async function pushBatch(conn: Connection, store: BriefStore, outbox: Out
 async function pushEntries(conn: Connection, store: BriefStore, entries: readonly BriefEntry[], origin: string, checkKnown: boolean): Promise<void> {
   await conn.beginTransaction();
   try {
-    const [counter] = await conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE");
-    let seq = Number((counter as { value: number | string }[])[0]?.value ?? 0);
+    // Locks the counter row (first, as every push transaction does) and, in the same round
+    // trip, takes a number for each entry (none yet when some may be known: taken below).
+    const taken = checkKnown ? 0 : entries.length;
+    const [counter] = await conn.query("UPDATE counters SET value = LAST_INSERT_ID(value + ?) WHERE name = 'entry_seq'", [taken]);
+    let seq = Number((counter as ResultSetHeader).insertId) - taken;
     const [present] = checkKnown && entries.length ? await conn.query('SELECT id FROM entries WHERE id IN (?)', [entries.map((e) => e.id)]) : [[]];
     const known = new Set((present as { id: string }[]).map((r) => r.id));
     let rows: unknown[][] = [];
@@ -61,7 +64,7 @@ async function pushEntries(conn: Connection, store: BriefStore, entries: readonl
       bytes += size;
     }
     await flush();
-    await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
+    if (checkKnown) await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
     // A secret must leave the shared store too: what a redaction tombstoned here replaces the row there.
     for (const e of entries) if (e.kind === 'redaction') await pushTombstones(conn, store, e);
     await conn.commit();
