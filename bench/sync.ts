@@ -21,7 +21,7 @@ import { HostConnection } from '../src/shared/client/host-connection';
 import { frameShape } from '../src/renderer/connection/frame-shape';
 import type { Actor, BriefAction, BriefEntry } from '../src/shared/briefs';
 import { startMariaDb, stopAllMariaDbs, type MariaDb } from '../test/fixtures/mariadb';
-import { api, compare, cpuPercent, cpuTicks, endAll, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison } from './harness';
+import { api, compare, cpuPercent, cpuTicks, endAll, report, rng, runBench, startBenchHost, summarize, type BenchHost, type Comparison } from './harness';
 
 /**
  * `npm run bench -- sync` (issue 14), against a throwaway MariaDB 10.11 on loopback
@@ -72,13 +72,6 @@ const cleanup = async (): Promise<void> => {
 
 const MIKE: Actor = { kind: 'operator', name: 'operator:mike' };
 const WORDS = ['worktree', 'agent', 'lane', 'merge', 'review', 'spec', 'plan', 'flower', 'the', 'and', 'with', 'after', 'because', 'deploy', 'test', 'flaky', 'fixture'];
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const rand = rng(14);
 const words = (n: number): string => Array.from({ length: n }, () => WORDS[Math.floor(rand() * WORDS.length)]!).join(' ');
 
