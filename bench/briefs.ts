@@ -16,7 +16,7 @@ import { WebSocket } from 'ws';
 import { HostConnection } from '../src/shared/client/host-connection';
 import { frameShape } from '../src/renderer/connection/frame-shape';
 import type { Actor, BriefEntry } from '../src/shared/briefs';
-import { api, compare, endAll, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
+import { api, compare, endAll, report, rng, runBench, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
 
 /**
  * Briefs, each figure against a baseline measured in the same run:
@@ -84,14 +84,6 @@ async function startHost(home: string): Promise<BenchHost> {
 
 const COMMON = ['worktree', 'agent', 'lane', 'merge', 'review', 'spec', 'plan', 'flower', 'screenshot', 'deploy'];
 const FILLER = ['the', 'and', 'with', 'after', 'before', 'then', 'into', 'over', 'because', 'while'];
-/** A deterministic generator, so every run searches the same store. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const rand = rng(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 /** A rare word: one of RARE distinct ones, each in about ENTRIES / RARE entries. */

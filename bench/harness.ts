@@ -120,6 +120,15 @@ export async function startBenchHost(hostEntry: string, home: string, onSpawn: (
   }
 }
 
+/** A deterministic generator (a linear congruential one), so every run writes the same data. */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
 /** Ticks per second in /proc/<pid>/stat (USER_HZ; 100 on every Linux this runs on). */
 const CLK_TCK = 100;
 

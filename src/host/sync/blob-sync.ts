@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import type { BlobStore, PutError } from '../briefs/blob-store';
-import type { BriefStore } from '../briefs/brief-store';
+import type { BriefEntry } from '../../shared/briefs';
 import type { Logger } from '../logger';
 import type { Outbox } from './outbox';
 import { PUSH_BATCH } from './push';
@@ -51,8 +51,7 @@ type BlobRow = { size: number | string; type: string; chunks: number; chunk_size
 type Named = { sha256: string; size: number; type: string };
 
 export interface BlobUploadDeps {
-  store: Pick<BriefStore, 'entry'>;
-  outbox: Pick<Outbox, 'next'>;
+  outbox: Pick<Outbox, 'nextBatch'>;
   blobs: Pick<BlobStore, 'describe' | 'path'>;
   logger: Logger;
 }
@@ -66,7 +65,7 @@ export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps,
   const handled = new Set<string>();
   let uploaded = 0;
   for (;;) {
-    const waiting = imagesNamedBy(deps, deps.outbox.next(PUSH_BATCH)).filter((b) => !handled.has(b.sha256));
+    const waiting = imagesNamedBy(deps.outbox.nextBatch(PUSH_BATCH).entries).filter((b) => !handled.has(b.sha256));
     if (waiting.length === 0) return uploaded;
     const chunkSize = await step(chunkSizeOf(conn));
     for (const blob of waiting) {
@@ -76,10 +75,9 @@ export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps,
   }
 }
 
-function imagesNamedBy(deps: BlobUploadDeps, ids: readonly string[]): Named[] {
+function imagesNamedBy(entries: readonly BriefEntry[]): Named[] {
   const named = new Map<string, Named>();
-  for (const id of ids) {
-    const e = deps.store.entry(id);
+  for (const e of entries) {
     // A redacted attachment's image stays here (or is gone): its entry no longer names it.
     if (e?.kind !== 'attachment_added' || !e.payload || e.redacted) continue;
     named.set(e.payload.sha256, { sha256: e.payload.sha256, size: e.payload.size, type: e.payload.type });

@@ -1,6 +1,7 @@
 import type { BriefEntry } from '../../shared/briefs';
 import type { Db } from '../db/database';
 import { WITHHELD_DIFF } from '../briefs/redaction-spread';
+import { rowToEntry, type EntryRow } from '../briefs/entry-row';
 
 /**
  * What the shared store does not have yet (docs/sync.md), in two queues:
@@ -34,8 +35,11 @@ export interface Outbox {
    * text). Call in the transaction that saves the config.
    */
   enqueueAll(): void;
-  /** The oldest waiting entries' ids, in local order. */
-  next(limit: number): string[];
+  /**
+   * The oldest waiting entries, in local order, read in one query (a push read them one by
+   * one, a sixth of its time); `ids` also names any whose entry is gone, so `done` clears them.
+   */
+  nextBatch(limit: number): { ids: string[]; entries: BriefEntry[] };
   /** Pushed: these rows go. */
   done(ids: readonly string[]): void;
   /** The entries whose shared row waits to be rewritten. */
@@ -50,8 +54,8 @@ export interface Outbox {
 export function createOutbox(db: Db): Outbox {
   let enabled = false;
   const insert = db.prepare('INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) VALUES (?, ?)');
-  const remove = db.prepare('DELETE FROM sync_outbox WHERE entry_id = ?');
-  const next = db.prepare('SELECT entry_id FROM sync_outbox ORDER BY local_seq LIMIT ?');
+  const remove = db.prepare('DELETE FROM sync_outbox WHERE entry_id IN (SELECT value FROM json_each(?))');
+  const next = db.prepare('SELECT o.entry_id, e.* FROM sync_outbox o LEFT JOIN brief_entries e ON e.id = o.entry_id ORDER BY o.local_seq LIMIT ?');
   const insertTombstone = db.prepare('INSERT OR IGNORE INTO sync_tombstones (entry_id) VALUES (?)');
   const removeTombstone = db.prepare('DELETE FROM sync_tombstones WHERE entry_id = ?');
   const nextTombstones = db.prepare('SELECT entry_id FROM sync_tombstones ORDER BY entry_id LIMIT ?');
@@ -71,8 +75,23 @@ export function createOutbox(db: Db): Outbox {
         "INSERT OR IGNORE INTO sync_tombstones (entry_id) SELECT id FROM brief_entries WHERE redacted IS NOT NULL OR (kind = 'refinement' AND json_extract(payload, '$.diff') = ?)",
       ).run(WITHHELD_DIFF);
     },
-    next: (limit) => (next.all(limit) as { entry_id: string }[]).map((r) => r.entry_id),
-    done: (ids) => db.transaction(() => ids.forEach((id) => remove.run(id)))(),
+    nextBatch(limit) {
+      const rows = next.all(limit) as (Partial<EntryRow> & { entry_id: string })[];
+      return { ids: rows.map((r) => r.entry_id), entries: rows.filter((r): r is EntryRow & { entry_id: string } => typeof r.id === 'string').map(rowToEntry) };
+    },
+    done(ids) {
+      // Not synced to disk on its own (a push paid for that fsync a sixth of its time): a power
+      // cut that loses this delete only replays the batch, which the shared store's unique key
+      // makes a no-op (push.ts), and the next commit here syncs it anyway. A crash of the host
+      // alone loses nothing: the WAL is written before this returns.
+      const was = db.pragma('synchronous', { simple: true }) as number;
+      db.pragma('synchronous = NORMAL');
+      try {
+        remove.run(JSON.stringify(ids));
+      } finally {
+        db.pragma(`synchronous = ${was}`);
+      }
+    },
     nextTombstones: (limit) => (nextTombstones.all(limit) as { entry_id: string }[]).map((r) => r.entry_id),
     tombstonesDone: (ids) => db.transaction(() => ids.forEach((id) => removeTombstone.run(id)))(),
     waiting: () => (count.get() as { n: number }).n,

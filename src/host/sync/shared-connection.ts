@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'mysql2/promise';
-import { IDLE_MS } from './sync-rounds';
+import { RETRY_MAX_MS } from './sync-rounds';
 import type { SyncConfig } from './sync-state-store';
 
 /**
@@ -34,5 +34,5 @@ export function sharedConnectionOptions(config: SyncConfig, password: string, ti
  * needs, a claim row), for wait_timeout: 8 hours by default.
  */
 export function sessionIdleSeconds(timeoutMs: number): number {
-  return Math.ceil((IDLE_MS + 3 * timeoutMs) / 1000);
+  return Math.ceil((RETRY_MAX_MS + 3 * timeoutMs) / 1000);
 }

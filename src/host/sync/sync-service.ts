@@ -10,11 +10,11 @@ import type { EventLog } from '../events/event-log';
 import { maskSecrets, type Logger } from '../logger';
 import { uploadWaitingBlobs } from './blob-sync';
 import type { Outbox } from './outbox';
-import { pullBatch, PULL_BATCH, PullRefused } from './pull';
+import { hasNewEntries, pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { pushBatch } from './push';
 import { parseSyncUrl, sessionIdleSeconds, sharedConnectionOptions } from './shared-connection';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
-import { afterLocalWrite, BUSY_MS, INITIAL_PACING, nextRound, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
+import { INITIAL_PACING, nextRound, POLL_MS, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
 import { readSyncPassword, type PasswordSource } from './sync-password';
 import { writeSyncPassword } from './sync-password-file';
 import type { SyncConfig, SyncStateStore } from './sync-state-store';
@@ -87,7 +87,6 @@ export class SyncService {
     // A local write wakes the loop: what it wrote reaches the others within about a second.
     this.unsubscribe = this.deps.events.subscribe(({ event }) => {
       if (event.type !== 'brief.changed' || this.deps.state.config() === null || this.deps.outbox.waiting() === 0) return;
-      this.pacing = afterLocalWrite(this.pacing, this.now());
       if (this.running) this.wokenDuringRound = true;
       else this.schedule(0);
     });
@@ -152,7 +151,7 @@ export class SyncService {
       this.disconnect();
       this.st = { state: 'connecting', lastPushAt: null, lastPullAt: null, lastError: null };
     }
-    this.pacing = afterLocalWrite(INITIAL_PACING, this.now());
+    this.pacing = INITIAL_PACING;
     this.announce();
     if (!this.stopped && !this.running) this.schedule(0);
     return this.status();
@@ -228,11 +227,11 @@ export class SyncService {
   private runRound(): Promise<void> {
     if (this.running) return this.running;
     this.running = (async () => {
-      let delay = BUSY_MS;
+      let delay = POLL_MS;
       try {
         const outcome = await this.round();
         if (outcome === null) return;
-        const next = nextRound(this.pacing, outcome, this.now());
+        const next = nextRound(this.pacing, outcome);
         this.pacing = next.pacing;
         delay = next.delayMs;
         this.settle(outcome);
@@ -271,10 +270,13 @@ export class SyncService {
       }
       if (this.deps.outbox.waiting() > 0) this.setState('syncing');
       let moved = 0;
-      for (;;) {
-        const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state));
-        moved += n;
-        if (n < PULL_BATCH) break;
+      // What an idle round costs: one read of the shared counter; the pull only when it moved.
+      if (await this.step(hasNewEntries(conn, this.deps.state))) {
+        for (;;) {
+          const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state));
+          moved += n;
+          if (n < PULL_BATCH) break;
+        }
       }
       this.st.lastPullAt = new Date(this.now()).toISOString();
       let pushed = 0;
