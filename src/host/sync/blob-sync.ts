@@ -4,7 +4,7 @@ import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import type { BlobStore, PutError } from '../briefs/blob-store';
 import type { BriefEntry } from '../../shared/briefs';
 import type { Logger } from '../logger';
-import type { Outbox } from './outbox';
+import type { Outbox, OutboxBatch } from './outbox';
 import { PUSH_BATCH } from './push';
 import { sharedConnectionOptions } from './shared-connection';
 import { readSyncPassword } from './sync-password';
@@ -57,19 +57,20 @@ export interface BlobUploadDeps {
 }
 
 /**
- * Uploads every image the next push batch's entries name. Returns once the batch, read again
- * after the last upload, names none it has not handled: the caller's push takes the same
- * entries, since nothing runs between this returning and the push reading its batch.
+ * Uploads every image the next push batch's entries name, and answers that batch, read again
+ * after the last upload and naming none it has not handled: the caller pushes exactly it, so
+ * an entry written meanwhile (a request handled between two awaits) waits for the next batch
+ * and its own upload, never reaching the shared store before its image.
  */
-export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps, step: Step): Promise<number> {
+export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps, step: Step): Promise<OutboxBatch> {
   const handled = new Set<string>();
-  let uploaded = 0;
   for (;;) {
-    const waiting = imagesNamedBy(deps.outbox.nextBatch(PUSH_BATCH).entries).filter((b) => !handled.has(b.sha256));
-    if (waiting.length === 0) return uploaded;
+    const batch = deps.outbox.nextBatch(PUSH_BATCH);
+    const waiting = imagesNamedBy(batch.entries).filter((b) => !handled.has(b.sha256));
+    if (waiting.length === 0) return batch;
     const chunkSize = await step(chunkSizeOf(conn));
     for (const blob of waiting) {
-      if ((await uploadBlob(conn, deps, blob, chunkSize, step)) === 'uploaded') uploaded++;
+      await uploadBlob(conn, deps, blob, chunkSize, step);
       handled.add(blob.sha256);
     }
   }
@@ -178,10 +179,18 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFet
   if (source.kind !== 'found') return { kind: 'unreachable', message: source.message };
   deps.logger.addSecret(source.password);
   let conn: Connection | null = null;
+  // Each step has the step timeout, and the whole fetch a budget too (three steps, and a second
+  // per MiB once the size is known): a request, or a dispatch placing images in its lane, never
+  // waits on a crawling link for chunks × timeout.
+  let budgetEnds = Date.now() + 3 * deps.timeoutMs;
   const step: Step = async (work) => {
     let timer: NodeJS.Timeout | undefined;
+    const left = Math.max(1, Math.min(deps.timeoutMs, budgetEnds - Date.now()));
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new FetchTimeout(`it did not answer within ${Math.round(deps.timeoutMs / 1000)} s`)), deps.timeoutMs);
+      timer = setTimeout(
+        () => reject(new FetchTimeout(left < deps.timeoutMs ? 'it did not send the image in time' : `it did not answer within ${Math.round(deps.timeoutMs / 1000)} s`)),
+        left,
+      );
     });
     try {
       return await Promise.race([work, deadline]);
@@ -205,6 +214,7 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFet
     if (!row || row.complete !== 1) return row?.lost === 1 ? { kind: 'lost' } : { kind: 'not-uploaded' };
     const size = Number(row.size);
     if (!(size > 0 && size <= MAX_ATTACHMENT_BYTES)) return { kind: 'corrupt', message: `the shared store says it has ${size} bytes` };
+    budgetEnds += Math.ceil(size / (1024 * 1024)) * 1000;
     const shared = conn;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {

@@ -22,6 +22,9 @@ export type EntryOrigin = 'local' | 'shared';
 
 const LOCAL_ONLY: readonly BriefEntry['kind'][] = ['renumbered', 'numbered'];
 
+/** Queued ids in local order, and the entries of those still stored (an id whose entry is gone is only cleared). */
+export type OutboxBatch = { ids: string[]; entries: BriefEntry[] };
+
 export interface Outbox {
   /** Whether inserts and tombstones are queued (sync configured). */
   setEnabled(on: boolean): void;
@@ -39,7 +42,7 @@ export interface Outbox {
    * The oldest waiting entries, in local order, read in one query (a push read them one by
    * one, a sixth of its time); `ids` also names any whose entry is gone, so `done` clears them.
    */
-  nextBatch(limit: number): { ids: string[]; entries: BriefEntry[] };
+  nextBatch(limit: number): OutboxBatch;
   /** Pushed: these rows go. */
   done(ids: readonly string[]): void;
   /** The entries whose shared row waits to be rewritten. */

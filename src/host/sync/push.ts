@@ -3,7 +3,7 @@ import type { BriefEntry } from '../../shared/briefs';
 import type { BriefStore } from '../briefs/brief-store';
 import type { HybridClock } from '../briefs/hybrid-clock';
 import { WITHHELD_DIFF } from '../briefs/redaction-spread';
-import type { Outbox } from './outbox';
+import type { Outbox, OutboxBatch } from './outbox';
 import { numberNewBriefs } from './shared-numbers';
 import { rowValues, SHARED_COLUMNS } from './shared-rows';
 
@@ -24,10 +24,11 @@ const STATEMENT_BYTES = 4 * 1024 * 1024;
 /** What a batch did: entries pushed and rows rewritten (queue rows done), and briefs the shared store numbered (so the round pulls again). */
 export type Pushed = { pushed: number; numbered: number };
 
-type Committed = { rewritten: string[]; numbered: number };
+type Committed = { written: Map<string, string>; numbered: number };
 
-export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock): Promise<Pushed> {
-  const { ids, entries } = outbox.nextBatch(PUSH_BATCH);
+/** `batch`: the one the caller checked (blob-sync.ts uploaded its images); else the outbox's next. */
+export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock, batch?: OutboxBatch): Promise<Pushed> {
+  const { ids, entries } = batch ?? outbox.nextBatch(PUSH_BATCH);
   const rewrites = outbox.nextTombstones(PUSH_BATCH);
   if (ids.length === 0 && rewrites.length === 0) return { pushed: 0, numbered: 0 };
   let committed: Committed;
@@ -39,7 +40,10 @@ export async function pushBatch(conn: Connection, store: BriefStore, outbox: Out
     committed = await pushEntries(conn, store, entries, rewrites, origin, clock, true);
   }
   outbox.done(ids);
-  outbox.tombstonesDone(committed.rewritten);
+  // Cleared only for entries that still read as they were written, checked after COMMIT with no
+  // await in between: a newer redaction of one (during the commit's round trip) keeps its row
+  // queued, since its own enqueue found the row there and added nothing.
+  outbox.tombstonesDone([...committed.written].filter(([id, form]) => formOf(store.entry(id)) === form).map(([id]) => id));
   return { pushed: ids.length + rewrites.length, numbered: committed.numbered };
 }
 
@@ -97,9 +101,9 @@ async function pushEntries(
     const numbering = await numberNewBriefs(conn, inserted, seq, origin, clock);
     seq = numbering.seq;
     if (seq !== counted) await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
-    const rewritten = await rewriteTombstones(conn, store, rewrites);
+    const written = await rewriteTombstones(conn, store, rewrites);
     await conn.commit();
-    return { rewritten, numbered: numbering.numbered };
+    return { written, numbered: numbering.numbered };
   } catch (e) {
     await conn.rollback().catch(() => undefined);
     throw e;
@@ -114,10 +118,10 @@ const isDuplicate = (e: unknown): boolean => typeof e === 'object' && e !== null
  * changed here (outbox.ts, `sync_tombstones`) replaces its shared row by the redacted form, in
  * the push transaction. Only ever towards the redacted form: a row the shared store already
  * holds tombstoned is left as it is (a withheld diff must not put a redacted refinement's text
- * back). Returns the ids whose rewrite this transaction carries as they read now; one a newer
- * redaction changed again while MySQL answered stays queued for the next push.
+ * back). Returns each id with the form this transaction carries (pushBatch clears a queue row
+ * only if the entry still reads so after COMMIT).
  */
-async function rewriteTombstones(conn: Connection, store: BriefStore, ids: readonly string[]): Promise<string[]> {
+async function rewriteTombstones(conn: Connection, store: BriefStore, ids: readonly string[]): Promise<Map<string, string>> {
   const written = new Map<string, string>();
   for (const id of ids) {
     const e = store.entry(id);
@@ -131,7 +135,7 @@ async function rewriteTombstones(conn: Connection, store: BriefStore, ids: reado
     await conn.query('UPDATE entries SET payload = ?, redacted = ? WHERE id = ? AND redacted IS NULL', [payload, redacted, id]);
     written.set(id, formOf(e));
   }
-  return [...written].filter(([id, form]) => formOf(store.entry(id)) === form).map(([id]) => id);
+  return written;
 }
 
 const formOf = (e: BriefEntry | null): string => (e ? JSON.stringify([e.payload, e.redacted]) : '');

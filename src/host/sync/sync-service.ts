@@ -283,8 +283,8 @@ export class SyncService {
       let numbered = 0;
       while (this.deps.outbox.waiting() > 0) {
         // The images this batch's attachments name go first: an entry never arrives before its image.
-        await uploadWaitingBlobs(conn, this.deps, (work) => this.step(work));
-        const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock));
+        const checked = await uploadWaitingBlobs(conn, this.deps, (work) => this.step(work));
+        const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock, checked));
         if (batch.pushed === 0) break;
         pushed += batch.pushed;
         numbered += batch.numbered;
