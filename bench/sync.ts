@@ -203,7 +203,10 @@ async function push(conn: Connection, source: Rig, entries: BriefEntry[], compar
 async function fillShared(conn: Connection, source: Rig, entries: readonly BriefEntry[], total: number): Promise<number> {
   await resetShared(conn);
   enqueue(source, entries);
-  let seq = await pushAll(conn, source, 'bench');
+  await pushAll(conn, source, 'bench');
+  // The shared store's own `numbered` entries come after Grove's: copies start past them.
+  const [counter] = await conn.query("SELECT value FROM counters WHERE name = 'entry_seq'");
+  let seq = Number((counter as { value: number | string }[])[0]!.value);
   const briefs = new Set(entries.map((e) => e.briefId)).size;
   for (let copy = 1; seq < total; copy++) {
     const ids = new Map<string, string>();
