@@ -1,4 +1,4 @@
-import type { Dispatch } from '../../shared/dispatch';
+import { OPEN_DISPATCH_STATES, type Dispatch } from '../../shared/dispatch';
 import type { Logger } from '../logger';
 import type { AcquireOutcome, ClaimHolder, ReleaseOutcome, RenewOutcome } from '../sync/shared-claims';
 import type { DispatchStore } from './dispatch-store';
@@ -99,8 +99,13 @@ export class SharedLeases {
     await this.releasing.get(briefId);
     const sent = this.deps.now();
     // A row this host wrote for a holder that no longer works here (a dispatch that ended, a
-    // release that was lost) is taken over at once rather than waited out for a lease.
-    const replaceable = (rowHolderId: string): boolean => !this.holders().some((h) => h.briefId === briefId && h.holderId === rowHolderId);
+    // release that was lost) is taken over at once rather than waited out for a lease. An open
+    // dispatch (one that won the claim and is about to start counts) is never replaced.
+    const replaceable = (rowHolderId: string): boolean => {
+      const d = this.deps.store.get(rowHolderId);
+      if (d && OPEN_DISPATCH_STATES.includes(d.state)) return false;
+      return !this.holders().some((h) => h.briefId === briefId && h.holderId === rowHolderId);
+    };
     const got = await this.deps.shared.acquire(briefId, { origin: this.deps.origin, id: holderId, name }, replaceable);
     if (got.kind === 'won') this.confirmed.set(key(briefId, holderId), sent);
     return got;

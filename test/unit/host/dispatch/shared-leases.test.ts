@@ -10,7 +10,8 @@ import type { RenewOutcome } from '../../../../src/host/sync/shared-claims';
  */
 const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
 const running = { id: 'd1', briefId: 'b1', briefNumber: 7, agentId: 'a1', agentName: 'agent-brief-7', preset: 'custom', wave: 1, state: 'running', requestedBy: { kind: 'operator', name: 'operator:ana' } } as Dispatch;
-const store = { list: () => [running], claims: () => [] } as unknown as DispatchStore;
+const queued = { ...running, id: 'dq', agentId: null, state: 'queued' } as Dispatch;
+const store = { list: () => [running], claims: () => [], get: (id: string) => [running, queued].find((d) => d.id === id) ?? null } as unknown as DispatchStore;
 
 function rig(leaseMs: number, answers: RenewOutcome[]) {
   let clock = 1_000_000;
@@ -158,7 +159,7 @@ describe('SharedLeases releases', () => {
     const port: SharedClaimPort = {
       isEnabled: () => true,
       leaseMs: 120_000,
-      acquire: async (_b, h, replaceable) => (calls.push(`acquire ${h.id} replaces d0:${replaceable?.('d0')} d1:${replaceable?.('d1')}`), { kind: 'won', since: 'now' }),
+      acquire: async (_b, h, replaceable) => (calls.push(`acquire ${h.id} replaces d0:${replaceable?.('d0')} d1:${replaceable?.('d1')} dq:${replaceable?.('dq')}`), { kind: 'won', since: 'now' }),
       renew: async () => ({ kind: 'renewed' }),
       release: (_b, h) => (calls.push(`release ${h.id}`), new Promise((res) => (answer = () => res({ kind: 'released' })))),
     };
@@ -178,11 +179,11 @@ describe('SharedLeases releases', () => {
     const released = r.leases.release('b1', 'd0');
     const next = r.leases.acquire('b1', 'd1', 'y');
     await new Promise((res) => setTimeout(res, 10));
-    expect(r.calls).toEqual(['acquire d0 replaces d0:true d1:false', 'release d0']);
+    expect(r.calls).toEqual(['acquire d0 replaces d0:true d1:false dq:false', 'release d0']);
     r.answer();
     await released;
     await next;
-    // d1 (the running dispatch in the store) works here; d0 does not.
-    expect(r.calls.at(-1)).toBe('acquire d1 replaces d0:true d1:false');
+    // d1 (running) works here and dq (queued: it may have won the claim and be about to start) may; d0 does not.
+    expect(r.calls.at(-1)).toBe('acquire d1 replaces d0:true d1:false dq:false');
   });
 });
