@@ -300,11 +300,13 @@ export class DispatchService {
         if (this.deps.agents.isLive(agent.id)) await this.deps.agents.stop(agent.id);
         return;
       }
-      // Ended again while the store answered (or otherwise moved on): what it granted goes back.
-      if (!now || now.state !== 'finished' || !this.deps.agents.isLive(agent.id)) {
+      // The agent ended again, or the dispatch was closed, while the store answered: what it granted goes back.
+      if (!now || now.state === 'cancelled' || now.state === 'failed' || !this.deps.agents.isLive(agent.id)) {
         void shared.release(d.briefId, d.id);
         return;
       }
+      // Another report of the same run got there first: it holds the claim under the same id.
+      if (now.state === 'running' && now.agentId === agent.id) return;
     }
     const now = this.deps.store.get(d.id) ?? d;
     this.save({ ...now, agentId: agent.id, agentName: agent.name, state: 'running', reason: how, endedAt: null });

@@ -10,8 +10,10 @@ import type { DispatchStore } from './dispatch-store';
  * The rule a holder keeps: never work on a brief the server may already have given to someone
  * else. The server's lease runs from the moment it processed a request; the host counts from
  * the moment it SENT its last answered one, which is earlier, so the host's count always ends
- * first. When renewing fails (the store unreachable) for so long that the next attempt could
- * come after the server's lease ends, the holder gives the claim up: its local claim is
+ * first (on a monotonic clock). Every holder is renewed at once, each on its own connection,
+ * so the time to a holder's next answer does not grow with how many there are. When renewing
+ * fails (the store unreachable) for so long that the next answer could come after the
+ * server's lease ends, the holder gives the claim up: its local claim is
  * released with an entry saying why, its dispatch finishes and its agent is stopped. Another
  * operator may then take the brief; this host never works on it believing it holds it.
  */

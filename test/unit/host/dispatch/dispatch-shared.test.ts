@@ -115,3 +115,14 @@ describe('DispatchService with the shared store', () => {
     await r.service.close();
   });
 });
+
+describe('DispatchService: two reports of the same resumed run', () => {
+  it('both take the claim under the dispatch; the dispatch runs once and the claim is not given back', async () => {
+    const r = rig(() => ({ kind: 'won', since: 'now' }));
+    r.put({ state: 'finished', agentId: 'a1', agentName: 'agent-brief-7' });
+    const agent = { id: 'a1', name: 'agent-brief-7', dispatchId: 'd1' } as AgentInfo;
+    await Promise.all([r.service.agentRunning(agent), r.service.agentRunning(agent)]);
+    expect(r.rows.get('d1')!.state).toBe('running');
+    expect(r.sent).toEqual(['acquire d1', 'acquire d1']);
+  });
+});
