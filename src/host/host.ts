@@ -352,7 +352,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       else if (holder.agentId && agents.isLive(holder.agentId)) void agents.stop(holder.agentId);
     },
     logger,
-    now: () => Date.now(),
+    now: () => performance.now(),
   });
   const dispatches = new DispatchService({
     store: dispatchStore,

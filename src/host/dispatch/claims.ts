@@ -173,7 +173,7 @@ export class ClaimBook {
         if (!held || held.agentId !== agentId) return ok([]);
         this.deps.store.removeClaim(briefId);
         // A dispatch's shared claim ends with the dispatch (DispatchService); a by-hand agent's here.
-        if (held.dispatchId === null) this.deps.shared?.release(briefId, agentId);
+        if (held.dispatchId === null) void this.deps.shared?.release(briefId, agentId, true);
         const written = this.deps.briefs.record(
           briefId,
           () => ok([{ kind: 'claim_released', payload: { dispatchId: held.dispatchId, agent: held.agentName, reason } }]),

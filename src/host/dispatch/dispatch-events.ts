@@ -23,7 +23,7 @@ export function watchDispatchEvents(events: EventLog, parts: { dispatches: Dispa
       const s = e.agent.supervision;
       if (s.kind === 'running' && e.agent.dispatchId) {
         const agent = e.agent;
-        later(() => dispatches.agentRunning(agent));
+        later(() => void dispatches.agentRunning(agent));
         return;
       }
       const ended = s.kind === 'exited' || s.kind === 'crashed' || s.kind === 'fatal' || s.kind === 'lost';
@@ -52,10 +52,13 @@ export function watchDispatchEvents(events: EventLog, parts: { dispatches: Dispa
       autoLink.onEvent(envelope);
     }
   });
-  // A host killed mid-dispatch left some starting, and claims of agents that are gone.
+  // A host killed mid-dispatch left some starting, and claims of agents that are gone. The
+  // shared claims still held are renewed at once: how long ago the last host renewed them is
+  // not known, so they are confirmed (or given up) now rather than assumed fresh.
   later(() => {
     dispatches.recover();
     claims.renew();
+    void leases?.renewAll();
   });
   const timer = setInterval(() => claims.renew(), RENEW_EVERY_MS);
   timer.unref();

@@ -164,6 +164,8 @@ export class DispatchService {
       );
     }
     const cancelled: Dispatch = { ...d, state: 'cancelled', reason: 'cancelled by the operator', endedAt: this.deps.now().toISOString() };
+    // No longer waiting for the store: nothing asks again for it.
+    this.awaitingStore.delete(id);
     this.save(cancelled);
     this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch to ${d.laneName ?? 'a new lane'} cancelled before it started.` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
     this.pump();
@@ -275,14 +277,39 @@ export class DispatchService {
   /**
    * An agent of a dispatch runs: a recycled run (a fresh conversation for the same work) the
    * dispatch does not name yet, or the same agent resumed or restarted after its dispatch
-   * finished. The dispatch follows it, running again.
+   * finished. The dispatch follows it, running again — once, while sync is on, it holds the
+   * brief's shared claim again (given back when it finished): another host holding the brief
+   * now, or a store that cannot say, stops the agent with the reason.
    */
-  agentRunning(agent: AgentInfo): void {
+  async agentRunning(agent: AgentInfo): Promise<void> {
     if (!agent.dispatchId) return;
     const d = this.deps.store.get(agent.dispatchId);
     if (!d || (d.agentId === agent.id && d.state === 'running') || d.state === 'cancelled' || d.state === 'failed' || d.state === 'starting') return;
     const how = d.agentId === agent.id ? `${agent.name} runs again` : `a fresh run of ${agent.name} (recycled)`;
-    this.save({ ...d, agentId: agent.id, agentName: agent.name, state: 'running', reason: how, endedAt: null });
+    const shared = this.deps.shared;
+    if (d.state === 'finished' && shared?.isEnabled()) {
+      const got = await shared.acquire(d.briefId, d.id, dispatchHolderName({ ...d, agentName: agent.name }));
+      const now = this.deps.store.get(d.id);
+      if (got.kind !== 'won') {
+        const why =
+          got.kind === 'held-by'
+            ? `${heldBySentence(`#${d.briefNumber}`, got)}, so ${agent.name} was stopped here: one claim per brief across every host. Resume it when that work ends.`
+            : `the shared store could not be reached to take the claim on #${d.briefNumber} again (${got.message}), so ${agent.name} was stopped: another host may hold it. Resume it once the store answers.`;
+        this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: why } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+        if (now) this.save({ ...now, reason: why });
+        if (this.deps.agents.isLive(agent.id)) await this.deps.agents.stop(agent.id);
+        return;
+      }
+      // The agent ended again, or the dispatch was closed, while the store answered: what it granted goes back.
+      if (!now || now.state === 'cancelled' || now.state === 'failed' || !this.deps.agents.isLive(agent.id)) {
+        void shared.release(d.briefId, d.id);
+        return;
+      }
+      // Another report of the same run got there first: it holds the claim under the same id.
+      if (now.state === 'running' && now.agentId === agent.id) return;
+    }
+    const now = this.deps.store.get(d.id) ?? d;
+    this.save({ ...now, agentId: agent.id, agentName: agent.name, state: 'running', reason: how, endedAt: null });
   }
 
   /** The brief changed (a status, a dependency): waiting dispatches are looked at again. */
@@ -407,7 +434,8 @@ export class DispatchService {
     const now = this.deps.store.get(d.id);
     if (!now || !this.isStartable(now) || this.closed) {
       // Cancelled (or the host stopping) while the store decided: what it granted goes back.
-      if (got.kind === 'won') shared.release(d.briefId, d.id);
+      if (got.kind === 'won') void shared.release(d.briefId, d.id);
+      this.awaitingStore.delete(d.id);
       return null;
     }
     if (got.kind === 'won') {
@@ -553,9 +581,14 @@ export class DispatchService {
   }
 
   private save(d: Dispatch): void {
+    const before = this.deps.store.get(d.id);
     this.deps.store.save(d);
     this.deps.events.append({ type: 'dispatch.updated', dispatch: d });
-    // A dispatch that ended gives back the shared claim it held (if it held one).
-    if (d.state === 'finished' || d.state === 'failed' || d.state === 'cancelled') this.deps.shared?.release(d.briefId, d.id);
+    // A dispatch that ended gives back the shared claim it held: one at work (starting or
+    // running) did; one that never started holds none unless the store granted it one.
+    if (d.state === 'finished' || d.state === 'failed' || d.state === 'cancelled') {
+      const atWork = before?.state === 'starting' || before?.state === 'running';
+      void this.deps.shared?.release(d.briefId, d.id, atWork);
+    }
   }
 }

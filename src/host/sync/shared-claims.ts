@@ -73,11 +73,16 @@ export class SharedClaims {
     return this.deps.leaseMs;
   }
 
-  acquire(briefId: string, holder: ClaimHolder): Promise<AcquireOutcome> {
+  /**
+   * `replaceable` says whether a row this same origin holds under another id may be taken over
+   * at once: the asking host knows that holder no longer works on the brief (a dispatch that
+   * ended, whose release came after this claim or was lost). Never asked of another host's row.
+   */
+  acquire(briefId: string, holder: ClaimHolder, replaceable: (holderId: string) => boolean = () => false): Promise<AcquireOutcome> {
     return this.withConnection(async (conn) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await this.acquireOnce(conn, briefId, holder);
+          return await this.acquireOnce(conn, briefId, holder, replaceable);
         } catch (e) {
           await conn.query('ROLLBACK').catch(() => undefined);
           if (attempt < 3 && RACE_CODES.has(codeOf(e))) continue;
@@ -87,7 +92,7 @@ export class SharedClaims {
     });
   }
 
-  private async acquireOnce(conn: Connection, briefId: string, holder: ClaimHolder): Promise<AcquireOutcome> {
+  private async acquireOnce(conn: Connection, briefId: string, holder: ClaimHolder, replaceable: (holderId: string) => boolean): Promise<AcquireOutcome> {
     const lease = this.deps.leaseMs * 1000;
     const name = holder.name.slice(0, 200);
     await conn.beginTransaction();
@@ -100,7 +105,7 @@ export class SharedClaims {
       await conn.query('INSERT INTO claims VALUES (?, ?, ?, ?, NOW(3), NOW(3) + INTERVAL ? MICROSECOND)', [briefId, holder.origin, holder.id, name, lease]);
     } else if (row.holder_origin === holder.origin && row.holder_id === holder.id) {
       await conn.query('UPDATE claims SET lease_until = NOW(3) + INTERVAL ? MICROSECOND WHERE brief_id = ?', [lease, briefId]);
-    } else if (Number(row.lapsed) === 1) {
+    } else if (Number(row.lapsed) === 1 || (row.holder_origin === holder.origin && replaceable(row.holder_id))) {
       await conn.query('UPDATE claims SET holder_origin = ?, holder_id = ?, holder_name = ?, since = NOW(3), lease_until = NOW(3) + INTERVAL ? MICROSECOND WHERE brief_id = ?', [
         holder.origin,
         holder.id,

@@ -57,6 +57,20 @@ describe.skipIf(!hasMariaDb())('shared claims (compare-and-set on the shared sto
     expect((await claimsOn(60_000).acquire(briefId, holder(99))).kind).toBe('won');
   }, 30_000);
 
+  it("a row this host left for a holder that no longer works here is taken over by its successor at once; another host's row never is", async () => {
+    const briefId = newBriefId();
+    const mine = { origin: 'hostA', id: 'design-1', name: 'agent-brief-1, dispatched by ana' };
+    expect((await claimsOn(60_000).acquire(briefId, mine)).kind).toBe('won');
+    // The release was lost (or is still on its way): the build on the same host takes the brief over.
+    const build = { origin: 'hostA', id: 'build-2', name: 'agent-brief-1-w2, dispatched by ana' };
+    expect((await claimsOn(60_000).acquire(briefId, build)).kind).toBe('held-by');
+    expect((await claimsOn(60_000).acquire(briefId, build, (id) => id === 'design-1')).kind).toBe('won');
+    expect((await serverRow(briefId))?.holder_id).toBe('build-2');
+    // Another host saying the same of the row gets the holder named, not the brief.
+    const other = await claimsOn(60_000).acquire(briefId, { origin: 'hostB', id: 'x', name: 'x' }, () => true);
+    expect(other).toMatchObject({ kind: 'held-by', origin: 'hostA', name: build.name });
+  }, 30_000);
+
   it("a lease ends by the server's clock: after it, another holder takes the brief and the old holder's renewal is lost", async () => {
     const briefId = newBriefId();
     const shared = claimsOn(1500);

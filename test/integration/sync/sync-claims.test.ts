@@ -141,6 +141,32 @@ describe.skipIf(!hasMariaDb())('sync: claims decided by the shared store', () =>
     expect(onB.state).toBe('running');
   }, 120_000);
 
+  it('a design pass whose plan is accepted hands the brief to its build on the same host: the build claims it and runs', async () => {
+    const db = await startMariaDb();
+    const a = await teamHost(db);
+    const briefId = await teamBrief([a], 'design then build');
+    const out = makeTempDir();
+    const design = await call<{ dispatch: Dispatch }>(a, 'dispatch.create', {
+      ref: briefId,
+      preset: 'custom',
+      command: process.execPath,
+      args: [WORKER, '--out', out, '--steps', 'mcp-recall,mcp-plan:one step'],
+      designFirst: true,
+      auto: true,
+    });
+    briefIdOf.set(design.dispatch.id, briefId);
+    const plan = await until('the design pass to propose its plan', async () => (await traceOf(a, briefId)).find((e) => e.kind === 'plan_proposed') ?? null);
+    await call(a, 'briefs.append', { ref: briefId, action: { kind: 'plan_accepted', planEntryId: plan.id } });
+    const build = await until('the build dispatch to start or fail', async () => {
+      const ds = (await call<{ dispatches: Dispatch[] }>(a, 'dispatch.list', { ref: briefId })).dispatches;
+      const d = ds.find((x) => x.phase === 'build');
+      return d && (d.state === 'running' || d.state === 'failed') ? d : null;
+    }, 30_000);
+    expect(build.reason ?? '').not.toMatch(/is claimed on host/);
+    expect(build.state).toBe('running');
+    expect((await dispatchOn(a, design.dispatch.id)).state).toBe('finished');
+  }, 90_000);
+
   it("claim_brief by agents started by hand: refused as undecided while the store is hung, granted once it answers, refused on the other host naming this one", async () => {
     const db = await startMariaDb();
     const [a, b] = [await teamHost(db), await teamHost(db)];

@@ -10,7 +10,8 @@ import type { RenewOutcome } from '../../../../src/host/sync/shared-claims';
  */
 const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
 const running = { id: 'd1', briefId: 'b1', briefNumber: 7, agentId: 'a1', agentName: 'agent-brief-7', preset: 'custom', wave: 1, state: 'running', requestedBy: { kind: 'operator', name: 'operator:ana' } } as Dispatch;
-const store = { list: () => [running], claims: () => [] } as unknown as DispatchStore;
+const queued = { ...running, id: 'dq', agentId: null, state: 'queued' } as Dispatch;
+const store = { list: () => [running], claims: () => [], get: (id: string) => [running, queued].find((d) => d.id === id) ?? null } as unknown as DispatchStore;
 
 function rig(leaseMs: number, answers: RenewOutcome[]) {
   let clock = 1_000_000;
@@ -84,5 +85,105 @@ describe('SharedLeases', () => {
     r.tick(20_000);
     await r.leases.renewAll();
     expect(r.lost[0]!.reason).toBe('#7 is claimed on host bbbbbbbbbbbb by agent-brief-7, dispatched by operator:bo since 2026-12-04T02:00:00.000Z; this host\'s claim had lapsed');
+  });
+});
+
+/** A store that stops answering: every request hangs until the step timeout, as a blackholed link does. */
+function blackholeRig(n: number, leaseMs: number, timeoutMs: number) {
+  let clock = 0;
+  const pending: { due: number; resolve: () => void }[] = [];
+  const hang = <T>(answer: T): Promise<T> => new Promise((res) => pending.push({ due: clock + timeoutMs, resolve: () => res(answer) }));
+  const dispatches = Array.from({ length: n }, (_, i) => ({ ...running, id: `d${i}`, briefId: `b${i}`, briefNumber: i + 1, agentId: `a${i}` }));
+  const lost: { holder: LeaseHolder; at: number }[] = [];
+  const held = () => dispatches.filter((d) => !lost.some((l) => l.holder.dispatchId === d.id));
+  let up = true;
+  const port: SharedClaimPort = {
+    isEnabled: () => true,
+    leaseMs,
+    acquire: async () => ({ kind: 'won', since: 'now' }),
+    renew: () => (up ? Promise.resolve({ kind: 'renewed' as const }) : hang({ kind: 'unreachable' as const, message: 'did not answer within 10 s' })),
+    release: async () => ({ kind: 'released' }),
+  };
+  const store = { list: () => held(), claims: () => [] } as unknown as DispatchStore;
+  const leases = new SharedLeases({ shared: port, origin: 'aaaaaaaaaaaa', store, timeoutMs, lost: (holder) => lost.push({ holder, at: clock }), logger, now: () => clock });
+  /** Runs the host's beat (a renewal tick every renewEveryMs) for `ms`, a second at a time. */
+  const run = async (ms: number): Promise<void> => {
+    let nextTick = clock + leases.renewEveryMs;
+    for (const end = clock + ms; clock < end; ) {
+      clock += 1000;
+      if (clock >= nextTick) {
+        void leases.renewAll();
+        nextTick += leases.renewEveryMs;
+      }
+      for (const p of pending.filter((x) => x.due <= clock)) {
+        pending.splice(pending.indexOf(p), 1);
+        p.resolve();
+      }
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+    }
+  };
+  return { leases, lost, run, now: () => clock, blackhole: () => (up = false), dispatches };
+}
+
+describe('SharedLeases with many holders and a blackholed store', () => {
+  it('renews them at the same time, and gives each up before the server lease from its last answered renewal ends', async () => {
+    const r = blackholeRig(5, 120_000, 10_000);
+    for (const d of r.dispatches) await r.leases.acquire(d.briefId, d.id, 'x');
+    await r.run(20_000);
+    const lastGood = r.now() - (r.now() % 20_000); // the last tick's renewals were answered at once
+    r.blackhole();
+    await r.run(200_000);
+    expect(r.lost).toHaveLength(5);
+    for (const l of r.lost) expect(l.at + 5_000, `holder ${l.holder.dispatchId}`).toBeLessThanOrEqual(lastGood + 120_000);
+  });
+
+  it('after a restart a claim with no record is confirmed at once; one the store cannot confirm is given up, saying why', async () => {
+    const r = blackholeRig(1, 120_000, 10_000);
+    r.blackhole();
+    const pass = r.leases.renewAll();
+    await r.run(10_000);
+    await pass;
+    expect(r.lost).toHaveLength(1);
+    expect(r.lost[0]!.at).toBe(10_000);
+    const rr = rig(120_000, [{ kind: 'renewed' }]);
+    await rr.leases.renewAll();
+    expect(rr.lost).toEqual([]);
+    expect(rr.leases.holds('b1', 'd1')).toBe(true);
+  });
+});
+
+describe('SharedLeases releases', () => {
+  function releaseRig() {
+    const calls: string[] = [];
+    let answer: () => void = () => {};
+    const port: SharedClaimPort = {
+      isEnabled: () => true,
+      leaseMs: 120_000,
+      acquire: async (_b, h, replaceable) => (calls.push(`acquire ${h.id} replaces d0:${replaceable?.('d0')} d1:${replaceable?.('d1')} dq:${replaceable?.('dq')}`), { kind: 'won', since: 'now' }),
+      renew: async () => ({ kind: 'renewed' }),
+      release: (_b, h) => (calls.push(`release ${h.id}`), new Promise((res) => (answer = () => res({ kind: 'released' })))),
+    };
+    const leases = new SharedLeases({ shared: port, origin: 'aaaaaaaaaaaa', store, timeoutMs: 10_000, lost: () => {}, logger, now: () => 0 });
+    return { leases, calls, answer: () => answer() };
+  }
+
+  it('sends nothing for a holder that never held the claim', async () => {
+    const r = releaseRig();
+    await r.leases.release('b1', 'd9');
+    expect(r.calls).toEqual([]);
+  });
+
+  it("a successor's acquire waits for the brief's release, and may take over a row of this host's holder that no longer works", async () => {
+    const r = releaseRig();
+    await r.leases.acquire('b1', 'd0', 'x');
+    const released = r.leases.release('b1', 'd0');
+    const next = r.leases.acquire('b1', 'd1', 'y');
+    await new Promise((res) => setTimeout(res, 10));
+    expect(r.calls).toEqual(['acquire d0 replaces d0:true d1:false dq:false', 'release d0']);
+    r.answer();
+    await released;
+    await next;
+    // d1 (running) works here and dq (queued: it may have won the claim and be about to start) may; d0 does not.
+    expect(r.calls.at(-1)).toBe('acquire d1 replaces d0:true d1:false dq:false');
   });
 });
