@@ -26,17 +26,17 @@ export type Pushed = { pushed: number; numbered: number };
 
 type Committed = { rewritten: string[]; numbered: number };
 
-export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock): Promise<Pushed> {
+export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock, storeId: string): Promise<Pushed> {
   const { ids, entries } = outbox.nextBatch(PUSH_BATCH);
   const rewrites = outbox.nextTombstones(PUSH_BATCH);
   if (ids.length === 0 && rewrites.length === 0) return { pushed: 0, numbered: 0 };
   let committed: Committed;
   try {
-    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, false);
+    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, false);
   } catch (e) {
     // Some are there already (a replay): the batch again, skipping what the server has.
     if (!isDuplicate(e)) throw e;
-    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, true);
+    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, true);
   }
   outbox.done(ids);
   outbox.tombstonesDone(committed.rewritten);
@@ -56,6 +56,7 @@ async function pushEntries(
   rewrites: readonly string[],
   origin: string,
   clock: HybridClock,
+  storeId: string,
   checkKnown: boolean,
 ): Promise<Committed> {
   await conn.beginTransaction();
@@ -94,7 +95,7 @@ async function pushEntries(
       bytes += size;
     }
     await flush();
-    const numbering = await numberNewBriefs(conn, inserted, seq, origin, clock);
+    const numbering = await numberNewBriefs(conn, inserted, seq, origin, clock, storeId);
     seq = numbering.seq;
     if (seq !== counted) await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
     const rewritten = await rewriteTombstones(conn, store, rewrites);
