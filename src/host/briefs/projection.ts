@@ -159,8 +159,9 @@ export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: Numb
  */
 export function project(trace: readonly BriefEntry[], numbers: NumberSource = LOCAL_NUMBERS): Brief {
   const entries = [...trace].sort(byHlc);
+  // The store's own entry (naming it) before one from before stores had identities.
   const current = entries.filter((e) => isCurrentNumbering(e, numbers));
-  const word = current[current.length - 1];
+  const word = current.filter((e) => e.kind === 'numbered' && e.payload?.store !== undefined).pop() ?? current.pop();
   const numberedAt = word ? word.seq : Math.max(0, ...entries.filter((e) => e.kind === 'numbered').map((e) => e.seq));
   let state: Brief | null = null;
   for (const entry of entries) {

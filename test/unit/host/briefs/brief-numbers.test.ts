@@ -209,9 +209,13 @@ describe('brief numbers when sync is pointed at another shared store', () => {
     const rig = trackedRig({ sync: true });
     rig.service.countNumbersFrom('s1');
     const b = create(rig, 'old');
-    must(rig.service.importEntries([numbered(b.id, 1, Date.now())], { origin: 'shared' }));
+    must(rig.service.importEntries([numbered(b.id, 1, Date.now() + 60_000)], { origin: 'shared' }));
     rig.service.countNumbersFrom('s2');
     expect(listed(rig).get(b.id)).toEqual({ number: 1, provisional: false });
+    expectFoldsItsTrace(rig);
+    // The store's own number, once it names the store, decides over the old one stamped later.
+    must(rig.service.importEntries([numbered(b.id, 7, Date.now() + 30_000, 's2')], { origin: 'shared' }));
+    expect(listed(rig).get(b.id)).toEqual({ number: 7, provisional: false });
     expectFoldsItsTrace(rig);
   });
 });
