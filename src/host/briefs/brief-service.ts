@@ -349,31 +349,31 @@ export class BriefService {
       const folded = ids.map((id) => project(store.trace(id), store.numberSource()));
       store.releaseNumbers(ids);
       let numbersFrom = Math.max(0, ...folded.map((b) => b.number)) + 1;
+      const saved = new Map<string, { brief: Brief; entries: BriefEntry[] }>();
       /** Moves a provisional brief to the next free number, recorded as Grove's renumbering. */
-      const moveAside = (id: string, from: number): Brief => {
+      const moveAside = (id: string, from: number): void => {
         const at = this.now();
         const to = Math.max(store.nextNumber(), numbersFrom++);
-        store.insert({ id: uuidv7(at.getTime()), briefId: id, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from, to }, redacted: null });
-        return store.save(project(store.trace(id), store.numberSource()));
+        const entry = store.insert({ id: uuidv7(at.getTime()), briefId: id, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from, to }, redacted: null });
+        saved.set(id, { brief: store.save(project(store.trace(id), store.numberSource())), entries: [entry] });
       };
       // The store's numbers first; a provisional number in their way moves aside, and so does a
       // provisional brief whose number is taken (released numbers are parked, so a holder is a
       // brief saved already or one this change does not fold).
-      const saved: Brief[] = [];
       for (const brief of folded.sort((a, b) => Number(a.numberProvisional) - Number(b.numberProvisional))) {
         const holder = store.byNumber(brief.number);
         if (holder && holder.id !== brief.id) {
-          if (!brief.numberProvisional && holder.numberProvisional) saved.push(moveAside(holder.id, holder.number));
-          else {
-            saved.push(moveAside(brief.id, brief.number));
+          if (brief.numberProvisional || !holder.numberProvisional) {
+            moveAside(brief.id, brief.number);
             continue;
           }
+          moveAside(holder.id, holder.number);
         }
-        saved.push(store.save(brief));
+        saved.set(brief.id, { brief: store.save(brief), entries: [] });
       }
-      return saved;
+      return [...saved.values()];
     });
-    for (const brief of changed) this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries: [], replaced: [] });
+    for (const { brief, entries } of changed) this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries, replaced: [] });
   }
 
   /**
