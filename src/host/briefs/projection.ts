@@ -23,9 +23,10 @@ import { latestReadableSpec, specAfter, versionOf } from './spec-versions';
  *
  * Only that store's `numbered` entries are its word (one without `store` predates store
  * identities and counts for any). Another store's (sync was pointed elsewhere before) still
- * sets the number, so switching stores moves no number here, but leaves the brief provisional;
- * and once the current store's entry is in, it alone decides, whatever the stamps say, so every
- * host pointed at one store folds the same number whatever other stores it saw.
+ * sets the number (the one that arrived last), so switching stores moves no number here, but
+ * leaves the brief provisional; and once the current store's entry is in, it alone decides,
+ * whatever the stamps say, so every host pointed at one store folds the same number whatever
+ * other stores it saw.
  */
 export interface NumberSource {
   shared: boolean;
@@ -162,12 +163,15 @@ export function project(trace: readonly BriefEntry[], numbers: NumberSource = LO
   // The store's own entry (naming it) before one from before stores had identities.
   const current = entries.filter((e) => isCurrentNumbering(e, numbers));
   const word = current.filter((e) => e.kind === 'numbered' && e.payload?.store !== undefined).pop() ?? current.pop();
-  const numberedAt = word ? word.seq : Math.max(0, ...entries.filter((e) => e.kind === 'numbered').map((e) => e.seq));
+  // Without it, the number another store gave that arrived last: the one this host showed
+  // while it counted that store's numbers, so switching stores moves no number.
+  const numbering = word ?? entries.filter((e) => e.kind === 'numbered').reduce<BriefEntry | undefined>((last, e) => (last && last.seq > e.seq ? last : e), undefined);
+  const numberedAt = numbering?.seq ?? 0;
   let state: Brief | null = null;
   for (const entry of entries) {
     // A renumbering the shared number superseded still counts as an entry; it moves nothing.
-    // Nor does another store's number once the current store's is in: that one decides.
-    const superseded = (entry.kind === 'renumbered' && entry.seq < numberedAt) || (word !== undefined && entry.kind === 'numbered' && entry !== word);
+    // Nor does any other `numbered` entry: one decides.
+    const superseded = (entry.kind === 'renumbered' && entry.seq < numberedAt) || (entry.kind === 'numbered' && entry !== numbering);
     state = applyEntry(state, superseded ? { ...entry, payload: null } : entry, numbers);
     // A redacted refinement no longer speaks: the spec is the latest one still readable.
     if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, ...latestReadableSpec(entries, entry) };

@@ -182,6 +182,10 @@ describe('brief numbers when sync is pointed at another shared store', () => {
     expect(rig.store.trace(z.id).find((e) => e.kind === 'numbered' && e.payload?.store === 's2')!.hlc < rig.store.trace(z.id).find((e) => e.kind === 'numbered' && e.payload?.store === 's1')!.hlc).toBe(true);
     expect([listed(rig).get(z.id), listed(rig).get(w.id)]).toEqual([{ number: 2, provisional: false }, { number: 1, provisional: false }]);
     expectFoldsItsTrace(rig);
+    // Pointed at a third store: the numbers shown stay (store 2's, the last to arrive), provisional.
+    rig.service.countNumbersFrom('s3');
+    expect([listed(rig).get(z.id), listed(rig).get(w.id)]).toEqual([{ number: 2, provisional: true }, { number: 1, provisional: true }]);
+    expectFoldsItsTrace(rig);
     // Pointed back at store 1 (which this host reached): store 1's numbers, in one change.
     rig.service.countNumbersFrom('s1');
     expect([listed(rig).get(z.id), listed(rig).get(w.id)]).toEqual([{ number: 1, provisional: false }, { number: 2, provisional: false }]);
