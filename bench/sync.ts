@@ -13,7 +13,7 @@ import { uuidv7 } from '../src/host/ids';
 import { createOutbox, type Outbox } from '../src/host/sync/outbox';
 import { pullBatch, PULL_BATCH } from '../src/host/sync/pull';
 import { pushBatch, PUSH_BATCH } from '../src/host/sync/push';
-import { ensureSharedSchema } from '../src/host/sync/shared-schema';
+import { ensureSharedSchema, sharedStoreId } from '../src/host/sync/shared-schema';
 import { rowValues, SHARED_COLUMNS, type SharedRow } from '../src/host/sync/shared-rows';
 import { createSyncStateStore } from '../src/host/sync/sync-state-store';
 import { POLL_MS } from '../src/host/sync/sync-rounds';
@@ -153,7 +153,7 @@ async function resetShared(conn: Connection): Promise<void> {
 async function pushAll(conn: Connection, r: Rig, origin: string): Promise<number> {
   let pushed = 0;
   for (;;) {
-    const n = (await pushBatch(conn, r.store, r.outbox, origin, r.clock)).pushed;
+    const n = (await pushBatch(conn, r.store, r.outbox, origin, r.clock, await sharedStoreId(conn))).pushed;
     if (n === 0) return pushed;
     pushed += n;
   }

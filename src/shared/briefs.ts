@@ -135,9 +135,11 @@ export const EntryPayloads = {
   /**
    * The shared store gave the brief its number (docs/sync.md, Brief numbers): written there, in
    * the push transaction that first brought the brief, never on a host; every host learns it by
-   * pulling. It outranks any local number.
+   * pulling. It outranks any local number. `store` is the identity of the shared store that gave
+   * it (a host counts only its current store's numbers; one without `store` predates store
+   * identities and counts for any store).
    */
-  numbered: z.object({ number: z.number().int().positive() }).strict(),
+  numbered: z.object({ number: z.number().int().positive(), store: z.string().min(1).max(64).optional() }).strict(),
   /**
    * The brief was asked of an agent (docs/mcp.md, Dispatch): where (a lane's name, or a new
    * ephemeral lane), which preset and role, and whether a design pass or auto-dispatch applies.

@@ -332,6 +332,51 @@ export class BriefService {
   }
 
   /**
+   * Numbers count from this shared store from now on (its identity; null until the store is
+   * reached): sync was pointed at a store, or this host learned which store it reached. Only
+   * the briefs with a `numbered` entry fold differently, so only they are folded again, in one
+   * transaction with the change. Their number stays (another store's number is kept, just
+   * provisional) unless the new store numbered the brief before, when its number comes back;
+   * a brief that held that number here meanwhile moves to the next free one with a
+   * `renumbered` entry, as a pull would move it (docs/sync.md, Brief numbers).
+   */
+  countNumbersFrom(storeId: string | null): void {
+    const store = this.deps.store;
+    if (store.numberSource().store === storeId) return;
+    const changed = store.transaction(() => {
+      store.setNumberStore(storeId);
+      const ids = store.numberedBriefs();
+      const folded = ids.map((id) => project(store.trace(id), store.numberSource()));
+      store.releaseNumbers(ids);
+      let numbersFrom = Math.max(0, ...folded.map((b) => b.number)) + 1;
+      const saved = new Map<string, { brief: Brief; entries: BriefEntry[] }>();
+      /** Moves a provisional brief to the next free number, recorded as Grove's renumbering. */
+      const moveAside = (id: string, from: number): void => {
+        const at = this.now();
+        const to = Math.max(store.nextNumber(), numbersFrom++);
+        const entry = store.insert({ id: uuidv7(at.getTime()), briefId: id, kind: 'renumbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: at.toISOString(), hlc: this.deps.clock.now(), payload: { from, to }, redacted: null });
+        saved.set(id, { brief: store.save(project(store.trace(id), store.numberSource())), entries: [entry] });
+      };
+      // The store's numbers first; a provisional number in their way moves aside, and so does a
+      // provisional brief whose number is taken (released numbers are parked, so a holder is a
+      // brief saved already or one this change does not fold).
+      for (const brief of folded.sort((a, b) => Number(a.numberProvisional) - Number(b.numberProvisional))) {
+        const holder = store.byNumber(brief.number);
+        if (holder && holder.id !== brief.id) {
+          if (brief.numberProvisional || !holder.numberProvisional) {
+            moveAside(brief.id, brief.number);
+            continue;
+          }
+          moveAside(holder.id, holder.number);
+        }
+        saved.set(brief.id, { brief: store.save(brief), entries: [] });
+      }
+      return [...saved.values()];
+    });
+    for (const { brief, entries } of changed) this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries, replaced: [] });
+  }
+
+  /**
    * Tombstones `target` and what holds copies of its text (redaction-spread.ts), withholds the
    * diffs computed from it, drops the attachment rows of what was tombstoned, and rewrites the
    * stored events that carried any of them. Returns the entries as they now read (the target

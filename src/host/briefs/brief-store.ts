@@ -14,6 +14,7 @@ import { searchableText } from './searchable-text';
 import { ftsQuery } from './fts-query';
 import type { EntryOrigin, Outbox } from '../sync/outbox';
 import type { NumberSource } from './projection';
+import { deleteSetting, readSetting, writeSetting } from '../db/settings';
 
 /**
  * The briefs' SQLite tables (migration 0009). Plain reads and writes only: what an entry
@@ -57,12 +58,20 @@ export interface BriefStore {
   since(afterSeq: number, limit: number): BriefEntry[];
   /** Stores a brief's folded state (answering with it, as stored). */
   save(brief: Brief): Brief;
-  /** Where brief numbers come from now: the shared store while sync is configured (projection.ts). */
+  /** Where brief numbers come from now: the shared store while sync is configured, and which one (projection.ts). */
   numberSource(): NumberSource;
   /**
+   * The shared store whose numbers count here (its identity; null: not known yet). Kept when
+   * sync goes off, so the numbers shown stay the ones a fold gives. Callers re-fold the
+   * `numberedBriefs` in the same transaction (BriefService.countNumbersFrom).
+   */
+  setNumberStore(id: string | null): void;
+  /** The briefs with a `numbered` entry: the only ones whose fold depends on the number store. */
+  numberedBriefs(): string[];
+  /**
    * Sync was turned on or off: every brief's `numberProvisional` as it now reads (on: the
-   * briefs the shared store has not numbered yet; off: none). Call in the transaction that
-   * saves the configuration.
+   * briefs the current shared store has not numbered yet; off: none). Call in the transaction
+   * that saves the configuration.
    */
   refreshProvisional(): void;
   /**
@@ -115,6 +124,9 @@ export class CursorError extends Error {}
  */
 export const MANY_HITS = 2000;
 
+/** The setting naming the shared store whose numbers count here (setNumberStore). */
+const NUMBER_STORE_KEY = 'sync.numberStore';
+
 export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Outbox } = {}): BriefStore {
   const manyHits = opts.manyHits ?? MANY_HITS;
   const insertEntry = db.prepare(
@@ -158,10 +170,14 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     const b = JSON.parse(state) as Brief;
     return b.numberProvisional === undefined ? { ...b, numberProvisional: numbersShared() } : b;
   };
+  // The current store's numbers only (projection.ts isCurrentNumbering): one without `store` counts for any.
   const refreshProvisional = db.prepare(
     `UPDATE briefs SET state = json_set(state, '$.numberProvisional',
-       json(CASE WHEN ? AND NOT EXISTS (SELECT 1 FROM brief_entries e WHERE e.brief_id = briefs.id AND e.kind = 'numbered') THEN 'true' ELSE 'false' END))`,
+       json(CASE WHEN @shared AND NOT EXISTS (SELECT 1 FROM brief_entries e WHERE e.brief_id = briefs.id AND e.kind = 'numbered'
+         AND (json_extract(e.payload, '$.store') IS NULL OR json_extract(e.payload, '$.store') = @store)) THEN 'true' ELSE 'false' END))`,
   );
+  const numberStore = (): string | null => readSetting(db, NUMBER_STORE_KEY) ?? null;
+  const numberSource = (): NumberSource => ({ shared: numbersShared(), store: numberStore() });
   // Negative numbers are never a brief's: a parked row keeps the UNIQUE index out of the way until it is saved.
   const parkNumber = db.prepare('UPDATE briefs SET number = -number WHERE id = ? AND number > 0');
   const get = (id: string): Brief | null => parseState(selectState.get(id) as { state: string } | undefined);
@@ -207,7 +223,9 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     trace: (briefId) => (selectTrace.all(briefId) as EntryRow[]).map(rowToEntry),
     count: (briefId, afterSeq = 0) => (selectCount.get(briefId, afterSeq) as { n: number }).n,
     since: (afterSeq, limit) => (selectSince.all(afterSeq, limit) as EntryRow[]).map(rowToEntry),
-    numberSource: () => (numbersShared() ? 'shared' : 'local'),
+    numberSource,
+    setNumberStore: (id) => (id === null ? deleteSetting(db, NUMBER_STORE_KEY) : writeSetting(db, NUMBER_STORE_KEY, id)),
+    numberedBriefs: () => (db.prepare("SELECT DISTINCT brief_id FROM brief_entries WHERE kind = 'numbered'").all() as { brief_id: string }[]).map((r) => r.brief_id),
     save(brief) {
       upsertBrief.run({
         id: brief.id,
@@ -222,7 +240,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
       for (const p of brief.projects) insertProject.run(brief.id, p.name);
       return brief;
     },
-    refreshProvisional: () => void refreshProvisional.run(numbersShared() ? 1 : 0),
+    refreshProvisional: () => void refreshProvisional.run({ shared: numbersShared() ? 1 : 0, store: numberStore() }),
     releaseNumbers: (ids) => ids.forEach((id) => parkNumber.run(id)),
     tombstone(entryId, payload, tombstone) {
       const row = selectEntry.get(entryId) as EntryRow;

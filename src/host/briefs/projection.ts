@@ -16,13 +16,32 @@ import { latestReadableSpec, specAfter, versionOf } from './spec-versions';
  * before the shared number arrived (an earlier local seq): the shared number outranks it,
  * whichever of the two has the later stamp (the pusher's clock may be behind this host's, so
  * its `numbered` entry can sort before a renumbering this host wrote when the brief's
- * `created` arrived in an earlier pull batch). `numbers` says
- * where numbers come from now: `shared` while sync is on (a brief is provisional until its
- * `numbered` entry), `local` while it is off (nothing is provisional).
+ * `created` arrived in an earlier pull batch). `numbers` says where numbers come from now:
+ * `shared` while sync is on (a brief is provisional until its `numbered` entry), not while it is
+ * off (nothing is provisional); and `store`, the shared store this host counts numbers from (the
+ * one it is pointed at, learned when it connects; null until then).
+ *
+ * Only that store's `numbered` entries are its word (one without `store` predates store
+ * identities and counts for any). Another store's (sync was pointed elsewhere before) still
+ * sets the number (the one that arrived last), so switching stores moves no number here, but
+ * leaves the brief provisional; and once the current store's entry is in, it alone decides,
+ * whatever the stamps say, so every host pointed at one store folds the same number whatever
+ * other stores it saw.
  */
-export type NumberSource = 'local' | 'shared';
+export interface NumberSource {
+  shared: boolean;
+  store: string | null;
+}
 
-export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: NumberSource = 'local'): Brief {
+export const LOCAL_NUMBERS: NumberSource = { shared: false, store: null };
+
+/** Whether a `numbered` entry is the word of the store numbers come from. */
+export function isCurrentNumbering(entry: BriefEntry, numbers: NumberSource): boolean {
+  if (entry.kind !== 'numbered' || !entry.payload) return false;
+  return entry.payload.store === undefined || entry.payload.store === numbers.store;
+}
+
+export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: NumberSource = LOCAL_NUMBERS): Brief {
   if (entry.kind === 'created') {
     if (state) throw new ProjectionError(`entry ${entry.id} creates brief ${entry.briefId}, which already exists`);
     const p = entry.payload;
@@ -30,7 +49,7 @@ export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: Numb
     return {
       id: entry.briefId,
       number: p.number,
-      numberProvisional: numbers === 'shared',
+      numberProvisional: numbers.shared,
       title: p.title,
       kind: p.kind,
       status: p.status,
@@ -117,7 +136,7 @@ export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: Numb
     case 'numbered':
       if (entry.payload) {
         next.number = entry.payload.number;
-        next.numberProvisional = false;
+        if (isCurrentNumbering(entry, numbers)) next.numberProvisional = false;
       }
       return next;
     case 'note':
@@ -139,13 +158,20 @@ export function applyEntry(state: Brief | null, entry: BriefEntry, numbers: Numb
  * later by HLC). A local write's stamp is past everything this host has seen, so folding it
  * onto the saved state (applyEntry) agrees with this.
  */
-export function project(trace: readonly BriefEntry[], numbers: NumberSource = 'local'): Brief {
+export function project(trace: readonly BriefEntry[], numbers: NumberSource = LOCAL_NUMBERS): Brief {
   const entries = [...trace].sort(byHlc);
-  const numberedAt = Math.max(0, ...entries.filter((e) => e.kind === 'numbered').map((e) => e.seq));
+  // The store's own entry (naming it) before one from before stores had identities.
+  const current = entries.filter((e) => isCurrentNumbering(e, numbers));
+  const word = current.filter((e) => e.kind === 'numbered' && e.payload?.store !== undefined).pop() ?? current.pop();
+  // Without it, the number another store gave that arrived last: the one this host showed
+  // while it counted that store's numbers, so switching stores moves no number.
+  const numbering = word ?? entries.filter((e) => e.kind === 'numbered').reduce<BriefEntry | undefined>((last, e) => (last && last.seq > e.seq ? last : e), undefined);
+  const numberedAt = numbering?.seq ?? 0;
   let state: Brief | null = null;
   for (const entry of entries) {
     // A renumbering the shared number superseded still counts as an entry; it moves nothing.
-    const superseded = entry.kind === 'renumbered' && entry.seq < numberedAt;
+    // Nor does any other `numbered` entry: one decides.
+    const superseded = (entry.kind === 'renumbered' && entry.seq < numberedAt) || (entry.kind === 'numbered' && entry !== numbering);
     state = applyEntry(state, superseded ? { ...entry, payload: null } : entry, numbers);
     // A redacted refinement no longer speaks: the spec is the latest one still readable.
     if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, ...latestReadableSpec(entries, entry) };

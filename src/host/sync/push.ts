@@ -27,17 +27,17 @@ export type Pushed = { pushed: number; numbered: number };
 type Committed = { written: Map<string, string>; numbered: number };
 
 /** `batch`: the one the caller checked (blob-sync.ts uploaded its images); else the outbox's next. */
-export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock, batch?: OutboxBatch): Promise<Pushed> {
+export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock, storeId: string, batch?: OutboxBatch): Promise<Pushed> {
   const { ids, entries } = batch ?? outbox.nextBatch(PUSH_BATCH);
   const rewrites = outbox.nextTombstones(PUSH_BATCH);
   if (ids.length === 0 && rewrites.length === 0) return { pushed: 0, numbered: 0 };
   let committed: Committed;
   try {
-    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, false);
+    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, false);
   } catch (e) {
     // Some are there already (a replay): the batch again, skipping what the server has.
     if (!isDuplicate(e)) throw e;
-    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, true);
+    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, true);
   }
   outbox.done(ids);
   // Cleared only for entries that still read as they were written, checked after COMMIT with no
@@ -60,6 +60,7 @@ async function pushEntries(
   rewrites: readonly string[],
   origin: string,
   clock: HybridClock,
+  storeId: string,
   checkKnown: boolean,
 ): Promise<Committed> {
   await conn.beginTransaction();
@@ -98,7 +99,7 @@ async function pushEntries(
       bytes += size;
     }
     await flush();
-    const numbering = await numberNewBriefs(conn, inserted, seq, origin, clock);
+    const numbering = await numberNewBriefs(conn, inserted, seq, origin, clock, storeId);
     seq = numbering.seq;
     if (seq !== counted) await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
     const written = await rewriteTombstones(conn, store, rewrites);

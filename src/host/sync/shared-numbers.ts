@@ -25,6 +25,8 @@ export async function numberNewBriefs(
   seq: number,
   origin: string,
   clock: HybridClock,
+  /** This store's identity (sharedStoreId), recorded in each `numbered` entry. */
+  storeId: string,
 ): Promise<{ seq: number; numbered: number }> {
   const briefIds = inserted.filter((e) => e.kind === 'created').map((e) => e.briefId);
   if (briefIds.length === 0) return { seq, numbered: 0 };
@@ -48,7 +50,7 @@ export async function numberNewBriefs(
       channel: 'automatic',
       at: at.toISOString(),
       hlc: clock.now(),
-      payload: { number },
+      payload: { number, store: storeId },
       redacted: null,
     };
     entries.push(rowValues(entry, ++seq, origin));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mysql2/promise';
 
 /**
@@ -19,6 +20,9 @@ import type { Connection } from 'mysql2/promise';
  *   chunks of that blob use, whoever writes them; `lost` marks an image whose entry was pushed by
  *   a host that no longer had its bytes (no one can fetch it until a host that has them uploads).
  * - `brief_numbers` (version 4): each brief's shared number.
+ * - `grove_store` (version 5): the store's identity, one random id (sharedStoreId). Numbers are
+ *   this store's word only: a host pointed at another store counts that one's `numbered`
+ *   entries, not these (docs/sync.md, Brief numbers).
  */
 const MIGRATIONS: readonly (readonly string[])[] = [
   [
@@ -84,6 +88,15 @@ const MIGRATIONS: readonly (readonly string[])[] = [
      ) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`,
     `INSERT IGNORE INTO counters (name, value) VALUES ('brief_number', 0)`,
   ],
+  // The store's identity. The row itself is written by sharedStoreId with an id made in Node
+  // (INSERT IGNORE: the first host's wins): UUID() in the statement would differ on a replica
+  // fed statement-based binlogs, on MySQL 8.0 and MariaDB 10.11 alike. The same SQL on both.
+  [
+    `CREATE TABLE IF NOT EXISTS grove_store (
+       id TINYINT NOT NULL PRIMARY KEY,
+       store_id CHAR(36) NOT NULL
+     ) CHARACTER SET ascii COLLATE ascii_bin`,
+  ],
 ];
 
 /** Version N is MIGRATIONS[N - 1] applied; add a migration by appending to the list. */
@@ -116,4 +129,22 @@ export async function ensureSharedSchema(conn: Connection, timeoutMs: number): P
   } finally {
     await conn.query('SELECT RELEASE_LOCK(?)', ['grove_schema']);
   }
+}
+
+/**
+ * The shared store's identity: made once, by the first host to ask after the schema is ready
+ * (INSERT IGNORE, so two hosts asking at once read the same one), and the same for every host
+ * from then on. Call after ensureSharedSchema.
+ */
+export async function sharedStoreId(conn: Connection): Promise<string> {
+  const read = async (): Promise<string | undefined> => {
+    const [rows] = await conn.query('SELECT store_id FROM grove_store WHERE id = 1');
+    return (rows as { store_id: string }[])[0]?.store_id;
+  };
+  const had = await read();
+  if (had) return had;
+  await conn.query('INSERT IGNORE INTO grove_store (id, store_id) VALUES (1, ?)', [randomUUID()]);
+  const made = await read();
+  if (!made) throw new Error('the shared store did not keep its identity row (grove_store)');
+  return made;
 }

@@ -13,7 +13,7 @@ import type { Outbox } from './outbox';
 import { hasNewEntries, pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { pushBatch } from './push';
 import { parseSyncUrl, sessionIdleSeconds, sharedConnectionOptions } from './shared-connection';
-import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
+import { ensureSharedSchema, SHARED_SCHEMA_VERSION, sharedStoreId } from './shared-schema';
 import { INITIAL_PACING, nextRound, POLL_MS, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
 import { readSyncPassword, type PasswordSource } from './sync-password';
 import { writeSyncPassword } from './sync-password-file';
@@ -58,6 +58,8 @@ class StepTimeout extends Error {}
 export class SyncService {
   private conn: Connection | null = null;
   private schemaReady = false;
+  /** The identity of the store this connection reached (shared-schema.ts sharedStoreId); read with the schema. */
+  private storeId: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
@@ -145,6 +147,9 @@ export class SyncService {
       this.deps.state.saveConfig({ url, tls });
       // From now on numbers are the shared store's: what it has not numbered is provisional.
       this.deps.outbox.setEnabled(true);
+      // Which store that is, this host learns when it reaches it (round): until then no store's
+      // numbers count, not even those of the store it was pointed at before.
+      if (before?.url !== url) this.deps.briefs.countNumbersFrom(null);
       this.deps.store.refreshProvisional();
     });
     if (changed) {
@@ -164,6 +169,7 @@ export class SyncService {
       this.deps.state.clearConfig();
       this.deps.outbox.clear();
       // Shared numbers stay; nothing is provisional any more, and new briefs are numbered here.
+      // The number store is kept: a later fold gives the numbers shown now.
       this.deps.outbox.setEnabled(false);
       this.deps.store.refreshProvisional();
     });
@@ -266,8 +272,12 @@ export class SyncService {
             message: `The shared store's schema is at version ${schema.version}, newer than this Grove understands (${SHARED_SCHEMA_VERSION}): upgrade Grove on this machine to sync with it. Local work goes on meanwhile.`,
           };
         }
+        this.storeId = await this.step(sharedStoreId(conn));
         this.schemaReady = true;
       }
+      // Before anything is pulled or pushed: numbers count from the store this host reached.
+      const storeId = this.storeId!;
+      if (this.deps.store.numberSource().store !== storeId) this.deps.briefs.countNumbersFrom(storeId);
       if (this.deps.outbox.waiting() > 0) this.setState('syncing');
       let moved = 0;
       // What an idle round costs: one read of the shared counter; the pull only when it moved.
@@ -284,7 +294,7 @@ export class SyncService {
       while (this.deps.outbox.waiting() > 0) {
         // The images this batch's attachments name go first: an entry never arrives before its image.
         const checked = await uploadWaitingBlobs(conn, this.deps, (work) => this.step(work));
-        const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock, checked));
+        const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock, storeId, checked));
         if (batch.pushed === 0) break;
         pushed += batch.pushed;
         numbered += batch.numbered;
@@ -352,6 +362,7 @@ export class SyncService {
     this.conn?.destroy();
     this.conn = null;
     this.schemaReady = false;
+    this.storeId = null;
   }
 
   private rememberPassword(source: Extract<PasswordSource, { kind: 'found' }>): void {

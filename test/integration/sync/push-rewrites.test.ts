@@ -4,7 +4,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { closeRigs, trackedRig, MIKE } from '../../fixtures/brief-service';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
 import { pushBatch } from '../../../src/host/sync/push';
-import { ensureSharedSchema } from '../../../src/host/sync/shared-schema';
+import { ensureSharedSchema, sharedStoreId } from '../../../src/host/sync/shared-schema';
 import { WITHHELD_DIFF } from '../../../src/host/briefs/redaction-spread';
 
 /**
@@ -34,7 +34,7 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
       const refined = b.service.append(created.value.brief.id, { kind: 'refinement', spec: 'token from the vault' }, MIKE, 'ui');
       if (!refined.ok) throw new Error(refined.error.message);
       const refinement = refined.value.entries.at(-1)!;
-      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock)).pushed > 0);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, await sharedStoreId(conn))).pushed > 0);
       expect(JSON.stringify([...(await rows(conn)).values()])).toContain('hunter2-abc');
 
       // Another host redacted the refinement itself and rewrote its row; this one has not pulled that yet.
@@ -48,7 +48,7 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
       expect(b.store.entry(refinement.id)!.payload).toMatchObject({ diff: WITHHELD_DIFF });
       expect(b.outbox.nextTombstones(10).sort()).toEqual([target.id, refinement.id].sort());
 
-      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock)).pushed > 0);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, await sharedStoreId(conn))).pushed > 0);
       const after = await rows(conn);
       expect(JSON.stringify([...after.values()])).not.toContain('hunter2-abc');
       expect(after.get(target.id)!.redacted).not.toBeNull();

@@ -109,9 +109,13 @@ describe.skipIf(!hasMariaDb())('sync: brief numbers come from the shared store',
     await append(a, offline.id, { kind: 'note', text: 'seen from A' });
     await syncAll([a, b, c]);
     for (const h of [a, b, c]) expect((await numbersOf(h)).get(offline.id)).toEqual({ number: sharedNumber, provisional: false });
-    // The trace says where the number came from.
+    // The trace says where the number came from: this shared store, by its identity.
     const trace = (await snapshot(c)).get(offline.id)!.trace;
-    expect(trace.filter((e) => e.kind === 'numbered').map((e) => [e.payload, e.actor])).toEqual([[{ number: sharedNumber }, { kind: 'system', name: 'grove' }]]);
+    const c2 = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    const [identity] = await c2.query('SELECT store_id FROM grove_store');
+    await c2.end();
+    const store = (identity as { store_id: string }[])[0]!.store_id;
+    expect(trace.filter((e) => e.kind === 'numbered').map((e) => [e.payload, e.actor])).toEqual([[{ number: sharedNumber, store }, { kind: 'system', name: 'grove' }]]);
 
     // A replay (A's whole history queued again) allocates nothing.
     const before = await sharedNumbers(db);

@@ -63,7 +63,7 @@ describe.skipIf(!hasMariaDb())('sync: duplicate push batches', () => {
     try {
       for (let k = 0; k < 2; k++) {
         rig.outbox.enqueueAll();
-        expect((await pushBatch(conn, rig.store, rig.outbox, rig.node, createHybridClock(rig.node))).pushed).toBe(queued);
+        expect((await pushBatch(conn, rig.store, rig.outbox, rig.node, createHybridClock(rig.node), 'store-replay')).pushed).toBe(queued);
         expect(rig.outbox.waiting()).toBe(0);
         expect(await everything(db)).toEqual(pushed);
       }

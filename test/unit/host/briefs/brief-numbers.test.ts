@@ -19,8 +19,8 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: stri
 const create = (rig: BriefRig, title: string): Brief => must(rig.service.create({ title, kind: 'feature', spec: '', projects: [] }, MIKE, 'ui')).brief;
 
 /** The entry the shared store writes when it numbers a brief, stamped by the pushing host's clock (`ms`). */
-function numbered(briefId: string, number: number, ms: number): BriefEntry {
-  return { id: uuidv7(ms), briefId, seq: 0, kind: 'numbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: new Date(ms).toISOString(), hlc: formatStamp(ms, 0, 'pusher'), payload: { number }, redacted: null };
+function numbered(briefId: string, number: number, ms: number, store?: string): BriefEntry {
+  return { id: uuidv7(ms), briefId, seq: 0, kind: 'numbered', actor: { kind: 'system', name: 'grove' }, channel: 'automatic', at: new Date(ms).toISOString(), hlc: formatStamp(ms, 0, 'pusher'), payload: store === undefined ? { number } : { number, store }, redacted: null };
 }
 
 const listed = (rig: BriefRig) => new Map(rig.store.list({ limit: 100 }).briefs.map((b) => [b.id, { number: b.number, provisional: b.numberProvisional }]));
@@ -133,5 +133,93 @@ describe('brief numbers with sync', () => {
     must(rig.service.importEntries([numbered(b.id, 1, Date.now())], { origin: 'shared' }));
     rig.outbox.enqueueAll();
     expect(rig.outbox.waiting()).toBe(before);
+  });
+});
+
+describe('brief numbers when sync is pointed at another shared store', () => {
+  /** A rig counting numbers from store `s1`, with Z #1 and W #2 numbered there. */
+  function onStoreOne() {
+    const rig = trackedRig({ sync: true });
+    rig.service.countNumbersFrom('s1');
+    const z = create(rig, 'Z');
+    const w = create(rig, 'W');
+    // Stamped a minute ahead: store 1's pusher had a clock ahead of store 2's.
+    must(rig.service.importEntries([numbered(z.id, 1, Date.now() + 60_000, 's1'), numbered(w.id, 2, Date.now() + 60_001, 's1')], { origin: 'shared' }));
+    expect([rig.store.get(z.id), rig.store.get(w.id)].map((b) => [b!.number, b!.numberProvisional])).toEqual([[1, false], [2, false]]);
+    return { rig, z, w };
+  }
+
+  it('another store\'s numbers stop counting: every brief is provisional, with the number it had, until the new store numbers it', () => {
+    const { rig, z, w } = onStoreOne();
+    rig.service.countNumbersFrom(null);
+    expect(listed(rig).get(z.id)).toEqual({ number: 1, provisional: true });
+    rig.service.countNumbersFrom('s2');
+    expect(listed(rig).get(w.id)).toEqual({ number: 2, provisional: true });
+    expectFoldsItsTrace(rig);
+  });
+
+  it('the new store\'s numbers win over the old store\'s: the brief holding one here moves aside, then takes its own, with no renumbering left over', () => {
+    // The defect this fixes: store 2 says W #1, Z #2; the host ended with Z #2, W #3.
+    const { rig, z, w } = onStoreOne();
+    rig.service.countNumbersFrom('s2');
+    const first = must(rig.service.importEntries([numbered(w.id, 1, Date.now() + 10, 's2')], { origin: 'shared' }));
+    // Z held #1 only by store 1's word: it moves, still provisional; W is store 2's #1.
+    expect(first.renumbered).toEqual([{ briefId: z.id, from: 1, to: 3 }]);
+    expect(listed(rig).get(w.id)).toEqual({ number: 1, provisional: false });
+    expect(listed(rig).get(z.id)).toEqual({ number: 3, provisional: true });
+    must(rig.service.importEntries([numbered(z.id, 2, Date.now() + 11, 's2')], { origin: 'shared' }));
+    expect(listed(rig).get(z.id)).toEqual({ number: 2, provisional: false });
+    expect(rig.store.resolve('#1')?.id).toBe(w.id);
+    expect(rig.store.resolve('#2')?.id).toBe(z.id);
+    expectFoldsItsTrace(rig);
+  });
+
+  it('the current store\'s number decides whatever the stamps say; back on the first store, its numbers come back', () => {
+    const { rig, z, w } = onStoreOne();
+    rig.service.countNumbersFrom('s2');
+    // Store 2's numbers are stamped before store 1's (its pusher's clock is behind).
+    must(rig.service.importEntries([numbered(w.id, 1, Date.now() + 10, 's2'), numbered(z.id, 2, Date.now() + 11, 's2')], { origin: 'shared' }));
+    expect(rig.store.trace(z.id).find((e) => e.kind === 'numbered' && e.payload?.store === 's2')!.hlc < rig.store.trace(z.id).find((e) => e.kind === 'numbered' && e.payload?.store === 's1')!.hlc).toBe(true);
+    expect([listed(rig).get(z.id), listed(rig).get(w.id)]).toEqual([{ number: 2, provisional: false }, { number: 1, provisional: false }]);
+    expectFoldsItsTrace(rig);
+    // Pointed at a third store: the numbers shown stay (store 2's, the last to arrive), provisional.
+    rig.service.countNumbersFrom('s3');
+    expect([listed(rig).get(z.id), listed(rig).get(w.id)]).toEqual([{ number: 2, provisional: true }, { number: 1, provisional: true }]);
+    expectFoldsItsTrace(rig);
+    // Pointed back at store 1 (which this host reached): store 1's numbers, in one change.
+    rig.service.countNumbersFrom('s1');
+    expect([listed(rig).get(z.id), listed(rig).get(w.id)]).toEqual([{ number: 1, provisional: false }, { number: 2, provisional: false }]);
+    expectFoldsItsTrace(rig);
+  });
+
+  it('a provisional brief holding the number a store gave before moves aside when that store counts again', () => {
+    const { rig, z } = onStoreOne();
+    rig.service.countNumbersFrom('s2');
+    must(rig.service.importEntries([numbered(z.id, 5, Date.now() + 10, 's2')], { origin: 'shared' }));
+    // While store 2 counts, another host's brief, #1 there, arrives before its number and keeps #1 here (Z left it for #5).
+    const other = trackedRig({ sync: true, node: 'other' });
+    const remote = must(other.service.create({ title: 'made on store 2', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui'));
+    must(rig.service.importEntries(remote.entries, { origin: 'shared' }));
+    const fresh = rig.store.get(remote.brief.id)!;
+    expect(fresh).toMatchObject({ number: 1, numberProvisional: true });
+    rig.service.countNumbersFrom('s1');
+    expect(listed(rig).get(z.id)).toEqual({ number: 1, provisional: false });
+    expect(listed(rig).get(fresh.id)!.provisional).toBe(true);
+    expect(listed(rig).get(fresh.id)!.number).not.toBe(1);
+    expectFoldsItsTrace(rig);
+  });
+
+  it('a numbered entry without a store (from before stores had identities) counts for any store', () => {
+    const rig = trackedRig({ sync: true });
+    rig.service.countNumbersFrom('s1');
+    const b = create(rig, 'old');
+    must(rig.service.importEntries([numbered(b.id, 1, Date.now() + 60_000)], { origin: 'shared' }));
+    rig.service.countNumbersFrom('s2');
+    expect(listed(rig).get(b.id)).toEqual({ number: 1, provisional: false });
+    expectFoldsItsTrace(rig);
+    // The store's own number, once it names the store, decides over the old one stamped later.
+    must(rig.service.importEntries([numbered(b.id, 7, Date.now() + 30_000, 's2')], { origin: 'shared' }));
+    expect(listed(rig).get(b.id)).toEqual({ number: 7, provisional: false });
+    expectFoldsItsTrace(rig);
   });
 });
