@@ -141,15 +141,17 @@ export class OutputLog {
     if (to <= from) return Buffer.alloc(0);
     const tailStart = this.totalEnd - this.tailBytes;
     if (from >= tailStart) {
-      // Only the chunks that overlap: every client reads from here on every batch of a flood.
+      // Only the chunks that overlap, found from the newest end: every client reads the
+      // latest bytes from here on every batch of a flood.
       const parts: Buffer[] = [];
-      let at = tailStart;
-      for (const chunk of this.tail) {
-        const chunkEnd = at + chunk.length;
-        if (chunkEnd > from && at < to) parts.push(chunk.subarray(Math.max(0, from - at), Math.min(chunk.length, to - at)));
-        at = chunkEnd;
-        if (at >= to) break;
+      let at = this.totalEnd;
+      for (let i = this.tail.length - 1; i >= 0 && at > from; i--) {
+        const chunk = this.tail[i]!;
+        const chunkStart = at - chunk.length;
+        if (chunkStart < to) parts.push(chunk.subarray(Math.max(0, from - chunkStart), Math.min(chunk.length, to - chunkStart)));
+        at = chunkStart;
       }
+      parts.reverse();
       return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     }
     const out = Buffer.alloc(to - from);
