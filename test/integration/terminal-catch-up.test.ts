@@ -67,6 +67,16 @@ async function referenceModes(stream: Buffer): Promise<TerminalModesSeen> {
   return modes;
 }
 
+/** An agent that printed a screen-flood (`mode`, `bytes`) and holds still, all of it in its log; and what it printed. */
+async function floodedAgent(host: HostProcess, mode: 'lines' | 'tui', bytes: number): Promise<{ agent: AgentInfo; stream: Buffer }> {
+  const copy = join(makeTempDir(), 'stream');
+  const agent = await startAgent(host, { preset: 'custom', command: process.execPath, args: [screenFlood, mode, String(bytes), copy] });
+  await expect.poll(() => existsSync(`${copy}.done`), { timeout: 60_000 }).toBe(true);
+  const stream = producedStream(copy);
+  await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 30_000 }).toBeGreaterThanOrEqual(stream.length);
+  return { agent, stream };
+}
+
 /** What the producer wrote, as its terminal passed it on (the PTY turns each \n into \r\n). */
 function producedStream(copy: string): Buffer {
   return Buffer.from(readFileSync(copy, 'latin1').replaceAll('\n', '\r\n'), 'latin1');
@@ -126,11 +136,7 @@ describe('terminals at the speed of the PTY', () => {
 
   it("a UI-like client that jumps past a TUI's flood keeps the TUI's modes: a paste is still bracketed, keys and mouse reports still encoded", async () => {
     const host = await startHostProcess();
-    const copy = join(makeTempDir(), 'stream');
-    const agent = await startAgent(host, { preset: 'custom', command: process.execPath, args: [screenFlood, 'tui', String(6 * MiB), copy] });
-    await expect.poll(() => existsSync(`${copy}.done`), { timeout: 60_000 }).toBe(true);
-    const stream = producedStream(copy);
-    await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 30_000 }).toBeGreaterThanOrEqual(stream.length);
+    const { agent, stream } = await floodedAgent(host, 'tui', 6 * MiB);
     const ui = await client(host, { screen: { cols: COLS, rows: ROWS } });
     await ui.attach(agent.id, 0, { jump: true });
     await expect.poll(() => ui.ackedTo(agent.id), { timeout: 30_000 }).toBe(stream.length);
@@ -143,11 +149,7 @@ describe('terminals at the speed of the PTY', () => {
 
   it('a pane opened on an agent after a flood is replayed what the log keeps, without a jump; a client asking for bytes no longer kept is told so', async () => {
     const host = await startHostProcess();
-    const copy = join(makeTempDir(), 'stream');
-    const agent = await startAgent(host, { preset: 'custom', command: process.execPath, args: [screenFlood, 'lines', String(20 * MiB), copy] });
-    await expect.poll(() => existsSync(`${copy}.done`), { timeout: 60_000 }).toBe(true);
-    const stream = producedStream(copy);
-    await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 30_000 }).toBeGreaterThanOrEqual(stream.length);
+    const { agent, stream } = await floodedAgent(host, 'lines', 20 * MiB);
     // A pane opening (no `since`, may jump): the retained log, from a line start, to the end.
     const pane = await client(host, { screen: { cols: COLS, rows: ROWS } });
     const opened = await pane.attach(agent.id, undefined, { jump: true });

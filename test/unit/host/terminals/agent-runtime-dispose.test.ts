@@ -1,13 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn as spawnPty, type IPty } from 'node-pty';
+import type { IPty } from 'node-pty';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AgentRuntime } from '../../../../src/host/terminals/agent-runtime';
-import type { AgentRecord } from '../../../../src/host/terminals/agent-store';
 import { OutputLog } from '../../../../src/host/terminals/output-log';
 import { ScreenReader } from '../../../../src/host/terminals/screen/screen-reader';
-import { DEFAULT_STOP } from '../../../../src/host/terminals/stop-agent-processes';
-import { DEFAULT_RESTART } from '../../../../src/host/terminals/supervision';
+import { runtimeWithPty } from '../../../fixtures/agent-runtime';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 /**
@@ -27,22 +24,12 @@ describe('agent runtime disposed mid-flood', () => {
     const logDir = join(dir, 'output');
     const log = OutputLog.open(logDir, 64 * 1024 * 1024, 4096); // reads come from disk
     const reads = vi.spyOn(log, 'read');
-    const record = { id: '00000000-0000-4000-8000-000000000002', name: 'flooder', lanePath: dir, preset: 'claude', command: '/bin/sh', args: [], env: {}, withholdEnv: [], restart: 'never', autoResume: false, isOpsLoop: false, role: 'worker', dispatchId: null, sessionId: null, contextWarnTokens: 100_000, cols: 80, rows: 24, state: 'exited', pid: null, createdAt: new Date().toISOString() } as unknown as AgentRecord;
-    const runtime = new AgentRuntime({
-      record,
+    const runtime = runtimeWithPty({
+      dir,
       log,
-      plan: () => ({ file: '/bin/sh', args: ['-c', 'stty raw -echo; yes "a line of a flood, coloured \x1b[31mred\x1b[0m" | head -c 20000000; exec sleep 60'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }),
-      spawnPty: (plan, cwd, cols, rows) => {
-        const pty = spawnPty(plan.file, plan.args, { name: 'xterm-256color', cols, rows, cwd, env: plan.env, encoding: null });
-        ptys.push(pty);
-        return pty;
-      },
-      restartCfg: DEFAULT_RESTART,
-      stopTimings: DEFAULT_STOP,
-      changed: () => undefined,
-      alert: () => undefined,
-      now: () => Date.now(),
-      readContext: null,
+      preset: 'claude',
+      script: 'stty raw -echo; yes "a line of a flood, coloured \x1b[31mred\x1b[0m" | head -c 20000000; exec sleep 60',
+      spawned: (p) => ptys.push(p),
     });
     // Removed right after the screen reader was handed a piece: its callback is still queued.
     let readsAtDispose = -1;
