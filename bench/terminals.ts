@@ -1,5 +1,5 @@
 import { spawn as spawnChild } from 'node:child_process';
-import { closeSync, createWriteStream, openSync, readSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -154,10 +154,10 @@ interface AgentRef {
 }
 
 
-async function startAgent(host: Host, lanePath: string, command: string, args: string[]): Promise<AgentRef> {
+async function startAgent(host: Host, lanePath: string, command: string, args: string[], preset: 'custom' | 'claude' = 'custom'): Promise<AgentRef> {
   const { agent } = await api<{ agent: { id: string; supervision: { kind: string; pid?: number } } }>(host, 'agents.start', {
     lanePath,
-    preset: 'custom',
+    preset,
     command,
     args,
     cols: COLS,
@@ -511,8 +511,13 @@ setInterval(() => process.stdout.write('COUNTS ' + ids.map((id) => got.get(id).n
 async function startFlooders(host: Host, lane: string): Promise<{ flooders: Flooder[]; stop(): Promise<void> }> {
   const flooders: Flooder[] = [];
   // Held open after the flood, like the cat above, so its last line is not lost at exit.
+  // Preset `claude` (a script as its command: the preset adds Claude's flags, which the
+  // script ignores), so the host's screen reader parses each flood as it would a Claude
+  // Code agent's: the timings include that work.
+  const script = join(tempRoot, 'flooding-claude.sh');
+  writeFileSync(script, `#!/bin/sh\n${quote(process.execPath)} ${quote(floodScript)} ${SIZE}; exec sleep 600\n`, { mode: 0o755 });
   for (let i = 0; i < FLOODERS; i++) {
-    const agent = await startAgent(host, lane, '/bin/sh', ['-c', `${quote(process.execPath)} ${quote(floodScript)} ${SIZE}; exec sleep 600`]);
+    const agent = await startAgent(host, lane, script, [], 'claude');
     flooders.push({ agent, received: 0, finished: false });
   }
   const child = spawnChild(process.execPath, ['--input-type=module', '-e', FLOOD_CLIENT], {

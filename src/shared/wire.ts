@@ -55,19 +55,26 @@ export const HostFrame = z.discriminatedUnion('kind', [
   /**
    * Catch-up: the agent's output stream skips from `fromOffset` to `toOffset`. The client
    * resets its terminal; the next output frame starts at `toOffset`, a restart point near
-   * the end of the log (`behind`: it fell too far behind to parse it all in time), or the
+   * the end of the log (`behind`: it fell too far behind to parse it all in time; `attach`:
+   * it attached without `since` and the log keeps more than is replayed at attach), or the
    * oldest byte kept (`gone`, for a client that attached with `jump: false`: the bytes it
    * needed next left the log). The skipped bytes stay readable while the log keeps them.
    */
   z.object({
     kind: z.literal('jump'),
     agentId: z.string(),
-    reason: z.enum(['behind', 'gone']),
+    reason: z.enum(['behind', 'gone', 'attach']),
     fromOffset: z.number().int().nonnegative(),
     toOffset: z.number().int().nonnegative(),
     skippedBytes: z.number().int().nonnegative(),
     /** The agent's terminal was on the alternate screen there: switch to it after the reset. */
     altScreen: z.boolean(),
+    /**
+     * Escape sequences that set the other terminal modes on there again (bracketed paste,
+     * cursor keys, mouse tracking, focus, cursor visibility, scroll region…): write them after
+     * the reset and the switch. Absent from hosts before it: nothing to set.
+     */
+    modes: z.string().optional(),
   }),
 ]);
 export type HostFrame = z.infer<typeof HostFrame>;

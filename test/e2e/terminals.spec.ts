@@ -55,34 +55,56 @@ test('launch an agent, type into it, reload the page: scrollback is back and the
   expect((listed.body.result as { agents: { supervision: { kind: string } }[] }).agents[0]!.supervision.kind).toBe('running');
 });
 
-test('a pane that joins a flood jumps to its end, says how much it skipped, and shows it all on demand', async ({ page }) => {
+test('a pane opened after a flood shows what the log keeps; a pane that falls behind a live flood jumps, says so, and shows it all on demand', async ({ page }) => {
   const lane = realpathSync(makeTempDir('grove-lane-'));
-  const copy = join(makeTempDir(), 'stream');
   const screenFlood = join(repoRoot, 'test', 'fixtures', 'agents', 'screen-flood.mjs');
-  const r = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: process.execPath, args: [screenFlood, 'lines', String(24 * 1024 * 1024), copy], name: 'flood' });
+  const outputEnd = async (id: string): Promise<number> => ((await api(host, 'agents.list')).body.result as { agents: { id: string; outputEnd: number }[] }).agents.find((a) => a.id === id)!.outputEnd;
+  const r = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: process.execPath, args: [screenFlood, 'lines', String(24 * 1024 * 1024), join(makeTempDir(), 'stream')], name: 'flood' });
   const id = (r.body.result as { agent: { id: string } }).agent.id;
-  // The whole flood is out before the page opens: the pane is as far behind as it can be.
-  await expect.poll(async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; outputEnd: number }[] }).agents.find((a) => a.id === id)!.outputEnd, { timeout: 60_000 }).toBeGreaterThan(24 * 1024 * 1024);
+  // The whole flood is out before the page opens.
+  await expect.poll(() => outputEnd(id), { timeout: 60_000 }).toBeGreaterThan(24 * 1024 * 1024);
   await page.goto(`${host.url}/auth?token=${host.token}`);
-  const terminal = page.getByTestId('terminal-flood');
-  await expect(terminal).toContainText(/all \d+ lines printed/);
-  const skipped = page.getByTestId('terminal-skipped-flood');
-  await expect(skipped).toContainText(/Skipped \d+(\.\d)? MiB of output to keep up/);
-  // Scrolled to the top, the pane holds only the end of the flood: it never parsed the rest.
-  const oldestShown = async (): Promise<number> => {
-    await terminal.hover();
-    for (let i = 0; i < 40; i++) await page.mouse.wheel(0, -100_000);
+  // Scrolled to the top of its scrollback (a page per Shift+PageUp, as an operator would), the oldest line the pane holds.
+  const oldestShown = async (name: string): Promise<number> => {
+    const terminal = page.getByTestId(`terminal-${name}`);
+    await terminal.click();
+    for (let i = 0; i < 500; i++) await page.keyboard.press('Shift+PageUp');
     const text = (await terminal.textContent()) ?? '';
     return Math.min(...[...text.matchAll(/line (\d+)/g)].map((m) => Number(m[1])));
   };
-  const printed = Number(/all (\d+) lines printed/.exec((await terminal.textContent()) ?? '')![1]);
-  const afterJump = await oldestShown();
-  expect(afterJump).toBeGreaterThan(printed - 2000);
+  const printedIn = async (name: string): Promise<number> => Number(/all (\d+) lines printed/.exec((await page.getByTestId(`terminal-${name}`).textContent()) ?? '')![1]);
+
+  // Opened after the flood: what the log keeps (8-12 MiB) is replayed, nothing said about keeping up.
+  await expect(page.getByTestId('terminal-flood')).toContainText(/all \d+ lines printed/, { timeout: 30_000 });
+  const printed = await printedIn('flood');
+  await expect.poll(() => oldestShown('flood'), { timeout: 30_000 }).toBeLessThan(printed - 9000);
+  await expect(page.getByTestId('terminal-skipped-flood')).toBeHidden();
+
+  // A flood while the pane is open: it cannot parse it all in time, jumps to its end and says so.
+  const copy = join(makeTempDir(), 'stream');
+  const live = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: '/bin/sh', args: ['-c', `read go; exec "${process.execPath}" "${screenFlood}" lines ${24 * 1024 * 1024} "${copy}"`], name: 'live' });
+  const liveId = (live.body.result as { agent: { id: string } }).agent.id;
+  await page.locator('[data-testid="agent-tab"][data-agent="live"]').click();
+  await expect(page.getByTestId('terminal-live')).toBeVisible();
+  await api(host, 'agents.input', { id: liveId, data: 'go\n' });
+  await expect(page.getByTestId('terminal-live')).toContainText(/all \d+ lines printed/, { timeout: 60_000 });
+  const skipped = page.getByTestId('terminal-skipped-live');
+  await expect(skipped).toContainText(/Skipped \d+(\.\d)? MiB of output to keep up/);
+  const livePrinted = await printedIn('live');
   await skipped.getByRole('button', { name: 'View all' }).click();
   await expect(skipped).toBeHidden();
   // Everything the log keeps is replayed, without jumping: the pane holds its last 10,000 lines.
-  await expect.poll(oldestShown, { timeout: 30_000 }).toBeLessThan(printed - 9000);
+  await expect.poll(() => oldestShown('live'), { timeout: 30_000 }).toBeLessThan(livePrinted - 9000);
   await expect(skipped).toBeHidden();
+
+  // Back to the other tab and again: each pane (re)opened replays its scrollback whole (a
+  // jump would leave it a screenful or so), without a banner.
+  await page.locator('[data-testid="agent-tab"][data-agent="flood"]').click();
+  await expect.poll(() => oldestShown('flood'), { timeout: 30_000 }).toBeLessThan(printed - 9000);
+  await expect(page.getByTestId('terminal-skipped-flood')).toBeHidden();
+  await page.locator('[data-testid="agent-tab"][data-agent="live"]').click();
+  await expect.poll(() => oldestShown('live'), { timeout: 30_000 }).toBeLessThan(livePrinted - 9000);
+  await expect(page.getByTestId('terminal-skipped-live')).toBeHidden();
 });
 
 test('an agent waiting for the operator is impossible to miss', async ({ page }) => {

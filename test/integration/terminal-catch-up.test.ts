@@ -8,7 +8,7 @@ import type { AgentInfo } from '../../src/shared/agents';
 import { groveEnv } from '../fixtures/grove-cli';
 import { api, cliEntry, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { openTerminalClient, type TerminalClient, type TerminalClientOptions } from '../fixtures/terminal-client';
+import { openTerminalClient, terminalModesOf, type TerminalClient, type TerminalClientOptions, type TerminalModesSeen } from '../fixtures/terminal-client';
 
 /**
  * Terminals at the speed of the PTY (issue 15): a real host drains a flooding agent into its
@@ -56,6 +56,25 @@ async function referenceScreen(stream: Buffer): Promise<string> {
   for (let y = buf.viewportY; y < buf.viewportY + ROWS; y++) rows.push(buf.getLine(y)?.translateToString(true) ?? '');
   t.dispose();
   return `${buf.type}\n${rows.join('\n')}`;
+}
+
+/** The modes of a terminal of the agent's size fed `stream` whole. */
+async function referenceModes(stream: Buffer): Promise<TerminalModesSeen> {
+  const t = new Terminal({ cols: COLS, rows: ROWS, scrollback: 0, allowProposedApi: true });
+  for (let i = 0; i < stream.length; i += MiB) await new Promise<void>((r) => t.write(stream.subarray(i, i + MiB), r));
+  const modes = terminalModesOf(t);
+  t.dispose();
+  return modes;
+}
+
+/** An agent that printed a screen-flood (`mode`, `bytes`) and holds still, all of it in its log; and what it printed. */
+async function floodedAgent(host: HostProcess, mode: 'lines' | 'tui', bytes: number): Promise<{ agent: AgentInfo; stream: Buffer }> {
+  const copy = join(makeTempDir(), 'stream');
+  const agent = await startAgent(host, { preset: 'custom', command: process.execPath, args: [screenFlood, mode, String(bytes), copy] });
+  await expect.poll(() => existsSync(`${copy}.done`), { timeout: 60_000 }).toBe(true);
+  const stream = producedStream(copy);
+  await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 30_000 }).toBeGreaterThanOrEqual(stream.length);
+  return { agent, stream };
 }
 
 /** What the producer wrote, as its terminal passed it on (the PTY turns each \n into \r\n). */
@@ -114,6 +133,41 @@ describe('terminals at the speed of the PTY', () => {
       expect(await ui.screenText(agent.id)).toBe(await referenceScreen(stream));
     });
   }
+
+  it("a UI-like client that jumps past a TUI's flood keeps the TUI's modes: a paste is still bracketed, keys and mouse reports still encoded", async () => {
+    const host = await startHostProcess();
+    const { agent, stream } = await floodedAgent(host, 'tui', 6 * MiB);
+    const ui = await client(host, { screen: { cols: COLS, rows: ROWS } });
+    await ui.attach(agent.id, 0, { jump: true });
+    await expect.poll(() => ui.ackedTo(agent.id), { timeout: 30_000 }).toBe(stream.length);
+    expect(ui.jumps(agent.id)).toHaveLength(1);
+    const reference = await referenceModes(stream);
+    expect(reference.modes.bracketedPasteMode).toBe(true); // the fixture set it, long before the jump
+    expect(await ui.screenModes(agent.id)).toEqual(reference);
+    expect(await ui.screenText(agent.id)).toBe(await referenceScreen(stream));
+  });
+
+  it('a pane opened on an agent after a flood is replayed what the log keeps, without a jump; a client asking for bytes no longer kept is told so', async () => {
+    const host = await startHostProcess();
+    const { agent, stream } = await floodedAgent(host, 'lines', 20 * MiB);
+    // A pane opening (no `since`, may jump): the retained log, from a line start, to the end.
+    const pane = await client(host, { screen: { cols: COLS, rows: ROWS } });
+    const opened = await pane.attach(agent.id, undefined, { jump: true });
+    await expect.poll(() => pane.ackedTo(agent.id), { timeout: 30_000 }).toBe(stream.length);
+    expect(pane.jumps(agent.id)).toEqual([]);
+    expect(opened.from).toBeGreaterThan(0); // the log dropped the oldest bytes
+    expect(stream[opened.from - 1]).toBe(0x0a);
+    expect(pane.startOffset(agent.id)).toBe(opened.from);
+    expect(pane.received(agent.id).equals(stream.subarray(opened.from))).toBe(true);
+    // A client that may not jump asks for offset 0: a `gone` jump says what it cannot have,
+    // and it goes on at a line start, not inside a character or an escape sequence.
+    const pipe = await client(host);
+    const asked = await pipe.attach(agent.id, 0);
+    expect(asked.gap).toBe(true);
+    expect(pipe.jumps(agent.id)).toMatchObject([{ reason: 'gone', fromOffset: 0, toOffset: opened.from }]);
+    expect(asked.from).toBe(opened.from);
+    await expect.poll(() => pipe.received(agent.id).length, { timeout: 30_000 }).toBe(stream.length - opened.from);
+  });
 
   it('a client that never jumps still gets every retained byte in order after a flood', async () => {
     const host = await startHostProcess();

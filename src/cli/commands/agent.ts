@@ -252,7 +252,9 @@ function followOutput(ctx: CliContext, target: Target, agent: AgentInfo, since: 
         if (!frame || frame.agentId !== agent.id) return;
         const end = frame.offset + frame.data.length;
         // `next` moves as soon as bytes are handed to stdout, so a re-attach never repeats them.
-        if (next !== undefined && end <= next) return;
+        // What it already has is acknowledged all the same, or the host's credit for it (and
+        // any jump, which waits for every sent byte to be acknowledged) never comes back.
+        if (next !== undefined && end <= next) return conn.sendFrame({ kind: 'ack', agentId: agent.id, offset: end });
         const bytes = next !== undefined && frame.offset < next ? frame.data.subarray(next - frame.offset) : frame.data;
         next = end;
         void writeOut(bytes).then(() => conn.sendFrame({ kind: 'ack', agentId: agent.id, offset: end }));

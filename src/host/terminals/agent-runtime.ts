@@ -3,13 +3,13 @@ import type { IPty } from 'node-pty';
 import { isLiveSupervision, type Activity, type AgentInfo, type ContextUse } from '../../shared/agents';
 import { activityFromHook, HOOK_RECHECK_QUIET_MS, recheckHookActivity, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
 import type { AgentRecord } from './agent-store';
-import { FlowControl, type FlowLimits, type FlowStep } from './flow-control';
+import { FlowControl, type FlowLimits, type FlowStep, type JumpReason } from './flow-control';
 import { OutputBatcher } from './output-batcher';
 import type { OutputLog } from './output-log';
 import { canResume, PRESETS } from './presets';
 import { drainBeforeClose } from './drain-on-close';
-import { findRestartPoint } from './restart-point';
-import { AltScreenTracker } from './alt-screen-tracker';
+import { findRestartPoint, firstCleanStart } from './restart-point';
+import { modesPreamble, TerminalModeTracker } from './terminal-mode-tracker';
 import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
 import { TerminalConstants } from './terminal-constants';
@@ -40,12 +40,14 @@ export interface Attachment {
 }
 
 export interface Jump {
-  reason: 'behind' | 'gone';
+  reason: JumpReason;
   fromOffset: number;
   toOffset: number;
   skippedBytes: number;
   /** The terminal was on the alternate screen at `toOffset`: the client switches to it after its reset. */
   altScreen: boolean;
+  /** Sequences that set the other modes on at `toOffset` again, written after the reset (terminal-mode-tracker.ts). */
+  modes: string;
 }
 
 export interface LaunchPlan {
@@ -118,7 +120,7 @@ export class AgentRuntime {
   private nextClient = 1;
   /** Output the log could not take yet (disk full); the PTY is paused while there is any. */
   private unlogged: Buffer[] = [];
-  private readonly altScreen = new AltScreenTracker();
+  private readonly modes = new TerminalModeTracker();
   private logRetryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly deps: AgentRuntimeDeps, initial: Supervision = { kind: 'exited', code: null, signal: null }) {
@@ -240,18 +242,30 @@ export class AgentRuntime {
 
   /**
    * Attaches a client from `since` (or the retained tail); returns where its output starts
-   * and where the log ends now. The replay is sent as the client acknowledges, like live
-   * output; a client that `canJump` and is far behind jumps at once.
+   * (after a jump sent at attach: where that jump landed) and where the log ends now. The
+   * replay is sent as the client acknowledges, like live output. Without `since` the client
+   * is replayed what the log keeps, unless that is more than it could parse in reasonable
+   * time (then a client that `canJump` jumps at once, reason `attach`). With `since` before
+   * the oldest byte kept, it is told with a `gone` jump, never silently moved on; a client
+   * that `canJump` and is far behind jumps at once.
    */
   attach(attachment: Attachment, since: number | null, canJump: boolean): { client: ClientId; from: number; end: number; gap: boolean } {
     const client = this.nextClient++;
     const { log } = this.deps;
-    const first = log.read(since ?? log.start, 0);
-    this.flow.attach(client, first.from, canJump);
-    this.clients.set(client, attachment);
     const end = log.end;
-    this.pump(this.flow, client, attachment);
-    return { client, from: first.from, end, gap: first.gap };
+    let from: number;
+    if (since === null) {
+      from = this.oldestCleanStart();
+      const replayTo = end - from <= TerminalConstants.attachReplayBytes ? end : from;
+      this.flow.attach(client, from, canJump, { replayTo });
+    } else {
+      // A `since` past the end (the log was cut back after a crash) goes on at the end.
+      from = Math.min(since, end);
+      this.flow.attach(client, from, canJump);
+    }
+    this.clients.set(client, attachment);
+    this.pump(this.flow, client, { ...attachment, jumped: (jump) => ((from = jump.toOffset), attachment.jumped(jump)) });
+    return { client, from, end, gap: since !== null && since < log.start };
   }
 
   readOutput(since: number, max: number): ReturnType<OutputLog['read']> {
@@ -283,10 +297,23 @@ export class AgentRuntime {
         a.send(piece.from, piece.data);
         continue;
       }
-      const to = step.to === 'end' ? this.restartPoint() : log.read(log.start, 0).from;
+      const to = step.to === 'end' ? this.restartPoint() : this.oldestCleanStart();
       flow.jumped(client, to);
-      a.jumped({ reason: step.reason, fromOffset: step.from, toOffset: to, skippedBytes: to - step.from, altScreen: this.altScreen.isOnAt(to) });
+      const modes = this.modes.modesAt(to);
+      a.jumped({ reason: step.reason, fromOffset: step.from, toOffset: to, skippedBytes: to - step.from, altScreen: modes.altScreen, modes: modesPreamble(modes) });
     }
+  }
+
+  /**
+   * The oldest offset a terminal can start at cleanly: where older bytes were dropped, the
+   * first kept one may be inside a character, an escape sequence or a line; it goes on from
+   * the next line start (restart-point.ts firstCleanStart).
+   */
+  private oldestCleanStart(): number {
+    const { log } = this.deps;
+    if (log.start === 0) return 0;
+    const head = log.read(log.start, TerminalConstants.restartPlainBytes);
+    return head.from + firstCleanStart(head.data);
   }
 
   /** A restart point near the end of the log (restart-point.ts). */
@@ -370,10 +397,15 @@ export class AgentRuntime {
 
   /** Frees the log and timers; the process must already be gone. */
   dispose(): void {
+    // The screen reader first: its terminal still runs the write callbacks it had queued,
+    // which would re-arm its timers and read the closed log unless it is no longer this.screen.
+    const screen = this.screen;
+    this.screen = null;
+    this.screenFlow.detach(SCREEN);
     for (const t of [this.quietTimer, this.restartTimer, this.screenAckTimer, this.logRetryTimer]) if (t) clearTimeout(t);
     if (this.contextTimer) clearInterval(this.contextTimer);
     if (this.screenTimer) clearTimeout(this.screenTimer);
-    this.screen?.dispose();
+    screen?.dispose();
     for (const a of this.clients.values()) a.detached('agent removed');
     this.clients.clear();
     this.deps.log.close();
@@ -408,7 +440,7 @@ export class AgentRuntime {
   private appendToLog(chunk: Buffer): boolean {
     if (this.unlogged.length === 0) {
       try {
-        this.altScreen.observe(this.deps.log.append(chunk), chunk);
+        this.modes.observe(this.deps.log.append(chunk), chunk);
         return true;
       } catch (e) {
         this.pty?.pause();
@@ -426,7 +458,7 @@ export class AgentRuntime {
     this.unlogged = [];
     for (let i = 0; i < held.length; i++) {
       try {
-        this.altScreen.observe(this.deps.log.append(held[i]!), held[i]!);
+        this.modes.observe(this.deps.log.append(held[i]!), held[i]!);
       } catch {
         this.unlogged = held.slice(i);
         this.logRetryTimer = setTimeout(() => this.retryLog(), TerminalConstants.logRetryMs);
@@ -457,7 +489,7 @@ export class AgentRuntime {
           }, SCREEN_PACE_MS);
         });
       },
-      jumped: (jump) => screen.reset(jump.altScreen),
+      jumped: (jump) => screen.reset(jump),
       detached: () => undefined,
     });
   }

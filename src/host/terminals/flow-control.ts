@@ -14,6 +14,12 @@ import { TerminalConstants } from './terminal-constants';
  * that may not jump (a pipe that wants every byte) only jumps when the bytes it needs next
  * have left the log (older than its cap): it then goes on from the oldest byte retained.
  *
+ * A client may attach with a replay it is owed whole (a pane opened on an agent gets the
+ * output the log keeps, as it did before jumping existed): it does not jump for being behind
+ * until it has acknowledged that replay; only output that arrived meanwhile can make it jump.
+ * A jump before anything was sent is reason `attach`: the client did not fall behind, the
+ * retained output was more than it is replayed.
+ *
  * Pure bookkeeping: the caller reads the log and sends.
  */
 export interface FlowLimits {
@@ -29,6 +35,8 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = {
   frameBytes: TerminalConstants.frameBytes,
 };
 
+export type JumpReason = 'behind' | 'gone' | 'attach';
+
 /** What to do for a client now. */
 export type FlowStep =
   /** Send the log's bytes [from, to). */
@@ -38,7 +46,7 @@ export type FlowStep =
    * left the log), to a restart point near the `end` or to the `oldest` byte retained (a
    * client that may not jump). The caller finds the point, tells the client, calls `jumped`.
    */
-  | { kind: 'jump'; reason: 'behind' | 'gone'; from: number; to: 'end' | 'oldest' }
+  | { kind: 'jump'; reason: JumpReason; from: number; to: 'end' | 'oldest' }
   /** Up to date, or out of credit until it acknowledges more. */
   | { kind: 'wait' };
 
@@ -46,6 +54,10 @@ interface ClientState {
   sent: number;
   acked: number;
   canJump: boolean;
+  /** It attached fresh (no offset of its own) and nothing was sent yet: a jump now is one at attach. */
+  atFreshAttach: boolean;
+  /** It is owed a replay up to here: no jump for being behind before it acknowledged it. */
+  replayTo: number;
 }
 
 export class FlowControl<ClientId> {
@@ -53,9 +65,14 @@ export class FlowControl<ClientId> {
 
   constructor(private readonly limits: FlowLimits = DEFAULT_FLOW_LIMITS) {}
 
-  /** A client attached; its stream starts at `offset`. */
-  attach(client: ClientId, offset: number, canJump: boolean): void {
-    this.clients.set(client, { sent: offset, acked: offset, canJump });
+  /**
+   * A client attached; its stream starts at `offset` (before the log's start: bytes it asked
+   * for are gone, and it is told so with a `gone` jump). A `fresh` attach (the client had no
+   * offset of its own: it starts at the oldest byte kept) is replayed up to `fresh.replayTo`
+   * without a jump for being behind.
+   */
+  attach(client: ClientId, offset: number, canJump: boolean, fresh?: { replayTo: number }): void {
+    this.clients.set(client, { sent: offset, acked: offset, canJump, atFreshAttach: fresh !== undefined, replayTo: fresh?.replayTo ?? offset });
   }
 
   detach(client: ClientId): void {
@@ -78,12 +95,13 @@ export class FlowControl<ClientId> {
     const c = this.clients.get(client);
     if (!c) return { kind: 'wait' };
     const gone = c.sent < log.start;
-    const behind = c.canJump && log.end - c.acked > this.limits.jumpBytes;
+    const behind = c.canJump && c.acked >= c.replayTo && log.end - c.acked > this.limits.jumpBytes;
     if (gone || behind) {
       // Jump once it has parsed what it holds (it must, either way): sending more is wasted,
       // and a jump gives fresh credit, which a client that stopped acknowledging never earns.
       if (c.acked !== c.sent) return { kind: 'wait' };
-      return { kind: 'jump', reason: gone ? 'gone' : 'behind', from: c.sent, to: c.canJump ? 'end' : 'oldest' };
+      const reason: JumpReason = gone ? 'gone' : c.atFreshAttach ? 'attach' : 'behind';
+      return { kind: 'jump', reason, from: c.sent, to: c.canJump ? 'end' : 'oldest' };
     }
     const credit = c.acked + this.limits.windowBytes - c.sent;
     if (c.sent >= log.end || credit <= 0) return { kind: 'wait' };
@@ -93,7 +111,9 @@ export class FlowControl<ClientId> {
   /** Bytes before `to` were sent to the client. */
   sentTo(client: ClientId, to: number): void {
     const c = this.clients.get(client);
-    if (c) c.sent = Math.max(c.sent, to);
+    if (!c) return;
+    c.sent = Math.max(c.sent, to);
+    c.atFreshAttach = false;
   }
 
   /** The client jumped: its stream goes on at `to`, and nothing before it is owed or acknowledged. */
@@ -102,6 +122,7 @@ export class FlowControl<ClientId> {
     if (c) {
       c.sent = to;
       c.acked = to;
+      c.atFreshAttach = false;
     }
   }
 

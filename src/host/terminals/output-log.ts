@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -24,6 +24,17 @@ interface Segment {
   size: number;
 }
 
+/** The two calls whose short counts matter (a full disk, a truncated file); tests stand in for them. */
+export interface LogFileIo {
+  writeSync(fd: number, data: Uint8Array): number;
+  readSync(fd: number, into: Uint8Array, offset: number, length: number, position: number): number;
+}
+
+const NODE_IO: LogFileIo = {
+  writeSync: (fd, data) => writeSync(fd, data),
+  readSync: (fd, into, offset, length, position) => readSync(fd, into, offset, length, position),
+};
+
 export class OutputLog {
   private readonly segments: Segment[] = [];
   private fd: number | null = null;
@@ -35,12 +46,13 @@ export class OutputLog {
     private readonly dir: string,
     private readonly capBytes: number,
     private readonly memoryTailBytes: number,
+    private readonly io: LogFileIo,
   ) {}
 
   /** Opens (or creates) the log in `dir`, continuing the offsets of what is already there. */
-  static open(dir: string, capBytes: number, memoryTailBytes: number): OutputLog {
+  static open(dir: string, capBytes: number, memoryTailBytes: number, io: LogFileIo = NODE_IO): OutputLog {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const log = new OutputLog(dir, capBytes, memoryTailBytes);
+    const log = new OutputLog(dir, capBytes, memoryTailBytes, io);
     const bases = readdirSync(dir)
       .map((f) => /^(\d+)\.log$/.exec(f)?.[1])
       .filter((b): b is string => b !== undefined)
@@ -70,7 +82,11 @@ export class OutputLog {
     return this.segments[0]?.base ?? this.totalEnd;
   }
 
-  /** Appends a chunk; returns the offset of its first byte. */
+  /**
+   * Appends a chunk; returns the offset of its first byte. Throws if the chunk could not be
+   * written whole (the disk is full, the directory is gone): then nothing of it was taken
+   * (a partial write is cut off again), so the caller holds it and retries the whole chunk.
+   */
   append(chunk: Buffer): number {
     const at = this.totalEnd;
     if (chunk.length === 0) return at;
@@ -78,7 +94,21 @@ export class OutputLog {
     if (!seg || this.fd === null || seg.size >= this.capBytes / 2) {
       seg = this.startSegment();
     }
-    writeSync(this.fd!, chunk);
+    const fd = this.fd!;
+    let written = 0;
+    try {
+      // writeSync may write less than asked (a full disk takes what fits, then ENOSPC).
+      while (written < chunk.length) {
+        const n = this.io.writeSync(fd, chunk.subarray(written));
+        if (n <= 0) throw new Error(`wrote ${written} of ${chunk.length} bytes to ${this.file(seg.base)} (no space left?)`);
+        written += n;
+      }
+    } catch (e) {
+      // Offsets are positions in the segment files: bytes on disk past `seg.size` would shift
+      // every later byte (and a restart would count them), so the partial chunk is cut off.
+      if (written > 0) this.cutBackTo(fd, seg.size);
+      throw e;
+    }
     seg.size += chunk.length;
     this.totalEnd += chunk.length;
     this.tail.push(chunk);
@@ -111,15 +141,17 @@ export class OutputLog {
     if (to <= from) return Buffer.alloc(0);
     const tailStart = this.totalEnd - this.tailBytes;
     if (from >= tailStart) {
-      // Only the chunks that overlap: every client reads from here on every batch of a flood.
+      // Only the chunks that overlap, found from the newest end: every client reads the
+      // latest bytes from here on every batch of a flood.
       const parts: Buffer[] = [];
-      let at = tailStart;
-      for (const chunk of this.tail) {
-        const chunkEnd = at + chunk.length;
-        if (chunkEnd > from && at < to) parts.push(chunk.subarray(Math.max(0, from - at), Math.min(chunk.length, to - at)));
-        at = chunkEnd;
-        if (at >= to) break;
+      let at = this.totalEnd;
+      for (let i = this.tail.length - 1; i >= 0 && at > from; i--) {
+        const chunk = this.tail[i]!;
+        const chunkStart = at - chunk.length;
+        if (chunkStart < to) parts.push(chunk.subarray(Math.max(0, from - chunkStart), Math.min(chunk.length, to - chunkStart)));
+        at = chunkStart;
       }
+      parts.reverse();
       return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     }
     const out = Buffer.alloc(to - from);
@@ -130,18 +162,49 @@ export class OutputLog {
       const start = Math.max(from, seg.base);
       const stop = Math.min(to, segEnd);
       const fd = openSync(this.file(seg.base), 'r');
+      let got = 0;
       try {
-        readSync(fd, out, written, stop - start, start - seg.base);
+        while (got < stop - start) {
+          const n = this.io.readSync(fd, out, written + got, stop - start - got, start - seg.base + got);
+          if (n <= 0) break;
+          got += n;
+        }
       } finally {
         closeSync(fd);
       }
-      written += stop - start;
+      written += got;
+      // A segment shorter on disk than recorded (cut or damaged outside the host): hand out
+      // what is there up to the hole, never zero-filled bytes in its place.
+      if (got < stop - start) break;
     }
     return out.subarray(0, written);
   }
 
+  private cutBackTo(fd: number, size: number): void {
+    try {
+      ftruncateSync(fd, size);
+    } catch {
+      // Cannot cut it: write no more to this file (reads stop at its recorded size); the next
+      // append starts a new segment.
+      this.fd = null;
+      closeSync(fd);
+    }
+  }
+
   private startSegment(): Segment {
-    if (this.fd !== null) closeSync(this.fd);
+    // Forget the fd as it is closed: if the open below fails, a retry must not close the same
+    // number again (by then another part of the host may own it).
+    const previous = this.fd;
+    this.fd = null;
+    if (previous !== null) closeSync(previous);
+    // The directory may have been removed under the host: a retry recreates it.
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const last = this.segments.at(-1);
+    // A segment nothing was written to yet (its first write failed) is reopened, not listed twice.
+    if (last && last.size === 0) {
+      this.fd = openSync(this.file(last.base), 'a', 0o600);
+      return last;
+    }
     const seg = { base: this.totalEnd, size: 0 };
     this.fd = openSync(this.file(seg.base), 'a', 0o600);
     this.segments.push(seg);

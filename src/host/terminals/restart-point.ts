@@ -31,12 +31,37 @@ export function findRestartPoint(window: Uint8Array, plainTailBytes: number): nu
   const markers = markersIn(window);
   const last = markers.at(-1);
   if (last) {
+    if (last.kind === 'alt-off') {
+      // Back from a full-screen program (`less`, `vim`): the normal screen shows again what it
+      // showed before the program started. Restart where that screen can be rebuilt: at the
+      // restart point before the matching switch on, if that switch is in the window.
+      const on = markers.findLast((m) => m.kind === 'alt-on' || m.kind === 'reset');
+      if (on?.kind === 'alt-on') {
+        const before = findRestartPoint(window.subarray(0, on.at), plainTailBytes);
+        return before < on.at ? before : on.at;
+      }
+      return last.at;
+    }
     if (last.kind !== 'clear') return last.at;
     // A clear while the alternate screen is on (switched on in the window): start at the switch.
     const lastSwitch = markers.findLast((m) => m.kind !== 'clear');
     return lastSwitch?.kind === 'alt-on' ? lastSwitch.at : last.at;
   }
   return cleanStartFrom(window, Math.max(0, window.length - plainTailBytes));
+}
+
+/**
+ * Where a terminal can start in `bytes` that begin at an arbitrary cut (the oldest byte a
+ * log kept, the bytes before it dropped): at the first line start, so neither half a
+ * character nor the rest of an escape sequence is shown as text; without a newline, past any
+ * UTF-8 continuation bytes.
+ */
+export function firstCleanStart(bytes: Uint8Array): number {
+  const newline = bytes.indexOf(LF);
+  if (newline !== -1) return newline + 1;
+  let at = 0;
+  while (at < bytes.length && (bytes[at]! & 0xc0) === 0x80) at++;
+  return at;
 }
 
 /**
@@ -49,7 +74,9 @@ export function cleanStartFrom(bytes: Uint8Array, cut: number): number {
   const seq = lastEscapeBefore(bytes, at);
   if (seq !== -1) {
     const end = sequenceEnd(bytes, seq);
-    if (end === -1) return bytes.length; // cut inside a sequence that has not ended yet
+    // Cut inside a sequence that has not ended yet (a long OSC or DCS payload, an image):
+    // start at that sequence, so its rest is never shown as text.
+    if (end === -1) return seq;
     at = Math.max(at, end);
   }
   const newline = bytes.indexOf(LF, at);

@@ -21,6 +21,13 @@ export const TerminalConstants = {
    * ahead of what the client was already sent.
    */
   jumpBehindBytes: 2 * 1024 * 1024,
+  /**
+   * A client that attaches fresh (a pane opened on an agent) is replayed what the log keeps,
+   * paced by credit, when it is at most this much: the default cap's most (8 MiB and half a
+   * segment). A longer log (a raised cap) would take seconds to parse: such a client starts
+   * at a restart point near the end instead (a jump with reason `attach`).
+   */
+  attachReplayBytes: 12 * 1024 * 1024,
   /** A restart point is looked for in this last stretch of the log… */
   restartSearchBytes: 256 * 1024,
   /** …and without a screen-wide sequence there, the last this many bytes are sent (many screens of lines). */

@@ -8,6 +8,7 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentInfo } from '../../shared/agents';
 import { formatBytes } from '../../shared/byte-size';
+import { jumpResetSequence } from '../../shared/terminal-jump';
 import { useHost, useHostStore } from '../connection/use-host';
 import { currentKeyboardPlatform } from '../keyboard/platform';
 import { shortcutStore } from '../keyboard/shortcut-store';
@@ -36,11 +37,14 @@ import { onFindRequest } from './find-requests';
  * restart point near the end, so it shows the current screen rather than a slide show of
  * old ones. The pane then says how much it skipped; "View all" replays the whole retained
  * output into the terminal without jumping (its scrollback keeps the last 10,000 lines of
- * it; `grove agent tail` reads all of it), until the pane is opened again.
+ * it; `grove agent tail` reads all of it), until the pane is opened again. Opening the pane
+ * replays what the log keeps (unless a raised cap keeps more than is replayed at attach: a
+ * jump with reason `attach`, which the pane names as such, not as falling behind).
  */
 const ACK_EVERY_BYTES = 32 * 1024;
 /** A remount's replay counts as finished once no output has been written for this long. */
 const REPLAY_QUIET_MS = 400;
+const NOTHING_SKIPPED = { bytes: 0, onlyAtAttach: false };
 
 /**
  * Keys: the registry decides (see terminal-keys.ts). App shortcuts never reach the program;
@@ -59,8 +63,8 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   const fitAddon = useRef<FitAddon | null>(null);
   const fonts = useTerminalSettings();
   const [fileNotice, setFileNotice] = useState<FileNotice | null>(null);
-  /** Bytes the pane skipped to keep up (jumps) since it opened or last showed everything. */
-  const [skipped, setSkipped] = useState(0);
+  /** Bytes the pane skipped (jumps) since it opened or last showed everything, and whether only at attach. */
+  const [skipped, setSkipped] = useState<{ bytes: number; onlyAtAttach: boolean }>(NOTHING_SKIPPED);
   /** False while the pane shows everything ("View all"): it attaches without jumping. */
   const jumping = useRef(true);
   const viewAll = useRef<() => void>(() => undefined);
@@ -170,7 +174,13 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       write: (offset, data) => {
         const end = offset + data.length;
         const have = queued.current;
-        if (have !== null && end <= have) return; // already handed over
+        if (have !== null && end <= have) {
+          // Already handed over (or this pane is ahead of the host's log, cut back after a
+          // crash): acknowledged all the same, or the host's credit for it never comes back.
+          parsed = Math.max(parsed, end);
+          ackTimer ??= setTimeout(ack, 50);
+          return;
+        }
         const slice = have !== null && offset < have ? data.subarray(have - offset) : data;
         queued.current = end;
         t.write(slice, () => {
@@ -183,23 +193,24 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       detached: () => attach(),
       jumped: (jump) => {
         // In order with what was queued before it: the reset comes after the old bytes.
-        t.write(jump.altScreen ? '\x1bc\x1b[?1049h' : '\x1bc');
+        t.write(jumpResetSequence(jump));
         queued.current = jump.toOffset;
-        setSkipped((n) => n + jump.skippedBytes);
+        setSkipped((s) => ({ bytes: s.bytes + jump.skippedBytes, onlyAtAttach: (s.bytes === 0 || s.onlyAtAttach) && jump.reason === 'attach' }));
       },
     });
     const attach = (): void =>
       void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}), jump: jumping.current });
     viewAll.current = () => {
       jumping.current = false;
-      setSkipped(0);
+      setSkipped(NOTHING_SKIPPED);
       // Stop this attachment first: once the host answered, no frame of it is still coming.
       void store.connection.call('agents.detach', { id: agent.id }).then(() => {
         t.write('\x1bc', () => {
           parsed = 0;
           acked = 0;
           queued.current = null;
-          void store.connection.call('agents.attach', { id: agent.id, since: 0, jump: false });
+          // Without `since`: from the oldest byte kept, cut cleanly, and no `gone` jump for the older ones.
+          void store.connection.call('agents.attach', { id: agent.id, jump: false });
         });
       });
     };
@@ -273,9 +284,9 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
         />
       )}
       <div className="terminal-box" ref={box} data-testid={`terminal-${agent.name}`} />
-      {skipped > 0 && (
+      {skipped.bytes > 0 && (
         <div className="terminal-skipped" role="status" data-testid={`terminal-skipped-${agent.name}`}>
-          <span>Skipped {formatBytes(skipped)} of output to keep up</span>
+          <span>{skipped.onlyAtAttach ? `Showing recent output; ${formatBytes(skipped.bytes)} before it not replayed` : `Skipped ${formatBytes(skipped.bytes)} of output to keep up`}</span>
           <button type="button" className="link-button" onClick={() => viewAll.current()}>
             View all
           </button>

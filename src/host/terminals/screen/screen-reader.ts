@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as XtermHeadless from '@xterm/headless';
+import { jumpResetSequence } from '../../../shared/terminal-jump';
 
 /**
  * A headless terminal per agent that keeps the screen as the operator would see it, so
@@ -23,10 +24,11 @@ export class ScreenReader {
 
   /**
    * Starts over as a fresh terminal, in order with what was written before (a full reset
-   * sequence, parsed after the pieces still queued): the feed jumped past a flood.
+   * sequence, parsed after the pieces still queued): the feed jumped past a flood. The
+   * screen and modes the output had set come back with it (jumpResetSequence).
    */
-  reset(altScreen: boolean): void {
-    this.term.write(altScreen ? '\x1bc\x1b[?1049h' : '\x1bc');
+  reset(jump: { altScreen: boolean; modes: string }): void {
+    this.term.write(jumpResetSequence(jump));
   }
 
   resize(cols: number, rows: number): void {

@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import { spawn as spawnPty, type IPty } from 'node-pty';
+import type { IPty } from 'node-pty';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AgentRuntime } from '../../../../src/host/terminals/agent-runtime';
-import type { AgentRecord } from '../../../../src/host/terminals/agent-store';
+import type { AgentRuntime } from '../../../../src/host/terminals/agent-runtime';
 import { OutputLog } from '../../../../src/host/terminals/output-log';
-import { DEFAULT_STOP } from '../../../../src/host/terminals/stop-agent-processes';
-import { DEFAULT_RESTART } from '../../../../src/host/terminals/supervision';
+import { runtimeWithPty } from '../../../fixtures/agent-runtime';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 /**
@@ -33,24 +31,17 @@ describe('agent runtime when its log cannot take bytes', () => {
     });
     const alerts: string[] = [];
     let pty: IPty | null = null;
-    const record = { id: '00000000-0000-4000-8000-000000000001', name: 'writer', lanePath: dir, preset: 'custom', command: '/bin/sh', args: [], env: {}, withholdEnv: [], restart: 'never', autoResume: false, isOpsLoop: false, role: 'worker', dispatchId: null, sessionId: null, contextWarnTokens: 100_000, cols: 80, rows: 24, state: 'exited', pid: null, createdAt: new Date().toISOString() } as unknown as AgentRecord;
-    const runtime = new AgentRuntime({
-      record,
+    const runtime = runtimeWithPty({
+      dir,
       log,
-      plan: () => ({ file: '/bin/sh', args: ['-c', 'stty raw -echo; i=0; while [ $i -lt 2000 ]; do echo "row $i"; i=$((i+1)); done; echo END; exec sleep 60'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }),
-      spawnPty: (plan, cwd, cols, rows) => {
-        pty = spawnPty(plan.file, plan.args, { name: 'xterm-256color', cols, rows, cwd, env: plan.env, encoding: null });
-        ptys.push(pty);
-        vi.spyOn(pty, 'pause');
-        vi.spyOn(pty, 'resume');
-        return pty;
-      },
-      restartCfg: DEFAULT_RESTART,
-      stopTimings: DEFAULT_STOP,
-      changed: () => undefined,
+      script: 'stty raw -echo; i=0; while [ $i -lt 2000 ]; do echo "row $i"; i=$((i+1)); done; echo END; exec sleep 60',
       alert: (m) => alerts.push(m),
-      now: () => Date.now(),
-      readContext: null,
+      spawned: (p) => {
+        pty = p;
+        ptys.push(p);
+        vi.spyOn(p, 'pause');
+        vi.spyOn(p, 'resume');
+      },
     });
     runtimes.push(runtime);
     expect(runtime.start().ok).toBe(true);

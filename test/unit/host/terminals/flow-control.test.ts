@@ -85,6 +85,34 @@ describe('flow control: clients are fed from the log by credit, never holding th
     expect(f.next('ui', log(8100))).toEqual({ kind: 'send', from: 8000, to: 8100 });
   });
 
+  it('replays a fresh attach whole without a jump; only output that arrives meanwhile can make it jump', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('pane', 2000, true, { replayTo: 12_000 }); // 10,000 bytes retained: far more than jumpBytes
+    expect(f.next('pane', log(12_000, 2000))).toEqual({ kind: 'send', from: 2000, to: 2400 });
+    for (let at = 2000; at < 12_000; ) {
+      sendAll(f, 'pane', 12_000);
+      at = Math.min(12_000, at + 1000);
+      f.ack('pane', at);
+      expect(f.next('pane', log(12_000, 2000)).kind, `at ${at}`).not.toBe('jump');
+    }
+    // The replay is parsed; a flood that came meanwhile is now too far ahead: an ordinary jump.
+    expect(f.next('pane', log(20_000, 2000))).toEqual({ kind: 'jump', reason: 'behind', from: 12_000, to: 'end' });
+  });
+
+  it('names a jump at a fresh attach (more retained than is replayed) `attach`, not `behind`', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('pane', 0, true, { replayTo: 0 });
+    expect(f.next('pane', log(50_000))).toEqual({ kind: 'jump', reason: 'attach', from: 0, to: 'end' });
+    f.attach('reconnect', 0, true);
+    expect(f.next('reconnect', log(50_000))).toMatchObject({ kind: 'jump', reason: 'behind' });
+  });
+
+  it('tells a client that asks for bytes no longer kept, at once', () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('pipe', 100, false);
+    expect(f.next('pipe', log(9000, 2000))).toEqual({ kind: 'jump', reason: 'gone', from: 100, to: 'oldest' });
+  });
+
   it('forgets a detached client', () => {
     const f = new FlowControl<string>(limits);
     f.attach('ui', 0, false);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readSync, writeSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutputLog } from '../../../../src/host/terminals/output-log';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
@@ -66,5 +66,84 @@ describe('output log after a crash', () => {
     expect(b.end).toBe(4);
     b.append(Buffer.from(' and more'));
     expect(b.read(0).data.toString()).toBe('kept and more');
+  });
+});
+
+describe('output log when the disk fails it', () => {
+  it('recovers once its directory is back after an open failed, and never closes an fd it no longer owns', async () => {
+    const { closeSync, fstatSync, openSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join: j } = await import('node:path');
+    const parent = makeTempDir();
+    const dir = j(parent, 'output');
+    const log = OutputLog.open(dir, 64, 16); // a new segment every 32 bytes
+    log.append(Buffer.from('a'.repeat(40)));
+    // The directory is replaced by a file: the next segment cannot be created.
+    rmSync(dir, { recursive: true });
+    writeFileSync(dir, '');
+    expect(() => log.append(Buffer.from('held'))).toThrow();
+    // Another part of the host opens a file: it may get the fd number the log had closed.
+    const other = j(parent, 'other.txt');
+    writeFileSync(other, 'someone else');
+    const otherFd = openSync(other, 'r');
+    try {
+      expect(() => log.append(Buffer.from('held'))).toThrow();
+      expect(fstatSync(otherFd).size).toBe(12); // still open: the retry did not close it
+      rmSync(dir);
+      expect(log.append(Buffer.from('held'))).toBe(40);
+      expect(log.read(40).data.toString()).toBe('held');
+      expect(fstatSync(otherFd).size).toBe(12);
+    } finally {
+      closeSync(otherFd);
+    }
+  });
+
+  it('recreates a removed directory on the next segment', async () => {
+    const { rmSync } = await import('node:fs');
+    const dir = makeTempDir();
+    const log = OutputLog.open(dir, 64, 16);
+    log.append(Buffer.from('a'.repeat(40)));
+    rmSync(dir, { recursive: true });
+    expect(log.append(Buffer.from('next'))).toBe(40);
+    expect(log.read(40).data.toString()).toBe('next');
+  });
+
+  it('takes a chunk whole or not at all when the disk fills mid-write, and keeps offsets across a reopen', () => {
+    const dir = makeTempDir();
+    let room = 100; // bytes the "disk" still takes
+    const io = {
+      writeSync: (fd: number, data: Uint8Array): number => {
+        if (room === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        const n = Math.min(room, data.length);
+        room -= n;
+        return writeSync(fd, data.subarray(0, n));
+      },
+      readSync: (fd: number, into: Uint8Array, offset: number, length: number, position: number): number => readSync(fd, into, offset, length, position),
+    };
+    const log = OutputLog.open(dir, 1 << 20, 16, io);
+    log.append(Buffer.from('x'.repeat(60)));
+    expect(() => log.append(Buffer.from('y'.repeat(70)))).toThrow(/ENOSPC/);
+    expect(log.end).toBe(60);
+    room = 1000; // space freed: the caller retries the whole chunk
+    expect(log.append(Buffer.from('y'.repeat(70)))).toBe(60);
+    expect(log.end).toBe(130);
+    const expected = 'x'.repeat(60) + 'y'.repeat(70);
+    expect(log.read(0).data.toString()).toBe(expected);
+    log.close();
+    const reopened = OutputLog.open(dir, 1 << 20, 16);
+    expect(reopened.end).toBe(130);
+    expect(reopened.read(0).data.toString()).toBe(expected);
+  });
+
+  it('never hands out bytes a segment does not hold (a file cut short outside the host)', async () => {
+    const { truncateSync, readdirSync: list } = await import('node:fs');
+    const { join: j } = await import('node:path');
+    const dir = makeTempDir();
+    const log = OutputLog.open(dir, 1 << 20, 8);
+    log.append(Buffer.from('0123456789'));
+    log.append(Buffer.from('abcdefghij'));
+    truncateSync(j(dir, list(dir)[0]!), 15);
+    const r = log.read(0, 12);
+    expect(r.data.toString()).toBe('0123456789ab');
+    expect(log.read(0).data.toString()).toBe('0123456789abcde');
   });
 });

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as XtermHeadless from '@xterm/headless';
 import { describe, expect, it } from 'vitest';
-import { cleanStartFrom, findRestartPoint, sequenceEnd } from '../../../../src/host/terminals/restart-point';
+import { cleanStartFrom, findRestartPoint, firstCleanStart, sequenceEnd } from '../../../../src/host/terminals/restart-point';
 
 const { Terminal } = createRequire(import.meta.url)('@xterm/headless') as typeof XtermHeadless;
 
@@ -27,7 +27,7 @@ describe('restart point: screen-wide sequences', () => {
     const alt = b('a\x1b[2Jb\x1b[?1049hfull screen app');
     expect(findRestartPoint(alt, PLAIN)).toBe(alt.indexOf('\x1b[?1049h'));
     const back = b('\x1b[?1049happ\x1b[?1049lshell $ ');
-    expect(findRestartPoint(back, PLAIN)).toBe(back.indexOf('\x1b[?1049l'));
+    expect(findRestartPoint(back, PLAIN)).toBe(back.indexOf('\x1b[?1049h'));
     expect(findRestartPoint(b('x\x1b[?47hy'), PLAIN)).toBe(1);
   });
 
@@ -92,10 +92,33 @@ describe('restart point: plain output', () => {
     expect(ends.has(-1)).toBe(false);
   });
 
-  it('answers the end of the window when the cut falls in a sequence not finished yet', () => {
+  it('starts at a sequence the cut falls in that has not finished yet, so its rest is never shown as text', async () => {
     const data = b('abc\x1b]0;title still com');
-    expect(cleanStartFrom(data, 8)).toBe(data.length);
-    expect(cleanStartFrom(b('abc\x1b[38;5'), 6)).toBe(9);
+    expect(cleanStartFrom(data, 8)).toBe(3);
+    expect(cleanStartFrom(b('abc\x1b[38;5'), 6)).toBe(3);
+    // An inline image (OSC 1337) still arriving when the client jumps: the rest of its payload
+    // never lands on the screen as text, once it ends.
+    const image = b(`${'line\r\n'.repeat(20)}\x1b]1337;File=inline=1:${'QUJD'.repeat(100)}`);
+    const at = findRestartPoint(image, 200);
+    expect(at).toBe(image.indexOf('\x1b]1337'));
+    const all = Buffer.concat([image, b(`${'QUJD'.repeat(10)}\x07$ `)]);
+    expect(await screenOf(all.subarray(at))).toBe('normal\n$ \n\n\n\n\n\n\n');
+  });
+
+  it('after a full-screen program quit (`cat big; less x; q`) shows the normal screen as it was, not an empty one', async () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `output line ${i}`).join('\r\n') + '\r\n$ less x\r\n';
+    const data = b(`${lines}\x1b[?1049h\x1b[H\x1b[2Jpage of x\x1b[?1049l\r$ `);
+    const at = findRestartPoint(data, 400);
+    expect(at).toBeLessThan(data.indexOf('\x1b[?1049h'));
+    expect(await screenOf(data.subarray(at))).toBe(await screenOf(data));
+    expect(await screenOf(data.subarray(at))).toContain('output line 99');
+  });
+
+  it('finds where a terminal can start in bytes cut at an arbitrary point (the oldest a log kept)', () => {
+    const cut = b('é\x1b[31mred\x1b[0m rest of a line\r\nnext line\r\n').subarray(1);
+    expect(cut.subarray(firstCleanStart(cut)).toString()).toBe('next line\r\n');
+    const noLine = b('ééé').subarray(1);
+    expect(firstCleanStart(noLine)).toBe(1);
   });
 
   it('reads sequence ends as a terminal does', () => {
