@@ -19,7 +19,7 @@ describe('a route the shell sends to the page', () => {
   it('is dropped when it is not one of the UI routes', () => {
     const location = { hash: '#/repo/r1' };
     const got: string[] = [];
-    for (const bad of ['javascript:alert(1)', '#/settings', 'https://example.com/#/repo/r1', 42, null]) {
+    for (const bad of ['javascript:alert(1)', '#/settings/nowhere', '#/nowhere', 'https://example.com/#/repo/r1', 42, null]) {
       expect(deliverRoute(bad, new Set([(r: string) => got.push(r)]), location), String(bad)).toBe(false);
       expect(deliverRoute(bad, new Set(), location)).toBe(false);
     }

@@ -76,6 +76,9 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare("INSERT INTO sync_outbox VALUES ('e1', 1)").run();
     db.prepare("INSERT INTO sync_state VALUES ('pull.cursor', '0')").run();
   },
+  12: (db) => {
+    db.prepare("INSERT INTO sync_tombstones VALUES ('e1')").run();
+  },
 };
 
 /** The repos columns every version has; later versions add to them. */

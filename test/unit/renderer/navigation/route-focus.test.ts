@@ -19,7 +19,7 @@ describe('RouteStore', () => {
   it('stays where it is for a hash that names nothing', () => {
     const routes = new RouteStore();
     routes.follow(parseRoute('#/repo/r1'));
-    routes.follow(parseRoute('#/settings'));
+    routes.follow(parseRoute('#/settings/nowhere'));
     routes.follow(parseRoute(''));
     expect(routes.getSnapshot()).toEqual({ target: { kind: 'repo', repoId: 'r1' }, seq: 1 });
   });
