@@ -93,7 +93,8 @@ describe('fuzzing the API', () => {
 
   it('answers unknown methods with unknown_method', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }).filter((m) => !(m in methods) && !/[?#/%\\]/.test(m)), async (m) => {
+      // `.` and `..` are dot segments: the URL resolves them away before the host sees a method name.
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }).filter((m) => !(m in methods) && !/[?#/%\\]/.test(m) && m !== '.' && m !== '..'), async (m) => {
         const { body } = await post(encodeURIComponent(m), '{}');
         expect(body).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
       }),
