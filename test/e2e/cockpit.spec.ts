@@ -107,8 +107,12 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect(page.getByTestId('rail')).toBeVisible();
   await shoot(page, 'cockpit-lane');
+  // Crossing the phone breakpoint keeps the centre as it is: the same terminal element, not
+  // a new one attaching and replaying its scrollback (nor a half-written spec dropped).
+  await page.getByTestId(`terminal-${secondName}`).evaluate((el) => el.setAttribute('data-probe', 'kept'));
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole('button', { name: 'Open the rail' })).toBeVisible();
+  await expect(page.getByTestId(`terminal-${secondName}`)).toHaveAttribute('data-probe', 'kept');
   await shoot(page, 'cockpit-lane');
   await page.getByRole('button', { name: 'Open the rail' }).click();
   await expect(page.getByRole('dialog').getByTestId('rail')).toBeVisible();

@@ -254,9 +254,40 @@ export function Cockpit() {
         sync={<SyncIndicator />}
         bell={<NotificationBell onShowAll={() => select({ kind: 'notifications' })} />}
       />
-      {isNarrow ? (
-        <div className="cockpit-body narrow">
+      {/* One tree at every width: crossing the phone breakpoint (a window resized, a tablet
+          turned) must not remount the centre, which would drop a spec being written and make
+          every terminal attach and replay again. Narrow, the rail and the lane panel are
+          dialogs instead of panels, and the sizes are not saved (they are the wide layout's). */}
+      <Group
+        className={isNarrow ? 'cockpit-body narrow' : 'cockpit-body'}
+        orientation="horizontal"
+        defaultLayout={layout.sizes ?? undefined}
+        onLayoutChanged={(sizes) => !isNarrow && layoutStore.update((l) => ({ ...l, sizes }))}
+      >
+        {!isNarrow && !layout.railCollapsed && (
+          <>
+            <Panel id="rail-panel" defaultSize={260} minSize={180} maxSize={480}>
+              {rail}
+            </Panel>
+            <Separator className="resize-handle" aria-label="Resize the rail" />
+          </>
+        )}
+        <Panel id="centre-panel" minSize={isNarrow ? 0 : 320}>
           <main className="centre">{centre}</main>
+        </Panel>
+        {!isNarrow && panelShown && (
+          <>
+            <Separator className="resize-handle" aria-label="Resize the lane panel" />
+            <Panel id="lane-panel" defaultSize={380} minSize={280} maxSize={720}>
+              <aside className="right-panel" data-testid="right-panel" aria-label={`Lane ${lane.name}`}>
+                {panel}
+              </aside>
+            </Panel>
+          </>
+        )}
+      </Group>
+      {isNarrow && (
+        <>
           <Dialog open={drawerOpen} onOpenChange={setDrawerOpen} title="Grove">
             <div className="drawer-rail">{rail}</div>
           </Dialog>
@@ -265,36 +296,7 @@ export function Cockpit() {
               <div data-testid="right-panel">{panel}</div>
             </Dialog>
           )}
-        </div>
-      ) : (
-        <Group
-          className="cockpit-body"
-          orientation="horizontal"
-          defaultLayout={layout.sizes ?? undefined}
-          onLayoutChanged={(sizes) => layoutStore.update((l) => ({ ...l, sizes }))}
-        >
-          {!layout.railCollapsed && (
-            <>
-              <Panel id="rail-panel" defaultSize={260} minSize={180} maxSize={480}>
-                {rail}
-              </Panel>
-              <Separator className="resize-handle" aria-label="Resize the rail" />
-            </>
-          )}
-          <Panel id="centre-panel" minSize={320}>
-            <main className="centre">{centre}</main>
-          </Panel>
-          {panelShown && (
-            <>
-              <Separator className="resize-handle" aria-label="Resize the lane panel" />
-              <Panel id="lane-panel" defaultSize={380} minSize={280} maxSize={720}>
-                <aside className="right-panel" data-testid="right-panel" aria-label={`Lane ${lane.name}`}>
-                  {panel}
-                </aside>
-              </Panel>
-            </>
-          )}
-        </Group>
+        </>
       )}
       <LazyPart fallback={null}>
         {addingRepo && <AddRepositoryDialog open onOpenChange={setAddingRepo} />}
