@@ -54,6 +54,7 @@ import type { Repo } from '../shared/repo';
 import { createIncidentStore } from './health/incident-store';
 import { OpsService } from './ops/ops-service';
 import { createOpsStore } from './ops/ops-store';
+import { confinementOf } from './confine/host-confinement';
 import { Notifier } from './notify/notifier';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
@@ -185,6 +186,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     restartCfg: config.settings.restart,
     stopTimings: config.settings.stop,
     scrollbackBytes: config.settings.scrollbackBytes,
+    confine: confinementOf({ repos, lanes: laneStore, ops: createOpsStore(db), dataDir: config.dataDir }),
   });
   const locks = new RepoLocks();
   const secrets = [token];

@@ -43,6 +43,22 @@ export const ContextUse = z.object({
 });
 export type ContextUse = z.infer<typeof ContextUse>;
 
+/**
+ * How an agent runs: confined to its lane (it can write the lane, its git metadata, its own
+ * temp dir and its CLI's state dirs; it cannot write MAIN nor read Grove's data dir), or not,
+ * with the reason. Decided at each start: the mechanism may be missing, or refused by the OS.
+ */
+export const Confinement = z.object({
+  confined: z.boolean(),
+  /** bwrap (Linux) or sandbox-exec (macOS); null when unconfined. */
+  mechanism: z.enum(['bwrap', 'sandbox-exec']).nullable(),
+  /** Why it is not confined (asked for at launch, turned off in grove.yaml, or not available here); null when confined. */
+  reason: z.string().nullable(),
+  /** `none`: no network but Grove's own host (hooks and MCP keep working). Always `open` unconfined. */
+  network: z.enum(['open', 'none']),
+});
+export type Confinement = z.infer<typeof Confinement>;
+
 export const AgentInfo = z.object({
   id: z.string(),
   name: z.string(),
@@ -69,6 +85,10 @@ export const AgentInfo = z.object({
   contextWarnTokens: z.number().int().positive(),
   /** Whether the preset can resume the conversation after the process is gone. */
   canResume: z.boolean(),
+  /** Asked to run unconfined at launch (`--unconfined`, the launch dialog). */
+  unconfined: z.boolean(),
+  /** How its current (or last) run is confined; null before its first run under this host. */
+  confinement: Confinement.nullable(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 
@@ -98,6 +118,8 @@ export const StartAgentParams = z
     cols: z.number().int().min(2).max(1000).optional(),
     rows: z.number().int().min(2).max(1000).optional(),
     contextWarnTokens: z.number().int().positive().optional(),
+    /** Run without confinement even where the lane is confined (grove.yaml `lanes.confine`). */
+    unconfined: z.boolean().optional(),
   })
   .strict();
 export type StartAgentParams = z.infer<typeof StartAgentParams>;

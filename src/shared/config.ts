@@ -39,6 +39,14 @@ export const GroveConfig = z
         root: z.string().min(1).optional(),
         /** New lanes are key-less unless asked otherwise (their copied dotenv files lose `setup.stripKeys`). */
         keyless: z.boolean().optional(),
+        /** Agents in lanes (and the ops loop) run confined where the OS allows it (docs/operations.md). Default true. */
+        confine: z.boolean().optional(),
+        /** More paths a confined agent cannot read: absolute, `~/…`, or relative to MAIN (e.g. `~/.aws`, `secrets`). */
+        hidden: z.array(z.string().min(1, 'a hidden path must not be empty')).optional(),
+        /** More paths a confined agent may write (a tool's cache): absolute or `~/…`. `~/.npm` and `~/.cache` always are. */
+        writable: z.array(z.string().min(1, 'a writable path must not be empty')).optional(),
+        /** open (default), or none: a confined agent reaches nothing but Grove's own host. */
+        network: z.enum(['open', 'none']).optional(),
       })
       .strict()
       .optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentInfo, StartAgentParams } from './agents';
+import { AgentInfo, Confinement, StartAgentParams } from './agents';
 import { EventEnvelope } from './events';
 import { JobState } from './jobs';
 import { RepoConfig } from './config';
@@ -294,6 +294,8 @@ export const methods = {
       env: z.array(z.object({ name: z.string(), value: z.string(), masked: z.boolean() })),
       /** Withheld variables that the agent would otherwise have had. */
       withheld: z.array(z.string()),
+      /** How it would run: confined, or not and why. */
+      confinement: Confinement,
     }),
   },
   /** Stops the agent and every process it started (SIGINT, SIGTERM, then SIGKILL). */

@@ -109,7 +109,7 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   await shoot(page, 'cockpit-lane');
   // Crossing the phone breakpoint keeps the centre as it is: the same terminal element, not
   // a new one attaching and replaying its scrollback (nor a half-written spec dropped).
-  await page.getByTestId(`terminal-${secondName}`).evaluate((el) => el.setAttribute('data-probe', 'kept'));
+  await page.getByTestId(`terminal-${secondName}`).evaluate((el) => (el as unknown as { setAttribute(name: string, value: string): void }).setAttribute('data-probe', 'kept'));
   await page.setViewportSize({ width: 390, height: 844 });
   await expect(page.getByRole('button', { name: 'Open the rail' })).toBeVisible();
   await expect(page.getByTestId(`terminal-${secondName}`)).toHaveAttribute('data-probe', 'kept');

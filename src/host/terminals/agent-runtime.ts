@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { IPty } from 'node-pty';
-import { isLiveSupervision, type Activity, type AgentInfo, type ContextUse } from '../../shared/agents';
+import { isLiveSupervision, type Activity, type AgentInfo, type Confinement, type ContextUse } from '../../shared/agents';
 import { activityFromHook, HOOK_RECHECK_QUIET_MS, recheckHookActivity, UNKNOWN_ACTIVITY, type HookEvent } from './activity';
 import type { AgentRecord } from './agent-store';
 import { FlowControl, type FlowLimits, type FlowStep, type JumpReason } from './flow-control';
@@ -54,6 +54,8 @@ export interface LaunchPlan {
   file: string;
   args: string[];
   env: Record<string, string>;
+  /** How this run is confined (its tab says so). */
+  confinement: Confinement;
 }
 
 export interface AgentRuntimeDeps {
@@ -99,6 +101,8 @@ export class AgentRuntime {
   private pty: IPty | null = null;
   private generation = 0;
   private activity: Activity;
+  /** The last run's confinement; null until this host starts it. */
+  private confinement: Confinement | null = null;
   private hooksSeen = false;
   private context: ContextUse | null = null;
   private quietTimer: ReturnType<typeof setTimeout> | null = null;
@@ -159,6 +163,7 @@ export class AgentRuntime {
     const generation = ++this.generation;
     this.supervision = { kind: 'starting', generation };
     const plan = this.deps.plan(resume, extraArgs);
+    this.confinement = plan.confinement;
     let pty: IPty;
     try {
       pty = this.deps.spawnPty(plan, this.record.lanePath, this.record.cols, this.record.rows);
@@ -386,6 +391,8 @@ export class AgentRuntime {
       context: this.context,
       contextWarnTokens: r.contextWarnTokens,
       canResume: canResume(preset, r.sessionId),
+      unconfined: r.unconfined,
+      confinement: this.confinement,
     };
   }
 

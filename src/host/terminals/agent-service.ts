@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
-import { isLiveSupervision, type AgentInfo, type StartAgentParams, type SupervisionView } from '../../shared/agents';
+import { isLiveSupervision, type AgentInfo, type Confinement, type StartAgentParams, type SupervisionView } from '../../shared/agents';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
@@ -32,6 +32,7 @@ import { CodexRolloutReader } from './context/codex-rollout';
 import { findCodexRollout } from './context/find-codex-rollout';
 import type { ContextReading } from './context/context-reading';
 import { renderScreen } from './screen/render-screen';
+import type { ConfinedLaunch, ConfineRequest } from '../confine/agent-confinement';
 
 /**
  * All agents of this host: starting them (lane and command checked first), their runtimes,
@@ -57,7 +58,14 @@ export interface AgentServiceDeps {
   now?: () => number;
   /** How often one agent may call agents.report (default ReportLimits). */
   reportLimits?: ReportLimitConfig;
+  /** Whether and how each launch is confined (confine/agent-confinement.ts); without it, never. */
+  confine?: (req: ConfineRequest) => ConfinedLaunch;
 }
+
+const NOT_CONFINED: ConfinedLaunch = {
+  info: { confined: false, mechanism: null, reason: 'this host confines no agent', network: 'open' },
+  wrap: (file, args, env) => ({ file, args, env }),
+};
 
 const ATTACHMENTS = 'agents.attachments';
 type PeerAttachments = Map<string, number>; // agentId → client id in that runtime
@@ -146,7 +154,7 @@ export class AgentService {
   }
 
   /** What a launch would run, with the environment's secrets masked; nothing is started. */
-  preview(params: StartAgentParams): Result<{ command: string; args: string[]; env: { name: string; value: string; masked: boolean }[]; withheld: string[] }, ApiError> {
+  preview(params: StartAgentParams): Result<{ command: string; args: string[]; env: { name: string; value: string; masked: boolean }[]; withheld: string[]; confinement: Confinement }, ApiError> {
     const valid = this.validate(params);
     if (!valid.ok) return valid;
     const preset = PRESETS[params.preset];
@@ -167,7 +175,8 @@ export class AgentService {
       ...(params.args ?? []),
     ];
     const withheld = [...(params.withholdEnv ?? []), ...lane.withhold].filter((k) => this.deps.baseEnv[k] !== undefined || params.env?.[k] !== undefined);
-    return ok({ command: valid.value.command, args, env: maskedEnv(env), withheld });
+    const confinement = this.confineFor({ lanePath: valid.value.lanePath, agentDir: this.deps.agentsDir, unconfined: params.unconfined ?? false, statePaths: preset.statePaths, env, preview: true }).info;
+    return ok({ command: valid.value.command, args, env: maskedEnv(env), withheld, confinement });
   }
 
   /**
@@ -196,6 +205,7 @@ export class AgentService {
       isOpsLoop: params.isOpsLoop ?? false,
       role: params.role ?? 'worker',
       dispatchId,
+      unconfined: params.unconfined ?? false,
       sessionId: preset.assignsSession ? randomUUID() : null,
       contextWarnTokens: params.contextWarnTokens ?? preset.contextWarnTokens,
       cols: params.cols ?? 120,
@@ -383,6 +393,7 @@ export class AgentService {
           cols: old.cols,
           rows: old.rows,
           contextWarnTokens: old.contextWarnTokens,
+          unconfined: old.unconfined,
         }, recycledPrompt(old.dispatchId ? this.handoffFor(old.dispatchId) : null, handoff), old.dispatchId);
         return fresh.ok ? ok({ agent: fresh.value }) : fresh;
       },
@@ -638,7 +649,12 @@ export class AgentService {
       hostUrl: this.deps.hostUrl(),
       lanePath: record.lanePath,
     });
-    return { file: record.command, args, env };
+    const launch = this.confineFor({ lanePath: record.lanePath, agentDir: dir, unconfined: record.unconfined, statePaths: preset.statePaths, env });
+    return { ...launch.wrap(record.command, args, env), confinement: launch.info };
+  }
+
+  private confineFor(req: ConfineRequest): ConfinedLaunch {
+    return this.deps.confine?.(req) ?? NOT_CONFINED;
   }
 }
 

@@ -18,6 +18,8 @@ export interface AgentRecord {
   role: AgentRole;
   /** The dispatch that started it: its token speaks for that brief. */
   dispatchId: string | null;
+  /** Asked to run unconfined at launch. */
+  unconfined: boolean;
   sessionId: string | null;
   contextWarnTokens: number;
   cols: number;
@@ -31,7 +33,7 @@ type Row = {
   id: string; name: string; lane_path: string; preset: string; command: string; args: string; env: string;
   withhold_env: string; restart: string; auto_resume: number; is_ops_loop: number; session_id: string | null;
   context_warn_tokens: number; cols: number; rows: number; state: string; pid: number | null; created_at: string;
-  role: string; dispatch_id: string | null;
+  role: string; dispatch_id: string | null; unconfined: number;
 };
 
 const toRecord = (r: Row): AgentRecord => ({
@@ -48,6 +50,7 @@ const toRecord = (r: Row): AgentRecord => ({
   isOpsLoop: r.is_ops_loop === 1,
   role: r.role as AgentRole,
   dispatchId: r.dispatch_id,
+  unconfined: r.unconfined === 1,
   sessionId: r.session_id,
   contextWarnTokens: r.context_warn_tokens,
   cols: r.cols,
@@ -69,7 +72,7 @@ export interface AgentStore {
 export function createAgentStore(db: Db): AgentStore {
   const list = db.prepare('SELECT * FROM agents ORDER BY created_at');
   const insert = db.prepare(`INSERT INTO agents VALUES (@id, @name, @lane_path, @preset, @command, @args, @env, @withhold_env,
-    @restart, @auto_resume, @is_ops_loop, @session_id, @context_warn_tokens, @cols, @rows, @state, @pid, @created_at, @role, @dispatch_id)`);
+    @restart, @auto_resume, @is_ops_loop, @session_id, @context_warn_tokens, @cols, @rows, @state, @pid, @created_at, @role, @dispatch_id, @unconfined)`);
   const setState = db.prepare('UPDATE agents SET state = ?, pid = ? WHERE id = ?');
   const setSize = db.prepare('UPDATE agents SET cols = ?, rows = ? WHERE id = ?');
   const setSessionId = db.prepare('UPDATE agents SET session_id = ? WHERE id = ?');
@@ -82,7 +85,7 @@ export function createAgentStore(db: Db): AgentStore {
         env: JSON.stringify(a.env), withhold_env: JSON.stringify(a.withholdEnv), restart: a.restart,
         auto_resume: a.autoResume ? 1 : 0, is_ops_loop: a.isOpsLoop ? 1 : 0, session_id: a.sessionId,
         context_warn_tokens: a.contextWarnTokens, cols: a.cols, rows: a.rows, state: a.state, pid: a.pid, created_at: a.createdAt,
-        role: a.role, dispatch_id: a.dispatchId,
+        role: a.role, dispatch_id: a.dispatchId, unconfined: a.unconfined ? 1 : 0,
       }),
     setState: (id, state, pid) => void setState.run(state, pid, id),
     setSize: (id, cols, rows) => void setSize.run(cols, rows, id),

@@ -34,6 +34,18 @@ export interface Preset {
   contextSource: 'claude-transcript' | 'codex-rollout' | null;
   /** Context warning threshold when the operator sets none. */
   contextWarnTokens: number;
+  /**
+   * Where the CLI keeps its own state (login, settings, conversations): writable when the
+   * agent is confined. `env` names the variable that moves it, when set.
+   */
+  statePaths: StatePath[];
+}
+
+export interface StatePath {
+  /** `~/…` or absolute. */
+  path: string;
+  env?: string;
+  kind: 'dir' | 'file';
 }
 
 /** A program Grove knows nothing special about. */
@@ -48,6 +60,7 @@ function plainProgram(): Omit<Preset, 'id' | 'label'> {
     assignsSession: false,
     contextSource: null,
     contextWarnTokens: 160_000,
+    statePaths: [],
   };
 }
 
@@ -64,6 +77,10 @@ export const PRESETS: Record<PresetId, Preset> = {
     assignsSession: true,
     contextSource: 'claude-transcript',
     contextWarnTokens: 160_000,
+    statePaths: [
+      { path: '~/.claude', env: 'CLAUDE_CONFIG_DIR', kind: 'dir' },
+      { path: '~/.claude.json', kind: 'file' },
+    ],
   },
   codex: {
     id: 'codex',
@@ -80,6 +97,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     assignsSession: false,
     contextSource: 'codex-rollout',
     contextWarnTokens: 200_000,
+    statePaths: [{ path: '~/.codex', env: 'CODEX_HOME', kind: 'dir' }],
   },
   // The user's $SHELL (else /bin/sh): no conversation, no hooks, no context file.
   shell: { ...plainProgram(), id: 'shell', label: 'Shell' },

@@ -26,6 +26,9 @@ export function commandEntries(config: GroveConfig): CommandEntry[] {
     if (value !== undefined) out.push({ key, role, value });
   };
   add('lanes.root', 'where lanes are created', config.lanes?.root);
+  // Not commands, but what loosens an agent's confinement: a change is reviewed like one.
+  if (config.lanes?.confine === false) add('lanes.confine', 'agents in lanes run unconfined', 'false');
+  config.lanes?.writable?.forEach((path, i) => add(`lanes.writable[${i}]`, 'writable by confined agents', path));
   const setup = config.setup;
   setup?.copy?.forEach((entry, i) => add(`setup.copy[${i}]`, 'copied from MAIN into each new lane', describeCopy(entry)));
   setup?.link?.forEach((path, i) => add(`setup.link[${i}]`, 'symlinked from MAIN into each new lane', path));

@@ -1,0 +1,85 @@
+import type { Confinement } from '../../shared/agents';
+import type { GroveConfig } from '../../shared/config';
+import type { StatePath } from '../terminals/presets';
+import { bwrapArgs } from './bwrap-args';
+import { confineInputs } from './confine-inputs';
+import { confinePolicy } from './confine-policy';
+import type { ConfineAvailability } from './confine-probe';
+
+/** What Grove knows of the place an agent works in: its repository's MAIN and recipe, and whether the lane is key-less. */
+export interface WorkPlace {
+  mainPath: string | null;
+  /** The recipe as usable (the per-user override laid over it); null when it cannot be read. */
+  config: GroveConfig | null;
+  keyless: boolean;
+}
+
+export interface ConfinementDeps {
+  /** Asked once, at the first launch: the answer stands for the host's life. */
+  availability: () => ConfineAvailability;
+  placeOf: (lanePath: string) => WorkPlace | null;
+  dataDir: string;
+  home: string;
+}
+
+export interface ConfineRequest {
+  lanePath: string;
+  agentDir: string;
+  /** The operator asked for this agent to run unconfined. */
+  unconfined: boolean;
+  statePaths: readonly StatePath[];
+  env: Record<string, string>;
+  /** Only say what a launch would do (the launch dialog): nothing is made on disk. */
+  preview?: boolean;
+}
+
+/** How to run a program for one launch: wrapped (with TMPDIR set) or as it is, and what the agent's tab says. */
+export interface ConfinedLaunch {
+  info: Confinement;
+  wrap: (file: string, args: string[], env: Record<string, string>) => { file: string; args: string[]; env: Record<string, string> };
+}
+
+const unconfined = (reason: string): ConfinedLaunch => ({
+  info: { confined: false, mechanism: null, reason, network: 'open' },
+  wrap: (file, args, env) => ({ file, args, env }),
+});
+
+/**
+ * Decides, at each start, whether the agent is confined: asked off at launch, turned off in
+ * grove.yaml, not available here, or its paths not readable all run it unconfined, and
+ * say why. Never silently: the reason is on the agent (its tab, `grove agent list`).
+ */
+export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): ConfinedLaunch {
+  if (req.unconfined) return unconfined('started unconfined, as asked at launch');
+  // A directory that is no lane of a known repository is still confined: to itself, and
+  // away from Grove's data dir; there is just no MAIN to keep read-only.
+  const place = deps.placeOf(req.lanePath) ?? { mainPath: null, config: null, keyless: false };
+  if (place.config?.lanes?.confine === false) return unconfined('grove.yaml turns confinement off (lanes.confine: false)');
+  const available = deps.availability();
+  if (!available.ok) return unconfined(available.reason);
+  if (req.preview) {
+    return { info: { confined: true, mechanism: available.mechanism, reason: null, network: place.config?.lanes?.network ?? 'open' }, wrap: () => { throw new Error('a preview launches nothing'); } };
+  }
+  let policy;
+  try {
+    policy = confinePolicy(
+      confineInputs({
+        lanePath: req.lanePath,
+        mainPath: place.mainPath,
+        dataDir: deps.dataDir,
+        agentDir: req.agentDir,
+        home: req.env.HOME || deps.home,
+        env: req.env,
+        statePaths: req.statePaths,
+        config: place.config ?? {},
+        keyless: place.keyless,
+      }),
+    );
+  } catch (e) {
+    return unconfined(`its paths could not be read (${(e as Error).message})`);
+  }
+  return {
+    info: { confined: true, mechanism: available.mechanism, reason: null, network: policy.network },
+    wrap: (file, args, env) => ({ file: available.program, args: bwrapArgs(policy, file, args), env: { ...env, TMPDIR: policy.tmpDir } }),
+  };
+}

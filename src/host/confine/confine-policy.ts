@@ -1,0 +1,78 @@
+/**
+ * What a confined agent may write, what it cannot see, and what it reaches on the network:
+ * one description, laid out in the order the mounts must be made, for every mechanism
+ * (bwrap-args.ts, sandbox-profile.ts). Pure; the paths are already real (symlinks resolved)
+ * and existing, which confine-inputs.ts sees to.
+ *
+ * The order is the point: a later mount wins over an earlier one. So the general writable
+ * places (temp, the CLI's state, caches) come first; then MAIN is made read-only again,
+ * should it lie below one of them; then the lane and the parts of git a commit needs, which
+ * may lie below MAIN (its `.git`); then what is hidden, which wins over everything (Grove's
+ * data dir, even below a writable `~/.config`); last what is shown again from inside a
+ * hidden place (the agent's own hook settings and temp dir, kept in the data dir).
+ */
+export interface ConfineInputs {
+  /** Where the agent works: its lane, the ops checkout, or MAIN (the ops loop's `checkout: main`). */
+  lanePath: string;
+  /** Null for a directory Grove knows no repository of: then there is no MAIN to keep. */
+  mainPath: string | null;
+  /** The worktree's own git dir (`.git/worktrees/<lane>`); null for MAIN itself or no git. */
+  gitDir: string | null;
+  /** The repository's shared git dir (MAIN's `.git`); null when the directory is in no git checkout. */
+  commonDir: string | null;
+  /** Grove's data dir: the operator's token, every agent's files, the databases. */
+  dataDir: string;
+  /** This agent's own files in the data dir (hook settings, MCP config): readable. */
+  agentDir: string;
+  /** This agent's temp dir (its TMPDIR), inside `agentDir`: writable. */
+  tmpDir: string;
+  /** The CLI's state dirs, caches and grove.yaml's `lanes.writable`. */
+  writable: string[];
+  /** grove.yaml's `lanes.hidden` and, in a key-less lane, MAIN's files its copies came from. */
+  hidden: Hidden[];
+  network: 'open' | 'none';
+}
+
+export interface Hidden {
+  path: string;
+  /** A directory is covered by an empty one, a file by an empty file. */
+  kind: 'dir' | 'file';
+}
+
+export type Step =
+  | { kind: 'writable'; path: string }
+  | { kind: 'read-only'; path: string }
+  | { kind: 'hidden'; path: string; what: 'dir' | 'file' };
+
+export interface ConfinePolicy {
+  /** The file system is read-only but for these steps, made in this order. */
+  steps: Step[];
+  network: 'open' | 'none';
+  /** The agent's TMPDIR. */
+  tmpDir: string;
+  /** Where it starts. */
+  cwd: string;
+}
+
+/**
+ * The parts of the shared git dir that a commit, a branch or a rebase in a worktree writes.
+ * Never its `index`, `HEAD`, `config` nor `hooks` (MAIN's): code that Grove's merge runs in
+ * MAIN must not be writable from a lane.
+ */
+export const SHARED_GIT_WRITABLE = ['objects', 'refs', 'logs'] as const;
+
+export function confinePolicy(i: ConfineInputs): ConfinePolicy {
+  const isMain = i.lanePath === i.mainPath;
+  const steps: Step[] = i.writable.map((path): Step => ({ kind: 'writable', path }));
+  if (i.mainPath) steps.push({ kind: 'read-only', path: i.mainPath });
+  if (!isMain) {
+    steps.push({ kind: 'writable', path: i.lanePath });
+    if (i.gitDir) steps.push({ kind: 'writable', path: i.gitDir });
+    // A lane's commits go to the shared store; MAIN's own checkout writes none of it.
+    if (i.gitDir && i.commonDir) for (const part of SHARED_GIT_WRITABLE) steps.push({ kind: 'writable', path: `${i.commonDir}/${part}` });
+  }
+  steps.push({ kind: 'hidden', path: i.dataDir, what: 'dir' });
+  for (const h of i.hidden) steps.push({ kind: 'hidden', path: h.path, what: h.kind });
+  steps.push({ kind: 'read-only', path: i.agentDir }, { kind: 'writable', path: i.tmpDir });
+  return { steps, network: i.network, tmpDir: i.tmpDir, cwd: i.lanePath };
+}

@@ -1,0 +1,36 @@
+import { homedir } from 'node:os';
+import type { GroveConfig } from '../../shared/config';
+import type { LaneStore } from '../lanes/lane-store';
+import { usableConfig } from '../lanes/repo-config';
+import type { OpsStore } from '../ops/ops-store';
+import type { RepoStore } from '../repos/repo-store';
+import { confineLaunch, type ConfinedLaunch, type ConfineRequest, type WorkPlace } from './agent-confinement';
+import { probeConfinement, type ConfineAvailability } from './confine-probe';
+
+/**
+ * The host's confinement: where an agent works (a lane, an ops checkout, MAIN) and its
+ * repository's recipe, decided per launch; the OS asked once. A recipe that is not trusted
+ * (its commands changed, or never reviewed) may tighten confinement (`hidden`, `network:
+ * none`) but never loosen it: `confine: false` and `writable` are in what the operator
+ * reviews when trusting (trust/command-digest.ts), and are ignored until then.
+ */
+export function confinementOf(d: { repos: RepoStore; lanes: LaneStore; ops: OpsStore; dataDir: string; probe?: () => ConfineAvailability }): (req: ConfineRequest) => ConfinedLaunch {
+  let available: ConfineAvailability | null = null;
+  const availability = (): ConfineAvailability => (available ??= (d.probe ?? probeConfinement)());
+  const placeOf = (lanePath: string): WorkPlace | null => {
+    const lane = d.lanes.list().find((l) => l.path === lanePath);
+    const repoId = lane?.repoId ?? d.repos.findByPath(lanePath)?.id ?? d.ops.list().find((o) => o.path === lanePath)?.repoId;
+    const repo = repoId ? d.repos.get(repoId) : undefined;
+    if (!repo) return null;
+    const trusted = usableConfig(repo, d.dataDir);
+    const config = trusted.ok ? trusted.value : tightenedOnly(usableConfig(repo, d.dataDir, { withoutRecipes: true }));
+    return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false };
+  };
+  return (req) => confineLaunch({ availability, placeOf, dataDir: d.dataDir, home: homedir() }, req);
+}
+
+function tightenedOnly(r: { ok: true; value: GroveConfig } | { ok: false }): GroveConfig | null {
+  if (!r.ok) return null;
+  const lanes = r.value.lanes;
+  return { ...r.value, lanes: lanes && { ...lanes, confine: undefined, writable: undefined } };
+}

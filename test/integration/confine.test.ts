@@ -1,0 +1,218 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AgentInfo } from '../../src/shared/agents';
+import type { Lane } from '../../src/shared/lanes';
+import { isProcessRunning } from '../../src/host/terminals/process-tree';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { addTrustedRepo, api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { until } from '../fixtures/wait-until';
+
+/**
+ * Confined lanes, for real: a host on this machine with bubblewrap, a real repository and
+ * its worktree lanes, agents that are shell scripts trying what an agent might. Each script
+ * writes what happened into a file in its lane (the one place it can always write), ending
+ * with `done`, and the test reads it.
+ */
+let host: HostProcess;
+let main: string;
+let repoId: string;
+
+beforeEach(async () => {
+  host = await startHostProcess();
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  repoId = await addTrustedRepo(host, main);
+});
+afterEach(async () => {
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+async function createLane(name: string, extra: Record<string, unknown> = {}): Promise<Lane> {
+  const r = await api(host, 'lanes.create', { repoId, name, ...extra });
+  expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  return (r.body.result as { lane: Lane }).lane;
+}
+
+async function startScript(lanePath: string, script: string, extra: Record<string, unknown> = {}): Promise<AgentInfo> {
+  const r = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', script], restart: 'never', ...extra });
+  expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+  return (r.body.result as { agent: AgentInfo }).agent;
+}
+
+/** Runs `script` as an agent in `lanePath` and returns what it wrote to `report.txt` (lines of `what=result`). */
+async function runScript(lanePath: string, script: string, extra: Record<string, unknown> = {}): Promise<{ agent: AgentInfo; report: Record<string, string> }> {
+  const out = join(lanePath, 'report.txt');
+  const agent = await startScript(lanePath, `exec 3>>${out}; ${script}; echo done=1 >&3`, extra);
+  const text = await until('the agent\'s report', async () => {
+    const t = existsSync(out) ? readFileSync(out, 'utf8') : '';
+    return t.includes('done=1') ? t : null;
+  });
+  const report = Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return { agent: await infoOf(agent.id), report };
+}
+
+async function infoOf(id: string): Promise<AgentInfo> {
+  const r = await api(host, 'agents.list');
+  return (r.body.result as { agents: AgentInfo[] }).agents.find((a) => a.id === id)!;
+}
+
+/** `name=ok` when `cmd` succeeds, else `name=fail:<its error>`. */
+const attempt = (name: string, cmd: string): string => `if out=$( { ${cmd} ; } 2>&1 ); then echo "${name}=ok" >&3; else echo "${name}=fail:$(echo $out | head -c 200)" >&3; fi`;
+
+describe('a confined agent in a lane', () => {
+  it('writes and commits in its lane, cannot touch MAIN, cannot read the operator\'s token', async () => {
+    const lane = await createLane('design');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const readme = readFileSync(join(main, 'README.md'), 'utf8');
+    const { agent, report } = await runScript(
+      lane.path,
+      [
+        attempt('mainWrite', `echo broken >> ${main}/README.md`),
+        attempt('mainNewFile', `touch ${main}/pwned`),
+        attempt('mainIndex', `git -C ${main} add README.md`),
+        attempt('laneCommit', `echo pink > petals.txt && git add petals.txt && git -c user.name=a -c user.email=a@b commit -qm petals`),
+        attempt('worktreeList', `git worktree list | grep -q "${main} "`),
+        attempt('token', `cat ${host.home}/token`),
+        `echo "dataDirListing=$(ls -A ${host.home} | tr '\\n' ' ')" >&3`,
+        `echo "agentsListing=$(ls -A ${host.home}/agents | wc -l)" >&3`,
+        attempt('tmp', `echo x > "$TMPDIR/scratch" && cat "$TMPDIR/scratch"`),
+        attempt('hostReachable', `test -n "$GROVE_URL" && test -n "$GROVE_AGENT_TOKEN"`),
+      ].join('; '),
+    );
+    expect(agent.confinement).toEqual({ confined: true, mechanism: 'bwrap', reason: null, network: 'open' });
+    expect(report.mainWrite).toMatch(/^fail:.*Read-only file system/);
+    expect(report.mainNewFile).toMatch(/^fail:.*Read-only file system/);
+    expect(report.mainIndex).toMatch(/^fail:/);
+    expect(report.laneCommit).toBe('ok');
+    expect(report.worktreeList).toBe('ok');
+    expect(report.token).toMatch(/^fail:.*No such file/);
+    // Of the data dir, only the agent's own files are there to see (its hook settings, its temp dir).
+    expect(report.dataDirListing).toBe('agents ');
+    expect(report.agentsListing).toBe('1');
+    expect(report.tmp).toBe('ok');
+    expect(report.hostReachable).toBe('ok');
+    // MAIN is as it was; the lane's commit is on its branch, in the shared store.
+    expect(readFileSync(join(main, 'README.md'), 'utf8')).toBe(readme);
+    expect(existsSync(join(main, 'pwned'))).toBe(false);
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+    expect(git(main, 'status', '--porcelain')).toBe('');
+    expect(git(main, 'log', '-1', '--format=%s', 'design')).toBe('petals');
+  });
+
+  it('the field scenario: told to "fix it in MAIN directly", it cannot', async () => {
+    const lane = await createLane('design');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const { report } = await runScript(
+      lane.path,
+      [
+        attempt('cdMainEdit', `cd "$GROVE_MAIN" && echo "fixed" > README.md`),
+        attempt('cdMainCommit', `cd "$GROVE_MAIN" && git -c user.name=a -c user.email=a@b commit -qam fix --allow-empty`),
+        attempt('mainConfig', `git -C "$GROVE_MAIN" config core.hooksPath /tmp/evil`),
+        attempt('mainHook', `echo 'echo pwned' > "$GROVE_MAIN/.git/hooks/post-merge"`),
+      ].join('; '),
+    );
+    expect(report.cdMainEdit).toMatch(/^fail:/);
+    expect(report.cdMainCommit).toMatch(/^fail:/);
+    expect(report.mainConfig).toMatch(/^fail:/);
+    expect(report.mainHook).toMatch(/^fail:/);
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+    expect(git(main, 'status', '--porcelain')).toBe('');
+    expect(git(main, 'config', '--local', '--list')).not.toContain('hookspath');
+  });
+
+  it('a daemon it leaves behind is ended by stop', async () => {
+    const lane = await createLane('design');
+    const pidFile = join(lane.path, 'daemon.pid');
+    const agent = await startScript(lane.path, `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 600' & sleep 600`);
+    const pid = await until('the daemon\'s pid', async () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || null : null));
+    // Its pid inside the sandbox is not the host's: find the real one by its marker.
+    const stopped = await api(host, 'agents.stop', { id: agent.id });
+    expect(stopped.body.ok).toBe(true);
+    await until('no process of the agent left', async () => !findByAgent(agent.id).length);
+    expect(pid).toBeGreaterThan(0);
+  });
+
+  it('hides MAIN\'s keys from a key-less lane, and what grove.yaml hides', async () => {
+    writeFileSync(join(main, '.env'), 'API_KEY=sk-secret\nAPP_NAME=flower\n');
+    mkdirSync(join(main, 'private'));
+    writeFileSync(join(main, 'private', 'notes.txt'), 'hush\n');
+    writeFileSync(join(main, '.gitignore'), '.env\nprivate/\n');
+    writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  hidden: [private]\nsetup:\n  copy: [.env]\n  stripKeys: ["*_KEY"]\n');
+    git(main, 'add', '.gitignore', 'grove.yaml');
+    git(main, 'commit', '-qm', 'recipe');
+    await trustRepo(host, repoId);
+    const lane = await createLane('design', { keyless: true });
+    const { report } = await runScript(
+      lane.path,
+      [attempt('mainEnv', `grep -q sk-secret "$GROVE_MAIN/.env"`), attempt('laneEnv', `grep -q APP_NAME=flower .env`), attempt('hidden', `cat "$GROVE_MAIN/private/notes.txt"`)].join('; '),
+    );
+    expect(report.mainEnv).toMatch(/^fail:/);
+    expect(report.laneEnv).toBe('ok');
+    expect(report.hidden).toMatch(/^fail:/);
+  });
+});
+
+describe('running unconfined, said plainly', () => {
+  it('asked at launch: the agent records it, and it holds across a restart', async () => {
+    const lane = await createLane('design');
+    const { agent } = await runScript(lane.path, 'true', { unconfined: true });
+    expect(agent.unconfined).toBe(true);
+    expect(agent.confinement).toEqual({ confined: false, mechanism: null, reason: 'started unconfined, as asked at launch', network: 'open' });
+    const restarted = await api(host, 'agents.restart', { id: agent.id });
+    expect(restarted.body.ok, JSON.stringify(restarted.body)).toBe(true);
+    expect((restarted.body.result as { agent: AgentInfo }).agent).toMatchObject({ unconfined: true, confinement: { confined: false } });
+  });
+
+  it('grove.yaml lanes.confine: false counts only once trusted', async () => {
+    writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  confine: false\n');
+    git(main, 'add', 'grove.yaml');
+    git(main, 'commit', '-qm', 'unconfined lanes');
+    const lane = await createLane('design').catch(() => null);
+    // The recipe changed what trust covers: until the operator trusts it, lanes stay confined.
+    const untrusted = await api(host, 'agents.preview', { lanePath: lane?.path ?? main, preset: 'shell', isOpsLoop: lane ? undefined : true });
+    expect(untrusted.body.ok, JSON.stringify(untrusted.body)).toBe(true);
+    expect((untrusted.body.result as { confinement: AgentInfo['confinement'] }).confinement).toMatchObject({ confined: true });
+    await trustRepo(host, repoId);
+    const trusted = await api(host, 'agents.preview', { lanePath: lane?.path ?? main, preset: 'shell', isOpsLoop: lane ? undefined : true });
+    expect((trusted.body.result as { confinement: AgentInfo['confinement'] }).confinement).toEqual({
+      confined: false,
+      mechanism: null,
+      reason: 'grove.yaml turns confinement off (lanes.confine: false)',
+      network: 'open',
+    });
+  });
+
+  it('bubblewrap missing: unconfined, with the reason', async () => {
+    await stopAllHosts();
+    host = await startHostProcess({ env: { GROVE_BWRAP: '/nonexistent/bwrap' } });
+    repoId = await addTrustedRepo(host, main);
+    const lane = await createLane('design');
+    const { agent } = await runScript(lane.path, 'true');
+    expect(agent.confinement?.confined).toBe(false);
+    expect(agent.confinement?.reason).toMatch(/bubblewrap/);
+  });
+});
+
+function findByAgent(id: string): number[] {
+  return listAgentPids(id).filter(isProcessRunning);
+}
+
+function listAgentPids(id: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(`GROVE_AGENT_ID=${id}`)) out.push(Number(name));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
