@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
-  entryPoints: { 'host/main': 'src/host/main.ts', 'cli/main': 'src/cli/main.ts' },
+  entryPoints: { 'host/main': 'src/host/main.ts', 'cli/main': 'src/cli/main.ts', 'host/net-forward': 'src/host/confine/net-forward.ts' },
   outdir: 'out',
   bundle: true,
   platform: 'node',

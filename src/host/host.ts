@@ -165,6 +165,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const laneStore = createLaneStore(db);
   const commandGroups = createCommandGroups(db);
   const repoOf = (id: string) => repos.get(id);
+  const confinement = confinementOf({ repos, lanes: laneStore, ops: createOpsStore(db), dataDir: config.dataDir, port: () => Number(new URL(url).port) });
   const agents = new AgentService({
     store: createAgentStore(db),
     repos,
@@ -186,7 +187,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     restartCfg: config.settings.restart,
     stopTimings: config.settings.stop,
     scrollbackBytes: config.settings.scrollbackBytes,
-    confine: confinementOf({ repos, lanes: laneStore, ops: createOpsStore(db), dataDir: config.dataDir }),
+    confine: (req) => confinement.confine(req),
   });
   const locks = new RepoLocks();
   const secrets = [token];
@@ -464,6 +465,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           { name: 'lane watcher', stop: () => laneHeads.close() },
           // Agents have their own grace (a polite signal, then SIGKILL): no deadline over it.
           { name: 'agents', stop: () => agents.shutdown(), deadlineMs: null },
+          { name: 'confinement bridge', stop: () => confinement.close() },
           { name: 'MCP server', stop: () => mcp.close() },
           { name: 'API server', stop: () => api.close() },
           { name: 'sync', stop: () => sync.stop() },

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
@@ -156,6 +157,61 @@ describe('a confined agent in a lane', () => {
     expect(report.mainEnv).toMatch(/^fail:/);
     expect(report.laneEnv).toBe('ok');
     expect(report.hidden).toMatch(/^fail:/);
+  });
+});
+
+describe('network: none', () => {
+  it('reaches Grove\'s host (hooks, MCP) and nothing else, not even another server on this machine\'s loopback', async () => {
+    const other = createServer((s) => s.end('hello\n'));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherPort = (other.address() as AddressInfo).port;
+    try {
+      const probe = (name: string, url: string): string =>
+        `${process.execPath} -e 'fetch(process.argv[1]).then((r) => console.log("${name}=http" + r.status), (e) => console.log("${name}=fail:" + (e.cause?.code ?? e.message)))' "${url}" >&3`;
+      const script = [probe('grove', '$GROVE_URL/'), probe('other', `http://127.0.0.1:${otherPort}/`)].join('; ');
+      // Open, the default: both answer (the other server is no HTTP server, so fetch fails on its reply, not on reaching it).
+      const open = await createLane('open');
+      const opened = await runScript(open.path, script);
+      expect(opened.report.grove).toMatch(/^http\d+$/);
+      expect(opened.report.other).not.toMatch(/ECONNREFUSED/);
+
+      writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  network: none\n');
+      git(main, 'add', 'grove.yaml');
+      git(main, 'commit', '-qm', 'no network for lanes');
+      const lane = await createLane('design');
+      const { agent, report } = await runScript(lane.path, script);
+      expect(agent.confinement).toEqual({ confined: true, mechanism: 'bwrap', reason: null, network: 'none' });
+      expect(report.grove).toMatch(/^http\d+$/);
+      expect(report.other).toMatch(/^fail:ECONNREFUSED$/);
+    } finally {
+      other.close();
+    }
+  });
+});
+
+describe('an interactive shell, confined', () => {
+  it.each(['open', 'none'] as const)('network %s: runs commands, and Ctrl+C stops the command, not the shell', async (network) => {
+    if (network === 'none') {
+      writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  network: none\n');
+      git(main, 'add', 'grove.yaml');
+      git(main, 'commit', '-qm', 'no network for lanes');
+    }
+    const lane = await createLane('design');
+    const r = await api(host, 'agents.start', { lanePath: lane.path, preset: 'shell', command: '/bin/bash', args: ['--norc', '-i'], env: { PS1: 'lane$ ' } });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    const agent = (r.body.result as { agent: AgentInfo }).agent;
+    expect(agent.confinement).toMatchObject({ confined: true, network });
+    const screen = async (): Promise<string> => ((await api(host, 'agents.screen', { id: agent.id })).body.result as { text: string }).text;
+    const type = (data: string) => api(host, 'agents.input', { id: agent.id, data });
+    await until('the prompt', async () => (await screen()).includes('lane$'));
+    await type('echo "sum=$((40+2))"\r');
+    await until('the echo', async () => (await screen()).includes('sum=42'));
+    await type('sleep 100\r');
+    await new Promise((res) => setTimeout(res, 300));
+    await type('\x03');
+    await type('echo "after=$((6*7))"\r');
+    await until('the shell answering after Ctrl+C', async () => (await screen()).includes('after=42'), 10_000);
+    expect((await infoOf(agent.id)).supervision.kind).toBe('running');
   });
 });
 

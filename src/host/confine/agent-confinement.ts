@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Confinement } from '../../shared/agents';
 import type { GroveConfig } from '../../shared/config';
 import type { StatePath } from '../terminals/presets';
@@ -20,6 +21,8 @@ export interface ConfinementDeps {
   placeOf: (lanePath: string) => WorkPlace | null;
   dataDir: string;
   home: string;
+  /** How a `network: none` agent still reaches the host (net-forward.ts, host-bridge.ts). */
+  bridge: { socketPath: string; open(): void; forwarder: readonly string[]; port(): number } | null;
 }
 
 export interface ConfineRequest {
@@ -73,13 +76,19 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
         statePaths: req.statePaths,
         config: place.config ?? {},
         keyless: place.keyless,
+        bridgeDir: deps.bridge ? dirname(deps.bridge.socketPath) : null,
       }),
     );
   } catch (e) {
     return unconfined(`its paths could not be read (${(e as Error).message})`);
   }
+  const bridge = policy.network === 'none' ? deps.bridge : null;
+  bridge?.open();
   return {
     info: { confined: true, mechanism: available.mechanism, reason: null, network: policy.network },
-    wrap: (file, args, env) => ({ file: available.program, args: bwrapArgs(policy, file, args), env: { ...env, TMPDIR: policy.tmpDir } }),
+    wrap: (file, args, env) => {
+      const [program, ...programArgs] = bridge ? [...bridge.forwarder, '--socket', bridge.socketPath, '--port', String(bridge.port()), '--', file, ...args] : [file, ...args];
+      return { file: available.program, args: bwrapArgs(policy, program!, programArgs), env: { ...env, TMPDIR: policy.tmpDir } };
+    },
   };
 }

@@ -25,6 +25,8 @@ export interface ConfineContext {
   statePaths: readonly StatePath[];
   config: GroveConfig;
   keyless: boolean;
+  /** The host bridge's socket directory, for `network: none`. */
+  bridgeDir: string | null;
 }
 
 /** Caches a lane's tools write on every machine (npm's, and the XDG cache most others use). */
@@ -76,6 +78,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     writable,
     hidden,
     network: c.config.lanes?.network ?? 'open',
+    bridgeDir: c.bridgeDir && (c.config.lanes?.network === 'none' ? c.bridgeDir : null),
   };
 }
 

@@ -31,6 +31,8 @@ export interface ConfineInputs {
   /** grove.yaml's `lanes.hidden` and, in a key-less lane, MAIN's files its copies came from. */
   hidden: Hidden[];
   network: 'open' | 'none';
+  /** With `network: none`: the data dir's directory of the host's bridge socket (host-bridge.ts), shown read-only. */
+  bridgeDir: string | null;
 }
 
 export interface Hidden {
@@ -74,5 +76,6 @@ export function confinePolicy(i: ConfineInputs): ConfinePolicy {
   steps.push({ kind: 'hidden', path: i.dataDir, what: 'dir' });
   for (const h of i.hidden) steps.push({ kind: 'hidden', path: h.path, what: h.kind });
   steps.push({ kind: 'read-only', path: i.agentDir }, { kind: 'writable', path: i.tmpDir });
+  if (i.network === 'none' && i.bridgeDir) steps.push({ kind: 'read-only', path: i.bridgeDir });
   return { steps, network: i.network, tmpDir: i.tmpDir, cwd: i.lanePath };
 }

@@ -1,4 +1,6 @@
 import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { GroveConfig } from '../../shared/config';
 import type { LaneStore } from '../lanes/lane-store';
 import { usableConfig } from '../lanes/repo-config';
@@ -6,6 +8,7 @@ import type { OpsStore } from '../ops/ops-store';
 import type { RepoStore } from '../repos/repo-store';
 import { confineLaunch, type ConfinedLaunch, type ConfineRequest, type WorkPlace } from './agent-confinement';
 import { probeConfinement, type ConfineAvailability } from './confine-probe';
+import { HostBridge, MAX_SOCKET_PATH } from './host-bridge';
 
 /**
  * The host's confinement: where an agent works (a lane, an ops checkout, MAIN) and its
@@ -14,7 +17,15 @@ import { probeConfinement, type ConfineAvailability } from './confine-probe';
  * none`) but never loosen it: `confine: false` and `writable` are in what the operator
  * reviews when trusting (trust/command-digest.ts), and are ignored until then.
  */
-export function confinementOf(d: { repos: RepoStore; lanes: LaneStore; ops: OpsStore; dataDir: string; probe?: () => ConfineAvailability }): (req: ConfineRequest) => ConfinedLaunch {
+export function confinementOf(d: {
+  repos: RepoStore;
+  lanes: LaneStore;
+  ops: OpsStore;
+  dataDir: string;
+  /** The host's loopback port, for `network: none` agents' bridge. */
+  port: () => number;
+  probe?: () => ConfineAvailability;
+}): { confine: (req: ConfineRequest) => ConfinedLaunch; close: () => void } {
   let available: ConfineAvailability | null = null;
   const availability = (): ConfineAvailability => (available ??= (d.probe ?? probeConfinement)());
   const placeOf = (lanePath: string): WorkPlace | null => {
@@ -26,7 +37,15 @@ export function confinementOf(d: { repos: RepoStore; lanes: LaneStore; ops: OpsS
     const config = trusted.ok ? trusted.value : tightenedOnly(usableConfig(repo, d.dataDir, { withoutRecipes: true }));
     return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false };
   };
-  return (req) => confineLaunch({ availability, placeOf, dataDir: d.dataDir, home: homedir() }, req);
+  const socketPath = join(d.dataDir, 'run', 'host.sock');
+  const hostBridge = socketPath.length <= MAX_SOCKET_PATH ? new HostBridge(socketPath, d.port) : null;
+  // Beside this host's own file: out/host/net-forward.js, built with it (scripts/build-node.mjs).
+  const forwarder = [process.execPath, join(dirname(fileURLToPath(import.meta.url)), 'net-forward.js')];
+  const bridge = hostBridge && { socketPath, open: () => hostBridge.open(), forwarder, port: d.port };
+  return {
+    confine: (req) => confineLaunch({ availability, placeOf, dataDir: d.dataDir, home: homedir(), bridge }, req),
+    close: () => hostBridge?.close(),
+  };
 }
 
 function tightenedOnly(r: { ok: true; value: GroveConfig } | { ok: false }): GroveConfig | null {
