@@ -33,7 +33,7 @@ function reach(socket: string, tries = 20): Promise<Socket> {
     const s = connect(socket);
     s.once('connect', () => resolve(s));
     s.once('error', (e: NodeJS.ErrnoException) => {
-      if (tries > 0 && (e.code === 'ENOENT' || e.code === 'ECONNREFUSED')) setTimeout(() => reach(socket, tries - 1).then(resolve, reject), 100);
+      if (tries > 0 && (e.code === 'ENOENT' || e.code === 'ECONNREFUSED')) setTimeout(() => void reach(socket, tries - 1).then(resolve, reject), 100);
       else reject(e);
     });
   });
