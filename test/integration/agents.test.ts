@@ -7,6 +7,8 @@ import { isProcessRunning as isPidAlive } from '../../src/host/terminals/process
 import { makeRepo } from '../fixtures/git-repo';
 import { api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { hostPidOf } from '../fixtures/agent-pids';
+import { until } from '../fixtures/wait-until';
 import { openTerminalClient, type TerminalClient } from '../fixtures/terminal-client';
 
 /** Agents in real PTYs under a real host, with the fake CLIs in test/fixtures/agents. */
@@ -122,10 +124,12 @@ describe('agents in terminals', () => {
 
   it('stops the whole tree, including a daemonized grandchild that ignores SIGTERM', async () => {
     const host = await startHostProcess();
-    const pidFile = join(makeTempDir(), 'grandchild.pid');
-    const agent = await startAgent(host, { lanePath: lane(), preset: 'claude', command: fakeClaude, env: { FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile, HOME: makeTempDir() } });
+    // A confined agent writes only its lane (and its state): the pid file goes there.
+    const dir = lane();
+    const pidFile = join(dir, 'grandchild.pid');
+    const agent = await startAgent(host, { lanePath: dir, preset: 'claude', command: fakeClaude, env: { FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile, HOME: makeTempDir() } });
     await expect.poll(() => existsSync(pidFile)).toBe(true);
-    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    const grandchild = await until('the grandchild', async () => hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8'))));
     strayPids.push(grandchild);
     const leader = (agent.supervision as { pid: number }).pid;
     expect(isPidAlive(grandchild)).toBe(true);
@@ -227,9 +231,10 @@ describe('agents in terminals', () => {
 
   it('after kill -9 of the host, ends the old processes and resumes an auto-resume agent\'s conversation', async () => {
     const host = await startHostProcess();
-    const pidFile = join(makeTempDir(), 'grandchild.pid');
+    const dir = lane();
+    const pidFile = join(dir, 'grandchild.pid');
     const agent = await startAgent(host, {
-      lanePath: lane(),
+      lanePath: dir,
       preset: 'claude',
       command: fakeClaude,
       autoResume: true,
@@ -240,7 +245,7 @@ describe('agents in terminals', () => {
     await api(host, 'agents.input', { id: agent.id, data: 'remember the cart bug\r' });
     await expect.poll(async () => (await agentInfo(host, agent.id)).context?.tokens, HOOKS).toBe(21_000);
     const oldLeader = (agent.supervision as { pid: number }).pid;
-    const oldGrandchild = Number(readFileSync(pidFile, 'utf8'));
+    const oldGrandchild = (await until('the grandchild', async () => hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8')))));
     strayPids.push(oldLeader, oldGrandchild);
     await host.kill9();
     writeFileSync(pidFile, '');
@@ -252,14 +257,15 @@ describe('agents in terminals', () => {
     const c = await client(again);
     await c.attach(agent.id, info.outputEnd > 0 ? 0 : undefined);
     await c.waitForText(agent.id, `Resumed session ${agent.sessionId}`);
-    const newGrandchild = Number(readFileSync(pidFile, 'utf8') || 0);
+    const newGrandchild = hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8') || 0));
     if (newGrandchild) strayPids.push(newGrandchild);
   });
 
   it('after kill -9 of the host, starts auto-resume shell and custom agents again, and only those', async () => {
     const host = await startHostProcess();
-    const runs = join(makeTempDir(), 'runs.txt');
-    const custom = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', `echo run >> ${runs}; exec sleep 600`], name: 'server', autoResume: true });
+    const serverLane = lane();
+    const runs = join(serverLane, 'runs.txt');
+    const custom = await startAgent(host, { lanePath: serverLane, preset: 'custom', command: '/bin/sh', args: ['-c', `echo run >> ${runs}; exec sleep 600`], name: 'server', autoResume: true });
     const shell = await startAgent(host, { lanePath: lane(), preset: 'shell', command: '/bin/sh', name: 'term', autoResume: true });
     const plain = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', 'exec sleep 600'], name: 'plain' });
     await expect.poll(() => (existsSync(runs) ? readFileSync(runs, 'utf8') : '')).toBe('run\n');
@@ -278,11 +284,11 @@ describe('agents in terminals', () => {
 
   it('gives each agent a token that reports its own state and can do nothing else', async () => {
     const host = await startHostProcess();
-    const dir = makeTempDir();
+    const dir = lane();
     const tokenFile = join(dir, 'token');
     // The agent hands its token to the test, as a daemon it left behind could keep it.
     const script = `require('fs').writeFileSync(${JSON.stringify(tokenFile)}, process.env.GROVE_AGENT_TOKEN); setInterval(() => {}, 1000)`;
-    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: process.execPath, args: ['-e', script] });
+    const agent = await startAgent(host, { lanePath: dir, preset: 'custom', command: process.execPath, args: ['-e', script] });
     await expect.poll(() => (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8') : '')).toMatch(/^agt_[A-Za-z0-9_-]{32}$/);
     const own = { url: host.url, token: readFileSync(tokenFile, 'utf8') };
 

@@ -27,7 +27,9 @@ let repoId: string;
 let notes: string;
 
 async function setUp(groveYaml: string, env: Record<string, string> = {}): Promise<void> {
-  commitIn(main, 'grove.yaml', groveYaml, 'grove.yaml');
+  // The loop runs confined: the notes dir is declared writable, as an operator would a tool's cache.
+  const withNotes = groveYaml.includes('lanes:\n') ? groveYaml.replace('lanes:\n', `lanes:\n  writable: [${notes}]\n`) : `lanes:\n  writable: [${notes}]\n${groveYaml}`;
+  commitIn(main, 'grove.yaml', withNotes, 'grove.yaml');
   host = await startHostProcess({ env });
   repoId = await addRepo(host, main);
 }

@@ -32,6 +32,8 @@ export interface ConfineRequest {
   unconfined: boolean;
   statePaths: readonly StatePath[];
   env: Record<string, string>;
+  /** Directories of the data dir it must read (the ops loop's status file's). */
+  shown?: readonly string[];
   /** Only say what a launch would do (the launch dialog): nothing is made on disk. */
   preview?: boolean;
 }
@@ -77,6 +79,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
         config: place.config ?? {},
         keyless: place.keyless,
         bridgeDir: deps.bridge ? dirname(deps.bridge.socketPath) : null,
+        shown: req.shown ?? [],
       }),
     );
   } catch (e) {

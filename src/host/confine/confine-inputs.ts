@@ -27,6 +27,8 @@ export interface ConfineContext {
   keyless: boolean;
   /** The host bridge's socket directory, for `network: none`. */
   bridgeDir: string | null;
+  /** Directories of the data dir the agent reads (made if missing, since Grove writes there). */
+  shown: readonly string[];
 }
 
 /** Caches a lane's tools write on every machine (npm's, and the XDG cache most others use). */
@@ -75,6 +77,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     dataDir: realpathSync(c.dataDir),
     agentDir: realpathSync(c.agentDir),
     tmpDir: realpathSync(tmpDir),
+    shown: c.shown.map((dir) => (mkdirSync(dir, { recursive: true, mode: 0o700 }), realpathSync(dir))),
     writable,
     hidden,
     network: c.config.lanes?.network ?? 'open',

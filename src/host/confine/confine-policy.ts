@@ -26,6 +26,8 @@ export interface ConfineInputs {
   agentDir: string;
   /** This agent's temp dir (its TMPDIR), inside `agentDir`: writable. */
   tmpDir: string;
+  /** More of the data dir the agent reads: the ops loop's status file's directory. */
+  shown: string[];
   /** The CLI's state dirs, caches and grove.yaml's `lanes.writable`. */
   writable: string[];
   /** grove.yaml's `lanes.hidden` and, in a key-less lane, MAIN's files its copies came from. */
@@ -76,6 +78,7 @@ export function confinePolicy(i: ConfineInputs): ConfinePolicy {
   steps.push({ kind: 'hidden', path: i.dataDir, what: 'dir' });
   for (const h of i.hidden) steps.push({ kind: 'hidden', path: h.path, what: h.kind });
   steps.push({ kind: 'read-only', path: i.agentDir }, { kind: 'writable', path: i.tmpDir });
+  for (const path of i.shown) steps.push({ kind: 'read-only', path });
   if (i.network === 'none' && i.bridgeDir) steps.push({ kind: 'read-only', path: i.bridgeDir });
   return { steps, network: i.network, tmpDir: i.tmpDir, cwd: i.lanePath };
 }

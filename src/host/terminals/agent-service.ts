@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, normalize } from 'node:path';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { isLiveSupervision, type AgentInfo, type Confinement, type StartAgentParams, type SupervisionView } from '../../shared/agents';
 import { apiError, type ApiError } from '../../shared/errors';
@@ -649,7 +649,9 @@ export class AgentService {
       hostUrl: this.deps.hostUrl(),
       lanePath: record.lanePath,
     });
-    const launch = this.confineFor({ lanePath: record.lanePath, agentDir: dir, unconfined: record.unconfined, statePaths: preset.statePaths, env });
+    // The ops loop reads MAIN's state from a file Grove keeps in its data dir (ops/status-file.ts).
+    const shown = record.isOpsLoop && env.GROVE_STATUS_FILE ? [dirname(env.GROVE_STATUS_FILE)] : [];
+    const launch = this.confineFor({ lanePath: record.lanePath, agentDir: dir, unconfined: record.unconfined, statePaths: preset.statePaths, env, shown });
     return { ...launch.wrap(record.command, args, env), confinement: launch.info };
   }
 

@@ -40,7 +40,7 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     const inputs = confineInputs({
       lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: { CODEX_HOME: codexHome },
       statePaths: [{ path: '~/.claude', env: 'CLAUDE_CONFIG_DIR', kind: 'dir' }, { path: '~/.claude.json', kind: 'file' }, { path: '~/.codex', env: 'CODEX_HOME', kind: 'dir' }],
-      config: { lanes: { writable: ['~/.gradle'] } }, keyless: false, bridgeDir: null,
+      config: { lanes: { writable: ['~/.gradle'] } }, keyless: false, bridgeDir: null, shown: [],
     });
     expect(inputs.writable).toEqual([join(p.home, '.claude'), join(p.home, '.claude.json'), codexHome, join(p.home, '.npm'), join(p.home, '.cache'), join(p.home, '.gradle')]);
     expect(statSync(join(p.home, '.claude.json')).isFile()).toBe(true);
@@ -56,7 +56,7 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     mkdirSync(join(p.main, 'secrets'));
     mkdirSync(join(p.home, '.aws'));
     const config = { lanes: { hidden: ['secrets', '~/.aws', '/nowhere/at/all'] }, setup: { copy: ['.env*'] } };
-    const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config, bridgeDir: null };
+    const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config, bridgeDir: null, shown: [] };
     expect(confineInputs({ ...base, keyless: false }).hidden).toEqual([
       { path: join(p.main, 'secrets'), kind: 'dir' },
       { path: join(p.home, '.aws'), kind: 'dir' },

@@ -14,6 +14,7 @@ const lane: ConfineInputs = {
   hidden: [{ path: '/src/flower/.env', kind: 'file' }, { path: '/home/mike/.aws', kind: 'dir' }],
   network: 'open',
   bridgeDir: null,
+  shown: [],
 };
 
 /** Which step decides `path` (the last one whose path contains it), as the kernel's mount table would. */
@@ -60,8 +61,10 @@ describe('what a confined agent may touch', () => {
     expect(access(nested, '/src/flower/a.txt')).toBe('read-only');
   });
 
-  it('MAIN itself (the ops loop\'s checkout: main): nothing of the repository is writable', () => {
-    const ops = { ...lane, lanePath: '/src/flower', gitDir: null };
+  it('MAIN itself (the ops loop\'s checkout: main): nothing of the repository is writable; its status file readable', () => {
+    const ops = { ...lane, lanePath: '/src/flower', gitDir: null, shown: ['/home/mike/.grove/ops/r1'] };
+    expect(access(ops, '/home/mike/.grove/ops/r1/status.json')).toBe('read-only');
+    expect(access(lane, '/home/mike/.grove/ops/r1/status.json')).toBe('hidden');
     expect(access(ops, '/src/flower/a.txt')).toBe('read-only');
     expect(access(ops, '/src/flower/.git/objects/ab/cd')).toBe('read-only');
     expect(access(ops, '/home/mike/.grove/agents/a1/tmp/x')).toBe('writable');
