@@ -37,7 +37,8 @@ afterAll(async () => {
 /** Starts PRESET with the recorder as its program; resolves with the argv it ran with and its token. */
 async function recordedLaunch(preset: 'claude' | 'codex'): Promise<{ argv: string[]; token: string; lanePath: string; previewArgs: string[] }> {
   const lanePath = makeTempDir('grove-lane-');
-  const record = join(makeTempDir('grove-argv-'), 'argv');
+  // In the lane: a confined agent writes nowhere else.
+  const record = join(lanePath, 'argv');
   const params = { lanePath, preset, command: recorder, env: { RECORD: record } };
   const preview = await api(host, 'agents.preview', params);
   expect(preview.body.ok, JSON.stringify(preview.body.error)).toBe(true);

@@ -9,6 +9,7 @@ import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { callTool, mcpClient, sizesOf, startTokenAgent, textOf, type TestAgent } from '../fixtures/mcp-client';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { until } from '../fixtures/wait-until';
 
 /**
  * Grove's MCP server against a real host, through the SDK's real client over Streamable
@@ -392,14 +393,17 @@ describe('a dispatched agent', () => {
     const main = makeRepo(join(realpathSync(makeTempDir()), 'meadow'));
     await addTrustedRepo(host, main);
     const brief = await createBrief(title, { projects: ['meadow'] });
-    const file = join(makeTempDir('grove-token-'), 'token');
+    // It leaves its token in its lane (a confined agent writes nowhere else), found by its dispatch.
     const dispatched = await api(host, 'dispatch.create', {
       ref: `#${brief.number}`,
       preset: 'custom',
       command: 'sh',
-      args: ['-c', `printf %s "$GROVE_AGENT_TOKEN" > '${file}.tmp' && mv '${file}.tmp' '${file}' && exec sleep 600`],
+      args: ['-c', `printf %s "$GROVE_AGENT_TOKEN" > .grove-token.tmp && mv .grove-token.tmp .grove-token && exec sleep 600`],
     });
     expect(dispatched.body.ok, JSON.stringify(dispatched.body.error)).toBe(true);
+    const dispatchId = (dispatched.body.result as { dispatch: { id: string } }).dispatch.id;
+    const lanePath = await until('the dispatched agent', async () => ((await api(host, 'agents.list', {})).body.result as { agents: { dispatchId: string | null; lanePath: string }[] }).agents.find((a) => a.dispatchId === dispatchId)?.lanePath);
+    const file = join(lanePath, '.grove-token');
     await expect.poll(() => existsSync(file), { timeout: 20_000 }).toBe(true);
     return { ref: `#${brief.number}`, briefId: brief.id, token: readFileSync(file, 'utf8') };
   }
