@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { commitIn } from '../fixtures/lane-repo';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, repoRoot, startHostProcess, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { letAgentsWrite } from '../fixtures/agent-writable';
 import { expectAccessible } from './axe';
 import { must, newBrief, openRoute } from './briefs-host';
 import { hostForEachTest } from './host-per-test';
@@ -26,6 +28,8 @@ const currentHost = hostForEachTest(async () => {
   const host = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike' } });
   main = makeRepo(join(realpathSync(makeTempDir('grove-flow-')), 'flower'));
   commitIn(main, 'grove.yaml', `merge:\n  gate: '${GATE}'\n`, 'the gate');
+  // The workers report into temp dirs of the test's; agents run confined.
+  await letAgentsWrite(main, realpathSync(tmpdir()));
   await addTrustedRepo(host, main);
   return host;
 });

@@ -10,6 +10,7 @@ import { orchestratorToken } from '../fixtures/seed-brief';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { until } from '../fixtures/wait-until';
 import { runGroveWith, type CliRun } from '../fixtures/grove-cli';
+import { letAgentsWrite } from '../fixtures/agent-writable';
 
 /**
  * `grove dispatch`, `grove dispatches`, `grove dispatch cancel` and `grove brief packet` as an
@@ -46,6 +47,7 @@ const workerArgs = (steps: string[] = []) => ['--preset', 'custom', '--', proces
 beforeAll(async () => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   out = makeTempDir('grove-cli-dispatch-');
+  await letAgentsWrite(main, out);
   host = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike' } });
   repoId = await addTrustedRepo(host, main);
 });
@@ -225,6 +227,7 @@ describe('grove dispatch when the project is full', () => {
     writeFileSync(join(garden, 'grove.yaml'), 'dispatch:\n  maxAgents: 1\n');
     git(garden, 'add', 'grove.yaml');
     git(garden, 'commit', '-q', '-m', 'one at a time');
+    await letAgentsWrite(garden, out);
     await addTrustedRepo(host, garden);
     const gardenBrief = async (title: string) => (await call<{ brief: Brief }>('briefs.create', { title, projects: ['garden'] })).brief;
     const first = await gardenBrief('Dig');

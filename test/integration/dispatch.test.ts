@@ -9,6 +9,7 @@ import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, trustRep
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { until } from '../fixtures/wait-until';
 import { ARTISAN_COMMAND, mainHealth, startHostWithProbedRepo } from '../fixtures/probed-repo';
+import { letAgentsWrite } from '../fixtures/agent-writable';
 
 /**
  * Dispatch against a real host, real git and real agent processes: a brief goes to a new
@@ -73,6 +74,7 @@ const workerSteps = (agentId: string, count: number) =>
 beforeEach(async () => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   out = makeTempDir();
+  await letAgentsWrite(main, out);
   host = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike' } });
   repoId = await addTrustedRepo(host, main);
 });

@@ -216,7 +216,8 @@ describe('notifications', () => {
     await expect.poll(async () => (await ofKind('agent.exited')).map((n) => n.title)).toEqual(['first exited unexpectedly in lane work of flower']);
 
     // 600 reports in about 2 s, busy and waiting in turn, each a would-be notification.
-    const out = join(makeTempDir('grove-flood-'), 'flood.json');
+    // In its lane: a confined agent writes nowhere else.
+    const out = join(work.path, 'flood.json');
     const script = `
       const url = process.env.GROVE_URL + '/api/agents.report';
       const headers = { authorization: 'Bearer ' + process.env.GROVE_AGENT_TOKEN, 'content-type': 'application/json' };

@@ -69,8 +69,9 @@ async function referenceModes(stream: Buffer): Promise<TerminalModesSeen> {
 
 /** An agent that printed a screen-flood (`mode`, `bytes`) and holds still, all of it in its log; and what it printed. */
 async function floodedAgent(host: HostProcess, mode: 'lines' | 'tui', bytes: number): Promise<{ agent: AgentInfo; stream: Buffer }> {
-  const copy = join(makeTempDir(), 'stream');
-  const agent = await startAgent(host, { preset: 'custom', command: process.execPath, args: [screenFlood, mode, String(bytes), copy] });
+  const lanePath = realpathSync(makeTempDir('grove-lane-')); // the flood's copy goes in its lane: a confined agent writes nowhere else
+  const copy = join(lanePath, 'stream');
+  const agent = await startAgent(host, { lanePath, preset: 'custom', command: process.execPath, args: [screenFlood, mode, String(bytes), copy] });
   await expect.poll(() => existsSync(`${copy}.done`), { timeout: 60_000 }).toBe(true);
   const stream = producedStream(copy);
   await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 30_000 }).toBeGreaterThanOrEqual(stream.length);
@@ -107,8 +108,9 @@ describe('terminals at the speed of the PTY', () => {
   for (const mode of ['lines', 'redraw'] as const) {
     it(`a UI-like client that falls behind a flood jumps, says how much it skipped, and ends on the reference screen (${mode})`, async () => {
       const host = await startHostProcess();
-      const copy = join(makeTempDir(), 'stream');
-      const agent = await startAgent(host, { preset: 'custom', command: process.execPath, args: [screenFlood, mode, String(40 * MiB), copy] });
+      const lanePath = realpathSync(makeTempDir('grove-lane-')); // the flood's copy goes in its lane: a confined agent writes nowhere else
+  const copy = join(lanePath, 'stream');
+      const agent = await startAgent(host, { lanePath, preset: 'custom', command: process.execPath, args: [screenFlood, mode, String(40 * MiB), copy] });
       const ui = await client(host, { screen: { cols: COLS, rows: ROWS } });
       // It parses what it is sent but acknowledges nothing until the flood is over: as far
       // behind as a client can be. Then it catches up, as a slow screen would.
@@ -171,8 +173,9 @@ describe('terminals at the speed of the PTY', () => {
 
   it('a client that never jumps still gets every retained byte in order after a flood', async () => {
     const host = await startHostProcess();
-    const copy = join(makeTempDir(), 'stream');
-    const agent = await startAgent(host, { preset: 'custom', command: process.execPath, args: [screenFlood, 'lines', String(4 * MiB), copy] });
+    const lanePath = realpathSync(makeTempDir('grove-lane-')); // the flood's copy goes in its lane: a confined agent writes nowhere else
+  const copy = join(lanePath, 'stream');
+    const agent = await startAgent(host, { lanePath, preset: 'custom', command: process.execPath, args: [screenFlood, 'lines', String(4 * MiB), copy] });
     const c = await client(host);
     await c.attach(agent.id, 0);
     await expect.poll(() => existsSync(`${copy}.done`), { timeout: 60_000 }).toBe(true);
@@ -208,13 +211,13 @@ describe('terminals at the speed of the PTY', () => {
 
   it("the host's screen reader still sees a permission prompt drawn after a flood", async () => {
     const host = await startHostProcess();
-    const dir = makeTempDir();
+    const dir = realpathSync(makeTempDir('grove-lane-'));
     const copy = join(dir, 'stream');
     const script = join(dir, 'flooding-claude.sh');
     // A Claude-like CLI without hooks: it prints a flood, then draws its permission dialog.
     const dialog = join(repoRoot, 'test', 'fixtures', 'screens', 'claude-permission.ansi');
     writeFileSync(script, `#!/bin/sh\nexec "${process.execPath}" "${screenFlood}" lines ${40 * MiB} "${copy}" "${dialog}"\n`, { mode: 0o755 });
-    const agent = await startAgent(host, { preset: 'claude', command: script, env: { HOME: makeTempDir() } });
+    const agent = await startAgent(host, { lanePath: dir, preset: 'claude', command: script, env: { HOME: makeTempDir() } });
     await expect.poll(() => existsSync(`${copy}.done`), { timeout: 120_000, interval: 200 }).toBe(true);
     await expect.poll(async () => (await agentInfo(host, agent.id)).activity, { timeout: 15_000 }).toMatchObject({ state: 'waiting', signal: 'screen', detail: 'permission_prompt' });
   });

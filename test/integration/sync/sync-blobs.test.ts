@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../f
 import { call, createBrief, startSyncedHost, syncAll, syncNow, syncSet } from '../../fixtures/sync-hosts';
 import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 import { until } from '../../fixtures/wait-until';
+import { letAgentsWrite } from '../../fixtures/agent-writable';
 
 /**
  * Attachments' images through the shared store: host A attaches, syncs; host B lists the
@@ -221,7 +223,10 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
   });
 
   it('a dispatch on B copies into its lane an image attached on A, fetched from the shared store', async () => {
-    const repoId = await addTrustedRepo(b, makeRepo(join(realpathSync(makeTempDir()), 'flower')));
+    const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+    // The worker reports into a temp dir of the test's; agents run confined.
+    await letAgentsWrite(main, realpathSync(tmpdir()));
+    const repoId = await addTrustedRepo(b, main);
     expect(repoId).toBeTruthy();
     const { brief: work } = await call<{ brief: Brief }>(a, 'briefs.create', { title: 'Fix the header', projects: ['flower'], spec: 'Make it look like the screenshot.' });
     const shot = Buffer.concat([PNG, Buffer.from('the header, as it should be')]);

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { call, startSyncedHost, syncAll, syncSet } from '../../fixtures/sync-hos
 import { callTool, mcpClient, startTokenAgent } from '../../fixtures/mcp-client';
 import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 import { until } from '../../fixtures/wait-until';
+import { letAgentsWrite } from '../../fixtures/agent-writable';
 
 /**
  * Claims across hosts (docs/sync.md, "Claims"): two operators dispatching the same brief at
@@ -29,7 +31,10 @@ afterAll(async () => {
 /** A synced host with a trusted repository named like the briefs' project. */
 async function teamHost(db: MariaDb, env: Record<string, string> = {}): Promise<HostProcess> {
   const host = await startSyncedHost(db, { env });
-  await addTrustedRepo(host, makeRepo(join(realpathSync(makeTempDir()), 'flower')));
+  const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  // The workers report into temp dirs of the test's; agents run confined.
+  await letAgentsWrite(main, realpathSync(tmpdir()));
+  await addTrustedRepo(host, main);
   await syncSet(host, db);
   return host;
 }
