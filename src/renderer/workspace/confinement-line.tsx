@@ -5,7 +5,7 @@ import { MECHANISM_NAME } from '../../shared/confinement-words';
 
 /**
  * The launch dialog's "Confine to the lane" and, under it, what the launch will do in plain
- * words. `confinement` is the host's answer for a confined launch (null until it comes): when
+ * words. `confinement` is the host's answer for a confined launch (null until one comes): when
  * the host cannot confine (no bubblewrap, grove.yaml turns it off) the box is moot, so it is
  * shown off and disabled, and the line says why.
  */
@@ -21,7 +21,7 @@ export function ConfinementLine({ confinement, confine, onConfineChange }: { con
       </label>
       <p id={id} className={`launch-confine-line${confinement && !willConfine ? ' unconfined' : ''}`} data-testid="launch-confinement" aria-live="polite">
         {confinement && (willConfine ? <Lock size={13} aria-hidden /> : <ShieldOff size={13} aria-hidden />)}
-        <span>{confinement ? sayWhatLaunchDoes(confinement, confine) : 'Asking the host how it would run…'}</span>
+        {confinement && <span>{sayWhatLaunchDoes(confinement, confine)}</span>}
       </p>
     </div>
   );

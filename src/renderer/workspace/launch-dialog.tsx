@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { PresetId, StartAgentParams } from '../../shared/agents';
+import type { Confinement, PresetId, StartAgentParams } from '../../shared/agents';
 import type { ResultOf } from '../../shared/methods';
 import { useHostStore } from '../connection/use-host';
 import { Dialog } from '../ui/dialog';
@@ -28,6 +28,9 @@ export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: s
   const [confine, setConfine] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<ResultOf<'agents.preview'> | null>(null);
+  // How the host would run it outlives a preview that fails (a command still being typed):
+  // it depends on the lane and the machine, not on the program.
+  const [confinement, setConfinement] = useState<Confinement | null>(null);
   const params: StartAgentParams = {
     lanePath: lane,
     preset,
@@ -45,6 +48,7 @@ export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: s
       void store.connection.call('agents.preview', JSON.parse(key) as StartAgentParams).then((r) => {
         if (isStale) return;
         setPreview(r.ok ? r.value : null);
+        if (r.ok) setConfinement(r.value.confinement);
         setError(r.ok ? null : r.error.message);
       });
     }, 250);
@@ -84,7 +88,7 @@ export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: s
         Withhold these environment variables (key-less lane)
         <input value={withhold} onChange={(e) => setWithhold(e.target.value)} placeholder="OPENROUTER_API_KEY, AWS_SECRET_ACCESS_KEY" spellCheck={false} />
       </label>
-      <ConfinementLine confinement={preview?.confinement ?? null} confine={confine} onConfineChange={setConfine} />
+      <ConfinementLine confinement={confinement} confine={confine} onConfineChange={setConfine} />
       {preview && (
         <details className="env-preview" data-testid="env-preview">
           <summary>
