@@ -71,7 +71,8 @@ Commands:
   ops status [--repo R] [--json]        the loop, its agent, MAIN's state and the open incident
   agent start --lane PATH --preset P    start an agent (claude, codex, shell, custom) in a lane
   agent start --lane PATH -- CMD ARGS   start a custom command as an agent in a lane
-  agent list [--json]                   agents, their state and context use
+  agent start … --unconfined            start an agent outside its lane's confinement (it can write anywhere you can)
+  agent list [--json]                   agents, their state, context use and confinement (confined (bwrap) or unconfined: why)
   agent send AGENT TEXT                 type a line into an agent
   agent tail AGENT [--since N] [-f]     print an agent's output (from byte offset N; -f follows)
   agent stop AGENT                      stop an agent and everything it started

@@ -12,6 +12,7 @@ import { parseCommand } from '../parse-command';
 import { usageError } from '../usage';
 import { parseHostFrame } from '../../shared/client/parse-host-frame';
 import { formatBytes } from '../../shared/byte-size';
+import { describeConfinement, knownConfinement } from '../../shared/confinement-words';
 
 /**
  * `grove agent start|list|send|tail|stop|resume|restart|remove`: agents from the terminal, through the same API as
@@ -19,8 +20,9 @@ import { formatBytes } from '../../shared/byte-size';
  */
 export const AGENT_USAGE = `Usage:
   grove agent start --lane PATH --preset claude|codex|shell|custom [--command CMD] [--name NAME]
-                    [--role worker|orchestrator] [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [-- ARGS...]
-                    or, for a custom command: --lane PATH [--name NAME] [--restart …] -- CMD [ARGS...]
+                    [--role worker|orchestrator] [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [--unconfined] [-- ARGS...]
+                    or, for a custom command: --lane PATH [--name NAME] [--restart …] [--unconfined] -- CMD [ARGS...]
+                    --unconfined: run outside the lane's confinement (it can write anywhere you can, MAIN included)
   grove agent list [--json]
   grove agent send AGENT TEXT [--no-enter]
   grove agent tail AGENT [--since OFFSET] [--follow] [--screen]
@@ -112,7 +114,7 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
   const opts: Record<string, string | true> = {};
   for (let i = 0; i < own.length; i++) {
     const a = own[i]!;
-    if (a === '--auto-resume' || a === '--ops-loop') opts[a.slice(2)] = true;
+    if (a === '--auto-resume' || a === '--ops-loop' || a === '--unconfined') opts[a.slice(2)] = true;
     else if (['--lane', '--preset', '--command', '--name', '--restart', '--role'].includes(a) && own[i + 1] !== undefined) opts[a.slice(2)] = own[++i]!;
     else return usageError(ctx, AGENT_USAGE, ['agent', 'start'], own[i + 1] === undefined && a.startsWith('--') ? `${a} takes a value, or is unknown.` : `Unknown option ${JSON.stringify(a)}.`);
   }
@@ -147,11 +149,16 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
     ...(opts['auto-resume'] ? { autoResume: true } : {}),
     ...(opts['ops-loop'] ? { isOpsLoop: true } : {}),
     ...(role?.success ? { role: role.data } : {}),
+    ...(opts.unconfined ? { unconfined: true } : {}),
     ...(extra.length ? { args: extra } : {}),
   });
   if (!r.ok) return fail(ctx, r.error);
   if (ctx.json) ctx.out(JSON.stringify({ ok: true, agent: r.value.agent }));
-  else ctx.out(`Started ${r.value.agent.name} (${r.value.agent.id}) in ${r.value.agent.lanePath}.`);
+  else {
+    // How it runs is said at once: an agent that could not be confined is never silent.
+    const how = knownConfinement(r.value.agent);
+    ctx.out(`Started ${r.value.agent.name} (${r.value.agent.id}) in ${r.value.agent.lanePath}${how ? `, ${describeConfinement(how)}` : ''}.`);
+  }
   return ExitCode.ok;
 }
 
@@ -169,7 +176,8 @@ async function list(ctx: CliContext, target: Target): Promise<number> {
   for (const a of r.value.agents) {
     const state = a.supervision.kind === 'running' ? `${a.activity.state}${a.activity.signal ? ` (${a.activity.signal})` : ''}` : a.supervision.kind;
     const context = a.context ? `  ${Math.round((a.context.tokens / a.context.window) * 100)}% context` : '';
-    ctx.out(`${a.id.slice(0, 8)}  ${a.name.padEnd(14)} ${state.padEnd(18)} ${a.lanePath}${context}`);
+    const how = knownConfinement(a);
+    ctx.out(`${a.id.slice(0, 8)}  ${a.name.padEnd(14)} ${state.padEnd(18)} ${a.lanePath}${context}${how ? `  ${describeConfinement(how)}` : ''}`);
   }
   return ExitCode.ok;
 }

@@ -1,5 +1,7 @@
-import { Activity, Bell, ChevronDown, ChevronRight, FileText, GitBranch, Plus, Settings, TerminalSquare } from 'lucide-react';
+import { Activity, Bell, ChevronDown, ChevronRight, FileText, GitBranch, Plus, Settings, ShieldOff, TerminalSquare } from 'lucide-react';
 import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { isLiveSupervision } from '../../shared/agent-liveness';
+import { knownConfinement } from '../../shared/confinement-words';
 import type { Repo } from '../../shared/repo';
 import { sameView, type CockpitView } from '../cockpit/cockpit-layout';
 import type { RailModel, RailRepo, Workspace } from '../cockpit/rail-model';
@@ -132,7 +134,9 @@ function RepoEntry({
 
 function LaneEntry({ workspace: w, isSelected, onSelect, number }: { workspace: Workspace; isSelected: boolean; onSelect: (view: CockpitView) => void; number: number | undefined }) {
   const served = w.lane?.served?.url ?? null;
-  const summary = [w.attention ? ATTENTION_LABEL[w.attention] : 'no agents', w.needsYou > 0 ? `${w.needsYou} need you` : null].filter(Boolean).join(', ');
+  // A live agent outside its lane's confinement shows on the lane too, not only on its tab.
+  const unconfined = w.agents.filter((a) => isLiveSupervision(a.supervision.kind) && knownConfinement(a)?.confined === false).length;
+  const summary = [w.attention ? ATTENTION_LABEL[w.attention] : 'no agents', w.needsYou > 0 ? `${w.needsYou} need you` : null, unconfined > 0 ? `${unconfined} unconfined` : null].filter(Boolean).join(', ');
   return (
     <li>
       <button
@@ -148,6 +152,11 @@ function LaneEntry({ workspace: w, isSelected, onSelect, number }: { workspace: 
       >
         {w.attention ? <AttentionBadge attention={w.attention} compact /> : w.kind === 'lane' ? <GitBranch size={14} aria-hidden className="muted" /> : <TerminalSquare size={14} aria-hidden className="muted" />}
         <span className="rail-name">{w.name}</span>
+        {unconfined > 0 && (
+          <span className="rail-unconfined" title={`${count(unconfined, 'agent')} running unconfined`} data-testid="rail-unconfined">
+            <ShieldOff size={13} aria-hidden />
+          </span>
+        )}
         {w.needsYou > 0 && (
           <span className="rail-count needs" data-testid="lane-needs-you">
             {w.needsYou}

@@ -8,6 +8,7 @@ import { describeState } from '../terminals/agent-urgency';
 import { attentionOf } from '../ui/attention';
 import { ConfirmDialog, Dialog } from '../ui/dialog';
 import { AttentionBadge } from '../ui/status-badge';
+import { ConfinementMark } from './confinement-mark';
 import { ContextMeter } from './context-meter';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 
@@ -48,6 +49,7 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
           <strong>{agent.name}</strong>
           <span className="muted agent-preset">{agent.preset}</span>
           <AttentionBadge attention={attention} />
+          <ConfinementMark agent={agent} />
           {agent.context && <ContextMeter context={agent.context} warnAt={agent.contextWarnTokens} />}
           <span className="agent-state muted" data-testid="agent-state" title={state}>
             {state}

@@ -12,6 +12,7 @@ import { count } from '../ui/plural';
 import { ConfirmDialog } from '../ui/dialog';
 import { AttentionBadge } from '../ui/status-badge';
 import { AgentView } from './agent-view';
+import { ConfinementMark } from './confinement-mark';
 import './workspace.css';
 
 const QUICK: { preset: PresetId; label: string }[] = [
@@ -122,6 +123,7 @@ export function LaneWorkspace({
               <Tabs.Trigger key={a.id} value={a.id} className="agent-tab" data-testid="agent-tab" data-agent={a.name}>
                 <AttentionBadge attention={attentionOf(a)} compact detail={a.activity.signal ? `by ${a.activity.signal}` : undefined} />
                 <span className="agent-tab-name">{a.name}</span>
+                <ConfinementMark agent={a} compact quiet />
                 {a.id === second?.id && <span className="muted" aria-label="shown in the split">◫</span>}
               </Tabs.Trigger>
             ))}

@@ -1,13 +1,16 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { PresetId, StartAgentParams } from '../../shared/agents';
+import type { Confinement, PresetId, StartAgentParams } from '../../shared/agents';
 import type { ResultOf } from '../../shared/methods';
 import { useHostStore } from '../connection/use-host';
 import { Dialog } from '../ui/dialog';
+import { ConfinementLine } from './confinement-line';
 
 /**
  * Launch an agent in a lane already chosen (the workspace it was opened from): preset, program, arguments. Arguments are one per line, so a prompt with
  * spaces stays one argument. Variables listed under "withhold" are removed from the
- * agent's environment (a key-less lane); their values are never shown here.
+ * agent's environment (a key-less lane); their values are never shown here. "Confine to
+ * the lane" is on unless the operator turns it off, and the line under it says what the host
+ * will actually do (it may be unable to confine at all, and says why).
  */
 const PRESETS: { id: PresetId; label: string }[] = [
   { id: 'claude', label: 'Claude Code' },
@@ -22,8 +25,12 @@ export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: s
   const [command, setCommand] = useState('');
   const [args, setArgs] = useState('');
   const [withhold, setWithhold] = useState('');
+  const [confine, setConfine] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<ResultOf<'agents.preview'> | null>(null);
+  // How the host would run it outlives a preview that fails (a command still being typed):
+  // it depends on the lane and the machine, not on the program.
+  const [confinement, setConfinement] = useState<Confinement | null>(null);
   const params: StartAgentParams = {
     lanePath: lane,
     preset,
@@ -33,13 +40,15 @@ export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: s
   };
   const key = JSON.stringify(params);
   // What the launch would run, checked by the host as the launch itself would be. An answer
-  // for fields changed since is dropped.
+  // for fields changed since is dropped. It is asked without `unconfined`: its confinement
+  // then says whether the host can confine at all, which the checkbox alone cannot change.
   useEffect(() => {
     let isStale = false;
     const timer = setTimeout(() => {
       void store.connection.call('agents.preview', JSON.parse(key) as StartAgentParams).then((r) => {
         if (isStale) return;
         setPreview(r.ok ? r.value : null);
+        if (r.ok) setConfinement(r.value.confinement);
         setError(r.ok ? null : r.error.message);
       });
     }, 250);
@@ -50,7 +59,7 @@ export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: s
   }, [key, store]);
   const submit = async (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    const r = await store.request('agents.start', params);
+    const r = await store.request('agents.start', { ...params, ...(confine ? {} : { unconfined: true }) });
     if (r.ok) {
       onOpenChange(false);
       onLaunched(r.value.agent.id);
@@ -79,6 +88,7 @@ export function LaunchDialog({ lane, open, onOpenChange, onLaunched }: { lane: s
         Withhold these environment variables (key-less lane)
         <input value={withhold} onChange={(e) => setWithhold(e.target.value)} placeholder="OPENROUTER_API_KEY, AWS_SECRET_ACCESS_KEY" spellCheck={false} />
       </label>
+      <ConfinementLine confinement={confinement} confine={confine} onConfineChange={setConfine} />
       {preview && (
         <details className="env-preview" data-testid="env-preview">
           <summary>

@@ -10,8 +10,9 @@ describe('usage lines', () => {
     expect(start).toHaveLength(1);
     expect(start[0]!.split('\n')).toEqual([
       'grove agent start --lane PATH --preset claude|codex|shell|custom [--command CMD] [--name NAME]',
-      '        [--role worker|orchestrator] [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [-- ARGS...]',
-      '        or, for a custom command: --lane PATH [--name NAME] [--restart …] -- CMD [ARGS...]',
+      '        [--role worker|orchestrator] [--restart never|on-failure|always] [--auto-resume] [--ops-loop] [--unconfined] [-- ARGS...]',
+      '        or, for a custom command: --lane PATH [--name NAME] [--restart …] [--unconfined] -- CMD [ARGS...]',
+      '        --unconfined: run outside the lane\'s confinement (it can write anywhere you can, MAIN included)',
     ]);
   });
 

@@ -1,0 +1,24 @@
+import type { AgentInfo, Confinement } from './agents';
+
+/**
+ * How an agent runs, in the words `grove agent list` prints and the UI's marks say on hover:
+ * `confined (bwrap)`, `confined (bwrap, network none)` or `unconfined: <why>`. One place, so
+ * the terminal and the window never disagree.
+ */
+export function describeConfinement(c: Confinement): string {
+  if (!c.confined) return `unconfined: ${c.reason ?? 'no reason given'}`;
+  return `confined (${c.mechanism ?? 'unknown mechanism'}${c.network === 'none' ? ', network none' : ''})`;
+}
+
+/** The program that confines, as the operator knows it (the package's name). */
+export const MECHANISM_NAME: Record<NonNullable<Confinement['mechanism']>, string> = { bwrap: 'bubblewrap', 'sandbox-exec': 'sandbox-exec' };
+
+/**
+ * What is known of an agent's confinement: its run's, or, before its first run under this
+ * host, only that it was asked to run unconfined (then it will be, whatever the host can do);
+ * null when nothing is known yet.
+ */
+export function knownConfinement(agent: Pick<AgentInfo, 'unconfined' | 'confinement'>): Confinement | null {
+  if (agent.confinement) return agent.confinement;
+  return agent.unconfined ? { confined: false, mechanism: null, reason: 'asked for at launch', network: 'open' } : null;
+}
