@@ -23,10 +23,15 @@ export interface Summary {
   max: number;
 }
 
+/** The sample at quantile `q` (0–1) of `samples`: the nearest rank, no interpolation. */
+export function percentile(samples: readonly number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 export function summarize(s: Series): Summary {
-  const sorted = [...s.samples].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { name: s.name, unit: s.unit, n: sorted.length, median: at(0.5), p90: at(0.9), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  const at = (q: number): number => percentile(s.samples, q);
+  return { name: s.name, unit: s.unit, n: s.samples.length, median: at(0.5), p90: at(0.9), min: at(0), max: at(1) };
 }
 
 export interface Comparison {
@@ -54,6 +59,13 @@ export function report(bench: string, comparisons: Comparison[], extra: Record<s
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   console.log(`\n${bench}\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n(written to .bench/${bench}.json)`);
+}
+
+/** Fails the run instead of hanging it when something never arrives. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** One call to a host under test; a refusal is a bench failure, thrown with the host's error. */
