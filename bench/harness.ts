@@ -80,6 +80,17 @@ export async function api<T>(host: { url: string; token: string }, method: strin
   return body.result as T;
 }
 
+/**
+ * Registers a repository and trusts its commands, as one works in is: `lanes.create`
+ * refuses an untrusted repository's recipe. Answers the repository's id.
+ */
+export async function addTrustedRepo(host: { url: string; token: string }, path: string): Promise<string> {
+  const { repo } = await api<{ repo: { id: string } }>(host, 'repos.add', { path });
+  const { digest } = await api<{ digest: string }>(host, 'repos.commands', { repoId: repo.id });
+  await api(host, 'repos.trust', { repoId: repo.id, digest });
+  return repo.id;
+}
+
 /** A real host on its own data dir, for a benchmark to drive; `stop` answers its exit code. */
 export interface BenchHost {
   url: string;
@@ -153,6 +164,29 @@ export function cpuTicks(pid: number): { self: number; children: number } {
 
 /** CPU ticks spent over `ms` of wall time, as a percentage of one core. */
 export const cpuPercent = (ticks: number, ms: number): number => (100 * (ticks / CLK_TCK)) / (ms / 1000);
+
+/**
+ * Waits until a host has used no CPU, itself or through its children (git), for 300 ms, so
+ * what the last run left it doing does not land inside the next timing; fails past 10 s.
+ */
+export async function waitForQuietHost(pid: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  const total = (): number => {
+    const t = cpuTicks(pid);
+    return t.self + t.children;
+  };
+  let last = total();
+  let quietSince = performance.now();
+  while (performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = total();
+    if (now !== last) {
+      last = now;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= 300) return;
+  }
+  throw new Error('the host did not become quiet within 10 s');
+}
 
 /**
  * Runs a bench's `main`, ending what it started (`cleanup`) however it ends: normally, by
