@@ -23,10 +23,15 @@ export interface Summary {
   max: number;
 }
 
+/** The sample at quantile `q` (0–1) of `samples`: the nearest rank, no interpolation. */
+export function percentile(samples: readonly number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
 export function summarize(s: Series): Summary {
-  const sorted = [...s.samples].sort((a, b) => a - b);
-  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { name: s.name, unit: s.unit, n: sorted.length, median: at(0.5), p90: at(0.9), min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  const at = (q: number): number => percentile(s.samples, q);
+  return { name: s.name, unit: s.unit, n: s.samples.length, median: at(0.5), p90: at(0.9), min: at(0), max: at(1) };
 }
 
 export interface Comparison {
@@ -56,6 +61,13 @@ export function report(bench: string, comparisons: Comparison[], extra: Record<s
   console.log(`\n${bench}\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n(written to .bench/${bench}.json)`);
 }
 
+/** Fails the run instead of hanging it when something never arrives. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** One call to a host under test; a refusal is a bench failure, thrown with the host's error. */
 export async function api<T>(host: { url: string; token: string }, method: string, params: unknown): Promise<T> {
   const res = await fetch(`${host.url}/api/${method}`, {
@@ -66,6 +78,17 @@ export async function api<T>(host: { url: string; token: string }, method: strin
   const body = (await res.json()) as { ok: boolean; result?: unknown; error?: unknown };
   if (!body.ok) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
   return body.result as T;
+}
+
+/**
+ * Registers a repository and trusts its commands, as one works in is: `lanes.create`
+ * refuses an untrusted repository's recipe. Answers the repository's id.
+ */
+export async function addTrustedRepo(host: { url: string; token: string }, path: string): Promise<string> {
+  const { repo } = await api<{ repo: { id: string } }>(host, 'repos.add', { path });
+  const { digest } = await api<{ digest: string }>(host, 'repos.commands', { repoId: repo.id });
+  await api(host, 'repos.trust', { repoId: repo.id, digest });
+  return repo.id;
 }
 
 /** A real host on its own data dir, for a benchmark to drive; `stop` answers its exit code. */
@@ -141,6 +164,29 @@ export function cpuTicks(pid: number): { self: number; children: number } {
 
 /** CPU ticks spent over `ms` of wall time, as a percentage of one core. */
 export const cpuPercent = (ticks: number, ms: number): number => (100 * (ticks / CLK_TCK)) / (ms / 1000);
+
+/**
+ * Waits until a host has used no CPU, itself or through its children (git), for 300 ms, so
+ * what the last run left it doing does not land inside the next timing; fails past 10 s.
+ */
+export async function waitForQuietHost(pid: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  const total = (): number => {
+    const t = cpuTicks(pid);
+    return t.self + t.children;
+  };
+  let last = total();
+  let quietSince = performance.now();
+  while (performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = total();
+    if (now !== last) {
+      last = now;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= 300) return;
+  }
+  throw new Error('the host did not become quiet within 10 s');
+}
 
 /**
  * Runs a bench's `main`, ending what it started (`cleanup`) however it ends: normally, by

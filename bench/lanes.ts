@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, compare, cpuPercent, cpuTicks, endAll, report, runBench, startBenchHost, summarize, type Comparison, type Series } from './harness';
+import { addTrustedRepo, api, compare, cpuPercent, cpuTicks, endAll, report, runBench, startBenchHost, summarize, waitForQuietHost, type Comparison, type Series } from './harness';
 
 /**
  * Lanes on a big repository (20,000 small files over 400 directories, one commit), all in
@@ -239,30 +239,10 @@ async function measurePairedIdleCpu(pids: { measured: number; baseline: number }
   return { measured: side('measured'), baseline: side('baseline') };
 }
 
-/**
- * Waits until the host has used no CPU, itself or through git, for 300 ms. Cleaning up
- * between runs wakes it: deleting a branch rewrites packed-refs, which MAIN's watcher
- * answers (after its debounce) with a check of MAIN — a `git status` over 20,000 files that
- * would otherwise land inside the next timing.
- */
-async function waitForQuietHost(pid: number): Promise<void> {
-  const deadline = performance.now() + 10_000;
-  const total = (): number => {
-    const t = cpuTicks(pid);
-    return t.self + t.children;
-  };
-  let last = total();
-  let quietSince = performance.now();
-  while (performance.now() < deadline) {
-    await sleep(100);
-    const now = total();
-    if (now !== last) {
-      last = now;
-      quietSince = performance.now();
-    } else if (performance.now() - quietSince >= 300) return;
-  }
-  throw new Error('the host did not become quiet within 10 s');
-}
+// Between runs, `waitForQuietHost` (harness.ts): cleaning up wakes the host. Deleting a
+// branch rewrites packed-refs, which MAIN's watcher answers (after its debounce) with a
+// check of MAIN — a `git status` over 20,000 files that would otherwise land inside the
+// next timing.
 
 // ---------------------------------------------------------------------------------------
 
@@ -275,7 +255,7 @@ async function main(): Promise<void> {
   console.log(`generated ${FILES} files in ${TOP_DIRS * SUB_DIRS} directories in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const host = await startHost();
-  const { repo } = await api<{ repo: { id: string } }>(host, 'repos.add', { path: mainPath });
+  const repoId = await addTrustedRepo(host, mainPath);
 
   // (1) Creation, alternated with raw git; one warm-up each.
   const groveCreate: Series = { name: 'lanes.create', unit: 'ms', samples: [] };
@@ -283,7 +263,7 @@ async function main(): Promise<void> {
   for (let i = 0; i <= RUNS; i++) {
     const name = `bench-${i}`;
     let lane!: LaneRef;
-    const groveMs = await timed(async () => (lane = await createLane(host, repo.id, name)));
+    const groveMs = await timed(async () => (lane = await createLane(host, repoId, name)));
     await api(host, 'lanes.remove', { id: lane.id });
     await git(mainPath, ['branch', '-q', '-D', name]);
     await waitForQuietHost(host.pid);
@@ -305,9 +285,9 @@ async function main(): Promise<void> {
   const lanes: LaneRef[] = [];
   const idleCreateMs: number[] = [];
   for (let i = 0; i < IDLE_LANES; i++) {
-    idleCreateMs.push(await timed(async () => lanes.push(await createLane(host, repo.id, `idle-${String(i).padStart(2, '0')}`))));
+    idleCreateMs.push(await timed(async () => lanes.push(await createLane(host, repoId, `idle-${String(i).padStart(2, '0')}`))));
   }
-  const listed = await api<{ lanes: { status: string }[] }>(host, 'lanes.list', { repoId: repo.id });
+  const listed = await api<{ lanes: { status: string }[] }>(host, 'lanes.list', { repoId });
   if (listed.lanes.length !== IDLE_LANES || listed.lanes.some((l) => l.status !== 'ok')) {
     throw new Error(`expected ${IDLE_LANES} lanes with status ok, got ${JSON.stringify(listed.lanes.map((l) => l.status))}`);
   }

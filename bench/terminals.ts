@@ -1,14 +1,14 @@
 import { spawn as spawnChild } from 'node:child_process';
-import { closeSync, createWriteStream, openSync, readSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type * as XtermHeadless from '@xterm/headless';
-import { decodeOutputFrame } from '../src/shared/terminal-frames';
-import { api, compare, report, runBench, startBenchHost, summarize, type Comparison, type Series } from './harness';
+import { api, compare, report, runBench, startBenchHost, summarize, within, type Comparison, type Series } from './harness';
+import { catThenHold, drainAgent, drainArgs, generateFile, mbps, openClient as openTerminalClient, quote, type Client } from './harness-drain';
 import { timeKeystrokes, type KeystrokeTimings } from './harness-keystrokes';
 
 /**
@@ -51,14 +51,6 @@ const floodScript = join(repoRoot, 'test', 'fixtures', 'agents', 'flood.mjs');
 const { Terminal } = createRequire(import.meta.url)('@xterm/headless') as typeof XtermHeadless;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const mbps = (bytes: number, ms: number): number => bytes / (1024 * 1024) / (ms / 1000);
-/** Fails the run instead of hanging it when something never arrives. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 // ---------------------------------------------------------------------------------------
 // Cleanup bookkeeping: everything started is ended by pid (or tmux socket) in `cleanup()`.
@@ -97,27 +89,6 @@ function run(cmd: string, args: string[]): Promise<number> {
       else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`));
     });
   });
-}
-
-// ---------------------------------------------------------------------------------------
-// The data: printable 100-byte lines, numbered so no two blocks are alike.
-
-async function generateFile(path: string, bytes: number): Promise<void> {
-  const out = createWriteStream(path);
-  const words = 'the quick brown fox jumps over the lazy dog while agents write code in their lanes';
-  let written = 0;
-  let n = 0;
-  while (written < bytes) {
-    let block = '';
-    while (block.length < 1024 * 1024 && written + block.length < bytes) {
-      const head = `${String(++n).padStart(9, '0')} `;
-      const line = (head + words.slice(n % 20) + ' ' + words).slice(0, 99) + '\n';
-      block += line.slice(0, bytes - written - block.length);
-    }
-    written += block.length;
-    if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -172,75 +143,7 @@ async function startAgent(host: Host, lanePath: string, command: string, args: s
   return { id: agent.id, pid };
 }
 
-type FrameHandler = (offset: number, data: Uint8Array) => void;
-
-interface Client {
-  call<T = unknown>(method: string, params: unknown): Promise<T>;
-  /** Sends the request without waiting for its answer (errors still fail the run). */
-  send(method: string, params: unknown): void;
-  ack(agentId: string, offset: number): void;
-  /** Where output frames for an agent go. */
-  on(agentId: string, handler: FrameHandler, onJump?: (toOffset: number, altScreen: boolean) => void): void;
-  close(): Promise<void>;
-}
-
-async function openClient(host: Host): Promise<Client> {
-  const ws = new WebSocket(host.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${host.token}` } });
-  sockets.add(ws);
-  const handlers = new Map<string, FrameHandler>();
-  const jumpHandlers = new Map<string, (toOffset: number, altScreen: boolean) => void>();
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  let nextId = 1;
-  let failure: Error | null = null;
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) {
-      const frame = decodeOutputFrame(new Uint8Array(data as Buffer));
-      if (frame) handlers.get(frame.agentId)?.(frame.offset, frame.data);
-      return;
-    }
-    const f = JSON.parse(data.toString()) as { kind: string; id?: number; ok?: boolean; result?: unknown; error?: unknown; agentId?: string; reason?: string; toOffset?: number; altScreen?: boolean };
-    if (f.kind === 'jump') jumpHandlers.get(f.agentId!)?.(f.toOffset!, f.altScreen!);
-    if (f.kind === 'response' && typeof f.id === 'number') {
-      const p = pending.get(f.id);
-      pending.delete(f.id);
-      const error = new Error(`request ${f.id}: ${JSON.stringify(f.error)}`);
-      if (f.ok) p?.resolve(f.result);
-      else if (p) p.reject(error);
-      else failure = error;
-    }
-    // A detach would mean flow control gave up on this client: the figures would be wrong.
-    if (f.kind === 'detached') failure = new Error(`agent ${f.agentId} detached: ${f.reason}`);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const request = (method: string, params: unknown, p?: { resolve(v: unknown): void; reject(e: Error): void }): void => {
-    if (failure) throw failure;
-    const id = nextId++;
-    if (p) pending.set(id, p);
-    ws.send(JSON.stringify({ kind: 'request', id, method, params }));
-  };
-  return {
-    call: <T>(method: string, params: unknown) => new Promise<T>((resolve, reject) => request(method, params, { resolve: resolve as (v: unknown) => void, reject })),
-    send: (method, params) => request(method, params),
-    ack: (agentId, offset) => {
-      if (failure) throw failure;
-      ws.send(JSON.stringify({ kind: 'ack', agentId, offset }));
-    },
-    on: (agentId, handler, onJump) => {
-      handlers.set(agentId, handler);
-      if (onJump) jumpHandlers.set(agentId, onJump);
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        sockets.delete(ws);
-        if (ws.readyState === ws.CLOSED) return resolve();
-        ws.once('close', () => resolve());
-        ws.close();
-      }),
-  };
-}
+const openClient = (host: Host): Promise<Client> => openTerminalClient(host, sockets);
 
 /** CPU seconds a process has used (user + system), from /proc. */
 function cpuSeconds(pid: number): number {
@@ -267,12 +170,7 @@ async function sampleRssMiB(pid: number): Promise<number[]> {
 // ---------------------------------------------------------------------------------------
 // (a) the ceiling: node-pty drained in-process.
 
-// Both (a) and (b) run the same shell line: raw mode, so the bytes pass unchanged, and the
-// PTY is kept open after `cat` (by `sleep`) because node-pty drops what is still buffered in
-// the PTY when its process exits (up to ~10 KB here, in the host too): counting stops at
-// the file's size instead, and the sleeper is then ended.
-const catThenHold = (file: string, gate = ''): string[] => ['-c', `stty raw -echo; ${gate}cat ${quote(file)}; exec sleep 600`];
-
+// Both (a) and (b) run the same shell line (harness-drain.ts).
 function ptyDrain(file: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -298,69 +196,12 @@ function ptyDrain(file: string): Promise<number> {
 // ---------------------------------------------------------------------------------------
 // (b) Grove end to end, into a headless xterm.
 
-/**
- * With `parse` false the client acks on arrival (a diagnostic: the host and WebSocket alone).
- * Answers the drain speed (the file's bytes over the time until the host had them all in
- * the agent's log) and, with `parse`, the time from then until the client's terminal had
- * parsed up to that last byte (its screen shows the final state).
- */
+/** (b), through the client (harness-drain.ts); with `parse` false it acks on arrival (a diagnostic). */
 async function groveDrain(host: Host, client: Client, lane: string, file: string, parse = true): Promise<{ mbps: number; lastByteToScreenMs: number; jumps: number }> {
-  const term = new Terminal({ cols: COLS, rows: ROWS, scrollback: 10_000, allowProposedApi: true });
-  let parsedTo = 0;
-  let jumps = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  // The agent waits for a newline before it starts, so the client is attached from byte
-  // 0 when the flood begins (else it races the attach and the scrollback cap). It prints one
-  // byte once it is in raw mode, and only then gets the newline: sent earlier, the newline
-  // would be echoed as \r\n by a terminal not yet raw. That byte is not counted.
-  const agent = await startAgent(host, lane, '/bin/sh', catThenHold(file, 'printf .; read -r _; '));
-  let ready!: () => void;
-  const isReady = new Promise<void>((r) => (ready = r));
-  client.on(
-    agent.id,
-    (offset, data) => {
-      const end = offset + data.length;
-      if (offset === 0) ready();
-      const parsed = (): void => {
-        client.ack(agent.id, end);
-        parsedTo = Math.max(parsedTo, end);
-        if (end - 1 >= SIZE) done();
-      };
-      if (parse) term.write(data, parsed);
-      else parsed();
-    },
-    (_to, altScreen) => {
-      jumps++;
-      term.write(altScreen ? '\x1bc\x1b[?1049h' : '\x1bc');
-    },
-  );
-  await client.call('agents.attach', { id: agent.id, since: 0, jump: parse });
-  await isReady;
-  const t0 = performance.now();
-  await client.call('agents.input', { id: agent.id, data: '\n' });
-  // The agent's speed: until the host has every byte in the log (polled over the socket).
-  let drainedAt = 0;
-  await within(
-    (async () => {
-      for (;;) {
-        const { agents } = await client.call<{ agents: { id: string; outputEnd: number }[] }>('agents.list', {});
-        if ((agents.find((a) => a.id === agent.id)?.outputEnd ?? 0) - 1 >= SIZE) break;
-        await sleep(10);
-      }
-      drainedAt = performance.now();
-    })(),
-    300_000,
-    'grove: the host draining the agent',
-  );
-  await within(finished, 300_000, `grove: client parsed to ${parsedTo} of ${SIZE + 1}`);
-  const screenAt = performance.now();
-  term.dispose();
-  await client.call('agents.detach', { id: agent.id });
-  await client.call('agents.stop', { id: agent.id });
-  await client.call('agents.remove', { id: agent.id });
+  const agent = await startAgent(host, lane, '/bin/sh', drainArgs(file));
+  const drained = await drainAgent(client, agent.id, { size: SIZE, cols: COLS, rows: ROWS, parse });
   if (agent.pid !== null) strayPids.delete(agent.pid);
-  return { mbps: mbps(SIZE, drainedAt - t0), lastByteToScreenMs: Math.max(0, screenAt - drainedAt), jumps };
+  return drained;
 }
 
 /** Diagnostic: the headless xterm alone parsing the file, 64 KiB writes, ≤ 256 KiB in flight. */
