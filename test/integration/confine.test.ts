@@ -9,6 +9,7 @@ import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { until } from '../fixtures/wait-until';
+import { alertsOf } from '../fixtures/host-events';
 
 /**
  * Confined lanes, for real: a host on this machine with bubblewrap, a real repository and
@@ -126,6 +127,20 @@ describe('a confined agent in a lane', () => {
     expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
     expect(git(main, 'status', '--porcelain')).toBe('');
     expect(git(main, 'config', '--local', '--list')).not.toContain('hookspath');
+  });
+
+  it('moving MAIN\'s branch with git\'s plumbing (the shared refs are writable) is reported as a commit that bypassed Grove', async () => {
+    const lane = await createLane('design');
+    const { report } = await runScript(
+      lane.path,
+      [
+        attempt('laneCommit', `echo pink > petals.txt && git add petals.txt && git -c user.name=a -c user.email=a@b commit -qm 'petals, straight to main'`),
+        attempt('moveMain', `git branch -f main HEAD`),
+      ].join('; '),
+    );
+    expect(report.laneCommit).toBe('ok');
+    expect(report.moveMain).toBe('ok');
+    await until('the MAIN guard\'s alert', async () => (await alertsOf(host)).find((a) => a.includes('did not come through Grove\'s merge')));
   });
 
   it('a daemon it leaves behind is ended by stop', async () => {
