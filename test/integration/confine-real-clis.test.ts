@@ -17,13 +17,20 @@ import { until } from '../fixtures/wait-until';
  * ones in test/fixtures/screens), keep running, and write their state where the preset
  * declares it, and nowhere else. Without a CLI on PATH its test says so and is skipped.
  */
-const which = (cmd: string): string | null => {
+const CLIS = { claude: '@anthropic-ai/claude-code', codex: '@openai/codex' } as const;
+
+/** The CLI's path on PATH; without it, says so and skips the test. */
+function realCli(name: keyof typeof CLIS, ctx: { skip: () => void }): string {
   try {
-    return execFileSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim() || null;
+    const path = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    if (path) return path;
   } catch {
-    return null;
+    /* not on PATH */
   }
-};
+  console.log(`SKIPPED: the real ${name} is not on PATH; install it (npm i -g ${CLIS[name]}) to run this test.`);
+  ctx.skip();
+  throw new Error('skipped');
+}
 
 let host: HostProcess;
 let main: string;
@@ -76,11 +83,7 @@ function treeOf(dir: string): string[] {
 
 describe('the real CLIs, confined', () => {
   it('Claude Code starts, asks to trust the lane, and keeps its state in ~/.claude and ~/.claude.json', async (ctx) => {
-    const claude = which('claude');
-    if (!claude) {
-      console.log('SKIPPED: the real Claude Code (`claude`) is not on PATH; install it (npm i -g @anthropic-ai/claude-code) to run this test.');
-      return ctx.skip();
-    }
+    const claude = realCli('claude', ctx);
     const lane = await createLane('design');
     const home = realpathSync(makeTempDir('grove-claude-home-'));
     // Onboarded, as an operator's own ~/.claude.json is: then its first screen is the trust prompt
@@ -120,11 +123,7 @@ describe('the real CLIs, confined', () => {
   }, 120_000);
 
   it('Codex starts, asks to sign in, and keeps its state in CODEX_HOME', async (ctx) => {
-    const codex = which('codex');
-    if (!codex) {
-      console.log('SKIPPED: the real Codex (`codex`) is not on PATH; install it (npm i -g @openai/codex) to run this test.');
-      return ctx.skip();
-    }
+    const codex = realCli('codex', ctx);
     const lane = await createLane('design');
     const home = realpathSync(makeTempDir('grove-codex-home-'));
     const codexHome = join(home, 'codex-home');
@@ -187,20 +186,18 @@ describe('tools in a confined lane', () => {
     expect(readdirSync(moved)).toEqual(expect.arrayContaining(['_cacache', '_logs']));
   }, 120_000);
 
-  it("a CLI's own sandbox nests inside Grove's: bubblewrap in bubblewrap, and Codex's sandbox with the preset's confined arguments", async (ctx) => {
+  it("a CLI's own sandbox nests inside Grove's: bubblewrap in bubblewrap (Claude Code's sandbox on Linux)", async () => {
     const lane = await createLane('nested');
-    const home = realpathSync(makeTempDir('grove-nested-home-'));
-    // Claude Code's sandbox on Linux is bubblewrap (and socat): a sandbox made inside Grove's.
-    const bwrap = await runConfined(lane.path, `bwrap --ro-bind / / --dev /dev --proc /proc --unshare-pid --bind "$PWD" "$PWD" -- sh -c 'echo inner > inner.txt'`, { HOME: home });
+    const bwrap = await runConfined(lane.path, `bwrap --ro-bind / / --dev /dev --proc /proc --unshare-pid --bind "$PWD" "$PWD" -- sh -c 'echo inner > inner.txt'`, {});
     expect(bwrap.agent.confinement?.confined).toBe(true);
     expect(bwrap.status, bwrap.out).toBe(0);
     expect(readFileSync(join(lane.path, 'inner.txt'), 'utf8')).toBe('inner\n');
+  }, 60_000);
 
-    const codex = which('codex');
-    if (!codex) {
-      console.log('SKIPPED (the Codex part): the real Codex (`codex`) is not on PATH; install it (npm i -g @openai/codex) to run it.');
-      return ctx.skip();
-    }
+  it("Codex's own sandbox nests inside Grove's with the preset's confined arguments, and fails without them", async (ctx) => {
+    const codex = realCli('codex', ctx);
+    const lane = await createLane('nested');
+    const home = realpathSync(makeTempDir('grove-nested-home-'));
     // Codex's own sandbox, as its agent would run a command in workspace-write mode (CODEX_HOME
     // in the lane here: a custom agent has no declared state dir).
     const sandbox = (extra: string[]) =>
