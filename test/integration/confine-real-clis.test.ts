@@ -95,6 +95,8 @@ describe('the real CLIs, confined', () => {
 
     await untilScreen(agent.id, /trust this folder/i);
     expect((await infoOf(agent.id)).confinement).toEqual({ confined: true, mechanism: 'bwrap', reason: null, network: 'open' });
+    // Grove reads that screen as it does unconfined: the agent waits for the operator.
+    await expect.poll(async () => (await infoOf(agent.id)).activity).toMatchObject({ state: 'waiting', detail: 'trust_prompt' });
     // Yes, trust it (2.1.332 puts "No, exit" first): Claude Code records that in ~/.claude.json,
     // under the repository (MAIN: a worktree's trust is its repository's).
     // The prompt is drawn before it reads keys: press Down until the choice moves.
@@ -135,6 +137,7 @@ describe('the real CLIs, confined', () => {
     // test/fixtures/screens/codex-0.171.0-sign-in.ansi: not signed in, its first screen.
     await untilScreen(agent.id, /Sign in with ChatGPT/);
     expect((await infoOf(agent.id)).confinement).toEqual({ confined: true, mechanism: 'bwrap', reason: null, network: 'open' });
+    await expect.poll(async () => (await infoOf(agent.id)).activity).toMatchObject({ state: 'waiting', detail: 'sign_in' });
     expect((await infoOf(agent.id)).supervision.kind).toBe('running');
     expect(readdirSync(codexHome).length).toBeGreaterThan(0);
     expect(treeOf(home).filter((p) => !/^(codex-home|\.npm|\.cache)(\/|$)/.test(p))).toEqual([]);
