@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 /** Starts PRESET with the recorder as its program; resolves with the argv it ran with and its token. */
-async function recordedLaunch(preset: 'claude' | 'codex'): Promise<{ argv: string[]; token: string; lanePath: string; previewArgs: string[] }> {
+async function recordedLaunch(preset: 'claude' | 'codex'): Promise<{ argv: string[]; token: string; lanePath: string; previewArgs: string[]; confined: boolean }> {
   const lanePath = makeTempDir('grove-lane-');
   // In the lane: a confined agent writes nowhere else.
   const record = join(lanePath, 'argv');
@@ -50,6 +50,7 @@ async function recordedLaunch(preset: 'claude' | 'codex'): Promise<{ argv: strin
     token: readFileSync(`${record}.token`, 'utf8'),
     lanePath,
     previewArgs: (preview.body.result as { args: string[] }).args,
+    confined: (preview.body.result as { confinement: { confined: boolean } }).confinement.confined,
   };
 }
 
@@ -138,10 +139,12 @@ describe('Claude Code', () => {
 
 describe('Codex', () => {
   it('gets -c overrides naming the URL and GROVE_AGENT_TOKEN as the bearer token variable; the preview shows the same', async () => {
-    const { argv, previewArgs } = await recordedLaunch('codex');
+    const { argv, previewArgs, confined } = await recordedLaunch('codex');
     const mcp = ['-c', `mcp_servers.grove.url="${host.url}/mcp"`, '-c', 'mcp_servers.grove.bearer_token_env_var="GROVE_AGENT_TOKEN"'];
-    expect(argv).toEqual([...mcp, '-c', expect.stringMatching(/^notify=\[.*"hook","stop"\]$/)]);
-    expect(previewArgs).toEqual([...mcp, '-c', 'notify=(grove hook stop)']);
+    // Confined, Codex's own sandbox is told what it cannot have inside Grove's (presets.ts).
+    const nested = confined ? ['-c', 'sandbox_workspace_write.exclude_slash_tmp=true'] : [];
+    expect(argv).toEqual([...mcp, '-c', expect.stringMatching(/^notify=\[.*"hook","stop"\]$/), ...nested]);
+    expect(previewArgs).toEqual([...mcp, '-c', 'notify=(grove hook stop)', ...nested]);
   });
 
   it('reads those overrides as Grove\'s server with the bearer token from the environment (the real Codex)', async (ctx) => {

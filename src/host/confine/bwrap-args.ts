@@ -19,7 +19,9 @@ export function bwrapArgs(policy: ConfinePolicy, program: string, args: readonly
   if (policy.network === 'none') out.push('--unshare-net');
   const emptied: string[] = [];
   for (const step of policy.steps) {
-    if (step.kind === 'writable') out.push('--bind', step.path, step.path);
+    if (step.kind === 'scratch') out.push('--tmpfs', step.path);
+    else if (step.kind === 'symlink') out.push('--symlink', step.target, step.path);
+    else if (step.kind === 'writable') out.push('--bind', step.path, step.path);
     else if (step.kind === 'read-only') out.push('--ro-bind', step.path, step.path);
     else if (step.what === 'dir') {
       out.push('--tmpfs', step.path);

@@ -1,9 +1,9 @@
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { GroveConfig } from '../../shared/config';
 import type { StatePath } from '../terminals/presets';
-import type { ConfineInputs, Hidden } from './confine-policy';
+import type { ConfineInputs, Hidden, Scratch } from './confine-policy';
 
 /**
  * Gathers a confined agent's paths from the disk: the lane's git dirs, the CLI's state, the
@@ -11,7 +11,7 @@ import type { ConfineInputs, Hidden } from './confine-policy';
  * that its copies were stripped from (its `.env`). Every path comes back real (symlinks
  * resolved, as a mount needs) and existing: a writable state dir or cache that is missing
  * is made (the CLI would make it on first use anyway); a hidden path that is missing is left
- * out (there is nothing to read).
+ * out (there is nothing to read). The directory of a state file is scratch (confine-policy.ts).
  */
 export interface ConfineContext {
   lanePath: string;
@@ -31,8 +31,15 @@ export interface ConfineContext {
   shown: readonly string[];
 }
 
-/** Caches a lane's tools write on every machine (npm's, and the XDG cache most others use). */
-export const CACHE_DIRS = ['~/.npm', '~/.cache'] as const;
+/**
+ * Caches a lane's tools write on every machine (npm's, and the XDG cache most others use),
+ * where their variables move them (a host started by an npm script hands its agents
+ * npm_config_cache).
+ */
+export const CACHE_DIRS: readonly StatePath[] = [
+  { path: '~/.npm', env: 'npm_config_cache', kind: 'dir' },
+  { path: '~/.cache', env: 'XDG_CACHE_HOME', kind: 'dir' },
+];
 
 export function confineInputs(c: ConfineContext): ConfineInputs {
   const expand = (p: string): string => (p === '~' ? c.home : p.startsWith('~/') ? join(c.home, p.slice(2)) : p);
@@ -41,18 +48,23 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
 
   const writable: string[] = [];
+  const scratch: Scratch[] = [];
   const addWritable = (raw: string, kind: 'dir' | 'file'): void => {
     const path = expand(raw);
     if (!isAbsolute(path)) return;
     if (!existsSync(path)) {
       if (kind === 'dir') mkdirSync(path, { recursive: true, mode: 0o700 });
       // A state file the CLI has not made yet: made empty, so it can be mounted and written.
+      // (Made in scratch, it would be gone when the agent ends.)
       else closeSync(openSync(path, 'a', 0o600));
     }
-    writable.push(realpathSync(path));
+    const real = realpathSync(path);
+    writable.push(real);
+    const dir = dirname(real);
+    if (kind === 'file' && dir !== '/' && !scratch.some((s) => s.path === dir)) scratch.push(scratchOf(dir));
   };
-  for (const s of c.statePaths) addWritable(s.env && c.env[s.env] ? c.env[s.env]! : s.path, s.kind);
-  for (const p of [...CACHE_DIRS, ...(c.config.lanes?.writable ?? [])]) addWritable(p, 'dir');
+  for (const s of [...c.statePaths, ...CACHE_DIRS]) addWritable(s.env && c.env[s.env] ? c.env[s.env]! : s.path, s.kind);
+  for (const p of c.config.lanes?.writable ?? []) addWritable(p, 'dir');
 
   const hidden: Hidden[] = [];
   const addHidden = (path: string): void => {
@@ -80,9 +92,19 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     shown: c.shown.map((dir) => (mkdirSync(dir, { recursive: true, mode: 0o700 }), realpathSync(dir))),
     writable,
     hidden,
+    scratch,
     network: c.config.lanes?.network ?? 'open',
     bridgeDir: c.bridgeDir && (c.config.lanes?.network === 'none' ? c.bridgeDir : null),
   };
+}
+
+/** A directory's entries as they are now, each to be shown again in its scratch copy. */
+function scratchOf(dir: string): Scratch {
+  const entries = readdirSync(dir).map((name) => {
+    const path = join(dir, name);
+    return { path, linkTo: lstatSync(path).isSymbolicLink() ? readlinkSync(path) : null };
+  });
+  return { path: dir, entries };
 }
 
 /**

@@ -4,8 +4,9 @@
  * (bwrap-args.ts, sandbox-profile.ts). Pure; the paths are already real (symlinks resolved)
  * and existing, which confine-inputs.ts sees to.
  *
- * The order is the point: a later mount wins over an earlier one. So the general writable
- * places (temp, the CLI's state, caches) come first; then MAIN is made read-only again,
+ * The order is the point: a later mount wins over an earlier one. So a scratch directory
+ * (below) comes first, with its entries shown again read-only; then the general writable
+ * places (temp, the CLI's state, caches); then MAIN is made read-only again,
  * should it lie below one of them; then the lane and the parts of git a commit needs, which
  * may lie below MAIN (its `.git`); then what is hidden, which wins over everything (Grove's
  * data dir, even below a writable `~/.config`); last what is shown again from inside a
@@ -32,9 +33,26 @@ export interface ConfineInputs {
   writable: string[];
   /** grove.yaml's `lanes.hidden` and, in a key-less lane, MAIN's files its copies came from. */
   hidden: Hidden[];
+  /** Directories holding a CLI's state file, which it rewrites through a lock and a temp file beside it. */
+  scratch: Scratch[];
   network: 'open' | 'none';
   /** With `network: none`: the data dir's directory of the host's bridge socket (host-bridge.ts), shown read-only. */
   bridgeDir: string | null;
+}
+
+/**
+ * A directory the agent may add entries to that live only in its sandbox (an empty,
+ * private file system), its existing entries shown again read-only (a symlink as itself).
+ * Claude Code rewrites ~/.claude.json by taking a lock (`~/.claude.json.lock`, a dir) and
+ * writing a temp file beside it, then renaming it over the file: with $HOME read-only all
+ * three fail and nothing is saved. In a scratch $HOME the lock and the temp file can be
+ * made; the rename onto the mounted file fails (EXDEV), and Claude Code then writes the file
+ * in place, through the mount, to the real one. What else the agent makes in $HOME (a
+ * ~/.gitconfig, a ~/.npmrc the operator's own tools would read) is gone when it ends.
+ */
+export interface Scratch {
+  path: string;
+  entries: { path: string; linkTo: string | null }[];
 }
 
 export interface Hidden {
@@ -44,6 +62,8 @@ export interface Hidden {
 }
 
 export type Step =
+  | { kind: 'scratch'; path: string }
+  | { kind: 'symlink'; path: string; target: string }
   | { kind: 'writable'; path: string }
   | { kind: 'read-only'; path: string }
   | { kind: 'hidden'; path: string; what: 'dir' | 'file' };
@@ -67,7 +87,12 @@ export const SHARED_GIT_WRITABLE = ['objects', 'refs', 'logs'] as const;
 
 export function confinePolicy(i: ConfineInputs): ConfinePolicy {
   const isMain = i.lanePath === i.mainPath;
-  const steps: Step[] = i.writable.map((path): Step => ({ kind: 'writable', path }));
+  const steps: Step[] = [];
+  for (const s of i.scratch) {
+    steps.push({ kind: 'scratch', path: s.path });
+    for (const e of s.entries) steps.push(e.linkTo === null ? { kind: 'read-only', path: e.path } : { kind: 'symlink', path: e.path, target: e.linkTo });
+  }
+  for (const path of i.writable) steps.push({ kind: 'writable', path });
   if (i.mainPath) steps.push({ kind: 'read-only', path: i.mainPath });
   if (!isMain) {
     steps.push({ kind: 'writable', path: i.lanePath });

@@ -168,14 +168,15 @@ export class AgentService {
       hostUrl: this.deps.hostUrl(),
       lanePath: valid.value.lanePath,
     });
+    const confinement = this.confineFor({ lanePath: valid.value.lanePath, agentDir: this.deps.agentsDir, unconfined: params.unconfined ?? false, statePaths: preset.statePaths, env, preview: true }).info;
     const args = [
       ...fillTemplate(preset.startArgs, { session: preset.assignsSession ? '(new session id)' : null }),
       ...mcpArgs(preset, { mcpConfig: '(Grove MCP config)', mcpUrl: mcpUrlOf(this.deps.hostUrl()) }),
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings: '(Grove hook settings)', notify: '(grove hook stop)' }) : []),
+      ...(confinement.confined ? preset.confinedArgs : []),
       ...(params.args ?? []),
     ];
     const withheld = [...(params.withholdEnv ?? []), ...lane.withhold].filter((k) => this.deps.baseEnv[k] !== undefined || params.env?.[k] !== undefined);
-    const confinement = this.confineFor({ lanePath: valid.value.lanePath, agentDir: this.deps.agentsDir, unconfined: params.unconfined ?? false, statePaths: preset.statePaths, env, preview: true }).info;
     return ok({ command: valid.value.command, args, env: maskedEnv(env), withheld, confinement });
   }
 
@@ -632,13 +633,6 @@ export class AgentService {
     // Resume only a conversation that exists: Claude Code's --resume of a session that never
     // got a prompt would fail at once and send the agent into a crash loop.
     const presetArgs = resume && preset.resumeArgs && this.hasConversation(record) ? preset.resumeArgs : preset.startArgs;
-    const args = [
-      ...fillTemplate(presetArgs, { session: record.sessionId }),
-      ...mcpArgs(preset, { mcpConfig, mcpUrl }),
-      ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings, notify }) : []),
-      ...record.args,
-      ...extraArgs,
-    ];
     const lane = this.deps.laneContext?.(record.lanePath) ?? { env: {}, withhold: [] };
     const env = agentEnv({
       base: this.deps.baseEnv,
@@ -652,6 +646,14 @@ export class AgentService {
     // The ops loop reads MAIN's state from a file Grove keeps in its data dir (ops/status-file.ts).
     const shown = record.isOpsLoop && env.GROVE_STATUS_FILE ? [dirname(env.GROVE_STATUS_FILE)] : [];
     const launch = this.confineFor({ lanePath: record.lanePath, agentDir: dir, unconfined: record.unconfined, statePaths: preset.statePaths, env, shown });
+    const args = [
+      ...fillTemplate(presetArgs, { session: record.sessionId }),
+      ...mcpArgs(preset, { mcpConfig, mcpUrl }),
+      ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings, notify }) : []),
+      ...(launch.info.confined ? preset.confinedArgs : []),
+      ...record.args,
+      ...extraArgs,
+    ];
     return { ...launch.wrap(record.command, args, env), confinement: launch.info };
   }
 

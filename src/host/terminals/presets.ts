@@ -39,6 +39,11 @@ export interface Preset {
    * agent is confined. `env` names the variable that moves it, when set.
    */
   statePaths: StatePath[];
+  /**
+   * Arguments added when Grove confines the run: the CLI's own sandbox, which nests inside
+   * Grove's, told what it cannot have there (docs/confinement-clis.md).
+   */
+  confinedArgs: string[];
 }
 
 export interface StatePath {
@@ -61,6 +66,7 @@ function plainProgram(): Omit<Preset, 'id' | 'label'> {
     contextSource: null,
     contextWarnTokens: 160_000,
     statePaths: [],
+    confinedArgs: [],
   };
 }
 
@@ -79,8 +85,10 @@ export const PRESETS: Record<PresetId, Preset> = {
     contextWarnTokens: 160_000,
     statePaths: [
       { path: '~/.claude', env: 'CLAUDE_CONFIG_DIR', kind: 'dir' },
+      // Rewritten through a lock and a temp file beside it: its dir ($HOME) is scratch (confine-policy.ts).
       { path: '~/.claude.json', kind: 'file' },
     ],
+    confinedArgs: [],
   },
   codex: {
     id: 'codex',
@@ -98,6 +106,10 @@ export const PRESETS: Record<PresetId, Preset> = {
     contextSource: 'codex-rollout',
     contextWarnTokens: 200_000,
     statePaths: [{ path: '~/.codex', env: 'CODEX_HOME', kind: 'dir' }],
+    // Codex's sandbox (bubblewrap) nests in Grove's, but in workspace-write it makes /tmp one
+    // of its writable roots and masks /tmp/.git, which it cannot create where /tmp is
+    // read-only: every command would fail. The agent's TMPDIR stays writable for it.
+    confinedArgs: ['-c', 'sandbox_workspace_write.exclude_slash_tmp=true'],
   },
   // The user's $SHELL (else /bin/sh): no conversation, no hooks, no context file.
   shell: { ...plainProgram(), id: 'shell', label: 'Shell' },

@@ -15,12 +15,16 @@ const lane: ConfineInputs = {
   network: 'open',
   bridgeDir: null,
   shown: [],
+  scratch: [],
 };
 
 /** Which step decides `path` (the last one whose path contains it), as the kernel's mount table would. */
 function access(inputs: ConfineInputs, path: string): 'read-only' | 'writable' | 'hidden' {
   let verdict: 'read-only' | 'writable' | 'hidden' = 'read-only';
-  for (const s of confinePolicy(inputs).steps) if (path === s.path || path.startsWith(s.path + '/')) verdict = s.kind;
+  for (const s of confinePolicy(inputs).steps) {
+    if (s.kind === 'scratch' || s.kind === 'symlink') continue;
+    if (path === s.path || path.startsWith(s.path + '/')) verdict = s.kind;
+  }
   return verdict;
 }
 
