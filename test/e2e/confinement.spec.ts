@@ -5,6 +5,7 @@ import type { AgentInfo } from '../../src/shared/agents';
 import { makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { canConfine, sayConfinementSkipped } from '../fixtures/can-confine';
 import { expectAccessible } from './axe';
 import { shoot } from './screenshots';
 
@@ -47,8 +48,11 @@ async function agentsByName(): Promise<Record<string, AgentInfo>> {
   return Object.fromEntries((r.body.result as { agents: AgentInfo[] }).agents.map((a) => [a.name, a]));
 }
 
+sayConfinementSkipped('test/e2e/confinement.spec.ts');
+
 for (const width of [1440, 390]) {
   test(`at ${width}px: a confined launch by default, an unconfined one when the box is unticked, each marked on its tab and pane`, async ({ page }) => {
+    test.skip(!canConfine, 'agents cannot be confined on this machine (bubblewrap missing or refused)');
     host = await startHostProcess();
     await openLane(page, width);
 

@@ -6,6 +6,7 @@ import type { AgentInfo } from '../../src/shared/agents';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { canConfine, sayConfinementSkipped } from '../fixtures/can-confine';
 
 /**
  * How an agent runs, from the terminal: `grove agent start` says it at once, `--unconfined`
@@ -55,8 +56,10 @@ afterEach(async () => {
   removeTempDirs();
 });
 
+sayConfinementSkipped('test/integration/cli-agent-confinement.test.ts');
+
 describe('grove agent and confinement', () => {
-  it('confines by default and says so; --unconfined runs without, and both say so in the list', async () => {
+  it.skipIf(!canConfine)('confines by default and says so; --unconfined runs without, and both say so in the list', async () => {
     const lane = await laneOnHost();
     const confined = await grove(['agent', 'start', '--lane', lane, '--name', 'boxed', '--', '/bin/sh', '-c', 'exec sleep 600']);
     expect(confined.code, confined.stderr).toBe(0);
@@ -74,7 +77,7 @@ describe('grove agent and confinement', () => {
     expect(byName.free).toMatchObject({ unconfined: true, confinement: { confined: false, mechanism: null } });
   });
 
-  it('prints network none when grove.yaml takes the network away', async () => {
+  it.skipIf(!canConfine)('prints network none when grove.yaml takes the network away', async () => {
     const lane = await laneOnHost({ recipe: 'lanes:\n  network: none\n' });
     const r = await grove(['agent', 'start', '--lane', lane, '--name', 'offline', '--', '/bin/sh', '-c', 'exec sleep 600']);
     expect(r.code, r.stderr).toBe(0);

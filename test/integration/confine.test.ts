@@ -9,6 +9,7 @@ import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { until } from '../fixtures/wait-until';
+import { canConfine, sayConfinementSkipped } from '../fixtures/can-confine';
 import { alertsOf } from '../fixtures/host-events';
 
 /**
@@ -17,6 +18,8 @@ import { alertsOf } from '../fixtures/host-events';
  * writes what happened into a file in its lane (the one place it can always write), ending
  * with `done`, and the test reads it.
  */
+sayConfinementSkipped('test/integration/confine.test.ts');
+
 let host: HostProcess;
 let main: string;
 let repoId: string;
@@ -68,7 +71,7 @@ async function infoOf(id: string): Promise<AgentInfo> {
 /** `name=ok` when `cmd` succeeds, else `name=fail:<its error>`. */
 const attempt = (name: string, cmd: string): string => `if out=$( { ${cmd} ; } 2>&1 ); then echo "${name}=ok" >&3; else echo "${name}=fail:$(echo $out | head -c 200)" >&3; fi`;
 
-describe('a confined agent in a lane', () => {
+describe.skipIf(!canConfine)('a confined agent in a lane', () => {
   it('writes and commits in its lane, cannot touch MAIN, cannot read the operator\'s token', async () => {
     const lane = await createLane('design');
     const before = git(main, 'rev-parse', 'HEAD');
@@ -175,7 +178,7 @@ describe('a confined agent in a lane', () => {
   });
 });
 
-describe('network: none', () => {
+describe.skipIf(!canConfine)('network: none', () => {
   it('reaches Grove\'s host (hooks, MCP) and nothing else, not even another server on this machine\'s loopback', async () => {
     const other = createServer((s) => s.end('hello\n'));
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
@@ -204,7 +207,7 @@ describe('network: none', () => {
   });
 });
 
-describe('an interactive shell, confined', () => {
+describe.skipIf(!canConfine)('an interactive shell, confined', () => {
   it.each(['open', 'none'] as const)('network %s: runs commands, and Ctrl+C stops the command, not the shell', async (network) => {
     if (network === 'none') {
       writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  network: none\n');
@@ -241,7 +244,7 @@ describe('running unconfined, said plainly', () => {
     expect((restarted.body.result as { agent: AgentInfo }).agent).toMatchObject({ unconfined: true, confinement: { confined: false } });
   });
 
-  it('grove.yaml lanes.confine: false counts only once trusted', async () => {
+  it.skipIf(!canConfine)('grove.yaml lanes.confine: false counts only once trusted', async () => {
     writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  confine: false\n');
     git(main, 'add', 'grove.yaml');
     git(main, 'commit', '-qm', 'unconfined lanes');
