@@ -138,7 +138,7 @@ describe.skipIf(!canConfine)('a confined agent in a lane', () => {
       lane.path,
       [
         attempt('laneCommit', `echo pink > petals.txt && git add petals.txt && git -c user.name=a -c user.email=a@b commit -qm 'petals, straight to main'`),
-        attempt('moveMain', `git branch -f main HEAD`),
+        attempt('moveMain', `git update-ref refs/heads/main HEAD`),
       ].join('; '),
     );
     expect(report.laneCommit).toBe('ok');

@@ -212,7 +212,7 @@ describe('auto-link', () => {
   });
 
   it('a merge the gate rolls back shows on the brief with the gate output', async () => {
-    writeFileSync(join(main, 'grove.yaml'), 'merge:\n  gate: \'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi\'\n');
+    writeFileSync(join(main, 'grove.yaml'), `lanes:\n  writable: [${JSON.stringify(out)}]\n` + 'merge:\n  gate: \'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi\'\n');
     git(main, 'add', 'grove.yaml');
     git(main, 'commit', '-q', '-m', 'gate');
     await trustRepo(host, repoId);
@@ -250,7 +250,7 @@ describe('auto-dispatch', () => {
   });
 
   it('runs at most dispatch.maxAgents per project; the rest queue and start as agents end', async () => {
-    writeFileSync(join(main, 'grove.yaml'), 'dispatch:\n  maxAgents: 1\n');
+    writeFileSync(join(main, 'grove.yaml'), `lanes:\n  writable: [${JSON.stringify(out)}]\n` + 'dispatch:\n  maxAgents: 1\n');
     git(main, 'add', 'grove.yaml');
     git(main, 'commit', '-q', '-m', 'one at a time');
     const first = await newBrief('First');
@@ -401,7 +401,7 @@ describe('auto-link of an incident', () => {
   it('an incident whose commits came through a dispatched lane is linked to its brief', async () => {
     await stopAllHosts();
     const probed = await startHostWithProbedRepo(
-      { merge: { gate: 'true' }, health: { debounceMs: 200, probes: [{ name: 'artisan', command: `${ARTISAN_COMMAND}; echo "Laravel 11"`, intervalSeconds: 3600 }] } },
+      { lanes: { writable: [out] }, merge: { gate: 'true' }, health: { debounceMs: 200, probes: [{ name: 'artisan', command: `${ARTISAN_COMMAND}; echo "Laravel 11"`, intervalSeconds: 3600 }] } },
       { env: { GROVE_OPERATOR_NAME: 'mike' } },
     );
     host = probed.host;
