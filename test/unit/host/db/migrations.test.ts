@@ -79,6 +79,15 @@ const seeds: Record<number, (db: Database.Database) => void> = {
   12: (db) => {
     db.prepare("INSERT INTO sync_tombstones VALUES ('e1')").run();
   },
+  13: (db) => {
+    // An agent asked to run unconfined; one from before the column reads as not asked.
+    db.prepare(
+      `INSERT INTO agents VALUES ('a13', 'shell-1', '/srv/flower-design', 'shell', '/bin/sh', '[]', '{}', '[]', 'never', 0, 0, NULL, 160000, 120, 40, 'exited', NULL, '2026-12-04T00:00:00Z', 'worker', NULL, 1)`,
+    ).run();
+    const asked = db.prepare('SELECT id, unconfined FROM agents ORDER BY id').all() as { id: string; unconfined: number }[];
+    expect(asked.find((a) => a.id === 'a13')?.unconfined).toBe(1);
+    expect(asked.filter((a) => a.id !== 'a13').every((a) => a.unconfined === 0)).toBe(true);
+  },
 };
 
 /** The repos columns every version has; later versions add to them. */
