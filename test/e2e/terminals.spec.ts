@@ -59,7 +59,7 @@ test('a pane opened after a flood shows what the log keeps; a pane that falls be
   const lane = realpathSync(makeTempDir('grove-lane-'));
   const screenFlood = join(repoRoot, 'test', 'fixtures', 'agents', 'screen-flood.mjs');
   const outputEnd = async (id: string): Promise<number> => ((await api(host, 'agents.list')).body.result as { agents: { id: string; outputEnd: number }[] }).agents.find((a) => a.id === id)!.outputEnd;
-  const r = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: process.execPath, args: [screenFlood, 'lines', String(24 * 1024 * 1024), join(makeTempDir(), 'stream')], name: 'flood' });
+  const r = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: process.execPath, args: [screenFlood, 'lines', String(24 * 1024 * 1024), join(lane, 'stream')], name: 'flood' });
   const id = (r.body.result as { agent: { id: string } }).agent.id;
   // The whole flood is out before the page opens.
   await expect.poll(() => outputEnd(id), { timeout: 60_000 }).toBeGreaterThan(24 * 1024 * 1024);
@@ -81,7 +81,7 @@ test('a pane opened after a flood shows what the log keeps; a pane that falls be
   await expect(page.getByTestId('terminal-skipped-flood')).toBeHidden();
 
   // A flood while the pane is open: it cannot parse it all in time, jumps to its end and says so.
-  const copy = join(makeTempDir(), 'stream');
+  const copy = join(lane, 'stream-live'); // in its lane: a confined agent writes nowhere else
   const live = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: '/bin/sh', args: ['-c', `read go; exec "${process.execPath}" "${screenFlood}" lines ${24 * 1024 * 1024} "${copy}"`], name: 'live' });
   const liveId = (live.body.result as { agent: { id: string } }).agent.id;
   await page.locator('[data-testid="agent-tab"][data-agent="live"]').click();
