@@ -38,6 +38,14 @@ export interface ProfileOptions {
   hostPort: number | null;
 }
 
+/**
+ * Writing, and making a hard link, which Seatbelt checks apart (`file-link`, against the
+ * file linked to): a new name in the lane for a file of MAIN would be written through
+ * under the lane's rule. bwrap refuses such a link across mounts (EXDEV); git, whose
+ * objects are made by a link, falls back to a rename, as it does there.
+ */
+const WRITE = 'file-write* file-link';
+
 /** What any program writes however confined: its terminal, /dev/null, its own fds. */
 const DEVICES = ['(literal "/dev/null")', '(literal "/dev/zero")', '(literal "/dev/tty")', '(literal "/dev/ptmx")', '(literal "/dev/dtracehelper")', '(regex #"^/dev/ttys[0-9]+$")', '(subpath "/dev/fd")'];
 
@@ -49,7 +57,7 @@ const DEVICES = ['(literal "/dev/null")', '(literal "/dev/zero")', '(literal "/d
 const RESOLVERS = ['com.apple.dnssd.service', 'com.apple.mDNSResponder'];
 
 export function sandboxProfile(policy: ConfinePolicy, o: ProfileOptions): string {
-  const out = ['(version 1)', '(allow default)', '', '; read-only everywhere but what follows', '(deny file-write*)', `(allow file-write* ${DEVICES.join(' ')})`, ''];
+  const out = ['(version 1)', '(allow default)', '', '; read-only everywhere but what follows', `(deny ${WRITE})`, `(allow file-write* ${DEVICES.join(' ')})`, ''];
   const scratchDirs: string[] = [];
   const protectedPaths: string[] = [];
   const earlierHidden: string[] = [];
@@ -69,7 +77,11 @@ export function sandboxProfile(policy: ConfinePolicy, o: ProfileOptions): string
   return out.join('\n') + '\n';
 }
 
-/** sandbox-exec's command line for a policy: the profile, then the program (the PTY's cwd is the policy's). */
+/**
+ * sandbox-exec's command line for a policy: the profile, then the program (the PTY's cwd is
+ * the policy's). sandbox-exec applies the profile to itself and execs the program: nothing
+ * stays between the PTY and the agent, and every process it starts inherits the sandbox.
+ */
 export function sandboxExecArgs(policy: ConfinePolicy, o: ProfileOptions, program: string, args: readonly string[]): string[] {
   return ['-p', sandboxProfile(policy, o), '--', program, ...args];
 }
@@ -80,16 +92,16 @@ function rulesFor(step: Step, scratchDirs: readonly string[], earlierHidden: rea
     case 'scratch':
       return [`; scratch ${p}: only the lock and temp names beside its writable entries (below)`];
     case 'writable': {
-      const rules = [...shownAncestors(step.path, earlierHidden), `(allow file-read* file-write* (subpath ${p}))`];
+      const rules = [...shownAncestors(step.path, earlierHidden), `(allow file-read* ${WRITE} (subpath ${p}))`];
       if (scratchDirs.includes(dirname(step.path))) rules.push(`(allow file-write* (regex ${sbplRegex(`^${regexEscape(step.path)}\\.(lock|tmp\\.[^/]+)$`)}))`);
       return rules;
     }
     case 'read-only':
-      return [...shownAncestors(step.path, earlierHidden), `(allow file-read* (subpath ${p}))`, `(deny file-write* (subpath ${p}))`];
+      return [...shownAncestors(step.path, earlierHidden), `(allow file-read* (subpath ${p}))`, `(deny ${WRITE} (subpath ${p}))`];
     case 'symlink':
-      return [`(allow file-read* (literal ${p}))`, `(deny file-write* (literal ${p}))`];
+      return [`(allow file-read* (literal ${p}))`, `(deny ${WRITE} (literal ${p}))`];
     case 'hidden':
-      return [`(deny file-read* file-write* (${step.what === 'dir' ? 'subpath' : 'literal'} ${p}))`];
+      return [`(deny file-read* ${WRITE} (${step.what === 'dir' ? 'subpath' : 'literal'} ${p}))`];
   }
 }
 

@@ -141,6 +141,15 @@ describe('the sandbox-exec profile of a lane', () => {
     }
   });
 
+  it('no hard link to a file of MAIN or a hidden one (a new name in the lane would be written through); within the lane, yes', () => {
+    expect(decide(p, 'file-link', '/Users/mike/src/flower/README.md')).toBe('deny');
+    expect(decide(p, 'file-link', '/Users/mike/src/flower/.git/config')).toBe('deny');
+    expect(decide(p, 'file-link', '/Users/mike/.grove/token')).toBe('deny');
+    expect(decide(p, 'file-link', '/Users/mike/.grove/agents/a1/hook-settings.json')).toBe('deny');
+    expect(decide(p, 'file-link', '/Users/mike/src/flower-design/a.txt')).toBe('allow');
+    expect(decide(p, 'file-link', '/Users/mike/src/flower/.git/objects/ab/tmp_obj_x')).toBe('allow');
+  });
+
   it('hides the data dir and what is hidden, but shows the agent its own files and temp dir, and the dirs on the way to them', () => {
     expect(access(p, '/Users/mike/.grove/token')).toBe('hidden');
     expect(access(p, '/Users/mike/.grove/agents/a2/hook-settings.json')).toBe('hidden');
