@@ -90,7 +90,8 @@ function rulesFor(step: Step, scratchDirs: readonly string[], earlierHidden: rea
   const p = sbplString(step.path);
   switch (step.kind) {
     case 'scratch':
-      return [`; scratch ${p}: only the lock and temp names beside its writable entries (below)`];
+      // No path in a comment: a newline in it would end the comment and the rest be read as rules.
+      return ['; a scratch dir: only the lock and temp names beside its writable entries (below)'];
     case 'writable': {
       const rules = [...shownAncestors(step.path, earlierHidden), `(allow file-read* ${WRITE} (subpath ${p}))`];
       if (scratchDirs.includes(dirname(step.path))) rules.push(`(allow file-write* (regex ${sbplRegex(`^${regexEscape(step.path)}\\.(lock|tmp\\.[^/]+)$`)}))`);

@@ -242,6 +242,13 @@ describe('odd paths', () => {
     expect(access(p, '/Users/mike/a"b.json.lock')).toBe('writable');
     expect(access(p, '/Users/mike/a"bXjson.lock')).toBe('read-only');
   });
+
+  it('a newline in a path stays inside its string: no rule can be smuggled in by a name', () => {
+    const home = '/Users/mike\n(allow file-write*)\n;';
+    const p = profileOf({ ...lane, writable: [`${home}/.claude.json`], scratch: [{ path: home, entries: [] }] });
+    expect(access(p, '/etc/passwd')).toBe('read-only');
+    expect(access(p, `${home}/.claude.json.lock`)).toBe('writable');
+  });
 });
 
 describe("sandbox-exec's command line", () => {
