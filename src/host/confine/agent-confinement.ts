@@ -6,6 +6,7 @@ import { bwrapArgs } from './bwrap-args';
 import { confineInputs } from './confine-inputs';
 import { confinePolicy } from './confine-policy';
 import type { ConfineAvailability } from './confine-probe';
+import { sandboxExecArgs } from './sandbox-profile';
 
 /** What Grove knows of the place an agent works in: its repository's MAIN and recipe, and whether the lane is key-less. */
 export interface WorkPlace {
@@ -21,8 +22,10 @@ export interface ConfinementDeps {
   placeOf: (lanePath: string) => WorkPlace | null;
   dataDir: string;
   home: string;
-  /** How a `network: none` agent still reaches the host (net-forward.ts, host-bridge.ts). */
+  /** How a `network: none` agent still reaches the host under bwrap (net-forward.ts, host-bridge.ts). */
   bridge: { socketPath: string; open(): void; forwarder: readonly string[]; port(): number } | null;
+  /** The host's loopback port: under sandbox-exec, the one a `network: none` agent may reach. */
+  hostPort: () => number;
 }
 
 export interface ConfineRequest {
@@ -78,17 +81,24 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
         statePaths: req.statePaths,
         config: place.config ?? {},
         keyless: place.keyless,
-        bridgeDir: deps.bridge ? dirname(deps.bridge.socketPath) : null,
+        // sandbox-exec lets the agent reach the host's port itself: no bridge to show.
+        bridgeDir: deps.bridge && available.mechanism === 'bwrap' ? dirname(deps.bridge.socketPath) : null,
         shown: req.shown ?? [],
       }),
     );
   } catch (e) {
     return unconfined(`its paths could not be read (${(e as Error).message})`);
   }
+  const info: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network: policy.network };
+  if (available.mechanism === 'sandbox-exec') {
+    // No forwarder: the profile lets the agent reach the host's port and nothing else.
+    const hostPort = (): number | null => (policy.network === 'none' ? deps.hostPort() : null);
+    return { info, wrap: (file, args, env) => ({ file: available.program, args: sandboxExecArgs(policy, { hostPort: hostPort() }, file, args), env: { ...env, TMPDIR: policy.tmpDir } }) };
+  }
   const bridge = policy.network === 'none' ? deps.bridge : null;
   bridge?.open();
   return {
-    info: { confined: true, mechanism: available.mechanism, reason: null, network: policy.network },
+    info,
     wrap: (file, args, env) => {
       const [program, ...programArgs] = bridge ? [...bridge.forwarder, '--socket', bridge.socketPath, '--port', String(bridge.port()), '--', file, ...args] : [file, ...args];
       return { file: available.program, args: bwrapArgs(policy, program!, programArgs), env: { ...env, TMPDIR: policy.tmpDir } };

@@ -43,7 +43,7 @@ export function confinementOf(d: {
   const forwarder = [process.execPath, join(dirname(fileURLToPath(import.meta.url)), 'net-forward.js')];
   const bridge = hostBridge && { socketPath, open: () => hostBridge.open(), forwarder, port: d.port };
   return {
-    confine: (req) => confineLaunch({ availability, placeOf, dataDir: d.dataDir, home: homedir(), bridge }, req),
+    confine: (req) => confineLaunch({ availability, placeOf, dataDir: d.dataDir, home: homedir(), bridge, hostPort: d.port }, req),
     close: () => hostBridge?.close(),
   };
 }
