@@ -209,7 +209,7 @@ describe('tools in a confined lane', () => {
     const bare = await runConfined(lane.path, `mkdir -p .codex-home && ${sandbox([])}`, env);
     expect(bare.status).not.toBe(0);
     expect(bare.out).toContain("Can't mkdir /tmp/.git");
-    const told = await runConfined(lane.path, sandbox(PRESETS.codex.confinedArgs), env);
+    const told = await runConfined(lane.path, sandbox(PRESETS.codex.confinedArgs.bwrap), env);
     expect(told.status, told.out).toBe(0);
     expect(readFileSync(join(lane.path, 'nested.txt'), 'utf8')).toBe('nested\n');
     expect(existsSync(join(main, 'escaped'))).toBe(false);

@@ -20,7 +20,7 @@ import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
 import { OutputLog } from './output-log';
 import { findAgentProcesses } from './process-tree';
-import { PRESETS, fillTemplate, isStartedAgainOnHostStart, mcpArgs } from './presets';
+import { PRESETS, confinedArgsOf, fillTemplate, isStartedAgainOnHostStart, mcpArgs } from './presets';
 import { claudeMcpConfig, mcpUrlOf } from '../../shared/mcp-client-config';
 import { resolveCommand } from './resolve-command';
 import { ReportLimiter, ReportLimits, type ReportLimitConfig } from './report-limiter';
@@ -173,7 +173,7 @@ export class AgentService {
       ...fillTemplate(preset.startArgs, { session: preset.assignsSession ? '(new session id)' : null }),
       ...mcpArgs(preset, { mcpConfig: '(Grove MCP config)', mcpUrl: mcpUrlOf(this.deps.hostUrl()) }),
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings: '(Grove hook settings)', notify: '(grove hook stop)' }) : []),
-      ...(confinement.confined ? preset.confinedArgs : []),
+      ...confinedArgsOf(preset, confinement.mechanism),
       ...(params.args ?? []),
     ];
     const withheld = [...(params.withholdEnv ?? []), ...lane.withhold].filter((k) => this.deps.baseEnv[k] !== undefined || params.env?.[k] !== undefined);
@@ -650,7 +650,7 @@ export class AgentService {
       ...fillTemplate(presetArgs, { session: record.sessionId }),
       ...mcpArgs(preset, { mcpConfig, mcpUrl }),
       ...(preset.hookArgs ? fillTemplate(preset.hookArgs, { settings, notify }) : []),
-      ...(launch.info.confined ? preset.confinedArgs : []),
+      ...confinedArgsOf(preset, launch.info.mechanism),
       ...record.args,
       ...extraArgs,
     ];

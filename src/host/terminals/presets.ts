@@ -1,4 +1,4 @@
-import type { PresetId } from '../../shared/agents';
+import type { Confinement, PresetId } from '../../shared/agents';
 import { codexMcpOverrides } from '../../shared/mcp-client-config';
 
 /**
@@ -40,10 +40,18 @@ export interface Preset {
    */
   statePaths: StatePath[];
   /**
-   * Arguments added when Grove confines the run: the CLI's own sandbox, which nests inside
-   * Grove's, told what it cannot have there (docs/confinement-clis.md).
+   * Arguments added when Grove confines the run, per mechanism: the CLI's own sandbox told
+   * what it cannot have inside Grove's, or to stand down where it cannot nest
+   * (docs/confinement-clis.md).
    */
-  confinedArgs: string[];
+  confinedArgs: Record<ConfineMechanism, string[]>;
+}
+
+export type ConfineMechanism = NonNullable<Confinement['mechanism']>;
+
+/** The arguments a run confined by `mechanism` adds (none unconfined). */
+export function confinedArgsOf(preset: Preset, mechanism: Confinement['mechanism']): string[] {
+  return mechanism ? preset.confinedArgs[mechanism] : [];
 }
 
 export interface StatePath {
@@ -66,7 +74,7 @@ function plainProgram(): Omit<Preset, 'id' | 'label'> {
     contextSource: null,
     contextWarnTokens: 160_000,
     statePaths: [],
-    confinedArgs: [],
+    confinedArgs: { bwrap: [], 'sandbox-exec': [] },
   };
 }
 
@@ -88,7 +96,7 @@ export const PRESETS: Record<PresetId, Preset> = {
       // Rewritten through a lock and a temp file beside it: its dir ($HOME) is scratch (confine-policy.ts).
       { path: '~/.claude.json', kind: 'file' },
     ],
-    confinedArgs: [],
+    confinedArgs: { bwrap: [], 'sandbox-exec': [] },
   },
   codex: {
     id: 'codex',
@@ -106,10 +114,16 @@ export const PRESETS: Record<PresetId, Preset> = {
     contextSource: 'codex-rollout',
     contextWarnTokens: 200_000,
     statePaths: [{ path: '~/.codex', env: 'CODEX_HOME', kind: 'dir' }],
-    // Codex's sandbox (bubblewrap) nests in Grove's, but in workspace-write it makes /tmp one
-    // of its writable roots and masks /tmp/.git, which it cannot create where /tmp is
-    // read-only: every command would fail. The agent's TMPDIR stays writable for it.
-    confinedArgs: ['-c', 'sandbox_workspace_write.exclude_slash_tmp=true'],
+    confinedArgs: {
+      // Codex's sandbox (bubblewrap) nests in Grove's, but in workspace-write it makes /tmp one
+      // of its writable roots and masks /tmp/.git, which it cannot create where /tmp is
+      // read-only: every command would fail. The agent's TMPDIR stays writable for it.
+      bwrap: ['-c', 'sandbox_workspace_write.exclude_slash_tmp=true'],
+      // macOS refuses a Seatbelt sandbox inside another (sandbox_apply: Operation not
+      // permitted), so Codex's own would fail every command: it stands down, and Grove's
+      // sandbox is the boundary its commands run in.
+      'sandbox-exec': ['-c', 'sandbox_mode="danger-full-access"'],
+    },
   },
   // The user's $SHELL (else /bin/sh): no conversation, no hooks, no context file.
   shell: { ...plainProgram(), id: 'shell', label: 'Shell' },
