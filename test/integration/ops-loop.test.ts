@@ -11,6 +11,7 @@ import { api, cliEntry, startHostProcess, stopAllHosts, type HostProcess } from 
 import { commitIn, headOf, write } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { canConfine } from '../fixtures/can-confine';
 
 /**
  * The ops loop under a real host: a standing agent in its own worktree that follows MAIN
@@ -199,11 +200,19 @@ describe('the ops loop', () => {
 
   it('checkout: main runs the agent in MAIN itself and stopping leaves MAIN alone', async () => {
     const pwd = join(notes, 'pwd');
-    await setUp(`ops:\n  command: pwd > ${pwd}; exec sleep 600\n  checkout: main\n`);
+    // Confined, it reads MAIN and writes nothing of it (where bubblewrap runs).
+    const tryWrite = `if touch ${main}/ops-was-here 2>/dev/null; then echo wrote >> ${pwd}; fi; echo tried > ${pwd}.tried`;
+    await setUp(`ops:\n  command: pwd > ${pwd}; ${tryWrite}; exec sleep 600\n  checkout: main\n`);
     const loop = await startOps();
     expect(loop).toMatchObject({ checkout: 'main', path: main, head: headOf(main) });
-    await expect.poll(() => lines(pwd)).toEqual([main]);
-    expect(await agentNow(loop.agentId!)).toMatchObject({ lanePath: main, isOpsLoop: true, supervision: { kind: 'running' } });
+    await expect.poll(() => existsSync(`${pwd}.tried`)).toBe(true);
+    const agent = await agentNow(loop.agentId!);
+    expect(agent).toMatchObject({ lanePath: main, isOpsLoop: true, supervision: { kind: 'running' } });
+    if (canConfine) {
+      expect(agent!.confinement).toMatchObject({ confined: true, mechanism: 'bwrap' });
+      expect(lines(pwd)).toEqual([main]);
+      expect(existsSync(join(main, 'ops-was-here'))).toBe(false);
+    }
     expect(git(main, 'worktree', 'list')).not.toContain('.ops');
 
     expect(await call('ops.stop', { repoId })).toEqual({ removed: true, checkoutKept: null });
