@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, compare, cpuPercent, cpuTicks, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
+import { addTrustedRepo, api, compare, cpuPercent, cpuTicks, report, runBench, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
 
 /**
  * MAIN's health, against one real host per part:
@@ -136,7 +136,8 @@ async function notificationLatency(extra: Record<string, unknown>): Promise<Comp
     'grove.yaml': `merge:\n  gate: 'true'\nhealth:\n  debounceMs: ${DEBOUNCE_MS}\n  probes:\n    - name: artisan\n      command: '${PROBE}'\n      intervalSeconds: 3600\n      failureThreshold: 1\n`,
   });
   const h = await startHost(join(tempRoot, 'home-latency'));
-  const { repo } = await api<{ repo: { id: string } }>(h, 'repos.add', { path: main });
+  // Trusted, as one works in is: an untrusted repository's probes do not run.
+  const repo = { id: await addTrustedRepo(h, main) };
   // The first look after registering: MAIN healthy before the first bad merge.
   await waitForEvent(h, 0, (e) => e.event.type === 'health.updated' && (e.event.health as { state: string }).state === 'healthy');
 
@@ -218,7 +219,7 @@ async function probedCpu(extra: Record<string, unknown>): Promise<Comparison> {
     }
     const h = await startHost(home);
     const ids: string[] = [];
-    for (const path of repos) ids.push((await api<{ repo: { id: string } }>(h, 'repos.add', { path })).repo.id);
+    for (const path of repos) ids.push(await addTrustedRepo(h, path));
     await sleep(5000); // the first look after registering, and start-up's one-off work
     const from = new Date().toISOString();
     const cpu = await measureCpu(h);
