@@ -677,6 +677,8 @@ async function framesWhileFlooding(lane: string, file: string, renderer: Rendere
     await page.locator(terminal).waitFor();
     await sleep(2000); // attached, fonts loaded, first frames drawn
     const glRenderer = renderer === 'webgl' ? await glRendererOf(page) : null;
+    // Without a GL the app falls back to the DOM renderer: this would measure that twice.
+    if (renderer === 'webgl' && (await page.locator(`${terminal} canvas`).count()) === 0) throw new Error('frames (webgl): the terminal did not load its WebGL renderer');
     const windowOf = { windowMs: FRAME_WINDOW_MS, watchSelector: `${terminal} .xterm-rows`, sampleMs: 200 };
     const idle = await measureFrames(page, windowOf);
     const before = await pageWebSocketBytes(page);
@@ -873,7 +875,10 @@ async function main(): Promise<void> {
   // (f): each renderer on a host of its own, the page idle and then flooding.
   const frames = new Map<Renderer, FramePhases>();
   if (chromiumPath) for (const renderer of ['dom', 'webgl'] as const) frames.set(renderer, await framesWhileFlooding(lane, file, renderer));
-  else extra.frameGaps = 'skipped: no Chromium (install chromium or set GROVE_CHROMIUM)';
+  else {
+    extra.frameGaps = 'skipped: no Chromium (install chromium or set GROVE_CHROMIUM)';
+    console.log('No Chromium found (install chromium or set GROVE_CHROMIUM): measure (f) is skipped.');
+  }
   const p95Ratio = (f: FramePhases): number => Number((p(f.flooding.gapsMs, 0.95) / p(f.idle.gapsMs, 0.95)).toFixed(2));
   const longTaskPct = (w: FrameWindow): number => Number(((100 * w.longTaskMs) / w.windowMs).toFixed(1));
   for (const [renderer, f] of frames) {
