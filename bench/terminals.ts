@@ -315,6 +315,12 @@ function ptyDrain(file: string): Promise<number> {
  * from `cat` on a busy one, where the blocking loop, or even node-pty, can win, and any one
  * drain swings by 2× with the neighbours' load. So the ceiling of a run is the fastest of
  * all its drains without Grove: two of each loop and node-pty's. Python, for its `pty` module.
+ *
+ * It is the best a bare reader did, not a law: on this 2-core VM a PTY's drain has two
+ * regimes, 150-300 MB/s while each read finds data waiting, 40-130 MB/s once the reader
+ * catches up and sleeps (a wake-up per 4 KiB), and which one a run falls into depends on
+ * the neighbours. A reader busy between reads, such as Grove's host, stays in the fast one
+ * more often, so a ratio above 1 can happen on a loaded machine (seen: 1.77×).
  */
 const PTY_CEILING = `
 import os, pty, subprocess, sys, time, tty
