@@ -23,7 +23,8 @@ export interface ConfinementDeps {
   dataDir: string;
   home: string;
   /** How a `network: none` agent still reaches the host under bwrap (net-forward.ts, host-bridge.ts). */
-  bridge: { socketPath: string; open(): void; forwarder: readonly string[]; port(): number } | null;
+  /** `open()` answers why the bridge cannot serve (null when it does). */
+  bridge: { socketPath: string; open(): string | null; forwarder: readonly string[]; port(): number } | null;
   /** The host's loopback port: under sandbox-exec, the one a `network: none` agent may reach. */
   hostPort: () => number;
 }
@@ -53,6 +54,28 @@ const unconfined = (reason: string): ConfinedLaunch => ({
 });
 
 /**
+ * Confinement that should hold but cannot be set up for this launch: the launch is refused
+ * (the agent does not start, and says why), never run unconfined. Only the operator's
+ * choices and a missing mechanism run an agent unconfined, never something the agent
+ * could have arranged (its lane's files).
+ */
+export class ConfineRefused extends Error {}
+const refused = (info: Confinement, why: string): ConfinedLaunch => ({
+  info,
+  wrap: () => {
+    throw new ConfineRefused(`cannot confine it: ${why}. Fix that, or start it unconfined (--unconfined, or untick "Confine to the lane")`);
+  },
+});
+
+/**
+ * Closes every descriptor but the terminal's before bubblewrap runs: node-pty's child
+ * inherits the host's other PTY masters (and more) without close-on-exec, and bubblewrap
+ * passes them on, so a confined agent could type into another agent's terminal. bash,
+ * since it closes a descriptor of any number.
+ */
+const CLOSE_INHERITED_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-" 2>/dev/null; fi; done; exec "$0" "$@"';
+
+/**
  * Decides, at each start, whether the agent is confined: asked off at launch, turned off in
  * grove.yaml, not available here, or its paths not readable all run it unconfined, and
  * say why. Never silently: the reason is on the agent (its tab, `grove agent list`).
@@ -67,6 +90,10 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
   if (!available.ok) return unconfined(available.reason);
   if (req.preview) {
     return { info: { confined: true, mechanism: available.mechanism, reason: null, network: place.config?.lanes?.network ?? 'open' }, wrap: () => { throw new Error('a preview launches nothing'); } };
+  }
+  const would: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network: place.config?.lanes?.network ?? 'open' };
+  if (would.network === 'none' && available.mechanism === 'bwrap' && !deps.bridge) {
+    return refused(would, `with network none it reaches Grove's host over a Unix socket in the data dir, whose path is too long for one (${deps.dataDir}); use a shorter GROVE_HOME`);
   }
   let policy;
   try {
@@ -87,7 +114,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
       }),
     );
   } catch (e) {
-    return unconfined(`its paths could not be read (${(e as Error).message})`);
+    return refused(would, `its paths could not be read (${(e as Error).message})`);
   }
   const info: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network: policy.network };
   if (available.mechanism === 'sandbox-exec') {
@@ -96,12 +123,24 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
     return { info, wrap: (file, args, env) => ({ file: available.program, args: sandboxExecArgs(policy, { hostPort: hostPort() }, file, args), env: { ...env, TMPDIR: policy.tmpDir } }) };
   }
   const bridge = policy.network === 'none' ? deps.bridge : null;
-  bridge?.open();
+  const broken = bridge?.open() ?? null;
+  if (broken) return refused(info, `Grove's host cannot be reached from a namespace without network: ${broken}`);
   return {
     info,
     wrap: (file, args, env) => {
       const [program, ...programArgs] = bridge ? [...bridge.forwarder, '--socket', bridge.socketPath, '--port', String(bridge.port()), '--', file, ...args] : [file, ...args];
-      return { file: available.program, args: bwrapArgs(policy, program!, programArgs), env: { ...env, TMPDIR: policy.tmpDir } };
+      return { file: available.closer, args: ['-c', CLOSE_INHERITED_FDS, available.program, ...bwrapArgs(policy, program!, programArgs)], env: withoutDesktopSessions({ ...env, TMPDIR: policy.tmpDir }) };
     },
   };
+}
+
+/**
+ * The desktop's session sockets are ways out of any sandbox (D-Bus's `systemd-run --user`,
+ * X11's synthetic keys): a confined agent is not told where they are, and their places are
+ * hidden (confine-inputs.ts, DESKTOP_SOCKETS).
+ */
+function withoutDesktopSessions(env: Record<string, string>): Record<string, string> {
+  const out = { ...env };
+  for (const k of ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY']) delete out[k];
+  return out;
 }

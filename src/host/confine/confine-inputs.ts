@@ -41,9 +41,18 @@ export const CACHE_DIRS: readonly StatePath[] = [
   { path: '~/.cache', env: 'XDG_CACHE_HOME', kind: 'dir' },
 ];
 
+/**
+ * Sockets that lead out of any sandbox: the session's D-Bus and systemd (`systemd-run
+ * --user` starts anything, unconfined), Wayland, PulseAudio and the keyring in the user's
+ * runtime dir; X11's (synthetic keys into any window); Docker's (a root container with the
+ * host's disk). Hidden where they exist; the variables that name them are not passed on
+ * (agent-confinement.ts).
+ */
+export const DESKTOP_SOCKETS = (uid: number): string[] => [`/run/user/${uid}`, '/tmp/.X11-unix', '/var/run/docker.sock', '/run/docker.sock'];
+
 export function confineInputs(c: ConfineContext): ConfineInputs {
   const expand = (p: string): string => (p === '~' ? c.home : p.startsWith('~/') ? join(c.home, p.slice(2)) : p);
-  const git = c.mainPath ? gitDirsOf(c.lanePath) : { gitDir: null, commonDir: null };
+  const git = c.mainPath ? gitDirsOf(c.lanePath, c.mainPath) : { gitDir: null, commonDir: null };
   const tmpDir = join(c.agentDir, 'tmp');
   mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
 
@@ -79,6 +88,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     const path = expand(raw);
     if (isAbsolute(path) || c.mainPath) addHidden(isAbsolute(path) ? path : resolve(c.mainPath!, path));
   }
+  for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
   if (c.keyless && c.mainPath) for (const file of keyedFilesOfMain(c.mainPath, c.config)) addHidden(file);
 
   return {
@@ -86,6 +96,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     mainPath: c.mainPath && realpathSync(c.mainPath),
     gitDir: git.gitDir,
     commonDir: git.commonDir,
+    pinned: git.gitDir && git.commonDir ? pinnedGitFiles(c.lanePath, git.gitDir, git.commonDir) : [],
     dataDir: realpathSync(c.dataDir),
     agentDir: realpathSync(c.agentDir),
     tmpDir: realpathSync(tmpDir),
@@ -108,17 +119,36 @@ function scratchOf(dir: string): Scratch {
 }
 
 /**
- * A worktree's `.git` is a file naming its own git dir, whose `commondir` names the shared
- * one; MAIN's `.git` is the shared dir itself.
+ * The git dirs a lane's commits need, read from MAIN's side only: the shared dir is MAIN's
+ * `.git`, and the lane's own dir is the `worktrees/<name>` entry whose `gitdir` file names
+ * the lane's `.git`. Never from the lane's `.git` file or its dir's `commondir`, which the
+ * agent can write: they would otherwise say which places the next launch makes writable.
  */
-export function gitDirsOf(checkout: string): { gitDir: string | null; commonDir: string } {
-  const dotGit = join(checkout, '.git');
-  if (lstatSync(dotGit).isDirectory()) return { gitDir: null, commonDir: realpathSync(dotGit) };
-  const line = readFileSync(dotGit, 'utf8').trim();
-  if (!line.startsWith('gitdir:')) throw new Error(`${dotGit} does not name a git dir ("gitdir: …"); is ${checkout} a git worktree?`);
-  const gitDir = realpathSync(resolve(checkout, line.slice('gitdir:'.length).trim()));
-  const common = readFileSync(join(gitDir, 'commondir'), 'utf8').trim();
-  return { gitDir, commonDir: realpathSync(resolve(gitDir, common)) };
+export function gitDirsOf(checkout: string, mainPath: string): { gitDir: string | null; commonDir: string } {
+  const mainGit = join(mainPath, '.git');
+  if (!lstatSync(mainGit).isDirectory()) throw new Error(`${mainGit} is not a directory; Grove confines lanes of a repository whose MAIN holds its .git`);
+  const commonDir = realpathSync(mainGit);
+  const lane = realpathSync(checkout);
+  if (lane === realpathSync(mainPath)) return { gitDir: null, commonDir };
+  const worktrees = join(commonDir, 'worktrees');
+  for (const name of existsSync(worktrees) ? readdirSync(worktrees) : []) {
+    try {
+      const named = readFileSync(join(worktrees, name, 'gitdir'), 'utf8').trim();
+      if (realpathSync(dirname(resolve(worktrees, name, named))) === lane) return { gitDir: join(worktrees, name), commonDir };
+    } catch {
+      /* a stale entry (its lane gone): not this one */
+    }
+  }
+  throw new Error(`${checkout} is not a worktree of ${mainPath} (no entry in ${worktrees} names it); run \`git worktree repair\` in MAIN if it was moved`);
+}
+
+/** The git files a lane must not rewrite (confine-policy.ts `pinned`), made where missing so they can be mounted. */
+function pinnedGitFiles(lanePath: string, gitDir: string, commonDir: string): string[] {
+  const files = [join(lanePath, '.git'), join(gitDir, 'commondir'), join(gitDir, 'gitdir'), join(gitDir, 'config.worktree')];
+  for (const f of files) if (!existsSync(f)) closeSync(openSync(f, 'a', 0o644));
+  const dirs = [join(commonDir, 'objects', 'info'), join(commonDir, 'refs', 'replace')];
+  for (const d of dirs) mkdirSync(d, { recursive: true });
+  return [...files, ...dirs].map((p) => realpathSync(p));
 }
 
 /** MAIN's files a key-less lane's copies came from (`setup.copy`): the keys it must not read. */

@@ -21,6 +21,14 @@ export interface ConfineInputs {
   gitDir: string | null;
   /** The repository's shared git dir (MAIN's `.git`); null when the directory is in no git checkout. */
   commonDir: string | null;
+  /**
+   * What stays read-only inside the writable git places: the lane's `.git` file, its dir's
+   * `commondir`, `gitdir` and `config.worktree` (they say where git finds its config, and git
+   * run by the host in the lane would obey them: an fsmonitor or hook would run unconfined),
+   * and the shared `objects/info` (alternates) and `refs/replace` (other content for MAIN's
+   * objects). They exist (confine-inputs.ts makes the missing ones).
+   */
+  pinned: string[];
   /** Grove's data dir: the operator's token, every agent's files, the databases. */
   dataDir: string;
   /** This agent's own files in the data dir (hook settings, MCP config): readable. */
@@ -99,6 +107,7 @@ export function confinePolicy(i: ConfineInputs): ConfinePolicy {
     if (i.gitDir) steps.push({ kind: 'writable', path: i.gitDir });
     // A lane's commits go to the shared store; MAIN's own checkout writes none of it.
     if (i.gitDir && i.commonDir) for (const part of SHARED_GIT_WRITABLE) steps.push({ kind: 'writable', path: `${i.commonDir}/${part}` });
+    for (const path of i.pinned) steps.push({ kind: 'read-only', path });
   }
   steps.push({ kind: 'hidden', path: i.dataDir, what: 'dir' });
   for (const h of i.hidden) steps.push({ kind: 'hidden', path: h.path, what: h.kind });

@@ -3,7 +3,11 @@ import { accessSync, constants } from 'node:fs';
 import { resolveCommand } from '../terminals/resolve-command';
 
 /** Whether this machine can confine an agent, and with what; or why not, in words for the operator. */
-export type ConfineAvailability = { ok: true; mechanism: 'bwrap' | 'sandbox-exec'; program: string } | { ok: false; reason: string };
+export type ConfineAvailability =
+  /** `closer` (bubblewrap only): the bash that closes inherited descriptors before it (agent-confinement.ts). */
+  | { ok: true; mechanism: 'bwrap'; program: string; closer: string }
+  | { ok: true; mechanism: 'sandbox-exec'; program: string }
+  | { ok: false; reason: string };
 
 /** How a trial sandbox went: as much of spawnSync's answer as the probe reads. */
 export interface TrialRun {
@@ -53,8 +57,12 @@ export function probeConfinement(platform: NodeJS.Platform = process.platform, e
   if (!program) return { ok: false, reason: `bubblewrap (${wanted}) is not installed: install the "bubblewrap" package to confine agents` };
   const trial = system.run(program, ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--die-with-parent', '--', '/bin/sh', '-c', ':']);
   if (trial.error) return { ok: false, reason: `bubblewrap (${program}) could not be run: ${trial.error.message}` };
-  if (trial.status !== 0) return { ok: false, reason: `bubblewrap cannot make a sandbox here (${firstLine(trial)}); unprivileged user namespaces may be turned off` };
-  return { ok: true, mechanism: 'bwrap', program };
+  if (trial.status !== 0) {
+    return { ok: false, reason: `bubblewrap cannot make a sandbox here (${firstLine(trial)}): unprivileged user namespaces may be turned off; see "Confined lanes" in docs/operations.md` };
+  }
+  const closer = resolveCommand('bash', env.PATH, '/');
+  if (!closer) return { ok: false, reason: 'bash is not installed, and Grove needs it to close what a confined agent must not inherit: install bash to confine agents' };
+  return { ok: true, mechanism: 'bwrap', program, closer };
 }
 
 function probeSandboxExec(system: ProbeSystem): ConfineAvailability {

@@ -15,11 +15,21 @@ export class HostBridge {
     private readonly port: () => number,
   ) {}
 
-  /** Starts listening (the agent's forwarder retries while it does). Idempotent. */
-  open(): void {
-    if (this.server) return;
-    mkdirSync(dirname(this.socketPath), { recursive: true, mode: 0o700 });
-    rmSync(this.socketPath, { force: true });
+  /** Why it cannot serve, once it failed (kept: every later launch is told). */
+  private broken: string | null = null;
+
+  /**
+   * Starts listening (the agent's forwarder retries while it does). Idempotent. Answers why
+   * it cannot serve, null when it does (or is starting: a later failure is kept for the next).
+   */
+  open(): string | null {
+    if (this.server || this.broken) return this.broken;
+    try {
+      mkdirSync(dirname(this.socketPath), { recursive: true, mode: 0o700 });
+      rmSync(this.socketPath, { force: true });
+    } catch (e) {
+      return (this.broken = `${this.socketPath}: ${(e as Error).message}`);
+    }
     const server = createServer((client) => {
       const upstream = connect(this.port(), '127.0.0.1');
       client.pipe(upstream).pipe(client);
@@ -30,8 +40,13 @@ export class HostBridge {
       client.on('error', end).on('close', end);
       upstream.on('error', end).on('close', end);
     });
+    server.on('error', (e) => {
+      this.broken = `${this.socketPath}: ${e.message}`;
+      this.server = null;
+    });
     server.listen(this.socketPath, () => chmodSync(this.socketPath, 0o600));
     this.server = server;
+    return null;
   }
 
   close(): void {

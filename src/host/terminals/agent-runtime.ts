@@ -162,14 +162,15 @@ export class AgentRuntime {
     if (this.supervision.kind !== 'backoff') this.counters = { unstableRestarts: 0 };
     const generation = ++this.generation;
     this.supervision = { kind: 'starting', generation };
-    const plan = this.deps.plan(resume, extraArgs);
-    this.confinement = plan.confinement;
     let pty: IPty;
     try {
+      // Building the plan may refuse too (confinement that cannot be set up): as a failed spawn.
+      const plan = this.deps.plan(resume, extraArgs);
+      this.confinement = plan.confinement;
       pty = this.deps.spawnPty(plan, this.record.lanePath, this.record.cols, this.record.rows);
     } catch (e) {
       this.supervision = { kind: 'crashed', code: null, signal: null };
-      this.deps.log.append(Buffer.from(`\r\n[grove] could not start ${plan.file}: ${(e as Error).message}\r\n`));
+      this.deps.log.append(Buffer.from(`\r\n[grove] could not start ${this.record.command}: ${(e as Error).message}\r\n`));
       this.announce();
       return ok(undefined);
     }

@@ -31,7 +31,10 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // git runs the repository's hooks, which a lane's agent can write: no secret of the host's goes with it.
   delete env.GROVE_SYNC_PASSWORD;
   delete env.GROVE_TOKEN;
-  return { ...env, ...extra };
+  // A confined agent writes its lane and the shared refs: git in a lane must not run a
+  // program its files name (an fsmonitor) nor read replaced objects (refs/replace), which
+  // would show MAIN other content than it has without moving a branch.
+  return { ...env, GIT_NO_REPLACE_OBJECTS: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.fsmonitor', GIT_CONFIG_VALUE_0: 'false', ...extra };
 }
 
 export function runGit(

@@ -20,18 +20,31 @@ function place(): { root: string; main: string; lane: string; home: string; data
 }
 
 describe('a confined agent\'s paths, read from a real repository', () => {
-  it('finds a worktree\'s own git dir and the shared one; MAIN\'s .git is the shared one', () => {
+  it('finds a worktree\'s own git dir and the shared one from MAIN\'s side; MAIN\'s .git is the shared one', () => {
     const p = place();
-    expect(gitDirsOf(p.lane)).toEqual({ gitDir: join(p.main, '.git', 'worktrees', 'flower-design'), commonDir: join(p.main, '.git') });
-    expect(gitDirsOf(p.main)).toEqual({ gitDir: null, commonDir: join(p.main, '.git') });
+    expect(gitDirsOf(p.lane, p.main)).toEqual({ gitDir: join(p.main, '.git', 'worktrees', 'flower-design'), commonDir: join(p.main, '.git') });
+    expect(gitDirsOf(p.main, p.main)).toEqual({ gitDir: null, commonDir: join(p.main, '.git') });
   });
 
-  it('says what is wrong with a .git file that names no git dir', () => {
+  it('ignores what the lane\'s own files claim: a rewritten .git or commondir changes nothing, a lane MAIN does not know is refused', () => {
     const p = place();
+    const elsewhere = join(p.lane, '.fake-git');
+    mkdirSync(join(elsewhere, 'objects'), { recursive: true });
+    writeFileSync(join(p.lane, '.git'), `gitdir: ${elsewhere}\n`);
+    writeFileSync(join(p.main, '.git', 'worktrees', 'flower-design', 'commondir'), `${elsewhere}\n`);
+    expect(gitDirsOf(p.lane, p.main)).toEqual({ gitDir: join(p.main, '.git', 'worktrees', 'flower-design'), commonDir: join(p.main, '.git') });
     const odd = join(p.root, 'odd');
     mkdirSync(odd);
-    writeFileSync(join(odd, '.git'), 'nonsense\n');
-    expect(() => gitDirsOf(odd)).toThrow(/does not name a git dir .* is .*odd a git worktree\?/);
+    writeFileSync(join(odd, '.git'), `gitdir: ${join(p.main, '.git', 'worktrees', 'flower-design')}\n`);
+    expect(() => gitDirsOf(odd, p.main)).toThrow(/odd is not a worktree of .*flower \(no entry in .*worktrees names it\); run `git worktree repair` in MAIN/);
+  });
+
+  it('pins the files that tell git where its config is, and the shared alternates and replace refs, made where missing', () => {
+    const p = place();
+    const inputs = confineInputs({ lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config: {}, keyless: false, bridgeDir: null, shown: [] });
+    const gitDir = join(p.main, '.git', 'worktrees', 'flower-design');
+    expect(inputs.pinned).toEqual([join(p.lane, '.git'), join(gitDir, 'commondir'), join(gitDir, 'gitdir'), join(gitDir, 'config.worktree'), join(p.main, '.git', 'objects', 'info'), join(p.main, '.git', 'refs', 'replace')]);
+    expect(existsSync(join(gitDir, 'config.worktree'))).toBe(true);
   });
 
   it('makes the CLI\'s missing state dir and file, and the caches, so they can be mounted; takes CODEX_HOME when set', () => {

@@ -7,6 +7,7 @@ const lane: ConfineInputs = {
   mainPath: '/src/flower',
   gitDir: '/src/flower/.git/worktrees/flower-design',
   commonDir: '/src/flower/.git',
+  pinned: [],
   dataDir: '/home/mike/.grove',
   agentDir: '/home/mike/.grove/agents/a1',
   tmpDir: '/home/mike/.grove/agents/a1/tmp',

@@ -107,6 +107,7 @@ const lane: ConfineInputs = {
   mainPath: '/Users/mike/src/flower',
   gitDir: '/Users/mike/src/flower/.git/worktrees/flower-design',
   commonDir: '/Users/mike/src/flower/.git',
+  pinned: [],
   dataDir: '/Users/mike/.grove',
   agentDir: '/Users/mike/.grove/agents/a1',
   tmpDir: '/Users/mike/.grove/agents/a1/tmp',
@@ -267,7 +268,7 @@ describe('a launch on a Mac (the probe answers sandbox-exec)', () => {
       placeOf: () => ({ mainPath: null, config: { lanes: { network: 'none' } }, keyless: false }),
       dataDir: join(root, 'data'),
       home: join(root, 'home'),
-      bridge: { socketPath: join(root, 'data', 'run', 'host.sock'), open: () => bridgeOpened.push('opened'), forwarder: ['node', 'net-forward.js'], port: () => 4477 },
+      bridge: { socketPath: join(root, 'data', 'run', 'host.sock'), open: () => (bridgeOpened.push('opened'), null), forwarder: ['node', 'net-forward.js'], port: () => 4477 },
       hostPort: () => 4477,
     };
   }

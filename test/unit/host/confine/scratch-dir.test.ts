@@ -19,6 +19,7 @@ const inputs = (over: Partial<ConfineInputs>): ConfineInputs => ({
   mainPath: null,
   gitDir: null,
   commonDir: null,
+  pinned: [],
   dataDir: '/data',
   agentDir: '/data/agents/a1',
   tmpDir: '/data/agents/a1/tmp',
