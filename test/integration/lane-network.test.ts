@@ -138,6 +138,17 @@ describe.skipIf(!canConfine)("a lane's own network", () => {
     const unknown = await api(host, 'lanes.setNetwork', { id: 'no-such-lane', network: 'none' });
     expect(unknown.body.error?.code).toBe('lane_unknown');
   });
+
+  it("an agent's own token cannot open its lane's network: that is the operator's", async () => {
+    const lane = await createLane('offline', { network: 'none' });
+    const out = join(lane.path, 'token.txt');
+    await call('agents.start', { lanePath: lane.path, preset: 'custom', command: '/bin/sh', args: ['-c', `echo "$GROVE_AGENT_TOKEN" > ${out}; exec sleep 600`], restart: 'never' });
+    const token = await until('the agent\'s token', async () => (existsSync(out) ? readFileSync(out, 'utf8').trim() || null : null));
+    const asAgent = await api({ url: host.url, token }, 'lanes.setNetwork', { id: lane.id, network: 'open' });
+    expect(asAgent.body.ok).toBe(false);
+    expect(asAgent.body.error?.message).toContain("An agent's token may not call lanes.setNetwork");
+    expect((await call<{ lanes: Lane[] }>('lanes.list', { repoId })).lanes.find((l) => l.id === lane.id)?.network).toBe('none');
+  });
 });
 
 describe.skipIf(!canConfine)('grove lane --network and grove lane network', () => {
