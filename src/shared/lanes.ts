@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/**
+ * What a lane's confined agents reach on the network: `open`, or `none` (nothing but Grove's
+ * host). Set per lane; a lane without its own takes grove.yaml's `lanes.network`.
+ */
+export const LaneNetwork = z.enum(['open', 'none']);
+export type LaneNetwork = z.infer<typeof LaneNetwork>;
+
 /** A lane: a git worktree of a registered repository, one stream of work. */
 export const Lane = z.object({
   id: z.string(),
@@ -21,6 +28,8 @@ export const Lane = z.object({
   setup: z.enum(['none', 'running', 'done', 'failed']),
   /** Set while the lane is served: where it answers, and the supervised server if any. */
   served: z.object({ url: z.string(), mode: z.enum(['site', 'command']), agentId: z.string().nullable() }).nullable(),
+  /** The lane's own network for its confined agents; null: the repository's (grove.yaml's `lanes.network`, else open). */
+  network: LaneNetwork.nullable(),
 });
 export type Lane = z.infer<typeof Lane>;
 

@@ -7,7 +7,7 @@ import { MainHealth } from './health';
 import { HealthTimeline, Incident } from './incidents';
 import { MAX_ESCALATE_AFTER_MINUTES, Notification, NotificationSettings } from './notifications';
 import { OpsLoop, OpsStatus } from './ops';
-import { Lane, LaneDiff, MainState, MergeCheck, MergeRecord, ResolvedLanePath } from './lanes';
+import { Lane, LaneDiff, LaneNetwork, MainState, MergeCheck, MergeRecord, ResolvedLanePath } from './lanes';
 import { HostStatus } from './host-status';
 import { Repo } from './repo';
 import { AcknowledgeAlertsParams, Alert } from './alerts';
@@ -114,8 +114,15 @@ export const methods = {
         keyless: z.boolean().optional(),
         /** Create it without the repository's recipe (no copy, link or setup commands, lanes beside MAIN): the way to make a lane in an untrusted repository. */
         withoutRecipes: z.boolean().optional(),
+        /** Its confined agents' network; default: the repository's (grove.yaml's lanes.network, else open). */
+        network: LaneNetwork.optional(),
       })
       .strict(),
+    result: z.object({ lane: Lane }),
+  },
+  /** Sets the lane's own network (null: back to the repository's); each agent takes it at its next start. */
+  'lanes.setNetwork': {
+    params: z.object({ id: z.string().min(1).max(200), network: LaneNetwork.nullable() }).strict(),
     result: z.object({ lane: Lane }),
   },
   /** Takes a worktree made outside Grove under Grove's care (it gets a port block, no setup is run). */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { callHost } from '../../host-client/call-host';
-import type { Lane } from '../../shared/lanes';
+import type { Lane, LaneNetwork } from '../../shared/lanes';
 import { callWithProgress } from '../call-with-progress';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
@@ -8,25 +8,43 @@ import { usageError } from '../usage';
 import { fail, findLane, flagProblem, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
 
-/** `grove lane create|list|remove|adopt|rebase|serve`. Long verbs print their job's progress to stderr. */
+/** `grove lane create|list|remove|adopt|rebase|serve|network`. Long verbs print their job's progress to stderr. */
 export const LANE_USAGE = `Usage:
-  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--repo REPO]
+  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|none] [--repo REPO]
   grove lane list [--repo REPO] [--json]
   grove lane remove NAME [--archive] [--repo REPO]
   grove lane adopt PATH [--name NAME] [--ephemeral] [--repo REPO]
   grove lane rebase NAME [--repo REPO]
-  grove lane serve NAME [--off] [--repo REPO]`;
+  grove lane serve NAME [--off] [--repo REPO]
+  grove lane network NAME open|none|default [--repo REPO]
+        none: its confined agents reach nothing but Grove's host; default: grove.yaml's lanes.network. From each agent's next start`;
+
+const VALUED = ['--repo', '--branch', '--name', '--network'];
+const SWITCHES = ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off', '--without-recipes'];
+
+/** `open|none` as given to --network; `default` too for `lane network` (null: the repository's). */
+function networkOf(word: string | undefined, allowDefault: boolean): LaneNetwork | null | undefined {
+  if (word === 'open' || word === 'none') return word;
+  if (allowDefault && word === 'default') return null;
+  return undefined;
+}
 
 export async function laneCommand(ctx: CliContext, args: string[]): Promise<number> {
   const [verb, ...rest] = args;
-  const flags = parseFlags(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off', '--without-recipes']);
-  const arity: Record<string, number> = { create: 1, list: 0, remove: 1, adopt: 1, rebase: 1, serve: 1 };
-  if (verb === undefined) return usageError(ctx, LANE_USAGE, ['lane'], 'Name what to do: create, list, remove, adopt, rebase or serve.');
+  const flags = parseFlags(rest, VALUED, SWITCHES);
+  const arity: Record<string, number> = { create: 1, list: 0, remove: 1, adopt: 1, rebase: 1, serve: 1, network: 2 };
+  if (verb === undefined) return usageError(ctx, LANE_USAGE, ['lane'], 'Name what to do: create, list, remove, adopt, rebase, serve or network.');
   if (arity[verb] === undefined) return usageError(ctx, LANE_USAGE, ['lane'], `Unknown lane command ${JSON.stringify(verb)}.`);
-  if (!flags) return usageError(ctx, LANE_USAGE, ['lane', verb], flagProblem(rest, ['--repo', '--branch', '--name'], ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off', '--without-recipes']));
-  if (flags.positional.length < arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `${verb === 'adopt' ? 'PATH' : 'NAME'} is missing.`);
+  if (!flags) return usageError(ctx, LANE_USAGE, ['lane', verb], flagProblem(rest, VALUED, SWITCHES));
+  if (flags.positional.length < arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `${verb === 'adopt' ? 'PATH' : flags.positional.length === 0 ? 'NAME' : 'The network (open, none or default)'} is missing.`);
   if (flags.positional.length > arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `Unexpected argument ${JSON.stringify(flags.positional[arity[verb]])}.`);
   if (flags.switches.has('--keyless') && flags.switches.has('--with-keys')) return usageError(ctx, LANE_USAGE, ['lane', verb], '--keyless and --with-keys contradict each other; give one.');
+  const createNetwork = networkOf(flags.values.network, false);
+  if (flags.values.network !== undefined && (verb !== 'create' || createNetwork === undefined)) {
+    return usageError(ctx, LANE_USAGE, ['lane', verb], verb === 'create' ? `--network takes open or none, not ${JSON.stringify(flags.values.network)}.` : '--network is for lane create; to change a lane\'s, use grove lane network NAME open|none|default.');
+  }
+  const laneNetwork = verb === 'network' ? networkOf(flags.positional[1], true) : null;
+  if (laneNetwork === undefined) return usageError(ctx, LANE_USAGE, ['lane', verb], `The network is open, none or default (grove.yaml's lanes.network), not ${JSON.stringify(flags.positional[1])}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const target = host.target;
@@ -51,13 +69,14 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
     const r = await callWithProgress(
       target,
       'lanes.create',
-      { repoId: repo.id, name, ...(flags.values.branch ? { branch: flags.values.branch } : {}), ...(flags.switches.has('--ephemeral') ? { ephemeral: true } : {}), ...(keyless !== undefined ? { keyless } : {}), ...(flags.switches.has('--without-recipes') ? { withoutRecipes: true } : {}) },
+      { repoId: repo.id, name, ...(flags.values.branch ? { branch: flags.values.branch } : {}), ...(flags.switches.has('--ephemeral') ? { ephemeral: true } : {}), ...(keyless !== undefined ? { keyless } : {}), ...(flags.switches.has('--without-recipes') ? { withoutRecipes: true } : {}), ...(createNetwork ? { network: createNetwork } : {}) },
       { repoId: repo.id, laneName: name, kinds: ['lane.create'] },
     );
     if (!r.ok) return fail(ctx, r.error);
     const l = r.value.lane;
     const setup = l.setup === 'failed' ? ' Its setup FAILED (see above); the lane is kept.' : '';
-    const code = done({ lane: l }, `Created lane ${l.name} on branch ${l.branch} at ${l.path}${l.port !== null ? `, ports ${l.port}-${l.port + 9}` : ''}.${setup}`);
+    const network = l.network === 'none' ? ' Its agents reach no network but Grove\'s host.' : '';
+    const code = done({ lane: l }, `Created lane ${l.name} on branch ${l.branch} at ${l.path}${l.port !== null ? `, ports ${l.port}-${l.port + 9}` : ''}.${network}${setup}`);
     return l.setup === 'failed' ? ExitCode.failed : code;
   }
   if (verb === 'adopt') {
@@ -78,6 +97,12 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
     if (!r.ok) return fail(ctx, r.error);
     return done(r.value, `Rebased ${lane.name} onto MAIN (now ${r.value.head.slice(0, 12)}); the previous head is kept in ${r.value.recoveryRef}.`);
   }
+  if (verb === 'network') {
+    const r = await callHost(target, 'lanes.setNetwork', { id: lane.id, network: laneNetwork });
+    if (!r.ok) return fail(ctx, r.error);
+    const now = laneNetwork === null ? "the repository's (grove.yaml's lanes.network)" : laneNetwork === 'none' ? "none: nothing but Grove's host" : 'open';
+    return done({ lane: r.value.lane }, `${lane.name}'s network is ${now}. Agents running in it keep theirs until they start again.`);
+  }
   // serve
   const on = !flags.switches.has('--off');
   const r = await callWithProgress(target, 'lanes.serve', { id: lane.id, on }, { ...watch, kinds: ['lane.serve'] });
@@ -86,7 +111,9 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
 }
 
 function describeLane(l: Lane): string {
-  const state = l.adoptable ? 'not Grove’s (adoptable)' : [l.status, l.setup === 'failed' ? 'setup failed' : '', l.keyless ? 'key-less' : '', l.served ? `served ${l.served.url}` : ''].filter(Boolean).join(', ');
+  const state = l.adoptable
+    ? 'not Grove’s (adoptable)'
+    : [l.status, l.setup === 'failed' ? 'setup failed' : '', l.keyless ? 'key-less' : '', l.network ? `network ${l.network}` : '', l.served ? `served ${l.served.url}` : ''].filter(Boolean).join(', ');
   const ports = l.port !== null ? `:${l.port}` : '';
   return `${l.name.padEnd(16)} ${(l.branch ?? '(detached)').padEnd(20)} ${l.kind.padEnd(9)} ${ports.padEnd(7)} ${state}  ${l.path}`;
 }

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import type { Confinement } from '../../shared/agents';
 import type { GroveConfig } from '../../shared/config';
+import type { LaneNetwork } from '../../shared/lanes';
 import type { StatePath } from '../terminals/presets';
 import { bwrapArgs } from './bwrap-args';
 import { confineInputs } from './confine-inputs';
@@ -8,12 +9,14 @@ import { confinePolicy } from './confine-policy';
 import type { ConfineAvailability } from './confine-probe';
 import { sandboxExecArgs } from './sandbox-profile';
 
-/** What Grove knows of the place an agent works in: its repository's MAIN and recipe, and whether the lane is key-less. */
+/** What Grove knows of the place an agent works in: its repository's MAIN and recipe, and the lane's own settings. */
 export interface WorkPlace {
   mainPath: string | null;
   /** The recipe as usable (the per-user override laid over it); null when it cannot be read. */
   config: GroveConfig | null;
   keyless: boolean;
+  /** The lane's own network (`lanes.setNetwork`); null or absent: the recipe's `lanes.network`, else open. */
+  network?: LaneNetwork | null;
 }
 
 export interface ConfinementDeps {
@@ -88,8 +91,12 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
   if (place.config?.lanes?.confine === false) return unconfined('grove.yaml turns confinement off (lanes.confine: false)');
   const available = deps.availability();
   if (!available.ok) return unconfined(available.reason);
+  // The lane's own setting is the operator's, made for this lane: it wins over the recipe's
+  // default either way (an `open` lane in a `none` repository included).
+  const network = place.network ?? place.config?.lanes?.network ?? 'open';
+  const config: GroveConfig = { ...place.config, lanes: { ...place.config?.lanes, network } };
   if (req.preview) {
-    return { info: { confined: true, mechanism: available.mechanism, reason: null, network: place.config?.lanes?.network ?? 'open' }, wrap: () => { throw new Error('a preview launches nothing'); } };
+    return { info: { confined: true, mechanism: available.mechanism, reason: null, network }, wrap: () => { throw new Error('a preview launches nothing'); } };
   }
   const would: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network: place.config?.lanes?.network ?? 'open' };
   if (would.network === 'none' && available.mechanism === 'bwrap' && !deps.bridge) {
@@ -106,7 +113,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
         home: req.env.HOME || deps.home,
         env: req.env,
         statePaths: req.statePaths,
-        config: place.config ?? {},
+        config,
         keyless: place.keyless,
         // sandbox-exec lets the agent reach the host's port itself: no bridge to show.
         bridgeDir: deps.bridge && available.mechanism === 'bwrap' ? dirname(deps.bridge.socketPath) : null,

@@ -15,7 +15,8 @@ import { HostBridge, MAX_SOCKET_PATH } from './host-bridge';
  * repository's recipe, decided per launch; the OS asked once. A recipe that is not trusted
  * (its commands changed, or never reviewed) may tighten confinement (`hidden`, `network:
  * none`) but never loosen it: `confine: false` and `writable` are in what the operator
- * reviews when trusting (trust/command-digest.ts), and are ignored until then.
+ * reviews when trusting (trust/command-digest.ts), and are ignored until then. A lane's own
+ * network (`lanes.setNetwork`) is the operator's word and wins over the recipe's either way.
  */
 export function confinementOf(d: {
   repos: RepoStore;
@@ -35,7 +36,7 @@ export function confinementOf(d: {
     if (!repo) return null;
     const trusted = usableConfig(repo, d.dataDir);
     const config = trusted.ok ? trusted.value : tightenedOnly(usableConfig(repo, d.dataDir, { withoutRecipes: true }));
-    return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false };
+    return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false, network: lane?.network ?? null };
   };
   const socketPath = join(d.dataDir, 'run', 'host.sock');
   const hostBridge = socketPath.length <= MAX_SOCKET_PATH ? new HostBridge(socketPath, d.port) : null;

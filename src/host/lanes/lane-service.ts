@@ -2,7 +2,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
-import type { Lane } from '../../shared/lanes';
+import type { Lane, LaneNetwork } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
@@ -44,6 +44,15 @@ export interface LaneAgents {
   stopAllIn(path: string): Promise<void>;
   /** Removes the records of every agent in the removed lane, keeping their output in `scrollbackDir` if given; returns the files kept. */
   removeAllIn(path: string, scrollbackDir: string | null): Promise<string[]>;
+}
+
+export interface CreateOptions {
+  branch?: string;
+  ephemeral?: boolean;
+  keyless?: boolean;
+  withoutRecipes?: boolean;
+  /** The lane's own network for its confined agents; default: the repository's. */
+  network?: LaneNetwork;
 }
 
 export interface LaneServiceDeps {
@@ -106,13 +115,14 @@ export class LaneService {
           keyless: false,
           setup: 'none',
           served: null,
+          network: null,
         });
       }
     }
     return out;
   }
 
-  create(repoId: string, name: string, o: { branch?: string; ephemeral?: boolean; keyless?: boolean; withoutRecipes?: boolean } = {}): Promise<Result<Lane, ApiError>> {
+  create(repoId: string, name: string, o: CreateOptions = {}): Promise<Result<Lane, ApiError>> {
     // Set once the lane is recorded with its setup running: from then on its setup ends, done
     // or failed, whatever throws (a lane left "setup running" would never change again).
     const inserted: { record: LaneRecord | null } = { record: null };
@@ -127,7 +137,7 @@ export class LaneService {
     inserted: { record: LaneRecord | null },
     repoId: string,
     name: string,
-    o: { branch?: string; ephemeral?: boolean; keyless?: boolean; withoutRecipes?: boolean },
+    o: CreateOptions,
   ): Promise<Result<Lane, ApiError>> {
     const repo = this.repo(repoId);
     if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
@@ -173,6 +183,7 @@ export class LaneService {
         keyless: o.keyless ?? config.lanes?.keyless ?? false,
         setup: hasFiles || postCreate.length > 0 ? 'running' : 'none',
         served: null,
+        network: o.network ?? null,
       };
       const job = startJob({ kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` });
       if (preCreate.length > 0) {
@@ -327,6 +338,7 @@ export class LaneService {
         keyless: loaded.value.lanes?.keyless ?? false,
         setup: 'none',
         served: null,
+        network: null,
       };
       this.deps.lanes.insert(record);
       const lane = toLane(record);
@@ -334,6 +346,20 @@ export class LaneService {
       this.deps.onLanesChanged(this.deps.lanes.list());
       return ok(lane);
     });
+  }
+
+  /**
+   * The lane's own network for its confined agents (null: the repository's again). Running
+   * agents keep the network they started with: each takes the new one at its next start.
+   */
+  setNetwork(id: string, network: LaneNetwork | null): Result<Lane, ApiError> {
+    const found = findLane(this.deps.lanes, this.deps.repos, id);
+    if (!found.ok) return found;
+    const updated = this.deps.lanes.update(found.value.lane.id, { network });
+    if (!updated) return err(apiError('lane_unknown', `No lane with id ${id}.`, { id }));
+    const lane = toLane(updated);
+    this.deps.events.append({ type: 'lane.updated', lane });
+    return ok(lane);
   }
 
   remove(id: string, archive: boolean): Promise<Result<{ archiveRef: string | null; recoveryRef: string | null }, ApiError>> {
@@ -486,11 +512,21 @@ export class LaneService {
     if (record) this.deps.events.append({ type: 'lane.head', id: record.id, repoId: record.repoId, head });
   }
 
-  handlers(): Pick<Handlers, 'lanes.list' | 'lanes.create' | 'lanes.remove' | 'lanes.adopt'> {
+  handlers(): Pick<Handlers, 'lanes.list' | 'lanes.create' | 'lanes.setNetwork' | 'lanes.remove' | 'lanes.adopt'> {
     return {
       'lanes.list': async ({ repoId }) => ok({ lanes: await this.list(repoId) }),
-      'lanes.create': async ({ repoId, name, branch, ephemeral, keyless, withoutRecipes }) => {
-        const r = await this.create(repoId, name, { ...(branch ? { branch } : {}), ephemeral: ephemeral ?? false, ...(keyless !== undefined ? { keyless } : {}), withoutRecipes: withoutRecipes ?? false });
+      'lanes.create': async ({ repoId, name, branch, ephemeral, keyless, withoutRecipes, network }) => {
+        const r = await this.create(repoId, name, {
+          ...(branch ? { branch } : {}),
+          ephemeral: ephemeral ?? false,
+          ...(keyless !== undefined ? { keyless } : {}),
+          withoutRecipes: withoutRecipes ?? false,
+          ...(network ? { network } : {}),
+        });
+        return r.ok ? ok({ lane: r.value }) : r;
+      },
+      'lanes.setNetwork': async ({ id, network }) => {
+        const r = this.setNetwork(id, network);
         return r.ok ? ok({ lane: r.value }) : r;
       },
       'lanes.adopt': async ({ repoId, path, name, ephemeral }) => {

@@ -1,3 +1,4 @@
+import type { LaneNetwork } from '../../shared/lanes';
 import type { Db } from '../db/database';
 
 /** A lane as recorded; what git and the disk say now is added by LaneService.list. */
@@ -13,6 +14,8 @@ export interface LaneRecord {
   keyless: boolean;
   setup: 'none' | 'running' | 'done' | 'failed';
   served: { url: string; mode: 'site' | 'command'; agentId: string | null } | null;
+  /** The lane's own network for confined agents; null: the repository's grove.yaml decides. */
+  network: LaneNetwork | null;
 }
 
 type Row = {
@@ -29,6 +32,7 @@ type Row = {
   served_url: string | null;
   serve_mode: string | null;
   serve_agent_id: string | null;
+  network: string | null;
 };
 const toRecord = (r: Row): LaneRecord => ({
   id: r.id,
@@ -42,6 +46,7 @@ const toRecord = (r: Row): LaneRecord => ({
   keyless: r.keyless === 1,
   setup: r.setup as LaneRecord['setup'],
   served: r.served_url ? { url: r.served_url, mode: r.serve_mode as 'site' | 'command', agentId: r.serve_agent_id } : null,
+  network: r.network as LaneNetwork | null,
 });
 
 export interface LaneStore {
@@ -50,7 +55,7 @@ export interface LaneStore {
   /** Every port block handed out, in every repository. */
   takenPorts(): number[];
   insert(l: LaneRecord): void;
-  update(id: string, change: Partial<Pick<LaneRecord, 'setup' | 'served' | 'branch' | 'port'>>): LaneRecord | undefined;
+  update(id: string, change: Partial<Pick<LaneRecord, 'setup' | 'served' | 'branch' | 'port' | 'network'>>): LaneRecord | undefined;
   remove(id: string): void;
 }
 
@@ -60,11 +65,11 @@ export function createLaneStore(db: Db): LaneStore {
   const get = db.prepare('SELECT * FROM lanes WHERE id = ?');
   const ports = db.prepare('SELECT port FROM lanes WHERE port IS NOT NULL');
   const insert = db.prepare(
-    `INSERT INTO lanes (id, repo_id, name, path, branch, kind, created_at, port, keyless, setup, served_url, serve_mode, serve_agent_id)
-     VALUES (@id, @repoId, @name, @path, @branch, @kind, @createdAt, @port, @keyless, @setup, @servedUrl, @serveMode, @serveAgentId)`,
+    `INSERT INTO lanes (id, repo_id, name, path, branch, kind, created_at, port, keyless, setup, served_url, serve_mode, serve_agent_id, network)
+     VALUES (@id, @repoId, @name, @path, @branch, @kind, @createdAt, @port, @keyless, @setup, @servedUrl, @serveMode, @serveAgentId, @network)`,
   );
   const update = db.prepare(
-    'UPDATE lanes SET branch = @branch, port = @port, setup = @setup, served_url = @servedUrl, serve_mode = @serveMode, serve_agent_id = @serveAgentId WHERE id = @id',
+    'UPDATE lanes SET branch = @branch, port = @port, setup = @setup, served_url = @servedUrl, serve_mode = @serveMode, serve_agent_id = @serveAgentId, network = @network WHERE id = @id',
   );
   const remove = db.prepare('DELETE FROM lanes WHERE id = ?');
   const read = (id: string): LaneRecord | undefined => {

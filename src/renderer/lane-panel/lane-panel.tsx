@@ -1,12 +1,13 @@
 import { ExternalLink, GitMerge } from 'lucide-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Lane } from '../../shared/lanes';
+import type { Lane, LaneNetwork } from '../../shared/lanes';
 import { useHost } from '../connection/use-host';
 import { JobLog } from '../lanes/job-log';
 import type { JobView } from '../lanes/job-state';
 import { useDiffFocus } from '../lanes/diff-focus';
 import { LaneDiffContent, useLaneDiff } from '../lanes/lane-diff-view';
 import { describeSetup, describeStatus, portRange } from '../lanes/lane-labels';
+import { LaneNetworkSelect } from '../lanes/lane-network';
 import { useRepoConfig } from '../lanes/use-repo-config';
 import { count } from '../ui/plural';
 import { LaneActions } from './lane-actions';
@@ -59,7 +60,7 @@ function LanePanelBody({ lane }: { lane: Lane }) {
 
   return (
     <div className="lane-panel" data-testid="lane-panel" aria-label={`Lane ${lane.name}`} role="region">
-      <LaneHeader lane={lane} />
+      <LaneHeader lane={lane} repoNetwork={config ? (config.config.lanes?.network ?? 'open') : null} />
       <LaneActions lane={lane} canServe={canServe} />
       {actionJob && <JobLog key={actionJob.job.id} view={actionJob} />}
 
@@ -113,7 +114,7 @@ function LanePanelBody({ lane }: { lane: Lane }) {
   );
 }
 
-function LaneHeader({ lane }: { lane: Lane }) {
+function LaneHeader({ lane, repoNetwork }: { lane: Lane; repoNetwork: LaneNetwork | null }) {
   const status = describeStatus(lane);
   const setup = describeSetup(lane.setup);
   const ports = portRange(lane.port);
@@ -154,6 +155,15 @@ function LaneHeader({ lane }: { lane: Lane }) {
             </dd>
           </>
         )}
+        <dt>Network</dt>
+        <dd className="lp-tags">
+          {(lane.network ?? repoNetwork) === 'none' && (
+            <span className="lp-tag lp-tone-warn" title="Its confined agents reach nothing on the network but Grove's host" data-testid="lane-no-network">
+              no network
+            </span>
+          )}
+          <LaneNetworkSelect lane={lane} repoDefault={repoNetwork} />
+        </dd>
         {(setup || lane.keyless) && (
           <>
             <dt>Setup</dt>

@@ -1,16 +1,17 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Lane } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
 import { useHost, useHostStore } from '../connection/use-host';
 import { Dialog } from '../ui/dialog';
 import { JobLog } from './job-log';
+import { NetworkOptions, type NetworkChoice } from './lane-network';
 import { jobOfLane } from './job-state';
 import { useRepoConfig } from './use-repo-config';
 import '../lane-panel/lane-panel.css';
 
 /**
  * The rail's "+ Lane": a new lane's name (its branch too), ephemeral or standing, key-less
- * or not. The host answers once the setup is done, which can take minutes; meanwhile the
+ * or not, and its network (the repository's default unless picked). The host answers once the setup is done, which can take minutes; meanwhile the
  * setup's log streams here (and in the lane's panel, since the lane exists as soon as its
  * worktree does). Closing the dialog does not stop the creation; `onCreated` (select the lane)
  * is called only if the dialog was still open when the host answered. A refusal (a bad name,
@@ -28,11 +29,13 @@ export function CreateLaneDialog({
   onCreated?: (lane: Lane) => void;
 }) {
   const store = useHostStore();
+  const formId = useId();
   const { jobs, mainStates } = useHost();
   const config = useRepoConfig(repo.id, mainStates[repo.id]?.head ?? null);
   const [name, setName] = useState('');
   const [isEphemeral, setEphemeral] = useState(false);
   const [keyless, setKeyless] = useState<boolean | null>(null);
+  const [network, setNetwork] = useState<NetworkChoice>('default');
   const [error, setError] = useState<string | null>(null);
   /** The lane being created, and the jobs of that name from before (a name used again). */
   const [creating, setCreating] = useState<{ name: string; earlierJobIds: string[] } | null>(null);
@@ -63,6 +66,7 @@ export function CreateLaneDialog({
       name: wanted,
       ...(isEphemeral ? { ephemeral: true } : {}),
       ...(keyless !== null ? { keyless } : {}),
+      ...(network !== 'default' ? { network } : {}),
     });
     setCreating(null);
     if (!r.ok) {
@@ -95,6 +99,20 @@ export function CreateLaneDialog({
             Key-less<small>Copied dotenv files lose the keys grove.yaml lists, and agents in the lane do not get them.</small>
           </span>
         </label>
+        <div className="lp-field">
+          <label htmlFor={`${formId}-network`}>Network</label>
+          <select
+            id={`${formId}-network`}
+            value={network}
+            onChange={(e) => setNetwork(e.target.value as NetworkChoice)}
+            disabled={creating !== null}
+            aria-describedby={`${formId}-network-hint`}
+            data-testid="create-lane-network"
+          >
+            <NetworkOptions repoDefault={config ? (config.config.lanes?.network ?? 'open') : null} />
+          </select>
+          <small id={`${formId}-network-hint`}>What its confined agents reach. None: nothing but Grove’s host (servers they start on their own loopback still work).</small>
+        </div>
         {creating && (
           <p className="lp-hint" role="status">
             Creating {creating.name}… You may close this: the creation goes on, and the setup’s log stays in the lane’s panel.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_USAGE } from '../../../src/cli/commands/agent';
+import { LANE_USAGE } from '../../../src/cli/commands/lane';
 import { commandUsage, USAGE } from '../../../src/cli/main';
 import { formatUsage, usageLines } from '../../../src/cli/usage';
 
@@ -14,6 +15,18 @@ describe('usage lines', () => {
       '        or, for a custom command: --lane PATH [--name NAME] [--restart …] [--unconfined] -- CMD [ARGS...]',
       '        --unconfined: run outside the lane\'s confinement (it can write anywhere you can, MAIN included)',
     ]);
+  });
+
+  it('shows lane network with what each word means, and lane create with --network', () => {
+    expect(usageLines(LANE_USAGE, ['lane', 'network'])).toEqual([
+      [
+        'grove lane network NAME open|none|default [--repo REPO]',
+        "        none: its confined agents reach nothing but Grove's host; default: grove.yaml's lanes.network. From each agent's next start",
+      ].join('\n'),
+    ]);
+    expect(usageLines(LANE_USAGE, ['lane', 'create'])).toEqual([expect.stringContaining('[--network open|none]')]);
+    expect(commandUsage(['lane', 'network'])).toEqual(usageLines(LANE_USAGE, ['lane', 'network']));
+    expect(usageLines(USAGE, ['lane', 'network'])).toEqual([expect.stringMatching(/^grove lane network NAME open\|none\|default\s+the lane's network/)]);
   });
 
   it('matches whole words: merge is not merges', () => {

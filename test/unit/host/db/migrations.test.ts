@@ -87,6 +87,15 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     const asked = db.prepare('SELECT id, unconfined FROM agents ORDER BY id').all() as { id: string; unconfined: number }[];
     expect(asked.find((a) => a.id === 'a13')?.unconfined).toBe(1);
     expect(asked.filter((a) => a.id !== 'a13').every((a) => a.unconfined === 0)).toBe(true);
+    // A lane with a network of its own; one from before the column takes the repository's (NULL).
+    db.prepare("INSERT OR IGNORE INTO repos (id, name, main_path, added_at) VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
+    db.prepare(
+      "INSERT INTO lanes (id, repo_id, name, path, branch, kind, created_at, network) VALUES ('l13', 'r1', 'offline', '/srv/flower-offline', 'offline', 'standing', '2026-12-04T00:00:00Z', 'none')",
+    ).run();
+    const networks = db.prepare('SELECT id, network FROM lanes ORDER BY id').all() as { id: string; network: string | null }[];
+    expect(networks.find((l) => l.id === 'l13')?.network).toBe('none');
+    expect(networks.filter((l) => l.id !== 'l13').every((l) => l.network === null)).toBe(true);
+    expect(() => db.prepare("UPDATE lanes SET network = 'loopback' WHERE id = 'l13'").run()).toThrow(/CHECK constraint/);
   },
 };
 

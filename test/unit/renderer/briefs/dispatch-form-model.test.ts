@@ -26,6 +26,7 @@ const lane = (id: string, repoId: string, o: Partial<Lane> = {}): Lane => ({
   keyless: false,
   setup: 'done',
   served: null,
+  network: null,
   ...o,
 });
 const flower = { number: 12, projects: [{ name: 'ops', primary: false }, { name: 'flower', primary: true }] };

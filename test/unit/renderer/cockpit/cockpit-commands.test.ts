@@ -6,7 +6,7 @@ import { cockpitCommands, type CockpitActions } from '../../../../src/renderer/c
 import { buildRail } from '../../../../src/renderer/cockpit/rail-model';
 
 const repo: Repo = { id: 'flower', name: 'flower', mainPath: '/s/flower', addedAt: 't', trustedDigest: null, trusted: false, trust: 'untrusted' };
-const lane = (name: string): Lane => ({ id: name, repoId: 'flower', name, path: `/s/${name}`, branch: name, kind: 'standing', createdAt: `t-${name}`, status: 'ok', adoptable: false, port: 41000, keyless: false, setup: 'done', served: null });
+const lane = (name: string): Lane => ({ id: name, repoId: 'flower', name, path: `/s/${name}`, branch: name, kind: 'standing', createdAt: `t-${name}`, status: 'ok', adoptable: false, port: 41000, keyless: false, setup: 'done', served: null, network: null });
 function agent(id: string, lanePath: string, waitingSince: string | null): AgentInfo {
   return {
     id, name: id, lanePath, preset: 'claude', command: 'claude', args: [], restart: 'never', autoResume: false, isOpsLoop: false, role: 'worker', dispatchId: null, sessionId: null, createdAt: `c-${id}`,

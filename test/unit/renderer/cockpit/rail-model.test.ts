@@ -7,7 +7,7 @@ import { fallbackView, viewExists, viewForRoute } from '../../../../src/renderer
 
 const repo = (id: string, mainPath: string): Repo => ({ id, name: id, mainPath, addedAt: '2026-01-01T00:00:00Z', trustedDigest: 'd', trusted: true, trust: 'trusted' });
 const lane = (id: string, repoId: string, path: string, createdAt: string, adoptable = false): Lane => ({
-  id, repoId, name: id, path, branch: id, kind: 'standing', createdAt, status: 'ok', adoptable, port: adoptable ? null : 41000, keyless: false, setup: 'done', served: null,
+  id, repoId, name: id, path, branch: id, kind: 'standing', createdAt, status: 'ok', adoptable, port: adoptable ? null : 41000, keyless: false, setup: 'done', served: null, network: null,
 });
 function agent(id: string, lanePath: string, over: Partial<AgentInfo> = {}): AgentInfo {
   return {

@@ -72,6 +72,7 @@ const design = (setup: Lane['setup']): Lane => ({
   keyless: false,
   setup,
   served: null,
+  network: null,
 });
 
 let seq = 0;

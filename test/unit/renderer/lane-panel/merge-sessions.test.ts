@@ -19,6 +19,7 @@ const lane: Lane = {
   keyless: false,
   setup: 'done',
   served: null,
+  network: null,
 };
 const record: MergeRecord = {
   id: 'm1',

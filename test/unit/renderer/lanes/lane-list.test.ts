@@ -16,6 +16,7 @@ const lane = (id: string, setup: Lane['setup'] = 'none', extra: Partial<Lane> = 
   keyless: false,
   setup,
   served: null,
+  network: null,
   ...extra,
 });
 

@@ -1,0 +1,65 @@
+import { useId, useState } from 'react';
+import type { Lane, LaneNetwork } from '../../shared/lanes';
+import { useHostStore } from '../connection/use-host';
+
+/**
+ * A lane's network as the operator picks it: the repository's default (grove.yaml's
+ * `lanes.network`), open, or none (nothing but Grove's host). The same choice in the
+ * create-lane dialog and the lane panel.
+ */
+export type NetworkChoice = 'default' | LaneNetwork;
+
+export const choiceOf = (network: LaneNetwork | null): NetworkChoice => network ?? 'default';
+export const networkOfChoice = (choice: NetworkChoice): LaneNetwork | null => (choice === 'default' ? null : choice);
+
+/** The options of a network `<select>`; `repoDefault` is what "Repository default" means now. */
+export function NetworkOptions({ repoDefault }: { repoDefault: LaneNetwork | null }) {
+  return (
+    <>
+      <option value="default">Repository default{repoDefault ? ` (${repoDefault})` : ''}</option>
+      <option value="open">Open</option>
+      <option value="none">None — only Grove’s host</option>
+    </>
+  );
+}
+
+/**
+ * The lane panel's network: a small select, changed at once (`lanes.setNetwork`); running
+ * agents keep theirs until they start again, which the hint says.
+ */
+export function LaneNetworkSelect({ lane, repoDefault }: { lane: Lane; repoDefault: LaneNetwork | null }) {
+  const store = useHostStore();
+  const id = useId();
+  const [isSaving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const change = async (choice: NetworkChoice): Promise<void> => {
+    setSaving(true);
+    const r = await store.request('lanes.setNetwork', { id: lane.id, network: networkOfChoice(choice) });
+    setSaving(false);
+    setError(r.ok ? null : r.error.message);
+  };
+  return (
+    <>
+      <select
+        id={id}
+        className="lp-network"
+        aria-label="Network"
+        aria-describedby={`${id}-hint`}
+        value={choiceOf(lane.network)}
+        onChange={(e) => void change(e.target.value as NetworkChoice)}
+        disabled={isSaving}
+        data-testid="lane-network"
+      >
+        <NetworkOptions repoDefault={repoDefault} />
+      </select>
+      <span id={`${id}-hint`} className="lp-network-hint">
+        From each agent’s next start
+      </span>
+      {error && (
+        <span className="lp-error" role="alert">
+          {error}
+        </span>
+      )}
+    </>
+  );
+}
