@@ -146,6 +146,59 @@ describe.skipIf(!canConfine)('a confined agent in a lane', () => {
     await until('the MAIN guard\'s alert', async () => (await alertsOf(host)).find((a) => a.includes('did not come through Grove\'s merge')));
   });
 
+  it('inherits no other terminal: another agent\'s PTY master is not among its descriptors', async () => {
+    const other = await createLane('other');
+    await startScript(other.path, 'exec sleep 600', { name: 'neighbour' });
+    const lane = await createLane('design');
+    const { report } = await runScript(lane.path, `echo "ptmx=$(for f in /proc/$$/fd/*; do readlink "$f"; done | grep -c ptmx)" >&3; echo "fds=$(ls /proc/$$/fd | sort -n | tr '\\n' ' ')" >&3`);
+    expect(report.ptmx).toBe('0');
+    // 0-2 its terminal, 3 the report, and the listing's own.
+    expect(report.fds!.trim().split(' ').map(Number).filter((n) => n > 3).length).toBeLessThanOrEqual(1);
+  });
+
+  it('cannot rewrite what tells git where its config is, so the host\'s git in the lane runs nothing of its', async () => {
+    const lane = await createLane('design');
+    const gitDir = join(main, '.git', 'worktrees', 'flower-design');
+    const marker = join(lane.path, 'fsmonitor-ran');
+    const { report } = await runScript(
+      lane.path,
+      [
+        attempt('dotGit', `echo "gitdir: ${lane.path}/.evil" > .git`),
+        attempt('commondir', `echo "${lane.path}/.evil" > ${gitDir}/commondir`),
+        attempt('worktreeConfig', `printf '[core]\\n\\tfsmonitor = touch ${marker}\\n' >> ${gitDir}/config.worktree`),
+        attempt('alternates', `echo /tmp > ${main}/.git/objects/info/alternates`),
+        attempt('replaceRef', `git replace -f HEAD HEAD~0 2>&1 || mkdir -p ${main}/.git/refs/replace/x`),
+      ].join('; '),
+    );
+    for (const k of ['dotGit', 'commondir', 'worktreeConfig', 'alternates', 'replaceRef']) expect(report[k], k).toMatch(/^fail:/);
+    // The host's own look at the lane (its diff) runs no program of the agent's.
+    const diff = await api(host, 'lanes.diff', { id: lane.id });
+    expect(diff.body.ok, JSON.stringify(diff.body)).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(join(lane.path, '.git'), 'utf8')).toContain(gitDir);
+  });
+
+  it('the desktop\'s session is not handed on: no D-Bus or display variables', async () => {
+    await stopAllHosts();
+    host = await startHostProcess({ env: { DISPLAY: ':99', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/0/bus', WAYLAND_DISPLAY: 'wayland-0' } });
+    repoId = await addTrustedRepo(host, main);
+    const lane = await createLane('design');
+    const { report } = await runScript(lane.path, `echo "vars=\${DISPLAY:-}\${DBUS_SESSION_BUS_ADDRESS:-}\${WAYLAND_DISPLAY:-}" >&3`);
+    expect(report.vars).toBe('');
+  });
+
+  it('an untrusted recipe still tightens: a path it hides is hidden after its commands changed', async () => {
+    writeFileSync(join(main, 'secret.txt'), 'hush\n');
+    const lane = await createLane('design');
+    writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  hidden: [secret.txt]\nmerge:\n  check: "true"\n');
+    git(main, 'add', 'grove.yaml');
+    git(main, 'commit', '-qm', 'a check, and a secret hidden');
+    const preview = await api(host, 'repos.commands', { repoId });
+    expect((preview.body.result as { state: string }).state).toBe('changed');
+    const { report } = await runScript(lane.path, attempt('secret', `cat ${main}/secret.txt | grep -q hush`));
+    expect(report.secret).toMatch(/^fail:/);
+  });
+
   it('a daemon it leaves behind is ended by stop', async () => {
     const lane = await createLane('design');
     const pidFile = join(lane.path, 'daemon.pid');

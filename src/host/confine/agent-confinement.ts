@@ -98,7 +98,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
   if (req.preview) {
     return { info: { confined: true, mechanism: available.mechanism, reason: null, network }, wrap: () => { throw new Error('a preview launches nothing'); } };
   }
-  const would: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network: place.config?.lanes?.network ?? 'open' };
+  const would: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network };
   if (would.network === 'none' && available.mechanism === 'bwrap' && !deps.bridge) {
     return refused(would, `with network none it reaches Grove's host over a Unix socket in the data dir, whose path is too long for one (${deps.dataDir}); use a shorter GROVE_HOME`);
   }
@@ -136,7 +136,10 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
     info,
     wrap: (file, args, env) => {
       const [program, ...programArgs] = bridge ? [...bridge.forwarder, '--socket', bridge.socketPath, '--port', String(bridge.port()), '--', file, ...args] : [file, ...args];
-      return { file: available.closer, args: ['-c', CLOSE_INHERITED_FDS, available.program, ...bwrapArgs(policy, program!, programArgs)], env: withoutDesktopSessions({ ...env, TMPDIR: policy.tmpDir }) };
+      // bash drops PS1 and PS2 from a non-interactive shell's environment: bubblewrap sets them again.
+      const prompts = ['PS1', 'PS2'].flatMap((k) => (env[k] !== undefined ? ['--setenv', k, env[k]] : []));
+      const wrapped = [available.program, ...prompts, ...bwrapArgs(policy, program!, programArgs)];
+      return { file: available.closer, args: ['-c', CLOSE_INHERITED_FDS, ...wrapped], env: withoutDesktopSessions({ ...env, TMPDIR: policy.tmpDir }) };
     },
   };
 }

@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GroveConfig } from '../../shared/config';
+import type { GroveConfig, RepoConfig } from '../../shared/config';
 import type { LaneStore } from '../lanes/lane-store';
-import { usableConfig } from '../lanes/repo-config';
+import { readRepoConfig, usableConfig } from '../lanes/repo-config';
 import type { OpsStore } from '../ops/ops-store';
 import type { RepoStore } from '../repos/repo-store';
 import { confineLaunch, type ConfinedLaunch, type ConfineRequest, type WorkPlace } from './agent-confinement';
@@ -35,7 +35,7 @@ export function confinementOf(d: {
     const repo = repoId ? d.repos.get(repoId) : undefined;
     if (!repo) return null;
     const trusted = usableConfig(repo, d.dataDir);
-    const config = trusted.ok ? trusted.value : tightenedOnly(usableConfig(repo, d.dataDir, { withoutRecipes: true }));
+    const config = trusted.ok ? trusted.value : tightenedOnly(readRepoConfig(repo, d.dataDir));
     return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false, network: lane?.network ?? null };
   };
   const socketPath = join(d.dataDir, 'run', 'host.sock');
@@ -49,8 +49,16 @@ export function confinementOf(d: {
   };
 }
 
-function tightenedOnly(r: { ok: true; value: GroveConfig } | { ok: false }): GroveConfig | null {
-  if (!r.ok) return null;
-  const lanes = r.value.lanes;
-  return { ...r.value, lanes: lanes && { ...lanes, confine: undefined, writable: undefined } };
+/**
+ * What an untrusted recipe may still say: what tightens confinement (`hidden`, `network`,
+ * the files a key-less lane's copies come from), never what loosens it. A recipe with
+ * problems says nothing: the defaults hold (confined, network open).
+ */
+function tightenedOnly(loaded: RepoConfig): GroveConfig | null {
+  if (loaded.problems.length > 0) return null;
+  const { lanes, setup } = loaded.config;
+  return {
+    lanes: lanes && { keyless: lanes.keyless, hidden: lanes.hidden, network: lanes.network },
+    setup: setup && { copy: setup.copy, stripKeys: setup.stripKeys },
+  };
 }

@@ -20,11 +20,11 @@ function launchIn(place: WorkPlace, opts: { preview?: boolean } = {}): { network
   let bridgeOpened = 0;
   const launch = confineLaunch(
     {
-      availability: () => ({ ok: true, mechanism: 'bwrap', program: '/usr/bin/bwrap' }),
+      availability: () => ({ ok: true, mechanism: 'bwrap', program: '/usr/bin/bwrap', closer: '/bin/bash' }),
       placeOf: () => place,
       dataDir: join(root, 'data'),
       home: join(root, 'home'),
-      bridge: { socketPath: join(root, 'data', 'run', 'host.sock'), open: () => void bridgeOpened++, forwarder: ['node', 'net-forward.js'], port: () => 4477 },
+      bridge: { socketPath: join(root, 'data', 'run', 'host.sock'), open: () => (bridgeOpened++, null), forwarder: ['node', 'net-forward.js'], port: () => 4477 },
       hostPort: () => 4477,
     },
     { lanePath, agentDir, unconfined: false, statePaths: [], env: { HOME: join(root, 'home') }, ...(opts.preview ? { preview: true } : {}) },

@@ -1,0 +1,57 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfineRefused, confineLaunch, type ConfinementDeps, type WorkPlace } from '../../../../src/host/confine/agent-confinement';
+import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+
+afterEach(removeTempDirs);
+
+function setUp(place: WorkPlace | null, over: Partial<ConfinementDeps> = {}): { deps: ConfinementDeps; lanePath: string; agentDir: string } {
+  const root = realpathSync(makeTempDir('grove-confine-'));
+  const lanePath = join(root, 'lane');
+  const agentDir = join(root, 'data', 'agents', 'a1');
+  for (const d of [lanePath, agentDir, join(root, 'home')]) mkdirSync(d, { recursive: true });
+  const deps: ConfinementDeps = {
+    availability: () => ({ ok: true, mechanism: 'bwrap', program: '/usr/bin/bwrap', closer: '/bin/bash' }),
+    placeOf: () => place,
+    dataDir: join(root, 'data'),
+    home: join(root, 'home'),
+    bridge: { socketPath: join(root, 'data', 'run', 'host.sock'), open: () => null, forwarder: ['node', 'net-forward.js'], port: () => 4477 },
+    hostPort: () => 4477,
+    ...over,
+  };
+  return { deps, lanePath, agentDir };
+}
+
+describe('a launch that should be confined but cannot be set up', () => {
+  it('is refused, never run unconfined: a lane whose MAIN holds no .git', () => {
+    const { deps, lanePath, agentDir } = setUp(null);
+    const notARepo = join(lanePath, '..');
+    const launch = confineLaunch({ ...deps, placeOf: () => ({ mainPath: notARepo, config: null, keyless: false }) }, { lanePath, agentDir, unconfined: false, statePaths: [], env: {} });
+    expect(launch.info).toMatchObject({ confined: true, mechanism: 'bwrap' });
+    expect(() => launch.wrap('claude', [], {})).toThrow(ConfineRefused);
+    expect(() => launch.wrap('claude', [], {})).toThrow(/cannot confine it: its paths could not be read \(.*\.git.*\)\. Fix that, or start it unconfined/);
+  });
+
+  it('is refused with network none when the host cannot be reached: no bridge, or a bridge that failed', () => {
+    const none: WorkPlace = { mainPath: null, config: { lanes: { network: 'none' } }, keyless: false };
+    const noBridge = setUp(none, { bridge: null });
+    expect(() => confineLaunch(noBridge.deps, { lanePath: noBridge.lanePath, agentDir: noBridge.agentDir, unconfined: false, statePaths: [], env: {} }).wrap('sh', [], {})).toThrow(/path is too long .* use a shorter GROVE_HOME/);
+    const failed = setUp(none);
+    const deps = { ...failed.deps, bridge: { ...failed.deps.bridge!, open: () => '/x/run/host.sock: EACCES' } };
+    expect(() => confineLaunch(deps, { lanePath: failed.lanePath, agentDir: failed.agentDir, unconfined: false, statePaths: [], env: {} }).wrap('sh', [], {})).toThrow(/cannot be reached .* EACCES/);
+  });
+
+  it('runs through bash, which closes inherited descriptors, then bubblewrap; the prompts bash would drop are set again', () => {
+    const { deps, lanePath, agentDir } = setUp(null);
+    const run = confineLaunch(deps, { lanePath, agentDir, unconfined: false, statePaths: [], env: {} }).wrap('sh', ['-i'], { PS1: 'lane$ ', DISPLAY: ':0', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/0/bus' });
+    expect(run.file).toBe('/bin/bash');
+    expect(run.args[0]).toBe('-c');
+    expect(run.args[1]).toContain('exec "$0" "$@"');
+    expect(run.args.slice(2, 6)).toEqual(['/usr/bin/bwrap', '--setenv', 'PS1', 'lane$ ']);
+    expect(run.args.slice(-3)).toEqual(['--', 'sh', '-i']);
+    expect(run.env.DISPLAY).toBeUndefined();
+    expect(run.env.DBUS_SESSION_BUS_ADDRESS).toBeUndefined();
+    expect(run.env.TMPDIR).toBe(join(agentDir, 'tmp'));
+  });
+});
