@@ -18,7 +18,10 @@ export const MECHANISM_NAME: Record<NonNullable<Confinement['mechanism']>, strin
  * host, only that it was asked to run unconfined (then it will be, whatever the host can do);
  * null when nothing is known yet.
  */
+/** Why an agent asked to run unconfined is: the same words before and after its first run. */
+export const ASKED_UNCONFINED = 'asked for at launch';
+
 export function knownConfinement(agent: Pick<AgentInfo, 'unconfined' | 'confinement'>): Confinement | null {
   if (agent.confinement) return agent.confinement;
-  return agent.unconfined ? { confined: false, mechanism: null, reason: 'asked for at launch', network: 'open' } : null;
+  return agent.unconfined ? { confined: false, mechanism: null, reason: ASKED_UNCONFINED, network: 'open' } : null;
 }

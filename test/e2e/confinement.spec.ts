@@ -84,13 +84,13 @@ for (const width of [1440, 390]) {
     const freeTab = page.locator('[data-testid="agent-tab"][data-agent="shell-2"]');
     await expect(freeTab).toHaveAttribute('data-state', 'active');
     const freePane = page.locator('[data-testid="agent-pane"][data-agent="shell-2"]');
-    await expect(freeTab.getByTestId('unconfined-mark')).toHaveAttribute('title', 'Unconfined: started unconfined, as asked at launch');
-    await expect(freeTab).toHaveAccessibleName(/Unconfined: started unconfined, as asked at launch/);
+    await expect(freeTab.getByTestId('unconfined-mark')).toHaveAttribute('title', 'Unconfined: asked for at launch');
+    await expect(freeTab).toHaveAccessibleName(/Unconfined: asked for at launch/);
     await expect(freePane.getByTestId('unconfined-mark')).toBeVisible();
     await expect(freePane.getByTestId('unconfined-mark')).toContainText('unconfined');
     // The confined one's tab stays quiet beside it; the lane in the rail says one runs unconfined.
     await expect(tab.getByTestId('unconfined-mark')).toHaveCount(0);
-    expect((await agentsByName())['shell-2']).toMatchObject({ unconfined: true, confinement: { confined: false, reason: 'started unconfined, as asked at launch' } });
+    expect((await agentsByName())['shell-2']).toMatchObject({ unconfined: true, confinement: { confined: false, reason: 'asked for at launch' } });
     await expectAccessible(page, 'workspace with an unconfined agent');
     await shoot(page, 'confine-workspace');
     if (width < 600) {

@@ -127,7 +127,8 @@ describe('agents in terminals', () => {
     // A confined agent writes only its lane (and its state): the pid file goes there.
     const dir = lane();
     const pidFile = join(dir, 'grandchild.pid');
-    const agent = await startAgent(host, { lanePath: dir, preset: 'claude', command: fakeClaude, env: { FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile, HOME: makeTempDir() } });
+    // Unconfined: this is the host's own tree walk (a confined agent's namespace ends with it; confine.test.ts).
+    const agent = await startAgent(host, { lanePath: dir, preset: 'claude', command: fakeClaude, env: { FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile, HOME: makeTempDir() }, unconfined: true });
     await expect.poll(() => existsSync(pidFile)).toBe(true);
     const grandchild = await until('the grandchild', async () => hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8'))));
     strayPids.push(grandchild);
@@ -239,6 +240,8 @@ describe('agents in terminals', () => {
       command: fakeClaude,
       autoResume: true,
       env: { HOME: makeTempDir(), FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile },
+      // Unconfined: the next host's reconcile must end what is left (a confined agent dies with its host).
+      unconfined: true,
     });
     await expect.poll(() => existsSync(pidFile)).toBe(true);
     // A conversation exists once a prompt was answered (Claude Code can only resume those).

@@ -67,10 +67,10 @@ describe('grove agent and confinement', () => {
 
     const free = await grove(['agent', 'start', '--unconfined', '--lane', lane, '--name', 'free', '--', '/bin/sh', '-c', 'exec sleep 600']);
     expect(free.code, free.stderr).toBe(0);
-    expect(free.stdout).toContain('unconfined: started unconfined, as asked at launch.');
+    expect(free.stdout).toContain('unconfined: asked for at launch.');
 
     expect(await listed('boxed')).toMatch(/confined \(bwrap\)$/);
-    expect(await listed('free')).toMatch(/unconfined: started unconfined, as asked at launch$/);
+    expect(await listed('free')).toMatch(/unconfined: asked for at launch$/);
     const json = JSON.parse((await grove(['agent', 'list', '--json'])).stdout) as { agents: AgentInfo[] };
     const byName = Object.fromEntries(json.agents.map((a) => [a.name, a]));
     expect(byName.boxed).toMatchObject({ unconfined: false, confinement: { confined: true, mechanism: 'bwrap', network: 'open' } });
@@ -96,7 +96,7 @@ describe('grove agent and confinement', () => {
     const lane = await laneOnHost();
     const r = await grove(['agent', 'start', '--lane', lane, '--preset', 'shell', '--command', '/bin/sh', '--unconfined', '--name', 'sh1']);
     expect(r.code, r.stderr).toBe(0);
-    expect(await listed('sh1')).toContain('unconfined: started unconfined, as asked at launch');
+    expect(await listed('sh1')).toContain('unconfined: asked for at launch');
     const help = await grove(['agent', 'start', '--help']);
     expect(help.stdout + help.stderr).toContain('--unconfined');
   });

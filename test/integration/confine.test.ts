@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
 import type { Lane } from '../../src/shared/lanes';
-import { isProcessRunning } from '../../src/host/terminals/process-tree';
+import { findAgentProcesses, isProcessRunning } from '../../src/host/terminals/process-tree';
+import { hostPidOf } from '../fixtures/agent-pids';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
@@ -203,12 +204,14 @@ describe.skipIf(!canConfine)('a confined agent in a lane', () => {
     const lane = await createLane('design');
     const pidFile = join(lane.path, 'daemon.pid');
     const agent = await startScript(lane.path, `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 600' & sleep 600`);
-    const pid = await until('the daemon\'s pid', async () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || null : null));
-    // Its pid inside the sandbox is not the host's: find the real one by its marker.
+    const inner = await until('the daemon\'s pid', async () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || null : null));
+    // Its pid inside the sandbox is not the machine's: found by the agent's marker.
+    const daemon = await until('the daemon on this machine', async () => hostPidOf(agent.id, inner));
+    expect(isProcessRunning(daemon)).toBe(true);
     const stopped = await api(host, 'agents.stop', { id: agent.id });
     expect(stopped.body.ok).toBe(true);
-    await until('no process of the agent left', async () => !findByAgent(agent.id).length);
-    expect(pid).toBeGreaterThan(0);
+    await until('no process of the agent left', async () => findAgentProcesses(agent.id, null).length === 0);
+    expect(isProcessRunning(daemon)).toBe(false);
   });
 
   it('hides MAIN\'s keys from a key-less lane, and what grove.yaml hides', async () => {
@@ -291,7 +294,7 @@ describe('running unconfined, said plainly', () => {
     const lane = await createLane('design');
     const { agent } = await runScript(lane.path, 'true', { unconfined: true });
     expect(agent.unconfined).toBe(true);
-    expect(agent.confinement).toEqual({ confined: false, mechanism: null, reason: 'started unconfined, as asked at launch', network: 'open' });
+    expect(agent.confinement).toEqual({ confined: false, mechanism: null, reason: 'asked for at launch', network: 'open' });
     const restarted = await api(host, 'agents.restart', { id: agent.id });
     expect(restarted.body.ok, JSON.stringify(restarted.body)).toBe(true);
     expect((restarted.body.result as { agent: AgentInfo }).agent).toMatchObject({ unconfined: true, confinement: { confined: false } });
@@ -326,20 +329,3 @@ describe('running unconfined, said plainly', () => {
     expect(agent.confinement?.reason).toMatch(/bubblewrap/);
   });
 });
-
-function findByAgent(id: string): number[] {
-  return listAgentPids(id).filter(isProcessRunning);
-}
-
-function listAgentPids(id: string): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(`GROVE_AGENT_ID=${id}`)) out.push(Number(name));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import type { Confinement } from '../../shared/agents';
+import { ASKED_UNCONFINED } from '../../shared/confinement-words';
 import type { GroveConfig } from '../../shared/config';
 import type { LaneNetwork } from '../../shared/lanes';
 import type { StatePath } from '../terminals/presets';
@@ -84,7 +85,7 @@ const CLOSE_INHERITED_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; if [ "$n" 
  * say why. Never silently: the reason is on the agent (its tab, `grove agent list`).
  */
 export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): ConfinedLaunch {
-  if (req.unconfined) return unconfined('started unconfined, as asked at launch');
+  if (req.unconfined) return unconfined(ASKED_UNCONFINED);
   // A directory that is no lane of a known repository is still confined: to itself, and
   // away from Grove's data dir; there is just no MAIN to keep read-only.
   const place = deps.placeOf(req.lanePath) ?? { mainPath: null, config: null, keyless: false };

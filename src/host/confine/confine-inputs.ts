@@ -1,4 +1,4 @@
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, writeFileSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { GroveConfig } from '../../shared/config';
@@ -58,21 +58,21 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
 
   const writable: string[] = [];
   const scratch: Scratch[] = [];
-  const addWritable = (raw: string, kind: 'dir' | 'file'): void => {
+  const addWritable = (raw: string, kind: 'dir' | 'file', seed = ''): void => {
     const path = expand(raw);
     if (!isAbsolute(path)) return;
     if (!existsSync(path)) {
       if (kind === 'dir') mkdirSync(path, { recursive: true, mode: 0o700 });
       // A state file the CLI has not made yet: made empty, so it can be mounted and written.
       // (Made in scratch, it would be gone when the agent ends.)
-      else closeSync(openSync(path, 'a', 0o600));
+      else writeFileSync(path, seed, { flag: 'wx', mode: 0o600 });
     }
     const real = realpathSync(path);
     writable.push(real);
     const dir = dirname(real);
     if (kind === 'file' && dir !== '/' && !scratch.some((s) => s.path === dir)) scratch.push(scratchOf(dir));
   };
-  for (const s of [...c.statePaths, ...CACHE_DIRS]) addWritable(s.env && c.env[s.env] ? c.env[s.env]! : s.path, s.kind);
+  for (const s of [...c.statePaths, ...CACHE_DIRS]) addWritable(s.env && c.env[s.env] ? c.env[s.env]! : s.path, s.kind, s.seed);
   for (const p of c.config.lanes?.writable ?? []) addWritable(p, 'dir');
 
   const hidden: Hidden[] = [];

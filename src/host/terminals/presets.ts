@@ -59,6 +59,8 @@ export interface StatePath {
   path: string;
   env?: string;
   kind: 'dir' | 'file';
+  /** A state file's content when Grove has to make it (an empty file is no valid JSON). */
+  seed?: string;
 }
 
 /** A program Grove knows nothing special about. */
@@ -94,7 +96,7 @@ export const PRESETS: Record<PresetId, Preset> = {
     statePaths: [
       { path: '~/.claude', env: 'CLAUDE_CONFIG_DIR', kind: 'dir' },
       // Rewritten through a lock and a temp file beside it: its dir ($HOME) is scratch (confine-policy.ts).
-      { path: '~/.claude.json', kind: 'file' },
+      { path: '~/.claude.json', kind: 'file', seed: '{}\n' },
     ],
     confinedArgs: { bwrap: [], 'sandbox-exec': [] },
   },

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
@@ -52,11 +52,12 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     const codexHome = join(p.root, 'codex-home');
     const inputs = confineInputs({
       lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: { CODEX_HOME: codexHome },
-      statePaths: [{ path: '~/.claude', env: 'CLAUDE_CONFIG_DIR', kind: 'dir' }, { path: '~/.claude.json', kind: 'file' }, { path: '~/.codex', env: 'CODEX_HOME', kind: 'dir' }],
+      statePaths: [{ path: '~/.claude', env: 'CLAUDE_CONFIG_DIR', kind: 'dir' }, { path: '~/.claude.json', kind: 'file', seed: '{}\n' }, { path: '~/.codex', env: 'CODEX_HOME', kind: 'dir' }],
       config: { lanes: { writable: ['~/.gradle'] } }, keyless: false, bridgeDir: null, shown: [],
     });
     expect(inputs.writable).toEqual([join(p.home, '.claude'), join(p.home, '.claude.json'), codexHome, join(p.home, '.npm'), join(p.home, '.cache'), join(p.home, '.gradle')]);
-    expect(statSync(join(p.home, '.claude.json')).isFile()).toBe(true);
+    // Made as valid JSON, as Claude Code would read it.
+    expect(readFileSync(join(p.home, '.claude.json'), 'utf8')).toBe('{}\n');
     expect(statSync(codexHome).isDirectory()).toBe(true);
     expect(existsSync(join(p.home, '.codex'))).toBe(false);
     expect(inputs.tmpDir).toBe(join(p.agentDir, 'tmp'));
