@@ -3,6 +3,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
+import { wantsWebgl } from './gl-renderer';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
@@ -112,12 +113,15 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     t.loadAddon(new Unicode11Addon());
     t.unicode.activeVersion = '11';
     t.open(box.current!);
-    try {
-      const webgl = new WebglAddon();
-      webgl.onContextLoss(() => webgl.dispose()); // fall back to the DOM renderer
-      t.loadAddon(webgl);
-    } catch {
-      /* no WebGL here: the DOM renderer is fine */
+    // WebGL on a real GPU only (gl-renderer.ts); else, or if it fails, the DOM renderer.
+    if (wantsWebgl()) {
+      try {
+        const webgl = new WebglAddon();
+        webgl.onContextLoss(() => webgl.dispose()); // fall back to the DOM renderer
+        t.loadAddon(webgl);
+      } catch {
+        /* no WebGL here: the DOM renderer is fine */
+      }
     }
     term.current = t;
     searchAddon.current = searcher;
