@@ -247,6 +247,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     agentNamesIn: (path) => agents.list().filter((a) => a.lanePath === path).map((a) => a.name),
     holdLane: (path) => laneHeads.hold(path),
     commandGroups,
+    confine: (req) => confinement.confine(req),
   });
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks, holdLane: (path) => laneHeads.hold(path) });
   const healthHistory = createHealthHistory(db);

@@ -99,6 +99,8 @@ export const GroveConfig = z
         strategy: z.enum(['ff', 'ff-only', 'no-ff']).optional(),
         /** Run in the lane before merging (its tests); a failure stops the merge. */
         check: Command.optional(),
+        /** The check runs the lane's own files, so it is confined like the lane's agents; false runs it as you (a check that needs Docker). Default true. */
+        confine: z.boolean().optional(),
         /** Run in MAIN after the merge; a failure rolls MAIN back. */
         gate: Command.optional(),
         /** auto: roll back at once; ask: keep the merge and wait for the operator. Default auto. */

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
-import type { Lane } from '../../src/shared/lanes';
+import type { Lane, MergeCheck } from '../../src/shared/lanes';
 import { findAgentProcesses, isProcessRunning } from '../../src/host/terminals/process-tree';
 import { hostPidOf } from '../fixtures/agent-pids';
 import { git, makeRepo } from '../fixtures/git-repo';
@@ -11,7 +11,7 @@ import { addTrustedRepo, api, startHostProcess, stopAllHosts, trustRepo, type Ho
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { until } from '../fixtures/wait-until';
 import { canConfine, sayConfinementSkipped } from '../fixtures/can-confine';
-import { alertsOf } from '../fixtures/host-events';
+import { alertsOf, eventsSince } from '../fixtures/host-events';
 
 /**
  * Confined lanes, for real: a host on this machine with bubblewrap, a real repository and
@@ -188,6 +188,26 @@ describe.skipIf(!canConfine)('a confined agent in a lane', () => {
     expect(report.vars).toBe('');
   });
 
+  it('cannot reach the socket of a CLI\'s daemon running as the operator (Codex\'s app-server)', async () => {
+    const dir = `/tmp/codex-daemon-${process.getuid!()}`;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const socket = join(dir, `grove-test-${process.pid}.sock`);
+    const daemon = createServer((c) => c.end('ran it\n'));
+    await new Promise<void>((resolve) => daemon.listen(socket, resolve));
+    try {
+      const lane = await createLane('design');
+      const probe = `node -e 'require("net").connect(process.argv[1]).on("data", (d) => process.stdout.write(d)).on("error", (e) => { console.error(e.code); process.exit(1); })' ${socket}`;
+      const { report } = await runScript(lane.path, [attempt('confined', probe), `echo "listing=$(ls -A ${dir} | wc -l)" >&3`].join('; '));
+      expect(report.confined).toBe('fail:ENOENT');
+      expect(report.listing).toBe('0');
+      // The same, unconfined, reaches it: the test would see a way out.
+      const open = await runScript((await createLane('open')).path, attempt('unconfined', probe), { unconfined: true });
+      expect(open.report.unconfined).toBe('ok');
+    } finally {
+      daemon.close();
+    }
+  });
+
   it('an untrusted recipe still tightens: a path it hides is hidden after its commands changed', async () => {
     writeFileSync(join(main, 'secret.txt'), 'hush\n');
     const lane = await createLane('design');
@@ -286,6 +306,75 @@ describe.skipIf(!canConfine)('an interactive shell, confined', () => {
     await type('echo "after=$((6*7))"\r');
     await until('the shell answering after Ctrl+C', async () => (await screen()).includes('after=42'), 10_000);
     expect((await infoOf(agent.id)).supervision.kind).toBe('running');
+  });
+});
+
+describe.skipIf(!canConfine)('the lane\'s merge check, which runs the files the agent wrote', () => {
+  /** The lane's check.sh, as an agent could write it: it tries what its tests could, prints what happened, and fails so that comes back with the check. */
+  const checkScript = (outside: string): string =>
+    [
+      'try() { if out=$( { eval "$2"; } 2>&1 ); then echo "$1=ok"; else echo "$1=fail:$(echo $out | head -c 200)"; fi; }',
+      `try mainWrite 'echo broken >> "$GROVE_MAIN/README.md"'`,
+      `try token 'cat ${host.home}/token'`,
+      `try outside 'touch ${outside}/escaped'`,
+      `try laneWrite 'echo built > build.txt'`,
+      `try tmp 'echo x > "$TMPDIR/t" && cat "$TMPDIR/t"'`,
+      'exit 1',
+    ].join('\n');
+
+  async function dryRunCheck(laneName: string, outside: string): Promise<{ report: Record<string, string>; log: string }> {
+    const lane = await createLane(laneName);
+    writeFileSync(join(lane.path, 'check.sh'), checkScript(outside));
+    git(lane.path, 'add', 'check.sh');
+    git(lane.path, 'commit', '-qm', 'tests');
+    const since = (await eventsSince(host)).at(-1)?.seq ?? 0;
+    const r = await api(host, 'lanes.merge', { id: lane.id, dryRun: true });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    const check = (r.body.result as { checks: MergeCheck[] }).checks.find((c) => c.name === 'check')!;
+    expect(check.ok).toBe(false);
+    const report = Object.fromEntries(check.detail.flatMap((l) => (/^\w+=/.test(l) ? [[l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]] : [])));
+    const log = (await eventsSince(host, since)).flatMap((e) => (e.event.type === 'job.output' ? [e.event.data] : [])).join('');
+    return { report, log };
+  }
+
+  it('is confined to the lane like its agents: MAIN, the token and the rest of the disk are out of reach', async () => {
+    const outside = makeTempDir();
+    writeFileSync(join(main, 'grove.yaml'), 'merge:\n  check: sh check.sh\n');
+    git(main, 'add', 'grove.yaml');
+    git(main, 'commit', '-qm', 'a check');
+    await trustRepo(host, repoId);
+    const readme = readFileSync(join(main, 'README.md'), 'utf8');
+
+    const { report, log } = await dryRunCheck('tested', outside);
+    expect(log).toContain('[grove] the check runs confined (bwrap), to the lane');
+    expect(report.mainWrite).toMatch(/^fail:.*Read-only file system/);
+    expect(report.token).toMatch(/^fail:.*No such file/);
+    expect(report.outside).toMatch(/^fail:.*Read-only file system/);
+    expect(report.laneWrite).toBe('ok');
+    expect(report.tmp).toBe('ok');
+    expect(readFileSync(join(main, 'README.md'), 'utf8')).toBe(readme);
+    expect(existsSync(join(outside, 'escaped'))).toBe(false);
+    // Its temp dir went with it.
+    expect(readdirSync(join(host.home, 'commands'))).toEqual([]);
+  });
+
+  it('merge.confine: false runs it as the operator, once trusted, and says so', async () => {
+    const outside = makeTempDir();
+    const early = await createLane('early');
+    writeFileSync(join(main, 'grove.yaml'), 'merge:\n  check: sh check.sh\n  confine: false\n');
+    git(main, 'add', 'grove.yaml');
+    git(main, 'commit', '-qm', 'a check that needs the whole machine');
+    // Until the operator trusts it, nothing of the recipe runs, the check included.
+    const untrusted = await api(host, 'lanes.merge', { id: early.id, dryRun: true });
+    expect(untrusted.body).toMatchObject({ ok: false, error: { code: 'commands_changed' } });
+    const review = await api(host, 'repos.commands', { repoId });
+    expect(JSON.stringify(review.body)).toContain('merge.check runs unconfined');
+    await trustRepo(host, repoId);
+
+    const { report, log } = await dryRunCheck('tested', outside);
+    expect(log).toContain('[grove] the check runs unconfined: grove.yaml says merge.confine: false');
+    expect(report.outside).toBe('ok');
+    expect(existsSync(join(outside, 'escaped'))).toBe(true);
   });
 });
 

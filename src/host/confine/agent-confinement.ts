@@ -44,6 +44,8 @@ export interface ConfineRequest {
   shown?: readonly string[];
   /** Only say what a launch would do (the launch dialog): nothing is made on disk. */
   preview?: boolean;
+  /** How the operator runs it unconfined instead, said with a refusal; an agent's by default. */
+  escape?: string;
 }
 
 /** How to run a program for one launch: wrapped (with TMPDIR set) or as it is, and what the agent's tab says. */
@@ -64,10 +66,11 @@ const unconfined = (reason: string): ConfinedLaunch => ({
  * could have arranged (its lane's files).
  */
 export class ConfineRefused extends Error {}
-const refused = (info: Confinement, why: string): ConfinedLaunch => ({
+const AGENT_ESCAPE = 'start it unconfined (--unconfined, or untick "Confine to the lane")';
+const refused = (info: Confinement, why: string, escape = AGENT_ESCAPE): ConfinedLaunch => ({
   info,
   wrap: () => {
-    throw new ConfineRefused(`cannot confine it: ${why}. Fix that, or start it unconfined (--unconfined, or untick "Confine to the lane")`);
+    throw new ConfineRefused(`cannot confine it: ${why}. Fix that, or ${escape}`);
   },
 });
 
@@ -101,7 +104,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
   }
   const would: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network };
   if (would.network === 'none' && available.mechanism === 'bwrap' && !deps.bridge) {
-    return refused(would, `with network none it reaches Grove's host over a Unix socket in the data dir, whose path is too long for one (${deps.dataDir}); use a shorter GROVE_HOME`);
+    return refused(would, `with network none it reaches Grove's host over a Unix socket in the data dir, whose path is too long for one (${deps.dataDir}); use a shorter GROVE_HOME`, req.escape);
   }
   let policy;
   try {
@@ -122,7 +125,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
       }),
     );
   } catch (e) {
-    return refused(would, `its paths could not be read (${(e as Error).message})`);
+    return refused(would, `its paths could not be read (${(e as Error).message})`, req.escape);
   }
   const info: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network: policy.network };
   if (available.mechanism === 'sandbox-exec') {
@@ -132,7 +135,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
   }
   const bridge = policy.network === 'none' ? deps.bridge : null;
   const broken = bridge?.open() ?? null;
-  if (broken) return refused(info, `Grove's host cannot be reached from a namespace without network: ${broken}`);
+  if (broken) return refused(info, `Grove's host cannot be reached from a namespace without network: ${broken}`, req.escape);
   return {
     info,
     wrap: (file, args, env) => {

@@ -24,7 +24,9 @@ export function bwrapArgs(policy: ConfinePolicy, program: string, args: readonly
     else if (step.kind === 'writable') out.push('--bind', step.path, step.path);
     else if (step.kind === 'read-only') out.push('--ro-bind', step.path, step.path);
     else if (step.what === 'dir') {
-      out.push('--tmpfs', step.path);
+      // Yours and 0700, as the places hidden mostly are: Codex's own sandbox refuses a
+      // daemon dir that is anything else (confine-inputs.ts, CLI_DAEMON_DIRS).
+      out.push('--perms', '0700', '--tmpfs', step.path);
       emptied.push(step.path);
     } else out.push('--ro-bind', '/dev/null', step.path);
   }

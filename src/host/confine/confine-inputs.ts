@@ -50,6 +50,16 @@ export const CACHE_DIRS: readonly StatePath[] = [
  */
 export const DESKTOP_SOCKETS = (uid: number): string[] => [`/run/user/${uid}`, '/tmp/.X11-unix', '/var/run/docker.sock', '/run/docker.sock'];
 
+/**
+ * Where an agent CLI's own daemon takes requests from its clients, a way out like the
+ * desktop's: Codex's app-server daemon (`/tmp/codex-daemon-<uid>`, at that path whatever
+ * TMPDIR says) runs what it is asked outside any sandbox. Hidden; and made (0700, as Codex
+ * makes it) where missing, because Codex's own sandbox, nested in Grove's, masks it too and
+ * must find it there: it cannot make it in a read-only /tmp, and every command it runs would
+ * fail ("error building bubblewrap command: Read-only file system").
+ */
+export const CLI_DAEMON_DIRS = (uid: number): string[] => [`/tmp/codex-daemon-${uid}`];
+
 export function confineInputs(c: ConfineContext): ConfineInputs {
   const expand = (p: string): string => (p === '~' ? c.home : p.startsWith('~/') ? join(c.home, p.slice(2)) : p);
   const git = c.mainPath ? gitDirsOf(c.lanePath, c.mainPath) : { gitDir: null, commonDir: null };
@@ -89,6 +99,14 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     if (isAbsolute(path) || c.mainPath) addHidden(isAbsolute(path) ? path : resolve(c.mainPath!, path));
   }
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
+  for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
+    try {
+      mkdirSync(path, { mode: 0o700 });
+    } catch {
+      /* there already (or /tmp is not ours to write): hidden as it is, if it is there */
+    }
+    addHidden(path);
+  }
   if (c.keyless && c.mainPath) for (const file of keyedFilesOfMain(c.mainPath, c.config)) addHidden(file);
 
   return {

@@ -25,6 +25,8 @@ import { runCommands } from './setup/run-commands';
 import { mainGateOf, type MainGate } from './main-gate';
 import type { CommandGroups } from './setup/command-groups';
 import { gitFailure } from './lane-service';
+import type { ConfinedLaunch, ConfineRequest } from '../confine/agent-confinement';
+import { confineCommand } from '../confine/command-confinement';
 
 /**
  * The single way into MAIN. Preflight first (both trees clean, the lane ahead, a conflict-
@@ -57,6 +59,8 @@ export interface MergeServiceDeps {
   holdLane?: (lanePath: string) => () => void;
   /** Records the check's and the gate's process groups while they run (ended by the next host if this one dies). */
   commandGroups?: CommandGroups;
+  /** Confines the lane's check as the lane's agents are (confine/command-confinement.ts); without it, never. */
+  confine?: (req: ConfineRequest) => ConfinedLaunch;
 }
 
 export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
@@ -108,21 +112,39 @@ export class MergeService {
       if (config.check) {
         job.step(++step, total, `check: ${config.check}`);
         if (checks.every((c) => c.ok)) {
-          const outcome = await runCommands([config.check], {
-            cwd: lane.path,
-            env: laneCommandEnv(this.deps.baseEnv, repo, lane, loaded.value),
-            timeoutMs,
-            onStep: () => undefined,
-            onOutput: (d) => job.output(d),
-            groups: this.deps.commandGroups,
+          const env = laneCommandEnv(this.deps.baseEnv, repo, lane, loaded.value);
+          const confined = confineCommand(this.deps.confine, {
+            lanePath: lane.path,
+            dataDir: this.deps.dataDir,
+            env,
+            off: config.confine === false ? 'grove.yaml says merge.confine: false' : null,
+            what: 'the check',
+            escape: 'set merge.confine: false in grove.yaml to run it as you',
           });
+          job.output(`[grove] ${confined.line}\n`);
+          let outcome;
+          try {
+            outcome = await runCommands([config.check], {
+              cwd: lane.path,
+              env,
+              timeoutMs,
+              onStep: () => undefined,
+              onOutput: (d) => job.output(d),
+              groups: this.deps.commandGroups,
+              wrap: confined.wrap,
+            });
+          } finally {
+            confined.done();
+          }
+          // No exit code: killed by a signal, or it could not start (a confinement refused); its output says which.
+          const failure = outcome.ok ? null : outcome.timedOut ? 'timed out' : `failed (${outcome.exitCode === null ? 'no exit code, see its output' : `exit ${outcome.exitCode}`})`;
           checks.push(
             outcome.ok
               ? { name: 'check', ok: true, message: `${config.check} passed`, detail: [] }
               : {
                   name: 'check',
                   ok: false,
-                  message: `${config.check} ${outcome.timedOut ? 'timed out' : `failed (exit ${outcome.exitCode})`}; fix the lane before merging`,
+                  message: `${config.check} ${failure}; fix the lane before merging`,
                   detail: tailLines(outcome.outputTail),
                 },
           );

@@ -7,8 +7,9 @@ import type { CommandChange, CommandEntry } from '../../shared/trust';
  * What trust is bound to: every value of the merged grove.yaml (repository file with the
  * user's override laid over it) that makes Grove run something or read and write files —
  * setup.copy, setup.link, setup.preCreate/postCreate/teardown, serve (site link/unlink/url,
- * command, url), merge.check, merge.gate, every probe's command or HTTP request, ops.command
- * and lanes.root (where worktrees are written). Numbers that only tune them (timeouts,
+ * command, url), merge.check, merge.gate, every probe's command or HTTP request, ops.command,
+ * lanes.root (where worktrees are written) and what loosens confinement (lanes.confine,
+ * lanes.writable, merge.confine). Numbers that only tune them (timeouts,
  * intervals, ports, strategy) are left out, so changing them asks nothing.
  *
  * The digest is taken over the parsed values, not the file's text: each entry is a key
@@ -42,6 +43,7 @@ export function commandEntries(config: GroveConfig): CommandEntry[] {
   add('serve.command', 'the server run for a served lane', serve?.command);
   add('serve.url', 'where a served lane answers', serve?.url);
   add('merge.check', 'run in a lane before it merges', config.merge?.check);
+  if (config.merge?.confine === false) add('merge.confine', 'merge.check runs unconfined', 'false');
   add('merge.gate', 'run in MAIN after a merge', config.merge?.gate);
   for (const probe of config.health?.probes ?? []) {
     if (isCommandProbe(probe)) add(`health.probes[${probe.name}].command`, 'probe, run in MAIN', probe.command);

@@ -49,7 +49,11 @@ export interface RunCommandsOptions {
   signal?: AbortSignal;
   /** Where each command's process group is recorded while it runs, so a host killed meanwhile leaves word of it for the next (see command-groups.ts). */
   groups?: CommandGroups;
+  /** Runs each `sh -c` inside something else (a confinement, confine/command-confinement.ts); it may throw to refuse. */
+  wrap?: CommandWrap;
 }
+
+export type CommandWrap = (file: string, args: string[], env: NodeJS.ProcessEnv) => { file: string; args: string[]; env: NodeJS.ProcessEnv };
 
 export const RunConstants = {
   /** After SIGTERM, how long the group has to exit before SIGKILL. */
@@ -95,7 +99,7 @@ export async function runCommands(commands: readonly string[], o: RunCommandsOpt
         out(note(end.code === null ? `\`${command}\` was killed by ${end.signal ?? 'a signal'}` : `\`${command}\` exited with code ${end.code}`));
         return fail(end.code);
       case 'spawn-failed':
-        out(note(`could not start \`${command}\` with sh: ${end.message}`));
+        out(note(`could not start \`${command}\`${o.wrap ? '' : ' with sh'}: ${end.message}`));
         return fail(null);
       case 'timed-out':
         out(note(`\`${command}\` ran longer than ${formatMs(o.timeoutMs)}: stopped it and every process it started${survivorsNote(end.survivors)}`));
@@ -119,7 +123,8 @@ async function runOne(command: string, o: RunCommandsOptions, out: (data: string
   const marker = randomUUID();
   const env = o.groups ? { ...o.env, [COMMAND_GROUP_VAR]: marker } : o.env;
   try {
-    child = spawn('sh', ['-c', command], { cwd: o.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = o.wrap ? o.wrap('sh', ['-c', command], env) : { file: 'sh', args: ['-c', command], env };
+    child = spawn(run.file, run.args, { cwd: o.cwd, env: run.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     return { kind: 'spawn-failed', message: (e as Error).message };
   }

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
+import { CLI_DAEMON_DIRS, DESKTOP_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
 import { addWorktree, makeRepo } from '../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(() => removeTempDirs());
+const uid = process.getuid?.() ?? 0;
 
 function place(): { root: string; main: string; lane: string; home: string; dataDir: string; agentDir: string } {
   const root = realpathSync(makeTempDir());
@@ -71,10 +72,25 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     mkdirSync(join(p.home, '.aws'));
     const config = { lanes: { hidden: ['secrets', '~/.aws', '/nowhere/at/all'] }, setup: { copy: ['.env*'] } };
     const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config, bridgeDir: null, shown: [] };
-    expect(confineInputs({ ...base, keyless: false }).hidden).toEqual([
+    // The ways out of any sandbox are hidden on every launch (the next test).
+    const waysOut = new Set([...DESKTOP_SOCKETS(uid), ...CLI_DAEMON_DIRS(uid)]);
+    const hidden = (keyless: boolean) => confineInputs({ ...base, keyless }).hidden.filter((h) => !waysOut.has(h.path));
+    expect(hidden(false)).toEqual([
       { path: join(p.main, 'secrets'), kind: 'dir' },
       { path: join(p.home, '.aws'), kind: 'dir' },
     ]);
-    expect(confineInputs({ ...base, keyless: true }).hidden.map((h) => h.path).sort()).toEqual([join(p.home, '.aws'), join(p.main, '.env'), join(p.main, '.env.local'), join(p.main, 'secrets')].sort());
+    expect(hidden(true).map((h) => h.path).sort()).toEqual([join(p.home, '.aws'), join(p.main, '.env'), join(p.main, '.env.local'), join(p.main, 'secrets')].sort());
+  });
+
+  it('hides Codex\'s daemon dir, made where missing: Codex\'s own sandbox, nested, must find it to mask it', () => {
+    const p = place();
+    const daemon = CLI_DAEMON_DIRS(uid)[0]!;
+    expect(daemon).toBe(`/tmp/codex-daemon-${uid}`);
+    const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config: {}, bridgeDir: null, shown: [], keyless: false };
+    const inputs = confineInputs(base);
+    expect(statSync(daemon).isDirectory()).toBe(true);
+    expect(statSync(daemon).mode & 0o777).toBe(0o700);
+    expect(inputs.hidden).toContainEqual({ path: daemon, kind: 'dir' });
+    for (const socket of DESKTOP_SOCKETS(uid).filter((s) => existsSync(s))) expect(inputs.hidden.map((h) => h.path)).toContain(socket);
   });
 });

@@ -99,6 +99,7 @@ describe('bwrap\'s command line', () => {
     const agentDir = args.indexOf('/home/mike/.grove/agents/a1');
     const remount = args.lastIndexOf('--remount-ro');
     expect(args[tmpfs + 1]).toBe('/home/mike/.grove');
+    expect(args.slice(tmpfs - 2, tmpfs)).toEqual(['--perms', '0700']);
     expect(tmpfs).toBeLessThan(agentDir);
     expect(agentDir).toBeLessThan(remount);
   });

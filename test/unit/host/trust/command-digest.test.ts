@@ -63,6 +63,11 @@ describe('the commands trust is bound to', () => {
       { key: 'lanes.writable[0]', role: 'writable by confined agents', value: '~' },
     ]);
     expect(digestOf(lanes({ confine: true, hidden: ['~/.aws'], network: 'none' }))).toBe(digestOf(flower));
+    // The merge check run as the operator, not confined to the lane whose files it runs.
+    const merge = (confine: boolean): GroveConfig => ({ ...flower, merge: { ...flower.merge, confine } });
+    expect(commandEntries(merge(false)).find((e) => e.key === 'merge.confine')).toEqual({ key: 'merge.confine', role: 'merge.check runs unconfined', value: 'false' });
+    expect(digestOf(merge(false))).not.toBe(digestOf(flower));
+    expect(digestOf(merge(true))).toBe(digestOf(flower));
   });
 
   it('changes the digest when any command changes, is added or removed, and says how', () => {
