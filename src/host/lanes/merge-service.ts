@@ -11,6 +11,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { commitAll } from './git/commit-all';
 import { deleteMergedBranch } from './git/delete-merged-branch';
 import { gitMergePreflight } from './git/merge-preflight';
+import { sharedObjectsCheck } from './git/object-integrity';
 import { mergeIntoMain, rollbackMain } from './git/merge-into-main';
 import { runGit } from './git/run-git';
 import { withJobs, type StartJob } from './job-reporter';
@@ -108,7 +109,7 @@ export class MergeService {
       }
       job.step(++step, total, 'preflight: clean trees, ahead of MAIN, no conflicts');
       const pre = await gitMergePreflight(repo.mainPath, lane.path, branch);
-      const checks = [...pre.checks];
+      const checks = [...pre.checks, await sharedObjectsCheck(repo, this.deps.dataDir)];
       if (config.check) {
         job.step(++step, total, `check: ${config.check}`);
         if (checks.every((c) => c.ok)) {
@@ -205,6 +206,10 @@ export class MergeService {
         const message = failed.length ? failed.map((c) => c.message).join('; ') : `${lane.name} moved while its check ran (now at ${again.laneHead.slice(0, 12)}); merge again`;
         return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${message}.`, { checks: again.checks }));
       }
+      // Again under the lock, just before MAIN's checkout reads them: the lane's agents may
+      // still be running.
+      const objects = await sharedObjectsCheck(repo, this.deps.dataDir);
+      if (!objects.ok) return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${objects.message}.`, { checks: [objects] }));
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const recoveryRef = `refs/grove/recovery/main/${stamp}`;
       const merged = await mergeIntoMain(repo.mainPath, {

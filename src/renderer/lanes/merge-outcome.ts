@@ -60,5 +60,6 @@ export const CHECK_LABELS: Record<MergeCheck['name'], string> = {
   'main-clean': 'MAIN clean',
   ahead: 'Something to merge',
   conflicts: 'No conflicts',
+  objects: 'Objects intact',
   check: "Lane's check",
 };
