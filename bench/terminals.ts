@@ -358,7 +358,8 @@ interface Echo {
 
 async function startEcho(host: Host, lane: string): Promise<Echo> {
   const client = await openClient(host);
-  const agent = await startAgent(host, lane, '/bin/sh', ['-c', 'stty raw -echo; exec cat']);
+  // `R` once the terminal is raw: a key typed before that would be echoed twice (the tty's, then cat's).
+  const agent = await startAgent(host, lane, '/bin/sh', ['-c', 'stty raw -echo; printf R; exec cat']);
   const waiting: ((s: string) => void)[] = [];
   const got: string[] = [];
   client.on(agent.id, (offset, data) => {
@@ -370,7 +371,9 @@ async function startEcho(host: Host, lane: string): Promise<Echo> {
     }
   });
   await client.call('agents.attach', { id: agent.id, since: 0 });
-  return { agent, client, next: () => (got.length ? Promise.resolve(got.shift()!) : new Promise((r) => waiting.push(r))) };
+  const next = (): Promise<string> => (got.length ? Promise.resolve(got.shift()!) : new Promise((r) => waiting.push(r)));
+  if ((await within(next(), 10_000, 'the echo agent\'s raw mode')) !== 'R') throw new Error('echo agent: no R before its echo');
+  return { agent, client, next };
 }
 
 /** Echo latencies of KEYSTROKES keys, those that count being typed and echoed while `while_` holds (harness-keystrokes.ts). */
@@ -456,7 +459,7 @@ async function bareEchoUnderFloods(): Promise<KeystrokeTimings> {
     if (line.startsWith('COUNTS ')) counts = line.slice(7).split(',').map(Number);
     if (line === 'DONE') allDone = true;
   });
-  const echo = spawnPty('/bin/sh', ['-c', 'stty raw -echo; exec cat'], { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: tempRoot, env: process.env as Record<string, string> });
+  const echo = spawnPty('/bin/sh', ['-c', 'stty raw -echo; printf R; exec cat'], { name: 'xterm-256color', cols: COLS, rows: ROWS, cwd: tempRoot, env: process.env as Record<string, string> });
   strayPids.add(echo.pid);
   const waiting: ((s: string) => void)[] = [];
   const got: string[] = [];
@@ -469,7 +472,7 @@ async function bareEchoUnderFloods(): Promise<KeystrokeTimings> {
   });
   const next = (): Promise<string> => (got.length ? Promise.resolve(got.shift()!) : new Promise((r) => waiting.push(r)));
   try {
-    await sleep(300); // the shell's stty before the first key
+    if ((await within(next(), 10_000, 'the bare echo\'s raw mode')) !== 'R') throw new Error('bare echo: no R before its echo');
     echo.write('.');
     if ((await within(next(), 10_000, 'the bare echo')) !== '.') throw new Error('bare echo: not echoing');
     await within(

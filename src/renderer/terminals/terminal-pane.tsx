@@ -19,6 +19,7 @@ import { FileLinkNotice, type FileNotice } from './file-link-notice';
 import { fileLinkOutcome } from './file-link-outcome';
 import { fileLinkProvider } from './file-link-provider';
 import { FindBar } from './find-bar';
+import { writePieces } from './write-pieces';
 import { openTerminalLink } from './open-terminal-link';
 import { ScrollMemory, terminalScrollMemory } from './scroll-memory';
 import { decideTerminalKey, isLinkActivation } from './terminal-keys';
@@ -187,12 +188,14 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
         }
         const slice = have !== null && offset < have ? data.subarray(have - offset) : data;
         queued.current = end;
-        t.write(slice, () => {
-          keepRestoring();
-          parsed = Math.max(parsed, end);
-          if (parsed - acked >= ACK_EVERY_BYTES) ack();
-          else ackTimer ??= setTimeout(ack, 50);
-        });
+        for (const piece of writePieces(slice, end)) {
+          t.write(piece.bytes, () => {
+            keepRestoring();
+            parsed = Math.max(parsed, piece.end);
+            if (parsed - acked >= ACK_EVERY_BYTES) ack();
+            else ackTimer ??= setTimeout(ack, 50);
+          });
+        }
       },
       detached: () => attach(),
       jumped: (jump) => {
