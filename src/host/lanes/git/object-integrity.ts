@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { MergeCheck } from '../../../shared/lanes';
@@ -60,7 +60,8 @@ export async function checkObjectsSince(mainPath: string, commonDir: string, sin
     try {
       await runGit(mainPath, ['verify-pack', '--', join(packDir, idx)]);
     } catch {
-      forged.push(`pack/${pack}`);
+      // A gc that removed the pack meanwhile left nothing to read, which is no forgery.
+      if (existsSync(join(packDir, pack)) && existsSync(join(packDir, idx))) forged.push(`pack/${pack}`);
     }
   }
   if (packFiles.includes('multi-pack-index') && newer(join(packDir, 'multi-pack-index'))) {
