@@ -105,7 +105,9 @@ export interface BenchHost {
  * the pid at once, so a bench's cleanup can end a host that never became ready.
  */
 export async function startBenchHost(hostEntry: string, home: string, onSpawn: (pid: number) => void = () => undefined): Promise<BenchHost> {
-  const child: ChildProcess = spawn(process.execPath, [hostEntry, '--home', home], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GROVE_HOME: home } });
+  // BENCH_HOST_NODE_ARGS: Node's own flags for the host, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes.
+  const nodeArgs = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, hostEntry, '--home', home], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, GROVE_HOME: home } });
   if (child.pid) onSpawn(child.pid);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -84,9 +84,12 @@ const SCREEN_SETTLE_MS = 150;
  * The screen reader parses in the host's own thread, beside the PTY's drain: under a flood it
  * takes a small window at a time and, after a large piece, waits before asking for more, so
  * it parses a few percent of a flood (jumping to its end) instead of every byte. It needs the
- * settled screen, not every frame.
+ * settled screen, not every frame. Its pieces are small (32 KiB, a millisecond or so of
+ * parsing) because each is parsed in one go: eight readers' 128 KiB pieces landing in one
+ * turn of the event loop held a keystroke's echo behind them (the terminals bench's p99).
  */
-const SCREEN_FLOW: FlowLimits = { windowBytes: 128 * 1024, jumpBytes: 1024 * 1024, frameBytes: 128 * 1024 };
+const SCREEN_FLOW: FlowLimits = { windowBytes: 128 * 1024, jumpBytes: 1024 * 1024, frameBytes: 32 * 1024 };
+/** A piece this large (a whole frame) means more is waiting: a flood, so the next one waits. */
 const SCREEN_LARGE_PIECE_BYTES = 32 * 1024;
 const SCREEN_PACE_MS = 100;
 /** The screen reader's id in its own flow control. */
