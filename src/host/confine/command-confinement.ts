@@ -18,7 +18,6 @@ import type { ConfinedLaunch, ConfineRequest } from './agent-confinement';
  * command that could not start, with the reason.
  */
 export interface ConfinedCommand {
-  info: Confinement;
   /** For runCommands' `wrap`; undefined: run as it is. */
   wrap: CommandWrap | undefined;
   /** One line for the job's log: how it runs. */
@@ -33,7 +32,7 @@ export function confineCommand(
 ): ConfinedCommand {
   const asIs = (reason: string): ConfinedCommand => {
     const info: Confinement = { confined: false, mechanism: null, reason, network: 'open' };
-    return { info, wrap: undefined, line: `${o.what} runs ${describeConfinement(info)}`, done: () => undefined };
+    return { wrap: undefined, line: `${o.what} runs ${describeConfinement(info)}`, done: () => undefined };
   };
   if (o.off) return asIs(o.off);
   if (!confine) return asIs('this host confines nothing');
@@ -42,7 +41,6 @@ export function confineCommand(
   const launch = confine({ lanePath: o.lanePath, agentDir: dir, unconfined: false, statePaths: [], env, escape: o.escape });
   if (!launch.info.confined) return asIs(launch.info.reason ?? 'no reason given');
   return {
-    info: launch.info,
     wrap: (file, args, runEnv) => launch.wrap(file, args, runEnv as Record<string, string>),
     line: `${o.what} runs ${describeConfinement(launch.info)}, to the lane`,
     done: () => rmSync(dir, { recursive: true, force: true }),

@@ -36,7 +36,7 @@ function forgeReadme(main: string, lane: string, objects: string, text: string):
 describe('the shared object store\'s check', () => {
   it('finds an object whose content is not what its name says, which git itself reads without a word', async () => {
     const { main, lane, objects } = repoWithLane();
-    const clean = await checkObjectsSince(main, join(main, '.git'), Date.parse(LONG_AGO));
+    const clean = await checkObjectsSince(main, Date.parse(LONG_AGO));
     expect(clean.forged).toEqual([]);
     expect(clean.checked).toBeGreaterThanOrEqual(3); // a commit, its tree, README's blob
 
@@ -45,7 +45,7 @@ describe('the shared object store\'s check', () => {
     expect(git(main, 'show', 'HEAD:README.md')).toBe('rm -rf / # trust me');
     expect(git(main, 'status', '--porcelain')).toBe('');
 
-    const found = await checkObjectsSince(main, join(main, '.git'), Date.parse(LONG_AGO));
+    const found = await checkObjectsSince(main, Date.parse(LONG_AGO));
     expect(found.forged).toEqual([readme]);
   });
 
@@ -83,12 +83,12 @@ describe('the shared object store\'s check', () => {
     git(main, 'repack', '-adq');
     const packDir = join(main, '.git', 'objects', 'pack');
     const pack = readdirSync(packDir).find((f) => f.endsWith('.pack'))!;
-    expect((await checkObjectsSince(main, join(main, '.git'), Date.parse(LONG_AGO))).forged).toEqual([]);
+    expect((await checkObjectsSince(main, Date.parse(LONG_AGO))).forged).toEqual([]);
     const bytes = readFileSync(join(packDir, pack));
     const at = bytes.length - 30;
     bytes[at] = bytes[at]! ^ 0xff;
     chmodSync(join(packDir, pack), 0o644);
     writeFileSync(join(packDir, pack), bytes);
-    expect((await checkObjectsSince(main, join(main, '.git'), Date.parse(LONG_AGO))).forged).toEqual([`pack/${pack}`]);
+    expect((await checkObjectsSince(main, Date.parse(LONG_AGO))).forged).toEqual([`pack/${pack}`]);
   });
 });

@@ -29,9 +29,11 @@ export interface ObjectCheck {
 const LOOSE_DIR = /^[0-9a-f]{2}$/;
 const LOOSE_NAME = /^(?:[0-9a-f]{38}|[0-9a-f]{62})$/;
 
-export async function checkObjectsSince(mainPath: string, commonDir: string, sinceMs: number): Promise<ObjectCheck> {
+export async function checkObjectsSince(mainPath: string, sinceMs: number): Promise<ObjectCheck> {
+  // One question to git: where the shared store is, and which hash names its objects.
+  const [commonDir = '', format] = (await runGit(mainPath, ['rev-parse', '--path-format=absolute', '--git-common-dir', '--show-object-format'])).stdout.trim().split('\n');
   const objects = join(commonDir, 'objects');
-  const algorithm = (await runGit(mainPath, ['rev-parse', '--show-object-format'])).stdout.trim() === 'sha256' ? 'sha256' : 'sha1';
+  const algorithm = format === 'sha256' ? 'sha256' : 'sha1';
   const forged: string[] = [];
   let checked = 0;
   const newer = (path: string): boolean => {
@@ -102,8 +104,7 @@ export async function sharedObjectsCheck(repo: { id: string; mainPath: string; a
   const mark = join(dataDir, 'objects-checked', repo.id);
   const since = readMark(mark) ?? Date.parse(repo.addedAt);
   const began = Date.now();
-  const commonDir = (await runGit(repo.mainPath, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).stdout.trim();
-  const { forged, checked } = await checkObjectsSince(repo.mainPath, commonDir, since);
+  const { forged, checked } = await checkObjectsSince(repo.mainPath, since);
   if (forged.length > 0) {
     return {
       name: 'objects',
