@@ -42,5 +42,14 @@ export default tseslint.config(
   },
   { files: ['src/host/**', 'src/cli/**', 'src/shared/**', 'src/host-client/**'], rules: noElectron },
   { files: ['src/shared/**'], rules: noNodeInRenderer },
-  { files: ['src/renderer/**'], languageOptions: { globals: { ...globals.browser } }, rules: noNodeInRenderer },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...noNodeInRenderer,
+      // The UI runs on Preact, which leaves autoFocus to the browser, and the browser ignores
+      // it on an element a render inserts later.
+      'no-restricted-syntax': ['error', { selector: 'JSXAttribute[name.name="autoFocus"]', message: 'autoFocus does nothing on Preact once the page has loaded: use ref={focusOnMount} (ui/focus-on-mount.ts), or focus in an effect.' }],
+    },
+  },
 );

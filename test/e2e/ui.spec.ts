@@ -25,6 +25,31 @@ test('the login link lets the browser in once and leaves a clean URL', async ({ 
   expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain(host.token);
 });
 
+test('connects while the page loads: one socket, and the first render already shows it connected', async ({ page }) => {
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  // The next load: its bundle held back, so the host's greeting is surely there before it
+  // runs; the first value the cockpit renders with is recorded.
+  await page.addInitScript(() => {
+    const g = globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null }; MutationObserver: new (f: () => void) => { observe(n: object, o: object): void }; firstConnection?: string | null };
+    new g.MutationObserver(() => {
+      g.firstConnection ??= g.document.querySelector('[data-testid="cockpit"]')?.getAttribute('data-connection');
+    }).observe(g.document, { subtree: true, childList: true });
+  });
+  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+    await new Promise((r) => setTimeout(r, 400));
+    await route.continue();
+  });
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  await page.reload();
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  expect(await page.evaluate(() => (globalThis as unknown as { firstConnection?: string }).firstConnection)).toBe('open');
+  // The UI took over the socket the page opened early instead of opening another.
+  await page.waitForTimeout(300);
+  expect(sockets).toEqual([`${host.url.replace('http:', 'ws:')}/ws`]);
+});
+
 test('shows the host status, and with no repository the first run with its first step', async ({ page }) => {
   await page.goto(`${host.url}/auth?token=${host.token}`);
   const firstRun = page.getByTestId('first-run');

@@ -10,6 +10,7 @@ import { BriefNumber } from './brief-number';
 import { BriefStatusBadge } from './brief-status-badge';
 import { setBriefFilters } from './use-brief-filters';
 import type { OpenBrief } from './use-brief';
+import { focusOnMount } from '../ui/focus-on-mount';
 
 /**
  * The top of a brief's page, as the seed reads: "flower / All briefs", the title, then
@@ -78,7 +79,7 @@ function DetailsForm({ brief, append, onDone }: { brief: Brief; append: OpenBrie
       <label htmlFor={`${id}-title`} className="visually-hidden">
         Title
       </label>
-      <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={MAX_TITLE} required autoFocus />
+      <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={MAX_TITLE} required ref={focusOnMount} />
       <label htmlFor={`${id}-kind`} className="visually-hidden">
         Kind
       </label>

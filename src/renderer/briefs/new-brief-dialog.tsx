@@ -4,6 +4,7 @@ import { useWrite } from './use-write';
 import { BRIEF_KINDS, MAX_TITLE, type BriefKindName } from '../../shared/brief-constants';
 import { useHostStore } from '../connection/use-host';
 import { Dialog } from '../ui/dialog';
+import { focusOnMount } from '../ui/focus-on-mount';
 
 /**
  * "New brief": a title, a kind, the project and (optionally) the spec. The brief is created
@@ -30,7 +31,7 @@ export function NewBriefDialog({ open, onOpenChange, projects, defaultProject, o
     <Dialog open={open} onOpenChange={onOpenChange} title="New brief" description="What should be done, and for which project. The spec can be written now or later." wide>
       <form className="brief-form" onSubmit={submit} data-testid="new-brief-form">
         <label htmlFor={`${id}-title`}>Title</label>
-        <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={MAX_TITLE} required autoFocus placeholder="Give design its own worktree" />
+        <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={MAX_TITLE} required ref={focusOnMount} placeholder="Give design its own worktree" />
         <div className="brief-form-row">
           <div>
             <label htmlFor={`${id}-kind`}>Kind</label>

@@ -2,6 +2,7 @@ import { FormError } from './form-error';
 import { useId, useState, type FormEvent } from 'react';
 import { MAX_REASON } from '../../shared/brief-constants';
 import { Dialog } from '../ui/dialog';
+import { focusOnMount } from '../ui/focus-on-mount';
 
 /**
  * Redacting an entry (a secret pasted by mistake): asks why, since the reason is what the
@@ -22,7 +23,7 @@ export function RedactDialog({ label, onOpenChange, onRedact }: { label: string;
           <strong>Stays:</strong> the entry's place in the trace, its kind, author and time, and a redaction entry saying who did it and why.
         </p>
         <label htmlFor={`${id}-reason`}>Reason</label>
-        <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={MAX_REASON} required autoFocus placeholder="pasted an API key" data-testid="redact-reason" />
+        <input id={`${id}-reason`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={MAX_REASON} required ref={focusOnMount} placeholder="pasted an API key" data-testid="redact-reason" />
         <FormError message={error} />
         <div className="dialog-actions">
           <button type="button" onClick={() => onOpenChange(false)}>

@@ -114,6 +114,11 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
     textarea.current.setSelectionRange(caret.current, caret.current);
     caret.current = null;
   }, [draft.text]);
+  // The editor opens on Write, and Write takes the keys whenever it is chosen again
+  // (focus-on-mount.ts says why this is not autoFocus).
+  useLayoutEffect(() => {
+    if (tab === 'write') textarea.current?.focus();
+  }, [tab]);
 
   return (
     <div className="spec-editor" data-testid="spec-editor">
@@ -130,7 +135,7 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
           <label htmlFor={`${id}-spec`} className="visually-hidden">
             Spec (markdown)
           </label>
-          <textarea ref={textarea} id={`${id}-spec`} className="spec-textarea" value={draft.text} onChange={(e) => onDraft({ ...draft, text: e.target.value })} maxLength={MAX_SPEC} rows={18} autoFocus />
+          <textarea ref={textarea} id={`${id}-spec`} className="spec-textarea" value={draft.text} onChange={(e) => onDraft({ ...draft, text: e.target.value })} maxLength={MAX_SPEC} rows={18} />
         </AttachmentDropZone>
       ) : (
         <div className="spec-preview" data-testid="spec-preview">

@@ -13,7 +13,7 @@ import type { JumpFrame } from '../../shared/wire';
 import type { EventEnvelope, HostEvent } from '../../shared/events';
 import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
-import { Paths } from '../../shared/paths';
+import { takeEarlySocket, type EarlySocket } from './early-socket';
 import { frameShape } from './frame-shape';
 import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
 
@@ -122,7 +122,10 @@ export class HostStore {
       // Every connect loads the state through methods, then follows from there (no replay).
       since: 'latest',
       latestOnReconnect: true,
+      // The first connect takes over the socket the page opened while it loaded.
       connect: () => {
+        const early = takeEarlySocket(wsUrl, globalThis as { groveEarlySocket?: EarlySocket });
+        if (early) return early;
         const ws = new WebSocket(wsUrl);
         ws.binaryType = 'arraybuffer';
         return ws;
@@ -435,7 +438,3 @@ function sortMerges(merges: MergeRecord[]): MergeRecord[] {
   return [...merges].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
-export function hostWsUrl(location: Location): string {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}${Paths.ws}`;
-}

@@ -34,7 +34,7 @@ export function AddRepositoryDialog({ open, onOpenChange }: { open: boolean; onO
       }
       wide={trusting !== null}
     >
-      {trusting ? <TrustStep repo={trusting} onSkip={close} onTrusted={close} /> : <AddRepositoryForm autoFocus onAdded={setAdded} />}
+      {trusting ? <TrustStep repo={trusting} onSkip={close} onTrusted={close} /> : <AddRepositoryForm takesFocus onAdded={setAdded} />}
     </Dialog>
   );
 }

@@ -25,12 +25,13 @@ export async function addRepository(store: HostStore, path: string): Promise<Add
 export function AddRepositoryForm({
   onAdded,
   add,
-  autoFocus,
+  takesFocus,
 }: {
   onAdded: (repo: Repo) => void;
   /** How to register the path; by default repos.add. */
   add?: (path: string) => Promise<AddOutcome>;
-  autoFocus?: boolean;
+  /** Focus the path field as the form appears. */
+  takesFocus?: boolean;
 }) {
   const store = useHostStore();
   const ids = useId();
@@ -106,6 +107,12 @@ export function AddRepositoryForm({
     }
   };
 
+  // Asked for by a dialog or the first run: the path is the first thing to type (not
+  // autoFocus: see ui/focus-on-mount.ts).
+  useEffect(() => {
+    if (takesFocus) inputRef.current?.focus();
+  }, []); // once, as the form appears
+
   // Escape closes the suggestions only, not a dialog around the field. A dialog hears
   // Escape in the document's capture phase, before the field does; the window's capture
   // phase comes first, so the field takes its Escape there.
@@ -155,7 +162,6 @@ export function AddRepositoryForm({
             autoComplete="off"
             autoCapitalize="off"
             spellCheck={false}
-            autoFocus={autoFocus}
             placeholder="/home/you/Sites/flower"
             value={text}
             onChange={(e) => type(e.target.value)}

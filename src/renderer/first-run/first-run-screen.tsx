@@ -49,7 +49,7 @@ export function FirstRunScreen() {
               </p>
             </section>
             <AddRepositoryForm
-              autoFocus
+              takesFocus
               onAdded={(repo) => progress.added(repo)}
               add={async (path) => {
                 progress.adding();

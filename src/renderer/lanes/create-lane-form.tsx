@@ -8,6 +8,7 @@ import { NetworkOptions, type NetworkChoice } from './lane-network';
 import { jobOfLane } from './job-state';
 import { useRepoConfig } from './use-repo-config';
 import '../lane-panel/lane-panel.css';
+import { focusOnMount } from '../ui/focus-on-mount';
 
 /**
  * The rail's "+ Lane": a new lane's name (its branch too), ephemeral or standing, key-less
@@ -85,7 +86,7 @@ export function CreateLaneDialog({
       <form className="create-lane" onSubmit={(e) => void create(e)} aria-busy={creating !== null}>
         <label className="lp-field">
           Lane name (also its branch)
-          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. design" spellCheck={false} autoFocus disabled={creating !== null} />
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. design" spellCheck={false} ref={focusOnMount} disabled={creating !== null} />
         </label>
         <label className="lp-check">
           <input type="checkbox" checked={isEphemeral} onChange={(e) => setEphemeral(e.target.checked)} disabled={creating !== null} />

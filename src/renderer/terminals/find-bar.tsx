@@ -2,6 +2,7 @@ import type { SearchAddon } from '@xterm/addon-search';
 import { ChevronDown, ChevronUp, X } from 'lucide-react';
 import { useState } from 'react';
 import './terminal-pane.css';
+import { focusOnMount } from '../ui/focus-on-mount';
 
 /**
  * The terminal's find bar, opened with the find shortcut: Enter finds the next match,
@@ -17,7 +18,7 @@ export function FindBar({ agentName, searcher, onClose }: { agentName: string; s
   return (
     <div className="terminal-find" role="search" aria-label={`Find in ${agentName}'s output`} data-testid="terminal-find">
       <input
-        autoFocus
+        ref={focusOnMount}
         aria-label={`Find in ${agentName}'s output`}
         placeholder="Find"
         value={query}

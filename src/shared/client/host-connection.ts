@@ -24,6 +24,11 @@ export interface SocketLike {
   onmessage: Handler<{ data: unknown }> | null;
   onclose: Handler<{ code: number; reason?: string }> | null;
   onerror: Handler<unknown> | null;
+  /**
+   * A socket opened before the connection took it over (the page's early socket) delivers
+   * what it heard meanwhile when this is called, once the connection's handlers are on.
+   */
+  deliverBacklog?(): void;
 }
 
 export type ConnectionState =
@@ -225,6 +230,7 @@ export class HostConnection {
       if (this.state.kind === 'stopped' || this.state.kind === 'incompatible') return;
       this.scheduleRetry(`closed (${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`);
     };
+    socket.deliverBacklog?.();
   }
 
   private clearHelloTimer(): void {

@@ -1,0 +1,21 @@
+// Opens the host's socket while the page's scripts are still loading, and keeps what the
+// host says on it until the UI takes it over (src/renderer/connection/early-socket.ts).
+// The host greets a socket the moment it opens, so the greeting is waiting by the time the
+// cockpit first renders, and the first paint already shows the cockpit connected instead of
+// a round trip later. A plain script, not a module: it runs as soon as it arrives, ahead of
+// the bundle it is not part of (and the page's policy allows no inline script).
+'use strict';
+(function () {
+  var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  var socket;
+  try {
+    socket = new WebSocket(scheme + '//' + location.host + '/ws');
+  } catch {
+    return; // the UI connects on its own
+  }
+  socket.binaryType = 'arraybuffer';
+  var heard = [];
+  socket.onmessage = function (ev) { heard.push(ev); };
+  socket.onclose = function (ev) { heard.push(ev); };
+  window.groveEarlySocket = { socket: socket, heard: heard };
+})();
