@@ -48,7 +48,7 @@ export function briefHandlers(service: BriefService, store: BriefStore, hooks: R
     },
     'briefs.append': ({ ref, action, expectedVersion, via }, ctx) => {
       const who = actor(ctx);
-      return who.ok ? service.append(ref, action, who.value, channelOf(via), expectedVersion) : who;
+      return who.ok ? service.appendTogether(ref, action, who.value, channelOf(via), expectedVersion) : who;
     },
     'briefs.redact': ({ ref, entryId, reason, via }, ctx) => {
       const who = actor(ctx);

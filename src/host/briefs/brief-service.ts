@@ -25,6 +25,7 @@ import { applyEntry, project, ProjectionError, type NumberSource } from './proje
 import { scrubbed } from './redaction';
 import { lateReach, redactionSpread, WITHHELD_DIFF } from './redaction-spread';
 import { findCycle } from './relationship-cycles';
+import { GroupCommit } from '../db/group-commit';
 
 /**
  * Every write to a brief goes through here, whoever asks (UI, CLI, API, later MCP and
@@ -59,9 +60,11 @@ export type HostDraft = Draft;
 
 export class BriefService {
   private readonly now: () => Date;
+  private readonly appends: GroupCommit;
 
   constructor(private readonly deps: BriefServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.appends = new GroupCommit((fn) => deps.store.transaction(fn));
   }
 
   actorOf(principal: Principal): Result<Actor, ApiError> {
@@ -111,6 +114,15 @@ export class BriefService {
       if (!drafts.ok) return drafts;
       return ok(this.commit(brief.id, brief, [...this.joinDrafts(brief, actor), ...drafts.value], actor, channel));
     });
+  }
+
+  /**
+   * `append` for a request: committed with the other appends that arrived in the same turn
+   * of the event loop, one wait for the disk for all (group-commit.ts). Answers once it is
+   * on disk, like `append`.
+   */
+  appendTogether(ref: string, action: BriefAction, actor: Actor, channel: Channel, expectedVersion?: number): Promise<Result<Written, ApiError>> {
+    return this.appends.run(() => this.append(ref, action, actor, channel, expectedVersion));
   }
 
   /**

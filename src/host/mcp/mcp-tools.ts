@@ -48,10 +48,10 @@ const closedWorld = { openWorldHint: false } as const;
 export function registerTools(server: McpServer, caller: McpCaller, deps: McpToolDeps): void {
   const agent = caller.kind === 'agent' ? caller.agent : null;
   const actor = (): Result<Actor, ApiError> => deps.briefs.actorOf(caller.principal);
-  const write = (ref: string, action: BriefAction, expectedVersion?: number): CallToolResult => {
+  const write = async (ref: string, action: BriefAction, expectedVersion?: number): Promise<CallToolResult> => {
     const who = actor();
     if (!who.ok) return failure(who.error);
-    const written = deps.briefs.append(ref, action, who.value, 'mcp', expectedVersion);
+    const written = await deps.briefs.appendTogether(ref, action, who.value, 'mcp', expectedVersion);
     return written.ok ? success(writtenView(written.value)) : failure(written.error);
   };
   const ownBrief = agent ? deps.dispatch.briefOfAgent(agent.id) : null;
