@@ -47,14 +47,14 @@ Commands:
   repo main [--repo R] [--json]         what MAIN's watcher sees (edits, commits that bypassed Grove)
   repo accept-main [--repo R]           accept MAIN as it is now
   repo remove NAME                      unregister a repository (refused while its lanes hold work or agents run)
-  lane create NAME [--branch B] [--ephemeral] [--keyless] [--without-recipes] [--network none] [--repo R]
+  lane create NAME [--branch B] [--ephemeral] [--keyless] [--without-recipes] [--network loopback|none] [--repo R]
                                         a worktree beside MAIN, set up by grove.yaml's recipe
   lane list [--repo R] [--json]         lanes, reconciled with git worktree list
   lane remove NAME [--archive]          remove a lane only if nothing would be lost
   lane adopt PATH [--name NAME]         take a worktree made outside Grove under its care
   lane rebase NAME                      rebase the lane onto MAIN (aborted by itself on a conflict)
   lane serve NAME [--off]               serve the lane by grove.yaml's serve recipe
-  lane network NAME open|none|default   the lane's network for its confined agents, from their next start
+  lane network NAME NETWORK             open, loopback, none or default: its confined agents' network, from their next start
   merge NAME [--dry-run] [--commit MSG] the gated merge into MAIN (preflight, check, gate)
   merge --rollback MERGE_ID             roll MAIN back to before that merge
   merges [--repo R] [--json]            merges into MAIN through Grove

@@ -54,8 +54,11 @@ export const Confinement = z.object({
   mechanism: z.enum(['bwrap', 'sandbox-exec']).nullable(),
   /** Why it is not confined (asked for at launch, turned off in grove.yaml, or not available here); null when confined. */
   reason: z.string().nullable(),
-  /** `none`: no network but Grove's own host (hooks and MCP keep working). Always `open` unconfined. */
-  network: z.enum(['open', 'none']),
+  /**
+   * `none`: no network but Grove's own host (hooks and MCP keep working); `loopback`: this
+   * machine's loopback (Grove's host, local servers) and nothing beyond. Always `open` unconfined.
+   */
+  network: z.enum(['open', 'loopback', 'none']),
 });
 export type Confinement = z.infer<typeof Confinement>;
 

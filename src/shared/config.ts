@@ -46,7 +46,7 @@ export const GroveConfig = z
         /** More paths a confined agent may write (a tool's cache): absolute or `~/…`. `~/.npm` and `~/.cache` always are. */
         writable: z.array(z.string().min(1, 'a writable path must not be empty')).optional(),
         /** open (default), or none: a confined agent reaches nothing but Grove's own host. */
-        network: z.enum(['open', 'none']).optional(),
+        network: z.enum(['open', 'loopback', 'none']).optional(),
       })
       .strict()
       .optional(),

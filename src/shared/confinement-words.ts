@@ -7,7 +7,7 @@ import type { AgentInfo, Confinement } from './agents';
  */
 export function describeConfinement(c: Confinement): string {
   if (!c.confined) return `unconfined: ${c.reason ?? 'no reason given'}`;
-  return `confined (${c.mechanism ?? 'unknown mechanism'}${c.network === 'none' ? ', network none' : ''})`;
+  return `confined (${c.mechanism ?? 'unknown mechanism'}${c.network !== 'open' ? `, network ${c.network}` : ''})`;
 }
 
 /** The program that confines, as the operator knows it (the package's name). */

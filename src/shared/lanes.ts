@@ -4,7 +4,7 @@ import { z } from 'zod';
  * What a lane's confined agents reach on the network: `open`, or `none` (nothing but Grove's
  * host). Set per lane; a lane without its own takes grove.yaml's `lanes.network`.
  */
-export const LaneNetwork = z.enum(['open', 'none']);
+export const LaneNetwork = z.enum(['open', 'loopback', 'none']);
 export type LaneNetwork = z.infer<typeof LaneNetwork>;
 
 /** A lane: a git worktree of a registered repository, one stream of work. */

@@ -66,7 +66,7 @@ for (const width of [1440, 390]) {
   });
 }
 
-test('a lane left at the default is created with the repository\'s network, and can be given none from its panel', async ({ page }) => {
+test('a lane left at the default is created with the repository\'s network, and can be given loopback, then none, from its panel', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await openCockpit(page, host);
   await page.getByTestId('rail').getByRole('button', { name: 'New lane in flower' }).click();
@@ -77,7 +77,11 @@ test('a lane left at the default is created with the repository\'s network, and 
   expect((await laneNamed('design'))?.network).toBeNull();
   const panel = await openLanePanel(page, `${main}-design`, 'design');
   await expect(panel.getByTestId('lane-no-network')).toHaveCount(0);
+  await panel.getByRole('combobox', { name: 'Network' }).selectOption('loopback');
+  await expect(panel.getByTestId('lane-loopback-network')).toHaveText('loopback only');
+  await expect.poll(async () => (await laneNamed('design'))?.network).toBe('loopback');
   await panel.getByRole('combobox', { name: 'Network' }).selectOption('none');
   await expect(panel.getByTestId('lane-no-network')).toBeVisible();
+  await expect(panel.getByTestId('lane-loopback-network')).toHaveCount(0);
   await expect.poll(async () => (await laneNamed('design'))?.network).toBe('none');
 });

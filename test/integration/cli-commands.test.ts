@@ -29,7 +29,7 @@ describe('help and usage errors', () => {
     expect(help).toMatchObject({ code: 0, stdout: 'Usage: grove agent resume AGENT\n' });
     const flag = await grove(home, 'lane', 'create', '--help');
     expect(flag.code).toBe(0);
-    expect(flag.stdout).toBe('Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|none] [--repo REPO]\n');
+    expect(flag.stdout).toBe('Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|loopback|none] [--repo REPO]\n');
     const whole = await grove(home, 'repo', '-h');
     expect(whole.code).toBe(0);
     expect(whole.stdout).toContain('grove repo remove NAME');
@@ -54,11 +54,11 @@ describe('help and usage errors', () => {
       [['agent', 'resume'], 'AGENT (its id, an id prefix or its name) is missing.', 'Usage: grove agent resume AGENT'],
       [['agent', 'remove', 'a', 'b'], 'Unexpected argument "b".', 'Usage: grove agent remove AGENT'],
       [['repo', 'remove'], 'NAME (the repository, as grove repo list shows it) is missing.', 'Usage: grove repo remove NAME [--json]'],
-      [['lane', 'create'], 'NAME is missing.', 'Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|none] [--repo REPO]'],
-      [['lane', 'create', 'x', '--branch'], '--branch takes a value.', 'Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|none] [--repo REPO]'],
-      [['lane', 'create', 'x', '--network', 'loopback'], '--network takes open or none, not "loopback".', 'Usage: grove lane create NAME'],
-      [['lane', 'network', 'x'], 'The network (open, none or default) is missing.', 'Usage: grove lane network NAME open|none|default [--repo REPO]'],
-      [['lane', 'network', 'x', 'loopback'], 'The network is open, none or default (grove.yaml\'s lanes.network), not "loopback".', 'Usage: grove lane network NAME open|none|default [--repo REPO]'],
+      [['lane', 'create'], 'NAME is missing.', 'Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|loopback|none] [--repo REPO]'],
+      [['lane', 'create', 'x', '--branch'], '--branch takes a value.', 'Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|loopback|none] [--repo REPO]'],
+      [['lane', 'create', 'x', '--network', 'local'], '--network takes open, loopback or none, not "local".', 'Usage: grove lane create NAME'],
+      [['lane', 'network', 'x'], 'The network (open, loopback, none or default) is missing.', 'Usage: grove lane network NAME open|loopback|none|default [--repo REPO]'],
+      [['lane', 'network', 'x', 'local'], 'The network is open, loopback, none or default (grove.yaml\'s lanes.network), not "local".', 'Usage: grove lane network NAME open|loopback|none|default [--repo REPO]'],
       [['lane', 'serve', 'x', '--network', 'none'], '--network is for lane create', 'Usage: grove lane serve NAME'],
       [['merge'], 'NAME (the lane to merge) is missing.', 'Usage: grove merge NAME [--dry-run] [--commit MESSAGE] [--repo REPO]'],
       [['alerts', '--limit'], "Option '--limit <value>' argument missing", 'Usage: grove alerts [--limit N] [--json]'],

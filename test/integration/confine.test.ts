@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentInfo } from '../../src/shared/agents';
@@ -306,10 +307,89 @@ describe.skipIf(!canConfine)('network: none', () => {
   });
 });
 
+describe.skipIf(!canConfine)('network: loopback', () => {
+  /** A TCP server answering `name` to whoever connects. */
+  const server = async (name: string, host: string, port = 0) => {
+    const s = createServer((c) => c.end(`${name}\n`));
+    await new Promise<void>((r) => s.listen(port, host, r));
+    return { server: s, port: (s.address() as AddressInfo).port };
+  };
+  /** `name=<what the server said>` or `name=fail:<code>`, from inside the agent. */
+  const probe = (name: string, host: string, port: number | string): string =>
+    `${process.execPath} -e 'const s = require("net").connect(+process.argv[2], process.argv[1]); s.setTimeout(3000, () => { console.log(process.argv[3] + "=fail:timeout"); s.destroy(); }); s.on("data", (d) => { console.log(process.argv[3] + "=" + String(d).trim()); s.destroy(); }); s.on("error", (e) => console.log(process.argv[3] + "=fail:" + e.code))' ${host} ${port} ${name} >&3`;
+  /** This machine's address on a real interface, if it has one: what lies beyond its loopback. */
+  const outside = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address ?? null;
+
+  it("reaches Grove's host and every server on this machine's loopback, one started after it too, and nothing beyond", async () => {
+    const before = await server('before', '127.0.0.1');
+    const wide = await server('wide', '0.0.0.0');
+    // A port for a server that starts only once the agent runs.
+    const reserved = await server('x', '127.0.0.1');
+    const laterPort = reserved.port;
+    await new Promise<void>((r) => reserved.server.close(() => r()));
+    let later: Awaited<ReturnType<typeof server>> | null = null;
+    try {
+      const lane = await createLane('local', { network: 'loopback' });
+      const script = [
+        `${process.execPath} -e 'fetch(process.env.GROVE_URL + "/").then((r) => console.log("grove=http" + r.status), (e) => console.log("grove=fail:" + (e.cause?.code ?? e.message)))' >&3`,
+        probe('before', '127.0.0.1', before.port),
+        probe('wide', '127.0.0.1', wide.port),
+        // The forwarder looks for new ports every second.
+        `while [ ! -e later-started ]; do sleep 0.1; done; sleep 2.5`,
+        probe('later', '127.0.0.1', laterPort),
+        ...(outside ? [probe('outside', outside, wide.port)] : []),
+      ].join('; ');
+      const started = startScript(lane.path, `exec 3>>${join(lane.path, 'report.txt')}; ${script}; echo done=1 >&3`);
+      const agent = await started;
+      later = await server('later', '127.0.0.1', laterPort);
+      writeFileSync(join(lane.path, 'later-started'), '');
+      const text = await until('the agent\'s report', async () => {
+        const out = join(lane.path, 'report.txt');
+        const t = existsSync(out) ? readFileSync(out, 'utf8') : '';
+        return t.includes('done=1') ? t : null;
+      }, 20_000);
+      const report = Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      expect((await infoOf(agent.id)).confinement).toEqual({ confined: true, mechanism: 'bwrap', reason: null, network: 'loopback' });
+      expect(report.grove).toMatch(/^http\d+$/);
+      expect(report.before).toBe('before');
+      expect(report.wide).toBe('wide');
+      expect(report.later).toBe('later');
+      // The same server, at this machine's own address: beyond the loopback, out of reach.
+      if (outside) expect(report.outside).toMatch(/^fail:(ENETUNREACH|EHOSTUNREACH|ECONNREFUSED)$/);
+      else console.log('no network interface besides loopback here: the "nothing beyond" probe was skipped');
+    } finally {
+      before.server.close();
+      wide.server.close();
+      later?.server.close();
+    }
+  });
+
+  it('an agent with network none cannot use the loopback bridge: its socket is not in its sandbox', async () => {
+    const other = await server('other', '127.0.0.1');
+    try {
+      // A loopback agent first, so the loopback bridge is open on disk.
+      const local = await createLane('local', { network: 'loopback' });
+      await runScript(local.path, 'true');
+      expect(existsSync(join(host.home, 'run-loopback', 'loopback.sock'))).toBe(true);
+      const lane = await createLane('offline', { network: 'none' });
+      const { agent, report } = await runScript(
+        lane.path,
+        [attempt('loopbackSocket', `ls "$GROVE_TEST_DATA/run-loopback"`), probe('other', '127.0.0.1', other.port)].join('; '),
+        { env: { GROVE_TEST_DATA: host.home } },
+      );
+      expect(agent.confinement).toMatchObject({ confined: true, network: 'none' });
+      expect(report.loopbackSocket).toMatch(/^fail:/);
+      expect(report.other).toBe('fail:ECONNREFUSED');
+    } finally {
+      other.server.close();
+    }
+  });
+});
+
 describe.skipIf(!canConfine)('an interactive shell, confined', () => {
-  it.each(['open', 'none'] as const)('network %s: runs commands, and Ctrl+C stops the command, not the shell', async (network) => {
-    if (network === 'none') {
-      writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  network: none\n');
+  it.each(['open', 'loopback', 'none'] as const)('network %s: runs commands, and Ctrl+C stops the command, not the shell', async (network) => {
+    if (network !== 'open') {
+      writeFileSync(join(main, 'grove.yaml'), `lanes:\n  network: ${network}\n`);
       git(main, 'add', 'grove.yaml');
       git(main, 'commit', '-qm', 'no network for lanes');
     }

@@ -10,21 +10,22 @@ import { requireHost } from '../require-host';
 
 /** `grove lane create|list|remove|adopt|rebase|serve|network`. Long verbs print their job's progress to stderr. */
 export const LANE_USAGE = `Usage:
-  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|none] [--repo REPO]
+  grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|loopback|none] [--repo REPO]
   grove lane list [--repo REPO] [--json]
   grove lane remove NAME [--archive] [--repo REPO]
   grove lane adopt PATH [--name NAME] [--ephemeral] [--repo REPO]
   grove lane rebase NAME [--repo REPO]
   grove lane serve NAME [--off] [--repo REPO]
-  grove lane network NAME open|none|default [--repo REPO]
-        none: its confined agents reach nothing but Grove's host; default: grove.yaml's lanes.network. From each agent's next start`;
+  grove lane network NAME open|loopback|none|default [--repo REPO]
+        loopback: its confined agents reach this machine's loopback (Grove's host, local servers) and nothing beyond;
+        none: nothing but Grove's host; default: grove.yaml's lanes.network. From each agent's next start`;
 
 const VALUED = ['--repo', '--branch', '--name', '--network'];
 const SWITCHES = ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off', '--without-recipes'];
 
-/** `open|none` as given to --network; `default` too for `lane network` (null: the repository's). */
+/** `open|loopback|none` as given to --network; `default` too for `lane network` (null: the repository's). */
 function networkOf(word: string | undefined, allowDefault: boolean): LaneNetwork | null | undefined {
-  if (word === 'open' || word === 'none') return word;
+  if (word === 'open' || word === 'loopback' || word === 'none') return word;
   if (allowDefault && word === 'default') return null;
   return undefined;
 }
@@ -36,15 +37,15 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
   if (verb === undefined) return usageError(ctx, LANE_USAGE, ['lane'], 'Name what to do: create, list, remove, adopt, rebase, serve or network.');
   if (arity[verb] === undefined) return usageError(ctx, LANE_USAGE, ['lane'], `Unknown lane command ${JSON.stringify(verb)}.`);
   if (!flags) return usageError(ctx, LANE_USAGE, ['lane', verb], flagProblem(rest, VALUED, SWITCHES));
-  if (flags.positional.length < arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `${verb === 'adopt' ? 'PATH' : flags.positional.length === 0 ? 'NAME' : 'The network (open, none or default)'} is missing.`);
+  if (flags.positional.length < arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `${verb === 'adopt' ? 'PATH' : flags.positional.length === 0 ? 'NAME' : 'The network (open, loopback, none or default)'} is missing.`);
   if (flags.positional.length > arity[verb]) return usageError(ctx, LANE_USAGE, ['lane', verb], `Unexpected argument ${JSON.stringify(flags.positional[arity[verb]])}.`);
   if (flags.switches.has('--keyless') && flags.switches.has('--with-keys')) return usageError(ctx, LANE_USAGE, ['lane', verb], '--keyless and --with-keys contradict each other; give one.');
   const createNetwork = networkOf(flags.values.network, false);
   if (flags.values.network !== undefined && (verb !== 'create' || createNetwork === undefined)) {
-    return usageError(ctx, LANE_USAGE, ['lane', verb], verb === 'create' ? `--network takes open or none, not ${JSON.stringify(flags.values.network)}.` : '--network is for lane create; to change a lane\'s, use grove lane network NAME open|none|default.');
+    return usageError(ctx, LANE_USAGE, ['lane', verb], verb === 'create' ? `--network takes open, loopback or none, not ${JSON.stringify(flags.values.network)}.` : '--network is for lane create; to change a lane\'s, use grove lane network NAME open|loopback|none|default.');
   }
   const laneNetwork = verb === 'network' ? networkOf(flags.positional[1], true) : null;
-  if (laneNetwork === undefined) return usageError(ctx, LANE_USAGE, ['lane', verb], `The network is open, none or default (grove.yaml's lanes.network), not ${JSON.stringify(flags.positional[1])}.`);
+  if (laneNetwork === undefined) return usageError(ctx, LANE_USAGE, ['lane', verb], `The network is open, loopback, none or default (grove.yaml's lanes.network), not ${JSON.stringify(flags.positional[1])}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const target = host.target;
@@ -75,7 +76,7 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
     if (!r.ok) return fail(ctx, r.error);
     const l = r.value.lane;
     const setup = l.setup === 'failed' ? ' Its setup FAILED (see above); the lane is kept.' : '';
-    const network = l.network === 'none' ? ' Its agents reach no network but Grove\'s host.' : '';
+    const network = l.network === 'none' ? ' Its agents reach no network but Grove\'s host.' : l.network === 'loopback' ? ' Its agents reach this machine\'s loopback and nothing beyond.' : '';
     const code = done({ lane: l }, `Created lane ${l.name} on branch ${l.branch} at ${l.path}${l.port !== null ? `, ports ${l.port}-${l.port + 9}` : ''}.${network}${setup}`);
     return l.setup === 'failed' ? ExitCode.failed : code;
   }
@@ -100,7 +101,7 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
   if (verb === 'network') {
     const r = await callHost(target, 'lanes.setNetwork', { id: lane.id, network: laneNetwork });
     if (!r.ok) return fail(ctx, r.error);
-    const now = laneNetwork === null ? "the repository's (grove.yaml's lanes.network)" : laneNetwork === 'none' ? "none: nothing but Grove's host" : 'open';
+    const now = laneNetwork === null ? "the repository's (grove.yaml's lanes.network)" : laneNetwork === 'none' ? "none: nothing but Grove's host" : laneNetwork === 'loopback' ? "loopback: this machine's loopback and nothing beyond" : 'open';
     return done({ lane: r.value.lane }, `${lane.name}'s network is ${now}. Agents running in it keep theirs until they start again.`);
   }
   // serve

@@ -29,6 +29,8 @@ export interface ConfinementDeps {
   /** How a `network: none` agent still reaches the host under bwrap (net-forward.ts, host-bridge.ts). */
   /** `open()` answers why the bridge cannot serve (null when it does). */
   bridge: { socketPath: string; open(): string | null; forwarder: readonly string[]; port(): number } | null;
+  /** How a `network: loopback` agent reaches the machine's loopback under bwrap: the same forwarder, another socket. */
+  loopbackBridge?: { socketPath: string; open(): string | null } | null;
   /** The host's loopback port: under sandbox-exec, the one a `network: none` agent may reach. */
   hostPort: () => number;
 }
@@ -103,8 +105,9 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
     return { info: { confined: true, mechanism: available.mechanism, reason: null, network }, wrap: () => { throw new Error('a preview launches nothing'); } };
   }
   const would: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network };
-  if (would.network === 'none' && available.mechanism === 'bwrap' && !deps.bridge) {
-    return refused(would, `with network none it reaches Grove's host over a Unix socket in the data dir, whose path is too long for one (${deps.dataDir}); use a shorter GROVE_HOME`, req.escape);
+  const viaBridge = available.mechanism === 'bwrap' ? bridgeFor(network, deps) : null;
+  if (network !== 'open' && available.mechanism === 'bwrap' && !viaBridge) {
+    return refused(would, `with network ${network} it reaches Grove's host over a Unix socket in the data dir, whose path is too long for one (${deps.dataDir}); use a shorter GROVE_HOME`, req.escape);
   }
   let policy;
   try {
@@ -120,7 +123,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
         config,
         keyless: place.keyless,
         // sandbox-exec lets the agent reach the host's port itself: no bridge to show.
-        bridgeDir: deps.bridge && available.mechanism === 'bwrap' ? dirname(deps.bridge.socketPath) : null,
+        bridgeDir: viaBridge ? dirname(viaBridge.socketPath) : null,
         shown: req.shown ?? [],
       }),
     );
@@ -133,19 +136,27 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
     const hostPort = (): number | null => (policy.network === 'none' ? deps.hostPort() : null);
     return { info, wrap: (file, args, env) => ({ file: available.program, args: sandboxExecArgs(policy, { hostPort: hostPort() }, file, args), env: { ...env, TMPDIR: policy.tmpDir } }) };
   }
-  const bridge = policy.network === 'none' ? deps.bridge : null;
-  const broken = bridge?.open() ?? null;
-  if (broken) return refused(info, `Grove's host cannot be reached from a namespace without network: ${broken}`, req.escape);
+  const broken = viaBridge?.open() ?? null;
+  if (broken) return refused(info, `Grove's host cannot be reached from a namespace of the agent's own (network ${network}): ${broken}`, req.escape);
   return {
     info,
     wrap: (file, args, env) => {
-      const [program, ...programArgs] = bridge ? [...bridge.forwarder, '--socket', bridge.socketPath, '--port', String(bridge.port()), '--', file, ...args] : [file, ...args];
+      const [program, ...programArgs] = viaBridge ? [...viaBridge.forwarder(), '--', file, ...args] : [file, ...args];
       // bash drops PS1 and PS2 from a non-interactive shell's environment: bubblewrap sets them again.
       const prompts = ['PS1', 'PS2'].flatMap((k) => (env[k] !== undefined ? ['--setenv', k, env[k]] : []));
       const wrapped = [available.program, ...prompts, ...bwrapArgs(policy, program!, programArgs)];
       return { file: available.closer, args: ['-c', CLOSE_INHERITED_FDS, ...wrapped], env: withoutDesktopSessions({ ...env, TMPDIR: policy.tmpDir }) };
     },
   };
+}
+
+/** The socket a namespaced agent reaches out through, and its forwarder's command line (net-forward.ts). */
+function bridgeFor(network: LaneNetwork, deps: ConfinementDeps): { socketPath: string; open(): string | null; forwarder(): string[] } | null {
+  const host = deps.bridge;
+  if (network === 'open' || !host) return null;
+  if (network === 'none') return { socketPath: host.socketPath, open: () => host.open(), forwarder: () => [...host.forwarder, '--socket', host.socketPath, '--port', String(host.port())] };
+  const loopback = deps.loopbackBridge;
+  return loopback ? { socketPath: loopback.socketPath, open: () => loopback.open(), forwarder: () => [...host.forwarder, '--socket', loopback.socketPath, '--loopback'] } : null;
 }
 
 /**

@@ -11,12 +11,13 @@ import type { ConfinePolicy } from './confine-policy';
  *   ended by the next host's reconcile; none keeps running unsupervised.
  * - No `--new-session`: the agent keeps the PTY as its controlling terminal (job control,
  *   Ctrl+C). The terminal it could push input into (TIOCSTI) is its own.
- * - `--unshare-net` for `network: none`: only the namespace's own loopback is left; the
- *   launch puts a forwarder to Grove's host in front of the program (net-forward.ts).
+ * - `--unshare-net` for `network: none` and `loopback`: only the namespace's own loopback
+ *   is left; the launch puts a forwarder in front of the program (net-forward.ts), to
+ *   Grove's host alone or to every port the machine's loopback serves.
  */
 export function bwrapArgs(policy: ConfinePolicy, program: string, args: readonly string[]): string[] {
   const out = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-pid', '--unshare-ipc', '--die-with-parent'];
-  if (policy.network === 'none') out.push('--unshare-net');
+  if (policy.network !== 'open') out.push('--unshare-net');
   const emptied: string[] = [];
   for (const step of policy.steps) {
     if (step.kind === 'scratch') out.push('--tmpfs', step.path);

@@ -25,7 +25,7 @@ export interface ConfineContext {
   statePaths: readonly StatePath[];
   config: GroveConfig;
   keyless: boolean;
-  /** The host bridge's socket directory, for `network: none`. */
+  /** The host bridge's socket directory, for `network: none` or `loopback` (each its own). */
   bridgeDir: string | null;
   /** Directories of the data dir the agent reads (made if missing, since Grove writes there). */
   shown: readonly string[];
@@ -123,7 +123,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     hidden,
     scratch,
     network: c.config.lanes?.network ?? 'open',
-    bridgeDir: c.bridgeDir && (c.config.lanes?.network === 'none' ? c.bridgeDir : null),
+    bridgeDir: c.bridgeDir && (c.config.lanes?.network ?? 'open') !== 'open' ? c.bridgeDir : null,
   };
 }
 

@@ -1,3 +1,4 @@
+import type { LaneNetwork } from '../../shared/lanes';
 /**
  * What a confined agent may write, what it cannot see, and what it reaches on the network:
  * one description, laid out in the order the mounts must be made, for every mechanism
@@ -43,8 +44,8 @@ export interface ConfineInputs {
   hidden: Hidden[];
   /** Directories holding a CLI's state file, which it rewrites through a lock and a temp file beside it. */
   scratch: Scratch[];
-  network: 'open' | 'none';
-  /** With `network: none`: the data dir's directory of the host's bridge socket (host-bridge.ts), shown read-only. */
+  network: LaneNetwork;
+  /** With `network: none` or `loopback`: the data dir's directory of that bridge's socket (host-bridge.ts), shown read-only. */
   bridgeDir: string | null;
 }
 
@@ -79,7 +80,7 @@ export type Step =
 export interface ConfinePolicy {
   /** The file system is read-only but for these steps, made in this order. */
   steps: Step[];
-  network: 'open' | 'none';
+  network: LaneNetwork;
   /** The agent's TMPDIR. */
   tmpDir: string;
   /** Where it starts. */
@@ -113,6 +114,6 @@ export function confinePolicy(i: ConfineInputs): ConfinePolicy {
   for (const h of i.hidden) steps.push({ kind: 'hidden', path: h.path, what: h.kind });
   steps.push({ kind: 'read-only', path: i.agentDir }, { kind: 'writable', path: i.tmpDir });
   for (const path of i.shown) steps.push({ kind: 'read-only', path });
-  if (i.network === 'none' && i.bridgeDir) steps.push({ kind: 'read-only', path: i.bridgeDir });
+  if (i.network !== 'open' && i.bridgeDir) steps.push({ kind: 'read-only', path: i.bridgeDir });
   return { steps, network: i.network, tmpDir: i.tmpDir, cwd: i.lanePath };
 }

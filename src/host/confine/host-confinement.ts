@@ -40,12 +40,20 @@ export function confinementOf(d: {
   };
   const socketPath = join(d.dataDir, 'run', 'host.sock');
   const hostBridge = socketPath.length <= MAX_SOCKET_PATH ? new HostBridge(socketPath, d.port) : null;
+  // Its own directory: an agent is shown only its own kind's socket, so one with network none
+  // cannot ask the loopback bridge for more than Grove's host.
+  const loopbackPath = join(d.dataDir, 'run-loopback', 'loopback.sock');
+  const loopbackBridge = loopbackPath.length <= MAX_SOCKET_PATH ? new HostBridge(loopbackPath, d.port, 'loopback') : null;
   // Beside this host's own file: out/host/net-forward.js, built with it (scripts/build-node.mjs).
   const forwarder = [process.execPath, join(dirname(fileURLToPath(import.meta.url)), 'net-forward.js')];
   const bridge = hostBridge && { socketPath, open: () => hostBridge.open(), forwarder, port: d.port };
   return {
-    confine: (req) => confineLaunch({ availability, placeOf, dataDir: d.dataDir, home: homedir(), bridge, hostPort: d.port }, req),
-    close: () => hostBridge?.close(),
+    confine: (req) =>
+      confineLaunch({ availability, placeOf, dataDir: d.dataDir, home: homedir(), bridge, loopbackBridge: loopbackBridge && { socketPath: loopbackPath, open: () => loopbackBridge.open() }, hostPort: d.port }, req),
+    close: () => {
+      hostBridge?.close();
+      loopbackBridge?.close();
+    },
   };
 }
 

@@ -74,6 +74,12 @@ export function sandboxProfile(policy: ConfinePolicy, o: ProfileOptions): string
     if (o.hostPort !== null) out.push(`(allow network-outbound (remote ip "localhost:${portOf(o.hostPort)}"))`);
     out.push('(allow network-outbound (remote unix-socket))', '(allow network-bind (local unix-socket))');
   }
+  if (policy.network === 'loopback') {
+    // Names are resolved by a daemon that reaches out for them: refused, as with none.
+    out.push('', '; network loopback: this machine\'s loopback and nothing beyond', '(deny network*)', `(deny mach-lookup ${RESOLVERS.map((n) => `(global-name ${sbplString(n)})`).join(' ')})`);
+    out.push('(allow network-outbound (remote ip "localhost:*"))', '(allow network-bind (local ip "localhost:*"))', '(allow network-inbound (local ip "localhost:*"))');
+    out.push('(allow network-outbound (remote unix-socket))', '(allow network-bind (local unix-socket))');
+  }
   return out.join('\n') + '\n';
 }
 

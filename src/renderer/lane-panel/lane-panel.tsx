@@ -162,6 +162,11 @@ function LaneHeader({ lane, repoNetwork }: { lane: Lane; repoNetwork: LaneNetwor
               no network
             </span>
           )}
+          {(lane.network ?? repoNetwork) === 'loopback' && (
+            <span className="lp-tag lp-tone-warn" title="Its confined agents reach this machine's loopback (Grove's host, local servers) and nothing beyond" data-testid="lane-loopback-network">
+              loopback only
+            </span>
+          )}
           <LaneNetworkSelect lane={lane} repoDefault={repoNetwork} />
         </dd>
         {(setup || lane.keyless) && (

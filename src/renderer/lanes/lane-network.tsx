@@ -4,7 +4,8 @@ import { useHostStore } from '../connection/use-host';
 
 /**
  * A lane's network as the operator picks it: the repository's default (grove.yaml's
- * `lanes.network`), open, or none (nothing but Grove's host). The same choice in the
+ * `lanes.network`), open, loopback (this machine's loopback: Grove's host and local servers),
+ * or none (nothing but Grove's host). The same choice in the
  * create-lane dialog and the lane panel.
  */
 export type NetworkChoice = 'default' | LaneNetwork;
@@ -18,6 +19,7 @@ export function NetworkOptions({ repoDefault }: { repoDefault: LaneNetwork | nul
     <>
       <option value="default">Repository default{repoDefault ? ` (${repoDefault})` : ''}</option>
       <option value="open">Open</option>
+      <option value="loopback">Loopback — this machine only</option>
       <option value="none">None — only Grove’s host</option>
     </>
   );

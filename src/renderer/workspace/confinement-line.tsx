@@ -30,6 +30,6 @@ export function ConfinementLine({ confinement, confine, onConfineChange }: { con
 function sayWhatLaunchDoes(c: Confinement, confine: boolean): string {
   if (!c.confined) return `Runs unconfined: ${c.reason ?? 'the host cannot confine it'}. It can write anywhere you can, MAIN included.`;
   if (!confine) return 'Runs unconfined, as you ask: it can write anywhere you can, MAIN included.';
-  const network = c.network === 'none' ? 'no network but Grove’s own host' : 'network open';
+  const network = c.network === 'none' ? 'no network but Grove’s own host' : c.network === 'loopback' ? 'this machine’s loopback only' : 'network open';
   return `Runs confined with ${c.mechanism ? MECHANISM_NAME[c.mechanism] : 'the host’s sandbox'} (${network}): it writes only the lane, its git metadata and its own temp and tool state; MAIN is read-only.`;
 }

@@ -12,7 +12,7 @@ export function ConfinementMark({ agent, compact, quiet }: { agent: Pick<AgentIn
   const c = knownConfinement(agent);
   if (!c || (c.confined && quiet)) return null;
   const title = c.confined
-    ? `Confined to the lane by ${c.mechanism ? MECHANISM_NAME[c.mechanism] : 'the host’s sandbox'}${c.network === 'none' ? ', no network but Grove' : ''}`
+    ? `Confined to the lane by ${c.mechanism ? MECHANISM_NAME[c.mechanism] : 'the host’s sandbox'}${c.network === 'none' ? ', no network but Grove' : c.network === 'loopback' ? ', this machine’s loopback only' : ''}`
     : `Unconfined: ${c.reason ?? 'no reason given'}`;
   if (c.confined) {
     return (

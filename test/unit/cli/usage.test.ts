@@ -20,13 +20,14 @@ describe('usage lines', () => {
   it('shows lane network with what each word means, and lane create with --network', () => {
     expect(usageLines(LANE_USAGE, ['lane', 'network'])).toEqual([
       [
-        'grove lane network NAME open|none|default [--repo REPO]',
-        "        none: its confined agents reach nothing but Grove's host; default: grove.yaml's lanes.network. From each agent's next start",
+        'grove lane network NAME open|loopback|none|default [--repo REPO]',
+        "        loopback: its confined agents reach this machine's loopback (Grove's host, local servers) and nothing beyond;",
+        "        none: nothing but Grove's host; default: grove.yaml's lanes.network. From each agent's next start",
       ].join('\n'),
     ]);
-    expect(usageLines(LANE_USAGE, ['lane', 'create'])).toEqual([expect.stringContaining('[--network open|none]')]);
+    expect(usageLines(LANE_USAGE, ['lane', 'create'])).toEqual([expect.stringContaining('[--network open|loopback|none]')]);
     expect(commandUsage(['lane', 'network'])).toEqual(usageLines(LANE_USAGE, ['lane', 'network']));
-    expect(usageLines(USAGE, ['lane', 'network'])).toEqual([expect.stringMatching(/^grove lane network NAME open\|none\|default\s+the lane's network/)]);
+    expect(usageLines(USAGE, ['lane', 'network'])).toEqual([expect.stringMatching(/^grove lane network NAME NETWORK\s+open, loopback, none or default: its confined agents' network/)]);
   });
 
   it('matches whole words: merge is not merges', () => {

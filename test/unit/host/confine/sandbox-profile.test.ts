@@ -73,7 +73,12 @@ function filterMatches(f: Sexp, target: string): boolean {
   if (kind === 'subpath') return target === str(arg) || target.startsWith(str(arg) + '/');
   if (kind === 'regex') return new RegExp((arg as { re: string }).re).test(target);
   if (kind === 'global-name') return target === `mach:${str(arg)}`;
-  if (kind === 'remote' && arg === 'ip') return target === `ip:${str(arg2)}`;
+  if ((kind === 'remote' || kind === 'local') && arg === 'ip') {
+    // "HOST:PORT", the port may be * (every port of that host), as Seatbelt reads it.
+    const [host, port] = str(arg2).split(':');
+    const [, tHost, tPort] = target.split(':');
+    return target.startsWith('ip:') && tHost === host && (port === '*' || tPort === port);
+  }
   if ((kind === 'remote' || kind === 'local') && arg === 'unix-socket') return target.startsWith('unix:');
   throw new Error(`a filter this reader does not know: ${JSON.stringify(f)}`);
 }
@@ -229,6 +234,20 @@ describe('network none under sandbox-exec', () => {
 
   it('refuses a port that is not one, rather than write it into the profile', () => {
     expect(() => sandboxProfile(confinePolicy({ ...lane, network: 'none' }), { hostPort: 0 })).toThrow(/not a port/);
+  });
+});
+
+describe('network loopback under sandbox-exec', () => {
+  const p = sandboxProfile(confinePolicy({ ...lane, network: 'loopback' }), { hostPort: null });
+
+  it("reaches every port of this machine's loopback, serves on it, and nothing beyond; names are not resolved", () => {
+    expect(decide(p, 'network-outbound', 'ip:localhost:4477')).toBe('allow');
+    expect(decide(p, 'network-outbound', 'ip:localhost:5432')).toBe('allow');
+    expect(decide(p, 'network-bind', 'ip:localhost:8080')).toBe('allow');
+    expect(decide(p, 'network-outbound', 'ip:*:443')).toBe('deny');
+    expect(decide(p, 'network-bind', 'ip:*:8080')).toBe('deny');
+    expect(decide(p, 'mach-lookup', 'mach:com.apple.dnssd.service')).toBe('deny');
+    expect(decide(p, 'network-outbound', 'unix:/Users/mike/src/flower-design/.git/fsmonitor')).toBe('allow');
   });
 });
 

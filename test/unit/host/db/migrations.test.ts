@@ -97,6 +97,18 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     expect(networks.filter((l) => l.id !== 'l13').every((l) => l.network === null)).toBe(true);
     expect(() => db.prepare("UPDATE lanes SET network = 'loopback' WHERE id = 'l13'").run()).toThrow(/CHECK constraint/);
   },
+  14: (db) => {
+    // The network column made again: what lanes had is kept, loopback is taken, nonsense is not.
+    db.prepare("INSERT OR IGNORE INTO repos (id, name, main_path, added_at) VALUES ('r1', 'flower', '/srv/flower', '2026-01-01T00:00:00Z')").run();
+    db.prepare(
+      "INSERT INTO lanes (id, repo_id, name, path, branch, kind, created_at, network) VALUES ('l14', 'r1', 'local', '/srv/flower-local', 'local', 'standing', '2026-12-04T00:00:00Z', 'loopback')",
+    ).run();
+    const networks = db.prepare('SELECT id, network FROM lanes ORDER BY id').all() as { id: string; network: string | null }[];
+    expect(networks.find((l) => l.id === 'l14')?.network).toBe('loopback');
+    const l13 = networks.find((l) => l.id === 'l13');
+    if (l13) expect(l13.network).toBe('none');
+    expect(() => db.prepare("UPDATE lanes SET network = 'everywhere' WHERE id = 'l14'").run()).toThrow(/CHECK constraint/);
+  },
 };
 
 /** The repos columns every version has; later versions add to them. */
