@@ -27,6 +27,7 @@ import './terminal-pane.css';
 import { terminalSettingsStore, useTerminalSettings } from './terminal-settings-store';
 import { onThemeChange, terminalTheme } from './terminal-theme';
 import { onFindRequest } from './find-requests';
+import { JumpScrollback, SCROLLBACK } from './jump-scrollback';
 
 /**
  * One agent's terminal. Output arrives as offset-addressed frames; the pane remembers the
@@ -37,7 +38,8 @@ import { onFindRequest } from './find-requests';
  * It attaches with `jump`: when it falls too far behind a flood to parse it in time, the
  * host tells it to jump (a `jump` frame) and it resets the terminal and renders from a
  * restart point near the end, so it shows the current screen rather than a slide show of
- * old ones. The pane then says how much it skipped; "View all" replays the whole retained
+ * old ones (while it jumps, its scrollback is short: jump-scrollback.ts). The pane then
+ * says how much it skipped; "View all" replays the whole retained
  * output into the terminal without jumping (its scrollback keeps the last 10,000 lines of
  * it; `grove agent tail` reads all of it), until the pane is opened again. Opening the pane
  * replays what the log keeps (unless a raised cap keeps more than is replayed at attach: a
@@ -74,7 +76,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   // The terminal itself, once per agent.
   useEffect(() => {
     const { fontFamily, fontSize } = terminalSettingsStore().current();
-    const t = new Terminal({ cursorBlink: true, scrollback: 10_000, allowProposedApi: true, fontFamily, fontSize, convertEol: false, theme: terminalTheme(document.documentElement) });
+    const t = new Terminal({ cursorBlink: true, scrollback: SCROLLBACK, allowProposedApi: true, fontFamily, fontSize, convertEol: false, theme: terminalTheme(document.documentElement) });
     const fit = new FitAddon();
     const searcher = new SearchAddon();
     const platform = currentKeyboardPlatform();
@@ -175,6 +177,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
         store.connection.sendFrame({ kind: 'ack', agentId: agent.id, offset: acked });
       }
     };
+    const jumpScrollback = new JumpScrollback((lines) => (t.options.scrollback = lines));
     store.setSink(agent.id, {
       write: (offset, data) => {
         const end = offset + data.length;
@@ -201,6 +204,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       jumped: (jump) => {
         // In order with what was queued before it: the reset comes after the old bytes.
         t.write(jumpResetSequence(jump));
+        jumpScrollback.jumped();
         queued.current = jump.toOffset;
         setSkipped((s) => ({ bytes: s.bytes + jump.skippedBytes, onlyAtAttach: (s.bytes === 0 || s.onlyAtAttach) && jump.reason === 'attach' }));
       },
@@ -209,6 +213,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       void store.connection.call('agents.attach', { id: agent.id, ...(queued.current !== null ? { since: queued.current } : {}), jump: jumping.current });
     viewAll.current = () => {
       jumping.current = false;
+      jumpScrollback.stopped();
       setSkipped(NOTHING_SKIPPED);
       // Stop this attachment first: once the host answered, no frame of it is still coming.
       void store.connection.call('agents.detach', { id: agent.id }).then(() => {
@@ -236,6 +241,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     });
     observer.observe(box.current!);
     return () => {
+      jumpScrollback.dispose();
       terminalScrollMemory.remember(agent.id, t.buffer.active);
       if (restoreTimer) clearTimeout(restoreTimer);
       observer.disconnect();
