@@ -237,7 +237,7 @@ export class SyncService {
       try {
         const outcome = await this.round();
         if (outcome === null) return;
-        const next = nextRound(this.pacing, outcome);
+        const next = nextRound(this.pacing, outcome, this.now());
         this.pacing = next.pacing;
         delay = next.delayMs;
         this.settle(outcome);

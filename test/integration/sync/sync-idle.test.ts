@@ -10,8 +10,8 @@ import type { Brief, BriefEntry } from '../../../src/shared/briefs';
 /**
  * A host with sync on and nothing changing keeps up without costing the server much: each
  * idle round asks one question (has the shared sequence moved?), and an entry another host
- * writes shows here within about a second, however long this host has been quiet, with no
- * `sync now`.
+ * writes shows here within about a second while anything moved in the last 30 s (after
+ * that the pace slows to a round every 8 s: sync-rounds.ts, unit-tested), with no `sync now`.
  */
 afterAll(async () => {
   await stopAllHosts();
