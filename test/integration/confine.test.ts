@@ -319,6 +319,7 @@ describe.skipIf(!canConfine)('network: loopback', () => {
     `${process.execPath} -e 'const s = require("net").connect(+process.argv[2], process.argv[1]); s.setTimeout(3000, () => { console.log(process.argv[3] + "=fail:timeout"); s.destroy(); }); s.on("data", (d) => { console.log(process.argv[3] + "=" + String(d).trim()); s.destroy(); }); s.on("error", (e) => console.log(process.argv[3] + "=fail:" + e.code))' ${host} ${port} ${name} >&3`;
   /** This machine's address on a real interface, if it has one: what lies beyond its loopback. */
   const outside = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address ?? null;
+  const hasIpv6 = Object.values(networkInterfaces()).flat().some((a) => a?.address === '::1');
 
   it("reaches Grove's host and every server on this machine's loopback, one started after it too, and nothing beyond", async () => {
     const before = await server('before', '127.0.0.1');
@@ -333,6 +334,7 @@ describe.skipIf(!canConfine)('network: loopback', () => {
       const script = [
         `${process.execPath} -e 'fetch(process.env.GROVE_URL + "/").then((r) => console.log("grove=http" + r.status), (e) => console.log("grove=fail:" + (e.cause?.code ?? e.message)))' >&3`,
         probe('before', '127.0.0.1', before.port),
+        probe('before6', '::1', before.port),
         probe('wide', '127.0.0.1', wide.port),
         // The forwarder looks for new ports every second.
         `while [ ! -e later-started ]; do sleep 0.1; done; sleep 2.5`,
@@ -352,6 +354,8 @@ describe.skipIf(!canConfine)('network: loopback', () => {
       expect((await infoOf(agent.id)).confinement).toEqual({ confined: true, mechanism: 'bwrap', reason: null, network: 'loopback' });
       expect(report.grove).toMatch(/^http\d+$/);
       expect(report.before).toBe('before');
+      // `localhost` as ::1 reaches the same server, where this machine has IPv6.
+      if (hasIpv6) expect(report.before6).toBe('before');
       expect(report.wide).toBe('wide');
       expect(report.later).toBe('later');
       // The same server, at this machine's own address: beyond the loopback, out of reach.

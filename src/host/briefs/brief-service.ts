@@ -64,7 +64,7 @@ export class BriefService {
 
   constructor(private readonly deps: BriefServiceDeps) {
     this.now = deps.now ?? (() => new Date());
-    this.appends = new GroupCommit((fn) => deps.store.transaction(fn));
+    this.appends = new GroupCommit((fn) => deps.store.transaction(fn), () => deps.store.inTransaction());
   }
 
   actorOf(principal: Principal): Result<Actor, ApiError> {

@@ -36,6 +36,8 @@ export interface ListQuery {
 
 export interface BriefStore {
   transaction<T>(fn: () => T): T;
+  /** Whether a transaction is open on the connection (SQLite may have rolled one back itself, on a full disk). */
+  inTransaction(): boolean;
   /** The brief a reference (`#N`, `N` or an id) names. */
   resolve(ref: string): Brief | null;
   get(id: string): Brief | null;
@@ -185,6 +187,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
 
   return {
     transaction: (fn) => db.transaction(fn)(),
+    inTransaction: () => db.inTransaction,
     resolve(ref) {
       const parsed = parseBriefRef(ref);
       return parsed.kind === 'number' ? byNumber(parsed.number) : get(parsed.id);

@@ -60,6 +60,13 @@ export const DESKTOP_SOCKETS = (uid: number): string[] => [`/run/user/${uid}`, '
  */
 export const CLI_DAEMON_DIRS = (uid: number): string[] => [`/tmp/codex-daemon-${uid}`];
 
+/**
+ * Where the system answers name lookups over a Unix socket (systemd-resolved's, nscd's, the
+ * system D-Bus that reaches resolved): with network none or loopback, names sent there would
+ * still go out as DNS queries, and carry data with them. Hidden for those networks.
+ */
+export const RESOLVER_SOCKETS = ['/run/systemd/resolve', '/run/nscd', '/var/run/nscd', '/run/dbus/system_bus_socket', '/var/run/dbus/system_bus_socket'];
+
 export function confineInputs(c: ConfineContext): ConfineInputs {
   const expand = (p: string): string => (p === '~' ? c.home : p.startsWith('~/') ? join(c.home, p.slice(2)) : p);
   const git = c.mainPath ? gitDirsOf(c.lanePath, c.mainPath) : { gitDir: null, commonDir: null };
@@ -108,6 +115,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     addHidden(path);
   }
   if (c.keyless && c.mainPath) for (const file of keyedFilesOfMain(c.mainPath, c.config)) addHidden(file);
+  if ((c.config.lanes?.network ?? 'open') !== 'open') for (const path of RESOLVER_SOCKETS) addHidden(path);
 
   return {
     lanePath: realpathSync(c.lanePath),

@@ -16,8 +16,9 @@ import { readLoopbackPorts } from './loopback-ports';
  */
 export type BridgeKind = 'host' | 'loopback';
 
-/** The longest first line a loopback connection may send before its bytes. */
+/** The longest first line a loopback connection may send before its bytes, and how long it may take. */
 const MAX_LINE = 32;
+const FIRST_LINE_MS = 10_000;
 
 export class HostBridge {
   private server: Server | null = null;
@@ -44,7 +45,9 @@ export class HostBridge {
     } catch (e) {
       return (this.broken = `${this.socketPath}: ${(e as Error).message}`);
     }
-    const server = createServer((client) => (this.kind === 'host' ? carry(client, this.port(), Buffer.alloc(0)) : this.route(client)));
+    // The host listens on 127.0.0.1 alone: a `host` connection goes there and nowhere else,
+    // not to whatever holds ::1 at that port while the host's is closed.
+    const server = createServer((client) => (this.kind === 'host' ? carry(client, this.port(), Buffer.alloc(0), ['127.0.0.1']) : this.route(client)));
     server.on('error', (e) => {
       this.broken = `${this.socketPath}: ${e.message}`;
       this.server = null;
@@ -62,6 +65,8 @@ export class HostBridge {
 
   /** A loopback connection: its first line says where it goes. */
   private route(client: Socket): void {
+    // A connection that never says where it goes does not hold a descriptor for long.
+    client.setTimeout(FIRST_LINE_MS, () => client.destroy());
     let head = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       head = Buffer.concat([head, chunk]);
@@ -71,6 +76,7 @@ export class HostBridge {
         return;
       }
       client.off('data', onData);
+      client.setTimeout(0);
       client.pause();
       const line = head.subarray(0, nl).toString('latin1');
       const rest = head.subarray(nl + 1);

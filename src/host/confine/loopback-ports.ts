@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 /**
  * The TCP ports this machine serves on its loopback: what a `network: loopback` agent may
  * reach (net-forward.ts listens on the same ports inside its namespace). Read from the
- * kernel's socket tables, as `ss -tln` does: a socket in LISTEN bound to 127.0.0.0/8, ::1,
- * or a wildcard address (which includes loopback).
+ * kernel's socket tables, as `ss -tln` does: a socket in LISTEN bound to 127.0.0.1, ::1, or a
+ * wildcard address (which includes loopback); the bridge dials those two addresses, so a
+ * server on another 127.x address (a resolver's stub at 127.0.0.53) is not one.
  */
 const LISTEN = '0A';
 
@@ -23,9 +24,9 @@ export function listeningLoopbackPorts(table: string): number[] {
 
 /** The kernel writes addresses as 32-bit words in host byte order (little-endian here). */
 function isLoopbackOrAny(hex: string): boolean {
-  if (hex.length === 8) return /^0+$/.test(hex) || hex.endsWith('7F'); // 0.0.0.0, 127.x.y.z
+  if (hex.length === 8) return /^0+$/.test(hex) || hex === '0100007F'; // 0.0.0.0, 127.0.0.1
   if (/^0+$/.test(hex) || hex === '00000000000000000000000001000000') return true; // ::, ::1
-  return hex.startsWith('0000000000000000FFFF0000') && hex.endsWith('7F'); // ::ffff:127.x.y.z
+  return hex === '0000000000000000FFFF00000100007F'; // ::ffff:127.0.0.1
 }
 
 export function readLoopbackPorts(): number[] {

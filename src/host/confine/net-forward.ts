@@ -52,6 +52,9 @@ function reach(socket: string, tries = 20): Promise<Socket> {
 /** Carries `client` through the bridge; `hello` is what the bridge is told first (loopback: where to). */
 function forward(socket: string, client: Socket, hello: string): void {
   client.pause();
+  // From the start: a client reset while the bridge is still being reached must not end this
+  // process, and with it the sandbox.
+  client.on('error', () => client.destroy());
   reach(socket).then(
     (upstream) => {
       if (hello) upstream.write(hello);
@@ -68,27 +71,28 @@ function forward(socket: string, client: Socket, hello: string): void {
   );
 }
 
-/** The ports the machine's loopback serves now, as the bridge reads them. */
+/** The ports the machine's loopback serves now, as the bridge reads them; a bridge that does not answer within LOOK_MS fails it. */
 function loopbackPorts(socket: string): Promise<number[]> {
   return reach(socket).then(
     (s) =>
       new Promise((resolve, reject) => {
         let text = '';
         s.setEncoding('utf8');
+        s.setTimeout(LOOK_MS, () => s.destroy(new Error('the bridge did not answer')));
         s.on('data', (d: string) => (text += d));
-        s.on('end', () => resolve(text.trim().split(',').filter(Boolean).map(Number)));
+        s.on('end', () => resolve(text.trim().split(',').filter(Boolean).map(Number).filter((p) => Number.isInteger(p) && p > 0 && p < 65536)));
         s.on('error', reject);
         s.write('PORTS\n');
       }),
   );
 }
 
-/** Listens at `port` on the namespace's 127.0.0.1; resolves false when it cannot (taken, or below 1024 for a user). */
-function listenAt(port: number, onConnection: (client: Socket) => void): Promise<Server | null> {
+/** Listens at `port` on the namespace's `address`; resolves null when it cannot (taken, no IPv6, or below 1024 for a user). */
+function listenAt(port: number, onConnection: (client: Socket) => void, address = '127.0.0.1'): Promise<Server | null> {
   return new Promise((resolve) => {
     const server = createServer(onConnection);
     server.once('error', () => resolve(null));
-    server.listen(port, '127.0.0.1', () => resolve(server));
+    server.listen(port, address, () => resolve(server));
   });
 }
 
@@ -105,25 +109,37 @@ export async function main(argv: string[]): Promise<void> {
     servers.push(server);
   } else {
     const served = new Set<number>();
+    let looking = false;
+    let saidWhy = false;
     const look = async (): Promise<void> => {
+      // One question at a time: a slow bridge does not pile them up.
+      if (looking) return;
+      looking = true;
       let ports: number[];
       try {
         ports = await loopbackPorts(o.socket);
+        saidWhy = false;
       } catch (e) {
-        process.stderr.write(`[grove] cannot reach the machine's loopback from the sandbox: ${(e as Error).message}\n`);
+        // Once, not every second into the agent's terminal.
+        if (!saidWhy) process.stderr.write(`[grove] cannot reach the machine's loopback from the sandbox: ${(e as Error).message}\n`);
+        saidWhy = true;
         return;
+      } finally {
+        looking = false;
       }
       for (const port of ports) {
         if (served.has(port)) continue;
         served.add(port);
-        const server = await listenAt(port, (client) => forward(o.socket, client, `CONNECT ${port}\n`));
-        if (server) servers.push(server);
+        // On ::1 too, where the namespace has IPv6: `localhost` means ::1 to some clients.
+        for (const address of ['127.0.0.1', '::1']) {
+          const server = await listenAt(port, (client) => forward(o.socket, client, `CONNECT ${port}\n`), address);
+          if (server) servers.push(server);
+        }
       }
     };
     // Before the program starts: Grove's own port (and what else is served now) answers at once.
     await look();
-    const looking = setInterval(() => void look(), LOOK_MS);
-    looking.unref();
+    setInterval(() => void look(), LOOK_MS).unref();
   }
   // The keys the terminal turns into signals are the agent's business: it decides what
   // Ctrl+C means. This process only outlives it long enough to pass on how it ended.

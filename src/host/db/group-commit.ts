@@ -26,6 +26,8 @@ export class GroupCommit {
    */
   constructor(
     private readonly transaction: Transaction,
+    /** Whether the group's transaction is still open: SQLite rolls the whole of it back on some errors (a full disk, an I/O error), not only the failing write's savepoint. */
+    private readonly inTransaction: () => boolean,
     private readonly later: (fn: () => void) => void = setImmediate,
   ) {}
 
@@ -49,6 +51,9 @@ export class GroupCommit {
           try {
             outcomes.push({ ok: true, value: this.transaction(q.write) });
           } catch (error) {
+            // The whole transaction went with it: what the group wrote so far is gone, and
+            // what came next would commit on its own. The group fails, with this error.
+            if (!this.inTransaction()) throw error;
             outcomes.push({ ok: false, error });
           }
         }

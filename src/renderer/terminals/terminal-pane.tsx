@@ -204,7 +204,8 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
       jumped: (jump) => {
         // In order with what was queued before it: the reset comes after the old bytes.
         t.write(jumpResetSequence(jump));
-        jumpScrollback.jumped();
+        // A flood the pane cannot keep up with, not a long log opened (reason `attach`).
+        if (jump.reason === 'behind' && jumping.current) jumpScrollback.jumped();
         queued.current = jump.toOffset;
         setSkipped((s) => ({ bytes: s.bytes + jump.skippedBytes, onlyAtAttach: (s.bytes === 0 || s.onlyAtAttach) && jump.reason === 'attach' }));
       },

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_DAEMON_DIRS, DESKTOP_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
+import { CLI_DAEMON_DIRS, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
 import { addWorktree, makeRepo } from '../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
@@ -92,5 +92,30 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     expect(statSync(daemon).mode & 0o777).toBe(0o700);
     expect(inputs.hidden).toContainEqual({ path: daemon, kind: 'dir' });
     for (const socket of DESKTOP_SOCKETS(uid).filter((s) => existsSync(s))) expect(inputs.hidden.map((h) => h.path)).toContain(socket);
+  });
+
+  it("hides the system's name resolvers' sockets from an agent with network none or loopback, not from one with the network open", () => {
+    const p = place();
+    // nscd's directory, made for the test where it is missing and /run is ours to write (as root on a test machine).
+    const nscd = '/run/nscd';
+    let made = false;
+    if (!existsSync(nscd)) {
+      try {
+        mkdirSync(nscd);
+        made = true;
+      } catch {
+        /* not ours to write: checked with what exists */
+      }
+    }
+    try {
+      const present = RESOLVER_SOCKETS.filter((s) => existsSync(s)).map((s) => realpathSync(s));
+      if (present.length === 0) return console.log('no resolver socket here, nor a way to make one: skipped');
+      const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], bridgeDir: null, shown: [], keyless: false };
+      const hiddenWith = (network: 'open' | 'loopback' | 'none') => confineInputs({ ...base, config: { lanes: { network } } }).hidden.map((h) => h.path);
+      for (const network of ['none', 'loopback'] as const) for (const s of present) expect(hiddenWith(network)).toContain(s);
+      for (const s of present) expect(hiddenWith('open')).not.toContain(s);
+    } finally {
+      if (made) rmSync(nscd, { recursive: true, force: true });
+    }
   });
 });

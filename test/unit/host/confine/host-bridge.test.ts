@@ -63,11 +63,17 @@ describe("the host's bridges", () => {
     expect(await talk(socket, 'x'.repeat(100))).toBe('');
   });
 
-  it("host: goes to the host's port whatever the agent says first", async () => {
+  it("host: goes to the host's port on 127.0.0.1 whatever the agent says first, never to ::1", async () => {
     const hostPort = await listen('127.0.0.1', 'grove');
     const other = await listen('127.0.0.1', 'other');
     const socket = await opened('host', hostPort);
     expect(await talk(socket, `CONNECT ${other}\n`)).toBe('grove\n');
+    // Another program on ::1 at the host's port, while the host's own is closed: not reached.
+    const v6 = await listen('::1', 'impostor').catch(() => null);
+    if (v6) {
+      const hostless = await opened('host', v6);
+      expect(await talk(hostless, 'hello\n')).toBe('');
+    }
   });
 });
 
@@ -79,6 +85,7 @@ describe('the loopback ports', () => {
       '   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 122 1 0 100 0 0 10 0', // 127.0.0.1:8080
       '   2: 0200000A:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 123 1 0 100 0 0 10 0', // 10.0.0.2:22, not loopback
       '   3: 0100007F:8007 0100007F:EE2A 01 00000000:00000000 00:00000000 00000000     0        0 124 1 0 100 0 0 10 0', // established, not listening
+      '   4: 3500007F:0035 00000000:0000 0A 00000000:00000000 00:00000000 00000000   101        0 125 1 0 100 0 0 10 0', // 127.0.0.53:53, a resolver's stub the bridge never dials
     ].join('\n');
     expect(listeningLoopbackPorts(tcp)).toEqual([2024, 8080]);
     const tcp6 = [

@@ -29,8 +29,8 @@ function databases() {
 
 describe('group commit', () => {
   it('commits the writes asked for together once, in order, and answers each only once it is committed', async () => {
-    const { transaction, committed, insert, commits } = databases();
-    const group = new GroupCommit(transaction);
+    const { db, transaction, committed, insert, commits } = databases();
+    const group = new GroupCommit(transaction, () => db.inTransaction);
     const seenAtAnswer: string[][] = [];
     const answers = ['a', 'b', 'c', 'd', 'e'].map((t) => group.run(insert(t)).then((id) => (seenAtAnswer.push(committed()), id)));
     // Nothing is written before the turn ends.
@@ -43,7 +43,7 @@ describe('group commit', () => {
 
   it('a write that throws is undone alone: its caller gets the error, the others commit', async () => {
     const { transaction, committed, insert, db } = databases();
-    const group = new GroupCommit(transaction);
+    const group = new GroupCommit(transaction, () => db.inTransaction);
     const results = await Promise.allSettled([
       group.run(insert('same')),
       group.run(() => {
@@ -58,8 +58,8 @@ describe('group commit', () => {
   });
 
   it('when the commit itself fails, nothing of the group is written and every caller hears why', async () => {
-    const { transaction, committed, insert } = databases();
-    const group = new GroupCommit(transaction);
+    const { db, transaction, committed, insert } = databases();
+    const group = new GroupCommit(transaction, () => db.inTransaction);
     // A deferred foreign key is checked at COMMIT: the shared commit fails, not a write.
     const results = await Promise.allSettled([group.run(insert('x')), group.run(insert('orphan', 42)), group.run(insert('y'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
@@ -70,9 +70,28 @@ describe('group commit', () => {
     expect(committed()).toEqual(['z']);
   });
 
+  it('when SQLite rolls the whole transaction back under a write (a full disk), the group fails whole: nothing of it stays, nothing after it commits alone', async () => {
+    const { db, transaction, committed, insert } = databases();
+    const group = new GroupCommit(transaction, () => db.inTransaction);
+    const results = await Promise.allSettled([
+      group.run(insert('before')),
+      group.run(() => {
+        // What SQLite does itself on SQLITE_FULL or SQLITE_IOERR: the transaction, not the savepoint.
+        db.exec('ROLLBACK');
+        throw new Error('database or disk is full');
+      }),
+      group.run(insert('after')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) expect(String((r as PromiseRejectedResult).reason)).toMatch(/disk is full/);
+    expect(committed()).toEqual([]);
+    await group.run(insert('next'));
+    expect(committed()).toEqual(['next']);
+  });
+
   it('writes asked for in later turns make their own groups', async () => {
-    const { transaction, committed, insert, commits } = databases();
-    const group = new GroupCommit(transaction);
+    const { db, transaction, committed, insert, commits } = databases();
+    const group = new GroupCommit(transaction, () => db.inTransaction);
     await group.run(insert('1'));
     await Promise.all([group.run(insert('2')), group.run(insert('3'))]);
     await group.run(insert('4'));
