@@ -130,10 +130,10 @@ describe.skipIf(!canConfine)("a lane's own network", () => {
 
   it('refuses what is no network, and an unknown lane', async () => {
     const lane = await createLane('design');
-    const bad = await api(host, 'lanes.setNetwork', { id: lane.id, network: 'loopback' });
+    const bad = await api(host, 'lanes.setNetwork', { id: lane.id, network: 'everywhere' });
     expect(bad.body.ok).toBe(false);
     expect(bad.body.error?.code).toBe('invalid_request');
-    const created = await api(host, 'lanes.create', { repoId, name: 'other', network: 'loopback' });
+    const created = await api(host, 'lanes.create', { repoId, name: 'other', network: 'everywhere' });
     expect(created.body.error?.code).toBe('invalid_request');
     const unknown = await api(host, 'lanes.setNetwork', { id: 'no-such-lane', network: 'none' });
     expect(unknown.body.error?.code).toBe('lane_unknown');

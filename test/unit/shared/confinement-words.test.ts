@@ -5,6 +5,7 @@ describe('how an agent runs, in words', () => {
   it('names the mechanism, and the network only when it is taken away', () => {
     expect(describeConfinement({ confined: true, mechanism: 'bwrap', reason: null, network: 'open' })).toBe('confined (bwrap)');
     expect(describeConfinement({ confined: true, mechanism: 'bwrap', reason: null, network: 'none' })).toBe('confined (bwrap, network none)');
+    expect(describeConfinement({ confined: true, mechanism: 'bwrap', reason: null, network: 'loopback' })).toBe('confined (bwrap, network loopback)');
     expect(describeConfinement({ confined: false, mechanism: null, reason: 'grove.yaml turns confinement off (lanes.confine: false)', network: 'open' })).toBe(
       'unconfined: grove.yaml turns confinement off (lanes.confine: false)',
     );
