@@ -18,9 +18,17 @@ export function CommandPalette({ open, onOpenChange, commands }: { open: boolean
   if (open && !wasOpen.current && document.activeElement instanceof HTMLElement) returnTo.current = document.activeElement;
   wasOpen.current = open;
   const groups = filterPaletteCommands(commands, query);
+  // The highlighted command is ours, decided in the same render as the list: the first one
+  // that can run once the query changes, until the arrow keys move it. Left to cmdk, it is
+  // settled a few renders after the list, and an Enter pressed right after typing (pasted
+  // text, a fast hand) could find nothing highlighted and do nothing.
+  const [picked, setPicked] = useState('');
+  const shown = groups.flatMap((g) => g.commands);
+  const highlighted = shown.some((c) => c.id === picked) ? picked : (shown.find((c) => !c.disabled) ?? shown[0])?.id ?? '';
   const close = (): void => {
     onOpenChange(false);
     setQuery('');
+    setPicked('');
   };
   return (
     <RadixDialog.Root open={open} onOpenChange={(next) => (next ? onOpenChange(true) : close())}>
@@ -42,8 +50,17 @@ export function CommandPalette({ open, onOpenChange, commands }: { open: boolean
         >
           <RadixDialog.Title className="visually-hidden">Command palette</RadixDialog.Title>
           {/* Our own filter keeps the given order; cmdk's vim keys (Ctrl+N/J/P/K) stay off. */}
-          <Command label="Command palette" shouldFilter={false} loop vimBindings={false}>
-            <Command.Input className="palette-input" placeholder="Type a command, a lane or an agent" value={query} onValueChange={setQuery} aria-label="Command" />
+          <Command label="Command palette" shouldFilter={false} loop vimBindings={false} value={highlighted} onValueChange={setPicked}>
+            <Command.Input
+              className="palette-input"
+              placeholder="Type a command, a lane or an agent"
+              value={query}
+              onValueChange={(q) => {
+                setQuery(q);
+                setPicked('');
+              }}
+              aria-label="Command"
+            />
             <Command.List className="palette-list">
               <Command.Empty className="palette-empty">No command matches “{query}”.</Command.Empty>
               {groups.map((group) => (
