@@ -69,15 +69,12 @@ export function sandboxProfile(policy: ConfinePolicy, o: ProfileOptions): string
   }
   const ancestors = [...new Set(protectedPaths.flatMap(ancestorsOf))];
   if (ancestors.length > 0) out.push('', '; the dirs above read-only and hidden paths stay where they are', `(deny file-write* ${ancestors.map((a) => `(literal ${sbplString(a)})`).join(' ')})`);
-  if (policy.network === 'none') {
-    out.push('', '; network none: only Grove\'s host', '(deny network*)', `(deny mach-lookup ${RESOLVERS.map((n) => `(global-name ${sbplString(n)})`).join(' ')})`);
-    if (o.hostPort !== null) out.push(`(allow network-outbound (remote ip "localhost:${portOf(o.hostPort)}"))`);
-    out.push('(allow network-outbound (remote unix-socket))', '(allow network-bind (local unix-socket))');
-  }
-  if (policy.network === 'loopback') {
-    // Names are resolved by a daemon that reaches out for them: refused, as with none.
-    out.push('', '; network loopback: this machine\'s loopback and nothing beyond', '(deny network*)', `(deny mach-lookup ${RESOLVERS.map((n) => `(global-name ${sbplString(n)})`).join(' ')})`);
-    out.push('(allow network-outbound (remote ip "localhost:*"))', '(allow network-bind (local ip "localhost:*"))', '(allow network-inbound (local ip "localhost:*"))');
+  if (policy.network !== 'open') {
+    // Names are resolved by a daemon that reaches out for them: refused with either.
+    const what = policy.network === 'none' ? "only Grove's host" : "this machine's loopback and nothing beyond";
+    out.push('', `; network ${policy.network}: ${what}`, '(deny network*)', `(deny mach-lookup ${RESOLVERS.map((n) => `(global-name ${sbplString(n)})`).join(' ')})`);
+    if (policy.network === 'loopback') out.push('(allow network-outbound (remote ip "localhost:*"))', '(allow network-bind (local ip "localhost:*"))', '(allow network-inbound (local ip "localhost:*"))');
+    else if (o.hostPort !== null) out.push(`(allow network-outbound (remote ip "localhost:${portOf(o.hostPort)}"))`);
     out.push('(allow network-outbound (remote unix-socket))', '(allow network-bind (local unix-socket))');
   }
   return out.join('\n') + '\n';
