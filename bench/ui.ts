@@ -15,7 +15,10 @@ import { api, compare, report, startBenchHost, summarize, type BenchHost, type C
  *     out Playwright's round trips and its own script's start in each page;
  * (2) the JavaScript the page loads before any terminal is shown, gzipped (target ≤ 250 KB);
  * (3) switching lanes with 8 agents (4 flooding): a click in the rail until the lane's
- *     terminal shows its tail, against the same switches with nothing flooding.
+ *     terminal shows its tail, against the same switches with nothing flooding. Each lane
+ *     is shown once first; those first showings build the terminal and are reported apart
+ *     (later ones find it in the pool of hidden terminals, as an operator going back and
+ *     forth between lanes does).
  * Measured inside the page (performance.now around the click, checked every frame), so
  * Playwright's round trips are not in the figure.
  */
@@ -170,20 +173,23 @@ async function setUpLanes(host: BenchHost, repoId: string, flood: boolean, flood
   return lanes;
 }
 
-async function switching(context: BrowserContext, host: BenchHost, lanes: LaneSetup[]): Promise<number[]> {
+/** Switches among lanes already shown once (the figure), and the first showing of each lane. */
+async function switching(context: BrowserContext, host: BenchHost, lanes: LaneSetup[]): Promise<{ again: number[]; first: number[] }> {
   const page = await context.newPage();
   await page.goto(`${host.url}/`);
   await page.locator('[data-testid="cockpit"][data-connection="open"] [data-testid="rail"]').waitFor();
   for (const l of lanes) await page.locator(`[data-testid="rail-lane"][data-path="${l.path}"]`).waitFor();
-  // Each lane once, to put its quiet agent's tab in front (the first launched is).
-  for (const l of lanes) await switchTo(page, l.path, `terminal-${l.quietName}`, l.tail);
+  // Each lane once, to put its quiet agent's tab in front (the first launched is): each
+  // terminal is built and replays its 3,000 lines here. Later switches find it parked.
+  const first: number[] = [];
+  for (const l of lanes) first.push(await switchTo(page, l.path, `terminal-${l.quietName}`, l.tail));
   const samples: number[] = [];
   for (let i = 0; i < SWITCHES; i++) {
     const l = lanes[i % lanes.length]!;
     samples.push(await switchTo(page, l.path, `terminal-${l.quietName}`, l.tail));
   }
   await page.close();
-  return samples;
+  return { again: samples, first };
 }
 
 async function main(): Promise<void> {
@@ -226,19 +232,23 @@ async function main(): Promise<void> {
     const quietSwitches = await switching(context, host, quiet);
     const flooded = await setUpLanes(host, repoId, true, floodText);
     const floodSwitches = await switching(context, host, flooded);
-    const floodSeries: Series = { name: 'switch, 4 of 8 agents flooding', unit: 'ms', samples: floodSwitches };
-    comparisons.push(compare('lane switch → terminal shows its tail', floodSeries, { name: 'switch, nothing flooding', unit: 'ms', samples: quietSwitches }));
+    const floodSeries: Series = { name: 'switch, 4 of 8 agents flooding', unit: 'ms', samples: floodSwitches.again };
+    comparisons.push(compare('lane switch → terminal shows its tail', floodSeries, { name: 'switch, nothing flooding', unit: 'ms', samples: quietSwitches.again }));
+    const firstSeries: Series = { name: 'first showing, 4 flooding', unit: 'ms', samples: floodSwitches.first };
+    comparisons.push(compare('  a lane\'s first showing (terminal built)', firstSeries, { name: 'first showing, none flooding', unit: 'ms', samples: quietSwitches.first }));
     const p95 = (s: number[]): number => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor(0.95 * s.length))]!;
     await context.close();
     report('ui', comparisons, {
       runs: RUNS,
       switches: SWITCHES,
       initialScript: { ...script, gzipKB: Number((script.gzipBytes / 1024).toFixed(1)), targetKB: 250 },
-      laneSwitchP95Ms: { flooding: Number(p95(floodSwitches).toFixed(1)), quiet: Number(p95(quietSwitches).toFixed(1)), target: 150 },
+      laneSwitchP95Ms: { flooding: Number(p95(floodSwitches.again).toFixed(1)), quiet: Number(p95(quietSwitches.again).toFixed(1)), target: 150 },
+      firstShowingMaxMs: { flooding: Number(Math.max(...floodSwitches.first).toFixed(1)), quiet: Number(Math.max(...quietSwitches.first).toFixed(1)) },
       cockpitPaintMedianMs: summarize(paint).median,
     });
     console.log(`initial JavaScript before any terminal: ${(script.gzipBytes / 1024).toFixed(1)} KB gzip in ${script.files} files (target ≤ 250 KB)${script.terminalLoaded ? ' — the terminal chunk was loaded!' : ''}`);
-    console.log(`lane switch p95: ${p95(floodSwitches).toFixed(1)} ms with 4 agents flooding, ${p95(quietSwitches).toFixed(1)} ms without (target ≤ 150 ms)`);
+    console.log(`lane switch p95: ${p95(floodSwitches.again).toFixed(1)} ms with 4 agents flooding, ${p95(quietSwitches.again).toFixed(1)} ms without (target ≤ 150 ms)`);
+    console.log(`a lane's first showing (its terminal built, 3,000 lines replayed): at most ${Math.max(...floodSwitches.first).toFixed(1)} ms with 4 flooding, ${Math.max(...quietSwitches.first).toFixed(1)} ms without`);
   } finally {
     await browser.close();
     await host?.stop();

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeOutputFrame } from '../../src/shared/terminal-frames';
 import { makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
@@ -53,6 +54,59 @@ test('launch an agent, type into it, reload the page: scrollback is back and the
   await expect(page.getByTestId('agent-state')).not.toContainText('exited');
   const listed = await api(host, 'agents.list');
   expect((listed.body.result as { agents: { supervision: { kind: string } }[] }).agents[0]!.supervision.kind).toBe('running');
+});
+
+test('a hidden terminal is kept, not streamed to, and shown again with exactly what it missed', async ({ page }) => {
+  const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  const repoId = await addTrustedRepo(host, main);
+  const r = await api(host, 'lanes.create', { repoId, name: 'kept' });
+  const lanePath = (r.body.result as { lane: { path: string } }).lane.path;
+  const ids: Record<string, string> = {};
+  for (const [name, script] of [
+    ['ticker', 'i=1; while [ $i -le 30 ]; do echo "tick-$i"; i=$((i+1)); sleep 0.2; done; exec sleep 600'],
+    ['quiet', 'echo quiet-here; exec sleep 600'],
+  ] as const) {
+    const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', script], name });
+    expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+    ids[name] = (started.body.result as { agent: { id: string } }).agent.id;
+  }
+  const framesFor = new Map<string, number>();
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string') return;
+      const frame = decodeOutputFrame(new Uint8Array(payload));
+      if (frame) framesFor.set(frame.agentId, (framesFor.get(frame.agentId) ?? 0) + 1);
+    }),
+  );
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  await page.locator('[data-testid="agent-tab"][data-agent="ticker"]').click();
+  const ticker = page.getByTestId('terminal-ticker');
+  await expect(ticker).toContainText('tick-3');
+  // A mark on xterm's element: the same element after switching back is the same terminal.
+  await ticker.locator('.xterm').evaluate((e) => ((e as unknown as { dataset: Record<string, string> }).dataset.mark = 'first'));
+
+  await page.locator('[data-testid="agent-tab"][data-agent="quiet"]').click();
+  await expect(page.getByTestId('terminal-quiet')).toContainText('quiet-here');
+  await expect(ticker).toHaveCount(0);
+  const whileHidden = framesFor.get(ids.ticker!) ?? 0;
+  // The ticker goes on printing while its terminal is hidden...
+  await expect.poll(async () => ((await api(host, 'agents.screen', { id: ids.ticker })).body.result as { text: string }).text, { timeout: 15_000 }).toContain('tick-20');
+  // ...and none of it is sent to the page until it is shown.
+  expect(framesFor.get(ids.ticker!) ?? 0).toBe(whileHidden);
+
+  await page.locator('[data-testid="agent-tab"][data-agent="ticker"]').click();
+  await expect(ticker).toContainText('tick-30', { timeout: 15_000 });
+  expect(await ticker.locator('.xterm').getAttribute('data-mark')).toBe('first');
+  // Moved back into the pane, it still fills it: less than a row short of the box's height.
+  const boxHeight = (await ticker.boundingBox())!.height;
+  const screenHeight = (await ticker.locator('.xterm-screen').boundingBox())!.height;
+  const rowHeight = (await ticker.locator('.xterm-rows > div').first().boundingBox())!.height;
+  expect(boxHeight - screenHeight).toBeLessThan(rowHeight + 8); // 8: the box's padding
+  const rows = await ticker.locator('.xterm-rows > div').allTextContents();
+  const ticks = rows.map((row) => row.trim()).filter((row) => row.startsWith('tick-'));
+  expect(ticks).toEqual(Array.from({ length: 30 }, (_, i) => `tick-${i + 1}`));
 });
 
 test('a pane opened after a flood shows what the log keeps; a pane that falls behind a live flood jumps, says so, and shows it all on demand', async ({ page }) => {

@@ -112,7 +112,7 @@ export function CreateLaneDialog({
           >
             <NetworkOptions repoDefault={config ? (config.config.lanes?.network ?? 'open') : null} />
           </select>
-          <small id={`${formId}-network-hint`}>What its confined agents reach. None: nothing but Grove’s host (servers they start on their own loopback still work).</small>
+          <small id={`${formId}-network-hint`}>What its confined agents reach. Loopback: this machine’s local servers (Grove’s host, a dev server, a local database), nothing beyond. None: nothing but Grove’s host (servers they start on their own loopback still work).</small>
         </div>
         {creating && (
           <p className="lp-hint" role="status">

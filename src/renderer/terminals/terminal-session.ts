@@ -1,0 +1,340 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal } from '@xterm/xterm';
+import type { AgentInfo } from '../../shared/agents';
+import { jumpResetSequence } from '../../shared/terminal-jump';
+import type { HostStore } from '../connection/host-store';
+import { currentKeyboardPlatform } from '../keyboard/platform';
+import { shortcutStore } from '../keyboard/shortcut-store';
+import { requestDiffFocus } from '../lanes/diff-focus';
+import { shellBridge } from '../shell/shell-bridge';
+import type { FileNotice } from './file-link-notice';
+import { fileLinkOutcome } from './file-link-outcome';
+import { fileLinkProvider } from './file-link-provider';
+import { wantsWebgl } from './gl-renderer';
+import { JumpScrollback, SCROLLBACK } from './jump-scrollback';
+import { openTerminalLink } from './open-terminal-link';
+import { ScrollMemory, terminalScrollMemory } from './scroll-memory';
+import { decideTerminalKey, isLinkActivation } from './terminal-keys';
+import type { TerminalSettings } from './terminal-settings-store';
+import { terminalTheme } from './terminal-theme';
+import { TerminalPool } from './terminal-pool';
+import { writePieces } from './write-pieces';
+
+/**
+ * One agent's terminal, kept across the pane's mounts (terminal-pool.ts): xterm and its
+ * addons, the output stream's bookkeeping, and the keys.
+ *
+ * Output arrives as offset-addressed frames; the session remembers the offset it has
+ * written up to, so a reconnect, a "too slow" detach or being shown again after hiding
+ * resumes exactly there. It acknowledges after xterm has parsed the data (the write
+ * callback), in steps: the host sends no more than a window past the last ack, so a flood
+ * never floods the page.
+ *
+ * It attaches with `jump`: when it falls too far behind a flood to parse it in time, the
+ * host tells it to jump (a `jump` frame) and it resets the terminal and renders from a
+ * restart point near the end, so it shows the current screen rather than a slide show of
+ * old ones (while it jumps, its scrollback is short: jump-scrollback.ts). The pane then
+ * says how much it skipped; "View all" replays the whole retained output into the terminal
+ * without jumping (its scrollback keeps the last 10,000 lines of it; `grove agent tail`
+ * reads all of it), until the terminal is built again. A new terminal replays what the log
+ * keeps (unless a raised cap keeps more than is replayed at attach: a jump with reason
+ * `attach`, which the pane names as such, not as falling behind).
+ */
+const ACK_EVERY_BYTES = 32 * 1024;
+/** A rebuilt terminal's replay counts as finished once no output has been written for this long. */
+const REPLAY_QUIET_MS = 400;
+
+export interface Skipped {
+  bytes: number;
+  onlyAtAttach: boolean;
+}
+export const NOTHING_SKIPPED: Skipped = { bytes: 0, onlyAtAttach: false };
+
+/** What the pane showing the session hears from it. */
+export interface SessionView {
+  find(): void;
+  fileNotice(notice: FileNotice | null): void;
+  skipped(skipped: Skipped): void;
+}
+
+export class TerminalSession {
+  readonly agentId: string;
+  readonly terminal: Terminal;
+  readonly searcher = new SearchAddon();
+  /** xterm's own element lives in this holder, moved between the pane and the pool. */
+  private readonly holder: HTMLDivElement = document.createElement('div');
+  private readonly fit = new FitAddon();
+  private readonly jumpScrollback: JumpScrollback;
+  private readonly disposers: (() => void)[] = [];
+  private view: SessionView | null = null;
+  private opened = false;
+  private observer: ResizeObserver | null = null;
+  skipped: Skipped = NOTHING_SKIPPED;
+  /** Offset up to which output was handed to xterm (queued or parsed): de-duplication and `since`. */
+  private queued: number | null = null;
+  /** False while the terminal shows everything ("View all"): it attaches without jumping. */
+  private jumping = true;
+  private parsed = 0;
+  private acked = 0;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  private resizeTimer: ReturnType<typeof setTimeout> | null = null;
+  private restoring: { distance: number; timer: ReturnType<typeof setTimeout> | null } | null;
+
+  constructor(
+    private readonly agent: AgentInfo,
+    private readonly store: HostStore,
+    fonts: TerminalSettings,
+  ) {
+    this.agentId = agent.id;
+    this.holder.className = 'terminal-holder';
+    const t = new Terminal({ cursorBlink: true, scrollback: SCROLLBACK, allowProposedApi: true, ...fonts, convertEol: false, theme: terminalTheme(document.documentElement) });
+    this.terminal = t;
+    const platform = currentKeyboardPlatform();
+    t.loadAddon(this.fit);
+    t.loadAddon(this.searcher);
+    // The addon joins wrapped lines, so a URL broken across rows opens whole.
+    t.loadAddon(
+      new WebLinksAddon((event, uri) => {
+        if (!isLinkActivation(event, platform)) return;
+        openTerminalLink(uri, { bridge: shellBridge(), openWindow: (url, target, features) => window.open(url, target, features) });
+      }),
+    );
+    // File paths (wrapped ones too): a changed file's diff in the lane panel, else a notice.
+    const missingPaths = new Set<string>();
+    let lastClick = 0;
+    const link = t.registerLinkProvider(
+      fileLinkProvider(t, {
+        isKnownMissing: (path) => missingPaths.has(path),
+        onActivate: (candidate, event) => {
+          if (!isLinkActivation(event, platform)) return;
+          const click = ++lastClick;
+          this.view?.fileNotice({ kind: 'pending', path: candidate.path });
+          void store.request('lanes.resolvePath', { lanePath: agent.lanePath, path: candidate.path }).then((answer) => {
+            if (click !== lastClick) return; // a later click answers instead
+            const outcome = fileLinkOutcome(candidate.path, answer);
+            if (outcome.kind === 'show-diff') {
+              this.view?.fileNotice(null);
+              requestDiffFocus(agent.lanePath, outcome.relative);
+              return;
+            }
+            if (outcome.isMissing) missingPaths.add(candidate.path);
+            this.view?.fileNotice(outcome);
+          });
+        },
+      }),
+    );
+    this.disposers.push(() => link.dispose());
+    t.loadAddon(new Unicode11Addon());
+    t.unicode.activeVersion = '11';
+    t.attachCustomKeyEventHandler((event) => {
+      const decision = decideTerminalKey(shortcutStore().current(), event, { hasSelection: t.hasSelection(), preset: agent.preset });
+      if (decision.kind === 'program') return true;
+      if (event.type !== 'keydown') return false;
+      switch (decision.kind) {
+        case 'app':
+          break; // the window's shortcut listener runs it
+        case 'find':
+          event.preventDefault();
+          this.view?.find();
+          break;
+        case 'copy':
+          event.preventDefault();
+          copySelection(t);
+          break;
+        case 'paste':
+          break; // the browser's paste event follows; xterm pastes it (bracketed when asked for)
+        case 'send':
+          event.preventDefault();
+          this.sendInput(decision.data);
+          break;
+      }
+      return false;
+    });
+    const input = t.onData((data) => this.sendInput(data));
+    const resize = t.onResize(({ cols, rows }) => {
+      if (this.resizeTimer) clearTimeout(this.resizeTimer);
+      this.resizeTimer = setTimeout(() => void store.connection.call('agents.resize', { id: agent.id, cols, rows }), 100);
+    });
+    this.disposers.push(
+      () => input.dispose(),
+      () => resize.dispose(),
+    );
+    this.jumpScrollback = new JumpScrollback((lines) => (t.options.scrollback = lines));
+    // A terminal built anew (first shown, or disposed while hidden) is put back the same
+    // distance from the bottom it was left at, until the replay settles.
+    const distance = terminalScrollMemory.recall(agent.id);
+    this.restoring = distance > 0 ? { distance, timer: null } : null;
+  }
+
+  /** Into the pane's `box`, receiving output again (the pane attaches once connected). */
+  show(box: HTMLElement, view: SessionView, fonts: TerminalSettings): void {
+    this.view = view;
+    box.appendChild(this.holder);
+    if (!this.opened) {
+      this.opened = true;
+      this.terminal.open(this.holder);
+      // WebGL on a real GPU only (gl-renderer.ts); else, or if it fails, the DOM renderer.
+      if (wantsWebgl()) {
+        try {
+          const webgl = new WebglAddon();
+          webgl.onContextLoss(() => webgl.dispose()); // fall back to the DOM renderer
+          this.terminal.loadAddon(webgl);
+        } catch {
+          /* no WebGL here: the DOM renderer is fine */
+        }
+      }
+    } else {
+      // The theme or the fonts may have changed while it was hidden.
+      this.setTheme();
+      this.setFonts(fonts);
+    }
+    this.store.setSink(this.agentId, {
+      write: (offset, data) => this.write(offset, data),
+      detached: () => this.attach(),
+      jumped: (jump) => {
+        // In order with what was queued before it: the reset comes after the old bytes.
+        this.terminal.write(jumpResetSequence(jump));
+        // A flood the pane cannot keep up with, not a long log opened (reason `attach`).
+        if (jump.reason === 'behind' && this.jumping) this.jumpScrollback.jumped();
+        this.queued = jump.toOffset;
+        const s = this.skipped;
+        this.setSkipped({ bytes: s.bytes + jump.skippedBytes, onlyAtAttach: (s.bytes === 0 || s.onlyAtAttach) && jump.reason === 'attach' });
+      },
+    });
+    this.observer = new ResizeObserver(() => this.refit());
+    this.observer.observe(box);
+    this.refit();
+  }
+
+  /** Out of the page: no more output until shown again (what it missed comes then). */
+  hide(): void {
+    this.view = null;
+    this.observer?.disconnect();
+    this.observer = null;
+    this.store.setSink(this.agentId, null);
+    void this.store.connection.call('agents.detach', { id: this.agentId });
+    this.holder.remove();
+  }
+
+  /** Streams output from where this terminal stopped (the first time, the retained tail). */
+  attach(): void {
+    void this.store.connection.call('agents.attach', { id: this.agentId, ...(this.queued !== null ? { since: this.queued } : {}), jump: this.jumping });
+  }
+
+  /** Replays the whole retained output without jumping ("View all"). */
+  viewAll(): void {
+    this.jumping = false;
+    this.jumpScrollback.stopped();
+    this.setSkipped(NOTHING_SKIPPED);
+    // Stop this attachment first: once the host answered, no frame of it is still coming.
+    void this.store.connection.call('agents.detach', { id: this.agentId }).then(() => {
+      this.terminal.write('\x1bc', () => {
+        this.parsed = 0;
+        this.acked = 0;
+        this.queued = null;
+        // Without `since`: from the oldest byte kept, cut cleanly, and no `gone` jump for the older ones.
+        void this.store.connection.call('agents.attach', { id: this.agentId, jump: false });
+      });
+    });
+  }
+
+  setTheme(): void {
+    this.terminal.options.theme = terminalTheme(document.documentElement);
+  }
+
+  setFonts(fonts: TerminalSettings): void {
+    const t = this.terminal;
+    if (t.options.fontFamily === fonts.fontFamily && t.options.fontSize === fonts.fontSize) return;
+    t.options.fontFamily = fonts.fontFamily;
+    t.options.fontSize = fonts.fontSize;
+    this.refit();
+  }
+
+  lines(): number {
+    return this.terminal.buffer.active.length;
+  }
+
+  dispose(): void {
+    this.jumpScrollback.dispose();
+    terminalScrollMemory.remember(this.agentId, this.terminal.buffer.active);
+    if (this.restoring?.timer) clearTimeout(this.restoring.timer);
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    if (this.resizeTimer) clearTimeout(this.resizeTimer);
+    for (const d of this.disposers) d();
+    this.terminal.dispose();
+  }
+
+  private write(offset: number, data: Uint8Array): void {
+    const end = offset + data.length;
+    const have = this.queued;
+    if (have !== null && end <= have) {
+      // Already handed over (or this terminal is ahead of the host's log, cut back after a
+      // crash): acknowledged all the same, or the host's credit for it never comes back.
+      this.parsed = Math.max(this.parsed, end);
+      this.ackTimer ??= setTimeout(() => this.ack(), 50);
+      return;
+    }
+    const slice = have !== null && offset < have ? data.subarray(have - offset) : data;
+    this.queued = end;
+    // Acks report what xterm has parsed (flow control); `queued` moves as soon as data is
+    // handed over, so a re-attach asks for exactly what was never handed over.
+    for (const piece of writePieces(slice, end)) {
+      this.terminal.write(piece.bytes, () => {
+        this.keepRestoring();
+        this.parsed = Math.max(this.parsed, piece.end);
+        if (this.parsed - this.acked >= ACK_EVERY_BYTES) this.ack();
+        else this.ackTimer ??= setTimeout(() => this.ack(), 50);
+      });
+    }
+  }
+
+  private ack(): void {
+    this.ackTimer = null;
+    if (this.parsed > this.acked) {
+      this.acked = this.parsed;
+      this.store.connection.sendFrame({ kind: 'ack', agentId: this.agentId, offset: this.acked });
+    }
+  }
+
+  private keepRestoring(): void {
+    const r = this.restoring;
+    if (!r) return;
+    this.terminal.scrollToLine(ScrollMemory.targetLine(this.terminal.buffer.active.baseY, r.distance));
+    if (r.timer) clearTimeout(r.timer);
+    r.timer = setTimeout(() => (this.restoring = null), REPLAY_QUIET_MS);
+  }
+
+  private setSkipped(skipped: Skipped): void {
+    this.skipped = skipped;
+    this.view?.skipped(skipped);
+  }
+
+  private sendInput(data: string): void {
+    void this.store.connection.call('agents.input', { id: this.agentId, data });
+  }
+
+  private refit(): void {
+    try {
+      this.fit.fit();
+    } catch {
+      /* not laid out yet */
+    }
+  }
+}
+
+/** The parked terminals of this page. */
+export const terminalPool = new TerminalPool<TerminalSession>();
+
+/** The selection to the clipboard; then cleared, so the next Ctrl+C is ^C for the program again. */
+function copySelection(t: Terminal): void {
+  const text = t.getSelection();
+  if (text === '') return;
+  // Without the async clipboard (an insecure origin), a copy command: xterm's copy handler fills it.
+  if (navigator.clipboard?.writeText) void navigator.clipboard.writeText(text).catch(() => undefined);
+  else document.execCommand('copy');
+  t.clearSelection();
+}
