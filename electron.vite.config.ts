@@ -36,6 +36,8 @@ export default defineConfig({
     },
     build: {
       outDir: 'out/renderer',
+      // GROVE_SOURCEMAP=1 for profiling the UI (a CPU profile's frames mapped to sources).
+      sourcemap: process.env.GROVE_SOURCEMAP === '1',
       minify: true,
       rollupOptions: { input: resolve('src/renderer/index.html') },
     },

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { api, compare, report, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
 
 /**
@@ -12,7 +12,9 @@ import { api, compare, report, startBenchHost, summarize, type BenchHost, type C
  *     against the same host's static page (its plain "needs its token" page): as Playwright
  *     sees it (goto, then the element waited for, then a frame), and by the page's own clock
  *     (from the navigation's start to the frame after the element appeared), which leaves
- *     out Playwright's round trips and its own script's start in each page;
+ *     out Playwright's round trips and its own script's start in each page. Both pages in
+ *     browser profiles kept on disk, as the app's window and an everyday browser load them
+ *     (V8 keeps compiled code there), and again in private windows, where it compiles anew;
  * (2) the JavaScript the page loads before any terminal is shown, gzipped (target ≤ 250 KB);
  * (3) switching lanes with 8 agents (4 flooding): a click in the rail until the lane's
  *     terminal shows its tail, against the same switches with nothing flooding. Each lane
@@ -47,8 +49,18 @@ async function trustedRepo(host: BenchHost, root: string): Promise<string> {
   return repo.id;
 }
 
-async function loggedIn(browser: Browser, host: BenchHost): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+const BROWSER_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-webgl'];
+
+/**
+ * A browser profile kept on disk, as the app's window and an everyday browser have: its
+ * caches outlive the page, V8's compiled-code cache among them, so a script loaded before
+ * is not compiled again. Playwright's `newContext` is a private window, where none is kept.
+ */
+function keptProfile(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, { executablePath: chromiumPath, viewport: { width: 1440, height: 900 }, args: BROWSER_ARGS });
+}
+
+async function logIn(context: BrowserContext, host: BenchHost): Promise<BrowserContext> {
   const page = await context.newPage();
   await page.goto(`${host.url}/auth?token=${host.token}`);
   await page.locator('[data-testid="cockpit"][data-connection="open"]').waitFor();
@@ -94,9 +106,7 @@ async function cockpitPaint(context: BrowserContext, host: BenchHost): Promise<{
   return { ms, inPageMs };
 }
 
-async function staticPaint(browser: Browser, host: BenchHost): Promise<{ ms: number; inPageMs: number }> {
-  const context = await browser.newContext();
-  await context.addInitScript(markPainted, STATIC_PAINTED);
+async function staticPaint(context: BrowserContext, host: BenchHost): Promise<{ ms: number; inPageMs: number }> {
   const page = await context.newPage();
   const t0 = performance.now();
   await page.goto(`${host.url}/`);
@@ -104,8 +114,34 @@ async function staticPaint(browser: Browser, host: BenchHost): Promise<{ ms: num
   await page.evaluate(() => new Promise((r) => (globalThis as unknown as Frames).requestAnimationFrame(() => r(null))));
   const ms = performance.now() - t0;
   const inPageMs = await paintedAt(page);
-  await context.close();
+  await page.close();
   return { ms, inPageMs };
+}
+
+/**
+ * The static page and the cockpit, alternately, RUNS times each: four series. `plainPage`
+ * gives the context to load the static page in (marking its paint), `done` lets it go.
+ */
+async function paints(cockpit: BrowserContext, plainPage: () => Promise<BrowserContext>, host: BenchHost, done: (c: BrowserContext) => Promise<void>): Promise<Record<'paint' | 'plain' | 'paintInPage' | 'plainInPage', Series>> {
+  const series = (name: string): Series => ({ name, unit: 'ms', samples: [] });
+  const out = { paint: series('cockpit'), plain: series('static page, same host'), paintInPage: series('cockpit'), plainInPage: series('static page, same host') };
+  const staticOnce = async (): Promise<{ ms: number; inPageMs: number }> => {
+    const context = await plainPage();
+    const r = await staticPaint(context, host);
+    await done(context);
+    return r;
+  };
+  await cockpitPaint(cockpit, host);
+  await staticOnce();
+  for (let i = 0; i < RUNS; i++) {
+    const c = await cockpitPaint(cockpit, host);
+    const p = await staticOnce();
+    out.paint.samples.push(c.ms);
+    out.plain.samples.push(p.ms);
+    out.paintInPage.samples.push(c.inPageMs);
+    out.plainInPage.samples.push(p.inPageMs);
+  }
+  return out;
 }
 
 /** Gzipped bytes of every script the page loads until it is connected, showing no terminal. */
@@ -199,30 +235,34 @@ async function main(): Promise<void> {
   }
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'grove-bench-ui-')));
   let host: BenchHost | null = null;
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-webgl'] });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: BROWSER_ARGS });
+  const kept: BrowserContext[] = [];
   try {
     host = await startBenchHost(hostEntry, join(root, 'home'));
     const repoId = await trustedRepo(host, root);
-    const context = await loggedIn(browser, host);
     const comparisons: Comparison[] = [];
 
-    const paint: Series = { name: 'cockpit', unit: 'ms', samples: [] };
-    const plain: Series = { name: 'static page, same host', unit: 'ms', samples: [] };
-    const paintInPage: Series = { name: 'cockpit', unit: 'ms', samples: [] };
-    const plainInPage: Series = { name: 'static page, same host', unit: 'ms', samples: [] };
+    // As the app's window and a browser load it: profiles kept on disk (the target's figure).
+    const context = await logIn(await keptProfile(join(root, 'profile-cockpit')), host);
+    const plainProfile = await keptProfile(join(root, 'profile-static'));
+    kept.push(context, plainProfile);
     await context.addInitScript(markPainted, COCKPIT_PAINTED);
-    await cockpitPaint(context, host);
-    await staticPaint(browser, host);
-    for (let i = 0; i < RUNS; i++) {
-      const cockpit = await cockpitPaint(context, host);
-      const page = await staticPaint(browser, host);
-      paint.samples.push(cockpit.ms);
-      plain.samples.push(page.ms);
-      paintInPage.samples.push(cockpit.inPageMs);
-      plainInPage.samples.push(page.inPageMs);
-    }
-    comparisons.push(compare('navigation → cockpit painted and connected', paint, plain));
-    comparisons.push(compare('  the same by the page\'s own clock', paintInPage, plainInPage));
+    await plainProfile.addInitScript(markPainted, STATIC_PAINTED);
+    const warm = await paints(context, async () => plainProfile, host, async () => undefined);
+    comparisons.push(compare('navigation → cockpit painted and connected', warm.paint, warm.plain));
+    comparisons.push(compare('  the same by the page\'s own clock', warm.paintInPage, warm.plainInPage));
+    // In private windows: nothing cached but HTTP responses, every script compiled anew.
+    const privateCockpit = await logIn(await browser.newContext({ viewport: { width: 1440, height: 900 } }), host);
+    await privateCockpit.addInitScript(markPainted, COCKPIT_PAINTED);
+    const privateWindow = async (): Promise<BrowserContext> => {
+      const c = await browser.newContext();
+      await c.addInitScript(markPainted, STATIC_PAINTED);
+      return c;
+    };
+    const cold = await paints(privateCockpit, privateWindow, host, (c) => c.close());
+    await privateCockpit.close();
+    comparisons.push(compare('  in private windows (code compiled anew)', cold.paint, cold.plain));
+    comparisons.push(compare('  the same by the page\'s own clock', cold.paintInPage, cold.plainInPage));
 
     const script = await initialScript(context, host);
 
@@ -237,19 +277,19 @@ async function main(): Promise<void> {
     const firstSeries: Series = { name: 'first showing, 4 flooding', unit: 'ms', samples: floodSwitches.first };
     comparisons.push(compare('  a lane\'s first showing (terminal built)', firstSeries, { name: 'first showing, none flooding', unit: 'ms', samples: quietSwitches.first }));
     const p95 = (s: number[]): number => [...s].sort((a, b) => a - b)[Math.min(s.length - 1, Math.floor(0.95 * s.length))]!;
-    await context.close();
     report('ui', comparisons, {
       runs: RUNS,
       switches: SWITCHES,
       initialScript: { ...script, gzipKB: Number((script.gzipBytes / 1024).toFixed(1)), targetKB: 250 },
       laneSwitchP95Ms: { flooding: Number(p95(floodSwitches.again).toFixed(1)), quiet: Number(p95(quietSwitches.again).toFixed(1)), target: 150 },
       firstShowingMaxMs: { flooding: Number(Math.max(...floodSwitches.first).toFixed(1)), quiet: Number(Math.max(...quietSwitches.first).toFixed(1)) },
-      cockpitPaintMedianMs: summarize(paint).median,
+      cockpitPaintMedianMs: summarize(warm.paint).median,
     });
     console.log(`initial JavaScript before any terminal: ${(script.gzipBytes / 1024).toFixed(1)} KB gzip in ${script.files} files (target ≤ 250 KB)${script.terminalLoaded ? ' — the terminal chunk was loaded!' : ''}`);
     console.log(`lane switch p95: ${p95(floodSwitches.again).toFixed(1)} ms with 4 agents flooding, ${p95(quietSwitches.again).toFixed(1)} ms without (target ≤ 150 ms)`);
     console.log(`a lane's first showing (its terminal built, 3,000 lines replayed): at most ${Math.max(...floodSwitches.first).toFixed(1)} ms with 4 flooding, ${Math.max(...quietSwitches.first).toFixed(1)} ms without`);
   } finally {
+    for (const c of kept) await c.close();
     await browser.close();
     await host?.stop();
     rmSync(root, { recursive: true, force: true });
