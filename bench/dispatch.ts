@@ -43,6 +43,9 @@ function makeRepo(dir: string): string {
   return dir;
 }
 
+/** Where a dispatched agent writes that it runs, relative to its lane. */
+const LANE_OUT = '.bench-out';
+
 async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
@@ -126,15 +129,24 @@ async function main(): Promise<void> {
       ref: `#${created.brief.number}`,
       preset: 'custom',
       command: process.execPath,
-      args: [worker, '--out', outDir],
+      // Into its own lane: the dispatched agent is confined (the default), and may write
+      // nowhere else.
+      args: [worker, '--out', LANE_OUT],
     });
     let agentId = '';
+    let lanePath = '';
     await until('the dispatched agent', async () => {
-      const listed = await api<{ dispatches: { id: string; agentId: string | null; state: string }[] }>(host, 'dispatch.list', { ref: `#${created.brief.number}` });
-      const d = listed.dispatches.find((x) => x.id === made.dispatch.id);
-      if (d?.state === 'failed') throw new Error(`dispatch failed: ${JSON.stringify(d)}`);
-      agentId = d?.agentId ?? '';
-      return agentId !== '' && existsSync(join(outDir, `${agentId}.json`));
+      if (agentId === '') {
+        const listed = await api<{ dispatches: { id: string; agentId: string | null; state: string }[] }>(host, 'dispatch.list', { ref: `#${created.brief.number}` });
+        const d = listed.dispatches.find((x) => x.id === made.dispatch.id);
+        if (d?.state === 'failed') throw new Error(`dispatch failed: ${JSON.stringify(d)}`);
+        agentId = d?.agentId ?? '';
+      }
+      if (agentId !== '' && lanePath === '') {
+        const { agents } = await api<{ agents: { id: string; lanePath: string }[] }>(host, 'agents.list', {});
+        lanePath = agents.find((a) => a.id === agentId)?.lanePath ?? '';
+      }
+      return lanePath !== '' && existsSync(join(lanePath, LANE_OUT, `${agentId}.json`));
     });
     viaDispatch.push(performance.now() - t0);
     await api(host, 'agents.stop', { id: agentId });
