@@ -45,6 +45,70 @@ const Ref = BriefRef.describe('The brief: "#12", "12" or its id.');
 /** Every tool here is about Grove's own store: nothing reaches outside it. */
 const closedWorld = { openWorldHint: false } as const;
 
+/** set_status's input: an agent's enum holds only the statuses it may set. */
+function statusInput(statuses: readonly [string, ...string[]]) {
+  return z.object({
+    ref: Ref,
+    status: z.enum(statuses),
+    reason: z.string().trim().min(1).max(MAX_REASON),
+    expected_version: z.number().int().positive(),
+  });
+}
+
+/**
+ * The tools' inputs, built once: a request gets a fresh server (mcp-route.ts), and building
+ * these for each was a sixth of a recall's time.
+ */
+const Input = {
+  recall: z.object({
+    ref: Ref.optional(),
+    since_entry: z.string().min(1).max(200).optional().describe('An entry id: list only the entries after it.'),
+  }),
+  list: z.object({
+    project: ProjectName.optional().describe('Only briefs of this project (a repository name).'),
+    status: z.array(z.enum(BRIEF_STATUSES)).max(BRIEF_STATUSES.length).optional().describe('Only briefs in one of these statuses.'),
+    query: z.string().trim().min(1).max(500).optional().describe('Words that must all occur in the title, spec or trace (the last as a prefix).'),
+    cursor: z.string().max(500).optional().describe('next_cursor from the previous call.'),
+    limit: z.number().int().min(1).max(MAX_PAGE).optional().describe(`How many (default ${DEFAULT_PAGE}, at most ${MAX_PAGE}).`),
+  }),
+  claim: z.object({ ref: Ref }),
+  note: z.object({
+    ref: Ref,
+    text: z.string().trim().min(1).max(MAX_TEXT).describe('Markdown.'),
+    kind: z.enum(['note', 'comment']).default('note').describe('note (the default) or comment.'),
+  }),
+  plan: z.object({
+    ref: Ref,
+    spec_markdown: z.string().min(1).max(MAX_SPEC).describe('The whole proposed spec, markdown.'),
+    summary: z.string().trim().min(1).max(MAX_REASON).describe('One or two sentences: what the plan does.'),
+  }),
+  status: statusInput(BRIEF_STATUSES),
+  statusForAgent: statusInput(AGENT_STATUSES as readonly [string, ...string[]]),
+  link: z.object({
+    ref: Ref,
+    to: z.string().trim().min(1).max(2000),
+    label: z.string().trim().min(1).max(100).optional().describe('What the link is, e.g. "execution", "design", "fix".'),
+  }),
+  attach: z.object({ ref: Ref, path: z.string().min(1).max(4096) }),
+  create: z.object({
+    title: z.string().trim().min(1).max(MAX_TITLE),
+    kind: z.enum(BRIEF_KINDS).default('feature'),
+    spec: z.string().max(MAX_SPEC).default('').describe('Markdown.'),
+    projects: z.array(ProjectName).max(20).default([]).describe('Project names; the first is primary.'),
+    parent: Ref.optional().describe('An epic this brief belongs to.'),
+  }),
+  dispatch: z.object({
+    ref: Ref,
+    lane: z.string().trim().min(1).max(200).optional().describe("A standing lane's name or id; absent: a new ephemeral lane."),
+    preset: z.enum(['claude', 'codex']).default('claude'),
+    role: z.enum(['worker', 'orchestrator']).default('worker'),
+    design_first: z.boolean().default(false),
+    auto: z.boolean().default(false),
+    repo_id: z.string().min(1).max(200).optional().describe("The repository, when the brief's primary project names none this host knows."),
+  }),
+  merge: z.object({ lane: z.string().trim().min(1).max(200).describe("The lane's name or id.") }),
+};
+
 export function registerTools(server: McpServer, caller: McpCaller, deps: McpToolDeps): void {
   const agent = caller.kind === 'agent' ? caller.agent : null;
   const actor = (): Result<Actor, ApiError> => deps.briefs.actorOf(caller.principal);
@@ -66,10 +130,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
           ? 'Without ref: the brief Grove dispatched to you; recalling it the first time claims it for you.'
           : 'Give ref.') +
         ' With since_entry: only what is new after that entry. structuredContent.version is what set_status takes as expected_version.',
-      inputSchema: z.object({
-        ref: Ref.optional(),
-        since_entry: z.string().min(1).max(200).optional().describe('An entry id: list only the entries after it.'),
-      }),
+      inputSchema: Input.recall,
       // Recalling its own dispatched brief claims it: a write, for that agent.
       annotations: { ...closedWorld, readOnlyHint: ownBrief === null, destructiveHint: false, idempotentHint: true },
     },
@@ -115,13 +176,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       description:
         'Briefs, latest activity first, as one line each (no spec or trace: recall_brief reads one). Filter by project, status and a full-text query. ' +
         `At most ${MAX_PAGE} a call; when next_cursor is not null, call again with cursor = next_cursor for more.`,
-      inputSchema: z.object({
-        project: ProjectName.optional().describe('Only briefs of this project (a repository name).'),
-        status: z.array(z.enum(BRIEF_STATUSES)).max(BRIEF_STATUSES.length).optional().describe('Only briefs in one of these statuses.'),
-        query: z.string().trim().min(1).max(500).optional().describe('Words that must all occur in the title, spec or trace (the last as a prefix).'),
-        cursor: z.string().max(500).optional().describe('next_cursor from the previous call.'),
-        limit: z.number().int().min(1).max(MAX_PAGE).optional().describe(`How many (default ${DEFAULT_PAGE}, at most ${MAX_PAGE}).`),
-      }),
+      inputSchema: Input.list,
       annotations: { ...closedWorld, readOnlyHint: true, idempotentHint: true },
     },
     ({ project, status, query, cursor, limit }) => {
@@ -153,7 +208,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
         description:
           'Take a brief dispatched to you: you join it, it moves to in_progress, and no other agent can claim it while you run. Claiming one you already hold answers the same claim. ' +
           'When the team syncs, the shared store decides the claim: if it cannot be reached the claim is refused (claim_undecided) and you may try again shortly.',
-        inputSchema: z.object({ ref: Ref }),
+        inputSchema: Input.claim,
         annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: true },
       },
       async ({ ref }) => {
@@ -170,11 +225,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
     {
       title: 'Add a note or comment',
       description: "Write a note (what you did, found or decided) or a comment to a brief's trace, in your name.",
-      inputSchema: z.object({
-        ref: Ref,
-        text: z.string().trim().min(1).max(MAX_TEXT).describe('Markdown.'),
-        kind: z.enum(['note', 'comment']).default('note').describe('note (the default) or comment.'),
-      }),
+      inputSchema: Input.note,
       annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },
     ({ ref, text, kind }) => write(ref, { kind, text }),
@@ -185,18 +236,14 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
     {
       title: 'Propose a plan',
       description: 'Propose a spec for the brief (a plan): it becomes a "plan proposed" entry; the operator accepts it or not.',
-      inputSchema: z.object({
-        ref: Ref,
-        spec_markdown: z.string().min(1).max(MAX_SPEC).describe('The whole proposed spec, markdown.'),
-        summary: z.string().trim().min(1).max(MAX_REASON).describe('One or two sentences: what the plan does.'),
-      }),
+      inputSchema: Input.plan,
       annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },
     ({ ref, spec_markdown, summary }) => write(ref, { kind: 'plan_proposed', spec: spec_markdown, summary }),
   );
 
   // An agent may move a brief it takes part in to in_progress or in_review only; its enum says so.
-  const statuses = (agent ? AGENT_STATUSES : BRIEF_STATUSES) as readonly [string, ...string[]];
+  const statuses = agent ? AGENT_STATUSES : BRIEF_STATUSES;
   server.registerTool(
     'set_status',
     {
@@ -204,12 +251,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       description:
         `Move the brief to another status (${statuses.join(', ')}), saying why. expected_version is the brief's version you read (recall_brief's structuredContent.version): ` +
         'if someone wrote since, nothing changes and the answer says so; recall and decide again.',
-      inputSchema: z.object({
-        ref: Ref,
-        status: z.enum(statuses),
-        reason: z.string().trim().min(1).max(MAX_REASON),
-        expected_version: z.number().int().positive(),
-      }),
+      inputSchema: agent ? Input.statusForAgent : Input.status,
       annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },
     ({ ref, status, reason, expected_version }) => write(ref, { kind: 'status_change', to: status as (typeof BRIEF_STATUSES)[number], reason }, expected_version),
@@ -221,11 +263,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       title: 'Link the brief to something',
       description:
         'Link the brief to another brief ("#12"), a URL ("https://…"), a commit (its sha, 7 to 40 hex digits), or anything typed as TYPE:TARGET (lane:NAME, merge:ID, incident:ID, agent_run:ID).',
-      inputSchema: z.object({
-        ref: Ref,
-        to: z.string().trim().min(1).max(2000),
-        label: z.string().trim().min(1).max(100).optional().describe('What the link is, e.g. "execution", "design", "fix".'),
-      }),
+      inputSchema: Input.link,
       annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },
     ({ ref, to, label }) => {
@@ -241,7 +279,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       {
         title: 'Attach a screenshot',
         description: `Attach an image file from your lane (${agent.lanePath}) to the brief: PNG, JPEG, GIF or WebP, up to 20 MiB, its type read from its bytes. The path is relative to the lane or absolute, and must stay inside the lane.`,
-        inputSchema: z.object({ ref: Ref, path: z.string().min(1).max(4096) }),
+        inputSchema: Input.attach,
         annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: false },
       },
       async ({ ref, path }) => {
@@ -269,13 +307,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
     {
       title: 'Create a brief',
       description: 'A new brief (status draft, the next number), in your name.',
-      inputSchema: z.object({
-        title: z.string().trim().min(1).max(MAX_TITLE),
-        kind: z.enum(BRIEF_KINDS).default('feature'),
-        spec: z.string().max(MAX_SPEC).default('').describe('Markdown.'),
-        projects: z.array(ProjectName).max(20).default([]).describe('Project names; the first is primary.'),
-        parent: Ref.optional().describe('An epic this brief belongs to.'),
-      }),
+      inputSchema: Input.create,
       annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },
     (params) => {
@@ -295,15 +327,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       description:
         "Ask an agent to do a brief: in a standing lane of the brief's project (lane), or a new ephemeral lane when lane is absent. " +
         'design_first asks for a plan before the build; auto waits until the brief is planned and its dependencies are done.',
-      inputSchema: z.object({
-        ref: Ref,
-        lane: z.string().trim().min(1).max(200).optional().describe("A standing lane's name or id; absent: a new ephemeral lane."),
-        preset: z.enum(['claude', 'codex']).default('claude'),
-        role: z.enum(['worker', 'orchestrator']).default('worker'),
-        design_first: z.boolean().default(false),
-        auto: z.boolean().default(false),
-        repo_id: z.string().min(1).max(200).optional().describe("The repository, when the brief's primary project names none this host knows."),
-      }),
+      inputSchema: Input.dispatch,
       annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     },
     async ({ ref, lane, preset, role, design_first, auto, repo_id }) => {
@@ -322,7 +346,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       title: "Merge a lane into MAIN through the gate",
       description:
         "The gated merge of a lane into MAIN, exactly as the operator's merge: preflight (clean, ahead, no conflicts, the check), the merge, MAIN's gate; a failing gate rolls MAIN back. An ephemeral lane is removed once merged (only if nothing would be lost).",
-      inputSchema: z.object({ lane: z.string().trim().min(1).max(200).describe("The lane's name or id.") }),
+      inputSchema: Input.merge,
       annotations: { ...closedWorld, readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     },
     async ({ lane }) => {
