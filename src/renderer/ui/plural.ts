@@ -22,5 +22,8 @@ export function nounFor(n: number, noun: string): string {
 
 /** "1 agent", "0 agents", "1,204 lines". */
 export function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en')} ${nounFor(n, noun)}`;
+  // Below a thousand an integer reads the same without ICU, whose first use costs ~4 ms of
+  // the cockpit's first render.
+  const digits = Number.isInteger(n) && Math.abs(n) < 1000 ? String(n) : n.toLocaleString('en');
+  return `${digits} ${nounFor(n, noun)}`;
 }

@@ -10,4 +10,10 @@ describe('count', () => {
     expect(nounFor(1, 'entry')).toBe('entry');
     expect(nounFor(5, 'entry')).toBe('entries');
   });
+
+  it('writes every number as the English locale does, with or without ICU', () => {
+    for (const n of [0, 7, 999, 1000, -999, -1000, 1.5, 999.5, 12345.678]) {
+      expect(count(n, 'line').split(' ')[0]).toBe(n.toLocaleString('en'));
+    }
+  });
 });
