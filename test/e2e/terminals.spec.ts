@@ -70,14 +70,16 @@ test('a hidden terminal is kept, not streamed to, and shown again with exactly w
     expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
     ids[name] = (started.body.result as { agent: { id: string } }).agent.id;
   }
-  const framesFor = new Map<string, number>();
+  /** Every output frame the page received, per agent: [offset, end). */
+  const framesFor = new Map<string, [number, number][]>();
   page.on('websocket', (ws) =>
     ws.on('framereceived', ({ payload }) => {
       if (typeof payload === 'string') return;
       const frame = decodeOutputFrame(new Uint8Array(payload));
-      if (frame) framesFor.set(frame.agentId, (framesFor.get(frame.agentId) ?? 0) + 1);
+      if (frame) framesFor.set(frame.agentId, [...(framesFor.get(frame.agentId) ?? []), [frame.offset, frame.offset + frame.data.length]]);
     }),
   );
+  const tickerFrames = (): [number, number][] => framesFor.get(ids.ticker!) ?? [];
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`${host.url}/auth?token=${host.token}`);
   await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
@@ -90,16 +92,24 @@ test('a hidden terminal is kept, not streamed to, and shown again with exactly w
   await page.locator('[data-testid="agent-tab"][data-agent="quiet"]').click();
   await expect(page.getByTestId('terminal-quiet')).toContainText('quiet-here');
   await expect(ticker).toHaveCount(0);
-  const whileHidden = framesFor.get(ids.ticker!) ?? 0;
+  const beforeHiding = tickerFrames().length;
+  expect(beforeHiding).toBeGreaterThan(0); // the frames are seen (and decoded) at all
+  const reached = Math.max(...tickerFrames().map(([, end]) => end));
   // The ticker goes on printing while its terminal is hidden...
   await expect.poll(async () => ((await api(host, 'agents.screen', { id: ids.ticker })).body.result as { text: string }).text, { timeout: 15_000 }).toContain('tick-20');
   // ...and none of it is sent to the page until it is shown.
-  expect(framesFor.get(ids.ticker!) ?? 0).toBe(whileHidden);
+  expect(tickerFrames().length).toBe(beforeHiding);
+  // The window changes meanwhile: the terminal shown again fits the new size.
+  await page.setViewportSize({ width: 1200, height: 700 });
 
   await page.locator('[data-testid="agent-tab"][data-agent="ticker"]').click();
   await expect(ticker).toContainText('tick-30', { timeout: 15_000 });
   expect(await ticker.locator('.xterm').getAttribute('data-mark')).toBe('first');
-  // Moved back into the pane, it still fills it: less than a row short of the box's height.
+  // Sent only what it missed: from where it stopped, not the whole log again.
+  const afterShowing = tickerFrames().slice(beforeHiding);
+  expect(afterShowing.length).toBeGreaterThan(0);
+  expect(Math.min(...afterShowing.map(([offset]) => offset))).toBeGreaterThanOrEqual(reached);
+  // It still fills its pane: less than a row short of the box's height.
   const boxHeight = (await ticker.boundingBox())!.height;
   const screenHeight = (await ticker.locator('.xterm-screen').boundingBox())!.height;
   const rowHeight = (await ticker.locator('.xterm-rows > div').first().boundingBox())!.height;

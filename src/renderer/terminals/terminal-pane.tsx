@@ -16,8 +16,9 @@ import { onThemeChange } from './terminal-theme';
  * (terminal-session.ts): shown here while the pane is mounted, parked in the pool while it
  * is not, so switching back is immediate and keeps the place it was scrolled to.
  *
- * Keys: the registry decides (see terminal-keys.ts). App shortcuts never reach the program;
- * find, copy and paste are handled here; everything else is xterm's to encode.
+ * Keys: the registry decides (see terminal-keys.ts), in the session: app shortcuts never
+ * reach the program; find opens the bar here; copy and paste are the session's; everything
+ * else is xterm's to encode.
  */
 export function TerminalPane({ agent }: { agent: AgentInfo }) {
   const store = useHostStore();

@@ -43,6 +43,8 @@ export class TerminalPool<S extends Parkable> {
    * terminal is disposed now rather than when it ages out.
    */
   park(session: S, exists: (agentId: string) => boolean): void {
+    const other = this.parked.get(session.agentId);
+    if (other !== undefined && other !== session) this.drop(session.agentId, other); // two of one agent's: the newer is kept
     this.parked.delete(session.agentId);
     this.parked.set(session.agentId, session);
     for (const [id, s] of this.parked) {

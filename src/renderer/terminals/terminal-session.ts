@@ -14,6 +14,7 @@ import { shellBridge } from '../shell/shell-bridge';
 import type { FileNotice } from './file-link-notice';
 import { fileLinkOutcome } from './file-link-outcome';
 import { fileLinkProvider } from './file-link-provider';
+import { frameFit } from './frame-fit';
 import { wantsWebgl } from './gl-renderer';
 import { JumpScrollback, SCROLLBACK } from './jump-scrollback';
 import { openTerminalLink } from './open-terminal-link';
@@ -40,7 +41,7 @@ import { writePieces } from './write-pieces';
  * old ones (while it jumps, its scrollback is short: jump-scrollback.ts). The pane then
  * says how much it skipped; "View all" replays the whole retained output into the terminal
  * without jumping (its scrollback keeps the last 10,000 lines of it; `grove agent tail`
- * reads all of it), until the terminal is built again. A new terminal replays what the log
+ * reads all of it), until the terminal is hidden. A new terminal replays what the log
  * keeps (unless a raised cap keeps more than is replayed at attach: a jump with reason
  * `attach`, which the pane names as such, not as falling behind).
  */
@@ -76,8 +77,10 @@ export class TerminalSession {
   skipped: Skipped = NOTHING_SKIPPED;
   /** Offset up to which output was handed to xterm (queued or parsed): de-duplication and `since`. */
   private queued: number | null = null;
-  /** False while the terminal shows everything ("View all"): it attaches without jumping. */
+  /** False while the terminal shows everything ("View all", until hidden): it attaches without jumping. */
   private jumping = true;
+  /** Counts hides and disposal: a "View all" begun before one of them is called off. */
+  private generation = 0;
   private parsed = 0;
   private acked = 0;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
@@ -213,6 +216,11 @@ export class TerminalSession {
   /** Out of the page: no more output until shown again (what it missed comes then). */
   hide(): void {
     this.view = null;
+    this.generation++;
+    // "View all" lasts while the operator looks: shown again, the terminal jumps as it should
+    // (it may have missed a flood meanwhile).
+    this.jumping = true;
+    this.terminal.blur();
     this.observer?.disconnect();
     this.observer = null;
     this.store.setSink(this.agentId, null);
@@ -225,14 +233,18 @@ export class TerminalSession {
     void this.store.connection.call('agents.attach', { id: this.agentId, ...(this.queued !== null ? { since: this.queued } : {}), jump: this.jumping });
   }
 
-  /** Replays the whole retained output without jumping ("View all"). */
+  /** Replays the whole retained output without jumping ("View all"), until hidden. */
   viewAll(): void {
     this.jumping = false;
     this.jumpScrollback.stopped();
     this.setSkipped(NOTHING_SKIPPED);
+    // Hidden (or disposed) before the host answers: the replay is called off.
+    const generation = this.generation;
     // Stop this attachment first: once the host answered, no frame of it is still coming.
     void this.store.connection.call('agents.detach', { id: this.agentId }).then(() => {
+      if (generation !== this.generation) return;
       this.terminal.write('\x1bc', () => {
+        if (generation !== this.generation) return;
         this.parsed = 0;
         this.acked = 0;
         this.queued = null;
@@ -254,11 +266,13 @@ export class TerminalSession {
     this.refit();
   }
 
+  /** Both buffers: on the alternate screen (an editor, a pager) the normal one keeps its scrollback. */
   lines(): number {
-    return this.terminal.buffer.active.length;
+    return this.terminal.buffer.normal.length + this.terminal.buffer.alternate.length;
   }
 
   dispose(): void {
+    this.generation++;
     this.jumpScrollback.dispose();
     terminalScrollMemory.remember(this.agentId, this.terminal.buffer.active);
     if (this.restoring?.timer) clearTimeout(this.restoring.timer);
@@ -270,15 +284,16 @@ export class TerminalSession {
 
   private write(offset: number, data: Uint8Array): void {
     const end = offset + data.length;
-    const have = this.queued;
-    if (have !== null && end <= have) {
-      // Already handed over (or this terminal is ahead of the host's log, cut back after a
-      // crash): acknowledged all the same, or the host's credit for it never comes back.
-      this.parsed = Math.max(this.parsed, end);
-      this.ackTimer ??= setTimeout(() => this.ack(), 50);
+    const fit = frameFit(this.queued, offset, end);
+    if (fit.kind === 'stale') return;
+    if (fit.kind === 'duplicate') {
+      // Acknowledged all the same, or the host's credit for it never comes back (after a log
+      // cut back, the host's acknowledged offset is behind this terminal's). The host keeps the
+      // highest acknowledgement it had, so this one is harmless otherwise.
+      this.store.connection.sendFrame({ kind: 'ack', agentId: this.agentId, offset: end });
       return;
     }
-    const slice = have !== null && offset < have ? data.subarray(have - offset) : data;
+    const slice = fit.skip > 0 ? data.subarray(fit.skip) : data;
     this.queued = end;
     // Acks report what xterm has parsed (flow control); `queued` moves as soon as data is
     // handed over, so a re-attach asks for exactly what was never handed over.

@@ -76,4 +76,15 @@ describe('the pool of hidden terminals', () => {
     expect(pool.ids()).toEqual(['kept']);
     expect(pool.take('gone', () => new FakeSession('gone'))).not.toBe(gone);
   });
+
+  it('keeps one terminal per agent: a second one parked for the same agent replaces the first, which is disposed', () => {
+    const pool = new TerminalPool<FakeSession>({ max: 8, lines: 10_000 });
+    const first = new FakeSession('a');
+    const second = new FakeSession('a');
+    pool.park(first, everyone);
+    pool.park(second, everyone);
+    expect(first.disposed).toBe(1);
+    expect(second.disposed).toBe(0);
+    expect(pool.take('a', () => new FakeSession('a'))).toBe(second);
+  });
 });
