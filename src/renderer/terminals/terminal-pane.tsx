@@ -33,6 +33,8 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
 
   // The agent's terminal, from the pool or new, shown while the pane is mounted.
   useEffect(() => {
+    const exists = (id: string): boolean => (store.getSnapshot().agents ?? []).some((a) => a.id === id);
+    terminalPool.prune(exists);
     const s = terminalPool.take(agent.id, () => new TerminalSession(agent, store, terminalSettingsStore().current()));
     s.show(box.current!, { find: () => setFinding(true), fileNotice: setFileNotice, skipped: setSkipped }, terminalSettingsStore().current());
     setSkipped(s.skipped);
@@ -40,7 +42,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     return () => {
       session.current = null;
       s.hide();
-      terminalPool.park(s, (id) => (store.getSnapshot().agents ?? []).some((a) => a.id === id));
+      terminalPool.park(s, exists);
     };
     // agent.preset and agent.lanePath are fixed for an agent id.
   }, [agent.id, store]);

@@ -47,15 +47,20 @@ export class TerminalPool<S extends Parkable> {
     if (other !== undefined && other !== session) this.drop(session.agentId, other); // two of one agent's: the newer is kept
     this.parked.delete(session.agentId);
     this.parked.set(session.agentId, session);
-    for (const [id, s] of this.parked) {
-      if (!exists(id)) this.drop(id, s);
-    }
+    this.prune(exists);
     let lines = 0;
     for (const s of this.parked.values()) lines += s.lines();
     for (const [id, s] of this.parked) {
       if (this.parked.size <= this.limits.max && lines <= this.limits.lines) break;
       lines -= s.lines();
       this.drop(id, s);
+    }
+  }
+
+  /** Disposes the parked terminals of agents that no longer exist (removed meanwhile). */
+  prune(exists: (agentId: string) => boolean): void {
+    for (const [id, s] of this.parked) {
+      if (!exists(id)) this.drop(id, s);
     }
   }
 

@@ -77,6 +77,17 @@ describe('the pool of hidden terminals', () => {
     expect(pool.take('gone', () => new FakeSession('gone'))).not.toBe(gone);
   });
 
+  it('lets go of removed agents\' terminals when asked, without parking anything', () => {
+    const pool = new TerminalPool<FakeSession>({ max: 8, lines: 10_000 });
+    const gone = new FakeSession('gone');
+    const kept = new FakeSession('kept');
+    pool.park(gone, everyone);
+    pool.park(kept, everyone);
+    pool.prune((id) => id === 'kept');
+    expect(gone.disposed).toBe(1);
+    expect(pool.ids()).toEqual(['kept']);
+  });
+
   it('keeps one terminal per agent: a second one parked for the same agent replaces the first, which is disposed', () => {
     const pool = new TerminalPool<FakeSession>({ max: 8, lines: 10_000 });
     const first = new FakeSession('a');
