@@ -210,22 +210,34 @@ async function setUpLanes(host: BenchHost, repoId: string, flood: boolean, flood
 }
 
 /** Switches among lanes already shown once (the figure), and the first showing of each lane. */
-async function switching(context: BrowserContext, host: BenchHost, lanes: LaneSetup[]): Promise<{ again: number[]; first: number[] }> {
+async function switching(context: BrowserContext, host: BenchHost, lanes: LaneSetup[]): Promise<{ again: number[]; first: number[]; heapPerParkedMiB: number }> {
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  /** The page's JS heap in use after a full collection, in bytes. */
+  const heap = async (): Promise<number> => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  };
   await page.goto(`${host.url}/`);
   await page.locator('[data-testid="cockpit"][data-connection="open"] [data-testid="rail"]').waitFor();
   for (const l of lanes) await page.locator(`[data-testid="rail-lane"][data-path="${l.path}"]`).waitFor();
   // Each lane once, to put its quiet agent's tab in front (the first launched is): each
   // terminal is built and replays its 3,000 lines here. Later switches find it parked.
+  // What parking costs: the heap with one terminal shown, then with it and the others parked.
   const first: number[] = [];
-  for (const l of lanes) first.push(await switchTo(page, l.path, `terminal-${l.quietName}`, l.tail));
+  let oneShown = 0;
+  for (const l of lanes) {
+    first.push(await switchTo(page, l.path, `terminal-${l.quietName}`, l.tail));
+    if (first.length === 1) oneShown = await heap();
+  }
+  const heapPerParkedMiB = Math.max(0, (await heap()) - oneShown) / (lanes.length - 1) / 2 ** 20;
   const samples: number[] = [];
   for (let i = 0; i < SWITCHES; i++) {
     const l = lanes[i % lanes.length]!;
     samples.push(await switchTo(page, l.path, `terminal-${l.quietName}`, l.tail));
   }
   await page.close();
-  return { again: samples, first };
+  return { again: samples, first, heapPerParkedMiB };
 }
 
 async function main(): Promise<void> {
@@ -282,11 +294,13 @@ async function main(): Promise<void> {
       switches: SWITCHES,
       initialScript: { ...script, gzipKB: Number((script.gzipBytes / 1024).toFixed(1)), targetKB: 250 },
       laneSwitchP95Ms: { flooding: Number(p95(floodSwitches.again).toFixed(1)), quiet: Number(p95(quietSwitches.again).toFixed(1)), target: 150 },
+      heapPerParkedTerminalMiB: Number(quietSwitches.heapPerParkedMiB.toFixed(2)),
       firstShowingMaxMs: { flooding: Number(Math.max(...floodSwitches.first).toFixed(1)), quiet: Number(Math.max(...quietSwitches.first).toFixed(1)) },
       cockpitPaintMedianMs: summarize(warm.paint).median,
     });
     console.log(`initial JavaScript before any terminal: ${(script.gzipBytes / 1024).toFixed(1)} KB gzip in ${script.files} files (target ≤ 250 KB)${script.terminalLoaded ? ' — the terminal chunk was loaded!' : ''}`);
     console.log(`lane switch p95: ${p95(floodSwitches.again).toFixed(1)} ms with 4 agents flooding, ${p95(quietSwitches.again).toFixed(1)} ms without (target ≤ 150 ms)`);
+    console.log(`a hidden terminal kept for switching back (3,001 lines, ${LANES - 1} of them): ${quietSwitches.heapPerParkedMiB.toFixed(2)} MiB of JS heap each`);
     console.log(`a lane's first showing (its terminal built, 3,000 lines replayed): at most ${Math.max(...floodSwitches.first).toFixed(1)} ms with 4 flooding, ${Math.max(...quietSwitches.first).toFixed(1)} ms without`);
   } finally {
     for (const c of kept) await c.close();
