@@ -1,7 +1,7 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -16,9 +16,9 @@ import { api, compare, endAll, report, runBench, startBenchHost, summarize, type
  *   (a) recall_brief over MCP (the SDK's client, Streamable HTTP) vs briefs.recall over
  *       plain HTTP, the same brief (the seed), alternated call by call
  *       (targets: ≤ 2×, MCP p99 ≤ 50 ms);
- *   (b) a dispatch to a new ephemeral lane until the agent runs (it wrote its first file) vs
- *       `git worktree add` plus a spawn of the same program until it does the same
- *       (target ≤ 1.5×);
+ *   (b) a dispatch to a new ephemeral lane until the agent runs (it wrote its first file, in
+ *       its lane: it is confined, the default) vs `git worktree add` plus a spawn of the same
+ *       program until it does the same, both watched on disk (target ≤ 1.5×);
  *   (c) the seed brief's payloads in tokens: the recall an agent reads, and the packet.
  * Env: BENCH_RECALLS (default 300), BENCH_DISPATCHES (default 8), BENCH_TMPDIR.
  */
@@ -133,20 +133,27 @@ async function main(): Promise<void> {
       // nowhere else.
       args: [worker, '--out', LANE_OUT],
     });
+    // Watched on disk, as the program by hand is below: asking the host every 2 ms would
+    // load it while it dispatches. Its lane is `<repo>-brief-N-<slug>` beside MAIN; the
+    // host is asked only now and then whether the dispatch failed.
+    const lanePrefix = `${basename(main)}-brief-${created.brief.number}-`;
     let agentId = '';
-    let lanePath = '';
+    let asked = performance.now();
     await until('the dispatched agent', async () => {
-      if (agentId === '') {
-        const listed = await api<{ dispatches: { id: string; agentId: string | null; state: string }[] }>(host, 'dispatch.list', { ref: `#${created.brief.number}` });
+      for (const dir of readdirSync(dirname(main)).filter((d) => d.startsWith(lanePrefix))) {
+        const ran = existsSync(join(dirname(main), dir, LANE_OUT)) ? readdirSync(join(dirname(main), dir, LANE_OUT)).find((f) => f.endsWith('.json')) : undefined;
+        if (ran) {
+          agentId = ran.slice(0, -'.json'.length);
+          return true;
+        }
+      }
+      if (performance.now() - asked > 250) {
+        asked = performance.now();
+        const listed = await api<{ dispatches: { id: string; state: string }[] }>(host, 'dispatch.list', { ref: `#${created.brief.number}` });
         const d = listed.dispatches.find((x) => x.id === made.dispatch.id);
         if (d?.state === 'failed') throw new Error(`dispatch failed: ${JSON.stringify(d)}`);
-        agentId = d?.agentId ?? '';
       }
-      if (agentId !== '' && lanePath === '') {
-        const { agents } = await api<{ agents: { id: string; lanePath: string }[] }>(host, 'agents.list', {});
-        lanePath = agents.find((a) => a.id === agentId)?.lanePath ?? '';
-      }
-      return lanePath !== '' && existsSync(join(lanePath, LANE_OUT, `${agentId}.json`));
+      return false;
     });
     viaDispatch.push(performance.now() - t0);
     await api(host, 'agents.stop', { id: agentId });

@@ -69,6 +69,21 @@ describe('lane HEAD watcher', () => {
     expect(changes.slice(1).map(([p, branch]) => [p, branch?.replace(/-\d+-\d+$/, '')])).toEqual(changes.slice(1).map(() => [a, 'a3']));
   });
 
+  it('reports the HEAD a lane reached before its watch began (a commit made right after the lane was)', async () => {
+    const lane = addWorktree(main, `${main}-quick`, 'quick');
+    commitIn(lane, 'quick.txt', 'committed before the watch\n');
+    const heads: [string, string | null][] = [];
+    watcher.close();
+    watcher = watchLaneHeads({
+      onBranchChange: (path, branch) => void changes.push([path, branch]),
+      onHeadChange: (path, change) => void heads.push([path, change.head]),
+      logger: createLogger(() => undefined),
+    });
+    watcher.set([{ path: lane, branch: 'quick' }]);
+    await expect.poll(() => heads).toEqual([[lane, headOf(lane)]]);
+    expect(changes).toEqual([]);
+  });
+
   it('reports nothing of what happens while Grove holds a lane (a rebase detaches HEAD), and reads the net change once after', async () => {
     const lane = addWorktree(main, `${main}-design`, 'design');
     commitIn(lane, 'lane.txt', 'from the lane\n');

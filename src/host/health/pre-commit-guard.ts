@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { apiError, type ApiError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
 import { GitError, runGit } from '../lanes/git/run-git';
+import { worktreeGitDir } from '../lanes/git/worktree-git-dir';
 
 /**
  * MAIN's pre-commit guard: a commit typed in MAIN is refused, unless GROVE_ALLOW_MAIN_COMMIT=1
@@ -320,8 +321,7 @@ const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
  * any other inherited setting is left alone.
  */
 export async function dropInheritedGuard(lanePath: string): Promise<void> {
-  const gitDir = resolve(lanePath, (await runGit(lanePath, ['rev-parse', '--git-dir'])).stdout.trim());
-  const file = join(gitDir, 'config.worktree');
+  const file = join(await worktreeGitDir(lanePath), 'config.worktree');
   if (!existsSync(file)) return;
   const got = await runGit(lanePath, ['config', '--file', file, '--get', 'core.hooksPath'], { okCodes: [1] });
   if (got.code === 0 && got.stdout.trim().endsWith(`/${GUARD_HOOKS_DIR}`)) {

@@ -3,6 +3,7 @@ import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../logger';
 import { runGit } from './git/run-git';
+import { worktreeGitDir } from './git/worktree-git-dir';
 
 /**
  * Follows each lane's own HEAD, so a branch switched outside Grove (`git switch` in the
@@ -14,6 +15,7 @@ import { runGit } from './git/run-git';
  * While Grove itself runs git in a lane (a rebase detaches HEAD for its whole run) the
  * lane is held: what its HEAD does meanwhile is Grove's doing, not the operator's, so it
  * is not read then; once released the lane is read once and only the net change counts.
+ * A lane's HEAD is reported once when its watch begins: what it did before is not known.
  */
 export interface LaneHeadWatcher {
   /** The lanes to follow now; lanes no longer listed stop being watched. */
@@ -100,11 +102,16 @@ export function watchLaneHeads(o: {
     lanes.set(path, w);
     let gitDir: string;
     try {
-      gitDir = (await runGit(path, ['rev-parse', '--absolute-git-dir'])).stdout.trim();
+      gitDir = await worktreeGitDir(path);
       const first = await readState(path, gitDir);
       if (!first) throw new Error(`cannot read ${join(gitDir, 'HEAD')}`);
       Object.assign(w, first);
       if (recorded !== undefined) w.branch = recorded;
+      // Where HEAD and the index stood before the watch began is not known: what moved then
+      // (a commit while no host ran; a fast agent's first commit in a lane just made, before
+      // this watch was set up) is reported by the first read after it, like any later move.
+      w.head = null;
+      w.index = null;
       w.gitDir = gitDir;
     } catch (e) {
       // Missing lanes are reported elsewhere; forget it so the next `set` tries again.
