@@ -23,6 +23,18 @@ afterEach(() => {
   removeTempDirs();
 });
 
+/** The watcher again, reporting HEAD changes too: into the list returned. */
+function watchHeadsToo(): [string, string | null][] {
+  const heads: [string, string | null][] = [];
+  watcher.close();
+  watcher = watchLaneHeads({
+    onBranchChange: (path, branch) => void changes.push([path, branch]),
+    onHeadChange: (path, change) => void heads.push([path, change.head]),
+    logger: createLogger(() => undefined),
+  });
+  return heads;
+}
+
 describe('lane HEAD watcher', () => {
   it('reports a branch switched in a lane, and a detached HEAD as null', async () => {
     const lane = addWorktree(main, `${main}-design`, 'design');
@@ -72,13 +84,7 @@ describe('lane HEAD watcher', () => {
   it('reports the HEAD a lane reached before its watch began (a commit made right after the lane was)', async () => {
     const lane = addWorktree(main, `${main}-quick`, 'quick');
     commitIn(lane, 'quick.txt', 'committed before the watch\n');
-    const heads: [string, string | null][] = [];
-    watcher.close();
-    watcher = watchLaneHeads({
-      onBranchChange: (path, branch) => void changes.push([path, branch]),
-      onHeadChange: (path, change) => void heads.push([path, change.head]),
-      logger: createLogger(() => undefined),
-    });
+    const heads = watchHeadsToo();
     watcher.set([{ path: lane, branch: 'quick' }]);
     await expect.poll(() => heads).toEqual([[lane, headOf(lane)]]);
     expect(changes).toEqual([]);
@@ -88,13 +94,7 @@ describe('lane HEAD watcher', () => {
     const lane = addWorktree(main, `${main}-design`, 'design');
     commitIn(lane, 'lane.txt', 'from the lane\n');
     commitIn(main, 'main.txt', 'from MAIN\n');
-    const heads: [string, string | null][] = [];
-    watcher.close();
-    watcher = watchLaneHeads({
-      onBranchChange: (path, branch) => void changes.push([path, branch]),
-      onHeadChange: (path, change) => void heads.push([path, change.head]),
-      logger: createLogger(() => undefined),
-    });
+    const heads = watchHeadsToo();
     watcher.set([{ path: lane }]);
     // Ready once a change is seen (a staged file changes the index; nothing else moves).
     await expect.poll(() => (write(lane, `ready-${heads.length}.txt`, 'x'), git(lane, 'add', '-A'), heads.length)).toBeGreaterThan(0);
