@@ -103,15 +103,13 @@ export function watchLaneHeads(o: {
     let gitDir: string;
     try {
       gitDir = await worktreeGitDir(path);
-      const first = await readState(path, gitDir);
-      if (!first) throw new Error(`cannot read ${join(gitDir, 'HEAD')}`);
-      Object.assign(w, first);
-      if (recorded !== undefined) w.branch = recorded;
-      // Where HEAD and the index stood before the watch began is not known: what moved then
-      // (a commit while no host ran; a fast agent's first commit in a lane just made, before
-      // this watch was set up) is reported by the first read after it, like any later move.
-      w.head = null;
-      w.index = null;
+      // Only the branch is taken as where the watch starts. Where HEAD and the index stood
+      // before it began is not known: what moved then (a commit while no host ran; a fast
+      // agent's first commit in a lane just made, before this watch was set up) is reported
+      // by the first read after it, like any later move.
+      const branch = await readBranch(gitDir);
+      if (branch === undefined) throw new Error(`cannot read ${join(gitDir, 'HEAD')}`);
+      w.branch = recorded !== undefined ? recorded : branch;
       w.gitDir = gitDir;
     } catch (e) {
       // Missing lanes are reported elsewhere; forget it so the next `set` tries again.
@@ -164,14 +162,19 @@ export function watchLaneHeads(o: {
   };
 }
 
+/** The branch the lane's HEAD file names (null: detached); undefined while git is mid-rename. */
+async function readBranch(gitDir: string): Promise<string | null | undefined> {
+  try {
+    return branchOf(await readFile(join(gitDir, 'HEAD'), 'utf8'));
+  } catch {
+    return undefined; // between git's unlink and rename, or the worktree is being removed
+  }
+}
+
 /** The lane's branch, HEAD commit and index checksum; null while git is mid-rename. */
 async function readState(lanePath: string, gitDir: string): Promise<{ branch: string | null; head: string | null; index: string | null } | null> {
-  let branch: string | null;
-  try {
-    branch = branchOf(await readFile(join(gitDir, 'HEAD'), 'utf8'));
-  } catch {
-    return null; // between git's unlink and rename, or the worktree is being removed
-  }
+  const branch = await readBranch(gitDir);
+  if (branch === undefined) return null;
   let head: string | null;
   try {
     const r = await runGit(lanePath, ['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { okCodes: [1] });

@@ -35,8 +35,9 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   useEffect(() => {
     const exists = (id: string): boolean => (store.getSnapshot().agents ?? []).some((a) => a.id === id);
     terminalPool.prune(exists);
-    const s = terminalPool.take(agent.id, () => new TerminalSession(agent, store, terminalSettingsStore().current()));
-    s.show(box.current!, { find: () => setFinding(true), fileNotice: setFileNotice, skipped: setSkipped }, terminalSettingsStore().current());
+    const settings = terminalSettingsStore().current();
+    const s = terminalPool.take(agent.id, () => new TerminalSession(agent, store, settings));
+    s.show(box.current!, { find: () => setFinding(true), fileNotice: setFileNotice, skipped: setSkipped }, settings);
     setSkipped(s.skipped);
     session.current = s;
     return () => {
