@@ -58,12 +58,14 @@ export const HostFrame = z.discriminatedUnion('kind', [
    * the end of the log (`behind`: it fell too far behind to parse it all in time; `attach`:
    * it attached without `since` and the log keeps more than is replayed at attach), or the
    * oldest byte kept (`gone`, for a client that attached with `jump: false`: the bytes it
-   * needed next left the log). The skipped bytes stay readable while the log keeps them.
+   * needed next left the log). `ahead`: it attached with a `since` past the log's end (the
+   * log lost bytes it had been sent) and goes on near the end; nothing was skipped. The
+   * skipped bytes stay readable while the log keeps them.
    */
   z.object({
     kind: z.literal('jump'),
     agentId: z.string(),
-    reason: z.enum(['behind', 'gone', 'attach']),
+    reason: z.enum(['behind', 'gone', 'attach', 'ahead']),
     fromOffset: z.number().int().nonnegative(),
     toOffset: z.number().int().nonnegative(),
     skippedBytes: z.number().int().nonnegative(),

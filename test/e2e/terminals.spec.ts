@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { realpathSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeOutputFrame } from '../../src/shared/terminal-frames';
 import { makeRepo } from '../fixtures/git-repo';
@@ -117,6 +117,45 @@ test('a hidden terminal is kept, not streamed to, and shown again with exactly w
   const rows = await ticker.locator('.xterm-rows > div').allTextContents();
   const ticks = rows.map((row) => row.trim()).filter((row) => row.startsWith('tick-'));
   expect(ticks).toEqual(Array.from({ length: 30 }, (_, i) => `tick-${i + 1}`));
+});
+
+test("a terminal holding output its host's log lost (a crash cut the log back) is redrawn, and shows what the agent prints next", async ({ page }) => {
+  await openLane(page);
+  await launchCustom(page, '/bin/sh');
+  await page.getByRole('button', { name: 'Launch' }).click();
+  const terminal = page.getByTestId('terminal-shell-1');
+  await terminal.click();
+  await page.keyboard.type('echo "kept=$((40+2))"; seq 1000 1800');
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText('1800');
+  const listAgents = async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; outputEnd: number }[] }).agents;
+  const [agent] = await listAgents();
+  const end = agent!.outputEnd;
+
+  // The host stops; the last 3 KB of the agent's log never reached the disk (as after a
+  // machine crash). The page stays open, holding them, and reconnects to the next host.
+  const home = host.home;
+  await host.stop();
+  await expect(page.getByTestId('connection-state')).not.toHaveText('Connected');
+  const dir = join(home, 'agents', agent!.id, 'output');
+  const segment = readdirSync(dir).filter((f) => /^\d+\.log$/.test(f)).map((f) => join(dir, f)).sort().at(-1)!;
+  truncateSync(segment, statSync(segment).size - 3000);
+  host = await startHostProcess({ home });
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 15_000 });
+
+  // The pane shows what the log kept, not what the host lost.
+  await expect(terminal).not.toContainText('1800');
+  // Started again, the shell prints at offsets the pane held other bytes for: without being
+  // told, the pane would take them for bytes it had and drop them.
+  await page.getByRole('button', { name: 'Start again' }).click();
+  await expect.poll(async () => (await listAgents())[0]!.outputEnd).toBeGreaterThan(end - 3000);
+  expect((await listAgents())[0]!.outputEnd).toBeLessThan(end);
+  await terminal.click();
+  await page.keyboard.type('echo "after=$((6*7))"');
+  await page.keyboard.press('Enter');
+  await expect(terminal).toContainText('after=42');
+  // Nothing was skipped that the operator could ask for: no banner.
+  await expect(page.getByTestId('terminal-skipped-shell-1')).toHaveCount(0);
 });
 
 test('a pane opened after a flood shows what the log keeps; a pane that falls behind a live flood jumps, says so, and shows it all on demand', async ({ page }) => {

@@ -256,7 +256,8 @@ export class AgentRuntime {
    * is replayed what the log keeps, unless that is more than it could parse in reasonable
    * time (then a client that `canJump` jumps at once, reason `attach`). With `since` before
    * the oldest byte kept, it is told with a `gone` jump, never silently moved on; a client
-   * that `canJump` and is far behind jumps at once.
+   * that `canJump` and is far behind jumps at once, as does one whose `since` is past the
+   * log's end (an `ahead` jump: it holds bytes the log lost).
    */
   attach(attachment: Attachment, since: number | null, canJump: boolean): { client: ClientId; from: number; end: number; gap: boolean } {
     const client = this.nextClient++;
@@ -268,8 +269,9 @@ export class AgentRuntime {
       const replayTo = end - from <= TerminalConstants.attachReplayBytes ? end : from;
       this.flow.attach(client, from, canJump, { replayTo });
     } else {
-      // A `since` past the end (the log was cut back after a crash) goes on at the end.
-      from = Math.min(since, end);
+      // A `since` past the end: the client holds bytes the log lost (flow-control.ts `ahead`).
+      // One that may jump is reset and goes on near the end; a pipe goes on at the end.
+      from = canJump ? since : Math.min(since, end);
       this.flow.attach(client, from, canJump);
     }
     this.clients.set(client, attachment);
@@ -309,7 +311,7 @@ export class AgentRuntime {
       const to = step.to === 'end' ? this.restartPoint() : this.oldestCleanStart();
       flow.jumped(client, to);
       const modes = this.modes.modesAt(to);
-      a.jumped({ reason: step.reason, fromOffset: step.from, toOffset: to, skippedBytes: to - step.from, altScreen: modes.altScreen, modes: modesPreamble(modes) });
+      a.jumped({ reason: step.reason, fromOffset: step.from, toOffset: to, skippedBytes: Math.max(0, to - step.from), altScreen: modes.altScreen, modes: modesPreamble(modes) });
     }
   }
 

@@ -35,7 +35,13 @@ export const DEFAULT_FLOW_LIMITS: FlowLimits = {
   frameBytes: TerminalConstants.frameBytes,
 };
 
-export type JumpReason = 'behind' | 'gone' | 'attach';
+/**
+ * `ahead`: the client holds output past the log's end, bytes the log no longer has (it was
+ * cut back: a machine that crashed before they reached the disk, segments restored from a
+ * backup). New output will reuse those offsets, and the client would take it for bytes it
+ * already has; so it resets and goes on from a restart point near the end.
+ */
+export type JumpReason = 'behind' | 'gone' | 'attach' | 'ahead';
 
 /** What to do for a client now. */
 export type FlowStep =
@@ -67,7 +73,8 @@ export class FlowControl<ClientId> {
 
   /**
    * A client attached; its stream starts at `offset` (before the log's start: bytes it asked
-   * for are gone, and it is told so with a `gone` jump). A `fresh` attach (the client had no
+   * for are gone, and it is told so with a `gone` jump; past the log's end: it holds bytes the
+   * log lost, and is told so with an `ahead` jump). A `fresh` attach (the client had no
    * offset of its own: it starts at the oldest byte kept) is replayed up to `fresh.replayTo`
    * without a jump for being behind.
    */
@@ -94,6 +101,7 @@ export class FlowControl<ClientId> {
   next(client: ClientId, log: { start: number; end: number }): FlowStep {
     const c = this.clients.get(client);
     if (!c) return { kind: 'wait' };
+    if (c.sent > log.end) return { kind: 'jump', reason: 'ahead', from: c.sent, to: 'end' }; // it has acknowledged all it holds: it was sent nothing
     const gone = c.sent < log.start;
     const behind = c.canJump && c.acked >= c.replayTo && log.end - c.acked > this.limits.jumpBytes;
     if (gone || behind) {

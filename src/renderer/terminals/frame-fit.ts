@@ -2,8 +2,8 @@
  * How an output frame [offset, end) fits what a terminal already holds: it was handed bytes
  * up to `have` (null: nothing yet, any frame starts it).
  * - `write`: it follows on (`skip` leading bytes it already has);
- * - `duplicate`: it holds all of it already (a re-attach's overlap, or a log cut back after a
- *   host crash, behind what it holds);
+ * - `duplicate`: it holds all of it already (a re-attach's overlap; a terminal holding bytes
+ *   a log cut back lost is reset by an `ahead` jump first, so new output is never taken for them);
  * - `stale`: it starts past `have`, so it cannot be from the current attachment, which streams
  *   on from `have`: a frame of one the terminal has left (hidden, then shown again before the
  *   old attachment's frames stopped coming). Writing it would leave a hole.

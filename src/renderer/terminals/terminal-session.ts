@@ -199,8 +199,13 @@ export class TerminalSession {
       write: (offset, data) => this.write(offset, data),
       detached: () => this.attach(),
       jumped: (jump) => {
-        // In order with what was queued before it: the reset comes after the old bytes.
-        this.terminal.write(jumpResetSequence(jump));
+        // In order with what was queued before it: the reset comes after the old bytes. Once
+        // parsed, the stream's count goes on from where it landed (after an `ahead` jump that
+        // is behind what was parsed before, and acks must count from there again).
+        this.terminal.write(jumpResetSequence(jump), () => {
+          this.parsed = jump.toOffset;
+          this.acked = jump.toOffset;
+        });
         // A flood the pane cannot keep up with, not a long log opened (reason `attach`).
         if (jump.reason === 'behind' && this.jumping) this.jumpScrollback.jumped();
         this.queued = jump.toOffset;
@@ -287,9 +292,8 @@ export class TerminalSession {
     const fit = frameFit(this.queued, offset, end);
     if (fit.kind === 'stale') return;
     if (fit.kind === 'duplicate') {
-      // Acknowledged all the same, or the host's credit for it never comes back (after a log
-      // cut back, the host's acknowledged offset is behind this terminal's). The host keeps the
-      // highest acknowledgement it had, so this one is harmless otherwise.
+      // Acknowledged all the same, or the host's credit for it never comes back. The host
+      // keeps the highest acknowledgement it had, so this one is harmless otherwise.
       this.store.connection.sendFrame({ kind: 'ack', agentId: this.agentId, offset: end });
       return;
     }

@@ -47,6 +47,17 @@ describe('flow control: clients are fed from the log by credit, never holding th
     expect(f.next('ui', log(6001))).toEqual({ kind: 'send', from: 5800, to: 6001 });
   });
 
+  it("a client holding bytes past the log's end (the log lost them) jumps to the end at once, then is sent from where it landed", () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('ui', 3000, true);
+    expect(f.next('ui', log(2000))).toEqual({ kind: 'jump', reason: 'ahead', from: 3000, to: 'end' });
+    f.jumped('ui', 1800);
+    expect(f.next('ui', log(2000))).toEqual({ kind: 'send', from: 1800, to: 2000 });
+    // Once the log has grown past where it stood, it is still its new output it gets, not a wait.
+    f.sentTo('ui', 2000);
+    expect(f.next('ui', log(3500))).toEqual({ kind: 'send', from: 2000, to: 2400 });
+  });
+
   it('jumps a client only once it has acknowledged what it holds: one that stopped acknowledging gets nothing more', () => {
     const f = new FlowControl<string>(limits);
     f.attach('stuck', 0, true);
