@@ -5,6 +5,14 @@
 // a round trip later. A plain script, not a module: it runs as soon as it arrives, ahead of
 // the bundle it is not part of (and the page's policy allows no inline script).
 'use strict';
+// The page's local storage (where the cockpit keeps its layout) is loaded from the browser on
+// first use, a wait of a few milliseconds; touched here, that wait passes while the bundle is
+// still arriving instead of before the cockpit's first render.
+try {
+  window.localStorage.getItem('grove.cockpit.layout.v1');
+} catch {
+  /* no storage here (a private mode that refuses it): the cockpit starts from its defaults */
+}
 (function () {
   var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   var socket;
