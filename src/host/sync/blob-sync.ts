@@ -76,7 +76,8 @@ export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps,
   }
 }
 
-function imagesNamedBy(entries: readonly BriefEntry[]): Named[] {
+/** The images `entries` name: their attachments not redacted, one per sha256. */
+export function imagesNamedBy(entries: readonly BriefEntry[]): Named[] {
   const named = new Map<string, Named>();
   for (const e of entries) {
     // A redacted attachment's image stays here (or is gone): its entry no longer names it.
@@ -86,7 +87,7 @@ function imagesNamedBy(entries: readonly BriefEntry[]): Named[] {
   return [...named.values()];
 }
 
-async function uploadBlob(conn: Connection, deps: BlobUploadDeps, blob: Named, ourChunkSize: number, step: Step): Promise<'present' | 'uploaded' | 'lost'> {
+async function uploadBlob(conn: Connection, deps: BlobUploadDeps, blob: Named, ourChunkSize: number, step: Step): Promise<'present' | 'uploaded' | 'lost' | 'gone'> {
   const there = await readRow(conn, blob.sha256, step);
   if (there?.complete === 1) return 'present';
   let file: FileHandle | null = null;
@@ -108,7 +109,9 @@ async function uploadBlob(conn: Connection, deps: BlobUploadDeps, blob: Named, o
         [blob.sha256, blob.size, blob.type, chunks, ourChunkSize, chunks, ourChunkSize],
       ),
     );
-    const row = (await readRow(conn, blob.sha256, step))!;
+    const row = await readRow(conn, blob.sha256, step);
+    // Deleted meanwhile by a redaction's push (push.ts): the push finds it gone and this runs again.
+    if (row === null) return 'gone';
     if (row.complete === 1) return 'present';
     const buffer = Buffer.alloc(row.chunk_size);
     for (let n = 0; n < row.chunks; n++) {

@@ -3,6 +3,7 @@ import type { BriefEntry } from '../../shared/briefs';
 import type { BriefStore } from '../briefs/brief-store';
 import type { HybridClock } from '../briefs/hybrid-clock';
 import { WITHHELD_DIFF } from '../briefs/redaction-spread';
+import { imagesNamedBy } from './blob-sync';
 import type { Outbox, OutboxBatch } from './outbox';
 import { numberNewBriefs } from './shared-numbers';
 import { rowValues, SHARED_COLUMNS } from './shared-rows';
@@ -21,30 +22,48 @@ export const PUSH_BATCH = 500;
 /** Each INSERT statement stays well under max_allowed_packet (16 MB on MariaDB, 64 MB on MySQL 8 by default). */
 const STATEMENT_BYTES = 4 * 1024 * 1024;
 
-/** What a batch did: entries pushed and rows rewritten (queue rows done), and briefs the shared store numbered (so the round pulls again). */
-export type Pushed = { pushed: number; numbered: number };
+/**
+ * What a batch did: entries pushed and rows rewritten (queue rows done), and briefs the shared
+ * store numbered (so the round pulls again). `imagesGone`: nothing was pushed, because images
+ * the batch's attachments name were deleted from the shared store after this host uploaded
+ * them (a redaction elsewhere deleted an image no entry there named yet): the caller uploads
+ * them again and pushes the batch then.
+ */
+export type Pushed = { pushed: number; numbered: number; imagesGone: readonly string[] };
 
 type Committed = { written: Map<string, string>; numbered: number };
+
+/** Thrown inside the push transaction (rolled back) when images its entries name are not on the shared store. */
+class ImagesGone extends Error {
+  constructor(readonly sha256s: readonly string[]) {
+    super(`images not on the shared store: ${sha256s.join(', ')}`);
+  }
+}
 
 /** `batch`: the one the caller checked (blob-sync.ts uploaded its images); else the outbox's next. */
 export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock, storeId: string, batch?: OutboxBatch): Promise<Pushed> {
   const { ids, entries } = batch ?? outbox.nextBatch(PUSH_BATCH);
   const rewrites = outbox.nextTombstones(PUSH_BATCH);
-  if (ids.length === 0 && rewrites.length === 0) return { pushed: 0, numbered: 0 };
+  if (ids.length === 0 && rewrites.length === 0) return { pushed: 0, numbered: 0, imagesGone: [] };
   let committed: Committed;
   try {
-    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, false);
+    try {
+      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, false);
+    } catch (e) {
+      // Some are there already (a replay): the batch again, skipping what the server has.
+      if (!isDuplicate(e)) throw e;
+      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, true);
+    }
   } catch (e) {
-    // Some are there already (a replay): the batch again, skipping what the server has.
-    if (!isDuplicate(e)) throw e;
-    committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, true);
+    if (e instanceof ImagesGone) return { pushed: 0, numbered: 0, imagesGone: e.sha256s };
+    throw e;
   }
   outbox.done(ids);
   // Cleared only for entries that still read as they were written, checked after COMMIT with no
   // await in between: a newer redaction of one (during the commit's round trip) keeps its row
   // queued, since its own enqueue found the row there and added nothing.
   outbox.tombstonesDone([...committed.written].filter(([id, form]) => formOf(store.entry(id)) === form).map(([id]) => id));
-  return { pushed: ids.length + rewrites.length, numbered: committed.numbered };
+  return { pushed: ids.length + rewrites.length, numbered: committed.numbered, imagesGone: [] };
 }
 
 /**
@@ -78,6 +97,16 @@ async function pushEntries(
       seq = Number((counter as { value: number | string }[])[0]?.value ?? 0);
     }
     const counted = seq + taken;
+    // The images this batch's attachments name were uploaded before this transaction; a
+    // redaction's push (holding the counter, as this one now does) may have deleted one since.
+    // Checked under the counter lock, so a redaction either saw these entries or comes after.
+    const images = imagesNamedBy(entries).map((b) => b.sha256);
+    if (images.length > 0) {
+      const [there] = await conn.query('SELECT sha256 FROM blobs WHERE sha256 IN (?)', [images]);
+      const present = new Set((there as { sha256: string }[]).map((r) => r.sha256));
+      const gone = images.filter((h) => !present.has(h));
+      if (gone.length > 0) throw new ImagesGone(gone);
+    }
     const [present] = checkKnown && entries.length ? await conn.query('SELECT id FROM entries WHERE id IN (?)', [entries.map((e) => e.id)]) : [[]];
     const known = new Set((present as { id: string }[]).map((r) => r.id));
     const inserted: BriefEntry[] = [];
@@ -131,12 +160,47 @@ async function rewriteTombstones(conn: Connection, store: BriefStore, ids: reado
       written.set(id, formOf(e));
       continue;
     }
+    // A redacted attachment's image: its sha256 is only in the shared row's payload now.
+    const image = e.kind === 'attachment_added' && e.redacted !== null ? await sharedImageOf(conn, id) : null;
     const payload = e.payload === null ? null : JSON.stringify(e.payload);
     const redacted = e.redacted === null ? null : JSON.stringify(e.redacted);
     await conn.query('UPDATE entries SET payload = ?, redacted = ? WHERE id = ? AND redacted IS NULL', [payload, redacted, id]);
+    if (image) await deleteUnnamedImage(conn, image);
     written.set(id, formOf(e));
   }
   return written;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** The image an attachment's shared row names, if the row is there and not yet tombstoned. */
+async function sharedImageOf(conn: Connection, entryId: string): Promise<string | null> {
+  const [rows] = await conn.query('SELECT payload FROM entries WHERE id = ? AND redacted IS NULL', [entryId]);
+  const text = (rows as { payload: string | null }[])[0]?.payload;
+  if (!text) return null;
+  try {
+    const sha = (JSON.parse(text) as { sha256?: unknown }).sha256;
+    return typeof sha === 'string' && SHA256.test(sha) ? sha : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A redacted image leaves the shared store once no attachment there names it any more (the
+ * same image attached again elsewhere keeps it). In the push transaction, under the counter
+ * lock every push takes first: a push whose entries name it either committed before (and is
+ * seen here) or checks for it after (pushEntries) and uploads it again.
+ */
+async function deleteUnnamedImage(conn: Connection, sha256: string): Promise<void> {
+  const [named] = await conn.query(
+    "SELECT id FROM entries WHERE kind = 'attachment_added' AND redacted IS NULL AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.sha256')) = ? LIMIT 1",
+    [sha256],
+  );
+  if ((named as unknown[]).length > 0) return;
+  // The row first: an upload of the same image meanwhile waits on it, then starts afresh.
+  await conn.query('DELETE FROM blobs WHERE sha256 = ?', [sha256]);
+  await conn.query('DELETE FROM blob_chunks WHERE sha256 = ?', [sha256]);
 }
 
 const formOf = (e: BriefEntry | null): string => (e ? JSON.stringify([e.payload, e.redacted]) : '');

@@ -46,6 +46,8 @@ export interface SyncServiceDeps {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Uploads of one round's images again after a redaction deleted them meanwhile, before the round gives up. */
+const MAX_REUPLOADS = 3;
 
 /** GROVE_SYNC_TIMEOUT_MS shortens or lengthens the step timeout (a slow link; the tests' hung server). */
 export function syncTimeoutMs(env: NodeJS.ProcessEnv): number {
@@ -291,10 +293,16 @@ export class SyncService {
       this.st.lastPullAt = new Date(this.now()).toISOString();
       let pushed = 0;
       let numbered = 0;
+      let reuploads = 0;
       while (this.deps.outbox.waiting() > 0) {
         // The images this batch's attachments name go first: an entry never arrives before its image.
         const checked = await uploadWaitingBlobs(conn, this.deps, (work) => this.step(work));
         const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock, storeId, checked));
+        if (batch.imagesGone.length > 0) {
+          // A redaction elsewhere deleted them after they were uploaded (push.ts): uploaded again.
+          if (++reuploads > MAX_REUPLOADS) throw new Error(`images this host uploaded keep leaving the shared store before their entries are pushed (${batch.imagesGone.join(', ')}); the next round tries again`);
+          continue;
+        }
         if (batch.pushed === 0) break;
         pushed += batch.pushed;
         numbered += batch.numbered;

@@ -6,6 +6,9 @@ import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariad
 import { pushBatch } from '../../../src/host/sync/push';
 import { ensureSharedSchema, sharedStoreId } from '../../../src/host/sync/shared-schema';
 import { WITHHELD_DIFF } from '../../../src/host/briefs/redaction-spread';
+import { readFileSync } from 'node:fs';
+
+const GIF = readFileSync(new URL('../../fixtures/images/dot.gif', import.meta.url));
 
 /**
  * The push's rewrites of shared rows (push.ts, rewriteTombstones) against a real MariaDB: a
@@ -55,6 +58,41 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
       // The withheld diff did not put the refinement's text back over the other host's tombstone.
       expect(after.get(refinement.id)).toMatchObject({ payload: null, redacted: otherTombstone });
       expect(b.outbox.waiting()).toBe(0);
+    } finally {
+      await conn.end();
+    }
+  }, 30_000);
+
+  it("refuses a batch whose attachment's image is not on the shared store (a redaction deleted it after its upload): nothing pushed, pushed once it is there", async () => {
+    const db = await startMariaDb();
+    const conn = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    try {
+      await ensureSharedSchema(conn, 5000);
+      const b = trackedRig({ node: 'host-b', sync: true });
+      const clock = createHybridClock('host-b');
+      const created = b.service.create({ title: 'Screens', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+      if (!created.ok) throw new Error(created.error.message);
+      const put = await b.blobs.put((async function* () {
+        yield GIF;
+      })());
+      if (!put.ok) throw new Error(JSON.stringify(put.error));
+      const attached = b.service.append(created.value.brief.id, { kind: 'attachment_added', sha256: put.value.sha256, name: 'dot.gif' }, MIKE, 'ui');
+      if (!attached.ok) throw new Error(attached.error.message);
+      const waiting = b.outbox.waiting();
+      const storeId = await sharedStoreId(conn);
+
+      const refused = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId);
+      expect(refused).toEqual({ pushed: 0, numbered: 0, imagesGone: [put.value.sha256] });
+      expect((await rows(conn)).size).toBe(0);
+      expect(b.outbox.waiting()).toBe(waiting);
+      const [counter] = await conn.query("SELECT value FROM counters WHERE name = 'entry_seq'");
+      expect(Number((counter as { value: number }[])[0]!.value)).toBe(0); // rolled back whole
+
+      // Uploaded again (here: its row, as the upload's first step writes it), the batch goes.
+      await conn.query('INSERT INTO blobs (sha256, size, type, chunks, chunk_size, complete, lost) VALUES (?, ?, ?, 0, 0, 0, 1)', [put.value.sha256, GIF.length, 'image/gif']);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
+      expect(b.outbox.waiting()).toBe(0);
+      expect([...(await rows(conn)).values()].some((r) => r.payload?.includes(put.value.sha256))).toBe(true);
     } finally {
       await conn.end();
     }

@@ -146,6 +146,34 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
     expect((await get(b, sha(image))).bytes.equals(image)).toBe(true);
   });
 
+  it("a redacted attachment's image leaves the shared store once no attachment there names it (the same image attached twice stays until both are redacted)", async () => {
+    const image = Buffer.concat([GIF, Buffer.from('a customer record')]);
+    const first = await attach(a, brief.id, 'record.gif', image);
+    const second = await attach(a, brief.id, 'record-again.gif', image);
+    await syncAll([a, b]);
+    const stored = async () => {
+      const [blobs] = await asAdmin((c) => c.query('SELECT complete FROM blobs WHERE sha256 = ?', [sha(image)]));
+      const [chunks] = await asAdmin((c) => c.query('SELECT n FROM blob_chunks WHERE sha256 = ?', [sha(image)]));
+      return { blobs: (blobs as unknown[]).length, chunks: (chunks as unknown[]).length };
+    };
+    expect(await stored()).toEqual({ blobs: 1, chunks: 1 });
+
+    await call(a, 'briefs.redact', { ref: brief.id, entryId: first.entryId, reason: 'a customer record' });
+    await syncAll([a, b]);
+    expect(await stored()).toEqual({ blobs: 1, chunks: 1 }); // the second attachment still names it
+    expect((await get(b, sha(image))).bytes.equals(image)).toBe(true);
+
+    // Redacted on B, which has the entries only through the shared store: the last name goes, and the image with it.
+    await call(b, 'briefs.redact', { ref: brief.id, entryId: second.entryId, reason: 'a customer record' });
+    await syncAll([a, b]);
+    expect(await stored()).toEqual({ blobs: 0, chunks: 0 });
+    const [left] = await asAdmin((c) => c.query('SELECT payload FROM entries WHERE payload LIKE ?', [`%${sha(image)}%`]));
+    expect(left).toEqual([]);
+    // Neither host keeps it either.
+    expect(existsSync(blobFile(a, sha(image)))).toBe(false);
+    expect(existsSync(blobFile(b, sha(image)))).toBe(false);
+  });
+
   it('concurrent GETs of one image on B share one fetch', async () => {
     await attach(a, brief.id, 'photo.jpg', JPEG);
     await syncAll([a, b]);
