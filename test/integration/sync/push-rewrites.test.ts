@@ -24,14 +24,21 @@ async function rows(c: Connection): Promise<Map<string, { payload: string | null
   return new Map((r as { id: string; payload: string | null; redacted: string | null }[]).map((x) => [x.id, x]));
 }
 
+/** A shared store on a throwaway MariaDB, and host B's brief service syncing to it. */
+async function withHostB(work: (conn: Connection, b: ReturnType<typeof trackedRig>, clock: ReturnType<typeof createHybridClock>) => Promise<void>): Promise<void> {
+  const db = await startMariaDb();
+  const conn = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+  try {
+    await ensureSharedSchema(conn, 5000);
+    await work(conn, trackedRig({ node: 'host-b', sync: true }), createHybridClock('host-b'));
+  } finally {
+    await conn.end();
+  }
+}
+
 describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', () => {
   it('rewrites to the redacted form only, and clears the queue once committed', async () => {
-    const db = await startMariaDb();
-    const conn = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
-    try {
-      await ensureSharedSchema(conn, 5000);
-      const b = trackedRig({ node: 'host-b', sync: true });
-      const clock = createHybridClock('host-b');
+    await withHostB(async (conn, b, clock) => {
       const created = b.service.create({ title: 'Keys', kind: 'feature', spec: 'token hunter2-abc', projects: [] }, MIKE, 'ui');
       if (!created.ok) throw new Error(created.error.message);
       const refined = b.service.append(created.value.brief.id, { kind: 'refinement', spec: 'token from the vault' }, MIKE, 'ui');
@@ -58,18 +65,11 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
       // The withheld diff did not put the refinement's text back over the other host's tombstone.
       expect(after.get(refinement.id)).toMatchObject({ payload: null, redacted: otherTombstone });
       expect(b.outbox.waiting()).toBe(0);
-    } finally {
-      await conn.end();
-    }
+    });
   }, 30_000);
 
   it("refuses a batch whose attachment's image is not on the shared store (a redaction deleted it after its upload): nothing pushed, pushed once it is there", async () => {
-    const db = await startMariaDb();
-    const conn = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
-    try {
-      await ensureSharedSchema(conn, 5000);
-      const b = trackedRig({ node: 'host-b', sync: true });
-      const clock = createHybridClock('host-b');
+    await withHostB(async (conn, b, clock) => {
       const created = b.service.create({ title: 'Screens', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
       if (!created.ok) throw new Error(created.error.message);
       const put = await b.blobs.put((async function* () {
@@ -93,8 +93,6 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
       while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
       expect(b.outbox.waiting()).toBe(0);
       expect([...(await rows(conn)).values()].some((r) => r.payload?.includes(put.value.sha256))).toBe(true);
-    } finally {
-      await conn.end();
-    }
+    });
   }, 30_000);
 });
