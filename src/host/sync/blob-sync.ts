@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
@@ -74,6 +75,11 @@ export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps,
       handled.add(blob.sha256);
     }
   }
+}
+
+/** Whether this host has an image's bytes to upload (its row, and its file: a file deleted by hand leaves the row). */
+export function hasImageBytes(blobs: Pick<BlobStore, 'describe' | 'path'>, sha256: string): boolean {
+  return blobs.describe(sha256) !== null && existsSync(blobs.path(sha256));
 }
 
 /** The images `entries` name: their attachments not redacted, one per sha256. */

@@ -40,19 +40,32 @@ class ImagesGone extends Error {
   }
 }
 
-/** `batch`: the one the caller checked (blob-sync.ts uploaded its images); else the outbox's next. */
-export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock, storeId: string, batch?: OutboxBatch): Promise<Pushed> {
+/**
+ * `batch`: the one the caller checked (blob-sync.ts uploaded its images); else the outbox's next.
+ * `haveImage`: whether this host has an image's bytes (then it insists on the shared store
+ * having it whole before the entries naming it go; without them, any row of it does).
+ */
+export async function pushBatch(
+  conn: Connection,
+  store: BriefStore,
+  outbox: Outbox,
+  origin: string,
+  clock: HybridClock,
+  storeId: string,
+  batch?: OutboxBatch,
+  haveImage: (sha256: string) => boolean = () => false,
+): Promise<Pushed> {
   const { ids, entries } = batch ?? outbox.nextBatch(PUSH_BATCH);
   const rewrites = outbox.nextTombstones(PUSH_BATCH);
   if (ids.length === 0 && rewrites.length === 0) return { pushed: 0, numbered: 0, imagesGone: [] };
   let committed: Committed;
   try {
     try {
-      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, false);
+      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, false);
     } catch (e) {
       // Some are there already (a replay): the batch again, skipping what the server has.
       if (!isDuplicate(e)) throw e;
-      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, true);
+      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, true);
     }
   } catch (e) {
     if (e instanceof ImagesGone) return { pushed: 0, numbered: 0, imagesGone: e.sha256s };
@@ -80,6 +93,7 @@ async function pushEntries(
   origin: string,
   clock: HybridClock,
   storeId: string,
+  haveImage: (sha256: string) => boolean,
   checkKnown: boolean,
 ): Promise<Committed> {
   await conn.beginTransaction();
@@ -97,18 +111,9 @@ async function pushEntries(
       seq = Number((counter as { value: number | string }[])[0]?.value ?? 0);
     }
     const counted = seq + taken;
-    // The images this batch's attachments name were uploaded before this transaction; a
-    // redaction's push (holding the counter, as this one now does) may have deleted one since.
-    // Checked under the counter lock, so a redaction either saw these entries or comes after.
-    const images = imagesNamedBy(entries).map((b) => b.sha256);
-    if (images.length > 0) {
-      const [there] = await conn.query('SELECT sha256 FROM blobs WHERE sha256 IN (?)', [images]);
-      const present = new Set((there as { sha256: string }[]).map((r) => r.sha256));
-      const gone = images.filter((h) => !present.has(h));
-      if (gone.length > 0) throw new ImagesGone(gone);
-    }
     const [present] = checkKnown && entries.length ? await conn.query('SELECT id FROM entries WHERE id IN (?)', [entries.map((e) => e.id)]) : [[]];
     const known = new Set((present as { id: string }[]).map((r) => r.id));
+    await checkImagesThere(conn, entries.filter((e) => !known.has(e.id)), haveImage);
     const inserted: BriefEntry[] = [];
     let rows: unknown[][] = [];
     let bytes = 0;
@@ -131,6 +136,9 @@ async function pushEntries(
     const numbering = await numberNewBriefs(conn, inserted, seq, origin, clock, storeId);
     seq = numbering.seq;
     if (seq !== counted) await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
+    // A replay re-uploaded the images of entries the store already had (their first push
+    // committed; its answer was lost): one a redaction has un-named since goes again.
+    await deleteUnnamedImages(conn, imagesNamedBy(entries.filter((e) => known.has(e.id))).map((b) => b.sha256));
     const written = await rewriteTombstones(conn, store, rewrites);
     await conn.commit();
     return { written, numbered: numbering.numbered };
@@ -153,6 +161,7 @@ const isDuplicate = (e: unknown): boolean => typeof e === 'object' && e !== null
  */
 async function rewriteTombstones(conn: Connection, store: BriefStore, ids: readonly string[]): Promise<Map<string, string>> {
   const written = new Map<string, string>();
+  const images: string[] = [];
   for (const id of ids) {
     const e = store.entry(id);
     const isRedactedForm = e !== null && (e.redacted !== null || (e.kind === 'refinement' && e.payload?.diff === WITHHELD_DIFF));
@@ -162,12 +171,13 @@ async function rewriteTombstones(conn: Connection, store: BriefStore, ids: reado
     }
     // A redacted attachment's image: its sha256 is only in the shared row's payload now.
     const image = e.kind === 'attachment_added' && e.redacted !== null ? await sharedImageOf(conn, id) : null;
+    if (image) images.push(image);
     const payload = e.payload === null ? null : JSON.stringify(e.payload);
     const redacted = e.redacted === null ? null : JSON.stringify(e.redacted);
     await conn.query('UPDATE entries SET payload = ?, redacted = ? WHERE id = ? AND redacted IS NULL', [payload, redacted, id]);
-    if (image) await deleteUnnamedImage(conn, image);
     written.set(id, formOf(e));
   }
+  await deleteUnnamedImages(conn, images);
   return written;
 }
 
@@ -176,10 +186,14 @@ const SHA256 = /^[0-9a-f]{64}$/;
 /** The image an attachment's shared row names, if the row is there and not yet tombstoned. */
 async function sharedImageOf(conn: Connection, entryId: string): Promise<string | null> {
   const [rows] = await conn.query('SELECT payload FROM entries WHERE id = ? AND redacted IS NULL', [entryId]);
-  const text = (rows as { payload: string | null }[])[0]?.payload;
-  if (!text) return null;
+  return sha256Of((rows as { payload: string | null }[])[0]?.payload ?? null);
+}
+
+/** The sha256 an attachment's payload (JSON) names, or null. */
+function sha256Of(payload: string | null): string | null {
+  if (!payload) return null;
   try {
-    const sha = (JSON.parse(text) as { sha256?: unknown }).sha256;
+    const sha = (JSON.parse(payload) as { sha256?: unknown }).sha256;
     return typeof sha === 'string' && SHA256.test(sha) ? sha : null;
   } catch {
     return null;
@@ -187,20 +201,42 @@ async function sharedImageOf(conn: Connection, entryId: string): Promise<string 
 }
 
 /**
- * A redacted image leaves the shared store once no attachment there names it any more (the
- * same image attached again elsewhere keeps it). In the push transaction, under the counter
- * lock every push takes first: a push whose entries name it either committed before (and is
- * seen here) or checks for it after (pushEntries) and uploads it again.
+ * The images `entries` name must be on the shared store when they go: uploaded before this
+ * transaction, one may have been deleted since by a redaction's push (holding the counter
+ * lock, as this one now does). Checked under that lock, so a redaction either saw these
+ * entries or comes after. An image this host has must be there whole (another host may have
+ * begun it again and stopped); one it lacks, in any form (its row says why).
  */
-async function deleteUnnamedImage(conn: Connection, sha256: string): Promise<void> {
-  const [named] = await conn.query(
-    "SELECT id FROM entries WHERE kind = 'attachment_added' AND redacted IS NULL AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.sha256')) = ? LIMIT 1",
-    [sha256],
+async function checkImagesThere(conn: Connection, entries: readonly BriefEntry[], haveImage: (sha256: string) => boolean): Promise<void> {
+  const images = imagesNamedBy(entries).map((b) => b.sha256);
+  if (images.length === 0) return;
+  const [rows] = await conn.query('SELECT sha256, complete FROM blobs WHERE sha256 IN (?)', [images]);
+  const complete = new Map((rows as { sha256: string; complete: number }[]).map((r) => [r.sha256, Number(r.complete) === 1]));
+  const gone = images.filter((h) => !complete.has(h) || (!complete.get(h) && haveImage(h)));
+  if (gone.length > 0) throw new ImagesGone(gone);
+}
+
+/**
+ * Redacted images leave the shared store once no attachment there names them (the same image
+ * attached again elsewhere keeps it). In the push transaction, under the counter lock every
+ * push takes first: a push whose entries name one either committed before (and is seen here)
+ * or checks for it after (checkImagesThere) and uploads it again. One scan of the entries for
+ * all of a batch's images; matched as text (`payload` is JSON.stringify's, so the field reads
+ * exactly so), which MySQL and MariaDB do alike, where their JSON functions differ on bad JSON.
+ */
+async function deleteUnnamedImages(conn: Connection, sha256s: readonly string[]): Promise<void> {
+  const images = [...new Set(sha256s)];
+  if (images.length === 0) return;
+  const [rows] = await conn.query(
+    `SELECT payload FROM entries WHERE kind = 'attachment_added' AND redacted IS NULL AND (${images.map(() => 'payload LIKE ?').join(' OR ')})`,
+    images.map((h) => `%"sha256":"${h}"%`),
   );
-  if ((named as unknown[]).length > 0) return;
+  const named = new Set((rows as { payload: string }[]).map((r) => sha256Of(r.payload)));
+  const unnamed = images.filter((h) => !named.has(h));
+  if (unnamed.length === 0) return;
   // The row first: an upload of the same image meanwhile waits on it, then starts afresh.
-  await conn.query('DELETE FROM blobs WHERE sha256 = ?', [sha256]);
-  await conn.query('DELETE FROM blob_chunks WHERE sha256 = ?', [sha256]);
+  await conn.query('DELETE FROM blobs WHERE sha256 IN (?)', [unnamed]);
+  await conn.query('DELETE FROM blob_chunks WHERE sha256 IN (?)', [unnamed]);
 }
 
 const formOf = (e: BriefEntry | null): string => (e ? JSON.stringify([e.payload, e.redacted]) : '');

@@ -8,7 +8,7 @@ import type { BriefStore } from '../briefs/brief-store';
 import type { HybridClock } from '../briefs/hybrid-clock';
 import type { EventLog } from '../events/event-log';
 import { maskSecrets, type Logger } from '../logger';
-import { uploadWaitingBlobs } from './blob-sync';
+import { hasImageBytes, uploadWaitingBlobs } from './blob-sync';
 import type { Outbox } from './outbox';
 import { hasNewEntries, pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { pushBatch } from './push';
@@ -297,7 +297,7 @@ export class SyncService {
       while (this.deps.outbox.waiting() > 0) {
         // The images this batch's attachments name go first: an entry never arrives before its image.
         const checked = await uploadWaitingBlobs(conn, this.deps, (work) => this.step(work));
-        const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock, storeId, checked));
+        const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock, storeId, checked, (sha) => hasImageBytes(this.deps.blobs, sha)));
         if (batch.imagesGone.length > 0) {
           // A redaction elsewhere deleted them after they were uploaded (push.ts): uploaded again.
           if (++reuploads > MAX_REUPLOADS) throw new Error(`images this host uploaded keep leaving the shared store before their entries are pushed (${batch.imagesGone.join(', ')}); the next round tries again`);

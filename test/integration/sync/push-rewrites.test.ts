@@ -7,6 +7,7 @@ import { pushBatch } from '../../../src/host/sync/push';
 import { ensureSharedSchema, sharedStoreId } from '../../../src/host/sync/shared-schema';
 import { WITHHELD_DIFF } from '../../../src/host/briefs/redaction-spread';
 import { readFileSync } from 'node:fs';
+import type { BriefEntry } from '../../../src/shared/briefs';
 
 const GIF = readFileSync(new URL('../../fixtures/images/dot.gif', import.meta.url));
 
@@ -34,6 +35,19 @@ async function withHostB(work: (conn: Connection, b: ReturnType<typeof trackedRi
   } finally {
     await conn.end();
   }
+}
+
+/** A brief on B with a GIF attached: the image's sha256 and the attachment's entry. */
+async function attachedImage(b: ReturnType<typeof trackedRig>): Promise<{ sha: string; entry: BriefEntry }> {
+  const created = b.service.create({ title: 'Screens', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+  if (!created.ok) throw new Error(created.error.message);
+  const put = await b.blobs.put((async function* () {
+    yield GIF;
+  })());
+  if (!put.ok) throw new Error(JSON.stringify(put.error));
+  const attached = b.service.append(created.value.brief.id, { kind: 'attachment_added', sha256: put.value.sha256, name: 'dot.gif' }, MIKE, 'ui');
+  if (!attached.ok) throw new Error(attached.error.message);
+  return { sha: put.value.sha256, entry: attached.value.entries.at(-1)! };
 }
 
 describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', () => {
@@ -70,29 +84,43 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
 
   it("refuses a batch whose attachment's image is not on the shared store (a redaction deleted it after its upload): nothing pushed, pushed once it is there", async () => {
     await withHostB(async (conn, b, clock) => {
-      const created = b.service.create({ title: 'Screens', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
-      if (!created.ok) throw new Error(created.error.message);
-      const put = await b.blobs.put((async function* () {
-        yield GIF;
-      })());
-      if (!put.ok) throw new Error(JSON.stringify(put.error));
-      const attached = b.service.append(created.value.brief.id, { kind: 'attachment_added', sha256: put.value.sha256, name: 'dot.gif' }, MIKE, 'ui');
-      if (!attached.ok) throw new Error(attached.error.message);
+      const { sha } = await attachedImage(b);
       const waiting = b.outbox.waiting();
       const storeId = await sharedStoreId(conn);
 
       const refused = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId);
-      expect(refused).toEqual({ pushed: 0, numbered: 0, imagesGone: [put.value.sha256] });
+      expect(refused).toEqual({ pushed: 0, numbered: 0, imagesGone: [sha] });
       expect((await rows(conn)).size).toBe(0);
       expect(b.outbox.waiting()).toBe(waiting);
       const [counter] = await conn.query("SELECT value FROM counters WHERE name = 'entry_seq'");
       expect(Number((counter as { value: number }[])[0]!.value)).toBe(0); // rolled back whole
 
       // Uploaded again (here: its row, as the upload's first step writes it), the batch goes.
-      await conn.query('INSERT INTO blobs (sha256, size, type, chunks, chunk_size, complete, lost) VALUES (?, ?, ?, 0, 0, 0, 1)', [put.value.sha256, GIF.length, 'image/gif']);
+      await conn.query('INSERT INTO blobs (sha256, size, type, chunks, chunk_size, complete, lost) VALUES (?, ?, ?, 0, 0, 0, 1)', [sha, GIF.length, 'image/gif']);
       while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
       expect(b.outbox.waiting()).toBe(0);
-      expect([...(await rows(conn)).values()].some((r) => r.payload?.includes(put.value.sha256))).toBe(true);
+      expect([...(await rows(conn)).values()].some((r) => r.payload?.includes(sha))).toBe(true);
+    });
+  }, 30_000);
+
+  it("a replay's re-uploaded image goes again when a redaction elsewhere un-named it after the first push", async () => {
+    await withHostB(async (conn, b, clock) => {
+      const { sha, entry } = await attachedImage(b);
+      const uploaded = () => conn.query('INSERT INTO blobs (sha256, size, type, chunks, chunk_size, complete, lost) VALUES (?, ?, ?, 1, 8192, 1, 0)', [sha, GIF.length, 'image/gif']);
+      await uploaded();
+      const storeId = await sharedStoreId(conn);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
+
+      // Another host redacted it, and its push deleted the image; this host never heard its COMMIT
+      // answer, so it uploads the image again and pushes the entry again.
+      await conn.query('UPDATE entries SET payload = NULL, redacted = ? WHERE id = ?', [JSON.stringify({ by: MIKE, reason: 'elsewhere', at: new Date().toISOString(), redactionId: 'r' }), entry.id]);
+      await conn.query('DELETE FROM blobs WHERE sha256 = ?', [sha]);
+      await uploaded();
+      const replay = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId, { ids: ['replayed'], entries: [entry] }, () => true);
+      expect(replay.imagesGone).toEqual([]);
+      const [left] = await conn.query('SELECT sha256 FROM blobs WHERE sha256 = ?', [sha]);
+      expect(left).toEqual([]);
+      expect((await rows(conn)).get(entry.id)!.payload).toBeNull();
     });
   }, 30_000);
 });
