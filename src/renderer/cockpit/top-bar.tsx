@@ -57,9 +57,10 @@ export function TopBar({
       <span className="brand">Grove</span>
       <div className="global-status" role="status" aria-label="Global status" data-testid="global-status" data-health={worstHealth ?? 'none'}>
         {worstHealth && (
-          <span title={worstRepoName ? `Worst MAIN: ${worstRepoName} (${HEALTH_LABEL[worstHealth]})` : undefined}>
+          <span className="worst-main" title={worstRepoName ? `Worst MAIN: ${worstRepoName} (${HEALTH_LABEL[worstHealth]})` : undefined}>
             <HealthBadge state={worstHealth} />
-            {worstRepoName && worstHealth !== 'healthy' && <span className="muted"> {worstRepoName}</span>}
+            {/* Set apart from the state's words ("no probes yet · flower", not one phrase). */}
+            {worstRepoName && worstHealth !== 'healthy' && <span className="muted">· {worstRepoName}</span>}
           </span>
         )}
         <button className={`waiting-button${waiting > 0 ? ' has-waiting' : ''}`} onClick={onNextWaiting} disabled={waiting === 0} data-testid="agents-waiting" title="Jump to the next agent waiting for you">
