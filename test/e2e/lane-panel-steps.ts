@@ -11,10 +11,16 @@ export async function openCockpit(page: Page, host: { url: string; token: string
   await expect(page.locator('[data-testid="rail-repo"]').first().or(page.getByRole('button', { name: 'Open the rail' }))).toBeVisible();
 }
 
-/** The rail, opened as a drawer where the screen is narrow. */
+/** Up to this width the cockpit shows its rail as a drawer (cockpit.tsx, NARROW). */
+const NARROW_MAX_PX = 760;
+
+/**
+ * The rail, opened as a drawer where the screen is narrow. Narrow is read from the viewport,
+ * not from what the page shows: just after a resize the page may not have switched yet.
+ */
 async function showRail(page: Page): Promise<Locator> {
   const opener = page.getByRole('button', { name: 'Open the rail' });
-  if (await opener.isVisible()) await opener.click();
+  if ((page.viewportSize()?.width ?? Infinity) <= NARROW_MAX_PX) await opener.click();
   const rail = page.getByTestId('rail');
   await expect(rail).toBeVisible();
   return rail;
