@@ -59,7 +59,8 @@ export const HostFrame = z.discriminatedUnion('kind', [
    * it attached without `since` and the log keeps more than is replayed at attach), or the
    * oldest byte kept (`gone`, for a client that attached with `jump: false`: the bytes it
    * needed next left the log). `ahead`: it attached with a `since` past the log's end (the
-   * log lost bytes it had been sent) and goes on near the end; nothing was skipped. The
+   * log lost bytes it had been sent) and goes on near the end (without `jump: true`, at the
+   * end itself); nothing was skipped. The
    * skipped bytes stay readable while the log keeps them.
    */
   z.object({

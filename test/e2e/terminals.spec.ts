@@ -119,6 +119,22 @@ test('a hidden terminal is kept, not streamed to, and shown again with exactly w
   expect(ticks).toEqual(Array.from({ length: 30 }, (_, i) => `tick-${i + 1}`));
 });
 
+/**
+ * The host stops; the last `bytes` of the agent's log never reached the disk (as after a
+ * machine crash); a host starts again on the same data dir. The page stays open, holding
+ * them, and reconnects to it.
+ */
+async function restartLosingLogEnd(page: Page, agentId: string, bytes: number): Promise<void> {
+  const home = host.home;
+  await host.stop();
+  await expect(page.getByTestId('connection-state')).not.toHaveText('Connected');
+  const dir = join(home, 'agents', agentId, 'output');
+  const segment = readdirSync(dir).filter((f) => /^\d+\.log$/.test(f)).map((f) => join(dir, f)).sort().at(-1)!;
+  truncateSync(segment, statSync(segment).size - bytes);
+  host = await startHostProcess({ home });
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 15_000 });
+}
+
 test("a terminal holding output its host's log lost (a crash cut the log back) is redrawn, and shows what the agent prints next", async ({ page }) => {
   await openLane(page);
   await launchCustom(page, '/bin/sh');
@@ -134,14 +150,7 @@ test("a terminal holding output its host's log lost (a crash cut the log back) i
 
   // The host stops; the last 3 KB of the agent's log never reached the disk (as after a
   // machine crash). The page stays open, holding them, and reconnects to the next host.
-  const home = host.home;
-  await host.stop();
-  await expect(page.getByTestId('connection-state')).not.toHaveText('Connected');
-  const dir = join(home, 'agents', agent!.id, 'output');
-  const segment = readdirSync(dir).filter((f) => /^\d+\.log$/.test(f)).map((f) => join(dir, f)).sort().at(-1)!;
-  truncateSync(segment, statSync(segment).size - 3000);
-  host = await startHostProcess({ home });
-  await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 15_000 });
+  await restartLosingLogEnd(page, agent!.id, 3000);
 
   // The pane shows what the log kept, not what the host lost.
   await expect(terminal).not.toContainText('1800');
@@ -159,6 +168,7 @@ test("a terminal holding output its host's log lost (a crash cut the log back) i
 });
 
 test('a pane opened after a flood shows what the log keeps; a pane that falls behind a live flood jumps, says so, and shows it all on demand', async ({ page }) => {
+  test.setTimeout(150_000); // two 24 MiB floods, their replays, and a host restarted between
   const lane = realpathSync(makeTempDir('grove-lane-'));
   const screenFlood = join(repoRoot, 'test', 'fixtures', 'agents', 'screen-flood.mjs');
   const outputEnd = async (id: string): Promise<number> => ((await api(host, 'agents.list')).body.result as { agents: { id: string; outputEnd: number }[] }).agents.find((a) => a.id === id)!.outputEnd;
@@ -197,6 +207,20 @@ test('a pane opened after a flood shows what the log keeps; a pane that falls be
   await skipped.getByRole('button', { name: 'View all' }).click();
   await expect(skipped).toBeHidden();
   // Everything the log keeps is replayed, without jumping: the pane holds its last 10,000 lines.
+  await expect.poll(() => oldestShown('live'), { timeout: 30_000 }).toBeLessThan(livePrinted - 9000);
+  await expect(skipped).toBeHidden();
+
+  // Still showing it all, its host stops and its log comes back 3 KB shorter (the flood's
+  // last line with them). The pane holds bytes the log lost: it replays what the log keeps,
+  // from the start, as "View all" does, rather than going on from the log's end with nothing above.
+  const livePane = page.getByTestId('terminal-live');
+  // Scrolled back down to its last line, which the log is about to lose.
+  await livePane.click();
+  for (let i = 0; i < 500; i++) await page.keyboard.press('Shift+PageDown');
+  await expect(livePane).toContainText(/all \d+ lines printed/);
+  await restartLosingLogEnd(page, liveId, 3000);
+  await expect(livePane).not.toContainText(/all \d+ lines printed/, { timeout: 30_000 });
+  await expect(livePane).toContainText(/line \d+/);
   await expect.poll(() => oldestShown('live'), { timeout: 30_000 }).toBeLessThan(livePrinted - 9000);
   await expect(skipped).toBeHidden();
 

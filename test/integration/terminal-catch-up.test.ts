@@ -209,6 +209,31 @@ describe('terminals at the speed of the PTY', () => {
     }
   });
 
+  it('`grove agent tail -f --since` past the end of the log says so on stderr and prints what the agent prints next', async () => {
+    // A --since past the end is what a tail that reconnects finds when the host's log lost its
+    // last bytes (a crash before they reached the disk): offsets it wrote are reused by new output.
+    const host = await startHostProcess();
+    const agent = await startAgent(host, { preset: 'custom', command: '/bin/sh', args: ['-c', 'stty -echo; while read l; do echo "said $l"; done'], restart: 'never', name: 'echoer' });
+    await api(host, 'agents.input', { id: agent.id, data: 'one\n' });
+    await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 15_000 }).toBeGreaterThan(0);
+    const end = (await agentInfo(host, agent.id)).outputEnd;
+    const since = end + 5000;
+    const tail = spawn(process.execPath, [cliEntry, 'agent', 'tail', '-f', 'echoer', '--since', String(since)], { env: groveEnv(host), stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      let out = '';
+      tail.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      tail.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await expect.poll(() => stderr, { timeout: 15_000 }).toContain(`echoer's output log ends at offset ${end}, before offset ${since} written here`);
+      await api(host, 'agents.input', { id: agent.id, data: 'two\n' });
+      // Without being told, it would have taken these bytes (offsets below `since`) for ones it had.
+      await expect.poll(() => out, { timeout: 15_000 }).toContain('said two');
+      expect(out).not.toContain('said one');
+    } finally {
+      tail.kill('SIGINT');
+    }
+  });
+
   it("the host's screen reader still sees a permission prompt drawn after a flood", async () => {
     const host = await startHostProcess();
     const dir = realpathSync(makeTempDir('grove-lane-'));

@@ -4,6 +4,7 @@ import type { AgentInfo, PresetId } from '../../shared/agents';
 import { AgentRole, PresetId as PresetIdSchema } from '../../shared/agents';
 import { HostConnection } from '../../shared/client/host-connection';
 import { decodeOutputFrame } from '../../shared/terminal-frames';
+import type { JumpFrame } from '../../shared/wire';
 import { callHost, type CallFailure } from '../../host-client/call-host';
 import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
@@ -241,6 +242,14 @@ function writeOut(data: Uint8Array): Promise<void> {
   return new Promise((r) => (data.length ? process.stdout.write(data, () => r()) : r()));
 }
 
+/** The one stderr line a jump is told by: what was skipped, or that the log ends before what was written. */
+export function jumpLine(agentName: string, jump: JumpFrame): string {
+  if (jump.reason === 'ahead') {
+    return `[grove] ${agentName}'s output log ends at offset ${jump.toOffset}, before offset ${jump.fromOffset} written here: the host lost its last bytes (a crash before they reached the disk) or --since named a point past the end; going on from the log's end`;
+  }
+  return `[grove] skipped ${formatBytes(jump.skippedBytes)} of ${agentName}'s output (offsets ${jump.fromOffset}-${jump.toOffset}): no longer kept; this client fell that far behind`;
+}
+
 /**
  * Streams the agent's output until Ctrl-C, acknowledging what was written (flow control).
  * It never jumps ahead to keep up: it writes to a pipe or a file as often as to a screen,
@@ -275,7 +284,7 @@ function followOutput(ctx: CliContext, target: Target, agent: AgentInfo, since: 
     conn.onJump((jump) => {
       if (jump.agentId !== agent.id) return;
       next = jump.toOffset;
-      ctx.errOut(`[grove] skipped ${formatBytes(jump.skippedBytes)} of ${agent.name}'s output (offsets ${jump.fromOffset}-${jump.toOffset}): no longer kept; this client fell that far behind`);
+      ctx.errOut(jumpLine(agent.name, jump));
     });
     process.once('SIGINT', () => {
       conn.stop();

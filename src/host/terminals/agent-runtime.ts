@@ -256,8 +256,10 @@ export class AgentRuntime {
    * is replayed what the log keeps, unless that is more than it could parse in reasonable
    * time (then a client that `canJump` jumps at once, reason `attach`). With `since` before
    * the oldest byte kept, it is told with a `gone` jump, never silently moved on; a client
-   * that `canJump` and is far behind jumps at once, as does one whose `since` is past the
-   * log's end (an `ahead` jump: it holds bytes the log lost).
+   * that `canJump` and is far behind jumps at once. One whose `since` is past the log's end
+   * holds bytes the log lost: it is told with an `ahead` jump (to a restart point near the
+   * end, or, for a client that may not jump, to the end itself), never silently sent output
+   * at offsets it takes for bytes it already has.
    */
   attach(attachment: Attachment, since: number | null, canJump: boolean): { client: ClientId; from: number; end: number; gap: boolean } {
     const client = this.nextClient++;
@@ -270,8 +272,7 @@ export class AgentRuntime {
       this.flow.attach(client, from, canJump, { replayTo });
     } else {
       // A `since` past the end: the client holds bytes the log lost (flow-control.ts `ahead`).
-      // One that may jump is reset and goes on near the end; a pipe goes on at the end.
-      from = canJump ? since : Math.min(since, end);
+      from = since;
       this.flow.attach(client, from, canJump);
     }
     this.clients.set(client, attachment);
@@ -308,7 +309,7 @@ export class AgentRuntime {
         a.send(piece.from, piece.data);
         continue;
       }
-      const to = step.to === 'end' ? this.restartPoint() : this.oldestCleanStart();
+      const to = step.to === 'end' ? this.restartPoint() : step.to === 'oldest' ? this.oldestCleanStart() : log.end;
       flow.jumped(client, to);
       const modes = this.modes.modesAt(to);
       a.jumped({ reason: step.reason, fromOffset: step.from, toOffset: to, skippedBytes: Math.max(0, to - step.from), altScreen: modes.altScreen, modes: modesPreamble(modes) });

@@ -50,9 +50,12 @@ export type FlowStep =
   /**
    * Jump: `behind` (too far behind the end to parse it in time) or `gone` (its next bytes
    * left the log), to a restart point near the `end` or to the `oldest` byte retained (a
-   * client that may not jump). The caller finds the point, tells the client, calls `jumped`.
+   * client that may not jump); `ahead` (it holds bytes the log lost) to a restart point near
+   * the `end`, or for a client that may not jump to the log's end exactly (`logEnd`: a pipe
+   * goes on with the next byte the agent prints, having missed none the log has). The caller
+   * finds the point, tells the client, calls `jumped`.
    */
-  | { kind: 'jump'; reason: JumpReason; from: number; to: 'end' | 'oldest' }
+  | { kind: 'jump'; reason: JumpReason; from: number; to: 'end' | 'oldest' | 'logEnd' }
   /** Up to date, or out of credit until it acknowledges more. */
   | { kind: 'wait' };
 
@@ -101,7 +104,8 @@ export class FlowControl<ClientId> {
   next(client: ClientId, log: { start: number; end: number }): FlowStep {
     const c = this.clients.get(client);
     if (!c) return { kind: 'wait' };
-    if (c.sent > log.end) return { kind: 'jump', reason: 'ahead', from: c.sent, to: 'end' }; // it has acknowledged all it holds: it was sent nothing
+    // It has acknowledged all it holds (it was sent nothing), whether it may jump or not.
+    if (c.sent > log.end) return { kind: 'jump', reason: 'ahead', from: c.sent, to: c.canJump ? 'end' : 'logEnd' };
     const gone = c.sent < log.start;
     const behind = c.canJump && c.acked >= c.replayTo && log.end - c.acked > this.limits.jumpBytes;
     if (gone || behind) {

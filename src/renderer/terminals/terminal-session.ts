@@ -209,8 +209,13 @@ export class TerminalSession {
         // A flood the pane cannot keep up with, not a long log opened (reason `attach`).
         if (jump.reason === 'behind' && this.jumping) this.jumpScrollback.jumped();
         this.queued = jump.toOffset;
-        // Nothing was skipped that could be asked for: the banner says what it said.
-        if (jump.reason === 'ahead') return;
+        if (jump.reason === 'ahead') {
+          // "View all" shows the whole retained output: what it held past the log's end is
+          // no longer in it, so it replays what the log keeps, from the start.
+          if (!this.jumping) this.viewAll();
+          // Nothing was skipped that could be asked for: the banner says what it said.
+          return;
+        }
         const s = this.skipped;
         this.setSkipped({ bytes: s.bytes + jump.skippedBytes, onlyAtAttach: (s.bytes === 0 || s.onlyAtAttach) && jump.reason === 'attach' });
       },

@@ -58,6 +58,15 @@ describe('flow control: clients are fed from the log by credit, never holding th
     expect(f.next('ui', log(3500))).toEqual({ kind: 'send', from: 2000, to: 2400 });
   });
 
+  it("moves a client that may not jump, holding bytes past the log's end, to the log's end itself: a pipe misses nothing the log has", () => {
+    const f = new FlowControl<string>(limits);
+    f.attach('pipe', 3000, false);
+    expect(f.next('pipe', log(2000))).toEqual({ kind: 'jump', reason: 'ahead', from: 3000, to: 'logEnd' });
+    f.jumped('pipe', 2000);
+    expect(f.next('pipe', log(2000))).toEqual({ kind: 'wait' });
+    expect(f.next('pipe', log(2300))).toEqual({ kind: 'send', from: 2000, to: 2300 });
+  });
+
   it('jumps a client only once it has acknowledged what it holds: one that stopped acknowledging gets nothing more', () => {
     const f = new FlowControl<string>(limits);
     f.attach('stuck', 0, true);
