@@ -190,13 +190,25 @@ function notHere(fetched: Exclude<BlobFetch, { kind: 'fetched' }>, name: string,
     case 'sync-off':
       return apiError('blob_unavailable', `${name} is not stored on this host, and sync is off: the image is on the machine that attached it. Turn sync on (grove sync set) to fetch it from the shared store.`, details);
     case 'not-uploaded':
-      return apiError('blob_not_uploaded', `${name} is not on the shared store: the host that attached it has not uploaded it (its upload is not finished, or it shared the entry with a Grove from before images were synced). Retry later; if it stays missing, attach it again from the machine that has it.`, details);
+      return apiError(
+        'blob_not_uploaded',
+        `${name} is not on the shared store: the host that attached it has not uploaded it (its upload is not finished, or it shared the entry with a Grove from before images were synced). ${fetched.asked ? 'The hosts that have it were asked to upload it: retry in a few seconds' : 'Retry later'}; if it stays missing, attach it again from the machine that has it.`,
+        details,
+      );
     case 'lost':
+      // Other hosts were asked too (the same image may be attached elsewhere), but that is rare
+      // enough that the page offers no retry: it says what will work.
       return apiError('blob_lost', `${name} is not available anywhere: the host that attached it no longer had the image when it shared the entry. Attach it again from a machine that has the file.`, details);
     case 'unreachable':
       return apiError('blob_unreachable', `${name} is not on this host yet, and the shared store cannot be reached to fetch it (${fetched.message}). Retry once it is back.`, details);
     case 'corrupt':
-      return apiError('blob_corrupt', `The shared store's copy of ${name} is damaged (${fetched.message}), so it was refused and nothing was stored here. Ask the database's administrator to delete its rows in blobs and blob_chunks (sha256 ${sha}), then attach the image again on a machine that has it.`, details);
+      return apiError(
+        'blob_corrupt',
+        fetched.removed
+          ? `The shared store's copy of ${name} was damaged (${fetched.message}), so it was refused and nothing was stored here. That copy was removed from the shared store, and the hosts that have the image were asked to upload it again: retry in a few seconds. If it stays missing, attach it again from a machine that has it.`
+          : `The shared store's copy of ${name} is damaged (${fetched.message}), so it was refused and nothing was stored here; it could not be removed from the shared store just now. Retry shortly; if it stays damaged, ask the database's administrator to delete its rows in blobs and blob_chunks (sha256 ${sha}).`,
+        details,
+      );
     case 'store-failed':
       return apiError('storage_failed', `${name} was fetched from the shared store, but this host ${fetched.message}; nothing was stored. Free space in the data dir (or fix its disk) and retry.`, details);
   }

@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import type { Outbox, OutboxBatch } from './outbox';
 import { PUSH_BATCH } from './push';
 import { sharedConnectionOptions } from './shared-connection';
+import { askForImages, removeDamagedCopy } from './image-repair';
 import { readSyncPassword } from './sync-password';
 import type { SyncConfig } from './sync-state-store';
 
@@ -93,7 +94,11 @@ export function imagesNamedBy(entries: readonly BriefEntry[]): Named[] {
   return [...named.values()];
 }
 
-async function uploadBlob(conn: Connection, deps: BlobUploadDeps, blob: Named, ourChunkSize: number, step: Step): Promise<'present' | 'uploaded' | 'lost' | 'gone'> {
+/**
+ * Uploads one image unless the shared store has it whole: `present`, `uploaded`, `lost` (this
+ * host has not the bytes: the row says so), or `gone` (its row was deleted mid-upload).
+ */
+export async function uploadBlob(conn: Connection, deps: Pick<BlobUploadDeps, 'blobs' | 'logger'>, blob: Named, ourChunkSize: number, step: Step): Promise<'present' | 'uploaded' | 'lost' | 'gone'> {
   const there = await readRow(conn, blob.sha256, step);
   if (there?.complete === 1) return 'present';
   let file: FileHandle | null = null;
@@ -142,13 +147,19 @@ async function readRow(conn: Connection, sha256: string, step: Step): Promise<Bl
 export type BlobFetch =
   | { kind: 'fetched' }
   | { kind: 'sync-off' }
-  /** Not on the shared store whole: an upload not finished, or an entry a Grove without blob sync pushed. */
-  | { kind: 'not-uploaded' }
-  /** The host that pushed its entry no longer had the image: no one has it. */
+  /**
+   * Not on the shared store whole: an upload not finished, or an entry a Grove without blob
+   * sync pushed. `asked`: the hosts that have it were asked to upload it (image-repair.ts).
+   */
+  | { kind: 'not-uploaded'; asked: boolean }
+  /** The host that pushed its entry no longer had the image (any other host that has it was asked for it, as above). */
   | { kind: 'lost' }
   | { kind: 'unreachable'; message: string }
-  /** The shared copy is not the image (a hash or size mismatch, a missing chunk): nothing was kept. */
-  | { kind: 'corrupt'; message: string }
+  /**
+   * The shared copy is not the image (a hash or size mismatch, a missing chunk): nothing was
+   * kept. `removed`: that copy was taken off the shared store and the image asked for.
+   */
+  | { kind: 'corrupt'; message: string; removed: boolean }
   | { kind: 'store-failed'; message: string };
 
 export interface BlobFetcher {
@@ -167,13 +178,24 @@ export interface BlobFetcherDeps {
 class FetchTimeout extends Error {}
 class MissingChunk extends Error {}
 
+/** An image missing from the shared store is asked for at most once in this long by one host (a page asking again and again moves the counter once). */
+const ASK_AGAIN_MS = 30_000;
+
 export function createBlobFetcher(deps: BlobFetcherDeps): BlobFetcher {
   const inFlight = new Map<string, Promise<BlobFetch>>();
+  const askedAt = new Map<string, number>();
+  const mayAsk = (sha256: string): boolean => {
+    const now = Date.now();
+    for (const [sha, at] of askedAt) if (now - at >= ASK_AGAIN_MS) askedAt.delete(sha);
+    if (askedAt.has(sha256)) return false;
+    askedAt.set(sha256, now);
+    return true;
+  };
   return {
     fetch(sha256) {
       let fetching = inFlight.get(sha256);
       if (!fetching) {
-        fetching = fetchBlob(deps, sha256).finally(() => inFlight.delete(sha256));
+        fetching = fetchBlob(deps, sha256, mayAsk).finally(() => inFlight.delete(sha256));
         inFlight.set(sha256, fetching);
       }
       return fetching;
@@ -181,7 +203,7 @@ export function createBlobFetcher(deps: BlobFetcherDeps): BlobFetcher {
   };
 }
 
-async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFetch> {
+async function fetchBlob(deps: BlobFetcherDeps, sha256: string, mayAsk: (sha256: string) => boolean): Promise<BlobFetch> {
   const config = deps.config();
   if (!config) return { kind: 'sync-off' };
   const source = readSyncPassword(deps.env, deps.dataDir);
@@ -220,11 +242,26 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFet
       throw e;
     });
     const row = await readRow(conn, sha256, step);
-    if (!row || row.complete !== 1) return row?.lost === 1 ? { kind: 'lost' } : { kind: 'not-uploaded' };
-    const size = Number(row.size);
-    if (!(size > 0 && size <= MAX_ATTACHMENT_BYTES)) return { kind: 'corrupt', message: `the shared store says it has ${size} bytes` };
-    budgetEnds += Math.ceil(size / (1024 * 1024)) * 1000;
     const shared = conn;
+    // Asking and removing are a courtesy to the next request: one that fails leaves the answer as it was.
+    const ask = async (): Promise<boolean> => {
+      if (!mayAsk(sha256)) return true;
+      return step(askForImages(shared)).then(() => true, (e: unknown) => (deps.logger.warn('cannot ask the other hosts for an image', { sha256, error: describe(e) }), false));
+    };
+    const removeDamaged = (message: string): Promise<BlobFetch> =>
+      step(removeDamagedCopy(shared, sha256, { chunks: row!.chunks, chunkSize: row!.chunk_size })).then(
+        (): BlobFetch => (deps.logger.warn('a damaged image was removed from the shared store and asked for again', { sha256, damage: message }), { kind: 'corrupt', message, removed: true }),
+        (e: unknown): BlobFetch => (deps.logger.warn('cannot remove a damaged image from the shared store', { sha256, error: describe(e) }), { kind: 'corrupt', message, removed: false }),
+      );
+    if (!row || row.complete !== 1) {
+      // Lost too: another host may have the same image attached.
+      const asked = await ask();
+      return row?.lost === 1 ? { kind: 'lost' } : { kind: 'not-uploaded', asked };
+    }
+    const size = Number(row.size);
+    // Awaited here, not returned as a promise: the connection closes once this try is left.
+    if (!(size > 0 && size <= MAX_ATTACHMENT_BYTES)) return await removeDamaged(`the shared store says it has ${size} bytes`);
+    budgetEnds += Math.ceil(size / (1024 * 1024)) * 1000;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
         for (let n = 0; n < row!.chunks; n++) {
@@ -243,10 +280,11 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFet
       deps.logger.info('blob fetched from the shared store', { sha256, size, chunks: row.chunks });
       return { kind: 'fetched' };
     }
-    return refusedCopy(put.error, size, readError);
+    const refused = refusedCopy(put.error, size, readError);
+    return refused.kind === 'corrupt' ? await removeDamaged(refused.message) : refused;
   } catch (e) {
     // A shared store no Grove with blobs has migrated yet has no such table: nothing was uploaded.
-    if (codeOf(e) === 'ER_NO_SUCH_TABLE') return { kind: 'not-uploaded' };
+    if (codeOf(e) === 'ER_NO_SUCH_TABLE') return { kind: 'not-uploaded', asked: false };
     // mysql2's own connect timeout and ours read the same to a person.
     if (['ETIMEDOUT', 'PROTOCOL_SEQUENCE_TIMEOUT'].includes(codeOf(e))) return { kind: 'unreachable', message: `it did not answer within ${Math.round(deps.timeoutMs / 1000)} s` };
     return { kind: 'unreachable', message: describe(e) };
@@ -255,8 +293,8 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string): Promise<BlobFet
   }
 }
 
-/** Why the blob store did not keep the fetched bytes. */
-function refusedCopy(error: PutError, size: number, readError: unknown): BlobFetch {
+/** Why the blob store did not keep the fetched bytes (a damaged copy, before anything is done about it). */
+function refusedCopy(error: PutError, size: number, readError: unknown): { kind: 'corrupt'; message: string } | Exclude<BlobFetch, { kind: 'corrupt' }> {
   switch (error.kind) {
     case 'mismatch':
       return { kind: 'corrupt', message: `its bytes hash to ${error.sha256} (${error.size} bytes), not to the sha256 it is stored under (${size} bytes)` };

@@ -27,13 +27,3 @@ export async function pullBatch(conn: Connection, briefs: BriefService, store: B
   });
   return rows.length;
 }
-
-/**
- * Whether the shared store holds entries past this host's cursor: one primary-key read of the
- * `entry_seq` counter, which a push moves in the transaction that inserts its entries. This is
- * all an idle round asks the server (sync-rounds.ts).
- */
-export async function hasNewEntries(conn: Connection, state: SyncStateStore): Promise<boolean> {
-  const [rows] = await conn.query("SELECT value FROM counters WHERE name = 'entry_seq'");
-  return Number((rows as { value: number | string }[])[0]?.value ?? 0) > state.cursor();
-}

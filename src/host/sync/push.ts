@@ -224,7 +224,7 @@ async function checkImagesThere(conn: Connection, entries: readonly BriefEntry[]
  * all of a batch's images; matched as text (`payload` is JSON.stringify's, so the field reads
  * exactly so), which MySQL and MariaDB do alike, where their JSON functions differ on bad JSON.
  */
-async function deleteUnnamedImages(conn: Connection, sha256s: readonly string[]): Promise<void> {
+export async function deleteUnnamedImages(conn: Connection, sha256s: readonly string[]): Promise<void> {
   const images = [...new Set(sha256s)];
   if (images.length === 0) return;
   const [rows] = await conn.query(

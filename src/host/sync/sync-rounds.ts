@@ -14,7 +14,8 @@ import type { SyncState } from '../../shared/sync';
  *
  * What keeps even the fast pace cheap is the round itself (sync-service.ts): with nothing to
  * push, it asks one indexed question (has the shared `entry_seq` counter moved past this
- * host's cursor?) and pulls only if so.
+ * host's cursor, or `images_wanted` since it last looked? round-counters.ts) and pulls, or
+ * looks for images to upload, only if so.
  *
  * A failed round retries after 1 s, doubling to RETRY_MAX_MS; a refusal (wrong password,
  * newer schema) is retried at RETRY_MAX_MS only, as a person must fix it first.

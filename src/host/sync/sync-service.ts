@@ -10,7 +10,9 @@ import type { EventLog } from '../events/event-log';
 import { maskSecrets, type Logger } from '../logger';
 import { hasImageBytes, uploadWaitingBlobs } from './blob-sync';
 import type { Outbox } from './outbox';
-import { hasNewEntries, pullBatch, PULL_BATCH, PullRefused } from './pull';
+import { uploadWantedImages } from './image-repair';
+import { pullBatch, PULL_BATCH, PullRefused } from './pull';
+import { readRoundCounters } from './round-counters';
 import { pushBatch } from './push';
 import { parseSyncUrl, sessionIdleSeconds, sharedConnectionOptions } from './shared-connection';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION, sharedStoreId } from './shared-schema';
@@ -282,8 +284,9 @@ export class SyncService {
       if (this.deps.store.numberSource().store !== storeId) this.deps.briefs.countNumbersFrom(storeId);
       if (this.deps.outbox.waiting() > 0) this.setState('syncing');
       let moved = 0;
-      // What an idle round costs: one read of the shared counter; the pull only when it moved.
-      if (await this.step(hasNewEntries(conn, this.deps.state))) {
+      // What an idle round costs: one read of the shared counters; the pull only when one moved.
+      const counters = await this.step(readRoundCounters(conn, this.deps.state));
+      if (counters.newEntries) {
         for (;;) {
           const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state));
           moved += n;
@@ -291,6 +294,12 @@ export class SyncService {
         }
       }
       this.st.lastPullAt = new Date(this.now()).toISOString();
+      // A host asked for images (image-repair.ts): after the pull, so an attachment redacted
+      // elsewhere is not among those this host offers; answered once all went.
+      if (counters.imagesWanted !== null) {
+        await uploadWantedImages(conn, this.deps, (work) => this.step(work));
+        this.deps.state.setImagesWantedSeen(counters.imagesWanted);
+      }
       let pushed = 0;
       let numbered = 0;
       let reuploads = 0;

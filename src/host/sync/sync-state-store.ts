@@ -5,7 +5,7 @@ import { SyncTls } from '../../shared/sync';
 /**
  * What sync keeps in SQLite: the configuration (URL and TLS mode, in `settings`; never the
  * password) and the pull cursor (in `sync_state`, written in the transaction that applies a
- * pulled batch).
+ * pulled batch), and the shared `images_wanted` counter last answered.
  */
 export interface SyncConfig {
   url: string;
@@ -19,6 +19,9 @@ export interface SyncStateStore {
   /** The last shared seq applied here. */
   cursor(): number;
   setCursor(seq: number): void;
+  /** The shared `images_wanted` counter as this host last answered it (image-repair.ts). */
+  imagesWantedSeen(): number;
+  setImagesWantedSeen(value: number): void;
 }
 
 const URL_KEY = 'sync.url';
@@ -45,5 +48,7 @@ export function createSyncStateStore(db: Db): SyncStateStore {
     },
     cursor: () => Number((read.get('pull.cursor') as { value: string } | undefined)?.value ?? 0),
     setCursor: (seq) => void write.run('pull.cursor', String(seq)),
+    imagesWantedSeen: () => Number((read.get('images.wanted') as { value: string } | undefined)?.value ?? 0),
+    setImagesWantedSeen: (value) => void write.run('images.wanted', String(value)),
   };
 }

@@ -185,22 +185,56 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
     expect(fetchesLogged(b, sha(JPEG))).toBe(1);
   });
 
-  it('a damaged chunk in MySQL is refused with a clear error, and nothing is stored on B', async () => {
+  it('a damaged chunk in MySQL is refused with a clear error, nothing is stored on B, and A, which has the image, uploads it again', async () => {
     await attach(a, brief.id, 'frame.webp', WEBP);
     await syncAll([a, b]);
     await asAdmin((c) => c.query("UPDATE blob_chunks SET data = CONCAT('x', data) WHERE sha256 = ? AND n = 0", [sha(WEBP)]));
     const got = await get(b, sha(WEBP));
     expect(got.status).toBe(502);
     expect(got.error?.code).toBe('blob_corrupt');
-    expect(got.error?.message).toMatch(/shared store's copy of frame\.webp is damaged .*nothing was stored here/);
+    expect(got.error?.message).toMatch(/shared store's copy of frame\.webp was damaged .*nothing was stored here\. That copy was removed from the shared store, and the hosts that have the image were asked to upload it again/);
     expect(existsSync(blobFile(b, sha(WEBP)))).toBe(false);
     expect(readdirSync(join(b.home, 'blobs', 'tmp'))).toEqual([]);
+    // The damaged copy no longer passes for whole.
+    const [left] = await asAdmin((c) => c.query('SELECT (SELECT COUNT(*) FROM blobs WHERE sha256 = ?) + (SELECT COUNT(*) FROM blob_chunks WHERE sha256 = ?) AS n', [sha(WEBP), sha(WEBP)]));
+    expect(Number((left as { n: number }[])[0]!.n)).toBe(0);
+
+    // A's next round sees the ask and uploads its copy; B's next GET fetches it.
+    await syncAll([a, b]);
+    const again = await get(b, sha(WEBP));
+    expect(again.status).toBe(200);
+    expect(again.bytes.equals(WEBP)).toBe(true);
+    expect(a.output()).toContain('images wanted on the shared store uploaded again');
+  });
+
+  it('an image whose entry reached the shared store without it (pushed by a Grove from before images were synced) is uploaded by the host that has it once another asks', async () => {
+    const image = Buffer.concat([PNG, Buffer.from('pushed by an older Grove')]);
+    await attach(a, brief.id, 'older.png', image);
+    await syncAll([a, b]);
+    await asAdmin(async (c) => {
+      await c.query('DELETE FROM blobs WHERE sha256 = ?', [sha(image)]);
+      await c.query('DELETE FROM blob_chunks WHERE sha256 = ?', [sha(image)]);
+    });
+    const missing = await get(b, sha(image));
+    expect(missing.status).toBe(404);
+    expect(missing.error?.code).toBe('blob_not_uploaded');
+    expect(missing.error?.message).toMatch(/older\.png is not on the shared store.*The hosts that have it were asked to upload it: retry in a few seconds/);
+    await syncAll([a, b]);
+    const got = await get(b, sha(image));
+    expect(got.status).toBe(200);
+    expect(got.bytes.equals(image)).toBe(true);
   });
 
   it('an image A no longer had when it pushed the entry: the entry still goes, and B says the image is not available anywhere', async () => {
-    // Attached, then its file lost on A (a disk mishap) before A synced.
-    await attach(a, brief.id, 'dot.gif', GIF);
-    rmSync(blobFile(a, sha(GIF)));
+    // Attached, then its file lost on A (a disk mishap) before A synced. The write wakes A's
+    // sync at once: the server held still meanwhile, the round reads the file after it is gone.
+    db.pause();
+    try {
+      await attach(a, brief.id, 'dot.gif', GIF);
+      rmSync(blobFile(a, sha(GIF)));
+    } finally {
+      db.resume();
+    }
     await syncAll([a, b]);
     const onB = await call<{ brief: Brief }>(b, 'briefs.get', { ref: brief.id });
     expect(onB.brief.attachments.some((x) => x.sha256 === sha(GIF))).toBe(true);

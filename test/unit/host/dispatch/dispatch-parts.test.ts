@@ -57,7 +57,7 @@ describe('packetText', () => {
 const here = (dir: string) => ({
   path: (sha: string) => join(dir, sha),
   isHere: (sha: string) => existsSync(join(dir, sha)),
-  fetch: () => Promise.resolve({ kind: 'not-uploaded' as const }),
+  fetch: () => Promise.resolve({ kind: 'not-uploaded' as const, asked: false }),
 });
 
 describe('lane attachments', () => {

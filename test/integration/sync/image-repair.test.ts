@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createHybridClock } from '../../../src/host/briefs/hybrid-clock';
+import { createLogger } from '../../../src/host/logger';
+import { uploadWaitingBlobs } from '../../../src/host/sync/blob-sync';
+import { IMAGES_WANTED, removeDamagedCopy, uploadWantedImages } from '../../../src/host/sync/image-repair';
+import { pushBatch } from '../../../src/host/sync/push';
+import { readRoundCounters } from '../../../src/host/sync/round-counters';
+import { ensureSharedSchema, sharedStoreId } from '../../../src/host/sync/shared-schema';
+import { createSyncStateStore } from '../../../src/host/sync/sync-state-store';
+import { closeRigs, MIKE, trackedRig } from '../../fixtures/brief-service';
+import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
+
+/**
+ * Images asked for again (image-repair.ts) against a real MariaDB, by the module's own
+ * functions: a host uploads what the shared store lacks of the images its attachments name,
+ * and never one a redaction pushed elsewhere has un-named since its last pull; a damaged copy
+ * is removed only if it is still the copy that was read; a round sees the counter move.
+ */
+afterEach(closeRigs);
+afterAll(stopAllMariaDbs);
+
+const images = new URL('../../fixtures/images/', import.meta.url).pathname;
+const GIF = readFileSync(`${images}dot.gif`);
+const PNG = readFileSync(`${images}screenshot.png`);
+const step = <T>(work: Promise<T>): Promise<T> => work;
+const logger = createLogger(() => undefined);
+
+type Rig = ReturnType<typeof trackedRig>;
+
+async function withStore(work: (conn: Connection, b: Rig) => Promise<void>): Promise<void> {
+  const db = await startMariaDb();
+  const conn = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+  try {
+    await ensureSharedSchema(conn, 5000);
+    await work(conn, trackedRig({ node: 'host-b', sync: true }));
+  } finally {
+    await conn.end();
+  }
+}
+
+/** A brief with `bytes` attached; the image's sha256 and its attachment entry's id. */
+async function attached(b: Rig, title: string, bytes: Buffer): Promise<{ sha: string; entryId: string }> {
+  const created = b.service.create({ title, kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+  if (!created.ok) throw new Error(created.error.message);
+  const put = await b.blobs.put((async function* () {
+    yield bytes;
+  })());
+  if (!put.ok) throw new Error(JSON.stringify(put.error));
+  const added = b.service.append(created.value.brief.id, { kind: 'attachment_added', sha256: put.value.sha256, name: `${title}.img` }, MIKE, 'ui');
+  if (!added.ok) throw new Error(added.error.message);
+  return { sha: put.value.sha256, entryId: added.value.entries.at(-1)!.id };
+}
+
+/** Everything waiting, pushed as a round does: each batch's images first. */
+async function pushAll(conn: Connection, b: Rig): Promise<void> {
+  const clock = createHybridClock('host-b');
+  for (;;) {
+    const checked = await uploadWaitingBlobs(conn, { outbox: b.outbox, blobs: b.blobs, logger }, step);
+    const r = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, await sharedStoreId(conn), checked, () => true);
+    if (r.pushed === 0) return;
+  }
+}
+
+async function sharedImage(conn: Connection, sha: string): Promise<{ complete: number | null; chunkBytes: number }> {
+  const [rows] = await conn.query('SELECT complete FROM blobs WHERE sha256 = ?', [sha]);
+  const [chunks] = await conn.query('SELECT COALESCE(SUM(LENGTH(data)), 0) AS n FROM blob_chunks WHERE sha256 = ?', [sha]);
+  return { complete: (rows as { complete: number }[])[0]?.complete ?? null, chunkBytes: Number((chunks as { n: number | string }[])[0]!.n) };
+}
+
+async function wanted(conn: Connection): Promise<number> {
+  const [rows] = await conn.query('SELECT value FROM counters WHERE name = ?', [IMAGES_WANTED]);
+  return Number((rows as { value: number | string }[])[0]?.value ?? 0);
+}
+
+describe.skipIf(!hasMariaDb())('images asked for again', () => {
+  it('uploads the images its attachments name that the store lacks whole; one a redaction pushed elsewhere un-named leaves again', async () => {
+    await withStore(async (conn, b) => {
+      const kept = await attached(b, 'kept', GIF);
+      const secret = await attached(b, 'secret', PNG);
+      await pushAll(conn, b);
+      expect(await sharedImage(conn, kept.sha)).toEqual({ complete: 1, chunkBytes: GIF.length });
+
+      // Both images gone from the store (damaged and removed, say), and the second one's
+      // attachment redacted by another host, which this one has not pulled yet.
+      await conn.query('DELETE FROM blobs');
+      await conn.query('DELETE FROM blob_chunks');
+      await conn.query("UPDATE entries SET payload = NULL, redacted = '{\"reason\":\"a secret\"}' WHERE id = ?", [secret.entryId]);
+      expect([...b.store.referencedBlobs()].sort()).toEqual([kept.sha, secret.sha].sort());
+
+      await uploadWantedImages(conn, { store: b.store, blobs: b.blobs, logger }, step);
+      expect(await sharedImage(conn, kept.sha)).toEqual({ complete: 1, chunkBytes: GIF.length });
+      expect(await sharedImage(conn, secret.sha)).toEqual({ complete: null, chunkBytes: 0 });
+
+      // Asked again with nothing missing: nothing is written.
+      const [before] = await conn.query('SELECT COUNT(*) AS n FROM blob_chunks');
+      await uploadWantedImages(conn, { store: b.store, blobs: b.blobs, logger }, step);
+      const [after] = await conn.query('SELECT COUNT(*) AS n FROM blob_chunks');
+      expect(after).toEqual(before);
+    });
+  });
+
+  it('removes a damaged copy only while it is the copy that was read, and asks for the image either way; a round sees the ask once', async () => {
+    await withStore(async (conn, b) => {
+      const image = await attached(b, 'frame', GIF);
+      await pushAll(conn, b);
+      const state = createSyncStateStore(b.db);
+      expect((await readRoundCounters(conn, state)).imagesWanted).toBeNull();
+
+      // Read with other chunking than the store has now (uploaded again meanwhile): kept.
+      expect(await removeDamagedCopy(conn, image.sha, { chunks: 7, chunkSize: 3 })).toBe(false);
+      expect((await sharedImage(conn, image.sha)).complete).toBe(1);
+      const [row] = await conn.query('SELECT chunks, chunk_size FROM blobs WHERE sha256 = ?', [image.sha]);
+      const read = (row as { chunks: number; chunk_size: number }[])[0]!;
+      expect(await removeDamagedCopy(conn, image.sha, { chunks: read.chunks, chunkSize: read.chunk_size })).toBe(true);
+      expect(await sharedImage(conn, image.sha)).toEqual({ complete: null, chunkBytes: 0 });
+      expect(await wanted(conn)).toBe(2);
+
+      expect((await readRoundCounters(conn, state)).imagesWanted).toBe(2);
+      state.setImagesWantedSeen(2);
+      expect((await readRoundCounters(conn, state)).imagesWanted).toBeNull();
+    });
+  });
+});
