@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import type { Brief } from '../../src/shared/briefs';
 import { makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
@@ -11,9 +12,10 @@ import { must, openRoute } from './briefs-host';
 import { shoot } from './screenshots';
 
 /**
- * An image attached on another host, seen on this one while the shared store is down: the
- * thumbnail is a sentence saying why there is no image and what to do, with a Retry that shows
- * the image once the store is back. Two real hosts, a real MariaDB, a real Chromium.
+ * An image attached on another host, seen on this one while the shared store is down, or with
+ * its shared copy damaged: the thumbnail is a sentence saying why there is no image and what
+ * to do, with a Retry that shows the image once the store is back, or once the host that has
+ * it uploaded it again. Two real hosts, a real MariaDB, a real Chromium.
  */
 test.skip(!hasMariaDb(), 'mariadb-server is not installed here (apt-get install mariadb-server): skipped');
 
@@ -60,6 +62,43 @@ for (const width of [1440, 390]) {
     await shoot(page, 'sync-blobs-unreachable');
 
     await db.restart();
+    await retry.click();
+    const image = page.getByTestId('attachment').getByRole('img', { name: 'login-after.png' });
+    await expect(image).toBeVisible();
+    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await expect(placeholder).toHaveCount(0);
+  });
+}
+
+for (const width of [1440, 390]) {
+  test(`at ${width} px: the thumbnail of an image whose shared copy is damaged says it was removed and asked for; Retry shows it once the host that has it uploaded it again`, async ({ page }) => {
+    for (const h of [a, b]) await must(h, 'sync.set', { url: db.url });
+    const { brief } = await must<{ brief: Brief }>(a, 'briefs.create', { title: 'The login page after the redesign' });
+    const res = await fetch(`${a.url}/blobs?brief=${brief.id}&name=login-after.png`, { method: 'POST', body: PNG, headers: { authorization: `Bearer ${a.token}` } });
+    expect(res.status).toBe(200);
+    for (const h of [a, b, a, b]) await syncNow(h);
+    const onB = await must<{ brief: Brief }>(b, 'briefs.get', { ref: brief.id });
+    // A disk fault on the database's machine alters the image's first chunk.
+    const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    try {
+      await admin.query("UPDATE blob_chunks SET data = CONCAT('x', data) WHERE sha256 = ? AND n = 0", [onB.brief.attachments[0]!.sha256]);
+    } finally {
+      await admin.end();
+    }
+
+    await page.setViewportSize({ width, height: 900 });
+    await openRoute(page, b, `#/brief/${onB.brief.number}`);
+    const placeholder = page.getByTestId('attachment-unavailable');
+    await expect(placeholder).toContainText("The shared store's copy of login-after.png was damaged", { timeout: 10_000 });
+    await expect(placeholder).toContainText('the hosts that have the image were asked to upload it again: retry in a few seconds');
+    const retry = placeholder.getByRole('button', { name: 'Retry' });
+    await expect(retry).toBeVisible();
+    await placeholder.scrollIntoViewIfNeeded();
+    await expectAccessible(page, 'an attachment whose shared copy was damaged');
+    await shoot(page, 'sync-blobs-damaged');
+
+    // A's next round answers the ask.
+    await syncNow(a);
     await retry.click();
     const image = page.getByTestId('attachment').getByRole('img', { name: 'login-after.png' });
     await expect(image).toBeVisible();

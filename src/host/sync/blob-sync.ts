@@ -180,10 +180,17 @@ class MissingChunk extends Error {}
 
 /** An image missing from the shared store is asked for at most once in this long by one host (a page asking again and again moves the counter once). */
 const ASK_AGAIN_MS = 30_000;
+/**
+ * How long a damaged copy this host removed is still told as damaged: the page asks again
+ * right after its image failed (to say why), and "not on the shared store" alone would hide
+ * what happened.
+ */
+const REMOVED_TOLD_MS = 5 * 60_000;
 
 export function createBlobFetcher(deps: BlobFetcherDeps): BlobFetcher {
   const inFlight = new Map<string, Promise<BlobFetch>>();
   const askedAt = new Map<string, number>();
+  const removed = new Map<string, { at: number; told: BlobFetch }>();
   const mayAsk = (sha256: string): boolean => {
     const now = Date.now();
     for (const [sha, at] of askedAt) if (now - at >= ASK_AGAIN_MS) askedAt.delete(sha);
@@ -191,11 +198,21 @@ export function createBlobFetcher(deps: BlobFetcherDeps): BlobFetcher {
     askedAt.set(sha256, now);
     return true;
   };
+  const told = (sha256: string, fetched: BlobFetch): BlobFetch => {
+    const now = Date.now();
+    for (const [sha, r] of removed) if (now - r.at >= REMOVED_TOLD_MS) removed.delete(sha);
+    if (fetched.kind === 'corrupt' && fetched.removed) removed.set(sha256, { at: now, told: fetched });
+    else if (fetched.kind === 'not-uploaded') return removed.get(sha256)?.told ?? fetched;
+    else removed.delete(sha256);
+    return fetched;
+  };
   return {
     fetch(sha256) {
       let fetching = inFlight.get(sha256);
       if (!fetching) {
-        fetching = fetchBlob(deps, sha256, mayAsk).finally(() => inFlight.delete(sha256));
+        fetching = fetchBlob(deps, sha256, mayAsk)
+          .then((fetched) => told(sha256, fetched))
+          .finally(() => inFlight.delete(sha256));
         inFlight.set(sha256, fetching);
       }
       return fetching;
