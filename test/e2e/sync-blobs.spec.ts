@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -39,14 +39,28 @@ test.afterEach(async () => {
 
 const syncNow = async (h: HostProcess) => expect((await must<{ state: string }>(h, 'sync.now', {})).state).toBe('idle');
 
+/** Both hosts syncing; a brief with login-after.png attached on A, as B has it (the image not fetched yet). */
+async function attachedOnASyncedToB(): Promise<{ brief: Brief }> {
+  for (const h of [a, b]) await must(h, 'sync.set', { url: db.url });
+  const { brief } = await must<{ brief: Brief }>(a, 'briefs.create', { title: 'The login page after the redesign' });
+  const res = await fetch(`${a.url}/blobs?brief=${brief.id}&name=login-after.png`, { method: 'POST', body: PNG, headers: { authorization: `Bearer ${a.token}` } });
+  expect(res.status).toBe(200);
+  for (const h of [a, b, a, b]) await syncNow(h);
+  return must<{ brief: Brief }>(b, 'briefs.get', { ref: brief.id });
+}
+
+/** The placeholder's Retry, once the image is back: it shows, loaded, in its place. */
+async function retryShowsImage(page: Page, retry: Locator): Promise<void> {
+  await retry.click();
+  const image = page.getByTestId('attachment').getByRole('img', { name: 'login-after.png' });
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+  await expect(page.getByTestId('attachment-unavailable')).toHaveCount(0);
+}
+
 for (const width of [1440, 390]) {
   test(`at ${width} px: the thumbnail of an image on an unreachable shared store says so, and Retry shows it once the store is back`, async ({ page }) => {
-    for (const h of [a, b]) await must(h, 'sync.set', { url: db.url });
-    const { brief } = await must<{ brief: Brief }>(a, 'briefs.create', { title: 'The login page after the redesign' });
-    const res = await fetch(`${a.url}/blobs?brief=${brief.id}&name=login-after.png`, { method: 'POST', body: PNG, headers: { authorization: `Bearer ${a.token}` } });
-    expect(res.status).toBe(200);
-    for (const h of [a, b, a, b]) await syncNow(h);
-    const onB = await must<{ brief: Brief }>(b, 'briefs.get', { ref: brief.id });
+    const onB = await attachedOnASyncedToB();
     expect(onB.brief.attachments).toHaveLength(1);
 
     await db.stop();
@@ -62,22 +76,13 @@ for (const width of [1440, 390]) {
     await shoot(page, 'sync-blobs-unreachable');
 
     await db.restart();
-    await retry.click();
-    const image = page.getByTestId('attachment').getByRole('img', { name: 'login-after.png' });
-    await expect(image).toBeVisible();
-    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-    await expect(placeholder).toHaveCount(0);
+    await retryShowsImage(page, retry);
   });
 }
 
 for (const width of [1440, 390]) {
   test(`at ${width} px: the thumbnail of an image whose shared copy is damaged says it was removed and asked for; Retry shows it once the host that has it uploaded it again`, async ({ page }) => {
-    for (const h of [a, b]) await must(h, 'sync.set', { url: db.url });
-    const { brief } = await must<{ brief: Brief }>(a, 'briefs.create', { title: 'The login page after the redesign' });
-    const res = await fetch(`${a.url}/blobs?brief=${brief.id}&name=login-after.png`, { method: 'POST', body: PNG, headers: { authorization: `Bearer ${a.token}` } });
-    expect(res.status).toBe(200);
-    for (const h of [a, b, a, b]) await syncNow(h);
-    const onB = await must<{ brief: Brief }>(b, 'briefs.get', { ref: brief.id });
+    const onB = await attachedOnASyncedToB();
     // A disk fault on the database's machine alters the image's first chunk.
     const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
     try {
@@ -99,10 +104,6 @@ for (const width of [1440, 390]) {
 
     // A's next round answers the ask.
     await syncNow(a);
-    await retry.click();
-    const image = page.getByTestId('attachment').getByRole('img', { name: 'login-after.png' });
-    await expect(image).toBeVisible();
-    await expect.poll(() => image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-    await expect(placeholder).toHaveCount(0);
+    await retryShowsImage(page, retry);
   });
 }
