@@ -190,7 +190,7 @@ async function sharedImageOf(conn: Connection, entryId: string): Promise<string 
 }
 
 /** The sha256 an attachment's payload (JSON) names, or null. */
-function sha256Of(payload: string | null): string | null {
+export function sha256Of(payload: string | null): string | null {
   if (!payload) return null;
   try {
     const sha = (JSON.parse(payload) as { sha256?: unknown }).sha256;

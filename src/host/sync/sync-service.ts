@@ -11,6 +11,7 @@ import { maskSecrets, type Logger } from '../logger';
 import { hasImageBytes, uploadWaitingBlobs } from './blob-sync';
 import type { Outbox } from './outbox';
 import { uploadWantedImages } from './image-repair';
+import { sweepDue, sweepUnnamedImages } from './image-sweep';
 import { pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { readRoundCounters } from './round-counters';
 import { pushBatch } from './push';
@@ -325,6 +326,11 @@ export class SyncService {
           if (n < PULL_BATCH) break;
         }
         this.st.lastPullAt = new Date(this.now()).toISOString();
+      }
+      if (sweepDue(this.deps.state.imagesSweptAt(), this.now())) {
+        const swept = await sweepUnnamedImages(conn, (work) => this.step(work));
+        if (swept > 0) this.deps.logger.info('images no entry names swept from the shared store', { count: swept });
+        this.deps.state.setImagesSweptAt(new Date(this.now()).toISOString());
       }
       return { kind: 'synced', moved: moved + pushed };
     } catch (e) {

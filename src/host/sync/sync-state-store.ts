@@ -5,7 +5,8 @@ import { SyncTls } from '../../shared/sync';
 /**
  * What sync keeps in SQLite: the configuration (URL and TLS mode, in `settings`; never the
  * password) and the pull cursor (in `sync_state`, written in the transaction that applies a
- * pulled batch), and the shared `images_wanted` counter last answered.
+ * pulled batch), the shared `images_wanted` counter last answered, and the last sweep of
+ * unnamed images.
  */
 export interface SyncConfig {
   url: string;
@@ -22,6 +23,9 @@ export interface SyncStateStore {
   /** The shared `images_wanted` counter as this host last answered it (image-repair.ts). */
   imagesWantedSeen(): number;
   setImagesWantedSeen(value: number): void;
+  /** When this host last swept the shared store of images no entry names (ISO), or null (image-sweep.ts). */
+  imagesSweptAt(): string | null;
+  setImagesSweptAt(at: string): void;
 }
 
 const URL_KEY = 'sync.url';
@@ -50,5 +54,7 @@ export function createSyncStateStore(db: Db): SyncStateStore {
     setCursor: (seq) => void write.run('pull.cursor', String(seq)),
     imagesWantedSeen: () => Number((read.get('images.wanted') as { value: string } | undefined)?.value ?? 0),
     setImagesWantedSeen: (value) => void write.run('images.wanted', String(value)),
+    imagesSweptAt: () => (read.get('images.swept') as { value: string } | undefined)?.value ?? null,
+    setImagesSweptAt: (at) => void write.run('images.swept', at),
   };
 }

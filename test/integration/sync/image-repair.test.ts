@@ -3,7 +3,8 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHybridClock } from '../../../src/host/briefs/hybrid-clock';
 import { createLogger } from '../../../src/host/logger';
-import { uploadWaitingBlobs } from '../../../src/host/sync/blob-sync';
+import { chunkSizeOf, uploadBlob, uploadWaitingBlobs } from '../../../src/host/sync/blob-sync';
+import { sweepDue, sweepUnnamedImages, SWEEP_EVERY_MS } from '../../../src/host/sync/image-sweep';
 import { IMAGES_WANTED, removeDamagedCopy, uploadWantedImages } from '../../../src/host/sync/image-repair';
 import { pushBatch } from '../../../src/host/sync/push';
 import { readRoundCounters } from '../../../src/host/sync/round-counters';
@@ -13,10 +14,11 @@ import { closeRigs, MIKE, trackedRig } from '../../fixtures/brief-service';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
 
 /**
- * Images asked for again (image-repair.ts) against a real MariaDB, by the module's own
- * functions: a host uploads what the shared store lacks of the images its attachments name,
- * and never one a redaction pushed elsewhere has un-named since its last pull; a damaged copy
- * is removed only if it is still the copy that was read; a round sees the counter move.
+ * Images asked for again (image-repair.ts) and swept (image-sweep.ts) against a real MariaDB,
+ * by the modules' own functions: a host uploads what the shared store lacks of the images its
+ * attachments name, and never one a redaction pushed elsewhere has un-named since its last
+ * pull; a damaged copy is removed only if it is still the copy that was read; a round sees the
+ * counter move; a sweep deletes the images no unredacted attachment names, and only those.
  */
 afterEach(closeRigs);
 afterAll(stopAllMariaDbs);
@@ -24,6 +26,7 @@ afterAll(stopAllMariaDbs);
 const images = new URL('../../fixtures/images/', import.meta.url).pathname;
 const GIF = readFileSync(`${images}dot.gif`);
 const PNG = readFileSync(`${images}screenshot.png`);
+const JPEG = readFileSync(`${images}photo.jpg`);
 const step = <T>(work: Promise<T>): Promise<T> => work;
 const logger = createLogger(() => undefined);
 
@@ -121,5 +124,37 @@ describe.skipIf(!hasMariaDb())('images asked for again', () => {
       state.setImagesWantedSeen(2);
       expect((await readRoundCounters(conn, state)).imagesWanted).toBeNull();
     });
+  });
+
+  it('a sweep deletes the images no unredacted attachment names (uploaded and never pushed; redacted elsewhere), and keeps the rest', async () => {
+    await withStore(async (conn, b) => {
+      const kept = await attached(b, 'kept', GIF);
+      const secret = await attached(b, 'secret', PNG);
+      await pushAll(conn, b);
+      // Uploaded by a host that was removed before it pushed the entry naming it.
+      const orphan = await b.blobs.put((async function* () {
+        yield JPEG;
+      })());
+      if (!orphan.ok) throw new Error(JSON.stringify(orphan.error));
+      const o = orphan.value;
+      expect(await uploadBlob(conn, { blobs: b.blobs, logger }, { sha256: o.sha256, size: o.size, type: o.type }, await chunkSizeOf(conn), step)).toBe('uploaded');
+      // Redacted by a host whose push (a Grove from before images left with their last name) did not delete it.
+      await conn.query("UPDATE entries SET payload = NULL, redacted = '{\"reason\":\"a secret\"}' WHERE id = ?", [secret.entryId]);
+
+      expect(await sweepUnnamedImages(conn, step)).toBe(2);
+      expect(await sharedImage(conn, kept.sha)).toEqual({ complete: 1, chunkBytes: GIF.length });
+      expect(await sharedImage(conn, secret.sha)).toEqual({ complete: null, chunkBytes: 0 });
+      expect(await sharedImage(conn, o.sha256)).toEqual({ complete: null, chunkBytes: 0 });
+      expect(await sweepUnnamedImages(conn, step)).toBe(0);
+    });
+  });
+
+  it('a host sweeps once a day', () => {
+    const now = Date.parse('2026-12-05T12:00:00Z');
+    expect(sweepDue(null, now)).toBe(true);
+    expect(sweepDue(new Date(now - 60_000).toISOString(), now)).toBe(false);
+    expect(sweepDue(new Date(now - SWEEP_EVERY_MS).toISOString(), now)).toBe(true);
+    // A clock set back: the time it recorded is ahead; it sweeps rather than wait a day past it.
+    expect(sweepDue(new Date(now + 3_600_000).toISOString(), now)).toBe(true);
   });
 });

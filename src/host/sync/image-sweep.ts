@@ -1,0 +1,54 @@
+import type { Connection } from 'mysql2/promise';
+import { deleteUnnamedImages, sha256Of } from './push';
+
+/**
+ * Images on the shared store that no attachment there names, deleted (docs/sync.md, "Swept
+ * when no entry names them"). They come from a host that uploaded an image and never pushed its
+ * entry (it was removed, or its data dir lost, between the two). Each host sweeps once a day.
+ *
+ * The candidates are found without a lock: every image, less those an unredacted attachment
+ * names. Only they are then checked again and deleted, under the lock every push takes first
+ * (push.ts, deleteUnnamedImages), so the lock is held for a few rows, not a scan of the store.
+ * An image a host is uploading for an entry it has not pushed yet may go too: its push then
+ * finds it gone, under that same lock, and uploads it again before it pushes.
+ */
+export const SWEEP_EVERY_MS = 24 * 60 * 60 * 1000;
+
+/** Deletes at most this many images a sweep (the rest go in the next one). */
+const SWEEP_MAX = 500;
+
+type Step = <T>(work: Promise<T>) => Promise<T>;
+
+/** Whether a host that last swept at `last` (ISO, or null for never) sweeps now. */
+export function sweepDue(last: string | null, now: number): boolean {
+  const at = last === null ? NaN : Date.parse(last);
+  return !(at <= now && now - at < SWEEP_EVERY_MS);
+}
+
+/** Returns how many images were deleted. */
+export async function sweepUnnamedImages(conn: Connection, step: Step): Promise<number> {
+  const [images] = await step(conn.query('SELECT sha256 FROM blobs'));
+  const all = (images as { sha256: string }[]).map((r) => r.sha256);
+  if (all.length === 0) return 0;
+  const [attachments] = await step(conn.query("SELECT payload FROM entries WHERE kind = 'attachment_added' AND redacted IS NULL"));
+  const named = new Set((attachments as { payload: string | null }[]).map((r) => sha256Of(r.payload)));
+  const candidates = all.filter((sha) => !named.has(sha)).slice(0, SWEEP_MAX);
+  if (candidates.length === 0) return 0;
+  await step(conn.beginTransaction());
+  try {
+    await step(conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE"));
+    const before = await countOf(conn, candidates, step);
+    await step(deleteUnnamedImages(conn, candidates));
+    const after = await countOf(conn, candidates, step);
+    await step(conn.commit());
+    return before - after;
+  } catch (e) {
+    await conn.rollback().catch(() => undefined);
+    throw e;
+  }
+}
+
+async function countOf(conn: Connection, sha256s: readonly string[], step: Step): Promise<number> {
+  const [rows] = await step(conn.query('SELECT COUNT(*) AS n FROM blobs WHERE sha256 IN (?)', [sha256s]));
+  return Number((rows as { n: number | string }[])[0]?.n ?? 0);
+}
