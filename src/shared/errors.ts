@@ -84,6 +84,7 @@ export const ErrorCode = z.enum([
   'blob_lost', // the host that shared its entry no longer had the image: it is not available anywhere
   'blob_unreachable', // it is to be fetched from the shared store, which cannot be reached now; retry
   'blob_corrupt', // the shared store's copy does not match its sha256: refused, nothing stored
+  'blob_not_accepted', // the shared store's copy is the image, of a type or size this Grove does not take: nothing stored
   // Dispatch (docs/mcp.md)
   'brief_claimed', // another agent holds the brief's claim: details.holder (and, decided by the shared store, details.origin, details.since)
   'claim_undecided', // sync is on and the shared store, which decides claims, cannot be reached now: details.reason; try again
@@ -163,6 +164,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'blob_lost':
       return 410;
     case 'blob_corrupt':
+    case 'blob_not_accepted':
       return 502;
     case 'blob_unreachable':
       return 503;

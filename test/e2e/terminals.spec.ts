@@ -129,7 +129,8 @@ async function restartLosingLogEnd(page: Page, agentId: string, bytes: number): 
   await host.stop();
   await expect(page.getByTestId('connection-state')).not.toHaveText('Connected');
   const dir = join(home, 'agents', agentId, 'output');
-  const segment = readdirSync(dir).filter((f) => /^\d+\.log$/.test(f)).map((f) => join(dir, f)).sort().at(-1)!;
+  // Segments are named by their first offset: the last is the one with the greatest number.
+  const segment = readdirSync(dir).filter((f) => /^\d+\.log$/.test(f)).sort((x, y) => parseInt(x, 10) - parseInt(y, 10)).map((f) => join(dir, f)).at(-1)!;
   truncateSync(segment, statSync(segment).size - bytes);
   host = await startHostProcess({ home });
   await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 15_000 });

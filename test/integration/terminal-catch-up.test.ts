@@ -215,8 +215,11 @@ describe('terminals at the speed of the PTY', () => {
     const host = await startHostProcess();
     const agent = await startAgent(host, { preset: 'custom', command: '/bin/sh', args: ['-c', 'stty -echo; while read l; do echo "said $l"; done'], restart: 'never', name: 'echoer' });
     await api(host, 'agents.input', { id: agent.id, data: 'one\n' });
-    await expect.poll(async () => (await agentInfo(host, agent.id)).outputEnd, { timeout: 15_000 }).toBeGreaterThan(0);
+    // Its answer in the log (the terminal may echo the line before `stty -echo` runs): the log ends there.
+    const output = async () => Buffer.from(((await api(host, 'agents.output', { id: agent.id, since: 0, limit: 65536 })).body.result as { data: string }).data, 'base64').toString();
+    await expect.poll(output, { timeout: 15_000 }).toContain('said one\r\n');
     const end = (await agentInfo(host, agent.id)).outputEnd;
+    expect(Buffer.byteLength(await output())).toBe(end);
     const since = end + 5000;
     const tail = spawn(process.execPath, [cliEntry, 'agent', 'tail', '-f', 'echoer', '--since', String(since)], { env: groveEnv(host), stdio: ['ignore', 'pipe', 'pipe'] });
     try {

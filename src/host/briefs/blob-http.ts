@@ -209,6 +209,8 @@ function notHere(fetched: Exclude<BlobFetch, { kind: 'fetched' }>, name: string,
           : `The shared store's copy of ${name} is damaged (${fetched.message}), so it was refused and nothing was stored here; it could not be removed from the shared store just now. Retry shortly; if it stays damaged, ask the database's administrator to delete its rows in blobs and blob_chunks (sha256 ${sha}).`,
         details,
       );
+    case 'not-accepted':
+      return apiError('blob_not_accepted', `The shared store's copy of ${name} is whole, but this Grove does not take it (${fetched.message}); nothing was stored here. The Grove that attached it accepts more than this one: update Grove on this machine.`, details);
     case 'store-failed':
       return apiError('storage_failed', `${name} was fetched from the shared store, but this host ${fetched.message}; nothing was stored. Free space in the data dir (or fix its disk) and retry.`, details);
   }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
+import { formatBytes } from '../../shared/byte-size';
 import type { BlobStore, PutError } from '../briefs/blob-store';
 import type { BriefEntry } from '../../shared/briefs';
 import type { Logger } from '../logger';
@@ -96,9 +97,18 @@ export function imagesNamedBy(entries: readonly BriefEntry[]): Named[] {
 
 /**
  * Uploads one image unless the shared store has it whole: `present`, `uploaded`, `lost` (this
- * host has not the bytes: the row says so), or `gone` (its row was deleted mid-upload).
+ * host has not the bytes: the row says so), or `gone` (its row was deleted mid-upload). With
+ * `finish` false its chunks are all written but it is not marked complete: the caller does
+ * that once it has checked the image may be there (image-repair.ts).
  */
-export async function uploadBlob(conn: Connection, deps: Pick<BlobUploadDeps, 'blobs' | 'logger'>, blob: Named, ourChunkSize: number, step: Step): Promise<'present' | 'uploaded' | 'lost' | 'gone'> {
+export async function uploadBlob(
+  conn: Connection,
+  deps: Pick<BlobUploadDeps, 'blobs' | 'logger'>,
+  blob: Named,
+  ourChunkSize: number,
+  step: Step,
+  finish = true,
+): Promise<'present' | 'uploaded' | 'lost' | 'gone'> {
   const there = await readRow(conn, blob.sha256, step);
   if (there?.complete === 1) return 'present';
   let file: FileHandle | null = null;
@@ -130,7 +140,7 @@ export async function uploadBlob(conn: Connection, deps: Pick<BlobUploadDeps, 'b
       // Content-addressed: a chunk already there is these very bytes, so a replay writes nothing.
       await step(conn.query('INSERT INTO blob_chunks (sha256, n, data) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE n = n', [blob.sha256, n, buffer.subarray(0, bytesRead)]));
     }
-    await step(conn.query('UPDATE blobs SET complete = 1 WHERE sha256 = ?', [blob.sha256]));
+    if (finish) await step(conn.query('UPDATE blobs SET complete = 1 WHERE sha256 = ?', [blob.sha256]));
     return 'uploaded';
   } finally {
     await file.close();
@@ -160,6 +170,12 @@ export type BlobFetch =
    * kept. `removed`: that copy was taken off the shared store and the image asked for.
    */
   | { kind: 'corrupt'; message: string; removed: boolean }
+  /**
+   * The shared copy is the image (its sha256 and size match) but this Grove does not take it:
+   * not a PNG, JPEG, GIF or WebP by its bytes, or over its size limit (a Grove that accepts
+   * more attached it). Left on the shared store; nothing was kept here.
+   */
+  | { kind: 'not-accepted'; message: string }
   | { kind: 'store-failed'; message: string };
 
 export interface BlobFetcher {
@@ -191,12 +207,13 @@ export function createBlobFetcher(deps: BlobFetcherDeps): BlobFetcher {
   const inFlight = new Map<string, Promise<BlobFetch>>();
   const askedAt = new Map<string, number>();
   const removed = new Map<string, { at: number; told: BlobFetch }>();
-  const mayAsk = (sha256: string): boolean => {
-    const now = Date.now();
-    for (const [sha, at] of askedAt) if (now - at >= ASK_AGAIN_MS) askedAt.delete(sha);
-    if (askedAt.has(sha256)) return false;
-    askedAt.set(sha256, now);
-    return true;
+  const asks: Asks = {
+    recently(sha256) {
+      const now = Date.now();
+      for (const [sha, at] of askedAt) if (now - at >= ASK_AGAIN_MS) askedAt.delete(sha);
+      return askedAt.has(sha256);
+    },
+    asked: (sha256) => void askedAt.set(sha256, Date.now()),
   };
   const told = (sha256: string, fetched: BlobFetch): BlobFetch => {
     const now = Date.now();
@@ -210,7 +227,7 @@ export function createBlobFetcher(deps: BlobFetcherDeps): BlobFetcher {
     fetch(sha256) {
       let fetching = inFlight.get(sha256);
       if (!fetching) {
-        fetching = fetchBlob(deps, sha256, mayAsk)
+        fetching = fetchBlob(deps, sha256, asks)
           .then((fetched) => told(sha256, fetched))
           .finally(() => inFlight.delete(sha256));
         inFlight.set(sha256, fetching);
@@ -220,7 +237,13 @@ export function createBlobFetcher(deps: BlobFetcherDeps): BlobFetcher {
   };
 }
 
-async function fetchBlob(deps: BlobFetcherDeps, sha256: string, mayAsk: (sha256: string) => boolean): Promise<BlobFetch> {
+/** Which images this host asked the others for lately (recorded once the ask went through). */
+interface Asks {
+  recently(sha256: string): boolean;
+  asked(sha256: string): void;
+}
+
+async function fetchBlob(deps: BlobFetcherDeps, sha256: string, asks: Asks): Promise<BlobFetch> {
   const config = deps.config();
   if (!config) return { kind: 'sync-off' };
   const source = readSyncPassword(deps.env, deps.dataDir);
@@ -262,14 +285,28 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string, mayAsk: (sha256:
     const shared = conn;
     // Asking and removing are a courtesy to the next request: one that fails leaves the answer as it was.
     const ask = async (): Promise<boolean> => {
-      if (!mayAsk(sha256)) return true;
-      return step(askForImages(shared)).then(() => true, (e: unknown) => (deps.logger.warn('cannot ask the other hosts for an image', { sha256, error: describe(e) }), false));
+      if (asks.recently(sha256)) return true;
+      try {
+        await step(askForImages(shared));
+        asks.asked(sha256);
+        return true;
+      } catch (e) {
+        deps.logger.warn('cannot ask the other hosts for an image', { sha256, error: describe(e) });
+        return false;
+      }
     };
-    const removeDamaged = (message: string): Promise<BlobFetch> =>
-      step(removeDamagedCopy(shared, sha256, { chunks: row!.chunks, chunkSize: row!.chunk_size })).then(
-        (): BlobFetch => (deps.logger.warn('a damaged image was removed from the shared store and asked for again', { sha256, damage: message }), { kind: 'corrupt', message, removed: true }),
-        (e: unknown): BlobFetch => (deps.logger.warn('cannot remove a damaged image from the shared store', { sha256, error: describe(e) }), { kind: 'corrupt', message, removed: false }),
-      );
+    const removeDamaged = async (message: string): Promise<BlobFetch> => {
+      try {
+        // False: the copy read is no longer there as it was (uploaded again, or deleted), which is as good.
+        const removed = await step(removeDamagedCopy(shared, sha256, { chunks: row!.chunks, chunkSize: row!.chunk_size }));
+        asks.asked(sha256);
+        deps.logger.warn(removed ? 'a damaged image was removed from the shared store and asked for again' : 'a damaged image had already left the shared store; asked for again', { sha256, damage: message });
+        return { kind: 'corrupt', message, removed: true };
+      } catch (e) {
+        deps.logger.warn('cannot remove a damaged image from the shared store', { sha256, error: describe(e) });
+        return { kind: 'corrupt', message, removed: false };
+      }
+    };
     if (!row || row.complete !== 1) {
       // Lost too: another host may have the same image attached.
       const asked = await ask();
@@ -277,7 +314,8 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string, mayAsk: (sha256:
     }
     const size = Number(row.size);
     // Awaited here, not returned as a promise: the connection closes once this try is left.
-    if (!(size > 0 && size <= MAX_ATTACHMENT_BYTES)) return await removeDamaged(`the shared store says it has ${size} bytes`);
+    if (!(size > 0)) return await removeDamaged(`the shared store says it has ${size} bytes`);
+    if (size > MAX_ATTACHMENT_BYTES) return { kind: 'not-accepted', message: `it is ${formatBytes(size)}, over this Grove's limit of ${formatBytes(MAX_ATTACHMENT_BYTES)}` };
     budgetEnds += Math.ceil(size / (1024 * 1024)) * 1000;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
@@ -298,7 +336,7 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string, mayAsk: (sha256:
       return { kind: 'fetched' };
     }
     const refused = refusedCopy(put.error, size, readError);
-    return refused.kind === 'corrupt' ? await removeDamaged(refused.message) : refused;
+    return refused.kind === 'damaged' ? await removeDamaged(refused.message) : refused;
   } catch (e) {
     // A shared store no Grove with blobs has migrated yet has no such table: nothing was uploaded.
     if (codeOf(e) === 'ER_NO_SUCH_TABLE') return { kind: 'not-uploaded', asked: false };
@@ -310,21 +348,25 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string, mayAsk: (sha256:
   }
 }
 
-/** Why the blob store did not keep the fetched bytes (a damaged copy, before anything is done about it). */
-function refusedCopy(error: PutError, size: number, readError: unknown): { kind: 'corrupt'; message: string } | Exclude<BlobFetch, { kind: 'corrupt' }> {
+/**
+ * Why the blob store did not keep the fetched bytes: `damaged` (they are not the image they
+ * are stored as, before anything is done about it), or what to answer as it is. The store
+ * checks the hash and size before the type, so a refused type is the image, whole.
+ */
+function refusedCopy(error: PutError, size: number, readError: unknown): { kind: 'damaged'; message: string } | Exclude<BlobFetch, { kind: 'corrupt' }> {
   switch (error.kind) {
     case 'mismatch':
-      return { kind: 'corrupt', message: `its bytes hash to ${error.sha256} (${error.size} bytes), not to the sha256 it is stored under (${size} bytes)` };
+      return { kind: 'damaged', message: `its bytes hash to ${error.sha256} (${error.size} bytes), not to the sha256 it is stored under (${size} bytes)` };
     case 'too_large':
-      return { kind: 'corrupt', message: `it holds more than the ${size} bytes it says it has` };
+      return { kind: 'damaged', message: `it holds more than the ${size} bytes it says it has` };
     case 'empty':
-      return { kind: 'corrupt', message: 'it holds no bytes' };
+      return { kind: 'damaged', message: 'it holds no bytes' };
     case 'type_refused':
-      return { kind: 'corrupt', message: 'its bytes are not a PNG, JPEG, GIF or WebP image' };
+      return { kind: 'not-accepted', message: 'its bytes are not a PNG, JPEG, GIF or WebP image' };
     case 'store_failed':
       return { kind: 'store-failed', message: error.message };
     case 'read_failed':
-      if (readError instanceof MissingChunk) return { kind: 'corrupt', message: readError.message };
+      if (readError instanceof MissingChunk) return { kind: 'damaged', message: readError.message };
       return { kind: 'unreachable', message: describe(readError ?? error.message) };
   }
 }

@@ -1,4 +1,4 @@
-import type { Connection } from 'mysql2/promise';
+import type { Connection, ResultSetHeader } from 'mysql2/promise';
 import type { BlobStore } from '../briefs/blob-store';
 import type { BriefStore } from '../briefs/brief-store';
 import type { Logger } from '../logger';
@@ -61,16 +61,21 @@ export interface ImageRepairDeps {
 
 /** Images asked about at once in one query. */
 const ASK_BATCH = 500;
+/** Images checked and marked whole in one transaction under the push lock: it is held for a short scan. */
+const FINISH_BATCH = 50;
 
 /**
  * Uploads the images this host's attachments name and has the bytes of, that the shared
- * store does not have whole. Returns how many were uploaded.
+ * store does not have whole. Returns how many it made whole.
  *
  * An image whose attachments a redaction un-named elsewhere, pushed after this host's last
- * pull, must not come back: the uploads are followed by the check a push makes, under the
- * lock every push takes first, which deletes again each image no unredacted attachment on the
- * shared store names (push.ts). An image whose entry this host has not pushed yet is deleted
- * so too; its push uploads it again, as it would have.
+ * pull, must not come back, not even for a moment. So the chunks are uploaded with the image
+ * left incomplete (no host fetches it so), and only then, in a transaction under the lock
+ * every push takes first, is each image either marked whole (an unredacted attachment on the
+ * shared store names it) or deleted (none does: push.ts, deleteUnnamedImages). A failure in
+ * between leaves incomplete images only, which the next round's look finds missing and
+ * finishes. An image whose entry this host has not pushed yet is deleted so too; its push
+ * uploads it again, as it would have.
  */
 export async function uploadWantedImages(conn: Connection, deps: ImageRepairDeps, step: Step): Promise<number> {
   const mine = [...deps.store.referencedBlobs()].filter((sha) => hasImageBytes(deps.blobs, sha));
@@ -87,19 +92,26 @@ export async function uploadWantedImages(conn: Connection, deps: ImageRepairDeps
   for (const sha256 of missing) {
     const blob = deps.blobs.describe(sha256);
     if (!blob) continue;
-    const outcome = await uploadBlob(conn, deps, { sha256, size: blob.size, type: blob.type }, chunkSize, step);
+    const outcome = await uploadBlob(conn, deps, { sha256, size: blob.size, type: blob.type }, chunkSize, step, false);
     if (outcome === 'uploaded') uploaded.push(sha256);
   }
-  if (uploaded.length === 0) return 0;
-  await step(conn.beginTransaction());
-  try {
-    await step(conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE"));
-    await step(deleteUnnamedImages(conn, uploaded));
-    await step(conn.commit());
-  } catch (e) {
-    await conn.rollback().catch(() => undefined);
-    throw e;
+  let finished = 0;
+  for (let i = 0; i < uploaded.length; i += FINISH_BATCH) {
+    const part = uploaded.slice(i, i + FINISH_BATCH);
+    await step(conn.beginTransaction());
+    try {
+      await step(conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE"));
+      const unnamed = new Set(await step(deleteUnnamedImages(conn, part)));
+      const named = part.filter((sha) => !unnamed.has(sha));
+      // Whole only with every chunk there: a row deleted and begun again meanwhile by another host is not ours to finish.
+      const [done] = named.length > 0 ? await step(conn.query('UPDATE blobs b SET complete = 1 WHERE b.sha256 IN (?) AND b.chunks = (SELECT COUNT(*) FROM blob_chunks c WHERE c.sha256 = b.sha256)', [named])) : [{ affectedRows: 0 }];
+      await step(conn.commit());
+      finished += (done as ResultSetHeader).affectedRows;
+    } catch (e) {
+      await conn.rollback().catch(() => undefined);
+      throw e;
+    }
   }
-  deps.logger.info('images wanted on the shared store uploaded again', { count: uploaded.length });
-  return uploaded.length;
+  if (finished > 0) deps.logger.info('images wanted on the shared store uploaded again', { count: finished });
+  return finished;
 }

@@ -16,6 +16,8 @@ export const SWEEP_EVERY_MS = 24 * 60 * 60 * 1000;
 
 /** Deletes at most this many images a sweep (the rest go in the next one). */
 const SWEEP_MAX = 500;
+/** Images checked again and deleted in one transaction under the push lock: it is held for a short scan. */
+const LOCKED_BATCH = 50;
 
 type Step = <T>(work: Promise<T>) => Promise<T>;
 
@@ -27,28 +29,32 @@ export function sweepDue(last: string | null, now: number): boolean {
 
 /** Returns how many images were deleted. */
 export async function sweepUnnamedImages(conn: Connection, step: Step): Promise<number> {
-  const [images] = await step(conn.query('SELECT sha256 FROM blobs'));
-  const all = (images as { sha256: string }[]).map((r) => r.sha256);
-  if (all.length === 0) return 0;
-  const [attachments] = await step(conn.query("SELECT payload FROM entries WHERE kind = 'attachment_added' AND redacted IS NULL"));
-  const named = new Set((attachments as { payload: string | null }[]).map((r) => sha256Of(r.payload)));
-  const candidates = all.filter((sha) => !named.has(sha)).slice(0, SWEEP_MAX);
-  if (candidates.length === 0) return 0;
-  await step(conn.beginTransaction());
-  try {
-    await step(conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE"));
-    const before = await countOf(conn, candidates, step);
-    await step(deleteUnnamedImages(conn, candidates));
-    const after = await countOf(conn, candidates, step);
-    await step(conn.commit());
-    return before - after;
-  } catch (e) {
-    await conn.rollback().catch(() => undefined);
-    throw e;
-  }
+  return deleteIfUnnamed(conn, await sweepCandidates(conn, step), step);
 }
 
-async function countOf(conn: Connection, sha256s: readonly string[], step: Step): Promise<number> {
-  const [rows] = await step(conn.query('SELECT COUNT(*) AS n FROM blobs WHERE sha256 IN (?)', [sha256s]));
-  return Number((rows as { n: number | string }[])[0]?.n ?? 0);
+/** The images on the shared store that no unredacted attachment names, read without a lock. */
+export async function sweepCandidates(conn: Connection, step: Step): Promise<string[]> {
+  const [images] = await step(conn.query('SELECT sha256 FROM blobs'));
+  const all = (images as { sha256: string }[]).map((r) => r.sha256);
+  if (all.length === 0) return [];
+  const [attachments] = await step(conn.query("SELECT payload FROM entries WHERE kind = 'attachment_added' AND redacted IS NULL"));
+  const named = new Set((attachments as { payload: string | null }[]).map((r) => sha256Of(r.payload)));
+  return all.filter((sha) => !named.has(sha)).slice(0, SWEEP_MAX);
+}
+
+/** Each candidate checked again under the push lock, and deleted if still no attachment names it. */
+export async function deleteIfUnnamed(conn: Connection, candidates: readonly string[], step: Step): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < candidates.length; i += LOCKED_BATCH) {
+    await step(conn.beginTransaction());
+    try {
+      await step(conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE"));
+      deleted += (await step(deleteUnnamedImages(conn, candidates.slice(i, i + LOCKED_BATCH)))).length;
+      await step(conn.commit());
+    } catch (e) {
+      await conn.rollback().catch(() => undefined);
+      throw e;
+    }
+  }
+  return deleted;
 }

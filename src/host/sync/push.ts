@@ -224,19 +224,20 @@ async function checkImagesThere(conn: Connection, entries: readonly BriefEntry[]
  * all of a batch's images; matched as text (`payload` is JSON.stringify's, so the field reads
  * exactly so), which MySQL and MariaDB do alike, where their JSON functions differ on bad JSON.
  */
-export async function deleteUnnamedImages(conn: Connection, sha256s: readonly string[]): Promise<void> {
+export async function deleteUnnamedImages(conn: Connection, sha256s: readonly string[]): Promise<string[]> {
   const images = [...new Set(sha256s)];
-  if (images.length === 0) return;
+  if (images.length === 0) return [];
   const [rows] = await conn.query(
     `SELECT payload FROM entries WHERE kind = 'attachment_added' AND redacted IS NULL AND (${images.map(() => 'payload LIKE ?').join(' OR ')})`,
     images.map((h) => `%"sha256":"${h}"%`),
   );
   const named = new Set((rows as { payload: string }[]).map((r) => sha256Of(r.payload)));
   const unnamed = images.filter((h) => !named.has(h));
-  if (unnamed.length === 0) return;
+  if (unnamed.length === 0) return [];
   // The row first: an upload of the same image meanwhile waits on it, then starts afresh.
   await conn.query('DELETE FROM blobs WHERE sha256 IN (?)', [unnamed]);
   await conn.query('DELETE FROM blob_chunks WHERE sha256 IN (?)', [unnamed]);
+  return unnamed;
 }
 
 const formOf = (e: BriefEntry | null): string => (e ? JSON.stringify([e.payload, e.redacted]) : '');

@@ -295,12 +295,6 @@ export class SyncService {
         }
       }
       this.st.lastPullAt = new Date(this.now()).toISOString();
-      // A host asked for images (image-repair.ts): after the pull, so an attachment redacted
-      // elsewhere is not among those this host offers; answered once all went.
-      if (counters.imagesWanted !== null) {
-        await uploadWantedImages(conn, this.deps, (work) => this.step(work));
-        this.deps.state.setImagesWantedSeen(counters.imagesWanted);
-      }
       let pushed = 0;
       let numbered = 0;
       let reuploads = 0;
@@ -327,15 +321,39 @@ export class SyncService {
         }
         this.st.lastPullAt = new Date(this.now()).toISOString();
       }
-      if (sweepDue(this.deps.state.imagesSweptAt(), this.now())) {
-        const swept = await sweepUnnamedImages(conn, (work) => this.step(work));
-        if (swept > 0) this.deps.logger.info('images no entry names swept from the shared store', { count: swept });
-        this.deps.state.setImagesSweptAt(new Date(this.now()).toISOString());
-      }
+      // The shared store's images looked after, once this host's own entries are out: what
+      // fails here is logged and tried again later, and does not hold the round's sync back.
+      if (counters.imagesWanted !== null) await this.answerImageAsks(conn, counters.imagesWanted);
+      if (sweepDue(this.deps.state.imagesSweptAt(), this.now())) await this.sweepImages(conn);
       return { kind: 'synced', moved: moved + pushed };
     } catch (e) {
       this.disconnect();
       return classify(e, config, this.timeoutMs);
+    }
+  }
+
+  /**
+   * A host asked for images (image-repair.ts): after the pull, so an attachment redacted
+   * elsewhere is not among those this host offers. Answered (the counter's value kept) only
+   * once all went; a failure is asked again by the next round.
+   */
+  private async answerImageAsks(conn: Connection, wanted: number): Promise<void> {
+    try {
+      await uploadWantedImages(conn, this.deps, (work) => this.step(work));
+      this.deps.state.setImagesWantedSeen(wanted);
+    } catch (e) {
+      this.deps.logger.warn('cannot upload the images other hosts asked for; the next round tries again', { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** Once a day (image-sweep.ts); a failed sweep waits for the next day too, rather than retry a scan under the push lock every round. */
+  private async sweepImages(conn: Connection): Promise<void> {
+    this.deps.state.setImagesSweptAt(new Date(this.now()).toISOString());
+    try {
+      const swept = await sweepUnnamedImages(conn, (work) => this.step(work));
+      if (swept > 0) this.deps.logger.info('images no entry names swept from the shared store', { count: swept });
+    } catch (e) {
+      this.deps.logger.warn('cannot sweep the shared store of images no entry names; tried again tomorrow', { error: e instanceof Error ? e.message : String(e) });
     }
   }
 

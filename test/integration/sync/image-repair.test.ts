@@ -4,7 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHybridClock } from '../../../src/host/briefs/hybrid-clock';
 import { createLogger } from '../../../src/host/logger';
 import { chunkSizeOf, uploadBlob, uploadWaitingBlobs } from '../../../src/host/sync/blob-sync';
-import { sweepDue, sweepUnnamedImages, SWEEP_EVERY_MS } from '../../../src/host/sync/image-sweep';
+import { deleteIfUnnamed, sweepCandidates, sweepDue, sweepUnnamedImages, SWEEP_EVERY_MS } from '../../../src/host/sync/image-sweep';
 import { IMAGES_WANTED, removeDamagedCopy, uploadWantedImages } from '../../../src/host/sync/image-repair';
 import { pushBatch } from '../../../src/host/sync/push';
 import { readRoundCounters } from '../../../src/host/sync/round-counters';
@@ -92,15 +92,28 @@ describe.skipIf(!hasMariaDb())('images asked for again', () => {
       await conn.query("UPDATE entries SET payload = NULL, redacted = '{\"reason\":\"a secret\"}' WHERE id = ?", [secret.entryId]);
       expect([...b.store.referencedBlobs()].sort()).toEqual([kept.sha, secret.sha].sort());
 
-      await uploadWantedImages(conn, { store: b.store, blobs: b.blobs, logger }, step);
+      expect(await uploadWantedImages(conn, { store: b.store, blobs: b.blobs, logger }, step)).toBe(1);
       expect(await sharedImage(conn, kept.sha)).toEqual({ complete: 1, chunkBytes: GIF.length });
       expect(await sharedImage(conn, secret.sha)).toEqual({ complete: null, chunkBytes: 0 });
 
-      // Asked again with nothing missing: nothing is written.
-      const [before] = await conn.query('SELECT COUNT(*) AS n FROM blob_chunks');
-      await uploadWantedImages(conn, { store: b.store, blobs: b.blobs, logger }, step);
-      const [after] = await conn.query('SELECT COUNT(*) AS n FROM blob_chunks');
-      expect(after).toEqual(before);
+      // Asked again before this host pulled the redaction: the secret is offered again, and leaves again.
+      expect(await uploadWantedImages(conn, { store: b.store, blobs: b.blobs, logger }, step)).toBe(0);
+      expect(await sharedImage(conn, secret.sha)).toEqual({ complete: null, chunkBytes: 0 });
+    });
+  });
+
+  it('an upload cut off before its check leaves the image incomplete, which no host fetches; the next look finishes it', async () => {
+    await withStore(async (conn, b) => {
+      const image = await attached(b, 'frame', GIF);
+      await pushAll(conn, b);
+      await conn.query('DELETE FROM blobs');
+      await conn.query('DELETE FROM blob_chunks');
+      // What a repair interrupted between its chunks and its check leaves: every chunk, not marked whole.
+      const blob = b.blobs.describe(image.sha)!;
+      expect(await uploadBlob(conn, { blobs: b.blobs, logger }, { sha256: image.sha, size: blob.size, type: blob.type }, await chunkSizeOf(conn), step, false)).toBe('uploaded');
+      expect(await sharedImage(conn, image.sha)).toEqual({ complete: 0, chunkBytes: GIF.length });
+      expect(await uploadWantedImages(conn, { store: b.store, blobs: b.blobs, logger }, step)).toBe(1);
+      expect(await sharedImage(conn, image.sha)).toEqual({ complete: 1, chunkBytes: GIF.length });
     });
   });
 
@@ -141,10 +154,21 @@ describe.skipIf(!hasMariaDb())('images asked for again', () => {
       // Redacted by a host whose push (a Grove from before images left with their last name) did not delete it.
       await conn.query("UPDATE entries SET payload = NULL, redacted = '{\"reason\":\"a secret\"}' WHERE id = ?", [secret.entryId]);
 
-      expect(await sweepUnnamedImages(conn, step)).toBe(2);
-      expect(await sharedImage(conn, kept.sha)).toEqual({ complete: 1, chunkBytes: GIF.length });
+      // Found unnamed, then named by an entry pushed before the sweep takes the lock: kept.
+      const candidates = await sweepCandidates(conn, step);
+      expect(candidates.sort()).toEqual([secret.sha, o.sha256].sort());
+      await attached(b, 'late', JPEG);
+      await pushAll(conn, b);
+      expect(await deleteIfUnnamed(conn, candidates, step)).toBe(1);
+      expect(await sharedImage(conn, o.sha256)).toEqual({ complete: 1, chunkBytes: JPEG.length });
       expect(await sharedImage(conn, secret.sha)).toEqual({ complete: null, chunkBytes: 0 });
+
+      // Its last attachment redacted elsewhere too: the next sweep takes it.
+      const [late] = await conn.query("SELECT id FROM entries WHERE kind = 'attachment_added' AND payload LIKE ?", [`%${o.sha256}%`]);
+      for (const { id } of late as { id: string }[]) await conn.query("UPDATE entries SET payload = NULL, redacted = '{}' WHERE id = ?", [id]);
+      expect(await sweepUnnamedImages(conn, step)).toBe(1);
       expect(await sharedImage(conn, o.sha256)).toEqual({ complete: null, chunkBytes: 0 });
+      expect(await sharedImage(conn, kept.sha)).toEqual({ complete: 1, chunkBytes: GIF.length });
       expect(await sweepUnnamedImages(conn, step)).toBe(0);
     });
   });

@@ -12,6 +12,7 @@ import { call, createBrief, startSyncedHost, syncAll, syncNow, syncSet } from '.
 import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 import { until } from '../../fixtures/wait-until';
 import { letAgentsWrite } from '../../fixtures/agent-writable';
+import { uuidv7 } from '../../../src/host/ids';
 
 /**
  * Attachments' images through the shared store: host A attaches, syncs; host B lists the
@@ -205,6 +206,34 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
     expect(again.status).toBe(200);
     expect(again.bytes.equals(WEBP)).toBe(true);
     expect(a.output()).toContain('images wanted on the shared store uploaded again');
+  });
+
+  it('an image that is whole on the shared store but not one this Grove takes (a newer Grove attached it) is refused as such and left there', async () => {
+    // A Grove that took SVG attached this one: its entry and its whole copy are on the store.
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
+    const attached = await attach(a, brief.id, 'template.png', Buffer.concat([PNG, Buffer.from('a template')]));
+    await syncAll([a, b]);
+    await asAdmin(async (c) => {
+      const [[counter]] = (await c.query("SELECT value FROM counters WHERE name = 'entry_seq'")) as unknown as [{ value: number }[]];
+      const seq = Number(counter!.value) + 1;
+      const payload = JSON.stringify({ attachmentId: uuidv7(), sha256: sha(svg), name: 'diagram.svg', type: 'image/png', size: svg.length });
+      await c.query(
+        "INSERT INTO entries (seq, id, brief_id, kind, actor_kind, actor_name, channel, at, hlc, payload, redacted, origin) SELECT ?, ?, brief_id, kind, actor_kind, actor_name, channel, at, hlc, ?, NULL, 'newer-grove' FROM entries WHERE kind = 'attachment_added' AND payload LIKE ?",
+        [seq, uuidv7(), payload, `%${attached.sha256}%`],
+      );
+      await c.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
+      await c.query('INSERT INTO blobs (sha256, size, type, chunks, chunk_size, complete, lost) VALUES (?, ?, ?, 1, ?, 1, 0)', [sha(svg), svg.length, 'image/png', CHUNK]);
+      await c.query('INSERT INTO blob_chunks (sha256, n, data) VALUES (?, 0, ?)', [sha(svg), svg]);
+    });
+    await syncAll([a, b]);
+    const got = await get(b, sha(svg));
+    expect(got.status).toBe(502);
+    expect(got.error?.code).toBe('blob_not_accepted');
+    expect(got.error?.message).toMatch(/copy of diagram\.svg is whole, but this Grove does not take it \(its bytes are not a PNG, JPEG, GIF or WebP image\); nothing was stored here/);
+    expect(existsSync(blobFile(b, sha(svg)))).toBe(false);
+    // Not taken for damage: the copy stays for the Groves that take it.
+    const [left] = await asAdmin((c) => c.query('SELECT complete FROM blobs WHERE sha256 = ?', [sha(svg)]));
+    expect(left).toEqual([{ complete: 1 }]);
   });
 
   it('an image whose entry reached the shared store without it (pushed by a Grove from before images were synced) is uploaded by the host that has it once another asks', async () => {

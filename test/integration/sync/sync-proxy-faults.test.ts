@@ -144,7 +144,8 @@ describe.skipIf(!hasMariaDb())('sync: the link to MySQL cut, slowed, blackholed 
     const total = (await mysqlIds(db)).rows;
 
     // B pulls it 500 at a time through a slow link, cut once the first batch is applied (it holds the briefs' creation).
-    proxy.delay(100);
+    // Each batch then takes half a second at least, time enough to see the first one and cut before the last, on a loaded machine too.
+    proxy.delay(250);
     const round = syncNow(b);
     await until('the first pull batch applied', async () => (await call<{ briefs: unknown[] }>(b, 'briefs.list', { limit: 10 })).briefs.length > 0, 10_000);
     proxy.drop();

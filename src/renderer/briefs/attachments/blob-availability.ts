@@ -7,8 +7,8 @@ import { Paths } from '../../../shared/paths';
  */
 export type BlobAvailability = { ok: true } | { ok: false; code: string; message: string; canRetry: boolean };
 
-/** What retrying cannot change: nobody has the image, or no attachment names it. */
-const FINAL = new Set(['blob_lost', 'not_found']);
+/** What retrying cannot change: nobody has the image, no attachment names it, or this Grove does not take it. */
+const FINAL = new Set(['blob_lost', 'not_found', 'blob_not_accepted']);
 
 export async function blobAvailability(sha256: string, name: string): Promise<BlobAvailability> {
   let res: Response;
