@@ -5,7 +5,7 @@ import type { HybridClock } from '../briefs/hybrid-clock';
 import { WITHHELD_DIFF } from '../briefs/redaction-spread';
 import { imagesNamedBy } from './blob-sync';
 import type { Outbox, OutboxBatch } from './outbox';
-import { numberNewBriefs } from './shared-numbers';
+import { numberNewBriefs, takeNumbers } from './shared-numbers';
 import { rowValues, SHARED_COLUMNS } from './shared-rows';
 
 /**
@@ -99,9 +99,12 @@ async function pushEntries(
   await conn.beginTransaction();
   try {
     // Locks the counter row, first as in every push transaction, and in the same round trip
-    // takes a number for each entry. When some may be known (or there are none), the lock is
-    // a plain SELECT … FOR UPDATE and the counter is written once the count is known.
-    const taken = checkKnown ? 0 : entries.length;
+    // takes a number for each entry, and for the `numbered` entry of each brief it creates.
+    // When some may be known (or there are none), the lock is a plain SELECT … FOR UPDATE and
+    // the counter is written once the count is known.
+    const firstPush = !checkKnown && entries.length > 0;
+    const creating = firstPush ? entries.filter((e) => e.kind === 'created').map((e) => e.briefId) : [];
+    const taken = firstPush ? entries.length + creating.length : 0;
     let seq: number;
     if (taken > 0) {
       const [counter] = await conn.query("UPDATE counters SET value = LAST_INSERT_ID(value + ?) WHERE name = 'entry_seq'", [taken]);
@@ -114,6 +117,9 @@ async function pushEntries(
     const [present] = checkKnown && entries.length ? await conn.query('SELECT id FROM entries WHERE id IN (?)', [entries.map((e) => e.id)]) : [[]];
     const known = new Set((present as { id: string }[]).map((r) => r.id));
     await checkImagesThere(conn, entries.filter((e) => !known.has(e.id)), haveImage);
+    // A first push numbers its new briefs up front (the brief_number row locked second, as in
+    // every push), so their `numbered` entries go in the batch's own INSERT.
+    const numbers = await takeNumbers(conn, creating, seq + entries.length + 1, origin, clock, storeId);
     const inserted: BriefEntry[] = [];
     let rows: unknown[][] = [];
     let bytes = 0;
@@ -123,17 +129,23 @@ async function pushEntries(
       rows = [];
       bytes = 0;
     };
-    for (const e of entries) {
-      if (known.has(e.id)) continue;
-      inserted.push(e);
-      const values = rowValues(e, ++seq, origin);
+    const add = async (values: unknown[]) => {
       const size = values.reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v) : 8), 0);
       if (bytes + size > STATEMENT_BYTES) await flush();
       rows.push(values);
       bytes += size;
+    };
+    for (const e of entries) {
+      if (known.has(e.id)) continue;
+      inserted.push(e);
+      await add(rowValues(e, ++seq, origin));
     }
+    for (const values of numbers.entries) await add(values);
+    seq += numbers.entries.length;
     await flush();
-    const numbering = await numberNewBriefs(conn, inserted, seq, origin, clock, storeId);
+    if (numbers.numbers.length > 0) await conn.query('INSERT INTO brief_numbers (brief_id, number) VALUES ?', [numbers.numbers]);
+    // A push that may be a replay asks which of its briefs have a number first.
+    const numbering = firstPush ? { seq, numbered: numbers.numbers.length } : await numberNewBriefs(conn, inserted, seq, origin, clock, storeId);
     seq = numbering.seq;
     if (seq !== counted) await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
     // A replay re-uploaded the images of entries the store already had (their first push

@@ -124,3 +124,44 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
     });
   }, 30_000);
 });
+
+describe.skipIf(!hasMariaDb())('push: numbering the briefs a batch creates', () => {
+  it('numbers them in the batch, each once, after its entries; a brief the store numbered already keeps its number (the batch goes again, asking)', async () => {
+    await withHostB(async (conn, b, clock) => {
+      const make = (title: string) => {
+        const r = b.service.create({ title, kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value.brief.id;
+      };
+      const storeId = await sharedStoreId(conn);
+      const [one, two] = [make('one'), make('two')];
+      const pushed = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId);
+      expect(pushed.numbered).toBe(2);
+      const numbered = async () => {
+        const [r] = await conn.query("SELECT brief_id, seq, JSON_VALUE(payload, '$.number') AS number FROM entries WHERE kind = 'numbered' ORDER BY seq");
+        return (r as { brief_id: string; seq: number; number: string }[]).map((x) => [x.brief_id, Number(x.number)]);
+      };
+      expect(await numbered()).toEqual([
+        [one, 1],
+        [two, 2],
+      ]);
+      const [counters] = await conn.query('SELECT name, value FROM counters ORDER BY name');
+      const [maxSeq] = await conn.query('SELECT MAX(seq) AS s, COUNT(*) AS n FROM entries');
+      expect(counters).toEqual(expect.arrayContaining([{ name: 'brief_number', value: 2 }, { name: 'entry_seq', value: Number((maxSeq as { s: number }[])[0]!.s) }]));
+      expect(Number((maxSeq as { s: number; n: number }[])[0]!.n)).toBe(Number((maxSeq as { s: number }[])[0]!.s)); // no gap in seq
+
+      // A brief that has a number on the store already (given by a Grove that numbered it apart): kept, not numbered again.
+      const three = make('three');
+      await conn.query("INSERT INTO brief_numbers (brief_id, number) VALUES (?, 40)", [three]);
+      await conn.query("UPDATE counters SET value = 40 WHERE name = 'brief_number'");
+      expect((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).numbered).toBe(0);
+      expect((await numbered()).map(([id]) => id)).toEqual([one, two]);
+      const [numbers] = await conn.query('SELECT brief_id, number FROM brief_numbers ORDER BY number');
+      expect(numbers).toEqual([
+        { brief_id: one, number: 1 },
+        { brief_id: two, number: 2 },
+        { brief_id: three, number: 40 },
+      ]);
+    });
+  }, 30_000);
+});
