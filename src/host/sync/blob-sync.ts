@@ -49,7 +49,8 @@ export async function chunkSizeOf(conn: Connection): Promise<number> {
   return size;
 }
 
-type Step = <T>(work: Promise<T>) => Promise<T>;
+/** One step against the shared store, bounded by the caller's timeout. */
+export type Step = <T>(work: Promise<T>) => Promise<T>;
 type BlobRow = { size: number | string; type: string; chunks: number; chunk_size: number; complete: number; lost: number };
 type Named = { sha256: string; size: number; type: string };
 

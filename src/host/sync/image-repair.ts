@@ -2,8 +2,8 @@ import type { Connection, ResultSetHeader } from 'mysql2/promise';
 import type { BlobStore } from '../briefs/blob-store';
 import type { BriefStore } from '../briefs/brief-store';
 import type { Logger } from '../logger';
-import { chunkSizeOf, hasImageBytes, uploadBlob } from './blob-sync';
-import { deleteUnnamedImages } from './push';
+import { chunkSizeOf, hasImageBytes, uploadBlob, type Step } from './blob-sync';
+import { deleteUnnamedImages, underPushLock } from './push';
 
 /**
  * Images wanted on the shared store, and the hosts that have them uploading them again
@@ -20,8 +20,6 @@ import { deleteUnnamedImages } from './push';
  * asks; a Grove from before it neither asks nor answers, and reads the store as it did.
  */
 export const IMAGES_WANTED = 'images_wanted';
-
-type Step = <T>(work: Promise<T>) => Promise<T>;
 
 /** Moves the counter every host watches: an image is wanted. */
 export async function askForImages(conn: Connection): Promise<void> {
@@ -98,19 +96,14 @@ export async function uploadWantedImages(conn: Connection, deps: ImageRepairDeps
   let finished = 0;
   for (let i = 0; i < uploaded.length; i += FINISH_BATCH) {
     const part = uploaded.slice(i, i + FINISH_BATCH);
-    await step(conn.beginTransaction());
-    try {
-      await step(conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE"));
+    finished += await underPushLock(conn, step, async () => {
       const unnamed = new Set(await step(deleteUnnamedImages(conn, part)));
       const named = part.filter((sha) => !unnamed.has(sha));
+      if (named.length === 0) return 0;
       // Whole only with every chunk there: a row deleted and begun again meanwhile by another host is not ours to finish.
-      const [done] = named.length > 0 ? await step(conn.query('UPDATE blobs b SET complete = 1 WHERE b.sha256 IN (?) AND b.chunks = (SELECT COUNT(*) FROM blob_chunks c WHERE c.sha256 = b.sha256)', [named])) : [{ affectedRows: 0 }];
-      await step(conn.commit());
-      finished += (done as ResultSetHeader).affectedRows;
-    } catch (e) {
-      await conn.rollback().catch(() => undefined);
-      throw e;
-    }
+      const [done] = await step(conn.query('UPDATE blobs b SET complete = 1 WHERE b.sha256 IN (?) AND b.chunks = (SELECT COUNT(*) FROM blob_chunks c WHERE c.sha256 = b.sha256)', [named]));
+      return (done as ResultSetHeader).affectedRows;
+    });
   }
   if (finished > 0) deps.logger.info('images wanted on the shared store uploaded again', { count: finished });
   return finished;

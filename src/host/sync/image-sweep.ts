@@ -1,5 +1,6 @@
 import type { Connection } from 'mysql2/promise';
-import { deleteUnnamedImages, sha256Of } from './push';
+import type { Step } from './blob-sync';
+import { deleteUnnamedImages, sha256Of, underPushLock } from './push';
 
 /**
  * Images on the shared store that no attachment there names, deleted (docs/sync.md, "Swept
@@ -18,8 +19,6 @@ export const SWEEP_EVERY_MS = 24 * 60 * 60 * 1000;
 const SWEEP_MAX = 500;
 /** Images checked again and deleted in one transaction under the push lock: it is held for a short scan. */
 const LOCKED_BATCH = 50;
-
-type Step = <T>(work: Promise<T>) => Promise<T>;
 
 /** Whether a host that last swept at `last` (ISO, or null for never) sweeps now. */
 export function sweepDue(last: string | null, now: number): boolean {
@@ -46,15 +45,8 @@ export async function sweepCandidates(conn: Connection, step: Step): Promise<str
 export async function deleteIfUnnamed(conn: Connection, candidates: readonly string[], step: Step): Promise<number> {
   let deleted = 0;
   for (let i = 0; i < candidates.length; i += LOCKED_BATCH) {
-    await step(conn.beginTransaction());
-    try {
-      await step(conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE"));
-      deleted += (await step(deleteUnnamedImages(conn, candidates.slice(i, i + LOCKED_BATCH)))).length;
-      await step(conn.commit());
-    } catch (e) {
-      await conn.rollback().catch(() => undefined);
-      throw e;
-    }
+    const batch = candidates.slice(i, i + LOCKED_BATCH);
+    deleted += (await underPushLock(conn, step, () => step(deleteUnnamedImages(conn, batch)))).length;
   }
   return deleted;
 }

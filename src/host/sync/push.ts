@@ -3,7 +3,7 @@ import type { BriefEntry } from '../../shared/briefs';
 import type { BriefStore } from '../briefs/brief-store';
 import type { HybridClock } from '../briefs/hybrid-clock';
 import { WITHHELD_DIFF } from '../briefs/redaction-spread';
-import { imagesNamedBy } from './blob-sync';
+import { imagesNamedBy, type Step } from './blob-sync';
 import type { Outbox, OutboxBatch } from './outbox';
 import { numberNewBriefs, takeNumbers } from './shared-numbers';
 import { rowValues, SHARED_COLUMNS } from './shared-rows';
@@ -154,6 +154,24 @@ async function pushEntries(
     const written = await rewriteTombstones(conn, store, rewrites);
     await conn.commit();
     return { written, numbered: numbering.numbered };
+  } catch (e) {
+    await conn.rollback().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * `work` in a transaction holding the lock every push takes first (the `entry_seq` counter
+ * row), so it is ordered with every push and every redaction's delete of images. Each step
+ * through `step` (a timeout); rolled back if anything fails.
+ */
+export async function underPushLock<T>(conn: Connection, step: Step, work: () => Promise<T>): Promise<T> {
+  await step(conn.beginTransaction());
+  try {
+    await step(conn.query("SELECT value FROM counters WHERE name = 'entry_seq' FOR UPDATE"));
+    const result = await work();
+    await step(conn.commit());
+    return result;
   } catch (e) {
     await conn.rollback().catch(() => undefined);
     throw e;
