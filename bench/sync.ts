@@ -7,12 +7,14 @@ import { openDatabase, type Db } from '../src/host/db/database';
 import { createEventLog } from '../src/host/events/event-log';
 import { createBriefStore, type BriefStore } from '../src/host/briefs/brief-store';
 import { BriefService } from '../src/host/briefs/brief-service';
-import { createBlobStore } from '../src/host/briefs/blob-store';
+import { createBlobStore, type BlobStore } from '../src/host/briefs/blob-store';
 import { createHybridClock, type HybridClock } from '../src/host/briefs/hybrid-clock';
 import { uuidv7 } from '../src/host/ids';
 import { createOutbox, type Outbox } from '../src/host/sync/outbox';
 import { pullBatch, PULL_BATCH } from '../src/host/sync/pull';
-import { pushBatch, PUSH_BATCH } from '../src/host/sync/push';
+import { PUSH_BATCH } from '../src/host/sync/push';
+import { pushWaiting } from '../src/host/sync/push-waiting';
+import { createLogger } from '../src/host/logger';
 import { ensureSharedSchema, sharedStoreId } from '../src/host/sync/shared-schema';
 import { rowValues, SHARED_COLUMNS, type SharedRow } from '../src/host/sync/shared-rows';
 import { createSyncStateStore } from '../src/host/sync/sync-state-store';
@@ -26,7 +28,7 @@ import { api, compare, cpuPercent, cpuTicks, endAll, report, rng, runBench, star
 /**
  * `npm run bench -- sync` (issue 14), against a throwaway MariaDB 10.11 on loopback
  * (test/fixtures/mariadb.ts), each figure against a baseline measured in the same run:
- *   (1) push throughput: Grove's pushBatch through the outbox of a real SQLite store
+ *   (1) push throughput: the host's push loop (push-waiting.ts) through the outbox of a real SQLite store
  *       (BENCH_SYNC_PUSH entries, default 20,000, briefs of 50 realistic entries) vs a raw
  *       mysql2 bulk insert of the same rows into a copy of the same table, in the same
  *       batches of 500, one transaction each (target ≥ 0.7);
@@ -40,7 +42,8 @@ import { api, compare, cpuPercent, cpuTicks, endAll, report, rng, runBench, star
  *       them) into an empty store vs the raw SELECT of the same rows (target ≤ 2×); beside
  *       it, the floor of any pull into a durable store: those SELECTs plus raw SQLite inserts.
  * Needs MariaDB's binaries (`apt-get install mariadb-server`). Env: BENCH_TMPDIR, BENCH_RUNS
- * (push and pull repetitions, default 3 and 2). A full run takes about 4 minutes here.
+ * (push and pull repetitions, default 3 and 2), BENCH_SYNC_PARTS (which of push, pull,
+ * latency run; all by default). A full run takes about 4 minutes here.
  */
 const PUSH_N = Number(process.env.BENCH_SYNC_PUSH ?? 20_000);
 const PULL_N = Number(process.env.BENCH_SYNC_PULL ?? 100_000);
@@ -49,6 +52,8 @@ const IDLE_S = Number(process.env.BENCH_SYNC_IDLE_S ?? 60);
 const PUSH_RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const PULL_RUNS = Math.max(1, PUSH_RUNS - 1);
 const PER_BRIEF = 50;
+/** Which parts run (comma-separated, default all): push, pull, latency (with idle CPU). */
+const PARTS = new Set((process.env.BENCH_SYNC_PARTS ?? 'push,pull,latency').split(','));
 
 type Target = { what: string; value: number; unit: string; target: string; met: boolean };
 const round = (n: number, d = 1): number => Number(n.toFixed(d));
@@ -90,6 +95,7 @@ interface Rig {
   outbox: Outbox;
   service: BriefService;
   clock: HybridClock;
+  blobs: BlobStore;
 }
 
 /** The store, outbox and service as the host builds them, on a data dir of their own. */
@@ -99,15 +105,16 @@ function rig(name: string): Rig {
   const outbox = createOutbox(db);
   const store = createBriefStore(db, { outbox });
   const clock = createHybridClock(name);
+  const blobs = createBlobStore(db, join(dir, 'blobs'));
   const service = new BriefService({
     store,
     events: createEventLog(db, undefined, undefined, { error: () => {} }),
     clock,
-    blobs: createBlobStore(db, join(dir, 'blobs')),
+    blobs,
     operatorName: 'mike',
     agentName: () => null,
   });
-  const r = { dir, db, store, outbox, service, clock };
+  const r = { dir, db, store, outbox, service, clock, blobs };
   closers.push(() => void db.close());
   return r;
 }
@@ -150,13 +157,10 @@ async function resetShared(conn: Connection): Promise<void> {
 // ---------------------------------------------------------------------------------------
 // (1) push, (4) pull: in-process, the modules the host runs.
 
+/** What a sync round's push does: the host's own loop over the outbox (push-waiting.ts). */
 async function pushAll(conn: Connection, r: Rig, origin: string): Promise<number> {
-  let pushed = 0;
-  for (;;) {
-    const n = (await pushBatch(conn, r.store, r.outbox, origin, r.clock, await sharedStoreId(conn))).pushed;
-    if (n === 0) return pushed;
-    pushed += n;
-  }
+  const deps = { store: r.store, outbox: r.outbox, origin, clock: r.clock, blobs: r.blobs, logger: createLogger(() => {}, 'error') };
+  return (await pushWaiting(conn, deps, await sharedStoreId(conn), (work) => work)).pushed;
 }
 
 function enqueue(r: Rig, entries: readonly BriefEntry[]): void {
@@ -189,7 +193,7 @@ async function push(conn: Connection, source: Rig, entries: BriefEntry[], compar
     raw.push((rows.length / (performance.now() - t0)) * 1000);
     console.log(`push run ${run + 1}: Grove ${grove.at(-1)!.toFixed(0)}/s, raw ${raw.at(-1)!.toFixed(0)}/s`);
   }
-  const c = compare(`push ${batch.length} entries (entries/s; ratio = Grove / raw)`, { name: 'pushBatch via outbox', unit: '/s', samples: grove }, { name: 'raw mysql2 bulk insert', unit: '/s', samples: raw });
+  const c = compare(`push ${batch.length} entries (entries/s; ratio = Grove / raw)`, { name: 'pushWaiting via outbox', unit: '/s', samples: grove }, { name: 'raw mysql2 bulk insert', unit: '/s', samples: raw });
   comparisons.push(c);
   targets.push({ what: 'push throughput / raw insert', value: c.ratio, unit: '×', target: '≥ 0.7', met: c.ratio >= 0.7 });
   extra.push = { entries: batch.length, runs: PUSH_RUNS };
@@ -416,9 +420,9 @@ async function main(): Promise<void> {
   extra.serverVersion = (version as { v: string }[])[0]!.v;
   const source = rig('source');
   const entries = seed(source, PUSH_N);
-  await push(conn, source, entries, comparisons, targets, extra);
-  await pull(conn, source, entries, comparisons, targets, extra);
-  await latencyAndIdle(db, conn, comparisons, targets, extra);
+  if (PARTS.has('push')) await push(conn, source, entries, comparisons, targets, extra);
+  if (PARTS.has('pull')) await pull(conn, source, entries, comparisons, targets, extra);
+  if (PARTS.has('latency')) await latencyAndIdle(db, conn, comparisons, targets, extra);
   extra.targets = targets;
   report('sync', comparisons, extra);
   console.log('\ntargets');

@@ -22,8 +22,11 @@ export type EntryOrigin = 'local' | 'shared';
 
 const LOCAL_ONLY: readonly BriefEntry['kind'][] = ['renumbered', 'numbered'];
 
-/** Queued ids in local order, and the entries of those still stored (an id whose entry is gone is only cleared). */
-export type OutboxBatch = { ids: string[]; entries: BriefEntry[] };
+/**
+ * Queued ids in local order, and the entries of those still stored (an id whose entry is gone
+ * is only cleared); `lastSeq`, the local seq of the last (to read the batch after this one).
+ */
+export type OutboxBatch = { ids: string[]; entries: BriefEntry[]; lastSeq: number };
 
 export interface Outbox {
   /** Whether inserts and tombstones are queued (sync configured). */
@@ -41,8 +44,14 @@ export interface Outbox {
   /**
    * The oldest waiting entries, in local order, read in one query (a push read them one by
    * one, a sixth of its time); `ids` also names any whose entry is gone, so `done` clears them.
+   * With `after`, those queued after that local seq (the batch after one not pushed yet).
    */
-  nextBatch(limit: number): OutboxBatch;
+  nextBatch(limit: number, after?: number): OutboxBatch;
+  /**
+   * Moves when the queue's order was reset (`enqueueAll` queued older entries, or `clear`
+   * emptied it): a batch read ahead before then may skip or resend entries, and is read again.
+   */
+  generation(): number;
   /** Pushed: these rows go. */
   done(ids: readonly string[]): void;
   /** The entries whose shared row waits to be rewritten. */
@@ -56,9 +65,10 @@ export interface Outbox {
 
 export function createOutbox(db: Db): Outbox {
   let enabled = false;
+  let generation = 0;
   const insert = db.prepare('INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) VALUES (?, ?)');
   const remove = db.prepare('DELETE FROM sync_outbox WHERE entry_id IN (SELECT value FROM json_each(?))');
-  const next = db.prepare('SELECT o.entry_id, e.* FROM sync_outbox o LEFT JOIN brief_entries e ON e.id = o.entry_id ORDER BY o.local_seq LIMIT ?');
+  const next = db.prepare('SELECT o.entry_id, o.local_seq AS outbox_seq, e.* FROM sync_outbox o LEFT JOIN brief_entries e ON e.id = o.entry_id WHERE o.local_seq > ? ORDER BY o.local_seq LIMIT ?');
   const insertTombstone = db.prepare('INSERT OR IGNORE INTO sync_tombstones (entry_id) VALUES (?)');
   const removeTombstone = db.prepare('DELETE FROM sync_tombstones WHERE entry_id = ?');
   const nextTombstones = db.prepare('SELECT entry_id FROM sync_tombstones ORDER BY entry_id LIMIT ?');
@@ -73,15 +83,21 @@ export function createOutbox(db: Db): Outbox {
       if (enabled) insertTombstone.run(entryId);
     },
     enqueueAll() {
+      generation++;
       db.prepare("INSERT OR IGNORE INTO sync_outbox (entry_id, local_seq) SELECT id, seq FROM brief_entries WHERE kind NOT IN ('renumbered', 'numbered')").run();
       db.prepare(
         "INSERT OR IGNORE INTO sync_tombstones (entry_id) SELECT id FROM brief_entries WHERE redacted IS NOT NULL OR (kind = 'refinement' AND json_extract(payload, '$.diff') = ?)",
       ).run(WITHHELD_DIFF);
     },
-    nextBatch(limit) {
-      const rows = next.all(limit) as (Partial<EntryRow> & { entry_id: string })[];
-      return { ids: rows.map((r) => r.entry_id), entries: rows.filter((r): r is EntryRow & { entry_id: string } => typeof r.id === 'string').map(rowToEntry) };
+    nextBatch(limit, after = -1) {
+      const rows = next.all(after, limit) as (Partial<EntryRow> & { entry_id: string; outbox_seq: number })[];
+      return {
+        ids: rows.map((r) => r.entry_id),
+        entries: rows.filter((r): r is EntryRow & { entry_id: string; outbox_seq: number } => typeof r.id === 'string').map(rowToEntry),
+        lastSeq: rows.at(-1)?.outbox_seq ?? after,
+      };
     },
+    generation: () => generation,
     done(ids) {
       // Not synced to disk on its own (a push paid for that fsync a sixth of its time): a power
       // cut that loses this delete only replays the batch, which the shared store's unique key
@@ -99,6 +115,7 @@ export function createOutbox(db: Db): Outbox {
     tombstonesDone: (ids) => db.transaction(() => ids.forEach((id) => removeTombstone.run(id)))(),
     waiting: () => (count.get() as { n: number }).n,
     clear: () => db.transaction(() => {
+      generation++;
       db.prepare('DELETE FROM sync_outbox').run();
       db.prepare('DELETE FROM sync_tombstones').run();
     })(),

@@ -40,38 +40,52 @@ class ImagesGone extends Error {
   }
 }
 
-/**
- * `batch`: the one the caller checked (blob-sync.ts uploaded its images); else the outbox's next.
- * `haveImage`: whether this host has an image's bytes (then it insists on the shared store
- * having it whole before the entries naming it go; without them, any row of it does).
- */
-export async function pushBatch(
-  conn: Connection,
-  store: BriefStore,
-  outbox: Outbox,
-  origin: string,
-  clock: HybridClock,
-  storeId: string,
-  batch?: OutboxBatch,
-  haveImage: (sha256: string) => boolean = () => false,
-): Promise<Pushed> {
-  const { ids, entries } = batch ?? outbox.nextBatch(PUSH_BATCH);
+export interface PushOptions {
+  /** The batch the caller checked (blob-sync.ts uploaded its images); else the outbox's next. */
+  batch?: Pick<OutboxBatch, 'ids' | 'entries'>;
+  /**
+   * Whether this host has an image's bytes (then it insists on the shared store having it
+   * whole before the entries naming it go; without them, any row of it does).
+   */
+  haveImage?: (sha256: string) => boolean;
+  /**
+   * Local work done while the server inserts the batch's entries (the statement sent, its
+   * answer not awaited): push-waiting.ts reads the next batch there. Called at most once.
+   */
+  whileInserting?: () => void;
+  /**
+   * Takes the pushed entries out of the outbox, once the batch committed; by default at once.
+   * push-waiting.ts does it while the next batch is inserted: until then a crash only replays
+   * them, which changes nothing (the unique key, above).
+   */
+  done?: (ids: readonly string[]) => void;
+}
+
+export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock, storeId: string, options: PushOptions = {}): Promise<Pushed> {
+  const { ids, entries } = options.batch ?? outbox.nextBatch(PUSH_BATCH);
+  const haveImage = options.haveImage ?? (() => false);
+  let overlap = options.whileInserting;
+  const whileInserting = (): void => {
+    const work = overlap;
+    overlap = undefined;
+    work?.();
+  };
   const rewrites = outbox.nextTombstones(PUSH_BATCH);
   if (ids.length === 0 && rewrites.length === 0) return { pushed: 0, numbered: 0, imagesGone: [] };
   let committed: Committed;
   try {
     try {
-      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, false);
+      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, false, whileInserting);
     } catch (e) {
       // Some are there already (a replay): the batch again, skipping what the server has.
       if (!isDuplicate(e)) throw e;
-      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, true);
+      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, true, whileInserting);
     }
   } catch (e) {
     if (e instanceof ImagesGone) return { pushed: 0, numbered: 0, imagesGone: e.sha256s };
     throw e;
   }
-  outbox.done(ids);
+  (options.done ?? outbox.done)(ids);
   // Cleared only for entries that still read as they were written, checked after COMMIT with no
   // await in between: a newer redaction of one (during the commit's round trip) keeps its row
   // queued, since its own enqueue found the row there and added nothing.
@@ -95,6 +109,7 @@ async function pushEntries(
   storeId: string,
   haveImage: (sha256: string) => boolean,
   checkKnown: boolean,
+  whileInserting: () => void,
 ): Promise<Committed> {
   await conn.beginTransaction();
   try {
@@ -123,14 +138,20 @@ async function pushEntries(
     const inserted: BriefEntry[] = [];
     let rows: unknown[][] = [];
     let bytes = 0;
-    const flush = async () => {
+    const flush = async (last = false) => {
       if (rows.length === 0) return;
-      await conn.query(`INSERT INTO entries (${SHARED_COLUMNS}) VALUES ?`, [rows]);
+      const sent = conn.query(`INSERT INTO entries (${SHARED_COLUMNS}) VALUES ?`, [rows]);
+      try {
+        if (last) whileInserting();
+      } finally {
+        await sent;
+      }
       rows = [];
       bytes = 0;
     };
     const add = async (values: unknown[]) => {
-      const size = values.reduce<number>((n, v) => n + (typeof v === 'string' ? Buffer.byteLength(v) : 8), 0);
+      // At most 3 UTF-8 bytes per UTF-16 unit: a bound, without encoding every string to count.
+      const size = values.reduce<number>((n, v) => n + (typeof v === 'string' ? v.length * 3 : 8), 0);
       if (bytes + size > STATEMENT_BYTES) await flush();
       rows.push(values);
       bytes += size;
@@ -142,7 +163,7 @@ async function pushEntries(
     }
     for (const values of numbers.entries) await add(values);
     seq += numbers.entries.length;
-    await flush();
+    await flush(true);
     if (numbers.numbers.length > 0) await conn.query('INSERT INTO brief_numbers (brief_id, number) VALUES ?', [numbers.numbers]);
     // A push that may be a replay asks which of its briefs have a number first.
     const numbering = firstPush ? { seq, numbered: numbers.numbers.length } : await numberNewBriefs(conn, inserted, seq, origin, clock, storeId);

@@ -8,13 +8,12 @@ import type { BriefStore } from '../briefs/brief-store';
 import type { HybridClock } from '../briefs/hybrid-clock';
 import type { EventLog } from '../events/event-log';
 import { maskSecrets, type Logger } from '../logger';
-import { hasImageBytes, uploadWaitingBlobs } from './blob-sync';
 import type { Outbox } from './outbox';
 import { uploadWantedImages } from './image-repair';
 import { sweepDue, sweepUnnamedImages } from './image-sweep';
 import { pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { readRoundCounters } from './round-counters';
-import { pushBatch } from './push';
+import { pushWaiting } from './push-waiting';
 import { parseSyncUrl, sessionIdleSeconds, sharedConnectionOptions } from './shared-connection';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION, sharedStoreId } from './shared-schema';
 import { INITIAL_PACING, nextRound, POLL_MS, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
@@ -49,8 +48,6 @@ export interface SyncServiceDeps {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-/** Uploads of one round's images again after a redaction deleted them meanwhile, before the round gives up. */
-const MAX_REUPLOADS = 3;
 
 /** GROVE_SYNC_TIMEOUT_MS shortens or lengthens the step timeout (a slow link; the tests' hung server). */
 export function syncTimeoutMs(env: NodeJS.ProcessEnv): number {
@@ -295,22 +292,7 @@ export class SyncService {
         }
       }
       this.st.lastPullAt = new Date(this.now()).toISOString();
-      let pushed = 0;
-      let numbered = 0;
-      let reuploads = 0;
-      while (this.deps.outbox.waiting() > 0) {
-        // The images this batch's attachments name go first: an entry never arrives before its image.
-        const checked = await uploadWaitingBlobs(conn, this.deps, (work) => this.step(work));
-        const batch = await this.step(pushBatch(conn, this.deps.store, this.deps.outbox, this.deps.origin, this.deps.clock, storeId, checked, (sha) => hasImageBytes(this.deps.blobs, sha)));
-        if (batch.imagesGone.length > 0) {
-          // A redaction elsewhere deleted them after they were uploaded (push.ts): uploaded again.
-          if (++reuploads > MAX_REUPLOADS) throw new Error(`images this host uploaded keep leaving the shared store before their entries are pushed (${batch.imagesGone.join(', ')}); the next round tries again`);
-          continue;
-        }
-        if (batch.pushed === 0) break;
-        pushed += batch.pushed;
-        numbered += batch.numbered;
-      }
+      const { pushed, numbered } = await pushWaiting(conn, this.deps, storeId, (work) => this.step(work));
       if (pushed > 0) this.st.lastPushAt = new Date(this.now()).toISOString();
       // The shared store numbered briefs of this push: pulled now, the numbers show this round.
       if (numbered > 0) {

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { createConnection, type Connection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHybridClock } from '../../../src/host/briefs/hybrid-clock';
 import { createLogger } from '../../../src/host/logger';
-import { chunkSizeOf, uploadBlob, uploadWaitingBlobs } from '../../../src/host/sync/blob-sync';
+import { chunkSizeOf, uploadBlob } from '../../../src/host/sync/blob-sync';
 import { deleteIfUnnamed, sweepCandidates, sweepDue, sweepUnnamedImages, SWEEP_EVERY_MS } from '../../../src/host/sync/image-sweep';
 import { IMAGES_WANTED, removeDamagedCopy, uploadWantedImages } from '../../../src/host/sync/image-repair';
-import { pushBatch } from '../../../src/host/sync/push';
+import { pushWaiting } from '../../../src/host/sync/push-waiting';
 import { readRoundCounters } from '../../../src/host/sync/round-counters';
-import { ensureSharedSchema, sharedStoreId } from '../../../src/host/sync/shared-schema';
+import { sharedStoreId } from '../../../src/host/sync/shared-schema';
 import { createSyncStateStore } from '../../../src/host/sync/sync-state-store';
-import { closeRigs, MIKE, trackedRig } from '../../fixtures/brief-service';
-import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
+import { closeRigs, MIKE, type BriefRig } from '../../fixtures/brief-service';
+import { hasMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
+import { withSharedStore } from '../../fixtures/shared-store';
 
 /**
  * Images asked for again (image-repair.ts) and swept (image-sweep.ts) against a real MariaDB,
@@ -30,21 +31,8 @@ const JPEG = readFileSync(`${images}photo.jpg`);
 const step = <T>(work: Promise<T>): Promise<T> => work;
 const logger = createLogger(() => undefined);
 
-type Rig = ReturnType<typeof trackedRig>;
-
-async function withStore(work: (conn: Connection, b: Rig) => Promise<void>): Promise<void> {
-  const db = await startMariaDb();
-  const conn = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
-  try {
-    await ensureSharedSchema(conn, 5000);
-    await work(conn, trackedRig({ node: 'host-b', sync: true }));
-  } finally {
-    await conn.end();
-  }
-}
-
 /** A brief with `bytes` attached; the image's sha256 and its attachment entry's id. */
-async function attached(b: Rig, title: string, bytes: Buffer): Promise<{ sha: string; entryId: string }> {
+async function attached(b: BriefRig, title: string, bytes: Buffer): Promise<{ sha: string; entryId: string }> {
   const created = b.service.create({ title, kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
   if (!created.ok) throw new Error(created.error.message);
   const put = await b.blobs.put((async function* () {
@@ -56,14 +44,9 @@ async function attached(b: Rig, title: string, bytes: Buffer): Promise<{ sha: st
   return { sha: put.value.sha256, entryId: added.value.entries.at(-1)!.id };
 }
 
-/** Everything waiting, pushed as a round does: each batch's images first. */
-async function pushAll(conn: Connection, b: Rig): Promise<void> {
-  const clock = createHybridClock('host-b');
-  for (;;) {
-    const checked = await uploadWaitingBlobs(conn, { outbox: b.outbox, blobs: b.blobs, logger }, step);
-    const r = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, await sharedStoreId(conn), checked, () => true);
-    if (r.pushed === 0) return;
-  }
+/** Everything waiting, pushed as a round does (push-waiting.ts): each batch's images first. */
+async function pushAll(conn: Connection, b: BriefRig): Promise<void> {
+  await pushWaiting(conn, { store: b.store, outbox: b.outbox, origin: 'host-b', clock: createHybridClock('host-b'), blobs: b.blobs, logger }, await sharedStoreId(conn), step);
 }
 
 async function sharedImage(conn: Connection, sha: string): Promise<{ complete: number | null; chunkBytes: number }> {
@@ -79,7 +62,7 @@ async function wanted(conn: Connection): Promise<number> {
 
 describe.skipIf(!hasMariaDb())('images asked for again', () => {
   it('uploads the images its attachments name that the store lacks whole; one a redaction pushed elsewhere un-named leaves again', async () => {
-    await withStore(async (conn, b) => {
+    await withSharedStore(async (conn, b) => {
       const kept = await attached(b, 'kept', GIF);
       const secret = await attached(b, 'secret', PNG);
       await pushAll(conn, b);
@@ -103,7 +86,7 @@ describe.skipIf(!hasMariaDb())('images asked for again', () => {
   });
 
   it('an upload cut off before its check leaves the image incomplete, which no host fetches; the next look finishes it', async () => {
-    await withStore(async (conn, b) => {
+    await withSharedStore(async (conn, b) => {
       const image = await attached(b, 'frame', GIF);
       await pushAll(conn, b);
       await conn.query('DELETE FROM blobs');
@@ -118,7 +101,7 @@ describe.skipIf(!hasMariaDb())('images asked for again', () => {
   });
 
   it('removes a damaged copy only while it is the copy that was read, and asks for the image either way; a round sees the ask once', async () => {
-    await withStore(async (conn, b) => {
+    await withSharedStore(async (conn, b) => {
       const image = await attached(b, 'frame', GIF);
       await pushAll(conn, b);
       const state = createSyncStateStore(b.db);
@@ -140,7 +123,7 @@ describe.skipIf(!hasMariaDb())('images asked for again', () => {
   });
 
   it('a sweep deletes the images no unredacted attachment names (uploaded and never pushed; redacted elsewhere), and keeps the rest', async () => {
-    await withStore(async (conn, b) => {
+    await withSharedStore(async (conn, b) => {
       const kept = await attached(b, 'kept', GIF);
       const secret = await attached(b, 'secret', PNG);
       await pushAll(conn, b);

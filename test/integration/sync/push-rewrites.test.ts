@@ -1,10 +1,11 @@
 import { createHybridClock } from '../../../src/host/briefs/hybrid-clock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createConnection, type Connection } from 'mysql2/promise';
-import { closeRigs, trackedRig, MIKE } from '../../fixtures/brief-service';
-import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
+import type { Connection } from 'mysql2/promise';
+import { closeRigs, MIKE, type BriefRig } from '../../fixtures/brief-service';
+import { hasMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
+import { withSharedStore } from '../../fixtures/shared-store';
 import { pushBatch } from '../../../src/host/sync/push';
-import { ensureSharedSchema, sharedStoreId } from '../../../src/host/sync/shared-schema';
+import { sharedStoreId } from '../../../src/host/sync/shared-schema';
 import { WITHHELD_DIFF } from '../../../src/host/briefs/redaction-spread';
 import { readFileSync } from 'node:fs';
 import type { BriefEntry } from '../../../src/shared/briefs';
@@ -25,20 +26,13 @@ async function rows(c: Connection): Promise<Map<string, { payload: string | null
   return new Map((r as { id: string; payload: string | null; redacted: string | null }[]).map((x) => [x.id, x]));
 }
 
-/** A shared store on a throwaway MariaDB, and host B's brief service syncing to it. */
-async function withHostB(work: (conn: Connection, b: ReturnType<typeof trackedRig>, clock: ReturnType<typeof createHybridClock>) => Promise<void>): Promise<void> {
-  const db = await startMariaDb();
-  const conn = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
-  try {
-    await ensureSharedSchema(conn, 5000);
-    await work(conn, trackedRig({ node: 'host-b', sync: true }), createHybridClock('host-b'));
-  } finally {
-    await conn.end();
-  }
+/** The shared store, host B syncing to it, and B's clock. */
+async function withHostB(work: (conn: Connection, b: BriefRig, clock: ReturnType<typeof createHybridClock>) => Promise<void>): Promise<void> {
+  await withSharedStore((conn, b) => work(conn, b, createHybridClock('host-b')));
 }
 
 /** A brief on B with a GIF attached: the image's sha256 and the attachment's entry. */
-async function attachedImage(b: ReturnType<typeof trackedRig>): Promise<{ sha: string; entry: BriefEntry }> {
+async function attachedImage(b: BriefRig): Promise<{ sha: string; entry: BriefEntry }> {
   const created = b.service.create({ title: 'Screens', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
   if (!created.ok) throw new Error(created.error.message);
   const put = await b.blobs.put((async function* () {
@@ -116,7 +110,7 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
       await conn.query('UPDATE entries SET payload = NULL, redacted = ? WHERE id = ?', [JSON.stringify({ by: MIKE, reason: 'elsewhere', at: new Date().toISOString(), redactionId: 'r' }), entry.id]);
       await conn.query('DELETE FROM blobs WHERE sha256 = ?', [sha]);
       await uploaded();
-      const replay = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId, { ids: ['replayed'], entries: [entry] }, () => true);
+      const replay = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId, { batch: { ids: ['replayed'], entries: [entry] }, haveImage: () => true });
       expect(replay.imagesGone).toEqual([]);
       const [left] = await conn.query('SELECT sha256 FROM blobs WHERE sha256 = ?', [sha]);
       expect(left).toEqual([]);

@@ -1,0 +1,89 @@
+import type { Connection } from 'mysql2/promise';
+import type { BriefStore } from '../briefs/brief-store';
+import type { HybridClock } from '../briefs/hybrid-clock';
+import { hasImageBytes, imagesNamedBy, uploadWaitingBlobs, type BlobUploadDeps, type Step } from './blob-sync';
+import type { Outbox, OutboxBatch } from './outbox';
+import { pushBatch, PUSH_BATCH } from './push';
+
+export interface PushWaitingDeps extends BlobUploadDeps {
+  store: BriefStore;
+  outbox: Outbox;
+  /** This store's HLC node id, recorded as each pushed row's origin. */
+  origin: string;
+  clock: HybridClock;
+}
+
+/** Uploads of one round's images again after a redaction deleted them meanwhile, before the round gives up. */
+const MAX_REUPLOADS = 3;
+
+/** A batch read while the one before it was being inserted, and the outbox generation it was read in. */
+type ReadAhead = { batch: OutboxBatch; generation: number };
+
+/**
+ * Everything the outbox holds, pushed batch after batch (push.ts), each batch's images uploaded
+ * before it (blob-sync.ts). The local read of a batch is a tenth of a push's time on this
+ * thread, so it is done while the server inserts the batch before (`npm run bench -- sync`).
+ * A batch read ahead is pushed as read only if it names no image (images are uploaded, and the
+ * batch read again, on the usual path) and the outbox was not reset meanwhile (outbox.ts
+ * `generation`). An entry redacted after it was read ahead is pushed as read and rewritten by
+ * the push after (its tombstone row waits for it), as one redacted during a push's own round
+ * trip always was. Answers what was pushed, and how many briefs the shared store numbered.
+ */
+export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, storeId: string, step: Step): Promise<{ pushed: number; numbered: number }> {
+  let pushed = 0;
+  let numbered = 0;
+  let reuploads = 0;
+  // Set by the push's callbacks (closures: plain variables would read as never set).
+  const next: { ahead: ReadAhead | null; done: readonly string[] } = { ahead: null, done: [] };
+  // The last batch's entries leave the outbox while the next is inserted, or before the
+  // outbox is read from its start (which would find them again), or when the loop ends.
+  const settle = (): void => {
+    if (next.done.length > 0) deps.outbox.done(next.done);
+    next.done = [];
+  };
+  try {
+    for (;;) {
+      const ahead = next.ahead;
+      next.ahead = null;
+      let batch: OutboxBatch;
+      if (ahead && ahead.generation === deps.outbox.generation()) batch = ahead.batch;
+      else {
+        settle();
+        if (deps.outbox.waiting() === 0) break;
+        // The images this batch's attachments name go first: an entry never arrives before its image.
+        batch = await uploadWaitingBlobs(conn, deps, step);
+      }
+      const result = await step(
+        pushBatch(conn, deps.store, deps.outbox, deps.origin, deps.clock, storeId, {
+          batch,
+          haveImage: (sha) => hasImageBytes(deps.blobs, sha),
+          whileInserting: () => {
+            settle();
+            next.ahead = readNext(deps.outbox, batch);
+          },
+          done: (ids) => void (next.done = ids),
+        }),
+      );
+      if (result.imagesGone.length > 0) {
+        // A redaction elsewhere deleted them after they were uploaded (push.ts): uploaded again.
+        if (++reuploads > MAX_REUPLOADS) throw new Error(`images this host uploaded keep leaving the shared store before their entries are pushed (${result.imagesGone.join(', ')}); the next round tries again`);
+        next.ahead = null;
+        continue;
+      }
+      if (result.pushed === 0) break;
+      pushed += result.pushed;
+      numbered += result.numbered;
+    }
+  } finally {
+    settle();
+  }
+  return { pushed, numbered };
+}
+
+/** The batch after `batch`, if it can be pushed as read: some entries, and no image among them. */
+function readNext(outbox: Outbox, batch: OutboxBatch): ReadAhead | null {
+  const generation = outbox.generation();
+  const next = outbox.nextBatch(PUSH_BATCH, batch.lastSeq);
+  if (next.ids.length === 0 || imagesNamedBy(next.entries).length > 0) return null;
+  return { batch: next, generation };
+}
