@@ -47,7 +47,7 @@ Commands:
   repo main [--repo R] [--json]         what MAIN's watcher sees (edits, commits that bypassed Grove)
   repo accept-main [--repo R]           accept MAIN as it is now
   repo remove NAME                      unregister a repository (refused while its lanes hold work or agents run)
-  lane create NAME [--branch B] [--ephemeral] [--keyless] [--without-recipes] [--network loopback|none] [--repo R]
+  lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|loopback|none] [--repo R]
                                         a worktree beside MAIN, set up by grove.yaml's recipe
   lane list [--repo R] [--json]         lanes, reconciled with git worktree list
   lane remove NAME [--archive]          remove a lane only if nothing would be lost

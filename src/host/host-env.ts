@@ -4,6 +4,8 @@ import { err, ok } from '../shared/result';
 import { DEFAULT_STOP, type StopTimings } from './terminals/stop-agent-processes';
 import { DEFAULT_RESTART, type RestartConfig } from './terminals/supervision';
 import { TerminalConstants } from './terminals/terminal-constants';
+import { SHARED_LEASE_RANGE } from './sync/shared-claims';
+import { SYNC_TIMEOUT_RANGE } from './sync/sync-service';
 
 /**
  * Host settings read from the environment (docs/configuration.md). Validated at start: a
@@ -48,5 +50,15 @@ export function readHostEnv(env: NodeJS.ProcessEnv): Result<HostEnvSettings, str
   if (!grace.ok) return grace;
   const scrollback = int('GROVE_SCROLLBACK_BYTES', TerminalConstants.scrollbackBytes);
   if (!scrollback.ok) return scrollback;
+  // Read where they are used (the sync modules); checked here so a wrong one stops the host.
+  for (const [name, range] of [
+    ['GROVE_SYNC_TIMEOUT_MS', SYNC_TIMEOUT_RANGE],
+    ['GROVE_CLAIM_LEASE_MS', SHARED_LEASE_RANGE],
+  ] as const) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < range.min || n > range.max) return err(`${name} must be a whole number of milliseconds from ${range.min} to ${range.max}, not ${JSON.stringify(v)}`);
+  }
   return ok({ restart, stop: { interruptMs: DEFAULT_STOP.interruptMs, graceMs: grace.value }, scrollbackBytes: Math.max(64 * 1024, scrollback.value) });
 }

@@ -49,7 +49,8 @@ export interface Outbox {
   nextBatch(limit: number, after?: number): OutboxBatch;
   /**
    * Moves when the queue's order was reset (`enqueueAll` queued older entries, or `clear`
-   * emptied it): a batch read ahead before then may skip or resend entries, and is read again.
+   * emptied it), or an entry was redacted: a batch read ahead before then may skip or resend
+   * entries, or hold text since redacted, and is read again.
    */
   generation(): number;
   /** Pushed: these rows go. */
@@ -80,6 +81,7 @@ export function createOutbox(db: Db): Outbox {
       if (enabled && origin === 'local' && !LOCAL_ONLY.includes(entry.kind)) insert.run(entry.id, entry.seq);
     },
     tombstoned(entryId) {
+      generation++;
       if (enabled) insertTombstone.run(entryId);
     },
     enqueueAll() {

@@ -24,10 +24,9 @@ type ReadAhead = { batch: OutboxBatch; generation: number };
  * before it (blob-sync.ts). The local read of a batch is a tenth of a push's time on this
  * thread, so it is done while the server inserts the batch before (`npm run bench -- sync`).
  * A batch read ahead is pushed as read only if it names no image (images are uploaded, and the
- * batch read again, on the usual path) and the outbox was not reset meanwhile (outbox.ts
- * `generation`). An entry redacted after it was read ahead is pushed as read and rewritten by
- * the push after (its tombstone row waits for it), as one redacted during a push's own round
- * trip always was. Answers what was pushed, and how many briefs the shared store numbered.
+ * batch read again, on the usual path) and the outbox's generation did not move meanwhile
+ * (outbox.ts: sync turned off or pointed elsewhere, or an entry redacted, whose text the batch
+ * may hold). Answers what was pushed, and how many briefs the shared store numbered.
  */
 export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, storeId: string, step: Step): Promise<{ pushed: number; numbered: number }> {
   let pushed = 0;
@@ -38,8 +37,9 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
   // The last batch's entries leave the outbox while the next is inserted, or before the
   // outbox is read from its start (which would find them again), or when the loop ends.
   const settle = (): void => {
-    if (next.done.length > 0) deps.outbox.done(next.done);
+    const ids = next.done;
     next.done = [];
+    if (ids.length > 0) deps.outbox.done(ids);
   };
   try {
     for (;;) {
@@ -61,7 +61,7 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
             settle();
             next.ahead = readNext(deps.outbox, batch);
           },
-          done: (ids) => void (next.done = ids),
+          done: (ids) => void (next.done = [...next.done, ...ids]),
         }),
       );
       if (result.imagesGone.length > 0) {
@@ -74,9 +74,16 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
       pushed += result.pushed;
       numbered += result.numbered;
     }
-  } finally {
-    settle();
+  } catch (e) {
+    try {
+      settle();
+    } catch (failed) {
+      // The push's own failure is the one the round reports; these rows are only pushed again.
+      deps.logger.warn('sync: clearing pushed entries from the outbox failed; the next round pushes them again, which changes nothing', { error: String(failed) });
+    }
+    throw e;
   }
+  settle();
   return { pushed, numbered };
 }
 

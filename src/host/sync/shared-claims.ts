@@ -46,10 +46,13 @@ export interface SharedClaimsDeps {
 /** The shared lease: long enough to ride out a short outage (shared-leases.ts stops an agent before it could lapse). */
 export const DEFAULT_SHARED_LEASE_MS = 120_000;
 
+/** What GROVE_CLAIM_LEASE_MS may be, in ms: a value outside stops the host at start (host-env.ts). */
+export const SHARED_LEASE_RANGE = { min: 1000, max: 3_600_000 } as const;
+
 /** GROVE_CLAIM_LEASE_MS: the shared lease (the tests' short one; a team that wants more slack). */
 export function sharedLeaseMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.GROVE_CLAIM_LEASE_MS);
-  return Number.isInteger(n) && n >= 1000 && n <= 3_600_000 ? n : DEFAULT_SHARED_LEASE_MS;
+  return Number.isInteger(n) && n >= SHARED_LEASE_RANGE.min && n <= SHARED_LEASE_RANGE.max ? n : DEFAULT_SHARED_LEASE_MS;
 }
 
 /** Two askers inserting the same absent row: one waits for the other and gets one of these; it asks again. */

@@ -49,10 +49,13 @@ export interface SyncServiceDeps {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** What GROVE_SYNC_TIMEOUT_MS may be, in ms: a value outside stops the host at start (host-env.ts). */
+export const SYNC_TIMEOUT_RANGE = { min: 100, max: 600_000 } as const;
+
 /** GROVE_SYNC_TIMEOUT_MS shortens or lengthens the step timeout (a slow link; the tests' hung server). */
 export function syncTimeoutMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.GROVE_SYNC_TIMEOUT_MS);
-  return Number.isInteger(n) && n >= 100 && n <= 600_000 ? n : DEFAULT_TIMEOUT_MS;
+  return Number.isInteger(n) && n >= SYNC_TIMEOUT_RANGE.min && n <= SYNC_TIMEOUT_RANGE.max ? n : DEFAULT_TIMEOUT_MS;
 }
 
 class StepTimeout extends Error {}
@@ -136,9 +139,13 @@ export class SyncService {
     if (changed) {
       // A round under way talks to the old server: its connection goes first (its queries fail
       // at once), and the settings change only once it has ended, so nothing it pulls or pushes
-      // is taken for the new server's (a cursor, an emptied outbox).
-      this.disconnect();
-      await this.running;
+      // is taken for the new server's (a cursor, an emptied outbox). A round queued behind it
+      // (`sync.now`) starts as it ends, still with the old settings: that one is waited for
+      // too, or it would push the history queued here to the old server and keep its connection.
+      while (this.running) {
+        this.disconnect();
+        await this.running;
+      }
     }
     this.deps.store.transaction(() => {
       if (before?.url !== url) {

@@ -78,7 +78,7 @@ describe.skipIf(!hasMariaDb())('the push loop, reading each batch while the one 
     });
   });
 
-  it('an entry redacted after its batch was read ahead reaches the shared store redacted', async () => {
+  it('drops a batch read ahead when one of its entries is redacted meanwhile: its text is never sent', async () => {
     await withSharedStore(async (conn, b) => {
       const entries = seed(b, 300);
       const briefId = entries[0]!.briefId;
@@ -94,8 +94,17 @@ describe.skipIf(!hasMariaDb())('the push loop, reading each batch while the one 
         if (!r.ok) throw new Error(r.error.message);
         redacted = true;
       });
+      // Every INSERT the push sends, as the server receives it.
+      const sent: string[] = [];
+      const query = conn.query.bind(conn) as (sql: string, values?: unknown) => Promise<unknown>;
+      (conn as unknown as { query: typeof query }).query = (sql, values) => {
+        if (sql.startsWith('INSERT INTO entries')) sent.push(JSON.stringify(values));
+        return query(sql, values);
+      };
       await push(conn, b, outbox, await sharedStoreId(conn));
       expect(redacted).toBe(true);
+      expect(sent.join('')).toContain(target.id);
+      expect(sent.join('')).not.toContain('hunter2-4711');
       const rows = await shared(conn);
       expect(JSON.stringify(rows)).not.toContain('hunter2-4711');
       expect(rows.find((row) => row.id === target.id)).toMatchObject({ payload: null, redacted: expect.stringContaining('a key') });

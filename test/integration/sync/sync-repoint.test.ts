@@ -1,0 +1,69 @@
+import { createConnection } from 'mysql2/promise';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../../src/shared/briefs';
+import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
+import { openSyncRig } from '../../fixtures/sync-rig';
+import { removeTempDirs } from '../../fixtures/temp-dir';
+
+/**
+ * Pointing sync at another shared store while rounds run (sync-service.ts `configure`), against
+ * a real MariaDB holding two stores: whatever round was under way or queued when the operator
+ * changed the URL, the new store gets this host's whole history, and the rounds after talk to
+ * the new store, not the connection of the old one.
+ */
+const OP: Actor = { kind: 'operator', name: 'operator:mike' };
+
+afterAll(async () => {
+  await stopAllMariaDbs();
+  removeTempDirs();
+});
+
+async function entryIds(db: MariaDb, database: string): Promise<string[]> {
+  const c = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database });
+  try {
+    const [rows] = await c.query("SELECT id FROM entries WHERE kind <> 'numbered' ORDER BY id");
+    return (rows as { id: string }[]).map((r) => r.id);
+  } finally {
+    await c.end();
+  }
+}
+
+describe.skipIf(!hasMariaDb())('sync: pointed at another store while rounds run', () => {
+  it('a `sync now` queued behind a hung round, then a new URL: the new store gets the whole history', async () => {
+    const db = await startMariaDb();
+    const second = await db.addDatabase('grove_second');
+    const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
+    try {
+      await rig.sync.configure(db.url, 'off');
+      const made = rig.briefs.create({ title: 'moved', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
+      if (!made.ok) throw new Error(made.error.message);
+      for (let i = 0; i < 20; i++) rig.briefs.append(made.value.brief.id, { kind: 'note', text: `note ${i}` }, OP, 'ui');
+      expect((await rig.sync.syncNow()).ok).toBe(true);
+      const local = rig.store
+        .trace(made.value.brief.id)
+        .filter((e) => e.kind !== 'numbered')
+        .map((e) => e.id)
+        .sort();
+      expect(await entryIds(db, 'grove')).toEqual(local);
+
+      // A round hangs on the old server; the operator asks for another, then for the new URL.
+      db.pause();
+      const hung = rig.sync.syncNow();
+      await new Promise((r) => setTimeout(r, 100));
+      const queued = rig.sync.syncNow();
+      const moved = rig.sync.configure(second, 'off');
+      // The old server answers again: the queued round may reach it, with the old settings.
+      db.resume();
+      await Promise.all([hung, queued, moved]);
+
+      expect(rig.sync.status()).toMatchObject({ url: second });
+      const after = await rig.sync.syncNow();
+      expect(after.ok && after.value).toMatchObject({ state: 'idle', waiting: 0, url: second });
+      expect(await entryIds(db, 'grove_second')).toEqual(local);
+    } finally {
+      db.resume();
+      await rig.sync.stop();
+      rig.db.close();
+    }
+  });
+});
