@@ -159,6 +159,29 @@ setup:
     expect(config.problems[0]).toMatchObject({ line: 2, key: 'merge.strategy' });
   });
 
+  it('keeps a lane in which work appeared while its teardown ran, and removes it with an archive that holds that work', async () => {
+    // The teardown stands for anything that writes in the lane meanwhile: an agent started
+    // from another window, a person, a slow job.
+    await writeRecipe(`
+setup:
+  teardown:
+    - echo "written while the lane was being removed" > late-work.txt
+`);
+    const lane = (await create('design')).lane!;
+    const refused = await api(host, 'lanes.remove', { id: lane.id });
+    expect(refused.body.ok).toBe(false);
+    expect(refused.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('late-work.txt') });
+    expect(refused.body.error!.message).toContain('it is kept (its teardown ran');
+    expect(readFileSync(join(lane.path, 'late-work.txt'), 'utf8')).toBe('written while the lane was being removed\n');
+    expect(((await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] }).lanes.map((l) => l.name)).toContain('design');
+
+    const archived = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(archived.body.ok, JSON.stringify(archived.body)).toBe(true);
+    const ref = (archived.body.result as { archiveRef: string }).archiveRef;
+    expect(git(main, 'show', `${ref}:late-work.txt`)).toBe('written while the lane was being removed');
+    expect(existsSync(lane.path)).toBe(false);
+  });
+
   it('serves a lane with a supervised server on its port, and stops it', async () => {
     await writeRecipe(`
 serve:

@@ -373,7 +373,7 @@ export class LaneService {
   async removeLane(id: string, o: { archive: boolean; stopAgents: boolean }): Promise<Result<{ archiveRef: string | null; recoveryRef: string | null }, ApiError>> {
     const found = findLane(this.deps.lanes, this.deps.repos, id);
     if (!found.ok) return found;
-    const { lane, repo } = found.value;
+    const { repo } = found.value;
     const strict = usableConfig(repo, this.deps.dataDir);
     // An untrusted repository's lane can still be removed, without its teardown or unlink
     // commands (they are not run), and the job says so.
@@ -381,7 +381,11 @@ export class LaneService {
     const loaded = untrusted ? usableConfig(repo, this.deps.dataDir, { withoutRecipes: true }) : strict;
     if (!loaded.ok) return loaded;
     const config = loaded.value;
-    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.deps.locks.run(lane.repoId, async () => {
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.deps.locks.run(found.value.lane.repoId, async () => {
+      // Read again under the lock: a removal queued behind another may find the lane gone, or
+      // a new lane of the same name at the same path, which is not the one it was asked for.
+      const lane = this.deps.lanes.get(id);
+      if (!lane || lane.path !== found.value.lane.path) return err(apiError('lane_unknown', `The lane ${found.value.lane.name} was removed meanwhile.`, { id }));
       const setup = this.setups.get(lane.id);
       if (setup) {
         const step = setup.currentStep ?? 'starting';
@@ -394,25 +398,31 @@ export class LaneService {
         );
       }
       const serverId = lane.served?.agentId ? [lane.served.agentId] : [];
-      const live = this.deps.agents.liveAgentsIn(lane.path, serverId);
-      if (live.length && !o.stopAgents) {
-        return err(apiError('lane_has_live_agents', `Stop the agents in ${lane.name} first: ${live.join(', ')}.`, { agents: live }));
-      }
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      let job: JobReporter | null = null;
-      try {
+      // What stands in the way: live agents (unless they are to be stopped), and work that
+      // removing would lose (unless it is archived; a lock, never). Checked before anything
+      // runs, and again just before the worktree goes: a teardown may take minutes, and an
+      // agent started or a file written meanwhile must not be deleted unasked.
+      const blocked = async (): Promise<{ error: ApiError; head: null } | { error: null; head: string | null }> => {
+        const live = this.deps.agents.liveAgentsIn(lane.path, serverId);
+        if (live.length && !o.stopAgents) {
+          return { error: apiError('lane_has_live_agents', `Stop the agents in ${lane.name} first: ${live.join(', ')}.`, { agents: live }), head: null };
+        }
         const tree = (await listWorktrees(repo.mainPath)).find((t) => t.path === lane.path);
         const head = tree?.head ?? null;
         const lockReason = tree?.locked ? ((await readLockReason(repo.mainPath, lane.path)) ?? '') : null;
         const losses = await laneLosses(repo.mainPath, { lanePath: lane.path, head, locked: lockReason !== null ? { reason: lockReason } : null });
         // A lock is the owner's explicit "keep this": never overridden, not even by an archive.
         if (losses.some((l) => l.kind === 'locked' || l.kind === 'check-failed') || (losses.length && !o.archive)) {
-          return err(
-            apiError('lane_would_lose_work', `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}. Commit or push it, or remove with archive to snapshot everything first.`, {
-              losses,
-            }),
-          );
+          const message = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}. Commit or push it, or remove with archive to snapshot everything first.`;
+          return { error: apiError('lane_would_lose_work', message, { losses }), head: null };
         }
+        return { error: null, head };
+      };
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      let job: JobReporter | null = null;
+      try {
+        const before = await blocked();
+        if (before.error) return err(before.error);
         job = startJob({ kind: 'lane.remove', repoId: lane.repoId, laneName: lane.name, title: `Remove lane ${lane.name}` });
         if (untrusted) job.output(`${repo.name}'s commands are not trusted: its teardown and unlink commands are not run.\n`);
         const teardown = config.setup?.teardown ?? [];
@@ -441,6 +451,15 @@ export class LaneService {
           }
         }
         job.step(total, total, `git worktree remove ${lane.path}`);
+        // Agents started in the lane meanwhile are stopped too, when the lane's are.
+        if (o.stopAgents) await this.deps.agents.stopAllIn(lane.path);
+        const now = await blocked();
+        if (now.error) {
+          const ran = teardown.length > 0 || lane.served ? ' (its teardown ran and it is no longer served)' : '';
+          job.finish(false, `${now.error.message} The lane is kept${ran}.`);
+          return err({ ...now.error, message: `${now.error.message} This changed while the lane was being removed: it is kept${ran}.` });
+        }
+        const head = now.head;
         const archived = o.archive && existsSync(lane.path) ? await archiveLane(lane.path, lane.name) : null;
         let recoveryRef: string | null = null;
         if (head) {

@@ -214,6 +214,7 @@ export class MergeService {
       const recoveryRef = `refs/grove/recovery/main/${stamp}`;
       const merged = await mergeIntoMain(repo.mainPath, {
         branch,
+        commit: testedHead,
         strategy: config.strategy ?? 'ff',
         recoveryRef,
         message: `Merge lane ${lane.name} (${branch}) through Grove`,

@@ -168,6 +168,25 @@ describe('mergeIntoMain', () => {
     expectNothingLost(before, { [main]: ['feature.txt'] });
   });
 
+  it('merges the commit it is given, not a commit the branch gained since (one its check never saw)', async () => {
+    const { main, lane } = makeMainAndLane();
+    const tested = commitIn(lane, 'feature.txt', 'feature\n');
+    const later = commitIn(lane, 'unchecked.txt', 'slipped in after the check\n');
+    expect(headOf(lane)).toBe(later);
+    const r = await mergeIntoMain(main, opts({ commit: tested }));
+    expect(r).toMatchObject({ ok: true, value: { strategy: 'fast-forward', mainAfter: tested } });
+    expect(read(main, 'feature.txt')).toBe('feature\n');
+    expect(existsSync(join(main, 'unchecked.txt'))).toBe(false);
+    // With a merge commit too: its second parent is the tested commit.
+    const { main: main2, lane: lane2 } = makeMainAndLane();
+    const tested2 = commitIn(lane2, 'feature.txt', 'feature\n');
+    commitIn(lane2, 'unchecked.txt', 'later\n');
+    const r2 = await mergeIntoMain(main2, opts({ commit: tested2, strategy: 'no-ff' }));
+    expect(r2).toMatchObject({ ok: true, value: { strategy: 'merge-commit' } });
+    expect(git(main2, 'log', '-1', '--format=%P').split(' ')[1]).toBe(tested2);
+    expect(existsSync(join(main2, 'unchecked.txt'))).toBe(false);
+  });
+
   it('makes a merge commit when MAIN has moved on, as Grove when no identity is configured', async () => {
     const { main, lane } = makeMainAndLane();
     commitIn(lane, 'feature.txt', 'feature\n');

@@ -15,6 +15,12 @@ export type MergeStrategy = 'ff' | 'ff-only' | 'no-ff';
 
 export interface MergeIntoMainOptions {
   branch: string;
+  /**
+   * The commit to merge, by id: the branch's head the lane's check passed. The branch itself
+   * may have moved since (the lane's agents may still be running), and a commit made after
+   * the check must not reach MAIN unchecked. By default, the branch's head as it is now.
+   */
+  commit?: string;
   /** ff: fast-forward when possible, else a merge commit; ff-only: refuse a merge commit; no-ff: always a merge commit. */
   strategy: MergeStrategy;
   /** Written at MAIN's HEAD before the merge, e.g. refs/grove/recovery/main/<time>. */
@@ -44,13 +50,13 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
     return err({ kind: 'main-moved', message: `MAIN is not on a branch any more (its HEAD is detached at ${short(mainBefore)}). Check out MAIN's branch there, then merge again.` });
   }
   const branchRef = `refs/heads/${o.branch}`;
-  await runGit(mainPath, ['rev-parse', '--verify', `${branchRef}^{commit}`]);
+  const commit = (await runGit(mainPath, ['rev-parse', '--verify', `${o.commit ?? branchRef}^{commit}`])).stdout.trim();
   await writeRecoveryRef(mainPath, o.recoveryRef, mainBefore, `grove: MAIN before merging ${o.branch}`);
 
   const identity = await fallbackIdentityArgs(mainPath);
   const how = o.strategy === 'ff' ? ['--ff'] : o.strategy === 'ff-only' ? ['--ff-only'] : ['--no-ff'];
   // --no-autostash: a merge.autoStash config must not stash MAIN's edits and re-apply them with conflicts.
-  const args = [...identity, 'merge', ...how, '--no-edit', '--no-autostash', '-m', o.message, branchRef];
+  const args = [...identity, 'merge', ...how, '--no-edit', '--no-autostash', '-m', o.message, commit];
   const merged = await runGit(mainPath, args, { env: { ...o.env, GIT_MERGE_AUTOEDIT: 'no' }, okCodes: [1, 128] });
 
   if (merged.code === 0) {
