@@ -487,8 +487,12 @@ export class DispatchService {
     if (!brief) return fail('the brief is gone');
     let lane = d.targetLaneId ? this.deps.lanes.get(d.targetLaneId) : undefined;
     if (d.targetLaneId && !lane) return fail(`the lane ${d.laneName ?? d.targetLaneId} no longer exists`);
+    // Ended while it waited (its plan accepted, its claim lost): what it became stands, it is
+    // not saved over, and no agent starts. A lane made for it meanwhile stays, as any lane.
+    const ended = (): boolean => this.deps.store.get(d.id)?.state !== 'starting';
     if (!lane) {
       const made = await this.makeEphemeralLane(d);
+      if (ended()) return;
       if (!made.ok) return fail(made.error.message);
       lane = made.value;
     }
@@ -500,6 +504,7 @@ export class DispatchService {
     } catch (e) {
       this.deps.logger.warn('cannot copy attachments into the lane', { lane: lane.name, error: (e as Error).message });
     }
+    if (ended()) return;
     const packet = packetText({ number: brief.number, title: brief.title, lane, phase: d.phase, dispatched: true, attachmentPaths });
     const started = this.deps.agents.start(
       {

@@ -1,5 +1,6 @@
-import { copyFileSync, existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { constants, copyFileSync, existsSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Brief } from '../../shared/briefs';
 import type { Logger } from '../logger';
 import type { BlobFetch } from '../sync/blob-sync';
@@ -16,15 +17,55 @@ export const LANE_BRIEFS_DIR = `${LANE_GROVE_DIR}/briefs`;
 
 /** Makes the lane's `.grove/` (ignored by git) if it is not there. */
 export function ensureLaneGroveDir(lanePath: string): void {
-  const dir = join(lanePath, LANE_GROVE_DIR);
-  // A `.grove` the lane's files made a link (committed, or an agent's doing) would take the
-  // host's writes elsewhere: refused, never followed.
-  for (const p of [dir, join(dir, 'briefs')]) {
-    if (existsSync(p) && lstatSync(p).isSymbolicLink()) throw new Error(`${p} is a symbolic link; Grove writes only into real folders of the lane`);
+  const dir = realFolderIn(lanePath, LANE_GROVE_DIR);
+  realFolderIn(lanePath, LANE_BRIEFS_DIR);
+  try {
+    // Created, never written through: a `.gitignore` there that is a link (even a dangling one) is left alone.
+    writeFileSync(join(dir, '.gitignore'), "# Grove's corner of this lane (briefs' attachments, screenshots): never committed.\n*\n", { flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  mkdirSync(dir, { recursive: true });
-  const ignore = join(dir, '.gitignore');
-  if (!existsSync(ignore)) writeFileSync(ignore, "# Grove's corner of this lane (briefs' attachments, screenshots): never committed.\n*\n");
+}
+
+/**
+ * `rel`, a folder under the lane, made of real folders only: each level is made if it is
+ * missing, and one that is a link or a file is refused. The lane's files are the agent's (or a
+ * repository's, committed): a link there would take the host's writes out of the lane, past
+ * an agent's confinement.
+ */
+function realFolderIn(lanePath: string, rel: string): string {
+  let at = lanePath;
+  for (const part of rel.split('/')) {
+    at = join(at, part);
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(at);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    // mkdir refuses a name taken meanwhile (a link made between the look and the make).
+    if (!st) mkdirSync(at);
+    else if (st.isSymbolicLink() || !st.isDirectory()) throw new Error(`${at} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; Grove writes only into real folders of the lane`);
+  }
+  return at;
+}
+
+/**
+ * Copies `from` to `name` in `dir` (a real folder of the lane) without following a link:
+ * into a new file (an existing name, a link included, is refused), then renamed over `name`
+ * (a rename replaces a link, never writes through it), once `dir` is checked to be still where
+ * it was (not swapped for a link meanwhile).
+ */
+function copyInto(from: string, dir: string, name: string, realDir: string): void {
+  const part = join(dir, `.${name}.${randomUUID()}.part`);
+  copyFileSync(from, part, constants.COPYFILE_EXCL);
+  try {
+    if (realpathSync(dir) !== realDir) throw new Error(`${dir} moved while an attachment was copied into it; Grove writes only into real folders of the lane`);
+    renameSync(part, join(dir, name));
+  } catch (e) {
+    rmSync(part, { force: true });
+    throw e;
+  }
 }
 
 /** Where a brief's images come from: this host's blob store, and the shared store for one attached elsewhere. */
@@ -42,7 +83,8 @@ export interface LaneBlobSource {
 export async function placeAttachments(brief: Brief, lanePath: string, blobs: LaneBlobSource, logger: Logger): Promise<string[]> {
   ensureLaneGroveDir(lanePath);
   if (brief.attachments.length === 0) return [];
-  mkdirSync(join(lanePath, LANE_BRIEFS_DIR, String(brief.number)), { recursive: true });
+  const dir = realFolderIn(lanePath, `${LANE_BRIEFS_DIR}/${brief.number}`);
+  const realDir = join(realpathSync(lanePath), LANE_BRIEFS_DIR, String(brief.number));
   const paths = attachmentPaths(brief);
   const written: string[] = [];
   for (const a of brief.attachments) {
@@ -54,7 +96,7 @@ export async function placeAttachments(brief: Brief, lanePath: string, blobs: La
       }
     }
     const path = paths.get(a.id)!;
-    copyFileSync(blobs.path(a.sha256), join(lanePath, path));
+    copyInto(blobs.path(a.sha256), dir, basename(path), realDir);
     written.push(path);
   }
   return written;

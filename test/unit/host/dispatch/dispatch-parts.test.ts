@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Brief } from '../../../../src/shared/briefs';
@@ -106,6 +106,36 @@ describe('lane attachments', () => {
     expect(written).toEqual(['.grove/briefs/7/here.png', '.grove/briefs/7/fetched.png']);
     expect(readFileSync(join(lane, '.grove/briefs/7/fetched.png'), 'utf8')).toBe('png-2');
     expect(lines.join('\n')).toMatch(/elsewhere\.png.*unreachable/);
+  });
+
+  it('never writes through a link in the lane: a linked folder is refused, a linked file or .gitignore is replaced or left, never followed', async () => {
+    const blobs = makeTempDir();
+    writeFileSync(join(blobs, 'x'), 'png-1');
+    const b = brief({ attachments: [{ id: 'a1', sha256: 'x', name: 'pre-commit' }] as Brief['attachments'] });
+    const outside = makeTempDir();
+    const logger = createLogger(() => undefined);
+
+    // The brief's folder (or .grove itself) a link out of the lane: refused, nothing written there.
+    for (const linked of ['.grove/briefs/7', '.grove']) {
+      const lane = makeTempDir();
+      mkdirSync(join(lane, linked, '..'), { recursive: true });
+      symlinkSync(outside, join(lane, linked));
+      await expect(placeAttachments(b, lane, here(blobs), logger)).rejects.toThrow('is a symbolic link; Grove writes only into real folders of the lane');
+      expect(readdirSync(outside)).toEqual([]);
+    }
+
+    // The file a link to one outside, and .gitignore a dangling link: neither target is written.
+    const lane = makeTempDir();
+    mkdirSync(join(lane, '.grove/briefs/7'), { recursive: true });
+    writeFileSync(join(outside, 'hook'), 'the original\n');
+    symlinkSync(join(outside, 'hook'), join(lane, '.grove/briefs/7/pre-commit'));
+    symlinkSync(join(outside, 'made-by-grove'), join(lane, '.grove/.gitignore'));
+    expect(await placeAttachments(b, lane, here(blobs), logger)).toEqual(['.grove/briefs/7/pre-commit']);
+    expect(readFileSync(join(outside, 'hook'), 'utf8')).toBe('the original\n');
+    expect(lstatSync(join(lane, '.grove/briefs/7/pre-commit')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(join(lane, '.grove/briefs/7/pre-commit'), 'utf8')).toBe('png-1');
+    expect(existsSync(join(outside, 'made-by-grove'))).toBe(false);
+    expect(readdirSync(join(lane, '.grove/briefs/7'))).toEqual(['pre-commit']);
   });
 
   it('safeName keeps a name inside its folder', () => {

@@ -18,7 +18,7 @@ import type { AcquireOutcome } from '../../../../src/host/sync/shared-claims';
 const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
 afterEach(() => vi.useRealTimers());
 
-function rig(answer: () => AcquireOutcome) {
+function rig(answer: () => AcquireOutcome, makeLane: () => Promise<unknown> = async () => ok({ id: 'l1', name: 'lane', path: '/tmp/none' })) {
   const rows = new Map<string, Dispatch>();
   const store = {
     get: (id: string) => rows.get(id) ?? null,
@@ -30,6 +30,7 @@ function rig(answer: () => AcquireOutcome) {
   const sent: string[] = [];
   const notes: string[] = [];
   const stopped: string[] = [];
+  const started: string[] = [];
   const port: SharedClaimPort = {
     isEnabled: () => true,
     leaseMs: 120_000,
@@ -50,8 +51,8 @@ function rig(answer: () => AcquireOutcome) {
     events: { append: () => {} } as unknown as EventLog,
     logger,
     repos: { list: () => [], get: () => undefined },
-    lanes: { list: () => [], get: () => undefined, createEphemeral: async () => ok({ id: 'l1', name: 'lane', path: '/tmp/none' } as never) },
-    agents: { start: () => ok({ id: 'a1', name: 'agent-brief-7' } as AgentInfo), isLive: (id) => !stopped.includes(id), stop: async (id) => void stopped.push(id), liveDispatched: () => [] },
+    lanes: { list: () => [], get: () => undefined, createEphemeral: () => makeLane() as never },
+    agents: { start: () => (started.push('a1'), ok({ id: 'a1', name: 'agent-brief-7' } as AgentInfo)), isLive: (id) => !stopped.includes(id), stop: async (id) => void stopped.push(id), liveDispatched: () => [] },
     releaseClaim: () => {},
     placeAttachments: async () => [],
     config: () => ({ maxAgents: 4, onMerge: 'in_review' }),
@@ -66,7 +67,7 @@ function rig(answer: () => AcquireOutcome) {
   const settle = async () => {
     for (let i = 0; i < 30; i++) await Promise.resolve();
   };
-  return { service, rows, sent, notes, stopped, put, settle, awaiting: () => (service as unknown as { awaitingStore: Set<string> }).awaitingStore };
+  return { service, rows, sent, notes, stopped, started, put, settle, awaiting: () => (service as unknown as { awaitingStore: Set<string> }).awaitingStore };
 }
 
 describe('DispatchService with the shared store', () => {
@@ -124,5 +125,25 @@ describe('DispatchService: two reports of the same resumed run', () => {
     await Promise.all([r.service.agentRunning(agent), r.service.agentRunning(agent)]);
     expect(r.rows.get('d1')!.state).toBe('running');
     expect(r.sent).toEqual(['acquire d1', 'acquire d1']);
+  });
+});
+
+describe('DispatchService: a dispatch ended while it starts', () => {
+  it('its claim lost while its lane is made: it stays finished, and no agent starts', async () => {
+    let laneMade: (lane: unknown) => void = () => {};
+    const r = rig(
+      () => ({ kind: 'won', since: 'now' }),
+      () => new Promise((resolve) => (laneMade = resolve)),
+    );
+    r.put({ state: 'queued' });
+    r.service.pump();
+    await r.settle();
+    expect(r.rows.get('d1')!.state).toBe('starting');
+    r.service.claimLost('d1', 'another host holds #7 now');
+    laneMade(ok({ id: 'l1', name: 'lane', path: '/tmp/none' }));
+    await r.settle();
+    expect(r.rows.get('d1')).toMatchObject({ state: 'finished', reason: 'another host holds #7 now', laneId: null });
+    expect(r.started).toEqual([]);
+    await r.service.close();
   });
 });
