@@ -28,7 +28,7 @@ type ReadAhead = { batch: OutboxBatch; generation: number };
  * (outbox.ts: sync turned off or pointed elsewhere, or an entry redacted, whose text the batch
  * may hold). Answers what was pushed, and how many briefs the shared store numbered.
  */
-export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, storeId: string, step: Step): Promise<{ pushed: number; numbered: number }> {
+export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, storeId: string, step: Step, current: () => boolean = () => true): Promise<{ pushed: number; numbered: number }> {
   let pushed = 0;
   let numbered = 0;
   let reuploads = 0;
@@ -62,6 +62,7 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
             next.ahead = readNext(deps.outbox, batch);
           },
           done: (ids) => void (next.done = [...next.done, ...ids]),
+          current,
         }),
       );
       if (result.imagesGone.length > 0) {
@@ -76,14 +77,15 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
     }
   } catch (e) {
     try {
-      settle();
+      // Rows of a batch committed to a store sync no longer points at stay: they were queued again for the new one.
+      if (current()) settle();
     } catch (failed) {
       // The push's own failure is the one the round reports; these rows are only pushed again.
       deps.logger.warn('sync: clearing pushed entries from the outbox failed; the next round pushes them again, which changes nothing', { error: String(failed) });
     }
     throw e;
   }
-  settle();
+  if (current()) settle();
   return { pushed, numbered };
 }
 

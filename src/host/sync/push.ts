@@ -5,6 +5,7 @@ import type { HybridClock } from '../briefs/hybrid-clock';
 import { WITHHELD_DIFF } from '../briefs/redaction-spread';
 import { imagesNamedBy, type Step } from './blob-sync';
 import type { Outbox, OutboxBatch } from './outbox';
+import { RoundSuperseded } from './round-superseded';
 import { numberNewBriefs, takeNumbers } from './shared-numbers';
 import { rowValues, SHARED_COLUMNS } from './shared-rows';
 
@@ -59,6 +60,12 @@ export interface PushOptions {
    * them, which changes nothing (the unique key, above).
    */
   done?: (ids: readonly string[]) => void;
+  /**
+   * Whether sync's settings are still those the round started with (sync-service.ts): a
+   * COMMIT answered after they changed touches nothing here (the outbox and tombstones were
+   * queued again for the new store).
+   */
+  current?: () => boolean;
 }
 
 export async function pushBatch(conn: Connection, store: BriefStore, outbox: Outbox, origin: string, clock: HybridClock, storeId: string, options: PushOptions = {}): Promise<Pushed> {
@@ -85,6 +92,7 @@ export async function pushBatch(conn: Connection, store: BriefStore, outbox: Out
     if (e instanceof ImagesGone) return { pushed: 0, numbered: 0, imagesGone: e.sha256s };
     throw e;
   }
+  if (options.current && !options.current()) throw new RoundSuperseded();
   (options.done ?? outbox.done)(ids);
   // Cleared only for entries that still read as they were written, checked after COMMIT with no
   // await in between: a newer redaction of one (during the commit's round trip) keeps its row

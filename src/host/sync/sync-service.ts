@@ -13,6 +13,7 @@ import { uploadWantedImages } from './image-repair';
 import { sweepDue, sweepUnnamedImages } from './image-sweep';
 import { pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { readRoundCounters } from './round-counters';
+import { RoundSuperseded } from './round-superseded';
 import { pushWaiting } from './push-waiting';
 import { parseSyncUrl, sessionIdleSeconds, sharedConnectionOptions } from './shared-connection';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION, sharedStoreId } from './shared-schema';
@@ -81,6 +82,16 @@ export class SyncService {
   private readonly now: () => number;
   private unsubscribe: (() => void) | null = null;
   private wokenDuringRound = false;
+  /**
+   * Moves when sync's settings change (configure, off) or the host stops: a round started
+   * before ends at its next step (RoundSuperseded), writing nothing more here.
+   */
+  private epoch = 0;
+  private roundEpoch = 0;
+  /** While settings change, no round starts: the change runs one when it is done. */
+  private changing = false;
+  /** Settings changes, one after another: each reads the settings the one before left. */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: SyncServiceDeps) {
     this.timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -105,6 +116,7 @@ export class SyncService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.epoch++;
     this.unsubscribe?.();
     this.clearTimer();
     // Dropping the connection ends a round stuck on a hung server now, not at its timeout.
@@ -133,62 +145,84 @@ export class SyncService {
    * goes back to 0 and the whole local history is queued once, in the transaction that saves
    * the configuration (so a crash leaves sync either off or on with its history queued).
    */
-  async configure(url: string, tls: SyncTls): Promise<SyncStatus> {
-    const before = this.deps.state.config();
-    const changed = before?.url !== url || before.tls !== tls;
-    if (changed) {
-      // A round under way talks to the old server: its connection goes first (its queries fail
-      // at once), and the settings change only once it has ended, so nothing it pulls or pushes
-      // is taken for the new server's (a cursor, an emptied outbox). A round queued behind it
-      // (`sync.now`) starts as it ends, still with the old settings: that one is waited for
-      // too, or it would push the history queued here to the old server and keep its connection.
-      while (this.running) {
+  configure(url: string, tls: SyncTls): Promise<SyncStatus> {
+    return this.change(async () => {
+      const before = this.deps.state.config();
+      const changed = before?.url !== url || before.tls !== tls;
+      if (changed) {
+        // A round under way talks to the old server: it ends at its next step, its connection
+        // first (its queries fail at once), and the settings change only once it has ended, so
+        // nothing it pulls or pushes is taken for the new server's (a cursor, an emptied outbox).
+        this.epoch++;
         this.disconnect();
         await this.running;
       }
-    }
-    this.deps.store.transaction(() => {
-      if (before?.url !== url) {
-        this.deps.state.clearConfig();
-        this.deps.outbox.clear();
-        this.deps.outbox.enqueueAll();
+      this.deps.store.transaction(() => {
+        if (before?.url !== url) {
+          this.deps.state.clearConfig();
+          this.deps.outbox.clear();
+          this.deps.outbox.enqueueAll();
+        }
+        this.deps.state.saveConfig({ url, tls });
+        // From now on numbers are the shared store's: what it has not numbered is provisional.
+        this.deps.outbox.setEnabled(true);
+        // Which store that is, this host learns when it reaches it (round): until then no store's
+        // numbers count, not even those of the store it was pointed at before.
+        if (before?.url !== url) this.deps.briefs.countNumbersFrom(null);
+        this.deps.store.refreshProvisional();
+      });
+      if (changed) {
+        this.disconnect();
+        this.st = { state: 'connecting', lastPushAt: null, lastPullAt: null, lastError: null };
       }
-      this.deps.state.saveConfig({ url, tls });
-      // From now on numbers are the shared store's: what it has not numbered is provisional.
-      this.deps.outbox.setEnabled(true);
-      // Which store that is, this host learns when it reaches it (round): until then no store's
-      // numbers count, not even those of the store it was pointed at before.
-      if (before?.url !== url) this.deps.briefs.countNumbersFrom(null);
-      this.deps.store.refreshProvisional();
+      this.pacing = INITIAL_PACING;
+    }).then(() => {
+      this.announce();
+      if (!this.stopped && !this.running) this.schedule(0);
+      return this.status();
     });
-    if (changed) {
-      this.disconnect();
-      this.st = { state: 'connecting', lastPushAt: null, lastPullAt: null, lastError: null };
-    }
-    this.pacing = INITIAL_PACING;
-    this.announce();
-    if (!this.stopped && !this.running) this.schedule(0);
-    return this.status();
   }
 
   /** Stops syncing: the configuration, the outbox and the cursor go; local briefs stay. */
-  async off(): Promise<SyncStatus> {
-    this.clearTimer();
-    this.deps.store.transaction(() => {
-      this.deps.state.clearConfig();
-      this.deps.outbox.clear();
-      // Shared numbers stay; nothing is provisional any more, and new briefs are numbered here.
-      // The number store is kept: a later fold gives the numbers shown now.
-      this.deps.outbox.setEnabled(false);
-      this.deps.store.refreshProvisional();
+  off(): Promise<SyncStatus> {
+    return this.change(async () => {
+      this.clearTimer();
+      // The round under way ends at its next step (the connection first: one waiting on a hung
+      // server ends now, not at its timeout); then the settings go.
+      this.epoch++;
+      this.disconnect();
+      await this.running;
+      this.disconnect();
+      this.deps.store.transaction(() => {
+        this.deps.state.clearConfig();
+        this.deps.outbox.clear();
+        // Shared numbers stay; nothing is provisional any more, and new briefs are numbered here.
+        // The number store is kept: a later fold gives the numbers shown now.
+        this.deps.outbox.setEnabled(false);
+        this.deps.store.refreshProvisional();
+      });
+      this.st = { state: 'off', lastPushAt: null, lastPullAt: null, lastError: null };
+    }).then(() => {
+      this.announce();
+      return this.status();
     });
-    // The connection first: a round waiting on a hung server ends now, not at its timeout.
-    this.disconnect();
-    await this.running;
-    this.disconnect();
-    this.st = { state: 'off', lastPushAt: null, lastPullAt: null, lastError: null };
-    this.announce();
-    return this.status();
+  }
+
+  /**
+   * `work` after every settings change asked for before it, with no round starting meanwhile
+   * (two changes at once would each read the settings the other is replacing).
+   */
+  private change(work: () => Promise<void>): Promise<void> {
+    const run = this.changes.then(async () => {
+      this.changing = true;
+      try {
+        await work();
+      } finally {
+        this.changing = false;
+      }
+    });
+    this.changes = run.catch(() => undefined);
+    return run;
   }
 
   /**
@@ -218,6 +252,8 @@ export class SyncService {
   /** Runs a round now (after the one under way, if any) and answers with the status after it. */
   async syncNow(): Promise<Result<SyncStatus, ApiError>> {
     if (!this.deps.state.config()) return err(apiError('sync_not_configured', 'Sync is off: point this host at the shared MySQL first (sync.set / grove sync set mysql://USER@HOST:PORT/DB).'));
+    await this.changes;
+    if (!this.deps.state.config()) return err(apiError('sync_not_configured', 'Sync was turned off meanwhile: point this host at the shared MySQL again first.'));
     await this.running;
     this.clearTimer();
     await this.runRound();
@@ -241,6 +277,8 @@ export class SyncService {
 
   private runRound(): Promise<void> {
     if (this.running) return this.running;
+    // Settings are changing: the change runs a round when it is done.
+    if (this.changing) return Promise.resolve();
     this.running = (async () => {
       let delay = POLL_MS;
       try {
@@ -267,6 +305,8 @@ export class SyncService {
   private async round(): Promise<RoundOutcome | null> {
     const config = this.deps.state.config();
     if (!config) return null;
+    const epoch = (this.roundEpoch = this.epoch);
+    const current = (): boolean => this.epoch === epoch;
     const source = readSyncPassword(this.deps.env, this.deps.dataDir);
     if (source.kind !== 'found') return { kind: 'refused', message: source.message };
     this.rememberPassword(source);
@@ -293,18 +333,18 @@ export class SyncService {
       const counters = await this.step(readRoundCounters(conn, this.deps.state));
       if (counters.newEntries) {
         for (;;) {
-          const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state));
+          const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state, current));
           moved += n;
           if (n < PULL_BATCH) break;
         }
       }
       this.st.lastPullAt = new Date(this.now()).toISOString();
-      const { pushed, numbered } = await pushWaiting(conn, this.deps, storeId, (work) => this.step(work));
+      const { pushed, numbered } = await pushWaiting(conn, this.deps, storeId, (work) => this.step(work), current);
       if (pushed > 0) this.st.lastPushAt = new Date(this.now()).toISOString();
       // The shared store numbered briefs of this push: pulled now, the numbers show this round.
       if (numbered > 0) {
         for (;;) {
-          const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state));
+          const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state, current));
           moved += n;
           if (n < PULL_BATCH) break;
         }
@@ -316,6 +356,8 @@ export class SyncService {
       if (sweepDue(this.deps.state.imagesSweptAt(), this.now())) await this.sweepImages(conn);
       return { kind: 'synced', moved: moved + pushed };
     } catch (e) {
+      // Superseded: the change that moved the epoch has the connection, and says the state.
+      if (e instanceof RoundSuperseded) return null;
       this.disconnect();
       return classify(e, config, this.timeoutMs);
     }
@@ -331,6 +373,7 @@ export class SyncService {
       await uploadWantedImages(conn, this.deps, (work) => this.step(work));
       this.deps.state.setImagesWantedSeen(wanted);
     } catch (e) {
+      if (e instanceof RoundSuperseded) throw e;
       this.deps.logger.warn('cannot upload the images other hosts asked for; the next round tries again', { error: e instanceof Error ? e.message : String(e) });
     }
   }
@@ -342,6 +385,7 @@ export class SyncService {
       const swept = await sweepUnnamedImages(conn, (work) => this.step(work));
       if (swept > 0) this.deps.logger.info('images no entry names swept from the shared store', { count: swept });
     } catch (e) {
+      if (e instanceof RoundSuperseded) throw e;
       this.deps.logger.warn('cannot sweep the shared store of images no entry names; tried again tomorrow', { error: e instanceof Error ? e.message : String(e) });
     }
   }
@@ -378,7 +422,9 @@ export class SyncService {
       timer = setTimeout(() => reject(new StepTimeout(`the shared store did not answer within ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
     });
     try {
-      return await Promise.race([work, deadline]);
+      const value = await Promise.race([work, deadline]);
+      if (this.epoch !== this.roundEpoch) throw new RoundSuperseded();
+      return value;
     } catch (e) {
       if (e instanceof StepTimeout) this.disconnect();
       work.catch(() => undefined);

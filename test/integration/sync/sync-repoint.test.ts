@@ -66,4 +66,66 @@ describe.skipIf(!hasMariaDb())('sync: pointed at another store while rounds run'
       rig.db.close();
     }
   });
+
+  it('a round still connecting when the URL changes writes nothing to the old store', async () => {
+    const db = await startMariaDb();
+    const second = await db.addDatabase('grove_corrected');
+    const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
+    try {
+      const made = rig.briefs.create({ title: 'history', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
+      if (!made.ok) throw new Error(made.error.message);
+      // Pointed at the wrong database first; its first round is still connecting (the server
+      // hangs) when the operator corrects the URL.
+      db.pause();
+      await rig.sync.configure(db.url, 'off');
+      const first = rig.sync.syncNow();
+      await new Promise((r) => setTimeout(r, 100));
+      const corrected = rig.sync.configure(second, 'off');
+      db.resume();
+      await Promise.all([first, corrected]);
+      const after = await rig.sync.syncNow();
+      expect(after.ok && after.value).toMatchObject({ state: 'idle', waiting: 0, url: second });
+      expect(await entryIds(db, 'grove_corrected')).toHaveLength(rig.store.trace(made.value.brief.id).filter((e) => e.kind !== 'numbered').length);
+      // The first round, once connected, found its settings gone: it made no schema there and pushed nothing.
+      const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: 'grove' });
+      try {
+        const [tables] = await admin.query('SHOW TABLES');
+        expect(tables).toEqual([]);
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      db.resume();
+      await rig.sync.stop();
+      rig.db.close();
+    }
+  });
+
+  it('sync turned off while a round is connecting: the round pulls nothing into this host', async () => {
+    const db = await startMariaDb();
+    const other = openSyncRig({ password: db.password, timeoutMs: 5000 });
+    const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
+    try {
+      await other.sync.configure(db.url, 'off');
+      const theirs = other.briefs.create({ title: 'from the other host', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
+      if (!theirs.ok) throw new Error(theirs.error.message);
+      expect((await other.sync.syncNow()).ok).toBe(true);
+
+      await rig.sync.configure(db.url, 'off');
+      db.pause();
+      const round = rig.sync.syncNow();
+      await new Promise((r) => setTimeout(r, 100));
+      const off = rig.sync.off();
+      db.resume();
+      await Promise.all([round, off]);
+      expect(rig.sync.status()).toMatchObject({ state: 'off', url: null, waiting: 0 });
+      expect(rig.store.resolve(theirs.value.brief.id)).toBeNull();
+    } finally {
+      db.resume();
+      await other.sync.stop();
+      await rig.sync.stop();
+      other.db.close();
+      rig.db.close();
+    }
+  });
 });
