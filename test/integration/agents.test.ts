@@ -140,6 +140,32 @@ describe('agents in terminals', () => {
     expect(isPidAlive(grandchild)).toBe(false);
   });
 
+  it('a run started while the last one is still being stopped is not ended by that stop', async () => {
+    // The stop's sweep ends what the agent left behind (a grandchild that ignores SIGTERM) by the
+    // agent's marker, which every run of it shares; its main process is gone well before that.
+    const host = await startHostProcess({ env: { GROVE_STOP_GRACE_MS: '3000' } });
+    const dir = lane();
+    const pidFile = join(dir, 'grandchild.pid');
+    const agent = await startAgent(host, { lanePath: dir, preset: 'claude', command: fakeClaude, env: { FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile, HOME: makeTempDir() }, unconfined: true });
+    await expect.poll(() => existsSync(pidFile)).toBe(true);
+    strayPids.push(await until('the grandchild', async () => hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8')))));
+    const stopping = api(host, 'agents.stop', { id: agent.id });
+    // The main process exited: the agent shows as exited while its stop still sweeps.
+    await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind, { timeout: 10_000 }).toBe('exited');
+    const resumed = await api(host, 'agents.resume', { id: agent.id });
+    expect(resumed.body.ok, JSON.stringify(resumed.body)).toBe(true);
+    await stopping;
+    // It starts once the stop is done, and that stop does not end it.
+    await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind, { timeout: 10_000 }).toBe('running');
+    const run = (await agentInfo(host, agent.id)).supervision as { pid: number };
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await agentInfo(host, agent.id);
+    expect(after.supervision).toMatchObject({ kind: 'running', pid: run.pid });
+    expect(isPidAlive(run.pid)).toBe(true);
+    // Not ended and brought back by the supervisor meanwhile: the run the operator started.
+    expect(after.restarts).toBe(0);
+  });
+
   it('knows the agent\'s state from its hooks and its context use from its transcript', async () => {
     const host = await startHostProcess();
     const home = makeTempDir();

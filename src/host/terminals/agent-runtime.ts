@@ -119,6 +119,8 @@ export class AgentRuntime {
   /** The screen shows something a pattern recognises; output activity then says nothing. */
   private screenDecides = false;
   private stopping: Promise<void> | null = null;
+  /** Removed (or the host is shutting down): no run starts any more. */
+  private disposed = false;
   private readonly clients = new Map<ClientId, Attachment>();
   private readonly flow = new FlowControl<ClientId>();
   private readonly screenFlow = new FlowControl<ClientId>(SCREEN_FLOW);
@@ -158,7 +160,14 @@ export class AgentRuntime {
    * program would die at once on `chdir` and the supervisor restart it again and again.
    */
   start(resume = false, extraArgs: readonly string[] = []): Result<void, ApiError> {
+    if (this.disposed) return err(apiError('agent_unknown', `${this.record.name} was removed.`, { id: this.record.id }));
     if (this.pty) return ok(undefined);
+    if (this.stopping) {
+      // The last run's main process is gone, but its stop still ends what it left behind, by
+      // the agent's marker, which this run would carry too: it starts once that is done.
+      void this.stopping.then(() => this.start(resume, extraArgs));
+      return ok(undefined);
+    }
     if (!isDirectory(this.record.lanePath)) return this.refuseMissingLane();
     // A start from outside (the operator, a host restart) gets a fresh budget of unstable
     // restarts; only the supervisor's own restarts (out of backoff) count against it.
@@ -411,6 +420,14 @@ export class AgentRuntime {
 
   /** Frees the log and timers; the process must already be gone. */
   dispose(): void {
+    this.disposed = true;
+    // Never left running unseen: a run started after its last stop (a removal or a host
+    // shutdown racing a start) ends with the runtime.
+    try {
+      this.pty?.kill();
+    } catch {
+      /* already gone */
+    }
     // The screen reader first: its terminal still runs the write callbacks it had queued,
     // which would re-arm its timers and read the closed log unless it is no longer this.screen.
     const screen = this.screen;
