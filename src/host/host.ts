@@ -334,7 +334,15 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   });
   sync.start();
   // An image attached on another host is fetched from the shared store when first asked for.
-  const blobFetcher = createBlobFetcher({ config: () => syncState.config(), env: process.env, dataDir: config.dataDir, timeoutMs: syncTimeoutMs(process.env), blobs, logger });
+  const blobFetcher = createBlobFetcher({
+    config: () => syncState.config(),
+    env: process.env,
+    dataDir: config.dataDir,
+    timeoutMs: syncTimeoutMs(process.env),
+    blobs,
+    named: (sha) => briefStore.blobRefs(sha) > 0,
+    logger,
+  });
   const dispatchStore = createDispatchStore(db);
   const agentOf = (id: string) => agents.info(id);
   // While sync is on, the shared store decides claims (docs/sync.md, "Claims"), on connections of its own.

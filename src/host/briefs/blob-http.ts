@@ -195,6 +195,8 @@ function notHere(fetched: Exclude<BlobFetch, { kind: 'fetched' }>, name: string,
         `${name} is not on the shared store: the host that attached it has not uploaded it (its upload is not finished, or it shared the entry with a Grove from before images were synced). ${fetched.asked ? 'The hosts that have it were asked to upload it: retry in a few seconds' : 'Retry later'}; if it stays missing, attach it again from the machine that has it.`,
         details,
       );
+    case 'redacted':
+      return apiError('not_found', `No attachment has the sha256 ${sha} any more: ${name} was redacted while it was fetched.`, details);
     case 'lost':
       // Other hosts were asked too (the same image may be attached elsewhere), but that is rare
       // enough that the page offers no retry: it says what will work.

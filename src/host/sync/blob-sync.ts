@@ -165,6 +165,8 @@ export type BlobFetch =
   | { kind: 'not-uploaded'; asked: boolean }
   /** The host that pushed its entry no longer had the image (any other host that has it was asked for it, as above). */
   | { kind: 'lost' }
+  /** Its last attachment was redacted while it was fetched: not kept, as a redacted image never is. */
+  | { kind: 'redacted' }
   | { kind: 'unreachable'; message: string }
   /**
    * The shared copy is not the image (a hash or size mismatch, a missing chunk): nothing was
@@ -188,7 +190,9 @@ export interface BlobFetcherDeps {
   env: NodeJS.ProcessEnv;
   dataDir: string;
   timeoutMs: number;
-  blobs: Pick<BlobStore, 'put'>;
+  blobs: Pick<BlobStore, 'put' | 'remove'>;
+  /** Whether an attachment not redacted names the image (read again once its bytes are here). */
+  named: (sha256: string) => boolean;
   logger: Logger;
 }
 
@@ -333,6 +337,11 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string, asks: Asks): Pro
     }
     const put = await deps.blobs.put(chunks(), size, { sha256, size });
     if (put.ok) {
+      // A redaction while the bytes came (here, or pulled) removed what was here then: nothing.
+      if (!deps.named(sha256)) {
+        deps.blobs.remove(sha256);
+        return { kind: 'redacted' };
+      }
       deps.logger.info('blob fetched from the shared store', { sha256, size, chunks: row.chunks });
       return { kind: 'fetched' };
     }

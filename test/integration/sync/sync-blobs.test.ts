@@ -13,6 +13,9 @@ import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 import { until } from '../../fixtures/wait-until';
 import { letAgentsWrite } from '../../fixtures/agent-writable';
 import { uuidv7 } from '../../../src/host/ids';
+import { createLogger } from '../../../src/host/logger';
+import { createBlobFetcher } from '../../../src/host/sync/blob-sync';
+import { briefRig } from '../../fixtures/brief-service';
 
 /**
  * Attachments' images through the shared store: host A attaches, syncs; host B lists the
@@ -173,6 +176,33 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
     // Neither host keeps it either.
     expect(existsSync(blobFile(a, sha(image)))).toBe(false);
     expect(existsSync(blobFile(b, sha(image)))).toBe(false);
+  });
+
+  it('an image whose last attachment is redacted while it is fetched is not kept: the fetch says so', async () => {
+    const image = Buffer.concat([GIF, Buffer.from('redacted while it came')]);
+    await attach(a, brief.id, 'fleeting.gif', image);
+    await syncAll([a, b]);
+    // The host's own fetcher on a store of its own; whether an attachment names the image is
+    // read once the bytes are here: named, then no longer (redacted meanwhile, here or pulled).
+    const rig = briefRig();
+    try {
+      for (const [named, kind] of [[false, 'redacted'], [true, 'fetched']] as const) {
+        const fetcher = createBlobFetcher({
+          config: () => ({ url: db.url, tls: 'off' }),
+          env: { GROVE_SYNC_PASSWORD: db.password },
+          dataDir: rig.dir,
+          timeoutMs: 5000,
+          blobs: rig.blobs,
+          named: () => named,
+          logger: createLogger(() => undefined),
+        });
+        expect(await fetcher.fetch(sha(image))).toEqual({ kind });
+        expect(rig.blobs.describe(sha(image)) !== null).toBe(named);
+        expect(existsSync(rig.blobs.path(sha(image)))).toBe(named);
+      }
+    } finally {
+      rig.close();
+    }
   });
 
   it('concurrent GETs of one image on B share one fetch', async () => {
