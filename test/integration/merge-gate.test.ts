@@ -196,4 +196,25 @@ describe('MAIN\'s watcher', () => {
     const accepted = await api(host, 'repos.acceptMain', { repoId });
     expect((accepted.body.result as { state: MainState }).state.unexpectedCommits).toEqual([]);
   });
+
+  it('a repository removed while the lane\'s check runs: the merge does not reach MAIN', async () => {
+    writeRecipe('merge:\n  check: sleep 2\n');
+    await trustRepo(host, repoId);
+    const l = await lane('feature');
+    commitIn(l.path, 'feature.txt', 'bloom\n');
+    // Its commits are on a remote too, so removing the repository loses nothing and is allowed.
+    const remote = join(realpathSync(makeTempDir()), 'origin.git');
+    git(main, 'init', '-q', '--bare', remote);
+    git(main, 'remote', 'add', 'origin', remote);
+    git(l.path, 'push', '-q', 'origin', 'feature');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const merging = merge(l.id);
+    await new Promise((r) => setTimeout(r, 500));
+    const removed = await api(host, 'repos.remove', { id: repoId });
+    expect(removed.body.ok, JSON.stringify(removed.body)).toBe(true);
+    const r = await merging;
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatchObject({ code: 'merge_preflight_failed', message: expect.stringContaining('its repository was removed while its check ran') });
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+  });
 });

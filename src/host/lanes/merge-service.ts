@@ -198,6 +198,13 @@ export class MergeService {
     step: (title: string) => void,
     output: (d: string) => void,
   ): Promise<Result<MergeRecord, ApiError>> {
+    // Read again under the lock: the lane's check ran outside it, and the repository (or the
+    // lane) may have been removed meanwhile; a merge nothing records must not reach MAIN.
+    const stillRepo = this.deps.repos.get(repo.id);
+    const stillLane = this.deps.lanes.get(lane.id);
+    if (!stillRepo || stillRepo.mainPath !== repo.mainPath || !stillLane || stillLane.path !== lane.path) {
+      return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${stillRepo ? 'the lane' : 'its repository'} was removed while its check ran.`, { checks: [] }));
+    }
     const resume = this.deps.mainWatch.pause(repo.id);
     try {
       const again = await gitMergePreflight(repo.mainPath, lane.path, branch);
