@@ -241,7 +241,13 @@ export class AgentRuntime {
     this.stopping = stopAgentProcesses(this.id, pid, this.deps.stopTimings)
       .then(async ({ survivors }) => {
         if (survivors.length) this.deps.alert(`could not end processes ${survivors.join(', ')} of ${this.record.name}`);
-        await exited;
+        // Waited for a while, not for ever: a main process no signal from here ends (another
+        // user's, after `sudo`; one stuck in the kernel) must not hang the stop, nor the host's
+        // shutdown behind it. It is said, and the agent shows as stopping until it does end.
+        let timer: NodeJS.Timeout | undefined;
+        const ended = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.stopTimings.graceMs)))]);
+        clearTimeout(timer);
+        if (!ended) this.deps.alert(`${this.record.name}'s process ${pid} did not end after SIGKILL (it may run as another user, or be stuck in the kernel): end it by hand`);
       })
       .finally(() => (this.stopping = null));
     return this.stopping;

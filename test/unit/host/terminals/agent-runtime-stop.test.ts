@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import type { IPty } from 'node-pty';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AgentRuntime } from '../../../../src/host/terminals/agent-runtime';
+import { OutputLog } from '../../../../src/host/terminals/output-log';
+import { runtimeWithPty } from '../../../fixtures/agent-runtime';
+import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+
+/**
+ * A stop always ends: a main process whose exit never comes (one that runs as another user
+ * after `sudo`, or is stuck in the kernel, which no signal from here ends) is waited for a
+ * grace, then said in an alert, and the stop resolves. A real PTY whose exit is withheld.
+ */
+const runtimes: AgentRuntime[] = [];
+const ptys: IPty[] = [];
+afterEach(() => {
+  for (const p of ptys.splice(0)) p.kill('SIGKILL');
+  for (const r of runtimes.splice(0)) r.dispose();
+  removeTempDirs();
+});
+
+describe('agent runtime stop', () => {
+  it('resolves after a grace when the main process never reports its exit, and says so', async () => {
+    const dir = makeTempDir();
+    const alerts: string[] = [];
+    const runtime = runtimeWithPty({
+      dir,
+      log: OutputLog.open(join(dir, 'output'), 1024 * 1024, 256 * 1024),
+      script: 'exec sleep 60',
+      alert: (m) => alerts.push(m),
+      stopTimings: { interruptMs: 200, graceMs: 500 },
+      spawned: (p) => void ptys.push(p),
+    });
+    runtimes.push(runtime);
+    expect(runtime.start().ok).toBe(true);
+    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'));
+    // Listeners added from here on (the stop's own) never hear the exit.
+    Object.defineProperty(ptys[0]!, 'onExit', { value: () => ({ dispose: () => undefined }) });
+    const stopped = await Promise.race([runtime.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+    expect(stopped).toBe('stopped');
+    expect(alerts.at(-1)).toMatch(/^writer's process \d+ did not end after SIGKILL \(it may run as another user, or be stuck in the kernel\): end it by hand$/);
+  });
+});
