@@ -1,23 +1,16 @@
 import { join } from 'node:path';
 import type { IPty } from 'node-pty';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentRuntime } from '../../../../src/host/terminals/agent-runtime';
+import { describe, expect, it, vi } from 'vitest';
 import { OutputLog } from '../../../../src/host/terminals/output-log';
-import { runtimeWithPty } from '../../../fixtures/agent-runtime';
-import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+import { endedAfterEach, runtimeWithPty } from '../../../fixtures/agent-runtime';
+import { makeTempDir } from '../../../fixtures/temp-dir';
 
 /**
  * The one pause left (docs/protocol.md, "Flow control and catch-up"): while the agent's log
  * cannot take bytes, the agent is paused and its output held; once a write succeeds it
  * resumes and nothing is lost. A real PTY, a real log whose writes are made to fail.
  */
-const runtimes: AgentRuntime[] = [];
-const ptys: IPty[] = [];
-afterEach(() => {
-  for (const p of ptys.splice(0)) p.kill('SIGKILL');
-  for (const r of runtimes.splice(0)) r.dispose();
-  removeTempDirs();
-});
+const { runtimes, ptys } = endedAfterEach();
 
 describe('agent runtime when its log cannot take bytes', () => {
   it('pauses the agent, says so once, and resumes with every byte in order once the log takes them', async () => {

@@ -1,23 +1,15 @@
 import { join } from 'node:path';
-import type { IPty } from 'node-pty';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentRuntime } from '../../../../src/host/terminals/agent-runtime';
+import { describe, expect, it, vi } from 'vitest';
 import { OutputLog } from '../../../../src/host/terminals/output-log';
-import { runtimeWithPty } from '../../../fixtures/agent-runtime';
-import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+import { endedAfterEach, runtimeWithPty } from '../../../fixtures/agent-runtime';
+import { makeTempDir } from '../../../fixtures/temp-dir';
 
 /**
  * A stop always ends: a main process whose exit never comes (one that runs as another user
  * after `sudo`, or is stuck in the kernel, which no signal from here ends) is waited for a
  * grace, then said in an alert, and the stop resolves. A real PTY whose exit is withheld.
  */
-const runtimes: AgentRuntime[] = [];
-const ptys: IPty[] = [];
-afterEach(() => {
-  for (const p of ptys.splice(0)) p.kill('SIGKILL');
-  for (const r of runtimes.splice(0)) r.dispose();
-  removeTempDirs();
-});
+const { runtimes, ptys } = endedAfterEach();
 
 describe('agent runtime stop', () => {
   it('resolves after a grace when the main process never reports its exit, and says so', async () => {
