@@ -187,6 +187,9 @@ export class AgentRuntime {
       return ok(undefined);
     }
     this.pty = pty;
+    // The log still cannot take the last run's output: this run waits paused too, rather than
+    // pile its output up in memory; the retry that writes what is held resumes it.
+    if (this.unlogged.length > 0) pty.pause();
     this.supervision = { kind: 'running', generation, pid: pty.pid, startedAt: this.deps.now() };
     this.activity = UNKNOWN_ACTIVITY(this.iso());
     this.hooksSeen = false;

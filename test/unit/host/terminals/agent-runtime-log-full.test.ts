@@ -49,4 +49,41 @@ describe('agent runtime when its log cannot take bytes', () => {
     expect(log.read(0).data.toString()).toBe(expected);
     expect(alerts).toHaveLength(1);
   });
+
+  it('a run started while the log still cannot take bytes waits paused too, and resumes with the rest', async () => {
+    const dir = makeTempDir();
+    const log = OutputLog.open(join(dir, 'output'), 8 * 1024 * 1024, 512 * 1024);
+    const realAppend = log.append.bind(log);
+    let diskFull = true;
+    vi.spyOn(log, 'append').mockImplementation((chunk: Buffer) => {
+      if (diskFull) throw new Error('ENOSPC: no space left on device, write');
+      return realAppend(chunk);
+    });
+    const alerts: string[] = [];
+    const spawned: IPty[] = [];
+    const runtime = runtimeWithPty({
+      dir,
+      log,
+      script: 'echo "run starts"; exec sleep 60',
+      alert: (m) => alerts.push(m),
+      stopTimings: { interruptMs: 200, graceMs: 500 },
+      spawned: (p) => {
+        spawned.push(p);
+        ptys.push(p);
+        vi.spyOn(p, 'pause');
+        vi.spyOn(p, 'resume');
+      },
+    });
+    runtimes.push(runtime);
+    expect(runtime.start().ok).toBe(true);
+    await vi.waitFor(() => expect(alerts).toHaveLength(1), { timeout: 5000 });
+    await runtime.stop();
+    // Started again (the operator, or its supervisor) with the first run's output still held.
+    expect(runtime.start().ok).toBe(true);
+    expect(spawned).toHaveLength(2);
+    expect(spawned[1]!.pause).toHaveBeenCalled();
+    diskFull = false;
+    await vi.waitFor(() => expect(spawned[1]!.resume).toHaveBeenCalled(), { timeout: 10_000 });
+    await vi.waitFor(() => expect(log.read(0).data.toString().split('run starts').length - 1).toBe(2), { timeout: 10_000 });
+  });
 });
