@@ -12,16 +12,22 @@ import { makeTempDir } from '../../../fixtures/temp-dir';
  */
 const { runtimes, ptys } = endedAfterEach();
 
+/** A real log in a temp dir whose writes fail while `disk.full`. */
+function fullDisk(): { dir: string; log: OutputLog; disk: { full: boolean } } {
+  const dir = makeTempDir();
+  const log = OutputLog.open(join(dir, 'output'), 8 * 1024 * 1024, 512 * 1024);
+  const realAppend = log.append.bind(log);
+  const disk = { full: true };
+  vi.spyOn(log, 'append').mockImplementation((chunk: Buffer) => {
+    if (disk.full) throw new Error('ENOSPC: no space left on device, write');
+    return realAppend(chunk);
+  });
+  return { dir, log, disk };
+}
+
 describe('agent runtime when its log cannot take bytes', () => {
   it('pauses the agent, says so once, and resumes with every byte in order once the log takes them', async () => {
-    const dir = makeTempDir();
-    const log = OutputLog.open(join(dir, 'output'), 8 * 1024 * 1024, 512 * 1024);
-    const realAppend = log.append.bind(log);
-    let diskFull = true;
-    vi.spyOn(log, 'append').mockImplementation((chunk: Buffer) => {
-      if (diskFull) throw new Error('ENOSPC: no space left on device, write');
-      return realAppend(chunk);
-    });
+    const { dir, log, disk } = fullDisk();
     const alerts: string[] = [];
     let pty: IPty | null = null;
     const runtime = runtimeWithPty({
@@ -42,7 +48,7 @@ describe('agent runtime when its log cannot take bytes', () => {
     expect(alerts[0]).toMatch(/writer is paused: its output cannot be written to its log \(ENOSPC/);
     expect(pty!.pause).toHaveBeenCalled();
     expect(log.end).toBe(0);
-    diskFull = false;
+    disk.full = false;
     await vi.waitFor(() => expect(log.read(0).data.toString()).toContain('END\n'), { timeout: 10_000 });
     expect(pty!.resume).toHaveBeenCalled();
     const expected = Array.from({ length: 2000 }, (_, i) => `row ${i}\n`).join('') + 'END\n';
@@ -51,14 +57,7 @@ describe('agent runtime when its log cannot take bytes', () => {
   });
 
   it('a run started while the log still cannot take bytes waits paused too, and resumes with the rest', async () => {
-    const dir = makeTempDir();
-    const log = OutputLog.open(join(dir, 'output'), 8 * 1024 * 1024, 512 * 1024);
-    const realAppend = log.append.bind(log);
-    let diskFull = true;
-    vi.spyOn(log, 'append').mockImplementation((chunk: Buffer) => {
-      if (diskFull) throw new Error('ENOSPC: no space left on device, write');
-      return realAppend(chunk);
-    });
+    const { dir, log, disk } = fullDisk();
     const alerts: string[] = [];
     const spawned: IPty[] = [];
     const runtime = runtimeWithPty({
@@ -82,7 +81,7 @@ describe('agent runtime when its log cannot take bytes', () => {
     expect(runtime.start().ok).toBe(true);
     expect(spawned).toHaveLength(2);
     expect(spawned[1]!.pause).toHaveBeenCalled();
-    diskFull = false;
+    disk.full = false;
     await vi.waitFor(() => expect(spawned[1]!.resume).toHaveBeenCalled(), { timeout: 10_000 });
     await vi.waitFor(() => expect(log.read(0).data.toString().split('run starts').length - 1).toBe(2), { timeout: 10_000 });
   });
