@@ -8,9 +8,13 @@ import { recallBrief } from './recall-brief';
 
 type BriefMethods = 'briefs.list' | 'briefs.get' | 'briefs.create' | 'briefs.append' | 'briefs.redact' | 'briefs.recall' | 'briefs.export' | 'briefs.import';
 
-/** The channel an entry came through: what the caller says (ui, cli, api), `api` when it says nothing. */
-function channelOf(via: Channel | undefined): Channel {
-  return via ?? 'api';
+/**
+ * The channel an entry came through: what the operator's caller says (ui, cli, api), `api`
+ * when it says nothing. An agent's own token always writes through `api`: the trace must not
+ * show an agent's entry as typed in the app or the CLI.
+ */
+function channelOf(via: Channel | undefined, principal: Principal): Channel {
+  return principal.kind === 'agent' ? 'api' : (via ?? 'api');
 }
 
 /**
@@ -44,15 +48,15 @@ export function briefHandlers(service: BriefService, store: BriefStore, hooks: R
     },
     'briefs.create': (params, ctx) => {
       const who = actor(ctx);
-      return who.ok ? service.create(params, who.value, channelOf(params.via)) : who;
+      return who.ok ? service.create(params, who.value, channelOf(params.via, ctx.principal)) : who;
     },
     'briefs.append': ({ ref, action, expectedVersion, via }, ctx) => {
       const who = actor(ctx);
-      return who.ok ? service.appendTogether(ref, action, who.value, channelOf(via), expectedVersion) : who;
+      return who.ok ? service.appendTogether(ref, action, who.value, channelOf(via, ctx.principal), expectedVersion) : who;
     },
     'briefs.redact': ({ ref, entryId, reason, via }, ctx) => {
       const who = actor(ctx);
-      return who.ok ? service.redact(ref, entryId, reason, who.value, channelOf(via)) : who;
+      return who.ok ? service.redact(ref, entryId, reason, who.value, channelOf(via, ctx.principal)) : who;
     },
     'briefs.recall': async ({ ref, sinceEntry }, ctx) => {
       const found = store.resolve(ref);
