@@ -103,6 +103,11 @@ export class ClaimBook {
     if (open) {
       return err(apiError('forbidden', `#${brief.number} is dispatched to ${open.agentName ?? 'an agent about to start'} (${open.state}); only that agent claims it.`));
     }
+    // Only the operator takes an agent off a brief (participant_left), and only the operator
+    // brings it back: a claim would rejoin it (docs/briefs.md, "Who may do what").
+    if (brief.participants.some((p) => p.name === agent.name && !p.active)) {
+      return err(apiError('forbidden', `The operator took you off #${brief.number}; only the operator brings you back (adds you as a participant, or dispatches #${brief.number} to you).`));
+    }
     return ok(true);
   }
 

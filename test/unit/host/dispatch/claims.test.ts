@@ -41,6 +41,26 @@ function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') 
 }
 
 describe('ClaimBook', () => {
+  it('an agent the operator took off a brief does not rejoin it by claiming it; dispatched to it, it does', async () => {
+    const dispatched: Dispatched = { own: new Map(), open: new Map() };
+    const r = rig(new Set(['a1']), undefined, dispatched);
+    const b = r.service.create({ title: 'Taken off', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    if (!b.ok) throw new Error('create');
+    expect((await r.claims.claim('#1', 'a1')).ok).toBe(true);
+    r.claims.release(b.value.brief.id, 'a1', 'its run ended');
+    const off = r.service.append('#1', { kind: 'participant_left', name: 'claude-brief-1', reason: 'wrong approach' }, MIKE, 'ui');
+    expect(off.ok).toBe(true);
+    const again = await r.claims.claim('#1', 'a1');
+    expect(again.ok).toBe(false);
+    if (again.ok) return;
+    expect(again.error).toMatchObject({ code: 'forbidden', message: 'The operator took you off #1; only the operator brings you back (adds you as a participant, or dispatches #1 to you).' });
+    expect(r.store.resolve('#1')!.participants.find((p) => p.name === 'claude-brief-1')!.active).toBe(false);
+    // The operator's dispatch of #1 to it brings it back.
+    dispatched.own.set('a1', b.value.brief.id);
+    expect((await r.claims.claim('#1', 'a1')).ok).toBe(true);
+    expect(r.store.resolve('#1')!.participants.find((p) => p.name === 'claude-brief-1')!.active).toBe(true);
+  });
+
   it('the first claimer wins; a second is refused naming the holder; claiming again is idempotent', async () => {
     const r = rig(new Set(['a1', 'a2']));
     const b = r.service.create({ title: 'One claim', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
