@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane } from '../../src/shared/lanes';
@@ -261,6 +261,22 @@ describe('reconciling lanes with git and the disk', () => {
     expect((await alerts()).filter((a) => a.includes('Lane design'))).toEqual([]);
     const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
     expect(listed.lanes[0]!.status).toBe('ok');
+  });
+
+  it('removing a lane whose directory vanished drops its worktree entry only, not that of another lane missing just then', async () => {
+    const gone = await createLane('gone');
+    const away = await createLane('away');
+    // One deleted; the other moved away for a while (an unmounted disk, a folder renamed back later).
+    rmSync(gone.path, { recursive: true, force: true });
+    renameSync(away.path, `${away.path}-elsewhere`);
+    const r = await api(host, 'lanes.remove', { id: gone.id });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    const worktrees = git(main, 'worktree', 'list', '--porcelain');
+    expect(worktrees).not.toContain(`worktree ${gone.path}\n`);
+    expect(worktrees).toContain(`worktree ${away.path}\n`);
+    renameSync(`${away.path}-elsewhere`, away.path);
+    const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
+    expect(listed.lanes.map((l) => [l.name, l.status])).toEqual([['away', 'ok']]);
   });
 
   it('on host start, announces a lane whose directory vanished', async () => {

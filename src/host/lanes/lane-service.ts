@@ -466,8 +466,10 @@ export class LaneService {
           recoveryRef = `refs/grove/recovery/${lane.name}/${stamp}`;
           await runGit(repo.mainPath, ['update-ref', recoveryRef, head]);
         }
-        if (existsSync(lane.path)) await runGit(repo.mainPath, ['worktree', 'remove', '--force', '--', lane.path]);
-        else await runGit(repo.mainPath, ['worktree', 'prune']);
+        // Also when its directory is gone: git drops that lane's entry only (a prune would drop
+        // every worktree missing at that moment, one on an unmounted disk among them). 128: it
+        // had no entry left to drop.
+        await runGit(repo.mainPath, ['worktree', 'remove', '--force', '--', lane.path], existsSync(lane.path) ? {} : { okCodes: [128] });
         this.deps.lanes.remove(lane.id);
         this.switched.delete(lane.path);
         // Its agents cannot run anywhere now; an archive keeps what they printed beside it.
