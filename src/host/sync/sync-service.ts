@@ -323,6 +323,7 @@ export class SyncService {
         }
         this.storeId = await this.step(sharedStoreId(conn));
         this.schemaReady = true;
+        this.followStore(this.storeId);
       }
       // Before anything is pulled or pushed: numbers count from the store this host reached.
       const storeId = this.storeId!;
@@ -361,6 +362,27 @@ export class SyncService {
       this.disconnect();
       return classify(e, config, this.timeoutMs);
     }
+  }
+
+  /**
+   * The cursor and the outbox belong to one store. The same URL may reach another (the
+   * database dropped and made again, another server behind the name): this host then starts
+   * over there as with a new URL, its cursor at 0 and its whole history queued, or that store
+   * would never get what this host pushed before, nor this host what it holds below the cursor.
+   */
+  private followStore(storeId: string): void {
+    const known = this.deps.state.cursorStore();
+    if (known === storeId) return;
+    this.deps.store.transaction(() => {
+      if (known !== null) {
+        this.deps.state.setCursor(0);
+        this.deps.state.setImagesWantedSeen(0);
+        this.deps.outbox.clear();
+        this.deps.outbox.enqueueAll();
+      }
+      this.deps.state.setCursorStore(storeId);
+    });
+    if (known !== null) this.deps.logger.warn('sync: the shared store at this URL is another one than before (made again?); this host pulls it from the start and pushes its whole history there', { was: known, now: storeId });
   }
 
   /**

@@ -20,6 +20,9 @@ export interface SyncStateStore {
   /** The last shared seq applied here. */
   cursor(): number;
   setCursor(seq: number): void;
+  /** The identity of the store the cursor and outbox are for (shared-schema.ts sharedStoreId), or null before the first round reached one. */
+  cursorStore(): string | null;
+  setCursorStore(storeId: string): void;
   /** The shared `images_wanted` counter as this host last answered it (image-repair.ts). */
   imagesWantedSeen(): number;
   setImagesWantedSeen(value: number): void;
@@ -52,6 +55,8 @@ export function createSyncStateStore(db: Db): SyncStateStore {
     },
     cursor: () => Number((read.get('pull.cursor') as { value: string } | undefined)?.value ?? 0),
     setCursor: (seq) => void write.run('pull.cursor', String(seq)),
+    cursorStore: () => (read.get('pull.store') as { value: string } | undefined)?.value ?? null,
+    setCursorStore: (storeId) => void write.run('pull.store', storeId),
     imagesWantedSeen: () => Number((read.get('images.wanted') as { value: string } | undefined)?.value ?? 0),
     setImagesWantedSeen: (value) => void write.run('images.wanted', String(value)),
     imagesSweptAt: () => (read.get('images.swept') as { value: string } | undefined)?.value ?? null,

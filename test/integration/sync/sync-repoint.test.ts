@@ -128,4 +128,40 @@ describe.skipIf(!hasMariaDb())('sync: pointed at another store while rounds run'
       rig.db.close();
     }
   });
+
+  it('the same URL reaching a store made again: this host pulls it from the start and pushes its whole history there', async () => {
+    const db = await startMariaDb();
+    const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
+    try {
+      await rig.sync.configure(db.url, 'off');
+      const made = rig.briefs.create({ title: 'kept here', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
+      if (!made.ok) throw new Error(made.error.message);
+      for (let i = 0; i < 5; i++) rig.briefs.append(made.value.brief.id, { kind: 'note', text: `note ${i}` }, OP, 'ui');
+      expect((await rig.sync.syncNow()).ok).toBe(true);
+      const local = rig.store
+        .trace(made.value.brief.id)
+        .filter((e) => e.kind !== 'numbered')
+        .map((e) => e.id)
+        .sort();
+      expect(await entryIds(db, 'grove')).toEqual(local);
+
+      // The database is dropped and made again behind the same URL.
+      const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: 'grove' });
+      try {
+        const [tables] = await admin.query('SHOW TABLES');
+        for (const t of tables as Record<string, string>[]) await admin.query(`DROP TABLE \`${Object.values(t)[0]}\``);
+      } finally {
+        await admin.end();
+      }
+      // The first round finds its tables gone (offline); the next reaches the new store.
+      await rig.sync.syncNow();
+      const after = await rig.sync.syncNow();
+      expect(after.ok && after.value).toMatchObject({ state: 'idle', waiting: 0 });
+      expect(await entryIds(db, 'grove')).toEqual(local);
+      expect(rig.logged.join('\n')).toContain('the shared store at this URL is another one than before');
+    } finally {
+      await rig.sync.stop();
+      rig.db.close();
+    }
+  });
 });
