@@ -2,7 +2,7 @@ import { createConnection } from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../src/shared/briefs';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
-import { openSyncRig } from '../../fixtures/sync-rig';
+import { openSyncRig, type SyncRig } from '../../fixtures/sync-rig';
 import { removeTempDirs } from '../../fixtures/temp-dir';
 
 /**
@@ -28,23 +28,29 @@ async function entryIds(db: MariaDb, database: string): Promise<string[]> {
   }
 }
 
+/** Sync on at `db`'s store, a brief of `notes` notes pushed there: the ids of this host's entries, sorted. */
+async function pushedHistory(rig: SyncRig, db: MariaDb, title: string, notes: number): Promise<string[]> {
+  await rig.sync.configure(db.url, 'off');
+  const made = rig.briefs.create({ title, kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
+  if (!made.ok) throw new Error(made.error.message);
+  for (let i = 0; i < notes; i++) rig.briefs.append(made.value.brief.id, { kind: 'note', text: `note ${i}` }, OP, 'ui');
+  expect((await rig.sync.syncNow()).ok).toBe(true);
+  const local = rig.store
+    .trace(made.value.brief.id)
+    .filter((e) => e.kind !== 'numbered')
+    .map((e) => e.id)
+    .sort();
+  expect(await entryIds(db, 'grove')).toEqual(local);
+  return local;
+}
+
 describe.skipIf(!hasMariaDb())('sync: pointed at another store while rounds run', () => {
   it('a `sync now` queued behind a hung round, then a new URL: the new store gets the whole history', async () => {
     const db = await startMariaDb();
     const second = await db.addDatabase('grove_second');
     const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
     try {
-      await rig.sync.configure(db.url, 'off');
-      const made = rig.briefs.create({ title: 'moved', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
-      if (!made.ok) throw new Error(made.error.message);
-      for (let i = 0; i < 20; i++) rig.briefs.append(made.value.brief.id, { kind: 'note', text: `note ${i}` }, OP, 'ui');
-      expect((await rig.sync.syncNow()).ok).toBe(true);
-      const local = rig.store
-        .trace(made.value.brief.id)
-        .filter((e) => e.kind !== 'numbered')
-        .map((e) => e.id)
-        .sort();
-      expect(await entryIds(db, 'grove')).toEqual(local);
+      const local = await pushedHistory(rig, db, 'moved', 20);
 
       // A round hangs on the old server; the operator asks for another, then for the new URL.
       db.pause();
@@ -133,17 +139,7 @@ describe.skipIf(!hasMariaDb())('sync: pointed at another store while rounds run'
     const db = await startMariaDb();
     const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
     try {
-      await rig.sync.configure(db.url, 'off');
-      const made = rig.briefs.create({ title: 'kept here', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
-      if (!made.ok) throw new Error(made.error.message);
-      for (let i = 0; i < 5; i++) rig.briefs.append(made.value.brief.id, { kind: 'note', text: `note ${i}` }, OP, 'ui');
-      expect((await rig.sync.syncNow()).ok).toBe(true);
-      const local = rig.store
-        .trace(made.value.brief.id)
-        .filter((e) => e.kind !== 'numbered')
-        .map((e) => e.id)
-        .sort();
-      expect(await entryIds(db, 'grove')).toEqual(local);
+      const local = await pushedHistory(rig, db, 'kept here', 5);
 
       // The database is dropped and made again behind the same URL.
       const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: 'grove' });
