@@ -166,6 +166,19 @@ describe('agents in terminals', () => {
     expect(after.restarts).toBe(0);
   });
 
+  it('names a new agent apart from every agent there is, after one was removed', async () => {
+    const host = await startHostProcess();
+    const dir = lane();
+    const first = await startAgent(host, { lanePath: dir, preset: 'shell' });
+    const second = await startAgent(host, { lanePath: dir, preset: 'shell' });
+    expect([first.name, second.name]).toEqual(['shell-1', 'shell-2']);
+    await api(host, 'agents.stop', { id: first.id });
+    expect((await api(host, 'agents.remove', { id: first.id })).body.ok).toBe(true);
+    // Two shells again, but not a second shell-2.
+    const third = await startAgent(host, { lanePath: dir, preset: 'shell' });
+    expect(third.name).toBe('shell-3');
+  });
+
   it('knows the agent\'s state from its hooks and its context use from its transcript', async () => {
     const host = await startHostProcess();
     const home = makeTempDir();

@@ -191,7 +191,11 @@ export class AgentService {
     const lane = { value: valid.value.lanePath };
     const command = valid.value.command;
     const id = uuidv7();
-    const n = this.list().filter((a) => a.preset === params.preset).length + 1;
+    // A name of its own among the agents there are: with claude-1 removed, the next of two is
+    // not claude-2 again (a trace names agents by name, and two alike could not be told apart).
+    const taken = new Set(this.list().map((a) => a.name));
+    let n = this.list().filter((a) => a.preset === params.preset).length + 1;
+    while (taken.has(`${params.preset}-${n}`)) n++;
     const record: AgentRecord = {
       id,
       name: params.name ?? `${params.preset}-${n}`,
