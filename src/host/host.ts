@@ -80,7 +80,7 @@ import { SharedClaims, sharedLeaseMs } from './sync/shared-claims';
 import { AutoLinker } from './dispatch/auto-link';
 import { dispatchConfig } from './dispatch/dispatch-config';
 import { dispatchHandlers } from './dispatch/dispatch-handlers';
-import { attachmentFilesIn, placeAttachments } from './dispatch/lane-attachments';
+import { attachmentFilesIn, placeAttachments, removeImageCopies } from './dispatch/lane-attachments';
 import { watchDispatchEvents } from './dispatch/dispatch-events';
 import { aheadCommits } from './lanes/git/lane-diff';
 import { runGit } from './lanes/git/run-git';
@@ -316,6 +316,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     operatorName: operatorName(process.env),
     agentName: (id) => agents.info(id)?.name ?? null,
     scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
+    imagesFreed: (shas) => {
+      const removed = removeImageCopies(laneStore.list().map((l) => l.path), shas, logger);
+      if (removed.length > 0) logger.info('copies of redacted images removed from lanes', { count: removed.length });
+    },
   });
   const syncState = createSyncStateStore(db);
   const sync = new SyncService({

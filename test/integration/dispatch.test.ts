@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Brief, BriefEntry } from '../../src/shared/briefs';
@@ -119,6 +119,7 @@ describe('dispatch to an ephemeral lane', () => {
     const png = readFileSync(join(repoRoot, 'test', 'fixtures', 'images', 'screenshot.png'));
     const up = await fetch(`${host.url}/blobs?brief=${b.number}&name=before.png`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: png });
     expect(up.status).toBeLessThan(300);
+    const attached = ((await up.json()) as { result: { attachment: { entryId: string } } }).result.attachment;
     await dispatchWorker(`#${b.number}`, {}, ['recall-http']);
     const running = await dispatchIn(`#${b.number}`, 'running');
     const info = await workerInfo(running.agentId!);
@@ -131,6 +132,11 @@ describe('dispatch to an ephemeral lane', () => {
     expect(String(steps[0]!.text)).toContain(`before.png (image/png, `);
     expect(String(steps[0]!.text)).toContain(`— file: .grove/briefs/${b.number}/before.png`);
     expect((await call<{ text: string }>('briefs.recall', { ref: `#${b.number}` })).text).not.toContain('— file:');
+    // Redacted, the image leaves the lane too (a copy the agent made under another name with it).
+    copyFileSync(copied, join(info.cwd, '.grove', 'briefs', String(b.number), 'mine.png'));
+    await call('briefs.redact', { ref: `#${b.number}`, entryId: attached.entryId, reason: 'a customer record' });
+    expect(existsSync(copied)).toBe(false);
+    expect(existsSync(join(info.cwd, '.grove', 'briefs', String(b.number), 'mine.png'))).toBe(false);
   });
 
   it('refuses what cannot be dispatched, saying why and how to fix it', async () => {

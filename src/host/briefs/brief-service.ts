@@ -49,6 +49,8 @@ export interface BriefServiceDeps {
   agentName(agentId: string): string | null;
   /** Rewrites past events that carried these entries so they read as the entries now do (a redaction's text leaves the event log too). */
   scrubEvents?(entries: readonly BriefEntry[]): void;
+  /** Images no attachment names any more (a redaction, here or pulled), once their blobs are gone: their copies elsewhere go too (lanes' `.grove/briefs`). */
+  imagesFreed?(sha256s: readonly string[]): void;
   now?: () => Date;
 }
 
@@ -163,9 +165,15 @@ export class BriefService {
     });
     if (!outcome.ok) return outcome;
     // After the commit: a crash before this leaves an orphan blob, which the next start sweeps.
-    for (const sha of outcome.value.freed) this.deps.blobs.remove(sha);
+    this.free(outcome.value.freed);
     const { freed: _freed, ...rest } = outcome.value;
     return ok(rest);
+  }
+
+  private free(sha256s: readonly string[]): void {
+    if (sha256s.length === 0) return;
+    for (const sha of sha256s) this.deps.blobs.remove(sha);
+    this.deps.imagesFreed?.(sha256s);
   }
 
   /**
@@ -191,7 +199,7 @@ export class BriefService {
       if (e instanceof Refusal) return err(e.error);
       throw e;
     }
-    for (const sha of outcome.freed) this.deps.blobs.remove(sha);
+    this.free(outcome.freed);
     const { freed: _freed, ...rest } = outcome;
     return ok(rest);
   }

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { constants, copyFileSync, existsSync, lstatSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { constants, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
+import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import type { Brief } from '../../shared/briefs';
 import type { Logger } from '../logger';
 import type { BlobFetch } from '../sync/blob-sync';
@@ -100,6 +101,46 @@ export async function placeAttachments(brief: Brief, lanePath: string, blobs: La
     written.push(path);
   }
   return written;
+}
+
+/**
+ * Removes from the lanes' `.grove/briefs/<N>/` the files that are one of these images (by
+ * their bytes: a redaction leaves no name to go by, and a copy renamed by the agent is the
+ * image still). Only regular files in real folders; a link is neither followed nor removed.
+ * Answers the paths removed; one that cannot be read or removed is logged and left.
+ */
+export function removeImageCopies(lanePaths: readonly string[], sha256s: readonly string[], logger: Logger): string[] {
+  const wanted = new Set(sha256s);
+  const removed: string[] = [];
+  const realDir = (p: string): boolean => {
+    try {
+      const st = lstatSync(p);
+      return st.isDirectory() && !st.isSymbolicLink();
+    } catch {
+      return false;
+    }
+  };
+  for (const lane of lanePaths) {
+    const briefs = join(lane, LANE_BRIEFS_DIR);
+    if (!realDir(join(lane, LANE_GROVE_DIR)) || !realDir(briefs)) continue;
+    for (const folder of readdirSync(briefs)) {
+      const dir = join(briefs, folder);
+      if (!realDir(dir)) continue;
+      for (const name of readdirSync(dir)) {
+        const file = join(dir, name);
+        try {
+          const st = lstatSync(file);
+          if (!st.isFile() || st.size > MAX_ATTACHMENT_BYTES) continue;
+          if (!wanted.has(createHash('sha256').update(readFileSync(file)).digest('hex'))) continue;
+          rmSync(file);
+          removed.push(file);
+        } catch (e) {
+          logger.warn('a copy of a redacted image in a lane could not be removed', { file, error: (e as Error).message });
+        }
+      }
+    }
+  }
+  return removed;
 }
 
 /** Each attachment's path in a lane, relative to it, by attachment id: the same names `placeAttachments` writes. */

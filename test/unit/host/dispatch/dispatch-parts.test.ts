@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Brief } from '../../../../src/shared/briefs';
 import { ephemeralLaneName } from '../../../../src/shared/ephemeral-lane-name';
-import { attachmentFilesIn, attachmentPaths, placeAttachments, safeName } from '../../../../src/host/dispatch/lane-attachments';
+import { attachmentFilesIn, attachmentPaths, placeAttachments, removeImageCopies, safeName } from '../../../../src/host/dispatch/lane-attachments';
 import { packetText } from '../../../../src/host/dispatch/packet';
 import { createLogger } from '../../../../src/host/logger';
 import { readiness } from '../../../../src/host/dispatch/readiness';
@@ -136,6 +137,23 @@ describe('lane attachments', () => {
     expect(readFileSync(join(lane, '.grove/briefs/7/pre-commit'), 'utf8')).toBe('png-1');
     expect(existsSync(join(outside, 'made-by-grove'))).toBe(false);
     expect(readdirSync(join(lane, '.grove/briefs/7'))).toEqual(['pre-commit']);
+  });
+
+  it('removes the copies of freed images from lanes by their bytes, never through a link', () => {
+    const lane = makeTempDir();
+    const outside = makeTempDir();
+    mkdirSync(join(lane, '.grove/briefs/7'), { recursive: true });
+    mkdirSync(join(lane, '.grove/briefs/8'), { recursive: true });
+    writeFileSync(join(lane, '.grove/briefs/7/secret.png'), 'png-secret');
+    writeFileSync(join(lane, '.grove/briefs/8/renamed by the agent.png'), 'png-secret');
+    writeFileSync(join(lane, '.grove/briefs/7/other.png'), 'png-other');
+    writeFileSync(join(outside, 'kept.png'), 'png-secret');
+    symlinkSync(join(outside, 'kept.png'), join(lane, '.grove/briefs/7/link.png'));
+    const secret = createHash('sha256').update('png-secret').digest('hex');
+    const removed = removeImageCopies([lane, makeTempDir()], [secret], createLogger(() => undefined));
+    expect(removed.sort()).toEqual([join(lane, '.grove/briefs/7/secret.png'), join(lane, '.grove/briefs/8/renamed by the agent.png')]);
+    expect(readdirSync(join(lane, '.grove/briefs/7')).sort()).toEqual(['link.png', 'other.png']);
+    expect(readFileSync(join(outside, 'kept.png'), 'utf8')).toBe('png-secret');
   });
 
   it('safeName keeps a name inside its folder', () => {
