@@ -120,25 +120,36 @@ export function removeImageCopies(lanePaths: readonly string[], sha256s: readonl
       return false;
     }
   };
+  // Each folder and file on its own: one that cannot be read is logged and the rest go on (the
+  // redaction that called this has committed; nothing here may undo or fail it).
+  const each = (what: string, work: () => void): void => {
+    try {
+      work();
+    } catch (e) {
+      logger.warn('a copy of a redacted image in a lane could not be looked at or removed', { path: what, error: (e as Error).message });
+    }
+  };
   for (const lane of lanePaths) {
     const briefs = join(lane, LANE_BRIEFS_DIR);
     if (!realDir(join(lane, LANE_GROVE_DIR)) || !realDir(briefs)) continue;
-    for (const folder of readdirSync(briefs)) {
-      const dir = join(briefs, folder);
-      if (!realDir(dir)) continue;
-      for (const name of readdirSync(dir)) {
-        const file = join(dir, name);
-        try {
-          const st = lstatSync(file);
-          if (!st.isFile() || st.size > MAX_ATTACHMENT_BYTES) continue;
-          if (!wanted.has(createHash('sha256').update(readFileSync(file)).digest('hex'))) continue;
-          rmSync(file);
-          removed.push(file);
-        } catch (e) {
-          logger.warn('a copy of a redacted image in a lane could not be removed', { file, error: (e as Error).message });
-        }
+    each(briefs, () => {
+      for (const folder of readdirSync(briefs)) {
+        const dir = join(briefs, folder);
+        if (!realDir(dir)) continue;
+        each(dir, () => {
+          for (const name of readdirSync(dir)) {
+            const file = join(dir, name);
+            each(file, () => {
+              const st = lstatSync(file);
+              if (!st.isFile() || st.size > MAX_ATTACHMENT_BYTES) return;
+              if (!wanted.has(createHash('sha256').update(readFileSync(file)).digest('hex'))) return;
+              rmSync(file);
+              removed.push(file);
+            });
+          }
+        });
       }
-    }
+    });
   }
   return removed;
 }
