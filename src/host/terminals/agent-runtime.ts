@@ -237,20 +237,36 @@ export class AgentRuntime {
       return Promise.resolve();
     }
     if (!this.pty || this.supervision.kind !== 'running') return this.stopping ?? Promise.resolve();
-    const pid = this.supervision.pid;
-    this.supervision = { kind: 'stopping', generation: this.supervision.generation, pid };
+    const running = this.supervision;
+    const pid = running.pid;
+    this.supervision = { kind: 'stopping', generation: running.generation, pid };
     this.announce();
+    // A stop that did not end the run (its sweep failed, or the exit never came) leaves it
+    // running as it was, so the operator can stop it again rather than watch "stopping" for ever.
+    const unstopped = (): void => {
+      if (this.pty && this.supervision.kind === 'stopping' && this.supervision.generation === running.generation) {
+        this.supervision = running;
+        this.announce();
+      }
+    };
     const exited = new Promise<void>((resolve) => this.pty?.onExit(() => resolve()));
     this.stopping = stopAgentProcesses(this.id, pid, this.deps.stopTimings)
       .then(async ({ survivors }) => {
         if (survivors.length) this.deps.alert(`could not end processes ${survivors.join(', ')} of ${this.record.name}`);
         // Waited for a while, not for ever: a main process no signal from here ends (another
         // user's, after `sudo`; one stuck in the kernel) must not hang the stop, nor the host's
-        // shutdown behind it. It is said, and the agent shows as stopping until it does end.
+        // shutdown behind it. It is said, and the run shows as running again (stoppable again).
         let timer: NodeJS.Timeout | undefined;
         const ended = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.stopTimings.graceMs)))]);
         clearTimeout(timer);
-        if (!ended) this.deps.alert(`${this.record.name}'s process ${pid} did not end after SIGKILL (it may run as another user, or be stuck in the kernel): end it by hand`);
+        if (!ended) {
+          this.deps.alert(`${this.record.name}'s process ${pid} did not end after SIGKILL (it may run as another user, or be stuck in the kernel): end it by hand`);
+          unstopped();
+        }
+      })
+      .catch((e: unknown) => {
+        unstopped();
+        throw e;
       })
       .finally(() => (this.stopping = null));
     return this.stopping;

@@ -7,12 +7,12 @@ import { makeTempDir } from '../../../fixtures/temp-dir';
 /**
  * A stop always ends: a main process whose exit never comes (one that runs as another user
  * after `sudo`, or is stuck in the kernel, which no signal from here ends) is waited for a
- * grace, then said in an alert, and the stop resolves. A real PTY whose exit is withheld.
+ * grace, then said in an alert, and the stop resolves. A real PTY whose process no signal reaches.
  */
 const { runtimes, ptys } = endedAfterEach();
 
 describe('agent runtime stop', () => {
-  it('resolves after a grace when the main process never reports its exit, and says so', async () => {
+  it('resolves after a grace when the main process never reports its exit, says so, and can be stopped again', async () => {
     const dir = makeTempDir();
     const alerts: string[] = [];
     const runtime = runtimeWithPty({
@@ -21,15 +21,20 @@ describe('agent runtime stop', () => {
       script: 'exec sleep 60',
       alert: (m) => alerts.push(m),
       stopTimings: { interruptMs: 200, graceMs: 500 },
+      // Without the agent's marker no signal of the stop reaches it, as with one that runs as
+      // another user: it never exits.
+      marker: false,
       spawned: (p) => void ptys.push(p),
     });
     runtimes.push(runtime);
     expect(runtime.start().ok).toBe(true);
     await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'));
-    // Listeners added from here on (the stop's own) never hear the exit.
-    Object.defineProperty(ptys[0]!, 'onExit', { value: () => ({ dispose: () => undefined }) });
     const stopped = await Promise.race([runtime.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
     expect(stopped).toBe('stopped');
     expect(alerts.at(-1)).toMatch(/^writer's process \d+ did not end after SIGKILL \(it may run as another user, or be stuck in the kernel\): end it by hand$/);
+    // Shown as running again, not "stopping" for ever: stopping it again sweeps again.
+    expect(runtime.info().supervision.kind).toBe('running');
+    await runtime.stop();
+    expect(alerts.filter((a) => a.includes('did not end after SIGKILL'))).toHaveLength(2);
   });
 });
