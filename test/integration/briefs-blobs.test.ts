@@ -250,7 +250,7 @@ describe('who may upload and read', () => {
     expect((await fetch(`${host.url}/blobs/${sha(WEBP)}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     const bare = await upload('', JPEG, { authorization: `Bearer ${token}` });
     expect(bare.status).toBe(403);
-    // An agent's own token writes through the API, whatever channel it names.
+    // An agent's own token never writes as the app (the UI is the operator's): recorded as the API.
     const note = await api(host, 'briefs.append', { ref: '#1', action: { kind: 'note', text: 'served on lane 3' }, via: 'ui' }, { authorization: `Bearer ${token}` });
     expect(note.body.ok, JSON.stringify(note.body)).toBe(true);
     expect((note.body.result as { entries: { channel: string; actor: unknown }[] }).entries.at(-1)).toMatchObject({ channel: 'api', actor: { kind: 'agent', name: 'flower-orchestrator' } });

@@ -9,12 +9,12 @@ import { recallBrief } from './recall-brief';
 type BriefMethods = 'briefs.list' | 'briefs.get' | 'briefs.create' | 'briefs.append' | 'briefs.redact' | 'briefs.recall' | 'briefs.export' | 'briefs.import';
 
 /**
- * The channel an entry came through: what the operator's caller says (ui, cli, api), `api`
- * when it says nothing. An agent's own token always writes through `api`: the trace must not
- * show an agent's entry as typed in the app or the CLI.
+ * The channel an entry came through: what the caller says (ui, cli, api), `api` when it says
+ * nothing. An agent's own token writes through the CLI (`grove brief …` inside the agent) or
+ * the API, never the app: the trace must not show an agent's entry as typed in the UI.
  */
 function channelOf(via: Channel | undefined, principal: Principal): Channel {
-  return principal.kind === 'agent' ? 'api' : (via ?? 'api');
+  return principal.kind === 'agent' && via === 'ui' ? 'api' : (via ?? 'api');
 }
 
 /**
