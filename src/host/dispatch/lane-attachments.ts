@@ -38,17 +38,22 @@ function realFolderIn(lanePath: string, rel: string): string {
   let at = lanePath;
   for (const part of rel.split('/')) {
     at = join(at, part);
-    let st: Stats | undefined;
-    try {
-      st = lstatSync(at);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
+    const st = lstatOrNull(at);
     // mkdir refuses a name taken meanwhile (a link made between the look and the make).
     if (!st) mkdirSync(at);
     else if (st.isSymbolicLink() || !st.isDirectory()) throw new Error(`${at} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; Grove writes only into real folders of the lane`);
   }
   return at;
+}
+
+/** What is at `path` itself (a link not followed), or null when nothing is. */
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
 }
 
 /**
@@ -114,8 +119,8 @@ export function removeImageCopies(lanePaths: readonly string[], sha256s: readonl
   const removed: string[] = [];
   const realDir = (p: string): boolean => {
     try {
-      const st = lstatSync(p);
-      return st.isDirectory() && !st.isSymbolicLink();
+      const st = lstatOrNull(p);
+      return st !== null && st.isDirectory() && !st.isSymbolicLink();
     } catch {
       return false;
     }
