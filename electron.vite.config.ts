@@ -1,6 +1,28 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+
+/**
+ * `<script data-inline="FILE"></script>` in index.html becomes the script FILE (next to the
+ * page) written in place: no request of its own before it can run. The host allows exactly
+ * these scripts by their hashes (src/host/api/static-files.ts).
+ */
+function inlineScripts(root: string): Plugin {
+  return {
+    name: 'grove-inline-scripts',
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html) =>
+        html.replace(/<script data-inline="([\w.-]+)"><\/script>/g, (_, file: string) => {
+          const code = readFileSync(resolve(root, file), 'utf8');
+          if (code.includes('</script')) throw new Error(`${file} cannot be written into the page: it contains "</script".`);
+          return `<script>${code}</script>`;
+        }),
+    },
+  };
+}
 
 // The Electron shell (main, preload) and the renderer. The host and the CLI are plain Node
 // programs built by scripts/build-node.mjs; the host serves out/renderer to every client.
@@ -22,7 +44,7 @@ export default defineConfig({
     root: 'src/renderer',
     // Served by the host at its root, in the browser and in the Electron window alike.
     base: '/',
-    plugins: [react()],
+    plugins: [react(), inlineScripts(resolve('src/renderer'))],
     // The cockpit is written against React's API and runs on Preact's (preact/compat): the
     // same components at a tenth of React DOM's weight, which is most of what stood between
     // navigation and the first paint. Types stay React's; the bundle gets Preact.

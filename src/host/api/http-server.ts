@@ -10,7 +10,7 @@ import { sessionCookieName, type BrowserSessions } from './browser-sessions';
 import { SECURITY_HEADERS, sendError, sendJson } from './http-replies';
 import { dispatch, type Handlers, type Principal, type WsPeer } from './dispatch';
 import { checkHostHeader, checkOrigin, type ExposurePolicy } from './request-guard';
-import { contentSecurityPolicy, readStaticFile } from './static-files';
+import { contentSecurityPolicy, inlineScriptSources, readStaticFile } from './static-files';
 import { runWsSession } from './ws-sessions';
 
 /**
@@ -177,7 +177,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': file.type };
     // Kept by this browser only (they are served to a logged-in browser), never revalidated.
     if (file.isContentHashed) headers['cache-control'] = 'private, max-age=31536000, immutable';
-    if (file.isHtml) headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '');
+    if (file.isHtml) headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '', inlineScriptSources(file.body.toString('utf8')));
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }

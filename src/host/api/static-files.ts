@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -26,6 +27,18 @@ const TYPES: Record<string, string> = {
  */
 const CONTENT_HASHED = /^assets\/[^/]+-[A-Za-z0-9_-]{8}\.(js|css)$/;
 
+/** A page's inline scripts, as the build writes them: a bare `<script>` with the code in it. */
+const INLINE_SCRIPT = /<script>([\s\S]*?)<\/script>/g;
+
+/**
+ * The CSP source of each inline script in `html` ('sha256-…' of its exact text): the page's
+ * policy allows those scripts and no other, so one the build wrote in runs, and one injected
+ * into the page does not.
+ */
+export function inlineScriptSources(html: string): string[] {
+  return [...html.matchAll(INLINE_SCRIPT)].map((m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`);
+}
+
 export type StaticFile = { body: Buffer; type: string; isHtml: boolean; isContentHashed: boolean } | null;
 
 export async function readStaticFile(root: string, urlPath: string): Promise<StaticFile> {
@@ -50,11 +63,14 @@ export async function readStaticFile(root: string, urlPath: string): Promise<Sta
   }
 }
 
-/** The UI's Content-Security-Policy: only the host's own scripts, styles and sockets. */
-export function contentSecurityPolicy(hostHeader: string): string {
+/**
+ * The UI's Content-Security-Policy: only the host's own scripts (its files, and the page's
+ * inline scripts named by `inlineScripts`, from inlineScriptSources), styles and sockets.
+ */
+export function contentSecurityPolicy(hostHeader: string, inlineScripts: readonly string[] = []): string {
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    ['script-src', "'self'", ...inlineScripts].join(' '),
     // xterm.js's DOM renderer writes its own <style> element; scripts stay strictly 'self'.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",

@@ -1,7 +1,7 @@
 import type { SocketLike } from '../../shared/client/host-connection';
 
 /**
- * The socket public/early-socket.js opened while the page loaded, with what the host said on
+ * The socket early-socket.js (written into the page) opened while the page loaded, with what the host said on
  * it meanwhile (its greeting, by the time the bundle runs). The UI's first connect takes it
  * over instead of opening another, so the cockpit's first render already knows it is
  * connected: about a round trip and a render sooner on the screen.

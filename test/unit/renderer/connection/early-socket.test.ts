@@ -44,7 +44,7 @@ function boot(location: { protocol: string; host: string }): { window: { groveEa
     sockets.push(s);
     return s;
   };
-  runInNewContext(readFileSync('src/renderer/public/early-socket.js', 'utf8'), { window, location, WebSocket });
+  runInNewContext(readFileSync('src/renderer/early-socket.js', 'utf8'), { window, location, WebSocket });
   return { window, sockets };
 }
 

@@ -2,8 +2,10 @@
 // host says on it until the UI takes it over (src/renderer/connection/early-socket.ts).
 // The host greets a socket the moment it opens, so the greeting is waiting by the time the
 // cockpit first renders, and the first paint already shows the cockpit connected instead of
-// a round trip later. A plain script, not a module: it runs as soon as it arrives, ahead of
-// the bundle it is not part of (and the page's policy allows no inline script).
+// a round trip later. A plain script, not a module, written into the page by the build
+// (electron.vite.config.ts): it runs as the page is parsed, with no request of its own to
+// wait for, ahead of the bundle it is not part of. The host's policy allows it by its hash
+// (src/host/api/static-files.ts), and no other inline script.
 'use strict';
 // The page's local storage (where the cockpit keeps its layout) is loaded from the browser on
 // first use, a wait of a few milliseconds; touched here, that wait passes while the bundle is
