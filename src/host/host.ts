@@ -590,6 +590,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   await agents.reconcile();
   await lanes.reconcile();
   await server.reconcile();
+  // A merge a killed host had started and not recorded: recorded (or undone) before MAIN's
+  // guards look, so Grove's own merge is not taken for a commit made outside Grove.
+  await merges.settleIntents().catch((e: unknown) => logger.warn('cannot settle interrupted merges', { error: e instanceof Error ? e.message : String(e) }));
   await mainGuards.start();
   notifier.start();
   health.start();

@@ -83,9 +83,9 @@ describe('a host killed during a merge\'s gate', () => {
     await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('rolled-back');
     expect(headOf(main)).toBe(before);
     expect(git(main, 'for-each-ref', '--format=%(objectname)', 'refs/grove/rolled-back/')).toContain(mergedHead);
-    const about = (await alertsOf(host)).filter((a) => a.includes('The host stopped while'));
+    const about = (await alertsOf(host)).filter((a) => a.includes('The host stopped'));
     expect(about).toEqual([
-      `The host stopped while MAIN's gate checked the merge of lane fix (${mergedHead.slice(0, 12)}); it ran again on start and failed (exit 255); MAIN was rolled back to ${before.slice(0, 12)}.`,
+      `The host stopped before MAIN's gate had checked the merge of lane fix (${mergedHead.slice(0, 12)}); it ran again on start and failed (exit 255); MAIN was rolled back to ${before.slice(0, 12)}.`,
     ]);
     // Grove's own rollback is no commit outside Grove.
     expect((await alertsOf(host)).filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
@@ -100,8 +100,8 @@ describe('a host killed during a merge\'s gate', () => {
     expect(isAlive(gatePid!)).toBe(false);
     await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('merged');
     expect(headOf(main)).toBe(mergedHead);
-    await expect.poll(async () => (await alertsOf(host)).filter((a) => a.includes('The host stopped while'))).toEqual([
-      `The host stopped while MAIN's gate checked the merge of lane fix (${mergedHead.slice(0, 12)}); it ran again on start and passed: the merge stands.`,
+    await expect.poll(async () => (await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped before MAIN's gate had checked the merge of lane fix (${mergedHead.slice(0, 12)}); it ran again on start and passed: the merge stands.`,
     ]);
   });
 
@@ -109,7 +109,7 @@ describe('a host killed during a merge\'s gate', () => {
     const before = await killDuringGate('BROKEN', 'ask');
     host = await startHostProcess({ home: host.home });
     await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('awaiting-rollback');
-    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped while'))).toEqual([
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
       expect.stringMatching(/it ran again on start and failed \(exit 255\)\. MAIN keeps the merge until you roll it back/),
     ]);
     const id = (await mergesNow())[0]!.id;

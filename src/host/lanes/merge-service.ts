@@ -18,7 +18,7 @@ import { withJobs, type StartJob } from './job-reporter';
 import { laneCommandEnv, mainCommandEnv } from './lane-context';
 import type { LaneService } from './lane-service';
 import type { LaneRecord, LaneStore } from './lane-store';
-import type { MergeStore } from './merge-store';
+import type { MergeIntent, MergeStore } from './merge-store';
 import { findLane } from './find-lane';
 import { usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
@@ -70,8 +70,15 @@ const OUTPUT_TAIL_LINES = 40;
 /** Merges looked at on start for one left `gating`: only the latest can be (one merge at a time per repository). */
 const RECOVERY_SCAN = 1000;
 
-/** "The host stopped while MAIN's gate checked the merge of lane fix (a1b2c3d4e5f6)". */
-const interruptedWhy = (m: MergeRecord): string => `The host stopped while MAIN's gate checked the merge of lane ${m.laneName} (${m.mainAfter.slice(0, 12)})`;
+/** The tree merging `commit` into `base` gives (git merge-tree), or '' when it conflicts. */
+async function mergedTree(mainPath: string, base: string, commit: string): Promise<string> {
+  const r = await runGit(mainPath, ['merge-tree', '--write-tree', '--no-messages', base, commit], { okCodes: [1] });
+  return r.code === 0 ? r.stdout.trim().split('\n')[0]! : '';
+}
+
+const stoppedMerging = (i: MergeIntent): string => `The host stopped while merging lane ${i.laneName} into MAIN`;
+/** "The host stopped before MAIN's gate had checked the merge of lane fix (a1b2c3d4e5f6)". */
+const interruptedWhy = (m: MergeRecord): string => `The host stopped before MAIN's gate had checked the merge of lane ${m.laneName} (${m.mainAfter.slice(0, 12)})`;
 
 export class MergeService {
   constructor(private readonly deps: MergeServiceDeps) {}
@@ -218,34 +225,39 @@ export class MergeService {
       const objects = await sharedObjectsCheck(repo, this.deps.dataDir);
       if (!objects.ok) return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${objects.message}.`, { checks: [objects] }));
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const recoveryRef = `refs/grove/recovery/main/${stamp}`;
-      const merged = await mergeIntoMain(repo.mainPath, {
-        branch,
-        commit: testedHead,
-        strategy: config.strategy ?? 'ff',
-        recoveryRef,
-        message: `Merge lane ${lane.name} (${branch}) through Grove`,
-        env: { GROVE_ALLOW_MAIN_COMMIT: '1' },
-      });
-      if (!merged.ok) {
-        return err(apiError('merge_preflight_failed', merged.error.message, { checks: [{ name: 'conflicts', ok: false, message: merged.error.message, detail: [] }] }));
-      }
-      this.deps.mainWatch.setKnownHead(repo.id, merged.value.mainAfter);
-      let record: MergeRecord = {
+      const intent: MergeIntent = {
         id: uuidv7(),
         repoId: repo.id,
         laneId: lane.id,
         laneName: lane.name,
         branch,
-        strategy: merged.value.strategy,
-        mainBefore: merged.value.mainBefore,
-        mainAfter: merged.value.mainAfter,
-        recoveryRef,
-        state: gate ? 'gating' : 'merged',
-        gateOutput: null,
+        commit: testedHead,
+        recoveryRef: `refs/grove/recovery/main/${stamp}`,
+        gated: gate !== null,
         agents: this.deps.agentNamesIn(lane.path),
         at: new Date().toISOString(),
       };
+      this.deps.merges.intend(intent);
+      let merged;
+      try {
+        merged = await mergeIntoMain(repo.mainPath, {
+          branch,
+          commit: testedHead,
+          strategy: config.strategy ?? 'ff',
+          recoveryRef: intent.recoveryRef,
+          message: `Merge lane ${lane.name} (${branch}) through Grove`,
+          env: { GROVE_ALLOW_MAIN_COMMIT: '1' },
+        });
+      } catch (e) {
+        this.deps.merges.settle(repo.id); // this host is alive to say what happened
+        throw e;
+      }
+      if (!merged.ok) {
+        this.deps.merges.settle(repo.id);
+        return err(apiError('merge_preflight_failed', merged.error.message, { checks: [{ name: 'conflicts', ok: false, message: merged.error.message, detail: [] }] }));
+      }
+      let record = this.recordOf(intent, merged.value);
+      this.deps.mainWatch.setKnownHead(repo.id, record.mainAfter);
       this.deps.merges.insert(record);
       this.deps.events.append({ type: 'merge.updated', merge: record });
       if (!gate) return ok(record);
@@ -304,6 +316,110 @@ export class MergeService {
    * run again (MAIN moved since, grove.yaml unusable) the merge waits for the operator
    * (awaiting-rollback, so `grove merge --rollback` can undo it). One alert either way.
    */
+  /**
+   * On host start, before MAIN's guards look at MAIN: the merge intents a host that stopped
+   * mid-merge left (it died between starting git's merge and recording it). MAIN says whether
+   * the merge landed. Landed, it is recorded as the merge would have been (and MAIN's known
+   * head moved to it, so the guards do not take Grove's own merge for a commit outside Grove),
+   * gating when MAIN has a gate, so recoverGating runs that gate like any interrupted one;
+   * stopped half-way (git's merge commit not yet made), git's merge is aborted so MAIN is
+   * served as it was; not started, nothing to do. One alert each.
+   */
+  async settleIntents(): Promise<void> {
+    for (const intent of this.deps.merges.intents()) {
+      const repo = this.deps.repos.get(intent.repoId);
+      if (!repo) {
+        this.deps.merges.settle(intent.repoId);
+        continue;
+      }
+      await this.deps.locks
+        .run(repo.id, () => this.settleIntent(repo, intent))
+        .catch((e: unknown) => {
+          this.deps.merges.settle(repo.id);
+          this.alert(repo, `${stoppedMerging(intent)}, and what became of it could not be found out (${e instanceof Error ? e.message : String(e)}). Check MAIN; ${intent.recoveryRef} holds MAIN as it was before.`);
+        });
+    }
+  }
+
+  private async settleIntent(repo: Repo, intent: MergeIntent): Promise<void> {
+    const rev = async (name: string): Promise<string> => (await runGit(repo.mainPath, ['rev-parse', '--verify', '-q', `${name}^{commit}`], { okCodes: [1] })).stdout.trim();
+    const before = await rev(intent.recoveryRef);
+    // The recovery ref is written before git merges: without it, MAIN was never touched.
+    if (!before) return this.deps.merges.settle(repo.id);
+    const resume = this.deps.mainWatch.pause(repo.id);
+    try {
+      const head = await rev('HEAD');
+      const stopped = stoppedMerging(intent);
+      // git dies soon after the host (its output pipe is gone), so it may have left its merge
+      // half-made: the lane's changes staged in MAIN (its commit not written), or conflicts.
+      const mergeHead = await rev('MERGE_HEAD');
+      const index = await runGit(repo.mainPath, ['write-tree'], { okCodes: [128] }); // 128: unmerged entries
+      const tree = async (commit: string): Promise<string> => (await runGit(repo.mainPath, ['rev-parse', `${commit}^{tree}`])).stdout.trim();
+      if (head === before) {
+        const grovesOwn =
+          (mergeHead === intent.commit && index.code !== 0) || // a conflicted merge: the lane's commit is what git was merging
+          (index.code === 0 && index.stdout.trim() === (await mergedTree(repo.mainPath, before, intent.commit)));
+        if (index.code === 0 && index.stdout.trim() === (await tree(head)) && !mergeHead) {
+          this.deps.merges.settle(repo.id);
+          this.alert(repo, `${stopped}, before the merge was made: MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`);
+          return;
+        }
+        this.deps.merges.settle(repo.id);
+        if (!grovesOwn) {
+          this.alert(repo, `${stopped}, before the merge was made, and MAIN holds uncommitted changes that are not that merge's, so Grove left them as they are. Check MAIN (git status); \`git merge --abort\` or \`git reset --merge\` there undoes a merge left half-made.`);
+          return;
+        }
+        // Exactly the half-made merge, unchecked, in the served checkout: Grove's own, so Grove
+        // undoes it (what `git merge --abort` does, which needs the MERGE_HEAD git may not have written).
+        const undone = await runGit(repo.mainPath, ['reset', '--merge'], { okCodes: [128] });
+        this.alert(
+          repo,
+          undone.code === 0
+            ? `${stopped}, before the merge was made; the half-made merge was undone, so MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`
+            : `${stopped}, before the merge was made, and undoing the half-made merge failed (${undone.stderr.trim()}): MAIN holds the lane's changes uncommitted. Run \`git reset --merge\` in MAIN, then merge the lane again.`,
+        );
+        return;
+      }
+      const parents = head ? (await runGit(repo.mainPath, ['rev-list', '--parents', '-n', '1', head])).stdout.trim().split(' ').slice(1) : [];
+      const fastForward = head === intent.commit && (await runGit(repo.mainPath, ['merge-base', '--is-ancestor', before, head], { okCodes: [1] })).code === 0;
+      const mergeCommit = parents.length === 2 && parents[0] === before && parents[1] === intent.commit;
+      if (!fastForward && !mergeCommit) {
+        this.deps.merges.settle(repo.id);
+        this.alert(repo, `${stopped}, and MAIN has moved since in a way that is not that merge (now ${head ? head.slice(0, 12) : 'no commit'}), so nothing was recorded. Check MAIN; ${intent.recoveryRef} holds it as it was before the merge.`);
+        return;
+      }
+      // git died after writing the merge commit but before tidying up: its MERGE_HEAD would
+      // read as a merge in progress (and stop a rollback). Nothing else differs from the commit.
+      if (mergeHead && index.code === 0 && index.stdout.trim() === (await tree(head))) await runGit(repo.mainPath, ['reset', '--merge']);
+      const record = this.recordOf(intent, { strategy: mergeCommit ? 'merge-commit' : 'fast-forward', mainBefore: before, mainAfter: head });
+      this.deps.mainWatch.setKnownHead(repo.id, head);
+      this.deps.merges.insert(record);
+      this.deps.events.append({ type: 'merge.updated', merge: record });
+      // Gated, the gate runs next (recoverGating), and that alert says how it went.
+      if (!intent.gated) this.alert(repo, `${stopped}, after the merge was made (${head.slice(0, 12)}): it is recorded now, and stands (MAIN has no gate).`);
+    } finally {
+      resume();
+    }
+  }
+
+  private recordOf(intent: MergeIntent, merged: Pick<MergeRecord, 'strategy' | 'mainBefore' | 'mainAfter'>): MergeRecord {
+    return {
+      id: intent.id,
+      repoId: intent.repoId,
+      laneId: intent.laneId,
+      laneName: intent.laneName,
+      branch: intent.branch,
+      strategy: merged.strategy,
+      mainBefore: merged.mainBefore,
+      mainAfter: merged.mainAfter,
+      recoveryRef: intent.recoveryRef,
+      state: intent.gated ? 'gating' : 'merged',
+      gateOutput: null,
+      agents: intent.agents,
+      at: intent.at,
+    };
+  }
+
   async recoverGating(): Promise<void> {
     const interrupted = this.deps.merges.list(undefined, RECOVERY_SCAN).filter((m) => m.state === 'gating');
     for (const record of interrupted) {

@@ -1,13 +1,44 @@
 import type { MergeRecord } from '../../shared/lanes';
 import type { Db } from '../db/database';
 
+/**
+ * A merge into MAIN about to be made, written before git touches MAIN and settled when its
+ * record is (or when it fails): a host killed in between leaves it, and the next host finds
+ * out from MAIN whether the merge landed (merge-service.ts, recoverInterrupted). Without it, a
+ * merge made just before the host died was in MAIN with no record, so its gate never ran.
+ */
+export interface MergeIntent {
+  /** The id its record will have. */
+  id: string;
+  repoId: string;
+  laneId: string | null;
+  laneName: string;
+  branch: string;
+  /** The lane's commit being merged (the one its check tested). */
+  commit: string;
+  /** Written with MAIN's HEAD before git merges: no such ref, the merge never started. */
+  recoveryRef: string;
+  /** MAIN's gate was to check it. */
+  gated: boolean;
+  agents: string[];
+  at: string;
+}
+
 /** Every merge into MAIN, with the recovery ref that undoes it. */
 export interface MergeStore {
   list(repoId?: string, limit?: number): MergeRecord[];
   get(id: string): MergeRecord | undefined;
+  /** Records a merge, settling its repository's intent in the same transaction. */
   insert(m: MergeRecord): void;
   update(id: string, change: Partial<Pick<MergeRecord, 'state' | 'gateOutput'>>): MergeRecord | undefined;
+  /** One per repository: merges there run one at a time, under its lock. */
+  intend(intent: MergeIntent): void;
+  settle(repoId: string): void;
+  /** Intents left by a host that stopped mid-merge. */
+  intents(): MergeIntent[];
 }
+
+const INTENT = 'merge.intent.';
 
 type Row = {
   id: string;
@@ -49,6 +80,14 @@ export function createMergeStore(db: Db): MergeStore {
      VALUES (@id, @repoId, @laneId, @laneName, @branch, @strategy, @mainBefore, @mainAfter, @recoveryRef, @state, @gateOutput, @agents, @at)`,
   );
   const update = db.prepare('UPDATE merges SET state = @state, gate_output = @gateOutput WHERE id = @id');
+  const intend = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  const settle = db.prepare('DELETE FROM settings WHERE key = ?');
+  // Settings keys are the repository's id after the prefix: no LIKE wildcard can occur in the prefix.
+  const intents = db.prepare(`SELECT value FROM settings WHERE key LIKE '${INTENT}%'`);
+  const record = db.transaction((m: MergeRecord) => {
+    insert.run({ ...m, agents: JSON.stringify(m.agents) });
+    settle.run(INTENT + m.repoId);
+  });
   const read = (id: string): MergeRecord | undefined => {
     const row = get.get(id) as Row | undefined;
     return row && toRecord(row);
@@ -56,7 +95,7 @@ export function createMergeStore(db: Db): MergeStore {
   return {
     list: (repoId, limit = 200) => ((repoId ? byRepo.all(repoId, limit) : all.all(limit)) as Row[]).map(toRecord),
     get: read,
-    insert: (m) => void insert.run({ ...m, agents: JSON.stringify(m.agents) }),
+    insert: (m) => record(m),
     update: (id, change) => {
       const current = read(id);
       if (!current) return undefined;
@@ -64,5 +103,8 @@ export function createMergeStore(db: Db): MergeStore {
       update.run(next);
       return next;
     },
+    intend: (intent) => void intend.run(INTENT + intent.repoId, JSON.stringify(intent)),
+    settle: (repoId) => void settle.run(INTENT + repoId),
+    intents: () => (intents.all() as { value: string }[]).map((r) => JSON.parse(r.value) as MergeIntent),
   };
 }

@@ -1,0 +1,133 @@
+import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Lane, MergeRecord } from '../../src/shared/lanes';
+import { git, makeRepo } from '../fixtures/git-repo';
+import { alertsOf } from '../fixtures/host-events';
+import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { commitIn, headOf } from '../fixtures/lane-repo';
+import { addRepo } from '../fixtures/probed-repo';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+
+/**
+ * A host killed (SIGKILL) while git merges a lane into MAIN, before Grove has recorded the
+ * merge: a git hook in MAIN holds git at the moment wanted (post-merge: the merge is made;
+ * pre-merge-commit: its commit is not), the host is killed there, and the hook then ends so
+ * git finishes (or gives up) as it would have. The next host must find out what happened
+ * from MAIN: a merge made is recorded and its gate run; one half-made is undone.
+ */
+let host: HostProcess;
+let main: string;
+let repoId: string;
+let notes: string;
+/** The hook's process, held until the host is dead; ended here by pid should a test fail first. */
+let hookPid: number | null = null;
+
+beforeEach(() => {
+  main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  notes = realpathSync(makeTempDir('grove-merge-notes-'));
+});
+afterEach(async () => {
+  if (hookPid !== null) {
+    try {
+      process.kill(hookPid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  hookPid = null;
+  await stopAllHosts();
+  removeTempDirs();
+});
+
+/** A git process working in `dir` (the host's orphaned merge), found in /proc. */
+function gitRunningIn(dir: string): boolean {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .some((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'git' && readlinkSync(`/proc/${pid}/cwd`) === dir;
+      } catch {
+        return false; // ended meanwhile, or not ours to read
+      }
+    });
+}
+
+const mergesNow = async (): Promise<MergeRecord[]> => ((await api(host, 'merges.list', { repoId })).body.result as { merges: MergeRecord[] }).merges;
+const gate = `if [ -e BROKEN ]; then echo "PHP Fatal error"; exit 255; fi; echo "artisan ok"`;
+
+/**
+ * Merges a lane whose commit adds `file`, kills the host while MAIN's `hook` runs, then lets
+ * git go on. Resolves with MAIN's HEAD before the merge and the lane's commit.
+ */
+async function killDuringMerge(hook: 'post-merge' | 'pre-merge-commit', file: string, recipe: string): Promise<{ before: string; commit: string }> {
+  commitIn(main, 'grove.yaml', recipe, 'recipe');
+  host = await startHostProcess();
+  repoId = await addRepo(host, main);
+  const before = headOf(main);
+  const lane = ((await api(host, 'lanes.create', { repoId, name: 'fix' })).body.result as { lane: Lane }).lane;
+  const commit = commitIn(lane.path, file, 'public function dispatch() {}\n', `add ${file}`);
+  const hookPath = join(main, '.git', 'hooks', hook);
+  // `exec`: the pid written is the sleep itself, so ending it ends the hook.
+  writeFileSync(hookPath, `#!/bin/sh\necho $$ > ${notes}/hook\nexec sleep 120\n`);
+  chmodSync(hookPath, 0o755);
+  const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
+  await expect.poll(() => existsSync(join(notes, 'hook')), { timeout: 15_000 }).toBe(true);
+  hookPid = Number(readFileSync(join(notes, 'hook'), 'utf8').trim());
+  await host.kill9();
+  await merging;
+  rmSync(hookPath);
+  process.kill(hookPid, 'SIGKILL');
+  hookPid = null;
+  // git, orphaned by the host, ends too (on its next write to the host's pipe); wait for that.
+  await expect.poll(() => gitRunningIn(main), { timeout: 10_000 }).toBe(false);
+  return { before, commit };
+}
+
+describe('a host killed while git merges a lane into MAIN', () => {
+  it('after the merge was made: the next host records it and runs MAIN\'s gate, which rolls a failing merge back; no commit is taken for one outside Grove', async () => {
+    const { before, commit } = await killDuringMerge('post-merge', 'BROKEN', `merge:\n  gate: '${gate}'\n`);
+    // The merge is in MAIN (a fast-forward to the lane's commit), unchecked and unrecorded.
+    expect(headOf(main)).toBe(commit);
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow()).map((m) => [m.laneName, m.state, m.mainBefore, m.mainAfter]), { timeout: 15_000 }).toEqual([['fix', 'rolled-back', before, commit]]);
+    expect(headOf(main)).toBe(before);
+    const alerts = await alertsOf(host);
+    expect(alerts.filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped before MAIN's gate had checked the merge of lane fix (${commit.slice(0, 12)}); it ran again on start and failed (exit 255); MAIN was rolled back to ${before.slice(0, 12)}.`,
+    ]);
+    expect(alerts.filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
+  });
+
+  it('after the merge was made, with no gate: the next host records it as merged, with one alert', async () => {
+    const { before, commit } = await killDuringMerge('post-merge', 'feature.php', 'merge:\n  strategy: no-ff\n');
+    const merged = headOf(main);
+    expect(git(main, 'rev-list', '--parents', '-n', '1', merged).split(' ').slice(1)).toEqual([before, commit]);
+    host = await startHostProcess({ home: host.home });
+    expect((await mergesNow()).map((m) => [m.state, m.strategy, m.mainAfter])).toEqual([['merged', 'merge-commit', merged]]);
+    const alerts = await alertsOf(host);
+    expect(alerts.filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped while merging lane fix into MAIN, after the merge was made (${merged.slice(0, 12)}): it is recorded now, and stands (MAIN has no gate).`,
+    ]);
+    expect(alerts.filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
+    // Recorded like any merge: the operator can roll it back.
+    const rolled = await api(host, 'merges.rollback', { id: (await mergesNow())[0]!.id });
+    expect(rolled.body.ok, JSON.stringify(rolled.body)).toBe(true);
+    expect(headOf(main)).toBe(before);
+  });
+
+  it('before git made the merge commit: the next host undoes the half-made merge, so MAIN is served as it was', async () => {
+    const { before } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n  gate: '${gate}'\n`);
+    // git died with the host (its output pipe gone) and left the lane's changes staged in MAIN.
+    expect(headOf(main)).toBe(before);
+    expect(git(main, 'status', '--porcelain')).toBe('A  feature.php');
+    host = await startHostProcess({ home: host.home });
+    expect(existsSync(join(main, 'feature.php'))).toBe(false);
+    expect(git(main, 'status', '--porcelain')).toBe('');
+    expect(headOf(main)).toBe(before);
+    expect(await mergesNow()).toEqual([]);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped while merging lane fix into MAIN, before the merge was made; the half-made merge was undone, so MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`,
+    ]);
+  });
+});
