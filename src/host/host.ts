@@ -192,7 +192,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const locks = new RepoLocks();
   const secrets = [token];
   const mask = (text: string): string => maskSecrets(text, secrets);
-  const mainGuards = new MainGuards({ db, repos, events, logger });
+  const mainGuards = new MainGuards({ db, repos, events, locks, logger });
   const server = new LaneServer({
     lanes: laneStore,
     repos,

@@ -7,6 +7,7 @@ import type { Db } from '../db/database';
 import { readSetting, writeSetting } from '../db/settings';
 import type { EventLog } from '../events/event-log';
 import type { MainWatch } from '../lanes/merge-service';
+import type { RepoLocks } from '../lanes/repo-lock';
 import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { MainGuard } from './main-guard';
@@ -17,13 +18,17 @@ import { reportedCommits } from './reported-commits';
  * One MainGuard per registered repository, started with the host and as repositories are
  * added. MAIN's "known head" (where Grove last left it) is a setting, so a commit made
  * behind Grove's back while the host was down is still reported when it comes back.
+ *
+ * The operator's changes to MAIN (accepting it, installing or removing the guard) run
+ * under the repository lock, as Grove's merge, gate and rollback do: those move MAIN and
+ * record the head they left it at, and must not be interleaved with.
  */
 export class MainGuards implements MainWatch {
   private readonly guards = new Map<string, MainGuard>();
   private unsubscribe: (() => void) | null = null;
   private readonly lookers = new Set<(repoId: string) => void>();
 
-  constructor(private readonly deps: { db: Db; repos: RepoStore; events: EventLog; logger: Logger }) {}
+  constructor(private readonly deps: { db: Db; repos: RepoStore; events: EventLog; locks: Pick<RepoLocks, 'run'>; logger: Logger }) {}
 
   async start(): Promise<void> {
     await Promise.all(this.deps.repos.list().map((r) => this.watch(r)));
@@ -96,18 +101,26 @@ export class MainGuards implements MainWatch {
         const state = await this.stateOf(repoId);
         return state ? ok({ state }) : unknown(repoId);
       },
-      'repos.guard': async ({ repoId, preCommit }) => {
-        const repo = this.deps.repos.get(repoId);
-        if (!repo) return unknown(repoId);
-        const changed = preCommit ? await installPreCommitGuard(repo.mainPath) : await removePreCommitGuard(repo.mainPath);
-        if (!changed.ok) return changed;
-        const state = await this.stateOf(repoId);
-        return state ? ok({ state }) : unknown(repoId);
-      },
-      'repos.acceptMain': async ({ repoId }) => {
-        const guard = this.guards.get(repoId);
-        return guard ? ok({ state: await guard.accept() }) : unknown(repoId);
-      },
+      // Installing rewrites the hooks a merge in MAIN runs (every wrapper removed, then
+      // written again) and may move core.worktree between config files: not while git
+      // merges or rolls back there.
+      'repos.guard': ({ repoId, preCommit }) =>
+        this.deps.locks.run(repoId, async () => {
+          const repo = this.deps.repos.get(repoId);
+          if (!repo) return unknown(repoId);
+          const changed = preCommit ? await installPreCommitGuard(repo.mainPath) : await removePreCommitGuard(repo.mainPath);
+          if (!changed.ok) return changed;
+          const state = await this.stateOf(repoId);
+          return state ? ok({ state }) : unknown(repoId);
+        }),
+      // An accept that read HEAD before a merge and wrote it after the merge recorded its
+      // own head would call Grove's merge a commit that bypassed Grove, and one during a
+      // gate would accept a head about to be rolled back; so it waits.
+      'repos.acceptMain': ({ repoId }) =>
+        this.deps.locks.run(repoId, async () => {
+          const guard = this.guards.get(repoId);
+          return guard ? ok({ state: await guard.accept() }) : unknown(repoId);
+        }),
     };
   }
 }

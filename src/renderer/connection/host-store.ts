@@ -84,6 +84,9 @@ const CALL_TIMEOUTS: Partial<Record<MethodName, number>> = {
   'lanes.rebase': LONG_CALL_MS,
   'lanes.serve': LONG_CALL_MS,
   'merges.rollback': LONG_CALL_MS,
+  // Wait for a merge, its gate or a rollback running on the repository (its lock).
+  'repos.acceptMain': LONG_CALL_MS,
+  'repos.guard': LONG_CALL_MS,
   // Reads a big worktree and diffs it; slower than a plain call, never minutes.
   'lanes.diff': 2 * 60 * 1000,
   'lanes.resolvePath': 2 * 60 * 1000, // reads the lane's diff for `changed`
