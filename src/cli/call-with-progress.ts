@@ -12,6 +12,8 @@ import { parseHostFrame } from '../shared/client/parse-host-frame';
  * WebSocket, with its job's steps and command output printed live to stderr as they
  * happen, so stdout keeps only the result (and stays valid JSON under --json). HTTP is
  * not used for these: a setup can run for many minutes, longer than HTTP clients wait.
+ * Without `watch`, nothing is printed: a call that may wait that long for the repository's
+ * lock (a rollback, accepting MAIN) behind a merge whose gate runs.
  */
 const LONG_CALL_MS = 6 * 60 * 60 * 1000;
 
@@ -19,7 +21,7 @@ export async function callWithProgress<M extends MethodName>(
   target: { url: string; token: string },
   method: M,
   params: ParamsOf<M>,
-  watch: { repoId: string; laneName: string; kinds: readonly JobKind[] },
+  watch: { repoId: string; laneName: string; kinds: readonly JobKind[] } = { repoId: '', laneName: '', kinds: [] },
   write: (text: string) => void = (t) => void process.stderr.write(t),
 ): Promise<Result<ResultOf<M>, CallFailure>> {
   const status = await callHost(target, 'host.status', {});

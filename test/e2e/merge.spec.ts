@@ -88,7 +88,7 @@ test('a lane set up live, reviewed, merged; a lane that breaks the gate is rolle
   await feature.getByRole('button', { name: 'Merge into MAIN…' }).click();
   const dialog = page.getByTestId('merge-dialog');
   await expect(dialog.getByTestId('merge-check')).toHaveCount(5);
-  await expect(dialog.locator('[data-check="ahead"]')).toContainText('1 commit(s) to merge');
+  await expect(dialog.locator('[data-check="ahead"]')).toContainText('1 commit to merge');
   await expect(dialog.locator('[data-check="objects"]')).toContainText('Objects intact');
   await dialog.getByRole('button', { name: 'Merge into MAIN' }).click();
   await expect(dialog.getByTestId('merge-result')).toContainText('Merged feature into MAIN (fast-forward)');

@@ -183,9 +183,9 @@ describe('grove repo remove', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('flower is still in use, so it stays registered:');
     expect(refused.stderr).toContain('lane design has live agents: worker');
-    expect(refused.stderr).toContain('lane design holds work: 1 untracked file(s): wip.txt');
+    expect(refused.stderr).toContain('lane design holds work: 1 untracked file: wip.txt');
     const asJson = JSON.parse((await grove(host, 'repo', 'remove', 'flower', '--json')).stdout);
-    expect(asJson).toMatchObject({ ok: false, error: { code: 'repo_in_use', details: { blockers: ['lane design has live agents: worker', 'lane design holds work: 1 untracked file(s): wip.txt'] } } });
+    expect(asJson).toMatchObject({ ok: false, error: { code: 'repo_in_use', details: { blockers: ['lane design has live agents: worker', 'lane design holds work: 1 untracked file: wip.txt'] } } });
     expect(JSON.parse((await grove(host, 'repo', 'list', '--json')).stdout).repos.map((r: { name: string }) => r.name)).toEqual(['flower']);
 
     expect((await grove(host, 'agent', 'stop', 'worker')).code).toBe(0);
@@ -198,7 +198,7 @@ describe('grove repo remove', () => {
     git(lane, 'commit', '-q', '-m', 'wip');
     const unmerged = await grove(host, 'repo', 'remove', 'flower');
     expect(unmerged.code).toBe(1);
-    expect(unmerged.stderr).toContain('lane design holds work: 1 commit(s) neither in MAIN nor pushed');
+    expect(unmerged.stderr).toContain('lane design holds work: 1 commit neither in MAIN nor pushed');
 
     expect((await grove(host, 'lane', 'remove', 'design', '--archive')).code).toBe(0);
     const removed = await grove(host, 'repo', 'remove', 'flower');
@@ -225,7 +225,7 @@ describe('repos.remove', () => {
     writeFileSync(join(`${main}-design`, 'wip.txt'), 'not committed\n');
     const refused = await call('repos.remove', { id: repo.id });
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'repo_in_use', details: { blockers: ['lane design holds work: 1 untracked file(s): wip.txt'] } });
+    expect(refused.body.error).toMatchObject({ code: 'repo_in_use', details: { blockers: ['lane design holds work: 1 untracked file: wip.txt'] } });
     const lanes = (await call('lanes.list', { repoId: repo.id })).body.result as { lanes: { name: string }[] };
     expect(lanes.lanes.map((l) => l.name)).toEqual(['design']);
   });

@@ -67,6 +67,29 @@ describe('grove lane / diff / merge', () => {
     expect(JSON.parse(merges.stdout).merges[0]).toMatchObject({ laneName: 'design', state: 'merged' });
   });
 
+  it('rolls a merge back by its id, and accepts MAIN after a commit made outside Grove', async () => {
+    await grove(['lane', 'create', 'tint']);
+    const lane = `${main}-tint`;
+    writeFileSync(join(lane, 'tint.css'), 'a { color: teal; }\n');
+    git(lane, 'add', 'tint.css');
+    git(lane, 'commit', '-q', '-m', 'tint');
+    const before = git(main, 'rev-parse', 'HEAD');
+    expect((await grove(['merge', 'tint'])).code).toBe(0);
+    const id = (JSON.parse((await grove(['merges', '--json'])).stdout) as { merges: { id: string }[] }).merges[0]!.id;
+    const rolled = await grove(['merge', '--rollback', id]);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect(rolled.stdout).toBe(`Rolled MAIN back to ${before.slice(0, 12)} (before tint).\n`);
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+
+    writeFileSync(join(main, 'hotfix.txt'), 'by hand\n');
+    git(main, 'add', 'hotfix.txt');
+    git(main, 'commit', '-q', '-m', 'hotfix by hand');
+    await expect.poll(async () => (JSON.parse((await grove(['repo', 'main', '--json'])).stdout) as { state: { unexpectedCommits: unknown[] } }).state.unexpectedCommits.length).toBe(1);
+    const accepted = await grove(['repo', 'accept-main', '--json']);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect((JSON.parse(accepted.stdout) as { state: { head: string; unexpectedCommits: unknown[] } }).state).toMatchObject({ head: git(main, 'rev-parse', 'HEAD'), unexpectedCommits: [] });
+  });
+
   it('says why a merge whose gate fails was rolled back, and exits 1', async () => {
     await grove(['lane', 'create', 'bad']);
     const lane = `${main}-bad`;

@@ -175,7 +175,7 @@ describe('the ops loop', () => {
 
     write(ops, 'README.md', '# app, edited by the ops agent\n');
     const second = await mergeLane('two', 'two.txt');
-    await expect.poll(async () => (await loopNow())?.behindReason).toBe('it has 1 uncommitted or untracked file(s) (README.md)');
+    await expect.poll(async () => (await loopNow())?.behindReason).toBe('it has 1 uncommitted or untracked file (README.md)');
     expect(headOf(ops)).toBe(first);
     expect(readFileSync(join(ops, 'README.md'), 'utf8')).toBe('# app, edited by the ops agent\n');
     expect((await loopNow())!.head).toBe(first);
@@ -305,7 +305,7 @@ describe('the ops loop', () => {
 
     const human = await grove(['ops', 'status']);
     expect(human.stdout).toContain('flower: ops loop');
-    expect(human.stdout).toMatch(/agent\s+ops-flower: running \(pid \d+\), 0 restart\(s\)/);
+    expect(human.stdout).toMatch(/agent\s+ops-flower: running \(pid \d+\), 0 restarts/);
     expect(human.stdout).toMatch(/MAIN\s+main at [0-9a-f]{12}, healthy/);
     expect(human.stdout).toMatch(/incident\s+none/);
 

@@ -4,6 +4,7 @@ import { ExitCode } from '../exit-codes';
 import { usageError } from '../usage';
 import { fail, findLane, flagProblem, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
+import { count } from '../../shared/plural';
 
 /** `grove diff NAME [--stat]`: the lane's changes against MAIN, uncommitted edits included. */
 export const DIFF_USAGE = 'Usage: grove diff NAME [--stat] [--repo REPO] [--json]';
@@ -25,7 +26,7 @@ export async function diffCommand(ctx: CliContext, args: string[]): Promise<numb
     ctx.out(JSON.stringify({ diff: d }));
     return ExitCode.ok;
   }
-  ctx.out(`${lane.name} vs ${d.mainBranch}: ${d.ahead.length} commit(s) ahead, ${d.behind} behind${d.uncommitted ? ', with uncommitted edits' : ''}`);
+  ctx.out(`${lane.name} vs ${d.mainBranch}: ${count(d.ahead.length, 'commit')} ahead, ${d.behind} behind${d.uncommitted ? ', with uncommitted edits' : ''}`);
   for (const c of d.ahead) ctx.out(`  ${c.sha.slice(0, 10)} ${c.subject}`);
   const width = Math.max(0, ...d.files.map((f) => f.path.length));
   for (const f of d.files) ctx.out(`  ${f.status.padEnd(12)} ${f.path.padEnd(width)}  ${f.binary ? 'binary' : `+${f.additions} -${f.deletions}`}${f.oldPath ? `  (from ${f.oldPath})` : ''}`);

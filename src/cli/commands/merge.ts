@@ -28,7 +28,7 @@ export async function mergeCommand(ctx: CliContext, args: string[]): Promise<num
   if (!host.ok) return host.code;
   const target = host.target;
   if (rollback) {
-    const r = await callHost(target, 'merges.rollback', { id: rollback });
+    const r = await callWithProgress(target, 'merges.rollback', { id: rollback }); // waits out a merge's gate on the repository
     if (!r.ok) return fail(ctx, r.error);
     ctx.out(ctx.json ? JSON.stringify({ ok: true, merge: r.value.merge }) : `Rolled MAIN back to ${r.value.merge.mainBefore.slice(0, 12)} (before ${r.value.merge.laneName}).`);
     return ExitCode.ok;

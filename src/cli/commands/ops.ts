@@ -7,6 +7,7 @@ import { usageError } from '../usage';
 import { table } from '../format';
 import { fail, flagProblem, parseFlags, pickRepo } from '../lane-target';
 import { requireHost } from '../require-host';
+import { count } from '../../shared/plural';
 
 /**
  * `grove ops start|stop|status`: the repository's ops loop. `status` is also what the ops
@@ -90,7 +91,7 @@ function describe(v: { loop: OpsLoop; repoName: string; agent: AgentInfo | null;
   const rows: [string, string][] = [
     ['command', loop.command],
     ['checkout', `${loop.path} (${checkoutOf(loop)})`],
-    ['agent', agent ? `${agent.name}: ${supervisionOf(agent)}, ${agent.restarts} restart(s)` : 'none (removed; grove ops start brings it back)'],
+    ['agent', agent ? `${agent.name}: ${supervisionOf(agent)}, ${count(agent.restarts, 'restart')}` : 'none (removed; grove ops start brings it back)'],
   ];
   if (loop.behindReason) rows.push(['behind', `did not follow MAIN: ${loop.behindReason}`]);
   if (status) {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { callHost } from '../../host-client/call-host';
+import { callWithProgress } from '../call-with-progress';
 import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
@@ -9,6 +10,7 @@ import { usageError } from '../usage';
 import type { Repo } from '../../shared/repo';
 import type { RepoCommands } from '../../shared/trust';
 import { trustLines, trustWords } from '../trust-lines';
+import { count } from '../../shared/plural';
 
 /** `grove repo add|trust|list|config|guard|main|accept-main|remove`. */
 export async function repoCommand(ctx: CliContext, args: string[]): Promise<number> {
@@ -82,9 +84,9 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     }
     const r =
       verb === 'guard'
-        ? await callHost(target, 'repos.guard', { repoId: repo.id, preCommit: flags.positional[0] === 'on' }, 30_000)
+        ? await callWithProgress(target, 'repos.guard', { repoId: repo.id, preCommit: flags.positional[0] === 'on' }) // waits out a merge's gate
         : verb === 'accept-main'
-          ? await callHost(target, 'repos.acceptMain', { repoId: repo.id }, 30_000)
+          ? await callWithProgress(target, 'repos.acceptMain', { repoId: repo.id }) // likewise
           : await callHost(target, 'repos.mainState', { repoId: repo.id }, 30_000);
     if (!r.ok) return fail(ctx, r.error);
     const s = r.value.state;
@@ -93,7 +95,7 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
       ctx.out(`MAIN ${repo.mainPath} on ${s.branch ?? '(detached)'} at ${s.head?.slice(0, 12) ?? '(no commit)'}; pre-commit guard ${s.preCommitGuard ? 'on' : 'off'}`);
       ctx.out(s.dirty.length ? `uncommitted edits: ${s.dirty.join(', ')}` : 'no uncommitted edits');
       if (s.unexpectedCommits.length) {
-        ctx.out(`${s.unexpectedCommits.length} commit(s) did not come through Grove (accept them with grove repo accept-main):`);
+        ctx.out(`${count(s.unexpectedCommits.length, 'commit')} did not come through Grove (accept them with grove repo accept-main):`);
         for (const c of s.unexpectedCommits) ctx.out(`  ${c.sha.slice(0, 10)} ${c.subject}`);
       }
     }

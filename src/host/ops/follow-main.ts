@@ -1,3 +1,4 @@
+import { nounFor } from '../../shared/plural';
 /**
  * Whether the ops worktree may follow MAIN to its new HEAD: a pure decision over what git
  * said about the checkout, so each rule is unit-tested without a repository. The checkout
@@ -48,7 +49,7 @@ function whyStay(reading: CheckoutReading): string | null {
   if (reading.head === null) return 'its directory is missing or no longer a git worktree';
   if (reading.dirty.length > 0) {
     const shown = reading.dirty.slice(0, 3).join(', ') + (reading.dirty.length > 3 ? ', …' : '');
-    return `it has ${reading.dirty.length} uncommitted or untracked file(s) (${shown})`;
+    return `it has ${reading.dirty.length} uncommitted or untracked ${nounFor(reading.dirty.length, 'file')} (${shown})`;
   }
   if (!reading.headInMain) return `it has commits of its own (its HEAD ${reading.head.slice(0, 12)} is not in MAIN)`;
   return null;

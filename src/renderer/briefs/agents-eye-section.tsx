@@ -1,5 +1,5 @@
 import type { Recall } from '../../shared/briefs';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { BriefSection } from './brief-section';
 
 /**

@@ -5,7 +5,7 @@ import { BRIEF_KINDS, BRIEF_STATUSES, type BriefKindName, type BriefStatusName }
 import type { BriefSummary } from '../../shared/briefs';
 import { routeFor } from '../../shared/ui-route';
 import { useHost } from '../connection/use-host';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { TimeAgo } from '../ui/time-ago';
 import { statusLabel } from './brief-labels';
 import { BriefNumber } from './brief-number';

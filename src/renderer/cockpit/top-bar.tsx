@@ -4,7 +4,7 @@ import type { MainHealthState } from '../../shared/health';
 import { ConnectionBadge } from '../connection/connection-badge';
 import type { ConnectionState } from '../../shared/client/host-connection';
 import { HEALTH_LABEL } from '../ui/attention';
-import { nounFor } from '../ui/plural';
+import { nounFor } from '../../shared/plural';
 import { HealthBadge } from '../ui/status-badge';
 
 /**

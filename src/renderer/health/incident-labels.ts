@@ -1,4 +1,4 @@
-import { nounFor } from '../ui/plural';
+import { nounFor } from '../../shared/plural';
 import type { Incident, IncidentCommit } from '../../shared/incidents';
 import { formatDuration } from '../ui/time-format';
 

@@ -9,7 +9,7 @@ import { LaneDiffContent, useLaneDiff } from '../lanes/lane-diff-view';
 import { describeSetup, describeStatus, portRange } from '../lanes/lane-labels';
 import { LaneNetworkSelect } from '../lanes/lane-network';
 import { useRepoConfig } from '../lanes/use-repo-config';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { LaneActions } from './lane-actions';
 import { LaneBriefs } from './lane-briefs';
 import { MergeFlowDialog } from './merge-flow-dialog';

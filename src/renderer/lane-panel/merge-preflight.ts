@@ -2,7 +2,7 @@ import type { RepoConfig } from '../../shared/config';
 import type { MainHealth } from '../../shared/health';
 import type { LaneDiff, MainState } from '../../shared/lanes';
 import { HEALTH_LABEL } from '../ui/attention';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 
 /**
  * What the panel says before a merge, from what the UI already holds (the lane's diff,

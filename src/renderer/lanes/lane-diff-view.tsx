@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DiffFile, Lane, LaneDiff } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { shortSha } from './lane-labels';
 import './lanes.css';
 import { parsePatch } from './parse-patch';

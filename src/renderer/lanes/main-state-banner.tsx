@@ -6,7 +6,7 @@ import type { MainState } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { useHostStore } from '../connection/use-host';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { shortSha } from './lane-labels';
 import './main-state-banner.css';
 

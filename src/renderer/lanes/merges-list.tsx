@@ -2,7 +2,7 @@ import { CheckCircle2, CircleDashed, Undo2, XCircle, type LucideIcon } from 'luc
 import { useState } from 'react';
 import type { MergeRecord } from '../../shared/lanes';
 import { OutputTail } from '../health/output-tail';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { TimeAgo } from '../ui/time-ago';
 import { shortSha } from './lane-labels';
 import './merges-list.css';

@@ -10,7 +10,7 @@ import { describeProbes, incidentDurationMs } from '../health/incident-labels';
 import { incidentsOf } from '../health/incident-list';
 import { shortSha } from '../lanes/lane-labels';
 import { navigateTo, useRouteStore } from '../navigation/use-route-focus';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { TimeAgo } from '../ui/time-ago';
 import { formatDuration } from '../ui/time-format';
 import { useNow } from '../ui/use-now';

@@ -4,7 +4,7 @@ import { PopupLimits } from '../../shared/notification-popup';
 import { MAX_ESCALATE_AFTER_MINUTES } from '../../shared/notification-pause';
 import type { NotificationSettings } from '../../shared/notifications';
 import { useHost } from '../connection/use-host';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { isUnread, unreadCount } from './notification-list';
 import { NotificationRow } from './notification-row';
 import { PauseControls } from './pause-controls';

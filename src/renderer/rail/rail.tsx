@@ -6,7 +6,7 @@ import type { Repo } from '../../shared/repo';
 import { sameView, type CockpitView } from '../cockpit/cockpit-layout';
 import type { RailModel, RailRepo, Workspace } from '../cockpit/rail-model';
 import { ATTENTION_LABEL } from '../ui/attention';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { AttentionBadge, HealthBadge } from '../ui/status-badge';
 import './rail.css';
 

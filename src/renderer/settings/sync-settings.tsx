@@ -8,7 +8,7 @@ import { useRouteFocus } from '../navigation/use-route-focus';
 import { SyncFacts } from '../sync/sync-facts';
 import { useSyncStatus } from '../sync/use-sync-status';
 import { ConfirmDialog } from '../ui/dialog';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { checkSyncUrl, passwordAdvice, stateWords, storeChange, TLS_CHOICES, type StoreChange } from './sync-settings-model';
 import './preferences.css';
 import './sync-settings.css';

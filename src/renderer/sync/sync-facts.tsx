@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { SyncStatus } from '../../shared/sync';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { TimeAgo } from '../ui/time-ago';
 import './sync-indicator.css';
 

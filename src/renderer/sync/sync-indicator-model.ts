@@ -1,5 +1,5 @@
 import type { SyncState, SyncStatus } from '../../shared/sync';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 
 /**
  * What the top bar's sync indicator shows for the host's sync status: nothing while sync is

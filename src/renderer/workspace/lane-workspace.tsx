@@ -8,7 +8,7 @@ import { workspaceLayout, withWorkspace, type SplitOrientation } from '../cockpi
 import { useLayout, useLayoutStore } from '../cockpit/use-layout';
 import { useHostStore } from '../connection/use-host';
 import { attentionOf } from '../ui/attention';
-import { count } from '../ui/plural';
+import { count } from '../../shared/plural';
 import { ConfirmDialog } from '../ui/dialog';
 import { AttentionBadge } from '../ui/status-badge';
 import { AgentView } from './agent-view';

@@ -44,7 +44,7 @@ describe('gitMergePreflight', () => {
     expect(failing(p.checks)).toEqual([]);
     expect(p.checks.map((c) => c.name)).toEqual(['lane-clean', 'main-clean', 'ahead', 'conflicts']);
     expect(p).toMatchObject({ mainHead: headOf(main), laneHead: tip, mainBranch: 'main', canFastForward: true });
-    expect(check(p.checks, 'ahead').message).toContain('1 commit(s)');
+    expect(check(p.checks, 'ahead').message).toContain('1 commit to merge');
   });
 
   it('refuses a lane with uncommitted and untracked work, listing the paths', async () => {
@@ -57,7 +57,7 @@ describe('gitMergePreflight', () => {
     expectNothingLost(before);
     expect(failing(p.checks)).toEqual(['lane-clean']);
     expect(check(p.checks, 'lane-clean')).toMatchObject({ detail: ['README.md', 'new dir/notes.txt'] });
-    expect(check(p.checks, 'lane-clean').message).toMatch(/uncommitted work in 2 path\(s\) \(1 untracked\).*Commit it/);
+    expect(check(p.checks, 'lane-clean').message).toMatch(/uncommitted work in 2 paths \(1 untracked\).*Commit it/);
   });
 
   it('refuses a MAIN with uncommitted or untracked files, but not ignored ones', async () => {
@@ -74,7 +74,7 @@ describe('gitMergePreflight', () => {
     expectNothingLost(before);
     expect(failing(p.checks)).toEqual(['main-clean']);
     expect(check(p.checks, 'main-clean')).toMatchObject({ detail: ['README.md', 'scratch.txt'] });
-    expect(check(p.checks, 'main-clean').message).toContain('MAIN has uncommitted changes in 2 path(s)');
+    expect(check(p.checks, 'main-clean').message).toContain('MAIN has uncommitted changes in 2 paths');
   });
 
   it('says "nothing to merge" for a branch with no new commits', async () => {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { runGit } from './run-git';
+import { count, nounFor } from '../../../shared/plural';
 
 /**
  * Everything that removing a lane's worktree would lose, so removal can refuse with the
@@ -18,11 +19,11 @@ export type Loss =
 export function describeLoss(l: Loss): string {
   switch (l.kind) {
     case 'uncommitted':
-      return `${l.files.length} file(s) with uncommitted changes: ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
+      return `${count(l.files.length, 'file')} with uncommitted changes: ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
     case 'untracked':
-      return `${l.files.length} untracked file(s): ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
+      return `${l.files.length} untracked ${nounFor(l.files.length, 'file')}: ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
     case 'unmerged-commits':
-      return `${l.commits.length} commit(s) neither in MAIN nor pushed: ${l.commits.slice(0, 3).join('; ')}${l.commits.length > 3 ? '; …' : ''}`;
+      return `${count(l.commits.length, 'commit')} neither in MAIN nor pushed: ${l.commits.slice(0, 3).join('; ')}${l.commits.length > 3 ? '; …' : ''}`;
     case 'locked':
       return `the worktree is locked${l.reason ? ` (${l.reason})` : ''}`;
     case 'check-failed':

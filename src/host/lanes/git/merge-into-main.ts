@@ -3,6 +3,7 @@ import { fallbackIdentityArgs } from './commit-identity';
 import { writeRecoveryRef } from './recovery-ref';
 import { requireWorktree } from './require-worktree';
 import { GitError, runGit } from './run-git';
+import { count } from '../../../shared/plural';
 
 /**
  * Merging a lane's branch into MAIN, and taking it back. MAIN's HEAD is written to a
@@ -73,7 +74,7 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
     if (unmerged.length === 0) throw new GitError(args, mainPath, merged);
     return err({
       kind: 'conflict',
-      message: `Merging ${o.branch} into MAIN conflicted in ${unmerged.length} file(s) (${unmerged.slice(0, 5).join(', ')}${unmerged.length > 5 ? ', …' : ''}); the merge was aborted and MAIN is as it was. MAIN moved since the preflight: rebase the lane onto MAIN, resolve the conflicts there, then merge again.`,
+      message: `Merging ${o.branch} into MAIN conflicted in ${count(unmerged.length, 'file')} (${unmerged.slice(0, 5).join(', ')}${unmerged.length > 5 ? ', …' : ''}); the merge was aborted and MAIN is as it was. MAIN moved since the preflight: rebase the lane onto MAIN, resolve the conflicts there, then merge again.`,
     });
   }
   const said = merged.stderr.trim();

@@ -2,6 +2,7 @@ import type { MergeCheck } from '../../../shared/lanes';
 import { requireWorktree, WorktreeMissingError } from './require-worktree';
 import { GitError, runGit } from './run-git';
 import { worktreeChanges } from './worktree-status';
+import { count as countOf } from '../../../shared/plural';
 
 /**
  * Whether `branch` can be merged into MAIN right now, as a list of checks a person can
@@ -64,7 +65,7 @@ async function laneClean(lanePath: string, branch: string): Promise<MergeCheck> 
   const { changed, untracked } = await worktreeChanges(lanePath);
   if (changed.length + untracked.length > 0) {
     return fail(
-      `The lane has uncommitted work in ${changed.length + untracked.length} path(s)${untracked.length ? ` (${untracked.length} untracked)` : ''}, which a merge would leave behind. Commit it in the lane, then try again.`,
+      `The lane has uncommitted work in ${countOf(changed.length + untracked.length, 'path')}${untracked.length ? ` (${untracked.length} untracked)` : ''}, which a merge would leave behind. Commit it in the lane, then try again.`,
       [...changed, ...untracked],
     );
   }
@@ -86,7 +87,7 @@ async function mainClean(mainPath: string, mainBranch: string | null, mainHead: 
     return {
       name: 'main-clean',
       ok: false,
-      message: `MAIN has uncommitted changes in ${dirty.length} path(s)${untracked.length ? ` (${untracked.length} untracked)` : ''}. MAIN only receives merged code: commit them through a lane, stash them, or remove them, then try again.`,
+      message: `MAIN has uncommitted changes in ${countOf(dirty.length, 'path')}${untracked.length ? ` (${untracked.length} untracked)` : ''}. MAIN only receives merged code: commit them through a lane, stash them, or remove them, then try again.`,
       detail: dirty,
     };
   }
@@ -118,7 +119,7 @@ async function ahead(mainPath: string, mainHead: string, branch: string, branchH
       return fail(`nothing to merge: MAIN already has every change on ${branch} (it was probably squash- or rebase-merged). Reset the lane onto MAIN or remove it.`);
     }
   }
-  return { name: 'ahead', ok: true, message: `${branch} has ${count} commit(s) to merge.`, detail: [] };
+  return { name: 'ahead', ok: true, message: `${branch} has ${countOf(count, 'commit')} to merge.`, detail: [] };
 }
 
 function conflicts(branch: string, branchHead: string | null, merge: MergeResult | null): MergeCheck {
@@ -130,7 +131,7 @@ function conflicts(branch: string, branchHead: string | null, merge: MergeResult
       return {
         name: 'conflicts',
         ok: false,
-        message: `Merging ${branch} into MAIN would conflict in ${merge.files.length} file(s). Rebase the lane onto MAIN and resolve the conflicts there, then try again.`,
+        message: `Merging ${branch} into MAIN would conflict in ${countOf(merge.files.length, 'file')}. Rebase the lane onto MAIN and resolve the conflicts there, then try again.`,
         detail: merge.files,
       };
     case 'failed':

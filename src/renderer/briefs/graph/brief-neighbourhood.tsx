@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import type { Brief, BriefSummary } from '../../../shared/briefs';
-import { count } from '../../ui/plural';
+import { count } from '../../../shared/plural';
 import { GraphCanvas } from './graph-canvas';
 import { ArrowMarkers, GraphEdges, markerPrefix } from './graph-edges';
 import { layoutNeighbourhood } from './graph-layout';

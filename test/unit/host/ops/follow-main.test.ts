@@ -21,9 +21,9 @@ describe('decideFollow', () => {
 
   it('stays with uncommitted or untracked files, naming a few, and alerts for the new head', () => {
     const d = follow({ ...clean, dirty: ['a.php', 'b.php', 'c.php', 'd.php'] });
-    expect(d).toMatchObject({ kind: 'stay', reason: 'it has 4 uncommitted or untracked file(s) (a.php, b.php, c.php, …)', alertedHead: NEW });
+    expect(d).toMatchObject({ kind: 'stay', reason: 'it has 4 uncommitted or untracked files (a.php, b.php, c.php, …)', alertedHead: NEW });
     expect(d.kind === 'stay' && d.alert).toBe(
-      'The ops checkout of flower (/srv/flower.ops) did not follow MAIN to bbbbbbbbbbbb: it has 4 uncommitted or untracked file(s) (a.php, b.php, c.php, …). Grove left it as it is; clean it up and run `grove ops start`, or it follows at MAIN\'s next move once it is clean.',
+      'The ops checkout of flower (/srv/flower.ops) did not follow MAIN to bbbbbbbbbbbb: it has 4 uncommitted or untracked files (a.php, b.php, c.php, …). Grove left it as it is; clean it up and run `grove ops start`, or it follows at MAIN\'s next move once it is clean.',
     );
   });
 
@@ -39,7 +39,7 @@ describe('decideFollow', () => {
     const dirty = { ...clean, dirty: ['x'] };
     const first = follow(dirty, NEW, null);
     expect(first.kind === 'stay' && first.alert).toBe(
-      "The ops checkout of flower (/srv/flower.ops) did not follow MAIN to bbbbbbbbbbbb: it has 1 uncommitted or untracked file(s) (x). Grove left it as it is; clean it up and run `grove ops start`, or it follows at MAIN's next move once it is clean.",
+      "The ops checkout of flower (/srv/flower.ops) did not follow MAIN to bbbbbbbbbbbb: it has 1 uncommitted or untracked file (x). Grove left it as it is; clean it up and run `grove ops start`, or it follows at MAIN's next move once it is clean.",
     );
     const same = follow(dirty, NEW, NEW);
     expect(same).toMatchObject({ kind: 'stay', alert: null, alertedHead: NEW });

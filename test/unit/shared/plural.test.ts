@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, nounFor } from '../../../../src/renderer/ui/plural';
+import { count, nounFor } from '../../../src/shared/plural';
 
 describe('count', () => {
   it('says one and many the way a person does', () => {
