@@ -110,6 +110,11 @@ export class SharedLeases {
     };
     const got = await this.deps.shared.acquire(briefId, { origin: this.deps.origin, id: holderId, name }, replaceable);
     if (got.kind === 'won') this.confirmed.set(key(briefId, holderId), sent);
+    // No answer is not no claim: the store may have committed it and only the answer been
+    // lost (a step timeout after the commit). Given back at once, so it does not stand in
+    // another operator's way for a whole lease; this host's next claim of the brief waits
+    // for that release.
+    if (got.kind === 'unreachable') void this.release(briefId, holderId, true);
     return got;
   }
 

@@ -40,6 +40,41 @@ describe('SharedLeases', () => {
     expect(r.lost).toEqual([]);
   });
 
+  it('an acquire left unanswered is given back (the store may have taken it), and the next acquire waits for that', async () => {
+    const calls: string[] = [];
+    let answerRelease: () => void = () => {};
+    const leases = new SharedLeases({
+      shared: {
+        isEnabled: () => true,
+        leaseMs: 120_000,
+        acquire: async (briefId, holder) => (calls.push(`acquire ${briefId} ${holder.id}`), calls.length === 1 ? { kind: 'unreachable', message: 'timed out after 10000 ms' } : { kind: 'won', since: 'now' }),
+        renew: async () => ({ kind: 'renewed' }),
+        release: (briefId, holder) => {
+          calls.push(`release ${briefId} ${holder.origin} ${holder.id}`);
+          return new Promise((resolve) => (answerRelease = () => resolve({ kind: 'released' })));
+        },
+      },
+      origin: 'aaaaaaaaaaaa',
+      store,
+      timeoutMs: 10_000,
+      lost: () => {},
+      logger,
+      now: () => 0,
+    });
+    expect(await leases.acquire('b1', 'd1', 'x')).toEqual({ kind: 'unreachable', message: 'timed out after 10000 ms' });
+    expect(leases.holds('b1', 'd1')).toBe(false);
+    expect(calls).toEqual(['acquire b1 d1', 'release b1 aaaaaaaaaaaa d1']);
+    let second: string | null = null;
+    const again = leases.acquire('b1', 'd1', 'x').then((r) => (second = r.kind));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(second).toBeNull(); // waiting for the release
+    answerRelease();
+    await again;
+    expect(second).toBe('won');
+    expect(calls).toEqual(['acquire b1 d1', 'release b1 aaaaaaaaaaaa d1', 'acquire b1 d1']);
+    expect(leases.holds('b1', 'd1')).toBe(true);
+  });
+
   it('a pass with nothing to renew does not block the next one', async () => {
     let holders: Dispatch[] = [];
     let renewed = 0;
