@@ -73,6 +73,7 @@ import { createHybridClock } from './briefs/hybrid-clock';
 import { hlcNodeId, operatorName } from './briefs/identity';
 import { scrubBriefEvents } from './briefs/scrub-brief-events';
 import { createDispatchStore } from './dispatch/dispatch-store';
+import { maskRedactedTitle } from './dispatch/redacted-title';
 import { DispatchService } from './dispatch/dispatch-service';
 import { ClaimBook } from './dispatch/claims';
 import { SharedLeases } from './dispatch/shared-leases';
@@ -308,6 +309,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const sweptBlobs = blobs.sweep(briefStore.referencedBlobs());
   if (sweptBlobs > 0) logger.info('swept unreferenced blobs', { count: sweptBlobs });
   const briefClock = createHybridClock(hlcNodeId(db));
+  const dispatchStore = createDispatchStore(db);
   const briefs = new BriefService({
     store: briefStore,
     events,
@@ -316,6 +318,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     operatorName: operatorName(process.env),
     agentName: (id) => agents.info(id)?.name ?? null,
     scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
+    titleRedacted: (briefId, title) => void maskRedactedTitle({ db, store: dispatchStore, events }, briefId, title),
     imagesFreed: (shas) => {
       const removed = removeImageCopies(laneStore.list().map((l) => l.path), shas, logger);
       if (removed.length > 0) logger.info('copies of redacted images removed from lanes', { count: removed.length });
@@ -347,7 +350,6 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     named: (sha) => briefStore.blobRefs(sha) > 0,
     logger,
   });
-  const dispatchStore = createDispatchStore(db);
   const agentOf = (id: string) => agents.info(id);
   // While sync is on, the shared store decides claims (docs/sync.md, "Claims"), on connections of its own.
   const leases = new SharedLeases({

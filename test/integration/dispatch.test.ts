@@ -157,6 +157,39 @@ describe('dispatch to an ephemeral lane', () => {
   });
 });
 
+describe('a redacted title', () => {
+  it("leaves the dispatch requests and records that copied it; a lane already made keeps its name", async () => {
+    const secret = /akiaq7secret/i;
+    // Waiting (auto-dispatch of a draft): its lane, named from the title, is not made yet.
+    const waiting = await newBrief('Rotate key AKIAQ7SECRET now');
+    const asked = await dispatchWorker(`#${waiting.number}`, { auto: true });
+    expect(asked.dispatch.laneName).toBe(`brief-${waiting.number}-rotate-key-akiaq7secret-now`);
+    // Running: its lane was made and named from the title.
+    const started = await newBrief('Move AKIAQ7SECRET to the vault');
+    await dispatchWorker(`#${started.number}`);
+    const running = await dispatchIn(`#${started.number}`, 'running');
+
+    for (const b of [waiting, started]) {
+      const created = (await trace(`#${b.number}`)).find((e) => e.kind === 'created')!;
+      await call('briefs.redact', { ref: `#${b.number}`, entryId: created.id, reason: 'a key in the title' });
+      const request = (await trace(`#${b.number}`)).find((e) => e.kind === 'dispatch_requested')!;
+      expect(request.redacted).toMatchObject({ reason: 'a key in the title' });
+      expect(request.payload).toMatchObject({ target: 'new ephemeral lane' });
+      expect(JSON.stringify(await trace(`#${b.number}`))).not.toMatch(/new ephemeral lane brief/);
+    }
+    const [masked] = (await dispatchesOf(`#${waiting.number}`)).dispatches;
+    expect(masked).toMatchObject({ briefTitle: '[redacted]', laneName: `brief-${waiting.number}-redacted`, state: 'waiting' });
+    const [made] = (await dispatchesOf(`#${started.number}`)).dispatches;
+    expect(made).toMatchObject({ briefTitle: '[redacted]', laneName: running.laneName, laneId: running.laneId });
+    // What a reconnecting client replays reads so too, but for the lane that exists.
+    const events = (await call<{ events: unknown[] }>('events.since', { since: 0, limit: 1000 })).events;
+    const leaks = JSON.stringify(events).replaceAll(running.laneName!, '');
+    expect(leaks).not.toMatch(secret);
+    expect(JSON.stringify((await dispatchesOf(`#${waiting.number}`)).dispatches)).not.toMatch(secret);
+    expect((await call<{ text: string }>('briefs.recall', { ref: `#${waiting.number}` })).text).not.toMatch(secret);
+  });
+});
+
 describe('claims', () => {
   it("the dispatched agent's first recall claims the brief: it joins with its wave, the brief goes in_progress; exiting releases it", async () => {
     const b = await newBrief('Claim me');

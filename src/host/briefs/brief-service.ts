@@ -22,8 +22,8 @@ import type { BriefStore, NewEntry } from './brief-store';
 import type { HybridClock } from './hybrid-clock';
 import type { EntryOrigin } from '../sync/outbox';
 import { applyEntry, project, ProjectionError, type NumberSource } from './projection';
-import { scrubbed } from './redaction';
-import { lateReach, redactionSpread, WITHHELD_DIFF } from './redaction-spread';
+import { scrubbed, scrubbedCopy } from './redaction';
+import { lateReach, redactionSpread, titleSetBy, WITHHELD_DIFF } from './redaction-spread';
 import { findCycle } from './relationship-cycles';
 import { GroupCommit } from '../db/group-commit';
 
@@ -51,6 +51,11 @@ export interface BriefServiceDeps {
   scrubEvents?(entries: readonly BriefEntry[]): void;
   /** Images no attachment names any more (a redaction, here or pulled), once their blobs are gone: their copies elsewhere go too (lanes' `.grove/briefs`). */
   imagesFreed?(sha256s: readonly string[]): void;
+  /**
+   * A title was redacted (here or pulled): copies of it kept outside the trace go too (the
+   * dispatch records). Called inside the redaction's transaction, once nothing can refuse it.
+   */
+  titleRedacted?(briefId: string, title: string): void;
   now?: () => Date;
 }
 
@@ -161,6 +166,7 @@ export class BriefService {
       const redactionId = uuidv7(now.getTime());
       const applied = this.applyRedaction(target, { by: actor, reason, at: now.toISOString(), redactionId });
       const written = this.commit(brief.id, brief, [{ kind: 'redaction', payload: { entryId, reason } }], actor, channel, { id: redactionId, at: now }, applied.replaced);
+      if (applied.title !== null) this.deps.titleRedacted?.(brief.id, applied.title);
       return ok({ ...written, redacted: applied.replaced[0]!, freed: applied.freed });
     });
     if (!outcome.ok) return outcome;
@@ -227,6 +233,7 @@ export class BriefService {
       };
       const renumbered: { briefId: string; from: number; to: number }[] = [];
       const freed: string[] = [];
+      const titles: { briefId: string; title: string }[] = [];
       let skipped = 0;
       // The lowest number a renumbering may give: past every number this import folded or gave.
       let numbersFrom = 1;
@@ -266,9 +273,9 @@ export class BriefService {
           const p = e.payload;
           store.addAttachment({ id: p.attachmentId, briefId: e.briefId, entryId: e.id, sha256: p.sha256, name: p.name, type: p.type, size: p.size, at: e.at });
         }
-        const late = lateReach(stored, (id) => store.entry(id));
+        const late = lateReach(stored, (id) => store.entry(id), () => store.trace(stored.briefId));
         if (late?.kind === 'copy') {
-          const scrub = scrubbed(stored);
+          const scrub = scrubbedCopy(stored);
           if (scrub.ok) {
             store.tombstone(stored.id, scrub.payload, late.tombstone);
             rewrote = true;
@@ -284,6 +291,7 @@ export class BriefService {
             touch(e.briefId).replaced.push(...applied.replaced);
             rewrote = true;
             freed.push(...applied.freed);
+            if (applied.title !== null) titles.push({ briefId: e.briefId, title: applied.title });
           }
         }
       }
@@ -346,6 +354,7 @@ export class BriefService {
         const t = touched.get(brief.id)!;
         this.deps.events.append({ type: 'brief.changed', brief: summaryOf(brief), entries: now(t.added), replaced: now(t.replaced) });
       }
+      for (const { briefId, title } of titles) this.deps.titleRedacted?.(briefId, title);
       const imported = entries.length - skipped;
       return { imported, skipped, renumbered, freed: freed.filter((sha) => store.blobRefs(sha) === 0) };
     });
@@ -400,20 +409,20 @@ export class BriefService {
    * Tombstones `target` and what holds copies of its text (redaction-spread.ts), withholds the
    * diffs computed from it, drops the attachment rows of what was tombstoned, and rewrites the
    * stored events that carried any of them. Returns the entries as they now read (the target
-   * first) and the blobs nothing names any more. Call inside a transaction.
+   * first), the blobs nothing names any more, and the title the target set (null when it set
+   * none), for the copies outside the trace. Call inside a transaction.
    */
-  private applyRedaction(target: BriefEntry, tombstone: Tombstone): { replaced: BriefEntry[]; freed: string[] } {
+  private applyRedaction(target: BriefEntry, tombstone: Tombstone): { replaced: BriefEntry[]; freed: string[]; title: string | null } {
     const store = this.deps.store;
     const spread = redactionSpread(store.trace(target.briefId), target);
     const replaced: BriefEntry[] = [];
     const freed: string[] = [];
     for (const id of [target.id, ...spread.copies]) {
       const entry = id === target.id ? target : store.entry(id);
-      const scrub = entry && scrubbed(entry);
+      // A copy loses only what it copied (a created entry holding the spec keeps its title).
+      const scrub = entry && (id === target.id ? scrubbed(entry) : scrubbedCopy(entry));
       if (!entry || !scrub?.ok) continue;
-      // A created entry that merely holds a copy of the spec keeps its title: only the copy goes.
-      const payload = entry.kind === 'created' && id !== target.id && entry.payload ? { ...entry.payload, spec: '' } : scrub.payload;
-      replaced.push(store.tombstone(id, payload, tombstone));
+      replaced.push(store.tombstone(id, scrub.payload, tombstone));
       const dropped = store.dropAttachment(id);
       if (dropped && store.blobRefs(dropped.sha256) === 0) freed.push(dropped.sha256);
     }
@@ -422,7 +431,7 @@ export class BriefService {
       if (entry?.kind === 'refinement' && entry.payload) replaced.push(store.tombstone(id, { ...entry.payload, diff: WITHHELD_DIFF }, null));
     }
     this.deps.scrubEvents?.(replaced);
-    return { replaced, freed };
+    return { replaced, freed, title: titleSetBy(target) };
   }
 
   private mayWrite(brief: Brief, action: BriefAction, actor: Actor): Result<true, ApiError> {

@@ -1,4 +1,6 @@
 import type { BriefEntry, Tombstone } from '../../shared/briefs';
+import { ephemeralNameOf, isLaneNamedFrom, laneSlug } from '../../shared/ephemeral-lane-name';
+import { REDACTED_TITLE } from './redaction';
 
 /**
  * What a redaction reaches besides the entry named. A spec's text is copied by Grove into
@@ -6,13 +8,19 @@ import type { BriefEntry, Tombstone } from '../../shared/briefs';
  * diff holds its lines as removed. Redacting the text where it was typed while Grove's copies
  * keep it would redact nothing, so the copies go too: entries whose spec is exactly the
  * redacted text are tombstoned with it, and the diff computed from that text is withheld.
- * Decided from the trace alone, so every store that applies the redaction (an import, later
- * a sync) reaches the same entries.
+ * A title is copied too: a dispatch to a new ephemeral lane names the lane from it
+ * (`new ephemeral lane brief-12-words-of-the-title`), so a request whose lane name was made
+ * from the redacted title is tombstoned with it (the lane itself, once made, keeps its name:
+ * docs/briefs.md). Decided from the trace alone, so every store that applies the redaction
+ * (an import, later a sync) reaches the same entries.
  */
 export const WITHHELD_DIFF = '[diff withheld: it was computed from a redacted entry]';
 
 export interface RedactionSpread {
-  /** Other entries holding exactly the redacted spec: tombstoned alike (a created entry loses only its spec). */
+  /**
+   * Other entries holding exactly the redacted spec, and dispatch requests naming a lane made
+   * from the redacted title: tombstoned alike (what of them stays: scrubbedCopy in redaction.ts).
+   */
   copies: string[];
   /** Refinements whose diff was computed from the redacted spec: their diff is withheld. */
   diffs: string[];
@@ -32,11 +40,26 @@ function specOf(e: BriefEntry): string | null {
   }
 }
 
+/** The title an entry set (a redacted one reads `[redacted]`), or null. */
+export function titleSetBy(e: BriefEntry): string | null {
+  if (!e.payload) return null;
+  if (e.kind === 'created') return e.payload.title;
+  if (e.kind === 'details_changed') return e.payload.title ?? null;
+  return null;
+}
+
+/** The name of the ephemeral lane a dispatch request asked for, or null (a standing lane, or a request tombstoned already). */
+function requestedLane(e: BriefEntry): string | null {
+  return e.kind === 'dispatch_requested' && e.payload && !e.redacted ? ephemeralNameOf(e.payload.target) : null;
+}
+
 const setsSpec = (e: BriefEntry): boolean => e.kind === 'created' || e.kind === 'refinement' || e.kind === 'plan_accepted';
 
 export function redactionSpread(trace: readonly BriefEntry[], target: BriefEntry): RedactionSpread {
+  const title = titleSetBy(target);
+  const named = title === null ? [] : trace.filter((e) => isLaneNamedFrom(requestedLane(e) ?? '', title)).map((e) => e.id);
   const text = specOf(target);
-  if (text === null || text.trim() === '') return { copies: [], diffs: [] };
+  if (text === null || text.trim() === '') return { copies: named, diffs: [] };
   const holding = trace.filter((e) => specOf(e) === text);
   const copies = holding.filter((e) => e.id !== target.id && !e.redacted).map((e) => e.id);
   const diffs = new Set<string>();
@@ -47,7 +70,7 @@ export function redactionSpread(trace: readonly BriefEntry[], target: BriefEntry
   }
   // The target's own diff goes with its payload (a refinement's payload is null once redacted).
   diffs.delete(target.id);
-  return { copies, diffs: [...diffs] };
+  return { copies: [...copies, ...named], diffs: [...diffs] };
 }
 
 /**
@@ -58,14 +81,34 @@ export function redactionSpread(trace: readonly BriefEntry[], target: BriefEntry
  * it has its diff withheld (`diff`). Entries without a base (written before Grove recorded
  * one) are left as they come; the host that wrote them tombstones them when it applies the
  * redaction, and rewrites the shared store's rows.
+ *
+ * A dispatch request has no base, but its lane name says where its words came from: a title.
+ * One whose name carries words no readable title of its brief gives was named from a title
+ * since redacted (the entry that set that title reached every store before the request: the
+ * dispatching host had it), and is tombstoned alike, with the latest title redacted before it.
+ * `traceOf` reads the brief's trace, only for a request.
  */
 export type LateReach = { kind: 'copy'; tombstone: Tombstone } | { kind: 'diff' } | null;
 
-export function lateReach(entry: BriefEntry, baseOf: (id: string) => BriefEntry | null): LateReach {
+export function lateReach(entry: BriefEntry, baseOf: (id: string) => BriefEntry | null, traceOf: () => readonly BriefEntry[]): LateReach {
   if (entry.redacted || !entry.payload) return null;
+  if (entry.kind === 'dispatch_requested') {
+    const tombstone = lateTitleTombstone(entry, traceOf());
+    return tombstone ? { kind: 'copy', tombstone } : null;
+  }
   if (entry.kind !== 'spec_snapshot' && entry.kind !== 'refinement') return null;
   const base = entry.payload.base === undefined ? null : baseOf(entry.payload.base);
   if (!base?.redacted || base.briefId !== entry.briefId) return null;
   if (entry.kind === 'spec_snapshot') return { kind: 'copy', tombstone: base.redacted };
   return entry.payload.diff === WITHHELD_DIFF ? null : { kind: 'diff' };
+}
+
+function lateTitleTombstone(request: BriefEntry, trace: readonly BriefEntry[]): Tombstone | null {
+  const lane = requestedLane(request);
+  // A name without words, or made from a title that read `[redacted]` already, holds nothing.
+  if (lane === null || laneSlug(lane) === null || isLaneNamedFrom(lane, REDACTED_TITLE)) return null;
+  const titles = trace.filter((e) => e.briefId === request.briefId && titleSetBy(e) !== null);
+  if (titles.some((e) => !e.redacted && isLaneNamedFrom(lane, titleSetBy(e)!))) return null;
+  const redacted = titles.filter((e) => e.redacted !== null && e.hlc < request.hlc).sort((a, b) => (a.hlc < b.hlc ? -1 : 1));
+  return redacted.at(-1)?.redacted ?? null;
 }

@@ -1,4 +1,5 @@
 import type { BriefEntry } from '../../shared/briefs';
+import { NEW_EPHEMERAL_LANE } from '../../shared/ephemeral-lane-name';
 
 /**
  * What of an entry survives its redaction. Text goes; structure that other entries and the
@@ -43,6 +44,18 @@ export function scrubbed(entry: BriefEntry): Scrubbed {
     case 'claim_released':
       return nothing(entry);
   }
+}
+
+/**
+ * What of a copy of redacted text survives (redaction-spread.ts): a created entry that merely
+ * holds the spec loses only the spec; a dispatch request, the lane name its target made from
+ * the title (it says only that a new ephemeral lane was asked for); any other copy, what its
+ * own redaction would leave.
+ */
+export function scrubbedCopy(entry: BriefEntry): Scrubbed {
+  if (entry.kind === 'created' && entry.payload) return { ok: true, payload: { ...entry.payload, spec: '' } };
+  if (entry.kind === 'dispatch_requested' && entry.payload) return { ok: true, payload: { ...entry.payload, target: NEW_EPHEMERAL_LANE } };
+  return scrubbed(entry);
 }
 
 function nothing(entry: BriefEntry): Scrubbed {

@@ -13,7 +13,7 @@ import { uuidv7 } from '../ids';
 import type { LaneRecord } from '../lanes/lane-store';
 import type { Logger } from '../logger';
 import type { DispatchStore } from './dispatch-store';
-import { ephemeralLaneName } from '../../shared/ephemeral-lane-name';
+import { ephemeralLaneName, ephemeralTarget } from '../../shared/ephemeral-lane-name';
 import { packetText } from './packet';
 import { readiness } from './readiness';
 import { dispatchedAgentName, dispatchHolderName, heldBySentence, type SharedLeases } from './shared-leases';
@@ -97,6 +97,7 @@ export class DispatchService {
         );
       }
       const at = this.deps.now().toISOString();
+      const laneName = lane?.name ?? ephemeralLaneName(brief.number, brief.title);
       const dispatch: Dispatch = {
         id: uuidv7(),
         briefId: brief.id,
@@ -105,7 +106,7 @@ export class DispatchService {
         repoId: repo.id,
         targetLaneId: lane?.id ?? null,
         laneId: lane?.id ?? null,
-        laneName: lane?.name ?? ephemeralLaneName(brief.number, brief.title),
+        laneName,
         agentId: null,
         agentName: null,
         preset: params.preset,
@@ -134,7 +135,7 @@ export class DispatchService {
               kind: 'dispatch_requested',
               payload: {
                 dispatchId: dispatch.id,
-                target: lane ? lane.name : `new ephemeral lane ${dispatch.laneName}`,
+                target: lane ? lane.name : ephemeralTarget(laneName),
                 preset: params.preset,
                 role: params.role,
                 phase,
@@ -167,7 +168,9 @@ export class DispatchService {
     // No longer waiting for the store: nothing asks again for it.
     this.awaitingStore.delete(id);
     this.save(cancelled);
-    this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch to ${d.laneName ?? 'a new lane'} cancelled before it started.` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+    // A lane still to be made is not named: its name is the title's words, which a note would keep past a redaction.
+    const where = d.targetLaneId === null ? 'a new ephemeral lane' : (d.laneName ?? 'a standing lane');
+    this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch to ${where} cancelled before it started.` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
     this.pump();
     return ok(cancelled);
   }
@@ -490,9 +493,12 @@ export class DispatchService {
     // Ended while it waited (its plan accepted, its claim lost): what it became stands, it is
     // not saved over, and no agent starts. A lane made for it meanwhile stays, as any lane.
     const ended = (): boolean => this.deps.store.get(d.id)?.state !== 'starting';
+    // Read again after each wait: a redaction of the title meanwhile masked the record (redacted-title.ts).
+    const reread = (): Dispatch => this.deps.store.get(d.id) ?? d;
     if (!lane) {
       const made = await this.makeEphemeralLane(d);
       if (ended()) return;
+      d = reread();
       if (!made.ok) return fail(made.error.message);
       lane = made.value;
     }
@@ -505,7 +511,9 @@ export class DispatchService {
       this.deps.logger.warn('cannot copy attachments into the lane', { lane: lane.name, error: (e as Error).message });
     }
     if (ended()) return;
-    const packet = packetText({ number: brief.number, title: brief.title, lane, phase: d.phase, dispatched: true, attachmentPaths });
+    d = reread();
+    const current = this.deps.briefStore.resolve(d.briefId) ?? brief;
+    const packet = packetText({ number: current.number, title: current.title, lane, phase: d.phase, dispatched: true, attachmentPaths });
     const started = this.deps.agents.start(
       {
         lanePath: lane.path,

@@ -3,7 +3,9 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Brief } from '../../../../src/shared/briefs';
-import { ephemeralLaneName } from '../../../../src/shared/ephemeral-lane-name';
+import type { Dispatch } from '../../../../src/shared/dispatch';
+import { ephemeralLaneName, ephemeralNameOf, ephemeralTarget, isLaneNamedFrom } from '../../../../src/shared/ephemeral-lane-name';
+import { withoutTitle } from '../../../../src/host/dispatch/redacted-title';
 import { attachmentFilesIn, attachmentPaths, placeAttachments, removeImageCopies, safeName } from '../../../../src/host/dispatch/lane-attachments';
 import { packetText } from '../../../../src/host/dispatch/packet';
 import { createLogger } from '../../../../src/host/logger';
@@ -22,6 +24,26 @@ describe('ephemeralLaneName', () => {
     expect(ephemeralLaneName(5, 'a'.repeat(31) + ' bcdef')).toBe(`brief-5-${'a'.repeat(31)}`);
     expect(ephemeralLaneName(1, 'Worktree-isolated active work (MAIN = stable served/prod); flexible agents-per-worktree')).toBe('brief-1-worktree-isolated-active-work-ma');
     expect(ephemeralLaneName(6, '!!!')).toBe('brief-6');
+  });
+
+  it('tells a name made from a title (under any number) from one that holds none of it', () => {
+    expect(isLaneNamedFrom('brief-12-livewire-dispatch-fatal', 'Livewire dispatch() fatal')).toBe(true);
+    expect(isLaneNamedFrom('brief-3-livewire-dispatch-fatal', 'Livewire dispatch() fatal')).toBe(true);
+    expect(isLaneNamedFrom('brief-12-livewire-dispatch-fatal-2', 'Livewire dispatch() fatal')).toBe(false);
+    expect(isLaneNamedFrom('brief-12-livewire', 'Livewire dispatch() fatal')).toBe(false);
+    expect(isLaneNamedFrom('brief-4', '日本語')).toBe(false);
+    expect(ephemeralNameOf(ephemeralTarget('brief-12-fix'))).toBe('brief-12-fix');
+    expect(ephemeralNameOf('standing')).toBeNull();
+  });
+});
+
+describe('withoutTitle', () => {
+  const d = (over: Partial<Dispatch>) => ({ id: 'd1', briefNumber: 7, briefTitle: 'Rotate AKIA key', laneId: null, laneName: 'brief-7-rotate-akia-key', ...over }) as Dispatch;
+  it('masks the title and the name of a lane still to be made; a lane made keeps its name; another title is left alone', () => {
+    expect(withoutTitle(d({}), 'Rotate AKIA key')).toMatchObject({ briefTitle: '[redacted]', laneName: 'brief-7-redacted' });
+    expect(withoutTitle(d({ laneId: 'l1' }), 'Rotate AKIA key')).toMatchObject({ briefTitle: '[redacted]', laneName: 'brief-7-rotate-akia-key' });
+    const other = d({ briefTitle: 'Pay', laneName: 'brief-7-pay' });
+    expect(withoutTitle(other, 'Rotate AKIA key')).toBe(other);
   });
 });
 

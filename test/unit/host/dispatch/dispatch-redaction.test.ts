@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Repo } from '../../../../src/shared/repo';
+import type { Dispatch } from '../../../../src/shared/dispatch';
+import { err } from '../../../../src/shared/result';
+import { apiError } from '../../../../src/shared/errors';
+import { DispatchService } from '../../../../src/host/dispatch/dispatch-service';
+import { closeRigs, trackedRig, MIKE, type BriefRig } from '../../../fixtures/brief-service';
+
+/**
+ * A redacted title and the copies dispatch made of it: the name of the ephemeral lane derived
+ * from it, in the `dispatch requested` entry's target and in the dispatch record, and the
+ * title itself in the record. Real SQLite stores through the real services; only the lanes and
+ * agents are stand-ins (an auto dispatch of a draft brief waits, so none is made).
+ */
+afterEach(closeRigs);
+const SECRET_TITLE = 'Rotate key AKIAQ7SECRET now';
+const SECRET_WORDS = /akiaq7secret/i;
+const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
+
+function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+const exchange = (from: BriefRig, to: BriefRig) => must(to.service.importEntries(from.store.since(0, 10_000), { origin: 'shared' }));
+
+/** A brief service and a dispatch service over one SQLite file, as the host builds them. */
+function dispatchRig(opts: { node?: string; sync?: boolean } = {}) {
+  const rig = trackedRig({ node: opts.node ?? 'n1', sync: opts.sync ?? false });
+  const repo = { id: 'r1', name: 'flower' } as Repo;
+  const service = new DispatchService({
+    store: rig.dispatches,
+    briefs: rig.service,
+    briefStore: rig.store,
+    events: rig.events,
+    logger,
+    repos: { list: () => [repo], get: (id) => (id === repo.id ? repo : undefined) },
+    lanes: { list: () => [], get: () => undefined, createEphemeral: async () => err(apiError('internal', 'no lanes here')) },
+    agents: { start: () => err(apiError('internal', 'no agents here')), isLive: () => false, stop: async () => {}, liveDispatched: () => [] },
+    releaseClaim: () => {},
+    placeAttachments: async () => [],
+    config: () => ({ maxAgents: 3, onMerge: 'in_review' }),
+    now: () => new Date('2026-12-05T10:00:00Z'),
+  });
+  /** Asked with auto-dispatch: a draft brief waits, so no lane is made. */
+  const dispatch = async (ref: string): Promise<Dispatch> => must(await service.create({ ref, preset: 'shell', args: [], role: 'worker', designFirst: false, auto: true }, MIKE, 'ui')).dispatch;
+  return { ...rig, dispatcher: service, dispatch };
+}
+
+const requestsOf = (r: BriefRig, briefId: string) => r.store.trace(briefId).filter((e) => e.kind === 'dispatch_requested');
+/** Everything this host keeps that a reader reaches: the entries, the dispatch records, the event log. */
+const everything = (r: ReturnType<typeof dispatchRig>) => JSON.stringify([r.store.since(0, 10_000), r.dispatches.list({}), r.events.since(0, 10_000)]);
+
+describe('a redacted title and the dispatches that copied it', () => {
+  it("redacting the created entry: the request's lane name is tombstoned with it, the dispatch record is masked, the event log too", async () => {
+    const r = dispatchRig({ sync: true });
+    const created = must(r.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    const d = await r.dispatch(created.brief.id);
+    expect(d).toMatchObject({ state: 'waiting', laneName: 'brief-1-rotate-key-akiaq7secret-now', briefTitle: SECRET_TITLE });
+    const [request] = requestsOf(r, created.brief.id);
+    expect(request!.payload).toMatchObject({ target: 'new ephemeral lane brief-1-rotate-key-akiaq7secret-now' });
+
+    must(r.service.redact(created.brief.id, created.entries[0]!.id, 'a key', MIKE, 'ui'));
+    const target = r.store.entry(created.entries[0]!.id)!;
+    const now = r.store.entry(request!.id)!;
+    expect(now.redacted).toEqual(target.redacted);
+    expect(now.payload).toEqual({ ...request!.payload, target: 'new ephemeral lane' });
+    expect(r.dispatches.get(d.id)).toMatchObject({ briefTitle: '[redacted]', laneName: 'brief-1-redacted', state: 'waiting' });
+    expect(everything(r)).not.toMatch(SECRET_WORDS);
+    // Its shared row is rewritten at the next push, as the other copies' are.
+    expect(r.outbox.nextTombstones(10).sort()).toEqual([target.id, request!.id].sort());
+    await r.dispatcher.close();
+  });
+
+  it('redacting a title change: only the requests named from that title; the record of an earlier title keeps its own', async () => {
+    const r = dispatchRig();
+    const created = must(r.service.create({ title: 'Pay the bills', kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    const first = await r.dispatch(created.brief.id);
+    must(r.dispatcher.cancel(first.id));
+    const renamed = must(r.service.append(created.brief.id, { kind: 'details_changed', title: SECRET_TITLE }, MIKE, 'ui')).entries.at(-1)!;
+    const second = await r.dispatch(created.brief.id);
+    must(r.service.redact(created.brief.id, renamed.id, 'a key', MIKE, 'ui'));
+
+    const [before, after] = requestsOf(r, created.brief.id);
+    expect(before).toMatchObject({ redacted: null, payload: { target: 'new ephemeral lane brief-1-pay-the-bills' } });
+    expect(after).toMatchObject({ redacted: r.store.entry(renamed.id)!.redacted, payload: { target: 'new ephemeral lane' } });
+    expect(r.dispatches.get(first.id)).toMatchObject({ briefTitle: 'Pay the bills', laneName: 'brief-1-pay-the-bills' });
+    expect(r.dispatches.get(second.id)).toMatchObject({ briefTitle: '[redacted]', laneName: 'brief-1-redacted' });
+    expect(everything(r)).not.toMatch(SECRET_WORDS);
+    await r.dispatcher.close();
+  });
+
+  it('a dispatch after the redaction is named from the title as it now reads, and nothing more is tombstoned', async () => {
+    const r = dispatchRig();
+    const created = must(r.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    must(r.service.redact(created.brief.id, created.entries[0]!.id, 'a key', MIKE, 'ui'));
+    const d = await r.dispatch(created.brief.id);
+    expect(d).toMatchObject({ briefTitle: '[redacted]', laneName: 'brief-1-redacted' });
+    expect(requestsOf(r, created.brief.id)[0]).toMatchObject({ redacted: null, payload: { target: 'new ephemeral lane brief-1-redacted' } });
+    await r.dispatcher.close();
+  });
+
+  it('a request that reaches a store after the redaction (another host dispatched before it saw it) is tombstoned there too', async () => {
+    const a = dispatchRig({ node: 'host-a', sync: true });
+    const b = dispatchRig({ node: 'host-b', sync: true });
+    const created = must(a.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    exchange(a, b);
+    const d = await b.dispatch(created.brief.id);
+    // A redacts without B's request; B's request then arrives at A.
+    must(a.service.redact(created.brief.id, created.entries[0]!.id, 'a key', MIKE, 'ui'));
+    exchange(b, a);
+    const [request] = requestsOf(a, created.brief.id);
+    expect(request).toMatchObject({ redacted: a.store.entry(created.entries[0]!.id)!.redacted, payload: { target: 'new ephemeral lane' } });
+    expect(a.outbox.nextTombstones(10)).toContain(request!.id);
+    expect(JSON.stringify(a.store.since(0, 10_000))).not.toMatch(SECRET_WORDS);
+    // B applies the redaction it pulls: its request and its dispatch record go the same way.
+    exchange(a, b);
+    expect(b.dispatches.get(d.id)).toMatchObject({ briefTitle: '[redacted]', laneName: 'brief-1-redacted' });
+    expect(everything(b)).not.toMatch(SECRET_WORDS);
+    const forms = (r: BriefRig) => r.store.trace(created.brief.id).map((e) => [e.id, e.payload, e.redacted]).sort();
+    expect(forms(b)).toEqual(forms(a));
+    await a.dispatcher.close();
+    await b.dispatcher.close();
+  });
+
+  it('an import of a store that redacted the title reaches the requests its export still carries whole', async () => {
+    const a = dispatchRig();
+    const created = must(a.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    await a.dispatch(created.brief.id);
+    const b = dispatchRig({ node: 'host-b' });
+    // The export in the order an older store holds it: the redaction applied to the created entry only.
+    must(a.service.redact(created.brief.id, created.entries[0]!.id, 'a key', MIKE, 'ui'));
+    const exported = a.store.since(0, 10_000).map((e) => (e.kind === 'dispatch_requested' ? { ...e, redacted: null, payload: { ...e.payload!, target: 'new ephemeral lane brief-1-rotate-key-akiaq7secret-now' } } : e));
+    must(b.service.importEntries(exported));
+    expect(requestsOf(b, created.brief.id)[0]).toMatchObject({ payload: { target: 'new ephemeral lane' } });
+    expect(JSON.stringify(b.store.since(0, 10_000))).not.toMatch(SECRET_WORDS);
+    await a.dispatcher.close();
+    await b.dispatcher.close();
+  });
+});
