@@ -117,6 +117,23 @@ describe('lane HEAD watcher', () => {
 });
 
 describe('branchOf', () => {
+  it('reports a commit whose ref moved after its index was written (git commit writes the index first)', async () => {
+    const lane = addWorktree(main, `${main}-design`, 'design');
+    const heads = watchHeadsToo();
+    watcher.set([{ path: lane }]);
+    const before = headOf(lane);
+    // git commit's order, one step at a time: the index is written (the watcher reads HEAD,
+    // still the old commit), then the branch moves through HEAD (HEAD's lock, no index write).
+    write(lane, 'one.txt', 'one\n');
+    git(lane, 'add', 'one.txt');
+    const commit = git(lane, 'commit-tree', git(lane, 'write-tree'), '-p', before, '-m', 'one');
+    await expect.poll(() => heads.length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 300)); // every read of the index writes done
+    expect(heads.at(-1)).toEqual([lane, before]);
+    git(lane, 'update-ref', '-m', 'commit: one', 'HEAD', commit);
+    await expect.poll(() => heads.at(-1)).toEqual([lane, commit]);
+  });
+
   it('reads a HEAD file', () => {
     expect(branchOf('ref: refs/heads/feature/x\n')).toBe('feature/x');
     expect(branchOf('0123456789abcdef0123456789abcdef01234567\n')).toBeNull();

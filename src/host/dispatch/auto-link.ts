@@ -42,6 +42,7 @@ export class AutoLinker {
   /** Events arrive from several sources at once; they are handled one at a time, in order. */
   onEvent({ event }: EventEnvelope): void {
     if (event.type === 'lane.head') this.enqueue(() => this.linkCommits(event.repoId, event.id));
+    else if (event.type === 'dispatch.updated' && event.dispatch.state === 'finished' && event.dispatch.targetLaneId !== null) this.enqueue(() => this.linkLastCommits(event.dispatch));
     else if (event.type === 'merge.updated') this.enqueue(() => this.merge(event.merge));
     else if (event.type === 'incident.updated') this.enqueue(() => this.incident(event.incident));
   }
@@ -56,11 +57,30 @@ export class AutoLinker {
   }
 
   private async linkCommits(repoId: string, laneId: string): Promise<void> {
-    const lanePath = this.deps.lanePath(laneId);
     const d = this.deps.dispatchOfLane(repoId, { id: laneId, name: '' });
-    const mainPath = this.deps.mainPath(repoId);
-    if (!d || !lanePath || !mainPath || d.state === 'cancelled' || d.state === 'failed') return;
-    const commits = (await this.deps.ahead(lanePath, mainPath)).reverse();
+    if (!d || d.state === 'cancelled' || d.state === 'failed') return;
+    await this.linkAhead(d, laneId);
+  }
+
+  /**
+   * A dispatch in a standing lane has finished: the commits its agent made just before it
+   * ended are linked now, since the lane's HEAD may be read only after that end, when the lane
+   * no longer counts as the dispatch's (an agent that commits and exits at once). Commits
+   * made after its end are the lane's later work, not its: they are left out.
+   */
+  private async linkLastCommits(d: Dispatch): Promise<void> {
+    if (!d.laneId) return;
+    // Commit dates have whole seconds: a commit in the second the dispatch ended counts.
+    const until = d.endedAt === null ? null : Math.floor(Date.parse(d.endedAt) / 1000) * 1000 + 999;
+    await this.linkAhead(d, d.laneId, until);
+  }
+
+  /** Links the lane's commits ahead of MAIN (made up to `until`, when given) to the dispatch's brief. */
+  private async linkAhead(d: Dispatch, laneId: string, until: number | null = null): Promise<void> {
+    const lanePath = this.deps.lanePath(laneId);
+    const mainPath = this.deps.mainPath(d.repoId);
+    if (!lanePath || !mainPath) return;
+    const commits = (await this.deps.ahead(lanePath, mainPath)).reverse().filter((c) => until === null || !(Date.parse(c.date) > until));
     this.write(d.briefId, (brief) =>
       commits
         .filter((c) => !hasLink(brief, 'commit', c.sha))

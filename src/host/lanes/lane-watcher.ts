@@ -48,7 +48,14 @@ interface Watched {
   again: boolean;
 }
 
-const WATCHED_FILES = new Set(['HEAD', 'index']);
+/**
+ * What moves in the worktree's git dir when its HEAD or index does. A commit on a branch
+ * writes the branch's ref in the common dir, not here, and writes the index BEFORE it: a read
+ * on the index's event may still find the old commit. The ref moves through HEAD, which git
+ * locks meanwhile (HEAD.lock, for HEAD's reflog) and unlocks after: that lock going is the
+ * read that sees the commit.
+ */
+const WATCHED_FILES = new Set(['HEAD', 'HEAD.lock', 'index']);
 
 export function watchLaneHeads(o: {
   onBranchChange(lanePath: string, branch: string | null): void;
