@@ -170,6 +170,7 @@ export class BriefService {
       return ok({ ...written, redacted: applied.replaced[0]!, freed: applied.freed });
     });
     if (!outcome.ok) return outcome;
+    this.deps.store.purgeRemoved();
     // After the commit: a crash before this leaves an orphan blob, which the next start sweeps.
     this.free(outcome.value.freed);
     const { freed: _freed, ...rest } = outcome.value;
@@ -204,6 +205,8 @@ export class BriefService {
     } catch (e) {
       if (e instanceof Refusal) return err(e.error);
       throw e;
+    } finally {
+      this.deps.store.purgeRemoved(); // a redaction pulled or imported (nothing, when none was)
     }
     this.free(outcome.freed);
     const { freed: _freed, ...rest } = outcome;

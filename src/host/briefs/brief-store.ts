@@ -88,6 +88,15 @@ export interface BriefStore {
    * stored entry.
    */
   tombstone(entryId: string, payload: unknown, tombstone: Tombstone | null): BriefEntry;
+  /**
+   * After a transaction that tombstoned entries (and only then): what they held goes from the
+   * database's files too, not only from what Grove reads. The search index keeps a deleted
+   * row's words in its segments until they are merged, so they are merged now; the WAL keeps
+   * pages as they were until a checkpoint, so it is checkpointed and emptied. (Freed space
+   * itself is zeroed as it is freed: secure_delete, database.ts.) A redaction is rare, and
+   * a secret left in grove.db would go wherever a copy of the file goes.
+   */
+  purgeRemoved(): void;
   list(q: ListQuery): { briefs: BriefSummary[]; nextCursor: string | null };
   /** Every brief's id (a rebuild walks them). */
   ids(): string[];
@@ -137,6 +146,8 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
   );
   const insertSearch = db.prepare('INSERT INTO brief_search (rowid, text) VALUES (?, ?)');
   const deleteSearch = db.prepare('DELETE FROM brief_search WHERE rowid = ?');
+  const optimizeSearch = db.prepare("INSERT INTO brief_search (brief_search) VALUES ('optimize')");
+  let removedSincePurge = false;
   const selectEntry = db.prepare('SELECT * FROM brief_entries WHERE id = ?');
   const selectPage = db.prepare('SELECT * FROM brief_entries WHERE brief_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
   const selectBefore = db.prepare('SELECT 1 FROM brief_entries WHERE brief_id = ? AND seq < ? LIMIT 1');
@@ -187,6 +198,14 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
 
   return {
     transaction: (fn) => db.transaction(fn)(),
+    purgeRemoved() {
+      // Inside a caller's transaction (a pull applies its batch in one), the caller purges after it.
+      if (!removedSincePurge || db.inTransaction) return;
+      removedSincePurge = false;
+      optimizeSearch.run();
+      // Readers (a CLI, a backup) may keep it from emptying the WAL: the next checkpoint does.
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
     inTransaction: () => db.inTransaction,
     resolve(ref) {
       const parsed = parseBriefRef(ref);
@@ -246,6 +265,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     refreshProvisional: () => void refreshProvisional.run({ shared: numbersShared() ? 1 : 0, store: numberStore() }),
     releaseNumbers: (ids) => ids.forEach((id) => parkNumber.run(id)),
     tombstone(entryId, payload, tombstone) {
+      removedSincePurge = true;
       const row = selectEntry.get(entryId) as EntryRow;
       updatePayload.run(payload === null ? null : JSON.stringify(payload), tombstone === null ? null : JSON.stringify(tombstone), entryId);
       deleteSearch.run(row.seq);

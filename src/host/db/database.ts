@@ -21,6 +21,10 @@ export function openDatabase(path: string): { db: Db; migration: MigrationOutcom
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  // Deleted and overwritten content is zeroed in the file, not left in free space: a redacted
+  // secret (briefs.md, Redaction) must not stay readable in a copy of grove.db. The cost is
+  // writing the zeros, on pages a delete writes anyway (and on pages it frees).
+  db.pragma('secure_delete = ON');
   const migration = migrate(db);
   return { db, migration };
 }

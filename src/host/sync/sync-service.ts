@@ -338,6 +338,8 @@ export class SyncService {
           moved += n;
           if (n < PULL_BATCH) break;
         }
+        // Redactions pulled: their words leave the database's files too, once for the whole pull.
+        this.deps.store.purgeRemoved();
       }
       this.st.lastPullAt = new Date(this.now()).toISOString();
       const { pushed, numbered } = await pushWaiting(conn, this.deps, storeId, (work) => this.step(work), current);
@@ -349,6 +351,7 @@ export class SyncService {
           moved += n;
           if (n < PULL_BATCH) break;
         }
+        this.deps.store.purgeRemoved();
         this.st.lastPullAt = new Date(this.now()).toISOString();
       }
       // The shared store's images looked after, once this host's own entries are out: what

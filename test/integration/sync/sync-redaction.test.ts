@@ -5,6 +5,7 @@ import { createConnection } from 'mysql2/promise';
 import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 import { stopAllHosts, type HostProcess } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
+import { filesHolding } from '../../fixtures/files-holding';
 import { append, call, snapshot, startSyncedHost, syncAll, syncNow, syncSet, syncStatus } from '../../fixtures/sync-hosts';
 import type { Brief, BriefEntry } from '../../../src/shared/briefs';
 
@@ -89,6 +90,8 @@ describe.skipIf(!hasMariaDb())('sync: a redaction reaches the copies other hosts
       expect(JSON.stringify(rows)).not.toContain(SECRET);
       for (const h of [hosts.a, hosts.b, hosts.c]) {
         expect(await whatHostShows(h)).not.toContain(SECRET);
+        // Nor its files: the entry, the search index's words, the WAL (redacted here or pulled).
+        expect([...filesHolding(h.home, SECRET), ...filesHolding(h.home, SECRET.split('-')[2]!)]).toEqual([]);
         expect(await syncStatus(h)).toMatchObject({ state: 'idle', waiting: 0 });
       }
       // Every host ends with the same brief: the spec is B's edit, the copies tombstoned alike.
