@@ -116,6 +116,20 @@ describe('a host killed while git merges a lane into MAIN', () => {
     expect(headOf(main)).toBe(before);
   });
 
+  it('git stopped with the merge\'s files written but nothing staged: the next host leaves them for the operator, and says which', async () => {
+    const { before } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n`);
+    // As if git had stopped while it wrote the working tree, before its index: the lane's file is there, unstaged.
+    git(main, 'reset', '-q');
+    expect(git(main, 'status', '--porcelain')).toBe('?? feature.php');
+    host = await startHostProcess({ home: host.home });
+    expect(existsSync(join(main, 'feature.php'))).toBe(true); // nothing deleted
+    expect(headOf(main)).toBe(before);
+    expect(await mergesNow()).toEqual([]);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped while merging lane fix into MAIN, before the merge was made; MAIN's commit is as it was (${before.slice(0, 12)}), but its files differ from it (feature.php): git may have been writing them as it stopped. Grove left MAIN as it is: check it (\`git status\`), restore what git half-wrote (\`git checkout -- FILE\`), then merge the lane again.`,
+    ]);
+  });
+
   it('before git made the merge commit: the next host undoes the half-made merge, so MAIN is served as it was', async () => {
     const { before } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n  gate: '${gate}'\n`);
     // git died with the host (its output pipe gone) and left the lane's changes staged in MAIN.

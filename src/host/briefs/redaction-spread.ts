@@ -55,9 +55,28 @@ function requestedLane(e: BriefEntry): string | null {
 
 const setsSpec = (e: BriefEntry): boolean => e.kind === 'created' || e.kind === 'refinement' || e.kind === 'plan_accepted';
 
+/**
+ * Whether a request's lane name holds words of a title no one may read any more: none of the
+ * brief's readable titles gives that name (but for `redacting`, the entry being redacted now),
+ * and it is not the name a `[redacted]` title gives. The one rule for a redaction applied here
+ * and for a request that arrives after it, so every store tombstones the same requests.
+ */
+function namesUnreadableTitle(lane: string, trace: readonly BriefEntry[], redacting: string | null = null): boolean {
+  if (laneSlug(lane) === null || isLaneNamedFrom(lane, REDACTED_TITLE)) return false;
+  return !trace.some((e) => e.id !== redacting && !e.redacted && titleSetBy(e) !== null && isLaneNamedFrom(lane, titleSetBy(e)!));
+}
+
 export function redactionSpread(trace: readonly BriefEntry[], target: BriefEntry): RedactionSpread {
   const title = titleSetBy(target);
-  const named = title === null ? [] : trace.filter((e) => isLaneNamedFrom(requestedLane(e) ?? '', title)).map((e) => e.id);
+  const named =
+    title === null
+      ? []
+      : trace
+          .filter((e) => {
+            const lane = requestedLane(e);
+            return lane !== null && isLaneNamedFrom(lane, title) && namesUnreadableTitle(lane, trace, target.id);
+          })
+          .map((e) => e.id);
   const text = specOf(target);
   if (text === null || text.trim() === '') return { copies: named, diffs: [] };
   const holding = trace.filter((e) => specOf(e) === text);
@@ -105,10 +124,10 @@ export function lateReach(entry: BriefEntry, baseOf: (id: string) => BriefEntry 
 
 function lateTitleTombstone(request: BriefEntry, trace: readonly BriefEntry[]): Tombstone | null {
   const lane = requestedLane(request);
-  // A name without words, or made from a title that read `[redacted]` already, holds nothing.
-  if (lane === null || laneSlug(lane) === null || isLaneNamedFrom(lane, REDACTED_TITLE)) return null;
   const titles = trace.filter((e) => e.briefId === request.briefId && titleSetBy(e) !== null);
-  if (titles.some((e) => !e.redacted && isLaneNamedFrom(lane, titleSetBy(e)!))) return null;
+  if (lane === null || !namesUnreadableTitle(lane, titles)) return null;
+  // The title's text is gone here, so which redaction reached it is told by time: the latest
+  // title redacted before the request was made (the store that redacted it may name another).
   const redacted = titles.filter((e) => e.redacted !== null && e.hlc < request.hlc).sort((a, b) => (a.hlc < b.hlc ? -1 : 1));
   return redacted.at(-1)?.redacted ?? null;
 }

@@ -65,22 +65,25 @@ export class AutoLinker {
   /**
    * A dispatch in a standing lane has finished: the commits its agent made just before it
    * ended are linked now, since the lane's HEAD may be read only after that end, when the lane
-   * no longer counts as the dispatch's (an agent that commits and exits at once). Commits
-   * made after its end are the lane's later work, not its: they are left out.
+   * no longer counts as the dispatch's (an agent that commits and exits at once). Only commits
+   * dated within its run count (the same record told again later, by a redaction masking it,
+   * links nothing new): the lane's work before it or after it is not its. Dates are the
+   * commits' author dates, which git keeps through a rebase or an amend.
    */
   private async linkLastCommits(d: Dispatch): Promise<void> {
-    if (!d.laneId) return;
-    // Commit dates have whole seconds: a commit in the second the dispatch ended counts.
-    const until = d.endedAt === null ? null : Math.floor(Date.parse(d.endedAt) / 1000) * 1000 + 999;
-    await this.linkAhead(d, d.laneId, until);
+    if (!d.laneId || d.startedAt === null || d.endedAt === null) return;
+    // Commit dates have whole seconds: a commit in the second the run started or ended counts.
+    const second = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
+    await this.linkAhead(d, d.laneId, { from: second(d.startedAt), until: second(d.endedAt) + 999 });
   }
 
-  /** Links the lane's commits ahead of MAIN (made up to `until`, when given) to the dispatch's brief. */
-  private async linkAhead(d: Dispatch, laneId: string, until: number | null = null): Promise<void> {
+  /** Links the lane's commits ahead of MAIN (dated within `run`, when given) to the dispatch's brief. */
+  private async linkAhead(d: Dispatch, laneId: string, run: { from: number; until: number } | null = null): Promise<void> {
     const lanePath = this.deps.lanePath(laneId);
     const mainPath = this.deps.mainPath(d.repoId);
     if (!lanePath || !mainPath) return;
-    const commits = (await this.deps.ahead(lanePath, mainPath)).reverse().filter((c) => until === null || !(Date.parse(c.date) > until));
+    const within = (c: CommitSummary): boolean => run === null || (Date.parse(c.date) >= run.from && Date.parse(c.date) <= run.until);
+    const commits = (await this.deps.ahead(lanePath, mainPath)).reverse().filter(within);
     this.write(d.briefId, (brief) =>
       commits
         .filter((c) => !hasLink(brief, 'commit', c.sha))

@@ -108,13 +108,15 @@ export class SharedLeases {
       if (d && OPEN_DISPATCH_STATES.includes(d.state)) return false;
       return !this.holders().some((h) => h.briefId === briefId && h.holderId === rowHolderId);
     };
+    const held = this.confirmed.has(key(briefId, holderId));
     const got = await this.deps.shared.acquire(briefId, { origin: this.deps.origin, id: holderId, name }, replaceable);
     if (got.kind === 'won') this.confirmed.set(key(briefId, holderId), sent);
     // No answer is not no claim: the store may have committed it and only the answer been
-    // lost (a step timeout after the commit). Given back at once, so it does not stand in
-    // another operator's way for a whole lease; this host's next claim of the brief waits
-    // for that release.
-    if (got.kind === 'unreachable') void this.release(briefId, holderId, true);
+    // lost (a step timeout after the commit). A claim this holder did not hold before is given
+    // back at once, so it does not stand in another operator's way for a whole lease (this
+    // host's next claim of the brief waits for that release). One it held (an agent's claim
+    // under its dispatch's, a renewal's retry) stays: renewing decides about it.
+    if (got.kind === 'unreachable' && !held && !this.confirmed.has(key(briefId, holderId))) void this.release(briefId, holderId, true);
     return got;
   }
 

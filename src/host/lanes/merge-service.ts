@@ -14,6 +14,9 @@ import { gitMergePreflight } from './git/merge-preflight';
 import { sharedObjectsCheck } from './git/object-integrity';
 import { mergeIntoMain, rollbackMain } from './git/merge-into-main';
 import { runGit } from './git/run-git';
+import { worktreeGitDir } from './git/worktree-git-dir';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { withJobs, type StartJob } from './job-reporter';
 import { laneCommandEnv, mainCommandEnv } from './lane-context';
 import type { LaneService } from './lane-service';
@@ -237,6 +240,10 @@ export class MergeService {
         agents: this.deps.agentNamesIn(lane.path),
         at: new Date().toISOString(),
       };
+      // One left by a host that stopped (this merge took the lock before the start-up's
+      // settling did), or by a merge here whose record could not be written: settled first.
+      const left = this.deps.merges.intents().find((i) => i.repoId === repo.id);
+      if (left) await this.settleIntent(repo, left);
       this.deps.merges.intend(intent);
       let merged;
       try {
@@ -249,7 +256,8 @@ export class MergeService {
           env: { GROVE_ALLOW_MAIN_COMMIT: '1' },
         });
       } catch (e) {
-        this.deps.merges.settle(repo.id); // this host is alive to say what happened
+        // git failed in a way mergeIntoMain does not know: what it left is read from MAIN, as after a crash.
+        await this.settleIntent(repo, intent, { failed: e instanceof Error ? e.message.split('\n')[0]! : String(e) }).catch(() => undefined);
         throw e;
       }
       if (!merged.ok) {
@@ -341,62 +349,75 @@ export class MergeService {
     }
   }
 
-  private async settleIntent(repo: Repo, intent: MergeIntent): Promise<void> {
-    const rev = async (name: string): Promise<string> => (await runGit(repo.mainPath, ['rev-parse', '--verify', '-q', `${name}^{commit}`], { okCodes: [1] })).stdout.trim();
+  /**
+   * What became of `intent`, read from MAIN (under the repository lock), and its record or
+   * undoing. `why` opens the alert: the host that stopped, or a live merge whose git failed.
+   * The intent is settled last, so a host killed again meanwhile finds it again.
+   */
+  private async settleIntent(repo: Repo, intent: MergeIntent, live: { failed: string } | null = null): Promise<void> {
+    const why = live ? `Merging lane ${intent.laneName} into MAIN failed (${live.failed})` : stoppedMerging(intent);
+    const git = (args: string[], okCodes: number[] = []) => runGit(repo.mainPath, args, { okCodes });
+    const rev = async (name: string): Promise<string> => (await git(['rev-parse', '--verify', '-q', `${name}^{commit}`], [1])).stdout.trim();
     const before = await rev(intent.recoveryRef);
     // The recovery ref is written before git merges: without it, MAIN was never touched.
     if (!before) return this.deps.merges.settle(repo.id);
     const resume = this.deps.mainWatch.pause(repo.id);
+    const alert = (message: string): void => {
+      this.deps.merges.settle(repo.id);
+      this.alert(repo, message);
+    };
     try {
       const head = await rev('HEAD');
-      const stopped = stoppedMerging(intent);
       // git dies soon after the host (its output pipe is gone), so it may have left its merge
       // half-made: the lane's changes staged in MAIN (its commit not written), or conflicts.
       const mergeHead = await rev('MERGE_HEAD');
-      const index = await runGit(repo.mainPath, ['write-tree'], { okCodes: [128] }); // 128: unmerged entries
-      const tree = async (commit: string): Promise<string> => (await runGit(repo.mainPath, ['rev-parse', `${commit}^{tree}`])).stdout.trim();
+      const index = await git(['write-tree'], [128]); // 128: unmerged entries
+      const tree = async (commit: string): Promise<string> => (await git(['rev-parse', `${commit}^{tree}`])).stdout.trim();
       if (head === before) {
+        if (index.code === 0 && index.stdout.trim() === (await tree(head)) && !mergeHead) {
+          // Nothing staged. A git stopped while it wrote the merge's files leaves them in the
+          // working tree only: MAIN was clean before the merge (its preflight), so what differs
+          // now is that, or an edit made since; either way it is left for the operator.
+          const left = (await git(['status', '--porcelain=v1', '-z', '--untracked-files=all'])).stdout.split('\0').filter(Boolean).map((l) => l.slice(3));
+          const locked = existsSync(join(await worktreeGitDir(repo.mainPath), 'index.lock'));
+          if (left.length === 0 && !locked) return alert(`${why}, before the merge was made: MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`);
+          return alert(
+            `${why}, before the merge was made; MAIN's commit is as it was (${before.slice(0, 12)}), but ${left.length ? `its files differ from it (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}): git may have been writing them as it stopped` : 'git left its index.lock there'}. Grove left MAIN as it is: check it (\`git status\`), restore what git half-wrote (\`git checkout -- FILE\`)${locked ? ', remove .git/index.lock once no git runs there' : ''}, then merge the lane again.`,
+          );
+        }
         const grovesOwn =
           (mergeHead === intent.commit && index.code !== 0) || // a conflicted merge: the lane's commit is what git was merging
           (index.code === 0 && index.stdout.trim() === (await mergedTree(repo.mainPath, before, intent.commit)));
-        if (index.code === 0 && index.stdout.trim() === (await tree(head)) && !mergeHead) {
-          this.deps.merges.settle(repo.id);
-          this.alert(repo, `${stopped}, before the merge was made: MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`);
-          return;
-        }
-        this.deps.merges.settle(repo.id);
         if (!grovesOwn) {
-          this.alert(repo, `${stopped}, before the merge was made, and MAIN holds uncommitted changes that are not that merge's, so Grove left them as they are. Check MAIN (git status); \`git merge --abort\` or \`git reset --merge\` there undoes a merge left half-made.`);
-          return;
+          return alert(`${why}, before the merge was made, and MAIN holds uncommitted changes that are not that merge's, so Grove left them as they are. Check MAIN (git status); \`git merge --abort\` or \`git reset --merge\` there undoes a merge left half-made.`);
         }
         // Exactly the half-made merge, unchecked, in the served checkout: Grove's own, so Grove
-        // undoes it (what `git merge --abort` does, which needs the MERGE_HEAD git may not have written).
-        const undone = await runGit(repo.mainPath, ['reset', '--merge'], { okCodes: [128] });
-        this.alert(
-          repo,
+        // undoes it (what \`git merge --abort\` does, which needs the MERGE_HEAD git may not have written).
+        const undone = await git(['reset', '--merge'], [128]);
+        return alert(
           undone.code === 0
-            ? `${stopped}, before the merge was made; the half-made merge was undone, so MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`
-            : `${stopped}, before the merge was made, and undoing the half-made merge failed (${undone.stderr.trim()}): MAIN holds the lane's changes uncommitted. Run \`git reset --merge\` in MAIN, then merge the lane again.`,
+            ? `${why}, before the merge was made; the half-made merge was undone, so MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`
+            : `${why}, before the merge was made, and undoing the half-made merge failed (${undone.stderr.trim()}): MAIN holds the lane's changes uncommitted. Run \`git reset --merge\` in MAIN, then merge the lane again.`,
         );
-        return;
       }
-      const parents = head ? (await runGit(repo.mainPath, ['rev-list', '--parents', '-n', '1', head])).stdout.trim().split(' ').slice(1) : [];
-      const fastForward = head === intent.commit && (await runGit(repo.mainPath, ['merge-base', '--is-ancestor', before, head], { okCodes: [1] })).code === 0;
+      const parents = head ? (await git(['rev-list', '--parents', '-n', '1', head])).stdout.trim().split(' ').slice(1) : [];
+      const fastForward = head === intent.commit && (await git(['merge-base', '--is-ancestor', before, head], [1])).code === 0;
       const mergeCommit = parents.length === 2 && parents[0] === before && parents[1] === intent.commit;
       if (!fastForward && !mergeCommit) {
-        this.deps.merges.settle(repo.id);
-        this.alert(repo, `${stopped}, and MAIN has moved since in a way that is not that merge (now ${head ? head.slice(0, 12) : 'no commit'}), so nothing was recorded. Check MAIN; ${intent.recoveryRef} holds it as it was before the merge.`);
-        return;
+        return alert(`${why}, and MAIN has moved since in a way that is not that merge (now ${head ? head.slice(0, 12) : 'no commit'}), so nothing was recorded. Check MAIN; ${intent.recoveryRef} holds it as it was before the merge.`);
       }
       // git died after writing the merge commit but before tidying up: its MERGE_HEAD would
       // read as a merge in progress (and stop a rollback). Nothing else differs from the commit.
-      if (mergeHead && index.code === 0 && index.stdout.trim() === (await tree(head))) await runGit(repo.mainPath, ['reset', '--merge']);
-      const record = this.recordOf(intent, { strategy: mergeCommit ? 'merge-commit' : 'fast-forward', mainBefore: before, mainAfter: head });
+      if (mergeHead && index.code === 0 && index.stdout.trim() === (await tree(head))) await git(['reset', '--merge']);
+      let record = this.recordOf(intent, { strategy: mergeCommit ? 'merge-commit' : 'fast-forward', mainBefore: before, mainAfter: head });
+      // A live merge that failed after git made it does not go on to its gate: it waits for the operator.
+      if (live && record.state === 'gating') record = { ...record, state: 'awaiting-rollback' };
       this.deps.mainWatch.setKnownHead(repo.id, head);
-      this.deps.merges.insert(record);
+      this.deps.merges.insert(record); // settles the intent, in the same transaction
       this.deps.events.append({ type: 'merge.updated', merge: record });
-      // Gated, the gate runs next (recoverGating), and that alert says how it went.
-      if (!intent.gated) this.alert(repo, `${stopped}, after the merge was made (${head.slice(0, 12)}): it is recorded now, and stands (MAIN has no gate).`);
+      // Gated after a host stopped, the gate runs next (recoverGating), and says how it went.
+      if (!intent.gated) this.alert(repo, `${why}, after the merge was made (${head.slice(0, 12)}): it is recorded now, and stands (MAIN has no gate).`);
+      else if (live) this.alert(repo, `${why}, after the merge was made (${head.slice(0, 12)}): it is recorded, unchecked by MAIN's gate. Roll it back (grove merge --rollback) or keep it.`);
     } finally {
       resume();
     }

@@ -14,7 +14,7 @@ import type { HostDraft } from '../../../../src/host/briefs/brief-service';
  */
 const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
 const ended = '2026-12-05T10:00:00.500Z';
-const finished = { id: 'd1', briefId: 'b1', repoId: 'r1', targetLaneId: 'L', laneId: 'L', laneName: 'design', state: 'finished', endedAt: ended } as Dispatch;
+const finished = { id: 'd1', briefId: 'b1', repoId: 'r1', targetLaneId: 'L', laneId: 'L', laneName: 'design', state: 'finished', startedAt: '2026-12-05T09:59:50.200Z', endedAt: ended } as Dispatch;
 const commit = (sha: string, date: string): CommitSummary => ({ sha, subject: `work ${sha}`, author: 'w', date });
 
 function rig(commits: CommitSummary[]) {
@@ -44,8 +44,8 @@ function rig(commits: CommitSummary[]) {
 const envelope = (event: EventEnvelope['event']): EventEnvelope => ({ seq: 1, at: ended, event }) as EventEnvelope;
 
 describe('AutoLinker and a standing lane', () => {
-  it('links the commits a finished dispatch made before it ended (its HEAD read too late to count), not those after', async () => {
-    const { linker, linked } = rig([commit('aaa', '2026-12-05T09:59:58Z'), commit('bbb', '2026-12-05T10:00:00Z'), commit('ccc', '2026-12-05T10:00:07Z')]);
+  it('links the commits a finished dispatch made during its run (its HEAD read too late to count), not the lane\'s work before or after', async () => {
+    const { linker, linked } = rig([commit('old', '2026-12-05T09:40:00Z'), commit('aaa', '2026-12-05T09:59:58Z'), commit('bbb', '2026-12-05T10:00:00Z'), commit('ccc', '2026-12-05T10:00:07Z')]);
     // The HEAD change is handled only after the dispatch finished: nothing owns the lane then.
     linker.onEvent(envelope({ type: 'lane.head', id: 'L', repoId: 'r1', head: 'bbb' }));
     await linker.settled();

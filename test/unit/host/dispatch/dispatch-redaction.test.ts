@@ -122,6 +122,29 @@ describe('a redacted title and the dispatches that copied it', () => {
     await b.dispatcher.close();
   });
 
+  it('a request whose name another readable title gives too is kept, alike where the redaction is made and where the request arrives later', async () => {
+    const a = dispatchRig({ node: 'host-a', sync: true });
+    const b = dispatchRig({ node: 'host-b', sync: true });
+    const created = must(a.service.create({ title: 'Fix login', kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    // The same words, another title: the lane name does not tell them apart.
+    const changed = must(a.service.append(created.brief.id, { kind: 'details_changed', title: 'Fix Login!' }, MIKE, 'ui')).entries.at(-1)!;
+    exchange(a, b);
+    await a.dispatch(created.brief.id); // named from the title as it reads: brief-1-fix-login
+    await b.dispatch(created.brief.id);
+    exchange(a, b); // b has a's request; a has not seen b's
+    must(a.service.redact(created.brief.id, changed.id, 'a typo', MIKE, 'ui'));
+    exchange(b, a);
+    exchange(a, b);
+    for (const r of [a, b]) expect(requestsOf(r, created.brief.id).map((e) => [e.redacted, e.payload])).toEqual([
+      [null, expect.objectContaining({ target: 'new ephemeral lane brief-1-fix-login' })],
+      [null, expect.objectContaining({ target: 'new ephemeral lane brief-1-fix-login' })],
+    ]);
+    const forms = (r: BriefRig) => r.store.trace(created.brief.id).map((e) => [e.id, e.payload, e.redacted]).sort();
+    expect(forms(b)).toEqual(forms(a));
+    await a.dispatcher.close();
+    await b.dispatcher.close();
+  });
+
   it('an import of a store that redacted the title reaches the requests its export still carries whole', async () => {
     const a = dispatchRig();
     const created = must(a.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));

@@ -27,6 +27,11 @@ function rig(leaseMs: number, answers: RenewOutcome[]) {
   return { leases, lost, tick: (ms: number) => (clock += ms), now: () => clock };
 }
 
+/** Leases over a store answering as `port` says, on a clock that stands still. */
+function leasesOver(port: Pick<SharedClaimPort, 'acquire' | 'renew' | 'release'>): SharedLeases {
+  return new SharedLeases({ shared: { isEnabled: () => true, leaseMs: 120_000, ...port }, origin: 'aaaaaaaaaaaa', store, timeoutMs: 10_000, lost: () => {}, logger, now: () => 0 });
+}
+
 describe('SharedLeases', () => {
   it('renews every third of the lease (at most 20 s) and keeps the claim while renewals are answered', async () => {
     const r = rig(120_000, [{ kind: 'renewed' }, { kind: 'renewed' }]);
@@ -43,23 +48,13 @@ describe('SharedLeases', () => {
   it('an acquire left unanswered is given back (the store may have taken it), and the next acquire waits for that', async () => {
     const calls: string[] = [];
     let answerRelease: () => void = () => {};
-    const leases = new SharedLeases({
-      shared: {
-        isEnabled: () => true,
-        leaseMs: 120_000,
-        acquire: async (briefId, holder) => (calls.push(`acquire ${briefId} ${holder.id}`), calls.length === 1 ? { kind: 'unreachable', message: 'timed out after 10000 ms' } : { kind: 'won', since: 'now' }),
-        renew: async () => ({ kind: 'renewed' }),
-        release: (briefId, holder) => {
-          calls.push(`release ${briefId} ${holder.origin} ${holder.id}`);
-          return new Promise((resolve) => (answerRelease = () => resolve({ kind: 'released' })));
-        },
+    const leases = leasesOver({
+      acquire: async (briefId, holder) => (calls.push(`acquire ${briefId} ${holder.id}`), calls.length === 1 ? { kind: 'unreachable', message: 'timed out after 10000 ms' } : { kind: 'won', since: 'now' }),
+      renew: async () => ({ kind: 'renewed' }),
+      release: (briefId, holder) => {
+        calls.push(`release ${briefId} ${holder.origin} ${holder.id}`);
+        return new Promise((resolve) => (answerRelease = () => resolve({ kind: 'released' })));
       },
-      origin: 'aaaaaaaaaaaa',
-      store,
-      timeoutMs: 10_000,
-      lost: () => {},
-      logger,
-      now: () => 0,
     });
     expect(await leases.acquire('b1', 'd1', 'x')).toEqual({ kind: 'unreachable', message: 'timed out after 10000 ms' });
     expect(leases.holds('b1', 'd1')).toBe(false);
@@ -72,6 +67,22 @@ describe('SharedLeases', () => {
     await again;
     expect(second).toBe('won');
     expect(calls).toEqual(['acquire b1 d1', 'release b1 aaaaaaaaaaaa d1', 'acquire b1 d1']);
+    expect(leases.holds('b1', 'd1')).toBe(true);
+  });
+
+  it('an unanswered acquire for a claim the holder already holds gives nothing back (renewing decides about it)', async () => {
+    const released: string[] = [];
+    let answer: 'won' | 'unreachable' = 'won';
+    const leases = leasesOver({
+      acquire: async () => (answer === 'won' ? { kind: 'won', since: 'now' } : { kind: 'unreachable', message: 'timed out after 10000 ms' }),
+      renew: async () => ({ kind: 'renewed' }),
+      release: async (_b, holder) => (released.push(holder.id), { kind: 'released' }),
+    });
+    expect((await leases.acquire('b1', 'd1', 'x')).kind).toBe('won');
+    answer = 'unreachable';
+    // The dispatch's agent claims the brief under the dispatch's id (claim_brief, a first recall).
+    expect((await leases.acquire('b1', 'd1', 'x')).kind).toBe('unreachable');
+    expect(released).toEqual([]);
     expect(leases.holds('b1', 'd1')).toBe(true);
   });
 
