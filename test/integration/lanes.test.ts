@@ -279,6 +279,25 @@ describe('reconciling lanes with git and the disk', () => {
     expect(listed.lanes.map((l) => [l.name, l.status])).toEqual([['away', 'ok']]);
   });
 
+  it('creating a lane clears only the stale entry in its way: a lane whose folder is away keeps its entry, and its branch is not taken', async () => {
+    const away = await createLane('away');
+    renameSync(away.path, `${away.path}-elsewhere`); // an unmounted disk, a folder renamed back later
+    // A worktree made by hand and deleted by hand, on the branch the next lane wants.
+    git(main, 'worktree', 'add', '-q', '-b', 'tint', `${main}-by-hand`);
+    rmSync(`${main}-by-hand`, { recursive: true, force: true });
+    const tint = await createLane('tint', { branch: 'tint' });
+    expect(tint.branch).toBe('tint');
+    const worktrees = git(main, 'worktree', 'list', '--porcelain');
+    expect(worktrees).not.toContain(`worktree ${main}-by-hand\n`);
+    expect(worktrees).toContain(`worktree ${away.path}\n`);
+    // The away lane's branch is its own still: a lane for it is refused, saying why.
+    const r = await api(host, 'lanes.create', { repoId, name: 'again', branch: 'away' });
+    expect(r.body.error).toMatchObject({ code: 'lane_exists', message: `Branch away is checked out in the lane at ${away.path}, whose folder is missing. Bring the folder back, or remove that lane (grove lane remove), then create this one.` });
+    renameSync(`${away.path}-elsewhere`, away.path);
+    const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
+    expect(listed.lanes.map((l) => [l.name, l.status]).sort()).toEqual([['away', 'ok'], ['tint', 'ok']]);
+  });
+
   it('on host start, announces a lane whose directory vanished', async () => {
     const lane = await createLane('design');
     await stopAllHosts();

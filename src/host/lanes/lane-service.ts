@@ -207,7 +207,7 @@ export class LaneService {
         }
       }
       job.step(preCreate.length + 1, total, `git worktree add ${path}`);
-      const added = await addWorktree(main, path, wantedBranch);
+      const added = await addWorktree(main, path, wantedBranch, (p) => this.deps.lanes.list().some((l) => l.path === p));
       if (!added.ok) {
         job.finish(false, added.error.message);
         return added;
@@ -568,20 +568,29 @@ function statusOf(r: LaneRecord, trees: Worktree[]): Lane['status'] {
 }
 
 /** `git worktree add` for a new branch from MAIN's HEAD, a local branch, or a remote one. */
-async function addWorktree(main: string, path: string, branch: string): Promise<Result<void, ApiError>> {
+async function addWorktree(main: string, path: string, branch: string, isLane: (path: string) => boolean): Promise<Result<void, ApiError>> {
   try {
     // The questions are independent of each other: asked at once (each git run costs a few
-    // milliseconds, and a dispatch waits on this). Entries of worktrees deleted by hand would
-    // block the add: the prune tidies them, and only the add below depends on it.
-    const [valid, head, , local, remote] = await Promise.all([
+    // milliseconds, and a dispatch waits on this).
+    const [valid, head, trees, local, remote] = await Promise.all([
       runGit(main, ['check-ref-format', '--branch', branch], { okCodes: [1, 128] }),
       runGit(main, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] }),
-      runGit(main, ['worktree', 'prune']),
+      listWorktrees(main),
       runGit(main, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1, 128] }),
       runGit(main, ['show-ref', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { okCodes: [1, 128] }),
     ]);
     if (valid.code !== 0) {
       return err(apiError('lane_name_invalid', `"${branch}" is not a valid branch name for git.`, { branch }));
+    }
+    // The entry of a worktree whose folder is gone blocks an add at its path or of its branch.
+    // Only such an entry is cleared, and never a lane's: a lane's folder may be missing for a
+    // while (a drive not mounted), and its entry keeps its index and HEAD for when it is back.
+    // (A blanket \`git worktree prune\` cleared them all.)
+    for (const stale of trees.filter((t) => t.prunable && (t.path === path || t.branch === branch))) {
+      if (isLane(stale.path)) {
+        return err(apiError('lane_exists', `Branch ${branch} is checked out in the lane at ${stale.path}, whose folder is missing. Bring the folder back, or remove that lane (grove lane remove), then create this one.`, { branch, path: stale.path }));
+      }
+      await runGit(main, ['worktree', 'remove', '--force', '--', stale.path], { okCodes: [128] });
     }
     const mainBranch = head.stdout.trim();
     if (mainBranch === branch) {
