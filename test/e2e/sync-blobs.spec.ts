@@ -24,10 +24,10 @@ const PNG = readFileSync(join(repoRoot, 'test', 'fixtures', 'images', 'screensho
 let db: MariaDb;
 let a: HostProcess;
 let b: HostProcess;
+const hostEnv = () => ({ GROVE_SYNC_PASSWORD: db.password, GROVE_SYNC_TIMEOUT_MS: '1500', GROVE_OPERATOR_NAME: 'op' });
 test.beforeEach(async () => {
   db = await startMariaDb();
-  const env = { GROVE_SYNC_PASSWORD: db.password, GROVE_SYNC_TIMEOUT_MS: '1500', GROVE_OPERATOR_NAME: 'op' };
-  [a, b] = [await startHostProcess({ env }), await startHostProcess({ env })];
+  [a, b] = [await startHostProcess({ env: hostEnv() }), await startHostProcess({ env: hostEnv() })];
   // The cockpit opens its pages once a repository is there.
   await addTrustedRepo(b, makeRepo(join(makeTempDir('grove-briefs-'), 'flower')));
 });
@@ -83,6 +83,9 @@ for (const width of [1440, 390]) {
 for (const width of [1440, 390]) {
   test(`at ${width} px: the thumbnail of an image whose shared copy is damaged says it was removed and asked for; Retry shows it once the host that has it uploaded it again`, async ({ page }) => {
     const onB = await attachedOnASyncedToB();
+    // A is closed until the test opens it again: a host that has the image answers an ask
+    // within its next round, about a second, and the page must first be seen saying why.
+    await a.stop();
     // A disk fault on the database's machine alters the image's first chunk.
     const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
     try {
@@ -102,7 +105,8 @@ for (const width of [1440, 390]) {
     await expectAccessible(page, 'an attachment whose shared copy was damaged');
     await shoot(page, 'sync-blobs-damaged');
 
-    // A's next round answers the ask.
+    // A is opened again; its next round answers the ask.
+    a = await startHostProcess({ home: a.home, env: hostEnv() });
     await syncNow(a);
     await retryShowsImage(page, retry);
   });
