@@ -18,6 +18,11 @@ import { MAX_EVENTS_PAGE } from '../../shared/methods';
  * A reader that replays with `since()` and then subscribes in the same tick neither misses
  * nor duplicates: a subscription starts after the latest written seq, so events still queued
  * when it subscribes (already in the replay, being committed) are not told to it again.
+ *
+ * An event appended inside a transaction is told once the transaction has ended, and only if
+ * its row is still there as written: a write whose savepoint (or whole group commit) rolled
+ * back must not reach a client, and its seq may already belong to the next event appended.
+ * Transactions here are synchronous, so "ended" is the end of the current task.
  */
 export interface EventPage {
   events: EventEnvelope[];
@@ -63,9 +68,12 @@ export function createEventLog(
   // AUTOINCREMENT's counter, which survives pruning the table empty.
   const selectLatest = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'");
   const prune = db.prepare('DELETE FROM events WHERE seq <= ?');
+  const stored = db.prepare('SELECT payload FROM events WHERE seq = ?').pluck();
   const subscriptions = new Set<Subscription>();
-  const queue: EventEnvelope[] = [];
+  /** `written`: the payload, when appended inside a transaction (checked against the row before it is told). */
+  const queue: { envelope: EventEnvelope; written: string | null }[] = [];
   let isDelivering = false;
+  let scheduled = false;
   let appendsSincePrune = 0;
 
   const latestSeq = (): number => (selectLatest.get() as { seq: number } | undefined)?.seq ?? 0;
@@ -78,15 +86,28 @@ export function createEventLog(
     }
   };
 
+  // After the current task, when its transaction has ended (a later task, should one still be open).
+  const deliverLater = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      if (db.inTransaction) setImmediate(deliver);
+      else deliver();
+    });
+  };
+
   // Never re-entered: an append from a listener lands in the queue and this loop reaches it.
   const deliver = (): void => {
     if (isDelivering) return;
+    if (db.inTransaction) return deliverLater();
     isDelivering = true;
     try {
-      for (let envelope = queue.shift(); envelope; envelope = queue.shift()) {
+      for (let q = queue.shift(); q; q = queue.shift()) {
+        if (q.written !== null && stored.get(q.envelope.seq) !== q.written) continue; // rolled back
         // A copy: a listener may subscribe or unsubscribe while being told.
         for (const s of [...subscriptions]) {
-          if (envelope.seq > s.after && subscriptions.has(s)) tell(s, envelope);
+          if (q.envelope.seq > s.after && subscriptions.has(s)) tell(s, q.envelope);
         }
       }
     } finally {
@@ -97,13 +118,14 @@ export function createEventLog(
   return {
     append(event) {
       const at = now().toISOString();
-      const info = insert.run(at, event.type, JSON.stringify(event));
+      const written = JSON.stringify(event);
+      const info = insert.run(at, event.type, written);
       const envelope: EventEnvelope = { seq: Number(info.lastInsertRowid), at, event };
       if (++appendsSincePrune >= PRUNE_EVERY) {
         appendsSincePrune = 0;
         prune.run(envelope.seq - retention);
       }
-      queue.push(envelope);
+      queue.push({ envelope, written: db.inTransaction ? written : null });
       deliver();
       return envelope;
     },

@@ -10,6 +10,48 @@ afterEach(removeTempDirs);
 const removed = (id: string) => ({ type: 'repo.removed' as const, id });
 
 describe('event log', () => {
+  it('tells an event appended in a transaction once the transaction has ended, and one whose write rolled back never (its seq taken by the next)', async () => {
+    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+    const log = createEventLog(db);
+    const seen: string[] = [];
+    log.subscribe((e) => seen.push(`${e.seq} ${(e.event as { id: string }).id}`));
+    db.transaction(() => {
+      log.append(removed('kept'));
+      // A write of a group commit that fails: its savepoint rolls back, its event with it.
+      try {
+        db.transaction(() => {
+          log.append(removed('rolled-back'));
+          throw new Error('the write failed');
+        })();
+      } catch {
+        // the group goes on
+      }
+      log.append(removed('next')); // takes the rolled-back event's seq
+      expect(seen).toEqual([]); // nothing told while the transaction is open
+    })();
+    log.append(removed('after')); // outside any transaction, in the same task: told in order
+    await Promise.resolve();
+    expect(seen).toEqual(['1 kept', '2 next', '3 after']);
+    expect(log.since(0).events.map((e) => `${e.seq} ${(e.event as { id: string }).id}`)).toEqual(seen);
+  });
+
+  it('tells nothing of a transaction rolled back whole', async () => {
+    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+    const log = createEventLog(db);
+    const seen: number[] = [];
+    log.subscribe((e) => seen.push(e.seq));
+    expect(() =>
+      db.transaction(() => {
+        log.append(removed('x'));
+        throw new Error('disk full');
+      })(),
+    ).toThrow('disk full');
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([]);
+    log.append(removed('y'));
+    expect(seen).toEqual([1]);
+  });
+
   it('numbers events 1, 2, 3… and tells a listener each', () => {
     const { db } = openDatabase(join(makeTempDir(), 'g.db'));
     const log = createEventLog(db);
