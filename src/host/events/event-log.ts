@@ -100,6 +100,8 @@ export function createEventLog(
   // Never re-entered: an append from a listener lands in the queue and this loop reaches it.
   const deliver = (): void => {
     if (isDelivering) return;
+    // Closed meanwhile (the host stopping): nobody is left to tell, and the rows cannot be read.
+    if (!db.open) return void (queue.length = 0);
     if (db.inTransaction) return deliverLater();
     isDelivering = true;
     try {

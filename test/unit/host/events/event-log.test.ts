@@ -52,6 +52,26 @@ describe('event log', () => {
     expect(seen).toEqual([1]);
   });
 
+  it('drops, without an error, an event still waiting for its transaction when the database closes (the host stopping)', async () => {
+    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+    const log = createEventLog(db);
+    const seen: number[] = [];
+    log.subscribe((e) => seen.push(e.seq));
+    const failures: unknown[] = [];
+    const onError = (e: unknown) => failures.push(e);
+    process.on('uncaughtException', onError);
+    try {
+      db.transaction(() => void log.append(removed('x')))();
+      db.close();
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('uncaughtException', onError);
+    }
+    expect(failures).toEqual([]);
+    expect(seen).toEqual([]);
+  });
+
   it('numbers events 1, 2, 3… and tells a listener each', () => {
     const { db } = openDatabase(join(makeTempDir(), 'g.db'));
     const log = createEventLog(db);
