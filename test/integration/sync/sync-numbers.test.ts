@@ -127,8 +127,14 @@ describe.skipIf(!hasMariaDb())('sync: brief numbers come from the shared store',
     expect(await numbersOf(a)).toEqual(await numbersOf(b));
     const local = await createBrief(a, 'made with sync off');
     expect(local).toMatchObject({ number: 6, numberProvisional: false });
-    await syncSet(a, db);
-    expect((await numbersOf(a)).get(local.id)).toEqual({ number: 6, provisional: true });
+    // Turned on while the server hangs: the round it starts cannot number #6 before it is looked at.
+    db.pause();
+    try {
+      await syncSet(a, db);
+      expect((await numbersOf(a)).get(local.id)).toEqual({ number: 6, provisional: true });
+    } finally {
+      db.resume();
+    }
     await syncNow(a);
     const replayed = await sharedNumbers(db);
     expect(replayed.rows.slice(0, 5)).toEqual(before.rows);

@@ -3,7 +3,7 @@ import type { Brief, BriefEntry } from '../../../src/shared/briefs';
 import type { SyncStatus } from '../../../src/shared/sync';
 import { stopAllHosts, type HostProcess } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
-import { append, call, createBrief, mysqlIds, shared, snapshot, startSyncedHost, syncAll, syncNow, syncStatus, whereSecretsCouldLeak } from '../../fixtures/sync-hosts';
+import { append, call, createBrief, heldSyncedHost, mysqlIds, shared, snapshot, startSyncedHost, syncAll, syncNow, syncStatus, whereSecretsCouldLeak } from '../../fixtures/sync-hosts';
 import { startTcpProxy, viaProxy, type TcpProxy } from '../../fixtures/tcp-proxy';
 import { removeTempDirs } from '../../fixtures/temp-dir';
 import { until } from '../../fixtures/wait-until';
@@ -38,6 +38,13 @@ async function proxyTo(db: MariaDb): Promise<TcpProxy> {
 async function hostOn(db: MariaDb, proxy?: TcpProxy): Promise<HostProcess> {
   const host = await startSyncedHost(db, { env: { GROVE_SYNC_TIMEOUT_MS: String(TIMEOUT_MS) } });
   await call<SyncStatus>(host, 'sync.set', { url: proxy ? viaProxy(db.url, proxy) : db.url });
+  return host;
+}
+
+/** The same, with rounds the test can hold (heldSyncedHost). */
+async function heldHostOn(db: MariaDb, proxy: TcpProxy): Promise<Awaited<ReturnType<typeof heldSyncedHost>>> {
+  const host = await heldSyncedHost(db, { env: { GROVE_SYNC_TIMEOUT_MS: String(TIMEOUT_MS) } });
+  await call<SyncStatus>(host, 'sync.set', { url: viaProxy(db.url, proxy) });
   return host;
 }
 
@@ -135,9 +142,11 @@ describe.skipIf(!hasMariaDb())('sync: the link to MySQL cut, slowed, blackholed 
     const db = await startMariaDb();
     const proxy = await proxyTo(db);
     const a = await hostOn(db);
-    const b = await hostOn(db, proxy);
-    // B connected while there was nothing to pull; then A writes a backlog of 1,200 notes.
+    const b = await heldHostOn(db, proxy);
+    // B connected while there was nothing to pull; then A writes a backlog of 1,200 notes,
+    // which B's own rounds (every second) would pull as it grows: held until the test pulls.
     expect((await syncNow(b)).state).toBe('idle');
+    b.hold();
     const briefs = [await createBrief(a, 'alpha'), await createBrief(a, 'beta'), await createBrief(a, 'gamma')];
     await writeNotes(a, briefs, 1200, 'backlog');
     expect((await syncNow(a)).waiting).toBe(0);
@@ -146,6 +155,7 @@ describe.skipIf(!hasMariaDb())('sync: the link to MySQL cut, slowed, blackholed 
     // B pulls it 500 at a time through a slow link, cut once the first batch is applied (it holds the briefs' creation).
     // Each batch then takes half a second at least, time enough to see the first one and cut before the last, on a loaded machine too.
     proxy.delay(250);
+    b.release();
     const round = syncNow(b);
     await until('the first pull batch applied', async () => (await call<{ briefs: unknown[] }>(b, 'briefs.list', { limit: 10 })).briefs.length > 0, 10_000);
     proxy.drop();

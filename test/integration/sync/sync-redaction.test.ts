@@ -1,12 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
+import { removeTempDirs } from '../../fixtures/temp-dir';
 import { stopAllHosts, type HostProcess } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
 import { filesHolding } from '../../fixtures/files-holding';
-import { append, call, snapshot, startSyncedHost, syncAll, syncNow, syncSet, syncStatus } from '../../fixtures/sync-hosts';
+import { append, call, heldSyncedHost, snapshot, startSyncedHost, syncAll, syncNow, syncSet, syncStatus } from '../../fixtures/sync-hosts';
 import type { Brief, BriefEntry } from '../../../src/shared/briefs';
 
 /**
@@ -42,21 +40,9 @@ async function whatHostShows(host: HostProcess): Promise<string> {
   return JSON.stringify([briefs, events, found.briefs]);
 }
 
-/**
- * A host reading its password from its data dir's file: making the file readable by others
- * makes its rounds refused (retried only every 15 s), so the test decides when it pulls.
- */
-async function hostWithFile(db: MariaDb): Promise<HostProcess & { hold(): void; release(): void }> {
-  const home = makeTempDir('grove-home-');
-  const file = join(home, 'sync-password');
-  writeFileSync(file, `${db.password}\n`, { mode: 0o600 });
-  const host = await startSyncedHost(db, { home, env: { GROVE_SYNC_PASSWORD: '' } });
-  return Object.assign(host, { hold: () => chmodSync(file, 0o644), release: () => chmodSync(file, 0o600) });
-}
-
 /** A writes the secret, all sync; B copies it into entries only B has and pushes them, while the redactor (unless B) pulls nothing. */
 async function secretCopiedByB(db: MariaDb, redactor: 'a' | 'b' | 'c') {
-  const [a, b, c] = [await hostWithFile(db), await hostWithFile(db), await hostWithFile(db)];
+  const [a, b, c] = [await heldSyncedHost(db), await heldSyncedHost(db), await heldSyncedHost(db)];
   for (const h of [a, b, c]) await syncSet(h, db);
   const brief = await call<{ brief: Brief; entries: BriefEntry[] }>(a, 'briefs.create', { title: 'Payments', spec: `Call the API with ${SECRET}.\nRetry twice.` });
   await syncAll([a, b, c]);
