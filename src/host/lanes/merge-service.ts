@@ -10,7 +10,7 @@ import { uuidv7 } from '../ids';
 import type { RepoStore } from '../repos/repo-store';
 import { commitAll } from './git/commit-all';
 import { deleteMergedBranch } from './git/delete-merged-branch';
-import { gitMergePreflight } from './git/merge-preflight';
+import { gitMergePreflight, mergeResult } from './git/merge-preflight';
 import { sharedObjectsCheck } from './git/object-integrity';
 import { mergeIntoMain, rollbackMain } from './git/merge-into-main';
 import { runGit } from './git/run-git';
@@ -73,10 +73,11 @@ const OUTPUT_TAIL_LINES = 40;
 /** Merges looked at on start for one left `gating`: only the latest can be (one merge at a time per repository). */
 const RECOVERY_SCAN = 1000;
 
-/** The tree merging `commit` into `base` gives (git merge-tree), or '' when it conflicts. */
+/** The tree merging `commit` into `base` gives, or '' when it conflicts. */
 async function mergedTree(mainPath: string, base: string, commit: string): Promise<string> {
-  const r = await runGit(mainPath, ['merge-tree', '--write-tree', '--no-messages', base, commit], { okCodes: [1] });
-  return r.code === 0 ? r.stdout.trim().split('\n')[0]! : '';
+  const merged = await mergeResult(mainPath, base, commit);
+  if (merged.kind === 'failed') throw new Error(`git merge-tree failed: ${merged.message}`);
+  return merged.kind === 'clean' ? merged.tree : '';
 }
 
 const stoppedMerging = (i: MergeIntent): string => `The host stopped while merging lane ${i.laneName} into MAIN`;

@@ -94,10 +94,10 @@ async function mainClean(mainPath: string, mainBranch: string | null, mainHead: 
   return { name: 'main-clean', ok: true, message: `MAIN is on ${mainBranch} with nothing uncommitted.`, detail: [] };
 }
 
-type MergeResult = { kind: 'clean'; tree: string } | { kind: 'conflicts'; files: string[] } | { kind: 'failed'; message: string };
+export type MergeResult = { kind: 'clean'; tree: string } | { kind: 'conflicts'; files: string[] } | { kind: 'failed'; message: string };
 
 /** `git merge-tree --write-tree`: exit 0 is a clean merge, 1 has conflicts, anything else is git refusing. */
-async function mergeResult(mainPath: string, mainHead: string, branchHead: string): Promise<MergeResult> {
+export async function mergeResult(mainPath: string, mainHead: string, branchHead: string): Promise<MergeResult> {
   try {
     const r = await runGit(mainPath, ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', mainHead, branchHead], { okCodes: [1] });
     const [tree = '', ...files] = r.stdout.split('\0').filter(Boolean);
