@@ -10,6 +10,7 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { hostPidOf } from '../fixtures/agent-pids';
 import { until } from '../fixtures/wait-until';
 import { openTerminalClient, type TerminalClient } from '../fixtures/terminal-client';
+import { killLeftovers } from '../fixtures/leftover-processes';
 
 /** Agents in real PTYs under a real host, with the fake CLIs in test/fixtures/agents. */
 const fakeClaude = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');
@@ -21,13 +22,7 @@ const strayPids: number[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.close();
   await stopAllHosts();
-  for (const pid of strayPids.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone, as it should be */
-    }
-  }
+  killLeftovers(strayPids);
   removeTempDirs();
 });
 

@@ -7,17 +7,12 @@ import { isPidAlive } from '../../src/host-client/find-host';
 import { makeRepo } from '../fixtures/git-repo';
 import { cliEntry, readDiscoveryOf, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { killLeftovers } from '../fixtures/leftover-processes';
 
 /** The `grove` command as a user runs it: a real process, real exit codes, real output. */
 const detachedHosts: number[] = [];
 afterEach(async () => {
-  for (const pid of detachedHosts.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
+  killLeftovers(detachedHosts);
   await stopAllHosts();
   removeTempDirs();
 });

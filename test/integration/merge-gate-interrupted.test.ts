@@ -8,6 +8,7 @@ import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtur
 import { commitIn, headOf } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { killLeftovers } from '../fixtures/leftover-processes';
 
 /**
  * A host killed (SIGKILL) while MAIN's gate checks a merge: the next host finds the merge
@@ -21,19 +22,14 @@ let repoId: string;
 let notes: string;
 /** The slow gate's process: it outlives the killed host, and the next host must end it (ended here by pid should that fail). */
 let gatePid: number | null = null;
+const leftovers: number[] = [];
 
 beforeEach(() => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   notes = realpathSync(makeTempDir('grove-gate-notes-'));
 });
 afterEach(async () => {
-  if (gatePid !== null) {
-    try {
-      process.kill(gatePid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killLeftovers(leftovers);
   gatePid = null;
   await stopAllHosts();
   removeTempDirs();
@@ -66,6 +62,7 @@ async function killDuringGate(file: string, rollback: 'auto' | 'ask'): Promise<s
   const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
   await expect.poll(() => existsSync(join(notes, 'started')), { timeout: 10_000 }).toBe(true);
   gatePid = Number(readFileSync(join(notes, 'started'), 'utf8').trim());
+  leftovers.push(gatePid);
   expect((await mergesNow()).map((m) => m.state)).toEqual(['gating']);
   await host.kill9();
   await merging;

@@ -8,6 +8,7 @@ import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtur
 import { commitIn, headOf } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { killLeftovers } from '../fixtures/leftover-processes';
 
 /**
  * A host killed (SIGKILL) while git merges a lane into MAIN, before Grove has recorded the
@@ -21,21 +22,14 @@ let main: string;
 let repoId: string;
 let notes: string;
 /** The hook's process, held until the host is dead; ended here by pid should a test fail first. */
-let hookPid: number | null = null;
+const hookPids: number[] = [];
 
 beforeEach(() => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   notes = realpathSync(makeTempDir('grove-merge-notes-'));
 });
 afterEach(async () => {
-  if (hookPid !== null) {
-    try {
-      process.kill(hookPid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  hookPid = null;
+  killLeftovers(hookPids);
   await stopAllHosts();
   removeTempDirs();
 });
@@ -73,12 +67,11 @@ async function killDuringMerge(hook: 'post-merge' | 'pre-merge-commit', file: st
   chmodSync(hookPath, 0o755);
   const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
   await expect.poll(() => existsSync(join(notes, 'hook')), { timeout: 15_000 }).toBe(true);
-  hookPid = Number(readFileSync(join(notes, 'hook'), 'utf8').trim());
+  hookPids.push(Number(readFileSync(join(notes, 'hook'), 'utf8').trim()));
   await host.kill9();
   await merging;
   rmSync(hookPath);
-  process.kill(hookPid, 'SIGKILL');
-  hookPid = null;
+  killLeftovers(hookPids);
   // git, orphaned by the host, ends too (on its next write to the host's pipe); wait for that.
   await expect.poll(() => gitRunningIn(main), { timeout: 10_000 }).toBe(false);
   return { before, commit };

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCommands, type CommandsOutcome, type RunCommandsOptions } from '../../src/host/lanes/setup/run-commands';
 import { isProcessRunning, listProcesses } from '../../src/host/terminals/process-tree';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { killLeftovers } from '../fixtures/leftover-processes';
 
 /**
  * The setup command runner against real shells: order, streaming, failure, and the
@@ -12,13 +13,7 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
  */
 const leftovers: number[] = [];
 afterEach(() => {
-  for (const pid of leftovers.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+  killLeftovers(leftovers);
   removeTempDirs();
 });
 
