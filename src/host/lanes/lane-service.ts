@@ -586,11 +586,13 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
     // Only such an entry is cleared, and never a lane's: a lane's folder may be missing for a
     // while (a drive not mounted), and its entry keeps its index and HEAD for when it is back.
     // (A blanket \`git worktree prune\` cleared them all.)
+    const cleared = new Set<string>();
     for (const stale of trees.filter((t) => t.prunable && (t.path === path || t.branch === branch))) {
       if (isLane(stale.path)) {
         return err(apiError('lane_exists', `Branch ${branch} is checked out in the lane at ${stale.path}, whose folder is missing. Bring the folder back, or remove that lane (grove lane remove), then create this one.`, { branch, path: stale.path }));
       }
-      await runGit(main, ['worktree', 'remove', '--force', '--', stale.path], { okCodes: [128] });
+      const removed = await runGit(main, ['worktree', 'remove', '--force', '--', stale.path], { okCodes: [128] });
+      if (removed.code === 0) cleared.add(stale.path);
     }
     const mainBranch = head.stdout.trim();
     if (mainBranch === branch) {
@@ -599,7 +601,7 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
       );
     }
     if (local.code === 0) {
-      const usedBy = (await listWorktrees(main)).find((t) => t.branch === branch);
+      const usedBy = trees.find((t) => t.branch === branch && !cleared.has(t.path));
       if (usedBy) {
         return err(apiError('lane_exists', `Branch ${branch} is already checked out in ${usedBy.path}.`, { branch, path: usedBy.path }));
       }
