@@ -63,6 +63,8 @@ class StepTimeout extends Error {}
 
 export class SyncService {
   private conn: Connection | null = null;
+  /** The password `conn` was opened with: a round that reads another connects anew. */
+  private connPassword: string | null = null;
   private schemaReady = false;
   /** The identity of the store this connection reached (shared-schema.ts sharedStoreId); read with the schema. */
   private storeId: string | null = null;
@@ -238,9 +240,12 @@ export class SyncService {
     const written = writeSyncPassword(this.deps.dataDir, password);
     if (!written.ok) return written;
     if (this.deps.state.config() && !this.stopped) {
+      // A round now, or once the one under way has ended, unless another has started by then
+      // (a sync.now waiting behind it): that one read the file after it was written. Either
+      // way the round connects anew if its connection was opened with another password
+      // (connection()); cutting the connection here would cut a round already using it.
       const retry = (): void => {
-        this.disconnect();
-        this.schedule(0);
+        if (!this.running) this.schedule(0);
       };
       if (this.running) void this.running.then(retry);
       else retry();
@@ -416,7 +421,10 @@ export class SyncService {
   }
 
   private async connection(config: SyncConfig, password: string): Promise<Connection> {
-    if (this.conn) return this.conn;
+    if (this.conn && this.connPassword === password) return this.conn;
+    // Opened with another password (one saved since): the new one is tried now, not whenever
+    // the server next ends this session.
+    if (this.conn) this.disconnect();
     const connecting = createConnection(sharedConnectionOptions(config, password, this.timeoutMs));
     let conn: Connection;
     try {
@@ -432,6 +440,7 @@ export class SyncService {
       if (this.conn === conn) this.disconnect();
     });
     this.conn = conn;
+    this.connPassword = password;
     this.schemaReady = false;
     // A host whose link dies mid-push (a lid closed, a network gone) sends no FIN: the server would
     // keep its session, and with it the entry_seq lock every host's push needs, for wait_timeout

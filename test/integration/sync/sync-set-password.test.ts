@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../src/shared/sync';
 import { api, startHostProcess, stopAllHosts } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
-import { call, syncStatus, whereSecretsCouldLeak } from '../../fixtures/sync-hosts';
+import { call, heldSyncedHost, syncNow, syncSet, syncStatus, whereSecretsCouldLeak } from '../../fixtures/sync-hosts';
 import { removeTempDirs } from '../../fixtures/temp-dir';
 import { until } from '../../fixtures/wait-until';
 
@@ -68,6 +68,33 @@ describe.skipIf(!hasMariaDb())('sync.setPassword', () => {
     const everywhere = (await whereSecretsCouldLeak(host)) + answers.join('\n');
     expect(everywhere).toContain('"type":"sync.status"');
     for (const secret of [wrong, db.password, 'line-one-secret']) expect(everywhere).not.toContain(secret);
+  }, 60_000);
+
+  it('saved while a round runs and a sync.now waits behind it: the waiting round is not cut, and it uses the password saved', async () => {
+    const db = await startMariaDb();
+    const host = await heldSyncedHost(db);
+    await syncSet(host, db);
+    expect((await syncNow(host)).state).toBe('idle'); // connected, with the password of the file
+    // A round held on a hung server, a sync.now queued behind it, then the password saved
+    // (the same one, as a settings page saving it again would): the server is back before the
+    // round's timeout, so the round ends well and the waiting one starts on its connection.
+    db.pause();
+    let waiting: Promise<SyncStatus>;
+    try {
+      const running = syncNow(host);
+      await new Promise((r) => setTimeout(r, 100));
+      waiting = syncNow(host);
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await api(host, 'sync.setPassword', { password: db.password })).body.ok).toBe(true);
+      db.resume();
+      expect((await running).state).toBe('idle');
+    } finally {
+      db.resume();
+    }
+    const after = await waiting;
+    expect(after).toMatchObject({ state: 'idle', lastError: null });
+    const seen = await call<{ events: { event: { type: string; status?: SyncStatus } }[] }>(host, 'events.since', { since: 0 });
+    expect(seen.events.filter((e) => e.event.type === 'sync.status').map((e) => e.event.status!.state)).not.toContain('offline');
   }, 60_000);
 
   it('is refused while GROVE_SYNC_PASSWORD is set (the variable wins over the file), and writes nothing', async () => {
