@@ -8,7 +8,7 @@ import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtur
 import { commitIn, headOf } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { killLeftovers } from '../fixtures/leftover-processes';
+import { isRunning, killLeftovers } from '../fixtures/leftover-processes';
 
 /**
  * A host killed (SIGKILL) while MAIN's gate checks a merge: the next host finds the merge
@@ -37,16 +37,6 @@ afterEach(async () => {
 
 const gate = (): string =>
   `if [ -e ${notes}/slow ]; then echo $$ > ${notes}/started; exec sleep 120; fi; if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi; echo "artisan ok"`;
-
-/** Running, that is: a zombie (ended, not yet reaped by whoever adopted it) is not. */
-const isAlive = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-};
 
 const mergesNow = async (): Promise<MergeRecord[]> => ((await api(host, 'merges.list', { repoId })).body.result as { merges: MergeRecord[] }).merges;
 
@@ -91,10 +81,10 @@ describe('a host killed during a merge\'s gate', () => {
   it('the gate passes when it runs again: the merge stands, one alert; the killed host\'s gate was ended first', async () => {
     await killDuringGate('feature.php', 'auto');
     const mergedHead = headOf(main);
-    expect(isAlive(gatePid!)).toBe(true);
+    expect(isRunning(gatePid!)).toBe(true);
     host = await startHostProcess({ home: host.home });
     // Ended before the new host answered: never two gates at once on MAIN.
-    expect(isAlive(gatePid!)).toBe(false);
+    expect(isRunning(gatePid!)).toBe(false);
     await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('merged');
     expect(headOf(main)).toBe(mergedHead);
     await expect.poll(async () => (await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([

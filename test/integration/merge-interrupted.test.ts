@@ -8,7 +8,7 @@ import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtur
 import { commitIn, headOf } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { killLeftovers } from '../fixtures/leftover-processes';
+import { isRunning, killLeftovers } from '../fixtures/leftover-processes';
 
 /**
  * A host killed (SIGKILL) while git merges a lane into MAIN, before Grove has recorded the
@@ -52,9 +52,10 @@ const gate = `if [ -e BROKEN ]; then echo "PHP Fatal error"; exit 255; fi; echo 
 
 /**
  * Merges a lane whose commit adds `file`, kills the host while MAIN's `hook` runs, then lets
- * git go on. Resolves with MAIN's HEAD before the merge and the lane's commit.
+ * git go on (unless `gitGoesOn` is false: git stays held in its hook, alive, for the next
+ * host to find). Resolves with MAIN's HEAD before the merge and the lane's commit.
  */
-async function killDuringMerge(hook: 'post-merge' | 'pre-merge-commit', file: string, recipe: string): Promise<{ before: string; commit: string }> {
+async function killDuringMerge(hook: 'post-merge' | 'pre-merge-commit', file: string, recipe: string, gitGoesOn = true): Promise<{ before: string; commit: string }> {
   commitIn(main, 'grove.yaml', recipe, 'recipe');
   host = await startHostProcess();
   repoId = await addRepo(host, main);
@@ -71,6 +72,7 @@ async function killDuringMerge(hook: 'post-merge' | 'pre-merge-commit', file: st
   await host.kill9();
   await merging;
   rmSync(hookPath);
+  if (!gitGoesOn) return { before, commit };
   killLeftovers(hookPids);
   // git, orphaned by the host, ends too (on its next write to the host's pipe); wait for that.
   await expect.poll(() => gitRunningIn(main), { timeout: 10_000 }).toBe(false);
@@ -121,6 +123,24 @@ describe('a host killed while git merges a lane into MAIN', () => {
     expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
       `The host stopped while merging lane fix into MAIN, before the merge was made; MAIN's commit is as it was (${before.slice(0, 12)}), but its files differ from it (feature.php): git may have been writing them as it stopped. Grove left MAIN as it is: check it (\`git status\`), restore what git half-wrote (\`git checkout -- FILE\`), then merge the lane again.`,
     ]);
+  });
+
+  it('git still merging when the next host starts (held in a hook): that host ends it before it looks, so the merge it undoes cannot land after', async () => {
+    const { before } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n  gate: '${gate}'\n`, false);
+    const hookPid = hookPids[0]!;
+    expect(gitRunningIn(main)).toBe(true);
+    host = await startHostProcess({ home: host.home });
+    // Ended by the new host (the hook and the git that waits on it), not by this test.
+    expect(isRunning(hookPid)).toBe(false);
+    expect(gitRunningIn(main)).toBe(false);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped while merging lane fix into MAIN, before the merge was made; the half-made merge was undone, so MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`,
+    ]);
+    // Nothing goes on behind the alert: MAIN stays as it was.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(headOf(main)).toBe(before);
+    expect(git(main, 'status', '--porcelain')).toBe('');
+    expect(await mergesNow()).toEqual([]);
   });
 
   it('before git made the merge commit: the next host undoes the half-made merge, so MAIN is served as it was', async () => {

@@ -255,6 +255,9 @@ export class MergeService {
           recoveryRef: intent.recoveryRef,
           message: `Merge lane ${lane.name} (${branch}) through Grove`,
           env: { GROVE_ALLOW_MAIN_COMMIT: '1' },
+          // A git that outlives a killed host (held in a hook, writing a large checkout) would
+          // go on merging while the next host settles this intent: that host ends it first.
+          group: this.deps.commandGroups && { marker: `merge-${intent.id}`, groups: this.deps.commandGroups, what: `git merge of lane ${lane.name} into MAIN` },
         });
       } catch (e) {
         // git failed in a way mergeIntoMain does not know: what it left is read from MAIN, as after a crash.

@@ -2,7 +2,7 @@ import { err, ok, type Result } from '../../../shared/result';
 import { fallbackIdentityArgs } from './commit-identity';
 import { writeRecoveryRef } from './recovery-ref';
 import { requireWorktree } from './require-worktree';
-import { GitError, runGit } from './run-git';
+import { GitError, runGit, type GitRunGroup } from './run-git';
 import { count } from '../../../shared/plural';
 
 /**
@@ -29,6 +29,8 @@ export interface MergeIntoMainOptions {
   message: string;
   /** Extra environment for git (the caller marks its merges for MAIN's commit guard). */
   env?: Record<string, string>;
+  /** The merge's git kept on record while it runs, so a host killed meanwhile has it ended by the next (run-git.ts). */
+  group?: GitRunGroup;
 }
 
 export interface MergedIntoMain {
@@ -58,7 +60,7 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
   const how = o.strategy === 'ff' ? ['--ff'] : o.strategy === 'ff-only' ? ['--ff-only'] : ['--no-ff'];
   // --no-autostash: a merge.autoStash config must not stash MAIN's edits and re-apply them with conflicts.
   const args = [...identity, 'merge', ...how, '--no-edit', '--no-autostash', '-m', o.message, commit];
-  const merged = await runGit(mainPath, args, { env: { ...o.env, GIT_MERGE_AUTOEDIT: 'no' }, okCodes: [1, 128] });
+  const merged = await runGit(mainPath, args, { env: { ...o.env, GIT_MERGE_AUTOEDIT: 'no' }, okCodes: [1, 128], group: o.group });
 
   if (merged.code === 0) {
     const mainAfter = await headOf(mainPath);

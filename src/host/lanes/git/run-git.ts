@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { COMMAND_GROUP_VAR, type CommandGroups } from '../setup/command-groups';
 
 /**
  * The one way the host runs git: argument arrays (never a shell), a clean environment
@@ -37,17 +38,56 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, GIT_NO_REPLACE_OBJECTS: '1', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'core.fsmonitor', GIT_CONFIG_VALUE_0: 'false', ...extra };
 }
 
+/**
+ * A git run kept on record while it runs (command-groups.ts): its own process group, marked
+ * in its environment (its hooks inherit the mark), so that a host killed meanwhile leaves a
+ * record and the next host ends it before it looks at what it was doing.
+ */
+export interface GitRunGroup {
+  marker: string;
+  groups: CommandGroups;
+  what: string;
+}
+
 export function runGit(
   cwd: string,
   args: readonly string[],
-  opts: { env?: Record<string, string>; okCodes?: readonly number[] } = {},
+  opts: { env?: Record<string, string>; okCodes?: readonly number[]; group?: GitRunGroup } = {},
 ): Promise<GitOutput> {
+  const settle = (out: GitOutput, resolve: (o: GitOutput) => void, reject: (e: Error) => void): void => {
+    if (out.code === 0 || (opts.okCodes ?? []).includes(out.code)) resolve(out);
+    else reject(new GitError(args, cwd, out));
+  };
+  if (opts.group) return runGitInGroup(cwd, args, opts.env, opts.group, settle);
   return new Promise((resolve, reject) => {
     execFile('git', args as string[], { cwd, env: gitEnv(opts.env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
-      const out = { code, stdout, stderr };
-      if (code === 0 || (opts.okCodes ?? []).includes(code)) resolve(out);
-      else reject(new GitError(args, cwd, out));
+      settle({ code, stdout, stderr }, resolve, reject);
+    });
+  });
+}
+
+/** spawn, not execFile: only spawn starts git in a process group of its own (`detached`). */
+function runGitInGroup(
+  cwd: string,
+  args: readonly string[],
+  env: Record<string, string> | undefined,
+  group: GitRunGroup,
+  settle: (out: GitOutput, resolve: (o: GitOutput) => void, reject: (e: Error) => void) => void,
+): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
+    const out = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
+    child.on('error', (e) => {
+      group.groups.ended(group.marker);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      group.groups.ended(group.marker);
+      settle({ code: code ?? -1, ...out }, resolve, reject);
     });
   });
 }
