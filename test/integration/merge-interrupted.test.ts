@@ -143,6 +143,21 @@ describe('a host killed while git merges a lane into MAIN', () => {
     expect(await mergesNow()).toEqual([]);
   });
 
+  it('git killed while it held MAIN\'s index (its index.lock left): the next host leaves MAIN as it is and says to remove the lock', async () => {
+    const { before } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n  gate: '${gate}'\n`);
+    const lock = join(main, '.git', 'index.lock');
+    writeFileSync(lock, ''); // what a git killed with SIGKILL mid-write leaves
+    host = await startHostProcess({ home: host.home });
+    expect(existsSync(lock)).toBe(true);
+    rmSync(lock);
+    expect(git(main, 'status', '--porcelain')).toBe('A  feature.php'); // left as it was: not Grove's to guess
+    expect(headOf(main)).toBe(before);
+    expect(await mergesNow()).toEqual([]);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped while merging lane fix into MAIN, before the merge was made; MAIN's commit is as it was (${before.slice(0, 12)}), but git stopped while it held MAIN's index and left .git/index.lock there. Grove left MAIN as it is: once no git runs in MAIN, remove .git/index.lock, check MAIN (\`git status\`; \`git reset --merge\` undoes a merge left half-made), then merge the lane again.`,
+    ]);
+  });
+
   it('before git made the merge commit: the next host undoes the half-made merge, so MAIN is served as it was', async () => {
     const { before } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n  gate: '${gate}'\n`);
     // git died with the host (its output pipe gone) and left the lane's changes staged in MAIN.

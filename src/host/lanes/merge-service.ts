@@ -344,12 +344,17 @@ export class MergeService {
         this.deps.merges.settle(intent.repoId);
         continue;
       }
-      await this.deps.locks
-        .run(repo.id, () => this.settleIntent(repo, intent))
-        .catch((e: unknown) => {
+      await this.deps.locks.run(repo.id, async () => {
+        // A merge started as this host began (its API answers first) may have settled this
+        // intent already, under the lock, and written its own: that one is not this one.
+        if (!this.deps.merges.intents().some((i) => i.id === intent.id)) return;
+        try {
+          await this.settleIntent(repo, intent);
+        } catch (e) {
           this.deps.merges.settle(repo.id);
           this.alert(repo, `${stoppedMerging(intent)}, and what became of it could not be found out (${e instanceof Error ? e.message : String(e)}). Check MAIN; ${intent.recoveryRef} holds MAIN as it was before.`);
-        });
+        }
+      });
     }
   }
 
@@ -378,15 +383,22 @@ export class MergeService {
       const index = await git(['write-tree'], [128]); // 128: unmerged entries
       const tree = async (commit: string): Promise<string> => (await git(['rev-parse', `${commit}^{tree}`])).stdout.trim();
       if (head === before) {
+        // git stopped (killed) while it held MAIN's index: the index cannot be read as it is,
+        // nor undone (git refuses while the lock is there). The merge's git has been ended by
+        // now (command groups), so the lock is stale, but only a person can say what else ran.
+        if (existsSync(join(await worktreeGitDir(repo.mainPath), 'index.lock'))) {
+          return alert(
+            `${why}, before the merge was made; MAIN's commit is as it was (${before.slice(0, 12)}), but git stopped while it held MAIN's index and left .git/index.lock there. Grove left MAIN as it is: once no git runs in MAIN, remove .git/index.lock, check MAIN (\`git status\`; \`git reset --merge\` undoes a merge left half-made), then merge the lane again.`,
+          );
+        }
         if (index.code === 0 && index.stdout.trim() === (await tree(head)) && !mergeHead) {
           // Nothing staged. A git stopped while it wrote the merge's files leaves them in the
           // working tree only: MAIN was clean before the merge (its preflight), so what differs
           // now is that, or an edit made since; either way it is left for the operator.
           const left = (await git(['status', '--porcelain=v1', '-z', '--untracked-files=all'])).stdout.split('\0').filter(Boolean).map((l) => l.slice(3));
-          const locked = existsSync(join(await worktreeGitDir(repo.mainPath), 'index.lock'));
-          if (left.length === 0 && !locked) return alert(`${why}, before the merge was made: MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`);
+          if (left.length === 0) return alert(`${why}, before the merge was made: MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`);
           return alert(
-            `${why}, before the merge was made; MAIN's commit is as it was (${before.slice(0, 12)}), but ${left.length ? `its files differ from it (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}): git may have been writing them as it stopped` : 'git left its index.lock there'}. Grove left MAIN as it is: check it (\`git status\`), restore what git half-wrote (\`git checkout -- FILE\`)${locked ? ', remove .git/index.lock once no git runs there' : ''}, then merge the lane again.`,
+            `${why}, before the merge was made; MAIN's commit is as it was (${before.slice(0, 12)}), but its files differ from it (${left.slice(0, 5).join(', ')}${left.length > 5 ? ', …' : ''}): git may have been writing them as it stopped. Grove left MAIN as it is: check it (\`git status\`), restore what git half-wrote (\`git checkout -- FILE\`), then merge the lane again.`,
           );
         }
         const grovesOwn =
