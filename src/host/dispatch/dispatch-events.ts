@@ -12,7 +12,9 @@ export const RENEW_EVERY_MS = 20_000;
  * finished, room for the next), a brief changing (a waiting dispatch may be ready; an
  * accepted plan may start the build), sync's state changing (a dispatch waiting for the
  * shared store to decide its claim asks again), and what a lane produced (auto-links). Reactions run
- * after the event's own write has committed (events are told inside it), never within it.
+ * in a later task, never within the write that told the event (an event appended inside a
+ * transaction is told once it has ended, but a listener's own writes must not nest in another
+ * listener's delivery).
  */
 export function watchDispatchEvents(events: EventLog, parts: { dispatches: DispatchService; claims: ClaimBook; autoLink: AutoLinker; leases?: SharedLeases }): () => void {
   const { dispatches, claims, autoLink, leases } = parts;
