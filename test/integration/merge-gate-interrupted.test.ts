@@ -92,6 +92,19 @@ describe('a host killed during a merge\'s gate', () => {
     ]);
   });
 
+  it('MAIN already back at the commit before the merge (the killed host\'s rollback finished by its git): recorded as rolled back, the gate not run again, one alert', async () => {
+    const before = await killDuringGate('BROKEN', 'auto');
+    const mergedHead = headOf(main);
+    git(main, 'reset', '--keep', before); // what the failed gate's rollback does, finished after its host died
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('rolled-back');
+    expect(headOf(main)).toBe(before);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped before MAIN's gate had checked the merge of lane fix (${mergedHead.slice(0, 12)}); MAIN is back at the commit before the merge (${before.slice(0, 12)}), so the merge is recorded as rolled back. Merge the lane again once it is fixed.`,
+    ]);
+    expect((await alertsOf(host)).filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
+  });
+
   it('with merge.rollback: ask, a failing gate leaves the merge for the operator, whose rollback then works', async () => {
     const before = await killDuringGate('BROKEN', 'ask');
     host = await startHostProcess({ home: host.home });

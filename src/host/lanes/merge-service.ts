@@ -261,7 +261,11 @@ export class MergeService {
         });
       } catch (e) {
         // git failed in a way mergeIntoMain does not know: what it left is read from MAIN, as after a crash.
-        await this.settleIntent(repo, intent, { failed: e instanceof Error ? e.message.split('\n')[0]! : String(e) }).catch(() => undefined);
+        const failed = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        await this.settleIntent(repo, intent, { failed }).catch((unread: unknown) => {
+          this.deps.merges.settle(repo.id);
+          this.alert(repo, `Merging lane ${lane.name} into MAIN failed (${failed}), and what it left could not be found out (${unread instanceof Error ? unread.message : String(unread)}). Check MAIN; ${intent.recoveryRef} holds MAIN as it was before.`);
+        });
         throw e;
       }
       if (!merged.ok) {
@@ -335,7 +339,8 @@ export class MergeService {
    * head moved to it, so the guards do not take Grove's own merge for a commit outside Grove),
    * gating when MAIN has a gate, so recoverGating runs that gate like any interrupted one;
    * stopped half-way (git's merge commit not yet made), git's merge is aborted so MAIN is
-   * served as it was; not started, nothing to do. One alert each.
+   * served as it was; not started, nothing to do. One alert each. Then a merge left gating
+   * whose rollback had been made (settleFinishedRollback).
    */
   async settleIntents(): Promise<void> {
     for (const intent of this.deps.merges.intents()) {
@@ -356,6 +361,26 @@ export class MergeService {
         }
       });
     }
+    for (const record of this.deps.merges.list(undefined, RECOVERY_SCAN).filter((m) => m.state === 'gating')) {
+      const repo = this.deps.repos.get(record.repoId);
+      if (repo) await this.deps.locks.run(repo.id, () => this.settleFinishedRollback(repo, record)).catch(() => undefined); // regate tries again
+    }
+  }
+
+  /**
+   * A merge left gating whose MAIN is back at the commit before it: its gate had failed and the
+   * rollback was under way when the host stopped, and git finished it (or a person did the
+   * same). Recorded as rolled back before MAIN's guards look, which would take it for a reset
+   * made outside Grove, and not left to a rollback that would be refused.
+   */
+  private async settleFinishedRollback(repo: Repo, listed: MergeRecord): Promise<void> {
+    const record = this.deps.merges.get(listed.id);
+    if (record?.state !== 'gating' || record.mainAfter === record.mainBefore) return;
+    const head = (await runGit(repo.mainPath, ['rev-parse', '--verify', '-q', 'HEAD'], { okCodes: [1] })).stdout.trim();
+    if (head !== record.mainBefore) return;
+    this.deps.mainWatch.setKnownHead(repo.id, head);
+    this.update(record, { state: 'rolled-back' });
+    this.alert(repo, `${interruptedWhy(record)}; MAIN is back at the commit before the merge (${head.slice(0, 12)}), so the merge is recorded as rolled back. Merge the lane again once it is fixed.`);
   }
 
   /**
