@@ -158,6 +158,19 @@ describe('a host killed while git merges a lane into MAIN', () => {
     ]);
   });
 
+  it('an abort cut short (MERGE_HEAD of the lane\'s commit left, the index back at HEAD): the next host finishes undoing it', async () => {
+    const { before, commit } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n  gate: '${gate}'\n`);
+    git(main, 'reset', '-q', '--hard');
+    writeFileSync(join(main, '.git', 'MERGE_HEAD'), `${commit}\n`);
+    host = await startHostProcess({ home: host.home });
+    expect(existsSync(join(main, '.git', 'MERGE_HEAD'))).toBe(false);
+    expect(git(main, 'status', '--porcelain')).toBe('');
+    expect(headOf(main)).toBe(before);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped while merging lane fix into MAIN, before the merge was made; the half-made merge was undone, so MAIN is as it was (${before.slice(0, 12)}). Merge the lane again.`,
+    ]);
+  });
+
   it('before git made the merge commit: the next host undoes the half-made merge, so MAIN is served as it was', async () => {
     const { before } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n  gate: '${gate}'\n`);
     // git died with the host (its output pipe gone) and left the lane's changes staged in MAIN.

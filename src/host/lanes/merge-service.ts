@@ -427,7 +427,8 @@ export class MergeService {
           );
         }
         const grovesOwn =
-          (mergeHead === intent.commit && index.code !== 0) || // a conflicted merge: the lane's commit is what git was merging
+          // A conflicted merge of the lane's commit, or its abort cut short (MERGE_HEAD left, the index back at HEAD).
+          (mergeHead === intent.commit && (index.code !== 0 || index.stdout.trim() === (await tree(head)))) ||
           (index.code === 0 && index.stdout.trim() === (await mergedTree(repo.mainPath, before, intent.commit)));
         if (!grovesOwn) {
           return alert(`${why}, before the merge was made, and MAIN holds uncommitted changes that are not that merge's, so Grove left them as they are. Check MAIN (git status); \`git merge --abort\` or \`git reset --merge\` there undoes a merge left half-made.`);

@@ -168,6 +168,15 @@ describe('mergeIntoMain', () => {
     expectNothingLost(before, { [main]: ['feature.txt'] });
   });
 
+  it('refuses when MAIN already has the commit (it moved since the preflight by another way): nothing is recorded as a merge', async () => {
+    const { main, lane } = makeMainAndLane();
+    const tip = commitIn(lane, 'feature.txt', 'feature\n');
+    git(main, 'merge', '--ff-only', '-q', tip); // by hand, after the preflight
+    const r = await mergeIntoMain(main, opts({ commit: tip }));
+    expect(r).toEqual({ ok: false, error: { kind: 'main-moved', message: `MAIN already has ${tip.slice(0, 7)}: it moved since the preflight (outside Grove's merge), so there was nothing left to merge. MAIN was not changed; check how it got there.` } });
+    expect(headOf(main)).toBe(tip);
+  });
+
   it('merges the commit it is given, not a commit the branch gained since (one its check never saw)', async () => {
     const { main, lane } = makeMainAndLane();
     const tested = commitIn(lane, 'feature.txt', 'feature\n');

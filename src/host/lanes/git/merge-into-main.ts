@@ -34,7 +34,7 @@ export interface MergeIntoMainOptions {
 }
 
 export interface MergedIntoMain {
-  /** 'fast-forward' also when there was nothing to merge (mainAfter === mainBefore). */
+  /** How MAIN moved; it always did (a commit MAIN already has is refused: main-moved). */
   strategy: 'fast-forward' | 'merge-commit';
   mainBefore: string;
   mainAfter: string;
@@ -64,6 +64,10 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
 
   if (merged.code === 0) {
     const mainAfter = await headOf(mainPath);
+    if (mainAfter === mainBefore) {
+      // The preflight found commits to merge: MAIN has taken them since, by another way.
+      return err({ kind: 'main-moved', message: `MAIN already has ${short(commit)}: it moved since the preflight (outside Grove's merge), so there was nothing left to merge. MAIN was not changed; check how it got there.` });
+    }
     const parents = (await runGit(mainPath, ['rev-list', '--parents', '-n', '1', mainAfter])).stdout.trim().split(' ').length - 1;
     return ok({ strategy: mainAfter !== mainBefore && parents > 1 ? 'merge-commit' : 'fast-forward', mainBefore, mainAfter });
   }
