@@ -171,6 +171,17 @@ describe('a host killed while git merges a lane into MAIN', () => {
     ]);
   });
 
+  it('after the merge was made, with a commit on top of it since: the next host says the merge landed unrecorded and unchecked', async () => {
+    await killDuringMerge('post-merge', 'feature.php', `merge:\n  gate: '${gate}'\n`);
+    const onTop = commitIn(main, 'NOTES.md', 'written while the host was down\n', 'notes');
+    host = await startHostProcess({ home: host.home });
+    expect(headOf(main)).toBe(onTop);
+    expect(await mergesNow()).toEqual([]);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      expect.stringContaining(`and MAIN has moved on since (now ${onTop.slice(0, 12)}), with the lane's commit in it: the merge landed, but it is not recorded and MAIN's gate has not checked it.`),
+    ]);
+  });
+
   it('before git made the merge commit: the next host undoes the half-made merge, so MAIN is served as it was', async () => {
     const { before } = await killDuringMerge('pre-merge-commit', 'feature.php', `merge:\n  strategy: no-ff\n  gate: '${gate}'\n`);
     // git died with the host (its output pipe gone) and left the lane's changes staged in MAIN.

@@ -446,7 +446,12 @@ export class MergeService {
       const fastForward = head === intent.commit && (await git(['merge-base', '--is-ancestor', before, head], [1])).code === 0;
       const mergeCommit = parents.length === 2 && parents[0] === before && parents[1] === intent.commit;
       if (!fastForward && !mergeCommit) {
-        return alert(`${why}, and MAIN has moved since in a way that is not that merge (now ${head ? head.slice(0, 12) : 'no commit'}), so nothing was recorded. Check MAIN; ${intent.recoveryRef} holds it as it was before the merge.`);
+        const contains = head !== '' && (await git(['merge-base', '--is-ancestor', intent.commit, head], [1])).code === 0;
+        return alert(
+          contains
+            ? `${why}, and MAIN has moved on since (now ${head.slice(0, 12)}), with the lane's commit in it: the merge landed, but it is not recorded and MAIN's gate has not checked it. Check MAIN; ${intent.recoveryRef} holds it as it was before the merge.`
+            : `${why}, and MAIN has moved since in a way that is not that merge (now ${head ? head.slice(0, 12) : 'no commit'}), so nothing was recorded. Check MAIN; ${intent.recoveryRef} holds it as it was before the merge.`,
+        );
       }
       // git died after writing the merge commit but before tidying up: its MERGE_HEAD would
       // read as a merge in progress (and stop a rollback). Nothing else differs from the commit.
