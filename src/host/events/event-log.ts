@@ -74,6 +74,8 @@ export function createEventLog(
   const queue: { envelope: EventEnvelope; written: string | null }[] = [];
   let isDelivering = false;
   let scheduled = false;
+  /** The last seq told: a seq is told once, even when a rolled-back event and the next to take its seq wrote the same payload. */
+  let lastTold = 0;
   let appendsSincePrune = 0;
 
   const latestSeq = (): number => (selectLatest.get() as { seq: number } | undefined)?.seq ?? 0;
@@ -106,7 +108,9 @@ export function createEventLog(
     isDelivering = true;
     try {
       for (let q = queue.shift(); q; q = queue.shift()) {
+        if (q.envelope.seq <= lastTold) continue;
         if (q.written !== null && stored.get(q.envelope.seq) !== q.written) continue; // rolled back
+        lastTold = q.envelope.seq;
         // A copy: a listener may subscribe or unsubscribe while being told.
         for (const s of [...subscriptions]) {
           if (q.envelope.seq > s.after && subscriptions.has(s)) tell(s, q.envelope);

@@ -52,6 +52,26 @@ describe('event log', () => {
     expect(seen).toEqual([1]);
   });
 
+  it('tells a seq once when a rolled-back event and the next to take its seq wrote the same payload', async () => {
+    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+    const log = createEventLog(db);
+    const seen: number[] = [];
+    log.subscribe((e) => seen.push(e.seq));
+    db.transaction(() => {
+      try {
+        db.transaction(() => {
+          log.append(removed('same'));
+          throw new Error('the write failed');
+        })();
+      } catch {
+        // the group goes on
+      }
+      log.append(removed('same')); // seq 1 again, the same payload
+    })();
+    await Promise.resolve();
+    expect(seen).toEqual([1]);
+  });
+
   it('drops, without an error, an event still waiting for its transaction when the database closes (the host stopping)', async () => {
     const { db } = openDatabase(join(makeTempDir(), 'g.db'));
     const log = createEventLog(db);
