@@ -168,6 +168,19 @@ describe('mergeIntoMain', () => {
     expectNothingLost(before, { [main]: ['feature.txt'] });
   });
 
+  it('calls a fast-forward to a lane whose tip is a merge commit of its own a fast-forward', async () => {
+    const { main, lane } = makeMainAndLane();
+    const mainBefore = headOf(main);
+    commitIn(lane, 'feature.txt', 'feature\n');
+    git(lane, 'checkout', '-q', '-b', 'side', 'HEAD~1');
+    commitIn(lane, 'side.txt', 'side\n');
+    git(lane, 'checkout', '-q', '-');
+    git(lane, 'merge', '-q', '--no-ff', '--no-edit', 'side');
+    const tip = headOf(lane);
+    const r = await mergeIntoMain(main, opts({ commit: tip }));
+    expect(r).toEqual({ ok: true, value: { strategy: 'fast-forward', mainBefore, mainAfter: tip } });
+  });
+
   it('refuses when MAIN already has the commit (it moved since the preflight by another way): nothing is recorded as a merge', async () => {
     const { main, lane } = makeMainAndLane();
     const tip = commitIn(lane, 'feature.txt', 'feature\n');

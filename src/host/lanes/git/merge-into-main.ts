@@ -68,8 +68,8 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
       // The preflight found commits to merge: MAIN has taken them since, by another way.
       return err({ kind: 'main-moved', message: `MAIN already has ${short(commit)}: it moved since the preflight (outside Grove's merge), so there was nothing left to merge. MAIN was not changed; check how it got there.` });
     }
-    const parents = (await runGit(mainPath, ['rev-list', '--parents', '-n', '1', mainAfter])).stdout.trim().split(' ').length - 1;
-    return ok({ strategy: mainAfter !== mainBefore && parents > 1 ? 'merge-commit' : 'fast-forward', mainBefore, mainAfter });
+    // A fast-forward lands on the commit itself (which may be a merge commit of the lane's own).
+    return ok({ strategy: mainAfter === commit ? 'fast-forward' : 'merge-commit', mainBefore, mainAfter });
   }
 
   const stopped = await runGit(mainPath, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'], { okCodes: [1] });
