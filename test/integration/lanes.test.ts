@@ -1,4 +1,4 @@
-import { existsSync, renameSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane } from '../../src/shared/lanes';
@@ -120,6 +120,15 @@ describe('removing lanes never loses work', () => {
     expectNothingLost(before);
   });
 
+  it('refuses a lane whose tracked file became a symlink (a type change), naming it', async () => {
+    const lane = await createLane('retyped');
+    rmSync(join(lane.path, 'README.md'));
+    symlinkSync('/etc/hostname', join(lane.path, 'README.md'));
+    const refused = await api(host, 'lanes.remove', { id: lane.id });
+    expect(refused.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('1 file with uncommitted changes: README.md') });
+    expect(existsSync(lane.path)).toBe(true);
+  });
+
   it('refuses a lane with commits that are neither in MAIN nor pushed; archive keeps them reachable', async () => {
     const lane = await createLane('feature');
     commitIn(lane.path, 'a.txt', 'work\n');
@@ -225,6 +234,17 @@ describe('removing lanes never loses work', () => {
     expect(existsSync(join(host.home, 'agents', keptId))).toBe(false);
     const types = (await eventsSince(host)).flatMap((e) => (e.event.type === 'agent.removed' ? [e.event.id] : []));
     expect(types).toContain(keptId);
+
+    // Archived with its folder already gone (nothing to snapshot): the scrollback is kept all the same.
+    const gone = await createLane('gone-folder');
+    const goneId = await runOnce(gone.path, 'gone-worker', 'said-before-the-folder-went');
+    rmSync(gone.path, { recursive: true, force: true });
+    const goneRemoved = await api(host, 'lanes.remove', { id: gone.id, archive: true });
+    expect(goneRemoved.body.ok, JSON.stringify(goneRemoved.body)).toBe(true);
+    expect(goneRemoved.body.result).toMatchObject({ archiveRef: null });
+    const stamps = readdirSync(join(host.home, 'archives', 'gone-folder'));
+    expect(stamps).toHaveLength(1);
+    expect(readFileSync(join(host.home, 'archives', 'gone-folder', stamps[0]!, `gone-worker-${goneId}.log`), 'utf8')).toContain('said-before-the-folder-went');
   });
 });
 

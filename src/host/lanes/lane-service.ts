@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { count } from '../../shared/plural';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Lane, LaneNetwork } from '../../shared/lanes';
@@ -402,8 +403,13 @@ export class LaneService {
       // removing would lose (unless it is archived; a lock, never). Checked before anything
       // runs, and again just before the worktree goes: a teardown may take minutes, and an
       // agent started or a file written meanwhile must not be deleted unasked.
-      const blocked = async (): Promise<{ error: ApiError; head: null } | { error: null; head: string | null }> => {
+      const blocked = async (stopped = false): Promise<{ error: ApiError; head: null } | { error: null; head: string | null }> => {
         const live = this.deps.agents.liveAgentsIn(lane.path, serverId);
+        if (live.length && stopped) {
+          // Asked to stop and still running: removed, the lane would leave them writing into a
+          // folder that is gone, and no longer watched by Grove.
+          return { error: apiError('lane_has_live_agents', `${live.join(', ')} in ${lane.name} did not stop. Stop ${live.length > 1 ? 'them' : 'it'} (grove agent stop), then remove the lane again.`, { agents: live }), head: null };
+        }
         if (live.length && !o.stopAgents) {
           return { error: apiError('lane_has_live_agents', `Stop the agents in ${lane.name} first: ${live.join(', ')}.`, { agents: live }), head: null };
         }
@@ -453,7 +459,7 @@ export class LaneService {
         job.step(total, total, `git worktree remove ${lane.path}`);
         // Agents started in the lane meanwhile are stopped too, when the lane's are.
         if (o.stopAgents) await this.deps.agents.stopAllIn(lane.path);
-        const now = await blocked();
+        const now = await blocked(o.stopAgents);
         if (now.error) {
           const ran = teardown.length > 0 || lane.served ? ' (its teardown ran and it is no longer served)' : '';
           job.finish(false, `${now.error.message} The lane is kept${ran}.`);
@@ -472,9 +478,11 @@ export class LaneService {
         await runGit(repo.mainPath, ['worktree', 'remove', '--force', '--', lane.path], existsSync(lane.path) ? {} : { okCodes: [128] });
         this.deps.lanes.remove(lane.id);
         this.switched.delete(lane.path);
-        // Its agents cannot run anywhere now; an archive keeps what they printed beside it.
-        const kept = await this.deps.agents.removeAllIn(lane.path, archived ? scrollbackDirOf(this.deps.dataDir, archived.ref) : null);
-        if (kept.length) job.output(`kept the scrollback of ${kept.length} agent(s) in ${dirname(kept[0]!)}\n`);
+        // Its agents cannot run anywhere now; an archive keeps what they printed beside it (also
+        // when the folder was gone, so there was no tree to archive: the scrollback is still kept).
+        const scrollbackDir = archived ? scrollbackDirOf(this.deps.dataDir, archived.ref) : o.archive ? join(this.deps.dataDir, 'archives', lane.name, stamp) : null;
+        const kept = await this.deps.agents.removeAllIn(lane.path, scrollbackDir);
+        if (kept.length) job.output(`kept the scrollback of ${count(kept.length, 'agent')} in ${dirname(kept[0]!)}\n`);
         this.deps.events.append({ type: 'lane.removed', id: lane.id, archiveRef: archived?.ref ?? null });
         this.deps.onLanesChanged(this.deps.lanes.list());
         job.finish(true, `Removed ${lane.name}${archived ? `; everything it held is in ${archived.ref}` : ''}`);

@@ -43,10 +43,9 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
   if (lane.locked) losses.push({ kind: 'locked', reason: lane.locked.reason });
   if (existsSync(lane.lanePath)) {
     try {
-      const { stdout } = await runGit(lane.lanePath, ['status', '--porcelain=v1', '-z', '--untracked-files=all']);
-      const entries = stdout.split('\0').filter(Boolean);
-      const untracked = entries.filter((e) => e.startsWith('?? ')).map((e) => e.slice(3));
-      const changed = entries.filter((e) => !e.startsWith('?? ') && /^[ MADRCU?!]{2} /.test(e)).map((e) => e.slice(3));
+      // --ignore-submodules=none: a submodule's own changes count even where .gitmodules says to ignore them.
+      const { stdout } = await runGit(lane.lanePath, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=none']);
+      const { changed, untracked } = statusEntries(stdout);
       if (changed.length) losses.push({ kind: 'uncommitted', files: changed });
       if (untracked.length) losses.push({ kind: 'untracked', files: untracked });
     } catch (e) {
@@ -62,6 +61,26 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
     }
   }
   return losses;
+}
+
+/**
+ * `git status --porcelain=v1 -z` read whole: every entry but an untracked one is a change
+ * (whatever its code: a file turned into a symlink is `T`), and a rename or copy is followed
+ * by its source path, which is not an entry of its own.
+ */
+export function statusEntries(stdout: string): { changed: string[]; untracked: string[] } {
+  const parts = stdout.split('\0');
+  const changed: string[] = [];
+  const untracked: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const e = parts[i]!;
+    if (e.length < 4) continue;
+    const code = e.slice(0, 2);
+    if (code === '??') untracked.push(e.slice(3));
+    else if (code !== '!!') changed.push(e.slice(3));
+    if (code.includes('R') || code.includes('C')) i++; // the source path
+  }
+  return { changed, untracked };
 }
 
 /** Commits reachable from `head` that are in neither MAIN nor any remote, by content. */
