@@ -129,6 +129,17 @@ describe('removing lanes never loses work', () => {
     expect(existsSync(lane.path)).toBe(true);
   });
 
+  it('refuses a lane holding a git repository of its own, even with archive (which could keep only its commit id)', async () => {
+    const lane = await createLane('nest');
+    const inner = makeRepo(join(lane.path, 'tool'));
+    const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(r.body.error).toMatchObject({
+      code: 'lane_would_lose_work',
+      message: `Removing nest would lose: 1 git repository nested in it, which an archive cannot keep (only its commit's id): tool/. Move the nested repository out of the lane (or delete it yourself), then remove the lane.`,
+    });
+    expect(existsSync(join(inner, '.git'))).toBe(true);
+  });
+
   it('refuses a lane with commits that are neither in MAIN nor pushed; archive keeps them reachable', async () => {
     const lane = await createLane('feature');
     commitIn(lane.path, 'a.txt', 'work\n');

@@ -417,9 +417,14 @@ export class LaneService {
         const head = tree?.head ?? null;
         const lockReason = tree?.locked ? ((await readLockReason(repo.mainPath, lane.path)) ?? '') : null;
         const losses = await laneLosses(repo.mainPath, { lanePath: lane.path, head, locked: lockReason !== null ? { reason: lockReason } : null });
-        // A lock is the owner's explicit "keep this": never overridden, not even by an archive.
-        if (losses.some((l) => l.kind === 'locked' || l.kind === 'check-failed') || (losses.length && !o.archive)) {
-          const message = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}. Commit or push it, or remove with archive to snapshot everything first.`;
+        // A lock is the owner's explicit "keep this": never overridden, not even by an archive,
+        // which cannot keep a nested repository either.
+        const unarchivable = losses.some((l) => l.kind === 'locked' || l.kind === 'check-failed' || l.kind === 'nested-repo');
+        if (unarchivable || (losses.length && !o.archive)) {
+          const what = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}.`;
+          const message = losses.some((l) => l.kind === 'nested-repo')
+            ? `${what} Move the nested repository out of the lane (or delete it yourself), then remove the lane.`
+            : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
           return { error: apiError('lane_would_lose_work', message, { losses }), head: null };
         }
         return { error: null, head };

@@ -12,6 +12,8 @@ import { count, nounFor } from '../../../shared/plural';
 export type Loss =
   | { kind: 'uncommitted'; files: string[] }
   | { kind: 'untracked'; files: string[] }
+  /** A git repository inside the lane, not a submodule: an archive would keep only a pointer to its commit, not its history or files. */
+  | { kind: 'nested-repo'; dirs: string[] }
   | { kind: 'unmerged-commits'; commits: string[] }
   | { kind: 'locked'; reason: string }
   | { kind: 'check-failed'; what: string; error: string };
@@ -22,6 +24,8 @@ export function describeLoss(l: Loss): string {
       return `${count(l.files.length, 'file')} with uncommitted changes: ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
     case 'untracked':
       return `${l.files.length} untracked ${nounFor(l.files.length, 'file')}: ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
+    case 'nested-repo':
+      return `${l.dirs.length} git ${nounFor(l.dirs.length, 'repository')} nested in it, which an archive cannot keep (only its commit's id): ${l.dirs.slice(0, 5).join(', ')}${l.dirs.length > 5 ? ', …' : ''}`;
     case 'unmerged-commits':
       return `${count(l.commits.length, 'commit')} neither in MAIN nor pushed: ${l.commits.slice(0, 3).join('; ')}${l.commits.length > 3 ? '; …' : ''}`;
     case 'locked':
@@ -46,8 +50,12 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
       // --ignore-submodules=none: a submodule's own changes count even where .gitmodules says to ignore them.
       const { stdout } = await runGit(lane.lanePath, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=none']);
       const { changed, untracked } = statusEntries(stdout);
+      // With every untracked file listed, git names a folder only when it is a repository of its own.
+      const nested = untracked.filter((f) => f.endsWith('/'));
+      const files = untracked.filter((f) => !f.endsWith('/'));
       if (changed.length) losses.push({ kind: 'uncommitted', files: changed });
-      if (untracked.length) losses.push({ kind: 'untracked', files: untracked });
+      if (files.length) losses.push({ kind: 'untracked', files });
+      if (nested.length) losses.push({ kind: 'nested-repo', dirs: nested });
     } catch (e) {
       losses.push({ kind: 'check-failed', what: 'the working tree', error: (e as Error).message });
     }
