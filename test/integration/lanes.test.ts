@@ -135,9 +135,21 @@ describe('removing lanes never loses work', () => {
     const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
     expect(r.body.error).toMatchObject({
       code: 'lane_would_lose_work',
-      message: `Removing nest would lose: 1 git repository nested in it, which an archive cannot keep (only its commit's id): tool/. Move the nested repository out of the lane (or delete it yourself), then remove the lane.`,
+      message: `Removing nest would lose: 1 git repository nested in it, which an archive cannot keep (only its commit's id): tool/. Move the nested repository out of the lane (or delete it yourself), or push a submodule's commits, then remove the lane.`,
     });
     expect(existsSync(join(inner, '.git'))).toBe(true);
+  });
+
+  it('refuses a lane whose submodule has commits of its own, even with archive (they live in the lane\'s git folder)', async () => {
+    const lib = makeRepo(join(makeTempDir(), 'lib'));
+    git(main, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib');
+    git(main, 'commit', '-q', '-m', 'add lib');
+    const lane = await createLane('with-sub');
+    git(lane.path, '-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init');
+    commitIn(join(lane.path, 'lib'), 'made-here.txt', 'only in the lane\n');
+    const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('1 git repository nested in it, which an archive cannot keep (only its commit\'s id): lib (a submodule with changes).') });
+    expect(existsSync(join(lane.path, 'lib', 'made-here.txt'))).toBe(true);
   });
 
   it('refuses a lane with commits that are neither in MAIN nor pushed; archive keeps them reachable', async () => {

@@ -423,7 +423,7 @@ export class LaneService {
         if (unarchivable || (losses.length && !o.archive)) {
           const what = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}.`;
           const message = losses.some((l) => l.kind === 'nested-repo')
-            ? `${what} Move the nested repository out of the lane (or delete it yourself), then remove the lane.`
+            ? `${what} Move the nested repository out of the lane (or delete it yourself), or push a submodule's commits, then remove the lane.`
             : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
           return { error: apiError('lane_would_lose_work', message, { losses }), head: null };
         }

@@ -378,6 +378,8 @@ export class MergeService {
     if (record?.state !== 'gating' || record.mainAfter === record.mainBefore) return;
     const head = (await runGit(repo.mainPath, ['rev-parse', '--verify', '-q', 'HEAD'], { okCodes: [1] })).stdout.trim();
     if (head !== record.mainBefore) return;
+    // At that commit on its branch, as the rollback leaves it (detached there, the branch may still hold the merge).
+    if ((await runGit(repo.mainPath, ['symbolic-ref', '-q', 'HEAD'], { okCodes: [1] })).code !== 0) return;
     this.deps.mainWatch.setKnownHead(repo.id, head);
     this.update(record, { state: 'rolled-back' });
     this.alert(repo, `${interruptedWhy(record)}; MAIN is back at the commit before the merge (${head.slice(0, 12)}), so the merge is recorded as rolled back. Merge the lane again once it is fixed.`);

@@ -49,10 +49,13 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
     try {
       // --ignore-submodules=none: a submodule's own changes count even where .gitmodules says to ignore them.
       const { stdout } = await runGit(lane.lanePath, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=none']);
-      const { changed, untracked } = statusEntries(stdout);
-      // With every untracked file listed, git names a folder only when it is a repository of its own.
-      const nested = untracked.filter((f) => f.endsWith('/'));
-      const files = untracked.filter((f) => !f.endsWith('/'));
+      const status = statusEntries(stdout);
+      // With every untracked file listed, git names a folder only when it is a repository of its
+      // own. A submodule with changes is one too: its commits live in this worktree's git folder.
+      const submodules = status.changed.length ? await gitlinks(lane.lanePath) : new Set<string>();
+      const nested = [...status.untracked.filter((f) => f.endsWith('/')), ...status.changed.filter((f) => submodules.has(f)).map((f) => `${f} (a submodule with changes)`)];
+      const files = status.untracked.filter((f) => !f.endsWith('/'));
+      const changed = status.changed.filter((f) => !submodules.has(f));
       if (changed.length) losses.push({ kind: 'uncommitted', files: changed });
       if (files.length) losses.push({ kind: 'untracked', files });
       if (nested.length) losses.push({ kind: 'nested-repo', dirs: nested });
@@ -89,6 +92,12 @@ export function statusEntries(stdout: string): { changed: string[]; untracked: s
     if (code.includes('R') || code.includes('C')) i++; // the source path
   }
   return { changed, untracked };
+}
+
+/** The paths the lane's index holds as submodules (mode 160000). */
+async function gitlinks(lanePath: string): Promise<Set<string>> {
+  const { stdout } = await runGit(lanePath, ['ls-files', '-s', '-z']);
+  return new Set(stdout.split('\0').filter((e) => e.startsWith('160000 ')).map((e) => e.slice(e.indexOf('\t') + 1)));
 }
 
 /** Commits reachable from `head` that are in neither MAIN nor any remote, by content. */

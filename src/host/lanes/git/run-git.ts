@@ -77,17 +77,18 @@ function runGitInGroup(
 ): Promise<GitOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
     const out = { stdout: '', stderr: '' };
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
+    // Could not start (no such folder, no processes left): a GitError, as execFile gives.
     child.on('error', (e) => {
       group.groups.ended(group.marker);
-      reject(e);
+      settle({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message }, resolve, reject);
     });
     child.on('close', (code) => {
       group.groups.ended(group.marker);
       settle({ code: code ?? -1, ...out }, resolve, reject);
     });
+    if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
   });
 }
