@@ -51,6 +51,18 @@ async function lookTwice(): Promise<void> {
   await mainState();
 }
 
+/** repos.acceptMain asked while the lock is held: still unanswered after MAIN was looked at twice. */
+async function acceptBehindLock(): Promise<{ accepting: ReturnType<typeof acceptMain> }> {
+  let isAnswered = false;
+  const accepting = acceptMain().then((r) => {
+    isAnswered = true;
+    return r;
+  });
+  await lookTwice();
+  expect(isAnswered).toBe(false);
+  return { accepting };
+}
+
 beforeEach(async () => {
   const dir = realpathSync(makeTempDir());
   main = makeRepo(join(dir, 'app'));
@@ -85,14 +97,7 @@ describe('accepting MAIN while Grove merges into it', () => {
         guards.setKnownHead(repoId, head());
       },
     });
-    let isAnswered = false;
-    const accepting = acceptMain().then((r) => {
-      isAnswered = true;
-      return r;
-    });
-
-    await lookTwice();
-    expect(isAnswered).toBe(false);
+    const { accepting } = await acceptBehindLock();
 
     merge.release();
     await merge.done;
@@ -115,14 +120,7 @@ describe('accepting MAIN while Grove merges into it', () => {
         guards.setKnownHead(repoId, before);
       },
     });
-    let isAnswered = false;
-    const accepting = acceptMain().then((r) => {
-      isAnswered = true;
-      return r;
-    });
-
-    await lookTwice();
-    expect(isAnswered).toBe(false);
+    const { accepting } = await acceptBehindLock();
 
     gate.release();
     await gate.done;
