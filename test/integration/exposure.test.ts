@@ -86,6 +86,9 @@ describe('HTTP', () => {
     const bad = await rawGet('/auth?token=nope', { host: `127.0.0.1:${host.port}` });
     expect(bad.status).toBe(401);
     expect(bad.headers['set-cookie']).toBeUndefined();
+    // The page saying so runs nothing and is never framed, like every page the host serves.
+    expect(bad.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port}` })).headers['content-security-policy']).toBe(bad.headers['content-security-policy']);
   });
 
   it('lets a browser in once with a login code, which then is spent', async () => {

@@ -14,9 +14,9 @@ export function tokensMatch(expected: string, presented: string | undefined): bo
 
 /** The bearer token a request carries (`Authorization: Bearer …`: CLI, shell, agents). */
 export function presentedToken(req: IncomingMessage): string | undefined {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
-  return undefined;
+  // The scheme's name is case-insensitive (RFC 9110 §11.1): `bearer …` is the same token.
+  const bearer = /^bearer[ \t]+(.+)$/i.exec(req.headers.authorization ?? '');
+  return bearer ? bearer[1]!.trim() : undefined;
 }
 
 export function readCookie(header: string | undefined, name: string): string | undefined {

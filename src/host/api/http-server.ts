@@ -79,6 +79,12 @@ const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Grove</ti
 <p>Open Grove with <code>grove open</code>, or with the link that <code>grove host</code> prints;
 such a link works once and lets this browser in for good.</p></body>`;
 
+/** The plain page a browser without a session gets: static, scriptless, never framed. */
+function sendUnauthorizedPage(res: ServerResponse): void {
+  res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" });
+  res.end(UNAUTHORIZED_PAGE);
+}
+
 export function createApiServer(deps: ApiServerDeps): ApiServer {
   const policy: ExposurePolicy = { port: 0, allowedHosts: deps.allowedHosts };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
@@ -120,8 +126,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       const token = url.searchParams.get('token');
       const secret = code ? deps.sessions.redeem(code) : token && tokensMatch(deps.token, token) ? deps.sessions.open() : null;
       if (!secret) {
-        res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-        res.end(UNAUTHORIZED_PAGE);
+        sendUnauthorizedPage(res);
         return;
       }
       res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': sessionCookie(sessionCookieName(policy.port), secret), location: '/' });
@@ -168,8 +173,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       return sendError(res, apiError('method_not_allowed', `${req.method} is not served here.`));
     }
     if (!authorized) {
-      res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-      res.end(UNAUTHORIZED_PAGE);
+      sendUnauthorizedPage(res);
       return;
     }
     const file = deps.rendererDir ? await readStaticFile(deps.rendererDir, url.pathname) : null;
