@@ -37,6 +37,11 @@ export function createLogger(
     info: (m, f) => log('info', m, f),
     warn: (m, f) => log('warn', m, f),
     error: (m, f) => log('error', m, f),
-    addSecret: (s) => void secrets.add(s),
+    addSecret: (s) => {
+      secrets.add(s);
+      // The line is masked once written as JSON, where a secret holding `"`, `\` or a control
+      // character appears escaped: that form is masked too.
+      secrets.add(JSON.stringify(s).slice(1, -1));
+    },
   };
 }
