@@ -49,45 +49,41 @@ export interface GitRunGroup {
   what: string;
 }
 
-export function runGit(
+export async function runGit(
   cwd: string,
   args: readonly string[],
   opts: { env?: Record<string, string>; okCodes?: readonly number[]; group?: GitRunGroup } = {},
 ): Promise<GitOutput> {
-  const settle = (out: GitOutput, resolve: (o: GitOutput) => void, reject: (e: Error) => void): void => {
-    if (out.code === 0 || (opts.okCodes ?? []).includes(out.code)) resolve(out);
-    else reject(new GitError(args, cwd, out));
-  };
-  if (opts.group) return runGitInGroup(cwd, args, opts.env, opts.group, settle);
-  return new Promise((resolve, reject) => {
-    execFile('git', args as string[], { cwd, env: gitEnv(opts.env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+  const out = opts.group ? await spawnInGroup(cwd, args, opts.env, opts.group) : await execGit(cwd, args, opts.env);
+  if (out.code === 0 || (opts.okCodes ?? []).includes(out.code)) return out;
+  throw new GitError(args, cwd, out);
+}
+
+/** git's output and exit code (-1: killed by a signal, or it could not start). */
+function execGit(cwd: string, args: readonly string[], env: Record<string, string> | undefined): Promise<GitOutput> {
+  return new Promise((resolve) => {
+    execFile('git', args as string[], { cwd, env: gitEnv(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
-      settle({ code, stdout, stderr }, resolve, reject);
+      resolve({ code, stdout, stderr });
     });
   });
 }
 
-/** spawn, not execFile: only spawn starts git in a process group of its own (`detached`). */
-function runGitInGroup(
-  cwd: string,
-  args: readonly string[],
-  env: Record<string, string> | undefined,
-  group: GitRunGroup,
-  settle: (out: GitOutput, resolve: (o: GitOutput) => void, reject: (e: Error) => void) => void,
-): Promise<GitOutput> {
-  return new Promise((resolve, reject) => {
+/** The same, on record in its own process group: spawn, not execFile, as only spawn starts one (`detached`). */
+function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, string> | undefined, group: GitRunGroup): Promise<GitOutput> {
+  return new Promise((resolve) => {
     const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = { stdout: '', stderr: '' };
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
-    // Could not start (no such folder, no processes left): a GitError, as execFile gives.
+    // Could not start (no such folder, no processes left): -1, as execFile gives.
     child.on('error', (e) => {
       group.groups.ended(group.marker);
-      settle({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message }, resolve, reject);
+      resolve({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message });
     });
     child.on('close', (code) => {
       group.groups.ended(group.marker);
-      settle({ code: code ?? -1, ...out }, resolve, reject);
+      resolve({ code: code ?? -1, ...out });
     });
     if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
   });
