@@ -418,7 +418,8 @@ export class MergeService {
             `${why}, before the merge was made; MAIN's commit is as it was (${before.slice(0, 12)}), but git stopped while it held MAIN's index and left .git/index.lock there. Grove left MAIN as it is: once no git runs in MAIN, remove .git/index.lock, check MAIN (\`git status\`; \`git reset --merge\` undoes a merge left half-made), then merge the lane again.`,
           );
         }
-        if (index.code === 0 && index.stdout.trim() === (await tree(head)) && !mergeHead) {
+        const headTree = await tree(head);
+        if (index.code === 0 && index.stdout.trim() === headTree && !mergeHead) {
           // Nothing staged. A git stopped while it wrote the merge's files leaves them in the
           // working tree only: MAIN was clean before the merge (its preflight), so what differs
           // now is that, or an edit made since; either way it is left for the operator.
@@ -430,7 +431,7 @@ export class MergeService {
         }
         const grovesOwn =
           // A conflicted merge of the lane's commit, or its abort cut short (MERGE_HEAD left, the index back at HEAD).
-          (mergeHead === intent.commit && (index.code !== 0 || index.stdout.trim() === (await tree(head)))) ||
+          (mergeHead === intent.commit && (index.code !== 0 || index.stdout.trim() === headTree)) ||
           (index.code === 0 && index.stdout.trim() === (await mergedTree(repo.mainPath, before, intent.commit)));
         if (!grovesOwn) {
           return alert(`${why}, before the merge was made, and MAIN holds uncommitted changes that are not that merge's, so Grove left them as they are. Check MAIN (git status); \`git merge --abort\` or \`git reset --merge\` there undoes a merge left half-made.`);
