@@ -9,6 +9,15 @@ afterEach(removeTempDirs);
 
 const removed = (id: string) => ({ type: 'repo.removed' as const, id });
 
+/** A new database's event log, and the seqs a listener of it is told. */
+function toldSeqs() {
+  const { db } = openDatabase(join(makeTempDir(), 'g.db'));
+  const log = createEventLog(db);
+  const seen: number[] = [];
+  log.subscribe((e) => seen.push(e.seq));
+  return { db, log, seen };
+}
+
 describe('event log', () => {
   it('tells an event appended in a transaction once the transaction has ended, and one whose write rolled back never (its seq taken by the next)', async () => {
     const { db } = openDatabase(join(makeTempDir(), 'g.db'));
@@ -36,10 +45,7 @@ describe('event log', () => {
   });
 
   it('tells nothing of a transaction rolled back whole', async () => {
-    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
-    const log = createEventLog(db);
-    const seen: number[] = [];
-    log.subscribe((e) => seen.push(e.seq));
+    const { db, log, seen } = toldSeqs();
     expect(() =>
       db.transaction(() => {
         log.append(removed('x'));
@@ -53,10 +59,7 @@ describe('event log', () => {
   });
 
   it('tells a seq once when a rolled-back event and the next to take its seq wrote the same payload', async () => {
-    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
-    const log = createEventLog(db);
-    const seen: number[] = [];
-    log.subscribe((e) => seen.push(e.seq));
+    const { db, log, seen } = toldSeqs();
     db.transaction(() => {
       try {
         db.transaction(() => {
@@ -73,10 +76,7 @@ describe('event log', () => {
   });
 
   it('drops, without an error, an event still waiting for its transaction when the database closes (the host stopping)', async () => {
-    const { db } = openDatabase(join(makeTempDir(), 'g.db'));
-    const log = createEventLog(db);
-    const seen: number[] = [];
-    log.subscribe((e) => seen.push(e.seq));
+    const { db, log, seen } = toldSeqs();
     const failures: unknown[] = [];
     const onError = (e: unknown) => failures.push(e);
     process.on('uncaughtException', onError);
