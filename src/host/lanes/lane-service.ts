@@ -11,7 +11,7 @@ import type { Handlers } from '../api/dispatch';
 import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
 import type { RepoStore } from '../repos/repo-store';
-import { archiveLane } from './git/archive-lane';
+import { archiveLane, archiveRefOf } from './git/archive-lane';
 import { describeLoss, laneLosses } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
 import { WorktreeMissingError } from './git/require-worktree';
@@ -485,7 +485,7 @@ export class LaneService {
         this.switched.delete(lane.path);
         // Its agents cannot run anywhere now; an archive keeps what they printed beside it (also
         // when the folder was gone, so there was no tree to archive: the scrollback is still kept).
-        const scrollbackDir = archived ? scrollbackDirOf(this.deps.dataDir, archived.ref) : o.archive ? join(this.deps.dataDir, 'archives', lane.name, stamp) : null;
+        const scrollbackDir = o.archive ? scrollbackDirOf(this.deps.dataDir, archived?.ref ?? archiveRefOf(lane.name, stamp)) : null;
         const kept = await this.deps.agents.removeAllIn(lane.path, scrollbackDir);
         if (kept.length) job.output(`kept the scrollback of ${count(kept.length, 'agent')} in ${dirname(kept[0]!)}\n`);
         this.deps.events.append({ type: 'lane.removed', id: lane.id, archiveRef: archived?.ref ?? null });

@@ -23,10 +23,15 @@ export async function archiveLane(lanePath: string, laneName: string, now = new 
     const commit = (
       await runGit(lanePath, ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', `Grove archive of lane ${laneName} at ${now.toISOString()}`], { env: index })
     ).stdout.trim();
-    const ref = `refs/grove/archive/${laneName}/${stamp}`;
+    const ref = archiveRefOf(laneName, stamp);
     await runGit(lanePath, ['update-ref', ref, commit]);
     return { ref, commit };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The ref an archive of `laneName` made at `stamp` has (its agents' scrollback is kept under the same name: scrollbackDirOf). */
+export function archiveRefOf(laneName: string, stamp: string): string {
+  return `refs/grove/archive/${laneName}/${stamp}`;
 }
