@@ -34,7 +34,7 @@ export const ErrorCode = z.enum([
   'lane_name_invalid',
   'lane_exists', // the name, branch or directory is taken
   'lane_unknown',
-  'lane_would_lose_work', // removal refused: details.losses lists what would be lost
+  'lane_would_lose_work', // removal refused: details.losses lists what would be lost; details.archivable, whether an archive would keep it all
   'lane_has_live_agents',
   'lane_setup_running', // removal refused: the lane's setup still runs (details.jobId)
   'git_failed',

@@ -288,7 +288,13 @@ export const methods = {
    */
   'lanes.remove': {
     params: z.object({ id: z.string().min(1).max(200), archive: z.boolean().optional() }).strict(),
-    result: z.object({ removed: z.literal(true), archiveRef: z.string().nullable(), recoveryRef: z.string().nullable() }),
+    result: z.object({
+      removed: z.literal(true),
+      archiveRef: z.string().nullable(),
+      recoveryRef: z.string().nullable(),
+      /** Archived: the copy of the lane's files git ignores (not whole ignored folders), in the data dir. */
+      keptIgnored: z.object({ dir: z.string(), files: z.array(z.string()) }).nullable(),
+    }),
   },
   'agents.list': { params: NoParams, result: z.object({ agents: z.array(AgentInfo) }) },
   'agents.start': { params: StartAgentParams, result: AgentResult },

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { commitIn } from '../fixtures/lane-repo';
@@ -65,4 +65,38 @@ test('the panel shows a commit made in the lane outside Grove, without a reload'
   await expect(diff.getByTestId('patch-unified')).toContainText('.stem { color: green; }');
   await expect(panel.getByTestId('lane-merge')).toContainText('2 commits ahead of main, 0 behind.');
   await page.screenshot({ path: test.info().outputPath('diff-after-outside-commit.png'), fullPage: true });
+});
+
+test('a clean lane can be archived from the confirmation: its ignored .env is kept; a refusal an archive cannot answer offers none', async ({ page }) => {
+  commitIn(main, '.gitignore', '.env\n', 'Ignore the env file');
+  await openCockpit(page, host);
+  await createLane(page, 'flower', 'design');
+  const path = `${main}-design`;
+  writeFileSync(join(path, '.env'), 'TOKEN=made-in-the-lane\n');
+  const panel = await openLanePanel(page, path, 'design');
+  await panel.getByRole('button', { name: 'Remove lane design' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Remove lane design?' });
+  await expect(confirm).toContainText('Files git ignores (.env, dependencies, build output) are deleted with it');
+  await page.screenshot({ path: test.info().outputPath('remove-confirm-1440.png') });
+  await confirm.getByRole('button', { name: 'Archive, then remove' }).click();
+  await expect(page.getByTestId('rail-lane')).toHaveCount(0);
+  expect(existsSync(path)).toBe(false);
+  const ref = git(main, 'for-each-ref', '--format=%(refname)', 'refs/grove/archive/design/').split('\n')[0]!;
+  const kept = join(host.home, 'archives', ...ref.slice('refs/grove/archive/'.length).split('/'), 'ignored', '.env');
+  expect(readFileSync(kept, 'utf8')).toBe('TOKEN=made-in-the-lane\n');
+
+  // A git repository inside a lane: an archive could keep only its commit id, so none is
+  // offered. On a phone, where the panel is a sheet.
+  await createLane(page, 'flower', 'nest');
+  makeRepo(join(`${main}-nest`, 'tool'));
+  await page.setViewportSize({ width: 390, height: 844 });
+  const nest = await openLanePanel(page, `${main}-nest`, 'nest');
+  await nest.getByRole('button', { name: 'Remove lane nest' }).click();
+  const confirmNest = page.getByRole('dialog', { name: 'Remove lane nest?' });
+  await expect(confirmNest.getByRole('button', { name: 'Archive, then remove' })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath('remove-confirm-390.png') });
+  await confirmNest.getByRole('button', { name: 'Archive, then remove' }).click();
+  await expect(nest.getByTestId('lane-action-error')).toContainText('1 git repository nested in it');
+  await expect(nest.getByRole('button', { name: 'Archive everything, then remove' })).toHaveCount(0);
+  expect(existsSync(`${main}-nest`)).toBe(true);
 });

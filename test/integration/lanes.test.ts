@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane } from '../../src/shared/lanes';
@@ -268,6 +268,71 @@ describe('removing lanes never loses work', () => {
     const stamps = readdirSync(join(host.home, 'archives', 'gone-folder'));
     expect(stamps).toHaveLength(1);
     expect(readFileSync(join(host.home, 'archives', 'gone-folder', stamps[0]!, `gone-worker-${goneId}.log`), 'utf8')).toContain('said-before-the-folder-went');
+  });
+});
+
+describe('removing lanes: the files git ignores', () => {
+  const jobOutput = async (): Promise<string> => (await eventsSince(host)).flatMap((e) => (e.event.type === 'job.output' ? [e.event.data] : [])).join('');
+  /** A lane holding what git ignores: a secrets file, a local config beside tracked files, a link, and whole ignored folders. */
+  const laneWithIgnored = async (name: string): Promise<Lane> => {
+    const lane = await createLane(name);
+    commitIn(lane.path, '.gitignore', '.env\nnode_modules/\ndist/\n*.local.json\n.env.link\n');
+    git(main, 'merge', '-q', '--ff-only', name); // merged: only the ignored files are left to lose
+    writeFileSync(join(lane.path, '.env'), 'API_KEY=lane-only-value\n', { mode: 0o600 });
+    mkdirSync(join(lane.path, 'config'));
+    commitIn(lane.path, 'config/app.json', '{}');
+    git(main, 'merge', '-q', '--ff-only', name);
+    writeFileSync(join(lane.path, 'config', 'dev.local.json'), '{"db": "lane"}');
+    symlinkSync('.env', join(lane.path, '.env.link'));
+    mkdirSync(join(lane.path, 'node_modules', 'left-pad'), { recursive: true });
+    writeFileSync(join(lane.path, 'node_modules', 'left-pad', 'index.js'), 'module.exports = 1;');
+    mkdirSync(join(lane.path, 'dist'));
+    writeFileSync(join(lane.path, 'dist', 'app.js'), 'built');
+    return lane;
+  };
+
+  it('archived, keeps the ignored files (permissions and links as they were), not the folders git ignores whole', async () => {
+    const lane = await laneWithIgnored('keeps');
+    const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    const { archiveRef, keptIgnored } = r.body.result as { archiveRef: string; keptIgnored: { dir: string; files: string[] } };
+    expect(existsSync(lane.path)).toBe(false);
+    expect(keptIgnored.dir).toBe(join(host.home, 'archives', ...archiveRef.slice('refs/grove/archive/'.length).split('/'), 'ignored'));
+    expect([...keptIgnored.files].sort()).toEqual(['.env', '.env.link', 'config/dev.local.json']);
+    expect(readFileSync(join(keptIgnored.dir, '.env'), 'utf8')).toBe('API_KEY=lane-only-value\n');
+    expect(statSync(join(keptIgnored.dir, '.env')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(keptIgnored.dir, 'config', 'dev.local.json'), 'utf8')).toBe('{"db": "lane"}');
+    expect(readlinkSync(join(keptIgnored.dir, '.env.link'))).toBe('.env');
+    expect(existsSync(join(keptIgnored.dir, 'node_modules'))).toBe(false);
+    expect(existsSync(join(keptIgnored.dir, 'dist'))).toBe(false);
+    const log = await jobOutput();
+    expect(log).toContain(`kept 3 files git ignores in ${keptIgnored.dir}`);
+    expect(log).toContain('deleted with the worktree, as git ignores them: dist/, node_modules/');
+  });
+
+  it('not archived, deletes them and says which in the job\'s log', async () => {
+    const lane = await laneWithIgnored('plain-ignored');
+    const r = await api(host, 'lanes.remove', { id: lane.id });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    expect(r.body.result).toMatchObject({ archiveRef: null, keptIgnored: null });
+    expect(await jobOutput()).toContain('deleted with the worktree, as git ignores them: dist/, node_modules/, .env, .env.link, config/dev.local.json');
+  });
+
+  it('refuses an archive that could not keep an ignored file, before anything runs, and does not offer the archive again', async () => {
+    const lane = await laneWithIgnored('dump');
+    writeFileSync(join(lane.path, 'dump.local.json'), '');
+    truncateSync(join(lane.path, 'dump.local.json'), 65 * 1024 * 1024); // sparse: no disk used
+    const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(r.body.error).toMatchObject({
+      code: 'lane_would_lose_work',
+      message: `Removing dump would lose: files git ignores that are too large for an archive to keep: dump.local.json (65 MiB). Move them out of the lane (or delete them yourself), then remove it with archive again.`,
+      details: { archivable: false, losses: [{ kind: 'too-large-to-archive', files: ['dump.local.json (65 MiB)'] }] },
+    });
+    expect(existsSync(join(lane.path, '.env'))).toBe(true);
+    expect(existsSync(join(host.home, 'archives', 'dump'))).toBe(false);
+    rmSync(join(lane.path, 'dump.local.json'));
+    const again = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(again.body.ok, JSON.stringify(again.body)).toBe(true);
   });
 });
 

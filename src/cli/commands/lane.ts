@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { callHost } from '../../host-client/call-host';
 import type { Lane, LaneNetwork } from '../../shared/lanes';
+import { count } from '../../shared/plural';
 import { callWithProgress } from '../call-with-progress';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
@@ -91,7 +92,9 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
   if (verb === 'remove') {
     const r = await callWithProgress(target, 'lanes.remove', { id: lane.id, ...(flags.switches.has('--archive') ? { archive: true } : {}) }, { ...watch, kinds: ['lane.remove'] });
     if (!r.ok) return fail(ctx, r.error);
-    return done(r.value, `Removed lane ${lane.name}; branch ${lane.branch ?? '(none)'} kept.${r.value.archiveRef ? ` Everything it held is in ${r.value.archiveRef}.` : ''}`);
+    const { archiveRef, keptIgnored } = r.value;
+    const ignored = keptIgnored ? ` The ${count(keptIgnored.files.length, 'file')} git ignores ${keptIgnored.files.length === 1 ? 'is' : 'are'} in ${keptIgnored.dir}.` : '';
+    return done(r.value, `Removed lane ${lane.name}; branch ${lane.branch ?? '(none)'} kept.${archiveRef ? ` What git tracks or would track is in ${archiveRef}.` : ''}${ignored}`);
   }
   if (verb === 'rebase') {
     const r = await callWithProgress(target, 'lanes.rebase', { id: lane.id }, { ...watch, kinds: ['lane.rebase'] });

@@ -12,7 +12,8 @@ import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
 import type { RepoStore } from '../repos/repo-store';
 import { archiveLane, archiveRefOf } from './git/archive-lane';
-import { describeLoss, laneLosses } from './git/lane-losses';
+import { listIgnored } from './git/ignored-files';
+import { describeLoss, laneLosses, type Loss } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
 import { WorktreeMissingError } from './git/require-worktree';
 import { listWorktrees, type Worktree } from './git/worktree-list';
@@ -24,6 +25,7 @@ import type { LaneRecord, LaneStore } from './lane-store';
 import type { LaneServer } from './lane-server';
 import { toLane } from './lane-view';
 import { allocatePortBlock, DEFAULT_PORT_RANGE } from './ports';
+import { keepIgnoredFiles, tooLargeToKeep } from './keep-ignored-files';
 import { isTrustRefusal, usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { applyLaneFiles } from './setup/lane-files';
@@ -363,7 +365,7 @@ export class LaneService {
     return ok(lane);
   }
 
-  remove(id: string, archive: boolean): Promise<Result<{ archiveRef: string | null; recoveryRef: string | null }, ApiError>> {
+  remove(id: string, archive: boolean): Promise<Result<LaneRemoval, ApiError>> {
     return this.removeLane(id, { archive, stopAgents: false });
   }
 
@@ -371,7 +373,7 @@ export class LaneService {
    * `stopAgents`: an ephemeral lane after its merge; its agents are stopped, but only once
    * git has agreed that nothing would be lost.
    */
-  async removeLane(id: string, o: { archive: boolean; stopAgents: boolean }): Promise<Result<{ archiveRef: string | null; recoveryRef: string | null }, ApiError>> {
+  async removeLane(id: string, o: { archive: boolean; stopAgents: boolean }): Promise<Result<LaneRemoval, ApiError>> {
     const found = findLane(this.deps.lanes, this.deps.repos, id);
     if (!found.ok) return found;
     const { repo } = found.value;
@@ -417,15 +419,18 @@ export class LaneService {
         const head = tree?.head ?? null;
         const lockReason = tree?.locked ? ((await readLockReason(repo.mainPath, lane.path)) ?? '') : null;
         const losses = await laneLosses(repo.mainPath, { lanePath: lane.path, head, locked: lockReason !== null ? { reason: lockReason } : null });
+        // Asked to archive: the files git ignores are kept too, if they fit.
+        if (o.archive && existsSync(lane.path)) losses.push(...(await ignoredArchiveLosses(lane.path)));
         // A lock is the owner's explicit "keep this": never overridden, not even by an archive,
         // which cannot keep a nested repository either.
-        const unarchivable = losses.some((l) => l.kind === 'locked' || l.kind === 'check-failed' || l.kind === 'nested-repo');
-        if (unarchivable || (losses.length && !o.archive)) {
+        if (losses.some(isUnarchivable) || (losses.length && !o.archive)) {
           const what = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}.`;
           const message = losses.some((l) => l.kind === 'nested-repo')
             ? `${what} Move the nested repository out of the lane (or delete it yourself), or push a submodule's commits, then remove the lane.`
-            : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
-          return { error: apiError('lane_would_lose_work', message, { losses }), head: null };
+            : losses.some((l) => l.kind === 'too-large-to-archive')
+              ? `${what} Move them out of the lane (or delete them yourself), then remove it with archive again.`
+              : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
+          return { error: apiError('lane_would_lose_work', message, { losses, archivable: !losses.some(isUnarchivable) }), head: null };
         }
         return { error: null, head };
       };
@@ -472,6 +477,20 @@ export class LaneService {
         }
         const head = now.head;
         const archived = o.archive && existsSync(lane.path) ? await archiveLane(lane.path, lane.name) : null;
+        // The archive's folder in the data dir: the agents' scrollback, and the files git ignores
+        // (also when the lane's folder was gone, so there was no tree to archive: the scrollback is still kept).
+        const archiveDir = o.archive ? scrollbackDirOf(this.deps.dataDir, archived?.ref ?? archiveRefOf(lane.name, stamp)) : null;
+        let keptIgnored: { dir: string; files: string[] } | null = null;
+        if (existsSync(lane.path)) {
+          const ignored = await listIgnored(lane.path);
+          if (archived && archiveDir && ignored.files.length) {
+            const dir = join(archiveDir, 'ignored');
+            keptIgnored = { dir, files: await keepIgnoredFiles(lane.path, ignored.files, dir) };
+            job.output(`kept ${count(keptIgnored.files.length, 'file')} git ignores in ${dir}: ${listed(keptIgnored.files)}\n`);
+          }
+          const deleted = archived ? ignored.dirs : [...ignored.dirs, ...ignored.files];
+          if (deleted.length) job.output(`deleted with the worktree, as git ignores ${deleted.length === 1 ? 'it' : 'them'}: ${listed(deleted)}\n`);
+        }
         let recoveryRef: string | null = null;
         if (head) {
           recoveryRef = `refs/grove/recovery/${lane.name}/${stamp}`;
@@ -483,15 +502,13 @@ export class LaneService {
         await runGit(repo.mainPath, ['worktree', 'remove', '--force', '--', lane.path], existsSync(lane.path) ? {} : { okCodes: [128] });
         this.deps.lanes.remove(lane.id);
         this.switched.delete(lane.path);
-        // Its agents cannot run anywhere now; an archive keeps what they printed beside it (also
-        // when the folder was gone, so there was no tree to archive: the scrollback is still kept).
-        const scrollbackDir = o.archive ? scrollbackDirOf(this.deps.dataDir, archived?.ref ?? archiveRefOf(lane.name, stamp)) : null;
-        const kept = await this.deps.agents.removeAllIn(lane.path, scrollbackDir);
+        // Its agents cannot run anywhere now; an archive keeps what they printed.
+        const kept = await this.deps.agents.removeAllIn(lane.path, archiveDir);
         if (kept.length) job.output(`kept the scrollback of ${count(kept.length, 'agent')} in ${dirname(kept[0]!)}\n`);
         this.deps.events.append({ type: 'lane.removed', id: lane.id, archiveRef: archived?.ref ?? null });
         this.deps.onLanesChanged(this.deps.lanes.list());
-        job.finish(true, `Removed ${lane.name}${archived ? `; everything it held is in ${archived.ref}` : ''}`);
-        return ok({ archiveRef: archived?.ref ?? null, recoveryRef });
+        job.finish(true, `Removed ${lane.name}${archived ? `; what git tracks or would track is in ${archived.ref}` : ''}${keptIgnored ? `, the files it ignores in ${keptIgnored.dir}` : ''}`);
+        return ok({ archiveRef: archived?.ref ?? null, recoveryRef, keptIgnored });
       } catch (e) {
         const failure = gitFailure(e);
         job?.finish(false, failure.message);
@@ -628,6 +645,34 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
   } catch (e) {
     return err(gitFailure(e));
   }
+}
+
+/** What a removal did besides removing: where it archived the lane, and kept its ignored files. */
+export interface LaneRemoval {
+  archiveRef: string | null;
+  recoveryRef: string | null;
+  /** The archive's copy of the files git ignores (not the folders it ignores whole), at their paths in the lane. */
+  keptIgnored: { dir: string; files: string[] } | null;
+}
+
+/** A loss no archive answers: a lock (the owner's "keep this"), a failed check, or what an archive cannot hold. */
+function isUnarchivable(l: Loss): boolean {
+  return l.kind === 'locked' || l.kind === 'check-failed' || l.kind === 'nested-repo' || l.kind === 'too-large-to-archive';
+}
+
+/** An archive keeps the lane's ignored files: refused up front if they do not fit, or cannot be listed. */
+async function ignoredArchiveLosses(lanePath: string): Promise<Loss[]> {
+  try {
+    const tooLarge = await tooLargeToKeep(lanePath, (await listIgnored(lanePath)).files);
+    return tooLarge.length ? [{ kind: 'too-large-to-archive', files: tooLarge }] : [];
+  } catch (e) {
+    return [{ kind: 'check-failed', what: 'the files git ignores', error: (e as Error).message }];
+  }
+}
+
+/** A job log's list of paths: the first 20, then how many more. */
+function listed(paths: readonly string[]): string {
+  return paths.length > 20 ? `${paths.slice(0, 20).join(', ')} and ${paths.length - 20} more` : paths.join(', ');
 }
 
 /** Where an archived lane's agents' scrollback is kept: `archives/<lane>/<stamp>` in the data dir, as the archive ref is named. */

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { CallError } from '../../shared/client/host-connection';
 import type { Lane } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
-import { filesOf, wouldLoseWork } from '../lanes/error-details';
+import { archiveWouldKeep, filesOf } from '../lanes/error-details';
 import { shortSha } from '../lanes/lane-labels';
 import { ConfirmDialog } from '../ui/dialog';
 
@@ -74,7 +74,7 @@ export function LaneActions({ lane, canServe }: { lane: Lane; canServe: boolean 
         </button>
       </div>
       {notice && <p className="lp-notice" role="status" data-testid="lane-notice">{notice}</p>}
-      {failure && failure.action === 'remove' && wouldLoseWork(failure.error) ? (
+      {failure && failure.action === 'remove' && archiveWouldKeep(failure.error) ? (
         <div className="lp-error lp-refusal" role="alert" data-testid="lane-refused">
           <p>{failure.error.message}</p>
           <div className="lp-row">
@@ -97,7 +97,8 @@ export function LaneActions({ lane, canServe }: { lane: Lane; canServe: boolean 
         consequence={
           <>
             Its worktree <code>{lane.path}</code> is deleted from disk{lane.served ? ', it stops being served' : ''}, and its port block is freed. Grove refuses if the lane
-            holds work not in a commit, and then offers to archive it.
+            holds work not in a commit, and then offers to archive it. Files git ignores (<code>.env</code>, dependencies, build output) are deleted with it; an archive
+            keeps the ignored files, not whole ignored folders.
           </>
         }
         stays={
@@ -113,6 +114,7 @@ export function LaneActions({ lane, canServe }: { lane: Lane; canServe: boolean 
         }
         action="Remove lane"
         onConfirm={() => void remove(false)}
+        alternative={{ label: 'Archive, then remove', onSelect: () => void remove(true) }}
       />
     </div>
   );

@@ -13,7 +13,14 @@ export function filesOf(error: CallError): string[] {
   return d.success ? d.data.files : [];
 }
 
-/** A removal refused because it would lose work: the one refusal an archive answers. */
-export function wouldLoseWork(error: CallError): boolean {
-  return error.code === 'lane_would_lose_work';
+const Archivable = z.object({ archivable: z.boolean() });
+
+/**
+ * A removal refused because it would lose work that an archive can keep: the one refusal
+ * "archive, then remove" answers (not a lock, a nested repository, or files too large to keep).
+ */
+export function archiveWouldKeep(error: CallError): boolean {
+  if (error.code !== 'lane_would_lose_work') return false;
+  const d = Archivable.safeParse('details' in error ? error.details : undefined);
+  return !d.success || d.data.archivable;
 }

@@ -57,6 +57,7 @@ export function ConfirmDialog({
   stays,
   action,
   onConfirm,
+  alternative,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -68,6 +69,8 @@ export function ConfirmDialog({
   /** The button's label: the action itself. */
   action: string;
   onConfirm: () => void;
+  /** A second, gentler way to do it (archive first), beside the action. */
+  alternative?: { label: string; onSelect: () => void };
 }) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title={title} description={consequence}>
@@ -78,6 +81,17 @@ export function ConfirmDialog({
         <button type="button" onClick={() => onOpenChange(false)}>
           Cancel
         </button>
+        {alternative && (
+          <button
+            type="button"
+            onClick={() => {
+              onOpenChange(false);
+              alternative.onSelect();
+            }}
+          >
+            {alternative.label}
+          </button>
+        )}
         <button
           type="button"
           className="danger"
