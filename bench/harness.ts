@@ -84,6 +84,11 @@ export async function api<T>(host: { url: string; token: string }, method: strin
  * Registers a repository and trusts its commands, as one works in is: `lanes.create`
  * refuses an untrusted repository's recipe. Answers the repository's id.
  */
+/** A browser's way in: a single-use login code's URL, as `grove open` makes it. */
+export async function loginUrl(host: { url: string; token: string }): Promise<string> {
+  return (await api<{ loginUrl: string }>(host, 'auth.loginCode', {})).loginUrl;
+}
+
 export async function addTrustedRepo(host: { url: string; token: string }, path: string): Promise<string> {
   const { repo } = await api<{ repo: { id: string } }>(host, 'repos.add', { path });
   const { digest } = await api<{ digest: string }>(host, 'repos.commands', { repoId: repo.id });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { compare, report, type Series } from './harness';
+import { compare, report, type Series, loginUrl } from './harness';
 
 /**
  * Cold start. (1) Spawning the host on a fresh data dir until its first answered API
@@ -78,7 +78,7 @@ async function firstPaint(browser: Browser, kind: 'grove' | 'baseline'): Promise
   const t0 = performance.now();
   const s = kind === 'grove' ? await startGrove() : await startBaseline();
   if (kind === 'grove') {
-    await page.goto(`${s.url}/auth?token=${s.token}`);
+    await page.goto(await loginUrl(s));
     await page.locator('[data-testid="cockpit"][data-connection="open"]').waitFor();
   } else {
     await page.goto(s.url);

@@ -8,7 +8,7 @@ import { spawn as spawnPty } from 'node-pty';
 import { chromium, type Browser } from 'playwright-core';
 import type WebSocket from 'ws';
 import type * as XtermHeadless from '@xterm/headless';
-import { api, compare, report, runBench, startBenchHost, summarize, within, type Comparison, type Series } from './harness';
+import { api, compare, report, runBench, startBenchHost, summarize, within, type Comparison, type Series, loginUrl } from './harness';
 import { catThenHold, drainAgent, drainArgs, generateFile, mbps, openClient as openTerminalClient, quote, type Client } from './harness-drain';
 import { countWebSocketBytes, glRendererOf, measureFrames, pageWebSocketBytes, type FrameWindow } from './harness-frame-gaps';
 import { isSoftwareGl } from '../src/shared/software-gl';
@@ -610,7 +610,7 @@ async function framesWhileFlooding(lane: string, file: string, renderer: Rendere
     const page = await context.newPage();
     // Logged in as a user is, by the token link: the cockpit opens on the agent's lane, its
     // one terminal on screen.
-    await page.goto(`${host.url}/auth?token=${host.token}`);
+    await page.goto(await loginUrl(host));
     const terminal = `[data-testid="terminal-${name}"]`;
     await page.locator(terminal).waitFor();
     await sleep(2000); // attached, fonts loaded, first frames drawn

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { api, compare, report, startBenchHost, summarize, type BenchHost, type Comparison, type Series } from './harness';
+import { api, compare, report, startBenchHost, summarize, type BenchHost, type Comparison, type Series, loginUrl } from './harness';
 
 /**
  * The cockpit's speed, in one run on one warm host:
@@ -62,7 +62,7 @@ function keptProfile(dir: string): Promise<BrowserContext> {
 
 async function logIn(context: BrowserContext, host: BenchHost): Promise<BrowserContext> {
   const page = await context.newPage();
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.locator('[data-testid="cockpit"][data-connection="open"]').waitFor();
   await page.close();
   return context;

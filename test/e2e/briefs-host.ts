@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { hostForEachTest } from './host-per-test';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, startHostProcess, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, type HostProcess, loginUrl } from '../fixtures/host-process';
 import { makeTempDir } from '../fixtures/temp-dir';
 
 /**
@@ -23,7 +23,7 @@ export function briefsHostForEachTest(): () => HostProcess {
 
 /** Signs the page in and opens a route (`#/briefs`, `#/brief/3`), once the cockpit is connected. */
 export async function openRoute(page: Page, host: HostProcess, hash: string): Promise<void> {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   await page.evaluate((h) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = h), hash);
 }

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, stopAllHosts } from '../fixtures/host-process';
+import { api, stopAllHosts, loginUrl } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, startHostWithProbedRepo, type ProbedHost } from '../fixtures/probed-repo';
 import { removeTempDirs } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
@@ -34,7 +34,7 @@ async function createLane(name: string): Promise<string> {
 test('a lane in the rail, agents as tabs, a shell echoing, two agents side by side', async ({ page }) => {
   const lanePath = await createLane('design');
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await page.goto(await loginUrl(flower.host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   const railLane = page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`);
   await expect(railLane).toContainText('design');
@@ -121,7 +121,7 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
 
 test('MAIN broken shows in the rail and the top bar, and recovery clears both', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await page.goto(await loginUrl(flower.host));
   const railMain = page.locator(`[data-testid="rail-repo"][data-repo-id="${flower.repoId}"] [data-testid="rail-main"]`);
   await expect(railMain.locator('[data-health]')).toHaveAttribute('data-health', 'healthy');
   await expect(page.getByTestId('global-status')).toHaveAttribute('data-health', 'healthy');
@@ -142,7 +142,7 @@ test('MAIN broken shows in the rail and the top bar, and recovery clears both', 
 
 test('Briefs, Settings and the shortcut list: reachable, labelled, and readable in both themes', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await page.goto(await loginUrl(flower.host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   await page.getByTestId('rail-briefs').click();
   await expect(page.getByTestId('brief-list-empty')).toContainText('A brief is what an agent is asked to do');
@@ -165,7 +165,7 @@ test('Briefs, Settings and the shortcut list: reachable, labelled, and readable 
 
 test('a view whose code fails to load (the host restarting) is retried; one that never loads says so, and the rest keeps working', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await page.goto(await loginUrl(flower.host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   // The first request for the Settings view's code is cut, as a host killed mid-load does.
   let cut = 0;

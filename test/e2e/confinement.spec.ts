@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentInfo } from '../../src/shared/agents';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess, loginUrl } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { canConfine, sayConfinementSkipped } from '../fixtures/can-confine';
 import { expectAccessible } from './axe';
@@ -28,7 +28,7 @@ async function openLane(page: Page, width: number): Promise<string> {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   const lane = (r.body.result as { lane: { path: string } }).lane.path;
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.locator(`[data-testid="rail-lane"][data-path="${lane}"]`).click();
   await expect(page.getByTestId('lanes-empty')).toBeVisible();
   // The cockpit keeps one tree at every width: the lane stays in front on a phone.

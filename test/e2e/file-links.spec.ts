@@ -4,7 +4,7 @@ import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api } from '../fixtures/host-process';
+import { addTrustedRepo, api, loginUrl } from '../fixtures/host-process';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
 import { shoot } from './screenshots';
@@ -111,7 +111,7 @@ test('a changed file\'s path wrapped over two rows opens its diff in the lane pa
   });
   await page.setViewportSize({ width: 1440, height: 900 });
   const lane = await laneWithPrinter();
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.locator(`[data-testid="rail-lane"][data-path="${lane.path}"]`).click();
   const terminal = page.getByTestId('terminal-tsc');
   await expect(terminal).toContainText('all fine.');
@@ -169,7 +169,7 @@ test('a changed file\'s path wrapped over two rows opens its diff in the lane pa
 test('on a phone, the changed file\'s diff opens in the lane sheet; a plain click opens nothing', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   const lane = await laneWithPrinter();
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.getByRole('button', { name: 'Open the rail' }).click();
   await page.locator(`[data-testid="rail-lane"][data-path="${lane.path}"]`).click();
   const terminal = page.getByTestId('terminal-tsc');

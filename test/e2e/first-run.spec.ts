@@ -4,7 +4,7 @@ import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
 import { commitIn } from '../fixtures/lane-repo';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { api, startHostProcess, stopAllHosts, type HostProcess, loginUrl } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -34,7 +34,7 @@ function sites(): { root: string; flower: string } {
 }
 
 async function openFresh(page: Page): Promise<void> {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('first-run')).toBeVisible();
 }
 

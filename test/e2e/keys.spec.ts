@@ -3,7 +3,7 @@ import { hostForEachTest } from './host-per-test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, repoRoot } from '../fixtures/host-process';
+import { addTrustedRepo, api, repoRoot, loginUrl } from '../fixtures/host-process';
 import { makeTempDir } from '../fixtures/temp-dir';
 
 /**
@@ -30,7 +30,7 @@ async function laneWithKeyEcho(name: string, preset: 'custom' | 'claude' = 'cust
 
 async function openTerminal(page: Page, lanePath: string, name: string): Promise<Locator> {
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
   const terminal = page.getByTestId(`terminal-${name}`);
@@ -164,7 +164,7 @@ test('a URL wrapped across rows opens whole on Ctrl+click of its second row', as
   const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', `printf '%s\\n' "${url}"; exec sleep 600`], name: 'wrapped' });
   expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
   const terminal = page.getByTestId('terminal-wrapped');
   // A row of nothing but the URL's tail: the link's second (or later) row.
@@ -195,7 +195,7 @@ test('switching back to a terminal shows the place it was scrolled to, not the b
     expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
   }
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
   await page.locator('[data-testid="agent-tab"][data-agent="long"]').click();
   const terminal = page.getByTestId('terminal-long');

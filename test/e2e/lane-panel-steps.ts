@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { loginUrl } from '../fixtures/host-process';
 
 /**
  * The steps the lane e2e stories share, as an operator takes them in the cockpit: open it,
@@ -6,7 +7,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
  * phone), and open a repository's MAIN view.
  */
 export async function openCockpit(page: Page, host: { url: string; token: string }): Promise<void> {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.locator('[data-testid="cockpit"][data-connection="open"]')).toBeVisible();
   await expect(page.locator('[data-testid="rail-repo"]').first().or(page.getByRole('button', { name: 'Open the rail' }))).toBeVisible();
 }

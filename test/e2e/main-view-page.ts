@@ -1,12 +1,13 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { shoot as shootPage } from './screenshots';
+import { loginUrl } from '../fixtures/host-process';
 
 /**
  * The MAIN and Health views as an operator reaches them in the cockpit: signed in, then a
  * repository's MAIN chosen in the rail, or Health. Screenshots go to .test-reports/screenshots.
  */
 export async function openCockpit(page: Page, host: { url: string; token: string }): Promise<void> {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
 }
 

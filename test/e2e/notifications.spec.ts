@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NotificationSettings } from '../../src/shared/notifications';
 import { git } from '../fixtures/git-repo';
-import { api } from '../fixtures/host-process';
+import { api, loginUrl } from '../fixtures/host-process';
 import { breakMain } from '../fixtures/probed-repo';
 import { expectAccessible } from './axe';
 import { setTheme, shoot } from './screenshots';
@@ -49,7 +49,7 @@ async function openCockpit(context: BrowserContext): Promise<Page> {
   });
   const page = await context.newPage();
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await page.goto(await loginUrl(flower.host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   return page;
 }
@@ -174,7 +174,7 @@ test('the Notifications view: unread or all, mark all read, pause and resume, th
 });
 
 test('the browser is asked for permission only from a visible prompt, with its reason; "Not now" is remembered', async ({ page }) => {
-  await page.goto(`${flower.host.url}/auth?token=${flower.host.token}`);
+  await page.goto(await loginUrl(flower.host));
   await page.getByTestId('rail-notifications').click();
   const prompt = page.getByTestId('notify-prompt');
   await expect(prompt).toContainText('notify you when MAIN breaks');

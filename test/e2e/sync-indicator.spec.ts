@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncStatus } from '../../src/shared/sync';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api } from '../fixtures/host-process';
+import { addTrustedRepo, api, loginUrl } from '../fixtures/host-process';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
 import { hostForEachTest } from './host-per-test';
@@ -26,7 +26,7 @@ const host = hostForEachTest();
 async function openCockpit(page: Page, width: number): Promise<void> {
   await addTrustedRepo(host, makeRepo(join(realpathSync(makeTempDir()), 'flower')));
   await page.setViewportSize({ width, height: width < 500 ? 800 : 900 });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   await expect(page.getByTestId('rail').or(page.getByTestId('topbar').getByLabel('Open the rail'))).toBeVisible();
 }

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, startHostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, loginUrl } from '../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../fixtures/mariadb';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
@@ -34,7 +34,7 @@ test('synced with a real MariaDB; offline when it dies, with entries waiting; sy
   await must('sync.set', { url: db.url });
   expect((await must<{ state: string }>('sync.now')).state).toBe('idle');
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   const chip = page.getByTestId('topbar').getByTestId('sync-indicator');
   await expect(chip).toHaveAttribute('data-state', 'idle');
   await expect(chip).toHaveText('Synced');

@@ -3,7 +3,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncStatus } from '../../src/shared/sync';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, startHostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, startHostProcess, loginUrl } from '../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../fixtures/mariadb';
 import { whereSecretsCouldLeak } from '../fixtures/sync-hosts';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -33,7 +33,7 @@ const status = async (): Promise<SyncStatus> => (await api(host, 'sync.status', 
 async function openCockpit(page: Page, width: number): Promise<void> {
   await addTrustedRepo(host, makeRepo(join(realpathSync(makeTempDir()), 'flower')));
   await page.setViewportSize({ width, height: width < 500 ? 844 : 900 });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
 }
 

@@ -3,7 +3,7 @@ import { readdirSync, realpathSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeOutputFrame } from '../../src/shared/terminal-frames';
 import { makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, repoRoot, startHostProcess, stopAllHosts, type HostProcess, loginUrl } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /** Agents in the real UI: launch, type, see the echo, reload, see the scrollback again. */
@@ -24,7 +24,7 @@ async function openLane(page: Page): Promise<string> {
   const r = await api(host, 'lanes.create', { repoId, name: 'design' });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   const lane = (r.body.result as { lane: { path: string } }).lane.path;
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.locator(`[data-testid="rail-lane"][data-path="${lane}"]`).click();
   await expect(page.getByTestId('lanes-empty')).toBeVisible();
   return lane;
@@ -81,7 +81,7 @@ test('a hidden terminal is kept, not streamed to, and shown again with exactly w
   );
   const tickerFrames = (): [number, number][] => framesFor.get(ids.ticker!) ?? [];
   await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
   await page.locator('[data-testid="agent-tab"][data-agent="ticker"]').click();
   const ticker = page.getByTestId('terminal-ticker');
@@ -177,7 +177,7 @@ test('a pane opened after a flood shows what the log keeps; a pane that falls be
   const id = (r.body.result as { agent: { id: string } }).agent.id;
   // The whole flood is out before the page opens.
   await expect.poll(() => outputEnd(id), { timeout: 60_000 }).toBeGreaterThan(24 * 1024 * 1024);
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   // Scrolled to the top of its scrollback (a page per Shift+PageUp, as an operator would), the oldest line the pane holds.
   const oldestShown = async (name: string): Promise<number> => {
     const terminal = page.getByTestId(`terminal-${name}`);
@@ -239,7 +239,7 @@ test('an agent waiting for the operator is impossible to miss', async ({ page })
   const lane = realpathSync(makeTempDir('grove-lane-'));
   const fakeClaude = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');
   await api(host, 'agents.start', { lanePath: lane, preset: 'claude', command: fakeClaude, name: 'design', env: { HOME: makeTempDir() } });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   const terminal = page.getByTestId('terminal-design');
   await expect(terminal).toContainText('Claude Code (fake)');
   await terminal.click();
@@ -333,7 +333,7 @@ test.describe('a web link clicked in a terminal', () => {
     });
     const url = `${host.url}/pull/12`;
     await startPrinter(url);
-    await page.goto(`${host.url}/auth?token=${host.token}`);
+    await page.goto(await loginUrl(host));
     const terminal = page.getByTestId('terminal-links');
     await expect(terminal).toContainText(url);
     const popups: string[] = [];
@@ -349,7 +349,7 @@ test.describe('a web link clicked in a terminal', () => {
   test('in a plain browser, opens a new tab with no opener', async ({ page }) => {
     const url = `${host.url}/pull/12`;
     await startPrinter(url);
-    await page.goto(`${host.url}/auth?token=${host.token}`);
+    await page.goto(await loginUrl(host));
     const terminal = page.getByTestId('terminal-links');
     await expect(terminal).toContainText(url);
     const popup = page.waitForEvent('popup');

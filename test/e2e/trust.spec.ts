@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { api, stopAllHosts, startHostProcess, type HostProcess } from '../fixtures/host-process';
+import { api, stopAllHosts, startHostProcess, type HostProcess, loginUrl } from '../fixtures/host-process';
 import { commitIn } from '../fixtures/lane-repo';
 import { makeProbedRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
@@ -35,7 +35,7 @@ for (const width of [1440, 390]) {
     const config = { merge: { gate: 'php artisan test' }, health: probe('probe') };
     const main = makeProbedRepo(config);
 
-    await page.goto(`${host.url}/auth?token=${host.token}`);
+    await page.goto(await loginUrl(host));
     await page.getByLabel('MAIN checkout path').fill(main);
     await page.getByRole('button', { name: 'Add repository' }).click();
 

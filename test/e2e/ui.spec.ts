@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { repoRoot, startHostProcess, stopAllHosts, type HostProcess, loginUrl } from '../fixtures/host-process';
 import { writeLongHistory } from '../fixtures/long-history';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
@@ -18,7 +18,7 @@ test.afterEach(async () => {
 });
 
 test('the login link lets the browser in once and leaves a clean URL', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page).toHaveURL(`${host.url}/`);
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');
   // The token is in an HttpOnly cookie: the page's own scripts cannot read it.
@@ -26,7 +26,7 @@ test('the login link lets the browser in once and leaves a clean URL', async ({ 
 });
 
 test('connects while the page loads: one socket, and the first render already shows it connected', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');
   // The next load: its bundle held back, so the host's greeting is surely there before it
   // runs; the first value the cockpit renders with is recorded.
@@ -51,7 +51,7 @@ test('connects while the page loads: one socket, and the first render already sh
 });
 
 test('shows the host status, and with no repository the first run with its first step', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   const firstRun = page.getByTestId('first-run');
   await expect(firstRun.getByRole('heading', { level: 1 })).toHaveText('Add a repository');
   await expect(firstRun).toContainText('grove repo add PATH');
@@ -72,7 +72,7 @@ test('shows the host status, and with no repository the first run with its first
 
 test('adds a repository from the first run, and explains a wrong path', async ({ page }) => {
   const repo = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await page.getByLabel('MAIN checkout path').fill(join(repo, '..', 'nowhere'));
   await page.getByRole('button', { name: 'Add repository' }).click();
   await expect(page.getByTestId('repo-add-error')).toContainText('does not exist');
@@ -92,7 +92,7 @@ test('adds another repository from the rail, in a dialog, with its Trust step', 
     body: JSON.stringify({ path: makeRepo(join(realpathSync(makeTempDir()), 'flower')) }),
   });
   const api = makeRepo(join(realpathSync(makeTempDir()), 'api'));
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('rail-repo')).toHaveCount(1);
   await page.getByTestId('rail-add-repo').click();
   const dialog = page.getByRole('dialog', { name: 'Add a repository' });
@@ -115,7 +115,7 @@ test('adds another repository from the rail, in a dialog, with its Trust step', 
 });
 
 test('reconnects by itself when the host is killed and started again', async ({ page }) => {
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');
   const home = host.home;
   await host.kill9();
@@ -148,7 +148,7 @@ test('a host with a long history (50k events, 48 MiB of job output): the page lo
     sockets += 1;
     ws.on('framereceived', (f) => (received += typeof f.payload === 'string' ? f.payload.length : f.payload.byteLength));
   });
-  await page.goto(`${host.url}/auth?token=${host.token}`);
+  await page.goto(await loginUrl(host));
   await expect(page.getByTestId('rail-repo')).toContainText('flower');
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');
   // What happens now still arrives.

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Brief, BriefAttachment, BriefEntry } from '../../src/shared/briefs';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { api, loginUrl, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { orchestratorToken } from '../fixtures/seed-brief';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { briefAttach } from '../../src/cli/commands/brief-attach';
@@ -233,7 +233,7 @@ describe('who may upload and read', () => {
   });
 
   it('records an upload with the browser session cookie as typed in the UI', async () => {
-    const auth = await fetch(`${host.url}/auth?token=${host.token}`, { redirect: 'manual' });
+    const auth = await fetch(await loginUrl(host), { redirect: 'manual' });
     const cookie = String(auth.headers.get('set-cookie')).split(';')[0]!;
     const r = await attach('#2', 'from the page.gif', GIF, { cookie, origin: host.url });
     expect(r.status).toBe(200);

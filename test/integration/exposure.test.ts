@@ -30,9 +30,14 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
   });
 }
 
+/** A single-use login code, as `grove open` asks for one. */
+async function loginCode(): Promise<string> {
+  return ((await api(host, 'auth.loginCode')).body.result as { code: string }).code;
+}
+
 /** A browser session, got the way a browser gets one. */
 async function sessionCookie(): Promise<string> {
-  const r = await rawGet(`/auth?token=${host.token}`, { host: `127.0.0.1:${host.port}` });
+  const r = await rawGet(`/auth?code=${await loginCode()}`, { host: `127.0.0.1:${host.port}` });
   return String(r.headers['set-cookie']).split(';')[0]!;
 }
 
@@ -65,8 +70,9 @@ describe('HTTP', () => {
     expect(r.body.error?.code).toBe('forbidden_origin');
   });
 
-  it('trades the token at /auth for an HttpOnly session cookie (never the token itself) and a clean URL', async () => {
-    const r = await rawGet(`/auth?token=${host.token}`, { host: `127.0.0.1:${host.port}` });
+  it('trades a login code at /auth for an HttpOnly session cookie and a clean URL; never the token in a URL, nor a code twice', async () => {
+    const code = await loginCode();
+    const r = await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` });
     expect(r.status).toBe(303);
     expect(r.headers.location).toBe('/');
     const cookie = String(r.headers['set-cookie']);
@@ -83,9 +89,14 @@ describe('HTTP', () => {
     expect(inline[0]).toContain('groveEarlySocket');
     const scriptSrc = String(page.headers['content-security-policy']).split('; ').find((d) => d.startsWith('script-src'));
     expect(scriptSrc).toBe(`script-src 'self' 'sha256-${createHash('sha256').update(inline[0]!).digest('base64')}'`);
-    const bad = await rawGet('/auth?token=nope', { host: `127.0.0.1:${host.port}` });
-    expect(bad.status).toBe(401);
-    expect(bad.headers['set-cookie']).toBeUndefined();
+    // The token itself, which would stay in the browser's history, lets no browser in; nor
+    // does a code used once already.
+    for (const query of [`token=${host.token}`, `code=${code}`, 'code=nope']) {
+      const refused = await rawGet(`/auth?${query}`, { host: `127.0.0.1:${host.port}` });
+      expect(refused.status, query).toBe(401);
+      expect(refused.headers['set-cookie'], query).toBeUndefined();
+    }
+    const bad = await rawGet('/auth?code=nope', { host: `127.0.0.1:${host.port}` });
     // The page saying so runs nothing and is never framed, like every page the host serves.
     expect(bad.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     expect((await rawGet('/', { host: `127.0.0.1:${host.port}` })).headers['content-security-policy']).toBe(bad.headers['content-security-policy']);

@@ -6,7 +6,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Brief, BriefEntry } from '../../src/shared/briefs';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, loginUrl, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { callTool, mcpClient, sizesOf, startTokenAgent, textOf, type TestAgent } from '../fixtures/mcp-client';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { until } from '../fixtures/wait-until';
@@ -114,7 +114,7 @@ describe('who gets in', () => {
   });
 
   it("refuses the browser's session cookie: MCP takes a bearer token only", async () => {
-    const login = await fetch(`${host.url}/auth?token=${host.token}`, { redirect: 'manual' });
+    const login = await fetch(await loginUrl(host), { redirect: 'manual' });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     expect((await fetch(`${host.url}/`, { headers: { cookie } })).status).toBe(200);
     const r = await rawPost({ cookie }, INITIALIZE_2025);

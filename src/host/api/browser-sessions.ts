@@ -19,8 +19,6 @@ export interface BrowserSessions {
   issueLoginCode(): { code: string; expiresAt: string };
   /** Trades a valid, unused code for a new session secret; null if the code is no good. */
   redeem(code: string): string | null;
-  /** Opens a session directly (for /auth?token=, where the token itself was shown). */
-  open(): string;
   /** True for a known session used within SESSION_IDLE_MS (and renews it); an idle one is deleted. */
   isValid(secret: string): boolean;
   revokeAll(): void;
@@ -61,7 +59,6 @@ export function createBrowserSessions(db: Db, now: () => number = Date.now): Bro
       codes.delete(d); // single use, valid or not
       return exp > now() ? open() : null;
     },
-    open,
     isValid(secret) {
       const d = digest(secret);
       const row = find.get(d) as { last_used_at: string | null } | undefined;

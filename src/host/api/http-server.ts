@@ -120,11 +120,11 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     const url = new URL(req.url ?? '/', 'http://host.invalid');
 
     if (url.pathname === Paths.auth) {
-      // Trade a login code (single use) or the token for a session cookie, and move the
-      // browser to a clean URL so neither stays in the address bar.
+      // Trade a login code (single use, short-lived) for a session cookie, and move the browser
+      // to a clean URL. Never the token itself: a URL lands in the browser's history, and the
+      // token, which also opens the API and MCP, must not outlive the moment it was typed.
       const code = url.searchParams.get('code');
-      const token = url.searchParams.get('token');
-      const secret = code ? deps.sessions.redeem(code) : token && tokensMatch(deps.token, token) ? deps.sessions.open() : null;
+      const secret = code ? deps.sessions.redeem(code) : null;
       if (!secret) {
         sendUnauthorizedPage(res);
         return;

@@ -10,7 +10,7 @@ describe('window policy', () => {
 
   it('navigates only within the host', () => {
     expect(decideNavigation('http://127.0.0.1:4100/', host)).toBe('allow');
-    expect(decideNavigation('http://127.0.0.1:4100/auth?token=x', host)).toBe('allow');
+    expect(decideNavigation('http://127.0.0.1:4100/auth?code=x', host)).toBe('allow');
     expect(decideNavigation('http://127.0.0.1:4101/', host)).toBe('deny');
     expect(decideNavigation('https://evil.example/', host)).toBe('deny');
     expect(decideNavigation('file:///etc/passwd', host)).toBe('deny');

@@ -19,7 +19,7 @@ function setup() {
 describe('browser sessions', () => {
   it('ends a session left unused for 30 days, and deletes it', () => {
     const { sessions, count, advance } = setup();
-    const secret = sessions.open();
+    const secret = sessions.redeem(sessions.issueLoginCode().code)!;
     advance(SESSION_IDLE_MS - 1000);
     expect(sessions.isValid(secret)).toBe(true);
     advance(SESSION_IDLE_MS);
@@ -29,7 +29,7 @@ describe('browser sessions', () => {
 
   it('keeps a session that is used, counting 30 days from its last use', () => {
     const { sessions, advance } = setup();
-    const secret = sessions.open();
+    const secret = sessions.redeem(sessions.issueLoginCode().code)!;
     for (let day = 0; day < 90; day += 20) {
       advance(20 * DAY);
       expect({ day: day + 20, valid: sessions.isValid(secret) }).toEqual({ day: day + 20, valid: true });
@@ -40,9 +40,9 @@ describe('browser sessions', () => {
 
   it('drops idle sessions when a new one opens, and never lets an unknown secret in', () => {
     const { sessions, count, advance } = setup();
-    sessions.open();
+    sessions.redeem(sessions.issueLoginCode().code)!;
     advance(SESSION_IDLE_MS + 1);
-    const fresh = sessions.open();
+    const fresh = sessions.redeem(sessions.issueLoginCode().code)!;
     expect(count()).toBe(1);
     expect(sessions.isValid(fresh)).toBe(true);
     expect(sessions.isValid('not-a-session')).toBe(false);
