@@ -325,8 +325,8 @@ describe('removing lanes: the files git ignores', () => {
     const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
     expect(r.body.error).toMatchObject({
       code: 'lane_would_lose_work',
-      message: `Removing dump would lose: files git ignores that are too large for an archive to keep: dump.local.json (65 MiB). Move them out of the lane (or delete them yourself), then remove it with archive again.`,
-      details: { archivable: false, losses: [{ kind: 'too-large-to-archive', files: ['dump.local.json (65 MiB)'] }] },
+      message: `Removing dump would lose: files git ignores that an archive cannot keep: dump.local.json (65 MiB). Move them out of the lane (or delete them yourself; an unreadable one, make readable), then remove it with archive again.`,
+      details: { archivable: false, losses: [{ kind: 'unkeepable-ignored', files: ['dump.local.json (65 MiB)'] }] },
     });
     expect(existsSync(join(lane.path, '.env'))).toBe(true);
     expect(existsSync(join(host.home, 'archives', 'dump'))).toBe(false);

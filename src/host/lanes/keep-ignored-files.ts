@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { chmod, copyFile, lstat, mkdir, readlink, symlink } from 'node:fs/promises';
+import { access, chmod, copyFile, lstat, mkdir, readlink, rm, symlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { formatBytes } from '../../shared/byte-size';
 
@@ -26,31 +26,59 @@ async function keepable(lanePath: string, rel: string): Promise<Stats | null> {
   return st && (st.isFile() || st.isSymbolicLink()) ? st : null;
 }
 
-/** The files an archive could not keep, each named with its size; empty when all fit. */
-export async function tooLargeToKeep(lanePath: string, files: readonly string[]): Promise<string[]> {
-  const tooLarge: string[] = [];
+/**
+ * The files an archive could not keep, each named with why (its size, or that the host may
+ * not read it); empty when all can be kept.
+ */
+export async function unkeepable(lanePath: string, files: readonly string[]): Promise<string[]> {
+  const refused: string[] = [];
   let total = 0;
   for (const rel of files) {
     const st = await keepable(lanePath, rel);
     if (!st || st.isSymbolicLink()) continue;
-    if (st.size > KEPT_IGNORED_FILE_MAX) tooLarge.push(`${rel} (${formatBytes(st.size)})`);
+    if (st.size > KEPT_IGNORED_FILE_MAX) refused.push(`${rel} (${formatBytes(st.size)})`);
+    else if (!(await isReadable(join(lanePath, rel)))) refused.push(`${rel} (not readable by Grove)`);
     else total += st.size;
   }
-  if (total > KEPT_IGNORED_TOTAL_MAX) tooLarge.push(`${formatBytes(total)} of them in all, over the ${formatBytes(KEPT_IGNORED_TOTAL_MAX)} an archive keeps`);
-  return tooLarge;
+  if (total > KEPT_IGNORED_TOTAL_MAX) refused.push(`${formatBytes(total)} of them in all, over the ${formatBytes(KEPT_IGNORED_TOTAL_MAX)} an archive keeps`);
+  return refused;
 }
+
+const isReadable = (path: string): Promise<boolean> =>
+  access(path, constants.R_OK).then(
+    () => true,
+    () => false,
+  );
+
+/** An ignored file the archive could not copy: the lane is kept, and the copies made so far are deleted. */
+export class KeepIgnoredFailed extends Error {}
 
 /**
  * Copies `files` from the lane into `dir` at the same relative paths, with their permission
  * bits (a secrets file stays owner-only); a symlink is kept as the link, not what it points
- * at. Returns the paths kept. Throws on any failure, so the lane is kept rather than removed
- * with a file its archive was asked to hold.
+ * at. Returns the paths kept. Throws KeepIgnoredFailed on any failure (a file that grew past
+ * the limits since they were checked too), so the lane is kept rather than removed with a
+ * file its archive was asked to hold; `dir` is deleted then (copies only).
  */
 export async function keepIgnoredFiles(lanePath: string, files: readonly string[], dir: string): Promise<string[]> {
+  try {
+    return await copyAll(lanePath, files, dir);
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw new KeepIgnoredFailed((e as Error).message);
+  }
+}
+
+async function copyAll(lanePath: string, files: readonly string[], dir: string): Promise<string[]> {
   const kept: string[] = [];
+  let total = 0;
   for (const rel of files) {
     const st = await keepable(lanePath, rel);
     if (!st) continue;
+    if (!st.isSymbolicLink()) {
+      total += st.size;
+      if (st.size > KEPT_IGNORED_FILE_MAX || total > KEPT_IGNORED_TOTAL_MAX) throw new Error(`${rel} grew past what an archive keeps (${formatBytes(st.size)}) while the lane was being removed`);
+    }
     const to = join(dir, rel);
     await mkdir(dirname(to), { recursive: true, mode: 0o700 });
     if (st.isSymbolicLink()) {

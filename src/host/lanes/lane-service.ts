@@ -25,7 +25,7 @@ import type { LaneRecord, LaneStore } from './lane-store';
 import type { LaneServer } from './lane-server';
 import { toLane } from './lane-view';
 import { allocatePortBlock, DEFAULT_PORT_RANGE } from './ports';
-import { keepIgnoredFiles, tooLargeToKeep } from './keep-ignored-files';
+import { KeepIgnoredFailed, keepIgnoredFiles, unkeepable } from './keep-ignored-files';
 import { isTrustRefusal, usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { applyLaneFiles } from './setup/lane-files';
@@ -427,8 +427,8 @@ export class LaneService {
           const what = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}.`;
           const message = losses.some((l) => l.kind === 'nested-repo')
             ? `${what} Move the nested repository out of the lane (or delete it yourself), or push a submodule's commits, then remove the lane.`
-            : losses.some((l) => l.kind === 'too-large-to-archive')
-              ? `${what} Move them out of the lane (or delete them yourself), then remove it with archive again.`
+            : losses.some((l) => l.kind === 'unkeepable-ignored')
+              ? `${what} Move them out of the lane (or delete them yourself; an unreadable one, make readable), then remove it with archive again.`
               : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
           return { error: apiError('lane_would_lose_work', message, { losses, archivable: !losses.some(isUnarchivable) }), head: null };
         }
@@ -485,7 +485,14 @@ export class LaneService {
           const ignored = await listIgnored(lane.path);
           if (archived && archiveDir && ignored.files.length) {
             const dir = join(archiveDir, 'ignored');
-            keptIgnored = { dir, files: await keepIgnoredFiles(lane.path, ignored.files, dir) };
+            try {
+              keptIgnored = { dir, files: await keepIgnoredFiles(lane.path, ignored.files, dir) };
+            } catch (e) {
+              if (!(e instanceof KeepIgnoredFailed)) throw e;
+              const message = `Could not keep the files ${lane.name}'s git ignores (${e.message}), so the lane is kept; its archive ref ${archived.ref} stays. Move the file out of the lane or make it readable, then remove it again.`;
+              job.finish(false, message);
+              return err(apiError('lane_would_lose_work', message, { losses: [{ kind: 'unkeepable-ignored', files: [e.message] }], archivable: false }));
+            }
             job.output(`kept ${count(keptIgnored.files.length, 'file')} git ignores in ${dir}: ${listed(keptIgnored.files)}\n`);
           }
           const deleted = archived ? ignored.dirs : [...ignored.dirs, ...ignored.files];
@@ -657,14 +664,14 @@ export interface LaneRemoval {
 
 /** A loss no archive answers: a lock (the owner's "keep this"), a failed check, or what an archive cannot hold. */
 function isUnarchivable(l: Loss): boolean {
-  return l.kind === 'locked' || l.kind === 'check-failed' || l.kind === 'nested-repo' || l.kind === 'too-large-to-archive';
+  return l.kind === 'locked' || l.kind === 'check-failed' || l.kind === 'nested-repo' || l.kind === 'unkeepable-ignored';
 }
 
 /** An archive keeps the lane's ignored files: refused up front if they do not fit, or cannot be listed. */
 async function ignoredArchiveLosses(lanePath: string): Promise<Loss[]> {
   try {
-    const tooLarge = await tooLargeToKeep(lanePath, (await listIgnored(lanePath)).files);
-    return tooLarge.length ? [{ kind: 'too-large-to-archive', files: tooLarge }] : [];
+    const refused = await unkeepable(lanePath, (await listIgnored(lanePath)).files);
+    return refused.length ? [{ kind: 'unkeepable-ignored', files: refused }] : [];
   } catch (e) {
     return [{ kind: 'check-failed', what: 'the files git ignores', error: (e as Error).message }];
   }

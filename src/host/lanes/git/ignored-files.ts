@@ -11,5 +11,8 @@ export async function listIgnored(lanePath: string): Promise<{ files: string[]; 
   // --directory: a folder whose every file is ignored is named once instead of file by file.
   const { stdout } = await runGit(lanePath, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z']);
   const entries = stdout.split('\0').filter(Boolean);
-  return { files: entries.filter((e) => !e.endsWith('/')), dirs: entries.filter((e) => e.endsWith('/')) };
+  // A folder holding only ignored files under rules that name files (`*.pem`) is listed with
+  // those files: it is not ignored whole, its files are.
+  const dirs = entries.filter((e) => e.endsWith('/') && !entries.some((o) => o !== e && o.startsWith(e)));
+  return { files: entries.filter((e) => !e.endsWith('/')), dirs };
 }

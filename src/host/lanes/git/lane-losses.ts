@@ -15,8 +15,8 @@ export type Loss =
   /** A git repository inside the lane, not a submodule: an archive would keep only a pointer to its commit, not its history or files. */
   | { kind: 'nested-repo'; dirs: string[] }
   | { kind: 'unmerged-commits'; commits: string[] }
-  /** Asked to archive: files git ignores that are too large for the archive to keep (keep-ignored-files.ts). */
-  | { kind: 'too-large-to-archive'; files: string[] }
+  /** Asked to archive: files git ignores that the archive cannot keep, too large or unreadable (keep-ignored-files.ts). */
+  | { kind: 'unkeepable-ignored'; files: string[] }
   | { kind: 'locked'; reason: string }
   | { kind: 'check-failed'; what: string; error: string };
 
@@ -30,8 +30,8 @@ export function describeLoss(l: Loss): string {
       return `${l.dirs.length} git ${nounFor(l.dirs.length, 'repository')} nested in it, which an archive cannot keep (only its commit's id): ${l.dirs.slice(0, 5).join(', ')}${l.dirs.length > 5 ? ', …' : ''}`;
     case 'unmerged-commits':
       return `${count(l.commits.length, 'commit')} neither in MAIN nor pushed: ${l.commits.slice(0, 3).join('; ')}${l.commits.length > 3 ? '; …' : ''}`;
-    case 'too-large-to-archive':
-      return `files git ignores that are too large for an archive to keep: ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
+    case 'unkeepable-ignored':
+      return `files git ignores that an archive cannot keep: ${l.files.slice(0, 5).join(', ')}${l.files.length > 5 ? ', …' : ''}`;
     case 'locked':
       return `the worktree is locked${l.reason ? ` (${l.reason})` : ''}`;
     case 'check-failed':

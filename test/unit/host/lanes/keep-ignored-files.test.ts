@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { keepIgnoredFiles, tooLargeToKeep } from '../../../../src/host/lanes/keep-ignored-files';
+import { KeepIgnoredFailed, keepIgnoredFiles, unkeepable } from '../../../../src/host/lanes/keep-ignored-files';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(() => removeTempDirs());
@@ -19,8 +19,8 @@ describe('which ignored files an archive can keep', () => {
     const lane = makeTempDir();
     sized(join(lane, 'one.db'), 65);
     for (const n of ['a', 'b', 'c', 'd', 'e']) sized(join(lane, `${n}.bin`), 60);
-    expect(await tooLargeToKeep(lane, ['one.db', 'a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin'])).toEqual(['one.db (65 MiB)', '300 MiB of them in all, over the 256 MiB an archive keeps']);
-    expect(await tooLargeToKeep(lane, ['a.bin', 'b.bin', 'c.bin', 'd.bin'])).toEqual([]);
+    expect(await unkeepable(lane, ['one.db', 'a.bin', 'b.bin', 'c.bin', 'd.bin', 'e.bin'])).toEqual(['one.db (65 MiB)', '300 MiB of them in all, over the 256 MiB an archive keeps']);
+    expect(await unkeepable(lane, ['a.bin', 'b.bin', 'c.bin', 'd.bin'])).toEqual([]);
   });
 
   it('counts a link as the link, and skips what has no content (a pipe) or is gone', async () => {
@@ -28,7 +28,7 @@ describe('which ignored files an archive can keep', () => {
     sized(join(lane, 'big'), 65);
     symlinkSync('big', join(lane, 'link'));
     makePipe(join(lane, 'pipe'));
-    expect(await tooLargeToKeep(lane, ['link', 'pipe', 'vanished'])).toEqual([]);
+    expect(await unkeepable(lane, ['link', 'pipe', 'vanished'])).toEqual([]);
     const dir = join(makeTempDir(), 'ignored');
     expect(await keepIgnoredFiles(lane, ['link', 'pipe', 'vanished'], dir)).toEqual(['link']);
   });
@@ -43,6 +43,21 @@ describe('which ignored files an archive can keep', () => {
     writeFileSync(join(lane, 'ok'), 'kept');
     expect(await keepIgnoredFiles(lane, ['ok'], dir)).toEqual(['ok']);
     expect(readFileSync(join(dir, 'ok'), 'utf8')).toBe('kept');
+  });
+});
+
+describe('copying them', () => {
+  it('fails whole on a file it cannot copy, deleting the copies it made (the lane keeps the originals)', async () => {
+    const lane = makeTempDir();
+    writeFileSync(join(lane, '.env'), 'A=1');
+    mkdirSync(join(lane, 'config'));
+    writeFileSync(join(lane, 'config', 'local.json'), '{}');
+    const dir = join(makeTempDir(), 'ignored');
+    mkdirSync(join(dir, 'config'), { recursive: true });
+    writeFileSync(join(dir, 'config', 'local.json'), 'already here'); // a name clash: never overwritten
+    await expect(keepIgnoredFiles(lane, ['.env', 'config/local.json'], dir)).rejects.toBeInstanceOf(KeepIgnoredFailed);
+    expect(existsSync(dir)).toBe(false);
+    expect(readFileSync(join(lane, '.env'), 'utf8')).toBe('A=1');
   });
 });
 
