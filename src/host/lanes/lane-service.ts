@@ -480,24 +480,9 @@ export class LaneService {
         // The archive's folder in the data dir: the agents' scrollback, and the files git ignores
         // (also when the lane's folder was gone, so there was no tree to archive: the scrollback is still kept).
         const archiveDir = o.archive ? scrollbackDirOf(this.deps.dataDir, archived?.ref ?? archiveRefOf(lane.name, stamp)) : null;
-        let keptIgnored: { dir: string; files: string[] } | null = null;
-        if (existsSync(lane.path)) {
-          const ignored = await listIgnored(lane.path);
-          if (archived && archiveDir && ignored.files.length) {
-            const dir = join(archiveDir, 'ignored');
-            try {
-              keptIgnored = { dir, files: await keepIgnoredFiles(lane.path, ignored.files, dir) };
-            } catch (e) {
-              if (!(e instanceof KeepIgnoredFailed)) throw e;
-              const message = `Could not keep the files ${lane.name}'s git ignores (${e.message}), so the lane is kept; its archive ref ${archived.ref} stays. Move the file out of the lane or make it readable, then remove it again.`;
-              job.finish(false, message);
-              return err(apiError('lane_would_lose_work', message, { losses: [{ kind: 'unkeepable-ignored', files: [e.message] }], archivable: false }));
-            }
-            job.output(`kept ${count(keptIgnored.files.length, 'file')} git ignores in ${dir}: ${listed(keptIgnored.files)}\n`);
-          }
-          const deleted = archived ? ignored.dirs : [...ignored.dirs, ...ignored.files];
-          if (deleted.length) job.output(`deleted with the worktree, as git ignores ${deleted.length === 1 ? 'it' : 'them'}: ${listed(deleted)}\n`);
-        }
+        const settled = existsSync(lane.path) ? await settleIgnored(lane, archived && archiveDir ? { ref: archived.ref, dir: archiveDir } : null, job) : ok(null);
+        if (!settled.ok) return settled;
+        const keptIgnored = settled.value;
         let recoveryRef: string | null = null;
         if (head) {
           recoveryRef = `refs/grove/recovery/${lane.name}/${stamp}`;
@@ -675,6 +660,36 @@ async function ignoredArchiveLosses(lanePath: string): Promise<Loss[]> {
   } catch (e) {
     return [{ kind: 'check-failed', what: 'the files git ignores', error: (e as Error).message }];
   }
+}
+
+/**
+ * The files git ignores, just before the worktree goes: an archive keeps them (not folders git
+ * ignores whole), and the job's log names what is deleted. A listing that fails stops an
+ * archived removal (its archive would miss them), not a plain one; so does a copy that fails.
+ */
+async function settleIgnored(lane: LaneRecord, archive: { ref: string; dir: string } | null, job: JobReporter): Promise<Result<LaneRemoval['keptIgnored'], ApiError>> {
+  const ignored = await listIgnored(lane.path).catch((e: unknown) => {
+    if (archive) throw e;
+    job.output(`could not list the files git ignores, deleted with the worktree: ${(e as Error).message}\n`);
+    return null;
+  });
+  if (!ignored) return ok(null);
+  let kept: LaneRemoval['keptIgnored'] = null;
+  if (archive && ignored.files.length) {
+    const dir = join(archive.dir, 'ignored');
+    try {
+      kept = { dir, files: await keepIgnoredFiles(lane.path, ignored.files, dir) };
+    } catch (e) {
+      if (!(e instanceof KeepIgnoredFailed)) throw e;
+      const message = `Could not keep the files ${lane.name}'s git ignores (${e.message}), so the lane is kept; its archive ref ${archive.ref} stays. Move the file out of the lane or make it readable, then remove it again.`;
+      job.finish(false, message);
+      return err(apiError('lane_would_lose_work', message, { losses: [{ kind: 'unkeepable-ignored', files: [e.message] }], archivable: false }));
+    }
+    job.output(`kept ${count(kept.files.length, 'file')} git ignores in ${dir}: ${listed(kept.files)}\n`);
+  }
+  const deleted = archive ? ignored.dirs : [...ignored.dirs, ...ignored.files];
+  if (deleted.length) job.output(`deleted with the worktree, as git ignores ${deleted.length === 1 ? 'it' : 'them'}: ${listed(deleted)}\n`);
+  return ok(kept);
 }
 
 /** A job log's list of paths: the first 20, then how many more. */
