@@ -257,7 +257,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger, readEdits });
   const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents, commandGroups });
   // MAIN's file events re-read grove.yaml: probes added after registration run at once.
-  mainGuards.onLooked((repoId) => health.mainTouched(repoId));
+  mainGuards.onLooked((repoId, look) => (look.contentChanged ? health.mainChanged(repoId) : health.mainTouched(repoId)));
   const trust = new RepoTrust({ repos, events, logger, dataDir: config.dataDir });
   const ops = new OpsService({
     store: createOpsStore(db),

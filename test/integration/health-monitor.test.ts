@@ -96,3 +96,27 @@ describe('MAIN health', () => {
     expect(cli.stdout).toMatch(/failing\s+site\s+HTTP 500/);
   });
 });
+
+describe('MAIN health, edits to files already changed', () => {
+  it('an edit to a file in MAIN that is already edited runs the probes again: broken at once, and fixed the same way', async () => {
+    await stopAllHosts();
+    ({ host, main, repoId } = await startHostWithProbedRepo({
+      health: { debounceMs: 200, probes: [{ name: 'app', command: 'if grep -qs bad app.txt; then echo "app.txt says bad"; exit 1; fi', intervalSeconds: 3600, failureThreshold: 1 }] },
+    }));
+    await expect.poll(async () => (await health()).state).toBe('healthy');
+    const runs = async (): Promise<number> => ((await api(host, 'health.history', { repoId, runs: 100 })).body.result as { timeline: { runs: unknown[] } }).timeline.runs.length;
+    writeFileSync(join(main, 'app.txt'), 'good\n'); // MAIN turns dirty: a new state, the probes run
+    await expect.poll(runs, { timeout: 5000 }).toBe(2);
+    await expect.poll(async () => (await health()).state).toBe('healthy');
+    // The same file again, now breaking: the list of changed files is the same as before.
+    writeFileSync(join(main, 'app.txt'), 'bad\n');
+    await expect.poll(async () => (await health()).state, { timeout: 5000 }).toBe('broken');
+    writeFileSync(join(main, 'app.txt'), 'good again\n');
+    await expect.poll(async () => (await health()).state, { timeout: 5000 }).toBe('healthy');
+    // Written again with the same bytes (as a build step in a probe might): nothing to run.
+    const settled = await runs();
+    writeFileSync(join(main, 'app.txt'), 'good again\n');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await runs()).toBe(settled);
+  });
+});

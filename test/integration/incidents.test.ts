@@ -1,3 +1,5 @@
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MainHealth } from '../../src/shared/health';
 import { HealthTimeline, Incident } from '../../src/shared/incidents';
@@ -6,7 +8,7 @@ import { git } from '../fixtures/git-repo';
 import { alertsOf, eventsSince } from '../fixtures/host-events';
 import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { ARTISAN_COMMAND, breakMain, mainHealth, startHostWithProbedRepo } from '../fixtures/probed-repo';
-import { removeTempDirs } from '../fixtures/temp-dir';
+import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
  * MAIN's incident log and timeline, kept by a real host. A lane with an agent working in it
@@ -149,5 +151,38 @@ describe('incidents', () => {
     const backwards = await api(host, 'health.history', { repoId, from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' });
     expect(backwards.body.error).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('must be before') });
     expect(await incidents()).toEqual([]);
+  });
+});
+
+describe('a merge landing while the probes run', () => {
+  it('judges no commit the probes did not all see: the fix that lands mid-round is the one the recovery names', async () => {
+    await stopAllHosts();
+    // `slow` says when it starts (outside MAIN, so MAIN stays clean) and takes a while.
+    const started = join(makeTempDir(), 'slow-started');
+    ({ host, main, repoId } = await startHostWithProbedRepo({
+      merge: { gate: 'true' },
+      health: {
+        debounceMs: 200,
+        probes: [
+          { name: 'slow', command: `touch ${started}; sleep 3`, intervalSeconds: 3600, timeoutSeconds: 30 },
+          { name: 'artisan', command: ARTISAN_COMMAND, intervalSeconds: 3600, failureThreshold: 1 },
+        ],
+      },
+    }));
+    await expect.poll(healthState, { timeout: 20_000 }).toBe('healthy');
+    await mergeLane('bad', breakMain);
+    await expect.poll(healthState, { timeout: 20_000 }).toBe('broken');
+    await expect.poll(async () => (await incidents()).filter((i) => i.closedAt === null).length).toBe(1);
+    rmSync(started, { force: true });
+    await mergeLane('noop', (d) => writeFileSync(join(d, 'NOOP'), 'x\n'));
+    const noopHead = head();
+    // The round for noop's HEAD is in `slow`: the fix lands now, before `artisan` runs.
+    await expect.poll(() => existsSync(started), { timeout: 20_000 }).toBe(true);
+    await mergeLane('fix', fixMain);
+    const fixHead = head();
+    await expect.poll(async () => (await incidents())[0]?.closedAt ?? null, { timeout: 30_000 }).not.toBeNull();
+    const [incident] = await incidents();
+    expect(incident!.recovery).toMatchObject({ head: fixHead, how: expect.stringContaining('fix') });
+    expect(incident!.recovery!.head).not.toBe(noopHead);
   });
 });

@@ -25,7 +25,8 @@ import { nextRunDelayMs } from './probe-schedule';
  *
  * Every run and every change of MAIN's state goes to the history (health-history.ts), with
  * `none` while the monitor is stopped; incidents are the recorder's (incident-recorder.ts).
- * MAIN's HEAD is read before each round, so a result is tied to the commit it judged.
+ * MAIN's HEAD is read before each round and after each probe: a round during which it moved
+ * (a merge landed) is not judged; every probe runs again on the new HEAD, and that round is.
  */
 export interface HealthMonitorDeps {
   repos: RepoStore;
@@ -101,16 +102,23 @@ export class HealthMonitor {
     return this.repos.get(repoId)?.health ?? null;
   }
 
-  /** MAIN changed: every probe is due after the debounce (a burst of changes runs them once). */
+  /**
+   * MAIN changed (a new state, a merge, or a file already changed edited again): every probe
+   * is due after the debounce (a burst of changes runs them once).
+   */
   mainChanged(repoId: string): void {
     const r = this.repos.get(repoId);
     if (!r) return;
     // A commit may have brought new probes (a repository added with none yet included).
     this.refreshSpecs(repoId);
-    // The debounce grove.yaml gave at the last round (read there): MAIN's events come in bursts.
+    this.markAllDue(r);
+    this.schedule(repoId);
+  }
+
+  /** Every probe due after the debounce grove.yaml gave at the last round (MAIN's events come in bursts). */
+  private markAllDue(r: RepoHealth): void {
     const at = Date.now() + r.debounceMs;
     for (const spec of r.specs) r.due.set(spec.name, Math.min(r.due.get(spec.name) ?? Infinity, at));
-    this.schedule(repoId);
   }
 
   /**
@@ -213,6 +221,8 @@ export class HealthMonitor {
     if (!r || !repo) return;
     r.timer = null;
     r.running = true;
+    /** HEAD moved during the round (a merge landed): its results judged no single commit. */
+    let moved = false;
     try {
       this.refreshSpecs(repoId);
       r.head = await mainHead(repo.mainPath);
@@ -223,8 +233,15 @@ export class HealthMonitor {
         r.due.set(spec.name, Date.now() + settings.intervalMs);
         const result = await this.run(repo, spec, r.abort.signal);
         if (r.abort.signal.aborted) return;
+        moved = (await mainHead(repo.mainPath)) !== r.head;
         this.deps.history.recordRun(repoId, result);
         this.update(repoId, applyProbeResult(r.health, result, r.specs));
+        if (moved) {
+          // Every probe again on the new HEAD, and the incident log judges that round: an
+          // incident must not open or close on a commit the probes did not all see.
+          this.markAllDue(r);
+          break;
+        }
         if (r.health.state === 'healthy') this.deps.history.markHealthy(repoId, { at: new Date().toISOString(), head: r.head });
         const delay = nextRunDelayMs(
           r.health.probes.find((p) => p.name === spec.name),
@@ -236,7 +253,7 @@ export class HealthMonitor {
       this.deps.logger.warn('health round failed', { repo: repo.mainPath, error: (e as Error).message });
     } finally {
       r.running = false;
-      if (!r.abort.signal.aborted) this.judge(repoId);
+      if (!r.abort.signal.aborted && !moved) this.judge(repoId);
       this.schedule(repoId);
     }
   }

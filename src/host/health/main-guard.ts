@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { lstat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { CommitSummary, MainState } from '../../shared/lanes';
 import { GitError, runGit } from '../lanes/git/run-git';
@@ -32,8 +33,12 @@ export interface MainGuardDeps {
   onAlert(message: string): void;
   /** The commits that bypassed Grove already alerted (persisted by the caller); absent: only this guard's memory. */
   reported?: { has(sha: string): boolean; add(shas: readonly string[]): void };
-  /** After each look at MAIN that was reported (not paused): MAIN's files may have changed. */
-  onLooked?(): void;
+  /**
+   * After each look at MAIN that was reported (not paused): MAIN's files may have changed.
+   * `contentChanged`: what its changed files hold differs from the last look although the
+   * list of them did not (a second edit to a file already edited), which no `onState` says.
+   */
+  onLooked?(look: { contentChanged: boolean }): void;
   logger: Logger;
   /** How long events gather before a check. */
   debounceMs?: number;
@@ -42,6 +47,8 @@ export interface MainGuardDeps {
 const DEFAULT_DEBOUNCE_MS = 250;
 /** MainState lists at most this many dirty paths and unexpected commits. */
 const LIST_CAP = 50;
+/** Changed files up to this size are digested by content; larger ones by size and time. */
+const CONTENT_DIGEST_MAX = 1024 * 1024;
 /** Paths of one burst asked about with check-ignore; a bigger burst just runs a check. */
 const PATHS_PER_BURST = 256;
 /**
@@ -122,6 +129,8 @@ export function parsePorcelainZ(stdout: string): string[] {
 
 interface Reading {
   state: MainState;
+  /** A digest of what the changed files hold (changedContent). */
+  content: string;
   head: HeadReport;
   /** knownHead was unset: this first look is trusted and its HEAD becomes knownHead. */
   trustHead: boolean;
@@ -130,6 +139,7 @@ interface Reading {
 export class MainGuard {
   private readonly debounceMs: number;
   private last: MainState | null = null;
+  private lastContent: string | null = null;
   private memory: AlertMemory = QUIET;
   private started = false;
   private stopped = false;
@@ -357,16 +367,19 @@ export class MainGuard {
     if (this.stopped || this.pauses > 0 || epoch !== this.epoch) return reading.state;
     if (reading.trustHead && reading.state.head) this.deps.knownHead.set(reading.state.head);
     const { state } = reading;
-    if (!this.last || JSON.stringify(this.last) !== JSON.stringify(state)) {
+    const stateChanged = !this.last || JSON.stringify(this.last) !== JSON.stringify(state);
+    if (stateChanged) {
       this.last = state;
       this.deps.onState(state);
     }
+    const contentChanged = !stateChanged && this.lastContent !== null && reading.content !== this.lastContent;
+    this.lastContent = reading.content;
     const reported = this.deps.reported;
     const next = nextAlerts(this.memory, state, reading.head, this.deps.mainPath, (sha) => reported?.has(sha) ?? false);
     this.memory = next.memory;
     for (const message of next.alerts) this.deps.onAlert(message);
     if (reported && state.unexpectedCommits.length > 0) reported.add(state.unexpectedCommits.map((c) => c.sha));
-    this.deps.onLooked?.();
+    this.deps.onLooked?.({ contentChanged });
     return state;
   }
 
@@ -402,6 +415,7 @@ export class MainGuard {
     }
     return {
       state: { repoId, branch, head, dirty, unexpectedCommits, preCommitGuard },
+      content: await changedContent(mainPath, dirty),
       head: report,
       trustHead: known === null && head !== null,
     };
@@ -432,3 +446,21 @@ export class MainGuard {
 }
 
 const short = (sha: string): string => sha.slice(0, 12);
+
+/**
+ * A digest of what MAIN's changed files hold. By content, not time: a probe that writes the
+ * same bytes into MAIN again (a build step) must not look like a change, or the probes it
+ * reruns would run forever. A folder (an untracked one, listed whole) counts by its name.
+ */
+async function changedContent(mainPath: string, paths: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const rel of paths) {
+    hash.update(`${rel}\0`);
+    const path = resolve(mainPath, rel);
+    const st = await lstat(path).catch(() => null);
+    if (!st) hash.update('gone\0');
+    else if (st.isFile() && st.size <= CONTENT_DIGEST_MAX) hash.update(await readFile(path).catch(() => 'unreadable'));
+    else if (!st.isDirectory()) hash.update(`${st.mode}:${st.size}:${st.mtimeMs}\0`);
+  }
+  return hash.digest('hex');
+}

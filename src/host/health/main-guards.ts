@@ -26,7 +26,7 @@ import { reportedCommits } from './reported-commits';
 export class MainGuards implements MainWatch {
   private readonly guards = new Map<string, MainGuard>();
   private unsubscribe: (() => void) | null = null;
-  private readonly lookers = new Set<(repoId: string) => void>();
+  private readonly lookers = new Set<(repoId: string, look: { contentChanged: boolean }) => void>();
 
   constructor(private readonly deps: { db: Db; repos: RepoStore; events: EventLog; locks: Pick<RepoLocks, 'run'>; logger: Logger }) {}
 
@@ -38,8 +38,8 @@ export class MainGuards implements MainWatch {
     });
   }
 
-  /** Calls `listener` after every look at MAIN a file event caused (grove.yaml may have changed). */
-  onLooked(listener: (repoId: string) => void): void {
+  /** Calls `listener` after every look at MAIN a file event caused (grove.yaml may have changed; see MainGuardDeps.onLooked). */
+  onLooked(listener: (repoId: string, look: { contentChanged: boolean }) => void): void {
     this.lookers.add(listener);
   }
 
@@ -63,8 +63,8 @@ export class MainGuards implements MainWatch {
       },
       onAlert: (message) => this.deps.events.append({ type: 'alert', agentId: null, repoId: repo.id, message }),
       reported: reportedCommits(this.deps.db, repo.id),
-      onLooked: () => {
-        for (const listener of this.lookers) listener(repo.id);
+      onLooked: (look) => {
+        for (const listener of this.lookers) listener(repo.id, look);
       },
       logger: this.deps.logger,
     });
