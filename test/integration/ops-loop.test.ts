@@ -107,6 +107,23 @@ describe('the ops loop', () => {
     expect(await alerts()).toEqual(['ops-flower: gave up after 3 restarts in a row that each ran under 1 s (last exit: code 1)', 'ops-flower: gave up after 3 restarts in a row that each ran under 1 s (last exit: code 1)']);
   });
 
+  it('ops start while its agent\'s stop is still under way starts it once stopped; recycling it is refused (a second loop)', async () => {
+    // An agent slow to stop: it ignores the interrupt, so its stop waits for the terminate
+    // (shown `stopping`, or `exited` while what it left behind is still being ended).
+    await setUp(`ops:\n  command: trap '' INT; while :; do sleep 0.2; done\n`);
+    const id = (await startOps()).agentId!;
+    await expect.poll(async () => (await agentNow(id))?.supervision.kind).toBe('running');
+    const stopped = api(host, 'agents.stop', { id });
+    await expect.poll(async () => (await agentNow(id))?.supervision.kind).not.toBe('running');
+    expect((await startOps()).agentId).toBe(id);
+    expect((await stopped).body.ok).toBe(true);
+    await expect.poll(async () => (await agentNow(id))?.supervision.kind, { timeout: 10_000 }).toBe('running');
+
+    const recycled = await api(host, 'agents.recycle', { id });
+    expect(recycled.body.error).toMatchObject({ code: 'invalid_request', message: 'ops-flower is its repository\'s ops loop: restart it with grove ops stop and grove ops start, not by recycling.' });
+    expect((await call<{ agents: AgentInfo[] }>('agents.list', {})).agents.filter((a) => a.isOpsLoop).map((a) => a.id)).toEqual([id]);
+  });
+
   it('runs in its own worktree; the agent finds GROVE_STATUS_FILE, which follows MAIN\'s health', async () => {
     await setUp(`health:\n  debounceMs: 200\n  probes:\n    - name: artisan\n      command: test ! -e BROKEN\n      intervalSeconds: 3600\n      failureThreshold: 1\n`);
     const seen = join(notes, 'seen');

@@ -40,6 +40,8 @@ export interface OpsAgents {
   startAgain(id: string): boolean;
   stopAndForget(id: string): Promise<void>;
   isLive(id: string): boolean;
+  /** Resolves once a stop in progress has ended (at once when none is). */
+  stopEnded(id: string): Promise<void>;
   /** The agent as agents.list shows it; null if there is none. */
   info(id: string): AgentInfo | null;
 }
@@ -195,7 +197,10 @@ export class OpsService {
     this.deps.store.insert(record);
     // The file is there before the agent first looks for it.
     await this.refreshStatus(repo.id);
-    const started = this.startAgent(repo, record, main.branch);
+    // Trust is read again: the checkout's setup may have run for minutes, and commands changed
+    // meanwhile (untrusted now) must not start from what was trusted before.
+    const still = usableConfig(repo, this.deps.dataDir);
+    const started = still.ok ? this.startAgent(repo, record, main.branch) : err(still.error);
     if (!started.ok) {
       this.deps.store.remove(repo.id);
       removeStatusFile(statusFilePath(this.deps.dataDir, repo.id));
@@ -273,6 +278,9 @@ export class OpsService {
 
   /** Its agent again if it is not running: the same one where it still exists, else a new one. */
   private async revive(repo: Repo, record: OpsRecord): Promise<Result<void, ApiError>> {
+    // Stopping (its tab's Stop, an agent slow to end): it is started again once stopped, not
+    // taken for running, which would leave it down once the stop ends.
+    if (record.agentId) await this.deps.agents.stopEnded(record.agentId);
     if (record.agentId && this.deps.agents.isLive(record.agentId)) return ok(undefined);
     if (record.agentId && this.deps.agents.startAgain(record.agentId)) return ok(undefined);
     const started = this.startAgent(repo, record, (await mainHeadOf(repo.mainPath)).branch);

@@ -119,6 +119,8 @@ export class AgentRuntime {
   /** The screen shows something a pattern recognises; output activity then says nothing. */
   private screenDecides = false;
   private stopping: Promise<void> | null = null;
+  /** A start asked for while the last stop still ends what its run left: cancelled by a stop. */
+  private queuedStart: object | null = null;
   /** Removed (or the host is shutting down): no run starts any more. */
   private disposed = false;
   private readonly clients = new Map<ClientId, Attachment>();
@@ -164,14 +166,23 @@ export class AgentRuntime {
     if (this.pty) return ok(undefined);
     if (this.stopping) {
       // The last run's main process is gone, but its stop still ends what it left behind, by
-      // the agent's marker, which this run would carry too: it starts once that is done.
-      void this.stopping.then(() => this.start(resume, extraArgs));
+      // the agent's marker, which this run would carry too: it starts once that is done,
+      // unless a stop (or removal) comes meanwhile, which is the operator's last word.
+      const queued = {};
+      this.queuedStart = queued;
+      const startQueued = (): void => {
+        if (this.queuedStart !== queued) return;
+        this.queuedStart = null;
+        this.start(resume, extraArgs);
+      };
+      void this.stopping.then(startQueued, startQueued);
       return ok(undefined);
     }
     if (!isDirectory(this.record.lanePath)) return this.refuseMissingLane();
     // A start from outside (the operator, a host restart) gets a fresh budget of unstable
     // restarts; only the supervisor's own restarts (out of backoff) count against it.
-    if (this.supervision.kind !== 'backoff') this.counters = { unstableRestarts: 0 };
+    const isRestart = this.supervision.kind === 'backoff';
+    if (!isRestart) this.counters = { unstableRestarts: 0 };
     const generation = ++this.generation;
     this.supervision = { kind: 'starting', generation };
     let pty: IPty;
@@ -181,8 +192,14 @@ export class AgentRuntime {
       this.confinement = plan.confinement;
       pty = this.deps.spawnPty(plan, this.record.lanePath, this.record.cols, this.record.rows);
     } catch (e) {
-      this.supervision = { kind: 'crashed', code: null, signal: null };
       this.deps.log.append(Buffer.from(`\r\n[grove] could not start ${this.record.command}: ${(e as Error).message}\r\n`));
+      if (isRestart) {
+        // The supervisor's own restart: a run that failed at once, so it backs off and, failing
+        // on, gives up with its alert, rather than leave an agent meant to be kept alive down.
+        this.afterRun({ kind: 'running', generation, pid: 0, startedAt: this.deps.now() }, null, null, true);
+        return ok(undefined);
+      }
+      this.supervision = { kind: 'crashed', code: null, signal: null };
       this.announce();
       return ok(undefined);
     }
@@ -229,6 +246,7 @@ export class AgentRuntime {
 
   /** Stops the agent and everything it started; no restart follows. */
   stop(): Promise<void> {
+    this.queuedStart = null;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     if (this.supervision.kind === 'backoff') {
@@ -446,6 +464,7 @@ export class AgentRuntime {
   /** Frees the log and timers; the process must already be gone. */
   dispose(): void {
     this.disposed = true;
+    this.queuedStart = null;
     // Never left running unseen: a run started after its last stop (a removal or a host
     // shutdown racing a start) ends with the runtime.
     try {
@@ -604,13 +623,13 @@ export class AgentRuntime {
     this.screenTimer = null;
     const s = this.supervision;
     if (s.kind !== 'running' && s.kind !== 'stopping') return;
-    const decision = decideOnExit(
-      s,
-      this.counters,
-      { code, signal: signal === 0 ? null : signal, at: this.deps.now(), requested: s.kind === 'stopping' },
-      this.record.restart,
-      this.deps.restartCfg,
-    );
+    this.afterRun(s, code, signal === 0 ? null : signal);
+  }
+
+  /** A run ended (or failed to spawn): the restart policy decides what follows. */
+  private afterRun(s: Extract<Supervision, { kind: 'running' | 'stopping' }>, code: number | null, signal: number | null, spawnFailed = false): void {
+    const generation = s.generation;
+    const decision = decideOnExit(s, this.counters, { code, signal, at: this.deps.now(), requested: s.kind === 'stopping', spawnFailed }, this.record.restart, this.deps.restartCfg);
     this.counters = decision.counters;
     this.supervision = decision.next;
     this.activity = UNKNOWN_ACTIVITY(this.iso());

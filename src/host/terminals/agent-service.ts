@@ -280,6 +280,13 @@ export class AgentService {
     return this.runtimes.get(id)?.isLive ?? false;
   }
 
+  /** Resolves once a stop in progress (the agent `stopping`) has ended; at once otherwise. */
+  async stopEnded(id: string): Promise<void> {
+    const r = this.runtimes.get(id);
+    // A stop asked for again while one runs is that same stop: nothing new is sent.
+    if (r?.info().supervision.kind === 'stopping') await r.stop().catch(() => undefined);
+  }
+
   /** Starts a stopped agent again in place, same id and scrollback (the ops loop's agent); false if it is unknown or live. */
   startAgain(id: string): boolean {
     const r = this.runtimes.get(id);
@@ -382,6 +389,10 @@ export class AgentService {
         const r = find(id);
         if (!r.ok) return r;
         const old = r.value.record;
+        if (old.isOpsLoop) {
+          // Its repository's ops loop knows its agent by id: a fresh one beside it would be a second loop.
+          return err(apiError('invalid_request', `${old.name} is its repository's ops loop: restart it with grove ops stop and grove ops start, not by recycling.`, { id }));
+        }
         await r.value.stop();
         const fresh = this.start({
           lanePath: old.lanePath,

@@ -41,6 +41,8 @@ export interface ExitInput {
   at: number;
   /** The operator (or a shutdown) asked for the stop. */
   requested: boolean;
+  /** The run never started (its program could not be spawned): a failure, whatever the code says. */
+  spawnFailed?: boolean;
 }
 
 export type ExitDecision =
@@ -64,7 +66,7 @@ export function decideOnExit(
   policy: RestartPolicy,
   cfg: RestartConfig = DEFAULT_RESTART,
 ): ExitDecision {
-  const failed = isFailure(exit.code, exit.signal);
+  const failed = exit.spawnFailed === true || isFailure(exit.code, exit.signal);
   const ended = { code: exit.code, signal: exit.signal };
   const wantsRestart =
     state.kind === 'running' && !exit.requested && (policy === 'always' || (policy === 'on-failure' && failed));
