@@ -111,6 +111,11 @@ describe('copying files from MAIN', () => {
     expect(read(lane, '.env')).toBe('# local\nAPP_NAME={{lane}}\nAPP_URL=http://localhost\n');
     expect(read(lane, 'tools.secret')).toBe('OPENAI_API_KEY=not-a-dotenv-file\n');
 
+    // The same dotenv file copied under another name keeps no key either.
+    const renamed = await applyOk({ copy: [{ from: '.env', to: 'app/local.env' }], stripKeys: ['*_API_KEY'] }, { keyless: true });
+    expect(renamed.stripped).toEqual([{ file: 'app/local.env', keys: ['OPENAI_API_KEY'] }]);
+    expect(read(lane, 'app/local.env')).not.toContain('OPENAI_API_KEY');
+
     const other = addWorktree(main, `${main}-keyed`, 'keyed');
     const keyed = await applyOk(setup, { lanePath: other });
     expect(keyed.stripped).toEqual([]);

@@ -199,7 +199,8 @@ async function planCopies(o: ApplyLaneFilesOptions, skipped: { path: string; rea
   const stripPatterns = o.keyless ? (o.setup.stripKeys ?? []) : [];
   const planned: PlannedCopy[] = [];
   for (const [dest, p] of byDest) {
-    const strip = stripPatterns.length > 0 && posix.basename(dest).startsWith('.env');
+    // A dotenv file by either name: `.env` copied to `app/local.env` holds the same keys.
+    const strip = stripPatterns.length > 0 && (isDotenvName(dest) || isDotenvName(p.source));
     if (!p.template && !p.set && !strip) {
       planned.push({ source: p.source, dest, content: null, stripped: [] });
       continue;
@@ -438,4 +439,9 @@ async function isSymlinkTo(path: string, target: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A dotenv file's name: `.env`, `.env.local`, `local.env`, `app.env.production`. */
+function isDotenvName(path: string): boolean {
+  return /(^|\.)env(\.|$)/.test(posix.basename(path));
 }
