@@ -81,6 +81,30 @@ describe('creating lanes', () => {
     expect(r.body.error).toMatchObject({ code: 'lane_name_invalid' });
   });
 
+  it('a creation that fails after git made the worktree (a post-checkout hook failing) leaves no worktree behind, and can be tried again', async () => {
+    const hook = join(main, '.git', 'hooks', 'post-checkout');
+    writeFileSync(hook, '#!/bin/sh\necho "hook says no" >&2\nexit 1\n', { mode: 0o755 });
+    const r = await api(host, 'lanes.create', { repoId, name: 'hooked' });
+    expect(r.body.error).toMatchObject({ message: expect.stringContaining(`The half-made worktree at ${main}-hooked was removed; its branch stays.`) });
+    expect(existsSync(`${main}-hooked`)).toBe(false);
+    expect(git(main, 'worktree', 'list')).not.toContain('hooked');
+    rmSync(hook);
+    const lane = await createLane('hooked');
+    expect(lane).toMatchObject({ name: 'hooked', branch: 'hooked', status: 'ok' });
+  });
+
+  it('lanes of two repositories created at once get different port blocks', async () => {
+    const other = makeRepo(join(realpathSync(makeTempDir()), 'bloom'));
+    const otherId = await addTrustedRepo(host, other);
+    const made = await Promise.all([
+      ...['a', 'b', 'c'].map((n) => api(host, 'lanes.create', { repoId, name: `f${n}` })),
+      ...['a', 'b', 'c'].map((n) => api(host, 'lanes.create', { repoId: otherId, name: `b${n}` })),
+    ]);
+    for (const m of made) expect(m.body.ok, JSON.stringify(m.body)).toBe(true);
+    const ports = made.map((m) => (m.body.result as { lane: Lane }).lane.port);
+    expect(new Set(ports).size).toBe(6);
+  });
+
   it('lists a worktree made outside Grove as adoptable, and notices a vanished lane', async () => {
     git(main, 'worktree', 'add', '-q', '-b', 'manual', `${main}-manual`);
     const lane = await createLane('design');

@@ -82,6 +82,10 @@ export class LaneService {
   private readonly switched = new Map<string, string | null>();
   /** Lanes whose setup (files, post-create) runs now, by lane id: their job. */
   private readonly setups = new Map<string, JobReporter>();
+  /** Port blocks chosen for a lane not recorded yet (allocatePort). */
+  private readonly reservedPorts = new Set<number>();
+  /** Port blocks are chosen one at a time, across repositories. */
+  private portChoice: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: LaneServiceDeps) {}
 
@@ -166,85 +170,89 @@ export class LaneService {
     const path = join(resolve(main, config.lanes?.root ?? '..'), `${basename(main)}-${name}`);
 
     const created = await this.deps.locks.run(repoId, async (): Promise<Result<{ record: LaneRecord; job: JobReporter; filesFailure: string | null }, ApiError>> => {
-      if (this.deps.lanes.list(repoId).some((l) => l.name === name)) {
-        return err(apiError('lane_exists', `${repo.name} already has a lane named ${name}.`, { name }));
-      }
-      if (existsSync(path)) {
-        return err(apiError('lane_exists', `${path} already exists; remove it or choose another lane name.`, { path }));
-      }
-      const port = await this.allocatePort(config);
-      if (!port.ok) return port;
-      const record: LaneRecord = {
-        id: uuidv7(),
-        repoId,
-        name,
-        path,
-        branch: wantedBranch,
-        kind: o.ephemeral ? 'ephemeral' : 'standing',
-        createdAt: new Date().toISOString(),
-        port: port.value,
-        keyless: o.keyless ?? config.lanes?.keyless ?? false,
-        setup: hasFiles || postCreate.length > 0 ? 'running' : 'none',
-        served: null,
-        network: o.network ?? null,
-      };
-      const job = startJob({ kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` });
-      if (preCreate.length > 0) {
-        const outcome = await runCommands(preCreate, {
-          cwd: main,
-          env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
-          timeoutMs,
-          onStep: (i, _n, command) => job.step(i + 1, total, `pre-create: ${command}`),
-          groups: this.deps.commandGroups,
-          onOutput: (d) => job.output(d),
-        });
-        if (!outcome.ok) {
-          const why = outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`;
-          job.finish(false, `pre-create "${outcome.command}" ${why}; nothing was created`);
-          return err(
-            apiError('lane_setup_failed', `The pre-create hook "${outcome.command}" ${why}, so lane ${name} was not created:\n${outcome.outputTail.trim()}`, {
-              command: outcome.command,
-              output: outcome.outputTail,
-            }),
-          );
-        }
-      }
-      job.step(preCreate.length + 1, total, `git worktree add ${path}`);
-      const added = await addWorktree(main, path, wantedBranch, (p) => this.deps.lanes.list().some((l) => l.path === p));
-      if (!added.ok) {
-        job.finish(false, added.error.message);
-        return added;
-      }
-      record.path = realpathSync(path);
+      let reserved: number | null = null;
       try {
-        await dropInheritedGuard(record.path);
-      } catch (e) {
-        job.finish(false, (e as Error).message);
-        return err(gitFailure(e));
+        if (this.deps.lanes.list(repoId).some((l) => l.name === name)) {
+          return err(apiError('lane_exists', `${repo.name} already has a lane named ${name}.`, { name }));
+        }
+        if (existsSync(path)) {
+          return err(apiError('lane_exists', `${path} already exists; remove it or choose another lane name.`, { path }));
+        }
+        const port = await this.allocatePort(config);
+        if (!port.ok) return port;
+        reserved = port.value;
+        const record: LaneRecord = {
+          id: uuidv7(),
+          repoId,
+          name,
+          path,
+          branch: wantedBranch,
+          kind: o.ephemeral ? 'ephemeral' : 'standing',
+          createdAt: new Date().toISOString(),
+          port: port.value,
+          keyless: o.keyless ?? config.lanes?.keyless ?? false,
+          setup: hasFiles || postCreate.length > 0 ? 'running' : 'none',
+          served: null,
+          network: o.network ?? null,
+        };
+        const job = startJob({ kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` });
+        if (preCreate.length > 0) {
+          const outcome = await runCommands(preCreate, {
+            cwd: main,
+            env: laneCommandEnv(this.deps.baseEnv, repo, record, config),
+            timeoutMs,
+            onStep: (i, _n, command) => job.step(i + 1, total, `pre-create: ${command}`),
+            groups: this.deps.commandGroups,
+            onOutput: (d) => job.output(d),
+          });
+          if (!outcome.ok) {
+            const why = outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`;
+            job.finish(false, `pre-create "${outcome.command}" ${why}; nothing was created`);
+            return err(
+              apiError('lane_setup_failed', `The pre-create hook "${outcome.command}" ${why}, so lane ${name} was not created:\n${outcome.outputTail.trim()}`, {
+                command: outcome.command,
+                output: outcome.outputTail,
+              }),
+            );
+          }
+        }
+        job.step(preCreate.length + 1, total, `git worktree add ${path}`);
+        const added = await addWorktree(main, path, wantedBranch, (p) => this.deps.lanes.list().some((l) => l.path === p));
+        // Nothing was at `path` before (checked above, under the lock): a worktree there now is
+        // this creation's, and one it does not record (a post-checkout hook that failed the add,
+        // a later step that threw) is removed, so the name is free to try again.
+        const recorded = added.ok ? await this.recordNewLane(record, path) : added;
+        if (!recorded.ok) {
+          const message = `${recorded.error.message}${await discardNewWorktree(main, path)}`;
+          job.finish(false, message);
+          return err({ ...recorded.error, message });
+        }
+        if (record.setup === 'running') {
+          inserted.record = record;
+          this.setups.set(record.id, job);
+        }
+        this.deps.events.append({ type: 'lane.created', lane: toLane(record) });
+        this.deps.onLanesChanged(this.deps.lanes.list());
+        // Files inside the lock: linking may switch on the repository's worktree config.
+        let filesFailure: string | null = null;
+        if (hasFiles) {
+          job.step(preCreate.length + 2, total, 'copy and link files from MAIN');
+          const files = await applyLaneFiles({ mainPath: main, lanePath: record.path, setup, vars: templateVarsOf(repo, record), keyless: record.keyless });
+          if (files.ok) {
+            const lines = [
+              ...files.copied.map((f) => `copied ${f}`),
+              ...files.linked.map((f) => `linked ${f}`),
+              ...files.stripped.map((s) => `stripped ${s.keys.join(', ')} from ${s.file}`),
+              ...files.skipped.map((s) => `left ${s.path} alone (${s.reason})`),
+            ];
+            if (lines.length) job.output(lines.join('\n') + '\n');
+          } else filesFailure = `${files.path}: ${files.message}`;
+        }
+        return ok({ record, job, filesFailure });
+      } finally {
+        // Recorded (takenPorts has it) or given up: either way no longer held aside.
+        if (reserved !== null) this.reservedPorts.delete(reserved);
       }
-      this.deps.lanes.insert(record);
-      if (record.setup === 'running') {
-        inserted.record = record;
-        this.setups.set(record.id, job);
-      }
-      this.deps.events.append({ type: 'lane.created', lane: toLane(record) });
-      this.deps.onLanesChanged(this.deps.lanes.list());
-      // Files inside the lock: linking may switch on the repository's worktree config.
-      let filesFailure: string | null = null;
-      if (hasFiles) {
-        job.step(preCreate.length + 2, total, 'copy and link files from MAIN');
-        const files = await applyLaneFiles({ mainPath: main, lanePath: record.path, setup, vars: templateVarsOf(repo, record), keyless: record.keyless });
-        if (files.ok) {
-          const lines = [
-            ...files.copied.map((f) => `copied ${f}`),
-            ...files.linked.map((f) => `linked ${f}`),
-            ...files.stripped.map((s) => `stripped ${s.keys.join(', ')} from ${s.file}`),
-            ...files.skipped.map((s) => `left ${s.path} alone (${s.reason})`),
-          ];
-          if (lines.length) job.output(lines.join('\n') + '\n');
-        } else filesFailure = `${files.path}: ${files.message}`;
-      }
-      return ok({ record, job, filesFailure });
     });
     if (!created.ok) return created;
 
@@ -282,12 +290,34 @@ export class LaneService {
     return updated ?? { ...record, setup: failure ? 'failed' : 'done' };
   }
 
-  private async allocatePort(config: GroveConfig): Promise<Result<number, ApiError>> {
+  /**
+   * A free block of ports, held aside (reservedPorts) until the caller records its lane or
+   * gives up: lanes of two repositories are created at once, under two repository locks,
+   * and the choice (which waits on probing the ports) is made one at a time.
+   */
+  private allocatePort(config: GroveConfig): Promise<Result<number, ApiError>> {
     const start = config.ports?.start ?? DEFAULT_PORT_RANGE.start;
     const end = config.ports?.end ?? DEFAULT_PORT_RANGE.end;
-    const port = await allocatePortBlock({ start, end, taken: this.deps.lanes.takenPorts() });
-    if (port !== null) return ok(port);
-    return err(apiError('ports_exhausted', `No free block of 10 ports is left between ${start} and ${end}. Widen ports in grove.yaml or remove lanes you no longer need.`, { start, end }));
+    const chosen = this.portChoice.then(async (): Promise<Result<number, ApiError>> => {
+      const port = await allocatePortBlock({ start, end, taken: [...this.deps.lanes.takenPorts(), ...this.reservedPorts] });
+      if (port === null) return err(apiError('ports_exhausted', `No free block of 10 ports is left between ${start} and ${end}. Widen ports in grove.yaml or remove lanes you no longer need.`, { start, end }));
+      this.reservedPorts.add(port);
+      return ok(port);
+    });
+    this.portChoice = chosen.catch(() => undefined);
+    return chosen;
+  }
+
+  /** The new worktree at `path` becomes `record`'s lane: its real path, no inherited guard, its row. */
+  private async recordNewLane(record: LaneRecord, path: string): Promise<Result<void, ApiError>> {
+    try {
+      record.path = realpathSync(path);
+      await dropInheritedGuard(record.path);
+      this.deps.lanes.insert(record);
+      return ok(undefined);
+    } catch (e) {
+      return err(gitFailure(e));
+    }
   }
 
   /** Takes a worktree made outside Grove under Grove's care. */
@@ -327,6 +357,7 @@ export class LaneService {
       try {
         await dropInheritedGuard(real);
       } catch (e) {
+        this.reservedPorts.delete(port.value);
         return err(gitFailure(e));
       }
       const record: LaneRecord = {
@@ -344,6 +375,7 @@ export class LaneService {
         network: null,
       };
       this.deps.lanes.insert(record);
+      this.reservedPorts.delete(port.value); // takenPorts has it now
       const lane = toLane(record);
       this.deps.events.append({ type: 'lane.created', lane });
       this.deps.onLanesChanged(this.deps.lanes.list());
@@ -590,6 +622,18 @@ function statusOf(r: LaneRecord, trees: Worktree[]): Lane['status'] {
 }
 
 /** `git worktree add` for a new branch from MAIN's HEAD, a local branch, or a remote one. */
+/**
+ * A worktree a lane creation made and will not record: removed (with --force: nothing but
+ * the checkout itself is in it yet), so the lane's name can be tried again; its branch stays.
+ * Returns what to add to the creation's error.
+ */
+async function discardNewWorktree(main: string, path: string): Promise<string> {
+  if (!existsSync(path)) return '';
+  const removed = await runGit(main, ['worktree', 'remove', '--force', '--', path], { okCodes: [128] }).catch(() => null);
+  if (removed?.code === 0) return ` The half-made worktree at ${path} was removed; its branch stays.`;
+  return ` Something is left at ${path}: remove it (git worktree remove --force ${path}, or delete the folder) before trying again.`;
+}
+
 async function addWorktree(main: string, path: string, branch: string, isLane: (path: string) => boolean): Promise<Result<void, ApiError>> {
   try {
     // The questions are independent of each other: asked at once (each git run costs a few
