@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/shared/events';
@@ -216,5 +216,39 @@ describe('MAIN\'s watcher', () => {
     expect(r.ok).toBe(false);
     expect(r.error).toMatchObject({ code: 'merge_preflight_failed', message: expect.stringContaining('its repository was removed while its check ran') });
     expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+  });
+});
+
+describe('secrets in the check\'s and the gate\'s output', () => {
+  it('masks the values of secret-named variables in the job log, the check\'s detail and the merge record', async () => {
+    await stopAllHosts();
+    const secret = 'sk-live-4f9a2c7e1b0d';
+    writeRecipe(`
+merge:
+  check: 'echo "check sees $DEMO_API_KEY"; test -f README.md || exit 1'
+  gate: 'echo "gate sees $DEMO_API_KEY"; exit 3'
+`);
+    host = await startHostProcess({ env: { DEMO_API_KEY: secret } });
+    repoId = await addTrustedRepo(host, main);
+    const l = await lane('leaky');
+    commitIn(l.path, 'leak.txt', 'x\n');
+    rmSync(join(l.path, 'README.md'));
+    git(l.path, 'commit', '-qam', 'no readme');
+    const refused = await merge(l.id);
+    const check = refused.result?.checks.find((c) => c.name === 'check') ?? (refused.error?.details?.checks as MergeCheck[] | undefined)?.find((c) => c.name === 'check');
+    expect(check?.ok).toBe(false);
+    expect(check!.detail.join('\n')).toContain('check sees ');
+    expect(check!.detail.join('\n')).not.toContain(secret);
+
+    const ok = await lane('gated');
+    commitIn(ok.path, 'gated.txt', 'x\n');
+    const gated = await merge(ok.id);
+    const record = gated.result?.merge ?? (gated.error?.details?.merge as MergeRecord | undefined);
+    expect(record?.gateOutput).toContain('gate sees ');
+    expect(record!.gateOutput).not.toContain(secret);
+    const log = ((await api(host, 'events.since', { since: 0 })).body.result as { events: EventEnvelope[] }).events.flatMap((e) => (e.event.type === 'job.output' ? [e.event.data] : [])).join('');
+    expect(log).toContain('gate sees ');
+    expect(log).toContain('check sees ');
+    expect(log).not.toContain(secret);
   });
 });

@@ -10,11 +10,19 @@ import { isSecretName } from '../terminals/agent-env';
  * Masking happens before the text is cut, so a secret is never cut in half and half-shown.
  */
 export function probeOutputTail(text: string, env: NodeJS.ProcessEnv, mask: (text: string) => string): string {
-  const secretValues = Object.entries(env).flatMap(([name, value]) => (value && isSecretName(name) ? [value] : []));
-  const masked = mask(maskSecrets(text, secretValues));
+  const masked = envSecretMask(env, mask)(text);
   const tail = masked.slice(-PROBE_OUTPUT_TAIL_CHARS);
   const first = tail.charCodeAt(0);
   return first >= 0xdc00 && first <= 0xdfff ? tail.slice(1) : tail; // never start inside a surrogate pair
+}
+
+/**
+ * Masks what a command run with `env` may print of it: the values of its secret-named
+ * variables (DB_PASSWORD, ANTHROPIC_API_KEY…), and the host's own secrets (`mask`).
+ */
+export function envSecretMask(env: NodeJS.ProcessEnv, mask: (text: string) => string): (text: string) => string {
+  const secretValues = Object.entries(env).flatMap(([name, value]) => (value && isSecretName(name) ? [value] : []));
+  return (text) => mask(maskSecrets(text, secretValues));
 }
 
 export interface ProbeRunOptions {
