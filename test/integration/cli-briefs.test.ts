@@ -287,6 +287,12 @@ describe('grove brief as an agent', () => {
     const done = await grove(['brief', 'status', ref, 'done'], { env: agent });
     expect(done.code).toBe(1);
     expect(done.stderr).toContain('An agent may move a brief only to in_progress or in_review, not done.');
+    // Done by the operator: the agent may not reopen it.
+    expect((await grove(['brief', 'status', ref, 'done'])).code).toBe(0);
+    const reopen = await grove(['brief', 'status', ref, 'in_progress'], { env: agent });
+    expect(reopen.code).toBe(1);
+    expect(reopen.stderr).toContain(`#${ref} is done; an agent may not reopen it. Ask the operator to reopen it.`);
+    expect((await briefOf(ref)).brief.status).toBe('done');
     expect((await grove(['brief', 'show', ref], { env: agent })).stdout).toContain('agent · flower-orchestrator (cli)');
     expect((await briefOf(ref)).trace.find((e) => e.id === noteId)!.payload).toEqual({ text: 'wave 1 done' });
   });

@@ -451,6 +451,10 @@ export class BriefService {
           }),
         );
       }
+      // Reopening a finished brief is the operator's call (as claiming one is refused: claims.ts).
+      if (brief.status === 'done' || brief.status === 'cancelled') {
+        return err(apiError('forbidden', `#${brief.number} is ${brief.status}; an agent may not reopen it. Ask the operator to reopen it.`, { action: action.kind, status: brief.status }));
+      }
     }
     return ok(true);
   }
