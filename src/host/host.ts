@@ -6,7 +6,7 @@ import { PROTOCOL_VERSION } from '../shared/protocol-version';
 import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 import type { Handlers, Principal } from './api/dispatch';
-import type { Brief } from '../shared/briefs';
+import type { Brief, Channel } from '../shared/briefs';
 import { OPEN_DISPATCH_STATES } from '../shared/dispatch';
 import { createApiServer } from './api/http-server';
 import { explainAddonLoadError, openDatabase } from './db/database';
@@ -434,10 +434,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     return agent ? attachmentFilesIn(brief, agent.lanePath) : new Map<string, string>();
   };
   // The dispatched agent's first recall of its own brief is its claim.
-  const claimOnRecall = async (briefId: string, principal: Principal): Promise<void> => {
+  const claimOnRecall = async (briefId: string, principal: Principal, channel: Channel): Promise<void> => {
     if (principal.kind !== 'agent' || dispatches.briefOfAgent(agentOf(principal.agentId)) !== briefId) return;
     if (claims.holder(briefId)?.agentId === principal.agentId) return;
-    const claimed = await claims.claim(briefId, principal.agentId);
+    const claimed = await claims.claim(briefId, principal.agentId, channel);
     if (!claimed.ok) logger.info('recall did not claim', { briefId, reason: claimed.error.message });
   };
   const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink, leases });

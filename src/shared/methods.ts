@@ -433,7 +433,7 @@ export const methods = {
   },
   /** The agent's-eye payload (the same text the UI shows and the MCP tool returns). */
   'briefs.recall': {
-    params: z.object({ ref: BriefRef, sinceEntry: z.string().min(1).max(200).optional() }).strict(),
+    params: z.object({ ref: BriefRef, sinceEntry: z.string().min(1).max(200).optional(), via: CallerChannel.optional() }).strict(),
     result: Recall,
     access: 'any',
   },

@@ -207,7 +207,7 @@ describe('claims', () => {
     const kinds = entries.map((e) => e.kind);
     const name = running.agentName!;
     expect(entries.find((e) => e.kind === 'participant_joined' && e.payload?.name === name)?.payload).toMatchObject({ kind: 'agent', role: 'worker', wave: 1 });
-    expect(entries.find((e) => e.kind === 'claimed')).toMatchObject({ actor: { kind: 'agent', name }, channel: 'mcp', payload: { dispatchId: running.id, agent: name } });
+    expect(entries.find((e) => e.kind === 'claimed')).toMatchObject({ actor: { kind: 'agent', name }, channel: 'api', payload: { dispatchId: running.id, agent: name } });
     expect(entries.find((e) => e.kind === 'status_change' && e.payload?.to === 'in_progress')).toMatchObject({ actor: { kind: 'agent', name } });
     await until('the claim released', async () => (await trace(`#${b.number}`)).some((e) => e.kind === 'claim_released'));
     expect(kinds.indexOf('claimed')).toBeGreaterThan(kinds.indexOf('dispatch_requested'));

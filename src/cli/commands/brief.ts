@@ -292,7 +292,7 @@ async function runVerb(ctx: CliContext, target: Target, verb: string, v: Values,
       return done(ctx, r.value, `Redacted entry ${words[1]} of #${r.value.brief.number}; its content is gone, the redaction is in the trace.`);
     }
     case 'recall': {
-      const r = await callHost(target, 'briefs.recall', { ref, ...(text('since') ? { sinceEntry: text('since')! } : {}) });
+      const r = await callHost(target, 'briefs.recall', { ref, via: 'cli', ...(text('since') ? { sinceEntry: text('since')! } : {}) });
       if (!r.ok) return fail(ctx, r.error);
       if (ctx.json) return done(ctx, { recall: r.value }, '');
       process.stdout.write(r.value.text);

@@ -22,7 +22,7 @@ function channelOf(via: Channel | undefined, principal: Principal): Channel {
  * whether it reads it over MCP or with `grove brief recall`.
  */
 export interface RecallHooks {
-  beforeRecall?: (briefId: string, principal: Principal) => void | Promise<void>;
+  beforeRecall?: (briefId: string, principal: Principal, channel: Channel) => void | Promise<void>;
   /** The attachments the caller has as files (an agent in a lane a dispatch copied them into). */
   attachmentFiles?: (brief: Brief, principal: Principal) => ReadonlyMap<string, string>;
 }
@@ -58,10 +58,10 @@ export function briefHandlers(service: BriefService, store: BriefStore, hooks: R
       const who = actor(ctx);
       return who.ok ? service.redact(ref, entryId, reason, who.value, channelOf(via, ctx.principal)) : who;
     },
-    'briefs.recall': async ({ ref, sinceEntry }, ctx) => {
+    'briefs.recall': async ({ ref, sinceEntry, via }, ctx) => {
       const found = store.resolve(ref);
       if (!found) return err(unknownBrief(ref));
-      await hooks.beforeRecall?.(found.id, ctx.principal);
+      await hooks.beforeRecall?.(found.id, ctx.principal, channelOf(via, ctx.principal));
       const brief = store.resolve(found.id) ?? found;
       const recall = recallBrief(store, brief, { sinceEntry, attachmentFiles: hooks.attachmentFiles?.(brief, ctx.principal) });
       if ('kind' in recall) return err(apiError('brief_entry_unknown', `#${brief.number} has no entry ${recall.entryId}.`, { entryId: recall.entryId }));

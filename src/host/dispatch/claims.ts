@@ -1,5 +1,5 @@
 import type { AgentInfo } from '../../shared/agents';
-import type { Actor, Brief, BriefEntry } from '../../shared/briefs';
+import type { Actor, Brief, BriefEntry, Channel } from '../../shared/briefs';
 import type { Claim } from '../../shared/dispatch';
 import { apiError, type ApiError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
@@ -40,7 +40,8 @@ export type Claimed = { brief: Brief; claim: Claim; entries: BriefEntry[]; alrea
 export class ClaimBook {
   constructor(private readonly deps: ClaimDeps) {}
 
-  async claim(ref: string, agentId: string): Promise<Result<Claimed, ApiError>> {
+  /** `channel`: what the claim came through (a recall over MCP, the CLI or the API), for the trace. */
+  async claim(ref: string, agentId: string, channel: Channel = 'mcp'): Promise<Result<Claimed, ApiError>> {
     const agent = this.deps.agent(agentId);
     if (!agent) return err(apiError('forbidden', 'This agent is no longer known to the host.'));
     const found = this.deps.briefStore.resolve(ref);
@@ -53,7 +54,7 @@ export class ClaimBook {
     const decided = await this.decideShared(found, agent);
     if (!decided.ok) return decided;
     try {
-      return this.claimIn(found, agent);
+      return this.claimIn(found, agent, channel);
     } catch (e) {
       if (e instanceof ClaimAborted) return err(e.error);
       throw e;
@@ -111,7 +112,7 @@ export class ClaimBook {
     return ok(true);
   }
 
-  private claimIn(found: Brief, agent: AgentInfo): Result<Claimed, ApiError> {
+  private claimIn(found: Brief, agent: AgentInfo, channel: Channel): Result<Claimed, ApiError> {
     return this.deps.store.transaction(() => {
       const held = this.deps.store.claim(found.id);
       if (held?.agentId === agent.id) return ok({ brief: found, claim: held, entries: [], already: true });
@@ -163,7 +164,7 @@ export class ClaimBook {
           return ok(drafts);
         },
         actor,
-        'mcp',
+        channel,
       );
       if (!written.ok) throw new ClaimAborted(written.error);
       return ok({ brief: written.value.brief, claim, entries: [...released, ...written.value.entries], already: false });
