@@ -26,8 +26,8 @@ export interface ClaimDeps {
   isLive(agentId: string): boolean;
   /** The wave of the agent's dispatch on this brief, if it was dispatched to it. */
   waveOf(dispatchId: string | null, briefId: string): number | null;
-  /** The brief the agent's dispatch names, or null for an agent started by hand. */
-  dispatchedBrief(agent: AgentInfo): string | null;
+  /** The brief the agent's dispatch names and that dispatch's state, or null for an agent started by hand. */
+  dispatchedBrief(agent: AgentInfo): { briefId: string; state: string } | null;
   /** The brief's open dispatch (waiting, queued, starting, running), if it has one. */
   openDispatch(briefId: string): { agentId: string | null; agentName: string | null; state: string } | null;
   /** The shared store's claims, while sync is on. */
@@ -94,8 +94,14 @@ export class ClaimBook {
    * hand, with a copy-paste packet) a brief no dispatch is carrying to another agent.
    */
   private mayClaim(brief: Brief, agent: AgentInfo): Result<true, ApiError> {
-    const own = this.deps.dispatchedBrief(agent);
-    if (own === brief.id) return ok(true);
+    const dispatched = this.deps.dispatchedBrief(agent);
+    const own = dispatched?.briefId ?? null;
+    if (dispatched && own === brief.id) {
+      // Only while its dispatch runs: a design pass whose plan was accepted (its claim released,
+      // its stop on the way) must not take the brief back from the build that follows.
+      if (dispatched.state === 'starting' || dispatched.state === 'running') return ok(true);
+      return err(apiError('forbidden', `Your dispatch of #${brief.number} has ended (${dispatched.state}); you no longer claim it. Ask the operator to dispatch it again.`));
+    }
     if (own !== null) {
       const ownNumber = this.deps.briefStore.resolve(own)?.number;
       return err(apiError('forbidden', `You were dispatched to ${ownNumber ? `#${ownNumber}` : 'another brief'}, not #${brief.number}: work on yours, or ask the operator to dispatch #${brief.number}.`));

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AgentInfo, StartAgentParams } from '../../shared/agents';
 import type { Actor, Brief, Channel } from '../../shared/briefs';
-import { OPEN_DISPATCH_STATES, type Claim, type Dispatch, type DispatchParams, type DispatchPhase, type Packet } from '../../shared/dispatch';
+import { OPEN_DISPATCH_STATES, type Claim, type Dispatch, type DispatchParams, type DispatchPhase, type DispatchState, type Packet } from '../../shared/dispatch';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Lane } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
@@ -207,8 +207,14 @@ export class DispatchService {
 
   /** The brief an agent's dispatch names (its token speaks for it). */
   briefOfAgent(agent: AgentInfo | null): string | null {
+    return this.dispatchOfAgent(agent)?.briefId ?? null;
+  }
+
+  /** The brief the agent was dispatched to, and where that dispatch is now. */
+  dispatchOfAgent(agent: AgentInfo | null): { briefId: string; state: DispatchState } | null {
     if (!agent?.dispatchId) return null;
-    return this.deps.store.get(agent.dispatchId)?.briefId ?? null;
+    const d = this.deps.store.get(agent.dispatchId);
+    return d ? { briefId: d.briefId, state: d.state } : null;
   }
 
   waveOf(dispatchId: string | null, briefId: string): number | null {

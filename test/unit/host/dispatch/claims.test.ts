@@ -17,7 +17,7 @@ function agent(id: string, name: string): AgentInfo {
   return { id, name, role: 'worker', dispatchId: null, lanePath: '/lanes/x' } as AgentInfo;
 }
 
-type Dispatched = { own: Map<string, string>; open: Map<string, { agentId: string | null; agentName: string | null; state: string }> };
+type Dispatched = { own: Map<string, string>; ownState?: Map<string, string>; open: Map<string, { agentId: string | null; agentName: string | null; state: string }> };
 
 function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') }, dispatched: Dispatched = { own: new Map(), open: new Map() }, shared?: SharedClaimPort) {
   const r = trackedRig();
@@ -32,7 +32,10 @@ function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') 
     agent: (id) => agents.get(id) ?? null,
     isLive: (id) => live.has(id),
     waveOf: () => null,
-    dispatchedBrief: (a) => dispatched.own.get(a.id) ?? null,
+    dispatchedBrief: (a) => {
+      const briefId = dispatched.own.get(a.id);
+      return briefId ? { briefId, state: dispatched.ownState?.get(a.id) ?? 'running' } : null;
+    },
     openDispatch: (briefId) => dispatched.open.get(briefId) ?? null,
     shared: leases,
     now: () => new Date(clock.t),
@@ -144,6 +147,11 @@ describe('ClaimBook', () => {
     // A brief no dispatch carries: an agent started by hand may take it.
     dispatched.open.delete(b.value.brief.id);
     expect((await r.claims.claim('#2', 'a2')).ok).toBe(true);
+    // Its dispatch over (a design pass whose plan was accepted), a1 no longer claims #1.
+    r.claims.release(a.value.brief.id, 'a1', 'plan accepted');
+    dispatched.ownState = new Map([['a1', 'finished']]);
+    const after = await r.claims.claim('#1', 'a1');
+    expect(!after.ok && after.error).toMatchObject({ code: 'forbidden', message: 'Your dispatch of #1 has ended (finished); you no longer claim it. Ask the operator to dispatch it again.' });
   });
 
   it('with sync on, the shared store decides: nothing is written unless it grants the claim', async () => {
