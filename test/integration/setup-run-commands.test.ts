@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandGroups } from '../../src/host/lanes/setup/command-groups';
 import { runCommands, type CommandsOutcome, type RunCommandsOptions } from '../../src/host/lanes/setup/run-commands';
 import { isProcessRunning, listProcesses } from '../../src/host/terminals/process-tree';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
@@ -113,6 +114,21 @@ describe('runCommands', () => {
     expect(isProcessRunning(child)).toBe(false);
     expect(groupOf(group)).toEqual([]);
     expect(steps).toHaveLength(1);
+  });
+
+  it('on a timeout ends, by its marker, a process that left the group and the tree (setsid in a subshell); the record goes once all are gone', async () => {
+    const recorded = new Map<string, number>();
+    const groups: CommandGroups = { started: (marker, pid) => void recorded.set(marker, pid), ended: (marker) => void recorded.delete(marker) };
+    const r = run([`(setsid sleep 3127 & echo "escaped $!"); sleep 30`], { timeoutMs: 500, groups });
+    await expect.poll(r.output).toMatch(/escaped \d+/);
+    const escaped = Number(/escaped (\d+)/.exec(r.output())![1]);
+    leftovers.push(escaped);
+    expect(isProcessRunning(escaped)).toBe(true);
+    expect(recorded.size).toBe(1);
+    const { outcome } = await r.done;
+    expect(outcome).toMatchObject({ ok: false, timedOut: true });
+    expect(isProcessRunning(escaped)).toBe(false);
+    expect(recorded.size).toBe(0);
   });
 
   it('on abort ends the group at once and runs nothing more', async () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
+import { carriesMarker, listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
 import { COMMAND_GROUP_VAR, type CommandGroups } from './command-groups';
 
 /**
@@ -128,16 +128,21 @@ async function runOne(command: string, o: RunCommandsOptions, out: (data: string
   } catch (e) {
     return { kind: 'spawn-failed', message: (e as Error).message };
   }
-  // Recorded until the step is over, whatever way it ends (the record must not outlive it).
+  // Recorded until the step is over, whatever way it ends; kept while any of it survived its
+  // end, so the next host's start ends that (command-groups.ts).
   if (o.groups && child.pid !== undefined) o.groups.started(marker, child.pid, command);
+  let end: StepEnd | undefined;
   try {
-    return await runSpawned(child, o, out);
+    end = await runSpawned(child, o, out, o.groups ? marker : null);
+    return end;
   } finally {
-    if (o.groups && child.pid !== undefined) o.groups.ended(marker);
+    const survived = end !== undefined && 'survivors' in end && end.survivors.length > 0;
+    if (o.groups && child.pid !== undefined && !survived) o.groups.ended(marker);
   }
 }
 
-async function runSpawned(child: ChildProcess, o: RunCommandsOptions, out: (data: string) => void): Promise<StepEnd> {
+/** `marker`: the command group's, carried in every process it started (null: not recorded). */
+async function runSpawned(child: ChildProcess, o: RunCommandsOptions, out: (data: string) => void, marker: string | null): Promise<StepEnd> {
   const streamsClosed = Promise.all([child.stdout, child.stderr].map((s) => (s ? pipeText(s, out) : Promise.resolve())));
 
   const exited = new Promise<StepEnd>((resolve) => {
@@ -164,7 +169,7 @@ async function runSpawned(child: ChildProcess, o: RunCommandsOptions, out: (data
     child.stderr?.destroy();
     return first;
   }
-  const survivors = child.pid === undefined ? [] : await endGroup(child.pid);
+  const survivors = child.pid === undefined ? [] : await endGroup(child.pid, marker);
   await Promise.race([exited, sleep(RunConstants.killWaitMs)]);
   await Promise.race([streamsClosed, sleep(RunConstants.drainMs)]);
   child.stdout?.destroy();
@@ -188,32 +193,35 @@ function pipeText(stream: NodeJS.ReadableStream, out: (data: string) => void): P
 /**
  * SIGTERM to the group, SIGKILL after the grace period to whatever of it is left. The
  * group's members are found again each time (the leader's pid is the group id), together
- * with their descendants, which catches a child that moved to a group of its own.
+ * with their descendants, which catches a child that moved to a group of its own, and (on
+ * Linux) every process carrying the command's marker, which catches one that left the tree
+ * too (`setsid cmd &` in a subshell).
  */
-async function endGroup(pgid: number): Promise<number[]> {
-  let members = groupMembers(pgid);
+async function endGroup(pgid: number, marker: string | null): Promise<number[]> {
+  let members = groupMembers(pgid, marker);
   signalGroup(pgid, 'SIGTERM');
   signalEach(members, 'SIGTERM');
-  members = await waitUntilGone(pgid, members, RunConstants.killGraceMs);
+  members = await waitUntilGone(pgid, marker, members, RunConstants.killGraceMs);
   if (members.length === 0) return [];
   signalGroup(pgid, 'SIGKILL');
   signalEach(members, 'SIGKILL');
-  return waitUntilGone(pgid, members, RunConstants.killWaitMs);
+  return waitUntilGone(pgid, marker, members, RunConstants.killWaitMs);
 }
 
-function groupMembers(pgid: number, known: readonly number[] = []): number[] {
+function groupMembers(pgid: number, marker: string | null, known: readonly number[] = []): number[] {
   const procs = listProcesses();
   const found = new Set<number>(known);
-  for (const p of procs) if (p.pgid === pgid) found.add(p.pid);
+  const carried = marker !== null && process.platform === 'linux' ? `${COMMAND_GROUP_VAR}=${marker}\0` : null;
+  for (const p of procs) if (p.pgid === pgid || (carried !== null && carriesMarker(p.pid, carried))) found.add(p.pid);
   return liveWithDescendants(procs, found);
 }
 
-async function waitUntilGone(pgid: number, known: readonly number[], ms: number): Promise<number[]> {
+async function waitUntilGone(pgid: number, marker: string | null, known: readonly number[], ms: number): Promise<number[]> {
   const deadline = Date.now() + ms;
-  let left = groupMembers(pgid, known);
+  let left = groupMembers(pgid, marker, known);
   while (left.length > 0 && Date.now() < deadline) {
     await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
-    left = groupMembers(pgid, left);
+    left = groupMembers(pgid, marker, left);
   }
   return left;
 }
