@@ -48,6 +48,20 @@ describe('lane HEAD watcher', () => {
     await expect.poll(() => changes.at(-1)).toEqual([lane, null]);
   });
 
+  it('watches a lane again after its worktree was removed and added back at the same path outside Grove', async () => {
+    const lane = addWorktree(main, `${main}-design`, 'design');
+    watcher.set([{ path: lane, branch: 'design' }]);
+    await expect.poll(() => (git(lane, 'switch', '-q', '-c', `warm-${changes.length}-${Date.now()}`), changes.length)).toBeGreaterThan(0);
+    git(lane, 'switch', '-q', 'design');
+    git(main, 'worktree', 'remove', '--force', lane);
+    git(main, 'worktree', 'add', '-q', lane, 'design');
+    await new Promise((r) => setTimeout(r, 500)); // what was read of the old watch is in
+    changes = [];
+    // Seen once the watch is back (within a poll): keep switching until a switch is reported.
+    await expect.poll(() => (git(lane, 'switch', '-q', '-c', `after-${Date.now()}`), changes.length), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(changes.at(-1)![0]).toBe(lane);
+  });
+
   it('reports a switch made before the watch began, against the branch the lane was recorded with', async () => {
     const lane = addWorktree(main, `${main}-design`, 'design');
     // Switched right after creation (or while no host ran), before the watcher first reads HEAD.

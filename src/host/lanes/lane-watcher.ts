@@ -1,6 +1,6 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Logger } from '../logger';
 import { runGit } from './git/run-git';
 import { worktreeGitDir } from './git/worktree-git-dir';
@@ -56,6 +56,8 @@ interface Watched {
  * read that sees the commit.
  */
 const WATCHED_FILES = new Set(['HEAD', 'HEAD.lock', 'index']);
+/** How often a lane whose git dir vanished is looked for again. */
+const GONE_POLL_MS = 2000;
 
 export function watchLaneHeads(o: {
   onBranchChange(lanePath: string, branch: string | null): void;
@@ -67,6 +69,16 @@ export function watchLaneHeads(o: {
   let closed = false;
 
   const isHeld = (path: string): boolean => (holds.get(path) ?? 0) > 0;
+  /**
+   * Lanes whose git dir vanished under the watch (the worktree removed, or moved away, outside
+   * Grove): on Linux the dead watcher reports no error, only the rename. Looked for now and
+   * then, and watched again once back (a `git worktree add` at the same path).
+   */
+  const gone = new Map<string, NodeJS.Timeout>();
+  const stopLooking = (path: string): void => {
+    clearInterval(gone.get(path));
+    gone.delete(path);
+  };
 
   const drop = (path: string): void => {
     const w = lanes.get(path);
@@ -126,8 +138,24 @@ export function watchLaneHeads(o: {
     }
     if (w.closed) return;
     try {
+      // The folder watched is gone when it reports itself (deleted or moved: its own name) or is
+      // no longer there. One made again at the same path (the worktree removed and added back)
+      // is another folder, of which this watch sees nothing.
+      const self = basename(gitDir);
       w.watcher = watch(gitDir, (_event, filename) => {
-        if (WATCHED_FILES.has(filename?.toString() ?? '')) void reread(path, w);
+        const name = filename?.toString() ?? '';
+        if (WATCHED_FILES.has(name)) void reread(path, w);
+        else if (!w.closed && (name === self || !existsSync(gitDir))) {
+          const branch = w.branch;
+          drop(path);
+          const timer = setInterval(() => {
+            // Back, and not being watched again already (a watch that fails to start is let go: tried again).
+            if (!existsSync(join(path, '.git')) || lanes.has(path)) return;
+            void add(path, branch).then(() => lanes.has(path) && stopLooking(path));
+          }, GONE_POLL_MS);
+          timer.unref();
+          gone.set(path, timer);
+        }
       });
       w.watcher.on('error', () => drop(path));
     } catch (e) {
@@ -144,7 +172,8 @@ export function watchLaneHeads(o: {
       if (closed) return;
       const wanted = new Map(next.map((l) => [l.path, l.branch]));
       for (const path of [...lanes.keys()]) if (!wanted.has(path)) drop(path);
-      for (const [path, branch] of wanted) if (!lanes.has(path)) void add(path, branch);
+      for (const path of [...gone.keys()]) if (!wanted.has(path)) stopLooking(path);
+      for (const [path, branch] of wanted) if (!lanes.has(path) && !gone.has(path)) void add(path, branch);
     },
     hold(path) {
       holds.set(path, (holds.get(path) ?? 0) + 1);
@@ -165,6 +194,7 @@ export function watchLaneHeads(o: {
     close() {
       closed = true;
       for (const path of [...lanes.keys()]) drop(path);
+      for (const path of [...gone.keys()]) stopLooking(path);
     },
   };
 }
@@ -213,3 +243,4 @@ export function branchOf(headFile: string): string | null {
   const m = /^ref: refs\/heads\/(.+)$/m.exec(headFile.trim());
   return m ? m[1]! : null;
 }
+
