@@ -18,7 +18,7 @@ function listen(host: string, port = 0): Promise<number> {
 }
 
 describe('ports on this machine', () => {
-  it.each(['127.0.0.1', '0.0.0.0'])('sees a port bound on %s as taken, and free again once closed', async (host) => {
+  it.each(['127.0.0.1', '0.0.0.0', '::1'])('sees a port bound on %s as taken, and free again once closed', async (host) => {
     const port = await listen(host);
     expect(await isPortFree(port)).toBe(false);
     await new Promise((r) => servers.pop()!.close(r));

@@ -47,16 +47,22 @@ async function isBlockFree(base: number, isFree: (port: number) => Promise<boole
 }
 
 /**
- * Whether a server could listen on 127.0.0.1:port now: listens and closes at once. Any
- * error (EADDRINUSE, EACCES, …) counts as taken; a port Grove cannot vouch for is not
- * handed out.
+ * Whether a server could listen on the port on loopback now, over IPv4 and IPv6 both (a dev
+ * server bound to `localhost` is often on ::1 only): listens and closes at once. Any error
+ * (EADDRINUSE, EACCES, …) counts as taken, but a machine without IPv6 loopback has no ::1 to
+ * take; a port Grove cannot vouch for is not handed out.
  */
-export function isPortFree(port: number): Promise<boolean> {
+export async function isPortFree(port: number): Promise<boolean> {
+  const [v4, v6] = await Promise.all([listenable(port, '127.0.0.1'), listenable(port, '::1')]);
+  return v4 === 'free' && v6 !== 'taken';
+}
+
+function listenable(port: number, host: string): Promise<'free' | 'taken' | 'no-such-address'> {
   return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', () => resolve(false));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRNOTAVAIL' || e.code === 'EAFNOSUPPORT' ? 'no-such-address' : 'taken'));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve('free')));
   });
 }
 
