@@ -198,6 +198,11 @@ describe('copying files from MAIN', () => {
     expect(existsSync(join(lane, 'home'))).toBe(false);
     expect(existsSync(join(lane, 'key.txt'))).toBe(false);
     expect(read(lane, '.env')).toBe(read(main, '.env'));
+    // Nor links to it: a link through MAIN's symlinked folder would point outside MAIN.
+    const linked = await applyOk({ link: ['home/id_rsa'] });
+    expect(linked.linked).toEqual([]);
+    expect(linked.skipped).toEqual([{ path: 'home/id_rsa', reason: 'symlink' }]);
+    expect(existsSync(join(lane, 'home'))).toBe(false);
   });
 
   it('reports an unknown template variable before writing anything', async () => {

@@ -248,7 +248,15 @@ async function planLinks(o: ApplyLaneFilesOptions, skipped: { path: string; reas
     for (const m of matches) all.add(m);
   }
   // A directory linked whole brings its contents; linking those too would go through it.
-  return [...all].filter((p) => !hasAncestorIn(p, all)).sort();
+  const mainReal = await realpath(o.mainPath);
+  const links: string[] = [];
+  for (const p of [...all].filter((l) => !hasAncestorIn(l, all)).sort()) {
+    // Through a folder of MAIN that is a symlink, the link would point outside MAIN.
+    const parent = posix.dirname(p);
+    if (parent !== '.' && (await isBehindSymlink(o.mainPath, mainReal, parent))) skipped.push({ path: p, reason: 'symlink' });
+    else links.push(p);
+  }
+  return links;
 }
 
 function hasAncestorIn(path: string, set: ReadonlySet<string>): boolean {
