@@ -99,6 +99,16 @@ describe('runCommands', () => {
     expect(outcome.ok === false && outcome.outputTail).toContain(`the working directory ${cwd} does not exist`);
   });
 
+  it('masks the values of the env\'s secret-named variables in what it streams and in the tail', async () => {
+    const secret = 'sk-live-9c1e5a7f3b2d';
+    const r = run(['echo "key is $DEMO_API_KEY"; exit 4'], { env: { ...process.env, DEMO_API_KEY: secret } });
+    const { outcome, output } = await r.done;
+    expect(output).toContain('key is ');
+    expect(output).not.toContain(secret);
+    expect(outcome.ok === false && outcome.outputTail).toContain('key is ');
+    expect(outcome.ok === false && outcome.outputTail).not.toContain(secret);
+  });
+
   it('on a timeout ends the whole process group, SIGKILL for a child that ignores SIGTERM', async () => {
     const started = Date.now();
     const r = run([STUBBORN, 'touch never'], { timeoutMs: 500 });

@@ -1,7 +1,6 @@
 import type { CommandGroups } from '../lanes/setup/command-groups';
 import { PROBE_OUTPUT_TAIL_CHARS } from '../../shared/health';
-import { maskSecrets } from '../logger';
-import { isSecretName } from '../terminals/agent-env';
+import { envSecretMask } from '../env-secrets';
 
 /**
  * What a probe keeps of its output: the end of it, with secrets masked — the host's own
@@ -14,15 +13,6 @@ export function probeOutputTail(text: string, env: NodeJS.ProcessEnv, mask: (tex
   const tail = masked.slice(-PROBE_OUTPUT_TAIL_CHARS);
   const first = tail.charCodeAt(0);
   return first >= 0xdc00 && first <= 0xdfff ? tail.slice(1) : tail; // never start inside a surrogate pair
-}
-
-/**
- * Masks what a command run with `env` may print of it: the values of its secret-named
- * variables (DB_PASSWORD, ANTHROPIC_API_KEY…), and the host's own secrets (`mask`).
- */
-export function envSecretMask(env: NodeJS.ProcessEnv, mask: (text: string) => string): (text: string) => string {
-  const secretValues = Object.entries(env).flatMap(([name, value]) => (value && isSecretName(name) ? [value] : []));
-  return (text) => mask(maskSecrets(text, secretValues));
 }
 
 export interface ProbeRunOptions {

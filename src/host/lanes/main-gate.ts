@@ -1,7 +1,6 @@
 import type { GroveConfig } from '../../shared/config';
 import { isCommandProbe, probeSettings } from '../../shared/health';
 import { runCommandProbe } from '../health/probe-command';
-import { envSecretMask, probeOutputTail } from '../health/probe-output';
 import { runHttpProbe } from '../health/probe-http';
 import type { CommandGroups } from './setup/command-groups';
 import { runCommands } from './setup/run-commands';
@@ -36,10 +35,9 @@ export function mainGateOf(config: GroveConfig): MainGate | null {
       label: command,
       run: async (o) => {
         // Its output reaches the job's log, the merge record and the brief's trace (and agents
-        // through MCP): the values of MAIN's secret-named variables are masked, as a probe's are.
-        const masked = envSecretMask(o.env, o.mask);
-        const r = await runCommands([command], { cwd: o.cwd, env: o.env, timeoutMs: o.timeoutMs, onStep: () => undefined, onOutput: (d) => o.output(masked(d)), groups: o.groups });
-        return r.ok ? r : { ok: false, why: r.timedOut ? 'timed out' : `failed (exit ${r.exitCode})`, outputTail: probeOutputTail(r.outputTail, o.env, o.mask) };
+        // through MCP): masked by runCommands, as every recipe command's is.
+        const r = await runCommands([command], { cwd: o.cwd, env: o.env, timeoutMs: o.timeoutMs, onStep: () => undefined, onOutput: o.output, groups: o.groups, mask: o.mask });
+        return r.ok ? r : { ok: false, why: r.timedOut ? 'timed out' : `failed (exit ${r.exitCode})`, outputTail: r.outputTail };
       },
     };
   }

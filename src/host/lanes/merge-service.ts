@@ -31,7 +31,6 @@ import type { CommandGroups } from './setup/command-groups';
 import { gitFailure } from './lane-service';
 import type { ConfinedLaunch, ConfineRequest } from '../confine/agent-confinement';
 import { confineCommand } from '../confine/command-confinement';
-import { envSecretMask } from '../health/probe-output';
 
 /**
  * The single way into MAIN. Preflight first (both trees clean, the lane ahead, a conflict-
@@ -135,8 +134,6 @@ export class MergeService {
             escape: 'set merge.confine: false in grove.yaml to run it as you',
           });
           job.output(`[grove] ${confined.line}\n`);
-          // Its output reaches the job's log and the merge's answer (an agent's, through MCP).
-          const masked = envSecretMask(env, this.deps.mask);
           let outcome;
           try {
             outcome = await runCommands([config.check], {
@@ -144,7 +141,9 @@ export class MergeService {
               env,
               timeoutMs,
               onStep: () => undefined,
-              onOutput: (d) => job.output(masked(d)),
+              onOutput: (d) => job.output(d),
+              // Its output reaches the job's log and the merge's answer (an agent's, through MCP).
+              mask: this.deps.mask,
               groups: this.deps.commandGroups,
               wrap: confined.wrap,
             });
@@ -160,7 +159,7 @@ export class MergeService {
                   name: 'check',
                   ok: false,
                   message: `${config.check} ${failure}; fix the lane before merging`,
-                  detail: tailLines(masked(outcome.outputTail)),
+                  detail: tailLines(outcome.outputTail),
                 },
           );
         } else checks.push({ name: 'check', ok: false, message: `${config.check} not run: the checks above failed first`, detail: [] });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { carriesMarker, listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
+import { envSecretMask } from '../../env-secrets';
 import { COMMAND_GROUP_VAR, type CommandGroups } from './command-groups';
 
 /**
@@ -51,6 +52,8 @@ export interface RunCommandsOptions {
   groups?: CommandGroups;
   /** Runs each `sh -c` inside something else (a confinement, confine/command-confinement.ts); it may throw to refuse. */
   wrap?: CommandWrap;
+  /** The host's own secrets (the logger's mask); the values of `env`'s secret-named variables are masked in the output always. */
+  mask?: (text: string) => string;
 }
 
 export type CommandWrap = (file: string, args: string[], env: NodeJS.ProcessEnv) => { file: string; args: string[]; env: NodeJS.ProcessEnv };
@@ -66,12 +69,14 @@ export const RunConstants = {
 } as const;
 
 export async function runCommands(commands: readonly string[], o: RunCommandsOptions): Promise<CommandsOutcome> {
+  const masked = envSecretMask(o.env, o.mask);
   for (const [index, command] of commands.entries()) {
     const tail = new OutputTail();
     const out = (data: string): void => {
       if (data === '') return;
-      tail.push(data);
-      o.onOutput(data);
+      const shown = masked(data);
+      tail.push(shown);
+      o.onOutput(shown);
     };
     const fail = (exitCode: number | null, extra: { timedOut?: boolean; aborted?: boolean } = {}): CommandsOutcome => ({
       ok: false,
