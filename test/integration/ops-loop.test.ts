@@ -177,6 +177,13 @@ describe('the ops loop', () => {
     await expect.poll(() => lines(join(notes, 'seen'))).toEqual(['APP_NAME=flower', 'APP_KEY=base64:abc', 'APP_URL=http://ops.test', 'ops']);
     expect(readFileSync(join(loop.path, 'shared.md'), 'utf8')).toBe('shared playbook\n');
     expect((await alerts()).filter((a) => a.includes('setup of'))).toEqual([]);
+
+    // Its checkout deleted while no host ran: the next host makes it again, with its recipe.
+    await host.stop();
+    rmSync(loop.path, { recursive: true, force: true });
+    rmSync(join(notes, 'seen'));
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(() => lines(join(notes, 'seen')), { timeout: 15_000 }).toEqual(['APP_NAME=flower', 'APP_KEY=base64:abc', 'APP_URL=http://ops.test', 'ops']);
   });
 
   it('follows MAIN after a merge through Grove; with an edit it stays, keeps the edit, says why and alerts once', async () => {

@@ -190,8 +190,10 @@ export class OpsService {
       const added = await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, path, mainHead));
       if (!added.ok) return added;
       ({ path, head, reused } = added.value);
-      // A new checkout gets the recipe a lane gets (.env, links, postCreate), before the agent starts in it.
-      if (!reused) await this.setUp(repo, config, path);
+      // The checkout gets the recipe a lane gets (.env, links, postCreate), before the agent
+      // starts in it. One found there (a host killed during its setup, or kept by a stop) gets
+      // it too: files already there are left alone, and the commands are the recipe's own.
+      await this.setUp(repo, config, path);
     }
     const record: OpsRecord = { repoId: repo.id, checkout: mode, path, command: rendered.value, agentId: null, head, behindReason: null, createdAt: this.now.toISOString() };
     this.deps.store.insert(record);
@@ -262,6 +264,9 @@ export class OpsService {
             const head = main.head;
             const added = head ? await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, record.path, head)) : null;
             if (added && !added.ok) this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: added.error.message });
+            // Made again, it gets its recipe again, while the repository's commands are trusted.
+            const config = usableConfig(repo, this.deps.dataDir);
+            if (added?.ok && config.ok) await this.setUp(repo, config.value, added.value.path);
           }
         } catch (e) {
           this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: (e as Error).message });
