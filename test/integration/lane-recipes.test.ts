@@ -217,6 +217,20 @@ serve:
     expect(existsSync(join(marks, 'design.site'))).toBe(false);
   });
 
+  it('refuses a serve.url that is not a web page (a custom scheme would launch another application), running nothing', async () => {
+    await writeRecipe(`
+serve:
+  site:
+    link: echo linked > ${marks}/{{lane}}.site
+    unlink: rm ${marks}/{{lane}}.site
+    url: vscode://open?lane={{lane}}
+`);
+    const lane = (await create('design')).lane!;
+    const served = await api(host, 'lanes.serve', { id: lane.id, on: true });
+    expect(served.body.error).toMatchObject({ code: 'config_invalid', message: expect.stringContaining('only http and https links open in the browser, not vscode:') });
+    expect(existsSync(join(marks, 'design.site'))).toBe(false);
+  });
+
   it('gives agents in a lane its ports, and withholds a key-less lane\'s keys', async () => {
     await writeRecipe(`
 setup:

@@ -1,3 +1,4 @@
+import { decideExternalUrl } from '../../shared/external-url';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Repo } from '../../shared/repo';
@@ -58,6 +59,9 @@ export class LaneServer {
     } catch (e) {
       return err(templateFailure(e));
     }
+    // Shown as a link in the UI: a web page only (a custom scheme would launch another application).
+    const link = decideExternalUrl(url);
+    if (!link.open) return err(apiError('config_invalid', `serve.url of ${repo.name}'s grove.yaml renders to ${JSON.stringify(url)}: ${link.reason}. Give an http(s) URL, e.g. http://127.0.0.1:{{port}}.`, { url }));
     const job = startJob({ kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Serve ${lane.name} at ${url}` });
     let served: LaneRecord['served'];
     if (serve.site) {
