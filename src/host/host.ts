@@ -504,6 +504,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     },
     'auth.revokeSessions': () => {
       sessions.revokeAll();
+      // The sockets browsers opened with them close too (this call's own, if it came on one, after its answer).
+      setImmediate(() => api.endEndedSessions());
       return ok({ revoked: true as const });
     },
     ...repoHandlers(repos, events, {

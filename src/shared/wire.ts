@@ -84,12 +84,7 @@ export type HostFrame = z.infer<typeof HostFrame>;
 export type JumpFrame = Extract<HostFrame, { kind: 'jump' }>;
 
 /** WebSocket close codes the host uses, beyond the standard ones. */
-export const CloseCode = {
-  /** Host shutting down; reconnect later. */
-  goingAway: 1001,
-  /** Protocol violation (e.g. a non-JSON frame too many times). */
-  policyViolation: 1008,
-} as const;
+export { CloseCode } from './close-codes';
 
 export { Paths } from './paths';
 

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
-import { repoRoot, startHostProcess, stopAllHosts, type HostProcess, loginUrl } from '../fixtures/host-process';
+import { api, loginUrl, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { writeLongHistory } from '../fixtures/long-history';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
@@ -166,4 +166,11 @@ test('a page without the token sees how to get in, not the UI', async ({ page })
   const res = await page.goto(`${host.url}/`);
   expect(res?.status()).toBe(401);
   await expect(page.getByRole('heading')).toHaveText('Grove needs its token');
+});
+
+test('a page whose session is revoked (every browser logged out) shows how to get back in', async ({ page }) => {
+  await page.goto(await loginUrl(host));
+  await expect(page.locator('[data-testid="cockpit"][data-connection="open"]')).toBeVisible();
+  await api(host, 'auth.revokeSessions');
+  await expect(page.getByRole('heading', { name: 'Grove needs its token' })).toBeVisible();
 });

@@ -181,6 +181,24 @@ describe('WebSocket', () => {
     await expect(openSocket(host.url, host.token, { host: `evil.example:${host.port}` })).rejects.toMatchObject({ status: 403 });
   });
 
+  it('closes a browser\'s socket when its session is revoked: it cannot go on, nor ask for a login code', async () => {
+    const cookie = await sessionCookie();
+    const s = await openSocket(host.url, null, { origin: host.url, cookie });
+    await s.waitFor((f) => f.kind === 'hello');
+    const closed = new Promise<number>((resolve) => s.ws.once('close', (code) => resolve(code)));
+    // A socket opened with the token itself (the CLI's, the app's own) is not a browser session: it stays.
+    const tokenSocket = await openSocket(host.url, host.token);
+    await tokenSocket.waitFor((f) => f.kind === 'hello');
+    await api(host, 'auth.revokeSessions');
+    expect(await closed).toBe(4401);
+    s.send({ kind: 'request', id: 'after', method: 'auth.loginCode', params: {} });
+    expect(s.frames.some((f) => f.kind === 'response')).toBe(false);
+    tokenSocket.send({ kind: 'request', id: 1, method: 'host.status', params: {} });
+    expect(await tokenSocket.waitFor((f) => f.kind === 'response')).toMatchObject({ ok: true });
+    await tokenSocket.close();
+    await expect(openSocket(host.url, null, { origin: host.url, cookie })).rejects.toMatchObject({ status: 401 });
+  });
+
   it('accepts the host\'s own origin with the cookie, as the UI connects', async () => {
     const s = await openSocket(host.url, null, { origin: host.url, cookie: await sessionCookie() });
     const hello = await s.waitFor((f) => f.kind === 'hello');

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
-import { MAX_BODY_BYTES, Paths } from '../../shared/wire';
+import { CloseCode, MAX_BODY_BYTES, Paths } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
 import { presentedToken, readCookie, sessionCookie, tokensMatch } from './auth';
@@ -41,6 +41,8 @@ export interface ApiServer {
   server: Server;
   /** Set once the port is known (the gate needs it to check Host and Origin). */
   setPort(port: number): void;
+  /** Closes the sockets whose browser session ended (auth.revokeSessions): they log in again. */
+  endEndedSessions(): void;
   close(): Promise<void>;
 }
 
@@ -215,14 +217,34 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     if (authenticate(req)?.kind !== 'operator') {
       return refuse(apiError('unauthorized', 'Missing or wrong token.'));
     }
-    wss.handleUpgrade(req, socket, head, (ws) =>
-      runWsSession(ws, { handlers: deps.handlers, events: deps.events, logger: deps.logger, hostVersion: deps.hostVersion, onAck: deps.onAck }),
-    );
+    // A browser's socket lives as long as its session: each request checks it again (which
+    // also renews it), and a revocation closes the socket at once (endEndedSessions).
+    const session = presentedToken(req) === undefined ? readCookie(req.headers.cookie, sessionCookieName(policy.port)) : null;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      if (session) {
+        sessionSockets.set(ws, session);
+        ws.once('close', () => sessionSockets.delete(ws));
+      }
+      runWsSession(ws, {
+        handlers: deps.handlers,
+        events: deps.events,
+        logger: deps.logger,
+        hostVersion: deps.hostVersion,
+        onAck: deps.onAck,
+        stillAuthorized: session ? () => deps.sessions.isValid(session) : () => true,
+      });
+    });
   }
+
+  /** Browsers' sockets and the session each was opened with. */
+  const sessionSockets = new Map<WebSocket, string>();
 
   return {
     server,
     setPort: (port) => void (policy.port = port),
+    endEndedSessions: () => {
+      for (const [ws, session] of sessionSockets) if (!deps.sessions.isValid(session)) ws.close(CloseCode.sessionEnded, 'the browser session ended: log in again (grove open)');
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.close(1001, 'host shutting down');

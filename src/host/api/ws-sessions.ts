@@ -21,6 +21,8 @@ export interface WsSessionDeps {
   logger: Logger;
   hostVersion: string;
   onAck(peer: WsPeer, agentId: string, offset: number): void;
+  /** Whether the credential the socket was opened with still holds; checked on every request and subscription. */
+  stillAuthorized(): boolean;
 }
 
 let nextPeerId = 1;
@@ -85,6 +87,11 @@ export function runWsSession(ws: WebSocket, deps: WsSessionDeps): void {
     const f = frame.data;
     if (f.kind === 'ack') {
       deps.onAck(peer, f.agentId, f.offset);
+      return;
+    }
+    if (!deps.stillAuthorized()) {
+      stream?.stop();
+      ws.close(CloseCode.sessionEnded, 'the browser session ended: log in again (grove open)');
       return;
     }
     if (f.kind === 'subscribe') {

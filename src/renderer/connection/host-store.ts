@@ -125,6 +125,8 @@ export class HostStore {
       // Every connect loads the state through methods, then follows from there (no replay).
       since: 'latest',
       latestOnReconnect: true,
+      // Logged out (auth.revokeSessions): the page again, which says how to get back in.
+      onSessionEnded: () => window.location.reload(),
       // The first connect takes over the socket the page opened while it loaded.
       connect: () => {
         const early = takeEarlySocket(wsUrl, globalThis as { groveEarlySocket?: EarlySocket });

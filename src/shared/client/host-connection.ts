@@ -5,6 +5,7 @@ import { PROTOCOL_VERSION } from '../protocol-version';
 import type { Result } from '../result';
 import { err, ok } from '../result';
 import type { ClientFrame, HostFrame, JumpFrame } from '../wire';
+import { CloseCode } from '../close-codes';
 import { backoffDelay, RECONNECT_BACKOFF, type BackoffPolicy } from './backoff';
 
 /**
@@ -74,6 +75,11 @@ export interface HostConnectionOptions {
   helloTimeoutMs?: number;
   /** Binary frames (terminal output), passed through undecoded. */
   onBinary?: (data: unknown) => void;
+  /**
+   * The browser session the socket was opened with ended (revoked, or idle too long): the
+   * connection stops rather than retry with a session that no longer opens anything.
+   */
+  onSessionEnded?: () => void;
 }
 
 type Pending = { resolve: (r: Result<unknown, CallError>) => void; timer: unknown };
@@ -228,6 +234,11 @@ export class HostConnection {
       this.socket = null;
       this.failPending('the connection to the host closed');
       if (this.state.kind === 'stopped' || this.state.kind === 'incompatible') return;
+      if (ev.code === CloseCode.sessionEnded) {
+        this.setState({ kind: 'stopped' });
+        this.options.onSessionEnded?.();
+        return;
+      }
       this.scheduleRetry(`closed (${ev.code}${ev.reason ? `: ${ev.reason}` : ''})`);
     };
     socket.deliverBacklog?.();

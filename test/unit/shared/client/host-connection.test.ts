@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HostConnection, type SocketLike } from '../../../../src/shared/client/host-connection';
+import { HostConnection, type HostConnectionOptions, type SocketLike } from '../../../../src/shared/client/host-connection';
 import type { EventEnvelope } from '../../../../src/shared/events';
 import { PROTOCOL_VERSION } from '../../../../src/shared/protocol-version';
 import type { ClientFrame, HostFrame } from '../../../../src/shared/wire';
@@ -41,7 +41,7 @@ class ScriptedSocket implements SocketLike {
 }
 
 /** A client over scripted sockets, with timers the test fires by hand. */
-function scriptedClient(since?: number | 'latest', latestOnReconnect = false) {
+function scriptedClient(since?: number | 'latest', latestOnReconnect = false, extra: Pick<HostConnectionOptions, 'onSessionEnded'> = {}) {
   const sockets: ScriptedSocket[] = [];
   const timers: (() => void)[] = [];
   const client = new HostConnection({ parseFrame: parseHostFrame,
@@ -54,6 +54,7 @@ function scriptedClient(since?: number | 'latest', latestOnReconnect = false) {
     },
     setTimer: (fn) => timers.push(fn),
     clearTimer: () => {},
+    ...extra,
   });
   const seqs: number[] = [];
   client.onEvent((e: EventEnvelope) => seqs.push(e.seq));
@@ -156,5 +157,20 @@ describe('host connection: the event stream', () => {
     expect(seqs).toEqual([901]);
     expect(s.subscribes()).toEqual([3]);
     expect(gaps).toBe(1);
+  });
+});
+
+describe('host connection: a browser session that ended', () => {
+  it('stops on the host\'s "session ended" close instead of retrying, and says so once', () => {
+    let ended = 0;
+    const { client, sockets, fireTimers } = scriptedClient(0, false, { onSessionEnded: () => ended++ });
+    const states: string[] = [];
+    client.onState((s) => states.push(s.kind));
+    sockets[0]!.hello(0);
+    sockets[0]!.close(4401);
+    fireTimers();
+    expect(sockets).toHaveLength(1);
+    expect(states.at(-1)).toBe('stopped');
+    expect(ended).toBe(1);
   });
 });
