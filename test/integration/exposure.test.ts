@@ -131,6 +131,13 @@ describe('HTTP', () => {
     expect((await call(recent)).status).toBe(200);
   });
 
+  it('lets a browser in with its real session when a page on another port planted a cookie of the same name first', async () => {
+    const cookie = await sessionCookie();
+    const planted = `grove_session_${host.port}=planted-by-another-page`;
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: `${planted}; ${cookie}` })).status).toBe(200);
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: planted })).status).toBe(401);
+  });
+
   it('survives a malformed cookie and logs every browser out on request', async () => {
     const bad = await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: `grove_session_${host.port}=%` });
     expect(bad.status).toBe(401);

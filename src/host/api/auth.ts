@@ -19,20 +19,26 @@ export function presentedToken(req: IncomingMessage): string | undefined {
   return bearer ? bearer[1]!.trim() : undefined;
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
+/**
+ * Every value the header holds for cookie `name`. A page on another localhost port can plant
+ * one of the same name with a longer Path, which the browser sends first: each is tried, so
+ * a planted one cannot lock the real session out.
+ */
+export function readCookies(header: string | undefined, name: string): string[] {
+  if (!header) return [];
+  const values: string[] = [];
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
     if (part.slice(0, eq).trim() !== name) continue;
     // A cookie planted by another page on localhost may be anything; never let it throw.
     try {
-      return decodeURIComponent(part.slice(eq + 1).trim());
+      values.push(decodeURIComponent(part.slice(eq + 1).trim()));
     } catch {
-      return undefined;
+      /* skipped: not a value this host ever set */
     }
   }
-  return undefined;
+  return values;
 }
 
 export function sessionCookie(name: string, secret: string): string {

@@ -76,18 +76,20 @@ export async function dispatch(
       ),
     };
   }
-  // Absent params mean "no params"; a method that needs some will say which are missing.
-  const parsed = methods[method].params.safeParse(rawParams ?? {});
-  if (!parsed.success) {
-    return {
-      ok: false,
-      error: apiError('invalid_request', `${method}: ${describeIssues(parsed.error.issues)}`, {
-        method,
-        issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message })),
-      }),
-    };
-  }
+  // Inside the try too: whatever throws (a schema's own check included) is answered, never
+  // left to a socket's caller to wait out its timeout.
   try {
+    // Absent params mean "no params"; a method that needs some will say which are missing.
+    const parsed = methods[method].params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: apiError('invalid_request', `${method}: ${describeIssues(parsed.error.issues)}`, {
+          method,
+          issues: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.map(String), message: i.message })),
+        }),
+      };
+    }
     const handler = handlers[method] as Handler<MethodName>;
     const outcome = await handler(parsed.data as never, ctx);
     return outcome.ok ? { ok: true, result: outcome.value } : { ok: false, error: outcome.error };

@@ -5,7 +5,7 @@ import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
 import { CloseCode, MAX_BODY_BYTES, Paths } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
-import { presentedToken, readCookie, sessionCookie, tokensMatch } from './auth';
+import { presentedToken, readCookies, sessionCookie, tokensMatch } from './auth';
 import { sessionCookieName, type BrowserSessions } from './browser-sessions';
 import { SECURITY_HEADERS, sendError, sendJson } from './http-replies';
 import { dispatch, type Handlers, type Principal, type WsPeer } from './dispatch';
@@ -101,11 +101,13 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     return agentId ? { kind: 'agent', agentId } : null;
   };
 
+  /** The first of the request's session cookies that is a live session, or null. */
+  const validSession = (req: IncomingMessage): string | null => readCookies(req.headers.cookie, sessionCookieName(policy.port)).find((s) => deps.sessions.isValid(s)) ?? null;
+
   const authenticate = (req: IncomingMessage): Principal | null => {
     const presented = presentedToken(req);
     if (presented !== undefined) return bearerPrincipal(presented);
-    const session = readCookie(req.headers.cookie, sessionCookieName(policy.port));
-    return session && deps.sessions.isValid(session) ? { kind: 'operator' } : null;
+    return validSession(req) !== null ? { kind: 'operator' } : null;
   };
 
   const server = createServer((req, res) => {
@@ -219,7 +221,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     }
     // A browser's socket lives as long as its session: each request checks it again (which
     // also renews it), and a revocation closes the socket at once (endEndedSessions).
-    const session = presentedToken(req) === undefined ? readCookie(req.headers.cookie, sessionCookieName(policy.port)) : null;
+    const session = presentedToken(req) === undefined ? validSession(req) : null;
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (session) {
         sessionSockets.set(ws, session);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHostHeader, checkOrigin } from '../../../../src/host/api/request-guard';
-import { tokensMatch, readCookie } from '../../../../src/host/api/auth';
+import { tokensMatch, readCookies } from '../../../../src/host/api/auth';
 
 const policy = { port: 4100, allowedHosts: ['devbox.lan'] };
 
@@ -36,8 +36,9 @@ describe('token', () => {
     expect(tokensMatch('s3cret-token-abcdef', '')).toBe(false);
     expect(tokensMatch('s3cret-token-abcdef', undefined)).toBe(false);
   });
-  it('reads the cookie among others', () => {
-    expect(readCookie('a=1; grove_token=xyz; b=2', 'grove_token')).toBe('xyz');
-    expect(readCookie('a=1', 'grove_token')).toBeUndefined();
+  it('reads the cookie among others, every value of it (a planted one sent first does not hide the real one), skipping one that does not decode', () => {
+    expect(readCookies('a=1; grove_token=xyz; b=2', 'grove_token')).toEqual(['xyz']);
+    expect(readCookies('a=1', 'grove_token')).toEqual([]);
+    expect(readCookies('grove_token=planted; grove_token=%; grove_token=real', 'grove_token')).toEqual(['planted', 'real']);
   });
 });
