@@ -6,7 +6,7 @@ import { makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
-import { openCockpit, openLanePanel } from './lane-panel-steps';
+import { fillLaneName, openCockpit, openLanePanel } from './lane-panel-steps';
 import { shoot } from './screenshots';
 
 /**
@@ -39,7 +39,7 @@ for (const width of [1440, 390]) {
     if (await opener.isVisible()) await opener.click();
     await page.getByTestId('rail').getByRole('button', { name: 'New lane in flower' }).click();
     const dialog = page.getByRole('dialog', { name: 'New lane in flower' });
-    await dialog.getByLabel('Lane name').fill('offline');
+    await fillLaneName(dialog, 'offline');
     const network = dialog.getByRole('combobox', { name: 'Network' });
     // The repository's default is named with what it means now (grove.yaml says nothing: open).
     await expect(network).toHaveValue('default');
@@ -71,7 +71,7 @@ test('a lane left at the default is created with the repository\'s network, and 
   await openCockpit(page, host);
   await page.getByTestId('rail').getByRole('button', { name: 'New lane in flower' }).click();
   const dialog = page.getByRole('dialog', { name: 'New lane in flower' });
-  await dialog.getByLabel('Lane name').fill('design');
+  await fillLaneName(dialog, 'design');
   await dialog.getByRole('button', { name: 'Create lane' }).click();
   await expect(dialog).toHaveCount(0, { timeout: 30_000 });
   expect((await laneNamed('design'))?.network).toBeNull();

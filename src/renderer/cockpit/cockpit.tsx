@@ -298,13 +298,15 @@ export function Cockpit() {
           )}
         </>
       )}
+      {/* A boundary each: one part loading its code (the palette's, on first use) must not
+          unmount another that is open, losing what was typed into it. */}
+      <LazyPart fallback={null}>{addingRepo && <AddRepositoryDialog open onOpenChange={setAddingRepo} />}</LazyPart>
       <LazyPart fallback={null}>
-        {addingRepo && <AddRepositoryDialog open onOpenChange={setAddingRepo} />}
         {customLaunchIn && <LaunchDialog lane={customLaunchIn} open onOpenChange={(o) => !o && setCustomLaunchIn(null)} onLaunched={(id) => layoutStore.update((l) => withWorkspace(l, customLaunchIn, { active: id }))} />}
-      {commandLayer}
-      {newLaneRepo && (
-        <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} onCreated={(l) => select({ kind: 'workspace', path: l.path })} />
-      )}
+      </LazyPart>
+      <LazyPart fallback={null}>{commandLayer}</LazyPart>
+      <LazyPart fallback={null}>
+        {newLaneRepo && <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} onCreated={(l) => select({ kind: 'workspace', path: l.path })} />}
       </LazyPart>
       {hasShownLane && (
         <LazyPart fallback={null}>
