@@ -182,8 +182,8 @@ function createWindow(loginUrl: string, route: string | null = null): void {
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => (mainWindow = null));
-  // The single-use login URL trades itself for a session cookie and redirects to the UI.
-  // The redirect names no fragment, so the browser keeps ours: the UI starts at the route.
+  // The single-use login URL trades itself for a session (a cookie, and a key its page keeps
+  // in local storage) and goes on to the UI with our fragment: the UI starts at the route.
   void mainWindow.loadURL(route ? loginUrl + route : loginUrl);
 }
 

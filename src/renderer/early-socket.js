@@ -19,7 +19,11 @@ try {
   var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   var socket;
   try {
-    socket = new WebSocket(scheme + '//' + location.host + '/ws');
+    // The page's session key, which the login hand-off stored (src/shared/session-key.ts has
+    // these names); without one the UI sends the page to log in, and no socket is opened.
+    var key = window.localStorage.getItem('grove.sessionKey');
+    if (!key) return;
+    socket = new WebSocket(scheme + '//' + location.host + '/ws', ['grove', 'grove-key.' + key]);
   } catch {
     return; // the UI connects on its own
   }

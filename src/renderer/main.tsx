@@ -7,14 +7,17 @@ import { LayoutStoreContext } from './cockpit/use-layout';
 import { HostStore } from './connection/host-store';
 import { hostWsUrl } from './connection/host-ws-url';
 import { HostStoreContext } from './connection/use-host';
+import { goLogIn, readSessionKey } from './connection/session-key';
 import { RouteStore } from './navigation/route-store';
 import { RouteStoreContext } from './navigation/use-route-focus';
 import { applyTheme, readTheme } from './theme/theme-preference';
 
 // The UI is always served by the host (in Electron as in a browser), so the host is this
-// page's origin and the token is already in an HttpOnly cookie.
-const store = new HostStore(hostWsUrl(window.location));
-store.start();
+// page's origin; the login hand-off left this page its session key (never the token).
+const key = readSessionKey();
+if (key === null) goLogIn();
+const store = new HostStore(hostWsUrl(window.location), key ?? '');
+if (key !== null) store.start();
 const routes = new RouteStore();
 const layout = new LayoutStore(window.localStorage);
 applyTheme(readTheme(window.localStorage), document.documentElement, null);

@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { realpathSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
 import { api, loginUrl, repoRoot, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
@@ -21,8 +23,64 @@ test('the login link lets the browser in once and leaves a clean URL', async ({ 
   await page.goto(await loginUrl(host));
   await expect(page).toHaveURL(`${host.url}/`);
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');
-  // The token is in an HttpOnly cookie: the page's own scripts cannot read it.
-  expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain(host.token);
+  // The page never holds the token: its scripts see no cookie (HttpOnly), and its storage holds
+  // the session's page key, which is neither the token nor the cookie.
+  const seen = await page.evaluate(() => {
+    const g = globalThis as unknown as { document: { cookie: string }; localStorage: { getItem(k: string): string | null } };
+    return { cookie: g.document.cookie, key: g.localStorage.getItem('grove.sessionKey') };
+  });
+  expect(seen.cookie).toBe('');
+  expect(seen.key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(seen.key).not.toBe(host.token);
+  // A route in the login link's fragment (the desktop app opens one so) is where the cockpit starts.
+  await page.goto(`${await loginUrl(host)}#/briefs`);
+  await expect(page).toHaveURL(`${host.url}/#/briefs`);
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+});
+
+test("a server on another loopback port, which the browser sends Grove's cookie, cannot call Grove with it", async ({ page }) => {
+  await page.goto(await loginUrl(host));
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  // A server an agent runs on the same machine, visited by the operator's browser.
+  const heard: string[] = [];
+  const other = createServer((req, res) => {
+    heard.push(req.headers.cookie ?? '');
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>a lane preview</title><p>preview</p>');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = other.address() as AddressInfo;
+    await page.goto(`http://127.0.0.1:${port}/`);
+    // Browsers scope cookies by host name, not port: it was sent Grove's session cookie…
+    const cookie = heard.flatMap((h) => h.split('; ')).find((c) => c.startsWith(`grove_session_${host.port}=`));
+    expect(cookie).toBeDefined();
+    // …but not the page key, which Grove's origin keeps to itself.
+    expect(await page.evaluate(() => (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('grove.sessionKey'))).toBeNull();
+    // With the cookie, the API and the socket are shut.
+    const call = await fetch(`${host.url}/api/agents.list`, { method: 'POST', headers: { cookie: cookie!, 'content-type': 'application/json' }, body: '{}' });
+    expect(call.status).toBe(401);
+  } finally {
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+  }
+  // The operator's own page goes on working.
+  await page.goto(`${host.url}/`);
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+});
+
+test('a page that has its cookie but lost its key (storage cleared) is sent to log in, once', async ({ page }) => {
+  await page.goto(await loginUrl(host));
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected');
+  await page.evaluate(() => (globalThis as unknown as { localStorage: { clear(): void } }).localStorage.clear());
+  const loads: string[] = [];
+  page.on('load', () => loads.push(page.url()));
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Grove needs its token' })).toBeVisible();
+  await expect(page).toHaveURL(`${host.url}/auth`);
+  await page.waitForTimeout(500);
+  // Once: the login page runs no script, so nothing loops.
+  expect(loads.filter((u) => u === `${host.url}/auth`)).toHaveLength(1);
+  expect(loads.at(-1)).toBe(`${host.url}/auth`);
 });
 
 test('connects while the page loads: one socket, and the first render already shows it connected', async ({ page }) => {

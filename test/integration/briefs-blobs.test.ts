@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Brief, BriefAttachment, BriefEntry } from '../../src/shared/briefs';
-import { api, loginUrl, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { api, browserSession, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { orchestratorToken } from '../fixtures/seed-brief';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { briefAttach } from '../../src/cli/commands/brief-attach';
@@ -232,10 +232,11 @@ describe('who may upload and read', () => {
     expect(got.status).toBe(403);
   });
 
-  it('records an upload with the browser session cookie as typed in the UI', async () => {
-    const auth = await fetch(await loginUrl(host), { redirect: 'manual' });
-    const cookie = String(auth.headers.get('set-cookie')).split(';')[0]!;
-    const r = await attach('#2', 'from the page.gif', GIF, { cookie, origin: host.url });
+  it("records an upload with the page's session key as typed in the UI; the cookie alone uploads nothing", async () => {
+    const { cookie, key } = await browserSession(host);
+    const cookieOnly = await attach('#2', 'from the page.gif', GIF, { cookie, origin: host.url });
+    expect({ status: cookieOnly.status, code: cookieOnly.body.error?.code }).toEqual({ status: 401, code: 'unauthorized' });
+    const r = await attach('#2', 'from the page.gif', GIF, { cookie, 'x-grove-session': key, origin: host.url });
     expect(r.status).toBe(200);
     expect(r.body.result!.entries.at(-1)).toMatchObject({ kind: 'attachment_added', channel: 'ui', actor: { name: 'operator:mike' } });
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { api, browserSession, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { sessionKeyProtocols } from '../../src/shared/session-key';
 import { openSocket } from '../fixtures/ws-client';
 import { removeTempDirs } from '../fixtures/temp-dir';
 import { request } from 'node:http';
@@ -30,15 +31,26 @@ function rawGet(path: string, headers: Record<string, string>): Promise<{ status
   });
 }
 
+function rawPost(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method: 'POST', headers }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** A single-use login code, as `grove open` asks for one. */
 async function loginCode(): Promise<string> {
   return ((await api(host, 'auth.loginCode')).body.result as { code: string }).code;
 }
 
-/** A browser session, got the way a browser gets one. */
+/** A browser session's cookie, got the way a browser gets one. */
 async function sessionCookie(): Promise<string> {
-  const r = await rawGet(`/auth?code=${await loginCode()}`, { host: `127.0.0.1:${host.port}` });
-  return String(r.headers['set-cookie']).split(';')[0]!;
+  return (await browserSession(host)).cookie;
 }
 
 describe('HTTP', () => {
@@ -70,12 +82,19 @@ describe('HTTP', () => {
     expect(r.body.error?.code).toBe('forbidden_origin');
   });
 
-  it('trades a login code at /auth for an HttpOnly session cookie and a clean URL; never the token in a URL, nor a code twice', async () => {
+  it('trades a login code at /auth for an HttpOnly session cookie and a page key, then a clean URL; never the token in a URL, nor a code twice', async () => {
     const code = await loginCode();
     const r = await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` });
-    expect(r.status).toBe(303);
-    expect(r.headers.location).toBe('/');
+    // The hand-off: a page whose one script (allowed by its hash) keeps the key in this
+    // origin's storage and goes on to the cockpit. It is never kept, and the key is no cookie.
+    expect(r.status).toBe(200);
+    expect(r.headers['cache-control']).toBe('no-store');
+    const handOff = /<script>(try\{localStorage\.setItem\("grove\.sessionKey","([A-Za-z0-9_-]{43})"\);location\.replace\("\/"\+location\.hash\)[^<]*)<\/script>/.exec(r.body);
+    expect(handOff, r.body).not.toBeNull();
+    expect(r.headers['content-security-policy']).toBe(`default-src 'none'; script-src 'sha256-${createHash('sha256').update(handOff![1]!).digest('base64')}'; style-src 'unsafe-inline'; frame-ancestors 'none'`);
     const cookie = String(r.headers['set-cookie']);
+    expect(cookie).not.toContain(handOff![2]!);
+    expect(r.body).not.toContain(host.token);
     expect(cookie).toMatch(new RegExp(`^grove_session_${host.port}=`));
     expect(cookie).not.toContain(host.token);
     expect(cookie).toContain('HttpOnly');
@@ -107,28 +126,49 @@ describe('HTTP', () => {
     const { code, loginUrl } = body.result as { code: string; loginUrl: string };
     expect(loginUrl).toBe(`${host.url}/auth?code=${code}`);
     const first = await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` });
-    expect(first.status).toBe(303);
+    expect(first.status).toBe(200);
+    expect(first.headers['set-cookie']).toBeDefined();
     const again = await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` });
     expect(again.status).toBe(401);
     expect(again.headers['set-cookie']).toBeUndefined();
   });
 
   it('refuses a browser session left unused for 30 days, and keeps one used within them', async () => {
-    const stale = await sessionCookie();
-    const recent = await sessionCookie();
-    const call = (cookie: string) => rawGet('/api/host.status', { host: `127.0.0.1:${host.port}`, cookie, 'content-type': 'application/json' });
+    const stale = await browserSession(host);
+    const recent = await browserSession(host);
+    const call = (session: { key: string }) => rawGet('/api/host.status', { host: `127.0.0.1:${host.port}`, 'x-grove-session': session.key, 'content-type': 'application/json' });
     expect((await call(stale)).status).toBe(200);
     // Age the sessions in the host's own store, as 30 idle days would (the host reads it per request).
     const digest = (cookie: string): string => createHash('sha256').update(decodeURIComponent(cookie.split('=')[1]!)).digest('hex');
     const db = new Database(join(host.home, 'grove.db'));
     const setLastUse = db.prepare('UPDATE browser_sessions SET last_used_at = ? WHERE digest = ?');
-    setLastUse.run(new Date(Date.now() - 30 * 24 * 3600_000 - 60_000).toISOString(), digest(stale));
-    setLastUse.run(new Date(Date.now() - 29 * 24 * 3600_000).toISOString(), digest(recent));
+    setLastUse.run(new Date(Date.now() - 30 * 24 * 3600_000 - 60_000).toISOString(), digest(stale.cookie));
+    setLastUse.run(new Date(Date.now() - 29 * 24 * 3600_000).toISOString(), digest(recent.cookie));
     db.close();
     const refused = await call(stale);
     expect({ status: refused.status, code: JSON.parse(refused.body).error.code }).toEqual({ status: 401, code: 'unauthorized' });
-    expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: stale })).status).toBe(401);
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: stale.cookie })).status).toBe(401);
     expect((await call(recent)).status).toBe(200);
+  });
+
+  it("opens with the session's cookie, which a server on any other loopback port is sent too, the page's files and the blobs, and nothing else", async () => {
+    const { cookie, key } = await browserSession(host);
+    const at = { host: `127.0.0.1:${host.port}` };
+    expect((await rawGet('/', { ...at, cookie })).status).toBe(200);
+    const api401 = await rawGet('/api/host.status', { ...at, cookie, 'content-type': 'application/json' });
+    expect({ status: api401.status, code: JSON.parse(api401.body).error.code }).toEqual({ status: 401, code: 'unauthorized' });
+    // Reading a blob is what an <img> does with the cookie (and what any agent does with its own token); uploading is not.
+    expect((await rawGet(`/blobs/${'0'.repeat(64)}`, { ...at, cookie })).status).not.toBe(401);
+    const upload = await rawPost('/blobs?brief=%231&name=x.png', { ...at, cookie, 'content-type': 'image/png' }, 'not an image');
+    expect(upload.status).toBe(401);
+    // The page key, which only this origin's own pages can read, opens the API.
+    expect((await rawGet('/api/host.status', { ...at, 'x-grove-session': key, 'content-type': 'application/json' })).status).toBe(200);
+    expect((await rawGet('/api/host.status', { ...at, 'x-grove-session': cookie.split('=')[1]!, 'content-type': 'application/json' })).status).toBe(401);
+    // Nor does the cookie open a socket, with or without the page's subprotocol.
+    await expect(openSocket(host.url, null, { origin: host.url, cookie })).rejects.toMatchObject({ status: 401 });
+    const noKey = await openSocket(host.url, null, { origin: host.url, cookie }, ['grove']);
+    expect(await new Promise<number>((resolve) => noKey.ws.once('close', (code) => resolve(code)))).toBe(4401);
+    expect(noKey.frames).toEqual([]);
   });
 
   it('lets a browser in with its real session when a page on another port planted a cookie of the same name first', async () => {
@@ -181,7 +221,8 @@ describe('WebSocket', () => {
 
   it('refuses an upgrade from a foreign Origin, even with the token (cross-site WebSocket hijacking)', async () => {
     await expect(openSocket(host.url, host.token, { origin: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
-    await expect(openSocket(host.url, null, { origin: 'http://evil.example', cookie: await sessionCookie() })).rejects.toMatchObject({ status: 403 });
+    const { cookie, key } = await browserSession(host);
+    await expect(openSocket(host.url, null, { origin: 'http://evil.example', cookie }, sessionKeyProtocols(key))).rejects.toMatchObject({ status: 403 });
   });
 
   it('refuses an upgrade with a foreign Host', async () => {
@@ -189,8 +230,10 @@ describe('WebSocket', () => {
   });
 
   it('closes a browser\'s socket when its session is revoked: it cannot go on, nor ask for a login code', async () => {
-    const cookie = await sessionCookie();
-    const s = await openSocket(host.url, null, { origin: host.url, cookie });
+    const { key } = await browserSession(host);
+    const s = await openSocket(host.url, null, { origin: host.url }, sessionKeyProtocols(key));
+    // The host picks the plain subprotocol: the key is never echoed back.
+    expect(s.ws.protocol).toBe('grove');
     await s.waitFor((f) => f.kind === 'hello');
     const closed = new Promise<number>((resolve) => s.ws.once('close', (code) => resolve(code)));
     // A socket opened with the token itself (the CLI's, the app's own) is not a browser session: it stays.
@@ -203,11 +246,15 @@ describe('WebSocket', () => {
     tokenSocket.send({ kind: 'request', id: 1, method: 'host.status', params: {} });
     expect(await tokenSocket.waitFor((f) => f.kind === 'response')).toMatchObject({ ok: true });
     await tokenSocket.close();
-    await expect(openSocket(host.url, null, { origin: host.url, cookie })).rejects.toMatchObject({ status: 401 });
+    // A page that comes back with the ended key is told so on the socket (its script can read a close code, not a refused handshake).
+    const again = await openSocket(host.url, null, { origin: host.url }, sessionKeyProtocols(key));
+    expect(await new Promise<number>((resolve) => again.ws.once('close', (code) => resolve(code)))).toBe(4401);
+    expect(again.frames).toEqual([]);
   });
 
-  it('accepts the host\'s own origin with the cookie, as the UI connects', async () => {
-    const s = await openSocket(host.url, null, { origin: host.url, cookie: await sessionCookie() });
+  it('accepts the host\'s own origin with the page key, as the UI connects', async () => {
+    const { cookie, key } = await browserSession(host);
+    const s = await openSocket(host.url, null, { origin: host.url, cookie }, sessionKeyProtocols(key));
     const hello = await s.waitFor((f) => f.kind === 'hello');
     expect(hello).toMatchObject({ kind: 'hello', protocolVersion: 1 });
     await s.close();

@@ -164,6 +164,24 @@ describe('removing lanes never loses work', () => {
     expect(existsSync(join(inner, '.git'))).toBe(true);
   });
 
+  it('refuses a lane whose ignored folder holds a repository with commits no remote has; once pushed, the lane goes', async () => {
+    // vendor/ ignored for every worktree (the shared info/exclude): git status never looks in it.
+    writeFileSync(join(git(main, 'rev-parse', '--path-format=absolute', '--git-common-dir'), 'info', 'exclude'), 'vendor/\n');
+    const remote = makeBareRepo(join(makeTempDir(), 'tool.git'));
+    git(main, 'push', '-q', remote, 'main');
+    const lane = await createLane('vendored');
+    git(lane.path, 'clone', '-q', '-b', 'main', remote, 'vendor/tool');
+    const tool = join(lane.path, 'vendor', 'tool');
+    commitIn(tool, 'patched.txt', 'a fix made in the vendored tool\n');
+    const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('vendor/tool/ (in a folder git ignores: commits no remote has)'), details: { archivable: false } });
+    expect(existsSync(join(tool, 'patched.txt'))).toBe(true);
+    // Pushed, it holds nothing of its own: the folder goes with the lane, as ignored folders do.
+    git(tool, 'push', '-q', 'origin', 'main');
+    expect((await api(host, 'lanes.remove', { id: lane.id })).body.ok).toBe(true);
+    expect(existsSync(lane.path)).toBe(false);
+  });
+
   it('refuses a lane whose submodule has commits of its own, even with archive (they live in the lane\'s git folder)', async () => {
     const lib = makeRepo(join(makeTempDir(), 'lib'));
     git(main, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib');

@@ -6,7 +6,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Brief, BriefEntry } from '../../src/shared/briefs';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { addTrustedRepo, api, loginUrl, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { addTrustedRepo, api, browserSession, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { callTool, mcpClient, sizesOf, startTokenAgent, textOf, type TestAgent } from '../fixtures/mcp-client';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { until } from '../fixtures/wait-until';
@@ -113,12 +113,12 @@ describe('who gets in', () => {
     expect((await rawPost({ authorization: `Bearer ${gone.token}` }, INITIALIZE_2025)).status).toBe(401);
   });
 
-  it("refuses the browser's session cookie: MCP takes a bearer token only", async () => {
-    const login = await fetch(await loginUrl(host), { redirect: 'manual' });
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  it("refuses a browser session's cookie and page key: MCP takes a bearer token only", async () => {
+    const { cookie, key } = await browserSession(host);
     expect((await fetch(`${host.url}/`, { headers: { cookie } })).status).toBe(200);
-    const r = await rawPost({ cookie }, INITIALIZE_2025);
-    expect(r.status).toBe(401);
+    expect((await rawPost({ cookie }, INITIALIZE_2025)).status).toBe(401);
+    expect((await rawPost({ 'x-grove-session': key }, INITIALIZE_2025)).status).toBe(401);
+    expect((await rawPost({ authorization: `Bearer ${key}` }, INITIALIZE_2025)).status).toBe(401);
   });
 
   it('refuses another site (Origin) and a name that is not the host (Host), even with the right token', async () => {

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { SessionKey } from '../../shared/session-key';
 
 /**
  * Token checks. Comparison is constant-time over fixed-length digests, so neither the
@@ -17,6 +18,25 @@ export function presentedToken(req: IncomingMessage): string | undefined {
   // The scheme's name is case-insensitive (RFC 9110 §11.1): `bearer …` is the same token.
   const bearer = /^bearer[ \t]+(.+)$/i.exec(req.headers.authorization ?? '');
   return bearer ? bearer[1]!.trim() : undefined;
+}
+
+/**
+ * The page key a browser's request carries (browser-sessions.ts): in the `x-grove-session`
+ * header, or on a socket's handshake as the offered subprotocol `grove-key.<key>`.
+ */
+export function presentedSessionKey(req: IncomingMessage): string | undefined {
+  const header = req.headers[SessionKey.header];
+  if (typeof header === 'string' && header !== '') return header;
+  for (const offered of offeredProtocols(req)) {
+    if (offered.startsWith(SessionKey.protocolKeyPrefix)) return offered.slice(SessionKey.protocolKeyPrefix.length);
+  }
+  return undefined;
+}
+
+/** The subprotocols a socket's handshake offers (`Sec-WebSocket-Protocol`, comma-separated). */
+export function offeredProtocols(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  return header ? header.split(',').map((p) => p.trim()).filter((p) => p !== '') : [];
 }
 
 /**
@@ -43,5 +63,7 @@ export function readCookies(header: string | undefined, name: string): string[] 
 
 export function sessionCookie(name: string, secret: string): string {
   // HttpOnly: page scripts never see it. SameSite=Strict: no cross-site request carries it.
+  // Other ports of the same host name are the same site, though, and are sent it: so it
+  // opens only the page's files and the blobs (browser-sessions.ts).
   return `${name}=${encodeURIComponent(secret)}; HttpOnly; SameSite=Strict; Path=/`;
 }

@@ -4,10 +4,18 @@ import type { Db } from '../db/database';
 /**
  * How a browser gets in without ever holding the API token. The CLI (with the token) asks
  * for a login code: single use, short-lived, so it is harmless in a browser's command line
- * or history. The browser trades it at /auth for a session secret in an HttpOnly cookie;
- * the host keeps only the secret's digest, in SQLite, so a tab survives a host restart.
+ * or history. The browser trades it at /auth for a session of two secrets; the host keeps
+ * only their digests, in SQLite, so a tab survives a host restart.
  *
- * A session ends after SESSION_IDLE_MS without a request: a cookie copied off a machine, or
+ * - The cookie (HttpOnly) opens the page's files and the attachments' bytes, which an <img>
+ *   fetches with no way to add a header. A browser sends a cookie to every port of the host
+ *   name, so a server an agent runs on another loopback port can read it: it must open
+ *   nothing an agent could not already read with its own token.
+ * - The page key opens the API and the socket. It lives in the page's local storage, which
+ *   belongs to the origin (port included): no other port's page or server ever sees it. The
+ *   page sends it in a header (`x-grove-session`) or, on the socket, as a subprotocol.
+ *
+ * A session ends after SESSION_IDLE_MS without a request: a secret copied off a machine, or
  * left in a browser profile nobody uses, stops working on its own. Use renews it; the time
  * of last use is written at most once per SESSION_TOUCH_MS, not on every request.
  */
@@ -15,12 +23,22 @@ export const LOGIN_CODE_TTL_MS = 10 * 60 * 1000;
 export const SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
 const SESSION_TOUCH_MS = 60 * 60 * 1000;
 
+export interface SessionSecrets {
+  cookie: string;
+  key: string;
+}
+
 export interface BrowserSessions {
   issueLoginCode(): { code: string; expiresAt: string };
-  /** Trades a valid, unused code for a new session secret; null if the code is no good. */
-  redeem(code: string): string | null;
-  /** True for a known session used within SESSION_IDLE_MS (and renews it); an idle one is deleted. */
-  isValid(secret: string): boolean;
+  /** Trades a valid, unused code for a new session's secrets; null if the code is no good. */
+  redeem(code: string): SessionSecrets | null;
+  /**
+   * True for a session's cookie used within SESSION_IDLE_MS (and renews the session); an idle
+   * session is deleted. The cookie opens the page's files and GET /blobs, nothing else.
+   */
+  cookieValid(cookie: string): boolean;
+  /** The same for a session's page key, which opens the API and the socket. */
+  keyValid(key: string): boolean;
   revokeAll(): void;
 }
 
@@ -29,20 +47,33 @@ const digest = (s: string): string => createHash('sha256').update(s).digest('hex
 /** `now` is the clock (ms since epoch); tests pass their own. */
 export function createBrowserSessions(db: Db, now: () => number = Date.now): BrowserSessions {
   const codes = new Map<string, number>(); // digest → expiry
-  const insert = db.prepare('INSERT INTO browser_sessions (digest, created_at, last_used_at) VALUES (?, ?, ?)');
-  const find = db.prepare('SELECT last_used_at FROM browser_sessions WHERE digest = ?');
+  const insert = db.prepare('INSERT INTO browser_sessions (digest, key_digest, created_at, last_used_at) VALUES (?, ?, ?, ?)');
+  const byCookie = db.prepare('SELECT digest, last_used_at FROM browser_sessions WHERE digest = ?');
+  const byKey = db.prepare('SELECT digest, last_used_at FROM browser_sessions WHERE key_digest = ?');
   const touch = db.prepare('UPDATE browser_sessions SET last_used_at = ? WHERE digest = ?');
   const remove = db.prepare('DELETE FROM browser_sessions WHERE digest = ?');
   const removeIdle = db.prepare('DELETE FROM browser_sessions WHERE last_used_at IS NULL OR last_used_at <= ?');
   const clear = db.prepare('DELETE FROM browser_sessions');
   const iso = (ms: number): string => new Date(ms).toISOString();
-  const open = (): string => {
-    const secret = randomBytes(32).toString('base64url');
+  const open = (): SessionSecrets => {
+    const secrets = { cookie: randomBytes(32).toString('base64url'), key: randomBytes(32).toString('base64url') };
     const at = iso(now());
     // Opening is rare: a good moment to drop the sessions that ran out.
     removeIdle.run(iso(now() - SESSION_IDLE_MS));
-    insert.run(digest(secret), at, at);
-    return secret;
+    insert.run(digest(secrets.cookie), digest(secrets.key), at, at);
+    return secrets;
+  };
+  type Row = { digest: string; last_used_at: string | null } | undefined;
+  const isLive = (row: Row): boolean => {
+    if (!row) return false;
+    const t = now();
+    const last = row.last_used_at ? Date.parse(row.last_used_at) : Number.NaN;
+    if (!(t - last < SESSION_IDLE_MS)) {
+      remove.run(row.digest);
+      return false;
+    }
+    if (t - last >= SESSION_TOUCH_MS) touch.run(iso(t), row.digest);
+    return true;
   };
   return {
     issueLoginCode() {
@@ -59,19 +90,8 @@ export function createBrowserSessions(db: Db, now: () => number = Date.now): Bro
       codes.delete(d); // single use, valid or not
       return exp > now() ? open() : null;
     },
-    isValid(secret) {
-      const d = digest(secret);
-      const row = find.get(d) as { last_used_at: string | null } | undefined;
-      if (!row) return false;
-      const t = now();
-      const last = row.last_used_at ? Date.parse(row.last_used_at) : Number.NaN;
-      if (!(t - last < SESSION_IDLE_MS)) {
-        remove.run(d);
-        return false;
-      }
-      if (t - last >= SESSION_TOUCH_MS) touch.run(iso(t), d);
-      return true;
-    },
+    cookieValid: (cookie) => isLive(byCookie.get(digest(cookie)) as Row),
+    keyValid: (key) => isLive(byKey.get(digest(key)) as Row),
     revokeAll: () => void clear.run(),
   };
 }

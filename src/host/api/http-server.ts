@@ -2,13 +2,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
+import { SessionKey } from '../../shared/session-key';
 import { CloseCode, MAX_BODY_BYTES, Paths } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
-import { presentedToken, readCookies, sessionCookie, tokensMatch } from './auth';
+import { offeredProtocols, presentedSessionKey, presentedToken, readCookies, sessionCookie, tokensMatch } from './auth';
 import { sessionCookieName, type BrowserSessions } from './browser-sessions';
 import { SECURITY_HEADERS, sendError, sendJson } from './http-replies';
 import { dispatch, type Handlers, type Principal, type WsPeer } from './dispatch';
+import { sendLoginHandOff, sendUnauthorizedPage } from './login-pages';
 import { checkHostHeader, checkOrigin, type ExposurePolicy } from './request-guard';
 import { contentSecurityPolicy, inlineScriptSources, readStaticFile } from './static-files';
 import { runWsSession } from './ws-sessions';
@@ -75,21 +77,11 @@ function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { 
 const unauthorized = (): ApiError =>
   apiError('unauthorized', 'Missing or wrong token. Send "Authorization: Bearer <token>"; the token is in the data dir\'s "token" file.');
 
-const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Grove</title>
-<body style="font-family:system-ui;margin:3rem;max-width:40rem">
-<h1>Grove needs its token</h1>
-<p>Open Grove with <code>grove open</code>, or with the link that <code>grove host</code> prints;
-such a link works once and lets this browser in for good.</p></body>`;
-
-/** The plain page a browser without a session gets: static, scriptless, never framed. */
-function sendUnauthorizedPage(res: ServerResponse): void {
-  res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'" });
-  res.end(UNAUTHORIZED_PAGE);
-}
-
 export function createApiServer(deps: ApiServerDeps): ApiServer {
   const policy: ExposurePolicy = { port: 0, allowedHosts: deps.allowedHosts };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  // A page's socket offers `grove` and `grove-key.<key>`: the host picks `grove`, so the key
+  // is never echoed back. Clients with a bearer token offer none.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES, handleProtocols: (offered) => (offered.has(SessionKey.protocol) ? SessionKey.protocol : false) });
 
   const gate = (req: IncomingMessage): ApiError | null =>
     checkHostHeader(req.headers.host, policy) ?? checkOrigin(req.headers.origin, policy);
@@ -101,15 +93,24 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     return agentId ? { kind: 'agent', agentId } : null;
   };
 
-  /** The first of the request's session cookies that is a live session, or null. */
-  const validSession = (req: IncomingMessage): string | null => readCookies(req.headers.cookie, sessionCookieName(policy.port)).find((s) => deps.sessions.isValid(s)) ?? null;
+  /**
+   * A browser's session (browser-sessions.ts). Its page key opens the API and the socket; its
+   * cookie, which a server on any other loopback port is sent too, opens only the page's files
+   * and GET /blobs (what any agent reads with its own token).
+   */
+  const validKey = (req: IncomingMessage): string | null => {
+    const key = presentedSessionKey(req);
+    return key !== undefined && deps.sessions.keyValid(key) ? key : null;
+  };
+  /** Any of the request's session cookies is a live session (a planted one must not lock the real one out). */
+  const hasValidCookie = (req: IncomingMessage): boolean => readCookies(req.headers.cookie, sessionCookieName(policy.port)).some((c) => deps.sessions.cookieValid(c));
 
+  /** Who calls the API: a bearer token's holder, or a page by its key. Never a cookie. */
   const authenticate = (req: IncomingMessage): Principal | null => {
     const presented = presentedToken(req);
     if (presented !== undefined) return bearerPrincipal(presented);
-    return validSession(req) !== null ? { kind: 'operator' } : null;
+    return validKey(req) !== null ? { kind: 'operator' } : null;
   };
-
   const server = createServer((req, res) => {
     void handleRequest(req, res).catch((e: unknown) => {
       deps.logger.error('request failed', { error: e instanceof Error ? e.stack : String(e) });
@@ -124,18 +125,13 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     const url = new URL(req.url ?? '/', 'http://host.invalid');
 
     if (url.pathname === Paths.auth) {
-      // Trade a login code (single use, short-lived) for a session cookie, and move the browser
-      // to a clean URL. Never the token itself: a URL lands in the browser's history, and the
-      // token, which also opens the API and MCP, must not outlive the moment it was typed.
+      // Trade a login code (single use, short-lived) for a session, and move the browser to a
+      // clean URL. Never the token itself: a URL lands in the browser's history, and the token,
+      // which also opens the API and MCP, must not outlive the moment it was typed.
       const code = url.searchParams.get('code');
-      const secret = code ? deps.sessions.redeem(code) : null;
-      if (!secret) {
-        sendUnauthorizedPage(res);
-        return;
-      }
-      res.writeHead(303, { ...SECURITY_HEADERS, 'set-cookie': sessionCookie(sessionCookieName(policy.port), secret), location: '/' });
-      res.end();
-      return;
+      const secrets = code ? deps.sessions.redeem(code) : null;
+      if (!secrets) return sendUnauthorizedPage(res);
+      return sendLoginHandOff(res, sessionCookie(sessionCookieName(policy.port), secrets.cookie), secrets.key);
     }
 
     if (deps.mcp && url.pathname === Paths.mcp) {
@@ -150,10 +146,12 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     }
 
     const principal = authenticate(req);
-    const authorized = principal?.kind === 'operator';
+    const isRead = req.method === 'GET' || req.method === 'HEAD';
     if (deps.blobs && (url.pathname === Paths.blobs || url.pathname.startsWith(`${Paths.blobs}/`))) {
-      if (!principal) return sendError(res, unauthorized());
-      return deps.blobs(req, res, principal);
+      // An <img> sends the cookie and no header: reading is open to it, uploading is not.
+      if (principal) return deps.blobs(req, res, principal);
+      if (isRead && hasValidCookie(req)) return deps.blobs(req, res, { kind: 'operator' });
+      return sendError(res, unauthorized());
     }
     if (url.pathname.startsWith(Paths.api)) {
       if (!principal) return sendError(res, unauthorized());
@@ -173,13 +171,10 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       return sendJson(res, answer.ok ? 200 : httpStatusOf(answer.error.code), answer);
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    if (!isRead) {
       return sendError(res, apiError('method_not_allowed', `${req.method} is not served here.`));
     }
-    if (!authorized) {
-      sendUnauthorizedPage(res);
-      return;
-    }
+    if (principal?.kind !== 'operator' && !hasValidCookie(req)) return sendUnauthorizedPage(res);
     const file = deps.rendererDir ? await readStaticFile(deps.rendererDir, url.pathname) : null;
     if (!file) return sendError(res, apiError('not_found', `Nothing is served at ${url.pathname}.`));
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': file.type };
@@ -216,12 +211,20 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     if (new URL(req.url ?? '/', 'http://host.invalid').pathname !== Paths.ws) {
       return refuse(apiError('not_found', `WebSockets are served at ${Paths.ws}.`));
     }
-    if (authenticate(req)?.kind !== 'operator') {
+    const isPage = offeredProtocols(req).includes(SessionKey.protocol);
+    const session = isPage ? validKey(req) : null;
+    if (isPage && !session) {
+      // A page whose key is missing or no longer a session: told so on an open socket, which
+      // its script can read (a refused handshake looks like a host that is down), and sent to
+      // log in again. Nothing else is said on it.
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode.sessionEnded, 'no browser session: log in again (grove open)'));
+      return;
+    }
+    if (!isPage && authenticate(req)?.kind !== 'operator') {
       return refuse(apiError('unauthorized', 'Missing or wrong token.'));
     }
     // A browser's socket lives as long as its session: each request checks it again (which
     // also renews it), and a revocation closes the socket at once (endEndedSessions).
-    const session = presentedToken(req) === undefined ? validSession(req) : null;
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (session) {
         sessionSockets.set(ws, session);
@@ -233,19 +236,19 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
         logger: deps.logger,
         hostVersion: deps.hostVersion,
         onAck: deps.onAck,
-        stillAuthorized: session ? () => deps.sessions.isValid(session) : () => true,
+        stillAuthorized: session ? () => deps.sessions.keyValid(session) : () => true,
       });
     });
   }
 
-  /** Browsers' sockets and the session each was opened with. */
+  /** Browsers' sockets and the page key each was opened with. */
   const sessionSockets = new Map<WebSocket, string>();
 
   return {
     server,
     setPort: (port) => void (policy.port = port),
     endEndedSessions: () => {
-      for (const [ws, session] of sessionSockets) if (!deps.sessions.isValid(session)) ws.close(CloseCode.sessionEnded, 'the browser session ended: log in again (grove open)');
+      for (const [ws, key] of sessionSockets) if (!deps.sessions.keyValid(key)) ws.close(CloseCode.sessionEnded, 'the browser session ended: log in again (grove open)');
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -13,7 +13,9 @@ import type { JumpFrame } from '../../shared/wire';
 import type { EventEnvelope, HostEvent } from '../../shared/events';
 import type { HostStatus } from '../../shared/host-status';
 import type { Repo } from '../../shared/repo';
+import { sessionKeyProtocols } from '../../shared/session-key';
 import { takeEarlySocket, type EarlySocket } from './early-socket';
+import { goLogIn } from './session-key';
 import { frameShape } from './frame-shape';
 import { KEPT_INCIDENTS, upsertIncident } from '../health/incident-list';
 
@@ -119,19 +121,20 @@ export class HostStore {
   private eventsDuringLoad: EventEnvelope[] | null = null;
   private loadGeneration = 0;
 
-  constructor(wsUrl: string) {
+  /** `key`: the page's session key, offered as the socket's subprotocol (src/shared/session-key.ts). */
+  constructor(wsUrl: string, key: string) {
     this.connection = new HostConnection({
       parseFrame: frameShape,
       // Every connect loads the state through methods, then follows from there (no replay).
       since: 'latest',
       latestOnReconnect: true,
-      // Logged out (auth.revokeSessions): the page again, which says how to get back in.
-      onSessionEnded: () => window.location.reload(),
+      // Logged out (auth.revokeSessions, or idle too long): the page that says how to get back in.
+      onSessionEnded: () => goLogIn(),
       // The first connect takes over the socket the page opened while it loaded.
       connect: () => {
         const early = takeEarlySocket(wsUrl, globalThis as { groveEarlySocket?: EarlySocket });
         if (early) return early;
-        const ws = new WebSocket(wsUrl);
+        const ws = new WebSocket(wsUrl, sessionKeyProtocols(key));
         ws.binaryType = 'arraybuffer';
         return ws;
       },

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { ignoredReposHoldingWork } from './ignored-repos';
+import { listIgnored } from './ignored-files';
 import { runGit } from './run-git';
 import { count, nounFor } from '../../../shared/plural';
 
@@ -65,6 +67,17 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
       if (nested.length) losses.push({ kind: 'nested-repo', dirs: nested });
     } catch (e) {
       losses.push({ kind: 'check-failed', what: 'the working tree', error: (e as Error).message });
+    }
+    try {
+      // git status does not look into the folders git ignores, which the removal deletes whole.
+      const inIgnored = await ignoredReposHoldingWork(lane.lanePath, (await listIgnored(lane.lanePath)).dirs);
+      if (inIgnored.length) {
+        const listed = losses.find((l) => l.kind === 'nested-repo');
+        if (listed) listed.dirs.push(...inIgnored);
+        else losses.push({ kind: 'nested-repo', dirs: inIgnored });
+      }
+    } catch (e) {
+      losses.push({ kind: 'check-failed', what: 'the folders git ignores', error: (e as Error).message });
     }
   }
   if (lane.head) {

@@ -1,10 +1,12 @@
 import type { BriefAttachment } from '../../../shared/briefs';
 import { Paths } from '../../../shared/paths';
+import { SessionKey } from '../../../shared/session-key';
+import { readSessionKey } from '../../connection/session-key';
 
 /**
  * One file to `POST /blobs?brief=REF&name=NAME`, the bytes as the body. The page is served by
- * the host, so the request is same-origin and its session cookie authenticates it: no token
- * is ever in the page. The host decides what is accepted (from the bytes) and says why not;
+ * the host, so the request is same-origin, and the page's session key (never the token)
+ * authenticates it in a header. The host decides what is accepted (from the bytes) and says why not;
  * its message is what the person reads.
  */
 export type UploadOutcome = { ok: true; attachment: BriefAttachment } | { ok: false; message: string };
@@ -15,7 +17,7 @@ export async function uploadAttachment(briefRef: string, file: Blob, name: strin
   const url = `${Paths.blobs}?brief=${encodeURIComponent(briefRef)}&name=${encodeURIComponent(name)}`;
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', body: file, credentials: 'same-origin', headers: { 'content-type': file.type || 'application/octet-stream' } });
+    res = await fetch(url, { method: 'POST', body: file, credentials: 'same-origin', headers: { 'content-type': file.type || 'application/octet-stream', [SessionKey.header]: readSessionKey() ?? '' } });
   } catch {
     return { ok: false, message: `${name} did not reach Grove's host (the connection failed). Check that the host is running, then try again.` };
   }

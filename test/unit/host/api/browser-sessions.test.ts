@@ -19,23 +19,26 @@ function setup() {
 describe('browser sessions', () => {
   it('ends a session left unused for 30 days, and deletes it', () => {
     const { sessions, count, advance } = setup();
-    const secret = sessions.redeem(sessions.issueLoginCode().code)!;
+    const secrets = sessions.redeem(sessions.issueLoginCode().code)!;
     advance(SESSION_IDLE_MS - 1000);
-    expect(sessions.isValid(secret)).toBe(true);
+    expect(sessions.keyValid(secrets.key)).toBe(true);
     advance(SESSION_IDLE_MS);
-    expect(sessions.isValid(secret)).toBe(false);
+    expect(sessions.cookieValid(secrets.cookie)).toBe(false);
     expect(count()).toBe(0);
+    expect(sessions.keyValid(secrets.key)).toBe(false);
   });
 
   it('keeps a session that is used, counting 30 days from its last use', () => {
     const { sessions, advance } = setup();
-    const secret = sessions.redeem(sessions.issueLoginCode().code)!;
+    const secrets = sessions.redeem(sessions.issueLoginCode().code)!;
     for (let day = 0; day < 90; day += 20) {
       advance(20 * DAY);
-      expect({ day: day + 20, valid: sessions.isValid(secret) }).toEqual({ day: day + 20, valid: true });
+      // Either secret's use renews the one session: the page's files by cookie, the API by key.
+      const valid = day % 40 === 0 ? sessions.cookieValid(secrets.cookie) : sessions.keyValid(secrets.key);
+      expect({ day: day + 20, valid }).toEqual({ day: day + 20, valid: true });
     }
     advance(SESSION_IDLE_MS + DAY);
-    expect(sessions.isValid(secret)).toBe(false);
+    expect(sessions.keyValid(secrets.key)).toBe(false);
   });
 
   it('drops idle sessions when a new one opens, and never lets an unknown secret in', () => {
@@ -44,14 +47,28 @@ describe('browser sessions', () => {
     advance(SESSION_IDLE_MS + 1);
     const fresh = sessions.redeem(sessions.issueLoginCode().code)!;
     expect(count()).toBe(1);
-    expect(sessions.isValid(fresh)).toBe(true);
-    expect(sessions.isValid('not-a-session')).toBe(false);
+    expect(sessions.cookieValid(fresh.cookie)).toBe(true);
+    expect(sessions.keyValid(fresh.key)).toBe(true);
+    expect(sessions.cookieValid('not-a-session')).toBe(false);
+    expect(sessions.keyValid('not-a-session')).toBe(false);
+    expect(sessions.keyValid('')).toBe(false);
+  });
+
+  it('never takes one secret for the other: the cookie, which other loopback ports see, opens no API', () => {
+    const { sessions } = setup();
+    const secrets = sessions.redeem(sessions.issueLoginCode().code)!;
+    expect(secrets.key).not.toBe(secrets.cookie);
+    expect(sessions.keyValid(secrets.cookie)).toBe(false);
+    expect(sessions.cookieValid(secrets.key)).toBe(false);
+    sessions.revokeAll();
+    expect(sessions.keyValid(secrets.key)).toBe(false);
+    expect(sessions.cookieValid(secrets.cookie)).toBe(false);
   });
 
   it('takes a login code once, and not after it expired', () => {
     const { sessions, advance } = setup();
     const a = sessions.issueLoginCode();
-    expect(sessions.redeem(a.code)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(sessions.redeem(a.code)).toEqual({ cookie: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), key: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(sessions.redeem(a.code)).toBeNull();
     const b = sessions.issueLoginCode();
     advance(LOGIN_CODE_TTL_MS);

@@ -6,6 +6,7 @@ import { hostWsUrl } from '../../../../src/renderer/connection/host-ws-url';
 import { HostConnection } from '../../../../src/shared/client/host-connection';
 import { parseHostFrame } from '../../../../src/shared/client/parse-host-frame';
 import { PROTOCOL_VERSION } from '../../../../src/shared/protocol-version';
+import { SessionKey, sessionKeyProtocols } from '../../../../src/shared/session-key';
 
 /** What the page's WebSocket looks like to the early socket: handlers, a state, a URL. */
 class PageSocket {
@@ -17,7 +18,10 @@ class PageSocket {
   onmessage: ((ev: { type: string; data: unknown }) => void) | null = null;
   onclose: ((ev: { type: string; code: number }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    readonly protocols: string[] = [],
+  ) {}
   send(data: string): void {
     this.sent.push(data);
   }
@@ -35,12 +39,14 @@ class PageSocket {
 const URL_ = 'ws://127.0.0.1:7777/ws';
 const hello = (latestSeq = 5) => ({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, hostVersion: 'test', latestSeq });
 
-/** The boot script as the page runs it, on a fake window. */
-function boot(location: { protocol: string; host: string }): { window: { groveEarlySocket?: EarlySocket }; sockets: PageSocket[] } {
+/** The boot script as the page runs it, on a fake window whose storage holds `key` (the login hand-off's). */
+function boot(location: { protocol: string; host: string }, key: string | null = 'page-key'): { window: { groveEarlySocket?: EarlySocket }; sockets: PageSocket[] } {
   const sockets: PageSocket[] = [];
-  const window: { groveEarlySocket?: EarlySocket } = {};
-  const WebSocket = function (this: unknown, url: string) {
-    const s = new PageSocket(url);
+  const items = new Map<string, string>(key === null ? [] : [[SessionKey.storageItem, key]]);
+  const localStorage = { length: items.size, getItem: (name: string) => items.get(name) ?? null };
+  const window: { groveEarlySocket?: EarlySocket; localStorage: typeof localStorage } = { localStorage };
+  const WebSocket = function (this: unknown, url: string, protocols?: string[]) {
+    const s = new PageSocket(url, protocols);
     sockets.push(s);
     return s;
   };
@@ -53,9 +59,17 @@ describe('the early socket', () => {
     for (const location of [{ protocol: 'http:', host: '127.0.0.1:7777' }, { protocol: 'https:', host: '[::1]:9' }]) {
       const { window, sockets } = boot(location);
       expect(sockets.map((s) => s.url)).toEqual([hostWsUrl(location)]);
+      // The page's key rides as a subprotocol, named as the UI's own connects name it.
+      expect(sockets[0]!.protocols).toEqual(sessionKeyProtocols('page-key'));
       expect(sockets[0]!.binaryType).toBe('arraybuffer');
       expect(window.groveEarlySocket?.socket).toBe(sockets[0]);
     }
+  });
+
+  it('opens nothing when the page has no session key (the UI sends it to log in)', () => {
+    const { window, sockets } = boot({ protocol: 'http:', host: '127.0.0.1:7777' }, null);
+    expect(sockets).toEqual([]);
+    expect(window.groveEarlySocket).toBeUndefined();
   });
 
   it('hands what the host said before the UI ran to the connection, so it is open before the first render', () => {

@@ -11,8 +11,8 @@ interface StoreUnderTest {
   connection: { stop(): void };
 }
 const HOST_STORE = '../../../../src/renderer/connection/host-store';
-const loadHostStore = async (): Promise<new (wsUrl: string) => StoreUnderTest> =>
-  ((await import(/* @vite-ignore */ HOST_STORE)) as { HostStore: new (wsUrl: string) => StoreUnderTest }).HostStore;
+const loadHostStore = async (): Promise<new (wsUrl: string, key: string) => StoreUnderTest> =>
+  ((await import(/* @vite-ignore */ HOST_STORE)) as { HostStore: new (wsUrl: string, key: string) => StoreUnderTest }).HostStore;
 
 /**
  * The UI's store against a scripted socket, in the order a real host was seen to send
@@ -99,7 +99,7 @@ beforeEach(async () => {
   vi.stubGlobal('WebSocket', ScriptedSocket);
   vi.stubGlobal('requestAnimationFrame', (cb: () => void) => setTimeout(cb, 0));
   const HostStore = await loadHostStore();
-  store = new HostStore('ws://127.0.0.1:1/ws');
+  store = new HostStore('ws://127.0.0.1:1/ws', 'k');
   store.start();
   socket = ScriptedSocket.last!;
   socket.deliver({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, hostVersion: 'test', latestSeq: 0 });
