@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { hostForEachTest } from './host-per-test';
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, repoRoot, loginUrl } from '../fixtures/host-process';
@@ -183,6 +183,65 @@ test('a URL wrapped across rows opens whole on Ctrl+click of its second row', as
   await page.keyboard.up('Control');
   const tab = await popup;
   expect(tab.url()).toBe(url);
+});
+
+test('a link written with OSC 8 opens like any other, on Ctrl+click, http(s) only; a javascript: one opens nothing and asks nothing', async ({ page }) => {
+  const main = makeRepo(realpathSync(makeTempDir('grove-main-')));
+  const repoId = await addTrustedRepo(host, main);
+  const lane = await api(host, 'lanes.create', { repoId, name: 'osc8' });
+  const lanePath = (lane.body.result as { lane: { path: string } }).lane.path;
+  const docs = `${host.url}/docs/page`;
+  // Each link's text is not its address: only OSC 8 makes these links (the web-link finder sees no URL).
+  const script = join(makeTempDir(), 'links.sh');
+  writeFileSync(script, `printf '\\033]8;;javascript:alert(document.domain)\\033\\\\SCRIPTED-LINK\\033]8;;\\033\\\\\\n\\033]8;;${docs}\\033\\\\DOCS-LINK\\033]8;;\\033\\\\\\n'\nexec sleep 600\n`);
+  const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: [script], name: 'osc8' });
+  expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const popups: string[] = [];
+  page.on('popup', (p) => popups.push(p.url()));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(await loginUrl(host));
+  await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  const terminal = page.getByTestId('terminal-osc8');
+  const rowAt = async (text: string): Promise<{ x: number; y: number }> => {
+    const row = terminal.locator('.xterm-rows > div').filter({ hasText: text }).first();
+    await expect(row).toBeVisible();
+    const box = (await row.boundingBox())!;
+    return { x: box.x + 20, y: box.y + box.height / 2 };
+  };
+  const hoverAt = async (text: string): Promise<{ x: number; y: number }> => {
+    const at = await rowAt(text);
+    await expect(async () => {
+      await page.mouse.move(at.x + 1, at.y);
+      await page.mouse.move(at.x, at.y);
+      await expect(terminal.locator('.xterm-cursor-pointer')).toHaveCount(1, { timeout: 500 });
+    }).toPass({ timeout: 10_000 });
+    return at;
+  };
+  // A javascript: address is no link at all (no pointer), and a click on it, plain or not,
+  // is a click in the terminal; so is a plain click on the web link.
+  const scripted = await rowAt('SCRIPTED-LINK');
+  await page.mouse.move(scripted.x, scripted.y);
+  await page.waitForTimeout(300);
+  await expect(terminal.locator('.xterm-cursor-pointer')).toHaveCount(0);
+  await page.mouse.click(scripted.x, scripted.y);
+  await page.keyboard.down('Control');
+  await page.mouse.click(scripted.x, scripted.y);
+  await page.keyboard.up('Control');
+  const docsAt = await hoverAt('DOCS-LINK');
+  await page.mouse.click(docsAt.x, docsAt.y);
+  await page.waitForTimeout(500);
+  expect({ dialogs, popups }).toEqual({ dialogs: [], popups: [] });
+  const popup = page.waitForEvent('popup');
+  await page.keyboard.down('Control');
+  await page.mouse.click(docsAt.x, docsAt.y);
+  await page.keyboard.up('Control');
+  expect((await popup).url()).toBe(docs);
+  expect(dialogs).toEqual([]);
 });
 
 test('switching back to a terminal shows the place it was scrolled to, not the bottom', async ({ page }) => {

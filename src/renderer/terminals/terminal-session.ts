@@ -94,17 +94,29 @@ export class TerminalSession {
   ) {
     this.agentId = agent.id;
     this.holder.className = 'terminal-holder';
-    const t = new Terminal({ cursorBlink: true, scrollback: SCROLLBACK, allowProposedApi: true, ...fonts, convertEol: false, theme: terminalTheme(document.documentElement) });
-    this.terminal = t;
     const platform = currentKeyboardPlatform();
+    const openLink = (event: MouseEvent, uri: string): void => {
+      if (!isLinkActivation(event, platform)) return;
+      openTerminalLink(uri, { bridge: shellBridge(), openWindow: (url, target, features) => window.open(url, target, features) });
+    };
+    const t = new Terminal({
+      cursorBlink: true,
+      scrollback: SCROLLBACK,
+      allowProposedApi: true,
+      ...fonts,
+      convertEol: false,
+      theme: terminalTheme(document.documentElement),
+      // Links a program writes with OSC 8 (text that names another address) go the way of
+      // every other link: a modifier-click, http(s) only, no opener. xterm's own handler
+      // would ask with confirm() and open any scheme in a window of this page's origin.
+      linkHandler: { activate: openLink, allowNonHttpProtocols: false },
+    });
+    this.terminal = t;
     t.loadAddon(this.fit);
     t.loadAddon(this.searcher);
     // The addon joins wrapped lines, so a URL broken across rows opens whole.
     t.loadAddon(
-      new WebLinksAddon((event, uri) => {
-        if (!isLinkActivation(event, platform)) return;
-        openTerminalLink(uri, { bridge: shellBridge(), openWindow: (url, target, features) => window.open(url, target, features) });
-      }),
+      new WebLinksAddon(openLink),
     );
     // File paths (wrapped ones too): a changed file's diff in the lane panel, else a notice.
     const missingPaths = new Set<string>();
