@@ -109,6 +109,15 @@ describe('runCommands', () => {
     expect(outcome.ok === false && outcome.outputTail).not.toContain(secret);
   });
 
+  it('masks a secret the command writes in two pieces (two reads of the pipe), not only a whole one', async () => {
+    const secret = 'sk-live-9c1e5a7f3b2d';
+    // The first 12 characters, a pause, then the last 8: the host reads them apart.
+    const r = run(['printf \'key is %s\' "${DEMO_API_KEY%????????}"; sleep 0.05; printf \'%s, done\\n\' "${DEMO_API_KEY#????????????}"'], { env: { ...process.env, DEMO_API_KEY: secret } });
+    const { outcome, output } = await r.done;
+    expect(outcome.ok).toBe(true);
+    expect(output).toBe('key is sk…(masked), done\n');
+  });
+
   it('on a timeout ends the whole process group, SIGKILL for a child that ignores SIGTERM', async () => {
     const started = Date.now();
     const r = run([STUBBORN, 'touch never'], { timeoutMs: 500 });

@@ -1,6 +1,7 @@
 import type { Job, JobKind } from '../../shared/jobs';
 import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
+import { createStreamMask } from '../stream-mask';
 
 /**
  * Turns one long lane operation into `job.*` events. Command output is coalesced (50 ms or
@@ -38,14 +39,15 @@ export function startJob(
   let finished = false;
   let currentStep: string | null = null;
 
+  // Masked as one stream: a secret cut by a flush or a chunk's end is masked too.
+  const masked = createStreamMask(mask, (text) => {
+    for (let at = 0; at < text.length; at += CHUNK_BYTES) events.append({ type: 'job.output', jobId: job.id, data: text.slice(at, at + CHUNK_BYTES) });
+  });
   const flush = (): void => {
     if (timer) clearTimeout(timer);
     timer = null;
-    while (pending.length > 0) {
-      const chunk = pending.slice(0, CHUNK_BYTES);
-      pending = pending.slice(chunk.length);
-      events.append({ type: 'job.output', jobId: job.id, data: mask(chunk) });
-    }
+    masked.push(pending);
+    pending = '';
   };
 
   return {
@@ -56,6 +58,7 @@ export function startJob(
     step(index, total, title) {
       currentStep = title;
       flush();
+      masked.end();
       events.append({ type: 'job.step', jobId: job.id, index, total, title });
     },
     output(data) {
@@ -64,6 +67,7 @@ export function startJob(
         pending += data.slice(0, Math.max(0, MAX_JOB_OUTPUT - emitted)) + '\n[grove: output cut at 2 MiB]\n';
         cut = true;
         flush();
+        masked.end();
         return;
       }
       emitted += data.length;
@@ -74,6 +78,7 @@ export function startJob(
     finish(ok, message) {
       if (finished) return;
       flush();
+      masked.end();
       finished = true;
       events.append({ type: 'job.finished', jobId: job.id, ok, message });
     },

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { carriesMarker, listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
 import { envSecretMask } from '../../env-secrets';
+import { createStreamMask, type StreamMask } from '../../stream-mask';
 import { COMMAND_GROUP_VAR, type CommandGroups } from './command-groups';
 
 /**
@@ -72,12 +73,15 @@ export async function runCommands(commands: readonly string[], o: RunCommandsOpt
   const masked = envSecretMask(o.env, o.mask);
   for (const [index, command] of commands.entries()) {
     const tail = new OutputTail();
-    const out = (data: string): void => {
-      if (data === '') return;
-      const shown = masked(data);
+    const emit = (shown: string): void => {
+      if (shown === '') return;
       tail.push(shown);
       o.onOutput(shown);
     };
+    /** Grove's own lines about the command. */
+    const out = (data: string): void => emit(masked(data));
+    /** Each of the command's pipes, masked as a stream: a secret split across two reads is masked too. */
+    const pipeOut = (): StreamMask => createStreamMask(masked, emit);
     const fail = (exitCode: number | null, extra: { timedOut?: boolean; aborted?: boolean } = {}): CommandsOutcome => ({
       ok: false,
       command,
@@ -97,7 +101,7 @@ export async function runCommands(commands: readonly string[], o: RunCommandsOpt
       out(note(`cannot run \`${command}\`: the working directory ${o.cwd} does not exist`));
       return fail(null);
     }
-    const end = await runOne(command, o, out);
+    const end = await runOne(command, o, pipeOut);
     switch (end.kind) {
       case 'exited':
         if (end.code === 0) continue;
@@ -123,7 +127,7 @@ type StepEnd =
   | { kind: 'timed-out'; survivors: number[] }
   | { kind: 'aborted'; survivors: number[] };
 
-async function runOne(command: string, o: RunCommandsOptions, out: (data: string) => void): Promise<StepEnd> {
+async function runOne(command: string, o: RunCommandsOptions, pipeOut: () => StreamMask): Promise<StepEnd> {
   let child: ChildProcess;
   const marker = randomUUID();
   const env = o.groups ? { ...o.env, [COMMAND_GROUP_VAR]: marker } : o.env;
@@ -138,7 +142,7 @@ async function runOne(command: string, o: RunCommandsOptions, out: (data: string
   if (o.groups && child.pid !== undefined) o.groups.started(marker, child.pid, command);
   let end: StepEnd | undefined;
   try {
-    end = await runSpawned(child, o, out, o.groups ? marker : null);
+    end = await runSpawned(child, o, pipeOut, o.groups ? marker : null);
     return end;
   } finally {
     const survived = end !== undefined && 'survivors' in end && end.survivors.length > 0;
@@ -147,8 +151,22 @@ async function runOne(command: string, o: RunCommandsOptions, out: (data: string
 }
 
 /** `marker`: the command group's, carried in every process it started (null: not recorded). */
-async function runSpawned(child: ChildProcess, o: RunCommandsOptions, out: (data: string) => void, marker: string | null): Promise<StepEnd> {
-  const streamsClosed = Promise.all([child.stdout, child.stderr].map((s) => (s ? pipeText(s, out) : Promise.resolve())));
+async function runSpawned(child: ChildProcess, o: RunCommandsOptions, pipeOut: () => StreamMask, marker: string | null): Promise<StepEnd> {
+  const sinks: StreamMask[] = [];
+  const streamsClosed = Promise.all(
+    [child.stdout, child.stderr].map((s) => {
+      if (!s) return Promise.resolve();
+      const sink = pipeOut();
+      sinks.push(sink);
+      return pipeText(s, sink);
+    }),
+  );
+  // Whatever the pipes still hold goes out before the step's end is told.
+  const stopListening = (): void => {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    for (const sink of sinks) sink.end();
+  };
 
   const exited = new Promise<StepEnd>((resolve) => {
     child.once('exit', (code, signal) => resolve({ kind: 'exited', code, signal }));
@@ -170,28 +188,30 @@ async function runSpawned(child: ChildProcess, o: RunCommandsOptions, out: (data
   if (typeof first !== 'string') {
     // The shell is gone; give what it printed a moment to arrive, then stop listening.
     await Promise.race([streamsClosed, sleep(RunConstants.drainMs)]);
-    child.stdout?.destroy();
-    child.stderr?.destroy();
+    stopListening();
     return first;
   }
   const survivors = child.pid === undefined ? [] : await endGroup(child.pid, marker);
   await Promise.race([exited, sleep(RunConstants.killWaitMs)]);
   await Promise.race([streamsClosed, sleep(RunConstants.drainMs)]);
-  child.stdout?.destroy();
-  child.stderr?.destroy();
+  stopListening();
   return { kind: first, survivors };
 }
 
 /** Streams a pipe as text; a character split across chunks is held until it is whole. */
-function pipeText(stream: NodeJS.ReadableStream, out: (data: string) => void): Promise<void> {
+function pipeText(stream: NodeJS.ReadableStream, sink: StreamMask): Promise<void> {
   const decoder = new StringDecoder('utf8');
   return new Promise((resolve) => {
-    stream.on('data', (chunk: Buffer) => out(decoder.write(chunk)));
+    stream.on('data', (chunk: Buffer) => sink.push(decoder.write(chunk)));
     stream.once('close', () => {
-      out(decoder.end());
+      sink.push(decoder.end());
+      sink.end();
       resolve();
     });
-    stream.once('error', () => resolve());
+    stream.once('error', () => {
+      sink.end();
+      resolve();
+    });
   });
 }
 

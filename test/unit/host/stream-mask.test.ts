@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { maskSecrets } from '../../../src/host/logger';
+import { createStreamMask } from '../../../src/host/stream-mask';
+
+afterEach(() => vi.useRealTimers());
+
+const SECRETS = ['sk-live-9c1e5a7f3b2d', 'hunter2 with spaces', 'gho_0123456789abcdefghijklmnopqrstuvwxyz'];
+const mask = (t: string): string => maskSecrets(t, SECRETS);
+
+/** Pushes `chunks` and ends; what came out, in one string. */
+function through(chunks: string[], hold?: number): string {
+  let out = '';
+  const stream = createStreamMask(mask, (t) => (out += t), hold);
+  for (const c of chunks) stream.push(c);
+  stream.end();
+  return out;
+}
+
+describe('createStreamMask', () => {
+  it('masks a secret cut at any point between two chunks, as if it came whole', () => {
+    for (const secret of SECRETS) {
+      const text = `before ${secret} after\n`;
+      for (let at = 1; at < text.length; at++) {
+        const out = through([text.slice(0, at), text.slice(at)]);
+        expect({ at, out }).toEqual({ at, out: mask(text) });
+        expect(out).not.toContain(secret);
+      }
+    }
+  });
+
+  it('masks the same whatever the chunking, on a long stream with many secrets, however small the hold', () => {
+    let seed = 7;
+    const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const parts: string[] = [];
+    for (let i = 0; i < 400; i++) parts.push(random(3) === 0 ? SECRETS[random(SECRETS.length)]! : 'x'.repeat(random(90)));
+    const text = parts.join(' ');
+    for (const hold of [64, 1024]) {
+      for (let round = 0; round < 20; round++) {
+        const chunks: string[] = [];
+        for (let at = 0; at < text.length; ) {
+          const n = 1 + random(300);
+          chunks.push(text.slice(at, at + n));
+          at += n;
+        }
+        expect(through(chunks, hold)).toBe(mask(text));
+      }
+    }
+  });
+
+  it('lets out what it holds once the stream is quiet, masked, without waiting for the end', () => {
+    vi.useFakeTimers();
+    let out = '';
+    const stream = createStreamMask(mask, (t) => (out += t));
+    stream.push('Password for sk-live-9c1e5a7f3b2d: ');
+    expect(out).toBe(''); // held: the next chunk might complete a secret
+    vi.advanceTimersByTime(200);
+    expect(out).toBe('Password for sk…(masked): ');
+    stream.push('more');
+    stream.end();
+    expect(out).toBe('Password for sk…(masked): more');
+  });
+
+  it('lets a long chunk out at once but for its last part, cut where no secret is', () => {
+    let out = '';
+    const stream = createStreamMask(mask, (t) => (out += t), 64);
+    const text = `${'a'.repeat(100)}${SECRETS[2]}${'b'.repeat(30)}`;
+    stream.push(text);
+    // 170 characters: the cut at 170 - 64 = 106 falls inside the secret (100 to 140), so it
+    // moves back by the hold, to 42, where none is.
+    expect(text).toHaveLength(170);
+    expect(out).toBe('a'.repeat(42));
+    stream.end();
+    expect(out).toBe(mask(text));
+  });
+});
