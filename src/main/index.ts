@@ -17,7 +17,7 @@ import type { TrayAction, TrayMenuItem } from './tray/tray-menu';
 import { trayIconFile, type TrayState } from './tray/tray-state';
 import { decideLaneFileOpen, readLaneFileRequest, runsWhenOpened } from './lane-file-policy';
 import { mayPickDirectory, pickedDirectory, PICK_DIRECTORY_OPTIONS } from './directory-picker';
-import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isSameOrigin, WEB_PREFERENCES } from './window-policy';
+import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isLoginPage, isSameOrigin, WEB_PREFERENCES } from './window-policy';
 import { parseHostFrame } from '../shared/client/parse-host-frame';
 
 /**
@@ -46,6 +46,12 @@ async function showWindow(route: string | null = null): Promise<void> {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.show();
     mainWindow.focus();
+    // The session ended (the window says how to log in): Open logs it in again.
+    if (attached && isLoginPage(mainWindow.webContents.getURL(), attached.discovery.url) && !mainWindow.webContents.isLoading()) {
+      const login = await browserLoginUrl(attached);
+      if (login.ok) void mainWindow.loadURL(route ? login.value + route : login.value);
+      return;
+    }
     if (route) navigateWindow(mainWindow, route);
     return;
   }
@@ -55,10 +61,14 @@ async function showWindow(route: string | null = null): Promise<void> {
 }
 
 function navigateWindow(window: BrowserWindow, route: string): void {
-  const send = (): void => window.webContents.send(ShellChannel.navigate, route);
-  // A page still loading may yet be replaced (the login redirect); send to the page that stays.
-  if (window.webContents.isLoading()) window.webContents.once('did-finish-load', send);
-  else send();
+  const contents = window.webContents;
+  const hostUrl = attached?.discovery.url ?? '';
+  // A page still loading, or the login hand-off, is about to be replaced: the route goes to the UI's page.
+  const send = (): void => {
+    if (contents.isLoading() || isLoginPage(contents.getURL(), hostUrl)) contents.once('did-finish-load', send);
+    else contents.send(ShellChannel.navigate, route);
+  };
+  send();
 }
 
 if (!app.requestSingleInstanceLock()) {

@@ -1,4 +1,5 @@
 import { decideExternalUrl, type ExternalUrlDecision } from '../shared/external-url';
+import { Paths } from '../shared/paths';
 
 /**
  * The window's security decisions, kept free of Electron so they are tested under Node.
@@ -29,6 +30,15 @@ export type NavigationDecision = 'allow' | 'deny';
 /** In-window navigation: only within the host's own pages (a reload, the /auth hand-off). */
 export function decideNavigation(url: string, hostUrl: string): NavigationDecision {
   return isSameOrigin(url, hostUrl) ? 'allow' : 'deny';
+}
+
+/**
+ * The host's login pages (`/auth`): the hand-off that a login URL shows for a moment before
+ * the UI, or the page saying how to log in once the session ended. The UI is not there yet,
+ * or no longer: a route is sent once the window is past it, and Open logs in afresh.
+ */
+export function isLoginPage(url: string, hostUrl: string): boolean {
+  return isSameOrigin(url, hostUrl) && new URL(url).pathname === Paths.auth;
 }
 
 /** window.open and target=_blank: never a new Electron window; web links go to the browser. */

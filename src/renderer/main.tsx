@@ -16,20 +16,24 @@ import { applyTheme, readTheme } from './theme/theme-preference';
 // page's origin; the login hand-off left this page its session key (never the token).
 const key = readSessionKey();
 if (key === null) goLogIn();
-const store = new HostStore(hostWsUrl(window.location), key ?? '');
-if (key !== null) store.start();
-const routes = new RouteStore();
-const layout = new LayoutStore(window.localStorage);
-applyTheme(readTheme(window.localStorage), document.documentElement, null);
+else render(key);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <HostStoreContext.Provider value={store}>
-      <RouteStoreContext.Provider value={routes}>
-        <LayoutStoreContext.Provider value={layout}>
-          <App />
-        </LayoutStoreContext.Provider>
-      </RouteStoreContext.Provider>
-    </HostStoreContext.Provider>
-  </StrictMode>,
-);
+function render(key: string): void {
+  const store = new HostStore(hostWsUrl(window.location), key);
+  store.start();
+  const routes = new RouteStore();
+  const layout = new LayoutStore(window.localStorage);
+  applyTheme(readTheme(window.localStorage), document.documentElement, null);
+
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <HostStoreContext.Provider value={store}>
+        <RouteStoreContext.Provider value={routes}>
+          <LayoutStoreContext.Provider value={layout}>
+            <App />
+          </LayoutStoreContext.Provider>
+        </RouteStoreContext.Provider>
+      </HostStoreContext.Provider>
+    </StrictMode>,
+  );
+}

@@ -169,6 +169,12 @@ describe('HTTP', () => {
     const noKey = await openSocket(host.url, null, { origin: host.url, cookie }, ['grove']);
     expect(await new Promise<number>((resolve) => noKey.ws.once('close', (code) => resolve(code)))).toBe(4401);
     expect(noKey.frames).toEqual([]);
+    // The key opens a socket the way a page offers it only (so the socket is the session's,
+    // and ends with it): not in a header, nor as a subprotocol without `grove`; and a request
+    // opens nothing with the key where only a handshake carries it.
+    await expect(openSocket(host.url, null, { origin: host.url, 'x-grove-session': key })).rejects.toMatchObject({ status: 401 });
+    await expect(openSocket(host.url, null, { origin: host.url }, [`grove-key.${key}`])).rejects.toMatchObject({ status: 401 });
+    expect((await rawGet('/api/host.status', { ...at, 'sec-websocket-protocol': `grove, grove-key.${key}`, 'content-type': 'application/json' })).status).toBe(401);
   });
 
   it('lets a browser in with its real session when a page on another port planted a cookie of the same name first', async () => {

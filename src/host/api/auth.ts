@@ -20,23 +20,23 @@ export function presentedToken(req: IncomingMessage): string | undefined {
   return bearer ? bearer[1]!.trim() : undefined;
 }
 
-/**
- * The page key a browser's request carries (browser-sessions.ts): in the `x-grove-session`
- * header, or on a socket's handshake as the offered subprotocol `grove-key.<key>`.
- */
-export function presentedSessionKey(req: IncomingMessage): string | undefined {
+/** The page key an HTTP request carries (browser-sessions.ts), in the `x-grove-session` header. */
+export function headerSessionKey(req: IncomingMessage): string | undefined {
   const header = req.headers[SessionKey.header];
-  if (typeof header === 'string' && header !== '') return header;
-  for (const offered of offeredProtocols(req)) {
-    if (offered.startsWith(SessionKey.protocolKeyPrefix)) return offered.slice(SessionKey.protocolKeyPrefix.length);
-  }
-  return undefined;
+  return typeof header === 'string' && header !== '' ? header : undefined;
 }
 
-/** The subprotocols a socket's handshake offers (`Sec-WebSocket-Protocol`, comma-separated). */
-export function offeredProtocols(req: IncomingMessage): string[] {
+/**
+ * A page's socket handshake: it offers the subprotocol `grove`, and its page key beside it as
+ * `grove-key.<key>` (a browser's socket can carry no header). Null for any other handshake;
+ * the key is undefined when the page offered none.
+ */
+export function pageHandshake(req: IncomingMessage): { key: string | undefined } | null {
   const header = req.headers['sec-websocket-protocol'];
-  return header ? header.split(',').map((p) => p.trim()).filter((p) => p !== '') : [];
+  const offered = header ? header.split(',').map((p) => p.trim()) : [];
+  if (!offered.includes(SessionKey.protocol)) return null;
+  const key = offered.find((p) => p.startsWith(SessionKey.protocolKeyPrefix))?.slice(SessionKey.protocolKeyPrefix.length);
+  return { key: key === '' ? undefined : key };
 }
 
 /**

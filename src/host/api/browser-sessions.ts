@@ -13,7 +13,10 @@ import type { Db } from '../db/database';
  *   nothing an agent could not already read with its own token.
  * - The page key opens the API and the socket. It lives in the page's local storage, which
  *   belongs to the origin (port included): no other port's page or server ever sees it. The
- *   page sends it in a header (`x-grove-session`) or, on the socket, as a subprotocol.
+ *   page sends it in a header (`x-grove-session`) or, on the socket, as a subprotocol. It is
+ *   good on the port it was given on only: a tab whose host is down keeps offering it to
+ *   whatever listens on that port, and a process that took the port meanwhile must not get
+ *   in with it where the host listens next.
  *
  * A session ends after SESSION_IDLE_MS without a request: a secret copied off a machine, or
  * left in a browser profile nobody uses, stops working on its own. Use renews it; the time
@@ -30,15 +33,15 @@ export interface SessionSecrets {
 
 export interface BrowserSessions {
   issueLoginCode(): { code: string; expiresAt: string };
-  /** Trades a valid, unused code for a new session's secrets; null if the code is no good. */
-  redeem(code: string): SessionSecrets | null;
+  /** Trades a valid, unused code for a new session's secrets, for the host on `port`; null if the code is no good. */
+  redeem(code: string, port: number): SessionSecrets | null;
   /**
    * True for a session's cookie used within SESSION_IDLE_MS (and renews the session); an idle
    * session is deleted. The cookie opens the page's files and GET /blobs, nothing else.
    */
   cookieValid(cookie: string): boolean;
-  /** The same for a session's page key, which opens the API and the socket. */
-  keyValid(key: string): boolean;
+  /** The same for a session's page key, which opens the API and the socket, on the port it was given on. */
+  keyValid(key: string, port: number): boolean;
   revokeAll(): void;
 }
 
@@ -47,20 +50,20 @@ const digest = (s: string): string => createHash('sha256').update(s).digest('hex
 /** `now` is the clock (ms since epoch); tests pass their own. */
 export function createBrowserSessions(db: Db, now: () => number = Date.now): BrowserSessions {
   const codes = new Map<string, number>(); // digest → expiry
-  const insert = db.prepare('INSERT INTO browser_sessions (digest, key_digest, created_at, last_used_at) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO browser_sessions (digest, key_digest, port, created_at, last_used_at) VALUES (?, ?, ?, ?, ?)');
   const byCookie = db.prepare('SELECT digest, last_used_at FROM browser_sessions WHERE digest = ?');
-  const byKey = db.prepare('SELECT digest, last_used_at FROM browser_sessions WHERE key_digest = ?');
+  const byKey = db.prepare('SELECT digest, last_used_at FROM browser_sessions WHERE key_digest = ? AND port = ?');
   const touch = db.prepare('UPDATE browser_sessions SET last_used_at = ? WHERE digest = ?');
   const remove = db.prepare('DELETE FROM browser_sessions WHERE digest = ?');
   const removeIdle = db.prepare('DELETE FROM browser_sessions WHERE last_used_at IS NULL OR last_used_at <= ?');
   const clear = db.prepare('DELETE FROM browser_sessions');
   const iso = (ms: number): string => new Date(ms).toISOString();
-  const open = (): SessionSecrets => {
+  const open = (port: number): SessionSecrets => {
     const secrets = { cookie: randomBytes(32).toString('base64url'), key: randomBytes(32).toString('base64url') };
     const at = iso(now());
     // Opening is rare: a good moment to drop the sessions that ran out.
     removeIdle.run(iso(now() - SESSION_IDLE_MS));
-    insert.run(digest(secrets.cookie), digest(secrets.key), at, at);
+    insert.run(digest(secrets.cookie), digest(secrets.key), port, at, at);
     return secrets;
   };
   type Row = { digest: string; last_used_at: string | null } | undefined;
@@ -83,15 +86,15 @@ export function createBrowserSessions(db: Db, now: () => number = Date.now): Bro
       codes.set(digest(code), t + LOGIN_CODE_TTL_MS);
       return { code, expiresAt: iso(t + LOGIN_CODE_TTL_MS) };
     },
-    redeem(code) {
+    redeem(code, port) {
       const d = digest(code);
       const exp = codes.get(d);
       if (exp === undefined) return null;
       codes.delete(d); // single use, valid or not
-      return exp > now() ? open() : null;
+      return exp > now() ? open(port) : null;
     },
     cookieValid: (cookie) => isLive(byCookie.get(digest(cookie)) as Row),
-    keyValid: (key) => isLive(byKey.get(digest(key)) as Row),
+    keyValid: (key, port) => isLive(byKey.get(digest(key), port) as Row),
     revokeAll: () => void clear.run(),
   };
 }

@@ -6,7 +6,7 @@ import { SessionKey } from '../../shared/session-key';
 import { CloseCode, MAX_BODY_BYTES, Paths } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
-import { offeredProtocols, presentedSessionKey, presentedToken, readCookies, sessionCookie, tokensMatch } from './auth';
+import { headerSessionKey, pageHandshake, presentedToken, readCookies, sessionCookie, tokensMatch } from './auth';
 import { sessionCookieName, type BrowserSessions } from './browser-sessions';
 import { SECURITY_HEADERS, sendError, sendJson } from './http-replies';
 import { dispatch, type Handlers, type Principal, type WsPeer } from './dispatch';
@@ -98,10 +98,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
    * cookie, which a server on any other loopback port is sent too, opens only the page's files
    * and GET /blobs (what any agent reads with its own token).
    */
-  const validKey = (req: IncomingMessage): string | null => {
-    const key = presentedSessionKey(req);
-    return key !== undefined && deps.sessions.keyValid(key) ? key : null;
-  };
+  const isLiveKey = (key: string | undefined): key is string => key !== undefined && deps.sessions.keyValid(key, policy.port);
   /** Any of the request's session cookies is a live session (a planted one must not lock the real one out). */
   const hasValidCookie = (req: IncomingMessage): boolean => readCookies(req.headers.cookie, sessionCookieName(policy.port)).some((c) => deps.sessions.cookieValid(c));
 
@@ -109,7 +106,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const authenticate = (req: IncomingMessage): Principal | null => {
     const presented = presentedToken(req);
     if (presented !== undefined) return bearerPrincipal(presented);
-    return validKey(req) !== null ? { kind: 'operator' } : null;
+    return isLiveKey(headerSessionKey(req)) ? { kind: 'operator' } : null;
   };
   const server = createServer((req, res) => {
     void handleRequest(req, res).catch((e: unknown) => {
@@ -129,7 +126,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       // clean URL. Never the token itself: a URL lands in the browser's history, and the token,
       // which also opens the API and MCP, must not outlive the moment it was typed.
       const code = url.searchParams.get('code');
-      const secrets = code ? deps.sessions.redeem(code) : null;
+      const secrets = code ? deps.sessions.redeem(code, policy.port) : null;
       if (!secrets) return sendUnauthorizedPage(res);
       return sendLoginHandOff(res, sessionCookie(sessionCookieName(policy.port), secrets.cookie), secrets.key);
     }
@@ -211,16 +208,18 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     if (new URL(req.url ?? '/', 'http://host.invalid').pathname !== Paths.ws) {
       return refuse(apiError('not_found', `WebSockets are served at ${Paths.ws}.`));
     }
-    const isPage = offeredProtocols(req).includes(SessionKey.protocol);
-    const session = isPage ? validKey(req) : null;
-    if (isPage && !session) {
+    // A page's socket is a session's, by the key it offers; any other needs the operator's token.
+    const page = pageHandshake(req);
+    const session = page && isLiveKey(page.key) ? page.key : null;
+    if (page && !session) {
       // A page whose key is missing or no longer a session: told so on an open socket, which
       // its script can read (a refused handshake looks like a host that is down), and sent to
       // log in again. Nothing else is said on it.
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(CloseCode.sessionEnded, 'no browser session: log in again (grove open)'));
       return;
     }
-    if (!isPage && authenticate(req)?.kind !== 'operator') {
+    const bearer = presentedToken(req);
+    if (!page && (bearer === undefined || bearerPrincipal(bearer)?.kind !== 'operator')) {
       return refuse(apiError('unauthorized', 'Missing or wrong token.'));
     }
     // A browser's socket lives as long as its session: each request checks it again (which
@@ -236,7 +235,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
         logger: deps.logger,
         hostVersion: deps.hostVersion,
         onAck: deps.onAck,
-        stillAuthorized: session ? () => deps.sessions.keyValid(session) : () => true,
+        stillAuthorized: session ? () => deps.sessions.keyValid(session, policy.port) : () => true,
       });
     });
   }
@@ -248,7 +247,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     server,
     setPort: (port) => void (policy.port = port),
     endEndedSessions: () => {
-      for (const [ws, key] of sessionSockets) if (!deps.sessions.keyValid(key)) ws.close(CloseCode.sessionEnded, 'the browser session ended: log in again (grove open)');
+      for (const [ws, key] of sessionSockets) if (!deps.sessions.keyValid(key, policy.port)) ws.close(CloseCode.sessionEnded, 'the browser session ended: log in again (grove open)');
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -61,6 +61,40 @@ export const DESKTOP_SOCKETS = (uid: number): string[] => [`/run/user/${uid}`, '
 export const CLI_DAEMON_DIRS = (uid: number): string[] => [`/tmp/codex-daemon-${uid}`];
 
 /**
+ * Where browsers keep their profiles, cookies and local storage, and where Grove's own window
+ * keeps its: every site's session the operator has, Grove's page key among them, in files
+ * (Chromium encrypts cookies only where a keyring is reached, Firefox never). Hidden where
+ * they exist, Linux's and macOS's places alike; a browser an agent starts for its tests makes
+ * a profile of its own elsewhere.
+ */
+export const BROWSER_PROFILES = [
+  '~/.config/google-chrome',
+  '~/.config/google-chrome-beta',
+  '~/.config/google-chrome-unstable',
+  '~/.config/chromium',
+  '~/.config/BraveSoftware',
+  '~/.config/microsoft-edge',
+  '~/.config/vivaldi',
+  '~/.config/opera',
+  '~/.mozilla',
+  '~/snap/firefox',
+  '~/snap/chromium',
+  '~/.var/app/org.mozilla.firefox',
+  '~/.var/app/com.google.Chrome',
+  '~/.var/app/org.chromium.Chromium',
+  '~/.local/share/keyrings',
+  '~/.config/grove',
+  '~/Library/Application Support/Google/Chrome',
+  '~/Library/Application Support/Chromium',
+  '~/Library/Application Support/BraveSoftware',
+  '~/Library/Application Support/Microsoft Edge',
+  '~/Library/Application Support/Firefox',
+  '~/Library/Application Support/grove',
+  '~/Library/Cookies',
+  '~/Library/Safari',
+];
+
+/**
  * Where the system answers name lookups over a Unix socket (systemd-resolved's, nscd's, the
  * system D-Bus that reaches resolved): with network none or loopback, names sent there would
  * still go out as DNS queries, and carry data with them. Hidden for those networks.
@@ -106,6 +140,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     if (isAbsolute(path) || c.mainPath) addHidden(isAbsolute(path) ? path : resolve(c.mainPath!, path));
   }
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
+  for (const path of BROWSER_PROFILES) addHidden(expand(path));
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {
       mkdirSync(path, { mode: 0o700 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, WEB_PREFERENCES } from '../../../src/main/window-policy';
+import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isLoginPage, WEB_PREFERENCES } from '../../../src/main/window-policy';
 
 const host = 'http://127.0.0.1:4100';
 
@@ -15,6 +15,14 @@ describe('window policy', () => {
     expect(decideNavigation('https://evil.example/', host)).toBe('deny');
     expect(decideNavigation('file:///etc/passwd', host)).toBe('deny');
     expect(decideNavigation('not a url', host)).toBe('deny');
+  });
+
+  it("knows the host's login pages (the hand-off, the page after a session ended) from the UI", () => {
+    expect(isLoginPage('http://127.0.0.1:4100/auth?code=x#/brief/3', host)).toBe(true);
+    expect(isLoginPage('http://127.0.0.1:4100/auth', host)).toBe(true);
+    expect(isLoginPage('http://127.0.0.1:4100/#/brief/3', host)).toBe(false);
+    expect(isLoginPage('http://127.0.0.1:4101/auth', host)).toBe(false);
+    expect(isLoginPage('', host)).toBe(false);
   });
 
   it('never opens a window; sends only web links to the browser', () => {

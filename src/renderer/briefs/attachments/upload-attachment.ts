@@ -27,6 +27,10 @@ export async function uploadAttachment(briefRef: string, file: Blob, name: strin
   } catch {
     return { ok: false, message: `Grove's host answered ${res.status} to ${name} without saying why.` };
   }
+  if (!answer.ok && res.status === 401) {
+    // The host's sentence is for API clients (send a token); this page logs in instead.
+    return { ok: false, message: `${name} was not attached: this browser's session with Grove ended. Log in again (grove open), then attach it again.` };
+  }
   return answer.ok ? { ok: true, attachment: answer.result.attachment } : { ok: false, message: answer.error.message };
 }
 

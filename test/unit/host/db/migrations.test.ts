@@ -112,8 +112,8 @@ const seeds: Record<number, (db: Database.Database) => void> = {
   15: (db) => {
     // Sessions without a page key are gone (their browsers log in again); a new one has both digests, each unique.
     expect(db.prepare("SELECT COUNT(*) AS n FROM browser_sessions WHERE key_digest = ''").get()).toEqual({ n: 0 });
-    db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at, key_digest) VALUES ('c15', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z', 'k15')").run();
-    expect(() => db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at, key_digest) VALUES ('c15b', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z', 'k15')").run()).toThrow(/UNIQUE/);
+    db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at, key_digest, port) VALUES ('c15', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z', 'k15', 7777)").run();
+    expect(() => db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at, key_digest, port) VALUES ('c15b', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z', 'k15', 7777)").run()).toThrow(/UNIQUE/);
   },
 };
 
