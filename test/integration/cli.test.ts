@@ -104,7 +104,8 @@ describe('grove host', () => {
     const login = /Open the UI[^:]*: (\S+)/.exec(out)![1]!;
     expect(login).toContain('/auth?code=');
     const res = await fetch(login, { redirect: 'manual' });
-    expect(res.status).toBe(303);
+    expect(res.status).toBe(200); // the hand-off page: a cookie, and a page key kept by its script
+    expect(res.headers.get('set-cookie')).toMatch(/^grove_session_\d+=/);
     expect((await fetch(login, { redirect: 'manual' })).status).toBe(401); // used up
     expect(grove(home, ['host']).code).toBe(3); // a second one refuses
     child.kill('SIGTERM');

@@ -40,6 +40,16 @@ function expectNothingLost(before: Set<string>): void {
   expect(lost).toEqual([]);
 }
 
+/** MAIN with a submodule `lib`, and a lane whose `lib` is checked out. */
+async function laneWithSubmodule(name: string): Promise<Lane> {
+  const lib = makeRepo(join(makeTempDir(), 'lib'));
+  git(main, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib');
+  git(main, 'commit', '-q', '-m', 'add lib');
+  const lane = await createLane(name);
+  git(lane.path, '-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init');
+  return lane;
+}
+
 const commitIn = (dir: string, file: string, text: string): void => {
   writeFileSync(join(dir, file), text);
   git(dir, 'add', file);
@@ -164,34 +174,43 @@ describe('removing lanes never loses work', () => {
     expect(existsSync(join(inner, '.git'))).toBe(true);
   });
 
-  it('refuses a lane whose ignored folder holds a repository with commits no remote has; once pushed, the lane goes', async () => {
+  it('refuses a lane whose ignored folder holds a git repository, even with archive; once moved out, the lane goes', async () => {
     // vendor/ ignored for every worktree (the shared info/exclude): git status never looks in it.
     writeFileSync(join(git(main, 'rev-parse', '--path-format=absolute', '--git-common-dir'), 'info', 'exclude'), 'vendor/\n');
-    const remote = makeBareRepo(join(makeTempDir(), 'tool.git'));
-    git(main, 'push', '-q', remote, 'main');
     const lane = await createLane('vendored');
-    git(lane.path, 'clone', '-q', '-b', 'main', remote, 'vendor/tool');
-    const tool = join(lane.path, 'vendor', 'tool');
+    const tool = makeRepo(join(lane.path, 'vendor', 'tool'));
     commitIn(tool, 'patched.txt', 'a fix made in the vendored tool\n');
     const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
-    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('vendor/tool/ (in a folder git ignores: commits no remote has)'), details: { archivable: false } });
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('vendor/tool/ (in a folder git ignores)'), details: { archivable: false } });
     expect(existsSync(join(tool, 'patched.txt'))).toBe(true);
-    // Pushed, it holds nothing of its own: the folder goes with the lane, as ignored folders do.
-    git(tool, 'push', '-q', 'origin', 'main');
+    // Moved out by its owner: the ignored folder goes with the lane, as ignored folders do.
+    renameSync(tool, join(makeTempDir(), 'tool'));
     expect((await api(host, 'lanes.remove', { id: lane.id })).body.ok).toBe(true);
     expect(existsSync(lane.path)).toBe(false);
   });
 
   it('refuses a lane whose submodule has commits of its own, even with archive (they live in the lane\'s git folder)', async () => {
-    const lib = makeRepo(join(makeTempDir(), 'lib'));
-    git(main, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib');
-    git(main, 'commit', '-q', '-m', 'add lib');
-    const lane = await createLane('with-sub');
-    git(lane.path, '-c', 'protocol.file.allow=always', 'submodule', 'update', '-q', '--init');
+    const lane = await laneWithSubmodule('with-sub');
     commitIn(join(lane.path, 'lib'), 'made-here.txt', 'only in the lane\n');
     const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
     expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('1 git repository nested in it, which an archive cannot keep (only its commit\'s id): lib (a submodule with changes).') });
     expect(existsSync(join(lane.path, 'lib', 'made-here.txt'))).toBe(true);
+  });
+
+  it("never runs git in a lane's submodule, whose config the lane's agent writes: a filter it names is not run by removal's checks", async () => {
+    const lane = await laneWithSubmodule('filtered');
+    const witness = join(makeTempDir(), 'ran-as-the-host');
+    const sub = join(lane.path, 'lib');
+    git(sub, 'config', 'filter.e.clean', `sh -c 'touch ${witness}; cat'`);
+    writeFileSync(join(sub, '.gitattributes'), '* filter=e\n');
+    // Same size, new time: git would have to read (and so filter) the file to know what changed.
+    const readme = join(sub, 'README.md');
+    writeFileSync(readme, readFileSync(readme, 'utf8').toUpperCase());
+    const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(existsSync(witness)).toBe(false);
+    // The edit in the submodule is seen all the same (read without its config), and kept.
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('lib (a submodule with changes)') });
+    expect(readFileSync(readme, 'utf8')).toBe('# APP\n');
   });
 
   it('refuses a lane with commits that are neither in MAIN nor pushed; archive keeps them reachable', async () => {

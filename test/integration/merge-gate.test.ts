@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/shared/events';
@@ -103,6 +103,25 @@ describe('merging a lane into MAIN', () => {
     expect(existsSync(join(l.path, 'BROKEN'))).toBe(true);
     await expect.poll(async () => (await mainState()).head).toBe(before);
     expect((await mainState()).unexpectedCommits).toEqual([]);
+  });
+
+  it('a failure of Grove itself after the merge (the rollback cannot run) leaves the merge awaiting the operator, said loudly, not "gating"', async () => {
+    // The gate fails and takes MAIN's git folder away with it: the rollback's git cannot run.
+    writeRecipe('merge:\n  gate: mv .git .git-away; exit 1\n');
+    await trustRepo(host, repoId);
+    const l = await lane('design');
+    commitIn(l.path, 'feature.txt', 'x\n');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const r = await merge(l.id);
+    expect(r.error).toMatchObject({ code: 'merge_gate_failed', message: expect.stringContaining('MAIN was NOT rolled back'), details: { rolledBack: false } });
+    const record = r.error!.details!.merge as MergeRecord;
+    expect(record.state).toBe('awaiting-rollback');
+    expect(await alerts()).toEqual(expect.arrayContaining([expect.stringContaining('failed before its gate')]));
+    // Its folder back, the operator rolls the merge back.
+    renameSync(join(main, '.git-away'), join(main, '.git'));
+    const rolled = await api(host, 'merges.rollback', { id: record.id });
+    expect(rolled.body.ok, JSON.stringify(rolled.body)).toBe(true);
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
   });
 
   it('with rollback: ask, keeps the merge until the operator rolls it back', async () => {

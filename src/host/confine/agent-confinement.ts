@@ -162,10 +162,15 @@ function bridgeFor(network: LaneNetwork, deps: ConfinementDeps): { socketPath: s
 /**
  * The desktop's session sockets are ways out of any sandbox (D-Bus's `systemd-run --user`,
  * X11's synthetic keys): a confined agent is not told where they are, and their places are
- * hidden (confine-inputs.ts, DESKTOP_SOCKETS).
+ * hidden (confine-inputs.ts, DESKTOP_SOCKETS). So are the other servers that run what their
+ * clients ask, as the user and outside: a terminal multiplexer (tmux, screen: a new window
+ * runs anything), the ssh and gpg agents (ssh to this machine, or signing as the user), a
+ * container daemon named by DOCKER_HOST, a Kerberos ticket cache.
  */
+export const SESSION_VARIABLES = ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY', 'TMUX', 'TMUX_PANE', 'STY', 'SSH_AUTH_SOCK', 'SSH_AGENT_PID', 'GPG_AGENT_INFO', 'DOCKER_HOST', 'KRB5CCNAME'];
+
 function withoutDesktopSessions(env: Record<string, string>): Record<string, string> {
   const out = { ...env };
-  for (const k of ['DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY']) delete out[k];
+  for (const k of SESSION_VARIABLES) delete out[k];
   return out;
 }

@@ -61,13 +61,15 @@ export const DESKTOP_SOCKETS = (uid: number): string[] => [`/run/user/${uid}`, '
 export const CLI_DAEMON_DIRS = (uid: number): string[] => [`/tmp/codex-daemon-${uid}`];
 
 /**
- * Where browsers keep their profiles, cookies and local storage, and where Grove's own window
- * keeps its: every site's session the operator has, Grove's page key among them, in files
- * (Chromium encrypts cookies only where a keyring is reached, Firefox never). Hidden where
- * they exist, Linux's and macOS's places alike; a browser an agent starts for its tests makes
- * a profile of its own elsewhere.
+ * The operator's own stores an agent has no business in. Browsers' profiles, cookies, local
+ * storage and caches, and Grove's own window's: every site's session the operator has, Grove's
+ * page key among them, in files (Chromium encrypts cookies only where a keyring is reached,
+ * Firefox never). The keyring's files and gpg's folder (its private keys, its agent's sockets).
+ * The sockets of tmux and screen, whose servers run a new window as the user, outside. Hidden
+ * where they exist, Linux's and macOS's places alike; a browser an agent starts for its tests
+ * makes a profile of its own elsewhere, and an agent that signs its commits runs unconfined.
  */
-export const BROWSER_PROFILES = [
+export const PERSONAL_STORES = [
   '~/.config/google-chrome',
   '~/.config/google-chrome-beta',
   '~/.config/google-chrome-unstable',
@@ -83,6 +85,19 @@ export const BROWSER_PROFILES = [
   '~/.var/app/com.google.Chrome',
   '~/.var/app/org.chromium.Chromium',
   '~/.local/share/keyrings',
+  // Their caches sit inside ~/.cache, which lanes may write: pages' bodies, and scripts a
+  // page would run again (Grove's own, kept a year), are neither read nor rewritten.
+  '~/.cache/google-chrome',
+  '~/.cache/chromium',
+  '~/.cache/mozilla',
+  '~/.cache/BraveSoftware',
+  '~/.cache/microsoft-edge',
+  '~/.cache/vivaldi',
+  '~/.cache/grove',
+  // The gpg agent's sockets sign as the user; tmux's and screen's run a new window outside.
+  '~/.gnupg',
+  `/tmp/tmux-${process.getuid?.() ?? 0}`,
+  '/run/screen',
   '~/.config/grove',
   '~/Library/Application Support/Google/Chrome',
   '~/Library/Application Support/Chromium',
@@ -140,7 +155,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     if (isAbsolute(path) || c.mainPath) addHidden(isAbsolute(path) ? path : resolve(c.mainPath!, path));
   }
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
-  for (const path of BROWSER_PROFILES) addHidden(expand(path));
+  for (const path of PERSONAL_STORES) addHidden(expand(path));
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {
       mkdirSync(path, { mode: 0o700 });

@@ -13,6 +13,7 @@ import { uuidv7 } from '../ids';
 import type { RepoStore } from '../repos/repo-store';
 import { archiveLane, archiveRefOf } from './git/archive-lane';
 import { listIgnored } from './git/ignored-files';
+import { laneHookArgs } from './git/lane-hooks';
 import { describeLoss, laneLosses, type Loss } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
 import { WorktreeMissingError } from './git/require-worktree';
@@ -638,12 +639,13 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
   try {
     // The questions are independent of each other: asked at once (each git run costs a few
     // milliseconds, and a dispatch waits on this).
-    const [valid, head, trees, local, remote] = await Promise.all([
+    const [valid, head, trees, local, remote, hooks] = await Promise.all([
       runGit(main, ['check-ref-format', '--branch', branch], { okCodes: [1, 128] }),
       runGit(main, ['symbolic-ref', '--quiet', '--short', 'HEAD'], { okCodes: [1] }),
       listWorktrees(main),
       runGit(main, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1, 128] }),
       runGit(main, ['show-ref', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { okCodes: [1, 128] }),
+      laneHookArgs(main),
     ]);
     if (valid.code !== 0) {
       return err(apiError('lane_name_invalid', `"${branch}" is not a valid branch name for git.`, { branch }));
@@ -671,11 +673,12 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
       if (usedBy) {
         return err(apiError('lane_exists', `Branch ${branch} is already checked out in ${usedBy.path}.`, { branch, path: usedBy.path }));
       }
-      await runGit(main, ['worktree', 'add', '--', path, branch]);
+      // The first checkout's post-checkout hook runs in the new worktree: MAIN's, not one its branch's files hold.
+      await runGit(main, [...hooks, 'worktree', 'add', '--', path, branch]);
     } else if (remote.code === 0) {
-      await runGit(main, ['worktree', 'add', '--track', '-b', branch, '--', path, `origin/${branch}`]);
+      await runGit(main, [...hooks, 'worktree', 'add', '--track', '-b', branch, '--', path, `origin/${branch}`]);
     } else {
-      await runGit(main, ['worktree', 'add', '-b', branch, '--', path, 'HEAD']);
+      await runGit(main, [...hooks, 'worktree', 'add', '-b', branch, '--', path, 'HEAD']);
     }
     return ok(undefined);
   } catch (e) {

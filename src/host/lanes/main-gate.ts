@@ -28,6 +28,12 @@ export interface MainGate {
   run(o: GateRun): Promise<GateOutcome>;
 }
 
+/** The last non-empty line of an output tail, without Grove's "[grove]" prefix. */
+function lastLine(tail: string): string {
+  const line = tail.trimEnd().split('\n').at(-1) ?? '';
+  return line.replace(/^\[grove\]\s*/, '').trim();
+}
+
 export function mainGateOf(config: GroveConfig): MainGate | null {
   const command = config.merge?.gate;
   if (command) {
@@ -37,7 +43,10 @@ export function mainGateOf(config: GroveConfig): MainGate | null {
         // Its output reaches the job's log, the merge record and the brief's trace (and agents
         // through MCP): masked by runCommands, as every recipe command's is.
         const r = await runCommands([command], { cwd: o.cwd, env: o.env, timeoutMs: o.timeoutMs, onStep: () => undefined, onOutput: o.output, groups: o.groups, mask: o.mask });
-        return r.ok ? r : { ok: false, why: r.timedOut ? 'timed out' : `failed (exit ${r.exitCode})`, outputTail: r.outputTail };
+        if (r.ok) return r;
+        // Killed by a signal, or never started, it has no exit code: its log's last line says which.
+        const why = r.timedOut ? 'timed out' : r.exitCode !== null ? `failed (exit ${r.exitCode})` : `failed (${lastLine(r.outputTail) || 'it ended without an exit code'})`;
+        return { ok: false, why, outputTail: r.outputTail };
       },
     };
   }

@@ -280,14 +280,25 @@ export class MergeService {
       this.deps.events.append({ type: 'merge.updated', merge: record });
       if (!gate) return ok(record);
 
-      step(`gate: ${gate.label}`);
-      const gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups });
-      if (gated.ok) {
-        record = this.update(record, { state: 'merged' });
-        return ok(record);
+      try {
+        step(`gate: ${gate.label}`);
+        const gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups });
+        if (gated.ok) {
+          record = this.update(record, { state: 'merged' });
+          return ok(record);
+        }
+        const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
+        return err((await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), stamp)).error);
+      } catch (e) {
+        // Whatever broke once MAIN held the merge (a gate that could not run, a rollback git
+        // failed), MAIN holds a merge no gate passed: it waits for the operator, said loudly,
+        // rather than stay "gating" with nobody told.
+        const said = this.deps.mask(e instanceof Error ? e.message : String(e));
+        const why = `Grove merged ${lane.name} into MAIN, then failed before its gate "${gate.label}" decided: ${said}`;
+        const merge = this.update(record, { state: 'awaiting-rollback', gateOutput: said });
+        this.alert(repo, `${why}. MAIN keeps the merge until you roll it back (grove merge --rollback, or the Merges panel), or keep it.`);
+        return err(apiError('merge_gate_failed', `${why}. MAIN was NOT rolled back: roll it back (grove merge --rollback) or keep it.`, { merge, output: said, rolledBack: false }));
       }
-      const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
-      return err((await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), stamp)).error);
     } finally {
       resume();
     }
@@ -312,7 +323,7 @@ export class MergeService {
       return { merge, error: apiError('merge_gate_failed', `${why}; MAIN was NOT rolled back (merge.rollback: ask):\n${gateOutput}`, { merge, output: gateOutput, rolledBack: false }) };
     }
     // The merge commit stays reachable once MAIN is reset (never lose work); a refused reset writes no ref.
-    const rolled = await rollbackMain(repo.mainPath, { recoveryRef: record.recoveryRef, expectedHead: record.mainAfter, keepRef: `refs/grove/rolled-back/${stamp}` });
+    const rolled = await rollbackMain(repo.mainPath, { recoveryRef: record.recoveryRef, target: record.mainBefore, expectedHead: record.mainAfter, keepRef: `refs/grove/rolled-back/${stamp}` });
     if (!rolled.ok) {
       const merge = this.update(record, { state: 'awaiting-rollback', gateOutput });
       this.alert(repo, `${why}, and the rollback was refused: ${rolled.error.message}`);
@@ -570,7 +581,7 @@ export class MergeService {
       const resume = this.deps.mainWatch.pause(repo.id);
       try {
         const keepRef = `refs/grove/rolled-back/${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, expectedHead: merge.mainAfter, keepRef });
+        const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, target: merge.mainBefore, expectedHead: merge.mainAfter, keepRef });
         if (!rolled.ok) return err(apiError('merge_not_rollbackable', rolled.error.message, { id, kind: rolled.error.kind }));
         this.deps.mainWatch.setKnownHead(repo.id, merge.mainBefore);
         return ok(this.update(merge, { state: 'rolled-back' }));

@@ -8,7 +8,7 @@ import type { BriefEntry } from '../../shared/briefs';
 import type { Logger } from '../logger';
 import type { Outbox, OutboxBatch } from './outbox';
 import { PUSH_BATCH } from './push';
-import { sharedConnectionOptions } from './shared-connection';
+import { sharedConnectionOptions, prepareSharedSession } from './shared-connection';
 import { askForImages, removeDamagedCopy } from './image-repair';
 import { readSyncPassword } from './sync-password';
 import type { SyncConfig } from './sync-state-store';
@@ -286,6 +286,8 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string, asks: Asks): Pro
       connecting.then((late) => late.destroy(), () => undefined);
       throw e;
     });
+    // Its repairs take row locks too: the same idle limit and quoting as the round's session.
+    await step(prepareSharedSession(conn, deps.timeoutMs));
     const row = await readRow(conn, sha256, step);
     const shared = conn;
     // Asking and removing are a courtesy to the next request: one that fails leaves the answer as it was.

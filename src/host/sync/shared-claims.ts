@@ -2,7 +2,7 @@ import { createConnection, type Connection, type RowDataPacket } from 'mysql2/pr
 import type { Logger } from '../logger';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { readSyncPassword } from './sync-password';
-import { sessionIdleSeconds, sharedConnectionOptions } from './shared-connection';
+import { prepareSharedSession, sharedConnectionOptions } from './shared-connection';
 import type { SyncConfig } from './sync-state-store';
 
 /**
@@ -172,7 +172,7 @@ export class SharedClaims {
       // (Two statements: MySQL 8.0 names the variable transaction_isolation, MariaDB 10.11 tx_isolation; this form is both's.)
       await c.query("SET time_zone = '+00:00'");
       // A link that dies inside the claim's transaction must not keep the row locked for hours.
-      await c.query('SET SESSION wait_timeout = ?', [sessionIdleSeconds(this.deps.timeoutMs)]);
+      await prepareSharedSession(c, this.deps.timeoutMs);
       await c.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
       await this.ensureSchema(c, config.url);
       return work(c);

@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from 'mysql2/promise';
+import type { Connection, ConnectionOptions, RowDataPacket } from 'mysql2/promise';
 import { RETRY_MAX_MS } from './sync-rounds';
 import type { SyncConfig } from './sync-state-store';
 
@@ -35,4 +35,19 @@ export function sharedConnectionOptions(config: SyncConfig, password: string, ti
  */
 export function sessionIdleSeconds(timeoutMs: number): number {
   return Math.ceil((RETRY_MAX_MS + 3 * timeoutMs) / 1000);
+}
+
+/**
+ * What every session with the shared store sets first, whoever opened it:
+ * - its idle limit (sessionIdleSeconds), so a link that dies inside a transaction does not
+ *   keep the row locks it took for the server's default 8 hours;
+ * - an sql_mode without NO_BACKSLASH_ESCAPES. The client escapes a quote in a value with a
+ *   backslash; a server that reads backslashes as plain characters would end the string at
+ *   the quote, and text an agent wrote could then add rows of its own to an INSERT.
+ */
+export async function prepareSharedSession(conn: Connection, timeoutMs: number): Promise<void> {
+  await conn.query('SET SESSION wait_timeout = ?', [sessionIdleSeconds(timeoutMs)]);
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT @@SESSION.sql_mode AS mode');
+  const modes = String(rows[0]?.mode ?? '').split(',').filter((m) => m !== '');
+  if (modes.includes('NO_BACKSLASH_ESCAPES')) await conn.query('SET SESSION sql_mode = ?', [modes.filter((m) => m !== 'NO_BACKSLASH_ESCAPES').join(',')]);
 }

@@ -15,7 +15,7 @@ import { pullBatch, PULL_BATCH, PullRefused } from './pull';
 import { readRoundCounters } from './round-counters';
 import { RoundSuperseded } from './round-superseded';
 import { pushWaiting } from './push-waiting';
-import { parseSyncUrl, sessionIdleSeconds, sharedConnectionOptions } from './shared-connection';
+import { parseSyncUrl, prepareSharedSession, sharedConnectionOptions } from './shared-connection';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION, sharedStoreId } from './shared-schema';
 import { INITIAL_PACING, nextRound, POLL_MS, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
 import { readSyncPassword, type PasswordSource } from './sync-password';
@@ -445,7 +445,7 @@ export class SyncService {
     // A host whose link dies mid-push (a lid closed, a network gone) sends no FIN: the server would
     // keep its session, and with it the entry_seq lock every host's push needs, for wait_timeout
     // (8 hours by default). Bounded here, longer than the quietest pause between rounds.
-    await this.step(conn.query('SET SESSION wait_timeout = ?', [sessionIdleSeconds(this.timeoutMs)]));
+    await this.step(prepareSharedSession(conn, this.timeoutMs));
     return conn;
   }
 

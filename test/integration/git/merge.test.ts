@@ -359,10 +359,10 @@ describe('rollbackMain', () => {
     return { ...ml, ...r.value, beforeMerge };
   }
 
-  it('puts MAIN back where the recovery ref says, the lane\'s commits still on its branch', async () => {
+  it('puts MAIN back where it was before the merge, the lane\'s commits still on its branch', async () => {
     const { main, lane, mainBefore, mainAfter } = await merged('ff');
     const before = snapshotRepo(main, [main, lane]);
-    const r = await rollbackMain(main, { recoveryRef: RECOVERY, expectedHead: mainAfter });
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter });
     expect(r).toEqual({ ok: true, value: { head: mainBefore } });
     expect(headOf(main)).toBe(mainBefore);
     expect(existsSync(join(main, 'feature.txt'))).toBe(false);
@@ -373,7 +373,7 @@ describe('rollbackMain', () => {
     const { main, lane, mainBefore, mainAfter, beforeMerge } = await merged();
     write(main, 'README.md', '# edited after the merge\n');
     write(main, 'scratch.txt', 'untracked\n');
-    const r = await rollbackMain(main, { recoveryRef: RECOVERY, expectedHead: mainAfter });
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter });
     expectNothingLost(beforeMerge, { [main]: ['README.md', 'scratch.txt'] });
     expect(r).toEqual({ ok: true, value: { head: mainBefore } });
     expect(read(main, 'README.md')).toBe('# edited after the merge\n');
@@ -382,21 +382,46 @@ describe('rollbackMain', () => {
   });
 
   it('refuses when MAIN moved on since the merge', async () => {
-    const { main, lane, mainAfter } = await merged();
+    const { main, lane, mainBefore, mainAfter } = await merged();
     const moved = commitIn(main, 'later.txt', 'someone committed\n');
     const before = snapshotRepo(main, [main, lane]);
-    const r = await rollbackMain(main, { recoveryRef: RECOVERY, expectedHead: mainAfter });
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter });
     expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved' } });
-    expect(!r.ok && r.error.message).toContain(`git reset --keep ${RECOVERY}`);
+    expect(!r.ok && r.error.message).toContain(`git reset --keep ${mainBefore}`);
     expect(headOf(main)).toBe(moved);
     expectNothingLost(before);
   });
 
+  it('goes back to the commit the host recorded, whatever an agent made the recovery ref say (it lives in refs every lane writes)', async () => {
+    const { main, lane, mainBefore, mainAfter } = await merged('ff');
+    const planted = commitIn(lane, 'planted.txt', 'never checked\n');
+    git(main, 'update-ref', RECOVERY, planted);
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter });
+    expect(r).toEqual({ ok: true, value: { head: mainBefore } });
+    expect(existsSync(join(main, 'planted.txt'))).toBe(false);
+  });
+
+  it('waits out another git holding MAIN\'s index for a moment, and says so if it never lets go', async () => {
+    const { main, mainBefore, mainAfter } = await merged('ff');
+    const lock = join(main, '.git', 'index.lock');
+    write(main, '.git/index.lock', '');
+    setTimeout(() => rmSync(lock, { force: true }), 500);
+    expect(await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter })).toEqual({ ok: true, value: { head: mainBefore } });
+    // Merged again, then a lock left behind for good (a crashed editor's).
+    const again = await mergeIntoMain(main, opts({ strategy: 'ff', recoveryRef: `${RECOVERY}-2` }));
+    if (!again.ok) throw new Error(again.error.message);
+    write(main, '.git/index.lock', '');
+    const stuck = await rollbackMain(main, { recoveryRef: `${RECOVERY}-2`, target: again.value.mainBefore, expectedHead: again.value.mainAfter });
+    expect(stuck).toMatchObject({ ok: false, error: { kind: 'main-busy', message: expect.stringContaining('index.lock') } });
+    expect(headOf(main)).toBe(again.value.mainAfter);
+    rmSync(lock);
+  });
+
   it('refuses when it would overwrite an edit to a merged file, changing nothing', async () => {
-    const { main, lane, mainAfter } = await merged();
+    const { main, lane, mainBefore, mainAfter } = await merged();
     write(main, 'feature.txt', 'edited in MAIN after the merge\n');
     const before = snapshotRepo(main, [main, lane]);
-    const r = await rollbackMain(main, { recoveryRef: RECOVERY, expectedHead: mainAfter });
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter });
     expect(r).toMatchObject({ ok: false, error: { kind: 'would-lose-changes' } });
     expect(!r.ok && r.error.message).toContain('(feature.txt)');
     expect(headOf(main)).toBe(mainAfter);

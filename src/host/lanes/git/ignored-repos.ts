@@ -1,25 +1,21 @@
 import { opendir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runGit } from './run-git';
 
 /**
- * Git repositories inside the folders a lane's git ignores whole (`vendor/`, `tools/`), and
- * what each holds that exists nowhere else. Removing the lane deletes those folders, and git
- * itself never looks into them: a clone kept there with commits of its own would go silently.
+ * Git repositories inside the folders a lane's git ignores whole (`vendor/`, `tools/`).
+ * Removing the lane deletes those folders, and git itself never looks into them: a clone kept
+ * there with commits of its own would go silently. So each one found is named as a loss, like
+ * a nested repository git sees.
  *
- * A repository there is common and mostly harmless (a tool's checkout, a cache of clones), so
- * one counts only when it holds work: changes or untracked files, commits no remote has, or a
- * stash. Whatever cannot be checked counts too: in doubt, the lane is kept.
+ * Whether one holds work of its own is not asked of git: a repository the agent made is
+ * configured by the agent, and git run in it by the host (status, log) would run the programs
+ * its config names (a filter, a gpg program) as the operator, outside the lane's confinement.
+ * Only the folders are read, never a file in them.
  */
-export async function ignoredReposHoldingWork(lanePath: string, ignoredDirs: readonly string[]): Promise<string[]> {
+export async function reposInIgnoredDirs(lanePath: string, ignoredDirs: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const dir of ignoredDirs) await findRepos(join(lanePath, dir), dir.replace(/\/$/, ''), found);
-  const held: string[] = [];
-  for (const rel of found) {
-    const work = await workIn(join(lanePath, rel));
-    if (work) held.push(`${rel}/ (in a folder git ignores: ${work})`);
-  }
-  return held;
+  return found.map((rel) => `${rel}/ (in a folder git ignores)`);
 }
 
 /** Each folder under `abs` that is a repository's root (holds `.git`, a folder or a file), not looking inside one found. */
@@ -42,20 +38,4 @@ async function findRepos(abs: string, rel: string, found: string[]): Promise<voi
     return;
   }
   for (const name of subdirs) await findRepos(join(abs, name), `${rel}/${name}`, found);
-}
-
-/** What the repository at `root` holds that no remote has, in words; null for nothing. */
-async function workIn(root: string): Promise<string | null> {
-  try {
-    const status = await runGit(root, ['status', '--porcelain', '-z', '--untracked-files=normal']);
-    if (status.stdout !== '') return 'changes not committed';
-    const hasHead = (await runGit(root, ['rev-parse', '--verify', '-q', 'HEAD'], { okCodes: [0, 1] })).code === 0;
-    const unpushed = await runGit(root, ['rev-list', '-n1', ...(hasHead ? ['HEAD'] : []), '--branches', '--not', '--remotes']);
-    if (unpushed.stdout.trim() !== '') return 'commits no remote has';
-    const stashes = await runGit(root, ['stash', 'list']);
-    if (stashes.stdout.trim() !== '') return 'a stash';
-    return null;
-  } catch (e) {
-    return `could not check it: ${(e as Error).message.split('\n')[0]}`;
-  }
 }

@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
-import { ignoredReposHoldingWork } from './ignored-repos';
+import { join } from 'node:path';
+import { reposInIgnoredDirs } from './ignored-repos';
 import { listIgnored } from './ignored-files';
 import { runGit } from './run-git';
+import { statusEntries } from './worktree-status';
+
+export { statusEntries };
+import { submoduleChanges } from './submodule-changes';
 import { count, nounFor } from '../../../shared/plural';
 
 /**
@@ -53,13 +58,23 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
   if (lane.locked) losses.push({ kind: 'locked', reason: lane.locked.reason });
   if (existsSync(lane.lanePath)) {
     try {
-      // --ignore-submodules=none: a submodule's own changes count even where .gitmodules says to ignore them.
-      const { stdout } = await runGit(lane.lanePath, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=none']);
+      // --ignore-submodules=dirty: a submodule's new commits count even where .gitmodules says
+      // to ignore them; its working tree is read apart (submodule-changes.ts), since git run in
+      // the submodule would run the programs its config names, and the lane's agent writes it.
+      const { stdout } = await runGit(lane.lanePath, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=dirty']);
       const status = statusEntries(stdout);
       // With every untracked file listed, git names a folder only when it is a repository of its
       // own. A submodule with changes is one too: its commits live in this worktree's git folder.
-      const submodules = status.changed.length ? await gitlinks(lane.lanePath) : new Set<string>();
-      const nested = [...status.untracked.filter((f) => f.endsWith('/')), ...status.changed.filter((f) => submodules.has(f)).map((f) => `${f} (a submodule with changes)`)];
+      const submodules = await gitlinks(lane.lanePath);
+      const withCommits = status.changed.filter((f) => submodules.has(f));
+      const withEdits: string[] = [];
+      for (const sub of submodules) {
+        if (withCommits.includes(sub) || !existsSync(join(lane.lanePath, sub, '.git'))) continue;
+        const edits = await submoduleChanges(join(lane.lanePath, sub));
+        if (edits === null) withEdits.push(`${sub} (a submodule Grove could not check)`);
+        else if (edits.length) withEdits.push(`${sub} (a submodule with changes)`);
+      }
+      const nested = [...status.untracked.filter((f) => f.endsWith('/')), ...withCommits.map((f) => `${f} (a submodule with changes)`), ...withEdits];
       const files = status.untracked.filter((f) => !f.endsWith('/'));
       const changed = status.changed.filter((f) => !submodules.has(f));
       if (changed.length) losses.push({ kind: 'uncommitted', files: changed });
@@ -70,7 +85,7 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
     }
     try {
       // git status does not look into the folders git ignores, which the removal deletes whole.
-      const inIgnored = await ignoredReposHoldingWork(lane.lanePath, (await listIgnored(lane.lanePath)).dirs);
+      const inIgnored = await reposInIgnoredDirs(lane.lanePath, (await listIgnored(lane.lanePath)).dirs);
       if (inIgnored.length) {
         const listed = losses.find((l) => l.kind === 'nested-repo');
         if (listed) listed.dirs.push(...inIgnored);
@@ -89,26 +104,6 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
     }
   }
   return losses;
-}
-
-/**
- * `git status --porcelain=v1 -z` read whole: every entry but an untracked one is a change
- * (whatever its code: a file turned into a symlink is `T`), and a rename or copy is followed
- * by its source path, which is not an entry of its own.
- */
-export function statusEntries(stdout: string): { changed: string[]; untracked: string[] } {
-  const parts = stdout.split('\0');
-  const changed: string[] = [];
-  const untracked: string[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const e = parts[i]!;
-    if (e.length < 4) continue;
-    const code = e.slice(0, 2);
-    if (code === '??') untracked.push(e.slice(3));
-    else if (code !== '!!') changed.push(e.slice(3));
-    if (code.includes('R') || code.includes('C')) i++; // the source path
-  }
-  return { changed, untracked };
 }
 
 /** The paths the lane's index holds as submodules (mode 160000). */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { err, ok, type Result } from '../../../shared/result';
 import { fallbackIdentityArgs } from './commit-identity';
 import { writeRecoveryRef } from './recovery-ref';
@@ -101,6 +102,12 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
 
 export interface RollbackMainOptions {
   recoveryRef: string;
+  /**
+   * MAIN's HEAD before the merge, as the host recorded it: where the rollback goes. Never read
+   * from the recovery ref, which lives in the refs every lane's agent can write: one pointed
+   * elsewhere would make the rollback put that commit in MAIN.
+   */
+  target: string;
   /** MAIN's HEAD right after the merge: the rollback happens only if MAIN is still there. */
   expectedHead: string;
   /**
@@ -112,9 +119,13 @@ export interface RollbackMainOptions {
 }
 
 export interface RollbackMainError {
-  kind: 'main-moved' | 'would-lose-changes';
+  kind: 'main-moved' | 'would-lose-changes' | 'main-busy';
   message: string;
 }
+
+/** How often, and how far apart, a reset meeting another git's index.lock is tried again. */
+const BUSY_TRIES = 10;
+const BUSY_WAIT_MS = 200;
 
 export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Promise<Result<{ head: string }, RollbackMainError>> {
   await requireWorktree(mainPath, 'MAIN');
@@ -122,18 +133,29 @@ export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Pr
   if (head !== o.expectedHead) {
     return err({
       kind: 'main-moved',
-      message: `MAIN moved on since the merge (its HEAD is ${short(head)}, not ${short(o.expectedHead)}), so rolling back would undo more than the merge. Nothing was changed; to go back anyway, run \`git reset --keep ${o.recoveryRef}\` in MAIN.`,
+      message: `MAIN moved on since the merge (its HEAD is ${short(head)}, not ${short(o.expectedHead)}), so rolling back would undo more than the merge. Nothing was changed; to go back anyway, run \`git reset --keep ${o.target}\` in MAIN.`,
     });
   }
   const onBranch = await runGit(mainPath, ['symbolic-ref', '-q', 'HEAD'], { okCodes: [1] });
   if (onBranch.code !== 0) {
     return err({ kind: 'main-moved', message: `MAIN is not on a branch any more (detached at ${short(head)}). Nothing was changed; check out MAIN's branch, then roll back again.` });
   }
-  const target = (await runGit(mainPath, ['rev-parse', '--verify', `${o.recoveryRef}^{commit}`])).stdout.trim();
+  const target = (await runGit(mainPath, ['rev-parse', '--verify', `${o.target}^{commit}`])).stdout.trim();
   if (o.keepRef) await runGit(mainPath, ['update-ref', o.keepRef, head]);
-  const reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
+  let reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
+  // Another git holds MAIN's index for a moment (an editor's status every few seconds): wait it out.
+  for (let tries = 1; reset.code !== 0 && isIndexBusy(reset.stderr) && tries < BUSY_TRIES; tries++) {
+    await new Promise((r) => setTimeout(r, BUSY_WAIT_MS));
+    reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
+  }
   if (reset.code !== 0) {
     if (o.keepRef) await runGit(mainPath, ['update-ref', '-d', o.keepRef, head]);
+    if (isIndexBusy(reset.stderr)) {
+      return err({
+        kind: 'main-busy',
+        message: `Another git program kept MAIN's index locked (${join('.git', 'index.lock')}) for ${(BUSY_TRIES * BUSY_WAIT_MS) / 1000} s. Nothing was changed; once it is done (or, if none runs, once you delete that stale lock file), roll back again.`,
+      });
+    }
     const paths = refusedPaths(reset.stderr);
     return err({
       kind: 'would-lose-changes',
@@ -155,6 +177,11 @@ function overwrittenPaths(stderr: string): string[] {
     .split('\n')
     .filter((l) => l.startsWith('\t'))
     .map((l) => l.trim());
+}
+
+/** git could not take the index's lock file: another git holds it (or left it behind). */
+function isIndexBusy(stderr: string): boolean {
+  return /index\.lock'?: File exists/.test(stderr);
 }
 
 /** `reset --keep` names each path it refuses: "Entry 'x' not uptodate" or "Untracked working tree file 'x' would be overwritten". */

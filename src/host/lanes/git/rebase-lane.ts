@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../../../shared/result';
 import { fallbackIdentityArgs } from './commit-identity';
 import { writeRecoveryRef } from './recovery-ref';
 import { requireWorktree } from './require-worktree';
+import { laneHookArgs } from './lane-hooks';
 import { GitError, runGit } from './run-git';
 import { worktreeChanges } from './worktree-status';
 
@@ -52,7 +53,7 @@ export async function rebaseLane(lanePath: string, o: RebaseLaneOptions): Promis
 
   const identity = await fallbackIdentityArgs(lanePath);
   // A user's rebase.autoStash or rebase.updateRefs must not stash anything or move other branches.
-  const args = [...identity, '-c', 'rebase.autoStash=false', '-c', 'rebase.updateRefs=false', 'rebase', onto];
+  const args = [...identity, ...(await laneHookArgs(lanePath)), '-c', 'rebase.autoStash=false', '-c', 'rebase.updateRefs=false', 'rebase', onto];
   const rebased = await runGit(lanePath, args, { okCodes: [1] });
   if (rebased.code === 0) return ok({ head: (await runGit(lanePath, ['rev-parse', 'HEAD'])).stdout.trim(), recoveryRef });
 

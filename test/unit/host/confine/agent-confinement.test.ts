@@ -44,7 +44,7 @@ describe('a launch that should be confined but cannot be set up', () => {
 
   it('runs through bash, which closes inherited descriptors, then bubblewrap; the prompts bash would drop are set again', () => {
     const { deps, lanePath, agentDir } = setUp(null);
-    const run = confineLaunch(deps, { lanePath, agentDir, unconfined: false, statePaths: [], env: {} }).wrap('sh', ['-i'], { PS1: 'lane$ ', DISPLAY: ':0', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/0/bus' });
+    const run = confineLaunch(deps, { lanePath, agentDir, unconfined: false, statePaths: [], env: {} }).wrap('sh', ['-i'], { PS1: 'lane$ ', DISPLAY: ':0', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/run/user/0/bus', SSH_AUTH_SOCK: '/tmp/ssh-x/agent.1', TMUX: '/tmp/tmux-0/default,1,0', DOCKER_HOST: 'unix:///x.sock', LANG: 'C.UTF-8' });
     expect(run.file).toBe('/bin/bash');
     expect(run.args[0]).toBe('-c');
     expect(run.args[1]).toContain('exec "$0" "$@"');
@@ -52,6 +52,9 @@ describe('a launch that should be confined but cannot be set up', () => {
     expect(run.args.slice(-3)).toEqual(['--', 'sh', '-i']);
     expect(run.env.DISPLAY).toBeUndefined();
     expect(run.env.DBUS_SESSION_BUS_ADDRESS).toBeUndefined();
+    // Nor the servers that run what they are asked, outside: tmux, the ssh agent, a container daemon.
+    expect([run.env.SSH_AUTH_SOCK, run.env.TMUX, run.env.DOCKER_HOST]).toEqual([undefined, undefined, undefined]);
+    expect(run.env.LANG).toBe('C.UTF-8');
     expect(run.env.TMPDIR).toBe(join(agentDir, 'tmp'));
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BROWSER_PROFILES, CLI_DAEMON_DIRS, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
+import { PERSONAL_STORES, CLI_DAEMON_DIRS, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
 import { addWorktree, makeRepo } from '../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
@@ -84,13 +84,13 @@ describe('a confined agent\'s paths, read from a real repository', () => {
 
   it("hides the browsers' profiles and Grove's own window's, where they exist: every site's session, Grove's page key among them", () => {
     const p = place();
-    for (const dir of ['.mozilla/firefox', '.config/chromium/Default/Local Storage', '.config/grove', 'Library/Cookies']) mkdirSync(join(p.home, dir), { recursive: true });
+    for (const dir of ['.mozilla/firefox', '.config/chromium/Default/Local Storage', '.config/grove', 'Library/Cookies', '.cache/chromium/Default', '.gnupg']) mkdirSync(join(p.home, dir), { recursive: true });
     const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config: {}, bridgeDir: null, shown: [], keyless: false };
     const inHome = confineInputs(base).hidden.filter((h) => h.path.startsWith(p.home));
     expect(inHome.sort((a, b) => a.path.localeCompare(b.path))).toEqual(
-      [join(p.home, '.config', 'chromium'), join(p.home, '.config', 'grove'), join(p.home, '.mozilla'), join(p.home, 'Library', 'Cookies')].sort().map((path) => ({ path, kind: 'dir' })),
+      [join(p.home, '.cache', 'chromium'), join(p.home, '.config', 'chromium'), join(p.home, '.config', 'grove'), join(p.home, '.gnupg'), join(p.home, '.mozilla'), join(p.home, 'Library', 'Cookies')].sort().map((path) => ({ path, kind: 'dir' })),
     );
-    expect(BROWSER_PROFILES.every((path) => path.startsWith('~/'))).toBe(true);
+    expect(PERSONAL_STORES).toEqual(expect.arrayContaining(['~/.cache/chromium', '~/.gnupg', `/tmp/tmux-${uid}`]));
   });
 
   it('hides Codex\'s daemon dir, made where missing: Codex\'s own sandbox, nested, must find it to mask it', () => {

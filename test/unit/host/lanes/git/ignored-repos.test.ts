@@ -1,82 +1,50 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ignoredReposHoldingWork } from '../../../../../src/host/lanes/git/ignored-repos';
-import { git, makeBareRepo, makeRepo } from '../../../../fixtures/git-repo';
+import { reposInIgnoredDirs } from '../../../../../src/host/lanes/git/ignored-repos';
+import { git, makeRepo } from '../../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../../fixtures/temp-dir';
 
 afterEach(() => removeTempDirs());
 
-/** A lane-like folder whose `vendor/` git ignores, and a remote to clone from and push to. */
-function setup() {
-  const lane = makeTempDir();
-  mkdirSync(join(lane, 'vendor'));
-  const remote = makeBareRepo(join(makeTempDir(), 'tool.git'));
-  const seed = makeRepo(join(makeTempDir(), 'seed'));
-  git(seed, 'push', '-q', remote, 'main');
-  const clone = (rel: string): string => {
-    git(lane, 'clone', '-q', '-b', 'main', remote, rel);
-    return join(lane, rel);
-  };
-  return { lane, remote, clone };
-}
-
-describe('ignoredReposHoldingWork', () => {
-  it('passes over a clone with nothing of its own (a tool checkout, a cache), however deep', async () => {
-    const { lane, clone } = setup();
-    clone('vendor/tool');
-    clone('vendor/deep/er/cache');
-    expect(await ignoredReposHoldingWork(lane, ['vendor/'])).toEqual([]);
-  });
-
-  it('names a repository with commits no remote has, changes, untracked files or a stash', async () => {
-    const { lane, clone } = setup();
-    const committed = clone('vendor/committed');
-    writeFileSync(join(committed, 'new.txt'), 'mine\n');
-    git(committed, 'add', '.');
-    git(committed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'local');
-    writeFileSync(join(clone('vendor/edited'), 'README.md'), 'changed\n');
-    writeFileSync(join(clone('vendor/untracked'), 'notes.txt'), 'notes\n');
-    const stashed = clone('vendor/stashed');
-    writeFileSync(join(stashed, 'README.md'), 'stashed\n');
-    git(stashed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'stash', '-q');
-    // A branch of its own, not checked out, counts too.
-    const branched = clone('vendor/branched');
-    git(branched, 'checkout', '-q', '-b', 'side');
-    writeFileSync(join(branched, 'side.txt'), 'side\n');
-    git(branched, 'add', '.');
-    git(branched, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'side');
-    git(branched, 'checkout', '-q', 'main');
-    expect((await ignoredReposHoldingWork(lane, ['vendor/'])).sort()).toEqual([
-      'vendor/branched/ (in a folder git ignores: commits no remote has)',
-      'vendor/committed/ (in a folder git ignores: commits no remote has)',
-      'vendor/edited/ (in a folder git ignores: changes not committed)',
-      'vendor/stashed/ (in a folder git ignores: a stash)',
-      'vendor/untracked/ (in a folder git ignores: changes not committed)',
-    ]);
-  });
-
-  it('names a repository with no remote that has commits, not an empty one', async () => {
-    const { lane } = setup();
-    makeRepo(join(lane, 'vendor', 'local-only'));
+describe('reposInIgnoredDirs', () => {
+  it('names every repository in the ignored folders, however deep, the folder itself too, and not inside one found', async () => {
+    const lane = makeTempDir();
+    makeRepo(join(lane, 'vendor', 'tool'));
+    makeRepo(join(lane, 'vendor', 'tool', 'inner'));
+    makeRepo(join(lane, 'vendor', 'deep', 'er', 'cache'));
     git(lane, 'init', '-q', join(lane, 'vendor', 'empty'));
-    expect(await ignoredReposHoldingWork(lane, ['vendor/'])).toEqual(['vendor/local-only/ (in a folder git ignores: commits no remote has)']);
+    makeRepo(join(lane, 'scratch'));
+    mkdirSync(join(lane, 'vendor', 'plain', 'files'), { recursive: true });
+    writeFileSync(join(lane, 'vendor', 'plain', 'files', 'a.txt'), 'a\n');
+    // A worktree's `.git` is a file: a repository's checkout all the same.
+    mkdirSync(join(lane, 'vendor', 'linked'));
+    writeFileSync(join(lane, 'vendor', 'linked', '.git'), 'gitdir: /elsewhere\n');
+    expect((await reposInIgnoredDirs(lane, ['vendor/', 'scratch/', 'missing/'])).sort()).toEqual([
+      'scratch/ (in a folder git ignores)',
+      'vendor/deep/er/cache/ (in a folder git ignores)',
+      'vendor/empty/ (in a folder git ignores)',
+      'vendor/linked/ (in a folder git ignores)',
+      'vendor/tool/ (in a folder git ignores)',
+    ]);
   });
 
-  it('names an ignored folder that is itself a repository, and says so when it cannot be read as one', async () => {
-    const { lane } = setup();
-    makeRepo(join(lane, 'scratch'));
-    mkdirSync(join(lane, 'broken', '.git'), { recursive: true });
-    expect(await ignoredReposHoldingWork(lane, ['scratch/', 'broken/'])).toEqual([
-      'scratch/ (in a folder git ignores: commits no remote has)',
-      expect.stringMatching(/^broken\/ \(in a folder git ignores: could not check it: /),
-    ]);
+  it('never runs git in them: a filter the repository configures is not run', async () => {
+    const lane = makeTempDir();
+    const planted = makeRepo(join(lane, 'vendor', 'planted'));
+    const witness = join(makeTempDir(), 'ran');
+    git(planted, 'config', 'filter.e.clean', `sh -c 'touch ${witness}; cat'`);
+    writeFileSync(join(planted, '.gitattributes'), '* filter=e\n');
+    writeFileSync(join(planted, 'README.md'), 'touched\n');
+    expect(await reposInIgnoredDirs(lane, ['vendor/'])).toEqual(['vendor/planted/ (in a folder git ignores)']);
+    expect(existsSync(witness)).toBe(false);
   });
 
   it('does not follow a symlink out of the lane (what it points at is not deleted with it)', async () => {
-    const { lane } = setup();
-    const outside = makeRepo(join(makeTempDir(), 'outside'));
-    symlinkSync(outside, join(lane, 'vendor', 'linked'));
-    expect(await ignoredReposHoldingWork(lane, ['vendor/'])).toEqual([]);
+    const lane = makeTempDir();
+    mkdirSync(join(lane, 'vendor'));
+    symlinkSync(makeRepo(join(makeTempDir(), 'outside')), join(lane, 'vendor', 'linked'));
+    expect(await reposInIgnoredDirs(lane, ['vendor/'])).toEqual([]);
   });
 });
+
