@@ -310,6 +310,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const sweptBlobs = blobs.sweep(briefStore.referencedBlobs());
   if (sweptBlobs > 0) logger.info('swept unreferenced blobs', { count: sweptBlobs });
   const briefClock = createHybridClock(hlcNodeId(db));
+  // Past every stamp stored here (this host's, and those pulled from hosts whose clocks run
+  // ahead): a clock that started from zero at each start would stamp a new entry before one
+  // already here, and this host, which applies its own writes as they come, would show another
+  // state than the hosts that order the trace by stamp.
+  const latestStamp = briefStore.latestStamp();
+  if (latestStamp) briefClock.observe(latestStamp);
   const dispatchStore = createDispatchStore(db);
   const briefs = new BriefService({
     store: briefStore,

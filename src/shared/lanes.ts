@@ -78,7 +78,7 @@ export type ResolvedLanePath = z.infer<typeof ResolvedLanePath>;
 /** One preflight check of a merge into MAIN. */
 export const MergeCheck = z.object({
   /** `objects`: what a lane wrote to the shared object store matches its names (lanes/git/object-integrity.ts). */
-  name: z.enum(['lane-clean', 'main-clean', 'ahead', 'conflicts', 'objects', 'check']),
+  name: z.enum(['lane-clean', 'main-clean', 'ahead', 'conflicts', 'fast-forward', 'objects', 'check']),
   ok: z.boolean(),
   message: z.string(),
   /** Conflicting paths, dirty paths, or the tail of the check command's output. */

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { removeTempDirs } from '../fixtures/temp-dir';
+import type { BriefEntry } from '../../src/shared/briefs';
+import { uuidv7 } from '../../src/host/ids';
 import { recreateSeedBrief } from '../fixtures/seed-brief';
 
 afterAll(async () => {
@@ -66,5 +68,38 @@ describe('the seed brief, recreated through the API', () => {
     const recall = (await api(host, 'briefs.recall', { ref: `#${seed.number}` })).body as Ok<{ approxTokens: number; text: string }>;
     expect(recall.result.approxTokens).toBeLessThanOrEqual(4000);
     expect(recall.result.text).toContain('Worktree-isolated active work');
+  });
+});
+
+describe('the briefs clock across a restart, and what an import may carry', () => {
+  it("stamps a new entry after every stamp stored, even one from a host whose clock ran ahead, once restarted", async () => {
+    let host = await startHostProcess();
+    const created = (await api(host, 'briefs.create', { via: 'api', title: 'made here' })).body.result as { brief: { id: string } };
+    const exported = ((await api(host, 'briefs.export', {})).body.result as { entries: BriefEntry[] }).entries;
+    const [first] = exported.filter((e) => e.briefId === created.brief.id);
+    // The same brief as another host made it, its clock four years ahead (2030).
+    const ahead = { ...first!, id: uuidv7(), briefId: uuidv7(), hlc: '1900000000000-0000-elsewhere' };
+    expect((await api(host, 'briefs.import', { entries: [ahead] })).body.ok).toBe(true);
+    await host.stop();
+    host = await startHostProcess({ home: host.home });
+    expect((await api(host, 'briefs.append', { ref: ahead.briefId, action: { kind: 'status_change', to: 'planned' } })).body.ok).toBe(true);
+    const got = (await api(host, 'briefs.get', { ref: ahead.briefId })).body.result as { brief: { status: string }; trace: BriefEntry[] };
+    const change = got.trace.find((e) => e.kind === 'status_change')!;
+    expect(change.hlc > ahead.hlc).toBe(true);
+    expect(got.brief.status).toBe('planned');
+  });
+
+  it('refuses an import whose ids or stamps are not ones Grove writes, naming the entry, and imports nothing', async () => {
+    const host = await startHostProcess();
+    const created = (await api(host, 'briefs.create', { via: 'api', title: 'to copy' })).body.result as { brief: { id: string } };
+    const [first] = ((await api(host, 'briefs.export', {})).body.result as { entries: BriefEntry[] }).entries.filter((e) => e.briefId === created.brief.id);
+    for (const [bad, said] of [
+      [{ ...first!, id: 'x'.repeat(100), briefId: uuidv7() }, /its id "x+" is not an id Grove writes/],
+      [{ ...first!, id: uuidv7(), briefId: uuidv7(), hlc: 'zzz' }, /its hlc "zzz" is not a stamp Grove writes/],
+    ] as const) {
+      const r = await api(host, 'briefs.import', { entries: [bad] });
+      expect(r.body.error).toMatchObject({ code: 'brief_import_invalid', message: expect.stringMatching(said) });
+    }
+    expect(((await api(host, 'briefs.list', {})).body.result as { briefs: unknown[] }).briefs).toHaveLength(1);
   });
 });

@@ -19,13 +19,16 @@ import type { Principal } from '../api/dispatch';
 import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
 import type { BriefStore, NewEntry } from './brief-store';
-import type { HybridClock } from './hybrid-clock';
+import { parseStamp, type HybridClock } from './hybrid-clock';
 import type { EntryOrigin } from '../sync/outbox';
 import { applyEntry, project, ProjectionError, type NumberSource } from './projection';
 import { scrubbed, scrubbedCopy } from './redaction';
 import { lateReach, redactionSpread, titleSetBy, WITHHELD_DIFF } from './redaction-spread';
 import { findCycle } from './relationship-cycles';
 import { GroupCommit } from '../db/group-commit';
+
+/** An entry's or a brief's id, as Grove makes them (uuidv7), any UUID's shape. */
+const ENTRY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Every write to a brief goes through here, whoever asks (UI, CLI, API, later MCP and
@@ -260,6 +263,13 @@ export class BriefService {
           skipped++;
           continue;
         }
+        // What every store and the shared one can hold, and order: ids as Grove makes them (the
+        // shared table's columns are 36 characters), a stamp as a clock writes one (one of any
+        // other shape would sort past every real one, and win every conflict everywhere).
+        for (const [what, id] of [['id', e.id], ['briefId', e.briefId]] as const) {
+          if (!ENTRY_ID.test(id)) return invalid(e, `its ${what} "${id.slice(0, 60)}" is not an id Grove writes (a UUID, 36 characters); was the file edited?`);
+        }
+        if (parseStamp(e.hlc) === null) return invalid(e, `its hlc "${e.hlc.slice(0, 60)}" is not a stamp Grove writes (<13-digit ms>-<4-digit counter>-<node>); was the file edited?`);
         const known = isKnown(e.briefId);
         if (e.kind === 'created' ? known : !known) {
           return invalid(e, e.kind === 'created' ? `it creates brief ${e.briefId}, which this store already has under another entry` : `it belongs to brief ${e.briefId}, which neither this store nor the import creates (export from the start, or import the earlier file first)`);

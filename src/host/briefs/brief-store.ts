@@ -47,6 +47,8 @@ export interface BriefStore {
   /** Stores an entry; one written here (`local`, the default) is queued for the shared store when sync is on. */
   insert(entry: NewEntry, origin?: EntryOrigin): BriefEntry;
   hasEntry(id: string): boolean;
+  /** The latest stamp any entry here carries (an HLC stamp sorts as text), or null for none. */
+  latestStamp(): string | null;
   entry(id: string): BriefEntry | null;
   /** A brief's entries, newest first, before `beforeSeq` when given. */
   page(briefId: string, limit: number, beforeSeq?: number): BriefEntry[];
@@ -148,6 +150,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
   const deleteSearch = db.prepare('DELETE FROM brief_search WHERE rowid = ?');
   const optimizeSearch = db.prepare("INSERT INTO brief_search (brief_search) VALUES ('optimize')");
   let removedSincePurge = false;
+  const selectLatestStamp = db.prepare('SELECT MAX(hlc) AS hlc FROM brief_entries');
   const selectEntry = db.prepare('SELECT * FROM brief_entries WHERE id = ?');
   const selectPage = db.prepare('SELECT * FROM brief_entries WHERE brief_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
   const selectBefore = db.prepare('SELECT 1 FROM brief_entries WHERE brief_id = ? AND seq < ? LIMIT 1');
@@ -235,6 +238,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
       return stored;
     },
     hasEntry: (id) => selectEntry.get(id) !== undefined,
+    latestStamp: () => (selectLatestStamp.get() as { hlc: string | null }).hlc,
     entry(id) {
       const row = selectEntry.get(id) as EntryRow | undefined;
       return row ? rowToEntry(row) : null;

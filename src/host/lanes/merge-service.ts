@@ -119,7 +119,7 @@ export class MergeService {
         }
       }
       job.step(++step, total, 'preflight: clean trees, ahead of MAIN, no conflicts');
-      const pre = await gitMergePreflight(repo.mainPath, lane.path, branch);
+      const pre = await gitMergePreflight(repo.mainPath, lane.path, branch, config.strategy);
       const checks = [...pre.checks, await sharedObjectsCheck(repo, this.deps.dataDir)];
       if (config.check) {
         job.step(++step, total, `check: ${config.check}`);
@@ -220,7 +220,7 @@ export class MergeService {
     }
     const resume = this.deps.mainWatch.pause(repo.id);
     try {
-      const again = await gitMergePreflight(repo.mainPath, lane.path, branch);
+      const again = await gitMergePreflight(repo.mainPath, lane.path, branch, config.strategy);
       const failed = again.checks.filter((c) => !c.ok);
       if (failed.length || again.laneHead !== testedHead) {
         const message = failed.length ? failed.map((c) => c.message).join('; ') : `${lane.name} moved while its check ran (now at ${again.laneHead.slice(0, 12)}); merge again`;

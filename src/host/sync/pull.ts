@@ -1,4 +1,5 @@
 import type { Connection } from 'mysql2/promise';
+import { EntryPayloads } from '../../shared/briefs';
 import type { BriefService } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
 import type { SyncStateStore } from './sync-state-store';
@@ -23,8 +24,16 @@ export async function pullBatch(conn: Connection, briefs: BriefService, store: B
   const rows = result as SharedRow[];
   if (rows.length === 0) return 0;
   const last = Number(rows[rows.length - 1]!.seq);
+  const entries = rows.map(sharedRowToEntry);
+  for (const e of entries) {
+    // A kind a newer Grove writes: said as such (the pull stops there until this Grove is
+    // upgraded), rather than folded into a brief as nothing and refused as a broken trace.
+    if (!Object.hasOwn(EntryPayloads, e.kind)) {
+      throw new PullRefused(`The shared store holds entry ${e.id} of a kind this Grove does not know ("${String(e.kind).slice(0, 40)}"), written by a newer Grove: upgrade Grove on this machine, and sync goes on from there`);
+    }
+  }
   store.transaction(() => {
-    const applied = briefs.importEntries(rows.map(sharedRowToEntry), { origin: 'shared' });
+    const applied = briefs.importEntries(entries, { origin: 'shared' });
     if (!applied.ok) throw new PullRefused(`The shared store holds entries this Grove cannot apply (${applied.error.message})`);
     state.setCursor(last);
   });

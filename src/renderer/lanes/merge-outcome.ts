@@ -60,6 +60,7 @@ export const CHECK_LABELS: Record<MergeCheck['name'], string> = {
   'main-clean': 'MAIN clean',
   ahead: 'Something to merge',
   conflicts: 'No conflicts',
+  'fast-forward': 'Fast-forward',
   objects: 'Objects intact',
   check: "Lane's check",
 };

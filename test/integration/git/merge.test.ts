@@ -258,6 +258,18 @@ describe('mergeIntoMain', () => {
     expectNothingLost(before);
   });
 
+  it('with ff-only, the preflight already says a diverged MAIN cannot fast-forward (not the merge, under the lock)', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'feature.txt', 'feature\n');
+    expect(check((await gitMergePreflight(main, lane, 'lane', 'ff-only')).checks, 'fast-forward')).toMatchObject({ ok: true });
+    commitIn(main, 'hotfix.txt', 'fix\n');
+    const pre = await gitMergePreflight(main, lane, 'lane', 'ff-only');
+    expect(failing(pre.checks)).toEqual(['fast-forward']);
+    expect(check(pre.checks, 'fast-forward').message).toContain('rebase the lane onto MAIN');
+    // Another strategy merges a diverged MAIN: no such check.
+    expect(pre.checks.length - 1).toBe((await gitMergePreflight(main, lane, 'lane', 'ff')).checks.length);
+  });
+
   it('ff-only fast-forwards when it can', async () => {
     const { main, lane } = makeMainAndLane();
     const tip = commitIn(lane, 'feature.txt', 'feature\n');

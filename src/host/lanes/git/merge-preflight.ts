@@ -22,7 +22,8 @@ export interface MergePreflight {
   canFastForward: boolean;
 }
 
-export async function gitMergePreflight(mainPath: string, lanePath: string, branch: string): Promise<MergePreflight> {
+/** `strategy`: grove.yaml's `merge.strategy`; with `ff-only`, a branch MAIN has moved past fails here, not under the lock. */
+export async function gitMergePreflight(mainPath: string, lanePath: string, branch: string, strategy: 'ff' | 'ff-only' | 'no-ff' = 'ff'): Promise<MergePreflight> {
   await requireWorktree(mainPath, 'MAIN');
   // Independent reads run side by side: on a large tree the two status scans dominate.
   const [head, symbolic, tip] = await Promise.all([
@@ -42,6 +43,13 @@ export async function gitMergePreflight(mainPath: string, lanePath: string, bran
   ]);
   const checks = [laneCheck, mainCheck, await ahead(mainPath, mainHead, branch, branchHead, merge), conflicts(branch, branchHead, merge)];
   const canFastForward = fastForward !== null && fastForward.code === 0;
+  if (strategy === 'ff-only' && branchHead) {
+    checks.push(
+      canFastForward
+        ? { name: 'fast-forward', ok: true, message: `MAIN can fast-forward to ${branch} (merge.strategy: ff-only).`, detail: [] }
+        : { name: 'fast-forward', ok: false, message: `MAIN has commits ${branch} lacks, and merge.strategy is ff-only: rebase the lane onto MAIN (grove lane rebase), then merge again.`, detail: [] },
+    );
+  }
   return { checks, mainHead, laneHead: branchHead ?? '', mainBranch, canFastForward };
 }
 
