@@ -16,6 +16,13 @@ import { readLoopbackPorts } from './loopback-ports';
  */
 export type BridgeKind = 'host' | 'loopback';
 
+/**
+ * Loopback ports a lane with `network: loopback` is not carried to, whatever listens there:
+ * 53, a resolver that answers over TCP (a name lookup carries data off the machine), and 22,
+ * the machine's ssh server (a login there is a shell outside any sandbox).
+ */
+export const WITHHELD_PORTS: ReadonlySet<number> = new Set([22, 53]);
+
 /** The longest first line a loopback connection may send before its bytes, and how long it may take. */
 const MAX_LINE = 32;
 const FIRST_LINE_MS = 10_000;
@@ -81,8 +88,8 @@ export class HostBridge {
       const line = head.subarray(0, nl).toString('latin1');
       const rest = head.subarray(nl + 1);
       const port = /^CONNECT (\d{1,5})$/.exec(line)?.[1];
-      if (line === 'PORTS') client.end(`${this.loopbackPorts().join(',')}\n`);
-      else if (port && Number(port) > 0 && Number(port) < 65536) carry(client, Number(port), rest);
+      if (line === 'PORTS') client.end(`${this.loopbackPorts().filter((p) => !WITHHELD_PORTS.has(p)).join(',')}\n`);
+      else if (port && Number(port) > 0 && Number(port) < 65536 && !WITHHELD_PORTS.has(Number(port))) carry(client, Number(port), rest);
       else client.destroy();
     };
     client.on('data', onData);

@@ -64,6 +64,9 @@ export interface Outbox {
   clear(): void;
 }
 
+/** About 2 MB of entries' text a batch carries at most (utf8mb4 may make it up to 4 times that on the wire). */
+export const MAX_BATCH_CHARS = 2 * 1024 * 1024;
+
 export function createOutbox(db: Db): Outbox {
   let enabled = false;
   let generation = 0;
@@ -92,7 +95,18 @@ export function createOutbox(db: Db): Outbox {
       ).run(WITHHELD_DIFF);
     },
     nextBatch(limit, after = -1) {
-      const rows = next.all(after, limit) as (Partial<EntryRow> & { entry_id: string; outbox_seq: number })[];
+      const read = next.all(after, limit) as (Partial<EntryRow> & { entry_id: string; outbox_seq: number })[];
+      // Bounded by size too: a batch is one statement within one timeout, and 500 long specs
+      // (each refinement carries its whole spec) would not cross a slow link in time, failing
+      // the same way on every retry. One entry, however large, always goes.
+      let bytes = 0;
+      let count = 0;
+      for (const r of read) {
+        bytes += (typeof r.payload === 'string' ? r.payload.length : 0) + (typeof r.redacted === 'string' ? r.redacted.length : 0);
+        if (count > 0 && bytes > MAX_BATCH_CHARS) break;
+        count++;
+      }
+      const rows = read.slice(0, count);
       return {
         ids: rows.map((r) => r.entry_id),
         entries: rows.filter((r): r is EntryRow & { entry_id: string; outbox_seq: number } => typeof r.id === 'string').map(rowToEntry),

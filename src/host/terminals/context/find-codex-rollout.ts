@@ -1,4 +1,4 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -78,7 +78,10 @@ function sessionMeta(path: string): Meta {
 function firstLine(path: string): string | { skip: string } | null {
   let fd: number | null = null;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking and no symlinks, a plain file only: the sessions folder is the agent's to
+    // write, and a FIFO there (or a link to a device) must not stall the host (jsonl-tail.ts).
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    if (!fstatSync(fd).isFile()) return null;
     const parts: Buffer[] = [];
     let size = 0;
     for (;;) {

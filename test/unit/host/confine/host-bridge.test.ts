@@ -56,6 +56,17 @@ describe("the host's bridges", () => {
     expect(ports).toContain(port);
   });
 
+  it("loopback: never carries to port 53 (a resolver: names carry data out) or 22 (ssh: a shell outside), nor lists them", async () => {
+    // Port 53 and 22 may not be free to listen on here: the bridge's answer is checked, whatever listens.
+    const socketPath = join(makeTempDir('grove-bridge-'), 'run', 'b.sock');
+    const bridge = new HostBridge(socketPath, () => 1, 'loopback', () => [22, 53, 8080]);
+    expect(bridge.open()).toBeNull();
+    closers.push(() => bridge.close());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await talk(socketPath, 'PORTS\n')).toBe('8080\n');
+    for (const port of [22, 53]) expect(await talk(socketPath, `CONNECT ${port}\n`)).toBe('');
+  });
+
   it('loopback: anything else, or a first line too long, ends the connection', async () => {
     const socket = await opened('loopback');
     expect(await talk(socket, 'CONNECT 99999\n')).toBe('');

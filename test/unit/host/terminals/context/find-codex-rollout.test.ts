@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -45,5 +46,16 @@ describe('findCodexRollout', () => {
     writeFileSync(join(day, 'rollout-b.jsonl'), meta(5 << 20) + '\n');
     expect(findCodexRollout(home, '/lane', 0, () => true, now, onSkip)).toBeNull();
     expect(skipped).toEqual(['rollout-b.jsonl: its first line is longer than 4194304 bytes, so it is not a Codex session_meta line']);
+  });
+
+  it('passes over a FIFO (or a link) the agent put among the rollouts, without waiting on it, and finds the real one', () => {
+    const now = new Date();
+    const { home, day } = codexHome(now);
+    execFileSync('mkfifo', [join(day, 'rollout-0-fifo.jsonl')]);
+    symlinkSync('/dev/zero', join(day, 'rollout-1-link.jsonl'));
+    const path = join(day, `rollout-2026-12-03T13-21-16-${RECORDED_ID}.jsonl`);
+    copyFileSync(recorded, path);
+    // A blocking open of the FIFO would hang here for ever (no writer comes).
+    expect(findCodexRollout(home, RECORDED_CWD, 0, () => true, now, () => undefined)).toEqual({ path, sessionId: RECORDED_ID });
   });
 });
