@@ -4,6 +4,7 @@ import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { readSyncPassword } from './sync-password';
 import { prepareSharedSession, sharedConnectionOptions } from './shared-connection';
 import type { SyncConfig } from './sync-state-store';
+import { StepTimeout } from './step-timeout';
 
 /**
  * The one claim a brief may have across every host, decided by the shared store's
@@ -58,7 +59,6 @@ export function sharedLeaseMs(env: NodeJS.ProcessEnv): number {
 /** Two askers inserting the same absent row: one waits for the other and gets one of these; it asks again. */
 const RACE_CODES = new Set(['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK']);
 
-class StepTimeout extends Error {}
 class Refused extends Error {}
 
 type ClaimRow = RowDataPacket & { holder_origin: string; holder_id: string; holder_name: string; since: string; lapsed: number };

@@ -11,7 +11,8 @@ import { maskSecrets, type Logger } from '../logger';
 import type { Outbox } from './outbox';
 import { uploadWantedImages } from './image-repair';
 import { sweepDue, sweepUnnamedImages } from './image-sweep';
-import { pullBatch, PULL_BATCH, PullRefused } from './pull';
+import { pullBatch, PULL_BATCH } from './pull';
+import { classifyRoundError as classify } from './round-errors';
 import { readRoundCounters } from './round-counters';
 import { RoundSuperseded } from './round-superseded';
 import { pushWaiting } from './push-waiting';
@@ -21,6 +22,7 @@ import { INITIAL_PACING, nextRound, POLL_MS, stateAfter, type Pacing, type Round
 import { readSyncPassword, type PasswordSource } from './sync-password';
 import { writeSyncPassword } from './sync-password-file';
 import type { SyncConfig, SyncStateStore } from './sync-state-store';
+import { StepTimeout } from './step-timeout';
 
 /**
  * Sync with the team's shared MySQL (docs/sync.md): rounds of pull → apply → push on a timer,
@@ -59,7 +61,6 @@ export function syncTimeoutMs(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(n) && n >= SYNC_TIMEOUT_RANGE.min && n <= SYNC_TIMEOUT_RANGE.max ? n : DEFAULT_TIMEOUT_MS;
 }
 
-class StepTimeout extends Error {}
 
 export class SyncService {
   private conn: Connection | null = null;
@@ -513,25 +514,3 @@ export class SyncService {
 // Where callers have always found it; it lives beside the connection options now.
 export { parseSyncUrl };
 
-/** MySQL's answer in a sentence for the operator: refused (a person must act) or offline (it retries). */
-function classify(e: unknown, config: SyncConfig, timeoutMs: number): RoundOutcome {
-  if (e instanceof PullRefused) return { kind: 'refused', message: e.message };
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-  if (e instanceof StepTimeout || code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT') return { kind: 'offline', message: `${config.url} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying. Local work goes on.` };
-  const target = parseSyncUrl(config.url);
-  switch (code) {
-    case 'ER_ACCESS_DENIED_ERROR':
-    case 'ER_DBACCESS_DENIED_ERROR':
-    case 'ER_TABLEACCESS_DENIED_ERROR':
-      return {
-        kind: 'refused',
-        message: `${config.url} refused user ${target.user} (${code === 'ER_ACCESS_DENIED_ERROR' ? 'wrong password, or the user may not connect from here' : 'no rights on the database'}): fix GROVE_SYNC_PASSWORD or the data dir's sync-password file, or the user's grants.`,
-      };
-    case 'ER_BAD_DB_ERROR':
-      return { kind: 'refused', message: `${config.url}: the server has no database ${target.database}; create it (CREATE DATABASE ${target.database}) and grant ${target.user} on it.` };
-    case 'HANDSHAKE_NO_SSL_SUPPORT':
-      return { kind: 'refused', message: `${config.url} does not offer TLS, but sync asks for it (--tls ${config.tls}); enable TLS on the server or set --tls off.` };
-  }
-  const detail = e instanceof Error ? e.message : String(e);
-  return { kind: 'offline', message: `${config.url} cannot be reached (${detail || code}); retrying. Local work goes on.` };
-}
