@@ -241,6 +241,8 @@ export class BriefService {
       const freed: string[] = [];
       const titles: { briefId: string; title: string }[] = [];
       let skipped = 0;
+      /** Briefs with a redaction here: only their new entries are looked up for one naming them. */
+      const redactionsIn = store.briefsWithRedactions();
       // The lowest number a renumbering may give: past every number this import folded or gave.
       let numbersFrom = 1;
       /** The brief takes the next number free here and in this import, recorded as Grove's renumbering. */
@@ -297,14 +299,19 @@ export class BriefService {
           store.tombstone(stored.id, { ...stored.payload, diff: WITHHELD_DIFF }, null);
           rewrote = true;
         }
-        if (e.kind === 'redaction' && e.payload) {
-          const target = store.entry(e.payload.entryId);
-          if (target && target.briefId === e.briefId && !target.redacted && scrubbed(target).ok) {
-            const applied = this.applyRedaction(target, { by: e.actor, reason: e.payload.reason, at: e.at, redactionId: e.id });
-            touch(e.briefId).replaced.push(...applied.replaced);
+        // A redaction and the entry it names may come in either order: a redaction applies to its
+        // entry when both are here, whichever came last (an entry imported elsewhere, and pushed
+        // by its author after the redaction, reaches this host after it).
+        const redaction = e.kind === 'redaction' ? e : redactionsIn.has(e.briefId) && !e.redacted ? store.redactionNaming(e.briefId, e.id) : null;
+        if (e.kind === 'redaction') redactionsIn.add(e.briefId);
+        if (redaction?.kind === 'redaction' && redaction.payload) {
+          const target = redaction === e ? store.entry(redaction.payload.entryId) : store.entry(e.id);
+          if (target && target.briefId === redaction.briefId && !target.redacted && scrubbed(target).ok) {
+            const applied = this.applyRedaction(target, { by: redaction.actor, reason: redaction.payload.reason, at: redaction.at, redactionId: redaction.id });
+            touch(redaction.briefId).replaced.push(...applied.replaced);
             rewrote = true;
             freed.push(...applied.freed);
-            if (applied.title !== null) titles.push({ briefId: e.briefId, title: applied.title });
+            if (applied.title !== null) titles.push({ briefId: redaction.briefId, title: applied.title });
           }
         }
       }

@@ -47,6 +47,10 @@ export interface BriefStore {
   /** Stores an entry; one written here (`local`, the default) is queued for the shared store when sync is on. */
   insert(entry: NewEntry, origin?: EntryOrigin): BriefEntry;
   hasEntry(id: string): boolean;
+  /** The briefs that hold a redaction entry. */
+  briefsWithRedactions(): Set<string>;
+  /** The redaction entry of `briefId` that names `entryId`, if one is here (one may arrive before what it redacts). */
+  redactionNaming(briefId: string, entryId: string): BriefEntry | null;
   /** The latest stamp any entry here carries (an HLC stamp sorts as text), or null for none. */
   latestStamp(): string | null;
   entry(id: string): BriefEntry | null;
@@ -151,6 +155,8 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
   const optimizeSearch = db.prepare("INSERT INTO brief_search (brief_search) VALUES ('optimize')");
   let removedSincePurge = false;
   const selectLatestStamp = db.prepare('SELECT MAX(hlc) AS hlc FROM brief_entries');
+  const selectRedactedBriefs = db.prepare("SELECT DISTINCT brief_id FROM brief_entries WHERE kind = 'redaction'");
+  const selectRedactionNaming = db.prepare("SELECT * FROM brief_entries WHERE brief_id = ? AND kind = 'redaction' AND json_extract(payload, '$.entryId') = ? ORDER BY seq LIMIT 1");
   const selectEntry = db.prepare('SELECT * FROM brief_entries WHERE id = ?');
   const selectPage = db.prepare('SELECT * FROM brief_entries WHERE brief_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
   const selectBefore = db.prepare('SELECT 1 FROM brief_entries WHERE brief_id = ? AND seq < ? LIMIT 1');
@@ -239,6 +245,11 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     },
     hasEntry: (id) => selectEntry.get(id) !== undefined,
     latestStamp: () => (selectLatestStamp.get() as { hlc: string | null }).hlc,
+    briefsWithRedactions: () => new Set((selectRedactedBriefs.all() as { brief_id: string }[]).map((r) => r.brief_id)),
+    redactionNaming(briefId, entryId) {
+      const row = selectRedactionNaming.get(briefId, entryId) as EntryRow | undefined;
+      return row ? rowToEntry(row) : null;
+    },
     entry(id) {
       const row = selectEntry.get(id) as EntryRow | undefined;
       return row ? rowToEntry(row) : null;

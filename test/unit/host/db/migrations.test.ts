@@ -115,6 +115,11 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at, key_digest, port) VALUES ('c15', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z', 'k15', 7777)").run();
     expect(() => db.prepare("INSERT INTO browser_sessions (digest, created_at, last_used_at, key_digest, port) VALUES ('c15b', '2026-12-06T00:00:00Z', '2026-12-06T00:00:00Z', 'k15', 7777)").run()).toThrow(/UNIQUE/);
   },
+  16: (db) => {
+    // The redactions' index is there, and the lookup of a brief's redactions uses it.
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT DISTINCT brief_id FROM brief_entries WHERE kind = 'redaction'").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('brief_entries_redactions');
+  },
 };
 
 /** The repos columns every version has; later versions add to them. */
