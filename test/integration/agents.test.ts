@@ -101,10 +101,12 @@ describe('agents in terminals', () => {
     const file = join(makeTempDir(), 'out.txt');
     const content = Buffer.from(Array.from({ length: 40_000 }, (_, i) => `row ${i} ${'z'.repeat(40)}\n`).join(''));
     writeFileSync(file, content);
-    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', `stty raw -echo; read go; exec cat "${file}"`], restart: 'never' });
+    // "ready" once the terminal no longer echoes: a key typed before would come back as output.
+    const agent = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', `stty raw -echo; printf ready; read go; exec cat "${file}"`], restart: 'never' });
     const lagging = await client(host);
     lagging.setAcking(false);
     await lagging.attach(agent.id, 0);
+    await expect.poll(() => lagging.received(agent.id).toString()).toBe('ready');
     await lagging.type(agent.id, 'go\n'); // raw mode: no CR → NL translation
     await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind, { timeout: 20_000 }).toBe('exited');
     expect(lagging.detachedReasons).toEqual([]);
@@ -113,8 +115,9 @@ describe('agents in terminals', () => {
     const out = await api(host, 'agents.output', { id: agent.id, since: 0, limit: 4 * 1024 * 1024 });
     const data = Buffer.from((out.body.result as { data: string }).data, 'base64');
     expect(info.outputEnd).toBe(data.length);
-    expect(data.length).toBe(content.length);
-    expect(data.equals(content)).toBe(true);
+    const expected = Buffer.concat([Buffer.from('ready'), content]);
+    expect(data.length).toBe(expected.length);
+    expect(data.equals(expected)).toBe(true);
   });
 
   it('stops the whole tree, including a daemonized grandchild that ignores SIGTERM', async () => {
