@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkObjectsSince, sharedObjectsCheck } from '../../../src/host/lanes/git/object-integrity';
@@ -47,6 +47,22 @@ describe('the shared object store\'s check', () => {
 
     const found = await checkObjectsSince(main, Date.parse(LONG_AGO));
     expect(found.forged).toEqual([readme]);
+  });
+
+  it('as a merge check: refuses a symbolic link planted in the shared refs or reflogs (git would write through it)', async () => {
+    const { main } = repoWithLane();
+    const dataDir = makeTempDir();
+    const repo = { id: 'r1', mainPath: main, addedAt: LONG_AGO };
+    const elsewhere = makeTempDir();
+    mkdirSync(join(main, '.git', 'refs', 'grove'), { recursive: true });
+    symlinkSync(elsewhere, join(main, '.git', 'refs', 'grove', 'recovery'));
+    symlinkSync(join(elsewhere, 'bashrc'), join(main, '.git', 'logs', 'HEAD.planted'));
+    const failed = await sharedObjectsCheck(repo, dataDir);
+    expect(failed).toMatchObject({ name: 'objects', ok: false, message: expect.stringContaining('refs hold 2 symbolic links, written from a lane') });
+    expect([...failed.detail].sort()).toEqual(['logs/HEAD.planted', 'refs/grove/recovery']);
+    rmSync(join(main, '.git', 'refs', 'grove', 'recovery'));
+    rmSync(join(main, '.git', 'logs', 'HEAD.planted'));
+    expect((await sharedObjectsCheck(repo, dataDir)).ok).toBe(true);
   });
 
   it('as a merge check: names the object, keeps its mark until the store is clean, and checks only what was written since', async () => {

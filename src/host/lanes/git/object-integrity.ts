@@ -101,6 +101,18 @@ function safeReaddir(dir: string): string[] {
  * written since the repository was added.
  */
 export async function sharedObjectsCheck(repo: { id: string; mainPath: string; addedAt: string }, dataDir: string): Promise<MergeCheck> {
+  // The shared refs and reflogs, which a lane writes too: a symbolic link there makes the
+  // host's git (a merge's reflog line, a recovery ref) write wherever it points.
+  const common = (await runGit(repo.mainPath, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).stdout.trim();
+  const links = [...symlinksUnder(join(common, 'refs'), 'refs'), ...symlinksUnder(join(common, 'logs'), 'logs')];
+  if (links.length > 0) {
+    return {
+      name: 'objects',
+      ok: false,
+      message: `The shared ${links.length === 1 ? 'refs hold a symbolic link' : `refs hold ${links.length} symbolic links`}, written from a lane: git would write through ${links.length === 1 ? 'it' : 'them'} to wherever ${links.length === 1 ? 'it points' : 'they point'}; MAIN is not touched. Remove the lane's agents, then delete ${links.length === 1 ? 'it' : 'them'} (in ${common})`,
+      detail: links.slice(0, 40),
+    };
+  }
   const mark = join(dataDir, 'objects-checked', repo.id);
   const since = readMark(mark) ?? Date.parse(repo.addedAt);
   const began = Date.now();
@@ -115,6 +127,17 @@ export async function sharedObjectsCheck(repo: { id: string; mainPath: string; a
   }
   writeMark(mark, began - MARK_MARGIN_MS);
   return { name: 'objects', ok: true, message: `${checked} object file${checked === 1 ? '' : 's'} written since the last check match their names`, detail: [] };
+}
+
+/** Every symbolic link under `dir` (not followed), as paths relative to the git folder. */
+function symlinksUnder(dir: string, rel: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isSymbolicLink() ? [`${rel}/${e.name}`] : e.isDirectory() ? symlinksUnder(join(dir, e.name), `${rel}/${e.name}`) : []));
 }
 
 /** Coarse timestamps (2 s on FAT, 1 s on some network file systems): an object written just before a check began is checked again next time. */
