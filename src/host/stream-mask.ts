@@ -15,12 +15,17 @@ const MAX_HELD = 64 * HOLD_CHARS;
 
 export interface StreamMask {
   push(chunk: string): void;
-  /** Lets out what is held, masked; pushes after it start afresh. */
+  /** Lets out what is held, masked, and goes on (a job's step begins: what came before it is told first). */
+  flush(): void;
+  /** Lets out what is held, masked; what is pushed after it goes out at once. */
   end(): void;
 }
 
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+
 export function createStreamMask(mask: (text: string) => string, emit: (masked: string) => void, hold = HOLD_CHARS): StreamMask {
   let held = '';
+  let ended = false;
   let timer: NodeJS.Timeout | null = null;
   const release = (): void => {
     if (timer) clearTimeout(timer);
@@ -32,23 +37,35 @@ export function createStreamMask(mask: (text: string) => string, emit: (masked: 
   return {
     push(chunk) {
       if (chunk === '') return;
+      // After the end (a pipe's last partial character, told late): out at once, not held
+      // behind a timer past whatever followed the end.
+      if (ended) return emit(mask(chunk));
       const raw = held + chunk;
       if (timer) clearTimeout(timer);
       timer = null;
-      if (raw.length > MAX_HELD) {
+      let cut = Math.max(0, raw.length - hold);
+      if (cut > 0) {
+        const whole = mask(raw);
+        const fits = (at: number): boolean => mask(raw.slice(0, at)) + mask(raw.slice(at)) === whole;
+        // Never between the halves of a character outside the BMP (an emoji), never inside a secret.
+        const settle = (at: number): number => (at > 0 && isHighSurrogate(raw.charCodeAt(at - 1)) ? at - 1 : at);
+        cut = settle(cut);
+        while (cut > 0 && !fits(cut)) cut = settle(Math.max(0, cut - hold));
+      }
+      if (raw.length - cut > MAX_HELD) {
+        // Secrets end to end, with no place to cut between them: all of it, masked whole.
         held = raw;
         return release();
       }
-      let cut = raw.length - hold;
-      if (cut > 0) {
-        const whole = mask(raw);
-        while (cut > 0 && mask(raw.slice(0, cut)) + mask(raw.slice(cut)) !== whole) cut = Math.max(0, cut - hold);
-      }
       if (cut > 0) emit(mask(raw.slice(0, cut)));
-      held = cut > 0 ? raw.slice(cut) : raw;
+      held = raw.slice(cut);
       timer = setTimeout(release, IDLE_MS);
       timer.unref?.();
     },
-    end: release,
+    flush: release,
+    end() {
+      release();
+      ended = true;
+    },
   };
 }

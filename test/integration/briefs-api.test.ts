@@ -77,8 +77,8 @@ describe('the briefs clock across a restart, and what an import may carry', () =
     const created = (await api(host, 'briefs.create', { via: 'api', title: 'made here' })).body.result as { brief: { id: string } };
     const exported = ((await api(host, 'briefs.export', {})).body.result as { entries: BriefEntry[] }).entries;
     const [first] = exported.filter((e) => e.briefId === created.brief.id);
-    // The same brief as another host made it, its clock four years ahead (2030).
-    const ahead = { ...first!, id: uuidv7(), briefId: uuidv7(), hlc: '1900000000000-0000-elsewhere' };
+    // The same brief as another host made it, its clock twelve hours ahead.
+    const ahead = { ...first!, id: uuidv7(), briefId: uuidv7(), hlc: `${Date.now() + 12 * 3600_000}-0000-elsewhere` };
     expect((await api(host, 'briefs.import', { entries: [ahead] })).body.ok).toBe(true);
     await host.stop();
     host = await startHostProcess({ home: host.home });
@@ -96,6 +96,7 @@ describe('the briefs clock across a restart, and what an import may carry', () =
     for (const [bad, said] of [
       [{ ...first!, id: 'x'.repeat(100), briefId: uuidv7() }, /its id "x+" is not an id Grove writes/],
       [{ ...first!, id: uuidv7(), briefId: uuidv7(), hlc: 'zzz' }, /its hlc "zzz" is not a stamp Grove writes/],
+      [{ ...first!, id: uuidv7(), briefId: uuidv7(), hlc: '9999999999999-0000-future' }, /its hlc is \d+ days ahead of this machine's clock/],
     ] as const) {
       const r = await api(host, 'briefs.import', { entries: [bad] });
       expect(r.body.error).toMatchObject({ code: 'brief_import_invalid', message: expect.stringMatching(said) });

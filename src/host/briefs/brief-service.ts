@@ -27,6 +27,9 @@ import { lateReach, redactionSpread, titleSetBy, WITHHELD_DIFF } from './redacti
 import { findCycle } from './relationship-cycles';
 import { GroupCommit } from '../db/group-commit';
 
+/** How far ahead of this machine's clock an imported entry's stamp may be (another machine's clock, set a little ahead). */
+const MAX_STAMP_AHEAD_MS = 24 * 60 * 60 * 1000;
+
 /** An entry's or a brief's id, as Grove makes them (uuidv7), any UUID's shape. */
 const ENTRY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -265,13 +268,20 @@ export class BriefService {
           skipped++;
           continue;
         }
-        // What every store and the shared one can hold, and order: ids as Grove makes them (the
-        // shared table's columns are 36 characters), a stamp as a clock writes one (one of any
-        // other shape would sort past every real one, and win every conflict everywhere).
-        for (const [what, id] of [['id', e.id], ['briefId', e.briefId]] as const) {
-          if (!ENTRY_ID.test(id)) return invalid(e, `its ${what} "${id.slice(0, 60)}" is not an id Grove writes (a UUID, 36 characters); was the file edited?`);
+        // A file's entries (a pull's were checked by the host that pushed them, and one old row
+        // refused here would stop every host's pull) must be what every store and the shared one
+        // can hold and order: ids as Grove makes them (the shared table's columns are 36
+        // characters), a stamp as a clock writes one (one of any other shape, or far ahead,
+        // would sort past every real one, win every conflict everywhere, and pull clocks along).
+        if (origin === 'local') {
+          for (const [what, id] of [['id', e.id], ['briefId', e.briefId]] as const) {
+            if (!ENTRY_ID.test(id)) return invalid(e, `its ${what} "${id.slice(0, 60)}" is not an id Grove writes (a UUID, 36 characters); was the file edited?`);
+          }
+          const stamp = parseStamp(e.hlc);
+          if (stamp === null) return invalid(e, `its hlc "${e.hlc.slice(0, 60)}" is not a stamp Grove writes (<13-digit ms>-<4-digit counter>-<node>); was the file edited?`);
+          const ahead = stamp.ms - this.now().getTime();
+          if (ahead > MAX_STAMP_AHEAD_MS) return invalid(e, `its hlc is ${Math.round(ahead / 86_400_000)} days ahead of this machine's clock; was the file edited, or is a clock wrong?`);
         }
-        if (parseStamp(e.hlc) === null) return invalid(e, `its hlc "${e.hlc.slice(0, 60)}" is not a stamp Grove writes (<13-digit ms>-<4-digit counter>-<node>); was the file edited?`);
         const known = isKnown(e.briefId);
         if (e.kind === 'created' ? known : !known) {
           return invalid(e, e.kind === 'created' ? `it creates brief ${e.briefId}, which this store already has under another entry` : `it belongs to brief ${e.briefId}, which neither this store nor the import creates (export from the start, or import the earlier file first)`);

@@ -58,7 +58,7 @@ export function startJob(
     step(index, total, title) {
       currentStep = title;
       flush();
-      masked.end();
+      masked.flush();
       events.append({ type: 'job.step', jobId: job.id, index, total, title });
     },
     output(data) {
@@ -67,7 +67,7 @@ export function startJob(
         pending += data.slice(0, Math.max(0, MAX_JOB_OUTPUT - emitted)) + '\n[grove: output cut at 2 MiB]\n';
         cut = true;
         flush();
-        masked.end();
+        masked.flush();
         return;
       }
       emitted += data.length;

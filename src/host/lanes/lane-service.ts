@@ -14,6 +14,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { archiveLane, archiveRefOf } from './git/archive-lane';
 import { listIgnored } from './git/ignored-files';
 import { laneHookArgs } from './git/lane-hooks';
+import { LinkedReflogError } from './git/reflog-links';
 import { describeLoss, laneLosses, type Loss } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
 import { WorktreeMissingError } from './git/require-worktree';
@@ -753,6 +754,7 @@ export function scrollbackDirOf(dataDir: string, archiveRef: string): string {
 export function gitFailure(e: unknown): ApiError {
   if (e instanceof WorktreeMissingError) return apiError('lane_missing', e.message, { path: e.path });
   if (e instanceof GitError) return apiError('git_failed', e.message, { args: e.args.join(' '), stderr: e.output.stderr.slice(0, 2000) });
+  if (e instanceof LinkedReflogError) return apiError('git_failed', e.message, { links: [...e.links] });
   throw e;
 }
 

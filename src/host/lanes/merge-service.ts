@@ -239,6 +239,7 @@ export class MergeService {
         branch,
         commit: testedHead,
         recoveryRef: `refs/grove/recovery/main/${stamp}`,
+        mainBefore: again.mainHead,
         gated: gate !== null,
         agents: this.deps.agentNamesIn(lane.path),
         at: new Date().toISOString(),
@@ -280,24 +281,39 @@ export class MergeService {
       this.deps.events.append({ type: 'merge.updated', merge: record });
       if (!gate) return ok(record);
 
-      try {
-        step(`gate: ${gate.label}`);
-        const gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups });
-        if (gated.ok) {
-          record = this.update(record, { state: 'merged' });
-          return ok(record);
-        }
-        const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
-        return err((await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), stamp)).error);
-      } catch (e) {
-        // Whatever broke once MAIN held the merge (a gate that could not run, a rollback git
-        // failed), MAIN holds a merge no gate passed: it waits for the operator, said loudly,
-        // rather than stay "gating" with nobody told.
+      // Whatever breaks once MAIN holds the merge (a gate that cannot run, a rollback whose git
+      // fails), MAIN may hold a merge no gate passed: it waits for the operator, said loudly,
+      // rather than stay "gating" with nobody told.
+      const stuck = async (e: unknown): Promise<Result<MergeRecord, ApiError>> => {
         const said = this.deps.mask(e instanceof Error ? e.message : String(e));
+        const head = await runGit(repo.mainPath, ['rev-parse', '--verify', '-q', 'HEAD'], { okCodes: [1, 128] }).catch(() => null);
+        if (head?.stdout.trim() === record.mainBefore) {
+          // The rollback itself went through; what failed came after it.
+          const merge = this.update(record, { state: 'rolled-back', gateOutput: said });
+          this.alert(repo, `MAIN's gate failed after merging ${lane.name}; MAIN was rolled back to ${record.mainBefore.slice(0, 12)}, and then Grove failed: ${said}`);
+          return err(apiError('merge_gate_failed', `MAIN's gate failed after merging ${lane.name}; MAIN was rolled back to ${record.mainBefore.slice(0, 12)} (then Grove failed: ${said}).`, { merge, output: said, rolledBack: true }));
+        }
         const why = `Grove merged ${lane.name} into MAIN, then failed before its gate "${gate.label}" decided: ${said}`;
         const merge = this.update(record, { state: 'awaiting-rollback', gateOutput: said });
         this.alert(repo, `${why}. MAIN keeps the merge until you roll it back (grove merge --rollback, or the Merges panel), or keep it.`);
         return err(apiError('merge_gate_failed', `${why}. MAIN was NOT rolled back: roll it back (grove merge --rollback) or keep it.`, { merge, output: said, rolledBack: false }));
+      };
+      step(`gate: ${gate.label}`);
+      let gated: Awaited<ReturnType<typeof gate.run>>;
+      try {
+        gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups });
+      } catch (e) {
+        return stuck(e);
+      }
+      if (gated.ok) {
+        record = this.update(record, { state: 'merged' });
+        return ok(record);
+      }
+      const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
+      try {
+        return err((await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), stamp)).error);
+      } catch (e) {
+        return stuck(e);
       }
     } finally {
       resume();
@@ -407,9 +423,10 @@ export class MergeService {
     const why = live ? `Merging lane ${intent.laneName} into MAIN failed (${live.failed})` : stoppedMerging(intent);
     const git = (args: string[], okCodes: number[] = []) => runGit(repo.mainPath, args, { okCodes });
     const rev = async (name: string): Promise<string> => (await git(['rev-parse', '--verify', '-q', `${name}^{commit}`], [1])).stdout.trim();
-    const before = await rev(intent.recoveryRef);
+    const written = await rev(intent.recoveryRef);
     // The recovery ref is written before git merges: without it, MAIN was never touched.
-    if (!before) return this.deps.merges.settle(repo.id);
+    if (!written) return this.deps.merges.settle(repo.id);
+    const before = intent.mainBefore ?? written;
     const resume = this.deps.mainWatch.pause(repo.id);
     const alert = (message: string): void => {
       this.deps.merges.settle(repo.id);

@@ -18,6 +18,12 @@ export interface MergeIntent {
   commit: string;
   /** Written with MAIN's HEAD before git merges: no such ref, the merge never started. */
   recoveryRef: string;
+  /**
+   * MAIN's HEAD when the merge was intended, as the host read it: where an undoing goes. The
+   * recovery ref says the same, but lives in refs a lane's agent can write. (Absent in an
+   * intent written before this field was: the ref is taken then.)
+   */
+  mainBefore?: string;
   /** MAIN's gate was to check it. */
   gated: boolean;
   agents: string[];

@@ -42,17 +42,38 @@ export function classifyRoundError(e: unknown, config: SyncConfig, timeoutMs: nu
     // This host's own store, not the server: retrying will not help until someone looks.
     return { kind: 'refused', message: `This host's own store failed while applying the round (${code}${code === 'SQLITE_FULL' ? ': the disk is full' : ''}); see the host's log. Sync waits; local work may fail too.` };
   }
-  // SQLSTATE class 08 is a connection's failure, 40 a transaction rolled back (deadlock): they pass.
-  if (typeof err.sqlState === 'string' && !RETRIED.has(code) && !/^(08|40)/.test(err.sqlState)) {
-    // The server refused a statement: the same round would be refused again.
-    return { kind: 'refused', message: `${config.url} refused a statement of this round (${code || 'error'}${typeof err.errno === 'number' ? ` ${err.errno}` : ''}, SQLSTATE ${err.sqlState}); see the host's log. Sync waits until it is fixed (grove sync now tries again).` };
+  const serverCode = `${code || 'error'}${typeof err.errno === 'number' ? ` ${err.errno}` : ''}`;
+  if (REFUSED_STATEMENTS.has(code)) {
+    // The server refused what the round sends: the same round would be refused again.
+    return { kind: 'refused', message: `${config.url} refused a statement of this round (${serverCode}); see the host's log. Sync waits until it is fixed (grove sync now tries again).` };
+  }
+  if (typeof err.sqlState === 'string') {
+    // Any other answer of the server's passes, or may (read-only during a failover, a query
+    // timeout, a full disk there): retried, said by its code.
+    return { kind: 'offline', message: `${config.url} answered with an error (${serverCode}); retrying. Local work goes on.` };
   }
   const detail = code || (e instanceof Error ? e.constructor.name : 'unknown error');
   return { kind: 'offline', message: `${config.url} cannot be reached (${detail}); retrying. Local work goes on.` };
 }
 
+/** What the server says of the round's own statements or data: retrying sends the same again. */
+const REFUSED_STATEMENTS = new Set([
+  'ER_DATA_TOO_LONG',
+  'ER_PARSE_ERROR',
+  'ER_DUP_ENTRY',
+  'ER_BAD_FIELD_ERROR',
+  'ER_NO_SUCH_TABLE',
+  'ER_BAD_NULL_ERROR',
+  'ER_TRUNCATED_WRONG_VALUE',
+  'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
+  'ER_WRONG_VALUE_COUNT_ON_ROW',
+  'ER_WARN_DATA_OUT_OF_RANGE',
+  'ER_CHECK_CONSTRAINT_VIOLATED',
+  'ER_INVALID_CHARACTER_STRING',
+  'ER_COLUMNACCESS_DENIED_ERROR',
+  'ER_SPECIFIC_ACCESS_DENIED_ERROR',
+]);
+
 /** Certificate checks that fail under --tls verify (Node's codes). */
 const TLS_TRUST = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'HOSTNAME_MISMATCH']);
 
-/** Server errors that pass: a busy or restarting server, a lock that timed out, too many connections. */
-const RETRIED = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_TOO_MANY_USER_CONNECTIONS', 'ER_SERVER_SHUTDOWN', 'ER_QUERY_INTERRUPTED', 'ER_CONNECTION_KILLED', 'ER_NET_READ_INTERRUPTED', 'ER_NET_WRITE_INTERRUPTED', 'ER_SERVER_GONE_ERROR', 'ER_SERVER_LOST', 'ER_CLIENT_INTERACTION_TIMEOUT']);

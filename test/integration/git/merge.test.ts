@@ -429,6 +429,24 @@ describe('rollbackMain', () => {
     rmSync(lock);
   });
 
+  it('does not reset past a commit made while it waited for the index (the lock\'s holder was that commit)', async () => {
+    const { main, lane, mainBefore, mainAfter } = await merged('ff');
+    const lock = join(main, '.git', 'index.lock');
+    write(main, '.git/index.lock', '');
+    let committed = '';
+    setTimeout(() => {
+      rmSync(lock, { force: true });
+      committed = commitIn(main, 'hotfix.txt', 'made in MAIN meanwhile\n');
+    }, 300);
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter, keepRef: 'refs/grove/rolled-back/x' });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved' } });
+    expect(headOf(main)).toBe(committed);
+    expect(existsSync(join(main, 'hotfix.txt'))).toBe(true);
+    expect(git(main, 'for-each-ref', 'refs/grove/rolled-back')).toBe('');
+    expectNothingLost(before, { [main]: ['hotfix.txt'] });
+  });
+
   it('refuses when it would overwrite an edit to a merged file, changing nothing', async () => {
     const { main, lane, mainBefore, mainAfter } = await merged();
     write(main, 'feature.txt', 'edited in MAIN after the merge\n');

@@ -72,4 +72,37 @@ describe('createStreamMask', () => {
     stream.end();
     expect(out).toBe(mask(text));
   });
+
+  it('masks a secret cut by the 64 KiB reads of a busy pipe, read after read', () => {
+    const secret = SECRETS[0]!;
+    // Two 64 KiB reads, the secret across the boundary between them, then a third read.
+    const text = `${'a'.repeat(65_536 - 8)}${secret}${'b'.repeat(65_536 * 2)}`;
+    const chunks = [text.slice(0, 65_536), text.slice(65_536, 131_072), text.slice(131_072)];
+    const out = through(chunks);
+    expect(out).toBe(mask(text));
+    expect(out).not.toContain(secret);
+    // And again, the secret across the second boundary, with 1 KiB already held.
+    const later = `${'a'.repeat(131_072 - 10)}${secret}${'b'.repeat(70_000)}`;
+    expect(through([later.slice(0, 65_536), later.slice(65_536, 131_072), later.slice(131_072)])).toBe(mask(later));
+  });
+
+  it('never cuts between the two halves of an emoji, and lets out at once what comes after its end', () => {
+    const emoji = '🌳';
+    for (let pad = 0; pad < 4; pad++) {
+      let out = '';
+      const stream = createStreamMask(mask, (t) => (out += t), 8);
+      const text = `${'x'.repeat(pad)}${emoji.repeat(10)}`;
+      stream.push(text);
+      // What is out so far ends on a whole character.
+      expect(out).toBe(text.slice(0, out.length));
+      expect(/[\uD800-\uDBFF]$/.test(out)).toBe(false);
+      stream.end();
+      expect(out).toBe(text);
+    }
+    let out = '';
+    const stream = createStreamMask(mask, (t) => (out += t));
+    stream.end();
+    stream.push('late');
+    expect(out).toBe('late');
+  });
 });

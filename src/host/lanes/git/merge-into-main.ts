@@ -146,6 +146,12 @@ export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Pr
   // Another git holds MAIN's index for a moment (an editor's status every few seconds): wait it out.
   for (let tries = 1; reset.code !== 0 && isIndexBusy(reset.stderr) && tries < BUSY_TRIES; tries++) {
     await new Promise((r) => setTimeout(r, BUSY_WAIT_MS));
+    // The lock's holder was often a commit: MAIN must still be where the merge left it.
+    const now = await headOf(mainPath);
+    if (now !== o.expectedHead) {
+      if (o.keepRef) await runGit(mainPath, ['update-ref', '-d', o.keepRef, head]);
+      return err({ kind: 'main-moved', message: `MAIN moved on while the rollback waited for its index (its HEAD is ${short(now)}, not ${short(o.expectedHead)}), so rolling back would undo more than the merge. Nothing was changed; to go back anyway, run \`git reset --keep ${o.target}\` in MAIN.` });
+    }
     reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
   }
   if (reset.code !== 0) {

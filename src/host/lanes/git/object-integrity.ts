@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { MergeCheck } from '../../../shared/lanes';
+import { symlinksUnder } from './reflog-links';
 import { runGit } from './run-git';
 
 /**
@@ -104,7 +105,7 @@ export async function sharedObjectsCheck(repo: { id: string; mainPath: string; a
   // The shared refs and reflogs, which a lane writes too: a symbolic link there makes the
   // host's git (a merge's reflog line, a recovery ref) write wherever it points.
   const common = (await runGit(repo.mainPath, ['rev-parse', '--path-format=absolute', '--git-common-dir'])).stdout.trim();
-  const links = [...symlinksUnder(join(common, 'refs'), 'refs'), ...symlinksUnder(join(common, 'logs'), 'logs')];
+  const links = [...symlinksUnder(join(common, 'refs')), ...symlinksUnder(join(common, 'logs'))].map((path) => relative(common, path));
   if (links.length > 0) {
     return {
       name: 'objects',
@@ -127,17 +128,6 @@ export async function sharedObjectsCheck(repo: { id: string; mainPath: string; a
   }
   writeMark(mark, began - MARK_MARGIN_MS);
   return { name: 'objects', ok: true, message: `${checked} object file${checked === 1 ? '' : 's'} written since the last check match their names`, detail: [] };
-}
-
-/** Every symbolic link under `dir` (not followed), as paths relative to the git folder. */
-function symlinksUnder(dir: string, rel: string): string[] {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((e) => (e.isSymbolicLink() ? [`${rel}/${e.name}`] : e.isDirectory() ? symlinksUnder(join(dir, e.name), `${rel}/${e.name}`) : []));
 }
 
 /** Coarse timestamps (2 s on FAT, 1 s on some network file systems): an object written just before a check began is checked again next time. */

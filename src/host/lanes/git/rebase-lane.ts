@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { err, ok, type Result } from '../../../shared/result';
 import { fallbackIdentityArgs } from './commit-identity';
 import { writeRecoveryRef } from './recovery-ref';
+import { refuseLinkedReflogs } from './reflog-links';
 import { requireWorktree } from './require-worktree';
-import { laneHookArgs } from './lane-hooks';
 import { GitError, runGit } from './run-git';
 import { worktreeChanges } from './worktree-status';
 
@@ -29,6 +29,7 @@ export interface RebaseLaneError {
 
 export async function rebaseLane(lanePath: string, o: RebaseLaneOptions): Promise<Result<{ head: string; recoveryRef: string }, RebaseLaneError>> {
   await requireWorktree(lanePath, 'lane');
+  refuseLinkedReflogs(lanePath);
   if (o.onto.startsWith('-')) throw new Error(`cannot rebase onto ${JSON.stringify(o.onto)}: not a branch or commit`);
   if (await isRebasing(lanePath)) {
     return err({ kind: 'detached', message: 'A rebase is already in progress in the lane. Finish it (`git rebase --continue`) or abort it (`git rebase --abort`) there, then try again.', files: [] });
@@ -53,7 +54,7 @@ export async function rebaseLane(lanePath: string, o: RebaseLaneOptions): Promis
 
   const identity = await fallbackIdentityArgs(lanePath);
   // A user's rebase.autoStash or rebase.updateRefs must not stash anything or move other branches.
-  const args = [...identity, ...(await laneHookArgs(lanePath)), '-c', 'rebase.autoStash=false', '-c', 'rebase.updateRefs=false', 'rebase', onto];
+  const args = [...identity, '-c', 'rebase.autoStash=false', '-c', 'rebase.updateRefs=false', 'rebase', onto];
   const rebased = await runGit(lanePath, args, { okCodes: [1] });
   if (rebased.code === 0) return ok({ head: (await runGit(lanePath, ['rev-parse', 'HEAD'])).stdout.trim(), recoveryRef });
 

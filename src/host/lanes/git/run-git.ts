@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { COMMAND_GROUP_VAR, type CommandGroups } from '../setup/command-groups';
 
 /**
@@ -39,6 +41,26 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /**
+ * For git run in a linked worktree (a lane, the ops checkout): its hooks from the repository's
+ * own hooks folder only. A relative `core.hooksPath` (husky's `.husky/_`) would have git run
+ * hooks from the worktree's files, which a lane's agent writes, as the operator and outside
+ * the lane's confinement; and every ref update runs one (reference-transaction). Null for the
+ * main worktree (MAIN's hooks are MAIN's) or a folder that is no worktree.
+ */
+function worktreeHooksEnv(cwd: string): Record<string, string> | null {
+  let pointer: string;
+  try {
+    pointer = readFileSync(join(cwd, '.git'), 'utf8');
+  } catch {
+    return null; // a folder (MAIN's .git), or none
+  }
+  const gitDir = /^gitdir: (.+)$/m.exec(pointer)?.[1]?.trim();
+  const at = gitDir ? gitDir.lastIndexOf(`${sep}worktrees${sep}`) : -1;
+  if (!gitDir || at < 0) return null; // a submodule's pointer: no hooks run where git is asked to look
+  return { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_1: 'core.hooksPath', GIT_CONFIG_VALUE_1: join(resolve(cwd, gitDir.slice(0, at)), 'hooks') };
+}
+
+/**
  * A git run kept on record while it runs (command-groups.ts): its own process group, marked
  * in its environment (its hooks inherit the mark), so that a host killed meanwhile leaves a
  * record and the next host ends it before it looks at what it was doing.
@@ -62,7 +84,7 @@ export async function runGit(
 /** git's output and exit code (-1: killed by a signal, or it could not start). */
 function execGit(cwd: string, args: readonly string[], env: Record<string, string> | undefined): Promise<GitOutput> {
   return new Promise((resolve) => {
-    execFile('git', args as string[], { cwd, env: gitEnv(env), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env }), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -72,7 +94,7 @@ function execGit(cwd: string, args: readonly string[], env: Record<string, strin
 /** The same, on record in its own process group: spawn, not execFile, as only spawn starts one (`detached`). */
 function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, string> | undefined, group: GitRunGroup): Promise<GitOutput> {
   return new Promise((resolve) => {
-    const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = { stdout: '', stderr: '' };
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));

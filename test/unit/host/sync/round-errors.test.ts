@@ -20,8 +20,17 @@ describe("a failed sync round, said to the operator", () => {
   });
 
   it('retries what passes: a timeout, a deadlock, a server restarting or full of connections, a network error', () => {
-    for (const e of [new StepTimeout('x'), server('ER_LOCK_DEADLOCK', 1213, '40001', 'Deadlock'), server('ER_CON_COUNT_ERROR', 1040, '08004', 'Too many connections'), Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:3306'), { code: 'ECONNREFUSED' })]) {
-      expect(classifyRoundError(e, config, 10_000).kind).toBe('offline');
+    for (const e of [
+      new StepTimeout('x'),
+      server('ER_LOCK_DEADLOCK', 1213, '40001', 'Deadlock'),
+      server('ER_CON_COUNT_ERROR', 1040, '08004', 'Too many connections'),
+      server('ER_OPTION_PREVENTS_STATEMENT', 1290, 'HY000', 'The MariaDB server is running with the --read-only option'),
+      server('', 4031, 'HY000', `an error mysql2 has no name for, about '${SECRET_TEXT}'`),
+      Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:3306'), { code: 'ECONNREFUSED' }),
+    ]) {
+      const said = classifyRoundError(e, config, 10_000);
+      expect(said.kind).toBe('offline');
+      expect(said.kind !== 'synced' && said.message).not.toContain(SECRET_TEXT);
     }
   });
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commitAll } from '../../../../../src/host/lanes/git/commit-all';
+import { runGit } from '../../../../../src/host/lanes/git/run-git';
 import { addWorktree, git, makeRepo } from '../../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../../fixtures/temp-dir';
 
@@ -27,6 +28,11 @@ describe("the host's commits in a lane", () => {
     expect(git(lane, 'log', '-1', '--format=%s')).toBe("the lane's work");
     expect(head).toBe(git(lane, 'rev-parse', 'HEAD'));
     expect(existsSync(join(witnesses, 'lane-hook'))).toBe(false);
+    // Nor on any other git the host runs there: a ref update runs reference-transaction.
+    hook(join(lane, '.husky', '_', 'reference-transaction'), join(witnesses, 'lane-ref-hook'));
+    await runGit(lane, ['update-ref', 'refs/grove/recovery/lane/x', 'HEAD']);
+    expect(git(lane, 'rev-parse', 'refs/grove/recovery/lane/x')).toBe(head);
+    expect(existsSync(join(witnesses, 'lane-ref-hook'))).toBe(false);
 
     // Without it, MAIN's own hooks (which no agent can write) run as before.
     git(main, 'config', '--unset', 'core.hooksPath');
