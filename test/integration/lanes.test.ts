@@ -174,14 +174,14 @@ describe('removing lanes never loses work', () => {
     expect(existsSync(join(inner, '.git'))).toBe(true);
   });
 
-  it('refuses a lane whose ignored folder holds a git repository, even with archive; once moved out, the lane goes', async () => {
+  it('refuses a lane whose ignored folder holds a git repository with commits of its own, even with archive; once moved out, the lane goes', async () => {
     // vendor/ ignored for every worktree (the shared info/exclude): git status never looks in it.
     writeFileSync(join(git(main, 'rev-parse', '--path-format=absolute', '--git-common-dir'), 'info', 'exclude'), 'vendor/\n');
     const lane = await createLane('vendored');
     const tool = makeRepo(join(lane.path, 'vendor', 'tool'));
     commitIn(tool, 'patched.txt', 'a fix made in the vendored tool\n');
     const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
-    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('vendor/tool/ (in a folder git ignores)'), details: { archivable: false } });
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', message: expect.stringContaining('vendor/tool/ (in a folder git ignores: commits no remote has)'), details: { archivable: false } });
     expect(existsSync(join(tool, 'patched.txt'))).toBe(true);
     // Moved out by its owner: the ignored folder goes with the lane, as ignored folders do.
     renameSync(tool, join(makeTempDir(), 'tool'));

@@ -2,41 +2,76 @@ import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reposInIgnoredDirs } from '../../../../../src/host/lanes/git/ignored-repos';
-import { git, makeRepo } from '../../../../fixtures/git-repo';
+import { git, makeBareRepo, makeRepo } from '../../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../../fixtures/temp-dir';
 
 afterEach(() => removeTempDirs());
 
+/** A lane-like folder whose `vendor/` git ignores, and a remote to clone from. */
+function setup() {
+  const lane = makeTempDir();
+  mkdirSync(join(lane, 'vendor'));
+  const remote = makeBareRepo(join(makeTempDir(), 'tool.git'));
+  const seed = makeRepo(join(makeTempDir(), 'seed'));
+  git(seed, 'push', '-q', remote, 'main');
+  const clone = (rel: string): string => {
+    git(lane, 'clone', '-q', '-b', 'main', remote, rel);
+    return join(lane, rel);
+  };
+  return { lane, clone };
+}
+const commit = (dir: string, file: string): void => {
+  writeFileSync(join(dir, file), `${file}\n`);
+  git(dir, 'add', '.');
+  git(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', file);
+};
+
 describe('reposInIgnoredDirs', () => {
-  it('names every repository in the ignored folders, however deep, the folder itself too, and not inside one found', async () => {
-    const lane = makeTempDir();
-    makeRepo(join(lane, 'vendor', 'tool'));
-    makeRepo(join(lane, 'vendor', 'tool', 'inner'));
-    makeRepo(join(lane, 'vendor', 'deep', 'er', 'cache'));
+  it('passes over a clone with nothing of its own (a tool checkout, a cache), however deep, and an empty repository', async () => {
+    const { lane, clone } = setup();
+    clone('vendor/tool');
+    clone('vendor/deep/er/cache');
     git(lane, 'init', '-q', join(lane, 'vendor', 'empty'));
-    makeRepo(join(lane, 'scratch'));
-    mkdirSync(join(lane, 'vendor', 'plain', 'files'), { recursive: true });
-    writeFileSync(join(lane, 'vendor', 'plain', 'files', 'a.txt'), 'a\n');
-    // A worktree's `.git` is a file: a repository's checkout all the same.
-    mkdirSync(join(lane, 'vendor', 'linked'));
-    writeFileSync(join(lane, 'vendor', 'linked', '.git'), 'gitdir: /elsewhere\n');
-    expect((await reposInIgnoredDirs(lane, ['vendor/', 'scratch/', 'missing/'])).sort()).toEqual([
-      'scratch/ (in a folder git ignores)',
-      'vendor/deep/er/cache/ (in a folder git ignores)',
-      'vendor/empty/ (in a folder git ignores)',
-      'vendor/linked/ (in a folder git ignores)',
-      'vendor/tool/ (in a folder git ignores)',
+    expect(await reposInIgnoredDirs(lane, ['vendor/'])).toEqual([]);
+  });
+
+  it('names a repository with commits no remote has (on any branch), changes, untracked files or a stash', async () => {
+    const { lane, clone } = setup();
+    commit(clone('vendor/committed'), 'mine.txt');
+    writeFileSync(join(clone('vendor/edited'), 'README.md'), 'changed\n');
+    writeFileSync(join(clone('vendor/untracked'), 'notes.txt'), 'notes\n');
+    const stashed = clone('vendor/stashed');
+    writeFileSync(join(stashed, 'README.md'), 'stashed\n');
+    git(stashed, '-c', 'user.name=t', '-c', 'user.email=t@t', 'stash', '-q');
+    const branched = clone('vendor/branched');
+    git(branched, 'checkout', '-q', '-b', 'side');
+    commit(branched, 'side.txt');
+    git(branched, 'checkout', '-q', 'main');
+    makeRepo(join(lane, 'vendor', 'local-only'));
+    expect((await reposInIgnoredDirs(lane, ['vendor/'])).sort()).toEqual([
+      'vendor/branched/ (in a folder git ignores: commits no remote has)',
+      'vendor/committed/ (in a folder git ignores: commits no remote has)',
+      'vendor/edited/ (in a folder git ignores: changes not committed)',
+      'vendor/local-only/ (in a folder git ignores: commits no remote has)',
+      'vendor/stashed/ (in a folder git ignores: a stash)',
+      'vendor/untracked/ (in a folder git ignores: changes not committed)',
     ]);
   });
 
-  it('never runs git in them: a filter the repository configures is not run', async () => {
-    const lane = makeTempDir();
-    const planted = makeRepo(join(lane, 'vendor', 'planted'));
+  it('never runs a program a repository\'s config names (it reads through a git folder of its own), and names one it cannot read', async () => {
+    const { lane, clone } = setup();
+    const planted = clone('vendor/planted');
     const witness = join(makeTempDir(), 'ran');
     git(planted, 'config', 'filter.e.clean', `sh -c 'touch ${witness}; cat'`);
+    git(planted, 'config', 'core.fsmonitor', `sh -c 'touch ${witness}'`);
     writeFileSync(join(planted, '.gitattributes'), '* filter=e\n');
-    writeFileSync(join(planted, 'README.md'), 'touched\n');
-    expect(await reposInIgnoredDirs(lane, ['vendor/'])).toEqual(['vendor/planted/ (in a folder git ignores)']);
+    // Same size, new content: git must read (and, with that config, filter) the file to know.
+    writeFileSync(join(planted, 'README.md'), '# APP\n');
+    mkdirSync(join(lane, 'vendor', 'broken', '.git'), { recursive: true });
+    expect((await reposInIgnoredDirs(lane, ['vendor/'])).sort()).toEqual([
+      'vendor/broken/ (in a folder git ignores: Grove could not read it)',
+      'vendor/planted/ (in a folder git ignores: changes not committed)',
+    ]);
     expect(existsSync(witness)).toBe(false);
   });
 
@@ -47,4 +82,3 @@ describe('reposInIgnoredDirs', () => {
     expect(await reposInIgnoredDirs(lane, ['vendor/'])).toEqual([]);
   });
 });
-
