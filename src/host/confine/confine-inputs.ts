@@ -110,6 +110,32 @@ export const PERSONAL_STORES = [
 ];
 
 /**
+ * The folders in `tmp` where an ssh agent (`ssh-XXXX/agent.N`, as `ssh-agent` and
+ * `ssh -A` make them) and emacs's server (`emacs<uid>`) keep their sockets, the user's own:
+ * each signs or runs what a client asks, as the user and outside. Their names change with
+ * each session, so they are looked for at each launch.
+ */
+export function agentSocketDirs(tmp: string, uid: number): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^ssh-[A-Za-z0-9]+$/.test(n) || n === `emacs${uid}`)
+    .map((n) => join(tmp, n))
+    .filter((path) => {
+      try {
+        const st = lstatSync(path);
+        return st.isDirectory() && st.uid === uid;
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
  * Where the system answers name lookups over a Unix socket (systemd-resolved's, nscd's, the
  * system D-Bus that reaches resolved): with network none or loopback, names sent there would
  * still go out as DNS queries, and carry data with them. Hidden for those networks.
@@ -156,6 +182,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   }
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
   for (const path of PERSONAL_STORES) addHidden(expand(path));
+  for (const path of agentSocketDirs('/tmp', process.getuid?.() ?? 0)) addHidden(path);
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {
       mkdirSync(path, { mode: 0o700 });

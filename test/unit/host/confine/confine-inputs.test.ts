@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PERSONAL_STORES, CLI_DAEMON_DIRS, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
+import { PERSONAL_STORES, CLI_DAEMON_DIRS, agentSocketDirs, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
 import { addWorktree, makeRepo } from '../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
@@ -73,7 +73,7 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     const config = { lanes: { hidden: ['secrets', '~/.aws', '/nowhere/at/all'] }, setup: { copy: ['.env*'] } };
     const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config, bridgeDir: null, shown: [] };
     // The ways out of any sandbox are hidden on every launch (the next test).
-    const waysOut = new Set([...DESKTOP_SOCKETS(uid), ...CLI_DAEMON_DIRS(uid)]);
+    const waysOut = new Set([...DESKTOP_SOCKETS(uid), ...CLI_DAEMON_DIRS(uid), ...agentSocketDirs('/tmp', uid), ...PERSONAL_STORES.filter((p) => p.startsWith('/'))]);
     const hidden = (keyless: boolean) => confineInputs({ ...base, keyless }).hidden.filter((h) => !waysOut.has(h.path));
     expect(hidden(false)).toEqual([
       { path: join(p.main, 'secrets'), kind: 'dir' },
@@ -91,6 +91,16 @@ describe('a confined agent\'s paths, read from a real repository', () => {
       [join(p.home, '.cache', 'chromium'), join(p.home, '.config', 'chromium'), join(p.home, '.config', 'grove'), join(p.home, '.gnupg'), join(p.home, '.mozilla'), join(p.home, 'Library', 'Cookies')].sort().map((path) => ({ path, kind: 'dir' })),
     );
     expect(PERSONAL_STORES).toEqual(expect.arrayContaining(['~/.cache/chromium', '~/.gnupg', `/tmp/tmux-${uid}`]));
+  });
+
+  it("finds the user's ssh agents' and emacs's socket folders in a tmp, and nobody else's", () => {
+    const tmp = makeTempDir();
+    for (const dir of ['ssh-XyZ123', 'ssh-abc', `emacs${uid}`, 'emacs12345', 'tmux-0', 'sshd-like', 'ssh-']) mkdirSync(join(tmp, dir));
+    writeFileSync(join(tmp, 'ssh-file'), '');
+    expect(agentSocketDirs(tmp, uid).sort()).toEqual([join(tmp, `emacs${uid}`), join(tmp, 'ssh-XyZ123'), join(tmp, 'ssh-abc')].sort());
+    // Another user's are theirs (and not readable to the agent anyway).
+    expect(agentSocketDirs(tmp, uid + 1)).toEqual([]);
+    expect(agentSocketDirs(join(tmp, 'missing'), uid)).toEqual([]);
   });
 
   it('hides Codex\'s daemon dir, made where missing: Codex\'s own sandbox, nested, must find it to mask it', () => {
