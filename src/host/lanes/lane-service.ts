@@ -13,7 +13,7 @@ import { uuidv7 } from '../ids';
 import type { RepoStore } from '../repos/repo-store';
 import { archiveLane, archiveRefOf } from './git/archive-lane';
 import { listIgnored } from './git/ignored-files';
-import { laneHookArgs } from './git/lane-hooks';
+import { worktreeAddHooksEnv } from './git/lane-hooks';
 import { LinkedReflogError } from './git/reflog-links';
 import { describeLoss, laneLosses, type Loss } from './git/lane-losses';
 import { GitError, runGit } from './git/run-git';
@@ -646,7 +646,7 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
       listWorktrees(main),
       runGit(main, ['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { okCodes: [1, 128] }),
       runGit(main, ['show-ref', '--verify', '--quiet', `refs/remotes/origin/${branch}`], { okCodes: [1, 128] }),
-      laneHookArgs(main),
+      worktreeAddHooksEnv(main),
     ]);
     if (valid.code !== 0) {
       return err(apiError('lane_name_invalid', `"${branch}" is not a valid branch name for git.`, { branch }));
@@ -675,11 +675,11 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
         return err(apiError('lane_exists', `Branch ${branch} is already checked out in ${usedBy.path}.`, { branch, path: usedBy.path }));
       }
       // The first checkout's post-checkout hook runs in the new worktree: MAIN's, not one its branch's files hold.
-      await runGit(main, [...hooks, 'worktree', 'add', '--', path, branch]);
+      await runGit(main, ['worktree', 'add', '--', path, branch], { env: hooks });
     } else if (remote.code === 0) {
-      await runGit(main, [...hooks, 'worktree', 'add', '--track', '-b', branch, '--', path, `origin/${branch}`]);
+      await runGit(main, ['worktree', 'add', '--track', '-b', branch, '--', path, `origin/${branch}`], { env: hooks });
     } else {
-      await runGit(main, [...hooks, 'worktree', 'add', '-b', branch, '--', path, 'HEAD']);
+      await runGit(main, ['worktree', 'add', '-b', branch, '--', path, 'HEAD'], { env: hooks });
     }
     return ok(undefined);
   } catch (e) {

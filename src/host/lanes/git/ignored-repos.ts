@@ -1,6 +1,6 @@
 import { opendir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { workThroughOwnGitDir } from './submodule-changes';
+import { workThroughOwnGitDir } from './repo-work';
 
 /**
  * Git repositories inside the folders a lane's git ignores whole (`vendor/`, `tools/`), and
@@ -9,7 +9,7 @@ import { workThroughOwnGitDir } from './submodule-changes';
  *
  * A repository there is common and mostly harmless (a tool's checkout, a cache of clones), so
  * one counts only when it holds work: changes or untracked files, commits no remote has, or a
- * stash. It is read through a git folder of Grove's own (submodule-changes.ts), never with its
+ * stash. It is read through a git folder of Grove's own (repo-work.ts), never with its
  * own config, which whoever made it wrote: git run with it would run the programs it names (a
  * filter, a gpg program) as the operator, outside the lane's confinement. Whatever cannot be
  * read so counts too: in doubt, the lane is kept.

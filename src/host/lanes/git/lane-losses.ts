@@ -4,9 +4,7 @@ import { reposInIgnoredDirs } from './ignored-repos';
 import { listIgnored } from './ignored-files';
 import { runGit } from './run-git';
 import { statusEntries } from './worktree-status';
-
-export { statusEntries };
-import { submoduleChanges } from './submodule-changes';
+import { submoduleChanges } from './repo-work';
 import { count, nounFor } from '../../../shared/plural';
 
 /**
@@ -59,7 +57,7 @@ export async function laneLosses(mainPath: string, lane: LaneGitState): Promise<
   if (existsSync(lane.lanePath)) {
     try {
       // --ignore-submodules=dirty: a submodule's new commits count even where .gitmodules says
-      // to ignore them; its working tree is read apart (submodule-changes.ts), since git run in
+      // to ignore them; its working tree is read apart (repo-work.ts), since git run in
       // the submodule would run the programs its config names, and the lane's agent writes it.
       const { stdout } = await runGit(lane.lanePath, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--ignore-submodules=dirty']);
       const status = statusEntries(stdout);

@@ -57,7 +57,12 @@ function worktreeHooksEnv(cwd: string): Record<string, string> | null {
   const gitDir = /^gitdir: (.+)$/m.exec(pointer)?.[1]?.trim();
   const at = gitDir ? gitDir.lastIndexOf(`${sep}worktrees${sep}`) : -1;
   if (!gitDir || at < 0) return null; // a submodule's pointer: no hooks run where git is asked to look
-  return { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_1: 'core.hooksPath', GIT_CONFIG_VALUE_1: join(resolve(cwd, gitDir.slice(0, at)), 'hooks') };
+  return hooksFolderEnv(join(resolve(cwd, gitDir.slice(0, at)), 'hooks'));
+}
+
+/** The environment that has git take its hooks from `dir` (after gitEnv's own config entry). */
+export function hooksFolderEnv(dir: string): Record<string, string> {
+  return { GIT_CONFIG_COUNT: '2', GIT_CONFIG_KEY_1: 'core.hooksPath', GIT_CONFIG_VALUE_1: dir };
 }
 
 /**

@@ -1,39 +1,18 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBlobStore } from '../../../../src/host/briefs/blob-store';
-import { BriefService } from '../../../../src/host/briefs/brief-service';
-import { createBriefStore } from '../../../../src/host/briefs/brief-store';
-import { createHybridClock } from '../../../../src/host/briefs/hybrid-clock';
-import { openDatabase } from '../../../../src/host/db/database';
-import { createEventLog } from '../../../../src/host/events/event-log';
-import { createOutbox, MAX_BATCH_CHARS } from '../../../../src/host/sync/outbox';
-import type { Actor } from '../../../../src/shared/briefs';
-import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
+import { MAX_BATCH_CHARS } from '../../../../src/host/sync/outbox';
+import { closeRigs, MIKE, trackedRig } from '../../../fixtures/brief-service';
 
-const OP: Actor = { kind: 'operator', name: 'operator:mike' };
-afterEach(() => removeTempDirs());
+afterEach(() => closeRigs());
 
 describe("the outbox's batches", () => {
   it('carry at most about 2 MB of text, however many entries the count would allow, and every entry goes in one of them', () => {
-    const dir = makeTempDir();
-    const { db } = openDatabase(join(dir, 'grove.db'));
-    const outbox = createOutbox(db);
-    outbox.setEnabled(true);
-    const store = createBriefStore(db, { outbox });
-    const service = new BriefService({
-      store,
-      events: createEventLog(db, undefined, undefined, { error: () => {} }),
-      clock: createHybridClock('node'),
-      blobs: createBlobStore(db, join(dir, 'blobs')),
-      operatorName: 'mike',
-      agentName: () => null,
-    });
-    const created = service.create({ title: 'long specs', kind: 'feature', spec: '', projects: [] }, OP, 'ui');
+    const { service, outbox } = trackedRig({ sync: true });
+    const created = service.create({ title: 'long specs', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
     if (!created.ok) throw new Error(JSON.stringify(created.error));
     const briefId = created.value.brief.id;
     // Ten refinements of 400,000 characters each: 4 MB, far under the 500 entries a batch may count.
     for (let i = 0; i < 10; i++) {
-      const r = service.append(briefId, { kind: 'refinement', spec: String(i).repeat(400_000) }, OP, 'ui');
+      const r = service.append(briefId, { kind: 'refinement', spec: String(i).repeat(400_000) }, MIKE, 'ui');
       if (!r.ok) throw new Error(JSON.stringify(r.error));
     }
     const sizes: number[] = [];
@@ -51,6 +30,5 @@ describe("the outbox's batches", () => {
     // Every waiting entry was in a batch, the ten refinements among them.
     expect(batched).toBe(outbox.waiting());
     expect(batched).toBeGreaterThanOrEqual(11);
-    db.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusEntries } from '../../../../../src/host/lanes/git/lane-losses';
+import { statusEntries } from '../../../../../src/host/lanes/git/worktree-status';
 
 describe('statusEntries (git status --porcelain=v1 -z)', () => {
   it('counts every change whatever its code, a rename once by its new name, untracked apart, ignored not at all', () => {
