@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { BriefService } from '../src/host/briefs/brief-service';
 import { createBlobStore } from '../src/host/briefs/blob-store';
 import { createHybridClock, formatStamp } from '../src/host/briefs/hybrid-clock';
 import { uuidv7 } from '../src/host/ids';
+import { postFile } from '../src/host-client/post-file';
 import { WebSocket } from 'ws';
 import { HostConnection } from '../src/shared/client/host-connection';
 import { frameShape } from '../src/renderer/connection/frame-shape';
@@ -30,7 +31,7 @@ import { api, compare, endAll, report, rng, runBench, startBenchHost, summarize,
  * (c) search over 10,000 briefs and 100,000 entries: p95 of `briefs.list {query}` over a mix
  *     of rare and common words (≤ 50 ms, absolute). The store is seeded in-process through
  *     the store and service modules before the host starts on it (not timed).
- * (d) a 10 MiB screenshot upload (`POST /blobs`, streamed from the file) against `cp` of the
+ * (d) a 10 MiB screenshot upload (`POST /blobs`, streamed from the file as the CLI sends it) against `cp` of the
  *     same file (≤ 3×).
  * (e) the agent's-eye payload: the seed brief (≤ 4,000 tokens) and a brief of 5,000 entries
  *     (≤ 8,000 tokens), from `briefs.recall`.
@@ -440,7 +441,8 @@ async function search(comparisons: Comparison[], targets: Target[], extra: Recor
 }
 
 /**
- * (d) A screenshot-sized upload (`POST /blobs?brief=…`, streamed from the file) against `cp`
+ * (d) A screenshot-sized upload (`POST /blobs?brief=…`, streamed from the file by the CLI's
+ * client, src/host-client/post-file.ts) against `cp`
  * of the same file on the same disk, alternated. Every run's file has different bytes, so the
  * store never finds it already there.
  */
@@ -455,13 +457,11 @@ async function upload(comparisons: Comparison[], targets: Target[], extra: Recor
     const file = join(files, `screen-${i + 1}.png`);
     writeFileSync(file, Buffer.concat([PNG, randomBytes(UPLOAD_MIB * 1024 * 1024 - PNG.length)]));
     const up = await timed(async () => {
-      const res = await fetch(`${host.url}/blobs?brief=%23${brief.number}&name=screen-${i + 1}.png`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${host.token}` },
-        // Streamed from the file, as `grove brief attach` and a browser send it.
-        body: await openAsBlob(file),
-      });
-      const body = (await res.json()) as { ok: boolean };
+      // Streamed from the file by the client `grove brief attach` uses.
+      const url = new URL(`${host.url}/blobs?brief=%23${brief.number}&name=screen-${i + 1}.png`);
+      const sent = await postFile(url, { path: file, size: statSync(file).size }, { authorization: `Bearer ${host.token}` }, 60_000);
+      if (!sent.ok) throw new Error(`POST /blobs: ${sent.error.message}`);
+      const body = JSON.parse(sent.value.body) as { ok: boolean };
       if (!body.ok) throw new Error(`POST /blobs: ${JSON.stringify(body)}`);
     });
     const copy = await timed(() => execFileAsync('cp', [file, `${file}.copy`]));

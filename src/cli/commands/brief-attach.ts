@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Readable } from 'node:stream';
 import type { CallFailure } from '../../host-client/call-host';
+import { postFile } from '../../host-client/post-file';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import type { Brief, BriefAttachment, BriefEntry } from '../../shared/briefs';
 import { formatBytes } from '../../shared/byte-size';
@@ -24,30 +23,19 @@ type Answer = { ok: true; result: { brief: Brief; entries: BriefEntry[]; attachm
 
 export async function briefAttach(ctx: CliContext, ref: string, file: string, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   const local = await checkFile(file);
-  if (!local.ok) {
-    if (ctx.json) ctx.out(JSON.stringify({ ok: false, error: local.error }));
-    else ctx.errOut(local.error.message);
-    return ExitCode.failed;
-  }
+  if (!local.ok) return refuseFile(ctx, local.error);
   const host = await requireHost(ctx, { agentMay: true, env: opts.env });
   if (!host.ok) return host.code;
   const name = basename(file);
   const url = new URL(`${Paths.blobs}?brief=${encodeURIComponent(ref)}&name=${encodeURIComponent(name)}`, host.target.url);
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${host.target.token}`, 'x-grove-via': 'cli', 'content-type': 'application/octet-stream' },
-      // Streamed from disk, never read whole: the host hashes and checks it as it arrives.
-      body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
-      duplex: 'half',
-      signal: AbortSignal.timeout(120_000),
-    } as RequestInit);
-  } catch (e) {
-    return fail(ctx, { code: 'unreachable', message: `Cannot reach Grove's host at ${host.target.url}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}` });
+  // Streamed from disk, never read whole: the host hashes and checks it as it arrives.
+  const sent = await postFile(url, { path: file, size: local.size }, { authorization: `Bearer ${host.target.token}`, 'x-grove-via': 'cli', 'content-type': 'application/octet-stream' }, 120_000);
+  if (!sent.ok) {
+    if (sent.error.kind === 'file_unreadable') return refuseFile(ctx, { code: 'file_invalid', message: sent.error.message });
+    return fail(ctx, { code: 'unreachable', message: `Cannot reach Grove's host at ${host.target.url}: ${sent.error.message}` });
   }
-  const answer = (await res.json().catch(() => null)) as Answer | null;
-  if (!answer) return fail(ctx, { code: 'unreachable', message: `The host answered HTTP ${res.status} to ${Paths.blobs} without a JSON body (is it older than attachments?).` });
+  const answer = parseAnswer(sent.value.body);
+  if (!answer) return fail(ctx, { code: 'unreachable', message: `The host answered HTTP ${sent.value.status} to ${Paths.blobs} without a JSON body (is it older than attachments?).` });
   if (!answer.ok) return fail(ctx, answer.error);
   const { brief, entries, attachment } = answer.result;
   if (ctx.json) ctx.out(JSON.stringify({ ok: true, brief, entries, attachment }));
@@ -55,8 +43,23 @@ export async function briefAttach(ctx: CliContext, ref: string, file: string, op
   return ExitCode.ok;
 }
 
+/** The file, not the host, is what was wrong. */
+function refuseFile(ctx: CliContext, error: { code: string; message: string }): number {
+  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error }));
+  else ctx.errOut(error.message);
+  return ExitCode.failed;
+}
+
+function parseAnswer(body: string): Answer | null {
+  try {
+    return JSON.parse(body) as Answer;
+  } catch {
+    return null;
+  }
+}
+
 /** What can be said before the host is asked: the file is missing, not a file, empty or too large. */
-async function checkFile(file: string): Promise<{ ok: true } | { ok: false; error: { code: string; message: string } }> {
+async function checkFile(file: string): Promise<{ ok: true; size: number } | { ok: false; error: { code: string; message: string } }> {
   let size: number;
   try {
     const s = await stat(file);
@@ -70,5 +73,5 @@ async function checkFile(file: string): Promise<{ ok: true } | { ok: false; erro
   if (size > MAX_ATTACHMENT_BYTES) {
     return { ok: false, error: { code: 'payload_too_large', message: `${file} is ${formatBytes(size)}, larger than ${formatBytes(MAX_ATTACHMENT_BYTES)}, the limit for an attachment; crop or compress it and attach it again.` } };
   }
-  return { ok: true };
+  return { ok: true, size };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../shared/briefs';
@@ -78,6 +78,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
       const head: Buffer[] = [];
       let headSize = 0;
       let failure: PutError | null = null;
+      const flusher = earlyFlusher(fd);
       try {
         for await (const chunk of body) {
           size += chunk.length;
@@ -91,7 +92,9 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
             headSize += chunk.length;
           }
           onDisk('cannot write the upload to disk', () => writeSync(fd, chunk));
+          flusher.wrote(chunk.length);
         }
+        await flusher.settled();
         if (!failure && size === 0) failure = { kind: 'empty' };
         const digest = failure ? '' : hash.digest('hex');
         if (!failure && expected && (digest !== expected.sha256 || size !== expected.size)) failure = { kind: 'mismatch', sha256: digest, size };
@@ -122,6 +125,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
           }
         }
       } catch (e) {
+        await flusher.settled();
         failure = e instanceof DiskError ? { kind: 'store_failed', message: e.message } : { kind: 'read_failed', message: e instanceof Error ? e.message : String(e) };
       }
       try {
@@ -159,6 +163,33 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
         }
       }
       return removed;
+    },
+  };
+}
+
+/**
+ * Starts writing back what has arrived while the rest is still arriving: every EARLY_FLUSH
+ * bytes a `fdatasync` runs on libuv's thread pool, not awaited, so the disk works while the
+ * socket is read and the final fsync has only the tail left to flush. One at a time; a
+ * failed one is left to the final fsync, which reports it. `settled()` before the file is
+ * closed, so no flush runs on a closed (or reused) descriptor.
+ */
+const EARLY_FLUSH = 4 * 1024 * 1024;
+
+function earlyFlusher(fd: number): { wrote(bytes: number): void; settled(): Promise<void> } {
+  let unflushed = 0;
+  let running: Promise<void> | null = null;
+  return {
+    wrote(bytes) {
+      unflushed += bytes;
+      if (unflushed < EARLY_FLUSH || running) return;
+      unflushed = 0;
+      running = new Promise<void>((resolve) => fdatasync(fd, () => resolve())).then(() => {
+        running = null;
+      });
+    },
+    settled: async () => {
+      await running;
     },
   };
 }

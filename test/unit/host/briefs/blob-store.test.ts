@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,5 +29,28 @@ describe('the blob store', () => {
     }
     expect(await rig.blobs.put(cut())).toMatchObject({ ok: false, error: { kind: 'read_failed' } });
     expect(readdirSync(join(blobs, 'tmp'))).toEqual([]);
+  });
+
+  it('stores a body larger than its early flushes whole, and leaves nothing when one is refused or cut short past them', async () => {
+    const rig = trackedRig();
+    const blobs = join(rig.dir, 'blobs');
+    // 9 MiB in 64 KiB pieces, as a socket delivers it: two early flushes run while it arrives.
+    const big = Buffer.concat([PNG, randomBytes(9 * 1024 * 1024 - PNG.length)]);
+    async function* pieces(b: Buffer, cutAt = Infinity): AsyncIterable<Uint8Array> {
+      for (let i = 0; i < b.length; i += 65536) {
+        if (i >= cutAt) throw new Error('aborted');
+        yield b.subarray(i, i + 65536);
+      }
+    }
+    const stored = await rig.blobs.put(pieces(big));
+    const sha = createHash('sha256').update(big).digest('hex');
+    expect(stored).toMatchObject({ ok: true, value: { sha256: sha, size: big.length, type: 'image/png', created: true } });
+    expect(readFileSync(rig.blobs.path(sha)).equals(big)).toBe(true);
+
+    const other = Buffer.concat([PNG, randomBytes(9 * 1024 * 1024 - PNG.length)]);
+    expect(await rig.blobs.put(pieces(other), 6 * 1024 * 1024)).toMatchObject({ ok: false, error: { kind: 'too_large' } });
+    expect(await rig.blobs.put(pieces(other, 5 * 1024 * 1024))).toMatchObject({ ok: false, error: { kind: 'read_failed' } });
+    expect(readdirSync(join(blobs, 'tmp'))).toEqual([]);
+    expect(rig.blobs.describe(createHash('sha256').update(other).digest('hex'))).toBeNull();
   });
 });
