@@ -1,4 +1,3 @@
-import WebSocket from 'ws';
 import { callHost, type CallFailure } from '../host-client/call-host';
 import type { JobKind } from '../shared/jobs';
 import { HostConnection } from '../shared/client/host-connection';
@@ -6,6 +5,7 @@ import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import type { Result } from '../shared/result';
 import { err } from '../shared/result';
 import { parseHostFrame } from '../shared/client/parse-host-frame';
+import { provenSocket } from '../host-client/proven-socket';
 
 /**
  * A long lane operation (create with setup, merge with check and gate) called over the
@@ -30,7 +30,7 @@ export async function callWithProgress<M extends MethodName>(
   const conn = new HostConnection({ parseFrame: parseHostFrame,
     since: status.value.latestEventSeq,
     callTimeoutMs: LONG_CALL_MS,
-    connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),
+    connect: () => provenSocket(target),
   });
   conn.onEvent(({ event }) => {
     if (event.type === 'job.started') {

@@ -1,9 +1,9 @@
-import WebSocket from 'ws';
 import { HostConnection, type ConnectionState } from '../shared/client/host-connection';
 import type { EventEnvelope } from '../shared/events';
 import type { Target } from './lane-target';
 import { ExitCode } from './exit-codes';
 import { parseHostFrame } from '../shared/client/parse-host-frame';
+import { provenSocket } from '../host-client/proven-socket';
 
 /**
  * Follows the host's events from `since` until Ctrl-C or SIGTERM (exit 0), or until the host
@@ -19,7 +19,7 @@ export function watchEvents(
   return new Promise((resolveExit) => {
     const conn = new HostConnection({ parseFrame: parseHostFrame,
       since,
-      connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),
+      connect: () => provenSocket(target),
     });
     conn.onEvent(on.event);
     const end = (code: number): void => {

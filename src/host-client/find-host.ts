@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Discovery } from '../shared/discovery';
 import { PROTOCOL_VERSION } from '../shared/protocol-version';
@@ -5,6 +6,7 @@ import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 import { dataDirPaths } from './data-dir';
 import { callHost } from './call-host';
+import { proveHost } from './host-identity';
 
 /**
  * Finds the host serving a data dir: reads the discovery and token files, then asks the
@@ -75,11 +77,17 @@ export async function findHost(
   }
   // Only ever loopback, whatever the file says.
   const url = `http://127.0.0.1:${discovery.port}`;
-  const status = await callHost({ url, token }, 'host.status', {}, timeoutMs);
-  if (!status.ok && status.error.code === 'unreachable' && /ECONNREFUSED/.test(status.error.message)) {
+  // The token goes only to a server that proves it holds it: a dead host's port may have
+  // been taken since by anyone's server, its discovery file left behind.
+  const proven = await proveHost(url, token, timeoutMs);
+  if (!proven.ok && proven.error.kind === 'refused') {
     // Nothing listens there: the host died and its pid was reused.
     return err({ kind: 'not-running', message: `No Grove host is running for ${dataDir}.` });
   }
+  if (!proven.ok && proven.error.kind === 'not-host') {
+    return err({ kind: 'unreachable', message: `The server at ${url} is not the host of ${dataDir}: ${proven.error.message}. If the host died, start it again (grove host).`, discovery });
+  }
+  const status = proven.ok ? await callHost({ url, token }, 'host.status', {}, timeoutMs) : err({ code: 'unreachable' as const, message: proven.error.message });
   if (!status.ok) {
     return err({
       kind: 'unreachable',
@@ -94,8 +102,28 @@ export async function findHost(
       discovery,
     });
   }
-  if (status.value.pid !== discovery.pid || status.value.dataDir !== discovery.dataDir) {
+  // The host of *this* data dir: a copy of a data dir (its discovery file and token with it)
+  // names the original's host, which must not be taken for its own.
+  if (!sameDir(status.value.dataDir, dataDir)) {
+    return err({
+      kind: 'unreachable',
+      message: `The host at ${url} is the host of ${status.value.dataDir}, not of ${dataDir}: this data dir's host.json and token were copied from there. Remove ${dataDirPaths(dataDir).discovery} to start a host of its own.`,
+      discovery,
+    });
+  }
+  if (status.value.pid !== discovery.pid) {
     return err({ kind: 'unreachable', message: `The server at ${url} is not the host of ${dataDir}.`, discovery });
   }
   return ok({ discovery: { ...discovery, url }, token });
+}
+
+function sameDir(a: string, b: string): boolean {
+  const real = (d: string) => {
+    try {
+      return realpathSync(d);
+    } catch {
+      return d;
+    }
+  };
+  return real(a) === real(b);
 }

@@ -3,12 +3,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realpath, stat } from 'node:fs/promises';
 import { callHost } from '../host-client/call-host';
+import { provenSocket } from '../host-client/proven-socket';
 import { resolveDataDir } from '../host-client/data-dir';
 import { browserLoginUrl, ensureHost, type LaunchOptions } from '../host-client/launch-host';
 import type { FoundHost } from '../host-client/find-host';
 import { ShellChannel } from '../shared/shell-bridge';
 import { resolveHostNode } from './host-node';
-import WebSocket from 'ws';
 import { isLiveSupervision } from '../shared/agents';
 import { HostConnection } from '../shared/client/host-connection';
 import { NativeNotifications, type NativeNotice } from './notifications/native-notifications';
@@ -135,9 +135,10 @@ async function start(): Promise<void> {
   // as old news.
   const status = await callHost({ url: host.value.discovery.url, token: host.value.token }, 'host.status', {});
   const since = status.ok ? status.value.latestEventSeq : 0;
-  const wsUrl = host.value.discovery.url.replace(/^http/, 'ws') + '/ws';
-  const token = host.value.token;
-  connection = new HostConnection({ parseFrame: parseHostFrame, since, connect: () => new WebSocket(wsUrl, { headers: { authorization: `Bearer ${token}` } }) });
+  const target = { url: host.value.discovery.url, token: host.value.token };
+  // Each reconnect first asks the port's server to prove it is the host (a dead host's port
+  // may have changed hands): the token goes to no one else.
+  connection = new HostConnection({ parseFrame: parseHostFrame, since, connect: () => provenSocket(target) });
   createTray(host.value, connection);
   showNotifications(connection, since);
   connection.start();

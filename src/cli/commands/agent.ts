@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import WebSocket from 'ws';
 import type { AgentInfo, PresetId } from '../../shared/agents';
 import { AgentRole, PresetId as PresetIdSchema } from '../../shared/agents';
 import { HostConnection } from '../../shared/client/host-connection';
@@ -14,6 +13,7 @@ import { usageError } from '../usage';
 import { parseHostFrame } from '../../shared/client/parse-host-frame';
 import { formatBytes } from '../../shared/byte-size';
 import { describeConfinement, knownConfinement } from '../../shared/confinement-words';
+import { provenSocket } from '../../host-client/proven-socket';
 
 /**
  * `grove agent start|list|send|tail|stop|resume|restart|remove`: agents from the terminal, through the same API as
@@ -263,7 +263,7 @@ function followOutput(ctx: CliContext, target: Target, agent: AgentInfo, since: 
     let next = since;
     const conn = new HostConnection({ parseFrame: parseHostFrame,
       subscribe: false,
-      connect: () => new WebSocket(target.url.replace(/^http/, 'ws') + '/ws', { headers: { authorization: `Bearer ${target.token}` } }),
+      connect: () => provenSocket(target),
       onBinary: (data) => {
         const frame = decodeOutputFrame(new Uint8Array(data as Buffer));
         if (!frame || frame.agentId !== agent.id) return;

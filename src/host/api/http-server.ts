@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
+import { IDENTITY_NONCE, identityProof } from '../../host-client/host-identity';
 import { SessionKey } from '../../shared/session-key';
 import { CloseCode, MAX_BODY_BYTES, Paths } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
@@ -120,6 +121,16 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     const refused = gate(req);
     if (refused) return sendError(res, refused);
     const url = new URL(req.url ?? '/', 'http://host.invalid');
+
+    if (url.pathname === Paths.identity) {
+      // No token asked: this is how a client learns, before it sends one, that the token's
+      // holder listens here (src/host-client/host-identity.ts).
+      const nonce = url.searchParams.get('nonce') ?? '';
+      if (!IDENTITY_NONCE.test(nonce)) {
+        return sendError(res, apiError('invalid_request', `GET ${Paths.identity}?nonce=N takes a fresh random nonce of 32 to 128 lowercase hex digits.`));
+      }
+      return sendJson(res, 200, { ok: true, result: { proof: identityProof(deps.token, policy.port, nonce) } });
+    }
 
     if (url.pathname === Paths.auth) {
       // Trade a login code (single use, short-lived) for a session, and move the browser to a
