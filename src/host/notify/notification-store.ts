@@ -13,7 +13,7 @@ const PAUSED_UNTIL = 'notifications.pausedUntil';
 const ESCALATE_AFTER = 'notifications.escalateAfterMinutes';
 
 export interface NotificationStore {
-  /** Stores one and, beyond NOTIFICATIONS_KEPT, drops the oldest quiet ones first and critical ones last. */
+  /** Stores one and, beyond NOTIFICATIONS_KEPT, drops the oldest quiet ones first and critical ones last (never the one it stores). */
   insert(n: Notification): void;
   /** Newest first. */
   list(limit: number): Notification[];
@@ -32,10 +32,12 @@ export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): Noti
   // Beyond `kept`, what goes first: the quiet ones (held back by the rate limit or a pause),
   // then those shown, critical ones last, each oldest first (rowid is the insertion order;
   // `at` can tie within a millisecond). A flood of held-back notices never pushes out a
-  // crash notice or MAIN breaking.
+  // crash notice or MAIN breaking. Never the one just stored: every client was told of it,
+  // and a quiet one made when the rest are all shown would otherwise go at once, leaving an
+  // unread notice in each client that no one can mark read and no later client sees.
   const prune = db.prepare(`
     DELETE FROM notifications WHERE rowid IN (
-      SELECT rowid FROM notifications
+      SELECT rowid FROM notifications WHERE rowid <> ?
       ORDER BY CASE
           WHEN json_extract(payload, '$.severity') = 'critical' THEN 2
           WHEN json_extract(payload, '$.quiet') IS NOT NULL THEN 0
@@ -56,8 +58,8 @@ export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): Noti
   return {
     insert: (n) =>
       db.transaction(() => {
-        insert.run(n.id, n.at, JSON.stringify(n));
-        prune.run(kept);
+        const stored = insert.run(n.id, n.at, JSON.stringify(n)).lastInsertRowid;
+        prune.run(stored, kept);
       })(),
     list: (limit) => latest.all(limit).map(parse),
     toldIncidents: () => {

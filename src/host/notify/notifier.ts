@@ -228,7 +228,11 @@ export class Notifier {
         return `folder ${basename(lanePath)}`;
       },
       opsRepoOf: (agentId) => (opsRepo.get(agentId) as { name: string } | undefined)?.name ?? null,
-      lastOutputLine: (agentId) => lastLine(this.deps.agents.outputTail(agentId, OUTPUT_TAIL_BYTES)),
+      // Masked before the line is cut to length: a secret cut in two is no longer one that masking recognises.
+      lastOutputLine: (agentId) => {
+        const tail = this.deps.agents.outputTail(agentId, OUTPUT_TAIL_BYTES);
+        return lastLine(tail === null ? null : this.scrub(tail));
+      },
     };
   }
 }

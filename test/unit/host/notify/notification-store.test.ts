@@ -49,6 +49,13 @@ describe('notification store', () => {
     // Shown ones beyond the cap go oldest first, critical ones after every other.
     for (let i = 41; i <= 50; i++) store.insert(note(i));
     expect(store.list(100).map((n) => n.id)).toEqual(['n50', 'n49', 'n48', 'n47', 'n1']);
+    // A quiet one made when every one kept was shown stays: the oldest shown one goes instead.
+    store.insert(note(51, { quiet: 'paused' }));
+    expect(store.list(100).map((n) => `${n.id} ${n.quiet ?? 'shown'}`)).toEqual(['n51 paused', 'n50 shown', 'n49 shown', 'n48 shown', 'n1 shown']);
+    expect(store.markRead(null, '2026-12-06T00:00:00.000Z')).toEqual(['n51', 'n50', 'n49', 'n48', 'n1']);
+    // The next quiet one takes the earlier quiet one's place.
+    store.insert(note(52, { quiet: 'paused' }));
+    expect(store.list(100).map((n) => n.id)).toEqual(['n52', 'n50', 'n49', 'n48', 'n1']);
   });
 
   it('knows which incidents were told opening and closing, across a reopen of the file', () => {

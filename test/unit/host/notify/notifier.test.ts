@@ -43,7 +43,7 @@ function agent(state: AgentInfo['activity']['state'], since: number): AgentInfo 
   };
 }
 
-function setup() {
+function setup(o: { baseEnv?: Record<string, string>; outputTail?: string } = {}) {
   const { db } = openDatabase(join(makeTempDir(), 'grove.db'));
   let now = t0;
   const clock = (): Date => new Date(now);
@@ -55,9 +55,9 @@ function setup() {
     events,
     repos: createRepoStore(db),
     lanes: createLaneStore(db),
-    agents: { list: () => agents, outputTail: () => null },
+    agents: { list: () => agents, outputTail: () => o.outputTail ?? null },
     merges: () => [],
-    baseEnv: {},
+    baseEnv: o.baseEnv ?? {},
     mask: (t) => t,
     logger: createLogger(() => {}),
     now: clock,
@@ -128,6 +128,23 @@ describe('the notifier escalates a wait on a timer', () => {
     await s.update(agent('busy', t0 + 2 * MIN), t0 + 2 * MIN);
     expect(s.armed()).toHaveLength(0);
     expect(kindsOf(await s.told())).toEqual(['agent.waiting']);
+    s.notifier.stop();
+  });
+});
+
+describe('the notifier quotes an agent’s last words', () => {
+  it('masks a secret of the host’s environment before cutting the line to length, so no piece of it is told', async () => {
+    const key = 'sk-ant-api03-' + 'Zq9'.repeat(20);
+    // The key starts at column 170 of a 250-character line: cut first, a prefix would survive the mask.
+    const line = `${'x'.repeat(169)} ${key} ${'y'.repeat(250 - 171 - key.length)}`;
+    const s = setup({ baseEnv: { ANTHROPIC_API_KEY: key }, outputTail: `starting\n${line}\n` });
+    s.notifier.start();
+    await s.update(agent('busy', t0), t0);
+    await s.update({ ...agent('idle', t0 + MIN), supervision: { kind: 'crashed', code: 1, signal: null, at: new Date(t0 + MIN).toISOString() } } as AgentInfo, t0 + MIN);
+    const told = (await s.told()) as { ok: true; value: { notifications: { kind: string; body: string }[] } };
+    const exited = told.value.notifications.find((n) => n.kind === 'agent.exited');
+    expect(exited?.body).toMatch(/x{20}/);
+    expect(exited?.body).not.toContain(key.slice(0, 12));
     s.notifier.stop();
   });
 });
