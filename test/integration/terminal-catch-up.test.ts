@@ -171,6 +171,19 @@ describe('terminals at the speed of the PTY', () => {
     await expect.poll(() => pipe.received(agent.id).length, { timeout: 30_000 }).toBe(stream.length - opened.from);
   });
 
+  it("a pane opened on a TUI whose log no longer holds its start gets the TUI's modes first, as a jump that skips nothing", async () => {
+    const host = await startHostProcess();
+    const { agent, stream } = await floodedAgent(host, 'tui', 20 * MiB);
+    const pane = await client(host, { screen: { cols: COLS, rows: ROWS } });
+    const opened = await pane.attach(agent.id, undefined, { jump: true });
+    await expect.poll(() => pane.ackedTo(agent.id), { timeout: 30_000 }).toBe(stream.length);
+    expect(opened.from).toBeGreaterThan(0); // the bytes that set the modes are gone from the log
+    expect(pane.jumps(agent.id)).toMatchObject([{ reason: 'attach', fromOffset: opened.from, toOffset: opened.from, skippedBytes: 0 }]);
+    const reference = await referenceModes(stream);
+    expect(reference.modes.bracketedPasteMode).toBe(true);
+    expect(await pane.screenModes(agent.id)).toEqual(reference);
+  });
+
   it('a client that never jumps still gets every retained byte in order after a flood', async () => {
     const host = await startHostProcess();
     const lanePath = realpathSync(makeTempDir('grove-lane-')); // the flood's copy goes in its lane: a confined agent writes nowhere else

@@ -284,6 +284,8 @@ function followOutput(ctx: CliContext, target: Target, agent: AgentInfo, since: 
     conn.onJump((jump) => {
       if (jump.agentId !== agent.id) return;
       next = jump.toOffset;
+      // A jump that skips nothing only restores a terminal's modes: a tail has none to restore.
+      if (jump.reason !== 'ahead' && jump.skippedBytes === 0) return;
       ctx.errOut(jumpLine(agent.name, jump));
     });
     process.once('SIGINT', () => {

@@ -322,6 +322,15 @@ export class AgentRuntime {
       from = this.oldestCleanStart();
       const replayTo = end - from <= TerminalConstants.attachReplayBytes ? end : from;
       this.flow.attach(client, from, canJump, { replayTo });
+      // Replayed from past the log's first byte: the modes the agent set in bytes no longer
+      // kept (bracketed paste, the alternate screen, mouse tracking: a TUI sets them once, at
+      // its start) come first, as a jump that skips nothing. (A replay too long to send jumps
+      // anyway, and that jump carries them.)
+      const modes = this.modes.modesAt(from);
+      const preamble = modesPreamble(modes);
+      if (from > 0 && replayTo === end && (modes.altScreen || preamble !== '')) {
+        attachment.jumped({ reason: 'attach', fromOffset: from, toOffset: from, skippedBytes: 0, altScreen: modes.altScreen, modes: preamble });
+      }
     } else {
       // A `since` past the end: the client holds bytes the log lost (flow-control.ts `ahead`).
       from = since;
