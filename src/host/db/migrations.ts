@@ -15,6 +15,7 @@ import { agentUnconfined } from './migrations/0013-agent-unconfined';
 import { loopbackNetwork } from './migrations/0014-loopback-network';
 import { pageKeys } from './migrations/0015-page-keys';
 import { redactionIndex } from './migrations/0016-redaction-index';
+import { agentLeaderStart } from './migrations/0017-agent-leader-start';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -28,7 +29,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs, dispatch, sync, redact, agentUnconfined, loopbackNetwork, pageKeys, redactionIndex];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs, dispatch, sync, redact, agentUnconfined, loopbackNetwork, pageKeys, redactionIndex, agentLeaderStart];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

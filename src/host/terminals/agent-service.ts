@@ -19,7 +19,7 @@ import { AgentTokens, maskAgentTokens } from './agent-tokens';
 import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
 import { OutputLog } from './output-log';
-import { findAgentProcesses } from './process-tree';
+import { findAgentProcesses, processStartTime } from './process-tree';
 import { PRESETS, confinedArgsOf, fillTemplate, isStartedAgainOnHostStart, mcpArgs } from './presets';
 import { claudeMcpConfig, mcpUrlOf } from '../../shared/mcp-client-config';
 import { resolveCommand } from './resolve-command';
@@ -85,6 +85,8 @@ export class AgentService {
   }
   private shuttingDown = false;
   private readonly reports: ReportLimiter;
+  /** Each agent's current leader and when it started, read once per run (off Linux it costs a `ps`). */
+  private readonly leaderStarts = new Map<string, { pid: number; start: string | null }>();
 
   constructor(private readonly deps: AgentServiceDeps) {
     this.reports = new ReportLimiter(deps.reportLimits ?? ReportLimits, () => this.now());
@@ -103,10 +105,11 @@ export class AgentService {
       const runtime = this.createRuntime(record);
       const wasLive = isLiveSupervision(record.state as SupervisionView['kind']);
       if (!wasLive) continue;
-      const leftovers = findAgentProcesses(record.id, record.pid);
+      // The pid is the previous host's: off Linux it counts only if its process started when the recorded one did.
+      const leftovers = findAgentProcesses(record.id, record.pid, record.pidStart);
       if (leftovers.length > 0) {
         this.deps.logger.warn('ending leftovers of the previous host', { agent: record.id, pids: leftovers });
-        await stopAgentProcesses(record.id, record.pid, { interruptMs: 200, graceMs: 2000 });
+        await stopAgentProcesses(record.id, record.pid, { interruptMs: 200, graceMs: 2000 }, record.pidStart);
       }
       runtime.markLost();
       if (record.autoResume && isStartedAgainOnHostStart(PRESETS[record.preset], record.sessionId)) runtime.start(runtime.info().canResume);
@@ -121,6 +124,14 @@ export class AgentService {
   }
 
   /** The agents working in the lane (or MAIN) at `path`, or in a directory below it. */
+  private leaderStart(agentId: string, pid: number): string | null {
+    const known = this.leaderStarts.get(agentId);
+    if (known?.pid === pid) return known.start;
+    const start = processStartTime(pid);
+    this.leaderStarts.set(agentId, { pid, start });
+    return start;
+  }
+
   private runtimesIn(path: string): AgentRuntime[] {
     return [...this.runtimes.values()].filter((r) => r.record.lanePath === path || r.record.lanePath.startsWith(path + '/'));
   }
@@ -213,6 +224,7 @@ export class AgentService {
       unconfined: params.unconfined ?? false,
       sessionId: preset.assignsSession ? randomUUID() : null,
       contextWarnTokens: params.contextWarnTokens ?? preset.contextWarnTokens,
+      pidStart: null,
       cols: params.cols ?? 120,
       rows: params.rows ?? 32,
       state: 'starting',
@@ -314,6 +326,7 @@ export class AgentService {
     r.dispose();
     this.runtimes.delete(id);
     this.runStartHooks.delete(id);
+    this.leaderStarts.delete(id);
     for (const [path, owner] of this.claimedRollouts) if (owner === id) this.claimedRollouts.delete(path);
     this.deps.store.remove(id);
     rmSync(join(this.deps.agentsDir, id), { recursive: true, force: true });
@@ -534,7 +547,8 @@ export class AgentService {
           // daemon the agent left, a copy in a log) is let in no more. The next run gets a new one.
           if (!('pid' in info.supervision)) this.tokens.revoke(record.id);
           if (this.shuttingDown) return; // keep "running" on record so the next host resumes
-          this.deps.store.setState(record.id, info.supervision.kind, 'pid' in info.supervision ? info.supervision.pid : null);
+          const pid = 'pid' in info.supervision ? info.supervision.pid : null;
+          this.deps.store.setState(record.id, info.supervision.kind, pid, pid === null ? null : this.leaderStart(record.id, pid));
           this.deps.events.append({ type: 'agent.updated', agent: info });
         },
         alert: (message) => this.deps.events.append({ type: 'alert', agentId: record.id, message }),

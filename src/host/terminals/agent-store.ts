@@ -26,6 +26,8 @@ export interface AgentRecord {
   rows: number;
   state: string;
   pid: number | null;
+  /** When the process `pid` names started (processStartTime), to tell it from a later holder of the pid. */
+  pidStart: string | null;
   createdAt: string;
 }
 
@@ -33,7 +35,7 @@ type Row = {
   id: string; name: string; lane_path: string; preset: string; command: string; args: string; env: string;
   withhold_env: string; restart: string; auto_resume: number; is_ops_loop: number; session_id: string | null;
   context_warn_tokens: number; cols: number; rows: number; state: string; pid: number | null; created_at: string;
-  role: string; dispatch_id: string | null; unconfined: number;
+  role: string; dispatch_id: string | null; unconfined: number; pid_start: string | null;
 };
 
 const toRecord = (r: Row): AgentRecord => ({
@@ -57,13 +59,14 @@ const toRecord = (r: Row): AgentRecord => ({
   rows: r.rows,
   state: r.state,
   pid: r.pid,
+  pidStart: r.pid_start,
   createdAt: r.created_at,
 });
 
 export interface AgentStore {
   list(): AgentRecord[];
   insert(a: AgentRecord): void;
-  setState(id: string, state: string, pid: number | null): void;
+  setState(id: string, state: string, pid: number | null, pidStart: string | null): void;
   setSize(id: string, cols: number, rows: number): void;
   setSessionId(id: string, sessionId: string): void;
   remove(id: string): void;
@@ -72,8 +75,8 @@ export interface AgentStore {
 export function createAgentStore(db: Db): AgentStore {
   const list = db.prepare('SELECT * FROM agents ORDER BY created_at');
   const insert = db.prepare(`INSERT INTO agents VALUES (@id, @name, @lane_path, @preset, @command, @args, @env, @withhold_env,
-    @restart, @auto_resume, @is_ops_loop, @session_id, @context_warn_tokens, @cols, @rows, @state, @pid, @created_at, @role, @dispatch_id, @unconfined)`);
-  const setState = db.prepare('UPDATE agents SET state = ?, pid = ? WHERE id = ?');
+    @restart, @auto_resume, @is_ops_loop, @session_id, @context_warn_tokens, @cols, @rows, @state, @pid, @created_at, @role, @dispatch_id, @unconfined, @pid_start)`);
+  const setState = db.prepare('UPDATE agents SET state = ?, pid = ?, pid_start = ? WHERE id = ?');
   const setSize = db.prepare('UPDATE agents SET cols = ?, rows = ? WHERE id = ?');
   const setSessionId = db.prepare('UPDATE agents SET session_id = ? WHERE id = ?');
   const remove = db.prepare('DELETE FROM agents WHERE id = ?');
@@ -85,9 +88,9 @@ export function createAgentStore(db: Db): AgentStore {
         env: JSON.stringify(a.env), withhold_env: JSON.stringify(a.withholdEnv), restart: a.restart,
         auto_resume: a.autoResume ? 1 : 0, is_ops_loop: a.isOpsLoop ? 1 : 0, session_id: a.sessionId,
         context_warn_tokens: a.contextWarnTokens, cols: a.cols, rows: a.rows, state: a.state, pid: a.pid, created_at: a.createdAt,
-        role: a.role, dispatch_id: a.dispatchId, unconfined: a.unconfined ? 1 : 0,
+        role: a.role, dispatch_id: a.dispatchId, unconfined: a.unconfined ? 1 : 0, pid_start: a.pidStart,
       }),
-    setState: (id, state, pid) => void setState.run(state, pid, id),
+    setState: (id, state, pid, pidStart) => void setState.run(state, pid, pidStart, id),
     setSize: (id, cols, rows) => void setSize.run(cols, rows, id),
     setSessionId: (id, sessionId) => void setSessionId.run(sessionId, id),
     remove: (id) => void remove.run(id),

@@ -54,14 +54,20 @@ export function agentMarker(agentId: string): string {
   return `GROVE_AGENT_ID=${agentId}\0`;
 }
 
-/** Pids of every live process that belongs to the agent whose session leader was `leaderPid`. */
-export function findAgentProcesses(agentId: string, leaderPid: number | null): number[] {
+/**
+ * Pids of every live process that belongs to the agent whose session leader was `leaderPid`.
+ * `leaderStart`: the leader's start time as recorded (a pid on record from an earlier host),
+ * or undefined for the live child of this host, whose pid no one else can hold yet.
+ */
+export function findAgentProcesses(agentId: string, leaderPid: number | null, leaderStart?: string | null): number[] {
   const procs = listProcesses();
   const found = new Set<number>();
   const marker = agentMarker(agentId);
   // A recorded pid may since belong to someone else (a reboot, pid reuse): on Linux it
-  // counts as the agent's leader only while it still carries the agent's marker.
+  // counts as the agent's leader only while it still carries the agent's marker; elsewhere
+  // only while the process holding it started when the recorded one did (never, unrecorded).
   if (leaderPid !== null && process.platform === 'linux' && !carriesMarker(leaderPid, marker)) leaderPid = null;
+  if (leaderPid !== null && process.platform !== 'linux' && leaderStart !== undefined && (leaderStart === null || processStartTime(leaderPid) !== leaderStart)) leaderPid = null;
   if (leaderPid !== null) {
     for (const p of procs) if (p.pid === leaderPid || p.sid === leaderPid || p.pgid === leaderPid) found.add(p.pid);
   }
@@ -124,5 +130,22 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
     process.kill(-pgid, signal);
   } catch {
     /* the group is empty */
+  }
+}
+
+/**
+ * When the process started, as an opaque string that differs between two processes that
+ * held the same pid (Linux: clock ticks since boot; elsewhere: `ps`'s start time); null if
+ * it is gone or unreadable.
+ */
+export function processStartTime(pid: number): string | null {
+  try {
+    if (process.platform === 'linux') {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    }
+    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
   }
 }

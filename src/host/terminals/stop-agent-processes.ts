@@ -16,31 +16,34 @@ export const DEFAULT_STOP: StopTimings = { interruptMs: TerminalConstants.interr
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function waitUntilGone(agentId: string, leader: number | null, ms: number): Promise<number[]> {
+async function waitUntilGone(find: () => number[], ms: number): Promise<number[]> {
   const deadline = Date.now() + ms;
-  let left = findAgentProcesses(agentId, leader);
+  let left = find();
   while (left.length > 0 && Date.now() < deadline) {
     await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
-    left = findAgentProcesses(agentId, leader);
+    left = find();
   }
   return left;
 }
 
+/** `leaderStart`: as for findAgentProcesses (a pid on record from an earlier host). */
 export async function stopAgentProcesses(
   agentId: string,
   leaderPid: number | null,
   timings: StopTimings = DEFAULT_STOP,
+  leaderStart?: string | null,
 ): Promise<{ survivors: number[] }> {
+  const find = () => findAgentProcesses(agentId, leaderPid, leaderStart);
   // Signal the group only while its leader is still this agent's (never a reused pid's).
-  if (leaderPid !== null && findAgentProcesses(agentId, leaderPid).includes(leaderPid)) {
+  if (leaderPid !== null && find().includes(leaderPid)) {
     signalGroup(leaderPid, 'SIGINT');
-    if ((await waitUntilGone(agentId, leaderPid, timings.interruptMs)).length === 0) return { survivors: [] };
-    if (findAgentProcesses(agentId, leaderPid).includes(leaderPid)) signalGroup(leaderPid, 'SIGTERM');
+    if ((await waitUntilGone(find, timings.interruptMs)).length === 0) return { survivors: [] };
+    if (find().includes(leaderPid)) signalGroup(leaderPid, 'SIGTERM');
   }
-  signalAll(findAgentProcesses(agentId, leaderPid), 'SIGTERM');
-  let left = await waitUntilGone(agentId, leaderPid, timings.graceMs);
+  signalAll(find(), 'SIGTERM');
+  let left = await waitUntilGone(find, timings.graceMs);
   if (left.length === 0) return { survivors: [] };
   signalAll(left, 'SIGKILL');
-  left = await waitUntilGone(agentId, leaderPid, 1000);
+  left = await waitUntilGone(find, 1000);
   return { survivors: left };
 }

@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { Db } from '../../db/database';
 import type { Logger } from '../../logger';
-import { carriesMarker, isProcessRunning, listProcesses, liveWithDescendants, signalAll } from '../../terminals/process-tree';
+import { carriesMarker, isProcessRunning, listProcesses, liveWithDescendants, processStartTime, signalAll } from '../../terminals/process-tree';
 
 /**
  * The process groups of the commands a host runs from grove.yaml (setup's preCreate,
@@ -97,19 +95,3 @@ async function waitUntilGone(row: Row, pids: readonly number[], ms: number): Pro
   return left;
 }
 
-/**
- * When the process started, as an opaque string that differs between two processes that
- * held the same pid (Linux: clock ticks since boot; elsewhere: `ps`'s start time); null if
- * it is gone or unreadable.
- */
-export function processStartTime(pid: number): string | null {
-  try {
-    if (process.platform === 'linux') {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-    }
-    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-}

@@ -9,6 +9,7 @@ import {
   SchemaTooNewError,
   schemaVersionOf,
 } from '../../../../src/host/db/migrations';
+import { createAgentStore } from '../../../../src/host/terminals/agent-store';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(removeTempDirs);
@@ -119,6 +120,18 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     // The redactions' index is there, and the lookup of a brief's redactions uses it.
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT DISTINCT brief_id FROM brief_entries WHERE kind = 'redaction'").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('brief_entries_redactions');
+  },
+  17: (db) => {
+    // An agent's pid is recorded with its start; one from before reads as unknown (NULL).
+    const store = createAgentStore(db);
+    const before = store.list();
+    expect(before.every((a) => a.pidStart === null)).toBe(true);
+    db.prepare(
+      `INSERT INTO agents (id, name, lane_path, preset, command, args, env, withhold_env, restart, auto_resume, is_ops_loop, session_id, context_warn_tokens, cols, rows, state, pid, created_at, role, dispatch_id, unconfined)
+       VALUES ('a17', 'shell-17', '/srv/flower-design', 'shell', '/bin/sh', '[]', '{}', '[]', 'never', 0, 0, NULL, 160000, 120, 40, 'exited', NULL, '2026-12-06T00:00:00Z', 'worker', NULL, 0)`,
+    ).run();
+    store.setState('a17', 'running', 4242, '12345678');
+    expect(store.list().find((a) => a.id === 'a17')).toMatchObject({ state: 'running', pid: 4242, pidStart: '12345678' });
   },
 };
 
