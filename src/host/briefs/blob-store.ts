@@ -79,6 +79,13 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
       let headSize = 0;
       let failure: PutError | null = null;
       const flusher = earlyFlusher(fd);
+      // Closed once: a second close could close another file that got the same descriptor meanwhile.
+      let isOpen = true;
+      const closeFd = () => {
+        if (!isOpen) return;
+        isOpen = false;
+        closeSync(fd);
+      };
       try {
         for await (const chunk of body) {
           size += chunk.length;
@@ -104,7 +111,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
           else {
             onDisk('cannot flush the upload to disk', () => {
               fsyncSync(fd);
-              closeSync(fd);
+              closeFd();
             });
             const sha256 = digest;
             const final = pathOf(sha256);
@@ -120,7 +127,15 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
               });
               fsyncDir(join(dir, sha256.slice(0, 2)));
             }
-            record.run(sha256, sniffed.type, size, now().toISOString());
+            // From the rename to here nothing awaits: no other upload can find the file in between.
+            onDisk('cannot record the upload in the store', () => {
+              try {
+                record.run(sha256, sniffed.type, size, now().toISOString());
+              } catch (e) {
+                if (created) rmSync(final, { force: true });
+                throw e;
+              }
+            });
             return ok({ sha256, type: sniffed.type, size, created });
           }
         }
@@ -129,9 +144,9 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
         failure = e instanceof DiskError ? { kind: 'store_failed', message: e.message } : { kind: 'read_failed', message: e instanceof Error ? e.message : String(e) };
       }
       try {
-        closeSync(fd);
+        closeFd();
       } catch {
-        // Already closed on the success path's way to a failure.
+        // Nothing more to do with it: the temp file goes next.
       }
       rmSync(tmp, { force: true });
       return err(failure ?? { kind: 'read_failed', message: 'unknown' });

@@ -14,9 +14,10 @@ export type UploadOutcome = { ok: true; attachment: BriefAttachment } | { ok: fa
 type Answer = { ok: true; result: { attachment: BriefAttachment } } | { ok: false; error: { code: string; message: string } };
 
 export async function uploadAttachment(briefRef: string, file: Blob, name: string): Promise<UploadOutcome> {
-  const url = `${Paths.blobs}?brief=${encodeURIComponent(briefRef)}&name=${encodeURIComponent(name)}`;
   let res: Response;
   try {
+    // Inside the try: a name that is not well-formed text cannot be put in a URL, and says so below.
+    const url = `${Paths.blobs}?brief=${encodeURIComponent(briefRef)}&name=${encodeURIComponent(name)}`;
     res = await fetch(url, { method: 'POST', body: file, credentials: 'same-origin', headers: { 'content-type': file.type || 'application/octet-stream', [SessionKey.header]: readSessionKey() ?? '' } });
   } catch {
     return { ok: false, message: `${name} did not reach Grove's host (the connection failed). Check that the host is running, then try again.` };
@@ -37,7 +38,10 @@ export async function uploadAttachment(briefRef: string, file: Blob, name: strin
 /** The name a file is attached under: its own, or one for a pasted image that has none. */
 export function attachmentName(file: File): string {
   const name = file.name.trim();
-  return name === '' ? 'pasted image' : name.slice(0, 255);
+  if (name === '') return 'pasted image';
+  // At most 255 UTF-16 units (the host's limit), never half of a character that takes two.
+  const cut = name.slice(0, 255);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 /** Markdown that shows an attachment in a spec (the spec renderer shows images from Grove's blobs only). */

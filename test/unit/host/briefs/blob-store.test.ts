@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeRigs, trackedRig } from '../../../fixtures/brief-service';
@@ -28,6 +28,13 @@ describe('the blob store', () => {
       throw new Error('aborted');
     }
     expect(await rig.blobs.put(cut())).toMatchObject({ ok: false, error: { kind: 'read_failed' } });
+    expect(readdirSync(join(blobs, 'tmp'))).toEqual([]);
+
+    // The store refuses the blob's row (a full or broken database): the disk's trouble, and the file it moved in goes again.
+    rmSync(join(blobs, sha.slice(0, 2)));
+    rig.db.exec("CREATE TRIGGER refuse BEFORE INSERT ON blobs BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;");
+    expect(await rig.blobs.put(chunks(PNG))).toMatchObject({ ok: false, error: { kind: 'store_failed', message: 'cannot record the upload in the store: database or disk is full' } });
+    expect(existsSync(rig.blobs.path(sha))).toBe(false);
     expect(readdirSync(join(blobs, 'tmp'))).toEqual([]);
   });
 
