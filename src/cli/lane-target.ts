@@ -69,7 +69,9 @@ export function flagProblem(args: string[], valued: readonly string[], switches:
     const a = args[i]!;
     if (switches.includes(a)) continue;
     if (valued.includes(a)) {
-      if (args[++i] === undefined) return `${a} takes a value.`;
+      const v = args[++i];
+      if (v === undefined) return `${a} takes a value.`;
+      if (v.startsWith('--')) return `${a} takes a value, and ${v} is an option: give ${a} its value (a value cannot start with --).`;
     } else if (a.startsWith('--')) return `Unknown option ${a}.`;
   }
   return 'Wrong arguments.';
@@ -82,7 +84,8 @@ export function parseFlags(args: string[], valued: readonly string[], switches: 
     if (switches.includes(a)) out.switches.add(a);
     else if (valued.includes(a)) {
       const v = args[++i];
-      if (v === undefined) return null;
+      // `--commit --dry-run`: an empty message must not turn the next option into the value.
+      if (v === undefined || v.startsWith('--')) return null;
       out.values[a.slice(2)] = v;
     } else if (a.startsWith('--')) return null;
     else out.positional.push(a);

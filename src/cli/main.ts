@@ -153,7 +153,11 @@ function help(words: readonly string[]): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  // The global options may come before the command too (`grove --home DIR brief import F`).
+  let first = 0;
+  while (argv[first] === '--json' || argv[first] === '--home') first += argv[first] === '--home' ? 2 : 1;
+  const [command, ...afterCommand] = argv.slice(first);
+  const rest = [...argv.slice(0, Math.min(first, argv.length)), ...afterCommand];
   // `grove CMD [VERB] --help` (before any `--`, after which arguments belong to an agent's program).
   const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (command !== undefined && !command.startsWith('-') && (own.includes('--help') || own.includes('-h'))) {

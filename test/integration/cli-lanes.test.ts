@@ -76,6 +76,11 @@ describe('grove lane / diff / merge', () => {
     const before = git(main, 'rev-parse', 'HEAD');
     expect((await grove(['merge', 'tint'])).code).toBe(0);
     const id = (JSON.parse((await grove(['merges', '--json'])).stdout) as { merges: { id: string }[] }).merges[0]!.id;
+    // A dry run of a rollback does not exist: refused, MAIN untouched.
+    const dry = await grove(['merge', '--rollback', id, '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.stderr).toContain("--rollback takes only the merge's id, not --dry-run");
+    expect(git(main, 'rev-parse', 'HEAD')).not.toBe(before);
     const rolled = await grove(['merge', '--rollback', id]);
     expect(rolled.code, rolled.stderr).toBe(0);
     expect(rolled.stdout).toBe(`Rolled MAIN back to ${before.slice(0, 12)} (before tint).\n`);

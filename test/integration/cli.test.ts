@@ -46,6 +46,13 @@ describe('grove status', () => {
     expect(Object.keys(j.status).sort()).toEqual(['dataDir', 'latestEventSeq', 'pid', 'protocolVersion', 'schemaVersion', 'startedAt', 'uptimeMs', 'version']);
   });
 
+  it('takes --home and --json before the command too', () => {
+    const home = makeTempDir();
+    const j = grove(makeTempDir(), ['--home', home, '--json', 'status']);
+    expect(j.code).toBe(3);
+    expect(JSON.parse(j.stdout)).toMatchObject({ running: false, dataDir: home });
+  });
+
   it('sees through a discovery file left by a killed host', async () => {
     const host = await startHostProcess();
     await host.kill9();

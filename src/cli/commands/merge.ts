@@ -21,6 +21,10 @@ export async function mergeCommand(ctx: CliContext, args: string[]): Promise<num
   const rollback = flags?.values.rollback;
   if (!flags) return usageError(ctx, MERGE_USAGE, ['merge'], flagProblem(args, ['--repo', '--commit', '--rollback'], ['--dry-run']));
   if (rollback && flags.positional.length) return usageError(ctx, MERGE_USAGE, ['merge', '--rollback'], `--rollback takes only the merge's id, not ${JSON.stringify(flags.positional[0])}.`);
+  // A rollback has no dry run, no commit and no repository to choose: a flag it would ignore
+  // (a --dry-run above all) must not let MAIN be rolled back by surprise.
+  const ignored = rollback ? ['--dry-run', '--commit', '--repo'].filter((f) => flags.switches.has(f) || f.slice(2) in flags.values) : [];
+  if (ignored.length) return usageError(ctx, MERGE_USAGE, ['merge', '--rollback'], `--rollback takes only the merge's id, not ${ignored.join(' ')}: see what a merge did with grove merges.`);
   if (!rollback && flags.positional.length !== 1) {
     return usageError(ctx, MERGE_USAGE, ['merge', 'NAME'], flags.positional.length ? `Unexpected argument ${JSON.stringify(flags.positional[1])}.` : 'NAME (the lane to merge) is missing.');
   }

@@ -4,7 +4,7 @@ import { useId, useLayoutEffect, useRef, useState, type Dispatch, type SetStateA
 import { MAX_SPEC } from '../../shared/brief-constants';
 import type { Brief, BriefAttachment, BriefEntry } from '../../shared/briefs';
 import { AttachmentDropZone } from './attachments/attachment-drop-zone';
-import { attachmentMarkdown } from './attachments/upload-attachment';
+import { attachmentMarkdown } from './attachments/attachment-text';
 import { briefRef } from './brief-labels';
 import { BriefSection } from './brief-section';
 import { SafeMarkdown } from './safe-markdown';

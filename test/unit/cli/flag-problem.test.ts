@@ -8,4 +8,12 @@ describe('a refused command line says what was wrong', () => {
     expect(flagProblem(args, ['--repo'], ['--stat'])).toBe('Unknown option --bogus.');
     expect(flagProblem(['--repo'], ['--repo'], ['--stat'])).toBe('--repo takes a value.');
   });
+
+  it('never takes an option for the value of the one before it', () => {
+    // `grove merge design --commit $MSG --dry-run` with MSG empty: not a merge committed as "--dry-run".
+    const args = ['design', '--commit', '--dry-run'];
+    expect(parseFlags(args, ['--commit', '--repo'], ['--dry-run'])).toBeNull();
+    expect(flagProblem(args, ['--commit', '--repo'], ['--dry-run'])).toBe('--commit takes a value, and --dry-run is an option: give --commit its value (a value cannot start with --).');
+    expect(parseFlags(['design', '--commit', 'fix -v flag'], ['--commit'], [])).toMatchObject({ positional: ['design'], values: { commit: 'fix -v flag' } });
+  });
 });

@@ -2,7 +2,8 @@ import { ImagePlus, X } from 'lucide-react';
 import { useRef, useState, type ClipboardEvent, type DragEvent, type ReactNode } from 'react';
 import { ATTACHMENT_TYPES } from '../../../shared/brief-constants';
 import type { BriefAttachment } from '../../../shared/briefs';
-import { attachmentName, uploadAttachment } from './upload-attachment';
+import { attachmentName } from './attachment-text';
+import { uploadAttachment } from './upload-attachment';
 import './attachments.css';
 
 /**
