@@ -50,7 +50,7 @@ serve:
     url: http://{{lane}}.test
 `);
     // The operator trusts the recipe, as it reads in grove.yaml: the danger is in the branch name.
-    expect((await runGrove(host, ['repo', 'trust', 'flower'])).code).toBe(0);
+    expect((await runGrove(host, ['repo', 'trust', 'flower', '--yes'])).code).toBe(0);
     const branch = 'x$(touch${IFS}PWNED)';
     const created = await runGrove(host, ['lane', 'create', 'design', '--branch', branch]);
     expect(created.code, created.stderr).toBe(0);

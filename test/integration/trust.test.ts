@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn as spawnPty } from 'node-pty';
 import { stringify } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/host/db/migrations';
@@ -10,8 +11,8 @@ import type { Notification } from '../../src/shared/notifications';
 import type { Repo } from '../../src/shared/repo';
 import type { RepoCommands } from '../../src/shared/trust';
 import { makeRepo } from '../fixtures/git-repo';
-import { runGrove } from '../fixtures/grove-cli';
-import { api, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
+import { groveEnv, runGrove } from '../fixtures/grove-cli';
+import { api, cliEntry, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { commitIn } from '../fixtures/lane-repo';
 import { mainHealth, makeProbedRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
@@ -215,7 +216,14 @@ describe('grove repo on the command line', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('grove repo trust flower');
 
-    const trusted = await runGrove(host, ['repo', 'trust', 'flower']);
+    // Off a terminal, without --yes: shown, and not trusted.
+    const shownOnly = await runGrove(host, ['repo', 'trust', 'flower']);
+    expect(shownOnly.code).toBe(1);
+    expect(shownOnly.stdout).toContain(`      touch ${marker('gate')}`);
+    expect(shownOnly.stderr).toContain("Not trusted: nothing changed, and flower's commands do not run. To trust exactly these, run it again with --yes (or in a terminal, and answer y).");
+    expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ name: 'flower', trusted: false });
+
+    const trusted = await runGrove(host, ['repo', 'trust', 'flower', '--yes']);
     expect(trusted.code, trusted.stderr).toBe(0);
     expect(trusted.stdout).toContain("flower's grove.yaml (with your override) would run or use:");
     expect(trusted.stdout).toContain(`  merge.gate  (run in MAIN after a merge)\n      touch ${marker('gate')}`);
@@ -260,5 +268,33 @@ describe('repositories registered before trust existed', () => {
     const again = await startHostProcess({ home });
     await expect.poll(async () => (await mainHealth(again, 'r1')).state).toBe('healthy');
     expect((await alertsOf(again, 'r1')).filter((m) => m.includes('registered before'))).toHaveLength(1);
+  });
+
+  it('in a terminal, asks before trusting what it showed: no (or Enter) trusts nothing, y trusts', async () => {
+    const host = await startHostProcess();
+    const { main, marker } = flowerTouching(join(realpathSync(makeTempDir()), 'markers'));
+    expect((await runGrove(host, ['repo', 'add', main])).code).toBe(0);
+    const inTerminal = async (answer: string): Promise<{ code: number; screen: string }> => {
+      const term = spawnPty(process.execPath, [cliEntry, 'repo', 'trust', 'flower'], { cols: 200, rows: 50, env: { ...groveEnv(host), GROVE_AGENT_TOKEN: '', GROVE_URL: '' } as Record<string, string> });
+      let screen = '';
+      term.onData((d) => (screen += d));
+      const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+      await expect.poll(() => screen).toContain('Trust exactly these? Grove will run them as you. [y/N]');
+      expect(screen).toContain(`      touch ${marker('gate')}`);
+      term.write(answer);
+      return { code: await exited, screen };
+    };
+    const declined = await inTerminal('\r');
+    expect(declined.code).toBe(1);
+    expect(declined.screen).toContain('Not trusted: nothing changed');
+    expect(declined.screen).toContain('To trust exactly these, answer y.');
+    expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ trusted: false });
+    expect((await inTerminal('\x04')).code).toBe(1); // Ctrl-D
+    expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ trusted: false });
+
+    const agreed = await inTerminal('y\r');
+    expect(agreed.code).toBe(0);
+    expect(agreed.screen).toContain("Trusted flower's commands");
+    expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ trusted: true });
   });
 });

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
 import { callHost } from '../../host-client/call-host';
 import { callWithProgress } from '../call-with-progress';
 import { requireHost } from '../require-host';
@@ -30,7 +31,7 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     const repo = added.value.repo;
     if (addFlags.switches.has('--trust')) {
       // For scripts: trusting is still explicit (the flag), and what was trusted is printed.
-      const trusted = await trustRepo(ctx, target, repo);
+      const trusted = await trustRepo(ctx, target, repo, 'given');
       if (!trusted) return ExitCode.failed;
       if (ctx.json) ctx.out(JSON.stringify({ ok: true, repo: trusted.repo, commands: trusted.commands }));
       else ctx.out(`Registered ${repo.name}: MAIN is ${repo.mainPath}; its commands are trusted.`);
@@ -45,11 +46,13 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     return ExitCode.ok;
   }
   if (verb === 'trust') {
-    const trustFlags = parseFlags(rest, ['--repo'], []);
+    const trustFlags = parseFlags(rest, ['--repo'], ['--yes']);
     if (!trustFlags || trustFlags.positional.length > 1) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], `Wrong arguments for repo trust: ${rest.join(' ')}.`);
     const repo = await pickRepo(ctx, target, trustFlags.positional[0] ?? trustFlags.values.repo);
     if (!repo) return ExitCode.failed;
-    const trusted = await trustRepo(ctx, target, repo);
+    // Shown first, trusted only once the operator says so: run to see what changed, it must
+    // not trust the change it shows. In a terminal it asks; elsewhere --yes is the answer.
+    const trusted = await trustRepo(ctx, target, repo, trustFlags.switches.has('--yes') ? 'given' : process.stdin.isTTY ? 'ask' : 'absent');
     if (!trusted) return ExitCode.failed;
     if (ctx.json) ctx.out(JSON.stringify({ ok: true, repo: trusted.repo, commands: trusted.commands }));
     else ctx.out(`Trusted ${repo.name}'s commands; Grove runs them from now on, until they change.`);
@@ -129,7 +132,7 @@ async function removeRepo(ctx: CliContext, args: string[]): Promise<number> {
 
 export const REPO_USAGE = `Usage:
   grove repo add PATH [--trust]
-  grove repo trust [NAME]
+  grove repo trust [NAME] [--yes]
   grove repo list [--json]
   grove repo config [--repo REPO] [--json]
   grove repo guard on|off [--repo REPO]
@@ -142,17 +145,37 @@ export const REPO_USAGE = `Usage:
  * trusts exactly those: the digest shown is the one trusted, so a file changed in between is
  * refused, not trusted unseen. Lines go to stderr with --json, so stdout stays one JSON value.
  */
-async function trustRepo(ctx: CliContext, target: Target, repo: Repo): Promise<{ repo: Repo; commands: RepoCommands } | null> {
+async function trustRepo(ctx: CliContext, target: Target, repo: Repo, consent: 'given' | 'ask' | 'absent'): Promise<{ repo: Repo; commands: RepoCommands } | null> {
   const shown = await callHost(target, 'repos.commands', { repoId: repo.id });
   if (!shown.ok) {
     fail(ctx, shown.error);
     return null;
   }
   for (const line of trustLines(repo.name, shown.value)) (ctx.json ? ctx.errOut : ctx.out)(line);
+  if (consent !== 'given' && !(consent === 'ask' && (await agreed(`Trust exactly these? Grove will run them as you. [y/N] `)))) {
+    const how = consent === 'ask' ? 'answer y' : `run it again with --yes (or in a terminal, and answer y)`;
+    const error = { code: 'not_trusted', message: `Not trusted: nothing changed, and ${repo.name}'s commands do not run. To trust exactly these, ${how}.` };
+    if (ctx.json) ctx.out(JSON.stringify({ ok: false, error }));
+    else ctx.errOut(error.message);
+    return null;
+  }
   const trusted = await callHost(target, 'repos.trust', { repoId: repo.id, digest: shown.value.digest });
   if (!trusted.ok) {
     fail(ctx, trusted.error);
     return null;
   }
   return trusted.value;
+}
+
+/** A yes from the operator at the terminal; anything else (Enter, Ctrl-D) is a no. */
+async function agreed(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(question);
+    return /^y(es)?$/i.test(answer.trim());
+  } catch {
+    return false;
+  } finally {
+    rl.close();
+  }
 }
