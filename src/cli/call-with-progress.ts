@@ -53,10 +53,28 @@ export async function callWithProgress<M extends MethodName>(
   const isOpen = await opened;
   clearTimeout(timeout);
   if (!isOpen) return err({ code: 'unreachable', message: `Cannot open a WebSocket to ${target.url}.` });
+  // Ctrl-C ends this command, not the operation: the host goes on with it (a merge lands, or
+  // its gate rolls MAIN back), and the operator is told so, and where to follow it.
+  const interrupted = (): void => {
+    write(`\nStopped following ${method}; the host goes on with it. ${followUp(method)}\n`);
+    conn.stop();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   const result = await conn.call(method, params);
+  process.off('SIGINT', interrupted);
   // Let the last job events (sent before the answer) reach the screen, then close.
   await new Promise((r) => setTimeout(r, 50));
   conn.stop();
-  if (!result.ok && result.error.code === 'disconnected') return err({ code: 'unreachable', message: result.error.message });
+  if (!result.ok && result.error.code === 'disconnected') {
+    return err({ code: 'unreachable', message: `${result.error.message}; the host may still finish ${method}. ${followUp(method)}` });
+  }
   return result as Result<ResultOf<M>, CallFailure>;
+}
+
+/** Where to see how an operation the CLI stopped following came out. */
+function followUp(method: MethodName): string {
+  if (method === 'lanes.merge' || method === 'merges.rollback') return 'See how it ended: grove merges';
+  if (method.startsWith('lanes.')) return 'See how it ended: grove lane list';
+  return 'See how it ended: grove repo main';
 }

@@ -153,6 +153,11 @@ function help(words: readonly string[]): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `grove agent tail A | head`: the reader left, so there is no one to tell; end quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   // The global options may come before the command too (`grove --home DIR brief import F`).
   let first = 0;
   while (argv[first] === '--json' || argv[first] === '--home') first += argv[first] === '--home' ? 2 : 1;

@@ -133,4 +133,26 @@ describe('grove lane / diff / merge', () => {
     expect((await grove(['lane', 'create'])).code).toBe(2);
     expect((await grove(['diff', 'a', 'b'])).code).toBe(2);
   });
+
+  it('Ctrl-C during a merge stops following it, says the host goes on and where to see how it ended; the merge lands', async () => {
+    const slow = makeRepo(join(realpathSync(makeTempDir()), 'slow'));
+    writeFileSync(join(slow, 'grove.yaml'), 'merge:\n  gate: sleep 2\n');
+    git(slow, 'add', 'grove.yaml');
+    git(slow, 'commit', '-q', '-m', 'recipe');
+    expect((await grove(['repo', 'add', '--trust', slow])).code).toBe(0);
+    expect((await grove(['lane', 'create', 'tint', '--repo', 'slow'])).code).toBe(0);
+    writeFileSync(join(`${slow}-tint`, 'tint.css'), 'a { color: teal; }\n');
+    git(`${slow}-tint`, 'add', 'tint.css');
+    git(`${slow}-tint`, 'commit', '-q', '-m', 'tint');
+
+    const child = spawn(process.execPath, [cliEntry, 'merge', 'tint', '--repo', 'slow'], { env: { ...process.env, GROVE_HOME: host.home } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    await expect.poll(() => stderr).toMatch(/gate/i);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Stopped following lanes.merge; the host goes on with it. See how it ended: grove merges');
+    await expect.poll(async () => JSON.parse((await grove(['merges', '--repo', 'slow', '--json'])).stdout).merges[0]?.state).toBe('merged');
+  });
 });

@@ -60,6 +60,34 @@ describe('grove status', () => {
   });
 });
 
+describe('the CLI where it cannot do its work', () => {
+  it('ends quietly when whoever read its output has gone (grove … | head)', async () => {
+    const child = spawn(process.execPath, [cliEntry, 'help'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GROVE_HOME: makeTempDir() } });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('inside an agent, says an operator command is the operator’s instead of sending it to start a host', () => {
+    const home = makeTempDir();
+    const r = spawnSync(process.execPath, [cliEntry, 'lane', 'list'], { encoding: 'utf8', env: { ...process.env, GROVE_HOME: home, GROVE_URL: 'http://127.0.0.1:9', GROVE_AGENT_TOKEN: 'agent-token' } });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain("This is an agent's terminal: this command is the operator's, to run in the operator's own shell.");
+    expect(r.stderr).not.toContain('Start one with');
+  });
+
+  it('grove mcp config gives no URL from a discovery file a dead host left behind', async () => {
+    const host = await startHostProcess();
+    await host.kill9();
+    const r = grove(host.home, ['mcp', 'config', '--for', 'codex']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`no host is running for ${host.home}, so its URL is unknown`);
+    expect(r.stdout).toBe('');
+  });
+});
+
 describe('grove open', () => {
   it('starts a detached host once and attaches to it after', () => {
     const home = makeTempDir();

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readDiscovery } from '../../host-client/find-host';
+import { findHost } from '../../host-client/find-host';
 import {
   claudeMcpConfig,
   claudeServerEntry,
@@ -39,16 +39,14 @@ export async function mcpCommand(ctx: CliContext, args: string[]): Promise<numbe
   }
   let hostUrl = parsed.values.url ?? process.env[URL_VARIABLE];
   if (!hostUrl) {
-    const found = await readDiscovery(ctx.dataDir);
+    // The host that runs, proved, not what a discovery file a dead host left says.
+    const found = await findHost(ctx.dataDir);
     if (!found.ok) {
-      ctx.errOut(`grove: ${found.error}`);
-      return ExitCode.unreachable;
+      const notRunning = found.error.kind === 'not-running';
+      ctx.errOut(notRunning ? `grove: no host is running for ${ctx.dataDir}, so its URL is unknown. Start one (grove host), or give --url http://127.0.0.1:PORT.` : `grove: ${found.error.message}`);
+      return notRunning ? ExitCode.noHost : ExitCode.unreachable;
     }
-    if (!found.value) {
-      ctx.errOut(`grove: no host is running for ${ctx.dataDir}, so its URL is unknown. Start one (grove host), or give --url http://127.0.0.1:PORT.`);
-      return ExitCode.noHost;
-    }
-    hostUrl = found.value.url;
+    hostUrl = found.value.discovery.url;
   }
   if (!/^https?:\/\/[^\s]+$/.test(hostUrl)) return usageError(ctx, MCP_USAGE, ['mcp', 'config'], `--url takes the host's URL, e.g. http://127.0.0.1:7070, not ${JSON.stringify(hostUrl)}.`);
   const tokenFile = join(ctx.dataDir, 'token');
