@@ -207,6 +207,31 @@ test('a screenshot pasted onto the spec editor lands as markdown at the cursor, 
   await shoot(page, 'briefs-attachments-spec');
 });
 
+test('the spec editor holds its save while a screenshot uploads, and the upload outlives a look at the preview; text pasted with an image is kept', async ({ page }) => {
+  await openBrief(page, 1440, { spec: 'Before.' });
+  await page.getByTestId('edit-spec').click();
+  const editor = page.getByTestId('spec-editor');
+  const spec = editor.getByLabel('Spec (markdown)');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(' After.');
+  const held = await holdUploads(page);
+  // Cells copied from a spreadsheet: text and a picture of them. The text is not taken from the editor.
+  expect(await deliver(spec, 'paste', [file('cells.png', 'image/png', PNG)], 'A1\tB1')).toBe(true);
+  await expect(editor.getByTestId('attachment-uploading')).toHaveCount(1);
+  const save = page.getByTestId('save-spec');
+  await expect(save).toBeDisabled();
+  await expect(save).toHaveText('Uploading…');
+
+  await page.getByTestId('spec-preview-tab').click();
+  held.release();
+  const md = `![cells.png](/blobs/${sha(PNG)})`;
+  await expect(page.getByTestId('spec-preview').getByRole('img', { name: 'cells.png' })).toHaveAttribute('src', `/blobs/${sha(PNG)}`);
+  await expect(save).toBeEnabled();
+  await save.click();
+  await expect(page.getByTestId('spec-editor')).toHaveCount(0);
+  expect((await stored()).brief.spec).toBe(`Before. After.${md}`);
+});
+
 test('refused files (an SVG, an executable named .png) show the host’s reason until dismissed, and add nothing', async ({ page }) => {
   await openBrief(page, 1440);
   const before = (await stored()).trace;

@@ -63,20 +63,25 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
   const [conflict, setConflict] = useState<Conflict>({ kind: 'none' });
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setSaving] = useState(false);
+  const [isUploading, setUploading] = useState(false);
 
   const save = async (base: string): Promise<void> => {
     if (brief.spec !== base) return setConflict({ kind: 'changed' });
     setSaving(true);
     setError(null);
+    const sent = draft.text;
     // Conditional on the brief's version when editing began. Others' notes move the version
     // without touching the spec: then the spec is read again and, if it is still the one the
     // edit started from, the save is retried at the new version; otherwise it is a conflict.
     let version = draft.version;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const r = await append({ kind: 'refinement', spec: draft.text }, version);
+      const r = await append({ kind: 'refinement', spec: sent }, version);
       if (r.ok) {
         setSaving(false);
-        return onDraft(null);
+        // Typed on while it saved (the editor stays open meanwhile): what was saved is the new
+        // base, and the rest stays in the editor, unsaved, instead of going with it.
+        const saved = r.value.brief.version;
+        return onDraft((d) => (d === null || d.text === sent ? null : { base: sent, text: d.text, version: saved }));
       }
       if (r.error.code !== 'brief_version_conflict') {
         setSaving(false);
@@ -96,8 +101,7 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
   };
 
   // An upload finishes after the operator may have typed on: the markdown goes where the cursor
-  // is then (the end when the editor is gone, e.g. on the Preview tab), into the text as it is
-  // then, and the cursor follows it (a controlled value set by code would send it to the end).
+  // is then (or was, while Preview hides the editor), into the text as it is then, and the cursor follows it (a controlled value set by code would send it to the end).
   const insertAttachment = (a: BriefAttachment): void => {
     const md = attachmentMarkdown(a);
     const el = textarea.current;
@@ -130,14 +134,16 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
           Preview
         </button>
       </div>
-      {tab === 'write' ? (
-        <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot" onUploaded={insertAttachment}>
+      {/* Kept mounted on Preview: an upload under way (its progress, a refusal's reason) outlives a look at the preview. */}
+      <div hidden={tab !== 'write'}>
+        <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot" onUploaded={insertAttachment} onBusy={setUploading}>
           <label htmlFor={`${id}-spec`} className="visually-hidden">
             Spec (markdown)
           </label>
           <textarea ref={textarea} id={`${id}-spec`} className="spec-textarea" value={draft.text} onChange={(e) => onDraft({ ...draft, text: e.target.value })} maxLength={MAX_SPEC} rows={18} />
         </AttachmentDropZone>
-      ) : (
+      </div>
+      {tab === 'preview' && (
         <div className="spec-preview" data-testid="spec-preview">
           {draft.text.trim() === '' ? <p className="muted">Nothing to preview.</p> : <SafeMarkdown text={draft.text} />}
         </div>
@@ -169,8 +175,9 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
         <button type="button" onClick={() => onDraft(null)}>
           Cancel
         </button>
-        <button type="button" className="primary" disabled={isSaving || draft.text === draft.base} onClick={() => void save(draft.base)} data-testid="save-spec">
-          {isSaving ? 'Saving…' : 'Save refinement'}
+        {/* Not while a screenshot uploads: its link lands in the text once stored, and a save before would go without it. */}
+        <button type="button" className="primary" disabled={isSaving || isUploading || draft.text === draft.base} onClick={() => void save(draft.base)} data-testid="save-spec">
+          {isSaving ? 'Saving…' : isUploading ? 'Uploading…' : 'Save refinement'}
         </button>
       </div>
     </div>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Brief, BriefAction, BriefEntry, Recall } from '../../shared/briefs';
 import type { CallError } from '../../shared/client/host-connection';
+import type { ResultOf } from '../../shared/methods';
 import type { Result } from '../../shared/result';
 import { useHost, useHostStore } from '../connection/use-host';
 import { briefRef } from './brief-labels';
@@ -23,7 +24,7 @@ export interface OpenBrief {
   loadOlder(): void;
   recall: Recall | null;
   /** Writes one entry through briefs.append as the UI; the answer is laid in at once. */
-  append(action: BriefAction, expectedVersion?: number): Promise<Result<unknown, CallError>>;
+  append(action: BriefAction, expectedVersion?: number): Promise<Result<ResultOf<'briefs.append'>, CallError>>;
   redact(entryId: string, reason: string): Promise<Result<unknown, CallError>>;
 }
 

@@ -1,5 +1,5 @@
 import { ImagePlus, X } from 'lucide-react';
-import { useRef, useState, type ClipboardEvent, type DragEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type ReactNode } from 'react';
 import { ATTACHMENT_TYPES } from '../../../shared/brief-constants';
 import type { BriefAttachment } from '../../../shared/briefs';
 import { attachmentName } from './attachment-text';
@@ -23,8 +23,13 @@ export function AttachmentDropZone(props: {
   className?: string;
   /** Called with each stored attachment (the spec editor inserts `![name](/blobs/<sha256>)`). */
   onUploaded?: (attachment: BriefAttachment) => void;
+  /** Whether any upload is still on its way (the spec editor holds its save until none is). */
+  onBusy?: (busy: boolean) => void;
 }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
+  const isBusy = uploads.some((u) => u.state === 'uploading');
+  const { onBusy } = props;
+  useEffect(() => onBusy?.(isBusy), [isBusy, onBusy]);
   const [isDragging, setDragging] = useState(false);
   const depth = useRef(0);
   const nextId = useRef(1);
@@ -75,7 +80,9 @@ export function AttachmentDropZone(props: {
   const onPaste = (e: ClipboardEvent) => {
     const files = Array.from(e.clipboardData.files);
     if (files.length === 0) return;
-    e.preventDefault();
+    // Cells copied from a spreadsheet or a document come as text and a picture of them: the
+    // text is pasted as usual and the picture attached too, so nothing copied is lost.
+    if (!Array.from(e.clipboardData.types).includes('text/plain')) e.preventDefault();
     upload(files);
   };
 
