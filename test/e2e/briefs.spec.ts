@@ -251,6 +251,15 @@ test('live: another client’s entries appear within a second, in order, on the 
   await page.getByTestId('trace-add').click();
   await expect(trace(page).first().locator('strong')).toHaveText('staging');
   await expect(trace(page).first()).toContainText('note added');
+  // Ctrl+Enter twice within one moment (a held key, a bounce): one note, not two.
+  const notesBefore = await trace(page).filter({ hasText: 'note added' }).count();
+  await page.getByTestId('trace-text').fill('Only once.');
+  await page.getByTestId('trace-text').evaluate((el) => {
+    for (let i = 0; i < 2; i++) el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
+  });
+  await expect(trace(page).first()).toContainText('Only once.');
+  await expect(page.getByTestId('trace-text')).toHaveValue('');
+  await expect(trace(page).filter({ hasText: 'note added' })).toHaveCount(notesBefore + 1);
   const statusForm = page.getByTestId('status-form');
   await statusForm.getByLabel('Move to').selectOption('in_review');
   await statusForm.getByLabel('Reason (optional)').fill('ready for a look');

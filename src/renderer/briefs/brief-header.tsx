@@ -72,7 +72,7 @@ function DetailsForm({ brief, append, onDone }: { brief: Brief; append: OpenBrie
     e.preventDefault();
     const change = { ...(title.trim() !== brief.title ? { title: title.trim() } : {}), ...(kind !== brief.kind ? { briefKind: kind } : {}) };
     if (Object.keys(change).length === 0) return onDone();
-    write.run(append({ kind: 'details_changed', ...change }), onDone);
+    write.run(() => append({ kind: 'details_changed', ...change }), onDone);
   };
   return (
     <form className="brief-details-form" onSubmit={submit}>
@@ -107,7 +107,7 @@ function StatusControl({ brief, append }: { brief: Brief; append: OpenBrief['app
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     if (to === '') return;
-    write.run(append({ kind: 'status_change', to, ...(reason.trim() ? { reason: reason.trim() } : {}) }), () => {
+    write.run(() => append({ kind: 'status_change', to, ...(reason.trim() ? { reason: reason.trim() } : {}) }), () => {
       setTo('');
       setReason('');
     });

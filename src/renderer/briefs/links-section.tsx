@@ -67,7 +67,7 @@ function AddLinkForm({ append }: { append: OpenBrief['append'] }) {
   const write = useWrite();
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    write.run(append({ kind: 'link_added', type, target: target.trim(), ...(label.trim() ? { label: label.trim() } : {}) }), () => {
+    write.run(() => append({ kind: 'link_added', type, target: target.trim(), ...(label.trim() ? { label: label.trim() } : {}) }), () => {
       setTarget('');
       setLabel('');
     });
@@ -90,7 +90,7 @@ function AddLinkForm({ append }: { append: OpenBrief['append'] }) {
         Label
       </label>
       <input id={`${id}-label`} value={label} onChange={(e) => setLabel(e.target.value)} placeholder="label" size={10} />
-      <button type="submit" disabled={target.trim() === ''}>
+      <button type="submit" disabled={write.isBusy || target.trim() === ''}>
         Add link
       </button>
       <FormError message={write.error} />

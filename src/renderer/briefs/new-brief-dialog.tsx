@@ -21,7 +21,7 @@ export function NewBriefDialog({ open, onOpenChange, projects, defaultProject, o
 
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    write.run(store.request('briefs.create', { title, kind, spec, projects: project.trim() ? [project.trim()] : [], via: 'ui' }), (created) => {
+    write.run(() => store.request('briefs.create', { title, kind, spec, projects: project.trim() ? [project.trim()] : [], via: 'ui' }), (created) => {
       onOpenChange(false);
       onCreated(created.brief.number);
     });

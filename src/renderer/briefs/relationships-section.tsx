@@ -54,7 +54,7 @@ function RefForm({ label, placeholder, onSubmit, allowEmpty, testId }: { label: 
   const write = useWrite();
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    write.run(onSubmit(ref.trim()), () => setRef(''));
+    write.run(() => onSubmit(ref.trim()), () => setRef(''));
   };
   return (
     <form className="brief-inline-form" onSubmit={submit} data-testid={testId}>

@@ -12,7 +12,9 @@ export function TraceComposer({ append }: { append: OpenBrief['append'] }) {
   const write = useWrite();
   const submit = (e: FormEvent): void => {
     e.preventDefault();
-    write.run(append({ kind, text }), () => setText(''));
+    const sent = text;
+    // Cleared only if unchanged since: words typed while it was on its way stay.
+    write.run(() => append({ kind, text: sent }), () => setText((t) => (t === sent ? '' : t)));
   };
   return (
     <form className="trace-composer" onSubmit={submit} data-testid="trace-composer">
@@ -24,7 +26,7 @@ export function TraceComposer({ append }: { append: OpenBrief['append'] }) {
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey) && text.trim()) submit(e);
+          if (e.key === 'Enter' && (e.metaKey || e.ctrlKey) && text.trim() && !write.isBusy) submit(e);
         }}
         maxLength={MAX_TEXT}
         rows={3}

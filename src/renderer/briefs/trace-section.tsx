@@ -11,6 +11,8 @@ import { TraceComposer } from './trace-composer';
 import { briefIdsIn, TraceEntryContent } from './trace-entry-content';
 import { useBriefNames } from './use-brief-names';
 import type { OpenBrief } from './use-brief';
+import { useWrite } from './use-write';
+import { FormError } from './form-error';
 
 /**
  * The trace ("provenance · append-only"): every entry, newest first, numbered from the
@@ -23,7 +25,9 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
   const [redacting, setRedacting] = useState<{ entry: BriefEntry; label: string } | null>(null);
   const names = useBriefNames(useMemo(() => trace.flatMap(briefIdsIn), [trace]));
   const accepted = useMemo(() => new Set(trace.flatMap((e) => (e.kind === 'plan_accepted' && e.payload ? [e.payload.planEntryId] : []))), [trace]);
-  const acceptPlan = (planEntryId: string): void => void open.append({ kind: 'plan_accepted', planEntryId });
+  // Through useWrite: a second click while the first acceptance is on its way adds no second one.
+  const acceptWrite = useWrite();
+  const acceptPlan = (planEntryId: string): void => acceptWrite.run(() => open.append({ kind: 'plan_accepted', planEntryId }));
 
   return (
     <BriefSection
@@ -40,6 +44,7 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
       <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot" className="trace-drop">
         <TraceComposer append={open.append} />
       </AttachmentDropZone>
+      <FormError message={acceptWrite.error} />
       <ol className="trace-list" aria-label="Trace entries, newest first" data-testid="trace-list">
         {trace.map((entry, i) => {
           const ordinal = total - i;

@@ -51,14 +51,14 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
     const request = dispatchRequestOf(form, brief, repo);
     if (!request.ok) return setProblem(request.error);
     setProblem(null);
-    write.run(store.request('dispatch.create', request.value), (v) => {
+    write.run(() => store.request('dispatch.create', request.value), (v) => {
       setAnnouncement(`Dispatch requested, wave ${v.dispatch.wave}: ${v.dispatch.state}. The copy-paste packet is below.`);
       onDispatched(v.dispatch, v.packet);
     });
   };
   const showPacket = (): void => {
     if (write.isBusy) return;
-    write.run(store.request('briefs.packet', { ref: briefRef(brief.number), ...(form.target === EPHEMERAL ? {} : { lane: form.target }) }), onPacket);
+    write.run(() => store.request('briefs.packet', { ref: briefRef(brief.number), ...(form.target === EPHEMERAL ? {} : { lane: form.target }) }), onPacket);
   };
 
   return (

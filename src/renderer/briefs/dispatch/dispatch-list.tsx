@@ -40,7 +40,7 @@ function DispatchRow({ dispatch: d, onCancelled }: { dispatch: Dispatch; onCance
   const line = dispatchLine(d);
   const cancel = (): void => {
     if (write.isBusy) return;
-    write.run(store.request('dispatch.cancel', { id: d.id }), (v) => {
+    write.run(() => store.request('dispatch.cancel', { id: d.id }), (v) => {
       onCancelled(v.dispatch);
       rowRef.current?.focus();
     });
