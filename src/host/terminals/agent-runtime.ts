@@ -192,7 +192,7 @@ export class AgentRuntime {
       this.confinement = plan.confinement;
       pty = this.deps.spawnPty(plan, this.record.lanePath, this.record.cols, this.record.rows);
     } catch (e) {
-      this.deps.log.append(Buffer.from(`\r\n[grove] could not start ${this.record.command}: ${(e as Error).message}\r\n`));
+      this.appendToLog(Buffer.from(`\r\n[grove] could not start ${this.record.command}: ${(e as Error).message}\r\n`));
       if (isRestart) {
         // The supervisor's own restart: a run that failed at once, so it backs off and, failing
         // on, gives up with its alert, rather than leave an agent meant to be kept alive down.
@@ -234,7 +234,7 @@ export class AgentRuntime {
   private refuseMissingLane(): Result<void, ApiError> {
     const { name, lanePath } = this.record;
     const message = `${name} cannot start: its directory ${lanePath} is gone (its lane was removed or moved). Remove the agent, or start a new one in an existing lane.`;
-    this.deps.log.append(Buffer.from(`\r\n[grove] ${message}\r\n`));
+    this.appendToLog(Buffer.from(`\r\n[grove] ${message}\r\n`));
     // A restart the supervisor had scheduled ends here, once, instead of backing off forever.
     if (this.supervision.kind === 'backoff') {
       this.supervision = { kind: 'crashed', code: this.supervision.code, signal: this.supervision.signal };

@@ -6,6 +6,7 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import type { AgentInfo } from '../../shared/agents';
 import { jumpResetSequence } from '../../shared/terminal-jump';
+import { inputPieces } from './input-pieces';
 import type { HostStore } from '../connection/host-store';
 import { currentKeyboardPlatform } from '../keyboard/platform';
 import { shortcutStore } from '../keyboard/shortcut-store';
@@ -352,7 +353,7 @@ export class TerminalSession {
   }
 
   private sendInput(data: string): void {
-    void this.store.connection.call('agents.input', { id: this.agentId, data });
+    for (const piece of inputPieces(data)) void this.store.connection.call('agents.input', { id: this.agentId, data: piece });
   }
 
   private refit(): void {

@@ -80,4 +80,15 @@ describe('agent runtime when its log cannot take bytes', () => {
     await vi.waitFor(() => expect(spawned[1]!.resume).toHaveBeenCalled(), { timeout: 10_000 });
     await vi.waitFor(() => expect(log.read(0).data.toString().split('run starts').length - 1).toBe(2), { timeout: 10_000 });
   });
+
+  it('a start that cannot spawn on a full disk still ends crashed, and its reason reaches the log once the disk has room', async () => {
+    const { dir, log, disk } = fullDisk();
+    const runtime = runtimeWithPty({ dir, log, script: 'true', beforeSpawn: () => { throw new Error('fork failed: EAGAIN'); } });
+    runtimes.push(runtime);
+    expect(runtime.start().ok).toBe(true);
+    // Not left "starting" (which nothing announces, and which neither stop nor remove can leave).
+    expect(runtime.info().supervision).toEqual({ kind: 'crashed', code: null, signal: null });
+    disk.full = false;
+    await vi.waitFor(() => expect(log.read(0).data.toString()).toContain('[grove] could not start /bin/sh: fork failed: EAGAIN'), { timeout: 5000 });
+  });
 });
