@@ -43,6 +43,8 @@ export function useBrief(number: number): OpenBrief {
   const [trace, setTrace] = useState<BriefEntry[]>([]);
   const [hasOlder, setHasOlder] = useState(false);
   const [recall, setRecall] = useState<Recall | null>(null);
+  /** The latest version events told of, ahead of the brief read (the trace's count follows it). */
+  const [heard, setHeard] = useState(0);
   const briefRefCurrent = useRef<Brief | null>(null);
   const idRef = useRef<string | null>(null);
 
@@ -66,6 +68,7 @@ export function useBrief(number: number): OpenBrief {
       if (!isCurrent) return;
       if (!r.ok) return setLoad(r.error.code === 'brief_unknown' ? { kind: 'missing', message: r.error.message } : { kind: 'failed', message: r.error.message });
       briefRefCurrent.current = null;
+      setHeard(0);
       takeBrief(r.value.brief);
       // The answer replaces what was shown (after a reconnect, merging would leave a hole where
       // entries came while the socket was down). Nothing newer is lost: the host answers in
@@ -92,8 +95,13 @@ export function useBrief(number: number): OpenBrief {
       // This page's own write, already laid in from its answer (brief and recall): nothing to re-read.
       if (shown && shown.version >= e.brief.version) return;
       if (shown) {
-        const { linkCount: _linkCount, ...fields } = e.brief;
+        // Not its version: that belongs to the spec shown, which the summary does not carry, and
+        // a write made on this page before the re-read must be conditional on the spec it saw
+        // (else an older spec could replace a newer one without a conflict). The count of
+        // entries does follow at once.
+        const { linkCount: _linkCount, version, ...fields } = e.brief;
         takeBrief({ ...shown, ...fields });
+        setHeard((h) => Math.max(h, version));
       }
       briefTimer ??= setTimeout(() => {
         briefTimer = null;
@@ -139,5 +147,5 @@ export function useBrief(number: number): OpenBrief {
     return r;
   };
 
-  return { load, brief, trace, total: brief?.version ?? 0, hasOlder, loadOlder, recall, append, redact };
+  return { load, brief, trace, total: Math.max(brief?.version ?? 0, heard), hasOlder, loadOlder, recall, append, redact };
 }
