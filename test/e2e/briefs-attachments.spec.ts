@@ -144,6 +144,8 @@ test('a PNG dropped on the trace composer: "uploading…", then a thumbnail arri
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('lightbox-details')).toContainText('12 KiB · PNG · added by operator:mike · ');
   await expect(dialog.getByRole('img', { name: 'served lane.png' })).toHaveJSProperty('naturalWidth', 480);
+  // In a browser, the original in a tab of its own.
+  await expect(dialog.getByTestId('attachment-original')).toHaveAttribute('href', `/blobs/${sha(PNG)}`);
   await expectAccessible(page, 'the lightbox');
   await shoot(page, 'briefs-attachments-lightbox');
   await page.keyboard.press('Escape');
@@ -205,6 +207,26 @@ test('a screenshot pasted onto the spec editor lands as markdown at the cursor, 
   expect(got.brief.attachments.map((a) => a.name)).toEqual(['image.png']);
   await expectAccessible(page, 'a spec showing an attachment');
   await shoot(page, 'briefs-attachments-spec');
+});
+
+test('in the app’s window the lightbox offers no "Open full size": the system browser it would go to has no session', async ({ page }) => {
+  // The app's preload bridge, as Electron's window has it.
+  await page.addInitScript(() => {
+    (globalThis as unknown as { grove: object }).grove = {
+      connectionInfo: async () => ({ hostUrl: '', appVersion: '0.0.0' }),
+      pathForFile: () => '',
+      onNavigate: () => () => undefined,
+      openExternal: async () => ({ opened: false, reason: 'test' }),
+    };
+  });
+  await openBrief(page, 1440);
+  const res = await fetch(`${host.url}/blobs?brief=%231&name=shot.png`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` }, body: PNG });
+  expect(res.status).toBe(200);
+  const thumb = trace(page).first().getByRole('button', { name: /Open shot\.png/ });
+  await thumb.click();
+  const dialog = page.getByRole('dialog', { name: 'shot.png' });
+  await expect(dialog.getByRole('img', { name: 'shot.png' })).toHaveJSProperty('naturalWidth', 480);
+  await expect(dialog.getByTestId('attachment-original')).toHaveCount(0);
 });
 
 test('the spec editor holds its save while a screenshot uploads, and the upload outlives a look at the preview; text pasted with an image is kept', async ({ page }) => {

@@ -4,6 +4,7 @@ import type { BriefAttachment } from '../../../shared/briefs';
 import { formatBytes } from '../../../shared/byte-size';
 import { Paths } from '../../../shared/paths';
 import { Dialog } from '../../ui/dialog';
+import { shellBridge } from '../../shell/shell-bridge';
 import { TimeAgo } from '../../ui/time-ago';
 import { blobAvailability } from './blob-availability';
 import './attachments.css';
@@ -75,9 +76,14 @@ export function AttachmentImage(props: { attachment: BriefAttachment }) {
       >
         <div className="attachment-lightbox" data-testid="lightbox">
           <img src={src} alt={a.name} />
-          <a href={src} target="_blank" rel="noopener noreferrer" className="attachment-original">
-            <ExternalLink size={14} aria-hidden /> Open full size
-          </a>
+          {/* In a browser, a tab of its own. Not in the app: its window opens no tabs, and the
+              system browser it hands links to has no session with the host (a 401); the
+              lightbox already shows the image at full size. */}
+          {!shellBridge() && (
+            <a href={src} target="_blank" rel="noopener noreferrer" className="attachment-original" data-testid="attachment-original">
+              <ExternalLink size={14} aria-hidden /> Open full size
+            </a>
+          )}
         </div>
       </Dialog>
       <figcaption className="attachment-caption">
