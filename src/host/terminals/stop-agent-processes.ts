@@ -16,11 +16,16 @@ export const DEFAULT_STOP: StopTimings = { interruptMs: TerminalConstants.interr
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Looks again at 50 ms, then less and less often (up to every 500 ms): each look reads every
+ * process on the machine, synchronously, and several agents stopping at once (a lane's, the
+ * host's shutdown) must not hold the event loop, and the other agents' output, for seconds.
+ */
 async function waitUntilGone(find: () => number[], ms: number): Promise<number[]> {
   const deadline = Date.now() + ms;
   let left = find();
-  while (left.length > 0 && Date.now() < deadline) {
-    await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+  for (let pause = 50; left.length > 0 && Date.now() < deadline; pause = Math.min(500, pause * 2)) {
+    await sleep(Math.min(pause, Math.max(1, deadline - Date.now())));
     left = find();
   }
   return left;
