@@ -255,7 +255,8 @@ test('live: another client’s entries appear within a second, in order, on the 
   const notesBefore = await trace(page).filter({ hasText: 'note added' }).count();
   await page.getByTestId('trace-text').fill('Only once.');
   await page.getByTestId('trace-text').evaluate((el) => {
-    for (let i = 0; i < 2; i++) el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
+    const page = globalThis as unknown as { KeyboardEvent: new (type: string, init: object) => unknown };
+    for (let i = 0; i < 2; i++) (el as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(new page.KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true }));
   });
   await expect(trace(page).first()).toContainText('Only once.');
   await expect(page.getByTestId('trace-text')).toHaveValue('');

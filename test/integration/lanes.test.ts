@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Lane } from '../../src/shared/lanes';
+import { findAgentProcesses, isProcessRunning, signalAll } from '../../src/host/terminals/process-tree';
 import { git, makeBareRepo, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { eventsSince } from '../fixtures/host-events';
@@ -286,6 +287,25 @@ describe('removing lanes never loses work', () => {
     expect(r.body.error).toMatchObject({ code: 'lane_has_live_agents' });
     expect(r.body.error!.message).toContain('worker');
     expect(readFileSync(join(lane.path, 'README.md'), 'utf8')).toBe('# app\n');
+  });
+
+  it('ends what a lane\'s agent left running after it exited (a server it started with setsid) when the lane goes', async () => {
+    // Unconfined: a confined agent's leftovers end with it (its own pid namespace goes when it exits).
+    const lane = await createLane('served');
+    const marker = join(lane.path, 'daemon.pid');
+    const r = await api(host, 'agents.start', { lanePath: lane.path, preset: 'custom', command: '/bin/sh', args: ['-c', `setsid sh -c 'echo $$ > ${marker}; exec sleep 300' < /dev/null > /dev/null 2>&1 & sleep 0.5; exit 0`], name: 'starter', restart: 'never', unconfined: true });
+    expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
+    const id = (r.body.result as { agent: { id: string } }).agent.id;
+    await expect.poll(async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; supervision: { kind: string } }[] }).agents.find((a) => a.id === id)?.supervision.kind).toBe('exited');
+    await expect.poll(() => existsSync(marker) && readFileSync(marker, 'utf8').trim() !== '').toBe(true);
+    // Found as the host finds them, by the agent's marker (the pid the daemon wrote is its
+    // own namespace's when the agent is confined).
+    const left = findAgentProcesses(id, null);
+    expect(left.length).toBeGreaterThan(0);
+    onTestFinished(() => signalAll(left.filter(isProcessRunning), 'SIGKILL'));
+    const removed = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(removed.body.ok, JSON.stringify(removed.body)).toBe(true);
+    expect(left.filter(isProcessRunning)).toEqual([]);
   });
 
   it('removes the lane\'s exited agents with it; archived, their scrollback is kept beside the archive', async () => {

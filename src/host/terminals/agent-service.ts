@@ -24,7 +24,7 @@ import { PRESETS, confinedArgsOf, fillTemplate, isStartedAgainOnHostStart, mcpAr
 import { claudeMcpConfig, mcpUrlOf } from '../../shared/mcp-client-config';
 import { resolveCommand } from './resolve-command';
 import { ReportLimiter, ReportLimits, type ReportLimitConfig } from './report-limiter';
-import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
+import { DEFAULT_STOP, stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { DEFAULT_RESTART, type RestartConfig } from './supervision';
 import { TerminalConstants } from './terminal-constants';
 import { ClaudeTranscriptReader, claudeTranscriptPath } from './context/claude-transcript';
@@ -259,6 +259,15 @@ export class AgentService {
   async removeAllIn(path: string, scrollbackDir: string | null): Promise<string[]> {
     const inLane = this.runtimesIn(path);
     await Promise.all(inLane.map((r) => r.stop()));
+    // What a run left running after it ended on its own (a dev server started with nohup or
+    // setsid) would go on in a folder that is about to go, holding the lane's ports: ended
+    // too, found by the agent's marker (Linux; elsewhere nothing is known of them).
+    await Promise.all(
+      inLane.map(async (r) => {
+        const { survivors } = await stopAgentProcesses(r.record.id, null, this.deps.stopTimings ?? DEFAULT_STOP);
+        if (survivors.length) this.deps.events.append({ type: 'alert', agentId: r.record.id, message: `could not end processes ${survivors.join(', ')} that ${r.record.name} left running in its lane` });
+      }),
+    );
     const kept: string[] = [];
     for (const r of inLane) {
       const output = r.readOutput(0, Number.MAX_SAFE_INTEGER).data;
