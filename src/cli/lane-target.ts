@@ -14,7 +14,7 @@ export type Target = { url: string; token: string };
 export async function pickRepo(ctx: CliContext, target: Target, wanted: string | undefined): Promise<Repo | null> {
   const r = await callHost(target, 'repos.list', {});
   if (!r.ok) {
-    ctx.errOut(r.error.message);
+    fail(ctx, r.error);
     return null;
   }
   const repos = r.value.repos;
@@ -28,13 +28,15 @@ export async function pickRepo(ctx: CliContext, target: Target, wanted: string |
     }
   }
   if (match.length === 1) return match[0]!;
-  ctx.errOut(
-    repos.length === 0
-      ? 'No repository is registered. Register MAIN first: grove repo add PATH'
-      : wanted
-        ? `No repository named ${wanted} (registered: ${repos.map((x) => x.name).join(', ')}).`
-        : `Say which repository with --repo (one of: ${repos.map((x) => x.name).join(', ')}).`,
-  );
+  say(ctx, {
+    code: repos.length === 0 ? 'repo_unknown' : wanted ? 'repo_unknown' : 'repo_ambiguous',
+    message:
+      repos.length === 0
+        ? 'No repository is registered. Register MAIN first: grove repo add PATH'
+        : wanted
+          ? `No repository named ${wanted} (registered: ${repos.map((x) => x.name).join(', ')}).`
+          : `Say which repository with --repo (one of: ${repos.map((x) => x.name).join(', ')}).`,
+  });
   return null;
 }
 
@@ -46,13 +48,18 @@ export async function findLane(ctx: CliContext, target: Target, repo: Repo, name
     return null;
   }
   const lane = lanes.value.lanes.find((l) => l.name === name && !l.adoptable);
-  if (!lane) ctx.errOut(`${repo.name} has no lane named ${name}. See \`grove lane list\`.`);
+  if (!lane) say(ctx, { code: 'lane_unknown', message: `${repo.name} has no lane named ${name}. See \`grove lane list\`.` });
   return lane ?? null;
 }
 
-export function fail(ctx: CliContext, error: CallFailure): number {
+/** A refusal of the CLI's own, said as the host's are: `{ok: false, error}` on stdout with --json, the sentence on stderr without. */
+export function say(ctx: CliContext, error: { code: string; message: string }): void {
   if (ctx.json) ctx.out(JSON.stringify({ ok: false, error }));
   else ctx.errOut(error.message);
+}
+
+export function fail(ctx: CliContext, error: CallFailure): number {
+  say(ctx, error);
   return error.code === 'unreachable' ? ExitCode.unreachable : ExitCode.failed;
 }
 

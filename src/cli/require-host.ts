@@ -1,6 +1,7 @@
 import { findHost } from '../host-client/find-host';
 import type { CliContext } from './cli-context';
 import { ExitCode } from './exit-codes';
+import { say } from './lane-target';
 
 /**
  * The running host for a verb that needs one, or the exit code after telling the user why
@@ -15,13 +16,14 @@ export async function requireHost(
   const found = await findHost(ctx.dataDir);
   if (found.ok) return { ok: true, target: { url: found.value.discovery.url, token: found.value.token }, asAgent: false };
   const notRunning = found.error.kind === 'not-running';
+  const code = notRunning ? 'host_not_running' : 'unreachable';
   if (agentTarget(o.env ?? process.env)) {
     // Inside an agent (its data dir hidden when confined): starting a host here would make a
     // second, empty one. The command is the operator's.
-    ctx.errOut(`${found.error.message} This is an agent's terminal: this command is the operator's, to run in the operator's own shell. An agent works through its own token (grove brief, grove dispatch, Grove's MCP tools).`);
+    say(ctx, { code, message: `${found.error.message} This is an agent's terminal: this command is the operator's, to run in the operator's own shell. An agent works through its own token (grove brief, grove dispatch, Grove's MCP tools).` });
     return { ok: false, code: notRunning ? ExitCode.noHost : ExitCode.unreachable };
   }
-  ctx.errOut(`${found.error.message}${notRunning ? ' Start one with `grove host` or `grove open`.' : ''}`);
+  say(ctx, { code, message: `${found.error.message}${notRunning ? ' Start one with `grove host` or `grove open`.' : ''}` });
   return { ok: false, code: notRunning ? ExitCode.noHost : ExitCode.unreachable };
 }
 

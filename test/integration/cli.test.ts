@@ -46,6 +46,15 @@ describe('grove status', () => {
     expect(Object.keys(j.status).sort()).toEqual(['dataDir', 'latestEventSeq', 'pid', 'protocolVersion', 'schemaVersion', 'startedAt', 'uptimeMs', 'version']);
   });
 
+  it('says why with one JSON document on stdout under --json when no host runs, whatever the command', () => {
+    const home = makeTempDir();
+    for (const args of [['lane', 'list'], ['brief', 'list'], ['sync', 'status'], ['dispatches'], ['repo', 'list']]) {
+      const r = grove(home, [...args, '--json']);
+      expect(r.code, args.join(' ')).toBe(3);
+      expect(JSON.parse(r.stdout), args.join(' ')).toEqual({ ok: false, error: { code: 'host_not_running', message: expect.stringContaining(`No Grove host is running for ${home}.`) } });
+    }
+  });
+
   it('takes --home and --json before the command too', () => {
     const home = makeTempDir();
     const j = grove(makeTempDir(), ['--home', home, '--json', 'status']);
