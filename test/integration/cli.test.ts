@@ -189,6 +189,14 @@ describe('grove agent', () => {
     expect(grove(host.home, ['agent', 'send', 'sh1', 'echo after-$((1+1))']).code).toBe(0);
     await expect.poll(() => grove(host.home, ['agent', 'tail', 'sh1', '--since', String(since)]).stdout).toContain('after-2');
     expect(grove(host.home, ['agent', 'tail', 'sh1', '--since', String(since)]).stdout).not.toContain('cli-21');
+    // A misspelt option is refused, not taken for a tail that prints once.
+    const misspelt = grove(host.home, ['agent', 'tail', 'sh1', '--folow']);
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toContain('Unexpected "--folow": agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.');
+    // Options of another lane verb are refused too, before the host is asked.
+    const adopt = grove(host.home, ['lane', 'adopt', lane, '--keyless']);
+    expect(adopt.code).toBe(2);
+    expect(adopt.stderr).toContain('lane adopt does not take --keyless; it takes --name, --ephemeral, --repo.');
 
     const stopped = grove(host.home, ['agent', 'stop', 'sh1']);
     expect(stopped.code).toBe(0);

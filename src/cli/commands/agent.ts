@@ -186,6 +186,7 @@ async function list(ctx: CliContext, target: Target): Promise<number> {
 async function send(ctx: CliContext, target: Target, args: string[]): Promise<number> {
   const noEnter = args.includes('--no-enter');
   const [ref, text, ...more] = args.filter((a) => a !== '--no-enter');
+  if (ref?.startsWith('--')) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], `Unknown option ${ref}: agent send takes AGENT TEXT and --no-enter.`);
   if (ref === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], 'AGENT is missing.');
   if (text === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], 'TEXT is missing.');
   if (more.length) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], `Quote the text as one argument (got ${more.length + 1} words).`);
@@ -209,6 +210,9 @@ async function tail(ctx: CliContext, target: Target, args: string[]): Promise<nu
     rest.splice(si, 2);
   }
   if (rest[0] === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], 'AGENT is missing (its id, an id prefix or its name).');
+  // A misspelt option (--folow) must not pass for a tail that prints once and ends.
+  const stray = rest.slice(1).concat(rest[0].startsWith('-') ? [rest[0]] : []);
+  if (stray.length) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], `Unexpected ${stray.map((a) => JSON.stringify(a)).join(' ')}: agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.`);
   const agent = await resolveAgent(ctx, target, rest[0]);
   if (!agent) return ExitCode.failed;
   if (!follow) {

@@ -22,6 +22,16 @@ export const LANE_USAGE = `Usage:
         none: nothing but Grove's host; default: grove.yaml's lanes.network. From each agent's next start`;
 
 const VALUED = ['--repo', '--branch', '--name', '--network'];
+/** What each verb takes, as LANE_USAGE says. */
+const VERB_OPTIONS: Record<string, readonly string[]> = {
+  create: ['--branch', '--ephemeral', '--keyless', '--with-keys', '--without-recipes', '--network', '--repo'],
+  list: ['--repo'],
+  remove: ['--archive', '--repo'],
+  adopt: ['--name', '--ephemeral', '--repo'],
+  rebase: ['--repo'],
+  serve: ['--off', '--repo'],
+  network: ['--repo'],
+};
 const SWITCHES = ['--ephemeral', '--archive', '--keyless', '--with-keys', '--off', '--without-recipes'];
 
 /** `open|loopback|none` as given to --network; `default` too for `lane network` (null: the repository's). */
@@ -45,6 +55,10 @@ export async function laneCommand(ctx: CliContext, args: string[]): Promise<numb
   if (flags.values.network !== undefined && (verb !== 'create' || createNetwork === undefined)) {
     return usageError(ctx, LANE_USAGE, ['lane', verb], verb === 'create' ? `--network takes open, loopback or none, not ${JSON.stringify(flags.values.network)}.` : '--network is for lane create; to change a lane\'s, use grove lane network NAME open|loopback|none|default.');
   }
+  // Each verb takes its own options: one another verb takes is refused, never ignored
+  // (`lane adopt ../wt --keyless` would adopt a lane that keeps its keys, saying nothing).
+  const foreign = [...flags.switches, ...Object.keys(flags.values).map((k) => `--${k}`)].filter((f) => !VERB_OPTIONS[verb]!.includes(f));
+  if (foreign.length) return usageError(ctx, LANE_USAGE, ['lane', verb], `lane ${verb} does not take ${foreign.join(' ')}${VERB_OPTIONS[verb]!.length > 1 ? `; it takes ${VERB_OPTIONS[verb]!.join(', ')}` : ''}.`);
   const laneNetwork = verb === 'network' ? networkOf(flags.positional[1], true) : null;
   if (laneNetwork === undefined) return usageError(ctx, LANE_USAGE, ['lane', verb], `The network is open, loopback, none or default (grove.yaml's lanes.network), not ${JSON.stringify(flags.positional[1])}.`);
   const host = await requireHost(ctx);
