@@ -20,8 +20,11 @@ export function parseCommand<O extends Options>(args: string[], options: O, posi
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
-    // Node's messages already name the option ("Unknown option '--x'", "Option '--since <value>' argument missing").
-    return { ok: false, message: (e as Error).message.replace(/\. To specify a positional argument.*$/s, '.') };
+    // Node's messages already name the option ("Unknown option '--x'", "Option '--since <value>' argument missing");
+    // its hint is put in Grove's words: words after `--` are text, whatever they start with.
+    const message = (e as Error).message;
+    const hinted = /To specify a positional argument/.test(message);
+    return { ok: false, message: message.replace(/\. To specify a positional argument.*$/s, '.') + (hinted ? ' If it is part of your text, put -- before the text (grove brief note 4 -- fixed the -v flag).' : '') };
   }
   const got = parsed.positionals;
   if (got.length < positionals.length) return { ok: false, message: `${positionals[got.length]} is missing.` };

@@ -32,11 +32,13 @@ export async function readDiscovery(dataDir: string): Promise<Result<Discovery |
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ok(null);
     return err(`cannot read ${dataDirPaths(dataDir).discovery}: ${(e as Error).message}`);
   }
+  // Half-written by a crash (a power cut): say which file, and that it may go if no host runs.
+  const broken = `${dataDirPaths(dataDir).discovery} is not a host's discovery file (cut short by a crash?); if no Grove host runs for ${dataDir}, remove it and start again`;
   try {
     const parsed = Discovery.safeParse(JSON.parse(text));
-    return parsed.success ? ok(parsed.data) : err('the discovery file is not valid');
+    return parsed.success ? ok(parsed.data) : err(broken);
   } catch {
-    return err('the discovery file is not valid JSON');
+    return err(broken);
   }
 }
 

@@ -87,6 +87,24 @@ describe('the CLI where it cannot do its work', () => {
     expect(r.stderr).not.toContain('Start one with');
   });
 
+  it('says a wrong command line is wrong (exit 2) before looking for a host, and how to pass text that starts with -', () => {
+    const home = makeTempDir();
+    const bogus = grove(home, ['repo', 'bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toContain('Unknown repo command "bogus"');
+    const dashed = grove(home, ['brief', 'note', '4', 'fixed', 'the', '-v', 'flag']);
+    expect(dashed.code).toBe(2);
+    expect(dashed.stderr).toContain("Unknown option '-v'. If it is part of your text, put -- before the text (grove brief note 4 -- fixed the -v flag).");
+  });
+
+  it('names a discovery file a crash cut short, and says it may go', () => {
+    const home = makeTempDir();
+    writeFileSync(join(home, 'host.json'), '{"pid": 12');
+    const r = grove(home, ['status']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`${join(home, 'host.json')} is not a host's discovery file (cut short by a crash?); if no Grove host runs for ${home}, remove it and start again`);
+  });
+
   it('grove mcp config gives no URL from a discovery file a dead host left behind', async () => {
     const host = await startHostProcess();
     await host.kill9();

@@ -13,9 +13,14 @@ import type { RepoCommands } from '../../shared/trust';
 import { trustLines, trustWords } from '../trust-lines';
 import { count } from '../../shared/plural';
 
+const REPO_VERBS = ['add', 'trust', 'list', 'config', 'guard', 'main', 'accept-main'];
+
 /** `grove repo add|trust|list|config|guard|main|accept-main|remove`. */
 export async function repoCommand(ctx: CliContext, args: string[]): Promise<number> {
   if (args[0] === 'remove') return removeRepo(ctx, args.slice(1));
+  // A command line that cannot be right is said so first (exit 2), host or no host.
+  if (args[0] === undefined) return usageError(ctx, REPO_USAGE, ['repo'], 'Name what to do: add, trust, list, config, guard, main, accept-main or remove.');
+  if (!REPO_VERBS.includes(args[0])) return usageError(ctx, REPO_USAGE, ['repo'], `Unknown repo command ${JSON.stringify(args[0])}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const { target } = host;
@@ -104,9 +109,7 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     }
     return ExitCode.ok;
   }
-  if (verb === undefined) return usageError(ctx, REPO_USAGE, ['repo'], 'Name what to do: add, trust, list, config, guard, main, accept-main or remove.');
-  const verbs = ['add', 'trust', 'list', 'config', 'guard', 'main', 'accept-main'];
-  if (!verbs.includes(verb)) return usageError(ctx, REPO_USAGE, ['repo'], `Unknown repo command ${JSON.stringify(verb)}.`);
+  if (verb === undefined) return ExitCode.usage; // said above
   const what = verb === 'add' && rest.length === 0 ? 'PATH is missing.' : verb === 'guard' && !['on', 'off'].includes(rest[0] ?? '') ? 'on or off is missing.' : `Wrong arguments for repo ${verb}: ${rest.join(' ') || '(none)'}.`;
   return usageError(ctx, REPO_USAGE, ['repo', verb], what);
 }
