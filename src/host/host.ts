@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { GroveConfig } from '../shared/config';
 import type { AddressInfo } from 'node:net';
 import { dataDirPaths } from '../host-client/data-dir';
 import { readDiscovery } from '../host-client/find-host';
@@ -39,7 +40,7 @@ import { MergeService } from './lanes/merge-service';
 import { createMergeStore } from './lanes/merge-store';
 import { RepoLocks } from './lanes/repo-lock';
 import { createCommandGroups } from './lanes/setup/command-groups';
-import { laneEnv, withheldKeys } from './lanes/lane-context';
+import { laneEnv, mainCommandEnv, withheldFor } from './lanes/lane-context';
 import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
 import { MainGuards } from './health/main-guards';
@@ -48,7 +49,6 @@ import { createHealthHistory } from './health/health-history';
 import { healthHandlers } from './health/health-handlers';
 import { IncidentRecorder } from './health/incident-recorder';
 import { readMainEdits } from './health/main-edits';
-import { mainCommandEnv } from './lanes/lane-context';
 import type { MainEdits } from '../shared/incidents';
 import type { Repo } from '../shared/repo';
 import { createIncidentStore } from './health/incident-store';
@@ -166,6 +166,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const laneStore = createLaneStore(db);
   const commandGroups = createCommandGroups(db);
   const repoOf = (id: string) => repos.get(id);
+  /** Each repository's grove.yaml as last read without problems, for what a key-less lane withholds. */
+  const lastGoodConfigs = new Map<string, GroveConfig>();
   const confinement = confinementOf({ repos, lanes: laneStore, ops: createOpsStore(db), dataDir: config.dataDir, port: () => Number(new URL(url).port) });
   const agents = new AgentService({
     store: createAgentStore(db),
@@ -182,8 +184,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       const repo = lane && repoOf(lane.repoId);
       if (!lane || !repo) return { env: {}, withhold: [] };
       // Only the keys to withhold are read (no command), so an untrusted repository's lane keeps them withheld too.
+      // While grove.yaml has problems, the last one read without them decides (lane-context.ts withheldFor).
       const cfg = usableConfig(repo, config.dataDir, { withoutRecipes: true });
-      return { env: laneEnv(repo, lane), withhold: cfg.ok ? withheldKeys(process.env, lane.keyless, cfg.value) : [] };
+      if (cfg.ok) lastGoodConfigs.set(repo.id, cfg.value);
+      return { env: laneEnv(repo, lane), withhold: withheldFor(process.env, lane.keyless, cfg.ok ? cfg.value : (lastGoodConfigs.get(repo.id) ?? null)) };
     },
     restartCfg: config.settings.restart,
     stopTimings: config.settings.stop,

@@ -244,6 +244,31 @@ setup:
     expect(result.withheld).toContain('FLOWER_API_KEY');
   });
 
+  it('a key-less lane keeps its keys withheld while grove.yaml has problems: as last read without them, else every secret-named one', async () => {
+    await writeRecipe(`
+setup:
+  stripKeys: ["*_API_KEY", DEPLOY_HOOK_URL]
+`);
+    const env = { FLOWER_API_KEY: 'from-the-host-env', DEPLOY_HOOK_URL: 'https://hooks.example/x', PLAIN_SETTING: 'fine' };
+    const home = host.home;
+    await host.stop();
+    host = await startHostProcess({ home, env });
+    const lane = (await create('design', { keyless: true })).lane!;
+    const withheld = async (): Promise<string[]> => ((await api(host, 'agents.preview', { lanePath: lane.path, preset: 'shell' })).body.result as { withheld: string[] }).withheld;
+    expect(await withheld()).toEqual(expect.arrayContaining(['FLOWER_API_KEY', 'DEPLOY_HOOK_URL']));
+
+    // A typo lands in grove.yaml: the file has a problem, and withholds what it did.
+    writeFileSync(join(main, 'grove.yaml'), 'setup:\n  stripKeys: ["*_API_KEY", DEPLOY_HOOK_URL]\n  copyy: [.env]\n');
+    expect(await withheld()).toEqual(expect.arrayContaining(['FLOWER_API_KEY', 'DEPLOY_HOOK_URL']));
+
+    // A host that never read it without problems withholds every secret-named variable.
+    await host.stop();
+    host = await startHostProcess({ home, env });
+    const after = await withheld();
+    expect(after).toContain('FLOWER_API_KEY');
+    expect(after).not.toContain('PLAIN_SETTING');
+  });
+
   it('adopts a worktree made outside Grove', async () => {
     git(main, 'worktree', 'add', '-q', '-b', 'hotfix', `${main}-hotfix`);
     const r = await api(host, 'lanes.adopt', { repoId, path: `${main}-hotfix` });

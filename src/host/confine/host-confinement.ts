@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GroveConfig, RepoConfig } from '../../shared/config';
+import type { GroveConfig } from '../../shared/config';
 import type { LaneStore } from '../lanes/lane-store';
 import { readRepoConfig, usableConfig } from '../lanes/repo-config';
 import type { OpsStore } from '../ops/ops-store';
@@ -28,6 +28,7 @@ export function confinementOf(d: {
   probe?: () => ConfineAvailability;
 }): { confine: (req: ConfineRequest) => ConfinedLaunch; close: () => void } {
   let available: ConfineAvailability | null = null;
+  const lastTightened = new Map<string, GroveConfig>();
   const availability = (): ConfineAvailability => (available ??= (d.probe ?? probeConfinement)());
   const placeOf = (lanePath: string): WorkPlace | null => {
     const lane = d.lanes.list().find((l) => l.path === lanePath);
@@ -35,7 +36,11 @@ export function confinementOf(d: {
     const repo = repoId ? d.repos.get(repoId) : undefined;
     if (!repo) return null;
     const trusted = usableConfig(repo, d.dataDir);
-    const config = trusted.ok ? trusted.value : tightenedOnly(readRepoConfig(repo, d.dataDir));
+    const loaded = readRepoConfig(repo, d.dataDir);
+    // A file with problems says nothing new, and loosens nothing either: what the last one
+    // read without problems tightened (`hidden`, `network: none`) still holds.
+    if (loaded.problems.length === 0) lastTightened.set(repo.id, tightenedOnly(loaded.config));
+    const config = trusted.ok ? trusted.value : (lastTightened.get(repo.id) ?? null);
     return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false, network: lane?.network ?? null };
   };
   const socketPath = join(d.dataDir, 'run', 'host.sock');
@@ -60,11 +65,11 @@ export function confinementOf(d: {
 /**
  * What an untrusted recipe may still say: what tightens confinement (`hidden`, `network`,
  * the files a key-less lane's copies come from), never what loosens it. A recipe with
- * problems says nothing: the defaults hold (confined, network open).
+ * problems says nothing new: the last one without problems holds, else the defaults
+ * (confined, network open).
  */
-function tightenedOnly(loaded: RepoConfig): GroveConfig | null {
-  if (loaded.problems.length > 0) return null;
-  const { lanes, setup } = loaded.config;
+function tightenedOnly(config: GroveConfig): GroveConfig {
+  const { lanes, setup } = config;
   return {
     lanes: lanes && { keyless: lanes.keyless, hidden: lanes.hidden, network: lanes.network },
     setup: setup && { copy: setup.copy, stripKeys: setup.stripKeys },
