@@ -65,6 +65,39 @@ serve:
     expect(readdirSync(marks).sort()).toEqual(['linked', 'linked-quoted']);
     expect(git(lane.path, 'status', '--porcelain')).toBe('');
   });
+
+  it("refuses a value inside single quotes, where a nested shell (sh -c '…') would read it as code; the variable itself is the way", async () => {
+    writeRecipe(`
+serve:
+  site:
+    link: sh -c 'printf %s {{branch}} > ${marks}/nested'
+    unlink: rm -f ${marks}/nested
+    url: http://{{lane}}.test
+`);
+    expect((await runGrove(host, ['repo', 'trust', 'flower', '--yes'])).code).toBe(0);
+    const branch = 'x$(touch${IFS}PWNED)';
+    expect((await runGrove(host, ['lane', 'create', 'design', '--branch', branch])).code).toBe(0);
+    const lane = (await lanes()).find((l) => l.name === 'design')!;
+    const served = await runGrove(host, ['lane', 'serve', 'design']);
+    expect(served.code).toBe(1);
+    expect(served.stderr).toContain(`{{branch}} is inside single quotes, which hand their text to another shell (sh -c '…', ssh host '…') that would read the value as code; write "$GROVE_TPL_BRANCH" there instead`);
+    expect(existsSync(join(lane.path, 'PWNED'))).toBe(false);
+    expect(existsSync(join(marks, 'nested'))).toBe(false);
+
+    // As the message says: the nested shell reads the variable, and gets the name as text.
+    writeRecipe(`
+serve:
+  site:
+    link: sh -c 'printf %s "$GROVE_TPL_BRANCH" > ${marks}/nested'
+    unlink: rm -f ${marks}/nested
+    url: http://{{lane}}.test
+`);
+    expect((await runGrove(host, ['repo', 'trust', 'flower', '--yes'])).code).toBe(0);
+    const again = await runGrove(host, ['lane', 'serve', 'design']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(marks, 'nested'), 'utf8')).toBe(branch);
+    expect(existsSync(join(lane.path, 'PWNED'))).toBe(false);
+  });
 });
 
 describe('lane branches given as refs', () => {

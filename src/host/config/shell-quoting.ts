@@ -5,16 +5,19 @@
  * (a command substitution starts afresh, even inside "…"). The value then goes in as a
  * parameter expansion written for that place, so the program gets exactly its text:
  * - outside quotes: `"${VAR}"`;
- * - inside '…': the quote closed, `"${VAR}"`, the quote reopened;
  * - inside "…": `${VAR}`.
  * The scanner is no shell parser (comments, here-documents and `case` patterns can fool
  * it); what keeps a value from ever running is that an expansion is not parsed again,
- * whatever the scanner thought. Two places are refused: right after a backslash (which
- * would take the reference's first character), and inside backquotes.
+ * whatever the scanner thought. Three places are refused: right after a backslash (which
+ * would take the reference's first character), inside backquotes, and inside '…'. Single
+ * quotes are how a command hands text to another shell (`sh -c '…'`, `ssh host '…'`,
+ * `docker exec … sh -c '…'`): a value expanded into that text would be parsed by the inner
+ * shell as code. There, the command names the variable itself (`"$GROVE_TPL_BRANCH"`),
+ * which reaches the inner shell too.
  */
 export type ShellPlace = 'bare' | 'single' | 'double';
 
-export type ShellPlaceError = 'after-backslash' | 'in-backquotes';
+export type ShellPlaceError = 'after-backslash' | 'in-backquotes' | 'in-single-quotes';
 
 export class ShellScanner {
   /** The quoting of each `$(…)` level, outermost first. */
@@ -58,7 +61,7 @@ export class ShellScanner {
       case 'bare':
         return { ok: true, text: `"\${${name}}"` };
       case 'single':
-        return { ok: true, text: `'"\${${name}}"'` };
+        return { ok: false, error: 'in-single-quotes' };
       case 'double':
         return { ok: true, text: `\${${name}}` };
     }

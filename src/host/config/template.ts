@@ -70,7 +70,7 @@ export function renderTemplate(text: string, vars: TemplateVars): string {
 /** A shell command from a template, and the variables it reads its values from. */
 export interface ShellCommand {
   command: string;
-  /** Set these in the command's environment: the rendered command refers to them. */
+  /** Set these in the command's environment: every template value, as `GROVE_TPL_<NAME>` (the rendered command refers to those it used). */
   env: Record<string, string>;
 }
 
@@ -88,14 +88,16 @@ export function shellTemplateEnv(vars: TemplateVars): Record<string, string> {
 /**
  * A `sh -c` command line whose string values are references to environment variables,
  * each written for where it stands (see shell-quoting.ts): bare `{{branch}}` becomes
- * `"${GROVE_TPL_BRANCH}"`, inside "…" `${GROVE_TPL_BRANCH}`, inside '…' the quote is closed
- * around `"${GROVE_TPL_BRANCH}"`. A parameter expansion is never parsed again as shell
+ * `"${GROVE_TPL_BRANCH}"`, inside "…" `${GROVE_TPL_BRANCH}`; inside '…' it is refused (the
+ * text may be another shell's script). A parameter expansion is never parsed again as shell
  * syntax, so even where the scanner misreads the quoting (a comment, a here-document, a
  * `case` inside `$(…)`) the worst outcome is a value split into words, never a command run.
  * Ports are digits and go in as they are.
  */
 export function renderShellTemplate(text: string, vars: TemplateVars): ShellCommand {
-  const env: Record<string, string> = {};
+  // Every value, whether the text refers to it or not: a nested shell's script (inside '…')
+  // names the variable itself, `"$GROVE_TPL_BRANCH"`, and must find it.
+  const env: Record<string, string> = shellTemplateEnv(vars);
   if (!text.includes('{{')) return { command: text, env };
   const scanner = new ShellScanner();
   let out = '';
@@ -112,10 +114,15 @@ export function renderShellTemplate(text: string, vars: TemplateVars): ShellComm
     }
     const reference = scanner.reference(envNameOf(name));
     if (!reference.ok) {
-      const where = reference.error === 'after-backslash' ? 'follows a backslash' : 'is inside backquotes; use $(…) instead';
+      const variable = envNameOf(name);
+      const where =
+        reference.error === 'after-backslash'
+          ? 'follows a backslash'
+          : reference.error === 'in-backquotes'
+            ? 'is inside backquotes; use $(…) instead'
+            : `is inside single quotes, which hand their text to another shell (sh -c '…', ssh host '…') that would read the value as code; write "$${variable}" there instead (the variable reaches that shell too)`;
       throw new TemplateError(`{{${name}}} ${where} in the shell command ${JSON.stringify(text)}; Grove quotes the value itself.`, name, text);
     }
-    env[envNameOf(name)] = vars[name];
     out += reference.text;
   }
   return { command: out + text.slice(last), env };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderShellTemplate, renderTemplate, TemplateError, unknownTemplateVariables, type TemplateVars } from '../../../../src/host/config/template';
+import { renderShellTemplate, shellTemplateEnv, renderTemplate, TemplateError, unknownTemplateVariables, type TemplateVars } from '../../../../src/host/config/template';
 
 const design: TemplateVars = { lane: 'design', branch: 'feature/design', repo: 'flower', path: '/src/flower-design', main: '/src/flower', port: 41010 };
 
@@ -60,22 +60,30 @@ describe('renderShellTemplate', () => {
   const evil: TemplateVars = { ...design, branch: "x$(touch${IFS}PWNED)'`\"" };
 
   it('writes no value into the command: a reference to its variable, quoted for the place it stands', () => {
-    expect(renderShellTemplate('herd link {{branch}}', evil)).toEqual({ command: 'herd link "${GROVE_TPL_BRANCH}"', env: { GROVE_TPL_BRANCH: evil.branch } });
+    expect(renderShellTemplate('herd link {{branch}}', evil)).toEqual({ command: 'herd link "${GROVE_TPL_BRANCH}"', env: expect.objectContaining({ GROVE_TPL_BRANCH: evil.branch }) });
     expect(renderShellTemplate('echo "on {{branch}}"', evil).command).toBe('echo "on ${GROVE_TPL_BRANCH}"');
-    expect(renderShellTemplate("echo 'on {{branch}}'", evil).command).toBe(`echo 'on '"\${GROVE_TPL_BRANCH}"''`);
     expect(renderShellTemplate('echo "$(basename {{path}})" {{lane}}', design)).toEqual({
       command: 'echo "$(basename "${GROVE_TPL_PATH}")" "${GROVE_TPL_LANE}"',
-      env: { GROVE_TPL_PATH: '/src/flower-design', GROVE_TPL_LANE: 'design' },
+      env: expect.objectContaining({ GROVE_TPL_PATH: '/src/flower-design', GROVE_TPL_LANE: 'design' }),
     });
   });
 
   it('leaves ports and text without values as they are', () => {
-    expect(renderShellTemplate('php artisan serve --port={{port+1}}', design)).toEqual({ command: 'php artisan serve --port=41011', env: {} });
-    expect(renderShellTemplate('echo "$HOME" \'{x}\'', design)).toEqual({ command: 'echo "$HOME" \'{x}\'', env: {} });
+    expect(renderShellTemplate('php artisan serve --port={{port+1}}', design).command).toBe('php artisan serve --port=41011');
+    expect(renderShellTemplate('echo "$HOME" \'{x}\'', design).command).toBe('echo "$HOME" \'{x}\'');
+    // Every value is in the environment all the same, for a nested shell that names the variable itself.
+    expect(renderShellTemplate("sh -c 'herd link \"$GROVE_TPL_LANE\"'", design).env).toEqual(shellTemplateEnv(design));
   });
 
-  it('refuses a value after a backslash or inside backquotes, naming the variable', () => {
+  it('refuses a value after a backslash, inside backquotes or inside single quotes, naming the variable', () => {
     expect(() => renderShellTemplate('echo \\{{branch}}', design)).toThrow(/\{\{branch\}\} follows a backslash/);
+    // Single quotes hand their text to another shell, which would parse a value expanded into it as code.
+    expect(() => renderShellTemplate("sh -c 'herd link {{branch}} || true'", evil)).toThrow(
+      `{{branch}} is inside single quotes, which hand their text to another shell (sh -c '…', ssh host '…') that would read the value as code; write "$GROVE_TPL_BRANCH" there instead (the variable reaches that shell too)`,
+    );
+    expect(() => renderShellTemplate("echo 'on {{lane}}'", design)).toThrow(/\{\{lane\}\} is inside single quotes/);
+    // Past the closing quote, a value is bare again.
+    expect(renderShellTemplate("printf '%s' {{branch}}", evil).command).toBe(`printf '%s' "\${GROVE_TPL_BRANCH}"`);
     expect(() => renderShellTemplate('echo `basename {{path}}`', design)).toThrow(/\{\{path\}\} is inside backquotes; use \$\(…\) instead/);
     expect(() => renderShellTemplate('echo {{lnae}}', design)).toThrow(TemplateError);
   });
