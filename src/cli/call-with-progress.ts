@@ -42,17 +42,20 @@ export async function callWithProgress<M extends MethodName>(
     else if (event.type === 'job.output' && jobs.has(event.jobId)) write(event.data);
     else if (event.type === 'job.finished' && jobs.has(event.jobId)) write(`${event.ok ? 'done' : 'failed'}: ${event.message}\n`);
   });
+  let why = '';
   const opened = new Promise<boolean>((resolve) => {
     conn.onState((s) => {
       if (s.kind === 'open') resolve(true);
       else if (s.kind === 'stopped' || s.kind === 'incompatible') resolve(false);
+      // A server that could not prove it is the host is retried, not sent the token; the last word says why.
+      else if (s.kind === 'waiting') why = s.reason;
     });
   });
   conn.start();
   const timeout = setTimeout(() => conn.stop(), 10_000);
   const isOpen = await opened;
   clearTimeout(timeout);
-  if (!isOpen) return err({ code: 'unreachable', message: `Cannot open a WebSocket to ${target.url}.` });
+  if (!isOpen) return err({ code: 'unreachable', message: `Cannot open a WebSocket to ${target.url}${why ? `: ${why}` : ''}.` });
   // Ctrl-C ends this command, not the operation: the host goes on with it (a merge lands, or
   // its gate rolls MAIN back), and the operator is told so, and where to follow it.
   const interrupted = (): void => {

@@ -153,16 +153,20 @@ function help(words: readonly string[]): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // `grove agent tail A | head`: the reader left, so there is no one to tell; end quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
   // The global options may come before the command too (`grove --home DIR brief import F`).
   let first = 0;
   while (argv[first] === '--json' || argv[first] === '--home') first += argv[first] === '--home' ? 2 : 1;
   const [command, ...afterCommand] = argv.slice(first);
   const rest = [...argv.slice(0, Math.min(first, argv.length)), ...afterCommand];
+  // `grove agent tail A | head`: the reader left, so there is no one to tell; end quietly.
+  // Not `grove host`: the host runs in this process, and stops as a host does (its output
+  // going nowhere is no reason to leave its agents and discovery file behind).
+  if (command !== 'host') {
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
+  }
   // `grove CMD [VERB] --help` (before any `--`, after which arguments belong to an agent's program).
   const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (command !== undefined && !command.startsWith('-') && (own.includes('--help') || own.includes('-h'))) {
@@ -241,7 +245,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${ctx.json ? JSON.stringify({ version: GROVE_VERSION }) : `grove ${GROVE_VERSION}`}\n`);
       return ExitCode.ok;
     case 'help':
-      return help(rest.filter((a) => !a.startsWith('-')));
+      return help(args.filter((a) => !a.startsWith('-')));
     case undefined:
     case '--help':
     case '-h':

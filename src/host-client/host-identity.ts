@@ -1,6 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { MethodName, ParamsOf, ResultOf } from '../shared/methods';
 import { Paths } from '../shared/paths';
 import { err, ok, type Result } from '../shared/result';
+import { callHost, type CallFailure } from './call-host';
 
 /**
  * How a host shows a client that it is the host of the client's data dir before the client
@@ -43,4 +45,15 @@ export async function proveHost(url: string, token: string, timeoutMs: number): 
     return err({ kind: 'not-host', message: `the server at ${url} could not prove it holds this data dir's token (HTTP ${res.status}), so the token was not sent to it` });
   }
   return ok(undefined);
+}
+
+/**
+ * One call to the host, sent only once the server at the port proved it holds the token: for
+ * a client that keeps a host's address for long (the app's shell), whose host may have died
+ * and whose port may have changed hands since it was found.
+ */
+export async function callProvenHost<M extends MethodName>(target: { url: string; token: string }, method: M, params: ParamsOf<M>, timeoutMs = 5000): Promise<Result<ResultOf<M>, CallFailure>> {
+  const proven = await proveHost(target.url, target.token, timeoutMs);
+  if (!proven.ok) return err({ code: 'unreachable', message: proven.error.message });
+  return callHost(target, method, params, timeoutMs);
 }

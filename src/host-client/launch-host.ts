@@ -3,7 +3,7 @@ import { mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 import { dataDirPaths } from './data-dir';
-import { callHost } from './call-host';
+import { callProvenHost } from './host-identity';
 import { findHost, type FoundHost } from './find-host';
 
 /**
@@ -82,6 +82,7 @@ export async function ensureHost(opts: LaunchOptions): Promise<Result<FoundHost 
  * through other programs' command lines, where any local user can read it).
  */
 export async function browserLoginUrl(host: FoundHost): Promise<Result<string, string>> {
-  const r = await callHost({ url: host.discovery.url, token: host.token }, 'auth.loginCode', {});
+  // Proved first: the app's shell asks for one long after it found the host (Open, a notification).
+  const r = await callProvenHost({ url: host.discovery.url, token: host.token }, 'auth.loginCode', {});
   return r.ok ? ok(r.value.loginUrl) : err(r.error.message);
 }

@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, s
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realpath, stat } from 'node:fs/promises';
-import { callHost } from '../host-client/call-host';
+import { callProvenHost } from '../host-client/host-identity';
 import { provenSocket } from '../host-client/proven-socket';
 import { resolveDataDir } from '../host-client/data-dir';
 import { browserLoginUrl, ensureHost, type LaunchOptions } from '../host-client/launch-host';
@@ -133,7 +133,7 @@ async function start(): Promise<void> {
   // before it attached are not shown. So the stream starts at the host's latest event. If
   // the host cannot say, the stream replays history, which the notifications filter drops
   // as old news.
-  const status = await callHost({ url: host.value.discovery.url, token: host.value.token }, 'host.status', {});
+  const status = await callProvenHost({ url: host.value.discovery.url, token: host.value.token }, 'host.status', {});
   const since = status.ok ? status.value.latestEventSeq : 0;
   const target = { url: host.value.discovery.url, token: host.value.token };
   // Each reconnect first asks the port's server to prove it is the host (a dead host's port
@@ -150,7 +150,7 @@ async function openLaneFile(host: FoundHost, senderUrl: string, lanePath: unknow
   const request = readLaneFileRequest(lanePath, relative);
   if (!request.ok) return { opened: false, reason: request.reason };
   const { lanePath: lane, relative: rel } = request.value;
-  const answer = await callHost({ url: host.discovery.url, token: host.token }, 'lanes.resolvePath', { lanePath: lane, path: rel });
+  const answer = await callProvenHost({ url: host.discovery.url, token: host.token }, 'lanes.resolvePath', { lanePath: lane, path: rel });
   const decision = decideLaneFileOpen({
     request: request.value,
     hostAnswer: answer.ok ? { ok: true, value: answer.value } : { ok: false, message: answer.error.message },
@@ -201,10 +201,10 @@ function createWindow(loginUrl: string, route: string | null = null): void {
 /** Stops every live agent (each with its whole process tree), then quits; the host stays. */
 async function stopAgentsThenQuit(host: FoundHost): Promise<void> {
   const target = { url: host.discovery.url, token: host.token };
-  const listed = await callHost(target, 'agents.list', {});
+  const listed = await callProvenHost(target, 'agents.list', {});
   if (listed.ok) {
     const live = listed.value.agents.filter((a) => isLiveSupervision(a.supervision.kind));
-    await Promise.all(live.map((a) => callHost(target, 'agents.stop', { id: a.id }, 60_000)));
+    await Promise.all(live.map((a) => callProvenHost(target, 'agents.stop', { id: a.id }, 60_000)));
   }
   app.quit();
 }

@@ -79,6 +79,21 @@ describe('the CLI where it cannot do its work', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 
+  it('grove host whose output goes nowhere still runs, and stops as a host does (its discovery file removed)', async () => {
+    const home = makeTempDir();
+    const child = spawn(process.execPath, [cliEntry, 'host'], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, GROVE_HOME: home } });
+    detachedHosts.push(child.pid!);
+    child.stdout.destroy();
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    await expect.poll(() => readDiscoveryOf(home)?.pid, { timeout: 15_000 }).toBe(child.pid);
+    // Its login URL went to a closed pipe; it is still up, and answers.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(isPidAlive(child.pid!)).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(readDiscoveryOf(home)).toBeNull();
+  });
+
   it('inside an agent, says an operator command is the operator’s instead of sending it to start a host', () => {
     const home = makeTempDir();
     const r = spawnSync(process.execPath, [cliEntry, 'lane', 'list'], { encoding: 'utf8', env: { ...process.env, GROVE_HOME: home, GROVE_URL: 'http://127.0.0.1:9', GROVE_AGENT_TOKEN: 'agent-token' } });
@@ -89,6 +104,7 @@ describe('the CLI where it cannot do its work', () => {
 
   it('says a wrong command line is wrong (exit 2) before looking for a host, and how to pass text that starts with -', () => {
     const home = makeTempDir();
+    expect(grove(home, ['--home', home, 'help', 'lane']).stdout).toContain('grove lane create NAME');
     const bogus = grove(home, ['repo', 'bogus']);
     expect(bogus.code).toBe(2);
     expect(bogus.stderr).toContain('Unknown repo command "bogus"');

@@ -4,7 +4,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { identityProof, proveHost } from '../../src/host-client/host-identity';
+import { callProvenHost, identityProof, proveHost } from '../../src/host-client/host-identity';
 import { groveEnv, runGroveWith } from '../fixtures/grove-cli';
 import { makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
@@ -114,7 +114,11 @@ describe('the host proves who it is before it is sent the token', () => {
     expect(r.stderr).toMatch(new RegExp(`The server at http://127\\.0\\.0\\.1:${port} is not the host of .*could not prove it holds this data dir's token.*the token was not sent to it`));
     const list = await runGroveWith(host, ['lane', 'list']);
     expect(list.code).not.toBe(0);
-    expect(seen.filter((s) => s.path.startsWith('/identity'))).toHaveLength(2);
+    // The app's shell, which keeps the host's address from its start, proves it before each call too.
+    const call = await callProvenHost({ url: `http://127.0.0.1:${port}`, token: host.token }, 'auth.loginCode', {});
+    expect(call).toMatchObject({ ok: false, error: { code: 'unreachable', message: expect.stringMatching(/could not prove it holds this data dir's token/) } });
+    expect(await callProvenHost({ url: elsewhere.url, token: elsewhere.token }, 'host.status', {})).toMatchObject({ ok: true });
+    expect(seen.filter((s) => s.path.startsWith('/identity'))).toHaveLength(3);
     expect(seen.every((s) => s.authorization === undefined)).toBe(true);
     expect(seen.map((s) => s.path).filter((p) => !p.startsWith('/identity'))).toEqual([]);
   });
