@@ -140,7 +140,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
           }
         }
       } catch (e) {
-        await flusher.settled();
+        await flusher.settled().catch(() => undefined);
         failure = e instanceof DiskError ? { kind: 'store_failed', message: e.message } : { kind: 'read_failed', message: e instanceof Error ? e.message : String(e) };
       }
       try {
@@ -185,26 +185,34 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
 /**
  * Starts writing back what has arrived while the rest is still arriving: every EARLY_FLUSH
  * bytes a `fdatasync` runs on libuv's thread pool, not awaited, so the disk works while the
- * socket is read and the final fsync has only the tail left to flush. One at a time; a
- * failed one is left to the final fsync, which reports it. `settled()` before the file is
- * closed, so no flush runs on a closed (or reused) descriptor.
+ * socket is read and the final fsync has only the tail left to flush. One at a time.
+ * `settled()` before the file is closed, so no flush runs on a closed (or reused)
+ * descriptor; it throws what a flush met (an I/O error, a full disk), since Linux reports a
+ * failed writeback once per file, to the flush that met it, and the final fsync would not.
  */
 const EARLY_FLUSH = 4 * 1024 * 1024;
 
 function earlyFlusher(fd: number): { wrote(bytes: number): void; settled(): Promise<void> } {
   let unflushed = 0;
   let running: Promise<void> | null = null;
+  let failed: Error | null = null;
   return {
     wrote(bytes) {
       unflushed += bytes;
       if (unflushed < EARLY_FLUSH || running) return;
       unflushed = 0;
-      running = new Promise<void>((resolve) => fdatasync(fd, () => resolve())).then(() => {
+      running = new Promise<void>((resolve) =>
+        fdatasync(fd, (e) => {
+          failed ??= e;
+          resolve();
+        }),
+      ).then(() => {
         running = null;
       });
     },
     settled: async () => {
       await running;
+      if (failed) throw new DiskError(`cannot flush the upload to disk: ${failed.message}`);
     },
   };
 }

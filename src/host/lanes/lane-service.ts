@@ -49,6 +49,8 @@ export interface LaneAgents {
   stopAllIn(path: string): Promise<void>;
   /** Removes the records of every agent in the removed lane, keeping their output in `scrollbackDir` if given; returns the files kept. */
   removeAllIn(path: string, scrollbackDir: string | null): Promise<string[]>;
+  /** Ends what the lane's agents left running after they exited (a nohup'd server), before its folder goes. */
+  endLeftoversIn(path: string): Promise<void>;
 }
 
 export interface CreateOptions {
@@ -510,6 +512,7 @@ export class LaneService {
           return err({ ...now.error, message: `${now.error.message} This changed while the lane was being removed: it is kept${ran}.` });
         }
         const head = now.head;
+        await this.deps.agents.endLeftoversIn(lane.path);
         const archived = o.archive && existsSync(lane.path) ? await archiveLane(lane.path, lane.name) : null;
         // The archive's folder in the data dir: the agents' scrollback, and the files git ignores
         // (also when the lane's folder was gone, so there was no tree to archive: the scrollback is still kept).

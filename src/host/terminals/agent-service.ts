@@ -251,6 +251,21 @@ export class AgentService {
   }
 
   /**
+   * What the agents of the lane at `path` left running after their runs ended on their own (a
+   * dev server started with nohup or setsid), before the lane's folder goes: it would go on
+   * in a folder being archived and removed, holding the lane's ports. Found by each agent's
+   * marker (Linux; elsewhere nothing is known of them; a confined agent's ended with it).
+   */
+  async endLeftoversIn(path: string): Promise<void> {
+    await Promise.all(
+      this.runtimesIn(path).map(async (r) => {
+        const { survivors } = await stopAgentProcesses(r.record.id, null, this.deps.stopTimings ?? DEFAULT_STOP);
+        if (survivors.length) this.deps.events.append({ type: 'alert', agentId: r.record.id, message: `could not end processes ${survivors.join(', ')} that ${r.record.name} left running in its lane` });
+      }),
+    );
+  }
+
+  /**
    * The lane at `path` is gone: its agents go with it (stopped first, should one still
    * run), so none is left to "Start again" in a directory that no longer exists. With
    * `scrollbackDir` (the lane was archived), each one's output is kept there first, as
@@ -259,15 +274,6 @@ export class AgentService {
   async removeAllIn(path: string, scrollbackDir: string | null): Promise<string[]> {
     const inLane = this.runtimesIn(path);
     await Promise.all(inLane.map((r) => r.stop()));
-    // What a run left running after it ended on its own (a dev server started with nohup or
-    // setsid) would go on in a folder that is about to go, holding the lane's ports: ended
-    // too, found by the agent's marker (Linux; elsewhere nothing is known of them).
-    await Promise.all(
-      inLane.map(async (r) => {
-        const { survivors } = await stopAgentProcesses(r.record.id, null, this.deps.stopTimings ?? DEFAULT_STOP);
-        if (survivors.length) this.deps.events.append({ type: 'alert', agentId: r.record.id, message: `could not end processes ${survivors.join(', ')} that ${r.record.name} left running in its lane` });
-      }),
-    );
     const kept: string[] = [];
     for (const r of inLane) {
       const output = r.readOutput(0, Number.MAX_SAFE_INTEGER).data;
