@@ -66,8 +66,13 @@ export function findAgentProcesses(agentId: string, leaderPid: number | null, le
   // A recorded pid may since belong to someone else (a reboot, pid reuse): on Linux it
   // counts as the agent's leader only while it still carries the agent's marker; elsewhere
   // only while the process holding it started when the recorded one did (never, unrecorded).
+  // No process holding it at all: the pid is not reused while a group of that id lives, so
+  // processes in that group or session are the agent's, left when its leader ended.
   if (leaderPid !== null && process.platform === 'linux' && !carriesMarker(leaderPid, marker)) leaderPid = null;
-  if (leaderPid !== null && process.platform !== 'linux' && leaderStart !== undefined && (leaderStart === null || processStartTime(leaderPid) !== leaderStart)) leaderPid = null;
+  if (leaderPid !== null && process.platform !== 'linux' && leaderStart !== undefined) {
+    const held = procs.some((p) => p.pid === leaderPid);
+    if (held && (leaderStart === null || processStartTime(leaderPid) !== leaderStart)) leaderPid = null;
+  }
   if (leaderPid !== null) {
     for (const p of procs) if (p.pid === leaderPid || p.sid === leaderPid || p.pgid === leaderPid) found.add(p.pid);
   }
@@ -144,7 +149,9 @@ export function processStartTime(pid: number): string | null {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
     }
-    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8' }).trim() || null;
+    // In one locale and zone whoever asks: the app started from the Finder and a host from a
+    // terminal must read the same process's start the same way.
+    return execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C', TZ: 'UTC' } }).trim() || null;
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findAgentProcesses, isProcessRunning, processStartTime } from '../../../../src/host/terminals/process-tree';
+import { findAgentProcesses, isProcessRunning, processStartTime, signalAll } from '../../../../src/host/terminals/process-tree';
 
 /**
  * Which processes count as an agent's when the host holds only a pid on record. Off Linux no
@@ -40,6 +40,15 @@ describe('an agent’s pid on record', () => {
     expect(findAgentProcesses('a1', other.pid!, processStartTime(other.pid!))).toContain(other.pid);
     // The live child of this host (no start asked): trusted as before.
     expect(findAgentProcesses('a1', child.pid!)).toContain(child.pid);
+
+    // The agent's leader ended, a process of its group lives on: no one holds the pid (it is
+    // not reused while the group lives), so the group is the agent's whatever the start said.
+    const group = spawn('sh', ['-c', 'sleep 30 & echo $!; exit 0'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    started.push(group);
+    const member = Number((await new Promise<Buffer>((r) => group.stdout!.once('data', r))).toString().trim());
+    await new Promise((r) => group.once('exit', r));
+    started.push({ kill: () => signalAll([member], 'SIGKILL') } as unknown as ChildProcess);
+    expect(findAgentProcesses('a1', group.pid!, 'Mon Jan  1 00:00:00 2024')).toContain(member);
 
     Object.defineProperty(process, 'platform', platform);
     // On Linux the marker decides, whatever the start: a stranger never carries it.
