@@ -87,7 +87,12 @@ export async function findHost(
     return err({ kind: 'not-running', message: `No Grove host is running for ${dataDir}.` });
   }
   if (!proven.ok && proven.error.kind === 'not-host') {
-    return err({ kind: 'unreachable', message: `The server at ${url} is not the host of ${dataDir}: ${proven.error.message}. If the host died, start it again (grove host).`, discovery });
+    // A Grove from before the proof answers /identity as any unknown page: 401 or 404.
+    const older = proven.error.status === 401 || proven.error.status === 404;
+    const next = older
+      ? ` If it is a Grove host older than this grove (upgraded while it ran), stop it (kill ${discovery.pid}) and start it again (grove host); if the host died, start it again.`
+      : ' If the host died, start it again (grove host).';
+    return err({ kind: 'unreachable', message: `The server at ${url} is not the host of ${dataDir}: ${proven.error.message}.${next}`, discovery });
   }
   const status = proven.ok ? await callHost({ url, token }, 'host.status', {}, timeoutMs) : err({ code: 'unreachable' as const, message: proven.error.message });
   if (!status.ok) {

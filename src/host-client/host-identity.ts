@@ -23,8 +23,8 @@ export type ProveHostFailure =
   | { kind: 'refused'; message: string }
   /** Something listens but did not answer in time, or not over HTTP. */
   | { kind: 'unreachable'; message: string }
-  /** Something answered, and it is not the holder of the token (or a host older than the proof). */
-  | { kind: 'not-host'; message: string };
+  /** Something answered, and it is not the holder of the token (or a host older than the proof: `status` 401 or 404). */
+  | { kind: 'not-host'; message: string; status: number };
 
 /** Asks the server at `url` (http://127.0.0.1:PORT) to prove it holds `token`; the token itself is never sent. */
 export async function proveHost(url: string, token: string, timeoutMs: number): Promise<Result<void, ProveHostFailure>> {
@@ -42,7 +42,7 @@ export async function proveHost(url: string, token: string, timeoutMs: number): 
   const proof = typeof body?.result?.proof === 'string' ? Buffer.from(body.result.proof, 'hex') : null;
   const expected = Buffer.from(identityProof(token, port, nonce), 'hex');
   if (!proof || proof.length !== expected.length || !timingSafeEqual(proof, expected)) {
-    return err({ kind: 'not-host', message: `the server at ${url} could not prove it holds this data dir's token (HTTP ${res.status}), so the token was not sent to it` });
+    return err({ kind: 'not-host', status: res.status, message: `the server at ${url} could not prove it holds this data dir's token (HTTP ${res.status}), so the token was not sent to it` });
   }
   return ok(undefined);
 }

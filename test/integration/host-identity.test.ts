@@ -145,6 +145,21 @@ describe('the host proves who it is before it is sent the token', () => {
     expect(out).toMatch(/could not prove it holds this data dir's token/);
   });
 
+  it('says a host that answers the proof as an unknown page may be older than this grove, and how to restart it', async () => {
+    const host = await startHostProcess();
+    const home = host.home;
+    const port = host.port;
+    await host.stop();
+    // What a Grove from before the proof answers: 401, as to any request without a token.
+    const older = createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"ok":false,"error":{"code":"unauthorized","message":"Missing or wrong token."}}'));
+    servers.push(older);
+    await new Promise<void>((r) => older.listen(port, '127.0.0.1', r));
+    writeFileSync(join(home, 'host.json'), JSON.stringify({ pid: process.pid, port, url: `http://127.0.0.1:${port}`, protocolVersion: 1, version: '0.0.1', startedAt: new Date().toISOString(), dataDir: home }));
+    const r = await runGroveWith(host, ['status']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`(HTTP 401), so the token was not sent to it. If it is a Grove host older than this grove (upgraded while it ran), stop it (kill ${process.pid}) and start it again (grove host)`);
+  });
+
   it('does not take the host of a data dir copied while it ran for the copy’s own', async () => {
     const host = await startHostProcess();
     const copy = join(makeTempDir('grove-copy-'), 'grove');
