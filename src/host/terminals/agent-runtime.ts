@@ -326,7 +326,7 @@ export class AgentRuntime {
       // kept (bracketed paste, the alternate screen, mouse tracking: a TUI sets them once, at
       // its start) come first, as a jump that skips nothing. (A replay too long to send jumps
       // anyway, and that jump carries them.)
-      const modes = this.modes.modesAt(from);
+      const modes = this.modes.modesForReplayFrom(from);
       const preamble = modesPreamble(modes);
       if (from > 0 && replayTo === end && (modes.altScreen || preamble !== '')) {
         attachment.jumped({ reason: 'attach', fromOffset: from, toOffset: from, skippedBytes: 0, altScreen: modes.altScreen, modes: preamble });

@@ -71,6 +71,8 @@ const MAX_CHANGES = 4096;
 export class TerminalModeTracker {
   private changes: { offset: number; change: ModeChange }[] = [];
   private modesBefore: TerminalModes = FRESH_MODES;
+  /** Where the changes folded into `modesBefore` end: before it, modesAt is not exact. */
+  private foldedTo = 0;
   private carry = '';
 
   /** Output `chunk` was appended at `offset`. */
@@ -88,8 +90,24 @@ export class TerminalModeTracker {
     if (this.changes.length > MAX_CHANGES) {
       const folded = this.changes.splice(0, this.changes.length - MAX_CHANGES);
       this.modesBefore = folded.reduce((modes, c) => applyChange(modes, c.change), this.modesBefore);
+      this.foldedTo = folded.at(-1)!.offset + 1;
     }
     this.carry = text.slice(-CARRY_BYTES);
+  }
+
+  /**
+   * The modes to set before replaying from `offset`. Exact when its changes are still
+   * remembered. Before that (a TUI that toggles its cursor every frame fills the memory long
+   * before its log fills), only the modes that change what keys, pastes and the mouse send:
+   * those may be later than `offset`, but a replay that follows ends where the log does
+   * either way, while a screen mode set too early (the alternate screen, a scroll region)
+   * would draw the replay wrong.
+   */
+  modesForReplayFrom(offset: number): TerminalModes {
+    const modes = this.modesAt(offset);
+    if (offset >= this.foldedTo) return modes;
+    const { applicationCursorKeys, mouseTracking, mouseEncoding, focusReporting, bracketedPaste, applicationKeypad } = modes;
+    return { ...FRESH_MODES, applicationCursorKeys, mouseTracking, mouseEncoding, focusReporting, bracketedPaste, applicationKeypad };
   }
 
   /** The modes just before the byte at `offset`. */

@@ -41,6 +41,26 @@ describe('terminal mode tracker', () => {
     expect(t.modesAt(at).altScreen).toBe(false);
   });
 
+  it('for a replay from before the changes it still lists, sets only the modes input depends on, never a screen mode that may come later', () => {
+    const t = new TerminalModeTracker();
+    let at = 0;
+    t.observe(at, Buffer.from('\x1b[?2004h\x1b[?1000h'));
+    at += 16;
+    const early = at;
+    // A TUI that hides and shows its cursor every frame, then enters the alternate screen.
+    t.observe(at, Buffer.from('\x1b[?1049h'));
+    at += 8;
+    for (let i = 0; i < 5000; i++) {
+      const chunk = Buffer.from(i % 2 === 0 ? '\x1b[?25l' : '\x1b[?25h');
+      t.observe(at, chunk);
+      at += chunk.length;
+    }
+    // At `early` the alternate screen was not on yet; what is remembered begins later.
+    expect(t.modesForReplayFrom(early)).toEqual({ ...FRESH_MODES, bracketedPaste: true, mouseTracking: 1000 });
+    // Within what is remembered, exact: the alternate screen included.
+    expect(t.modesForReplayFrom(at)).toMatchObject({ altScreen: true, bracketedPaste: true, mouseTracking: 1000 });
+  });
+
   it('follows the modes a TUI sets, and a full reset clears them all (back to the normal screen)', () => {
     const t = new TerminalModeTracker();
     const setup = Buffer.from('\x1b[?1049h\x1b[?2004h\x1b[?1h\x1b=\x1b[?25l\x1b[?1003h\x1b[?1006h\x1b[?1004h\x1b[?7l\x1b[3;20r\x1b[?6h\x1b[?2026hframe\x1b[?2026l');
