@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { GroveConfig, type ConfigProblem, type RepoConfig } from '../../shared/config';
-import { describeTemplateVariables, unknownTemplateVariables } from './template';
+import { describeTemplateVariables, knownTemplateVariables, unknownTemplateVariables } from './template';
 
 /**
  * Reads a repository's `grove.yaml` and the user's override for it, and says precisely
@@ -236,14 +236,35 @@ function templateIssues(config: GroveConfig): Described[] {
   if (serve?.command !== undefined) templated.push({ path: ['serve', 'command'], text: serve.command });
   if (serve?.url !== undefined) templated.push({ path: ['serve', 'url'], text: serve.url });
   if (config.ops) templated.push({ path: ['ops', 'command'], text: config.ops.command });
-  return templated.flatMap(({ path, text }) =>
-    unknownTemplateVariables(text).map((name) => ({
-      path,
-      points: 'value' as const,
-      text: new RegExp(`\\{\\{\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`),
-      message: `${dotted(path)}: {{${name}}} is not a template variable; use ${describeTemplateVariables()}`,
-    })),
-  );
+  // Commands that are run as written: a template there would reach the shell as the text
+  // `{{lane}}` (a database named app_{{lane}}, shared by every lane). A `{{.Name}}` (a Go
+  // template, docker's or kubectl's) is theirs, and left alone.
+  const literal: Array<{ path: ConfigPath; text: string }> = [];
+  for (const key of ['preCreate', 'postCreate', 'teardown'] as const) config.setup?.[key]?.forEach((text, i) => literal.push({ path: ['setup', key, i], text }));
+  if (config.merge?.check !== undefined) literal.push({ path: ['merge', 'check'], text: config.merge.check });
+  if (config.merge?.gate !== undefined) literal.push({ path: ['merge', 'gate'], text: config.merge.gate });
+  config.health?.probes?.forEach((probe, i) => {
+    if ('command' in probe && typeof probe.command === 'string') literal.push({ path: ['health', 'probes', i, 'command'], text: probe.command });
+  });
+  const at = (name: string): RegExp => new RegExp(`\\{\\{\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`);
+  return [
+    ...templated.flatMap(({ path, text }) =>
+      unknownTemplateVariables(text).map((name) => ({
+        path,
+        points: 'value' as const,
+        text: at(name),
+        message: `${dotted(path)}: {{${name}}} is not a template variable; use ${describeTemplateVariables()}`,
+      })),
+    ),
+    ...literal.flatMap(({ path, text }) =>
+      knownTemplateVariables(text).map((name) => ({
+        path,
+        points: 'value' as const,
+        text: at(name),
+        message: `${dotted(path)}: {{${name}}} is not filled in here (templates are for serve, ops.command and copied files); read the value from the command's environment instead: $GROVE_LANE_NAME, $GROVE_BRANCH, $GROVE_PORT in a lane, $GROVE_REPO and $GROVE_MAIN everywhere`,
+      })),
+    ),
+  ];
 }
 
 // ——— The schema, walked to say what is allowed at a path ———

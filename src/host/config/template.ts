@@ -145,6 +145,13 @@ function valueOf(name: string, vars: TemplateVars, text: string): string {
 }
 
 /** The names inside `{{…}}` that are not template variables, each once, in order. */
+/** The template variables `text` names (`{{lane}}`, `{{port+1}}`), each once; others (`{{.Name}}`, a Go template's) are not. */
+export function knownTemplateVariables(text: string): string[] {
+  const known = new Set<string>();
+  for (const [, name = ''] of text.matchAll(PLACEHOLDER)) if (isKnownVariable(name)) known.add(name);
+  return [...known];
+}
+
 export function unknownTemplateVariables(text: string): string[] {
   const unknown = new Set<string>();
   for (const [, name = ''] of text.matchAll(PLACEHOLDER)) if (!isKnownVariable(name)) unknown.add(name);

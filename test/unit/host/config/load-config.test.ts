@@ -181,6 +181,17 @@ describe('loadRepoConfig: templates', () => {
     const r = flower({ repository: ['setup:', '  copy:', '    - from: .env', '      to: "{{lanes}}.env"', '      set: { APP_NAME: "{{app}}" }', '  postCreate: ["echo {{whatever}}"]'] }).load();
     expect(r.problems.map((p) => p.key)).toEqual(['setup.copy[0].to', 'setup.copy[0].set.APP_NAME']);
   });
+
+  it('says a template variable in a command that is run as written is not filled in, and which variable to read; a Go template is left alone', () => {
+    const r = flower({
+      repository: ['setup:', '  postCreate: ["createdb app_{{lane}}", "docker inspect -f \'{{.Name}}\' db"]', 'merge:', '  check: APP_PORT={{ port }} npm test', '  gate: php artisan about'],
+    }).load();
+    expect(r.config).toEqual({});
+    expect(r.problems).toMatchObject([
+      { line: 2, key: 'setup.postCreate[0]', message: "setup.postCreate[0]: {{lane}} is not filled in here (templates are for serve, ops.command and copied files); read the value from the command's environment instead: $GROVE_LANE_NAME, $GROVE_BRANCH, $GROVE_PORT in a lane, $GROVE_REPO and $GROVE_MAIN everywhere" },
+      { line: 4, key: 'merge.check', message: expect.stringContaining('{{port}} is not filled in here') },
+    ]);
+  });
 });
 
 describe('loadRepoConfig: the user override', () => {
