@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { GroveConfig, type ConfigProblem, type RepoConfig } from '../../shared/config';
+import { DEFAULT_PORT_RANGE } from '../lanes/ports';
 import { describeTemplateVariables, knownTemplateVariables, unknownTemplateVariables } from './template';
 
 /**
@@ -39,6 +40,18 @@ export function loadRepoConfig(mainPath: string, overridePath: string): RepoConf
       // Both files are fine on their own: the user's, laid over, is what breaks it.
       const described = checked.issues.flatMap((issue) => describeIssue(issue, [], merged));
       problems.push(...described.map((d) => ({ file: user.file.path, line: null, column: null, key: dotted(d.path), message: d.message })));
+    }
+  }
+  // The range in effect, defaults included: `ports.start: 50000` alone leaves the default
+  // end (48999) before it, and every lane creation would fail with "no free ports".
+  if (problems.length === 0) {
+    const start = config.ports?.start ?? DEFAULT_PORT_RANGE.start;
+    const end = config.ports?.end ?? DEFAULT_PORT_RANGE.end;
+    if (end < start + 9) {
+      const key = config.ports?.end === undefined ? 'ports.start' : 'ports.end';
+      const file = user.config?.ports ? user.file.path : repository.file.path;
+      const message = `${key}: the ports run from ${start} to ${end}${config.ports?.end === undefined ? ' (the default end)' : ''}${config.ports?.start === undefined ? ' (the default start)' : ''}, fewer than the 10 a lane takes; set ports.end to at least ${start + 9}, or ports.start to at most ${end - 9}`;
+      return { config: {}, files: [repository.file, user.file], problems: [{ file, line: null, column: null, key, message }] };
     }
   }
   return { config, files: [repository.file, user.file], problems };

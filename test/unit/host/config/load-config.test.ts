@@ -103,6 +103,14 @@ describe('loadRepoConfig: one file', () => {
     expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge, health, dispatch, ops' }]);
   });
 
+  it('checks the range of ports in effect, defaults included, naming the key to change', () => {
+    const alone = flower({ repository: ['ports:', '  start: 50000'] }).load();
+    expect(alone.config).toEqual({});
+    expect(alone.problems).toMatchObject([{ key: 'ports.start', message: 'ports.start: the ports run from 50000 to 48999 (the default end), fewer than the 10 a lane takes; set ports.end to at least 50009, or ports.start to at most 48990' }]);
+    expect(flower({ repository: ['ports:', '  end: 41005'] }).load().problems).toMatchObject([{ key: 'ports.end', message: expect.stringContaining('from 41000 to 41005 (the default start)') }]);
+    expect(flower({ repository: ['ports:', '  start: 50000', '  end: 50100'] }).load().problems).toEqual([]);
+  });
+
   it('checks rules across keys: one serve recipe, and room for a block of 10 ports', () => {
     const serve = flower({ repository: ['serve:', '  command: php artisan serve --port {{port}}'] }).load();
     expect(serve.problems).toMatchObject([{ line: 2, column: 3, key: 'serve', message: 'serve.command needs serve.url, e.g. http://127.0.0.1:{{port}}' }]);
