@@ -67,9 +67,9 @@ function tail(file: string, lines: number): string {
 export async function ensureHost(opts: LaunchOptions): Promise<Result<FoundHost & { started: boolean }, string>> {
   const found = await findHost(opts.dataDir);
   if (found.ok) return ok({ ...found.value, started: false });
-  if (found.error.kind === 'incompatible' || found.error.kind === 'unreadable') {
-    return err(found.error.message);
-  }
+  if (found.error.kind === 'incompatible') return err(found.error.message);
+  // `unreadable` (a discovery file a crash cut short, a token file gone): a host is started,
+  // and the data dir's lock, not the file, decides whether one already runs (then it says so).
   if (found.error.kind === 'unreachable') {
     return err(`${found.error.message}\nIf it is hung, stop it (kill ${found.error.discovery.pid}) and try again.`);
   }

@@ -119,6 +119,13 @@ describe('the CLI where it cannot do its work', () => {
     const r = grove(home, ['status']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`${join(home, 'host.json')} is not a host's discovery file (cut short by a crash?); if no Grove host runs for ${home}, remove it and start again`);
+    // grove open is not stopped by it: the data dir's lock decides whether a host runs.
+    const opened = grove(home, ['open', '--no-browser', '--json']);
+    expect(opened.code, opened.stderr).toBe(0);
+    const { pid } = JSON.parse(opened.stdout) as { pid: number };
+    detachedHosts.push(pid);
+    expect(readDiscoveryOf(home)?.pid).toBe(pid);
+    expect(grove(home, ['host', 'stop']).code).toBe(0);
   });
 
   it('grove mcp config gives no URL from a discovery file a dead host left behind', async () => {
