@@ -11,6 +11,7 @@ import type { Notification } from '../../src/shared/notifications';
 import type { Repo } from '../../src/shared/repo';
 import type { RepoCommands } from '../../src/shared/trust';
 import { makeRepo } from '../fixtures/git-repo';
+import { eventsSince } from '../fixtures/host-events';
 import { groveEnv, runGrove } from '../fixtures/grove-cli';
 import { api, cliEntry, startHostProcess, stopAllHosts, trustRepo, type HostProcess } from '../fixtures/host-process';
 import { commitIn } from '../fixtures/lane-repo';
@@ -160,6 +161,16 @@ describe('trusted commands that change', () => {
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toContain(`+ health.probes[artisan].command: touch ${marker('pulled')}`);
     expect(existsSync(marker('pulled'))).toBe(false);
+
+    // The change undone (a revert), then made again: told again, not taken for the one told before.
+    const beforeRevert = (await eventsSince(again)).at(-1)?.seq ?? 0;
+    commitIn(main, 'grove.yaml', stringify(config), 'revert the pulled change');
+    // The host saw it back to trusted (it says so with repo.updated), before the change comes again.
+    await expect
+      .poll(async () => (await eventsSince(again, beforeRevert)).some((e) => e.event.type === 'repo.updated' && e.event.repo.id === repo.id && e.event.repo.trust === 'trusted'), { timeout: 15_000 })
+      .toBe(true);
+    commitIn(main, 'grove.yaml', stringify(changed), 'the pulled change again');
+    await expect.poll(async () => (await alertsOf(again, repo.id)).filter((m) => m.includes('commands changed')).length, { timeout: 15_000 }).toBe(2);
 
     await trustRepo(again, repo.id);
     await expect.poll(() => existsSync(marker('pulled')), { timeout: 15_000 }).toBe(true);

@@ -22,7 +22,8 @@ export interface RepoStore {
   trustOf(id: string): TrustRecord | undefined;
   /** Records the commands the operator trusted now. */
   trust(id: string, digest: string, commands: readonly CommandEntry[], at: string): void;
-  markAlerted(id: string, digest: string): void;
+  /** The changed digest last told of; null once the commands are back to the trusted ones. */
+  markAlerted(id: string, digest: string | null): void;
   clearMigrated(id: string): void;
 }
 

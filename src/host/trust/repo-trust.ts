@@ -140,6 +140,8 @@ export class RepoTrust {
     const before = this.known.get(repoId);
     this.known.set(repoId, repo.trust);
     if (before !== undefined && before !== repo.trust) this.deps.events.append({ type: 'repo.updated', repo });
+    // Back to what was trusted (the change undone): the next change, even the same one again, is told again.
+    if (repo.trust === 'trusted' && this.deps.repos.trustOf(repoId)?.alerted) this.deps.repos.markAlerted(repoId, null);
     if (repo.trust !== 'changed') return;
     const current = this.commands(repoId);
     const record = this.deps.repos.trustOf(repoId);
