@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { GroveConfig, type ConfigProblem, type RepoConfig } from '../../shared/config';
@@ -40,6 +40,16 @@ export function loadRepoConfig(mainPath: string, overridePath: string): RepoConf
       // Both files are fine on their own: the user's, laid over, is what breaks it.
       const described = checked.issues.flatMap((issue) => describeIssue(issue, [], merged));
       problems.push(...described.map((d) => ({ file: user.file.path, line: null, column: null, key: dotted(d.path), message: d.message })));
+    }
+  }
+  // Lanes inside MAIN would be created and set up, then every agent in them refused (an
+  // agent never works inside MAIN): said where it is written instead.
+  if (problems.length === 0 && config.lanes?.root !== undefined) {
+    const root = resolve(mainPath, config.lanes.root);
+    if (root === mainPath || root.startsWith(mainPath + sep)) {
+      const file = user.config?.lanes?.root !== undefined ? user.file.path : repository.file.path;
+      const message = `lanes.root: ${config.lanes.root} is inside MAIN (${root}); lanes must be outside MAIN's checkout, where agents may work (the default, .., puts them beside it)`;
+      return { config: {}, files: [repository.file, user.file], problems: [{ file, line: null, column: null, key: 'lanes.root', message }] };
     }
   }
   // The range in effect, defaults included: `ports.start: 50000` alone leaves the default

@@ -103,6 +103,14 @@ describe('loadRepoConfig: one file', () => {
     expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge, health, dispatch, ops' }]);
   });
 
+  it('refuses lanes.root inside MAIN, where no agent may work', () => {
+    const inside = flower({ repository: ['lanes:', '  root: .worktrees'] }).load();
+    expect(inside.config).toEqual({});
+    expect(inside.problems).toMatchObject([{ key: 'lanes.root', message: expect.stringMatching(/^lanes\.root: \.worktrees is inside MAIN \(.*\/flower\/\.worktrees\); lanes must be outside MAIN's checkout/) }]);
+    expect(flower({ repository: ['lanes:', '  root: .'] }).load().problems).toMatchObject([{ key: 'lanes.root' }]);
+    expect(flower({ repository: ['lanes:', '  root: ../lanes'] }).load().problems).toEqual([]);
+  });
+
   it('checks the range of ports in effect, defaults included, naming the key to change', () => {
     const alone = flower({ repository: ['ports:', '  start: 50000'] }).load();
     expect(alone.config).toEqual({});
