@@ -24,6 +24,7 @@ export const ErrorCode = z.enum([
   'repo_is_bare',
   'repo_is_linked_worktree',
   'repo_already_added',
+  'repo_nested', // repos.add refused: the MAIN holds, or is inside, a registered one (details.id)
   'repo_unknown',
   'repo_in_use', // repos.remove refused: details.blockers names the lanes, agents or ops loop in the way
   // Completing a typed path (fs.directories)
@@ -171,6 +172,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'method_not_allowed':
       return 405;
     case 'repo_already_added':
+    case 'repo_nested':
     case 'repo_in_use':
     case 'brief_cycle':
     case 'brief_version_conflict':

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { resolve, sep } from 'node:path';
 import { apiError } from '../../shared/errors';
 import { err, ok } from '../../shared/result';
 import type { Handlers } from '../api/dispatch';
@@ -21,6 +23,18 @@ export function repoHandlers(
       const existing = store.findByPath(inspected.value.mainPath);
       if (existing) {
         return err(apiError('repo_already_added', `${existing.mainPath} is already registered as "${existing.name}".`, { id: existing.id }));
+      }
+      const { mainPath } = inspected.value;
+      // A folder inside a repository means its top level; never when that is the home folder
+      // (a dotfiles repository): every lane under it would be inside MAIN.
+      if (mainPath === homedir() && resolve(path) !== mainPath) {
+        return err(apiError('repo_not_git', `${path} is not a repository of its own: it is inside the one at your home folder (${mainPath}). Run git init in it first, or register ${mainPath} itself if you mean that.`, { path, mainPath }));
+      }
+      // One MAIN inside another: lanes of the outer one would hold the inner one's MAIN.
+      const nested = store.list().find((r) => mainPath.startsWith(r.mainPath + sep) || r.mainPath.startsWith(mainPath + sep));
+      if (nested) {
+        const inner = nested.mainPath.startsWith(mainPath + sep);
+        return err(apiError('repo_nested', `${mainPath} ${inner ? 'holds' : 'is inside'} ${nested.mainPath}, already registered as "${nested.name}"; one MAIN cannot hold another. Register a checkout outside it.`, { id: nested.id }));
       }
       const id = uuidv7();
       // Registered untrusted: nothing from its grove.yaml runs until the operator trusts it (repos.trust).
