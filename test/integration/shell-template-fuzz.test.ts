@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderShellTemplate, type TemplateVars } from '../../src/host/config/template';
+import { renderShellTemplate, TemplateError, type TemplateVars } from '../../src/host/config/template';
 import { makeRepo } from '../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
@@ -37,9 +37,10 @@ function gitBranchName(name: string): string | null {
 /** Any text but NUL (which no argument or path can hold). */
 const anyText = fc.string({ unit: 'binary', maxLength: 30 }).map((s) => s.replaceAll('\0', ''));
 
-const PLACES = (name: string): string[] => [`{{${name}}}`, `"{{${name}}}"`, `'{{${name}}}'`, `"a {{${name}}} b"`, `'a {{${name}}} b'`, `x{{${name}}}y`, `"$(printf %s "{{${name}}}")"`];
+// Inside '…' a template is refused (its text may be another shell's script): tested below.
+const PLACES = (name: string): string[] => [`{{${name}}}`, `"{{${name}}}"`, `"a {{${name}}} b"`, `x{{${name}}}y`, `"$(printf %s "{{${name}}}")"`];
 // A command substitution drops trailing newlines: the shell's rule, not the quoting's.
-const expected = (value: string): string[] => [value, value, value, `a ${value} b`, `a ${value} b`, `x${value}y`, value.replace(/\n+$/, '')];
+const expected = (value: string): string[] => [value, value, `a ${value} b`, `x${value}y`, value.replace(/\n+$/, '')];
 
 /** Renders `printf '%s\0' <each place>` for the variable, runs it, returns what each place became and the files it left. */
 function runRendered(name: keyof Omit<TemplateVars, 'port'>, vars: TemplateVars): { printed: string[]; files: string[] } {
@@ -100,8 +101,11 @@ describe('templated values in shell commands', () => {
       'echo "$( (true); echo {{branch}} )" > out',
       'echo "$(case a in a) echo {{branch}};; esac)" > out',
     ];
+    // The comment's apostrophe makes the reader think the template is inside '…': refused, which runs nothing either.
+    expect(() => renderShellTemplate(tricky[0]!, base)).toThrow(TemplateError);
+    const runnable = tricky.slice(1);
     fc.assert(
-      fc.property(branchText, fc.constantFrom(...tricky), (text, command) => {
+      fc.property(branchText, fc.constantFrom(...runnable), (text, command) => {
         const branch = gitBranchName(text);
         fc.pre(branch !== null);
         const dir = realpathSync(makeTempDir('grove-sh-'));
@@ -111,11 +115,27 @@ describe('templated values in shell commands', () => {
       }),
       { numRuns: 200 },
     );
-    for (const command of tricky) {
+    for (const command of runnable) {
       const dir = realpathSync(makeTempDir('grove-sh-'));
       const rendered = renderShellTemplate(command, { ...base, branch: 'x;touch>PWNED' });
       spawnSync('sh', ['-c', rendered.command], { cwd: dir, encoding: 'buffer', env: { ...process.env, ...rendered.env } });
       expect(readdirSync(dir), command).toEqual(['out']);
     }
+  });
+
+  it("refuses every value inside '…', where a nested shell would read it; the variable named there arrives byte for byte", () => {
+    fc.assert(
+      fc.property(fc.constantFrom('main', 'path', 'repo', 'lane', 'branch') as fc.Arbitrary<'main' | 'path' | 'repo' | 'lane' | 'branch'>, anyText, (name, value) => {
+        const vars = { ...base, [name]: value };
+        expect(() => renderShellTemplate(`sh -c 'printf %s {{${name}}} > out'`, vars)).toThrow(TemplateError);
+        const dir = realpathSync(makeTempDir('grove-sh-'));
+        const rendered = renderShellTemplate(`sh -c 'printf %s "$GROVE_TPL_${name.toUpperCase()}" > out'`, vars);
+        const r = spawnSync('sh', ['-c', rendered.command], { cwd: dir, encoding: 'buffer', env: { ...process.env, ...rendered.env } });
+        expect(r.status).toBe(0);
+        expect(readFileSync(join(dir, 'out')).toString('utf8')).toBe(value);
+        expect(readdirSync(dir)).toEqual(['out']);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
