@@ -52,12 +52,14 @@ describe('runCommands', () => {
   it('runs the commands in order in cwd with the env given, and streams stdout and stderr as they arrive', async () => {
     const cwd = makeTempDir();
     const { outcome, output, steps } = await run(
-      ['echo "out $GREETING"; sleep 0.1; echo err >&2; sleep 0.1; echo out-again', 'pwd; touch made'],
+      // Two pipes have no order between them but time: the pauses are far longer than the
+      // host's quiet-flush of masked output (150 ms), and than a loaded machine's stalls.
+      ['echo "out $GREETING"; sleep 0.5; echo err >&2; sleep 0.5; echo out-again', 'pwd; touch made'],
       { cwd, env: { ...process.env, GREETING: 'hello' } },
     ).done;
     expect(outcome).toEqual({ ok: true });
     expect(output).toBe(`out hello\nerr\nout-again\n${cwd}\n`);
-    expect(steps).toEqual(['1/2 echo "out $GREETING"; sleep 0.1; echo err >&2; sleep 0.1; echo out-again', '2/2 pwd; touch made']);
+    expect(steps).toEqual(['1/2 echo "out $GREETING"; sleep 0.5; echo err >&2; sleep 0.5; echo out-again', '2/2 pwd; touch made']);
     expect(existsSync(join(cwd, 'made'))).toBe(true);
   });
 
