@@ -169,12 +169,13 @@ test('a view whose code fails to load (the host restarting) is retried; one that
   await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
   // The first request for the Settings view's code is cut, as a host killed mid-load does.
   let cut = 0;
-  await page.route(/\/assets\/settings-view-[^/]*\.js$/, (route) => (cut++ === 0 ? route.abort('connectionreset') : route.continue()));
+  // A retry asks for the same file with a query of its own (the browser remembers the failure of the plain URL).
+  await page.route(/\/assets\/settings-view-[^/?]*\.js(\?.*)?$/, (route) => (cut++ === 0 ? route.abort('connectionreset') : route.continue()));
   await page.getByTestId('rail-settings').click();
   await expect(page.getByTestId('settings-view')).toBeVisible({ timeout: 15_000 });
   expect(cut).toBeGreaterThanOrEqual(2);
   // The Briefs view's code never arrives: it says so in its place; the rail and top bar still work.
-  await page.route(/\/assets\/briefs-view-[^/]*\.js$/, (route) => route.abort('connectionrefused'));
+  await page.route(/\/assets\/briefs-view-[^/?]*\.js(\?.*)?$/, (route) => route.abort('connectionrefused'));
   await page.getByTestId('rail-briefs').click();
   await expect(page.getByTestId('load-failed')).toContainText('could not be loaded', { timeout: 30_000 });
   await expect(page.getByTestId('connection-state')).toHaveText('Connected');

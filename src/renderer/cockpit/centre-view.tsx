@@ -5,11 +5,11 @@ import { LazyPart, lazyPart } from '../ui/lazy-part';
 
 // Each view loads the first time it is shown: the cockpit's first paint carries only the
 // rail, the top bar and a lane's workspace.
-const MainView = lazyPart(() => import('../main-view/main-view').then((m) => m.MainView));
-const HealthView = lazyPart(() => import('../main-view/health-view').then((m) => m.HealthView));
-const NotificationsView = lazyPart(() => import('../notifications/notifications-view').then((m) => m.NotificationsView));
-const SettingsView = lazyPart(() => import('../settings/settings-view').then((m) => m.SettingsView));
-const BriefsView = lazyPart(() => import('../briefs/briefs-view').then((m) => m.BriefsView));
+const MainView = lazyPart(() => import('../main-view/main-view'), (m) => m.MainView);
+const HealthView = lazyPart(() => import('../main-view/health-view'), (m) => m.HealthView);
+const NotificationsView = lazyPart(() => import('../notifications/notifications-view'), (m) => m.NotificationsView);
+const SettingsView = lazyPart(() => import('../settings/settings-view'), (m) => m.SettingsView);
+const BriefsView = lazyPart(() => import('../briefs/briefs-view'), (m) => m.BriefsView);
 
 /** The centre for every view but a lane's workspace. */
 export function CentreView({ view }: { view: CockpitView | null }) {

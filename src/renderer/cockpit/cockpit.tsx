@@ -31,13 +31,13 @@ import { LazyPart, lazyPart } from '../ui/lazy-part';
 import { requestFind } from '../terminals/find-requests';
 import { onDiffFocus } from '../lanes/diff-focus';
 
-const RightPanel = lazyPart(() => import('./right-panel').then((m) => m.RightPanel));
+const RightPanel = lazyPart(() => import('./right-panel'), (m) => m.RightPanel);
 // Screens and dialogs load when first shown, not with the cockpit's first paint.
-const FirstRunScreen = lazyPart(() => import('../first-run/first-run-screen').then((m) => m.FirstRunScreen));
-const AddRepositoryDialog = lazyPart(() => import('../first-run/add-repository-dialog').then((m) => m.AddRepositoryDialog));
-const CreateLaneDialog = lazyPart(() => import('../lanes/create-lane-form').then((m) => m.CreateLaneDialog));
-const LaunchDialog = lazyPart(() => import('../workspace/launch-dialog').then((m) => m.LaunchDialog));
-const MergeFlows = lazyPart(() => import('./right-panel').then((m) => m.MergeFlows));
+const FirstRunScreen = lazyPart(() => import('../first-run/first-run-screen'), (m) => m.FirstRunScreen);
+const AddRepositoryDialog = lazyPart(() => import('../first-run/add-repository-dialog'), (m) => m.AddRepositoryDialog);
+const CreateLaneDialog = lazyPart(() => import('../lanes/create-lane-form'), (m) => m.CreateLaneDialog);
+const LaunchDialog = lazyPart(() => import('../workspace/launch-dialog'), (m) => m.LaunchDialog);
+const MergeFlows = lazyPart(() => import('./right-panel'), (m) => m.MergeFlows);
 
 /** Below this width the rail is a drawer and the lane panel a sheet. */
 const NARROW = '(max-width: 760px)';

@@ -7,8 +7,8 @@ import { cockpitCommands, type CockpitActions, type CommandContext } from './coc
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 
 // The palette (cmdk) and the shortcut list load the first time they open.
-const CommandPalette = lazyPart(() => import('../palette/command-palette').then((m) => m.CommandPalette));
-const ShortcutsDialog = lazyPart(() => import('../palette/shortcuts-dialog').then((m) => m.ShortcutsDialog));
+const CommandPalette = lazyPart(() => import('../palette/command-palette'), (m) => m.CommandPalette);
+const ShortcutsDialog = lazyPart(() => import('../palette/shortcuts-dialog'), (m) => m.ShortcutsDialog);
 
 /** The display string of each app shortcut as bound now (the user's bindings, this platform's keys). */
 export function useShortcutLabels(): Partial<Record<string, string>> {

@@ -8,9 +8,31 @@ import { loadWithRetries } from './load-with-retries';
  * load says so where it would have been, with a way to reload, instead of taking the whole
  * page down with it.
  */
-/** `lazy`, retrying a failed load. */
-export function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
-  return lazy(() => loadWithRetries(load).then((component) => ({ default: component })));
+/**
+ * `lazy`, retrying a failed load. A browser remembers a module it failed to fetch (Chromium
+ * answers every later `import()` of that URL with the same failure, without asking again),
+ * so a retry imports the URL the failure names with a query of its own: the same file,
+ * fetched anew. Where the failure names no URL, the import is simply tried again.
+ */
+export function lazyPart<M, P extends object>(load: () => Promise<M>, pick: (module: M) => ComponentType<P>): ComponentType<P> {
+  let attempt = 0;
+  let failedUrl: string | null = null;
+  const loadOnce = async (): Promise<M> => {
+    attempt++;
+    try {
+      return failedUrl ? ((await import(/* @vite-ignore */ `${failedUrl}?retry=${attempt}`)) as M) : await load();
+    } catch (e) {
+      failedUrl ??= failedModuleUrl(e);
+      throw e;
+    }
+  };
+  return lazy(() => loadWithRetries(loadOnce).then((module) => ({ default: pick(module) })));
+}
+
+/** The URL a failed `import()` names (Chromium: "Failed to fetch dynamically imported module: URL"). */
+export function failedModuleUrl(e: unknown): string | null {
+  const match = /(https?:\/\/\S+\.js)\b/.exec(e instanceof Error ? e.message : String(e));
+  return match ? match[1]! : null;
 }
 
 class LoadBoundary extends Component<{ children: ReactNode; inline: boolean }, { failed: boolean }> {

@@ -13,7 +13,7 @@ import { ContextMeter } from './context-meter';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 
 // The terminal stack (xterm and its addons) loads on demand: the cockpit paints without it.
-const TerminalPane = lazyPart(() => import('../terminals/terminal-pane').then((m) => m.TerminalPane));
+const TerminalPane = lazyPart(() => import('../terminals/terminal-pane'), (m) => m.TerminalPane);
 
 /** What a fresh conversation is told first, editable each time. */
 export const DEFAULT_HANDOFF =

@@ -8,8 +8,8 @@ import { MAX_PAGES, useBriefSummaries } from './use-brief-summaries';
  * them) load when first shown, not with the briefs' list. A node opens its brief by setting
  * the `#/brief/<n>` route.
  */
-const ProjectGraph = lazyPart(() => import('./project-graph').then((m) => m.default));
-const BriefNeighbourhood = lazyPart(() => import('./brief-neighbourhood').then((m) => m.default));
+const ProjectGraph = lazyPart(() => import('./project-graph'), (m) => m.default);
+const BriefNeighbourhood = lazyPart(() => import('./brief-neighbourhood'), (m) => m.default);
 
 const openBrief = (n: number): void => void (window.location.hash = `#/brief/${n}`);
 
