@@ -67,14 +67,18 @@ serve:
   });
 
   it("refuses a value inside single quotes, where a nested shell (sh -c '…') would read it as code; the variable itself is the way", async () => {
-    writeRecipe(`
+    /** A site recipe whose link runs `script` in a nested shell, trusted as the operator does. */
+    const nestedLink = async (script: string): Promise<void> => {
+      writeRecipe(`
 serve:
   site:
-    link: sh -c 'printf %s {{branch}} > ${marks}/nested'
+    link: sh -c '${script} > ${marks}/nested'
     unlink: rm -f ${marks}/nested
     url: http://{{lane}}.test
 `);
-    expect((await runGrove(host, ['repo', 'trust', 'flower', '--yes'])).code).toBe(0);
+      expect((await runGrove(host, ['repo', 'trust', 'flower', '--yes'])).code).toBe(0);
+    };
+    await nestedLink('printf %s {{branch}}');
     const branch = 'x$(touch${IFS}PWNED)';
     expect((await runGrove(host, ['lane', 'create', 'design', '--branch', branch])).code).toBe(0);
     const lane = (await lanes()).find((l) => l.name === 'design')!;
@@ -85,14 +89,7 @@ serve:
     expect(existsSync(join(marks, 'nested'))).toBe(false);
 
     // As the message says: the nested shell reads the variable, and gets the name as text.
-    writeRecipe(`
-serve:
-  site:
-    link: sh -c 'printf %s "$GROVE_TPL_BRANCH" > ${marks}/nested'
-    unlink: rm -f ${marks}/nested
-    url: http://{{lane}}.test
-`);
-    expect((await runGrove(host, ['repo', 'trust', 'flower', '--yes'])).code).toBe(0);
+    await nestedLink('printf %s "$GROVE_TPL_BRANCH"');
     const again = await runGrove(host, ['lane', 'serve', 'design']);
     expect(again.code, again.stderr).toBe(0);
     expect(readFileSync(join(marks, 'nested'), 'utf8')).toBe(branch);

@@ -8,7 +8,7 @@ import { formatBytes } from '../../shared/byte-size';
 import { Paths } from '../../shared/paths';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { fail } from '../lane-target';
+import { fail, say } from '../lane-target';
 import { requireHost } from '../require-host';
 
 /**
@@ -45,8 +45,7 @@ export async function briefAttach(ctx: CliContext, ref: string, file: string, op
 
 /** The file, not the host, is what was wrong. */
 function refuseFile(ctx: CliContext, error: { code: string; message: string }): number {
-  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error }));
-  else ctx.errOut(error.message);
+  say(ctx, error);
   return ExitCode.failed;
 }
 
