@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readdirSync, realpathSync, statSync, truncateSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeOutputFrame } from '../../src/shared/terminal-frames';
 import { makeRepo } from '../fixtures/git-repo';
@@ -62,8 +62,11 @@ test('a hidden terminal is kept, not streamed to, and shown again with exactly w
   const r = await api(host, 'lanes.create', { repoId, name: 'kept' });
   const lanePath = (r.body.result as { lane: { path: string } }).lane.path;
   const ids: Record<string, string> = {};
+  // The ticker waits after tick-3 until the test has hidden it, so no frame of it is on its
+  // way while the pane lets it go (one in flight then is rightly asked for again).
+  const go = join(makeTempDir(), 'go');
   for (const [name, script] of [
-    ['ticker', 'i=1; while [ $i -le 30 ]; do echo "tick-$i"; i=$((i+1)); sleep 0.2; done; exec sleep 600'],
+    ['ticker', `i=1; while [ $i -le 30 ]; do echo "tick-$i"; [ $i -eq 3 ] && while [ ! -e '${go}' ]; do sleep 0.05; done; i=$((i+1)); sleep 0.2; done; exec sleep 600`],
     ['quiet', 'echo quiet-here; exec sleep 600'],
   ] as const) {
     const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', script], name });
@@ -95,6 +98,7 @@ test('a hidden terminal is kept, not streamed to, and shown again with exactly w
   const beforeHiding = tickerFrames().length;
   expect(beforeHiding).toBeGreaterThan(0); // the frames are seen (and decoded) at all
   const reached = Math.max(...tickerFrames().map(([, end]) => end));
+  writeFileSync(go, '');
   // The ticker goes on printing while its terminal is hidden...
   await expect.poll(async () => ((await api(host, 'agents.screen', { id: ids.ticker })).body.result as { text: string }).text, { timeout: 15_000 }).toContain('tick-20');
   // ...and none of it is sent to the page until it is shown.

@@ -10,7 +10,7 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { hostPidOf } from '../fixtures/agent-pids';
 import { until } from '../fixtures/wait-until';
 import { openTerminalClient, type TerminalClient } from '../fixtures/terminal-client';
-import { killLeftovers } from '../fixtures/leftover-processes';
+import { killLeftovers, known, type KnownProcess } from '../fixtures/leftover-processes';
 
 /** Agents in real PTYs under a real host, with the fake CLIs in test/fixtures/agents. */
 const fakeClaude = join(repoRoot, 'test', 'fixtures', 'agents', 'fake-claude.mjs');
@@ -18,7 +18,7 @@ const flood = join(repoRoot, 'test', 'fixtures', 'agents', 'flood.mjs');
 const crashAtStart = join(repoRoot, 'test', 'fixtures', 'agents', 'crash-at-start.mjs');
 
 const clients: TerminalClient[] = [];
-const strayPids: number[] = [];
+const strayPids: KnownProcess[] = [];
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.close();
   await stopAllHosts();
@@ -129,7 +129,7 @@ describe('agents in terminals', () => {
     const agent = await startAgent(host, { lanePath: dir, preset: 'claude', command: fakeClaude, env: { FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile, HOME: makeTempDir() }, unconfined: true });
     await expect.poll(() => existsSync(pidFile)).toBe(true);
     const grandchild = await until('the grandchild', async () => hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8'))));
-    strayPids.push(grandchild);
+    strayPids.push(known(grandchild));
     const leader = (agent.supervision as { pid: number }).pid;
     expect(isPidAlive(grandchild)).toBe(true);
     const stopped = await api(host, 'agents.stop', { id: agent.id });
@@ -146,7 +146,7 @@ describe('agents in terminals', () => {
     const pidFile = join(dir, 'grandchild.pid');
     const agent = await startAgent(host, { lanePath: dir, preset: 'claude', command: fakeClaude, env: { FAKE_CLAUDE_GRANDCHILD_PID_FILE: pidFile, HOME: makeTempDir() }, unconfined: true });
     await expect.poll(() => existsSync(pidFile)).toBe(true);
-    strayPids.push(await until('the grandchild', async () => hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8')))));
+    strayPids.push(known(await until('the grandchild', async () => hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8'))))));
     const stopping = api(host, 'agents.stop', { id: agent.id });
     // The main process exited: the agent shows as exited while its stop still sweeps.
     await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind, { timeout: 10_000 }).toBe('exited');
@@ -286,7 +286,7 @@ describe('agents in terminals', () => {
     await expect.poll(async () => (await agentInfo(host, agent.id)).context?.tokens, HOOKS).toBe(21_000);
     const oldLeader = (agent.supervision as { pid: number }).pid;
     const oldGrandchild = (await until('the grandchild', async () => hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8')))));
-    strayPids.push(oldLeader, oldGrandchild);
+    strayPids.push(known(oldLeader), known(oldGrandchild));
     await host.kill9();
     writeFileSync(pidFile, '');
     const again = await startHostProcess({ home: host.home });
@@ -298,7 +298,7 @@ describe('agents in terminals', () => {
     await c.attach(agent.id, info.outputEnd > 0 ? 0 : undefined);
     await c.waitForText(agent.id, `Resumed session ${agent.sessionId}`);
     const newGrandchild = hostPidOf(agent.id, Number(readFileSync(pidFile, 'utf8') || 0));
-    if (newGrandchild) strayPids.push(newGrandchild);
+    if (newGrandchild) strayPids.push(known(newGrandchild));
   });
 
   it('after kill -9 of the host, starts auto-resume shell and custom agents again, and only those', async () => {
@@ -309,7 +309,7 @@ describe('agents in terminals', () => {
     const shell = await startAgent(host, { lanePath: lane(), preset: 'shell', command: '/bin/sh', name: 'term', autoResume: true });
     const plain = await startAgent(host, { lanePath: lane(), preset: 'custom', command: '/bin/sh', args: ['-c', 'exec sleep 600'], name: 'plain' });
     await expect.poll(() => (existsSync(runs) ? readFileSync(runs, 'utf8') : '')).toBe('run\n');
-    for (const a of [custom, shell, plain]) strayPids.push((a.supervision as { pid: number }).pid);
+    for (const a of [custom, shell, plain]) strayPids.push(known((a.supervision as { pid: number }).pid));
     await host.kill9();
     // The next host reconciles before it answers: what it says now is its decision.
     const again = await startHostProcess({ home: host.home });
@@ -457,7 +457,7 @@ describe('what an agent or a restart must not be able to do', () => {
     await host.stop(); // agents stop; their records stay "running" for the next host
     const { spawn } = await import('node:child_process');
     const bystander = spawn('sleep', ['60'], { detached: true, stdio: 'ignore' });
-    strayPids.push(bystander.pid!);
+    strayPids.push(known(bystander.pid!));
     const Database = (await import('better-sqlite3')).default;
     const db = new Database(join(host.home, 'grove.db'));
     db.prepare('UPDATE agents SET pid = ? WHERE id = ?').run(bystander.pid, agent.id); // as if the pid were reused

@@ -7,10 +7,10 @@ import { isPidAlive } from '../../src/host-client/find-host';
 import { makeRepo } from '../fixtures/git-repo';
 import { cliEntry, readDiscoveryOf, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { killLeftovers } from '../fixtures/leftover-processes';
+import { killLeftovers, known, type KnownProcess } from '../fixtures/leftover-processes';
 
 /** The `grove` command as a user runs it: a real process, real exit codes, real output. */
-const detachedHosts: number[] = [];
+const detachedHosts: KnownProcess[] = [];
 afterEach(async () => {
   killLeftovers(detachedHosts);
   await stopAllHosts();
@@ -82,7 +82,7 @@ describe('the CLI where it cannot do its work', () => {
   it('grove host whose output goes nowhere still runs, and stops as a host does (its discovery file removed)', async () => {
     const home = makeTempDir();
     const child = spawn(process.execPath, [cliEntry, 'host'], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, GROVE_HOME: home } });
-    detachedHosts.push(child.pid!);
+    detachedHosts.push(known(child.pid!));
     child.stdout.destroy();
     const exited = new Promise<number | null>((r) => child.on('close', r));
     await expect.poll(() => readDiscoveryOf(home)?.pid, { timeout: 15_000 }).toBe(child.pid);
@@ -123,7 +123,7 @@ describe('the CLI where it cannot do its work', () => {
     const opened = grove(home, ['open', '--no-browser', '--json']);
     expect(opened.code, opened.stderr).toBe(0);
     const { pid } = JSON.parse(opened.stdout) as { pid: number };
-    detachedHosts.push(pid);
+    detachedHosts.push(known(pid));
     expect(readDiscoveryOf(home)?.pid).toBe(pid);
     expect(grove(home, ['host', 'stop']).code).toBe(0);
   });
@@ -144,7 +144,7 @@ describe('grove open', () => {
     const first = grove(home, ['open', '--no-browser', '--json']);
     expect(first.code).toBe(0);
     const opened = JSON.parse(first.stdout);
-    detachedHosts.push(opened.pid);
+    detachedHosts.push(known(opened.pid));
     expect(opened).toMatchObject({ started: true, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     expect(opened.loginUrl).toContain('/auth?code=');
     expect(opened.loginUrl).not.toContain(readFileSync(join(home, 'token'), 'utf8').trim());

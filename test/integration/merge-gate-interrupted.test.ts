@@ -8,7 +8,7 @@ import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtur
 import { commitIn, headOf } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { isRunning, killLeftovers } from '../fixtures/leftover-processes';
+import { isRunning, killLeftovers, known, type KnownProcess } from '../fixtures/leftover-processes';
 
 /**
  * A host killed (SIGKILL) while MAIN's gate checks a merge: the next host finds the merge
@@ -21,8 +21,8 @@ let main: string;
 let repoId: string;
 let notes: string;
 /** The slow gate's process: it outlives the killed host, and the next host must end it (ended here by pid should that fail). */
-let gatePid: number | null = null;
-const leftovers: number[] = [];
+let gatePid: KnownProcess | null = null;
+const leftovers: KnownProcess[] = [];
 
 beforeEach(() => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
@@ -51,7 +51,7 @@ async function killDuringGate(file: string, rollback: 'auto' | 'ask'): Promise<s
   writeFileSync(join(notes, 'slow'), '');
   const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
   await expect.poll(() => existsSync(join(notes, 'started')), { timeout: 10_000 }).toBe(true);
-  gatePid = Number(readFileSync(join(notes, 'started'), 'utf8').trim());
+  gatePid = known(Number(readFileSync(join(notes, 'started'), 'utf8').trim()));
   leftovers.push(gatePid);
   expect((await mergesNow()).map((m) => m.state)).toEqual(['gating']);
   await host.kill9();

@@ -8,7 +8,7 @@ import { api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtur
 import { commitIn, headOf } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { isRunning, killLeftovers } from '../fixtures/leftover-processes';
+import { isRunning, killLeftovers, known, type KnownProcess } from '../fixtures/leftover-processes';
 
 /**
  * A host killed (SIGKILL) while git merges a lane into MAIN, before Grove has recorded the
@@ -22,7 +22,7 @@ let main: string;
 let repoId: string;
 let notes: string;
 /** The hook's process, held until the host is dead; ended here by pid should a test fail first. */
-const hookPids: number[] = [];
+const hookPids: KnownProcess[] = [];
 
 beforeEach(() => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
@@ -68,7 +68,7 @@ async function killDuringMerge(hook: 'post-merge' | 'pre-merge-commit', file: st
   chmodSync(hookPath, 0o755);
   const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
   await expect.poll(() => existsSync(join(notes, 'hook')), { timeout: 15_000 }).toBe(true);
-  hookPids.push(Number(readFileSync(join(notes, 'hook'), 'utf8').trim()));
+  hookPids.push(known(Number(readFileSync(join(notes, 'hook'), 'utf8').trim())));
   await host.kill9();
   await merging;
   rmSync(hookPath);

@@ -5,14 +5,14 @@ import type { CommandGroups } from '../../src/host/lanes/setup/command-groups';
 import { runCommands, type CommandsOutcome, type RunCommandsOptions } from '../../src/host/lanes/setup/run-commands';
 import { isProcessRunning, listProcesses } from '../../src/host/terminals/process-tree';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
-import { killLeftovers } from '../fixtures/leftover-processes';
+import { killLeftovers, known, type KnownProcess } from '../fixtures/leftover-processes';
 
 /**
  * The setup command runner against real shells: order, streaming, failure, and the
  * promise that a timeout or a cancel leaves no process behind, even one that ignores
  * SIGTERM.
  */
-const leftovers: number[] = [];
+const leftovers: KnownProcess[] = [];
 afterEach(() => {
   killLeftovers(leftovers);
   removeTempDirs();
@@ -125,7 +125,7 @@ describe('runCommands', () => {
     const r = run([STUBBORN, 'touch never'], { timeoutMs: 500 });
     await expect.poll(r.output).toMatch(/child \d+/);
     const { group, child } = pidsIn(r.output());
-    leftovers.push(child);
+    leftovers.push(known(child));
     expect(isProcessRunning(child)).toBe(true);
     const { outcome, steps } = await r.done;
     expect(outcome).toMatchObject({ ok: false, index: 0, exitCode: null, timedOut: true, aborted: false });
@@ -143,7 +143,7 @@ describe('runCommands', () => {
     const r = run([`(setsid sleep 3127 & echo "escaped $!"); sleep 30`], { timeoutMs: 500, groups });
     await expect.poll(r.output).toMatch(/escaped \d+/);
     const escaped = Number(/escaped (\d+)/.exec(r.output())![1]);
-    leftovers.push(escaped);
+    leftovers.push(known(escaped));
     expect(isProcessRunning(escaped)).toBe(true);
     expect(recorded.size).toBe(1);
     const { outcome } = await r.done;
@@ -158,7 +158,7 @@ describe('runCommands', () => {
     const r = run(['sleep 30 & echo "group $$ child $!"; wait', 'touch never'], { cwd, signal: controller.signal });
     await expect.poll(r.output).toMatch(/child \d+/);
     const { group, child } = pidsIn(r.output());
-    leftovers.push(child);
+    leftovers.push(known(child));
     controller.abort();
     const { outcome } = await r.done;
     expect(outcome).toMatchObject({ ok: false, index: 0, exitCode: null, timedOut: false, aborted: true });
@@ -179,7 +179,7 @@ describe('runCommands', () => {
     const started = Date.now();
     const { outcome, output } = await run(['sleep 30 & echo "group $$ child $!"', 'echo next']).done;
     const { child } = pidsIn(output);
-    leftovers.push(child);
+    leftovers.push(known(child));
     expect(outcome.ok).toBe(true);
     expect(output).toMatch(/next\n$/);
     expect(Date.now() - started).toBeLessThan(5000);

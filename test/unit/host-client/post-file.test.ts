@@ -50,12 +50,28 @@ describe('postFile', () => {
     expect(seen).toEqual({ length: String(bytes.length), auth: 'Bearer t0k', encoding: undefined, sha: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
   });
 
-  it('returns a refusal the host answers before reading the body, though the rest is never sent', async () => {
-    const url = await serve((_req, res) => {
-      res.writeHead(413, { connection: 'close' }).end('{"ok":false}');
+  it('returns a refusal the host answers before reading the body, and stops sending the rest', async () => {
+    // As the host refuses (blob-http.ts): the whole answer written at once, the connection
+    // left open (a close while the client still sends is a reset, which can overtake the
+    // answer), and here nothing of the body read, so the client can only finish by giving up
+    // on the rest once it has the answer: 32 MiB outlasts every buffer of a loopback socket.
+    let complete: boolean | undefined;
+    let held: IncomingMessage | undefined;
+    const url = await serve((req, res) => {
+      held = req;
+      const body = '{"ok":false}';
+      res.writeHead(413, { connection: 'close', 'content-length': String(body.length) });
+      res.write(body);
+      req.on('close', () => {
+        complete = req.complete;
+        res.destroy();
+      });
     });
-    const sent = await postFile(url, file(randomBytes(8 * 1024 * 1024)), {}, 10_000);
+    const sent = await postFile(url, file(randomBytes(32 * 1024 * 1024)), {}, 10_000);
     expect(sent).toEqual({ ok: true, value: { status: 413, body: '{"ok":false}' } });
+    // Now read what the socket holds: it ends short of the declared length.
+    held?.resume();
+    await expect.poll(() => complete).toBe(false);
   });
 
   it('says the file changed when it holds fewer or more bytes than were declared, and the host gets no whole body', async () => {
