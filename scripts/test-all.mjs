@@ -1,6 +1,6 @@
 // `npm test`: lint, both typechecks, build, unit + integration (vitest), e2e + shell
 // (Playwright), then one summary line that any CI can read: "tests: N passed, N failed".
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,22 +9,45 @@ const reports = join(root, '.test-reports');
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
-const steps = [
+const env = { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json') };
+
+// Lint and both typechecks only read the sources: they run side by side (about half a minute
+// less on a 2-core machine), each one's output printed whole once it ends.
+const checks = [
   ['lint', 'npx', ['eslint', '.']],
   ['typecheck (node side)', 'npx', ['tsc', '-p', 'tsconfig.node.json']],
   ['typecheck (web side)', 'npx', ['tsc', '-p', 'tsconfig.web.json']],
+];
+const steps = [
   ['build', 'npm', ['run', 'build', '--silent']],
   ['unit + integration (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${join(reports, 'vitest.json')}`]],
   ['e2e + shell (playwright)', 'npx', ['playwright', 'test']],
 ];
 
-const failed = [];
-for (const [name, cmd, args] of steps) {
-  console.log(`\n── ${name} ──`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: join(reports, 'playwright.json') } });
-  if (r.status !== 0) failed.push(name);
-  // Without a clean lint, typecheck and build the tests would only report noise.
-  if (r.status !== 0 && !name.includes('vitest') && !name.includes('playwright')) break;
+function runBuffered([name, cmd, args]) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => out.push(d));
+    child.on('error', (e) => out.push(Buffer.from(`${e.message}\n`)));
+    child.on('close', (code) => {
+      console.log(`\n── ${name} ──`);
+      process.stdout.write(Buffer.concat(out));
+      resolve(code === 0 ? null : name);
+    });
+  });
+}
+
+const failed = (await Promise.all(checks.map(runBuffered))).filter((name) => name !== null);
+// Without a clean lint, typecheck and build the tests would only report noise.
+if (failed.length === 0) {
+  for (const [name, cmd, args] of steps) {
+    console.log(`\n── ${name} ──`);
+    const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+    if (r.status !== 0) failed.push(name);
+    if (r.status !== 0 && name === 'build') break;
+  }
 }
 
 let passed = 0, failedTests = 0, skipped = 0;
