@@ -258,6 +258,52 @@ describe('grove repo on the command line', () => {
   });
 });
 
+describe('what withholds from agents', () => {
+  it('a pulled change that stops withholding a key stops the commands until trusted again, and a trust from before it was covered carries over', async () => {
+    const host = await startHostProcess({ env: { APP_SECRET: 'from-the-host-env' } });
+    const config: GroveConfig = { lanes: { keyless: true }, setup: { copy: ['.env'], stripKeys: ['*_SECRET'] } };
+    const main = makeProbedRepo(config);
+    writeFileSync(join(main, '.env'), 'APP_SECRET=s3cr3t-value\nAPP_NAME=flower\n');
+    const repo = await addUntrusted(host, main);
+    await trustRepo(host, repo.id);
+    const before = await call<{ lane: { path: string } }>(host, 'lanes.create', { repoId: repo.id, name: 'kept-from' });
+    expect(readFileSync(join(before.lane.path, '.env'), 'utf8')).not.toContain('s3cr3t-value');
+
+    // A pull that would hand the next lane the key: nothing key-less, nothing stripped.
+    commitIn(main, 'grove.yaml', stringify({ setup: { copy: ['.env'] } }), 'a pulled change');
+    await expect.poll(async () => (await repoOf(host, repo.id)).trust, { timeout: 15_000 }).toBe('changed');
+    const shown = await call<RepoCommands>(host, 'repos.commands', { repoId: repo.id });
+    expect(shown.changes).toEqual([
+      { key: 'lanes.keyless', role: 'new lanes are key-less (their copies lose setup.stripKeys)', before: 'true', after: null },
+      { key: 'setup.stripKeys[0]', role: 'withheld from key-less lanes', before: '*_SECRET', after: null },
+    ]);
+    expect((await api(host, 'lanes.create', { repoId: repo.id, name: 'handed' })).body.error?.code).toBe('commands_changed');
+    await expect.poll(async () => (await alertsOf(host, repo.id)).filter((m) => m.includes('- setup.stripKeys[0]: *_SECRET')).length, { timeout: 15_000 }).toBe(1);
+    // Untrusted, the change loosens nothing: a lane made without recipes is key-less as
+    // trusted, and its agent does not get the key from the host's environment.
+    const plain = await call<{ lane: { path: string; keyless: boolean } }>(host, 'lanes.create', { repoId: repo.id, name: 'plain', withoutRecipes: true });
+    expect(plain.lane.keyless).toBe(true);
+    const printed = await call<{ agent: { id: string } }>(host, 'agents.start', { lanePath: plain.lane.path, preset: 'custom', command: '/bin/sh', args: ['-c', 'echo "secret=[${APP_SECRET:-none}]"; exec sleep 60'], name: 'env' });
+    await expect.poll(async () => (await call<{ text: string }>(host, 'agents.screen', { id: printed.agent.id })).text, { timeout: 15_000 }).toContain('secret=[none]');
+
+    // Undone; then the host's data as a Grove whose digest left withholding out stored it:
+    // the same commands, so the trust is carried over at the next start, without an alert.
+    commitIn(main, 'grove.yaml', stringify(config), 'revert');
+    await expect.poll(async () => (await repoOf(host, repo.id)).trust, { timeout: 15_000 }).toBe('trusted');
+    await host.stop();
+    const entries = (await import('../../src/host/trust/command-digest')).commandEntries(config);
+    const firstVersion = (await import('../../src/host/trust/command-digest')).firstVersionDigest(entries);
+    const db = new Database(join(host.home, 'grove.db'));
+    db.prepare('UPDATE repos SET trusted_digest = ?, trusted_commands = ? WHERE id = ?').run(firstVersion, JSON.stringify(entries.filter((e) => e.key.startsWith('setup.copy'))), repo.id);
+    db.close();
+    const again = await startHostProcess({ home: host.home });
+    expect(await repoOf(again, repo.id)).toMatchObject({ trusted: true, trust: 'trusted' });
+    const lane = await call<{ lane: { path: string } }>(again, 'lanes.create', { repoId: repo.id, name: 'after-upgrade' });
+    expect(readFileSync(join(lane.lane.path, '.env'), 'utf8')).toBe('APP_NAME=flower\n');
+    expect((await alertsOf(again, repo.id)).filter((m) => m.includes('commands changed'))).toHaveLength(1);
+  });
+});
+
 describe('repositories registered before trust existed', () => {
   it('are trusted at the first start of this Grove, and told once', async () => {
     const home = realpathSync(makeTempDir());

@@ -6,6 +6,7 @@ import type { LaneStore } from '../lanes/lane-store';
 import { readRepoConfig, usableConfig } from '../lanes/repo-config';
 import type { OpsStore } from '../ops/ops-store';
 import type { RepoStore } from '../repos/repo-store';
+import { withTrustedWithholding } from '../trust/trusted-withholding';
 import { confineLaunch, type ConfinedLaunch, type ConfineRequest, type WorkPlace } from './agent-confinement';
 import { probeConfinement, type ConfineAvailability } from './confine-probe';
 import { HostBridge, MAX_SOCKET_PATH } from './host-bridge';
@@ -40,7 +41,10 @@ export function confinementOf(d: {
     // A file with problems says nothing new, and loosens nothing either: what the last one
     // read without problems tightened (`hidden`, `network: none`) still holds.
     if (loaded.problems.length === 0) lastTightened.set(repo.id, tightenedOnly(loaded.config));
-    const config = trusted.ok ? trusted.value : (lastTightened.get(repo.id) ?? null);
+    // Nor does a change not trusted yet: what the last trust withheld still holds.
+    const floor = d.repos.trustOf(repo.id)?.commands ?? [];
+    const tightened = lastTightened.get(repo.id);
+    const config = trusted.ok ? trusted.value : tightened || floor.length > 0 ? withTrustedWithholding(tightened ?? {}, floor) : null;
     return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false, network: lane?.network ?? null };
   };
   const socketPath = join(d.dataDir, 'run', 'host.sock');

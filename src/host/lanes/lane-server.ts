@@ -11,7 +11,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import type { LaneRecord, LaneStore } from './lane-store';
-import { isTrustRefusal, usableConfig } from './repo-config';
+import { isTrustRefusal, usableConfig, withoutRecipes } from './repo-config';
 import { runCommands } from './setup/run-commands';
 import { findLane } from './find-lane';
 import { toLane } from './lane-view';
@@ -153,7 +153,7 @@ export class LaneServer {
         const { lane, repo } = found.value;
         // Stopping runs nothing of grove.yaml's but a site's unlink, which an untrusted repository skips.
         const strict = usableConfig(repo, this.deps.dataDir);
-        const config = !on && !strict.ok && isTrustRefusal(strict.error) ? usableConfig(repo, this.deps.dataDir, { withoutRecipes: true }) : strict;
+        const config = !on && !strict.ok && isTrustRefusal(strict.error) ? usableConfig(repo, this.deps.dataDir, withoutRecipes(this.deps.repos, repo)) : strict;
         if (!config.ok) return config;
         const r = on ? await this.serve(repo, lane, config.value) : await this.unserve(repo, lane, config.value);
         return r.ok ? ok({ lane: toLane(r.value) }) : r;

@@ -8,9 +8,13 @@ import type { CommandChange, CommandEntry } from '../../shared/trust';
  * user's override laid over it) that makes Grove run something or read and write files —
  * setup.copy, setup.link, setup.preCreate/postCreate/teardown, serve (site link/unlink/url,
  * command, url), merge.check, merge.gate, every probe's command or HTTP request, ops.command,
- * lanes.root (where worktrees are written) and what loosens confinement (lanes.confine,
- * lanes.writable, merge.confine). Numbers that only tune them (timeouts,
- * intervals, ports, strategy) are left out, so changing them asks nothing.
+ * lanes.root (where worktrees are written), what loosens confinement (lanes.confine,
+ * lanes.writable, merge.confine) and, since version 2, what withholds from agents
+ * (lanes.keyless, setup.stripKeys, lanes.hidden, lanes.network): taking a key out of
+ * stripKeys hands it to the next agent as surely as a new command would, so a pulled change
+ * to them is reviewed like one (tightening asks too; the operator sees what is withheld
+ * now). Numbers that only tune them (timeouts, intervals, ports, strategy) are left out, so
+ * changing them asks nothing.
  *
  * The digest is taken over the parsed values, not the file's text: each entry is a key
  * (probes by name, lists by position, because order is the order they run in) and its
@@ -19,7 +23,10 @@ import type { CommandChange, CommandEntry } from '../../shared/trust';
  * removing any command changes it.
  */
 
-const DIGEST_VERSION = 1;
+const DIGEST_VERSION = 2;
+
+/** What version 2 added: the settings that withhold from agents. */
+const WITHHOLDING = /^(lanes\.keyless|lanes\.hidden\[|lanes\.network|setup\.stripKeys\[)/;
 
 export function commandEntries(config: GroveConfig): CommandEntry[] {
   const out: CommandEntry[] = [];
@@ -30,6 +37,11 @@ export function commandEntries(config: GroveConfig): CommandEntry[] {
   // Not commands, but what loosens an agent's confinement: a change is reviewed like one.
   if (config.lanes?.confine === false) add('lanes.confine', 'agents in lanes run unconfined', 'false');
   config.lanes?.writable?.forEach((path, i) => add(`lanes.writable[${i}]`, 'writable by confined agents', path));
+  // What withholds from agents, each as it departs from the default (which withholds nothing).
+  if (config.lanes?.keyless === true) add('lanes.keyless', 'new lanes are key-less (their copies lose setup.stripKeys)', 'true');
+  config.setup?.stripKeys?.forEach((key, i) => add(`setup.stripKeys[${i}]`, 'withheld from key-less lanes', key));
+  config.lanes?.hidden?.forEach((path, i) => add(`lanes.hidden[${i}]`, 'hidden from confined agents', path));
+  if (config.lanes?.network !== undefined && config.lanes.network !== 'open') add('lanes.network', "confined agents' network", config.lanes.network);
   const setup = config.setup;
   setup?.copy?.forEach((entry, i) => add(`setup.copy[${i}]`, 'copied from MAIN into each new lane', describeCopy(entry)));
   setup?.link?.forEach((path, i) => add(`setup.link[${i}]`, 'symlinked from MAIN into each new lane', path));
@@ -67,7 +79,20 @@ function describeCopy(entry: NonNullable<NonNullable<GroveConfig['setup']>['copy
 
 /** sha256 (hex) of the entries, in key order; see the top of this file. */
 export function commandDigest(entries: readonly CommandEntry[]): string {
-  const canonical = JSON.stringify({ v: DIGEST_VERSION, commands: [...entries].sort((a, b) => (a.key < b.key ? -1 : 1)).map((e) => [e.key, e.value]) });
+  return digestAt(DIGEST_VERSION, entries);
+}
+
+/**
+ * The digest version 1 took of the same entries (no withholding settings): a trust given
+ * before version 2 is carried over when it is this one (repo-trust.ts), since the operator
+ * trusted exactly these commands and the withholding now in force is what they run with.
+ */
+export function firstVersionDigest(entries: readonly CommandEntry[]): string {
+  return digestAt(1, entries.filter((e) => !WITHHOLDING.test(e.key)));
+}
+
+function digestAt(version: number, entries: readonly CommandEntry[]): string {
+  const canonical = JSON.stringify({ v: version, commands: [...entries].sort((a, b) => (a.key < b.key ? -1 : 1)).map((e) => [e.key, e.value]) });
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -90,9 +115,9 @@ export function describeChanges(changes: readonly CommandChange[]): string[] {
 }
 
 /**
- * The config with everything the digest covers taken out: what an untrusted repository may
- * still use (ports, key-less lanes and the keys they lose, timeouts), for a lane created
- * without recipes.
+ * The config with every command taken out and what withholds kept: what an untrusted
+ * repository may still use (ports, key-less lanes and the keys they lose, timeouts), for a
+ * lane created without recipes.
  */
 export function withoutCommands(config: GroveConfig): GroveConfig {
   const { lanes, setup, merge, ports } = config;

@@ -8,7 +8,7 @@ import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
 import { describeProblems, readRepoConfig } from '../lanes/repo-config';
 import type { AssessTrust, RepoStore } from '../repos/repo-store';
-import { commandDigest, commandEntries, describeChanges, diffCommands } from './command-digest';
+import { commandDigest, commandEntries, describeChanges, diffCommands, firstVersionDigest } from './command-digest';
 
 /**
  * Whether a repository's current commands are the trusted ones. An unreadable grove.yaml
@@ -66,6 +66,7 @@ export class RepoTrust {
   /** Before anything else runs: repositories registered before trust existed keep working. */
   start(): void {
     this.adoptMigrated();
+    this.carryOverFirstVersion();
     for (const repo of this.deps.repos.list()) this.check(repo.id);
     this.unsubscribe = this.deps.events.subscribe(({ event }) => {
       // After the event reached every listener (see Notifier.start).
@@ -155,6 +156,23 @@ export class RepoTrust {
     this.deps.logger.warn('repository commands changed; not running them', { repo: repo.name, digest: current.value.digest });
     this.deps.events.append({ type: 'alert', agentId: null, repoId, message });
     this.deps.events.append({ type: 'repo.commandsChanged', repoId, digest: current.value.digest, changes });
+  }
+
+  /**
+   * A trust given under the digest's first version (before it covered what withholds from
+   * agents) still holds when the commands are the ones trusted: it is stored again under the
+   * current version, with the withholding in force now, which is what the agents ran with.
+   * Any other stored digest is left as it is (changed: the operator reviews the difference).
+   */
+  private carryOverFirstVersion(): void {
+    for (const repo of this.deps.repos.list()) {
+      const record = this.deps.repos.trustOf(repo.id);
+      if (!record?.digest || repo.trust === 'trusted') continue;
+      const current = this.commands(repo.id);
+      if (!current.ok || firstVersionDigest(current.value.commands) !== record.digest) continue;
+      this.deps.repos.trust(repo.id, current.value.digest, current.value.commands, record.at ?? new Date().toISOString());
+      this.deps.logger.info('repository trust carried over to the digest that covers withholding', { repo: repo.name, digest: current.value.digest });
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandDigest, commandEntries, describeChanges, diffCommands, withoutCommands } from '../../../../src/host/trust/command-digest';
+import { commandDigest, commandEntries, describeChanges, diffCommands, firstVersionDigest, withoutCommands } from '../../../../src/host/trust/command-digest';
 import type { GroveConfig } from '../../../../src/shared/config';
 
 const flower: GroveConfig = {
@@ -18,6 +18,7 @@ describe('the commands trust is bound to', () => {
     expect(commandEntries(flower).map((e) => [e.key, e.value])).toEqual([
       ['health.probes[about].command', 'php artisan about'],
       ['health.probes[home].http', 'GET http://flower.test'],
+      ['lanes.keyless', 'true'],
       ['lanes.root', '..'],
       ['merge.check', 'php artisan test'],
       ['merge.gate', 'php artisan about'],
@@ -30,6 +31,7 @@ describe('the commands trust is bound to', () => {
       ['setup.link[0]', 'playbooks'],
       ['setup.postCreate[0]', 'composer install'],
       ['setup.postCreate[1]', 'npm ci'],
+      ['setup.stripKeys[0]', '*_KEY'],
     ]);
     expect(digestOf(flower)).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -39,8 +41,8 @@ describe('the commands trust is bound to', () => {
       ...flower,
       health: { debounceMs: 9000, probes: [{ name: 'home', http: { url: 'http://flower.test' }, timeoutSeconds: 3 }, { name: 'about', command: 'php artisan about', intervalSeconds: 5 }] },
       merge: { ...flower.merge, strategy: 'no-ff', rollback: 'ask', timeoutSeconds: 900 },
-      setup: { ...flower.setup, stripKeys: [], timeoutSeconds: 5, copy: ['.env', { from: '.env.example', to: '.env.lane', set: { A: '1', B: '2' } }] },
-      lanes: { root: '..', keyless: false },
+      setup: { ...flower.setup, timeoutSeconds: 5, copy: ['.env', { from: '.env.example', to: '.env.lane', set: { A: '1', B: '2' } }] },
+      lanes: { root: '..', keyless: true, confine: true, network: 'open' },
     };
     expect(digestOf(reordered)).toBe(digestOf(flower));
   });
@@ -62,12 +64,39 @@ describe('the commands trust is bound to', () => {
       { key: 'lanes.confine', role: 'agents in lanes run unconfined', value: 'false' },
       { key: 'lanes.writable[0]', role: 'writable by confined agents', value: '~' },
     ]);
-    expect(digestOf(lanes({ confine: true, hidden: ['~/.aws'], network: 'none' }))).toBe(digestOf(flower));
+    expect(digestOf(lanes({ confine: true }))).toBe(digestOf(flower));
     // The merge check run as the operator, not confined to the lane whose files it runs.
     const merge = (confine: boolean): GroveConfig => ({ ...flower, merge: { ...flower.merge, confine } });
     expect(commandEntries(merge(false)).find((e) => e.key === 'merge.confine')).toEqual({ key: 'merge.confine', role: 'merge.check runs unconfined', value: 'false' });
     expect(digestOf(merge(false))).not.toBe(digestOf(flower));
     expect(digestOf(merge(true))).toBe(digestOf(flower));
+  });
+
+  it('asks again when what is withheld from agents changes, loosened or tightened, and says what', () => {
+    const lanes = (more: NonNullable<GroveConfig['lanes']>): GroveConfig => ({ ...flower, lanes: { ...flower.lanes, ...more } });
+    const strip = (stripKeys: string[]): GroveConfig => ({ ...flower, setup: { ...flower.setup, stripKeys } });
+    const loosened = [strip([]), lanes({ keyless: false }), lanes({ keyless: undefined })];
+    for (const c of loosened) expect(digestOf(c)).not.toBe(digestOf(flower));
+    const guarded = lanes({ hidden: ['~/.aws', 'secrets'], network: 'none' });
+    expect(commandEntries(guarded).filter((e) => /^lanes\.(hidden|network)/.test(e.key))).toEqual([
+      { key: 'lanes.hidden[0]', role: 'hidden from confined agents', value: '~/.aws' },
+      { key: 'lanes.hidden[1]', role: 'hidden from confined agents', value: 'secrets' },
+      { key: 'lanes.network', role: "confined agents' network", value: 'none' },
+    ]);
+    for (const c of [lanes({ hidden: ['~/.aws'], network: 'none' }), lanes({ hidden: ['~/.aws', 'secrets'], network: 'loopback' }), lanes({ hidden: ['~/.aws', 'secrets'] })]) {
+      expect(digestOf(c)).not.toBe(digestOf(guarded));
+    }
+    // `open` is the default: saying it changes nothing.
+    expect(digestOf(lanes({ network: 'open' }))).toBe(digestOf(flower));
+    expect(describeChanges(diffCommands(commandEntries(flower), commandEntries(strip(['*_KEY', '*_TOKEN']))))).toEqual(['+ setup.stripKeys[1]: *_TOKEN']);
+  });
+
+  it('tells the digest a trust of its first version was given to, which the withholding settings were not in', () => {
+    const small: GroveConfig = { lanes: { keyless: true }, setup: { postCreate: ['npm ci'], stripKeys: ['*_KEY'] }, merge: { gate: 'npm test' } };
+    // Taken with version 1's code (Grove before the digest covered withholding): stored digests look like this.
+    expect(firstVersionDigest(commandEntries(small))).toBe('66d9ae859b916bdfbe0a56f3d3a65cf7a56b5c80a6a99ac1a58c5776b91d54b6');
+    expect(firstVersionDigest(commandEntries({ ...small, lanes: {}, setup: { postCreate: ['npm ci'] } }))).toBe('66d9ae859b916bdfbe0a56f3d3a65cf7a56b5c80a6a99ac1a58c5776b91d54b6');
+    expect(digestOf(small)).not.toBe(firstVersionDigest(commandEntries(small)));
   });
 
   it('changes the digest when any command changes, is added or removed, and says how', () => {
@@ -96,7 +125,8 @@ describe('the commands trust is bound to', () => {
 
   it('leaves no command in the config of a lane made without recipes', () => {
     const plain = withoutCommands(flower);
-    expect(commandEntries(plain)).toEqual([]);
+    // Only what withholds is left of the entries.
+    expect(commandEntries(plain).map((e) => e.key)).toEqual(['lanes.keyless', 'setup.stripKeys[0]']);
     expect(plain).toEqual({ lanes: { keyless: true }, setup: { stripKeys: ['*_KEY'], timeoutSeconds: 60 }, merge: { strategy: 'ff', timeoutSeconds: 30 } });
   });
 });

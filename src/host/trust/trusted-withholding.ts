@@ -1,0 +1,34 @@
+import type { GroveConfig } from '../../shared/config';
+import type { LaneNetwork } from '../../shared/lanes';
+import type { CommandEntry } from '../../shared/trust';
+
+/**
+ * Any grove.yaml, trusted or not, may withhold more from agents; only a trusted one may
+ * withhold less. A trust stores the entries it was given (command-digest.ts), the withholding
+ * settings among them, so while the file differs from what was trusted the withholding in
+ * force is read back from those entries and laid over the current file's: keys and hidden
+ * paths from both, key-less if either says so, the stricter network. Where the file is the
+ * trusted one the two agree, and nothing changes.
+ */
+export function withTrustedWithholding(config: GroveConfig, trusted: readonly CommandEntry[]): GroveConfig {
+  const listed = (prefix: string) => trusted.filter((e) => e.key.startsWith(prefix)).map((e) => e.value);
+  const stripKeys = union(config.setup?.stripKeys, listed('setup.stripKeys['));
+  const hidden = union(config.lanes?.hidden, listed('lanes.hidden['));
+  const keyless = config.lanes?.keyless === true || trusted.some((e) => e.key === 'lanes.keyless');
+  const network = stricter(config.lanes?.network, trusted.find((e) => e.key === 'lanes.network')?.value as LaneNetwork | undefined);
+  const lanes = { ...config.lanes, ...(keyless ? { keyless } : {}), ...(hidden ? { hidden } : {}), ...(network ? { network } : {}) };
+  const setup = stripKeys ? { ...config.setup, stripKeys } : config.setup;
+  return { ...config, ...(Object.keys(lanes).length > 0 ? { lanes } : {}), ...(setup ? { setup } : {}) };
+}
+
+function union(now: readonly string[] | undefined, then: readonly string[]): string[] | undefined {
+  const all = [...new Set([...(now ?? []), ...then])];
+  return all.length > 0 ? all : undefined;
+}
+
+const STRICTNESS: Record<LaneNetwork, number> = { open: 0, loopback: 1, none: 2 };
+
+function stricter(a: LaneNetwork | undefined, b: LaneNetwork | undefined): LaneNetwork | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return STRICTNESS[a] >= STRICTNESS[b] ? a : b;
+}
