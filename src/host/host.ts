@@ -41,7 +41,7 @@ import { createMergeStore } from './lanes/merge-store';
 import { RepoLocks } from './lanes/repo-lock';
 import { createCommandGroups } from './lanes/setup/command-groups';
 import { laneEnv, mainCommandEnv, withheldFor } from './lanes/lane-context';
-import { readRepoConfig, usableConfig, withoutRecipes } from './lanes/repo-config';
+import { readRepoConfig, usableConfig } from './lanes/repo-config';
 import { watchLaneHeads } from './lanes/lane-watcher';
 import { MainGuards } from './health/main-guards';
 import { HealthMonitor } from './health/health-monitor';
@@ -185,7 +185,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       if (!lane || !repo) return { env: {}, withhold: [] };
       // Only the keys to withhold are read (no command), so an untrusted repository's lane keeps them withheld too.
       // While grove.yaml has problems, the last one read without them decides (lane-context.ts withheldFor).
-      const cfg = usableConfig(repo, config.dataDir, withoutRecipes(repos, repo));
+      const cfg = usableConfig(repos, repo, config.dataDir, { withoutRecipes: true });
       if (cfg.ok) lastGoodConfigs.set(repo.id, cfg.value);
       return { env: laneEnv(repo, lane), withhold: withheldFor(process.env, lane.keyless, cfg.ok ? cfg.value : (lastGoodConfigs.get(repo.id) ?? null)) };
     },

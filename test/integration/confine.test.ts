@@ -296,8 +296,6 @@ describe.skipIf(!canConfine)('network: none', () => {
       writeFileSync(join(main, 'grove.yaml'), 'lanes:\n  network: none\n');
       git(main, 'add', 'grove.yaml');
       git(main, 'commit', '-qm', 'no network for lanes');
-      // What withholds is in the trusted digest: the change is reviewed, then lanes get it.
-      await trustRepo(host, repoId);
       const lane = await createLane('design');
       const { agent, report } = await runScript(lane.path, script);
       expect(agent.confinement).toEqual({ confined: true, mechanism: 'bwrap', reason: null, network: 'none' });
@@ -398,7 +396,6 @@ describe.skipIf(!canConfine)('an interactive shell, confined', () => {
       writeFileSync(join(main, 'grove.yaml'), `lanes:\n  network: ${network}\n`);
       git(main, 'add', 'grove.yaml');
       git(main, 'commit', '-qm', 'no network for lanes');
-      await trustRepo(host, repoId);
     }
     const lane = await createLane('design');
     const r = await api(host, 'agents.start', { lanePath: lane.path, preset: 'shell', command: '/bin/bash', args: ['--norc', '-i'], env: { PS1: 'lane$ ' } });

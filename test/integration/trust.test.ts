@@ -259,7 +259,7 @@ describe('grove repo on the command line', () => {
 });
 
 describe('what withholds from agents', () => {
-  it('a pulled change that stops withholding a key stops the commands until trusted again, and a trust from before it was covered carries over', async () => {
+  it('a pulled change that only withholds more keeps the trust; one that stops withholding a key stops the commands until trusted again; a trust from before they were covered carries over', async () => {
     const host = await startHostProcess({ env: { APP_SECRET: 'from-the-host-env' } });
     const config: GroveConfig = { lanes: { keyless: true }, setup: { copy: ['.env'], stripKeys: ['*_SECRET'] } };
     const main = makeProbedRepo(config);
@@ -268,6 +268,13 @@ describe('what withholds from agents', () => {
     await trustRepo(host, repo.id);
     const before = await call<{ lane: { path: string } }>(host, 'lanes.create', { repoId: repo.id, name: 'kept-from' });
     expect(readFileSync(join(before.lane.path, '.env'), 'utf8')).not.toContain('s3cr3t-value');
+
+    // A pull that withholds one more key: nothing to review, and the next lane goes without it.
+    writeFileSync(join(main, '.env'), 'APP_SECRET=s3cr3t-value\nAPP_TOKEN=t0ken-value\nAPP_NAME=flower\n');
+    commitIn(main, 'grove.yaml', stringify({ ...config, setup: { copy: ['.env'], stripKeys: ['*_SECRET', '*_TOKEN'] } }), 'withhold tokens too');
+    expect(await repoOf(host, repo.id)).toMatchObject({ trusted: true, trust: 'trusted' });
+    const tighter = await call<{ lane: { path: string } }>(host, 'lanes.create', { repoId: repo.id, name: 'tighter' });
+    expect(readFileSync(join(tighter.lane.path, '.env'), 'utf8')).toBe('APP_NAME=flower\n');
 
     // A pull that would hand the next lane the key: nothing key-less, nothing stripped.
     commitIn(main, 'grove.yaml', stringify({ setup: { copy: ['.env'] } }), 'a pulled change');
@@ -299,7 +306,8 @@ describe('what withholds from agents', () => {
     const again = await startHostProcess({ home: host.home });
     expect(await repoOf(again, repo.id)).toMatchObject({ trusted: true, trust: 'trusted' });
     const lane = await call<{ lane: { path: string } }>(again, 'lanes.create', { repoId: repo.id, name: 'after-upgrade' });
-    expect(readFileSync(join(lane.lane.path, '.env'), 'utf8')).toBe('APP_NAME=flower\n');
+    expect(readFileSync(join(lane.lane.path, '.env'), 'utf8')).toBe('APP_TOKEN=t0ken-value\nAPP_NAME=flower\n');
+    // One alert in all: the loosening, not the tightening.
     expect((await alertsOf(again, repo.id)).filter((m) => m.includes('commands changed'))).toHaveLength(1);
   });
 });

@@ -36,7 +36,7 @@ export function confinementOf(d: {
     const repoId = lane?.repoId ?? d.repos.findByPath(lanePath)?.id ?? d.ops.list().find((o) => o.path === lanePath)?.repoId;
     const repo = repoId ? d.repos.get(repoId) : undefined;
     if (!repo) return null;
-    const trusted = usableConfig(repo, d.dataDir);
+    const trusted = usableConfig(d.repos, repo, d.dataDir);
     const loaded = readRepoConfig(repo, d.dataDir);
     // A file with problems says nothing new, and loosens nothing either: what the last one
     // read without problems tightened (`hidden`, `network: none`) still holds.

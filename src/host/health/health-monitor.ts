@@ -174,7 +174,7 @@ export class HealthMonitor {
     const r = this.repos.get(repoId);
     const repo = this.repo(repoId);
     if (!r || !repo) return;
-    const config = usableConfig(repo, this.deps.dataDir);
+    const config = usableConfig(this.deps.repos, repo, this.deps.dataDir);
     if (!config.ok && isTrustRefusal(config.error)) {
       // Untrusted commands: no probe runs, and MAIN says so instead of "no probes".
       r.specs = [];

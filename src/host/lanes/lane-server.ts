@@ -11,7 +11,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import type { LaneRecord, LaneStore } from './lane-store';
-import { isTrustRefusal, usableConfig, withoutRecipes } from './repo-config';
+import { isTrustRefusal, usableConfig } from './repo-config';
 import { runCommands } from './setup/run-commands';
 import { findLane } from './find-lane';
 import { toLane } from './lane-view';
@@ -116,7 +116,7 @@ export class LaneServer {
     for (const lane of this.deps.lanes.list()) {
       if (lane.served?.mode !== 'command' || (lane.served.agentId && this.deps.agents.isLive(lane.served.agentId))) continue;
       const repo = this.deps.repos.get(lane.repoId);
-      const config = repo && usableConfig(repo, this.deps.dataDir);
+      const config = repo && usableConfig(this.deps.repos, repo, this.deps.dataDir);
       if (lane.served.agentId) await this.deps.agents.stopAndForget(lane.served.agentId);
       const cleared = this.deps.lanes.update(lane.id, { served: null }) ?? lane;
       if (repo && config?.ok) await this.serve(repo, cleared, config.value);
@@ -152,8 +152,8 @@ export class LaneServer {
         if (!found.ok) return found;
         const { lane, repo } = found.value;
         // Stopping runs nothing of grove.yaml's but a site's unlink, which an untrusted repository skips.
-        const strict = usableConfig(repo, this.deps.dataDir);
-        const config = !on && !strict.ok && isTrustRefusal(strict.error) ? usableConfig(repo, this.deps.dataDir, withoutRecipes(this.deps.repos, repo)) : strict;
+        const strict = usableConfig(this.deps.repos, repo, this.deps.dataDir);
+        const config = !on && !strict.ok && isTrustRefusal(strict.error) ? usableConfig(this.deps.repos, repo, this.deps.dataDir, { withoutRecipes: true }) : strict;
         if (!config.ok) return config;
         const r = on ? await this.serve(repo, lane, config.value) : await this.unserve(repo, lane, config.value);
         return r.ok ? ok({ lane: toLane(r.value) }) : r;

@@ -28,7 +28,7 @@ import type { LaneServer } from './lane-server';
 import { toLane } from './lane-view';
 import { allocatePortBlock, DEFAULT_PORT_RANGE } from './ports';
 import { KeepIgnoredFailed, keepIgnoredFiles, unkeepable } from './keep-ignored-files';
-import { isTrustRefusal, usableConfig, withoutRecipes } from './repo-config';
+import { isTrustRefusal, usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { applyLaneFiles } from './setup/lane-files';
 import { dropInheritedGuard } from '../health/pre-commit-guard';
@@ -157,7 +157,7 @@ export class LaneService {
     const checkedBranch = preCheckBranchName(o.branch ?? name);
     if (!checkedBranch.ok) return checkedBranch;
     const wantedBranch = checkedBranch.value;
-    const loaded = usableConfig(repo, this.deps.dataDir, o.withoutRecipes ? withoutRecipes(this.deps.repos, repo) : {});
+    const loaded = usableConfig(this.deps.repos, repo, this.deps.dataDir, { withoutRecipes: o.withoutRecipes ?? false });
     if (!loaded.ok) {
       if (!isTrustRefusal(loaded.error)) return loaded;
       // Going on without the recipe is the operator's explicit choice, never a fallback.
@@ -329,7 +329,7 @@ export class LaneService {
     const repo = this.repo(repoId);
     if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
     // Adopting runs none of grove.yaml's commands: only its ports and key-less default are read.
-    const loaded = usableConfig(repo, this.deps.dataDir, withoutRecipes(this.deps.repos, repo));
+    const loaded = usableConfig(this.deps.repos, repo, this.deps.dataDir, { withoutRecipes: true });
     if (!loaded.ok) return loaded;
     return this.deps.locks.run(repoId, async () => {
       const real = existsSync(path) ? realpathSync(path) : path;
@@ -413,11 +413,11 @@ export class LaneService {
     const found = findLane(this.deps.lanes, this.deps.repos, id);
     if (!found.ok) return found;
     const { repo } = found.value;
-    const strict = usableConfig(repo, this.deps.dataDir);
+    const strict = usableConfig(this.deps.repos, repo, this.deps.dataDir);
     // An untrusted repository's lane can still be removed, without its teardown or unlink
     // commands (they are not run), and the job says so.
     const untrusted = !strict.ok && isTrustRefusal(strict.error);
-    const loaded = untrusted ? usableConfig(repo, this.deps.dataDir, withoutRecipes(this.deps.repos, repo)) : strict;
+    const loaded = untrusted ? usableConfig(this.deps.repos, repo, this.deps.dataDir, { withoutRecipes: true }) : strict;
     if (!loaded.ok) return loaded;
     const config = loaded.value;
     return withJobs(this.deps.events, this.deps.mask, (startJob) => this.deps.locks.run(found.value.lane.repoId, async () => {

@@ -96,7 +96,7 @@ export class MergeService {
     if (!found.ok) return found;
     const { lane, repo } = found.value;
     if (!lane.branch) return err(apiError('merge_preflight_failed', `Lane ${lane.name} has no branch to merge.`, { checks: [] }));
-    const loaded = usableConfig(repo, this.deps.dataDir);
+    const loaded = usableConfig(this.deps.repos, repo, this.deps.dataDir);
     if (!loaded.ok) return loaded;
     const config = loaded.value.merge ?? {};
     const timeoutMs = (config.timeoutSeconds ?? 600) * 1000;
@@ -546,7 +546,7 @@ export class MergeService {
         this.alert(repo, `${interrupted}, and MAIN has moved since (now ${head ? head.slice(0, 12) : 'no commit'}), so the gate was not run again. Check MAIN; roll the merge back (grove merge --rollback) if it must go.`);
         return;
       }
-      const loaded = usableConfig(repo, this.deps.dataDir);
+      const loaded = usableConfig(this.deps.repos, repo, this.deps.dataDir);
       if (!loaded.ok) {
         this.update(record, { state: 'awaiting-rollback' });
         this.alert(repo, `${interrupted}; the gate cannot run again: ${loaded.error.message}`);

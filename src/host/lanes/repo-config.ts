@@ -4,9 +4,8 @@ import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
 import { loadRepoConfig, overridePathFor } from '../config/load-config';
-import type { CommandEntry } from '../../shared/trust';
 import { commandDigest, commandEntries, withoutCommands } from '../trust/command-digest';
-import { withTrustedWithholding } from '../trust/trusted-withholding';
+import { onlyWithholdsMore, withTrustedWithholding } from '../trust/trusted-withholding';
 import type { RepoStore } from '../repos/repo-store';
 
 /**
@@ -24,30 +23,23 @@ export function describeProblems(repo: Pick<Repo, 'name'>, problems: RepoConfig[
 }
 
 /**
- * Without recipes, the entries the repository was last trusted with (`RepoStore.trustOf`,
- * none if never): what they withheld from agents still holds until a trust loosens it.
- */
-export type UsableOptions = { withoutRecipes?: false } | { withoutRecipes: true; trusted: readonly CommandEntry[] };
-
-/** `usableConfig`'s options for going on without the repository's commands. */
-export function withoutRecipes(repos: Pick<RepoStore, 'trustOf'>, repo: Pick<Repo, 'id'>): UsableOptions {
-  return { withoutRecipes: true, trusted: repos.trustOf(repo.id)?.commands ?? [] };
-}
-
-/**
  * The config every runner acts on (probes, setup, check, gate, serve, ops), only when the
  * operator trusted exactly these commands: the digest of what was just read is compared
- * with the trusted one, so a file changed between a check and a run is never run.
+ * with the trusted one, so a file changed between a check and a run is never run. A file
+ * that differs from the trusted one only by withholding more from agents is used too.
  * `withoutRecipes`: the operator asked to go on without the repository's commands (a lane
  * created without its recipe); the config then holds none of them, trusted or not, and
- * withholds at least what the last trust did.
+ * withholds at least what the last trust did (`repos`: where that trust is kept).
  */
-export function usableConfig(repo: Repo, dataDir: string, o: UsableOptions = {}): Result<GroveConfig, ApiError> {
+export function usableConfig(repos: Pick<RepoStore, 'trustOf'>, repo: Repo, dataDir: string, o: { withoutRecipes?: boolean } = {}): Result<GroveConfig, ApiError> {
   const loaded = readRepoConfig(repo, dataDir);
   if (loaded.problems.length > 0) return err(describeProblems(repo, loaded.problems));
-  if (o.withoutRecipes) return ok(withTrustedWithholding(withoutCommands(loaded.config), o.trusted));
-  const digest = commandDigest(commandEntries(loaded.config));
+  const trusted = repos.trustOf(repo.id);
+  if (o.withoutRecipes) return ok(withTrustedWithholding(withoutCommands(loaded.config), trusted?.commands ?? []));
+  const entries = commandEntries(loaded.config);
+  const digest = commandDigest(entries);
   if (repo.trustedDigest === digest) return ok(loaded.config);
+  if (trusted && trusted.digest === repo.trustedDigest && onlyWithholdsMore(entries, trusted.commands, trusted.digest)) return ok(loaded.config);
   return err(untrustedError(repo, digest));
 }
 

@@ -143,7 +143,7 @@ export class OpsService {
     return this.lifecycle.run(repoId, async () => {
       const repo = this.deps.repos.get(repoId);
       if (!repo) return err(apiError('repo_unknown', `No repository with id ${repoId}.`, { repoId }));
-      const loaded = usableConfig(repo, this.deps.dataDir);
+      const loaded = usableConfig(this.deps.repos, repo, this.deps.dataDir);
       if (!loaded.ok) return loaded;
       const existing = this.deps.store.get(repoId);
       try {
@@ -201,7 +201,7 @@ export class OpsService {
     await this.refreshStatus(repo.id);
     // Trust is read again: the checkout's setup may have run for minutes, and commands changed
     // meanwhile (untrusted now) must not start from what was trusted before.
-    const still = usableConfig(repo, this.deps.dataDir);
+    const still = usableConfig(this.deps.repos, repo, this.deps.dataDir);
     const started = still.ok ? this.startAgent(repo, record, main.branch) : err(still.error);
     if (!started.ok) {
       this.deps.store.remove(repo.id);
@@ -265,7 +265,7 @@ export class OpsService {
             const added = head ? await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, record.path, head)) : null;
             if (added && !added.ok) this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: added.error.message });
             // Made again, it gets its recipe again, while the repository's commands are trusted.
-            const config = usableConfig(repo, this.deps.dataDir);
+            const config = usableConfig(this.deps.repos, repo, this.deps.dataDir);
             if (added?.ok && config.ok) await this.setUp(repo, config.value, added.value.path);
           }
         } catch (e) {
@@ -274,7 +274,7 @@ export class OpsService {
         await this.follow(repo.id);
         const current = this.deps.store.get(repo.id);
         // The loop's command is grove.yaml's (or the operator's): it runs again only while the repository is trusted.
-        const trusted = usableConfig(repo, this.deps.dataDir);
+        const trusted = usableConfig(this.deps.repos, repo, this.deps.dataDir);
         const started = !current ? ok(undefined) : trusted.ok ? await this.revive(repo, current) : trusted;
         if (!started.ok) this.alert(repo, `The ops loop of ${repo.name} could not be started again after the host restart: ${started.error.message}`);
       });

@@ -32,7 +32,7 @@ export interface RepoStore {
  * repository is read; the host passes how (src/host/trust/repo-trust.ts `assessTrust`).
  * Without it, a repository is trusted only as stored: never, or by the stored digest.
  */
-export type AssessTrust = (repo: Pick<Repo, 'id' | 'name' | 'mainPath' | 'trustedDigest'>) => TrustState;
+export type AssessTrust = (repo: Pick<Repo, 'id' | 'name' | 'mainPath' | 'trustedDigest'>, trustedCommands: () => CommandEntry[]) => TrustState;
 
 type Row = {
   id: string;
@@ -49,7 +49,7 @@ type Row = {
 export function createRepoStore(db: Db, assess?: AssessTrust): RepoStore {
   const toRepo = (r: Row): Repo => {
     const base = { id: r.id, name: r.name, mainPath: r.main_path, addedAt: r.added_at, trustedDigest: r.trusted_digest };
-    const trust = assess ? assess(base) : r.trusted_digest === null ? 'untrusted' : 'trusted';
+    const trust = assess ? assess(base, () => JSON.parse(r.trusted_commands) as CommandEntry[]) : r.trusted_digest === null ? 'untrusted' : 'trusted';
     return { ...base, trusted: trust === 'trusted', trust };
   };
   const list = db.prepare('SELECT * FROM repos ORDER BY name, added_at');

@@ -12,8 +12,8 @@ import type { CommandChange, CommandEntry } from '../../shared/trust';
  * lanes.writable, merge.confine) and, since version 2, what withholds from agents
  * (lanes.keyless, setup.stripKeys, lanes.hidden, lanes.network): taking a key out of
  * stripKeys hands it to the next agent as surely as a new command would, so a pulled change
- * to them is reviewed like one (tightening asks too; the operator sees what is withheld
- * now). Numbers that only tune them (timeouts, intervals, ports, strategy) are left out, so
+ * to them is reviewed like one; one that only withholds more is taken as trusted
+ * (trusted-withholding.ts). Numbers that only tune them (timeouts, intervals, ports, strategy) are left out, so
  * changing them asks nothing.
  *
  * The digest is taken over the parsed values, not the file's text: each entry is a key
@@ -27,6 +27,9 @@ const DIGEST_VERSION = 2;
 
 /** What version 2 added: the settings that withhold from agents. */
 const WITHHOLDING = /^(lanes\.keyless|lanes\.hidden\[|lanes\.network|setup\.stripKeys\[)/;
+
+/** Whether an entry is one of the settings that withhold from agents. */
+export const isWithholding = (entry: CommandEntry): boolean => WITHHOLDING.test(entry.key);
 
 export function commandEntries(config: GroveConfig): CommandEntry[] {
   const out: CommandEntry[] = [];
@@ -88,7 +91,7 @@ export function commandDigest(entries: readonly CommandEntry[]): string {
  * trusted exactly these commands and the withholding now in force is what they run with.
  */
 export function firstVersionDigest(entries: readonly CommandEntry[]): string {
-  return digestAt(1, entries.filter((e) => !WITHHOLDING.test(e.key)));
+  return digestAt(1, entries.filter((e) => !isWithholding(e)));
 }
 
 function digestAt(version: number, entries: readonly CommandEntry[]): string {

@@ -2,13 +2,14 @@ import { statSync } from 'node:fs';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Repo } from '../../shared/repo';
 import { err, ok, type Result } from '../../shared/result';
-import type { RepoCommands, TrustState } from '../../shared/trust';
+import type { CommandEntry, RepoCommands, TrustState } from '../../shared/trust';
 import type { Handlers } from '../api/dispatch';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
 import { describeProblems, readRepoConfig } from '../lanes/repo-config';
 import type { AssessTrust, RepoStore } from '../repos/repo-store';
 import { commandDigest, commandEntries, describeChanges, diffCommands, firstVersionDigest } from './command-digest';
+import { onlyWithholdsMore } from './trusted-withholding';
 
 /**
  * Whether a repository's current commands are the trusted ones. An unreadable grove.yaml
@@ -19,16 +20,22 @@ export function assessTrust(dataDir: string): AssessTrust {
   // the files again only when one of them changed on disk (the answer is for display and
   // alerts; runners check the digest of what they read themselves, in usableConfig).
   const memo = new Map<string, { files: string[]; key: string; trust: TrustState }>();
-  return (repo) => {
+  return (repo, trustedCommands) => {
     if (repo.trustedDigest === null) return 'untrusted';
     const seen = memo.get(repo.id);
     if (seen && seen.key === filesKey(seen.files, repo)) return seen.trust;
     const loaded = readRepoConfig(repo, dataDir);
-    const trust: TrustState = loaded.problems.length > 0 ? 'changed' : commandDigest(commandEntries(loaded.config)) === repo.trustedDigest ? 'trusted' : 'changed';
+    const trust: TrustState = loaded.problems.length > 0 ? 'changed' : trustOfEntries(commandEntries(loaded.config), repo.trustedDigest, trustedCommands);
     const files = loaded.files.map((f) => f.path);
     memo.set(repo.id, { files, key: filesKey(files, repo), trust });
     return trust;
   };
+}
+
+/** Trusted: the trusted commands, or those withholding more from agents (trusted-withholding.ts). */
+function trustOfEntries(entries: readonly CommandEntry[], trustedDigest: string | null, trusted: () => readonly CommandEntry[]): TrustState {
+  if (trustedDigest === null) return 'untrusted';
+  return commandDigest(entries) === trustedDigest || onlyWithholdsMore(entries, trusted(), trustedDigest) ? 'trusted' : 'changed';
 }
 
 /** What the answer depends on: the trusted digest and each file as it stands on disk (or its absence). */
@@ -94,7 +101,7 @@ export class RepoTrust {
     if (loaded.problems.length > 0) return err(describeProblems(repo, loaded.problems));
     const commands = commandEntries(loaded.config);
     const digest = commandDigest(commands);
-    const state: TrustState = record.digest === null ? 'untrusted' : record.digest === digest ? 'trusted' : 'changed';
+    const state = trustOfEntries(commands, record.digest, () => record.commands);
     return ok({
       repoId,
       state,

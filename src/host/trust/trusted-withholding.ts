@@ -1,6 +1,7 @@
 import type { GroveConfig } from '../../shared/config';
 import type { LaneNetwork } from '../../shared/lanes';
 import type { CommandEntry } from '../../shared/trust';
+import { commandDigest, isWithholding } from './command-digest';
 
 /**
  * Any grove.yaml, trusted or not, may withhold more from agents; only a trusted one may
@@ -31,4 +32,24 @@ const STRICTNESS: Record<LaneNetwork, number> = { open: 0, loopback: 1, none: 2 
 function stricter(a: LaneNetwork | undefined, b: LaneNetwork | undefined): LaneNetwork | undefined {
   if (a === undefined || b === undefined) return a ?? b;
   return STRICTNESS[a] >= STRICTNESS[b] ? a : b;
+}
+
+/**
+ * Whether `current` is what was trusted (`trusted`, hashed to `trustedDigest`) but for
+ * withholding more from agents: every command the same, every key and hidden path still
+ * there, still key-less if it was, a network at least as strict. Such a change is taken as
+ * trusted without asking (it hands an agent nothing); any other change waits for a trust.
+ */
+export function onlyWithholdsMore(current: readonly CommandEntry[], trusted: readonly CommandEntry[], trustedDigest: string | null): boolean {
+  if (trustedDigest === null) return false;
+  // The same commands: with the trusted withholding put back, the digest is the trusted one.
+  if (commandDigest([...current.filter((e) => !isWithholding(e)), ...trusted.filter(isWithholding)]) !== trustedDigest) return false;
+  const values = (entries: readonly CommandEntry[], prefix: string) => new Set(entries.filter((e) => e.key.startsWith(prefix)).map((e) => e.value));
+  const keptAll = (prefix: string) => {
+    const now = values(current, prefix);
+    return [...values(trusted, prefix)].every((v) => now.has(v));
+  };
+  const has = (entries: readonly CommandEntry[], key: string) => entries.find((e) => e.key === key);
+  const networkOf = (entries: readonly CommandEntry[]) => STRICTNESS[(has(entries, 'lanes.network')?.value as LaneNetwork | undefined) ?? 'open'];
+  return keptAll('setup.stripKeys[') && keptAll('lanes.hidden[') && (!has(trusted, 'lanes.keyless') || !!has(current, 'lanes.keyless')) && networkOf(current) >= networkOf(trusted);
 }

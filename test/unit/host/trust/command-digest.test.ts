@@ -72,7 +72,7 @@ describe('the commands trust is bound to', () => {
     expect(digestOf(merge(true))).toBe(digestOf(flower));
   });
 
-  it('asks again when what is withheld from agents changes, loosened or tightened, and says what', () => {
+  it('changes the digest when what is withheld from agents changes, either way, and says what', () => {
     const lanes = (more: NonNullable<GroveConfig['lanes']>): GroveConfig => ({ ...flower, lanes: { ...flower.lanes, ...more } });
     const strip = (stripKeys: string[]): GroveConfig => ({ ...flower, setup: { ...flower.setup, stripKeys } });
     const loosened = [strip([]), lanes({ keyless: false }), lanes({ keyless: undefined })];

