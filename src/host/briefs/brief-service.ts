@@ -22,7 +22,7 @@ import type { BriefStore, NewEntry } from './brief-store';
 import { parseStamp, type HybridClock } from './hybrid-clock';
 import type { EntryOrigin } from '../sync/outbox';
 import { applyEntry, project, ProjectionError, type NumberSource } from './projection';
-import { scrubbed, scrubbedCopy } from './redaction';
+import { fullyRedacted, scrubbed, scrubbedCopy } from './redaction';
 import { lateReach, redactionSpread, titleSetBy, WITHHELD_DIFF } from './redaction-spread';
 import { findCycle } from './relationship-cycles';
 import { GroupCommit } from '../db/group-commit';
@@ -163,7 +163,7 @@ export class BriefService {
       if (!target || target.briefId !== brief.id) {
         return err(apiError('brief_entry_unknown', `#${brief.number} has no entry ${entryId}.`, { entryId, ref }));
       }
-      if (target.redacted) return err(apiError('brief_change_invalid', `Entry ${entryId} was already redacted by ${target.redacted.by.name}.`, { entryId }));
+      if (target.redacted && fullyRedacted(target)) return err(apiError('brief_change_invalid', `Entry ${entryId} was already redacted by ${target.redacted.by.name}.`, { entryId }));
       const scrub = scrubbed(target);
       if (!scrub.ok) return err(apiError('brief_change_invalid', `Entry ${entryId} cannot be redacted: ${scrub.reason}.`, { entryId }));
       // One instant for the redaction entry and its tombstone: a replica that applies the pulled
@@ -316,7 +316,7 @@ export class BriefService {
         if (e.kind === 'redaction') redactionsIn.add(e.briefId);
         if (redaction?.kind === 'redaction' && redaction.payload) {
           const target = redaction === e ? store.entry(redaction.payload.entryId) : store.entry(e.id);
-          if (target && target.briefId === redaction.briefId && !target.redacted && scrubbed(target).ok) {
+          if (target && target.briefId === redaction.briefId && !fullyRedacted(target) && scrubbed(target).ok) {
             const applied = this.applyRedaction(target, { by: redaction.actor, reason: redaction.payload.reason, at: redaction.at, redactionId: redaction.id });
             touch(redaction.briefId).replaced.push(...applied.replaced);
             rewrote = true;

@@ -83,9 +83,14 @@ export function redactionSpread(trace: readonly BriefEntry[], target: BriefEntry
   const copies = holding.filter((e) => e.id !== target.id && !e.redacted).map((e) => e.id);
   const diffs = new Set<string>();
   for (const source of holding.filter(setsSpec)) {
-    // The spec it set was the "before" of the next entry that set the spec.
+    // The spec it set was the "before" of every refinement made from it: those that name it
+    // as their base, and (written before Grove recorded a base) the next entry that set the
+    // spec. Not by arrival alone: a refinement another store made meanwhile may come between.
     const next = trace.slice(trace.indexOf(source) + 1).find(setsSpec);
-    if (next?.kind === 'refinement' && next.payload && next.payload.diff !== WITHHELD_DIFF && !copies.includes(next.id)) diffs.add(next.id);
+    for (const e of trace) {
+      if (e.kind !== 'refinement' || !e.payload || e.payload.diff === WITHHELD_DIFF || copies.includes(e.id)) continue;
+      if (e.payload.base !== undefined ? e.payload.base === source.id : e === next) diffs.add(e.id);
+    }
   }
   // The target's own diff goes with its payload (a refinement's payload is null once redacted).
   diffs.delete(target.id);
@@ -96,8 +101,9 @@ export function redactionSpread(trace: readonly BriefEntry[], target: BriefEntry
  * What a redaction applied here earlier does to an entry arriving after it (a sync pull brings
  * a copy another host made before that host saw the redaction). The redacted text is gone from
  * this store, so the spread cannot compare texts: the entry's `base` says what it copied. A
- * snapshot of a spec that was redacted is tombstoned alike (`copy`); a refinement edited from
- * it has its diff withheld (`diff`). Entries without a base (written before Grove recorded
+ * snapshot of a spec that was redacted is tombstoned alike (`copy`), and so is the acceptance
+ * of a plan that was (its `planEntryId`); a refinement edited from a redacted spec has its
+ * diff withheld (`diff`). Entries without a base (written before Grove recorded
  * one) are left as they come; the host that wrote them tombstones them when it applies the
  * redaction, and rewrites the shared store's rows.
  *
@@ -114,6 +120,11 @@ export function lateReach(entry: BriefEntry, baseOf: (id: string) => BriefEntry 
   if (entry.kind === 'dispatch_requested') {
     const tombstone = lateTitleTombstone(entry, traceOf());
     return tombstone ? { kind: 'copy', tombstone } : null;
+  }
+  // An accepted plan holds the plan's text whole: a plan redacted here takes its late acceptance with it.
+  if (entry.kind === 'plan_accepted') {
+    const plan = baseOf(entry.payload.planEntryId);
+    return plan?.redacted && plan.briefId === entry.briefId ? { kind: 'copy', tombstone: plan.redacted } : null;
   }
   if (entry.kind !== 'spec_snapshot' && entry.kind !== 'refinement') return null;
   const base = entry.payload.base === undefined ? null : baseOf(entry.payload.base);

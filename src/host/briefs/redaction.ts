@@ -58,6 +58,17 @@ export function scrubbedCopy(entry: BriefEntry): Scrubbed {
   return scrubbed(entry);
 }
 
+/**
+ * Whether a redaction has nothing left to take from the entry: it is tombstoned and holds
+ * what its own redaction would leave. A created entry tombstoned as a copy of a redacted spec
+ * still holds its title, so its own redaction still has something to take.
+ */
+export function fullyRedacted(entry: BriefEntry): boolean {
+  if (!entry.redacted) return false;
+  const own = scrubbed(entry);
+  return !own.ok || JSON.stringify(own.payload) === JSON.stringify(entry.payload);
+}
+
 function nothing(entry: BriefEntry): Scrubbed {
   return { ok: false, reason: `a ${entry.kind.replace(/_/g, ' ')} entry holds no text anyone typed, so there is nothing to redact` };
 }
