@@ -168,13 +168,26 @@ export function project(trace: readonly BriefEntry[], numbers: NumberSource = LO
   const numbering = word ?? entries.filter((e) => e.kind === 'numbered').reduce<BriefEntry | undefined>((last, e) => (last && last.seq > e.seq ? last : e), undefined);
   const numberedAt = numbering?.seq ?? 0;
   let state: Brief | null = null;
+  // A redacted spec-setting entry, by the readable one that stands for it (see below).
+  const standsFor = new Map<string, string>();
   for (const entry of entries) {
     // A renumbering the shared number superseded still counts as an entry; it moves nothing.
     // Nor does any other `numbered` entry: one decides.
     const superseded = (entry.kind === 'renumbered' && entry.seq < numberedAt) || (entry.kind === 'numbered' && entry !== numbering);
-    state = applyEntry(state, superseded ? { ...entry, payload: null } : entry, numbers);
+    let applied = superseded ? { ...entry, payload: null } : entry;
+    // An edit of a spec since redacted was made knowing the spec: its base is the version that
+    // now stands for the redacted one, not a concurrent edit that lost.
+    const base = applied.kind === 'refinement' ? applied.payload?.base : undefined;
+    const source = state?.specSource?.entryId;
+    if (applied.kind === 'refinement' && applied.payload && base !== undefined && source !== undefined && standsFor.get(base) === source) {
+      applied = { ...applied, payload: { ...applied.payload, base: source } };
+    }
+    state = applyEntry(state, applied, numbers);
     // A redacted refinement no longer speaks: the spec is the latest one still readable.
-    if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) state = { ...state, ...latestReadableSpec(entries, entry) };
+    if ((entry.kind === 'refinement' || entry.kind === 'plan_accepted') && !entry.payload) {
+      state = { ...state, ...latestReadableSpec(entries, entry) };
+      if (state.specSource) standsFor.set(entry.id, state.specSource.entryId);
+    }
   }
   if (!state) throw new ProjectionError('a brief needs at least its created entry');
   return state;

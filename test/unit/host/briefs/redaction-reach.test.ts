@@ -74,3 +74,17 @@ describe('a redaction reaches', () => {
     expect(c.service.redact('#1', created.entries[0]!.id, 'again', MIKE, 'ui')).toMatchObject({ ok: false, error: { code: 'brief_change_invalid', message: expect.stringContaining('already redacted') } });
   });
 });
+
+describe('a redacted refinement in the middle of the spec\'s history', () => {
+  it('leaves the spec uncontested: the edit made from it was made knowing the spec, here and on a store that imports them', () => {
+    const a = trackedRig({ node: 'a' });
+    const created = ok(a.service.create({ title: 't', kind: 'feature', spec: 'v1', projects: [] }, MIKE, 'ui'));
+    const leak = ok(a.service.append('#1', { kind: 'refinement', spec: 'v1\nsecret' }, MIKE, 'ui')).entries[0]!;
+    ok(a.service.append('#1', { kind: 'refinement', spec: 'v1\nfixed' }, MIKE, 'ui'));
+    const redacted = ok(a.service.redact('#1', leak.id, 'a key', MIKE, 'ui'));
+    expect(redacted.brief).toMatchObject({ spec: 'v1\nfixed', specConflicts: [] });
+    const b = trackedRig({ node: 'b' });
+    ok(b.service.importEntries(a.store.since(0, 100)));
+    expect(b.store.get(created.brief.id)).toMatchObject({ spec: 'v1\nfixed', specConflicts: [] });
+  });
+});
