@@ -1,4 +1,4 @@
-import { maskSecrets } from './logger';
+import { maskSecrets, MIN_MASKED } from './logger';
 import { isSecretName } from './terminals/agent-env';
 
 /**
@@ -8,6 +8,11 @@ import { isSecretName } from './terminals/agent-env';
  * probes) has its output passed through this before a job log, an error or a trace holds it.
  */
 export function envSecretMask(env: NodeJS.ProcessEnv, mask: (text: string) => string = (t) => t): (text: string) => string {
-  const secretValues = Object.entries(env).flatMap(([name, value]) => (value && isSecretName(name) ? [value] : []));
+  const secretValues = envSecretValues(env);
   return (text) => mask(maskSecrets(text, secretValues));
+}
+
+/** The values of `env`'s secret-named variables that envSecretMask masks (a stream mask holds back by them). */
+export function envSecretValues(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env).flatMap(([name, value]) => (value && value.length >= MIN_MASKED && isSecretName(name) ? [value] : []));
 }

@@ -13,10 +13,17 @@ export interface Logger {
   addSecret(secret: string): void;
 }
 
-export function maskSecrets(text: string, secrets: Iterable<string>): string {
+/** Shorter values are left alone: masking every `dev` or `1234` in a command's output would hide more than it keeps (docs/configuration.md). */
+export const MIN_MASKED = 8;
+
+/**
+ * Every secret in `text` masked. Longest first: a secret inside a longer one (a key in a DSN
+ * that holds it) masked first would change the longer one, which then would not match.
+ */
+export function maskSecrets(text: string, secrets: Iterable<string>, minLength = MIN_MASKED): string {
   let out = text;
-  for (const s of secrets) {
-    if (s.length >= 8) out = out.split(s).join(`${s.slice(0, 2)}…(masked)`);
+  for (const s of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (s.length >= minLength) out = out.split(s).join(`${s.slice(0, 2)}…(masked)`);
   }
   return out;
 }
@@ -27,10 +34,19 @@ export function createLogger(
 ): Logger {
   const order: LogLevel[] = ['debug', 'info', 'warn', 'error'];
   const secrets = new Set<string>();
+  // Every string masked before the line is made JSON: masked after, a secret appears escaped
+  // (`"`, `\`), and a mask cutting an escape in two left a line that is not JSON. The secrets
+  // handed here (the token, the sync password) are masked whatever their length.
+  const masked = (value: unknown): unknown => {
+    const v = value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+    if (typeof v === 'string') return secrets.size > 0 ? maskSecrets(v, secrets, 1) : v;
+    if (Array.isArray(v)) return v.map(masked);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, masked(x)]));
+    return v;
+  };
   const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (order.indexOf(level) < order.indexOf(minLevel)) return;
-    const line = JSON.stringify({ t: new Date().toISOString(), level, msg, ...fields });
-    write(maskSecrets(line, secrets));
+    write(JSON.stringify({ t: new Date().toISOString(), level, msg: masked(msg), ...(masked(fields ?? {}) as Record<string, unknown>) }));
   };
   return {
     debug: (m, f) => log('debug', m, f),
@@ -38,10 +54,7 @@ export function createLogger(
     warn: (m, f) => log('warn', m, f),
     error: (m, f) => log('error', m, f),
     addSecret: (s) => {
-      secrets.add(s);
-      // The line is masked once written as JSON, where a secret holding `"`, `\` or a control
-      // character appears escaped: that form is masked too.
-      secrets.add(JSON.stringify(s).slice(1, -1));
+      if (s !== '') secrets.add(s);
     },
   };
 }

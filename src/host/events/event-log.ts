@@ -76,7 +76,6 @@ export function createEventLog(
   let scheduled = false;
   /** The last seq told: a seq is told once, even when a rolled-back event and the next to take its seq wrote the same payload. */
   let lastTold = 0;
-  let appendsSincePrune = 0;
 
   const latestSeq = (): number => (selectLatest.get() as { seq: number } | undefined)?.seq ?? 0;
 
@@ -127,10 +126,9 @@ export function createEventLog(
       const written = JSON.stringify(event);
       const info = insert.run(at, event.type, written);
       const envelope: EventEnvelope = { seq: Number(info.lastInsertRowid), at, event };
-      if (++appendsSincePrune >= PRUNE_EVERY) {
-        appendsSincePrune = 0;
-        prune.run(envelope.seq - retention);
-      }
+      // By seq, not by appends since this host started: a host restarted more often than every
+      // PRUNE_EVERY events would otherwise never prune.
+      if (envelope.seq % PRUNE_EVERY === 0) prune.run(envelope.seq - retention);
       queue.push({ envelope, written: db.inTransaction ? written : null });
       deliver();
       return envelope;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/host/logger';
+import { createLogger, maskSecrets } from '../../../src/host/logger';
 
 describe('logger', () => {
   it('masks every registered secret wherever it appears', () => {
@@ -22,5 +22,23 @@ describe('logger', () => {
     expect(JSON.stringify(JSON.parse(lines[0]!))).not.toContain(JSON.stringify(password).slice(1, -1));
     expect((JSON.parse(lines[0]!) as { message: string }).message).not.toContain(password);
     expect(lines[0]).toContain('(masked)');
+  });
+
+  it('writes a line that is JSON though a secret\'s second character is one JSON escapes, and masks a short one too', () => {
+    const lines: string[] = [];
+    const log = createLogger((l) => lines.push(l));
+    log.addSecret('x"secret-value');
+    log.addSecret('pw4u');
+    log.error('refused', { detail: 'password x"secret-value and pw4u', nested: [{ again: 'pw4u' }] });
+    const parsed = JSON.parse(lines[0]!) as { detail: string; nested: { again: string }[] };
+    expect(lines[0]).not.toContain('secret-value');
+    expect(parsed.detail).not.toContain('pw4u');
+    expect(parsed.nested[0]!.again).not.toContain('pw4u');
+  });
+
+  it('masks a secret inside a longer one whole: the longer first', () => {
+    const key = 'pub0123456789';
+    const dsn = `https://${key}:sec9876543210@sentry.example/1`;
+    expect(maskSecrets(`dsn=${dsn}`, [key, dsn])).not.toContain('sec9876543210');
   });
 });

@@ -10,7 +10,7 @@ const mask = (t: string): string => maskSecrets(t, SECRETS);
 /** Pushes `chunks` and ends; what came out, in one string. */
 function through(chunks: string[], hold?: number): string {
   let out = '';
-  const stream = createStreamMask(mask, (t) => (out += t), hold);
+  const stream = createStreamMask(mask, (t) => (out += t), { hold });
   for (const c of chunks) stream.push(c);
   stream.end();
   return out;
@@ -62,7 +62,7 @@ describe('createStreamMask', () => {
 
   it('lets a long chunk out at once but for its last part, cut where no secret is', () => {
     let out = '';
-    const stream = createStreamMask(mask, (t) => (out += t), 64);
+    const stream = createStreamMask(mask, (t) => (out += t), { hold: 64 });
     const text = `${'a'.repeat(100)}${SECRETS[2]}${'b'.repeat(30)}`;
     stream.push(text);
     // 170 characters: the cut at 170 - 64 = 106 falls inside the secret (100 to 140), so it
@@ -90,7 +90,7 @@ describe('createStreamMask', () => {
     const emoji = '🌳';
     for (let pad = 0; pad < 4; pad++) {
       let out = '';
-      const stream = createStreamMask(mask, (t) => (out += t), 8);
+      const stream = createStreamMask(mask, (t) => (out += t), { hold: 8 });
       const text = `${'x'.repeat(pad)}${emoji.repeat(10)}`;
       stream.push(text);
       // What is out so far ends on a whole character.
@@ -104,5 +104,31 @@ describe('createStreamMask', () => {
     stream.end();
     stream.push('late');
     expect(out).toBe('late');
+  });
+
+  it('sees a secret longer than the usual hold whole when it is told the secrets (a PEM key)', () => {
+    const pem = `-----BEGIN KEY-----${'k'.repeat(1700)}-----END KEY-----`;
+    let out = '';
+    const stream = createStreamMask((t) => maskSecrets(t, [pem]), (t) => (out += t), { secrets: [pem] });
+    const text = `key: ${pem}\ndone\n`;
+    for (let at = 0; at < text.length; at += 1200) stream.push(text.slice(at, at + 1200));
+    stream.end();
+    expect(out).not.toContain('kkkkkkkk');
+    expect(out).toContain('done');
+  });
+
+  it('keeps back, when the stream goes quiet, an end that begins a known secret, until the rest comes', () => {
+    vi.useFakeTimers();
+    const secret = SECRETS[0]!;
+    let out = '';
+    const stream = createStreamMask(mask, (t) => (out += t), { secrets: SECRETS });
+    stream.push(`Password: ok\nkey=${secret.slice(0, 10)}`);
+    vi.advanceTimersByTime(1000);
+    expect(out).toBe('Password: ok\nkey=');
+    stream.push(`${secret.slice(10)} and a prompt> `);
+    vi.advanceTimersByTime(1000);
+    expect(out).not.toContain(secret.slice(2, 10));
+    expect(out).toMatch(/prompt> $/);
+    stream.end();
   });
 });

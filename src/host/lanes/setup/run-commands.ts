@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { carriesMarker, listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
-import { envSecretMask } from '../../env-secrets';
+import { envSecretMask, envSecretValues } from '../../env-secrets';
 import { createStreamMask, type StreamMask } from '../../stream-mask';
 import { COMMAND_GROUP_VAR, type CommandGroups } from './command-groups';
 
@@ -71,6 +71,7 @@ export const RunConstants = {
 
 export async function runCommands(commands: readonly string[], o: RunCommandsOptions): Promise<CommandsOutcome> {
   const masked = envSecretMask(o.env, o.mask);
+  const secrets = envSecretValues(o.env);
   for (const [index, command] of commands.entries()) {
     const tail = new OutputTail();
     const emit = (shown: string): void => {
@@ -81,7 +82,7 @@ export async function runCommands(commands: readonly string[], o: RunCommandsOpt
     /** Grove's own lines about the command. */
     const out = (data: string): void => emit(masked(data));
     /** Each of the command's pipes, masked as a stream: a secret split across two reads is masked too. */
-    const pipeOut = (): StreamMask => createStreamMask(masked, emit);
+    const pipeOut = (): StreamMask => createStreamMask(masked, emit, { secrets });
     const fail = (exitCode: number | null, extra: { timedOut?: boolean; aborted?: boolean } = {}): CommandsOutcome => ({
       ok: false,
       command,

@@ -210,6 +210,23 @@ describe('event log', () => {
     expect(log.since(950).truncated).toBe(false);
   });
 
+  it('prunes though every host appends fewer events than the pruning interval before it restarts', () => {
+    const path = join(makeTempDir(), 'g.db');
+    for (let run = 0; run < 5; run++) {
+      const { db } = openDatabase(path);
+      const log = createEventLog(db, 100);
+      db.transaction(() => {
+        for (let i = 0; i < 999; i++) log.append(removed(`${run}-${i}`));
+      })();
+      db.close();
+    }
+    const { db } = openDatabase(path);
+    const kept = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    db.close();
+    // 4995 appended; the last prune (at seq 4000) kept 3901 onwards.
+    expect(kept).toBe(4995 - 3900);
+  });
+
   it('treats a seq beyond the latest (a client of another database) as a gap', () => {
     const { db } = openDatabase(join(makeTempDir(), 'g.db'));
     const log = createEventLog(db);
