@@ -77,7 +77,8 @@ export function recallBrief(store: BriefStore, brief: Brief, opts: RecallOptions
     lines.push(
       `The spec above is the later of edits made at the same time${source ? ` (${source.actor.name}, ${stamp(source.at)}, entry ${source.entryId})` : ''}; ${conflicts.length === 1 ? 'this version was' : 'these versions were'} replaced without being seen and ${conflicts.length === 1 ? 'is' : 'are'} kept in the trace until someone edits the spec again:`,
     );
-    for (const c of conflicts) lines.push(`- ${c.actor.name}'s version, ${stamp(c.at)}: entry ${c.entryId} (\`grove brief show ${ref}\`)`);
+    // Bounded like every list here: conflicts pile up until someone edits the spec.
+    for (const c of bounded(conflicts.map((v) => `${v.actor.name}'s version, ${stamp(v.at)}: entry ${v.entryId} (\`grove brief show ${ref}\`)`), more)) lines.push(`- ${c}`);
     lines.push('Ask the operator which to keep before relying on a part the versions disagree on.');
   }
   lines.push('');

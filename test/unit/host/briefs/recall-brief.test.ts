@@ -86,6 +86,18 @@ describe('recallBrief', () => {
     expect(out.text).toMatch(/^- depends on: .*; \[[\d,]+ more: `grove brief show #2`\]$/m);
   });
 
+  it('bounds a contested spec\'s list of versions, as every list, and says how many it left out', () => {
+    const r = rig();
+    const brief = importBrief(r, 1, () => notes(3), 'the spec');
+    const version = (i: number) => ({ entryId: uuidv7(), actor: { kind: 'agent' as const, name: `agent-with-a-long-name-${i}` }, at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString() });
+    r.store.save({ ...brief, specConflicts: Array.from({ length: 300 }, (_, i) => version(i)) });
+    const out = recall(r, brief);
+    expect(out.text).toContain('## Spec contested');
+    expect(out.text).toMatch(/\[\d+ more: `grove brief show #1`\]/);
+    expect(out.approxTokens).toBeLessThanOrEqual(8_000);
+    expect(out.text.split('\n').filter((l) => l.startsWith('- agent-with-a-long-name-')).length).toBeLessThan(20);
+  });
+
   it('cuts a 200,000-character spec and says where it was cut and where the whole one is', () => {
     const r = rig();
     const spec = Array.from({ length: MAX_SPEC }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
