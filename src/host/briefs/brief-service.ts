@@ -286,6 +286,12 @@ export class BriefService {
         if (e.kind === 'created' ? known : !known) {
           return invalid(e, e.kind === 'created' ? `it creates brief ${e.briefId}, which this store already has under another entry` : `it belongs to brief ${e.briefId}, which neither this store nor the import creates (export from the start, or import the earlier file first)`);
         }
+        // An attachment's id is its row's key: a file's entry reusing one is refused (it was
+        // edited); a pulled one (another store's old row) keeps its entry, not a second row.
+        const takenAttachment = e.kind === 'attachment_added' && e.payload && !e.redacted && store.hasAttachment(e.payload.attachmentId);
+        if (origin === 'local' && takenAttachment && e.kind === 'attachment_added' && e.payload) {
+          return invalid(e, `its attachment id ${e.payload.attachmentId} is another attachment's here; was the file edited?`);
+        }
         if (origin === 'local' && e.kind === 'attachment_added' && e.payload && !this.deps.blobs.describe(e.payload.sha256)) {
           return refuse(apiError('attachment_missing', `Entry ${e.id} attaches ${e.payload.name} (sha256 ${e.payload.sha256}), whose bytes are not stored here; upload the export's blobs first.`, { entryId: e.id, sha256: e.payload.sha256 }));
         }
@@ -294,7 +300,7 @@ export class BriefService {
         this.deps.clock.observe(e.hlc);
         touch(e.briefId).added.push(stored);
         if (e.kind === 'created') created.add(e.briefId);
-        if (e.kind === 'attachment_added' && e.payload && !e.redacted) {
+        if (e.kind === 'attachment_added' && e.payload && !e.redacted && !takenAttachment) {
           const p = e.payload;
           store.addAttachment({ id: p.attachmentId, briefId: e.briefId, entryId: e.id, sha256: p.sha256, name: p.name, type: p.type, size: p.size, at: e.at });
         }

@@ -107,6 +107,8 @@ export interface BriefStore {
   /** Every brief's id (a rebuild walks them). */
   ids(): string[];
   addAttachment(a: { id: string; briefId: string; entryId: string; sha256: string; name: string; type: string; size: number; at: string }): void;
+  /** Whether an attachment row has this id (an attachment's id is unique across briefs). */
+  hasAttachment(id: string): boolean;
   dropAttachment(entryId: string): { sha256: string } | null;
   /** How many attachment rows still name this blob. */
   blobRefs(sha256: string): number;
@@ -178,6 +180,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     'INSERT INTO brief_attachments (id, brief_id, entry_id, sha256, name, type, size, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const selectAttachmentOfEntry = db.prepare('SELECT sha256 FROM brief_attachments WHERE entry_id = ?');
+  const selectAttachment = db.prepare('SELECT 1 FROM brief_attachments WHERE id = ?');
   const deleteAttachmentOfEntry = db.prepare('DELETE FROM brief_attachments WHERE entry_id = ?');
   const countBlobRefs = db.prepare('SELECT count(*) AS n FROM brief_attachments WHERE sha256 = ?');
   const firstBlobName = db.prepare('SELECT name FROM brief_attachments WHERE sha256 = ? ORDER BY added_at, id LIMIT 1');
@@ -333,6 +336,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     },
     ids: () => (db.prepare('SELECT id FROM briefs ORDER BY number').all() as { id: string }[]).map((r) => r.id),
     addAttachment: (a) => void insertAttachment.run(a.id, a.briefId, a.entryId, a.sha256, a.name, a.type, a.size, a.at),
+    hasAttachment: (id) => selectAttachment.get(id) !== undefined,
     dropAttachment(entryId) {
       const row = selectAttachmentOfEntry.get(entryId) as { sha256: string } | undefined;
       if (!row) return null;
