@@ -10,7 +10,7 @@ import { canResume, PRESETS } from './presets';
 import { drainBeforeClose } from './drain-on-close';
 import { findRestartPoint, firstCleanStart } from './restart-point';
 import { modesPreamble, TerminalModeTracker } from './terminal-mode-tracker';
-import { stopAgentProcesses, type StopTimings } from './stop-agent-processes';
+import { EXIT_AFTER_KILL_MS, stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
 import { TerminalConstants } from './terminal-constants';
 import type { ContextReading } from './context/context-reading';
@@ -275,7 +275,9 @@ export class AgentRuntime {
         // user's, after `sudo`; one stuck in the kernel) must not hang the stop, nor the host's
         // shutdown behind it. It is said, and the run shows as running again (stoppable again).
         let timer: NodeJS.Timeout | undefined;
-        const ended = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.deps.stopTimings.graceMs)))]);
+        const timings = this.deps.stopTimings;
+        const waitMs = timings.exitAfterKillMs ?? Math.max(timings.graceMs, EXIT_AFTER_KILL_MS);
+        const ended = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)))]);
         clearTimeout(timer);
         if (!ended) {
           this.deps.alert(`${this.record.name}'s process ${pid} did not end after SIGKILL (it may run as another user, or be stuck in the kernel): end it by hand`);

@@ -10,7 +10,16 @@ import { findAgentProcesses, signalAll, signalGroup } from './process-tree';
 export interface StopTimings {
   interruptMs: number;
   graceMs: number;
+  /**
+   * How long a stopped agent's exit is waited for once its processes were killed, before the
+   * stop says it did not end. Default: the grace, and at least EXIT_AFTER_KILL_MS: on a loaded
+   * machine the exit of a process killed a moment ago can take longer than a short grace to be
+   * told, and calling it unkillable then is a false alarm.
+   */
+  exitAfterKillMs?: number;
 }
+
+export const EXIT_AFTER_KILL_MS = 5000;
 
 export const DEFAULT_STOP: StopTimings = { interruptMs: TerminalConstants.interruptMs, graceMs: TerminalConstants.stopGraceMs };
 

@@ -20,7 +20,7 @@ describe('agent runtime stop', () => {
       log: OutputLog.open(join(dir, 'output'), 1024 * 1024, 256 * 1024),
       script: 'exec sleep 60',
       alert: (m) => alerts.push(m),
-      stopTimings: { interruptMs: 200, graceMs: 500 },
+      stopTimings: { interruptMs: 200, graceMs: 500, exitAfterKillMs: 500 },
       // Without the agent's marker no signal of the stop reaches it, as with one that runs as
       // another user: it never exits.
       marker: false,
