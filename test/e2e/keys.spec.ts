@@ -106,6 +106,48 @@ test('find opens with its shortcut and Escape gives the keys back to the program
   await expect(list.locator('tr[data-command="lane.1"]')).toContainText('Go to lane 1');
   await page.keyboard.press('Escape');
   await expect(terminal).not.toContainText('#5');
+  // Closed, the list gives the keys back to the terminal that had them.
+  await expect(terminal.locator('textarea')).toBeFocused();
+  await page.keyboard.press('y');
+  await expect(terminal).toContainText('#5 0x79 y');
+});
+
+test('a jump to another agent takes the keys with it: the next tab, and the palette\'s "Agent X"', async ({ page }) => {
+  const lanePath = await laneWithKeyEcho('first');
+  const second = await api(host, 'agents.start', { lanePath, preset: 'custom', command: KEY_ECHO, name: 'second', env: { HOME: makeTempDir() } });
+  expect(second.body.ok, JSON.stringify(second.body)).toBe(true);
+  const first = await openTerminal(page, lanePath, 'first');
+  await page.keyboard.press('Control+Shift+BracketRight');
+  const next = page.getByTestId('terminal-second');
+  await expect(next).toContainText('key-echo ready');
+  await expect(next.locator('textarea')).toBeFocused();
+  await page.keyboard.press('y');
+  await expect(next).toContainText('#1 0x79 y');
+  // Back through the palette: the first agent's terminal has the keys again.
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('Agent first');
+  await page.keyboard.press('Enter');
+  await expect(first.locator('textarea')).toBeFocused();
+  await page.keyboard.press('z');
+  await expect(first).toContainText('#1 0x7a z');
+});
+
+test('a route followed, then left for another lane: a reload opens the lane left to, not the route', async ({ page }) => {
+  await laneWithKeyEcho('alpha');
+  const beta = await laneWithKeyEcho('beta');
+  const agents = (await api(host, 'agents.list', {})).body.result as { agents: { id: string; name: string }[] };
+  const alpha = agents.agents.find((a) => a.name === 'alpha')!;
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(await loginUrl(host));
+  await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
+  await page.evaluate((id) => void ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/agent/${id}`), alpha.id);
+  await expect(page.getByTestId('terminal-alpha')).toContainText('key-echo ready');
+  await page.locator(`[data-testid="rail-lane"][data-path="${beta}"]`).click();
+  await expect(page.getByTestId('terminal-beta')).toContainText('key-echo ready');
+  await page.reload();
+  await expect(page.getByTestId('cockpit')).toHaveAttribute('data-connection', 'open');
+  await expect(page.getByTestId('terminal-beta')).toContainText('key-echo ready');
+  await expect(page.getByTestId('terminal-alpha')).toHaveCount(0);
 });
 
 test('Ctrl+Shift+V pastes through xterm: bracketed, because the program asked for it', async ({ page, context }) => {

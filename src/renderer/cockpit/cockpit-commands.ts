@@ -1,4 +1,5 @@
 import type { AgentInfo, PresetId } from '../../shared/agents';
+import { isLiveSupervision } from '../../shared/agent-liveness';
 import type { PaletteCommand } from '../palette/palette-command';
 import type { Lane } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
@@ -87,7 +88,8 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   }
   if (currentAgent) {
     out.push({ id: 'terminal.find', group: 'Agents', title: `Find in ${currentAgent.name}'s terminal`, shortcut: shortcuts['terminal.find'], keywords: ['search', 'scrollback'], run: () => act.findInTerminal(currentAgent) });
-    out.push({ id: 'agent.stop', group: 'Agents', title: `Stop ${currentAgent.name}`, run: () => act.stopAgent(currentAgent) });
+    const running = isLiveSupervision(currentAgent.supervision.kind);
+    out.push({ id: 'agent.stop', group: 'Agents', title: `Stop ${currentAgent.name}`, disabled: !running, hint: running ? undefined : 'It is not running', run: () => act.stopAgent(currentAgent) });
     out.push({ id: 'agent.restart', group: 'Agents', title: `Restart ${currentAgent.name}`, run: () => act.restartAgent(currentAgent) });
   }
   const lane = current?.lane ?? null;

@@ -3,6 +3,7 @@ import { Group, Panel, Separator } from 'react-resizable-panels';
 import type { AgentInfo, PresetId } from '../../shared/agents';
 import { isPaused } from '../../shared/notification-pause';
 import type { Repo } from '../../shared/repo';
+import { parseRoute } from '../../shared/ui-route';
 import { useHost, useHostStore } from '../connection/use-host';
 import { useFirstRun } from '../first-run/first-run-progress';
 import { useNotificationActions } from '../notifications/use-notification-actions';
@@ -29,6 +30,7 @@ import { useLayout, useLayoutStore } from './use-layout';
 import './cockpit.css';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 import { requestFind } from '../terminals/find-requests';
+import { requestTerminalFocus } from '../terminals/focus-requests';
 import { onDiffFocus } from '../lanes/diff-focus';
 
 const RightPanel = lazyPart(() => import('./right-panel'), (m) => m.RightPanel);
@@ -76,11 +78,13 @@ export function Cockpit() {
   // Checked against the layout as it is when the change is made (a launch answers later).
   const select = (v: CockpitView): void => {
     setDrawerOpen(false);
+    dropFollowedRoute();
     layoutStore.update((l) => (sameView(v, l.view) ? l : { ...l, view: v }));
   };
   /** One change: the workspace in front, with `agentId`'s tab in front of it. */
   const showAgent = (lanePath: string, agentId: string): void => {
     setDrawerOpen(false);
+    dropFollowedRoute();
     layoutStore.update((l) => withWorkspace({ ...l, view: { kind: 'workspace', path: lanePath } }, lanePath, { active: agentId }));
   };
 
@@ -117,7 +121,11 @@ export function Cockpit() {
   const shown = workspace && saved ? onScreen(workspace, saved) : { active: null, second: null };
   const activeAgentId = shown.active?.id ?? null;
   const toggleRail = (): void => (isNarrow ? setDrawerOpen((o) => !o) : layoutStore.update((l) => ({ ...l, railCollapsed: !l.railCollapsed })));
-  const focusAgent = (agent: AgentInfo): void => showAgent(agent.lanePath, agent.id);
+  // The keys go with the jump: the terminal in front receives every key (docs/operations.md).
+  const focusAgent = (agent: AgentInfo): void => {
+    showAgent(agent.lanePath, agent.id);
+    requestTerminalFocus(agent.id);
+  };
   const goNextWaiting = (): void => {
     const next = nextWaitingAgent(host.agents ?? [], activeAgentId);
     if (next) focusAgent(next);
@@ -143,7 +151,9 @@ export function Cockpit() {
     if (!workspace || workspace.agents.length === 0) return;
     const i = Math.max(0, workspace.agents.findIndex((a) => a.id === activeAgentId));
     const next = workspace.agents[(i + by + workspace.agents.length) % workspace.agents.length]!;
+    dropFollowedRoute();
     layoutStore.update((l) => withWorkspace(l, workspace.path, { active: next.id }));
+    requestTerminalFocus(next.id);
   };
   const actions: CockpitActions = {
     select,
@@ -163,10 +173,11 @@ export function Cockpit() {
     },
     rebase: (l) => void store.act('lanes.rebase', { id: l.id }).then((r) => setLaunchError(r.ok ? null : { path: l.path, message: r.message })),
     split,
-    stopAgent: (a) => void store.act('agents.stop', { id: a.id }),
+    // A refusal is said where the agent is, as the agent's own buttons say it.
+    stopAgent: (a) => void store.act('agents.stop', { id: a.id }).then((r) => setLaunchError(r.ok ? null : { path: a.lanePath, message: r.message })),
     // After the palette closes (it gives the focus back first), so the find bar keeps it.
     findInTerminal: (a) => void setTimeout(() => requestFind(a.id), 0),
-    restartAgent: (a) => void store.act('agents.restart', { id: a.id }),
+    restartAgent: (a) => void store.act('agents.restart', { id: a.id }).then((r) => setLaunchError(r.ok ? null : { path: a.lanePath, message: r.message })),
     toggleRail,
     togglePanel,
     nextWaiting: goNextWaiting,
@@ -315,4 +326,14 @@ export function Cockpit() {
       )}
     </div>
   );
+}
+
+/**
+ * The operator moved on from where a route (a notification, a tray item, a link) took the
+ * cockpit: its hash goes, so a reload opens the place kept in the layout, not the route's.
+ * A brief's route is the briefs view's own (it drops it when left: briefs-view.tsx).
+ */
+function dropFollowedRoute(): void {
+  const route = parseRoute(window.location.hash);
+  if (route && !route.kind.startsWith('brief')) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
 }

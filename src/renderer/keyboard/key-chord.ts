@@ -27,6 +27,8 @@ export interface KeyPress {
   altKey: boolean;
   shiftKey: boolean;
   metaKey: boolean;
+  /** A DOM KeyboardEvent's: whether AltGr is held. */
+  getModifierState?(key: string): boolean;
 }
 
 const PUNCTUATION_BY_CODE: Record<string, string> = {
@@ -45,9 +47,14 @@ const PUNCTUATION_BY_CODE: Record<string, string> = {
 
 const MODIFIER_KEYS = new Set(['Control', 'Alt', 'Shift', 'Meta', 'AltGraph', 'OS', 'Hyper', 'Super', 'CapsLock', 'Fn']);
 
-/** The chord a key press makes, or null for a modifier pressed on its own. */
+/**
+ * The chord a key press makes, or null for a modifier pressed on its own, or for a character
+ * typed with AltGr: Windows reports AltGr as Ctrl+Alt, so AltGr+B typing "{" on a Czech
+ * layout would otherwise read as Ctrl+Alt+B (a shortcut) and the "{" be lost.
+ */
 export function chordOfPress(press: KeyPress): KeyChord | null {
   if (MODIFIER_KEYS.has(press.key)) return null;
+  if (press.getModifierState?.('AltGraph') && press.key.length === 1) return null;
   const mods = { ctrl: press.ctrlKey, alt: press.altKey, shift: press.shiftKey, meta: press.metaKey };
   return { ...mods, key: keyOfPress(press) };
 }

@@ -56,7 +56,8 @@ const lane = (n: number): CommandInfo => ({ title: `Go to lane ${n}`, scope: 'ap
 
 export const COMMANDS: Record<CommandId, CommandInfo> = {
   // Cmd+K as well on macOS, where it is the palette key people expect; Ctrl+K stays readline's.
-  'palette.open': { title: 'Open the command palette', scope: 'app', defaults: { mac: ['Shift+Meta+P', 'Meta+K'], other: ['Ctrl+Shift+P'] } },
+  // Ctrl+Alt+P too off macOS: Firefox keeps Ctrl+Shift+P (a private window) and the page never sees it.
+  'palette.open': { title: 'Open the command palette', scope: 'app', defaults: { mac: ['Shift+Meta+P', 'Meta+K'], other: ['Ctrl+Shift+P', 'Ctrl+Alt+P'] } },
   'shortcuts.show': { title: 'Show keyboard shortcuts', scope: 'app', defaults: { mac: ['Meta+/'], other: ['Ctrl+Shift+/'] } },
   'rail.toggle': { title: 'Show or hide the rail', scope: 'app', defaults: { mac: ['Meta+B'], other: ['Ctrl+Shift+B'] } },
   'panel.toggle': { title: 'Show or hide the right panel', scope: 'app', defaults: { mac: ['Alt+Meta+B'], other: ['Ctrl+Alt+B'] } },

@@ -6,6 +6,7 @@ import { useHost, useHostStore } from '../connection/use-host';
 import { FileLinkNotice, type FileNotice } from './file-link-notice';
 import { FindBar } from './find-bar';
 import { onFindRequest } from './find-requests';
+import { onFocusRequest } from './focus-requests';
 import './terminal-pane.css';
 import { NOTHING_SKIPPED, TerminalSession, terminalPool, type Skipped } from './terminal-session';
 import { terminalSettingsStore, useTerminalSettings } from './terminal-settings-store';
@@ -56,6 +57,10 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
 
   // The palette's "Find in the terminal" for this agent.
   useEffect(() => onFindRequest(agent.id, () => setFinding(true)), [agent.id]);
+
+  // A jump to this agent (after the terminal is shown: the effect above runs first). A tick
+  // later, so that a palette closing meanwhile, which gives the focus back first, does not take it.
+  useEffect(() => onFocusRequest(agent.id, () => void setTimeout(() => session.current?.terminal.focus(), 0)), [agent.id]);
 
   // (Re-)attach whenever the connection opens or the pane is shown: from where this
   // terminal stopped receiving (the first time, from the retained tail).

@@ -1,12 +1,14 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { X } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import './dialog.css';
 
 /**
  * The one modal dialog (Radix: focus trap, Escape, labelled by its title). Pass `open` and
  * `onOpenChange` to control it; `description` is read out with the title. Pass the button
- * that opens it as `trigger` and focus returns to that button when the dialog closes.
+ * that opens it as `trigger` and focus returns to that button when the dialog closes; without
+ * one, focus returns to what had it when the dialog opened (a terminal, when a shortcut opened
+ * it there), not to the page's body, where keys reach nothing.
  */
 export function Dialog({
   open,
@@ -25,12 +27,26 @@ export function Dialog({
   wide?: boolean;
   trigger?: ReactNode;
 }) {
+  const opener = useRef<HTMLElement | null>(null);
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       {trigger && <RadixDialog.Trigger asChild>{trigger}</RadixDialog.Trigger>}
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
-        <RadixDialog.Content className={`dialog-content${wide ? ' dialog-wide' : ''}`}>
+        <RadixDialog.Content
+          className={`dialog-content${wide ? ' dialog-wide' : ''}`}
+          // Called before focus moves in: what has it now is what opened the dialog.
+          onOpenAutoFocus={() => {
+            opener.current = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+          }}
+          onCloseAutoFocus={(event) => {
+            const back = opener.current;
+            opener.current = null;
+            if (trigger || !back?.isConnected) return;
+            event.preventDefault();
+            back.focus();
+          }}
+        >
           <header className="dialog-header">
             <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
             <RadixDialog.Close className="icon-button" aria-label="Close">

@@ -31,6 +31,14 @@ describe('palette commands', () => {
     expect(act.focusAgent).toHaveBeenCalledWith(expect.objectContaining({ id: 'early' }));
   });
 
+  it('offers to stop an agent only while it runs', () => {
+    const running = agent('busy', '/s/a', null);
+    const exited: AgentInfo = { ...running, supervision: { kind: 'exited', code: 0, signal: null } };
+    const stopOf = (a: AgentInfo) => cockpitCommands({ model, current: null, currentAgent: a, notificationsPaused: false, shortcuts: {} }, actions()).find((c) => c.id === 'agent.stop')!;
+    expect(stopOf(running)).toMatchObject({ disabled: false });
+    expect(stopOf(exited)).toMatchObject({ disabled: true, hint: 'It is not running' });
+  });
+
   it('reaches every lane, MAIN and place; lane actions need a lane and say so', () => {
     const act = actions();
     const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: true, shortcuts: { 'lane.1': 'Ctrl+Shift+1' } }, act);

@@ -35,8 +35,9 @@ describe('default bindings', () => {
     expect(policyProblem('Ctrl+Shift+P', 'mac')).toMatch(/Cmd/);
   });
 
-  it('the palette is Ctrl+Shift+P on Linux and Windows, and Cmd+Shift+P or Cmd+K on macOS', () => {
-    expect(linux.bindings['palette.open']).toEqual(['Ctrl+Shift+P']);
+  it('the palette is Ctrl+Shift+P or Ctrl+Alt+P on Linux and Windows (Firefox keeps Ctrl+Shift+P), and Cmd+Shift+P or Cmd+K on macOS', () => {
+    expect(linux.bindings['palette.open']).toEqual(['Ctrl+Shift+P', 'Ctrl+Alt+P']);
+    expect(route(linux, press('KeyP', 'p', { ctrlKey: true, altKey: true }))).toEqual({ kind: 'command', command: 'palette.open' });
     expect(mac.bindings['palette.open']).toEqual(['Shift+Meta+P', 'Meta+K']);
     expect(route(linux, press('KeyP', 'P', { ctrlKey: true, shiftKey: true }))).toEqual({ kind: 'command', command: 'palette.open' });
     expect(route(mac, press('KeyK', 'k', { metaKey: true }))).toEqual({ kind: 'command', command: 'palette.open' });
@@ -83,7 +84,7 @@ describe('user settings', () => {
   it('an override replaces that command\'s defaults; the other commands keep theirs, new defaults included', () => {
     const resolved = resolveShortcuts('other', settings({ overrides: { 'rail.toggle': ['ctrl+alt+r'] } }));
     expect(resolved.bindings['rail.toggle']).toEqual(['Ctrl+Alt+R']);
-    expect(resolved.bindings['palette.open']).toEqual(['Ctrl+Shift+P']);
+    expect(resolved.bindings['palette.open']).toEqual(['Ctrl+Shift+P', 'Ctrl+Alt+P']);
     expect(route(resolved, press('KeyB', 'B', { ctrlKey: true, shiftKey: true }))).toEqual({ kind: 'program' });
     expect(route(resolved, press('KeyR', 'r', { ctrlKey: true, altKey: true }))).toEqual({ kind: 'command', command: 'rail.toggle' });
   });
@@ -116,5 +117,15 @@ describe('user settings', () => {
 
   it('every command has a title for the shortcut list', () => {
     for (const id of COMMAND_IDS) expect(COMMANDS[id].title.length).toBeGreaterThan(3);
+  });
+});
+
+describe('a character typed with AltGr', () => {
+  it('is text, not the Ctrl+Alt shortcut Windows reports it as ("{" is AltGr+B on a Czech layout)', () => {
+    const altGr = (code: string, key: string): KeyPress => ({ ...press(code, key, { ctrlKey: true, altKey: true }), getModifierState: (k) => k === 'AltGraph' });
+    expect(route(linux, press('KeyB', 'b', { ctrlKey: true, altKey: true }), false)).toEqual({ kind: 'command', command: 'panel.toggle' });
+    expect(chordOfPress(altGr('KeyB', '{'))).toBeNull();
+    expect(route(linux, altGr('KeyB', '{'), true)).toEqual({ kind: 'program' });
+    expect(route(linux, altGr('KeyB', '{'), false)).toEqual({ kind: 'program' });
   });
 });

@@ -44,7 +44,7 @@ describe('the shortcut store', () => {
     expect(JSON.parse(storage.data.get(SHORTCUTS_STORAGE_KEY)!)).toMatchObject({ version: 1, overrides: { 'rail.toggle': ['Ctrl+Alt+R'] } });
     const again = createShortcutStore(storage, 'other');
     expect(again.current().bindings['rail.toggle']).toEqual(['Ctrl+Alt+R']);
-    expect(again.current().bindings['palette.open']).toEqual(['Ctrl+Shift+P']);
+    expect(again.current().bindings['palette.open']).toEqual(['Ctrl+Shift+P', 'Ctrl+Alt+P']);
     again.resetCommand('rail.toggle');
     expect(createShortcutStore(storage, 'other').current().bindings['rail.toggle']).toEqual(['Ctrl+Shift+B']);
   });
