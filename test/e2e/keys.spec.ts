@@ -125,7 +125,11 @@ test('a jump to another agent takes the keys with it: the next tab, and the pale
   await expect(next).toContainText('#1 0x79 y');
   // Back through the palette: the first agent's terminal has the keys again.
   await page.keyboard.press('Control+Shift+P');
+  // The palette's code may still be loading: type once its box has the keys.
+  const palette = page.getByTestId('command-palette');
+  await expect(palette.getByRole('combobox', { name: 'Command' })).toBeFocused();
   await page.keyboard.type('Agent first');
+  await expect(palette.getByRole('option', { selected: true })).toContainText('Agent first');
   await page.keyboard.press('Enter');
   await expect(first.locator('textarea')).toBeFocused();
   await page.keyboard.press('z');
