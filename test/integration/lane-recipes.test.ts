@@ -101,7 +101,11 @@ setup:
     expect(output).toContain(`installing in design on ${lane.port}`);
     const steps = events.filter((e) => e.event.type === 'job.step').map((e) => (e.event as { title: string }).title);
     expect(steps).toContain('copy and link files from MAIN');
-    expect(events.at(-1)!.event).toMatchObject({ type: 'job.finished', ok: true });
+    // The job's own end, not the last event: MAIN's guard may tell of the recipe's commit
+    // (made outside Grove) at any moment, after the job on a loaded machine.
+    const finished = events.filter((e) => e.event.type === 'job.finished' && (e.event as { jobId: string }).jobId === job.job.id);
+    expect(finished.map((e) => e.event)).toEqual([expect.objectContaining({ type: 'job.finished', ok: true })]);
+    expect(events.findIndex((e) => e === finished[0])).toBeGreaterThan(events.findIndex((e) => e.event.type === 'job.output'));
   });
 
   it('gives each lane its own block of ten ports, kept across a restart', async () => {
