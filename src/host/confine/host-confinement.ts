@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GroveConfig } from '../../shared/config';
+import type { CommandEntry } from '../../shared/trust';
 import type { LaneStore } from '../lanes/lane-store';
 import { readRepoConfig, usableConfig } from '../lanes/repo-config';
 import type { OpsStore } from '../ops/ops-store';
@@ -42,9 +43,7 @@ export function confinementOf(d: {
     // read without problems tightened (`hidden`, `network: none`) still holds.
     if (loaded.problems.length === 0) lastTightened.set(repo.id, tightenedOnly(loaded.config));
     // Nor does a change not trusted yet: what the last trust withheld still holds.
-    const floor = d.repos.trustOf(repo.id)?.commands ?? [];
-    const tightened = lastTightened.get(repo.id);
-    const config = trusted.ok ? trusted.value : tightened || floor.length > 0 ? withTrustedWithholding(tightened ?? {}, floor) : null;
+    const config = trusted.ok ? trusted.value : untrustedConfig(lastTightened.get(repo.id), d.repos.trustOf(repo.id)?.commands ?? []);
     return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false, network: lane?.network ?? null };
   };
   const socketPath = join(d.dataDir, 'run', 'host.sock');
@@ -64,6 +63,11 @@ export function confinementOf(d: {
       loopbackBridge?.close();
     },
   };
+}
+
+/** The last tightened recipe with what the last trust withheld laid over it; null for neither (the defaults). */
+function untrustedConfig(tightened: GroveConfig | undefined, floor: readonly CommandEntry[]): GroveConfig | null {
+  return tightened || floor.length > 0 ? withTrustedWithholding(tightened ?? {}, floor) : null;
 }
 
 /**

@@ -34,11 +34,12 @@ export function describeProblems(repo: Pick<Repo, 'name'>, problems: RepoConfig[
 export function usableConfig(repos: Pick<RepoStore, 'trustOf'>, repo: Repo, dataDir: string, o: { withoutRecipes?: boolean } = {}): Result<GroveConfig, ApiError> {
   const loaded = readRepoConfig(repo, dataDir);
   if (loaded.problems.length > 0) return err(describeProblems(repo, loaded.problems));
-  const trusted = repos.trustOf(repo.id);
-  if (o.withoutRecipes) return ok(withTrustedWithholding(withoutCommands(loaded.config), trusted?.commands ?? []));
+  if (o.withoutRecipes) return ok(withTrustedWithholding(withoutCommands(loaded.config), repos.trustOf(repo.id)?.commands ?? []));
   const entries = commandEntries(loaded.config);
   const digest = commandDigest(entries);
   if (repo.trustedDigest === digest) return ok(loaded.config);
+  // Only when the digest differs: the trusted entries are read (and parsed) for nothing else.
+  const trusted = repos.trustOf(repo.id);
   if (trusted && trusted.digest === repo.trustedDigest && onlyWithholdsMore(entries, trusted.commands, trusted.digest)) return ok(loaded.config);
   return err(untrustedError(repo, digest));
 }

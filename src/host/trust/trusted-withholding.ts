@@ -12,14 +12,25 @@ import { commandDigest, isWithholding } from './command-digest';
  * trusted one the two agree, and nothing changes.
  */
 export function withTrustedWithholding(config: GroveConfig, trusted: readonly CommandEntry[]): GroveConfig {
-  const listed = (prefix: string) => trusted.filter((e) => e.key.startsWith(prefix)).map((e) => e.value);
-  const stripKeys = union(config.setup?.stripKeys, listed('setup.stripKeys['));
-  const hidden = union(config.lanes?.hidden, listed('lanes.hidden['));
-  const keyless = config.lanes?.keyless === true || trusted.some((e) => e.key === 'lanes.keyless');
-  const network = stricter(config.lanes?.network, trusted.find((e) => e.key === 'lanes.network')?.value as LaneNetwork | undefined);
+  const then = withholdingOf(trusted);
+  const stripKeys = union(config.setup?.stripKeys, then.stripKeys);
+  const hidden = union(config.lanes?.hidden, then.hidden);
+  const keyless = config.lanes?.keyless === true || then.keyless;
+  const network = stricter(config.lanes?.network, then.network);
   const lanes = { ...config.lanes, ...(keyless ? { keyless } : {}), ...(hidden ? { hidden } : {}), ...(network ? { network } : {}) };
   const setup = stripKeys ? { ...config.setup, stripKeys } : config.setup;
   return { ...config, ...(Object.keys(lanes).length > 0 ? { lanes } : {}), ...(setup ? { setup } : {}) };
+}
+
+/** What a set of entries (command-digest.ts) withholds: the one reading of them both functions here use. */
+function withholdingOf(entries: readonly CommandEntry[]): { stripKeys: string[]; hidden: string[]; keyless: boolean; network: LaneNetwork | undefined } {
+  const listed = (prefix: string) => entries.filter((e) => e.key.startsWith(prefix)).map((e) => e.value);
+  return {
+    stripKeys: listed('setup.stripKeys['),
+    hidden: listed('lanes.hidden['),
+    keyless: entries.some((e) => e.key === 'lanes.keyless'),
+    network: entries.find((e) => e.key === 'lanes.network')?.value as LaneNetwork | undefined,
+  };
 }
 
 function union(now: readonly string[] | undefined, then: readonly string[]): string[] | undefined {
@@ -44,12 +55,13 @@ export function onlyWithholdsMore(current: readonly CommandEntry[], trusted: rea
   if (trustedDigest === null) return false;
   // The same commands: with the trusted withholding put back, the digest is the trusted one.
   if (commandDigest([...current.filter((e) => !isWithholding(e)), ...trusted.filter(isWithholding)]) !== trustedDigest) return false;
-  const values = (entries: readonly CommandEntry[], prefix: string) => new Set(entries.filter((e) => e.key.startsWith(prefix)).map((e) => e.value));
-  const keptAll = (prefix: string) => {
-    const now = values(current, prefix);
-    return [...values(trusted, prefix)].every((v) => now.has(v));
-  };
-  const has = (entries: readonly CommandEntry[], key: string) => entries.find((e) => e.key === key);
-  const networkOf = (entries: readonly CommandEntry[]) => STRICTNESS[(has(entries, 'lanes.network')?.value as LaneNetwork | undefined) ?? 'open'];
-  return keptAll('setup.stripKeys[') && keptAll('lanes.hidden[') && (!has(trusted, 'lanes.keyless') || !!has(current, 'lanes.keyless')) && networkOf(current) >= networkOf(trusted);
+  const now = withholdingOf(current);
+  const then = withholdingOf(trusted);
+  const keptAll = (a: readonly string[], b: readonly string[]) => b.every((v) => a.includes(v));
+  return (
+    keptAll(now.stripKeys, then.stripKeys) &&
+    keptAll(now.hidden, then.hidden) &&
+    (now.keyless || !then.keyless) &&
+    STRICTNESS[now.network ?? 'open'] >= STRICTNESS[then.network ?? 'open']
+  );
 }

@@ -1,3 +1,5 @@
+import { agentRequests } from './agent-requests';
+
 /**
  * "Put the keys in this agent's terminal", asked by an action that brings the agent to the
  * front (the next waiting agent, the next tab, the palette's "Agent X"): the pane that shows
@@ -8,26 +10,21 @@
  */
 const REQUEST_MS = 2000;
 let pending: { agentId: string; at: number } | null = null;
-const listeners = new Map<string, Set<() => void>>();
+const focuses = agentRequests();
 
 export function requestTerminalFocus(agentId: string): void {
   pending = { agentId, at: Date.now() };
-  for (const focus of listeners.get(agentId) ?? []) focus();
+  focuses.ask(agentId);
 }
 
 /** While a pane shows `agentId`: `focus` is called on a request now, and at once for one pending. */
 export function onFocusRequest(agentId: string, focus: () => void): () => void {
-  const wrapped = (): void => {
+  const take = (): void => {
     if (pending?.agentId !== agentId || Date.now() - pending.at > REQUEST_MS) return;
     pending = null;
     focus();
   };
-  const set = listeners.get(agentId) ?? new Set();
-  set.add(wrapped);
-  listeners.set(agentId, set);
-  wrapped();
-  return () => {
-    set.delete(wrapped);
-    if (set.size === 0) listeners.delete(agentId);
-  };
+  const stop = focuses.on(agentId, take);
+  take();
+  return stop;
 }
