@@ -515,6 +515,12 @@ export class BriefService {
           return err(apiError('brief_entry_unknown', `#${brief.number} has no proposed plan ${action.planEntryId}.`, { entryId: action.planEntryId }));
         }
         if (!plan.payload) return invalid(`The plan ${action.planEntryId} was redacted; it cannot be accepted.`);
+        // Once is what accepting means; a second acceptance would put the plan's spec back over
+        // every refinement since, with a trace that reads as if the plan were new.
+        const accepted = store.acceptanceOf(brief.id, plan.id);
+        if (accepted) {
+          return invalid(`The plan ${plan.id} of #${brief.number} was already accepted (${accepted.at}, by ${accepted.actor.name}). To make its spec the brief's spec again, refine the spec with its text.`, { acceptedEntryId: accepted.id });
+        }
         const drafts: Draft[] = [];
         // The spec the plan replaces is kept as it was, by Grove, before it goes.
         if (brief.spec.trim() !== '' && brief.spec !== plan.payload.spec) {

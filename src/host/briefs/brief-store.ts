@@ -51,6 +51,8 @@ export interface BriefStore {
   briefsWithRedactions(): Set<string>;
   /** The redaction entry of `briefId` that names `entryId`, if one is here (one may arrive before what it redacts). */
   redactionNaming(briefId: string, entryId: string): BriefEntry | null;
+  /** The first acceptance of the plan `planEntryId` in `briefId`, if it was accepted here (or arrived so). */
+  acceptanceOf(briefId: string, planEntryId: string): BriefEntry | null;
   /** The latest stamp any entry here carries (an HLC stamp sorts as text), or null for none. */
   latestStamp(): string | null;
   entry(id: string): BriefEntry | null;
@@ -159,6 +161,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
   const selectLatestStamp = db.prepare('SELECT MAX(hlc) AS hlc FROM brief_entries');
   const selectRedactedBriefs = db.prepare("SELECT DISTINCT brief_id FROM brief_entries WHERE kind = 'redaction'");
   const selectRedactionNaming = db.prepare("SELECT * FROM brief_entries WHERE brief_id = ? AND kind = 'redaction' AND json_extract(payload, '$.entryId') = ? ORDER BY seq LIMIT 1");
+  const selectAcceptance = db.prepare("SELECT * FROM brief_entries WHERE brief_id = ? AND kind = 'plan_accepted' AND json_extract(payload, '$.planEntryId') = ? ORDER BY seq LIMIT 1");
   const selectEntry = db.prepare('SELECT * FROM brief_entries WHERE id = ?');
   const selectPage = db.prepare('SELECT * FROM brief_entries WHERE brief_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?');
   const selectBefore = db.prepare('SELECT 1 FROM brief_entries WHERE brief_id = ? AND seq < ? LIMIT 1');
@@ -251,6 +254,10 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     briefsWithRedactions: () => new Set((selectRedactedBriefs.all() as { brief_id: string }[]).map((r) => r.brief_id)),
     redactionNaming(briefId, entryId) {
       const row = selectRedactionNaming.get(briefId, entryId) as EntryRow | undefined;
+      return row ? rowToEntry(row) : null;
+    },
+    acceptanceOf(briefId, planEntryId) {
+      const row = selectAcceptance.get(briefId, planEntryId) as EntryRow | undefined;
       return row ? rowToEntry(row) : null;
     },
     entry(id) {

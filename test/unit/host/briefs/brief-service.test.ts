@@ -109,6 +109,25 @@ describe('brief service', () => {
     }
   });
 
+  it('accepts a plan once: a second acceptance is refused, naming the first, and the spec refined since stays', () => {
+    const { service, store } = rig();
+    const b = must(service.create({ title: 'Plan once', kind: 'feature', spec: 'v1', projects: [] }, MIKE, 'ui')).brief;
+    const ref = `#${b.number}`;
+    must(service.append(ref, { kind: 'plan_proposed', spec: 'the plan', summary: 'do it' }, ORCHESTRATOR, 'mcp'));
+    const plan = store.trace(b.id).find((e) => e.kind === 'plan_proposed')!;
+    must(service.append(ref, { kind: 'plan_accepted', planEntryId: plan.id }, MIKE, 'ui'));
+    must(service.append(ref, { kind: 'refinement', spec: 'the plan, refined' }, MIKE, 'ui'));
+    const entries = store.count(b.id);
+    const again = service.append(ref, { kind: 'plan_accepted', planEntryId: plan.id }, MIKE, 'cli');
+    expect(again.ok).toBe(false);
+    if (again.ok) return;
+    expect(again.error.code).toBe('brief_change_invalid');
+    expect(again.error.message).toContain('already accepted');
+    expect(again.error.message).toContain('refine the spec with its text');
+    expect(store.get(b.id)!.spec).toBe('the plan, refined');
+    expect(store.count(b.id)).toBe(entries);
+  });
+
   it('refuses a stale expectedVersion, saying what the version is now', () => {
     const { service } = rig();
     const b = must(service.create({ title: 'x', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui')).brief;
