@@ -1,5 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { hostForEachTest } from './host-per-test';
+import { runCommand } from './palette-steps';
 import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
@@ -134,6 +135,77 @@ test('a jump to another agent takes the keys with it: the next tab, and the pale
   await expect(first.locator('textarea')).toBeFocused();
   await page.keyboard.press('z');
   await expect(first).toContainText('#1 0x7a z');
+});
+
+test('a jump to another lane takes the keys to its front terminal: its key, the palette\'s "Lane X", and a click in the rail', async ({ page }) => {
+  const main = makeRepo(realpathSync(makeTempDir('grove-main-')));
+  const repoId = await addTrustedRepo(host, main);
+  const paths: string[] = [];
+  for (const name of ['one', 'two']) {
+    const lane = await api(host, 'lanes.create', { repoId, name });
+    expect(lane.status, JSON.stringify(lane.body)).toBe(200);
+    const lanePath = (lane.body.result as { lane: { path: string } }).lane.path;
+    const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: KEY_ECHO, name: `echo-${name}`, env: { HOME: makeTempDir() } });
+    expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+    paths.push(lanePath);
+  }
+  const one = await openTerminal(page, paths[0]!, 'echo-one');
+  const two = page.getByTestId('terminal-echo-two');
+  // Lanes are numbered in the rail's order: find lane two's key from its badge.
+  const twoNumber = await page.locator(`[data-testid="rail-lane"][data-path="${paths[1]}"] .rail-key`).textContent();
+  expect(twoNumber, 'lane two has a number key').toMatch(/^[1-9]$/);
+  await page.keyboard.press(`Control+Shift+Digit${twoNumber}`);
+  await expect(two).toContainText('key-echo ready');
+  await expect(two.locator('textarea')).toBeFocused();
+  await page.keyboard.press('a');
+  await expect(two).toContainText('#1 0x61 a');
+
+  await page.keyboard.press('Control+Shift+P');
+  const palette = page.getByTestId('command-palette');
+  await expect(palette.getByRole('combobox', { name: 'Command' })).toBeFocused();
+  await page.keyboard.type('Lane one');
+  await expect(palette.getByRole('option', { selected: true })).toContainText('Lane one');
+  await page.keyboard.press('Enter');
+  await expect(one.locator('textarea')).toBeFocused();
+  await page.keyboard.press('b');
+  await expect(one).toContainText('#1 0x62 b');
+
+  await page.locator(`[data-testid="rail-lane"][data-path="${paths[1]}"]`).click();
+  await expect(two.locator('textarea')).toBeFocused();
+  await page.keyboard.press('c');
+  await expect(two).toContainText('#2 0x63 c');
+});
+
+test('the palette has the agent\'s own choices once it stopped: Start again, and Remove… through its confirmation', async ({ page }) => {
+  const lanePath = await laneWithKeyEcho('gone');
+  const terminal = await openTerminal(page, lanePath, 'gone');
+  const palette = page.getByTestId('command-palette');
+  // While it runs, Remove… is offered but off, saying why.
+  await page.keyboard.press('Control+Shift+P');
+  await expect(palette.getByRole('combobox', { name: 'Command' })).toBeFocused();
+  await page.keyboard.type('Remove gone');
+  await expect(palette.getByRole('option', { name: /Remove gone/ })).toHaveAttribute('aria-disabled', 'true');
+  await expect(palette.getByRole('option', { name: /Remove gone/ })).toContainText('Stop it first');
+  await page.keyboard.press('Escape');
+  await expect(palette).toHaveCount(0);
+
+  await runCommand(page, 'Stop gone');
+  const pane = page.locator('[data-testid="agent-pane"][data-agent="gone"]');
+  await expect(pane.getByRole('button', { name: 'Start again' })).toBeVisible();
+  await runCommand(page, 'Start again gone');
+  await expect(pane.getByRole('button', { name: 'Stop' })).toBeVisible();
+  await expect(terminal).toContainText('key-echo ready');
+
+  await runCommand(page, 'Stop gone');
+  await expect(pane.getByRole('button', { name: 'Start again' })).toBeVisible();
+  await runCommand(page, 'Remove gone');
+  const confirm = page.getByRole('dialog', { name: 'Remove gone?' });
+  await expect(confirm).toBeVisible();
+  await expect(confirm).toContainText('The lane, its files and commits');
+  await confirm.getByRole('button', { name: 'Remove agent' }).click();
+  await expect(pane).toHaveCount(0);
+  const agents = await api(host, 'agents.list', {});
+  expect((agents.body.result as { agents: { name: string }[] }).agents.map((a) => a.name)).not.toContain('gone');
 });
 
 test('a route followed, then left for another lane: a reload opens the lane left to, not the route', async ({ page }) => {

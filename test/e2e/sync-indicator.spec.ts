@@ -7,6 +7,7 @@ import { addTrustedRepo, api, loginUrl } from '../fixtures/host-process';
 import { makeTempDir } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
 import { hostForEachTest } from './host-per-test';
+import { runCommand } from './palette-steps';
 import { shoot } from './screenshots';
 
 /**
@@ -135,6 +136,18 @@ for (const width of [1440, 390]) {
     await expect(chip).toBeFocused();
   });
 }
+
+test('the palette\'s "Sync now" is the chip\'s own: it opens the chip, and a refusal shows there as the host said it', async ({ page }) => {
+  await syncSocket(page, () => syncing({ state: 'offline', waiting: 3 }));
+  await openCockpit(page, 1440);
+  const asked = await api(host, 'sync.now', {});
+  await runCommand(page, 'Sync now');
+  const popover = page.getByTestId('sync-popover');
+  await expect(popover).toBeVisible();
+  if (!asked.body.ok) await expect(popover.getByRole('alert')).toHaveText(asked.body.error!.message);
+  else await expect(popover.getByRole('alert')).toHaveCount(0);
+  await expect(popover.getByRole('button', { name: 'Sync now' })).toBeEnabled();
+});
 
 test('in step, syncing, refused: each its own word and tone; the bar passes axe in each', async ({ page }) => {
   let shown = syncing({});

@@ -1,7 +1,9 @@
 import type { AgentInfo, PresetId } from '../../shared/agents';
 import { isLiveSupervision } from '../../shared/agent-liveness';
 import type { PaletteCommand } from '../palette/palette-command';
-import type { Lane } from '../../shared/lanes';
+import type { Lane, MainState } from '../../shared/lanes';
+import type { LaneActionRequest } from '../lane-panel/lane-action-requests';
+import type { MainStateRequest, OpsLoopRequest } from '../main-view/main-requests';
 import type { Repo } from '../../shared/repo';
 import { ATTENTION_LABEL, attentionOf } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
@@ -24,6 +26,24 @@ export interface CockpitActions {
   stopAgent(agent: AgentInfo): void;
   findInTerminal(agent: AgentInfo): void;
   restartAgent(agent: AgentInfo): void;
+  /** Resume (or start again) an agent that has stopped. */
+  resumeAgent(agent: AgentInfo): void;
+  /** Opens the agent's own confirmation, as its Remove button does. */
+  removeAgent(agent: AgentInfo): void;
+  /** Opens the agent's own handoff prompt, as its Recycle button does. */
+  recycleAgent(agent: AgentInfo): void;
+  /** A lane in front, with the keys in its front terminal. */
+  goToLane(path: string): void;
+  /** Done by the lane panel's own code (opened for it), so the answer shows there. */
+  laneAction(lane: Lane, request: LaneActionRequest): void;
+  /** Opens the lane workspace's own confirmation, as its button does. */
+  stopAllAgents(lanePath: string): void;
+  /** Done by the MAIN view's own parts (brought up for it), so the answers show there. */
+  mainState(repoId: string, request: MainStateRequest): void;
+  opsLoop(repoId: string, request: OpsLoopRequest): void;
+  acknowledgeAlerts(): void;
+  syncNow(): void;
+  markNotificationsRead(): void;
   toggleRail(): void;
   togglePanel(): void;
   nextWaiting(): void;
@@ -42,6 +62,12 @@ export interface CommandContext {
   /** The agent whose tab is in front there. */
   currentAgent: AgentInfo | null;
   notificationsPaused: boolean;
+  /** MAIN's state for the repositories whose MAIN view has read it (guard, commits from outside Grove). */
+  mainStates: Readonly<Record<string, MainState>>;
+  /** Whether sync is set up (the top bar shows its chip). */
+  syncOn: boolean;
+  unreadNotifications: number;
+  unacknowledgedAlerts: number;
   /** Display strings of the app shortcuts, by command id. */
   shortcuts: Partial<Record<string, string>>;
 }
@@ -68,7 +94,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   out.push({ id: 'agent.nextWaiting', group: 'Waiting for you', title: 'Next agent waiting for you', shortcut: shortcuts['agent.nextWaiting'], disabled: waiting.length === 0, hint: waiting.length === 0 ? 'No agent is waiting' : undefined, run: act.nextWaiting });
 
   model.ordered.forEach((w, i) => {
-    out.push({ id: `lane:${w.path}`, group: 'Go to', title: `Lane ${w.name}`, hint: where(w, model), keywords: ['lane', 'workspace', w.path], shortcut: i < 9 ? shortcuts[`lane.${i + 1}`] : undefined, run: () => act.select({ kind: 'workspace', path: w.path }) });
+    out.push({ id: `lane:${w.path}`, group: 'Go to', title: `Lane ${w.name}`, hint: where(w, model), keywords: ['lane', 'workspace', w.path], shortcut: i < 9 ? shortcuts[`lane.${i + 1}`] : undefined, run: () => act.goToLane(w.path) });
   });
   for (const { a, w } of agents) {
     if (waitingIds.has(a.id)) continue;
@@ -91,14 +117,39 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     const running = isLiveSupervision(currentAgent.supervision.kind);
     out.push({ id: 'agent.stop', group: 'Agents', title: `Stop ${currentAgent.name}`, disabled: !running, hint: running ? undefined : 'It is not running', run: () => act.stopAgent(currentAgent) });
     out.push({ id: 'agent.restart', group: 'Agents', title: `Restart ${currentAgent.name}`, run: () => act.restartAgent(currentAgent) });
+    // The same choices as the agent's own buttons, which show only when they apply.
+    const stoppedHint = running ? 'It is still running' : undefined;
+    out.push({ id: 'agent.resume', group: 'Agents', title: `${currentAgent.canResume ? 'Resume' : 'Start again'} ${currentAgent.name}`, disabled: running, hint: stoppedHint, keywords: ['resume', 'start'], run: () => act.resumeAgent(currentAgent) });
+    const noConversation = currentAgent.context === null ? 'It has no conversation to recycle' : undefined;
+    out.push({ id: 'agent.recycle', group: 'Agents', title: `Recycle ${currentAgent.name}…`, disabled: Boolean(noConversation), hint: noConversation, keywords: ['fresh conversation', 'context', 'handoff'], run: () => act.recycleAgent(currentAgent) });
+    out.push({ id: 'agent.remove', group: 'Agents', title: `Remove ${currentAgent.name}…`, disabled: running, hint: running ? 'Stop it first' : undefined, keywords: ['delete', 'close tab'], run: () => act.removeAgent(currentAgent) });
   }
   const lane = current?.lane ?? null;
   const noRealLane = lane === null ? 'Open one of Grove\'s lanes first' : undefined;
   out.push({ id: 'lane.merge', group: 'Lane', title: `Merge ${lane ? lane.name : 'the lane'} into MAIN…`, disabled: !lane, hint: noRealLane, keywords: ['gate', 'preflight'], run: () => lane && act.mergeLane(lane) });
   out.push({ id: 'lane.rebase', group: 'Lane', title: `Rebase ${lane ? lane.name : 'the lane'} onto MAIN`, disabled: !lane, hint: noRealLane, run: () => lane && act.rebase(lane) });
+  if (lane) {
+    out.push(lane.served
+      ? { id: 'lane.unserve', group: 'Lane', title: `Stop serving ${lane.name}`, keywords: ['serve', 'site', 'url'], run: () => act.laneAction(lane, 'stop-serving') }
+      : { id: 'lane.serve', group: 'Lane', title: `Serve ${lane.name}`, keywords: ['serve', 'site', 'url', 'port'], run: () => act.laneAction(lane, 'serve') });
+    out.push({ id: 'lane.remove', group: 'Lane', title: `Remove lane ${lane.name}…`, keywords: ['delete', 'worktree', 'archive'], run: () => act.laneAction(lane, 'remove') });
+  }
+  if (current) {
+    const live = current.agents.filter((a) => isLiveSupervision(a.supervision.kind)).length;
+    out.push({ id: 'lane.stopAll', group: 'Lane', title: `Stop every agent in ${current.name}…`, disabled: live === 0, hint: live === 0 ? 'No agent is running there' : undefined, keywords: ['stop all', 'kill'], run: () => act.stopAllAgents(current.path) });
+  }
   out.push({ id: 'lane.diff', group: 'Lane', title: `Show ${lane ? `${lane.name}'s` : 'the lane\'s'} changes`, disabled: !lane, hint: noRealLane, keywords: ['diff'], run: act.openLanePanel });
   for (const r of model.repos) {
     out.push({ id: `lane.new:${r.repo.id}`, group: 'Lane', title: `New lane in ${r.repo.name}…`, run: () => act.newLane(r.repo) });
+    if (r.opsLoop) out.push({ id: `ops.stop:${r.repo.id}`, group: 'Repositories', title: `Stop ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'stop') });
+    else out.push({ id: `ops.start:${r.repo.id}`, group: 'Repositories', title: `Start ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'start') });
+    const main = ctx.mainStates[r.repo.id];
+    if (main) {
+      out.push(main.preCommitGuard
+        ? { id: `guard.off:${r.repo.id}`, group: 'Repositories', title: `Turn off MAIN's pre-commit guard in ${r.repo.name}`, keywords: ['hook', 'commit'], run: () => act.mainState(r.repo.id, 'guard-off') }
+        : { id: `guard.on:${r.repo.id}`, group: 'Repositories', title: `Turn on MAIN's pre-commit guard in ${r.repo.name}`, keywords: ['hook', 'commit'], run: () => act.mainState(r.repo.id, 'guard-on') });
+      if (main.unexpectedCommits.length > 0) out.push({ id: `main.accept:${r.repo.id}`, group: 'Repositories', title: `Accept MAIN of ${r.repo.name} as it is`, keywords: ['commits', 'outside grove'], run: () => act.mainState(r.repo.id, 'accept') });
+    }
     if (!r.repo.trusted) out.push({ id: `trust:${r.repo.id}`, group: 'Repositories', title: `Review and trust ${r.repo.name}'s commands…`, keywords: ['trust'], run: () => act.select({ kind: 'main', repoId: r.repo.id }) });
   }
   out.push({ id: 'repo.add', group: 'Repositories', title: 'Add a repository…', run: act.addRepository });
@@ -115,6 +166,9 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   out.push({ id: 'theme.system', group: 'View', title: 'Theme: follow the system', run: () => act.setTheme('system') });
   out.push({ id: 'shortcuts.show', group: 'View', title: 'Keyboard shortcuts', shortcut: shortcuts['shortcuts.show'], run: act.showShortcuts });
 
+  if (ctx.syncOn) out.push({ id: 'sync.now', group: 'Repositories', title: 'Sync now', keywords: ['shared store', 'mysql', 'push', 'pull'], run: act.syncNow });
+  out.push({ id: 'alerts.acknowledge', group: 'Notifications', title: 'Acknowledge every alert', disabled: ctx.unacknowledgedAlerts === 0, hint: ctx.unacknowledgedAlerts === 0 ? 'No alert is waiting' : undefined, keywords: ['health', 'incidents'], run: act.acknowledgeAlerts });
+  out.push({ id: 'notifications.read', group: 'Notifications', title: 'Mark every notification read', disabled: ctx.unreadNotifications === 0, hint: ctx.unreadNotifications === 0 ? 'None is unread' : undefined, keywords: ['bell', 'unread'], run: act.markNotificationsRead });
   if (ctx.notificationsPaused) out.push({ id: 'notifications.resume', group: 'Notifications', title: 'Resume notifications', run: act.resumeNotifications });
   else {
     out.push({ id: 'notifications.pause1h', group: 'Notifications', title: 'Pause notifications for 1 hour', run: () => act.pauseNotifications(60) });

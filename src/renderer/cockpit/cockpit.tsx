@@ -30,6 +30,14 @@ import { useLayout, useLayoutStore } from './use-layout';
 import './cockpit.css';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 import { requestFind } from '../terminals/find-requests';
+import { requestAgentDialog } from '../workspace/agent-dialog-requests';
+import { requestStopAll } from '../workspace/stop-all-requests';
+import { requestLaneAction } from '../lane-panel/lane-action-requests';
+import { requestAcknowledgeAll, requestMainState, requestOpsLoop } from '../main-view/main-requests';
+import { unacknowledgedCount } from '../main-view/alert-list';
+import { requestSyncNow } from '../sync/sync-requests';
+import { useSyncStatus } from '../sync/use-sync-status';
+import { syncIndicator } from '../sync/sync-indicator-model';
 import { requestTerminalFocus } from '../terminals/focus-requests';
 import { onDiffFocus } from '../lanes/diff-focus';
 
@@ -69,6 +77,8 @@ export function Cockpit() {
   const [newLaneRepo, setNewLaneRepo] = useState<Repo | null>(null);
   // No repository (nor agent) yet, or the first repository's Trust step still open (first-run-progress.ts).
   const isFirstRun = useFirstRun();
+  const syncStatus = useSyncStatus();
+  const syncShown = syncStatus !== null && syncIndicator(syncStatus) !== null;
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
     [host.repos, host.lanes, host.agents, host.health, host.opsLoops],
@@ -126,6 +136,13 @@ export function Cockpit() {
     showAgent(agent.lanePath, agent.id);
     requestTerminalFocus(agent.id);
   };
+  // A lane jump (its key, the palette, the rail) takes the keys to its front terminal, as an agent jump does.
+  const goToLane = (path: string): void => {
+    select({ kind: 'workspace', path });
+    const w = model.ordered.find((x) => x.path === path);
+    const front = w ? onScreen(w, workspaceLayout(layoutStore.getSnapshot(), path)).active : null;
+    if (front) requestTerminalFocus(front.id);
+  };
   const goNextWaiting = (): void => {
     const next = nextWaitingAgent(host.agents ?? [], activeAgentId);
     if (next) focusAgent(next);
@@ -178,6 +195,31 @@ export function Cockpit() {
     // After the palette closes (it gives the focus back first), so the find bar keeps it.
     findInTerminal: (a) => void setTimeout(() => requestFind(a.id), 0),
     restartAgent: (a) => void store.act('agents.restart', { id: a.id }).then((r) => setLaunchError(r.ok ? null : { path: a.lanePath, message: r.message })),
+    resumeAgent: (a) => void store.act('agents.resume', { id: a.id }).then((r) => setLaunchError(r.ok ? null : { path: a.lanePath, message: r.message })),
+    // After the palette closes and gives the focus back, so the dialog returns it there.
+    removeAgent: (a) => void setTimeout(() => requestAgentDialog(a.id, 'remove'), 0),
+    recycleAgent: (a) => void setTimeout(() => requestAgentDialog(a.id, 'recycle'), 0),
+    goToLane,
+    // Each after the palette has closed and given the focus back, so a dialog returns it there.
+    laneAction: (l, request) => {
+      openPanel();
+      setTimeout(() => requestLaneAction(l.path, request), 0);
+    },
+    stopAllAgents: (path) => void setTimeout(() => requestStopAll(path), 0),
+    mainState: (repoId, request) => {
+      select({ kind: 'main', repoId });
+      setTimeout(() => requestMainState(repoId, request), 0);
+    },
+    opsLoop: (repoId, request) => {
+      select({ kind: 'main', repoId });
+      setTimeout(() => requestOpsLoop(repoId, request), 0);
+    },
+    acknowledgeAlerts: () => {
+      select({ kind: 'health' });
+      setTimeout(requestAcknowledgeAll, 0);
+    },
+    syncNow: () => void setTimeout(requestSyncNow, 0),
+    markNotificationsRead: () => void notificationActions.markRead(),
     toggleRail,
     togglePanel,
     nextWaiting: goNextWaiting,
@@ -188,11 +230,20 @@ export function Cockpit() {
     openSyncSettings: () => navigateTo(routes, { kind: 'settings', section: 'sync' }),
   };
   const laneKeys = Object.fromEntries(
-    model.ordered.slice(0, 9).map((w, i) => [`lane.${i + 1}`, () => select({ kind: 'workspace', path: w.path })]),
+    model.ordered.slice(0, 9).map((w, i) => [`lane.${i + 1}`, () => goToLane(w.path)]),
   );
   const commandLayer = (
     <CommandLayer
-      context={{ model, current: workspace, currentAgent: shown.active, notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()) }}
+      context={{
+        model,
+        current: workspace,
+        currentAgent: shown.active,
+        notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()),
+        mainStates: host.mainStates,
+        syncOn: syncShown,
+        unreadNotifications: unreadCount(host.notifications),
+        unacknowledgedAlerts: unacknowledgedCount(host.alerts),
+      }}
       actions={actions}
       handlers={{
         ...laneKeys,
@@ -229,7 +280,9 @@ export function Cockpit() {
     <Rail
       model={model}
       view={view}
-      onSelect={select}
+      // On a phone the rail is a drawer, and a terminal with the focus would raise the
+      // on-screen keyboard over the lane just chosen: there a tap only shows the lane.
+      onSelect={(v) => (v.kind === 'workspace' && !isNarrow ? goToLane(v.path) : select(v))}
       onNewLane={setNewLaneRepo}
       onAddRepo={() => setAddingRepo(true)}
       unreadNotifications={unreadCount(host.notifications)}
@@ -262,7 +315,7 @@ export function Cockpit() {
         onToggleRail={isNarrow ? null : toggleRail}
         isRailShown={!layout.railCollapsed}
         paletteKey={paletteKey}
-        sync={<SyncIndicator />}
+        sync={<SyncIndicator status={syncStatus} />}
         bell={<NotificationBell onShowAll={() => select({ kind: 'notifications' })} />}
       />
       {/* One tree at every width: crossing the phone breakpoint (a window resized, a tablet

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { isLiveSupervision } from '../../shared/agent-liveness';
 import type { AgentInfo } from '../../shared/agents';
 import type { OpsLoop } from '../../shared/ops';
@@ -8,6 +8,7 @@ import { useHostStore } from '../connection/use-host';
 import { shortSha } from '../lanes/lane-labels';
 import { navigateTo, useRouteStore } from '../navigation/use-route-focus';
 import { describeState, urgencyOf } from '../terminals/agent-urgency';
+import type { OpsLoopRequest } from '../main-view/main-requests';
 import './health.css';
 
 /**
@@ -20,23 +21,47 @@ const CHECKOUT_TEXT: Record<OpsLoop['checkout'], string> = {
   main: 'MAIN itself, read-only',
 };
 
-export function OpsLoopCard({ repo, loop, agent, hasOpsConfig }: { repo: Repo; loop: OpsLoop | undefined; agent: AgentInfo | undefined; hasOpsConfig: boolean }) {
+export function OpsLoopCard({
+  repo,
+  loop,
+  agent,
+  hasOpsConfig,
+  asked = null,
+}: {
+  repo: Repo;
+  loop: OpsLoop | undefined;
+  agent: AgentInfo | undefined;
+  hasOpsConfig: boolean;
+  /** The palette's Start or Stop, done here once per ask (main-requests.ts), so its answer shows on this card. */
+  asked?: { request: OpsLoopRequest; seq: number } | null;
+}) {
   const store = useHostStore();
   const routes = useRouteStore();
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  if (!loop && !hasOpsConfig) return null;
+  const isAlive = agent !== undefined && isLiveSupervision(agent.supervision.kind);
+  const done = useRef(0);
+  useEffect(() => {
+    if (!asked || asked.seq === done.current) return;
+    done.current = asked.seq;
+    if (asked.request === 'start') {
+      if (isAlive) setNotice('It is already running.');
+      else void start();
+    } else if (loop) void stop();
+    else setNotice('It is not running.');
+  });
+  if (!loop && !hasOpsConfig && !asked) return null;
 
-  const start = async (): Promise<void> => {
+  async function start(): Promise<void> {
     setBusy(true);
     const r = await store.request('ops.start', { repoId: repo.id });
     setBusy(false);
     setError(r.ok ? null : r.error.message);
     setNotice(null);
     if (r.ok) store.setOpsLoop(repo.id, r.value.loop);
-  };
-  const stop = async (): Promise<void> => {
+  }
+  async function stop(): Promise<void> {
     setBusy(true);
     const r = await store.request('ops.stop', { repoId: repo.id });
     setBusy(false);
@@ -44,14 +69,13 @@ export function OpsLoopCard({ repo, loop, agent, hasOpsConfig }: { repo: Repo; l
     if (!r.ok) return;
     store.setOpsLoop(repo.id, null);
     setNotice(r.value.checkoutKept ? `Stopped. Its checkout ${r.value.checkoutKept} was kept: it has work that would be lost.` : 'Stopped.');
-  };
-  const isAlive = agent !== undefined && isLiveSupervision(agent.supervision.kind);
+  }
   const agentRoute = loop?.agentId ? { kind: 'agent' as const, agentId: loop.agentId } : null;
 
   return (
     <div className="ops-loop-card" data-testid="ops-loop" aria-label={`Ops loop of ${repo.name}`}>
       {!loop ? (
-        <p className="ops-note">Not running. grove.yaml declares one; start it to have an agent watch MAIN and heal what it can.</p>
+        <p className="ops-note">{hasOpsConfig ? 'Not running. grove.yaml declares one; start it to have an agent watch MAIN and heal what it can.' : 'Not running.'}</p>
       ) : (
         <dl className="ops-facts">
           <dt>Runs in</dt>

@@ -6,6 +6,8 @@ import { useHostStore } from '../connection/use-host';
 import { archiveWouldKeep, filesOf } from '../lanes/error-details';
 import { shortSha } from '../lanes/lane-labels';
 import { ConfirmDialog } from '../ui/dialog';
+import { useViewRequest } from '../ui/use-view-request';
+import { onLaneActionRequest } from './lane-action-requests';
 
 /**
  * What the operator does to a lane besides merging it: rebase it onto MAIN, serve it or stop,
@@ -21,12 +23,15 @@ export function LaneActions({ lane, canServe }: { lane: Lane; canServe: boolean 
   const [running, setRunning] = useState<Action | null>(null);
   const [failure, setFailure] = useState<{ action: Action; error: CallError } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** A palette command this lane cannot do now, said here as the host's refusals are. */
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [isConfirmingRemove, setConfirmingRemove] = useState(false);
   const isMissing = lane.status === 'missing';
 
   const run = async (action: Action, call: () => Promise<Answer>): Promise<void> => {
     setRunning(action);
     setNotice(null);
+    setRefusal(null);
     const r = await call();
     setRunning(null);
     setFailure(r.ok ? null : { action, error: r.error });
@@ -47,6 +52,21 @@ export function LaneActions({ lane, canServe }: { lane: Lane; canServe: boolean 
       const r = await store.request('lanes.remove', { id: lane.id, ...(archive ? { archive: true } : {}) });
       return r.ok ? { ok: true, message: null } : r;
     });
+
+  // The palette's lane commands come here, so they answer where these buttons do.
+  const refuse = (message: string): void => {
+    setNotice(null);
+    setFailure(null);
+    setRefusal(message);
+  };
+  useViewRequest(onLaneActionRequest, lane.path, (request) => {
+    if (running !== null) return refuse(`Wait: the lane's ${running} is still running.`);
+    if (request === 'remove') return setConfirmingRemove(true);
+    if (request === 'stop-serving') return lane.served ? void serve(false) : refuse(`${lane.name} is not being served.`);
+    if (lane.served) return refuse(`${lane.name} is already served at ${lane.served.url}.`);
+    if (!canServe) return refuse(`grove.yaml has no serve recipe (serve.site or serve.command), so ${lane.name} cannot be served.`);
+    void serve(true);
+  });
 
   return (
     <div className="lp-actions-block">
@@ -74,6 +94,11 @@ export function LaneActions({ lane, canServe }: { lane: Lane; canServe: boolean 
         </button>
       </div>
       {notice && <p className="lp-notice" role="status" data-testid="lane-notice">{notice}</p>}
+      {refusal && (
+        <div className="lp-error" role="alert" data-testid="lane-action-error">
+          <p>{refusal}</p>
+        </div>
+      )}
       {failure && failure.action === 'remove' && archiveWouldKeep(failure.error) ? (
         <div className="lp-error lp-refusal" role="alert" data-testid="lane-refused">
           <p>{failure.error.message}</p>

@@ -7,6 +7,8 @@ import type { Repo } from '../../shared/repo';
 import type { Result } from '../../shared/result';
 import { useHostStore } from '../connection/use-host';
 import { count } from '../../shared/plural';
+import { useViewRequest } from '../ui/use-view-request';
+import { onMainStateRequest } from '../main-view/main-requests';
 import { shortSha } from './lane-labels';
 import './main-state-banner.css';
 
@@ -23,6 +25,22 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
   const store = useHostStore();
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setBusy] = useState(false);
+  const run = async (call: () => Promise<Result<{ state: MainState }, CallError>>): Promise<void> => {
+    setBusy(true);
+    const r = await call();
+    setBusy(false);
+    if (r.ok) store.setMainState(r.value.state);
+    setError(r.ok ? null : r.error.message);
+  };
+  // The palette's MAIN commands come here, so they answer where these controls do.
+  useViewRequest(onMainStateRequest, repo.id, (request) => {
+    if (!state || isBusy) return;
+    if (request === 'accept') {
+      if (state.unexpectedCommits.length === 0) return setError('Every commit in MAIN came through Grove: there is nothing to accept.');
+      return void run(() => store.request('repos.acceptMain', { repoId: repo.id }));
+    }
+    void run(() => store.request('repos.guard', { repoId: repo.id, preCommit: request === 'guard-on' }));
+  });
   if (!state) {
     return (
       <p className="mstate is-loading" data-testid="main-state">
@@ -31,13 +49,6 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
     );
   }
 
-  const run = async (call: () => Promise<Result<{ state: MainState }, CallError>>): Promise<void> => {
-    setBusy(true);
-    const r = await call();
-    setBusy(false);
-    if (r.ok) store.setMainState(r.value.state);
-    setError(r.ok ? null : r.error.message);
-  };
   const isClean = state.dirty.length === 0 && state.unexpectedCommits.length === 0;
   return (
     <div className="mstate" data-testid="main-state" aria-label={`MAIN of ${repo.name}`}>

@@ -19,6 +19,8 @@ import { incidentsForHealth } from './incident-order';
 import { MainHealthBadge } from './main-health-badge';
 import './health-view.css';
 import './main-view.css';
+import { useViewRequest } from '../ui/use-view-request';
+import { ALERTS_PANEL, onAcknowledgeAllRequest } from './main-requests';
 
 /**
  * Health across repositories: every MAIN at a glance (its badge, its open incident), the
@@ -159,6 +161,12 @@ function AlertsPanel({ alerts, nameOf }: { alerts: readonly Alert[]; nameOf: (re
     // Shown at once; the host's alerts.acknowledged event says the same when it arrives.
     if (r.ok && r.value.at) store.setAlerts(acknowledgeAlerts(store.getSnapshot().alerts, r.value.acknowledged, r.value.at));
   };
+
+  useViewRequest(onAcknowledgeAllRequest, ALERTS_PANEL, () => {
+    if (busy) return;
+    if (waiting === 0) return setError('No alert is waiting to be acknowledged.');
+    void acknowledge({ all: true });
+  });
 
   const action =
     waiting > 0 ? (

@@ -1,5 +1,5 @@
 import { ShieldAlert, ShieldCheck } from 'lucide-react';
-import { useId, useRef, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import type { MainHealth } from '../../shared/health';
 import type { Repo } from '../../shared/repo';
 import { useHost } from '../connection/use-host';
@@ -16,6 +16,8 @@ import { useFocusTarget } from '../navigation/use-route-focus';
 import { TrustStep } from '../repos/trust-step';
 import { MainHealthBadge } from './main-health-badge';
 import { ProbeTable } from './probe-table';
+import { useViewRequest } from '../ui/use-view-request';
+import { onOpsLoopRequest, type OpsLoopRequest } from './main-requests';
 import './main-view.css';
 
 /**
@@ -40,6 +42,10 @@ export function MainView({ repo }: { repo: Repo }) {
   const hasOpsConfig = Boolean(config?.config.ops);
   const hasHistory = (repoHealth?.probes.length ?? 0) > 0 || (incidents ?? []).some((i) => i.repoId === repo.id);
   const problems = configProblems(repoHealth, config);
+  // The palette's Start / Stop of the ops loop: kept, so the card shows (and answers) even
+  // before grove.yaml is read, or when it declares no loop (the host then says so).
+  const [opsAsked, setOpsAsked] = useState<{ request: OpsLoopRequest; seq: number } | null>(null);
+  useViewRequest(onOpsLoopRequest, repo.id, (request) => setOpsAsked((a) => ({ request, seq: (a?.seq ?? 0) + 1 })));
 
   return (
     <section
@@ -108,9 +114,9 @@ export function MainView({ repo }: { repo: Repo }) {
         </Section>
       )}
 
-      {(loop || hasOpsConfig) && (
+      {(loop || hasOpsConfig || opsAsked) && (
         <Section title="Ops loop">
-          <OpsLoopCard repo={repo} loop={loop} agent={loopAgent} hasOpsConfig={hasOpsConfig} />
+          <OpsLoopCard repo={repo} loop={loop} agent={loopAgent} hasOpsConfig={hasOpsConfig} asked={opsAsked} />
         </Section>
       )}
 

@@ -5,9 +5,10 @@ import type { SyncStatus } from '../../shared/sync';
 import { routeFor, type UiRoute } from '../../shared/ui-route';
 import { useHostStore } from '../connection/use-host';
 import { navigateTo, useRouteStore } from '../navigation/use-route-focus';
+import { useViewRequest } from '../ui/use-view-request';
 import { SyncFacts } from './sync-facts';
+import { onSyncNowRequest, SYNC_CHIP } from './sync-requests';
 import { syncIndicator, type SyncIndicator as Indicator } from './sync-indicator-model';
-import { useSyncStatus } from './use-sync-status';
 import '../ui/status-badge.css';
 import './sync-indicator.css';
 
@@ -27,8 +28,8 @@ const ICON: Record<Indicator['state'], LucideIcon> = {
  * last pushed and pulled, what waits, the last error, "Sync now", and a link to the Sync
  * section of the settings (where it is set up). Never a password: the host's status holds none.
  */
-export function SyncIndicator() {
-  const status = useSyncStatus();
+/** `status` from useSyncStatus(), read once by the cockpit (its palette offers "Sync now" by it too). */
+export function SyncIndicator({ status }: { status: SyncStatus | null }) {
   const shown = syncIndicator(status);
   if (!status || !shown) return null;
   return <SyncChip status={status} shown={shown} />;
@@ -49,6 +50,11 @@ function SyncChip({ status, shown }: { status: SyncStatus; shown: Indicator }) {
     setBusy(false);
     if (!r.ok) setError(r.error.message);
   };
+  // The palette's "Sync now" runs here and opens the chip, so its answer shows.
+  useViewRequest(onSyncNowRequest, SYNC_CHIP, () => {
+    setOpen(true);
+    if (!isBusy) void syncNow();
+  });
   return (
     <Popover.Root open={isOpen} onOpenChange={setOpen}>
       <Popover.Trigger asChild>

@@ -1,10 +1,10 @@
-import { agentRequests } from './agent-requests';
+import { viewRequests } from '../ui/view-requests';
 
 /**
  * "Find in this agent's terminal", asked from outside the terminal (the command palette):
  * the pane showing that agent opens its find bar.
  */
-const finds = agentRequests();
+const finds = viewRequests();
 
 export function onFindRequest(agentId: string, open: () => void): () => void {
   return finds.on(agentId, open);

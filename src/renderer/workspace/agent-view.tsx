@@ -8,9 +8,11 @@ import { describeState } from '../terminals/agent-urgency';
 import { attentionOf } from '../ui/attention';
 import { ConfirmDialog, Dialog } from '../ui/dialog';
 import { AttentionBadge } from '../ui/status-badge';
+import { onAgentDialogRequest } from './agent-dialog-requests';
 import { ConfinementMark } from './confinement-mark';
 import { ContextMeter } from './context-meter';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
+import { useViewRequest } from '../ui/use-view-request';
 
 // The terminal stack (xterm and its addons) loads on demand: the cockpit paints without it.
 const TerminalPane = lazyPart(() => import('../terminals/terminal-pane'), (m) => m.TerminalPane);
@@ -30,6 +32,16 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
   const ref = useRef<HTMLElement>(null);
   const focusSeq = useFocusTarget({ kind: 'agent', agentId: agent.id }, ref);
   const live = isLiveSupervision(agent.supervision.kind);
+  // The palette's Remove… and Recycle… open these same dialogs; what the buttons would not
+  // offer right now (Remove while it runs, Recycle without a conversation) is said instead.
+  const canRecycle = agent.context !== null;
+  useViewRequest(onAgentDialogRequest, agent.id, (dialog) => {
+    if (dialog === 'remove') {
+      if (live) setError(`${agent.name} is running: stop it before removing it.`);
+      else setRemoving(true);
+    } else if (!canRecycle) setError(`${agent.name} has no conversation to recycle.`);
+    else setHandoff(DEFAULT_HANDOFF);
+  });
   const run = async (p: Promise<{ ok: true } | { ok: false; message: string }>): Promise<void> => {
     const r = await p;
     setError(r.ok ? null : r.message);
@@ -59,7 +71,7 @@ export function AgentView({ agent }: { agent: AgentInfo }) {
           {live && <IconAction label="Stop" icon={Square} onClick={() => void run(store.act('agents.stop', { id: agent.id }))} />}
           {live && <IconAction label="Restart" icon={RotateCw} onClick={() => void run(store.act('agents.restart', { id: agent.id }))} />}
           {!live && <IconAction label={agent.canResume ? 'Resume' : 'Start again'} icon={Play} onClick={() => void run(store.act('agents.resume', { id: agent.id }))} />}
-          {agent.context && <IconAction label="Recycle" title="Stop and start a fresh conversation in this lane" icon={Recycle} onClick={() => setHandoff(DEFAULT_HANDOFF)} />}
+          {canRecycle && <IconAction label="Recycle" title="Stop and start a fresh conversation in this lane" icon={Recycle} onClick={() => setHandoff(DEFAULT_HANDOFF)} />}
           {!live && <IconAction label="Remove" icon={Trash2} danger onClick={() => setRemoving(true)} />}
         </span>
       </header>

@@ -11,7 +11,9 @@ import { attentionOf } from '../ui/attention';
 import { count } from '../../shared/plural';
 import { ConfirmDialog } from '../ui/dialog';
 import { AttentionBadge } from '../ui/status-badge';
+import { useViewRequest } from '../ui/use-view-request';
 import { AgentView } from './agent-view';
+import { onStopAllRequest } from './stop-all-requests';
 import { ConfinementMark } from './confinement-mark';
 import './workspace.css';
 
@@ -53,6 +55,8 @@ export function LaneWorkspace({
   const setActive = (id: string): void => layoutStore.update((l) => withWorkspace(l, path, { active: id }));
   const setSplit = (orientation: SplitOrientation | null): void => layoutStore.update((l) => withWorkspace(l, path, { split: splitFor(workspace, workspaceLayout(l, path), orientation) }));
   const live = agents.filter((a) => isLiveSupervision(a.supervision.kind));
+  // The palette's "Stop every agent in X…" asks here, as the button does.
+  useViewRequest(onStopAllRequest, path, () => (live.length > 0 ? setStoppingAll(true) : setError(`No agent is running in ${workspace.name}.`)));
   const stopAll = async (): Promise<void> => {
     const results = await Promise.all(live.map((a) => store.act('agents.stop', { id: a.id })));
     const failed = results.flatMap((r) => (r.ok ? [] : [r.message]));

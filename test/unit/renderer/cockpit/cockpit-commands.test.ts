@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AgentInfo } from '../../../../src/shared/agents';
-import type { Lane } from '../../../../src/shared/lanes';
+import type { Lane, MainState } from '../../../../src/shared/lanes';
 import type { Repo } from '../../../../src/shared/repo';
 import { cockpitCommands, type CockpitActions } from '../../../../src/renderer/cockpit/cockpit-commands';
 import { buildRail } from '../../../../src/renderer/cockpit/rail-model';
@@ -16,16 +16,19 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'syncNow', 'markNotificationsRead', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
+
+/** Nothing read of MAIN, sync off, nothing unread or waiting. */
+const quiet = { mainStates: {}, syncOn: false, unreadNotifications: 0, unacknowledgedAlerts: 0 };
 
 describe('palette commands', () => {
   const model = buildRail({ repos: [repo], lanes: [lane('a'), lane('b')], agents: [agent('busy', '/s/a', null), agent('late', '/s/b', '2026-01-02'), agent('early', '/s/a', '2026-01-01')], health: {}, opsLoops: {} });
 
   it('lists waiting agents first, longest waiting first, and jumps to them', () => {
     const act = actions();
-    const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {} }, act);
+    const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
     expect(cmds.slice(0, 2).map((c) => c.id)).toEqual(['wait:early', 'wait:late']);
     cmds[0]!.run();
     expect(act.focusAgent).toHaveBeenCalledWith(expect.objectContaining({ id: 'early' }));
@@ -34,23 +37,84 @@ describe('palette commands', () => {
   it('offers to stop an agent only while it runs', () => {
     const running = agent('busy', '/s/a', null);
     const exited: AgentInfo = { ...running, supervision: { kind: 'exited', code: 0, signal: null } };
-    const stopOf = (a: AgentInfo) => cockpitCommands({ model, current: null, currentAgent: a, notificationsPaused: false, shortcuts: {} }, actions()).find((c) => c.id === 'agent.stop')!;
+    const stopOf = (a: AgentInfo) => cockpitCommands({ model, current: null, currentAgent: a, notificationsPaused: false, shortcuts: {}, ...quiet }, actions()).find((c) => c.id === 'agent.stop')!;
     expect(stopOf(running)).toMatchObject({ disabled: false });
     expect(stopOf(exited)).toMatchObject({ disabled: true, hint: 'It is not running' });
   });
 
+  it('offers the agent\'s own choices: resume and remove once it stopped, recycle with a conversation, each saying why not', () => {
+    const running = agent('busy', '/s/a', null);
+    const exited: AgentInfo = { ...running, supervision: { kind: 'exited', code: 0, signal: null }, canResume: true };
+    const talking: AgentInfo = { ...running, context: { tokens: 1000, window: 200_000, model: null, at: 'x' } };
+    const act = actions();
+    const of = (a: AgentInfo, id: string) => cockpitCommands({ model, current: null, currentAgent: a, notificationsPaused: false, shortcuts: {}, ...quiet }, act).find((c) => c.id === id)!;
+    expect(of(running, 'agent.resume')).toMatchObject({ disabled: true, hint: 'It is still running' });
+    expect(of(running, 'agent.remove')).toMatchObject({ disabled: true, hint: 'Stop it first' });
+    expect(of(running, 'agent.recycle')).toMatchObject({ disabled: true, hint: 'It has no conversation to recycle' });
+    expect(of({ ...exited, canResume: false }, 'agent.resume').title).toBe('Start again busy');
+    const resume = of(exited, 'agent.resume');
+    expect(resume).toMatchObject({ disabled: false, title: 'Resume busy' });
+    resume.run();
+    expect(act.resumeAgent).toHaveBeenCalledWith(exited);
+    of(exited, 'agent.remove').run();
+    expect(act.removeAgent).toHaveBeenCalledWith(exited);
+    const recycle = of(talking, 'agent.recycle');
+    expect(recycle.disabled).toBe(false);
+    recycle.run();
+    expect(act.recycleAgent).toHaveBeenCalledWith(talking);
+  });
+
+  it('offers the lane panel\'s, the workspace\'s and MAIN\'s actions by what each can do now', () => {
+    const act = actions();
+    const served = { ...lane('a'), served: { url: 'http://127.0.0.1:41000', pid: 2, startedAt: 't' } } as unknown as Lane;
+    const servedModel = buildRail({ repos: [repo], lanes: [served], agents: [agent('busy', '/s/a', null)], health: {}, opsLoops: {} });
+    const mainState = { repoId: 'flower', branch: 'main', head: 'abc', dirty: [], unexpectedCommits: [{ sha: 'def', subject: 'hotfix', author: 'x' }], preCommitGuard: false } as unknown as MainState;
+    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unreadNotifications: 2, unacknowledgedAlerts: 1 }, act);
+    const byId = (id: string) => cmds.find((c) => c.id === id);
+    expect(byId('lane.serve')).toBeUndefined();
+    byId('lane.unserve')!.run();
+    expect(act.laneAction).toHaveBeenCalledWith(served, 'stop-serving');
+    byId('lane.remove')!.run();
+    expect(act.laneAction).toHaveBeenCalledWith(served, 'remove');
+    expect(byId('lane.stopAll')!.disabled).toBe(false);
+    byId('lane.stopAll')!.run();
+    expect(act.stopAllAgents).toHaveBeenCalledWith('/s/a');
+    byId('guard.on:flower')!.run();
+    expect(act.mainState).toHaveBeenCalledWith('flower', 'guard-on');
+    byId('main.accept:flower')!.run();
+    expect(act.mainState).toHaveBeenCalledWith('flower', 'accept');
+    byId('ops.start:flower')!.run();
+    expect(act.opsLoop).toHaveBeenCalledWith('flower', 'start');
+    expect(byId('sync.now')).toBeDefined();
+    expect(byId('alerts.acknowledge')!.disabled).toBe(false);
+    expect(byId('notifications.read')!.disabled).toBe(false);
+
+    // Nothing known of MAIN, sync off, nothing waiting, no live agent, no lane in front.
+    const idle = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
+    const idleIds = idle.map((c) => c.id);
+    for (const id of ['lane.serve', 'lane.unserve', 'lane.remove', 'lane.stopAll', 'guard.on:flower', 'guard.off:flower', 'main.accept:flower', 'sync.now']) expect(idleIds).not.toContain(id);
+    expect(idle.find((c) => c.id === 'alerts.acknowledge')).toMatchObject({ disabled: true, hint: 'No alert is waiting' });
+    expect(idle.find((c) => c.id === 'notifications.read')).toMatchObject({ disabled: true, hint: 'None is unread' });
+    const stoppedLane = buildRail({ repos: [repo], lanes: [lane('a')], agents: [{ ...agent('done', '/s/a', null), supervision: { kind: 'exited', code: 0, signal: null } }], health: {}, opsLoops: {} });
+    const noneLive = cockpitCommands({ model: stoppedLane, current: stoppedLane.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
+    expect(noneLive.find((c) => c.id === 'lane.stopAll')).toMatchObject({ disabled: true, hint: 'No agent is running there' });
+    expect(noneLive.find((c) => c.id === 'lane.serve')).toBeDefined();
+  });
+
   it('reaches every lane, MAIN and place; lane actions need a lane and say so', () => {
     const act = actions();
-    const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: true, shortcuts: { 'lane.1': 'Ctrl+Shift+1' } }, act);
+    const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: true, shortcuts: { 'lane.1': 'Ctrl+Shift+1' }, ...quiet }, act);
     const ids = cmds.map((c) => c.id);
     expect(ids).toEqual(expect.arrayContaining(['lane:/s/a', 'lane:/s/b', 'main:flower', 'go:briefs', 'brief.new', 'go:health', 'go:notifications', 'settings.open', 'go:sync-settings', 'repo.add', 'lane.new:flower', 'trust:flower', 'notifications.resume']));
     expect(cmds.find((c) => c.id === 'lane:/s/a')!.shortcut).toBe('Ctrl+Shift+1');
+    cmds.find((c) => c.id === 'lane:/s/b')!.run();
+    expect(act.goToLane).toHaveBeenCalledWith('/s/b');
     cmds.find((c) => c.id === 'go:sync-settings')!.run();
     expect(act.openSyncSettings).toHaveBeenCalled();
     const merge = cmds.find((c) => c.id === 'lane.merge')!;
     expect(merge.disabled).toBe(true);
     expect(merge.hint).toMatch(/lane/);
-    const withLane = cockpitCommands({ model, current: model.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {} }, act);
+    const withLane = cockpitCommands({ model, current: model.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
     const launch = withLane.find((c) => c.id === 'launch:shell')!;
     expect(launch.title).toBe('Launch a shell in a');
     launch.run();

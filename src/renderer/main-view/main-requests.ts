@@ -1,0 +1,24 @@
+import { viewRequests } from '../ui/view-requests';
+
+/**
+ * MAIN's actions from the palette, done by the MAIN view's own parts (the state banner, the
+ * ops loop's card) so their answers show there. The palette brings the MAIN view up first;
+ * a request waits up to 2 s for its part to mount. One registry per part: a request waiting
+ * is taken by the first listener that mounts.
+ */
+export type MainStateRequest = 'accept' | 'guard-on' | 'guard-off';
+export type OpsLoopRequest = 'start' | 'stop';
+
+const mainState = viewRequests<MainStateRequest>({ waitMs: 2000 });
+const opsLoop = viewRequests<OpsLoopRequest>({ waitMs: 2000 });
+
+export const onMainStateRequest = (repoId: string, act: (r: MainStateRequest) => void): (() => void) => mainState.on(repoId, act);
+export const requestMainState = (repoId: string, r: MainStateRequest): void => void mainState.ask(repoId, r);
+export const onOpsLoopRequest = (repoId: string, act: (r: OpsLoopRequest) => void): (() => void) => opsLoop.on(repoId, act);
+export const requestOpsLoop = (repoId: string, r: OpsLoopRequest): void => void opsLoop.ask(repoId, r);
+
+/** "Acknowledge every alert", from the palette: the Health view's alerts panel does it, as its button does. */
+const acknowledgeAll = viewRequests({ waitMs: 2000 });
+export const ALERTS_PANEL = 'alerts-panel';
+export const onAcknowledgeAllRequest = acknowledgeAll.on;
+export const requestAcknowledgeAll = (): void => void acknowledgeAll.ask(ALERTS_PANEL);

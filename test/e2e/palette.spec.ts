@@ -1,0 +1,98 @@
+import { expect, test } from '@playwright/test';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRepo } from '../fixtures/git-repo';
+import { commitIn } from '../fixtures/lane-repo';
+import { addTrustedRepo, api } from '../fixtures/host-process';
+import { makeTempDir } from '../fixtures/temp-dir';
+import { hostForEachTest } from './host-per-test';
+import { openCockpit } from './lane-panel-steps';
+import { runCommand } from './palette-steps';
+import { shoot } from './screenshots';
+
+/**
+ * Every action of the UI is in the command palette, and a command is its button's own action:
+ * it answers where the button answers, and what the button confirms, it confirms.
+ */
+const host = hostForEachTest();
+
+async function repoWithLane(): Promise<{ main: string; lanePath: string }> {
+  const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  const repoId = await addTrustedRepo(host, main);
+  const lane = await api(host, 'lanes.create', { repoId, name: 'work' });
+  expect(lane.status, JSON.stringify(lane.body)).toBe(200);
+  const lanePath = (lane.body.result as { lane: { path: string } }).lane.path;
+  const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', 'echo sleeper up; exec sleep 600'], name: 'sleeper' });
+  expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+  return { main, lanePath };
+}
+
+test('the lane\'s actions from the palette: serve answers in the lane panel, stop every agent and remove lane confirm first', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const { lanePath } = await repoWithLane();
+  await openCockpit(page, host);
+  await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  await expect(page.getByTestId('terminal-sleeper')).toContainText('sleeper up');
+
+  // No serve recipe in this repository: the lane panel opens and says so, where its own Serve would.
+  await runCommand(page, 'Serve work');
+  const panel = page.getByRole('complementary', { name: 'Lane work' });
+  // By grove.yaml once the panel has read it, else by the host's refusal: either names the missing recipe.
+  await expect(panel.getByTestId('lane-action-error')).toContainText(/serve/);
+  await expect(panel.getByTestId('lane-action-error')).toContainText(/recipe|serve\.site|serve\.command/);
+
+  await runCommand(page, 'Stop every agent in work');
+  const stopAll = page.getByRole('dialog', { name: 'Stop 1 agent in work?' });
+  await expect(stopAll).toContainText('none is restarted');
+  await stopAll.getByRole('button', { name: 'Stop all' }).click();
+  const pane = page.locator('[data-testid="agent-pane"][data-agent="sleeper"]');
+  await expect(pane.getByRole('button', { name: 'Start again' })).toBeVisible();
+
+  // What the palette offers for a lane and its stopped agent, as an operator reads it.
+  await page.keyboard.press('Control+Shift+P');
+  const palette = page.getByTestId('command-palette');
+  await expect(palette.getByRole('combobox', { name: 'Command' })).toBeFocused();
+  await page.keyboard.type('work');
+  await expect(palette.getByRole('option', { name: /Remove lane work/ })).toBeVisible();
+  await shoot(page, 'palette-lane-actions');
+  await page.keyboard.press('Escape');
+  await expect(palette).toHaveCount(0);
+
+  await runCommand(page, 'Remove lane work');
+  const remove = page.getByRole('dialog', { name: 'Remove lane work?' });
+  await expect(remove).toContainText('refs/grove/recovery/work/');
+  await remove.getByRole('button', { name: 'Cancel' }).click();
+  await expect(remove).toHaveCount(0);
+  await expect(page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`)).toBeVisible();
+});
+
+test('MAIN\'s actions from the palette: the guard and "accept MAIN as it is" answer in the MAIN view, alerts are acknowledged in the Health view; an ops loop grove.yaml does not declare is refused there, saying why', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const { main } = await repoWithLane();
+  commitIn(main, 'hotfix.txt', 'made in MAIN by hand\n', 'hotfix outside Grove');
+  await openCockpit(page, host);
+  await runCommand(page, 'MAIN of flower');
+  const view = page.getByTestId('main-view');
+  await expect(view.getByTestId('main-unexpected')).toContainText('hotfix outside Grove');
+
+  await runCommand(page, "Turn on MAIN's pre-commit guard in flower");
+  await expect(view.getByRole('checkbox', { name: /Pre-commit guard/ })).toBeChecked();
+  await runCommand(page, "Turn off MAIN's pre-commit guard in flower");
+  await expect(view.getByRole('checkbox', { name: /Pre-commit guard/ })).not.toBeChecked();
+
+  await runCommand(page, 'Accept MAIN of flower as it is');
+  await expect(view.getByTestId('main-unexpected')).toHaveCount(0);
+
+  // The commit made in MAIN raised an alert: acknowledged from here, in the Health view.
+  const waiting = async (): Promise<number> => ((await api(host, 'alerts.list', {})).body.result as { alerts: { acknowledgedAt: string | null }[] }).alerts.filter((a) => a.acknowledgedAt === null).length;
+  await expect.poll(waiting).toBeGreaterThan(0);
+  await runCommand(page, 'Acknowledge every alert');
+  const health = page.getByTestId('health-view');
+  await expect(health.getByTestId('alert').first()).toBeVisible();
+  await expect(health.locator('[data-testid=alert][data-acknowledged=false]')).toHaveCount(0);
+  await expect.poll(waiting).toBe(0);
+
+  await runCommand(page, 'MAIN of flower');
+  await runCommand(page, "Start flower's ops loop");
+  await expect(view.getByTestId('ops-loop').getByRole('alert')).toContainText('flower has no ops command: add ops.command to its grove.yaml');
+});
