@@ -12,5 +12,7 @@ export const Repo = z.object({
   /** True when grove.yaml's commands are the ones trusted now; false when untrusted, changed or unreadable. */
   trusted: z.boolean(),
   trust: TrustState,
+  /** The user's override is `$GROVE_HOME/overrides/<overrideName>.yaml`: the name, or `<name>-2`… when another repository had it first. */
+  overrideName: z.string().optional(),
 });
 export type Repo = z.infer<typeof Repo>;

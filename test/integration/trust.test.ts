@@ -211,6 +211,24 @@ describe('trusted commands that change', () => {
     expect(shown.state).toBe('changed');
     expect(shown.changes.map((c) => [c.key, c.after])).toEqual([['merge.gate', 'echo mine']]);
   });
+
+  it('two repositories of one name each read their own override: the second registered reads <name>-2.yaml', async () => {
+    const host = await startHostProcess();
+    const root = realpathSync(makeTempDir());
+    const first = await addUntrusted(host, makeRepo(join(root, 'work', 'api')));
+    const second = await addUntrusted(host, makeRepo(join(root, 'oss', 'api')));
+    expect([first.name, second.name]).toEqual(['api', 'api']);
+    expect([first.overrideName, second.overrideName]).toEqual(['api', 'api-2']);
+    mkdirSync(join(host.home, 'overrides'), { recursive: true });
+    writeFileSync(join(host.home, 'overrides', 'api.yaml'), 'merge:\n  gate: echo work-only\n');
+    writeFileSync(join(host.home, 'overrides', 'api-2.yaml'), 'merge:\n  gate: echo oss-only\n');
+    const gateOf = async (repoId: string) => (await call<RepoCommands>(host, 'repos.commands', { repoId })).commands.filter((c) => c.key === 'merge.gate').map((c) => c.value);
+    expect(await gateOf(first.id)).toEqual(['echo work-only']);
+    expect(await gateOf(second.id)).toEqual(['echo oss-only']);
+    // `grove repo config` names the file each one read.
+    const shown = await call<{ files: { path: string; role: string }[] }>(host, 'repos.config', { repoId: second.id });
+    expect(shown.files.find((f) => f.role === 'user')!.path).toBe(join(host.home, 'overrides', 'api-2.yaml'));
+  });
 });
 
 describe('grove repo on the command line', () => {

@@ -17,6 +17,10 @@ import { describeTemplateVariables, knownTemplateVariables, unknownTemplateVaria
  * two are merged, user over repository, and the result checked again: a problem that only
  * the combination has (the repository serves a site, the user adds a serve command) is
  * reported against the user's file, without a line.
+ *
+ * In the user's file a key set to null (`serve: { site: ~ }`) removes the repository's key
+ * before the two are merged: the way to say "not this one" to a mapping merged key by key.
+ * Nothing in grove.yaml takes null as a value, so the repository's file still refuses it.
  */
 
 type Role = RepoConfig['files'][number]['role'];
@@ -32,7 +36,7 @@ export function loadRepoConfig(mainPath: string, overridePath: string): RepoConf
   const problems = [...repository.problems, ...user.problems];
   let config = repository.config ?? user.config ?? {};
   if (repository.config && user.config) {
-    const merged = mergeConfigs(repository.config, user.config);
+    const merged = mergeConfigs(withoutKeys(repository.config, user.removals), user.config);
     const checked = checkConfig(merged);
     if (checked.ok) {
       config = checked.config;
@@ -71,6 +75,8 @@ interface ConfigFile {
   file: RepoConfig['files'][number];
   /** Null when the file has problems: it contributes nothing. A missing file is `{}`. */
   config: GroveConfig | null;
+  /** The user's keys set to null: the repository's keys they remove. */
+  removals: ConfigPath[];
   problems: ConfigProblem[];
 }
 
@@ -80,14 +86,14 @@ function readConfigFile(path: string, role: Role): ConfigFile {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { file: { path, exists: false, role }, config: {}, problems: [] };
+    if (code === 'ENOENT') return { file: { path, exists: false, role }, config: {}, removals: [], problems: [] };
     const problem = { file: path, line: null, column: null, key: '', message: `The file cannot be read (${code ?? String(e)}); make it a readable YAML file or remove it.` };
-    return { file: { path, exists: true, role }, config: null, problems: [problem] };
+    return { file: { path, exists: true, role }, config: null, removals: [], problems: [problem] };
   }
   const file = { path, exists: true, role };
-  const checked = checkConfigText(text, path);
-  if (checked.ok) return { file, config: checked.config, problems: [] };
-  return { file, config: null, problems: checked.problems.sort(byPosition) };
+  const checked = checkConfigText(text, path, role === 'user');
+  if (checked.ok) return { file, config: checked.config, removals: checked.removals, problems: [] };
+  return { file, config: null, removals: [], problems: checked.problems.sort(byPosition) };
 }
 
 /** In the order of the file, so they read top to bottom. */
@@ -96,7 +102,7 @@ function byPosition(a: ConfigProblem, b: ConfigProblem): number {
 }
 
 /** Checks one file's text; on success, the config it holds. */
-function checkConfigText(text: string, file: string): { ok: true; config: GroveConfig } | { ok: false; problems: ConfigProblem[] } {
+function checkConfigText(text: string, file: string, nullRemoves: boolean): { ok: true; config: GroveConfig; removals: ConfigPath[] } | { ok: false; problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (offset: number | undefined): { line: number | null; column: number | null } => {
@@ -114,11 +120,13 @@ function checkConfigText(text: string, file: string): { ok: true; config: GroveC
     return { ok: false, problems: [{ file, line: null, column: null, key: '', message: `YAML syntax error: ${(e as Error).message}` }] };
   }
   const place = (d: Described) => ({ file, ...at(offsetOf(doc, text, d.path, d.points, d.text)), key: dotted(d.path), message: d.message });
+  const removals: ConfigPath[] = [];
+  if (nullRemoves) value = withoutNulls(value, [], removals);
   const checked = checkConfig(value);
   if (!checked.ok) return { ok: false, problems: checked.issues.flatMap((issue) => describeIssue(issue, [], value)).map(place) };
   const templateProblems = templateIssues(checked.config).map(place);
   if (templateProblems.length > 0) return { ok: false, problems: templateProblems };
-  return { ok: true, config: checked.config };
+  return { ok: true, config: checked.config, removals };
 }
 
 function syntaxMessage(code: string, message: string): string {
@@ -164,6 +172,31 @@ function mergeValues(base: unknown, over: unknown): unknown {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) merged[key] = mergeValues(base[key], value);
   return merged;
+}
+
+/** `value` without the keys of its mappings set to null, each one's path added to `removed`. */
+function withoutNulls(value: unknown, path: ConfigPath, removed: ConfigPath[]): unknown {
+  if (!isPlainObject(value)) return value;
+  const kept: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null) removed.push([...path, key]);
+    else kept[key] = withoutNulls(v, [...path, key], removed);
+  }
+  return kept;
+}
+
+/** `config` without the keys at `paths` (a path through something that is not a mapping removes nothing). */
+function withoutKeys(config: GroveConfig, paths: readonly ConfigPath[]): GroveConfig {
+  const drop = (value: unknown, path: ConfigPath): unknown => {
+    if (!isPlainObject(value) || path.length === 0) return value;
+    const [key, ...rest] = path as [string, ...PropertyKey[]];
+    if (!(key in value)) return value;
+    const copy = { ...value };
+    if (rest.length === 0) delete copy[key];
+    else copy[key] = drop(value[key], rest);
+    return copy;
+  };
+  return paths.reduce<unknown>((c, p) => drop(c, p), config) as GroveConfig;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -13,8 +13,8 @@ import type { RepoStore } from '../repos/repo-store';
  * no reload). With any problem the operation is refused: acting on half a recipe could
  * serve a lane on the wrong port or skip a gate.
  */
-export function readRepoConfig(repo: Pick<Repo, 'mainPath' | 'name'>, dataDir: string): RepoConfig {
-  return loadRepoConfig(repo.mainPath, overridePathFor(dataDir, repo.name));
+export function readRepoConfig(repo: Pick<Repo, 'mainPath' | 'name' | 'overrideName'>, dataDir: string): RepoConfig {
+  return loadRepoConfig(repo.mainPath, overridePathFor(dataDir, repo.overrideName ?? repo.name));
 }
 
 export function describeProblems(repo: Pick<Repo, 'name'>, problems: RepoConfig['problems']): ApiError {

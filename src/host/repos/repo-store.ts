@@ -1,6 +1,7 @@
 import type { Repo } from '../../shared/repo';
 import type { CommandEntry, TrustState } from '../../shared/trust';
 import type { Db } from '../db/database';
+import { freeOverrideName } from './override-name';
 
 /** What the operator trusted for a repository (see src/host/trust). */
 export interface TrustRecord {
@@ -32,7 +33,7 @@ export interface RepoStore {
  * repository is read; the host passes how (src/host/trust/repo-trust.ts `assessTrust`).
  * Without it, a repository is trusted only as stored: never, or by the stored digest.
  */
-export type AssessTrust = (repo: Pick<Repo, 'id' | 'name' | 'mainPath' | 'trustedDigest'>, trustedCommands: () => CommandEntry[]) => TrustState;
+export type AssessTrust = (repo: Pick<Repo, 'id' | 'name' | 'mainPath' | 'trustedDigest' | 'overrideName'>, trustedCommands: () => CommandEntry[]) => TrustState;
 
 type Row = {
   id: string;
@@ -44,18 +45,21 @@ type Row = {
   trusted_at: string | null;
   trust_migrated: number;
   trust_alerted: string | null;
+  /** NULL only for a row written by hand: its override then goes by its name. */
+  override_name: string | null;
 };
 
 export function createRepoStore(db: Db, assess?: AssessTrust): RepoStore {
   const toRepo = (r: Row): Repo => {
-    const base = { id: r.id, name: r.name, mainPath: r.main_path, addedAt: r.added_at, trustedDigest: r.trusted_digest };
+    const base = { id: r.id, name: r.name, mainPath: r.main_path, addedAt: r.added_at, trustedDigest: r.trusted_digest, overrideName: r.override_name ?? r.name };
     const trust = assess ? assess(base, () => JSON.parse(r.trusted_commands) as CommandEntry[]) : r.trusted_digest === null ? 'untrusted' : 'trusted';
     return { ...base, trusted: trust === 'trusted', trust };
   };
   const list = db.prepare('SELECT * FROM repos ORDER BY name, added_at');
   const byPath = db.prepare('SELECT * FROM repos WHERE main_path = ?');
   const byId = db.prepare('SELECT * FROM repos WHERE id = ?');
-  const insert = db.prepare('INSERT INTO repos (id, name, main_path, added_at) VALUES (?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO repos (id, name, main_path, added_at, override_name) VALUES (?, ?, ?, ?, ?)');
+  const overrideNames = db.prepare('SELECT override_name FROM repos');
   const remove = db.prepare('DELETE FROM repos WHERE id = ?');
   const trust = db.prepare('UPDATE repos SET trusted_digest = ?, trusted_commands = ?, trusted_at = ?, trust_migrated = 0, trust_alerted = NULL WHERE id = ?');
   const alerted = db.prepare('UPDATE repos SET trust_alerted = ? WHERE id = ?');
@@ -70,7 +74,10 @@ export function createRepoStore(db: Db, assess?: AssessTrust): RepoStore {
       const row = byPath.get(p) as Row | undefined;
       return row && toRepo(row);
     },
-    insert: (r) => void insert.run(r.id, r.name, r.mainPath, r.addedAt),
+    insert: (r) => {
+      const taken = new Set((overrideNames.all() as { override_name: string | null }[]).flatMap((x) => (x.override_name === null ? [] : [x.override_name])));
+      insert.run(r.id, r.name, r.mainPath, r.addedAt, freeOverrideName(r.name, taken));
+    },
     remove: (id) => remove.run(id).changes > 0,
     trustOf: (id) => {
       const r = byId.get(id) as Row | undefined;

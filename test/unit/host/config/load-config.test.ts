@@ -241,6 +241,22 @@ describe('loadRepoConfig: the user override', () => {
     expect(r.problems).toEqual([{ file: userFile, line: null, column: null, key: 'serve', message: 'serve: give either serve.site or serve.command, not both' }]);
     expect(r.config).toEqual(loadRepoConfig(dirname(repositoryFile), join(dirname(userFile), 'none.yaml')).config);
   });
+
+  it('removes a repository key it sets to null: serve.site swapped for a serve command, a whole section, a check', () => {
+    const site = ['serve:', '  site:', '    link: herd link {{lane}}', '    unlink: herd unlink {{lane}}', '    url: http://{{lane}}.test'];
+    const swapped = flower({ repository: [...site, ...repository], user: ['serve:', '  site: ~', '  command: php artisan serve --port {{port}}', '  url: http://127.0.0.1:{{port}}', 'setup: null', 'merge:', '  check: ~'] }).load();
+    expect(swapped.problems).toEqual([]);
+    expect(swapped.config).toEqual({ serve: { command: 'php artisan serve --port {{port}}', url: 'http://127.0.0.1:{{port}}' }, merge: { strategy: 'ff' } });
+    // A key the repository does not have: nothing to remove, nothing wrong.
+    expect(flower({ repository, user: ['ops: ~', 'merge:', '  gate: ~'] }).load()).toMatchObject({ problems: [], config: { merge: { check: 'php artisan test', strategy: 'ff' } } });
+  });
+
+  it('null stays a problem in grove.yaml itself, and in a list of the override', () => {
+    const own = flower({ repository: ['merge:', '  check: ~'] }).load();
+    expect(own.problems).toMatchObject([{ key: 'merge.check', line: 2 }]);
+    const { load, userFile } = flower({ repository, user: ['setup:', '  postCreate: [npm ci, ~]'] });
+    expect(load().problems).toMatchObject([{ file: userFile, key: 'setup.postCreate[1]' }]);
+  });
 });
 
 describe('docs/configuration.md', () => {

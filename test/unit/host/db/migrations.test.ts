@@ -10,6 +10,7 @@ import {
   schemaVersionOf,
 } from '../../../../src/host/db/migrations';
 import { createAgentStore } from '../../../../src/host/terminals/agent-store';
+import { createRepoStore } from '../../../../src/host/repos/repo-store';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(removeTempDirs);
@@ -133,6 +134,13 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     store.setState('a17', 'running', 4242, '12345678');
     expect(store.list().find((a) => a.id === 'a17')).toMatchObject({ state: 'running', pid: 4242, pidStart: '12345678' });
   },
+  18: (db) => {
+    // A repository registered now takes the first override name no other one has.
+    const repos = createRepoStore(db);
+    const flowers = repos.list().filter((r) => r.name === 'flower').length;
+    repos.insert({ id: 'r18', name: 'flower', mainPath: '/elsewhere/flower', addedAt: '2026-12-06T00:00:00Z' });
+    expect(repos.get('r18')!.overrideName).toBe(flowers === 0 ? 'flower' : `flower-${flowers + 1}`);
+  },
 };
 
 /** The repos columns every version has; later versions add to them. */
@@ -179,6 +187,32 @@ describe('migrations', () => {
     // Registered by this Grove: untrusted, and not migrated.
     db.prepare("INSERT INTO repos (id, name, main_path, added_at) VALUES ('r2', 'api', '/srv/api', '2026-03-01T00:00:00Z')").run();
     expect(db.prepare("SELECT trusted_digest, trust_migrated FROM repos WHERE id = 'r2'").get()).toEqual({ trusted_digest: null, trust_migrated: 0 });
+    db.close();
+  });
+
+  it('gives repositories of one name their own override files, the first added keeping the name', () => {
+    const path = join(makeTempDir(), 'grove.db');
+    const old = new Database(path);
+    migrate(old, 17);
+    const add = old.prepare('INSERT INTO repos (id, name, main_path, added_at) VALUES (?, ?, ?, ?)');
+    add.run('later', 'api', '/oss/api', '2026-03-01T00:00:00Z');
+    add.run('first', 'api', '/work/api', '2026-01-01T00:00:00Z');
+    add.run('web', 'web', '/work/web', '2026-02-01T00:00:00Z');
+    add.run('third', 'api', '/x/api', '2026-04-01T00:00:00Z');
+    old.close();
+    const { db } = openDatabase(path);
+    expect(db.prepare('SELECT id, override_name FROM repos ORDER BY added_at').all()).toEqual([
+      { id: 'first', override_name: 'api' },
+      { id: 'web', override_name: 'web' },
+      { id: 'later', override_name: 'api-2' },
+      { id: 'third', override_name: 'api-3' },
+    ]);
+    // Removing the first does not move the others' files; a new one takes the free name.
+    const repos = createRepoStore(db);
+    repos.remove('first');
+    expect(repos.get('later')!.overrideName).toBe('api-2');
+    repos.insert({ id: 'again', name: 'api', mainPath: '/work/api', addedAt: '2026-05-01T00:00:00Z' });
+    expect(repos.get('again')!.overrideName).toBe('api');
     db.close();
   });
 
