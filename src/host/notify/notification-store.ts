@@ -13,7 +13,7 @@ const PAUSED_UNTIL = 'notifications.pausedUntil';
 const ESCALATE_AFTER = 'notifications.escalateAfterMinutes';
 
 export interface NotificationStore {
-  /** Stores one and, beyond NOTIFICATIONS_KEPT, drops the oldest quiet ones first and critical ones last (never the one it stores). */
+  /** Stores one and, beyond NOTIFICATIONS_KEPT, drops the oldest read ones first, then unread quiet ones, critical ones last (never the one it stores). */
   insert(n: Notification): void;
   /** Newest first. */
   list(limit: number): Notification[];
@@ -23,25 +23,31 @@ export interface NotificationStore {
   setPausedUntil(until: string | null): void;
   escalateAfterMinutes(): number;
   setEscalateAfterMinutes(minutes: number): void;
-  /** Marks these (or, with null, every unread one) read at `at`; returns the ids it marked, newest first. */
+  /**
+   * Marks these (or, with null, every unread one) read at `at`; returns the ids it marked,
+   * newest first. A named id no longer kept (pruned) is returned too: a client still
+   * holding it unread then sees it read, instead of a notice no one can mark read.
+   */
   markRead(ids: readonly string[] | null, at: string): string[];
 }
 
 export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): NotificationStore {
   const insert = db.prepare('INSERT INTO notifications (id, at, payload) VALUES (?, ?, ?)');
-  // Beyond `kept`, what goes first: the quiet ones (held back by the rate limit or a pause),
-  // then those shown, critical ones last, each oldest first (rowid is the insertion order;
-  // `at` can tie within a millisecond). A flood of held-back notices never pushes out a
-  // crash notice or MAIN breaking. Never the one just stored: every client was told of it,
-  // and a quiet one made when the rest are all shown would otherwise go at once, leaving an
-  // unread notice in each client that no one can mark read and no later client sees.
+  // Beyond `kept`, what goes first: those read (quiet before shown), then the unread quiet
+  // ones (held back by the rate limit or a pause), then the unread shown ones, critical ones
+  // last, each oldest first (rowid is the insertion order; `at` can tie within a
+  // millisecond). A flood of held-back notices never pushes out a crash notice or MAIN
+  // breaking, and an unread notice outlives every read one. Never the one just stored:
+  // every client was told of it, and a quiet one made when the rest are all shown would
+  // otherwise go at once.
   const prune = db.prepare(`
     DELETE FROM notifications WHERE rowid IN (
       SELECT rowid FROM notifications WHERE rowid <> ?
       ORDER BY CASE
-          WHEN json_extract(payload, '$.severity') = 'critical' THEN 2
-          WHEN json_extract(payload, '$.quiet') IS NOT NULL THEN 0
-          ELSE 1
+          WHEN json_extract(payload, '$.severity') = 'critical' THEN 4
+          WHEN json_extract(payload, '$.readAt') IS NOT NULL THEN (json_extract(payload, '$.quiet') IS NULL)
+          WHEN json_extract(payload, '$.quiet') IS NOT NULL THEN 2
+          ELSE 3
         END, rowid
       LIMIT max(0, (SELECT count(*) FROM notifications) - ?)
     )`);
@@ -51,6 +57,7 @@ export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): Noti
   );
   // The read state lives in the payload, like the rest of a notification: no column, no migration.
   const markOne = db.prepare("UPDATE notifications SET payload = json_set(payload, '$.readAt', ?) WHERE id = ? AND json_extract(payload, '$.readAt') IS NULL");
+  const isKept = db.prepare('SELECT 1 FROM notifications WHERE id = ?');
   const markAll = db.prepare(
     "UPDATE notifications SET payload = json_set(payload, '$.readAt', ?) WHERE json_extract(payload, '$.readAt') IS NULL RETURNING id, rowid",
   );
@@ -84,7 +91,7 @@ export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): Noti
           const rows = markAll.all(at) as { id: string; rowid: number }[];
           return rows.sort((a, b) => b.rowid - a.rowid).map((r) => r.id);
         }
-        return [...new Set(ids)].filter((id) => markOne.run(at, id).changes > 0);
+        return [...new Set(ids)].filter((id) => markOne.run(at, id).changes > 0 || isKept.get(id) === undefined);
       })(),
   };
 }

@@ -58,6 +58,23 @@ describe('notification store', () => {
     expect(store.list(100).map((n) => n.id)).toEqual(['n52', 'n50', 'n49', 'n48', 'n1']);
   });
 
+  it('drops read ones before unread ones: a quiet notice left unread outlives every shown one already read', () => {
+    const store = createNotificationStore(open(), 4);
+    for (let i = 1; i <= 3; i++) store.insert(note(i));
+    store.insert(note(4, { quiet: 'paused' }));
+    store.markRead(['n1', 'n2', 'n3'], '2026-12-06T00:00:00.000Z');
+    // Full of read shown ones: the unread quiet one stays, the oldest read one goes.
+    store.insert(note(5));
+    store.insert(note(6));
+    expect(store.list(100).map((n) => `${n.id} ${n.readAt ? 'read' : 'unread'}`)).toEqual(['n6 unread', 'n5 unread', 'n4 unread', 'n3 read']);
+    // With nothing read left, the unread quiet one goes before unread shown ones, and its
+    // client, marking it read later, is answered that it is.
+    store.insert(note(7));
+    store.insert(note(8));
+    expect(store.list(100).map((n) => n.id)).toEqual(['n8', 'n7', 'n6', 'n5']);
+    expect(store.markRead(['n4'], '2026-12-06T00:01:00.000Z')).toEqual(['n4']);
+  });
+
   it('knows which incidents were told opening and closing, across a reopen of the file', () => {
     const dir = makeTempDir();
     const db = openDatabase(join(dir, 'grove.db')).db;
@@ -95,7 +112,8 @@ describe('notification store', () => {
   it('marks read what is named, or every unread one; never one twice; the read state is in the list', () => {
     const store = createNotificationStore(open());
     for (let i = 1; i <= 4; i++) store.insert(note(i));
-    expect(store.markRead(['n2', 'n2', 'nope'], '2026-01-01T13:00:00.000Z')).toEqual(['n2']);
+    // One not kept (pruned, or never here) reads as read: no client can be left holding it unread.
+    expect(store.markRead(['n2', 'n2', 'nope'], '2026-01-01T13:00:00.000Z')).toEqual(['n2', 'nope']);
     expect(store.markRead(['n2'], '2026-01-01T13:05:00.000Z')).toEqual([]);
     expect(store.list(10).map((n) => [n.id, n.readAt])).toEqual([
       ['n4', null],
