@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRepo } from '../fixtures/git-repo';
+import { git, makeRepo } from '../fixtures/git-repo';
 import { commitIn } from '../fixtures/lane-repo';
 import { addTrustedRepo, api } from '../fixtures/host-process';
 import { makeTempDir } from '../fixtures/temp-dir';
@@ -95,4 +95,38 @@ test('MAIN\'s actions from the palette: the guard and "accept MAIN as it is" ans
   await runCommand(page, 'MAIN of flower');
   await runCommand(page, "Start flower's ops loop");
   await expect(view.getByTestId('ops-loop').getByRole('alert')).toContainText('flower has no ops command: add ops.command to its grove.yaml');
+});
+
+test('from the palette: adopt a worktree made by hand, set a lane\'s network, and roll MAIN back from a merge whose gate failed, confirming first', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  writeFileSync(join(main, 'grove.yaml'), `merge:\n  gate: 'test ! -e BROKEN || { echo "BROKEN must not reach MAIN"; exit 1; }'\n  rollback: ask\n`);
+  git(main, 'add', 'grove.yaml');
+  git(main, 'commit', '-q', '-m', 'a gate, and ask before rolling back');
+  await addTrustedRepo(host, main);
+  git(main, 'worktree', 'add', '-q', '-b', 'hand', `${main}-hand`);
+  const before = git(main, 'rev-parse', 'HEAD');
+  await openCockpit(page, host);
+
+  await runCommand(page, 'Adopt worktree flower-hand in flower');
+  const rail = page.locator(`[data-testid="rail-lane"][data-path="${main}-hand"]`);
+  await expect(rail).toBeVisible();
+  await expect(page.getByTestId('main-view').getByRole('group', { name: 'Worktree flower-hand' })).toHaveCount(0);
+
+  await rail.click();
+  await runCommand(page, "Network of hand: none (only Grove's host)");
+  await expect(page.getByTestId('lane-network')).toHaveValue('none');
+  const lanes = async () => (await api(host, 'lanes.list', {})).body.result as { lanes: { id: string; name: string; network: string | null }[] };
+  await expect.poll(async () => (await lanes()).lanes.find((l) => l.name === 'hand')?.network).toBe('none');
+
+  commitIn(`${main}-hand`, 'BROKEN', 'this breaks MAIN\n', 'Break MAIN');
+  const id = (await lanes()).lanes.find((l) => l.name === 'hand')!.id;
+  const merged = await api(host, 'lanes.merge', { id });
+  expect(JSON.stringify(merged.body)).toContain('awaiting-rollback');
+  await runCommand(page, 'Roll MAIN of flower back from the merge of hand');
+  const confirm = page.getByRole('dialog', { name: 'Roll MAIN back?' });
+  await expect(confirm).toContainText('The lane, its branch and its commits');
+  await confirm.getByRole('button', { name: 'Roll back MAIN' }).click();
+  await expect(page.getByTestId('merge-row').filter({ hasText: 'hand' })).toContainText('rolled back');
+  expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
 });

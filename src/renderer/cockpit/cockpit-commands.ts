@@ -1,7 +1,8 @@
 import type { AgentInfo, PresetId } from '../../shared/agents';
 import { isLiveSupervision } from '../../shared/agent-liveness';
 import type { PaletteCommand } from '../palette/palette-command';
-import type { Lane, MainState } from '../../shared/lanes';
+import type { Lane, MainState, MergeRecord } from '../../shared/lanes';
+import type { NetworkChoice } from '../lanes/network-choice';
 import type { LaneActionRequest } from '../lane-panel/lane-action-requests';
 import type { MainStateRequest, OpsLoopRequest } from '../main-view/main-requests';
 import type { Repo } from '../../shared/repo';
@@ -42,6 +43,9 @@ export interface CockpitActions {
   mainState(repoId: string, request: MainStateRequest): void;
   opsLoop(repoId: string, request: OpsLoopRequest): void;
   acknowledgeAlerts(): void;
+  setLaneNetwork(lane: Lane, choice: NetworkChoice): void;
+  adoptWorktree(repoId: string, path: string): void;
+  rollBack(merge: MergeRecord): void;
   syncNow(): void;
   markNotificationsRead(): void;
   toggleRail(): void;
@@ -68,6 +72,8 @@ export interface CommandContext {
   syncOn: boolean;
   unreadNotifications: number;
   unacknowledgedAlerts: number;
+  /** Merges whose gate failed, waiting for the operator to roll MAIN back. */
+  awaitingRollback: readonly MergeRecord[];
   /** Display strings of the app shortcuts, by command id. */
   shortcuts: Partial<Record<string, string>>;
 }
@@ -132,6 +138,11 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     out.push(lane.served
       ? { id: 'lane.unserve', group: 'Lane', title: `Stop serving ${lane.name}`, keywords: ['serve', 'site', 'url'], run: () => act.laneAction(lane, 'stop-serving') }
       : { id: 'lane.serve', group: 'Lane', title: `Serve ${lane.name}`, keywords: ['serve', 'site', 'url', 'port'], run: () => act.laneAction(lane, 'serve') });
+    const networks: [NetworkChoice, string][] = [['default', 'the repository default'], ['open', 'open'], ['loopback', 'loopback (this machine only)'], ['none', "none (only Grove's host)"]];
+    const now: NetworkChoice = lane.network ?? 'default';
+    for (const [choice, label] of networks) {
+      out.push({ id: `lane.network:${choice}`, group: 'Lane', title: `Network of ${lane.name}: ${label}`, disabled: choice === now, hint: choice === now ? 'It is so now' : 'From each agent\'s next start', keywords: ['network', 'internet', 'confine'], run: () => act.setLaneNetwork(lane, choice) });
+    }
     out.push({ id: 'lane.remove', group: 'Lane', title: `Remove lane ${lane.name}…`, keywords: ['delete', 'worktree', 'archive'], run: () => act.laneAction(lane, 'remove') });
   }
   if (current) {
@@ -143,6 +154,10 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     out.push({ id: `lane.new:${r.repo.id}`, group: 'Lane', title: `New lane in ${r.repo.name}…`, run: () => act.newLane(r.repo) });
     if (r.opsLoop) out.push({ id: `ops.stop:${r.repo.id}`, group: 'Repositories', title: `Stop ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'stop') });
     else out.push({ id: `ops.start:${r.repo.id}`, group: 'Repositories', title: `Start ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'start') });
+    for (const w of r.adoptable) out.push({ id: `adopt:${w.path}`, group: 'Repositories', title: `Adopt worktree ${w.name} in ${r.repo.name}`, hint: w.path, keywords: ['worktree', 'outside grove', 'lane'], run: () => act.adoptWorktree(r.repo.id, w.path) });
+    for (const m of ctx.awaitingRollback.filter((x) => x.repoId === r.repo.id)) {
+      out.push({ id: `rollback:${m.id}`, group: 'Repositories', title: `Roll MAIN of ${r.repo.name} back from the merge of ${m.laneName}…`, keywords: ['gate failed', 'undo', 'revert'], run: () => act.rollBack(m) });
+    }
     const main = ctx.mainStates[r.repo.id];
     if (main) {
       out.push(main.preCommitGuard

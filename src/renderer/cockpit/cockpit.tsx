@@ -32,8 +32,8 @@ import { LazyPart, lazyPart } from '../ui/lazy-part';
 import { requestFind } from '../terminals/find-requests';
 import { requestAgentDialog } from '../workspace/agent-dialog-requests';
 import { requestStopAll } from '../workspace/stop-all-requests';
-import { requestLaneAction } from '../lane-panel/lane-action-requests';
-import { requestAcknowledgeAll, requestMainState, requestOpsLoop } from '../main-view/main-requests';
+import { requestLaneAction, requestLaneNetwork } from '../lane-panel/lane-action-requests';
+import { requestAcknowledgeAll, requestAdopt, requestMainState, requestOpsLoop, requestRollBack } from '../main-view/main-requests';
 import { unacknowledgedCount } from '../main-view/alert-list';
 import { requestSyncNow } from '../sync/sync-requests';
 import { useSyncStatus } from '../sync/use-sync-status';
@@ -219,6 +219,18 @@ export function Cockpit() {
       setTimeout(requestAcknowledgeAll, 0);
     },
     syncNow: () => void setTimeout(requestSyncNow, 0),
+    setLaneNetwork: (l, choice) => {
+      openPanel();
+      setTimeout(() => requestLaneNetwork(l.path, choice), 0);
+    },
+    adoptWorktree: (repoId, path) => {
+      select({ kind: 'main', repoId });
+      setTimeout(() => requestAdopt(path), 0);
+    },
+    rollBack: (m) => {
+      select({ kind: 'main', repoId: m.repoId });
+      setTimeout(() => requestRollBack(m.id), 0);
+    },
     markNotificationsRead: () => void notificationActions.markRead(),
     toggleRail,
     togglePanel,
@@ -243,6 +255,7 @@ export function Cockpit() {
         syncOn: syncShown,
         unreadNotifications: unreadCount(host.notifications),
         unacknowledgedAlerts: unacknowledgedCount(host.alerts),
+        awaitingRollback: (host.merges ?? []).filter((m) => m.state === 'awaiting-rollback'),
       }}
       actions={actions}
       handlers={{

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { Lane } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
+import { onAdoptRequest } from '../main-view/main-requests';
+import { useViewRequest } from '../ui/use-view-request';
 import './lane-panel.css';
 
 /**
@@ -18,6 +20,9 @@ export function AdoptableLaneRow({ lane }: { lane: Lane }) {
     setBusy(false);
     setError(r.ok ? null : r.error.message);
   };
+  useViewRequest(onAdoptRequest, lane.path, () => {
+    if (!isBusy) void adopt();
+  });
   return (
     <div className="adoptable-lane" data-testid="adoptable-lane" data-path={lane.path} role="group" aria-label={`Worktree ${lane.name}`}>
       <span className="lp-adoptable-name">{lane.name}</span>

@@ -1,3 +1,4 @@
+import type { NetworkChoice } from '../lanes/network-choice';
 import { viewRequests } from '../ui/view-requests';
 
 /**
@@ -15,4 +16,13 @@ export function onLaneActionRequest(lanePath: string, act: (request: LaneActionR
 
 export function requestLaneAction(lanePath: string, request: LaneActionRequest): void {
   actions.ask(lanePath, request);
+}
+
+/** "Network of X: …" from the palette: the lane panel's network select sets it, as a pick there does. */
+const network = viewRequests<NetworkChoice>({ waitMs: 2000 });
+
+export const onLaneNetworkRequest = network.on;
+
+export function requestLaneNetwork(lanePath: string, choice: NetworkChoice): void {
+  network.ask(lanePath, choice);
 }

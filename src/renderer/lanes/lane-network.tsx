@@ -1,17 +1,15 @@
 import { useId, useState } from 'react';
 import type { Lane, LaneNetwork } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
+import { choiceOf, networkOfChoice, type NetworkChoice } from './network-choice';
+import { onLaneNetworkRequest } from '../lane-panel/lane-action-requests';
+import { useViewRequest } from '../ui/use-view-request';
 
 /**
- * A lane's network as the operator picks it: the repository's default (grove.yaml's
- * `lanes.network`), open, loopback (this machine's loopback: Grove's host and local servers),
- * or none (nothing but Grove's host). The same choice in the
- * create-lane dialog and the lane panel.
+ * A lane's network on screen: the options (network-choice.ts has what they mean), shared by
+ * the create-lane dialog and the lane panel, and the lane panel's select.
  */
-export type NetworkChoice = 'default' | LaneNetwork;
-
-export const choiceOf = (network: LaneNetwork | null): NetworkChoice => network ?? 'default';
-export const networkOfChoice = (choice: NetworkChoice): LaneNetwork | null => (choice === 'default' ? null : choice);
+export type { NetworkChoice } from './network-choice';
 
 /** The options of a network `<select>`; `repoDefault` is what "Repository default" means now. */
 export function NetworkOptions({ repoDefault }: { repoDefault: LaneNetwork | null }) {
@@ -40,6 +38,8 @@ export function LaneNetworkSelect({ lane, repoDefault }: { lane: Lane; repoDefau
     setSaving(false);
     setError(r.ok ? null : r.error.message);
   };
+  // The palette's "Network of X: …" comes here, so its answer shows beside the select.
+  useViewRequest(onLaneNetworkRequest, lane.path, (choice) => void change(choice));
   return (
     <>
       <select

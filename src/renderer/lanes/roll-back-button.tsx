@@ -1,6 +1,8 @@
 import { useState, type ReactNode } from 'react';
 import type { MergeRecord } from '../../shared/lanes';
 import { useHostStore } from '../connection/use-host';
+import { onRollBackRequest } from '../main-view/main-requests';
+import { useViewRequest } from '../ui/use-view-request';
 import { ConfirmDialog } from '../ui/dialog';
 import { shortSha } from './lane-labels';
 
@@ -20,6 +22,8 @@ export function RollBackButton({ merge, children, ariaLabel }: { merge: MergeRec
     setBusy(false);
     setError(r.ok ? null : r.error.message);
   };
+  // The palette's "Roll MAIN back…" asks here, as this button does.
+  useViewRequest(onRollBackRequest, merge.id, () => setConfirming(true));
   return (
     <>
       <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={isBusy} aria-label={ariaLabel}>

@@ -22,3 +22,13 @@ const acknowledgeAll = viewRequests({ waitMs: 2000 });
 export const ALERTS_PANEL = 'alerts-panel';
 export const onAcknowledgeAllRequest = acknowledgeAll.on;
 export const requestAcknowledgeAll = (): void => void acknowledgeAll.ask(ALERTS_PANEL);
+
+/** "Adopt worktree X" from the palette: its row in the MAIN view adopts it, keyed by the worktree's path. */
+const adopt = viewRequests({ waitMs: 2000 });
+export const onAdoptRequest = adopt.on;
+export const requestAdopt = (path: string): void => void adopt.ask(path);
+
+/** "Roll MAIN back from X's merge…" from the palette: the merge's Roll back in the MAIN view asks first, keyed by the merge's id. */
+const rollBack = viewRequests({ waitMs: 2000 });
+export const onRollBackRequest = rollBack.on;
+export const requestRollBack = (mergeId: string): void => void rollBack.ask(mergeId);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AgentInfo } from '../../../../src/shared/agents';
-import type { Lane, MainState } from '../../../../src/shared/lanes';
+import type { Lane, MainState, MergeRecord } from '../../../../src/shared/lanes';
 import type { Repo } from '../../../../src/shared/repo';
 import { cockpitCommands, type CockpitActions } from '../../../../src/renderer/cockpit/cockpit-commands';
 import { buildRail } from '../../../../src/renderer/cockpit/rail-model';
@@ -16,12 +16,12 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'syncNow', 'markNotificationsRead', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'syncNow', 'markNotificationsRead', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
 /** Nothing read of MAIN, sync off, nothing unread or waiting. */
-const quiet = { mainStates: {}, syncOn: false, unreadNotifications: 0, unacknowledgedAlerts: 0 };
+const quiet = { mainStates: {}, syncOn: false, unreadNotifications: 0, unacknowledgedAlerts: 0, awaitingRollback: [] };
 
 describe('palette commands', () => {
   const model = buildRail({ repos: [repo], lanes: [lane('a'), lane('b')], agents: [agent('busy', '/s/a', null), agent('late', '/s/b', '2026-01-02'), agent('early', '/s/a', '2026-01-01')], health: {}, opsLoops: {} });
@@ -69,7 +69,8 @@ describe('palette commands', () => {
     const served = { ...lane('a'), served: { url: 'http://127.0.0.1:41000', pid: 2, startedAt: 't' } } as unknown as Lane;
     const servedModel = buildRail({ repos: [repo], lanes: [served], agents: [agent('busy', '/s/a', null)], health: {}, opsLoops: {} });
     const mainState = { repoId: 'flower', branch: 'main', head: 'abc', dirty: [], unexpectedCommits: [{ sha: 'def', subject: 'hotfix', author: 'x' }], preCommitGuard: false } as unknown as MainState;
-    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unreadNotifications: 2, unacknowledgedAlerts: 1 }, act);
+    const failed = { id: 'm1', repoId: 'flower', laneName: 'a', state: 'awaiting-rollback' } as unknown as MergeRecord;
+    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unreadNotifications: 2, unacknowledgedAlerts: 1, awaitingRollback: [failed] }, act);
     const byId = (id: string) => cmds.find((c) => c.id === id);
     expect(byId('lane.serve')).toBeUndefined();
     byId('lane.unserve')!.run();
@@ -86,6 +87,12 @@ describe('palette commands', () => {
     byId('ops.start:flower')!.run();
     expect(act.opsLoop).toHaveBeenCalledWith('flower', 'start');
     expect(byId('sync.now')).toBeDefined();
+    expect(byId('lane.network:default')).toMatchObject({ disabled: true, hint: 'It is so now' });
+    byId('lane.network:none')!.run();
+    expect(act.setLaneNetwork).toHaveBeenCalledWith(served, 'none');
+    expect(byId('rollback:m1')!.title).toBe('Roll MAIN of flower back from the merge of a…');
+    byId('rollback:m1')!.run();
+    expect(act.rollBack).toHaveBeenCalledWith(failed);
     expect(byId('alerts.acknowledge')!.disabled).toBe(false);
     expect(byId('notifications.read')!.disabled).toBe(false);
 
