@@ -323,9 +323,13 @@ export const methods = {
   },
   /** Forgets a stopped agent and deletes its scrollback. */
   'agents.remove': { params: AgentId, result: z.object({ removed: z.literal(true) }) },
-  /** Keystrokes or pasted text, in order. */
+  /**
+   * Keystrokes or pasted text, in order. `more`: a piece of a larger paste, held on this
+   * socket and written with the piece that comes without it, all at once or (the socket
+   * closed, the agent stopped) not at all. WebSocket only.
+   */
   'agents.input': {
-    params: z.object({ id: z.string().min(1).max(200), data: z.string().min(1).max(512 * 1024) }).strict(),
+    params: z.object({ id: z.string().min(1).max(200), data: z.string().min(1).max(512 * 1024), more: z.boolean().optional() }).strict(),
     result: z.object({ accepted: z.number().int() }),
   },
   'agents.resize': {

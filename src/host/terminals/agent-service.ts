@@ -68,6 +68,10 @@ const NOT_CONFINED: ConfinedLaunch = {
 };
 
 const ATTACHMENTS = 'agents.attachments';
+/** A socket's paste pieces not yet written (`agents.input` with `more`), by agent. */
+const HELD_INPUT = 'agents.heldInput';
+/** The most a socket may hold for one agent before the last piece: 16 Mi characters. */
+export const MAX_HELD_INPUT = 16 * 1024 * 1024;
 type PeerAttachments = Map<string, number>; // agentId → client id in that runtime
 
 export class AgentService {
@@ -448,11 +452,34 @@ export class AgentService {
         this.forget(r.value);
         return ok({ removed: true as const });
       },
-      'agents.input': ({ id, data }) => {
+      'agents.input': ({ id, data, more }, ctx) => {
+        // A paste in pieces is written whole or not at all: a half of one would leave the
+        // program inside a bracketed paste, waiting for its end.
+        const held = ctx.ws ? heldInput(ctx.ws.state) : null;
+        const before = held?.get(id);
+        if (more) {
+          if (!held) return err(apiError('needs_websocket', 'agents.input with more holds the pieces of a paste on the socket; send them over the WebSocket, or send the text in one call.'));
+          const pieces = before ?? { parts: [], length: 0 };
+          if (pieces.length + data.length > MAX_HELD_INPUT) {
+            held.delete(id);
+            return err(apiError('payload_too_large', `A paste of more than ${MAX_HELD_INPUT / (1024 * 1024)} Mi characters is not taken; nothing of it was written.`, { limit: MAX_HELD_INPUT }));
+          }
+          const r = running(id);
+          if (!r.ok) {
+            held.delete(id);
+            return r;
+          }
+          pieces.parts.push(data);
+          pieces.length += data.length;
+          held.set(id, pieces);
+          return ok({ accepted: 0 });
+        }
+        held?.delete(id);
         const r = running(id);
         if (!r.ok) return r;
-        r.value.write(data);
-        return ok({ accepted: Buffer.byteLength(data) });
+        const whole = before ? before.parts.join('') + data : data;
+        r.value.write(whole);
+        return ok({ accepted: Buffer.byteLength(whole) });
       },
       'agents.resize': ({ id, cols, rows }) => {
         const r = find(id);
@@ -710,4 +737,14 @@ export class AgentService {
 function recycledPrompt(brief: string | null, handoff: string | undefined): string[] {
   const parts = [brief, handoff].filter((p): p is string => !!p && p.trim() !== '');
   return parts.length > 0 ? [parts.join('\n\n')] : [];
+}
+
+/** The socket's held paste pieces (created on first use; they go with the socket). */
+function heldInput(state: Map<string, unknown>): Map<string, { parts: string[]; length: number }> {
+  let held = state.get(HELD_INPUT) as Map<string, { parts: string[]; length: number }> | undefined;
+  if (!held) {
+    held = new Map();
+    state.set(HELD_INPUT, held);
+  }
+  return held;
 }

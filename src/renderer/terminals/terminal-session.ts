@@ -352,8 +352,10 @@ export class TerminalSession {
     this.view?.skipped(skipped);
   }
 
+  /** A paste larger than a piece goes in pieces the host holds until the last, so it arrives whole or not at all. */
   private sendInput(data: string): void {
-    for (const piece of inputPieces(data)) void this.store.connection.call('agents.input', { id: this.agentId, data: piece });
+    const pieces = inputPieces(data);
+    pieces.forEach((piece, i) => void this.store.connection.call('agents.input', { id: this.agentId, data: piece, ...(i < pieces.length - 1 ? { more: true } : {}) }));
   }
 
   private refit(): void {
