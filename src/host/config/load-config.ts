@@ -121,8 +121,13 @@ function checkConfigText(text: string, file: string, nullRemoves: boolean): { ok
   }
   const place = (d: Described) => ({ file, ...at(offsetOf(doc, text, d.path, d.points, d.text)), key: dotted(d.path), message: d.message });
   const removals: ConfigPath[] = [];
+  // A key set to null is checked as a key left out: a mistyped one (`serve: { stie: ~ }`) is
+  // named with the key meant, as it would be with a value, instead of removing nothing.
+  const asWritten = nullRemoves ? withoutNulls(value, [], [], true) : value;
   if (nullRemoves) value = withoutNulls(value, [], removals);
-  const checked = checkConfig(value);
+  const written = checkConfig(asWritten);
+  if (!written.ok) return { ok: false, problems: written.issues.flatMap((issue) => describeIssue(issue, [], asWritten)).map(place) };
+  const checked = nullRemoves ? checkConfig(value) : written;
   if (!checked.ok) return { ok: false, problems: checked.issues.flatMap((issue) => describeIssue(issue, [], value)).map(place) };
   const templateProblems = templateIssues(checked.config).map(place);
   if (templateProblems.length > 0) return { ok: false, problems: templateProblems };
@@ -174,13 +179,18 @@ function mergeValues(base: unknown, over: unknown): unknown {
   return merged;
 }
 
-/** `value` without the keys of its mappings set to null, each one's path added to `removed`. */
-function withoutNulls(value: unknown, path: ConfigPath, removed: ConfigPath[]): unknown {
+/**
+ * `value` without the keys of its mappings set to null, each one's path added to `removed`;
+ * with `keepAsAbsent`, those keys stay, undefined, so a strict schema still names an unknown one.
+ */
+function withoutNulls(value: unknown, path: ConfigPath, removed: ConfigPath[], keepAsAbsent = false): unknown {
   if (!isPlainObject(value)) return value;
   const kept: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (v === null) removed.push([...path, key]);
-    else kept[key] = withoutNulls(v, [...path, key], removed);
+    if (v === null) {
+      removed.push([...path, key]);
+      if (keepAsAbsent) kept[key] = undefined;
+    } else kept[key] = withoutNulls(v, [...path, key], removed, keepAsAbsent);
   }
   return kept;
 }

@@ -13,7 +13,7 @@ const PAUSED_UNTIL = 'notifications.pausedUntil';
 const ESCALATE_AFTER = 'notifications.escalateAfterMinutes';
 
 export interface NotificationStore {
-  /** Stores one and, beyond NOTIFICATIONS_KEPT, drops the oldest read ones first, then unread quiet ones, critical ones last (never the one it stores). */
+  /** Stores one and, beyond NOTIFICATIONS_KEPT, drops the oldest read ones first, then unread quiet ones, then unread shown ones, critical ones (read or not) last; never the one it stores. */
   insert(n: Notification): void;
   /** Newest first. */
   list(limit: number): Notification[];
@@ -25,8 +25,9 @@ export interface NotificationStore {
   setEscalateAfterMinutes(minutes: number): void;
   /**
    * Marks these (or, with null, every unread one) read at `at`; returns the ids it marked,
-   * newest first. A named id no longer kept (pruned) is returned too: a client still
-   * holding it unread then sees it read, instead of a notice no one can mark read.
+   * newest first. A named id not kept here (pruned, or never here) is returned too: a
+   * client still holding it unread then sees it read, instead of a notice no one can mark
+   * read.
    */
   markRead(ids: readonly string[] | null, at: string): string[];
 }
@@ -35,9 +36,10 @@ export function createNotificationStore(db: Db, kept = NOTIFICATIONS_KEPT): Noti
   const insert = db.prepare('INSERT INTO notifications (id, at, payload) VALUES (?, ?, ?)');
   // Beyond `kept`, what goes first: those read (quiet before shown), then the unread quiet
   // ones (held back by the rate limit or a pause), then the unread shown ones, critical ones
-  // last, each oldest first (rowid is the insertion order; `at` can tie within a
-  // millisecond). A flood of held-back notices never pushes out a crash notice or MAIN
-  // breaking, and an unread notice outlives every read one. Never the one just stored:
+  // last whether read or not, each oldest first (rowid is the insertion order; `at` can tie
+  // within a millisecond). A flood of held-back notices never pushes out a crash notice or
+  // MAIN breaking (which also records that an incident was told: toldIncidents), and an
+  // unread notice outlives every read one that is not critical. Never the one just stored:
   // every client was told of it, and a quiet one made when the rest are all shown would
   // otherwise go at once.
   const prune = db.prepare(`

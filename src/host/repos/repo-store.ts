@@ -59,7 +59,7 @@ export function createRepoStore(db: Db, assess?: AssessTrust): RepoStore {
   const byPath = db.prepare('SELECT * FROM repos WHERE main_path = ?');
   const byId = db.prepare('SELECT * FROM repos WHERE id = ?');
   const insert = db.prepare('INSERT INTO repos (id, name, main_path, added_at, override_name) VALUES (?, ?, ?, ?, ?)');
-  const overrideNames = db.prepare('SELECT override_name FROM repos');
+  const overrideNames = db.prepare('SELECT coalesce(override_name, name) AS taken FROM repos');
   const remove = db.prepare('DELETE FROM repos WHERE id = ?');
   const trust = db.prepare('UPDATE repos SET trusted_digest = ?, trusted_commands = ?, trusted_at = ?, trust_migrated = 0, trust_alerted = NULL WHERE id = ?');
   const alerted = db.prepare('UPDATE repos SET trust_alerted = ? WHERE id = ?');
@@ -75,7 +75,7 @@ export function createRepoStore(db: Db, assess?: AssessTrust): RepoStore {
       return row && toRepo(row);
     },
     insert: (r) => {
-      const taken = new Set((overrideNames.all() as { override_name: string | null }[]).flatMap((x) => (x.override_name === null ? [] : [x.override_name])));
+      const taken = new Set((overrideNames.all() as { taken: string }[]).map((x) => x.taken.toLowerCase()));
       insert.run(r.id, r.name, r.mainPath, r.addedAt, freeOverrideName(r.name, taken));
     },
     remove: (id) => remove.run(id).changes > 0,

@@ -28,7 +28,8 @@ function View({ view }: { view: CockpitView | null }) {
       const repo = host.repos?.find((r) => r.id === view.repoId);
       return repo ? (
         <div className="view">
-          <MainView repo={repo} />
+          {/* Keyed: what one repository's view holds (a palette request, an answer shown) stays with it. */}
+          <MainView key={repo.id} repo={repo} />
         </div>
       ) : null;
     }

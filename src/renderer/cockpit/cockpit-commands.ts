@@ -66,7 +66,7 @@ export interface CommandContext {
   /** The agent whose tab is in front there. */
   currentAgent: AgentInfo | null;
   notificationsPaused: boolean;
-  /** MAIN's state for the repositories whose MAIN view has read it (guard, commits from outside Grove). */
+  /** MAIN's state by repository (the guard, commits from outside Grove), read when the UI connects and on each change. */
   mainStates: Readonly<Record<string, MainState>>;
   /** Whether sync is set up (the top bar shows its chip). */
   syncOn: boolean;

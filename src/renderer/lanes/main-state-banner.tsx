@@ -1,5 +1,5 @@
 import { AlertTriangle, CheckCircle2, GitBranch } from 'lucide-react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CallError } from '../../shared/client/host-connection';
 import type { MainHealth } from '../../shared/health';
 import type { MainState } from '../../shared/lanes';
@@ -8,7 +8,7 @@ import type { Result } from '../../shared/result';
 import { useHostStore } from '../connection/use-host';
 import { count } from '../../shared/plural';
 import { useViewRequest } from '../ui/use-view-request';
-import { onMainStateRequest } from '../main-view/main-requests';
+import { onMainStateRequest, type MainStateRequest } from '../main-view/main-requests';
 import { shortSha } from './lane-labels';
 import './main-state-banner.css';
 
@@ -33,13 +33,25 @@ export function MainStateBanner({ repo, state }: { repo: Repo; state: MainState 
     setError(r.ok ? null : r.error.message);
   };
   // The palette's MAIN commands come here, so they answer where these controls do.
-  useViewRequest(onMainStateRequest, repo.id, (request) => {
-    if (!state || isBusy) return;
+  // One asked while MAIN's state is still being read is done once it is.
+  const asked = useRef<MainStateRequest | null>(null);
+  const act = (request: MainStateRequest, now: MainState): void => {
+    if (isBusy) return setError('Wait: the last change to MAIN is still being made.');
     if (request === 'accept') {
-      if (state.unexpectedCommits.length === 0) return setError('Every commit in MAIN came through Grove: there is nothing to accept.');
+      if (now.unexpectedCommits.length === 0) return setError('Every commit in MAIN came through Grove: there is nothing to accept.');
       return void run(() => store.request('repos.acceptMain', { repoId: repo.id }));
     }
     void run(() => store.request('repos.guard', { repoId: repo.id, preCommit: request === 'guard-on' }));
+  };
+  useViewRequest(onMainStateRequest, repo.id, (request) => {
+    if (state) act(request, state);
+    else asked.current = request;
+  });
+  useEffect(() => {
+    if (!state || asked.current === null) return;
+    const request = asked.current;
+    asked.current = null;
+    act(request, state);
   });
   if (!state) {
     return (

@@ -163,7 +163,7 @@ function AlertsPanel({ alerts, nameOf }: { alerts: readonly Alert[]; nameOf: (re
   };
 
   useViewRequest(onAcknowledgeAllRequest, ALERTS_PANEL, () => {
-    if (busy) return;
+    if (busy) return setError('Wait: the alerts are being acknowledged.');
     if (waiting === 0) return setError('No alert is waiting to be acknowledged.');
     void acknowledge({ all: true });
   });

@@ -251,6 +251,16 @@ describe('loadRepoConfig: the user override', () => {
     expect(flower({ repository, user: ['ops: ~', 'merge:', '  gate: ~'] }).load()).toMatchObject({ problems: [], config: { merge: { check: 'php artisan test', strategy: 'ff' } } });
   });
 
+  it('names a mistyped key set to null, with the key meant, instead of removing nothing', () => {
+    const site = ['serve:', '  site:', '    link: herd link {{lane}}', '    unlink: herd unlink {{lane}}', '    url: http://{{lane}}.test'];
+    const { load, userFile } = flower({ repository: site, user: ['serve:', '  stie: ~'] });
+    const r = load();
+    expect(r.problems).toMatchObject([{ file: userFile, line: 2, key: 'serve.stie' }]);
+    expect(r.problems[0]!.message).toContain('serve.site');
+    const top = flower({ repository: site, user: ['sevre: ~'] });
+    expect(top.load().problems).toMatchObject([{ file: top.userFile, line: 1, key: 'sevre' }]);
+  });
+
   it('null stays a problem in grove.yaml itself, and in a list of the override', () => {
     const own = flower({ repository: ['merge:', '  check: ~'] }).load();
     expect(own.problems).toMatchObject([{ key: 'merge.check', line: 2 }]);

@@ -199,20 +199,29 @@ describe('migrations', () => {
     add.run('first', 'api', '/work/api', '2026-01-01T00:00:00Z');
     add.run('web', 'web', '/work/web', '2026-02-01T00:00:00Z');
     add.run('third', 'api', '/x/api', '2026-04-01T00:00:00Z');
+    // One literally named api-2, added after both: it kept reading api-2.yaml, and still does.
+    add.run('literal', 'api-2', '/y/api-2', '2026-04-15T00:00:00Z');
     old.close();
     const { db } = openDatabase(path);
     expect(db.prepare('SELECT id, override_name FROM repos ORDER BY added_at').all()).toEqual([
       { id: 'first', override_name: 'api' },
       { id: 'web', override_name: 'web' },
-      { id: 'later', override_name: 'api-2' },
-      { id: 'third', override_name: 'api-3' },
+      { id: 'later', override_name: 'api-3' },
+      { id: 'third', override_name: 'api-4' },
+      { id: 'literal', override_name: 'api-2' },
     ]);
     // Removing the first does not move the others' files; a new one takes the free name.
     const repos = createRepoStore(db);
     repos.remove('first');
-    expect(repos.get('later')!.overrideName).toBe('api-2');
+    expect(repos.get('later')!.overrideName).toBe('api-3');
     repos.insert({ id: 'again', name: 'api', mainPath: '/work/api', addedAt: '2026-05-01T00:00:00Z' });
     expect(repos.get('again')!.overrideName).toBe('api');
+    // Case does not make another file (macOS, Windows); a row with no name recorded holds its own name.
+    repos.insert({ id: 'upper', name: 'WEB', mainPath: '/z/WEB', addedAt: '2026-05-02T00:00:00Z' });
+    expect(repos.get('upper')!.overrideName).toBe('WEB-2');
+    db.prepare("INSERT INTO repos (id, name, main_path, added_at) VALUES ('bare', 'docs', '/d/docs', '2026-05-03T00:00:00Z')").run();
+    repos.insert({ id: 'docs2', name: 'docs', mainPath: '/e/docs', addedAt: '2026-05-04T00:00:00Z' });
+    expect([repos.get('bare')!.overrideName, repos.get('docs2')!.overrideName]).toEqual(['docs', 'docs-2']);
     db.close();
   });
 
