@@ -195,7 +195,11 @@ export async function main(argv: string[]): Promise<number> {
       const hostModule = (await import(new URL('../host/main.js', import.meta.url).href)) as {
         runHost(argv: string[]): Promise<number>;
       };
-      return hostModule.runHost([...args, ...(home ? ['--home', home] : []), '--print-login-url']);
+      const code = await hostModule.runHost([...args, ...(home ? ['--home', home] : []), '--print-login-url']);
+      // Stopped: the process ends here, as a host started by the launcher does. Left to end
+      // by itself it waited for whatever a grove.yaml command the stop did not end still
+      // held open (up to its timeout), and Ctrl-C again did nothing.
+      return process.exit(code);
     }
     case 'status':
       return args.length ? usageError(ctx, USAGE, ['status'], `status takes no arguments but --json, not ${args.join(' ')}.`) : statusCommand(ctx);

@@ -60,7 +60,7 @@ export function syncStatusLines(s: SyncStatus, dataDir: string, now = Date.now()
   const rows: [string, string][] = [
     ['url', s.url ?? '–'],
     ['tls', s.tls ?? '–'],
-    ['password', passwordSource(s.passwordFrom, dataDir)],
+    ['password', s.passwordProblem ?? passwordSource(s.passwordFrom, dataDir)],
     ['last push', when(s.lastPushAt, now)],
     ['last pull', when(s.lastPullAt, now)],
     ['waiting', s.waiting === 1 ? '1 entry not yet in the shared store' : `${s.waiting.toLocaleString('en')} entries not yet in the shared store`],

@@ -33,7 +33,9 @@ export async function listDirectories(prefix: string, home: string = homedir()):
   try {
     const dirents = await readdir(directory, { withFileTypes: true });
     const showHidden = segment.startsWith('.');
-    const candidates = dirents.filter((d) => d.name.startsWith(segment) && (showHidden || !d.name.startsWith('.')) && (d.isDirectory() || d.isSymbolicLink()));
+    // A name that is not UTF-8 reads with U+FFFD in place of its bytes: offered, it would
+    // complete to a path that does not exist (and nothing can send its real bytes back).
+    const candidates = dirents.filter((d) => d.name.startsWith(segment) && (showHidden || !d.name.startsWith('.')) && !d.name.includes('\uFFFD') && (d.isDirectory() || d.isSymbolicLink()));
     const isDir = await Promise.all(candidates.map((d) => (d.isDirectory() ? true : isDirectoryBehindLink(join(directory, d.name)))));
     names = candidates.filter((_, i) => isDir[i]).map((d) => d.name).sort(byName);
   } catch (e) {
@@ -84,6 +86,11 @@ function listingError(e: unknown, directory: string): ApiError {
     case 'EACCES':
     case 'EPERM':
       return apiError('dir_unreadable', `The host's user may not list ${directory} (permission denied): pick a directory it can read, or change the directory's permissions.`, { path: directory });
+    // Typed paths reach these too: a name longer than the file system takes, a link that points back at itself.
+    case 'ENAMETOOLONG':
+      return apiError('dir_missing', `${directory} is not a directory here: a name in it is longer than the file system allows. Check the path.`, { path: directory });
+    case 'ELOOP':
+      return apiError('dir_missing', `${directory} cannot be followed: a symbolic link in it points back at itself (a loop). Fix or remove the link.`, { path: directory });
     default:
       throw e; // anything else is a bug or a broken disk: the dispatcher answers `internal` and logs it
   }

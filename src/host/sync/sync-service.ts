@@ -136,6 +136,7 @@ export class SyncService {
       url: config?.url ?? null,
       tls: config?.tls ?? null,
       passwordFrom: source.kind === 'found' ? source.from : 'none',
+      passwordProblem: source.kind === 'unsafe' ? source.message : null,
       lastPushAt: this.st.lastPushAt,
       lastPullAt: this.st.lastPullAt,
       waiting: config ? this.deps.outbox.waiting() : 0,

@@ -67,7 +67,12 @@ export function AddRepositoryForm({
     if (path === '') return;
     setOpen(false);
     setBusy(true);
-    const r = await register(await expandHome(path));
+    const expanded = await expandHome(path);
+    if (!expanded.ok) {
+      setBusy(false);
+      return setError(expanded.message);
+    }
+    const r = await register(expanded.path);
     setBusy(false);
     if (r.ok) {
       setText('');
@@ -76,11 +81,15 @@ export function AddRepositoryForm({
     } else setError(r.message);
   };
 
-  /** "~/…" is the host user's home: the host says where that is (repos.add takes absolute paths only). */
-  const expandHome = async (path: string): Promise<string> => {
-    if (path !== '~' && !path.startsWith('~/')) return path;
+  /**
+   * "~/…" is the host user's home: the host says where that is (repos.add takes absolute
+   * paths only). When it cannot (a folder mistyped), what it says is the error to show:
+   * it names the folder that is not there.
+   */
+  const expandHome = async (path: string): Promise<{ ok: true; path: string } | { ok: false; message: string }> => {
+    if (path !== '~' && !path.startsWith('~/')) return { ok: true, path };
     const r = await store.request('fs.directories', { prefix: path + '/' });
-    return r.ok ? pathToAdd(r.value.directory) : path;
+    return r.ok ? { ok: true, path: pathToAdd(r.value.directory) } : { ok: false, message: r.error.message };
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {

@@ -48,6 +48,9 @@ export function isFirstRun(repos: readonly Repo[] | null, agentCount: number | n
   if (repos === null || agentCount === null) return false;
   if (step.kind === 'adding') return true;
   if (step.kind === 'add') return repos.length === 0 && agentCount === 0;
+  // Until its commands were trusted once, here or elsewhere (the CLI, another tab). Not
+  // `trusted`, which a later change of grove.yaml turns false: the first run, left in its
+  // Trust step when the trust came from elsewhere, would then take over the cockpit.
   const repo = repos.find((r) => r.id === step.repo.id);
-  return repo === undefined || !repo.trusted;
+  return repo === undefined || repo.trustedDigest === null;
 }

@@ -56,7 +56,10 @@ export function parseShortcutSettings(text: string | null): LoadedShortcutSettin
     }
     const normal = bindings.map((b) => normaliseBinding(b));
     normal.forEach((b, i) => b === null && dropped.push(`"${bindings[i]}" for ${id}`));
-    overrides[id] = normal.filter((b): b is string => b !== null);
+    const kept = normal.filter((b): b is string => b !== null);
+    // An empty list means "no key" (the operator took it away); one left empty only because
+    // nothing saved could be read keeps the default instead.
+    if (kept.length > 0 || bindings.length === 0) overrides[id] = kept;
   }
   const passThrough: string[] = [];
   for (const b of parsed.passThrough) {

@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { currentKeyboardPlatform, type KeyboardPlatform } from './platform';
 import { resolveShortcuts, type CommandId, type ResolvedShortcuts, type ShortcutSettings } from './shortcut-registry';
+import { followOtherWindows } from '../ui/other-windows';
 import { parseShortcutSettings, serialiseShortcutSettings, SHORTCUTS_STORAGE_KEY } from './shortcut-settings-storage';
 
 /**
@@ -16,6 +17,8 @@ export interface ShortcutStore {
   update(change: (settings: ShortcutSettings) => ShortcutSettings): void;
   rebind(command: CommandId, bindings: string[]): void;
   resetCommand(command: CommandId): void;
+  /** Takes what another window saved (its `storage` event), so a later change here does not write over it. */
+  reload(text: string | null): void;
   subscribe(listener: () => void): () => void;
 }
 
@@ -54,6 +57,11 @@ export function createShortcutStore(storage: Storage | undefined, platform: Keyb
         delete overrides[command];
         return { ...s, overrides };
       }),
+    reload(text) {
+      settings = parseShortcutSettings(text).settings;
+      resolved = resolveShortcuts(platform, settings);
+      for (const l of listeners) l();
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -66,7 +74,11 @@ let windowStore: ShortcutStore | null = null;
 
 /** This window's store, made on first use from localStorage and the OS. */
 export function shortcutStore(): ShortcutStore {
-  windowStore ??= createShortcutStore((globalThis as { localStorage?: Storage }).localStorage, currentKeyboardPlatform());
+  if (!windowStore) {
+    const store = createShortcutStore((globalThis as { localStorage?: Storage }).localStorage, currentKeyboardPlatform());
+    followOtherWindows(SHORTCUTS_STORAGE_KEY, (text) => store.reload(text));
+    windowStore = store;
+  }
   return windowStore;
 }
 

@@ -116,12 +116,18 @@ function EscalationField({ minutes, actions }: { minutes: number; actions: Notif
           value={value}
           onChange={(e) => setDraft(e.target.value)}
           aria-invalid={!isValid}
+          aria-describedby={isValid ? undefined : `${id}-error`}
           data-testid="escalation-minutes"
         />
         <button type="submit" disabled={!isValid || draft === null || parsed === minutes || actions.isBusy}>
           Save
         </button>
       </div>
+      {!isValid && (
+        <p className="notification-escalation-error" id={`${id}-error`} role="alert" data-testid="escalation-error">
+          Minutes from 0 to {MAX_ESCALATE_AFTER_MINUTES} (0 turns it off); {minutes === 0 ? 'it stays off' : `it stays at ${count(minutes, 'minute')}`} until then.
+        </p>
+      )}
       <p className="muted" data-testid="escalation-summary">
         {minutes === 0 ? 'Off: an agent waiting is told once.' : `On: once per wait, after ${count(minutes, 'minute')}.`}
       </p>

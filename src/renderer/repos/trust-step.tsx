@@ -14,7 +14,10 @@ import './trust-step.css';
 export function TrustStep({ repo, onSkip, onTrusted }: { repo: Repo; onSkip?: () => void; onTrusted?: (repo: Repo) => void }) {
   const store = useHostStore();
   const [shown, setShown] = useState<RepoCommands | null>(null);
+  /** Why the commands could not be read (a re-read that works clears it). */
   const [error, setError] = useState<string | null>(null);
+  /** Why the last Trust was refused: kept through the re-read it causes, until the next click. */
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reads, setReads] = useState(0);
 
@@ -32,13 +35,15 @@ export function TrustStep({ repo, onSkip, onTrusted }: { repo: Repo; onSkip?: ()
 
   const trust = async (digest: string): Promise<void> => {
     setBusy(true);
+    setRefusal(null);
     const r = await store.request('repos.trust', { repoId: repo.id, digest });
     setBusy(false);
     if (r.ok) {
       store.setRepo(r.value.repo);
       onTrusted?.(r.value.repo);
     } else {
-      setError(r.error.message);
+      // The commands changed while shown (or another refusal): say why, and show them again.
+      setRefusal(r.error.message);
       setReads((n) => n + 1);
     }
   };
@@ -99,9 +104,9 @@ export function TrustStep({ repo, onSkip, onTrusted }: { repo: Repo; onSkip?: ()
           </button>
         </div>
       )}
-      {error && (
+      {(refusal ?? error) && (
         <p className="trust-error" role="alert" data-testid="trust-error">
-          {error}
+          {refusal ?? error}
         </p>
       )}
     </section>

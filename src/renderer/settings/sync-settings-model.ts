@@ -56,7 +56,11 @@ export function shellQuote(text: string): string {
 export interface PasswordAdvice {
   /** Where it comes from, in words. */
   from: string;
-  /** When none is found: the command that writes the file (the password typed by the operator in place of PASSWORD). */
+  /**
+   * When none is found: the command that writes the file. It reads the password from the
+   * terminal without echoing it, so it lands in no shell history, and creates the file
+   * readable by its owner only.
+   */
   command: string | null;
 }
 
@@ -68,7 +72,7 @@ export function passwordAdvice(from: SyncStatus['passwordFrom'], dataDir: string
   const quoted = shellQuote(file);
   return {
     from: 'None found',
-    command: `printf '%s\\n' 'PASSWORD' > ${quoted} && chmod 600 ${quoted}`,
+    command: `(umask 077; IFS= read -rs p && printf '%s\\n' "$p" > ${quoted} && chmod 600 ${quoted})`,
   };
 }
 

@@ -60,8 +60,13 @@ function SyncSetup({ status, dataDir }: { status: SyncStatus; dataDir: string | 
       {isOn && <SyncFacts status={status} password={advice.from} />}
       {advice.command && (
         <div className="sync-password-help" data-testid="sync-password-help">
+          {status.passwordProblem && (
+            <p className="sync-password-problem" role="alert" data-testid="sync-password-problem">
+              {status.passwordProblem}
+            </p>
+          )}
           <p>
-            {isOn ? 'No password found: ' : 'The password: '}type it in the form below, set <code>GROVE_SYNC_PASSWORD</code> for the host, or write the file yourself (your password in place of PASSWORD):
+            {isOn ? 'No password found: ' : 'The password: '}type it in the form below, set <code>GROVE_SYNC_PASSWORD</code> for the host, or write the file yourself (the command asks for the password without showing it):
           </p>
           <pre>
             <code>{advice.command}</code>
@@ -262,7 +267,7 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
           setPasswordError(null);
         }}
         autoComplete="new-password"
-        placeholder={status.passwordFrom === 'file' ? 'leave empty to keep the saved one' : undefined}
+        placeholder={isPasswordFromEnv ? 'set by GROVE_SYNC_PASSWORD' : status.passwordFrom === 'file' ? 'leave empty to keep the saved one' : undefined}
         disabled={isBusy || isPasswordFromEnv}
         data-testid="sync-password"
       />

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DEFAULT_TERMINAL_SETTINGS, TERMINAL_FONT_SIZE, terminalSettingsStore, useTerminalSettings } from '../terminals/terminal-settings-store';
+import { DEFAULT_TERMINAL_SETTINGS, MAX_FONT_FAMILY, TERMINAL_FONT_SIZE, terminalSettingsStore, useTerminalSettings } from '../terminals/terminal-settings-store';
 import './preferences.css';
 
 /** Terminal font family and size; open terminals take a change at once. */
@@ -7,6 +7,9 @@ export function TerminalSettings() {
   const settings = useTerminalSettings();
   const store = terminalSettingsStore();
   const [family, setFamily] = useState(settings.fontFamily);
+  // What is typed in the size field; a size out of range is said, not silently ignored.
+  const [sizeText, setSizeText] = useState<string | null>(null);
+  const sizeInvalid = sizeText !== null;
   const commitFamily = (): void => {
     const value = family.trim();
     if (value === '') setFamily(settings.fontFamily);
@@ -19,6 +22,7 @@ export function TerminalSettings() {
         Font family
         <input
           value={family}
+          maxLength={MAX_FONT_FAMILY}
           onChange={(e) => setFamily(e.target.value)}
           onBlur={commitFamily}
           onKeyDown={(e) => {
@@ -32,13 +36,24 @@ export function TerminalSettings() {
           type="number"
           min={TERMINAL_FONT_SIZE.min}
           max={TERMINAL_FONT_SIZE.max}
-          value={settings.fontSize}
+          value={sizeText ?? settings.fontSize}
+          aria-invalid={sizeInvalid || undefined}
+          aria-describedby={sizeInvalid ? 'terminal-font-size-error' : undefined}
           onChange={(e) => {
             const size = Number(e.target.value);
-            if (Number.isInteger(size) && size >= TERMINAL_FONT_SIZE.min && size <= TERMINAL_FONT_SIZE.max) store.update({ fontSize: size });
+            if (Number.isInteger(size) && size >= TERMINAL_FONT_SIZE.min && size <= TERMINAL_FONT_SIZE.max) {
+              setSizeText(null);
+              store.update({ fontSize: size });
+            } else setSizeText(e.target.value);
           }}
+          onBlur={() => setSizeText(null)}
         />
       </label>
+      {sizeInvalid && (
+        <p className="pref-error" id="terminal-font-size-error" role="alert">
+          A whole number from {TERMINAL_FONT_SIZE.min} to {TERMINAL_FONT_SIZE.max}; the terminals keep {settings.fontSize} until then.
+        </p>
+      )}
       <button
         type="button"
         onClick={() => {

@@ -80,7 +80,7 @@ function SyncChip({ status, shown }: { status: SyncStatus; shown: Indicator }) {
           <h2>Sync</h2>
           <p className={`sync-summary tone-${shown.tone}`}>{shown.summary}</p>
           <SyncFacts status={status} />
-          {status.passwordFrom === 'none' && <p className="sync-hint">No password found: give it in the sync settings, or set GROVE_SYNC_PASSWORD for the host.</p>}
+          {status.passwordFrom === 'none' && <p className="sync-hint">{status.passwordProblem ?? 'No password found: give it in the sync settings, or set GROVE_SYNC_PASSWORD for the host.'}</p>}
           {error && (
             <p className="sync-error" role="alert">
               {error}

@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { z } from 'zod';
+import { followOtherWindows } from '../ui/other-windows';
 
 /**
  * Terminal font settings of this window, in localStorage under a versioned key. Open
@@ -19,18 +20,22 @@ export const DEFAULT_TERMINAL_SETTINGS: TerminalSettings = {
   fontSize: 13,
 };
 
-const stored = z.object({
-  version: z.literal(1),
-  fontFamily: z.string().trim().min(1).max(300).optional(),
-  fontSize: z.number().int().min(TERMINAL_FONT_SIZE.min).max(TERMINAL_FONT_SIZE.max).optional(),
-});
+/** The longest font family kept (the field takes no more). */
+export const MAX_FONT_FAMILY = 300;
+
+const stored = z.object({ version: z.literal(1), fontFamily: z.unknown().optional(), fontSize: z.unknown().optional() });
+const family = z.string().trim().min(1).max(MAX_FONT_FAMILY);
+const size = z.number().int().min(TERMINAL_FONT_SIZE.min).max(TERMINAL_FONT_SIZE.max);
 
 export function parseTerminalSettings(text: string | null): TerminalSettings {
   if (text === null) return DEFAULT_TERMINAL_SETTINGS;
   try {
     const parsed = stored.safeParse(JSON.parse(text));
     if (!parsed.success) return DEFAULT_TERMINAL_SETTINGS;
-    return { fontFamily: parsed.data.fontFamily ?? DEFAULT_TERMINAL_SETTINGS.fontFamily, fontSize: parsed.data.fontSize ?? DEFAULT_TERMINAL_SETTINGS.fontSize };
+    // Each field on its own: one bad value (a font family saved too long) keeps the other.
+    const f = family.safeParse(parsed.data.fontFamily);
+    const s = size.safeParse(parsed.data.fontSize);
+    return { fontFamily: f.success ? f.data : DEFAULT_TERMINAL_SETTINGS.fontFamily, fontSize: s.success ? s.data : DEFAULT_TERMINAL_SETTINGS.fontSize };
   } catch {
     return DEFAULT_TERMINAL_SETTINGS;
   }
@@ -39,6 +44,8 @@ export function parseTerminalSettings(text: string | null): TerminalSettings {
 export interface TerminalSettingsStore {
   current(): TerminalSettings;
   update(change: Partial<TerminalSettings>): void;
+  /** Takes what another window saved (its `storage` event), so a later change here does not write over it. */
+  reload(text: string | null): void;
   subscribe(listener: () => void): () => void;
 }
 
@@ -65,6 +72,10 @@ export function createTerminalSettingsStore(storage: Storage | undefined): Termi
       }
       for (const l of listeners) l();
     },
+    reload(text) {
+      settings = parseTerminalSettings(text);
+      for (const l of listeners) l();
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -75,7 +86,11 @@ export function createTerminalSettingsStore(storage: Storage | undefined): Termi
 let windowStore: TerminalSettingsStore | null = null;
 
 export function terminalSettingsStore(): TerminalSettingsStore {
-  windowStore ??= createTerminalSettingsStore((globalThis as { localStorage?: Storage }).localStorage);
+  if (!windowStore) {
+    const store = createTerminalSettingsStore((globalThis as { localStorage?: Storage }).localStorage);
+    followOtherWindows(TERMINAL_SETTINGS_KEY, (text) => store.reload(text));
+    windowStore = store;
+  }
   return windowStore;
 }
 

@@ -107,6 +107,23 @@ describe('listDirectories', () => {
     expect(r.ok ? '' : r.error.message).toContain('is a file, not a directory');
   });
 
+  it('says when a name is too long or a link loops, instead of failing inside the host', async () => {
+    const home = sites();
+    const long = await listDirectories(join(home, 'x'.repeat(300)) + '/');
+    expect(long.ok ? null : long.error).toMatchObject({ code: 'dir_missing', message: expect.stringContaining('longer than the file system allows') });
+    symlinkSync(join(home, 'loop'), join(home, 'loop'));
+    const loop = await listDirectories(join(home, 'loop') + '/');
+    expect(loop.ok ? null : loop.error).toMatchObject({ code: 'dir_missing', message: expect.stringContaining('points back at itself') });
+  });
+
+  it('leaves out a directory whose name is not UTF-8: it could not be completed to a real path', async () => {
+    const home = sites();
+    mkdirSync(Buffer.concat([Buffer.from(join(home, 'Sites') + '/'), Buffer.from([0x66, 0xff, 0x6f])]) as unknown as string);
+    const r = await listDirectories(join(home, 'Sites') + '/');
+    expect(r.ok && r.value.entries.some((e) => e.name.includes('\uFFFD'))).toBe(false);
+    expect(r.ok && r.value.entries.length).toBeGreaterThan(0);
+  });
+
   it.skipIf(process.getuid?.() === 0)('says when the host may not read the directory', async () => {
     const home = sites();
     const locked = join(home, 'locked');

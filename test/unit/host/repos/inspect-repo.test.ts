@@ -32,6 +32,12 @@ describe('inspectRepo: is this a MAIN checkout?', () => {
     }
   });
 
+  it('refuses a directory inside .git saying to pick the checkout, not "failed inside the host"', async () => {
+    const repo = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+    const r = await inspectRepo(join(repo, '.git', 'refs'));
+    expect(r.ok ? null : r.error).toMatchObject({ code: 'repo_not_git', message: expect.stringContaining("inside a repository's .git directory") });
+  });
+
   it('refuses a bare repository', async () => {
     const r = await inspectRepo(makeBareRepo(join(makeTempDir(), 'bare.git')));
     expect(!r.ok && r.error.code).toBe('repo_is_bare');

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,6 +33,17 @@ describe('the sync password source', () => {
     expect(got.kind).toBe('unsafe');
     expect(got.kind !== 'found' && got.message).toContain(`chmod 600 ${file}`);
     expect(JSON.stringify(got)).not.toContain('leaky-password');
+  });
+
+  it('a directory in the file\'s place, or a file the host may not read, is said as such, not thrown', () => {
+    const d = dataDir();
+    mkdirSync(join(d, 'sync-password'));
+    const dir = readSyncPassword({}, d);
+    expect(dir).toMatchObject({ kind: 'unsafe', message: expect.stringContaining('is not a file') });
+    // A link that points at itself (ELOOP): the stat fails with something other than "absent".
+    const other = dataDir();
+    symlinkSync(join(other, 'sync-password'), join(other, 'sync-password'));
+    expect(readSyncPassword({}, other)).toMatchObject({ kind: 'unsafe', message: expect.stringContaining('cannot be read (ELOOP)') });
   });
 
   it('says where to put a password when there is none', () => {

@@ -31,9 +31,30 @@ describe('stored shortcut settings', () => {
     expect(loaded.message).toContain('"Hyper+" for rail.toggle');
     expect(loaded.message).toContain('pass-through "Foo+X"');
   });
+
+  it('a command whose every saved key is unreadable keeps its default; one saved with no key keeps none', () => {
+    const loaded = parseShortcutSettings(JSON.stringify({ version: 1, overrides: { 'rail.toggle': ['Hyper+'], 'panel.toggle': [] }, passThrough: [] }));
+    expect(loaded.settings.overrides).toEqual({ 'panel.toggle': [] });
+    expect(loaded.message).toContain('"Hyper+" for rail.toggle');
+  });
 });
 
 describe('the shortcut store', () => {
+  it('takes what another window saved, so its own next change keeps the other\'s rebinding', () => {
+    const storage = memoryStorage();
+    const tabA = createShortcutStore(storage, 'other');
+    const tabB = createShortcutStore(storage, 'other');
+    tabA.rebind('rail.toggle', ['Ctrl+Alt+R']);
+    // The browser's storage event, in tab B.
+    let told = 0;
+    tabB.subscribe(() => told++);
+    tabB.reload(storage.data.get(SHORTCUTS_STORAGE_KEY) ?? null);
+    expect(told).toBe(1);
+    expect(tabB.current().bindings['rail.toggle']).toEqual(['Ctrl+Alt+R']);
+    tabB.update((settings) => ({ ...settings, sendEveryKey: true }));
+    expect(JSON.parse(storage.data.get(SHORTCUTS_STORAGE_KEY)!)).toMatchObject({ overrides: { 'rail.toggle': ['Ctrl+Alt+R'] }, sendEveryKey: true });
+  });
+
   it('persists a rebinding under the versioned key and a new store reads it back merged with the defaults', () => {
     const storage = memoryStorage();
     const store = createShortcutStore(storage, 'other');

@@ -73,11 +73,11 @@ describe('passwordAdvice', () => {
   });
 
   it('gives the exact command for the data dir when there is none, quoting a path that needs it', () => {
-    expect(passwordAdvice('none', '/home/ann/.grove').command).toBe("printf '%s\\n' 'PASSWORD' > /home/ann/.grove/sync-password && chmod 600 /home/ann/.grove/sync-password");
+    expect(passwordAdvice('none', '/home/ann/.grove').command).toBe(`(umask 077; IFS= read -rs p && printf '%s\\n' "$p" > /home/ann/.grove/sync-password && chmod 600 /home/ann/.grove/sync-password)`);
     expect(passwordAdvice('none', "/Users/ann/Grove data/it's").command).toBe(
-      "printf '%s\\n' 'PASSWORD' > '/Users/ann/Grove data/it'\\''s/sync-password' && chmod 600 '/Users/ann/Grove data/it'\\''s/sync-password'",
+      `(umask 077; IFS= read -rs p && printf '%s\\n' "$p" > '/Users/ann/Grove data/it'\\''s/sync-password' && chmod 600 '/Users/ann/Grove data/it'\\''s/sync-password')`,
     );
-    expect(passwordAdvice('none', null)).toEqual({ from: 'None found', command: "printf '%s\\n' 'PASSWORD' > '<data dir>/sync-password' && chmod 600 '<data dir>/sync-password'" });
+    expect(passwordAdvice('none', null)).toEqual({ from: 'None found', command: `(umask 077; IFS= read -rs p && printf '%s\\n' "$p" > '<data dir>/sync-password' && chmod 600 '<data dir>/sync-password')` });
   });
 
   it('shellQuote leaves plain paths alone', () => {

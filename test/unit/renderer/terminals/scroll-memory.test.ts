@@ -28,5 +28,7 @@ describe('terminal font settings', () => {
     expect(data.get(TERMINAL_SETTINGS_KEY)).toContain('"version":1');
     expect(parseTerminalSettings('{nope')).toEqual(DEFAULT_TERMINAL_SETTINGS);
     expect(parseTerminalSettings('{"version":1,"fontSize":400}')).toEqual(DEFAULT_TERMINAL_SETTINGS);
+    // One bad field keeps the other: a family saved too long does not lose the size.
+    expect(parseTerminalSettings(JSON.stringify({ version: 1, fontFamily: 'x'.repeat(301), fontSize: 18 }))).toEqual({ ...DEFAULT_TERMINAL_SETTINGS, fontSize: 18 });
   });
 });
