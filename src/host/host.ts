@@ -165,6 +165,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const repos = createRepoStore(db, assessTrust(config.dataDir));
   const laneStore = createLaneStore(db);
   const commandGroups = createCommandGroups(db);
+  /** Set when the host begins to stop: work cut short by the stop is left for the next host, not judged. */
+  let isStopping = false;
   const repoOf = (id: string) => repos.get(id);
   /** Each repository's grove.yaml as last read without problems, for what a key-less lane withholds. */
   const lastGoodConfigs = new Map<string, GroveConfig>();
@@ -252,6 +254,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     mask,
     agentNamesIn: (path) => agents.list().filter((a) => a.lanePath === path).map((a) => a.name),
     holdLane: (path) => laneHeads.hold(path),
+    isStopping: () => isStopping,
     commandGroups,
     confine: (req) => confinement.confine(req),
   });
@@ -475,12 +478,17 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const stopped = new Promise<string>((resolve) => (markStopped = resolve));
   const close = (reason: string): Promise<void> =>
     (closing ??= (async () => {
+      isStopping = true;
       logger.info('host stopping', { reason });
       // Every part is stopped whatever another's stop throws; the store and the lock last.
       await stopInOrder(
         [
           { name: 'host.stopping event', stop: () => events.append({ type: 'host.stopping', reason }) },
           { name: 'discovery file', stop: () => removeDiscovery(paths.discovery, process.pid) },
+          // What grove.yaml runs (a setup, a check, a gate) ends with the host, as a next
+          // host would end it after a crash; a merge whose gate is cut short stays gating,
+          // MAIN untouched, and the next host runs its gate again.
+          { name: 'grove.yaml commands', stop: () => commandGroups.endRunning(logger) },
           // The notifier last: an incident the monitor finishes writing while it stops is still told.
           { name: 'trust watch', stop: () => trust.stop() },
           { name: 'changed-command stops', stop: () => stopOnCommandsChanged() },

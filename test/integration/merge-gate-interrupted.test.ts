@@ -42,6 +42,11 @@ const mergesNow = async (): Promise<MergeRecord[]> => ((await api(host, 'merges.
 
 /** Merges a lane whose commit adds `file`, and kills the host while the gate runs. Resolves with MAIN's HEAD before the merge. */
 async function killDuringGate(file: string, rollback: 'auto' | 'ask'): Promise<string> {
+  return interruptGate(file, rollback, () => host.kill9());
+}
+
+/** The same, with the host ended by `end` (SIGKILL, or a graceful stop). */
+async function interruptGate(file: string, rollback: 'auto' | 'ask', end: () => Promise<unknown>): Promise<string> {
   commitIn(main, 'grove.yaml', `merge:\n  rollback: ${rollback}\n  gate: '${gate()}'\n`, 'recipe');
   host = await startHostProcess();
   repoId = await addRepo(host, main);
@@ -54,7 +59,7 @@ async function killDuringGate(file: string, rollback: 'auto' | 'ask'): Promise<s
   gatePid = known(Number(readFileSync(join(notes, 'started'), 'utf8').trim()));
   leftovers.push(gatePid);
   expect((await mergesNow()).map((m) => m.state)).toEqual(['gating']);
-  await host.kill9();
+  await end();
   await merging;
   // The next gate is quick, and MAIN holds the unchecked merge.
   rmSync(join(notes, 'slow'));
@@ -103,6 +108,28 @@ describe('a host killed during a merge\'s gate', () => {
       `The host stopped before MAIN's gate had checked the merge of lane fix (${mergedHead.slice(0, 12)}); MAIN is back at the commit before the merge (${before.slice(0, 12)}), so the merge is recorded as rolled back. Merge the lane again once it is fixed.`,
     ]);
     expect((await alertsOf(host)).filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
+  });
+
+  it('a host stopped gracefully ends the gate with it and leaves MAIN unchecked, not rolled back; the next host runs the gate again', async () => {
+    let stoppedIn = 0;
+    const before = await interruptGate('BROKEN', 'auto', async () => {
+      const t0 = Date.now();
+      expect(await host.stop()).toBe(0);
+      stoppedIn = Date.now() - t0;
+    });
+    // The gate (sleep 120) did not hold the stop, and is not left for the next host.
+    expect(stoppedIn).toBeLessThan(30_000);
+    expect(isRunning(gatePid!)).toBe(false);
+    const mergedHead = headOf(main);
+    expect(mergedHead).not.toBe(before);
+    expect(git(main, 'for-each-ref', 'refs/grove/rolled-back/')).toBe('');
+    // Still gating: the next host runs the gate again, which now fails quickly, and rolls back.
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('rolled-back');
+    expect(headOf(main)).toBe(before);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped before MAIN's gate had checked the merge of lane fix (${mergedHead.slice(0, 12)}); it ran again on start and failed (exit 255); MAIN was rolled back to ${before.slice(0, 12)}.`,
+    ]);
   });
 
   it('with merge.rollback: ask, a failing gate leaves the merge for the operator, whose rollback then works', async () => {

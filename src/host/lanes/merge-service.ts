@@ -65,6 +65,8 @@ export interface MergeServiceDeps {
   commandGroups?: CommandGroups;
   /** Confines the lane's check as the lane's agents are (confine/command-confinement.ts); without it, never. */
   confine?: (req: ConfineRequest) => ConfinedLaunch;
+  /** True once the host is stopping: a gate it cut short decided nothing. */
+  isStopping?: () => boolean;
 }
 
 export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
@@ -308,6 +310,11 @@ export class MergeService {
       if (gated.ok) {
         record = this.update(record, { state: 'merged' });
         return ok(record);
+      }
+      // Ended by the host's stop, the gate decided nothing: the merge stays gating and MAIN
+      // as it is; the next host runs the gate again (recoverGating).
+      if (this.deps.isStopping?.()) {
+        return err(apiError('merge_gate_failed', `MAIN's gate for the merge of ${lane.name} was cut short: the host is stopping. MAIN keeps the merge unchecked; the next host runs the gate again.`, { merge: record, rolledBack: false, interrupted: true }));
       }
       const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
       try {
@@ -572,6 +579,7 @@ export class MergeService {
         this.alert(repo, `${interrupted}; it ran again on start and passed: the merge stands.`);
         return;
       }
+      if (this.deps.isStopping?.()) return; // cut short by this host's stop: the next one runs it again
       const why = `${interrupted}; it ran again on start and ${gated.why}`;
       await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), new Date().toISOString().replace(/[:.]/g, '-'));
     } finally {

@@ -26,6 +26,12 @@ export interface CommandGroups {
 export interface CommandGroupsStore extends CommandGroups {
   /** On host start: ends what a previous host's commands left running, then forgets them all. */
   reconcile(logger: Logger): Promise<void>;
+  /**
+   * On a graceful stop: ends this host's commands still running (a setup, a check, a gate),
+   * all at once, then forgets them. Without it a stopped host left them running until the
+   * next host started, and a foreground `grove host` waited for them.
+   */
+  endRunning(logger: Logger): Promise<void>;
 }
 
 interface Row {
@@ -48,18 +54,24 @@ export function createCommandGroups(db: Db): CommandGroupsStore {
     ended: (marker) => {
       if (db.open) remove.run(marker);
     },
-    async reconcile(logger) {
-      for (const row of all.all() as Row[]) {
+    reconcile: (logger) => endRecorded(logger, 'the previous host left running'),
+    endRunning: (logger) => endRecorded(logger, 'running as the host stops'),
+  };
+
+  async function endRecorded(logger: Logger, whose: string): Promise<void> {
+    // Every group at once: a stop should not take a grace period per command.
+    await Promise.all(
+      (all.all() as Row[]).map(async (row) => {
         const pids = leftovers(row);
         if (pids.length > 0) {
-          logger.warn('ending a command the previous host left running', { command: row.what, pgid: row.pgid, pids });
+          logger.warn(`ending a command ${whose}`, { command: row.what, pgid: row.pgid, pids });
           const survivors = await endAll(row, pids);
-          if (survivors.length) logger.error('could not end a command the previous host left running', { command: row.what, pids: survivors });
+          if (survivors.length) logger.error(`could not end a command ${whose}`, { command: row.what, pids: survivors });
         }
-        remove.run(row.marker);
-      }
-    },
-  };
+        if (db.open) remove.run(row.marker);
+      }),
+    );
+  }
 }
 
 /** The live processes of a recorded command, by its marker (Linux) or its still-verified leader. */
