@@ -620,6 +620,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   await mainGuards.start();
   notifier.start();
   health.start();
+  // Its loops come back in the background (a missing checkout is set up again first).
   await ops.start();
   // A merge left gating by a host that died mid-gate: its gate runs again (in the
   // background: it may take minutes; the repository's lock keeps other merges out meanwhile).

@@ -186,6 +186,30 @@ describe('the ops loop', () => {
     await expect.poll(() => lines(join(notes, 'seen')), { timeout: 15_000 }).toEqual(['APP_NAME=flower', 'APP_KEY=base64:abc', 'APP_URL=http://ops.test', 'ops']);
   });
 
+  it('a checkout made again with a slow setup does not hold the host\'s start; a stop ends that setup', async () => {
+    const postCreate = `touch ${notes}/setup-started; if [ -e ${notes}/slow ]; then sleep 120; fi; touch ${notes}/setup-done`;
+    await setUp(['setup:', `  postCreate: ['${postCreate}']`, 'ops:', '  command: exec sleep 600', ''].join('\n'));
+    const loop = await startOps();
+    await expect.poll(() => existsSync(join(notes, 'setup-done'))).toBe(true);
+    await host.stop();
+    rmSync(loop.path, { recursive: true, force: true });
+    for (const f of ['setup-started', 'setup-done']) rmSync(join(notes, f));
+    writeFileSync(join(notes, 'slow'), '');
+    // The host answers while the setup of its ops checkout still runs.
+    const t0 = Date.now();
+    host = await startHostProcess({ home: host.home });
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    await expect.poll(() => existsSync(join(notes, 'setup-started')), { timeout: 15_000 }).toBe(true);
+    expect((await api(host, 'host.status', {})).body.ok).toBe(true);
+    expect(existsSync(join(notes, 'setup-done'))).toBe(false);
+    // And its stop ends the setup (sleep 120) rather than waiting for it.
+    const stopping = Date.now();
+    await host.stop();
+    expect(Date.now() - stopping).toBeLessThan(30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(join(notes, 'setup-done'))).toBe(false);
+  });
+
   it('follows MAIN after a merge through Grove; with an edit it stays, keeps the edit, says why and alerts once', async () => {
     await setUp('ops:\n  command: exec sleep 600\n');
     const loop = await startOps();

@@ -72,6 +72,8 @@ export class OpsService {
   private unsubscribe: (() => void) | null = null;
   /** Start, stop and reconcile of one repository's loop, one at a time. */
   private readonly lifecycle = new RepoLocks();
+  /** The start's reconcile, run in the background (start()). */
+  private reconciled: Promise<void> = Promise.resolve();
   private readonly runs = new CoalescedRuns((key, e) => this.deps.logger.warn('ops loop work failed', { key, error: e instanceof Error ? e.message : String(e) }));
   /** Per repository: the MAIN head an unfollowed-move alert was raised for. */
   private readonly alertedHead = new Map<string, string>();
@@ -118,11 +120,16 @@ export class OpsService {
           break;
       }
     });
-    await this.reconcile();
+    // In the background: a checkout deleted while no host ran is made again with its setup,
+    // which may take minutes, and the host must announce itself first (a launcher gives it
+    // 10 s). Each repository's lifecycle lock keeps an operator's Start or Stop of that loop
+    // behind it.
+    this.reconciled = this.reconcile().catch((e: unknown) => this.deps.logger.warn('cannot start the ops loops again', { error: e instanceof Error ? e.message : String(e) }));
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
+    await this.reconciled;
     await this.runs.settled();
   }
 
