@@ -454,7 +454,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     const claimed = await claims.claim(briefId, principal.agentId, channel);
     if (!claimed.ok) logger.info('recall did not claim', { briefId, reason: claimed.error.message });
   };
-  const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink, leases });
+  // Dispatch acts once the start has brought the agents back (resolved below, before the host announces itself).
+  let startedUp!: () => void;
+  const startup = new Promise<void>((resolve) => (startedUp = resolve));
+  const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink, leases }, startup);
   // MCP's dispatch tools go through the same service and claims as the API.
   const dispatchPort: DispatchPort = {
     briefOfAgent: (agentId) => dispatches.briefOfAgent(agentOf(agentId)),
@@ -622,6 +625,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   health.start();
   // Its loops come back in the background (a missing checkout is set up again first).
   await ops.start();
+  startedUp();
   // A merge left gating by a host that died mid-gate: its gate runs again (in the
   // background: it may take minutes; the repository's lock keeps other merges out meanwhile).
   void merges.recoverGating().catch((e: unknown) => logger.warn('cannot recover interrupted merges', { error: e instanceof Error ? e.message : String(e) }));

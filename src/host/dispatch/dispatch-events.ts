@@ -16,9 +16,18 @@ export const RENEW_EVERY_MS = 20_000;
  * transaction is told once it has ended, but a listener's own writes must not nest in another
  * listener's delivery).
  */
-export function watchDispatchEvents(events: EventLog, parts: { dispatches: DispatchService; claims: ClaimBook; autoLink: AutoLinker; leases?: SharedLeases }): () => void {
+export function watchDispatchEvents(
+  events: EventLog,
+  parts: { dispatches: DispatchService; claims: ClaimBook; autoLink: AutoLinker; leases?: SharedLeases },
+  /**
+   * Resolves once the host's start has brought its agents back. Until then nothing here
+   * acts: an agent not yet resumed reads as gone, and a recovery then released its claims,
+   * or started a queued dispatch before the agents were reconciled.
+   */
+  started: Promise<void> = Promise.resolve(),
+): () => void {
   const { dispatches, claims, autoLink, leases } = parts;
-  const later = (fn: () => void): void => void setImmediate(fn);
+  const later = (fn: () => void): void => void started.then(() => setImmediate(fn));
   const unsubscribe = events.subscribe((envelope) => {
     const e = envelope.event;
     if (e.type === 'agent.updated') {
