@@ -132,6 +132,24 @@ describe('a host killed during a merge\'s gate', () => {
     ]);
   });
 
+  it('the operator\'s rollback cut short after git\'s reset (host killed): the next host records it rolled back, with one alert and none about MAIN moving', async () => {
+    const before = await killDuringGate('BROKEN', 'ask');
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('awaiting-rollback');
+    const mergedHead = headOf(main);
+    await host.kill9();
+    // What merges.rollback does before it records: the rolled-back ref, then git's reset.
+    git(main, 'update-ref', 'refs/grove/rolled-back/2026-12-06T00-00-00-000Z', mergedHead);
+    git(main, 'reset', '-q', '--keep', before);
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('rolled-back');
+    expect(headOf(main)).toBe(before);
+    expect((await alertsOf(host)).filter((a) => a.includes('while rolling MAIN back'))).toEqual([
+      `The host stopped while rolling MAIN back from the merge of lane fix (${mergedHead.slice(0, 12)}); git had finished it: MAIN is at ${before.slice(0, 12)}, and the merge is recorded as rolled back.`,
+    ]);
+    expect((await alertsOf(host)).filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
+  });
+
   it('with merge.rollback: ask, a failing gate leaves the merge for the operator, whose rollback then works', async () => {
     const before = await killDuringGate('BROKEN', 'ask');
     host = await startHostProcess({ home: host.home });

@@ -397,10 +397,39 @@ export class MergeService {
         }
       });
     }
-    for (const record of this.deps.merges.list(undefined, RECOVERY_SCAN).filter((m) => m.state === 'gating')) {
+    const listed = this.deps.merges.list(undefined, RECOVERY_SCAN);
+    for (const record of listed.filter((m) => m.state === 'gating')) {
       const repo = this.deps.repos.get(record.repoId);
       if (repo) await this.deps.locks.run(repo.id, () => this.settleFinishedRollback(repo, record)).catch(() => undefined); // regate tries again
     }
+    // The operator's rollback cut short after git's reset: only a repository's latest merge can be it.
+    const latest = new Map<string, MergeRecord>();
+    for (const m of listed) if (!latest.has(m.repoId)) latest.set(m.repoId, m);
+    for (const record of latest.values()) {
+      if (record.state !== 'awaiting-rollback' && record.state !== 'merged') continue;
+      const repo = this.deps.repos.get(record.repoId);
+      if (repo) await this.deps.locks.run(repo.id, () => this.settleAskedRollback(repo, record)).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A rollback the operator asked for (`merges.rollback`), whose host stopped after git reset
+   * MAIN and before the merge was recorded rolled back: MAIN is at the commit before the
+   * merge, on its branch, and a rolled-back ref Grove writes before the reset holds the merge.
+   * Recorded as rolled back; otherwise MAIN's guard took Grove's own reset for one made
+   * outside Grove, and a second rollback was refused ("MAIN moved on").
+   */
+  private async settleAskedRollback(repo: Repo, listed: MergeRecord): Promise<void> {
+    const record = this.deps.merges.get(listed.id);
+    if (!record || (record.state !== 'awaiting-rollback' && record.state !== 'merged') || record.mainAfter === record.mainBefore) return;
+    const git = (args: string[]) => runGit(repo.mainPath, args, { okCodes: [1] });
+    if ((await git(['rev-parse', '--verify', '-q', 'HEAD'])).stdout.trim() !== record.mainBefore) return;
+    if ((await git(['symbolic-ref', '-q', 'HEAD'])).code !== 0) return;
+    const kept = (await git(['for-each-ref', '--format=%(objectname)', 'refs/grove/rolled-back/'])).stdout.split('\n');
+    if (!kept.includes(record.mainAfter)) return;
+    this.deps.mainWatch.setKnownHead(repo.id, record.mainBefore);
+    this.update(record, { state: 'rolled-back' });
+    this.alert(repo, `The host stopped while rolling MAIN back from the merge of lane ${record.laneName} (${record.mainAfter.slice(0, 12)}); git had finished it: MAIN is at ${record.mainBefore.slice(0, 12)}, and the merge is recorded as rolled back.`);
   }
 
   /**
