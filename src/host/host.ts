@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION } from '../shared/protocol-version';
 import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 import type { Handlers, Principal } from './api/dispatch';
+import { refuseWhileStopping, STARTS_WORK } from './api/stopping-guard';
 import type { Brief, Channel } from '../shared/briefs';
 import { OPEN_DISPATCH_STATES } from '../shared/dispatch';
 import { createApiServer } from './api/http-server';
@@ -573,6 +574,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     'sync.setPassword': ({ password }) => sync.setPassword(password),
   };
 
+  // Once stopping, nothing new is started: the agents are being stopped and the commands
+  // ended (stop's order), and what would start now would outlive the stop.
+  refuseWhileStopping(handlers, STARTS_WORK, () => isStopping);
+
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
   const api = createApiServer({
     token,
@@ -666,3 +671,4 @@ function listen(server: Server, port: number): Promise<number> {
     server.listen(port, '127.0.0.1');
   });
 }
+

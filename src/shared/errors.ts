@@ -95,6 +95,7 @@ export const ErrorCode = z.enum([
   // Sync (docs/sync.md)
   'sync_not_configured', // sync.now while sync is off (sync.set first)
   'sync_password_in_env', // sync.setPassword while GROVE_SYNC_PASSWORD is set: the variable wins over the file
+  'host_stopping', // the host is stopping: it starts no new work (an agent, a lane, a merge…); ask the next host
   // The host's own fault; always a bug
   'internal',
 ]);
@@ -210,6 +211,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'git_failed':
       return 500;
     case 'claim_undecided':
+    case 'host_stopping':
       return 503;
   }
 }
