@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { apiError, type ApiError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
@@ -159,7 +159,10 @@ export async function isPreCommitGuardInstalled(mainPath: string): Promise<boole
     const gitDir = (await runGit(mainPath, ['rev-parse', '--absolute-git-dir'])).stdout.trim();
     const hooksPath = (await runGit(mainPath, ['config', '--type=path', '--get', 'core.hooksPath'], { okCodes: [1] })).stdout.trim();
     if (!hooksPath || resolve(mainPath, hooksPath) !== join(gitDir, GUARD_HOOKS_DIR)) return false;
-    return (await readFile(join(gitDir, GUARD_HOOKS_DIR, 'pre-commit'), 'utf8')).includes(MARKER);
+    const hook = join(gitDir, GUARD_HOOKS_DIR, 'pre-commit');
+    // git skips a hook it may not execute: without its exec bit it guards nothing.
+    if (((await stat(hook)).mode & 0o111) === 0) return false;
+    return (await readFile(hook, 'utf8')).includes(MARKER);
   } catch {
     return false;
   }
@@ -197,11 +200,13 @@ async function currentHooksDir(mainPath: string, guardDir: string, commonDir: st
   return join(commonDir, 'hooks');
 }
 
-/** Writes the guarding pre-commit and one wrapper per executable hook in `hooksFrom`. */
+/**
+ * Writes the guarding pre-commit and one wrapper per executable hook in `hooksFrom`, each
+ * whole (a temp file, then a rename), and only then removes the ones no longer wanted: MAIN's
+ * hooks point here already, and a host stopped in between must leave them guarded, never
+ * without hooks or with a pre-commit git would skip for want of its exec bit.
+ */
 async function writeHooks(guardDir: string, hooksFrom: string): Promise<string[]> {
-  for (const name of await readdir(guardDir)) {
-    if (name !== RECORD_FILE) await rm(join(guardDir, name), { force: true, recursive: true });
-  }
   const hooks = await executableHooks(hooksFrom);
   await writeHook(
     guardDir,
@@ -220,6 +225,10 @@ async function writeHooks(guardDir: string, hooksFrom: string): Promise<string[]
     if (name === 'pre-commit') continue;
     await writeHook(guardDir, name, ['#!/bin/sh', `# grove: runs the repository's own ${name} hook while MAIN's pre-commit guard is installed.`, ...chainTo(join(hooksFrom, name))].join('\n'));
   }
+  const wanted = new Set(['pre-commit', ...hooks, RECORD_FILE]);
+  for (const name of await readdir(guardDir)) {
+    if (!wanted.has(name)) await rm(join(guardDir, name), { force: true, recursive: true });
+  }
   return hooks;
 }
 
@@ -228,9 +237,10 @@ function chainTo(hook: string): string[] {
 }
 
 async function writeHook(dir: string, name: string, text: string): Promise<void> {
-  const path = join(dir, name);
-  await writeFile(path, text);
-  await chmod(path, 0o755);
+  const tmp = join(dir, `.grove-tmp-${name}-${process.pid}`);
+  await writeFile(tmp, text);
+  await chmod(tmp, 0o755);
+  await rename(tmp, join(dir, name));
 }
 
 /** The hooks git would run from `dir`: executable files, not *.sample. */

@@ -120,6 +120,20 @@ describe('MAIN pre-commit guard', () => {
     expect(await removePreCommitGuard(main)).toEqual({ ok: true, value: { removed: false, worktreeConfigKept: false } });
   });
 
+  it('a pre-commit without its exec bit (a stop between write and chmod) reads as not installed, and installing again leaves no temp file and no stale wrapper', async () => {
+    expect((await installPreCommitGuard(main)).ok).toBe(true);
+    const dir = join(main, '.git', 'grove-hooks');
+    chmodSync(join(dir, 'pre-commit'), 0o644);
+    expect(await isPreCommitGuardInstalled(main)).toBe(false);
+    writeFileSync(join(dir, '.grove-tmp-pre-commit-1'), 'half');
+    writeFileSync(join(dir, 'post-merge'), '#!/bin/sh\n'); // a wrapper of a hook the repository no longer has
+    expect((await installPreCommitGuard(main)).ok).toBe(true);
+    expect(await isPreCommitGuardInstalled(main)).toBe(true);
+    expect(existsSync(join(dir, '.grove-tmp-pre-commit-1'))).toBe(false);
+    expect(existsSync(join(dir, 'post-merge'))).toBe(false);
+    expect(commit(main).ok).toBe(false);
+  });
+
   it('installs again over an install undone by hand, and still restores the original', async () => {
     const before = configOf();
     expect((await installPreCommitGuard(main)).ok).toBe(true);
