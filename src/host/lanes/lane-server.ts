@@ -15,6 +15,7 @@ import { isTrustRefusal, usableConfig } from './repo-config';
 import { runCommands } from './setup/run-commands';
 import { findLane } from './find-lane';
 import { toLane } from './lane-view';
+import type { CommandGroups } from './setup/command-groups';
 
 /**
  * Served lanes: a lane answering on its own URL so its UI can be checked live against the
@@ -37,6 +38,8 @@ export interface LaneServerDeps {
   dataDir: string;
   baseEnv: NodeJS.ProcessEnv;
   mask: (text: string) => string;
+  /** Records a site's link and unlink commands while they run (ended with the host, or by the next one after a crash). */
+  commandGroups?: CommandGroups;
 }
 
 export class LaneServer {
@@ -138,6 +141,8 @@ export class LaneServer {
       timeoutMs: 120_000,
       onStep: (_i, _n, c) => job.step(step, step, c),
       onOutput: (d) => job.output(d),
+      mask: this.deps.mask,
+      groups: this.deps.commandGroups,
     });
     if (outcome.ok) return ok(undefined);
     const why = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
