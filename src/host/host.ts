@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION } from '../shared/protocol-version';
 import type { Result } from '../shared/result';
 import { err, ok } from '../shared/result';
 import type { Handlers, Principal } from './api/dispatch';
-import { refuseWhileStopping, STARTS_WORK } from './api/stopping-guard';
+import { refuseWhileStopping, STARTS_WORK, stoppingRefusal } from './api/stopping-guard';
 import type { Brief, Channel } from '../shared/briefs';
 import { OPEN_DISPATCH_STATES } from '../shared/dispatch';
 import { createApiServer } from './api/http-server';
@@ -270,6 +270,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   mainGuards.onLooked((repoId, look) => (look.contentChanged ? health.mainChanged(repoId) : health.mainTouched(repoId)));
   const trust = new RepoTrust({ repos, events, logger, dataDir: config.dataDir });
   const ops = new OpsService({
+    isStopping: () => isStopping,
     store: createOpsStore(db),
     repos,
     events,
@@ -459,12 +460,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // Dispatch acts once the start has brought the agents back (resolved below, before the host announces itself).
   let startedUp!: () => void;
   const startup = new Promise<void>((resolve) => (startedUp = resolve));
-  const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink, leases }, startup);
+  const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink, leases, isLive: (id) => agents.isLive(id) }, startup);
   // MCP's dispatch tools go through the same service and claims as the API.
   const dispatchPort: DispatchPort = {
     briefOfAgent: (agentId) => dispatches.briefOfAgent(agentOf(agentId)),
     claim: (ref, agentId) => claims.claim(ref, agentId),
-    dispatch: (params, actor) => dispatches.create(params, actor, 'mcp'),
+    dispatch: (params, actor) => (isStopping ? Promise.resolve(err(stoppingRefusal('dispatch.create'))) : dispatches.create(params, actor, 'mcp')),
   };
   const mcp = createMcpRoute({
     briefs,
@@ -490,15 +491,15 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         [
           { name: 'host.stopping event', stop: () => events.append({ type: 'host.stopping', reason }) },
           { name: 'discovery file', stop: () => removeDiscovery(paths.discovery, process.pid) },
-          // What grove.yaml runs (a setup, a check, a gate) ends with the host, as a next
-          // host would end it after a crash; a merge whose gate is cut short stays gating,
-          // MAIN untouched, and the next host runs its gate again.
-          { name: 'grove.yaml commands', stop: () => commandGroups.endRunning(logger) },
           // The notifier last: an incident the monitor finishes writing while it stops is still told.
           { name: 'trust watch', stop: () => trust.stop() },
           { name: 'changed-command stops', stop: () => stopOnCommandsChanged() },
           { name: 'dispatch', stop: () => (stopDispatchEvents(), dispatches.close()) },
           { name: 'health monitor', stop: () => health.stop() },
+          // After the monitor (its probes aborted as such, not judged as failures). What grove.yaml runs (a setup, a check, a gate) ends with the host, as a next
+          // host would end it after a crash; a merge whose gate is cut short stays gating,
+          // MAIN untouched, and the next host runs its gate again.
+          { name: 'grove.yaml commands', stop: () => commandGroups.endRunning(logger) },
           { name: 'ops loops', stop: () => ops.stop() },
           { name: 'notifier', stop: () => notifier.stop() },
           { name: 'MAIN guards', stop: () => mainGuards.stop() },

@@ -79,7 +79,7 @@ test('set up in the app: a bad URL named in place; the URL alone refused for wan
   await expect(section.getByTestId('sync-settings-state')).toContainText('Sync is off');
   // No password anywhere yet: the exact command for this host's data dir.
   const file = join(host.home, 'sync-password');
-  await expect(section.getByTestId('sync-password-help')).toContainText(`printf '%s\\n' 'PASSWORD' > ${file} && chmod 600 ${file}`);
+  await expect(section.getByTestId('sync-password-help')).toContainText(`(umask 077; IFS= read -rs p && printf '%s\\n' "$p" > ${file} && chmod 600 ${file})`);
   await expectAccessible(page, 'sync settings, off');
 
   // A URL the host would refuse is named in place; nothing is sent.

@@ -139,7 +139,7 @@ describe('a host killed during a merge\'s gate', () => {
     const mergedHead = headOf(main);
     await host.kill9();
     // What merges.rollback does before it records: the rolled-back ref, then git's reset.
-    git(main, 'update-ref', 'refs/grove/rolled-back/2026-12-06T00-00-00-000Z', mergedHead);
+    git(main, 'update-ref', `refs/grove/rolled-back/${new Date().toISOString().replace(/[:.]/g, '-')}`, mergedHead);
     git(main, 'reset', '-q', '--keep', before);
     host = await startHostProcess({ home: host.home });
     await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('rolled-back');

@@ -76,7 +76,10 @@ describe('a paste in pieces', () => {
     for (let i = 0; i < 40 && !refused; i++) refused = (await input(socket, { id, data: piece, more: true })).error;
     expect(refused).toMatchObject({ code: 'payload_too_large' });
     expect(refused!.message).toContain('16 Mi characters');
-    // The held pieces were let go: the next input starts afresh and is all that arrives.
+    // The rest of that paste is refused too, its last piece included: its tail alone is not written as if it were the paste.
+    expect(await input(socket, { id, data: piece, more: true })).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
+    expect(await input(socket, { id, data: 'the end of it' })).toMatchObject({ ok: false, error: { code: 'payload_too_large' } });
+    // Then the next input starts afresh and is all that arrives.
     expect(await input(socket, { id, data: 'after' })).toMatchObject({ ok: true, result: { accepted: 5 } });
     await until('the input after the refusal', async () => received(out) === 'after', 10_000);
     await socket.close();

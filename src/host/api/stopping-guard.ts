@@ -1,4 +1,4 @@
-import { apiError } from '../../shared/errors';
+import { apiError, type ApiError } from '../../shared/errors';
 import type { MethodName } from '../../shared/methods';
 import { err } from '../../shared/result';
 import type { CallContext, Handler, Handlers } from './dispatch';
@@ -26,11 +26,14 @@ export const STARTS_WORK = [
   'sync.now',
 ] as const satisfies readonly MethodName[];
 
+export const stoppingRefusal = (method: string): ApiError =>
+  apiError('host_stopping', `The host is stopping: ${method} starts nothing now. Call it again once a host is running (grove status).`, { method });
+
 /** Wraps `methods` of `handlers` in place: while `isStopping()`, each answers `host_stopping` and does nothing. */
 export function refuseWhileStopping(handlers: Handlers, methods: readonly MethodName[], isStopping: () => boolean): void {
   for (const method of methods) {
     const handler = handlers[method] as Handler<typeof method>;
     (handlers as Record<string, unknown>)[method] = (params: never, ctx: CallContext) =>
-      isStopping() ? err(apiError('host_stopping', `The host is stopping: ${method} starts nothing now. Call it again once a host is running (grove status).`, { method })) : handler(params, ctx);
+      isStopping() ? err(stoppingRefusal(method)) : handler(params, ctx);
   }
 }

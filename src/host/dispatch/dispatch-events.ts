@@ -18,7 +18,14 @@ export const RENEW_EVERY_MS = 20_000;
  */
 export function watchDispatchEvents(
   events: EventLog,
-  parts: { dispatches: DispatchService; claims: ClaimBook; autoLink: AutoLinker; leases?: SharedLeases },
+  parts: {
+    dispatches: DispatchService;
+    claims: ClaimBook;
+    autoLink: AutoLinker;
+    leases?: SharedLeases;
+    /** Whether the agent runs now: one lost at start and resumed by then keeps its claims. */
+    isLive?: (agentId: string) => boolean;
+  },
   /**
    * Resolves once the host's start has brought its agents back. Until then nothing here
    * acts: an agent not yet resumed reads as gone, and a recovery then released its claims,
@@ -42,6 +49,7 @@ export function watchDispatchEvents(
       const how = s.kind === 'fatal' ? `${e.agent.name} went fatal` : s.kind === 'lost' ? `${e.agent.name} was lost` : `${e.agent.name} ${s.kind === 'crashed' ? 'crashed' : 'exited'}${s.code !== null ? ` (code ${s.code})` : ''}`;
       const id = e.agent.id;
       later(() => {
+        if (parts.isLive?.(id)) return;
         claims.releaseAllOf(id, how);
         dispatches.agentEnded(id, how);
       });

@@ -27,10 +27,11 @@ import { usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { runCommands } from './setup/run-commands';
 import { mainGateOf, type MainGate } from './main-gate';
-import type { CommandGroups } from './setup/command-groups';
+import { OWN_GIT_MERGE, type CommandGroups } from './setup/command-groups';
 import { gitFailure } from './lane-service';
 import type { ConfinedLaunch, ConfineRequest } from '../confine/agent-confinement';
 import { confineCommand } from '../confine/command-confinement';
+import { stoppingRefusal } from '../api/stopping-guard';
 
 /**
  * The single way into MAIN. Preflight first (both trees clean, the lane ahead, a conflict-
@@ -90,6 +91,8 @@ export class MergeService {
   constructor(private readonly deps: MergeServiceDeps) {}
 
   merge(id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
+    // Every way in (the API, an agent's MCP request_merge): a stopping host merges nothing.
+    if (this.deps.isStopping?.()) return Promise.resolve(err(stoppingRefusal('lanes.merge')));
     return withJobs(this.deps.events, this.deps.mask, (startJob) => this.mergeWith(startJob, id, o));
   }
 
@@ -262,7 +265,7 @@ export class MergeService {
           env: { GROVE_ALLOW_MAIN_COMMIT: '1' },
           // A git that outlives a killed host (held in a hook, writing a large checkout) would
           // go on merging while the next host settles this intent: that host ends it first.
-          group: this.deps.commandGroups && { marker: `merge-${intent.id}`, groups: this.deps.commandGroups, what: `git merge of lane ${lane.name} into MAIN` },
+          group: this.deps.commandGroups && { marker: `${OWN_GIT_MERGE}${intent.id}`, groups: this.deps.commandGroups, what: `git merge of lane ${lane.name} into MAIN` },
         });
       } catch (e) {
         // git failed in a way mergeIntoMain does not know: what it left is read from MAIN, as after a crash.
@@ -301,6 +304,10 @@ export class MergeService {
         return err(apiError('merge_gate_failed', `${why}. MAIN was NOT rolled back: roll it back (grove merge --rollback) or keep it.`, { merge, output: said, rolledBack: false }));
       };
       step(`gate: ${gate.label}`);
+      const cutShort = (): Result<MergeRecord, ApiError> =>
+        err(apiError('merge_gate_failed', `MAIN's gate for the merge of ${lane.name} was cut short: the host is stopping. MAIN keeps the merge unchecked; the next host runs the gate again.`, { merge: record, rolledBack: false, interrupted: true }));
+      // Stopping already (the merge's git finished after the stop began): the gate is the next host's.
+      if (this.deps.isStopping?.()) return cutShort();
       let gated: Awaited<ReturnType<typeof gate.run>>;
       try {
         gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups });
@@ -313,9 +320,7 @@ export class MergeService {
       }
       // Ended by the host's stop, the gate decided nothing: the merge stays gating and MAIN
       // as it is; the next host runs the gate again (recoverGating).
-      if (this.deps.isStopping?.()) {
-        return err(apiError('merge_gate_failed', `MAIN's gate for the merge of ${lane.name} was cut short: the host is stopping. MAIN keeps the merge unchecked; the next host runs the gate again.`, { merge: record, rolledBack: false, interrupted: true }));
-      }
+      if (this.deps.isStopping?.()) return cutShort();
       const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
       try {
         return err((await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), stamp)).error);
@@ -425,8 +430,11 @@ export class MergeService {
     const git = (args: string[]) => runGit(repo.mainPath, args, { okCodes: [1] });
     if ((await git(['rev-parse', '--verify', '-q', 'HEAD'])).stdout.trim() !== record.mainBefore) return;
     if ((await git(['symbolic-ref', '-q', 'HEAD'])).code !== 0) return;
-    const kept = (await git(['for-each-ref', '--format=%(objectname)', 'refs/grove/rolled-back/'])).stdout.split('\n');
-    if (!kept.includes(record.mainAfter)) return;
+    // A rolled-back ref made after this merge (its name is its time): one from an earlier
+    // rollback of the same commit says nothing about this merge.
+    const kept = (await git(['for-each-ref', '--format=%(objectname) %(refname:lstrip=3)', 'refs/grove/rolled-back/'])).stdout.split('\n');
+    const after = Date.parse(record.at);
+    if (!kept.some((line) => line.startsWith(`${record.mainAfter} `) && stampOfRef(line.slice(record.mainAfter.length + 1)) >= after)) return;
     this.deps.mainWatch.setKnownHead(repo.id, record.mainBefore);
     this.update(record, { state: 'rolled-back' });
     this.alert(repo, `The host stopped while rolling MAIN back from the merge of lane ${record.laneName} (${record.mainAfter.slice(0, 12)}); git had finished it: MAIN is at ${record.mainBefore.slice(0, 12)}, and the merge is recorded as rolled back.`);
@@ -595,6 +603,7 @@ export class MergeService {
         this.alert(repo, `${interrupted}; grove.yaml no longer declares a gate, so the merge stands unchecked.`);
         return;
       }
+      if (this.deps.isStopping?.()) return; // the next host runs it
       const gated = await gate.run({
         cwd: repo.mainPath,
         env: mainCommandEnv(this.deps.baseEnv, repo),
@@ -671,4 +680,10 @@ export class MergeService {
 
 function tailLines(text: string): string[] {
   return text.trimEnd().split('\n').slice(-OUTPUT_TAIL_LINES);
+}
+
+/** The time a rolled-back ref's name holds (`2026-12-06T10-04-05-123Z`, an ISO time with : and . made -), or NaN. */
+function stampOfRef(name: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/.exec(name);
+  return m ? Date.parse(`${m[1]}:${m[2]}:${m[3]}.${m[4]}Z`) : Number.NaN;
 }

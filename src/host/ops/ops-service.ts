@@ -47,6 +47,8 @@ export interface OpsAgents {
 }
 
 export interface OpsServiceDeps {
+  /** True once the host is stopping: the background reconcile makes and starts nothing more. */
+  isStopping?: () => boolean;
   store: OpsStore;
   repos: RepoStore;
   events: EventLog;
@@ -260,11 +262,16 @@ export class OpsService {
 
   /** On host start: the agents died with the previous host; a missing worktree is made again. */
   async reconcile(): Promise<void> {
-    for (const record of this.deps.store.list()) {
-      const repo = this.deps.repos.get(record.repoId);
+    for (const listed of this.deps.store.list()) {
+      // Stopping meanwhile (this runs in the background): nothing more is made or started.
+      if (this.deps.isStopping?.()) return;
+      const repo = this.deps.repos.get(listed.repoId);
       if (!repo) continue;
-      if (record.agentId) this.agentOf.set(repo.id, record.agentId);
+      if (listed.agentId) this.agentOf.set(repo.id, listed.agentId);
       await this.lifecycle.run(repo.id, async () => {
+        // Read again under the lock: an operator's Stop may have removed the loop meanwhile.
+        const record = this.deps.store.get(repo.id);
+        if (!record || this.deps.isStopping?.()) return;
         try {
           if (record.checkout === 'worktree' && !existsSync(record.path)) {
             const main = await mainHeadOf(repo.mainPath);
@@ -278,6 +285,7 @@ export class OpsService {
         } catch (e) {
           this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: (e as Error).message });
         }
+        if (this.deps.isStopping?.()) return; // a setup the stop cut short is not the recipe's fault, and no agent starts now
         await this.follow(repo.id);
         const current = this.deps.store.get(repo.id);
         // The loop's command is grove.yaml's (or the operator's): it runs again only while the repository is trusted.
@@ -414,6 +422,11 @@ export class OpsService {
     const outcome = await setUpOpsCheckout({ repo, config, path, baseEnv: this.deps.baseEnv, groups: this.deps.commandGroups });
     if (outcome.ok) {
       if (outcome.done.length) this.deps.logger.info('ops checkout set up', { repo: repo.name, path, done: outcome.done });
+      return;
+    }
+    if (this.deps.isStopping?.()) {
+      // Cut short by the host's stop, not failed by the recipe: logged, not alerted.
+      this.deps.logger.warn('the ops checkout setup was cut short by the stop', { repo: repo.name, path });
       return;
     }
     const tail = this.deps.mask(outcome.outputTail).trimEnd().split('\n').slice(-5).join('\n');

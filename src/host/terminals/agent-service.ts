@@ -459,10 +459,12 @@ export class AgentService {
         const before = held?.get(id);
         if (more) {
           if (!held) return err(apiError('needs_websocket', 'agents.input with more holds the pieces of a paste on the socket; send them over the WebSocket, or send the text in one call.'));
-          const pieces = before ?? { parts: [], length: 0 };
-          if (pieces.length + data.length > MAX_HELD_INPUT) {
-            held.delete(id);
-            return err(apiError('payload_too_large', `A paste of more than ${MAX_HELD_INPUT / (1024 * 1024)} Mi characters is not taken; nothing of it was written.`, { limit: MAX_HELD_INPUT }));
+          const pieces = before ?? { parts: [], length: 0, refused: false };
+          // Refused once, the rest of that paste is dropped too, up to its last piece: its tail
+          // alone must not be written as if it were the paste.
+          if (pieces.refused || pieces.length + data.length > MAX_HELD_INPUT) {
+            held.set(id, { parts: [], length: 0, refused: true });
+            return err(tooLarge());
           }
           const r = running(id);
           if (!r.ok) {
@@ -475,6 +477,7 @@ export class AgentService {
           return ok({ accepted: 0 });
         }
         held?.delete(id);
+        if (before?.refused) return err(tooLarge());
         const r = running(id);
         if (!r.ok) return r;
         const whole = before ? before.parts.join('') + data : data;
@@ -739,9 +742,13 @@ function recycledPrompt(brief: string | null, handoff: string | undefined): stri
   return parts.length > 0 ? [parts.join('\n\n')] : [];
 }
 
+const tooLarge = () => apiError('payload_too_large', `A paste of more than ${MAX_HELD_INPUT / (1024 * 1024)} Mi characters is not taken; nothing of it was written.`, { limit: MAX_HELD_INPUT });
+
+type HeldPaste = { parts: string[]; length: number; refused: boolean };
+
 /** The socket's held paste pieces (created on first use; they go with the socket). */
-function heldInput(state: Map<string, unknown>): Map<string, { parts: string[]; length: number }> {
-  let held = state.get(HELD_INPUT) as Map<string, { parts: string[]; length: number }> | undefined;
+function heldInput(state: Map<string, unknown>): Map<string, HeldPaste> {
+  let held = state.get(HELD_INPUT) as Map<string, HeldPaste> | undefined;
   if (!held) {
     held = new Map();
     state.set(HELD_INPUT, held);

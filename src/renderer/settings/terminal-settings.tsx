@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { DEFAULT_TERMINAL_SETTINGS, MAX_FONT_FAMILY, TERMINAL_FONT_SIZE, terminalSettingsStore, useTerminalSettings } from '../terminals/terminal-settings-store';
 import './preferences.css';
 
@@ -7,6 +7,8 @@ export function TerminalSettings() {
   const settings = useTerminalSettings();
   const store = terminalSettingsStore();
   const [family, setFamily] = useState(settings.fontFamily);
+  // Another tab's change (or Reset) shows here too, so leaving the field never writes an old one back.
+  useEffect(() => setFamily(settings.fontFamily), [settings.fontFamily]);
   // What is typed in the size field; a size out of range is said, not silently ignored.
   const [sizeText, setSizeText] = useState<string | null>(null);
   const sizeInvalid = sizeText !== null;

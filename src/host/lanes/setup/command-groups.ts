@@ -15,6 +15,8 @@ import { carriesMarker, isProcessRunning, listProcesses, liveWithDescendants, pr
  * still be running with the start time recorded for it, so a reused pid is never signalled.
  */
 export const COMMAND_GROUP_VAR = 'GROVE_COMMAND_GROUP';
+/** The marker's start for Grove's own `git merge` into MAIN (merge-service.ts). */
+export const OWN_GIT_MERGE = 'merge-';
 
 export interface CommandGroups {
   /** A command started as the leader of group `pgid`, with `marker` in its environment. */
@@ -54,14 +56,16 @@ export function createCommandGroups(db: Db): CommandGroupsStore {
     ended: (marker) => {
       if (db.open) remove.run(marker);
     },
-    reconcile: (logger) => endRecorded(logger, 'the previous host left running'),
-    endRunning: (logger) => endRecorded(logger, 'running as the host stops'),
+    reconcile: (logger) => endRecorded(logger, 'the previous host left running', () => true),
+    // Not Grove's own git merge into MAIN (`merge-…`): cut in half it leaves MAIN to repair;
+    // it is quick, and the merge waits for it before the store closes.
+    endRunning: (logger) => endRecorded(logger, 'running as the host stops', (row) => !row.marker.startsWith(OWN_GIT_MERGE)),
   };
 
-  async function endRecorded(logger: Logger, whose: string): Promise<void> {
+  async function endRecorded(logger: Logger, whose: string, ends: (row: Row) => boolean): Promise<void> {
     // Every group at once: a stop should not take a grace period per command.
     await Promise.all(
-      (all.all() as Row[]).map(async (row) => {
+      (all.all() as Row[]).filter(ends).map(async (row) => {
         const pids = leftovers(row);
         if (pids.length > 0) {
           logger.warn(`ending a command ${whose}`, { command: row.what, pgid: row.pgid, pids });

@@ -35,4 +35,17 @@ describe('dispatch events', () => {
     expect(claims.releaseAllOf).toHaveBeenCalledWith('a1', 'worker exited (code 0)');
     stop();
   });
+
+  it('an agent lost at start and running again by the time the reaction runs keeps its claims', async () => {
+    const { log, tell } = fakeLog();
+    const dispatches = { recover: vi.fn(), agentEnded: vi.fn(), briefsChanged: vi.fn() };
+    const claims = { renew: vi.fn(), releaseAllOf: vi.fn() };
+    const stop = watchDispatchEvents(log, { dispatches: dispatches as never, claims: claims as never, autoLink: { onEvent: vi.fn() } as never, isLive: (id) => id === 'resumed' }, Promise.resolve());
+    tell({ type: 'agent.updated', agent: { id: 'resumed', name: 'worker', dispatchId: null, supervision: { kind: 'lost' } } });
+    tell({ type: 'agent.updated', agent: { id: 'gone', name: 'other', dispatchId: null, supervision: { kind: 'lost' } } });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(claims.releaseAllOf).toHaveBeenCalledTimes(1);
+    expect(claims.releaseAllOf).toHaveBeenCalledWith('gone', 'other was lost');
+    stop();
+  });
 });
