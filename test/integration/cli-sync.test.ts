@@ -44,7 +44,7 @@ describe('grove sync status', () => {
     expect(r.code, r.stderr).toBe(0);
     const d = doc<{ ok: boolean; status: unknown }>(r);
     expect(d.ok).toBe(true);
-    expect(SyncStatus.parse(d.status)).toEqual({ state: 'off', url: null, tls: null, passwordFrom: 'none', lastPushAt: null, lastPullAt: null, waiting: 0, lastError: null });
+    expect(SyncStatus.parse(d.status)).toEqual({ state: 'off', url: null, tls: null, passwordFrom: 'none', passwordProblem: null, lastPushAt: null, lastPullAt: null, waiting: 0, lastError: null });
     expect(d.status).toEqual((await api(host, 'sync.status', {})).body.result);
   });
 
