@@ -270,6 +270,7 @@ export function Cockpit() {
       }}
       isPaletteOpen={paletteState.palette}
       onPaletteOpenChange={paletteState.setPalette}
+      onPaletteToggle={paletteState.togglePalette}
       isShortcutListOpen={paletteState.list}
       onShortcutListOpenChange={paletteState.setList}
     />

@@ -27,6 +27,7 @@ export function CommandLayer({
   handlers,
   isPaletteOpen,
   onPaletteOpenChange,
+  onPaletteToggle,
   isShortcutListOpen,
   onShortcutListOpenChange,
 }: {
@@ -35,13 +36,17 @@ export function CommandLayer({
   handlers: ShortcutHandlers;
   isPaletteOpen: boolean;
   onPaletteOpenChange: (open: boolean) => void;
+  /** Opens a closed palette, closes an open one, by the state as it is (not as last rendered). */
+  onPaletteToggle: () => void;
   isShortcutListOpen: boolean;
   onShortcutListOpenChange: (open: boolean) => void;
 }) {
   const shortcuts = useShortcutLabels();
   useShortcuts({
     ...handlers,
-    'palette.open': () => onPaletteOpenChange(!isPaletteOpen),
+    // Not `!isPaletteOpen`: a key pressed before the render that closed the palette has run
+    // (a command that moves the cockpit makes a long one) read it still open, and did nothing.
+    'palette.open': onPaletteToggle,
     'shortcuts.show': () => onShortcutListOpenChange(true),
   });
   // Built when the palette opens (and while it is open), not on every agent event.
@@ -55,7 +60,7 @@ export function CommandLayer({
 }
 
 /** Only one of the palette and the list is open at once. */
-export function usePaletteState(): { palette: boolean; list: boolean; setPalette: (o: boolean) => void; setList: (o: boolean) => void } {
+export function usePaletteState(): { palette: boolean; list: boolean; setPalette: (o: boolean) => void; togglePalette: () => void; setList: (o: boolean) => void } {
   const [palette, setPaletteRaw] = useState(false);
   const [list, setListRaw] = useState(false);
   return {
@@ -65,6 +70,11 @@ export function usePaletteState(): { palette: boolean; list: boolean; setPalette
       setPaletteRaw(o);
       if (o) setListRaw(false);
     },
+    togglePalette: () =>
+      setPaletteRaw((open) => {
+        if (!open) setListRaw(false);
+        return !open;
+      }),
     setList: (o) => {
       setListRaw(o);
       if (o) setPaletteRaw(false);

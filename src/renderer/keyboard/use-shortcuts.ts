@@ -14,10 +14,10 @@ export type ShortcutHandlers = Partial<Record<CommandId, () => void>>;
  * Mount it once, at the top of the app.
  */
 export function useShortcuts(handlers: ShortcutHandlers): void {
+  // The handlers of the latest render, set as it renders: an effect runs only after the
+  // next paint, and a key pressed before it met the handlers of the render before.
   const latest = useRef(handlers);
-  useEffect(() => {
-    latest.current = handlers;
-  });
+  latest.current = handlers;
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent): void => {
       if (event.isComposing || isRecordingShortcut(event.target)) return;
