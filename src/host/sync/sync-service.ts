@@ -11,7 +11,7 @@ import { maskSecrets, type Logger } from '../logger';
 import type { Outbox } from './outbox';
 import { uploadWantedImages } from './image-repair';
 import { sweepDue, sweepUnnamedImages } from './image-sweep';
-import { pullBatch, PULL_BATCH } from './pull';
+import { pullAll } from './pull';
 import { classifyRoundError as classify } from './round-errors';
 import { readRoundCounters } from './round-counters';
 import { RoundSuperseded } from './round-superseded';
@@ -340,11 +340,7 @@ export class SyncService {
       // What an idle round costs: one read of the shared counters; the pull only when one moved.
       const counters = await this.step(readRoundCounters(conn, this.deps.state));
       if (counters.newEntries) {
-        for (;;) {
-          const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state, current));
-          moved += n;
-          if (n < PULL_BATCH) break;
-        }
+        moved += await pullAll(conn, this.deps, current, (work) => this.step(work));
         // Redactions pulled: their words leave the database's files too, once for the whole pull.
         this.deps.store.purgeRemoved();
       }
@@ -353,11 +349,7 @@ export class SyncService {
       if (pushed > 0) this.st.lastPushAt = new Date(this.now()).toISOString();
       // The shared store numbered briefs of this push: pulled now, the numbers show this round.
       if (numbered > 0) {
-        for (;;) {
-          const n = await this.step(pullBatch(conn, this.deps.briefs, this.deps.store, this.deps.state, current));
-          moved += n;
-          if (n < PULL_BATCH) break;
-        }
+        moved += await pullAll(conn, this.deps, current, (work) => this.step(work));
         this.deps.store.purgeRemoved();
         this.st.lastPullAt = new Date(this.now()).toISOString();
       }
