@@ -1,5 +1,5 @@
 import { hasPasswordInUrl, SyncUrl, type SyncState, type SyncStatus, type SyncTls } from '../../shared/sync';
-import { syncIndicator, type SyncTone } from '../sync/sync-indicator-model';
+import { syncIndicator, wantsPassword, type SyncTone } from '../sync/sync-indicator-model';
 
 /**
  * What the settings page's Sync section decides without a DOM: how a typed URL is checked
@@ -45,7 +45,8 @@ export function stateWords(status: SyncStatus): StateWords {
   const shown = syncIndicator(status);
   if (!shown) return { state: 'off', label: 'Sync is off', tone: 'off', sentence: 'Briefs stay on this machine. Point Grove at the team’s shared MySQL below to share them with other Groves.' };
   const waiting = status.waiting > 0 && (status.state === 'offline' || status.state === 'refused') ? ` ${status.waiting === 1 ? '1 entry waits' : `${status.waiting.toLocaleString('en')} entries wait`} to be pushed.` : '';
-  return { state: shown.state, label: shown.label, tone: shown.tone, sentence: shown.summary + waiting };
+  const summary = wantsPassword(status) ? 'Grove has no usable password for the shared store, so it has not connected: give it below.' : shown.summary;
+  return { state: shown.state, label: shown.label, tone: shown.tone, sentence: summary + waiting };
 }
 
 /** Quotes a path for a POSIX shell when it needs it (a space, a quote…). */

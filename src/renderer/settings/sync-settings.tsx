@@ -6,6 +6,7 @@ import { useHost, useHostStore } from '../connection/use-host';
 import { isFocusOn } from '../navigation/route-focus';
 import { useRouteFocus } from '../navigation/use-route-focus';
 import { SyncFacts } from '../sync/sync-facts';
+import { wantsPassword } from '../sync/sync-indicator-model';
 import { useSyncStatus } from '../sync/use-sync-status';
 import { ConfirmDialog } from '../ui/dialog';
 import { count } from '../../shared/plural';
@@ -66,7 +67,7 @@ function SyncSetup({ status, dataDir }: { status: SyncStatus; dataDir: string | 
             </p>
           )}
           <p>
-            {isOn ? 'No password found: ' : 'The password: '}type it in the form below, set <code>GROVE_SYNC_PASSWORD</code> for the host, or write the file yourself (the command asks for the password without showing it):
+            {!isOn ? 'The password: type' : wantsPassword(status) ? 'Type' : 'No password found: type'} it in the form below, set <code>GROVE_SYNC_PASSWORD</code> for the host, or write the file yourself (the command asks for the password without showing it):
           </p>
           <pre>
             <code>{advice.command}</code>

@@ -2,12 +2,14 @@ import type { ReactNode } from 'react';
 import type { SyncStatus } from '../../shared/sync';
 import { count } from '../../shared/plural';
 import { TimeAgo } from '../ui/time-ago';
+import { wantsPassword } from './sync-indicator-model';
 import './sync-indicator.css';
 
 /**
  * Sync's facts as the popover and the settings page both list them: the shared store, TLS,
  * (on the settings page) where the password comes from, the last push and pull, what waits,
- * the last error. Never a password: the host's status holds none.
+ * the last error (not when it is only the missing password: see wantsPassword). Never a
+ * password: the host's status holds none.
  */
 export function SyncFacts({ status, password }: { status: SyncStatus; password?: ReactNode }) {
   return (
@@ -30,7 +32,7 @@ export function SyncFacts({ status, password }: { status: SyncStatus; password?:
       <dd>{status.lastPullAt ? <TimeAgo at={status.lastPullAt} /> : 'never'}</dd>
       <dt>Waiting</dt>
       <dd data-testid="sync-waiting">{status.waiting > 0 ? `${count(status.waiting, 'entry')} not yet in the shared store` : 'nothing'}</dd>
-      {status.lastError && (
+      {status.lastError && !wantsPassword(status) && (
         <>
           <dt>Last error</dt>
           <dd className="sync-error" data-testid="sync-last-error">

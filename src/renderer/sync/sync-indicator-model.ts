@@ -28,11 +28,23 @@ const SHOWN: Record<Exclude<SyncState, 'off'>, { label: string; tone: SyncTone; 
   refused: { label: 'Sync refused', tone: 'bad', summary: 'The shared store refuses this host; the last error says why. Fix that, then sync again.' },
 };
 
+/**
+ * Refused for want of a usable password: every round stops there, before reaching the store,
+ * so the last error only repeats it. What to do is said once, where the password is asked for
+ * (the popover's hint, the settings' help), and the error is not listed again.
+ */
+export function wantsPassword(status: SyncStatus): boolean {
+  return status.state === 'refused' && status.passwordFrom === 'none';
+}
+
+const NO_PASSWORD = 'Grove has no usable password for the shared store, so it has not connected.';
+
 export function syncIndicator(status: SyncStatus | null): SyncIndicator | null {
   if (!status || status.state === 'off') return null;
   const shown = SHOWN[status.state];
-  const parts = [`Sync: ${shown.label === 'Synced' ? 'in step' : status.state}`];
+  const noPassword = wantsPassword(status);
+  const parts = [`Sync: ${shown.label === 'Synced' ? 'in step' : noPassword ? 'refused, no usable password' : status.state}`];
   if (status.waiting > 0) parts.push(`${count(status.waiting, 'entry')} waiting`);
-  const name = parts.join(', ') + (status.lastError ? `; last error: ${status.lastError.message}` : '');
-  return { state: status.state, label: shown.label, tone: shown.tone, name, summary: shown.summary };
+  const name = parts.join(', ') + (status.lastError && !noPassword ? `; last error: ${status.lastError.message}` : '');
+  return { state: status.state, label: shown.label, tone: shown.tone, name, summary: noPassword ? NO_PASSWORD : shown.summary };
 }

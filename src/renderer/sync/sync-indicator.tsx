@@ -8,7 +8,7 @@ import { navigateTo, useRouteStore } from '../navigation/use-route-focus';
 import { useViewRequest } from '../ui/use-view-request';
 import { SyncFacts } from './sync-facts';
 import { onSyncNowRequest, SYNC_CHIP } from './sync-requests';
-import { syncIndicator, type SyncIndicator as Indicator } from './sync-indicator-model';
+import { syncIndicator, wantsPassword, type SyncIndicator as Indicator } from './sync-indicator-model';
 import '../ui/status-badge.css';
 import './sync-indicator.css';
 
@@ -80,7 +80,7 @@ function SyncChip({ status, shown }: { status: SyncStatus; shown: Indicator }) {
           <h2>Sync</h2>
           <p className={`sync-summary tone-${shown.tone}`}>{shown.summary}</p>
           <SyncFacts status={status} />
-          {status.passwordFrom === 'none' && <p className="sync-hint">{status.passwordProblem ?? 'No password found: give it in the sync settings, or set GROVE_SYNC_PASSWORD for the host.'}</p>}
+          {status.passwordFrom === 'none' && <p className="sync-hint">{status.passwordProblem ?? `${wantsPassword(status) ? 'Give it' : 'No password found: give it'} in the sync settings, or set GROVE_SYNC_PASSWORD for the host.`}</p>}
           {error && (
             <p className="sync-error" role="alert">
               {error}

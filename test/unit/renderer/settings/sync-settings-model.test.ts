@@ -64,6 +64,11 @@ describe('stateWords', () => {
     expect(stateWords(status({ state: 'refused', waiting: 1 })).sentence).toMatch(/ 1 entry waits to be pushed\.$/);
     expect(stateWords(status({ state: 'syncing', waiting: 5 })).sentence).toBe('Pulling or pushing now.');
   });
+
+  it('refused for want of a password: says that, and where to give it, rather than pointing at the last error', () => {
+    expect(stateWords(status({ state: 'refused', passwordFrom: 'none', waiting: 3 })).sentence).toBe('Grove has no usable password for the shared store, so it has not connected: give it below. 3 entries wait to be pushed.');
+    expect(stateWords(status({ state: 'refused', passwordFrom: 'env' })).sentence).toMatch(/the last error says why/);
+  });
 });
 
 describe('passwordAdvice', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SyncStatus } from '../../../../src/shared/sync';
-import { syncIndicator } from '../../../../src/renderer/sync/sync-indicator-model';
+import { syncIndicator, wantsPassword } from '../../../../src/renderer/sync/sync-indicator-model';
 
 const status = (s: Partial<SyncStatus>): SyncStatus => ({
   state: 'idle',
@@ -42,5 +42,18 @@ describe('syncIndicator', () => {
     expect(offline.summary).toBe('The shared store cannot be reached. Grove retries by itself; local work goes on.');
     const refused = syncIndicator(status({ state: 'refused', lastError: { message: 'The shared schema is version 4; this Grove knows up to 2. Update Grove.', at: '2026-12-03T14:00:00.000Z' } }))!;
     expect(refused.name).toBe('Sync: refused; last error: The shared schema is version 4; this Grove knows up to 2. Update Grove.');
+  });
+
+  it('refused for want of a password: says so once, without the last error that only repeats it', () => {
+    const lastError = { message: 'No password for the shared MySQL: set GROVE_SYNC_PASSWORD in the host\'s environment, or write it to /d/sync-password and run chmod 600 /d/sync-password.', at: '2026-12-03T14:00:00.000Z' };
+    const none = syncIndicator(status({ state: 'refused', passwordFrom: 'none', waiting: 2, lastError }))!;
+    expect(none).toMatchObject({ label: 'Sync refused', tone: 'bad', name: 'Sync: refused, no usable password, 2 entries waiting' });
+    expect(none.summary).toBe('Grove has no usable password for the shared store, so it has not connected.');
+    expect(wantsPassword(status({ state: 'refused', passwordFrom: 'none', lastError }))).toBe(true);
+    // A password that is there but wrong is the store's refusal: its error is the news.
+    expect(wantsPassword(status({ state: 'refused', passwordFrom: 'file', lastError }))).toBe(false);
+    // Not refused (yet): nothing is said in its place.
+    expect(wantsPassword(status({ state: 'connecting', passwordFrom: 'none' }))).toBe(false);
+    expect(syncIndicator(status({ state: 'offline', passwordFrom: 'none', lastError: { message: 'connect ECONNREFUSED', at: lastError.at } }))!.name).toBe('Sync: offline; last error: connect ECONNREFUSED');
   });
 });
