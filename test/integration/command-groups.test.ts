@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessRunning, listProcesses } from '../../src/host/terminals/process-tree';
 import { api, startHostProcess, stopAllHosts } from '../fixtures/host-process';
@@ -63,5 +63,33 @@ describe('commands a killed host left running', () => {
     expect({ setup: existsSync(join(marks, 'setup-done')), probe: existsSync(join(marks, 'probe-done')) }).toEqual({ setup: false, probe: false });
     // The next host's own probe round ran (the probe exits at once now), so the host is past its start.
     expect((await api(second, 'host.status')).status).toBe(200);
+  }, 40_000);
+});
+
+describe('commands a stopping host is asked to start', () => {
+  it('are not started once the stop ended those running: a postCreate whose worktree came late does not outlive the host', async () => {
+    const marks = makeTempDir('grove-marks-');
+    const postCreate = `echo $$ > ${marks}/setup.pid; sleep 30`;
+    const main = makeProbedRepo({ setup: { postCreate: [postCreate], timeoutSeconds: 120 } });
+    // A slow `git worktree add` (its post-checkout hook): the lane's setup comes after the stop began.
+    writeFileSync(join(main, '.git', 'hooks', 'post-checkout'), `#!/bin/sh\ntouch ${marks}/checkout; sleep 2\n`, { mode: 0o755 });
+    // An agent that ignores SIGTERM holds the stop in the agents' grace, long after the hook is done.
+    const host = await startHostProcess({ env: { GROVE_STOP_GRACE_MS: '6000' } });
+    const repoId = await addRepo(host, main);
+    const stubborn = `trap '' TERM HUP INT; echo $$ > ${marks}/agent.pid; while :; do sleep 1; done`;
+    const agent = await api(host, 'agents.start', { lanePath: realpathSync(makeTempDir('grove-lane-')), preset: 'custom', command: '/bin/sh', args: ['-c', stubborn], name: 'stubborn', restart: 'never', unconfined: true });
+    expect(agent.body.ok, JSON.stringify(agent.body)).toBe(true);
+    await expect.poll(() => existsSync(join(marks, 'agent.pid'))).toBe(true);
+    groups.push(pidIn(join(marks, 'agent.pid')));
+
+    void api(host, 'lanes.create', { repoId, name: 'design' }).catch(() => undefined);
+    await expect.poll(() => existsSync(join(marks, 'checkout')), { timeout: 15_000 }).toBe(true);
+    await host.stop();
+
+    // The worktree was made (the setup was next), and the postCreate never started or, started, it ended with the host.
+    expect(existsSync(join(dirname(main), 'flower-design'))).toBe(true);
+    const setup = existsSync(join(marks, 'setup.pid')) ? pidIn(join(marks, 'setup.pid')) : null;
+    if (setup !== null) groups.push(setup);
+    expect(setup === null ? [] : membersOf(setup)).toEqual([]);
   }, 40_000);
 });

@@ -139,7 +139,7 @@ describe('runCommands', () => {
 
   it('on a timeout ends, by its marker, a process that left the group and the tree (setsid in a subshell); the record goes once all are gone', async () => {
     const recorded = new Map<string, number>();
-    const groups: CommandGroups = { started: (marker, pid) => void recorded.set(marker, pid), ended: (marker) => void recorded.delete(marker) };
+    const groups: CommandGroups = { isClosed: () => false, started: (marker, pid) => void recorded.set(marker, pid), ended: (marker) => void recorded.delete(marker) };
     const r = run([`(setsid sleep 3127 & echo "escaped $!"); sleep 30`], { timeoutMs: 500, groups });
     await expect.poll(r.output).toMatch(/escaped \d+/);
     const escaped = Number(/escaped (\d+)/.exec(r.output())![1]);

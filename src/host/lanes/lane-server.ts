@@ -12,7 +12,7 @@ import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import type { LaneRecord, LaneStore } from './lane-store';
 import { isTrustRefusal, usableConfig } from './repo-config';
-import { runCommands } from './setup/run-commands';
+import { howItEnded, runCommands } from './setup/run-commands';
 import { findLane } from './find-lane';
 import { toLane } from './lane-view';
 import type { CommandGroups } from './setup/command-groups';
@@ -145,7 +145,7 @@ export class LaneServer {
       groups: this.deps.commandGroups,
     });
     if (outcome.ok) return ok(undefined);
-    const why = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
+    const why = `"${outcome.command}" ${howItEnded(outcome)}`;
     job.finish(false, why);
     return err(apiError('lane_setup_failed', `${why}:\n${outcome.outputTail.trim()}`, { command: outcome.command, output: outcome.outputTail }));
   }

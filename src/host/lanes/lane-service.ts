@@ -33,7 +33,7 @@ import type { RepoLocks } from './repo-lock';
 import { applyLaneFiles } from './setup/lane-files';
 import { dropInheritedGuard } from '../health/pre-commit-guard';
 import type { CommandGroups } from './setup/command-groups';
-import { runCommands } from './setup/run-commands';
+import { howItEnded, runCommands } from './setup/run-commands';
 
 /**
  * Lanes: worktrees beside MAIN (`<repo>-<lane>`, under grove.yaml's lanes.root). Creation
@@ -210,7 +210,7 @@ export class LaneService {
             onOutput: (d) => job.output(d),
           });
           if (!outcome.ok) {
-            const why = outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`;
+            const why = howItEnded(outcome);
             job.finish(false, `pre-create "${outcome.command}" ${why}; nothing was created`);
             return err(
               apiError('lane_setup_failed', `The pre-create hook "${outcome.command}" ${why}, so lane ${name} was not created:\n${outcome.outputTail.trim()}`, {
@@ -277,7 +277,7 @@ export class LaneService {
         groups: this.deps.commandGroups,
         onOutput: (d) => job.output(d),
       });
-      if (!outcome.ok) failure = `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
+      if (!outcome.ok) failure = `"${outcome.command}" ${howItEnded(outcome)}`;
     }
     inserted.record = null;
     const updated = this.endSetup(record, failure);
@@ -497,7 +497,7 @@ export class LaneService {
             onOutput: (d) => job?.output(d),
           });
           if (!outcome.ok) {
-            const why = `teardown "${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`;
+            const why = `teardown "${outcome.command}" ${howItEnded(outcome)}`;
             job.finish(false, `${why}; the lane is kept`);
             return err(apiError('lane_setup_failed', `The ${why}, so ${lane.name} was kept:\n${outcome.outputTail.trim()}`, { command: outcome.command, output: outcome.outputTail }));
           }

@@ -72,7 +72,8 @@ export function hooksFolderEnv(dir: string): Record<string, string> {
  */
 export interface GitRunGroup {
   marker: string;
-  groups: CommandGroups;
+  /** Never closed to it (isClosed): the host's stop waits for Grove's own merge, and does not end it. */
+  groups: Pick<CommandGroups, 'started' | 'ended'>;
   what: string;
 }
 

@@ -19,6 +19,13 @@ export const COMMAND_GROUP_VAR = 'GROVE_COMMAND_GROUP';
 export const OWN_GIT_MERGE = 'merge-';
 
 export interface CommandGroups {
+  /**
+   * True once the host's stop has ended the commands running (endRunning): a command asked
+   * for after it (a lane's postCreate once its `git worktree add` is done) must not start,
+   * as nothing would end it before the host exits. Asked right before the spawn, in the same
+   * turn of the event loop, so no start slips in between.
+   */
+  isClosed(): boolean;
   /** A command started as the leader of group `pgid`, with `marker` in its environment. */
   started(marker: string, pgid: number, command: string): void;
   /** The command is over (its shell exited, or its group was ended): forget it. */
@@ -26,12 +33,13 @@ export interface CommandGroups {
 }
 
 export interface CommandGroupsStore extends CommandGroups {
-  /** On host start: ends what a previous host's commands left running, then forgets them all. */
+  /** On host start: ends what a previous host's commands left running, then forgets those that ended. */
   reconcile(logger: Logger): Promise<void>;
   /**
-   * On a graceful stop: ends this host's commands still running (a setup, a check, a gate),
-   * all at once, then forgets them. Without it a stopped host left them running until the
-   * next host started, and a foreground `grove host` waited for them.
+   * On a graceful stop: closes the store to new commands (isClosed), ends this host's
+   * commands still running (a setup, a check, a gate), all at once, then forgets those that
+   * ended. Without it a stopped host left them running until the next host started, and a
+   * foreground `grove host` waited for them.
    */
   endRunning(logger: Logger): Promise<void>;
 }
@@ -47,7 +55,9 @@ export function createCommandGroups(db: Db): CommandGroupsStore {
   const insert = db.prepare('INSERT OR REPLACE INTO command_groups (marker, pgid, leader_start, what, started_at) VALUES (?, ?, ?, ?, ?)');
   const remove = db.prepare('DELETE FROM command_groups WHERE marker = ?');
   const all = db.prepare('SELECT marker, pgid, leader_start, what FROM command_groups');
+  let closed = false;
   return {
+    isClosed: () => closed,
     // A command can outlive the store: a host stopping closes it while a setup still runs.
     // The record then stays, and the next host ends what is left, as after a crash.
     started(marker, pgid, command) {
@@ -59,7 +69,10 @@ export function createCommandGroups(db: Db): CommandGroupsStore {
     reconcile: (logger) => endRecorded(logger, 'the previous host left running', () => true),
     // Not Grove's own git merge into MAIN (`merge-…`): cut in half it leaves MAIN to repair;
     // it is quick, and the merge waits for it before the store closes.
-    endRunning: (logger) => endRecorded(logger, 'running as the host stops', (row) => !row.marker.startsWith(OWN_GIT_MERGE)),
+    endRunning: (logger) => {
+      closed = true;
+      return endRecorded(logger, 'running as the host stops', (row) => !row.marker.startsWith(OWN_GIT_MERGE));
+    },
   };
 
   async function endRecorded(logger: Logger, whose: string, ends: (row: Row) => boolean): Promise<void> {
@@ -70,7 +83,12 @@ export function createCommandGroups(db: Db): CommandGroupsStore {
         if (pids.length > 0) {
           logger.warn(`ending a command ${whose}`, { command: row.what, pgid: row.pgid, pids });
           const survivors = await endAll(row, pids);
-          if (survivors.length) logger.error(`could not end a command ${whose}`, { command: row.what, pids: survivors });
+          // Still running after SIGKILL (held in the kernel: a hung NFS read): kept on record,
+          // so the next host's start tries again, as runCommands keeps a timed-out one's.
+          if (survivors.length) {
+            logger.error(`could not end a command ${whose}`, { command: row.what, pids: survivors });
+            return;
+          }
         }
         if (db.open) remove.run(row.marker);
       }),
@@ -94,19 +112,27 @@ function leftovers(row: Row, known: readonly number[] = []): number[] {
 /** SIGTERM, then SIGKILL after a short grace: the host is starting and should not wait long. */
 async function endAll(row: Row, pids: number[]): Promise<number[]> {
   signalAll(pids, 'SIGTERM');
-  let left = await waitUntilGone(row, pids, 2000);
+  const left = await waitUntilGone(row, pids, 2000, 'SIGTERM');
   if (left.length === 0) return [];
   signalAll(left, 'SIGKILL');
-  left = await waitUntilGone(row, left, 1000);
-  return left;
+  return waitUntilGone(row, left, 1000, 'SIGKILL');
 }
 
-async function waitUntilGone(row: Row, pids: readonly number[], ms: number): Promise<number[]> {
+/**
+ * Polls until the command's processes are gone. One found meanwhile (forked by a process
+ * still winding down) is sent `signal` too: found only to be reported, it would outlive the
+ * host that said it could not end it.
+ */
+async function waitUntilGone(row: Row, pids: readonly number[], ms: number, signal: NodeJS.Signals): Promise<number[]> {
   const deadline = Date.now() + ms;
+  const signalled = new Set(pids);
   let left = pids.filter(isProcessRunning);
   while (left.length > 0 && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
     left = leftovers(row, left.filter(isProcessRunning));
+    const fresh = left.filter((pid) => !signalled.has(pid));
+    signalAll(fresh, signal);
+    for (const pid of fresh) signalled.add(pid);
   }
   return left;
 }

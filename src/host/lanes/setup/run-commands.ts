@@ -39,6 +39,18 @@ export type CommandsOutcome =
       outputTail: string;
     };
 
+/**
+ * How a failed outcome's command ended, in a few words for a job's last line or an error's
+ * first: "timed out", "was cut short" (cancelled, or the host stopping), "exited with 2";
+ * its output's tail says more, and alone says why when there is no exit code (a signal,
+ * a missing directory, a shell that could not start).
+ */
+export function howItEnded(o: { exitCode: number | null; timedOut: boolean; aborted: boolean }): string {
+  if (o.timedOut) return 'timed out';
+  if (o.aborted) return 'was cut short';
+  return o.exitCode === null ? 'did not finish (its output says why)' : `exited with ${o.exitCode}`;
+}
+
 export interface RunCommandsOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -111,6 +123,9 @@ export async function runCommands(commands: readonly string[], o: RunCommandsOpt
       case 'spawn-failed':
         out(note(`could not start \`${command}\`${o.wrap ? '' : ' with sh'}: ${end.message}`));
         return fail(null);
+      case 'refused':
+        out(note(`did not start \`${command}\`: the host is stopping`));
+        return fail(null, { aborted: true });
       case 'timed-out':
         out(note(`\`${command}\` ran longer than ${formatMs(o.timeoutMs)}: stopped it and every process it started${survivorsNote(end.survivors)}`));
         return fail(null, { timedOut: true });
@@ -125,10 +140,13 @@ export async function runCommands(commands: readonly string[], o: RunCommandsOpt
 type StepEnd =
   | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null }
   | { kind: 'spawn-failed'; message: string }
+  | { kind: 'refused' }
   | { kind: 'timed-out'; survivors: number[] }
   | { kind: 'aborted'; survivors: number[] };
 
 async function runOne(command: string, o: RunCommandsOptions, pipeOut: () => StreamMask): Promise<StepEnd> {
+  // The host's stop has ended the commands that ran: this one would outlive the host (command-groups.ts).
+  if (o.groups?.isClosed()) return { kind: 'refused' };
   let child: ChildProcess;
   const marker = randomUUID();
   const env = o.groups ? { ...o.env, [COMMAND_GROUP_VAR]: marker } : o.env;
