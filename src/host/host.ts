@@ -168,6 +168,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const commandGroups = createCommandGroups(db);
   /** Set when the host begins to stop: work cut short by the stop is left for the next host, not judged. */
   let isStopping = false;
+  /** Aborted with it: a merge's gate still running then is ended, and one that had ended is judged. */
+  const stopping = new AbortController();
   const repoOf = (id: string) => repos.get(id);
   /** Each repository's grove.yaml as last read without problems, for what a key-less lane withholds. */
   const lastGoodConfigs = new Map<string, GroveConfig>();
@@ -256,7 +258,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     mask,
     agentNamesIn: (path) => agents.list().filter((a) => a.lanePath === path).map((a) => a.name),
     holdLane: (path) => laneHeads.hold(path),
-    isStopping: () => isStopping,
+    stopping: stopping.signal,
     commandGroups,
     confine: (req) => confinement.confine(req),
   });
@@ -485,6 +487,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const close = (reason: string): Promise<void> =>
     (closing ??= (async () => {
       isStopping = true;
+      stopping.abort();
       logger.info('host stopping', { reason });
       // Every part is stopped whatever another's stop throws; the store and the lock last.
       await stopInOrder(
@@ -500,6 +503,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
           // host would end it after a crash; a merge whose gate is cut short stays gating,
           // MAIN untouched, and the next host runs its gate again.
           { name: 'grove.yaml commands', stop: () => commandGroups.endRunning(logger) },
+          // A gate that failed just before the stop rolls MAIN back before the store closes.
+          { name: 'merges under way', stop: () => merges.settled() },
           { name: 'ops loops', stop: () => ops.stop() },
           { name: 'notifier', stop: () => notifier.stop() },
           { name: 'MAIN guards', stop: () => mainGuards.stop() },

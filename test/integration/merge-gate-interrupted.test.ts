@@ -163,3 +163,109 @@ describe('a host killed during a merge\'s gate', () => {
     expect(headOf(main)).toBe(before);
   });
 });
+
+const lanesNow = async (): Promise<Lane[]> => ((await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] }).lanes;
+const pidIn = (file: string): KnownProcess => known(Number(readFileSync(file, 'utf8').trim()));
+
+describe('an ephemeral lane whose merge landed as its host stopped', () => {
+  it('the host killed while removing it (its teardown): the next host removes the lane and its merged branch, one alert', async () => {
+    const teardown = `echo $$ > ${notes}/teardown; if [ -e ${notes}/slow ]; then exec sleep 120; fi`;
+    commitIn(main, 'grove.yaml', `setup:\n  teardown: ['${teardown}']\n`, 'recipe');
+    host = await startHostProcess();
+    repoId = await addRepo(host, main);
+    const lane = ((await api(host, 'lanes.create', { repoId, name: 'burst', ephemeral: true })).body.result as { lane: Lane }).lane;
+    commitIn(lane.path, 'burst.txt', 'done\n', 'add burst.txt');
+    writeFileSync(join(notes, 'slow'), '');
+    const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
+    await expect.poll(() => existsSync(join(notes, 'teardown')) && readFileSync(join(notes, 'teardown'), 'utf8').trim() !== '', { timeout: 10_000 }).toBe(true);
+    leftovers.push(pidIn(join(notes, 'teardown')));
+    await host.kill9();
+    await merging;
+    expect(headOf(main)).toBe(headOf(lane.path));
+    expect(existsSync(lane.path)).toBe(true);
+
+    rmSync(join(notes, 'slow'));
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await alertsOf(host)).filter((a) => a.includes('ephemeral')), { timeout: 15_000 }).toEqual([
+      'The ephemeral lane burst was merged into MAIN and not removed (the host stopped first, or its removal was refused): the lane and its merged branch are removed now.',
+    ]);
+    expect(await lanesNow()).toEqual([]);
+    expect(existsSync(lane.path)).toBe(false);
+    expect(git(main, 'branch', '--list', lane.branch!)).toBe('');
+  });
+
+  it('the host killed during its gate: the next host runs the gate again, it passes, and the lane is removed', async () => {
+    commitIn(main, 'grove.yaml', `merge:\n  gate: '${gate()}'\n`, 'recipe');
+    host = await startHostProcess();
+    repoId = await addRepo(host, main);
+    const lane = ((await api(host, 'lanes.create', { repoId, name: 'burst', ephemeral: true })).body.result as { lane: Lane }).lane;
+    commitIn(lane.path, 'burst.txt', 'done\n', 'add burst.txt');
+    writeFileSync(join(notes, 'slow'), '');
+    const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null);
+    await expect.poll(() => existsSync(join(notes, 'started')) && readFileSync(join(notes, 'started'), 'utf8').trim() !== '', { timeout: 10_000 }).toBe(true);
+    leftovers.push(pidIn(join(notes, 'started')));
+    await host.kill9();
+    await merging;
+    rmSync(join(notes, 'slow'));
+
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('merged');
+    await expect.poll(async () => (await alertsOf(host)).filter((a) => a.includes('ephemeral')), { timeout: 15_000 }).toEqual([
+      'The ephemeral lane burst was merged into MAIN and not removed (the host stopped first, or its removal was refused): the lane and its merged branch are removed now.',
+    ]);
+    expect(await lanesNow()).toEqual([]);
+    expect(existsSync(lane.path)).toBe(false);
+    expect(git(main, 'branch', '--list', lane.branch!)).toBe('');
+  });
+});
+
+describe('a gate that fails on its own as the host begins to stop', () => {
+  it('is a failure, not a gate cut short: that host rolls MAIN back, and the next has nothing to run again', async () => {
+    // The gate fails at once; a process it leaves holding its output asks the host to stop a
+    // moment later, while Grove still reads what that output holds (RunConstants.drainMs).
+    const failing = `if [ -e BROKEN ]; then (sleep 0.3; kill -TERM $(cat ${notes}/host-pid); exec sleep 5) & echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi; echo "artisan ok"`;
+    commitIn(main, 'grove.yaml', `merge:\n  gate: '${failing}'\n`, 'recipe');
+    host = await startHostProcess();
+    writeFileSync(join(notes, 'host-pid'), String(host.pid));
+    repoId = await addRepo(host, main);
+    const before = headOf(main);
+    const lane = ((await api(host, 'lanes.create', { repoId, name: 'fix' })).body.result as { lane: Lane }).lane;
+    commitIn(lane.path, 'BROKEN', 'public function dispatch() {}\n', 'add BROKEN');
+    const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null);
+    expect(await host.exited).toBe(0);
+    await merging;
+    // Judged by the host whose gate failed: MAIN is back where it was, the merge kept on a ref.
+    expect(headOf(main)).toBe(before);
+    expect(git(main, 'for-each-ref', '--format=%(objectname)', 'refs/grove/rolled-back/')).toContain(headOf(lane.path));
+
+    host = await startHostProcess({ home: host.home });
+    expect((await mergesNow()).map((m) => m.state)).toEqual(['rolled-back']);
+    const about = (await alertsOf(host)).filter((a) => a.includes('after merging fix') || a.includes('The host stopped'));
+    expect(about).toEqual([`MAIN's gate "${failing}" failed (exit 255) after merging fix; MAIN was rolled back to ${before.slice(0, 12)}.`]);
+  });
+});
+
+describe('a merge whose lane check passes as the host begins to stop', () => {
+  it('merges nothing: MAIN stays as it was, rather than taking a merge only the next host would gate', async () => {
+    // The lane's check (unconfined, to reach the host) asks the host to stop, then passes a
+    // moment later: deaf to the SIGTERM the stop sends the commands running, it ends on its
+    // own within the stop's grace, and the merge goes on while the stop waits for merges.
+    const check = `trap "" TERM; kill -TERM $(cat ${notes}/host-pid); sleep 0.5; echo "tests pass"`;
+    commitIn(main, 'grove.yaml', `merge:\n  confine: false\n  check: '${check}'\n  gate: '${gate()}'\n`, 'recipe');
+    host = await startHostProcess();
+    writeFileSync(join(notes, 'host-pid'), String(host.pid));
+    repoId = await addRepo(host, main);
+    const before = headOf(main);
+    const lane = ((await api(host, 'lanes.create', { repoId, name: 'fix' })).body.result as { lane: Lane }).lane;
+    commitIn(lane.path, 'fix.txt', 'fixed\n', 'add fix.txt');
+    const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null);
+    expect(await host.exited).toBe(0);
+    const answer = await merging;
+    if (answer) expect(answer.body.error?.code).toBe('host_stopping');
+    expect(headOf(main)).toBe(before);
+
+    host = await startHostProcess({ home: host.home });
+    expect(await mergesNow()).toEqual([]);
+    expect(headOf(main)).toBe(before);
+  });
+});

@@ -12,6 +12,7 @@ import { commitIn, headOf, write } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { canConfine } from '../fixtures/can-confine';
+import { killLeftovers, known, type KnownProcess } from '../fixtures/leftover-processes';
 
 /**
  * The ops loop under a real host: a standing agent in its own worktree that follows MAIN
@@ -26,6 +27,8 @@ let main: string;
 let repoId: string;
 /** Where the agents of these tests leave what they saw: outside every checkout, so none gets dirty. */
 let notes: string;
+/** Setup commands a killed host left running: the next host ends them (ended here by pid should that fail). */
+const leftovers: KnownProcess[] = [];
 
 async function setUp(groveYaml: string, env: Record<string, string> = {}): Promise<void> {
   // The loop runs confined: the notes dir is declared writable, as an operator would a tool's cache.
@@ -40,6 +43,7 @@ beforeEach(() => {
   notes = realpathSync(makeTempDir('grove-ops-notes-'));
 });
 afterEach(async () => {
+  killLeftovers(leftovers);
   await stopAllHosts();
   removeTempDirs();
 });
@@ -208,6 +212,34 @@ describe('the ops loop', () => {
     expect(Date.now() - stopping).toBeLessThan(30_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(existsSync(join(notes, 'setup-done'))).toBe(false);
+  });
+
+  it('a setup of its checkout cut short (the host stopped, or killed) is done again by the next host, before the agent starts', async () => {
+    const postCreate = `echo $$ > ${notes}/setup-started; if [ -e ${notes}/slow ]; then exec sleep 120; fi; touch ${notes}/setup-done`;
+    const command = `if [ -e ${notes}/setup-done ]; then echo set-up; else echo not-set-up; fi >> ${notes}/agent; exec sleep 600`;
+    await setUp(['setup:', `  postCreate: ['${postCreate}']`, 'ops:', `  command: '${command}'`, ''].join('\n'));
+    const loop = await startOps();
+    await expect.poll(() => lines(join(notes, 'agent'))).toEqual(['set-up']);
+    // Its checkout deleted while no host ran: the next host makes it again, and its setup is
+    // cut short, first by that host's stop, then by the next one's crash.
+    await host.stop();
+    rmSync(loop.path, { recursive: true, force: true });
+    for (const f of ['setup-started', 'setup-done', 'agent']) rmSync(join(notes, f));
+    writeFileSync(join(notes, 'slow'), '');
+    for (const end of [() => host.stop(), () => host.kill9()]) {
+      host = await startHostProcess({ home: host.home });
+      await expect.poll(() => lines(join(notes, 'setup-started')), { timeout: 15_000 }).toHaveLength(1);
+      leftovers.push(known(Number(lines(join(notes, 'setup-started'))[0])));
+      rmSync(join(notes, 'setup-started'));
+      await end();
+    }
+    expect(existsSync(join(notes, 'setup-done'))).toBe(false);
+    // The next host sets the checkout up again, whole this time, and only then starts the agent.
+    rmSync(join(notes, 'slow'));
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(() => existsSync(join(notes, 'setup-done')), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => lines(join(notes, 'agent'))).toEqual(['set-up']);
+    expect((await alerts()).filter((a) => a.includes('setup of'))).toEqual([]);
   });
 
   it('follows MAIN after a merge through Grove; with an edit it stays, keeps the edit, says why and alerts once', async () => {

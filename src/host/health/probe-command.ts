@@ -1,6 +1,6 @@
 import type { CommandProbeSpec, ProbeResult } from '../../shared/health';
 import { runCommands } from '../lanes/setup/run-commands';
-import { formatMs, probeOutputTail, type ProbeRunOptions } from './probe-output';
+import { CANCELLED, formatMs, probeOutputTail, type ProbeRunOptions } from './probe-output';
 
 /**
  * Runs one command probe (`php artisan about`) in MAIN: passes on exit 0. The command runs
@@ -33,7 +33,7 @@ export async function runCommandProbe(spec: CommandProbeSpec, o: ProbeRunOptions
 
 function failureDetail(outcome: { exitCode: number | null; timedOut: boolean; aborted: boolean }, timeoutMs: number, output: string): string {
   if (outcome.timedOut) return `timed out after ${formatMs(timeoutMs)}`;
-  if (outcome.aborted) return 'cancelled';
+  if (outcome.aborted) return CANCELLED;
   if (outcome.exitCode !== null) return `exit ${outcome.exitCode}`;
   // Killed by a signal, or never started: the runner's own note says which.
   const notes = [...output.matchAll(/^\[grove\] (.+)$/gm)];

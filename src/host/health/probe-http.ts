@@ -1,5 +1,5 @@
 import { ProbeDefaults, type HttpProbeSpec, type ProbeResult } from '../../shared/health';
-import { formatMs, probeOutputTail, type ProbeRunOptions } from './probe-output';
+import { CANCELLED, formatMs, probeOutputTail, type ProbeRunOptions } from './probe-output';
 
 /**
  * Runs one HTTP probe (`GET http://flower.test/up`, expecting 200) with the global fetch:
@@ -33,7 +33,7 @@ export async function runHttpProbe(spec: HttpProbeSpec, o: ProbeRunOptions): Pro
     return response.status === expected ? finish(true, status, body) : finish(false, `${status} (expected ${expected})`, body);
   } catch (e) {
     if (timeout.aborted) return finish(false, `no answer within ${formatMs(o.timeoutMs)} from ${method} ${spec.http.url}`);
-    if (o.signal?.aborted) return finish(false, 'cancelled');
+    if (o.signal?.aborted) return finish(false, CANCELLED);
     return finish(false, `${method} ${spec.http.url} failed: ${describeFetchError(e)}`);
   }
 }

@@ -31,4 +31,7 @@ export interface ProbeRunOptions {
   groups?: CommandGroups;
 }
 
+/** A probe's detail when its `signal` ended it before it had decided. */
+export const CANCELLED = 'cancelled';
+
 export const formatMs = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);

@@ -66,8 +66,8 @@ export interface MergeServiceDeps {
   commandGroups?: CommandGroups;
   /** Confines the lane's check as the lane's agents are (confine/command-confinement.ts); without it, never. */
   confine?: (req: ConfineRequest) => ConfinedLaunch;
-  /** True once the host is stopping: a gate it cut short decided nothing. */
-  isStopping?: () => boolean;
+  /** Aborted as the host begins to stop: a gate it ends decided nothing, one that ended before did. */
+  stopping?: AbortSignal;
 }
 
 export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
@@ -88,11 +88,28 @@ const stoppedMerging = (i: MergeIntent): string => `The host stopped while mergi
 const interruptedWhy = (m: MergeRecord): string => `The host stopped before MAIN's gate had checked the merge of lane ${m.laneName} (${m.mainAfter.slice(0, 12)})`;
 
 export class MergeService {
+  /** Merges and start-up gates under the repository lock: the host's stop waits for them (settled). */
+  private readonly underWay = new Set<Promise<unknown>>();
+
   constructor(private readonly deps: MergeServiceDeps) {}
+
+  /**
+   * Once the stop has begun: resolves when the merges under way have ended, their gates cut
+   * short by it, or judged (a gate that failed before the stop is rolled back by this host).
+   */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.underWay]);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.underWay.add(work);
+    void work.catch(() => undefined).finally(() => this.underWay.delete(work));
+    return work;
+  }
 
   merge(id: string, o: { dryRun: boolean; commitMessage?: string }): Promise<Result<MergeOutcome, ApiError>> {
     // Every way in (the API, an agent's MCP request_merge): a stopping host merges nothing.
-    if (this.deps.isStopping?.()) return Promise.resolve(err(stoppingRefusal('lanes.merge')));
+    if (this.deps.stopping?.aborted) return Promise.resolve(err(stoppingRefusal('lanes.merge')));
     return withJobs(this.deps.events, this.deps.mask, (startJob) => this.mergeWith(startJob, id, o));
   }
 
@@ -180,7 +197,7 @@ export class MergeService {
       }
 
       job.step(++step, total, `merge ${branch} into MAIN`);
-      const merged = await this.deps.locks.run(repo.id, () => this.mergeAndGate(repo, lane, branch, pre.laneHead, config, gate, timeoutMs, (title) => job.step(++step, total, title), (d) => job.output(d)));
+      const merged = await this.track(this.deps.locks.run(repo.id, () => this.mergeAndGate(repo, lane, branch, pre.laneHead, config, gate, timeoutMs, (title) => job.step(++step, total, title), (d) => job.output(d))));
       if (!merged.ok) {
         job.finish(false, merged.error.message);
         return merged;
@@ -253,6 +270,9 @@ export class MergeService {
       // settling did), or by a merge here whose record could not be written: settled first.
       const left = this.deps.merges.intents().find((i) => i.repoId === repo.id);
       if (left) await this.settleIntent(repo, left);
+      // The stop began while the lane's check ran: nothing is merged, rather than MAIN taking
+      // a merge whose gate only the next host would run.
+      if (this.deps.stopping?.aborted) return err(stoppingRefusal('lanes.merge'));
       this.deps.merges.intend(intent);
       let merged;
       try {
@@ -307,10 +327,10 @@ export class MergeService {
       const cutShort = (): Result<MergeRecord, ApiError> =>
         err(apiError('merge_gate_failed', `MAIN's gate for the merge of ${lane.name} was cut short: the host is stopping. MAIN keeps the merge unchecked; the next host runs the gate again.`, { merge: record, rolledBack: false, interrupted: true }));
       // Stopping already (the merge's git finished after the stop began): the gate is the next host's.
-      if (this.deps.isStopping?.()) return cutShort();
+      if (this.deps.stopping?.aborted) return cutShort();
       let gated: Awaited<ReturnType<typeof gate.run>>;
       try {
-        gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups });
+        gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups, signal: this.deps.stopping });
       } catch (e) {
         return stuck(e);
       }
@@ -319,8 +339,9 @@ export class MergeService {
         return ok(record);
       }
       // Ended by the host's stop, the gate decided nothing: the merge stays gating and MAIN
-      // as it is; the next host runs the gate again (recoverGating).
-      if (this.deps.isStopping?.()) return cutShort();
+      // as it is; the next host runs the gate again (recoverGating). One that failed on its
+      // own before the stop began has decided, though the stop began while it was read.
+      if (gated.cutShort) return cutShort();
       const why = `MAIN's gate "${gate.label}" ${gated.why} after merging ${lane.name}`;
       try {
         return err((await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), stamp)).error);
@@ -366,13 +387,6 @@ export class MergeService {
     };
   }
 
-  /**
-   * On host start: a merge still `gating` was interrupted (the host died while its gate ran),
-   * so MAIN holds a merge nobody checked. Its gate runs again — and a failure rolls it back
-   * or waits for the operator, per merge.rollback, as during the merge. When the gate cannot
-   * run again (MAIN moved since, grove.yaml unusable) the merge waits for the operator
-   * (awaiting-rollback, so `grove merge --rollback` can undo it). One alert either way.
-   */
   /**
    * On host start, before MAIN's guards look at MAIN: the merge intents a host that stopped
    * mid-merge left (it died between starting git's merge and recording it). MAIN says whether
@@ -565,15 +579,56 @@ export class MergeService {
     };
   }
 
+  /**
+   * On host start: a merge still `gating` was interrupted (the host died while its gate ran),
+   * so MAIN holds a merge nobody checked. Its gate runs again — and a failure rolls it back
+   * or waits for the operator, per merge.rollback, as during the merge. When the gate cannot
+   * run again (MAIN moved since, grove.yaml unusable) the merge waits for the operator
+   * (awaiting-rollback, so `grove merge --rollback` can undo it). One alert either way. Then
+   * the ephemeral lanes whose merge stands and that were not removed (removeMergedEphemeralLanes).
+   */
   async recoverGating(): Promise<void> {
     const interrupted = this.deps.merges.list(undefined, RECOVERY_SCAN).filter((m) => m.state === 'gating');
     for (const record of interrupted) {
       const repo = this.deps.repos.get(record.repoId);
       if (!repo) continue;
-      await this.deps.locks.run(repo.id, () => this.regate(repo, record)).catch((e: unknown) => {
+      await this.track(this.deps.locks.run(repo.id, () => this.regate(repo, record))).catch((e: unknown) => {
         this.update(record, { state: 'awaiting-rollback' });
         this.alert(repo, `${interruptedWhy(record)}; re-running it failed (${e instanceof Error ? e.message : String(e)}). Check MAIN, then roll the merge back (grove merge --rollback) or keep it.`);
       });
+    }
+    await this.removeMergedEphemeralLanes();
+  }
+
+  /**
+   * On host start, after the gates above ran again: an ephemeral lane whose latest merge
+   * stands, with nothing on its branch since, is one a host stopped (or died) before removing
+   * after that merge, or whose removal then was refused. It is removed now, as the merge
+   * would have done, with its merged branch; one alert. A lane with work since is left alone.
+   */
+  private async removeMergedEphemeralLanes(): Promise<void> {
+    const merges = this.deps.merges.list(undefined, RECOVERY_SCAN);
+    for (const lane of this.deps.lanes.list()) {
+      if (this.deps.stopping?.aborted) return;
+      const merge = merges.find((m) => m.laneId === lane.id);
+      const repo = this.deps.repos.get(lane.repoId);
+      if (lane.kind !== 'ephemeral' || !lane.branch || merge?.state !== 'merged' || !repo) continue;
+      const branch = lane.branch;
+      const git = (args: string[]) => runGit(repo.mainPath, args, { okCodes: [1, 128] });
+      const tip = await git(['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`]);
+      if (tip.code !== 0 || (await git(['merge-base', '--is-ancestor', tip.stdout.trim(), merge.mainAfter])).code !== 0) continue;
+      const why = `The ephemeral lane ${lane.name} was merged into MAIN and not removed (the host stopped first, or its removal was refused)`;
+      try {
+        const removed = await this.deps.laneService.removeLane(lane.id, { archive: false, stopAgents: true });
+        if (!removed.ok) {
+          this.alert(repo, `${why}, and removing it now failed: ${removed.error.message}`);
+          continue;
+        }
+        const deleted = await deleteMergedBranch(repo.mainPath, branch, merge.mainAfter);
+        this.alert(repo, deleted.ok ? `${why}: the lane and its merged branch are removed now.` : `${why}: the lane is removed now; its branch is kept: ${deleted.error.message}`);
+      } catch (e) {
+        this.alert(repo, `${why}, and removing it now failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
 
@@ -603,7 +658,7 @@ export class MergeService {
         this.alert(repo, `${interrupted}; grove.yaml no longer declares a gate, so the merge stands unchecked.`);
         return;
       }
-      if (this.deps.isStopping?.()) return; // the next host runs it
+      if (this.deps.stopping?.aborted) return; // the next host runs it
       const gated = await gate.run({
         cwd: repo.mainPath,
         env: mainCommandEnv(this.deps.baseEnv, repo),
@@ -611,13 +666,14 @@ export class MergeService {
         mask: this.deps.mask,
         output: () => undefined,
         groups: this.deps.commandGroups,
+        signal: this.deps.stopping,
       });
       if (gated.ok) {
         this.update(record, { state: 'merged' });
         this.alert(repo, `${interrupted}; it ran again on start and passed: the merge stands.`);
         return;
       }
-      if (this.deps.isStopping?.()) return; // cut short by this host's stop: the next one runs it again
+      if (gated.cutShort) return; // cut short by this host's stop: the next one runs it again
       const why = `${interrupted}; it ran again on start and ${gated.why}`;
       await this.gateFailed(repo, record, config, why, tailLines(gated.outputTail).join('\n'), new Date().toISOString().replace(/[:.]/g, '-'));
     } finally {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { AgentInfo } from '../../shared/agents';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
@@ -19,7 +20,7 @@ import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { CoalescedRuns } from './coalesced-runs';
 import { decideFollow } from './follow-main';
-import { setUpOpsCheckout } from './ops-setup';
+import { setUpOpsCheckout, setupPendingPath } from './ops-setup';
 import type { CommandGroups } from '../lanes/setup/command-groups';
 import { addOpsCheckout, mainHeadOf, moveCheckout, opsCheckoutPath, readCheckout, removeOpsCheckout } from './ops-checkout';
 import type { OpsChange, OpsRecord, OpsStore } from './ops-store';
@@ -122,10 +123,10 @@ export class OpsService {
           break;
       }
     });
-    // In the background: a checkout deleted while no host ran is made again with its setup,
-    // which may take minutes, and the host must announce itself first (a launcher gives it
-    // 10 s). Each repository's lifecycle lock keeps an operator's Start or Stop of that loop
-    // behind it.
+    // In the background: a checkout deleted while no host ran is made again with its setup
+    // (and one whose setup a stop or a crash cut short is set up again), which may take
+    // minutes, and the host must announce itself first (a launcher gives it 10 s). Each
+    // repository's lifecycle lock keeps an operator's Start or Stop of that loop behind it.
     this.reconciled = this.reconcile().catch((e: unknown) => this.deps.logger.warn('cannot start the ops loops again', { error: e instanceof Error ? e.message : String(e) }));
   }
 
@@ -260,7 +261,7 @@ export class OpsService {
     });
   }
 
-  /** On host start: the agents died with the previous host; a missing worktree is made again. */
+  /** On host start: the agents died with the previous host; a missing worktree is made again, a half set up one set up again. */
   async reconcile(): Promise<void> {
     for (const listed of this.deps.store.list()) {
       // Stopping meanwhile (this runs in the background): nothing more is made or started.
@@ -273,7 +274,8 @@ export class OpsService {
         const record = this.deps.store.get(repo.id);
         if (!record || this.deps.isStopping?.()) return;
         try {
-          if (record.checkout === 'worktree' && !existsSync(record.path)) {
+          // Missing, or its setup cut short by a host that stopped or died: made (or taken back) and set up again.
+          if (record.checkout === 'worktree' && (!existsSync(record.path) || existsSync(setupPendingPath(this.deps.dataDir, repo.id)))) {
             const main = await mainHeadOf(repo.mainPath);
             const head = main.head;
             const added = head ? await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, record.path, head)) : null;
@@ -419,14 +421,19 @@ export class OpsService {
   }
 
   private async setUp(repo: Repo, config: GroveConfig, path: string): Promise<void> {
+    const pending = setupPendingPath(this.deps.dataDir, repo.id);
+    mkdirSync(dirname(pending), { recursive: true, mode: 0o700 });
+    writeFileSync(pending, `${path}\n`, { mode: 0o600 });
     const outcome = await setUpOpsCheckout({ repo, config, path, baseEnv: this.deps.baseEnv, groups: this.deps.commandGroups });
-    if (outcome.ok) {
-      if (outcome.done.length) this.deps.logger.info('ops checkout set up', { repo: repo.name, path, done: outcome.done });
+    if (!outcome.ok && this.deps.isStopping?.()) {
+      // Cut short by the host's stop, not failed by the recipe: logged, not alerted, and the
+      // mark stays, so the next host's start sets the checkout up again.
+      this.deps.logger.warn('the ops checkout setup was cut short by the stop', { repo: repo.name, path });
       return;
     }
-    if (this.deps.isStopping?.()) {
-      // Cut short by the host's stop, not failed by the recipe: logged, not alerted.
-      this.deps.logger.warn('the ops checkout setup was cut short by the stop', { repo: repo.name, path });
+    rmSync(pending, { force: true });
+    if (outcome.ok) {
+      if (outcome.done.length) this.deps.logger.info('ops checkout set up', { repo: repo.name, path, done: outcome.done });
       return;
     }
     const tail = this.deps.mask(outcome.outputTail).trimEnd().split('\n').slice(-5).join('\n');

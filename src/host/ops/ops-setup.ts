@@ -1,9 +1,11 @@
+import { dirname, join } from 'node:path';
 import type { GroveConfig } from '../../shared/config';
 import type { Repo } from '../../shared/repo';
 import { laneCommandEnv, templateVarsOf } from '../lanes/lane-context';
 import { applyLaneFiles } from '../lanes/setup/lane-files';
 import type { CommandGroups } from '../lanes/setup/command-groups';
-import { runCommands } from '../lanes/setup/run-commands';
+import { howItEnded, runCommands } from '../lanes/setup/run-commands';
+import { statusFilePath } from './status-file';
 
 /**
  * The repository's setup recipe applied to the ops loop's own worktree, as to a new lane
@@ -14,6 +16,16 @@ import { runCommands } from '../lanes/setup/run-commands';
  * throws: the result says what was done, or what failed.
  */
 export const OPS_LANE_NAME = 'ops';
+
+/**
+ * The mark of a setup begun and not yet decided (done, or failed by the recipe): a host
+ * stopped or killed during it leaves the mark, and the next host's start sets the checkout
+ * up again; the checkout alone cannot tell, it is there either way. It sits beside the
+ * status file, so the loop's stop (or its repository's removal) takes it away too.
+ */
+export function setupPendingPath(dataDir: string, repoId: string): string {
+  return join(dirname(statusFilePath(dataDir, repoId)), 'setup-pending');
+}
 
 export type OpsSetupOutcome = { ok: true; done: string[] } | { ok: false; why: string; outputTail: string };
 
@@ -36,7 +48,7 @@ export async function setUpOpsCheckout(o: { repo: Repo; config: GroveConfig; pat
       onOutput: () => undefined,
       groups: o.groups,
     });
-    if (!outcome.ok) return { ok: false, why: `"${outcome.command}" ${outcome.timedOut ? 'timed out' : `exited with ${outcome.exitCode}`}`, outputTail: outcome.outputTail };
+    if (!outcome.ok) return { ok: false, why: `"${outcome.command}" ${howItEnded(outcome)}`, outputTail: outcome.outputTail };
     done.push(...postCreate.map((c) => `ran ${c}`));
   }
   return { ok: true, done };
