@@ -214,6 +214,27 @@ describe('the ops loop', () => {
     expect(existsSync(join(notes, 'setup-done'))).toBe(false);
   });
 
+  it('started, and the host stops during its checkout\'s setup: no agent then, the loop kept; the next host finishes the setup and starts it', async () => {
+    const postCreate = `echo $$ > ${notes}/setup-started; if [ -e ${notes}/slow ]; then exec sleep 120; fi; touch ${notes}/setup-done`;
+    const command = `if [ -e ${notes}/setup-done ]; then echo set-up; else echo not-set-up; fi >> ${notes}/agent; exec sleep 600`;
+    await setUp(['setup:', `  postCreate: ['${postCreate}']`, 'ops:', `  command: '${command}'`, ''].join('\n'));
+    writeFileSync(join(notes, 'slow'), '');
+    const starting = api(host, 'ops.start', { repoId }).catch(() => null);
+    await expect.poll(() => lines(join(notes, 'setup-started')), { timeout: 15_000 }).toHaveLength(1);
+    leftovers.push(known(Number(lines(join(notes, 'setup-started'))[0])));
+    await host.stop();
+    const answer = await starting;
+    if (answer) expect(answer.body.error?.code).toBe('host_stopping');
+    expect(lines(join(notes, 'agent'))).toEqual([]);
+
+    rmSync(join(notes, 'slow'));
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(() => existsSync(join(notes, 'setup-done')), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => lines(join(notes, 'agent')), { timeout: 15_000 }).toEqual(['set-up']);
+    expect((await loopNow())?.agentId).toBeTruthy();
+    expect((await alerts()).filter((a) => a.includes('ops loop'))).toEqual([]);
+  });
+
   it('a setup of its checkout cut short (the host stopped, or killed) is done again by the next host, before the agent starts', async () => {
     const postCreate = `echo $$ > ${notes}/setup-started; if [ -e ${notes}/slow ]; then exec sleep 120; fi; touch ${notes}/setup-done`;
     const command = `if [ -e ${notes}/setup-done ]; then echo set-up; else echo not-set-up; fi >> ${notes}/agent; exec sleep 600`;

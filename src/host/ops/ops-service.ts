@@ -209,6 +209,11 @@ export class OpsService {
     this.deps.store.insert(record);
     // The file is there before the agent first looks for it.
     await this.refreshStatus(repo.id);
+    // The stop began during the setup: the loop stays on record, its agent not started (the
+    // stop would leave it behind); the next host sets the checkout up again and starts it.
+    if (this.deps.isStopping?.()) {
+      return err(apiError('host_stopping', `The host began to stop while the ops loop of ${repo.name} was being set up: it is kept, and the next host finishes its setup and starts its agent.`, { method: 'ops.start' }));
+    }
     // Trust is read again: the checkout's setup may have run for minutes, and commands changed
     // meanwhile (untrusted now) must not start from what was trusted before.
     const still = usableConfig(this.deps.repos, repo, this.deps.dataDir);
