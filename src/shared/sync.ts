@@ -29,7 +29,7 @@ export const SyncStatus = z
     tls: SyncTls.nullable(),
     /** Where the password comes from: the GROVE_SYNC_PASSWORD variable, the data dir's 0600 file, or nowhere yet. */
     passwordFrom: z.enum(['env', 'file', 'none']),
-    /** With `none`: what is wrong, when it is more than "not given" (the file can be read by others, or not by the host). */
+    /** With `none`: what is wrong, when it is more than "not given" (the file can be read by others, or not by the host, or is empty). */
     passwordProblem: z.string().nullable().optional(),
     lastPushAt: z.string().nullable(),
     lastPullAt: z.string().nullable(),

@@ -88,8 +88,10 @@ const stoppedMerging = (i: MergeIntent): string => `The host stopped while mergi
 const interruptedWhy = (m: MergeRecord): string => `The host stopped before MAIN's gate had checked the merge of lane ${m.laneName} (${m.mainAfter.slice(0, 12)})`;
 
 export class MergeService {
-  /** Merges and start-up gates under the repository lock: the host's stop waits for them (settled). */
+  /** Merges, start-up gates and the removals of merged ephemeral lanes: the host's stop waits for them (settled). */
   private readonly underWay = new Set<Promise<unknown>>();
+  /** When this host began: a merge before it was an earlier host's (removeMergedEphemeralLanes). */
+  private readonly startedAt = Date.now();
 
   constructor(private readonly deps: MergeServiceDeps) {}
 
@@ -205,7 +207,7 @@ export class MergeService {
       let laneRemoved = false;
       if (lane.kind === 'ephemeral') {
         job.step(++step, total, `remove the ephemeral lane ${lane.name} and its merged branch`);
-        const removed = await this.deps.laneService.removeLane(lane.id, { archive: false, stopAgents: true });
+        const removed = await this.track(this.deps.laneService.removeLane(lane.id, { archive: false, stopAgents: true }));
         if (removed.ok) {
           laneRemoved = true;
           const deleted = await deleteMergedBranch(repo.mainPath, branch, merged.value.mainAfter);
@@ -613,13 +615,16 @@ export class MergeService {
       const merge = merges.find((m) => m.laneId === lane.id);
       const repo = this.deps.repos.get(lane.repoId);
       if (lane.kind !== 'ephemeral' || !lane.branch || merge?.state !== 'merged' || !repo) continue;
+      // A merge this host made removes its lane itself (it may be doing so now).
+      if (Date.parse(merge.at) >= this.startedAt) continue;
       const branch = lane.branch;
       const git = (args: string[]) => runGit(repo.mainPath, args, { okCodes: [1, 128] });
       const tip = await git(['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`]);
       if (tip.code !== 0 || (await git(['merge-base', '--is-ancestor', tip.stdout.trim(), merge.mainAfter])).code !== 0) continue;
       const why = `The ephemeral lane ${lane.name} was merged into MAIN and not removed (the host stopped first, or its removal was refused)`;
       try {
-        const removed = await this.deps.laneService.removeLane(lane.id, { archive: false, stopAgents: true });
+        // Waited for by the stop (settled), as a merge's own removal is.
+        const removed = await this.track(this.deps.laneService.removeLane(lane.id, { archive: false, stopAgents: true }));
         if (!removed.ok) {
           this.alert(repo, `${why}, and removing it now failed: ${removed.error.message}`);
           continue;

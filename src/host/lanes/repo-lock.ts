@@ -15,4 +15,9 @@ export class RepoLocks {
     });
     return result;
   }
+
+  /** Resolves once the work queued now, on every repository, has ended (a host's stop waits for it). */
+  async settled(): Promise<void> {
+    await Promise.all(this.tails.values());
+  }
 }

@@ -133,6 +133,9 @@ export class OpsService {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     await this.reconciled;
+    // A Start or Stop under way (a checkout's setup the stop cut short) records what it did
+    // before the store closes.
+    await this.lifecycle.settled();
     await this.runs.settled();
   }
 

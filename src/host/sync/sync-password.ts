@@ -11,7 +11,8 @@ import { join } from 'node:path';
 export type PasswordSource =
   | { kind: 'found'; from: 'env' | 'file'; password: string }
   | { kind: 'none'; message: string }
-  | { kind: 'unsafe'; message: string };
+  /** There, but not to be used: readable by others, unreadable, not a file, empty. */
+  | { kind: 'unusable'; message: string };
 
 export const SYNC_PASSWORD_FILE = 'sync-password';
 
@@ -22,15 +23,15 @@ export function readSyncPassword(env: NodeJS.ProcessEnv, dataDir: string): Passw
   let mode: number;
   try {
     const s = statSync(file);
-    if (!s.isFile()) return { kind: 'unsafe', message: `${file} is not a file (a directory?): remove it, and write the shared MySQL's password into a file there.` };
+    if (!s.isFile()) return { kind: 'unusable', message: `${file} is not a file (a directory?): remove it, and write the shared MySQL's password into a file there.` };
     mode = s.mode;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') return { kind: 'unsafe', message: `${file} cannot be read (${code ?? String(e)}): make it a file the host's user owns, and run chmod 600 ${file}.` };
+    if (code !== 'ENOENT') return { kind: 'unusable', message: `${file} cannot be read (${code ?? String(e)}): make it a file the host's user owns, and run chmod 600 ${file}.` };
     return { kind: 'none', message: `No password for the shared MySQL: set GROVE_SYNC_PASSWORD in the host's environment, or write it to ${file} and run chmod 600 ${file}.` };
   }
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    return { kind: 'unsafe', message: `${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); Grove will not use it until you run chmod 600 ${file}.` };
+    return { kind: 'unusable', message: `${file} can be read by other users (mode ${(mode & 0o777).toString(8)}); Grove will not use it until you run chmod 600 ${file}.` };
   }
   let password: string;
   try {
@@ -38,8 +39,8 @@ export function readSyncPassword(env: NodeJS.ProcessEnv, dataDir: string): Passw
   } catch (e) {
     // Owned by another user (root, after a sudo), say: the file is there, the host may not read it.
     const code = (e as NodeJS.ErrnoException).code;
-    return { kind: 'unsafe', message: `${file} cannot be read by the host's user (${code ?? String(e)}): make it a file that user owns (chown), mode 600.` };
+    return { kind: 'unusable', message: `${file} cannot be read by the host's user (${code ?? String(e)}): make it a file that user owns (chown), mode 600.` };
   }
-  if (password === '') return { kind: 'none', message: `${file} is empty: write the shared MySQL's password into it.` };
+  if (password === '') return { kind: 'unusable', message: `${file} is empty: write the shared MySQL's password into it.` };
   return { kind: 'found', from: 'file', password };
 }

@@ -136,7 +136,7 @@ export class SyncService {
       url: config?.url ?? null,
       tls: config?.tls ?? null,
       passwordFrom: source.kind === 'found' ? source.from : 'none',
-      passwordProblem: source.kind === 'unsafe' ? source.message : null,
+      passwordProblem: source.kind === 'unusable' ? source.message : null,
       lastPushAt: this.st.lastPushAt,
       lastPullAt: this.st.lastPullAt,
       waiting: config ? this.deps.outbox.waiting() : 0,
@@ -251,6 +251,9 @@ export class SyncService {
       };
       if (this.running) void this.running.then(retry);
       else retry();
+      // Refused before (for want of this password, most likely): the store is being reached
+      // anew, and the refusal's error is no longer news until the round says otherwise.
+      if (this.st.state === 'refused') this.st = { ...this.st, state: 'connecting', lastError: null };
     }
     this.announce();
     return ok(this.status());
@@ -445,6 +448,9 @@ export class SyncService {
 
   /** A step that takes longer than the timeout counts as an unreachable server: the connection is dropped, so nothing of it lingers. */
   private async step<T>(work: Promise<T>): Promise<T> {
+    // The connection the step talks over: a step left behind (a pull's read ahead whose batch
+    // before it was refused) that times out later drops that one, not a newer round's.
+    const conn = this.conn;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StepTimeout(`the shared store did not answer within ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
@@ -454,7 +460,7 @@ export class SyncService {
       if (this.epoch !== this.roundEpoch) throw new RoundSuperseded();
       return value;
     } catch (e) {
-      if (e instanceof StepTimeout) this.disconnect();
+      if (e instanceof StepTimeout && this.conn === conn) this.disconnect();
       work.catch(() => undefined);
       throw e;
     } finally {

@@ -37,6 +37,8 @@ describe.skipIf(!hasMariaDb())('sync.setPassword', () => {
     answers.push(JSON.stringify(first));
     expect(first.body.ok).toBe(true);
     expect((first.body.result as SyncStatus).passwordFrom).toBe('file');
+    // Being reached anew: no longer refused, nor showing the missing password's error.
+    expect(first.body.result).toMatchObject({ state: 'connecting', lastError: null });
     const file = join(host.home, 'sync-password');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // The server refuses the wrong one: the state says so, naming the file to fix, not the password.

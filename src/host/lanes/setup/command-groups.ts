@@ -126,14 +126,16 @@ async function endAll(row: Row, pids: number[]): Promise<number[]> {
 async function waitUntilGone(row: Row, pids: readonly number[], ms: number, signal: NodeJS.Signals): Promise<number[]> {
   const deadline = Date.now() + ms;
   const signalled = new Set(pids);
-  let left = pids.filter(isProcessRunning);
-  while (left.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
+  let left: number[] = [...pids];
+  // Looked for at once too: with every known one dead at the first look, one forked just
+  // before the signal would otherwise never be seen.
+  for (;;) {
     left = leftovers(row, left.filter(isProcessRunning));
     const fresh = left.filter((pid) => !signalled.has(pid));
     signalAll(fresh, signal);
     for (const pid of fresh) signalled.add(pid);
+    if (left.length === 0 || Date.now() >= deadline) return left;
+    await new Promise((r) => setTimeout(r, 50));
   }
-  return left;
 }
 

@@ -118,6 +118,11 @@ export async function runCommands(commands: readonly string[], o: RunCommandsOpt
     switch (end.kind) {
       case 'exited':
         if (end.code === 0) continue;
+        // Killed once the host's stop closed the groups: the stop ended it (command-groups.ts).
+        if (end.code === null && o.groups?.isClosed()) {
+          out(note(`\`${command}\` was ended by the host's stop (${end.signal ?? 'a signal'})`));
+          return fail(null, { aborted: true });
+        }
         out(note(end.code === null ? `\`${command}\` was killed by ${end.signal ?? 'a signal'}` : `\`${command}\` exited with code ${end.code}`));
         return fail(end.code);
       case 'spawn-failed':
@@ -165,7 +170,10 @@ async function runOne(command: string, o: RunCommandsOptions, pipeOut: () => Str
     return end;
   } finally {
     const survived = end !== undefined && 'survivors' in end && end.survivors.length > 0;
-    if (o.groups && child.pid !== undefined && !survived) o.groups.ended(marker);
+    // Once the host's stop has closed the groups, the record is the stop's to forget: it is
+    // ending this command's processes, and keeps the record of any that survive its SIGKILL
+    // even when the shell itself is gone.
+    if (o.groups && child.pid !== undefined && !survived && !o.groups.isClosed()) o.groups.ended(marker);
   }
 }
 

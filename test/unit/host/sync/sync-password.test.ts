@@ -30,7 +30,7 @@ describe('the sync password source', () => {
     writeFileSync(file, 'leaky-password');
     chmodSync(file, 0o644);
     const got = readSyncPassword({}, d);
-    expect(got.kind).toBe('unsafe');
+    expect(got.kind).toBe('unusable');
     expect(got.kind !== 'found' && got.message).toContain(`chmod 600 ${file}`);
     expect(JSON.stringify(got)).not.toContain('leaky-password');
   });
@@ -39,11 +39,17 @@ describe('the sync password source', () => {
     const d = dataDir();
     mkdirSync(join(d, 'sync-password'));
     const dir = readSyncPassword({}, d);
-    expect(dir).toMatchObject({ kind: 'unsafe', message: expect.stringContaining('is not a file') });
+    expect(dir).toMatchObject({ kind: 'unusable', message: expect.stringContaining('is not a file') });
     // A link that points at itself (ELOOP): the stat fails with something other than "absent".
     const other = dataDir();
     symlinkSync(join(other, 'sync-password'), join(other, 'sync-password'));
-    expect(readSyncPassword({}, other)).toMatchObject({ kind: 'unsafe', message: expect.stringContaining('cannot be read (ELOOP)') });
+    expect(readSyncPassword({}, other)).toMatchObject({ kind: 'unusable', message: expect.stringContaining('cannot be read (ELOOP)') });
+  });
+
+  it('an empty file is there but not to be used: said as its problem, not as a missing password', () => {
+    const d = dataDir();
+    writeFileSync(join(d, 'sync-password'), '\n', { mode: 0o600 });
+    expect(readSyncPassword({}, d)).toEqual({ kind: 'unusable', message: `${join(d, 'sync-password')} is empty: write the shared MySQL's password into it.` });
   });
 
   it('says where to put a password when there is none', () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../../../src/host/db/database';
@@ -135,6 +135,29 @@ describe.runIf(process.platform === 'linux')('command groups', () => {
     // Out of the kernel's hold it dies of the SIGKILL it got; the next host finds it gone and forgets it.
     await freezer.remove();
     await expect.poll(() => isProcessRunning(c.pid!)).toBe(false);
+    await createCommandGroups(db).reconcile(logger);
+    expect(recordsIn(db)).toEqual({ n: 0 });
+  });
+
+  it.runIf(canFreeze())('keeps the record of a running command whose child outlived SIGKILL, though its shell ended', async () => {
+    const { db } = openDatabase(join(makeTempDir(), 'grove.db'));
+    const groups = createCommandGroups(db);
+    const cwd = makeTempDir();
+    // A setup this host runs as its stop begins: its shell ends, its child is held by the kernel.
+    const running = runCommands(['sleep 30 & echo $! > child; wait'], { cwd, env: { ...process.env }, timeoutMs: 60_000, onStep: () => {}, onOutput: () => {}, groups });
+    await expect.poll(() => existsSync(join(cwd, 'child')) && readFileSync(join(cwd, 'child'), 'utf8').trim() !== '').toBe(true);
+    const child = Number(readFileSync(join(cwd, 'child'), 'utf8').trim());
+    makeFreezer().freeze([child]);
+
+    await groups.endRunning(logger);
+    const outcome = await running;
+    expect(outcome).toMatchObject({ ok: false, aborted: true });
+    expect(outcome.ok === false && outcome.outputTail).toContain("was ended by the host's stop");
+    expect(isProcessRunning(child)).toBe(true);
+    expect(recordsIn(db)).toEqual({ n: 1 });
+    // Thawed, it dies of the SIGKILL it holds (afterEach), and the next host forgets the record.
+    await freezers.pop()!.remove();
+    await expect.poll(() => isProcessRunning(child)).toBe(false);
     await createCommandGroups(db).reconcile(logger);
     expect(recordsIn(db)).toEqual({ n: 0 });
   });
