@@ -40,7 +40,7 @@ Commands:
   status [--json]                       is a host running for the data dir, and what is it
   open [--no-browser] [--json]          start the host if needed and open the UI
   repo add PATH [--trust] [--json]      register a repository by its MAIN checkout (untrusted unless --trust)
-  repo trust [NAME] [--yes]             show every command its grove.yaml would run, with their digest; trust them once you say yes
+  repo trust [NAME] [--yes | --show]    show every command its grove.yaml would run, with their digest; trust them once you say yes (--show: only show)
   repo list [--json]                    list registered repositories and whether their commands are trusted
   repo config [--repo R] [--json]       the effective grove.yaml and its problems
   repo guard on|off [--repo R]          MAIN's pre-commit guard (MAIN only; lanes unaffected)

@@ -252,6 +252,20 @@ describe('grove repo on the command line', () => {
     expect(shownOnly.stderr).toContain("Not trusted: nothing changed, and flower's commands do not run. To trust exactly these, run it again with --yes (or in a terminal, and answer y).");
     expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ name: 'flower', trusted: false });
 
+    // --show: the same listing, nothing trusted, and a success (a review, a script reading it).
+    const show = await runGrove(host, ['repo', 'trust', 'flower', '--show']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain(`      touch ${marker('gate')}`);
+    expect(show.stdout).toContain('Shown only: nothing was trusted. To trust exactly these: grove repo trust flower');
+    const showJson = await runGrove(host, ['repo', 'trust', 'flower', '--show', '--json']);
+    expect(showJson.code, showJson.stderr).toBe(0);
+    expect(showJson.stderr).toContain(`      touch ${marker('gate')}`);
+    expect(JSON.parse(showJson.stdout)).toMatchObject({ ok: true, repo: { name: 'flower', trusted: false }, commands: { digest: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(JSON.parse((await runGrove(host, ['repo', 'list', '--json'])).stdout).repos[0]).toMatchObject({ name: 'flower', trusted: false });
+    const both = await runGrove(host, ['repo', 'trust', 'flower', '--show', '--yes']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--show trusts nothing and --yes trusts what is shown: give one of them.');
+
     const trusted = await runGrove(host, ['repo', 'trust', 'flower', '--yes']);
     expect(trusted.code, trusted.stderr).toBe(0);
     expect(trusted.stdout).toContain("flower's grove.yaml (with your override) would run or use:");

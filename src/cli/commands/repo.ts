@@ -51,10 +51,19 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     return ExitCode.ok;
   }
   if (verb === 'trust') {
-    const trustFlags = parseFlags(rest, ['--repo'], ['--yes']);
+    const trustFlags = parseFlags(rest, ['--repo'], ['--yes', '--show']);
     if (!trustFlags || trustFlags.positional.length > 1) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], `Wrong arguments for repo trust: ${rest.join(' ')}.`);
+    if (trustFlags.switches.has('--yes') && trustFlags.switches.has('--show')) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], '--show trusts nothing and --yes trusts what is shown: give one of them.');
     const repo = await pickRepo(ctx, target, trustFlags.positional[0] ?? trustFlags.values.repo);
     if (!repo) return ExitCode.failed;
+    if (trustFlags.switches.has('--show')) {
+      // To read before deciding (a review, a script): what would be trusted, and nothing is.
+      const shown = await showCommands(ctx, target, repo);
+      if (!shown) return ExitCode.failed;
+      if (ctx.json) ctx.out(JSON.stringify({ ok: true, repo, commands: shown }));
+      else ctx.out(repo.trusted ? `${repo.name}'s commands are trusted as shown.` : `Shown only: nothing was trusted. To trust exactly these: grove repo trust ${repo.name}`);
+      return ExitCode.ok;
+    }
     // Shown first, trusted only once the operator says so: run to see what changed, it must
     // not trust the change it shows. In a terminal it asks; elsewhere --yes is the answer.
     const trusted = await trustRepo(ctx, target, repo, trustFlags.switches.has('--yes') ? 'given' : process.stdin.isTTY ? 'ask' : 'absent');
@@ -135,7 +144,7 @@ async function removeRepo(ctx: CliContext, args: string[]): Promise<number> {
 
 export const REPO_USAGE = `Usage:
   grove repo add PATH [--trust]
-  grove repo trust [NAME] [--yes]
+  grove repo trust [NAME] [--yes | --show]
   grove repo list [--json]
   grove repo config [--repo REPO] [--json]
   grove repo guard on|off [--repo REPO]
@@ -149,12 +158,8 @@ export const REPO_USAGE = `Usage:
  * refused, not trusted unseen. Lines go to stderr with --json, so stdout stays one JSON value.
  */
 async function trustRepo(ctx: CliContext, target: Target, repo: Repo, consent: 'given' | 'ask' | 'absent'): Promise<{ repo: Repo; commands: RepoCommands } | null> {
-  const shown = await callHost(target, 'repos.commands', { repoId: repo.id });
-  if (!shown.ok) {
-    fail(ctx, shown.error);
-    return null;
-  }
-  for (const line of trustLines(repo.name, shown.value)) (ctx.json ? ctx.errOut : ctx.out)(line);
+  const shown = await showCommands(ctx, target, repo);
+  if (!shown) return null;
   if (consent !== 'given' && !(consent === 'ask' && (await agreed(`Trust exactly these? Grove will run them as you. [y/N] `)))) {
     const how = consent === 'ask' ? 'answer y' : `run it again with --yes (or in a terminal, and answer y)`;
     const error = { code: 'not_trusted', message: `Not trusted: nothing changed, and ${repo.name}'s commands do not run. To trust exactly these, ${how}.` };
@@ -162,12 +167,23 @@ async function trustRepo(ctx: CliContext, target: Target, repo: Repo, consent: '
     else ctx.errOut(error.message);
     return null;
   }
-  const trusted = await callHost(target, 'repos.trust', { repoId: repo.id, digest: shown.value.digest });
+  const trusted = await callHost(target, 'repos.trust', { repoId: repo.id, digest: shown.digest });
   if (!trusted.ok) {
     fail(ctx, trusted.error);
     return null;
   }
   return trusted.value;
+}
+
+/** Prints every command grove.yaml would run, the change since they were trusted and the digest (to stderr with --json). */
+async function showCommands(ctx: CliContext, target: Target, repo: Repo): Promise<RepoCommands | null> {
+  const shown = await callHost(target, 'repos.commands', { repoId: repo.id });
+  if (!shown.ok) {
+    fail(ctx, shown.error);
+    return null;
+  }
+  for (const line of trustLines(repo.name, shown.value)) (ctx.json ? ctx.errOut : ctx.out)(line);
+  return shown.value;
 }
 
 /** A yes from the operator at the terminal; anything else (Enter, Ctrl-D) is a no. */
