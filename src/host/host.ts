@@ -166,10 +166,12 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const repos = createRepoStore(db, assessTrust(config.dataDir));
   const laneStore = createLaneStore(db);
   const commandGroups = createCommandGroups(db);
-  /** Set when the host begins to stop: work cut short by the stop is left for the next host, not judged. */
-  let isStopping = false;
-  /** Aborted with it: a merge's gate still running then is ended, and one that had ended is judged. */
+  /**
+   * Aborted when the host begins to stop: work cut short by the stop is left for the next host,
+   * not judged (a merge's gate still running then is ended; one that had ended is judged).
+   */
   const stopping = new AbortController();
+  const isStopping = (): boolean => stopping.signal.aborted;
   const repoOf = (id: string) => repos.get(id);
   /** Each repository's grove.yaml as last read without problems, for what a key-less lane withholds. */
   const lastGoodConfigs = new Map<string, GroveConfig>();
@@ -272,7 +274,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   mainGuards.onLooked((repoId, look) => (look.contentChanged ? health.mainChanged(repoId) : health.mainTouched(repoId)));
   const trust = new RepoTrust({ repos, events, logger, dataDir: config.dataDir });
   const ops = new OpsService({
-    isStopping: () => isStopping,
+    isStopping,
     store: createOpsStore(db),
     repos,
     events,
@@ -467,7 +469,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const dispatchPort: DispatchPort = {
     briefOfAgent: (agentId) => dispatches.briefOfAgent(agentOf(agentId)),
     claim: (ref, agentId) => claims.claim(ref, agentId),
-    dispatch: (params, actor) => (isStopping ? Promise.resolve(err(stoppingRefusal('dispatch.create'))) : dispatches.create(params, actor, 'mcp')),
+    dispatch: (params, actor) => (isStopping() ? Promise.resolve(err(stoppingRefusal('dispatch.create'))) : dispatches.create(params, actor, 'mcp')),
   };
   const mcp = createMcpRoute({
     briefs,
@@ -486,7 +488,6 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const stopped = new Promise<string>((resolve) => (markStopped = resolve));
   const close = (reason: string): Promise<void> =>
     (closing ??= (async () => {
-      isStopping = true;
       stopping.abort();
       logger.info('host stopping', { reason });
       // Every part is stopped whatever another's stop throws; the store and the lock last.
@@ -583,7 +584,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
 
   // Once stopping, nothing new is started: the agents are being stopped and the commands
   // ended (stop's order), and what would start now would outlive the stop.
-  refuseWhileStopping(handlers, STARTS_WORK, () => isStopping);
+  refuseWhileStopping(handlers, STARTS_WORK, isStopping);
 
   // 4. The listener. Prefer the last port so open browser tabs find the host again.
   const api = createApiServer({
