@@ -9,9 +9,13 @@
 'use strict';
 // The page's local storage (where the cockpit keeps its layout) is loaded from the browser on
 // first use, a wait of a few milliseconds; touched here, that wait passes while the bundle is
-// still arriving instead of before the cockpit's first render.
+// still arriving instead of before the cockpit's first render. The same for the first
+// 'storage' listener, which has the browser set up both storage areas to be watched (5-6 ms
+// inside the first render when the shortcut store added it: ui/other-windows.ts); this one
+// does nothing, those added later find the areas ready.
 try {
   void window.localStorage.length; // any use loads it whole: no key of the cockpit's named here
+  window.addEventListener('storage', function () {});
 } catch {
   /* no storage here (a private mode that refuses it): the cockpit starts from its defaults */
 }

@@ -119,6 +119,66 @@ test('a lane in the rail, agents as tabs, a shell echoing, two agents side by si
   await shoot(page, 'cockpit-drawer');
 });
 
+test('the rail and the lane panel resize by dragging and by keys, keep their widths across a reload, and give way to the centre in a small window', async ({ page }) => {
+  const lanePath = await createLane('widths');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(await loginUrl(flower.host));
+  await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  await expect(page.getByTestId('right-panel')).toBeVisible();
+  const railColumn = page.locator('#rail-column');
+  const panelColumn = page.locator('#panel-column');
+  const width = async (l: typeof railColumn): Promise<number> => Math.round((await l.boundingBox())!.width);
+  const railHandle = page.getByRole('separator', { name: 'Resize the rail' });
+  const panelHandle = page.getByRole('separator', { name: 'Resize the lane panel' });
+  expect(await width(railColumn)).toBe(260);
+  expect(await width(panelColumn)).toBe(380);
+
+  // Dragged 100 px right in small moves, the rail follows the pointer and keeps the width let go at.
+  const box = (await railHandle.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + 200);
+  await page.mouse.down();
+  for (let dx = 10; dx <= 100; dx += 10) await page.mouse.move(box.x + box.width / 2 + dx, box.y + 200);
+  await expect(railHandle).toHaveAttribute('data-dragging', 'true');
+  expect(await width(railColumn)).toBe(360);
+  await page.mouse.up();
+  await expect(railHandle).not.toHaveAttribute('data-dragging');
+  await expect(railHandle).toHaveAttribute('aria-valuenow', '360');
+  expect(await width(railColumn)).toBe(360);
+
+  // From the keyboard: the arrows move the handle the way they point (Left widens the panel), Shift further.
+  await panelHandle.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect(panelHandle).toHaveAttribute('aria-valuenow', '412');
+  await page.keyboard.press('Shift+ArrowRight');
+  await expect(panelHandle).toHaveAttribute('aria-valuenow', '348');
+  expect(await width(panelColumn)).toBe(348);
+  await page.keyboard.press('Home');
+  await expect(panelHandle).toHaveAttribute('aria-valuenow', '280');
+  await page.keyboard.press('End');
+  await expect(panelHandle).toHaveAttribute('aria-valuenow', '720');
+  await shoot(page, 'cockpit-widths');
+
+  // Both widths are the layout's: a reload brings them back.
+  await page.reload();
+  await expect(page.getByTestId('right-panel')).toBeVisible();
+  expect(await width(railColumn)).toBe(360);
+  expect(await width(panelColumn)).toBe(720);
+
+  // A window too small for all three: the side columns give way, the centre keeps 320 px.
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await expect.poll(async () => width(page.locator('.centre-column'))).toBeGreaterThanOrEqual(320);
+  expect(await width(railColumn)).toBeGreaterThanOrEqual(180);
+  expect(await width(panelColumn)).toBeGreaterThanOrEqual(280);
+  expect(await width(railColumn) + await width(panelColumn) + await width(page.locator('.centre-column'))).toBeLessThanOrEqual(1000);
+
+  // A double click gives the rail its initial width back.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await railHandle.dblclick();
+  await expect(railHandle).toHaveAttribute('aria-valuenow', '260');
+  expect(await width(railColumn)).toBe(260);
+});
+
 test('MAIN broken shows in the rail and the top bar, and recovery clears both', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(await loginUrl(flower.host));

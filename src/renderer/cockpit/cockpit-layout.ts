@@ -1,3 +1,5 @@
+import { INITIAL_WIDTHS, parseWidths, type ColumnWidths } from './column-widths';
+
 /**
  * What the cockpit shows and how it is arranged: the selected view, the rail and the right
  * panel, and per workspace (a lane's or MAIN's path) the agent tab in front and the split.
@@ -27,15 +29,15 @@ export interface CockpitLayout {
   view: CockpitView | null;
   railCollapsed: boolean;
   panelOpen: boolean;
-  /** Sizes of the rail / centre / panel, as react-resizable-panels reports them. */
-  sizes: Record<string, number> | null;
+  /** The rail's and the lane panel's widths (column-widths.ts); the centre takes the rest. */
+  widths: ColumnWidths;
   workspaces: Record<string, WorkspaceLayout>;
 }
 
 export const EMPTY_WORKSPACE: WorkspaceLayout = { active: null, split: null };
 
 export function defaultLayout(): CockpitLayout {
-  return { view: null, railCollapsed: false, panelOpen: true, sizes: null, workspaces: {} };
+  return { view: null, railCollapsed: false, panelOpen: true, widths: INITIAL_WIDTHS, workspaces: {} };
 }
 
 const STORAGE_KEY = 'grove.cockpit.layout.v1';
@@ -86,12 +88,12 @@ export function parseLayout(text: string | null): CockpitLayout {
   if (!isRecord(raw)) return base;
   const workspaces: Record<string, WorkspaceLayout> = {};
   if (isRecord(raw.workspaces)) for (const [path, w] of Object.entries(raw.workspaces).slice(-KEPT_WORKSPACES)) workspaces[path] = parseWorkspace(w);
-  const sizes = isRecord(raw.sizes) && Object.values(raw.sizes).every((n) => typeof n === 'number' && Number.isFinite(n)) ? (raw.sizes as Record<string, number>) : null;
   return {
     view: parseView(raw.view),
     railCollapsed: typeof raw.railCollapsed === 'boolean' ? raw.railCollapsed : base.railCollapsed,
     panelOpen: typeof raw.panelOpen === 'boolean' ? raw.panelOpen : base.panelOpen,
-    sizes,
+    // A layout saved before the widths were kept (its `sizes` were fractions of the window) starts from the initial widths.
+    widths: parseWidths(raw.widths),
     workspaces,
   };
 }

@@ -1,5 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { Group, Panel, Separator } from 'react-resizable-panels';
+import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { AgentInfo, PresetId } from '../../shared/agents';
 import { isPaused } from '../../shared/notification-pause';
 import type { Repo } from '../../shared/repo';
@@ -17,6 +16,8 @@ import { Dialog } from '../ui/dialog';
 import { LaneWorkspace } from '../workspace/lane-workspace';
 import { CentreView } from './centre-view';
 import { requestNewBrief } from '../briefs/new-brief-request';
+import { ColumnHandle } from './column-handle';
+import type { ColumnSide } from './column-widths';
 import { sameView, withWorkspace, workspaceLayout, type CockpitView, type SplitOrientation } from './cockpit-layout';
 import { buildRail, nextWaitingAgent, onScreen, splitFor } from './rail-model';
 import { fallbackView, viewExists, viewForRoute } from './resolve-route';
@@ -70,6 +71,7 @@ export function Cockpit() {
   const [customLaunchIn, setCustomLaunchIn] = useState<string | null>(null);
   const layout = useLayout();
   const isNarrow = useMediaQuery(NARROW);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const [drawerOpen, setDrawerOpen] = useState(false);
   // On a phone the lane panel is a sheet over the workspace, opened only when asked for.
   const [sheetOpen, setSheetOpen] = useState(false);
@@ -310,6 +312,11 @@ export function Cockpit() {
     <CentreView view={view} />
   );
   const panelShown = lane !== null && layout.panelOpen;
+  // The side columns' widths, as CSS variables the stylesheet sizes the columns by; a drag
+  // sets them on the element as it goes (no render per pointer move) and keeps the last.
+  const columnWidths = { '--rail-w': `${layout.widths.rail}px`, '--panel-w': `${layout.widths.panel}px` } as CSSProperties;
+  const previewWidth = (side: ColumnSide, px: number): void => bodyRef.current?.style.setProperty(side === 'rail' ? '--rail-w' : '--panel-w', `${px}px`);
+  const keepWidth = (side: ColumnSide, px: number): void => layoutStore.update((l) => ({ ...l, widths: { ...l.widths, [side]: px } }));
   const panel = lane && (
     <LazyPart fallback={<div className="panel-loading muted">Loading…</div>}>
       <RightPanel lane={lane} />
@@ -335,35 +342,30 @@ export function Cockpit() {
       {/* One tree at every width: crossing the phone breakpoint (a window resized, a tablet
           turned) must not remount the centre, which would drop a spec being written and make
           every terminal attach and replay again. Narrow, the rail and the lane panel are
-          dialogs instead of panels, and the sizes are not saved (they are the wide layout's). */}
-      <Group
-        className={isNarrow ? 'cockpit-body narrow' : 'cockpit-body'}
-        orientation="horizontal"
-        defaultLayout={layout.sizes ?? undefined}
-        onLayoutChanged={(sizes) => !isNarrow && layoutStore.update((l) => ({ ...l, sizes }))}
-      >
+          dialogs instead of columns, and their widths stay the wide layout's. */}
+      <div ref={bodyRef} className={isNarrow ? 'cockpit-body narrow' : 'cockpit-body'} style={columnWidths}>
         {!isNarrow && !layout.railCollapsed && (
           <>
-            <Panel id="rail-panel" defaultSize={260} minSize={180} maxSize={480}>
+            <div className="rail-column" id="rail-column">
               {rail}
-            </Panel>
-            <Separator className="resize-handle" aria-label="Resize the rail" />
+            </div>
+            <ColumnHandle side="rail" width={layout.widths.rail} label="Resize the rail" controls="rail-column" onPreview={(px) => previewWidth('rail', px)} onCommit={(px) => keepWidth('rail', px)} />
           </>
         )}
-        <Panel id="centre-panel" minSize={isNarrow ? 0 : 320}>
+        <div className="centre-column">
           <main className="centre">{centre}</main>
-        </Panel>
+        </div>
         {!isNarrow && panelShown && (
           <>
-            <Separator className="resize-handle" aria-label="Resize the lane panel" />
-            <Panel id="lane-panel" defaultSize={380} minSize={280} maxSize={720}>
+            <ColumnHandle side="panel" width={layout.widths.panel} label="Resize the lane panel" controls="panel-column" onPreview={(px) => previewWidth('panel', px)} onCommit={(px) => keepWidth('panel', px)} />
+            <div className="panel-column" id="panel-column">
               <aside className="right-panel" data-testid="right-panel" aria-label={`Lane ${lane.name}`}>
                 {panel}
               </aside>
-            </Panel>
+            </div>
           </>
         )}
-      </Group>
+      </div>
       {isNarrow && (
         <>
           <Dialog open={drawerOpen} onOpenChange={setDrawerOpen} title="Grove">

@@ -20,12 +20,18 @@ describe('cockpit layout', () => {
   it('reads garbage, older records and wrong types as the defaults, field by field', () => {
     expect(parseLayout('{not json')).toEqual(defaultLayout());
     expect(parseLayout('[1,2]')).toEqual(defaultLayout());
-    const l = parseLayout(JSON.stringify({ view: { kind: 'nowhere' }, railCollapsed: 'yes', panelOpen: false, sizes: { rail: 'wide' }, workspaces: { '/x': { active: 5, split: { orientation: 'diagonal', second: 'b' } } } }));
+    const l = parseLayout(JSON.stringify({ view: { kind: 'nowhere' }, railCollapsed: 'yes', panelOpen: false, widths: { rail: 'wide', panel: 9000 }, workspaces: { '/x': { active: 5, split: { orientation: 'diagonal', second: 'b' } } } }));
     expect(l.view).toBeNull();
     expect(l.railCollapsed).toBe(false);
     expect(l.panelOpen).toBe(false);
-    expect(l.sizes).toBeNull();
+    expect(l.widths).toEqual({ rail: 260, panel: 720 });
     expect(l.workspaces['/x']).toEqual({ active: null, split: null });
+  });
+
+  it('starts a layout saved before widths were kept (fractions of the window, by panel id) from the initial widths', () => {
+    const l = parseLayout(JSON.stringify({ railCollapsed: true, sizes: { 'rail-panel': 18, 'centre-panel': 56, 'lane-panel': 26 } }));
+    expect(l.widths).toEqual({ rail: 260, panel: 380 });
+    expect(l.railCollapsed).toBe(true);
   });
 
   it('restores a brief’s page, and All briefs for a brief number that is not one', () => {

@@ -40,11 +40,12 @@ const URL_ = 'ws://127.0.0.1:7777/ws';
 const hello = (latestSeq = 5) => ({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, hostVersion: 'test', latestSeq });
 
 /** The boot script as the page runs it, on a fake window whose storage holds `key` (the login hand-off's). */
-function boot(location: { protocol: string; host: string }, key: string | null = 'page-key'): { window: { groveEarlySocket?: EarlySocket }; sockets: PageSocket[] } {
+function boot(location: { protocol: string; host: string }, key: string | null = 'page-key'): { window: { groveEarlySocket?: EarlySocket; listened: string[] }; sockets: PageSocket[] } {
   const sockets: PageSocket[] = [];
   const items = new Map<string, string>(key === null ? [] : [[SessionKey.storageItem, key]]);
   const localStorage = { length: items.size, getItem: (name: string) => items.get(name) ?? null };
-  const window: { groveEarlySocket?: EarlySocket; localStorage: typeof localStorage } = { localStorage };
+  const listened: string[] = [];
+  const window = { localStorage, listened, addEventListener: (type: string) => listened.push(type) } as { groveEarlySocket?: EarlySocket; localStorage: typeof localStorage; listened: string[]; addEventListener(type: string): void };
   const WebSocket = function (this: unknown, url: string, protocols?: string[]) {
     const s = new PageSocket(url, protocols);
     sockets.push(s);
@@ -63,6 +64,8 @@ describe('the early socket', () => {
       expect(sockets[0]!.protocols).toEqual(sessionKeyProtocols('page-key'));
       expect(sockets[0]!.binaryType).toBe('arraybuffer');
       expect(window.groveEarlySocket?.socket).toBe(sockets[0]);
+      // The first storage listener (costly to add) is added here, while the bundle loads.
+      expect(window.listened).toEqual(['storage']);
     }
   });
 
