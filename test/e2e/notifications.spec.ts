@@ -185,3 +185,28 @@ test('the browser is asked for permission only from a visible prompt, with its r
   await expect(page.getByTestId('notifications-view')).toBeVisible();
   await expect(prompt).toHaveCount(0);
 });
+
+test('the bell is its popover’s toggle: a click opens and a second closes, Enter opens, Escape closes and gives the bell the focus back, a click elsewhere closes', async ({ page }) => {
+  await page.goto(await loginUrl(flower.host));
+  const button = bell(page);
+  const popover = page.getByTestId('notification-popover');
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  // The popover's code is loaded on first use, not with the page.
+  await button.click();
+  await expect(popover).toBeVisible();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+  await expect(button).toHaveAttribute('aria-controls', (await popover.getAttribute('id'))!);
+  await button.click();
+  await expect(popover).toHaveCount(0);
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await expect(popover).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(popover).toHaveCount(0);
+  await expect(button).toBeFocused();
+  await button.click();
+  await expect(popover).toBeVisible();
+  await page.getByTestId('rail').click({ position: { x: 20, y: 300 } });
+  await expect(popover).toHaveCount(0);
+});

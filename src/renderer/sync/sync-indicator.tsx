@@ -1,10 +1,10 @@
-import * as Popover from '@radix-ui/react-popover';
 import { Cloud, CloudCog, CloudOff, RefreshCw, Ban, Settings, type LucideIcon } from 'lucide-react';
 import { useRef, useState } from 'react';
 import type { SyncStatus } from '../../shared/sync';
 import { routeFor, type UiRoute } from '../../shared/ui-route';
 import { useHostStore } from '../connection/use-host';
 import { navigateTo, useRouteStore } from '../navigation/use-route-focus';
+import { PopoverButton } from '../ui/popover-button';
 import { useViewRequest } from '../ui/use-view-request';
 import { SyncFacts } from './sync-facts';
 import { onSyncNowRequest, SYNC_CHIP } from './sync-requests';
@@ -56,56 +56,60 @@ function SyncChip({ status, shown }: { status: SyncStatus; shown: Indicator }) {
     if (!isBusy) void syncNow();
   });
   return (
-    <Popover.Root open={isOpen} onOpenChange={setOpen}>
-      <Popover.Trigger asChild>
-        <button type="button" className={`sync-chip tone-${shown.tone}`} aria-label={shown.name} title={shown.name} data-testid="sync-indicator" data-state={shown.state} data-waiting={status.waiting}>
-          <Icon size={14} aria-hidden className={shown.state === 'syncing' ? 'spin' : undefined} />
-          <span className="sync-chip-label">{shown.label}</span>
-        </button>
-      </Popover.Trigger>
-      <Popover.Portal>
-        <Popover.Content
-          className="sync-popover"
-          align="end"
-          sideOffset={6}
-          collisionPadding={8}
-          aria-label="Sync"
-          data-testid="sync-popover"
-          // Going to the settings, the focus goes there (to the Sync section's heading), not back to the chip.
-          onCloseAutoFocus={(e) => {
-            if (isLeaving.current) e.preventDefault();
-            isLeaving.current = false;
-          }}
-        >
-          <h2>Sync</h2>
-          <p className={`sync-summary tone-${shown.tone}`}>{shown.summary}</p>
-          <SyncFacts status={status} />
-          {status.passwordFrom === 'none' && <p className="sync-hint">{status.passwordProblem ?? `${wantsPassword(status) ? 'Give it' : 'No password found: give it'} in the sync settings, or set GROVE_SYNC_PASSWORD for the host.`}</p>}
-          {error && (
-            <p className="sync-error" role="alert">
-              {error}
-            </p>
-          )}
-          <footer className="sync-popover-footer">
-            <a
-              href={routeFor(SYNC_SETTINGS)}
-              data-testid="sync-settings-link"
-              onClick={(e) => {
-                e.preventDefault();
-                isLeaving.current = true;
-                setOpen(false);
-                navigateTo(routes, SYNC_SETTINGS);
-              }}
-            >
-              <Settings size={14} aria-hidden /> Sync settings
-            </a>
-            <button type="button" onClick={() => void syncNow()} disabled={isBusy}>
-              <RefreshCw size={14} aria-hidden className={isBusy ? 'spin' : undefined} />
-              Sync now
-            </button>
-          </footer>
-        </Popover.Content>
-      </Popover.Portal>
-    </Popover.Root>
+    <PopoverButton
+      isOpen={isOpen}
+      onOpenChange={setOpen}
+      className={`sync-chip tone-${shown.tone}`}
+      aria-label={shown.name}
+      title={shown.name}
+      data-testid="sync-indicator"
+      data-state={shown.state}
+      data-waiting={status.waiting}
+      surface={{
+        className: 'sync-popover',
+        label: 'Sync',
+        testId: 'sync-popover',
+        // Going to the settings, the focus goes there (to the Sync section's heading), not back to the chip.
+        shouldRefocusAnchor: () => {
+          const isStaying = !isLeaving.current;
+          isLeaving.current = false;
+          return isStaying;
+        },
+        children: (
+          <>
+            <h2>Sync</h2>
+            <p className={`sync-summary tone-${shown.tone}`}>{shown.summary}</p>
+            <SyncFacts status={status} />
+            {status.passwordFrom === 'none' && <p className="sync-hint">{status.passwordProblem ?? `${wantsPassword(status) ? 'Give it' : 'No password found: give it'} in the sync settings, or set GROVE_SYNC_PASSWORD for the host.`}</p>}
+            {error && (
+              <p className="sync-error" role="alert">
+                {error}
+              </p>
+            )}
+            <footer className="sync-popover-footer">
+              <a
+                href={routeFor(SYNC_SETTINGS)}
+                data-testid="sync-settings-link"
+                onClick={(e) => {
+                  e.preventDefault();
+                  isLeaving.current = true;
+                  setOpen(false);
+                  navigateTo(routes, SYNC_SETTINGS);
+                }}
+              >
+                <Settings size={14} aria-hidden /> Sync settings
+              </a>
+              <button type="button" onClick={() => void syncNow()} disabled={isBusy}>
+                <RefreshCw size={14} aria-hidden className={isBusy ? 'spin' : undefined} />
+                Sync now
+              </button>
+            </footer>
+          </>
+        ),
+      }}
+    >
+      <Icon size={14} aria-hidden className={shown.state === 'syncing' ? 'spin' : undefined} />
+      <span className="sync-chip-label">{shown.label}</span>
+    </PopoverButton>
   );
 }
