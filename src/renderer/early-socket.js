@@ -7,18 +7,6 @@
 // wait for, ahead of the bundle it is not part of. The host's policy allows it by its hash
 // (src/host/api/static-files.ts), and no other inline script.
 'use strict';
-// The page's local storage (where the cockpit keeps its layout) is loaded from the browser on
-// first use, a wait of a few milliseconds; touched here, that wait passes while the bundle is
-// still arriving instead of before the cockpit's first render. The same for the first
-// 'storage' listener, which has the browser set up both storage areas to be watched (5-6 ms
-// inside the first render when the shortcut store added it: ui/other-windows.ts); this one
-// does nothing, those added later find the areas ready.
-try {
-  void window.localStorage.length; // any use loads it whole: no key of the cockpit's named here
-  window.addEventListener('storage', function () {});
-} catch {
-  /* no storage here (a private mode that refuses it): the cockpit starts from its defaults */
-}
 (function () {
   var scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   var socket;
@@ -37,3 +25,16 @@ try {
   socket.onclose = function (ev) { heard.push(ev); };
   window.groveEarlySocket = { socket: socket, heard: heard };
 })();
+// Then the page's storage, which the cockpit reads and watches during its first render:
+// loaded from the browser on first use (the key's read above did that), and the first
+// 'storage' listener has the browser set up both storage areas to be watched, 5-6 ms that
+// fell inside the first render when the shortcut store added it (ui/other-windows.ts). Done
+// here, after the socket is on its way, both pass while the bundle is still arriving; this
+// listener does nothing, those added later find the areas ready.
+try {
+  void window.localStorage.length; // any use loads it whole: no key of the cockpit's named here
+  window.addEventListener('storage', function () {});
+} catch {
+  /* no storage here (a private mode that refuses it): the cockpit starts from its defaults */
+}
+

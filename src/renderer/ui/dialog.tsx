@@ -1,14 +1,15 @@
-import * as RadixDialog from '@radix-ui/react-dialog';
-import { X } from 'lucide-react';
-import { useRef, type ReactNode } from 'react';
+import { cloneElement, isValidElement, useEffect, useState, type MouseEvent, type ReactElement, type ReactNode } from 'react';
+import type { DialogSurfaceProps } from './dialog-surface';
+import { LazyPart, lazyPart } from './lazy-part';
 import './dialog.css';
 
+const DialogSurface = lazyPart(() => import('./dialog-surface'), (m) => m.DialogSurface);
+
 /**
- * The one modal dialog (Radix: focus trap, Escape, labelled by its title). Pass `open` and
- * `onOpenChange` to control it; `description` is read out with the title. Pass the button
- * that opens it as `trigger` and focus returns to that button when the dialog closes; without
- * one, focus returns to what had it when the dialog opened (a terminal, when a shortcut opened
- * it there), not to the page's body, where keys reach nothing.
+ * The one modal dialog. Pass `open` and `onOpenChange` to control it; `description` is read
+ * out with the title. Pass the button that opens it as `trigger` (it is rendered here, and
+ * marked as opening a dialog). The dialog's code (Radix, dialog-surface.tsx) loads the
+ * first time one opens, so a page that shows none does not carry it; from then on it stays.
  */
 export function Dialog({
   open,
@@ -18,47 +19,37 @@ export function Dialog({
   children,
   wide,
   trigger,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  title: string;
-  description?: ReactNode;
-  children: ReactNode;
-  wide?: boolean;
-  trigger?: ReactNode;
-}) {
-  const opener = useRef<HTMLElement | null>(null);
+}: DialogSurfaceProps & { trigger?: ReactNode }) {
+  const [hasOpened, setOpened] = useState(open);
+  useEffect(() => {
+    if (open) setOpened(true);
+  }, [open]);
   return (
-    <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
-      {trigger && <RadixDialog.Trigger asChild>{trigger}</RadixDialog.Trigger>}
-      <RadixDialog.Portal>
-        <RadixDialog.Overlay className="dialog-overlay" />
-        <RadixDialog.Content
-          className={`dialog-content${wide ? ' dialog-wide' : ''}`}
-          // Called before focus moves in: what has it now is what opened the dialog.
-          onOpenAutoFocus={() => {
-            opener.current = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
-          }}
-          onCloseAutoFocus={(event) => {
-            const back = opener.current;
-            opener.current = null;
-            if (trigger || !back?.isConnected) return;
-            event.preventDefault();
-            back.focus();
-          }}
-        >
-          <header className="dialog-header">
-            <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
-            <RadixDialog.Close className="icon-button" aria-label="Close">
-              <X size={16} aria-hidden />
-            </RadixDialog.Close>
-          </header>
-          {description ? <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description> : <RadixDialog.Description className="visually-hidden">{title}</RadixDialog.Description>}
-          {children}
-        </RadixDialog.Content>
-      </RadixDialog.Portal>
-    </RadixDialog.Root>
+    <>
+      {isValidElement<TriggerProps>(trigger) && <DialogTrigger trigger={trigger} isOpen={open} onOpen={() => onOpenChange(true)} />}
+      {(open || hasOpened) && (
+        <LazyPart fallback={null}>
+          <DialogSurface open={open} onOpenChange={onOpenChange} title={title} description={description} wide={wide}>
+            {children}
+          </DialogSurface>
+        </LazyPart>
+      )}
+    </>
   );
+}
+
+type TriggerProps = { onClick?: (e: MouseEvent<HTMLElement>) => void };
+
+/** The button given as a dialog's trigger: a click opens the dialog (after the button's own handler, unless that prevented it). */
+function DialogTrigger({ trigger, isOpen, onOpen }: { trigger: ReactElement<TriggerProps>; isOpen: boolean; onOpen: () => void }) {
+  return cloneElement(trigger, {
+    'aria-haspopup': 'dialog',
+    'aria-expanded': isOpen,
+    onClick: (e: MouseEvent<HTMLElement>) => {
+      trigger.props.onClick?.(e);
+      if (!e.defaultPrevented) onOpen();
+    },
+  } as TriggerProps);
 }
 
 /**
