@@ -169,7 +169,10 @@ export class HostStore {
     };
     this.connection.onState((s) => {
       this.isLive = false;
-      this.update({ connection: s });
+      // At once, not at the next frame: a change of connection is rare (no burst to fold),
+      // and the page connecting while its first render is under way then shows connected in
+      // that render's own frame instead of one frame later.
+      this.update({ connection: s }, true);
       if (s.kind === 'open') void this.refresh();
     });
     this.connection.onEvent((e) => {
@@ -431,13 +434,19 @@ export class HostStore {
     }
   }
 
-  private update(patch: Partial<HostSnapshot>): void {
+  private update(patch: Partial<HostSnapshot>, isAtOnce = false): void {
     this.snapshot = { ...this.snapshot, ...patch };
+    // A frame already asked for still comes; the listeners then find the snapshot they have.
+    if (isAtOnce) return this.notify();
     if (this.frame !== null) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = null;
-      for (const l of this.listeners) l();
+      this.notify();
     });
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
   }
 }
 

@@ -7,7 +7,8 @@ import { PROTOCOL_VERSION } from '../../../../src/shared/protocol-version';
 // it is loaded at run time, and the test speaks to it through the little it uses.
 interface StoreUnderTest {
   start(): void;
-  getSnapshot(): { lanes: Lane[] | null };
+  getSnapshot(): { lanes: Lane[] | null; connection: { kind: string } };
+  subscribe(listener: () => void): () => void;
   connection: { stop(): void };
 }
 const HOST_STORE = '../../../../src/renderer/connection/host-store';
@@ -143,5 +144,21 @@ describe('the store\'s lanes', () => {
     answerAll([design('done')]);
     await settle();
     expect(store.getSnapshot().lanes!.map((l) => l.setup)).toEqual(['done']);
+  });
+});
+
+describe('the store\'s listeners', () => {
+  it('hear of a change of connection at once, and of other changes at the next frame (one for a burst)', async () => {
+    let heard = 0;
+    store.subscribe(() => heard++);
+    socket.deliver(event({ type: 'lane.created', lane: design('running') }));
+    socket.deliver(event({ type: 'lane.updated', lane: design('done') }));
+    expect(heard).toBe(0);
+    await settle();
+    expect(heard).toBe(1);
+    socket.readyState = 3;
+    socket.onclose?.({ code: 1006 });
+    expect(store.getSnapshot().connection.kind).not.toBe('open');
+    expect(heard).toBe(2);
   });
 });
