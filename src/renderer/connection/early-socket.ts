@@ -74,3 +74,37 @@ class AdoptedSocket implements SocketLike {
     }
   }
 }
+
+/**
+ * Resolves once the early socket has heard from the host (its greeting) or closed, or after
+ * `waitMs`, whichever is first; at once when there is no early socket or it heard already.
+ * The page's first render waits for it: the greeting is usually on its way by the time the
+ * bundle has run, but its event cannot be taken while the bundle runs, and a render made
+ * just before it (showing "connecting") is made again a moment later, connected. The
+ * page script's handlers keep what is heard meanwhile, as before.
+ */
+export function earlySocketHeard(from: { groveEarlySocket?: EarlySocket }, waitMs: number): Promise<void> {
+  const early = from.groveEarlySocket;
+  if (!early || early.heard.length > 0 || early.socket.readyState > OPEN) return Promise.resolve();
+  const ws = early.socket;
+  return new Promise((resolve) => {
+    const { onmessage, onclose } = ws;
+    const heardMessage: typeof ws.onmessage = (ev) => {
+      onmessage?.(ev);
+      done();
+    };
+    const heardClose: typeof ws.onclose = (ev) => {
+      onclose?.(ev);
+      done();
+    };
+    const done = (): void => {
+      clearTimeout(timer);
+      if (ws.onmessage === heardMessage) ws.onmessage = onmessage;
+      if (ws.onclose === heardClose) ws.onclose = onclose;
+      resolve();
+    };
+    ws.onmessage = heardMessage;
+    ws.onclose = heardClose;
+    const timer = setTimeout(done, waitMs);
+  });
+}

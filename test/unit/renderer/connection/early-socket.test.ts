@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
-import { takeEarlySocket, type EarlySocket } from '../../../../src/renderer/connection/early-socket';
+import { describe, expect, it, vi } from 'vitest';
+import { earlySocketHeard, takeEarlySocket, type EarlySocket } from '../../../../src/renderer/connection/early-socket';
 import { hostWsUrl } from '../../../../src/renderer/connection/host-ws-url';
 import { HostConnection } from '../../../../src/shared/client/host-connection';
 import { parseHostFrame } from '../../../../src/shared/client/parse-host-frame';
@@ -124,5 +124,55 @@ describe('the early socket', () => {
     expect(takeEarlySocket(URL_, closed.window)).toBeNull();
 
     expect(takeEarlySocket(URL_, {})).toBeNull();
+  });
+});
+
+describe('waiting for the host to speak on the early socket', () => {
+  const LOCAL = { protocol: 'http:', host: '127.0.0.1:7777' };
+  const settled = async (p: Promise<void>): Promise<boolean> => {
+    let done = false;
+    void p.then(() => (done = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    return done;
+  };
+
+  it('is over at once with no early socket, or once it heard something', async () => {
+    expect(await settled(earlySocketHeard({}, 50))).toBe(true);
+    const { window, sockets } = boot(LOCAL);
+    sockets[0]!.say(hello());
+    expect(await settled(earlySocketHeard(window, 50))).toBe(true);
+  });
+
+  it('ends with the greeting, which the page script still keeps for the UI, and gives the socket its handlers back', async () => {
+    const { window, sockets } = boot(LOCAL);
+    const page = sockets[0]!;
+    const pageOnMessage = page.onmessage;
+    const heard = earlySocketHeard(window, 50);
+    expect(await settled(heard)).toBe(false);
+    page.say(hello(9));
+    expect(await settled(heard)).toBe(true);
+    expect(window.groveEarlySocket!.heard.map((e) => e.type)).toEqual(['message']);
+    expect(page.onmessage).toBe(pageOnMessage);
+  });
+
+  it('ends with a close, or when the wait is over with nothing heard', async () => {
+    const closing = boot(LOCAL);
+    const closed = earlySocketHeard(closing.window, 50);
+    closing.sockets[0]!.onclose?.({ type: 'close', code: 1006 });
+    expect(await settled(closed)).toBe(true);
+    expect(closing.window.groveEarlySocket!.heard.map((e) => e.type)).toEqual(['close']);
+
+    vi.useFakeTimers();
+    try {
+      const quiet = boot(LOCAL);
+      const waited = earlySocketHeard(quiet.window, 50);
+      vi.advanceTimersByTime(49);
+      expect(await settled(waited)).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(await settled(waited)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
