@@ -266,9 +266,15 @@ export class HostStore {
   private async refresh(): Promise<void> {
     const generation = ++this.loadGeneration;
     this.eventsDuringLoad = [];
+    const reposCall = this.connection.call('repos.list', {});
+    // MAIN's state takes the host longest to tell (it reads the checkout): asked for as soon as
+    // the repositories are known, beside the other answers rather than after them.
+    void reposCall.then((r) => {
+      if (r.ok && generation === this.loadGeneration) for (const repo of r.value.repos) void this.refreshMainState(repo.id);
+    });
     const [status, repos, agents, lanes, merges, health, incidents, notifications, ops, jobs, alerts] = await Promise.all([
       this.connection.call('host.status', {}),
-      this.connection.call('repos.list', {}),
+      reposCall,
       this.connection.call('agents.list', {}),
       this.connection.call('lanes.list', {}),
       this.connection.call('merges.list', {}),
@@ -306,7 +312,10 @@ export class HostStore {
       if (!isJobEvent(e.event)) this.apply(e, false);
       else if (jobs.ok && e.seq > jobs.value.latestSeq) this.apply(e, false);
     }
-    if (repos.ok) for (const r of repos.value.repos) void this.refreshMainState(r.id);
+    // The whole load told at once, the events heard meanwhile laid over it: not a burst to
+    // fold into a frame, and the operator's first sight of the repositories and lanes should
+    // not wait for the next one.
+    this.notify();
   }
 
   private async refreshMainState(repoId: string): Promise<void> {

@@ -162,3 +162,21 @@ describe('the store\'s listeners', () => {
     expect(heard).toBe(2);
   });
 });
+
+describe('the store\'s first load', () => {
+  it('asks for each MAIN\'s state as soon as the repositories are in, while the other answers are still out', async () => {
+    store.connection.stop();
+    const HostStore = await loadHostStore();
+    store = new HostStore('ws://127.0.0.1:1/ws', 'k');
+    store.start();
+    socket = ScriptedSocket.last!;
+    socket.deliver({ kind: 'hello', protocolVersion: PROTOCOL_VERSION, hostVersion: 'test', latestSeq: 0 });
+    const asked = socket.sent.length;
+    const repos = socket.sent.find((f) => f.method === 'repos.list')!;
+    socket.deliver({ kind: 'response', id: repos.id, ok: true, result: { repos: [{ id: 'repo-1' }, { id: 'repo-2' }] } });
+    await settle();
+    expect(socket.sent.slice(asked).map((f) => f.method)).toEqual(['repos.mainState', 'repos.mainState']);
+    // Nothing else has been answered: the load itself is still waiting.
+    expect(store.getSnapshot().lanes).toBeNull();
+  });
+});
