@@ -178,5 +178,13 @@ describe('the store\'s first load', () => {
     expect(socket.sent.slice(asked).map((f) => f.method)).toEqual(['repos.mainState', 'repos.mainState']);
     // Nothing else has been answered: the load itself is still waiting.
     expect(store.getSnapshot().lanes).toBeNull();
+    // The rest answered, the load completes (and nothing of it is left running after the test).
+    for (const f of socket.sent) {
+      if (f.kind !== 'request' || f === repos) continue;
+      const result = f.method === 'repos.mainState' ? { state: { repoId: 'repo-1' } } : RESULTS[f.method!];
+      socket.deliver({ kind: 'response', id: f.id, ok: true, result });
+    }
+    await settle();
+    expect(store.getSnapshot().lanes).toEqual([]);
   });
 });
