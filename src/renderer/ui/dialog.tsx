@@ -1,6 +1,7 @@
-import { cloneElement, isValidElement, useEffect, useState, type MouseEvent, type ReactElement, type ReactNode } from 'react';
+import { cloneElement, isValidElement, type MouseEvent, type ReactElement, type ReactNode } from 'react';
 import type { DialogSurfaceProps } from './dialog-surface';
 import { LazyPart, lazyPart } from './lazy-part';
+import { useHasBeenTrue } from './use-has-been-true';
 import './dialog.css';
 
 const DialogSurface = lazyPart(() => import('./dialog-surface'), (m) => m.DialogSurface);
@@ -20,14 +21,11 @@ export function Dialog({
   wide,
   trigger,
 }: DialogSurfaceProps & { trigger?: ReactNode }) {
-  const [hasOpened, setOpened] = useState(open);
-  useEffect(() => {
-    if (open) setOpened(true);
-  }, [open]);
+  const isLoaded = useHasBeenTrue(open);
   return (
     <>
       {isValidElement<TriggerProps>(trigger) && <DialogTrigger trigger={trigger} isOpen={open} onOpen={() => onOpenChange(true)} />}
-      {(open || hasOpened) && (
+      {isLoaded && (
         <LazyPart fallback={null}>
           <DialogSurface open={open} onOpenChange={onOpenChange} title={title} description={description} wide={wide}>
             {children}

@@ -1,6 +1,7 @@
-import { useId, useRef, useState, type ButtonHTMLAttributes } from 'react';
+import { useId, useRef, type ButtonHTMLAttributes } from 'react';
 import { LazyPart, lazyPart } from './lazy-part';
 import type { PopoverSurfaceProps } from './popover-surface';
+import { useHasBeenTrue } from './use-has-been-true';
 
 const PopoverSurface = lazyPart(() => import('./popover-surface'), (m) => m.PopoverSurface);
 
@@ -20,8 +21,7 @@ type Props = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'onClick' | 'type' | 
 export function PopoverButton({ isOpen, onOpenChange, surface, children, ...button }: Props) {
   const anchor = useRef<HTMLButtonElement>(null);
   const id = useId();
-  const [hasOpened, setOpened] = useState(false);
-  const isLoaded = hasOpened || isOpen;
+  const isLoaded = useHasBeenTrue(isOpen);
   return (
     <>
       <button
@@ -31,10 +31,7 @@ export function PopoverButton({ isOpen, onOpenChange, surface, children, ...butt
         aria-expanded={isOpen}
         aria-controls={isOpen ? id : undefined}
         {...button}
-        onClick={() => {
-          setOpened(true);
-          onOpenChange(!isOpen);
-        }}
+        onClick={() => onOpenChange(!isOpen)}
       >
         {children}
       </button>
