@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProcessRunning, listProcesses } from '../../src/host/terminals/process-tree';
 import { api, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { addRepo, makeProbedRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { pidWritten, writtenPid } from '../fixtures/pid-file';
 
 /**
  * The commands a host runs from grove.yaml (a lane's postCreate, a command probe) against a
@@ -27,7 +28,6 @@ afterEach(async () => {
 
 /** Live processes in the process group `pgid`. */
 const membersOf = (pgid: number): number[] => listProcesses().filter((p) => p.pgid === pgid && isProcessRunning(p.pid)).map((p) => p.pid);
-const pidIn = (file: string): number => Number(readFileSync(file, 'utf8').trim());
 
 describe('commands a killed host left running', () => {
   it('are ended by the next host: a slow postCreate and a slow probe never finish', async () => {
@@ -42,9 +42,8 @@ describe('commands a killed host left running', () => {
     const repoId = await addRepo(first, main);
     // lanes.create answers when setup is over, which it never is here: do not wait for it.
     void api(first, 'lanes.create', { repoId, name: 'design' }).catch(() => undefined);
-    await expect.poll(() => existsSync(join(marks, 'setup.pid')) && existsSync(join(marks, 'probe.pid')), { timeout: 15_000 }).toBe(true);
-    const setupGroup = pidIn(join(marks, 'setup.pid'));
-    const probeGroup = pidIn(join(marks, 'probe.pid'));
+    const setupGroup = await pidWritten(join(marks, 'setup.pid'));
+    const probeGroup = await pidWritten(join(marks, 'probe.pid'));
     groups.push(setupGroup, probeGroup);
     const startedAt = Date.now();
 
@@ -79,8 +78,7 @@ describe('commands a stopping host is asked to start', () => {
     const stubborn = `trap '' TERM HUP INT; echo $$ > ${marks}/agent.pid; while :; do sleep 1; done`;
     const agent = await api(host, 'agents.start', { lanePath: realpathSync(makeTempDir('grove-lane-')), preset: 'custom', command: '/bin/sh', args: ['-c', stubborn], name: 'stubborn', restart: 'never', unconfined: true });
     expect(agent.body.ok, JSON.stringify(agent.body)).toBe(true);
-    await expect.poll(() => existsSync(join(marks, 'agent.pid'))).toBe(true);
-    groups.push(pidIn(join(marks, 'agent.pid')));
+    groups.push(await pidWritten(join(marks, 'agent.pid')));
 
     void api(host, 'lanes.create', { repoId, name: 'design' }).catch(() => undefined);
     await expect.poll(() => existsSync(join(marks, 'checkout')), { timeout: 15_000 }).toBe(true);
@@ -88,7 +86,7 @@ describe('commands a stopping host is asked to start', () => {
 
     // The worktree was made (the setup was next), and the postCreate never started or, started, it ended with the host.
     expect(existsSync(join(dirname(main), 'flower-design'))).toBe(true);
-    const setup = existsSync(join(marks, 'setup.pid')) ? pidIn(join(marks, 'setup.pid')) : null;
+    const setup = writtenPid(join(marks, 'setup.pid'));
     if (setup !== null) groups.push(setup);
     expect(setup === null ? [] : membersOf(setup)).toEqual([]);
   }, 40_000);

@@ -13,6 +13,7 @@ import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { until } from '../fixtures/wait-until';
 import { canConfine, sayConfinementSkipped } from '../fixtures/can-confine';
 import { alertsOf, eventsSince } from '../fixtures/host-events';
+import { pidWritten } from '../fixtures/pid-file';
 
 /**
  * Confined lanes, for real: a host on this machine with bubblewrap, a real repository and
@@ -248,7 +249,7 @@ describe.skipIf(!canConfine)('a confined agent in a lane', () => {
     const lane = await createLane('design');
     const pidFile = join(lane.path, 'daemon.pid');
     const agent = await startScript(lane.path, `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 600' & sleep 600`);
-    const inner = await until('the daemon\'s pid', async () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) || null : null));
+    const inner = await pidWritten(pidFile);
     // Its pid inside the sandbox is not the machine's: found by the agent's marker.
     const daemon = await until('the daemon on this machine', async () => hostPidOf(agent.id, inner));
     expect(isProcessRunning(daemon)).toBe(true);

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { runHttpProbe } from '../../src/host/health/probe-http';
 import { ProbeResult } from '../../src/shared/health';
 import { isProcessRunning } from '../../src/host/terminals/process-tree';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { writtenPid } from '../fixtures/pid-file';
 
 /**
  * Probes against real shells and a real HTTP server on loopback: a MAIN that boots, one
@@ -72,8 +73,9 @@ describe('command probes', () => {
     expect(r).toMatchObject({ ok: false, detail: 'timed out after 500 ms' });
     expect(r.durationMs).toBeGreaterThanOrEqual(500);
     expect(Date.now() - started).toBeLessThan(5000);
-    const pid = Number(readFileSync(join(main, 'artisan.pid'), 'utf8'));
-    expect(isProcessRunning(pid)).toBe(false);
+    const pid = writtenPid(join(main, 'artisan.pid'));
+    expect(pid).not.toBeNull();
+    expect(isProcessRunning(pid!)).toBe(false);
   });
 
   it('fails with a reason when MAIN\'s directory is gone', async () => {

@@ -7,6 +7,7 @@ import { git, makeBareRepo, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { eventsSince } from '../fixtures/host-events';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
+import { pidWritten } from '../fixtures/pid-file';
 
 /**
  * Lanes against real git repositories. The safety matrix asserts, for every refused or
@@ -297,7 +298,7 @@ describe('removing lanes never loses work', () => {
     expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
     const id = (r.body.result as { agent: { id: string } }).agent.id;
     await expect.poll(async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; supervision: { kind: string } }[] }).agents.find((a) => a.id === id)?.supervision.kind).toBe('exited');
-    await expect.poll(() => existsSync(marker) && readFileSync(marker, 'utf8').trim() !== '').toBe(true);
+    await pidWritten(marker);
     // Found as the host finds them, by the agent's marker (the pid the daemon wrote is its
     // own namespace's when the agent is confined).
     const left = findAgentProcesses(id, null);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Lane, MergeRecord } from '../../src/shared/lanes';
@@ -9,6 +9,7 @@ import { commitIn, headOf } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { isRunning, killLeftovers, known, type KnownProcess } from '../fixtures/leftover-processes';
+import { pidWritten } from '../fixtures/pid-file';
 
 /**
  * A host killed (SIGKILL) while MAIN's gate checks a merge: the next host finds the merge
@@ -55,8 +56,7 @@ async function interruptGate(file: string, rollback: 'auto' | 'ask', end: () => 
   commitIn(lane.path, file, 'public function dispatch() {}\n', `add ${file}`);
   writeFileSync(join(notes, 'slow'), '');
   const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
-  await expect.poll(() => existsSync(join(notes, 'started')), { timeout: 10_000 }).toBe(true);
-  gatePid = known(Number(readFileSync(join(notes, 'started'), 'utf8').trim()));
+  gatePid = known(await pidWritten(join(notes, 'started')));
   leftovers.push(gatePid);
   expect((await mergesNow()).map((m) => m.state)).toEqual(['gating']);
   await end();
@@ -165,7 +165,6 @@ describe('a host killed during a merge\'s gate', () => {
 });
 
 const lanesNow = async (): Promise<Lane[]> => ((await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] }).lanes;
-const pidIn = (file: string): KnownProcess => known(Number(readFileSync(file, 'utf8').trim()));
 
 describe('an ephemeral lane whose merge landed as its host stopped', () => {
   it('the host killed while removing it (its teardown): the next host removes the lane and its merged branch, one alert', async () => {
@@ -177,8 +176,7 @@ describe('an ephemeral lane whose merge landed as its host stopped', () => {
     commitIn(lane.path, 'burst.txt', 'done\n', 'add burst.txt');
     writeFileSync(join(notes, 'slow'), '');
     const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
-    await expect.poll(() => existsSync(join(notes, 'teardown')) && readFileSync(join(notes, 'teardown'), 'utf8').trim() !== '', { timeout: 10_000 }).toBe(true);
-    leftovers.push(pidIn(join(notes, 'teardown')));
+    leftovers.push(known(await pidWritten(join(notes, 'teardown'))));
     await host.kill9();
     await merging;
     expect(headOf(main)).toBe(headOf(lane.path));
@@ -202,8 +200,7 @@ describe('an ephemeral lane whose merge landed as its host stopped', () => {
     commitIn(lane.path, 'burst.txt', 'done\n', 'add burst.txt');
     writeFileSync(join(notes, 'slow'), '');
     const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null);
-    await expect.poll(() => existsSync(join(notes, 'started')) && readFileSync(join(notes, 'started'), 'utf8').trim() !== '', { timeout: 10_000 }).toBe(true);
-    leftovers.push(pidIn(join(notes, 'started')));
+    leftovers.push(known(await pidWritten(join(notes, 'started'))));
     await host.kill9();
     await merging;
     rmSync(join(notes, 'slow'));

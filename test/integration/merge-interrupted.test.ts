@@ -9,6 +9,7 @@ import { commitIn, headOf } from '../fixtures/lane-repo';
 import { addRepo } from '../fixtures/probed-repo';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { isRunning, killLeftovers, known, type KnownProcess } from '../fixtures/leftover-processes';
+import { pidWritten } from '../fixtures/pid-file';
 
 /**
  * A host killed (SIGKILL) while git merges a lane into MAIN, before Grove has recorded the
@@ -67,8 +68,7 @@ async function killDuringMerge(hook: 'post-merge' | 'pre-merge-commit', file: st
   writeFileSync(hookPath, `#!/bin/sh\necho $$ > ${notes}/hook\nexec sleep 120\n`);
   chmodSync(hookPath, 0o755);
   const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null); // the host dies mid-call
-  await expect.poll(() => existsSync(join(notes, 'hook')), { timeout: 15_000 }).toBe(true);
-  hookPids.push(known(Number(readFileSync(join(notes, 'hook'), 'utf8').trim())));
+  hookPids.push(known(await pidWritten(join(notes, 'hook'))));
   await host.kill9();
   await merging;
   rmSync(hookPath);
