@@ -208,6 +208,49 @@ test('All briefs: latest activity first, filters, search over titles, specs and 
   await shoot(page, 'briefs-list');
 });
 
+test('the palette opens a brief from anywhere: by a word of its spec, by its number typed and Enter at once, or among the latest', async ({ page }) => {
+  const login = await newBrief(host, { title: 'The login page after the redesign', kind: 'feature', spec: 'Keep the pagination of the old page.', projects: ['flower'] });
+  const chore = await newBrief(host, { title: 'Rotate the staging keys', kind: 'chore', projects: ['flower'] });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openRoute(page, host, '#/settings');
+  await expect(page.getByTestId('settings-view')).toBeVisible();
+  const palette = page.getByTestId('command-palette');
+  const box = palette.getByRole('combobox', { name: 'Command' });
+
+  // With no query the latest briefs are listed, under Briefs.
+  await page.keyboard.press('Control+Shift+P');
+  await expect(box).toBeFocused();
+  await expect(palette.getByRole('option', { name: `#${chore.number} Rotate the staging keys` })).toBeAttached();
+
+  // A word only its spec holds: found by the host, opened by Enter.
+  await page.keyboard.type('paginat');
+  const found = palette.getByRole('option', { name: `#${login.number} The login page after the redesign` });
+  await expect(found).toHaveAttribute('aria-selected', 'true');
+  await expect(found).toContainText('feature · draft');
+  await shoot(page, 'palette-briefs');
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', String(login.number));
+  await expect(page.getByTestId('brief-title')).toContainText('The login page after the redesign');
+
+  // Its number, and Enter before the host could answer: named by the query alone.
+  await page.keyboard.press('Control+Shift+P');
+  await expect(box).toBeFocused();
+  await page.keyboard.type(`#${chore.number}`);
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', String(chore.number));
+
+  // At 390 px the found brief reads whole.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.keyboard.press('Control+Shift+P');
+  await expect(box).toBeFocused();
+  await page.keyboard.type('staging');
+  await expect(palette.getByRole('option', { name: `#${chore.number} Rotate the staging keys` })).toHaveAttribute('aria-selected', 'true');
+  await expectAccessible(page, 'the palette with briefs found');
+  await shoot(page, 'palette-briefs');
+});
+
 test('live: another client’s entries appear within a second, in order, on the page and in the list; a redaction swaps in its tombstone', async ({ browser, page }) => {
   const b = await newBrief(host, { title: 'Watch me change', kind: 'feature', projects: ['flower'] });
   const other = await newBrief(host, { title: 'An older brief', kind: 'chore', projects: ['flower'] });

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { AgentInfo, PresetId } from '../../shared/agents';
 import { isPaused } from '../../shared/notification-pause';
 import type { Repo } from '../../shared/repo';
@@ -16,6 +16,7 @@ import { Dialog } from '../ui/dialog';
 import { LaneWorkspace } from '../workspace/lane-workspace';
 import { CentreView } from './centre-view';
 import { requestNewBrief } from '../briefs/new-brief-request';
+import { briefPaletteSearch } from '../briefs/brief-palette-search';
 import { ColumnHandle } from './column-handle';
 import type { ColumnSide } from './column-widths';
 import { sameView, withWorkspace, workspaceLayout, type CockpitView, type SplitOrientation } from './cockpit-layout';
@@ -88,11 +89,16 @@ export function Cockpit() {
   const chosen = layout.view && viewExists(layout.view, model) ? layout.view : null;
   const view = chosen ?? fallbackView(model);
   // Checked against the layout as it is when the change is made (a launch answers later).
-  const select = (v: CockpitView): void => {
-    setDrawerOpen(false);
-    dropFollowedRoute();
-    layoutStore.update((l) => (sameView(v, l.view) ? l : { ...l, view: v }));
-  };
+  const select = useCallback(
+    (v: CockpitView): void => {
+      setDrawerOpen(false);
+      dropFollowedRoute();
+      layoutStore.update((l) => (sameView(v, l.view) ? l : { ...l, view: v }));
+    },
+    [layoutStore],
+  );
+  // Kept across renders: the palette asks again only when its query changes.
+  const briefSearch = useMemo(() => briefPaletteSearch((params) => store.request('briefs.list', params), (number) => select({ kind: 'briefs', brief: number })), [store, select]);
   /** One change: the workspace in front, with `agentId`'s tab in front of it. */
   const showAgent = (lanePath: string, agentId: string): void => {
     setDrawerOpen(false);
@@ -275,6 +281,7 @@ export function Cockpit() {
       onPaletteToggle={paletteState.togglePalette}
       isShortcutListOpen={paletteState.list}
       onShortcutListOpenChange={paletteState.setList}
+      search={briefSearch}
     />
   );
   const paletteKey = shortcutLabels['palette.open'] ?? '';

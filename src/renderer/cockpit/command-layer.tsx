@@ -5,6 +5,7 @@ import { useResolvedShortcuts } from '../keyboard/shortcut-store';
 import { useShortcuts, type ShortcutHandlers } from '../keyboard/use-shortcuts';
 import { cockpitCommands, type CockpitActions, type CommandContext } from './cockpit-commands';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
+import type { PaletteSearch } from '../palette/palette-search';
 
 // The palette (cmdk) and the shortcut list load the first time they open.
 const CommandPalette = lazyPart(() => import('../palette/command-palette'), (m) => m.CommandPalette);
@@ -30,6 +31,7 @@ export function CommandLayer({
   onPaletteToggle,
   isShortcutListOpen,
   onShortcutListOpenChange,
+  search,
 }: {
   context: Omit<CommandContext, 'shortcuts'>;
   actions: CockpitActions;
@@ -40,6 +42,8 @@ export function CommandLayer({
   onPaletteToggle: () => void;
   isShortcutListOpen: boolean;
   onShortcutListOpenChange: (open: boolean) => void;
+  /** What the palette asks the host for as the query changes (briefs). */
+  search?: PaletteSearch;
 }) {
   const shortcuts = useShortcutLabels();
   useShortcuts({
@@ -53,7 +57,7 @@ export function CommandLayer({
   const commands = isPaletteOpen ? cockpitCommands({ ...context, shortcuts }, actions) : [];
   return (
     <LazyPart fallback={null}>
-      {isPaletteOpen && <CommandPalette open onOpenChange={onPaletteOpenChange} commands={commands} />}
+      {isPaletteOpen && <CommandPalette open onOpenChange={onPaletteOpenChange} commands={commands} search={search} />}
       {isShortcutListOpen && <ShortcutsDialog open onOpenChange={onShortcutListOpenChange} />}
     </LazyPart>
   );

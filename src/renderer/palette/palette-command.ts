@@ -16,6 +16,8 @@ export interface PaletteCommand {
   disabled?: boolean;
   /** ...and why ("the lane has no commits to merge"). */
   hint?: string;
+  /** What it is, shown beside its title when it can run (a brief's kind and status). */
+  detail?: string;
 }
 
 export interface PaletteGroup {
