@@ -8,6 +8,7 @@ import { breakMain } from '../fixtures/probed-repo';
 import { expectAccessible } from './axe';
 import { setTheme, shoot } from './screenshots';
 import { flowerForEachTest } from './health-fixture';
+import { runCommand } from './palette-steps';
 
 /**
  * Notifications as the operator in a browser meets them in the cockpit: MAIN breaking pops
@@ -73,6 +74,14 @@ test('MAIN on screen in a focused window: no popup, but the bell counts it; in t
   await mergeLane('fix', (dir) => git(dir, 'rm', '-q', 'BROKEN'));
   await expect.poll(() => popups(page)).toEqual([expect.stringMatching(/MAIN of flower works again/)]);
   await expect(bell(page)).toHaveAccessibleName('Notifications, 2 unread');
+
+  // From the keys: the palette lists each unread one; Enter goes where it points and marks it read.
+  await setFocused(page, true);
+  await page.getByTestId('rail-notifications').click();
+  await runCommand(page, 'works again');
+  await expect(page).toHaveURL(new RegExp(`#/repo/${flower.repoId}`));
+  await expect(page.getByTestId('main-view')).toBeVisible();
+  await expect(bell(page)).toHaveAccessibleName('Notifications, 1 unread');
 });
 
 test('another view on screen: MAIN breaking pops up; the bell lists it, a click leads to it and marks it read', async ({ context }) => {

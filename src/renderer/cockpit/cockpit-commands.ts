@@ -5,6 +5,7 @@ import type { Lane, MainState, MergeRecord } from '../../shared/lanes';
 import type { NetworkChoice } from '../lanes/network-choice';
 import type { LaneActionRequest } from '../lane-panel/lane-action-requests';
 import type { MainStateRequest, OpsLoopRequest } from '../main-view/main-requests';
+import type { Notification } from '../../shared/notifications';
 import type { Repo } from '../../shared/repo';
 import { ATTENTION_LABEL, attentionOf } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
@@ -48,6 +49,8 @@ export interface CockpitActions {
   rollBack(merge: MergeRecord): void;
   syncNow(): void;
   markNotificationsRead(): void;
+  /** Goes where the notification points and marks it read, as a click on it in the bell or the list does. */
+  openNotification(notification: Notification): void;
   toggleRail(): void;
   togglePanel(): void;
   nextWaiting(): void;
@@ -70,13 +73,17 @@ export interface CommandContext {
   mainStates: Readonly<Record<string, MainState>>;
   /** Whether sync is set up (the top bar shows its chip). */
   syncOn: boolean;
-  unreadNotifications: number;
+  /** The unread notifications. */
+  unread: readonly Notification[];
   unacknowledgedAlerts: number;
   /** Merges whose gate failed, waiting for the operator to roll MAIN back. */
   awaitingRollback: readonly MergeRecord[];
   /** Display strings of the app shortcuts, by command id. */
   shortcuts: Partial<Record<string, string>>;
 }
+
+/** How many unread notifications the palette lists, each its own command. */
+const LISTED_UNREAD = 20;
 
 function where(w: Workspace, model: RailModel): string {
   const repo = model.repos.find((r) => r.repo.id === w.repoId)?.repo.name;
@@ -183,7 +190,10 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
 
   if (ctx.syncOn) out.push({ id: 'sync.now', group: 'Repositories', title: 'Sync now', keywords: ['shared store', 'mysql', 'push', 'pull'], run: act.syncNow });
   out.push({ id: 'alerts.acknowledge', group: 'Notifications', title: 'Acknowledge every alert', disabled: ctx.unacknowledgedAlerts === 0, hint: ctx.unacknowledgedAlerts === 0 ? 'No alert is waiting' : undefined, keywords: ['health', 'incidents'], run: act.acknowledgeAlerts });
-  out.push({ id: 'notifications.read', group: 'Notifications', title: 'Mark every notification read', disabled: ctx.unreadNotifications === 0, hint: ctx.unreadNotifications === 0 ? 'None is unread' : undefined, keywords: ['bell', 'unread'], run: act.markNotificationsRead });
+  // Each unread one, newest first: the bell's list, reachable from the keys.
+  const unread = [...ctx.unread].sort((a, b) => b.at.localeCompare(a.at)).slice(0, LISTED_UNREAD);
+  for (const n of unread) out.push({ id: `notification:${n.id}`, group: 'Notifications', title: n.title, detail: `unread · ${n.severity}`, keywords: ['notification', 'unread', n.kind, n.body], run: () => act.openNotification(n) });
+  out.push({ id: 'notifications.read', group: 'Notifications', title: 'Mark every notification read', disabled: ctx.unread.length === 0, hint: ctx.unread.length === 0 ? 'None is unread' : undefined, keywords: ['bell', 'unread'], run: act.markNotificationsRead });
   if (ctx.notificationsPaused) out.push({ id: 'notifications.resume', group: 'Notifications', title: 'Resume notifications', run: act.resumeNotifications });
   else {
     out.push({ id: 'notifications.pause1h', group: 'Notifications', title: 'Pause notifications for 1 hour', run: () => act.pauseNotifications(60) });

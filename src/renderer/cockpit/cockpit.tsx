@@ -25,7 +25,7 @@ import { fallbackView, viewExists, viewForRoute } from './resolve-route';
 import { TopBar } from './top-bar';
 import { NotificationBell } from '../notifications/notification-bell';
 import { SyncIndicator } from '../sync/sync-indicator';
-import { unreadCount } from '../notifications/notification-list';
+import { isUnread, unreadCount } from '../notifications/notification-list';
 import { setVisibleWorkspace } from '../notifications/visible-workspace';
 import { useMediaQuery } from './use-media-query';
 import { useLayout, useLayoutStore } from './use-layout';
@@ -240,6 +240,10 @@ export function Cockpit() {
       setTimeout(() => requestRollBack(m.id), 0);
     },
     markNotificationsRead: () => void notificationActions.markRead(),
+    openNotification: (n) => {
+      void notificationActions.markRead([n.id]);
+      navigateTo(routes, n.target);
+    },
     toggleRail,
     togglePanel,
     nextWaiting: goNextWaiting,
@@ -261,7 +265,7 @@ export function Cockpit() {
         notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()),
         mainStates: host.mainStates,
         syncOn: syncShown,
-        unreadNotifications: unreadCount(host.notifications),
+        unread: (host.notifications ?? []).filter(isUnread),
         unacknowledgedAlerts: unacknowledgedCount(host.alerts),
         awaitingRollback: (host.merges ?? []).filter((m) => m.state === 'awaiting-rollback'),
       }}

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { AgentInfo } from '../../../../src/shared/agents';
 import type { Lane, MainState, MergeRecord } from '../../../../src/shared/lanes';
+import type { Notification } from '../../../../src/shared/notifications';
 import type { Repo } from '../../../../src/shared/repo';
 import { cockpitCommands, type CockpitActions } from '../../../../src/renderer/cockpit/cockpit-commands';
 import { buildRail } from '../../../../src/renderer/cockpit/rail-model';
@@ -16,12 +17,13 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'syncNow', 'markNotificationsRead', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
 /** Nothing read of MAIN, sync off, nothing unread or waiting. */
-const quiet = { mainStates: {}, syncOn: false, unreadNotifications: 0, unacknowledgedAlerts: 0, awaitingRollback: [] };
+const quiet = { mainStates: {}, syncOn: false, unread: [], unacknowledgedAlerts: 0, awaitingRollback: [] };
+const notification = (id: string, title: string, at: string): Notification => ({ id, kind: 'agent.waiting', severity: 'warning', title, body: 'Claude asks to run npm test', target: { kind: 'agent', agentId: 'late' }, at, quiet: null, workspace: '/s/b', readAt: null });
 
 describe('palette commands', () => {
   const model = buildRail({ repos: [repo], lanes: [lane('a'), lane('b')], agents: [agent('busy', '/s/a', null), agent('late', '/s/b', '2026-01-02'), agent('early', '/s/a', '2026-01-01')], health: {}, opsLoops: {} });
@@ -70,7 +72,7 @@ describe('palette commands', () => {
     const servedModel = buildRail({ repos: [repo], lanes: [served], agents: [agent('busy', '/s/a', null)], health: {}, opsLoops: {} });
     const mainState = { repoId: 'flower', branch: 'main', head: 'abc', dirty: [], unexpectedCommits: [{ sha: 'def', subject: 'hotfix', author: 'x' }], preCommitGuard: false } as unknown as MainState;
     const failed = { id: 'm1', repoId: 'flower', laneName: 'a', state: 'awaiting-rollback' } as unknown as MergeRecord;
-    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unreadNotifications: 2, unacknowledgedAlerts: 1, awaitingRollback: [failed] }, act);
+    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], unacknowledgedAlerts: 1, awaitingRollback: [failed] }, act);
     const byId = (id: string) => cmds.find((c) => c.id === id);
     expect(byId('lane.serve')).toBeUndefined();
     byId('lane.unserve')!.run();
@@ -95,6 +97,13 @@ describe('palette commands', () => {
     expect(act.rollBack).toHaveBeenCalledWith(failed);
     expect(byId('alerts.acknowledge')!.disabled).toBe(false);
     expect(byId('notifications.read')!.disabled).toBe(false);
+    // Each unread notification, newest first, opens as a click on it does.
+    expect(cmds.filter((c) => c.id.startsWith('notification:')).map((c) => [c.title, c.detail])).toEqual([
+      ['early is waiting', 'unread · warning'],
+      ['late is waiting', 'unread · warning'],
+    ]);
+    byId('notification:n1')!.run();
+    expect(act.openNotification).toHaveBeenCalledWith(expect.objectContaining({ id: 'n1' }));
 
     // Nothing known of MAIN, sync off, nothing waiting, no live agent, no lane in front.
     const idle = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
