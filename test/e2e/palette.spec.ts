@@ -83,11 +83,21 @@ test('MAIN\'s actions from the palette: the guard and "accept MAIN as it is" ans
   await runCommand(page, 'Accept MAIN of flower as it is');
   await expect(view.getByTestId('main-unexpected')).toHaveCount(0);
 
-  // The commit made in MAIN raised an alert: acknowledged from here, in the Health view.
-  const waiting = async (): Promise<number> => ((await api(host, 'alerts.list', {})).body.result as { alerts: { acknowledgedAt: string | null }[] }).alerts.filter((a) => a.acknowledgedAt === null).length;
-  await expect.poll(waiting).toBeGreaterThan(0);
-  await runCommand(page, 'Acknowledge every alert');
+  // The commit made in MAIN raised an alert, and a second one another: one acknowledged by its
+  // own command, then every alert, each in the Health view.
+  type Listed = { seq: number; message: string; acknowledgedAt: string | null };
+  const waitingAlerts = async (): Promise<Listed[]> => ((await api(host, 'alerts.list', {})).body.result as { alerts: Listed[] }).alerts.filter((a) => a.acknowledgedAt === null);
+  const waiting = async (): Promise<number> => (await waitingAlerts()).length;
+  await expect.poll(waiting).toBe(1);
+  commitIn(main, 'hotfix2.txt', 'another by hand\n', 'second hotfix outside Grove');
+  await expect.poll(waiting).toBe(2);
+  const [newest, older] = (await waitingAlerts()).sort((a, b) => b.seq - a.seq);
   const health = page.getByTestId('health-view');
+  await runCommand(page, `Acknowledge: ${older!.message.split('\n')[0]}`);
+  await expect(health.locator(`[data-testid=alert][data-seq="${older!.seq}"]`)).toHaveAttribute('data-acknowledged', 'true');
+  await expect(health.locator(`[data-testid=alert][data-seq="${newest!.seq}"]`)).toHaveAttribute('data-acknowledged', 'false');
+  expect((await waitingAlerts()).map((a) => a.seq)).toEqual([newest!.seq]);
+  await runCommand(page, 'Acknowledge every alert');
   await expect(health.getByTestId('alert').first()).toBeVisible();
   await expect(health.locator('[data-testid=alert][data-acknowledged=false]')).toHaveCount(0);
   await expect.poll(waiting).toBe(0);

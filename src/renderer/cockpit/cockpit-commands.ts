@@ -1,4 +1,5 @@
 import type { AgentInfo, PresetId } from '../../shared/agents';
+import type { Alert } from '../../shared/alerts';
 import { isLiveSupervision } from '../../shared/agent-liveness';
 import type { PaletteCommand } from '../palette/palette-command';
 import type { Lane, MainState, MergeRecord } from '../../shared/lanes';
@@ -44,6 +45,8 @@ export interface CockpitActions {
   mainState(repoId: string, request: MainStateRequest): void;
   opsLoop(repoId: string, request: OpsLoopRequest): void;
   acknowledgeAlerts(): void;
+  /** Acknowledges one alert in the Health view, as its Acknowledge button does. */
+  acknowledgeAlert(alert: Alert): void;
   setLaneNetwork(lane: Lane, choice: NetworkChoice): void;
   adoptWorktree(repoId: string, path: string): void;
   rollBack(merge: MergeRecord): void;
@@ -75,15 +78,16 @@ export interface CommandContext {
   syncOn: boolean;
   /** The unread notifications. */
   unread: readonly Notification[];
-  unacknowledgedAlerts: number;
+  /** The alerts not acknowledged yet. */
+  waitingAlerts: readonly Alert[];
   /** Merges whose gate failed, waiting for the operator to roll MAIN back. */
   awaitingRollback: readonly MergeRecord[];
   /** Display strings of the app shortcuts, by command id. */
   shortcuts: Partial<Record<string, string>>;
 }
 
-/** How many unread notifications the palette lists, each its own command. */
-const LISTED_UNREAD = 20;
+/** How many unread notifications, and waiting alerts, the palette lists, each its own command. */
+const LISTED = 20;
 
 function where(w: Workspace, model: RailModel): string {
   const repo = model.repos.find((r) => r.repo.id === w.repoId)?.repo.name;
@@ -189,9 +193,14 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   out.push({ id: 'shortcuts.show', group: 'View', title: 'Keyboard shortcuts', shortcut: shortcuts['shortcuts.show'], run: act.showShortcuts });
 
   if (ctx.syncOn) out.push({ id: 'sync.now', group: 'Repositories', title: 'Sync now', keywords: ['shared store', 'mysql', 'push', 'pull'], run: act.syncNow });
-  out.push({ id: 'alerts.acknowledge', group: 'Notifications', title: 'Acknowledge every alert', disabled: ctx.unacknowledgedAlerts === 0, hint: ctx.unacknowledgedAlerts === 0 ? 'No alert is waiting' : undefined, keywords: ['health', 'incidents'], run: act.acknowledgeAlerts });
+  const noAlert = ctx.waitingAlerts.length === 0;
+  out.push({ id: 'alerts.acknowledge', group: 'Notifications', title: 'Acknowledge every alert', disabled: noAlert, hint: noAlert ? 'No alert is waiting' : undefined, keywords: ['health', 'incidents'], run: act.acknowledgeAlerts });
+  // Each waiting alert, newest first, by its first line.
+  for (const a of [...ctx.waitingAlerts].sort((x, y) => y.seq - x.seq).slice(0, LISTED)) {
+    out.push({ id: `alert:${a.seq}`, group: 'Notifications', title: `Acknowledge: ${a.message.split('\n')[0]}`, keywords: ['alert', 'health'], run: () => act.acknowledgeAlert(a) });
+  }
   // Each unread one, newest first: the bell's list, reachable from the keys.
-  const unread = [...ctx.unread].sort((a, b) => b.at.localeCompare(a.at)).slice(0, LISTED_UNREAD);
+  const unread = [...ctx.unread].sort((a, b) => b.at.localeCompare(a.at)).slice(0, LISTED);
   for (const n of unread) out.push({ id: `notification:${n.id}`, group: 'Notifications', title: n.title, detail: `unread · ${n.severity}`, keywords: ['notification', 'unread', n.kind, n.body], run: () => act.openNotification(n) });
   out.push({ id: 'notifications.read', group: 'Notifications', title: 'Mark every notification read', disabled: ctx.unread.length === 0, hint: ctx.unread.length === 0 ? 'None is unread' : undefined, keywords: ['bell', 'unread'], run: act.markNotificationsRead });
   if (ctx.notificationsPaused) out.push({ id: 'notifications.resume', group: 'Notifications', title: 'Resume notifications', run: act.resumeNotifications });

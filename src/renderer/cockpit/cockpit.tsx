@@ -35,8 +35,8 @@ import { requestFind } from '../terminals/find-requests';
 import { requestAgentDialog } from '../workspace/agent-dialog-requests';
 import { requestStopAll } from '../workspace/stop-all-requests';
 import { requestLaneAction, requestLaneNetwork } from '../lane-panel/lane-action-requests';
-import { requestAcknowledgeAll, requestAdopt, requestMainState, requestOpsLoop, requestRollBack } from '../main-view/main-requests';
-import { unacknowledgedCount } from '../main-view/alert-list';
+import { requestAcknowledge, requestAdopt, requestMainState, requestOpsLoop, requestRollBack } from '../main-view/main-requests';
+import { unacknowledged } from '../main-view/alert-list';
 import { requestSyncNow } from '../sync/sync-requests';
 import { useSyncStatus } from '../sync/use-sync-status';
 import { syncIndicator } from '../sync/sync-indicator-model';
@@ -224,7 +224,11 @@ export function Cockpit() {
     },
     acknowledgeAlerts: () => {
       select({ kind: 'health' });
-      setTimeout(requestAcknowledgeAll, 0);
+      setTimeout(() => requestAcknowledge({ all: true }), 0);
+    },
+    acknowledgeAlert: (alert) => {
+      select({ kind: 'health' });
+      setTimeout(() => requestAcknowledge({ seqs: [alert.seq] }), 0);
     },
     syncNow: () => void setTimeout(requestSyncNow, 0),
     setLaneNetwork: (l, choice) => {
@@ -266,7 +270,7 @@ export function Cockpit() {
         mainStates: host.mainStates,
         syncOn: syncShown,
         unread: (host.notifications ?? []).filter(isUnread),
-        unacknowledgedAlerts: unacknowledgedCount(host.alerts),
+        waitingAlerts: unacknowledged(host.alerts),
         awaitingRollback: (host.merges ?? []).filter((m) => m.state === 'awaiting-rollback'),
       }}
       actions={actions}

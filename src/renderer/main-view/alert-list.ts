@@ -20,6 +20,11 @@ export function acknowledgeAlerts(list: readonly Alert[], seqs: readonly number[
 }
 
 /** How many alerts still wait for the operator. */
+/** The alerts waiting for the operator: not acknowledged yet. */
+export function unacknowledged(list: readonly Alert[]): Alert[] {
+  return list.filter((a) => a.acknowledgedAt === null);
+}
+
 export function unacknowledgedCount(list: readonly Alert[]): number {
-  return list.filter((a) => a.acknowledgedAt === null).length;
+  return unacknowledged(list).length;
 }

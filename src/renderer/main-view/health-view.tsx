@@ -20,7 +20,7 @@ import { MainHealthBadge } from './main-health-badge';
 import './health-view.css';
 import './main-view.css';
 import { useViewRequest } from '../ui/use-view-request';
-import { ALERTS_PANEL, onAcknowledgeAllRequest } from './main-requests';
+import { ALERTS_PANEL, onAcknowledgeRequest, type AcknowledgeRequest } from './main-requests';
 
 /**
  * Health across repositories: every MAIN at a glance (its badge, its open incident), the
@@ -153,7 +153,7 @@ function AlertsPanel({ alerts, nameOf }: { alerts: readonly Alert[]; nameOf: (re
   const [busy, setBusy] = useState(false);
   const waiting = unacknowledgedCount(alerts);
 
-  const acknowledge = async (params: { seqs: number[] } | { all: true }): Promise<void> => {
+  const acknowledge = async (params: AcknowledgeRequest): Promise<void> => {
     setBusy(true);
     const r = await store.request('alerts.acknowledge', params);
     setBusy(false);
@@ -162,10 +162,10 @@ function AlertsPanel({ alerts, nameOf }: { alerts: readonly Alert[]; nameOf: (re
     if (r.ok && r.value.at) store.setAlerts(acknowledgeAlerts(store.getSnapshot().alerts, r.value.acknowledged, r.value.at));
   };
 
-  useViewRequest(onAcknowledgeAllRequest, ALERTS_PANEL, () => {
+  useViewRequest(onAcknowledgeRequest, ALERTS_PANEL, (request) => {
     if (busy) return setError('Wait: the alerts are being acknowledged.');
-    if (waiting === 0) return setError('No alert is waiting to be acknowledged.');
-    void acknowledge({ all: true });
+    if ('all' in request && waiting === 0) return setError('No alert is waiting to be acknowledged.');
+    void acknowledge(request);
   });
 
   const action =

@@ -17,11 +17,12 @@ export const requestMainState = (repoId: string, r: MainStateRequest): void => v
 export const onOpsLoopRequest = (repoId: string, act: (r: OpsLoopRequest) => void): (() => void) => opsLoop.on(repoId, act);
 export const requestOpsLoop = (repoId: string, r: OpsLoopRequest): void => void opsLoop.ask(repoId, r);
 
-/** "Acknowledge every alert", from the palette: the Health view's alerts panel does it, as its button does. */
-const acknowledgeAll = viewRequests({ waitMs: 2000 });
+/** "Acknowledge every alert" or one alert, from the palette: the Health view's alerts panel does it, as its buttons do. */
+export type AcknowledgeRequest = { all: true } | { seqs: number[] };
+const acknowledge = viewRequests<AcknowledgeRequest>({ waitMs: 2000 });
 export const ALERTS_PANEL = 'alerts-panel';
-export const onAcknowledgeAllRequest = acknowledgeAll.on;
-export const requestAcknowledgeAll = (): void => void acknowledgeAll.ask(ALERTS_PANEL);
+export const onAcknowledgeRequest = acknowledge.on;
+export const requestAcknowledge = (request: AcknowledgeRequest): void => void acknowledge.ask(ALERTS_PANEL, request);
 
 /** "Adopt worktree X" from the palette: its row in the MAIN view adopts it, keyed by the worktree's path. */
 const adopt = viewRequests({ waitMs: 2000 });

@@ -17,12 +17,12 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
 /** Nothing read of MAIN, sync off, nothing unread or waiting. */
-const quiet = { mainStates: {}, syncOn: false, unread: [], unacknowledgedAlerts: 0, awaitingRollback: [] };
+const quiet = { mainStates: {}, syncOn: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
 const notification = (id: string, title: string, at: string): Notification => ({ id, kind: 'agent.waiting', severity: 'warning', title, body: 'Claude asks to run npm test', target: { kind: 'agent', agentId: 'late' }, at, quiet: null, workspace: '/s/b', readAt: null });
 
 describe('palette commands', () => {
@@ -72,7 +72,7 @@ describe('palette commands', () => {
     const servedModel = buildRail({ repos: [repo], lanes: [served], agents: [agent('busy', '/s/a', null)], health: {}, opsLoops: {} });
     const mainState = { repoId: 'flower', branch: 'main', head: 'abc', dirty: [], unexpectedCommits: [{ sha: 'def', subject: 'hotfix', author: 'x' }], preCommitGuard: false } as unknown as MainState;
     const failed = { id: 'm1', repoId: 'flower', laneName: 'a', state: 'awaiting-rollback' } as unknown as MergeRecord;
-    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], unacknowledgedAlerts: 1, awaitingRollback: [failed] }, act);
+    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
     const byId = (id: string) => cmds.find((c) => c.id === id);
     expect(byId('lane.serve')).toBeUndefined();
     byId('lane.unserve')!.run();
@@ -96,6 +96,10 @@ describe('palette commands', () => {
     byId('rollback:m1')!.run();
     expect(act.rollBack).toHaveBeenCalledWith(failed);
     expect(byId('alerts.acknowledge')!.disabled).toBe(false);
+    // Each waiting alert, newest first, by its first line, acknowledged as its own button does.
+    expect(cmds.filter((c) => c.id.startsWith('alert:')).map((c) => c.title)).toEqual(['Acknowledge: ops loop of flower stopped', 'Acknowledge: MAIN of flower was rolled back']);
+    byId('alert:4')!.run();
+    expect(act.acknowledgeAlert).toHaveBeenCalledWith(expect.objectContaining({ seq: 4 }));
     expect(byId('notifications.read')!.disabled).toBe(false);
     // Each unread notification, newest first, opens as a click on it does.
     expect(cmds.filter((c) => c.id.startsWith('notification:')).map((c) => [c.title, c.detail])).toEqual([
