@@ -251,6 +251,44 @@ test('the palette opens a brief from anywhere: by a word of its spec, by its num
   await shoot(page, 'palette-briefs');
 });
 
+test('the brief on screen from the palette: its spec, a note, its status, its title and its dispatch each open where their buttons are, with the keys in them', async ({ page }) => {
+  const b = await newBrief(host, { title: 'Keys all the way', kind: 'feature', projects: ['flower'] });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openRoute(page, host, `#/brief/${b.number}`);
+  await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', String(b.number));
+  const palette = page.getByTestId('command-palette');
+  const run = async (text: string): Promise<void> => {
+    await page.keyboard.press('Control+Shift+P');
+    await expect(palette.getByRole('combobox', { name: 'Command' })).toBeFocused();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+    await expect(palette).toHaveCount(0);
+  };
+
+  // A note, typed straight after the command and added with Ctrl+Enter.
+  await run(`Add a note or comment to #${b.number}`);
+  await expect(page.getByTestId('trace-text')).toBeFocused();
+  await page.keyboard.type('Written without the mouse');
+  await page.keyboard.press('Control+Enter');
+  await expect(trace(page).first()).toContainText('Written without the mouse');
+
+  await run(`Edit #${b.number}'s spec`);
+  await expect(page.getByTestId('spec-editor').locator('textarea')).toBeFocused();
+  await page.keyboard.type('## The plan');
+  await page.getByTestId('save-spec').click();
+  await expect(page.getByTestId('brief-spec').locator('h2', { hasText: 'The plan' })).toBeVisible();
+
+  await run(`Change #${b.number}'s status`);
+  await expect(page.getByTestId('status-form').locator('select')).toBeFocused();
+
+  await run(`Edit #${b.number}'s title and kind`);
+  await expect(page.getByTestId('brief-header').getByRole('textbox', { name: 'Title' })).toBeFocused();
+  await page.keyboard.press('Escape');
+
+  await run(`Dispatch #${b.number}`);
+  await expect(page.getByTestId('dispatch-form').locator('select, input, textarea').first()).toBeFocused();
+});
+
 test('live: another client’s entries appear within a second, in order, on the page and in the list; a redaction swaps in its tombstone', async ({ browser, page }) => {
   const b = await newBrief(host, { title: 'Watch me change', kind: 'feature', projects: ['flower'] });
   const other = await newBrief(host, { title: 'An older brief', kind: 'chore', projects: ['flower'] });

@@ -1,6 +1,8 @@
 import { FormError } from './form-error';
 import { Pencil } from 'lucide-react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useBriefPartRequest } from './brief-part-requests';
+import { focusFirstField } from '../ui/focus-first-field';
 import { useWrite } from './use-write';
 import { BRIEF_KINDS, BRIEF_STATUSES, MAX_TITLE, type BriefKindName, type BriefStatusName } from '../../shared/brief-constants';
 import type { Brief } from '../../shared/briefs';
@@ -19,6 +21,7 @@ import { focusOnMount } from '../ui/focus-on-mount';
  */
 export function BriefHeader({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
   const [isEditing, setEditing] = useState(false);
+  useBriefPartRequest(brief.number, 'details', () => setEditing(true));
   const primary = brief.projects.find((p) => p.primary)?.name ?? brief.projects[0]?.name ?? null;
   return (
     <header className="brief-header" data-testid="brief-header">
@@ -104,6 +107,8 @@ function StatusControl({ brief, append }: { brief: Brief; append: OpenBrief['app
   const [to, setTo] = useState<BriefStatusName | ''>('');
   const [reason, setReason] = useState('');
   const write = useWrite();
+  const form = useRef<HTMLFormElement>(null);
+  useBriefPartRequest(brief.number, 'status', () => focusFirstField(form.current));
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     if (to === '') return;
@@ -113,7 +118,7 @@ function StatusControl({ brief, append }: { brief: Brief; append: OpenBrief['app
     });
   };
   return (
-    <form className="brief-status-form" onSubmit={submit} data-testid="status-form">
+    <form className="brief-status-form" onSubmit={submit} data-testid="status-form" ref={form}>
       <label htmlFor={`${id}-to`}>Move to</label>
       <select id={`${id}-to`} value={to} onChange={(e) => setTo(e.target.value as BriefStatusName | '')}>
         <option value="">…</option>

@@ -1,6 +1,7 @@
 import { FormError } from './form-error';
 import { Pencil } from 'lucide-react';
 import { useId, useLayoutEffect, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { useBriefPartRequest } from './brief-part-requests';
 import { MAX_SPEC } from '../../shared/brief-constants';
 import type { Brief, BriefAttachment, BriefEntry } from '../../shared/briefs';
 import { AttachmentDropZone } from './attachments/attachment-drop-zone';
@@ -24,6 +25,8 @@ type Draft = { base: string; text: string; version: number };
 
 export function SpecSection({ brief, trace, append }: { brief: Brief; trace: readonly BriefEntry[]; append: OpenBrief['append'] }) {
   const [draft, setDraft] = useState<Draft | null>(null);
+  // The palette's "Edit #N's spec": as the Edit button, or nothing when the editor is open.
+  useBriefPartRequest(brief.number, 'spec', () => setDraft((d) => d ?? { base: brief.spec, text: brief.spec, version: brief.version }));
   return (
     <BriefSection
       eyebrow="canonical · plan"

@@ -1,12 +1,16 @@
 import { FormError } from './form-error';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useBriefPartRequest } from './brief-part-requests';
+import { focusFirstField } from '../ui/focus-first-field';
 import { useWrite } from './use-write';
 import { MAX_TEXT } from '../../shared/brief-constants';
 import type { OpenBrief } from './use-brief';
 
 /** Adds a note or a comment to the trace (markdown), as the operator, through the UI. */
-export function TraceComposer({ append }: { append: OpenBrief['append'] }) {
+export function TraceComposer({ number, append }: { number: number; append: OpenBrief['append'] }) {
   const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  useBriefPartRequest(number, 'note', () => focusFirstField(form.current));
   const [text, setText] = useState('');
   const [kind, setKind] = useState<'note' | 'comment'>('note');
   const write = useWrite();
@@ -17,7 +21,7 @@ export function TraceComposer({ append }: { append: OpenBrief['append'] }) {
     write.run(() => append({ kind, text: sent }), () => setText((t) => (t === sent ? '' : t)));
   };
   return (
-    <form className="trace-composer" onSubmit={submit} data-testid="trace-composer">
+    <form className="trace-composer" onSubmit={submit} data-testid="trace-composer" ref={form}>
       <label htmlFor={`${id}-text`} className="visually-hidden">
         Add to the trace
       </label>

@@ -8,6 +8,7 @@ import type { LaneActionRequest } from '../lane-panel/lane-action-requests';
 import type { MainStateRequest, OpsLoopRequest } from '../main-view/main-requests';
 import type { Notification } from '../../shared/notifications';
 import type { Repo } from '../../shared/repo';
+import type { BriefPart } from '../briefs/brief-part-requests';
 import { ATTENTION_LABEL, attentionOf } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
 import { waitingAgents, type RailModel, type Workspace } from './rail-model';
@@ -22,6 +23,8 @@ export interface CockpitActions {
   newLane(repo: Repo): void;
   addRepository(): void;
   newBrief(): void;
+  /** Opens (or puts the keys in) a part of the brief page on screen, as its own button does. */
+  briefPart(number: number, part: BriefPart): void;
   openLanePanel(): void;
   mergeLane(lane: Lane): void;
   rebase(lane: Lane): void;
@@ -71,6 +74,8 @@ export interface CommandContext {
   current: Workspace | null;
   /** The agent whose tab is in front there. */
   currentAgent: AgentInfo | null;
+  /** The number of the brief whose page is on screen. */
+  briefOnScreen: number | null;
   notificationsPaused: boolean;
   /** MAIN's state by repository (the guard, commits from outside Grove), read when the UI connects and on each change. */
   mainStates: Readonly<Record<string, MainState>>;
@@ -180,6 +185,17 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   }
   out.push({ id: 'repo.add', group: 'Repositories', title: 'Add a repository…', run: act.addRepository });
   out.push({ id: 'brief.new', group: 'Briefs', title: 'New brief…', keywords: ['spec', 'task', 'create'], run: act.newBrief });
+  const n = ctx.briefOnScreen;
+  if (n !== null) {
+    const parts: [BriefPart, string, string[]][] = [
+      ['spec', `Edit #${n}'s spec`, ['plan', 'markdown', 'refinement']],
+      ['note', `Add a note or comment to #${n}`, ['trace', 'write']],
+      ['status', `Change #${n}'s status…`, ['move', 'done', 'planned', 'in progress']],
+      ['details', `Edit #${n}'s title and kind…`, ['rename']],
+      ['dispatch', `Dispatch #${n}…`, ['agent', 'lane', 'packet', 'hand-off']],
+    ];
+    for (const [part, title, keywords] of parts) out.push({ id: `brief.${part}`, group: 'Briefs', title, keywords: ['brief', ...keywords], run: () => act.briefPart(n, part) });
+  }
 
   const splitOff = !current || current.agents.length < 2 ? 'A split needs two agents in the lane' : undefined;
   out.push({ id: 'split.side', group: 'View', title: 'Split side by side', disabled: Boolean(splitOff), hint: splitOff, shortcut: shortcuts['split.toggle'], run: () => act.split('side-by-side') });

@@ -17,6 +17,7 @@ import { LaneWorkspace } from '../workspace/lane-workspace';
 import { CentreView } from './centre-view';
 import { requestNewBrief } from '../briefs/new-brief-request';
 import { briefPaletteSearch } from '../briefs/brief-palette-search';
+import { requestBriefPart } from '../briefs/brief-part-requests';
 import { ColumnHandle } from './column-handle';
 import type { ColumnSide } from './column-widths';
 import { sameView, withWorkspace, workspaceLayout, type CockpitView, type SplitOrientation } from './cockpit-layout';
@@ -244,6 +245,7 @@ export function Cockpit() {
       setTimeout(() => requestRollBack(m.id), 0);
     },
     markNotificationsRead: () => void notificationActions.markRead(),
+    briefPart: (number, part) => void setTimeout(() => requestBriefPart(number, part), 0),
     openNotification: (n) => {
       void notificationActions.markRead([n.id]);
       navigateTo(routes, n.target);
@@ -266,6 +268,7 @@ export function Cockpit() {
         model,
         current: workspace,
         currentAgent: shown.active,
+        briefOnScreen: view?.kind === 'briefs' ? (view.brief ?? null) : null,
         notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()),
         mainStates: host.mainStates,
         syncOn: syncShown,

@@ -1,6 +1,8 @@
 import { ephemeralLaneName } from '../../../shared/ephemeral-lane-name';
 import { Send, FileText } from 'lucide-react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useBriefPartRequest } from '../brief-part-requests';
+import { focusFirstField } from '../../ui/focus-first-field';
 import type { AgentRole, PresetId } from '../../../shared/agents';
 import type { Brief } from '../../../shared/briefs';
 import type { Dispatch, Packet } from '../../../shared/dispatch';
@@ -27,6 +29,8 @@ import {
  * Repositories and lanes come from the cockpit's store, kept live by their events.
  */
 export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; onDispatched: (d: Dispatch, p: Packet) => void; onPacket: (p: Packet) => void }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  useBriefPartRequest(brief.number, 'dispatch', () => focusFirstField(formRef.current));
   const id = useId();
   const store = useHostStore();
   const { repos, lanes } = useHost();
@@ -62,7 +66,7 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
   };
 
   return (
-    <form className="dispatch-form" onSubmit={submit} aria-label={`Dispatch brief ${briefRef(brief.number)}`} data-testid="dispatch-form">
+    <form className="dispatch-form" onSubmit={submit} aria-label={`Dispatch brief ${briefRef(brief.number)}`} data-testid="dispatch-form" ref={formRef}>
       {repos !== null && repo.kind !== 'matched' && (
         <div className="dispatch-field dispatch-repo" data-testid="dispatch-repo">
           <p className="dispatch-note" id={`${id}-repo-note`}>
