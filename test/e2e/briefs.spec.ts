@@ -289,6 +289,67 @@ test('the brief on screen from the palette: its spec, a note, its status, its ti
   await expect(page.getByTestId('dispatch-form').locator('select, input, textarea').first()).toBeFocused();
 });
 
+test('typing on while the spec saves: the words typed meanwhile stay in the editor, unsaved, and go with the next save', async ({ page }) => {
+  const b = await newBrief(host, { title: 'Typed while saving', kind: 'feature', projects: ['flower'] });
+  // The host's answer to the first refinement is held on its way back until the test lets it go.
+  let holding = true;
+  let heldId: number | null = null;
+  let release: (() => void) | null = null;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      const frame = parse(m);
+      if (holding && frame?.kind === 'request' && frame.method === 'briefs.append' && (frame.params as { action?: { kind?: string } }).action?.kind === 'refinement') {
+        holding = false;
+        heldId = frame.id as number;
+      }
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const frame = parse(m);
+      if (heldId !== null && frame?.kind === 'response' && frame.id === heldId) {
+        heldId = null;
+        release = () => ws.send(m);
+        return;
+      }
+      ws.send(m);
+    });
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openRoute(page, host, `#/brief/${b.number}`);
+  await page.getByTestId('edit-spec').click();
+  const editor = page.getByTestId('spec-editor').locator('textarea');
+  await editor.fill('First part.');
+  await page.getByTestId('save-spec').click();
+  await expect(page.getByTestId('save-spec')).toHaveText('Saving…');
+  await expect.poll(() => release !== null).toBe(true);
+  // Stored already (the host wrote it); its answer is on hold. The operator types on.
+  await expect.poll(async () => (await must<{ brief: { spec: string } }>(host, 'briefs.get', { ref: `#${b.number}` })).brief.spec).toBe('First part.');
+  await editor.press('End');
+  await page.keyboard.type(' Second part.');
+  release!();
+
+  // The saved text is the editor's new base; what came after stays, unsaved, for the next save.
+  await expect(page.getByTestId('save-spec')).toHaveText('Save refinement');
+  await expect(editor).toHaveValue('First part. Second part.');
+  await expect(page.getByTestId('save-spec')).toBeEnabled();
+  await page.getByTestId('save-spec').click();
+  await expect(page.getByTestId('spec-editor')).toHaveCount(0);
+  await expect(page.getByTestId('brief-spec')).toContainText('First part. Second part.');
+  const stored = await must<{ brief: { spec: string }; trace: { kind: string }[] }>(host, 'briefs.get', { ref: `#${b.number}` });
+  expect(stored.brief.spec).toBe('First part. Second part.');
+  expect(stored.trace.filter((e) => e.kind === 'refinement')).toHaveLength(2);
+});
+
+/** A WebSocket frame of the host's protocol, or null for anything else. */
+function parse(m: string | Buffer): { kind?: string; id?: unknown; method?: string; params?: unknown } | null {
+  try {
+    return JSON.parse(String(m)) as { kind?: string; id?: unknown; method?: string; params?: unknown };
+  } catch {
+    return null;
+  }
+}
+
 test('live: another client’s entries appear within a second, in order, on the page and in the list; a redaction swaps in its tombstone', async ({ browser, page }) => {
   const b = await newBrief(host, { title: 'Watch me change', kind: 'feature', projects: ['flower'] });
   const other = await newBrief(host, { title: 'An older brief', kind: 'chore', projects: ['flower'] });
