@@ -241,6 +241,17 @@ test('the palette opens a brief from anywhere: by a word of its spec, by its num
   await expect(palette).toHaveCount(0);
   await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', String(chore.number));
 
+  // A bare number too, ahead of every command whose words hold it ("Pause notifications for
+  // 1 hour", "Edit #2's spec" on this page).
+  expect(login.number).toBe(1);
+  await page.keyboard.press('Control+Shift+P');
+  await expect(box).toBeFocused();
+  await page.keyboard.type('1');
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', '1');
+  expect(((await must<{ settings: { pausedUntil: string | null } }>(host, 'notifications.list', {})).settings.pausedUntil)).toBeNull();
+
   // At 390 px the found brief reads whole.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.keyboard.press('Control+Shift+P');
@@ -287,6 +298,12 @@ test('the brief on screen from the palette: its spec, a note, its status, its ti
 
   await run(`Dispatch #${b.number}`);
   await expect(page.getByTestId('dispatch-form').locator('select, input, textarea').first()).toBeFocused();
+
+  // A form open already gets the keys back: the spec editor left open, the note box clicked.
+  await run(`Edit #${b.number}'s spec`);
+  await page.getByTestId('trace-text').click();
+  await run(`Edit #${b.number}'s spec`);
+  await expect(page.getByTestId('spec-editor').locator('textarea')).toBeFocused();
 });
 
 test('typing on while the spec saves: the words typed meanwhile stay in the editor, unsaved, and go with the next save', async ({ page }) => {

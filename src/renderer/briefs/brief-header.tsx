@@ -1,6 +1,6 @@
 import { FormError } from './form-error';
 import { Pencil } from 'lucide-react';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useBriefPartRequest } from './brief-part-requests';
 import { focusFirstField } from '../ui/focus-first-field';
 import { useWrite } from './use-write';
@@ -12,7 +12,6 @@ import { BriefNumber } from './brief-number';
 import { BriefStatusBadge } from './brief-status-badge';
 import { setBriefFilters } from './use-brief-filters';
 import type { OpenBrief } from './use-brief';
-import { focusOnMount } from '../ui/focus-on-mount';
 
 /**
  * The top of a brief's page, as the seed reads: "flower / All briefs", the title, then
@@ -71,6 +70,11 @@ function DetailsForm({ brief, append, onDone }: { brief: Brief; append: OpenBrie
   const [title, setTitle] = useState(brief.title);
   const [kind, setKind] = useState<BriefKindName>(brief.kind);
   const write = useWrite();
+  // The palette's "Edit #N's title and kind" with this form open already: the keys go back to it.
+  const titleField = useRef<HTMLInputElement>(null);
+  useBriefPartRequest(brief.number, 'details', () => titleField.current?.focus());
+  // Opened, it takes the keys (focus-on-mount.ts says why this is not autoFocus).
+  useLayoutEffect(() => titleField.current?.focus(), []);
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     const change = { ...(title.trim() !== brief.title ? { title: title.trim() } : {}), ...(kind !== brief.kind ? { briefKind: kind } : {}) };
@@ -82,7 +86,14 @@ function DetailsForm({ brief, append, onDone }: { brief: Brief; append: OpenBrie
       <label htmlFor={`${id}-title`} className="visually-hidden">
         Title
       </label>
-      <input id={`${id}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={MAX_TITLE} required ref={focusOnMount} />
+      <input
+        id={`${id}-title`}
+        value={title}
+        onChange={(e) => setTitle(e.target.value)}
+        maxLength={MAX_TITLE}
+        required
+        ref={titleField}
+      />
       <label htmlFor={`${id}-kind`} className="visually-hidden">
         Kind
       </label>

@@ -67,6 +67,11 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
   const [error, setError] = useState<string | null>(null);
   const [isSaving, setSaving] = useState(false);
   const [isUploading, setUploading] = useState(false);
+  // The palette's "Edit #N's spec" with the editor open already: the keys go back to it, on Write.
+  useBriefPartRequest(brief.number, 'spec', () => {
+    setTab('write');
+    textarea.current?.focus();
+  });
 
   const save = async (base: string): Promise<void> => {
     if (brief.spec !== base) return setConflict({ kind: 'changed' });

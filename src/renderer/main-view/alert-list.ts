@@ -19,12 +19,12 @@ export function acknowledgeAlerts(list: readonly Alert[], seqs: readonly number[
   return list.map((a) => (acked.has(a.seq) && a.acknowledgedAt === null ? { ...a, acknowledgedAt: at } : a));
 }
 
-/** How many alerts still wait for the operator. */
 /** The alerts waiting for the operator: not acknowledged yet. */
 export function unacknowledged(list: readonly Alert[]): Alert[] {
   return list.filter((a) => a.acknowledgedAt === null);
 }
 
+/** How many alerts still wait for the operator. */
 export function unacknowledgedCount(list: readonly Alert[]): number {
   return unacknowledged(list).length;
 }

@@ -87,8 +87,8 @@ export function CommandPalette({ open, onOpenChange, commands, search }: { open:
             />
             <Command.List className="palette-list">
               <Command.Empty className="palette-empty">No command matches “{query}”.</Command.Empty>
-              {groups.map((group) => (
-                <Command.Group key={group.heading} heading={group.heading} className="palette-group">
+              {groups.map((group, i) => (
+                <Command.Group key={`${i}:${group.heading}`} heading={group.heading} className="palette-group">
                   {group.commands.map((command) => (
                     <Command.Item
                       key={command.id}

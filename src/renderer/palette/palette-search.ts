@@ -17,21 +17,34 @@ export interface PaletteSearch {
 export const SEARCH_PAUSE_MS = 120;
 
 /**
- * The groups shown: the app's, then what the search names and found, each in the group it
- * names (an existing group takes them after its own). A command found twice (named by the
- * query and found by the host) shows once, as found: the host's has the title.
+ * The groups shown. What the query names comes first, so Enter runs it: "12" opens brief 12,
+ * not the first command whose words hold a 12 ("Pause notifications for 1 hour" for "1").
+ * Then the app's groups, then what the host found, each in the group it names (an existing
+ * group takes them after its own). A command both named and found shows once, where the
+ * named one is, with the found one's title (the host's has the brief's). A search names its
+ * commands in a group of their own, so no heading shows twice.
  */
 export function withFound(groups: readonly PaletteGroup[], named: readonly PaletteCommand[], found: readonly PaletteCommand[]): PaletteGroup[] {
-  const foundIds = new Set(found.map((c) => c.id));
-  const extra = [...named.filter((c) => !foundIds.has(c.id)), ...found];
-  const shownIds = new Set(groups.flatMap((g) => g.commands.map((c) => c.id)));
-  const out = groups.map((g) => ({ heading: g.heading, commands: [...g.commands] }));
-  for (const command of extra) {
-    if (shownIds.has(command.id)) continue;
+  const foundById = new Map(found.map((c) => [c.id, c]));
+  const out: PaletteGroup[] = [];
+  const shownIds = new Set<string>();
+  const place = (command: PaletteCommand): void => {
+    if (shownIds.has(command.id)) return;
     shownIds.add(command.id);
     const group = out.find((g) => g.heading === command.group);
     if (group) group.commands.push(command);
     else out.push({ heading: command.group, commands: [command] });
+  };
+  for (const command of named) {
+    const asFound = foundById.get(command.id);
+    place(asFound ? { ...asFound, group: command.group } : command);
   }
+  // The app's own commands keep their groups and order; one a named command shows already is left out.
+  for (const g of groups) {
+    const commands = g.commands.filter((c) => !shownIds.has(c.id));
+    for (const c of commands) shownIds.add(c.id);
+    if (commands.length > 0) out.push({ heading: g.heading, commands });
+  }
+  for (const command of found) place(command);
   return out;
 }

@@ -18,10 +18,13 @@ describe('the palette\'s briefs', () => {
   it('"#12" and "12" name brief 12 at once, before any answer; words name nothing', () => {
     const opened: number[] = [];
     const search = briefPaletteSearch(listing([]).list, (n) => opened.push(n));
-    expect(search.now('#12').map((c) => [c.id, c.title])).toEqual([['brief:12', 'Open brief #12']]);
+    expect(search.now('#12').map((c) => [c.id, c.title, c.group])).toEqual([['brief:12', 'Open brief #12', 'Brief by its number']]);
     expect(search.now(' 12 ').map((c) => c.id)).toEqual(['brief:12']);
     expect(search.now('login page')).toEqual([]);
     expect(search.now('#12a')).toEqual([]);
+    // Numbers start at 1.
+    expect(search.now('#0')).toEqual([]);
+    expect(search.now('012')).toEqual([]);
     search.now('#12')[0]!.run();
     expect(opened).toEqual([12]);
   });
@@ -46,6 +49,14 @@ describe('the palette\'s briefs', () => {
     const found = await briefPaletteSearch(list, () => undefined).find('#12');
     expect(found.map((c) => c.id)).toEqual(['brief:12', 'brief:120']);
     expect(asked).toEqual([{ query: '12', limit: 8 }]);
+  });
+
+  it('a query with no letter or digit ("#", "—") finds nothing, and the host is not asked', async () => {
+    const { asked, list } = listing([summary(3, 'The login page')]);
+    const search = briefPaletteSearch(list, () => undefined);
+    expect(await search.find('#')).toEqual([]);
+    expect(await search.find(' — ')).toEqual([]);
+    expect(asked).toEqual([]);
   });
 
   it('a refusal shows as a disabled entry that says why, not as nothing found', async () => {
