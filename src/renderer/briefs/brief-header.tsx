@@ -20,7 +20,7 @@ import type { OpenBrief } from './use-brief';
  */
 export function BriefHeader({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
   const [isEditing, setEditing] = useState(false);
-  useBriefPartRequest(brief.number, 'details', () => setEditing(true));
+  useBriefPartRequest('details', () => setEditing(true));
   const primary = brief.projects.find((p) => p.primary)?.name ?? brief.projects[0]?.name ?? null;
   return (
     <header className="brief-header" data-testid="brief-header">
@@ -72,7 +72,7 @@ function DetailsForm({ brief, append, onDone }: { brief: Brief; append: OpenBrie
   const write = useWrite();
   // The palette's "Edit #N's title and kind" with this form open already: the keys go back to it.
   const titleField = useRef<HTMLInputElement>(null);
-  useBriefPartRequest(brief.number, 'details', () => titleField.current?.focus());
+  useBriefPartRequest('details', () => titleField.current?.focus());
   // Opened, it takes the keys (focus-on-mount.ts says why this is not autoFocus).
   useLayoutEffect(() => titleField.current?.focus(), []);
   const submit = (e: FormEvent): void => {
@@ -119,7 +119,7 @@ function StatusControl({ brief, append }: { brief: Brief; append: OpenBrief['app
   const [reason, setReason] = useState('');
   const write = useWrite();
   const form = useRef<HTMLFormElement>(null);
-  useBriefPartRequest(brief.number, 'status', () => focusFirstField(form.current));
+  useBriefPartRequest('status', () => focusFirstField(form.current));
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     if (to === '') return;

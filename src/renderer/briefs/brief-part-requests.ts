@@ -2,19 +2,21 @@ import { useViewRequest } from '../ui/use-view-request';
 import { viewRequests } from '../ui/view-requests';
 
 /**
- * A brief page's own actions asked for from the command palette ("Edit #12's spec", "Add a
+ * The brief page's own actions asked for from the command palette ("Edit #12's spec", "Add a
  * note to #12"), done by the part of the page that has the button, so the form opens, takes
- * the keys and answers there. Keyed by the brief's number and the part: each part listens
- * for its own, and a request made while the page is still loading waits for that part.
+ * the keys and answers there. The palette offers them only while a brief's page is the view
+ * (one at a time), so a request is keyed by the part alone, not by the brief's number: a
+ * brief renumbered while its page is open (its first push to the shared store) is still the
+ * one on screen. Each part listens for its own, and a request made while the page is still
+ * loading waits for that part.
  */
 export type BriefPart = 'details' | 'status' | 'spec' | 'note' | 'dispatch';
 
 const requests = viewRequests({ waitMs: 2000 });
-const keyOf = (number: number, part: BriefPart): string => `${number}:${part}`;
 
-export const requestBriefPart = (number: number, part: BriefPart): void => void requests.ask(keyOf(number, part));
+export const requestBriefPart = (part: BriefPart): void => void requests.ask(part);
 
-/** While the part of brief `number`'s page is mounted, `open` answers the palette's request for it. */
-export function useBriefPartRequest(number: number, part: BriefPart, open: () => void): void {
-  useViewRequest(requests.on, keyOf(number, part), open);
+/** While this part of the brief's page is mounted, `open` answers the palette's request for it. */
+export function useBriefPartRequest(part: BriefPart, open: () => void): void {
+  useViewRequest(requests.on, part, open);
 }

@@ -26,7 +26,7 @@ type Draft = { base: string; text: string; version: number };
 export function SpecSection({ brief, trace, append }: { brief: Brief; trace: readonly BriefEntry[]; append: OpenBrief['append'] }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   // The palette's "Edit #N's spec": as the Edit button, or nothing when the editor is open.
-  useBriefPartRequest(brief.number, 'spec', () => setDraft((d) => d ?? { base: brief.spec, text: brief.spec, version: brief.version }));
+  useBriefPartRequest('spec', () => setDraft((d) => d ?? { base: brief.spec, text: brief.spec, version: brief.version }));
   return (
     <BriefSection
       eyebrow="canonical · plan"
@@ -68,7 +68,7 @@ function SpecEditor({ brief, draft, onDraft, append }: { brief: Brief; draft: Dr
   const [isSaving, setSaving] = useState(false);
   const [isUploading, setUploading] = useState(false);
   // The palette's "Edit #N's spec" with the editor open already: the keys go back to it, on Write.
-  useBriefPartRequest(brief.number, 'spec', () => {
+  useBriefPartRequest('spec', () => {
     setTab('write');
     textarea.current?.focus();
   });

@@ -7,10 +7,10 @@ import { MAX_TEXT } from '../../shared/brief-constants';
 import type { OpenBrief } from './use-brief';
 
 /** Adds a note or a comment to the trace (markdown), as the operator, through the UI. */
-export function TraceComposer({ number, append }: { number: number; append: OpenBrief['append'] }) {
+export function TraceComposer({ append }: { append: OpenBrief['append'] }) {
   const id = useId();
   const form = useRef<HTMLFormElement>(null);
-  useBriefPartRequest(number, 'note', () => focusFirstField(form.current));
+  useBriefPartRequest('note', () => focusFirstField(form.current));
   const [text, setText] = useState('');
   const [kind, setKind] = useState<'note' | 'comment'>('note');
   const write = useWrite();

@@ -42,7 +42,7 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
       }
     >
       <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot" className="trace-drop">
-        <TraceComposer number={brief.number} append={open.append} />
+        <TraceComposer append={open.append} />
       </AttachmentDropZone>
       <FormError message={acceptWrite.error} />
       <ol className="trace-list" aria-label="Trace entries, newest first" data-testid="trace-list">

@@ -24,7 +24,7 @@ export interface CockpitActions {
   addRepository(): void;
   newBrief(): void;
   /** Opens (or puts the keys in) a part of the brief page on screen, as its own button does. */
-  briefPart(number: number, part: BriefPart): void;
+  briefPart(part: BriefPart): void;
   openLanePanel(): void;
   mergeLane(lane: Lane): void;
   rebase(lane: Lane): void;
@@ -194,7 +194,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
       ['details', `Edit #${n}'s title and kind…`, ['rename']],
       ['dispatch', `Dispatch #${n}…`, ['agent', 'lane', 'packet', 'hand-off']],
     ];
-    for (const [part, title, keywords] of parts) out.push({ id: `brief.${part}`, group: 'Briefs', title, keywords: ['brief', ...keywords], run: () => act.briefPart(n, part) });
+    for (const [part, title, keywords] of parts) out.push({ id: `brief.${part}`, group: 'Briefs', title, keywords: ['brief', ...keywords], run: () => act.briefPart(part) });
   }
 
   const splitOff = !current || current.agents.length < 2 ? 'A split needs two agents in the lane' : undefined;

@@ -245,7 +245,7 @@ export function Cockpit() {
       setTimeout(() => requestRollBack(m.id), 0);
     },
     markNotificationsRead: () => void notificationActions.markRead(),
-    briefPart: (number, part) => void setTimeout(() => requestBriefPart(number, part), 0),
+    briefPart: (part) => void setTimeout(() => requestBriefPart(part), 0),
     openNotification: (n) => {
       void notificationActions.markRead([n.id]);
       navigateTo(routes, n.target);

@@ -30,7 +30,7 @@ import {
  */
 export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; onDispatched: (d: Dispatch, p: Packet) => void; onPacket: (p: Packet) => void }) {
   const formRef = useRef<HTMLFormElement>(null);
-  useBriefPartRequest(brief.number, 'dispatch', () => focusFirstField(formRef.current));
+  useBriefPartRequest('dispatch', () => focusFirstField(formRef.current));
   const id = useId();
   const store = useHostStore();
   const { repos, lanes } = useHost();
