@@ -25,11 +25,13 @@ export function formatUsage(lines: readonly string[]): string {
 
 /**
  * A usage error: what is missing or wrong, then the usage of that form only (or of the
- * command, when the form itself is unknown). Exit 2.
+ * command, when the form itself is unknown), on stderr. With --json, also the one JSON
+ * document on stdout that a script reads (`code: usage`). Exit 2.
  */
 export function usageError(ctx: CliContext, block: string, words: readonly string[], message: string): number {
   let lines = usageLines(block, words);
   if (!lines.length) lines = usageLines(block, words.slice(0, 1));
+  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error: { code: 'usage', message } }));
   ctx.errOut(`grove: ${message}\n${formatUsage(lines)}`);
   return ExitCode.usage;
 }

@@ -73,6 +73,10 @@ describe('help and usage errors', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toContain(message);
       expect(usageForms(r.stderr), args.join(' ')).toEqual([expect.stringContaining(form)]);
+      // With --json, a script also reads it: one document on stdout, the same words.
+      const json = await grove(home, ...args, '--json');
+      expect(json.code, `${args.join(' ')} --json`).toBe(2);
+      expect(JSON.parse(json.stdout), `${args.join(' ')} --json`).toEqual({ ok: false, error: { code: 'usage', message: expect.stringContaining(message) } });
     }
   });
 

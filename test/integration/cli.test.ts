@@ -135,6 +135,10 @@ describe('the CLI where it cannot do its work', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`no host is running for ${host.home}, so its URL is unknown`);
     expect(r.stdout).toBe('');
+    // With --json, the one document a script reads.
+    const json = grove(host.home, ['mcp', 'config', '--for', 'codex', '--json']);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, error: { code: 'host_not_running', message: expect.stringContaining('so its URL is unknown') } });
   });
 });
 
@@ -265,6 +269,9 @@ describe('grove agent', () => {
     const r = grove(host.home, ['agent', 'stop', 'nobody']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('No agent "nobody"');
+    const json = grove(host.home, ['agent', 'stop', 'nobody', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, error: { code: 'agent_unknown', message: expect.stringContaining('No agent "nobody"') } });
     expect(grove(host.home, ['agent', 'start', '--preset', 'shell']).code).toBe(2);
     const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
     grove(host.home, ['repo', 'add', main]);

@@ -4,10 +4,11 @@ import { AgentRole, PresetId as PresetIdSchema } from '../../shared/agents';
 import { HostConnection } from '../../shared/client/host-connection';
 import { decodeOutputFrame } from '../../shared/terminal-frames';
 import type { JumpFrame } from '../../shared/wire';
-import { callHost, type CallFailure } from '../../host-client/call-host';
+import { callHost } from '../../host-client/call-host';
 import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { fail, say } from '../lane-target';
 import { parseCommand } from '../parse-command';
 import { usageError } from '../usage';
 import { parseHostFrame } from '../../shared/client/parse-host-frame';
@@ -86,25 +87,19 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
   }
 }
 
-function fail(ctx: CliContext, error: CallFailure): number {
-  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error }));
-  else ctx.errOut(error.message);
-  return error.code === 'unreachable' ? ExitCode.unreachable : ExitCode.failed;
-}
-
 async function resolveAgent(ctx: CliContext, target: Target, ref: string | undefined): Promise<AgentInfo | null> {
   if (!ref) {
-    ctx.errOut('Name the agent (its id, an id prefix or its name).');
+    say(ctx, { code: 'usage', message: 'Name the agent (its id, an id prefix or its name).' });
     return null;
   }
   const listed = await callHost(target, 'agents.list', {});
   if (!listed.ok) {
-    ctx.errOut(listed.error.message);
+    say(ctx, listed.error);
     return null;
   }
   const matches = listed.value.agents.filter((a) => a.id === ref || a.name === ref || a.id.startsWith(ref));
   if (matches.length === 1) return matches[0]!;
-  ctx.errOut(matches.length === 0 ? `No agent "${ref}". See \`grove agent list\`.` : `"${ref}" matches ${matches.length} agents; give more of the id.`);
+  say(ctx, { code: 'agent_unknown', message: matches.length === 0 ? `No agent "${ref}". See \`grove agent list\`.` : `"${ref}" matches ${matches.length} agents; give more of the id.` });
   return null;
 }
 

@@ -9,7 +9,7 @@ import { ExitCode } from '../exit-codes';
 import { fail, type Target } from '../lane-target';
 import { parseCommand } from '../parse-command';
 import { requireHost } from '../require-host';
-import { formatUsage, usageLines } from '../usage';
+import { usageError } from '../usage';
 import { briefRows, count, statusWord } from './brief-format';
 import { exportBriefs, exportFile } from './brief-export';
 import { checkImportFile, importFile } from './brief-import';
@@ -90,13 +90,8 @@ function refuse(ctx: CliContext, code: string, message: string, exit: number = E
   return exit;
 }
 
-/** A wrong command line: what is wrong, then that form's usage (on stderr; with --json also the one document on stdout). */
-function usage(ctx: CliContext, verb: string | null, message: string): number {
-  const lines = usageLines(BRIEF_USAGE, verb ? ['brief', verb] : ['brief']);
-  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error: { code: 'usage', message } }));
-  ctx.errOut(`grove: ${message}\n${formatUsage(lines)}`);
-  return ExitCode.usage;
-}
+/** A wrong command line (usage.ts's usageError). */
+const usage = (ctx: CliContext, verb: string | null, message: string): number => usageError(ctx, BRIEF_USAGE, verb ? ['brief', verb] : ['brief'], message);
 
 function done(ctx: CliContext, value: object, text: string): number {
   ctx.out(ctx.json ? JSON.stringify({ ok: true, ...value }) : text);

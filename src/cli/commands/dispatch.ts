@@ -6,7 +6,7 @@ import { ExitCode } from '../exit-codes';
 import { fail, type Target } from '../lane-target';
 import { parseCommand } from '../parse-command';
 import { requireHost } from '../require-host';
-import { formatUsage, usageLines } from '../usage';
+import { usageError } from '../usage';
 import { ago, columns } from './brief-format';
 import { relatedBriefs } from './brief-show';
 
@@ -32,14 +32,8 @@ const flag = { type: 'boolean' } as const;
 const CREATE_OPTIONS = { lane: str, ephemeral: flag, preset: str, command: str, role: str, 'design-first': flag, auto: flag, repo: str };
 const LIST_OPTIONS = { brief: str, all: flag };
 
-/** A wrong command line: what is wrong, then that form's usage (on stderr; with --json also the one document on stdout). */
-function usage(ctx: CliContext, words: readonly string[], message: string): number {
-  let lines = usageLines(DISPATCH_USAGE, words);
-  if (!lines.length) lines = usageLines(DISPATCH_USAGE, words.slice(0, 1));
-  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error: { code: 'usage', message } }));
-  ctx.errOut(`grove: ${message}\n${formatUsage(lines)}`);
-  return ExitCode.usage;
-}
+/** A wrong command line (usage.ts's usageError). */
+const usage = (ctx: CliContext, words: readonly string[], message: string): number => usageError(ctx, DISPATCH_USAGE, words, message);
 
 /**
  * The host's refusal, printed as `fail` does. An agent's token may not dispatch or list

@@ -2,6 +2,7 @@ import { browserLoginUrl, ensureHost } from '../../host-client/launch-host';
 import { openInBrowser } from '../../host-client/open-browser';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
+import { say } from '../lane-target';
 
 /**
  * `grove open [--no-browser]`: attach to the data dir's host, starting it in the background
@@ -10,13 +11,13 @@ import { ExitCode } from '../exit-codes';
 export async function openCommand(ctx: CliContext, opts: { browser: boolean }): Promise<number> {
   const host = await ensureHost({ nodePath: process.execPath, hostEntry: ctx.hostEntry, dataDir: ctx.dataDir });
   if (!host.ok) {
-    ctx.errOut(`Cannot reach a Grove host: ${host.error}`);
+    say(ctx, { code: 'unreachable', message: `Cannot reach a Grove host: ${host.error}` });
     return ExitCode.unreachable;
   }
   const url = host.value.discovery.url;
   const loginUrl = await browserLoginUrl(host.value);
   if (!loginUrl.ok) {
-    ctx.errOut(`The host did not give a login link: ${loginUrl.error}`);
+    say(ctx, { code: 'unreachable', message: `The host did not give a login link: ${loginUrl.error}` });
     return ExitCode.unreachable;
   }
   const login = loginUrl.value;

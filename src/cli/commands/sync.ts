@@ -6,7 +6,7 @@ import { fail } from '../lane-target';
 import { parseCommand } from '../parse-command';
 import { requireHost } from '../require-host';
 import { hasPasswordInUrl, passwordInUrlMessage, syncStatusLines } from '../sync-lines';
-import { formatUsage, usageLines } from '../usage';
+import { usageError } from '../usage';
 
 /**
  * `grove sync set|status|now|off`: this host's sync with the team's shared MySQL
@@ -28,14 +28,8 @@ type Verb = (typeof VERBS)[number];
 /** A `sync now` round can wait on a slow server (the host bounds it); the others answer at once. */
 const ROUND_TIMEOUT_MS = 60_000;
 
-/** A wrong command line: what is wrong, then that form's usage (on stderr; with --json also the one document on stdout). */
-function usage(ctx: CliContext, words: readonly string[], message: string): number {
-  let lines = usageLines(SYNC_USAGE, words);
-  if (!lines.length) lines = usageLines(SYNC_USAGE, words.slice(0, 1));
-  if (ctx.json) ctx.out(JSON.stringify({ ok: false, error: { code: 'usage', message } }));
-  ctx.errOut(`grove: ${message}\n${formatUsage(lines)}`);
-  return ExitCode.usage;
-}
+/** A wrong command line (usage.ts's usageError). */
+const usage = (ctx: CliContext, words: readonly string[], message: string): number => usageError(ctx, SYNC_USAGE, words, message);
 
 export async function syncCommand(ctx: CliContext, args: string[]): Promise<number> {
   // Before anything else (even the option parser, whose messages may quote an argument): a
