@@ -2,7 +2,7 @@ import { FormError } from './form-error';
 import { Pencil } from 'lucide-react';
 import { useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useBriefPartRequest } from './brief-part-requests';
-import { focusFirstField } from '../ui/focus-first-field';
+import { useBriefPartForm } from './use-brief-part-form';
 import { useWrite } from './use-write';
 import { BRIEF_KINDS, BRIEF_STATUSES, MAX_TITLE, type BriefKindName, type BriefStatusName } from '../../shared/brief-constants';
 import type { Brief } from '../../shared/briefs';
@@ -118,8 +118,7 @@ function StatusControl({ brief, append }: { brief: Brief; append: OpenBrief['app
   const [to, setTo] = useState<BriefStatusName | ''>('');
   const [reason, setReason] = useState('');
   const write = useWrite();
-  const form = useRef<HTMLFormElement>(null);
-  useBriefPartRequest('status', () => focusFirstField(form.current));
+  const form = useBriefPartForm('status');
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     if (to === '') return;

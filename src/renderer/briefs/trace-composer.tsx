@@ -1,7 +1,6 @@
 import { FormError } from './form-error';
-import { useId, useRef, useState, type FormEvent } from 'react';
-import { useBriefPartRequest } from './brief-part-requests';
-import { focusFirstField } from '../ui/focus-first-field';
+import { useId, useState, type FormEvent } from 'react';
+import { useBriefPartForm } from './use-brief-part-form';
 import { useWrite } from './use-write';
 import { MAX_TEXT } from '../../shared/brief-constants';
 import type { OpenBrief } from './use-brief';
@@ -9,8 +8,7 @@ import type { OpenBrief } from './use-brief';
 /** Adds a note or a comment to the trace (markdown), as the operator, through the UI. */
 export function TraceComposer({ append }: { append: OpenBrief['append'] }) {
   const id = useId();
-  const form = useRef<HTMLFormElement>(null);
-  useBriefPartRequest('note', () => focusFirstField(form.current));
+  const form = useBriefPartForm('note');
   const [text, setText] = useState('');
   const [kind, setKind] = useState<'note' | 'comment'>('note');
   const write = useWrite();

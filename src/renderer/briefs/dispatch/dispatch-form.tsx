@@ -1,8 +1,7 @@
 import { ephemeralLaneName } from '../../../shared/ephemeral-lane-name';
 import { Send, FileText } from 'lucide-react';
-import { useId, useRef, useState, type FormEvent } from 'react';
-import { useBriefPartRequest } from '../brief-part-requests';
-import { focusFirstField } from '../../ui/focus-first-field';
+import { useId, useState, type FormEvent } from 'react';
+import { useBriefPartForm } from '../use-brief-part-form';
 import type { AgentRole, PresetId } from '../../../shared/agents';
 import type { Brief } from '../../../shared/briefs';
 import type { Dispatch, Packet } from '../../../shared/dispatch';
@@ -29,8 +28,7 @@ import {
  * Repositories and lanes come from the cockpit's store, kept live by their events.
  */
 export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; onDispatched: (d: Dispatch, p: Packet) => void; onPacket: (p: Packet) => void }) {
-  const formRef = useRef<HTMLFormElement>(null);
-  useBriefPartRequest('dispatch', () => focusFirstField(formRef.current));
+  const formRef = useBriefPartForm('dispatch');
   const id = useId();
   const store = useHostStore();
   const { repos, lanes } = useHost();
