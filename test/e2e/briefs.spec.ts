@@ -306,6 +306,62 @@ test('the brief on screen from the palette: its spec, a note, its status, its ti
   await expect(page.getByTestId('spec-editor').locator('textarea')).toBeFocused();
 });
 
+test('the palette cancels one dispatch of the brief on screen and redacts one of its entries, each where its button is', async ({ page }) => {
+  const b = await newBrief(host, { title: 'Items by keys', kind: 'feature', projects: ['flower'] });
+  // A draft's auto-dispatch waits (it can be cancelled); two notes, one with a secret in it.
+  await must(host, 'dispatch.create', { ref: `#${b.number}`, preset: 'shell', auto: true });
+  await must(host, 'briefs.append', { ref: `#${b.number}`, action: { kind: 'note', text: 'The deploy key is sk-live-4242, do not share' } });
+  await must(host, 'briefs.append', { ref: `#${b.number}`, action: { kind: 'note', text: 'Harmless progress note' } });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openRoute(page, host, `#/brief/${b.number}`);
+  const row = page.getByTestId('dispatch-row');
+  await expect(row).toHaveAttribute('data-state', 'waiting');
+  const palette = page.getByTestId('command-palette');
+  const box = palette.getByRole('combobox', { name: 'Command' });
+
+  // With nothing typed the dispatch is listed, no entry is (a trace would bury the rest).
+  await page.keyboard.press('Control+Shift+P');
+  await expect(box).toBeFocused();
+  await expect(palette.getByRole('option', { name: new RegExp(`^Cancel #${b.number}'s dispatch: wave 1, waiting`) })).toBeAttached();
+  await expect(palette.getByRole('option', { name: /^Redact/ })).toHaveCount(0);
+  await page.keyboard.type('cancel dispatch');
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(row).toHaveAttribute('data-state', 'cancelled');
+  await expect(row.getByTestId('dispatch-reason')).toHaveText('cancelled by the operator');
+  // Cancelled, it is no longer offered.
+  await page.keyboard.press('Control+Shift+P');
+  await expect(box).toBeFocused();
+  await expect(palette.getByRole('option', { name: /^Cancel #/ })).toHaveCount(0);
+
+  // An entry found by its words opens the same dialog as its button, for that entry.
+  const ordinal = async (text: string): Promise<string> => (await trace(page).filter({ hasText: text }).locator('.trace-ordinal').textContent())!;
+  const secret = await ordinal('sk-live-4242');
+  const harmless = await ordinal('Harmless progress note');
+  await page.keyboard.type('redact deploy key');
+  const found = palette.getByRole('option', { name: /^Redact/ });
+  await expect(found).toHaveCount(1);
+  // Which entry, by its number, kind and first words.
+  await expect(found).toHaveText(`Redact #${b.number}'s entry ${secret} note addedThe deploy key is sk-live-4242, do not share`);
+  await shoot(page, 'palette-redact');
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByRole('dialog')).toContainText(`entry ${secret} note added`);
+  await expect(page.getByTestId('redact-reason')).toBeFocused();
+  await page.keyboard.type('pasted a secret');
+  await page.getByTestId('confirm-redact').click();
+  const redacted = trace(page).filter({ hasText: 'redacted by operator · operator:mike: pasted a secret' });
+  await expect(redacted).toHaveCount(1);
+  await expect(page.getByTestId('brief-trace')).not.toContainText('sk-live-4242');
+  await expect(page.getByTestId('brief-trace')).toContainText('Harmless progress note');
+  // Redacted, it is no longer offered (nor is the redaction); the other note still is.
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('redact');
+  await expect(palette.getByRole('option', { name: `Redact #${b.number}'s entry ${harmless} note added` })).toBeAttached();
+  await expect(palette.getByRole('option', { name: `Redact #${b.number}'s entry ${secret} note added` })).toHaveCount(0);
+  await expect(palette.getByRole('option', { name: /redaction$/ })).toHaveCount(0);
+});
+
 test('typing on while the spec saves: the words typed meanwhile stay in the editor, unsaved, and go with the next save', async ({ page }) => {
   const b = await newBrief(host, { title: 'Typed while saving', kind: 'feature', projects: ['flower'] });
   // The host's answer to the first refinement is held on its way back until the test lets it go.

@@ -20,3 +20,16 @@ export const requestBriefPart = (part: BriefPart): void => void requests.ask(par
 export function useBriefPartRequest(part: BriefPart, open: () => void): void {
   useViewRequest(requests.on, part, open);
 }
+
+/** An item of the page the palette acts on: a dispatch to cancel, an entry to redact (brief-page-items.ts). */
+export type BriefItemAction = 'cancel-dispatch' | 'redact-entry';
+
+/** Keyed by the action; the request is the item's id, for the part that lists it to find. */
+const itemRequests = viewRequests<string>();
+
+export const requestBriefItem = (action: BriefItemAction, id: string): void => void itemRequests.ask(action, id);
+
+/** While mounted, `act` hears the palette's requests for `action`, with the item's id. */
+export function useBriefItemRequest(action: BriefItemAction, act: (id: string) => void): void {
+  useViewRequest(itemRequests.on, action, act);
+}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Brief } from '../../shared/briefs';
 import type { Packet } from '../../shared/dispatch';
 import { useHostStore } from '../connection/use-host';
@@ -9,6 +9,8 @@ import { DispatchForm } from './dispatch/dispatch-form';
 import { DispatchList } from './dispatch/dispatch-list';
 import { PacketBlock } from './dispatch/packet-block';
 import { useDispatches } from './dispatch/use-dispatches';
+import { dispatchLine, isCancellable } from './dispatch/dispatch-line';
+import { usePublishBriefItems } from './brief-page-items';
 
 /**
  * "hand-off · dispatch": the form that asks an agent to do the brief, the copy-paste packet
@@ -19,6 +21,16 @@ export function DispatchSection({ brief }: { brief: Brief }) {
   const { dispatches, claim, error, lay } = useDispatches(brief);
   const [packet, setPacket] = useState<Packet | null>(null);
   const store = useHostStore();
+  // The palette's "Cancel #N's dispatch" (one per dispatch that can still be cancelled).
+  const cancellable = useMemo(
+    () =>
+      (dispatches ?? []).filter(isCancellable).map((d) => {
+        const line = dispatchLine(d);
+        return { id: d.id, label: `${line.wave}, ${line.state}, ${line.lane}, ${line.agent}` };
+      }),
+    [dispatches],
+  );
+  usePublishBriefItems('dispatches', cancellable);
   // A packet shown while its dispatch was still making its lane names the lane without a
   // path: once the lane exists, the packet is read again, so what is copied says where to work.
   const laneId = dispatches?.[0]?.laneId ?? null;

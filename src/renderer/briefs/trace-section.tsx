@@ -13,6 +13,21 @@ import { useBriefNames } from './use-brief-names';
 import type { OpenBrief } from './use-brief';
 import { useWrite } from './use-write';
 import { FormError } from './form-error';
+import { entrySummary } from '../../shared/brief-entry-text';
+import { usePublishBriefItems } from './brief-page-items';
+import { useBriefItemRequest } from './brief-part-requests';
+
+/** Any entry but a redaction, until it is redacted. */
+const isRedactable = (entry: BriefEntry): boolean => !entry.redacted && entry.kind !== 'redaction';
+
+/** An entry's first line, cut to what fits beside a palette command. */
+const firstWords = (text: string): string | undefined => {
+  const line = text.split('\n')[0]!.trim();
+  return line === '' ? undefined : line.length > 60 ? `${line.slice(0, 59)}…` : line;
+};
+
+/** "12. note added": its number counted from the oldest, and its kind. */
+const entryLabel = (ordinal: number, entry: BriefEntry): string => `${ordinal}. ${ENTRY_LABELS[entry.kind]}`;
 
 /**
  * The trace ("provenance · append-only"): every entry, newest first, numbered from the
@@ -28,6 +43,20 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
   // Through useWrite: a second click while the first acceptance is on its way adds no second one.
   const acceptWrite = useWrite();
   const acceptPlan = (planEntryId: string): void => acceptWrite.run(() => open.append({ kind: 'plan_accepted', planEntryId }));
+  // The palette's "Redact entry N", one per entry loaded that the operator may redact.
+  const redactable = useMemo(
+    () =>
+      trace.flatMap((entry, i) =>
+        isRedactable(entry) ? [{ id: entry.id, label: entryLabel(total - i, entry), detail: firstWords(entrySummary(entry)), words: `${actorLabel(entry.actor)} ${entrySummary(entry).slice(0, 200)}` }] : [],
+      ),
+    [trace, total],
+  );
+  usePublishBriefItems('entries', redactable);
+  useBriefItemRequest('redact-entry', (id) => {
+    const i = trace.findIndex((e) => e.id === id);
+    const entry = trace[i];
+    if (entry && isRedactable(entry)) setRedacting({ entry, label: `entry ${entryLabel(total - i, entry)}` });
+  });
 
   return (
     <BriefSection
@@ -48,14 +77,14 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
       <ol className="trace-list" aria-label="Trace entries, newest first" data-testid="trace-list">
         {trace.map((entry, i) => {
           const ordinal = total - i;
-          const label = `${ordinal}. ${ENTRY_LABELS[entry.kind]}`;
+          const label = entryLabel(ordinal, entry);
           return (
             <li key={entry.id} className="trace-entry" data-testid="trace-entry" data-kind={entry.kind} data-redacted={entry.redacted ? 'true' : undefined}>
               <div className="trace-entry-head">
                 <span className="trace-ordinal">{ordinal}.</span>
                 <span className="trace-kind">{ENTRY_LABELS[entry.kind]}</span>
                 <TimeAgo at={entry.at} className="trace-time" />
-                {!entry.redacted && entry.kind !== 'redaction' && (
+                {isRedactable(entry) && (
                   <button type="button" className="icon-button trace-redact" aria-label={`Redact entry ${label}`} title="Redact" onClick={() => setRedacting({ entry, label: `entry ${label}` })}>
                     <EyeOff size={14} aria-hidden />
                   </button>

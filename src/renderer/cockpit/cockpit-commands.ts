@@ -8,7 +8,8 @@ import type { LaneActionRequest } from '../lane-panel/lane-action-requests';
 import type { MainStateRequest, OpsLoopRequest } from '../main-view/main-requests';
 import type { Notification } from '../../shared/notifications';
 import type { Repo } from '../../shared/repo';
-import type { BriefPart } from '../briefs/brief-part-requests';
+import type { BriefItemAction, BriefPart } from '../briefs/brief-part-requests';
+import type { BriefPageItems } from '../briefs/brief-page-items';
 import { ATTENTION_LABEL, attentionOf } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
 import { waitingAgents, type RailModel, type Workspace } from './rail-model';
@@ -25,6 +26,8 @@ export interface CockpitActions {
   newBrief(): void;
   /** Opens (or puts the keys in) a part of the brief page on screen, as its own button does. */
   briefPart(part: BriefPart): void;
+  /** An item the brief's page lists: its dispatch to cancel, its entry to redact (brief-page-items.ts). */
+  briefItem(action: BriefItemAction, id: string): void;
   openLanePanel(): void;
   mergeLane(lane: Lane): void;
   rebase(lane: Lane): void;
@@ -76,6 +79,8 @@ export interface CommandContext {
   currentAgent: AgentInfo | null;
   /** The number of the brief whose page is on screen. */
   briefOnScreen: number | null;
+  /** What that page lists to act on one at a time (none while no brief's page is on screen). */
+  briefItems: BriefPageItems;
   notificationsPaused: boolean;
   /** MAIN's state by repository (the guard, commits from outside Grove), read when the UI connects and on each change. */
   mainStates: Readonly<Record<string, MainState>>;
@@ -195,6 +200,13 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
       ['dispatch', `Dispatch #${n}…`, ['agent', 'lane', 'packet', 'hand-off']],
     ];
     for (const [part, title, keywords] of parts) out.push({ id: `brief.${part}`, group: 'Briefs', title, keywords: ['brief', ...keywords], run: () => act.briefPart(part) });
+    for (const d of ctx.briefItems.dispatches) {
+      out.push({ id: `brief.cancel:${d.id}`, group: 'Briefs', title: `Cancel #${n}'s dispatch: ${d.label}`, keywords: ['brief', 'dispatch', 'stop'], run: () => act.briefItem('cancel-dispatch', d.id) });
+    }
+    // Every entry loaded, found by "redact" or its words: listed whole, a long trace would bury the rest.
+    for (const e of ctx.briefItems.entries) {
+      out.push({ id: `brief.redact:${e.id}`, group: 'Briefs', title: `Redact #${n}'s entry ${e.label}`, detail: e.detail, keywords: ['brief', 'secret', 'hide', 'tombstone', e.words ?? ''], searchOnly: true, run: () => act.briefItem('redact-entry', e.id) });
+    }
   }
 
   const splitOff = !current || current.agents.length < 2 ? 'A split needs two agents in the lane' : undefined;

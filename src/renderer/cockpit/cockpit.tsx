@@ -17,7 +17,8 @@ import { LaneWorkspace } from '../workspace/lane-workspace';
 import { CentreView } from './centre-view';
 import { requestNewBrief } from '../briefs/new-brief-request';
 import { briefPaletteSearch } from '../briefs/brief-palette-search';
-import { requestBriefPart } from '../briefs/brief-part-requests';
+import { requestBriefItem, requestBriefPart } from '../briefs/brief-part-requests';
+import { useBriefPageItems } from '../briefs/brief-page-items';
 import { ColumnHandle } from './column-handle';
 import type { ColumnSide } from './column-widths';
 import { sameView, withWorkspace, workspaceLayout, type CockpitView, type SplitOrientation } from './cockpit-layout';
@@ -83,6 +84,7 @@ export function Cockpit() {
   const isFirstRun = useFirstRun();
   const syncStatus = useSyncStatus();
   const syncShown = syncStatus !== null && syncIndicator(syncStatus) !== null;
+  const briefItems = useBriefPageItems();
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
     [host.repos, host.lanes, host.agents, host.health, host.opsLoops],
@@ -246,6 +248,7 @@ export function Cockpit() {
     },
     markNotificationsRead: () => void notificationActions.markRead(),
     briefPart: (part) => void setTimeout(() => requestBriefPart(part), 0),
+    briefItem: (action, id) => void setTimeout(() => requestBriefItem(action, id), 0),
     openNotification: (n) => {
       void notificationActions.markRead([n.id]);
       navigateTo(routes, n.target);
@@ -269,6 +272,7 @@ export function Cockpit() {
         current: workspace,
         currentAgent: shown.active,
         briefOnScreen: view?.kind === 'briefs' ? (view.brief ?? null) : null,
+        briefItems,
         notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()),
         mainStates: host.mainStates,
         syncOn: syncShown,

@@ -18,6 +18,8 @@ export interface PaletteCommand {
   hint?: string;
   /** What it is, shown beside its title when it can run (a brief's kind and status). */
   detail?: string;
+  /** Listed only once the query finds it: one of a long list (a trace's entries) that would bury the rest. */
+  searchOnly?: boolean;
 }
 
 export interface PaletteGroup {
@@ -28,14 +30,14 @@ export interface PaletteGroup {
 /**
  * The commands a query finds, grouped, in the order given (the app puts waiting agents
  * first; a score-sorted list would undo that). Every word of the query must appear in the
- * title, the group or a keyword, in any case.
+ * title, the group or a keyword, in any case. A `searchOnly` command needs a query.
  */
 export function filterPaletteCommands(commands: readonly PaletteCommand[], query: string): PaletteGroup[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const groups = new Map<string, PaletteCommand[]>();
   for (const command of commands) {
     const text = [command.title, command.group, ...(command.keywords ?? [])].join(' ').toLowerCase();
-    if (!words.every((w) => text.includes(w))) continue;
+    if ((command.searchOnly && words.length === 0) || !words.every((w) => text.includes(w))) continue;
     const list = groups.get(command.group) ?? [];
     list.push(command);
     groups.set(command.group, list);

@@ -5,6 +5,7 @@ import { useHost, useHostStore } from '../../connection/use-host';
 import { TimeAgo } from '../../ui/time-ago';
 import { FormError } from '../form-error';
 import { useWrite } from '../use-write';
+import { useBriefItemRequest } from '../brief-part-requests';
 import { RouteLink } from './route-link';
 import { dispatchLine, isCancellable, type DispatchTone } from './dispatch-line';
 
@@ -45,6 +46,7 @@ function DispatchRow({ dispatch: d, onCancelled }: { dispatch: Dispatch; onCance
       rowRef.current?.focus();
     });
   };
+  useBriefItemRequest('cancel-dispatch', (id) => id === d.id && isCancellable(d) && cancel());
   const Icon = TONE_ICON[line.tone];
   const laneExists = d.laneId !== null && (lanes ?? []).some((l) => l.id === d.laneId);
   const agentExists = d.agentId !== null && (agents ?? []).some((a) => a.id === d.agentId);

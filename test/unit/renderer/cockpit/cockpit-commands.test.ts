@@ -5,6 +5,7 @@ import type { Notification } from '../../../../src/shared/notifications';
 import type { Repo } from '../../../../src/shared/repo';
 import { cockpitCommands, type CockpitActions } from '../../../../src/renderer/cockpit/cockpit-commands';
 import { buildRail } from '../../../../src/renderer/cockpit/rail-model';
+import { filterPaletteCommands } from '../../../../src/renderer/palette/palette-command';
 
 const repo: Repo = { id: 'flower', name: 'flower', mainPath: '/s/flower', addedAt: 't', trustedDigest: null, trusted: false, trust: 'untrusted' };
 const lane = (name: string): Lane => ({ id: name, repoId: 'flower', name, path: `/s/${name}`, branch: name, kind: 'standing', createdAt: `t-${name}`, status: 'ok', adoptable: false, port: 41000, keyless: false, setup: 'done', served: null, network: null });
@@ -17,12 +18,12 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'newBrief', 'briefPart', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'newBrief', 'briefPart', 'briefItem', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
 /** Nothing read of MAIN, sync off, nothing unread or waiting. */
-const quiet = { briefOnScreen: null, mainStates: {}, syncOn: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
+const quiet = { briefOnScreen: null, briefItems: { dispatches: [], entries: [] }, mainStates: {}, syncOn: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
 const notification = (id: string, title: string, at: string): Notification => ({ id, kind: 'agent.waiting', severity: 'warning', title, body: 'Claude asks to run npm test', target: { kind: 'agent', agentId: 'late' }, at, quiet: null, workspace: '/s/b', readAt: null });
 
 describe('palette commands', () => {
@@ -72,7 +73,7 @@ describe('palette commands', () => {
     const servedModel = buildRail({ repos: [repo], lanes: [served], agents: [agent('busy', '/s/a', null)], health: {}, opsLoops: {} });
     const mainState = { repoId: 'flower', branch: 'main', head: 'abc', dirty: [], unexpectedCommits: [{ sha: 'def', subject: 'hotfix', author: 'x' }], preCommitGuard: false } as unknown as MainState;
     const failed = { id: 'm1', repoId: 'flower', laneName: 'a', state: 'awaiting-rollback' } as unknown as MergeRecord;
-    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, briefOnScreen: null, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
+    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, briefOnScreen: null, briefItems: quiet.briefItems, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
     const byId = (id: string) => cmds.find((c) => c.id === id);
     expect(byId('lane.serve')).toBeUndefined();
     byId('lane.unserve')!.run();
@@ -151,5 +152,30 @@ describe('palette commands', () => {
     expect(own.map((c) => c.title)).toEqual(["Edit #12's spec", 'Add a note or comment to #12', "Change #12's status…", "Edit #12's title and kind…", 'Dispatch #12…']);
     for (const c of own) c.run();
     expect(vi.mocked(act.briefPart).mock.calls).toEqual([['spec'], ['note'], ['status'], ['details'], ['dispatch']]);
+  });
+
+  it("offers each dispatch the page can cancel, and each entry it can redact once the query finds it", () => {
+    const act = actions();
+    const briefItems = {
+      dispatches: [{ id: 'd1', label: 'wave 2, queued, new ephemeral lane, Claude Code' }],
+      entries: [
+        { id: 'e7', label: '7. Note', words: 'operator:mike the deploy key is sk-live-123' },
+        { id: 'e6', label: '6. Comment', words: 'agent:claude-1 looks fine' },
+      ],
+    };
+    const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet, briefOnScreen: 12, briefItems }, act);
+    const cancel = cmds.find((c) => c.id === 'brief.cancel:d1')!;
+    expect(cancel.title).toBe("Cancel #12's dispatch: wave 2, queued, new ephemeral lane, Claude Code");
+    cancel.run();
+    expect(act.briefItem).toHaveBeenCalledWith('cancel-dispatch', 'd1');
+    // A trace's entries would bury every other command: with no query, none is listed.
+    const listed = (q: string) => filterPaletteCommands(cmds, q).flatMap((g) => g.commands.map((c) => c.id));
+    expect(listed('')).toContain('brief.cancel:d1');
+    expect(listed('').filter((id) => id.startsWith('brief.redact:'))).toEqual([]);
+    expect(listed('redact')).toEqual(['brief.redact:e7', 'brief.redact:e6']);
+    expect(listed('deploy key')).toEqual(['brief.redact:e7']);
+    cmds.find((c) => c.id === 'brief.redact:e7')!.run();
+    expect(act.briefItem).toHaveBeenLastCalledWith('redact-entry', 'e7');
+    expect(cmds.find((c) => c.id === 'brief.redact:e7')!.title).toBe("Redact #12's entry 7. Note");
   });
 });

@@ -1,0 +1,50 @@
+import { useEffect, useSyncExternalStore } from 'react';
+
+/**
+ * What the brief page on screen lists that the command palette acts on one at a time: its
+ * dispatches that can still be cancelled, and its trace's entries as loaded (the ones that
+ * can be redacted). The page's parts publish them while mounted; the palette lists them
+ * (cockpit-commands.ts) and asks the part to act (brief-part-requests.ts), so a cancel or a
+ * redaction runs, and answers, where its button is.
+ */
+export interface BriefPageItem {
+  id: string;
+  /** How the palette names it: "wave 2, queued, lane brief-12-pool (Claude Code)". */
+  label: string;
+  /** What it says, shown beside the label (an entry's first words). */
+  detail?: string;
+  /** More words it is found by (an entry's author and text). */
+  words?: string;
+}
+
+export type BriefItemKind = 'dispatches' | 'entries';
+
+export type BriefPageItems = Readonly<Record<BriefItemKind, readonly BriefPageItem[]>>;
+
+const EMPTY: BriefPageItems = { dispatches: [], entries: [] };
+let current: BriefPageItems = EMPTY;
+const listeners = new Set<() => void>();
+
+function publish(kind: BriefItemKind, items: readonly BriefPageItem[]): void {
+  if (current[kind] === items) return;
+  current = { ...current, [kind]: items };
+  for (const l of listeners) l();
+}
+
+const subscribe = (listener: () => void): (() => void) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+
+/** The items of the brief page on screen (none while no brief's page is). */
+export function useBriefPageItems(): BriefPageItems {
+  return useSyncExternalStore(subscribe, () => current);
+}
+
+/** Publishes `items` (memoised by the caller) while the part is mounted; they go with it. */
+export function usePublishBriefItems(kind: BriefItemKind, items: readonly BriefPageItem[]): void {
+  useEffect(() => {
+    publish(kind, items);
+    return () => publish(kind, EMPTY[kind]);
+  }, [kind, items]);
+}
