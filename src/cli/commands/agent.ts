@@ -69,8 +69,8 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
     case 'tail':
       return tail(ctx, target, rest);
     default: {
-      const agent = await resolveAgent(ctx, target, rest[0]);
-      if (!agent) return ExitCode.failed;
+      const agent = await resolveAgent(ctx, target, rest[0]!);
+      if (typeof agent === 'number') return agent;
       const r = await callHost(target, one!.method, { id: agent.id }, one!.timeoutMs);
       if (!r.ok) return fail(ctx, r.error);
       if ('removed' in r.value) {
@@ -87,20 +87,14 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
   }
 }
 
-async function resolveAgent(ctx: CliContext, target: Target, ref: string | undefined): Promise<AgentInfo | null> {
-  if (!ref) {
-    say(ctx, { code: 'usage', message: 'Name the agent (its id, an id prefix or its name).' });
-    return null;
-  }
+/** The agent `ref` names, or the exit code after saying why there is none (the host's own when it failed). */
+async function resolveAgent(ctx: CliContext, target: Target, ref: string): Promise<AgentInfo | number> {
   const listed = await callHost(target, 'agents.list', {});
-  if (!listed.ok) {
-    say(ctx, listed.error);
-    return null;
-  }
+  if (!listed.ok) return fail(ctx, listed.error);
   const matches = listed.value.agents.filter((a) => a.id === ref || a.name === ref || a.id.startsWith(ref));
   if (matches.length === 1) return matches[0]!;
   say(ctx, { code: 'agent_unknown', message: matches.length === 0 ? `No agent "${ref}". See \`grove agent list\`.` : `"${ref}" matches ${matches.length} agents; give more of the id.` });
-  return null;
+  return ExitCode.failed;
 }
 
 async function start(ctx: CliContext, target: Target, args: string[]): Promise<number> {
@@ -186,7 +180,7 @@ async function send(ctx: CliContext, target: Target, args: string[]): Promise<nu
   if (text === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], 'TEXT is missing.');
   if (more.length) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], `Quote the text as one argument (got ${more.length + 1} words).`);
   const agent = await resolveAgent(ctx, target, ref);
-  if (!agent) return ExitCode.failed;
+  if (typeof agent === 'number') return agent;
   // Like typing the line: the text, then Enter (a carriage return, as a terminal sends it).
   const r = await callHost(target, 'agents.input', { id: agent.id, data: noEnter ? text : text + '\r' });
   if (!r.ok) return fail(ctx, r.error);
@@ -209,7 +203,7 @@ async function tail(ctx: CliContext, target: Target, args: string[]): Promise<nu
   const stray = rest.slice(1).concat(rest[0].startsWith('-') ? [rest[0]] : []);
   if (stray.length) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], `Unexpected ${stray.map((a) => JSON.stringify(a)).join(' ')}: agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.`);
   const agent = await resolveAgent(ctx, target, rest[0]);
-  if (!agent) return ExitCode.failed;
+  if (typeof agent === 'number') return agent;
   if (!follow) {
     let at = since ?? 0;
     for (;;) {
@@ -228,8 +222,8 @@ async function tail(ctx: CliContext, target: Target, args: string[]): Promise<nu
 async function screen(ctx: CliContext, target: Target, args: string[]): Promise<number> {
   const parsed = parseCommand(args, {}, ['AGENT (its id, an id prefix or its name)']);
   if (!parsed.ok) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], `${parsed.message} (--screen takes no other option)`);
-  const agent = await resolveAgent(ctx, target, parsed.positionals[0]);
-  if (!agent) return ExitCode.failed;
+  const agent = await resolveAgent(ctx, target, parsed.positionals[0]!);
+  if (typeof agent === 'number') return agent;
   const r = await callHost(target, 'agents.screen', { id: agent.id }, 30_000);
   if (!r.ok) return fail(ctx, r.error);
   if (ctx.json) ctx.out(JSON.stringify({ screen: r.value }));
