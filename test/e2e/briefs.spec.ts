@@ -5,6 +5,7 @@ import { recreateSeedBrief, seedText } from '../fixtures/seed-brief';
 import { expectAccessible } from './axe';
 import { must, newBrief, openRoute, briefsHostForEachTest } from './briefs-host';
 import { SHOTS, setTheme, shoot } from './screenshots';
+import { runCommand } from './palette-steps';
 
 /**
  * The Briefs route as the operator meets it, on a real host in a real Chromium: the seed
@@ -360,6 +361,50 @@ test('the palette cancels one dispatch of the brief on screen and redacts one of
   await expect(palette.getByRole('option', { name: `Redact #${b.number}'s entry ${harmless} note added` })).toBeAttached();
   await expect(palette.getByRole('option', { name: `Redact #${b.number}'s entry ${secret} note added` })).toHaveCount(0);
   await expect(palette.getByRole('option', { name: /redaction$/ })).toHaveCount(0);
+});
+
+test('the palette accepts a proposed plan, removes a dependency and a link, and opens the relationship, link and screenshot forms of the brief on screen', async ({ page }) => {
+  const other = await newBrief(host, { title: 'The login page', kind: 'feature', projects: ['flower'] });
+  const b = await newBrief(host, { title: 'Relations by keys', kind: 'feature', spec: 'Old spec.', projects: ['flower'] });
+  const ref = `#${b.number}`;
+  await must(host, 'briefs.append', { ref, action: { kind: 'dependency_added', on: `#${other.number}` } });
+  await must(host, 'briefs.append', { ref, action: { kind: 'link_added', type: 'url', target: 'https://example.com/design', label: 'design' } });
+  await must(host, 'briefs.append', { ref, action: { kind: 'plan_proposed', spec: '## The plan\n\nCache the worktrees.', summary: 'Cache the worktrees' } });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openRoute(page, host, `#/brief/${b.number}`);
+  await expect(page.getByTestId('dependencies')).toContainText('The login page');
+  const palette = page.getByTestId('command-palette');
+  const run = (text: string): Promise<void> => runCommand(page, text);
+
+  await run(`Accept ${ref}'s proposed plan`);
+  await expect(page.getByTestId('brief-spec').locator('h2', { hasText: 'The plan' })).toBeVisible();
+  await expect(page.getByTestId('trace-entry').first()).toContainText('The proposed plan became the spec.');
+  await run(`Remove ${ref}'s dependency on #${other.number} The login page`);
+  await expect(page.getByTestId('no-dependencies')).toBeVisible();
+  await run(`Remove ${ref}'s link: url https://example.com/design (design)`);
+  await expect(page.getByTestId('brief-link')).toHaveCount(0);
+  // Accepted and removed, they are no longer offered.
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('remove');
+  await expect(palette.getByRole('option', { name: /^Remove #/ })).toHaveCount(0);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('proposed plan');
+  await expect(palette.getByRole('option', { name: /^Accept/ })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+
+  await run(`Add a dependency to ${ref}`);
+  await expect(page.getByTestId('add-dependency').getByRole('textbox')).toBeFocused();
+  await page.keyboard.type(`#${other.number}`);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('dependencies')).toContainText('The login page');
+  await run(`Set ${ref}'s epic parent`);
+  await expect(page.getByTestId('set-parent').getByRole('textbox')).toBeFocused();
+  await run(`Add a link to ${ref}`);
+  await expect(page.getByTestId('add-link').getByRole('combobox', { name: 'Link type' })).toBeFocused();
+  // The trace's file picker opens, as its button opens it.
+  const chooser = page.waitForEvent('filechooser');
+  await run(`Attach a screenshot to ${ref}`);
+  expect((await chooser).isMultiple()).toBe(true);
 });
 
 test('typing on while the spec saves: the words typed meanwhile stay in the editor, unsaved, and go with the next save', async ({ page }) => {

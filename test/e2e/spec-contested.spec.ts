@@ -75,3 +75,25 @@ test('"Keep the spec below" settles it with the current text', async ({ page }) 
   await expect(page.getByTestId('spec-contested')).toHaveCount(0);
   await expect(page.getByTestId('brief-spec')).toContainText('Pay by invoice for business customers');
 });
+
+test('the palette settles it too: "Use operator:anna\'s version", and once settled neither choice is offered', async ({ page }) => {
+  const brief = await contestedBrief();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openRoute(page, host, `#/brief/${brief.number}`);
+  await expect(page.getByTestId('spec-contested')).toBeVisible();
+  const palette = page.getByTestId('command-palette');
+  await page.keyboard.press('Control+Shift+P');
+  await expect(palette.getByRole('combobox', { name: 'Command' })).toBeFocused();
+  await page.keyboard.type('contested');
+  await expect(palette.getByRole('option')).toHaveText([
+    `Use operator:anna's version of #${brief.number}'s spec (settles the contested edit)`,
+    `Keep #${brief.number}'s spec as it stands (settles the contested edit)`,
+  ]);
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByTestId('spec-contested')).toHaveCount(0);
+  await expect(page.getByTestId('brief-spec')).toContainText('3-D Secure on every payment over 30 €');
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('contested');
+  await expect(palette.getByRole('option')).toHaveCount(0);
+});

@@ -15,18 +15,21 @@ export interface BriefPageItem {
   detail?: string;
   /** More words it is found by (an entry's author and text). */
   words?: string;
+  /** Why it cannot be acted on from here now, if it cannot (listed, disabled, with this). */
+  unavailable?: string;
 }
 
-export type BriefItemKind = 'dispatches' | 'entries';
+export type BriefItemKind = 'dispatches' | 'entries' | 'plans' | 'dependencies' | 'links' | 'contested';
 
 export type BriefPageItems = Readonly<Record<BriefItemKind, readonly BriefPageItem[]>>;
 
-const EMPTY: BriefPageItems = { dispatches: [], entries: [] };
+const EMPTY: BriefPageItems = { dispatches: [], entries: [], plans: [], dependencies: [], links: [], contested: [] };
 let current: BriefPageItems = EMPTY;
 const listeners = new Set<() => void>();
 
 function publish(kind: BriefItemKind, items: readonly BriefPageItem[]): void {
-  if (current[kind] === items) return;
+  // An empty list for an empty one is no change (a part's memo may make a new one each time).
+  if (current[kind] === items || (current[kind].length === 0 && items.length === 0)) return;
   current = { ...current, [kind]: items };
   for (const l of listeners) l();
 }

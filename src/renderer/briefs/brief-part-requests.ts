@@ -10,19 +10,26 @@ import { viewRequests } from '../ui/view-requests';
  * one on screen. Each part listens for its own, and a request made while the page is still
  * loading waits for that part.
  */
-export type BriefPart = 'details' | 'status' | 'spec' | 'note' | 'dispatch';
+export type BriefPart = 'details' | 'status' | 'spec' | 'note' | 'dispatch' | 'parent' | 'dependency' | 'link' | 'attach';
 
 const requests = viewRequests({ waitMs: 2000 });
 
 export const requestBriefPart = (part: BriefPart): void => void requests.ask(part);
 
-/** While this part of the brief's page is mounted, `open` answers the palette's request for it. */
-export function useBriefPartRequest(part: BriefPart, open: () => void): void {
-  useViewRequest(requests.on, part, open);
+/** While this part of the brief's page is mounted, `open` answers the palette's request for it (none: null). */
+export function useBriefPartRequest(part: BriefPart | null, open: () => void): void {
+  useViewRequest(requests.on, part ?? '', open);
 }
 
-/** An item of the page the palette acts on: a dispatch to cancel, an entry to redact (brief-page-items.ts). */
-export type BriefItemAction = 'cancel-dispatch' | 'redact-entry';
+/**
+ * An item of the page the palette acts on (brief-page-items.ts): a dispatch to cancel, an
+ * entry to redact, a plan to accept, a dependency or link to remove, a contested spec to
+ * settle (their version, or the one standing: its id is `KEEP_SPEC`).
+ */
+export type BriefItemAction = 'cancel-dispatch' | 'redact-entry' | 'accept-plan' | 'remove-dependency' | 'remove-link' | 'use-theirs' | 'keep-spec';
+
+/** The id the palette's "Keep the spec" names: the spec standing, not one version. */
+export const KEEP_SPEC = 'standing';
 
 /** Keyed by the action; the request is the item's id, for the part that lists it to find. */
 const itemRequests = viewRequests<string>();

@@ -1,6 +1,6 @@
 import { FormError } from './form-error';
 import { X } from 'lucide-react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useWrite } from './use-write';
 import { LINK_TYPES } from '../../shared/brief-constants';
 import type { Brief, BriefLink, LinkType } from '../../shared/briefs';
@@ -10,6 +10,10 @@ import { useBriefNames } from './use-brief-names';
 import { BriefSection } from './brief-section';
 import { safeHref } from './markdown-policy';
 import type { OpenBrief } from './use-brief';
+import { usePublishBriefItems } from './brief-page-items';
+import { useBriefItemRequest } from './brief-part-requests';
+import { useBriefPartForm } from './use-brief-part-form';
+import { briefRef } from './brief-labels';
 
 /** Where a link's target leads on this page, if anywhere: a web address, or a route of Grove's. */
 function hrefOf(link: BriefLink): string | null {
@@ -25,6 +29,17 @@ function hrefOf(link: BriefLink): string | null {
 export function LinksSection({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
   // The host keeps a brief link's target as the brief's id: show its number and title.
   const names = useBriefNames(brief.links.filter((l) => l.type === 'brief').map((l) => l.target));
+  // The palette's "Remove #N's link …", one per link.
+  const links = useMemo(
+    () =>
+      brief.links.map((l) => {
+        const name = l.type === 'brief' ? names.get(l.target) : undefined;
+        return { id: l.id, label: `${l.type} ${name ? `${briefRef(name.number)} ${name.title}` : l.target}${l.label ? ` (${l.label})` : ''}` };
+      }),
+    [brief.links, names],
+  );
+  usePublishBriefItems('links', links);
+  useBriefItemRequest('remove-link', (id) => brief.links.some((l) => l.id === id) && void append({ kind: 'link_removed', linkId: id }));
   return (
     <BriefSection eyebrow="trace · graph" title="Links" testId="brief-links">
       {brief.links.length === 0 ? (
@@ -65,6 +80,7 @@ function AddLinkForm({ append }: { append: OpenBrief['append'] }) {
   const [target, setTarget] = useState('');
   const [label, setLabel] = useState('');
   const write = useWrite();
+  const form = useBriefPartForm('link');
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     write.run(() => append({ kind: 'link_added', type, target: target.trim(), ...(label.trim() ? { label: label.trim() } : {}) }), () => {
@@ -73,7 +89,7 @@ function AddLinkForm({ append }: { append: OpenBrief['append'] }) {
     });
   };
   return (
-    <form className="brief-link-form" onSubmit={submit} data-testid="add-link">
+    <form ref={form} className="brief-link-form" onSubmit={submit} data-testid="add-link">
       <label htmlFor={`${id}-type`} className="visually-hidden">
         Link type
       </label>

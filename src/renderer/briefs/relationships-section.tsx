@@ -1,12 +1,16 @@
 import { FormError } from './form-error';
 import { X } from 'lucide-react';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useWrite } from './use-write';
 import type { Brief } from '../../shared/briefs';
 import { BriefRefLink } from './brief-ref-link';
 import { BriefSection } from './brief-section';
 import { useBriefNames } from './use-brief-names';
 import type { OpenBrief } from './use-brief';
+import { usePublishBriefItems } from './brief-page-items';
+import { useBriefItemRequest, type BriefPart } from './brief-part-requests';
+import { useBriefPartForm } from './use-brief-part-form';
+import { briefRef } from './brief-labels';
 
 /**
  * "epic · dependencies": the epic parent and what this brief waits on, with their status.
@@ -15,6 +19,17 @@ import type { OpenBrief } from './use-brief';
  */
 export function RelationshipsSection({ brief, append }: { brief: Brief; append: OpenBrief['append'] }) {
   const names = useBriefNames([...(brief.parentId ? [brief.parentId] : []), ...brief.dependsOn]);
+  // The palette's "Remove #N's dependency on #M", one per dependency.
+  const dependencies = useMemo(
+    () =>
+      brief.dependsOn.map((id) => {
+        const name = names.get(id);
+        return { id, label: name ? `${briefRef(name.number)} ${name.title}` : id };
+      }),
+    [brief.dependsOn, names],
+  );
+  usePublishBriefItems('dependencies', dependencies);
+  useBriefItemRequest('remove-dependency', (id) => brief.dependsOn.includes(id) && void append({ kind: 'dependency_removed', on: id }));
   return (
     <BriefSection eyebrow="epic · dependencies" title="Relationships" testId="brief-relationships">
       <h3 className="brief-subhead">epic parent</h3>
@@ -42,14 +57,15 @@ export function RelationshipsSection({ brief, append }: { brief: Brief; append: 
           ))}
         </ul>
       )}
-      <RefForm label="Set parent" placeholder="#N" allowEmpty onSubmit={(ref) => append({ kind: 'parent_set', parent: ref === '' ? null : ref })} testId="set-parent" />
-      <RefForm label="Add dependency" placeholder="#N" onSubmit={(ref) => append({ kind: 'dependency_added', on: ref })} testId="add-dependency" />
+      <RefForm part="parent" label="Set parent" placeholder="#N" allowEmpty onSubmit={(ref) => append({ kind: 'parent_set', parent: ref === '' ? null : ref })} testId="set-parent" />
+      <RefForm part="dependency" label="Add dependency" placeholder="#N" onSubmit={(ref) => append({ kind: 'dependency_added', on: ref })} testId="add-dependency" />
     </BriefSection>
   );
 }
 
-function RefForm({ label, placeholder, onSubmit, allowEmpty, testId }: { label: string; placeholder: string; onSubmit: (ref: string) => ReturnType<OpenBrief['append']>; allowEmpty?: boolean; testId: string }) {
+function RefForm({ part, label, placeholder, onSubmit, allowEmpty, testId }: { part: BriefPart; label: string; placeholder: string; onSubmit: (ref: string) => ReturnType<OpenBrief['append']>; allowEmpty?: boolean; testId: string }) {
   const id = useId();
+  const form = useBriefPartForm(part);
   const [ref, setRef] = useState('');
   const write = useWrite();
   const submit = (e: FormEvent): void => {
@@ -57,7 +73,7 @@ function RefForm({ label, placeholder, onSubmit, allowEmpty, testId }: { label: 
     write.run(() => onSubmit(ref.trim()), () => setRef(''));
   };
   return (
-    <form className="brief-inline-form" onSubmit={submit} data-testid={testId}>
+    <form ref={form} className="brief-inline-form" onSubmit={submit} data-testid={testId}>
       <label htmlFor={id}>{label}</label>
       <input id={id} value={ref} onChange={(e) => setRef(e.target.value)} placeholder={placeholder} size={8} title={allowEmpty ? 'Empty clears it' : undefined} />
       <button type="submit" disabled={!allowEmpty && ref.trim() === ''}>

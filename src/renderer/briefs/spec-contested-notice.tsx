@@ -1,9 +1,20 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Brief, BriefEntry, SpecVersion } from '../../shared/briefs';
 import { TimeAgo } from '../ui/time-ago';
 import { FormError } from './form-error';
 import { SafeMarkdown } from './safe-markdown';
 import type { OpenBrief } from './use-brief';
+import { usePublishBriefItems } from './brief-page-items';
+import { KEEP_SPEC, useBriefItemRequest } from './brief-part-requests';
+
+/** Their version's text, when the trace loaded holds it. */
+function theirText(entry: BriefEntry | null): string | null {
+  return entry && (entry.kind === 'refinement' || entry.kind === 'plan_accepted' || entry.kind === 'created') && entry.payload ? entry.payload.spec : null;
+}
+
+const NO_CONFLICTS: readonly SpecVersion[] = [];
+
+const FURTHER_BACK = 'Their text is further back in the trace: load older entries to view it.';
 
 /**
  * The spec is contested (Brief.specConflicts): two edits were made without seeing each other,
@@ -13,7 +24,19 @@ import type { OpenBrief } from './use-brief';
  * the conflict on every Grove once synced.
  */
 export function SpecContestedNotice({ brief, trace, append }: { brief: Brief; trace: readonly BriefEntry[]; append: OpenBrief['append'] }) {
-  const conflicts = brief.specConflicts ?? [];
+  const conflicts = brief.specConflicts ?? NO_CONFLICTS;
+  // The palette's "Use <name>'s version of #N's spec" for each, and "Keep #N's spec as it stands".
+  const items = useMemo(
+    () =>
+      conflicts.length === 0
+        ? []
+        : [
+            ...conflicts.map((c) => ({ id: c.entryId, label: `${c.actor.name}'s version`, unavailable: theirText(trace.find((e) => e.id === c.entryId) ?? null) === null ? FURTHER_BACK : undefined })),
+            { id: KEEP_SPEC, label: 'the spec as it stands' },
+          ],
+    [conflicts, trace],
+  );
+  usePublishBriefItems('contested', items);
   if (conflicts.length === 0) return null;
   return (
     <div className="spec-contested" role="status" data-testid="spec-contested">
@@ -28,12 +51,13 @@ export function SpecContestedNotice({ brief, trace, append }: { brief: Brief; tr
 function ContestedVersion({ brief, version, entry, append }: { brief: Brief; version: SpecVersion; entry: BriefEntry | null; append: OpenBrief['append'] }) {
   const [isOpen, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const text = entry && (entry.kind === 'refinement' || entry.kind === 'plan_accepted' || entry.kind === 'created') && entry.payload ? entry.payload.spec : null;
+  const text = theirText(entry);
   const useTheirs = async (): Promise<void> => {
     if (text === null) return;
     const r = await append({ kind: 'refinement', spec: text }, brief.version);
     if (!r.ok) setError(r.error.message);
   };
+  useBriefItemRequest('use-theirs', (id) => id === version.entryId && void useTheirs());
   return (
     <div className="spec-contested-version" data-testid="spec-contested-version">
       <p>
@@ -41,7 +65,7 @@ function ContestedVersion({ brief, version, entry, append }: { brief: Brief; ver
       </p>
       <div className="spec-contested-actions">
         {text === null ? (
-          <span className="muted">Their text is further back in the trace: load older entries to view it.</span>
+          <span className="muted">{FURTHER_BACK}</span>
         ) : (
           <>
             <button type="button" aria-expanded={isOpen} onClick={() => setOpen(!isOpen)} data-testid="spec-contested-view">
@@ -65,6 +89,7 @@ function KeepThisOne({ brief, append }: { brief: Brief; append: OpenBrief['appen
     const r = await append({ kind: 'refinement', spec: brief.spec }, brief.version);
     if (!r.ok) setError(r.error.message);
   };
+  useBriefItemRequest('keep-spec', (id) => id === KEEP_SPEC && void keep());
   return (
     <div className="spec-contested-actions">
       <button type="button" onClick={() => void keep()} data-testid="spec-contested-keep">

@@ -52,6 +52,16 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
     [trace, total],
   );
   usePublishBriefItems('entries', redactable);
+  // The palette's "Accept #N's plan", one per proposed plan loaded and not accepted yet.
+  const plans = useMemo(
+    () =>
+      trace.flatMap((entry, i) =>
+        entry.kind === 'plan_proposed' && !entry.redacted && !accepted.has(entry.id) ? [{ id: entry.id, label: `(entry ${total - i}, by ${actorLabel(entry.actor)})`, detail: firstWords(entry.payload?.summary ?? '') }] : [],
+      ),
+    [trace, total, accepted],
+  );
+  usePublishBriefItems('plans', plans);
+  useBriefItemRequest('accept-plan', (id) => plans.some((p) => p.id === id) && acceptPlan(id));
   useBriefItemRequest('redact-entry', (id) => {
     const i = trace.findIndex((e) => e.id === id);
     const entry = trace[i];
@@ -70,7 +80,7 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
         </span>
       }
     >
-      <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot" className="trace-drop">
+      <AttachmentDropZone briefRef={briefRef(brief.number)} label="…or paste a screenshot" className="trace-drop" pickerPart="attach">
         <TraceComposer append={open.append} />
       </AttachmentDropZone>
       <FormError message={acceptWrite.error} />

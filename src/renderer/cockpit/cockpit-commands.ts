@@ -8,7 +8,7 @@ import type { LaneActionRequest } from '../lane-panel/lane-action-requests';
 import type { MainStateRequest, OpsLoopRequest } from '../main-view/main-requests';
 import type { Notification } from '../../shared/notifications';
 import type { Repo } from '../../shared/repo';
-import type { BriefItemAction, BriefPart } from '../briefs/brief-part-requests';
+import { KEEP_SPEC, type BriefItemAction, type BriefPart } from '../briefs/brief-part-requests';
 import type { BriefPageItems } from '../briefs/brief-page-items';
 import { ATTENTION_LABEL, attentionOf } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
@@ -198,10 +198,28 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
       ['status', `Change #${n}'s status…`, ['move', 'done', 'planned', 'in progress']],
       ['details', `Edit #${n}'s title and kind…`, ['rename']],
       ['dispatch', `Dispatch #${n}…`, ['agent', 'lane', 'packet', 'hand-off']],
+      ['parent', `Set #${n}'s epic parent…`, ['relationships', 'epic']],
+      ['dependency', `Add a dependency to #${n}…`, ['relationships', 'depends on', 'blocked by']],
+      ['link', `Add a link to #${n}…`, ['url', 'commit', 'lane', 'merge', 'incident']],
+      ['attach', `Attach a screenshot to #${n}…`, ['image', 'upload', 'picture', 'file', 'trace']],
     ];
     for (const [part, title, keywords] of parts) out.push({ id: `brief.${part}`, group: 'Briefs', title, keywords: ['brief', ...keywords], run: () => act.briefPart(part) });
     for (const d of ctx.briefItems.dispatches) {
       out.push({ id: `brief.cancel:${d.id}`, group: 'Briefs', title: `Cancel #${n}'s dispatch: ${d.label}`, keywords: ['brief', 'dispatch', 'stop'], run: () => act.briefItem('cancel-dispatch', d.id) });
+    }
+    const settle = ctx.briefItems.contested;
+    for (const c of settle) {
+      if (c.id === KEEP_SPEC) out.push({ id: 'brief.keepSpec', group: 'Briefs', title: `Keep #${n}'s spec as it stands (settles the contested edit)`, keywords: ['brief', 'contested', 'conflict'], run: () => act.briefItem('keep-spec', c.id) });
+      else out.push({ id: `brief.useTheirs:${c.id}`, group: 'Briefs', title: `Use ${c.label} of #${n}'s spec (settles the contested edit)`, keywords: ['brief', 'contested', 'conflict', 'theirs'], disabled: c.unavailable !== undefined, hint: c.unavailable, run: () => act.briefItem('use-theirs', c.id) });
+    }
+    for (const p of ctx.briefItems.plans) {
+      out.push({ id: `brief.acceptPlan:${p.id}`, group: 'Briefs', title: `Accept #${n}'s proposed plan ${p.label}`, detail: p.detail, keywords: ['brief', 'spec', 'design'], run: () => act.briefItem('accept-plan', p.id) });
+    }
+    for (const d of ctx.briefItems.dependencies) {
+      out.push({ id: `brief.removeDependency:${d.id}`, group: 'Briefs', title: `Remove #${n}'s dependency on ${d.label}`, keywords: ['brief', 'relationships', 'depends on'], run: () => act.briefItem('remove-dependency', d.id) });
+    }
+    for (const l of ctx.briefItems.links) {
+      out.push({ id: `brief.removeLink:${l.id}`, group: 'Briefs', title: `Remove #${n}'s link: ${l.label}`, keywords: ['brief', 'links'], run: () => act.briefItem('remove-link', l.id) });
     }
     // Every entry loaded, found by "redact" or its words: listed whole, a long trace would bury the rest.
     for (const e of ctx.briefItems.entries) {

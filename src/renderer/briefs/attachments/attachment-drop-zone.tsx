@@ -1,4 +1,5 @@
 import { ImagePlus, X } from 'lucide-react';
+import { useBriefPartRequest, type BriefPart } from '../brief-part-requests';
 import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type ReactNode } from 'react';
 import { ATTACHMENT_TYPES } from '../../../shared/brief-constants';
 import type { BriefAttachment } from '../../../shared/briefs';
@@ -25,6 +26,8 @@ export function AttachmentDropZone(props: {
   onUploaded?: (attachment: BriefAttachment) => void;
   /** Whether any upload is still on its way (the spec editor holds its save until none is). */
   onBusy?: (busy: boolean) => void;
+  /** The palette's request that opens its file picker (the trace's "Attach a screenshot to #N…"). */
+  pickerPart?: BriefPart;
 }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const isBusy = uploads.some((u) => u.state === 'uploading');
@@ -34,6 +37,8 @@ export function AttachmentDropZone(props: {
   const depth = useRef(0);
   const nextId = useRef(1);
   const picker = useRef<HTMLInputElement>(null);
+  // Run from the palette's Enter, a user's gesture still: the browser lets the picker open.
+  useBriefPartRequest(props.pickerPart ?? null, () => picker.current?.click());
 
   const upload = (files: readonly File[]): void => {
     for (const file of files) {

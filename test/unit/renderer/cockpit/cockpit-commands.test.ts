@@ -6,6 +6,7 @@ import type { Repo } from '../../../../src/shared/repo';
 import { cockpitCommands, type CockpitActions } from '../../../../src/renderer/cockpit/cockpit-commands';
 import { buildRail } from '../../../../src/renderer/cockpit/rail-model';
 import { filterPaletteCommands } from '../../../../src/renderer/palette/palette-command';
+import { KEEP_SPEC } from '../../../../src/renderer/briefs/brief-part-requests';
 
 const repo: Repo = { id: 'flower', name: 'flower', mainPath: '/s/flower', addedAt: 't', trustedDigest: null, trusted: false, trust: 'untrusted' };
 const lane = (name: string): Lane => ({ id: name, repoId: 'flower', name, path: `/s/${name}`, branch: name, kind: 'standing', createdAt: `t-${name}`, status: 'ok', adoptable: false, port: 41000, keyless: false, setup: 'done', served: null, network: null });
@@ -23,7 +24,8 @@ function actions(): CockpitActions {
 }
 
 /** Nothing read of MAIN, sync off, nothing unread or waiting. */
-const quiet = { briefOnScreen: null, briefItems: { dispatches: [], entries: [] }, mainStates: {}, syncOn: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
+const noItems = { dispatches: [], entries: [], plans: [], dependencies: [], links: [], contested: [] };
+const quiet = { briefOnScreen: null, briefItems: noItems, mainStates: {}, syncOn: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
 const notification = (id: string, title: string, at: string): Notification => ({ id, kind: 'agent.waiting', severity: 'warning', title, body: 'Claude asks to run npm test', target: { kind: 'agent', agentId: 'late' }, at, quiet: null, workspace: '/s/b', readAt: null });
 
 describe('palette commands', () => {
@@ -149,14 +151,25 @@ describe('palette commands', () => {
     expect(none.filter((c) => c.id.startsWith('brief.') && c.id !== 'brief.new')).toEqual([]);
     const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet, briefOnScreen: 12 }, act);
     const own = cmds.filter((c) => c.id.startsWith('brief.') && c.id !== 'brief.new');
-    expect(own.map((c) => c.title)).toEqual(["Edit #12's spec", 'Add a note or comment to #12', "Change #12's status…", "Edit #12's title and kind…", 'Dispatch #12…']);
+    expect(own.map((c) => c.title)).toEqual([
+      "Edit #12's spec",
+      'Add a note or comment to #12',
+      "Change #12's status…",
+      "Edit #12's title and kind…",
+      'Dispatch #12…',
+      "Set #12's epic parent…",
+      'Add a dependency to #12…',
+      'Add a link to #12…',
+      'Attach a screenshot to #12…',
+    ]);
     for (const c of own) c.run();
-    expect(vi.mocked(act.briefPart).mock.calls).toEqual([['spec'], ['note'], ['status'], ['details'], ['dispatch']]);
+    expect(vi.mocked(act.briefPart).mock.calls).toEqual([['spec'], ['note'], ['status'], ['details'], ['dispatch'], ['parent'], ['dependency'], ['link'], ['attach']]);
   });
 
   it("offers each dispatch the page can cancel, and each entry it can redact once the query finds it", () => {
     const act = actions();
     const briefItems = {
+      ...noItems,
       dispatches: [{ id: 'd1', label: 'wave 2, queued, new ephemeral lane, Claude Code' }],
       entries: [
         { id: 'e7', label: '7. Note', words: 'operator:mike the deploy key is sk-live-123' },
@@ -177,5 +190,30 @@ describe('palette commands', () => {
     cmds.find((c) => c.id === 'brief.redact:e7')!.run();
     expect(act.briefItem).toHaveBeenLastCalledWith('redact-entry', 'e7');
     expect(cmds.find((c) => c.id === 'brief.redact:e7')!.title).toBe("Redact #12's entry 7. Note");
+  });
+
+  it('offers to accept each proposed plan, remove each dependency and link, and settle a contested spec, a version out of reach disabled with why', () => {
+    const act = actions();
+    const briefItems = {
+      ...noItems,
+      plans: [{ id: 'p1', label: '(entry 9, by agent · claude-1)', detail: 'Cache the worktrees' }],
+      dependencies: [{ id: 'b3', label: '#3 The login page' }],
+      links: [{ id: 'l1', label: 'url https://example.com (design)' }],
+      contested: [
+        { id: 'e5', label: "ann's version" },
+        { id: 'e2', label: "bob's version", unavailable: 'Their text is further back in the trace: load older entries to view it.' },
+        { id: KEEP_SPEC, label: 'the spec as it stands' },
+      ],
+    };
+    const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet, briefOnScreen: 12, briefItems }, act);
+    const byId = (id: string) => cmds.find((c) => c.id === id)!;
+    expect(byId('brief.acceptPlan:p1')).toMatchObject({ title: "Accept #12's proposed plan (entry 9, by agent · claude-1)", detail: 'Cache the worktrees' });
+    expect(byId('brief.removeDependency:b3').title).toBe("Remove #12's dependency on #3 The login page");
+    expect(byId('brief.removeLink:l1').title).toBe("Remove #12's link: url https://example.com (design)");
+    expect(byId('brief.useTheirs:e5')).toMatchObject({ title: "Use ann's version of #12's spec (settles the contested edit)", disabled: false });
+    expect(byId('brief.useTheirs:e2')).toMatchObject({ disabled: true, hint: 'Their text is further back in the trace: load older entries to view it.' });
+    expect(byId('brief.keepSpec').title).toBe("Keep #12's spec as it stands (settles the contested edit)");
+    for (const id of ['brief.acceptPlan:p1', 'brief.removeDependency:b3', 'brief.removeLink:l1', 'brief.useTheirs:e5', 'brief.keepSpec']) byId(id).run();
+    expect(vi.mocked(act.briefItem).mock.calls).toEqual([['accept-plan', 'p1'], ['remove-dependency', 'b3'], ['remove-link', 'l1'], ['use-theirs', 'e5'], ['keep-spec', KEEP_SPEC]]);
   });
 });
