@@ -1,7 +1,9 @@
 import type { NotificationTarget } from './notifications';
 
 /** The sections of the settings page a route can name. */
-export type SettingsSection = 'sync';
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+
+export const SETTINGS_SECTIONS = ['sync', 'terminal', 'keyboard'] as const;
 
 /** Every place a hash can name: a notification's targets, the briefs' list and pages, the settings (or one section of them). */
 export type UiRoute = NotificationTarget | { kind: 'briefs' } | { kind: 'brief'; number: number } | { kind: 'settings'; section?: SettingsSection };
@@ -19,7 +21,7 @@ export type UiRoute = NotificationTarget | { kind: 'briefs' } | { kind: 'brief';
  *   #/briefs
  *   #/brief/<number>
  *   #/settings
- *   #/settings/sync
+ *   #/settings/sync       (or terminal, keyboard)
  */
 export function routeFor(target: UiRoute): string {
   const e = encodeURIComponent;
@@ -53,7 +55,7 @@ export function parseRoute(hash: string): UiRoute | null {
   if (d[0] === 'agent' && d.length === 2) return { kind: 'agent', agentId: d[1]! };
   if (d[0] === 'briefs' && d.length === 1) return { kind: 'briefs' };
   if (d[0] === 'settings' && d.length === 1) return { kind: 'settings' };
-  if (d[0] === 'settings' && d.length === 2 && d[1] === 'sync') return { kind: 'settings', section: 'sync' };
+  if (d[0] === 'settings' && d.length === 2 && (SETTINGS_SECTIONS as readonly string[]).includes(d[1]!)) return { kind: 'settings', section: d[1] as SettingsSection };
   if (d[0] === 'brief' && d.length === 2 && /^\d{1,9}$/.test(d[1]!) && Number(d[1]) > 0) return { kind: 'brief', number: Number(d[1]) };
   if (d[0] !== 'repo' || d.length < 2) return null;
   const repoId = d[1]!;

@@ -5,6 +5,7 @@ import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 import { openCockpit, openMainView } from './main-view-page';
+import { runCommand } from './palette-steps';
 
 /**
  * The ops loop's card in the real UI's MAIN view: started from grove.yaml's `ops`, its checkout and its
@@ -63,7 +64,9 @@ test('the ops loop: started, its terminal a click away; fatal in red after crash
   await expect(state).toContainText('fatal after');
 
   rmSync(crashFlag);
-  await card.getByRole('button', { name: 'Start again' }).click();
+  await expect(card.getByRole('button', { name: 'Start again' })).toBeVisible();
+  // The palette offers it too, beside Stop, while the loop's agent is not running.
+  await runCommand(page, "Start flower's ops loop again");
   await expect(state).toHaveAttribute('data-supervision', 'running');
   await expect(card.getByRole('button', { name: 'Start again' })).toHaveCount(0);
 });

@@ -140,3 +140,20 @@ test('from the palette: adopt a worktree made by hand, set a lane\'s network, an
   await expect(page.getByTestId('merge-row').filter({ hasText: 'hand' })).toContainText('rolled back');
   expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
 });
+
+test('from the palette: the terminal and keyboard settings, and every key to the terminal turned on and off', async ({ page }) => {
+  await addTrustedRepo(host, makeRepo(join(realpathSync(makeTempDir()), 'flower')));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openCockpit(page, host);
+  const active = page.locator('[data-testid="settings-view"]');
+  await runCommand(page, 'Terminal settings');
+  await expect(active.getByRole('heading', { name: 'Terminal', exact: true })).toBeFocused();
+  await runCommand(page, 'Keyboard settings');
+  await expect(active.getByRole('heading', { name: 'Keyboard', exact: true })).toBeFocused();
+  const everyKey = active.getByRole('checkbox', { name: /Send every key to the terminal/ });
+  await expect(everyKey).not.toBeChecked();
+  await runCommand(page, 'Send every key to the terminal');
+  await expect(everyKey).toBeChecked();
+  await runCommand(page, "Give Grove's shortcuts back");
+  await expect(everyKey).not.toBeChecked();
+});

@@ -10,6 +10,7 @@ import { makeTempDir } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
 import { hostForEachTest } from './host-per-test';
 import { setTheme, shoot } from './screenshots';
+import { runCommand } from './palette-steps';
 
 /**
  * The settings' Sync section, the whole setup done in the app: a real host (no
@@ -188,7 +189,8 @@ test('at 390 px: from the chip’s popover to the section; it fits the phone, an
   await expectNoSidewaysScroll(page, 390);
   await expectAccessible(page, 'sync settings at 390 px, synced');
   await shootPart(page, 'sync-settings', 'sync-settings-synced');
-  await page.getByTestId('sync-settings').getByRole('button', { name: 'Turn sync off…' }).click();
+  // From the palette here: the section's own confirmation opens, as its button opens it.
+  await runCommand(page, 'Turn sync off');
   await expect(page.getByRole('dialog', { name: 'Turn sync off?' })).toBeVisible();
   await expectAccessible(page, 'sync settings at 390 px, turning off asked');
   await shoot(page, 'sync-settings-turn-off');

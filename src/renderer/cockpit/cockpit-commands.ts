@@ -12,6 +12,7 @@ import { KEEP_SPEC, type BriefItemAction, type BriefPart } from '../briefs/brief
 import type { BriefPageItems } from '../briefs/brief-page-items';
 import { ATTENTION_LABEL, attentionOf } from '../ui/attention';
 import type { CockpitView, SplitOrientation } from './cockpit-layout';
+import type { SettingsSection } from '../../shared/ui-route';
 import { waitingAgents, type RailModel, type Workspace } from './rail-model';
 
 export type CockpitCommand = PaletteCommand;
@@ -67,8 +68,14 @@ export interface CockpitActions {
   resumeNotifications(): void;
   setTheme(theme: 'system' | 'dark' | 'light'): void;
   showShortcuts(): void;
-  /** The settings page, scrolled to its Sync section (`#/settings/sync`). */
-  openSyncSettings(): void;
+  /** The settings page, scrolled to one of its sections (`#/settings/sync`). */
+  openSettings(section: SettingsSection): void;
+  /** The Sync section's own "Turn sync off…", which confirms first. */
+  turnSyncOff(): void;
+  /** Whether a focused terminal gets every key (keyboard settings). */
+  setSendEveryKey(on: boolean): void;
+  /** One notification read, where it stays (the bell's row button). */
+  markNotificationRead(n: Notification): void;
 }
 
 export interface CommandContext {
@@ -86,6 +93,8 @@ export interface CommandContext {
   mainStates: Readonly<Record<string, MainState>>;
   /** Whether sync is set up (the top bar shows its chip). */
   syncOn: boolean;
+  /** Whether a focused terminal gets every key but the palette's. */
+  sendEveryKey: boolean;
   /** The unread notifications. */
   unread: readonly Notification[];
   /** The alerts not acknowledged yet. */
@@ -132,7 +141,9 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   out.push({ id: 'go:health', group: 'Go to', title: 'Health: incidents and alerts', run: () => act.select({ kind: 'health' }) });
   out.push({ id: 'go:notifications', group: 'Go to', title: 'Notifications', run: () => act.select({ kind: 'notifications' }) });
   out.push({ id: 'settings.open', group: 'Go to', title: 'Settings', shortcut: shortcuts['settings.open'], run: () => act.select({ kind: 'settings' }) });
-  out.push({ id: 'go:sync-settings', group: 'Go to', title: 'Sync settings', keywords: ['shared store', 'mysql', 'mariadb', 'password', 'tls'], run: act.openSyncSettings });
+  out.push({ id: 'go:sync-settings', group: 'Go to', title: 'Sync settings', keywords: ['shared store', 'mysql', 'mariadb', 'password', 'tls'], run: () => act.openSettings('sync') });
+  out.push({ id: 'go:terminal-settings', group: 'Go to', title: 'Terminal settings', keywords: ['font', 'size', 'family'], run: () => act.openSettings('terminal') });
+  out.push({ id: 'go:keyboard-settings', group: 'Go to', title: 'Keyboard settings', keywords: ['shortcuts', 'keys', 'bindings', 'pass-through', 'rebind'], run: () => act.openSettings('keyboard') });
 
   const noLane = current === null ? 'Open a lane first' : undefined;
   const launches: [PresetId | 'custom-dialog', string][] = [['claude', 'Claude Code'], ['codex', 'Codex'], ['shell', 'a shell'], ['custom-dialog', 'a custom command…']];
@@ -173,8 +184,14 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   out.push({ id: 'lane.diff', group: 'Lane', title: `Show ${lane ? `${lane.name}'s` : 'the lane\'s'} changes`, disabled: !lane, hint: noRealLane, keywords: ['diff'], run: act.openLanePanel });
   for (const r of model.repos) {
     out.push({ id: `lane.new:${r.repo.id}`, group: 'Lane', title: `New lane in ${r.repo.name}…`, run: () => act.newLane(r.repo) });
-    if (r.opsLoop) out.push({ id: `ops.stop:${r.repo.id}`, group: 'Repositories', title: `Stop ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'stop') });
-    else out.push({ id: `ops.start:${r.repo.id}`, group: 'Repositories', title: `Start ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'start') });
+    if (r.opsLoop) {
+      out.push({ id: `ops.stop:${r.repo.id}`, group: 'Repositories', title: `Stop ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'stop') });
+      // Its agent gone or ended (crashed, stopped, removed): the loop's card offers "Start again".
+      const loopAgent = agents.find((x) => x.a.id === r.opsLoop!.agentId)?.a;
+      if (!loopAgent || !isLiveSupervision(loopAgent.supervision.kind)) {
+        out.push({ id: `ops.restart:${r.repo.id}`, group: 'Repositories', title: `Start ${r.repo.name}'s ops loop again`, hint: 'its agent is not running', keywords: ['ops', 'loop', 'watch', 'restart'], run: () => act.opsLoop(r.repo.id, 'start') });
+      }
+    } else out.push({ id: `ops.start:${r.repo.id}`, group: 'Repositories', title: `Start ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'start') });
     for (const w of r.adoptable) out.push({ id: `adopt:${w.path}`, group: 'Repositories', title: `Adopt worktree ${w.name} in ${r.repo.name}`, hint: w.path, keywords: ['worktree', 'outside grove', 'lane'], run: () => act.adoptWorktree(r.repo.id, w.path) });
     for (const m of ctx.awaitingRollback.filter((x) => x.repoId === r.repo.id)) {
       out.push({ id: `rollback:${m.id}`, group: 'Repositories', title: `Roll MAIN of ${r.repo.name} back from the merge of ${m.laneName}…`, keywords: ['gate failed', 'undo', 'revert'], run: () => act.rollBack(m) });
@@ -237,8 +254,16 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   out.push({ id: 'theme.light', group: 'View', title: 'Theme: light', run: () => act.setTheme('light') });
   out.push({ id: 'theme.system', group: 'View', title: 'Theme: follow the system', run: () => act.setTheme('system') });
   out.push({ id: 'shortcuts.show', group: 'View', title: 'Keyboard shortcuts', shortcut: shortcuts['shortcuts.show'], run: act.showShortcuts });
+  out.push(
+    ctx.sendEveryKey
+      ? { id: 'keys.appShortcuts', group: 'View', title: "Give Grove's shortcuts back their keys in terminals", keywords: ['send every key', 'keyboard', 'pass-through'], run: () => act.setSendEveryKey(false) }
+      : { id: 'keys.sendEvery', group: 'View', title: 'Send every key to the terminal', keywords: ['keyboard', 'pass-through', 'shortcuts'], run: () => act.setSendEveryKey(true) },
+  );
 
-  if (ctx.syncOn) out.push({ id: 'sync.now', group: 'Repositories', title: 'Sync now', keywords: ['shared store', 'mysql', 'push', 'pull'], run: act.syncNow });
+  if (ctx.syncOn) {
+    out.push({ id: 'sync.now', group: 'Repositories', title: 'Sync now', keywords: ['shared store', 'mysql', 'push', 'pull'], run: act.syncNow });
+    out.push({ id: 'sync.off', group: 'Repositories', title: 'Turn sync off…', keywords: ['shared store', 'mysql', 'stop syncing'], run: act.turnSyncOff });
+  }
   const noAlert = ctx.waitingAlerts.length === 0;
   out.push({ id: 'alerts.acknowledge', group: 'Notifications', title: 'Acknowledge every alert', disabled: noAlert, hint: noAlert ? 'No alert is waiting' : undefined, keywords: ['health', 'incidents'], run: act.acknowledgeAlerts });
   // Each waiting alert, newest first, by its first line.
@@ -248,6 +273,8 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   // Each unread one, newest first: the bell's list, reachable from the keys.
   const unread = [...ctx.unread].sort((a, b) => b.at.localeCompare(a.at)).slice(0, LISTED);
   for (const n of unread) out.push({ id: `notification:${n.id}`, group: 'Notifications', title: n.title, detail: `unread · ${n.severity}`, keywords: ['notification', 'unread', n.kind, n.body], run: () => act.openNotification(n) });
+  // Read where it is, as the row's own button does: found by "mark read" and its words.
+  for (const n of unread) out.push({ id: `notification.read:${n.id}`, group: 'Notifications', title: `Mark read: ${n.title}`, keywords: ['notification', 'unread', n.kind, n.body], searchOnly: true, run: () => act.markNotificationRead(n) });
   out.push({ id: 'notifications.read', group: 'Notifications', title: 'Mark every notification read', disabled: ctx.unread.length === 0, hint: ctx.unread.length === 0 ? 'None is unread' : undefined, keywords: ['bell', 'unread'], run: act.markNotificationsRead });
   if (ctx.notificationsPaused) out.push({ id: 'notifications.resume', group: 'Notifications', title: 'Resume notifications', run: act.resumeNotifications });
   else {

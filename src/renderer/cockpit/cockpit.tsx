@@ -9,6 +9,8 @@ import { useNotificationActions } from '../notifications/use-notification-action
 import { applyTheme } from '../theme/theme-preference';
 import type { CockpitActions } from './cockpit-commands';
 import { CommandLayer, usePaletteState, useShortcutLabels } from './command-layer';
+import { shortcutStore, useResolvedShortcuts } from '../keyboard/shortcut-store';
+import { requestSyncOff } from '../settings/sync-off-request';
 import { navigateTo, useRouteFocus, useRouteStore } from '../navigation/use-route-focus';
 import { Rail } from '../rail/rail';
 import { worstHealth } from '../ui/attention';
@@ -85,6 +87,7 @@ export function Cockpit() {
   const syncStatus = useSyncStatus();
   const syncShown = syncStatus !== null && syncIndicator(syncStatus) !== null;
   const briefItems = useBriefPageItems();
+  const { sendEveryKey } = useResolvedShortcuts();
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
     [host.repos, host.lanes, host.agents, host.health, host.opsLoops],
@@ -260,7 +263,13 @@ export function Cockpit() {
     resumeNotifications: () => void notificationActions.resume(),
     setTheme: (t) => applyTheme(t, document.documentElement, window.localStorage),
     showShortcuts: () => paletteState.setList(true),
-    openSyncSettings: () => navigateTo(routes, { kind: 'settings', section: 'sync' }),
+    openSettings: (section) => navigateTo(routes, { kind: 'settings', section }),
+    turnSyncOff: () => {
+      navigateTo(routes, { kind: 'settings', section: 'sync' });
+      setTimeout(requestSyncOff, 0);
+    },
+    setSendEveryKey: (on) => shortcutStore().update((s) => ({ ...s, sendEveryKey: on })),
+    markNotificationRead: (n) => void notificationActions.markRead([n.id]),
   };
   const laneKeys = Object.fromEntries(
     model.ordered.slice(0, 9).map((w, i) => [`lane.${i + 1}`, () => goToLane(w.path)]),
@@ -276,6 +285,7 @@ export function Cockpit() {
         notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()),
         mainStates: host.mainStates,
         syncOn: syncShown,
+        sendEveryKey,
         unread: (host.notifications ?? []).filter(isUnread),
         waitingAlerts: unacknowledged(host.alerts),
         awaitingRollback: (host.merges ?? []).filter((m) => m.state === 'awaiting-rollback'),

@@ -5,6 +5,7 @@ import { chordOfPress, formatChord } from '../keyboard/key-chord';
 import { COMMAND_IDS, COMMANDS, policyProblem, type CommandId } from '../keyboard/shortcut-registry';
 import { shortcutStore, useResolvedShortcuts } from '../keyboard/shortcut-store';
 import './preferences.css';
+import { useSectionArrival } from './use-section-arrival';
 
 /**
  * Keyboard settings: rebind a command by pressing the new key, reset it to the default, edit
@@ -13,6 +14,7 @@ import './preferences.css';
  */
 export function KeyboardSettings() {
   const resolved = useResolvedShortcuts();
+  const { sectionRef, headingRef } = useSectionArrival('keyboard');
   const store = shortcutStore();
   const settings = store.settings();
   const [recording, setRecording] = useState<CommandId | 'pass-through' | null>(null);
@@ -27,8 +29,10 @@ export function KeyboardSettings() {
   };
 
   return (
-    <section className="pref-section" aria-labelledby="keyboard-settings-title" data-testid="keyboard-settings">
-      <h3 id="keyboard-settings-title">Keyboard</h3>
+    <section className="pref-section" aria-labelledby="keyboard-settings-title" data-testid="keyboard-settings" ref={sectionRef}>
+      <h3 id="keyboard-settings-title" ref={headingRef} tabIndex={-1}>
+        Keyboard
+      </h3>
       {loadMessage && (
         <p className="pref-message" role="status">
           {loadMessage}

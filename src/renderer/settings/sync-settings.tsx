@@ -1,10 +1,7 @@
 import { RefreshCw } from 'lucide-react';
-import { useEffect, useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type Ref, type RefObject } from 'react';
+import { useId, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode, type Ref, type RefObject } from 'react';
 import { SyncPassword, type SyncStatus, type SyncTls } from '../../shared/sync';
-import type { UiRoute } from '../../shared/ui-route';
 import { useHost, useHostStore } from '../connection/use-host';
-import { isFocusOn } from '../navigation/route-focus';
-import { useRouteFocus } from '../navigation/use-route-focus';
 import { SyncFacts } from '../sync/sync-facts';
 import { wantsPassword } from '../sync/sync-indicator-model';
 import { useSyncStatus } from '../sync/use-sync-status';
@@ -13,8 +10,8 @@ import { count } from '../../shared/plural';
 import { checkSyncUrl, passwordAdvice, stateWords, storeChange, TLS_CHOICES, type StoreChange } from './sync-settings-model';
 import './preferences.css';
 import './sync-settings.css';
-
-const SECTION: UiRoute = { kind: 'settings', section: 'sync' };
+import { useSectionArrival } from './use-section-arrival';
+import { useSyncOffRequest } from './sync-off-request';
 
 /**
  * The settings' Sync section (`#/settings/sync`, the chip's "Sync settings"): the state in
@@ -26,18 +23,7 @@ const SECTION: UiRoute = { kind: 'settings', section: 'sync' };
 export function SyncSettings() {
   const status = useSyncStatus();
   const dataDir = useHost().status?.dataDir ?? null;
-  const sectionRef = useRef<HTMLElement>(null);
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  const isReady = status !== null;
-  const focus = useRouteFocus();
-  const arrived = isFocusOn(focus, SECTION) ? focus!.seq : null;
-  // Sent here (the chip's link, the palette, a URL): the section's top comes into view (not
-  // its middle: it is taller than a phone) and the keyboard's place moves to its heading.
-  useEffect(() => {
-    if (arrived === null || !isReady) return;
-    headingRef.current?.focus({ preventScroll: true });
-    sectionRef.current?.scrollIntoView({ block: 'start' });
-  }, [arrived, isReady]);
+  const { sectionRef, headingRef } = useSectionArrival('sync', status !== null);
   return (
     <section className="pref-section sync-settings" aria-labelledby="sync-settings-title" data-testid="sync-settings" ref={sectionRef}>
       <h3 id="sync-settings-title" ref={headingRef} tabIndex={-1}>
@@ -86,6 +72,7 @@ function SyncActions({ status }: { status: SyncStatus }) {
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [isConfirming, setConfirming] = useState(false);
+  useSyncOffRequest(() => setConfirming(true));
   const run = async (method: 'sync.now' | 'sync.off'): Promise<void> => {
     setBusy(true);
     setError(null);

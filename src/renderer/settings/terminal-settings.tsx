@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_TERMINAL_SETTINGS, MAX_FONT_FAMILY, TERMINAL_FONT_SIZE, terminalSettingsStore, useTerminalSettings } from '../terminals/terminal-settings-store';
 import './preferences.css';
+import { useSectionArrival } from './use-section-arrival';
 
 /** Terminal font family and size; open terminals take a change at once. */
 export function TerminalSettings() {
   const settings = useTerminalSettings();
+  const { sectionRef, headingRef } = useSectionArrival('terminal');
   const store = terminalSettingsStore();
   const [family, setFamily] = useState(settings.fontFamily);
   // Another tab's change (or Reset) shows here too, so leaving the field never writes an old one back.
@@ -18,8 +20,10 @@ export function TerminalSettings() {
     else if (value !== settings.fontFamily) store.update({ fontFamily: value });
   };
   return (
-    <section className="pref-section" aria-labelledby="terminal-settings-title" data-testid="terminal-settings">
-      <h3 id="terminal-settings-title">Terminal</h3>
+    <section className="pref-section" aria-labelledby="terminal-settings-title" data-testid="terminal-settings" ref={sectionRef}>
+      <h3 id="terminal-settings-title" ref={headingRef} tabIndex={-1}>
+        Terminal
+      </h3>
       <label className="pref-field">
         Font family
         <input

@@ -14,11 +14,12 @@ describe('briefs routes', () => {
 });
 
 describe('settings routes', () => {
-  it('names the settings and their Sync section, and reads them back', () => {
+  it('names the settings and their sections (sync, terminal, keyboard), and reads them back', () => {
     expect(routeFor({ kind: 'settings' })).toBe('#/settings');
     expect(routeFor({ kind: 'settings', section: 'sync' })).toBe('#/settings/sync');
     expect(parseRoute('#/settings/sync')).toEqual({ kind: 'settings', section: 'sync' });
     expect(parseRoute('#/settings')).toEqual({ kind: 'settings' });
+    for (const section of ['terminal', 'keyboard'] as const) expect(parseRoute(routeFor({ kind: 'settings', section }))).toEqual({ kind: 'settings', section });
   });
 
   it('names nothing for a section it does not know', () => {

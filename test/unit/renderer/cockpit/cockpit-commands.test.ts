@@ -19,13 +19,13 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'newBrief', 'briefPart', 'briefItem', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSyncSettings'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'newBrief', 'briefPart', 'briefItem', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSettings', 'turnSyncOff', 'setSendEveryKey', 'markNotificationRead'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
 /** Nothing read of MAIN, sync off, nothing unread or waiting. */
 const noItems = { dispatches: [], entries: [], plans: [], dependencies: [], links: [], contested: [] };
-const quiet = { briefOnScreen: null, briefItems: noItems, mainStates: {}, syncOn: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
+const quiet = { briefOnScreen: null, briefItems: noItems, mainStates: {}, syncOn: false, sendEveryKey: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
 const notification = (id: string, title: string, at: string): Notification => ({ id, kind: 'agent.waiting', severity: 'warning', title, body: 'Claude asks to run npm test', target: { kind: 'agent', agentId: 'late' }, at, quiet: null, workspace: '/s/b', readAt: null });
 
 describe('palette commands', () => {
@@ -75,7 +75,7 @@ describe('palette commands', () => {
     const servedModel = buildRail({ repos: [repo], lanes: [served], agents: [agent('busy', '/s/a', null)], health: {}, opsLoops: {} });
     const mainState = { repoId: 'flower', branch: 'main', head: 'abc', dirty: [], unexpectedCommits: [{ sha: 'def', subject: 'hotfix', author: 'x' }], preCommitGuard: false } as unknown as MainState;
     const failed = { id: 'm1', repoId: 'flower', laneName: 'a', state: 'awaiting-rollback' } as unknown as MergeRecord;
-    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, briefOnScreen: null, briefItems: quiet.briefItems, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
+    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, briefOnScreen: null, briefItems: quiet.briefItems, sendEveryKey: false, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
     const byId = (id: string) => cmds.find((c) => c.id === id);
     expect(byId('lane.serve')).toBeUndefined();
     byId('lane.unserve')!.run();
@@ -111,6 +111,13 @@ describe('palette commands', () => {
     ]);
     byId('notification:n1')!.run();
     expect(act.openNotification).toHaveBeenCalledWith(expect.objectContaining({ id: 'n1' }));
+    // Read where it is, found by "mark read" (a second list of twenty would bury the rest).
+    expect(filterPaletteCommands(cmds, '').flatMap((g) => g.commands).some((c) => c.id.startsWith('notification.read:'))).toBe(false);
+    expect(filterPaletteCommands(cmds, 'mark read early').flatMap((g) => g.commands.map((c) => c.title))).toEqual(['Mark read: early is waiting']);
+    byId('notification.read:n2')!.run();
+    expect(act.markNotificationRead).toHaveBeenCalledWith(expect.objectContaining({ id: 'n2' }));
+    byId('sync.off')!.run();
+    expect(act.turnSyncOff).toHaveBeenCalled();
 
     // Nothing known of MAIN, sync off, nothing waiting, no live agent, no lane in front.
     const idle = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
@@ -124,6 +131,21 @@ describe('palette commands', () => {
     expect(noneLive.find((c) => c.id === 'lane.serve')).toBeDefined();
   });
 
+  it("offers to start an ops loop again whose agent is not running, beside Stop; not while it runs", () => {
+    const act = actions();
+    const loop = (agentId: string | null) => ({ repoId: 'flower', agentId, path: '/s/ops', checkout: 'worktree', head: 'abc', command: 'claude', behindReason: null }) as never;
+    const crashed = { ...agent('ops', '/s/a', null), isOpsLoop: true, supervision: { kind: 'crashed', code: 1, signal: null, at: 't' } } as unknown as AgentInfo;
+    const dead = buildRail({ repos: [repo], lanes: [lane('a')], agents: [crashed], health: {}, opsLoops: { flower: loop('ops') } });
+    const cmds = cockpitCommands({ model: dead, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
+    expect(cmds.find((c) => c.id === 'ops.stop:flower')).toBeDefined();
+    cmds.find((c) => c.id === 'ops.restart:flower')!.run();
+    expect(act.opsLoop).toHaveBeenCalledWith('flower', 'start');
+    const removed = buildRail({ repos: [repo], lanes: [lane('a')], agents: [], health: {}, opsLoops: { flower: loop(null) } });
+    expect(cockpitCommands({ model: removed, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act).some((c) => c.id === 'ops.restart:flower')).toBe(true);
+    const live = buildRail({ repos: [repo], lanes: [lane('a')], agents: [{ ...crashed, supervision: { kind: 'running', pid: 1, startedAt: 'x' } } as AgentInfo], health: {}, opsLoops: { flower: loop('ops') } });
+    expect(cockpitCommands({ model: live, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act).some((c) => c.id === 'ops.restart:flower')).toBe(false);
+  });
+
   it('reaches every lane, MAIN and place; lane actions need a lane and say so', () => {
     const act = actions();
     const cmds = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: true, shortcuts: { 'lane.1': 'Ctrl+Shift+1' }, ...quiet }, act);
@@ -133,7 +155,18 @@ describe('palette commands', () => {
     cmds.find((c) => c.id === 'lane:/s/b')!.run();
     expect(act.goToLane).toHaveBeenCalledWith('/s/b');
     cmds.find((c) => c.id === 'go:sync-settings')!.run();
-    expect(act.openSyncSettings).toHaveBeenCalled();
+    expect(act.openSettings).toHaveBeenCalledWith('sync');
+    cmds.find((c) => c.id === 'go:terminal-settings')!.run();
+    expect(act.openSettings).toHaveBeenCalledWith('terminal');
+    cmds.find((c) => c.id === 'go:keyboard-settings')!.run();
+    expect(act.openSettings).toHaveBeenCalledWith('keyboard');
+    // "Send every key" offered as what it would change.
+    cmds.find((c) => c.id === 'keys.sendEvery')!.run();
+    expect(act.setSendEveryKey).toHaveBeenCalledWith(true);
+    const sending = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet, sendEveryKey: true }, act);
+    expect(sending.find((c) => c.id === 'keys.sendEvery')).toBeUndefined();
+    sending.find((c) => c.id === 'keys.appShortcuts')!.run();
+    expect(act.setSendEveryKey).toHaveBeenLastCalledWith(false);
     const merge = cmds.find((c) => c.id === 'lane.merge')!;
     expect(merge.disabled).toBe(true);
     expect(merge.hint).toMatch(/lane/);
