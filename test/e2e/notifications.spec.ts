@@ -166,6 +166,9 @@ test('the Notifications view: unread or all, mark all read, pause and resume, th
   // The escalation: 10 minutes until changed; 0 turns it off, for the host.
   const minutes = view.getByTestId('escalation-minutes');
   await expect(minutes).toHaveValue('10');
+  // The palette's command gives the field the keys.
+  await runCommand(page, 'Set when a waiting agent is told again');
+  await expect(minutes).toBeFocused();
   await expect(view.getByTestId('escalation-summary')).toHaveText('On: once per wait, after 10 minutes.');
   await minutes.fill('0');
   await view.getByRole('button', { name: 'Save' }).click();

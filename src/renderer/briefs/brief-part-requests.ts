@@ -15,6 +15,7 @@ export type BriefPart = 'details' | 'status' | 'spec' | 'note' | 'dispatch' | 'p
 const requests = viewRequests({ waitMs: 2000 });
 
 export const requestBriefPart = (part: BriefPart): void => void requests.ask(part);
+export const onBriefPartRequest = requests.on;
 
 /** While this part of the brief's page is mounted, `open` answers the palette's request for it (none: null). */
 export function useBriefPartRequest(part: BriefPart | null, open: () => void): void {

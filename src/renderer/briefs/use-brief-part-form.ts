@@ -1,5 +1,6 @@
-import { useRef, type RefObject } from 'react';
-import { useBriefPartRequest, type BriefPart } from './brief-part-requests';
+import type { RefObject } from 'react';
+import { useFieldRequest } from '../ui/use-field-request';
+import { onBriefPartRequest, type BriefPart } from './brief-part-requests';
 
 /**
  * A form of the brief's page the palette can ask for (the status, a note, the dispatch): give
@@ -7,11 +8,5 @@ import { useBriefPartRequest, type BriefPart } from './brief-part-requests';
  * the palette's request.
  */
 export function useBriefPartForm(part: BriefPart): RefObject<HTMLFormElement | null> {
-  const form = useRef<HTMLFormElement>(null);
-  useBriefPartRequest(part, () => {
-    const field = form.current?.querySelector<HTMLElement>('textarea, input, select');
-    field?.scrollIntoView({ block: 'nearest' });
-    field?.focus();
-  });
-  return form;
+  return useFieldRequest(onBriefPartRequest, part);
 }

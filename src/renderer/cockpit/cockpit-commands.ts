@@ -76,6 +76,8 @@ export interface CockpitActions {
   setSendEveryKey(on: boolean): void;
   /** One notification read, where it stays (the bell's row button). */
   markNotificationRead(n: Notification): void;
+  /** The Notifications view, its escalation field taking the keys. */
+  editEscalation(): void;
 }
 
 export interface CommandContext {
@@ -275,6 +277,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   for (const n of unread) out.push({ id: `notification:${n.id}`, group: 'Notifications', title: n.title, detail: `unread · ${n.severity}`, keywords: ['notification', 'unread', n.kind, n.body], run: () => act.openNotification(n) });
   // Read where it is, as the row's own button does: found by "mark read" and its words.
   for (const n of unread) out.push({ id: `notification.read:${n.id}`, group: 'Notifications', title: `Mark read: ${n.title}`, keywords: ['notification', 'unread', n.kind, n.body], searchOnly: true, run: () => act.markNotificationRead(n) });
+  out.push({ id: 'notifications.escalation', group: 'Notifications', title: 'Set when a waiting agent is told again…', keywords: ['escalation', 'minutes', 'remind', 'settings'], run: act.editEscalation });
   out.push({ id: 'notifications.read', group: 'Notifications', title: 'Mark every notification read', disabled: ctx.unread.length === 0, hint: ctx.unread.length === 0 ? 'None is unread' : undefined, keywords: ['bell', 'unread'], run: act.markNotificationsRead });
   if (ctx.notificationsPaused) out.push({ id: 'notifications.resume', group: 'Notifications', title: 'Resume notifications', run: act.resumeNotifications });
   else {

@@ -11,6 +11,7 @@ import type { CockpitActions } from './cockpit-commands';
 import { CommandLayer, usePaletteState, useShortcutLabels } from './command-layer';
 import { shortcutStore, useResolvedShortcuts } from '../keyboard/shortcut-store';
 import { requestSyncOff } from '../settings/sync-off-request';
+import { requestEscalationField } from '../notifications/escalation-request';
 import { navigateTo, useRouteFocus, useRouteStore } from '../navigation/use-route-focus';
 import { Rail } from '../rail/rail';
 import { worstHealth } from '../ui/attention';
@@ -270,6 +271,10 @@ export function Cockpit() {
     },
     setSendEveryKey: (on) => shortcutStore().update((s) => ({ ...s, sendEveryKey: on })),
     markNotificationRead: (n) => void notificationActions.markRead([n.id]),
+    editEscalation: () => {
+      select({ kind: 'notifications' });
+      setTimeout(requestEscalationField, 0);
+    },
   };
   const laneKeys = Object.fromEntries(
     model.ordered.slice(0, 9).map((w, i) => [`lane.${i + 1}`, () => goToLane(w.path)]),

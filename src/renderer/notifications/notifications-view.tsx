@@ -1,4 +1,6 @@
 import { CheckCheck } from 'lucide-react';
+import { useFieldRequest } from '../ui/use-field-request';
+import { ESCALATION, onEscalationRequest } from './escalation-request';
 import { useId, useState } from 'react';
 import { PopupLimits } from '../../shared/notification-popup';
 import { MAX_ESCALATE_AFTER_MINUTES } from '../../shared/notification-pause';
@@ -91,6 +93,7 @@ function EscalationField({ minutes, actions }: { minutes: number; actions: Notif
   const id = useId();
   const [draft, setDraft] = useState<string | null>(null);
   const value = draft ?? String(minutes);
+  const form = useFieldRequest(onEscalationRequest, ESCALATION);
   const parsed = Number(value);
   const isValid = value.trim() !== '' && Number.isFinite(parsed) && parsed >= 0 && parsed <= MAX_ESCALATE_AFTER_MINUTES;
   const save = async (): Promise<void> => {
@@ -98,6 +101,7 @@ function EscalationField({ minutes, actions }: { minutes: number; actions: Notif
   };
   return (
     <form
+      ref={form}
       className="notification-escalation"
       onSubmit={(e) => {
         e.preventDefault();

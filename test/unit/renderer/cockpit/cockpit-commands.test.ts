@@ -19,7 +19,7 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'newBrief', 'briefPart', 'briefItem', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSettings', 'turnSyncOff', 'setSendEveryKey', 'markNotificationRead'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'newBrief', 'briefPart', 'briefItem', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSettings', 'turnSyncOff', 'setSendEveryKey', 'markNotificationRead', 'editEscalation'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
@@ -118,6 +118,8 @@ describe('palette commands', () => {
     expect(act.markNotificationRead).toHaveBeenCalledWith(expect.objectContaining({ id: 'n2' }));
     byId('sync.off')!.run();
     expect(act.turnSyncOff).toHaveBeenCalled();
+    byId('notifications.escalation')!.run();
+    expect(act.editEscalation).toHaveBeenCalled();
 
     // Nothing known of MAIN, sync off, nothing waiting, no live agent, no lane in front.
     const idle = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
