@@ -20,6 +20,7 @@ import { DIFF_USAGE } from './commands/diff';
 import { OPS_USAGE } from './commands/ops';
 import { alertsCommand, ALERTS_USAGE } from './commands/alerts';
 import { hostStopCommand } from './commands/host-stop';
+import { hostLogOutBrowsersCommand } from './commands/host-log-out-browsers';
 import { briefCommand, BRIEF_USAGE } from './commands/brief';
 import { dispatchCommand, dispatchesCommand, DISPATCH_USAGE } from './commands/dispatch';
 import { mcpCommand, MCP_USAGE } from './commands/mcp';
@@ -37,6 +38,7 @@ export const USAGE = `Usage: grove <command> [options]
 Commands:
   host [--port N] [--allow-host NAME]   run the host in the foreground; prints the UI's URL
   host stop                             stop the running host cleanly (its agents stopped first)
+  host log-out-browsers                 end every browser's session (tabs log in again with \`open\`)
   status [--json]                       is a host running for the data dir, and what is it
   open [--no-browser] [--json]          start the host if needed and open the UI
   repo add PATH [--trust] [--json]      register a repository by its MAIN checkout (untrusted unless --trust)
@@ -192,6 +194,9 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'host': {
       if (args[0] === 'stop') return args.length > 1 ? usageError(ctx, USAGE, ['host', 'stop'], `host stop takes no arguments, not ${args.slice(1).join(' ')}.`) : hostStopCommand(ctx);
+      if (args[0] === 'log-out-browsers') {
+        return args.length > 1 ? usageError(ctx, USAGE, ['host', 'log-out-browsers'], `host log-out-browsers takes no arguments, not ${args.slice(1).join(' ')}.`) : hostLogOutBrowsersCommand(ctx);
+      }
       const hostModule = (await import(new URL('../host/main.js', import.meta.url).href)) as {
         runHost(argv: string[]): Promise<number>;
       };

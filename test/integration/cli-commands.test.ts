@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isPidAlive } from '../../src/host-client/find-host';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { runGrove } from '../fixtures/grove-cli';
-import { addTrustedRepo, readDiscoveryOf, repoRoot, startHostProcess, stopAllHosts } from '../fixtures/host-process';
+import { addTrustedRepo, browserSession, readDiscoveryOf, repoRoot, startHostProcess, stopAllHosts } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -253,5 +253,20 @@ describe('grove host stop', () => {
     // The lock was released: a new host starts on the same data dir.
     const next = await startHostProcess({ home: host.home });
     expect(next.pid).not.toBe(host.pid);
+  });
+});
+
+describe('grove host log-out-browsers', () => {
+  it("ends every browser's session: its page key opens the API no more, and the CLI's token still does", async () => {
+    const host = await startHostProcess();
+    const { key } = await browserSession(host);
+    const asPage = () => fetch(`${host.url}/api/host.status`, { method: 'POST', headers: { 'x-grove-session': key, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+    expect(await asPage()).toBe(200);
+    const out = await grove(host, 'host', 'log-out-browsers', '--json');
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual({ ok: true, loggedOut: true });
+    expect(await asPage()).toBe(401);
+    expect((await grove(host, 'status')).code).toBe(0);
+    expect((await grove(host, 'host', 'log-out-browsers', 'now')).code).toBe(2);
   });
 });
