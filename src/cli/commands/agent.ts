@@ -51,10 +51,13 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
   }
   // The line is checked before the host is looked for: a usage error is exit 2 with or without one.
   let one: (typeof ONE_AGENT_VERBS)[keyof typeof ONE_AGENT_VERBS] | null = null;
+  /** The agent a one-agent verb names, as parsed (`-- NAME` passes a name that starts with -). */
+  let named = '';
   if (Object.hasOwn(ONE_AGENT_VERBS, verb)) {
     const parsed = parseCommand(rest, {}, ['AGENT (its id, an id prefix or its name)']);
     if (!parsed.ok) return usageError(ctx, AGENT_USAGE, ['agent', verb], parsed.message);
     one = ONE_AGENT_VERBS[verb as keyof typeof ONE_AGENT_VERBS];
+    named = parsed.positionals[0]!;
   }
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
@@ -69,7 +72,7 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
     case 'tail':
       return tail(ctx, target, rest);
     default: {
-      const agent = await resolveAgent(ctx, target, rest[0]!);
+      const agent = await resolveAgent(ctx, target, named);
       if (typeof agent === 'number') return agent;
       const r = await callHost(target, one!.method, { id: agent.id }, one!.timeoutMs);
       if (!r.ok) return fail(ctx, r.error);

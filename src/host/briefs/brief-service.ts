@@ -22,7 +22,7 @@ import type { BriefStore, NewEntry } from './brief-store';
 import { parseStamp, type HybridClock } from './hybrid-clock';
 import type { EntryOrigin } from '../sync/outbox';
 import { applyEntry, project, ProjectionError, type NumberSource } from './projection';
-import { fullyRedacted, scrubbed, scrubbedCopy } from './redaction';
+import { fullyRedacted, scrubbed, scrubbedCopy } from '../../shared/brief-redaction';
 import { lateReach, redactionSpread, titleSetBy, WITHHELD_DIFF } from './redaction-spread';
 import { findCycle } from './relationship-cycles';
 import { GroupCommit } from '../db/group-commit';

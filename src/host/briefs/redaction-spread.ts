@@ -1,6 +1,6 @@
 import type { BriefEntry, Tombstone } from '../../shared/briefs';
 import { ephemeralNameOf, isLaneNamedFrom, laneSlug } from '../../shared/ephemeral-lane-name';
-import { REDACTED_TITLE } from './redaction';
+import { REDACTED_TITLE } from '../../shared/brief-redaction';
 
 /**
  * What a redaction reaches besides the entry named. A spec's text is copied by Grove into
@@ -19,7 +19,7 @@ export const WITHHELD_DIFF = '[diff withheld: it was computed from a redacted en
 export interface RedactionSpread {
   /**
    * Other entries holding exactly the redacted spec, and dispatch requests naming a lane made
-   * from the redacted title: tombstoned alike (what of them stays: scrubbedCopy in redaction.ts).
+   * from the redacted title: tombstoned alike (what of them stays: scrubbedCopy in shared/brief-redaction.ts).
    */
   copies: string[];
   /** Refinements whose diff was computed from the redacted spec: their diff is withheld. */

@@ -1,6 +1,6 @@
 import type { Dispatch } from '../../shared/dispatch';
 import { ephemeralLaneName, isLaneNamedFrom } from '../../shared/ephemeral-lane-name';
-import { REDACTED_TITLE } from '../briefs/redaction';
+import { REDACTED_TITLE } from '../../shared/brief-redaction';
 import type { Db } from '../db/database';
 import type { EventLog } from '../events/event-log';
 import { rewriteEvents } from '../events/rewrite-events';

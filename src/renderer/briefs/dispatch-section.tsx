@@ -21,14 +21,15 @@ export function DispatchSection({ brief }: { brief: Brief }) {
   const { dispatches, claim, error, lay } = useDispatches(brief);
   const [packet, setPacket] = useState<Packet | null>(null);
   const store = useHostStore();
-  // The palette's "Cancel #N's dispatch" (one per dispatch that can still be cancelled).
+  // The palette's "Cancel #N's dispatch" (one per dispatch that can still be cancelled), while
+  // the list that does it is shown (a failed read shows its error instead).
   const cancellable = useMemo(
     () =>
-      (dispatches ?? []).filter(isCancellable).map((d) => {
+      (error ? [] : (dispatches ?? [])).filter(isCancellable).map((d) => {
         const line = dispatchLine(d);
         return { id: d.id, label: `${line.wave}, ${line.state}, ${line.lane}, ${line.agent}` };
       }),
-    [dispatches],
+    [dispatches, error],
   );
   usePublishBriefItems('dispatches', cancellable);
   // A packet shown while its dispatch was still making its lane names the lane without a

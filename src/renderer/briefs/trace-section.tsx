@@ -14,11 +14,10 @@ import type { OpenBrief } from './use-brief';
 import { useWrite } from './use-write';
 import { FormError } from './form-error';
 import { entrySummary } from '../../shared/brief-entry-text';
+import { canRedact } from '../../shared/brief-redaction';
 import { usePublishBriefItems } from './brief-page-items';
 import { useBriefItemRequest } from './brief-part-requests';
 
-/** Any entry but a redaction, until it is redacted. */
-const isRedactable = (entry: BriefEntry): boolean => !entry.redacted && entry.kind !== 'redaction';
 
 /** An entry's first line, cut to what fits beside a palette command. */
 const firstWords = (text: string): string | undefined => {
@@ -32,8 +31,8 @@ const entryLabel = (ordinal: number, entry: BriefEntry): string => `${ordinal}. 
 /**
  * The trace ("provenance · append-only"): every entry, newest first, numbered from the
  * oldest (1), with who wrote it and when; live. The composer adds a note or a comment, and
- * screenshots are dropped or pasted onto it. The operator may redact any entry but a
- * redaction.
+ * screenshots are dropped or pasted onto it. The operator may redact an entry that holds
+ * text someone typed (canRedact: the host's own rule).
  */
 export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief }) {
   const { trace, total, hasOlder } = open;
@@ -47,7 +46,7 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
   const redactable = useMemo(
     () =>
       trace.flatMap((entry, i) =>
-        isRedactable(entry) ? [{ id: entry.id, label: entryLabel(total - i, entry), detail: firstWords(entrySummary(entry)), words: `${actorLabel(entry.actor)} ${entrySummary(entry).slice(0, 200)}` }] : [],
+        canRedact(entry) ? [{ id: entry.id, label: entryLabel(total - i, entry), detail: firstWords(entrySummary(entry)), words: `${actorLabel(entry.actor)} ${entrySummary(entry).slice(0, 200)}` }] : [],
       ),
     [trace, total],
   );
@@ -65,7 +64,7 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
   useBriefItemRequest('redact-entry', (id) => {
     const i = trace.findIndex((e) => e.id === id);
     const entry = trace[i];
-    if (entry && isRedactable(entry)) setRedacting({ entry, label: `entry ${entryLabel(total - i, entry)}` });
+    if (entry && canRedact(entry)) setRedacting({ entry, label: `entry ${entryLabel(total - i, entry)}` });
   });
 
   return (
@@ -94,7 +93,7 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
                 <span className="trace-ordinal">{ordinal}.</span>
                 <span className="trace-kind">{ENTRY_LABELS[entry.kind]}</span>
                 <TimeAgo at={entry.at} className="trace-time" />
-                {isRedactable(entry) && (
+                {canRedact(entry) && (
                   <button type="button" className="icon-button trace-redact" aria-label={`Redact entry ${label}`} title="Redact" onClick={() => setRedacting({ entry, label: `entry ${label}` })}>
                     <EyeOff size={14} aria-hidden />
                   </button>

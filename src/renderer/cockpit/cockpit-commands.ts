@@ -97,6 +97,8 @@ export interface CommandContext {
   syncOn: boolean;
   /** Whether a focused terminal gets every key but the palette's. */
   sendEveryKey: boolean;
+  /** Whether the host's agents have been read (before, every agent looks missing). */
+  agentsKnown: boolean;
   /** The unread notifications. */
   unread: readonly Notification[];
   /** The alerts not acknowledged yet. */
@@ -190,7 +192,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
       out.push({ id: `ops.stop:${r.repo.id}`, group: 'Repositories', title: `Stop ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'stop') });
       // Its agent gone or ended (crashed, stopped, removed): the loop's card offers "Start again".
       const loopAgent = agents.find((x) => x.a.id === r.opsLoop!.agentId)?.a;
-      if (!loopAgent || !isLiveSupervision(loopAgent.supervision.kind)) {
+      if (ctx.agentsKnown && (!loopAgent || !isLiveSupervision(loopAgent.supervision.kind))) {
         out.push({ id: `ops.restart:${r.repo.id}`, group: 'Repositories', title: `Start ${r.repo.name}'s ops loop again`, hint: 'its agent is not running', keywords: ['ops', 'loop', 'watch', 'restart'], run: () => act.opsLoop(r.repo.id, 'start') });
       }
     } else out.push({ id: `ops.start:${r.repo.id}`, group: 'Repositories', title: `Start ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'start') });
@@ -242,7 +244,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     }
     // Every entry loaded, found by "redact" or its words: listed whole, a long trace would bury the rest.
     for (const e of ctx.briefItems.entries) {
-      out.push({ id: `brief.redact:${e.id}`, group: 'Briefs', title: `Redact #${n}'s entry ${e.label}`, detail: e.detail, keywords: ['brief', 'secret', 'hide', 'tombstone', e.words ?? ''], searchOnly: true, run: () => act.briefItem('redact-entry', e.id) });
+      out.push({ id: `brief.redact:${e.id}`, group: 'Briefs', title: `Redact #${n}'s entry ${e.label}`, detail: e.detail, onlyFoundBy: `redact secret hide tombstone ${e.label} ${e.words ?? ''}`, run: () => act.briefItem('redact-entry', e.id) });
     }
   }
 
@@ -276,7 +278,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   const unread = [...ctx.unread].sort((a, b) => b.at.localeCompare(a.at)).slice(0, LISTED);
   for (const n of unread) out.push({ id: `notification:${n.id}`, group: 'Notifications', title: n.title, detail: `unread · ${n.severity}`, keywords: ['notification', 'unread', n.kind, n.body], run: () => act.openNotification(n) });
   // Read where it is, as the row's own button does: found by "mark read" and its words.
-  for (const n of unread) out.push({ id: `notification.read:${n.id}`, group: 'Notifications', title: `Mark read: ${n.title}`, keywords: ['notification', 'unread', n.kind, n.body], searchOnly: true, run: () => act.markNotificationRead(n) });
+  for (const n of unread) out.push({ id: `notification.read:${n.id}`, group: 'Notifications', title: `Mark read: ${n.title}`, onlyFoundBy: `mark read notification unread ${n.title} ${n.kind} ${n.body}`, run: () => act.markNotificationRead(n) });
   out.push({ id: 'notifications.escalation', group: 'Notifications', title: 'Set when a waiting agent is told again…', keywords: ['escalation', 'minutes', 'remind', 'settings'], run: act.editEscalation });
   out.push({ id: 'notifications.read', group: 'Notifications', title: 'Mark every notification read', disabled: ctx.unread.length === 0, hint: ctx.unread.length === 0 ? 'None is unread' : undefined, keywords: ['bell', 'unread'], run: act.markNotificationsRead });
   if (ctx.notificationsPaused) out.push({ id: 'notifications.resume', group: 'Notifications', title: 'Resume notifications', run: act.resumeNotifications });

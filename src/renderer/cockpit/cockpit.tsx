@@ -21,7 +21,6 @@ import { CentreView } from './centre-view';
 import { requestNewBrief } from '../briefs/new-brief-request';
 import { briefPaletteSearch } from '../briefs/brief-palette-search';
 import { requestBriefItem, requestBriefPart } from '../briefs/brief-part-requests';
-import { useBriefPageItems } from '../briefs/brief-page-items';
 import { ColumnHandle } from './column-handle';
 import type { ColumnSide } from './column-widths';
 import { sameView, withWorkspace, workspaceLayout, type CockpitView, type SplitOrientation } from './cockpit-layout';
@@ -87,7 +86,6 @@ export function Cockpit() {
   const isFirstRun = useFirstRun();
   const syncStatus = useSyncStatus();
   const syncShown = syncStatus !== null && syncIndicator(syncStatus) !== null;
-  const briefItems = useBriefPageItems();
   const { sendEveryKey } = useResolvedShortcuts();
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
@@ -286,11 +284,11 @@ export function Cockpit() {
         current: workspace,
         currentAgent: shown.active,
         briefOnScreen: view?.kind === 'briefs' ? (view.brief ?? null) : null,
-        briefItems,
         notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()),
         mainStates: host.mainStates,
         syncOn: syncShown,
         sendEveryKey,
+        agentsKnown: host.agents !== null,
         unread: (host.notifications ?? []).filter(isUnread),
         waitingAlerts: unacknowledged(host.alerts),
         awaitingRollback: (host.merges ?? []).filter((m) => m.state === 'awaiting-rollback'),

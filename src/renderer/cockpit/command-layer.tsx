@@ -4,6 +4,7 @@ import { COMMAND_IDS } from '../keyboard/shortcut-registry';
 import { useResolvedShortcuts } from '../keyboard/shortcut-store';
 import { useShortcuts, type ShortcutHandlers } from '../keyboard/use-shortcuts';
 import { cockpitCommands, type CockpitActions, type CommandContext } from './cockpit-commands';
+import { useBriefPageItems } from '../briefs/brief-page-items';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 import type { PaletteSearch } from '../palette/palette-search';
 
@@ -33,7 +34,7 @@ export function CommandLayer({
   onShortcutListOpenChange,
   search,
 }: {
-  context: Omit<CommandContext, 'shortcuts'>;
+  context: Omit<CommandContext, 'shortcuts' | 'briefItems'>;
   actions: CockpitActions;
   handlers: ShortcutHandlers;
   isPaletteOpen: boolean;
@@ -53,14 +54,22 @@ export function CommandLayer({
     'palette.open': onPaletteToggle,
     'shortcuts.show': () => onShortcutListOpenChange(true),
   });
-  // Built when the palette opens (and while it is open), not on every agent event.
-  const commands = isPaletteOpen ? cockpitCommands({ ...context, shortcuts }, actions) : [];
   return (
     <LazyPart fallback={null}>
-      {isPaletteOpen && <CommandPalette open onOpenChange={onPaletteOpenChange} commands={commands} search={search} />}
+      {isPaletteOpen && <OpenPalette context={{ ...context, shortcuts }} actions={actions} onOpenChange={onPaletteOpenChange} search={search} />}
       {isShortcutListOpen && <ShortcutsDialog open onOpenChange={onShortcutListOpenChange} />}
     </LazyPart>
   );
+}
+
+/**
+ * The palette while it is open: its commands are built then (and as what they name changes),
+ * not on every agent event, and the brief page's items are read only then, so a brief's
+ * events re-render the page, not the whole cockpit.
+ */
+function OpenPalette({ context, actions, onOpenChange, search }: { context: Omit<CommandContext, 'briefItems'>; actions: CockpitActions; onOpenChange: (open: boolean) => void; search?: PaletteSearch }) {
+  const briefItems = useBriefPageItems();
+  return <CommandPalette open onOpenChange={onOpenChange} commands={cockpitCommands({ ...context, briefItems }, actions)} search={search} />;
 }
 
 /** Only one of the palette and the list is open at once. */

@@ -18,8 +18,12 @@ export interface PaletteCommand {
   hint?: string;
   /** What it is, shown beside its title when it can run (a brief's kind and status). */
   detail?: string;
-  /** Listed only once the query finds it: one of a long list (a trace's entries) that would bury the rest. */
-  searchOnly?: boolean;
+  /**
+   * One of a long list (a trace's entries) that would bury the rest: listed only once a query
+   * finds it in these words alone (not its group's or the heading's, nor the brief's number,
+   * which find the rest of the list).
+   */
+  onlyFoundBy?: string;
 }
 
 export interface PaletteGroup {
@@ -30,14 +34,14 @@ export interface PaletteGroup {
 /**
  * The commands a query finds, grouped, in the order given (the app puts waiting agents
  * first; a score-sorted list would undo that). Every word of the query must appear in the
- * title, the group or a keyword, in any case. A `searchOnly` command needs a query.
+ * title, the group or a keyword, in any case; for an `onlyFoundBy` command, in those words.
  */
 export function filterPaletteCommands(commands: readonly PaletteCommand[], query: string): PaletteGroup[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const groups = new Map<string, PaletteCommand[]>();
   for (const command of commands) {
-    const text = [command.title, command.group, ...(command.keywords ?? [])].join(' ').toLowerCase();
-    if ((command.searchOnly && words.length === 0) || !words.every((w) => text.includes(w))) continue;
+    const text = (command.onlyFoundBy ?? [command.title, command.group, ...(command.keywords ?? [])].join(' ')).toLowerCase();
+    if ((command.onlyFoundBy !== undefined && words.length === 0) || !words.every((w) => text.includes(w))) continue;
     const list = groups.get(command.group) ?? [];
     list.push(command);
     groups.set(command.group, list);

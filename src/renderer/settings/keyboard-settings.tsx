@@ -12,9 +12,9 @@ import { useSectionArrival } from './use-section-arrival';
  * the keys a focused terminal always receives, and switch to sending every key to the
  * terminal. Changes apply at once and are kept in this browser's storage.
  */
-export function KeyboardSettings() {
+export function KeyboardSettings({ isLaidOut = true }: { isLaidOut?: boolean }) {
   const resolved = useResolvedShortcuts();
-  const { sectionRef, headingRef } = useSectionArrival('keyboard');
+  const { sectionRef, headingRef } = useSectionArrival('keyboard', isLaidOut);
   const store = shortcutStore();
   const settings = store.settings();
   const [recording, setRecording] = useState<CommandId | 'pass-through' | null>(null);

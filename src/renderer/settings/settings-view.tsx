@@ -5,11 +5,16 @@ import { applyTheme, readTheme, type ThemePreference } from '../theme/theme-pref
 import { KeyboardSettings } from './keyboard-settings';
 import { SyncSettings } from './sync-settings';
 import { TerminalSettings } from './terminal-settings';
+import { useSyncStatus } from '../sync/use-sync-status';
 
 /** Settings: appearance, sync with the team's shared MySQL, the terminal, keys, and the host this window talks to. */
 export function SettingsView() {
   const host = useHost();
   const [theme, setTheme] = useState<ThemePreference>(() => readTheme(window.localStorage));
+  // The Sync section grows once sync's state is read: the sections below it are scrolled to
+  // (a route naming them) only then, or they would be pushed off screen right after.
+  const syncStatus = useSyncStatus();
+  const isLaidOut = syncStatus !== null;
   return (
     <section className="view settings-view" aria-label="Settings" data-testid="settings-view">
       <header className="view-header">
@@ -36,9 +41,9 @@ export function SettingsView() {
           ))}
         </fieldset>
       </section>
-      <SyncSettings />
-      <TerminalSettings />
-      <KeyboardSettings />
+      <SyncSettings status={syncStatus} />
+      <TerminalSettings isLaidOut={isLaidOut} />
+      <KeyboardSettings isLaidOut={isLaidOut} />
       <section className="settings-section" aria-label="Host">
         <HostStatusPanel status={host.status} fetchedAt={host.statusFetchedAt} />
       </section>

@@ -4,7 +4,6 @@ import { SyncPassword, type SyncStatus, type SyncTls } from '../../shared/sync';
 import { useHost, useHostStore } from '../connection/use-host';
 import { SyncFacts } from '../sync/sync-facts';
 import { wantsPassword } from '../sync/sync-indicator-model';
-import { useSyncStatus } from '../sync/use-sync-status';
 import { ConfirmDialog } from '../ui/dialog';
 import { count } from '../../shared/plural';
 import { checkSyncUrl, passwordAdvice, stateWords, storeChange, TLS_CHOICES, type StoreChange } from './sync-settings-model';
@@ -18,10 +17,9 @@ import { useSyncOffRequest } from './sync-off-request';
  * words, the facts (store, TLS, where the password comes from, last push and pull, what
  * waits, the last error), and the whole setup: the URL and TLS, the password (written by the
  * host to its 0600 file; the field is emptied once saved and nothing echoes it), "Sync now"
- * and "Turn sync off". Follows the host's `sync.status` events.
+ * and "Turn sync off". `status`: the settings' reading of sync.status (use-sync-status.ts), live.
  */
-export function SyncSettings() {
-  const status = useSyncStatus();
+export function SyncSettings({ status }: { status: SyncStatus | null }) {
   const dataDir = useHost().status?.dataDir ?? null;
   const { sectionRef, headingRef } = useSectionArrival('sync', status !== null);
   return (

@@ -4,9 +4,9 @@ import './preferences.css';
 import { useSectionArrival } from './use-section-arrival';
 
 /** Terminal font family and size; open terminals take a change at once. */
-export function TerminalSettings() {
+export function TerminalSettings({ isLaidOut = true }: { isLaidOut?: boolean }) {
   const settings = useTerminalSettings();
-  const { sectionRef, headingRef } = useSectionArrival('terminal');
+  const { sectionRef, headingRef } = useSectionArrival('terminal', isLaidOut);
   const store = terminalSettingsStore();
   const [family, setFamily] = useState(settings.fontFamily);
   // Another tab's change (or Reset) shows here too, so leaving the field never writes an old one back.

@@ -25,7 +25,7 @@ function actions(): CockpitActions {
 
 /** Nothing read of MAIN, sync off, nothing unread or waiting. */
 const noItems = { dispatches: [], entries: [], plans: [], dependencies: [], links: [], contested: [] };
-const quiet = { briefOnScreen: null, briefItems: noItems, mainStates: {}, syncOn: false, sendEveryKey: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
+const quiet = { briefOnScreen: null, briefItems: noItems, mainStates: {}, syncOn: false, sendEveryKey: false, agentsKnown: true, unread: [], waitingAlerts: [], awaitingRollback: [] };
 const notification = (id: string, title: string, at: string): Notification => ({ id, kind: 'agent.waiting', severity: 'warning', title, body: 'Claude asks to run npm test', target: { kind: 'agent', agentId: 'late' }, at, quiet: null, workspace: '/s/b', readAt: null });
 
 describe('palette commands', () => {
@@ -75,7 +75,7 @@ describe('palette commands', () => {
     const servedModel = buildRail({ repos: [repo], lanes: [served], agents: [agent('busy', '/s/a', null)], health: {}, opsLoops: {} });
     const mainState = { repoId: 'flower', branch: 'main', head: 'abc', dirty: [], unexpectedCommits: [{ sha: 'def', subject: 'hotfix', author: 'x' }], preCommitGuard: false } as unknown as MainState;
     const failed = { id: 'm1', repoId: 'flower', laneName: 'a', state: 'awaiting-rollback' } as unknown as MergeRecord;
-    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, briefOnScreen: null, briefItems: quiet.briefItems, sendEveryKey: false, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
+    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, briefOnScreen: null, briefItems: quiet.briefItems, sendEveryKey: false, agentsKnown: true, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
     const byId = (id: string) => cmds.find((c) => c.id === id);
     expect(byId('lane.serve')).toBeUndefined();
     byId('lane.unserve')!.run();
@@ -142,6 +142,8 @@ describe('palette commands', () => {
     expect(cmds.find((c) => c.id === 'ops.stop:flower')).toBeDefined();
     cmds.find((c) => c.id === 'ops.restart:flower')!.run();
     expect(act.opsLoop).toHaveBeenCalledWith('flower', 'start');
+    // Before the agents are read, every agent looks missing: nothing is offered on that.
+    expect(cockpitCommands({ model: buildRail({ repos: [repo], lanes: [lane('a')], agents: [], health: {}, opsLoops: { flower: loop('ops') } }), current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet, agentsKnown: false }, act).some((c) => c.id === 'ops.restart:flower')).toBe(false);
     const removed = buildRail({ repos: [repo], lanes: [lane('a')], agents: [], health: {}, opsLoops: { flower: loop(null) } });
     expect(cockpitCommands({ model: removed, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act).some((c) => c.id === 'ops.restart:flower')).toBe(true);
     const live = buildRail({ repos: [repo], lanes: [lane('a')], agents: [{ ...crashed, supervision: { kind: 'running', pid: 1, startedAt: 'x' } } as AgentInfo], health: {}, opsLoops: { flower: loop('ops') } });
@@ -207,7 +209,7 @@ describe('palette commands', () => {
       ...noItems,
       dispatches: [{ id: 'd1', label: 'wave 2, queued, new ephemeral lane, Claude Code' }],
       entries: [
-        { id: 'e7', label: '7. Note', words: 'operator:mike the deploy key is sk-live-123' },
+        { id: 'e7', label: '7. Note', words: 'operator:mike the deploy key is sk-live-999' },
         { id: 'e6', label: '6. Comment', words: 'agent:claude-1 looks fine' },
       ],
     };
@@ -222,6 +224,8 @@ describe('palette commands', () => {
     expect(listed('').filter((id) => id.startsWith('brief.redact:'))).toEqual([]);
     expect(listed('redact')).toEqual(['brief.redact:e7', 'brief.redact:e6']);
     expect(listed('deploy key')).toEqual(['brief.redact:e7']);
+    // The brief's number, its group's name and "entry" find the brief's own commands, not every entry.
+    for (const q of ['12', '#12', 'briefs', 'entry']) expect(listed(q).filter((id) => id.startsWith('brief.redact:'))).toEqual([]);
     cmds.find((c) => c.id === 'brief.redact:e7')!.run();
     expect(act.briefItem).toHaveBeenLastCalledWith('redact-entry', 'e7');
     expect(cmds.find((c) => c.id === 'brief.redact:e7')!.title).toBe("Redact #12's entry 7. Note");

@@ -1,5 +1,5 @@
-import type { BriefEntry } from '../../shared/briefs';
-import { NEW_EPHEMERAL_LANE } from '../../shared/ephemeral-lane-name';
+import type { BriefEntry } from './briefs';
+import { NEW_EPHEMERAL_LANE } from './ephemeral-lane-name';
 
 /**
  * What of an entry survives its redaction. Text goes; structure that other entries and the
@@ -67,6 +67,15 @@ export function fullyRedacted(entry: BriefEntry): boolean {
   if (!entry.redacted) return false;
   const own = scrubbed(entry);
   return !own.ok || JSON.stringify(own.payload) === JSON.stringify(entry.payload);
+}
+
+/**
+ * Whether the operator may redact the entry now: it holds text someone typed, and its own
+ * redaction has not taken it yet. The host decides with the same two functions; the UI
+ * offers the redaction (the entry's button, the palette) only where it would be taken.
+ */
+export function canRedact(entry: BriefEntry): boolean {
+  return scrubbed(entry).ok && !fullyRedacted(entry);
 }
 
 function nothing(entry: BriefEntry): Scrubbed {
