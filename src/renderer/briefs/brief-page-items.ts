@@ -2,10 +2,11 @@ import { useEffect, useSyncExternalStore } from 'react';
 
 /**
  * What the brief page on screen lists that the command palette acts on one at a time: its
- * dispatches that can still be cancelled, and its trace's entries as loaded (the ones that
- * can be redacted). The page's parts publish them while mounted; the palette lists them
- * (cockpit-commands.ts) and asks the part to act (brief-part-requests.ts), so a cancel or a
- * redaction runs, and answers, where its button is.
+ * dispatches that can still be cancelled, its trace's entries as loaded (those the operator
+ * may redact) and proposed plans not accepted yet, its dependencies and links (to remove),
+ * and a contested spec's versions. The page's parts publish them while mounted; the open
+ * palette lists them (cockpit-commands.ts) and asks the part to act (brief-part-requests.ts),
+ * so each action runs, and answers, where its button is.
  */
 export interface BriefPageItem {
   id: string;
