@@ -191,7 +191,7 @@ test('the Notifications view: unread or all, mark all read, pause and resume, th
   await shoot(page, 'notifications-bell');
 });
 
-test('the browser is asked for permission only from a visible prompt, with its reason; "Not now" is remembered', async ({ page }) => {
+test('the browser is asked for permission only from a visible prompt, with its reason, or from the palette; "Not now" is remembered', async ({ page }) => {
   await page.goto(await loginUrl(flower.host));
   await page.getByTestId('rail-notifications').click();
   const prompt = page.getByTestId('notify-prompt');
@@ -202,6 +202,20 @@ test('the browser is asked for permission only from a visible prompt, with its r
   await page.reload();
   await expect(page.getByTestId('notifications-view')).toBeVisible();
   await expect(prompt).toHaveCount(0);
+  // Dismissed here, the palette can still ask. The browser shows its question only in answer
+  // to a user's gesture: the ask must come while the Enter that ran the command still counts
+  // as one (headless Chromium then answers "default" by itself, as a dismissed question).
+  await page.evaluate(() => {
+    const g = globalThis as unknown as { Notification: { requestPermission(): Promise<string> }; navigator: { userActivation: { isActive: boolean } }; asked?: boolean[] };
+    const ask = g.Notification.requestPermission.bind(g.Notification);
+    g.asked = [];
+    g.Notification.requestPermission = () => {
+      g.asked!.push(g.navigator.userActivation.isActive);
+      return ask();
+    };
+  });
+  await runCommand(page, 'Let this browser notify you');
+  await expect.poll(() => page.evaluate(() => (globalThis as unknown as { asked: boolean[] }).asked)).toEqual([true]);
 });
 
 test('the bell is its popover’s toggle: a click opens and a second closes, Enter opens, Escape closes and gives the bell the focus back, a click elsewhere closes', async ({ page }) => {

@@ -78,6 +78,8 @@ export interface CockpitActions {
   markNotificationRead(n: Notification): void;
   /** The Notifications view, its escalation field taking the keys. */
   editEscalation(): void;
+  /** The browser's own question: may this page notify? */
+  askNotifyPermission(): void;
 }
 
 export interface CommandContext {
@@ -99,6 +101,8 @@ export interface CommandContext {
   sendEveryKey: boolean;
   /** Whether the host's agents have been read (before, every agent looks missing). */
   agentsKnown: boolean;
+  /** Whether this browser may still be asked to let the page notify (not the app's window, not answered yet). */
+  canAskNotify: boolean;
   /** The unread notifications. */
   unread: readonly Notification[];
   /** The alerts not acknowledged yet. */
@@ -279,6 +283,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
   for (const n of unread) out.push({ id: `notification:${n.id}`, group: 'Notifications', title: n.title, detail: `unread · ${n.severity}`, keywords: ['notification', 'unread', n.kind, n.body], run: () => act.openNotification(n) });
   // Read where it is, as the row's own button does: found by "mark read" and its words.
   for (const n of unread) out.push({ id: `notification.read:${n.id}`, group: 'Notifications', title: `Mark read: ${n.title}`, onlyFoundBy: `mark read notification unread ${n.title} ${n.kind} ${n.body}`, run: () => act.markNotificationRead(n) });
+  if (ctx.canAskNotify) out.push({ id: 'notifications.allow', group: 'Notifications', title: 'Let this browser notify you…', hint: 'the browser asks', keywords: ['permission', 'popups', 'desktop notifications', 'allow'], run: act.askNotifyPermission });
   out.push({ id: 'notifications.escalation', group: 'Notifications', title: 'Set when a waiting agent is told again…', keywords: ['escalation', 'minutes', 'remind', 'settings'], run: act.editEscalation });
   out.push({ id: 'notifications.read', group: 'Notifications', title: 'Mark every notification read', disabled: ctx.unread.length === 0, hint: ctx.unread.length === 0 ? 'None is unread' : undefined, keywords: ['bell', 'unread'], run: act.markNotificationsRead });
   if (ctx.notificationsPaused) out.push({ id: 'notifications.resume', group: 'Notifications', title: 'Resume notifications', run: act.resumeNotifications });

@@ -12,6 +12,9 @@ import { CommandLayer, usePaletteState, useShortcutLabels } from './command-laye
 import { shortcutStore, useResolvedShortcuts } from '../keyboard/shortcut-store';
 import { requestSyncOff } from '../settings/sync-off-request';
 import { requestEscalationField } from '../notifications/escalation-request';
+import { askNotifyPermission, useNotifyPermission } from '../notifications/notify-permission';
+import { permissionPromptOf } from '../notifications/web-notification-policy';
+import { shellBridge } from '../shell/shell-bridge';
 import { navigateTo, useRouteFocus, useRouteStore } from '../navigation/use-route-focus';
 import { Rail } from '../rail/rail';
 import { worstHealth } from '../ui/attention';
@@ -87,6 +90,7 @@ export function Cockpit() {
   const syncStatus = useSyncStatus();
   const syncShown = syncStatus !== null && syncIndicator(syncStatus) !== null;
   const { sendEveryKey } = useResolvedShortcuts();
+  const notifyPermission = useNotifyPermission();
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
     [host.repos, host.lanes, host.agents, host.health, host.opsLoops],
@@ -269,6 +273,8 @@ export function Cockpit() {
     },
     setSendEveryKey: (on) => shortcutStore().update((s) => ({ ...s, sendEveryKey: on })),
     markNotificationRead: (n) => void notificationActions.markRead([n.id]),
+    // At once, in the key's own task: the browser asks only in answer to a user's gesture.
+    askNotifyPermission: () => void askNotifyPermission(),
     editEscalation: () => {
       select({ kind: 'notifications' });
       setTimeout(requestEscalationField, 0);
@@ -289,6 +295,7 @@ export function Cockpit() {
         syncOn: syncShown,
         sendEveryKey,
         agentsKnown: host.agents !== null,
+        canAskNotify: permissionPromptOf({ hasShell: shellBridge() !== undefined, permission: notifyPermission, isDismissed: false }) === 'ask',
         unread: (host.notifications ?? []).filter(isUnread),
         waitingAlerts: unacknowledged(host.alerts),
         awaitingRollback: (host.merges ?? []).filter((m) => m.state === 'awaiting-rollback'),

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { shellBridge } from '../shell/shell-bridge';
-import { permissionPromptOf, type WebPermission } from './web-notification-policy';
-import { webPermission } from './web-notifier';
+import { permissionPromptOf } from './web-notification-policy';
+import { askNotifyPermission, useNotifyPermission } from './notify-permission';
 
 /**
  * Asks for the browser's permission to notify, once, with the reason, and only when the
@@ -19,7 +19,7 @@ function isNotNow(): boolean {
 }
 
 export function PermissionPrompt() {
-  const [permission, setPermission] = useState<WebPermission>(webPermission);
+  const permission = useNotifyPermission();
   const [isDismissed, setDismissed] = useState(isNotNow);
   const prompt = permissionPromptOf({ hasShell: shellBridge() !== undefined, permission, isDismissed });
   if (prompt === 'hidden') return null;
@@ -30,7 +30,7 @@ export function PermissionPrompt() {
       </p>
     );
   }
-  const allow = async (): Promise<void> => setPermission(await window.Notification.requestPermission());
+  const allow = (): void => void askNotifyPermission();
   const notNow = (): void => {
     try {
       window.localStorage.setItem(NOT_NOW_KEY, '1');
@@ -42,7 +42,7 @@ export function PermissionPrompt() {
   return (
     <div className="notify-prompt" data-testid="notify-prompt">
       <p>Let this browser notify you when MAIN breaks or recovers, or an agent needs you, even while the tab is in the background.</p>
-      <button type="button" className="primary" onClick={() => void allow()}>
+      <button type="button" className="primary" onClick={allow}>
         Allow notifications
       </button>
       <button type="button" onClick={notNow}>

@@ -19,13 +19,13 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
   };
 }
 function actions(): CockpitActions {
-  const names = ['select', 'focusAgent', 'launch', 'newLane', 'newBrief', 'briefPart', 'briefItem', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSettings', 'turnSyncOff', 'setSendEveryKey', 'markNotificationRead', 'editEscalation'] as const;
+  const names = ['select', 'focusAgent', 'launch', 'newLane', 'newBrief', 'briefPart', 'briefItem', 'addRepository', 'openLanePanel', 'mergeLane', 'rebase', 'split', 'stopAgent', 'findInTerminal', 'restartAgent', 'resumeAgent', 'removeAgent', 'recycleAgent', 'goToLane', 'laneAction', 'stopAllAgents', 'mainState', 'opsLoop', 'acknowledgeAlerts', 'acknowledgeAlert', 'syncNow', 'markNotificationsRead', 'openNotification', 'setLaneNetwork', 'adoptWorktree', 'rollBack', 'toggleRail', 'togglePanel', 'nextWaiting', 'pauseNotifications', 'resumeNotifications', 'setTheme', 'showShortcuts', 'openSettings', 'turnSyncOff', 'setSendEveryKey', 'markNotificationRead', 'editEscalation', 'askNotifyPermission'] as const;
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as CockpitActions;
 }
 
 /** Nothing read of MAIN, sync off, nothing unread or waiting. */
 const noItems = { dispatches: [], entries: [], plans: [], dependencies: [], links: [], contested: [] };
-const quiet = { briefOnScreen: null, briefItems: noItems, mainStates: {}, syncOn: false, sendEveryKey: false, agentsKnown: true, unread: [], waitingAlerts: [], awaitingRollback: [] };
+const quiet = { briefOnScreen: null, briefItems: noItems, mainStates: {}, syncOn: false, sendEveryKey: false, agentsKnown: true, canAskNotify: false, unread: [], waitingAlerts: [], awaitingRollback: [] };
 const notification = (id: string, title: string, at: string): Notification => ({ id, kind: 'agent.waiting', severity: 'warning', title, body: 'Claude asks to run npm test', target: { kind: 'agent', agentId: 'late' }, at, quiet: null, workspace: '/s/b', readAt: null });
 
 describe('palette commands', () => {
@@ -75,7 +75,7 @@ describe('palette commands', () => {
     const servedModel = buildRail({ repos: [repo], lanes: [served], agents: [agent('busy', '/s/a', null)], health: {}, opsLoops: {} });
     const mainState = { repoId: 'flower', branch: 'main', head: 'abc', dirty: [], unexpectedCommits: [{ sha: 'def', subject: 'hotfix', author: 'x' }], preCommitGuard: false } as unknown as MainState;
     const failed = { id: 'm1', repoId: 'flower', laneName: 'a', state: 'awaiting-rollback' } as unknown as MergeRecord;
-    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, briefOnScreen: null, briefItems: quiet.briefItems, sendEveryKey: false, agentsKnown: true, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
+    const cmds = cockpitCommands({ model: servedModel, current: servedModel.ordered[0]!, currentAgent: null, briefOnScreen: null, briefItems: quiet.briefItems, sendEveryKey: false, agentsKnown: true, canAskNotify: true, notificationsPaused: false, shortcuts: {}, mainStates: { flower: mainState }, syncOn: true, unread: [notification('n1', 'late is waiting', '2026-01-01'), notification('n2', 'early is waiting', '2026-01-02')], waitingAlerts: [{ seq: 4, at: 't4', message: 'MAIN of flower was rolled back\nthe gate failed', agentId: null, repoId: 'flower', acknowledgedAt: null }, { seq: 9, at: 't9', message: 'ops loop of flower stopped', agentId: null, repoId: 'flower', acknowledgedAt: null }], awaitingRollback: [failed] }, act);
     const byId = (id: string) => cmds.find((c) => c.id === id);
     expect(byId('lane.serve')).toBeUndefined();
     byId('lane.unserve')!.run();
@@ -120,11 +120,13 @@ describe('palette commands', () => {
     expect(act.turnSyncOff).toHaveBeenCalled();
     byId('notifications.escalation')!.run();
     expect(act.editEscalation).toHaveBeenCalled();
+    byId('notifications.allow')!.run();
+    expect(act.askNotifyPermission).toHaveBeenCalled();
 
     // Nothing known of MAIN, sync off, nothing waiting, no live agent, no lane in front.
     const idle = cockpitCommands({ model, current: null, currentAgent: null, notificationsPaused: false, shortcuts: {}, ...quiet }, act);
     const idleIds = idle.map((c) => c.id);
-    for (const id of ['lane.serve', 'lane.unserve', 'lane.remove', 'lane.stopAll', 'guard.on:flower', 'guard.off:flower', 'main.accept:flower', 'sync.now']) expect(idleIds).not.toContain(id);
+    for (const id of ['lane.serve', 'lane.unserve', 'lane.remove', 'lane.stopAll', 'guard.on:flower', 'guard.off:flower', 'main.accept:flower', 'sync.now', 'notifications.allow']) expect(idleIds).not.toContain(id);
     expect(idle.find((c) => c.id === 'alerts.acknowledge')).toMatchObject({ disabled: true, hint: 'No alert is waiting' });
     expect(idle.find((c) => c.id === 'notifications.read')).toMatchObject({ disabled: true, hint: 'None is unread' });
     const stoppedLane = buildRail({ repos: [repo], lanes: [lane('a')], agents: [{ ...agent('done', '/s/a', null), supervision: { kind: 'exited', code: 0, signal: null } }], health: {}, opsLoops: {} });
