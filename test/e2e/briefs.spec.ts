@@ -5,7 +5,7 @@ import { recreateSeedBrief, seedText } from '../fixtures/seed-brief';
 import { expectAccessible } from './axe';
 import { must, newBrief, openRoute, briefsHostForEachTest } from './briefs-host';
 import { SHOTS, setTheme, shoot } from './screenshots';
-import { runCommand } from './palette-steps';
+import { openPalette, runCommand } from './palette-steps';
 
 /**
  * The Briefs route as the operator meets it, on a real host in a real Chromium: the seed
@@ -356,7 +356,7 @@ test('the palette cancels one dispatch of the brief on screen and redacts one of
   await expect(page.getByTestId('brief-trace')).not.toContainText('sk-live-4242');
   await expect(page.getByTestId('brief-trace')).toContainText('Harmless progress note');
   // Redacted, it is no longer offered (nor is the redaction); the other note still is.
-  await page.keyboard.press('Control+Shift+P');
+  await openPalette(page);
   await page.keyboard.type('redact');
   await expect(palette.getByRole('option', { name: `Redact #${b.number}'s entry ${harmless} note added` })).toBeAttached();
   await expect(palette.getByRole('option', { name: `Redact #${b.number}'s entry ${secret} note added` })).toHaveCount(0);
@@ -384,7 +384,7 @@ test('the palette accepts a proposed plan, removes a dependency and a link, and 
   await run(`Remove ${ref}'s link: url https://example.com/design (design)`);
   await expect(page.getByTestId('brief-link')).toHaveCount(0);
   // Accepted and removed, they are no longer offered.
-  await page.keyboard.press('Control+Shift+P');
+  await openPalette(page);
   await page.keyboard.type('remove');
   await expect(palette.getByRole('option', { name: /^Remove #/ })).toHaveCount(0);
   await page.keyboard.press('Control+A');

@@ -8,7 +8,7 @@ import { breakMain } from '../fixtures/probed-repo';
 import { expectAccessible } from './axe';
 import { setTheme, shoot } from './screenshots';
 import { flowerForEachTest } from './health-fixture';
-import { runCommand } from './palette-steps';
+import { openPalette, runCommand } from './palette-steps';
 
 /**
  * Notifications as the operator in a browser meets them in the cockpit: MAIN breaking pops
@@ -153,7 +153,7 @@ test('the Notifications view: unread or all, mark all read, pause and resume, th
   await expect(view.getByRole('button', { name: 'Unread (1)' })).toHaveAttribute('aria-pressed', 'true');
   // The other from the palette, found by "mark read", read where it is (the view stays).
   const rowButton = (await rows.first().getByRole('button', { name: /^Mark read: / }).getAttribute('aria-label'))!;
-  await page.keyboard.press('Control+Shift+P');
+  await openPalette(page);
   await page.keyboard.type('mark read');
   await expect(page.getByTestId('command-palette').getByRole('option', { name: /^Mark read: / })).toHaveText([rowButton]);
   await page.keyboard.press('Enter');

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import type { HostProcess } from '../fixtures/host-process';
 import type { BriefEntry } from '../../src/shared/briefs';
+import { openPalette } from './palette-steps';
 import { expectAccessible } from './axe';
 import { must, newBrief, openRoute, briefsHostForEachTest } from './briefs-host';
 import { shoot } from './screenshots';
@@ -93,7 +94,7 @@ test('the palette settles it too: "Use operator:anna\'s version", and once settl
   await expect(palette).toHaveCount(0);
   await expect(page.getByTestId('spec-contested')).toHaveCount(0);
   await expect(page.getByTestId('brief-spec')).toContainText('3-D Secure on every payment over 30 €');
-  await page.keyboard.press('Control+Shift+P');
+  await openPalette(page);
   await page.keyboard.type('contested');
   await expect(palette.getByRole('option')).toHaveCount(0);
 });
