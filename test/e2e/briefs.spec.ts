@@ -345,6 +345,9 @@ test('the palette cancels one dispatch of the brief on screen and redacts one of
   // Which entry, by its number, kind and first words.
   await expect(found).toHaveText(`Redact #${b.number}'s entry ${secret} note addedThe deploy key is sk-live-4242, do not share`);
   await shoot(page, 'palette-redact');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shoot(page, 'palette-redact');
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.keyboard.press('Enter');
   await expect(palette).toHaveCount(0);
   await expect(page.getByRole('dialog')).toContainText(`entry ${secret} note added`);
