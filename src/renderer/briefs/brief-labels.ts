@@ -18,3 +18,8 @@ export const PROVISIONAL_TITLE = 'provisional: the shared store numbers it at it
 export function briefRef(number: number): string {
   return `#${number}`;
 }
+
+/** "#12 The login page": how a brief is named in one line (the palette, a relationship's label). */
+export function briefName(b: { number: number; title: string }): string {
+  return `${briefRef(b.number)} ${b.title}`;
+}

@@ -1,4 +1,5 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect } from 'react';
+import { pageValue } from '../ui/page-value';
 
 /**
  * What the brief page on screen lists that the command palette acts on one at a time: its
@@ -25,30 +26,22 @@ export type BriefItemKind = 'dispatches' | 'entries' | 'plans' | 'dependencies' 
 export type BriefPageItems = Readonly<Record<BriefItemKind, readonly BriefPageItem[]>>;
 
 const EMPTY: BriefPageItems = { dispatches: [], entries: [], plans: [], dependencies: [], links: [], contested: [] };
-let current: BriefPageItems = EMPTY;
-const listeners = new Set<() => void>();
+const items = pageValue(EMPTY);
 
-function publish(kind: BriefItemKind, items: readonly BriefPageItem[]): void {
+function publish(kind: BriefItemKind, list: readonly BriefPageItem[]): void {
+  const current = items.get();
   // An empty list for an empty one is no change (a part's memo may make a new one each time).
-  if (current[kind] === items || (current[kind].length === 0 && items.length === 0)) return;
-  current = { ...current, [kind]: items };
-  for (const l of listeners) l();
+  if (current[kind] === list || (current[kind].length === 0 && list.length === 0)) return;
+  items.set({ ...current, [kind]: list });
 }
-
-const subscribe = (listener: () => void): (() => void) => {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-};
 
 /** The items of the brief page on screen (none while no brief's page is). */
-export function useBriefPageItems(): BriefPageItems {
-  return useSyncExternalStore(subscribe, () => current);
-}
+export const useBriefPageItems = (): BriefPageItems => items.use();
 
-/** Publishes `items` (memoised by the caller) while the part is mounted; they go with it. */
-export function usePublishBriefItems(kind: BriefItemKind, items: readonly BriefPageItem[]): void {
+/** Publishes `list` (memoised by the caller) while the part is mounted; it goes with it. */
+export function usePublishBriefItems(kind: BriefItemKind, list: readonly BriefPageItem[]): void {
   useEffect(() => {
-    publish(kind, items);
+    publish(kind, list);
     return () => publish(kind, EMPTY[kind]);
-  }, [kind, items]);
+  }, [kind, list]);
 }

@@ -1,7 +1,7 @@
 import type { BriefSummary } from '../../shared/briefs';
 import type { PaletteCommand } from '../palette/palette-command';
 import type { PaletteSearch } from '../palette/palette-search';
-import { briefRef, statusLabel } from './brief-labels';
+import { briefName, briefRef, statusLabel } from './brief-labels';
 
 /** How many briefs the palette lists for a query, and with none (newest activity first, any status). */
 const FOUND = 8;
@@ -41,7 +41,7 @@ export function briefPaletteSearch(list: ListBriefs, open: (number: number) => v
       // A number is a brief's (answered by now()) and also words of some: both are asked.
       const r = await list(q === '' ? { limit: LATEST } : { query: q.replace(/^#/, ''), limit: FOUND });
       if (!r.ok) return [{ id: 'brief:search-failed', group: 'Briefs', title: 'Briefs could not be searched', hint: r.error.message, disabled: true, run: () => undefined }];
-      const found = r.value.briefs.map((b) => command(b.number, `${briefRef(b.number)} ${b.title}`, `${b.kind} · ${statusLabel(b.status)}`, [b.kind, b.status]));
+      const found = r.value.briefs.map((b) => command(b.number, briefName(b), `${b.kind} · ${statusLabel(b.status)}`, [b.kind, b.status]));
       if (!named) return found;
       // The brief the number names first, then those whose words hold it.
       const n = Number(NUMBER.exec(q)![1]);

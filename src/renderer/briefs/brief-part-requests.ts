@@ -17,9 +17,9 @@ const requests = viewRequests({ waitMs: 2000 });
 export const requestBriefPart = (part: BriefPart): void => void requests.ask(part);
 export const onBriefPartRequest = requests.on;
 
-/** While this part of the brief's page is mounted, `open` answers the palette's request for it (none: null). */
-export function useBriefPartRequest(part: BriefPart | null, open: () => void): void {
-  useViewRequest(requests.on, part ?? '', open);
+/** While this part of the brief's page is mounted, `open` answers the palette's request for it. */
+export function useBriefPartRequest(part: BriefPart, open: () => void): void {
+  useViewRequest(requests.on, part, open);
 }
 
 /**

@@ -13,7 +13,7 @@ import type { OpenBrief } from './use-brief';
 import { usePublishBriefItems } from './brief-page-items';
 import { useBriefItemRequest } from './brief-part-requests';
 import { useBriefPartForm } from './use-brief-part-form';
-import { briefRef } from './brief-labels';
+import { briefName } from './brief-labels';
 
 /** Where a link's target leads on this page, if anywhere: a web address, or a route of Grove's. */
 function hrefOf(link: BriefLink): string | null {
@@ -34,7 +34,7 @@ export function LinksSection({ brief, append }: { brief: Brief; append: OpenBrie
     () =>
       brief.links.map((l) => {
         const name = l.type === 'brief' ? names.get(l.target) : undefined;
-        return { id: l.id, label: `${l.type} ${name ? `${briefRef(name.number)} ${name.title}` : l.target}${l.label ? ` (${l.label})` : ''}` };
+        return { id: l.id, label: `${l.type} ${name ? briefName(name) : l.target}${l.label ? ` (${l.label})` : ''}` };
       }),
     [brief.links, names],
   );

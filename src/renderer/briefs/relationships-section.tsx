@@ -10,7 +10,7 @@ import type { OpenBrief } from './use-brief';
 import { usePublishBriefItems } from './brief-page-items';
 import { useBriefItemRequest, type BriefPart } from './brief-part-requests';
 import { useBriefPartForm } from './use-brief-part-form';
-import { briefRef } from './brief-labels';
+import { briefName } from './brief-labels';
 
 /**
  * "epic · dependencies": the epic parent and what this brief waits on, with their status.
@@ -24,7 +24,7 @@ export function RelationshipsSection({ brief, append }: { brief: Brief; append: 
     () =>
       brief.dependsOn.map((id) => {
         const name = names.get(id);
-        return { id, label: name ? `${briefRef(name.number)} ${name.title}` : id };
+        return { id, label: name ? briefName(name) : id };
       }),
     [brief.dependsOn, names],
   );

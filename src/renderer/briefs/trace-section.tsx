@@ -15,7 +15,7 @@ import { useWrite } from './use-write';
 import { FormError } from './form-error';
 import { entrySummary } from '../../shared/brief-entry-text';
 import { canRedact } from '../../shared/brief-redaction';
-import { usePublishBriefItems } from './brief-page-items';
+import { usePublishBriefItems, type BriefPageItem } from './brief-page-items';
 import { useBriefItemRequest } from './brief-part-requests';
 
 
@@ -24,6 +24,12 @@ const firstWords = (text: string): string | undefined => {
   const line = text.split('\n')[0]!.trim();
   return line === '' ? undefined : line.length > 60 ? `${line.slice(0, 59)}…` : line;
 };
+
+/** The palette's "Redact #N's entry …": found by its author and words, shown with its first words. */
+function redactItem(entry: BriefEntry, ordinal: number): BriefPageItem {
+  const text = entrySummary(entry);
+  return { id: entry.id, label: entryLabel(ordinal, entry), detail: firstWords(text), words: `${actorLabel(entry.actor)} ${text.slice(0, 200)}` };
+}
 
 /** "12. note added": its number counted from the oldest, and its kind. */
 const entryLabel = (ordinal: number, entry: BriefEntry): string => `${ordinal}. ${ENTRY_LABELS[entry.kind]}`;
@@ -46,7 +52,7 @@ export function TraceSection({ open, brief }: { open: OpenBrief; brief: Brief })
   const redactable = useMemo(
     () =>
       trace.flatMap((entry, i) =>
-        canRedact(entry) ? [{ id: entry.id, label: entryLabel(total - i, entry), detail: firstWords(entrySummary(entry)), words: `${actorLabel(entry.actor)} ${entrySummary(entry).slice(0, 200)}` }] : [],
+        canRedact(entry) ? [redactItem(entry, total - i)] : [],
       ),
     [trace, total],
   );

@@ -195,7 +195,7 @@ export function cockpitCommands(ctx: CommandContext, act: CockpitActions): Cockp
     if (r.opsLoop) {
       out.push({ id: `ops.stop:${r.repo.id}`, group: 'Repositories', title: `Stop ${r.repo.name}'s ops loop`, keywords: ['ops', 'loop', 'watch'], run: () => act.opsLoop(r.repo.id, 'stop') });
       // Its agent gone or ended (crashed, stopped, removed): the loop's card offers "Start again".
-      const loopAgent = agents.find((x) => x.a.id === r.opsLoop!.agentId)?.a;
+      const loopAgent = r.opsLoop.agentId ? byId.get(r.opsLoop.agentId)?.a : undefined;
       if (ctx.agentsKnown && (!loopAgent || !isLiveSupervision(loopAgent.supervision.kind))) {
         out.push({ id: `ops.restart:${r.repo.id}`, group: 'Repositories', title: `Start ${r.repo.name}'s ops loop again`, hint: 'its agent is not running', keywords: ['ops', 'loop', 'watch', 'restart'], run: () => act.opsLoop(r.repo.id, 'start') });
       }

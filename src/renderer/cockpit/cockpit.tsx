@@ -9,12 +9,10 @@ import { useNotificationActions } from '../notifications/use-notification-action
 import { applyTheme } from '../theme/theme-preference';
 import type { CockpitActions } from './cockpit-commands';
 import { CommandLayer, usePaletteState, useShortcutLabels } from './command-layer';
-import { shortcutStore, useResolvedShortcuts } from '../keyboard/shortcut-store';
+import { shortcutStore } from '../keyboard/shortcut-store';
 import { requestSyncOff } from '../settings/sync-off-request';
 import { requestEscalationField } from '../notifications/escalation-request';
-import { askNotifyPermission, useNotifyPermission } from '../notifications/notify-permission';
-import { permissionPromptOf } from '../notifications/web-notification-policy';
-import { shellBridge } from '../shell/shell-bridge';
+import { askNotifyPermission } from '../notifications/notify-permission';
 import { navigateTo, useRouteFocus, useRouteStore } from '../navigation/use-route-focus';
 import { Rail } from '../rail/rail';
 import { worstHealth } from '../ui/attention';
@@ -89,8 +87,6 @@ export function Cockpit() {
   const isFirstRun = useFirstRun();
   const syncStatus = useSyncStatus();
   const syncShown = syncStatus !== null && syncIndicator(syncStatus) !== null;
-  const { sendEveryKey } = useResolvedShortcuts();
-  const notifyPermission = useNotifyPermission();
   const model = useMemo(
     () => buildRail({ repos: host.repos ?? [], lanes: host.lanes ?? [], agents: host.agents ?? [], health: host.health, opsLoops: host.opsLoops }),
     [host.repos, host.lanes, host.agents, host.health, host.opsLoops],
@@ -293,9 +289,7 @@ export function Cockpit() {
         notificationsPaused: host.notificationSettings !== null && isPaused(host.notificationSettings, new Date()),
         mainStates: host.mainStates,
         syncOn: syncShown,
-        sendEveryKey,
         agentsKnown: host.agents !== null,
-        canAskNotify: permissionPromptOf({ hasShell: shellBridge() !== undefined, permission: notifyPermission, isDismissed: false }) === 'ask',
         unread: (host.notifications ?? []).filter(isUnread),
         waitingAlerts: unacknowledged(host.alerts),
         awaitingRollback: (host.merges ?? []).filter((m) => m.state === 'awaiting-rollback'),

@@ -5,6 +5,9 @@ import { useResolvedShortcuts } from '../keyboard/shortcut-store';
 import { useShortcuts, type ShortcutHandlers } from '../keyboard/use-shortcuts';
 import { cockpitCommands, type CockpitActions, type CommandContext } from './cockpit-commands';
 import { useBriefPageItems } from '../briefs/brief-page-items';
+import { useNotifyPermission } from '../notifications/notify-permission';
+import { permissionPromptOf } from '../notifications/web-notification-policy';
+import { shellBridge } from '../shell/shell-bridge';
 import { LazyPart, lazyPart } from '../ui/lazy-part';
 import type { PaletteSearch } from '../palette/palette-search';
 
@@ -34,7 +37,7 @@ export function CommandLayer({
   onShortcutListOpenChange,
   search,
 }: {
-  context: Omit<CommandContext, 'shortcuts' | 'briefItems'>;
+  context: Omit<CommandContext, 'shortcuts' | PaletteOwn>;
   actions: CockpitActions;
   handlers: ShortcutHandlers;
   isPaletteOpen: boolean;
@@ -62,14 +65,19 @@ export function CommandLayer({
   );
 }
 
+/** What only the open palette reads (the brief page's items, key and notification settings). */
+type PaletteOwn = 'briefItems' | 'sendEveryKey' | 'canAskNotify';
+
 /**
  * The palette while it is open: its commands are built then (and as what they name changes),
- * not on every agent event, and the brief page's items are read only then, so a brief's
- * events re-render the page, not the whole cockpit.
+ * not on every agent event, and what only it needs is read only then, so a brief's events
+ * re-render the page, not the whole cockpit.
  */
-function OpenPalette({ context, actions, onOpenChange, search }: { context: Omit<CommandContext, 'briefItems'>; actions: CockpitActions; onOpenChange: (open: boolean) => void; search?: PaletteSearch }) {
+function OpenPalette({ context, actions, onOpenChange, search }: { context: Omit<CommandContext, PaletteOwn>; actions: CockpitActions; onOpenChange: (open: boolean) => void; search?: PaletteSearch }) {
   const briefItems = useBriefPageItems();
-  return <CommandPalette open onOpenChange={onOpenChange} commands={cockpitCommands({ ...context, briefItems }, actions)} search={search} />;
+  const { sendEveryKey } = useResolvedShortcuts();
+  const canAskNotify = permissionPromptOf({ hasShell: shellBridge() !== undefined, permission: useNotifyPermission(), isDismissed: false }) === 'ask';
+  return <CommandPalette open onOpenChange={onOpenChange} commands={cockpitCommands({ ...context, briefItems, sendEveryKey, canAskNotify }, actions)} search={search} />;
 }
 
 /** Only one of the palette and the list is open at once. */
