@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { DISABLED_FEATURES } from '../src/main/chromium-switches';
 import { api, compare, report, startBenchHost, summarize, type BenchHost, type Comparison, type Series, loginUrl } from './harness';
 
 /**
@@ -15,8 +16,11 @@ import { api, compare, report, startBenchHost, summarize, type BenchHost, type C
  *     out Playwright's round trips and its own script's start in each page; and, by the
  *     page's clock, until the rail shows the repository (its row is drawn once the first
  *     answers to the state's requests are in: a round trip after connecting). Both pages in
- *     browser profiles kept on disk, as the app's window and an everyday browser load them
- *     (V8 keeps compiled code there), and again in private windows, where it compiles anew;
+ *     browser profiles kept on disk (V8 keeps compiled code there): as the app's window
+ *     loads them, Chromium started with the shell's switches, which let module scripts read
+ *     that code back (src/main/chromium-switches.ts); as a browser tab does, with Chromium's
+ *     own features, where module scripts are compiled anew on every load; and in private
+ *     windows, where nothing compiled is kept;
  * (2) the JavaScript the page loads before any terminal is shown, gzipped (target ≤ 250 KB);
  * (3) switching lanes with 8 agents (4 flooding): a click in the rail until the lane's
  *     terminal shows its tail, against the same switches with nothing flooding. Each lane
@@ -52,14 +56,16 @@ async function trustedRepo(host: BenchHost, root: string): Promise<string> {
 }
 
 const BROWSER_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-webgl'];
+/** The app's window: Chromium as the Electron shell starts it (src/main/chromium-switches.ts). */
+const WINDOW_ARGS = [...BROWSER_ARGS, `--disable-features=${DISABLED_FEATURES.join(',')}`];
 
 /**
  * A browser profile kept on disk, as the app's window and an everyday browser have: its
  * caches outlive the page, V8's compiled-code cache among them, so a script loaded before
  * is not compiled again. Playwright's `newContext` is a private window, where none is kept.
  */
-function keptProfile(dir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(dir, { executablePath: chromiumPath, viewport: { width: 1440, height: 900 }, args: BROWSER_ARGS });
+function keptProfile(dir: string, args: readonly string[]): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, { executablePath: chromiumPath, viewport: { width: 1440, height: 900 }, args: [...args] });
 }
 
 async function logIn(context: BrowserContext, host: BenchHost): Promise<BrowserContext> {
@@ -261,17 +267,29 @@ async function main(): Promise<void> {
     const repoId = await trustedRepo(host, root);
     const comparisons: Comparison[] = [];
 
-    // As the app's window and a browser load it: profiles kept on disk (the target's figure).
-    const context = await logIn(await keptProfile(join(root, 'profile-cockpit')), host);
-    const plainProfile = await keptProfile(join(root, 'profile-static'));
-    kept.push(context, plainProfile);
-    await context.addInitScript(markPainted, { selector: COCKPIT_PAINTED });
-    await context.addInitScript(markPainted, { selector: COCKPIT_FILLED, name: 'filledAt' });
-    await plainProfile.addInitScript(markPainted, { selector: STATIC_PAINTED });
-    const warm = await paints(context, async () => plainProfile, host, async () => undefined);
+    // Profiles kept on disk, as the app's window and an everyday browser have them: the
+    // window with the shell's Chromium switches (the target's figure), the browser tab with
+    // Chromium's own features, each against the static page in a browser started alike.
+    const keptPair = async (name: string, args: readonly string[]): Promise<{ cockpit: BrowserContext; plain: BrowserContext }> => {
+      const cockpit = await logIn(await keptProfile(join(root, `profile-${name}-cockpit`), args), host!);
+      const plain = await keptProfile(join(root, `profile-${name}-static`), args);
+      kept.push(cockpit, plain);
+      await cockpit.addInitScript(markPainted, { selector: COCKPIT_PAINTED });
+      await cockpit.addInitScript(markPainted, { selector: COCKPIT_FILLED, name: 'filledAt' });
+      await plain.addInitScript(markPainted, { selector: STATIC_PAINTED });
+      return { cockpit, plain };
+    };
+    const windowPair = await keptPair('window', WINDOW_ARGS);
+    const context = windowPair.cockpit;
+    const warm = await paints(context, async () => windowPair.plain, host, async () => undefined);
     comparisons.push(compare('navigation → cockpit painted and connected', warm.paint, warm.plain));
     comparisons.push(compare('  the same by the page\'s own clock', warm.paintInPage, warm.plainInPage));
     comparisons.push(compare('  its repository drawn in the rail (page\'s clock)', warm.filledInPage, warm.plainInPage));
+    const tabPair = await keptPair('tab', BROWSER_ARGS);
+    const tab = await paints(tabPair.cockpit, async () => tabPair.plain, host, async () => undefined);
+    comparisons.push(compare('  in a browser tab (module scripts compiled anew)', tab.paint, tab.plain));
+    comparisons.push(compare('  the same by the page\'s own clock', tab.paintInPage, tab.plainInPage));
+    comparisons.push(compare('  its repository drawn in the rail (page\'s clock)', tab.filledInPage, tab.plainInPage));
     // In private windows: nothing cached but HTTP responses, every script compiled anew.
     const privateCockpit = await logIn(await browser.newContext({ viewport: { width: 1440, height: 900 } }), host);
     await privateCockpit.addInitScript(markPainted, { selector: COCKPIT_PAINTED });

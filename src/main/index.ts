@@ -19,6 +19,7 @@ import { decideLaneFileOpen, readLaneFileRequest, runsWhenOpened } from './lane-
 import { mayPickDirectory, pickedDirectory, PICK_DIRECTORY_OPTIONS } from './directory-picker';
 import { decideExternalOpen, decideNavigation, decidePermission, decideWindowOpen, isLoginPage, isSameOrigin, WEB_PREFERENCES } from './window-policy';
 import { parseHostFrame } from '../shared/client/parse-host-frame';
+import { disableFeatures } from './chromium-switches';
 
 /**
  * The Electron shell: thin on purpose. It attaches to the data dir's host (starting it
@@ -70,6 +71,9 @@ function navigateWindow(window: BrowserWindow, route: string): void {
   };
   send();
 }
+
+// Before the app is ready, or Chromium has already read its features.
+disableFeatures(app.commandLine);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

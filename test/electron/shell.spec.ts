@@ -56,6 +56,8 @@ test('the shell attaches to a host, shows the UI hardened, and leaves the host r
     });
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.send('grove:navigate', '#/repo/r1/incident/i1'));
     expect(await window.evaluate(() => (globalThis as unknown as Page).heard)).toBe('#/repo/r1/incident/i1');
+    // Module scripts read their code cache back (chromium-switches.ts).
+    expect((await app.evaluate(({ app }) => app.commandLine.getSwitchValue('disable-features'))).split(',')).toContain('BackgroundResourceFetch');
     // The shell shows notifications natively; the page may not show its own.
     expect(await window.evaluate(() => (globalThis as unknown as { Notification: { requestPermission(): Promise<string> } }).Notification.requestPermission())).toBe('denied');
   } finally {
