@@ -56,6 +56,16 @@ function dispatchWorker(ref: string, extra: Record<string, unknown> = {}, steps:
   });
 }
 
+/** The project runs one dispatched agent at a time (grove.yaml), and one is at work: its running dispatch. The next dispatch queues. */
+async function oneAgentAtWork(): Promise<Dispatch> {
+  writeFileSync(join(main, 'grove.yaml'), `lanes:\n  writable: [${JSON.stringify(out)}]\n` + 'dispatch:\n  maxAgents: 1\n');
+  git(main, 'add', 'grove.yaml');
+  git(main, 'commit', '-q', '-m', 'one at a time');
+  const busy = await newBrief('Busy');
+  await dispatchWorker(`#${busy.number}`);
+  return dispatchIn(`#${busy.number}`, 'running');
+}
+
 const dispatchIn = (ref: string, state: Dispatch['state']) =>
   until(`a ${state} dispatch of ${ref}`, async () => (await dispatchesOf(ref)).dispatches.find((d) => d.state === state));
 const workerInfo = (agentId: string) =>
@@ -154,6 +164,41 @@ describe('dispatch to an ephemeral lane', () => {
 
     const e3 = await failure('dispatch.create', { ref: `#${b.number}`, preset: 'shell', lane: 'nope' });
     expect(e3.code).toBe('lane_unknown');
+  });
+
+  it('refuses a program that is not installed before making a lane for it, and a closed brief', async () => {
+    const b = await newBrief('Nobody to run it');
+    const missing = await failure('dispatch.create', { ref: `#${b.number}`, preset: 'custom', command: 'grove-no-such-agent-cli' });
+    expect(missing.code).toBe('agent_command_not_found');
+    expect(missing.message).toContain('"grove-no-such-agent-cli" was not found on PATH');
+    expect((await call<{ lanes: { name: string }[] }>('lanes.list', { repoId })).lanes.map((l) => l.name)).toEqual([]);
+    expect((await dispatchesOf(`#${b.number}`)).dispatches).toEqual([]);
+
+    for (const status of ['cancelled', 'done']) {
+      const closed = await newBrief(`Closed, ${status}`);
+      await setStatus(`#${closed.number}`, status);
+      const e = await failure('dispatch.create', { ref: `#${closed.number}`, preset: 'shell' });
+      expect(e.code).toBe('dispatch_not_possible');
+      expect(e.message).toBe(`#${closed.number} is ${status}: its agent could not claim it. Reopen it (set its status back) to dispatch it.`);
+    }
+  });
+
+  it("takes a branch an earlier lane of the brief left as taken: the new lane starts from MAIN on a branch of its own", async () => {
+    const b = await newBrief('Again');
+    const base = `brief-${b.number}-again`;
+    // An earlier attempt's lane, removed with its branch kept (archived), its commit still on it.
+    git(main, 'branch', base);
+    git(main, 'checkout', '-q', base);
+    writeFileSync(join(main, 'rejected.txt'), 'a rejected attempt\n');
+    git(main, 'add', 'rejected.txt');
+    git(main, 'commit', '-q', '-m', 'rejected attempt');
+    git(main, 'checkout', '-q', 'main');
+    await dispatchWorker(`#${b.number}`);
+    const running = await dispatchIn(`#${b.number}`, 'running');
+    expect(running.laneName).toBe(`${base}-2`);
+    const lane = (await call<{ lanes: { name: string; path: string; branch: string }[] }>('lanes.list', { repoId })).lanes.find((l) => l.name === `${base}-2`)!;
+    expect(lane.branch).toBe(`${base}-2`);
+    expect(existsSync(join(lane.path, 'rejected.txt'))).toBe(false);
   });
 });
 
@@ -289,13 +334,8 @@ describe('auto-dispatch', () => {
   });
 
   it('runs at most dispatch.maxAgents per project; the rest queue and start as agents end', async () => {
-    writeFileSync(join(main, 'grove.yaml'), `lanes:\n  writable: [${JSON.stringify(out)}]\n` + 'dispatch:\n  maxAgents: 1\n');
-    git(main, 'add', 'grove.yaml');
-    git(main, 'commit', '-q', '-m', 'one at a time');
-    const first = await newBrief('First');
+    const a = await oneAgentAtWork();
     const second = await newBrief('Second');
-    await dispatchWorker(`#${first.number}`);
-    const a = await dispatchIn(`#${first.number}`, 'running');
     await dispatchWorker(`#${second.number}`);
     const queued = await dispatchIn(`#${second.number}`, 'queued');
     expect(queued.reason).toBe('queued: 1 of 1 dispatched agents of flower are at work; it starts when one ends');
@@ -303,6 +343,23 @@ describe('auto-dispatch', () => {
     await call('agents.stop', { id: a.agentId });
     const b = await dispatchIn(`#${second.number}`, 'running');
     expect(b.agentId).not.toBe(a.agentId);
+  });
+
+  it('a queued dispatch whose brief is cancelled meanwhile is cancelled too: no lane, no agent', async () => {
+    const a = await oneAgentAtWork();
+    const second = await newBrief('Dropped');
+    await dispatchWorker(`#${second.number}`);
+    await dispatchIn(`#${second.number}`, 'queued');
+    await setStatus(`#${second.number}`, 'cancelled');
+    const taken = await dispatchIn(`#${second.number}`, 'cancelled');
+    expect(taken.reason).toBe(`#${second.number} is cancelled`);
+    expect((await trace(`#${second.number}`)).flatMap((e) => (e.kind === 'note' && e.payload ? [e.payload.text] : []))).toContain(`Dispatch to a new ephemeral lane cancelled before it started: #${second.number} is cancelled.`);
+    // The room frees: nothing starts for the cancelled brief.
+    await call('agents.stop', { id: a.agentId });
+    await until('the first agent stopped', async () => !(await agentsList()).find((x) => x.id === a.agentId && x.supervision.kind === 'running'));
+    const lanes = (await call<{ lanes: { name: string }[] }>('lanes.list', { repoId })).lanes.map((l) => l.name);
+    expect(lanes.filter((n) => n.startsWith(`brief-${second.number}-`))).toEqual([]);
+    expect((await dispatchesOf(`#${second.number}`)).dispatches.map((d) => d.state)).toEqual(['cancelled']);
   });
 
   it('a waiting dispatch can be cancelled; a running one cannot', async () => {
@@ -344,6 +401,20 @@ describe('design pass', () => {
     const entries = await trace(`#${b.number}`);
     expect(entries.find((e) => e.kind === 'claim_released' && e.payload?.agent === design.agentName)?.payload).toMatchObject({ reason: "the design pass's plan was accepted" });
     expect(entries.find((e) => e.kind === 'status_change' && e.payload?.to === 'planned')).toMatchObject({ actor: { kind: 'system', name: 'dispatch' } });
+  });
+
+  it('a design pass cancelled before it started takes its auto build with it: a plan accepted later starts nothing', async () => {
+    // One dispatched agent at a time, and one at work: the design pass queues, and is taken back there.
+    await oneAgentAtWork();
+    const b = await newBrief('Design, then not');
+    const made = await dispatchWorker(`#${b.number}`, { designFirst: true, auto: true });
+    await dispatchIn(`#${b.number}`, 'queued');
+    await call('dispatch.cancel', { id: made.dispatch.id });
+    const proposed = await call<{ entries: BriefEntry[] }>('briefs.append', { ref: `#${b.number}`, action: { kind: 'plan_proposed', spec: 'One step.', summary: 'the plan' } });
+    await call('briefs.append', { ref: `#${b.number}`, action: { kind: 'plan_accepted', planEntryId: proposed.entries[0]!.id } });
+    // The acceptance is planned, as any accepted plan makes a brief; a build would have been asked for as it was recorded.
+    await until('the brief planned', async () => (await brief(`#${b.number}`)).status === 'planned');
+    expect((await dispatchesOf(`#${b.number}`)).dispatches.map((d) => `${d.phase} ${d.state}`)).toEqual(['design cancelled']);
   });
 });
 

@@ -41,6 +41,8 @@ export interface DispatchDeps {
     stop(id: string): Promise<unknown>;
     /** Live agents that a dispatch started (their dispatch id). */
     liveDispatched(): { agentId: string; dispatchId: string }[];
+    /** Why this program could not be started (not installed), asked before a lane is made for it; null if it could. */
+    launchRefusal(params: Pick<StartAgentParams, 'preset' | 'command'>): ApiError | null;
   };
   /** Ends the claim this agent holds on the brief (an entry says why); nothing if it holds none. */
   releaseClaim(briefId: string, agentId: string, reason: string): void;
@@ -54,6 +56,12 @@ export interface DispatchDeps {
 
 /** How often a dispatch waiting for the shared store asks again (a reconnecting sync round asks sooner). */
 export const CLAIM_RETRY_MS = 5_000;
+
+/** Names a dispatch's lane may take (`brief-12-x`, `-2`, …) before it gives up and says why. */
+const MAX_NAME_TRIES = 20;
+
+/** A brief no agent may claim (claims.ts): done or cancelled. */
+const isClosed = (brief: Brief): boolean => brief.status === 'done' || brief.status === 'cancelled';
 
 type Created = { dispatch: Dispatch; packet: Packet };
 
@@ -86,6 +94,11 @@ export class DispatchService {
     if (params.preset === 'custom' && !params.command) {
       return err(apiError('invalid_request', 'A custom agent needs its command: give --command PROGRAM (or pick a preset).'));
     }
+    if (isClosed(brief)) {
+      return err(apiError('dispatch_not_possible', `#${brief.number} is ${brief.status}: its agent could not claim it. Reopen it (set its status back) to dispatch it.`, { status: brief.status }));
+    }
+    const refused = this.deps.agents.launchRefusal({ preset: params.preset, command: params.command });
+    if (refused) return err(refused);
     const phase: DispatchPhase = params.designFirst ? 'design' : 'build';
     const created = this.deps.store.transaction((): Result<Dispatch, ApiError> => {
       const open = this.deps.store.list({ briefId: brief.id, states: OPEN_DISPATCH_STATES });
@@ -164,15 +177,21 @@ export class DispatchService {
         apiError('dispatch_not_cancellable', `This dispatch is ${d.state}${d.agentName ? ` (${d.agentName})` : ''}; only a waiting or queued one can be taken back. Stop its agent instead.`, { state: d.state }),
       );
     }
-    const cancelled: Dispatch = { ...d, state: 'cancelled', reason: 'cancelled by the operator', endedAt: this.deps.now().toISOString() };
+    const cancelled = this.takeBack(d, 'cancelled by the operator', 'cancelled before it started');
+    this.pump();
+    return ok(cancelled);
+  }
+
+  /** A dispatch that has not started is cancelled: `reason` on the record, `how` in the brief's note. */
+  private takeBack(d: Dispatch, reason: string, how: string): Dispatch {
+    const cancelled: Dispatch = { ...d, state: 'cancelled', reason, endedAt: this.deps.now().toISOString() };
     // No longer waiting for the store: nothing asks again for it.
-    this.awaitingStore.delete(id);
+    this.awaitingStore.delete(d.id);
     this.save(cancelled);
     // A lane still to be made is not named: its name is the title's words, which a note would keep past a redaction.
     const where = d.targetLaneId === null ? 'a new ephemeral lane' : (d.laneName ?? 'a standing lane');
-    this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch to ${where} cancelled before it started.` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
-    this.pump();
-    return ok(cancelled);
+    this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch to ${where} ${how}.` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+    return cancelled;
   }
 
   /** A brief's dispatches (all states) or every open one; and the claims of the same briefs. */
@@ -350,7 +369,8 @@ export class DispatchService {
       system,
       'automatic',
     );
-    if (!design.auto) return;
+    // A design pass the operator cancelled took its auto build with it: the plan is accepted, nothing starts.
+    if (!design.auto || design.state === 'cancelled') return;
     // The build goes where the design pass was (its lane exists still), with the same agent kind.
     const lane = design.laneId && this.deps.lanes.get(design.laneId) ? design.laneId : (design.targetLaneId ?? undefined);
     void this.create(
@@ -392,6 +412,11 @@ export class DispatchService {
 
   private async pumpOnce(): Promise<void> {
     if (this.closed) return;
+    // A brief done or cancelled while its dispatch waited gets no agent: one could not claim it.
+    for (const d of this.deps.store.list({ states: ['waiting', 'queued'] })) {
+      const brief = this.deps.briefStore.resolve(d.briefId);
+      if (brief && isClosed(brief)) this.takeBack(d, `#${brief.number} is ${brief.status}`, `cancelled before it started: #${brief.number} is ${brief.status}`);
+    }
     for (const d of this.deps.store.list({ states: ['waiting'] }).reverse()) {
       const brief = this.deps.briefStore.resolve(d.briefId);
       if (!brief) continue;
@@ -496,6 +521,9 @@ export class DispatchService {
     if (!brief) return fail('the brief is gone');
     let lane = d.targetLaneId ? this.deps.lanes.get(d.targetLaneId) : undefined;
     if (d.targetLaneId && !lane) return fail(`the lane ${d.laneName ?? d.targetLaneId} no longer exists`);
+    // Asked again now (it may have been uninstalled since the request), before a lane is made for it.
+    const refused = this.deps.agents.launchRefusal({ preset: d.preset, command: d.command ?? undefined });
+    if (refused) return fail(refused.message);
     // Ended while it waited (its plan accepted, its claim lost): what it became stands, it is
     // not saved over, and no agent starts. A lane made for it meanwhile stays, as any lane.
     const ended = (): boolean => this.deps.store.get(d.id)?.state !== 'starting';
@@ -519,6 +547,11 @@ export class DispatchService {
     if (ended()) return;
     d = reread();
     const current = this.deps.briefStore.resolve(d.briefId) ?? brief;
+    // Closed while its lane was made: the lane stays (as any lane), no agent starts.
+    if (isClosed(current)) {
+      this.save({ ...d, state: 'cancelled', reason: `#${current.number} is ${current.status}`, endedAt: this.deps.now().toISOString() });
+      return;
+    }
     const packet = packetText({ number: current.number, title: current.title, lane, phase: d.phase, dispatched: true, attachmentPaths });
     const started = this.deps.agents.start(
       {
@@ -550,12 +583,19 @@ export class DispatchService {
     );
   }
 
+  /**
+   * The dispatch's own lane, on a new branch from MAIN. A name taken (a lane's, a folder at its
+   * path, a branch an earlier lane of that name left) gives way to the next suffix.
+   */
   private async makeEphemeralLane(d: Dispatch): Promise<Result<Lane, ApiError>> {
     const base = d.laneName ?? ephemeralLaneName(d.briefNumber, d.briefTitle);
     const taken = new Set(this.deps.lanes.list(d.repoId).map((l) => l.name));
-    let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
-    return this.deps.lanes.createEphemeral(d.repoId, name);
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? base : `${base}-${n}`;
+      if (taken.has(name)) continue;
+      const made = await this.deps.lanes.createEphemeral(d.repoId, name);
+      if (made.ok || made.error.code !== 'lane_exists' || n >= MAX_NAME_TRIES) return made;
+    }
   }
 
   /** Which repository and lane a dispatch goes to, or why it cannot go. */

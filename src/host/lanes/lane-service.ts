@@ -60,6 +60,12 @@ export interface CreateOptions {
   withoutRecipes?: boolean;
   /** The lane's own network for its confined agents; default: the repository's. */
   network?: LaneNetwork;
+  /**
+   * The branch must be new (a dispatch's lane): one left by an earlier lane of the same name
+   * (removed with its branch kept, archived) is `lane_exists`, not checked out with its
+   * commits under a lane that claims to start from MAIN.
+   */
+  freshBranch?: boolean;
 }
 
 export interface LaneServiceDeps {
@@ -181,6 +187,9 @@ export class LaneService {
         }
         if (existsSync(path)) {
           return err(apiError('lane_exists', `${path} already exists; remove it or choose another lane name.`, { path }));
+        }
+        if (o.freshBranch && (await branchExists(main, wantedBranch))) {
+          return err(apiError('lane_exists', `Branch ${wantedBranch} already exists (an earlier lane's, kept); choose another lane name.`, { branch: wantedBranch }));
         }
         const port = await this.allocatePort(config);
         if (!port.ok) return port;
@@ -637,6 +646,14 @@ async function discardNewWorktree(main: string, path: string): Promise<string> {
   const removed = await runGit(main, ['worktree', 'remove', '--force', '--', path], { okCodes: [128] }).catch(() => null);
   if (removed?.code === 0) return ` The half-made worktree at ${path} was removed; its branch stays.`;
   return ` Something is left at ${path}: remove it (git worktree remove --force ${path}, or delete the folder) before trying again.`;
+}
+
+/** Whether `branch` exists here or at origin (as a remote-tracking branch). */
+async function branchExists(main: string, branch: string): Promise<boolean> {
+  const refs = await Promise.all(
+    [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`].map((ref) => runGit(main, ['show-ref', '--verify', '--quiet', ref], { okCodes: [1, 128] })),
+  );
+  return refs.some((r) => r.code === 0);
 }
 
 async function addWorktree(main: string, path: string, branch: string, isLane: (path: string) => boolean): Promise<Result<void, ApiError>> {

@@ -151,21 +151,29 @@ export class AgentService {
 
   /** The checks a launch must pass: a lane that is not MAIN, a program that exists. */
   private validate(params: StartAgentParams): Result<{ lanePath: string; command: string }, ApiError> {
-    const preset = PRESETS[params.preset];
     const lane = checkLane(params.lanePath, this.deps.repos.list(), params.isOpsLoop ?? false);
     if (!lane.ok) return lane;
-    const command =
-      params.command ?? preset.command ?? (params.preset === 'shell' ? (this.deps.baseEnv.SHELL ?? '/bin/sh') : null);
-    if (!command) {
-      return err(apiError('invalid_request', 'A custom agent needs a command: give "command" (and "args").'));
-    }
-    const pathEnv = params.env?.PATH ?? this.deps.baseEnv.PATH;
-    if (!resolveCommand(command, pathEnv, lane.value)) {
-      return err(
-        apiError('agent_command_not_found', `"${command}" was not found on PATH. Install it, or give the full path as "command".`, { command }),
-      );
-    }
-    return ok({ lanePath: lane.value, command });
+    const command = this.commandOf(params);
+    if (!command.ok) return command;
+    if (!resolveCommand(command.value, params.env?.PATH ?? this.deps.baseEnv.PATH, lane.value)) return err(commandNotFound(command.value));
+    return ok({ lanePath: lane.value, command: command.value });
+  }
+
+  /**
+   * Why a launch of this program would fail before there is a lane to launch it in (a dispatch
+   * asks before it makes one, which would otherwise be left behind); null if it would not. A
+   * command with a slash is the lane's own file, found only once the lane exists.
+   */
+  launchRefusal(params: Pick<StartAgentParams, 'preset' | 'command' | 'env'>): ApiError | null {
+    const command = this.commandOf(params);
+    if (!command.ok) return command.error;
+    if (command.value.includes('/')) return null;
+    return resolveCommand(command.value, params.env?.PATH ?? this.deps.baseEnv.PATH, '/') ? null : commandNotFound(command.value);
+  }
+
+  private commandOf(params: Pick<StartAgentParams, 'preset' | 'command'>): Result<string, ApiError> {
+    const command = params.command ?? PRESETS[params.preset].command ?? (params.preset === 'shell' ? (this.deps.baseEnv.SHELL ?? '/bin/sh') : null);
+    return command ? ok(command) : err(apiError('invalid_request', 'A custom agent needs a command: give "command" (and "args").'));
   }
 
   /** What a launch would run, with the environment's secrets masked; nothing is started. */
@@ -754,4 +762,8 @@ function heldInput(state: Map<string, unknown>): Map<string, HeldPaste> {
     state.set(HELD_INPUT, held);
   }
   return held;
+}
+
+function commandNotFound(command: string): ApiError {
+  return apiError('agent_command_not_found', `"${command}" was not found on PATH. Install it, or give the full path as "command".`, { command });
 }

@@ -35,7 +35,7 @@ function dispatchRig(opts: { node?: string; sync?: boolean } = {}) {
     logger,
     repos: { list: () => [repo], get: (id) => (id === repo.id ? repo : undefined) },
     lanes: { list: () => [], get: () => undefined, createEphemeral: async () => err(apiError('internal', 'no lanes here')) },
-    agents: { start: () => err(apiError('internal', 'no agents here')), isLive: () => false, stop: async () => {}, liveDispatched: () => [] },
+    agents: { start: () => err(apiError('internal', 'no agents here')), isLive: () => false, stop: async () => {}, liveDispatched: () => [], launchRefusal: () => null },
     releaseClaim: () => {},
     placeAttachments: async () => [],
     config: () => ({ maxAgents: 3, onMerge: 'in_review' }),
