@@ -164,6 +164,13 @@ describe('dispatch to an ephemeral lane', () => {
 
     const e3 = await failure('dispatch.create', { ref: `#${b.number}`, preset: 'shell', lane: 'nope' });
     expect(e3.code).toBe('lane_unknown');
+
+    // Another dispatch's lane: removed with its merge, and every agent in it with it.
+    const other = await newBrief('Elsewhere');
+    await call('lanes.create', { repoId, name: 'their-lane', ephemeral: true });
+    const e4 = await failure('dispatch.create', { ref: `#${other.number}`, preset: 'shell', lane: 'their-lane' });
+    expect(e4.code).toBe('dispatch_not_possible');
+    expect(e4.message).toBe('The lane their-lane is ephemeral, made for other work and removed with its merge (its agents with it): dispatch to a standing lane, or leave the lane out for a new one.');
   });
 
   it('refuses a program that is not installed before making a lane for it, and a closed brief', async () => {
@@ -292,6 +299,10 @@ describe('auto-link', () => {
     const entries = await trace(`#${b.number}`);
     expect(entries.find((e) => e.kind === 'status_change' && e.payload?.to === 'in_review')).toMatchObject({ actor: { kind: 'system' }, channel: 'automatic' });
     await until('the claim released', async () => (await dispatchesOf(`#${b.number}`)).claims.length === 0);
+    // Said without the lane's name (the title's words), which an entry that cannot be redacted would keep.
+    const released = (await trace(`#${b.number}`)).find((e) => e.kind === 'claim_released')!;
+    expect(released.payload).toMatchObject({ reason: `its lane was ${linked.links.find((l) => l.type === 'merge')!.label}` });
+    expect(JSON.stringify(released.payload)).not.toContain('link-my-work');
     expect(existsSync(join(main, 'feature.txt'))).toBe(true);
   });
 

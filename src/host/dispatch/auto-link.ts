@@ -109,7 +109,9 @@ export class AutoLinker {
         }
         return drafts;
       });
-      this.deps.releaseClaim(d.briefId, `${m.laneName} merged into MAIN`);
+      // Not the lane's name: a dispatch's lane is named from the title, and a claim entry
+      // cannot be redacted (it holds nothing anyone typed); the merge link names the lane's work.
+      this.deps.releaseClaim(d.briefId, `its lane was merged into MAIN (${m.mainAfter.slice(0, 10)})`);
       return;
     }
     if (m.state === 'rolled-back' || m.state === 'awaiting-rollback') {

@@ -611,6 +611,12 @@ export class DispatchService {
       if (candidates.length === 0) return err(apiError('lane_unknown', `No lane ${params.lane}${repo ? ` in ${repo.name}` : ''}. List them with: grove lane list`, { lane: params.lane }));
       if (candidates.length > 1) return err(apiError('dispatch_not_possible', `Several repositories have a lane named ${params.lane}: pass --repo too.`));
       lane = candidates[0]!;
+      // An ephemeral lane goes with its merge, and every agent in it: only the brief it was made
+      // for goes there again (a design pass's build follows it in).
+      const laneId = lane.id;
+      if (lane.kind !== 'standing' && !this.deps.store.list({ briefId: brief.id }).some((d) => d.laneId === laneId)) {
+        return err(apiError('dispatch_not_possible', `The lane ${lane.name} is ephemeral, made for other work and removed with its merge (its agents with it): dispatch to a standing lane, or leave the lane out for a new one.`, { lane: lane.name }));
+      }
       repo ??= repos.find((r) => r.id === lane!.repoId);
       if (repo && lane.repoId !== repo.id) return err(apiError('dispatch_not_possible', `The lane ${lane.name} is not ${repo.name}'s.`));
     }
