@@ -4,6 +4,7 @@ import type { HybridClock } from '../briefs/hybrid-clock';
 import { hasImageBytes, imagesNamedBy, uploadWaitingBlobs, type BlobUploadDeps, type Step } from './blob-sync';
 import type { Outbox, OutboxBatch } from './outbox';
 import { pushBatch, PUSH_BATCH } from './push';
+import { RetryLater } from './retry-later';
 
 export interface PushWaitingDeps extends BlobUploadDeps {
   store: BriefStore;
@@ -67,7 +68,7 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
       );
       if (result.imagesGone.length > 0) {
         // A redaction elsewhere deleted them after they were uploaded (push.ts): uploaded again.
-        if (++reuploads > MAX_REUPLOADS) throw new Error(`images this host uploaded keep leaving the shared store before their entries are pushed (${result.imagesGone.join(', ')}); the next round tries again`);
+        if (++reuploads > MAX_REUPLOADS) throw new RetryLater(`images this host uploaded keep leaving the shared store before their entries are pushed (${result.imagesGone.join(', ')}); the next round tries again`);
         next.ahead = null;
         continue;
       }

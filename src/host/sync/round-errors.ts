@@ -1,4 +1,5 @@
 import { PullRefused } from './pull';
+import { RetryLater } from './retry-later';
 import { parseSyncUrl } from './shared-connection';
 import { StepTimeout } from './step-timeout';
 import type { RoundOutcome } from './sync-rounds';
@@ -9,10 +10,12 @@ import type { SyncConfig } from './sync-state-store';
  * act; sync waits) or `offline` (it retries on its own). The server's own message is never
  * repeated: MySQL quotes the data it chokes on ("Duplicate entry '…'", "near '…'"), and a
  * round's data is briefs' text, which must not reach the status, its events or the UI
- * (redactions would never reach it there). Its code says enough.
+ * (redactions would never reach it there). Its code says enough; the whole error goes to the
+ * host's log (describeRoundError), which the sentences that send the operator there rely on.
  */
 export function classifyRoundError(e: unknown, config: SyncConfig, timeoutMs: number): RoundOutcome {
   if (e instanceof PullRefused) return { kind: 'refused', message: e.message };
+  if (e instanceof RetryLater) return { kind: 'offline', message: `${config.url}: ${e.message}. Local work goes on.` };
   const err = typeof e === 'object' && e !== null ? (e as { code?: unknown; errno?: unknown; sqlState?: unknown; message?: unknown }) : {};
   const code = typeof err.code === 'string' ? err.code : '';
   if (e instanceof StepTimeout || code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT') return { kind: 'offline', message: `${config.url} did not answer within ${Math.round(timeoutMs / 1000)} s; retrying. Local work goes on.` };
@@ -54,6 +57,38 @@ export function classifyRoundError(e: unknown, config: SyncConfig, timeoutMs: nu
   }
   const detail = code || (e instanceof Error ? e.constructor.name : 'unknown error');
   return { kind: 'offline', message: `${config.url} cannot be reached (${detail}); retrying. Local work goes on.` };
+}
+
+/** A failed round's error as the host's log has it: everything but the statement sent. */
+export interface RoundErrorDetail {
+  /** `Name: message`. */
+  error: string;
+  code?: string;
+  errno?: number;
+  sqlState?: string;
+  stack?: string;
+  /** What it wraps: its `cause`, or each attempt an AggregateError gathers (every address a connect tried). */
+  causes?: RoundErrorDetail[];
+}
+
+/**
+ * The whole error of a failed round, for the host's log only (never the status: see above),
+ * every text passed through `mask` (the sync service's, which hides its password). The
+ * statement mysql2 attaches (`sql`) is left out: a push batch's is megabytes of briefs' text,
+ * and the server's message already says what it refused.
+ */
+export function describeRoundError(e: unknown, mask: (text: string) => string, depth = 0): RoundErrorDetail {
+  if (!(e instanceof Error)) return { error: mask(String(e)) };
+  const fields = e as Error & { code?: unknown; errno?: unknown; sqlState?: unknown; cause?: unknown; errors?: unknown };
+  const detail: RoundErrorDetail = { error: mask(`${e.name}: ${e.message}`) };
+  if (typeof fields.code === 'string' || typeof fields.code === 'number') detail.code = mask(String(fields.code));
+  if (typeof fields.errno === 'number') detail.errno = fields.errno;
+  if (typeof fields.sqlState === 'string') detail.sqlState = fields.sqlState;
+  if (e.stack) detail.stack = mask(e.stack);
+  // A few levels, a few attempts: enough to say why, and a cycle of causes cannot loop.
+  const wrapped = [...(fields.cause !== undefined ? [fields.cause] : []), ...(Array.isArray(fields.errors) ? fields.errors.slice(0, 5) : [])];
+  if (wrapped.length > 0 && depth < 3) detail.causes = wrapped.map((c) => describeRoundError(c, mask, depth + 1));
+  return detail;
 }
 
 /** What the server says of the round's own statements or data: retrying sends the same again. */

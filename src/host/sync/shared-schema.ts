@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mysql2/promise';
+import { RetryLater } from './retry-later';
 
 /**
  * The shared store's schema in MySQL (8.0+) or MariaDB (10.11+), versioned by the one row of
@@ -117,7 +118,7 @@ export async function ensureSharedSchema(conn: Connection, timeoutMs: number): P
   if (version > SHARED_SCHEMA_VERSION) return { kind: 'too-new', version };
   if (version === SHARED_SCHEMA_VERSION) return { kind: 'ready', version };
   const [locked] = await conn.query('SELECT GET_LOCK(?, ?) AS got', ['grove_schema', Math.max(1, Math.floor(timeoutMs / 1000))]);
-  if ((locked as { got: number | null }[])[0]?.got !== 1) throw new Error('another Grove is migrating the shared schema; trying again shortly');
+  if ((locked as { got: number | null }[])[0]?.got !== 1) throw new RetryLater('another Grove is migrating the shared schema; trying again shortly');
   try {
     version = await versionOf(conn);
     if (version > SHARED_SCHEMA_VERSION) return { kind: 'too-new', version };
@@ -145,6 +146,6 @@ export async function sharedStoreId(conn: Connection): Promise<string> {
   if (had) return had;
   await conn.query('INSERT IGNORE INTO grove_store (id, store_id) VALUES (1, ?)', [randomUUID()]);
   const made = await read();
-  if (!made) throw new Error('the shared store did not keep its identity row (grove_store)');
+  if (!made) throw new RetryLater('the shared store did not keep its identity row (grove_store); trying again shortly');
   return made;
 }

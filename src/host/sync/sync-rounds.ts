@@ -10,7 +10,7 @@ import type { SyncState } from '../../shared/sync';
  * as the one before, up to IDLE_MAX_MS: an idle host asks the server a few times a minute
  * instead of every second. The first entry after a quiet spell shows within IDLE_MAX_MS, and
  * the pace is back to POLL_MS from there. A local write does not wait for the timer: it wakes
- * the loop at once, and counts as a change.
+ * the loop at once, and counts as a change; but not after a failed round (isWokenByWrite).
  *
  * What keeps even the fast pace cheap is the round itself (sync-service.ts): with nothing to
  * push, it asks one indexed question (has the shared `entry_seq` counter moved past this
@@ -45,6 +45,18 @@ export const INITIAL_PACING: Pacing = { failures: 0, lastChangeAt: null, quietDe
 
 export function stateAfter(outcome: RoundOutcome): SyncState {
   return outcome.kind === 'synced' ? 'idle' : outcome.kind;
+}
+
+/**
+ * Whether a local write runs the next round at once rather than when the timer says. While the
+ * rounds succeed it does: what was written reaches the others within about a second. After a
+ * failed round it does not, and the retry keeps its backoff: otherwise every write (an agent's
+ * progress notes, seconds apart) would be one more login to a server refusing this password,
+ * and a server that locks an account after failed logins (MySQL 8's FAILED_LOGIN_ATTEMPTS)
+ * would lock out the whole team. The write waits in the outbox for the retry.
+ */
+export function isWokenByWrite(p: Pacing): boolean {
+  return p.failures === 0;
 }
 
 /** The pacing after a round that ended at `now` (ms), and the delay before the next one. */

@@ -12,13 +12,13 @@ import type { Outbox } from './outbox';
 import { uploadWantedImages } from './image-repair';
 import { sweepDue, sweepUnnamedImages } from './image-sweep';
 import { pullAll } from './pull';
-import { classifyRoundError as classify } from './round-errors';
+import { classifyRoundError as classify, describeRoundError } from './round-errors';
 import { readRoundCounters } from './round-counters';
 import { RoundSuperseded } from './round-superseded';
 import { pushWaiting } from './push-waiting';
 import { parseSyncUrl, prepareSharedSession, sharedConnectionOptions } from './shared-connection';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION, sharedStoreId } from './shared-schema';
-import { INITIAL_PACING, nextRound, POLL_MS, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
+import { INITIAL_PACING, isWokenByWrite, nextRound, POLL_MS, stateAfter, type Pacing, type RoundOutcome } from './sync-rounds';
 import { readSyncPassword, type PasswordSource } from './sync-password';
 import { writeSyncPassword } from './sync-password-file';
 import type { SyncConfig, SyncStateStore } from './sync-state-store';
@@ -61,6 +61,8 @@ export function syncTimeoutMs(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(n) && n >= SYNC_TIMEOUT_RANGE.min && n <= SYNC_TIMEOUT_RANGE.max ? n : DEFAULT_TIMEOUT_MS;
 }
 
+/** A round's outcome, with the error a failed one ended on (for the host's log, never the status). */
+type RoundEnd = RoundOutcome & { error?: unknown };
 
 export class SyncService {
   private conn: Connection | null = null;
@@ -80,6 +82,8 @@ export class SyncService {
     lastError: null,
   };
   private announced = '';
+  /** What the last failure logged was (its error's name, message and code): a new one is logged even when its sentence is the same. */
+  private loggedError: string | null = null;
   private password: string | null = null;
   private readonly timeoutMs: number;
   private readonly now: () => number;
@@ -106,8 +110,10 @@ export class SyncService {
     const config = this.deps.state.config();
     this.deps.outbox.setEnabled(config !== null);
     // A local write wakes the loop: what it wrote reaches the others within about a second.
+    // Not after a failed round: the retry keeps its backoff (isWokenByWrite says why).
     this.unsubscribe = this.deps.events.subscribe(({ event }) => {
       if (event.type !== 'brief.changed' || this.deps.state.config() === null || this.deps.outbox.waiting() === 0) return;
+      if (!isWokenByWrite(this.pacing)) return;
       if (this.running) this.wokenDuringRound = true;
       else this.schedule(0);
     });
@@ -312,7 +318,7 @@ export class SyncService {
   }
 
   /** One round: pull → apply → push. Null when sync is off. */
-  private async round(): Promise<RoundOutcome | null> {
+  private async round(): Promise<RoundEnd | null> {
     const config = this.deps.state.config();
     if (!config) return null;
     const epoch = (this.roundEpoch = this.epoch);
@@ -365,7 +371,7 @@ export class SyncService {
       // Superseded: the change that moved the epoch has the connection, and says the state.
       if (e instanceof RoundSuperseded) return null;
       this.disconnect();
-      return classify(e, config, this.timeoutMs);
+      return { ...classify(e, config, this.timeoutMs), error: e };
     }
   }
 
@@ -485,11 +491,18 @@ export class SyncService {
     return this.password ? maskSecrets(text, [this.password]).split(this.password).join('…(masked)') : text;
   }
 
-  private settle(outcome: RoundOutcome): void {
+  private settle(outcome: RoundEnd): void {
     if (outcome.kind === 'synced') this.st.lastError = null;
     else {
       const message = this.mask(outcome.message);
-      if (this.st.lastError?.message !== message) this.deps.logger.warn('sync', { state: outcome.kind, message });
+      const error = outcome.error === undefined ? undefined : describeRoundError(outcome.error, (text) => this.mask(text));
+      // Logged once per failure, not at every retry of a server down for an hour; the sentence
+      // alone may hide what changed (two plain Errors both say "cannot be reached (Error)").
+      const errorKey = error ? JSON.stringify([error.error, error.code, error.errno]) : null;
+      if (this.st.lastError?.message !== message || this.loggedError !== errorKey) {
+        this.deps.logger.warn('sync', { state: outcome.kind, message, ...(error ? { error } : {}) });
+        this.loggedError = errorKey;
+      }
       this.st.lastError = { message, at: new Date(this.now()).toISOString() };
     }
     this.setState(stateAfter(outcome), outcome.kind === 'synced' && outcome.moved > 0);

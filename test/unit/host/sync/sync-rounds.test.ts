@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVE_MS, IDLE_MAX_MS, INITIAL_PACING, nextRound, POLL_MS, RETRY_MAX_MS, stateAfter, type Pacing, type RoundOutcome } from '../../../../src/host/sync/sync-rounds';
+import { ACTIVE_MS, IDLE_MAX_MS, INITIAL_PACING, isWokenByWrite, nextRound, POLL_MS, RETRY_MAX_MS, stateAfter, type Pacing, type RoundOutcome } from '../../../../src/host/sync/sync-rounds';
 
 /**
  * The delays after a run of outcomes, from `from`, each round ending when the delay before it
@@ -56,6 +56,21 @@ describe('sync pacing', () => {
     expect(back.pacing.failures).toBe(0);
     // After a success, a new failure starts the backoff from 1 s again.
     expect(nextRound(back.pacing, down, now + POLL_MS).delayMs).toBe(1000);
+  });
+
+  it('a local write runs a round at once while rounds succeed, never while they fail: the backoff stands', () => {
+    const down = { kind: 'offline' as const, message: 'down' };
+    const refused = { kind: 'refused' as const, message: 'wrong password' };
+    // A host that just started, or whose last round was in step, pushes a write at once.
+    expect(isWokenByWrite(INITIAL_PACING)).toBe(true);
+    expect(isWokenByWrite(delaysAfter([{ kind: 'synced', moved: 1 }, ...quiet(40)]).pacing)).toBe(true);
+    // A refusal, or a server down, however long: the write waits for the retry the timer has.
+    for (const run of [[refused], [refused, refused, refused], [down], [down, down, down, down, down, down], [{ kind: 'synced' as const, moved: 2 }, down]]) {
+      expect(isWokenByWrite(delaysAfter(run).pacing)).toBe(false);
+    }
+    // The first round in step again makes writes prompt again.
+    const back = delaysAfter([refused, down, { kind: 'synced', moved: 0 }]);
+    expect(isWokenByWrite(back.pacing)).toBe(true);
   });
 
   it('maps a round to the state the operator sees', () => {
