@@ -11,7 +11,7 @@ import { maskSecrets, type Logger } from '../logger';
 import type { Outbox } from './outbox';
 import { uploadWantedImages } from './image-repair';
 import { sweepDue, sweepUnnamedImages } from './image-sweep';
-import { pullAll } from './pull';
+import { pullAll, PullRefused } from './pull';
 import { classifyRoundError as classify, describeRoundError } from './round-errors';
 import { readRoundCounters } from './round-counters';
 import { RoundSuperseded } from './round-superseded';
@@ -346,22 +346,32 @@ export class SyncService {
       if (this.deps.store.numberSource().store !== storeId) this.deps.briefs.countNumbersFrom(storeId);
       if (this.deps.outbox.waiting() > 0) this.setState('syncing');
       let moved = 0;
+      // A pull stopped at an entry this Grove cannot read (a newer Grove's) says so once the
+      // round is over, not before this host's own work went out: the others can read it.
+      /** Pulls what is new; the refusal it stopped at, if it did. */
+      const pull = async (): Promise<PullRefused | null> => {
+        try {
+          moved += await pullAll(conn, this.deps, current, (work) => this.step(work));
+          this.st.lastPullAt = new Date(this.now()).toISOString();
+          return null;
+        } catch (e) {
+          if (e instanceof PullRefused) return e;
+          throw e;
+        } finally {
+          // Redactions pulled: their words leave the database's files too, once for the whole pull.
+          this.deps.store.purgeRemoved();
+        }
+      };
       // What an idle round costs: one read of the shared counters; the pull only when one moved.
       const counters = await this.step(readRoundCounters(conn, this.deps.state));
-      if (counters.newEntries) {
-        moved += await pullAll(conn, this.deps, current, (work) => this.step(work));
-        // Redactions pulled: their words leave the database's files too, once for the whole pull.
-        this.deps.store.purgeRemoved();
-      }
-      this.st.lastPullAt = new Date(this.now()).toISOString();
+      let refusal = null;
+      if (counters.newEntries) refusal = await pull();
+      else this.st.lastPullAt = new Date(this.now()).toISOString();
       const { pushed, numbered } = await pushWaiting(conn, this.deps, storeId, (work) => this.step(work), current);
       if (pushed > 0) this.st.lastPushAt = new Date(this.now()).toISOString();
       // The shared store numbered briefs of this push: pulled now, the numbers show this round.
-      if (numbered > 0) {
-        moved += await pullAll(conn, this.deps, current, (work) => this.step(work));
-        this.deps.store.purgeRemoved();
-        this.st.lastPullAt = new Date(this.now()).toISOString();
-      }
+      if (numbered > 0 && !refusal) refusal = await pull();
+      if (refusal) return { ...classify(refusal, config, this.timeoutMs), error: refusal };
       // The shared store's images looked after, once this host's own entries are out: what
       // fails here is logged and tried again later, and does not hold the round's sync back.
       if (counters.imagesWanted !== null) await this.answerImageAsks(conn, counters.imagesWanted);

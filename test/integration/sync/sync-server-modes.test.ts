@@ -55,8 +55,12 @@ describe.skipIf(!hasMariaDb())('sync: a server set otherwise, a newer Grove\'s e
       await conn.query(`INSERT INTO entries (${SHARED_COLUMNS}) VALUES (?, ?, ?, 'vote', 'operator', 'ana', 'ui', ?, ?, '{"up":true}', NULL, 'newer-host')`, [
         seq, uuidv7(), brief.id, new Date().toISOString(), `${Date.now()}-0000-newer`,
       ]);
+      // What b writes meanwhile still reaches the others: only its pull waits for the upgrade.
+      await append(b, brief.id, { kind: 'note', text: 'written while refused' });
       await syncNow(b);
-      expect(await syncStatus(b)).toMatchObject({ state: 'refused', lastError: { message: expect.stringContaining('of a kind this Grove does not know ("vote"), written by a newer Grove: upgrade Grove') } });
+      expect(await syncStatus(b)).toMatchObject({ state: 'refused', waiting: 0, lastError: { message: expect.stringContaining('of a kind this Grove does not know ("vote"), written by a newer Grove: upgrade Grove') } });
+      const [notes] = await conn.query("SELECT payload FROM entries WHERE kind = 'note'");
+      expect((notes as { payload: string }[]).map((n) => JSON.parse(n.payload) as { text: string })).toEqual([{ text: 'written while refused' }]);
       await conn.query("DELETE FROM entries WHERE kind = 'vote'");
     } finally {
       await conn.end();
