@@ -10,6 +10,12 @@ import type { SyncStateStore } from './sync-state-store';
  */
 export interface RoundCounters {
   newEntries: boolean;
+  /**
+   * The counter is behind this host's cursor: the store went back (restored from a backup, a
+   * replica that was behind promoted). Entries past it are gone from the store, and the seqs it
+   * hands out next are ones the hosts already read past.
+   */
+  wentBack: boolean;
   /** The counter's value, or null when it has not moved since this host last answered it. */
   imagesWanted: number | null;
 }
@@ -18,5 +24,6 @@ export async function readRoundCounters(conn: Connection, state: SyncStateStore)
   const [rows] = await conn.query('SELECT name, value FROM counters WHERE name IN (?, ?)', ['entry_seq', IMAGES_WANTED]);
   const value = (name: string) => Number((rows as { name: string; value: number | string }[]).find((r) => r.name === name)?.value ?? 0);
   const wanted = value(IMAGES_WANTED);
-  return { newEntries: value('entry_seq') > state.cursor(), imagesWanted: wanted !== state.imagesWantedSeen() ? wanted : null };
+  const seq = value('entry_seq');
+  return { newEntries: seq > state.cursor(), wentBack: seq < state.cursor(), imagesWanted: wanted !== state.imagesWantedSeen() ? wanted : null };
 }

@@ -363,7 +363,11 @@ export class SyncService {
         }
       };
       // What an idle round costs: one read of the shared counters; the pull only when one moved.
-      const counters = await this.step(readRoundCounters(conn, this.deps.state));
+      let counters = await this.step(readRoundCounters(conn, this.deps.state));
+      if (counters.wentBack) {
+        this.startOver('sync: the shared store went back (restored from a backup, or a replica that was behind took over); this host pulls it from the start and pushes its whole history there, so what the store lost comes back from the hosts that have it', { storeId, cursor: this.deps.state.cursor() });
+        counters = await this.step(readRoundCounters(conn, this.deps.state));
+      }
       let refusal = null;
       if (counters.newEntries) refusal = await pull();
       else this.st.lastPullAt = new Date(this.now()).toISOString();
@@ -394,16 +398,24 @@ export class SyncService {
   private followStore(storeId: string): void {
     const known = this.deps.state.cursorStore();
     if (known === storeId) return;
+    if (known === null) this.deps.state.setCursorStore(storeId);
+    else this.startOver('sync: the shared store at this URL is another one than before (made again?); this host pulls it from the start and pushes its whole history there', { was: known, now: storeId }, storeId);
+  }
+
+  /**
+   * The store is not the one this host's cursor and outbox were kept for (another store, or
+   * this one gone back): pulled from the start, and this host's whole history queued. What the
+   * store has already is not written twice (a push skips entries it holds).
+   */
+  private startOver(why: string, details: Record<string, unknown>, storeId: string | null = null): void {
     this.deps.store.transaction(() => {
-      if (known !== null) {
-        this.deps.state.setCursor(0);
-        this.deps.state.setImagesWantedSeen(0);
-        this.deps.outbox.clear();
-        this.deps.outbox.enqueueAll();
-      }
-      this.deps.state.setCursorStore(storeId);
+      this.deps.state.setCursor(0);
+      this.deps.state.setImagesWantedSeen(0);
+      this.deps.outbox.clear();
+      this.deps.outbox.enqueueAll();
+      if (storeId !== null) this.deps.state.setCursorStore(storeId);
     });
-    if (known !== null) this.deps.logger.warn('sync: the shared store at this URL is another one than before (made again?); this host pulls it from the start and pushes its whole history there', { was: known, now: storeId });
+    this.deps.logger.warn(why, details);
   }
 
   /**

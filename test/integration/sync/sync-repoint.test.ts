@@ -160,4 +160,48 @@ describe.skipIf(!hasMariaDb())('sync: pointed at another store while rounds run'
       rig.db.close();
     }
   });
+  it('the store gone back (restored from a backup): what it lost comes back from the hosts that have it, and what is pushed after reaches every host', async () => {
+    const db = await startMariaDb();
+    const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
+    const other = openSyncRig({ password: db.password, timeoutMs: 5000 });
+    const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: 'grove' });
+    const both = async (): Promise<void> => {
+      for (let pass = 0; pass < 2; pass++) for (const r of [rig, other]) expect((await r.sync.syncNow()).ok).toBe(true);
+    };
+    const notes = (r: SyncRig, briefId: string) => r.store.trace(briefId).flatMap((e) => (e.kind === 'note' && e.payload ? [e.payload.text] : []));
+    try {
+      await rig.sync.configure(db.url, 'off');
+      await other.sync.configure(db.url, 'off');
+      const made = rig.briefs.create({ title: 'restored', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
+      if (!made.ok) throw new Error(made.error.message);
+      const briefId = made.value.brief.id;
+      await both();
+      // The backup the DBA restores later, taken now.
+      const [at] = await admin.query("SELECT value FROM counters WHERE name = 'entry_seq'");
+      const backup = Number((at as { value: number | string }[])[0]!.value);
+      rig.briefs.append(briefId, { kind: 'note', text: 'after the backup' }, OP, 'ui');
+      await both();
+      expect(notes(other, briefId)).toEqual(['after the backup']);
+
+      // The restore: the rows written since the backup are gone, the counter back where it was.
+      await admin.query('DELETE FROM entries WHERE seq > ?', [backup]);
+      await admin.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [backup]);
+      rig.briefs.append(briefId, { kind: 'note', text: 'after the restore' }, OP, 'ui');
+      await both();
+
+      // The other host reads what was pushed after the restore (its cursor was past those seqs),
+      // and the store has back what it lost, each entry once.
+      expect(notes(other, briefId)).toEqual(['after the backup', 'after the restore']);
+      const [rows] = await admin.query("SELECT payload FROM entries WHERE kind = 'note' ORDER BY seq");
+      expect((rows as { payload: string }[]).map((r) => (JSON.parse(r.payload) as { text: string }).text).sort()).toEqual(['after the backup', 'after the restore']);
+      for (const r of [rig, other]) expect(r.sync.status()).toMatchObject({ state: 'idle', waiting: 0 });
+      expect([...rig.logged, ...other.logged].join('\n')).toContain('the shared store went back');
+    } finally {
+      await admin.end();
+      for (const r of [rig, other]) {
+        await r.sync.stop();
+        r.db.close();
+      }
+    }
+  });
 });
