@@ -290,21 +290,37 @@ describe('removing lanes never loses work', () => {
     expect(readFileSync(join(lane.path, 'README.md'), 'utf8')).toBe('# app\n');
   });
 
-  it('ends what a lane\'s agent left running after it exited (a server it started with setsid) when the lane goes', async () => {
-    // Unconfined: a confined agent's leftovers end with it (its own pid namespace goes when it exits).
-    const lane = await createLane('served');
+  /**
+   * An agent in `lane` that starts a server with setsid and exits: its id, and the processes it
+   * left, found as the host finds them, by the agent's marker (the pid the daemon wrote is its
+   * own namespace's when the agent is confined). Unconfined: a confined agent's leftovers end
+   * with it (its own pid namespace goes when it exits).
+   */
+  async function agentThatLeftAServer(lane: Lane): Promise<{ id: string; left: number[] }> {
     const marker = join(lane.path, 'daemon.pid');
     const r = await api(host, 'agents.start', { lanePath: lane.path, preset: 'custom', command: '/bin/sh', args: ['-c', `setsid sh -c 'echo $$ > ${marker}; exec sleep 300' < /dev/null > /dev/null 2>&1 & sleep 0.5; exit 0`], name: 'starter', restart: 'never', unconfined: true });
     expect(r.body.ok, JSON.stringify(r.body)).toBe(true);
     const id = (r.body.result as { agent: { id: string } }).agent.id;
     await expect.poll(async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; supervision: { kind: string } }[] }).agents.find((a) => a.id === id)?.supervision.kind).toBe('exited');
     await pidWritten(marker);
-    // Found as the host finds them, by the agent's marker (the pid the daemon wrote is its
-    // own namespace's when the agent is confined).
     const left = findAgentProcesses(id, null);
     expect(left.length).toBeGreaterThan(0);
     onTestFinished(() => signalAll(left.filter(isProcessRunning), 'SIGKILL'));
+    return { id, left };
+  }
+
+  it('ends what a lane\'s agent left running after it exited (a server it started with setsid) when the lane goes', async () => {
+    const lane = await createLane('served');
+    const { left } = await agentThatLeftAServer(lane);
     const removed = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(removed.body.ok, JSON.stringify(removed.body)).toBe(true);
+    expect(left.filter(isProcessRunning)).toEqual([]);
+  });
+
+  it('ends what an agent left running after it exited when the agent is removed: nothing could find it after', async () => {
+    const lane = await createLane('served-then-removed');
+    const { id, left } = await agentThatLeftAServer(lane);
+    const removed = await api(host, 'agents.remove', { id });
     expect(removed.body.ok, JSON.stringify(removed.body)).toBe(true);
     expect(left.filter(isProcessRunning)).toEqual([]);
   });

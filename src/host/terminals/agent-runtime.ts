@@ -121,6 +121,10 @@ export class AgentRuntime {
   private stopping: Promise<void> | null = null;
   /** A start asked for while the last stop still ends what its run left: cancelled by a stop. */
   private queuedStart: object | null = null;
+  /** Stops asked for so far: a restart starts again only if none came after its own (stopThen). */
+  private stopsAsked = 0;
+  /** The run a stop could not end (shown running again, stoppable again): its exit is still the stop's. */
+  private stopAskedOf: number | null = null;
   /** Removed (or the host is shutting down): no run starts any more. */
   private disposed = false;
   private readonly clients = new Map<ClientId, Attachment>();
@@ -244,8 +248,22 @@ export class AgentRuntime {
     return err(apiError('agent_lane_invalid', message, { lanePath, id: this.record.id }));
   }
 
+  /**
+   * Stops the run, then calls `next` (a start) once it is over, unless another stop (or the
+   * agent's removal) was asked for meanwhile: that is the operator's last word, and a restart
+   * whose own stop it joined must not undo it. Resolves with `next`'s answer, or null when
+   * nothing followed.
+   */
+  async stopThen<T>(next: () => T): Promise<T | null> {
+    const stopped = this.stop();
+    const asked = this.stopsAsked;
+    await stopped;
+    return this.stopsAsked === asked && !this.disposed ? next() : null;
+  }
+
   /** Stops the agent and everything it started; no restart follows. */
   stop(): Promise<void> {
+    this.stopsAsked++;
     this.queuedStart = null;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
@@ -264,6 +282,9 @@ export class AgentRuntime {
     const unstopped = (): void => {
       if (this.pty && this.supervision.kind === 'stopping' && this.supervision.generation === running.generation) {
         this.supervision = running;
+        // Still stopped as asked: when it ends after all (ended by hand, the kernel letting go),
+        // no restart follows, whatever its exit says.
+        this.stopAskedOf = running.generation;
         this.announce();
       }
     };
@@ -640,7 +661,8 @@ export class AgentRuntime {
   /** A run ended (or failed to spawn): the restart policy decides what follows. */
   private afterRun(s: Extract<Supervision, { kind: 'running' | 'stopping' }>, code: number | null, signal: number | null, spawnFailed = false): void {
     const generation = s.generation;
-    const decision = decideOnExit(s, this.counters, { code, signal, at: this.deps.now(), requested: s.kind === 'stopping', spawnFailed }, this.record.restart, this.deps.restartCfg);
+    const requested = s.kind === 'stopping' || this.stopAskedOf === generation;
+    const decision = decideOnExit(s, this.counters, { code, signal, at: this.deps.now(), requested, spawnFailed }, this.record.restart, this.deps.restartCfg);
     this.counters = decision.counters;
     this.supervision = decision.next;
     this.activity = UNKNOWN_ACTIVITY(this.iso());

@@ -269,12 +269,16 @@ export class AgentService {
    * marker (Linux; elsewhere nothing is known of them; a confined agent's ended with it).
    */
   async endLeftoversIn(path: string): Promise<void> {
-    await Promise.all(
-      this.runtimesIn(path).map(async (r) => {
-        const { survivors } = await stopAgentProcesses(r.record.id, null, this.deps.stopTimings ?? DEFAULT_STOP);
-        if (survivors.length) this.deps.events.append({ type: 'alert', agentId: r.record.id, message: `could not end processes ${survivors.join(', ')} that ${r.record.name} left running in its lane` });
-      }),
-    );
+    await Promise.all(this.runtimesIn(path).map((r) => this.endLeftoversOf(r)));
+  }
+
+  /**
+   * Ends what the agent left running after its run ended (a server it started with setsid),
+   * found by its marker. Before its record goes: once forgotten, nothing could find them again.
+   */
+  private async endLeftoversOf(r: AgentRuntime): Promise<void> {
+    const { survivors } = await stopAgentProcesses(r.record.id, null, this.deps.stopTimings ?? DEFAULT_STOP);
+    if (survivors.length) this.deps.events.append({ type: 'alert', agentId: r.record.id, message: `could not end processes ${survivors.join(', ')} that ${r.record.name} left running in its lane` });
   }
 
   /**
@@ -312,6 +316,7 @@ export class AgentService {
     const r = this.runtimes.get(id);
     if (!r) return;
     await r.stop();
+    await this.endLeftoversOf(r);
     this.forget(r);
   }
 
@@ -410,9 +415,9 @@ export class AgentService {
       'agents.restart': async ({ id }) => {
         const r = find(id);
         if (!r.ok) return r;
-        await r.value.stop();
-        const started = r.value.start(r.value.info().canResume);
-        return started.ok ? ok({ agent: r.value.info() }) : started;
+        // Not started again if a stop came while it stopped, or the host began to stop.
+        const started = await r.value.stopThen(() => (this.shuttingDown ? stoppingAgent(r.value.record.name) : r.value.start(r.value.info().canResume)));
+        return started && !started.ok ? started : ok({ agent: r.value.info() });
       },
       'agents.resume': ({ id }) => {
         const r = find(id);
@@ -433,8 +438,7 @@ export class AgentService {
           // Its repository's ops loop knows its agent by id: a fresh one beside it would be a second loop.
           return err(apiError('invalid_request', `${old.name} is its repository's ops loop: restart it with grove ops stop and grove ops start, not by recycling.`, { id }));
         }
-        await r.value.stop();
-        const fresh = this.start({
+        const fresh = await r.value.stopThen(() => this.shuttingDown ? stoppingAgent(old.name) : this.start({
           lanePath: old.lanePath,
           preset: old.preset,
           command: old.command,
@@ -450,13 +454,19 @@ export class AgentService {
           rows: old.rows,
           contextWarnTokens: old.contextWarnTokens,
           unconfined: old.unconfined,
-        }, recycledPrompt(old.dispatchId ? this.handoffFor(old.dispatchId) : null, handoff), old.dispatchId);
+        }, recycledPrompt(old.dispatchId ? this.handoffFor(old.dispatchId) : null, handoff), old.dispatchId));
+        // A stop asked for while it stopped is the last word: no fresh run either.
+        if (fresh === null) return ok({ agent: r.value.info() });
         return fresh.ok ? ok({ agent: fresh.value }) : fresh;
       },
-      'agents.remove': ({ id }) => {
+      'agents.remove': async ({ id }) => {
         const r = find(id);
         if (!r.ok) return r;
         if (r.value.isLive) return err(apiError('agent_is_running', `${r.value.record.name} is running; stop it first.`, { id }));
+        await this.endLeftoversOf(r.value);
+        // Removed meanwhile (a second remove, its lane's removal), or started again: the later call decides.
+        if (this.runtimes.get(id) !== r.value) return ok({ removed: true as const });
+        if (r.value.isLive) return err(apiError('agent_is_running', `${r.value.record.name} was started again while it was removed; stop it first.`, { id }));
         this.forget(r.value);
         return ok({ removed: true as const });
       },
@@ -766,4 +776,9 @@ function heldInput(state: Map<string, unknown>): Map<string, HeldPaste> {
 
 function commandNotFound(command: string): ApiError {
   return apiError('agent_command_not_found', `"${command}" was not found on PATH. Install it, or give the full path as "command".`, { command });
+}
+
+/** A start refused because the host began to stop while the agent's last run ended. */
+function stoppingAgent(name: string): Result<never, ApiError> {
+  return err(apiError('host_stopping', `The host is stopping: ${name} was stopped and starts nothing now. Start it again once a host is running (grove status).`, { name }));
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import type { AgentRuntime } from '../../../../src/host/terminals/agent-runtime';
 import { OutputLog } from '../../../../src/host/terminals/output-log';
 import { endedAfterEach, runtimeWithPty } from '../../../fixtures/agent-runtime';
 import { makeTempDir } from '../../../fixtures/temp-dir';
@@ -12,14 +13,20 @@ import { makeTempDir } from '../../../fixtures/temp-dir';
 const { runtimes, ptys } = endedAfterEach();
 const logIn = (dir: string): OutputLog => OutputLog.open(join(dir, 'output'), 1024 * 1024, 256 * 1024);
 
+/** A runtime running `script` on a real PTY, stopped with `interruptMs` before its TERM. */
+async function running(script: string, interruptMs = 300): Promise<AgentRuntime> {
+  const dir = makeTempDir();
+  const runtime = runtimeWithPty({ dir, log: logIn(dir), script, stopTimings: { interruptMs, graceMs: 1500 }, spawned: (p) => void ptys.push(p) });
+  runtimes.push(runtime);
+  expect(runtime.start().ok).toBe(true);
+  await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 5000 });
+  return runtime;
+}
+
 describe('agent runtime, starts and stops interleaved', () => {
   it('a start asked for while a stop still ends the last run\'s processes is cancelled by a stop that follows', async () => {
-    const dir = makeTempDir();
     // The main shell ends at the interrupt; a child that ignores it keeps the stop's sweep busy.
-    const runtime = runtimeWithPty({ dir, log: logIn(dir), script: "(trap '' INT TERM HUP; sleep 30) & sleep 100", stopTimings: { interruptMs: 300, graceMs: 1500 }, spawned: (p) => void ptys.push(p) });
-    runtimes.push(runtime);
-    expect(runtime.start().ok).toBe(true);
-    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 5000 });
+    const runtime = await running("(trap '' INT TERM HUP; sleep 30) & sleep 100");
     const firstStop = runtime.stop();
     await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'), { timeout: 5000 });
     expect(runtime.start().ok).toBe(true); // queued behind the sweep (a resume, `grove ops start`)
@@ -30,12 +37,29 @@ describe('agent runtime, starts and stops interleaved', () => {
     expect(runtime.pid).toBeNull();
   });
 
-  it('a start queued behind a stop, with no stop after it, does start', async () => {
-    const dir = makeTempDir();
-    const runtime = runtimeWithPty({ dir, log: logIn(dir), script: "(trap '' INT TERM HUP; sleep 30) & sleep 100", stopTimings: { interruptMs: 300, graceMs: 1500 }, spawned: (p) => void ptys.push(p) });
-    runtimes.push(runtime);
-    runtime.start();
+  it("a restart (stop, then start) joined by the operator's stop while it stops starts nothing: the stop is the last word", async () => {
+    // Ends only at the TERM after its interrupt: the restart's stop takes a moment, as Claude's does.
+    const runtime = await running("trap '' INT; sleep 100", 400);
+    let started = 0;
+    const restart = runtime.stopThen(() => (started++, runtime.start()));
+    expect(runtime.info().supervision.kind).toBe('stopping');
+    await runtime.stop(); // the Stop button, still shown while it stops
+    expect(await restart).toBeNull();
+    expect(started).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runtime.info().supervision.kind).toBe('exited');
+  });
+
+  it('a restart with no stop after its own starts the next run', async () => {
+    const runtime = await running('sleep 100');
+    const first = runtime.pid;
+    expect((await runtime.stopThen(() => runtime.start()))?.ok).toBe(true);
     await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 5000 });
+    expect(runtime.pid).not.toBe(first);
+  });
+
+  it('a start queued behind a stop, with no stop after it, does start', async () => {
+    const runtime = await running("(trap '' INT TERM HUP; sleep 30) & sleep 100");
     const stop = runtime.stop();
     await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'), { timeout: 5000 });
     runtime.start();

@@ -37,4 +37,29 @@ describe('agent runtime stop', () => {
     await runtime.stop();
     expect(alerts.filter((a) => a.includes('did not end after SIGKILL'))).toHaveLength(2);
   });
+  it('a stop that could not end the run still holds when the run ends later (ended by hand): no restart follows', async () => {
+    const dir = makeTempDir();
+    let spawns = 0;
+    const runtime = runtimeWithPty({
+      dir,
+      log: OutputLog.open(join(dir, 'output'), 1024 * 1024, 256 * 1024),
+      script: 'exec sleep 60',
+      restart: 'on-failure',
+      restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts: 3 },
+      stopTimings: { interruptMs: 200, graceMs: 500, exitAfterKillMs: 500 },
+      marker: false,
+      spawned: (p) => (spawns++, void ptys.push(p)),
+    });
+    runtimes.push(runtime);
+    expect(runtime.start().ok).toBe(true);
+    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'));
+    await runtime.stop();
+    expect(runtime.info().supervision.kind).toBe('running');
+    // The operator ends it by hand, as the alert asks: a death by signal, which on-failure restarts.
+    process.kill(runtime.pid!, 'SIGKILL');
+    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runtime.info().supervision.kind).toBe('exited');
+    expect(spawns).toBe(1);
+  });
 });
