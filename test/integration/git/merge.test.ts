@@ -36,6 +36,18 @@ const check = (checks: MergeCheck[], name: MergeCheck['name']): MergeCheck => ch
 const failing = (checks: MergeCheck[]): string[] => checks.filter((c) => !c.ok).map((c) => c.name);
 const isMerging = (main: string): boolean => existsSync(join(main, '.git', 'MERGE_HEAD'));
 
+/** MAIN ignores `.env` and has its own; the lane's agent commits another past the ignore (`git add -f`). */
+function laneCommittingMainsIgnoredEnv(): { main: string; lane: string } {
+  const { main, lane } = makeMainAndLane();
+  commitIn(main, '.gitignore', '.env\n');
+  git(lane, 'merge', '-q', '--ff-only', 'main');
+  write(main, '.env', 'SECRET=main\n');
+  write(lane, '.env', 'SECRET=lane\n');
+  git(lane, 'add', '-f', '.env');
+  git(lane, 'commit', '-q', '-m', 'add .env');
+  return { main, lane };
+}
+
 describe('gitMergePreflight', () => {
   it('passes a clean lane with commits on its branch, and says it can fast-forward', async () => {
     const { main, lane } = makeMainAndLane();
@@ -75,6 +87,17 @@ describe('gitMergePreflight', () => {
     expect(failing(p.checks)).toEqual(['main-clean']);
     expect(check(p.checks, 'main-clean')).toMatchObject({ detail: ['README.md', 'scratch.txt'] });
     expect(check(p.checks, 'main-clean').message).toContain('MAIN has uncommitted changes in 2 paths');
+  });
+
+  it("refuses a lane that commits a file MAIN has as an ignored local one (an .env), which the merge would overwrite", async () => {
+    const { main, lane } = laneCommittingMainsIgnoredEnv();
+    const p = await gitMergePreflight(main, lane, 'lane');
+    expect(failing(p.checks)).toEqual(['conflicts']);
+    expect(check(p.checks, 'conflicts')).toMatchObject({
+      detail: ['.env'],
+      message: "lane commits 1 file that MAIN has as local files git ignores (.env): the merge would overwrite MAIN's copies, and a rollback would delete them. Move MAIN's copies aside, or take the files out of the lane's commits (git rm --cached, then commit), then merge again.",
+    });
+    expect(read(main, '.env')).toBe('SECRET=main\n');
   });
 
   it('says "nothing to merge" for a branch with no new commits', async () => {
@@ -156,6 +179,16 @@ describe('gitMergePreflight', () => {
 });
 
 describe('mergeIntoMain', () => {
+  it("refuses to overwrite MAIN's ignored local file (past the preflight): MAIN as it was, its .env kept", async () => {
+    const { main } = laneCommittingMainsIgnoredEnv();
+    const mainBefore = headOf(main);
+    const r = await mergeIntoMain(main, opts());
+    expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved', message: expect.stringContaining('its local files (uncommitted, or ignored by git) would be overwritten by the merge (.env)') } });
+    expect(headOf(main)).toBe(mainBefore);
+    expect(read(main, '.env')).toBe('SECRET=main\n');
+    expect(isMerging(main)).toBe(false);
+  });
+
   it('fast-forwards when it can, after keeping MAIN\'s HEAD on the recovery ref', async () => {
     const { main, lane } = makeMainAndLane();
     const mainBefore = headOf(main);

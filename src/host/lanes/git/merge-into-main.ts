@@ -60,7 +60,9 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
   const identity = await fallbackIdentityArgs(mainPath);
   const how = o.strategy === 'ff' ? ['--ff'] : o.strategy === 'ff-only' ? ['--ff-only'] : ['--no-ff'];
   // --no-autostash: a merge.autoStash config must not stash MAIN's edits and re-apply them with conflicts.
-  const args = [...identity, 'merge', ...how, '--no-edit', '--no-autostash', '-m', o.message, commit];
+  // --no-overwrite-ignore: MAIN's ignored local files (an .env) are refused, not overwritten
+  // (a rollback would then delete them); the preflight says so first, this holds under the lock.
+  const args = [...identity, 'merge', ...how, '--no-edit', '--no-autostash', '--no-overwrite-ignore', '-m', o.message, commit];
   const merged = await runGit(mainPath, args, { env: { ...o.env, GIT_MERGE_AUTOEDIT: 'no' }, okCodes: [1, 128], group: o.group });
 
   if (merged.code === 0) {
@@ -94,7 +96,7 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
   if (/would be overwritten/.test(said)) {
     return err({
       kind: 'main-moved',
-      message: `MAIN changed since the preflight: its uncommitted files would be overwritten by the merge (${overwrittenPaths(said).join(', ')}). Commit, stash or remove them in MAIN, then merge again. MAIN was not changed.`,
+      message: `MAIN changed since the preflight: its local files (uncommitted, or ignored by git) would be overwritten by the merge (${overwrittenPaths(said).join(', ')}). Commit, stash or move them aside in MAIN, then merge again. MAIN was not changed.`,
     });
   }
   throw new GitError(args, mainPath, merged);

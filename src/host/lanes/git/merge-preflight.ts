@@ -1,3 +1,5 @@
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MergeCheck } from '../../../shared/lanes';
 import { requireWorktree, WorktreeMissingError } from './require-worktree';
 import { GitError, runGit } from './run-git';
@@ -41,7 +43,8 @@ export async function gitMergePreflight(mainPath: string, lanePath: string, bran
     mainClean(mainPath, mainBranch, mainHead),
     branchHead ? runGit(mainPath, ['merge-base', '--is-ancestor', mainHead, branchHead], { okCodes: [1] }) : Promise.resolve(null),
   ]);
-  const checks = [laneCheck, mainCheck, await ahead(mainPath, mainHead, branch, branchHead, merge), conflicts(branch, branchHead, merge)];
+  const local = merge?.kind === 'clean' ? await overwrittenLocalFiles(mainPath, mainHead, merge.tree) : [];
+  const checks = [laneCheck, mainCheck, await ahead(mainPath, mainHead, branch, branchHead, merge), conflicts(branch, branchHead, merge, local)];
   const canFastForward = fastForward !== null && fastForward.code === 0;
   if (strategy === 'ff-only' && branchHead) {
     checks.push(
@@ -130,10 +133,36 @@ async function ahead(mainPath: string, mainHead: string, branch: string, branchH
   return { name: 'ahead', ok: true, message: `${branch} has ${countOf(count, 'commit')} to merge.`, detail: [] };
 }
 
-function conflicts(branch: string, branchHead: string | null, merge: MergeResult | null): MergeCheck {
+/**
+ * Files the merge would add that MAIN has on disk, untracked: ones git ignores (an `.env` the
+ * lane committed with `git add -f`), which git would overwrite without a word, and a rollback
+ * would then delete, since the merge brought them. (Untracked files git does not ignore fail
+ * main-clean already.)
+ */
+async function overwrittenLocalFiles(mainPath: string, mainHead: string, tree: string): Promise<string[]> {
+  const added = (await runGit(mainPath, ['diff', '--name-only', '--no-renames', '--diff-filter=A', '-z', mainHead, tree])).stdout.split('\0').filter(Boolean);
+  return added.filter((path) => {
+    try {
+      lstatSync(join(mainPath, path));
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function conflicts(branch: string, branchHead: string | null, merge: MergeResult | null, local: readonly string[]): MergeCheck {
   if (!branchHead || !merge) return { name: 'conflicts', ok: false, message: `Cannot check for conflicts: the branch ${branch} does not exist.`, detail: [] };
   switch (merge.kind) {
     case 'clean':
+      if (local.length > 0) {
+        return {
+          name: 'conflicts',
+          ok: false,
+          message: `${branch} commits ${countOf(local.length, 'file')} that MAIN has as local files git ignores (${local.slice(0, 5).join(', ')}${local.length > 5 ? ', …' : ''}): the merge would overwrite MAIN's copies, and a rollback would delete them. Move MAIN's copies aside, or take the files out of the lane's commits (git rm --cached, then commit), then merge again.`,
+          detail: [...local],
+        };
+      }
       return { name: 'conflicts', ok: true, message: `${branch} merges into MAIN without conflicts.`, detail: [] };
     case 'conflicts':
       return {
