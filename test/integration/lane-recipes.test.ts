@@ -221,6 +221,24 @@ serve:
     expect(existsSync(join(marks, 'design.site'))).toBe(false);
   });
 
+  it('keeps a served lane whose site unlink fails, saying so, as a failed teardown does', async () => {
+    await writeRecipe(`
+serve:
+  site:
+    link: echo linked > ${marks}/{{lane}}.site
+    unlink: echo herd is not running >&2; exit 3
+    url: http://{{lane}}.test
+`);
+    const lane = (await create('design')).lane!;
+    expect((await api(host, 'lanes.serve', { id: lane.id, on: true })).body.ok).toBe(true);
+    const removed = await api(host, 'lanes.remove', { id: lane.id });
+    expect(removed.body.error).toMatchObject({ code: 'lane_setup_failed', message: expect.stringContaining('Stopping serving design failed, so it was kept') });
+    expect(removed.body.error!.message).toContain('herd is not running');
+    const still = ((await api(host, 'lanes.list', {})).body.result as { lanes: Lane[] }).lanes.find((l) => l.id === lane.id);
+    expect(still).toMatchObject({ served: { mode: 'site' } });
+    expect(existsSync(lane.path)).toBe(true);
+  });
+
   it('refuses a serve.url that is not a web page (a custom scheme would launch another application), running nothing', async () => {
     await writeRecipe(`
 serve:

@@ -102,7 +102,8 @@ export class LaneServer {
     if (!lane.served) return ok(lane);
     const own = job ?? startJob({ kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Stop serving ${lane.name}` });
     if (lane.served.mode === 'site' && config.serve?.site) {
-      const ran = await this.runSiteCommand(repo, lane, config, config.serve.site.unlink, own, 1);
+      // A removal's own job is ended by the removal, which says what its failure left.
+      const ran = await this.runSiteCommand(repo, lane, config, config.serve.site.unlink, own, 1, !job);
       if (!ran.ok) return ran;
     } else if (lane.served.agentId) {
       if (!job) own.step(1, 1, 'stop the server');
@@ -127,12 +128,13 @@ export class LaneServer {
     }
   }
 
-  private async runSiteCommand(repo: Repo, lane: LaneRecord, config: GroveConfig, template: string, job: JobReporter, step: number): Promise<Result<void, ApiError>> {
+  /** `ownsJob`: a failure ends `job` here; otherwise the caller ends it. */
+  private async runSiteCommand(repo: Repo, lane: LaneRecord, config: GroveConfig, template: string, job: JobReporter, step: number, ownsJob = true): Promise<Result<void, ApiError>> {
     let command: ShellCommand;
     try {
       command = renderShellTemplate(template, templateVarsOf(repo, lane));
     } catch (e) {
-      job.finish(false, (e as Error).message);
+      if (ownsJob) job.finish(false, (e as Error).message);
       return err(templateFailure(e));
     }
     const outcome = await runCommands([command.command], {
@@ -146,7 +148,7 @@ export class LaneServer {
     });
     if (outcome.ok) return ok(undefined);
     const why = `"${outcome.command}" ${howItEnded(outcome)}`;
-    job.finish(false, why);
+    if (ownsJob) job.finish(false, why);
     return err(apiError('lane_setup_failed', `${why}:\n${outcome.outputTail.trim()}`, { command: outcome.command, output: outcome.outputTail }));
   }
 
