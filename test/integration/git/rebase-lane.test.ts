@@ -39,6 +39,15 @@ describe('rebaseLane', () => {
     expectNothingLost(before, { [lane]: ['hotfix.txt'] });
   });
 
+  it("lands on MAIN's branch, not on a tag of the same name a lane's agent wrote", async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(lane, 'feature.txt', 'feature\n');
+    git(lane, 'tag', 'main', headOf(lane));
+    const mainHead = commitIn(main, 'hotfix.txt', 'fix\n');
+    expect((await rebase(lane)).ok).toBe(true);
+    expect(git(lane, 'rev-parse', 'HEAD~1')).toBe(mainHead);
+  });
+
   it('refuses a lane with uncommitted edits, listing them, changing nothing', async () => {
     const { main, lane } = makeMainAndLane();
     commitIn(lane, 'feature.txt', 'feature\n');

@@ -15,7 +15,7 @@ import { worktreeChanges } from './worktree-status';
  */
 export interface RebaseLaneOptions {
   laneName: string;
-  /** What to rebase onto: a branch name or a commit. */
+  /** The branch to rebase onto (MAIN's), by its short name. */
   onto: string;
   /** Names the recovery ref: refs/grove/recovery/<laneName>/<stamp>. */
   stamp: string;
@@ -47,7 +47,9 @@ export async function rebaseLane(lanePath: string, o: RebaseLaneOptions): Promis
     });
   }
 
-  const onto = (await runGit(lanePath, ['rev-parse', '--verify', `${o.onto}^{commit}`])).stdout.trim();
+  // The branch, by its full name: a tag of the same name (any lane's agent can write one)
+  // would come first for git, and the lane would land on that tag's commit.
+  const onto = (await runGit(lanePath, ['rev-parse', '--verify', `refs/heads/${o.onto}^{commit}`])).stdout.trim();
   const before = (await runGit(lanePath, ['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
   const recoveryRef = `refs/grove/recovery/${o.laneName}/${o.stamp}`;
   await writeRecoveryRef(lanePath, recoveryRef, before, `grove: lane ${o.laneName} before rebasing onto ${o.onto}`);
