@@ -188,7 +188,8 @@ export const methods = {
     result: z.object({ merges: z.array(MergeRecord) }),
   },
   /** Rolls MAIN back to the merge's recovery ref (for `merge.rollback: ask`). */
-  'merges.rollback': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: z.object({ merge: MergeRecord }) },
+  /** `keptRef`: where the undone merge is kept (MAIN's head before the rollback): the merged work, also when its lane is gone. */
+  'merges.rollback': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: z.object({ merge: MergeRecord, keptRef: z.string() }) },
   /** The repository's effective grove.yaml (with the user's overrides) and its problems. */
   'repos.config': { params: RepoId, result: RepoConfig },
   /** Every command grove.yaml would run, their digest, and whether (and how) they differ from the trusted ones. */

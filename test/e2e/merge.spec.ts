@@ -165,6 +165,7 @@ test('MAIN committed outside Grove is reported and accepted; an adopted lane who
   await expect(confirm).toContainText('The lane, its branch and its commits');
   await confirm.getByRole('button', { name: 'Roll back MAIN' }).click();
   await expect(dialog.getByTestId('merge-rolled-back')).toContainText("MAIN's gate failed — MAIN was rolled back");
+  await expect(dialog.getByTestId('rolled-back-kept')).toContainText('The merged work is kept in git under refs/grove/rolled-back/');
   expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
   expect(existsSync(join(main, 'BROKEN'))).toBe(false);
   await dialog.getByRole('button', { name: 'Close' }).click();

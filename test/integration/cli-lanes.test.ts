@@ -83,7 +83,9 @@ describe('grove lane / diff / merge', () => {
     expect(git(main, 'rev-parse', 'HEAD')).not.toBe(before);
     const rolled = await grove(['merge', '--rollback', id]);
     expect(rolled.code, rolled.stderr).toBe(0);
-    expect(rolled.stdout).toBe(`Rolled MAIN back to ${before.slice(0, 12)} (before tint).\n`);
+    const kept = /kept at (refs\/grove\/rolled-back\/\S+):/.exec(rolled.stdout)?.[1];
+    expect(rolled.stdout).toBe(`Rolled MAIN back to ${before.slice(0, 12)} (before tint).\nThe merged work is kept at ${kept}: git branch NAME ${kept} brings it back.\n`);
+    expect(git(main, 'rev-parse', kept!)).not.toBe(before);
     expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
 
     writeFileSync(join(main, 'hotfix.txt'), 'by hand\n');

@@ -140,6 +140,10 @@ describe('merging a lane into MAIN', () => {
     expect(rolled.body.ok, JSON.stringify(rolled.body)).toBe(true);
     expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
     expect(existsSync(join(main, 'BROKEN'))).toBe(false);
+    // The undone merge, named: the merged work, also once its lane is gone.
+    const { keptRef } = rolled.body.result as { keptRef: string };
+    expect(keptRef).toMatch(/^refs\/grove\/rolled-back\//);
+    expect(git(main, 'rev-parse', keptRef)).toBe(record.mainAfter);
     const again = await api(host, 'merges.rollback', { id: record.id });
     expect(again.body.error!.code).toBe('merge_not_rollbackable');
   });

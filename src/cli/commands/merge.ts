@@ -34,7 +34,12 @@ export async function mergeCommand(ctx: CliContext, args: string[]): Promise<num
   if (rollback) {
     const r = await callWithProgress(target, 'merges.rollback', { id: rollback }); // waits out a merge's gate on the repository
     if (!r.ok) return fail(ctx, r.error);
-    ctx.out(ctx.json ? JSON.stringify({ ok: true, merge: r.value.merge }) : `Rolled MAIN back to ${r.value.merge.mainBefore.slice(0, 12)} (before ${r.value.merge.laneName}).`);
+    const { merge, keptRef } = r.value;
+    ctx.out(
+      ctx.json
+        ? JSON.stringify({ ok: true, merge, keptRef })
+        : `Rolled MAIN back to ${merge.mainBefore.slice(0, 12)} (before ${merge.laneName}).\nThe merged work is kept at ${keptRef}: git branch NAME ${keptRef} brings it back.`,
+    );
     return ExitCode.ok;
   }
   const repo = await pickRepo(ctx, target, flags.values.repo);

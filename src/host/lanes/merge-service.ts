@@ -691,7 +691,7 @@ export class MergeService {
    * (a rollback or a merge queued before this one may have changed it), and nothing is
    * written when the rollback is refused: the rolled-back ref appears only with the reset.
    */
-  async rollback(id: string): Promise<Result<MergeRecord, ApiError>> {
+  async rollback(id: string): Promise<Result<{ merge: MergeRecord; keptRef: string }, ApiError>> {
     const known = this.deps.merges.get(id);
     if (!known) return err(apiError('merge_unknown', `No merge with id ${id}.`, { id }));
     const repo = this.deps.repos.get(known.repoId);
@@ -708,7 +708,7 @@ export class MergeService {
         const rolled = await rollbackMain(repo.mainPath, { recoveryRef: merge.recoveryRef, target: merge.mainBefore, expectedHead: merge.mainAfter, keepRef });
         if (!rolled.ok) return err(apiError('merge_not_rollbackable', rolled.error.message, { id, kind: rolled.error.kind }));
         this.deps.mainWatch.setKnownHead(repo.id, merge.mainBefore);
-        return ok(this.update(merge, { state: 'rolled-back' }));
+        return ok({ merge: this.update(merge, { state: 'rolled-back' }), keptRef: keepRef });
       } catch (e) {
         return err(gitFailure(e));
       } finally {
@@ -731,10 +731,7 @@ export class MergeService {
     return {
       'lanes.merge': ({ id, dryRun, commitMessage }) => this.merge(id, { dryRun: dryRun ?? false, ...(commitMessage ? { commitMessage } : {}) }),
       'merges.list': ({ repoId }) => ok({ merges: this.deps.merges.list(repoId) }),
-      'merges.rollback': async ({ id }) => {
-        const r = await this.rollback(id);
-        return r.ok ? ok({ merge: r.value }) : r;
-      },
+      'merges.rollback': ({ id }) => this.rollback(id),
     };
   }
 }

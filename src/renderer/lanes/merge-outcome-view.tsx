@@ -60,6 +60,11 @@ function GateFailed({ outcome }: { outcome: Extract<MergeOutcome, { kind: 'gate-
         {isRolledBack ? <> to <code>{shortSha(live.mainBefore)}</code>.</> : <>: it is at <code>{shortSha(live.mainAfter)}</code> until you roll it back.</>}
       </p>
       <p className="gate-why">{why}</p>
+      {isRolledBack && (
+        <p className="hint" data-testid="rolled-back-kept">
+          The merged work is kept in git under <code>refs/grove/rolled-back/</code> (<code>git for-each-ref refs/grove/rolled-back/</code> lists them).
+        </p>
+      )}
       {outcome.output && (
         <>
           <p className="hint">The gate’s output:</p>

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import type { MergeRecord } from '../../shared/lanes';
-import { useHostStore } from '../connection/use-host';
+import { useHost, useHostStore } from '../connection/use-host';
 import { onRollBackRequest } from '../main-view/main-requests';
 import { useViewRequest } from '../ui/use-view-request';
 import { ConfirmDialog } from '../ui/dialog';
@@ -16,6 +16,8 @@ export function RollBackButton({ merge, children, ariaLabel }: { merge: MergeRec
   const [isConfirming, setConfirming] = useState(false);
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // An ephemeral lane goes with its good merge: then only git keeps the merged work, and says where.
+  const laneIsHere = useHost().lanes?.some((l) => l.id === merge.laneId) ?? true;
   const rollBack = async (): Promise<void> => {
     setBusy(true);
     const r = await store.request('merges.rollback', { id: merge.id });
@@ -34,11 +36,18 @@ export function RollBackButton({ merge, children, ariaLabel }: { merge: MergeRec
         onOpenChange={setConfirming}
         title="Roll MAIN back?"
         consequence={<>MAIN returns to <code>{shortSha(merge.mainBefore)}</code>, the commit it had before this merge; what the merge brought leaves MAIN's files.</>}
-        stays="The lane, its branch and its commits: merge it again once the gate passes."
+        stays={
+          laneIsHere ? (
+            'The lane, its branch and its commits: merge it again once the gate passes.'
+          ) : (
+            <>The merged commits, kept in git under <code>refs/grove/rolled-back/</code> (the lane was removed with its merge).</>
+          )
+        }
         action="Roll back MAIN"
         onConfirm={() => void rollBack()}
       />
       {error && <p className="error" role="alert">{error}</p>}
+
     </>
   );
 }
