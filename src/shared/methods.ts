@@ -187,8 +187,10 @@ export const methods = {
     params: z.object({ repoId: z.string().min(1).max(200).optional() }).strict(),
     result: z.object({ merges: z.array(MergeRecord) }),
   },
-  /** Rolls MAIN back to the merge's recovery ref (for `merge.rollback: ask`). */
-  /** `keptRef`: where the undone merge is kept (MAIN's head before the rollback): the merged work, also when its lane is gone. */
+  /**
+   * Rolls MAIN back to the merge's recovery ref (for `merge.rollback: ask`). `keptRef`: where
+   * the undone merge is kept (MAIN's head before the rollback), the merged work also when its lane is gone.
+   */
   'merges.rollback': { params: z.object({ id: z.string().min(1).max(200) }).strict(), result: z.object({ merge: MergeRecord, keptRef: z.string() }) },
   /** The repository's effective grove.yaml (with the user's overrides) and its problems. */
   'repos.config': { params: RepoId, result: RepoConfig },

@@ -75,6 +75,7 @@ describe('grove lane / diff / merge', () => {
     git(lane, 'commit', '-q', '-m', 'tint');
     const before = git(main, 'rev-parse', 'HEAD');
     expect((await grove(['merge', 'tint'])).code).toBe(0);
+    const merged = git(main, 'rev-parse', 'HEAD');
     const id = (JSON.parse((await grove(['merges', '--json'])).stdout) as { merges: { id: string }[] }).merges[0]!.id;
     // A dry run of a rollback does not exist: refused, MAIN untouched.
     const dry = await grove(['merge', '--rollback', id, '--dry-run']);
@@ -85,7 +86,7 @@ describe('grove lane / diff / merge', () => {
     expect(rolled.code, rolled.stderr).toBe(0);
     const kept = /kept at (refs\/grove\/rolled-back\/\S+):/.exec(rolled.stdout)?.[1];
     expect(rolled.stdout).toBe(`Rolled MAIN back to ${before.slice(0, 12)} (before tint).\nThe merged work is kept at ${kept}: git branch NAME ${kept} brings it back.\n`);
-    expect(git(main, 'rev-parse', kept!)).not.toBe(before);
+    expect(git(main, 'rev-parse', kept!)).toBe(merged);
     expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
 
     writeFileSync(join(main, 'hotfix.txt'), 'by hand\n');

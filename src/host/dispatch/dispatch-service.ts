@@ -63,6 +63,9 @@ const MAX_NAME_TRIES = 20;
 /** A brief no agent may claim (claims.ts): done or cancelled. */
 const isClosed = (brief: Brief): boolean => brief.status === 'done' || brief.status === 'cancelled';
 
+/** A dispatch taken back for its closed brief: the record's reason, and the note's words (takeBack). */
+const closedReasons = (brief: Brief): [reason: string, how: string] => [`#${brief.number} is ${brief.status}`, `cancelled before it started: #${brief.number} is ${brief.status}`];
+
 type Created = { dispatch: Dispatch; packet: Packet };
 
 /**
@@ -415,7 +418,7 @@ export class DispatchService {
     // A brief done or cancelled while its dispatch waited gets no agent: one could not claim it.
     for (const d of this.deps.store.list({ states: ['waiting', 'queued'] })) {
       const brief = this.deps.briefStore.resolve(d.briefId);
-      if (brief && isClosed(brief)) this.takeBack(d, `#${brief.number} is ${brief.status}`, `cancelled before it started: #${brief.number} is ${brief.status}`);
+      if (brief && isClosed(brief)) this.takeBack(d, ...closedReasons(brief));
     }
     for (const d of this.deps.store.list({ states: ['waiting'] }).reverse()) {
       const brief = this.deps.briefStore.resolve(d.briefId);
@@ -548,10 +551,7 @@ export class DispatchService {
     d = reread();
     const current = this.deps.briefStore.resolve(d.briefId) ?? brief;
     // Closed while its lane was made: the lane stays (as any lane), no agent starts.
-    if (isClosed(current)) {
-      this.save({ ...d, state: 'cancelled', reason: `#${current.number} is ${current.status}`, endedAt: this.deps.now().toISOString() });
-      return;
-    }
+    if (isClosed(current)) return void this.takeBack(d, ...closedReasons(current));
     const packet = packetText({ number: current.number, title: current.title, lane, phase: d.phase, dispatched: true, attachmentPaths });
     const started = this.deps.agents.start(
       {

@@ -497,7 +497,7 @@ export class LaneService {
           // As a failed teardown: the lane stays, still linked, for the operator to put right.
           const unserved = await this.deps.server.unserve(repo, lane, config, job);
           if (!unserved.ok) {
-            job.finish(false, `stop serving failed: ${unserved.error.message.split('\n')[0]}; the lane is kept`);
+            job.finish(false, `stop serving failed: ${unserved.error.message.split('\n')[0]!.replace(/:$/, '')}; the lane is kept`);
             return err({ ...unserved.error, message: `Stopping serving ${lane.name} failed, so it was kept (fix the recipe's serve.site.unlink, or unlink the site by hand, then remove it again): ${unserved.error.message}` });
           }
         }

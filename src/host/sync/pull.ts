@@ -60,7 +60,8 @@ function selectAfter(conn: Connection, cursor: number): Promise<SharedRow[]> {
 }
 
 function apply(rows: readonly SharedRow[], { briefs, store, state }: PullDeps): void {
-  const last = Number(rows[rows.length - 1]!.seq);
+  const lastRow = rows[rows.length - 1]!;
+  const last = Number(lastRow.seq);
   const entries = rows.map(sharedRowToEntry);
   for (const e of entries) {
     // A kind a newer Grove writes: said as such (the pull stops there until this Grove is
@@ -72,6 +73,6 @@ function apply(rows: readonly SharedRow[], { briefs, store, state }: PullDeps): 
   store.transaction(() => {
     const applied = briefs.importEntries(entries, { origin: 'shared' });
     if (!applied.ok) throw new PullRefused(`The shared store holds entries this Grove cannot apply (${applied.error.message})`);
-    state.setCursor(last);
+    state.setCursor(last, lastRow.id);
   });
 }

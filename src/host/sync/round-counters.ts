@@ -3,17 +3,21 @@ import { IMAGES_WANTED } from './image-repair';
 import type { SyncStateStore } from './sync-state-store';
 
 /**
- * All an idle round asks the server: one primary-key read of two `counters` rows. The
- * `entry_seq` counter, which a push moves in the transaction that inserts its entries, says
- * whether there is anything past this host's cursor to pull; `images_wanted` whether a host
- * asked for images since this one last looked (image-repair.ts).
+ * All an idle round asks the server, in one statement: two `counters` rows and the id of the
+ * entry at this host's cursor, each read by its primary key. The `entry_seq` counter, which a push
+ * moves in the transaction that inserts its entries, says whether there is anything past this
+ * host's cursor to pull; `images_wanted` whether a host asked for images since this one last
+ * looked (image-repair.ts); the entry at the cursor, whether the store still holds what this
+ * host read there (the shared store never deletes an entry).
  */
 export interface RoundCounters {
   newEntries: boolean;
   /**
-   * The counter is behind this host's cursor: the store went back (restored from a backup, a
-   * replica that was behind promoted). Entries past it are gone from the store, and the seqs it
-   * hands out next are ones the hosts already read past.
+   * The store went back (restored from a backup, a replica that was behind promoted): the
+   * entry this host last pulled is not at its seq any more, or the counter is behind the
+   * cursor. Entries past the backup are gone from the store, and the seqs it hands out next
+   * are ones the hosts may have read past. Told by the entry too, not the counter alone:
+   * another host's pushes after the restore may have lifted the counter past this cursor.
    */
   wentBack: boolean;
   /** The counter's value, or null when it has not moved since this host last answered it. */
@@ -21,9 +25,18 @@ export interface RoundCounters {
 }
 
 export async function readRoundCounters(conn: Connection, state: SyncStateStore): Promise<RoundCounters> {
-  const [rows] = await conn.query('SELECT name, value FROM counters WHERE name IN (?, ?)', ['entry_seq', IMAGES_WANTED]);
-  const value = (name: string) => Number((rows as { name: string; value: number | string }[]).find((r) => r.name === name)?.value ?? 0);
-  const wanted = value(IMAGES_WANTED);
-  const seq = value('entry_seq');
-  return { newEntries: seq > state.cursor(), wentBack: seq < state.cursor(), imagesWanted: wanted !== state.imagesWantedSeen() ? wanted : null };
+  const cursor = state.cursor();
+  const [rows] = await conn.query(
+    'SELECT (SELECT value FROM counters WHERE name = ?) AS seq, (SELECT value FROM counters WHERE name = ?) AS wanted, (SELECT id FROM entries WHERE seq = ?) AS atCursor',
+    ['entry_seq', IMAGES_WANTED, cursor],
+  );
+  const row = (rows as { seq: number | string | null; wanted: number | string | null; atCursor: string | null }[])[0];
+  const seq = Number(row?.seq ?? 0);
+  const wanted = Number(row?.wanted ?? 0);
+  const held = state.cursorEntry();
+  return {
+    newEntries: seq > cursor,
+    wentBack: seq < cursor || (held !== null && (row?.atCursor ?? null) !== held),
+    imagesWanted: wanted !== state.imagesWantedSeen() ? wanted : null,
+  };
 }

@@ -13,9 +13,9 @@ import type { SyncState } from '../../shared/sync';
  * the loop at once, and counts as a change; but not after a failed round (isWokenByWrite).
  *
  * What keeps even the fast pace cheap is the round itself (sync-service.ts): with nothing to
- * push, it asks one indexed question (has the shared `entry_seq` counter moved past this
- * host's cursor, or `images_wanted` since it last looked? round-counters.ts) and pulls, or
- * looks for images to upload, only if so.
+ * push, it asks one statement of primary-key reads (has the shared `entry_seq` counter moved
+ * past this host's cursor, or `images_wanted` since it last looked? round-counters.ts) and
+ * pulls, or looks for images to upload, only if so.
  *
  * A failed round retries after 1 s, doubling to RETRY_MAX_MS; a refusal (wrong password,
  * newer schema) is retried at RETRY_MAX_MS only, as a person must fix it first.

@@ -409,7 +409,7 @@ export class SyncService {
    */
   private startOver(why: string, details: Record<string, unknown>, storeId: string | null = null): void {
     this.deps.store.transaction(() => {
-      this.deps.state.setCursor(0);
+      this.deps.state.setCursor(0, null);
       this.deps.state.setImagesWantedSeen(0);
       this.deps.outbox.clear();
       this.deps.outbox.enqueueAll();

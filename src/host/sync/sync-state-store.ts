@@ -19,7 +19,9 @@ export interface SyncStateStore {
   clearConfig(): void;
   /** The last shared seq applied here. */
   cursor(): number;
-  setCursor(seq: number): void;
+  /** The id of the entry at the cursor (the last one pulled), or null at 0: the store still holding it there is how a store gone back is noticed. */
+  cursorEntry(): string | null;
+  setCursor(seq: number, entryId: string | null): void;
   /** The identity of the store the cursor and outbox are for (shared-schema.ts sharedStoreId), or null before the first round reached one. */
   cursorStore(): string | null;
   setCursorStore(storeId: string): void;
@@ -54,7 +56,11 @@ export function createSyncStateStore(db: Db): SyncStateStore {
       db.prepare('DELETE FROM sync_state').run();
     },
     cursor: () => Number((read.get('pull.cursor') as { value: string } | undefined)?.value ?? 0),
-    setCursor: (seq) => void write.run('pull.cursor', String(seq)),
+    cursorEntry: () => (read.get('pull.cursorEntry') as { value: string } | undefined)?.value || null,
+    setCursor: (seq, entryId) => {
+      write.run('pull.cursor', String(seq));
+      write.run('pull.cursorEntry', entryId ?? '');
+    },
     cursorStore: () => (read.get('pull.store') as { value: string } | undefined)?.value ?? null,
     setCursorStore: (storeId) => void write.run('pull.store', storeId),
     imagesWantedSeen: () => Number((read.get('images.wanted') as { value: string } | undefined)?.value ?? 0),

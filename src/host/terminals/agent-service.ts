@@ -155,20 +155,24 @@ export class AgentService {
     if (!lane.ok) return lane;
     const command = this.commandOf(params);
     if (!command.ok) return command;
-    if (!resolveCommand(command.value, params.env?.PATH ?? this.deps.baseEnv.PATH, lane.value)) return err(commandNotFound(command.value));
-    return ok({ lanePath: lane.value, command: command.value });
+    const missing = this.missingCommand(command.value, params.env, lane.value);
+    return missing ? err(missing) : ok({ lanePath: lane.value, command: command.value });
   }
 
   /**
    * Why a launch of this program would fail before there is a lane to launch it in (a dispatch
    * asks before it makes one, which would otherwise be left behind); null if it would not. A
-   * command with a slash is the lane's own file, found only once the lane exists.
+   * relative path is the lane's own file, found only once the lane exists.
    */
   launchRefusal(params: Pick<StartAgentParams, 'preset' | 'command' | 'env'>): ApiError | null {
     const command = this.commandOf(params);
     if (!command.ok) return command.error;
-    if (command.value.includes('/')) return null;
-    return resolveCommand(command.value, params.env?.PATH ?? this.deps.baseEnv.PATH, '/') ? null : commandNotFound(command.value);
+    if (command.value.includes('/') && !isAbsolute(command.value)) return null;
+    return this.missingCommand(command.value, params.env, '/');
+  }
+
+  private missingCommand(command: string, env: Record<string, string> | undefined, cwd: string): ApiError | null {
+    return resolveCommand(command, env?.PATH ?? this.deps.baseEnv.PATH, cwd) ? null : commandNotFound(command);
   }
 
   private commandOf(params: Pick<StartAgentParams, 'preset' | 'command'>): Result<string, ApiError> {
@@ -269,16 +273,17 @@ export class AgentService {
    * marker (Linux; elsewhere nothing is known of them; a confined agent's ended with it).
    */
   async endLeftoversIn(path: string): Promise<void> {
-    await Promise.all(this.runtimesIn(path).map((r) => this.endLeftoversOf(r)));
+    await Promise.all(this.runtimesIn(path).map((r) => this.endLeftoversOf(r.record)));
   }
 
   /**
    * Ends what the agent left running after its run ended (a server it started with setsid),
-   * found by its marker. Before its record goes: once forgotten, nothing could find them again.
+   * found by its marker. A removed agent's too, right after it is forgotten (so no run of it
+   * can start meanwhile and be taken for a leftover): nothing could find them later.
    */
-  private async endLeftoversOf(r: AgentRuntime): Promise<void> {
-    const { survivors } = await stopAgentProcesses(r.record.id, null, this.deps.stopTimings ?? DEFAULT_STOP);
-    if (survivors.length) this.deps.events.append({ type: 'alert', agentId: r.record.id, message: `could not end processes ${survivors.join(', ')} that ${r.record.name} left running in its lane` });
+  private async endLeftoversOf({ id, name }: Pick<AgentRecord, 'id' | 'name'>): Promise<void> {
+    const { survivors } = await stopAgentProcesses(id, null, this.deps.stopTimings ?? DEFAULT_STOP);
+    if (survivors.length) this.deps.events.append({ type: 'alert', agentId: id, message: `could not end processes ${survivors.join(', ')} that ${name} left running in its lane` });
   }
 
   /**
@@ -316,8 +321,8 @@ export class AgentService {
     const r = this.runtimes.get(id);
     if (!r) return;
     await r.stop();
-    await this.endLeftoversOf(r);
     this.forget(r);
+    await this.endLeftoversOf(r.record);
   }
 
   isLive(id: string): boolean {
@@ -463,11 +468,8 @@ export class AgentService {
         const r = find(id);
         if (!r.ok) return r;
         if (r.value.isLive) return err(apiError('agent_is_running', `${r.value.record.name} is running; stop it first.`, { id }));
-        await this.endLeftoversOf(r.value);
-        // Removed meanwhile (a second remove, its lane's removal), or started again: the later call decides.
-        if (this.runtimes.get(id) !== r.value) return ok({ removed: true as const });
-        if (r.value.isLive) return err(apiError('agent_is_running', `${r.value.record.name} was started again while it was removed; stop it first.`, { id }));
         this.forget(r.value);
+        await this.endLeftoversOf(r.value.record);
         return ok({ removed: true as const });
       },
       'agents.input': ({ id, data, more }, ctx) => {

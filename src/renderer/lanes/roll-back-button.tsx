@@ -40,7 +40,7 @@ export function RollBackButton({ merge, children, ariaLabel }: { merge: MergeRec
           laneIsHere ? (
             'The lane, its branch and its commits: merge it again once the gate passes.'
           ) : (
-            <>The merged commits, kept in git under <code>refs/grove/rolled-back/</code> (the lane was removed with its merge).</>
+            <>The merged commits, kept in git under <code>refs/grove/rolled-back/</code> (the lane is gone).</>
           )
         }
         action="Roll back MAIN"

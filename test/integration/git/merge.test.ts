@@ -98,6 +98,12 @@ describe('gitMergePreflight', () => {
       message: "lane commits 1 file that MAIN has as local files git ignores (.env): the merge would overwrite MAIN's copies, and a rollback would delete them. Move MAIN's copies aside, or take the files out of the lane's commits (git rm --cached, then commit), then merge again.",
     });
     expect(read(main, '.env')).toBe('SECRET=main\n');
+    // An untracked file git does not ignore is main-clean's to name, not this check's.
+    write(main, 'notes.txt', 'mine\n');
+    commitIn(lane, 'notes.txt', 'the lane\'s\n');
+    const both = await gitMergePreflight(main, lane, 'lane');
+    expect(check(both.checks, 'conflicts').detail).toEqual(['.env']);
+    expect(check(both.checks, 'main-clean').detail).toEqual(['notes.txt']);
   });
 
   it('says "nothing to merge" for a branch with no new commits', async () => {

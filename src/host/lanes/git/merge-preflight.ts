@@ -141,7 +141,7 @@ async function ahead(mainPath: string, mainHead: string, branch: string, branchH
  */
 async function overwrittenLocalFiles(mainPath: string, mainHead: string, tree: string): Promise<string[]> {
   const added = (await runGit(mainPath, ['diff', '--name-only', '--no-renames', '--diff-filter=A', '-z', mainHead, tree])).stdout.split('\0').filter(Boolean);
-  return added.filter((path) => {
+  const onDisk = added.filter((path) => {
     try {
       lstatSync(join(mainPath, path));
       return true;
@@ -149,6 +149,11 @@ async function overwrittenLocalFiles(mainPath: string, mainHead: string, tree: s
       return false;
     }
   });
+  if (onDisk.length === 0) return [];
+  // Of those, the ones git ignores (exit 1: none is); one per line, unquoted (-z wants stdin).
+  const ignored = await runGit(mainPath, ['-c', 'core.quotePath=false', 'check-ignore', '--', ...onDisk], { okCodes: [1] });
+  const said = new Set(ignored.stdout.split('\n'));
+  return onDisk.filter((path) => said.has(path));
 }
 
 function conflicts(branch: string, branchHead: string | null, merge: MergeResult | null, local: readonly string[]): MergeCheck {
