@@ -3,8 +3,8 @@ import { IMAGES_WANTED } from './image-repair';
 import type { SyncStateStore } from './sync-state-store';
 
 /**
- * All an idle round asks the server, in one statement: two `counters` rows and the id of the
- * entry at this host's cursor, each read by its primary key. The `entry_seq` counter, which a push
+ * All an idle round asks the server, in one statement: two `counters` rows, the id of the
+ * entry at this host's cursor and the shared schema's version, each read by its primary key. The `entry_seq` counter, which a push
  * moves in the transaction that inserts its entries, says whether there is anything past this
  * host's cursor to pull; `images_wanted` whether a host asked for images since this one last
  * looked (image-repair.ts); the entry at the cursor, whether the store still holds what this
@@ -22,15 +22,20 @@ export interface RoundCounters {
   wentBack: boolean;
   /** The counter's value, or null when it has not moved since this host last answered it. */
   imagesWanted: number | null;
+  /**
+   * The shared schema's version now: another Grove may have migrated it since this connection
+   * checked it, and a store of a newer schema is not written to (shared-schema.ts).
+   */
+  schemaVersion: number;
 }
 
 export async function readRoundCounters(conn: Connection, state: SyncStateStore): Promise<RoundCounters> {
   const cursor = state.cursor();
   const [rows] = await conn.query(
-    'SELECT (SELECT value FROM counters WHERE name = ?) AS seq, (SELECT value FROM counters WHERE name = ?) AS wanted, (SELECT id FROM entries WHERE seq = ?) AS atCursor',
+    'SELECT (SELECT value FROM counters WHERE name = ?) AS seq, (SELECT value FROM counters WHERE name = ?) AS wanted, (SELECT id FROM entries WHERE seq = ?) AS atCursor, (SELECT version FROM grove_schema WHERE id = 1) AS schemaVersion',
     ['entry_seq', IMAGES_WANTED, cursor],
   );
-  const row = (rows as { seq: number | string | null; wanted: number | string | null; atCursor: string | null }[])[0];
+  const row = (rows as { seq: number | string | null; wanted: number | string | null; atCursor: string | null; schemaVersion: number | string | null }[])[0];
   const seq = Number(row?.seq ?? 0);
   const wanted = Number(row?.wanted ?? 0);
   const held = state.cursorEntry();
@@ -38,5 +43,6 @@ export async function readRoundCounters(conn: Connection, state: SyncStateStore)
     newEntries: seq > cursor,
     wentBack: seq < cursor || (held !== null && (row?.atCursor ?? null) !== held),
     imagesWanted: wanted !== state.imagesWantedSeen() ? wanted : null,
+    schemaVersion: Number(row?.schemaVersion ?? 0),
   };
 }

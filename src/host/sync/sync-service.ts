@@ -332,10 +332,7 @@ export class SyncService {
         const schema = await this.step(ensureSharedSchema(conn, this.timeoutMs));
         if (schema.kind === 'too-new') {
           this.disconnect();
-          return {
-            kind: 'refused',
-            message: `The shared store's schema is at version ${schema.version}, newer than this Grove understands (${SHARED_SCHEMA_VERSION}): upgrade Grove on this machine to sync with it. Local work goes on meanwhile.`,
-          };
+          return schemaTooNew(schema.version);
         }
         this.storeId = await this.step(sharedStoreId(conn));
         this.schemaReady = true;
@@ -364,6 +361,11 @@ export class SyncService {
       };
       // What an idle round costs: one read of the shared counters; the pull only when one moved.
       let counters = await this.step(readRoundCounters(conn, this.deps.state));
+      // Checked when this connection opened; another Grove may have migrated it since.
+      if (counters.schemaVersion !== SHARED_SCHEMA_VERSION) {
+        this.disconnect();
+        return counters.schemaVersion > SHARED_SCHEMA_VERSION ? schemaTooNew(counters.schemaVersion) : { kind: 'offline', message: `${config.url}: the shared schema is at version ${counters.schemaVersion}, not ${SHARED_SCHEMA_VERSION} as when this connection opened; connecting again. Local work goes on.` };
+      }
       if (counters.wentBack) {
         this.startOver('sync: the shared store went back (restored from a backup, or a replica that was behind took over); this host pulls it from the start and pushes its whole history there, so what the store lost comes back from the hosts that have it', { storeId, cursor: this.deps.state.cursor() });
         counters = await this.step(readRoundCounters(conn, this.deps.state));
@@ -548,3 +550,10 @@ export class SyncService {
 // Where callers have always found it; it lives beside the connection options now.
 export { parseSyncUrl };
 
+/** A shared store whose schema a newer Grove migrated: this one does not touch its tables. */
+function schemaTooNew(version: number): RoundOutcome {
+  return {
+    kind: 'refused',
+    message: `The shared store's schema is at version ${version}, newer than this Grove understands (${SHARED_SCHEMA_VERSION}): upgrade Grove on this machine to sync with it. Local work goes on meanwhile.`,
+  };
+}

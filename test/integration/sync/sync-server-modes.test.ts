@@ -39,6 +39,31 @@ describe.skipIf(!hasMariaDb())('sync: a server set otherwise, a newer Grove\'s e
     expect((await mysqlIds(db)).ids).toEqual(onA.trace.map((e) => e.id).sort());
   });
 
+  it('sees a newer Grove migrate the shared schema while it stays connected, and stops writing there', async () => {
+    const db = await startMariaDb();
+    const a = await startSyncedHost(db);
+    await syncSet(a, db);
+    const brief = await createBrief(a, 'before the migration');
+    await syncAll([a]);
+    const conn = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    try {
+      const [rows] = await conn.query('SELECT version FROM grove_schema WHERE id = 1');
+      const current = Number((rows as { version: number }[])[0]!.version);
+      // A newer Grove migrates while this host's connection stays open.
+      await conn.query('UPDATE grove_schema SET version = 99 WHERE id = 1');
+      await append(a, brief.id, { kind: 'note', text: 'written after the migration' });
+      expect(await syncNow(a)).toMatchObject({ state: 'refused', waiting: 1, lastError: { message: expect.stringContaining('version 99, newer than this Grove understands') } });
+      const [notes] = await conn.query("SELECT COUNT(*) AS n FROM entries WHERE kind = 'note'");
+      expect(Number((notes as { n: number }[])[0]!.n)).toBe(0);
+      // As after an upgrade of this Grove: it syncs again.
+      await conn.query('UPDATE grove_schema SET version = ? WHERE id = 1', [current]);
+      await syncAll([a]);
+      expect(await syncStatus(a)).toMatchObject({ state: 'idle', waiting: 0 });
+    } finally {
+      await conn.end();
+    }
+  });
+
   it('stops at an entry of a kind a newer Grove wrote, saying so, and goes on once it is gone (as after an upgrade)', async () => {
     const db = await startMariaDb();
     const a = await startSyncedHost(db);
