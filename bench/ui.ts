@@ -62,9 +62,10 @@ async function trustedRepo(host: BenchHost, root: string): Promise<string> {
  * browsers would differ by more than the shell's switch.
  */
 const PLAYWRIGHT_DISABLED_FEATURES = ['AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable', 'LensOverlay', 'MediaRouter', 'PaintHolding', 'ThirdPartyStoragePartitioning', 'OptimizationHints', 'NetworkTimeServiceQuerying', 'PreconnectToSearch'];
-const BROWSER_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-webgl', `--disable-features=${PLAYWRIGHT_DISABLED_FEATURES.join(',')}`];
+const BASE_ARGS = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-webgl'];
+const BROWSER_ARGS = [...BASE_ARGS, `--disable-features=${PLAYWRIGHT_DISABLED_FEATURES.join(',')}`];
 /** The app's window: Chromium as the Electron shell starts it (src/main/chromium-switches.ts), otherwise as the browser tab. */
-const WINDOW_ARGS = [...BROWSER_ARGS.slice(0, -1), `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...DISABLED_FEATURES].join(',')}`];
+const WINDOW_ARGS = [...BASE_ARGS, `--disable-features=${[...PLAYWRIGHT_DISABLED_FEATURES, ...DISABLED_FEATURES].join(',')}`];
 
 /**
  * A browser profile kept on disk, as the app's window and an everyday browser have: its

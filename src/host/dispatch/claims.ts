@@ -46,7 +46,7 @@ export class ClaimBook {
     if (!agent) return err(apiError('forbidden', 'This agent is no longer known to the host.'));
     const found = this.deps.briefStore.resolve(ref);
     if (!found) return err(unknownBrief(ref));
-    if (found.status === 'done' || found.status === 'cancelled') {
+    if (isClosed(found)) {
       return err(apiError('brief_change_invalid', `#${found.number} is ${found.status}; a ${found.status} brief is not claimed. Ask the operator to reopen it.`));
     }
     const allowed = this.mayClaim(found, agent);
@@ -230,3 +230,6 @@ export class ClaimAborted extends Error {
     super(error.message);
   }
 }
+
+/** A brief no agent may claim, nor a dispatch start an agent for: done or cancelled. */
+export const isClosed = (brief: Pick<Brief, 'status'>): boolean => brief.status === 'done' || brief.status === 'cancelled';

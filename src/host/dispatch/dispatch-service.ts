@@ -15,6 +15,7 @@ import type { Logger } from '../logger';
 import type { DispatchStore } from './dispatch-store';
 import { ephemeralLaneName, ephemeralTarget } from '../../shared/ephemeral-lane-name';
 import { packetText } from './packet';
+import { isClosed } from './claims';
 import { readiness } from './readiness';
 import { dispatchedAgentName, dispatchHolderName, heldBySentence, type SharedLeases } from './shared-leases';
 
@@ -60,8 +61,6 @@ export const CLAIM_RETRY_MS = 5_000;
 /** Names a dispatch's lane may take (`brief-12-x`, `-2`, …) before it gives up and says why. */
 const MAX_NAME_TRIES = 20;
 
-/** A brief no agent may claim (claims.ts): done or cancelled. */
-const isClosed = (brief: Brief): boolean => brief.status === 'done' || brief.status === 'cancelled';
 
 /** A dispatch taken back for its closed brief: the record's reason, and the note's words (takeBack). */
 const closedReasons = (brief: Brief): [reason: string, how: string] => [`#${brief.number} is ${brief.status}`, `cancelled before it started: #${brief.number} is ${brief.status}`];

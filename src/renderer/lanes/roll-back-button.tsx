@@ -1,6 +1,6 @@
-import { useState, type ReactNode } from 'react';
+import { useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { MergeRecord } from '../../shared/lanes';
-import { useHost, useHostStore } from '../connection/use-host';
+import { useHostStore } from '../connection/use-host';
 import { onRollBackRequest } from '../main-view/main-requests';
 import { useViewRequest } from '../ui/use-view-request';
 import { ConfirmDialog } from '../ui/dialog';
@@ -17,7 +17,7 @@ export function RollBackButton({ merge, children, ariaLabel }: { merge: MergeRec
   const [isBusy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // An ephemeral lane goes with its good merge: then only git keeps the merged work, and says where.
-  const laneIsHere = useHost().lanes?.some((l) => l.id === merge.laneId) ?? true;
+  const laneIsHere = useSyncExternalStore(store.subscribe, () => store.getSnapshot().lanes?.some((l) => l.id === merge.laneId) ?? true);
   const rollBack = async (): Promise<void> => {
     setBusy(true);
     const r = await store.request('merges.rollback', { id: merge.id });
