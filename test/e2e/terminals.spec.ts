@@ -146,9 +146,11 @@ test("a terminal holding output its host's log lost (a crash cut the log back) i
   await page.getByRole('button', { name: 'Launch' }).click();
   const terminal = page.getByTestId('terminal-shell-1');
   await terminal.click();
-  await page.keyboard.type('echo "kept=$((40+2))"; seq 1000 1800');
+  await page.keyboard.type('echo "kept=$((40+2))"; seq 1000 1800; echo "printed=$((1+1))"');
   await page.keyboard.press('Enter');
-  await expect(terminal).toContainText('1800');
+  // Waits for what only the output holds: the typed line itself shows "1800" as soon as it
+  // is echoed, before the shell has printed anything.
+  await expect(terminal).toContainText('printed=2');
   const listAgents = async () => ((await api(host, 'agents.list')).body.result as { agents: { id: string; outputEnd: number }[] }).agents;
   const [agent] = await listAgents();
   const end = agent!.outputEnd;
