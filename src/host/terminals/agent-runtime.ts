@@ -493,6 +493,12 @@ export class AgentRuntime {
     this.announce();
   }
 
+  /** Marks the agent stopped, as it was asked to be (a stop the previous host did not see through). */
+  markStopped(): void {
+    this.supervision = { kind: 'exited', code: null, signal: null };
+    this.announce();
+  }
+
   /** Frees the log and timers; the process must already be gone. */
   dispose(): void {
     this.disposed = true;

@@ -102,7 +102,10 @@ export class AgentService {
 
   /**
    * On host start: every agent the previous host left running is ended (never two copies
-   * of one agent), marked lost, and brought back if it asked for auto-resume.
+   * of one agent), marked lost, and brought back if it asked for auto-resume. One it left
+   * stopping was being stopped by the operator (a shutdown keeps records as they were, so
+   * only an operator's stop, restart or recycle records "stopping"): it is ended and stays
+   * stopped, never started again behind the operator's back.
    */
   async reconcile(): Promise<void> {
     for (const record of this.deps.store.list()) {
@@ -114,6 +117,10 @@ export class AgentService {
       if (leftovers.length > 0) {
         this.deps.logger.warn('ending leftovers of the previous host', { agent: record.id, pids: leftovers });
         await stopAgentProcesses(record.id, record.pid, { interruptMs: 200, graceMs: 2000 }, record.pidStart);
+      }
+      if (record.state === 'stopping') {
+        runtime.markStopped();
+        continue;
       }
       runtime.markLost();
       if (record.autoResume && isStartedAgainOnHostStart(PRESETS[record.preset], record.sessionId)) runtime.start(runtime.info().canResume);
