@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { hasPasswordInUrl, type SyncState, type SyncStatus } from '../shared/sync';
+import { waitingWords } from '../shared/sync-words';
 import { ago } from './commands/brief-format';
 import { clock } from './health-lines';
 
@@ -63,7 +64,7 @@ export function syncStatusLines(s: SyncStatus, dataDir: string, now = Date.now()
     ['password', s.passwordProblem ?? passwordSource(s.passwordFrom, dataDir)],
     ['last push', when(s.lastPushAt, now)],
     ['last pull', when(s.lastPullAt, now)],
-    ['waiting', s.waiting === 1 ? '1 entry not yet in the shared store' : `${s.waiting.toLocaleString('en')} entries not yet in the shared store`],
+    ['waiting', waitingWords(s)],
     ['last error', s.lastError ? `${s.lastError.message} (${ago(s.lastError.at, now)})` : 'none'],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -577,9 +577,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     ...briefHandlers(briefs, briefStore, { beforeRecall: claimOnRecall, attachmentFiles: laneFilesOf }),
     ...dispatchHandlers(dispatches, briefs),
     'sync.status': () => ok(sync.status()),
-    'sync.set': async ({ url, tls }) => ok(await sync.configure(url, tls ?? 'off')),
+    'sync.set': ({ url, tls, force }) => sync.configure(url, tls ?? 'off', force === true),
     'sync.now': () => sync.syncNow(),
-    'sync.off': async () => ok(await sync.off()),
+    'sync.off': ({ force }) => sync.off(force === true),
     'sync.setPassword': ({ password }) => sync.setPassword(password),
   };
 

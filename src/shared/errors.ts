@@ -95,6 +95,7 @@ export const ErrorCode = z.enum([
   // Sync (docs/sync.md)
   'sync_not_configured', // sync.now while sync is off (sync.set first)
   'sync_password_in_env', // sync.setPassword while GROVE_SYNC_PASSWORD is set: the variable wins over the file
+  'sync_redactions_waiting', // sync.off, or sync.set to another store, while a redaction has not reached the store yet (force: true to leave its text there)
   'host_stopping', // the host is stopping: it starts no new work (an agent, a lane, a merge…); ask the next host
   // The host's own fault; always a bug
   'internal',
@@ -198,6 +199,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'dispatch_not_possible':
     case 'dispatch_not_cancellable':
     case 'sync_password_in_env':
+    case 'sync_redactions_waiting':
       return 409;
     case 'payload_too_large':
       return 413;

@@ -35,6 +35,12 @@ export const SyncStatus = z
     lastPullAt: z.string().nullable(),
     /** Local entries not yet in the shared store. */
     waiting: z.number().int().nonnegative(),
+    /**
+     * Of those, entries a redaction changed here whose shared row may still hold the text it
+     * removed: turning sync off or pointing it elsewhere now would leave that text there
+     * (`sync_redactions_waiting`).
+     */
+    redactedWaiting: z.number().int().nonnegative(),
     /** The last failure, in a sentence (secrets masked), with when; null once a round succeeds. */
     lastError: z.object({ message: z.string(), at: z.string() }).nullable(),
   })

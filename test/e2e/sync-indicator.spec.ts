@@ -86,6 +86,7 @@ const syncing = (s: Partial<SyncStatus>): SyncStatus => ({
   lastPushAt: new Date(Date.now() - 5 * 60_000).toISOString(),
   lastPullAt: new Date(Date.now() - 20_000).toISOString(),
   waiting: 0,
+  redactedWaiting: 0,
   lastError: null,
   ...s,
 });

@@ -195,3 +195,34 @@ test('at 390 px: from the chip’s popover to the section; it fits the phone, an
   await expectAccessible(page, 'sync settings at 390 px, turning off asked');
   await shoot(page, 'sync-settings-turn-off');
 });
+
+for (const width of [1440, 390]) {
+  test(`at ${width} px: turning off while a redaction has not reached the store says what it leaves there, then does it`, async ({ page }) => {
+    expect((await api(host, 'sync.setPassword', { password: db.password })).body.ok).toBe(true);
+    expect((await api(host, 'sync.set', { url: db.url, tls: 'off' })).body.ok).toBe(true);
+    const created = (await api(host, 'briefs.create', { title: 'Payments', spec: 'Call the API with sk-live-0123456789abcdef.' })).body.result as { brief: { id: string }; entries: { id: string; kind: string }[] };
+    expect(((await api(host, 'sync.now', {})).body.result as SyncStatus).waiting).toBe(0);
+    await openCockpit(page, width);
+    // The store stops answering: the redaction made now cannot reach it.
+    db.pause();
+    try {
+      const entryId = created.entries.find((e) => e.kind === 'created')!.id;
+      expect((await api(host, 'briefs.redact', { ref: created.brief.id, entryId, reason: 'an API key' })).body.ok).toBe(true);
+      await runCommand(page, 'Turn sync off');
+      const off = page.getByRole('dialog', { name: 'Turn sync off?' });
+      const warning = off.getByTestId('dialog-warning');
+      await expect(warning).toHaveText(
+        `Left behind: 1 entry redacted here is not yet rewritten in ${db.url}: the text the redaction removed is still there, for every Grove syncing with it. Sync now and wait for it to be rewritten, or go ahead and leave that text there.`,
+      );
+      await expectNoSidewaysScroll(page, width);
+      await expectAccessibleInBothThemes(page, `turning sync off with a redaction waiting, ${width} px`);
+      await shoot(page, 'sync-settings-turn-off-redaction-waiting');
+      // The operator read it and goes ahead: off, though the store hangs.
+      await off.getByRole('button', { name: 'Turn sync off' }).click();
+      await expect(page.getByTestId('topbar').getByTestId('sync-indicator')).toHaveCount(0);
+      expect(await status()).toMatchObject({ state: 'off', url: null, redactedWaiting: 0 });
+    } finally {
+      db.resume();
+    }
+  });
+}

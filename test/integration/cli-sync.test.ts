@@ -44,7 +44,7 @@ describe('grove sync status', () => {
     expect(r.code, r.stderr).toBe(0);
     const d = doc<{ ok: boolean; status: unknown }>(r);
     expect(d.ok).toBe(true);
-    expect(SyncStatus.parse(d.status)).toEqual({ state: 'off', url: null, tls: null, passwordFrom: 'none', passwordProblem: null, lastPushAt: null, lastPullAt: null, waiting: 0, lastError: null });
+    expect(SyncStatus.parse(d.status)).toEqual({ state: 'off', url: null, tls: null, passwordFrom: 'none', passwordProblem: null, lastPushAt: null, lastPullAt: null, waiting: 0, redactedWaiting: 0, lastError: null });
     expect(d.status).toEqual((await api(host, 'sync.status', {})).body.result);
   });
 
@@ -138,12 +138,20 @@ describe('grove sync now / off', () => {
       }
       const extra = await grove(['sync', verb, 'please']);
       expect(extra.code).toBe(2);
-      expect(extra.stderr).toBe(`grove: Unexpected argument "please".\nUsage: grove sync ${verb}\n`);
+      expect(extra.stderr).toBe(`grove: Unexpected argument "please".\nUsage: grove sync ${verb}${verb === 'off' ? ' [--force]\n        --force: turn off even though a redaction made here has not reached the store (its text stays there)' : ''}\n`);
     });
   }
 });
 
 describe('grove sync', () => {
+  it('takes --force only where it means something (off, set), saying where it belongs', async () => {
+    for (const verb of ['now', 'status']) {
+      const r = await grove(['sync', verb, '--force']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--force is for sync off and sync set, not sync ${verb}.`);
+    }
+  });
+
   it('without a verb, or with an unknown one, lists the forms', async () => {
     const none = await grove(['sync']);
     expect(none.code).toBe(2);

@@ -18,9 +18,11 @@ import { usageError } from '../usage';
  */
 export const SYNC_USAGE = `Usage:
   grove sync status [--json]
-  grove sync set mysql://USER@HOST:PORT/DB [--tls off|require|verify]
+  grove sync set mysql://USER@HOST:PORT/DB [--tls off|require|verify] [--force]
+                  --force: move to another store even though a redaction made here has not reached this one (its text stays there)
   grove sync now
-  grove sync off`;
+  grove sync off [--force]
+                  --force: turn off even though a redaction made here has not reached the store (its text stays there)`;
 
 const VERBS = ['status', 'set', 'now', 'off'] as const;
 type Verb = (typeof VERBS)[number];
@@ -40,12 +42,15 @@ export async function syncCommand(ctx: CliContext, args: string[]): Promise<numb
     return usage(ctx, ['sync'], verb ? `Unknown sync command ${JSON.stringify(verb)}; it takes ${VERBS.join(', ')}.` : `Say what: grove sync ${VERBS.join('|')}.`);
   }
   if (verb === 'set') return setSync(ctx, rest);
-  const parsed = parseCommand(rest, {}, []);
+  // Parsed for every verb, so `sync now --force` is told where --force belongs.
+  const parsed = parseCommand(rest, { force: { type: 'boolean' as const } }, []);
   if (!parsed.ok) return usage(ctx, ['sync', verb], parsed.message);
+  if (parsed.values.force === true && verb !== 'off') return usage(ctx, ['sync', verb], `--force is for sync off and sync set, not sync ${verb}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const method = `sync.${verb as Exclude<Verb, 'set'>}` as const;
-  const r = await callHost(host.target, method, {}, verb === 'now' ? ROUND_TIMEOUT_MS : undefined);
+  const params = parsed.values.force === true ? { force: true } : {};
+  const r = await callHost(host.target, method, params, verb === 'now' ? ROUND_TIMEOUT_MS : undefined);
   if (!r.ok) return fail(ctx, r.error);
   // A round that could not reach the shared store, or was refused by it, is a failure for a script.
   const isFailedRound = verb === 'now' && (r.value.state === 'offline' || r.value.state === 'refused');
@@ -54,7 +59,7 @@ export async function syncCommand(ctx: CliContext, args: string[]): Promise<numb
 }
 
 async function setSync(ctx: CliContext, args: string[]): Promise<number> {
-  const parsed = parseCommand(args, { tls: { type: 'string' } }, ['the URL (mysql://USER@HOST:PORT/DB)']);
+  const parsed = parseCommand(args, { tls: { type: 'string' }, force: { type: 'boolean' } }, ['the URL (mysql://USER@HOST:PORT/DB)']);
   if (!parsed.ok) return usage(ctx, ['sync', 'set'], parsed.message);
   const url = SyncUrl.safeParse(parsed.positionals[0]);
   if (!url.success) return usage(ctx, ['sync', 'set'], `${JSON.stringify(parsed.positionals[0])} is not a URL sync takes: ${url.error.issues[0]?.message ?? 'give mysql://USER@HOST:PORT/DB'}.`);
@@ -62,7 +67,7 @@ async function setSync(ctx: CliContext, args: string[]): Promise<number> {
   if (tls && !tls.success) return usage(ctx, ['sync', 'set'], `--tls takes ${SyncTls.options.join(', ')}, not ${JSON.stringify(parsed.values.tls)}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
-  const r = await callHost(host.target, 'sync.set', { url: url.data, ...(tls ? { tls: tls.data } : {}) }, ROUND_TIMEOUT_MS);
+  const r = await callHost(host.target, 'sync.set', { url: url.data, ...(tls ? { tls: tls.data } : {}), ...(parsed.values.force === true ? { force: true } : {}) }, ROUND_TIMEOUT_MS);
   if (!r.ok) return fail(ctx, r.error);
   print(ctx, r.value, `Sync is set to ${r.value.url ?? url.data}. \`grove sync status\` shows how it goes.`);
   return ExitCode.ok;

@@ -61,6 +61,8 @@ export interface Outbox {
   tombstonesDone(ids: readonly string[]): void;
   /** Entries to push plus shared rows to rewrite. */
   waiting(): number;
+  /** Entries a redaction changed here whose shared row is still to be rewritten (it may hold the text removed). */
+  redactedWaiting(): number;
   clear(): void;
 }
 
@@ -77,6 +79,7 @@ export function createOutbox(db: Db): Outbox {
   const removeTombstone = db.prepare('DELETE FROM sync_tombstones WHERE entry_id = ?');
   const nextTombstones = db.prepare('SELECT entry_id FROM sync_tombstones ORDER BY entry_id LIMIT ?');
   const count = db.prepare('SELECT (SELECT count(*) FROM sync_outbox) + (SELECT count(*) FROM sync_tombstones) AS n');
+  const countTombstones = db.prepare('SELECT count(*) AS n FROM sync_tombstones');
   return {
     setEnabled: (on) => void (enabled = on),
     isEnabled: () => enabled,
@@ -130,6 +133,7 @@ export function createOutbox(db: Db): Outbox {
     nextTombstones: (limit) => (nextTombstones.all(limit) as { entry_id: string }[]).map((r) => r.entry_id),
     tombstonesDone: (ids) => db.transaction(() => ids.forEach((id) => removeTombstone.run(id)))(),
     waiting: () => (count.get() as { n: number }).n,
+    redactedWaiting: () => (countTombstones.get() as { n: number }).n,
     clear: () => db.transaction(() => {
       generation++;
       db.prepare('DELETE FROM sync_outbox').run();

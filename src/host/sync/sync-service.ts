@@ -2,6 +2,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { apiError, type ApiError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
 import type { SyncState, SyncStatus, SyncTls } from '../../shared/sync';
+import { redactionsLeftSentence } from '../../shared/sync-words';
 import type { BlobStore } from '../briefs/blob-store';
 import type { BriefService } from '../briefs/brief-service';
 import type { BriefStore } from '../briefs/brief-store';
@@ -82,6 +83,7 @@ export class SyncService {
     lastError: null,
   };
   private announced = '';
+  private announcedRedacted = 0;
   /** What the last failure logged was (its error's name, message and code): a new one is logged even when its sentence is the same. */
   private loggedError: string | null = null;
   private password: string | null = null;
@@ -112,7 +114,11 @@ export class SyncService {
     // A local write wakes the loop: what it wrote reaches the others within about a second.
     // Not after a failed round: the retry keeps its backoff (isWokenByWrite says why).
     this.unsubscribe = this.deps.events.subscribe(({ event }) => {
-      if (event.type !== 'brief.changed' || this.deps.state.config() === null || this.deps.outbox.waiting() === 0) return;
+      if (event.type !== 'brief.changed' || this.deps.state.config() === null) return;
+      // A redaction queued (or rewritten) is said at once, not at the next round's end: turning
+      // sync off would leave its text in the store, and the settings' confirmation says so.
+      if (this.deps.outbox.redactedWaiting() !== this.announcedRedacted) this.announce();
+      if (this.deps.outbox.waiting() === 0) return;
       if (!isWokenByWrite(this.pacing)) return;
       if (this.running) this.wokenDuringRound = true;
       else this.schedule(0);
@@ -146,6 +152,7 @@ export class SyncService {
       lastPushAt: this.st.lastPushAt,
       lastPullAt: this.st.lastPullAt,
       waiting: config ? this.deps.outbox.waiting() : 0,
+      redactedWaiting: config ? this.deps.outbox.redactedWaiting() : 0,
       lastError: this.st.lastError,
     };
   }
@@ -154,10 +161,13 @@ export class SyncService {
    * Points this host at a shared store. A new URL starts from the beginning there: the cursor
    * goes back to 0 and the whole local history is queued once, in the transaction that saves
    * the configuration (so a crash leaves sync either off or on with its history queued).
+   * Refused while a redaction has not reached the store it leaves, unless `force`.
    */
-  configure(url: string, tls: SyncTls): Promise<SyncStatus> {
+  configure(url: string, tls: SyncTls, force = false): Promise<Result<SyncStatus, ApiError>> {
     return this.change(async () => {
       const before = this.deps.state.config();
+      const refused = force ? null : this.redactionsLeftIn(url, 'point sync elsewhere');
+      if (refused) return refused;
       const changed = before?.url !== url || before.tls !== tls;
       if (changed) {
         // A round under way talks to the old server: it ends at its next step, its connection
@@ -186,16 +196,23 @@ export class SyncService {
         this.st = { state: 'connecting', lastPushAt: null, lastPullAt: null, lastError: null };
       }
       this.pacing = INITIAL_PACING;
-    }).then(() => {
+      return null;
+    }).then((refused) => {
+      if (refused) return err(refused);
       this.announce();
       if (!this.stopped && !this.running) this.schedule(0);
-      return this.status();
+      return ok(this.status());
     });
   }
 
-  /** Stops syncing: the configuration, the outbox and the cursor go; local briefs stay. */
-  off(): Promise<SyncStatus> {
+  /**
+   * Stops syncing: the configuration, the outbox and the cursor go; local briefs stay. Refused
+   * while a redaction has not reached the store, unless `force`.
+   */
+  off(force = false): Promise<Result<SyncStatus, ApiError>> {
     return this.change(async () => {
+      const refused = force ? null : this.redactionsLeftIn(null, 'turn sync off');
+      if (refused) return refused;
       this.clearTimer();
       // The round under way ends at its next step (the connection first: one waiting on a hung
       // server ends now, not at its timeout); then the settings go.
@@ -212,26 +229,49 @@ export class SyncService {
         this.deps.store.refreshProvisional();
       });
       this.st = { state: 'off', lastPushAt: null, lastPullAt: null, lastError: null };
-    }).then(() => {
+      return null;
+    }).then((refused) => {
+      if (refused) return err(refused);
       this.announce();
-      return this.status();
+      return ok(this.status());
     });
+  }
+
+  /**
+   * Leaving the store sync is set to (off, or to `nextUrl`) forgets what is queued for it; a
+   * queued entry is still here to push elsewhere, but a redaction's rewrite of a row that store
+   * holds is not: its text would stay there, for every Grove syncing with it. So that is said,
+   * not done, unless asked again with force.
+   */
+  private redactionsLeftIn(nextUrl: string | null, doing: string): ApiError | null {
+    const url = this.deps.state.config()?.url;
+    if (!url || url === nextUrl) return null;
+    const n = this.deps.outbox.redactedWaiting();
+    if (n === 0) return null;
+    return apiError(
+      'sync_redactions_waiting',
+      `${redactionsLeftSentence(n, url)} Sync until ${n === 1 ? 'it is' : 'they are'} rewritten (sync status shows them waiting), or ${doing} with force to leave that text there.`,
+      { redactedWaiting: n, url },
+    );
   }
 
   /**
    * `work` after every settings change asked for before it, with no round starting meanwhile
    * (two changes at once would each read the settings the other is replacing).
    */
-  private change(work: () => Promise<void>): Promise<void> {
+  private change<T>(work: () => Promise<T>): Promise<T> {
     const run = this.changes.then(async () => {
       this.changing = true;
       try {
-        await work();
+        return await work();
       } finally {
         this.changing = false;
       }
     });
-    this.changes = run.catch(() => undefined);
+    this.changes = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
@@ -543,6 +583,7 @@ export class SyncService {
     const key = JSON.stringify({ ...status, lastPullAt: null, lastError: status.lastError?.message ?? null });
     if (!force && key === this.announced) return;
     this.announced = key;
+    this.announcedRedacted = status.redactedWaiting;
     this.deps.events.append({ type: 'sync.status', status });
   }
 }

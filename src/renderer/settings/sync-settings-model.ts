@@ -1,4 +1,5 @@
 import { hasPasswordInUrl, SyncUrl, type SyncState, type SyncStatus, type SyncTls } from '../../shared/sync';
+import { redactionsLeftSentence } from '../../shared/sync-words';
 import { syncIndicator, wantsPassword, type SyncTone } from '../sync/sync-indicator-model';
 
 /**
@@ -82,6 +83,17 @@ export function passwordAdvice(from: SyncStatus['passwordFrom'], dataDir: string
  * host's history); only the TLS mode; or a different store (its whole history is pushed
  * there, so the operator confirms first).
  */
+/**
+ * What leaving the store now (off, or another store) would leave there: the text of entries
+ * redacted here whose rows it has not rewritten yet. Null when nothing is. The host refuses
+ * to leave then unless forced (`sync_redactions_waiting`); the dialog says it, then forces.
+ */
+export function redactionsLeftBehind(status: SyncStatus): string | null {
+  const n = status.redactedWaiting;
+  if (n === 0 || status.url === null) return null;
+  return `${redactionsLeftSentence(n, status.url)} Sync now and wait for ${n === 1 ? 'it' : 'them'} to be rewritten, or go ahead and leave that text there.`;
+}
+
 export type StoreChange = 'none' | 'turn-on' | 'tls' | 'new-store';
 
 export function storeChange(status: SyncStatus, url: string, tls: SyncTls): StoreChange {

@@ -6,7 +6,7 @@ import { SyncFacts } from '../sync/sync-facts';
 import { wantsPassword } from '../sync/sync-indicator-model';
 import { ConfirmDialog } from '../ui/dialog';
 import { count } from '../../shared/plural';
-import { checkSyncUrl, passwordAdvice, stateWords, storeChange, TLS_CHOICES, type StoreChange } from './sync-settings-model';
+import { checkSyncUrl, passwordAdvice, redactionsLeftBehind, stateWords, storeChange, TLS_CHOICES, type StoreChange } from './sync-settings-model';
 import './preferences.css';
 import './sync-settings.css';
 import { useSectionArrival } from './use-section-arrival';
@@ -71,10 +71,14 @@ function SyncActions({ status }: { status: SyncStatus }) {
   const [error, setError] = useState<string | null>(null);
   const [isConfirming, setConfirming] = useState(false);
   useSyncOffRequest(() => setConfirming(true));
+  // Said in the dialog, then forced: the operator chose to leave it. Had none been waiting when
+  // the dialog showed, the host still refuses one made since (its reason shows here).
+  const leftBehind = redactionsLeftBehind(status);
+  const unpushed = status.waiting - status.redactedWaiting;
   const run = async (method: 'sync.now' | 'sync.off'): Promise<void> => {
     setBusy(true);
     setError(null);
-    const r = await store.request(method, {});
+    const r = await store.request(method, method === 'sync.off' && leftBehind ? { force: true } : {});
     setBusy(false);
     if (!r.ok) setError(r.error.message);
   };
@@ -101,10 +105,11 @@ function SyncActions({ status }: { status: SyncStatus }) {
         consequence={
           <>
             This host stops syncing with <code>{status.url}</code> and forgets it: the URL, its place in the shared store
-            {status.waiting > 0 ? `, and the ${count(status.waiting, 'entry')} not yet pushed (they stay here, unshared)` : ''}.
+            {unpushed > 0 ? `, and the ${count(unpushed, 'entry')} not yet pushed (${unpushed === 1 ? 'it stays' : 'they stay'} here, unshared)` : ''}.
           </>
         }
         stays={<>Every brief on this machine, as it is now. The shared store keeps what it has; other Groves go on syncing with it. Turning sync on again pushes this host’s history once more.</>}
+        warning={leftBehind}
         action="Turn sync off"
         onConfirm={() => void run('sync.off')}
       />
@@ -168,6 +173,7 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
     else void save(checked.url, change);
   };
 
+  const leftBehind = redactionsLeftBehind(status);
   const save = async (to: string, change: StoreChange): Promise<void> => {
     setBusy(true);
     try {
@@ -182,7 +188,8 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
         setPassword('');
       }
       if (change !== 'none') {
-        const r = await store.request('sync.set', { url: to, tls });
+        // Only the new-store dialog said what would be left behind (a TLS change stays with the store).
+        const r = await store.request('sync.set', { url: to, tls, ...(change === 'new-store' && leftBehind ? { force: true } : {}) });
         if (!r.ok) {
           setUrlError(r.error.message);
           focusOnceEnabled(urlRef);
@@ -278,6 +285,7 @@ function StoreForm({ status, passwordHint }: { status: SyncStatus; passwordHint:
           </>
         }
         stays={<>Every brief on this machine. The old store keeps what it has.</>}
+        warning={leftBehind}
         action="Switch and push the history"
         onConfirm={() => confirmUrl && void save(confirmUrl, 'new-store')}
       />

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { SyncStatus } from '../../shared/sync';
-import { count } from '../../shared/plural';
+import { waitingWords } from '../../shared/sync-words';
 import { TimeAgo } from '../ui/time-ago';
 import { wantsPassword } from './sync-indicator-model';
 import './sync-indicator.css';
@@ -31,7 +31,7 @@ export function SyncFacts({ status, password }: { status: SyncStatus; password?:
       <dt>Last pull</dt>
       <dd>{status.lastPullAt ? <TimeAgo at={status.lastPullAt} /> : 'never'}</dd>
       <dt>Waiting</dt>
-      <dd data-testid="sync-waiting">{status.waiting > 0 ? `${count(status.waiting, 'entry')} not yet in the shared store` : 'nothing'}</dd>
+      <dd data-testid="sync-waiting">{status.waiting > 0 ? waitingWords(status) : 'nothing'}</dd>
       {status.lastError && !wantsPassword(status) && (
         <>
           <dt>Last error</dt>

@@ -63,6 +63,7 @@ export function ConfirmDialog({
   action,
   onConfirm,
   alternative,
+  warning,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -76,9 +77,16 @@ export function ConfirmDialog({
   onConfirm: () => void;
   /** A second, gentler way to do it (archive first), beside the action. */
   alternative?: { label: string; onSelect: () => void };
+  /** What the action leaves behind that the operator may not want left (said before "Stays"). */
+  warning?: ReactNode;
 }) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title={title} description={consequence}>
+      {warning && (
+        <p className="dialog-warning" data-testid="dialog-warning">
+          <strong>Left behind:</strong> {warning}
+        </p>
+      )}
       <p className="dialog-stays">
         <strong>Stays:</strong> {stays}
       </p>

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createConnection } from 'mysql2/promise';
 import { removeTempDirs } from '../../fixtures/temp-dir';
-import { stopAllHosts, type HostProcess } from '../../fixtures/host-process';
+import { api, stopAllHosts, type HostProcess } from '../../fixtures/host-process';
 import { hasMariaDb, startMariaDb, stopAllMariaDbs, type MariaDb } from '../../fixtures/mariadb';
 import { filesHolding } from '../../fixtures/files-holding';
+import { runGroveWith } from '../../fixtures/grove-cli';
 import { append, call, heldSyncedHost, snapshot, startSyncedHost, syncAll, syncNow, syncSet, syncStatus } from '../../fixtures/sync-hosts';
 import type { Brief, BriefEntry } from '../../../src/shared/briefs';
 
@@ -105,6 +106,50 @@ describe.skipIf(!hasMariaDb())('sync: a redaction reaches the copies other hosts
     await syncAll([again, b, c]);
     expect(JSON.stringify(await mysqlRows(db))).not.toContain(SECRET);
     for (const h of [again, b, c]) expect(await whatHostShows(h)).not.toContain(SECRET);
+  }, 60_000);
+
+  it('turning sync off, or pointing it elsewhere, while a redaction has not reached the store is refused, saying so; forced, the text stays there until sync is on again', async () => {
+    const db = await startMariaDb();
+    const a = await heldSyncedHost(db);
+    await syncSet(a, db);
+    const brief = await call<{ brief: Brief; entries: BriefEntry[] }>(a, 'briefs.create', { title: 'Payments', spec: `Call the API with ${SECRET}.` });
+    expect((await syncNow(a)).waiting).toBe(0);
+    // A's rounds are refused from now on: the redaction is made here and waits.
+    a.hold();
+    const created = brief.entries.find((e) => e.kind === 'created')!;
+    await call(a, 'briefs.redact', { ref: brief.brief.id, entryId: created.id, reason: 'an API key' });
+    const waiting = await syncStatus(a);
+    expect(waiting.redactedWaiting).toBe(1);
+    expect(waiting.waiting).toBeGreaterThan(waiting.redactedWaiting); // the redaction entry itself, to push
+
+    const off = await api(a, 'sync.off', {});
+    expect(off.status).toBe(409);
+    expect(off.body.error).toMatchObject({ code: 'sync_redactions_waiting', details: { redactedWaiting: 1, url: db.url } });
+    expect(off.body.error!.message).toBe(
+      `1 entry redacted here is not yet rewritten in ${db.url}: the text the redaction removed is still there, for every Grove syncing with it. Sync until it is rewritten (sync status shows them waiting), or turn sync off with force to leave that text there.`,
+    );
+    const elsewhere = await api(a, 'sync.set', { url: db.url.replace(/\/[^/]+$/, '/grove_other') });
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body.error!.message).toContain('or point sync elsewhere with force');
+    // Refused, nothing changed: still this store, the redaction still queued for it.
+    expect(await syncStatus(a)).toMatchObject({ url: db.url, redactedWaiting: 1 });
+    // Another TLS for the same store is not leaving it.
+    expect((await api(a, 'sync.set', { url: db.url, tls: 'require' })).body.result).toMatchObject({ tls: 'require', redactedWaiting: 1 });
+
+    // The CLI says the same, and --force goes ahead.
+    const cli = await runGroveWith(a, ['sync', 'off']);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr.trim()).toBe(off.body.error!.message);
+    const forced = await runGroveWith(a, ['sync', 'off', '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toContain('Sync is off');
+    expect(await syncStatus(a)).toMatchObject({ state: 'off', redactedWaiting: 0 });
+    expect(JSON.stringify(await mysqlRows(db))).toContain(SECRET);
+    // Nothing lost here: on again with the same store, the rewrite is queued once more and made.
+    a.release();
+    await syncSet(a, db);
+    expect(await syncNow(a)).toMatchObject({ state: 'idle', waiting: 0, redactedWaiting: 0 });
+    expect(JSON.stringify(await mysqlRows(db))).not.toContain(SECRET);
   }, 60_000);
 });
 

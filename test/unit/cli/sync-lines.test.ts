@@ -14,6 +14,7 @@ const idle: SyncStatus = {
   lastPushAt: minutesAgo(5),
   lastPullAt: minutesAgo(0.1),
   waiting: 0,
+  redactedWaiting: 0,
   lastError: null,
 };
 
@@ -81,6 +82,8 @@ describe('syncStatusLines', () => {
     expect(lines).toContain('  waiting     1,234 entries not yet in the shared store');
     expect(lines).toContain('  last error  connect ECONNREFUSED 10.0.0.5:3306 (3h ago)');
     expect(syncStatusLines({ ...idle, waiting: 1 }, '/d', NOW)).toContain('  waiting     1 entry not yet in the shared store');
+    // A redaction's rewrites are named: leaving the store now would leave their text there.
+    expect(syncStatusLines({ ...idle, waiting: 3, redactedWaiting: 2 }, '/d', NOW)).toContain('  waiting     3 entries not yet in the shared store; 2 entries redacted here still hold their text there');
   });
 
   it('refused: says to fix the cause and run a round', () => {

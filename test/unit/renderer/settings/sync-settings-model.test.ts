@@ -10,6 +10,7 @@ const status = (s: Partial<SyncStatus>): SyncStatus => ({
   lastPushAt: null,
   lastPullAt: null,
   waiting: 0,
+  redactedWaiting: 0,
   lastError: null,
   ...s,
 });

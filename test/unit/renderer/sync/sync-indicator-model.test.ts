@@ -10,6 +10,7 @@ const status = (s: Partial<SyncStatus>): SyncStatus => ({
   lastPushAt: '2026-12-03T14:00:00.000Z',
   lastPullAt: '2026-12-03T14:00:01.000Z',
   waiting: 0,
+  redactedWaiting: 0,
   lastError: null,
   ...s,
 });
