@@ -23,6 +23,12 @@ export interface RoundCounters {
   /** The counter's value, or null when it has not moved since this host last answered it. */
   imagesWanted: number | null;
   /**
+   * The id of the entry at this host's cursor, when it has none on record yet (a Grove from
+   * before it was kept, upgraded): the caller records it, so a restore is told by the entry
+   * from this round on, not only at its next pull. Null otherwise.
+   */
+  unrecordedCursorEntry: string | null;
+  /**
    * The shared schema's version now: another Grove may have migrated it since this connection
    * checked it, and a store of a newer schema is not written to (shared-schema.ts).
    */
@@ -39,9 +45,12 @@ export async function readRoundCounters(conn: Connection, state: SyncStateStore)
   const seq = Number(row?.seq ?? 0);
   const wanted = Number(row?.wanted ?? 0);
   const held = state.cursorEntry();
+  const atCursor = row?.atCursor ?? null;
+  const wentBack = seq < cursor || (held !== null && atCursor !== held);
   return {
     newEntries: seq > cursor,
-    wentBack: seq < cursor || (held !== null && (row?.atCursor ?? null) !== held),
+    wentBack,
+    unrecordedCursorEntry: held === null && cursor > 0 && !wentBack ? atCursor : null,
     imagesWanted: wanted !== state.imagesWantedSeen() ? wanted : null,
     schemaVersion: Number(row?.schemaVersion ?? 0),
   };

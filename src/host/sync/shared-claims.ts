@@ -1,5 +1,6 @@
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
-import type { Logger } from '../logger';
+import { maskSecrets, type Logger } from '../logger';
+import { describeRoundError } from './round-errors';
 import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { readSyncPassword } from './sync-password';
 import { prepareSharedSession, sharedConnectionOptions } from './shared-connection';
@@ -65,6 +66,8 @@ type ClaimRow = RowDataPacket & { holder_origin: string; holder_id: string; hold
 
 export class SharedClaims {
   private schemaFor: string | null = null;
+  /** The last failure logged (its sentence and error), so a store down for an hour is logged once. */
+  private lastLogged: string | null = null;
 
   constructor(private readonly deps: SharedClaimsDeps) {}
 
@@ -181,7 +184,14 @@ export class SharedClaims {
       return await Promise.race([run, deadline]);
     } catch (e) {
       run.catch(() => undefined);
-      return { kind: 'unreachable', message: this.sentence(e, config) };
+      const message = this.sentence(e, config);
+      // The sentence names a code only (see sentence); the whole error goes to the log, masked,
+      // once per failure rather than at every claim asked while the store is down.
+      const detail = describeRoundError(e, (text) => maskSecrets(text, [source.password], 1));
+      const key = JSON.stringify([message, detail.error, detail.code]);
+      if (key !== this.lastLogged) this.deps.logger.warn('shared claims', { message, error: detail });
+      this.lastLogged = key;
+      return { kind: 'unreachable', message };
     } finally {
       settled = true;
       clearTimeout(timer);
@@ -199,12 +209,17 @@ export class SharedClaims {
     this.schemaFor = url;
   }
 
+  /**
+   * Why a claim could not be decided, as a dispatch's reason shows it: by the error's code, never
+   * its message, which a server may fill with what it was sent (round-errors.ts, the same rule).
+   */
   private sentence(e: unknown, config: SyncConfig): string {
     if (e instanceof StepTimeout || e instanceof Refused) return e.message;
     const code = codeOf(e);
     if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') return `${config.url} refused the sync user (fix GROVE_SYNC_PASSWORD or the data dir's sync-password file)`;
-    const detail = e instanceof Error ? e.message : String(e);
-    return `${config.url} cannot be reached (${detail || code})`;
+    const errno = typeof e === 'object' && e !== null && typeof (e as { errno?: unknown }).errno === 'number' ? ` ${(e as { errno: number }).errno}` : '';
+    if (typeof e === 'object' && e !== null && typeof (e as { sqlState?: unknown }).sqlState === 'string') return `${config.url} answered with an error (${code || 'error'}${errno}); see the host's log`;
+    return `${config.url} cannot be reached (${code || (e instanceof Error ? e.constructor.name : 'unknown error')})`;
   }
 }
 

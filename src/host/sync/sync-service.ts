@@ -13,7 +13,7 @@ import type { Outbox } from './outbox';
 import { uploadWantedImages } from './image-repair';
 import { sweepDue, sweepUnnamedImages } from './image-sweep';
 import { pullAll, PullRefused } from './pull';
-import { classifyRoundError as classify, describeRoundError } from './round-errors';
+import { classifyRoundError as classify, describeRoundError, type RoundErrorDetail } from './round-errors';
 import { readRoundCounters } from './round-counters';
 import { RoundSuperseded } from './round-superseded';
 import { pushWaiting } from './push-waiting';
@@ -346,7 +346,7 @@ export class SyncService {
         this.settle(outcome);
       } catch (e) {
         // A bug, not MySQL: logged, and the loop goes on.
-        this.deps.logger.error('sync round failed', { error: this.mask(e instanceof Error ? e.stack ?? e.message : String(e)) });
+        this.deps.logger.error('sync round failed', { error: this.described(e) });
       } finally {
         this.running = null;
         const woken = this.wokenDuringRound && this.st.state === 'idle';
@@ -410,6 +410,7 @@ export class SyncService {
         this.startOver('sync: the shared store went back (restored from a backup, or a replica that was behind took over); this host pulls it from the start and pushes its whole history there, so what the store lost comes back from the hosts that have it', { storeId, cursor: this.deps.state.cursor() });
         counters = await this.step(readRoundCounters(conn, this.deps.state));
       }
+      if (counters.unrecordedCursorEntry !== null) this.deps.state.setCursor(this.deps.state.cursor(), counters.unrecordedCursorEntry);
       let refusal = null;
       if (counters.newEntries) refusal = await pull();
       else this.st.lastPullAt = new Date(this.now()).toISOString();
@@ -471,7 +472,7 @@ export class SyncService {
       this.deps.state.setImagesWantedSeen(wanted);
     } catch (e) {
       if (e instanceof RoundSuperseded) throw e;
-      this.deps.logger.warn('cannot upload the images other hosts asked for; the next round tries again', { error: e instanceof Error ? e.message : String(e) });
+      this.deps.logger.warn('cannot upload the images other hosts asked for; the next round tries again', { error: this.described(e) });
     }
   }
 
@@ -483,7 +484,7 @@ export class SyncService {
       if (swept > 0) this.deps.logger.info('images no entry names swept from the shared store', { count: swept });
     } catch (e) {
       if (e instanceof RoundSuperseded) throw e;
-      this.deps.logger.warn('cannot sweep the shared store of images no entry names; tried again tomorrow', { error: e instanceof Error ? e.message : String(e) });
+      this.deps.logger.warn('cannot sweep the shared store of images no entry names; tried again tomorrow', { error: this.described(e) });
     }
   }
 
@@ -551,6 +552,11 @@ export class SyncService {
     this.deps.logger.addSecret(source.password);
   }
 
+  /** An error as the host's log has it: its code, errno, stack and causes, masked, never the statement sent (round-errors.ts). */
+  private described(e: unknown): RoundErrorDetail {
+    return describeRoundError(e, (text) => this.mask(text));
+  }
+
   private mask(text: string): string {
     return this.password ? maskSecrets(text, [this.password]).split(this.password).join('…(masked)') : text;
   }
@@ -559,7 +565,7 @@ export class SyncService {
     if (outcome.kind === 'synced') this.st.lastError = null;
     else {
       const message = this.mask(outcome.message);
-      const error = outcome.error === undefined ? undefined : describeRoundError(outcome.error, (text) => this.mask(text));
+      const error = outcome.error === undefined ? undefined : this.described(outcome.error);
       // Logged once per failure, not at every retry of a server down for an hour; the sentence
       // alone may hide what changed (two plain Errors both say "cannot be reached (Error)").
       const errorKey = error ? JSON.stringify([error.error, error.code, error.errno]) : null;

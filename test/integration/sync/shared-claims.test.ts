@@ -115,6 +115,22 @@ describe.skipIf(!hasMariaDb())('shared claims (compare-and-set on the shared sto
     expect((await shared.acquire(briefId, holder(1))).kind).toBe('won');
   }, 30_000);
 
+  it("a server's error is said by its code, never its message (a server may quote what it was sent); the log has it whole, once", async () => {
+    const warned: [string, Record<string, unknown> | undefined][] = [];
+    const logging = { ...logger, warn: (m: string, f?: Record<string, unknown>) => void warned.push([m, f]) };
+    const url = await db.addDatabase('grove_read_only');
+    const shared = new SharedClaims({ config: () => ({ url, tls: 'off' }), env: { GROVE_SYNC_PASSWORD: db.password }, dataDir: makeTempDir(), timeoutMs: 3000, leaseMs: 60_000, logger: logging });
+    expect((await shared.acquire(newBriefId(), holder(1))).kind).toBe('won'); // its schema made
+    // The server now refuses the claim's statement, and its message names the table.
+    await db.asRoot("REVOKE INSERT, UPDATE, DELETE ON `grove_read_only`.* FROM 'grove'@'127.0.0.1'");
+    for (let n = 0; n < 2; n++) {
+      const got = await shared.acquire(newBriefId(), holder(n));
+      expect(got).toEqual({ kind: 'unreachable', message: `${url} answered with an error (ER_TABLEACCESS_DENIED_ERROR 1142); see the host's log` });
+    }
+    expect(warned).toHaveLength(1);
+    expect(JSON.stringify(warned[0])).toContain('command denied to user');
+  });
+
   it('sync off: nothing is asked of a server', async () => {
     const off = new SharedClaims({ config: () => null, env: {}, dataDir: makeTempDir(), timeoutMs: 1000, leaseMs: 60_000, logger });
     expect(off.isEnabled()).toBe(false);

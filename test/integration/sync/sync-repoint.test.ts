@@ -160,53 +160,64 @@ describe.skipIf(!hasMariaDb())('sync: pointed at another store while rounds run'
       rig.db.close();
     }
   });
-  it('the store gone back (restored from a backup): what it lost comes back from the hosts that have it, and what is pushed after reaches every host', async () => {
-    const db = await startMariaDb();
-    const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
-    const other = openSyncRig({ password: db.password, timeoutMs: 5000 });
-    const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: 'grove' });
-    const sync = async (...hosts: SyncRig[]): Promise<void> => {
-      for (let pass = 0; pass < 2; pass++) for (const r of hosts) expect((await r.sync.syncNow()).ok).toBe(true);
-    };
-    const notes = (r: SyncRig, briefId: string) => r.store.trace(briefId).flatMap((e) => (e.kind === 'note' && e.payload ? [e.payload.text] : [])).sort();
-    try {
-      await rig.sync.configure(db.url, 'off');
-      await other.sync.configure(db.url, 'off');
-      const made = rig.briefs.create({ title: 'restored', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
-      if (!made.ok) throw new Error(made.error.message);
-      const briefId = made.value.brief.id;
-      await sync(rig, other);
-      // The backup the DBA restores later, taken now.
-      const [at] = await admin.query("SELECT value FROM counters WHERE name = 'entry_seq'");
-      const backup = Number((at as { value: number | string }[])[0]!.value);
-      rig.briefs.append(briefId, { kind: 'note', text: 'after the backup' }, OP, 'ui');
-      await sync(rig, other);
-      // The other host's next note goes out, and this one does not pull it before the restore:
-      // the other's cursor is past this one's.
-      other.briefs.append(briefId, { kind: 'note', text: "the other's, after the backup" }, OP, 'ui');
-      await sync(other);
 
-      // The restore: the rows written since the backup are gone, the counter back where it was.
-      await admin.query('DELETE FROM entries WHERE seq > ?', [backup]);
-      await admin.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [backup]);
-      rig.briefs.append(briefId, { kind: 'note', text: 'after the restore' }, OP, 'ui');
-      // This host goes first: its history pushed again lifts the counter past the other's
-      // cursor, so the other notices by the entry at its cursor, not by the counter.
-      await sync(rig);
-      await sync(other, rig);
+  for (const upgraded of [false, true]) {
+    it(`the store gone back (restored from a backup): what it lost comes back from the hosts that have it, and what is pushed after reaches every host${upgraded ? '; one upgraded from a Grove that kept no entry at its cursor records it at its first round' : ''}`, async () => {
+      const db = await startMariaDb();
+      const rig = openSyncRig({ password: db.password, timeoutMs: 5000 });
+      const other = openSyncRig({ password: db.password, timeoutMs: 5000 });
+      const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: 'grove' });
+      const sync = async (...hosts: SyncRig[]): Promise<void> => {
+        for (let pass = 0; pass < 2; pass++) for (const r of hosts) expect((await r.sync.syncNow()).ok).toBe(true);
+      };
+      const notes = (r: SyncRig, briefId: string) => r.store.trace(briefId).flatMap((e) => (e.kind === 'note' && e.payload ? [e.payload.text] : [])).sort();
+      try {
+        await rig.sync.configure(db.url, 'off');
+        await other.sync.configure(db.url, 'off');
+        const made = rig.briefs.create({ title: 'restored', kind: 'feature', spec: 'spec', projects: [] }, OP, 'ui');
+        if (!made.ok) throw new Error(made.error.message);
+        const briefId = made.value.brief.id;
+        await sync(rig, other);
+        // The backup the DBA restores later, taken now.
+        const [at] = await admin.query("SELECT value FROM counters WHERE name = 'entry_seq'");
+        const backup = Number((at as { value: number | string }[])[0]!.value);
+        rig.briefs.append(briefId, { kind: 'note', text: 'after the backup' }, OP, 'ui');
+        await sync(rig, other);
+        // The other host's next note goes out, and this one does not pull it before the restore:
+        // the other's cursor is past this one's.
+        other.briefs.append(briefId, { kind: 'note', text: "the other's, after the backup" }, OP, 'ui');
+        await sync(other);
+        if (upgraded) {
+          // As a Grove from before the entry at the cursor was kept left it; then one idle round.
+          const cursor = other.state.cursor();
+          other.state.setCursor(cursor, null);
+          await other.sync.syncNow();
+          expect(other.state.cursor()).toBe(cursor);
+          expect(other.state.cursorEntry()).not.toBeNull();
+        }
 
-      const all = ['after the backup', 'after the restore', "the other's, after the backup"];
-      for (const r of [rig, other]) expect(notes(r, briefId)).toEqual(all);
-      const [rows] = await admin.query("SELECT payload FROM entries WHERE kind = 'note'");
-      expect((rows as { payload: string }[]).map((r) => (JSON.parse(r.payload) as { text: string }).text).sort()).toEqual(all);
-      for (const r of [rig, other]) expect(r.sync.status()).toMatchObject({ state: 'idle', waiting: 0 });
-      for (const r of [rig, other]) expect(r.logged.join('\n')).toContain('the shared store went back');
-    } finally {
-      await admin.end();
-      for (const r of [rig, other]) {
-        await r.sync.stop();
-        r.db.close();
+        // The restore: the rows written since the backup are gone, the counter back where it was.
+        await admin.query('DELETE FROM entries WHERE seq > ?', [backup]);
+        await admin.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [backup]);
+        rig.briefs.append(briefId, { kind: 'note', text: 'after the restore' }, OP, 'ui');
+        // This host goes first: its history pushed again lifts the counter past the other's
+        // cursor, so the other notices by the entry at its cursor, not by the counter.
+        await sync(rig);
+        await sync(other, rig);
+
+        const all = ['after the backup', 'after the restore', "the other's, after the backup"];
+        for (const r of [rig, other]) expect(notes(r, briefId)).toEqual(all);
+        const [rows] = await admin.query("SELECT payload FROM entries WHERE kind = 'note'");
+        expect((rows as { payload: string }[]).map((r) => (JSON.parse(r.payload) as { text: string }).text).sort()).toEqual(all);
+        for (const r of [rig, other]) expect(r.sync.status()).toMatchObject({ state: 'idle', waiting: 0 });
+        for (const r of [rig, other]) expect(r.logged.join('\n')).toContain('the shared store went back');
+      } finally {
+        await admin.end();
+        for (const r of [rig, other]) {
+          await r.sync.stop();
+          r.db.close();
+        }
       }
-    }
-  });
+    });
+  }
 });
