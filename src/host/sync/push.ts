@@ -220,33 +220,53 @@ const isDuplicate = (e: unknown): boolean => typeof e === 'object' && e !== null
  */
 async function rewriteTombstones(conn: Connection, store: BriefStore, ids: readonly string[]): Promise<Map<string, string>> {
   const written = new Map<string, string>();
-  const images: string[] = [];
+  const rows: { id: string; payload: string | null; redacted: string | null; isAttachment: boolean }[] = [];
   for (const id of ids) {
     const e = store.entry(id);
-    const isRedactedForm = e !== null && (e.redacted !== null || (e.kind === 'refinement' && e.payload?.diff === WITHHELD_DIFF));
-    if (!isRedactedForm) {
-      written.set(id, formOf(e));
-      continue;
-    }
-    // A redacted attachment's image: its sha256 is only in the shared row's payload now.
-    const image = e.kind === 'attachment_added' && e.redacted !== null ? await sharedImageOf(conn, id) : null;
-    if (image) images.push(image);
-    const payload = e.payload === null ? null : JSON.stringify(e.payload);
-    const redacted = e.redacted === null ? null : JSON.stringify(e.redacted);
-    await conn.query('UPDATE entries SET payload = ?, redacted = ? WHERE id = ? AND redacted IS NULL', [payload, redacted, id]);
     written.set(id, formOf(e));
+    const isRedactedForm = e !== null && (e.redacted !== null || (e.kind === 'refinement' && e.payload?.diff === WITHHELD_DIFF));
+    if (!isRedactedForm) continue;
+    rows.push({
+      id,
+      payload: e.payload === null ? null : JSON.stringify(e.payload),
+      redacted: e.redacted === null ? null : JSON.stringify(e.redacted),
+      isAttachment: e.kind === 'attachment_added' && e.redacted !== null,
+    });
   }
+  // A redacted attachment's image: its sha256 is only in the shared row's payload now, read
+  // before the row is rewritten. One query for the batch's attachments.
+  const attachments = rows.filter((r) => r.isAttachment).map((r) => r.id);
+  const [named] = attachments.length ? await conn.query('SELECT payload FROM entries WHERE id IN (?) AND redacted IS NULL', [attachments]) : [[]];
+  const images = (named as { payload: string | null }[]).flatMap((r) => sha256Of(r.payload) ?? []);
+  // A few statements, not one per row: a batch of hundreds of rewrites, a round trip each, would
+  // outlast the step's timeout over a slow link and fail the same way on every retry. Each
+  // statement stays under the packet limit (a withheld refinement keeps its whole spec).
+  let chunk: typeof rows = [];
+  let bytes = 0;
+  const flush = async (): Promise<void> => {
+    if (chunk.length === 0) return;
+    const cases = chunk.map(() => 'WHEN ? THEN ?').join(' ');
+    await conn.query(`UPDATE entries SET payload = CASE id ${cases} END, redacted = CASE id ${cases} END WHERE id IN (?) AND redacted IS NULL`, [
+      ...chunk.flatMap((r) => [r.id, r.payload]),
+      ...chunk.flatMap((r) => [r.id, r.redacted]),
+      chunk.map((r) => r.id),
+    ]);
+    chunk = [];
+    bytes = 0;
+  };
+  for (const r of rows) {
+    // At most 3 UTF-8 bytes per UTF-16 unit, as for the inserts.
+    const size = ((r.payload?.length ?? 0) + (r.redacted?.length ?? 0) + 3 * r.id.length) * 3;
+    if (chunk.length > 0 && bytes + size > STATEMENT_BYTES) await flush();
+    chunk.push(r);
+    bytes += size;
+  }
+  await flush();
   await deleteUnnamedImages(conn, images);
   return written;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
-
-/** The image an attachment's shared row names, if the row is there and not yet tombstoned. */
-async function sharedImageOf(conn: Connection, entryId: string): Promise<string | null> {
-  const [rows] = await conn.query('SELECT payload FROM entries WHERE id = ? AND redacted IS NULL', [entryId]);
-  return sha256Of((rows as { payload: string | null }[])[0]?.payload ?? null);
-}
 
 /** The sha256 an attachment's payload (JSON) names, or null. */
 export function sha256Of(payload: string | null): string | null {

@@ -76,6 +76,39 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
     });
   }, 30_000);
 
+  it('rewrites a batch of hundreds of redacted rows in a statement or two, not a round trip each (a slow link would time every retry out)', async () => {
+    await withHostB(async (conn, b, clock) => {
+      const created = b.service.create({ title: 'Keys', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+      if (!created.ok) throw new Error(created.error.message);
+      const briefId = created.value.brief.id;
+      const notes = Array.from({ length: 300 }, (_, n) => {
+        const added = b.service.append(briefId, { kind: 'note', text: `key ${n}: hunter2-${n}` }, MIKE, 'ui');
+        if (!added.ok) throw new Error(added.error.message);
+        return added.value.entries.at(-1)!;
+      });
+      const storeId = await sharedStoreId(conn);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
+      for (const note of notes) {
+        const redacted = b.service.redact(briefId, note.id, 'a key', MIKE, 'ui');
+        if (!redacted.ok) throw new Error(redacted.error.message);
+      }
+      expect(b.outbox.redactedWaiting()).toBe(300);
+      const updates = async (): Promise<number> => {
+        const [r] = await conn.query("SHOW SESSION STATUS LIKE 'Com_update'");
+        return Number((r as { Value: string }[])[0]!.Value);
+      };
+      const before = await updates();
+      const first = await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId);
+      // The 300 redaction entries and the 300 rewrites, in one batch: the counter's UPDATE and one for the rows.
+      expect(first.pushed).toBe(600);
+      expect((await updates()) - before).toBe(2);
+      expect(b.outbox.waiting()).toBe(0);
+      const after = await rows(conn);
+      expect(JSON.stringify([...after.values()])).not.toContain('hunter2-');
+      for (const note of notes) expect(after.get(note.id)).toMatchObject({ payload: null, redacted: expect.stringContaining('a key') });
+    });
+  }, 60_000);
+
   it("refuses a batch whose attachment's image is not on the shared store (a redaction deleted it after its upload): nothing pushed, pushed once it is there", async () => {
     await withHostB(async (conn, b, clock) => {
       const { sha } = await attachedImage(b);
