@@ -263,6 +263,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     stopping: stopping.signal,
     commandGroups,
     confine: (req) => confinement.confine(req),
+    // The monitor is made below; a gate only runs once the host answers.
+    holdProbes: <T,>(repoId: string, work: () => Promise<T>): Promise<T> => health.holdWhile(repoId, work),
   });
   const history = new LaneHistory({ lanes: laneStore, repos, events, locks, holdLane: (path) => laneHeads.hold(path) });
   const healthHistory = createHealthHistory(db);

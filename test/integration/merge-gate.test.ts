@@ -1,4 +1,4 @@
-import { existsSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/shared/events';
@@ -122,6 +122,28 @@ describe('merging a lane into MAIN', () => {
     const rolled = await api(host, 'merges.rollback', { id: record.id });
     expect(rolled.body.ok, JSON.stringify(rolled.body)).toBe(true);
     expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+  });
+
+  it("MAIN's probes as its gate: the health monitor waits for the gate rather than run the same probes beside it", async () => {
+    // Each run of the probe notes its start and its end, or that it was cancelled, outside MAIN
+    // (a file in MAIN would change it).
+    const runs = join(makeTempDir(), 'runs.log');
+    const probe = `trap 'echo cancelled >> ${runs}; exit 143' TERM INT; echo start >> ${runs}; sleep 1 & wait $!; echo end >> ${runs}`;
+    writeRecipe(JSON.stringify({ health: { debounceMs: 100, probes: [{ name: 'suite', command: probe, intervalSeconds: 3600, failureThreshold: 1 }] } }));
+    await trustRepo(host, repoId);
+    const ends = (): number => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter((l) => l === 'end').length : 0);
+    await expect.poll(ends, { timeout: 10_000 }).toBe(1); // the monitor's first run
+    const l = await lane('suite-change');
+    commitIn(l.path, 'feature.txt', 'new\n');
+    const r = await merge(l.id);
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(r.result!.merge!.state).toBe('merged');
+    // The gate's run, then the monitor's on the merged MAIN: one after another, never two at
+    // once. A round of the monitor's under way when the gate began was cancelled first.
+    await expect.poll(ends, { timeout: 15_000 }).toBe(3);
+    const lines = readFileSync(runs, 'utf8').trim().split('\n');
+    const pairs = lines.join(' ').replace(/start (end|cancelled)/g, 'run');
+    expect(pairs.split(' ').every((w) => w === 'run'), lines.join(' ')).toBe(true);
   });
 
   it('with rollback: ask, keeps the merge until the operator rolls it back', async () => {

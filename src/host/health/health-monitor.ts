@@ -52,6 +52,12 @@ interface RepoHealth {
   head: string | null;
   timer: NodeJS.Timeout | null;
   running: boolean;
+  /** The round under way, if any: resolves when it has ended. */
+  current: Promise<void> | null;
+  /** Ends the round under way early (holdWhile), not the repository's watch. */
+  roundAbort: AbortController | null;
+  /** How many holdWhile calls hold the probes now: no round starts while one does. */
+  held: number;
   /**
    * The health the incident log last judged. A round's results are judged together when
    * the round ends, so every probe that fails in the round that breaks MAIN belongs to the
@@ -115,6 +121,29 @@ export class HealthMonitor {
     this.schedule(repoId);
   }
 
+  /**
+   * Runs `work` (MAIN's gate, which may be these very probes: merge-service.ts) with this
+   * repository's probes held: a round under way is ended (its probe cancelled; MAIN is about to
+   * change, so its result would judge no single commit) and waited for, none starts meanwhile,
+   * and every probe is due again once `work` has ended. Two runs of one command probe side by
+   * side (a test suite, a server on its port) would trip each other.
+   */
+  async holdWhile<T>(repoId: string, work: () => Promise<T>): Promise<T> {
+    const r = this.repos.get(repoId);
+    if (!r) return work();
+    r.held++;
+    try {
+      if (r.timer) clearTimeout(r.timer);
+      r.timer = null;
+      r.roundAbort?.abort();
+      await r.current;
+      return await work();
+    } finally {
+      r.held--;
+      if (r.held === 0) this.mainChanged(repoId);
+    }
+  }
+
   /** Every probe due after the debounce grove.yaml gave at the last round (MAIN's events come in bursts). */
   private markAllDue(r: RepoHealth): void {
     const at = Date.now() + r.debounceMs;
@@ -147,6 +176,9 @@ export class HealthMonitor {
       head: null,
       timer: null,
       running: false,
+      current: null,
+      roundAbort: null,
+      held: 0,
       abort: new AbortController(),
     });
     this.deps.history.markUnwatchedSinceLastSeen(repoId);
@@ -205,12 +237,14 @@ export class HealthMonitor {
 
   private schedule(repoId: string): void {
     const r = this.repos.get(repoId);
-    if (!r || r.running || this.stopped) return;
+    if (!r || r.running || r.held > 0 || this.stopped) return;
     if (r.timer) clearTimeout(r.timer);
     r.timer = null;
     const next = Math.min(...r.due.values());
     if (!Number.isFinite(next)) return;
-    r.timer = setTimeout(() => void this.round(repoId), Math.max(0, next - Date.now()));
+    r.timer = setTimeout(() => {
+      r.current = this.round(repoId);
+    }, Math.max(0, next - Date.now()));
     r.timer.unref();
   }
 
@@ -220,19 +254,29 @@ export class HealthMonitor {
     const repo = this.repo(repoId);
     if (!r || !repo) return;
     r.timer = null;
+    if (r.held > 0) return; // holdWhile makes every probe due again when it lets go
     r.running = true;
-    /** HEAD moved during the round (a merge landed): its results judged no single commit. */
+    const roundAbort = new AbortController();
+    r.roundAbort = roundAbort;
+    const signal = AbortSignal.any([r.abort.signal, roundAbort.signal]);
+    /** HEAD moved during the round (a merge landed), or the round was ended early: its results judged no single commit. */
     let moved = false;
     try {
       this.refreshSpecs(repoId);
       r.head = await mainHead(repo.mainPath);
-      if (r.abort.signal.aborted) return;
+      if (signal.aborted) return;
       const now = Date.now();
       for (const spec of r.specs.filter((s) => (r.due.get(s.name) ?? Infinity) <= now)) {
         const settings = probeSettings(spec);
         r.due.set(spec.name, Date.now() + settings.intervalMs);
-        const result = await this.run(repo, spec, r.abort.signal);
+        const result = await this.run(repo, spec, signal);
         if (r.abort.signal.aborted) return;
+        if (roundAbort.signal.aborted) {
+          // Held (holdWhile): a cancelled run says nothing of MAIN; every probe runs after.
+          moved = true;
+          this.markAllDue(r);
+          return;
+        }
         moved = (await mainHead(repo.mainPath)) !== r.head;
         this.deps.history.recordRun(repoId, result);
         this.update(repoId, applyProbeResult(r.health, result, r.specs));
@@ -253,7 +297,8 @@ export class HealthMonitor {
       this.deps.logger.warn('health round failed', { repo: repo.mainPath, error: (e as Error).message });
     } finally {
       r.running = false;
-      if (!r.abort.signal.aborted && !moved) this.judge(repoId);
+      r.roundAbort = null;
+      if (!signal.aborted && !moved) this.judge(repoId);
       this.schedule(repoId);
     }
   }

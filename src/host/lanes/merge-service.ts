@@ -26,7 +26,7 @@ import { findLane } from './find-lane';
 import { usableConfig } from './repo-config';
 import type { RepoLocks } from './repo-lock';
 import { runCommands } from './setup/run-commands';
-import { mainGateOf, type MainGate } from './main-gate';
+import { mainGateOf, type GateOutcome, type GateRun, type MainGate } from './main-gate';
 import { OWN_GIT_MERGE, type CommandGroups } from './setup/command-groups';
 import { gitFailure } from './lane-service';
 import type { ConfinedLaunch, ConfineRequest } from '../confine/agent-confinement';
@@ -68,6 +68,11 @@ export interface MergeServiceDeps {
   confine?: (req: ConfineRequest) => ConfinedLaunch;
   /** Aborted as the host begins to stop: a gate it ends decided nothing, one that ended before did. */
   stopping?: AbortSignal;
+  /**
+   * Runs MAIN's gate with the health monitor's probes of that repository held (health-monitor.ts
+   * holdWhile): a gate may be those very probes, and two runs side by side trip each other.
+   */
+  holdProbes?: <T>(repoId: string, work: () => Promise<T>) => Promise<T>;
 }
 
 export type MergeOutcome = { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean };
@@ -94,6 +99,10 @@ export class MergeService {
   private readonly startedAt = Date.now();
 
   constructor(private readonly deps: MergeServiceDeps) {}
+
+  private runGate(repoId: string, gate: MainGate, run: GateRun): Promise<GateOutcome> {
+    return this.deps.holdProbes ? this.deps.holdProbes(repoId, () => gate.run(run)) : gate.run(run);
+  }
 
   /**
    * Once the stop has begun: resolves when the merges under way have ended, their gates cut
@@ -332,7 +341,7 @@ export class MergeService {
       if (this.deps.stopping?.aborted) return cutShort();
       let gated: Awaited<ReturnType<typeof gate.run>>;
       try {
-        gated = await gate.run({ cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups, signal: this.deps.stopping });
+        gated = await this.runGate(repo.id, gate, { cwd: repo.mainPath, env: mainCommandEnv(this.deps.baseEnv, repo), timeoutMs, mask: this.deps.mask, output, groups: this.deps.commandGroups, signal: this.deps.stopping });
       } catch (e) {
         return stuck(e);
       }
@@ -664,7 +673,7 @@ export class MergeService {
         return;
       }
       if (this.deps.stopping?.aborted) return; // the next host runs it
-      const gated = await gate.run({
+      const gated = await this.runGate(repo.id, gate, {
         cwd: repo.mainPath,
         env: mainCommandEnv(this.deps.baseEnv, repo),
         timeoutMs: (config.timeoutSeconds ?? 600) * 1000,
