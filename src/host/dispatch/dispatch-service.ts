@@ -414,23 +414,27 @@ export class DispatchService {
 
   private async pumpOnce(): Promise<void> {
     if (this.closed) return;
-    // A brief done or cancelled while its dispatch waited gets no agent: one could not claim it.
-    for (const d of this.deps.store.list({ states: ['waiting', 'queued'] })) {
-      const brief = this.deps.briefStore.resolve(d.briefId);
-      if (brief && isClosed(brief)) this.takeBack(d, ...closedReasons(brief));
-    }
-    for (const d of this.deps.store.list({ states: ['waiting'] }).reverse()) {
+    // Oldest first: the waves go in the order they were asked for.
+    const open = this.deps.store.list({ states: ['waiting', 'queued'] }).reverse();
+    for (const listed of open) {
+      // Read again: taking one back records an entry, and what that sets off may change another.
+      const d = this.deps.store.get(listed.id);
+      if (!d || (d.state !== 'waiting' && d.state !== 'queued')) continue;
       const brief = this.deps.briefStore.resolve(d.briefId);
       if (!brief) continue;
+      // A brief done or cancelled while its dispatch waited gets no agent: one could not claim it.
+      if (isClosed(brief)) {
+        this.takeBack(d, ...closedReasons(brief));
+        continue;
+      }
       // One waiting for the shared store stays waiting (its reason says why) until the store answers.
-      if (this.awaitingStore.has(d.id)) continue;
+      if (d.state !== 'waiting' || this.awaitingStore.has(d.id)) continue;
       // Only an auto build waits for readiness; another waits only for the store (after a restart: asked again now).
       const ready = d.phase === 'build' && d.auto ? readiness(brief, (id) => this.deps.briefStore.resolve(id)) : ({ ready: true } as const);
       if (ready.ready) this.save({ ...d, state: 'queued', reason: null });
       else if (ready.reason !== d.reason) this.save({ ...d, reason: ready.reason });
     }
-    // Oldest first: the waves go in the order they were asked for.
-    for (const listed of this.deps.store.list({ states: ['waiting', 'queued'] }).reverse()) {
+    for (const listed of open) {
       if (this.closed) return;
       // Read again: while an earlier one was starting (a lane takes seconds), this one may have been cancelled.
       const d = this.deps.store.get(listed.id);

@@ -377,6 +377,14 @@ export class AgentService {
     this.deps.events.append({ type: 'agent.removed', id });
   }
 
+  /**
+   * Restart and recycle: stops the run, then starts what `start` starts; not if a stop came while
+   * it stopped (null), nor once the host began to stop (host_stopping).
+   */
+  private stopThenStart<T>(runtime: AgentRuntime, start: () => Result<T, ApiError>): Promise<Result<T, ApiError> | null> {
+    return runtime.stopThen(() => (this.shuttingDown ? stoppingAgent(runtime.record.name) : start()));
+  }
+
   /** Stops every agent (host shutdown); their records stay "running" so the next host resumes them. */
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
@@ -427,8 +435,7 @@ export class AgentService {
       'agents.restart': async ({ id }) => {
         const r = find(id);
         if (!r.ok) return r;
-        // Not started again if a stop came while it stopped, or the host began to stop.
-        const started = await r.value.stopThen(() => (this.shuttingDown ? stoppingAgent(r.value.record.name) : r.value.start(r.value.info().canResume)));
+        const started = await this.stopThenStart(r.value, () => r.value.start(r.value.info().canResume));
         return started && !started.ok ? started : ok({ agent: r.value.info() });
       },
       'agents.resume': ({ id }) => {
@@ -450,7 +457,7 @@ export class AgentService {
           // Its repository's ops loop knows its agent by id: a fresh one beside it would be a second loop.
           return err(apiError('invalid_request', `${old.name} is its repository's ops loop: restart it with grove ops stop and grove ops start, not by recycling.`, { id }));
         }
-        const fresh = await r.value.stopThen(() => this.shuttingDown ? stoppingAgent(old.name) : this.start({
+        const fresh = await this.stopThenStart(r.value, () => this.start({
           lanePath: old.lanePath,
           preset: old.preset,
           command: old.command,

@@ -17,9 +17,12 @@ const requests = viewRequests({ waitMs: 2000 });
 export const requestBriefPart = (part: BriefPart): void => void requests.ask(part);
 export const onBriefPartRequest = requests.on;
 
-/** While this part of the brief's page is mounted, `open` answers the palette's request for it. */
-export function useBriefPartRequest(part: BriefPart, open: () => void): void {
-  useViewRequest(requests.on, part, open);
+/** A part the palette does not open (the spec editor's drop zone) listens on a key nobody asks. */
+const NO_PART = '';
+
+/** While this part of the brief's page is mounted, `open` answers the palette's request for it; with null, nothing does. */
+export function useBriefPartRequest(part: BriefPart | null, open: () => void): void {
+  useViewRequest(requests.on, part ?? NO_PART, open);
 }
 
 /**

@@ -1,9 +1,5 @@
 import { ImagePlus, X } from 'lucide-react';
-import { onBriefPartRequest, type BriefPart } from '../brief-part-requests';
-import { useViewRequest } from '../../ui/use-view-request';
-
-/** A drop zone the palette does not open (the spec editor's) listens on a key nobody asks. */
-const NO_PART = '';
+import { useBriefPartRequest, type BriefPart } from '../brief-part-requests';
 import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type ReactNode } from 'react';
 import { ATTACHMENT_TYPES } from '../../../shared/brief-constants';
 import type { BriefAttachment } from '../../../shared/briefs';
@@ -42,7 +38,7 @@ export function AttachmentDropZone(props: {
   const nextId = useRef(1);
   const picker = useRef<HTMLInputElement>(null);
   // Run from the palette's Enter, a user's gesture still: the browser lets the picker open.
-  useViewRequest(onBriefPartRequest, props.pickerPart ?? NO_PART, () => picker.current?.click());
+  useBriefPartRequest(props.pickerPart ?? null, () => picker.current?.click());
 
   const upload = (files: readonly File[]): void => {
     for (const file of files) {
