@@ -489,14 +489,14 @@ export const methods = {
   'sync.status': { params: NoParams, result: SyncStatus },
   /**
    * Points this host at a shared MySQL (the password from GROVE_SYNC_PASSWORD or the data dir's
-   * 0600 sync-password file) and starts syncing. Away from a store that a redaction made here
+   * 0600 sync-password file) and starts syncing. Away from a store that a redaction
    * has not reached yet, `sync_redactions_waiting` unless `force`.
    */
   'sync.set': { params: z.object({ url: SyncUrl, tls: SyncTls.optional(), force: z.boolean().optional() }).strict(), result: SyncStatus },
   /** A round now (pull, apply, push), answered once it is done or failed. */
   'sync.now': { params: NoParams, result: SyncStatus },
   /**
-   * Stops syncing; local briefs stay as they are. While a redaction made here has not reached
+   * Stops syncing; local briefs stay as they are. While a redaction has not reached
    * the store yet, `sync_redactions_waiting` unless `force` (its text would stay there).
    */
   'sync.off': { params: z.object({ force: z.boolean().optional() }).strict(), result: SyncStatus },

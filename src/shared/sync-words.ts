@@ -7,17 +7,22 @@ import type { SyncStatus } from './sync';
  */
 
 /**
- * What leaving a store (sync off, or pointed elsewhere) would leave in it: `n` entries redacted
- * here whose rows there still hold the text the redaction removed. The host's refusal and the
- * settings' confirmation both say it this way.
+ * What leaving a store (sync off, or pointed elsewhere) may leave in it: `n` redacted entries
+ * (redacted here or pulled redacted) whose rows there are not yet rewritten, so may still hold
+ * the text the redaction removed. The host's refusal and the settings' confirmation say it so.
  */
 export function redactionsLeftSentence(n: number, url: string): string {
-  return `${count(n, 'entry')} redacted here ${nounFor(n, 'is')} not yet rewritten in ${url}: the text the redaction removed is still there, for every Grove syncing with it.`;
+  return `${n.toLocaleString('en')} redacted ${nounFor(n, 'entry')} ${nounFor(n, 'is')} not yet rewritten in ${url}: the text the redaction removed may still be there, for every Grove syncing with it.`;
 }
 
-/** The status's queue in words, as the CLI and the Sync section say it (and of it, what a redaction still has to rewrite). */
+/**
+ * The status's queue in words, as the CLI and the Sync section say it: entries to push, and
+ * apart from them the redacted entries whose shared rows are still to be rewritten.
+ */
 export function waitingWords(s: Pick<SyncStatus, 'waiting' | 'redactedWaiting'>): string {
   const n = s.redactedWaiting;
-  const redacted = n > 0 ? `; ${count(n, 'entry')} redacted here still ${n === 1 ? 'holds its' : 'hold their'} text there` : '';
-  return `${count(s.waiting, 'entry')} not yet in the shared store${redacted}`;
+  const toPush = s.waiting - n;
+  const parts = toPush > 0 || n === 0 ? [`${count(toPush, 'entry')} not yet in the shared store`] : [];
+  if (n > 0) parts.push(`${n.toLocaleString('en')} redacted ${nounFor(n, 'entry')} not yet rewritten there`);
+  return parts.join('; ');
 }

@@ -212,7 +212,7 @@ for (const width of [1440, 390]) {
       const off = page.getByRole('dialog', { name: 'Turn sync off?' });
       const warning = off.getByTestId('dialog-warning');
       await expect(warning).toHaveText(
-        `Left behind: 1 entry redacted here is not yet rewritten in ${db.url}: the text the redaction removed is still there, for every Grove syncing with it. Sync now and wait for it to be rewritten, or go ahead and leave that text there.`,
+        `Left behind: 1 redacted entry is not yet rewritten in ${db.url}: the text the redaction removed may still be there, for every Grove syncing with it. Sync now and wait for it to be rewritten, or go ahead and leave that text there.`,
       );
       await expectNoSidewaysScroll(page, width);
       await expectAccessibleInBothThemes(page, `turning sync off with a redaction waiting, ${width} px`);

@@ -322,36 +322,52 @@ describe('agents in terminals', () => {
     await term.waitForText(shell.id, 'back 42');
   });
 
-  it('after kill -9 of the host mid-stop, ends what the stop left and keeps the agent stopped, auto-resume or not', async () => {
-    const host = await startHostProcess();
-    const dir = lane();
-    const runs = join(dir, 'runs.txt');
-    // Ignores every polite signal (and the hang-up its host's death sends), so the stop is
-    // still waiting out its grace when the host dies, and the process outlives it.
-    const script = `trap '' INT TERM HUP; echo run >> ${runs}; while :; do sleep 1; done`;
-    const agent = await startAgent(host, { lanePath: dir, preset: 'custom', command: '/bin/sh', args: ['-c', script], name: 'stubborn', autoResume: true,
-      // Unconfined: a confined agent dies with its host, and this one must outlive it.
-      unconfined: true,
-    });
-    await expect.poll(() => (existsSync(runs) ? readFileSync(runs, 'utf8') : '')).toBe('run\n');
-    const leader = (agent.supervision as { pid: number }).pid;
-    strayPids.push(known(leader));
-    const stop = api(host, 'agents.stop', { id: agent.id }).catch(() => null); // the host dies under it
-    await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind).toBe('stopping');
-    await host.kill9();
-    await stop;
-    expect(isPidAlive(leader)).toBe(true); // what the stop had not ended yet
+  for (const asked of ['stop', 'restart'] as const) {
+    it(`after kill -9 of the host mid-${asked}, ends what the ${asked} left and ${asked === 'stop' ? 'keeps the agent stopped, auto-resume or not' : 'starts it again, as it was asked to run'}`, async () => {
+      const host = await startHostProcess();
+      const dir = lane();
+      const runs = join(dir, 'runs.txt');
+      // Ignores every polite signal (and the hang-up its host's death sends), so the stop is
+      // still waiting out its grace when the host dies, and the process outlives it.
+      const script = `trap '' INT TERM HUP; echo run >> ${runs}; while :; do sleep 1; done`;
+      const agent = await startAgent(host, {
+        lanePath: dir,
+        preset: 'custom',
+        command: '/bin/sh',
+        args: ['-c', script],
+        name: 'stubborn',
+        autoResume: true,
+        // Unconfined: a confined agent dies with its host, and this one must outlive it.
+        unconfined: true,
+      });
+      await expect.poll(() => (existsSync(runs) ? readFileSync(runs, 'utf8') : '')).toBe('run\n');
+      const leader = (agent.supervision as { pid: number }).pid;
+      strayPids.push(known(leader));
+      const call = api(host, `agents.${asked}`, { id: agent.id }).catch(() => null); // the host dies under it
+      await expect.poll(async () => (await agentInfo(host, agent.id)).supervision.kind).toBe('stopping');
+      await host.kill9();
+      await call;
+      expect(isPidAlive(leader)).toBe(true); // what the stop had not ended yet
 
-    const again = await startHostProcess({ home: host.home });
-    expect(isPidAlive(leader)).toBe(false);
-    expect((await agentInfo(again, agent.id)).supervision.kind).toBe('exited');
-    // Not started again behind the operator's back: still the one run.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(readFileSync(runs, 'utf8')).toBe('run\n');
-    // Stopped, not gone: the operator starts it again when they choose.
-    expect((await api(again, 'agents.resume', { id: agent.id })).body.ok).toBe(true);
-    await expect.poll(() => readFileSync(runs, 'utf8')).toBe('run\nrun\n');
-  });
+      const again = await startHostProcess({ home: host.home });
+      expect(isPidAlive(leader)).toBe(false);
+      const after = await agentInfo(again, agent.id);
+      if (asked === 'restart') {
+        // Asked to run again: resumed as any auto-resume agent the host left running.
+        expect(after.supervision.kind).toBe('running');
+        strayPids.push(known((after.supervision as { pid: number }).pid));
+        await expect.poll(() => readFileSync(runs, 'utf8')).toBe('run\nrun\n');
+        return;
+      }
+      expect(after.supervision.kind).toBe('exited');
+      // Not started again behind the operator's back: still the one run.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(readFileSync(runs, 'utf8')).toBe('run\n');
+      // Stopped, not gone: the operator starts it again when they choose.
+      expect((await api(again, 'agents.resume', { id: agent.id })).body.ok).toBe(true);
+      await expect.poll(() => readFileSync(runs, 'utf8')).toBe('run\nrun\n');
+    });
+  }
 
   it('gives each agent a token that reports its own state and can do nothing else', async () => {
     const host = await startHostProcess();

@@ -138,7 +138,7 @@ describe('grove sync now / off', () => {
       }
       const extra = await grove(['sync', verb, 'please']);
       expect(extra.code).toBe(2);
-      expect(extra.stderr).toBe(`grove: Unexpected argument "please".\nUsage: grove sync ${verb}${verb === 'off' ? ' [--force]\n        --force: turn off even though a redaction made here has not reached the store (its text stays there)' : ''}\n`);
+      expect(extra.stderr).toBe(`grove: Unexpected argument "please".\nUsage: grove sync ${verb}${verb === 'off' ? ' [--force]\n        --force: turn off even though redacted entries are not yet rewritten in the store (their text may stay there)' : ''}\n`);
     });
   }
 });

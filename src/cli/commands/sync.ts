@@ -19,10 +19,10 @@ import { usageError } from '../usage';
 export const SYNC_USAGE = `Usage:
   grove sync status [--json]
   grove sync set mysql://USER@HOST:PORT/DB [--tls off|require|verify] [--force]
-                  --force: move to another store even though a redaction made here has not reached this one (its text stays there)
+                  --force: move to another store even though redacted entries are not yet rewritten in this one (their text may stay there)
   grove sync now
   grove sync off [--force]
-                  --force: turn off even though a redaction made here has not reached the store (its text stays there)`;
+                  --force: turn off even though redacted entries are not yet rewritten in the store (their text may stay there)`;
 
 const VERBS = ['status', 'set', 'now', 'off'] as const;
 type Verb = (typeof VERBS)[number];

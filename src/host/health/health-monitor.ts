@@ -136,7 +136,8 @@ export class HealthMonitor {
       if (r.timer) clearTimeout(r.timer);
       r.timer = null;
       r.roundAbort?.abort();
-      await r.current;
+      // A round that failed is the monitor's to log, not a reason for the gate not to run.
+      await r.current?.catch(() => undefined);
       return await work();
     } finally {
       r.held--;

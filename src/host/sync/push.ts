@@ -4,7 +4,7 @@ import type { BriefStore } from '../briefs/brief-store';
 import type { HybridClock } from '../briefs/hybrid-clock';
 import { WITHHELD_DIFF } from '../briefs/redaction-spread';
 import { imagesNamedBy, type Step } from './blob-sync';
-import type { Outbox, OutboxBatch } from './outbox';
+import { MAX_BATCH_CHARS, type Outbox, type OutboxBatch } from './outbox';
 import { RoundSuperseded } from './round-superseded';
 import { numberNewBriefs, takeNumbers } from './shared-numbers';
 import { rowValues, SHARED_COLUMNS } from './shared-rows';
@@ -98,7 +98,7 @@ export async function pushBatch(conn: Connection, store: BriefStore, outbox: Out
   // await in between: a newer redaction of one (during the commit's round trip) keeps its row
   // queued, since its own enqueue found the row there and added nothing.
   outbox.tombstonesDone([...committed.written].filter(([id, form]) => formOf(store.entry(id)) === form).map(([id]) => id));
-  return { pushed: ids.length + rewrites.length, numbered: committed.numbered, imagesGone: [] };
+  return { pushed: ids.length + committed.written.size, numbered: committed.numbered, imagesGone: [] };
 }
 
 /**
@@ -221,17 +221,19 @@ const isDuplicate = (e: unknown): boolean => typeof e === 'object' && e !== null
 async function rewriteTombstones(conn: Connection, store: BriefStore, ids: readonly string[]): Promise<Map<string, string>> {
   const written = new Map<string, string>();
   const rows: { id: string; payload: string | null; redacted: string | null; isAttachment: boolean }[] = [];
+  // Bounded by size as a batch's entries are (outbox.ts): a withheld refinement keeps its whole
+  // spec, and hundreds of long ones would not cross a slow link within the step's timeout. The
+  // rest stay queued for the next batch.
+  let chars = 0;
   for (const id of ids) {
     const e = store.entry(id);
-    written.set(id, formOf(e));
     const isRedactedForm = e !== null && (e.redacted !== null || (e.kind === 'refinement' && e.payload?.diff === WITHHELD_DIFF));
-    if (!isRedactedForm) continue;
-    rows.push({
-      id,
-      payload: e.payload === null ? null : JSON.stringify(e.payload),
-      redacted: e.redacted === null ? null : JSON.stringify(e.redacted),
-      isAttachment: e.kind === 'attachment_added' && e.redacted !== null,
-    });
+    const payload = isRedactedForm && e.payload !== null ? JSON.stringify(e.payload) : null;
+    const redacted = isRedactedForm && e.redacted !== null ? JSON.stringify(e.redacted) : null;
+    chars += (payload?.length ?? 0) + (redacted?.length ?? 0);
+    if (written.size > 0 && chars > MAX_BATCH_CHARS) break;
+    written.set(id, formOf(e));
+    if (isRedactedForm) rows.push({ id, payload, redacted, isAttachment: e.kind === 'attachment_added' && e.redacted !== null });
   }
   // A redacted attachment's image: its sha256 is only in the shared row's payload now, read
   // before the row is rewritten. One query for the batch's attachments.

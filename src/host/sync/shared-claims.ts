@@ -6,6 +6,7 @@ import { readSyncPassword } from './sync-password';
 import { prepareSharedSession, sharedConnectionOptions } from './shared-connection';
 import type { SyncConfig } from './sync-state-store';
 import { StepTimeout } from './step-timeout';
+import { RetryLater } from './retry-later';
 
 /**
  * The one claim a brief may have across every host, decided by the shared store's
@@ -181,7 +182,9 @@ export class SharedClaims {
       return work(c);
     })();
     try {
-      return await Promise.race([run, deadline]);
+      const done = await Promise.race([run, deadline]);
+      this.lastLogged = null; // reached: the next failure is news, even the same one
+      return done;
     } catch (e) {
       run.catch(() => undefined);
       const message = this.sentence(e, config);
@@ -214,7 +217,8 @@ export class SharedClaims {
    * its message, which a server may fill with what it was sent (round-errors.ts, the same rule).
    */
   private sentence(e: unknown, config: SyncConfig): string {
-    if (e instanceof StepTimeout || e instanceof Refused) return e.message;
+    // Grove's own sentences (another Grove migrating the schema, say): the store was reached.
+    if (e instanceof StepTimeout || e instanceof Refused || e instanceof RetryLater) return e.message;
     const code = codeOf(e);
     if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') return `${config.url} refused the sync user (fix GROVE_SYNC_PASSWORD or the data dir's sync-password file)`;
     const errno = typeof e === 'object' && e !== null && typeof (e as { errno?: unknown }).errno === 'number' ? ` ${(e as { errno: number }).errno}` : '';

@@ -117,7 +117,7 @@ export class SyncService {
       if (event.type !== 'brief.changed' || this.deps.state.config() === null) return;
       // A redaction queued (or rewritten) is said at once, not at the next round's end: turning
       // sync off would leave its text in the store, and the settings' confirmation says so.
-      if (this.deps.outbox.redactedWaiting() !== this.announcedRedacted) this.announce();
+      if (this.redactedWaitingInStore() !== this.announcedRedacted) this.announce();
       if (this.deps.outbox.waiting() === 0) return;
       if (!isWokenByWrite(this.pacing)) return;
       if (this.running) this.wokenDuringRound = true;
@@ -152,7 +152,7 @@ export class SyncService {
       lastPushAt: this.st.lastPushAt,
       lastPullAt: this.st.lastPullAt,
       waiting: config ? this.deps.outbox.waiting() : 0,
-      redactedWaiting: config ? this.deps.outbox.redactedWaiting() : 0,
+      redactedWaiting: this.redactedWaitingInStore(),
       lastError: this.st.lastError,
     };
   }
@@ -176,6 +176,10 @@ export class SyncService {
         this.epoch++;
         this.disconnect();
         await this.running;
+        // A redaction made while that round ended is asked about too (nothing changed yet: the
+        // rounds go on with the old store).
+        const late = force ? null : this.redactionsLeftIn(url, 'point sync elsewhere');
+        if (late) return this.resumeRounds(late);
       }
       this.deps.store.transaction(() => {
         if (before?.url !== url) {
@@ -220,6 +224,8 @@ export class SyncService {
       this.disconnect();
       await this.running;
       this.disconnect();
+      const late = force ? null : this.redactionsLeftIn(null, 'turn sync off');
+      if (late) return this.resumeRounds(late);
       this.deps.store.transaction(() => {
         this.deps.state.clearConfig();
         this.deps.outbox.clear();
@@ -246,13 +252,30 @@ export class SyncService {
   private redactionsLeftIn(nextUrl: string | null, doing: string): ApiError | null {
     const url = this.deps.state.config()?.url;
     if (!url || url === nextUrl) return null;
-    const n = this.deps.outbox.redactedWaiting();
+    const n = this.redactedWaitingInStore();
     if (n === 0) return null;
     return apiError(
       'sync_redactions_waiting',
       `${redactionsLeftSentence(n, url)} Sync until ${n === 1 ? 'it is' : 'they are'} rewritten (sync status shows them waiting), or ${doing} with force to leave that text there.`,
       { redactedWaiting: n, url },
     );
+  }
+
+  /**
+   * Redacted entries whose row in the store sync is set to may still hold the text removed. A
+   * store never reached since it was set holds nothing of this host's (the rewrites were queued
+   * with the whole history when it was set): none there.
+   */
+  private redactedWaitingInStore(): number {
+    if (this.deps.state.config() === null || this.deps.state.cursorStore() === null) return 0;
+    return this.deps.outbox.redactedWaiting();
+  }
+
+  /** A change refused after it ended the round under way: the rounds go on as before. */
+  private resumeRounds(refusal: ApiError): ApiError {
+    this.pacing = INITIAL_PACING;
+    if (!this.stopped) this.schedule(0);
+    return refusal;
   }
 
   /**

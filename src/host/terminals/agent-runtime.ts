@@ -118,6 +118,8 @@ export class AgentRuntime {
   private lastOutputAt = 0;
   /** The screen shows something a pattern recognises; output activity then says nothing. */
   private screenDecides = false;
+  /** `stopsAsked` of the last stopThen's stop (isRestarting). */
+  private restartAsked = -1;
   private stopping: Promise<void> | null = null;
   /** A start asked for while the last stop still ends what its run left: cancelled by a stop. */
   private queuedStart: object | null = null;
@@ -255,10 +257,20 @@ export class AgentRuntime {
    * nothing followed.
    */
   async stopThen<T>(next: () => T): Promise<T | null> {
+    // The stop about to be asked (stop() counts it first): while it is the latest, this run is restarting.
+    this.restartAsked = this.stopsAsked + 1;
     const stopped = this.stop();
     const asked = this.stopsAsked;
     await stopped;
     return this.stopsAsked === asked && !this.disposed ? next() : null;
+  }
+
+  /**
+   * Stopping to start again (a restart or recycle under way), not to stay stopped: the record
+   * says so (agent-service.ts), so a host that dies or quits meanwhile leaves it to be resumed.
+   */
+  get isRestarting(): boolean {
+    return this.supervision.kind === 'stopping' && this.restartAsked === this.stopsAsked;
   }
 
   /** Stops the agent and everything it started; no restart follows. */

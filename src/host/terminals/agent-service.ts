@@ -103,9 +103,9 @@ export class AgentService {
   /**
    * On host start: every agent the previous host left running is ended (never two copies
    * of one agent), marked lost, and brought back if it asked for auto-resume. One it left
-   * stopping was being stopped by the operator (a shutdown keeps records as they were, so
-   * only an operator's stop, restart or recycle records "stopping"): it is ended and stays
-   * stopped, never started again behind the operator's back.
+   * stopping was being stopped for good (by the operator, a lost claim, a lane's removal: a
+   * shutdown keeps records as they were, and a restart's stop is recorded as running): it is
+   * ended and stays stopped, never started again behind the operator's back.
    */
   async reconcile(): Promise<void> {
     for (const record of this.deps.store.list()) {
@@ -627,7 +627,10 @@ export class AgentService {
           if (!('pid' in info.supervision)) this.tokens.revoke(record.id);
           if (this.shuttingDown) return; // keep "running" on record so the next host resumes
           const pid = 'pid' in info.supervision ? info.supervision.pid : null;
-          this.deps.store.setState(record.id, info.supervision.kind, pid, pid === null ? null : this.leaderStart(record.id, pid));
+          // A restart's stop is on record as the run it restarts: the operator asked for it to run,
+          // so a host that dies (or quits) meanwhile leaves it to be resumed, not stopped.
+          const kind = info.supervision.kind === 'stopping' && runtime.isRestarting ? 'running' : info.supervision.kind;
+          this.deps.store.setState(record.id, kind, pid, pid === null ? null : this.leaderStart(record.id, pid));
           this.deps.events.append({ type: 'agent.updated', agent: info });
         },
         alert: (message) => this.deps.events.append({ type: 'alert', agentId: record.id, message }),

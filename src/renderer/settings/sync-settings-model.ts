@@ -79,13 +79,8 @@ export function passwordAdvice(from: SyncStatus['passwordFrom'], dataDir: string
 }
 
 /**
- * What saving the store's form changes: nothing; the first URL (sync turns on and pushes this
- * host's history); only the TLS mode; or a different store (its whole history is pushed
- * there, so the operator confirms first).
- */
-/**
  * What leaving the store now (off, or another store) would leave there: the text of entries
- * redacted here whose rows it has not rewritten yet. Null when nothing is. The host refuses
+ * redacted (here or pulled) whose rows it has not rewritten yet. Null when nothing is. The host refuses
  * to leave then unless forced (`sync_redactions_waiting`); the dialog says it, then forces.
  */
 export function redactionsLeftBehind(status: SyncStatus): string | null {
@@ -94,6 +89,11 @@ export function redactionsLeftBehind(status: SyncStatus): string | null {
   return `${redactionsLeftSentence(n, status.url)} Sync now and wait for ${n === 1 ? 'it' : 'them'} to be rewritten, or go ahead and leave that text there.`;
 }
 
+/**
+ * What saving the store's form changes: nothing; the first URL (sync turns on and pushes this
+ * host's history); only the TLS mode; or a different store (its whole history is pushed
+ * there, so the operator confirms first).
+ */
 export type StoreChange = 'none' | 'turn-on' | 'tls' | 'new-store';
 
 export function storeChange(status: SyncStatus, url: string, tls: SyncTls): StoreChange {

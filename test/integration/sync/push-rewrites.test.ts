@@ -109,6 +109,39 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
     });
   }, 60_000);
 
+  it('bounds a batch\'s rewrites by size, as its entries are: withheld refinements keep their whole spec; the rest go in the next batch', async () => {
+    await withHostB(async (conn, b, clock) => {
+      const created = b.service.create({ title: 'Long', kind: 'feature', spec: 'v0', projects: [] }, MIKE, 'ui');
+      if (!created.ok) throw new Error(created.error.message);
+      const briefId = created.value.brief.id;
+      // 40 specs of 120 KB each: redacting one withholds the next one's diff, and that row keeps
+      // its whole spec. Every other one redacted: 20 rows of 120 KB to rewrite, 2.4 MB.
+      const refinements = Array.from({ length: 40 }, (_, n) => {
+        const added = b.service.append(briefId, { kind: 'refinement', spec: `version ${n}\n${'x'.repeat(120_000)}` }, MIKE, 'ui');
+        if (!added.ok) throw new Error(added.error.message);
+        return added.value.entries.at(-1)!;
+      });
+      const storeId = await sharedStoreId(conn);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
+      const redactedOnes = refinements.filter((_, n) => n % 2 === 0);
+      const withheld = refinements.filter((_, n) => n % 2 === 1);
+      for (const r of redactedOnes) {
+        const redacted = b.service.redact(briefId, r.id, 'leaked', MIKE, 'ui');
+        if (!redacted.ok) throw new Error(redacted.error.message);
+      }
+      expect(b.outbox.redactedWaiting()).toBe(40);
+      await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId);
+      const left = b.outbox.redactedWaiting();
+      expect(left).toBeGreaterThan(0); // about 2 MB went; the rest waits
+      expect(left).toBeLessThan(40);
+      while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
+      expect(b.outbox.waiting()).toBe(0);
+      const after = await rows(conn);
+      for (const r of redactedOnes) expect(after.get(r.id)!.redacted).not.toBeNull();
+      for (const r of withheld) expect(JSON.parse(after.get(r.id)!.payload!)).toMatchObject({ diff: WITHHELD_DIFF });
+    });
+  }, 60_000);
+
   it("refuses a batch whose attachment's image is not on the shared store (a redaction deleted it after its upload): nothing pushed, pushed once it is there", async () => {
     await withHostB(async (conn, b, clock) => {
       const { sha } = await attachedImage(b);

@@ -126,7 +126,7 @@ describe.skipIf(!hasMariaDb())('sync: a redaction reaches the copies other hosts
     expect(off.status).toBe(409);
     expect(off.body.error).toMatchObject({ code: 'sync_redactions_waiting', details: { redactedWaiting: 1, url: db.url } });
     expect(off.body.error!.message).toBe(
-      `1 entry redacted here is not yet rewritten in ${db.url}: the text the redaction removed is still there, for every Grove syncing with it. Sync until it is rewritten (sync status shows them waiting), or turn sync off with force to leave that text there.`,
+      `1 redacted entry is not yet rewritten in ${db.url}: the text the redaction removed may still be there, for every Grove syncing with it. Sync until it is rewritten (sync status shows them waiting), or turn sync off with force to leave that text there.`,
     );
     const elsewhere = await api(a, 'sync.set', { url: db.url.replace(/\/[^/]+$/, '/grove_other') });
     expect(elsewhere.status).toBe(409);
@@ -150,6 +150,13 @@ describe.skipIf(!hasMariaDb())('sync: a redaction reaches the copies other hosts
     await syncSet(a, db);
     expect(await syncNow(a)).toMatchObject({ state: 'idle', waiting: 0, redactedWaiting: 0 });
     expect(JSON.stringify(await mysqlRows(db))).not.toContain(SECRET);
+
+    // A store never reached holds nothing of this host's: none counted, and leaving it asks
+    // nothing, though its rewrites were queued with the history when it was set.
+    const nowhere = 'mysql://grove@127.0.0.1:1/grove';
+    expect(await call(a, 'sync.set', { url: nowhere })).toMatchObject({ url: nowhere, redactedWaiting: 0 });
+    expect((await syncStatus(a)).waiting).toBeGreaterThan(1);
+    expect(await call(a, 'sync.off')).toMatchObject({ state: 'off' });
   }, 60_000);
 });
 

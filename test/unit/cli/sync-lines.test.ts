@@ -83,7 +83,8 @@ describe('syncStatusLines', () => {
     expect(lines).toContain('  last error  connect ECONNREFUSED 10.0.0.5:3306 (3h ago)');
     expect(syncStatusLines({ ...idle, waiting: 1 }, '/d', NOW)).toContain('  waiting     1 entry not yet in the shared store');
     // A redaction's rewrites are named: leaving the store now would leave their text there.
-    expect(syncStatusLines({ ...idle, waiting: 3, redactedWaiting: 2 }, '/d', NOW)).toContain('  waiting     3 entries not yet in the shared store; 2 entries redacted here still hold their text there');
+    expect(syncStatusLines({ ...idle, waiting: 3, redactedWaiting: 2 }, '/d', NOW)).toContain('  waiting     1 entry not yet in the shared store; 2 redacted entries not yet rewritten there');
+    expect(syncStatusLines({ ...idle, waiting: 1, redactedWaiting: 1 }, '/d', NOW)).toContain('  waiting     1 redacted entry not yet rewritten there');
   });
 
   it('refused: says to fix the cause and run a round', () => {
