@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,8 +114,13 @@ describe('uploading a screenshot to a brief', () => {
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'; sandbox",
       'content-disposition': `inline; filename="served lane.png"; filename*=UTF-8''served%20lane.png`,
-      'cache-control': 'private, max-age=31536000, immutable',
+      // Asked again each time (a 304 by the ETag): a redacted image must not live on in a cache.
+      'cache-control': 'private, no-cache',
     });
+    // Asked again, it is the same: a 304, nothing sent.
+    const again = await fetch(`${host.url}/blobs/${sha(PNG)}`, { headers: { authorization: `Bearer ${host.token}`, 'if-none-match': `"${sha(PNG)}"` } });
+    expect(again.status).toBe(304);
+    expect((await again.arrayBuffer()).byteLength).toBe(0);
     const head = await fetch(`${host.url}/blobs/${sha(PNG)}`, { method: 'HEAD', headers: { authorization: `Bearer ${host.token}` } });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(PNG.length));
@@ -130,6 +136,50 @@ describe('uploading a screenshot to a brief', () => {
       expect(got.headers.get('content-type')).toBe(type);
       expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
     }
+  });
+
+  it('accepts an animated PNG as a PNG (file-type names it apart)', async () => {
+    // The screenshot with an animation control chunk after its header: an APNG of one frame.
+    const chunk = (type: string, data: Buffer): Buffer => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      body.copy(out, 4);
+      out.writeUInt32BE(crc32(body), 8 + data.length);
+      return out;
+    };
+    const actl = Buffer.alloc(8);
+    actl.writeUInt32BE(1, 0); // one frame
+    const ihdrEnd = 8 + 12 + PNG.readUInt32BE(8);
+    const apng = Buffer.concat([PNG.subarray(0, ihdrEnd), chunk('acTL', actl), PNG.subarray(ihdrEnd)]);
+    const r = await attach('#1', 'animated.png', apng);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.result!.attachment).toMatchObject({ type: 'image/png', size: apng.length });
+  });
+
+  it('a download the client leaves half-way closes the file at once', async () => {
+    // 8 MiB behind a PNG's header: more than a socket's buffers hold, so the host is still reading when the client goes.
+    const big = Buffer.concat([PNG, randomBytes(8 * 1024 * 1024)]);
+    expect((await attach('#2', 'big.png', big)).status).toBe(200);
+    const file = `${sha(big)}`;
+    const openHere = (): number => readdirSync(`/proc/${host.pid}/fd`).filter((fd) => {
+      try {
+        return readlinkSync(`/proc/${host.pid}/fd/${fd}`).endsWith(file);
+      } catch {
+        return false; // closed while listed
+      }
+    }).length;
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${host.url}/blobs/${file}`, { headers: { authorization: `Bearer ${host.token}` } }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', (e) => (req.destroyed ? undefined : reject(e)));
+      req.end();
+    });
+    await expect.poll(openHere, { timeout: 5000 }).toBe(0);
   });
 
   it('stores the same bytes once: two attachments, one file', async () => {

@@ -1,5 +1,6 @@
 import type { Actor } from '../../shared/briefs';
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
@@ -161,7 +162,9 @@ async function serve(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRespo
     'x-content-type-options': 'nosniff',
     'content-security-policy': "default-src 'none'; sandbox",
     'content-disposition': contentDisposition(name),
-    'cache-control': 'private, max-age=31536000, immutable',
+    // Asked again each time (a 304 by its ETag costs little): a redacted image must not stay
+    // in a browser's cache for a year after the host deleted it.
+    'cache-control': 'private, no-cache',
     'referrer-policy': 'no-referrer',
     etag,
   };
@@ -175,12 +178,11 @@ async function serve(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRespo
     res.end();
     return;
   }
-  const file = createReadStream(path);
-  file.on('error', (e) => {
-    deps.logger.warn('blob read failed', { sha256: sha, error: e.message });
-    res.destroy();
+  // pipeline, not pipe: a client gone mid-download closes the file too (pipe would keep its
+  // descriptor open, and a redacted image's bytes on disk with it, until the host restarts).
+  pipeline(createReadStream(path), res, (e) => {
+    if (e && (e as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') deps.logger.warn('blob read failed', { sha256: sha, error: e.message });
   });
-  file.pipe(res);
 }
 
 /** Why an attachment's image cannot be served here, in a sentence: what waits, why, what happens next. */

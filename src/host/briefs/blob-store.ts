@@ -55,9 +55,23 @@ export interface BlobStore {
 const SNIFF_BYTES = 4100;
 const SHA = /^[0-9a-f]{64}$/;
 
+/**
+ * writeSync may write less than asked (a disk all but full takes what fits and reports no
+ * error): the rest is written, or the error it then meets is thrown. A short file stored under
+ * the whole upload's sha256 would be trusted by every later upload of the same image.
+ */
+function writeAll(fd: number, chunk: Uint8Array): void {
+  for (let written = 0; written < chunk.length; ) {
+    const n = writeSync(fd, chunk, written);
+    if (n <= 0) throw new Error(`wrote ${written} of ${chunk.length} bytes (no space left?)`);
+    written += n;
+  }
+}
+
 export async function sniffImage(head: Uint8Array): Promise<{ type: AttachmentType } | { refused: string | null }> {
   const detected = await fileTypeFromBuffer(head);
-  const mime = detected?.mime ?? null;
+  // An animated PNG is a PNG (browsers show it as one); file-type names it apart.
+  const mime = detected?.mime === 'image/apng' ? 'image/png' : (detected?.mime ?? null);
   return mime && (ATTACHMENT_TYPES as readonly string[]).includes(mime) ? { type: mime as AttachmentType } : { refused: mime };
 }
 
@@ -72,7 +86,13 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
   return {
     async put(body, limit = MAX_ATTACHMENT_BYTES, expected) {
       const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
-      const fd = openSync(tmp, 'wx', 0o600);
+      let fd: number;
+      try {
+        fd = openSync(tmp, 'wx', 0o600);
+      } catch (e) {
+        // Too many files open, the disk full, the directory gone: said as the store's failure.
+        return err({ kind: 'store_failed', message: `cannot create the upload's temporary file: ${e instanceof Error ? e.message : String(e)}` });
+      }
       const hash = createHash('sha256');
       let size = 0;
       const head: Buffer[] = [];
@@ -98,7 +118,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
             head.push(Buffer.from(chunk));
             headSize += chunk.length;
           }
-          onDisk('cannot write the upload to disk', () => writeSync(fd, chunk));
+          onDisk('cannot write the upload to disk', () => writeAll(fd, chunk));
           flusher.wrote(chunk.length);
         }
         await flusher.settled();
