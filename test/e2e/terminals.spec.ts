@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readdirSync, realpathSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeOutputFrame } from '../../src/shared/terminal-frames';
 import { makeRepo } from '../fixtures/git-repo';
@@ -121,6 +121,40 @@ test('a hidden terminal is kept, not streamed to, and shown again with exactly w
   const rows = await ticker.locator('.xterm-rows > div').allTextContents();
   const ticks = rows.map((row) => row.trim()).filter((row) => row.startsWith('tick-'));
   expect(ticks).toEqual(Array.from({ length: 30 }, (_, i) => `tick-${i + 1}`));
+});
+
+test("a terminal shown again sizes its agent's terminal to the pane, though another window sized it since", async ({ page }) => {
+  const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  const repoId = await addTrustedRepo(host, main);
+  const lanePath = ((await api(host, 'lanes.create', { repoId, name: 'sized' })).body.result as { lane: { path: string } }).lane.path;
+  // The agent writes its terminal's size (rows cols, as stty says it) at start and at each
+  // change, in its lane (a confined agent writes nowhere else).
+  const sizeFile = join(lanePath, 'size.txt');
+  const ids: Record<string, string> = {};
+  for (const [name, script] of [
+    ['wide', `trap 'stty size > ${sizeFile}' WINCH; stty size > ${sizeFile}; while :; do sleep 0.1; done`],
+    ['other', 'exec sleep 600'],
+  ] as const) {
+    const started = await api(host, 'agents.start', { lanePath, preset: 'custom', command: '/bin/sh', args: ['-c', script], name });
+    ids[name] = (started.body.result as { agent: { id: string } }).agent.id;
+  }
+  const size = (): string => (existsSync(sizeFile) ? readFileSync(sizeFile, 'utf8').trim() : '');
+  await expect.poll(size).not.toBe('');
+  const started = size(); // as started, before any pane
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(await loginUrl(host));
+  await page.locator(`[data-testid="rail-lane"][data-path="${lanePath}"]`).click();
+  await page.locator('[data-testid="agent-tab"][data-agent="wide"]').click();
+  await expect(page.getByTestId('terminal-wide')).toBeVisible();
+  await expect.poll(size).not.toBe(started);
+  const paneSize = size();
+  // A phone's window sized it meanwhile (as its pane would).
+  await page.locator('[data-testid="agent-tab"][data-agent="other"]').click();
+  expect((await api(host, 'agents.resize', { id: ids.wide, cols: 40, rows: 20 })).body.ok).toBe(true);
+  await expect.poll(size).toBe('20 40');
+  // Shown again here, its pane has not changed size, and still says it.
+  await page.locator('[data-testid="agent-tab"][data-agent="wide"]').click();
+  await expect.poll(size).toBe(paneSize);
 });
 
 /**

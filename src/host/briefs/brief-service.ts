@@ -95,6 +95,9 @@ export class BriefService {
         if (parent.kind !== 'epic') return err(notAnEpic(parent));
         parentId = parent.id;
       }
+      // As projects_set refuses it: one project twice would sit in the trace and the projection twice.
+      const twice = params.projects.find((name, i) => params.projects.indexOf(name) !== i);
+      if (twice !== undefined) return err(apiError('brief_change_invalid', `The project ${twice} is named twice.`, { project: twice }));
       const briefId = uuidv7();
       const projects = params.projects.map((name, i) => ({ name, primary: i === 0 }));
       const drafts: Draft[] = [

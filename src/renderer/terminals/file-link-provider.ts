@@ -15,11 +15,14 @@ const MAX_ROWS = 40;
 export interface FileLinkOptions {
   onActivate: (candidate: PathCandidate, event: MouseEvent) => void;
   isKnownMissing: (path: string) => boolean;
+  /** Whether paths can be links at all (an agent in a lane: one in MAIN has none to show). */
+  isEnabled: () => boolean;
 }
 
 export function fileLinkProvider(terminal: Terminal, options: FileLinkOptions): ILinkProvider {
   return {
     provideLinks(bufferLineNumber, callback) {
+      if (!options.isEnabled()) return callback(undefined);
       const buffer = terminal.buffer.active;
       const y = bufferLineNumber - 1;
       let first = y;

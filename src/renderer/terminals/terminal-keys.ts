@@ -38,11 +38,14 @@ export function decideTerminalKey(resolved: ResolvedShortcuts, press: KeyPress, 
     if (route.command === 'terminal.paste') return { kind: 'paste' };
     return { kind: 'app' };
   }
-  if (!chord || resolved.sendEveryKey) return { kind: 'program' };
-  const onlyCtrl = chord.ctrl && !chord.alt && !chord.shift && !chord.meta;
-  if (resolved.platform === 'other' && onlyCtrl && chord.key === 'C' && context.hasSelection) return { kind: 'copy' };
+  if (!chord) return { kind: 'program' };
+  // How the agent reads Shift+Enter, not a shortcut of Grove's: "send every key" keeps it, or
+  // the prompt half written would be sent.
   const onlyShift = chord.shift && !chord.ctrl && !chord.alt && !chord.meta;
   if (onlyShift && chord.key === 'Enter' && PRESETS_WITH_NEWLINE_KEY.has(context.preset)) return { kind: 'send', data: NEWLINE_WITHOUT_SUBMIT };
+  if (resolved.sendEveryKey) return { kind: 'program' };
+  const onlyCtrl = chord.ctrl && !chord.alt && !chord.shift && !chord.meta;
+  if (resolved.platform === 'other' && onlyCtrl && chord.key === 'C' && context.hasSelection) return { kind: 'copy' };
   return { kind: 'program' };
 }
 

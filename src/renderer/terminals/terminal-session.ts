@@ -49,6 +49,10 @@ import { writePieces } from './write-pieces';
 const ACK_EVERY_BYTES = 32 * 1024;
 /** A rebuilt terminal's replay counts as finished once no output has been written for this long. */
 const REPLAY_QUIET_MS = 400;
+/** The longest the restored position is held (from the first write of the replay), quiet or not. */
+const RESTORE_AT_MOST_MS = 3000;
+/** How long a path found missing when clicked is not a link. */
+const MISSING_PATH_MS = 30_000;
 
 export interface Skipped {
   bytes: number;
@@ -86,7 +90,7 @@ export class TerminalSession {
   private acked = 0;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
   private resizeTimer: ReturnType<typeof setTimeout> | null = null;
-  private restoring: { distance: number; timer: ReturnType<typeof setTimeout> | null } | null;
+  private restoring: { distance: number; timer: ReturnType<typeof setTimeout> | null; since?: number } | null;
 
   constructor(
     private readonly agent: AgentInfo,
@@ -120,11 +124,15 @@ export class TerminalSession {
       new WebLinksAddon(openLink),
     );
     // File paths (wrapped ones too): a changed file's diff in the lane panel, else a notice.
-    const missingPaths = new Set<string>();
+    // A path not there when clicked is not a link for a while: the agent may make it later.
+    const missingPaths = new Map<string, number>();
     let lastClick = 0;
     const link = t.registerLinkProvider(
       fileLinkProvider(t, {
-        isKnownMissing: (path) => missingPaths.has(path),
+        // Only in a lane (MAIN's agents, the ops loop, have no lane panel to show a diff in);
+        // while the lanes are still loading, links are offered and the click says.
+        isEnabled: () => store.getSnapshot().lanes?.some((l) => l.path === agent.lanePath) ?? true,
+        isKnownMissing: (path) => Date.now() - (missingPaths.get(path) ?? -Infinity) < MISSING_PATH_MS,
         onActivate: (candidate, event) => {
           if (!isLinkActivation(event, platform)) return;
           const click = ++lastClick;
@@ -137,7 +145,7 @@ export class TerminalSession {
               requestDiffFocus(agent.lanePath, outcome.relative);
               return;
             }
-            if (outcome.isMissing) missingPaths.add(candidate.path);
+            if (outcome.isMissing) missingPaths.set(candidate.path, Date.now());
             this.view?.fileNotice(outcome);
           });
         },
@@ -171,9 +179,9 @@ export class TerminalSession {
       return false;
     });
     const input = t.onData((data) => this.sendInput(data));
-    const resize = t.onResize(({ cols, rows }) => {
+    const resize = t.onResize(() => {
       if (this.resizeTimer) clearTimeout(this.resizeTimer);
-      this.resizeTimer = setTimeout(() => void store.connection.call('agents.resize', { id: agent.id, cols, rows }), 100);
+      this.resizeTimer = setTimeout(() => this.sendSize(), 100);
     });
     this.disposers.push(
       () => input.dispose(),
@@ -184,6 +192,10 @@ export class TerminalSession {
     // distance from the bottom it was left at, until the replay settles.
     const distance = terminalScrollMemory.recall(agent.id);
     this.restoring = distance > 0 ? { distance, timer: null } : null;
+    // The operator scrolling takes over at once.
+    const scrolled = (): void => this.stopRestoring();
+    this.holder.addEventListener('wheel', scrolled, { passive: true });
+    this.disposers.push(() => this.holder.removeEventListener('wheel', scrolled));
   }
 
   /** Into the pane's `box`, receiving output again (the pane attaches once connected). */
@@ -255,6 +267,9 @@ export class TerminalSession {
 
   /** Streams output from where this terminal stopped (the first time, the retained tail). */
   attach(): void {
+    // Each attachment says the pane's size too: the agent's terminal may have been sized by
+    // another window since (a phone), or a resize sent while disconnected was lost.
+    this.sendSize();
     void this.store.connection.call('agents.attach', { id: this.agentId, ...(this.queued !== null ? { since: this.queued } : {}), jump: this.jumping });
   }
 
@@ -331,7 +346,14 @@ export class TerminalSession {
     }
   }
 
+  /** The agent's terminal to this pane's size, once the pane is laid out (a hidden one would say 80×24). */
+  private sendSize(): void {
+    if (!this.opened || this.fit.proposeDimensions() === undefined) return;
+    void this.store.connection.call('agents.resize', { id: this.agentId, cols: this.terminal.cols, rows: this.terminal.rows });
+  }
+
   private ack(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = null;
     if (this.parsed > this.acked) {
       this.acked = this.parsed;
@@ -342,9 +364,20 @@ export class TerminalSession {
   private keepRestoring(): void {
     const r = this.restoring;
     if (!r) return;
+    // Not for ever: an agent printing all the while (a spinner) would hold the view there.
+    r.since ??= Date.now();
+    if (Date.now() - r.since > RESTORE_AT_MOST_MS) {
+      this.stopRestoring();
+      return;
+    }
     this.terminal.scrollToLine(ScrollMemory.targetLine(this.terminal.buffer.active.baseY, r.distance));
     if (r.timer) clearTimeout(r.timer);
     r.timer = setTimeout(() => (this.restoring = null), REPLAY_QUIET_MS);
+  }
+
+  private stopRestoring(): void {
+    if (this.restoring?.timer) clearTimeout(this.restoring.timer);
+    this.restoring = null;
   }
 
   private setSkipped(skipped: Skipped): void {

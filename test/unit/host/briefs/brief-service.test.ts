@@ -128,6 +128,13 @@ describe('brief service', () => {
     expect(store.count(b.id)).toBe(entries);
   });
 
+  it('refuses a project named twice when a brief is made, as when its projects are set', () => {
+    const { service, store } = rig();
+    const made = service.create({ title: 'x', kind: 'feature', spec: '', projects: ['flower', 'api', 'flower'] }, MIKE, 'ui');
+    expect(made.ok ? null : made.error).toMatchObject({ code: 'brief_change_invalid', message: 'The project flower is named twice.' });
+    expect(store.resolve('#1')).toBeNull();
+  });
+
   it('refuses a stale expectedVersion, saying what the version is now', () => {
     const { service } = rig();
     const b = must(service.create({ title: 'x', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui')).brief;

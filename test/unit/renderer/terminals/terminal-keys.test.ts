@@ -46,6 +46,8 @@ describe('a key in a focused terminal', () => {
     expect(decideTerminalKey(every, press('KeyC', 'c', { ctrlKey: true }), { ...shell, hasSelection: true })).toEqual({ kind: 'program' });
     expect(decideTerminalKey(every, press('KeyC', 'C', { ctrlKey: true, shiftKey: true }), shell)).toEqual({ kind: 'program' });
     expect(decideTerminalKey(every, press('KeyP', 'P', { ctrlKey: true, shiftKey: true }), shell)).toEqual({ kind: 'app' });
+    // Shift+Enter is how the agent reads a newline, not a shortcut: kept, or a half-written prompt is sent.
+    expect(decideTerminalKey(every, press('Enter', 'Enter', { shiftKey: true }), { hasSelection: false, preset: 'claude' })).toEqual({ kind: 'send', data: NEWLINE_WITHOUT_SUBMIT });
   });
 
   it('a link opens on Ctrl+click (Cmd+click on macOS), not on a plain click', () => {
