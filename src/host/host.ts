@@ -325,7 +325,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const blobs = createBlobStore(db, join(config.dataDir, 'blobs'));
   // Blobs no attachment names (an upload cut short, a redacted screenshot a crash kept) go now.
   const sweptBlobs = blobs.sweep(briefStore.referencedBlobs());
-  if (sweptBlobs > 0) logger.info('swept unreferenced blobs', { count: sweptBlobs });
+  if (sweptBlobs.length > 0) logger.info('swept unreferenced blobs', { count: sweptBlobs.length });
+  // A redaction a crash cut short: its copies in lanes, and its words in the search index.
+  const sweptCopies = removeImageCopies(laneStore.list().map((l) => l.path), sweptBlobs, logger);
+  if (sweptCopies.length > 0) logger.info('copies of redacted images removed from lanes', { count: sweptCopies.length });
+  briefStore.purgeRemoved();
   const briefClock = createHybridClock(hlcNodeId(db));
   // Past every stamp stored here (this host's, and those pulled from hosts whose clocks run
   // ahead): a clock that started from zero at each start would stamp a new entry before one
@@ -340,6 +344,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     clock: briefClock,
     blobs,
     operatorName: operatorName(process.env),
+    logger,
     agentName: (id) => agents.info(id)?.name ?? null,
     scrubEvents: (entries) => scrubBriefEvents(db, briefStore, entries),
     titleRedacted: (briefId, title) => void maskRedactedTitle({ db, store: dispatchStore, events }, briefId, title),

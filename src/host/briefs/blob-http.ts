@@ -73,8 +73,11 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
     }
     const who = deps.service.actorOf(principal);
     if (!who.ok) return sendError(res, who.error);
-    if (!deps.store.resolve(ref)) return sendError(res, unknownBrief(ref));
-    target = { ref, name, actor: who.value };
+    const brief = deps.store.resolve(ref);
+    if (!brief) return sendError(res, unknownBrief(ref));
+    // By id from here: a number may move while the body streams in (a provisional brief's
+    // first push), and #N would then name another brief.
+    target = { ref: brief.id, name, actor: who.value };
   } else if (principal.kind !== 'operator') {
     // Storing a blob no brief names is for import, which is the operator's.
     return sendError(res, apiError('forbidden', `An agent uploads an attachment to a brief: POST ${Paths.blobs}?brief=REF&name=NAME.`));

@@ -48,8 +48,8 @@ export interface BlobStore {
   describe(sha256: string): { type: AttachmentType; size: number } | null;
   path(sha256: string): string;
   remove(sha256: string): void;
-  /** Removes temp files and every blob not in `keep`; returns how many blobs went. */
-  sweep(keep: ReadonlySet<string>): number;
+  /** Removes temp files and every blob not in `keep`; returns the sha256s of the blobs that went. */
+  sweep(keep: ReadonlySet<string>): string[];
 }
 
 const SNIFF_BYTES = 4100;
@@ -184,7 +184,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
     sweep(keep) {
       rmSync(tmpDir, { recursive: true, force: true });
       mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
-      let removed = 0;
+      const removed: string[] = [];
       const rows = db.prepare('SELECT sha256 FROM blobs').all() as { sha256: string }[];
       db.transaction(() => {
         for (const { sha256 } of rows) if (!keep.has(sha256)) forget.run(sha256);
@@ -194,7 +194,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
         for (const name of safeList(join(dir, sub))) {
           if (SHA.test(name) && keep.has(name)) continue;
           rmSync(join(dir, sub, name), { force: true });
-          removed++;
+          if (SHA.test(name)) removed.push(name);
         }
       }
       return removed;

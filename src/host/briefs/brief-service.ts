@@ -16,6 +16,7 @@ import {
   type Tombstone,
 } from '../../shared/briefs';
 import type { Principal } from '../api/dispatch';
+import type { Logger } from '../logger';
 import type { EventLog } from '../events/event-log';
 import { uuidv7 } from '../ids';
 import type { BriefStore, NewEntry } from './brief-store';
@@ -63,6 +64,8 @@ export interface BriefServiceDeps {
    */
   titleRedacted?(briefId: string, title: string): void;
   now?: () => Date;
+  /** Where a step after a redaction's commit that failed is said (the redaction itself stands). */
+  logger?: Pick<Logger, 'warn'>;
 }
 
 export type Written = { brief: Brief; entries: BriefEntry[] };
@@ -179,17 +182,31 @@ export class BriefService {
       return ok({ ...written, redacted: applied.replaced[0]!, freed: applied.freed });
     });
     if (!outcome.ok) return outcome;
-    this.deps.store.purgeRemoved();
     // After the commit: a crash before this leaves an orphan blob, which the next start sweeps.
-    this.free(outcome.value.freed);
+    this.afterRedactions(outcome.value.freed);
     const { freed: _freed, ...rest } = outcome.value;
     return ok(rest);
   }
 
-  private free(sha256s: readonly string[]): void {
-    if (sha256s.length === 0) return;
-    for (const sha of sha256s) this.deps.blobs.remove(sha);
-    this.deps.imagesFreed?.(sha256s);
+  /**
+   * What follows a committed redaction (made here, imported or pulled): its words leave the
+   * search index's files, and the images no attachment names any more go, with their copies in
+   * lanes. Each step on its own: one failing (a full disk) must neither skip the others nor
+   * turn a redaction that stands into an error. What fails is said, and done again later
+   * (the next redaction's purge; the next start's sweep of blobs nothing names).
+   */
+  afterRedactions(freed: readonly string[]): void {
+    this.step('purge the redacted words from the search index', () => this.deps.store.purgeRemoved());
+    for (const sha of freed) this.step('delete a redacted image', () => this.deps.blobs.remove(sha), { sha256: sha });
+    if (freed.length > 0) this.step("delete copies of redacted images from lanes' .grove/briefs", () => this.deps.imagesFreed?.(freed));
+  }
+
+  private step(what: string, work: () => void, fields: Record<string, unknown> = {}): void {
+    try {
+      work();
+    } catch (e) {
+      this.deps.logger?.warn(`after a redaction: could not ${what}; it is tried again later`, { ...fields, error: e instanceof Error ? e.message : String(e) });
+    }
   }
 
   /**
@@ -202,7 +219,15 @@ export class BriefService {
    */
   importEntries(
     entries: readonly BriefEntry[],
-    opts: { origin?: EntryOrigin } = {},
+    opts: {
+      origin?: EntryOrigin;
+      /**
+       * Inside the caller's transaction (a sync pull applies each batch in one): the images the
+       * import's redactions freed are handed here instead of deleted, for the caller to pass to
+       * `afterRedactions` once its transaction committed. A rollback must find them still there.
+       */
+      deferFreed?: (sha256s: readonly string[]) => void;
+    } = {},
   ): Result<{ imported: number; skipped: number; renumbered: { briefId: string; from: number; to: number }[] }, ApiError> {
     // A refusal mid-import throws, so the transaction rolls back everything the import wrote.
     const refuse = (error: ApiError): never => {
@@ -214,11 +239,11 @@ export class BriefService {
     } catch (e) {
       if (e instanceof Refusal) return err(e.error);
       throw e;
-    } finally {
-      this.deps.store.purgeRemoved(); // a redaction pulled or imported (nothing, when none was)
     }
-    this.free(outcome.freed);
-    const { freed: _freed, ...rest } = outcome;
+    const { freed, ...rest } = outcome;
+    // A redaction imported (nothing to do when none was; the purge waits for the caller's commit).
+    if (opts.deferFreed) opts.deferFreed(freed);
+    else this.afterRedactions(freed);
     return ok(rest);
   }
 

@@ -148,6 +148,9 @@ export const MANY_HITS = 2000;
 /** The setting naming the shared store whose numbers count here (setNumberStore). */
 const NUMBER_STORE_KEY = 'sync.numberStore';
 
+/** The settings key saying redacted words may still be in the search index's segments (purgeRemoved). */
+const PURGE_PENDING = 'briefs.searchPurgePending';
+
 export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Outbox } = {}): BriefStore {
   const manyHits = opts.manyHits ?? MANY_HITS;
   const insertEntry = db.prepare(
@@ -157,7 +160,9 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
   const insertSearch = db.prepare('INSERT INTO brief_search (rowid, text) VALUES (?, ?)');
   const deleteSearch = db.prepare('DELETE FROM brief_search WHERE rowid = ?');
   const optimizeSearch = db.prepare("INSERT INTO brief_search (brief_search) VALUES ('optimize')");
-  let removedSincePurge = false;
+  // Kept in the database too, in the tombstone's transaction: a host that dies before its purge
+  // purges at the next start (host.ts), or the words would stay in the index's old segments.
+  let removedSincePurge = readSetting(db, PURGE_PENDING) !== undefined;
   const selectLatestStamp = db.prepare('SELECT MAX(hlc) AS hlc FROM brief_entries');
   const selectRedactedBriefs = db.prepare("SELECT DISTINCT brief_id FROM brief_entries WHERE kind = 'redaction'");
   const selectRedactionNaming = db.prepare("SELECT * FROM brief_entries WHERE brief_id = ? AND kind = 'redaction' AND json_extract(payload, '$.entryId') = ? ORDER BY seq LIMIT 1");
@@ -216,8 +221,10 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     purgeRemoved() {
       // Inside a caller's transaction (a pull applies its batch in one), the caller purges after it.
       if (!removedSincePurge || db.inTransaction) return;
-      removedSincePurge = false;
       optimizeSearch.run();
+      // Only once done: a purge that failed (a full disk) is tried again by the next call.
+      removedSincePurge = false;
+      deleteSetting(db, PURGE_PENDING);
       // Readers (a CLI, a backup) may keep it from emptying the WAL: the next checkpoint does.
       db.pragma('wal_checkpoint(TRUNCATE)');
     },
@@ -291,6 +298,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     releaseNumbers: (ids) => ids.forEach((id) => parkNumber.run(id)),
     tombstone(entryId, payload, tombstone) {
       removedSincePurge = true;
+      writeSetting(db, PURGE_PENDING, '1');
       const row = selectEntry.get(entryId) as EntryRow;
       updatePayload.run(payload === null ? null : JSON.stringify(payload), tombstone === null ? null : JSON.stringify(tombstone), entryId);
       deleteSearch.run(row.seq);

@@ -286,12 +286,14 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
         const who = actor();
         if (!who.ok) return failure(who.error);
         // Refused before a byte is read: an unknown brief, a path outside the lane, not a file, too large.
-        if (!deps.store.resolve(ref)) return failure(unknownBrief(ref));
+        const brief = deps.store.resolve(ref);
+        if (!brief) return failure(unknownBrief(ref));
         const file = await openLaneFile(agent.lanePath, path);
         if (!file.ok) return failure(file.error);
         const attached = await attachImage(
           { blobs: deps.blobs, service: deps.briefs, store: deps.store },
-          { ref, name: file.value.name, actor: who.value, channel: 'mcp' },
+          // By id: a number may move while the file is read (a provisional brief's first push).
+          { ref: brief.id, name: file.value.name, actor: who.value, channel: 'mcp' },
           file.value.stream(),
         );
         if (!attached.ok) return failure(attached.error.error);

@@ -70,9 +70,12 @@ function apply(rows: readonly SharedRow[], { briefs, store, state }: PullDeps): 
       throw new PullRefused(`The shared store holds entry ${e.id} of a kind this Grove does not know ("${String(e.kind).slice(0, 40)}"), written by a newer Grove: upgrade Grove on this machine, and sync goes on from there`);
     }
   }
+  // Images a pulled redaction freed go once the batch committed: a rollback keeps them named.
+  const freed: string[] = [];
   store.transaction(() => {
-    const applied = briefs.importEntries(entries, { origin: 'shared' });
+    const applied = briefs.importEntries(entries, { origin: 'shared', deferFreed: (shas) => freed.push(...shas) });
     if (!applied.ok) throw new PullRefused(`The shared store holds entries this Grove cannot apply (${applied.error.message})`);
     state.setCursor(last, lastRow.id);
   });
+  if (freed.length > 0) briefs.afterRedactions(freed);
 }

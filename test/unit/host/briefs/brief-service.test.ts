@@ -2,6 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeRigs, trackedRig, MIKE, ORCHESTRATOR, type BriefRig } from '../../../fixtures/brief-service';
 import { project } from '../../../../src/host/briefs/projection';
 import type { BriefAction } from '../../../../src/shared/briefs';
+import { BriefService } from '../../../../src/host/briefs/brief-service';
+import { createHybridClock } from '../../../../src/host/briefs/hybrid-clock';
+import { readFileSync } from 'node:fs';
+import { readSetting } from '../../../../src/host/db/settings';
+import { createBriefStore } from '../../../../src/host/briefs/brief-store';
 
 afterEach(closeRigs);
 const rig = (): BriefRig => trackedRig();
@@ -133,6 +138,47 @@ describe('brief service', () => {
     const made = service.create({ title: 'x', kind: 'feature', spec: '', projects: ['flower', 'api', 'flower'] }, MIKE, 'ui');
     expect(made.ok ? null : made.error).toMatchObject({ code: 'brief_change_invalid', message: 'The project flower is named twice.' });
     expect(store.resolve('#1')).toBeNull();
+  });
+
+  it('a redaction stands though a step after its commit fails: the image still goes, and the failure is said', async () => {
+    const r = rig();
+    let failures = 1;
+    // The search index's purge fails once (a full disk), as optimize can.
+    const store = {
+      ...r.store,
+      purgeRemoved: () => {
+        if (failures-- > 0) throw new Error('database or disk is full');
+        r.store.purgeRemoved();
+      },
+    };
+    const warned: string[] = [];
+    const freed: string[][] = [];
+    const service = new BriefService({
+      store,
+      events: r.events,
+      clock: createHybridClock('n1'),
+      blobs: r.blobs,
+      operatorName: 'mike',
+      agentName: () => null,
+      imagesFreed: (shas) => void freed.push([...shas]),
+      logger: { warn: (message) => void warned.push(message) },
+    });
+    const b = must(service.create({ title: 'Screens', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui')).brief;
+    const put = await r.blobs.put((async function* () {
+      yield readFileSync(new URL('../../../fixtures/images/dot.gif', import.meta.url));
+    })());
+    if (!put.ok) throw new Error(put.error.kind);
+    const sha256 = put.value.sha256;
+    const attached = must(service.append(b.id, { kind: 'attachment_added', sha256, name: 'dot.gif' }, MIKE, 'ui')).entries.at(-1)!;
+    const redacted = service.redact(b.id, attached.id, 'a customer in it', MIKE, 'ui');
+    expect(redacted.ok).toBe(true);
+    expect(r.blobs.describe(sha256)).toBeNull();
+    expect(freed).toEqual([[sha256]]);
+    expect(warned).toEqual(['after a redaction: could not purge the redacted words from the search index; it is tried again later']);
+    // Still owed, on disk: the next start (a store opened on the same file) purges.
+    expect(readSetting(r.db, 'briefs.searchPurgePending')).toBe('1');
+    createBriefStore(r.db).purgeRemoved();
+    expect(readSetting(r.db, 'briefs.searchPurgePending')).toBeUndefined();
   });
 
   it('refuses a stale expectedVersion, saying what the version is now', () => {
