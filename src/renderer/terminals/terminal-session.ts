@@ -84,7 +84,7 @@ export class TerminalSession {
   private queued: number | null = null;
   /** False while the terminal shows everything ("View all", until hidden): it attaches without jumping. */
   private jumping = true;
-  /** Counts hides and disposal: a "View all" begun before one of them is called off. */
+  /** Counts hides, disposal, re-attachments and "View all"s: a "View all" begun before the next one is called off. */
   private generation = 0;
   private parsed = 0;
   private acked = 0;
@@ -222,7 +222,10 @@ export class TerminalSession {
     }
     this.store.setSink(this.agentId, {
       write: (offset, data) => this.write(offset, data),
-      detached: () => this.attach(),
+      detached: () => {
+        this.generation++; // a "View all" under way is called off: this attachment goes on from `queued`
+        this.attach();
+      },
       jumped: (jump) => {
         // In order with what was queued before it: the reset comes after the old bytes. Once
         // parsed, the stream's count goes on from where it landed (after an `ahead` jump that
@@ -278,8 +281,10 @@ export class TerminalSession {
     this.jumping = false;
     this.jumpScrollback.stopped();
     this.setSkipped(NOTHING_SKIPPED);
-    // Hidden (or disposed) before the host answers: the replay is called off.
-    const generation = this.generation;
+    // Hidden (or disposed), asked again, or re-attached by a reconnect before the host answers:
+    // this replay is called off (its reset would drop what the newer attachment handed over,
+    // and replay it twice).
+    const generation = ++this.generation;
     // Stop this attachment first: once the host answered, no frame of it is still coming.
     void this.store.connection.call('agents.detach', { id: this.agentId }).then(() => {
       if (generation !== this.generation) return;
