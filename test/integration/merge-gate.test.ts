@@ -54,6 +54,17 @@ async function lane(name: string, extra: Record<string, unknown> = {}): Promise<
 
 type MergeBody = { ok: boolean; result?: { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean }; error?: { code: string; message: string; details?: Record<string, unknown> } };
 const merge = async (id: string, extra: Record<string, unknown> = {}): Promise<MergeBody> => (await api(host, 'lanes.merge', { id, ...extra })).body as MergeBody;
+/**
+ * Whether a probe's runs, as it logged them (start, then end or cancelled), never overlapped:
+ * each start is followed by its own end, but for the last, which may still be running.
+ */
+const oneAtATime = (lines: readonly string[]): boolean =>
+  lines
+    .join(' ')
+    .replace(/start (end|cancelled)/g, 'run')
+    .replace(/ ?start$/, '')
+    .split(' ')
+    .every((w) => w === 'run' || w === '');
 const alerts = async (): Promise<string[]> =>
   ((await api(host, 'events.since', { since: 0 })).body.result as { events: EventEnvelope[] }).events.flatMap((e) => (e.event.type === 'alert' ? [e.event.message] : []));
 const mainState = async (): Promise<MainState> => ((await api(host, 'repos.mainState', { repoId })).body.result as { state: MainState }).state;
@@ -142,9 +153,28 @@ describe('merging a lane into MAIN', () => {
     // once. A round of the monitor's under way when the gate began was cancelled first.
     await expect.poll(ends, { timeout: 15_000 }).toBe(3);
     const lines = readFileSync(runs, 'utf8').trim().split('\n');
-    const pairs = lines.join(' ').replace(/start (end|cancelled)/g, 'run');
-    expect(pairs.split(' ').every((w) => w === 'run'), lines.join(' ')).toBe(true);
+    expect(oneAtATime(lines), lines.join(' ')).toBe(true);
   });
+
+  it("a health round under way when MAIN's gate starts is cancelled first, then runs again after the gate", async () => {
+    // A long probe run every 3 s, so one is under way when the merge comes.
+    const runs = join(makeTempDir(), 'runs.log');
+    const probe = `trap 'echo cancelled >> ${runs}; exit 143' TERM INT; echo start >> ${runs}; sleep 3 & wait $!; echo end >> ${runs}`;
+    writeRecipe(JSON.stringify({ health: { debounceMs: 100, probes: [{ name: 'suite', command: probe, intervalSeconds: 3, failureThreshold: 1 }] } }));
+    await trustRepo(host, repoId);
+    const lines = (): string[] => (existsSync(runs) ? readFileSync(runs, 'utf8').trim().split('\n') : []);
+    const l = await lane('suite-change-2');
+    commitIn(l.path, 'feature2.txt', 'new\n');
+    // A round of the monitor's is running (its probe started, not ended).
+    await expect.poll(() => lines().at(-1), { timeout: 15_000 }).toBe('start');
+    const r = await merge(l.id);
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    // That run was cancelled before the gate's began; the gate's ran alone, then the monitor's again.
+    await expect.poll(() => lines().filter((x) => x === 'end').length, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    const text = lines().join(' ');
+    expect(text).toContain('start cancelled start end');
+    expect(oneAtATime(lines()), text).toBe(true);
+  }, 40_000);
 
   it('with rollback: ask, keeps the merge until the operator rolls it back', async () => {
     writeRecipe('merge:\n  rollback: ask\n  gate: test ! -e BROKEN\n');
