@@ -326,10 +326,6 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   // Blobs no attachment names (an upload cut short, a redacted screenshot a crash kept) go now.
   const sweptBlobs = blobs.sweep(briefStore.referencedBlobs());
   if (sweptBlobs.length > 0) logger.info('swept unreferenced blobs', { count: sweptBlobs.length });
-  // A redaction a crash cut short: its copies in lanes, and its words in the search index.
-  const sweptCopies = removeImageCopies(laneStore.list().map((l) => l.path), sweptBlobs, logger);
-  if (sweptCopies.length > 0) logger.info('copies of redacted images removed from lanes', { count: sweptCopies.length });
-  briefStore.purgeRemoved();
   const briefClock = createHybridClock(hlcNodeId(db));
   // Past every stamp stored here (this host's, and those pulled from hosts whose clocks run
   // ahead): a clock that started from zero at each start would stamp a new entry before one
@@ -353,6 +349,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       if (removed.length > 0) logger.info('copies of redacted images removed from lanes', { count: removed.length });
     },
   });
+  // A redaction a crash cut short: the swept images' copies in lanes, and its words in the search index.
+  briefs.afterRedactions(sweptBlobs);
   const syncState = createSyncStateStore(db);
   const sync = new SyncService({
     store: briefStore,

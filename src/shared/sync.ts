@@ -33,12 +33,13 @@ export const SyncStatus = z
     passwordProblem: z.string().nullable().optional(),
     lastPushAt: z.string().nullable(),
     lastPullAt: z.string().nullable(),
-    /** Local entries not yet in the shared store. */
+    /** Local entries not yet in the shared store, and shared rows still to rewrite. */
     waiting: z.number().int().nonnegative(),
     /**
-     * Of those, entries a redaction changed here whose shared row may still hold the text it
-     * removed: turning sync off or pointing it elsewhere now would leave that text there
-     * (`sync_redactions_waiting`).
+     * Of those, entries a redaction changed (made here or pulled) whose shared row may still hold
+     * the text it removed: turning sync off or pointing it elsewhere now would leave that text
+     * there (`sync_redactions_waiting`). 0 until the store set is first reached (it holds nothing
+     * of this host's yet).
      */
     redactedWaiting: z.number().int().nonnegative(),
     /** The last failure, in a sentence (secrets masked), with when; null once a round succeeds. */

@@ -196,7 +196,17 @@ export class BriefService {
    * (the next redaction's purge; the next start's sweep of blobs nothing names).
    */
   afterRedactions(freed: readonly string[]): void {
+    this.purgeRedactedWords();
+    this.freeImages(freed);
+  }
+
+  /** The search index's segments merged, so no redacted word stays in its files (nothing to do when no redaction came since). */
+  purgeRedactedWords(): void {
     this.step('purge the redacted words from the search index', () => this.deps.store.purgeRemoved());
+  }
+
+  /** Images no attachment names any more, deleted with their copies in lanes. */
+  freeImages(freed: readonly string[]): void {
     for (const sha of freed) this.step('delete a redacted image', () => this.deps.blobs.remove(sha), { sha256: sha });
     if (freed.length > 0) this.step("delete copies of redacted images from lanes' .grove/briefs", () => this.deps.imagesFreed?.(freed));
   }
@@ -224,7 +234,8 @@ export class BriefService {
       /**
        * Inside the caller's transaction (a sync pull applies each batch in one): the images the
        * import's redactions freed are handed here instead of deleted, for the caller to pass to
-       * `afterRedactions` once its transaction committed. A rollback must find them still there.
+       * `freeImages` once its transaction committed (a rollback must find them still there), and
+       * to purge the search index after (`purgeRedactedWords`).
        */
       deferFreed?: (sha256s: readonly string[]) => void;
     } = {},

@@ -260,7 +260,7 @@ export class HealthMonitor {
     const roundAbort = new AbortController();
     r.roundAbort = roundAbort;
     const signal = AbortSignal.any([r.abort.signal, roundAbort.signal]);
-    /** HEAD moved during the round (a merge landed), or the round was ended early: its results judged no single commit. */
+    /** HEAD moved during the round (a merge landed): its results judged no single commit. */
     let moved = false;
     try {
       this.refreshSpecs(repoId);
@@ -271,13 +271,9 @@ export class HealthMonitor {
         const settings = probeSettings(spec);
         r.due.set(spec.name, Date.now() + settings.intervalMs);
         const result = await this.run(repo, spec, signal);
-        if (r.abort.signal.aborted) return;
-        if (roundAbort.signal.aborted) {
-          // Held (holdWhile): a cancelled run says nothing of MAIN; every probe runs after.
-          moved = true;
-          this.markAllDue(r);
-          return;
-        }
+        // Untracked, or held (holdWhile, which makes every probe due when it lets go): a
+        // cancelled run says nothing of MAIN.
+        if (signal.aborted) return;
         moved = (await mainHead(repo.mainPath)) !== r.head;
         this.deps.history.recordRun(repoId, result);
         this.update(repoId, applyProbeResult(r.health, result, r.specs));

@@ -61,7 +61,7 @@ export interface Outbox {
   tombstonesDone(ids: readonly string[]): void;
   /** Entries to push plus shared rows to rewrite. */
   waiting(): number;
-  /** Entries a redaction changed here whose shared row is still to be rewritten (it may hold the text removed). */
+  /** Entries a redaction changed (made here or pulled) whose shared row is still to be rewritten: it may hold the text removed. */
   redactedWaiting(): number;
   clear(): void;
 }

@@ -77,5 +77,6 @@ function apply(rows: readonly SharedRow[], { briefs, store, state }: PullDeps): 
     if (!applied.ok) throw new PullRefused(`The shared store holds entries this Grove cannot apply (${applied.error.message})`);
     state.setCursor(last, lastRow.id);
   });
-  if (freed.length > 0) briefs.afterRedactions(freed);
+  // The search index is purged once for the whole pull (sync-service.ts).
+  if (freed.length > 0) briefs.freeImages(freed);
 }

@@ -166,7 +166,7 @@ export class SyncService {
   configure(url: string, tls: SyncTls, force = false): Promise<Result<SyncStatus, ApiError>> {
     return this.change(async () => {
       const before = this.deps.state.config();
-      const refused = force ? null : this.redactionsLeftIn(url, 'point sync elsewhere');
+      const refused = this.redactionsLeftIn(url, 'point sync elsewhere', force);
       if (refused) return refused;
       const changed = before?.url !== url || before.tls !== tls;
       if (changed) {
@@ -178,7 +178,7 @@ export class SyncService {
         await this.running;
         // A redaction made while that round ended is asked about too (nothing changed yet: the
         // rounds go on with the old store).
-        const late = force ? null : this.redactionsLeftIn(url, 'point sync elsewhere');
+        const late = this.redactionsLeftIn(url, 'point sync elsewhere', force);
         if (late) return this.resumeRounds(late);
       }
       this.deps.store.transaction(() => {
@@ -215,7 +215,7 @@ export class SyncService {
    */
   off(force = false): Promise<Result<SyncStatus, ApiError>> {
     return this.change(async () => {
-      const refused = force ? null : this.redactionsLeftIn(null, 'turn sync off');
+      const refused = this.redactionsLeftIn(null, 'turn sync off', force);
       if (refused) return refused;
       this.clearTimer();
       // The round under way ends at its next step (the connection first: one waiting on a hung
@@ -224,7 +224,7 @@ export class SyncService {
       this.disconnect();
       await this.running;
       this.disconnect();
-      const late = force ? null : this.redactionsLeftIn(null, 'turn sync off');
+      const late = this.redactionsLeftIn(null, 'turn sync off', force);
       if (late) return this.resumeRounds(late);
       this.deps.store.transaction(() => {
         this.deps.state.clearConfig();
@@ -249,9 +249,9 @@ export class SyncService {
    * holds is not: its text would stay there, for every Grove syncing with it. So that is said,
    * not done, unless asked again with force.
    */
-  private redactionsLeftIn(nextUrl: string | null, doing: string): ApiError | null {
+  private redactionsLeftIn(nextUrl: string | null, doing: string, force: boolean): ApiError | null {
     const url = this.deps.state.config()?.url;
-    if (!url || url === nextUrl) return null;
+    if (force || !url || url === nextUrl) return null;
     const n = this.redactedWaitingInStore();
     if (n === 0) return null;
     return apiError(
@@ -418,8 +418,9 @@ export class SyncService {
           if (e instanceof PullRefused) return e;
           throw e;
         } finally {
-          // Redactions pulled: their words leave the database's files too, once for the whole pull.
-          this.deps.store.purgeRemoved();
+          // Redactions pulled: their words leave the database's files too, once for the whole
+          // pull (a purge that fails is logged and owed, not the round's failure).
+          this.deps.briefs.purgeRedactedWords();
         }
       };
       // What an idle round costs: one read of the shared counters; the pull only when one moved.

@@ -258,9 +258,9 @@ export class AgentRuntime {
    */
   async stopThen<T>(next: () => T): Promise<T | null> {
     // The stop about to be asked (stop() counts it first): while it is the latest, this run is restarting.
-    this.restartAsked = this.stopsAsked + 1;
+    const asked = this.stopsAsked + 1;
+    this.restartAsked = asked;
     const stopped = this.stop();
-    const asked = this.stopsAsked;
     await stopped;
     return this.stopsAsked === asked && !this.disposed ? next() : null;
   }

@@ -320,7 +320,7 @@ export class TerminalSession {
     this.generation++;
     this.jumpScrollback.dispose();
     terminalScrollMemory.remember(this.agentId, this.terminal.buffer.active);
-    if (this.restoring?.timer) clearTimeout(this.restoring.timer);
+    this.stopRestoring();
     if (this.ackTimer) clearTimeout(this.ackTimer);
     if (this.resizeTimer) clearTimeout(this.resizeTimer);
     for (const d of this.disposers) d();
@@ -377,7 +377,7 @@ export class TerminalSession {
     }
     this.terminal.scrollToLine(ScrollMemory.targetLine(this.terminal.buffer.active.baseY, r.distance));
     if (r.timer) clearTimeout(r.timer);
-    r.timer = setTimeout(() => (this.restoring = null), REPLAY_QUIET_MS);
+    r.timer = setTimeout(() => this.stopRestoring(), REPLAY_QUIET_MS);
   }
 
   private stopRestoring(): void {
