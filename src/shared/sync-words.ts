@@ -21,8 +21,13 @@ export function redactionsLeftSentence(n: number, url: string): string {
  */
 export function waitingWords(s: Pick<SyncStatus, 'waiting' | 'redactedWaiting'>): string {
   const n = s.redactedWaiting;
-  const toPush = s.waiting - n;
+  const toPush = entriesToPush(s);
   const parts = toPush > 0 || n === 0 ? [`${count(toPush, 'entry')} not yet in the shared store`] : [];
   if (n > 0) parts.push(`${n.toLocaleString('en')} redacted ${nounFor(n, 'entry')} not yet rewritten there`);
   return parts.join('; ');
+}
+
+/** Of what waits, the entries still to push (not the rows to rewrite for a redaction). */
+export function entriesToPush(s: Pick<SyncStatus, 'waiting' | 'redactedWaiting'>): number {
+  return s.waiting - s.redactedWaiting;
 }

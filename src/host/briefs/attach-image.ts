@@ -21,7 +21,11 @@ export interface AttachDeps {
 }
 
 export interface AttachTarget {
-  ref: string;
+  /**
+   * The brief's id, resolved before the bytes come: its number may move while they stream in
+   * (a provisional brief's first push), and `#N` would then name another brief.
+   */
+  briefId: string;
   /** The file's name, as the trace shows it. */
   name: string;
   actor: Actor;
@@ -46,7 +50,7 @@ export async function storeImage(blobs: BlobStore, body: AsyncIterable<Uint8Arra
 
 /** Appends the `attachment_added` entry for a stored blob; a refused entry takes a blob only it needed away again. */
 export function attachStored(deps: AttachDeps, stored: StoredBlob, target: AttachTarget): Result<Attached, ApiError> {
-  const written = deps.service.append(target.ref, { kind: 'attachment_added', sha256: stored.sha256, name: target.name }, target.actor, target.channel);
+  const written = deps.service.append(target.briefId, { kind: 'attachment_added', sha256: stored.sha256, name: target.name }, target.actor, target.channel);
   if (!written.ok) {
     if (stored.created && deps.store.blobRefs(stored.sha256) === 0) deps.blobs.remove(stored.sha256);
     return written;

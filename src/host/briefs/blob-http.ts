@@ -66,7 +66,7 @@ function channelOf(req: IncomingMessage): Channel {
 async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, principal: Principal, params: URLSearchParams): Promise<void> {
   const ref = params.get('brief');
   const name = (params.get('name') ?? '').trim();
-  let target: { ref: string; name: string; actor: Actor } | null = null;
+  let target: { briefId: string; name: string; actor: Actor } | null = null;
   if (ref !== null) {
     if (name === '' || name.length > MAX_NAME) {
       return sendError(res, apiError('invalid_request', name === '' ? `Name the attachment: POST ${Paths.blobs}?brief=REF&name=NAME (the file's name, as the trace shows it).` : `An attachment's name is at most ${MAX_NAME} characters; this one has ${name.length}.`));
@@ -75,9 +75,7 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
     if (!who.ok) return sendError(res, who.error);
     const brief = deps.store.resolve(ref);
     if (!brief) return sendError(res, unknownBrief(ref));
-    // By id from here: a number may move while the body streams in (a provisional brief's
-    // first push), and #N would then name another brief.
-    target = { ref: brief.id, name, actor: who.value };
+    target = { briefId: brief.id, name, actor: who.value };
   } else if (principal.kind !== 'operator') {
     // Storing a blob no brief names is for import, which is the operator's.
     return sendError(res, apiError('forbidden', `An agent uploads an attachment to a brief: POST ${Paths.blobs}?brief=REF&name=NAME.`));

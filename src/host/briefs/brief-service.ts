@@ -98,9 +98,8 @@ export class BriefService {
         if (parent.kind !== 'epic') return err(notAnEpic(parent));
         parentId = parent.id;
       }
-      // As projects_set refuses it: one project twice would sit in the trace and the projection twice.
-      const twice = params.projects.find((name, i) => params.projects.indexOf(name) !== i);
-      if (twice !== undefined) return err(apiError('brief_change_invalid', `The project ${twice} is named twice.`, { project: twice }));
+      const twice = projectNamedTwice(params.projects);
+      if (twice) return err(twice);
       const briefId = uuidv7();
       const projects = params.projects.map((name, i) => ({ name, primary: i === 0 }));
       const drafts: Draft[] = [
@@ -579,8 +578,8 @@ export class BriefService {
         return ok([{ kind: 'details_changed', payload }]);
       }
       case 'projects_set': {
-        const names = action.projects.map((p) => p.name);
-        if (new Set(names).size !== names.length) return invalid('A project is named twice.');
+        const twice = projectNamedTwice(action.projects.map((p) => p.name));
+        if (twice) return err(twice);
         const primaries = action.projects.filter((p) => p.primary).length;
         if (primaries > 1) return invalid('Only one project can be primary.');
         const projects = primaries === 0 ? action.projects.map((p, i) => ({ ...p, primary: i === 0 })) : action.projects;
@@ -745,4 +744,10 @@ function specBase(brief: Brief): { base?: string } {
 function specDiff(before: string, after: string): string {
   // Header lines name nothing useful (both sides are "the spec"); the hunks are the diff.
   return createPatch('spec', before, after, 'before', 'after', { context: 3 }).split('\n').slice(2).join('\n');
+}
+
+/** A project named twice, refused when a brief is made and when its projects are set: it would sit in the trace and the projection twice. */
+function projectNamedTwice(names: readonly string[]): ApiError | null {
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  return twice === undefined ? null : apiError('brief_change_invalid', `The project ${twice} is named twice.`, { project: twice });
 }

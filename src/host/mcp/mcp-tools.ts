@@ -292,8 +292,7 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
         if (!file.ok) return failure(file.error);
         const attached = await attachImage(
           { blobs: deps.blobs, service: deps.briefs, store: deps.store },
-          // By id: a number may move while the file is read (a provisional brief's first push).
-          { ref: brief.id, name: file.value.name, actor: who.value, channel: 'mcp' },
+          { briefId: brief.id, name: file.value.name, actor: who.value, channel: 'mcp' },
           file.value.stream(),
         );
         if (!attached.ok) return failure(attached.error.error);

@@ -6,6 +6,7 @@ import { SyncFacts } from '../sync/sync-facts';
 import { wantsPassword } from '../sync/sync-indicator-model';
 import { ConfirmDialog } from '../ui/dialog';
 import { count } from '../../shared/plural';
+import { entriesToPush } from '../../shared/sync-words';
 import { checkSyncUrl, passwordAdvice, redactionsLeftBehind, stateWords, storeChange, TLS_CHOICES, type StoreChange } from './sync-settings-model';
 import './preferences.css';
 import './sync-settings.css';
@@ -74,7 +75,7 @@ function SyncActions({ status }: { status: SyncStatus }) {
   // Said in the dialog, then forced: the operator chose to leave it. Had none been waiting when
   // the dialog showed, the host still refuses one made since (its reason shows here).
   const leftBehind = redactionsLeftBehind(status);
-  const unpushed = status.waiting - status.redactedWaiting;
+  const unpushed = entriesToPush(status);
   const run = async (method: 'sync.now' | 'sync.off'): Promise<void> => {
     setBusy(true);
     setError(null);

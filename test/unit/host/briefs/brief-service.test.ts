@@ -138,6 +138,9 @@ describe('brief service', () => {
     const made = service.create({ title: 'x', kind: 'feature', spec: '', projects: ['flower', 'api', 'flower'] }, MIKE, 'ui');
     expect(made.ok ? null : made.error).toMatchObject({ code: 'brief_change_invalid', message: 'The project flower is named twice.' });
     expect(store.resolve('#1')).toBeNull();
+    must(service.create({ title: 'y', kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    const set = service.append('#1', { kind: 'projects_set', projects: [{ name: 'api', primary: true }, { name: 'api', primary: false }] }, MIKE, 'ui');
+    expect(set.ok ? null : set.error).toMatchObject({ code: 'brief_change_invalid', message: 'The project api is named twice.' });
   });
 
   it('a redaction stands though a step after its commit fails: the image still goes, and the failure is said', async () => {
