@@ -7,6 +7,7 @@ import { repoRoot, type HostProcess } from '../fixtures/host-process';
 import { expectAccessible } from './axe';
 import { briefsHostForEachTest, must, newBrief, openRoute } from './briefs-host';
 import { setTheme, shoot } from './screenshots';
+import { escapeFrom } from './escape-steps';
 
 /**
  * Screenshots dropped, pasted and picked onto a brief's page in a real Chromium, uploaded to a
@@ -148,13 +149,13 @@ test('a PNG dropped on the trace composer: "uploading…", then a thumbnail arri
   await expect(dialog.getByTestId('attachment-original')).toHaveAttribute('href', `/blobs/${sha(PNG)}`);
   await expectAccessible(page, 'the lightbox');
   await shoot(page, 'briefs-attachments-lightbox');
-  await page.keyboard.press('Escape');
+  await escapeFrom(page, dialog);
   await expect(dialog).toBeHidden();
   await expect(thumb).toBeFocused();
   // And from the keyboard.
   await page.keyboard.press('Enter');
   await expect(dialog).toBeVisible();
-  await page.keyboard.press('Escape');
+  await escapeFrom(page, dialog);
   await expect(dialog).toBeHidden();
   await expect(thumb).toBeFocused();
 
@@ -304,6 +305,6 @@ test('"Attach a screenshot" from the keyboard at 390 px: the picked image reache
   await thumb.click();
   await expect(page.getByRole('dialog', { name: 'photo.jpg' })).toBeVisible();
   await shoot(page, 'briefs-attachments-lightbox');
-  await page.keyboard.press('Escape');
+  await escapeFrom(page, page.getByRole('dialog', { name: 'photo.jpg' }));
   await expect(thumb).toBeFocused();
 });

@@ -6,6 +6,7 @@ import { ARTISAN_COMMAND, breakMain, startHostWithProbedRepo, type ProbedHost } 
 import { removeTempDirs } from '../fixtures/temp-dir';
 import { expectAccessible } from './axe';
 import { shoot } from './screenshots';
+import { escapeFrom } from './escape-steps';
 
 /**
  * The cockpit as an operator meets it: the rail of repositories and lanes, a lane's agents
@@ -219,7 +220,8 @@ test('Briefs, Settings and the shortcut list: reachable, labelled, and readable 
   await expect(page.getByRole('dialog', { name: /shortcuts/i })).toBeVisible();
   await expectAccessible(page, 'the shortcut list');
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.keyboard.press('Escape');
+  await escapeFrom(page, page.getByRole('dialog', { name: /shortcuts/i }));
+  await expect(page.getByRole('dialog', { name: /shortcuts/i })).toHaveCount(0);
   await shoot(page, 'cockpit-settings');
 });
 

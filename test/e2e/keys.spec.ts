@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, api, repoRoot, loginUrl } from '../fixtures/host-process';
 import { makeTempDir } from '../fixtures/temp-dir';
+import { escapeFrom } from './escape-steps';
 
 /**
  * The terminal owns the keyboard: with an agent's terminal focused, the keys shells and agent
@@ -105,17 +106,7 @@ test('find opens with its shortcut and Escape gives the keys back to the program
   await expect(list).toBeVisible();
   await expect(list.locator('tr[data-command="palette.open"] kbd').first()).toHaveText('CtrlShiftP');
   await expect(list.locator('tr[data-command="lane.1"]')).toContainText('Go to lane 1');
-  // The dialog hears Escape once it has taken the focus (both start in the same effects): a
-  // key pressed before, on a loaded machine, went nowhere and left it open.
-  await expect
-    .poll(() =>
-      list.evaluate((el) => {
-        const node = el as unknown as { closest(s: string): { contains(n: unknown): boolean } | null; ownerDocument: { activeElement: unknown } };
-        return node.closest('[role="dialog"]')?.contains(node.ownerDocument.activeElement) ?? false;
-      }),
-    )
-    .toBe(true);
-  await page.keyboard.press('Escape');
+  await escapeFrom(page, list);
   await expect(list).toHaveCount(0);
   await expect(terminal).not.toContainText('#5');
   // Closed, the list gives the keys back to the terminal that had them.
@@ -267,7 +258,7 @@ test('a rebound palette key is kept from the program, and a key on the pass-thro
 
   await page.keyboard.press('Control+Alt+P');
   await expect(palette).toBeVisible();
-  await page.keyboard.press('Escape');
+  await escapeFrom(page, palette);
   await expect(terminal.locator('textarea')).toBeFocused();
   await page.keyboard.press('Control+Shift+P'); // no longer the palette's
   await page.keyboard.press('x');
@@ -435,7 +426,8 @@ test('settings: a command rebound by pressing the new key works at once and surv
   await terminal.click();
   await page.keyboard.press('Control+Alt+P');
   await expect(page.getByTestId('command-palette')).toBeVisible();
-  await page.keyboard.press('Escape');
+  await escapeFrom(page, page.getByTestId('command-palette'));
+  await expect(page.getByTestId('command-palette')).toHaveCount(0);
   await page.keyboard.press('Control+Shift+P'); // the old key no longer opens it
   await expect(page.getByTestId('command-palette')).toHaveCount(0);
 });

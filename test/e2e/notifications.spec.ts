@@ -9,6 +9,7 @@ import { expectAccessible } from './axe';
 import { setTheme, shoot } from './screenshots';
 import { flowerForEachTest } from './health-fixture';
 import { openPalette, runCommand } from './palette-steps';
+import { escapeFrom } from './escape-steps';
 
 /**
  * Notifications as the operator in a browser meets them in the cockpit: MAIN breaking pops
@@ -234,7 +235,7 @@ test('the bell is its popover’s toggle: a click opens and a second closes, Ent
   await button.focus();
   await page.keyboard.press('Enter');
   await expect(popover).toBeVisible();
-  await page.keyboard.press('Escape');
+  await escapeFrom(page, popover);
   await expect(popover).toHaveCount(0);
   await expect(button).toBeFocused();
   await button.click();
