@@ -8,7 +8,7 @@ import { pushBatch } from '../../../src/host/sync/push';
 import { sharedStoreId } from '../../../src/host/sync/shared-schema';
 import { WITHHELD_DIFF } from '../../../src/host/briefs/redaction-spread';
 import { readFileSync } from 'node:fs';
-import type { BriefEntry } from '../../../src/shared/briefs';
+import type { BriefAction, BriefEntry } from '../../../src/shared/briefs';
 
 const GIF = readFileSync(new URL('../../fixtures/images/dot.gif', import.meta.url));
 
@@ -42,6 +42,26 @@ async function attachedImage(b: BriefRig): Promise<{ sha: string; entry: BriefEn
   const attached = b.service.append(created.value.brief.id, { kind: 'attachment_added', sha256: put.value.sha256, name: 'dot.gif' }, MIKE, 'ui');
   if (!attached.ok) throw new Error(attached.error.message);
   return { sha: put.value.sha256, entry: attached.value.entries.at(-1)! };
+}
+
+/** A brief on B with an entry for each action: its id and those entries, in order. */
+function briefOf(b: BriefRig, spec: string, actions: BriefAction[]): { briefId: string; entries: BriefEntry[] } {
+  const created = b.service.create({ title: 'Keys', kind: 'feature', spec, projects: [] }, MIKE, 'ui');
+  if (!created.ok) throw new Error(created.error.message);
+  const briefId = created.value.brief.id;
+  const entries = actions.map((action) => {
+    const added = b.service.append(briefId, action, MIKE, 'ui');
+    if (!added.ok) throw new Error(added.error.message);
+    return added.value.entries.at(-1)!;
+  });
+  return { briefId, entries };
+}
+
+function redactEach(b: BriefRig, briefId: string, entries: readonly BriefEntry[], reason: string): void {
+  for (const e of entries) {
+    const redacted = b.service.redact(briefId, e.id, reason, MIKE, 'ui');
+    if (!redacted.ok) throw new Error(redacted.error.message);
+  }
 }
 
 describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', () => {
@@ -78,20 +98,10 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
 
   it('rewrites a batch of hundreds of redacted rows in a statement or two, not a round trip each (a slow link would time every retry out)', async () => {
     await withHostB(async (conn, b, clock) => {
-      const created = b.service.create({ title: 'Keys', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
-      if (!created.ok) throw new Error(created.error.message);
-      const briefId = created.value.brief.id;
-      const notes = Array.from({ length: 300 }, (_, n) => {
-        const added = b.service.append(briefId, { kind: 'note', text: `key ${n}: hunter2-${n}` }, MIKE, 'ui');
-        if (!added.ok) throw new Error(added.error.message);
-        return added.value.entries.at(-1)!;
-      });
+      const { briefId, entries: notes } = briefOf(b, '', Array.from({ length: 300 }, (_, n) => ({ kind: 'note', text: `key ${n}: hunter2-${n}` })));
       const storeId = await sharedStoreId(conn);
       while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
-      for (const note of notes) {
-        const redacted = b.service.redact(briefId, note.id, 'a key', MIKE, 'ui');
-        if (!redacted.ok) throw new Error(redacted.error.message);
-      }
+      redactEach(b, briefId, notes, 'a key');
       expect(b.outbox.redactedWaiting()).toBe(300);
       const updates = async (): Promise<number> => {
         const [r] = await conn.query("SHOW SESSION STATUS LIKE 'Com_update'");
@@ -111,24 +121,14 @@ describe.skipIf(!hasMariaDb())('push: rewriting shared rows after a redaction', 
 
   it('bounds a batch\'s rewrites by size, as its entries are: withheld refinements keep their whole spec; the rest go in the next batch', async () => {
     await withHostB(async (conn, b, clock) => {
-      const created = b.service.create({ title: 'Long', kind: 'feature', spec: 'v0', projects: [] }, MIKE, 'ui');
-      if (!created.ok) throw new Error(created.error.message);
-      const briefId = created.value.brief.id;
       // 40 specs of 120 KB each: redacting one withholds the next one's diff, and that row keeps
       // its whole spec. Every other one redacted: 20 rows of 120 KB to rewrite, 2.4 MB.
-      const refinements = Array.from({ length: 40 }, (_, n) => {
-        const added = b.service.append(briefId, { kind: 'refinement', spec: `version ${n}\n${'x'.repeat(120_000)}` }, MIKE, 'ui');
-        if (!added.ok) throw new Error(added.error.message);
-        return added.value.entries.at(-1)!;
-      });
+      const { briefId, entries: refinements } = briefOf(b, 'v0', Array.from({ length: 40 }, (_, n) => ({ kind: 'refinement', spec: `version ${n}\n${'x'.repeat(120_000)}` })));
       const storeId = await sharedStoreId(conn);
       while ((await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId)).pushed > 0);
       const redactedOnes = refinements.filter((_, n) => n % 2 === 0);
       const withheld = refinements.filter((_, n) => n % 2 === 1);
-      for (const r of redactedOnes) {
-        const redacted = b.service.redact(briefId, r.id, 'leaked', MIKE, 'ui');
-        if (!redacted.ok) throw new Error(redacted.error.message);
-      }
+      redactEach(b, briefId, redactedOnes, 'leaked');
       expect(b.outbox.redactedWaiting()).toBe(40);
       await pushBatch(conn, b.store, b.outbox, 'host-b', clock, storeId);
       const left = b.outbox.redactedWaiting();
