@@ -5,6 +5,7 @@ import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { readSyncPassword } from './sync-password';
 import { prepareSharedSession, sharedConnectionOptions } from './shared-connection';
 import type { SyncConfig } from './sync-state-store';
+import { errorCode, sharedStoreFailure } from './shared-store-failure';
 import { StepTimeout } from './step-timeout';
 import { RetryLater } from './retry-later';
 
@@ -92,7 +93,7 @@ export class SharedClaims {
           return await this.acquireOnce(conn, briefId, holder, replaceable);
         } catch (e) {
           await conn.query('ROLLBACK').catch(() => undefined);
-          if (attempt < 3 && RACE_CODES.has(codeOf(e))) continue;
+          if (attempt < 3 && RACE_CODES.has(errorCode(e))) continue;
           throw e;
         }
       }
@@ -213,22 +214,15 @@ export class SharedClaims {
   }
 
   /**
-   * Why a claim could not be decided, as a dispatch's reason shows it: by the error's code, never
-   * its message, which a server may fill with what it was sent (round-errors.ts, the same rule).
+   * Why a claim could not be decided, as a dispatch's reason shows it: in the words a sync
+   * round uses for the same failure (shared-store-failure.ts), by the error's code, never its
+   * message, which a server may fill with what it was sent.
    */
   private sentence(e: unknown, config: SyncConfig): string {
     // Grove's own sentences (another Grove migrating the schema, say): the store was reached.
     if (e instanceof StepTimeout || e instanceof Refused || e instanceof RetryLater) return e.message;
-    const code = codeOf(e);
-    if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') return `${config.url} refused the sync user (fix GROVE_SYNC_PASSWORD or the data dir's sync-password file)`;
-    const errno = typeof e === 'object' && e !== null && typeof (e as { errno?: unknown }).errno === 'number' ? ` ${(e as { errno: number }).errno}` : '';
-    if (typeof e === 'object' && e !== null && typeof (e as { sqlState?: unknown }).sqlState === 'string') return `${config.url} answered with an error (${code || 'error'}${errno}); see the host's log`;
-    return `${config.url} cannot be reached (${code || (e instanceof Error ? e.constructor.name : 'unknown error')})`;
+    return sharedStoreFailure(e, config, this.deps.timeoutMs).words;
   }
-}
-
-function codeOf(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
 }
 
 /** '2026-12-04 02:36:20.123' (UTC, see the session's time zone) → ISO 8601. */

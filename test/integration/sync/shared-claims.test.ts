@@ -125,7 +125,8 @@ describe.skipIf(!hasMariaDb())('shared claims (compare-and-set on the shared sto
     await db.asRoot("REVOKE INSERT, UPDATE, DELETE ON `grove_read_only`.* FROM 'grove'@'127.0.0.1'");
     for (let n = 0; n < 2; n++) {
       const got = await shared.acquire(newBriefId(), holder(n));
-      expect(got).toEqual({ kind: 'unreachable', message: `${url} answered with an error (ER_TABLEACCESS_DENIED_ERROR 1142); see the host's log` });
+      // Said as a sync round says it (shared-store-failure.ts): who was refused, and the fix.
+      expect(got).toEqual({ kind: 'unreachable', message: `${url} refused user grove (no rights on the database): fix GROVE_SYNC_PASSWORD or the data dir's sync-password file, or the user's grants` });
     }
     expect(warned).toHaveLength(1);
     expect(JSON.stringify(warned[0])).toContain('command denied to user');
