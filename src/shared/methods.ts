@@ -359,7 +359,7 @@ export const methods = {
     access: 'agent',
     params: z
       .object({
-        event: z.enum(['prompt', 'tool', 'stop', 'permission', 'idle-prompt', 'session-end']),
+        event: z.enum(['prompt', 'tool', 'stop', 'stop-failure', 'permission', 'idle-prompt', 'session-end']),
         detail: z.string().max(1000).optional(),
         /** Where the CLI says its transcript is (Claude Code hands it to every hook). */
         transcriptPath: z.string().max(4096).optional(),

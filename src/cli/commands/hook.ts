@@ -8,7 +8,7 @@ import { ExitCode } from '../exit-codes';
  * It always exits 0 and prints nothing on success: a hook must never break the agent,
  * even when the host is down.
  */
-const EVENTS = ['prompt', 'tool', 'stop', 'permission', 'idle-prompt', 'session-end'] as const;
+const EVENTS = ['prompt', 'tool', 'stop', 'stop-failure', 'permission', 'idle-prompt', 'session-end'] as const;
 type HookEventName = (typeof EVENTS)[number];
 
 async function readStdin(timeoutMs: number): Promise<string> {

@@ -109,6 +109,7 @@ const WAITING_WORDS: Record<string, string> = {
   'finished its turn': 'finished its turn and waits for you',
   sign_in: 'asks you to sign in to its CLI',
   trust_prompt: 'asks whether to trust its folder',
+  turn_failed: 'stopped: its turn failed (its terminal says why, e.g. not logged in or a rate limit)',
 };
 
 export function agentWaiting(agent: AgentInfo, place: string): Words {

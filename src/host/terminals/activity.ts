@@ -5,7 +5,7 @@ import type { ScreenVerdict } from './screen/screen-patterns';
  * A running agent's activity from the best signal seen so far. Hooks are authoritative once
  * an agent has sent one; until then, output says busy and quiet says idle.
  */
-export type HookEvent = 'prompt' | 'tool' | 'stop' | 'permission' | 'idle-prompt' | 'session-end';
+export type HookEvent = 'prompt' | 'tool' | 'stop' | 'stop-failure' | 'permission' | 'idle-prompt' | 'session-end';
 
 export function activityFromHook(event: HookEvent, at: string): Activity | null {
   switch (event) {
@@ -14,6 +14,10 @@ export function activityFromHook(event: HookEvent, at: string): Activity | null 
       return { state: 'busy', signal: 'hook', detail: null, since: at };
     case 'stop':
       return { state: 'waiting', signal: 'hook', detail: 'finished its turn', since: at };
+    case 'stop-failure':
+      // Claude Code's StopFailure: the turn ended on an API error (not logged in, a rate
+      // limit, an overloaded server), said on its screen; the CLI is back at its prompt.
+      return { state: 'waiting', signal: 'hook', detail: 'turn_failed', since: at };
     case 'permission':
       return { state: 'waiting', signal: 'hook', detail: 'permission_prompt', since: at };
     case 'idle-prompt':

@@ -16,6 +16,8 @@ export function claudeHookSettings(hookCommand: (event: string) => string): obje
       UserPromptSubmit: [{ hooks: run('prompt') }],
       PreToolUse: [{ matcher: '*', hooks: run('tool') }],
       Stop: [{ hooks: run('stop') }],
+      // A turn the API ended with an error (not logged in, a rate limit): no Stop hook follows.
+      StopFailure: [{ hooks: run('stop-failure') }],
       Notification: [
         { matcher: 'permission_prompt', hooks: run('permission') },
         { matcher: 'idle_prompt', hooks: run('idle-prompt') },

@@ -24,6 +24,8 @@ describe('attention', () => {
     expect(attentionOf(agent({ supervision: { kind: 'fatal', restarts: 3, code: 1, signal: null } }))).toBe('error');
     expect(attentionOf(agent({ supervision: { kind: 'exited', code: 0, signal: null } }))).toBe('exited');
     expect(attentionOf(agent({}))).toBe('working');
+    // A turn the API ended with an error (Claude Code's StopFailure): an error, not a finished turn.
+    expect(attentionOf(waiting('turn_failed'))).toBe('error');
     expect(attentionOf(agent({ activity: { state: 'idle', signal: 'output', detail: null, since: 'x' } }))).toBe('idle');
   });
   it('a lane shows its most urgent agent; only waiting states need the operator', () => {

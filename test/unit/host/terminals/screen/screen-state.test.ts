@@ -34,8 +34,21 @@ describe('screen state, from recorded-style screens', () => {
     ['codex-0.171.0-turn-failed.ansi', 'codex', { state: 'busy' }],
     ['claude-2.1.197-trust.ansi', 'claude', { state: 'waiting', detail: 'trust_prompt' }],
     ['claude-2.1.197-not-logged-in.ansi', 'claude', { state: 'idle' }],
+    // 2.1.332: the trust choices have no numbers and "No, exit" comes first, focused.
+    ['claude-2.1.332-trust.ansi', 'claude', { state: 'waiting', detail: 'trust_prompt' }],
+    // 2.1.332: the empty prompt shows a dim placeholder ("❯ Once fixed, resend your message").
+    ['claude-2.1.332-not-logged-in.ansi', 'claude', { state: 'idle' }],
   ] as const)('%s reads as %j', async (fixture, cli, expected) => {
     expect(classifyScreen(await screenOf(fixture), SCREEN_PATTERNS[cli]!)).toEqual(expected);
+  });
+
+  it('reads Claude Code 2.1.332 as the operator sees it: "No, exit" focused first, then a placeholder in the empty prompt', async () => {
+    expect(await screenOf('claude-2.1.332-trust.ansi')).toContain(' ❯ No, exit\n   Yes, I trust this folder\n');
+    const answered = await screenOf('claude-2.1.332-not-logged-in.ansi');
+    expect(answered).toContain('❯ say hi');
+    // The CLI puts a no-break space after ⎿ and after the prompt's ❯.
+    expect(answered).toMatch(/\n {2}⎿\s{2}Not logged in · Please run \/login\n/);
+    expect(answered).toMatch(/─{100}\n❯\sOnce fixed, resend your message\n─{100}\n/);
   });
 
   it('sees the screen after redraws, not the bytes', async () => {
@@ -51,6 +64,11 @@ describe('a hook\'s busy, re-checked against the screen', () => {
 
   it('ends at the idle prompt of a turn that errored without a Stop hook (Claude Code 2.1.197, not logged in)', async () => {
     const verdict = classifyScreen(await screenOf('claude-2.1.197-not-logged-in.ansi'), SCREEN_PATTERNS.claude!);
+    expect(recheckHookActivity(hookBusy, verdict, HOOK_RECHECK_QUIET_MS, at)).toEqual({ state: 'waiting', signal: 'screen', detail: 'idle_prompt', since: at });
+  });
+
+  it('ends at the idle prompt of a turn that errored without a Stop hook (Claude Code 2.1.332, not logged in)', async () => {
+    const verdict = classifyScreen(await screenOf('claude-2.1.332-not-logged-in.ansi'), SCREEN_PATTERNS.claude!);
     expect(recheckHookActivity(hookBusy, verdict, HOOK_RECHECK_QUIET_MS, at)).toEqual({ state: 'waiting', signal: 'screen', detail: 'idle_prompt', since: at });
   });
 
