@@ -8,10 +8,11 @@ import { probeOutputTail } from './probe-output';
 /**
  * MAIN's uncommitted edits, as an incident and the ops loop's status file record them:
  * each changed or untracked path with its +/- line counts (null for a binary file), and the
- * end of the diff against HEAD (untracked files shown whole), secrets masked the way a
- * probe's output is — the host's own and the values of secret-named environment variables
- * — plus the values of secret-named assignments in the diff itself (`+DB_PASSWORD=…` in a
- * .env that is not ignored). Null when MAIN is clean. Read-only git, never an index refresh.
+ * end of the diff against HEAD (untracked files shown whole, but for those whose names say
+ * they hold secrets), secrets masked the way a probe's output is — the host's own and the
+ * values of secret-named environment variables — plus the values of secret-named
+ * assignments and private keys in the diff itself (maskAssignments). Null when MAIN is
+ * clean. Read-only git, never an index refresh.
  */
 const UNTRACKED_SHOWN = 20;
 const UNTRACKED_BYTES_MAX = 64 * 1024;
@@ -32,12 +33,14 @@ export async function readMainEdits(mainPath: string, o: { env: NodeJS.ProcessEn
   for (const [i, path] of untracked.entries()) {
     // Only the listed files are read, and only small ones (a database dump may sit in MAIN).
     const size = i < MAIN_EDITS_FILES_MAX ? await stat(resolve(mainPath, path)).then((st) => (st.isFile() ? st.size : null), () => null) : null;
-    const content = size !== null && size <= UNTRACKED_BYTES_MAX ? await readFile(resolve(mainPath, path)).catch(() => null) : null;
+    const content = size !== null && size <= UNTRACKED_BYTES_MAX && !holdsSecrets(path) ? await readFile(resolve(mainPath, path)).catch(() => null) : null;
     const binary = content === null || content.includes(0);
     const lines = binary ? [] : content.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     files.push({ path, added: binary ? null : lines.length, removed: binary ? null : 0, untracked: true });
-    if (i < UNTRACKED_SHOWN) text += binary ? `new file ${path} (binary, large or unreadable)\n` : `--- /dev/null\n+++ b/${path}\n${lines.map((l) => `+${l}`).join('\n')}\n`;
+    if (i >= UNTRACKED_SHOWN) continue;
+    if (holdsSecrets(path)) text += `new file ${path} (not shown: its name says it holds secrets)\n`;
+    else text += binary ? `new file ${path} (binary, large or unreadable)\n` : `--- /dev/null\n+++ b/${path}\n${lines.map((l) => `+${l}`).join('\n')}\n`;
   }
   if (files.length === 0) return null;
   return {
@@ -65,9 +68,29 @@ export function parseNumstatZ(stdout: string): MainEdits['files'] {
   return files;
 }
 
-/** `+DB_PASSWORD=hunter2` → `+DB_PASSWORD=…(masked)`: a secret-named assignment's value, in a diff line. */
+/**
+ * A diff's secrets masked: a secret-named assignment's value on a diff line, its name bare
+ * or quoted (`+DB_PASSWORD=hunter2`, `+  "client_secret": "…",`, `+api_key: …`) →
+ * `…(masked)`; and a private key's PEM block, whether on lines of its own or escaped into
+ * one string (a service account's JSON), from its BEGIN to its END (or the text's end).
+ */
 export function maskAssignments(diff: string): string {
-  return diff.replace(/^([+\- ][ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=:][ \t]*)(\S.*)$/gm, (line, lead: string, name: string) =>
-    isSecretName(name) ? `${lead}…(masked)` : line,
+  return diff
+    .replace(/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|(?![\s\S]))/g, (_, kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----…(masked)-----END ${kind}PRIVATE KEY-----`)
+    .replace(/^([+\- ][ \t]*(?:export[ \t]+)?(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2[ \t]*[=:][ \t]*)(\S.*)$/gm, (line, lead: string, _quote: string, name: string) =>
+      isSecretName(name) ? `${lead}…(masked)` : line,
+    );
+}
+
+/**
+ * An untracked file whose name says it holds secrets (a `.env` that is not ignored, a key,
+ * a keystore, credentials): listed, its content never read. What else sits untracked in MAIN
+ * is shown whole, masked as a diff is.
+ */
+export function holdsSecrets(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return (
+    /^\.env(\.|$)|^\.(npmrc|pypirc|netrc|htpasswd|pgpass)$|^id_(rsa|dsa|ecdsa|ed25519)|\.(pem|key|p12|pfx|jks|keystore|kdbx|ppk|asc|gpg)$/.test(name) ||
+    /(^|[._-])(secrets?|credentials?|passwords?|passwd|tokens?|private|service[-_]?account)([._-]|$)/.test(name)
   );
 }
