@@ -83,6 +83,19 @@ describe('a host killed during a merge\'s gate', () => {
     expect((await alertsOf(host)).filter((a) => a.includes('did not come through') || a.includes('moved outside'))).toEqual([]);
   });
 
+  it('MAIN\'s files are not the merged commit\'s (a rollback cut short left them at the old code): the gate is not run on them, the merge awaits the operator, one alert', async () => {
+    await killDuringGate('BROKEN', 'auto');
+    const mergedHead = headOf(main);
+    // As `reset --keep` cut short leaves it: the files back at the old code, HEAD still at the merge.
+    rmSync(join(main, 'BROKEN'));
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('awaiting-rollback');
+    expect(headOf(main)).toBe(mergedHead);
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped before MAIN's gate had checked the merge of lane fix (${mergedHead.slice(0, 12)}), and MAIN's files are not the merged commit's (changed: BROKEN; a rollback cut short, or edits made since), so the gate was not run again. Check MAIN (git status): roll the merge back (grove merge --rollback) if it must go.`,
+    ]);
+  });
+
   it('the gate passes when it runs again: the merge stands, one alert; the killed host\'s gate was ended first', async () => {
     await killDuringGate('feature.php', 'auto');
     const mergedHead = headOf(main);

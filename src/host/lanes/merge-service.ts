@@ -659,6 +659,19 @@ export class MergeService {
         this.alert(repo, `${interrupted}, and MAIN has moved since (now ${head ? head.slice(0, 12) : 'no commit'}), so the gate was not run again. Check MAIN; roll the merge back (grove merge --rollback) if it must go.`);
         return;
       }
+      // The gate judges MAIN's files, which must be the merged commit's: a rollback cut short
+      // (its files back at the old code, HEAD still at the merge) or edits made since would
+      // have the gate pass, or fail, on something else than what was merged.
+      const changed = (await runGit(repo.mainPath, ['diff', '--name-only', '-z', 'HEAD', '--'])).stdout.split('\0').filter(Boolean);
+      if (changed.length > 0) {
+        this.update(record, { state: 'awaiting-rollback' });
+        const named = `${changed.slice(0, 5).join(', ')}${changed.length > 5 ? `, and ${changed.length - 5} more` : ''}`;
+        this.alert(
+          repo,
+          `${interrupted}, and MAIN's files are not the merged commit's (changed: ${named}; a rollback cut short, or edits made since), so the gate was not run again. Check MAIN (git status): roll the merge back (grove merge --rollback) if it must go.`,
+        );
+        return;
+      }
       const loaded = usableConfig(this.deps.repos, repo, this.deps.dataDir);
       if (!loaded.ok) {
         this.update(record, { state: 'awaiting-rollback' });
