@@ -1,6 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
 import { COMMAND_GROUP_VAR, type CommandGroups } from '../setup/command-groups';
 
 /**
@@ -87,32 +88,37 @@ export async function runGit(
   throw new GitError(args, cwd, out);
 }
 
-/** git's output and exit code (-1: killed by a signal, or it could not start). */
+/**
+ * git's output and exit code (-1: killed by a signal, or it could not start). In a process
+ * group of its own, as every git the host runs: Ctrl-C on a `grove host` in a terminal
+ * signals the terminal's whole foreground group, and must stop the host gracefully, not cut
+ * a rollback's `reset --keep` or a worktree's removal in half under it.
+ */
 function execGit(cwd: string, args: readonly string[], env: Record<string, string> | undefined): Promise<GitOutput> {
-  return new Promise((resolve) => {
-    execFile('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env }), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return collect(spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
-/** The same, on record in its own process group: spawn, not execFile, as only spawn starts one (`detached`). */
+/** The same, on record in its own process group (its hooks too), for a host killed meanwhile. */
 function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, string> | undefined, group: GitRunGroup): Promise<GitOutput> {
+  const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
+  return collect(child).finally(() => group.groups.ended(group.marker));
+}
+
+/** Output beyond this is git listing far more than any caller reads: it is ended, as execFile's maxBuffer would. */
+const MAX_OUTPUT_CHARS = 64 * 1024 * 1024;
+
+function collect(child: ChildProcessByStdio<null, Readable, Readable>): Promise<GitOutput> {
   return new Promise((resolve) => {
-    const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const out = { stdout: '', stderr: '' };
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out.stderr += d));
-    // Could not start (no such folder, no processes left): -1, as execFile gives.
-    child.on('error', (e) => {
-      group.groups.ended(group.marker);
-      resolve({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message });
-    });
-    child.on('close', (code) => {
-      group.groups.ended(group.marker);
-      resolve({ code: code ?? -1, ...out });
-    });
-    if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
+    const take = (which: 'stdout' | 'stderr') => (d: string) => {
+      out[which] += d;
+      if (out[which].length > MAX_OUTPUT_CHARS) child.kill('SIGKILL');
+    };
+    child.stdout.setEncoding('utf8').on('data', take('stdout'));
+    child.stderr.setEncoding('utf8').on('data', take('stderr'));
+    // Could not start (no such folder, no processes left): -1, as for a signal.
+    child.on('error', (e) => resolve({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message }));
+    child.on('close', (code) => resolve({ code: code ?? -1, ...out }));
   });
 }
