@@ -2,6 +2,7 @@ import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSy
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/shared/events';
+import type { JobState } from '../../src/shared/jobs';
 import type { Lane, MainState, MergeCheck, MergeRecord } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, trustRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
@@ -174,6 +175,30 @@ describe('merging a lane into MAIN', () => {
     const text = lines().join(' ');
     expect(text).toContain('start cancelled start end');
     expect(oneAtATime(lines()), text).toBe(true);
+  }, 40_000);
+
+  it('one merge at a time per lane: a second merge or preflight while the first one\'s check runs is refused, naming its job', async () => {
+    const hold = join(realpathSync(makeTempDir()), 'hold');
+    writeFileSync(hold, '');
+    writeRecipe(`merge:\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
+    await trustRepo(host, repoId);
+    const l = await lane('design');
+    commitIn(l.path, 'feature.txt', 'bloom\n');
+    const first = merge(l.id);
+    // The first merge's check is running once its job says so.
+    const running = async (): Promise<string | null> =>
+      ((await api(host, 'jobs.list', {})).body.result as { jobs: JobState[] }).jobs.find((j) => j.job.laneName === 'design' && j.outcome.kind === 'running')?.step?.title ?? null;
+    await expect.poll(running, { timeout: 15_000 }).toMatch(/^check:/);
+    for (const second of [await merge(l.id), await merge(l.id, { dryRun: true })]) {
+      expect(second.error?.code).toBe('merge_running');
+      expect(second.error?.message).toMatch(/^design is being merged already \(job .+\); a second merge or preflight would run beside it in the same folder/);
+    }
+    rmSync(hold);
+    const done = await first;
+    expect(done.ok, JSON.stringify(done)).toBe(true);
+    expect(done.result!.merge!.state).toBe('merged');
+    // Over: the lane can be looked at again.
+    expect((await merge(l.id, { dryRun: true })).error?.code).not.toBe('merge_running');
   }, 40_000);
 
   it('with rollback: ask, keeps the merge until the operator rolls it back', async () => {

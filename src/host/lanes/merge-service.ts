@@ -17,7 +17,7 @@ import { runGit } from './git/run-git';
 import { worktreeGitDir } from './git/worktree-git-dir';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { withJobs, type StartJob } from './job-reporter';
+import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { laneCommandEnv, mainCommandEnv } from './lane-context';
 import type { LaneService } from './lane-service';
 import type { LaneRecord, LaneStore } from './lane-store';
@@ -95,6 +95,8 @@ const interruptedWhy = (m: MergeRecord): string => `The host stopped before MAIN
 export class MergeService {
   /** Merges, start-up gates and the removals of merged ephemeral lanes: the host's stop waits for them (settled). */
   private readonly underWay = new Set<Promise<unknown>>();
+  /** Lanes a merge (or its preflight) is under way in, and its job: one at a time per lane. */
+  private readonly merging = new Map<string, string>();
   /** When this host began: a merge before it was an earlier host's (removeMergedEphemeralLanes). */
   private readonly startedAt = Date.now();
 
@@ -131,11 +133,31 @@ export class MergeService {
     if (!lane.branch) return err(apiError('merge_preflight_failed', `Lane ${lane.name} has no branch to merge.`, { checks: [] }));
     const loaded = usableConfig(this.deps.repos, repo, this.deps.dataDir);
     if (!loaded.ok) return loaded;
-    const config = loaded.value.merge ?? {};
-    const timeoutMs = (config.timeoutSeconds ?? 600) * 1000;
-    const branch = lane.branch;
+    // Its check runs in the lane's folder, outside the repository lock: a second one beside it
+    // (the operator and an orchestrating agent both merging) would trip over the first.
+    const running = this.merging.get(lane.id);
+    if (running !== undefined) {
+      return err(apiError('merge_running', `${lane.name} is being merged already (job ${running}); a second merge or preflight would run beside it in the same folder. Wait for that job to end, then look at the merge it made.`, { jobId: running }));
+    }
     const job = startJob({ kind: 'lane.merge', repoId: repo.id, laneName: lane.name, title: o.dryRun ? `Preflight of ${lane.name}` : `Merge ${lane.name} into MAIN` });
-    const gate = mainGateOf(loaded.value);
+    this.merging.set(lane.id, job.job.id);
+    try {
+      return await this.mergeIn(job, repo, lane, o, loaded.value);
+    } finally {
+      this.merging.delete(lane.id);
+    }
+  }
+
+  /** The job under way in `laneId`, if a merge or preflight runs there. */
+  mergeRunningIn(laneId: string): string | null {
+    return this.merging.get(laneId) ?? null;
+  }
+
+  private async mergeIn(job: JobReporter, repo: Repo, lane: LaneRecord, o: { dryRun: boolean; commitMessage?: string }, loadedConfig: GroveConfig): Promise<Result<MergeOutcome, ApiError>> {
+    const config = loadedConfig.merge ?? {};
+    const timeoutMs = (config.timeoutSeconds ?? 600) * 1000;
+    const branch = lane.branch!;
+    const gate = mainGateOf(loadedConfig);
     const total = (o.commitMessage ? 1 : 0) + 1 + (config.check ? 1 : 0) + (o.dryRun ? 0 : 1 + (gate ? 1 : 0) + (lane.kind === 'ephemeral' ? 1 : 0));
     let step = 0;
     try {
@@ -157,7 +179,7 @@ export class MergeService {
       if (config.check) {
         job.step(++step, total, `check: ${config.check}`);
         if (checks.every((c) => c.ok)) {
-          const env = laneCommandEnv(this.deps.baseEnv, repo, lane, loaded.value);
+          const env = laneCommandEnv(this.deps.baseEnv, repo, lane, loadedConfig);
           const confined = confineCommand(this.deps.confine, {
             lanePath: lane.path,
             dataDir: this.deps.dataDir,
