@@ -55,6 +55,9 @@ async function lane(name: string, extra: Record<string, unknown> = {}): Promise<
 
 type MergeBody = { ok: boolean; result?: { checks: MergeCheck[]; merge: MergeRecord | null; laneRemoved: boolean }; error?: { code: string; message: string; details?: Record<string, unknown> } };
 const merge = async (id: string, extra: Record<string, unknown> = {}): Promise<MergeBody> => (await api(host, 'lanes.merge', { id, ...extra })).body as MergeBody;
+/** The step a lane's running merge job is at, or null when none runs. */
+const runningStepOf = async (laneName: string): Promise<string | null> =>
+  ((await api(host, 'jobs.list', {})).body.result as { jobs: JobState[] }).jobs.find((j) => j.job.laneName === laneName && j.outcome.kind === 'running')?.step?.title ?? null;
 /**
  * Whether a probe's runs, as it logged them (start, then end or cancelled), never overlapped:
  * each start is followed by its own end, but for the last, which may still be running.
@@ -186,9 +189,7 @@ describe('merging a lane into MAIN', () => {
     commitIn(l.path, 'feature.txt', 'bloom\n');
     const first = merge(l.id);
     // The first merge's check is running once its job says so.
-    const running = async (): Promise<string | null> =>
-      ((await api(host, 'jobs.list', {})).body.result as { jobs: JobState[] }).jobs.find((j) => j.job.laneName === 'design' && j.outcome.kind === 'running')?.step?.title ?? null;
-    await expect.poll(running, { timeout: 15_000 }).toMatch(/^check:/);
+    await expect.poll(() => runningStepOf('design'), { timeout: 15_000 }).toMatch(/^check:/);
     for (const second of [await merge(l.id), await merge(l.id, { dryRun: true })]) {
       expect(second.error?.code).toBe('merge_running');
       expect(second.error?.message).toMatch(/^design is being merged already \(job .+\); a second merge or preflight would run beside it in the same folder/);
@@ -199,6 +200,27 @@ describe('merging a lane into MAIN', () => {
     expect(done.result!.merge!.state).toBe('merged');
     // Over: the lane can be looked at again.
     expect((await merge(l.id, { dryRun: true })).error?.code).not.toBe('merge_running');
+  }, 40_000);
+
+  it('grove.yaml\'s merge settings changed in MAIN while the check ran: the merge is refused, not made under the settings it read before', async () => {
+    const hold = join(realpathSync(makeTempDir()), 'hold');
+    writeFileSync(hold, '');
+    writeRecipe(`merge:\n  rollback: ask\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
+    await trustRepo(host, repoId);
+    const l = await lane('design');
+    commitIn(l.path, 'feature.txt', 'bloom\n');
+    const before = git(main, 'rev-parse', 'HEAD');
+    const first = merge(l.id);
+    await expect.poll(() => runningStepOf('design'), { timeout: 15_000 }).toMatch(/^check:/);
+    // Another merge lands meanwhile and changes how merges roll back.
+    writeRecipe(`merge:\n  rollback: auto\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
+    const moved = git(main, 'rev-parse', 'HEAD');
+    rmSync(hold);
+    const done = await first;
+    expect(done.error?.code).toBe('merge_preflight_failed');
+    expect(done.error?.message).toBe("design cannot be merged: grove.yaml's merge settings or MAIN's probes changed while its check ran (a merge landed meanwhile); merge again to be checked and gated by them.");
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(moved);
+    expect(moved).not.toBe(before);
   }, 40_000);
 
   it('with rollback: ask, keeps the merge until the operator rolls it back', async () => {

@@ -230,7 +230,7 @@ export class MergeService {
       }
 
       job.step(++step, total, `merge ${branch} into MAIN`);
-      const merged = await this.track(this.deps.locks.run(repo.id, () => this.mergeAndGate(repo, lane, branch, pre.laneHead, config, gate, timeoutMs, (title) => job.step(++step, total, title), (d) => job.output(d))));
+      const merged = await this.track(this.deps.locks.run(repo.id, () => this.mergeAndGate(repo, lane, branch, pre.laneHead, config, gate, mergeSettingsOf(loadedConfig), timeoutMs, (title) => job.step(++step, total, title), (d) => job.output(d))));
       if (!merged.ok) {
         job.finish(false, merged.error.message);
         return merged;
@@ -262,6 +262,7 @@ export class MergeService {
     testedHead: string,
     config: NonNullable<GroveConfig['merge']>,
     gate: MainGate | null,
+    settings: string,
     timeoutMs: number,
     step: (title: string) => void,
     output: (d: string) => void,
@@ -272,6 +273,13 @@ export class MergeService {
     const stillLane = this.deps.lanes.get(lane.id);
     if (!stillRepo || stillRepo.mainPath !== repo.mainPath || !stillLane || stillLane.path !== lane.path) {
       return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${stillRepo ? 'the lane' : 'its repository'} was removed while its check ran.`, { checks: [] }));
+    }
+    // And grove.yaml: a merge that landed while the check ran may have changed the gate, the
+    // rollback or the strategy, or MAIN's commands (then untrusted, and nothing of theirs runs).
+    const fresh = usableConfig(this.deps.repos, repo, this.deps.dataDir);
+    if (!fresh.ok) return fresh;
+    if (mergeSettingsOf(fresh.value) !== settings) {
+      return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: grove.yaml's merge settings or MAIN's probes changed while its check ran (a merge landed meanwhile); merge again to be checked and gated by them.`, { checks: [] }));
     }
     const resume = this.deps.mainWatch.pause(repo.id);
     try {
@@ -788,4 +796,9 @@ function tailLines(text: string): string[] {
 function stampOfRef(name: string): number {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/.exec(name);
   return m ? Date.parse(`${m[1]}:${m[2]}:${m[3]}.${m[4]}Z`) : Number.NaN;
+}
+
+/** What a merge is checked, made and gated by (grove.yaml's merge settings, MAIN's probes), to tell whether it changed. */
+function mergeSettingsOf(config: GroveConfig): string {
+  return JSON.stringify({ merge: config.merge ?? null, probes: config.health?.probes ?? null });
 }
