@@ -219,6 +219,10 @@ export class AgentService {
    * not to restarts. `dispatchId` binds the agent's token to a dispatch (and so its brief).
    */
   start(params: StartAgentParams, firstRunArgs: string[] = [], dispatchId: string | null = null): Result<AgentInfo, ApiError> {
+    // Every way in (the API is guarded, but a dispatch that was making its lane when the stop
+    // began comes here afterwards): an agent started now would outlive the stop's list of
+    // agents to end.
+    if (this.shuttingDown) return err(apiError('host_stopping', `The host is stopping: ${params.name ?? `a new ${params.preset} agent`} was not started. Start it once a host is running (grove status).`, { name: params.name ?? null }));
     const preset = PRESETS[params.preset];
     const valid = this.validate(params);
     if (!valid.ok) return valid;
