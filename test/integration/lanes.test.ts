@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readlinkSync, renameSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import type { Lane } from '../../src/shared/lanes';
@@ -280,6 +281,47 @@ describe('removing lanes never loses work', () => {
     expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work' });
   });
 
+  it('a lane git has no entry for any more (pruned while its folder was away): removal says what it could not read and how to fix it; done so, the lane goes and its files stay', async () => {
+    const lane = await createLane('orphan');
+    writeFileSync(join(lane.path, 'notes.txt'), 'written in the lane\n');
+    renameSync(lane.path, `${lane.path}-elsewhere`);
+    git(main, 'worktree', 'prune');
+    renameSync(`${lane.path}-elsewhere`, lane.path);
+    for (const archive of [false, true]) {
+      const r = await api(host, 'lanes.remove', { id: lane.id, archive });
+      expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', details: { archivable: false } });
+      const message = r.body.error!.message;
+      expect(message).toMatch(/^Grove could not tell everything removing orphan would lose: could not check the working tree: .*not a git repository/);
+      expect(message).toContain(
+        `git has no worktree entry for ${lane.path} any more (a \`git worktree prune\` run while its folder was away drops it; \`git worktree repair\` cannot bring it back), so nothing in it can be read through git. Its files are still there: move the folder away to keep them (mv ${lane.path} ${lane.path}.saved), then remove the lane again; its branch orphan stays.`,
+      );
+      expect(message).not.toContain('remove with archive');
+    }
+    expect(existsSync(join(lane.path, 'notes.txt'))).toBe(true);
+    // As the message says: the folder moved away, then the lane removed.
+    renameSync(lane.path, `${lane.path}.saved`);
+    expect((await api(host, 'lanes.remove', { id: lane.id })).body.ok).toBe(true);
+    expect(readFileSync(join(`${lane.path}.saved`, 'notes.txt'), 'utf8')).toBe('written in the lane\n');
+    expect(git(main, 'branch', '--list', 'orphan')).toContain('orphan');
+    const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
+    expect(listed.lanes.filter((l) => !l.adoptable)).toEqual([]);
+  });
+
+  it('a lane whose .git file is broken: removal says to repair it from MAIN; repaired so, it is removed as any lane', async () => {
+    const lane = await createLane('broken');
+    writeFileSync(join(lane.path, '.git'), 'gitdir: /nowhere\n');
+    const r = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(r.body.error).toMatchObject({ code: 'lane_would_lose_work', details: { archivable: false } });
+    expect(r.body.error!.message).toContain(
+      `Fix what git says, then remove the lane again: a lane whose .git file is broken, or that was moved by hand, is reconnected by \`git worktree repair ${lane.path}\` run in MAIN (${main}). Or move the folder away to keep its files (mv ${lane.path} ${lane.path}.saved) and remove the lane.`,
+    );
+    // git 2.39 exits 1 here though it repaired the link: what counts is that the lane reads again.
+    spawnSync('git', ['worktree', 'repair', lane.path], { cwd: main });
+    expect(git(lane.path, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('broken');
+    expect((await api(host, 'lanes.remove', { id: lane.id })).body.ok).toBe(true);
+    expect(existsSync(lane.path)).toBe(false);
+  });
+
   it('refuses while an agent runs in the lane', async () => {
     const lane = await createLane('busy');
     const started = await api(host, 'agents.start', { lanePath: lane.path, preset: 'shell', command: '/bin/sh', name: 'worker' });
@@ -485,23 +527,62 @@ describe('reconciling lanes with git and the disk', () => {
     expect(listed.lanes.map((l) => [l.name, l.status])).toEqual([['away', 'ok']]);
   });
 
-  it('creating a lane clears only the stale entry in its way: a lane whose folder is away keeps its entry, and its branch is not taken', async () => {
+  it('creating a lane clears the stale entry at its own path only: a worktree on its branch whose folder is away keeps its entry, and the branch is refused, saying how to fix it', async () => {
     const away = await createLane('away');
     renameSync(away.path, `${away.path}-elsewhere`); // an unmounted disk, a folder renamed back later
-    // A worktree made by hand and deleted by hand, on the branch the next lane wants.
-    git(main, 'worktree', 'add', '-q', '-b', 'tint', `${main}-by-hand`);
-    rmSync(`${main}-by-hand`, { recursive: true, force: true });
-    const tint = await createLane('tint', { branch: 'tint' });
-    expect(tint.branch).toBe('tint');
-    const worktrees = git(main, 'worktree', 'list', '--porcelain');
-    expect(worktrees).not.toContain(`worktree ${main}-by-hand\n`);
-    expect(worktrees).toContain(`worktree ${away.path}\n`);
+    // A worktree made by hand on the branch the next lane wants, holding what only its git entry keeps (a staged file), away too.
+    const byHand = `${main}-by-hand`;
+    git(main, 'worktree', 'add', '-q', '-b', 'tint', byHand);
+    writeFileSync(join(byHand, 'staged.txt'), 'staged, never committed\n');
+    git(byHand, 'add', 'staged.txt');
+    renameSync(byHand, `${byHand}-elsewhere`);
+    const refused = await api(host, 'lanes.create', { repoId, name: 'tint' });
+    expect(refused.body.error).toMatchObject({
+      code: 'lane_exists',
+      details: { branch: 'tint', path: byHand },
+      message: `Branch tint is checked out in the worktree at ${byHand}, whose folder is missing; git's entry for it keeps that worktree's HEAD and index for when the folder is back (a disk not mounted, a folder moved away). If that worktree is gone for good, drop its entry (git -C ${main} worktree remove --force ${byHand}) and create this lane again; else choose another branch.`,
+    });
+    // Back, it is the worktree it was, staged file and all.
+    renameSync(`${byHand}-elsewhere`, byHand);
+    expect(git(byHand, 'diff', '--cached', '--name-only')).toBe('staged.txt');
     // The away lane's branch is its own still: a lane for it is refused, saying why.
     const r = await api(host, 'lanes.create', { repoId, name: 'again', branch: 'away' });
     expect(r.body.error).toMatchObject({ code: 'lane_exists', message: `Branch away is checked out in the lane at ${away.path}, whose folder is missing. Bring the folder back, or remove that lane (grove lane remove), then create this one.` });
+    // Gone for good: the command the refusal names clears its entry, and the lane can be made.
+    rmSync(byHand, { recursive: true, force: true });
+    git(main, '-C', main, 'worktree', 'remove', '--force', byHand);
+    expect((await createLane('tint')).branch).toBe('tint');
+    // A worktree deleted by hand at the new lane's own path is cleared: it is in the way of nothing else.
+    git(main, 'worktree', 'add', '-q', '--detach', `${main}-spot`);
+    rmSync(`${main}-spot`, { recursive: true, force: true });
+    expect((await createLane('spot')).path).toBe(`${main}-spot`);
+    expect(git(main, 'worktree', 'list', '--porcelain')).toContain(`worktree ${away.path}\n`);
     renameSync(`${away.path}-elsewhere`, away.path);
     const listed = (await api(host, 'lanes.list', { repoId })).body.result as { lanes: Lane[] };
-    expect(listed.lanes.map((l) => [l.name, l.status]).sort()).toEqual([['away', 'ok'], ['tint', 'ok']]);
+    expect(listed.lanes.map((l) => [l.name, l.status]).sort()).toEqual([['away', 'ok'], ['spot', 'ok'], ['tint', 'ok']]);
+  });
+
+  it('an operation on a lane whose directory is gone names the fixes that clear that lane alone, and both work: a lane away meanwhile keeps its entry', async () => {
+    const gone = await createLane('gone');
+    const deleted = await createLane('deleted');
+    const away = await createLane('away');
+    commitIn(away.path, 'away.txt', 'committed in the lane that is away\n');
+    rmSync(gone.path, { recursive: true, force: true });
+    rmSync(deleted.path, { recursive: true, force: true });
+    renameSync(away.path, `${away.path}-elsewhere`);
+    const r = await api(host, 'lanes.diff', { id: gone.id });
+    expect(r.body.error).toMatchObject({
+      code: 'lane_missing',
+      message: `The lane's directory ${gone.path} does not exist. Restore it (a disk not mounted, a folder moved away), then try again. If it is gone for good, remove the lane (grove lane remove NAME), which drops git's entry for this worktree alone, or drop that entry yourself with \`git worktree remove --force ${gone.path}\` in MAIN. Nothing was changed.`,
+    });
+    expect((await api(host, 'lanes.remove', { id: gone.id })).body.ok).toBe(true);
+    git(main, 'worktree', 'remove', '--force', deleted.path);
+    const worktrees = git(main, 'worktree', 'list', '--porcelain');
+    expect(worktrees).not.toContain(`worktree ${gone.path}\n`);
+    expect(worktrees).not.toContain(`worktree ${deleted.path}\n`);
+    expect(worktrees).toContain(`worktree ${away.path}\n`);
+    renameSync(`${away.path}-elsewhere`, away.path);
+    expect(git(away.path, 'log', '-1', '--format=%s')).toBe('change away.txt');
   });
 
   it('on host start, announces a lane whose directory vanished', async () => {

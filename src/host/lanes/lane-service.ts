@@ -470,11 +470,14 @@ export class LaneService {
         // which cannot keep a nested repository either.
         if (losses.some(isUnarchivable) || (losses.length && !o.archive)) {
           const what = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}.`;
-          const message = losses.some((l) => l.kind === 'nested-repo')
-            ? `${what} Move the nested repository out of the lane (or delete it yourself), or push a submodule's commits, then remove the lane.`
-            : losses.some((l) => l.kind === 'unkeepable-ignored')
-              ? `${what} Move them out of the lane (or delete them yourself; an unreadable one, make readable), then remove it with archive again.`
-              : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
+          // A failed check first: what else is listed may not be all there is.
+          const message = losses.some((l) => l.kind === 'check-failed')
+            ? unreadableLaneMessage(lane, repo.mainPath, losses, tree !== undefined)
+            : losses.some((l) => l.kind === 'nested-repo')
+              ? `${what} Move the nested repository out of the lane (or delete it yourself), or push a submodule's commits, then remove the lane.`
+              : losses.some((l) => l.kind === 'unkeepable-ignored')
+                ? `${what} Move them out of the lane (or delete them yourself; an unreadable one, make readable), then remove it with archive again.`
+                : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
           return { error: apiError('lane_would_lose_work', message, { losses, archivable: !losses.some(isUnarchivable) }), head: null };
         }
         return { error: null, head };
@@ -677,13 +680,23 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
       return err(apiError('lane_name_invalid', `"${branch}" is not a valid branch name for git.`, { branch }));
     }
     // The entry of a worktree whose folder is gone blocks an add at its path or of its branch.
-    // Only such an entry is cleared, and never a lane's: a lane's folder may be missing for a
-    // while (a drive not mounted), and its entry keeps its index and HEAD for when it is back.
-    // (A blanket \`git worktree prune\` cleared them all.)
+    // Only the one at this lane's own path is cleared: nothing is at that path (checked under
+    // the lock), so the entry is of nothing. One elsewhere on the branch is refused: its folder
+    // may be away for a while (a drive not mounted), and its entry keeps its index and HEAD
+    // for when it is back. (A blanket `git worktree prune` cleared them all.)
     const cleared = new Set<string>();
     for (const stale of trees.filter((t) => t.prunable && (t.path === path || t.branch === branch))) {
       if (isLane(stale.path)) {
         return err(apiError('lane_exists', `Branch ${branch} is checked out in the lane at ${stale.path}, whose folder is missing. Bring the folder back, or remove that lane (grove lane remove), then create this one.`, { branch, path: stale.path }));
+      }
+      if (stale.path !== path) {
+        return err(
+          apiError(
+            'lane_exists',
+            `Branch ${branch} is checked out in the worktree at ${stale.path}, whose folder is missing; git's entry for it keeps that worktree's HEAD and index for when the folder is back (a disk not mounted, a folder moved away). If that worktree is gone for good, drop its entry (git -C ${main} worktree remove --force ${stale.path}) and create this lane again; else choose another branch.`,
+            { branch, path: stale.path },
+          ),
+        );
       }
       const removed = await runGit(main, ['worktree', 'remove', '--force', '--', stale.path], { okCodes: [128] });
       if (removed.code === 0) cleared.add(stale.path);
@@ -718,6 +731,21 @@ export interface LaneRemoval {
   recoveryRef: string | null;
   /** The archive's copy of the files git ignores (not the folders it ignores whole), at their paths in the lane. */
   keptIgnored: { dir: string; files: string[] } | null;
+}
+
+/**
+ * Removal refused because git could not read the lane: what failed, and how to fix it. An
+ * archive reads the lane the same way, so it is not offered. A lane git has no entry for any
+ * more (`known` false: pruned while its folder was away) can never be read again, but its
+ * files can be kept by moving the folder: a lane whose folder is gone is removed with
+ * nothing left to lose there.
+ */
+function unreadableLaneMessage(lane: LaneRecord, mainPath: string, losses: Loss[], known: boolean): string {
+  const what = `Grove could not tell everything removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}. The lane is kept, and an archive, which reads it the same way, could not keep it either.`;
+  const saved = `${lane.path}.saved`;
+  return known
+    ? `${what} Fix what git says, then remove the lane again: a lane whose .git file is broken, or that was moved by hand, is reconnected by \`git worktree repair ${lane.path}\` run in MAIN (${mainPath}). Or move the folder away to keep its files (mv ${lane.path} ${saved}) and remove the lane.`
+    : `${what} git has no worktree entry for ${lane.path} any more (a \`git worktree prune\` run while its folder was away drops it; \`git worktree repair\` cannot bring it back), so nothing in it can be read through git. Its files are still there: move the folder away to keep them (mv ${lane.path} ${saved}), then remove the lane again${lane.branch ? `; its branch ${lane.branch} stays` : ''}.`;
 }
 
 /** A loss no archive answers: a lock (the owner's "keep this"), a failed check, or what an archive cannot hold. */

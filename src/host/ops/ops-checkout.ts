@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Repo } from '../../shared/repo';
@@ -36,11 +36,11 @@ export async function mainHeadOf(mainPath: string): Promise<{ branch: string | n
  */
 export async function addOpsCheckout(mainPath: string, path: string, head: string): Promise<Result<{ path: string; head: string | null; reused: boolean }, ApiError>> {
   try {
-    // Entries of worktrees deleted by hand would block the add: tidy them first.
-    await runGit(mainPath, ['worktree', 'prune']);
-    const real = existsSync(path) ? realpathSync(path) : path;
+    const real = realPathOf(path);
     const kept = (await listWorktrees(mainPath)).slice(1).find((t) => t.path === real);
     if (kept && existsSync(real)) return ok({ path: real, head: kept.head, reused: true });
+    // The entry of a checkout deleted by hand would block the add at its path.
+    if (kept) await dropStaleEntry(mainPath, real);
     if (existsSync(path)) {
       return err(apiError('lane_exists', `${path} already exists and is not a worktree of this repository; move it away so Grove can make the ops checkout there.`, { path }));
     }
@@ -49,6 +49,24 @@ export async function addOpsCheckout(mainPath: string, path: string, head: strin
   } catch (e) {
     return err(gitFailure(e));
   }
+}
+
+/**
+ * Drops git's entry for the ops checkout whose folder is gone, and no other: a blanket
+ * `git worktree prune` would also drop the entry of every lane whose folder is away just
+ * then (a drive not mounted yet), losing its index, its detached commits and its rebase.
+ * A locked entry (not prunable) is the owner's "keep this", and stays, as prune left it.
+ */
+async function dropStaleEntry(mainPath: string, path: string): Promise<void> {
+  const stale = (await listWorktrees(mainPath)).slice(1).find((t) => t.path === path && t.prunable);
+  // 128: git found no entry left at that path (dropped meanwhile).
+  if (stale) await runGit(mainPath, ['worktree', 'remove', '--force', '--', stale.path], { okCodes: [128] });
+}
+
+/** The path as git records it (real, symbolic links resolved), also when its folder is gone but its parent is there. */
+function realPathOf(path: string): string {
+  if (existsSync(path)) return realpathSync(path);
+  return existsSync(dirname(path)) ? join(realpathSync(dirname(path)), basename(path)) : path;
 }
 
 /** What following MAIN needs to know about the checkout. Never writes (no index refresh). */
@@ -75,7 +93,7 @@ export type CheckoutRemoval = { removed: true } | { removed: false; why: string 
 /** Removes the worktree only if nothing would be lost (lane-losses' rules, squash aware); else keeps it and says why. */
 export async function removeOpsCheckout(mainPath: string, path: string): Promise<CheckoutRemoval> {
   if (!existsSync(path)) {
-    await runGit(mainPath, ['worktree', 'prune']);
+    await dropStaleEntry(mainPath, realPathOf(path));
     return { removed: true };
   }
   const tree = (await listWorktrees(mainPath)).slice(1).find((t) => t.path === path);

@@ -14,13 +14,20 @@ export class WorktreeMissingError extends Error {
     readonly role: 'lane' | 'MAIN',
     readonly reason: 'missing' | 'not-a-worktree',
   ) {
-    const whose = role === 'lane' ? "The lane's directory" : "MAIN's directory";
-    super(
-      reason === 'missing'
-        ? `${whose} ${path} does not exist. Restore it (or run \`git worktree prune\` in MAIN and recreate the lane), then try again; nothing was changed.`
-        : `${whose} ${path} is not the top of a git worktree. Check that it still has its .git entry (\`git worktree repair\` in MAIN can fix a moved lane), then try again; nothing was changed.`,
-    );
+    super(messageFor(path, role, reason));
   }
+}
+
+function messageFor(path: string, role: 'lane' | 'MAIN', reason: 'missing' | 'not-a-worktree'): string {
+  const whose = role === 'lane' ? "The lane's directory" : "MAIN's directory";
+  if (reason === 'not-a-worktree') {
+    return `${whose} ${path} is not the top of a git worktree. Check that it still has its .git entry (\`git worktree repair\` in MAIN can fix a moved lane), then try again; nothing was changed.`;
+  }
+  const restore = `${whose} ${path} does not exist. Restore it (a disk not mounted, a folder moved away), then try again`;
+  if (role === 'MAIN') return `${restore}; nothing was changed.`;
+  // Never `git worktree prune`: it drops the entry of every worktree missing just then, and
+  // with it the index, detached commits and rebase of a lane that is only away for a while.
+  return `${restore}. If it is gone for good, remove the lane (grove lane remove NAME), which drops git's entry for this worktree alone, or drop that entry yourself with \`git worktree remove --force ${path}\` in MAIN. Nothing was changed.`;
 }
 
 export async function requireWorktree(path: string, role: 'lane' | 'MAIN'): Promise<void> {
