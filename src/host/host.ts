@@ -244,6 +244,8 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     },
     onLanesChanged: (all) => laneHeads.set(all),
     isOpsCheckout: (path) => ops.isOpsCheckout(path),
+    // Read when a removal is asked, long after both services exist.
+    mergeRunningIn: (laneId): string | null => merges.mergeRunningIn(laneId),
     commandGroups,
   });
   const mergeStore = createMergeStore(db);

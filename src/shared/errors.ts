@@ -47,7 +47,7 @@ export const ErrorCode = z.enum([
   'ports_exhausted', // no free block of 10 ports left in grove.yaml's ports range
   'serve_not_configured', // grove.yaml has no serve recipe
   'merge_preflight_failed', // details.checks says which check failed and why
-  'merge_running', // a merge or preflight of the lane is under way (details.jobId): wait for it
+  'merge_running', // a merge or preflight of the lane is under way (details.jobId): a second one, or the lane's removal, waits for it
   'merge_gate_failed', // MAIN's gate failed after the merge: details.merge says whether it was rolled back
   'merge_unknown',
   'merge_not_rollbackable', // the merge is not awaiting a rollback, or MAIN moved on since

@@ -194,6 +194,11 @@ describe('merging a lane into MAIN', () => {
       expect(second.error?.code).toBe('merge_running');
       expect(second.error?.message).toMatch(/^design is being merged already \(job .+\); a second merge or preflight would run beside it in the same folder/);
     }
+    // Nor is the lane removed from under its check.
+    const removal = (await api(host, 'lanes.remove', { id: l.id, archive: true })).body as MergeBody;
+    expect(removal.error?.code).toBe('merge_running');
+    expect(removal.error?.message).toMatch(/^design is being merged \(job .+\): its check runs in the lane's folder/);
+    expect(existsSync(l.path)).toBe(true);
     rmSync(hold);
     const done = await first;
     expect(done.ok, JSON.stringify(done)).toBe(true);

@@ -83,6 +83,8 @@ export interface LaneServiceDeps {
   onLanesChanged(lanes: LaneRecord[]): void;
   /** The ops loop's own worktree: not a lane, so neither listed as adoptable nor adoptable. */
   isOpsCheckout?(path: string): boolean;
+  /** The job of a merge or preflight under way in the lane, if one is (merge-service.ts): its check runs in the lane's folder. */
+  mergeRunningIn?(laneId: string): string | null;
   /** Records setup commands' process groups while they run (a host killed meanwhile leaves word of them). */
   commandGroups?: CommandGroups;
 }
@@ -444,6 +446,10 @@ export class LaneService {
             { jobId: setup.job.id, step },
           ),
         );
+      }
+      const merging = this.deps.mergeRunningIn?.(lane.id) ?? null;
+      if (merging !== null) {
+        return err(apiError('merge_running', `${lane.name} is being merged (job ${merging}): its check runs in the lane's folder, which removing the lane would pull from under it. Wait for that job to end, then remove the lane.`, { jobId: merging }));
       }
       const serverId = lane.served?.agentId ? [lane.served.agentId] : [];
       // What stands in the way: live agents (unless they are to be stopped), and work that

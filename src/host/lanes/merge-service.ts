@@ -236,6 +236,8 @@ export class MergeService {
         return merged;
       }
       let laneRemoved = false;
+      // Merged and gated: nothing runs in the lane any more, and its own removal may go on.
+      this.merging.delete(lane.id);
       if (lane.kind === 'ephemeral') {
         job.step(++step, total, `remove the ephemeral lane ${lane.name} and its merged branch`);
         const removed = await this.track(this.deps.laneService.removeLane(lane.id, { archive: false, stopAgents: true }));
