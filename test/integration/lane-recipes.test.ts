@@ -1,7 +1,8 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../src/shared/events';
+import type { JobState } from '../../src/shared/jobs';
 import type { Lane } from '../../src/shared/lanes';
 import { git, makeRepo } from '../fixtures/git-repo';
 import { addTrustedRepo, trustRepo, api, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
@@ -219,6 +220,28 @@ serve:
     // Removing a served lane unlinks its site first.
     expect((await api(host, 'lanes.remove', { id: lane.id })).body.ok).toBe(true);
     expect(existsSync(join(marks, 'design.site'))).toBe(false);
+  });
+
+  it('a removal asked while the site is being linked waits for the link, then unlinks it: no link is left to a deleted folder', async () => {
+    const hold = join(marks, 'hold');
+    writeFileSync(hold, '');
+    await writeRecipe(`
+serve:
+  site:
+    link: while [ -e ${hold} ]; do sleep 0.1; done; echo linked > ${marks}/{{lane}}.site
+    unlink: rm ${marks}/{{lane}}.site
+    url: http://{{lane}}.test
+`);
+    const lane = (await create('design')).lane!;
+    const serving = api(host, 'lanes.serve', { id: lane.id, on: true });
+    await expect.poll(async () => ((await api(host, 'jobs.list', {})).body.result as { jobs: JobState[] }).jobs.some((j) => j.job.title.startsWith('Serve design') && j.outcome.kind === 'running'), { timeout: 10_000 }).toBe(true);
+    const removing = api(host, 'lanes.remove', { id: lane.id });
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(hold);
+    expect((await serving).body.ok).toBe(true);
+    expect((await removing).body.ok, 'the removal, after the link').toBe(true);
+    expect(existsSync(join(marks, 'design.site'))).toBe(false);
+    expect(existsSync(lane.path)).toBe(false);
   });
 
   it('keeps a served lane whose site unlink fails, saying so, as a failed teardown does', async () => {

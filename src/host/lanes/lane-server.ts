@@ -11,6 +11,7 @@ import type { RepoStore } from '../repos/repo-store';
 import { withJobs, type JobReporter, type StartJob } from './job-reporter';
 import { laneCommandEnv, templateVarsOf } from './lane-context';
 import type { LaneRecord, LaneStore } from './lane-store';
+import type { RepoLocks } from './repo-lock';
 import { isTrustRefusal, usableConfig } from './repo-config';
 import { howItEnded, runCommands } from './setup/run-commands';
 import { findLane } from './find-lane';
@@ -38,6 +39,7 @@ export interface LaneServerDeps {
   dataDir: string;
   baseEnv: NodeJS.ProcessEnv;
   mask: (text: string) => string;
+  locks: RepoLocks;
   /** Records a site's link and unlink commands while they run (ended with the host, or by the next one after a crash). */
   commandGroups?: CommandGroups;
 }
@@ -162,8 +164,14 @@ export class LaneServer {
         const strict = usableConfig(this.deps.repos, repo, this.deps.dataDir);
         const config = !on && !strict.ok && isTrustRefusal(strict.error) ? usableConfig(this.deps.repos, repo, this.deps.dataDir, { withoutRecipes: true }) : strict;
         if (!config.ok) return config;
-        const r = on ? await this.serve(repo, lane, config.value) : await this.unserve(repo, lane, config.value);
-        return r.ok ? ok({ lane: toLane(r.value) }) : r;
+        // Under the repository's lock, as a removal is: a link made while a removal tears the
+        // lane down would be left pointing at a deleted folder, never unlinked.
+        return this.deps.locks.run(repo.id, async () => {
+          const now = this.deps.lanes.get(lane.id);
+          if (!now || now.path !== lane.path) return err(apiError('lane_unknown', `The lane ${lane.name} was removed meanwhile.`, { id }));
+          const r = on ? await this.serve(repo, now, config.value) : await this.unserve(repo, now, config.value);
+          return r.ok ? ok({ lane: toLane(r.value) }) : r;
+        });
       },
     };
   }
