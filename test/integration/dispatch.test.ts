@@ -240,6 +240,35 @@ describe('a redacted title', () => {
     expect(JSON.stringify((await dispatchesOf(`#${waiting.number}`)).dispatches)).not.toMatch(secret);
     expect((await call<{ text: string }>('briefs.recall', { ref: `#${waiting.number}` })).text).not.toMatch(secret);
   });
+
+  it('of a dispatch whose lane the recipe refused: its note never named the lane, and the redaction reaches the reason and the job that tried', async () => {
+    const secret = /akiaq7secret/i;
+    writeFileSync(join(main, 'grove.yaml'), `lanes:\n  writable: [${JSON.stringify(out)}]\n` + 'setup:\n  preCreate:\n    - echo "the database is down" >&2; exit 3\n');
+    git(main, 'add', 'grove.yaml');
+    git(main, 'commit', '-q', '-m', 'a hook that refuses');
+    await trustRepo(host, repoId);
+    const b = await newBrief('Rotate key AKIAQ7SECRET now');
+    await dispatchWorker(`#${b.number}`);
+    const failed = await dispatchIn(`#${b.number}`, 'failed');
+    // The operator reads which lane could not be made, and why.
+    expect(failed.reason).toContain(`so lane brief-${b.number}-rotate-key-akiaq7secret-now was not created`);
+    expect(failed.reason).toContain('the database is down');
+    // The note is an entry (shared, kept): it says so without the title's words.
+    const note = (await trace(`#${b.number}`)).find((e) => e.kind === 'note')!;
+    expect(note).toMatchObject({ actor: { kind: 'system', name: 'dispatch' } });
+    expect(String(note.payload!.text)).toMatch(new RegExp(`^Dispatch failed: the brief's lane could not be made: .* so lane brief-${b.number}-… was not created:\\nthe database is down\\n`));
+
+    const created = (await trace(`#${b.number}`)).find((e) => e.kind === 'created')!;
+    await call('briefs.redact', { ref: `#${b.number}`, entryId: created.id, reason: 'a key in the title' });
+    const [masked] = (await dispatchesOf(`#${b.number}`)).dispatches;
+    expect(masked).toMatchObject({ state: 'failed', laneName: `brief-${b.number}-redacted` });
+    expect(masked!.reason).toContain(`so lane brief-${b.number}-redacted was not created`);
+    expect(JSON.stringify(await trace(`#${b.number}`))).not.toMatch(secret);
+    // What a reconnecting client replays: the dispatch's updates, and the lane job's title, steps, output and outcome.
+    const events = (await call<{ events: unknown[] }>('events.since', { since: 0, limit: 1000 })).events;
+    expect(JSON.stringify(events)).toContain(`"title":"Create lane brief-${b.number}-redacted"`);
+    expect(JSON.stringify(events)).not.toMatch(secret);
+  });
 });
 
 describe('claims', () => {
@@ -412,6 +441,27 @@ describe('design pass', () => {
     const entries = await trace(`#${b.number}`);
     expect(entries.find((e) => e.kind === 'claim_released' && e.payload?.agent === design.agentName)?.payload).toMatchObject({ reason: "the design pass's plan was accepted" });
     expect(entries.find((e) => e.kind === 'status_change' && e.payload?.to === 'planned')).toMatchObject({ actor: { kind: 'system', name: 'dispatch' } });
+  });
+
+  it('a design pass asked for after a build: accepting its plan ends it, plans the brief and starts the next build', async () => {
+    const b = await newBrief('Design it again');
+    await dispatchWorker(`#${b.number}`, {}, ['mcp-recall', 'exit:0']);
+    await dispatchIn(`#${b.number}`, 'finished');
+    await dispatchWorker(`#${b.number}`, { designFirst: true, auto: true }, ['mcp-recall', 'mcp-plan:second take']);
+    const design = await dispatchIn(`#${b.number}`, 'running');
+    expect(design).toMatchObject({ wave: 2, phase: 'design' });
+    for (const s of await workerSteps(design.agentId!, 2)) expect(s.isError, JSON.stringify(s)).toBe(false);
+    const plan = (await trace(`#${b.number}`)).find((e) => e.kind === 'plan_proposed')!;
+
+    await call('briefs.append', { ref: `#${b.number}`, action: { kind: 'plan_accepted', planEntryId: plan.id } });
+    const build = await until('the next build running', async () => (await dispatchesOf(`#${b.number}`)).dispatches.find((d) => d.wave === 3 && d.state === 'running'));
+    expect(build).toMatchObject({ phase: 'build', auto: true, laneId: design.laneId });
+    const all = (await dispatchesOf(`#${b.number}`)).dispatches;
+    expect(all.find((d) => d.id === design.id)).toMatchObject({ state: 'finished', reason: 'its plan was accepted' });
+    await until('the design agent stopped', async () => !(await agentsList()).find((a) => a.id === design.agentId && a.supervision.kind === 'running'));
+    const entries = await trace(`#${b.number}`);
+    expect(entries.find((e) => e.kind === 'claim_released' && e.payload?.agent === design.agentName)?.payload).toMatchObject({ reason: "the design pass's plan was accepted" });
+    expect(entries.find((e) => e.kind === 'status_change' && e.payload?.to === 'planned')).toMatchObject({ actor: { kind: 'system', name: 'dispatch' }, payload: { from: 'in_progress' } });
   });
 
   it('a design pass cancelled before it started takes its auto build with it: a plan accepted later starts nothing', async () => {

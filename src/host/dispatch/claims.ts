@@ -13,8 +13,9 @@ import { dispatchHolderName, heldBySentence, type SharedLeases } from './shared-
  * between two claimers (the row that is inserted wins); the lease lets a claim whose agent
  * vanished without Grove seeing it (a host killed mid-run) lapse instead of blocking the
  * brief for ever. The host renews the leases of live agents. While sync is on, the shared
- * store decides first (shared-leases.ts, docs/sync.md "Claims"): only a claim it grants is
- * written here, and one it cannot decide now is refused with a sentence saying so.
+ * store decides a new claim first (shared-leases.ts, docs/sync.md "Claims"): only a claim it
+ * grants is written here, and one it cannot decide now is refused with a sentence saying so.
+ * A claim the agent holds already is answered from its row, without asking the store.
  */
 export const LEASE_MS = 60_000;
 
@@ -37,6 +38,9 @@ export interface ClaimDeps {
 
 export type Claimed = { brief: Brief; claim: Claim; entries: BriefEntry[]; already: boolean };
 
+/** What the shared store granted: under the agent's dispatch (its id), or under the agent's own id. */
+type SharedGrant = { holderId: string; dispatchId: string | null };
+
 export class ClaimBook {
   constructor(private readonly deps: ClaimDeps) {}
 
@@ -46,33 +50,43 @@ export class ClaimBook {
     if (!agent) return err(apiError('forbidden', 'This agent is no longer known to the host.'));
     const found = this.deps.briefStore.resolve(ref);
     if (!found) return err(unknownBrief(ref));
-    if (isClosed(found)) {
-      return err(apiError('brief_change_invalid', `#${found.number} is ${found.status}; a ${found.status} brief is not claimed. Ask the operator to reopen it.`));
-    }
     const allowed = this.mayClaim(found, agent);
     if (!allowed.ok) return allowed;
+    // Held already (every recall after the first): answered from the row here. The shared
+    // store's lease is renewed on its own timer (SharedLeases.renewAll), so a recall never
+    // waits on the store, nor reads as refused while it is slow or down.
+    const held = this.deps.store.claim(found.id);
+    if (held?.agentId === agent.id) return ok({ brief: found, claim: held, entries: [], already: true });
     const decided = await this.decideShared(found, agent);
     if (!decided.ok) return decided;
+    let claimed: Result<Claimed, ApiError>;
     try {
-      return this.claimIn(found, agent, channel);
+      claimed = this.claimIn(found, agent, channel);
     } catch (e) {
-      if (e instanceof ClaimAborted) return err(e.error);
-      throw e;
+      if (!(e instanceof ClaimAborted)) throw e;
+      claimed = err(e.error);
     }
+    // The store granted what this host then refused (the brief closed, or the agent's dispatch
+    // ended, while it answered): the grant goes back, so it does not keep the brief from
+    // another host for a lease. A dispatch still at work keeps it: it held it before.
+    const grant = decided.value;
+    if (!claimed.ok && grant && !this.isAtWork(grant.dispatchId)) void this.deps.shared?.release(found.id, grant.holderId);
+    return claimed;
   }
 
   /**
    * While sync is on, the shared store decides: a dispatched agent asks under its dispatch's id
    * (which took the claim before starting it, so this renews it), one started by hand under
-   * its own. Nothing is written here unless the store grants it.
+   * its own. Nothing is written here unless the store grants it. The grant; null with sync off.
    */
-  private async decideShared(brief: Brief, agent: AgentInfo): Promise<Result<true, ApiError>> {
+  private async decideShared(brief: Brief, agent: AgentInfo): Promise<Result<SharedGrant | null, ApiError>> {
     const shared = this.deps.shared;
-    if (!shared?.isEnabled()) return ok(true);
+    if (!shared?.isEnabled()) return ok(null);
     const dispatch = agent.dispatchId ? this.deps.store.get(agent.dispatchId) : null;
     const mine = dispatch?.briefId === brief.id ? dispatch : null;
-    const got = await shared.acquire(brief.id, mine ? mine.id : agent.id, mine ? dispatchHolderName({ ...mine, agentName: agent.name }) : agent.name);
-    if (got.kind === 'won') return ok(true);
+    const holderId = mine ? mine.id : agent.id;
+    const got = await shared.acquire(brief.id, holderId, mine ? dispatchHolderName({ ...mine, agentName: agent.name }) : agent.name);
+    if (got.kind === 'won') return ok({ holderId, dispatchId: mine?.id ?? null });
     if (got.kind === 'held-by') {
       return err(
         apiError('brief_claimed', `${heldBySentence(`#${brief.number}`, got)}; one claim per brief across every host. Ask that operator, or wait until it ends.`, {
@@ -90,10 +104,14 @@ export class ClaimBook {
   }
 
   /**
-   * An agent claims only what it may work on: the brief it was dispatched to, or (started by
-   * hand, with a copy-paste packet) a brief no dispatch is carrying to another agent.
+   * An agent claims only what it may work on, and a brief neither done nor cancelled: the brief
+   * it was dispatched to, or (started by hand, with a copy-paste packet) a brief no dispatch is
+   * carrying to another agent.
    */
   private mayClaim(brief: Brief, agent: AgentInfo): Result<true, ApiError> {
+    if (isClosed(brief)) {
+      return err(apiError('brief_change_invalid', `#${brief.number} is ${brief.status}; a ${brief.status} brief is not claimed. Ask the operator to reopen it.`));
+    }
     const dispatched = this.deps.dispatchedBrief(agent);
     const own = dispatched?.briefId ?? null;
     if (dispatched && own === brief.id) {
@@ -118,8 +136,17 @@ export class ClaimBook {
     return ok(true);
   }
 
-  private claimIn(found: Brief, agent: AgentInfo, channel: Channel): Result<Claimed, ApiError> {
+  /**
+   * `asked`: the brief as it read when the claim was asked for. While the shared store answered,
+   * the brief may have closed, the agent's dispatch ended (its plan accepted), another agent
+   * claimed it or the operator set its status: all of it is read again here.
+   */
+  private claimIn(asked: Brief, agent: AgentInfo, channel: Channel): Result<Claimed, ApiError> {
     return this.deps.store.transaction(() => {
+      const found = this.deps.briefStore.resolve(asked.id);
+      if (!found) return err(unknownBrief(asked.id));
+      const allowed = this.mayClaim(found, agent);
+      if (!allowed.ok) return allowed;
       const held = this.deps.store.claim(found.id);
       if (held?.agentId === agent.id) return ok({ brief: found, claim: held, entries: [], already: true });
       if (held && this.isHeld(held)) {
@@ -164,7 +191,8 @@ export class ClaimBook {
             });
           }
           drafts.push({ kind: 'claimed', payload: { dispatchId, agent: agent.name } });
-          if (brief.status === 'draft' || brief.status === 'planned') {
+          // A status set since the claim was asked for stands (a plan accepted meanwhile: planned).
+          if ((brief.status === 'draft' || brief.status === 'planned') && brief.status === asked.status) {
             drafts.push({ kind: 'status_change', payload: { from: brief.status, to: 'in_progress', reason: `claimed by ${agent.name}` } });
           }
           return ok(drafts);
@@ -217,6 +245,12 @@ export class ClaimBook {
 
   holder(briefId: string): Claim | null {
     return this.deps.store.claim(briefId);
+  }
+
+  /** Whether the dispatch is at work (starting or running); false for none. */
+  private isAtWork(dispatchId: string | null): boolean {
+    const state = dispatchId ? this.deps.store.get(dispatchId)?.state : undefined;
+    return state === 'starting' || state === 'running';
   }
 
   private isHeld(c: Claim): boolean {

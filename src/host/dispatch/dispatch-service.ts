@@ -13,7 +13,7 @@ import { uuidv7 } from '../ids';
 import type { LaneRecord } from '../lanes/lane-store';
 import type { Logger } from '../logger';
 import type { DispatchStore } from './dispatch-store';
-import { ephemeralLaneName, ephemeralTarget } from '../../shared/ephemeral-lane-name';
+import { ephemeralLaneName, ephemeralTarget, laneSlug } from '../../shared/ephemeral-lane-name';
 import { packetText } from './packet';
 import { isClosed } from './claims';
 import { readiness } from './readiness';
@@ -61,6 +61,15 @@ export const CLAIM_RETRY_MS = 5_000;
 /** Names a dispatch's lane may take (`brief-12-x`, `-2`, …) before it gives up and says why. */
 const MAX_NAME_TRIES = 20;
 
+
+/**
+ * A text that names an ephemeral lane (`brief-12-fix-login`, or `-2` after it), with the
+ * title's words of the name left out: `brief-12-…`. A name without them is left as it is.
+ */
+const withoutLaneWords = (text: string, name: string): string => {
+  const prefix = /^brief-\d+-/.exec(name)?.[0];
+  return prefix && laneSlug(name) !== null ? text.replaceAll(name, `${prefix}…`) : text;
+};
 
 /** A dispatch taken back for its closed brief: the record's reason, and the note's words (takeBack). */
 const closedReasons = (brief: Brief): [reason: string, how: string] => [`#${brief.number} is ${brief.status}`, `cancelled before it started: #${brief.number} is ${brief.status}`];
@@ -349,11 +358,16 @@ export class DispatchService {
 
   /**
    * A design pass's plan was accepted: with auto-dispatch on, the build follows (waiting for
-   * the dependencies if need be), in the same lane if it is a standing one.
+   * the dependencies if need be), in the same lane if it is a standing one. The design pass is
+   * the brief's latest; builds before it (an earlier wave) do not count, one after it (the
+   * build its plan already started) means this plan changes nothing more.
    */
   planAccepted(briefId: string): void {
-    const design = this.deps.store.list({ briefId }).find((d) => d.phase === 'design');
-    if (!design || this.deps.store.list({ briefId }).some((d) => d.phase === 'build')) return;
+    const dispatches = this.deps.store.list({ briefId, limit: Number.MAX_SAFE_INTEGER });
+    // Newest first: what comes before the design pass in the list was asked for after it.
+    const at = dispatches.findIndex((d) => d.phase === 'design');
+    const design = dispatches[at];
+    if (!design) return;
     const system: Actor = { kind: 'system', name: 'dispatch' };
     // The design pass is over: its agent stops (the build starts with a fresh context and the
     // accepted plan), its claim ends, and the brief is planned, whatever the claim made it.
@@ -364,6 +378,7 @@ export class DispatchService {
       this.deps.releaseClaim(briefId, design.agentId, 'the design pass\'s plan was accepted');
       if (this.deps.agents.isLive(design.agentId)) void this.deps.agents.stop(design.agentId);
     }
+    if (dispatches.slice(0, at).some((d) => d.phase === 'build')) return;
     this.deps.briefs.record(
       briefId,
       (brief) =>
@@ -519,9 +534,10 @@ export class DispatchService {
   private async execute(queued: Dispatch): Promise<void> {
     let d: Dispatch = { ...queued, state: 'starting', reason: null, startedAt: this.deps.now().toISOString() };
     this.save(d);
-    const fail = (reason: string): void => {
+    // `note`: the reason as the brief's trace keeps it, when the record's would say more than an entry may.
+    const fail = (reason: string, note = reason): void => {
       this.save({ ...d, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
-      this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${reason}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+      this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${note}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
     };
     const brief = this.deps.briefStore.resolve(d.briefId);
     if (!brief) return fail('the brief is gone');
@@ -536,10 +552,19 @@ export class DispatchService {
     // Read again after each wait: a redaction of the title meanwhile masked the record (redacted-title.ts).
     const reread = (): Dispatch => this.deps.store.get(d.id) ?? d;
     if (!lane) {
-      const made = await this.makeEphemeralLane(d);
+      const asked = d.laneName ?? ephemeralLaneName(d.briefNumber, d.briefTitle);
+      const made = await this.makeEphemeralLane(d.repoId, asked);
       if (ended()) return;
       d = reread();
-      if (!made.ok) return fail(made.error.message);
+      if (!made.ok) {
+        // The error names the lane (its name, folder, branch), from the title's words. The record
+        // names it as it names the lane now (a redaction meanwhile masked the record, not this
+        // error; one later masks both: redacted-title.ts). The note is an entry, kept and shared
+        // past any redaction of the title, so it holds none of those words.
+        const message = made.error.message;
+        const reason = d.laneName !== null && d.laneName !== asked ? message.replaceAll(asked, d.laneName) : message;
+        return fail(reason, `the brief's lane could not be made: ${withoutLaneWords(message, asked)}`);
+      }
       lane = made.value;
     }
     d = { ...d, laneId: lane.id, laneName: lane.name };
@@ -590,13 +615,12 @@ export class DispatchService {
    * The dispatch's own lane, on a new branch from MAIN. A name taken (a lane's, a folder at its
    * path, a branch an earlier lane of that name left) gives way to the next suffix.
    */
-  private async makeEphemeralLane(d: Dispatch): Promise<Result<Lane, ApiError>> {
-    const base = d.laneName ?? ephemeralLaneName(d.briefNumber, d.briefTitle);
-    const taken = new Set(this.deps.lanes.list(d.repoId).map((l) => l.name));
+  private async makeEphemeralLane(repoId: string, base: string): Promise<Result<Lane, ApiError>> {
+    const taken = new Set(this.deps.lanes.list(repoId).map((l) => l.name));
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
       if (taken.has(name)) continue;
-      const made = await this.deps.lanes.createEphemeral(d.repoId, name);
+      const made = await this.deps.lanes.createEphemeral(repoId, name);
       if (made.ok || made.error.code !== 'lane_exists' || n >= MAX_NAME_TRIES) return made;
     }
   }

@@ -1,6 +1,7 @@
 import type { Dispatch } from '../../shared/dispatch';
 import { ephemeralLaneName, isLaneNamedFrom } from '../../shared/ephemeral-lane-name';
 import { REDACTED_TITLE } from '../../shared/brief-redaction';
+import type { HostEvent } from '../../shared/events';
 import type { Db } from '../db/database';
 import type { EventLog } from '../events/event-log';
 import { rewriteEvents } from '../events/rewrite-events';
@@ -10,8 +11,10 @@ import type { DispatchStore } from './dispatch-store';
  * A brief's title was redacted: the dispatch records of that brief copied it (the title as it
  * was when dispatched, and the name of the ephemeral lane made from it), so they lose it too,
  * in the redaction's transaction, and so do the `dispatch.updated` events a reconnecting client
- * replays. A lane already made keeps its name, and so does the record naming it: a branch and a
- * worktree an agent may be working in are not renamed (docs/briefs.md says what to do).
+ * replays. A lane that could not be made is named in its dispatch's reason and in the events
+ * of the job that tried to make it: both read the masked name. A lane already made keeps its
+ * name, and so does the record naming it: a branch and a worktree an agent may be working in
+ * are not renamed (docs/briefs.md says what to do).
  */
 export interface RedactedTitleDeps {
   db: Db;
@@ -25,10 +28,13 @@ export function withoutTitle(d: Dispatch, title: string): Dispatch {
   // A lane still to be made will be named from the title as it now reads.
   const hasLaneName = d.laneId === null && d.laneName !== null && isLaneNamedFrom(d.laneName, title);
   if (!hasTitle && !hasLaneName) return d;
+  const laneName = hasLaneName ? ephemeralLaneName(d.briefNumber, REDACTED_TITLE) : d.laneName;
   return {
     ...d,
     briefTitle: hasTitle ? REDACTED_TITLE : d.briefTitle,
-    laneName: hasLaneName ? ephemeralLaneName(d.briefNumber, REDACTED_TITLE) : d.laneName,
+    laneName,
+    // Why it failed may name that lane (its folder, its branch): a lane that could not be made.
+    reason: hasLaneName && d.reason ? d.reason.replaceAll(d.laneName!, laneName!) : d.reason,
   };
 }
 
@@ -39,9 +45,22 @@ export function maskRedactedTitle(deps: RedactedTitleDeps, briefId: string, titl
     if (without === d) continue;
     deps.store.save(without);
     rewriteEvents(deps.db, 'dispatch.updated', d.id, (ev) => (ev.type === 'dispatch.updated' && ev.dispatch.id === d.id ? { ...ev, dispatch: withoutTitle(ev.dispatch, title) } : ev));
+    if (d.laneName !== null && without.laneName !== null && without.laneName !== d.laneName) renameInLaneJobs(deps.db, d.laneName, without.laneName);
     // Told after the old events are rewritten, so a live page shows it without the title too.
     deps.events.append({ type: 'dispatch.updated', dispatch: without });
     masked.push(without);
   }
   return masked;
 }
+
+/**
+ * The lane.create jobs that tried to make a lane not made: their title, steps, output and
+ * outcome name it (`name`, or `name-2` after a name taken), and read `masked` instead.
+ */
+function renameInLaneJobs(db: Db, name: string, masked: string): void {
+  // A lane name is letters, digits and dashes: it reads the same inside the event's JSON.
+  const rename = (ev: HostEvent): HostEvent => JSON.parse(JSON.stringify(ev).replaceAll(name, masked)) as HostEvent;
+  for (const type of LANE_JOB_EVENTS) rewriteEvents(db, type, name, rename);
+}
+
+const LANE_JOB_EVENTS = ['job.started', 'job.step', 'job.output', 'job.finished'] as const satisfies readonly HostEvent['type'][];

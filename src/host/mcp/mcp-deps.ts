@@ -17,9 +17,10 @@ export interface DispatchPort {
   /**
    * The agent takes the brief: a `claimed` entry, the agent joins as a participant of its
    * wave, the brief moves to in_progress. Claiming a brief one already holds answers the
-   * claim again (idempotent); another holder's claim is refused (`brief_claimed`, naming it).
-   * While sync is on the shared store decides, so it waits on it (bounded by the step
-   * timeout); a store that cannot be reached refuses with `claim_undecided`.
+   * claim again (idempotent), from this host's row: a recall after the first never waits on
+   * the shared store. Another holder's claim is refused (`brief_claimed`, naming it). While
+   * sync is on the shared store decides a new claim, so that waits on it (bounded by the step
+   * timeout); a store that cannot be reached refuses it with `claim_undecided`.
    */
   claim(ref: string, agentId: string): Promise<Result<{ brief: Brief; claim: Claim; entries: BriefEntry[]; already: boolean }, ApiError>>;
   /** An orchestrator (or the operator) asks an agent to do a brief. */

@@ -199,4 +199,26 @@ describe.skipIf(!hasMariaDb())('sync: claims decided by the shared store', () =>
     expect(refused.content[0]!.text).toMatch(new RegExp(`^brief_claimed: ${refB} is claimed on host [0-9a-f]{12} by hand-a since `));
     await clientB.close();
   }, 90_000);
+
+  it('an agent claiming again what it holds while the store is hung is answered at once from its claim, not refused', async () => {
+    const db = await startMariaDb();
+    const a = await teamHost(db);
+    const briefId = await teamBrief([a], 'held');
+    const ref = `#${(await call<{ brief: { number: number } }>(a, 'briefs.get', { ref: briefId, limit: 1 })).brief.number}`;
+    const agent = await startTokenAgent(a, 'hand-held', 'worker');
+    const client = await mcpClient(a, agent.token);
+    expect((await callTool(client, 'claim_brief', { ref })).isError).toBeFalsy();
+    db.pause();
+    try {
+      const asked = Date.now();
+      const again = await callTool(client, 'claim_brief', { ref });
+      expect(again.isError, again.content[0]?.text).toBeFalsy();
+      expect(again.structuredContent).toMatchObject({ already: true, claim: { agentId: agent.id } });
+      // Well under the step timeout (1.5 s) the store would have taken to say nothing.
+      expect(Date.now() - asked).toBeLessThan(1000);
+    } finally {
+      db.resume();
+    }
+    await client.close();
+  }, 90_000);
 });

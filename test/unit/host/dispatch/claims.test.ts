@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentInfo } from '../../../../src/shared/agents';
+import type { Dispatch } from '../../../../src/shared/dispatch';
 import { ClaimBook, LEASE_MS } from '../../../../src/host/dispatch/claims';
 import { createDispatchStore } from '../../../../src/host/dispatch/dispatch-store';
 import { SharedLeases, type SharedClaimPort } from '../../../../src/host/dispatch/shared-leases';
@@ -40,7 +41,7 @@ function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') 
     shared: leases,
     now: () => new Date(clock.t),
   });
-  return { ...r, claims, dispatches: store, clock };
+  return { ...r, claims, dispatches: store, clock, agents };
 }
 
 describe('ClaimBook', () => {
@@ -191,5 +192,101 @@ describe('ClaimBook', () => {
     expect(r.claims.holder(b.value.brief.id)?.agentId).toBe('a1');
     // An agent started by hand asks under its own id.
     expect(asked.at(-1)).toEqual({ briefId: b.value.brief.id, holder: { origin: 'aaaaaaaaaaaa', id: 'a1', name: 'claude-brief-1' } });
+  });
+
+  it('with sync on, a claim the agent already holds is answered from it: the store is not asked again, and one that stopped answering refuses nothing', async () => {
+    const answers: AcquireOutcome[] = [
+      { kind: 'won', since: '2026-12-03T10:00:00.000Z' },
+      { kind: 'unreachable', message: 'mysql://grove@db/grove did not answer within 10 s' },
+    ];
+    let asked = 0;
+    const shared: SharedClaimPort = {
+      isEnabled: () => true,
+      leaseMs: 120_000,
+      acquire: async () => (asked++, answers.shift()!),
+      renew: async () => ({ kind: 'renewed' }),
+      release: async () => ({ kind: 'released' }),
+    };
+    const r = rig(new Set(['a1']), undefined, undefined, shared);
+    const b = r.service.create({ title: 'Held', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    if (!b.ok) throw new Error('create');
+    const first = await r.claims.claim('#1', 'a1');
+    expect(first.ok && first.value.already).toBe(false);
+    // Each later recall claims again, and is answered here: the lease is renewed on its own timer, not by them.
+    for (let i = 0; i < 3; i++) {
+      const again = await r.claims.claim('#1', 'a1');
+      expect(again.ok, again.ok ? '' : again.error.message).toBe(true);
+      expect(again.ok && again.value).toMatchObject({ already: true, claim: { agentId: 'a1' }, entries: [] });
+    }
+    expect(asked).toBe(1);
+    expect(r.claims.holder(b.value.brief.id)?.agentId).toBe('a1');
+  });
+
+  describe('with sync on, what changed while the shared store answered', () => {
+    /** a1 dispatched to a new brief (#1) under d1, running; the store answers when the test says. */
+    function waitingRig() {
+      let answer: ((o: AcquireOutcome) => void) | null = null;
+      const released: string[] = [];
+      const shared: SharedClaimPort = {
+        isEnabled: () => true,
+        leaseMs: 120_000,
+        acquire: () => new Promise((resolve) => (answer = resolve)),
+        renew: async () => ({ kind: 'renewed' }),
+        release: async (_briefId, holder) => (released.push(holder.id), { kind: 'released' }),
+      };
+      const dispatched: Dispatched = { own: new Map(), ownState: new Map([['a1', 'running']]), open: new Map() };
+      const r = rig(new Set(['a1']), undefined, dispatched, shared);
+      const b = r.service.create({ title: 'Decided late', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+      if (!b.ok) throw new Error('create');
+      const briefId = b.value.brief.id;
+      dispatched.own.set('a1', briefId);
+      const d1 = {
+        id: 'd1', briefId, briefNumber: 1, briefTitle: 'Decided late', repoId: 'r1', targetLaneId: 'l1', laneId: 'l1', laneName: 'work',
+        agentId: 'a1', agentName: 'claude-brief-1', preset: 'claude', command: null, args: [], role: 'worker', phase: 'design',
+        designFirst: true, auto: true, wave: 1, state: 'running', reason: null, requestedBy: MIKE,
+        createdAt: '2026-12-03T09:59:00.000Z', startedAt: '2026-12-03T09:59:01.000Z', endedAt: null,
+      } satisfies Dispatch;
+      r.dispatches.save(d1);
+      r.agents.get('a1')!.dispatchId = 'd1';
+      /** The design pass's plan accepted, as DispatchService.planAccepted leaves it: finished, the brief planned. */
+      const planAccepted = () => {
+        r.dispatches.save({ ...d1, state: 'finished', reason: 'its plan was accepted' });
+        dispatched.ownState!.set('a1', 'finished');
+        r.service.append('#1', { kind: 'status_change', to: 'planned' }, MIKE, 'ui');
+      };
+      /** Once the claim has asked the store (it waits for the answer). */
+      const asked = () => vi.waitFor(() => expect(answer).not.toBeNull());
+      return { ...r, briefId, released, planAccepted, answer: (o: AcquireOutcome) => answer!(o), asked };
+    }
+
+    it('its dispatch ended (the plan accepted): the claim the store then grants is refused here and given back; the brief stays planned', async () => {
+      const r = waitingRig();
+      const pending = r.claims.claim('#1', 'a1');
+      await r.asked();
+      r.planAccepted();
+      r.answer({ kind: 'won', since: '2026-12-03T10:00:00.000Z' });
+      const out = await pending;
+      expect(out.ok).toBe(false);
+      if (out.ok) return;
+      expect(out.error).toMatchObject({ code: 'forbidden', message: 'Your dispatch of #1 has ended (finished); you no longer claim it. Ask the operator to dispatch it again.' });
+      expect(r.claims.holder(r.briefId)).toBeNull();
+      expect(r.store.trace(r.briefId).filter((e) => e.kind === 'claimed')).toHaveLength(0);
+      expect(r.store.resolve('#1')!.status).toBe('planned');
+      await vi.waitFor(() => expect(r.released).toEqual(['d1']));
+    });
+
+    it('a status the operator set meanwhile stands: the claim is taken, the brief not moved back to in_progress, and the dispatch keeps its grant', async () => {
+      const r = waitingRig();
+      const pending = r.claims.claim('#1', 'a1');
+      await r.asked();
+      r.service.append('#1', { kind: 'status_change', to: 'planned' }, MIKE, 'ui');
+      r.answer({ kind: 'won', since: '2026-12-03T10:00:00.000Z' });
+      const out = await pending;
+      expect(out.ok && out.value.entries.map((e) => e.kind)).toEqual(['participant_joined', 'claimed']);
+      expect(r.claims.holder(r.briefId)).toMatchObject({ agentId: 'a1', dispatchId: 'd1' });
+      expect(r.store.resolve('#1')!.status).toBe('planned');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(r.released).toEqual([]);
+    });
   });
 });

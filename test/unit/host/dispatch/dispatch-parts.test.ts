@@ -39,9 +39,13 @@ describe('ephemeralLaneName', () => {
 
 describe('withoutTitle', () => {
   const d = (over: Partial<Dispatch>) => ({ id: 'd1', briefNumber: 7, briefTitle: 'Rotate AKIA key', laneId: null, laneName: 'brief-7-rotate-akia-key', ...over }) as Dispatch;
-  it('masks the title and the name of a lane still to be made; a lane made keeps its name; another title is left alone', () => {
+  it('masks the title and the name of a lane still to be made (in the reason too); a lane made keeps its name; another title is left alone', () => {
     expect(withoutTitle(d({}), 'Rotate AKIA key')).toMatchObject({ briefTitle: '[redacted]', laneName: 'brief-7-redacted' });
     expect(withoutTitle(d({ laneId: 'l1' }), 'Rotate AKIA key')).toMatchObject({ briefTitle: '[redacted]', laneName: 'brief-7-rotate-akia-key' });
+    // The reason of a lane that could not be made names it, and its folder, as the record does.
+    const failed = d({ state: 'failed', reason: 'git worktree add /lanes/flower-brief-7-rotate-akia-key-2 failed: fatal: brief-7-rotate-akia-key-2 exists' });
+    expect(withoutTitle(failed, 'Rotate AKIA key')).toMatchObject({ laneName: 'brief-7-redacted', reason: 'git worktree add /lanes/flower-brief-7-redacted-2 failed: fatal: brief-7-redacted-2 exists' });
+    expect(withoutTitle({ ...failed, laneId: 'l1' }, 'Rotate AKIA key').reason).toBe(failed.reason);
     const other = d({ briefTitle: 'Pay', laneName: 'brief-7-pay' });
     expect(withoutTitle(other, 'Rotate AKIA key')).toBe(other);
   });

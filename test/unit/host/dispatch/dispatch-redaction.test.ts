@@ -1,16 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Repo } from '../../../../src/shared/repo';
 import type { Dispatch } from '../../../../src/shared/dispatch';
-import { err } from '../../../../src/shared/result';
-import { apiError } from '../../../../src/shared/errors';
+import type { Lane } from '../../../../src/shared/lanes';
+import { err, type Result } from '../../../../src/shared/result';
+import { apiError, type ApiError } from '../../../../src/shared/errors';
 import { DispatchService } from '../../../../src/host/dispatch/dispatch-service';
+import type { EventLog } from '../../../../src/host/events/event-log';
+import { startJob } from '../../../../src/host/lanes/job-reporter';
 import { closeRigs, trackedRig, MIKE, type BriefRig } from '../../../fixtures/brief-service';
 
 /**
  * A redacted title and the copies dispatch made of it: the name of the ephemeral lane derived
- * from it, in the `dispatch requested` entry's target and in the dispatch record, and the
- * title itself in the record. Real SQLite stores through the real services; only the lanes and
- * agents are stand-ins (an auto dispatch of a draft brief waits, so none is made).
+ * from it, in the `dispatch requested` entry's target and in the dispatch record (and in the
+ * reason of one whose lane could not be made), and the title itself in the record. Real SQLite
+ * stores through the real services; only the lanes and agents are stand-ins (an auto dispatch
+ * of a draft brief waits, so none is made; one that does not wait finds its lane refused).
  */
 afterEach(closeRigs);
 const SECRET_TITLE = 'Rotate key AKIAQ7SECRET now';
@@ -23,8 +27,8 @@ function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: stri
 }
 const exchange = (from: BriefRig, to: BriefRig) => must(to.service.importEntries(from.store.since(0, 10_000), { origin: 'shared' }));
 
-/** A brief service and a dispatch service over one SQLite file, as the host builds them. */
-function dispatchRig(opts: { node?: string; sync?: boolean } = {}) {
+/** A brief service and a dispatch service over one SQLite file, as the host builds them. `makeLane`: how a new lane is made (by default it is not). */
+function dispatchRig(opts: { node?: string; sync?: boolean; makeLane?: (name: string, events: EventLog) => Promise<Result<Lane, ApiError>> } = {}) {
   const rig = trackedRig({ node: opts.node ?? 'n1', sync: opts.sync ?? false });
   const repo = { id: 'r1', name: 'flower' } as Repo;
   const service = new DispatchService({
@@ -34,7 +38,7 @@ function dispatchRig(opts: { node?: string; sync?: boolean } = {}) {
     events: rig.events,
     logger,
     repos: { list: () => [repo], get: (id) => (id === repo.id ? repo : undefined) },
-    lanes: { list: () => [], get: () => undefined, createEphemeral: async () => err(apiError('internal', 'no lanes here')) },
+    lanes: { list: () => [], get: () => undefined, createEphemeral: (_repoId, name) => opts.makeLane?.(name, rig.events) ?? Promise.resolve(err(apiError('internal', 'no lanes here'))) },
     agents: { start: () => err(apiError('internal', 'no agents here')), isLive: () => false, stop: async () => {}, liveDispatched: () => [], launchRefusal: () => null },
     releaseClaim: () => {},
     placeAttachments: async () => [],
@@ -43,7 +47,9 @@ function dispatchRig(opts: { node?: string; sync?: boolean } = {}) {
   });
   /** Asked with auto-dispatch: a draft brief waits, so no lane is made. */
   const dispatch = async (ref: string): Promise<Dispatch> => must(await service.create({ ref, preset: 'shell', args: [], role: 'worker', designFirst: false, auto: true }, MIKE, 'ui')).dispatch;
-  return { ...rig, dispatcher: service, dispatch };
+  /** Asked without: its lane is made at once. */
+  const dispatchNow = async (ref: string): Promise<Dispatch> => must(await service.create({ ref, preset: 'shell', args: [], role: 'worker', designFirst: false, auto: false }, MIKE, 'ui')).dispatch;
+  return { ...rig, dispatcher: service, dispatch, dispatchNow };
 }
 
 const requestsOf = (r: BriefRig, briefId: string) => r.store.trace(briefId).filter((e) => e.kind === 'dispatch_requested');
@@ -68,6 +74,56 @@ describe('a redacted title and the dispatches that copied it', () => {
     expect(everything(r)).not.toMatch(SECRET_WORDS);
     // Its shared row is rewritten at the next push, as the other copies' are.
     expect(r.outbox.nextTombstones(10).sort()).toEqual([target.id, request!.id].sort());
+    await r.dispatcher.close();
+  });
+
+  it("a lane named from the title that could not be made: the failure's reason and the job that tried lose the name with the title, and the trace's note never held it", async () => {
+    // As the lane service makes it: a job whose events name the lane, and a hook that refuses.
+    const r = dispatchRig({
+      sync: true,
+      makeLane: async (name, events) => {
+        const job = startJob(events, { kind: 'lane.create', repoId: 'r1', laneName: name, title: `Create lane ${name}` });
+        job.step(1, 2, 'pre-create: make deps');
+        job.output(`make: cannot reach the mirror for ${name}\n`);
+        job.finish(false, `pre-create "make deps" failed for ${name}; nothing was created`);
+        return err(apiError('lane_setup_failed', `The pre-create hook "make deps" failed, so lane ${name} was not created:\nboom`));
+      },
+    });
+    const created = must(r.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    const d = await r.dispatchNow(created.brief.id);
+    await vi.waitFor(() => expect(r.dispatches.get(d.id)!.state).toBe('failed'));
+    // The record tells the operator which lane it was, until the title is redacted.
+    expect(r.dispatches.get(d.id)!.reason).toBe('The pre-create hook "make deps" failed, so lane brief-1-rotate-key-akiaq7secret-now was not created:\nboom');
+    // The note is an entry, shared with every host: it says what failed without the title's words.
+    const notes = r.store.trace(created.brief.id).filter((e) => e.kind === 'note');
+    expect(notes.map((e) => e.payload!.text)).toEqual([`Dispatch failed: the brief's lane could not be made: The pre-create hook "make deps" failed, so lane brief-1-… was not created:\nboom`]);
+
+    must(r.service.redact(created.brief.id, created.entries[0]!.id, 'a key', MIKE, 'ui'));
+    expect(r.dispatches.get(d.id)).toMatchObject({
+      state: 'failed',
+      briefTitle: '[redacted]',
+      laneName: 'brief-1-redacted',
+      reason: 'The pre-create hook "make deps" failed, so lane brief-1-redacted was not created:\nboom',
+    });
+    const job = r.events.since(0, 10_000).events.find((e) => e.event.type === 'job.started')!.event;
+    expect(job).toMatchObject({ job: { laneName: 'brief-1-redacted', title: 'Create lane brief-1-redacted' } });
+    expect(everything(r)).not.toMatch(SECRET_WORDS);
+    await r.dispatcher.close();
+  });
+
+  it('a title redacted while its lane is being made, which then fails: the reason saved after the redaction names the lane as the record now does', async () => {
+    let fail!: () => void;
+    const r = dispatchRig({
+      makeLane: (name) => new Promise((resolve) => (fail = () => resolve(err(apiError('git_failed', `git worktree add /lanes/flower-${name} failed: fatal: cannot lock ref 'refs/heads/${name}'`))))),
+    });
+    const created = must(r.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
+    const d = await r.dispatchNow(created.brief.id);
+    await vi.waitFor(() => expect(fail).toBeTypeOf('function'));
+    must(r.service.redact(created.brief.id, created.entries[0]!.id, 'a key', MIKE, 'ui'));
+    fail();
+    await vi.waitFor(() => expect(r.dispatches.get(d.id)!.state).toBe('failed'));
+    expect(r.dispatches.get(d.id)).toMatchObject({ laneName: 'brief-1-redacted', reason: "git worktree add /lanes/flower-brief-1-redacted failed: fatal: cannot lock ref 'refs/heads/brief-1-redacted'" });
+    expect(everything(r)).not.toMatch(SECRET_WORDS);
     await r.dispatcher.close();
   });
 

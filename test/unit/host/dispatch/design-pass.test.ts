@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AgentInfo, StartAgentParams } from '../../../../src/shared/agents';
+import type { Actor } from '../../../../src/shared/briefs';
+import { OPEN_DISPATCH_STATES, type Dispatch } from '../../../../src/shared/dispatch';
+import type { Repo } from '../../../../src/shared/repo';
+import { err, ok } from '../../../../src/shared/result';
+import { apiError } from '../../../../src/shared/errors';
+import type { LaneRecord } from '../../../../src/host/lanes/lane-store';
+import { ClaimBook } from '../../../../src/host/dispatch/claims';
+import { DispatchService } from '../../../../src/host/dispatch/dispatch-service';
+import { closeRigs, MIKE, trackedRig } from '../../../fixtures/brief-service';
+
+/**
+ * A design pass and the build that follows its accepted plan, on real SQLite stores through
+ * the real dispatch service and claims; only the lane (a standing one, already made) and the
+ * agents (started and stopped in name) are stand-ins. The plan is proposed and accepted as
+ * entries, and the acceptance is handed to the service as the host's event watcher does.
+ */
+afterEach(closeRigs);
+const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
+
+function designRig() {
+  const rig = trackedRig();
+  const repo = { id: 'r1', name: 'flower' } as Repo;
+  const lane = { id: 'l1', name: 'work', kind: 'standing', repoId: 'r1', path: rig.dir } as LaneRecord;
+  const agents = new Map<string, AgentInfo>();
+  const live = new Set<string>();
+  const stopped: string[] = [];
+  const service = new DispatchService({
+    store: rig.dispatches,
+    briefs: rig.service,
+    briefStore: rig.store,
+    events: rig.events,
+    logger,
+    repos: { list: () => [repo], get: (id) => (id === repo.id ? repo : undefined) },
+    lanes: { list: () => [lane], get: (id) => (id === lane.id ? lane : undefined), createEphemeral: async () => err(apiError('internal', 'no new lanes here')) },
+    agents: {
+      start: (params: StartAgentParams, _firstRun: string[], dispatchId: string) => {
+        const agent = { id: `a${agents.size + 1}`, name: params.name, role: params.role, dispatchId, lanePath: params.lanePath } as AgentInfo;
+        agents.set(agent.id, agent);
+        live.add(agent.id);
+        return ok(agent);
+      },
+      isLive: (id) => live.has(id),
+      stop: async (id) => void (live.delete(id), stopped.push(id)),
+      liveDispatched: () => [...live].flatMap((id) => (agents.get(id)?.dispatchId ? [{ agentId: id, dispatchId: agents.get(id)!.dispatchId! }] : [])),
+      launchRefusal: () => null,
+    },
+    // The claims are made below, over this service: called only once both are.
+    releaseClaim: (briefId, agentId, reason) => void claims.release(briefId, agentId, reason),
+    placeAttachments: async () => [],
+    config: () => ({ maxAgents: 3, onMerge: 'in_review' }),
+    now: () => new Date(),
+  });
+  const claims = new ClaimBook({
+    store: rig.dispatches,
+    briefs: rig.service,
+    briefStore: rig.store,
+    agent: (id) => agents.get(id) ?? null,
+    isLive: (id) => live.has(id),
+    waveOf: (dispatchId, briefId) => service.waveOf(dispatchId, briefId),
+    dispatchedBrief: (agent) => service.dispatchOfAgent(agent),
+    openDispatch: (briefId) => rig.dispatches.list({ briefId, states: OPEN_DISPATCH_STATES })[0] ?? null,
+    now: () => new Date(),
+  });
+  /** The agent a dispatch started ends (exits): its claim goes, its dispatch finishes, as the host's watcher does. */
+  const agentExits = (agentId: string) => {
+    live.delete(agentId);
+    claims.releaseAllOf(agentId, `${agents.get(agentId)!.name} exited (code 0)`);
+    service.agentEnded(agentId, `${agents.get(agentId)!.name} exited (code 0)`);
+  };
+  const running = (briefId: string, wave: number): Promise<Dispatch> =>
+    vi.waitFor(() => {
+      const d = rig.dispatches.list({ briefId }).find((x) => x.wave === wave);
+      if (d?.state !== 'running') throw new Error(`wave ${wave} is ${d?.state ?? 'not asked for'}`);
+      return d;
+    });
+  return { ...rig, dispatcher: service, claims, agents, live, stopped, agentExits, running };
+}
+
+describe('design pass', () => {
+  it('a design pass asked for after an earlier build: accepting its plan ends it, plans the brief and starts the build that follows', async () => {
+    const r = designRig();
+    const created = r.service.create({ title: 'Redo it', kind: 'feature', spec: 'First take.', projects: ['flower'] }, MIKE, 'ui');
+    if (!created.ok) throw new Error(created.error.message);
+    const briefId = created.value.brief.id;
+    const dispatch = async (extra: { designFirst: boolean; auto: boolean }) => {
+      const made = await r.dispatcher.create({ ref: briefId, lane: 'work', preset: 'shell', args: [], role: 'worker', ...extra }, MIKE, 'ui');
+      if (!made.ok) throw new Error(made.error.message);
+    };
+
+    // Wave 1, a build: it claims the brief, works, and ends.
+    await dispatch({ designFirst: false, auto: false });
+    const build = await r.running(briefId, 1);
+    expect((await r.claims.claim(briefId, build.agentId!)).ok).toBe(true);
+    r.agentExits(build.agentId!);
+    expect(r.store.resolve(briefId)!.status).toBe('in_progress');
+
+    // Wave 2: the operator asks for a design pass before the next build, with auto-dispatch.
+    await dispatch({ designFirst: true, auto: true });
+    const design = await r.running(briefId, 2);
+    expect(design.phase).toBe('design');
+    expect((await r.claims.claim(briefId, design.agentId!)).ok).toBe(true);
+    const designer: Actor = { kind: 'agent', name: design.agentName! };
+    const proposed = r.service.append(briefId, { kind: 'plan_proposed', spec: 'Second take.', summary: 'the plan' }, designer, 'mcp');
+    if (!proposed.ok) throw new Error(proposed.error.message);
+    const accepted = r.service.append(briefId, { kind: 'plan_accepted', planEntryId: proposed.value.entries.at(-1)!.id }, MIKE, 'ui');
+    if (!accepted.ok) throw new Error(accepted.error.message);
+    r.dispatcher.planAccepted(briefId);
+
+    // The design pass is over: finished, its agent stopped, its claim released; the brief planned.
+    expect(r.dispatches.get(design.id)).toMatchObject({ state: 'finished', reason: 'its plan was accepted' });
+    expect(r.stopped).toEqual([design.agentId]);
+    expect(r.claims.holder(briefId)).toBeNull();
+    const trace = r.store.trace(briefId);
+    expect(trace.find((e) => e.kind === 'claim_released' && e.payload?.agent === design.agentName)?.payload).toMatchObject({ reason: "the design pass's plan was accepted" });
+    expect(trace.find((e) => e.kind === 'status_change' && e.payload?.to === 'planned')).toMatchObject({ actor: { kind: 'system', name: 'dispatch' }, payload: { from: 'in_progress' } });
+    // And its build follows, in the same lane.
+    const next = await r.running(briefId, 3);
+    expect(next).toMatchObject({ phase: 'build', auto: true, laneId: 'l1' });
+    expect(r.store.resolve(briefId)!.status).toBe('planned');
+
+    // Accepting a plan again (the build's, say) neither ends the build nor asks for another.
+    r.dispatcher.planAccepted(briefId);
+    expect(r.dispatches.get(next.id)!.state).toBe('running');
+    expect(r.dispatches.list({ briefId }).map((d) => `${d.wave} ${d.phase} ${d.state}`)).toEqual(['3 build running', '2 design finished', '1 build finished']);
+    await r.dispatcher.close();
+  });
+});
