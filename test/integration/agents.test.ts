@@ -205,13 +205,13 @@ describe('agents in terminals', () => {
     await expect.poll(async () => (await agentInfo(host, agent.id)).activity, HOOKS).toMatchObject({ state: 'waiting', signal: 'hook', detail: 'turn_failed' });
   });
 
-  it("ends a hook's busy at the idle prompt of a turn that errored without a Stop hook (Claude Code 2.1.197, not logged in)", async () => {
+  it("ends a hook's busy at the idle prompt of a turn that errored without a Stop hook (a Claude Code without StopFailure, not logged in)", async () => {
     const host = await startHostProcess();
     const agent = await startAgent(host, { lanePath: lane(), preset: 'claude', command: fakeClaude, env: { HOME: makeTempDir() } });
     const c = await client(host);
     await c.attach(agent.id);
     await c.waitForText(agent.id, agent.sessionId!);
-    await c.type(agent.id, '/not-logged-in@2.1.197\r');
+    await c.type(agent.id, '/not-logged-in-no-stop-failure\r');
     await c.waitForText(agent.id, 'Not logged in');
     // The prompt hook says busy; no Stop hook follows (Claude Code's next hook would be its idle_prompt ~60 s later).
     await expect.poll(async () => (await agentInfo(host, agent.id)).activity, HOOKS).toMatchObject({ state: 'busy', signal: 'hook' });

@@ -110,6 +110,7 @@ const WAITING_WORDS: Record<string, string> = {
   sign_in: 'asks you to sign in to its CLI',
   trust_prompt: 'asks whether to trust its folder',
   turn_failed: 'stopped: its turn failed (its terminal says why, e.g. not logged in or a rate limit)',
+  settings_error: 'refuses a settings file (its terminal names the file and the key; an old Claude Code refuses hooks it does not know: update it)',
 };
 
 export function agentWaiting(agent: AgentInfo, place: string): Words {

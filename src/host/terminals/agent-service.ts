@@ -23,6 +23,7 @@ import { findAgentProcesses, processStartTime } from './process-tree';
 import { PRESETS, confinedArgsOf, fillTemplate, isStartedAgainOnHostStart, mcpArgs } from './presets';
 import { claudeMcpConfig, mcpUrlOf } from '../../shared/mcp-client-config';
 import { resolveCommand } from './resolve-command';
+import { hasStopFailureHook, installedClaudeVersion } from './claude-version';
 import { ReportLimiter, ReportLimits, type ReportLimitConfig } from './report-limiter';
 import { DEFAULT_STOP, stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { DEFAULT_RESTART, type RestartConfig } from './supervision';
@@ -732,7 +733,8 @@ export class AgentService {
     if (preset.hookStyle === 'claude-settings') {
       settings = join(dir, 'hook-settings.json');
       const grove = this.deps.groveCommand.map(shellQuote).join(' ');
-      writeClaudeHookSettings(settings, (event) => `${grove} hook ${event}`);
+      const binary = resolveCommand(record.command, record.env.PATH ?? this.deps.baseEnv.PATH, record.lanePath);
+      writeClaudeHookSettings(settings, (event) => `${grove} hook ${event}`, { stopFailure: hasStopFailureHook(binary && installedClaudeVersion(binary)) });
     } else if (preset.hookStyle === 'codex-notify') {
       // Codex runs this after every turn (a JSON payload as the last argument): the turn is
       // over, the agent waits for the operator. A JSON array of strings is valid TOML.

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
  * and writes to its brief without stopping at a permission prompt; those tools can do no
  * more than the agent's token allows.
  */
-export function claudeHookSettings(hookCommand: (event: string) => string): object {
+export function claudeHookSettings(hookCommand: (event: string) => string, o: { stopFailure: boolean } = { stopFailure: true }): object {
   const run = (event: string) => [{ type: 'command', command: hookCommand(event), timeout: 5 }];
   return {
     permissions: { allow: ['mcp__grove'] },
@@ -17,7 +17,9 @@ export function claudeHookSettings(hookCommand: (event: string) => string): obje
       PreToolUse: [{ matcher: '*', hooks: run('tool') }],
       Stop: [{ hooks: run('stop') }],
       // A turn the API ended with an error (not logged in, a rate limit): no Stop hook follows.
-      StopFailure: [{ hooks: run('stop-failure') }],
+      // Named only for a Claude Code that knows it (claude-version.ts): an older one skips the
+      // whole file for it, every hook and the MCP permission with it.
+      ...(o.stopFailure ? { StopFailure: [{ hooks: run('stop-failure') }] } : {}),
       Notification: [
         { matcher: 'permission_prompt', hooks: run('permission') },
         { matcher: 'idle_prompt', hooks: run('idle-prompt') },
@@ -27,8 +29,8 @@ export function claudeHookSettings(hookCommand: (event: string) => string): obje
   };
 }
 
-export function writeClaudeHookSettings(path: string, hookCommand: (event: string) => string): void {
-  writeFileSync(path, JSON.stringify(claudeHookSettings(hookCommand), null, 2) + '\n', { mode: 0o600 });
+export function writeClaudeHookSettings(path: string, hookCommand: (event: string) => string, o: { stopFailure: boolean } = { stopFailure: true }): void {
+  writeFileSync(path, JSON.stringify(claudeHookSettings(hookCommand, o), null, 2) + '\n', { mode: 0o600 });
 }
 
 /** Quotes one word for sh -c. */

@@ -35,7 +35,7 @@ export function attentionOf(agent: AgentInfo): Attention {
   const { state, detail } = agent.activity;
   if (state === 'busy') return 'working';
   if (state !== 'waiting') return 'idle';
-  if (detail === 'permission_prompt' || detail === 'trust_prompt' || detail === 'sign_in') return 'approval';
+  if (detail === 'permission_prompt' || detail === 'trust_prompt' || detail === 'sign_in' || detail === 'settings_error') return 'approval';
   if (detail === 'idle_prompt' && agent.activity.signal === 'hook') return 'answer';
   // The CLI's turn ended on an API error (Claude Code's StopFailure): its terminal says why.
   if (detail === 'turn_failed') return 'error';

@@ -25,6 +25,10 @@ export interface ScreenPatterns {
 export const SCREEN_PATTERNS: Partial<Record<'claude' | 'codex', ScreenPatterns>> = {
   claude: {
     waiting: [
+      // A settings file it refuses, Grove's hooks among them ("Settings Error … StopFailure:
+      // Invalid key in record … Files with errors are skipped entirely"; 2.1.77, older than the
+      // StopFailure hook): it waits for "Exit" or "Continue without these settings".
+      { pattern: /Settings Error[\s\S]*Files with errors are skipped entirely/i, detail: 'settings_error' },
       // The first start in a folder: "Accessing workspace: … ❯ 1. Yes, I trust this folder".
       { pattern: /Yes, I trust this folder|Is this a project you created or one you trust/i, detail: 'trust_prompt' },
       { pattern: /Do you want to (proceed|allow|make this edit|create|run)/i, detail: 'permission_prompt' },

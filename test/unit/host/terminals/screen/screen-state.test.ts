@@ -29,6 +29,8 @@ describe('screen state, from recorded-style screens', () => {
     ['codex-approval.ansi', 'codex', { state: 'waiting', detail: 'permission_prompt' }],
     // Recorded from the real CLIs (README.md here): their first screens wait for the operator.
     ['codex-0.171.0-sign-in.ansi', 'codex', { state: 'waiting', detail: 'sign_in' }],
+    // Claude Code 2.1.77, older than the StopFailure hook, refusing a settings file that names it.
+    ['claude-2.1.77-settings-error.ansi', 'claude', { state: 'waiting', detail: 'settings_error' }],
     ['codex-0.171.0-trust.ansi', 'codex', { state: 'waiting', detail: 'trust_prompt' }],
     ['codex-0.171.0-idle.ansi', 'codex', { state: 'idle' }],
     ['codex-0.171.0-turn-failed.ansi', 'codex', { state: 'busy' }],
