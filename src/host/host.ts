@@ -442,7 +442,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const autoLink = new AutoLinker({
     briefs,
     dispatchOfLane: (repoId, lane) => dispatches.dispatchOfLane(repoId, lane),
-    briefOfMerge: (repoId, mergeId) => dispatches.briefOfMerge(repoId, mergeId),
+    briefOfMerge: (repoId, mergeId, laneName) => dispatches.briefOfMerge(repoId, mergeId, laneName),
     lanePath: (id) => laneStore.get(id)?.path ?? null,
     mainPath: (repoId) => repoOf(repoId)?.mainPath ?? null,
     ahead: async (lanePath, mainPath) => {

@@ -156,7 +156,7 @@ describe('grove dispatch', () => {
     const b = await newBrief('Nowhere to go');
     const noLane = await grove(['dispatch', `#${b.number}`, '--lane', 'nope', '--preset', 'shell']);
     expect(noLane.code).toBe(1);
-    expect(noLane.stderr).toContain('No lane nope in flower. List them with: grove lane list');
+    expect(noLane.stderr).toContain("No lane nope in flower: give a standing lane's name or id (grove lane list, or the cockpit's lanes, shows them), or leave the lane out for a new ephemeral lane.");
   });
 
   it('an agent is refused, and told where dispatching is done', async () => {

@@ -372,6 +372,27 @@ describe('an orchestrator', () => {
     expect(answer.structuredContent).toMatchObject({ dispatch: { briefId: brief.id, role: 'worker' }, packet: { number: brief.number } });
     expect((await trace(`#${brief.number}`)).find((e) => e.kind === 'dispatch_requested')).toMatchObject({ actor: { kind: 'agent', name: 'flower-orchestrator' } });
   });
+
+  it("is refused a brief an agent started by hand has claimed (naming it), and a repo_id other than the brief's project's (naming both)", async () => {
+    await addTrustedRepo(host, makeRepo(join(realpathSync(makeTempDir()), 'pasture')));
+    const barn = await addTrustedRepo(host, makeRepo(join(realpathSync(makeTempDir()), 'barn')));
+    const c = await connect(orchestrator.token);
+
+    const claimed = await createBrief('Feed the goats', { projects: ['pasture'] });
+    expect((await callTool(await connect(worker.token), 'claim_brief', { ref: `#${claimed.number}` })).isError).toBeFalsy();
+    const refused = await callTool(c, 'dispatch_brief', { ref: `#${claimed.number}` });
+    expect(refused).toMatchObject({ isError: true, structuredContent: { error: { code: 'brief_claimed', details: { holder: 'lily-worker' } } } });
+    expect(textOf(refused)).toContain(`#${claimed.number} is claimed by lily-worker`);
+    expect(textOf(refused)).toContain('Stop lily-worker first (grove agent stop lily-worker, or Stop on its tab)');
+    expect((await api(host, 'dispatch.list', { ref: `#${claimed.number}` })).body.result).toMatchObject({ dispatches: [] });
+
+    const other = await createBrief('Mend the fence', { projects: ['pasture'] });
+    const elsewhere = await callTool(c, 'dispatch_brief', { ref: `#${other.number}`, repo_id: barn });
+    expect(elsewhere).toMatchObject({ isError: true, structuredContent: { error: { code: 'dispatch_not_possible' } } });
+    expect(textOf(elsewhere)).toContain(`project "pasture" is the repository pasture (`);
+    expect(textOf(elsewhere)).toContain(`not barn (${barn}), the one given`);
+    expect((await api(host, 'dispatch.list', { ref: `#${other.number}` })).body.result).toMatchObject({ dispatches: [] });
+  });
 });
 
 describe('the operator', () => {

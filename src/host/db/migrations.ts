@@ -17,6 +17,7 @@ import { pageKeys } from './migrations/0015-page-keys';
 import { redactionIndex } from './migrations/0016-redaction-index';
 import { agentLeaderStart } from './migrations/0017-agent-leader-start';
 import { repoOverrideName } from './migrations/0018-repo-override-name';
+import { dispatchLaneIndex } from './migrations/0019-dispatch-lane-index';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -30,7 +31,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs, dispatch, sync, redact, agentUnconfined, loopbackNetwork, pageKeys, redactionIndex, agentLeaderStart, repoOverrideName];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs, dispatch, sync, redact, agentUnconfined, loopbackNetwork, pageKeys, redactionIndex, agentLeaderStart, repoOverrideName, dispatchLaneIndex];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

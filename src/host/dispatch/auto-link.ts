@@ -19,8 +19,8 @@ export interface AutoLinkDeps {
   briefs: BriefService;
   /** The latest dispatch whose work happened in this lane (by id, or by repository and name once the lane is gone). */
   dispatchOfLane(repoId: string, lane: { id: string | null; name: string }): Dispatch | null;
-  /** The brief a merge was linked to (by this auto-linker), among the repository's dispatches. */
-  briefOfMerge(repoId: string, mergeId: string): string | null;
+  /** The brief a merge was linked to (by this auto-linker), among the dispatches to the lane it merged (by name: it may be gone). */
+  briefOfMerge(repoId: string, mergeId: string, laneName: string): string | null;
   lanePath(laneId: string): string | null;
   mainPath(repoId: string): string | null;
   /** Commits on the lane and not on MAIN, newest first. */
@@ -132,7 +132,7 @@ export class AutoLinker {
     const merges = new Map<string, string>();
     for (const c of i.commits) if (c.via) merges.set(c.via.mergeId, c.via.laneName);
     for (const [mergeId, laneName] of merges) {
-      const briefId = this.deps.briefOfMerge(i.repoId, mergeId);
+      const briefId = this.deps.briefOfMerge(i.repoId, mergeId, laneName);
       if (!briefId) continue;
       this.write(briefId, (brief) => (hasLink(brief, 'incident', i.id) ? [] : [link('incident', i.id, `MAIN broke after ${laneName} merged`)]));
     }

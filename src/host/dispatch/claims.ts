@@ -173,7 +173,15 @@ export class ClaimBook {
         leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
       };
       if (!this.deps.store.insertClaim(claim)) {
-        return err(apiError('brief_claimed', `#${found.number} was claimed by another agent a moment ago.`));
+        const now = this.deps.store.claim(found.id);
+        const holder = now?.agentName ?? 'another agent';
+        return err(
+          apiError(
+            'brief_claimed',
+            `#${found.number} was claimed by ${holder} a moment ago; one claim per brief. Ask the operator, or wait until ${holder} ends.`,
+            now ? { holder: now.agentName, since: now.since } : undefined,
+          ),
+        );
       }
       const actor: Actor = { kind: 'agent', name: agent.name };
       const wave = this.deps.waveOf(dispatchId, found.id);

@@ -76,6 +76,17 @@ const closedReasons = (brief: Brief): [reason: string, how: string] => [`#${brie
 
 type Created = { dispatch: Dispatch; packet: Packet };
 
+/** How a dispatch names its repository on each way in, for a message that asks for it. */
+const NAME_THE_REPO = "name the repository (grove dispatch --repo, dispatch_brief's repo_id, dispatch.create's repoId)";
+
+/**
+ * Why no agent works on a brief another agent holds (`outcome`: what did not happen), and what
+ * to do: that agent's claim ends when it stops; `then`, what to do after.
+ */
+const claimedBy = (briefNumber: number, held: Claim, outcome: string, then = `dispatch #${briefNumber} again`): string =>
+  `#${briefNumber} is claimed by ${held.agentName} (since ${held.since}): one agent works on a brief at a time, so ${outcome}. ` +
+  `Stop ${held.agentName} first (grove agent stop ${held.agentName}, or Stop on its tab): its claim ends with it. Then ${then}.`;
+
 /**
  * Carries a brief to an agent (docs/mcp.md, Dispatch): records the request as an entry,
  * then — when the brief is ready and the project has room — makes the lane, copies the
@@ -103,7 +114,7 @@ export class DispatchService {
     if (!placed.ok) return placed;
     const { repo, lane } = placed.value;
     if (params.preset === 'custom' && !params.command) {
-      return err(apiError('invalid_request', 'A custom agent needs its command: give --command PROGRAM (or pick a preset).'));
+      return err(apiError('invalid_request', 'A custom agent needs its command: give it (grove dispatch --command PROGRAM, or dispatch.create\'s command), or pick a preset.'));
     }
     if (isClosed(brief)) {
       return err(apiError('dispatch_not_possible', `#${brief.number} is ${brief.status}: its agent could not claim it. Reopen it (set its status back) to dispatch it.`, { status: brief.status }));
@@ -120,6 +131,9 @@ export class DispatchService {
           }),
         );
       }
+      // Sync on or off, one agent per brief: one started by hand that claimed it keeps it.
+      const held = this.rivalClaim(brief.id, null);
+      if (held) return err(apiError('brief_claimed', claimedBy(brief.number, held, 'it was not dispatched'), { holder: held.agentName, since: held.since }));
       const at = this.deps.now().toISOString();
       const laneName = lane?.name ?? ephemeralLaneName(brief.number, brief.title);
       const dispatch: Dispatch = {
@@ -214,8 +228,12 @@ export class DispatchService {
       briefId = brief.id;
     }
     const everyState = briefId !== undefined || o.laneId !== undefined;
-    let dispatches = this.deps.store.list({ briefId, states: o.states ?? (everyState ? undefined : OPEN_DISPATCH_STATES), limit: o.laneId ? undefined : o.limit });
-    if (o.laneId) dispatches = dispatches.filter((d) => d.laneId === o.laneId).slice(0, o.limit ?? 500);
+    const dispatches = this.deps.store.list({
+      briefId,
+      states: o.states ?? (everyState ? undefined : OPEN_DISPATCH_STATES),
+      lane: o.laneId !== undefined ? { id: o.laneId } : undefined,
+      limit: o.limit ?? 500,
+    });
     const briefIds = new Set(dispatches.map((d) => d.briefId));
     const claims = this.deps.store.claims().filter((c) => (briefId === undefined && !o.laneId) || briefIds.has(c.briefId) || c.briefId === briefId);
     return ok({ dispatches, claims });
@@ -259,13 +277,16 @@ export class DispatchService {
    * standing lane's later work belongs to no finished dispatch.
    */
   dispatchOfLane(repoId: string, lane: { id: string | null; name: string }): Dispatch | null {
-    const here = (d: Dispatch): boolean => d.repoId === repoId && d.laneId !== null && (lane.id !== null ? d.laneId === lane.id : d.laneName === lane.name);
-    return this.deps.store.list({ states: ['starting', 'running', 'finished'] }).find((d) => here(d) && (d.state !== 'finished' || d.targetLaneId === null)) ?? null;
+    const worked = this.deps.store.list({ states: ['starting', 'running', 'finished'], lane: lane.id !== null ? { id: lane.id } : { repoId, name: lane.name } });
+    return worked.find((d) => d.repoId === repoId && (d.state !== 'finished' || d.targetLaneId === null)) ?? null;
   }
 
-  briefOfMerge(repoId: string, mergeId: string): string | null {
-    for (const d of this.deps.store.list({ states: ['running', 'finished'] })) {
-      if (d.repoId !== repoId) continue;
+  /** The brief a merge was linked to: among those dispatched to the lane it merged (by name: the lane may be gone). */
+  briefOfMerge(repoId: string, mergeId: string, laneName: string): string | null {
+    const asked = new Set<string>();
+    for (const d of this.deps.store.list({ states: ['running', 'finished'], lane: { repoId, name: laneName } })) {
+      if (asked.has(d.briefId)) continue;
+      asked.add(d.briefId);
       const brief = this.deps.briefStore.resolve(d.briefId);
       if (brief?.links.some((l) => l.type === 'merge' && l.target === mergeId)) return brief.id;
     }
@@ -316,15 +337,18 @@ export class DispatchService {
   /**
    * An agent of a dispatch runs: a recycled run (a fresh conversation for the same work) the
    * dispatch does not name yet, or the same agent resumed or restarted after its dispatch
-   * finished. The dispatch follows it, running again — once, while sync is on, it holds the
-   * brief's shared claim again (given back when it finished): another host holding the brief
-   * now, or a store that cannot say, stops the agent with the reason.
+   * finished. The dispatch follows it, running again — unless the brief went on without it
+   * (another of its dispatches is open, or another agent claimed it: the agent is stopped,
+   * saying why, sync on or off), and once, while sync is on, it holds the brief's shared claim
+   * again (given back when it finished): another host holding the brief now, or a store that
+   * cannot say, stops the agent with the reason.
    */
   async agentRunning(agent: AgentInfo): Promise<void> {
     if (!agent.dispatchId) return;
     const d = this.deps.store.get(agent.dispatchId);
     if (!d || (d.agentId === agent.id && d.state === 'running') || d.state === 'cancelled' || d.state === 'failed' || d.state === 'starting') return;
     const how = d.agentId === agent.id ? `${agent.name} runs again` : `a fresh run of ${agent.name} (recycled)`;
+    if (await this.stopIfBriefWentOn(d, agent)) return;
     const shared = this.deps.shared;
     if (d.state === 'finished' && shared?.isEnabled()) {
       const got = await shared.acquire(d.briefId, d.id, dispatchHolderName({ ...d, agentName: agent.name }));
@@ -346,9 +370,57 @@ export class DispatchService {
       }
       // Another report of the same run got there first: it holds the claim under the same id.
       if (now.state === 'running' && now.agentId === agent.id) return;
+      // The brief went on without it while the store answered: what the store granted goes back.
+      if (await this.stopIfBriefWentOn(now, agent)) {
+        void shared.release(d.briefId, d.id);
+        return;
+      }
     }
     const now = this.deps.store.get(d.id) ?? d;
     this.save({ ...now, agentId: agent.id, agentName: agent.name, state: 'running', reason: how, endedAt: null });
+  }
+
+  /**
+   * One agent per brief, sync on or off: a dispatch's agent that runs again (resumed, restarted,
+   * recycled) after its brief went on without it — another dispatch of the brief is open, or
+   * another agent holds its claim — is stopped, its dispatch left as it is with the reason, and
+   * a note says so. True when it was.
+   */
+  private async stopIfBriefWentOn(d: Dispatch, agent: AgentInfo): Promise<boolean> {
+    const why = this.whyBriefWentOn(d, agent);
+    if (why === null) return false;
+    this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: why } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+    const now = this.deps.store.get(d.id);
+    if (now) this.save({ ...now, reason: why });
+    if (this.deps.agents.isLive(agent.id)) await this.deps.agents.stop(agent.id);
+    return true;
+  }
+
+  /** What keeps the dispatch's agent off its brief now (another open dispatch, another agent's claim), or null. */
+  private whyBriefWentOn(d: Dispatch, agent: AgentInfo): string | null {
+    const stopped = `${agent.name} was stopped${d.state === 'finished' ? ` and its dispatch (wave ${d.wave}) stays finished` : ''}`;
+    const other = this.deps.store.list({ briefId: d.briefId, states: OPEN_DISPATCH_STATES }).find((o) => o.id !== d.id);
+    if (other) {
+      const endIt =
+        other.state === 'waiting' || other.state === 'queued'
+          ? `cancel it first (grove dispatch cancel ${other.id}, or Cancel on the brief's Dispatch panel)`
+          : `stop ${other.agentName ?? 'its agent'} first (grove agent stop ${other.agentName ?? 'AGENT'}, or Stop on its tab)`;
+      return `#${d.briefNumber} has another dispatch (wave ${other.wave}, ${other.state}${other.agentName ? `, ${other.agentName}` : ''}): one agent works on a brief at a time, so ${stopped}. To go on with ${agent.name}, ${endIt}, then resume ${agent.name}.`;
+    }
+    const held = this.rivalClaim(d.briefId, { id: d.id, agentId: agent.id });
+    return held ? claimedBy(d.briefNumber, held, stopped, `resume ${agent.name}`) : null;
+  }
+
+  /**
+   * A live claim on the brief held by an agent that is not this dispatch's (`mine`: the
+   * dispatch and its agent; null before there is one), or null. A claim whose agent is gone or
+   * whose lease ran out holds nothing: the next claimer releases it.
+   */
+  private rivalClaim(briefId: string, mine: { id: string; agentId: string | null } | null): Claim | null {
+    const held = this.deps.store.claim(briefId);
+    if (!held || !this.deps.agents.isLive(held.agentId) || Date.parse(held.leaseUntil) <= this.deps.now().getTime()) return null;
+    if (mine && (held.dispatchId === mine.id || held.agentId === mine.agentId)) return null;
+    return held;
   }
 
   /** The brief changed (a status, a dependency): waiting dispatches are looked at again. */
@@ -525,9 +597,13 @@ export class DispatchService {
    * agent a dispatch started (a recycled or resumed run counts, whatever its dispatch says).
    */
   private busyIn(repoId: string): number {
-    const ofRepo = new Set(this.deps.store.list({ states: ['starting', 'running', 'finished'] }).filter((d) => d.repoId === repoId).map((d) => d.id));
     const starting = this.deps.store.list({ states: ['starting'] }).filter((d) => d.repoId === repoId).length;
-    const live = this.deps.agents.liveDispatched().filter((a) => ofRepo.has(a.dispatchId)).length;
+    // Each live agent's own dispatch, by its id: however old, and however many ended since.
+    const isOfRepo = (dispatchId: string): boolean => {
+      const d = this.deps.store.get(dispatchId);
+      return d !== null && d.repoId === repoId && (d.state === 'starting' || d.state === 'running' || d.state === 'finished');
+    };
+    const live = this.deps.agents.liveDispatched().filter((a) => isOfRepo(a.dispatchId)).length;
     return starting + live;
   }
 
@@ -541,7 +617,16 @@ export class DispatchService {
     };
     const brief = this.deps.briefStore.resolve(d.briefId);
     if (!brief) return fail('the brief is gone');
-    let lane = d.targetLaneId ? this.deps.lanes.get(d.targetLaneId) : undefined;
+    // Asked before a lane is made for it, and again right before its agent starts.
+    const claimedElsewhere = (): boolean => {
+      const held = this.rivalClaim(d.briefId, d);
+      if (held) fail(claimedBy(d.briefNumber, held, 'no agent was started for this dispatch'));
+      return held !== null;
+    };
+    if (claimedElsewhere()) return;
+    // A standing lane; or the ephemeral lane this dispatch made before a host stopped under it (putBack).
+    const laneId = d.targetLaneId ?? d.laneId;
+    let lane = laneId ? this.deps.lanes.get(laneId) : undefined;
     if (d.targetLaneId && !lane) return fail(`the lane ${d.laneName ?? d.targetLaneId} no longer exists`);
     // Asked again now (it may have been uninstalled since the request), before a lane is made for it.
     const refused = this.deps.agents.launchRefusal({ preset: d.preset, command: d.command ?? undefined });
@@ -556,6 +641,8 @@ export class DispatchService {
       const made = await this.makeEphemeralLane(d.repoId, asked);
       if (ended()) return;
       d = reread();
+      // The host began to stop meanwhile: the lane made (if it was) is the dispatch's to use next time.
+      if (this.closed) return this.putBack(made.ok ? { ...d, laneId: made.value.id, laneName: made.value.name } : d);
       if (!made.ok) {
         // The error names the lane (its name, folder, branch), from the title's words. The record
         // names it as it names the lane now (a redaction meanwhile masked the record, not this
@@ -577,9 +664,12 @@ export class DispatchService {
     }
     if (ended()) return;
     d = reread();
+    if (this.closed) return this.putBack(d);
     const current = this.deps.briefStore.resolve(d.briefId) ?? brief;
     // Closed while its lane was made: the lane stays (as any lane), no agent starts.
     if (isClosed(current)) return void this.takeBack(d, ...closedReasons(current));
+    // Claimed while its lane was made (by an agent started by hand there, say).
+    if (claimedElsewhere()) return;
     const packet = packetText({ number: current.number, title: current.title, lane, phase: d.phase, dispatched: true, attachmentPaths });
     const started = this.deps.agents.start(
       {
@@ -595,7 +685,8 @@ export class DispatchService {
       d.preset === 'shell' ? [] : [packet],
       d.id,
     );
-    if (!started.ok) return fail(started.error.message);
+    // The host's stop began before this one's dispatch part did (agents refuse first): not a failure.
+    if (!started.ok) return started.error.code === 'host_stopping' ? this.putBack(d) : fail(started.error.message);
     d = { ...d, state: 'running', agentId: started.value.id, agentName: started.value.name };
     this.save(d);
     const system: Actor = { kind: 'system', name: 'dispatch' };
@@ -609,6 +700,17 @@ export class DispatchService {
       system,
       'automatic',
     );
+  }
+
+  /**
+   * The host began to stop before the dispatch's agent started: the dispatch goes back to
+   * `queued` for the next host to start (recover() fails only what a killed host left
+   * `starting`), keeping the lane it made, and nothing is written on the brief: a stop is no
+   * failure. Not at work, it gives back the shared claim it took; the next host asks again.
+   */
+  private putBack(d: Dispatch): void {
+    this.save({ ...d, state: 'queued', reason: 'the host stopped before its agent started; the next host starts it', startedAt: null });
+    void this.deps.shared?.release(d.briefId, d.id, true);
   }
 
   /**
@@ -629,14 +731,29 @@ export class DispatchService {
   private placement(brief: Brief, params: z.output<typeof DispatchParams>): Result<{ repo: Repo; lane: LaneRecord | null }, ApiError> {
     const repos = this.deps.repos.list();
     const primary = brief.projects.find((p) => p.primary)?.name ?? null;
-    const byProject = primary ? repos.find((r) => r.name.toLowerCase() === primary.toLowerCase()) : undefined;
-    let repo = params.repoId ? repos.find((r) => r.id === params.repoId || r.name === params.repoId) : byProject;
+    // The repositories the project names (several may share a name: a given repository picks one of them).
+    const ofProject = primary ? repos.filter((r) => r.name.toLowerCase() === primary.toLowerCase()) : [];
+    let repo = params.repoId ? repos.find((r) => r.id === params.repoId || r.name === params.repoId) : ofProject[0];
     if (params.repoId && !repo) return err(apiError('repo_unknown', `No repository ${params.repoId}.`, { repoId: params.repoId }));
+    // A repository is given only for a project no known repository is named for: it never sends the brief elsewhere.
+    if (repo && params.repoId && ofProject.length > 0 && !ofProject.includes(repo)) {
+      const named = ofProject.map((r) => `${r.name} (${r.id})`).join(', ');
+      return err(
+        apiError(
+          'dispatch_not_possible',
+          `#${brief.number}'s project "${primary}" is the repository ${named}, not ${repo.name} (${repo.id}), the one given: a repository is given only when the brief's project names none this host knows. ` +
+            `Leave the repository out to dispatch #${brief.number} to ${primary}, or change the brief's project first.`,
+          { repoId: repo.id, project: primary },
+        ),
+      );
+    }
     let lane: LaneRecord | null = null;
     if (params.lane !== undefined) {
       const candidates = this.deps.lanes.list(repo?.id).filter((l) => l.id === params.lane || l.name === params.lane);
-      if (candidates.length === 0) return err(apiError('lane_unknown', `No lane ${params.lane}${repo ? ` in ${repo.name}` : ''}. List them with: grove lane list`, { lane: params.lane }));
-      if (candidates.length > 1) return err(apiError('dispatch_not_possible', `Several repositories have a lane named ${params.lane}: pass --repo too.`));
+      if (candidates.length === 0) {
+        return err(apiError('lane_unknown', `No lane ${params.lane}${repo ? ` in ${repo.name}` : ''}: give a standing lane's name or id (grove lane list, or the cockpit's lanes, shows them), or leave the lane out for a new ephemeral lane.`, { lane: params.lane }));
+      }
+      if (candidates.length > 1) return err(apiError('dispatch_not_possible', `Several repositories have a lane named ${params.lane}: ${NAME_THE_REPO} too.`));
       lane = candidates[0]!;
       // An ephemeral lane goes with its merge, and every agent in it: only the brief it was made
       // for goes there again (a design pass's build follows it in).
@@ -651,7 +768,7 @@ export class DispatchService {
       const why = primary
         ? `#${brief.number}'s project "${primary}" is not a repository this host knows`
         : `#${brief.number} names no project`;
-      return err(apiError('dispatch_not_possible', `${why}: add the repository (grove repo add PATH, named ${primary ?? 'as the project'}), give the brief a project, or pass --repo.`));
+      return err(apiError('dispatch_not_possible', `${why}: add the repository (grove repo add PATH, named ${primary ?? 'as the project'}), give the brief a project, or ${NAME_THE_REPO}.`));
     }
     return ok({ repo, lane });
   }

@@ -164,7 +164,15 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
         }
       }
       const recall = recallBrief(deps.store, brief, { sinceEntry: since_entry, attachmentFiles: agent ? deps.laneFiles(brief, agent.lanePath) : undefined });
-      if ('kind' in recall) return failure(apiError('brief_entry_unknown', `#${brief.number} has no entry ${recall.entryId}.`, { entryId: recall.entryId }));
+      if ('kind' in recall) {
+        return failure(
+          apiError(
+            'brief_entry_unknown',
+            `#${brief.number} has no entry ${recall.entryId}: since_entry takes the id of one of #${brief.number}'s entries, as a recall lists them ("entry ID"). Leave since_entry out to read the latest entries.`,
+            { entryId: recall.entryId },
+          ),
+        );
+      }
       return successWithText({ ...recall, version: brief.version, status: brief.status, claim }, recall.text, notes);
     },
   );

@@ -11,6 +11,8 @@ import {
 } from '../../../../src/host/db/migrations';
 import { createAgentStore } from '../../../../src/host/terminals/agent-store';
 import { createRepoStore } from '../../../../src/host/repos/repo-store';
+import { createDispatchStore } from '../../../../src/host/dispatch/dispatch-store';
+import type { Dispatch } from '../../../../src/shared/dispatch';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(removeTempDirs);
@@ -140,6 +142,18 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     const flowers = repos.list().filter((r) => r.name === 'flower').length;
     repos.insert({ id: 'r18', name: 'flower', mainPath: '/elsewhere/flower', addedAt: '2026-12-06T00:00:00Z' });
     expect(repos.get('r18')!.overrideName).toBe(flowers === 0 ? 'flower' : `flower-${flowers + 1}`);
+  },
+  19: (db) => {
+    // A lane's dispatches are found by the lane's id, or by its repository and name, through their indexes.
+    const store = createDispatchStore(db);
+    const d = { id: 'd19', briefId: 'b1', repoId: 'r1', laneId: 'l19', laneName: 'brief-19-x', state: 'finished', createdAt: '2026-12-07T00:00:00Z' } as Dispatch;
+    store.save(d);
+    store.save({ ...d, id: 'd19b', laneId: null, laneName: 'brief-19-x', state: 'queued', createdAt: '2026-12-07T00:01:00Z' });
+    expect(store.list({ lane: { id: 'l19' } }).map((x) => x.id)).toEqual(['d19']);
+    expect(store.list({ lane: { repoId: 'r1', name: 'brief-19-x' } }).map((x) => x.id)).toEqual(['d19']);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('x', 'y') as { detail: string }[]).map((p) => p.detail).join(' ');
+    expect(plan("SELECT record FROM dispatches WHERE json_extract(record, '$.laneId') = ? AND state IN (?, 'running')")).toContain('dispatches_by_lane');
+    expect(plan("SELECT record FROM dispatches WHERE repo_id = ? AND json_extract(record, '$.laneName') = ? AND state IN ('running', 'finished')")).toContain('dispatches_by_lane_name');
   },
 };
 

@@ -88,6 +88,27 @@ describe('ClaimBook', () => {
     expect(r.store.trace(b.value.brief.id).filter((e) => e.kind === 'claimed')).toHaveLength(1);
   });
 
+  it('a claim another agent took between the look and the insert is refused naming that agent, and how to go on', async () => {
+    const r = rig(new Set(['a1', 'a2']));
+    const b = r.service.create({ title: 'Raced', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    if (!b.ok) throw new Error('create');
+    const since = new Date(r.clock.t).toISOString();
+    r.dispatches.insertClaim({ briefId: b.value.brief.id, dispatchId: null, agentId: 'a2', agentName: 'codex-brief-1', since, leaseUntil: new Date(r.clock.t + LEASE_MS).toISOString() });
+    // The claim book looks before the other's row is there, and inserts after it is.
+    const { claim: realClaim, insertClaim: realInsert } = r.dispatches;
+    let seen = false;
+    r.dispatches.claim = (briefId) => (seen ? realClaim(briefId) : null);
+    r.dispatches.insertClaim = (c) => ((seen = true), realInsert(c));
+    const raced = await r.claims.claim('#1', 'a1');
+    expect(raced.ok).toBe(false);
+    if (raced.ok) return;
+    expect(raced.error).toMatchObject({
+      code: 'brief_claimed',
+      message: '#1 was claimed by codex-brief-1 a moment ago; one claim per brief. Ask the operator, or wait until codex-brief-1 ends.',
+      details: { holder: 'codex-brief-1', since },
+    });
+  });
+
   it('a claim whose agent is gone, or whose lease ran out, lapses: the next claimer takes it, and the trace says so', async () => {
     const live = new Set(['a1', 'a2']);
     const r = rig(live);

@@ -24,6 +24,7 @@ function rig(answer: () => AcquireOutcome, makeLane: () => Promise<unknown> = as
     get: (id: string) => rows.get(id) ?? null,
     list: (o: { briefId?: string; states?: readonly DispatchState[] }) => [...rows.values()].filter((d) => (!o.briefId || d.briefId === o.briefId) && (!o.states || o.states.includes(d.state))).reverse(),
     save: (d: Dispatch) => void rows.set(d.id, d),
+    claim: () => null,
     claims: () => [],
     transaction: <T>(fn: () => T) => fn(),
   } as unknown as DispatchStore;

@@ -99,4 +99,14 @@ describe('recall_brief by the dispatched agent', () => {
     expect(r.rig.store.trace(r.briefId).filter((e) => e.kind === 'claimed')).toHaveLength(1);
     await r.close();
   });
+
+  it('an entry since_entry does not know is refused saying what since_entry takes and how to go on', async () => {
+    const r = await dispatchedAgentRig([{ kind: 'won', since: '2026-12-03T10:00:00.000Z' }]);
+    const answer = await callTool(r.client, 'recall_brief', { since_entry: 'no-such-entry' });
+    expect(answer.isError).toBe(true);
+    expect(textOf(answer)).toContain(
+      `#1 has no entry no-such-entry: since_entry takes the id of one of #1's entries, as a recall lists them ("entry ID"). Leave since_entry out to read the latest entries.`,
+    );
+    await r.close();
+  });
 });
