@@ -207,6 +207,24 @@ describe('merging a lane into MAIN', () => {
     expect((await merge(l.id, { dryRun: true })).error?.code).not.toBe('merge_running');
   }, 40_000);
 
+  it('a lane being removed (its teardown running) is not merged meanwhile: the merge is refused, not run in a folder about to go', async () => {
+    const hold = join(realpathSync(makeTempDir()), 'hold');
+    writeFileSync(hold, '');
+    writeRecipe(`setup:\n  teardown:\n    - 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
+    await trustRepo(host, repoId);
+    const l = await lane('design');
+    commitIn(l.path, 'feature.txt', 'bloom\n');
+    // Removed with an archive, which keeps its commit: the removal goes on to the teardown.
+    const removing = api(host, 'lanes.remove', { id: l.id, archive: true });
+    await expect.poll(() => runningStepOf('design'), { timeout: 15_000 }).toMatch(/while \[/);
+    const merged = await merge(l.id);
+    expect(merged.error?.code).toBe('merge_preflight_failed');
+    expect(merged.error?.message).toBe('design is being removed; it is not merged. Create the lane again if its work is still wanted (its branch stays, and an archive keeps the rest).');
+    rmSync(hold);
+    expect((await removing).body.ok, 'the removal').toBe(true);
+    expect(existsSync(l.path)).toBe(false);
+  }, 40_000);
+
   it('grove.yaml\'s merge settings changed in MAIN while the check ran: the merge is refused, not made under the settings it read before', async () => {
     const hold = join(realpathSync(makeTempDir()), 'hold');
     writeFileSync(hold, '');

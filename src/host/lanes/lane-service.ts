@@ -94,6 +94,8 @@ export class LaneService {
   private readonly switched = new Map<string, string | null>();
   /** Lanes whose setup (files, post-create) runs now, by lane id: their job. */
   private readonly setups = new Map<string, JobReporter>();
+  /** Lanes a removal is under way in (past its first checks): no merge starts there (merge-service.ts). */
+  private readonly removing = new Set<string>();
   /** Port blocks chosen for a lane not recorded yet (allocatePort). */
   private readonly reservedPorts = new Set<number>();
   /** Port blocks are chosen one at a time, across repositories. */
@@ -451,122 +453,136 @@ export class LaneService {
       if (merging !== null) {
         return err(apiError('merge_running', `${lane.name} is being merged (job ${merging}): its check runs in the lane's folder, which removing the lane would pull from under it. Wait for that job to end, then remove the lane.`, { jobId: merging }));
       }
-      const serverId = lane.served?.agentId ? [lane.served.agentId] : [];
-      // What stands in the way: live agents (unless they are to be stopped), and work that
-      // removing would lose (unless it is archived; a lock, never). Checked before anything
-      // runs, and again just before the worktree goes: a teardown may take minutes, and an
-      // agent started or a file written meanwhile must not be deleted unasked.
-      const blocked = async (stopped = false): Promise<{ error: ApiError; head: null } | { error: null; head: string | null }> => {
-        const live = this.deps.agents.liveAgentsIn(lane.path, serverId);
-        if (live.length && stopped) {
-          // Asked to stop and still running: removed, the lane would leave them writing into a
-          // folder that is gone, and no longer watched by Grove.
-          return { error: apiError('lane_has_live_agents', `${live.join(', ')} in ${lane.name} did not stop. Stop ${live.length > 1 ? 'them' : 'it'} (grove agent stop), then remove the lane again.`, { agents: live }), head: null };
-        }
-        if (live.length && !o.stopAgents) {
-          return { error: apiError('lane_has_live_agents', `Stop the agents in ${lane.name} first: ${live.join(', ')}.`, { agents: live }), head: null };
-        }
-        const tree = (await listWorktrees(repo.mainPath)).find((t) => t.path === lane.path);
-        const head = tree?.head ?? null;
-        const lockReason = tree?.locked ? ((await readLockReason(repo.mainPath, lane.path)) ?? '') : null;
-        const losses = await laneLosses(repo.mainPath, { lanePath: lane.path, head, locked: lockReason !== null ? { reason: lockReason } : null });
-        // Asked to archive: the files git ignores are kept too, if they fit.
-        if (o.archive && existsSync(lane.path)) losses.push(...(await ignoredArchiveLosses(lane.path)));
-        // A lock is the owner's explicit "keep this": never overridden, not even by an archive,
-        // which cannot keep a nested repository either.
-        if (losses.some(isUnarchivable) || (losses.length && !o.archive)) {
-          const what = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}.`;
-          // A failed check first: what else is listed may not be all there is.
-          const message = losses.some((l) => l.kind === 'check-failed')
-            ? unreadableLaneMessage(lane, repo.mainPath, losses, tree !== undefined)
-            : losses.some((l) => l.kind === 'nested-repo')
-              ? `${what} Move the nested repository out of the lane (or delete it yourself), or push a submodule's commits, then remove the lane.`
-              : losses.some((l) => l.kind === 'unkeepable-ignored')
-                ? `${what} Move them out of the lane (or delete them yourself; an unreadable one, make readable), then remove it with archive again.`
-                : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
-          return { error: apiError('lane_would_lose_work', message, { losses, archivable: !losses.some(isUnarchivable) }), head: null };
-        }
-        return { error: null, head };
-      };
-      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      let job: JobReporter | null = null;
+      this.removing.add(lane.id);
       try {
-        const before = await blocked();
-        if (before.error) return err(before.error);
-        job = startJob({ kind: 'lane.remove', repoId: lane.repoId, laneName: lane.name, title: `Remove lane ${lane.name}` });
-        if (untrusted) job.output(`${repo.name}'s commands are not trusted: its teardown and unlink commands are not run.\n`);
-        const teardown = config.setup?.teardown ?? [];
-        const total = 2 + teardown.length;
-        if (o.stopAgents) {
-          job.step(1, total, 'stop the lane’s agents');
-          await this.deps.agents.stopAllIn(lane.path);
-        }
-        if (lane.served) {
-          job.step(1, total, 'stop serving');
-          // As a failed teardown: the lane stays, still linked, for the operator to put right.
-          const unserved = await this.deps.server.unserve(repo, lane, config, job);
-          if (!unserved.ok) {
-            job.finish(false, `stop serving failed: ${unserved.error.message.split('\n')[0]!.replace(/:$/, '')}; the lane is kept`);
-            return err({ ...unserved.error, message: `Stopping serving ${lane.name} failed, so it was kept (fix the recipe's serve.site.unlink, or unlink the site by hand, then remove it again): ${unserved.error.message}` });
-          }
-        }
-        if (teardown.length > 0 && existsSync(lane.path)) {
-          const outcome = await runCommands(teardown, {
-            cwd: lane.path,
-            env: laneCommandEnv(this.deps.baseEnv, repo, lane, config),
-            timeoutMs: (config.setup?.timeoutSeconds ?? 600) * 1000,
-            onStep: (i, _n, command) => job?.step(i + 2, total, `teardown: ${command}`),
-            groups: this.deps.commandGroups,
-            onOutput: (d) => job?.output(d),
-          });
-          if (!outcome.ok) {
-            const why = `teardown "${outcome.command}" ${howItEnded(outcome)}`;
-            job.finish(false, `${why}; the lane is kept`);
-            return err(apiError('lane_setup_failed', `The ${why}, so ${lane.name} was kept:\n${outcome.outputTail.trim()}`, { command: outcome.command, output: outcome.outputTail }));
-          }
-        }
-        job.step(total, total, `git worktree remove ${lane.path}`);
-        // Agents started in the lane meanwhile are stopped too, when the lane's are.
-        if (o.stopAgents) await this.deps.agents.stopAllIn(lane.path);
-        const now = await blocked(o.stopAgents);
-        if (now.error) {
-          const ran = teardown.length > 0 || lane.served ? ' (its teardown ran and it is no longer served)' : '';
-          job.finish(false, `${now.error.message} The lane is kept${ran}.`);
-          return err({ ...now.error, message: `${now.error.message} This changed while the lane was being removed: it is kept${ran}.` });
-        }
-        const head = now.head;
-        await this.deps.agents.endLeftoversIn(lane.path);
-        const archived = o.archive && existsSync(lane.path) ? await archiveLane(lane.path, lane.name) : null;
-        // The archive's folder in the data dir: the agents' scrollback, and the files git ignores
-        // (also when the lane's folder was gone, so there was no tree to archive: the scrollback is still kept).
-        const archiveDir = o.archive ? scrollbackDirOf(this.deps.dataDir, archived?.ref ?? archiveRefOf(lane.name, stamp)) : null;
-        const settled = existsSync(lane.path) ? await settleIgnored(lane, archived && archiveDir ? { ref: archived.ref, dir: archiveDir } : null, job) : ok(null);
-        if (!settled.ok) return settled;
-        const keptIgnored = settled.value;
-        let recoveryRef: string | null = null;
-        if (head) {
-          recoveryRef = `refs/grove/recovery/${lane.name}/${stamp}`;
-          await runGit(repo.mainPath, ['update-ref', recoveryRef, head]);
-        }
-        // Also when its directory is gone: git drops that lane's entry only (a prune would drop
-        // every worktree missing at that moment, one on an unmounted disk among them). 128: it
-        // had no entry left to drop.
-        await runGit(repo.mainPath, ['worktree', 'remove', '--force', '--', lane.path], existsSync(lane.path) ? {} : { okCodes: [128] });
-        this.deps.lanes.remove(lane.id);
-        this.switched.delete(lane.path);
-        // Its agents cannot run anywhere now; an archive keeps what they printed.
-        const kept = await this.deps.agents.removeAllIn(lane.path, archiveDir);
-        if (kept.length) job.output(`kept the scrollback of ${count(kept.length, 'agent')} in ${dirname(kept[0]!)}\n`);
-        this.deps.events.append({ type: 'lane.removed', id: lane.id, archiveRef: archived?.ref ?? null });
-        this.deps.onLanesChanged(this.deps.lanes.list());
-        job.finish(true, `Removed ${lane.name}${archived ? `; what git tracks or would track is in ${archived.ref}` : ''}${keptIgnored ? `, the files it ignores in ${keptIgnored.dir}` : ''}`);
-        return ok({ archiveRef: archived?.ref ?? null, recoveryRef, keptIgnored });
-      } catch (e) {
-        const failure = gitFailure(e);
-        job?.finish(false, failure.message);
-        return err(failure);
+        return await this.removeChecked(lane, repo, config, o, untrusted, startJob);
+      } finally {
+        this.removing.delete(lane.id);
       }
     }));
+  }
+
+  /** Whether a removal of the lane is under way. */
+  isBeingRemoved(laneId: string): boolean {
+    return this.removing.has(laneId);
+  }
+
+  private async removeChecked(lane: LaneRecord, repo: Repo, config: GroveConfig, o: { archive: boolean; stopAgents: boolean }, untrusted: boolean, startJob: StartJob): Promise<Result<LaneRemoval, ApiError>> {
+    const serverId = lane.served?.agentId ? [lane.served.agentId] : [];
+    // What stands in the way: live agents (unless they are to be stopped), and work that
+    // removing would lose (unless it is archived; a lock, never). Checked before anything
+    // runs, and again just before the worktree goes: a teardown may take minutes, and an
+    // agent started or a file written meanwhile must not be deleted unasked.
+    const blocked = async (stopped = false): Promise<{ error: ApiError; head: null } | { error: null; head: string | null }> => {
+      const live = this.deps.agents.liveAgentsIn(lane.path, serverId);
+      if (live.length && stopped) {
+        // Asked to stop and still running: removed, the lane would leave them writing into a
+        // folder that is gone, and no longer watched by Grove.
+        return { error: apiError('lane_has_live_agents', `${live.join(', ')} in ${lane.name} did not stop. Stop ${live.length > 1 ? 'them' : 'it'} (grove agent stop), then remove the lane again.`, { agents: live }), head: null };
+      }
+      if (live.length && !o.stopAgents) {
+        return { error: apiError('lane_has_live_agents', `Stop the agents in ${lane.name} first: ${live.join(', ')}.`, { agents: live }), head: null };
+      }
+      const tree = (await listWorktrees(repo.mainPath)).find((t) => t.path === lane.path);
+      const head = tree?.head ?? null;
+      const lockReason = tree?.locked ? ((await readLockReason(repo.mainPath, lane.path)) ?? '') : null;
+      const losses = await laneLosses(repo.mainPath, { lanePath: lane.path, head, locked: lockReason !== null ? { reason: lockReason } : null });
+      // Asked to archive: the files git ignores are kept too, if they fit.
+      if (o.archive && existsSync(lane.path)) losses.push(...(await ignoredArchiveLosses(lane.path)));
+      // A lock is the owner's explicit "keep this": never overridden, not even by an archive,
+      // which cannot keep a nested repository either.
+      if (losses.some(isUnarchivable) || (losses.length && !o.archive)) {
+        const what = `Removing ${lane.name} would lose: ${losses.map(describeLoss).join('; ')}.`;
+        // A failed check first: what else is listed may not be all there is.
+        const message = losses.some((l) => l.kind === 'check-failed')
+          ? unreadableLaneMessage(lane, repo.mainPath, losses, tree !== undefined)
+          : losses.some((l) => l.kind === 'nested-repo')
+            ? `${what} Move the nested repository out of the lane (or delete it yourself), or push a submodule's commits, then remove the lane.`
+            : losses.some((l) => l.kind === 'unkeepable-ignored')
+              ? `${what} Move them out of the lane (or delete them yourself; an unreadable one, make readable), then remove it with archive again.`
+              : `${what} Commit or push it, or remove with archive to snapshot everything first.`;
+        return { error: apiError('lane_would_lose_work', message, { losses, archivable: !losses.some(isUnarchivable) }), head: null };
+      }
+      return { error: null, head };
+    };
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    let job: JobReporter | null = null;
+    try {
+      const before = await blocked();
+      if (before.error) return err(before.error);
+      job = startJob({ kind: 'lane.remove', repoId: lane.repoId, laneName: lane.name, title: `Remove lane ${lane.name}` });
+      if (untrusted) job.output(`${repo.name}'s commands are not trusted: its teardown and unlink commands are not run.\n`);
+      const teardown = config.setup?.teardown ?? [];
+      const total = 2 + teardown.length;
+      if (o.stopAgents) {
+        job.step(1, total, 'stop the lane’s agents');
+        await this.deps.agents.stopAllIn(lane.path);
+      }
+      if (lane.served) {
+        job.step(1, total, 'stop serving');
+        // As a failed teardown: the lane stays, still linked, for the operator to put right.
+        const unserved = await this.deps.server.unserve(repo, lane, config, job);
+        if (!unserved.ok) {
+          job.finish(false, `stop serving failed: ${unserved.error.message.split('\n')[0]!.replace(/:$/, '')}; the lane is kept`);
+          return err({ ...unserved.error, message: `Stopping serving ${lane.name} failed, so it was kept (fix the recipe's serve.site.unlink, or unlink the site by hand, then remove it again): ${unserved.error.message}` });
+        }
+      }
+      if (teardown.length > 0 && existsSync(lane.path)) {
+        const outcome = await runCommands(teardown, {
+          cwd: lane.path,
+          env: laneCommandEnv(this.deps.baseEnv, repo, lane, config),
+          timeoutMs: (config.setup?.timeoutSeconds ?? 600) * 1000,
+          onStep: (i, _n, command) => job?.step(i + 2, total, `teardown: ${command}`),
+          groups: this.deps.commandGroups,
+          onOutput: (d) => job?.output(d),
+        });
+        if (!outcome.ok) {
+          const why = `teardown "${outcome.command}" ${howItEnded(outcome)}`;
+          job.finish(false, `${why}; the lane is kept`);
+          return err(apiError('lane_setup_failed', `The ${why}, so ${lane.name} was kept:\n${outcome.outputTail.trim()}`, { command: outcome.command, output: outcome.outputTail }));
+        }
+      }
+      job.step(total, total, `git worktree remove ${lane.path}`);
+      // Agents started in the lane meanwhile are stopped too, when the lane's are.
+      if (o.stopAgents) await this.deps.agents.stopAllIn(lane.path);
+      const now = await blocked(o.stopAgents);
+      if (now.error) {
+        const ran = teardown.length > 0 || lane.served ? ' (its teardown ran and it is no longer served)' : '';
+        job.finish(false, `${now.error.message} The lane is kept${ran}.`);
+        return err({ ...now.error, message: `${now.error.message} This changed while the lane was being removed: it is kept${ran}.` });
+      }
+      const head = now.head;
+      await this.deps.agents.endLeftoversIn(lane.path);
+      const archived = o.archive && existsSync(lane.path) ? await archiveLane(lane.path, lane.name) : null;
+      // The archive's folder in the data dir: the agents' scrollback, and the files git ignores
+      // (also when the lane's folder was gone, so there was no tree to archive: the scrollback is still kept).
+      const archiveDir = o.archive ? scrollbackDirOf(this.deps.dataDir, archived?.ref ?? archiveRefOf(lane.name, stamp)) : null;
+      const settled = existsSync(lane.path) ? await settleIgnored(lane, archived && archiveDir ? { ref: archived.ref, dir: archiveDir } : null, job) : ok(null);
+      if (!settled.ok) return settled;
+      const keptIgnored = settled.value;
+      let recoveryRef: string | null = null;
+      if (head) {
+        recoveryRef = `refs/grove/recovery/${lane.name}/${stamp}`;
+        await runGit(repo.mainPath, ['update-ref', recoveryRef, head]);
+      }
+      // Also when its directory is gone: git drops that lane's entry only (a prune would drop
+      // every worktree missing at that moment, one on an unmounted disk among them). 128: it
+      // had no entry left to drop.
+      await runGit(repo.mainPath, ['worktree', 'remove', '--force', '--', lane.path], existsSync(lane.path) ? {} : { okCodes: [128] });
+      this.deps.lanes.remove(lane.id);
+      this.switched.delete(lane.path);
+      // Its agents cannot run anywhere now; an archive keeps what they printed.
+      const kept = await this.deps.agents.removeAllIn(lane.path, archiveDir);
+      if (kept.length) job.output(`kept the scrollback of ${count(kept.length, 'agent')} in ${dirname(kept[0]!)}\n`);
+      this.deps.events.append({ type: 'lane.removed', id: lane.id, archiveRef: archived?.ref ?? null });
+      this.deps.onLanesChanged(this.deps.lanes.list());
+      job.finish(true, `Removed ${lane.name}${archived ? `; what git tracks or would track is in ${archived.ref}` : ''}${keptIgnored ? `, the files it ignores in ${keptIgnored.dir}` : ''}`);
+      return ok({ archiveRef: archived?.ref ?? null, recoveryRef, keptIgnored });
+    } catch (e) {
+      const failure = gitFailure(e);
+      job?.finish(false, failure.message);
+      return err(failure);
+    }
   }
 
   /**

@@ -53,7 +53,7 @@ export interface MergeServiceDeps {
   merges: MergeStore;
   events: EventLog;
   locks: RepoLocks;
-  laneService: Pick<LaneService, 'removeLane'>;
+  laneService: Pick<LaneService, 'removeLane' | 'isBeingRemoved'>;
   mainWatch: MainWatch;
   dataDir: string;
   baseEnv: NodeJS.ProcessEnv;
@@ -136,6 +136,11 @@ export class MergeService {
     // Its check runs in the lane's folder, outside the repository lock: a second one beside it
     // (the operator and an orchestrating agent both merging) would trip over the first.
     const running = this.merging.get(lane.id);
+    // Nothing awaited from these checks to the record below: a removal, which checks the same
+    // way (lane-service.ts), cannot slip in between.
+    if (this.deps.laneService.isBeingRemoved(lane.id)) {
+      return err(apiError('merge_preflight_failed', `${lane.name} is being removed; it is not merged. Create the lane again if its work is still wanted (its branch stays, and an archive keeps the rest).`, { checks: [] }));
+    }
     if (running !== undefined) {
       return err(apiError('merge_running', `${lane.name} is being merged already (job ${running}); a second merge or preflight would run beside it in the same folder. Wait for that job to end, then look at the merge it made.`, { jobId: running }));
     }
@@ -144,7 +149,9 @@ export class MergeService {
     try {
       return await this.mergeIn(job, repo, lane, o, loaded.value);
     } finally {
-      this.merging.delete(lane.id);
+      // Only its own record: an ephemeral lane's merge lets go before removing the lane, and
+      // another merge may have recorded itself since.
+      if (this.merging.get(lane.id) === job.job.id) this.merging.delete(lane.id);
     }
   }
 
