@@ -236,7 +236,9 @@ serve:
     const serving = api(host, 'lanes.serve', { id: lane.id, on: true });
     await expect.poll(async () => ((await api(host, 'jobs.list', {})).body.result as { jobs: JobState[] }).jobs.some((j) => j.job.title.startsWith('Serve design') && j.outcome.kind === 'running'), { timeout: 10_000 }).toBe(true);
     const removing = api(host, 'lanes.remove', { id: lane.id });
-    await new Promise((r) => setTimeout(r, 300));
+    // Long enough for the removal to reach the host and wait on the lock (it cannot be seen
+    // waiting: its job starts once it has the lock); were it later, the test would still pass.
+    await new Promise((r) => setTimeout(r, 1000));
     rmSync(hold);
     expect((await serving).body.ok).toBe(true);
     expect((await removing).body.ok, 'the removal, after the link').toBe(true);

@@ -210,12 +210,10 @@ describe.skipIf(!hasMariaDb())('sync: claims decided by the shared store', () =>
     expect((await callTool(client, 'claim_brief', { ref })).isError).toBeFalsy();
     db.pause();
     try {
-      const asked = Date.now();
+      // Asked of the paused store, the claim would end claim_undecided after its step timeout.
       const again = await callTool(client, 'claim_brief', { ref });
       expect(again.isError, again.content[0]?.text).toBeFalsy();
       expect(again.structuredContent).toMatchObject({ already: true, claim: { agentId: agent.id } });
-      // Well under the step timeout (1.5 s) the store would have taken to say nothing.
-      expect(Date.now() - asked).toBeLessThan(1000);
     } finally {
       db.resume();
     }
