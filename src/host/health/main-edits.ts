@@ -69,17 +69,34 @@ export function parseNumstatZ(stdout: string): MainEdits['files'] {
 }
 
 /**
- * A diff's secrets masked: a secret-named assignment's value on a diff line, its name bare
- * or quoted (`+DB_PASSWORD=hunter2`, `+  "client_secret": "…",`, `+api_key: …`) →
- * `…(masked)`; and a private key's PEM block, whether on lines of its own or escaped into
- * one string (a service account's JSON), from its BEGIN to its END (or the text's end).
+ * A diff's secrets masked: a secret-named assignment's value on a diff line (`+DB_PASSWORD=…`,
+ * `+export API_TOKEN: …`, a compose file's `+  - POSTGRES_PASSWORD=…`) → `…(masked)`; a
+ * quoted key's value anywhere on a line (JSON, one line or many: `"client_secret": "…"`),
+ * the key read as words so that `"author"` or `"keywords"` stay; and a private key's block,
+ * PGP's too, whether on lines of its own or escaped into one string, from its BEGIN to its
+ * END or, cut off, to the next file's header (never past it: the rest is other files').
  */
 export function maskAssignments(diff: string): string {
   return diff
-    .replace(/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|(?![\s\S]))/g, (_, kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----…(masked)-----END ${kind}PRIVATE KEY-----`)
-    .replace(/^([+\- ][ \t]*(?:export[ \t]+)?(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2[ \t]*[=:][ \t]*)(\S.*)$/gm, (line, lead: string, _quote: string, name: string) =>
-      isSecretName(name) ? `${lead}…(masked)` : line,
+    .replace(PRIVATE_KEY_BLOCK, (_, kind: string, block: string = '') => `-----BEGIN ${kind}PRIVATE KEY${block}-----…(masked)-----END ${kind}PRIVATE KEY${block}-----`)
+    .replace(/^([+\- ][ \t]*(?:-[ \t]+)?(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*)(\S.*)$/gm, (line, lead: string, name: string) => (isSecretName(name) ? `${lead}…(masked)` : line))
+    .replace(/(["'])([A-Za-z_][A-Za-z0-9_.-]*)\1([ \t]*:[ \t]*)("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^,}\]\s]+)/g, (pair, quote: string, name: string, colon: string) =>
+      isSecretKeyName(name) ? `${quote}${name}${quote}${colon}…(masked)` : pair,
     );
+}
+
+/** A BEGIN … PRIVATE KEY (BLOCK) line to its END, or to just before the next file's header or the text's end. */
+const PRIVATE_KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|(?=\n(?:diff --git |--- |\+\+\+ |new file ))|(?![\s\S]))/g;
+
+/** Words that name a secret, in a key read as words (`clientSecret`, `api_key`, `private-key`). */
+const SECRET_WORDS = new Set(['key', 'apikey', 'privatekey', 'token', 'tokens', 'secret', 'secrets', 'password', 'passwd', 'pass', 'passphrase', 'credential', 'credentials', 'auth', 'cookie', 'session', 'dsn', 'private']);
+
+export function isSecretKeyName(name: string): boolean {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[_.-]+/)
+    .some((w) => SECRET_WORDS.has(w));
 }
 
 /**
@@ -90,7 +107,7 @@ export function maskAssignments(diff: string): string {
 export function holdsSecrets(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
   return (
-    /^\.env(\.|$)|^\.(npmrc|pypirc|netrc|htpasswd|pgpass)$|^id_(rsa|dsa|ecdsa|ed25519)|\.(pem|key|p12|pfx|jks|keystore|kdbx|ppk|asc|gpg)$/.test(name) ||
+    /^\.env(\.|rc$|$)|^\.(npmrc|pypirc|netrc|htpasswd|pgpass)$|^id_(rsa|dsa|ecdsa|ed25519)|\.(pem|key|p12|pfx|jks|keystore|kdbx|ppk|asc|gpg)$/.test(name) ||
     /(^|[._-])(secrets?|credentials?|passwords?|passwd|tokens?|private|service[-_]?account)([._-]|$)/.test(name)
   );
 }

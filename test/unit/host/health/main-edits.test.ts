@@ -37,8 +37,28 @@ describe("MAIN's uncommitted edits", () => {
     expect(maskAssignments('+-----BEGIN RSA PRIVATE KEY-----\n+MIIEvQIBADANBgkq')).toBe('+-----BEGIN RSA PRIVATE KEY-----…(masked)-----END RSA PRIVATE KEY-----');
   });
 
+  it("masks what a review found slipping through, and not a file's innocent keys: compose lists, one-line JSON, PGP blocks; author and keywords stay", () => {
+    expect(maskAssignments('+    environment:\n+      - POSTGRES_PASSWORD=hunter2\n')).toBe('+    environment:\n+      - POSTGRES_PASSWORD=…(masked)\n');
+    expect(maskAssignments('+{"user":"ana","password":"b4nana","apiKey":"k-1"}\n')).toBe('+{"user":"ana","password":…(masked),"apiKey":…(masked)}\n');
+    const pkg = '+  "author": "Ana",\n+  "keywords": ["flower"],\n+  "accessToken": "t-2",\n';
+    expect(maskAssignments(pkg)).toBe('+  "author": "Ana",\n+  "keywords": ["flower"],\n+  "accessToken": …(masked),\n');
+    expect(maskAssignments('+-----BEGIN PGP PRIVATE KEY BLOCK-----\n+lQOYBF\n+-----END PGP PRIVATE KEY BLOCK-----\n')).toBe('+-----BEGIN PGP PRIVATE KEY BLOCK-----…(masked)-----END PGP PRIVATE KEY BLOCK-----\n');
+  });
+
+  it("ends a private key's block that has no END at the next file, so a file that merely names the header does not hide the rest of the diff", () => {
+    const diff = [
+      'diff --git a/src/pem.ts b/src/pem.ts',
+      "+const isKey = (s: string) => s.startsWith('-----BEGIN PRIVATE KEY-----');",
+      'diff --git a/app/Flower.php b/app/Flower.php',
+      '+public function dispatch() {}',
+      '',
+    ].join('\n');
+    const masked = maskAssignments(diff);
+    expect(masked).toContain('diff --git a/app/Flower.php b/app/Flower.php\n+public function dispatch() {}');
+  });
+
   it('tells the files whose names say they hold secrets', () => {
-    for (const p of ['.env', 'config/.env.production', 'deploy/server.pem', 'id_ed25519', 'gcp-service-account.json', 'secrets.yaml', 'github_token', '.npmrc', 'keys/prod.key']) expect(holdsSecrets(p)).toBe(true);
+    for (const p of ['.env', '.envrc', 'config/.env.production', 'deploy/server.pem', 'id_ed25519', 'gcp-service-account.json', 'secrets.yaml', 'github_token', '.npmrc', 'keys/prod.key']) expect(holdsSecrets(p)).toBe(true);
     for (const p of ['app/Flower.php', 'README.md', 'src/keyboard.ts', 'docs/author.md', 'tokenizer.ts', 'session-view.tsx']) expect(holdsSecrets(p)).toBe(false);
   });
 
