@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HOOK_EVENTS } from './hook-events';
 import { AgentInfo, Confinement, StartAgentParams } from './agents';
 import { EventEnvelope } from './events';
 import { JobState } from './jobs';
@@ -359,7 +360,7 @@ export const methods = {
     access: 'agent',
     params: z
       .object({
-        event: z.enum(['prompt', 'tool', 'stop', 'stop-failure', 'permission', 'idle-prompt', 'session-end']),
+        event: z.enum(HOOK_EVENTS),
         detail: z.string().max(1000).optional(),
         /** Where the CLI says its transcript is (Claude Code hands it to every hook). */
         transcriptPath: z.string().max(4096).optional(),

@@ -1,6 +1,7 @@
 import { agentTarget } from '../require-host';
 import { callHost } from '../../host-client/call-host';
 import { ExitCode } from '../exit-codes';
+import { HOOK_EVENTS, type HookEvent } from '../../shared/hook-events';
 
 /**
  * `grove hook EVENT`: run by an agent's CLI as a hook (Claude Code passes a JSON payload on
@@ -8,8 +9,6 @@ import { ExitCode } from '../exit-codes';
  * It always exits 0 and prints nothing on success: a hook must never break the agent,
  * even when the host is down.
  */
-const EVENTS = ['prompt', 'tool', 'stop', 'stop-failure', 'permission', 'idle-prompt', 'session-end'] as const;
-type HookEventName = (typeof EVENTS)[number];
 
 async function readStdin(timeoutMs: number): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -29,10 +28,10 @@ async function readStdin(timeoutMs: number): Promise<string> {
 }
 
 export async function hookCommand(args: string[]): Promise<number> {
-  const event = args[0] as HookEventName | undefined;
+  const event = args[0] as HookEvent | undefined;
   const target = agentTarget(process.env);
-  if (!event || !EVENTS.includes(event)) {
-    process.stderr.write(`grove hook: the event must be one of ${EVENTS.join(', ')}\n`);
+  if (!event || !HOOK_EVENTS.includes(event)) {
+    process.stderr.write(`grove hook: the event must be one of ${HOOK_EVENTS.join(', ')}\n`);
     return ExitCode.ok;
   }
   if (!target) {

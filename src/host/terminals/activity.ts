@@ -1,11 +1,12 @@
 import type { Activity } from '../../shared/agents';
+import type { HookEvent } from '../../shared/hook-events';
 import type { ScreenVerdict } from './screen/screen-patterns';
 
 /**
  * A running agent's activity from the best signal seen so far. Hooks are authoritative once
  * an agent has sent one; until then, output says busy and quiet says idle.
  */
-export type HookEvent = 'prompt' | 'tool' | 'stop' | 'stop-failure' | 'permission' | 'idle-prompt' | 'session-end';
+export type { HookEvent };
 
 export function activityFromHook(event: HookEvent, at: string): Activity | null {
   switch (event) {
