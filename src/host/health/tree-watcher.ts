@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { GitError, gitEnv, runGit } from '../lanes/git/run-git';
+import { runGit } from '../lanes/git/run-git';
 import type { Logger } from '../logger';
 
 /**
@@ -206,7 +205,8 @@ export async function listGitIgnored(root: string): Promise<Set<string>> {
 export async function checkIgnored(root: string, relPaths: readonly string[]): Promise<string[]> {
   if (relPaths.length === 0) return [];
   const stdin = relPaths.join('\0') + '\0';
-  const { stdout } = await runGitWithInput(root, ['check-ignore', '--stdin', '-z'], stdin);
+  // check-ignore exits 1 when nothing matched.
+  const { stdout } = await runGit(root, ['check-ignore', '--stdin', '-z'], { input: stdin, okCodes: [1] });
   return stdout.split('\0').filter(Boolean);
 }
 
@@ -226,24 +226,6 @@ export function isIgnoredBy(ignored: ReadonlySet<string>): (relPath: string) => 
  * `--stdin`), which keeps odd names unquoted and long lists clear of ARG_MAX. Same clean
  * environment and the same GitError as runGit.
  */
-function runGitWithInput(cwd: string, args: string[], input: string): Promise<{ stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      // check-ignore exits 1 when nothing matched.
-      if (code === 0 || code === 1) resolve({ stdout });
-      else reject(new GitError(args, cwd, { code: code ?? -1, stdout, stderr }));
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
-}
-
 /** At most `n` of the given tasks at once; a freed slot passes straight to the next waiter. */
 function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;

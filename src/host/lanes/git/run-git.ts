@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -81,9 +81,9 @@ export interface GitRunGroup {
 export async function runGit(
   cwd: string,
   args: readonly string[],
-  opts: { env?: Record<string, string>; okCodes?: readonly number[]; group?: GitRunGroup } = {},
+  opts: { env?: Record<string, string>; okCodes?: readonly number[]; group?: GitRunGroup; input?: string } = {},
 ): Promise<GitOutput> {
-  const out = opts.group ? await spawnInGroup(cwd, args, opts.env, opts.group) : await execGit(cwd, args, opts.env);
+  const out = opts.group ? await spawnInGroup(cwd, args, opts.env, opts.group) : await execGit(cwd, args, opts.env, opts.input);
   if (out.code === 0 || (opts.okCodes ?? []).includes(out.code)) return out;
   throw new GitError(args, cwd, out);
 }
@@ -94,8 +94,13 @@ export async function runGit(
  * signals the terminal's whole foreground group, and must stop the host gracefully, not cut
  * a rollback's `reset --keep` or a worktree's removal in half under it.
  */
-function execGit(cwd: string, args: readonly string[], env: Record<string, string> | undefined): Promise<GitOutput> {
-  return collect(spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+function execGit(cwd: string, args: readonly string[], env: Record<string, string> | undefined, input: string | undefined): Promise<GitOutput> {
+  const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env }), detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (input !== undefined && child.stdin) {
+    child.stdin.on('error', () => undefined); // git may exit before reading it all
+    child.stdin.end(input);
+  }
+  return collect(child as ChildProcess & { stdout: Readable; stderr: Readable });
 }
 
 /** The same, on record in its own process group (its hooks too), for a host killed meanwhile. */
@@ -108,12 +113,19 @@ function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, 
 /** Output beyond this is git listing far more than any caller reads: it is ended, as execFile's maxBuffer would. */
 const MAX_OUTPUT_CHARS = 64 * 1024 * 1024;
 
-function collect(child: ChildProcessByStdio<null, Readable, Readable>): Promise<GitOutput> {
+function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }): Promise<GitOutput> {
   return new Promise((resolve) => {
     const out = { stdout: '', stderr: '' };
     const take = (which: 'stdout' | 'stderr') => (d: string) => {
       out[which] += d;
-      if (out[which].length > MAX_OUTPUT_CHARS) child.kill('SIGKILL');
+      // Its whole group: a hook of its, holding the pipes open, would keep 'close' from coming.
+      if (out[which].length > MAX_OUTPUT_CHARS && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          /* ended already */
+        }
+      }
     };
     child.stdout.setEncoding('utf8').on('data', take('stdout'));
     child.stderr.setEncoding('utf8').on('data', take('stderr'));

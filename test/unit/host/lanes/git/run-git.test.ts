@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runGit } from '../../../../../src/host/lanes/git/run-git';
@@ -25,5 +25,13 @@ describe('runGit', () => {
     expect((await runGit(repo, ['rev-parse', '--verify', '-q', 'no-such-ref'], { okCodes: [1] })).code).toBe(1);
     await expect(runGit(repo, ['rev-parse', '--verify', '-q', 'no-such-ref'])).rejects.toThrow(/git rev-parse --verify -q no-such-ref failed in .* \(exit 1\)/);
     expect((await runGit(join(repo, 'no-such-folder'), ['status'], { okCodes: [] }).catch((e: { output: { code: number } }) => e.output)).code).toBe(-1);
+  });
+
+  it('gives git what it reads on stdin (check-ignore --stdin), and still ends on its own', async () => {
+    const repo = makeRepo(join(makeTempDir(), 'flower'));
+    writeFileSync(join(repo, '.gitignore'), 'vendor/\n');
+    const { stdout, code } = await runGit(repo, ['check-ignore', '--stdin', '-z'], { input: 'vendor/x.php\0app/Flower.php\0', okCodes: [1] });
+    expect(code).toBe(0);
+    expect(stdout.split('\0').filter(Boolean)).toEqual(['vendor/x.php']);
   });
 });
