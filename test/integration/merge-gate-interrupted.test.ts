@@ -96,6 +96,30 @@ describe('a host killed during a merge\'s gate', () => {
     ]);
   });
 
+  it('a file the merge deleted is back in MAIN (the cut-short rollback wrote it): the gate is not run on that tree either', async () => {
+    // The lane deletes README.md; the gate would pass with or without it.
+    commitIn(main, 'grove.yaml', `merge:\n  rollback: auto\n  gate: '${gate()}'\n`, 'recipe');
+    host = await startHostProcess();
+    repoId = await addRepo(host, main);
+    const lane = ((await api(host, 'lanes.create', { repoId, name: 'fix' })).body.result as { lane: Lane }).lane;
+    git(lane.path, 'rm', '-q', 'README.md');
+    git(lane.path, 'commit', '-q', '-m', 'drop the readme');
+    writeFileSync(join(notes, 'slow'), '');
+    const merging = api(host, 'lanes.merge', { id: lane.id }).catch(() => null);
+    gatePid = known(await pidWritten(join(notes, 'started')));
+    leftovers.push(gatePid);
+    await host.kill9();
+    await merging;
+    rmSync(join(notes, 'slow'));
+    const mergedHead = headOf(main);
+    writeFileSync(join(main, 'README.md'), '# flower\n');
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await mergesNow())[0]?.state, { timeout: 15_000 }).toBe('awaiting-rollback');
+    expect((await alertsOf(host)).filter((a) => a.includes('The host stopped'))).toEqual([
+      `The host stopped before MAIN's gate had checked the merge of lane fix (${mergedHead.slice(0, 12)}), and MAIN's files are not the merged commit's (changed: README.md; a rollback cut short, or edits made since), so the gate was not run again. Check MAIN (git status): roll the merge back (grove merge --rollback) if it must go.`,
+    ]);
+  });
+
   it('the gate passes when it runs again: the merge stands, one alert; the killed host\'s gate was ended first', async () => {
     await killDuringGate('feature.php', 'auto');
     const mergedHead = headOf(main);

@@ -702,6 +702,13 @@ export class MergeService {
       // (its files back at the old code, HEAD still at the merge) or edits made since would
       // have the gate pass, or fail, on something else than what was merged.
       const changed = (await runGit(repo.mainPath, ['diff', '--name-only', '-z', 'HEAD', '--'])).stdout.split('\0').filter(Boolean);
+      // A file the merge deleted, back untracked (the rollback had begun writing the old tree).
+      const untracked = (await runGit(repo.mainPath, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout.split('\0').filter(Boolean);
+      if (untracked.length > 0) {
+        const before = new Set((await runGit(repo.mainPath, ['ls-tree', '-r', '--name-only', '-z', record.mainBefore])).stdout.split('\0'));
+        const merged = new Set((await runGit(repo.mainPath, ['ls-tree', '-r', '--name-only', '-z', record.mainAfter])).stdout.split('\0'));
+        changed.push(...untracked.filter((p) => before.has(p) && !merged.has(p)));
+      }
       if (changed.length > 0) {
         this.update(record, { state: 'awaiting-rollback' });
         const named = `${changed.slice(0, 5).join(', ')}${changed.length > 5 ? `, and ${changed.length - 5} more` : ''}`;
