@@ -74,7 +74,7 @@ import { createHybridClock } from './briefs/hybrid-clock';
 import { hlcNodeId, operatorName } from './briefs/identity';
 import { scrubBriefEvents } from './briefs/scrub-brief-events';
 import { createDispatchStore } from './dispatch/dispatch-store';
-import { maskRedactedTitle } from './dispatch/redacted-title';
+import { maskRedactedTitle, renameInLaneJobs } from './dispatch/redacted-title';
 import { DispatchService } from './dispatch/dispatch-service';
 import { ClaimBook } from './dispatch/claims';
 import { SharedLeases } from './dispatch/shared-leases';
@@ -403,6 +403,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     now: () => performance.now(),
   });
   const dispatches = new DispatchService({
+    laneJobsRenamed: (from, to) => renameInLaneJobs(db, from, to),
     store: dispatchStore,
     briefs,
     briefStore,

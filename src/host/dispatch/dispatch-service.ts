@@ -25,6 +25,11 @@ export interface DispatchConfig {
 }
 
 export interface DispatchDeps {
+  /**
+   * A lane named from the title could not be made while the title was redacted: the job that
+   * tried named it after the redaction masked its events, so they are masked again (redacted-title.ts).
+   */
+  laneJobsRenamed?(from: string, to: string): void;
   store: DispatchStore;
   briefs: BriefService;
   briefStore: BriefStore;
@@ -649,7 +654,9 @@ export class DispatchService {
         // error; one later masks both: redacted-title.ts). The note is an entry, kept and shared
         // past any redaction of the title, so it holds none of those words.
         const message = made.error.message;
-        const reason = d.laneName !== null && d.laneName !== asked ? message.replaceAll(asked, d.laneName) : message;
+        const renamed = d.laneName !== null && d.laneName !== asked;
+        if (renamed) this.deps.laneJobsRenamed?.(asked, d.laneName!);
+        const reason = renamed ? message.replaceAll(asked, d.laneName!) : message;
         return fail(reason, `the brief's lane could not be made: ${withoutLaneWords(message, asked)}`);
       }
       lane = made.value;

@@ -54,13 +54,25 @@ export function maskRedactedTitle(deps: RedactedTitleDeps, briefId: string, titl
 }
 
 /**
- * The lane.create jobs that tried to make a lane not made: their title, steps, output and
- * outcome name it (`name`, or `name-2` after a name taken), and read `masked` instead.
+ * The lane.create jobs that tried to make a lane not made, named `name` (or `name-2` after a
+ * name taken): their title, steps, output and outcome name it, and read `masked` instead. A
+ * job that made its lane is left alone (a lane made keeps its name, and its jobs with it),
+ * as is any other job whose text merely contains the name.
  */
-function renameInLaneJobs(db: Db, name: string, masked: string): void {
+export function renameInLaneJobs(db: Db, name: string, masked: string): void {
+  const exactly = (n: string) => new RegExp(`^${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?$`);
+  const named = [exactly(name), exactly(masked)];
+  // Its start may read the masked name already: a job still running when the title was
+  // redacted, whose later events (its steps, its end) are masked now.
+  const started = db.prepare("SELECT payload FROM events WHERE type = 'job.started' AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0)").all(name, masked) as { payload: string }[];
+  const madeIt = db.prepare("SELECT 1 FROM events WHERE type = 'job.finished' AND instr(payload, ?) > 0 AND json_extract(payload, '$.ok') = 1 LIMIT 1");
+  const jobs = started
+    .map((r) => JSON.parse(r.payload) as HostEvent)
+    .flatMap((ev) => (ev.type === 'job.started' && ev.job.kind === 'lane.create' && named.some((n) => n.test(ev.job.laneName)) ? [ev.job.id] : []))
+    .filter((id) => madeIt.get(JSON.stringify(id)) === undefined);
   // A lane name is letters, digits and dashes: it reads the same inside the event's JSON.
   const rename = (ev: HostEvent): HostEvent => JSON.parse(JSON.stringify(ev).replaceAll(name, masked)) as HostEvent;
-  for (const type of LANE_JOB_EVENTS) rewriteEvents(db, type, name, rename);
+  for (const id of jobs) for (const type of LANE_JOB_EVENTS) rewriteEvents(db, type, JSON.stringify(id), rename);
 }
 
 const LANE_JOB_EVENTS = ['job.started', 'job.step', 'job.output', 'job.finished'] as const satisfies readonly HostEvent['type'][];

@@ -5,6 +5,7 @@ import type { Lane } from '../../../../src/shared/lanes';
 import { err, type Result } from '../../../../src/shared/result';
 import { apiError, type ApiError } from '../../../../src/shared/errors';
 import { DispatchService } from '../../../../src/host/dispatch/dispatch-service';
+import { renameInLaneJobs } from '../../../../src/host/dispatch/redacted-title';
 import type { EventLog } from '../../../../src/host/events/event-log';
 import { startJob } from '../../../../src/host/lanes/job-reporter';
 import { closeRigs, trackedRig, MIKE, type BriefRig } from '../../../fixtures/brief-service';
@@ -32,6 +33,7 @@ function dispatchRig(opts: { node?: string; sync?: boolean; makeLane?: (name: st
   const rig = trackedRig({ node: opts.node ?? 'n1', sync: opts.sync ?? false });
   const repo = { id: 'r1', name: 'flower' } as Repo;
   const service = new DispatchService({
+    laneJobsRenamed: (from, to) => renameInLaneJobs(rig.db, from, to),
     store: rig.dispatches,
     briefs: rig.service,
     briefStore: rig.store,
@@ -57,6 +59,25 @@ const requestsOf = (r: BriefRig, briefId: string) => r.store.trace(briefId).filt
 const everything = (r: ReturnType<typeof dispatchRig>) => JSON.stringify([r.store.since(0, 10_000), r.dispatches.list({}), r.events.since(0, 10_000)]);
 
 describe('a redacted title and the dispatches that copied it', () => {
+  it('renames the jobs that failed to make a lane of that name, and no other: a lane made keeps its name, its jobs with it', () => {
+    const r = trackedRig({ node: 'n1', sync: false });
+    const made = startJob(r.events, { kind: 'lane.create', repoId: 'r1', laneName: 'brief-1-pay-rent', title: 'Create lane brief-1-pay-rent' });
+    made.finish(true, 'Lane brief-1-pay-rent is ready');
+    const failed = startJob(r.events, { kind: 'lane.create', repoId: 'r1', laneName: 'brief-1-pay-rent-2', title: 'Create lane brief-1-pay-rent-2' });
+    failed.finish(false, 'git worktree add /lanes/flower-brief-1-pay-rent-2 failed');
+    startJob(r.events, { kind: 'lane.merge', repoId: 'r1', laneName: 'brief-1-pay-rent', title: 'Merge brief-1-pay-rent' }).finish(true, 'Merged brief-1-pay-rent into MAIN');
+    renameInLaneJobs(r.db, 'brief-1-pay-rent', 'brief-1-redacted');
+    const said = r.events.since(0, 10_000).events.flatMap((e) => (e.event.type === 'job.started' ? [e.event.job.title] : e.event.type === 'job.finished' ? [e.event.message] : []));
+    expect(said).toEqual([
+      'Create lane brief-1-pay-rent',
+      'Lane brief-1-pay-rent is ready',
+      'Create lane brief-1-redacted-2',
+      'git worktree add /lanes/flower-brief-1-redacted-2 failed',
+      'Merge brief-1-pay-rent',
+      'Merged brief-1-pay-rent into MAIN',
+    ]);
+  });
+
   it("redacting the created entry: the request's lane name is tombstoned with it, the dispatch record is masked, the event log too", async () => {
     const r = dispatchRig({ sync: true });
     const created = must(r.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
@@ -105,7 +126,7 @@ describe('a redacted title and the dispatches that copied it', () => {
       laneName: 'brief-1-redacted',
       reason: 'The pre-create hook "make deps" failed, so lane brief-1-redacted was not created:\nboom',
     });
-    const job = r.events.since(0, 10_000).events.find((e) => e.event.type === 'job.started')!.event;
+    const job = r.events.since(0, 10_000).events.find((e) => e.event.type === 'job.started' && e.event.job.kind === 'lane.create')!.event;
     expect(job).toMatchObject({ job: { laneName: 'brief-1-redacted', title: 'Create lane brief-1-redacted' } });
     expect(everything(r)).not.toMatch(SECRET_WORDS);
     await r.dispatcher.close();
@@ -114,7 +135,18 @@ describe('a redacted title and the dispatches that copied it', () => {
   it('a title redacted while its lane is being made, which then fails: the reason saved after the redaction names the lane as the record now does', async () => {
     let fail!: () => void;
     const r = dispatchRig({
-      makeLane: (name) => new Promise((resolve) => (fail = () => resolve(err(apiError('git_failed', `git worktree add /lanes/flower-${name} failed: fatal: cannot lock ref 'refs/heads/${name}'`))))),
+      // As the lane service makes it: the job starts naming the lane, and goes on naming it
+      // (its steps, its failure) after the redaction came.
+      makeLane: (name, events) => {
+        const job = startJob(events, { kind: 'lane.create', repoId: 'r1', laneName: name, title: `Create lane ${name}` });
+        return new Promise((resolve) => {
+          fail = () => {
+            job.step(1, 1, `git worktree add /lanes/flower-${name}`);
+            job.finish(false, `git worktree add /lanes/flower-${name} failed`);
+            resolve(err(apiError('git_failed', `git worktree add /lanes/flower-${name} failed: fatal: cannot lock ref 'refs/heads/${name}'`)));
+          };
+        });
+      },
     });
     const created = must(r.service.create({ title: SECRET_TITLE, kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui'));
     const d = await r.dispatchNow(created.brief.id);
