@@ -130,7 +130,8 @@ async function navigationPaint(context: BrowserContext, host: BenchHost): Promis
   await page.exposeFunction('groveBenchPainted', () => reported(performance.now()));
   const t0 = performance.now();
   await page.goto(`${host.url}/`);
-  const ms = (await painted) - t0;
+  // A page that never paints fails the run rather than hang it.
+  const ms = (await Promise.race([painted, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${host.url}/ did not paint within 30 s`)), 30_000).unref())])) - t0;
   return { ms, inPageMs: await paintedAt(page), page };
 }
 
