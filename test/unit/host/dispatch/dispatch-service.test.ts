@@ -350,6 +350,19 @@ describe('a dispatch while the host stops', () => {
   });
 });
 
+describe("a dispatch's wave", () => {
+  it("counts the brief's dispatches on every host: one another host asked for (its request in the shared trace) makes this one wave 2, and its agent's name says so", async () => {
+    const r = dispatchRig();
+    const id = r.brief('Pink petals');
+    // As a pull brings it: another host's request, with no dispatch record here.
+    must(r.rig.service.record(id, () => ok([{ kind: 'dispatch_requested', payload: { dispatchId: 'other-host-dispatch', target: 'new ephemeral lane brief-1-pink-petals', preset: 'claude', role: 'worker', phase: 'build', designFirst: false, auto: false } }]), { kind: 'operator', name: 'operator:ana' }, 'ui'));
+    const d = must(await r.dispatch({ ref: id })).dispatch;
+    expect(d.wave).toBe(2);
+    await r.settled(d.id, 'running');
+    expect(r.stateOf(d.id).agentName).toBe('claude-brief-1-w2');
+  });
+});
+
 describe('where a dispatch goes', () => {
   const repos = [{ id: 'r1', name: 'flower' }, { id: 'r2', name: 'api' }, { id: 'r3', name: 'flower' }] as Repo[];
 
