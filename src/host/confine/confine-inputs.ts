@@ -110,6 +110,28 @@ export const PERSONAL_STORES = [
 ];
 
 /**
+ * The operator's keys and tokens for other services: ssh's private keys (a key the machine's
+ * own sshd accepts is a shell outside any sandbox, and with the network open any key can be
+ * copied away), git's and curl's stored passwords, and the cloud and registry CLIs'
+ * credentials. An agent in a lane works through Grove (its commits reach MAIN by the gated
+ * merge); one that must push or call such a service runs unconfined (docs/operations.md).
+ */
+export const CREDENTIAL_STORES = [
+  '~/.ssh',
+  '~/.netrc',
+  '~/.git-credentials',
+  '~/.config/git/credentials',
+  '~/.aws',
+  '~/.azure',
+  '~/.config/gcloud',
+  '~/.kube',
+  '~/.docker/config.json',
+  '~/.config/gh',
+  '~/.config/hub',
+  '~/.pypirc',
+];
+
+/**
  * The folders in `tmp` where an ssh agent (`ssh-XXXX/agent.N`, as `ssh-agent` and
  * `ssh -A` make them) and emacs's server (`emacs<uid>`) keep their sockets, the user's own:
  * each signs or runs what a client asks, as the user and outside. Their names change with
@@ -171,6 +193,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   const addHidden = (path: string): void => {
     try {
       const real = realpathSync(path);
+      if (hidden.some((h) => h.path === real)) return; // listed twice (grove.yaml and Grove's own)
       hidden.push({ path: real, kind: lstatSync(real).isDirectory() ? 'dir' : 'file' });
     } catch {
       /* missing: nothing to hide */
@@ -182,6 +205,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   }
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
   for (const path of PERSONAL_STORES) addHidden(expand(path));
+  for (const path of CREDENTIAL_STORES) addHidden(expand(path));
   for (const path of agentSocketDirs('/tmp', process.getuid?.() ?? 0)) addHidden(path);
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {

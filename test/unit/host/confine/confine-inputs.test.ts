@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PERSONAL_STORES, CLI_DAEMON_DIRS, agentSocketDirs, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
+import { PERSONAL_STORES, CREDENTIAL_STORES, CLI_DAEMON_DIRS, agentSocketDirs, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
 import { addWorktree, makeRepo } from '../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
@@ -91,6 +91,28 @@ describe('a confined agent\'s paths, read from a real repository', () => {
       [join(p.home, '.cache', 'chromium'), join(p.home, '.config', 'chromium'), join(p.home, '.config', 'grove'), join(p.home, '.gnupg'), join(p.home, '.mozilla'), join(p.home, 'Library', 'Cookies')].sort().map((path) => ({ path, kind: 'dir' })),
     );
     expect(PERSONAL_STORES).toEqual(expect.arrayContaining(['~/.cache/chromium', '~/.gnupg', `/tmp/tmux-${uid}`]));
+  });
+
+  it("hides the operator's keys and tokens for other services by default: ssh's keys, git's stored passwords, the cloud CLIs'", () => {
+    const p = place();
+    for (const dir of ['.ssh', '.aws', '.config/gh', '.kube', '.docker']) mkdirSync(join(p.home, dir), { recursive: true });
+    writeFileSync(join(p.home, '.ssh', 'id_ed25519'), '-----BEGIN OPENSSH PRIVATE KEY-----\n');
+    for (const file of ['.netrc', '.git-credentials', '.docker/config.json']) writeFileSync(join(p.home, file), 'secret\n');
+    writeFileSync(join(p.home, '.gitconfig'), '[user]\n  name = Ana\n');
+    const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config: {}, bridgeDir: null, shown: [], keyless: false };
+    const inHome = confineInputs(base).hidden.filter((h) => h.path.startsWith(p.home));
+    expect(inHome.sort((a, b) => a.path.localeCompare(b.path))).toEqual(
+      [
+        { path: join(p.home, '.aws'), kind: 'dir' },
+        { path: join(p.home, '.config', 'gh'), kind: 'dir' },
+        { path: join(p.home, '.docker', 'config.json'), kind: 'file' },
+        { path: join(p.home, '.git-credentials'), kind: 'file' },
+        { path: join(p.home, '.kube'), kind: 'dir' },
+        { path: join(p.home, '.netrc'), kind: 'file' },
+        { path: join(p.home, '.ssh'), kind: 'dir' },
+      ].sort((a, b) => a.path.localeCompare(b.path)),
+    );
+    expect(CREDENTIAL_STORES).toEqual(expect.arrayContaining(['~/.ssh', '~/.aws', '~/.git-credentials']));
   });
 
   it("finds the user's ssh agents' and emacs's socket folders in a tmp, and nobody else's", () => {
