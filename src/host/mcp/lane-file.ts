@@ -12,11 +12,10 @@ import { tooLarge } from '../briefs/attach-image';
  * it resolves to must be a regular file below the lane's own real path. An agent's token is
  * no key to the rest of the disk (`~/.ssh`, another lane, the data dir).
  *
- * The file is opened without following a last symlink (O_NOFOLLOW) and checked on the open
- * descriptor, so a final link swapped in after the check is refused rather than followed. A
- * folder swapped between the check and the open is not caught: the agent runs as the same
- * user and could read such a file itself, so this keeps an agent from sending the brief what
- * it did not mean to, not from reading what it could read anyway (issue 16 confines that).
+ * The file is opened without following a last symlink (O_NOFOLLOW), and what was opened is
+ * checked again where the kernel says it is (`/proc/self/fd/N`): a folder on the way swapped
+ * for a link between the check and the open would have the host read a file outside the lane,
+ * one a confined agent cannot read itself (~/.ssh, a browser's cache), and is refused.
  */
 export interface LaneFile {
   name: string;
@@ -52,6 +51,10 @@ export async function openLaneFile(lanePath: string, path: string): Promise<Resu
   } catch (e) {
     return err(apiError('invalid_request', `${path} cannot be opened: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { path }));
   }
+  if (!(await openedInside(handle.fd, lane, real))) {
+    await handle.close();
+    return err(apiError('path_outside_lane', `${path} changed while it was opened (a folder on its way was swapped for a link): it led outside your lane ${lane}. Attach a file that stays in the lane.`, { path, lanePath: lane }));
+  }
   const info = await handle.stat();
   const name = basename(real);
   if (!info.isFile()) {
@@ -63,4 +66,13 @@ export async function openLaneFile(lanePath: string, path: string): Promise<Resu
     return err(tooLarge(name));
   }
   return ok({ name, size: info.size, stream: () => handle.createReadStream() });
+}
+
+/**
+ * Whether an open descriptor's file lies below `lane`, where the kernel says it is (Linux
+ * names it in /proc/self/fd); elsewhere, by the path checked before the open (`checked`).
+ */
+export async function openedInside(fd: number, lane: string, checked: string): Promise<boolean> {
+  const opened = await realpath(`/proc/self/fd/${fd}`).catch(() => checked);
+  return opened.startsWith(lane + sep);
 }
