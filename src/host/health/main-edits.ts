@@ -71,8 +71,9 @@ export function parseNumstatZ(stdout: string): MainEdits['files'] {
 /**
  * A diff's secrets masked: a secret-named assignment's value on a diff line (`+DB_PASSWORD=…`,
  * `+export API_TOKEN: …`, a compose file's `+  - POSTGRES_PASSWORD=…`) → `…(masked)`; a
- * quoted key's value anywhere on a line (JSON, one line or many: `"client_secret": "…"`),
- * the key read as words so that `"author"` or `"keywords"` stay; and a private key's block,
+ * quoted key's value anywhere on a line (JSON, one line or many: `"client_secret": "…"`; a
+ * value not in quotes, a list or a number, to the line's end), `"author"` and `"keywords"`
+ * left as they are (isSecretKeyName); and a private key's block,
  * PGP's too, whether on lines of its own or escaped into one string, from its BEGIN to its
  * END or, cut off, to the next file's header (never past it: the rest is other files').
  */
@@ -80,7 +81,7 @@ export function maskAssignments(diff: string): string {
   return diff
     .replace(PRIVATE_KEY_BLOCK, (_, kind: string, block: string = '') => `-----BEGIN ${kind}PRIVATE KEY${block}-----…(masked)-----END ${kind}PRIVATE KEY${block}-----`)
     .replace(/^([+\- ][ \t]*(?:-[ \t]+)?(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*)(\S.*)$/gm, (line, lead: string, name: string) => (isSecretName(name) ? `${lead}…(masked)` : line))
-    .replace(/(["'])([A-Za-z_][A-Za-z0-9_.-]*)\1([ \t]*:[ \t]*)("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^,}\]\s]+)/g, (pair, quote: string, name: string, colon: string) =>
+    .replace(/(["'])([A-Za-z_][A-Za-z0-9_.-]*)\1([ \t]*:[ \t]*)("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\n]*)/g, (pair, quote: string, name: string, colon: string) =>
       isSecretKeyName(name) ? `${quote}${name}${quote}${colon}…(masked)` : pair,
     );
 }
@@ -88,16 +89,16 @@ export function maskAssignments(diff: string): string {
 /** A BEGIN … PRIVATE KEY (BLOCK) line to its END, or to just before the next file's header or the text's end. */
 const PRIVATE_KEY_BLOCK = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY\2-----|(?=\n(?:diff --git |--- |\+\+\+ |new file ))|(?![\s\S]))/g;
 
-/** Words that name a secret, in a key read as words (`clientSecret`, `api_key`, `private-key`). */
-const SECRET_WORDS = new Set(['key', 'apikey', 'privatekey', 'token', 'tokens', 'secret', 'secrets', 'password', 'passwd', 'pass', 'passphrase', 'credential', 'credentials', 'auth', 'cookie', 'session', 'dsn', 'private']);
-
+/**
+ * A quoted key that names a secret: as an environment variable's name is judged (`password`,
+ * `clientsecret`, `accessToken`), but for the keys a package manifest or a test config has
+ * that only look like one (`author`, `keywords`, `passWithNoTests`).
+ */
 export function isSecretKeyName(name: string): boolean {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .split(/[_.-]+/)
-    .some((w) => SECRET_WORDS.has(w));
+  return isSecretName(name) && !LOOK_ALIKE_KEYS.has(name.toLowerCase());
 }
+
+const LOOK_ALIKE_KEYS = new Set(['author', 'authors', 'keyword', 'keywords', 'passwithnotests', 'sessionstorage', 'keyboard', 'primarykey', 'foreignkey', 'keyof']);
 
 /**
  * An untracked file whose name says it holds secrets (a `.env` that is not ignored, a key,

@@ -42,6 +42,10 @@ describe("MAIN's uncommitted edits", () => {
     expect(maskAssignments('+{"user":"ana","password":"b4nana","apiKey":"k-1"}\n')).toBe('+{"user":"ana","password":…(masked),"apiKey":…(masked)}\n');
     const pkg = '+  "author": "Ana",\n+  "keywords": ["flower"],\n+  "accessToken": "t-2",\n';
     expect(maskAssignments(pkg)).toBe('+  "author": "Ana",\n+  "keywords": ["flower"],\n+  "accessToken": …(masked),\n');
+    // Keys whose words run together, and values not in quotes, to the line's end.
+    for (const key of ['clientsecret', 'dbpassword', 'DBPASSWORD', 'JWTSecret', 'githubtoken']) expect(maskAssignments(`+  "${key}": "s3cret",\n`)).toBe(`+  "${key}": …(masked),\n`);
+    expect(maskAssignments('+"password": correct horse battery staple\n')).toBe('+"password": …(masked)\n');
+    expect(maskAssignments('+  "db_password": ["s3cret one", "s3cret two"]\n')).toBe('+  "db_password": …(masked)\n');
     expect(maskAssignments('+-----BEGIN PGP PRIVATE KEY BLOCK-----\n+lQOYBF\n+-----END PGP PRIVATE KEY BLOCK-----\n')).toBe('+-----BEGIN PGP PRIVATE KEY BLOCK-----…(masked)-----END PGP PRIVATE KEY BLOCK-----\n');
   });
 
