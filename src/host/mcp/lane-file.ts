@@ -1,5 +1,5 @@
-import { constants, type ReadStream } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { constants, existsSync, type ReadStream } from 'node:fs';
+import { open, readlink, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join, sep } from 'node:path';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import { apiError, type ApiError } from '../../shared/errors';
@@ -70,9 +70,11 @@ export async function openLaneFile(lanePath: string, path: string): Promise<Resu
 
 /**
  * Whether an open descriptor's file lies below `lane`, where the kernel says it is (Linux
- * names it in /proc/self/fd); elsewhere, by the path checked before the open (`checked`).
+ * names it in /proc/self/fd). Only where there is no /proc at all (macOS) does the path
+ * checked before the open (`checked`) stand in; a descriptor /proc cannot name is refused.
  */
 export async function openedInside(fd: number, lane: string, checked: string): Promise<boolean> {
-  const opened = await realpath(`/proc/self/fd/${fd}`).catch(() => checked);
-  return opened.startsWith(lane + sep);
+  if (!existsSync('/proc/self/fd')) return checked.startsWith(lane + sep);
+  const opened = await readlink(`/proc/self/fd/${fd}`).catch(() => null);
+  return opened !== null && opened.startsWith(lane + sep);
 }
