@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentInfo, StartAgentParams } from '../../../../src/shared/agents';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../../src/shared/briefs';
-import { OPEN_DISPATCH_STATES, type Dispatch } from '../../../../src/shared/dispatch';
-import type { Repo } from '../../../../src/shared/repo';
-import { err, ok } from '../../../../src/shared/result';
-import { apiError } from '../../../../src/shared/errors';
 import type { LaneRecord } from '../../../../src/host/lanes/lane-store';
-import { ClaimBook } from '../../../../src/host/dispatch/claims';
-import { DispatchService } from '../../../../src/host/dispatch/dispatch-service';
 import { closeRigs, MIKE, trackedRig } from '../../../fixtures/brief-service';
+import { dispatchRig } from '../../../fixtures/dispatch-rig';
 
 /**
  * A design pass and the build that follows its accepted plan, on real SQLite stores through
@@ -17,65 +11,12 @@ import { closeRigs, MIKE, trackedRig } from '../../../fixtures/brief-service';
  * entries, and the acceptance is handed to the service as the host's event watcher does.
  */
 afterEach(closeRigs);
-const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
 
+/** The dispatch rig with a standing lane `work` of flower, named as the case reads it. */
 function designRig() {
   const rig = trackedRig();
-  const repo = { id: 'r1', name: 'flower' } as Repo;
-  const lane = { id: 'l1', name: 'work', kind: 'standing', repoId: 'r1', path: rig.dir } as LaneRecord;
-  const agents = new Map<string, AgentInfo>();
-  const live = new Set<string>();
-  const stopped: string[] = [];
-  const service = new DispatchService({
-    store: rig.dispatches,
-    briefs: rig.service,
-    briefStore: rig.store,
-    events: rig.events,
-    logger,
-    repos: { list: () => [repo], get: (id) => (id === repo.id ? repo : undefined) },
-    lanes: { list: () => [lane], get: (id) => (id === lane.id ? lane : undefined), createEphemeral: async () => err(apiError('internal', 'no new lanes here')) },
-    agents: {
-      start: (params: StartAgentParams, _firstRun: string[], dispatchId: string) => {
-        const agent = { id: `a${agents.size + 1}`, name: params.name, role: params.role, dispatchId, lanePath: params.lanePath } as AgentInfo;
-        agents.set(agent.id, agent);
-        live.add(agent.id);
-        return ok(agent);
-      },
-      isLive: (id) => live.has(id),
-      stop: async (id) => void (live.delete(id), stopped.push(id)),
-      liveDispatched: () => [...live].flatMap((id) => (agents.get(id)?.dispatchId ? [{ agentId: id, dispatchId: agents.get(id)!.dispatchId! }] : [])),
-      launchRefusal: () => null,
-    },
-    // The claims are made below, over this service: called only once both are.
-    releaseClaim: (briefId, agentId, reason) => void claims.release(briefId, agentId, reason),
-    placeAttachments: async () => [],
-    config: () => ({ maxAgents: 3, onMerge: 'in_review' }),
-    now: () => new Date(),
-  });
-  const claims = new ClaimBook({
-    store: rig.dispatches,
-    briefs: rig.service,
-    briefStore: rig.store,
-    agent: (id) => agents.get(id) ?? null,
-    isLive: (id) => live.has(id),
-    waveOf: (dispatchId, briefId) => service.waveOf(dispatchId, briefId),
-    dispatchedBrief: (agent) => service.dispatchOfAgent(agent),
-    openDispatch: (briefId) => rig.dispatches.list({ briefId, states: OPEN_DISPATCH_STATES })[0] ?? null,
-    now: () => new Date(),
-  });
-  /** The agent a dispatch started ends (exits): its claim goes, its dispatch finishes, as the host's watcher does. */
-  const agentExits = (agentId: string) => {
-    live.delete(agentId);
-    claims.releaseAllOf(agentId, `${agents.get(agentId)!.name} exited (code 0)`);
-    service.agentEnded(agentId, `${agents.get(agentId)!.name} exited (code 0)`);
-  };
-  const running = (briefId: string, wave: number): Promise<Dispatch> =>
-    vi.waitFor(() => {
-      const d = rig.dispatches.list({ briefId }).find((x) => x.wave === wave);
-      if (d?.state !== 'running') throw new Error(`wave ${wave} is ${d?.state ?? 'not asked for'}`);
-      return d;
-    });
-  return { ...rig, dispatcher: service, claims, agents, live, stopped, agentExits, running };
+  const d = dispatchRig({ rig, lanes: new Map([['l1', { id: 'l1', name: 'work', kind: 'standing', repoId: 'r1', path: rig.dir } as LaneRecord]]) });
+  return { ...rig, dispatcher: d.service, claims: d.claims, stopped: d.stoppedIds, agentExits: d.agentExits, running: d.running };
 }
 
 describe('design pass', () => {

@@ -1,14 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentInfo, StartAgentParams } from '../../../../src/shared/agents';
-import { OPEN_DISPATCH_STATES, type Dispatch, type DispatchParams } from '../../../../src/shared/dispatch';
+import { OPEN_DISPATCH_STATES, type Dispatch } from '../../../../src/shared/dispatch';
 import { apiError, type ApiError } from '../../../../src/shared/errors';
 import type { Lane } from '../../../../src/shared/lanes';
 import type { Repo } from '../../../../src/shared/repo';
-import { err, ok, type Result } from '../../../../src/shared/result';
-import { ClaimBook } from '../../../../src/host/dispatch/claims';
-import { DispatchService } from '../../../../src/host/dispatch/dispatch-service';
+import { ok, type Result } from '../../../../src/shared/result';
 import type { LaneRecord } from '../../../../src/host/lanes/lane-store';
-import { closeRigs, MIKE, trackedRig, type BriefRig } from '../../../fixtures/brief-service';
+import { closeRigs, MIKE } from '../../../fixtures/brief-service';
+import { dispatchRig } from '../../../fixtures/dispatch-rig';
 
 /**
  * The dispatch service on real SQLite stores (briefs, dispatches, claims) with the real claim
@@ -18,117 +16,12 @@ import { closeRigs, MIKE, trackedRig, type BriefRig } from '../../../fixtures/br
  * a repository that overrode the brief's project, and messages that named one channel only.
  */
 afterEach(closeRigs);
-const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
 
 type Deferred<T> = { promise: Promise<T>; resolve(v: T): void };
 function deferred<T>(): Deferred<T> {
   let resolve!: (v: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-interface RigOptions {
-  rig?: BriefRig;
-  /** The lanes there are (a standing lane `std` of flower, by default): a next host over the same rig shares them. */
-  lanes?: Map<string, LaneRecord>;
-  repos?: Repo[];
-  maxAgents?: number;
-  /** How a new ephemeral lane is made (at once, by default). */
-  makeLane?: (repoId: string, name: string) => Promise<Result<Lane, ApiError>>;
-  /** What starting an agent answers instead of starting it. */
-  refuseStart?: () => ApiError | null;
-}
-
-function dispatchRig(o: RigOptions = {}) {
-  const rig = o.rig ?? trackedRig();
-  const repos = o.repos ?? [{ id: 'r1', name: 'flower' } as Repo];
-  const lanes = o.lanes ?? new Map<string, LaneRecord>([['l-std', { id: 'l-std', name: 'std', kind: 'standing', repoId: 'r1', path: rig.dir } as LaneRecord]]);
-  const lanesMade: string[] = [];
-  const agents = new Map<string, AgentInfo>();
-  const live = new Set<string>();
-  const started: string[] = [];
-  const stopped: string[] = [];
-  let startsAsked = 0;
-  const newLane = (repoId: string, name: string): Lane => {
-    const lane = { id: `l-${name}`, name, kind: 'ephemeral', repoId, path: rig.dir } as unknown as LaneRecord;
-    lanes.set(lane.id, lane);
-    return lane as unknown as Lane;
-  };
-  const service = new DispatchService({
-    store: rig.dispatches,
-    briefs: rig.service,
-    briefStore: rig.store,
-    events: rig.events,
-    logger,
-    repos: { list: () => repos, get: (id) => repos.find((r) => r.id === id) },
-    lanes: {
-      list: (repoId) => [...lanes.values()].filter((l) => !repoId || l.repoId === repoId),
-      get: (id) => lanes.get(id),
-      createEphemeral: async (repoId, name) => {
-        lanesMade.push(name);
-        if (o.makeLane) {
-          const made = await o.makeLane(repoId, name);
-          if (made.ok) lanes.set(made.value.id, made.value as unknown as LaneRecord);
-          return made;
-        }
-        return ok(newLane(repoId, name));
-      },
-    },
-    agents: {
-      start: (params: StartAgentParams, _firstRun: string[], dispatchId: string) => {
-        startsAsked++;
-        const refused = o.refuseStart?.();
-        if (refused) return err(refused);
-        const agent = { id: `a${agents.size + 1}`, name: params.name, role: params.role, dispatchId, lanePath: params.lanePath } as AgentInfo;
-        agents.set(agent.id, agent);
-        live.add(agent.id);
-        started.push(`${agent.name} in ${params.lanePath === rig.dir ? 'the lane' : params.lanePath}`);
-        return ok(agent);
-      },
-      isLive: (id) => live.has(id),
-      stop: async (id) => void (live.delete(id), stopped.push(agents.get(id)?.name ?? id)),
-      liveDispatched: () => [...live].flatMap((id) => (agents.get(id)?.dispatchId ? [{ agentId: id, dispatchId: agents.get(id)!.dispatchId! }] : [])),
-      launchRefusal: () => null,
-    },
-    releaseClaim: (briefId, agentId, reason) => void claims.release(briefId, agentId, reason),
-    placeAttachments: async () => [],
-    config: () => ({ maxAgents: o.maxAgents ?? 3, onMerge: 'in_review' }),
-    now: () => new Date(),
-  });
-  const claims = new ClaimBook({
-    store: rig.dispatches,
-    briefs: rig.service,
-    briefStore: rig.store,
-    agent: (id) => agents.get(id) ?? null,
-    isLive: (id) => live.has(id),
-    waveOf: (dispatchId, briefId) => service.waveOf(dispatchId, briefId),
-    dispatchedBrief: (agent) => service.dispatchOfAgent(agent),
-    openDispatch: (briefId) => rig.dispatches.list({ briefId, states: OPEN_DISPATCH_STATES, limit: 1 })[0] ?? null,
-    now: () => new Date(),
-  });
-  /** An agent the operator started by hand (no dispatch): it claims with a copy-paste packet. */
-  const byHand = (name: string): AgentInfo => {
-    const agent = { id: `h-${name}`, name, role: 'worker', dispatchId: null, lanePath: rig.dir } as AgentInfo;
-    agents.set(agent.id, agent);
-    live.add(agent.id);
-    return agent;
-  };
-  const brief = (title: string, projects = ['flower']): string => {
-    const made = rig.service.create({ title, kind: 'feature', spec: '', projects }, MIKE, 'ui');
-    if (!made.ok) throw new Error(made.error.message);
-    return made.value.brief.id;
-  };
-  const dispatch = (params: Partial<DispatchParams> & { ref: string }) =>
-    service.create({ preset: 'claude', role: 'worker', designFirst: false, auto: false, ...params } as Parameters<DispatchService['create']>[0], MIKE, 'api');
-  const stateOf = (id: string) => rig.dispatches.get(id)!;
-  const settled = (id: string, state: Dispatch['state']): Promise<Dispatch> =>
-    vi.waitFor(() => {
-      const d = stateOf(id);
-      if (d.state !== state) throw new Error(`${id} is ${d.state}, not ${state}`);
-      return d;
-    });
-  const notes = (briefId: string): string[] => rig.store.trace(briefId).flatMap((e) => (e.kind === 'note' ? [(e.payload as { text: string }).text] : []));
-  return { rig, lanes, service, claims, agents, live, started, stopped, lanesMade, startsAsked: () => startsAsked, byHand, brief, dispatch, stateOf, settled, notes };
 }
 
 const must = <T>(r: Result<T, ApiError>): T => {

@@ -26,6 +26,17 @@ function expectLaneIntact(lane: string, head: string): void {
   expect(git(lane, 'diff', '--cached', '--name-only')).toBe('staged.txt');
 }
 
+/** A lane with unsaved work, the ops checkout made and then deleted by hand, and the lane's folder away. */
+async function opsDeletedLaneAway(): Promise<{ main: string; lane: string; head: string; ops: string }> {
+  const { main, lane } = makeMainAndLane();
+  const head = laneWithUnsavedWork(lane);
+  const ops = `${main}.ops`;
+  expect((await addOpsCheckout(main, ops, headOf(main))).ok).toBe(true);
+  rmSync(ops, { recursive: true, force: true });
+  renameSync(lane, `${lane}-away`);
+  return { main, lane, head, ops };
+}
+
 describe('the ops checkout beside a lane whose folder is away', () => {
   it('making it leaves the lane\'s git entry alone: back, the lane is a worktree with its commit and staged change', async () => {
     const { main, lane } = makeMainAndLane();
@@ -38,12 +49,7 @@ describe('the ops checkout beside a lane whose folder is away', () => {
   });
 
   it('making it again where its folder was deleted clears its own stale entry only', async () => {
-    const { main, lane } = makeMainAndLane();
-    const head = laneWithUnsavedWork(lane);
-    const ops = `${main}.ops`;
-    expect((await addOpsCheckout(main, ops, headOf(main))).ok).toBe(true);
-    rmSync(ops, { recursive: true, force: true });
-    renameSync(lane, `${lane}-away`);
+    const { main, lane, head, ops } = await opsDeletedLaneAway();
     const again = await addOpsCheckout(main, ops, headOf(main));
     expect(again).toMatchObject({ ok: true, value: { path: ops, reused: false } });
     expect(existsSync(ops)).toBe(true);
@@ -52,12 +58,7 @@ describe('the ops checkout beside a lane whose folder is away', () => {
   });
 
   it('removing it when its folder is gone drops its own entry and leaves the lane\'s', async () => {
-    const { main, lane } = makeMainAndLane();
-    const head = laneWithUnsavedWork(lane);
-    const ops = `${main}.ops`;
-    expect((await addOpsCheckout(main, ops, headOf(main))).ok).toBe(true);
-    rmSync(ops, { recursive: true, force: true });
-    renameSync(lane, `${lane}-away`);
+    const { main, lane, head, ops } = await opsDeletedLaneAway();
     expect(await removeOpsCheckout(main, ops)).toEqual({ removed: true });
     const worktrees = git(main, 'worktree', 'list', '--porcelain');
     expect(worktrees).not.toContain(`worktree ${ops}\n`);
