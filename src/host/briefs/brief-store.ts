@@ -3,6 +3,7 @@ import type { Db } from '../db/database';
 import {
   type Brief,
   type BriefEntry,
+  type EntryKind,
   parseBriefRef,
   summaryOf,
   type BriefStatus,
@@ -49,6 +50,8 @@ export interface BriefStore {
   hasEntry(id: string): boolean;
   /** The briefs that hold a redaction entry. */
   briefsWithRedactions(): Set<string>;
+  /** How many entries of `kind` the brief's trace holds (read from its index, not its entries). */
+  countOfKind(briefId: string, kind: EntryKind): number;
   /** The redaction entry of `briefId` that names `entryId`, if one is here (one may arrive before what it redacts). */
   redactionNaming(briefId: string, entryId: string): BriefEntry | null;
   /** The first acceptance of the plan `planEntryId` in `briefId`, if it was accepted here (or arrived so). */
@@ -165,6 +168,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
   let removedSincePurge = readSetting(db, PURGE_PENDING) !== undefined;
   const selectLatestStamp = db.prepare('SELECT MAX(hlc) AS hlc FROM brief_entries');
   const selectRedactedBriefs = db.prepare("SELECT DISTINCT brief_id FROM brief_entries WHERE kind = 'redaction'");
+  const countKind = db.prepare('SELECT count(*) AS n FROM brief_entries WHERE brief_id = ? AND kind = ?');
   const selectRedactionNaming = db.prepare("SELECT * FROM brief_entries WHERE brief_id = ? AND kind = 'redaction' AND json_extract(payload, '$.entryId') = ? ORDER BY seq LIMIT 1");
   const selectAcceptance = db.prepare("SELECT * FROM brief_entries WHERE brief_id = ? AND kind = 'plan_accepted' AND json_extract(payload, '$.planEntryId') = ? ORDER BY seq LIMIT 1");
   const selectEntry = db.prepare('SELECT * FROM brief_entries WHERE id = ?');
@@ -259,6 +263,7 @@ export function createBriefStore(db: Db, opts: { manyHits?: number; outbox?: Out
     hasEntry: (id) => selectEntry.get(id) !== undefined,
     latestStamp: () => (selectLatestStamp.get() as { hlc: string | null }).hlc,
     briefsWithRedactions: () => new Set((selectRedactedBriefs.all() as { brief_id: string }[]).map((r) => r.brief_id)),
+    countOfKind: (briefId, kind) => (countKind.get(briefId, kind) as { n: number }).n,
     redactionNaming(briefId, entryId) {
       const row = selectRedactionNaming.get(briefId, entryId) as EntryRow | undefined;
       return row ? rowToEntry(row) : null;

@@ -161,7 +161,7 @@ export class DispatchService {
         auto: params.auto,
         // The brief's n-th dispatch across every host: the requests in its (shared) trace count
         // with this host's records, so two hosts do not both start a `claude-brief-12` of wave 1.
-        wave: Math.max(this.deps.store.list({ briefId: brief.id }).length, this.deps.briefStore.trace(brief.id).filter((e) => e.kind === 'dispatch_requested').length) + 1,
+        wave: Math.max(this.deps.store.list({ briefId: brief.id }).length, this.deps.briefStore.countOfKind(brief.id, 'dispatch_requested')) + 1,
         state: 'queued',
         reason: null,
         requestedBy: actor,
