@@ -705,9 +705,8 @@ export class MergeService {
       // A file the merge deleted, back untracked (the rollback had begun writing the old tree).
       const untracked = (await runGit(repo.mainPath, ['ls-files', '--others', '--exclude-standard', '-z'])).stdout.split('\0').filter(Boolean);
       if (untracked.length > 0) {
-        const before = new Set((await runGit(repo.mainPath, ['ls-tree', '-r', '--name-only', '-z', record.mainBefore])).stdout.split('\0'));
-        const merged = new Set((await runGit(repo.mainPath, ['ls-tree', '-r', '--name-only', '-z', record.mainAfter])).stdout.split('\0'));
-        changed.push(...untracked.filter((p) => before.has(p) && !merged.has(p)));
+        const deleted = new Set((await runGit(repo.mainPath, ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=D', record.mainBefore, record.mainAfter, '--'])).stdout.split('\0'));
+        changed.push(...untracked.filter((p) => deleted.has(p)));
       }
       if (changed.length > 0) {
         this.update(record, { state: 'awaiting-rollback' });
