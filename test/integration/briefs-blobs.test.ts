@@ -127,6 +127,17 @@ describe('uploading a screenshot to a brief', () => {
     expect((await head.arrayBuffer()).byteLength).toBe(0);
   });
 
+  it('stores a many-MiB image byte for byte: written in runs on the thread pool while later chunks arrive', async () => {
+    const big = Buffer.concat([PNG, randomBytes(9 * 1024 * 1024 + 4321)]);
+    const r = await attach('#2', 'large.png', big);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.result!.attachment).toMatchObject({ sha256: sha(big), size: big.length });
+    const onDisk = readFileSync(join(host.home, 'blobs', sha(big).slice(0, 2), sha(big)));
+    expect(sha(onDisk)).toBe(sha(big));
+    const got = await fetch(`${host.url}/blobs/${sha(big)}`, { headers: { authorization: `Bearer ${host.token}` } });
+    expect(Buffer.from(await got.arrayBuffer()).equals(big)).toBe(true);
+  });
+
   it('accepts JPEG, GIF and WebP, typed from their bytes whatever they are called', async () => {
     for (const [bytes, type] of [[JPEG, 'image/jpeg'], [GIF, 'image/gif'], [WEBP, 'image/webp']] as const) {
       const r = await attach('#1', 'named-wrong.png', bytes);

@@ -1,18 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, type AttachmentType } from '../../shared/briefs';
 import { err, ok, type Result } from '../../shared/result';
 import type { Db } from '../db/database';
+import { backgroundWriter, DiskError } from './background-writer';
 
 /**
  * Attachments' bytes, content-addressed: `blobs/ab/abcdef…` named by their sha256. A blob is
- * written to a temp file while it is hashed, fsynced, then renamed into place (and the
- * directory fsynced), so a blob either is whole under its name or is not there; only then
- * may a row name it. Its type is sniffed from its bytes (file-type), never its name; only
- * PNG, JPEG, GIF and WebP are kept. The `blobs` table records each whole file with its
- * sniffed type; temp files and blobs no attachment names are swept at start.
+ * written to a temp file while it is hashed (the writes on the thread pool: background-writer.ts),
+ * fsynced, then renamed into place (and the directory fsynced), so a blob either is whole under
+ * its name or is not there; only then may a row name it. Its type is sniffed from its bytes
+ * (file-type), never its name; only PNG, JPEG, GIF and WebP are kept. The `blobs` table records
+ * each whole file with its sniffed type; temp files and blobs no attachment names are swept at
+ * start.
  */
 export type PutError =
   | { kind: 'too_large'; limit: number }
@@ -24,8 +26,6 @@ export type PutError =
   /** The bytes are not the blob they were fetched as (a copy from the shared store): nothing kept. */
   | { kind: 'mismatch'; sha256: string; size: number };
 
-/** An error from writing the blob to disk, told apart from one reading the upload. */
-class DiskError extends Error {}
 const onDisk = <T>(what: string, op: () => T): T => {
   try {
     return op();
@@ -54,19 +54,6 @@ export interface BlobStore {
 
 const SNIFF_BYTES = 4100;
 const SHA = /^[0-9a-f]{64}$/;
-
-/**
- * writeSync may write less than asked (a disk all but full takes what fits and reports no
- * error): the rest is written, or the error it then meets is thrown. A short file stored under
- * the whole upload's sha256 would be trusted by every later upload of the same image.
- */
-function writeAll(fd: number, chunk: Uint8Array): void {
-  for (let written = 0; written < chunk.length; ) {
-    const n = writeSync(fd, chunk, written);
-    if (n <= 0) throw new Error(`wrote ${written} of ${chunk.length} bytes (no space left?)`);
-    written += n;
-  }
-}
 
 export async function sniffImage(head: Uint8Array): Promise<{ type: AttachmentType } | { refused: string | null }> {
   const detected = await fileTypeFromBuffer(head);
@@ -98,7 +85,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
       const head: Buffer[] = [];
       let headSize = 0;
       let failure: PutError | null = null;
-      const flusher = earlyFlusher(fd);
+      const writer = backgroundWriter(fd);
       // Closed once: a second close could close another file that got the same descriptor meanwhile.
       let isOpen = true;
       const closeFd = () => {
@@ -118,10 +105,9 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
             head.push(Buffer.from(chunk));
             headSize += chunk.length;
           }
-          onDisk('cannot write the upload to disk', () => writeAll(fd, chunk));
-          flusher.wrote(chunk.length);
+          await writer.write(chunk);
         }
-        await flusher.settled();
+        await writer.finished();
         if (!failure && size === 0) failure = { kind: 'empty' };
         const digest = failure ? '' : hash.digest('hex');
         if (!failure && expected && (digest !== expected.sha256 || size !== expected.size)) failure = { kind: 'mismatch', sha256: digest, size };
@@ -160,7 +146,7 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
           }
         }
       } catch (e) {
-        await flusher.settled().catch(() => undefined);
+        await writer.finished().catch(() => undefined);
         failure = e instanceof DiskError ? { kind: 'store_failed', message: e.message } : { kind: 'read_failed', message: e instanceof Error ? e.message : String(e) };
       }
       try {
@@ -198,41 +184,6 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
         }
       }
       return removed;
-    },
-  };
-}
-
-/**
- * Starts writing back what has arrived while the rest is still arriving: every EARLY_FLUSH
- * bytes a `fdatasync` runs on libuv's thread pool, not awaited, so the disk works while the
- * socket is read and the final fsync has only the tail left to flush. One at a time.
- * `settled()` before the file is closed, so no flush runs on a closed (or reused)
- * descriptor; it throws what a flush met (an I/O error, a full disk), since Linux reports a
- * failed writeback once per file, to the flush that met it, and the final fsync would not.
- */
-const EARLY_FLUSH = 4 * 1024 * 1024;
-
-function earlyFlusher(fd: number): { wrote(bytes: number): void; settled(): Promise<void> } {
-  let unflushed = 0;
-  let running: Promise<void> | null = null;
-  let failed: Error | null = null;
-  return {
-    wrote(bytes) {
-      unflushed += bytes;
-      if (unflushed < EARLY_FLUSH || running) return;
-      unflushed = 0;
-      running = new Promise<void>((resolve) =>
-        fdatasync(fd, (e) => {
-          failed ??= e;
-          resolve();
-        }),
-      ).then(() => {
-        running = null;
-      });
-    },
-    settled: async () => {
-      await running;
-      if (failed) throw new DiskError(`cannot flush the upload to disk: ${failed.message}`);
     },
   };
 }
