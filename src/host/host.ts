@@ -416,7 +416,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       createEphemeral: (repoId, name) => lanes.create(repoId, name, { ephemeral: true, freshBranch: true }),
     },
     agents: {
-      start: (params, firstRunArgs, dispatchId) => agents.start(params, firstRunArgs, dispatchId),
+      start: (params, firstRunArgs, dispatch) => agents.start(params, firstRunArgs, dispatch),
       isLive: (id) => agents.isLive(id),
       stop: (id) => agents.stop(id),
       liveDispatched: () => agents.list().flatMap((a) => (a.dispatchId && agents.isLive(a.id) ? [{ agentId: a.id, dispatchId: a.dispatchId }] : [])),
@@ -479,7 +479,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const dispatchPort: DispatchPort = {
     briefOfAgent: (agentId) => dispatches.briefOfAgent(agentOf(agentId)),
     claim: (ref, agentId) => claims.claim(ref, agentId),
-    dispatch: (params, actor) => (isStopping() ? Promise.resolve(err(stoppingRefusal('dispatch.create'))) : dispatches.create(params, actor, 'mcp')),
+    dispatch: (params, actor, ceiling) => (isStopping() ? Promise.resolve(err(stoppingRefusal('dispatch.create'))) : dispatches.create(params, actor, 'mcp', ceiling)),
   };
   const mcp = createMcpRoute({
     briefs,

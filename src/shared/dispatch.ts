@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentRole, PresetId } from './agents';
 import { Actor, BriefRef, CallerChannel } from './briefs';
+import { LaneNetwork } from './lanes';
 
 /**
  * Dispatch: a brief asked of an agent in a lane (docs/mcp.md). The request is recorded at
@@ -56,6 +57,11 @@ export const Dispatch = z
     /** Why it waits, queues or failed, in a sentence the UI shows as is. */
     reason: z.string().nullable(),
     requestedBy: Actor,
+    /**
+     * Asked for by a confined agent: its agent runs confined, with no wider network than this,
+     * whatever its lane says. Null or absent: confined as its lane says.
+     */
+    ceiling: LaneNetwork.nullable().optional(),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),

@@ -395,6 +395,52 @@ describe('an orchestrator', () => {
   });
 });
 
+describe('an orchestrator kept off the network', () => {
+  type Listed = { id: string; dispatchId: string | null; confinement: { confined: boolean; network: string } | null; supervision: { kind: string } };
+  const agentOf = (dispatchId: string) =>
+    until(`the agent of dispatch ${dispatchId}`, async () => ((await api(host, 'agents.list', {})).body.result as { agents: Listed[] }).agents.find((a) => a.dispatchId === dispatchId && a.confinement));
+
+  it('starts no agent freer than itself: into an open lane its agent is kept off the network too; where confinement is off, none starts', async () => {
+    const meadow = await addTrustedRepo(host, makeRepo(join(realpathSync(makeTempDir()), 'meadow')));
+    const made = await api(host, 'lanes.create', { repoId: meadow, name: 'plans', network: 'none' });
+    const plans = (made.body.result as { lane: { path: string } }).lane;
+    const boxed = await startTokenAgent(host, 'boxed-orchestrator', 'orchestrator', plans.path);
+    const c = await connect(boxed.token);
+
+    const mow = await createBrief('Mow the meadow', { projects: ['meadow'] });
+    const answer = await callTool(c, 'dispatch_brief', { ref: `#${mow.number}` });
+    expect(answer.isError, textOf(answer)).toBeFalsy();
+    const dispatch = (answer.structuredContent as { dispatch: { id: string; laneName: string; ceiling: string } }).dispatch;
+    expect(dispatch.ceiling).toBe('none');
+    const agent = await agentOf(dispatch.id);
+    expect(agent.confinement).toMatchObject({ confined: true, network: 'none' });
+    // Its lane is open as the operator left it: only this agent is held to the ceiling.
+    const lanes = (await api(host, 'lanes.list', { repoId: meadow })).body.result as { lanes: { name: string; network: string | null }[] };
+    expect(lanes.lanes.find((l) => l.name === dispatch.laneName)?.network ?? null).toBeNull();
+    // Recycled by the operator, the fresh agent is still the dispatch's, and still held to it.
+    const recycled = await api(host, 'agents.recycle', { id: agent.id, handoff: 'Go on mowing.' });
+    expect(recycled.body.ok, JSON.stringify(recycled.body)).toBe(true);
+    const fresh = await until('the recycled agent', async () => ((await api(host, 'agents.list', {})).body.result as { agents: Listed[] }).agents.find((a) => a.dispatchId === dispatch.id && a.id !== agent.id && a.confinement));
+    expect(fresh.confinement).toMatchObject({ confined: true, network: 'none' });
+
+    // A repository whose grove.yaml turns confinement off: the agent would run unconfined, so it does not start.
+    const orchardDir = makeRepo(join(realpathSync(makeTempDir()), 'orchard'));
+    writeFileSync(join(orchardDir, 'grove.yaml'), 'lanes:\n  confine: false\n');
+    git(orchardDir, 'add', '.');
+    git(orchardDir, 'commit', '-q', '-m', 'recipe');
+    await addTrustedRepo(host, orchardDir);
+    const pick = await createBrief('Pick the apples', { projects: ['orchard'] });
+    const asked = await callTool(c, 'dispatch_brief', { ref: `#${pick.number}` });
+    expect(asked.isError, textOf(asked)).toBeFalsy();
+    const refusedId = (asked.structuredContent as { dispatch: { id: string } }).dispatch.id;
+    const held = await until('the refused agent', async () => ((await api(host, 'agents.list', {})).body.result as { agents: Listed[] }).agents.find((a) => a.dispatchId === refusedId && a.supervision.kind === 'crashed'));
+    const out = (await api(host, 'agents.output', { id: held.id, since: 0 })).body.result as { data: string };
+    const said = Buffer.from(out.data, 'base64').toString();
+    expect(said).toContain('it would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but it was dispatched by a confined agent');
+    expect(said).toContain("dispatch it yourself (the cockpit's Dispatch, or grove dispatch)");
+  });
+});
+
 describe('the operator', () => {
   it('writes as operator:mike through mcp', async () => {
     const c = await connect(host.token);

@@ -5,6 +5,7 @@ import type { GroveConfig } from '../../shared/config';
 import type { LaneNetwork } from '../../shared/lanes';
 import type { StatePath } from '../terminals/presets';
 import { bwrapArgs } from './bwrap-args';
+import { underCeiling } from './confine-ceiling';
 import { confineInputs } from './confine-inputs';
 import { confinePolicy } from './confine-policy';
 import type { ConfineAvailability } from './confine-probe';
@@ -40,6 +41,11 @@ export interface ConfineRequest {
   agentDir: string;
   /** The operator asked for this agent to run unconfined. */
   unconfined: boolean;
+  /**
+   * Started at a confined agent's request (confine-ceiling.ts): it must be confined too, with
+   * no wider network than this, whatever its lane says or it asked; null: as its lane says.
+   */
+  ceiling?: LaneNetwork | null;
   statePaths: readonly StatePath[];
   env: Record<string, string>;
   /** Directories of the data dir it must read (the ops loop's status file's). */
@@ -69,6 +75,8 @@ const unconfined = (reason: string): ConfinedLaunch => ({
  */
 export class ConfineRefused extends Error {}
 const AGENT_ESCAPE = 'start it unconfined (--unconfined, or untick "Confine to the lane")';
+/** An agent a confined agent asked for cannot be let out: the operator starts it instead. */
+const CEILING_ESCAPE = "dispatch it yourself (the cockpit's Dispatch, or grove dispatch), which starts it as its lane says";
 const refused = (info: Confinement, why: string, escape = AGENT_ESCAPE): ConfinedLaunch => ({
   info,
   wrap: () => {
@@ -90,16 +98,22 @@ const CLOSE_INHERITED_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; if [ "$n" 
  * say why. Never silently: the reason is on the agent (its tab, `grove agent list`).
  */
 export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): ConfinedLaunch {
-  if (req.unconfined) return unconfined(ASKED_UNCONFINED);
+  const ceiling = req.ceiling ?? null;
+  // Run unconfined when it would be, unless a confined agent asked for it: then not at all.
+  const unconfinedFor = (reason: string): ConfinedLaunch =>
+    ceiling === null
+      ? unconfined(reason)
+      : refused({ confined: false, mechanism: null, reason, network: 'open' }, `it would run unconfined (${reason}), but it was dispatched by a confined agent, and an agent cannot start one freer than itself`, CEILING_ESCAPE);
+  if (req.unconfined) return unconfinedFor(ASKED_UNCONFINED);
   // A directory that is no lane of a known repository is still confined: to itself, and
   // away from Grove's data dir; there is just no MAIN to keep read-only.
   const place = deps.placeOf(req.lanePath) ?? { mainPath: null, config: null, keyless: false };
-  if (place.config?.lanes?.confine === false) return unconfined('grove.yaml turns confinement off (lanes.confine: false)');
+  if (place.config?.lanes?.confine === false) return unconfinedFor('grove.yaml turns confinement off (lanes.confine: false)');
   const available = deps.availability();
-  if (!available.ok) return unconfined(available.reason);
+  if (!available.ok) return unconfinedFor(available.reason);
   // The lane's own setting is the operator's, made for this lane: it wins over the recipe's
-  // default either way (an `open` lane in a `none` repository included).
-  const network = place.network ?? place.config?.lanes?.network ?? 'open';
+  // default either way (an `open` lane in a `none` repository included). A ceiling narrows it.
+  const network = underCeiling(place.network ?? place.config?.lanes?.network ?? 'open', ceiling);
   const config: GroveConfig = { ...place.config, lanes: { ...place.config?.lanes, network } };
   if (req.preview) {
     return { info: { confined: true, mechanism: available.mechanism, reason: null, network }, wrap: () => { throw new Error('a preview launches nothing'); } };

@@ -18,6 +18,7 @@ import { redactionIndex } from './migrations/0016-redaction-index';
 import { agentLeaderStart } from './migrations/0017-agent-leader-start';
 import { repoOverrideName } from './migrations/0018-repo-override-name';
 import { dispatchLaneIndex } from './migrations/0019-dispatch-lane-index';
+import { agentConfineCeiling } from './migrations/0020-agent-confine-ceiling';
 
 /**
  * Versioned schema migrations. The schema version is SQLite's `user_version`; migration N
@@ -31,7 +32,7 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs, dispatch, sync, redact, agentUnconfined, loopbackNetwork, pageKeys, redactionIndex, agentLeaderStart, repoOverrideName, dispatchLaneIndex];
+export const migrations: readonly Migration[] = [initial, agents, browserSessions, lanes, laneRecipes, healthHistory, sessionIdleAndCommandGroups, repoTrust, briefs, dispatch, sync, redact, agentUnconfined, loopbackNetwork, pageKeys, redactionIndex, agentLeaderStart, repoOverrideName, dispatchLaneIndex, agentConfineCeiling];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;
 

@@ -3,7 +3,7 @@ import type { AgentInfo, StartAgentParams } from '../../shared/agents';
 import type { Actor, Brief, Channel } from '../../shared/briefs';
 import { OPEN_DISPATCH_STATES, type Claim, type Dispatch, type DispatchParams, type DispatchPhase, type DispatchState, type Packet } from '../../shared/dispatch';
 import { apiError, type ApiError } from '../../shared/errors';
-import type { Lane } from '../../shared/lanes';
+import type { Lane, LaneNetwork } from '../../shared/lanes';
 import type { Repo } from '../../shared/repo';
 import { err, ok, type Result } from '../../shared/result';
 import { unknownBrief, type BriefService } from '../briefs/brief-service';
@@ -42,7 +42,7 @@ export interface DispatchDeps {
     createEphemeral(repoId: string, name: string): Promise<Result<Lane, ApiError>>;
   };
   agents: {
-    start(params: StartAgentParams, firstRunArgs: string[], dispatchId: string): Result<AgentInfo, ApiError>;
+    start(params: StartAgentParams, firstRunArgs: string[], dispatch: { id: string; ceiling: LaneNetwork | null }): Result<AgentInfo, ApiError>;
     isLive(id: string): boolean;
     stop(id: string): Promise<unknown>;
     /** Live agents that a dispatch started (their dispatch id). */
@@ -112,7 +112,8 @@ export class DispatchService {
 
   constructor(private readonly deps: DispatchDeps) {}
 
-  async create(params: z.output<typeof DispatchParams>, actor: Actor, channel: Channel): Promise<Result<Created, ApiError>> {
+  /** `ceiling`: asked for by a confined agent, whose network its agent may not exceed (confine/confine-ceiling.ts). */
+  async create(params: z.output<typeof DispatchParams>, actor: Actor, channel: Channel, ceiling: LaneNetwork | null = null): Promise<Result<Created, ApiError>> {
     const brief = this.deps.briefStore.resolve(params.ref);
     if (!brief) return err(unknownBrief(params.ref));
     const placed = this.placement(brief, params);
@@ -165,6 +166,7 @@ export class DispatchService {
         state: 'queued',
         reason: null,
         requestedBy: actor,
+        ceiling,
         createdAt: at,
         startedAt: null,
         endedAt: null,
@@ -473,6 +475,8 @@ export class DispatchService {
       { ref: briefId, lane: lane ?? undefined, preset: design.preset, command: design.command ?? undefined, args: design.args, role: design.role, designFirst: false, auto: true, repoId: design.repoId },
       system,
       'automatic',
+      // The build runs under the same ceiling as the design pass an agent asked for.
+      design.ceiling ?? null,
     ).then((r) => {
       if (r.ok) return;
       this.deps.logger.warn('build dispatch after the design pass refused', { briefId, error: r.error.message });
@@ -692,7 +696,7 @@ export class DispatchService {
       },
       // A shell would take the packet for a script to run: it gets none (copy it from the panel).
       d.preset === 'shell' ? [] : [packet],
-      d.id,
+      { id: d.id, ceiling: d.ceiling ?? null },
     );
     // The host's stop began before this one's dispatch part did (agents refuse first): not a failure.
     if (!started.ok) return started.error.code === 'host_stopping' ? this.putBack(d) : fail(started.error.message);

@@ -34,6 +34,7 @@ import { findCodexRollout } from './context/find-codex-rollout';
 import type { ContextReading } from './context/context-reading';
 import { renderScreen } from './screen/render-screen';
 import type { ConfinedLaunch, ConfineRequest } from '../confine/agent-confinement';
+import type { LaneNetwork } from '../../shared/lanes';
 
 /**
  * All agents of this host: starting them (lane and command checked first), their runtimes,
@@ -66,6 +67,12 @@ export interface AgentServiceDeps {
 const NOT_CONFINED: ConfinedLaunch = {
   info: { confined: false, mechanism: null, reason: 'this host confines no agent', network: 'open' },
   wrap: (file, args, env) => ({ file, args, env }),
+};
+const CANNOT_KEEP_CEILING: ConfinedLaunch = {
+  info: NOT_CONFINED.info,
+  wrap: () => {
+    throw new Error('this host confines no agent, and it was dispatched by a confined agent, which cannot start one freer than itself; dispatch it yourself');
+  },
 };
 
 const ATTACHMENTS = 'agents.attachments';
@@ -217,9 +224,10 @@ export class AgentService {
 
   /**
    * `firstRunArgs` go to the first run only (a recycle's handoff prompt, a dispatch's packet),
-   * not to restarts. `dispatchId` binds the agent's token to a dispatch (and so its brief).
+   * not to restarts. `dispatch` binds the agent's token to a dispatch (and so its brief), and
+   * carries the ceiling of the agent that asked for it, if a confined one did.
    */
-  start(params: StartAgentParams, firstRunArgs: string[] = [], dispatchId: string | null = null): Result<AgentInfo, ApiError> {
+  start(params: StartAgentParams, firstRunArgs: string[] = [], dispatch: { id: string; ceiling: LaneNetwork | null } | null = null): Result<AgentInfo, ApiError> {
     // Every way in (the API is guarded, but a dispatch that was making its lane when the stop
     // began comes here afterwards): an agent started now would outlive the stop's list of
     // agents to end.
@@ -248,8 +256,9 @@ export class AgentService {
       autoResume: params.autoResume ?? false,
       isOpsLoop: params.isOpsLoop ?? false,
       role: params.role ?? 'worker',
-      dispatchId,
+      dispatchId: dispatch?.id ?? null,
       unconfined: params.unconfined ?? false,
+      ceiling: dispatch?.ceiling ?? null,
       sessionId: preset.assignsSession ? randomUUID() : null,
       contextWarnTokens: params.contextWarnTokens ?? preset.contextWarnTokens,
       pidStart: null,
@@ -478,7 +487,7 @@ export class AgentService {
           rows: old.rows,
           contextWarnTokens: old.contextWarnTokens,
           unconfined: old.unconfined,
-        }, recycledPrompt(old.dispatchId ? this.handoffFor(old.dispatchId) : null, handoff), old.dispatchId));
+        }, recycledPrompt(old.dispatchId ? this.handoffFor(old.dispatchId) : null, handoff), old.dispatchId ? { id: old.dispatchId, ceiling: old.ceiling } : null));
         // A stop asked for while it stopped is the last word: no fresh run either.
         if (fresh === null) return ok({ agent: r.value.info() });
         return fresh.ok ? ok({ agent: fresh.value }) : fresh;
@@ -762,7 +771,7 @@ export class AgentService {
     });
     // The ops loop reads MAIN's state from a file Grove keeps in its data dir (ops/status-file.ts).
     const shown = record.isOpsLoop && env.GROVE_STATUS_FILE ? [dirname(env.GROVE_STATUS_FILE)] : [];
-    const launch = this.confineFor({ lanePath: record.lanePath, agentDir: dir, unconfined: record.unconfined, statePaths: preset.statePaths, env, shown });
+    const launch = this.confineFor({ lanePath: record.lanePath, agentDir: dir, unconfined: record.unconfined, ceiling: record.ceiling, statePaths: preset.statePaths, env, shown });
     const args = [
       ...fillTemplate(presetArgs, { session: record.sessionId }),
       ...mcpArgs(preset, { mcpConfig, mcpUrl }),
@@ -775,7 +784,9 @@ export class AgentService {
   }
 
   private confineFor(req: ConfineRequest): ConfinedLaunch {
-    return this.deps.confine?.(req) ?? NOT_CONFINED;
+    if (this.deps.confine) return this.deps.confine(req);
+    // No confinement here, and a confined agent asked for this one: it does not start.
+    return req.ceiling ? CANNOT_KEEP_CEILING : NOT_CONFINED;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { AgentRole, PresetId } from '../../shared/agents';
+import type { LaneNetwork } from '../../shared/lanes';
 import type { Db } from '../db/database';
 import type { RestartPolicy } from './supervision';
 
@@ -20,6 +21,8 @@ export interface AgentRecord {
   dispatchId: string | null;
   /** Asked to run unconfined at launch. */
   unconfined: boolean;
+  /** Asked for by a confined agent: confined always, with no wider network than this (confine/confine-ceiling.ts). */
+  ceiling: LaneNetwork | null;
   sessionId: string | null;
   contextWarnTokens: number;
   cols: number;
@@ -35,7 +38,7 @@ type Row = {
   id: string; name: string; lane_path: string; preset: string; command: string; args: string; env: string;
   withhold_env: string; restart: string; auto_resume: number; is_ops_loop: number; session_id: string | null;
   context_warn_tokens: number; cols: number; rows: number; state: string; pid: number | null; created_at: string;
-  role: string; dispatch_id: string | null; unconfined: number; pid_start: string | null;
+  role: string; dispatch_id: string | null; unconfined: number; pid_start: string | null; confine_ceiling: string | null;
 };
 
 const toRecord = (r: Row): AgentRecord => ({
@@ -53,6 +56,7 @@ const toRecord = (r: Row): AgentRecord => ({
   role: r.role as AgentRole,
   dispatchId: r.dispatch_id,
   unconfined: r.unconfined === 1,
+  ceiling: r.confine_ceiling as LaneNetwork | null,
   sessionId: r.session_id,
   contextWarnTokens: r.context_warn_tokens,
   cols: r.cols,
@@ -75,7 +79,7 @@ export interface AgentStore {
 export function createAgentStore(db: Db): AgentStore {
   const list = db.prepare('SELECT * FROM agents ORDER BY created_at');
   const insert = db.prepare(`INSERT INTO agents VALUES (@id, @name, @lane_path, @preset, @command, @args, @env, @withhold_env,
-    @restart, @auto_resume, @is_ops_loop, @session_id, @context_warn_tokens, @cols, @rows, @state, @pid, @created_at, @role, @dispatch_id, @unconfined, @pid_start)`);
+    @restart, @auto_resume, @is_ops_loop, @session_id, @context_warn_tokens, @cols, @rows, @state, @pid, @created_at, @role, @dispatch_id, @unconfined, @pid_start, @confine_ceiling)`);
   const setState = db.prepare('UPDATE agents SET state = ?, pid = ?, pid_start = ? WHERE id = ?');
   const setSize = db.prepare('UPDATE agents SET cols = ?, rows = ? WHERE id = ?');
   const setSessionId = db.prepare('UPDATE agents SET session_id = ? WHERE id = ?');
@@ -88,7 +92,7 @@ export function createAgentStore(db: Db): AgentStore {
         env: JSON.stringify(a.env), withhold_env: JSON.stringify(a.withholdEnv), restart: a.restart,
         auto_resume: a.autoResume ? 1 : 0, is_ops_loop: a.isOpsLoop ? 1 : 0, session_id: a.sessionId,
         context_warn_tokens: a.contextWarnTokens, cols: a.cols, rows: a.rows, state: a.state, pid: a.pid, created_at: a.createdAt,
-        role: a.role, dispatch_id: a.dispatchId, unconfined: a.unconfined ? 1 : 0, pid_start: a.pidStart,
+        role: a.role, dispatch_id: a.dispatchId, unconfined: a.unconfined ? 1 : 0, pid_start: a.pidStart, confine_ceiling: a.ceiling,
       }),
     setState: (id, state, pid, pidStart) => void setState.run(state, pid, pidStart, id),
     setSize: (id, cols, rows) => void setSize.run(cols, rows, id),

@@ -58,3 +58,39 @@ describe('a launch that should be confined but cannot be set up', () => {
     expect(run.env.TMPDIR).toBe(join(agentDir, 'tmp'));
   });
 });
+
+describe('an agent a confined agent dispatched (its ceiling)', () => {
+  const open: WorkPlace = { mainPath: null, config: { lanes: { network: 'open' } }, keyless: false };
+  const launch = (place: WorkPlace | null, ceiling: 'none' | 'loopback' | 'open' | null, o: { unconfined?: boolean; over?: Partial<ConfinementDeps> } = {}) => {
+    const { deps, lanePath, agentDir } = setUp(place, o.over);
+    return confineLaunch(deps, { lanePath, agentDir, unconfined: o.unconfined ?? false, ceiling, statePaths: [], env: {} });
+  };
+
+  it('gets no wider network than the agent that asked: an open lane narrowed to none or loopback, a narrower lane kept', () => {
+    expect(launch(open, 'none').info).toMatchObject({ confined: true, network: 'none' });
+    expect(launch(open, 'loopback').info).toMatchObject({ confined: true, network: 'loopback' });
+    expect(launch({ ...open, network: 'none' }, 'loopback').info).toMatchObject({ confined: true, network: 'none' });
+    expect(launch(open, 'open').info).toMatchObject({ confined: true, network: 'open' });
+    // No ceiling: as the lane says, as before.
+    expect(launch(open, null).info).toMatchObject({ confined: true, network: 'open' });
+    // The narrowed network is the one the sandbox gets: under bwrap, a namespace of its own reaching only the host.
+    expect(launch(open, 'none').wrap('sh', [], {}).args).toContain('--unshare-net');
+  });
+
+  it('does not start where it would run unconfined: grove.yaml turns confinement off, none is available here, or it asked to', () => {
+    const off: WorkPlace = { mainPath: null, config: { lanes: { confine: false } }, keyless: false };
+    const cases = [
+      [launch(off, 'open'), /it would run unconfined \(grove\.yaml turns confinement off \(lanes\.confine: false\)\), but it was dispatched by a confined agent/],
+      [launch(open, 'none', { over: { availability: () => ({ ok: false, reason: 'bubblewrap is not installed' }) } }), /it would run unconfined \(bubblewrap is not installed\), but it was dispatched by a confined agent/],
+      [launch(open, 'loopback', { unconfined: true }), /it would run unconfined \(asked for at launch\)/],
+    ] as const;
+    for (const [l, why] of cases) {
+      expect(l.info.confined).toBe(false);
+      expect(() => l.wrap('claude', [], {})).toThrow(ConfineRefused);
+      expect(() => l.wrap('claude', [], {})).toThrow(why);
+      expect(() => l.wrap('claude', [], {})).toThrow(/dispatch it yourself \(the cockpit's Dispatch, or grove dispatch\)/);
+    }
+    // Without a ceiling the same places run it unconfined, saying why.
+    expect(launch(off, null).wrap('claude', ['-p'], {})).toMatchObject({ file: 'claude', args: ['-p'] });
+  });
+});

@@ -125,16 +125,15 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     expect(plan.map((p) => p.detail).join(' ')).toContain('brief_entries_redactions');
   },
   17: (db) => {
-    // An agent's pid is recorded with its start; one from before reads as unknown (NULL).
-    const store = createAgentStore(db);
-    const before = store.list();
-    expect(before.every((a) => a.pidStart === null)).toBe(true);
+    // An agent's pid is recorded with its start; one from before reads as unknown (NULL). In
+    // SQL, not the store: the store of today names columns later versions added.
+    expect(db.prepare('SELECT pid_start FROM agents').all().every((a) => (a as { pid_start: string | null }).pid_start === null)).toBe(true);
     db.prepare(
       `INSERT INTO agents (id, name, lane_path, preset, command, args, env, withhold_env, restart, auto_resume, is_ops_loop, session_id, context_warn_tokens, cols, rows, state, pid, created_at, role, dispatch_id, unconfined)
        VALUES ('a17', 'shell-17', '/srv/flower-design', 'shell', '/bin/sh', '[]', '{}', '[]', 'never', 0, 0, NULL, 160000, 120, 40, 'exited', NULL, '2026-12-06T00:00:00Z', 'worker', NULL, 0)`,
     ).run();
-    store.setState('a17', 'running', 4242, '12345678');
-    expect(store.list().find((a) => a.id === 'a17')).toMatchObject({ state: 'running', pid: 4242, pidStart: '12345678' });
+    db.prepare("UPDATE agents SET state = 'running', pid = 4242, pid_start = '12345678' WHERE id = 'a17'").run();
+    expect(db.prepare("SELECT state, pid, pid_start FROM agents WHERE id = 'a17'").get()).toEqual({ state: 'running', pid: 4242, pid_start: '12345678' });
   },
   18: (db) => {
     // A repository registered now takes the first override name no other one has.
@@ -154,6 +153,20 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('x', 'y') as { detail: string }[]).map((p) => p.detail).join(' ');
     expect(plan("SELECT record FROM dispatches WHERE json_extract(record, '$.laneId') = ? AND state IN (?, 'running')")).toContain('dispatches_by_lane');
     expect(plan("SELECT record FROM dispatches WHERE repo_id = ? AND json_extract(record, '$.laneName') = ? AND state IN ('running', 'finished')")).toContain('dispatches_by_lane_name');
+  },
+  20: (db) => {
+    // Agents from before run as their lane says (no ceiling); one a confined agent asked for keeps its ceiling.
+    const store = createAgentStore(db);
+    expect(store.list().every((a) => a.ceiling === null)).toBe(true);
+    const base = store.list()[0];
+    const record = {
+      id: 'a20', name: 'claude-brief-20', lanePath: '/srv/flower-brief-20', preset: 'claude' as const, command: 'claude', args: [], env: {}, withholdEnv: [], restart: 'on-failure' as const,
+      autoResume: false, isOpsLoop: false, role: 'worker' as const, dispatchId: 'd20', unconfined: false, ceiling: 'none' as const, sessionId: null, contextWarnTokens: 160000,
+      cols: 120, rows: 32, state: 'starting', pid: null, pidStart: null, createdAt: '2026-12-07T00:00:00Z',
+    };
+    store.insert(record);
+    expect(store.list().find((a) => a.id === 'a20')).toEqual(record);
+    if (base) expect(store.list().find((a) => a.id === base.id)!.ceiling).toBeNull();
   },
 };
 

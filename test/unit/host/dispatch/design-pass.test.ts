@@ -16,7 +16,7 @@ afterEach(closeRigs);
 function designRig() {
   const rig = trackedRig();
   const d = dispatchRig({ rig, lanes: new Map([['l1', { id: 'l1', name: 'work', kind: 'standing', repoId: 'r1', path: rig.dir } as LaneRecord]]) });
-  return { ...rig, dispatcher: d.service, claims: d.claims, stopped: d.stoppedIds, agentExits: d.agentExits, running: d.running };
+  return { ...rig, dispatcher: d.service, claims: d.claims, stopped: d.stoppedIds, agentExits: d.agentExits, running: d.running, ceilings: d.ceilings };
 }
 
 describe('design pass', () => {
@@ -65,6 +65,36 @@ describe('design pass', () => {
     r.dispatcher.planAccepted(briefId);
     expect(r.dispatches.get(next.id)!.state).toBe('running');
     expect(r.dispatches.list({ briefId }).map((d) => `${d.wave} ${d.phase} ${d.state}`)).toEqual(['3 build running', '2 design finished', '1 build finished']);
+    await r.dispatcher.close();
+  });
+
+  it("asked for by an orchestrator kept off the network: its agent, and the build that follows its plan, are held to that ceiling", async () => {
+    const r = designRig();
+    const created = r.service.create({ title: 'Plan the beds', kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui');
+    if (!created.ok) throw new Error(created.error.message);
+    const briefId = created.value.brief.id;
+    const orchestrator: Actor = { kind: 'agent', name: 'flower-orchestrator' };
+    const made = await r.dispatcher.create({ ref: briefId, lane: 'work', preset: 'shell', args: [], role: 'worker', designFirst: true, auto: true }, orchestrator, 'mcp', 'none');
+    if (!made.ok) throw new Error(made.error.message);
+    expect(made.value.dispatch.ceiling).toBe('none');
+    const design = await r.running(briefId, 1);
+    expect(r.ceilings.get(design.agentId!)).toBe('none');
+    const proposed = r.service.append(briefId, { kind: 'plan_proposed', spec: 'Beds by the wall.', summary: 'the plan' }, { kind: 'agent', name: design.agentName! }, 'mcp');
+    if (!proposed.ok) throw new Error(proposed.error.message);
+    const accepted = r.service.append(briefId, { kind: 'plan_accepted', planEntryId: proposed.value.entries.at(-1)!.id }, MIKE, 'ui');
+    if (!accepted.ok) throw new Error(accepted.error.message);
+    r.dispatcher.planAccepted(briefId);
+    const build = await r.running(briefId, 2);
+    expect(build).toMatchObject({ phase: 'build', ceiling: 'none' });
+    expect(r.ceilings.get(build.agentId!)).toBe('none');
+    // The operator's own dispatch carries none.
+    const other = r.service.create({ title: 'Water the beds', kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui');
+    if (!other.ok) throw new Error(other.error.message);
+    r.agentExits(build.agentId!);
+    const mine = await r.dispatcher.create({ ref: other.value.brief.id, lane: 'work', preset: 'shell', args: [], role: 'worker', designFirst: false, auto: false }, MIKE, 'ui');
+    if (!mine.ok) throw new Error(mine.error.message);
+    const started = await r.running(other.value.brief.id, 1);
+    expect(r.ceilings.get(started.agentId!)).toBeNull();
     await r.dispatcher.close();
   });
 });

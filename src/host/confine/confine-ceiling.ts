@@ -1,0 +1,25 @@
+import type { AgentInfo } from '../../shared/agents';
+import { knownConfinement } from '../../shared/confinement-words';
+import type { LaneNetwork } from '../../shared/lanes';
+
+/**
+ * An agent started at another agent's request (an orchestrator's `dispatch_brief`) runs no
+ * freer than the agent that asked: confined whenever that one is, and with no wider network.
+ * Otherwise an orchestrator kept off the network, or confined at all, could reach past its
+ * confinement by dispatching an agent into a lane that is open, or into a repository whose
+ * grove.yaml turns confinement off. The ceiling is the asking agent's network; none when it
+ * runs unconfined (it can already do whatever its agents could).
+ */
+const WIDTH: Record<LaneNetwork, number> = { none: 0, loopback: 1, open: 2 };
+
+/** The ceiling an agent's run sets on the agents it asks for: null when it runs unconfined; the narrowest when nothing is known of its run. */
+export function ceilingSetBy(agent: Pick<AgentInfo, 'unconfined' | 'confinement'>): LaneNetwork | null {
+  const known = knownConfinement(agent);
+  if (!known) return 'none';
+  return known.confined ? known.network : null;
+}
+
+/** The lane's network, narrowed to the ceiling when there is one. */
+export function underCeiling(network: LaneNetwork, ceiling: LaneNetwork | null): LaneNetwork {
+  return ceiling !== null && WIDTH[ceiling] < WIDTH[network] ? ceiling : network;
+}
