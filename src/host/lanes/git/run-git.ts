@@ -14,6 +14,8 @@ export interface GitOutput {
   code: number;
   stdout: string;
   stderr: string;
+  /** Ended by Grove without finishing, after this many ms (code -1). */
+  timedOutAfterMs?: number;
 }
 
 export class GitError extends Error {
@@ -23,7 +25,11 @@ export class GitError extends Error {
     readonly cwd: string,
     readonly output: GitOutput,
   ) {
-    super(`git ${args.join(' ')} failed in ${cwd} (exit ${output.code}): ${output.stderr.trim() || output.stdout.trim()}`);
+    super(
+      output.timedOutAfterMs !== undefined
+        ? `git ${args.join(' ')} did not finish within ${minutes(output.timedOutAfterMs)} in ${cwd}, so Grove ended it and the hooks it ran (a hook waiting on a server or a prompt?); check the repository's hooks. What it printed: ${output.stderr.trim() || output.stdout.trim() || 'nothing'}`
+        : `git ${args.join(' ')} failed in ${cwd} (exit ${output.code}): ${output.stderr.trim() || output.stdout.trim()}`,
+    );
   }
 }
 
@@ -78,12 +84,25 @@ export interface GitRunGroup {
   what: string;
 }
 
+/**
+ * How long one git run may take, its hooks included: far longer than a commit's or a merge's
+ * hooks should (a test suite in pre-commit among them). Past it git and its hooks are ended:
+ * every write of the host's runs under its repository's lock, and one that never returns would
+ * hold the lock, and every lane's and merge's work behind it, until the host stopped.
+ */
+export const GIT_TIMEOUT_MS = 15 * 60_000;
+/** After SIGTERM, which git answers by removing its lock files, the time it gets before SIGKILL. */
+const TERM_GRACE_MS = 5_000;
+
+const minutes = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 60_000)} minutes` : `${ms} ms`);
+
 export async function runGit(
   cwd: string,
   args: readonly string[],
-  opts: { env?: Record<string, string>; okCodes?: readonly number[]; group?: GitRunGroup; input?: string } = {},
+  opts: { env?: Record<string, string>; okCodes?: readonly number[]; group?: GitRunGroup; input?: string; timeoutMs?: number } = {},
 ): Promise<GitOutput> {
-  const out = opts.group ? await spawnInGroup(cwd, args, opts.env, opts.group) : await execGit(cwd, args, opts.env, opts.input);
+  const timeoutMs = opts.timeoutMs ?? GIT_TIMEOUT_MS;
+  const out = opts.group ? await spawnInGroup(cwd, args, opts.env, opts.group, timeoutMs) : await execGit(cwd, args, opts.env, opts.input, timeoutMs);
   if (out.code === 0 || (opts.okCodes ?? []).includes(out.code)) return out;
   throw new GitError(args, cwd, out);
 }
@@ -94,43 +113,57 @@ export async function runGit(
  * signals the terminal's whole foreground group, and must stop the host gracefully, not cut
  * a rollback's `reset --keep` or a worktree's removal in half under it.
  */
-function execGit(cwd: string, args: readonly string[], env: Record<string, string> | undefined, input: string | undefined): Promise<GitOutput> {
+function execGit(cwd: string, args: readonly string[], env: Record<string, string> | undefined, input: string | undefined, timeoutMs: number): Promise<GitOutput> {
   const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env }), detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   if (input !== undefined && child.stdin) {
     child.stdin.on('error', () => undefined); // git may exit before reading it all
     child.stdin.end(input);
   }
-  return collect(child as ChildProcess & { stdout: Readable; stderr: Readable });
+  return collect(child as ChildProcess & { stdout: Readable; stderr: Readable }, timeoutMs);
 }
 
 /** The same, on record in its own process group (its hooks too), for a host killed meanwhile. */
-function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, string> | undefined, group: GitRunGroup): Promise<GitOutput> {
+function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, string> | undefined, group: GitRunGroup, timeoutMs: number): Promise<GitOutput> {
   const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
-  return collect(child).finally(() => group.groups.ended(group.marker));
+  return collect(child, timeoutMs).finally(() => group.groups.ended(group.marker));
 }
 
 /** Output beyond this is git listing far more than any caller reads: it is ended, as execFile's maxBuffer would. */
 const MAX_OUTPUT_CHARS = 64 * 1024 * 1024;
 
-function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }): Promise<GitOutput> {
+function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }, timeoutMs: number): Promise<GitOutput> {
   return new Promise((resolve) => {
     const out = { stdout: '', stderr: '' };
+    // Its whole group: a hook of its, holding the pipes open, would keep 'close' from coming.
+    const signalGroup = (signal: NodeJS.Signals) => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        /* ended already */
+      }
+    };
     const take = (which: 'stdout' | 'stderr') => (d: string) => {
       out[which] += d;
-      // Its whole group: a hook of its, holding the pipes open, would keep 'close' from coming.
-      if (out[which].length > MAX_OUTPUT_CHARS && child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          /* ended already */
-        }
-      }
+      if (out[which].length > MAX_OUTPUT_CHARS) signalGroup('SIGKILL');
+    };
+    let timedOut = false;
+    let killer: NodeJS.Timeout | undefined;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      signalGroup('SIGTERM');
+      killer = setTimeout(() => signalGroup('SIGKILL'), TERM_GRACE_MS);
+    }, timeoutMs);
+    const settle = (o: GitOutput) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      resolve(timedOut ? { ...o, code: -1, timedOutAfterMs: timeoutMs } : o);
     };
     child.stdout.setEncoding('utf8').on('data', take('stdout'));
     child.stderr.setEncoding('utf8').on('data', take('stderr'));
     // Could not start (no such folder, no processes left): -1, as for a signal.
-    child.on('error', (e) => resolve({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message }));
-    child.on('close', (code) => resolve({ code: code ?? -1, ...out }));
+    child.on('error', (e) => settle({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message }));
+    child.on('close', (code) => settle({ code: code ?? -1, ...out }));
   });
 }

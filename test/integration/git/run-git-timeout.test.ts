@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GitError, runGit } from '../../../src/host/lanes/git/run-git';
+import { makeRepo } from '../../fixtures/git-repo';
+import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
+
+afterEach(removeTempDirs);
+
+/**
+ * A git run that never finishes (a hook waiting on a server) is ended after its time, its
+ * hooks with it, rather than hold the repository's lock for ever: real git, a real hook.
+ */
+function hook(repo: string, name: string, body: string): void {
+  const path = join(repo, '.git', 'hooks', name);
+  writeFileSync(path, `#!/bin/sh\n${body}\n`);
+  chmodSync(path, 0o755);
+}
+
+/** Processes whose command line holds `mark`, this test's own. */
+const running = (mark: string): string[] => {
+  try {
+    return execFileSync('pgrep', ['-f', mark], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+};
+
+describe('a git run past its time', () => {
+  it('is ended with its hook, leaves no lock behind, and says which command and why', async () => {
+    const repo = makeRepo(join(makeTempDir(), 'r'));
+    hook(repo, 'pre-commit', 'exec sleep 613.25');
+    const failed = await runGit(repo, ['commit', '--allow-empty', '-m', 'never'], { timeoutMs: 400 }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(GitError);
+    expect((failed as GitError).output).toMatchObject({ code: -1, timedOutAfterMs: 400 });
+    expect((failed as GitError).message).toMatch(/^git commit --allow-empty -m never did not finish within 400 ms in .*, so Grove ended it and the hooks it ran \(a hook waiting on a server or a prompt\?\); check the repository's hooks/);
+    expect(running('sleep 613.25')).toEqual([]);
+    // git took its index lock before the hook, and let it go on SIGTERM: the next commit goes through.
+    expect(existsSync(join(repo, '.git', 'index.lock'))).toBe(false);
+    rmSync(join(repo, '.git', 'hooks', 'pre-commit'));
+    expect((await runGit(repo, ['commit', '--allow-empty', '-m', 'then'])).code).toBe(0);
+  });
+
+  it('kills a hook that shrugs off SIGTERM once its grace is over', async () => {
+    const repo = makeRepo(join(makeTempDir(), 'r'));
+    hook(repo, 'pre-commit', "trap '' TERM; while :; do sleep 0.127; done");
+    const failed = await runGit(repo, ['commit', '--allow-empty', '-m', 'never'], { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect((failed as GitError).output).toMatchObject({ code: -1, timedOutAfterMs: 300 });
+    expect(running('sleep 0.127')).toEqual([]);
+    expect(running("trap '' TERM")).toEqual([]);
+  }, 15_000);
+
+  it('leaves a run that finishes in time alone', async () => {
+    const repo = makeRepo(join(makeTempDir(), 'r'));
+    hook(repo, 'pre-commit', 'sleep 0.2');
+    const out = await runGit(repo, ['commit', '--allow-empty', '-m', 'in time'], { timeoutMs: 5_000 });
+    expect(out.code).toBe(0);
+    expect(out.timedOutAfterMs).toBeUndefined();
+  });
+});
