@@ -257,6 +257,9 @@ describe('merging a lane into MAIN', () => {
     const record = r.error!.details!.merge as MergeRecord;
     expect(record.state).toBe('awaiting-rollback');
     expect(existsSync(join(main, 'BROKEN'))).toBe(true);
+    // Unregistering the repository now would forget the merge, and the rollback with it: refused, saying how to roll back.
+    const blockersOf = async (): Promise<string[]> => ((await api(host, 'repos.remove', { id: repoId })).body.error?.details?.blockers ?? []) as string[];
+    expect(await blockersOf()).toContain(`MAIN still holds the merge of design, whose gate failed: roll it back first (grove merge --rollback ${record.id}, or Roll back in the cockpit)`);
 
     const rolled = await api(host, 'merges.rollback', { id: record.id });
     expect(rolled.body.ok, JSON.stringify(rolled.body)).toBe(true);
@@ -268,6 +271,9 @@ describe('merging a lane into MAIN', () => {
     expect(git(main, 'rev-parse', keptRef)).toBe(record.mainAfter);
     const again = await api(host, 'merges.rollback', { id: record.id });
     expect(again.body.error!.code).toBe('merge_not_rollbackable');
+    // Rolled back, the merge stands in the way no more (the lane's unmerged work still does).
+    expect((await blockersOf()).some((b) => b.startsWith('MAIN still holds'))).toBe(false);
+    expect(await blockersOf()).toEqual([expect.stringContaining('lane design holds work')]);
   });
 
   it('refuses, listing why: a dirty lane, nothing to merge, a failing check, a conflict, MAIN dirty', async () => {
