@@ -573,7 +573,7 @@ describe('reconciling lanes with git and the disk', () => {
     const r = await api(host, 'lanes.diff', { id: gone.id });
     expect(r.body.error).toMatchObject({
       code: 'lane_missing',
-      message: `The lane's directory ${gone.path} does not exist. Restore it (a disk not mounted, a folder moved away), then try again. If it is gone for good, remove the lane (grove lane remove NAME), which drops git's entry for this worktree alone, or drop that entry yourself with \`git worktree remove --force ${gone.path}\` in MAIN. Nothing was changed.`,
+      message: `The lane's directory ${gone.path} does not exist. Restore it (a disk not mounted, a folder moved away), then try again. If it is gone for good, remove the lane (grove lane remove gone, or Remove in the cockpit), which drops git's entry for this worktree alone, or drop that entry yourself with \`git worktree remove --force ${gone.path}\` in MAIN. Nothing was changed.`,
     });
     expect((await api(host, 'lanes.remove', { id: gone.id })).body.ok).toBe(true);
     git(main, 'worktree', 'remove', '--force', deleted.path);

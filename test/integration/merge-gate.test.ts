@@ -258,7 +258,7 @@ describe('merging a lane into MAIN', () => {
     expect(record.state).toBe('awaiting-rollback');
     expect(existsSync(join(main, 'BROKEN'))).toBe(true);
     // Unregistering the repository now would forget the merge, and the rollback with it: refused, saying how to roll back.
-    const blockersOf = async (): Promise<string[]> => ((await api(host, 'repos.remove', { id: repoId })).body.error?.details?.blockers ?? []) as string[];
+    const blockersOf = async (): Promise<string[]> => ((await api(host, 'repos.remove', { id: repoId })).body as { error?: { details?: { blockers?: string[] } } }).error?.details?.blockers ?? [];
     expect(await blockersOf()).toContain(`MAIN still holds the merge of design, whose gate failed: roll it back first (grove merge --rollback ${record.id}, or Roll back in the cockpit)`);
 
     const rolled = await api(host, 'merges.rollback', { id: record.id });

@@ -47,7 +47,7 @@ export class LaneHistory {
       if (!main.ok) return main;
       return ok(await laneDiff(found.value.repo.mainPath, found.value.lane.path, main.value));
     } catch (e) {
-      return err(gitFailure(e));
+      return err(gitFailure(e, found.value.lane.name));
     }
   }
 
@@ -79,7 +79,7 @@ export class LaneHistory {
         job.finish(true, `${lane.name} is now on top of ${main.value} (${r.value.head.slice(0, 12)}); the old head is kept in ${r.value.recoveryRef}`);
         return ok(r.value);
       } catch (e) {
-        const failure = gitFailure(e);
+        const failure = gitFailure(e, lane.name);
         job.finish(false, failure.message);
         return err(failure);
       }

@@ -579,7 +579,7 @@ export class LaneService {
       job.finish(true, `Removed ${lane.name}${archived ? `; what git tracks or would track is in ${archived.ref}` : ''}${keptIgnored ? `, the files it ignores in ${keptIgnored.dir}` : ''}`);
       return ok({ archiveRef: archived?.ref ?? null, recoveryRef, keptIgnored });
     } catch (e) {
-      const failure = gitFailure(e);
+      const failure = gitFailure(e, lane.name);
       job?.finish(false, failure.message);
       return err(failure);
     }
@@ -825,9 +825,9 @@ export function scrollbackDirOf(dataDir: string, archiveRef: string): string {
   return join(dataDir, 'archives', ...archiveRef.slice('refs/grove/archive/'.length).split('/'));
 }
 
-/** Expected git failures as API errors; anything else is a bug and stays thrown. */
-export function gitFailure(e: unknown): ApiError {
-  if (e instanceof WorktreeMissingError) return apiError('lane_missing', e.message, { path: e.path });
+/** Expected git failures as API errors (naming the lane's removal as typed, where its name is known); anything else is a bug and stays thrown. */
+export function gitFailure(e: unknown, laneName?: string): ApiError {
+  if (e instanceof WorktreeMissingError) return apiError('lane_missing', laneName ? e.naming(laneName) : e.message, { path: e.path });
   if (e instanceof GitError) return apiError('git_failed', e.message, { args: e.args.join(' '), stderr: e.output.stderr.slice(0, 2000) });
   if (e instanceof LinkedReflogError) return apiError('git_failed', e.message, { links: [...e.links] });
   throw e;

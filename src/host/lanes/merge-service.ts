@@ -257,7 +257,7 @@ export class MergeService {
       job.finish(true, `Merged ${lane.name} into MAIN (${merged.value.strategy})${laneRemoved ? '; the ephemeral lane is removed' : ''}`);
       return ok({ checks, merge: merged.value, laneRemoved });
     } catch (e) {
-      const failure = gitFailure(e);
+      const failure = gitFailure(e, lane.name);
       job.finish(false, failure.message);
       return err(failure);
     }

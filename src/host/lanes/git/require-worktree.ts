@@ -14,11 +14,16 @@ export class WorktreeMissingError extends Error {
     readonly role: 'lane' | 'MAIN',
     readonly reason: 'missing' | 'not-a-worktree',
   ) {
-    super(messageFor(path, role, reason));
+    super(messageFor(path, role, reason, null));
+  }
+
+  /** The message where the lane's name is known: the command to remove it, as typed. */
+  naming(laneName: string): string {
+    return messageFor(this.path, this.role, this.reason, laneName);
   }
 }
 
-function messageFor(path: string, role: 'lane' | 'MAIN', reason: 'missing' | 'not-a-worktree'): string {
+function messageFor(path: string, role: 'lane' | 'MAIN', reason: 'missing' | 'not-a-worktree', laneName: string | null): string {
   const whose = role === 'lane' ? "The lane's directory" : "MAIN's directory";
   if (reason === 'not-a-worktree') {
     return `${whose} ${path} is not the top of a git worktree. Check that it still has its .git entry (\`git worktree repair\` in MAIN can fix a moved lane), then try again; nothing was changed.`;
@@ -27,7 +32,8 @@ function messageFor(path: string, role: 'lane' | 'MAIN', reason: 'missing' | 'no
   if (role === 'MAIN') return `${restore}; nothing was changed.`;
   // Never `git worktree prune`: it drops the entry of every worktree missing just then, and
   // with it the index, detached commits and rebase of a lane that is only away for a while.
-  return `${restore}. If it is gone for good, remove the lane (grove lane remove NAME), which drops git's entry for this worktree alone, or drop that entry yourself with \`git worktree remove --force ${path}\` in MAIN. Nothing was changed.`;
+  const remove = laneName === null ? 'grove lane remove with its name, or Remove in the cockpit' : `grove lane remove ${laneName}, or Remove in the cockpit`;
+  return `${restore}. If it is gone for good, remove the lane (${remove}), which drops git's entry for this worktree alone, or drop that entry yourself with \`git worktree remove --force ${path}\` in MAIN. Nothing was changed.`;
 }
 
 export async function requireWorktree(path: string, role: 'lane' | 'MAIN'): Promise<void> {
