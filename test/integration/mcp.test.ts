@@ -423,21 +423,25 @@ describe('an orchestrator kept off the network', () => {
     const fresh = await until('the recycled agent', async () => ((await api(host, 'agents.list', {})).body.result as { agents: Listed[] }).agents.find((a) => a.dispatchId === dispatch.id && a.id !== agent.id && a.confinement));
     expect(fresh.confinement).toMatchObject({ confined: true, network: 'none' });
 
-    // A repository whose grove.yaml turns confinement off: the agent would run unconfined, so it does not start.
+    // A repository whose grove.yaml turns confinement off: its agent would run unconfined, so the
+    // dispatch is refused, saying why and who can start it; no lane is made, no agent started.
     const orchardDir = makeRepo(join(realpathSync(makeTempDir()), 'orchard'));
     writeFileSync(join(orchardDir, 'grove.yaml'), 'lanes:\n  confine: false\n');
     git(orchardDir, 'add', '.');
     git(orchardDir, 'commit', '-q', '-m', 'recipe');
-    await addTrustedRepo(host, orchardDir);
+    const orchard = await addTrustedRepo(host, orchardDir);
     const pick = await createBrief('Pick the apples', { projects: ['orchard'] });
     const asked = await callTool(c, 'dispatch_brief', { ref: `#${pick.number}` });
-    expect(asked.isError, textOf(asked)).toBeFalsy();
-    const refusedId = (asked.structuredContent as { dispatch: { id: string } }).dispatch.id;
-    const held = await until('the refused agent', async () => ((await api(host, 'agents.list', {})).body.result as { agents: Listed[] }).agents.find((a) => a.dispatchId === refusedId && a.supervision.kind === 'crashed'));
-    const out = (await api(host, 'agents.output', { id: held.id, since: 0 })).body.result as { data: string };
-    const said = Buffer.from(out.data, 'base64').toString();
-    expect(said).toContain('it would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but it was dispatched by a confined agent');
-    expect(said).toContain("dispatch it yourself (the cockpit's Dispatch, or grove dispatch)");
+    expect(asked).toMatchObject({ isError: true, structuredContent: { error: { code: 'dispatch_not_possible' } } });
+    expect(textOf(asked)).toContain('Its agent would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but a confined agent asked for it');
+    expect(textOf(asked)).toContain(`Ask the operator to dispatch #${pick.number} (the cockpit's Dispatch, or grove dispatch)`);
+    expect((await api(host, 'dispatch.list', { ref: `#${pick.number}` })).body.result).toMatchObject({ dispatches: [] });
+    expect(((await api(host, 'lanes.list', { repoId: orchard })).body.result as { lanes: unknown[] }).lanes).toEqual([]);
+    // The operator's dispatch of the same brief starts it, unconfined as its recipe says.
+    const mine = await api(host, 'dispatch.create', { ref: `#${pick.number}` });
+    expect(mine.body.ok, JSON.stringify(mine.body)).toBe(true);
+    const theirs = await agentOf((mine.body.result as { dispatch: { id: string } }).dispatch.id);
+    expect(theirs.confinement).toMatchObject({ confined: false, reason: 'grove.yaml turns confinement off (lanes.confine: false)' });
   });
 });
 

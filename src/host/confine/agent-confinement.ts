@@ -77,6 +77,21 @@ export class ConfineRefused extends Error {}
 const AGENT_ESCAPE = 'start it unconfined (--unconfined, or untick "Confine to the lane")';
 /** An agent a confined agent asked for cannot be let out: the operator starts it instead. */
 const CEILING_ESCAPE = "dispatch it yourself (the cockpit's Dispatch, or grove dispatch), which starts it as its lane says";
+
+/** Why an agent with a ceiling may not run where it would run unconfined, in the words its refusal and its dispatch's use. */
+export function beyondCeiling(reason: string, subject = 'it'): string {
+  return `${subject} would run unconfined (${reason}), but a confined agent asked for it, and an agent cannot start one freer than itself`;
+}
+
+/**
+ * Why an agent at `place` runs unconfined whatever it asks: grove.yaml turns confinement off,
+ * or nothing confines here. Null when it is confined (unless it asked not to be).
+ */
+export function unconfinedBecause(place: WorkPlace | null, availability: () => ConfineAvailability): string | null {
+  if (place?.config?.lanes?.confine === false) return 'grove.yaml turns confinement off (lanes.confine: false)';
+  const available = availability();
+  return available.ok ? null : available.reason;
+}
 const refused = (info: Confinement, why: string, escape = AGENT_ESCAPE): ConfinedLaunch => ({
   info,
   wrap: () => {
@@ -99,16 +114,17 @@ const CLOSE_INHERITED_FDS = 'for f in /proc/self/fd/*; do n=${f##*/}; if [ "$n" 
  */
 export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): ConfinedLaunch {
   const ceiling = req.ceiling ?? null;
+  // Running it unconfined instead is no way out for an agent a confined one asked for.
+  const escape = ceiling === null ? req.escape : CEILING_ESCAPE;
   // Run unconfined when it would be, unless a confined agent asked for it: then not at all.
   const unconfinedFor = (reason: string): ConfinedLaunch =>
-    ceiling === null
-      ? unconfined(reason)
-      : refused({ confined: false, mechanism: null, reason, network: 'open' }, `it would run unconfined (${reason}), but it was dispatched by a confined agent, and an agent cannot start one freer than itself`, CEILING_ESCAPE);
+    ceiling === null ? unconfined(reason) : refused({ confined: false, mechanism: null, reason, network: 'open' }, beyondCeiling(reason), CEILING_ESCAPE);
   if (req.unconfined) return unconfinedFor(ASKED_UNCONFINED);
   // A directory that is no lane of a known repository is still confined: to itself, and
   // away from Grove's data dir; there is just no MAIN to keep read-only.
   const place = deps.placeOf(req.lanePath) ?? { mainPath: null, config: null, keyless: false };
-  if (place.config?.lanes?.confine === false) return unconfinedFor('grove.yaml turns confinement off (lanes.confine: false)');
+  const because = unconfinedBecause(place, deps.availability);
+  if (because !== null) return unconfinedFor(because);
   const available = deps.availability();
   if (!available.ok) return unconfinedFor(available.reason);
   // The lane's own setting is the operator's, made for this lane: it wins over the recipe's
@@ -121,7 +137,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
   const would: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network };
   const viaBridge = available.mechanism === 'bwrap' ? bridgeFor(network, deps) : null;
   if (network !== 'open' && available.mechanism === 'bwrap' && !viaBridge) {
-    return refused(would, `with network ${network} it reaches Grove's host over a Unix socket in the data dir, whose path is too long for one (${deps.dataDir}); use a shorter GROVE_HOME`, req.escape);
+    return refused(would, `with network ${network} it reaches Grove's host over a Unix socket in the data dir, whose path is too long for one (${deps.dataDir}); use a shorter GROVE_HOME`, escape);
   }
   let policy;
   try {
@@ -142,7 +158,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
       }),
     );
   } catch (e) {
-    return refused(would, `its paths could not be read (${(e as Error).message})`, req.escape);
+    return refused(would, `its paths could not be read (${(e as Error).message})`, escape);
   }
   const info: Confinement = { confined: true, mechanism: available.mechanism, reason: null, network: policy.network };
   if (available.mechanism === 'sandbox-exec') {
@@ -151,7 +167,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
     return { info, wrap: (file, args, env) => ({ file: available.program, args: sandboxExecArgs(policy, { hostPort: hostPort() }, file, args), env: { ...env, TMPDIR: policy.tmpDir } }) };
   }
   const broken = viaBridge?.open() ?? null;
-  if (broken) return refused(info, `Grove's host cannot be reached from a namespace of the agent's own (network ${network}): ${broken}`, req.escape);
+  if (broken) return refused(info, `Grove's host cannot be reached from a namespace of the agent's own (network ${network}): ${broken}`, escape);
   return {
     info,
     wrap: (file, args, env) => {

@@ -19,7 +19,18 @@ export function ceilingSetBy(agent: Pick<AgentInfo, 'unconfined' | 'confinement'
   return known.confined ? known.network : null;
 }
 
-/** The lane's network, narrowed to the ceiling when there is one. */
+/** The lane's network, narrowed to the ceiling when there is one; a ceiling not known (a damaged record) as the narrowest. */
 export function underCeiling(network: LaneNetwork, ceiling: LaneNetwork | null): LaneNetwork {
-  return ceiling !== null && WIDTH[ceiling] < WIDTH[network] ? ceiling : network;
+  if (ceiling === null) return network;
+  const cap = Object.hasOwn(WIDTH, ceiling) ? ceiling : 'none';
+  return WIDTH[cap] < WIDTH[network] ? cap : network;
+}
+
+/**
+ * A dispatch's ceiling. One an agent asked for before dispatches recorded it (older Groves)
+ * is held to the narrowest: what that agent's confinement was is no longer known.
+ */
+export function ceilingOfDispatch(d: { ceiling?: LaneNetwork | null; requestedBy: { kind: string } }): LaneNetwork | null {
+  if (d.ceiling !== undefined) return d.ceiling;
+  return d.requestedBy.kind === 'agent' ? 'none' : null;
 }

@@ -8,7 +8,7 @@ import { readRepoConfig, usableConfig } from '../lanes/repo-config';
 import type { OpsStore } from '../ops/ops-store';
 import type { RepoStore } from '../repos/repo-store';
 import { withTrustedWithholding } from '../trust/trusted-withholding';
-import { confineLaunch, type ConfinedLaunch, type ConfineRequest, type WorkPlace } from './agent-confinement';
+import { confineLaunch, unconfinedBecause, type ConfinedLaunch, type ConfineRequest, type WorkPlace } from './agent-confinement';
 import { probeConfinement, type ConfineAvailability } from './confine-probe';
 import { HostBridge, MAX_SOCKET_PATH } from './host-bridge';
 
@@ -28,14 +28,22 @@ export function confinementOf(d: {
   /** The host's loopback port, for `network: none` agents' bridge. */
   port: () => number;
   probe?: () => ConfineAvailability;
-}): { confine: (req: ConfineRequest) => ConfinedLaunch; close: () => void } {
+}): {
+  confine: (req: ConfineRequest) => ConfinedLaunch;
+  /** Why an agent in a new lane of this repository would run unconfined (its recipe, or nothing confines here); null if it would not. */
+  unconfinedReason: (repoId: string) => string | null;
+  close: () => void;
+} {
   let available: ConfineAvailability | null = null;
   const lastTightened = new Map<string, GroveConfig>();
   const availability = (): ConfineAvailability => (available ??= (d.probe ?? probeConfinement)());
   const placeOf = (lanePath: string): WorkPlace | null => {
     const lane = d.lanes.list().find((l) => l.path === lanePath);
     const repoId = lane?.repoId ?? d.repos.findByPath(lanePath)?.id ?? d.ops.list().find((o) => o.path === lanePath)?.repoId;
-    const repo = repoId ? d.repos.get(repoId) : undefined;
+    return repoId ? placeIn(repoId, lane) : null;
+  };
+  const placeIn = (repoId: string, lane?: { keyless: boolean; network: WorkPlace['network'] }): WorkPlace | null => {
+    const repo = d.repos.get(repoId);
     if (!repo) return null;
     const trusted = usableConfig(d.repos, repo, d.dataDir);
     const loaded = readRepoConfig(repo, d.dataDir);
@@ -56,6 +64,7 @@ export function confinementOf(d: {
   const forwarder = [process.execPath, join(dirname(fileURLToPath(import.meta.url)), 'net-forward.js')];
   const bridge = hostBridge && { socketPath, open: () => hostBridge.open(), forwarder, port: d.port };
   return {
+    unconfinedReason: (repoId) => unconfinedBecause(placeIn(repoId), availability),
     confine: (req) =>
       confineLaunch({ availability, placeOf, dataDir: d.dataDir, home: homedir(), bridge, loopbackBridge: loopbackBridge && { socketPath: loopbackPath, open: () => loopbackBridge.open() }, hostPort: d.port }, req),
     close: () => {

@@ -4,6 +4,8 @@ import type { Actor, Brief, Channel } from '../../shared/briefs';
 import { OPEN_DISPATCH_STATES, type Claim, type Dispatch, type DispatchParams, type DispatchPhase, type DispatchState, type Packet } from '../../shared/dispatch';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Lane, LaneNetwork } from '../../shared/lanes';
+import { beyondCeiling } from '../confine/agent-confinement';
+import { ceilingOfDispatch } from '../confine/confine-ceiling';
 import type { Repo } from '../../shared/repo';
 import { err, ok, type Result } from '../../shared/result';
 import { unknownBrief, type BriefService } from '../briefs/brief-service';
@@ -50,6 +52,12 @@ export interface DispatchDeps {
     /** Why this program could not be started (not installed), asked before a lane is made for it; null if it could. */
     launchRefusal(params: Pick<StartAgentParams, 'preset' | 'command'>): ApiError | null;
   };
+  /**
+   * Why an agent in a new lane of the repository would run unconfined (its grove.yaml, or
+   * nothing confines here), null if it would not: a dispatch a confined agent asked for is
+   * refused there before any lane is made (confine/confine-ceiling.ts).
+   */
+  unconfinedReason(repoId: string): string | null;
   /** Ends the claim this agent holds on the brief (an entry says why); nothing if it holds none. */
   releaseClaim(briefId: string, agentId: string, reason: string): void;
   /** Copies the brief's attachments into the lane (git-excluded); the paths written, relative to the lane. */
@@ -127,6 +135,8 @@ export class DispatchService {
     }
     const refused = this.deps.agents.launchRefusal({ preset: params.preset, command: params.command });
     if (refused) return err(refused);
+    const freer = this.freerThanAsker(repo.id, ceiling);
+    if (freer) return err(apiError('dispatch_not_possible', `${freer}. Ask the operator to dispatch #${brief.number} (the cockpit's Dispatch, or grove dispatch), which starts its agent as its lane says.`, { repoId: repo.id }));
     const phase: DispatchPhase = params.designFirst ? 'design' : 'build';
     const created = this.deps.store.transaction((): Result<Dispatch, ApiError> => {
       const open = this.deps.store.list({ briefId: brief.id, states: OPEN_DISPATCH_STATES });
@@ -476,7 +486,7 @@ export class DispatchService {
       system,
       'automatic',
       // The build runs under the same ceiling as the design pass an agent asked for.
-      design.ceiling ?? null,
+      ceilingOfDispatch(design),
     ).then((r) => {
       if (r.ok) return;
       this.deps.logger.warn('build dispatch after the design pass refused', { briefId, error: r.error.message });
@@ -618,6 +628,13 @@ export class DispatchService {
     return starting + live;
   }
 
+  /** Why the agent would be freer than the confined agent that asked for it (its ceiling), or null. */
+  private freerThanAsker(repoId: string, ceiling: LaneNetwork | null): string | null {
+    if (ceiling === null) return null;
+    const why = this.deps.unconfinedReason(repoId);
+    return why === null ? null : beyondCeiling(why, 'Its agent');
+  }
+
   private async execute(queued: Dispatch): Promise<void> {
     let d: Dispatch = { ...queued, state: 'starting', reason: null, startedAt: this.deps.now().toISOString() };
     this.save(d);
@@ -642,6 +659,9 @@ export class DispatchService {
     // Asked again now (it may have been uninstalled since the request), before a lane is made for it.
     const refused = this.deps.agents.launchRefusal({ preset: d.preset, command: d.command ?? undefined });
     if (refused) return fail(refused.message);
+    // Its repository's grove.yaml may have turned confinement off since it was asked for.
+    const freer = this.freerThanAsker(d.repoId, ceilingOfDispatch(d));
+    if (freer) return fail(freer);
     // Ended while it waited (its plan accepted, its claim lost): what it became stands, it is
     // not saved over, and no agent starts. A lane made for it meanwhile stays, as any lane.
     const ended = (): boolean => this.deps.store.get(d.id)?.state !== 'starting';
@@ -696,7 +716,7 @@ export class DispatchService {
       },
       // A shell would take the packet for a script to run: it gets none (copy it from the panel).
       d.preset === 'shell' ? [] : [packet],
-      { id: d.id, ceiling: d.ceiling ?? null },
+      { id: d.id, ceiling: ceilingOfDispatch(d) },
     );
     // The host's stop began before this one's dispatch part did (agents refuse first): not a failure.
     if (!started.ok) return started.error.code === 'host_stopping' ? this.putBack(d) : fail(started.error.message);

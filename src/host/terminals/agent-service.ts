@@ -33,7 +33,7 @@ import { CodexRolloutReader } from './context/codex-rollout';
 import { findCodexRollout } from './context/find-codex-rollout';
 import type { ContextReading } from './context/context-reading';
 import { renderScreen } from './screen/render-screen';
-import type { ConfinedLaunch, ConfineRequest } from '../confine/agent-confinement';
+import { beyondCeiling, type ConfinedLaunch, type ConfineRequest } from '../confine/agent-confinement';
 import type { LaneNetwork } from '../../shared/lanes';
 
 /**
@@ -71,7 +71,7 @@ const NOT_CONFINED: ConfinedLaunch = {
 const CANNOT_KEEP_CEILING: ConfinedLaunch = {
   info: NOT_CONFINED.info,
   wrap: () => {
-    throw new Error('this host confines no agent, and it was dispatched by a confined agent, which cannot start one freer than itself; dispatch it yourself');
+    throw new Error(`cannot confine it: ${beyondCeiling('this host confines no agent')}. Dispatch it yourself (the cockpit's Dispatch, or grove dispatch)`);
   },
 };
 

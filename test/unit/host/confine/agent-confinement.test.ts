@@ -2,6 +2,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfineRefused, confineLaunch, type ConfinementDeps, type WorkPlace } from '../../../../src/host/confine/agent-confinement';
+import { ceilingOfDispatch, underCeiling } from '../../../../src/host/confine/confine-ceiling';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(removeTempDirs);
@@ -80,8 +81,8 @@ describe('an agent a confined agent dispatched (its ceiling)', () => {
   it('does not start where it would run unconfined: grove.yaml turns confinement off, none is available here, or it asked to', () => {
     const off: WorkPlace = { mainPath: null, config: { lanes: { confine: false } }, keyless: false };
     const cases = [
-      [launch(off, 'open'), /it would run unconfined \(grove\.yaml turns confinement off \(lanes\.confine: false\)\), but it was dispatched by a confined agent/],
-      [launch(open, 'none', { over: { availability: () => ({ ok: false, reason: 'bubblewrap is not installed' }) } }), /it would run unconfined \(bubblewrap is not installed\), but it was dispatched by a confined agent/],
+      [launch(off, 'open'), /it would run unconfined \(grove\.yaml turns confinement off \(lanes\.confine: false\)\), but a confined agent asked for it/],
+      [launch(open, 'none', { over: { availability: () => ({ ok: false, reason: 'bubblewrap is not installed' }) } }), /it would run unconfined \(bubblewrap is not installed\), but a confined agent asked for it/],
       [launch(open, 'loopback', { unconfined: true }), /it would run unconfined \(asked for at launch\)/],
     ] as const;
     for (const [l, why] of cases) {
@@ -92,5 +93,24 @@ describe('an agent a confined agent dispatched (its ceiling)', () => {
     }
     // Without a ceiling the same places run it unconfined, saying why.
     expect(launch(off, null).wrap('claude', ['-p'], {})).toMatchObject({ file: 'claude', args: ['-p'] });
+  });
+});
+
+describe('the ceiling, read back from a record', () => {
+  it('holds a value it does not know as the narrowest, and an agent-asked dispatch from before ceilings as none', () => {
+    expect(underCeiling('open', 'wide' as never)).toBe('none');
+    expect(underCeiling('open', 'toString' as never)).toBe('none');
+    expect(underCeiling('loopback', null)).toBe('loopback');
+    expect(ceilingOfDispatch({ requestedBy: { kind: 'agent' } })).toBe('none');
+    expect(ceilingOfDispatch({ requestedBy: { kind: 'operator' } })).toBeNull();
+    expect(ceilingOfDispatch({ ceiling: null, requestedBy: { kind: 'agent' } })).toBeNull();
+    expect(ceilingOfDispatch({ ceiling: 'loopback', requestedBy: { kind: 'agent' } })).toBe('loopback');
+  });
+
+  it("tells a capped agent refused for another reason to be dispatched by the operator, not to run unconfined", () => {
+    const none: WorkPlace = { mainPath: null, config: { lanes: { network: 'none' } }, keyless: false };
+    const { deps, lanePath, agentDir } = setUp(none, { bridge: null });
+    const l = confineLaunch(deps, { lanePath, agentDir, unconfined: false, ceiling: 'none', statePaths: [], env: {} });
+    expect(() => l.wrap('sh', [], {})).toThrow(/use a shorter GROVE_HOME\. Fix that, or dispatch it yourself/);
   });
 });

@@ -42,6 +42,7 @@ function dispatchRig(opts: { node?: string; sync?: boolean; makeLane?: (name: st
     repos: { list: () => [repo], get: (id) => (id === repo.id ? repo : undefined) },
     lanes: { list: () => [], get: () => undefined, createEphemeral: (_repoId, name) => opts.makeLane?.(name, rig.events) ?? Promise.resolve(err(apiError('internal', 'no lanes here'))) },
     agents: { start: () => err(apiError('internal', 'no agents here')), isLive: () => false, stop: async () => {}, liveDispatched: () => [], launchRefusal: () => null },
+    unconfinedReason: () => null,
     releaseClaim: () => {},
     placeAttachments: async () => [],
     config: () => ({ maxAgents: 3, onMerge: 'in_review' }),

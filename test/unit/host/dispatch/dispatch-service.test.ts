@@ -299,3 +299,42 @@ describe('where a dispatch goes', () => {
     await r.service.close();
   });
 });
+
+describe('a dispatch a confined agent asked for (its ceiling)', () => {
+  const ORCHESTRATOR = { kind: 'agent' as const, name: 'flower-orchestrator' };
+
+  it('is refused, before any lane is made, where its agent would run unconfined; the operator’s is not', async () => {
+    const r = dispatchRig({ unconfinedReason: () => 'grove.yaml turns confinement off (lanes.confine: false)' });
+    const id = r.brief('Pick the apples');
+    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', 'none');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'dispatch_not_possible' } });
+    expect(!refused.ok && refused.error.message).toBe(
+      "Its agent would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but a confined agent asked for it, and an agent cannot start one freer than itself. Ask the operator to dispatch #1 (the cockpit's Dispatch, or grove dispatch), which starts its agent as its lane says.",
+    );
+    expect(r.lanesMade).toEqual([]);
+    expect(r.rig.dispatches.list({ briefId: id })).toEqual([]);
+    // The operator's own dispatch goes ahead, as the lane says.
+    const d = must(await r.dispatch({ ref: id })).dispatch;
+    await r.settled(d.id, 'running');
+    expect(r.ceilings.get(r.stateOf(d.id).agentId!)).toBeNull();
+  });
+
+  it('fails, with no lane made, if its repository turned confinement off while it waited', async () => {
+    let off = false;
+    const r = dispatchRig({ unconfinedReason: () => (off ? 'grove.yaml turns confinement off (lanes.confine: false)' : null) });
+    const dep = r.brief('Dig the beds');
+    const id = r.brief('Plant the beds');
+    must(r.rig.service.append(id, { kind: 'link_added', linkId: 'dep-1', type: 'depends_on', target: dep }, MIKE, 'ui'));
+    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: true }, ORCHESTRATOR, 'mcp', 'none')).dispatch;
+    expect(d.state).toBe('waiting');
+    off = true;
+    // Its brief becomes ready: planned, its dependency done.
+    must(r.rig.service.append(dep, { kind: 'status_change', to: 'done' }, MIKE, 'ui'));
+    must(r.rig.service.append(id, { kind: 'status_change', to: 'planned' }, MIKE, 'ui'));
+    r.service.briefsChanged();
+    const failed = await r.settled(d.id, 'failed');
+    expect(failed.reason).toBe('Its agent would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but a confined agent asked for it, and an agent cannot start one freer than itself');
+    expect(r.lanesMade).toEqual([]);
+    expect(r.startsAsked()).toBe(0);
+  });
+});

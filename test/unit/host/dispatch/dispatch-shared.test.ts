@@ -54,6 +54,7 @@ function rig(answer: () => AcquireOutcome, makeLane: () => Promise<unknown> = as
     repos: { list: () => [], get: () => undefined },
     lanes: { list: () => [], get: () => undefined, createEphemeral: () => makeLane() as never },
     agents: { start: () => (started.push('a1'), ok({ id: 'a1', name: 'agent-brief-7' } as AgentInfo)), isLive: (id) => !stopped.includes(id), stop: async (id) => void stopped.push(id), liveDispatched: () => [], launchRefusal: () => null },
+    unconfinedReason: () => null,
     releaseClaim: () => {},
     placeAttachments: async () => [],
     config: () => ({ maxAgents: 4, onMerge: 'in_review' }),
