@@ -56,6 +56,7 @@ import { createIncidentStore } from './health/incident-store';
 import { OpsService } from './ops/ops-service';
 import { createOpsStore } from './ops/ops-store';
 import { confinementOf } from './confine/host-confinement';
+import { ceilingSetBy } from './confine/confine-ceiling';
 import { Notifier } from './notify/notifier';
 import { maskSecrets } from './logger';
 import { apiError } from '../shared/errors';
@@ -186,15 +187,16 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     groveCommand: config.groveCommand,
     baseEnv: process.env,
     // Agents in a lane get its ports and lose what a key-less lane withholds.
-    laneContext: (lanePath) => {
+    laneContext: (lanePath, o) => {
       const lane = laneStore.list().find((l) => l.path === lanePath);
       const repo = lane && repoOf(lane.repoId);
-      if (!lane || !repo) return { env: {}, withhold: [] };
+      // Held key-less outside any lane: every variable whose name says it holds a secret.
+      if (!lane || !repo) return { env: {}, withhold: o?.keyless ? withheldFor(process.env, true, null) : [] };
       // Only the keys to withhold are read (no command), so an untrusted repository's lane keeps them withheld too.
       // While grove.yaml has problems, the last one read without them decides (lane-context.ts withheldFor).
       const cfg = usableConfig(repos, repo, config.dataDir, { withoutRecipes: true });
       if (cfg.ok) lastGoodConfigs.set(repo.id, cfg.value);
-      return { env: laneEnv(repo, lane), withhold: withheldFor(process.env, lane.keyless, cfg.ok ? cfg.value : (lastGoodConfigs.get(repo.id) ?? null)) };
+      return { env: laneEnv(repo, lane), withhold: withheldFor(process.env, lane.keyless || (o?.keyless ?? false), cfg.ok ? cfg.value : (lastGoodConfigs.get(repo.id) ?? null)) };
     },
     restartCfg: config.settings.restart,
     stopTimings: config.settings.stop,
@@ -413,7 +415,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     lanes: {
       list: (repoId) => laneStore.list(repoId),
       get: (id) => laneStore.get(id),
-      createEphemeral: (repoId, name) => lanes.create(repoId, name, { ephemeral: true, freshBranch: true }),
+      createEphemeral: (repoId, name, o) => lanes.create(repoId, name, { ephemeral: true, freshBranch: true, ...(o.keyless ? { keyless: true } : {}) }),
     },
     agents: {
       start: (params, firstRunArgs, dispatch) => agents.start(params, firstRunArgs, dispatch),
@@ -480,7 +482,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const dispatchPort: DispatchPort = {
     briefOfAgent: (agentId) => dispatches.briefOfAgent(agentOf(agentId)),
     claim: (ref, agentId) => claims.claim(ref, agentId),
-    dispatch: (params, actor, ceiling) => (isStopping() ? Promise.resolve(err(stoppingRefusal('dispatch.create'))) : dispatches.create(params, actor, 'mcp', ceiling)),
+    dispatch: (params, actor, asker) => {
+      if (isStopping()) return Promise.resolve(err(stoppingRefusal('dispatch.create')));
+      const ceiling = asker ? ceilingSetBy(asker, laneStore.list().find((l) => l.path === asker.lanePath)?.keyless ?? false) : null;
+      return dispatches.create(params, actor, 'mcp', ceiling);
+    },
   };
   const mcp = createMcpRoute({
     briefs,

@@ -62,6 +62,14 @@ export const Confinement = z.object({
 });
 export type Confinement = z.infer<typeof Confinement>;
 
+/**
+ * What an agent started at a confined agent's request may not exceed (an orchestrator's
+ * dispatch): confined always, no wider network than `network`, and key-less when the asking
+ * agent's lane is (its keys withheld, MAIN's keyed files hidden).
+ */
+export const ConfineCeiling = z.object({ network: z.enum(['open', 'loopback', 'none']), keyless: z.boolean() }).strict();
+export type ConfineCeiling = z.infer<typeof ConfineCeiling>;
+
 export const AgentInfo = z.object({
   id: z.string(),
   name: z.string(),

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { AgentRole, PresetId } from './agents';
+import { AgentRole, ConfineCeiling, PresetId } from './agents';
 import { Actor, BriefRef, CallerChannel } from './briefs';
-import { LaneNetwork } from './lanes';
 
 /**
  * Dispatch: a brief asked of an agent in a lane (docs/mcp.md). The request is recorded at
@@ -58,10 +57,10 @@ export const Dispatch = z
     reason: z.string().nullable(),
     requestedBy: Actor,
     /**
-     * Asked for by a confined agent: its agent runs confined, with no wider network than this,
-     * whatever its lane says. Null or absent: confined as its lane says.
+     * Asked for by a confined agent: its agent runs confined, with no wider network than that
+     * agent's, and key-less if it is, whatever its lane says. Null or absent: as its lane says.
      */
-    ceiling: LaneNetwork.nullable().optional(),
+    ceiling: ConfineCeiling.nullable().optional(),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     endedAt: z.string().nullable(),

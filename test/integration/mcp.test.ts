@@ -410,8 +410,8 @@ describe('an orchestrator kept off the network', () => {
     const mow = await createBrief('Mow the meadow', { projects: ['meadow'] });
     const answer = await callTool(c, 'dispatch_brief', { ref: `#${mow.number}` });
     expect(answer.isError, textOf(answer)).toBeFalsy();
-    const dispatch = (answer.structuredContent as { dispatch: { id: string; laneName: string; ceiling: string } }).dispatch;
-    expect(dispatch.ceiling).toBe('none');
+    const dispatch = (answer.structuredContent as { dispatch: { id: string; laneName: string; ceiling: unknown } }).dispatch;
+    expect(dispatch.ceiling).toEqual({ network: 'none', keyless: false });
     const agent = await agentOf(dispatch.id);
     expect(agent.confinement).toMatchObject({ confined: true, network: 'none' });
     // Its lane is open as the operator left it: only this agent is held to the ceiling.
@@ -442,6 +442,51 @@ describe('an orchestrator kept off the network', () => {
     expect(mine.body.ok, JSON.stringify(mine.body)).toBe(true);
     const theirs = await agentOf((mine.body.result as { dispatch: { id: string } }).dispatch.id);
     expect(theirs.confinement).toMatchObject({ confined: false, reason: 'grove.yaml turns confinement off (lanes.confine: false)' });
+  });
+});
+
+describe('an orchestrator in a key-less lane', () => {
+  it("gets its agents key-less lanes, never a keyed one, and they go without the keys too", async () => {
+    // A host of its own, with a key in its environment that grove.yaml strips from key-less lanes.
+    const keyed = await startHostProcess({ env: { GROVE_OPERATOR_NAME: 'mike', PATH: pathWithFakeClaude(), GARDEN_API_KEY: 'sk-garden-1234' } });
+    const gardenDir = makeRepo(join(realpathSync(makeTempDir()), 'garden'));
+    writeFileSync(join(gardenDir, 'grove.yaml'), 'setup:\n  stripKeys: ["*_API_KEY"]\n');
+    git(gardenDir, 'add', '.');
+    git(gardenDir, 'commit', '-q', '-m', 'recipe');
+    const garden = await addTrustedRepo(keyed, gardenDir);
+    const laneOf = async (name: string, keyless: boolean) => ((await api(keyed, 'lanes.create', { repoId: garden, name, keyless })).body.result as { lane: { id: string; path: string } }).lane;
+    const quiet = await laneOf('quiet', true);
+    await laneOf('loud', false);
+    const boxed = await startTokenAgent(keyed, 'quiet-orchestrator', 'orchestrator', quiet.path);
+    const c = await mcpClient(keyed, boxed.token);
+    clients.push(c);
+    const envOf = async (dispatchId: string): Promise<string[]> => {
+      const agent = await until(`the agent of ${dispatchId}`, async () =>
+        ((await api(keyed, 'agents.list', {})).body.result as { agents: { dispatchId: string | null; supervision: { kind: string; pid?: number } }[] }).agents.find((a) => a.dispatchId === dispatchId && a.supervision.kind === 'running'),
+      );
+      return readFileSync(`/proc/${agent.supervision.pid}/environ`, 'utf8').split('\0');
+    };
+    const brief = async (title: string) => ((await api(keyed, 'briefs.create', { title, projects: ['garden'] })).body.result as { brief: { number: number } }).brief;
+
+    const weed = await brief('Weed the garden');
+    const refused = await callTool(c, 'dispatch_brief', { ref: `#${weed.number}`, lane: 'loud' });
+    expect(refused).toMatchObject({ isError: true, structuredContent: { error: { code: 'dispatch_not_possible' } } });
+    expect(textOf(refused)).toContain('The lane loud holds keys (it is not key-less), but a key-less agent asked for it');
+
+    const answer = await callTool(c, 'dispatch_brief', { ref: `#${weed.number}` });
+    expect(answer.isError, textOf(answer)).toBeFalsy();
+    const dispatch = (answer.structuredContent as { dispatch: { id: string; laneName: string; ceiling: unknown } }).dispatch;
+    expect(dispatch.ceiling).toEqual({ network: 'open', keyless: true });
+    const env = await envOf(dispatch.id);
+    expect(env.some((v) => v.startsWith('GARDEN_API_KEY='))).toBe(false);
+    const lanes = ((await api(keyed, 'lanes.list', { repoId: garden })).body.result as { lanes: { name: string; keyless: boolean }[] }).lanes;
+    expect(lanes.find((l) => l.name === dispatch.laneName)?.keyless).toBe(true);
+
+    // The operator's dispatch into the keyed lane: its agent has the key, as that lane gives it.
+    const water = await brief('Water the garden');
+    const mine = await api(keyed, 'dispatch.create', { ref: `#${water.number}`, lane: 'loud' });
+    expect(mine.body.ok, JSON.stringify(mine.body)).toBe(true);
+    expect(await envOf((mine.body.result as { dispatch: { id: string } }).dispatch.id)).toContain('GARDEN_API_KEY=sk-garden-1234');
   });
 });
 

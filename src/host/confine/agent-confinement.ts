@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { Confinement } from '../../shared/agents';
+import type { ConfineCeiling, Confinement } from '../../shared/agents';
 import { ASKED_UNCONFINED } from '../../shared/confinement-words';
 import type { GroveConfig } from '../../shared/config';
 import type { LaneNetwork } from '../../shared/lanes';
@@ -43,9 +43,10 @@ export interface ConfineRequest {
   unconfined: boolean;
   /**
    * Started at a confined agent's request (confine-ceiling.ts): it must be confined too, with
-   * no wider network than this, whatever its lane says or it asked; null: as its lane says.
+   * no wider network and key-less if that one is, whatever its lane says or it asked; null:
+   * as its lane says.
    */
-  ceiling?: LaneNetwork | null;
+  ceiling?: ConfineCeiling | null;
   statePaths: readonly StatePath[];
   env: Record<string, string>;
   /** Directories of the data dir it must read (the ops loop's status file's). */
@@ -151,7 +152,8 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
         env: req.env,
         statePaths: req.statePaths,
         config,
-        keyless: place.keyless,
+        // A key-less ceiling hides MAIN's keyed files as a key-less lane does.
+        keyless: place.keyless || (ceiling?.keyless ?? false),
         // sandbox-exec lets the agent reach the host's port itself: no bridge to show.
         bridgeDir: viaBridge ? dirname(viaBridge.socketPath) : null,
         shown: req.shown ?? [],

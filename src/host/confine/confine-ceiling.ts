@@ -1,36 +1,54 @@
-import type { AgentInfo } from '../../shared/agents';
+import { ConfineCeiling, type AgentInfo } from '../../shared/agents';
 import { knownConfinement } from '../../shared/confinement-words';
 import type { LaneNetwork } from '../../shared/lanes';
 
 /**
  * An agent started at another agent's request (an orchestrator's `dispatch_brief`) runs no
- * freer than the agent that asked: confined whenever that one is, and with no wider network.
- * Otherwise an orchestrator kept off the network, or confined at all, could reach past its
- * confinement by dispatching an agent into a lane that is open, or into a repository whose
- * grove.yaml turns confinement off. The ceiling is the asking agent's network; none when it
- * runs unconfined (it can already do whatever its agents could).
+ * freer than the agent that asked: confined whenever that one is, with no wider network, and
+ * key-less when that one's lane is. Otherwise an orchestrator kept off the network, from the
+ * keys, or confined at all, could reach past that by dispatching an agent into a lane that is
+ * open or keyed, or into a repository whose grove.yaml turns confinement off, and read what it
+ * found back from the brief. No ceiling when the asking agent runs unconfined: it can already
+ * do whatever its agents could.
  */
 const WIDTH: Record<LaneNetwork, number> = { none: 0, loopback: 1, open: 2 };
 
+/** The narrowest: what is held when nothing is known of the asking agent's run. */
+export const NARROWEST: ConfineCeiling = { network: 'none', keyless: true };
+
 /** The ceiling an agent's run sets on the agents it asks for: null when it runs unconfined; the narrowest when nothing is known of its run. */
-export function ceilingSetBy(agent: Pick<AgentInfo, 'unconfined' | 'confinement'>): LaneNetwork | null {
+export function ceilingSetBy(agent: Pick<AgentInfo, 'unconfined' | 'confinement'>, laneIsKeyless: boolean): ConfineCeiling | null {
   const known = knownConfinement(agent);
-  if (!known) return 'none';
-  return known.confined ? known.network : null;
+  if (!known) return NARROWEST;
+  return known.confined ? { network: known.network, keyless: laneIsKeyless } : null;
 }
 
-/** The lane's network, narrowed to the ceiling when there is one; a ceiling not known (a damaged record) as the narrowest. */
-export function underCeiling(network: LaneNetwork, ceiling: LaneNetwork | null): LaneNetwork {
+/** The lane's network, narrowed to the ceiling when there is one; a network not known (a damaged record) as the narrowest. */
+export function underCeiling(network: LaneNetwork, ceiling: ConfineCeiling | null): LaneNetwork {
   if (ceiling === null) return network;
-  const cap = Object.hasOwn(WIDTH, ceiling) ? ceiling : 'none';
+  const cap = Object.hasOwn(WIDTH, ceiling.network) ? ceiling.network : 'none';
   return WIDTH[cap] < WIDTH[network] ? cap : network;
+}
+
+/** A ceiling as stored (JSON in the agents table); one that does not read as a ceiling holds as the narrowest. */
+export function parseCeiling(text: string | null): ConfineCeiling | null {
+  if (text === null) return null;
+  try {
+    const parsed = ConfineCeiling.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : NARROWEST;
+  } catch {
+    return NARROWEST;
+  }
 }
 
 /**
  * A dispatch's ceiling. One an agent asked for before dispatches recorded it (older Groves)
- * is held to the narrowest: what that agent's confinement was is no longer known.
+ * is held to the narrowest: what that agent's confinement was is no longer known; one whose
+ * record does not read as a ceiling, likewise.
  */
-export function ceilingOfDispatch(d: { ceiling?: LaneNetwork | null; requestedBy: { kind: string } }): LaneNetwork | null {
-  if (d.ceiling !== undefined) return d.ceiling;
-  return d.requestedBy.kind === 'agent' ? 'none' : null;
+export function ceilingOfDispatch(d: { ceiling?: unknown; requestedBy: { kind: string } }): ConfineCeiling | null {
+  if (d.ceiling === undefined) return d.requestedBy.kind === 'agent' ? NARROWEST : null;
+  if (d.ceiling === null) return null;
+  const parsed = ConfineCeiling.safeParse(d.ceiling);
+  return parsed.success ? parsed.data : NARROWEST;
 }

@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { AgentInfo, StartAgentParams } from '../../shared/agents';
+import type { AgentInfo, ConfineCeiling, StartAgentParams } from '../../shared/agents';
 import type { Actor, Brief, Channel } from '../../shared/briefs';
 import { OPEN_DISPATCH_STATES, type Claim, type Dispatch, type DispatchParams, type DispatchPhase, type DispatchState, type Packet } from '../../shared/dispatch';
 import { apiError, type ApiError } from '../../shared/errors';
-import type { Lane, LaneNetwork } from '../../shared/lanes';
+import type { Lane } from '../../shared/lanes';
 import { beyondCeiling } from '../confine/agent-confinement';
 import { ceilingOfDispatch } from '../confine/confine-ceiling';
 import type { Repo } from '../../shared/repo';
@@ -41,10 +41,11 @@ export interface DispatchDeps {
   lanes: {
     list(repoId?: string): LaneRecord[];
     get(id: string): LaneRecord | undefined;
-    createEphemeral(repoId: string, name: string): Promise<Result<Lane, ApiError>>;
+    /** `keyless`: made key-less whatever the recipe's default (a key-less ceiling); otherwise as the recipe says. */
+    createEphemeral(repoId: string, name: string, o: { keyless: boolean }): Promise<Result<Lane, ApiError>>;
   };
   agents: {
-    start(params: StartAgentParams, firstRunArgs: string[], dispatch: { id: string; ceiling: LaneNetwork | null }): Result<AgentInfo, ApiError>;
+    start(params: StartAgentParams, firstRunArgs: string[], dispatch: { id: string; ceiling: ConfineCeiling | null }): Result<AgentInfo, ApiError>;
     isLive(id: string): boolean;
     stop(id: string): Promise<unknown>;
     /** Live agents that a dispatch started (their dispatch id). */
@@ -121,7 +122,7 @@ export class DispatchService {
   constructor(private readonly deps: DispatchDeps) {}
 
   /** `ceiling`: asked for by a confined agent, whose network its agent may not exceed (confine/confine-ceiling.ts). */
-  async create(params: z.output<typeof DispatchParams>, actor: Actor, channel: Channel, ceiling: LaneNetwork | null = null): Promise<Result<Created, ApiError>> {
+  async create(params: z.output<typeof DispatchParams>, actor: Actor, channel: Channel, ceiling: ConfineCeiling | null = null): Promise<Result<Created, ApiError>> {
     const brief = this.deps.briefStore.resolve(params.ref);
     if (!brief) return err(unknownBrief(params.ref));
     const placed = this.placement(brief, params);
@@ -135,7 +136,7 @@ export class DispatchService {
     }
     const refused = this.deps.agents.launchRefusal({ preset: params.preset, command: params.command });
     if (refused) return err(refused);
-    const freer = this.freerThanAsker(repo.id, ceiling);
+    const freer = this.freerThanAsker(repo.id, ceiling, lane);
     if (freer) return err(apiError('dispatch_not_possible', `${freer}. Ask the operator to dispatch #${brief.number} (the cockpit's Dispatch, or grove dispatch), which starts its agent as its lane says.`, { repoId: repo.id }));
     const phase: DispatchPhase = params.designFirst ? 'design' : 'build';
     const created = this.deps.store.transaction((): Result<Dispatch, ApiError> => {
@@ -628,11 +629,17 @@ export class DispatchService {
     return starting + live;
   }
 
-  /** Why the agent would be freer than the confined agent that asked for it (its ceiling), or null. */
-  private freerThanAsker(repoId: string, ceiling: LaneNetwork | null): string | null {
+  /**
+   * Why the agent would be freer than the confined agent that asked for it (its ceiling), or
+   * null: it would run unconfined, or in a standing lane that holds keys while the asker's
+   * lane is key-less (the lane's own files hold them: no confinement takes them away).
+   */
+  private freerThanAsker(repoId: string, ceiling: ConfineCeiling | null, lane: LaneRecord | null): string | null {
     if (ceiling === null) return null;
     const why = this.deps.unconfinedReason(repoId);
-    return why === null ? null : beyondCeiling(why, 'Its agent');
+    if (why !== null) return beyondCeiling(why, 'Its agent');
+    if (ceiling.keyless && lane && !lane.keyless) return `The lane ${lane.name} holds keys (it is not key-less), but a key-less agent asked for it, and an agent cannot start one freer than itself: dispatch it to a key-less lane, or to a new one (no lane)`;
+    return null;
   }
 
   private async execute(queued: Dispatch): Promise<void> {
@@ -660,7 +667,7 @@ export class DispatchService {
     const refused = this.deps.agents.launchRefusal({ preset: d.preset, command: d.command ?? undefined });
     if (refused) return fail(refused.message);
     // Its repository's grove.yaml may have turned confinement off since it was asked for.
-    const freer = this.freerThanAsker(d.repoId, ceilingOfDispatch(d));
+    const freer = this.freerThanAsker(d.repoId, ceilingOfDispatch(d), lane ?? null);
     if (freer) return fail(freer);
     // Ended while it waited (its plan accepted, its claim lost): what it became stands, it is
     // not saved over, and no agent starts. A lane made for it meanwhile stays, as any lane.
@@ -669,7 +676,8 @@ export class DispatchService {
     const reread = (): Dispatch => this.deps.store.get(d.id) ?? d;
     if (!lane) {
       const asked = d.laneName ?? ephemeralLaneName(d.briefNumber, d.briefTitle);
-      const made = await this.makeEphemeralLane(d.repoId, asked);
+      // A key-less asker gets a key-less lane: its agent must not find the keys in the lane's own files either.
+      const made = await this.makeEphemeralLane(d.repoId, asked, ceilingOfDispatch(d)?.keyless ?? false);
       if (ended()) return;
       d = reread();
       // The host began to stop meanwhile: the lane made (if it was) is the dispatch's to use next time.
@@ -750,12 +758,12 @@ export class DispatchService {
    * The dispatch's own lane, on a new branch from MAIN. A name taken (a lane's, a folder at its
    * path, a branch an earlier lane of that name left) gives way to the next suffix.
    */
-  private async makeEphemeralLane(repoId: string, base: string): Promise<Result<Lane, ApiError>> {
+  private async makeEphemeralLane(repoId: string, base: string, keyless: boolean): Promise<Result<Lane, ApiError>> {
     const taken = new Set(this.deps.lanes.list(repoId).map((l) => l.name));
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}-${n}`;
       if (taken.has(name)) continue;
-      const made = await this.deps.lanes.createEphemeral(repoId, name);
+      const made = await this.deps.lanes.createEphemeral(repoId, name, { keyless });
       if (made.ok || made.error.code !== 'lane_exists' || n >= MAX_NAME_TRIES) return made;
     }
   }

@@ -3,7 +3,7 @@ import type { AgentInfo } from '../../shared/agents';
 import type { Actor, Brief, BriefEntry } from '../../shared/briefs';
 import type { ApiError } from '../../shared/errors';
 import type { Claim, Dispatch, DispatchParams, Packet } from '../../shared/dispatch';
-import type { LaneNetwork, MergeRecord, MergeCheck } from '../../shared/lanes';
+import type { MergeRecord, MergeCheck } from '../../shared/lanes';
 import type { Result } from '../../shared/result';
 
 /**
@@ -23,8 +23,8 @@ export interface DispatchPort {
    * timeout); a store that cannot be reached refuses it with `claim_undecided`.
    */
   claim(ref: string, agentId: string): Promise<Result<{ brief: Brief; claim: Claim; entries: BriefEntry[]; already: boolean }, ApiError>>;
-  /** An orchestrator (or the operator) asks an agent to do a brief; `ceiling`: the asking agent's, if it is confined (confine/confine-ceiling.ts). */
-  dispatch(params: z.output<typeof DispatchParams>, actor: Actor, ceiling: LaneNetwork | null): Promise<Result<{ dispatch: Dispatch; packet: Packet }, ApiError>>;
+  /** An orchestrator (or the operator) asks an agent to do a brief; `asker`: the agent that asks (its run sets the ceiling of the agent it gets: confine/confine-ceiling.ts), null for the operator. */
+  dispatch(params: z.output<typeof DispatchParams>, actor: Actor, asker: AgentInfo | null): Promise<Result<{ dispatch: Dispatch; packet: Packet }, ApiError>>;
 }
 
 export interface MergePort {

@@ -13,7 +13,6 @@ import { recallBrief } from '../briefs/recall-brief';
 import { MAX_RESULT_CHARS } from './bounded-result';
 import { openLaneFile } from './lane-file';
 import { parseLinkTarget } from './link-target';
-import { ceilingSetBy } from '../confine/confine-ceiling';
 import { mayOrchestrate, type McpCaller } from './mcp-caller';
 import type { AgentLookup, DispatchPort, MergePort } from './mcp-deps';
 import { briefLine, failure, success, successWithText, writtenView } from './tool-result';
@@ -345,8 +344,8 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
       if (!who.ok) return failure(who.error);
       const params = DispatchParams.safeParse({ ref, lane, preset, role, designFirst: design_first, auto, repoId: repo_id });
       if (!params.success) return failure(apiError('invalid_request', params.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
-      // An agent's dispatch starts no agent freer than itself: the operator's, as the lane says.
-      const dispatched = await deps.dispatch.dispatch(params.data, who.value, agent ? ceilingSetBy(agent) : null);
+      // An agent's dispatch starts no agent freer than itself (confine/confine-ceiling.ts).
+      const dispatched = await deps.dispatch.dispatch(params.data, who.value, agent);
       return dispatched.ok ? success(dispatched.value) : failure(dispatched.error);
     },
   );

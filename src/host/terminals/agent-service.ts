@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
-import { isLiveSupervision, type AgentInfo, type Confinement, type StartAgentParams, type SupervisionView } from '../../shared/agents';
+import { isLiveSupervision, type AgentInfo, type ConfineCeiling, type Confinement, type StartAgentParams, type SupervisionView } from '../../shared/agents';
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Result } from '../../shared/result';
 import { err, ok } from '../../shared/result';
@@ -34,7 +34,6 @@ import { findCodexRollout } from './context/find-codex-rollout';
 import type { ContextReading } from './context/context-reading';
 import { renderScreen } from './screen/render-screen';
 import { beyondCeiling, type ConfinedLaunch, type ConfineRequest } from '../confine/agent-confinement';
-import type { LaneNetwork } from '../../shared/lanes';
 
 /**
  * All agents of this host: starting them (lane and command checked first), their runtimes,
@@ -53,7 +52,8 @@ export interface AgentServiceDeps {
   groveCommand: string[];
   baseEnv: NodeJS.ProcessEnv;
   /** What the agent's lane adds (GROVE_PORT, …) and withholds (a key-less lane's keys). */
-  laneContext?: (lanePath: string) => { env: Record<string, string>; withhold: string[] };
+  /** `keyless`: withhold as a key-less lane does whatever this lane is (a key-less ceiling: confine/confine-ceiling.ts). */
+  laneContext?: (lanePath: string, o?: { keyless: boolean }) => { env: Record<string, string>; withhold: string[] };
   scrollbackBytes?: number;
   restartCfg?: RestartConfig;
   stopTimings?: StopTimings;
@@ -227,7 +227,7 @@ export class AgentService {
    * not to restarts. `dispatch` binds the agent's token to a dispatch (and so its brief), and
    * carries the ceiling of the agent that asked for it, if a confined one did.
    */
-  start(params: StartAgentParams, firstRunArgs: string[] = [], dispatch: { id: string; ceiling: LaneNetwork | null } | null = null): Result<AgentInfo, ApiError> {
+  start(params: StartAgentParams, firstRunArgs: string[] = [], dispatch: { id: string; ceiling: ConfineCeiling | null } | null = null): Result<AgentInfo, ApiError> {
     // Every way in (the API is guarded, but a dispatch that was making its lane when the stop
     // began comes here afterwards): an agent started now would outlive the stop's list of
     // agents to end.
@@ -759,7 +759,7 @@ export class AgentService {
     // Resume only a conversation that exists: Claude Code's --resume of a session that never
     // got a prompt would fail at once and send the agent into a crash loop.
     const presetArgs = resume && preset.resumeArgs && this.hasConversation(record) ? preset.resumeArgs : preset.startArgs;
-    const lane = this.deps.laneContext?.(record.lanePath) ?? { env: {}, withhold: [] };
+    const lane = this.deps.laneContext?.(record.lanePath, { keyless: record.ceiling?.keyless ?? false }) ?? { env: {}, withhold: [] };
     const env = agentEnv({
       base: this.deps.baseEnv,
       extra: { ...lane.env, ...record.env },

@@ -1,5 +1,5 @@
-import type { AgentRole, PresetId } from '../../shared/agents';
-import type { LaneNetwork } from '../../shared/lanes';
+import type { AgentRole, ConfineCeiling, PresetId } from '../../shared/agents';
+import { parseCeiling } from '../confine/confine-ceiling';
 import type { Db } from '../db/database';
 import type { RestartPolicy } from './supervision';
 
@@ -21,8 +21,8 @@ export interface AgentRecord {
   dispatchId: string | null;
   /** Asked to run unconfined at launch. */
   unconfined: boolean;
-  /** Asked for by a confined agent: confined always, with no wider network than this (confine/confine-ceiling.ts). */
-  ceiling: LaneNetwork | null;
+  /** Asked for by a confined agent: confined always, no freer than that one (confine/confine-ceiling.ts). */
+  ceiling: ConfineCeiling | null;
   sessionId: string | null;
   contextWarnTokens: number;
   cols: number;
@@ -56,7 +56,7 @@ const toRecord = (r: Row): AgentRecord => ({
   role: r.role as AgentRole,
   dispatchId: r.dispatch_id,
   unconfined: r.unconfined === 1,
-  ceiling: r.confine_ceiling as LaneNetwork | null,
+  ceiling: parseCeiling(r.confine_ceiling),
   sessionId: r.session_id,
   contextWarnTokens: r.context_warn_tokens,
   cols: r.cols,
@@ -92,7 +92,7 @@ export function createAgentStore(db: Db): AgentStore {
         env: JSON.stringify(a.env), withhold_env: JSON.stringify(a.withholdEnv), restart: a.restart,
         auto_resume: a.autoResume ? 1 : 0, is_ops_loop: a.isOpsLoop ? 1 : 0, session_id: a.sessionId,
         context_warn_tokens: a.contextWarnTokens, cols: a.cols, rows: a.rows, state: a.state, pid: a.pid, created_at: a.createdAt,
-        role: a.role, dispatch_id: a.dispatchId, unconfined: a.unconfined ? 1 : 0, pid_start: a.pidStart, confine_ceiling: a.ceiling,
+        role: a.role, dispatch_id: a.dispatchId, unconfined: a.unconfined ? 1 : 0, pid_start: a.pidStart, confine_ceiling: a.ceiling === null ? null : JSON.stringify(a.ceiling),
       }),
     setState: (id, state, pid, pidStart) => void setState.run(state, pid, pidStart, id),
     setSize: (id, cols, rows) => void setSize.run(cols, rows, id),

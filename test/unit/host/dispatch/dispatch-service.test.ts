@@ -306,7 +306,7 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
   it('is refused, before any lane is made, where its agent would run unconfined; the operator’s is not', async () => {
     const r = dispatchRig({ unconfinedReason: () => 'grove.yaml turns confinement off (lanes.confine: false)' });
     const id = r.brief('Pick the apples');
-    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', 'none');
+    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false });
     expect(refused).toMatchObject({ ok: false, error: { code: 'dispatch_not_possible' } });
     expect(!refused.ok && refused.error.message).toBe(
       "Its agent would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but a confined agent asked for it, and an agent cannot start one freer than itself. Ask the operator to dispatch #1 (the cockpit's Dispatch, or grove dispatch), which starts its agent as its lane says.",
@@ -324,8 +324,8 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
     const r = dispatchRig({ unconfinedReason: () => (off ? 'grove.yaml turns confinement off (lanes.confine: false)' : null) });
     const dep = r.brief('Dig the beds');
     const id = r.brief('Plant the beds');
-    must(r.rig.service.append(id, { kind: 'link_added', linkId: 'dep-1', type: 'depends_on', target: dep }, MIKE, 'ui'));
-    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: true }, ORCHESTRATOR, 'mcp', 'none')).dispatch;
+    must(r.rig.service.append(id, { kind: 'dependency_added', on: dep }, MIKE, 'ui'));
+    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: true }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false })).dispatch;
     expect(d.state).toBe('waiting');
     off = true;
     // Its brief becomes ready: planned, its dependency done.
@@ -336,5 +336,39 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
     expect(failed.reason).toBe('Its agent would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but a confined agent asked for it, and an agent cannot start one freer than itself');
     expect(r.lanesMade).toEqual([]);
     expect(r.startsAsked()).toBe(0);
+  });
+});
+
+describe('a dispatch a key-less agent asked for', () => {
+  const ORCHESTRATOR = { kind: 'agent' as const, name: 'flower-orchestrator' };
+  const KEYLESS = { network: 'open' as const, keyless: true };
+
+  it('gets a key-less lane of its own, and its agent the key-less ceiling', async () => {
+    const r = dispatchRig();
+    const id = r.brief('Sort the seeds');
+    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', KEYLESS)).dispatch;
+    const running = await r.settled(d.id, 'running');
+    expect(r.lanesMade).toEqual(['brief-1-sort-the-seeds (key-less)']);
+    expect(r.ceilings.get(running.agentId!)).toEqual(KEYLESS);
+    // The operator's dispatch gets a lane as the recipe says.
+    const other = r.brief('Sow the seeds');
+    const mine = must(await r.dispatch({ ref: other })).dispatch;
+    await r.settled(mine.id, 'running');
+    expect(r.lanesMade).toEqual(['brief-1-sort-the-seeds (key-less)', 'brief-2-sow-the-seeds']);
+  });
+
+  it('is refused a standing lane that holds keys, naming it, and takes a key-less one', async () => {
+    const lanes = new Map<string, LaneRecord>([
+      ['l-keyed', { id: 'l-keyed', name: 'keyed', kind: 'standing', repoId: 'r1', path: '/srv/flower-keyed', keyless: false } as LaneRecord],
+      ['l-bare', { id: 'l-bare', name: 'bare', kind: 'standing', repoId: 'r1', path: '/srv/flower-bare', keyless: true } as LaneRecord],
+    ]);
+    const r = dispatchRig({ lanes });
+    const id = r.brief('Sort the seeds');
+    const refused = await r.service.create({ ref: id, lane: 'keyed', preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', KEYLESS);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'dispatch_not_possible' } });
+    expect(!refused.ok && refused.error.message).toContain('The lane keyed holds keys (it is not key-less), but a key-less agent asked for it, and an agent cannot start one freer than itself: dispatch it to a key-less lane, or to a new one (no lane)');
+    expect(r.rig.dispatches.list({ briefId: id })).toEqual([]);
+    const d = must(await r.service.create({ ref: id, lane: 'bare', preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', KEYLESS)).dispatch;
+    await r.settled(d.id, 'running');
   });
 });
