@@ -100,6 +100,8 @@ export const AgentInfo = z.object({
   unconfined: z.boolean(),
   /** How its current (or last) run is confined; null before its first run under this host. */
   confinement: Confinement.nullable(),
+  /** Held to the agent that dispatched it (a confined orchestrator); null: as its lane says. */
+  ceiling: ConfineCeiling.nullable(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
 

@@ -1,14 +1,17 @@
-import type { AgentInfo, Confinement } from './agents';
+import type { AgentInfo, ConfineCeiling, Confinement } from './agents';
 
 /**
  * How an agent runs, in the words `grove agent list` prints and the UI's marks say on hover:
  * `confined (bwrap)`, `confined (bwrap, network none)` or `unconfined: <why>`. One place, so
  * the terminal and the window never disagree.
  */
-export function describeConfinement(c: Confinement): string {
+export function describeConfinement(c: Confinement, ceiling: ConfineCeiling | null = null): string {
   if (!c.confined) return `unconfined: ${c.reason ?? 'no reason given'}`;
-  return `confined (${c.mechanism ?? 'unknown mechanism'}${c.network !== 'open' ? `, network ${c.network}` : ''})`;
+  return `confined (${c.mechanism ?? 'unknown mechanism'}${c.network !== 'open' ? `, network ${c.network}` : ''}${ceiling ? `, ${HELD}${ceiling.keyless ? ', key-less' : ''}` : ''})`;
 }
+
+/** An agent a confined orchestrator dispatched runs no freer than it (its ceiling): said beside its confinement. */
+export const HELD = 'no freer than the agent that dispatched it';
 
 /** The program that confines, as the operator knows it (the package's name). */
 export const MECHANISM_NAME: Record<NonNullable<Confinement['mechanism']>, string> = { bwrap: 'bubblewrap', 'sandbox-exec': 'sandbox-exec' };

@@ -414,6 +414,7 @@ describe('an orchestrator kept off the network', () => {
     expect(dispatch.ceiling).toEqual({ network: 'none', keyless: false });
     const agent = await agentOf(dispatch.id);
     expect(agent.confinement).toMatchObject({ confined: true, network: 'none' });
+    expect(agent).toMatchObject({ ceiling: { network: 'none', keyless: false } });
     // Its lane is open as the operator left it: only this agent is held to the ceiling.
     const lanes = (await api(host, 'lanes.list', { repoId: meadow })).body.result as { lanes: { name: string; network: string | null }[] };
     expect(lanes.lanes.find((l) => l.name === dispatch.laneName)?.network ?? null).toBeNull();

@@ -170,7 +170,7 @@ async function list(ctx: CliContext, target: Target): Promise<number> {
     const state = a.supervision.kind === 'running' ? `${a.activity.state}${a.activity.signal ? ` (${a.activity.signal})` : ''}` : a.supervision.kind;
     const context = a.context ? `  ${Math.round((a.context.tokens / a.context.window) * 100)}% context` : '';
     const how = knownConfinement(a);
-    ctx.out(`${a.id.slice(0, 8)}  ${a.name.padEnd(14)} ${state.padEnd(18)} ${a.lanePath}${context}${how ? `  ${describeConfinement(how)}` : ''}`);
+    ctx.out(`${a.id.slice(0, 8)}  ${a.name.padEnd(14)} ${state.padEnd(18)} ${a.lanePath}${context}${how ? `  ${describeConfinement(how, a.ceiling)}` : ''}`);
   }
   return ExitCode.ok;
 }

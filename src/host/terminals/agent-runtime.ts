@@ -496,6 +496,7 @@ export class AgentRuntime {
       canResume: canResume(preset, r.sessionId),
       unconfined: r.unconfined,
       confinement: this.confinement,
+      ceiling: r.ceiling,
     };
   }
 

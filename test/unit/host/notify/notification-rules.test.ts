@@ -39,7 +39,7 @@ function agent(supervision: SupervisionView, over: Partial<AgentInfo> = {}): Age
     restarts: 0,
     context: null,
     contextWarnTokens: 150_000,
-    canResume: false, unconfined: false, confinement: null,
+    canResume: false, unconfined: false, confinement: null, ceiling: null,
     ...over,
   };
 }

@@ -39,7 +39,7 @@ function agent(state: AgentInfo['activity']['state'], since: number): AgentInfo 
     restarts: 0,
     context: null,
     contextWarnTokens: 150_000,
-    canResume: false, unconfined: false, confinement: null,
+    canResume: false, unconfined: false, confinement: null, ceiling: null,
   };
 }
 

@@ -15,7 +15,7 @@ function agent(id: string, lanePath: string, waitingSince: string | null): Agent
     id, name: id, lanePath, preset: 'claude', command: 'claude', args: [], restart: 'never', autoResume: false, isOpsLoop: false, role: 'worker', dispatchId: null, sessionId: null, createdAt: `c-${id}`,
     supervision: { kind: 'running', pid: 1, startedAt: 'x' },
     activity: waitingSince ? { state: 'waiting', signal: 'hook', detail: 'permission_prompt', since: waitingSince } : { state: 'busy', signal: 'hook', detail: null, since: 'x' },
-    outputEnd: 0, restarts: 0, context: null, contextWarnTokens: 1, canResume: false, unconfined: false, confinement: null,
+    outputEnd: 0, restarts: 0, context: null, contextWarnTokens: 1, canResume: false, unconfined: false, confinement: null, ceiling: null,
   };
 }
 function actions(): CockpitActions {

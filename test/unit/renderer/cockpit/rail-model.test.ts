@@ -14,7 +14,7 @@ function agent(id: string, lanePath: string, over: Partial<AgentInfo> = {}): Age
     id, name: id, lanePath, preset: 'claude', command: 'claude', args: [], restart: 'never', autoResume: false, isOpsLoop: false, role: 'worker', dispatchId: null, sessionId: null,
     createdAt: `2026-01-01T00:00:0${id.length}Z`, supervision: { kind: 'running', pid: 1, startedAt: 'x' },
     activity: { state: 'busy', signal: 'hook', detail: null, since: '2026-01-01T00:00:00Z' }, outputEnd: 0, restarts: 0, context: null,
-    contextWarnTokens: 150_000, canResume: false, unconfined: false, confinement: null, ...over,
+    contextWarnTokens: 150_000, canResume: false, unconfined: false, confinement: null, ceiling: null, ...over,
   };
 }
 const waitingOn = (detail: string, since: string) => ({ activity: { state: 'waiting' as const, signal: 'hook' as const, detail, since } });

@@ -7,7 +7,7 @@ function agent(over: Partial<AgentInfo>): AgentInfo {
     id: 'a', name: 'a', lanePath: '/l', preset: 'claude', command: 'claude', args: [], restart: 'never', autoResume: false, isOpsLoop: false, role: 'worker', dispatchId: null,
     sessionId: null, createdAt: '2026-01-01T00:00:00Z', supervision: { kind: 'running', pid: 1, startedAt: '2026-01-01T00:00:00Z' },
     activity: { state: 'busy', signal: 'hook', detail: null, since: '2026-01-01T00:00:00Z' }, outputEnd: 0, restarts: 0, context: null,
-    contextWarnTokens: 150_000, canResume: false, unconfined: false, confinement: null, ...over,
+    contextWarnTokens: 150_000, canResume: false, unconfined: false, confinement: null, ceiling: null, ...over,
   };
 }
 const waiting = (detail: string, signal: 'hook' | 'screen' = 'hook') => agent({ activity: { state: 'waiting', signal, detail, since: 'x' } });
