@@ -65,9 +65,11 @@ export type Confinement = z.infer<typeof Confinement>;
 /**
  * What an agent started at a confined agent's request may not exceed (an orchestrator's
  * dispatch): confined always, no wider network than `network`, and key-less when the asking
- * agent's lane is (its keys withheld, MAIN's keyed files hidden).
+ * agent's lane is (its keys withheld, MAIN's keyed files hidden). `repoId`: the repository of
+ * the asking agent's lane (null: none); a key-less one dispatches only there, where the keys
+ * withheld from it are the same.
  */
-export const ConfineCeiling = z.object({ network: z.enum(['open', 'loopback', 'none']), keyless: z.boolean() }).strict();
+export const ConfineCeiling = z.object({ network: z.enum(['open', 'loopback', 'none']), keyless: z.boolean(), repoId: z.string().nullable() }).strict();
 export type ConfineCeiling = z.infer<typeof ConfineCeiling>;
 
 export const AgentInfo = z.object({

@@ -411,10 +411,10 @@ describe('an orchestrator kept off the network', () => {
     const answer = await callTool(c, 'dispatch_brief', { ref: `#${mow.number}` });
     expect(answer.isError, textOf(answer)).toBeFalsy();
     const dispatch = (answer.structuredContent as { dispatch: { id: string; laneName: string; ceiling: unknown } }).dispatch;
-    expect(dispatch.ceiling).toEqual({ network: 'none', keyless: false });
+    expect(dispatch.ceiling).toEqual({ network: 'none', keyless: false, repoId: meadow });
     const agent = await agentOf(dispatch.id);
     expect(agent.confinement).toMatchObject({ confined: true, network: 'none' });
-    expect(agent).toMatchObject({ ceiling: { network: 'none', keyless: false } });
+    expect(agent).toMatchObject({ ceiling: { network: 'none', keyless: false, repoId: meadow } });
     // Its lane is open as the operator left it: only this agent is held to the ceiling.
     const lanes = (await api(host, 'lanes.list', { repoId: meadow })).body.result as { lanes: { name: string; network: string | null }[] };
     expect(lanes.lanes.find((l) => l.name === dispatch.laneName)?.network ?? null).toBeNull();
@@ -477,7 +477,7 @@ describe('an orchestrator in a key-less lane', () => {
     const answer = await callTool(c, 'dispatch_brief', { ref: `#${weed.number}` });
     expect(answer.isError, textOf(answer)).toBeFalsy();
     const dispatch = (answer.structuredContent as { dispatch: { id: string; laneName: string; ceiling: unknown } }).dispatch;
-    expect(dispatch.ceiling).toEqual({ network: 'open', keyless: true });
+    expect(dispatch.ceiling).toEqual({ network: 'open', keyless: true, repoId: garden });
     const env = await envOf(dispatch.id);
     expect(env.some((v) => v.startsWith('GARDEN_API_KEY='))).toBe(false);
     const lanes = ((await api(keyed, 'lanes.list', { repoId: garden })).body.result as { lanes: { name: string; keyless: boolean }[] }).lanes;

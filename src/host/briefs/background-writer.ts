@@ -43,16 +43,16 @@ export function backgroundWriter(fd: number): BackgroundWriter {
   let unflushed = 0;
   let flushing = false;
   let failed: Error | null = null;
-  /** Called whenever a write or flush ends: wakes `finished()` or a held-back `write()`. */
-  let wake: (() => void) | null = null;
+  /** Called whenever a write or flush ends: each looks again (a held-back `write()`, `finished()`). */
+  let waiters: (() => void)[] = [];
 
   const fail = (what: string, e: Error) => {
     failed ??= new DiskError(`${what}: ${e.message}`);
   };
   const ended = () => {
-    const w = wake;
-    wake = null;
-    w?.();
+    const woken = waiters;
+    waiters = [];
+    for (const w of woken) w();
   };
   const flush = () => {
     if (flushing || failed || unflushed < EARLY_FLUSH) return;
@@ -76,7 +76,10 @@ export function backgroundWriter(fd: number): BackgroundWriter {
       unflushed += e ? 0 : n;
       if (e) fail('cannot write the upload to disk', e);
       else if (n <= 0) fail('cannot write the upload to disk', new Error(`wrote nothing of ${bytes} bytes (no space left?)`));
-      else if (n < bytes) put(rest(chunks, n), bytes - n, at + n);
+      else if (n < bytes) {
+        // The rest, unless another write failed meanwhile: the upload is refused anyway.
+        if (!failed) put(rest(chunks, n), bytes - n, at + n);
+      }
       else flush();
       ended();
     });
@@ -90,7 +93,7 @@ export function backgroundWriter(fd: number): BackgroundWriter {
   };
   const until = (done: () => boolean) =>
     new Promise<void>((resolve) => {
-      const check = () => (done() ? resolve() : (wake = check));
+      const check = () => (done() ? resolve() : waiters.push(check));
       check();
     });
 

@@ -14,13 +14,18 @@ import type { LaneNetwork } from '../../shared/lanes';
 const WIDTH: Record<LaneNetwork, number> = { none: 0, loopback: 1, open: 2 };
 
 /** The narrowest: what is held when nothing is known of the asking agent's run. */
-export const NARROWEST: ConfineCeiling = { network: 'none', keyless: true };
+export const NARROWEST: ConfineCeiling = { network: 'none', keyless: true, repoId: null };
 
-/** The ceiling an agent's run sets on the agents it asks for: null when it runs unconfined; the narrowest when nothing is known of its run. */
-export function ceilingSetBy(agent: Pick<AgentInfo, 'unconfined' | 'confinement'>, laneIsKeyless: boolean): ConfineCeiling | null {
+/**
+ * The ceiling an agent's run sets on the agents it asks for: null when it runs unconfined; the
+ * narrowest when nothing is known of its run. Key-less when its lane is, or when it is itself
+ * held key-less by the agent that dispatched it.
+ */
+export function ceilingSetBy(agent: Pick<AgentInfo, 'unconfined' | 'confinement' | 'ceiling'>, lane: { keyless: boolean; repoId: string } | null): ConfineCeiling | null {
   const known = knownConfinement(agent);
   if (!known) return NARROWEST;
-  return known.confined ? { network: known.network, keyless: laneIsKeyless } : null;
+  if (!known.confined) return null;
+  return { network: known.network, keyless: (lane?.keyless ?? false) || (agent.ceiling?.keyless ?? false), repoId: lane?.repoId ?? null };
 }
 
 /** The lane's network, narrowed to the ceiling when there is one; a network not known (a damaged record) as the narrowest. */

@@ -136,7 +136,7 @@ export class DispatchService {
     }
     const refused = this.deps.agents.launchRefusal({ preset: params.preset, command: params.command });
     if (refused) return err(refused);
-    const freer = this.freerThanAsker(repo.id, ceiling, lane);
+    const freer = this.freerThanAsker(repo, ceiling, lane);
     if (freer) return err(apiError('dispatch_not_possible', `${freer}. Ask the operator to dispatch #${brief.number} (the cockpit's Dispatch, or grove dispatch), which starts its agent as its lane says.`, { repoId: repo.id }));
     const phase: DispatchPhase = params.designFirst ? 'design' : 'build';
     const created = this.deps.store.transaction((): Result<Dispatch, ApiError> => {
@@ -634,10 +634,12 @@ export class DispatchService {
    * null: it would run unconfined, or in a standing lane that holds keys while the asker's
    * lane is key-less (the lane's own files hold them: no confinement takes them away).
    */
-  private freerThanAsker(repoId: string, ceiling: ConfineCeiling | null, lane: LaneRecord | null): string | null {
+  private freerThanAsker(repo: Pick<Repo, 'id' | 'name'>, ceiling: ConfineCeiling | null, lane: LaneRecord | null): string | null {
     if (ceiling === null) return null;
-    const why = this.deps.unconfinedReason(repoId);
+    const why = this.deps.unconfinedReason(repo.id);
     if (why !== null) return beyondCeiling(why, 'Its agent');
+    // Another repository withholds other keys (its own setup.stripKeys), and its MAIN's keyed files are not the asker's.
+    if (ceiling.keyless && ceiling.repoId !== repo.id) return `A key-less agent dispatches only in its own repository: the keys withheld from it are that repository's, and an agent in ${repo.name} would have them`;
     if (ceiling.keyless && lane && !lane.keyless) return `The lane ${lane.name} holds keys (it is not key-less), but a key-less agent asked for it, and an agent cannot start one freer than itself: dispatch it to a key-less lane, or to a new one (no lane)`;
     return null;
   }
@@ -667,7 +669,7 @@ export class DispatchService {
     const refused = this.deps.agents.launchRefusal({ preset: d.preset, command: d.command ?? undefined });
     if (refused) return fail(refused.message);
     // Its repository's grove.yaml may have turned confinement off since it was asked for.
-    const freer = this.freerThanAsker(d.repoId, ceilingOfDispatch(d), lane ?? null);
+    const freer = this.freerThanAsker({ id: d.repoId, name: this.deps.repos.get(d.repoId)?.name ?? d.repoId }, ceilingOfDispatch(d), lane ?? null);
     if (freer) return fail(freer);
     // Ended while it waited (its plan accepted, its claim lost): what it became stands, it is
     // not saved over, and no agent starts. A lane made for it meanwhile stays, as any lane.

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitError, runGit } from '../../../src/host/lanes/git/run-git';
@@ -17,6 +17,15 @@ function hook(repo: string, name: string, body: string): void {
   writeFileSync(path, `#!/bin/sh\n${body}\n`);
   chmodSync(path, 0o755);
 }
+
+/** The working directory of a process, or null once it is gone. */
+const readCwd = (pid: string): string | null => {
+  try {
+    return realpathSync(`/proc/${pid}/cwd`);
+  } catch {
+    return null;
+  }
+};
 
 /** Processes whose command line holds `mark`, this test's own. */
 const running = (mark: string): string[] => {
@@ -42,14 +51,39 @@ describe('a git run past its time', () => {
     expect((await runGit(repo, ['commit', '--allow-empty', '-m', 'then'])).code).toBe(0);
   });
 
-  it('kills a hook that shrugs off SIGTERM once its grace is over', async () => {
-    const repo = makeRepo(join(makeTempDir(), 'r'));
+  it('kills a hook that shrugs off SIGTERM: at the latest once its grace is over, or once git has answered', async () => {
+    const repo = realpathSync(makeRepo(join(makeTempDir(), 'r')));
     hook(repo, 'pre-commit', "trap '' TERM; while :; do sleep 0.127; done");
     const failed = await runGit(repo, ['commit', '--allow-empty', '-m', 'never'], { timeoutMs: 300 }).catch((e: unknown) => e);
     expect((failed as GitError).output).toMatchObject({ code: -1, timedOutAfterMs: 300 });
-    expect(running('sleep 0.127')).toEqual([]);
-    expect(running("trap '' TERM")).toEqual([]);
+    // Killed as the answer comes (signals land a moment later).
+    await expect.poll(() => running(`${repo}/.git/hooks/pre-commit|^/bin/sh .git/hooks/pre-commit`).filter((pid) => readCwd(pid) === repo), { timeout: 2000 }).toEqual([]);
+    await expect.poll(() => running('sleep 0.127'), { timeout: 2000 }).toEqual([]);
   }, 15_000);
+
+  it('answers once git ends even when a process a hook left (setsid) holds its output open: timed out, or done', async () => {
+    // Ends a process this test started, by its pid (found by its unique command line).
+    const endOurs = (mark: string) => {
+      for (const pid of running(mark)) process.kill(Number(pid), 'SIGKILL');
+    };
+    try {
+      const stuck = makeRepo(join(makeTempDir(), 'r'));
+      hook(stuck, 'pre-commit', 'setsid sleep 37.25 & sleep 1000');
+      const failed = await runGit(stuck, ['commit', '--allow-empty', '-m', 'never'], { timeoutMs: 300 }).catch((e: unknown) => e);
+      expect((failed as GitError).output).toMatchObject({ code: -1, timedOutAfterMs: 300 });
+
+      // git itself done, a post-commit hook's server still holding the pipes: the commit counts.
+      const served = makeRepo(join(makeTempDir(), 'r'));
+      hook(served, 'post-commit', 'setsid sleep 38.25 &');
+      const done = await runGit(served, ['commit', '--allow-empty', '-m', 'served'], { timeoutMs: 60_000 });
+      expect(done).toMatchObject({ code: 0 });
+      expect(done.timedOutAfterMs).toBeUndefined();
+      expect(running('sleep 38.25')).toHaveLength(1); // left alone: a hook's server is the repository's business
+    } finally {
+      endOurs('sleep 37.25');
+      endOurs('sleep 38.25');
+    }
+  }, 20_000);
 
   it('leaves a run that finishes in time alone', async () => {
     const repo = makeRepo(join(makeTempDir(), 'r'));

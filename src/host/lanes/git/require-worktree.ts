@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { runGit } from './run-git';
+import { GitError, runGit } from './run-git';
 
 /**
  * Every operation that writes checks first that its directory is the worktree it was told
@@ -39,6 +39,8 @@ function messageFor(path: string, role: 'lane' | 'MAIN', reason: 'missing' | 'no
 export async function requireWorktree(path: string, role: 'lane' | 'MAIN'): Promise<void> {
   if (!existsSync(path)) throw new WorktreeMissingError(path, role, 'missing');
   const top = await runGit(path, ['rev-parse', '--show-toplevel'], { okCodes: [128, -1] });
+  // Ended for its time (a hung network file system): said as that, not as a lane gone.
+  if (top.timedOutAfterMs !== undefined) throw new GitError(['rev-parse', '--show-toplevel'], path, top);
   if (top.code !== 0 || !sameDir(top.stdout.trim(), path)) throw new WorktreeMissingError(path, role, 'not-a-worktree');
 }
 

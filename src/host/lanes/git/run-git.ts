@@ -33,6 +33,9 @@ export class GitError extends Error {
   }
 }
 
+/** A git run Grove ended for its time (GIT_TIMEOUT_MS): not git's answer about the repository. */
+export const isTimedOut = (e: unknown): e is GitError => e instanceof GitError && e.output.timedOutAfterMs !== undefined;
+
 const SCRUBBED = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
 
 export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -149,8 +152,13 @@ function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }, t
       if (out[which].length > MAX_OUTPUT_CHARS) signalGroup('SIGKILL');
     };
     let timedOut = false;
+    /** git's own exit; its pipes may stay open after it (see below). */
+    let exited = false;
     let killer: NodeJS.Timeout | undefined;
+    let lingering: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
+      // Only git itself running counts: a process its hooks left behind is not git's run.
+      if (exited) return;
       timedOut = true;
       signalGroup('SIGTERM');
       killer = setTimeout(() => signalGroup('SIGKILL'), TERM_GRACE_MS);
@@ -158,6 +166,9 @@ function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }, t
     const settle = (o: GitOutput) => {
       clearTimeout(timer);
       clearTimeout(killer);
+      clearTimeout(lingering);
+      // Ended for its time: what is left of its group (a hook that shrugged off SIGTERM) goes now.
+      if (timedOut) signalGroup('SIGKILL');
       resolve(timedOut ? { ...o, code: -1, timedOutAfterMs: timeoutMs } : o);
     };
     child.stdout.setEncoding('utf8').on('data', take('stdout'));
@@ -165,5 +176,20 @@ function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }, t
     // Could not start (no such folder, no processes left): -1, as for a signal.
     child.on('error', (e) => settle({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message }));
     child.on('close', (code) => settle({ code: code ?? -1, ...out }));
+    // git has ended; what it printed arrives before 'close', which comes once every holder of
+    // its pipes closed them. A process a hook started in the background (a server, one that
+    // left the group with setsid) may hold them for ever: git's answer is taken after
+    // PIPE_GRACE_MS without them, as it was when it exited.
+    child.on('exit', (code) => {
+      exited = true;
+      lingering = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        settle({ code: code ?? -1, ...out });
+      }, PIPE_GRACE_MS);
+    });
   });
 }
+
+/** How long git's output may go on arriving after it exited. */
+const PIPE_GRACE_MS = 2_000;

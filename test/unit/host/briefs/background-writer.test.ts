@@ -115,7 +115,8 @@ describe('the background writer', () => {
       await new Promise((r) => setTimeout(r, 5));
     };
     await drain();
-    expect(released).toBe(true);
+    // The real writes answer from the thread pool: however long that takes on a loaded machine.
+    await vi.waitFor(() => expect(released).toBe(true));
     for (; i < body.length; i += 65536) await writer.write(body.subarray(i, i + 65536));
     let finished = false;
     const done = writer.finished().then(() => (finished = true));

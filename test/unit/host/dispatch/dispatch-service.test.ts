@@ -306,7 +306,7 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
   it('is refused, before any lane is made, where its agent would run unconfined; the operator’s is not', async () => {
     const r = dispatchRig({ unconfinedReason: () => 'grove.yaml turns confinement off (lanes.confine: false)' });
     const id = r.brief('Pick the apples');
-    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false });
+    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false, repoId: 'r1' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'dispatch_not_possible' } });
     expect(!refused.ok && refused.error.message).toBe(
       "Its agent would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but a confined agent asked for it, and an agent cannot start one freer than itself. Ask the operator to dispatch #1 (the cockpit's Dispatch, or grove dispatch), which starts its agent as its lane says.",
@@ -325,7 +325,7 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
     const dep = r.brief('Dig the beds');
     const id = r.brief('Plant the beds');
     must(r.rig.service.append(id, { kind: 'dependency_added', on: dep }, MIKE, 'ui'));
-    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: true }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false })).dispatch;
+    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: true }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false, repoId: 'r1' })).dispatch;
     expect(d.state).toBe('waiting');
     off = true;
     // Its brief becomes ready: planned, its dependency done.
@@ -341,7 +341,7 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
 
 describe('a dispatch a key-less agent asked for', () => {
   const ORCHESTRATOR = { kind: 'agent' as const, name: 'flower-orchestrator' };
-  const KEYLESS = { network: 'open' as const, keyless: true };
+  const KEYLESS = { network: 'open' as const, keyless: true, repoId: 'r1' };
 
   it('gets a key-less lane of its own, and its agent the key-less ceiling', async () => {
     const r = dispatchRig();
@@ -355,6 +355,15 @@ describe('a dispatch a key-less agent asked for', () => {
     const mine = must(await r.dispatch({ ref: other })).dispatch;
     await r.settled(mine.id, 'running');
     expect(r.lanesMade).toEqual(['brief-1-sort-the-seeds (key-less)', 'brief-2-sow-the-seeds']);
+  });
+
+  it("is refused in another repository, whose keys are not the ones withheld from it", async () => {
+    const r = dispatchRig();
+    const id = r.brief('Sort the seeds');
+    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', { ...KEYLESS, repoId: 'r-barn' });
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'dispatch_not_possible' });
+    expect(!refused.ok && refused.error.message).toContain('A key-less agent dispatches only in its own repository: the keys withheld from it are that repository\'s, and an agent in flower would have them');
+    expect(r.lanesMade).toEqual([]);
   });
 
   it('is refused a standing lane that holds keys, naming it, and takes a key-less one', async () => {
