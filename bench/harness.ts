@@ -203,6 +203,11 @@ export async function runBench(main: () => Promise<void>, cleanup: () => Promise
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   }
+  // A throw outside main's promise (an event handler's) would end the bench with its hosts left running.
+  process.once('uncaughtException', (e) => {
+    console.error(e);
+    void cleanup().finally(() => process.exit(1));
+  });
   try {
     await main();
   } finally {
