@@ -126,8 +126,8 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
   const place = deps.placeOf(req.lanePath) ?? { mainPath: null, config: null, keyless: false };
   const because = unconfinedBecause(place, deps.availability);
   if (because !== null) return unconfinedFor(because);
-  const available = deps.availability();
-  if (!available.ok) return unconfinedFor(available.reason);
+  // Available, as unconfinedBecause found: asked once, the answer stands for the host's life.
+  const available = deps.availability() as Extract<ConfineAvailability, { ok: true }>;
   // The lane's own setting is the operator's, made for this lane: it wins over the recipe's
   // default either way (an `open` lane in a `none` repository included). A ceiling narrows it.
   const network = underCeiling(place.network ?? place.config?.lanes?.network ?? 'open', ceiling);

@@ -121,7 +121,7 @@ export class DispatchService {
 
   constructor(private readonly deps: DispatchDeps) {}
 
-  /** `ceiling`: asked for by a confined agent, whose network its agent may not exceed (confine/confine-ceiling.ts). */
+  /** `ceiling`: asked for by a confined agent, which its agent runs no freer than (confine/confine-ceiling.ts). */
   async create(params: z.output<typeof DispatchParams>, actor: Actor, channel: Channel, ceiling: ConfineCeiling | null = null): Promise<Result<Created, ApiError>> {
     const brief = this.deps.briefStore.resolve(params.ref);
     if (!brief) return err(unknownBrief(params.ref));
