@@ -56,15 +56,18 @@ export const SyncUrl = z
   .regex(/^mysql:\/\/[^:@/\s]+@[^:/\s]+(:\d{1,5})?\/[A-Za-z0-9_$]+$/, 'give mysql://USER@HOST[:PORT]/DATABASE, without a password (set GROVE_SYNC_PASSWORD or the data dir\'s sync-password file)');
 
 /**
- * Whether a URL as typed carries a password (`mysql://u:pw@host/db`, or an empty one,
- * `u:@host`): anything between `//` and the last `@` of the authority holding a colon.
- * Looked at before any parsing, so a malformed URL with a password is caught too; the CLI and
- * the settings page both refuse such a URL before it is sent.
+ * Whether a URL as typed carries a password (`mysql://u:pw@host/db`, an empty one `u:@host`,
+ * one without the scheme `u:pw@host/db`): what stands before the text's last `@` (after the
+ * scheme's `://`) holds a colon. The last `@` of the whole text, not of the authority as a URL
+ * parser reads it: a password may hold `/`, `?` or `#`, which would end the authority early and
+ * hide it, and a database's name never holds an `@`. Looked at before any parsing, so a
+ * malformed URL with a password is caught too; the CLI and the settings page both refuse such
+ * a URL before it is sent, without repeating it.
  */
 export function hasPasswordInUrl(text: string): boolean {
-  const authority = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#\s]*)/.exec(text)?.[1] ?? '';
-  const at = authority.lastIndexOf('@');
-  return at >= 0 && authority.slice(0, at).includes(':');
+  const at = text.lastIndexOf('@');
+  if (at < 0) return false;
+  return text.slice(0, at).replace(/^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//, '').includes(':');
 }
 
 /**

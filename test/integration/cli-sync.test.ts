@@ -58,7 +58,8 @@ describe('grove sync status', () => {
 describe('grove sync set', () => {
   it('refuses a URL with a password before asking the host, never repeating the password', async () => {
     const before = host.output();
-    for (const url of [`mysql://grove:${SECRET}@db.example:3306/grove`, `mysql://grove:${SECRET}@db.example/grove?x=1`]) {
+    // A password holding what ends a URL's authority (/, ?, #), and one typed without the scheme, too.
+    for (const url of [`mysql://grove:${SECRET}@db.example:3306/grove`, `mysql://grove:${SECRET}@db.example/grove?x=1`, `mysql://grove:${SECRET}/x#y@db.example/grove`, `grove:${SECRET}?z@db.example:3306/grove`]) {
       for (const json of [false, true]) {
         const r = await grove(['sync', 'set', url, '--tls', 'require', ...(json ? ['--json'] : [])]);
         expect(r.code).toBe(2);

@@ -25,12 +25,19 @@ describe('hasPasswordInUrl', () => {
     expect(hasPasswordInUrl('  mysql://grove:p@ss@db:3306/grove')).toBe(true);
     expect(hasPasswordInUrl('MYSQL://a:b@c')).toBe(true);
   });
-  it('leaves a URL without one alone, a port or a query colon included', () => {
+  it('sees one that holds what would end a URL\'s authority (/, ?, #), and one typed without the scheme', () => {
+    expect(hasPasswordInUrl('mysql://grove:s3cr/et@db/grove')).toBe(true);
+    expect(hasPasswordInUrl('mysql://grove:p#ss@db/grove')).toBe(true);
+    expect(hasPasswordInUrl('mysql://grove:p?ss@db/grove')).toBe(true);
+    expect(hasPasswordInUrl('grove:secret@db:3306/grove')).toBe(true);
+    // Where it cannot tell (an @ after the host, which no URL sync takes anyway), it takes one for a password: never echoed.
+    expect(hasPasswordInUrl('mysql://grove@db/grove?a=b:c@d')).toBe(true);
+  });
+  it('leaves a URL without one alone, a port included', () => {
     expect(hasPasswordInUrl('mysql://grove@db:3306/grove')).toBe(false);
     expect(hasPasswordInUrl('mysql://db:3306/grove')).toBe(false);
-    expect(hasPasswordInUrl('mysql://grove@db/grove?a=b:c@d')).toBe(false);
+    expect(hasPasswordInUrl('grove@db:3306/grove')).toBe(false);
     expect(hasPasswordInUrl('--tls')).toBe(false);
-    expect(hasPasswordInUrl('user:pw@host')).toBe(false);
   });
 });
 
