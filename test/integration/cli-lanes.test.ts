@@ -3,7 +3,7 @@ import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { git, makeRepo } from '../fixtures/git-repo';
-import { cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
+import { api, cliEntry, startHostProcess, stopAllHosts, type HostProcess } from '../fixtures/host-process';
 import { makeTempDir, removeTempDirs } from '../fixtures/temp-dir';
 
 /**
@@ -57,6 +57,17 @@ describe('grove lane / diff / merge', () => {
     const dry = await grove(['merge', 'design', '--dry-run']);
     expect(dry.code).toBe(1);
     expect(dry.stdout).toMatch(/FAIL lane-clean/);
+    // A dry run with a commit message would commit the lane's edits: refused, the lane untouched (CLI and API alike).
+    const dryCommit = await grove(['merge', 'design', '--dry-run', '--commit', 'Bloom tokens']);
+    expect(dryCommit.code).toBe(2);
+    expect(dryCommit.stderr).toContain('--dry-run is the preflight only and commits nothing');
+    const laneId = (((await api(host, 'lanes.list', {})).body.result as { lanes: { id: string; name: string }[] }).lanes.find((l) => l.name === 'design'))!.id;
+    const viaApi = await api(host, 'lanes.merge', { id: laneId, dryRun: true, commitMessage: 'Bloom tokens' });
+    expect(viaApi.body).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('A dry run is the preflight only and commits nothing') } });
+    const empty = await grove(['merge', 'design', '--commit', '']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--commit needs the commit message');
+    expect(git(lane, 'status', '--porcelain')).toContain('tokens.css');
 
     const merged = await grove(['merge', 'design', '--commit', 'Bloom tokens']);
     expect(merged.code, merged.stderr).toBe(0);

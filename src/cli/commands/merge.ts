@@ -25,6 +25,12 @@ export async function mergeCommand(ctx: CliContext, args: string[]): Promise<num
   // (a --dry-run above all) must not let MAIN be rolled back by surprise.
   const ignored = rollback ? ['--dry-run', '--commit', '--repo'].filter((f) => flags.switches.has(f) || f.slice(2) in flags.values) : [];
   if (ignored.length) return usageError(ctx, MERGE_USAGE, ['merge', '--rollback'], `--rollback takes only the merge's id, not ${ignored.join(' ')}: see what a merge did with grove merges.`);
+  if (!rollback && flags.switches.has('--dry-run') && 'commit' in flags.values) {
+    return usageError(ctx, MERGE_USAGE, ['merge', '--dry-run'], '--dry-run is the preflight only and commits nothing: leave out --commit to check, or --dry-run to commit and merge.');
+  }
+  if (!rollback && flags.values.commit !== undefined && flags.values.commit.trim() === '') {
+    return usageError(ctx, MERGE_USAGE, ['merge', '--commit'], '--commit needs the commit message: grove merge NAME --commit "what the lane did".');
+  }
   if (!rollback && flags.positional.length !== 1) {
     return usageError(ctx, MERGE_USAGE, ['merge', 'NAME'], flags.positional.length ? `Unexpected argument ${JSON.stringify(flags.positional[1])}.` : 'NAME (the lane to merge) is missing.');
   }

@@ -796,7 +796,13 @@ export class MergeService {
 
   handlers(): Pick<Handlers, 'lanes.merge' | 'merges.list' | 'merges.rollback'> {
     return {
-      'lanes.merge': ({ id, dryRun, commitMessage }) => this.merge(id, { dryRun: dryRun ?? false, ...(commitMessage ? { commitMessage } : {}) }),
+      'lanes.merge': ({ id, dryRun, commitMessage }) => {
+        // A dry run changes nothing, the lane included: it is never a way to commit.
+        if (dryRun && commitMessage !== undefined) {
+          return err(apiError('invalid_request', 'A dry run is the preflight only and commits nothing: leave out the commit message (--commit) to check, or the dry run (--dry-run) to commit and merge.'));
+        }
+        return this.merge(id, { dryRun: dryRun ?? false, ...(commitMessage ? { commitMessage } : {}) });
+      },
       'merges.list': ({ repoId }) => ok({ merges: this.deps.merges.list(repoId) }),
       'merges.rollback': ({ id }) => this.rollback(id),
     };
