@@ -3,6 +3,7 @@ import type { Lane } from '../shared/lanes';
 import type { Repo } from '../shared/repo';
 import type { CliContext } from './cli-context';
 import { ExitCode } from './exit-codes';
+import { twice } from './parse-command';
 
 /**
  * Which repository and lane a verb means. The repository is the one given with --repo
@@ -72,6 +73,7 @@ export interface Flags {
 
 /** Why `parseFlags` refused the same arguments (given the same lists), as a sentence for the usage error. */
 export function flagProblem(args: string[], valued: readonly string[], switches: readonly string[] = []): string {
+  const seen = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (switches.includes(a)) continue;
@@ -79,10 +81,13 @@ export function flagProblem(args: string[], valued: readonly string[], switches:
       const v = args[++i];
       if (v === undefined) return `${a} takes a value.`;
       if (v.startsWith('--')) return `${a} takes a value, and ${v} is an option: give ${a} its value (a value cannot start with --).`;
+      if (seen.has(a)) return twice(a);
+      seen.add(a);
     } else if (a.startsWith('--')) return `Unknown option ${a}.`;
   }
   return 'Wrong arguments.';
 }
+
 
 export function parseFlags(args: string[], valued: readonly string[], switches: readonly string[]): Flags | null {
   const out: Flags = { positional: [], values: {}, switches: new Set() };
@@ -92,7 +97,7 @@ export function parseFlags(args: string[], valued: readonly string[], switches: 
     else if (valued.includes(a)) {
       const v = args[++i];
       // `--commit --dry-run`: an empty message must not turn the next option into the value.
-      if (v === undefined || v.startsWith('--')) return null;
+      if (v === undefined || v.startsWith('--') || a.slice(2) in out.values) return null;
       out.values[a.slice(2)] = v;
     } else if (a.startsWith('--')) return null;
     else out.positional.push(a);

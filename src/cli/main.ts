@@ -186,7 +186,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (rest[i] === '--home') {
       home = rest[++i];
-      if (!home) return usage('--home takes a directory.');
+      // `--home --json`: never a data dir named "--json".
+      if (!home || home.startsWith('--')) return usage('--home takes a directory (a path, not an option).');
     } else if (rest[i] === '--json') json = true;
     else args.push(rest[i]!);
   }

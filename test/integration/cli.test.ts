@@ -111,6 +111,18 @@ describe('the CLI where it cannot do its work', () => {
     const dashed = grove(home, ['brief', 'note', '4', 'fixed', 'the', '-v', 'flag']);
     expect(dashed.code).toBe(2);
     expect(dashed.stderr).toContain("Unknown option '-v'. If it is part of your text, put -- before the text (grove brief note 4 -- fixed the -v flag).");
+    // An option never takes the next option as its value, nor counts twice (the last silently winning).
+    for (const [args, said] of [
+      [['agent', 'start', '--lane', '--unconfined', '--preset', 'shell'], '--lane takes a value, and --unconfined is an option: give --lane its value.'],
+      [['agent', 'start', '--lane', '/tmp', '--preset', 'shell', '--name', 'a', '--name', 'b'], '--name is given twice; give it once.'],
+      [['--home', '--json', 'status'], '--home takes a directory (a path, not an option).'],
+      [['brief', 'new', 'Seeds', '--kind', 'bug', '--kind', 'note'], '--kind is given twice; give it once.'],
+      [['merge', 'l3', '--commit', 'x', '--commit', 'y'], '--commit is given twice; give it once.'],
+    ] as const) {
+      const r = grove(home, [...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(said);
+    }
   });
 
   it('names a discovery file a crash cut short, and says it may go', () => {

@@ -9,7 +9,8 @@ import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { fail, say } from '../lane-target';
-import { parseCommand } from '../parse-command';
+import type { ParamsOf } from '../../shared/methods';
+import { parseCommand, twice } from '../parse-command';
 import { usageError } from '../usage';
 import { parseHostFrame } from '../../shared/client/parse-host-frame';
 import { formatBytes } from '../../shared/byte-size';
@@ -59,12 +60,14 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
     one = ONE_AGENT_VERBS[verb as keyof typeof ONE_AGENT_VERBS];
     named = parsed.positionals[0]!;
   }
+  const startWith = verb === 'start' ? startParams(ctx, rest) : null;
+  if (typeof startWith === 'number') return startWith;
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const { target } = host;
   switch (verb) {
     case 'start':
-      return start(ctx, target, rest);
+      return start(ctx, target, startWith!);
     case 'list':
       return list(ctx, target);
     case 'send':
@@ -100,7 +103,8 @@ async function resolveAgent(ctx: CliContext, target: Target, ref: string): Promi
   return ExitCode.failed;
 }
 
-async function start(ctx: CliContext, target: Target, args: string[]): Promise<number> {
+/** `agent start`'s line, checked before the host is looked for: the agents.start params, or the exit code of a usage error. */
+function startParams(ctx: CliContext, args: string[]): ParamsOf<'agents.start'> | number {
   const dash = args.indexOf('--');
   const own = dash >= 0 ? args.slice(0, dash) : args;
   const extra = dash >= 0 ? args.slice(dash + 1) : [];
@@ -108,8 +112,13 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
   for (let i = 0; i < own.length; i++) {
     const a = own[i]!;
     if (a === '--auto-resume' || a === '--ops-loop' || a === '--unconfined') opts[a.slice(2)] = true;
-    else if (['--lane', '--preset', '--command', '--name', '--restart', '--role'].includes(a) && own[i + 1] !== undefined) opts[a.slice(2)] = own[++i]!;
-    else return usageError(ctx, AGENT_USAGE, ['agent', 'start'], own[i + 1] === undefined && a.startsWith('--') ? `${a} takes a value, or is unknown.` : `Unknown option ${JSON.stringify(a)}.`);
+    else if (['--lane', '--preset', '--command', '--name', '--restart', '--role'].includes(a)) {
+      const v = own[++i];
+      // `--lane --unconfined`: never a lane named "--unconfined".
+      if (v === undefined || v.startsWith('--')) return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `${a} takes a value${v === undefined ? '' : `, and ${v} is an option: give ${a} its value`}.`);
+      if (a.slice(2) in opts) return usageError(ctx, AGENT_USAGE, ['agent', 'start'], twice(a));
+      opts[a.slice(2)] = v;
+    } else return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `Unknown option ${JSON.stringify(a)}.`);
   }
   // Without --preset, what follows `--` is the program itself: a custom agent.
   const custom = opts.preset === undefined && opts.command === undefined && extra.length > 0;
@@ -133,7 +142,7 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
   // The role decides the agent's MCP tools: an orchestrator may also create and dispatch briefs and ask for merges.
   const role = opts.role === undefined ? null : AgentRole.safeParse(opts.role);
   if (role && !role.success) return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `--role takes worker or orchestrator, not ${JSON.stringify(opts.role)}.`);
-  const r = await callHost(target, 'agents.start', {
+  return {
     lanePath: resolve(opts.lane),
     preset: preset.data as PresetId,
     ...(typeof opts.command === 'string' ? { command: opts.command } : {}),
@@ -144,7 +153,11 @@ async function start(ctx: CliContext, target: Target, args: string[]): Promise<n
     ...(role?.success ? { role: role.data } : {}),
     ...(opts.unconfined ? { unconfined: true } : {}),
     ...(extra.length ? { args: extra } : {}),
-  });
+  };
+}
+
+async function start(ctx: CliContext, target: Target, params: ParamsOf<'agents.start'>): Promise<number> {
+  const r = await callHost(target, 'agents.start', params);
   if (!r.ok) return fail(ctx, r.error);
   if (ctx.json) ctx.out(JSON.stringify({ ok: true, agent: r.value.agent }));
   else {
