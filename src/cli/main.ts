@@ -262,6 +262,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return command === undefined ? ExitCode.usage : ExitCode.ok;
     default:
+      // With --json, the one document a script reads, as every other usage error gives.
+      if (json) process.stdout.write(JSON.stringify({ ok: false, error: { code: 'usage', message: `Unknown command ${JSON.stringify(command)}.` } }) + '\n');
       return usage(`Unknown command ${JSON.stringify(command)}.`);
   }
 }

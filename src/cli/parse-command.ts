@@ -2,6 +2,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** A count as typed: digits only (`Number('1e3')` would take an exponent, `Number('')` give 0). */
+export const isWholeNumber = (text: string): boolean => /^\d{1,9}$/.test(text);
+
 /** An option given twice: which one counts would be a guess, so neither does. */
 export const twice = (option: string): string => `${option} is given twice; give it once.`;
 

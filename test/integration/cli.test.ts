@@ -53,6 +53,18 @@ describe('grove status', () => {
       expect(r.code, args.join(' ')).toBe(3);
       expect(JSON.parse(r.stdout), args.join(' ')).toEqual({ ok: false, error: { code: 'host_not_running', message: expect.stringContaining(`No Grove host is running for ${home}.`) } });
     }
+    // A wrong line, too: exit 2 and one document, for every command's own checks.
+    for (const [args, said] of [
+      [['incidents', '--limit', '0'], '--limit takes a whole number from 1 to 500, not 0.'],
+      [['notifications', 'escalate', '--after', '2d'], '--after takes a wait such as 10m or 1h (at most a day), or off, not 2d.'],
+      [['bogus'], 'Unknown command "bogus".'],
+      [['alerts', '--limit', '1e3'], '--limit takes a whole number from 1 to 1000, not 1e3.'],
+      [['merges', '--bogus'], 'Unknown option --bogus.'],
+    ] as const) {
+      const r = grove(home, [...args, '--json']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout), args.join(' ')).toEqual({ ok: false, error: { code: 'usage', message: said } });
+    }
   });
 
   it('takes --home and --json before the command too', () => {

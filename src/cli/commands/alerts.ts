@@ -2,7 +2,7 @@ import { callHost } from '../../host-client/call-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { fail } from '../lane-target';
-import { parseCommand } from '../parse-command';
+import { isWholeNumber, parseCommand } from '../parse-command';
 import { requireHost } from '../require-host';
 import { usageError } from '../usage';
 
@@ -14,7 +14,7 @@ export async function alertsCommand(ctx: CliContext, args: string[]): Promise<nu
   const parsed = parseCommand(args, { limit: { type: 'string' } }, []);
   if (!parsed.ok) return usageError(ctx, ALERTS_USAGE, ['alerts'], parsed.message);
   const limit = parsed.values.limit === undefined ? 20 : Number(parsed.values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return usageError(ctx, ALERTS_USAGE, ['alerts'], `--limit takes a whole number from 1 to 1000, not ${parsed.values.limit}.`);
+  if (!isWholeNumber(parsed.values.limit ?? '20') || limit < 1 || limit > 1000) return usageError(ctx, ALERTS_USAGE, ['alerts'], `--limit takes a whole number from 1 to 1000, not ${parsed.values.limit}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const [listed, repos, agents] = await Promise.all([

@@ -7,7 +7,7 @@ import type { Brief, BriefAction, BriefEntry, BriefSummary } from '../../shared/
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { fail, type Target } from '../lane-target';
-import { parseCommand } from '../parse-command';
+import { isWholeNumber, parseCommand } from '../parse-command';
 import { requireHost } from '../require-host';
 import { usageError } from '../usage';
 import { briefRows, count, statusWord } from './brief-format';
@@ -163,10 +163,10 @@ function checkLine(ctx: CliContext, verb: string, v: Values, words: string[]): s
   if (verb === 'status' && !oneOf(words[1]!, BRIEF_STATUSES)) return `${JSON.stringify(words[1])} is not a status; the statuses are ${BRIEF_STATUSES.join(', ')}.`;
   if (verb === 'list' && text('limit') !== undefined) {
     const n = Number(text('limit'));
-    if (!Number.isInteger(n) || n < 1 || n > MAX_LIST_PAGE) return `--limit takes a whole number from 1 to ${MAX_LIST_PAGE}, not ${text('limit')}.`;
+    if (!isWholeNumber(text('limit')!) || n < 1 || n > MAX_LIST_PAGE) return `--limit takes a whole number from 1 to ${MAX_LIST_PAGE}, not ${text('limit')}.`;
   }
   if (verb === 'export' && text('since') !== undefined && !/^\d+$/.test(text('since')!)) return `--since takes an entry's sequence number (a whole number), not ${text('since')}.`;
-  if (verb === 'join' && text('wave') !== undefined && !/^\d+$/.test(text('wave')!)) return `--wave takes a whole number, not ${text('wave')}.`;
+  if (verb === 'join' && text('wave') !== undefined && (!isWholeNumber(text('wave')!) || Number(text('wave')) < 1)) return `--wave takes a whole number from 1, not ${text('wave')}.`;
   if (verb === 'link') {
     const to = text('to');
     if (!to) return `--to KIND:TARGET is missing (KIND: ${LINK_TYPES.join(', ')}; e.g. lane:flower-design, url:https://…, brief:#4).`;

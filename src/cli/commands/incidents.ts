@@ -2,8 +2,10 @@ import { callHost } from '../../host-client/call-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { incidentLines } from '../health-lines';
-import { fail, parseFlags, pickRepo } from '../lane-target';
+import { fail, flagProblem, parseFlags, pickRepo } from '../lane-target';
+import { isWholeNumber } from '../parse-command';
 import { requireHost } from '../require-host';
+import { usageError } from '../usage';
 
 const USAGE = 'Usage: grove incidents [--repo R] [--limit N] [--json]   MAIN\'s incidents, newest first';
 
@@ -11,10 +13,9 @@ const USAGE = 'Usage: grove incidents [--repo R] [--limit N] [--json]   MAIN\'s 
 export async function incidentsCommand(ctx: CliContext, args: string[]): Promise<number> {
   const flags = parseFlags(args, ['--repo', '--limit'], []);
   const limit = flags?.values.limit === undefined ? 20 : Number(flags.values.limit);
-  if (!flags || flags.positional.length || !Number.isInteger(limit) || limit < 1 || limit > 500) {
-    ctx.errOut(flags && flags.values.limit !== undefined ? `--limit takes a whole number from 1 to 500, not ${flags.values.limit}.\n${USAGE}` : USAGE);
-    return ExitCode.usage;
-  }
+  if (!flags) return usageError(ctx, USAGE, ['incidents'], flagProblem(args, ['--repo', '--limit']));
+  if (flags.positional.length) return usageError(ctx, USAGE, ['incidents'], `Unexpected argument ${JSON.stringify(flags.positional[0])}.`);
+  if (!isWholeNumber(flags.values.limit ?? '20') || limit < 1 || limit > 500) return usageError(ctx, USAGE, ['incidents'], `--limit takes a whole number from 1 to 500, not ${flags.values.limit}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const repo = flags.values.repo === undefined ? null : await pickRepo(ctx, host.target, flags.values.repo);

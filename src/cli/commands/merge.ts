@@ -81,10 +81,7 @@ export async function mergeCommand(ctx: CliContext, args: string[]): Promise<num
 
 export async function mergesCommand(ctx: CliContext, args: string[]): Promise<number> {
   const flags = parseFlags(args, ['--repo'], []);
-  if (!flags || flags.positional.length) {
-    ctx.errOut(MERGE_USAGE);
-    return ExitCode.usage;
-  }
+  if (!flags || flags.positional.length) return usageError(ctx, MERGE_USAGE, ['merges'], flags ? `Unexpected argument ${JSON.stringify(flags.positional[0])}.` : flagProblem(args, ['--repo']));
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const repo = await pickRepo(ctx, host.target, flags.values.repo);

@@ -5,6 +5,7 @@ import { ExitCode } from '../exit-codes';
 import { usageError } from '../usage';
 import { clock } from '../health-lines';
 import { fail, flagProblem, parseFlags } from '../lane-target';
+import { isWholeNumber } from '../parse-command';
 import { requireHost } from '../require-host';
 
 const USAGE = `Usage:
@@ -53,10 +54,7 @@ export async function notificationsCommand(ctx: CliContext, args: string[]): Pro
   }
   if (verb === 'escalate') {
     const after = flags.values.after === undefined ? null : parseEscalation(flags.values.after);
-    if (after === null) {
-      ctx.errOut(`--after takes a wait such as 10m or 1h (at most a day), or off, not ${flags.values.after ?? 'nothing'}.`);
-      return ExitCode.usage;
-    }
+    if (after === null) return usageError(ctx, USAGE, ['notifications', 'escalate'], `--after takes a wait such as 10m or 1h (at most a day), or off, not ${flags.values.after ?? 'nothing'}.`);
     const host = await requireHost(ctx);
     if (!host.ok) return host.code;
     const r = await callHost(host.target, 'notifications.configure', { escalateAfterMinutes: after });
@@ -67,17 +65,11 @@ export async function notificationsCommand(ctx: CliContext, args: string[]): Pro
   let minutes: number | undefined;
   if (flags.values.for !== undefined) {
     const parsed = parseMinutes(flags.values.for);
-    if (parsed === null) {
-      ctx.errOut(`--for takes a duration such as 30m, 2h or 1d (at most 7 days), not ${flags.values.for}.`);
-      return ExitCode.usage;
-    }
+    if (parsed === null) return usageError(ctx, USAGE, ['notifications', verb], `--for takes a duration such as 30m, 2h or 1d (at most 7 days), not ${flags.values.for}.`);
     minutes = parsed;
   }
   const limit = flags.values.limit === undefined ? 20 : Number(flags.values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-    ctx.errOut(`--limit takes a whole number from 1 to 500, not ${flags.values.limit}.`);
-    return ExitCode.usage;
-  }
+  if (!isWholeNumber(flags.values.limit ?? '20') || limit < 1 || limit > 500) return usageError(ctx, USAGE, ['notifications'], `--limit takes a whole number from 1 to 500, not ${flags.values.limit}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   if (verb !== 'list') {
