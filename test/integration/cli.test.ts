@@ -130,6 +130,10 @@ describe('the CLI where it cannot do its work', () => {
       [['--home', '--json', 'status'], '--home takes a directory (a path, not an option).'],
       [['brief', 'new', 'Seeds', '--kind', 'bug', '--kind', 'note'], '--kind is given twice; give it once.'],
       [['merge', 'l3', '--commit', 'x', '--commit', 'y'], '--commit is given twice; give it once.'],
+      [['agent', 'list', '--bogus'], "Unknown option '--bogus'."],
+      [['repo', 'list', '--bogus'], 'Unknown option --bogus.'],
+      [['repo', 'add'], 'PATH is missing.'],
+      [['repo', 'guard', 'maybe'], 'repo guard takes on or off, not "maybe".'],
     ] as const) {
       const r = grove(home, [...args]);
       expect(r.code, args.join(' ')).toBe(2);

@@ -60,6 +60,10 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
     one = ONE_AGENT_VERBS[verb as keyof typeof ONE_AGENT_VERBS];
     named = parsed.positionals[0]!;
   }
+  if (verb === 'list') {
+    const parsed = parseCommand(rest, {}, []);
+    if (!parsed.ok) return usageError(ctx, AGENT_USAGE, ['agent', 'list'], parsed.message);
+  }
   const startWith = verb === 'start' ? startParams(ctx, rest) : null;
   if (typeof startWith === 'number') return startWith;
   const host = await requireHost(ctx);

@@ -5,7 +5,7 @@ import { callWithProgress } from '../call-with-progress';
 import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { fail, parseFlags, pickRepo, type Target } from '../lane-target';
+import { fail, flagProblem, parseFlags, pickRepo, type Target } from '../lane-target';
 import { parseCommand } from '../parse-command';
 import { usageError } from '../usage';
 import type { Repo } from '../../shared/repo';
@@ -21,12 +21,13 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
   // A command line that cannot be right is said so first (exit 2), host or no host.
   if (args[0] === undefined) return usageError(ctx, REPO_USAGE, ['repo'], 'Name what to do: add, trust, list, config, guard, main, accept-main or remove.');
   if (!REPO_VERBS.includes(args[0])) return usageError(ctx, REPO_USAGE, ['repo'], `Unknown repo command ${JSON.stringify(args[0])}.`);
-  const host = await requireHost(ctx);
-  if (!host.ok) return host.code;
-  const { target } = host;
+  // Each form looks for the host once its own line is checked: a wrong line is exit 2, host or no host.
   const [verb, ...rest] = args;
   const addFlags = verb === 'add' ? parseFlags(rest, [], ['--trust']) : null;
   if (verb === 'add' && addFlags?.positional.length === 1) {
+    const host = await requireHost(ctx);
+    if (!host.ok) return host.code;
+    const { target } = host;
     const added = await callHost(target, 'repos.add', { path: resolve(addFlags.positional[0]!) });
     if (!added.ok) {
       if (ctx.json) ctx.out(JSON.stringify({ ok: false, error: added.error }));
@@ -52,8 +53,11 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
   }
   if (verb === 'trust') {
     const trustFlags = parseFlags(rest, ['--repo'], ['--yes', '--show']);
-    if (!trustFlags || trustFlags.positional.length > 1) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], `Wrong arguments for repo trust: ${rest.join(' ')}.`);
+    if (!trustFlags || trustFlags.positional.length > 1) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], trustFlags ? `Unexpected argument ${JSON.stringify(trustFlags.positional[1])}.` : flagProblem(rest, ['--repo'], ['--yes', '--show']));
     if (trustFlags.switches.has('--yes') && trustFlags.switches.has('--show')) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], '--show trusts nothing and --yes trusts what is shown: give one of them.');
+    const host = await requireHost(ctx);
+    if (!host.ok) return host.code;
+    const { target } = host;
     const repo = await pickRepo(ctx, target, trustFlags.positional[0] ?? trustFlags.values.repo);
     if (!repo) return ExitCode.failed;
     if (trustFlags.switches.has('--show')) {
@@ -73,6 +77,9 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     return ExitCode.ok;
   }
   if (verb === 'list' && rest.length === 0) {
+    const host = await requireHost(ctx);
+    if (!host.ok) return host.code;
+    const { target } = host;
     const listed = await callHost(target, 'repos.list', {});
     if (!listed.ok) {
       ctx.errOut(listed.error.message);
@@ -86,6 +93,9 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
   const flags = parseFlags(rest, ['--repo'], []);
   const known = { config: 0, guard: 1, main: 0, 'accept-main': 0 } as Record<string, number>;
   if (verb && flags && known[verb] === flags.positional.length && (verb !== 'guard' || ['on', 'off'].includes(flags.positional[0]!))) {
+    const host = await requireHost(ctx);
+    if (!host.ok) return host.code;
+    const { target } = host;
     const repo = await pickRepo(ctx, target, flags.values.repo);
     if (!repo) return ExitCode.failed;
     if (verb === 'config') {
@@ -119,8 +129,16 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     return ExitCode.ok;
   }
   if (verb === undefined) return ExitCode.usage; // said above
-  const what = verb === 'add' && rest.length === 0 ? 'PATH is missing.' : verb === 'guard' && !['on', 'off'].includes(rest[0] ?? '') ? 'on or off is missing.' : `Wrong arguments for repo ${verb}: ${rest.join(' ') || '(none)'}.`;
-  return usageError(ctx, REPO_USAGE, ['repo', verb], what);
+  return usageError(ctx, REPO_USAGE, ['repo', verb], wrongLine(verb, rest));
+}
+
+/** What is wrong with a `repo` line no form took, in a sentence. */
+function wrongLine(verb: string, rest: string[]): string {
+  if (verb === 'add' && rest.length === 0) return 'PATH is missing.';
+  if (verb === 'guard' && rest[0] === undefined) return 'on or off is missing.';
+  if (verb === 'guard' && !['on', 'off'].includes(rest[0]!)) return `repo guard takes on or off, not ${JSON.stringify(rest[0])}.`;
+  if (rest.some((a) => a.startsWith('--'))) return verb === 'add' ? flagProblem(rest, [], ['--trust']) : flagProblem(rest, ['--repo']);
+  return `Wrong arguments for repo ${verb}: ${rest.join(' ') || '(none)'}.`;
 }
 
 /**
