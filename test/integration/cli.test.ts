@@ -259,7 +259,9 @@ describe('grove agent', () => {
     expect(grove(host.home, ['agent', 'send', 'sh1', 'echo "cli-$((20+1))"']).code).toBe(0);
     await expect.poll(() => grove(host.home, ['agent', 'tail', agent.id.slice(0, 8)]).stdout).toContain('cli-21');
     const since = Buffer.byteLength(grove(host.home, ['agent', 'tail', 'sh1']).stdout);
-    expect(grove(host.home, ['agent', 'send', 'sh1', 'echo after-$((1+1))']).code).toBe(0);
+    const sent = grove(host.home, ['agent', 'send', 'sh1', 'echo after-$((1+1))', '--json']);
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.stdout)).toEqual({ ok: true, id: agent.id, sent: true });
     await expect.poll(() => grove(host.home, ['agent', 'tail', 'sh1', '--since', String(since)]).stdout).toContain('after-2');
     expect(grove(host.home, ['agent', 'tail', 'sh1', '--since', String(since)]).stdout).not.toContain('cli-21');
     // A misspelt option is refused, not taken for a tail that prints once.

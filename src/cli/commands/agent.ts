@@ -204,6 +204,8 @@ async function send(ctx: CliContext, target: Target, args: string[]): Promise<nu
   // Like typing the line: the text, then Enter (a carriage return, as a terminal sends it).
   const r = await callHost(target, 'agents.input', { id: agent.id, data: noEnter ? text : text + '\r' });
   if (!r.ok) return fail(ctx, r.error);
+  // Silent otherwise, as typing is; a script asking for JSON gets its one document.
+  if (ctx.json) ctx.out(JSON.stringify({ ok: true, id: agent.id, sent: true }));
   return ExitCode.ok;
 }
 
