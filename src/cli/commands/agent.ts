@@ -10,7 +10,7 @@ import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { fail, say } from '../lane-target';
 import type { ParamsOf } from '../../shared/methods';
-import { parseCommand, twice } from '../parse-command';
+import { isWholeNumber, parseCommand, twice } from '../parse-command';
 import { usageError } from '../usage';
 import { parseHostFrame } from '../../shared/client/parse-host-frame';
 import { formatBytes } from '../../shared/byte-size';
@@ -66,6 +66,10 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
   }
   const startWith = verb === 'start' ? startParams(ctx, rest) : null;
   if (typeof startWith === 'number') return startWith;
+  const sendWith = verb === 'send' ? sendLine(rest) : null;
+  if (typeof sendWith === 'string') return usageError(ctx, AGENT_USAGE, ['agent', 'send'], sendWith);
+  const tailWith = verb === 'tail' ? tailLine(rest) : null;
+  if (typeof tailWith === 'string') return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], tailWith);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const { target } = host;
@@ -75,9 +79,9 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
     case 'list':
       return list(ctx, target);
     case 'send':
-      return send(ctx, target, rest);
+      return send(ctx, target, sendWith!);
     case 'tail':
-      return tail(ctx, target, rest);
+      return tail(ctx, target, tailWith!);
     default: {
       const agent = await resolveAgent(ctx, target, named);
       if (typeof agent === 'number') return agent;
@@ -192,13 +196,20 @@ async function list(ctx: CliContext, target: Target): Promise<number> {
   return ExitCode.ok;
 }
 
-async function send(ctx: CliContext, target: Target, args: string[]): Promise<number> {
+type SendLine = { ref: string; text: string; noEnter: boolean };
+
+/** `agent send`'s line, checked before the host is looked for: what to send, or why the line is wrong. */
+function sendLine(args: string[]): SendLine | string {
   const noEnter = args.includes('--no-enter');
   const [ref, text, ...more] = args.filter((a) => a !== '--no-enter');
-  if (ref?.startsWith('--')) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], `Unknown option ${ref}: agent send takes AGENT TEXT and --no-enter.`);
-  if (ref === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], 'AGENT is missing.');
-  if (text === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], 'TEXT is missing.');
-  if (more.length) return usageError(ctx, AGENT_USAGE, ['agent', 'send'], `Quote the text as one argument (got ${more.length + 1} words).`);
+  if (ref?.startsWith('--')) return `Unknown option ${ref}: agent send takes AGENT TEXT and --no-enter.`;
+  if (ref === undefined) return 'AGENT is missing.';
+  if (text === undefined) return 'TEXT is missing.';
+  if (more.length) return `Quote the text as one argument (got ${more.length + 1} words).`;
+  return { ref, text, noEnter };
+}
+
+async function send(ctx: CliContext, target: Target, { ref, text, noEnter }: SendLine): Promise<number> {
   const agent = await resolveAgent(ctx, target, ref);
   if (typeof agent === 'number') return agent;
   // Like typing the line: the text, then Enter (a carriage return, as a terminal sends it).
@@ -209,22 +220,34 @@ async function send(ctx: CliContext, target: Target, args: string[]): Promise<nu
   return ExitCode.ok;
 }
 
-async function tail(ctx: CliContext, target: Target, args: string[]): Promise<number> {
-  if (args.includes('--screen')) return screen(ctx, target, args.filter((a) => a !== '--screen'));
+type TailLine = { ref: string; screen: true } | { ref: string; screen: false; follow: boolean; since: number | undefined };
+
+/** `agent tail`'s line, checked before the host is looked for: what to show, or why the line is wrong. */
+function tailLine(args: string[]): TailLine | string {
+  if (args.includes('--screen')) {
+    const parsed = parseCommand(args.filter((a) => a !== '--screen'), {}, ['AGENT (its id, an id prefix or its name)']);
+    return parsed.ok ? { ref: parsed.positionals[0]!, screen: true } : `${parsed.message} (--screen takes no other option)`;
+  }
   const follow = args.includes('--follow') || args.includes('-f');
   const rest = args.filter((a) => a !== '--follow' && a !== '-f');
   let since: number | undefined;
   const si = rest.indexOf('--since');
   if (si >= 0) {
+    if (!isWholeNumber(rest[si + 1] ?? '')) return '--since takes a byte offset (a whole number from 0).';
     since = Number(rest[si + 1]);
-    if (!Number.isInteger(since) || since < 0) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], '--since takes a byte offset (a whole number from 0).');
     rest.splice(si, 2);
   }
-  if (rest[0] === undefined) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], 'AGENT is missing (its id, an id prefix or its name).');
+  if (rest[0] === undefined) return 'AGENT is missing (its id, an id prefix or its name).';
   // A misspelt option (--folow) must not pass for a tail that prints once and ends.
   const stray = rest.slice(1).concat(rest[0].startsWith('-') ? [rest[0]] : []);
-  if (stray.length) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], `Unexpected ${stray.map((a) => JSON.stringify(a)).join(' ')}: agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.`);
-  const agent = await resolveAgent(ctx, target, rest[0]);
+  if (stray.length) return `Unexpected ${stray.map((a) => JSON.stringify(a)).join(' ')}: agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.`;
+  return { ref: rest[0], screen: false, follow, since };
+}
+
+async function tail(ctx: CliContext, target: Target, line: TailLine): Promise<number> {
+  if (line.screen) return screen(ctx, target, line.ref);
+  const { follow, since } = line;
+  const agent = await resolveAgent(ctx, target, line.ref);
   if (typeof agent === 'number') return agent;
   if (!follow) {
     let at = since ?? 0;
@@ -241,10 +264,8 @@ async function tail(ctx: CliContext, target: Target, args: string[]): Promise<nu
 }
 
 /** `tail --screen`: the screen as a terminal of the agent's size shows it now, as text. */
-async function screen(ctx: CliContext, target: Target, args: string[]): Promise<number> {
-  const parsed = parseCommand(args, {}, ['AGENT (its id, an id prefix or its name)']);
-  if (!parsed.ok) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], `${parsed.message} (--screen takes no other option)`);
-  const agent = await resolveAgent(ctx, target, parsed.positionals[0]!);
+async function screen(ctx: CliContext, target: Target, ref: string): Promise<number> {
+  const agent = await resolveAgent(ctx, target, ref);
   if (typeof agent === 'number') return agent;
   const r = await callHost(target, 'agents.screen', { id: agent.id }, 30_000);
   if (!r.ok) return fail(ctx, r.error);
