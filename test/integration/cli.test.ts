@@ -134,6 +134,7 @@ describe('the CLI where it cannot do its work', () => {
       [['agent', 'send'], 'AGENT is missing.'],
       [['agent', 'tail', 'sh1', '--folow'], 'Unexpected "--folow": agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.'],
       [['agent', 'tail', 'sh1', '--since', '1e3'], '--since takes a byte offset (a whole number from 0).'],
+      [['agent', 'tail', 'sh1', '--json'], "agent tail prints the terminal's raw bytes; --json goes with --screen (the screen as text)."],
       [['repo', 'list', '--bogus'], 'Unknown option --bogus.'],
       [['repo', 'add'], 'PATH is missing.'],
       [['repo', 'guard', 'maybe'], 'repo guard takes on or off, not "maybe".'],

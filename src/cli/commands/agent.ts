@@ -70,6 +70,8 @@ export async function agentCommand(ctx: CliContext, args: string[]): Promise<num
   if (typeof sendWith === 'string') return usageError(ctx, AGENT_USAGE, ['agent', 'send'], sendWith);
   const tailWith = verb === 'tail' ? tailLine(rest) : null;
   if (typeof tailWith === 'string') return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], tailWith);
+  // The output is the terminal's raw bytes, no JSON document: said, rather than bytes where a script expects JSON.
+  if (tailWith && !tailWith.screen && ctx.json) return usageError(ctx, AGENT_USAGE, ['agent', 'tail'], 'agent tail prints the terminal\'s raw bytes; --json goes with --screen (the screen as text). A script reads the bytes with the API\'s agents.output.');
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const { target } = host;
