@@ -131,6 +131,7 @@ describe('the CLI where it cannot do its work', () => {
       [['brief', 'new', 'Seeds', '--kind', 'bug', '--kind', 'note'], '--kind is given twice; give it once.'],
       [['merge', 'l3', '--commit', 'x', '--commit', 'y'], '--commit is given twice; give it once.'],
       [['agent', 'list', '--bogus'], "Unknown option '--bogus'."],
+      [['brief', 'link', '1', '--to', 'url:'], '--to url: names no target: give it after the colon'],
       [['agent', 'send'], 'AGENT is missing.'],
       [['agent', 'tail', 'sh1', '--folow'], 'Unexpected "--folow": agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.'],
       [['agent', 'tail', 'sh1', '--since', '1e3'], '--since takes a byte offset (a whole number from 0).'],

@@ -172,6 +172,7 @@ function checkLine(ctx: CliContext, verb: string, v: Values, words: string[]): s
     if (!to) return `--to KIND:TARGET is missing (KIND: ${LINK_TYPES.join(', ')}; e.g. lane:flower-design, url:https://…, brief:#4).`;
     const kind = to.slice(0, to.indexOf(':'));
     if (!to.includes(':') || !oneOf(kind, LINK_TYPES)) return `--to takes KIND:TARGET with KIND one of ${LINK_TYPES.join(', ')}, not ${JSON.stringify(to)}.`;
+    if (to.slice(kind.length + 1).trim() === '') return `--to ${kind}: names no target: give it after the colon (e.g. lane:flower-design, url:https://…, brief:#4).`;
   }
   if ((verb === 'depend' || verb === 'undepend') && !text('on')) return '--on REF is missing: the brief it depends on.';
   if (verb === 'parent' && (v.none ? words.length !== 1 : words.length !== 2)) return v.none ? '--none takes no epic; give one or the other.' : 'EPIC_REF is missing (or --none to clear the parent).';
