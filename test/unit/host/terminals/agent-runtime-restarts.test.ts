@@ -19,16 +19,19 @@ async function running(script: string, interruptMs = 300): Promise<AgentRuntime>
   const runtime = runtimeWithPty({ dir, log: logIn(dir), script, stopTimings: { interruptMs, graceMs: 1500 }, spawned: (p) => void ptys.push(p) });
   runtimes.push(runtime);
   expect(runtime.start().ok).toBe(true);
-  await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 5000 });
+  await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 15_000 });
   return runtime;
 }
 
-describe('agent runtime, starts and stops interleaved', () => {
+// Real PTYs, and a stop's sweep that waits out its interrupt and grace (about 2 s) before the
+// next run: with every other test file running beside them on 2 cores, a start alone has taken
+// over 5 s, so the waits are long (they end as soon as the state is reached).
+describe('agent runtime, starts and stops interleaved', { timeout: 60_000 }, () => {
   it('a start asked for while a stop still ends the last run\'s processes is cancelled by a stop that follows', async () => {
     // The main shell ends at the interrupt; a child that ignores it keeps the stop's sweep busy.
     const runtime = await running("(trap '' INT TERM HUP; sleep 30) & sleep 100");
     const firstStop = runtime.stop();
-    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'), { timeout: 5000 });
+    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'), { timeout: 15_000 });
     expect(runtime.start().ok).toBe(true); // queued behind the sweep (a resume, `grove ops start`)
     await runtime.stop(); // the operator's last word
     await firstStop;
@@ -54,17 +57,17 @@ describe('agent runtime, starts and stops interleaved', () => {
     const runtime = await running('sleep 100');
     const first = runtime.pid;
     expect((await runtime.stopThen(() => runtime.start()))?.ok).toBe(true);
-    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 5000 });
+    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 15_000 });
     expect(runtime.pid).not.toBe(first);
   });
 
   it('a start queued behind a stop, with no stop after it, does start', async () => {
     const runtime = await running("(trap '' INT TERM HUP; sleep 30) & sleep 100");
     const stop = runtime.stop();
-    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'), { timeout: 5000 });
+    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'), { timeout: 15_000 });
     runtime.start();
     await stop;
-    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 5000 });
+    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 15_000 });
   });
 
   it('a restart that cannot even spawn backs off like a crash and, failing on, gives up with an alert', async () => {
@@ -86,7 +89,7 @@ describe('agent runtime, starts and stops interleaved', () => {
     });
     runtimes.push(runtime);
     expect(runtime.start().ok).toBe(true);
-    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('fatal'), { timeout: 5000 });
+    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('fatal'), { timeout: 15_000 });
     expect(spawns).toBe(4); // the first run, then the budget of 3 restarts, each failing to spawn
     expect(alerts).toEqual([expect.stringMatching(/^writer: gave up after 3 restarts in a row/)]);
   });
