@@ -50,6 +50,13 @@ if (failed.length === 0) {
   }
 }
 
+// A CI log is often read from its tail only: the failed tests are named again there, each
+// with the first line of what failed, so a flake can be told from a regression without the
+// whole log.
+const failures = [];
+const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
+const relative = (file) => (file.startsWith(root) ? file.slice(root.length) : file);
+
 let passed = 0, failedTests = 0, skipped = 0;
 const vitest = join(reports, 'vitest.json');
 if (existsSync(vitest)) {
@@ -57,16 +64,33 @@ if (existsSync(vitest)) {
   passed += v.numPassedTests;
   failedTests += v.numFailedTests;
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
+  for (const file of v.testResults) {
+    const failedHere = file.assertionResults.filter((t) => t.status === 'failed');
+    for (const t of failedHere) failures.push(`${relative(file.name)} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    // A file that failed outside any test (a hook, an import) has no failed test to name.
+    if (file.status === 'failed' && failedHere.length === 0) failures.push(`${relative(file.name)}: ${firstLine(file.message)}`);
+  }
   console.log(`vitest: ${v.numPassedTests} passed, ${v.numFailedTests} failed, ${v.numPendingTests} skipped`);
 }
 const pw = join(reports, 'playwright.json');
 if (existsSync(pw)) {
-  const p = JSON.parse(readFileSync(pw, 'utf8')).stats;
+  const report = JSON.parse(readFileSync(pw, 'utf8'));
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      if (spec.ok) continue;
+      const error = spec.tests?.flatMap((t) => t.results ?? []).find((r) => r.error)?.error?.message;
+      failures.push(`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error)}`);
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  const p = report.stats;
   passed += p.expected + p.flaky;
   failedTests += p.unexpected;
   skipped += p.skipped;
   console.log(`playwright: ${p.expected + p.flaky} passed, ${p.unexpected} failed, ${p.skipped} skipped`);
 }
+if (failures.length) console.log(`failed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 if (failed.length) console.log(`failed steps: ${failed.join(', ')}`);
 console.log(`tests: ${passed} passed, ${failedTests} failed, ${skipped} skipped`);
 process.exit(failed.length || failedTests ? 1 : 0);
