@@ -268,6 +268,7 @@ describe('notifications', () => {
     expect((await listed()).settings).toEqual({ pausedUntil: null, escalateAfterMinutes: 10 });
   });
 
+  // Two escalations and two quiet spells of 4.5 s: about 17 s alone, more beside other files.
   it('an agent left waiting: escalated once after the set minutes; a new wait escalates again; 0 turns it off', async () => {
     // 0.05 minutes: the escalation after 3 s, so the test needs no ten-minute wait.
     const configured = await api(host, 'notifications.configure', { escalateAfterMinutes: 0.05 });
@@ -308,7 +309,7 @@ describe('notifications', () => {
     // Every client heard of each change of the setting.
     const events = await eventsSince(host);
     expect(events.flatMap((e) => (e.event.type === 'notifications.settings' ? [e.event.settings.escalateAfterMinutes] : []))).toEqual([0.05, 0]);
-  });
+  }, 60_000);
 
   it('marks read the named notifications, then all; every client hears it; the read state outlives a restart', async () => {
     const work = await lane('work');
