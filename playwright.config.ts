@@ -18,6 +18,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 2,
   timeout: 60_000,
+  // As vitest.config.ts: once more on CI only, and a test that passes only then is named at
+  // the end of `npm test`'s output.
+  retries: process.env.CI ? 1 : 0,
   reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? '.test-reports/playwright.json' }]],
   use: {
     trace: 'retain-on-failure',

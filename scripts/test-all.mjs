@@ -54,6 +54,8 @@ if (failed.length === 0) {
 // with the first line of what failed, so a flake can be told from a regression without the
 // whole log.
 const failures = [];
+/** Tests that failed, then passed when run again (CI only: vitest.config.ts, playwright.config.ts). */
+const flaky = [];
 const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
 const relative = (file) => (file.startsWith(root) ? file.slice(root.length) : file);
 
@@ -67,6 +69,8 @@ if (existsSync(vitest)) {
   for (const file of v.testResults) {
     const failedHere = file.assertionResults.filter((t) => t.status === 'failed');
     for (const t of failedHere) failures.push(`${relative(file.name)} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    // A passed test keeps the errors of its failed attempts.
+    for (const t of file.assertionResults) if (t.status === 'passed' && t.failureMessages?.length) flaky.push(`${relative(file.name)} › ${t.fullName}: ${firstLine(t.failureMessages[0])}`);
     // A file that failed outside any test (a hook, an import) has no failed test to name.
     if (file.status === 'failed' && failedHere.length === 0) failures.push(`${relative(file.name)}: ${firstLine(file.message)}`);
   }
@@ -77,9 +81,10 @@ if (existsSync(pw)) {
   const report = JSON.parse(readFileSync(pw, 'utf8'));
   const walk = (suite) => {
     for (const spec of suite.specs ?? []) {
-      if (spec.ok) continue;
+      const retried = spec.tests?.some((t) => t.status === 'flaky');
+      if (spec.ok && !retried) continue;
       const error = spec.tests?.flatMap((t) => t.results ?? []).find((r) => r.error)?.error?.message;
-      failures.push(`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error)}`);
+      (spec.ok ? flaky : failures).push(`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error)}`);
     }
     for (const child of suite.suites ?? []) walk(child);
   };
@@ -90,6 +95,7 @@ if (existsSync(pw)) {
   skipped += p.skipped;
   console.log(`playwright: ${p.expected + p.flaky} passed, ${p.unexpected} failed, ${p.skipped} skipped`);
 }
+if (flaky.length) console.log(`passed only when run again (flaky: fix these):\n${flaky.map((f) => `  ${f}`).join('\n')}`);
 if (failures.length) console.log(`failed tests:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 if (failed.length) console.log(`failed steps: ${failed.join(', ')}`);
 console.log(`tests: ${passed} passed, ${failedTests} failed, ${skipped} skipped`);
