@@ -125,8 +125,9 @@ describe('the CLI where it cannot do its work', () => {
     expect(dashed.stderr).toContain("Unknown option '-v'. If it is part of your text, put -- before the text (grove brief note 4 -- fixed the -v flag).");
     // An option never takes the next option as its value, nor counts twice (the last silently winning).
     for (const [args, said] of [
-      [['agent', 'start', '--lane', '--unconfined', '--preset', 'shell'], '--lane takes a value, and --unconfined is an option: give --lane its value.'],
+      [['agent', 'start', '--lane', '--unconfined', '--preset', 'shell'], '--lane takes a value, and --unconfined is an option: give --lane its value (a value cannot start with --).'],
       [['agent', 'start', '--lane', '/tmp', '--preset', 'shell', '--name', 'a', '--name', 'b'], '--name is given twice; give it once.'],
+      [['agent', 'start', '--lane', '/tmp', 'vim'], 'Unexpected argument "vim": a program and its arguments go after -- (-- CMD ARGS).'],
       [['--home', '--json', 'status'], '--home takes a directory (a path, not an option).'],
       [['brief', 'new', 'Seeds', '--kind', 'bug', '--kind', 'note'], '--kind is given twice; give it once.'],
       [['merge', 'l3', '--commit', 'x', '--commit', 'y'], '--commit is given twice; give it once.'],
