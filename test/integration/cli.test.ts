@@ -132,6 +132,7 @@ describe('the CLI where it cannot do its work', () => {
       [['brief', 'new', 'Seeds', '--kind', 'bug', '--kind', 'note'], '--kind is given twice; give it once.'],
       [['merge', 'l3', '--commit', 'x', '--commit', 'y'], '--commit is given twice; give it once.'],
       [['agent', 'list', '--bogus'], "Unknown option '--bogus'."],
+      [['brief', 'export', '--since', '99999999999999999999'], "--since takes an entry's sequence number (a whole number), not 99999999999999999999."],
       [['brief', 'link', '1', '--to', 'url:'], '--to url: names no target: give it after the colon'],
       [['agent', 'send'], 'AGENT is missing.'],
       [['agent', 'tail', 'sh1', '--folow'], 'Unexpected "--folow": agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.'],
