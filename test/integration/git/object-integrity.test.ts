@@ -1,7 +1,9 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { checkObjectsSince, sharedObjectsCheck } from '../../../src/host/lanes/git/object-integrity';
+import { GitError } from '../../../src/host/lanes/git/run-git';
 import { addWorktree, git, makeRepo } from '../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../fixtures/temp-dir';
 
@@ -19,6 +21,16 @@ function repoWithLane(): { main: string; lane: string; objects: string } {
   const main = makeRepo(join(root, 'flower'));
   const lane = addWorktree(main, join(root, 'flower-design'), 'design');
   return { main, lane, objects: join(main, '.git', 'objects') };
+}
+
+/** A lane's commit, then everything packed: MAIN's objects in one pack. */
+function repoWithPack(): { main: string; lane: string } {
+  const { main, lane } = repoWithLane();
+  writeFileSync(join(lane, 'petals.txt'), 'pink\n'.repeat(1000));
+  git(lane, 'add', 'petals.txt');
+  git(lane, 'commit', '-qm', 'petals');
+  git(main, 'repack', '-adq');
+  return { main, lane };
 }
 
 /** What an agent can do with a writable object store: MAIN's README blob made to hold other text. */
@@ -92,11 +104,7 @@ describe('the shared object store\'s check', () => {
   });
 
   it('a pack whose bytes were changed fails git verify-pack, and is named', async () => {
-    const { main, lane } = repoWithLane();
-    writeFileSync(join(lane, 'petals.txt'), 'pink\n'.repeat(1000));
-    git(lane, 'add', 'petals.txt');
-    git(lane, 'commit', '-qm', 'petals');
-    git(main, 'repack', '-adq');
+    const { main } = repoWithPack();
     const packDir = join(main, '.git', 'objects', 'pack');
     const pack = readdirSync(packDir).find((f) => f.endsWith('.pack'))!;
     expect((await checkObjectsSince(main, Date.parse(LONG_AGO))).forged).toEqual([]);
@@ -106,5 +114,24 @@ describe('the shared object store\'s check', () => {
     chmodSync(join(packDir, pack), 0o644);
     writeFileSync(join(packDir, pack), bytes);
     expect((await checkObjectsSince(main, Date.parse(LONG_AGO))).forged).toEqual([`pack/${pack}`]);
+  });
+
+  it('a verify-pack that is killed (the OOM killer) is no verdict on the pack: the check fails saying so, and names nothing forged', async () => {
+    const { main } = repoWithPack();
+    // git as found first on PATH: the real one, except that verify-pack dies of SIGKILL.
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const bin = makeTempDir();
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nfor a in "$@"; do [ "$a" = verify-pack ] && kill -9 $$; done\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const failed = await checkObjectsSince(main, Date.parse(LONG_AGO)).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(GitError);
+      expect((failed as GitError).args[0]).toBe('verify-pack');
+      expect((failed as GitError).output.code).toBe(-1);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect((await checkObjectsSince(main, Date.parse(LONG_AGO))).forged).toEqual([]);
   });
 });

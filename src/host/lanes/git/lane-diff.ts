@@ -124,15 +124,15 @@ async function diffFiles(cwd: string, from: string, to: string): Promise<DiffFil
 
 /**
  * The unified patch, cut at PATCH_CAP_BYTES on a line boundary. runGit buffers up to
- * 64 MiB; a bigger patch (a huge untracked file) ends git with a buffer error whose output
- * still holds the first 64 MiB, which is more than we show anyway.
+ * 64 MiB; a bigger patch (a huge untracked file) has git ended (outputOverLimit), and what it
+ * printed still holds the first 64 MiB, which is more than we show anyway.
  */
 async function diffPatch(cwd: string, from: string, to: string): Promise<{ patch: string; truncated: boolean }> {
   let text: string;
   try {
     text = (await runGit(cwd, ['-c', 'core.quotePath=false', 'diff-tree', '-r', '-p', '-M', '--no-commit-id', '--no-color', from, to])).stdout;
   } catch (e) {
-    if (e instanceof GitError && e.output.code === -1 && Buffer.byteLength(e.output.stdout) > PATCH_CAP_BYTES) text = e.output.stdout;
+    if (e instanceof GitError && e.output.outputOverLimit && Buffer.byteLength(e.output.stdout) > PATCH_CAP_BYTES) text = e.output.stdout;
     else throw e;
   }
   const bytes = Buffer.from(text);

@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import type { MergeCheck } from '../../../shared/lanes';
 import { symlinksUnder } from './reflog-links';
-import { isTimedOut, runGit } from './run-git';
+import { isGitsAnswer, runGit } from './run-git';
 
 /**
  * A confined lane writes the repository's shared object store (a commit needs it), so an
@@ -63,8 +63,10 @@ export async function checkObjectsSince(mainPath: string, sinceMs: number): Prom
     try {
       await runGit(mainPath, ['verify-pack', '--', join(packDir, idx)]);
     } catch (e) {
-      // A pack too large to verify in git's time is not a forged one: the merge fails saying so.
-      if (isTimedOut(e)) throw e;
+      // Only git's own refusal is a verdict on the pack: a run ended for its time (a pack too
+      // large to verify in it), killed (the OOM killer) or never started (no processes or files
+      // left) says nothing of it, and the merge fails saying what happened instead.
+      if (!isGitsAnswer(e)) throw e;
       // A gc that removed the pack meanwhile left nothing to read, which is no forgery.
       if (existsSync(join(packDir, pack)) && existsSync(join(packDir, idx))) forged.push(`pack/${pack}`);
     }
@@ -74,7 +76,7 @@ export async function checkObjectsSince(mainPath: string, sinceMs: number): Prom
     try {
       await runGit(mainPath, ['multi-pack-index', `--object-dir=${objects}`, 'verify']);
     } catch (e) {
-      if (isTimedOut(e)) throw e;
+      if (!isGitsAnswer(e)) throw e;
       forged.push('pack/multi-pack-index');
     }
   }

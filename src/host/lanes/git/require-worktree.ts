@@ -38,9 +38,19 @@ function messageFor(path: string, role: 'lane' | 'MAIN', reason: 'missing' | 'no
 
 export async function requireWorktree(path: string, role: 'lane' | 'MAIN'): Promise<void> {
   if (!existsSync(path)) throw new WorktreeMissingError(path, role, 'missing');
-  const top = await runGit(path, ['rev-parse', '--show-toplevel'], { okCodes: [128, -1] });
-  // Ended for its time (a hung network file system): said as that, not as a lane gone.
-  if (top.timedOutAfterMs !== undefined) throw new GitError(['rev-parse', '--show-toplevel'], path, top);
+  let top;
+  try {
+    top = await runGit(path, ['rev-parse', '--show-toplevel'], { okCodes: [128] });
+  } catch (e) {
+    if (e instanceof GitError && e.output.notStarted !== undefined) {
+      // Gone between the look above and git's start; or a file where the directory was.
+      if (!existsSync(path)) throw new WorktreeMissingError(path, role, 'missing');
+      if (e.output.notStarted === 'ENOTDIR') throw new WorktreeMissingError(path, role, 'not-a-worktree');
+    }
+    // Ended for its time (a hung network file system), or git could not start at all (not
+    // installed, no processes or files left): said as that, not as a lane gone.
+    throw e;
+  }
   if (top.code !== 0 || !sameDir(top.stdout.trim(), path)) throw new WorktreeMissingError(path, role, 'not-a-worktree');
 }
 

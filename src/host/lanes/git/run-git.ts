@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import type { Readable } from 'node:stream';
 import { COMMAND_GROUP_VAR, type CommandGroups } from '../setup/command-groups';
 
 /**
@@ -16,6 +15,10 @@ export interface GitOutput {
   stderr: string;
   /** Ended by Grove without finishing, after this many ms (code -1). */
   timedOutAfterMs?: number;
+  /** Never ran: the system's reason (ENOENT, EMFILE, EAGAIN, …; code -1). */
+  notStarted?: string;
+  /** Ended by Grove for printing more than MAX_OUTPUT_CHARS (code -1); what it printed so far is kept. */
+  outputOverLimit?: true;
 }
 
 export class GitError extends Error {
@@ -28,13 +31,33 @@ export class GitError extends Error {
     super(
       output.timedOutAfterMs !== undefined
         ? `git ${args.join(' ')} did not finish within ${minutes(output.timedOutAfterMs)} in ${cwd}, so Grove ended it and the hooks it ran (a hook waiting on a server or a prompt?); check the repository's hooks. What it printed: ${output.stderr.trim() || output.stdout.trim() || 'nothing'}`
-        : `git ${args.join(' ')} failed in ${cwd} (exit ${output.code}): ${output.stderr.trim() || output.stdout.trim()}`,
+        : output.notStarted !== undefined
+          ? `git ${args.join(' ')} could not start in ${cwd} (${output.notStarted}): ${NOT_STARTED_WHY[output.notStarted] ?? output.stderr.trim()}. Nothing was changed; try again once that is fixed.`
+          : `git ${args.join(' ')} failed in ${cwd} (exit ${output.code}): ${output.stderr.trim() || output.stdout.trim()}`,
     );
   }
 }
 
+/** What a system error that kept git from starting usually means, for the message. */
+const NOT_STARTED_WHY: Record<string, string> = {
+  ENOENT: 'git is not installed (not on PATH), or the directory is gone',
+  ENOTDIR: 'the path is not a directory',
+  EACCES: 'the host may not enter the directory, or run git',
+  EMFILE: 'the host has too many files open',
+  ENFILE: 'the machine has too many files open',
+  EAGAIN: 'the machine cannot start another process just now',
+  ENOMEM: 'the machine is out of memory',
+};
+
 /** A git run Grove ended for its time (GIT_TIMEOUT_MS): not git's answer about the repository. */
 export const isTimedOut = (e: unknown): e is GitError => e instanceof GitError && e.output.timedOutAfterMs !== undefined;
+
+/**
+ * git ran and refused, with its own exit code: its answer about the repository. Not a run that
+ * never started, was killed (a signal, the OOM killer) or ended by Grove (code -1): those say
+ * nothing of the repository, and a caller that reads a refusal as a verdict must not see them as one.
+ */
+export const isGitsAnswer = (e: unknown): e is GitError => e instanceof GitError && e.output.code > 0;
 
 const SCRUBBED = ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_COMMON_DIR', 'GIT_PREFIX'];
 
@@ -117,17 +140,37 @@ export async function runGit(
  * a rollback's `reset --keep` or a worktree's removal in half under it.
  */
 function execGit(cwd: string, args: readonly string[], env: Record<string, string> | undefined, input: string | undefined, timeoutMs: number): Promise<GitOutput> {
-  const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env }), detached: true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawnGit(cwd, args, { env: gitEnv({ ...worktreeHooksEnv(cwd), ...env }), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if ('notStarted' in child) return Promise.resolve(child);
   if (input !== undefined && child.stdin) {
     child.stdin.on('error', () => undefined); // git may exit before reading it all
     child.stdin.end(input);
   }
-  return collect(child as ChildProcess & { stdout: Readable; stderr: Readable }, timeoutMs);
+  return collect(child, timeoutMs);
+}
+
+/**
+ * git in a process group of its own. Node throws some failures to start (ENOTDIR, E2BIG) and
+ * reports the others later as an 'error' event (ENOENT, EMFILE, EAGAIN; collect's): a throw
+ * comes back as the same -1 result, so no caller sees a bare Error instead of a GitError.
+ */
+function spawnGit(cwd: string, args: readonly string[], o: { env: NodeJS.ProcessEnv; stdio: ['ignore' | 'pipe', 'pipe', 'pipe'] }): ChildProcess | GitOutput & { notStarted: string } {
+  try {
+    return spawn('git', args as string[], { cwd, env: o.env, detached: true, stdio: o.stdio });
+  } catch (e) {
+    return notStarted(e);
+  }
+}
+
+function notStarted(e: unknown): GitOutput & { notStarted: string } {
+  const error = e as NodeJS.ErrnoException;
+  return { code: -1, stdout: '', stderr: error.message ?? String(e), notStarted: typeof error.code === 'string' ? error.code : 'unknown' };
 }
 
 /** The same, on record in its own process group (its hooks too), for a host killed meanwhile. */
 function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, string> | undefined, group: GitRunGroup, timeoutMs: number): Promise<GitOutput> {
-  const child = spawn('git', args as string[], { cwd, env: gitEnv({ ...worktreeHooksEnv(cwd), ...env, [COMMAND_GROUP_VAR]: group.marker }), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnGit(cwd, args, { env: gitEnv({ ...worktreeHooksEnv(cwd), ...env, [COMMAND_GROUP_VAR]: group.marker }), stdio: ['ignore', 'pipe', 'pipe'] });
+  if ('notStarted' in child) return Promise.resolve(child);
   if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
   return collect(child, timeoutMs).finally(() => group.groups.ended(group.marker));
 }
@@ -135,9 +178,10 @@ function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, 
 /** Output beyond this is git listing far more than any caller reads: it is ended, as execFile's maxBuffer would. */
 const MAX_OUTPUT_CHARS = 64 * 1024 * 1024;
 
-function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }, timeoutMs: number): Promise<GitOutput> {
+function collect(child: ChildProcess, timeoutMs: number): Promise<GitOutput> {
   return new Promise((resolve) => {
     const out = { stdout: '', stderr: '' };
+    let overLimit = false;
     // Its whole group: a hook of its, holding the pipes open, would keep 'close' from coming.
     const signalGroup = (signal: NodeJS.Signals) => {
       if (child.pid === undefined) return;
@@ -149,7 +193,10 @@ function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }, t
     };
     const take = (which: 'stdout' | 'stderr') => (d: string) => {
       out[which] += d;
-      if (out[which].length > MAX_OUTPUT_CHARS) signalGroup('SIGKILL');
+      if (out[which].length > MAX_OUTPUT_CHARS && !overLimit) {
+        overLimit = true;
+        signalGroup('SIGKILL');
+      }
     };
     let timedOut = false;
     /** git's own exit; its pipes may stay open after it (see below). */
@@ -169,12 +216,14 @@ function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }, t
       clearTimeout(lingering);
       // Ended for its time: what is left of its group (a hook that shrugged off SIGTERM) goes now.
       if (timedOut) signalGroup('SIGKILL');
-      resolve(timedOut ? { ...o, code: -1, timedOutAfterMs: timeoutMs } : o);
+      resolve(timedOut ? { ...o, code: -1, timedOutAfterMs: timeoutMs } : overLimit ? { ...o, code: -1, outputOverLimit: true } : o);
     };
-    child.stdout.setEncoding('utf8').on('data', take('stdout'));
-    child.stderr.setEncoding('utf8').on('data', take('stderr'));
-    // Could not start (no such folder, no processes left): -1, as for a signal.
-    child.on('error', (e) => settle({ code: -1, stdout: out.stdout, stderr: out.stderr || e.message }));
+    // Could not start (no such folder or program, no processes or files left): -1, as for a
+    // signal. Listened for first: without pipes (EMFILE) the streams below are missing, and an
+    // 'error' event with no listener would end the host.
+    child.on('error', (e) => settle(child.pid === undefined ? notStarted(e) : { code: -1, stdout: out.stdout, stderr: out.stderr || e.message }));
+    child.stdout?.setEncoding('utf8').on('data', take('stdout'));
+    child.stderr?.setEncoding('utf8').on('data', take('stderr'));
     child.on('close', (code) => settle({ code: code ?? -1, ...out }));
     // git has ended; what it printed arrives before 'close', which comes once every holder of
     // its pipes closed them. A process a hook started in the background (a server, one that
@@ -183,8 +232,8 @@ function collect(child: ChildProcess & { stdout: Readable; stderr: Readable }, t
     child.on('exit', (code) => {
       exited = true;
       lingering = setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
+        child.stdout?.destroy();
+        child.stderr?.destroy();
         settle({ code: code ?? -1, ...out });
       }, PIPE_GRACE_MS);
     });
