@@ -484,7 +484,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     claim: (ref, agentId) => claims.claim(ref, agentId),
     dispatch: (params, actor, asker) => {
       if (isStopping()) return Promise.resolve(err(stoppingRefusal('dispatch.create')));
-      const ceiling = asker ? ceilingSetBy(asker, laneStore.list().find((l) => l.path === asker.lanePath) ?? null) : null;
+      const ceiling = asker ? ceilingSetBy(asker, laneStore.list().find((l) => l.path === asker.lanePath) ?? null, agents.withheldFrom(asker.id)) : null;
       return dispatches.create(params, actor, 'mcp', ceiling);
     },
   };

@@ -62,14 +62,26 @@ export const Confinement = z.object({
 });
 export type Confinement = z.infer<typeof Confinement>;
 
+const EnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _');
+
 /**
  * What an agent started at a confined agent's request may not exceed (an orchestrator's
- * dispatch): confined always, no wider network than `network`, and key-less when the asking
- * agent's lane is (its keys withheld, MAIN's keyed files hidden). `repoId`: the repository of
- * the asking agent's lane (null: none); a key-less one dispatches only there, where the keys
- * withheld from it are the same.
+ * dispatch): confined always, no wider network than `network`, without every environment
+ * variable the asking agent ran without (`withheld`: its launch's own list, its lane's
+ * key-less list and its own ceiling's), and key-less (its lane's keys withheld, MAIN's keyed
+ * files hidden) when the asking agent's lane is, or outside the asking agent's repository
+ * (`repoId`, null when it runs in no lane of Grove's): another repository's keys were never
+ * the asking agent's.
  */
-export const ConfineCeiling = z.object({ network: z.enum(['open', 'loopback', 'none']), keyless: z.boolean(), repoId: z.string().nullable() }).strict();
+export const ConfineCeiling = z
+  .object({
+    network: z.enum(['open', 'loopback', 'none']),
+    keyless: z.boolean(),
+    repoId: z.string().nullable(),
+    // Absent from ceilings kept before it was: they withheld no more than their lane's keys.
+    withheld: z.array(EnvKey).max(1024).default([]),
+  })
+  .strict();
 export type ConfineCeiling = z.infer<typeof ConfineCeiling>;
 
 export const AgentInfo = z.object({
@@ -106,8 +118,6 @@ export const AgentInfo = z.object({
   ceiling: ConfineCeiling.nullable(),
 });
 export type AgentInfo = z.infer<typeof AgentInfo>;
-
-const EnvKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names are letters, digits and _');
 
 export const StartAgentParams = z
   .object({

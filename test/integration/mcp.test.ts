@@ -411,10 +411,10 @@ describe('an orchestrator kept off the network', () => {
     const answer = await callTool(c, 'dispatch_brief', { ref: `#${mow.number}` });
     expect(answer.isError, textOf(answer)).toBeFalsy();
     const dispatch = (answer.structuredContent as { dispatch: { id: string; laneName: string; ceiling: unknown } }).dispatch;
-    expect(dispatch.ceiling).toEqual({ network: 'none', keyless: false, repoId: meadow });
+    expect(dispatch.ceiling).toEqual({ network: 'none', keyless: false, repoId: meadow, withheld: [] });
     const agent = await agentOf(dispatch.id);
     expect(agent.confinement).toMatchObject({ confined: true, network: 'none' });
-    expect(agent).toMatchObject({ ceiling: { network: 'none', keyless: false, repoId: meadow } });
+    expect(agent).toMatchObject({ ceiling: { network: 'none', keyless: false, repoId: meadow, withheld: [] } });
     // Its lane is open as the operator left it: only this agent is held to the ceiling.
     const lanes = (await api(host, 'lanes.list', { repoId: meadow })).body.result as { lanes: { name: string; network: string | null }[] };
     expect(lanes.lanes.find((l) => l.name === dispatch.laneName)?.network ?? null).toBeNull();
@@ -423,6 +423,17 @@ describe('an orchestrator kept off the network', () => {
     expect(recycled.body.ok, JSON.stringify(recycled.body)).toBe(true);
     const fresh = await until('the recycled agent', async () => ((await api(host, 'agents.list', {})).body.result as { agents: Listed[] }).agents.find((a) => a.dispatchId === dispatch.id && a.id !== agent.id && a.confinement));
     expect(fresh.confinement).toMatchObject({ confined: true, network: 'none' });
+
+    // A brief of another repository: its agent runs there key-less, in a key-less lane of its
+    // own (hayloft's keys were never this orchestrator's), and kept off the network as well.
+    const hayloft = await addTrustedRepo(host, makeRepo(join(realpathSync(makeTempDir()), 'hayloft')));
+    const stack = await createBrief('Stack the hay', { projects: ['hayloft'] });
+    const stacked = await callTool(c, 'dispatch_brief', { ref: `#${stack.number}` });
+    expect(stacked.isError, textOf(stacked)).toBeFalsy();
+    const stackDispatch = (stacked.structuredContent as { dispatch: { id: string; laneName: string } }).dispatch;
+    expect((await agentOf(stackDispatch.id)).confinement).toMatchObject({ confined: true, network: 'none' });
+    const hayLanes = (await api(host, 'lanes.list', { repoId: hayloft })).body.result as { lanes: { name: string; keyless: boolean }[] };
+    expect(hayLanes.lanes.find((l) => l.name === stackDispatch.laneName)?.keyless).toBe(true);
 
     // A repository whose grove.yaml turns confinement off: its agent would run unconfined, so the
     // dispatch is refused, saying why and who can start it; no lane is made, no agent started.
@@ -477,7 +488,8 @@ describe('an orchestrator in a key-less lane', () => {
     const answer = await callTool(c, 'dispatch_brief', { ref: `#${weed.number}` });
     expect(answer.isError, textOf(answer)).toBeFalsy();
     const dispatch = (answer.structuredContent as { dispatch: { id: string; laneName: string; ceiling: unknown } }).dispatch;
-    expect(dispatch.ceiling).toEqual({ network: 'open', keyless: true, repoId: garden });
+    // What its key-less lane withheld from it (GARDEN_API_KEY, and whatever else the host's environment has that grove.yaml strips).
+    expect(dispatch.ceiling).toEqual({ network: 'open', keyless: true, repoId: garden, withheld: expect.arrayContaining(['GARDEN_API_KEY']) });
     const env = await envOf(dispatch.id);
     expect(env.some((v) => v.startsWith('GARDEN_API_KEY='))).toBe(false);
     const lanes = ((await api(keyed, 'lanes.list', { repoId: garden })).body.result as { lanes: { name: string; keyless: boolean }[] }).lanes;
@@ -488,6 +500,19 @@ describe('an orchestrator in a key-less lane', () => {
     const mine = await api(keyed, 'dispatch.create', { ref: `#${water.number}`, lane: 'loud' });
     expect(mine.body.ok, JSON.stringify(mine.body)).toBe(true);
     expect(await envOf((mine.body.result as { dispatch: { id: string } }).dispatch.id)).toContain('GARDEN_API_KEY=sk-garden-1234');
+
+    // An orchestrator in that keyed lane, started without the key by the operator: an agent it
+    // dispatches there goes without it too, though the lane would give it.
+    const loud = ((await api(keyed, 'lanes.list', { repoId: garden })).body.result as { lanes: { name: string; path: string }[] }).lanes.find((l) => l.name === 'loud')!;
+    const withoutKey = await startTokenAgent(keyed, 'loud-orchestrator', 'orchestrator', loud.path, { withholdEnv: ['GARDEN_API_KEY'] });
+    const c2 = await mcpClient(keyed, withoutKey.token);
+    clients.push(c2);
+    const rake = await brief('Rake the leaves');
+    const raked = await callTool(c2, 'dispatch_brief', { ref: `#${rake.number}`, lane: 'loud' });
+    expect(raked.isError, textOf(raked)).toBeFalsy();
+    const rakeDispatch = (raked.structuredContent as { dispatch: { id: string; ceiling: unknown } }).dispatch;
+    expect(rakeDispatch.ceiling).toEqual({ network: 'open', keyless: false, repoId: garden, withheld: ['GARDEN_API_KEY'] });
+    expect((await envOf(rakeDispatch.id)).some((v) => v.startsWith('GARDEN_API_KEY='))).toBe(false);
   });
 });
 

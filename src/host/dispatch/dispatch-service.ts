@@ -5,7 +5,7 @@ import { OPEN_DISPATCH_STATES, type Claim, type Dispatch, type DispatchParams, t
 import { apiError, type ApiError } from '../../shared/errors';
 import type { Lane } from '../../shared/lanes';
 import { beyondCeiling } from '../confine/agent-confinement';
-import { ceilingOfDispatch } from '../confine/confine-ceiling';
+import { ceilingOfDispatch, keylessUnder } from '../confine/confine-ceiling';
 import type { Repo } from '../../shared/repo';
 import { err, ok, type Result } from '../../shared/result';
 import { unknownBrief, type BriefService } from '../briefs/brief-service';
@@ -638,10 +638,14 @@ export class DispatchService {
     if (ceiling === null) return null;
     const why = this.deps.unconfinedReason(repo.id);
     if (why !== null) return beyondCeiling(why, 'Its agent');
-    // Another repository withholds other keys (its own setup.stripKeys), and its MAIN's keyed files are not the asker's.
-    if (ceiling.keyless && ceiling.repoId !== repo.id) return `A key-less agent dispatches only in its own repository: the keys withheld from it are that repository's, and an agent in ${repo.name} would have them`;
-    if (ceiling.keyless && lane && !lane.keyless) return `The lane ${lane.name} holds keys (it is not key-less), but a key-less agent asked for it, and an agent cannot start one freer than itself: dispatch it to a key-less lane, or to a new one (no lane)`;
-    return null;
+    if (!lane || lane.keyless || !keylessUnder(ceiling, repo.id)) return null;
+    // Another repository's keys (its setup.stripKeys, its MAIN's keyed files) were never the asker's.
+    const because = ceiling.keyless
+      ? 'a key-less agent asked for it'
+      : ceiling.repoId === null
+        ? "an agent that runs in no lane of Grove's asked for it (outside its own repository its agents run key-less)"
+        : `an agent of another repository asked for it (in ${repo.name} its agents run key-less)`;
+    return `The lane ${lane.name} holds keys (it is not key-less), but ${because}, and an agent cannot start one freer than itself: dispatch it to a key-less lane, or to a new one (no lane)`;
   }
 
   private async execute(queued: Dispatch): Promise<void> {
@@ -678,8 +682,8 @@ export class DispatchService {
     const reread = (): Dispatch => this.deps.store.get(d.id) ?? d;
     if (!lane) {
       const asked = d.laneName ?? ephemeralLaneName(d.briefNumber, d.briefTitle);
-      // A key-less asker gets a key-less lane: its agent must not find the keys in the lane's own files either.
-      const made = await this.makeEphemeralLane(d.repoId, asked, ceilingOfDispatch(d)?.keyless ?? false);
+      // A key-less asker, or one of another repository, gets a key-less lane: its agent must not find the keys in the lane's own files either.
+      const made = await this.makeEphemeralLane(d.repoId, asked, keylessUnder(ceilingOfDispatch(d), d.repoId));
       if (ended()) return;
       d = reread();
       // The host began to stop meanwhile: the lane made (if it was) is the dispatch's to use next time.

@@ -164,6 +164,22 @@ export class AgentService {
     return this.runtimes.get(id)?.info() ?? null;
   }
 
+  /**
+   * What an agent's launch adds from its lane, and every variable it goes without: its own
+   * list, its lane's (key-less when its ceiling says so), and its ceiling's (the agent that
+   * dispatched it went without those).
+   */
+  private launchContext(record: AgentRecord): { env: Record<string, string>; withhold: string[] } {
+    const lane = this.deps.laneContext?.(record.lanePath, { keyless: record.ceiling?.keyless ?? false }) ?? { env: {}, withhold: [] };
+    return { env: lane.env, withhold: [...new Set([...record.withholdEnv, ...(record.ceiling?.withheld ?? []), ...lane.withhold])] };
+  }
+
+  /** The variables the agent's next launch goes without, as launchContext says: a dispatch it asks for goes without them too. */
+  withheldFrom(id: string): string[] {
+    const record = this.runtimes.get(id)?.record;
+    return record ? this.launchContext(record).withhold : [];
+  }
+
   /** The checks a launch must pass: a lane that is not MAIN, a program that exists. */
   private validate(params: StartAgentParams): Result<{ lanePath: string; command: string }, ApiError> {
     const lane = checkLane(params.lanePath, this.deps.repos.list(), params.isOpsLoop ?? false);
@@ -759,11 +775,11 @@ export class AgentService {
     // Resume only a conversation that exists: Claude Code's --resume of a session that never
     // got a prompt would fail at once and send the agent into a crash loop.
     const presetArgs = resume && preset.resumeArgs && this.hasConversation(record) ? preset.resumeArgs : preset.startArgs;
-    const lane = this.deps.laneContext?.(record.lanePath, { keyless: record.ceiling?.keyless ?? false }) ?? { env: {}, withhold: [] };
+    const lane = this.launchContext(record);
     const env = agentEnv({
       base: this.deps.baseEnv,
       extra: { ...lane.env, ...record.env },
-      withhold: [...record.withholdEnv, ...lane.withhold],
+      withhold: lane.withhold,
       agentId: record.id,
       agentToken: token,
       hostUrl: this.deps.hostUrl(),

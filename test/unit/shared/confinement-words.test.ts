@@ -13,8 +13,8 @@ describe('how an agent runs, in words', () => {
 
   it('says when an agent is held to the agent that dispatched it, and key-less for it', () => {
     const none = { confined: true, mechanism: 'bwrap', reason: null, network: 'none' } as const;
-    expect(describeConfinement(none, { network: 'none', keyless: false, repoId: null })).toBe('confined (bwrap, network none, no freer than the agent that dispatched it)');
-    expect(describeConfinement({ ...none, network: 'open' }, { network: 'open', keyless: true, repoId: null })).toBe('confined (bwrap, no freer than the agent that dispatched it, key-less)');
+    expect(describeConfinement(none, { network: 'none', keyless: false, repoId: null, withheld: [] })).toBe('confined (bwrap, network none, no freer than the agent that dispatched it)');
+    expect(describeConfinement({ ...none, network: 'open' }, { network: 'open', keyless: true, repoId: null, withheld: [] })).toBe('confined (bwrap, no freer than the agent that dispatched it, key-less)');
     expect(describeConfinement(none, null)).toBe('confined (bwrap, network none)');
   });
 

@@ -2,8 +2,9 @@ import type { Migration } from '../migrations';
 
 /**
  * The ceiling an agent runs under when a confined agent asked for it (an orchestrator's
- * dispatch, confine/confine-ceiling.ts), as JSON `{ network, keyless }`: the widest network it
- * may have, whether it goes key-less, and that it must be confined at all. Kept with the
+ * dispatch, confine/confine-ceiling.ts), as JSON (the shared ConfineCeiling: `{ network,
+ * keyless, repoId, withheld }`): the widest network it may have, whether it goes key-less,
+ * what it goes without, and that it must be confined at all. Kept with the
  * agent, so its restarts and a host restart start it under the same ceiling. NULL: as its
  * lane says (every agent from before, and the operator's own).
  */

@@ -2,7 +2,7 @@ import { mkdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfineRefused, confineLaunch, type ConfinementDeps, type WorkPlace } from '../../../../src/host/confine/agent-confinement';
-import { ceilingOfDispatch, ceilingSetBy, parseCeiling, underCeiling } from '../../../../src/host/confine/confine-ceiling';
+import { ceilingOfDispatch, ceilingSetBy, keylessUnder, parseCeiling, underCeiling } from '../../../../src/host/confine/confine-ceiling';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(removeTempDirs);
@@ -64,7 +64,7 @@ describe('an agent a confined agent dispatched (its ceiling)', () => {
   const open: WorkPlace = { mainPath: null, config: { lanes: { network: 'open' } }, keyless: false };
   const launch = (place: WorkPlace | null, network: 'none' | 'loopback' | 'open' | null, o: { unconfined?: boolean; over?: Partial<ConfinementDeps> } = {}) => {
     const { deps, lanePath, agentDir } = setUp(place, o.over);
-    return confineLaunch(deps, { lanePath, agentDir, unconfined: o.unconfined ?? false, ceiling: network && { network, keyless: false, repoId: null }, statePaths: [], env: {} });
+    return confineLaunch(deps, { lanePath, agentDir, unconfined: o.unconfined ?? false, ceiling: network && { network, keyless: false, repoId: null, withheld: [] }, statePaths: [], env: {} });
   };
 
   it('gets no wider network than the agent that asked: an open lane narrowed to none or loopback, a narrower lane kept', () => {
@@ -98,33 +98,49 @@ describe('an agent a confined agent dispatched (its ceiling)', () => {
 
 describe('the ceiling, read back from a record', () => {
   it('holds a value it does not know as the narrowest, and an agent-asked dispatch from before ceilings as none', () => {
-    expect(underCeiling('open', { network: 'wide' as never, keyless: false, repoId: null })).toBe('none');
-    expect(underCeiling('open', { network: 'toString' as never, keyless: false, repoId: null })).toBe('none');
+    expect(underCeiling('open', { network: 'wide' as never, keyless: false, repoId: null, withheld: [] })).toBe('none');
+    expect(underCeiling('open', { network: 'toString' as never, keyless: false, repoId: null, withheld: [] })).toBe('none');
     expect(underCeiling('loopback', null)).toBe('loopback');
-    expect(ceilingOfDispatch({ requestedBy: { kind: 'agent' } })).toEqual({ network: 'none', keyless: true, repoId: null });
+    expect(ceilingOfDispatch({ requestedBy: { kind: 'agent' } })).toEqual({ network: 'none', keyless: true, repoId: null, withheld: [] });
     expect(ceilingOfDispatch({ requestedBy: { kind: 'operator' } })).toBeNull();
     expect(ceilingOfDispatch({ ceiling: null, requestedBy: { kind: 'agent' } })).toBeNull();
-    expect(ceilingOfDispatch({ ceiling: { network: 'loopback', keyless: false, repoId: 'r1' }, requestedBy: { kind: 'agent' } })).toEqual({ network: 'loopback', keyless: false, repoId: 'r1' });
-    expect(ceilingOfDispatch({ ceiling: 'loopback', requestedBy: { kind: 'agent' } })).toEqual({ network: 'none', keyless: true, repoId: null });
+    expect(ceilingOfDispatch({ ceiling: { network: 'loopback', keyless: false, repoId: 'r1', withheld: [] }, requestedBy: { kind: 'agent' } })).toEqual({ network: 'loopback', keyless: false, repoId: 'r1', withheld: [] });
+    expect(ceilingOfDispatch({ ceiling: 'loopback', requestedBy: { kind: 'agent' } })).toEqual({ network: 'none', keyless: true, repoId: null, withheld: [] });
     expect(parseCeiling(null)).toBeNull();
-    expect(parseCeiling('{"network":"loopback","keyless":false,"repoId":"r1"}')).toEqual({ network: 'loopback', keyless: false, repoId: 'r1' });
-    expect(parseCeiling('loopback')).toEqual({ network: 'none', keyless: true, repoId: null });
-    expect(parseCeiling('{"network":"wide","keyless":false}')).toEqual({ network: 'none', keyless: true, repoId: null });
+    expect(parseCeiling('{"network":"loopback","keyless":false,"repoId":"r1"}')).toEqual({ network: 'loopback', keyless: false, repoId: 'r1', withheld: [] });
+    expect(parseCeiling('loopback')).toEqual({ network: 'none', keyless: true, repoId: null, withheld: [] });
+    expect(parseCeiling('{"network":"wide","keyless":false}')).toEqual({ network: 'none', keyless: true, repoId: null, withheld: [] });
   });
 
-  it('is set by a confined run: key-less from its lane, or from its own ceiling; none for an unconfined one', () => {
+  it('is set by a confined run: key-less from its lane, or from its own ceiling; what it went without; none for an unconfined one', () => {
     const ran = { confined: true, mechanism: 'bwrap', reason: null, network: 'loopback' } as const;
-    expect(ceilingSetBy({ unconfined: false, confinement: ran, ceiling: null }, { keyless: true, repoId: 'r1' })).toEqual({ network: 'loopback', keyless: true, repoId: 'r1' });
-    expect(ceilingSetBy({ unconfined: false, confinement: ran, ceiling: { network: 'none', keyless: true, repoId: 'r1' } }, { keyless: false, repoId: 'r1' })).toMatchObject({ keyless: true });
-    expect(ceilingSetBy({ unconfined: false, confinement: ran, ceiling: null }, null)).toEqual({ network: 'loopback', keyless: false, repoId: null });
-    expect(ceilingSetBy({ unconfined: true, confinement: null, ceiling: null }, { keyless: true, repoId: 'r1' })).toBeNull();
-    expect(ceilingSetBy({ unconfined: false, confinement: null, ceiling: null }, null)).toEqual({ network: 'none', keyless: true, repoId: null });
+    expect(ceilingSetBy({ unconfined: false, confinement: ran, ceiling: null }, { keyless: true, repoId: 'r1' }, [])).toEqual({ network: 'loopback', keyless: true, repoId: 'r1', withheld: [] });
+    // What it went without (its own list, its lane's), and what its own asker went without.
+    const held = { network: 'none', keyless: true, repoId: 'r1', withheld: ['GARDEN_API_KEY', 'AWS_SECRET_ACCESS_KEY'] } as const;
+    expect(ceilingSetBy({ unconfined: false, confinement: ran, ceiling: { ...held, withheld: [...held.withheld] } }, { keyless: false, repoId: 'r1' }, ['NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY'])).toEqual({
+      network: 'loopback',
+      keyless: true,
+      repoId: 'r1',
+      withheld: ['AWS_SECRET_ACCESS_KEY', 'GARDEN_API_KEY', 'NPM_TOKEN'],
+    });
+    expect(ceilingSetBy({ unconfined: false, confinement: ran, ceiling: null }, null, ['NPM_TOKEN'])).toEqual({ network: 'loopback', keyless: false, repoId: null, withheld: ['NPM_TOKEN'] });
+    expect(ceilingSetBy({ unconfined: true, confinement: null, ceiling: null }, { keyless: true, repoId: 'r1' }, ['NPM_TOKEN'])).toBeNull();
+    expect(ceilingSetBy({ unconfined: false, confinement: null, ceiling: null }, null, [])).toEqual({ network: 'none', keyless: true, repoId: null, withheld: [] });
+  });
+
+  it('makes an agent key-less in a repository not its asker\'s, or where its asker was key-less; never without a ceiling', () => {
+    const keyed = { network: 'open', keyless: false, repoId: 'r1', withheld: [] } as const;
+    expect(keylessUnder(keyed, 'r1')).toBe(false);
+    expect(keylessUnder(keyed, 'r2')).toBe(true);
+    expect(keylessUnder({ ...keyed, repoId: null }, 'r1')).toBe(true);
+    expect(keylessUnder({ ...keyed, keyless: true }, 'r1')).toBe(true);
+    expect(keylessUnder(null, 'r1')).toBe(false);
   });
 
   it("tells a capped agent refused for another reason to be dispatched by the operator, not to run unconfined", () => {
     const none: WorkPlace = { mainPath: null, config: { lanes: { network: 'none' } }, keyless: false };
     const { deps, lanePath, agentDir } = setUp(none, { bridge: null });
-    const l = confineLaunch(deps, { lanePath, agentDir, unconfined: false, ceiling: { network: 'none', keyless: false, repoId: null }, statePaths: [], env: {} });
+    const l = confineLaunch(deps, { lanePath, agentDir, unconfined: false, ceiling: { network: 'none', keyless: false, repoId: null, withheld: [] }, statePaths: [], env: {} });
     expect(() => l.wrap('sh', [], {})).toThrow(/use a shorter GROVE_HOME\. Fix that, or dispatch it yourself/);
   });
 });

@@ -161,7 +161,7 @@ const seeds: Record<number, (db: Database.Database) => void> = {
     const base = store.list()[0];
     const record = {
       id: 'a20', name: 'claude-brief-20', lanePath: '/srv/flower-brief-20', preset: 'claude' as const, command: 'claude', args: [], env: {}, withholdEnv: [], restart: 'on-failure' as const,
-      autoResume: false, isOpsLoop: false, role: 'worker' as const, dispatchId: 'd20', unconfined: false, ceiling: { network: 'none' as const, keyless: true, repoId: 'r1' }, sessionId: null, contextWarnTokens: 160000,
+      autoResume: false, isOpsLoop: false, role: 'worker' as const, dispatchId: 'd20', unconfined: false, ceiling: { network: 'none' as const, keyless: true, repoId: 'r1', withheld: [] }, sessionId: null, contextWarnTokens: 160000,
       cols: 120, rows: 32, state: 'starting', pid: null, pidStart: null, createdAt: '2026-12-07T00:00:00Z',
     };
     store.insert(record);

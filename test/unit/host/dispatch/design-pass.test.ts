@@ -74,19 +74,19 @@ describe('design pass', () => {
     if (!created.ok) throw new Error(created.error.message);
     const briefId = created.value.brief.id;
     const orchestrator: Actor = { kind: 'agent', name: 'flower-orchestrator' };
-    const made = await r.dispatcher.create({ ref: briefId, lane: 'work', preset: 'shell', args: [], role: 'worker', designFirst: true, auto: true }, orchestrator, 'mcp', { network: 'none', keyless: false, repoId: 'r1' });
+    const made = await r.dispatcher.create({ ref: briefId, lane: 'work', preset: 'shell', args: [], role: 'worker', designFirst: true, auto: true }, orchestrator, 'mcp', { network: 'none', keyless: false, repoId: 'r1', withheld: [] });
     if (!made.ok) throw new Error(made.error.message);
-    expect(made.value.dispatch.ceiling).toEqual({ network: 'none', keyless: false, repoId: 'r1' });
+    expect(made.value.dispatch.ceiling).toEqual({ network: 'none', keyless: false, repoId: 'r1', withheld: [] });
     const design = await r.running(briefId, 1);
-    expect(r.ceilings.get(design.agentId!)).toEqual({ network: 'none', keyless: false, repoId: 'r1' });
+    expect(r.ceilings.get(design.agentId!)).toEqual({ network: 'none', keyless: false, repoId: 'r1', withheld: [] });
     const proposed = r.service.append(briefId, { kind: 'plan_proposed', spec: 'Beds by the wall.', summary: 'the plan' }, { kind: 'agent', name: design.agentName! }, 'mcp');
     if (!proposed.ok) throw new Error(proposed.error.message);
     const accepted = r.service.append(briefId, { kind: 'plan_accepted', planEntryId: proposed.value.entries.at(-1)!.id }, MIKE, 'ui');
     if (!accepted.ok) throw new Error(accepted.error.message);
     r.dispatcher.planAccepted(briefId);
     const build = await r.running(briefId, 2);
-    expect(build).toMatchObject({ phase: 'build', ceiling: { network: 'none', keyless: false, repoId: 'r1' } });
-    expect(r.ceilings.get(build.agentId!)).toEqual({ network: 'none', keyless: false, repoId: 'r1' });
+    expect(build).toMatchObject({ phase: 'build', ceiling: { network: 'none', keyless: false, repoId: 'r1', withheld: [] } });
+    expect(r.ceilings.get(build.agentId!)).toEqual({ network: 'none', keyless: false, repoId: 'r1', withheld: [] });
     // The operator's own dispatch carries none.
     const other = r.service.create({ title: 'Water the beds', kind: 'feature', spec: '', projects: ['flower'] }, MIKE, 'ui');
     if (!other.ok) throw new Error(other.error.message);

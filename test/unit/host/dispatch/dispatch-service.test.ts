@@ -7,6 +7,7 @@ import { ok, type Result } from '../../../../src/shared/result';
 import type { LaneRecord } from '../../../../src/host/lanes/lane-store';
 import { closeRigs, MIKE } from '../../../fixtures/brief-service';
 import { dispatchRig } from '../../../fixtures/dispatch-rig';
+import { NARROWEST } from '../../../../src/host/confine/confine-ceiling';
 
 /**
  * The dispatch service on real SQLite stores (briefs, dispatches, claims) with the real claim
@@ -306,7 +307,7 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
   it('is refused, before any lane is made, where its agent would run unconfined; the operator’s is not', async () => {
     const r = dispatchRig({ unconfinedReason: () => 'grove.yaml turns confinement off (lanes.confine: false)' });
     const id = r.brief('Pick the apples');
-    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false, repoId: 'r1' });
+    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false, repoId: 'r1', withheld: [] });
     expect(refused).toMatchObject({ ok: false, error: { code: 'dispatch_not_possible' } });
     expect(!refused.ok && refused.error.message).toBe(
       "Its agent would run unconfined (grove.yaml turns confinement off (lanes.confine: false)), but a confined agent asked for it, and an agent cannot start one freer than itself. Ask the operator to dispatch #1 (the cockpit's Dispatch, or grove dispatch), which starts its agent as its lane says.",
@@ -325,7 +326,7 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
     const dep = r.brief('Dig the beds');
     const id = r.brief('Plant the beds');
     must(r.rig.service.append(id, { kind: 'dependency_added', on: dep }, MIKE, 'ui'));
-    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: true }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false, repoId: 'r1' })).dispatch;
+    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: true }, ORCHESTRATOR, 'mcp', { network: 'none', keyless: false, repoId: 'r1', withheld: [] })).dispatch;
     expect(d.state).toBe('waiting');
     off = true;
     // Its brief becomes ready: planned, its dependency done.
@@ -341,7 +342,7 @@ describe('a dispatch a confined agent asked for (its ceiling)', () => {
 
 describe('a dispatch a key-less agent asked for', () => {
   const ORCHESTRATOR = { kind: 'agent' as const, name: 'flower-orchestrator' };
-  const KEYLESS = { network: 'open' as const, keyless: true, repoId: 'r1' };
+  const KEYLESS = { network: 'open' as const, keyless: true, repoId: 'r1', withheld: [] };
 
   it('gets a key-less lane of its own, and its agent the key-less ceiling', async () => {
     const r = dispatchRig();
@@ -357,13 +358,27 @@ describe('a dispatch a key-less agent asked for', () => {
     expect(r.lanesMade).toEqual(['brief-1-sort-the-seeds (key-less)', 'brief-2-sow-the-seeds']);
   });
 
-  it("is refused in another repository, whose keys are not the ones withheld from it", async () => {
+  it("runs key-less in another repository than its asker's, whose keys were never the asker's, keyed asker or not", async () => {
+    const lanes = new Map<string, LaneRecord>([['l-keyed', { id: 'l-keyed', name: 'keyed', kind: 'standing', repoId: 'r1', path: '/srv/flower-keyed', keyless: false } as LaneRecord]]);
+    const r = dispatchRig({ lanes });
+    const barn = { network: 'open' as const, keyless: false, repoId: 'r-barn', withheld: ['BARN_TOKEN'] };
+    const id = r.brief('Sort the seeds');
+    const refused = await r.service.create({ ref: id, lane: 'keyed', preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', barn);
+    expect(!refused.ok && refused.error).toMatchObject({ code: 'dispatch_not_possible' });
+    expect(!refused.ok && refused.error.message).toContain('The lane keyed holds keys (it is not key-less), but an agent of another repository asked for it (in flower its agents run key-less), and an agent cannot start one freer than itself');
+    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', barn)).dispatch;
+    const running = await r.settled(d.id, 'running');
+    expect(r.lanesMade).toEqual(['brief-1-sort-the-seeds (key-less)']);
+    expect(r.ceilings.get(running.agentId!)).toEqual(barn);
+  });
+
+  it('asked before dispatches kept their ceiling (held to the narrowest): runs, key-less, rather than never', async () => {
     const r = dispatchRig();
     const id = r.brief('Sort the seeds');
-    const refused = await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', { ...KEYLESS, repoId: 'r-barn' });
-    expect(!refused.ok && refused.error).toMatchObject({ code: 'dispatch_not_possible' });
-    expect(!refused.ok && refused.error.message).toContain('A key-less agent dispatches only in its own repository: the keys withheld from it are that repository\'s, and an agent in flower would have them');
-    expect(r.lanesMade).toEqual([]);
+    const d = must(await r.service.create({ ref: id, preset: 'claude', role: 'worker', designFirst: false, auto: false }, ORCHESTRATOR, 'mcp', NARROWEST)).dispatch;
+    const running = await r.settled(d.id, 'running');
+    expect(r.lanesMade).toEqual(['brief-1-sort-the-seeds (key-less)']);
+    expect(r.ceilings.get(running.agentId!)).toEqual(NARROWEST);
   });
 
   it('is refused a standing lane that holds keys, naming it, and takes a key-less one', async () => {
