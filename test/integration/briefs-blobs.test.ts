@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,6 +206,29 @@ describe('uploading a screenshot to a brief', () => {
   });
 });
 
+/** An upload whose body never ends by itself: only a host that ends the connection ends it. */
+function endlessUpload(query: string): Promise<{ status: number; connection: string | undefined; code: string | undefined; closedAfterMs: number }> {
+  return new Promise((resolve) => {
+    let answer: { status: number; connection: string | undefined; code: string | undefined } = { status: 0, connection: undefined, code: undefined };
+    let answeredAt = 0;
+    const req = request(`${host.url}/blobs${query}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` } }, (res) => {
+      answeredAt = Date.now();
+      const parts: Buffer[] = [];
+      res.on('data', (d: Buffer) => parts.push(d));
+      res.on('end', () => (answer = { status: res.statusCode!, connection: res.headers.connection, code: (JSON.parse(Buffer.concat(parts).toString()) as Reply['body']).error?.code }));
+    });
+    req.on('error', () => undefined);
+    req.on('close', () => resolve({ ...answer, closedAfterMs: Date.now() - answeredAt }));
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    req.write(PNG);
+    const pump = () => {
+      while (!req.destroyed && req.write(chunk));
+      if (!req.destroyed) req.once('drain', pump);
+    };
+    pump();
+  });
+}
+
 describe('refusals leave nothing stored', () => {
   const refusals: [string, () => Promise<Reply>, number, string, RegExp][] = [
     ['a Windows executable named .png', () => attach('#1', 'screenshot.png', EXE), 415, 'attachment_type_refused', /screenshot\.png is a Windows executable.*PNG, JPEG, GIF and WebP/],
@@ -239,27 +262,25 @@ describe('refusals leave nothing stored', () => {
   }
 
   it('answers an upload that never ends with 413 once past the limit, and closes its connection', async () => {
-    const outcome = await new Promise<{ status: number; closedAfterMs: number }>((resolve) => {
-      let status = 0;
-      let answeredAt = 0;
-      const req = request(`${host.url}/blobs?brief=%231&name=endless.png`, { method: 'POST', headers: { authorization: `Bearer ${host.token}` } }, (res) => {
-        status = res.statusCode!;
-        answeredAt = Date.now();
-        res.resume();
-      });
-      req.on('error', () => undefined);
-      req.on('close', () => resolve({ status, closedAfterMs: Date.now() - answeredAt }));
-      const chunk = Buffer.alloc(64 * 1024, 1);
-      req.write(PNG);
-      const pump = () => {
-        while (!req.destroyed && req.write(chunk));
-        if (!req.destroyed) req.once('drain', pump);
-      };
-      pump();
-    });
+    const outcome = await endlessUpload('?brief=%231&name=endless.png');
     expect(outcome.status).toBe(413);
     expect(outcome.closedAfterMs).toBeLessThan(5000);
     expect(readdirSync(join(host.home, 'blobs', 'tmp'))).toEqual([]);
+  });
+
+  it("answers a disk that fails while the upload still arrives (storage_failed), and closes the connection rather than leave its rest unread", async () => {
+    // Where the upload's temporary file must go, a file: the store cannot even start writing.
+    const tmp = join(host.home, 'blobs', 'tmp');
+    rmSync(tmp, { recursive: true });
+    writeFileSync(tmp, 'not a folder');
+    try {
+      const outcome = await endlessUpload('?brief=%231&name=late.png');
+      expect(outcome).toMatchObject({ status: 507, connection: 'close', code: 'storage_failed' });
+      expect(outcome.closedAfterMs).toBeLessThan(5000);
+    } finally {
+      rmSync(tmp, { force: true });
+      mkdirSync(tmp, { mode: 0o700 });
+    }
   });
 
   it('names what an exe was detected as, and what is accepted, in the details', async () => {

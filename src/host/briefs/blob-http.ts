@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import type { Channel } from '../../shared/briefs';
-import { apiError, type ApiError } from '../../shared/errors';
+import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
 import { Paths } from '../../shared/paths';
 import { presentedToken } from '../api/auth';
 import type { Principal } from '../api/dispatch';
@@ -82,7 +82,7 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
   }
 
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return refuseOversized(req, res, tooLarge(target?.name));
+  if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return refuseMidBody(req, res, tooLarge(target?.name));
 
   // destroyOnReturn: false — the store stops reading a body past the limit, and the socket
   // must stay up long enough to carry the 413 that says why.
@@ -96,14 +96,16 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
 }
 
 /**
- * 413, then the connection closes. Nothing more is stored; but a connection closed while the
- * client is still sending is reset, and a reset can reach the client before the answer does.
- * So the answer is written whole at once, and the end of the connection waits until the client
+ * A refusal while the body may still be arriving (too large, or the disk failed part-way),
+ * then the connection closes: left open, its unread rest would hold it, paused, until the
+ * server's request timeout. Nothing more is stored; but a connection closed while the client
+ * is still sending is reset, and a reset can reach the client before the answer does. So the
+ * answer is written whole at once, and the end of the connection waits until the client
  * stops sending or LINGER_MS pass, whichever is first, discarding what arrives meanwhile.
  */
-function refuseOversized(req: IncomingMessage, res: ServerResponse, error: ApiError): void {
+function refuseMidBody(req: IncomingMessage, res: ServerResponse, error: ApiError): void {
   const body = JSON.stringify({ ok: false, error });
-  res.writeHead(413, { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
+  res.writeHead(httpStatusOf(error.code), { ...SECURITY_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), connection: 'close' });
   res.write(body);
   const close = () => {
     clearTimeout(timer);
@@ -119,12 +121,12 @@ function refuseOversized(req: IncomingMessage, res: ServerResponse, error: ApiEr
 function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResponse, refused: StoreFailure, name: string | undefined): void {
   switch (refused.failure.kind) {
     case 'too_large':
-      return refuseOversized(req, res, tooLarge(name));
+      return refuseMidBody(req, res, tooLarge(name));
     case 'empty':
       return sendError(res, apiError('invalid_request', `The upload was empty: send the image's bytes as the request body.`));
     case 'store_failed':
       deps.logger.error('cannot store an uploaded blob', { error: refused.failure.message });
-      return sendError(res, storeRefusal(refused, name));
+      return refuseMidBody(req, res, storeRefusal(refused, name));
     case 'read_failed':
       // The client went away mid-upload; nobody is left to read an answer.
       deps.logger.info('blob upload cut short', { error: refused.failure.message });
