@@ -10,7 +10,13 @@ import { backgroundWriter, DiskError } from '../../../../src/host/briefs/backgro
  * The disk as a full or slow one behaves, around real writes to a real file: `writev` may take
  * less than asked (a disk all but full), nothing at all, fail, or answer late.
  */
-const disk = vi.hoisted(() => ({ mode: 'well' as 'well' | 'short' | 'nothing' | 'enospc' | 'slow', calls: 0, later: [] as (() => void)[] }));
+const disk = vi.hoisted(() => ({
+  mode: 'well' as 'well' | 'short' | 'nothing' | 'enospc' | 'slow' | 'held',
+  calls: 0,
+  later: [] as (() => void)[],
+  /** In `held` mode, each write waits here for the test to answer it: with the real write, or a failure. */
+  held: [] as { write: () => void; fail: (code: string) => void }[],
+}));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof NodeFs>();
   return {
@@ -26,6 +32,7 @@ vi.mock('node:fs', async (importOriginal) => {
         return setImmediate(() => done(null, fs.writeSync(fd, all.subarray(0, n), 0, n, at)));
       }
       if (disk.mode === 'slow') return disk.later.push(() => fs.writev(fd, chunks, at, done));
+      if (disk.mode === 'held') return disk.held.push({ write: () => fs.writev(fd, chunks, at, done), fail: (code) => done(Object.assign(new Error(`${code}: i/o error, write`), { code }), 0) });
       return fs.writev(fd, chunks, at, done);
     },
   };
@@ -34,7 +41,7 @@ vi.mock('node:fs', async (importOriginal) => {
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'grove-writer-'));
-  Object.assign(disk, { mode: 'well', calls: 0, later: [] });
+  Object.assign(disk, { mode: 'well', calls: 0, later: [], held: [] });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -126,5 +133,38 @@ describe('the background writer', () => {
     await done;
     closeSync(fd);
     expect(readFileSync(path).equals(body)).toBe(true);
+  });
+
+  it('failing while other writes are still out: ends only once every one answered (the descriptor is then free to close), and wakes every waiter', async () => {
+    disk.mode = 'held';
+    const fd = openSync(join(dir, 'f'), 'w');
+    const writer = backgroundWriter(fd);
+    // Nine runs of a MiB out at once: the sender is held back past 8 MiB.
+    let held: Promise<void> | undefined;
+    const chunk = randomBytes(65536);
+    for (let i = 0; i < 9 * 16 + 1 && !held; i++) held = writer.write(chunk);
+    expect(held).toBeDefined();
+    expect(disk.held.length).toBe(9);
+    let heldOutcome: string | null = null;
+    void held!.then(() => (heldOutcome = 'released'));
+    let finishedOutcome: string | null = null;
+    const finished = writer.finished().then(
+      () => (finishedOutcome = 'resolved'),
+      (e: unknown) => (finishedOutcome = e instanceof DiskError ? e.message : 'other'),
+    );
+    // The first run fails: the held-back sender is woken at once (its next write throws), but
+    // `finished` still waits for the eight runs still being written.
+    disk.held.shift()!.fail('EIO');
+    await new Promise((r) => setImmediate(r));
+    expect(heldOutcome).toBe('released');
+    expect(() => writer.write(chunk)).toThrow(DiskError);
+    expect(finishedOutcome).toBeNull();
+    while (disk.held.length > 1) disk.held.shift()!.write();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(finishedOutcome).toBeNull();
+    disk.held.shift()!.write();
+    await finished;
+    expect(finishedOutcome).toBe('cannot write the upload to disk: EIO: i/o error, write');
+    closeSync(fd);
   });
 });

@@ -1,8 +1,9 @@
-import { mkdirSync, realpathSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfineRefused, confineLaunch, type ConfinementDeps, type WorkPlace } from '../../../../src/host/confine/agent-confinement';
 import { ceilingOfDispatch, ceilingSetBy, keylessUnder, parseCeiling, underCeiling } from '../../../../src/host/confine/confine-ceiling';
+import { addWorktree, makeRepo } from '../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
 afterEach(removeTempDirs);
@@ -135,6 +136,19 @@ describe('the ceiling, read back from a record', () => {
     expect(keylessUnder({ ...keyed, repoId: null }, 'r1')).toBe(true);
     expect(keylessUnder({ ...keyed, keyless: true }, 'r1')).toBe(true);
     expect(keylessUnder(null, 'r1')).toBe(false);
+  });
+
+  it("hides MAIN's keyed files from an agent held key-less by its ceiling, in a lane that holds keys", () => {
+    const root = realpathSync(makeTempDir());
+    const main = makeRepo(join(root, 'flower'));
+    writeFileSync(join(main, '.env'), 'STRIPE_KEY=sk_live_1\n');
+    const lanePath = addWorktree(main, join(root, 'flower-design'), 'design');
+    const keyed: WorkPlace = { mainPath: main, config: { setup: { copy: ['.env'] } }, keyless: false };
+    const { deps, agentDir } = setUp(keyed);
+    const argsUnder = (keyless: boolean) =>
+      confineLaunch(deps, { lanePath, agentDir, unconfined: false, ceiling: { network: 'open', keyless, repoId: 'r1', withheld: [] }, statePaths: [], env: {} }).wrap('sh', [], {}).args;
+    expect(argsUnder(false)).not.toContain(join(main, '.env'));
+    expect(argsUnder(true)).toContain(join(main, '.env'));
   });
 
   it("tells a capped agent refused for another reason to be dispatched by the operator, not to run unconfined", () => {
