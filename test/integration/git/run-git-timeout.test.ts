@@ -85,6 +85,21 @@ describe('a git run past its time', () => {
     }
   }, 20_000);
 
+  it("on record (Grove's own merge): ends with it what its hooks started in sessions of their own, and then forgets the record", async () => {
+    const repo = makeRepo(join(makeTempDir(), 'r'));
+    hook(repo, 'pre-commit', 'setsid sleep 39.25 & sleep 1000');
+    const records = new Map<string, number>();
+    const groups = { started: (marker: string, pgid: number) => void records.set(marker, pgid), ended: (marker: string) => void records.delete(marker) };
+    try {
+      const failed = await runGit(repo, ['commit', '--allow-empty', '-m', 'never'], { timeoutMs: 300, group: { marker: 'merge-t1', groups, what: 'git merge of a test' } }).catch((e: unknown) => e);
+      expect((failed as GitError).output).toMatchObject({ code: -1, timedOutAfterMs: 300 });
+      expect(running('sleep 39.25')).toEqual([]);
+      expect(records.size).toBe(0);
+    } finally {
+      for (const pid of running('sleep 39.25')) process.kill(Number(pid), 'SIGKILL');
+    }
+  }, 20_000);
+
   it('leaves a run that finishes in time alone', async () => {
     const repo = makeRepo(join(makeTempDir(), 'r'));
     hook(repo, 'pre-commit', 'sleep 0.2');

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { COMMAND_GROUP_VAR, type CommandGroups } from '../setup/command-groups';
+import { endGroup } from '../setup/end-group';
 
 /**
  * The one way the host runs git: argument arrays (never a shell), a clean environment
@@ -171,9 +172,21 @@ function notStarted(e: unknown): GitOutput & { notStarted: string } {
 function spawnInGroup(cwd: string, args: readonly string[], env: Record<string, string> | undefined, group: GitRunGroup, timeoutMs: number): Promise<GitOutput> {
   const child = spawnGit(cwd, args, { env: gitEnv({ ...worktreeHooksEnv(cwd), ...env, [COMMAND_GROUP_VAR]: group.marker }), stdio: ['ignore', 'pipe', 'pipe'] });
   if ('notStarted' in child) return Promise.resolve(child);
-  if (child.pid !== undefined) group.groups.started(group.marker, child.pid, group.what);
-  return collect(child, timeoutMs).finally(() => group.groups.ended(group.marker));
+  if (child.pid === undefined) return collect(child, timeoutMs);
+  const pgid = child.pid;
+  group.groups.started(group.marker, pgid, group.what);
+  return collect(child, timeoutMs).then(async (out) => {
+    // Ended for its time: what its hooks started in sessions of their own (`setsid`), out of
+    // its group's reach, still carries the marker and is ended too. Any that survive even
+    // SIGKILL keep the record, for the next host's start to end.
+    const survivors = out.timedOutAfterMs !== undefined ? await endGroup(pgid, group.marker, LEFTOVER_TIMINGS) : [];
+    if (survivors.length === 0) group.groups.ended(group.marker);
+    return out;
+  });
 }
+
+/** For what a timed-out run's hooks left: they had their SIGTERM with git's, and its grace. */
+const LEFTOVER_TIMINGS = { graceMs: 1_000, waitMs: 2_000 };
 
 /** Output beyond this is git listing far more than any caller reads: it is ended, as execFile's maxBuffer would. */
 const MAX_OUTPUT_CHARS = 64 * 1024 * 1024;

@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { carriesMarker, listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
 import { envSecretMask, envSecretValues } from '../../env-secrets';
 import { createStreamMask, type StreamMask } from '../../stream-mask';
 import { COMMAND_GROUP_VAR, type CommandGroups } from './command-groups';
+import { endGroup } from './end-group';
 
 /**
  * Runs a recipe's command list (grove.yaml `setup.preCreate`, `postCreate`, `teardown`)
@@ -218,7 +218,7 @@ async function runSpawned(child: ChildProcess, o: RunCommandsOptions, pipeOut: (
     stopListening();
     return first;
   }
-  const survivors = child.pid === undefined ? [] : await endGroup(child.pid, marker);
+  const survivors = child.pid === undefined ? [] : await endGroup(child.pid, marker, { graceMs: RunConstants.killGraceMs, waitMs: RunConstants.killWaitMs });
   await Promise.race([exited, sleep(RunConstants.killWaitMs)]);
   await Promise.race([streamsClosed, sleep(RunConstants.drainMs)]);
   stopListening();
@@ -240,52 +240,6 @@ function pipeText(stream: NodeJS.ReadableStream, sink: StreamMask): Promise<void
       resolve();
     });
   });
-}
-
-/**
- * SIGTERM to the group, SIGKILL after the grace period to whatever of it is left. The
- * group's members are found again each time (the leader's pid is the group id), together
- * with their descendants, which catches a child that moved to a group of its own, and (on
- * Linux) every process carrying the command's marker, which catches one that left the tree
- * too (`setsid cmd &` in a subshell).
- */
-async function endGroup(pgid: number, marker: string | null): Promise<number[]> {
-  let members = groupMembers(pgid, marker);
-  signalGroup(pgid, 'SIGTERM');
-  signalEach(members, 'SIGTERM');
-  members = await waitUntilGone(pgid, marker, members, RunConstants.killGraceMs);
-  if (members.length === 0) return [];
-  signalGroup(pgid, 'SIGKILL');
-  signalEach(members, 'SIGKILL');
-  return waitUntilGone(pgid, marker, members, RunConstants.killWaitMs);
-}
-
-function groupMembers(pgid: number, marker: string | null, known: readonly number[] = []): number[] {
-  const procs = listProcesses();
-  const found = new Set<number>(known);
-  const carried = marker !== null && process.platform === 'linux' ? `${COMMAND_GROUP_VAR}=${marker}\0` : null;
-  for (const p of procs) if (p.pgid === pgid || (carried !== null && carriesMarker(p.pid, carried))) found.add(p.pid);
-  return liveWithDescendants(procs, found);
-}
-
-async function waitUntilGone(pgid: number, marker: string | null, known: readonly number[], ms: number): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  let left = groupMembers(pgid, marker, known);
-  while (left.length > 0 && Date.now() < deadline) {
-    await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
-    left = groupMembers(pgid, marker, left);
-  }
-  return left;
-}
-
-function signalEach(pids: readonly number[], signal: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* gone already */
-    }
-  }
 }
 
 async function isDirectory(path: string): Promise<boolean> {
