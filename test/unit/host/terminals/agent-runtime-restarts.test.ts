@@ -13,10 +13,14 @@ import { makeTempDir } from '../../../fixtures/temp-dir';
 const { runtimes, ptys } = endedAfterEach();
 const logIn = (dir: string): OutputLog => OutputLog.open(join(dir, 'output'), 1024 * 1024, 256 * 1024);
 
+/** What the runtimes said (a stop that could not end its run says why): shown when a wait for a state fails. */
+const alerts: string[] = [];
+const exited = (runtime: AgentRuntime) => () => expect(runtime.info().supervision.kind, `alerts: ${alerts.join(' | ') || 'none'}`).toBe('exited');
+
 /** A runtime running `script` on a real PTY, stopped with `interruptMs` before its TERM. */
 async function running(script: string, interruptMs = 300): Promise<AgentRuntime> {
   const dir = makeTempDir();
-  const runtime = runtimeWithPty({ dir, log: logIn(dir), script, stopTimings: { interruptMs, graceMs: 1500 }, spawned: (p) => void ptys.push(p) });
+  const runtime = runtimeWithPty({ dir, log: logIn(dir), script, stopTimings: { interruptMs, graceMs: 1500 }, alert: (m) => void alerts.push(m), spawned: (p) => void ptys.push(p) });
   runtimes.push(runtime);
   expect(runtime.start().ok).toBe(true);
   await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 15_000 });
@@ -31,7 +35,7 @@ describe('agent runtime, starts and stops interleaved', { timeout: 60_000 }, () 
     // The main shell ends at the interrupt; a child that ignores it keeps the stop's sweep busy.
     const runtime = await running("(trap '' INT TERM HUP; sleep 30) & sleep 100");
     const firstStop = runtime.stop();
-    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'), { timeout: 15_000 });
+    await vi.waitFor(exited(runtime), { timeout: 15_000 });
     expect(runtime.start().ok).toBe(true); // queued behind the sweep (a resume, `grove ops start`)
     await runtime.stop(); // the operator's last word
     await firstStop;
@@ -64,7 +68,7 @@ describe('agent runtime, starts and stops interleaved', { timeout: 60_000 }, () 
   it('a start queued behind a stop, with no stop after it, does start', async () => {
     const runtime = await running("(trap '' INT TERM HUP; sleep 30) & sleep 100");
     const stop = runtime.stop();
-    await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('exited'), { timeout: 15_000 });
+    await vi.waitFor(exited(runtime), { timeout: 15_000 });
     runtime.start();
     await stop;
     await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 15_000 });
