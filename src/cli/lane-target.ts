@@ -3,7 +3,7 @@ import type { Lane } from '../shared/lanes';
 import type { Repo } from '../shared/repo';
 import type { CliContext } from './cli-context';
 import { ExitCode } from './exit-codes';
-import { twice } from './parse-command';
+import { parseOptions } from './parse-command';
 
 /**
  * Which repository and lane a verb means. The repository is the one given with --repo
@@ -71,36 +71,28 @@ export interface Flags {
   switches: Set<string>;
 }
 
-/** Why `parseFlags` refused the same arguments (given the same lists), as a sentence for the usage error. */
-export function flagProblem(args: string[], valued: readonly string[], switches: readonly string[] = []): string {
-  const seen = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (switches.includes(a)) continue;
-    if (valued.includes(a)) {
-      const v = args[++i];
-      if (v === undefined) return `${a} takes a value.`;
-      if (v.startsWith('--')) return `${a} takes a value, and ${v} is an option: give ${a} its value (a value cannot start with --).`;
-      if (seen.has(a)) return twice(a);
-      seen.add(a);
-    } else if (a.startsWith('--')) return `Unknown option ${a}.`;
-  }
-  return 'Wrong arguments.';
+/** The options of `valued` (each takes a value) and `switches`, as parseOptions reads them. */
+function flagSpec(valued: readonly string[], switches: readonly string[]) {
+  const spec: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const v of valued) spec[v.replace(/^--/, '')] = { type: 'string' };
+  for (const s of switches) spec[s.replace(/^--/, '')] = { type: 'boolean' };
+  return spec;
 }
 
+/** Why `parseFlags` refused the same arguments (given the same lists), as a sentence for the usage error. */
+export function flagProblem(args: string[], valued: readonly string[], switches: readonly string[] = []): string {
+  const parsed = parseOptions(args, flagSpec(valued, switches));
+  return parsed.ok ? 'Wrong arguments.' : parsed.message;
+}
 
+/** The line's flags in the words every command uses (parse-command.ts); null when wrong, and flagProblem says why. */
 export function parseFlags(args: string[], valued: readonly string[], switches: readonly string[]): Flags | null {
-  const out: Flags = { positional: [], values: {}, switches: new Set() };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (switches.includes(a)) out.switches.add(a);
-    else if (valued.includes(a)) {
-      const v = args[++i];
-      // `--commit --dry-run`: an empty message must not turn the next option into the value.
-      if (v === undefined || v.startsWith('--') || a.slice(2) in out.values) return null;
-      out.values[a.slice(2)] = v;
-    } else if (a.startsWith('--')) return null;
-    else out.positional.push(a);
+  const parsed = parseOptions(args, flagSpec(valued, switches));
+  if (!parsed.ok) return null;
+  const out: Flags = { positional: parsed.positionals, values: {}, switches: new Set() };
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string') out.values[name] = value;
+    else if (value === true) out.switches.add(`--${name}`);
   }
   return out;
 }

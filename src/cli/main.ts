@@ -25,6 +25,7 @@ import { briefCommand, BRIEF_USAGE } from './commands/brief';
 import { dispatchCommand, dispatchesCommand, DISPATCH_USAGE } from './commands/dispatch';
 import { mcpCommand, MCP_USAGE } from './commands/mcp';
 import { syncCommand, SYNC_USAGE } from './commands/sync';
+import { twice } from './parse-command';
 import { formatUsage, usageError, usageLines } from './usage';
 import { GROVE_VERSION } from '../host/version';
 
@@ -169,15 +170,11 @@ export async function main(argv: string[]): Promise<number> {
       throw e;
     });
   }
-  // `grove CMD [VERB] --help` (before any `--`, after which arguments belong to an agent's program).
-  const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
-  if (command !== undefined && !command.startsWith('-') && (own.includes('--help') || own.includes('-h'))) {
-    const verb = own.find((a) => !a.startsWith('-'));
-    return help(verb && commandUsage([command, verb]).length ? [command, verb] : [command]);
-  }
-  // --home and --json are global; everything else belongs to the command.
+  // --home and --json are global, before the command or after it (not after `--`: words there
+  // are text, or an agent's program's); everything else belongs to the command.
+  const beforeDashes = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  const json = beforeDashes.includes('--json');
   let home: string | undefined;
-  let json = false;
   const args: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--') {
@@ -185,11 +182,17 @@ export async function main(argv: string[]): Promise<number> {
       break;
     }
     if (rest[i] === '--home') {
+      if (home !== undefined) return usage(twice('--home'), json);
       home = rest[++i];
       // `--home --json`: never a data dir named "--json".
-      if (!home || home.startsWith('--')) return usage('--home takes a directory (a path, not an option).');
-    } else if (rest[i] === '--json') json = true;
-    else args.push(rest[i]!);
+      if (!home || home.startsWith('--')) return usage('--home takes a directory (a path, not an option).', json);
+    } else if (rest[i] !== '--json') args.push(rest[i]!);
+  }
+  // `grove CMD [VERB] --help` (before any `--`, after which arguments belong to an agent's program).
+  const own = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (command !== undefined && !command.startsWith('-') && (own.includes('--help') || own.includes('-h'))) {
+    const verb = own.find((a) => !a.startsWith('-'));
+    return help(verb && commandUsage([command, verb]).length ? [command, verb] : [command]);
   }
   const ctx = cliContext(home, json);
   switch (command) {
@@ -257,19 +260,24 @@ export async function main(argv: string[]): Promise<number> {
     case 'help':
       return help(args.filter((a) => !a.startsWith('-')));
     case undefined:
+      if (json) return usage('Name a command.', json);
+      process.stdout.write(USAGE + '\n');
+      return ExitCode.usage;
     case '--help':
     case '-h':
       process.stdout.write(USAGE + '\n');
-      return command === undefined ? ExitCode.usage : ExitCode.ok;
+      return ExitCode.ok;
     default:
-      // With --json, the one document a script reads, as every other usage error gives.
-      if (json) process.stdout.write(JSON.stringify({ ok: false, error: { code: 'usage', message: `Unknown command ${JSON.stringify(command)}.` } }) + '\n');
-      return usage(`Unknown command ${JSON.stringify(command)}.`);
+      return usage(`Unknown command ${JSON.stringify(command)}.`, json);
   }
 }
 
-/** A line that is wrong before any command is known: the message and where to look. */
-function usage(message: string): number {
+/**
+ * A line that is wrong before any command is known: the message and where to look; with
+ * --json, also the one document a script reads, as every other usage error gives.
+ */
+function usage(message: string, json = false): number {
+  if (json) process.stdout.write(JSON.stringify({ ok: false, error: { code: 'usage', message } }) + '\n');
   process.stderr.write(`grove: ${message}\nUsage: grove <command> [options]; \`grove help\` lists the commands, \`grove help COMMAND\` shows one.\n`);
   return ExitCode.usage;
 }

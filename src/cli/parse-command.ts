@@ -2,45 +2,68 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** A count as typed: digits only (`Number('1e3')` would take an exponent, `Number('')` give 0). */
-export const isWholeNumber = (text: string): boolean => /^\d{1,9}$/.test(text);
+/** A count or an offset as typed: digits only, no more than a number says exactly (`Number('1e3')` would take an exponent, `Number('')` give 0). */
+export const isWholeNumber = (text: string): boolean => /^\d{1,15}$/.test(text);
 
 /** An option given twice: which one counts would be a guess, so neither does. */
 export const twice = (option: string): string => `${option} is given twice; give it once.`;
 
-/** An option's value as parseArgs gives it: a switch is a boolean, a repeatable option (`multiple`) a list. */
+/** An option's value as parsed: a switch is a boolean, a repeatable option (`multiple`) a list. */
 type ValueOf<T extends Options[string]> = T['type'] extends 'boolean' ? boolean : T['multiple'] extends true ? string[] : string;
 
 export type Parsed<O extends Options> =
   | { ok: true; values: { [K in keyof O]?: ValueOf<O[K]> }; positionals: string[] }
   | { ok: false; message: string };
 
+/** What to do with text that starts with -: said where the command takes text. */
+const TEXT_HINT = ' If it is part of your text, put -- before the text (grove brief note 4 -- fixed the -v flag).';
+
 /**
- * A command's arguments through Node's own parser (`util.parseArgs`): options by their
- * spec, then a check of how many positionals it takes, named so the error says which one
- * is missing or extra (`rest`: the last one takes every word after it, as a TEXT does).
- * Errors come back as a sentence for `usageError`.
+ * A command line's options by their spec, and its positionals, or the first thing wrong with
+ * it, in the same words for every command: an unknown option, one given twice, a value
+ * missing, a switch given a value, or an option where a value should be (`--lane --json`: a
+ * value that starts with - is given as `--lane=-x`; a negative number, and `-` for standard
+ * input, are values). Node's
+ * parser reads the tokens (`--opt=value`, `-abc`, `--` and what follows it as positionals);
+ * the checks are Grove's. `text`: the command takes text, so an unknown option may be a word
+ * of it, and the error says how to pass it.
+ */
+export function parseOptions<O extends Options>(args: string[], options: O, o: { text?: boolean } = {}): Parsed<O> {
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const values: Record<string, string | boolean | string[]> = {};
+  const positionals: string[] = [];
+  for (const t of tokens) {
+    if (t.kind === 'positional') positionals.push(t.value);
+    if (t.kind !== 'option') continue;
+    const spec = Object.hasOwn(options, t.name) ? options[t.name] : undefined;
+    if (!spec) return { ok: false, message: `Unknown option ${t.rawName}.${o.text ? TEXT_HINT : ''}` };
+    if (spec.type === 'boolean') {
+      if (t.value !== undefined) return { ok: false, message: `${t.rawName} takes no value (not ${JSON.stringify(t.value)}).` };
+      if (values[t.name] !== undefined) return { ok: false, message: twice(t.rawName) };
+      values[t.name] = true;
+      continue;
+    }
+    if (t.value === undefined) return { ok: false, message: `${t.rawName} takes a value.` };
+    if (!t.inlineValue && t.value.startsWith('-') && t.value !== '-' && !/^-\d/.test(t.value)) {
+      return { ok: false, message: `${t.rawName} takes a value, and ${t.value} is an option: give ${t.rawName} its value (one that starts with - as ${t.rawName}=${t.value}).` };
+    }
+    if (spec.multiple) values[t.name] = [...((values[t.name] as string[] | undefined) ?? []), t.value];
+    else if (values[t.name] !== undefined) return { ok: false, message: twice(t.rawName) };
+    else values[t.name] = t.value;
+  }
+  return { ok: true, values: values as never, positionals };
+}
+
+/**
+ * A command's arguments (parseOptions), then a check of how many positionals it takes, named
+ * so the error says which one is missing or extra (`rest`: the last one takes every word after
+ * it, as a TEXT does). Errors come back as a sentence for `usageError`.
  */
 export function parseCommand<O extends Options>(args: string[], options: O, positionals: readonly string[], o: { rest?: boolean } = {}): Parsed<O> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
-  } catch (e) {
-    // Node's messages already name the option ("Unknown option '--x'", "Option '--since <value>' argument missing");
-    // its hint is put in Grove's words: words after `--` are text, whatever they start with.
-    const message = (e as Error).message;
-    const hinted = /To specify a positional argument/.test(message);
-    return { ok: false, message: message.replace(/\. To specify a positional argument.*$/s, '.') + (hinted ? ' If it is part of your text, put -- before the text (grove brief note 4 -- fixed the -v flag).' : '') };
-  }
-  // An option given twice (`--kind bug --kind note`): Node's parser keeps the last, silently.
-  const given = new Set<string>();
-  for (const t of parsed.tokens) {
-    if (t.kind !== 'option' || options[t.name]?.multiple) continue;
-    if (given.has(t.name)) return { ok: false, message: twice(t.rawName) };
-    given.add(t.name);
-  }
+  const parsed = parseOptions(args, options, { text: o.rest });
+  if (!parsed.ok) return parsed;
   const got = parsed.positionals;
   if (got.length < positionals.length) return { ok: false, message: `${positionals[got.length]} is missing.` };
   if (got.length > positionals.length && !o.rest) return { ok: false, message: `Unexpected argument ${JSON.stringify(got[positionals.length])}.` };
-  return { ok: true, values: parsed.values as never, positionals: got };
+  return parsed;
 }

@@ -61,7 +61,7 @@ describe('help and usage errors', () => {
       [['lane', 'network', 'x', 'local'], 'The network is open, loopback, none or default (grove.yaml\'s lanes.network), not "local".', 'Usage: grove lane network NAME open|loopback|none|default [--repo REPO]'],
       [['lane', 'serve', 'x', '--network', 'none'], '--network is for lane create', 'Usage: grove lane serve NAME'],
       [['merge'], 'NAME (the lane to merge) is missing.', 'Usage: grove merge NAME [--dry-run] [--commit MESSAGE] [--repo REPO]'],
-      [['alerts', '--limit'], "Option '--limit <value>' argument missing", 'Usage: grove alerts [--limit N] [--json]'],
+      [['alerts', '--limit'], '--limit takes a value.', 'Usage: grove alerts [--limit N] [--json]'],
       [['host', 'stop', 'now'], 'host stop takes no arguments, not now.', 'Usage: grove host stop'],
       [['status', '--verbose'], 'status takes no arguments but --json, not --verbose.', 'Usage: grove status [--json]'],
       [['health', 'now'], 'Unexpected argument "now".', 'Usage: grove health [--repo R] [--json]'],

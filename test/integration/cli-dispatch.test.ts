@@ -131,9 +131,9 @@ describe('grove dispatch', () => {
       [['dispatch', '12', '--preset', 'gpt'], '--preset takes claude, codex, shell, custom, not "gpt".'],
       [['dispatch', '12', '--role', 'boss'], '--role takes worker or orchestrator, not "boss".'],
       [['dispatch', '12', '--preset', 'custom'], '--preset custom needs its program: --command PROG, or -- PROG ARGS.'],
-      [['dispatch', '12', '--wat'], "Unknown option '--wat'."],
+      [['dispatch', '12', '--wat'], 'Unknown option --wat.'],
       [['dispatch', 'cancel'], "ID (the dispatch's id, as grove dispatches shows it) is missing."],
-      [['dispatches', '--state', 'x'], "Unknown option '--state'."],
+      [['dispatches', '--state', 'x'], 'Unknown option --state.'],
       [['agent', 'start', '--lane', main, '--preset', 'shell', '--role', 'boss'], '--role takes worker or orchestrator, not "boss".'],
     ];
     const help = await grove(['help', 'dispatches']);

@@ -86,7 +86,7 @@ describe('grove sync set', () => {
       [['sync', 'set', 'postgres://grove@db/grove'], 'grove: "postgres://grove@db/grove" is not a URL sync takes: give mysql://USER@HOST[:PORT]/DATABASE'],
       [['sync', 'set', 'mysql://db.example/grove'], 'grove: "mysql://db.example/grove" is not a URL sync takes'],
       [['sync', 'set', 'mysql://grove@db/grove', '--tls', 'maybe'], 'grove: --tls takes off, require, verify, not "maybe".'],
-      [['sync', 'set', 'mysql://grove@db/grove', '--port', '3306'], "grove: Unknown option '--port'."],
+      [['sync', 'set', 'mysql://grove@db/grove', '--port', '3306'], 'grove: Unknown option --port.'],
       [['sync', 'set', 'mysql://grove@db/grove', 'extra'], 'grove: Unexpected argument "extra".'],
     ];
     for (const [args, message] of cases) {

@@ -122,20 +122,24 @@ describe('the CLI where it cannot do its work', () => {
     expect(bogus.stderr).toContain('Unknown repo command "bogus"');
     const dashed = grove(home, ['brief', 'note', '4', 'fixed', 'the', '-v', 'flag']);
     expect(dashed.code).toBe(2);
-    expect(dashed.stderr).toContain("Unknown option '-v'. If it is part of your text, put -- before the text (grove brief note 4 -- fixed the -v flag).");
+    expect(dashed.stderr).toContain("Unknown option -v. If it is part of your text, put -- before the text (grove brief note 4 -- fixed the -v flag).");
     // An option never takes the next option as its value, nor counts twice (the last silently winning).
     for (const [args, said] of [
-      [['agent', 'start', '--lane', '--unconfined', '--preset', 'shell'], '--lane takes a value, and --unconfined is an option: give --lane its value (a value cannot start with --).'],
+      [['agent', 'start', '--lane', '--unconfined', '--preset', 'shell'], '--lane takes a value, and --unconfined is an option: give --lane its value (one that starts with - as --lane=--unconfined).'],
       [['agent', 'start', '--lane', '/tmp', '--preset', 'shell', '--name', 'a', '--name', 'b'], '--name is given twice; give it once.'],
       [['agent', 'start', '--lane', '/tmp', 'vim'], 'Unexpected argument "vim": a program and its arguments go after -- (-- CMD ARGS).'],
       [['--home', '--json', 'status'], '--home takes a directory (a path, not an option).'],
       [['brief', 'new', 'Seeds', '--kind', 'bug', '--kind', 'note'], '--kind is given twice; give it once.'],
       [['merge', 'l3', '--commit', 'x', '--commit', 'y'], '--commit is given twice; give it once.'],
-      [['agent', 'list', '--bogus'], "Unknown option '--bogus'."],
+      [['agent', 'list', '--bogus'], 'Unknown option --bogus.'],
       [['brief', 'export', '--since', '99999999999999999999'], "--since takes an entry's sequence number (a whole number), not 99999999999999999999."],
       [['brief', 'link', '1', '--to', 'url:'], '--to url: names no target: give it after the colon'],
       [['agent', 'send'], 'AGENT is missing.'],
-      [['agent', 'tail', 'sh1', '--folow'], 'Unexpected "--folow": agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.'],
+      [['agent', 'send', 'sh1', '--bogus'], 'Unknown option --bogus. If it is part of your text, put -- before the text'],
+      [['agent', 'tail', 'sh1', '--screen', '-f'], '--screen takes no other option: it prints the screen as it is now.'],
+      [['--home', '/tmp/a', 'status', '--home', '/tmp/b'], '--home is given twice; give it once.'],
+      [['lane', 'create', 'x', '--ephemeral', '--ephemeral'], '--ephemeral is given twice; give it once.'],
+      [['agent', 'tail', 'sh1', '--folow'], 'Unknown option --folow.'],
       [['agent', 'tail', 'sh1', '--since', '1e3'], '--since takes a byte offset (a whole number from 0).'],
       [['agent', 'tail', 'sh1', '--json'], "agent tail prints the terminal's raw bytes; --json goes with --screen (the screen as text)."],
       [['repo', 'list', '--bogus'], 'Unknown option --bogus.'],
@@ -146,6 +150,17 @@ describe('the CLI where it cannot do its work', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(said);
     }
+    // Wrong before any command is known, under --json too: one document a script can read.
+    for (const [args, said] of [
+      [['--json'], 'Name a command.'],
+      [['--json', 'status', '--home'], '--home takes a directory (a path, not an option).'],
+    ] as const) {
+      const r = grove(home, [...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout), args.join(' ')).toEqual({ ok: false, error: { code: 'usage', message: said } });
+    }
+    // A verb's own usage, with the global options before it.
+    expect(grove(home, ['--home', home, 'lane', 'create', '--help']).stdout).not.toContain('grove lane list');
   });
 
   it('names a discovery file a crash cut short, and says it may go', () => {
@@ -274,7 +289,7 @@ describe('grove agent', () => {
     // A misspelt option is refused, not taken for a tail that prints once.
     const misspelt = grove(host.home, ['agent', 'tail', 'sh1', '--folow']);
     expect(misspelt.code).toBe(2);
-    expect(misspelt.stderr).toContain('Unexpected "--folow": agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.');
+    expect(misspelt.stderr).toContain('Unknown option --folow.');
     // Options of another lane verb are refused too, before the host is asked.
     const adopt = grove(host.home, ['lane', 'adopt', lane, '--keyless']);
     expect(adopt.code).toBe(2);

@@ -200,13 +200,12 @@ type SendLine = { ref: string; text: string; noEnter: boolean };
 
 /** `agent send`'s line, checked before the host is looked for: what to send, or why the line is wrong. */
 function sendLine(args: string[]): SendLine | string {
-  const noEnter = args.includes('--no-enter');
-  const [ref, text, ...more] = args.filter((a) => a !== '--no-enter');
-  if (ref?.startsWith('--')) return `Unknown option ${ref}: agent send takes AGENT TEXT and --no-enter.`;
-  if (ref === undefined) return 'AGENT is missing.';
-  if (text === undefined) return 'TEXT is missing.';
-  if (more.length) return `Quote the text as one argument (got ${more.length + 1} words).`;
-  return { ref, text, noEnter };
+  const parsed = parseCommand(args, { 'no-enter': { type: 'boolean' } }, ['AGENT', 'TEXT'], { rest: true });
+  if (!parsed.ok) return parsed.message;
+  const [ref, text, ...more] = parsed.positionals;
+  // Typed as given: the words of several arguments would be joined with guessed spaces.
+  if (more.length) return `Quote the text as one argument (got ${more.length + 2} words).`;
+  return { ref: ref!, text: text!, noEnter: parsed.values['no-enter'] === true };
 }
 
 async function send(ctx: CliContext, target: Target, { ref, text, noEnter }: SendLine): Promise<number> {
@@ -224,24 +223,13 @@ type TailLine = { ref: string; screen: true } | { ref: string; screen: false; fo
 
 /** `agent tail`'s line, checked before the host is looked for: what to show, or why the line is wrong. */
 function tailLine(args: string[]): TailLine | string {
-  if (args.includes('--screen')) {
-    const parsed = parseCommand(args.filter((a) => a !== '--screen'), {}, ['AGENT (its id, an id prefix or its name)']);
-    return parsed.ok ? { ref: parsed.positionals[0]!, screen: true } : `${parsed.message} (--screen takes no other option)`;
-  }
-  const follow = args.includes('--follow') || args.includes('-f');
-  const rest = args.filter((a) => a !== '--follow' && a !== '-f');
-  let since: number | undefined;
-  const si = rest.indexOf('--since');
-  if (si >= 0) {
-    if (!isWholeNumber(rest[si + 1] ?? '')) return '--since takes a byte offset (a whole number from 0).';
-    since = Number(rest[si + 1]);
-    rest.splice(si, 2);
-  }
-  if (rest[0] === undefined) return 'AGENT is missing (its id, an id prefix or its name).';
-  // A misspelt option (--folow) must not pass for a tail that prints once and ends.
-  const stray = rest.slice(1).concat(rest[0].startsWith('-') ? [rest[0]] : []);
-  if (stray.length) return `Unexpected ${stray.map((a) => JSON.stringify(a)).join(' ')}: agent tail takes AGENT, --follow (-f), --since OFFSET and --screen.`;
-  return { ref: rest[0], screen: false, follow, since };
+  const parsed = parseCommand(args, { follow: { type: 'boolean', short: 'f' }, since: { type: 'string' }, screen: { type: 'boolean' } }, ['AGENT (its id, an id prefix or its name)']);
+  if (!parsed.ok) return parsed.message;
+  const { follow, since, screen } = parsed.values;
+  const ref = parsed.positionals[0]!;
+  if (screen) return follow || since !== undefined ? '--screen takes no other option: it prints the screen as it is now.' : { ref, screen: true };
+  if (since !== undefined && !isWholeNumber(since)) return '--since takes a byte offset (a whole number from 0).';
+  return { ref, screen: false, follow: follow === true, since: since === undefined ? undefined : Number(since) };
 }
 
 async function tail(ctx: CliContext, target: Target, line: TailLine): Promise<number> {

@@ -165,9 +165,7 @@ function checkLine(ctx: CliContext, verb: string, v: Values, words: string[]): s
     const n = Number(text('limit'));
     if (!isWholeNumber(text('limit')!) || n < 1 || n > MAX_LIST_PAGE) return `--limit takes a whole number from 1 to ${MAX_LIST_PAGE}, not ${text('limit')}.`;
   }
-  const since = text('since');
-  // Digits only, and no more than a number can say exactly (20 nines would be sent as 1e20).
-  if (verb === 'export' && since !== undefined && !(/^\d+$/.test(since) && Number.isSafeInteger(Number(since)))) return `--since takes an entry's sequence number (a whole number), not ${text('since')}.`;
+  if (verb === 'export' && text('since') !== undefined && !isWholeNumber(text('since')!)) return `--since takes an entry's sequence number (a whole number), not ${text('since')}.`;
   if (verb === 'join' && text('wave') !== undefined && (!isWholeNumber(text('wave')!) || Number(text('wave')) < 1)) return `--wave takes a whole number from 1, not ${text('wave')}.`;
   if (verb === 'link') {
     const to = text('to');

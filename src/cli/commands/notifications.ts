@@ -48,8 +48,9 @@ export async function notificationsCommand(ctx: CliContext, args: string[]): Pro
   const rest = verb === 'list' ? args : args.slice(1);
   const valueFlags = verb === 'pause' ? ['--for'] : verb === 'list' ? ['--limit'] : verb === 'escalate' ? ['--after'] : [];
   const flags = parseFlags(rest, valueFlags, []);
+  // The usage form of this verb alone (`list` is the bare command's).
+  const words = verb === 'list' ? ['notifications', '[--limit'] : ['notifications', verb];
   if (!flags || flags.positional.length) {
-    const words = verb === 'list' ? ['notifications', '[--limit'] : ['notifications', verb];
     return usageError(ctx, USAGE, words, flags ? `Unexpected argument ${JSON.stringify(flags.positional[0])}.` : flagProblem(rest, valueFlags));
   }
   if (verb === 'escalate') {
@@ -69,7 +70,7 @@ export async function notificationsCommand(ctx: CliContext, args: string[]): Pro
     minutes = parsed;
   }
   const limit = flags.values.limit === undefined ? 20 : Number(flags.values.limit);
-  if (!isWholeNumber(flags.values.limit ?? '20') || limit < 1 || limit > 500) return usageError(ctx, USAGE, ['notifications'], `--limit takes a whole number from 1 to 500, not ${flags.values.limit}.`);
+  if (!isWholeNumber(flags.values.limit ?? '20') || limit < 1 || limit > 500) return usageError(ctx, USAGE, words, `--limit takes a whole number from 1 to 500, not ${flags.values.limit}.`);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   if (verb !== 'list') {

@@ -55,6 +55,8 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     const trustFlags = parseFlags(rest, ['--repo'], ['--yes', '--show']);
     if (!trustFlags || trustFlags.positional.length > 1) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], trustFlags ? `Unexpected argument ${JSON.stringify(trustFlags.positional[1])}.` : flagProblem(rest, ['--repo'], ['--yes', '--show']));
     if (trustFlags.switches.has('--yes') && trustFlags.switches.has('--show')) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], '--show trusts nothing and --yes trusts what is shown: give one of them.');
+    // Two names for the repository: which one counts would be a guess.
+    if (trustFlags.positional[0] !== undefined && trustFlags.values.repo !== undefined) return usageError(ctx, REPO_USAGE, ['repo', 'trust'], `Name the repository once: ${trustFlags.positional[0]} or --repo ${trustFlags.values.repo}.`);
     const host = await requireHost(ctx);
     if (!host.ok) return host.code;
     const { target } = host;
@@ -162,7 +164,7 @@ async function removeRepo(ctx: CliContext, args: string[]): Promise<number> {
 
 export const REPO_USAGE = `Usage:
   grove repo add PATH [--trust]
-  grove repo trust [NAME] [--yes | --show]
+  grove repo trust [NAME | --repo NAME] [--yes | --show]
   grove repo list [--json]
   grove repo config [--repo REPO] [--json]
   grove repo guard on|off [--repo REPO]
