@@ -131,8 +131,12 @@ const COMMAND_USAGE: Record<string, string> = {
   sync: SYNC_USAGE,
 };
 
+/** Commands that are another's other name: their help is that one's. */
+const ALIASES: Record<string, string> = { briefs: 'brief' };
+
 /** The usage of `grove WORDS…`: from the command's own block, else from USAGE; none if unknown. */
-export function commandUsage(words: readonly string[]): string[] {
+export function commandUsage(given: readonly string[]): string[] {
+  const words = given.length && Object.hasOwn(ALIASES, given[0]!) ? [ALIASES[given[0]!]!, ...given.slice(1)] : given;
   const [command] = words;
   if (command === undefined) return [];
   for (const n of [words.length, 1]) {

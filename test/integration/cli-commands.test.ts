@@ -30,6 +30,12 @@ describe('help and usage errors', () => {
     const flag = await grove(home, 'lane', 'create', '--help');
     expect(flag.code).toBe(0);
     expect(flag.stdout).toBe('Usage: grove lane create NAME [--branch B] [--ephemeral] [--keyless | --with-keys] [--without-recipes] [--network open|loopback|none] [--repo REPO]\n');
+    // Another name for a command has that command's help.
+    for (const line of [['briefs', '--help'], ['help', 'briefs']]) {
+      const alias = await grove(home, ...line);
+      expect(alias.code, line.join(' ')).toBe(0);
+      expect(alias.stdout).toContain('grove brief new TITLE');
+    }
     const whole = await grove(home, 'repo', '-h');
     expect(whole.code).toBe(0);
     expect(whole.stdout).toContain('grove repo remove NAME');

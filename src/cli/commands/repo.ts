@@ -38,7 +38,11 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     if (addFlags.switches.has('--trust')) {
       // For scripts: trusting is still explicit (the flag), and what was trusted is printed.
       const trusted = await trustRepo(ctx, target, repo, 'given');
-      if (!trusted) return ExitCode.failed;
+      if (!trusted) {
+        // Registered all the same: running the same line again would be refused as a repository already added.
+        if (!ctx.json) ctx.errOut(`${repo.name} is registered, untrusted (MAIN is ${repo.mainPath}): fix what is said above, then grove repo trust ${repo.name}`);
+        return ExitCode.failed;
+      }
       if (ctx.json) ctx.out(JSON.stringify({ ok: true, repo: trusted.repo, commands: trusted.commands }));
       else ctx.out(`Registered ${repo.name}: MAIN is ${repo.mainPath}; its commands are trusted.`);
       return ExitCode.ok;
@@ -83,10 +87,7 @@ export async function repoCommand(ctx: CliContext, args: string[]): Promise<numb
     if (!host.ok) return host.code;
     const { target } = host;
     const listed = await callHost(target, 'repos.list', {});
-    if (!listed.ok) {
-      ctx.errOut(listed.error.message);
-      return ExitCode.unreachable;
-    }
+    if (!listed.ok) return fail(ctx, listed.error);
     if (ctx.json) ctx.out(JSON.stringify({ repos: listed.value.repos }));
     else if (listed.value.repos.length === 0) ctx.out('No repositories yet. Register one: grove repo add PATH');
     else for (const r of listed.value.repos) ctx.out(`${r.name}\t${r.mainPath}\t${trustWords(r.trust)}${r.trusted ? '' : ` (grove repo trust ${r.name})`}`);

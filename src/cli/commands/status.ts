@@ -19,7 +19,9 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
   }
   const status = await callHost({ url: found.value.discovery.url, token: found.value.token }, 'host.status', {});
   if (!status.ok) {
-    ctx.errOut(`The host did not answer: ${status.error.message}`);
+    const message = `The host did not answer: ${status.error.message}`;
+    if (ctx.json) ctx.out(JSON.stringify({ running: true, dataDir: ctx.dataDir, url: found.value.discovery.url, error: { kind: 'unreachable', message } }));
+    else ctx.errOut(message);
     return ExitCode.unreachable;
   }
   const s = status.value;
