@@ -162,7 +162,7 @@ function help(words: readonly string[]): number {
 export async function main(argv: string[]): Promise<number> {
   // The global options may come before the command too (`grove --home DIR brief import F`).
   let first = 0;
-  while (argv[first] === '--json' || argv[first] === '--home') first += argv[first] === '--home' ? 2 : 1;
+  while (argv[first] === '--json' || argv[first] === '--home' || argv[first]?.startsWith('--home=')) first += argv[first] === '--home' ? 2 : 1;
   const [command, ...afterCommand] = argv.slice(first);
   const rest = [...argv.slice(0, Math.min(first, argv.length)), ...afterCommand];
   // `grove agent tail A | head`: the reader left, so there is no one to tell; end quietly.
@@ -185,11 +185,12 @@ export async function main(argv: string[]): Promise<number> {
       args.push(...rest.slice(i));
       break;
     }
-    if (rest[i] === '--home') {
+    if (rest[i] === '--home' || rest[i]!.startsWith('--home=')) {
       if (home !== undefined) return usage(twice('--home'), json);
-      home = rest[++i];
-      // `--home --json`: never a data dir named "--json".
-      if (!home || home.startsWith('--')) return usage('--home takes a directory (a path, not an option).', json);
+      const inline = rest[i] !== '--home';
+      home = inline ? rest[i]!.slice('--home='.length) : rest[++i];
+      // `--home --json`: never a data dir named "--json" (`--home=DIR` takes any DIR given so).
+      if (!home || (!inline && home.startsWith('--'))) return usage('--home takes a directory (a path, not an option).', json);
     } else if (rest[i] !== '--json') args.push(rest[i]!);
   }
   // `grove CMD [VERB] --help` (before any `--`, after which arguments belong to an agent's program).

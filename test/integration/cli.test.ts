@@ -135,6 +135,8 @@ describe('the CLI where it cannot do its work', () => {
       [['brief', 'export', '--since', '99999999999999999999'], "--since takes an entry's sequence number (a whole number), not 99999999999999999999."],
       [['brief', 'link', '1', '--to', 'url:'], '--to url: names no target: give it after the colon'],
       [['agent', 'send'], 'AGENT is missing.'],
+      [['agent', 'send', 'sh1', 'hello', 'world'], 'Quote the text as one argument (got 2 words).'],
+      [['--home=/tmp/a', 'status', '--home', '/tmp/b'], '--home is given twice; give it once.'],
       [['agent', 'send', 'sh1', '--bogus'], 'Unknown option --bogus. If it is part of your text, put -- before the text'],
       [['agent', 'tail', 'sh1', '--screen', '-f'], '--screen takes no other option: it prints the screen as it is now.'],
       [['--home', '/tmp/a', 'status', '--home', '/tmp/b'], '--home is given twice; give it once.'],

@@ -204,7 +204,7 @@ function sendLine(args: string[]): SendLine | string {
   if (!parsed.ok) return parsed.message;
   const [ref, text, ...more] = parsed.positionals;
   // Typed as given: the words of several arguments would be joined with guessed spaces.
-  if (more.length) return `Quote the text as one argument (got ${more.length + 2} words).`;
+  if (more.length) return `Quote the text as one argument (got ${more.length + 1} words).`;
   return { ref: ref!, text: text!, noEnter: parsed.values['no-enter'] === true };
 }
 

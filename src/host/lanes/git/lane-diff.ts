@@ -132,7 +132,8 @@ async function diffPatch(cwd: string, from: string, to: string): Promise<{ patch
   try {
     text = (await runGit(cwd, ['-c', 'core.quotePath=false', 'diff-tree', '-r', '-p', '-M', '--no-commit-id', '--no-color', from, to])).stdout;
   } catch (e) {
-    if (e instanceof GitError && e.output.outputOverLimit && Buffer.byteLength(e.output.stdout) > PATCH_CAP_BYTES) text = e.output.stdout;
+    // Cut at the output limit, or at git's time: what it printed is still more than is shown.
+    if (e instanceof GitError && (e.output.outputOverLimit || e.output.timedOutAfterMs !== undefined) && Buffer.byteLength(e.output.stdout) > PATCH_CAP_BYTES) text = e.output.stdout;
     else throw e;
   }
   const bytes = Buffer.from(text);
