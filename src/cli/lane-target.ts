@@ -3,7 +3,6 @@ import type { Lane } from '../shared/lanes';
 import type { Repo } from '../shared/repo';
 import type { CliContext } from './cli-context';
 import { ExitCode } from './exit-codes';
-import { parseOptions } from './parse-command';
 
 /**
  * Which repository and lane a verb means. The repository is the one given with --repo
@@ -62,37 +61,4 @@ export function say(ctx: CliContext, error: { code: string; message: string }): 
 export function fail(ctx: CliContext, error: CallFailure): number {
   say(ctx, error);
   return error.code === 'unreachable' ? ExitCode.unreachable : ExitCode.failed;
-}
-
-/** Flags shared by the lane verbs; unknown `--x` makes the whole line a usage error. */
-export interface Flags {
-  positional: string[];
-  values: Record<string, string>;
-  switches: Set<string>;
-}
-
-/** The options of `valued` (each takes a value) and `switches`, as parseOptions reads them. */
-function flagSpec(valued: readonly string[], switches: readonly string[]) {
-  const spec: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const v of valued) spec[v.replace(/^--/, '')] = { type: 'string' };
-  for (const s of switches) spec[s.replace(/^--/, '')] = { type: 'boolean' };
-  return spec;
-}
-
-/** Why `parseFlags` refused the same arguments (given the same lists), as a sentence for the usage error. */
-export function flagProblem(args: string[], valued: readonly string[], switches: readonly string[] = []): string {
-  const parsed = parseOptions(args, flagSpec(valued, switches));
-  return parsed.ok ? 'Wrong arguments.' : parsed.message;
-}
-
-/** The line's flags in the words every command uses (parse-command.ts); null when wrong, and flagProblem says why. */
-export function parseFlags(args: string[], valued: readonly string[], switches: readonly string[]): Flags | null {
-  const parsed = parseOptions(args, flagSpec(valued, switches));
-  if (!parsed.ok) return null;
-  const out: Flags = { positional: parsed.positionals, values: {}, switches: new Set() };
-  for (const [name, value] of Object.entries(parsed.values)) {
-    if (typeof value === 'string') out.values[name] = value;
-    else if (value === true) out.switches.add(`--${name}`);
-  }
-  return out;
 }

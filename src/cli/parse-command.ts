@@ -23,10 +23,9 @@ const TEXT_HINT = ' If it is part of your text, put -- before the text (grove br
  * it, in the same words for every command: an unknown option, one given twice, a value
  * missing, a switch given a value, or an option where a value should be (`--lane --json`: a
  * value that starts with - is given as `--lane=-x`; a negative number, and `-` for standard
- * input, are values). Node's
- * parser reads the tokens (`--opt=value`, `-abc`, `--` and what follows it as positionals);
- * the checks are Grove's. `text`: the command takes text, so an unknown option may be a word
- * of it, and the error says how to pass it.
+ * input, are values). Node's parser reads the tokens (`--opt=value`, `-abc`, `--` and what
+ * follows it as positionals); the checks are Grove's. `text`: the command takes text, so an
+ * unknown option may be a word of it, and the error says how to pass it.
  */
 export function parseOptions<O extends Options>(args: string[], options: O, o: { text?: boolean } = {}): Parsed<O> {
   const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
@@ -66,4 +65,37 @@ export function parseCommand<O extends Options>(args: string[], options: O, posi
   if (got.length < positionals.length) return { ok: false, message: `${positionals[got.length]} is missing.` };
   if (got.length > positionals.length && !o.rest) return { ok: false, message: `Unexpected argument ${JSON.stringify(got[positionals.length])}.` };
   return parsed;
+}
+
+/** A line read by flag lists (`--repo` takes a value, `--stat` is a switch), for commands that name their options so. */
+export interface Flags {
+  positional: string[];
+  values: Record<string, string>;
+  switches: Set<string>;
+}
+
+/** The options of `valued` (each takes a value) and `switches`, as parseOptions reads them. */
+function flagSpec(valued: readonly string[], switches: readonly string[]) {
+  const spec: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const v of valued) spec[v.replace(/^--/, '')] = { type: 'string' };
+  for (const s of switches) spec[s.replace(/^--/, '')] = { type: 'boolean' };
+  return spec;
+}
+
+/** Why `parseFlags` refused the same arguments (given the same lists), as a sentence for the usage error. */
+export function flagProblem(args: string[], valued: readonly string[], switches: readonly string[] = []): string {
+  const parsed = parseOptions(args, flagSpec(valued, switches));
+  return parsed.ok ? 'Wrong arguments.' : parsed.message;
+}
+
+/** The line's flags, read as parseOptions reads every line; null when wrong, and flagProblem says why. */
+export function parseFlags(args: string[], valued: readonly string[], switches: readonly string[]): Flags | null {
+  const parsed = parseOptions(args, flagSpec(valued, switches));
+  if (!parsed.ok) return null;
+  const out: Flags = { positional: parsed.positionals, values: {}, switches: new Set() };
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string') out.values[name] = value;
+    else if (value === true) out.switches.add(`--${name}`);
+  }
+  return out;
 }

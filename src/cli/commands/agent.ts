@@ -8,9 +8,9 @@ import { callHost } from '../../host-client/call-host';
 import { requireHost } from '../require-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
-import { fail, flagProblem, parseFlags, say } from '../lane-target';
+import { fail, say } from '../lane-target';
 import type { ParamsOf } from '../../shared/methods';
-import { isWholeNumber, parseCommand } from '../parse-command';
+import { isWholeNumber, parseCommand, parseOptions } from '../parse-command';
 import { usageError } from '../usage';
 import { parseHostFrame } from '../../shared/client/parse-host-frame';
 import { formatBytes } from '../../shared/byte-size';
@@ -113,21 +113,21 @@ async function resolveAgent(ctx: CliContext, target: Target, ref: string): Promi
   return ExitCode.failed;
 }
 
-const START_VALUED = ['--lane', '--preset', '--command', '--name', '--restart', '--role'];
-const START_SWITCHES = ['--auto-resume', '--ops-loop', '--unconfined'];
+const value = { type: 'string' } as const;
+const flag = { type: 'boolean' } as const;
+const START_OPTIONS = { lane: value, preset: value, command: value, name: value, restart: value, role: value, 'auto-resume': flag, 'ops-loop': flag, unconfined: flag };
 
 /** `agent start`'s line, checked before the host is looked for: the agents.start params, or the exit code of a usage error. */
 function startParams(ctx: CliContext, args: string[]): ParamsOf<'agents.start'> | number {
   const dash = args.indexOf('--');
   const own = dash >= 0 ? args.slice(0, dash) : args;
   const extra = dash >= 0 ? args.slice(dash + 1) : [];
-  const flags = parseFlags(own, START_VALUED, START_SWITCHES);
-  if (!flags) return usageError(ctx, AGENT_USAGE, ['agent', 'start'], flagProblem(own, START_VALUED, START_SWITCHES));
-  if (flags.positional.length > 0) {
-    return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `Unexpected argument ${JSON.stringify(flags.positional[0])}: a program and its arguments go after -- (-- CMD ARGS).`);
+  const parsed = parseOptions(own, START_OPTIONS);
+  if (!parsed.ok) return usageError(ctx, AGENT_USAGE, ['agent', 'start'], parsed.message);
+  if (parsed.positionals.length > 0) {
+    return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `Unexpected argument ${JSON.stringify(parsed.positionals[0])}: a program and its arguments go after -- (-- CMD ARGS).`);
   }
-  const opts: Record<string, string | true> = { ...flags.values };
-  for (const s of flags.switches) opts[s.slice(2)] = true;
+  const opts: Record<string, string | boolean | undefined> = { ...parsed.values };
   // Without --preset, what follows `--` is the program itself: a custom agent.
   const custom = opts.preset === undefined && opts.command === undefined && extra.length > 0;
   if (custom) {

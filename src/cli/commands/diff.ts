@@ -2,7 +2,8 @@ import { callHost } from '../../host-client/call-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { usageError } from '../usage';
-import { fail, findLane, flagProblem, parseFlags, pickRepo } from '../lane-target';
+import { fail, findLane, pickRepo } from '../lane-target';
+import { flagProblem, parseFlags } from '../parse-command';
 import { requireHost } from '../require-host';
 import { count } from '../../shared/plural';
 

@@ -2,8 +2,8 @@ import { callHost } from '../../host-client/call-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { incidentLines } from '../health-lines';
-import { fail, flagProblem, parseFlags, pickRepo } from '../lane-target';
-import { isWholeNumber } from '../parse-command';
+import { fail, pickRepo } from '../lane-target';
+import { isWholeNumber, flagProblem, parseFlags } from '../parse-command';
 import { requireHost } from '../require-host';
 import { usageError } from '../usage';
 

@@ -6,7 +6,8 @@ import { callWithProgress } from '../call-with-progress';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { usageError } from '../usage';
-import { fail, findLane, flagProblem, parseFlags, pickRepo } from '../lane-target';
+import { fail, findLane, pickRepo } from '../lane-target';
+import { flagProblem, parseFlags } from '../parse-command';
 import { requireHost } from '../require-host';
 
 /** `grove lane create|list|remove|adopt|rebase|serve|network`. Long verbs print their job's progress to stderr. */

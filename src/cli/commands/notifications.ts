@@ -4,8 +4,8 @@ import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { usageError } from '../usage';
 import { clock } from '../health-lines';
-import { fail, flagProblem, parseFlags } from '../lane-target';
-import { isWholeNumber } from '../parse-command';
+import { fail } from '../lane-target';
+import { isWholeNumber, flagProblem, parseFlags } from '../parse-command';
 import { requireHost } from '../require-host';
 
 const USAGE = `Usage:

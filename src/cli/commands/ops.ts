@@ -5,7 +5,8 @@ import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { usageError } from '../usage';
 import { table } from '../format';
-import { fail, flagProblem, parseFlags, pickRepo } from '../lane-target';
+import { fail, pickRepo } from '../lane-target';
+import { flagProblem, parseFlags } from '../parse-command';
 import { requireHost } from '../require-host';
 import { count } from '../../shared/plural';
 

@@ -85,7 +85,7 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
   if (Number.isFinite(declared) && declared > MAX_ATTACHMENT_BYTES) return refuseMidBody(req, res, tooLarge(target?.name));
 
   // destroyOnReturn: false — the store stops reading a body past the limit, and the socket
-  // must stay up long enough to carry the 413 that says why.
+  // must stay up long enough to carry the refusal (413, 507) that says why.
   const stored = await storeImage(deps.blobs, req.iterator({ destroyOnReturn: false }));
   if (!stored.ok) return refuseBody(deps, req, res, stored.error, target?.name);
   const blob = { sha256: stored.value.sha256, type: stored.value.type, size: stored.value.size };

@@ -631,8 +631,9 @@ export class DispatchService {
 
   /**
    * Why the agent would be freer than the confined agent that asked for it (its ceiling), or
-   * null: it would run unconfined, or in a standing lane that holds keys while the asker's
-   * lane is key-less (the lane's own files hold them: no confinement takes them away).
+   * null: it would run unconfined, or in a standing lane that holds keys while it must be
+   * key-less (its asker's lane is, or the repository is not its asker's: keylessUnder), as
+   * the lane's own files hold them and no confinement takes them away.
    */
   private freerThanAsker(repo: Pick<Repo, 'id' | 'name'>, ceiling: ConfineCeiling | null, lane: LaneRecord | null): string | null {
     if (ceiling === null) return null;

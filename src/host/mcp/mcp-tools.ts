@@ -299,14 +299,9 @@ export function registerTools(server: McpServer, caller: McpCaller, deps: McpToo
         const file = await openLaneFile(agent.lanePath, path);
         if (!file.ok) return failure(file.error);
         const stream = file.value.stream();
-        let attached;
-        try {
-          attached = await attachImage({ blobs: deps.blobs, service: deps.briefs, store: deps.store }, { briefId: brief.id, name: file.value.name, actor: who.value, channel: 'mcp' }, stream);
-        } finally {
-          // Read to its end, its file is closed already; refused before a byte was read (the
-          // store's disk failing), it would stay open until collected.
-          stream.destroy();
-        }
+        // Read to its end, its file is closed already; refused before a byte was read (the
+        // store's disk failing), it would stay open until collected.
+        const attached = await attachImage({ blobs: deps.blobs, service: deps.briefs, store: deps.store }, { briefId: brief.id, name: file.value.name, actor: who.value, channel: 'mcp' }, stream).finally(() => stream.destroy());
         if (!attached.ok) return failure(attached.error.error);
         return success({ ...writtenView(attached.value), attachment: attached.value.attachment });
       },

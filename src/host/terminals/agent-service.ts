@@ -775,11 +775,11 @@ export class AgentService {
     // Resume only a conversation that exists: Claude Code's --resume of a session that never
     // got a prompt would fail at once and send the agent into a crash loop.
     const presetArgs = resume && preset.resumeArgs && this.hasConversation(record) ? preset.resumeArgs : preset.startArgs;
-    const lane = this.launchContext(record);
+    const context = this.launchContext(record);
     const env = agentEnv({
       base: this.deps.baseEnv,
-      extra: { ...lane.env, ...record.env },
-      withhold: lane.withhold,
+      extra: { ...context.env, ...record.env },
+      withhold: context.withhold,
       agentId: record.id,
       agentToken: token,
       hostUrl: this.deps.hostUrl(),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flagProblem, parseFlags } from '../../../src/cli/lane-target';
-import { parseCommand } from '../../../src/cli/parse-command';
+import { flagProblem, parseCommand, parseFlags } from '../../../src/cli/parse-command';
 
 describe('a refused command line says what was wrong', () => {
   it('names the unknown option, not a known switch before it', () => {

@@ -50,9 +50,6 @@ const NOT_STARTED_WHY: Record<string, string> = {
   ENOMEM: 'the machine is out of memory',
 };
 
-/** A git run Grove ended for its time (GIT_TIMEOUT_MS): not git's answer about the repository. */
-export const isTimedOut = (e: unknown): e is GitError => e instanceof GitError && e.output.timedOutAfterMs !== undefined;
-
 /**
  * git ran and refused, with its own exit code: its answer about the repository. Not a run that
  * never started, was killed (a signal, the OOM killer) or ended by Grove (code -1): those say

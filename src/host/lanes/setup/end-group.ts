@@ -1,4 +1,5 @@
-import { carriesMarker, listProcesses, liveWithDescendants, signalGroup } from '../../terminals/process-tree';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { carriesMarker, listProcesses, liveWithDescendants, signalAll, signalGroup } from '../../terminals/process-tree';
 import { COMMAND_GROUP_VAR } from './command-groups';
 
 /**
@@ -11,11 +12,11 @@ import { COMMAND_GROUP_VAR } from './command-groups';
 export async function endGroup(pgid: number, marker: string | null, t: { graceMs: number; waitMs: number }): Promise<number[]> {
   let members = groupMembers(pgid, marker);
   signalGroup(pgid, 'SIGTERM');
-  signalEach(members, 'SIGTERM');
+  signalAll(members, 'SIGTERM');
   members = await waitUntilGone(pgid, marker, members, t.graceMs);
   if (members.length === 0) return [];
   signalGroup(pgid, 'SIGKILL');
-  signalEach(members, 'SIGKILL');
+  signalAll(members, 'SIGKILL');
   return waitUntilGone(pgid, marker, members, t.waitMs);
 }
 
@@ -36,15 +37,3 @@ async function waitUntilGone(pgid: number, marker: string | null, known: readonl
   }
   return left;
 }
-
-function signalEach(pids: readonly number[], signal: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* gone already */
-    }
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
