@@ -108,6 +108,12 @@ describe('grove agent resume, restart, remove and a custom command', () => {
     const agent = JSON.parse(started.stdout).agent;
     expect(agent).toMatchObject({ name: 'c1', preset: 'custom', command: '/bin/sh', lanePath: lane, supervision: { kind: 'running' } });
     await expect.poll(async () => (await grove(host, 'agent', 'tail', 'c1')).stdout).toContain('custom-42');
+    // With --preset custom, the same: the program is the first word after --.
+    const named = await grove(host, 'agent', 'start', '--lane', lane, '--name', 'c2', '--preset', 'custom', '--json', '--', '/bin/sh', '-c', 'exec sleep 60');
+    expect(named.code, named.stderr).toBe(0);
+    expect(JSON.parse(named.stdout).agent).toMatchObject({ name: 'c2', preset: 'custom', command: '/bin/sh', args: ['-c', 'exec sleep 60'] });
+    expect((await grove(host, 'agent', 'stop', 'c2')).code).toBe(0);
+    expect((await grove(host, 'agent', 'remove', 'c2')).code).toBe(0);
     const firstPid = agent.supervision.pid as number;
 
     const restarted = await grove(host, 'agent', 'restart', 'c1', '--json');

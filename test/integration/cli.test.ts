@@ -135,6 +135,7 @@ describe('the CLI where it cannot do its work', () => {
       [['brief', 'export', '--since', '99999999999999999999'], "--since takes an entry's sequence number (a whole number), not 99999999999999999999."],
       [['brief', 'link', '1', '--to', 'url:'], '--to url: names no target: give it after the colon'],
       [['agent', 'send'], 'AGENT is missing.'],
+      [['agent', 'start', '--lane', '/tmp', '--preset', 'custom'], '--preset custom needs its program: --command PROG, or -- PROG ARGS.'],
       [['agent', 'send', 'sh1', 'hello', 'world'], 'Quote the text as one argument (got 2 words).'],
       [['--home=/tmp/a', 'status', '--home', '/tmp/b'], '--home is given twice; give it once.'],
       [['agent', 'send', 'sh1', '--bogus'], 'Unknown option --bogus. If it is part of your text, put -- before the text'],
@@ -185,12 +186,12 @@ describe('the CLI where it cannot do its work', () => {
     await host.kill9();
     const r = grove(host.home, ['mcp', 'config', '--for', 'codex']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain(`no host is running for ${host.home}, so its URL is unknown`);
+    expect(r.stderr).toContain(`No host is running for ${host.home}, so its URL is unknown`);
     expect(r.stdout).toBe('');
     // With --json, the one document a script reads.
     const json = grove(host.home, ['mcp', 'config', '--for', 'codex', '--json']);
     expect(json.code).toBe(3);
-    expect(JSON.parse(json.stdout)).toEqual({ ok: false, error: { code: 'host_not_running', message: expect.stringContaining('so its URL is unknown') } });
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, error: { code: 'host_not_running', message: expect.stringMatching(/^No host is running for .*, so its URL is unknown/) } });
   });
 });
 

@@ -128,8 +128,9 @@ function startParams(ctx: CliContext, args: string[]): ParamsOf<'agents.start'> 
     return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `Unexpected argument ${JSON.stringify(parsed.positionals[0])}: a program and its arguments go after -- (-- CMD ARGS).`);
   }
   const opts: Record<string, string | boolean | undefined> = { ...parsed.values };
-  // Without --preset, what follows `--` is the program itself: a custom agent.
-  const custom = opts.preset === undefined && opts.command === undefined && extra.length > 0;
+  // Without --preset (or with --preset custom) and no --command, what follows `--` is the
+  // program itself: a custom agent, as `grove dispatch` takes it.
+  const custom = (opts.preset === undefined || opts.preset === 'custom') && opts.command === undefined && extra.length > 0;
   if (custom) {
     opts.preset = 'custom';
     opts.command = extra.shift()!;
@@ -143,6 +144,9 @@ function startParams(ctx: CliContext, args: string[]): ParamsOf<'agents.start'> 
       ['agent', 'start'],
       opts.preset === undefined ? '--preset is missing: claude, codex, shell or custom, or give the program after `--` (-- CMD ARGS).' : `--preset takes claude, codex, shell or custom, not ${JSON.stringify(opts.preset)}.`,
     );
+  }
+  if (preset.data === 'custom' && opts.command === undefined && extra.length === 0) {
+    return usageError(ctx, AGENT_USAGE, ['agent', 'start'], '--preset custom needs its program: --command PROG, or -- PROG ARGS.');
   }
   if (opts.restart !== undefined && !['never', 'on-failure', 'always'].includes(String(opts.restart))) {
     return usageError(ctx, AGENT_USAGE, ['agent', 'start'], `--restart takes never, on-failure or always, not ${JSON.stringify(opts.restart)}.`);

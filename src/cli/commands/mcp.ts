@@ -44,7 +44,7 @@ export async function mcpCommand(ctx: CliContext, args: string[]): Promise<numbe
     const found = await findHost(ctx.dataDir);
     if (!found.ok) {
       const notRunning = found.error.kind === 'not-running';
-      say(ctx, { code: notRunning ? 'host_not_running' : 'unreachable', message: notRunning ? `grove: no host is running for ${ctx.dataDir}, so its URL is unknown. Start one (grove host), or give --url http://127.0.0.1:PORT.` : `grove: ${found.error.message}` });
+      say(ctx, { code: notRunning ? 'host_not_running' : 'unreachable', message: notRunning ? `No host is running for ${ctx.dataDir}, so its URL is unknown. Start one (grove host), or give --url http://127.0.0.1:PORT.` : found.error.message });
       return notRunning ? ExitCode.noHost : ExitCode.unreachable;
     }
     hostUrl = found.value.discovery.url;
