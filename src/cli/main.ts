@@ -25,7 +25,7 @@ import { briefCommand, BRIEF_USAGE } from './commands/brief';
 import { dispatchCommand, dispatchesCommand, DISPATCH_USAGE } from './commands/dispatch';
 import { mcpCommand, MCP_USAGE } from './commands/mcp';
 import { syncCommand, SYNC_USAGE } from './commands/sync';
-import { twice } from './parse-command';
+import { beforeDashes, twice } from './parse-command';
 import { formatUsage, usageError, usageLines } from './usage';
 import { GROVE_VERSION } from '../host/version';
 
@@ -176,8 +176,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // --home and --json are global, before the command or after it (not after `--`: words there
   // are text, or an agent's program's); everything else belongs to the command.
-  const beforeDashes = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
-  const json = beforeDashes.includes('--json');
+  const json = beforeDashes(rest).includes('--json');
   let home: string | undefined;
   const args: string[] = [];
   for (let i = 0; i < rest.length; i++) {
@@ -194,7 +193,7 @@ export async function main(argv: string[]): Promise<number> {
     } else if (rest[i] !== '--json') args.push(rest[i]!);
   }
   // `grove CMD [VERB] --help` (before any `--`, after which arguments belong to an agent's program).
-  const own = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  const own = beforeDashes(args);
   if (command !== undefined && !command.startsWith('-') && (own.includes('--help') || own.includes('-h'))) {
     const verb = own.find((a) => !a.startsWith('-'));
     return help(verb && commandUsage([command, verb]).length ? [command, verb] : [command]);

@@ -5,6 +5,16 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** A count or an offset as typed: digits only, no more than a number says exactly (`Number('1e3')` would take an exponent, `Number('')` give 0). */
 export const isWholeNumber = (text: string): boolean => /^\d{1,15}$/.test(text);
 
+/** `--limit N` as typed (absent: `fallback`): the count, or what is wrong with it, in the words every listing uses. */
+export function limitOption(text: string | undefined, max: number, fallback = 20): number | string {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  return isWholeNumber(text) && n >= 1 && n <= max ? n : `--limit takes a whole number from 1 to ${max}, not ${text}.`;
+}
+
+/** The words before `--`, after which words are text (or an agent's program), whatever they start with. */
+export const beforeDashes = (args: readonly string[]): readonly string[] => (args.includes('--') ? args.slice(0, args.indexOf('--')) : args);
+
 /** An option given twice: which one counts would be a guess, so neither does. */
 export const twice = (option: string): string => `${option} is given twice; give it once.`;
 

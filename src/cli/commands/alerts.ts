@@ -2,7 +2,7 @@ import { callHost } from '../../host-client/call-host';
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { fail } from '../lane-target';
-import { isWholeNumber, parseCommand } from '../parse-command';
+import { limitOption, parseCommand } from '../parse-command';
 import { requireHost } from '../require-host';
 import { usageError } from '../usage';
 
@@ -13,8 +13,8 @@ export const ALERTS_USAGE = `Usage:
 export async function alertsCommand(ctx: CliContext, args: string[]): Promise<number> {
   const parsed = parseCommand(args, { limit: { type: 'string' } }, []);
   if (!parsed.ok) return usageError(ctx, ALERTS_USAGE, ['alerts'], parsed.message);
-  const limit = parsed.values.limit === undefined ? 20 : Number(parsed.values.limit);
-  if (!isWholeNumber(parsed.values.limit ?? '20') || limit < 1 || limit > 1000) return usageError(ctx, ALERTS_USAGE, ['alerts'], `--limit takes a whole number from 1 to 1000, not ${parsed.values.limit}.`);
+  const limit = limitOption(parsed.values.limit, 1000);
+  if (typeof limit === 'string') return usageError(ctx, ALERTS_USAGE, ['alerts'], limit);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const [listed, repos, agents] = await Promise.all([

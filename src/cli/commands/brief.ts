@@ -7,7 +7,7 @@ import type { Brief, BriefAction, BriefEntry, BriefSummary } from '../../shared/
 import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { fail, type Target } from '../lane-target';
-import { isWholeNumber, parseCommand } from '../parse-command';
+import { isWholeNumber, limitOption, parseCommand } from '../parse-command';
 import { requireHost } from '../require-host';
 import { usageError } from '../usage';
 import { briefRows, count, statusWord } from './brief-format';
@@ -161,10 +161,8 @@ function checkLine(ctx: CliContext, verb: string, v: Values, words: string[]): s
     if (!s.ok) return `${JSON.stringify(s.bad)} is not a status; the statuses are ${BRIEF_STATUSES.join(', ')}.`;
   }
   if (verb === 'status' && !oneOf(words[1]!, BRIEF_STATUSES)) return `${JSON.stringify(words[1])} is not a status; the statuses are ${BRIEF_STATUSES.join(', ')}.`;
-  if (verb === 'list' && text('limit') !== undefined) {
-    const n = Number(text('limit'));
-    if (!isWholeNumber(text('limit')!) || n < 1 || n > MAX_LIST_PAGE) return `--limit takes a whole number from 1 to ${MAX_LIST_PAGE}, not ${text('limit')}.`;
-  }
+  const limit = verb === 'list' ? limitOption(text('limit'), MAX_LIST_PAGE) : null;
+  if (typeof limit === 'string') return limit;
   if (verb === 'export' && text('since') !== undefined && !isWholeNumber(text('since')!)) return `--since takes an entry's sequence number (a whole number), not ${text('since')}.`;
   if (verb === 'join' && text('wave') !== undefined && (!isWholeNumber(text('wave')!) || Number(text('wave')) < 1)) return `--wave takes a whole number from 1, not ${text('wave')}.`;
   if (verb === 'link') {

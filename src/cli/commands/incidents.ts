@@ -3,7 +3,7 @@ import type { CliContext } from '../cli-context';
 import { ExitCode } from '../exit-codes';
 import { incidentLines } from '../health-lines';
 import { fail, pickRepo } from '../lane-target';
-import { isWholeNumber, flagProblem, parseFlags } from '../parse-command';
+import { flagProblem, limitOption, parseFlags } from '../parse-command';
 import { requireHost } from '../require-host';
 import { usageError } from '../usage';
 
@@ -12,10 +12,10 @@ const USAGE = 'Usage: grove incidents [--repo R] [--limit N] [--json]   MAIN\'s 
 /** `grove incidents`: when MAIN broke, which probe, what reached MAIN, how it recovered. */
 export async function incidentsCommand(ctx: CliContext, args: string[]): Promise<number> {
   const flags = parseFlags(args, ['--repo', '--limit'], []);
-  const limit = flags?.values.limit === undefined ? 20 : Number(flags.values.limit);
   if (!flags) return usageError(ctx, USAGE, ['incidents'], flagProblem(args, ['--repo', '--limit']));
   if (flags.positional.length) return usageError(ctx, USAGE, ['incidents'], `Unexpected argument ${JSON.stringify(flags.positional[0])}.`);
-  if (!isWholeNumber(flags.values.limit ?? '20') || limit < 1 || limit > 500) return usageError(ctx, USAGE, ['incidents'], `--limit takes a whole number from 1 to 500, not ${flags.values.limit}.`);
+  const limit = limitOption(flags.values.limit, 500);
+  if (typeof limit === 'string') return usageError(ctx, USAGE, ['incidents'], limit);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   const repo = flags.values.repo === undefined ? null : await pickRepo(ctx, host.target, flags.values.repo);

@@ -5,7 +5,7 @@ import { ExitCode } from '../exit-codes';
 import { usageError } from '../usage';
 import { clock } from '../health-lines';
 import { fail } from '../lane-target';
-import { isWholeNumber, flagProblem, parseFlags } from '../parse-command';
+import { flagProblem, limitOption, parseFlags } from '../parse-command';
 import { requireHost } from '../require-host';
 
 const USAGE = `Usage:
@@ -69,8 +69,8 @@ export async function notificationsCommand(ctx: CliContext, args: string[]): Pro
     if (parsed === null) return usageError(ctx, USAGE, ['notifications', verb], `--for takes a duration such as 30m, 2h or 1d (at most 7 days), not ${flags.values.for}.`);
     minutes = parsed;
   }
-  const limit = flags.values.limit === undefined ? 20 : Number(flags.values.limit);
-  if (!isWholeNumber(flags.values.limit ?? '20') || limit < 1 || limit > 500) return usageError(ctx, USAGE, words, `--limit takes a whole number from 1 to 500, not ${flags.values.limit}.`);
+  const limit = limitOption(flags.values.limit, 500);
+  if (typeof limit === 'string') return usageError(ctx, USAGE, words, limit);
   const host = await requireHost(ctx);
   if (!host.ok) return host.code;
   if (verb !== 'list') {
