@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import type { Brief } from '../../shared/briefs';
@@ -109,6 +109,29 @@ export async function placeAttachments(brief: Brief, lanePath: string, blobs: La
 }
 
 /**
+ * The sha256 of a regular file no larger than an attachment may be, or null for anything else.
+ * Checked on the descriptor opened, not on the path before: the lane's agent may swap the file
+ * for a link or a named pipe in between, and reading a pipe with no writer would hold the
+ * host's main thread for ever (O_NONBLOCK opens one at once, and fstat then refuses it).
+ */
+function imageHash(file: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    // A link: neither followed nor an image of the brief's.
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') return null;
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() && st.size <= MAX_ATTACHMENT_BYTES ? createHash('sha256').update(readFileSync(fd)).digest('hex') : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Removes from the lanes' `.grove/briefs/<N>/` the files that are one of these images (by
  * their bytes: a redaction leaves no name to go by, and a copy renamed by the agent is the
  * image still). Only regular files in real folders; a link is neither followed nor removed.
@@ -145,9 +168,7 @@ export function removeImageCopies(lanePaths: readonly string[], sha256s: readonl
           for (const name of readdirSync(dir)) {
             const file = join(dir, name);
             each(file, () => {
-              const st = lstatSync(file);
-              if (!st.isFile() || st.size > MAX_ATTACHMENT_BYTES) return;
-              if (!wanted.has(createHash('sha256').update(readFileSync(file)).digest('hex'))) return;
+              if (!wanted.has(imageHash(file) ?? '')) return;
               rmSync(file);
               removed.push(file);
             });

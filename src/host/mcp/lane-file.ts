@@ -1,6 +1,6 @@
 import { constants, existsSync, type ReadStream } from 'node:fs';
-import { open, readlink, realpath } from 'node:fs/promises';
-import { basename, isAbsolute, join, sep } from 'node:path';
+import { lstat, open, readlink, realpath } from 'node:fs/promises';
+import { basename, dirname, resolve, sep } from 'node:path';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import { apiError, type ApiError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
@@ -24,30 +24,30 @@ export interface LaneFile {
 }
 
 export async function openLaneFile(lanePath: string, path: string): Promise<Result<LaneFile, ApiError>> {
-  const asked = isAbsolute(path) ? path : join(lanePath, path);
+  const asked = resolve(lanePath, path);
   let lane: string;
-  let real: string;
   try {
     lane = await realpath(lanePath);
   } catch {
     return err(apiError('lane_missing', `Your lane ${lanePath} is gone, so there is nothing to attach from.`, { lanePath }));
   }
-  try {
-    real = await realpath(asked);
-  } catch {
-    return err(apiError('invalid_request', `There is no file at ${path} (looked in ${asked}). Give a path inside your lane, relative to it or absolute.`, { path }));
+  const outside = (how: string) =>
+    err(apiError('path_outside_lane', `${path} ${how} your lane ${lane}; only files inside the lane can be attached. Save the screenshot in the lane first.`, { path, lanePath: lane }));
+  // Judged by the path alone first: a path outside the lane is not looked up at all, so the
+  // answer cannot tell an agent what exists on the host's disk beyond what it may read.
+  if (!within(asked, resolve(lanePath)) && !within(asked, lane)) return outside('is outside');
+  const real = await realpath(asked).catch(() => null);
+  if (real === null) {
+    // A link (the file itself, or a folder on its way) that leads out answers as one that
+    // leads nowhere: which of the two it is would say whether the host has a file there.
+    return (await leadsOut(asked, lane)) ? outside('is a link that does not lead to a file inside') : err(apiError('invalid_request', `There is no file at ${path} (looked in ${asked}). Give a path inside your lane, relative to it or absolute.`, { path }));
   }
-  if (!real.startsWith(lane + sep)) {
-    return err(
-      apiError('path_outside_lane', `${path} resolves to ${real}, outside your lane ${lane}; only files inside the lane can be attached. Save the screenshot in the lane first.`, {
-        path,
-        lanePath: lane,
-      }),
-    );
-  }
+  if (!within(real, lane)) return outside('is a link that does not lead to a file inside');
   let handle;
   try {
-    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: opening a named pipe for reading would otherwise wait for a writer for ever,
+    // holding one of libuv's four threads; it opens at once, and the check below refuses it.
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     return err(apiError('invalid_request', `${path} cannot be opened: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, { path }));
   }
@@ -74,7 +74,23 @@ export async function openLaneFile(lanePath: string, path: string): Promise<Resu
  * checked before the open (`checked`) stand in; a descriptor /proc cannot name is refused.
  */
 export async function openedInside(fd: number, lane: string, checked: string): Promise<boolean> {
-  if (!existsSync('/proc/self/fd')) return checked.startsWith(lane + sep);
+  if (!existsSync('/proc/self/fd')) return within(checked, lane);
   const opened = await readlink(`/proc/self/fd/${fd}`).catch(() => null);
-  return opened !== null && opened.startsWith(lane + sep);
+  return opened !== null && within(opened, lane);
+}
+
+/** The folder itself or anything below it. */
+const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
+
+/**
+ * Whether a path that resolves to nothing is a link: the file itself a link, or the nearest
+ * folder on its way that exists lying outside the lane once its links are followed.
+ */
+async function leadsOut(asked: string, lane: string): Promise<boolean> {
+  if ((await lstat(asked).catch(() => null))?.isSymbolicLink()) return true;
+  for (let dir = dirname(asked); ; dir = dirname(dir)) {
+    const real = await realpath(dir).catch(() => null);
+    if (real !== null) return !within(real, lane);
+    if (dirname(dir) === dir) return false;
+  }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -175,10 +176,15 @@ describe('lane attachments', () => {
     writeFileSync(join(lane, '.grove/briefs/7/other.png'), 'png-other');
     writeFileSync(join(outside, 'kept.png'), 'png-secret');
     symlinkSync(join(outside, 'kept.png'), join(lane, '.grove/briefs/7/link.png'));
+    // A named pipe the agent left (or swapped in): reading it would wait for a writer for ever.
+    execFileSync('mkfifo', [join(lane, '.grove/briefs/7/pipe.png')]);
     const secret = createHash('sha256').update('png-secret').digest('hex');
-    const removed = removeImageCopies([lane, makeTempDir()], [secret], createLogger(() => undefined));
+    const warnings: string[] = [];
+    const removed = removeImageCopies([lane, makeTempDir()], [secret], createLogger((line) => warnings.push(line)));
     expect(removed.sort()).toEqual([join(lane, '.grove/briefs/7/secret.png'), join(lane, '.grove/briefs/8/renamed by the agent.png')]);
-    expect(readdirSync(join(lane, '.grove/briefs/7')).sort()).toEqual(['link.png', 'other.png']);
+    expect(readdirSync(join(lane, '.grove/briefs/7')).sort()).toEqual(['link.png', 'other.png', 'pipe.png']);
+    // Neither the link nor the pipe is a failure to report: they are simply not images.
+    expect(warnings).toEqual([]);
     expect(readFileSync(join(outside, 'kept.png'), 'utf8')).toBe('png-secret');
   });
 

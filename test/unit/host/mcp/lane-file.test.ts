@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,5 +51,44 @@ describe('a file an agent names to attach', () => {
     } finally {
       await fine.close();
     }
+  });
+});
+
+describe('what a refusal tells an agent about the disk outside its lane', () => {
+  const refusal = async (lane: string, path: string) => {
+    const r = await openLaneFile(lane, path);
+    if (r.ok) throw new Error(`${path} was opened`);
+    return { code: r.error.code, message: r.error.message.replace(path, 'PATH') };
+  };
+
+  it('answers the same whether or not the host has a file there, by a path or through a link', async () => {
+    const lane = makeTempDir();
+    const outside = makeTempDir();
+    writeFileSync(join(outside, 'id_ed25519'), 'SECRET');
+    symlinkSync(join(outside, 'id_ed25519'), join(lane, 'there.png'));
+    symlinkSync(join(outside, 'nothing'), join(lane, 'nowhere.png'));
+    symlinkSync(outside, join(lane, 'away'));
+    const byPath = [await refusal(lane, join(outside, 'id_ed25519')), await refusal(lane, join(outside, 'nothing'))];
+    expect(byPath[0]).toEqual(byPath[1]);
+    expect(byPath[0]!.code).toBe('path_outside_lane');
+    const byLink = [await refusal(lane, 'there.png'), await refusal(lane, 'nowhere.png'), await refusal(lane, 'away/id_ed25519'), await refusal(lane, 'away/nothing')];
+    for (const r of byLink) expect(r).toEqual(byLink[0]);
+    expect(byLink[0]!.code).toBe('path_outside_lane');
+    // Nor is where a link leads named.
+    for (const r of [...byPath, ...byLink]) expect(r.message).not.toContain('id_ed25519');
+    // A path that names nothing inside the lane is still told plainly.
+    expect(await refusal(lane, 'shots/missing.png')).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('There is no file at PATH') });
+  });
+
+  it('refuses a named pipe at once, rather than waiting for it to be written', async () => {
+    const lane = makeTempDir();
+    execFileSync('mkfifo', [join(lane, 'shot.png')]);
+    const r = await Promise.race([openLaneFile(lane, 'shot.png'), new Promise<'waiting'>((done) => setTimeout(() => done('waiting'), 5000).unref())]);
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_request', message: expect.stringContaining('is not a file') } });
+  });
+
+  it('calls the lane itself not a file', async () => {
+    const lane = makeTempDir();
+    expect(await refusal(lane, '.')).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('is not a file') });
   });
 });
