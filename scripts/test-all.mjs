@@ -58,6 +58,8 @@ const failures = [];
 const flaky = [];
 const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
 const relative = (file) => (file.startsWith(root) ? file.slice(root.length) : file);
+/** One test as the tail names it: where, which, and the first line of what went wrong. */
+const named = (where, title, message) => `${where} › ${title}: ${firstLine(message)}`;
 
 let passed = 0, failedTests = 0, skipped = 0;
 const vitest = join(reports, 'vitest.json');
@@ -68,9 +70,9 @@ if (existsSync(vitest)) {
   skipped += v.numPendingTests + (v.numTodoTests ?? 0);
   for (const file of v.testResults) {
     const failedHere = file.assertionResults.filter((t) => t.status === 'failed');
-    for (const t of failedHere) failures.push(`${relative(file.name)} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    for (const t of failedHere) failures.push(named(relative(file.name), t.fullName, t.failureMessages?.[0]));
     // A passed test keeps the errors of its failed attempts.
-    for (const t of file.assertionResults) if (t.status === 'passed' && t.failureMessages?.length) flaky.push(`${relative(file.name)} › ${t.fullName}: ${firstLine(t.failureMessages[0])}`);
+    for (const t of file.assertionResults) if (t.status === 'passed' && t.failureMessages?.length) flaky.push(named(relative(file.name), t.fullName, t.failureMessages[0]));
     // A file that failed outside any test (a hook, an import) has no failed test to name.
     if (file.status === 'failed' && failedHere.length === 0) failures.push(`${relative(file.name)}: ${firstLine(file.message)}`);
   }
@@ -84,7 +86,7 @@ if (existsSync(pw)) {
       const retried = spec.tests?.some((t) => t.status === 'flaky');
       if (spec.ok && !retried) continue;
       const error = spec.tests?.flatMap((t) => t.results ?? []).find((r) => r.error)?.error?.message;
-      (spec.ok ? flaky : failures).push(`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error)}`);
+      (spec.ok ? flaky : failures).push(named(`${spec.file}:${spec.line}`, spec.title, error));
     }
     for (const child of suite.suites ?? []) walk(child);
   };
