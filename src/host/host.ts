@@ -404,7 +404,11 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     logger,
     now: () => performance.now(),
   });
+  // Dispatch acts once the start has brought the agents back (resolved below, before the host announces itself).
+  let startedUp!: () => void;
+  const startup = new Promise<void>((resolve) => (startedUp = resolve));
   const dispatches = new DispatchService({
+    startup,
     laneJobsRenamed: (from, to) => renameInLaneJobs(db, from, to),
     store: dispatchStore,
     briefs,
@@ -474,9 +478,6 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     const claimed = await claims.claim(briefId, principal.agentId, channel);
     if (!claimed.ok) logger.info('recall did not claim', { briefId, reason: claimed.error.message });
   };
-  // Dispatch acts once the start has brought the agents back (resolved below, before the host announces itself).
-  let startedUp!: () => void;
-  const startup = new Promise<void>((resolve) => (startedUp = resolve));
   const stopDispatchEvents = watchDispatchEvents(events, { dispatches, claims, autoLink, leases, isLive: (id) => agents.isLive(id) }, startup);
   // MCP's dispatch tools go through the same service and claims as the API.
   const dispatchPort: DispatchPort = {

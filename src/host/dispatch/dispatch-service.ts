@@ -67,6 +67,12 @@ export interface DispatchDeps {
   /** The shared store's claims, while sync is on: a dispatch takes its brief's claim there before starting its agent. */
   shared?: SharedLeases;
   now(): Date;
+  /**
+   * Resolves once the host's start brought its agents back. No dispatch starts before: an agent
+   * not yet resumed reads as gone, so its project would look free and its claim lapsed, and a
+   * second agent would start on its brief (only to be stopped when the first came back).
+   */
+  startup?: Promise<void>;
 }
 
 /** How often a dispatch waiting for the shared store asks again (a reconnecting sync round asks sooner). */
@@ -118,8 +124,15 @@ export class DispatchService {
   /** Waiting dispatches that are ready but wait for the shared store to decide their claim. */
   private readonly awaitingStore = new Set<string>();
   private retry: NodeJS.Timeout | null = null;
+  /** Resolved by `close()`, so a pump queued before the start finished does not hold the stop. */
+  private closing!: () => void;
+  /** The start done, or the host stopping: whichever is first. */
+  private readonly ready: Promise<void>;
 
-  constructor(private readonly deps: DispatchDeps) {}
+  constructor(private readonly deps: DispatchDeps) {
+    const closed = new Promise<void>((resolve) => (this.closing = resolve));
+    this.ready = Promise.race([deps.startup ?? Promise.resolve(), closed]);
+  }
 
   /** `ceiling`: asked for by a confined agent, which its agent runs no freer than (confine/confine-ceiling.ts). */
   async create(params: z.output<typeof DispatchParams>, actor: Actor, channel: Channel, ceiling: ConfineCeiling | null = null): Promise<Result<Created, ApiError>> {
@@ -510,6 +523,7 @@ export class DispatchService {
 
   close(): Promise<void> {
     this.closed = true;
+    this.closing();
     if (this.retry) clearTimeout(this.retry);
     return this.pumping;
   }
@@ -517,6 +531,7 @@ export class DispatchService {
   /** Moves waiting and queued dispatches on, one pass at a time. */
   pump(): void {
     this.pumping = this.pumping
+      .then(() => this.ready)
       .then(() => this.pumpOnce())
       .catch((e: unknown) => this.deps.logger.error('dispatch pump failed', { error: e instanceof Error ? e.stack : String(e) }));
   }
@@ -558,7 +573,7 @@ export class DispatchService {
         continue;
       }
       const claimed = await this.claimShared(d);
-      if (claimed) await this.execute(claimed);
+      if (claimed) await this.execute(claimed).catch((e: unknown) => this.executeThrew(claimed, e));
     }
     this.retryWhileAwaiting();
   }
@@ -653,10 +668,7 @@ export class DispatchService {
     let d: Dispatch = { ...queued, state: 'starting', reason: null, startedAt: this.deps.now().toISOString() };
     this.save(d);
     // `note`: the reason as the brief's trace keeps it, when the record's would say more than an entry may.
-    const fail = (reason: string, note = reason): void => {
-      this.save({ ...d, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
-      this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${note}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
-    };
+    const fail = (reason: string, note = reason): void => this.failStart(d, reason, note);
     const brief = this.deps.briefStore.resolve(d.briefId);
     if (!brief) return fail('the brief is gone');
     // Asked before a lane is made for it, and again right before its agent starts.
@@ -748,6 +760,27 @@ export class DispatchService {
       system,
       'automatic',
     );
+  }
+
+  /** A dispatch that could not start: failed, with the reason on its record and `note` in the brief's trace. */
+  private failStart(d: Dispatch, reason: string, note: string): void {
+    this.save({ ...d, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
+    this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${note}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+  }
+
+  /**
+   * Starting threw (git or the disk failing in a way the lane's creation does not answer as a
+   * refusal): the dispatch fails, saying so, rather than stay `starting` until the next host,
+   * holding one of its project's agent slots and its claim on every host, and the rest of the
+   * pass goes on. The trace's note names no error: one may quote the lane's folder, which holds
+   * the title's words, and a note outlives a redaction of the title.
+   */
+  private executeThrew(queued: Dispatch, e: unknown): void {
+    this.deps.logger.error('a dispatch could not be started', { dispatch: queued.id, error: e instanceof Error ? e.stack : String(e) });
+    const d = this.deps.store.get(queued.id);
+    if (!d || d.state !== 'starting') return;
+    if (this.closed) return this.putBack(d);
+    this.failStart(d, `Grove met an error while starting it: ${e instanceof Error ? e.message : String(e)}`, "Grove met an error while starting it (the host's log has it)");
   }
 
   /**

@@ -18,7 +18,7 @@ import type { AcquireOutcome } from '../../../../src/host/sync/shared-claims';
 const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, addSecret: () => {} };
 afterEach(() => vi.useRealTimers());
 
-function rig(answer: () => AcquireOutcome, makeLane: () => Promise<unknown> = async () => ok({ id: 'l1', name: 'lane', path: '/tmp/none' })) {
+function rig(answer: () => AcquireOutcome, makeLane: () => Promise<unknown> = async () => ok({ id: 'l1', name: 'lane', path: '/tmp/none' }), startup?: Promise<void>) {
   const rows = new Map<string, Dispatch>();
   const store = {
     get: (id: string) => rows.get(id) ?? null,
@@ -60,6 +60,7 @@ function rig(answer: () => AcquireOutcome, makeLane: () => Promise<unknown> = as
     config: () => ({ maxAgents: 4, onMerge: 'in_review' }),
     shared,
     now: () => new Date('2026-12-04T03:00:00Z'),
+    ...(startup ? { startup } : {}),
   });
   const put = (d: Partial<Dispatch>): Dispatch => {
     const full = { id: 'd1', briefId: 'b1', briefNumber: 7, repoId: 'r1', laneId: null, targetLaneId: null, laneName: 'lane', agentId: null, agentName: null, preset: 'custom', wave: 1, phase: 'build', auto: false, state: 'queued', reason: null, requestedBy: { kind: 'operator', name: 'operator:ana' }, args: [], ...d } as Dispatch;
@@ -148,5 +149,49 @@ describe('DispatchService: a dispatch ended while it starts', () => {
     expect(r.rows.get('d1')).toMatchObject({ state: 'finished', reason: 'another host holds #7 now', laneId: null });
     expect(r.started).toEqual([]);
     await r.service.close();
+  });
+
+  it('starting throws (the lane cannot be made for a reason nobody answered as a refusal): it fails saying so, gives its claim back, and the next dispatch still starts', async () => {
+    let lanes = 0;
+    const r = rig(
+      () => ({ kind: 'won', since: 'now' }),
+      async () => {
+        if (++lanes === 1) throw new Error('EIO: i/o error, mkdir /work/flower-lanes/fix-the-login-bug');
+        return ok({ id: 'l2', name: 'lane-2', path: '/tmp/none' });
+      },
+    );
+    r.put({ id: 'd1', state: 'queued', laneName: null, briefTitle: 'Fix the login bug' });
+    r.put({ id: 'd2', state: 'queued', laneName: null, briefTitle: 'Fix the login bug' });
+    r.service.pump();
+    await (r.service as unknown as { pumping: Promise<void> }).pumping;
+    expect(r.rows.get('d1')).toMatchObject({ state: 'failed', reason: 'Grove met an error while starting it: EIO: i/o error, mkdir /work/flower-lanes/fix-the-login-bug' });
+    // The trace's note quotes no error: a lane's folder holds the title's words.
+    expect(r.notes).toEqual(["Dispatch failed: Grove met an error while starting it (the host's log has it)"]);
+    expect(r.sent).toEqual(['acquire d1', 'release d1', 'acquire d2']);
+    expect(r.rows.get('d2')).toMatchObject({ state: 'running', agentId: 'a1' });
+    await r.service.close();
+  });
+
+  it("starts nothing until the host's start brought its agents back, and a stop before then is not held up", async () => {
+    let startedUp!: () => void;
+    const r = rig(() => ({ kind: 'won', since: 'now' }), undefined, new Promise<void>((resolve) => (startedUp = resolve)));
+    r.put({ state: 'queued' });
+    r.service.pump();
+    await r.settle();
+    // Asked for (an open tab's request, say) while the previous host's agents are being resumed.
+    expect(r.sent).toEqual([]);
+    expect(r.rows.get('d1')!.state).toBe('queued');
+    startedUp();
+    await (r.service as unknown as { pumping: Promise<void> }).pumping;
+    expect(r.sent).toEqual(['acquire d1']);
+    expect(r.rows.get('d1')).toMatchObject({ state: 'running', agentId: 'a1' });
+    await r.service.close();
+
+    const never = rig(() => ({ kind: 'won', since: 'now' }), undefined, new Promise<void>(() => {}));
+    never.put({ state: 'queued' });
+    never.service.pump();
+    await never.service.close();
+    expect(never.sent).toEqual([]);
+    expect(never.rows.get('d1')!.state).toBe('queued');
   });
 });
