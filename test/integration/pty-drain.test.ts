@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { spawn } from 'node-pty';
 import { describe, expect, it } from 'vitest';
-import { drainBeforeClose } from '../../src/host/terminals/drain-on-close';
+import { drainBeforeClose, MAX_DRAIN_BYTES } from '../../src/host/terminals/drain-on-close';
 
 /**
  * microsoft/node-pty#72: node-pty drops what a PTY still holds 200 ms after its process
@@ -35,5 +38,37 @@ function run(total: number, pauseAfter: number, drain: boolean): Promise<number>
 describe('draining a PTY whose program exited while it was paused', () => {
   it('delivers every byte, every time', async () => {
     for (let i = 0; i < 5; i++) expect(await run(TOTAL, TOTAL - LEFT_WHEN_PAUSED, true)).toBe(TOTAL);
+  });
+});
+
+describe('draining a PTY a background process keeps filling after the agent exited', () => {
+  it('stops after MAX_DRAIN_BYTES, so the host is not held until that process ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grove-drain-'));
+    const pidFile = join(dir, 'pid');
+    // `yes` ignores the hang-up its session leader's exit sends, and holds the PTY open.
+    const pty = spawn('/bin/sh', ['-c', `stty raw -echo; trap '' HUP; yes & echo $! > ${pidFile}; sleep 0.3; exit 0`], { encoding: null });
+    let drained = 0;
+    // Only what the drain reads from the fd is counted: the stream's own output goes by.
+    pty.onData(() => undefined);
+    drainBeforeClose(pty, (d) => {
+      drained += d.length;
+      // Without the limit this would read for ever on this thread: thrown, the drain stops (it
+      // takes any error for the end), and the count below says it went past the limit.
+      if (drained > 8 * MAX_DRAIN_BYTES) throw new Error('still draining');
+    });
+    try {
+      // node-pty reports the exit once its stream is closed (200 ms at most): the drain ran then.
+      await new Promise<void>((resolve) => pty.onExit(() => resolve()));
+      expect(drained).toBeGreaterThan(0);
+      expect(drained).toBeLessThanOrEqual(MAX_DRAIN_BYTES + 64 * 1024);
+    } finally {
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* ended when the PTY closed */
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -74,6 +74,8 @@ export interface AgentRuntimeDeps {
   readContext: ((transcriptPath: string | null) => ContextReading | null) | null;
   /** A run started (the context reader follows the new run's session file). */
   onRunStart?(at: number): void;
+  /** Ends the run's processes (stop-agent-processes.ts; a test stands in one no signal reaches). */
+  stopProcesses?: typeof stopAgentProcesses;
 }
 
 /** While running, context use is re-read this often, and on every hook. */
@@ -301,7 +303,7 @@ export class AgentRuntime {
       }
     };
     const exited = new Promise<void>((resolve) => this.pty?.onExit(() => resolve()));
-    this.stopping = stopAgentProcesses(this.id, pid, this.deps.stopTimings)
+    this.stopping = (this.deps.stopProcesses ?? stopAgentProcesses)(this.id, pid, this.deps.stopTimings)
       .then(async ({ survivors }) => {
         if (survivors.length) this.deps.alert(`could not end processes ${survivors.join(', ')} of ${this.record.name}`);
         // Waited for a while, not for ever: a main process no signal from here ends (another
@@ -378,6 +380,11 @@ export class AgentRuntime {
 
   readOutput(since: number, max: number): ReturnType<OutputLog['read']> {
     return this.deps.log.read(since, max);
+  }
+
+  /** Where the agent's retained output ends now. */
+  outputEnd(): number {
+    return this.deps.log.end;
   }
 
   ack(client: ClientId, offset: number): void {

@@ -565,7 +565,7 @@ export class AgentService {
         const r = find(id);
         if (!r.ok) return r;
         const { cols, rows } = r.value.record;
-        const screen = await renderScreen((since, max) => r.value.readOutput(since, max), cols, rows);
+        const screen = await renderScreen((since, max) => r.value.readOutput(since, max), cols, rows, r.value.outputEnd());
         return ok({ text: screen.text, cols, rows, end: screen.end });
       },
       'agents.attach': ({ id, since, jump }, ctx) => {

@@ -14,6 +14,14 @@ import type { IPty } from 'node-pty';
  * reaches into node-pty's private `_socket` and `_fd`; if a node-pty release renames them,
  * the workaround switches itself off and the tests that check every byte will say so.
  */
+/**
+ * The most read from the master fd at the close: far more than a PTY's kernel buffer holds. A
+ * process the agent left in the background (`yes &`, a watcher) keeps the PTY open and may keep
+ * filling it for ever; read on the host's one thread, it would never run dry, and the host would
+ * answer nothing until that process ended. What it prints past this is not the agent's output.
+ */
+export const MAX_DRAIN_BYTES = 1024 * 1024;
+
 export function drainBeforeClose(pty: IPty, deliver: (data: Buffer) => void): void {
   const internals = pty as unknown as {
     _socket?: { destroy(...args: unknown[]): unknown; read(): unknown };
@@ -34,8 +42,9 @@ export function drainBeforeClose(pty: IPty, deliver: (data: Buffer) => void): vo
           /* delivered through 'data' */
         }
         const buf = Buffer.allocUnsafe(64 * 1024);
-        for (;;) {
+        for (let read = 0; read < MAX_DRAIN_BYTES; ) {
           const n = readSync(fd, buf, 0, buf.length, null);
+          read += n;
           if (n <= 0) break;
           deliver(Buffer.from(buf.subarray(0, n)));
         }

@@ -67,8 +67,10 @@ export function findAgentProcesses(agentId: string, leaderPid: number | null, le
   // counts as the agent's leader only while it still carries the agent's marker; elsewhere
   // only while the process holding it started when the recorded one did (never, unrecorded).
   // No process holding it at all: the pid is not reused while a group of that id lives, so
-  // processes in that group or session are the agent's, left when its leader ended.
-  if (leaderPid !== null && process.platform === 'linux' && !carriesMarker(leaderPid, marker)) leaderPid = null;
+  // processes in that group or session are the agent's, left when its leader ended. This
+  // host's live child is its own whatever its environment says (a command that cleared it,
+  // `exec env -i …`, would otherwise never be signalled).
+  if (leaderPid !== null && process.platform === 'linux' && leaderStart !== undefined && !carriesMarker(leaderPid, marker)) leaderPid = null;
   if (leaderPid !== null && process.platform !== 'linux' && leaderStart !== undefined) {
     const held = procs.some((p) => p.pid === leaderPid);
     if (held && (leaderStart === null || processStartTime(leaderPid) !== leaderStart)) leaderPid = null;

@@ -10,14 +10,16 @@ const CHUNK = 256 * 1024;
  * output replayed into a fresh headless terminal, so `grove agent tail --screen` prints
  * what the operator would see (redraws and cursor moves applied) rather than raw bytes.
  * Built on demand, so every agent has one (not only those whose preset reads its screen),
- * stopped ones included.
+ * stopped ones included; `until`: the log's end when the screen was asked for.
  */
-export async function renderScreen(read: ReadOutput, cols: number, rows: number): Promise<{ text: string; end: number }> {
+export async function renderScreen(read: ReadOutput, cols: number, rows: number, until: number): Promise<{ text: string; end: number }> {
   const screen = new ScreenReader(cols, rows);
   try {
     let at = 0;
-    for (;;) {
-      const piece = read(at, CHUNK);
+    // Up to where the log ended when asked: an agent printing faster than this parses would
+    // otherwise keep the answer from ever coming.
+    while (at < until) {
+      const piece = read(at, Math.min(CHUNK, until - at));
       if (piece.data.length === 0) break;
       await new Promise<void>((resolve) => screen.write(piece.data, resolve));
       at = piece.from + piece.data.length;

@@ -7,7 +7,7 @@ import { makeTempDir } from '../../../fixtures/temp-dir';
 /**
  * A stop always ends: a main process whose exit never comes (one that runs as another user
  * after `sudo`, or is stuck in the kernel, which no signal from here ends) is waited for a
- * grace, then said in an alert, and the stop resolves. A real PTY whose process no signal reaches.
+ * grace, then said in an alert, and the stop resolves. A real PTY whose process the stop's signals do not reach.
  */
 const { runtimes, ptys } = endedAfterEach();
 
@@ -21,9 +21,8 @@ describe('agent runtime stop', () => {
       script: 'exec sleep 60',
       alert: (m) => alerts.push(m),
       stopTimings: { interruptMs: 200, graceMs: 500, exitAfterKillMs: 500 },
-      // Without the agent's marker no signal of the stop reaches it, as with one that runs as
-      // another user: it never exits.
-      marker: false,
+      // No signal of the stop reaches it, as with one that runs as another user: it never exits.
+      unreachable: true,
       spawned: (p) => void ptys.push(p),
     });
     runtimes.push(runtime);
@@ -47,7 +46,7 @@ describe('agent runtime stop', () => {
       restart: 'on-failure',
       restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts: 3 },
       stopTimings: { interruptMs: 200, graceMs: 500, exitAfterKillMs: 500 },
-      marker: false,
+      unreachable: true,
       spawned: (p) => (spawns++, void ptys.push(p)),
     });
     runtimes.push(runtime);

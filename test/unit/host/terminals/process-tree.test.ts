@@ -55,4 +55,14 @@ describe('an agent’s pid on record', () => {
     expect(findAgentProcesses('a1', other.pid!, start)).toEqual([]);
     expect(isProcessRunning(other.pid!)).toBe(true);
   });
+
+  it("on Linux, this host's live child is the agent's even when its environment lost the marker (`exec env -i …`)", () => {
+    // Started without GROVE_AGENT_ID, as a command that cleared its environment runs.
+    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore', env: {} });
+    started.push(child);
+    expect(findAgentProcesses('a1', child.pid!)).toContain(child.pid);
+    // The same pid on record from an earlier host: the marker decides, and it has none.
+    expect(findAgentProcesses('a1', child.pid!, processStartTime(child.pid!))).toEqual([]);
+  });
 });
+
