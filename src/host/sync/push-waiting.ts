@@ -35,12 +35,19 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
   let reuploads = 0;
   // Set by the push's callbacks (closures: plain variables would read as never set).
   const next: { ahead: ReadAhead | null; done: readonly string[] } = { ahead: null, done: [] };
+  /**
+   * Set once this call has returned or thrown. A step that timed out leaves its push running
+   * (a closed mysql2 connection still delivers the answer to a query already sent): when the
+   * server answers at last, perhaps after sync was pointed at another store whose outbox now
+   * holds the same entries, that push must not take them out of it.
+   */
+  let over = false;
   // The last batch's entries leave the outbox while the next is inserted, or before the
   // outbox is read from its start (which would find them again), or when the loop ends.
   const settle = (): void => {
     const ids = next.done;
     next.done = [];
-    if (ids.length > 0) deps.outbox.done(ids);
+    if (ids.length > 0 && !over && current()) deps.outbox.done(ids);
   };
   try {
     for (;;) {
@@ -59,10 +66,11 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
           batch,
           haveImage: (sha) => hasImageBytes(deps.blobs, sha),
           whileInserting: () => {
+            if (over) return;
             settle();
             next.ahead = readNext(deps.outbox, batch);
           },
-          done: (ids) => void (next.done = [...next.done, ...ids]),
+          done: (ids) => void (over || (next.done = [...next.done, ...ids])),
           current,
         }),
       );
@@ -79,14 +87,17 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
   } catch (e) {
     try {
       // Rows of a batch committed to a store sync no longer points at stay: they were queued again for the new one.
-      if (current()) settle();
+      settle();
     } catch (failed) {
       // The push's own failure is the one the round reports; these rows are only pushed again.
       deps.logger.warn('sync: clearing pushed entries from the outbox failed; the next round pushes them again, which changes nothing', { error: String(failed) });
+    } finally {
+      over = true;
     }
     throw e;
   }
-  if (current()) settle();
+  settle();
+  over = true;
   return { pushed, numbered };
 }
 

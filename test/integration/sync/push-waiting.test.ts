@@ -143,4 +143,46 @@ describe.skipIf(!hasMariaDb())('the push loop, reading each batch while the one 
       expect((await shared(conn)).map((row) => row.id)).toEqual(entries.map((e) => e.id));
     });
   });
+
+  it('a push left behind by a step that timed out, answered after sync was pointed elsewhere, takes nothing out of the outbox', async () => {
+    await withSharedStore(async (conn, b) => {
+      const entries = seed(b, 300);
+      // The second batch's counter UPDATE is held (another host holds the row, or the server
+      // hangs) until the test lets it go: long after the round gave up on it.
+      let updates = 0;
+      let letGo!: () => void;
+      const held = new Promise<void>((resolve) => (letGo = resolve));
+      const query = conn.query.bind(conn) as (sql: string, values?: unknown) => Promise<unknown>;
+      (conn as unknown as { query: typeof query }).query = async (sql, values) => {
+        if (sql.startsWith('UPDATE counters') && sql.includes("'entry_seq'") && ++updates === 2) await held;
+        return query(sql, values);
+      };
+      let isCurrent = true;
+      let left: Promise<unknown> | null = null;
+      let steps = 0;
+      // As sync-service's step: the second batch's push is given up on; sync is pointed at
+      // another store meanwhile (the configure that timed it out).
+      const timing = <T,>(work: Promise<T>): Promise<T> => {
+        if (++steps !== 2) return work;
+        left = work.catch(() => undefined);
+        return new Promise<T>((_, reject) =>
+          setTimeout(() => {
+            isCurrent = false;
+            reject(new Error('the shared store did not answer within 10 s'));
+          }, 200),
+        );
+      };
+      const deps = { store: b.store, outbox: b.outbox, origin: 'host-b', clock: createHybridClock('host-b'), blobs: b.blobs, logger: createLogger(() => undefined) };
+      await expect(pushWaiting(conn, deps, await sharedStoreId(conn), timing, () => isCurrent)).rejects.toThrow('did not answer');
+      // The first batch went to the old store; for the new one every entry still waits.
+      expect(await shared(conn)).toHaveLength(PUSH_BATCH);
+      expect(b.outbox.waiting()).toBe(entries.length);
+      // The old store answers at last: the push left behind goes on, and must not touch the outbox.
+      letGo();
+      await left;
+      expect(updates).toBe(2);
+      expect(b.outbox.waiting()).toBe(entries.length);
+    });
+  });
 });
+
