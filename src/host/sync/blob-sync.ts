@@ -62,16 +62,17 @@ export interface BlobUploadDeps {
 
 /**
  * Uploads every image the next push batch's entries name, and answers that batch, read again
- * after the last upload and naming none it has not handled: the caller pushes exactly it, so
+ * after the last upload and naming none it has not handled (with the images handled, which it
+ * may no longer name: an attachment redacted meanwhile): the caller pushes exactly it, so
  * an entry written meanwhile (a request handled between two awaits) waits for the next batch
  * and its own upload, never reaching the shared store before its image.
  */
-export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps, step: Step): Promise<OutboxBatch> {
+export async function uploadWaitingBlobs(conn: Connection, deps: BlobUploadDeps, step: Step): Promise<{ batch: OutboxBatch; uploaded: string[] }> {
   const handled = new Set<string>();
   for (;;) {
     const batch = deps.outbox.nextBatch(PUSH_BATCH);
     const waiting = imagesNamedBy(batch.entries).filter((b) => !handled.has(b.sha256));
-    if (waiting.length === 0) return batch;
+    if (waiting.length === 0) return { batch, uploaded: [...handled] };
     const chunkSize = await step(chunkSizeOf(conn));
     for (const blob of waiting) {
       await uploadBlob(conn, deps, blob, chunkSize, step);

@@ -54,16 +54,18 @@ export async function pushWaiting(conn: Connection, deps: PushWaitingDeps, store
       const ahead = next.ahead;
       next.ahead = null;
       let batch: OutboxBatch;
+      let uploaded: readonly string[] = [];
       if (ahead && ahead.generation === deps.outbox.generation()) batch = ahead.batch;
       else {
         settle();
         if (deps.outbox.waiting() === 0) break;
         // The images this batch's attachments name go first: an entry never arrives before its image.
-        batch = await uploadWaitingBlobs(conn, deps, step);
+        ({ batch, uploaded } = await uploadWaitingBlobs(conn, deps, step));
       }
       const result = await step(
         pushBatch(conn, deps.store, deps.outbox, deps.origin, deps.clock, storeId, {
           batch,
+          uploaded,
           haveImage: (sha) => hasImageBytes(deps.blobs, sha),
           whileInserting: () => {
             if (over) return;

@@ -45,6 +45,13 @@ export interface PushOptions {
   /** The batch the caller checked (blob-sync.ts uploaded its images); else the outbox's next. */
   batch?: Pick<OutboxBatch, 'ids' | 'entries'>;
   /**
+   * The images uploaded for this batch. One its entries no longer name (its attachment was
+   * redacted during the upload, and the batch read again) is deleted in the push's transaction,
+   * as a redaction's image is, unless an entry there names it: it would otherwise stay whole in
+   * the shared store, named by nothing, until a sweep.
+   */
+  uploaded?: readonly string[];
+  /**
    * Whether this host has an image's bytes (then it insists on the shared store having it
    * whole before the entries naming it go; without them, any row of it does).
    */
@@ -79,14 +86,16 @@ export async function pushBatch(conn: Connection, store: BriefStore, outbox: Out
   };
   const rewrites = outbox.nextTombstones(PUSH_BATCH);
   if (ids.length === 0 && rewrites.length === 0) return { pushed: 0, numbered: 0, imagesGone: [] };
+  const named = new Set(imagesNamedBy(entries).map((b) => b.sha256));
+  const unnamedUploads = (options.uploaded ?? []).filter((h) => !named.has(h));
   let committed: Committed;
   try {
     try {
-      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, false, whileInserting);
+      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, false, whileInserting, unnamedUploads);
     } catch (e) {
       // Some are there already (a replay): the batch again, skipping what the server has.
       if (!isDuplicate(e)) throw e;
-      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, true, whileInserting);
+      committed = await pushEntries(conn, store, entries, rewrites, origin, clock, storeId, haveImage, true, whileInserting, unnamedUploads);
     }
   } catch (e) {
     if (e instanceof ImagesGone) return { pushed: 0, numbered: 0, imagesGone: e.sha256s };
@@ -118,6 +127,7 @@ async function pushEntries(
   haveImage: (sha256: string) => boolean,
   checkKnown: boolean,
   whileInserting: () => void,
+  unnamedUploads: readonly string[],
 ): Promise<Committed> {
   await conn.beginTransaction();
   try {
@@ -178,8 +188,9 @@ async function pushEntries(
     seq = numbering.seq;
     if (seq !== counted) await conn.query("UPDATE counters SET value = ? WHERE name = 'entry_seq'", [seq]);
     // A replay re-uploaded the images of entries the store already had (their first push
-    // committed; its answer was lost): one a redaction has un-named since goes again.
-    await deleteUnnamedImages(conn, imagesNamedBy(entries.filter((e) => known.has(e.id))).map((b) => b.sha256));
+    // committed; its answer was lost): one a redaction has un-named since goes again; so does
+    // one uploaded for an attachment redacted before the batch was read again.
+    await deleteUnnamedImages(conn, [...imagesNamedBy(entries.filter((e) => known.has(e.id))).map((b) => b.sha256), ...unnamedUploads]);
     const written = await rewriteTombstones(conn, store, rewrites);
     await conn.commit();
     return { written, numbered: numbering.numbered };

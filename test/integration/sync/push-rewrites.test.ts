@@ -1,7 +1,7 @@
 import { createHybridClock } from '../../../src/host/briefs/hybrid-clock';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from 'mysql2/promise';
-import { closeRigs, MIKE, type BriefRig } from '../../fixtures/brief-service';
+import { attachedImage, closeRigs, MIKE, type BriefRig } from '../../fixtures/brief-service';
 import { hasMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
 import { withSharedStore } from '../../fixtures/shared-store';
 import { pushBatch } from '../../../src/host/sync/push';
@@ -29,19 +29,6 @@ async function rows(c: Connection): Promise<Map<string, { payload: string | null
 /** The shared store, host B syncing to it, and B's clock. */
 async function withHostB(work: (conn: Connection, b: BriefRig, clock: ReturnType<typeof createHybridClock>) => Promise<void>): Promise<void> {
   await withSharedStore((conn, b) => work(conn, b, createHybridClock('host-b')));
-}
-
-/** A brief on B with a GIF attached: the image's sha256 and the attachment's entry. */
-async function attachedImage(b: BriefRig): Promise<{ sha: string; entry: BriefEntry }> {
-  const created = b.service.create({ title: 'Screens', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
-  if (!created.ok) throw new Error(created.error.message);
-  const put = await b.blobs.put((async function* () {
-    yield GIF;
-  })());
-  if (!put.ok) throw new Error(JSON.stringify(put.error));
-  const attached = b.service.append(created.value.brief.id, { kind: 'attachment_added', sha256: put.value.sha256, name: 'dot.gif' }, MIKE, 'ui');
-  if (!attached.ok) throw new Error(attached.error.message);
-  return { sha: put.value.sha256, entry: attached.value.entries.at(-1)! };
 }
 
 /** A brief on B with an entry for each action: its id and those entries, in order. */

@@ -7,7 +7,7 @@ import { PUSH_BATCH } from '../../../src/host/sync/push';
 import { pushWaiting } from '../../../src/host/sync/push-waiting';
 import { sharedStoreId } from '../../../src/host/sync/shared-schema';
 import type { BriefEntry } from '../../../src/shared/briefs';
-import { closeRigs, MIKE, type BriefRig } from '../../fixtures/brief-service';
+import { attachedImage, closeRigs, MIKE, type BriefRig } from '../../fixtures/brief-service';
 import { hasMariaDb, stopAllMariaDbs } from '../../fixtures/mariadb';
 import { withSharedStore } from '../../fixtures/shared-store';
 
@@ -182,6 +182,33 @@ describe.skipIf(!hasMariaDb())('the push loop, reading each batch while the one 
       await left;
       expect(updates).toBe(2);
       expect(b.outbox.waiting()).toBe(entries.length);
+    });
+  });
+
+  it("an image uploaded for an attachment redacted before its batch was pushed does not stay in the shared store", async () => {
+    await withSharedStore(async (conn, b) => {
+      const { briefId, entry: attachment } = await attachedImage(b);
+      // The operator redacts the attachment once its image is up, before the batch is read again.
+      let last = '';
+      const query = conn.query.bind(conn) as (sql: string, values?: unknown) => Promise<unknown>;
+      (conn as unknown as { query: typeof query }).query = (sql, values) => ((last = sql), query(sql, values));
+      let redacted = false;
+      const timing = async <T,>(work: Promise<T>): Promise<T> => {
+        const value = await work;
+        if (!redacted && last.startsWith('UPDATE blobs SET complete')) {
+          const r = b.service.redact(briefId, attachment.id, 'a customer on screen', MIKE, 'ui');
+          if (!r.ok) throw new Error(r.error.message);
+          redacted = true;
+        }
+        return value;
+      };
+      const deps = { store: b.store, outbox: b.outbox, origin: 'host-b', clock: createHybridClock('host-b'), blobs: b.blobs, logger: createLogger(() => undefined) };
+      await pushWaiting(conn, deps, await sharedStoreId(conn), timing);
+      expect(redacted).toBe(true);
+      expect((await shared(conn)).find((row) => row.id === attachment.id)).toMatchObject({ payload: null, redacted: expect.stringContaining('a customer on screen') });
+      const [blobs] = await conn.query('SELECT sha256 FROM blobs');
+      const [chunks] = await conn.query('SELECT sha256 FROM blob_chunks');
+      expect([blobs, chunks]).toEqual([[], []]);
     });
   });
 });
