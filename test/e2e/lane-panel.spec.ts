@@ -98,6 +98,25 @@ test('a lane made from the rail: its commit under Changes, merged from the panel
   expect(git(main, 'branch', '--list', 'design')).toContain('design');
 });
 
+test('a lane shown while the host is down reads its changes once the host is back, with no click', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openCockpit(page, host);
+  await createLane(page, 'flower', 'design');
+  await createLane(page, 'flower', 'copy');
+  await openLanePanel(page, `${main}-design`, 'design');
+  const home = host.home;
+  await host.kill9();
+  await expect(page.getByTestId('connection-state')).not.toHaveText('Connected');
+  // Meanwhile an agent commits in the other lane, and the operator looks at it.
+  commitIn(`${main}-copy`, 'petals.css', '.petal { color: pink; }\n', 'Pink petals');
+  const panel = await openLanePanel(page, `${main}-copy`, 'copy');
+  host = await startHostProcess({ home });
+  await expect(page.getByTestId('connection-state')).toHaveText('Connected', { timeout: 15_000 });
+  const changes = panel.getByTestId('lane-changes');
+  await expect(changes.getByTestId('diff-summary')).toContainText('1 commit ahead of main, 0 behind');
+  await expect(changes.getByTestId('diff-files')).toContainText('petals.css');
+});
+
 test('the new-lane dialog shows the setup streaming, and the lane is selected once created', async ({ page }) => {
   commitIn(main, 'grove.yaml', `setup:\n  postCreate:\n    - 'for i in 1 2 3; do echo "installing step $i"; sleep 1.5; done'\n`, 'Setup recipe');
   // The commands changed: the operator trusts the new ones before they may run.

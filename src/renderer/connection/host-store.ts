@@ -41,7 +41,8 @@ const KEPT_ALERTS = 20;
  * which are not idempotent to re-apply (output appends), are re-applied only past the seq
  * the jobs answer was read at.
  * Listeners are notified at most once per animation frame however many events arrive, so
- * a burst (a setup's output, a replay after reconnecting) costs one render.
+ * a burst (a setup's output, a replay after reconnecting) costs one render; in a hidden tab,
+ * which gets no frames, at most every NO_FRAME_MS.
  */
 export interface HostSnapshot {
   connection: ConnectionState;
@@ -108,7 +109,7 @@ export interface OutputSink {
 export class HostStore {
   private snapshot: HostSnapshot;
   private readonly listeners = new Set<() => void>();
-  private frame: number | null = null;
+  private frame: { raf: number; timer: ReturnType<typeof setTimeout> } | null = null;
   readonly connection: HostConnection;
 
   private readonly sinks = new Map<string, OutputSink>();
@@ -448,16 +449,25 @@ export class HostStore {
     // A frame already asked for still comes; the listeners then find the snapshot they have.
     if (isAtOnce) return this.notify();
     if (this.frame !== null) return;
-    this.frame = requestAnimationFrame(() => {
+    // A hidden tab gets no frames, and the tab's title and favicon (usePageBadge) are what the
+    // operator looks at from another tab when MAIN breaks: a timer stands in for the frame.
+    const flush = () => {
+      if (this.frame === null) return;
+      cancelAnimationFrame(this.frame.raf);
+      clearTimeout(this.frame.timer);
       this.frame = null;
       this.notify();
-    });
+    };
+    this.frame = { raf: requestAnimationFrame(flush), timer: setTimeout(flush, NO_FRAME_MS) };
   }
 
   private notify(): void {
     for (const l of this.listeners) l();
   }
 }
+
+/** How long an update waits for a frame before it is told anyway (a hidden tab gets none). */
+const NO_FRAME_MS = 250;
 
 /** Newest first; `at` is an ISO time, so text order is time order. */
 function sortMerges(merges: MergeRecord[]): MergeRecord[] {

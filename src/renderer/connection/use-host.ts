@@ -13,3 +13,13 @@ export function useHost(): HostSnapshot {
   const store = useHostStore();
   return useSyncExternalStore(store.subscribe, store.getSnapshot);
 }
+
+/**
+ * Whether the host's stream is open; re-renders only when that changes. A read keyed on it
+ * is made again after a reconnect: events sent while the socket was down are not replayed
+ * (the stream resumes from the newest), so what they would have changed is asked for anew.
+ */
+export function useIsConnected(): boolean {
+  const store = useHostStore();
+  return useSyncExternalStore(store.subscribe, () => store.getSnapshot().connection.kind === 'open');
+}

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { Dispatch } from '../../shared/dispatch';
-import { useHostStore } from '../connection/use-host';
+import { useHostStore, useIsConnected } from '../connection/use-host';
 
 /**
  * The dispatches that worked in a lane (every state, newest first): the briefs linked to it.
- * Read again when one of them moves on. null until read; `error` when the host refused.
+ * Read again when one of them moves on, and after a reconnect. null until read; `error` when
+ * the host refused.
  */
 export function useLaneDispatches(laneId: string): { dispatches: Dispatch[] | null; error: string | null } {
   const store = useHostStore();
@@ -18,7 +19,9 @@ export function useLaneDispatches(laneId: string): { dispatches: Dispatch[] | nu
       }),
     [store, laneId],
   );
+  const isConnected = useIsConnected();
   useEffect(() => {
+    if (!isConnected) return;
     let isCurrent = true;
     void store.request('dispatch.list', { laneId, limit: 50 }).then((r) => {
       if (!isCurrent) return;
@@ -28,6 +31,6 @@ export function useLaneDispatches(laneId: string): { dispatches: Dispatch[] | nu
     return () => {
       isCurrent = false;
     };
-  }, [store, laneId, generation]);
+  }, [store, laneId, generation, isConnected]);
   return { dispatches, error };
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { DiffFile, Lane, LaneDiff } from '../../shared/lanes';
-import { useHostStore } from '../connection/use-host';
+import { useHostStore, useIsConnected } from '../connection/use-host';
 import { count } from '../../shared/plural';
 import { shortSha } from './lane-labels';
 import './lanes.css';
@@ -30,7 +30,7 @@ const STATUS_MARK: Record<DiffFile['status'], string> = {
   'type-changed': 'T',
 };
 
-/** The lane's diff against MAIN, read again when MAIN's head or the lane's HEAD or index moves. */
+/** The lane's diff against MAIN, read again when MAIN's head or the lane's HEAD or index moves, and after a reconnect. */
 export function useLaneDiff(lane: Lane, mainHead: string | null): { state: DiffState; reload: () => void } {
   const store = useHostStore();
   const [state, setState] = useState<DiffState>({ diff: null, isLoading: true, error: null });
@@ -47,9 +47,10 @@ export function useLaneDiff(lane: Lane, mainHead: string | null): { state: DiffS
     setState((s) => (r.ok ? { diff: r.value.diff, isLoading: false, error: null } : { ...s, isLoading: false, error: r.error.message }));
   }, [store, lane.id]);
 
+  const isConnected = useIsConnected();
   useEffect(() => {
-    void load();
-  }, [load, mainHead, laneHeadChanges]);
+    if (isConnected) void load();
+  }, [load, mainHead, laneHeadChanges, isConnected]);
 
   return { state, reload: () => void load() };
 }

@@ -94,11 +94,16 @@ function answerAll(lanes: Lane[] = []): void {
   answered = socket.sent.length;
 }
 
+/** A tab in the background: the browser runs no animation frames for it. */
+let hidden = false;
+
 beforeEach(async () => {
+  hidden = false;
   seq = 0;
   answered = 0;
   vi.stubGlobal('WebSocket', ScriptedSocket);
-  vi.stubGlobal('requestAnimationFrame', (cb: () => void) => setTimeout(cb, 0));
+  vi.stubGlobal('requestAnimationFrame', (cb: () => void) => (hidden ? 0 : setTimeout(cb, 0)));
+  vi.stubGlobal('cancelAnimationFrame', (id: ReturnType<typeof setTimeout>) => clearTimeout(id));
   const HostStore = await loadHostStore();
   store = new HostStore('ws://127.0.0.1:1/ws', 'k');
   store.start();
@@ -109,9 +114,26 @@ beforeEach(async () => {
   await settle();
   expect(store.getSnapshot().lanes).toEqual([]);
 });
-afterEach(() => {
+afterEach(async () => {
   store.connection.stop();
+  // A frame asked for at the test's end comes before the frame functions are taken away.
+  await settle();
   vi.unstubAllGlobals();
+});
+
+describe('the store in a background tab', () => {
+  it('still tells its listeners (the tab title and favicon follow MAIN from there), though no frame comes', async () => {
+    // Whatever the start left to tell is told first.
+    await settle();
+    hidden = true;
+    let told = 0;
+    store.subscribe(() => told++);
+    socket.deliver(event({ type: 'alert', agentId: null, repoId: 'repo-1', message: 'MAIN broke: the build fails' }));
+    await settle();
+    expect(told).toBe(0);
+    await vi.waitFor(() => expect(told).toBe(1), { timeout: 2000 });
+    expect((store.getSnapshot() as unknown as { alerts: { message: string }[] }).alerts.map((a) => a.message)).toEqual(['MAIN broke: the build fails']);
+  });
 });
 
 describe('the store\'s lanes', () => {
