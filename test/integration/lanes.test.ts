@@ -367,6 +367,17 @@ describe('removing lanes never loses work', () => {
     expect(left.filter(isProcessRunning)).toEqual([]);
   });
 
+  it('ends what an agent left running after it exited when the agent is stopped, and when the host stops', async () => {
+    const lane = await createLane('served-then-stopped');
+    const first = await agentThatLeftAServer(lane);
+    const stopped = await api(host, 'agents.stop', { id: first.id });
+    expect(stopped.body.ok, JSON.stringify(stopped.body)).toBe(true);
+    expect(first.left.filter(isProcessRunning)).toEqual([]);
+    const second = await agentThatLeftAServer(await createLane('served-until-the-host-stops'));
+    await host.stop();
+    expect(second.left.filter(isProcessRunning)).toEqual([]);
+  });
+
   it('removes the lane\'s exited agents with it; archived, their scrollback is kept beside the archive', async () => {
     const agentsOf = async (): Promise<{ id: string; name: string }[]> => ((await api(host, 'agents.list')).body.result as { agents: { id: string; name: string }[] }).agents;
     const runOnce = async (lanePath: string, name: string, text: string): Promise<string> => {
