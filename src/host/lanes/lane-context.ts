@@ -5,7 +5,7 @@ import type { TemplateVars } from '../config/template';
 import type { LaneRecord } from './lane-store';
 import { portEnv } from './ports';
 import { keyPatternToRegExp } from './setup/dotenv-edit';
-import { isSecretName } from '../terminals/agent-env';
+import { isSecretVariable } from '../terminals/agent-env';
 
 /**
  * What a lane's commands (setup, teardown, check, serve) and agents get from Grove: the
@@ -41,12 +41,13 @@ export function laneEnv(repo: Repo, lane: Pick<LaneRecord, 'name' | 'branch' | '
 /**
  * What a key-less lane's agents go without when its grove.yaml may have problems: `known`,
  * the last config read without problems (null before any), decides as usual; with none,
- * every variable whose name says it holds a secret is withheld. A typo in the file must not
+ * every variable whose name says it holds a secret, or that holds a URL with a password, is
+ * withheld. A typo in the file must not
  * hand out the keys the file withholds.
  */
 export function withheldFor(env: NodeJS.ProcessEnv, keyless: boolean, known: GroveConfig | null): string[] {
   if (!keyless) return [];
-  return known ? withheldKeys(env, keyless, known) : Object.keys(env).filter(isSecretName);
+  return known ? withheldKeys(env, keyless, known) : Object.keys(env).filter((k) => isSecretVariable(k, env[k]));
 }
 
 /** Names in `env` a key-less lane must not see. */

@@ -11,7 +11,7 @@ import { uuidv7 } from '../ids';
 import type { LaneStore } from '../lanes/lane-store';
 import { maskSecrets, type Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
-import { isSecretName } from '../terminals/agent-env';
+import { envSecretValues } from '../env-secrets';
 import { applyEvent, escalate, nextEscalationAt, seedMemory, type Decision, type NotificationDraft, type NotifyMemory, type NotifyWorld } from './notification-rules';
 import { lastLine } from './notification-wording';
 import { createNotificationStore, currentSettings, type NotificationStore } from './notification-store';
@@ -75,7 +75,7 @@ export class Notifier {
 
   constructor(private readonly deps: NotifierDeps) {
     this.store = createNotificationStore(deps.db);
-    this.envSecrets = Object.entries(deps.baseEnv).flatMap(([name, value]) => (value && isSecretName(name) ? [value] : []));
+    this.envSecrets = envSecretValues(deps.baseEnv);
     this.world = this.makeWorld();
   }
 

@@ -36,15 +36,48 @@ export function agentEnv(i: EnvInputs): Record<string, string> {
   return env;
 }
 
-/** Names that hold secrets by convention; their values are never shown, only their presence. */
-const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION|DSN)/i;
+/**
+ * Names that hold secrets by convention; their values are never shown, only their presence.
+ * `_PWD` as MYSQL_PWD has it (PWD and OLDPWD, the shell's folders, are not secrets).
+ */
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION|DSN|_PWD$)/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
+/** A URL's password (`postgres://user:PASSWORD@host/db`): the first group is what comes before it. */
+const URL_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:\s]*:)([^/?#@\s]+)@/i;
+
+/** The password a URL in the value carries, or null: DATABASE_URL, REDIS_URL and their kind hold one whatever their name says. */
+export function urlPassword(value: string): string | null {
+  return URL_PASSWORD.exec(value)?.[2] ?? null;
+}
+
+/** Whether a variable holds a secret, by its name or by a password in a URL it holds. */
+export function isSecretVariable(name: string, value: string | undefined): boolean {
+  return isSecretName(name) || (value !== undefined && urlPassword(value) !== null);
+}
+
+/**
+ * What a variable's value hides when it is shown or found in text: the whole value of a
+ * secret-named one; the password and the URL holding it of another.
+ */
+export function secretsOf(name: string, value: string | undefined): string[] {
+  if (!value) return [];
+  if (isSecretName(name)) return [value];
+  const password = urlPassword(value);
+  return password === null ? [] : [value, password];
+}
+
 export function maskedEnv(env: Record<string, string>): { name: string; value: string; masked: boolean }[] {
   return Object.keys(env)
     .sort()
-    .map((name) => (isSecretName(name) ? { name, value: '••••••', masked: true } : { name, value: env[name]!, masked: false }));
+    .map((name) => {
+      const value = env[name]!;
+      if (isSecretName(name)) return { name, value: '••••••', masked: true };
+      // The URL stays readable (which database, which host); its password does not.
+      if (urlPassword(value) !== null) return { name, value: value.replace(URL_PASSWORD, '$1••••••@'), masked: true };
+      return { name, value, masked: false };
+    });
 }

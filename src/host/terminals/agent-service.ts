@@ -14,7 +14,8 @@ import { maskSecrets, type Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { AgentRuntime, type LaunchPlan } from './agent-runtime';
 import type { AgentRecord, AgentStore } from './agent-store';
-import { agentEnv, isSecretName, maskedEnv } from './agent-env';
+import { agentEnv, maskedEnv } from './agent-env';
+import { envSecretValues } from '../env-secrets';
 import { AgentTokens, maskAgentTokens } from './agent-tokens';
 import { shellQuote, writeClaudeHookSettings } from './claude-hook-settings';
 import { checkLane } from './lane-check';
@@ -389,7 +390,7 @@ export class AgentService {
     if (!r) return null;
     const end = r.info().outputEnd;
     const text = r.readOutput(Math.max(0, end - bytes), bytes).data.toString('utf8');
-    const secrets = Object.entries(r.record.env).flatMap(([name, value]) => (isSecretName(name) ? [value] : []));
+    const secrets = envSecretValues(r.record.env);
     return maskAgentTokens(maskSecrets(text, secrets));
   }
 

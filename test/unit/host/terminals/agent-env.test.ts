@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentEnv, maskedEnv } from '../../../../src/host/terminals/agent-env';
+import { envSecretMask } from '../../../../src/host/env-secrets';
+import { withheldFor } from '../../../../src/host/lanes/lane-context';
 
 const inputs = {
   base: { PATH: '/usr/bin', HOME: '/home/me', OPENROUTER_API_KEY: 'sk-or-live', GROVE_TOKEN: 'operator', GROVE_HOME: '/home/me/.grove', ELECTRON_RUN_AS_NODE: '1' },
@@ -27,4 +29,29 @@ describe('agent environment', () => {
     expect(JSON.stringify(shown)).not.toMatch(/abc|"pw"|k@x/);
     expect(shown.find((v) => v.name === 'PATH')).toEqual({ name: 'PATH', value: '/usr/bin', masked: false });
   });
+
+  it('masks the password a URL carries whatever its name, keeps the rest of the URL readable, and takes MYSQL_PWD for a secret but not PWD', () => {
+    const shown = maskedEnv({
+      DATABASE_URL: 'postgres://app:s3cret-pass@db.internal:5432/flower',
+      REDIS_URL: 'redis://:hunter2-redis@cache:6379/0',
+      HOMEPAGE: 'https://example.com/a:b@c',
+      MYSQL_PWD: 'mysql-secret',
+      PWD: '/srv/flower',
+      OLDPWD: '/srv',
+    });
+    const byName = Object.fromEntries(shown.map((v) => [v.name, v]));
+    expect(byName.DATABASE_URL).toEqual({ name: 'DATABASE_URL', value: 'postgres://app:••••••@db.internal:5432/flower', masked: true });
+    expect(byName.REDIS_URL).toEqual({ name: 'REDIS_URL', value: 'redis://:••••••@cache:6379/0', masked: true });
+    expect(byName.HOMEPAGE!.masked).toBe(false);
+    expect(byName.MYSQL_PWD).toEqual({ name: 'MYSQL_PWD', value: '••••••', masked: true });
+    expect([byName.PWD!.masked, byName.OLDPWD!.masked]).toEqual([false, false]);
+    expect(JSON.stringify(shown)).not.toMatch(/s3cret-pass|hunter2-redis|mysql-secret/);
+  });
+
+  it('hides those passwords from what commands print, and a key-less lane with an unreadable grove.yaml goes without them', () => {
+    const env = { DATABASE_URL: 'postgres://app:s3cret-pass@db.internal/flower', APP_ENV: 'local', API_TOKEN: 'tok-123456789' };
+    expect(envSecretMask(env)('connecting to postgres://app:s3cret-pass@db.internal/flower as app (s3cret-pass)')).not.toContain('s3cret-pass');
+    expect(withheldFor(env, true, null).sort()).toEqual(['API_TOKEN', 'DATABASE_URL']);
+  });
 });
+
