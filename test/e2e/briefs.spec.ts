@@ -462,6 +462,38 @@ test('typing on while the spec saves: the words typed meanwhile stay in the edit
   expect(stored.trace.filter((e) => e.kind === 'refinement')).toHaveLength(2);
 });
 
+test('a spec being edited survives a reconnect whose re-read of the brief fails: the page says it may be behind, the draft stays', async ({ page }) => {
+  const b = await newBrief(host, { title: 'Edited through a dropped socket', kind: 'feature', spec: 'The first words.' });
+  let sockets = 0;
+  let drop: (() => void) | null = null;
+  await page.routeWebSocket(/\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    const nth = ++sockets;
+    drop = () => void ws.close();
+    ws.onMessage((m) => {
+      const frame = parse(m);
+      // The second socket's re-read of the brief fails (as a host too slow to answer does).
+      if (nth === 2 && frame?.kind === 'request' && frame.method === 'briefs.get' && (frame.params as { limit?: number }).limit !== 1) {
+        ws.send(JSON.stringify({ kind: 'response', id: frame.id, ok: false, error: { code: 'timeout', message: 'the host did not answer in time' } }));
+        return;
+      }
+      server.send(m);
+    });
+    server.onMessage((m) => ws.send(m));
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openRoute(page, host, `#/brief/${b.number}`);
+  await page.getByTestId('edit-spec').click();
+  const editor = page.getByTestId('spec-editor').locator('textarea');
+  await editor.fill('The first words, and a paragraph typed since.');
+  drop!();
+  await expect.poll(() => sockets).toBe(2);
+  await expect(page.getByTestId('brief-stale')).toContainText('This brief may be behind the host: reading it again failed (the host did not answer in time).');
+  await expect(editor).toHaveValue('The first words, and a paragraph typed since.');
+  await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', String(b.number));
+  await shoot(page, 'brief-stale-1440');
+});
+
 /** A WebSocket frame of the host's protocol, or null for anything else. */
 function parse(m: string | Buffer): { kind?: string; id?: unknown; method?: string; params?: unknown } | null {
   try {

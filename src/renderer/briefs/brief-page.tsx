@@ -32,6 +32,11 @@ export function BriefPage({ number }: { number: number }) {
   if (!brief) return <p className="muted">Loading…</p>;
   return (
     <article className="brief-page" data-testid="brief-page" data-number={brief.number} aria-label={`Brief #${brief.number}`}>
+      {open.stale && (
+        <p className="brief-error" role="status" data-testid="brief-stale">
+          {open.stale}
+        </p>
+      )}
       <BriefHeader brief={brief} append={open.append} />
       <div className="brief-columns">
         <div className="brief-main">

@@ -15,6 +15,8 @@ export type BriefLoad = { kind: 'loading' } | { kind: 'missing'; message: string
 
 export interface OpenBrief {
   load: BriefLoad;
+  /** Why the brief shown may be behind the host's (a re-read failed); null when it is current. */
+  stale: string | null;
   brief: Brief | null;
   /** Newest first. */
   trace: BriefEntry[];
@@ -45,6 +47,7 @@ export function useBrief(number: number): OpenBrief {
   const [recall, setRecall] = useState<Recall | null>(null);
   /** The latest version events told of, ahead of the brief read (the trace's count follows it). */
   const [heard, setHeard] = useState(0);
+  const [stale, setStale] = useState<string | null>(null);
   const briefRefCurrent = useRef<Brief | null>(null);
   const idRef = useRef<string | null>(null);
 
@@ -66,7 +69,15 @@ export function useBrief(number: number): OpenBrief {
     let isCurrent = true;
     void store.request('briefs.get', { ref, limit: PAGE }).then((r) => {
       if (!isCurrent) return;
-      if (!r.ok) return setLoad(r.error.code === 'brief_unknown' ? { kind: 'missing', message: r.error.message } : { kind: 'failed', message: r.error.message });
+      if (!r.ok) {
+        if (r.error.code === 'brief_unknown') return setLoad({ kind: 'missing', message: r.error.message });
+        // A brief already shown stays, with the spec draft and the note being typed on it: a
+        // re-read that failed (the socket dropped again, the host slow to answer) says so above
+        // it, and the next reconnect reads it again.
+        if (briefRefCurrent.current?.number === number) return setStale(`This brief may be behind the host: reading it again failed (${r.error.message}). What you are typing stays; it is read again when the connection comes back.`);
+        return setLoad({ kind: 'failed', message: r.error.message });
+      }
+      setStale(null);
       briefRefCurrent.current = null;
       setHeard(0);
       takeBrief(r.value.brief);
@@ -81,7 +92,7 @@ export function useBrief(number: number): OpenBrief {
     return () => {
       isCurrent = false;
     };
-  }, [store, ref, isOpen, takeBrief, refreshRecall]);
+  }, [store, ref, number, isOpen, takeBrief, refreshRecall]);
 
   useEffect(() => {
     let briefTimer: ReturnType<typeof setTimeout> | null = null;
@@ -147,5 +158,5 @@ export function useBrief(number: number): OpenBrief {
     return r;
   };
 
-  return { load, brief, trace, total: Math.max(brief?.version ?? 0, heard), hasOlder, loadOlder, recall, append, redact };
+  return { load, stale, brief, trace, total: Math.max(brief?.version ?? 0, heard), hasOlder, loadOlder, recall, append, redact };
 }
