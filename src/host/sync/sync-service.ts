@@ -75,6 +75,8 @@ export class SyncService {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  /** The host's stop ran: no round starts after it, not even one asked for before (`sync.now`). */
+  private closed = false;
   private pacing: Pacing = INITIAL_PACING;
   private st: { state: SyncState; lastPushAt: string | null; lastPullAt: string | null; lastError: { message: string; at: string } | null } = {
     state: 'off',
@@ -131,6 +133,7 @@ export class SyncService {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.closed = true;
     this.epoch++;
     this.unsubscribe?.();
     this.clearTimer();
@@ -181,7 +184,7 @@ export class SyncService {
         const late = this.redactionsLeftIn(url, 'point sync elsewhere', force);
         if (late) return this.resumeRounds(late);
       }
-      this.deps.store.transaction(() => {
+      this.savedWithOutbox(() => {
         if (before?.url !== url) {
           this.deps.state.clearConfig();
           this.deps.outbox.clear();
@@ -226,7 +229,7 @@ export class SyncService {
       this.disconnect();
       const late = this.redactionsLeftIn(null, 'turn sync off', force);
       if (late) return this.resumeRounds(late);
-      this.deps.store.transaction(() => {
+      this.savedWithOutbox(() => {
         this.deps.state.clearConfig();
         this.deps.outbox.clear();
         // Shared numbers stay; nothing is provisional any more, and new briefs are numbered here.
@@ -328,6 +331,21 @@ export class SyncService {
     return ok(this.status());
   }
 
+  /**
+   * A change of sync's settings, in one SQLite transaction. The outbox's switch is in memory,
+   * not in the database: a transaction that rolls back (a full disk) puts it back as well, or
+   * sync would stay on with local entries no longer queued (or off, queuing them).
+   */
+  private savedWithOutbox(work: () => void): void {
+    const was = this.deps.outbox.isEnabled();
+    try {
+      this.deps.store.transaction(work);
+    } catch (e) {
+      this.deps.outbox.setEnabled(was);
+      throw e;
+    }
+  }
+
   /** Runs a round now (after the one under way, if any) and answers with the status after it. */
   async syncNow(): Promise<Result<SyncStatus, ApiError>> {
     if (!this.deps.state.config()) return err(apiError('sync_not_configured', 'Sync is off: point this host at the shared MySQL first (sync.set / grove sync set mysql://USER@HOST:PORT/DB).'));
@@ -355,6 +373,9 @@ export class SyncService {
   }
 
   private runRound(): Promise<void> {
+    // A `sync.now` that waited behind the last round must not start one after the host's stop
+    // (its store closes next).
+    if (this.closed) return Promise.resolve();
     if (this.running) return this.running;
     // Settings are changing: the change runs a round when it is done.
     if (this.changing) return Promise.resolve();
