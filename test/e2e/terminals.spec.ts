@@ -56,6 +56,23 @@ test('launch an agent, type into it, reload the page: scrollback is back and the
   expect((listed.body.result as { agents: { supervision: { kind: string } }[] }).agents[0]!.supervision.kind).toBe('running');
 });
 
+test('keys typed into an agent that has exited are not lost without a word: the pane says they were not sent, and why', async ({ page }) => {
+  const lane = await openLane(page);
+  const started = await api(host, 'agents.start', { lanePath: lane, preset: 'custom', command: '/bin/sh', args: ['-c', 'echo done here'], name: 'brief-run', restart: 'never' });
+  expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+  const terminal = page.getByTestId('terminal-brief-run');
+  await expect(terminal).toContainText('done here');
+  await expect(page.getByTestId('agent-state')).toContainText('exited');
+  await expect(page.getByTestId('terminal-input-lost-brief-run')).toHaveCount(0);
+  await terminal.click();
+  await page.keyboard.type('a prompt typed too late');
+  const lost = page.getByTestId('terminal-input-lost-brief-run');
+  await expect(lost).toContainText('What you typed was not sent to brief-run: brief-run is not running.');
+  await page.screenshot({ path: join(repoRoot, '.test-reports', 'screenshots', 'terminal-input-lost.png') });
+  await lost.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(lost).toHaveCount(0);
+});
+
 test('a hidden terminal is kept, not streamed to, and shown again with exactly what it missed', async ({ page }) => {
   const main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   const repoId = await addTrustedRepo(host, main);

@@ -31,6 +31,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
   const [fileNotice, setFileNotice] = useState<FileNotice | null>(null);
   /** Bytes the terminal skipped (jumps) since it was built or last showed everything, and whether only at attach. */
   const [skipped, setSkipped] = useState<Skipped>(NOTHING_SKIPPED);
+  const [inputLost, setInputLost] = useState<string | null>(null);
 
   // The agent's terminal, from the pool or new, shown while the pane is mounted.
   useEffect(() => {
@@ -38,7 +39,7 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
     terminalPool.prune(exists);
     const settings = terminalSettingsStore().current();
     const s = terminalPool.take(agent.id, () => new TerminalSession(agent, store, settings));
-    s.show(box.current!, { find: () => setFinding(true), fileNotice: setFileNotice, skipped: setSkipped }, settings);
+    s.show(box.current!, { find: () => setFinding(true), fileNotice: setFileNotice, skipped: setSkipped, inputLost: setInputLost }, settings);
     setSkipped(s.skipped);
     session.current = s;
     return () => {
@@ -87,6 +88,14 @@ export function TerminalPane({ agent }: { agent: AgentInfo }) {
           <span>{skipped.onlyAtAttach ? `Showing recent output; ${formatBytes(skipped.bytes)} before it not replayed` : `Skipped ${formatBytes(skipped.bytes)} of output to keep up`}</span>
           <button type="button" className="link-button" onClick={() => session.current?.viewAll()}>
             View all
+          </button>
+        </div>
+      )}
+      {inputLost && (
+        <div className="terminal-skipped" role="alert" data-testid={`terminal-input-lost-${agent.name}`}>
+          <span>What you typed was not sent to {agent.name}: {inputLost}</span>
+          <button type="button" className="link-button" onClick={() => setInputLost(null)}>
+            Dismiss
           </button>
         </div>
       )}

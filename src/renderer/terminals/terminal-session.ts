@@ -65,6 +65,8 @@ export interface SessionView {
   find(): void;
   fileNotice(notice: FileNotice | null): void;
   skipped(skipped: Skipped): void;
+  /** Why what was typed or pasted did not reach the agent (null once input goes through again). */
+  inputLost(why: string | null): void;
 }
 
 export class TerminalSession {
@@ -393,7 +395,13 @@ export class TerminalSession {
   /** A paste larger than a piece goes in pieces the host holds until the last, so it arrives whole or not at all. */
   private sendInput(data: string): void {
     const pieces = inputPieces(data);
-    pieces.forEach((piece, i) => void this.store.connection.call('agents.input', { id: this.agentId, data: piece, ...(i < pieces.length - 1 ? { more: true } : {}) }));
+    // The terminal does not echo what is typed: keys the host refused (not connected, the agent
+    // not running) would vanish without a word, a pasted prompt with them. The pane says so.
+    pieces.forEach((piece, i) =>
+      void this.store.connection
+        .call('agents.input', { id: this.agentId, data: piece, ...(i < pieces.length - 1 ? { more: true } : {}) })
+        .then((r) => this.view?.inputLost(r.ok ? null : r.error.message)),
+    );
   }
 
   private refit(): void {
