@@ -136,6 +136,20 @@ test('the new-lane dialog shows the setup streaming, and the lane is selected on
   await expect(panel.getByTestId('lane-setup-log').getByTestId('job-log')).toContainText('Create lane seed');
 });
 
+test('a lane creation hidden before it failed says why above the centre: no lane, so no panel, holds its log', async ({ page }) => {
+  commitIn(main, 'grove.yaml', `setup:\n  preCreate:\n    - 'echo "checking the registry"; sleep 1.5; echo "the registry is down" >&2; exit 3'\n`, 'Setup recipe');
+  await trustRepo(host, repoId);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openCockpit(page, host);
+  const dialog = await startCreatingLane(page, 'flower', 'seed');
+  await dialog.getByRole('button', { name: 'Hide (the creation goes on)' }).click();
+  await expect(dialog).toHaveCount(0);
+  const notice = page.getByTestId('cockpit-notice');
+  await expect(notice).toContainText('The lane seed of flower was not created: ', { timeout: 15_000 });
+  await expect(notice).toContainText('the registry is down');
+  expect(existsSync(`${main}-seed`)).toBe(false);
+});
+
 test('an ephemeral lane removed by its own merge still shows the merge outcome', async ({ page }) => {
   await openCockpit(page, host);
   await createLane(page, 'flower', 'fix', { ephemeral: true });

@@ -243,3 +243,20 @@ test('the bell is its popover’s toggle: a click opens and a second closes, Ent
   await page.getByTestId('rail').click({ position: { x: 20, y: 300 } });
   await expect(popover).toHaveCount(0);
 });
+
+test('a notifications command from the palette that fails says so above the centre (the bell, closed, cannot)', async ({ context }) => {
+  const page = await openCockpit(context);
+  // The palette's code loaded while the host still serves it.
+  await openPalette(page);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('command-palette')).toHaveCount(0);
+  await flower.host.kill9();
+  await expect(page.getByTestId('cockpit')).not.toHaveAttribute('data-connection', 'open');
+  await runCommand(page, 'Pause notifications for 1 hour');
+  const notice = page.getByTestId('cockpit-notice');
+  await expect(notice).toContainText('Notifications: ');
+  await expect(notice).toContainText(/not connected/i);
+  await shoot(page, 'cockpit-notice');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+});

@@ -70,6 +70,15 @@ export function Cockpit() {
   const store = useHostStore();
   const layoutStore = useLayoutStore();
   const notificationActions = useNotificationActions();
+  /**
+   * What failed out of sight: a palette command of the notifications (their controls are in
+   * the bell, closed), a lane creation hidden before it answered. Shown above the centre
+   * until dismissed.
+   */
+  const [notice, setNotice] = useState<string | null>(null);
+  useEffect(() => {
+    if (notificationActions.error) setNotice(`Notifications: ${notificationActions.error}`);
+  }, [notificationActions.error]);
   const paletteState = usePaletteState();
   const shortcutLabels = useShortcutLabels();
   /** A launch or rebase refused, with the lane it belongs to: shown in that lane only. */
@@ -389,7 +398,17 @@ export function Cockpit() {
           </>
         )}
         <div className="centre-column">
-          <main className="centre">{centre}</main>
+          <main className="centre">
+            {notice && (
+              <div className="cockpit-notice" role="alert" data-testid="cockpit-notice">
+                <span>{notice}</span>
+                <button type="button" className="link-button" onClick={() => setNotice(null)}>
+                  Dismiss
+                </button>
+              </div>
+            )}
+            {centre}
+          </main>
         </div>
         {!isNarrow && panelShown && (
           <>
@@ -422,7 +441,7 @@ export function Cockpit() {
       </LazyPart>
       <LazyPart fallback={null}>{commandLayer}</LazyPart>
       <LazyPart fallback={null}>
-        {newLaneRepo && <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} onCreated={(l) => select({ kind: 'workspace', path: l.path })} />}
+        {newLaneRepo && <CreateLaneDialog repo={newLaneRepo} open onOpenChange={(o) => !o && setNewLaneRepo(null)} onCreated={(l) => select({ kind: 'workspace', path: l.path })} onFailedHidden={setNotice} />}
       </LazyPart>
       {hasShownLane && (
         <LazyPart fallback={null}>

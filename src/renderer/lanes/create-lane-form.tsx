@@ -16,18 +16,22 @@ import { focusOnMount } from '../ui/focus-on-mount';
  * setup's log streams here (and in the lane's panel, since the lane exists as soon as its
  * worktree does). Closing the dialog does not stop the creation; `onCreated` (select the lane)
  * is called only if the dialog was still open when the host answered. A refusal (a bad name,
- * an untrusted repository, a failed setup) shows here with the log that explains it.
+ * an untrusted repository, a failed setup) shows here with the log that explains it, or,
+ * hidden by then, through `onFailedHidden`.
  */
 export function CreateLaneDialog({
   repo,
   open,
   onOpenChange,
   onCreated,
+  onFailedHidden,
 }: {
   repo: Repo;
   open: boolean;
   onOpenChange: (open: boolean) => void;
   onCreated?: (lane: Lane) => void;
+  /** A creation hidden before it answered was refused: said where the operator is now (no lane, so no panel, holds it). */
+  onFailedHidden?: (message: string) => void;
 }) {
   const store = useHostStore();
   const formId = useId();
@@ -72,6 +76,7 @@ export function CreateLaneDialog({
     setCreating(null);
     if (!r.ok) {
       setError(r.error.message);
+      if (!isShowing.current) onFailedHidden?.(`The lane ${wanted} of ${repo.name} was not created: ${r.error.message}`);
       return;
     }
     setName('');
