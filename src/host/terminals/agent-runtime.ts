@@ -545,7 +545,7 @@ export class AgentRuntime {
   }
 
   private onOutput(chunk: Buffer): void {
-    if (!this.appendToLog(chunk)) return;
+    if (this.disposed || !this.appendToLog(chunk)) return;
     const now = this.deps.now();
     for (const [client, a] of this.clients) this.pump(this.flow, client, a);
     const generation = this.generation;
@@ -672,7 +672,9 @@ export class AgentRuntime {
   }
 
   private onExit(generation: number, code: number, signal: number | null): void {
-    if (generation !== this.generation) return;
+    // Removed while its process lived on (a stop that could not end it): its log is closed and
+    // its record gone; nothing of it may be written or announced again.
+    if (generation !== this.generation || this.disposed) return;
     this.batcher.flush();
     this.pty = null;
     if (this.contextTimer) clearInterval(this.contextTimer);

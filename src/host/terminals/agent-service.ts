@@ -335,6 +335,8 @@ export class AgentService {
     await Promise.all(inLane.map((r) => r.stop()));
     const kept: string[] = [];
     for (const r of inLane) {
+      // One a stop could not end stays (its alert says to end it by hand), as in stopAndForget.
+      if (r.isLive) continue;
       const output = r.readOutput(0, Number.MAX_SAFE_INTEGER).data;
       if (scrollbackDir && output.length > 0) {
         const file = join(scrollbackDir, `${r.record.name.replace(/[^\w.-]+/g, '_')}-${r.record.id}.log`);
@@ -359,6 +361,9 @@ export class AgentService {
     const r = this.runtimes.get(id);
     if (!r) return;
     await r.stop();
+    // A stop that could not end its process (it said so in an alert): the agent stays, to be
+    // stopped again or ended by hand; forgotten, its process would go on unseen.
+    if (r.isLive) return;
     this.forget(r);
     await this.endLeftoversOf(r.record);
   }

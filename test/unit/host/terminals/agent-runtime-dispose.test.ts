@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IPty } from 'node-pty';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -48,3 +48,32 @@ describe('agent runtime disposed mid-flood', () => {
     expect(reads.mock.calls.length).toBe(readsAtDispose);
   });
 });
+
+describe('agent runtime removed while its process lives on (a stop could not end it)', () => {
+  it('writes nothing and announces nothing when that process ends later: no ghost of the removed agent', async () => {
+    const dir = makeTempDir();
+    const logDir = join(dir, 'output');
+    let changes = 0;
+    const runtime = runtimeWithPty({
+      dir,
+      log: OutputLog.open(logDir, 1024 * 1024, 4096),
+      // Shrugs off the hang-up disposing sends, and goes on printing.
+      script: "trap '' HUP; while :; do echo tick; sleep 0.05; done",
+      spawned: (p) => ptys.push(p),
+      changed: () => changes++,
+    });
+    expect(runtime.start().ok).toBe(true);
+    await vi.waitFor(() => expect(runtime.info().outputEnd).toBeGreaterThan(0));
+    const pid = runtime.pid!;
+    runtime.dispose();
+    // As the service's forget does: the record and its output folder go.
+    rmSync(logDir, { recursive: true, force: true });
+    const changesAtDispose = changes;
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(pid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(existsSync(logDir)).toBe(false);
+    expect(changes).toBe(changesAtDispose);
+  });
+});
+
