@@ -121,3 +121,25 @@ describe('MAIN health, edits to files already changed', () => {
     expect(await runs()).toBe(settled);
   });
 });
+
+describe('MAIN health, probes that write into MAIN', () => {
+  it('a probe that writes a report into MAIN each run (other bytes each time) does not make the probes run back to back', async () => {
+    await stopAllHosts();
+    ({ host, main, repoId } = await startHostWithProbedRepo({
+      health: { debounceMs: 200, probes: [{ name: 'report', command: 'date +%s%N > probe-report.txt', intervalSeconds: 3600, failureThreshold: 1 }] },
+    }));
+    await expect.poll(async () => (await health()).state).toBe('healthy');
+    const runs = async (): Promise<number> => ((await api(host, 'health.history', { repoId, runs: 100 })).body.result as { timeline: { runs: unknown[] } }).timeline.runs.length;
+    // Its first report made MAIN dirty (a new state: the probes ran again); from then on, each
+    // run only rewrites the report.
+    await new Promise((r) => setTimeout(r, 4000));
+    const settled = await runs();
+    expect(settled).toBeLessThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await runs()).toBe(settled);
+    // An edit by hand, later, still runs them.
+    writeFileSync(join(main, 'probe-report.txt'), 'edited by hand\n');
+    await expect.poll(runs, { timeout: 5000 }).toBe(settled + 1);
+  });
+});
+

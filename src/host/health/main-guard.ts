@@ -355,6 +355,20 @@ export class MainGuard {
     return false;
   }
 
+  /**
+   * Takes what MAIN's changed files hold now as seen, without reporting it: what the probes
+   * just wrote there (a report, a timestamped log), which would otherwise read as an edit and
+   * run them again, and again (health-monitor.ts). A change of state (a new file) is still the
+   * next check's to report.
+   */
+  async absorbContent(): Promise<void> {
+    const epoch = this.epoch;
+    if (this.stopped || this.pauses > 0 || this.last === null) return;
+    const reading = await this.read();
+    if (this.stopped || this.pauses > 0 || epoch !== this.epoch) return;
+    if (JSON.stringify(this.last) === JSON.stringify(reading.state)) this.lastContent = reading.content;
+  }
+
   private async runCheck(): Promise<MainState> {
     const epoch = this.epoch;
     // This reading covers every change so far; later ones arm the timer again.

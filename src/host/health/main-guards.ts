@@ -43,6 +43,11 @@ export class MainGuards implements MainWatch {
     this.lookers.add(listener);
   }
 
+  /** MainGuard.absorbContent of the repository's MAIN (nothing for one not watched). */
+  async absorbContent(repoId: string): Promise<void> {
+    await this.guards.get(repoId)?.absorbContent();
+  }
+
   stop(): void {
     this.unsubscribe?.();
     for (const id of [...this.guards.keys()]) this.unwatch(id);
