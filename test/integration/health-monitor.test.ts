@@ -50,6 +50,15 @@ afterEach(async () => {
 });
 
 const health = (): Promise<MainHealth> => mainHealth(host, repoId);
+/** How many probe runs MAIN's history holds. */
+const runs = async (): Promise<number> => ((await api(host, 'health.history', { repoId, runs: 100 })).body.result as { timeline: { runs: unknown[] } }).timeline.runs.length;
+
+/** The host started again on a repository with one command probe (an hour's interval, a 200 ms debounce), once MAIN is healthy. */
+async function withOneProbe(name: string, command: string): Promise<void> {
+  await stopAllHosts();
+  ({ host, main, repoId } = await startHostWithProbedRepo({ health: { debounceMs: 200, probes: [{ name, command, intervalSeconds: 3600, failureThreshold: 1 }] } }));
+  await expect.poll(async () => (await health()).state).toBe('healthy');
+}
 const alerts = (): Promise<string[]> => alertsOf(host);
 
 describe('MAIN health', () => {
@@ -100,12 +109,7 @@ describe('MAIN health', () => {
 
 describe('MAIN health, edits to files already changed', () => {
   it('an edit to a file in MAIN that is already edited runs the probes again: broken at once, and fixed the same way', async () => {
-    await stopAllHosts();
-    ({ host, main, repoId } = await startHostWithProbedRepo({
-      health: { debounceMs: 200, probes: [{ name: 'app', command: 'if grep -qs bad app.txt; then echo "app.txt says bad"; exit 1; fi', intervalSeconds: 3600, failureThreshold: 1 }] },
-    }));
-    await expect.poll(async () => (await health()).state).toBe('healthy');
-    const runs = async (): Promise<number> => ((await api(host, 'health.history', { repoId, runs: 100 })).body.result as { timeline: { runs: unknown[] } }).timeline.runs.length;
+    await withOneProbe('app', 'if grep -qs bad app.txt; then echo "app.txt says bad"; exit 1; fi');
     writeFileSync(join(main, 'app.txt'), 'good\n'); // MAIN turns dirty: a new state, the probes run
     await expect.poll(runs, { timeout: 5000 }).toBe(2);
     await expect.poll(async () => (await health()).state).toBe('healthy');
@@ -124,12 +128,7 @@ describe('MAIN health, edits to files already changed', () => {
 
 describe('MAIN health, probes that write into MAIN', () => {
   it('a probe that writes a report into MAIN each run (other bytes each time) does not make the probes run back to back', async () => {
-    await stopAllHosts();
-    ({ host, main, repoId } = await startHostWithProbedRepo({
-      health: { debounceMs: 200, probes: [{ name: 'report', command: 'date +%s%N > probe-report.txt', intervalSeconds: 3600, failureThreshold: 1 }] },
-    }));
-    await expect.poll(async () => (await health()).state).toBe('healthy');
-    const runs = async (): Promise<number> => ((await api(host, 'health.history', { repoId, runs: 100 })).body.result as { timeline: { runs: unknown[] } }).timeline.runs.length;
+    await withOneProbe('report', 'date +%s%N > probe-report.txt');
     // Its first report made MAIN dirty (a new state: the probes ran again); from then on, each
     // run only rewrites the report.
     await new Promise((r) => setTimeout(r, 4000));
