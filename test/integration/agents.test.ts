@@ -177,6 +177,18 @@ describe('agents in terminals', () => {
     expect(third.name).toBe('shell-3');
   });
 
+  it('gives a name asked for that a running agent has a suffix (what an agent may do on a brief goes by its name), and not one a stopped agent has', async () => {
+    const host = await startHostProcess();
+    const dir = lane();
+    const first = await startAgent(host, { lanePath: dir, preset: 'shell', name: 'claude-brief-5' });
+    const second = await startAgent(host, { lanePath: dir, preset: 'shell', name: 'claude-brief-5' });
+    const third = await startAgent(host, { lanePath: dir, preset: 'shell', name: 'claude-brief-5' });
+    expect([first.name, second.name, third.name]).toEqual(['claude-brief-5', 'claude-brief-5-2', 'claude-brief-5-3']);
+    await api(host, 'agents.stop', { id: first.id });
+    const again = await startAgent(host, { lanePath: dir, preset: 'shell', name: 'claude-brief-5' });
+    expect(again.name).toBe('claude-brief-5');
+  });
+
   it('knows the agent\'s state from its hooks and its context use from its transcript', async () => {
     const host = await startHostProcess();
     const home = makeTempDir();

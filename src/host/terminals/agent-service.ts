@@ -262,7 +262,7 @@ export class AgentService {
     while (taken.has(`${params.preset}-${n}`)) n++;
     const record: AgentRecord = {
       id,
-      name: params.name ?? `${params.preset}-${n}`,
+      name: params.name !== undefined ? this.freeName(params.name) : `${params.preset}-${n}`,
       lanePath: lane.value,
       preset: params.preset,
       command,
@@ -397,6 +397,19 @@ export class AgentService {
     const text = r.readOutput(Math.max(0, end - bytes), bytes).data.toString('utf8');
     const secrets = envSecretValues(r.record.env);
     return maskAgentTokens(maskSecrets(text, secrets));
+  }
+
+  /**
+   * A name asked for, with `-2`, `-3`… after it while a running agent has it. What an agent may
+   * do on a brief goes by its name (a participant, a claim), and a trace names agents by name:
+   * two running under one (a dispatch of a brief renumbered to a number another brief had
+   * here, say) would each act as the other.
+   */
+  private freeName(wanted: string): string {
+    const live = new Set([...this.runtimes.values()].filter((r) => r.isLive).map((r) => r.record.name));
+    let name = wanted;
+    for (let n = 2; live.has(name); n++) name = `${wanted}-${n}`;
+    return name;
   }
 
   private forget(r: AgentRuntime): void {
