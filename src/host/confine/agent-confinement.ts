@@ -149,6 +149,7 @@ export function confineLaunch(deps: ConfinementDeps, req: ConfineRequest): Confi
         dataDir: deps.dataDir,
         agentDir: req.agentDir,
         home: req.env.HOME || deps.home,
+        ownerHome: deps.home,
         env: req.env,
         statePaths: req.statePaths,
         config,

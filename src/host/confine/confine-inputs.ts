@@ -19,7 +19,13 @@ export interface ConfineContext {
   mainPath: string | null;
   dataDir: string;
   agentDir: string;
+  /** The agent's home (its HOME, which a launch may move: a CLI's config kept apart). */
   home: string;
+  /**
+   * The operator's own home, whose personal and credential stores are hidden too whatever the
+   * agent's HOME says: moved, it would otherwise leave the real ~/.ssh and ~/.aws readable.
+   */
+  ownerHome?: string;
   /** The agent's environment as launched (CODEX_HOME and the like move a CLI's state). */
   env: Record<string, string>;
   statePaths: readonly StatePath[];
@@ -204,8 +210,10 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     if (isAbsolute(path) || c.mainPath) addHidden(isAbsolute(path) ? path : resolve(c.mainPath!, path));
   }
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
-  for (const path of PERSONAL_STORES) addHidden(expand(path));
-  for (const path of CREDENTIAL_STORES) addHidden(expand(path));
+  for (const home of new Set([c.home, c.ownerHome ?? c.home])) {
+    const inHome = (p: string): string => (p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p);
+    for (const path of [...PERSONAL_STORES, ...CREDENTIAL_STORES]) addHidden(inHome(path));
+  }
   for (const path of agentSocketDirs('/tmp', process.getuid?.() ?? 0)) addHidden(path);
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {
