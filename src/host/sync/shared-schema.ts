@@ -117,10 +117,10 @@ export async function ensureSharedSchema(conn: Connection, timeoutMs: number): P
   let version = await versionOf(conn);
   if (version > SHARED_SCHEMA_VERSION) return { kind: 'too-new', version };
   if (version === SHARED_SCHEMA_VERSION) return { kind: 'ready', version };
-  // Waited for half the step's time at most (whole seconds, as GET_LOCK takes them): waited for
-  // all of it, the step's own timeout came first, and the operator read "did not answer"
-  // instead of what is going on.
-  const [locked] = await conn.query('SELECT GET_LOCK(?, ?) AS got', ['grove_schema', Math.floor(timeoutMs / 2000)]);
+  // Waited for a second less than the step's time (whole seconds, as GET_LOCK takes them; one
+  // at least, time for another Grove's migration to end): waited for all of it, the step's own
+  // timeout came first, and the operator read "did not answer" instead of what is going on.
+  const [locked] = await conn.query('SELECT GET_LOCK(?, ?) AS got', ['grove_schema', Math.max(1, Math.floor(timeoutMs / 1000) - 1)]);
   if ((locked as { got: number | null }[])[0]?.got !== 1) throw new RetryLater('another Grove is migrating the shared schema; trying again shortly');
   try {
     version = await versionOf(conn);
