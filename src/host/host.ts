@@ -186,6 +186,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     hostUrl: () => url,
     groveCommand: config.groveCommand,
     baseEnv: process.env,
+    lanePaths: () => laneStore.list().map((l) => l.path),
     // Agents in a lane get its ports and lose what a key-less lane withholds.
     laneContext: (lanePath, o) => {
       const lane = laneStore.list().find((l) => l.path === lanePath);

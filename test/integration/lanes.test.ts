@@ -322,6 +322,20 @@ describe('removing lanes never loses work', () => {
     expect(existsSync(lane.path)).toBe(false);
   });
 
+  it('starts no agent in a folder that holds MAIN (it could write MAIN) or inside a lane (the lane\'s confinement is found by its own folder)', async () => {
+    const lane = await createLane('packages');
+    mkdirSync(join(lane.path, 'web'));
+    const holder = join(main, '..');
+    const above = await api(host, 'agents.start', { lanePath: holder, preset: 'shell', name: 'above' });
+    expect(above.body.error).toMatchObject({ code: 'agent_lane_invalid' });
+    expect(above.body.error!.message).toBe(`${holder} holds MAIN of ${main.split('/').at(-1)} (${main}): an agent there could write MAIN, which only ever receives merged code. Start it in a lane of ${main.split('/').at(-1)}, or in a folder that does not hold a MAIN checkout.`);
+    const inside = await api(host, 'agents.start', { lanePath: join(lane.path, 'web'), preset: 'shell', name: 'inside' });
+    expect(inside.body.error).toMatchObject({ code: 'agent_lane_invalid' });
+    expect(inside.body.error!.message).toContain(`is inside the lane ${lane.path}: start the agent in the lane itself`);
+    const listed = (await api(host, 'agents.list')).body.result as { agents: unknown[] };
+    expect(listed.agents).toEqual([]);
+  });
+
   it('refuses while an agent runs in the lane', async () => {
     const lane = await createLane('busy');
     const started = await api(host, 'agents.start', { lanePath: lane.path, preset: 'shell', command: '/bin/sh', name: 'worker' });

@@ -55,6 +55,8 @@ export interface AgentServiceDeps {
   /** What the agent's lane adds (GROVE_PORT, …) and withholds (a key-less lane's keys). */
   /** `keyless`: withhold as a key-less lane does whatever this lane is (a key-less ceiling: confine/confine-ceiling.ts). */
   laneContext?: (lanePath: string, o?: { keyless: boolean }) => { env: Record<string, string>; withhold: string[] };
+  /** Every lane's folder: an agent is not started inside one (lane-check.ts). */
+  lanePaths?: () => readonly string[];
   scrollbackBytes?: number;
   restartCfg?: RestartConfig;
   stopTimings?: StopTimings;
@@ -183,7 +185,7 @@ export class AgentService {
 
   /** The checks a launch must pass: a lane that is not MAIN, a program that exists. */
   private validate(params: StartAgentParams): Result<{ lanePath: string; command: string }, ApiError> {
-    const lane = checkLane(params.lanePath, this.deps.repos.list(), params.isOpsLoop ?? false);
+    const lane = checkLane(params.lanePath, this.deps.repos.list(), params.isOpsLoop ?? false, this.deps.lanePaths?.() ?? []);
     if (!lane.ok) return lane;
     const command = this.commandOf(params);
     if (!command.ok) return command;
