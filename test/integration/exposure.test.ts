@@ -99,8 +99,12 @@ describe('HTTP', () => {
     expect(cookie).not.toContain(host.token);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
+    // Kept past the browser quitting, as long as the session may idle, and sent again with each
+    // page (a session in use lasts, and so must its cookie).
+    expect(cookie).toContain(`Max-Age=${30 * 24 * 60 * 60}`);
     const page = await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie: cookie.split(';')[0]! });
     expect(page.status).toBe(200);
+    expect(String(page.headers['set-cookie'])).toBe(cookie);
     expect(page.body).toContain('<div id="root">');
     // The one script the build writes into the page (early-socket.js) is allowed by its hash, and nothing else inline.
     const inline = [...page.body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);

@@ -1,3 +1,4 @@
+import { SESSION_IDLE_MS } from './browser-sessions';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SessionKey } from '../../shared/session-key';
@@ -64,6 +65,8 @@ export function readCookies(header: string | undefined, name: string): string[] 
 export function sessionCookie(name: string, secret: string): string {
   // HttpOnly: page scripts never see it. SameSite=Strict: no cross-site request carries it.
   // Other ports of the same host name are the same site, though, and are sent it: so it
-  // opens only the page's files and the blobs (browser-sessions.ts).
-  return `${name}=${encodeURIComponent(secret)}; HttpOnly; SameSite=Strict; Path=/`;
+  // opens only the page's files and the blobs (browser-sessions.ts). Max-Age: kept as long as
+  // the session may idle, past the browser quitting (without it, a browser that does not
+  // restore its session drops it, and the page no longer loads); sent again with each page.
+  return `${name}=${encodeURIComponent(secret)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(SESSION_IDLE_MS / 1000)}`;
 }

@@ -95,7 +95,11 @@ export function createBrowserSessions(db: Db, now: () => number = Date.now): Bro
     },
     cookieValid: (cookie) => isLive(byCookie.get(digest(cookie)) as Row),
     keyValid: (key, port) => isLive(byKey.get(digest(key), port) as Row),
-    revokeAll: () => void clear.run(),
+    // The login codes not used yet too: a leaked login URL must not let a browser back in.
+    revokeAll: () => {
+      clear.run();
+      codes.clear();
+    },
   };
 }
 

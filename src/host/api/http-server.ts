@@ -182,10 +182,13 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     if (!isRead) {
       return sendError(res, apiError('method_not_allowed', `${req.method} is not served here.`));
     }
-    if (principal?.kind !== 'operator' && !hasValidCookie(req)) return sendUnauthorizedPage(res);
+    const cookie = readCookies(req.headers.cookie, sessionCookieName(policy.port)).find((c) => deps.sessions.cookieValid(c));
+    if (principal?.kind !== 'operator' && cookie === undefined) return sendUnauthorizedPage(res);
     const file = deps.rendererDir ? await readStaticFile(deps.rendererDir, url.pathname) : null;
     if (!file) return sendError(res, apiError('not_found', `Nothing is served at ${url.pathname}.`));
     const headers: Record<string, string> = { ...SECURITY_HEADERS, 'content-type': file.type };
+    // The page, loaded: its cookie lasts as long as the session, renewed by this use, does.
+    if (file.isHtml && cookie !== undefined) headers['set-cookie'] = sessionCookie(sessionCookieName(policy.port), cookie);
     // Kept by this browser only (they are served to a logged-in browser), never revalidated.
     if (file.isContentHashed) headers['cache-control'] = 'private, max-age=31536000, immutable';
     if (file.isHtml) headers['content-security-policy'] = contentSecurityPolicy(req.headers.host ?? '', inlineScriptSources(file.body.toString('utf8')));

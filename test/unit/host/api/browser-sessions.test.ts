@@ -70,6 +70,15 @@ describe('browser sessions', () => {
     expect(sessions.cookieValid(secrets.cookie)).toBe(false);
   });
 
+  it('logging out every browser spends the login codes not used yet too: a leaked login URL lets nobody in', () => {
+    const { sessions } = setup();
+    const unused = sessions.issueLoginCode();
+    sessions.revokeAll();
+    expect(sessions.redeem(unused.code, PORT)).toBeNull();
+    // Codes asked for afterwards work as ever.
+    expect(sessions.redeem(sessions.issueLoginCode().code, PORT)).not.toBeNull();
+  });
+
   it('takes a login code once, and not after it expired', () => {
     const { sessions, advance } = setup();
     const a = sessions.issueLoginCode();
