@@ -113,6 +113,23 @@ describe('who gets in', () => {
     expect((await rawPost({ authorization: `Bearer ${gone.token}` }, INITIALIZE_2025)).status).toBe(401);
   });
 
+  it("refuses an agent's token on the operator's stream (/ws) as forbidden, saying what it opens, not as a wrong token", async () => {
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(`${host.url}/ws`);
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', authorization: `Bearer ${worker.token}` } });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('upgrade', () => reject(new Error('upgraded')));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, error: { code: 'forbidden', message: "An agent's token does not open /ws (the operator's stream): agents call the /api methods open to them, or /mcp." } });
+  });
+
   it("refuses a browser session's cookie and page key: MCP takes a bearer token only", async () => {
     const { cookie, key } = await browserSession(host);
     expect((await fetch(`${host.url}/`, { headers: { cookie } })).status).toBe(200);

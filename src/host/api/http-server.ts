@@ -233,9 +233,12 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       return;
     }
     const bearer = presentedToken(req);
-    if (!page && (bearer === undefined || bearerPrincipal(bearer)?.kind !== 'operator')) {
-      return refuse(apiError('unauthorized', 'Missing or wrong token.'));
+    const caller = page || bearer === undefined ? null : bearerPrincipal(bearer);
+    if (!page && caller?.kind === 'agent') {
+      // A good token, not one for this: said so, or the agent would take its token for revoked.
+      return refuse(apiError('forbidden', `An agent's token does not open ${Paths.ws} (the operator's stream): agents call the /api methods open to them, or /mcp.`));
     }
+    if (!page && caller?.kind !== 'operator') return refuse(apiError('unauthorized', 'Missing or wrong token.'));
     // A browser's socket lives as long as its session: each request checks it again (which
     // also renews it), and a revocation closes the socket at once (endEndedSessions).
     wss.handleUpgrade(req, socket, head, (ws) => {
