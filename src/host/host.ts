@@ -187,6 +187,10 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
     groveCommand: config.groveCommand,
     baseEnv: process.env,
     lanePaths: () => laneStore.list().map((l) => l.path),
+    laneBeingRemoved: (lanePath): boolean => {
+      const lane = laneStore.list().find((l) => l.path === lanePath);
+      return lane !== undefined && lanes.isBeingRemoved(lane.id);
+    },
     // Agents in a lane get its ports and lose what a key-less lane withholds.
     laneContext: (lanePath, o) => {
       const lane = laneStore.list().find((l) => l.path === lanePath);

@@ -164,6 +164,21 @@ setup:
     expect(config.problems[0]).toMatchObject({ line: 2, key: 'merge.strategy' });
   });
 
+  it('starts no agent in a lane while it is being removed, saying so', async () => {
+    await writeRecipe(`
+setup:
+  teardown:
+    - sleep 2
+`);
+    const lane = (await create('design')).lane!;
+    const removing = api(host, 'lanes.remove', { id: lane.id });
+    await new Promise((r) => setTimeout(r, 500));
+    const started = await api(host, 'agents.start', { lanePath: lane.path, preset: 'shell', name: 'late' });
+    expect(started.body.error).toMatchObject({ code: 'agent_lane_invalid', message: `The lane ${lane.path} is being removed: no agent starts in it now. Start it in another lane.` });
+    expect((await removing).body.ok).toBe(true);
+    expect(((await api(host, 'agents.list')).body.result as { agents: unknown[] }).agents).toEqual([]);
+  });
+
   it('keeps a lane in which work appeared while its teardown ran, and removes it with an archive that holds that work', async () => {
     // The teardown stands for anything that writes in the lane meanwhile: an agent started
     // from another window, a person, a slow job.

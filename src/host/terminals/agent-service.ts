@@ -57,6 +57,8 @@ export interface AgentServiceDeps {
   laneContext?: (lanePath: string, o?: { keyless: boolean }) => { env: Record<string, string>; withhold: string[] };
   /** Every lane's folder: an agent is not started inside one (lane-check.ts). */
   lanePaths?: () => readonly string[];
+  /** Whether the lane at this folder is being removed: no agent starts there then. */
+  laneBeingRemoved?: (lanePath: string) => boolean;
   scrollbackBytes?: number;
   restartCfg?: RestartConfig;
   stopTimings?: StopTimings;
@@ -187,6 +189,11 @@ export class AgentService {
   private validate(params: StartAgentParams): Result<{ lanePath: string; command: string }, ApiError> {
     const lane = checkLane(params.lanePath, this.deps.repos.list(), params.isOpsLoop ?? false, this.deps.lanePaths?.() ?? []);
     if (!lane.ok) return lane;
+    // Past the removal's last look for agents, one started now would see its work deleted
+    // with the folder (and be stopped after).
+    if (this.deps.laneBeingRemoved?.(lane.value)) {
+      return err(apiError('agent_lane_invalid', `The lane ${params.lanePath} is being removed: no agent starts in it now. Start it in another lane.`, { lanePath: params.lanePath }));
+    }
     const command = this.commandOf(params);
     if (!command.ok) return command;
     const missing = this.missingCommand(command.value, params.env, lane.value);
