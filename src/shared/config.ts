@@ -44,7 +44,9 @@ export const GroveConfig = z
         /** More paths a confined agent cannot read: absolute, `~/…`, or relative to MAIN (e.g. `~/.aws`, `secrets`). */
         hidden: z.array(z.string().min(1, 'a hidden path must not be empty')).optional(),
         /** More paths a confined agent may write (a tool's cache): absolute or `~/…`. `~/.npm` and `~/.cache` always are. */
-        writable: z.array(z.string().min(1, 'a writable path must not be empty')).optional(),
+        // Refused when relative: there is no folder it could be relative to for every agent, and
+        // one accepted and trusted but never mounted would leave the agent a read-only file system with no word why.
+        writable: z.array(z.string().min(1, 'a writable path must not be empty').regex(/^(\/|~\/)/, 'a writable path is absolute or starts with ~/ (e.g. ~/.gradle)')).optional(),
         /** open (default), or none: a confined agent reaches nothing but Grove's own host. */
         network: z.enum(['open', 'loopback', 'none']).optional(),
       })

@@ -103,6 +103,12 @@ describe('loadRepoConfig: one file', () => {
     expect(r.problems).toMatchObject([{ line: 1, column: 1, key: '', message: 'the file is a list; use a mapping with some of lanes, setup, ports, serve, merge, health, dispatch, ops' }]);
   });
 
+  it('refuses a relative lanes.writable entry, naming it and what is taken (it could never be mounted)', () => {
+    const loaded = flower({ repository: ['lanes:', '  writable:', '    - ~/.gradle', '    - .gradle'] }).load();
+    expect(loaded.problems).toMatchObject([{ key: 'lanes.writable[1]', message: expect.stringContaining('a writable path is absolute or starts with ~/ (e.g. ~/.gradle)') }]);
+    expect(flower({ repository: ['lanes:', '  writable:', '    - ~/.gradle', '    - /opt/cache'] }).load().problems).toEqual([]);
+  });
+
   it('refuses lanes.root inside MAIN, where no agent may work', () => {
     const inside = flower({ repository: ['lanes:', '  root: .worktrees'] }).load();
     expect(inside.config).toEqual({});
