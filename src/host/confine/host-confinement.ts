@@ -2,12 +2,11 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GroveConfig } from '../../shared/config';
-import type { CommandEntry } from '../../shared/trust';
 import type { LaneStore } from '../lanes/lane-store';
 import { readRepoConfig, usableConfig } from '../lanes/repo-config';
 import type { OpsStore } from '../ops/ops-store';
 import type { RepoStore } from '../repos/repo-store';
-import { withTrustedWithholding } from '../trust/trusted-withholding';
+import { untrustedConfinement } from '../trust/trusted-withholding';
 import { confineLaunch, unconfinedBecause, type ConfinedLaunch, type ConfineRequest, type WorkPlace } from './agent-confinement';
 import { probeConfinement, type ConfineAvailability } from './confine-probe';
 import { HostBridge, MAX_SOCKET_PATH } from './host-bridge';
@@ -51,7 +50,7 @@ export function confinementOf(d: {
     // read without problems tightened (`hidden`, `network: none`) still holds.
     if (loaded.problems.length === 0) lastTightened.set(repo.id, tightenedOnly(loaded.config));
     // Nor does a change not trusted yet: what the last trust withheld still holds.
-    const config = trusted.ok ? trusted.value : untrustedConfig(lastTightened.get(repo.id), d.repos.trustOf(repo.id)?.commands ?? []);
+    const config = trusted.ok ? trusted.value : untrustedConfinement(lastTightened.get(repo.id), d.repos.trustOf(repo.id)?.commands ?? []);
     return { mainPath: repo.mainPath, config, keyless: lane?.keyless ?? false, network: lane?.network ?? null };
   };
   const socketPath = join(d.dataDir, 'run', 'host.sock');
@@ -74,10 +73,6 @@ export function confinementOf(d: {
   };
 }
 
-/** The last tightened recipe with what the last trust withheld laid over it; null for neither (the defaults). */
-function untrustedConfig(tightened: GroveConfig | undefined, floor: readonly CommandEntry[]): GroveConfig | null {
-  return tightened || floor.length > 0 ? withTrustedWithholding(tightened ?? {}, floor) : null;
-}
 
 /**
  * What an untrusted recipe may still say: what tightens confinement (`hidden`, `network`,

@@ -22,6 +22,33 @@ export function withTrustedWithholding(config: GroveConfig, trusted: readonly Co
   return { ...config, ...(Object.keys(lanes).length > 0 ? { lanes } : {}), ...(setup ? { setup } : {}) };
 }
 
+/**
+ * What confines agents while the repository's recipe is not trusted as it stands (or cannot
+ * be read): `tightened`, what the last recipe read without problems tightened, with what the
+ * last trust withheld laid over it, and the files a key-less lane's copies came from as that
+ * trust listed them (`setup.copy`): hidden from its agents even before any recipe was read
+ * without problems. null for neither (the defaults).
+ */
+export function untrustedConfinement(tightened: GroveConfig | undefined, trusted: readonly CommandEntry[]): GroveConfig | null {
+  if (!tightened && trusted.length === 0) return null;
+  const config = withTrustedWithholding(tightened ?? {}, trusted);
+  const copied = trusted.filter((e) => e.key.startsWith('setup.copy[')).flatMap((e) => copySource(e.value));
+  const copy = [...new Set([...(config.setup?.copy ?? []).map((c) => (typeof c === 'string' ? c : c.from)), ...copied])];
+  return copy.length > 0 ? { ...config, setup: { ...config.setup, copy } } : config;
+}
+
+/** Where a trusted `setup.copy` entry (command-digest.ts describeCopy: a JSON string or object) copies from. */
+function copySource(value: string): string[] {
+  try {
+    const entry = JSON.parse(value) as unknown;
+    if (typeof entry === 'string') return [entry];
+    const from = (entry as { from?: unknown } | null)?.from;
+    return typeof from === 'string' ? [from] : [];
+  } catch {
+    return [];
+  }
+}
+
 /** What a set of entries (command-digest.ts) withholds: the one reading of them both functions here use. */
 function withholdingOf(entries: readonly CommandEntry[]): { stripKeys: string[]; hidden: string[]; keyless: boolean; network: LaneNetwork | undefined } {
   const listed = (prefix: string) => entries.filter((e) => e.key.startsWith(prefix)).map((e) => e.value);

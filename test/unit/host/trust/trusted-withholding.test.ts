@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { commandDigest, commandEntries } from '../../../../src/host/trust/command-digest';
-import { onlyWithholdsMore, withTrustedWithholding } from '../../../../src/host/trust/trusted-withholding';
+import { onlyWithholdsMore, untrustedConfinement, withTrustedWithholding } from '../../../../src/host/trust/trusted-withholding';
 import type { GroveConfig } from '../../../../src/shared/config';
 
 const trusted: GroveConfig = {
@@ -59,3 +59,16 @@ describe('a change that only withholds more', () => {
     expect(onlyWithholdsMore(commandEntries(trusted), trustedEntries, null)).toBe(false);
   });
 });
+
+describe('what confines agents while the recipe cannot be read', () => {
+  it("hides the files a key-less lane's copies came from as the last trust listed them, though no recipe was read without problems since the host started", () => {
+    const withCopies: GroveConfig = { lanes: { keyless: true }, setup: { copy: ['.env', { from: 'config/app.env', to: '.env.local' }] } };
+    const config = untrustedConfinement(undefined, commandEntries(withCopies))!;
+    expect(config.lanes?.keyless).toBe(true);
+    expect(config.setup?.copy).toEqual(['.env', 'config/app.env']);
+    // With what the last good recipe tightened, both, once each.
+    expect(untrustedConfinement({ setup: { copy: ['.env', 'secrets/*.json'] } }, commandEntries(withCopies))!.setup?.copy).toEqual(['.env', 'secrets/*.json', 'config/app.env']);
+    expect(untrustedConfinement(undefined, [])).toBeNull();
+  });
+});
+
