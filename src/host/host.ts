@@ -281,9 +281,9 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
   const incidentStore = createIncidentStore(db);
   const readEdits = (repo: Repo): Promise<MainEdits | null> => readMainEdits(repo.mainPath, { env: mainCommandEnv(process.env, repo), mask });
   const incidents = new IncidentRecorder({ incidents: incidentStore, merges: mergeStore, repos, events, logger, readEdits });
-  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents, commandGroups, absorbMainWrites: (repoId) => mainGuards.absorbContent(repoId) });
+  const health = new HealthMonitor({ repos, events, logger, dataDir: config.dataDir, baseEnv: process.env, mask, history: healthHistory, incidents, commandGroups, holdMainWrites: (repoId) => mainGuards.holdContent(repoId) });
   // MAIN's file events re-read grove.yaml: probes added after registration run at once.
-  mainGuards.onLooked((repoId, look) => (look.contentChanged ? health.mainEdited(repoId) : health.mainTouched(repoId)));
+  mainGuards.onLooked((repoId, look) => (look.contentChanged ? health.mainChanged(repoId) : health.mainTouched(repoId)));
   const trust = new RepoTrust({ repos, events, logger, dataDir: config.dataDir });
   const ops = new OpsService({
     isStopping,

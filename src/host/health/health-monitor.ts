@@ -39,8 +39,12 @@ export interface HealthMonitorDeps {
   incidents: IncidentRecorder;
   /** Records command probes' process groups while they run (a host killed meanwhile leaves word of them). */
   commandGroups?: CommandGroups;
-  /** After a round: what the probes wrote into MAIN is taken as seen, not as an edit (MainGuard.absorbContent). */
-  absorbMainWrites?: (repoId: string) => Promise<void>;
+  /**
+   * Before a round's probes run: what they write into MAIN is not an edit (MainGuard.holdContent).
+   * The function answered is called when they have ended, at `until`: false when a file was
+   * edited after that, for every probe to run again.
+   */
+  holdMainWrites?: (repoId: string) => (until: number) => Promise<boolean>;
 }
 
 interface RepoHealth {
@@ -154,20 +158,6 @@ export class HealthMonitor {
   }
 
   /**
-   * A file in MAIN that was already changed was written again with other bytes (the MAIN
-   * guard's digest). Seen while the probes run, it is taken for their own output (a report, a
-   * timestamped log; the round takes what they wrote in as seen when it ends: absorbMainWrites)
-   * and runs them no sooner than their interval: run again, they would write it again, and
-   * MAIN's probes would run back to back for ever. An edit between rounds runs them after the debounce.
-   */
-  mainEdited(repoId: string): void {
-    const r = this.repos.get(repoId);
-    if (!r) return;
-    if (r.running) return this.mainTouched(repoId);
-    this.mainChanged(repoId);
-  }
-
-  /**
    * MAIN's files were looked at after an event (the MAIN guard's checks): grove.yaml may
    * have changed, so it is read again now rather than at the next round, which a
    * repository without probes never has. New probes run after the debounce.
@@ -278,8 +268,8 @@ export class HealthMonitor {
     const signal = AbortSignal.any([r.abort.signal, roundAbort.signal]);
     /** HEAD moved during the round (a merge landed): its results judged no single commit. */
     let moved = false;
-    /** Whether a probe ran (and may have written into MAIN). */
-    let ran = false;
+    /** Set once a probe runs (and may write into MAIN): ends MAIN's hold on its content. */
+    let release: ((until: number) => Promise<boolean>) | undefined;
     try {
       this.refreshSpecs(repoId);
       r.head = await mainHead(repo.mainPath);
@@ -288,7 +278,7 @@ export class HealthMonitor {
       for (const spec of r.specs.filter((s) => (r.due.get(s.name) ?? Infinity) <= now)) {
         const settings = probeSettings(spec);
         r.due.set(spec.name, Date.now() + settings.intervalMs);
-        ran = true;
+        release ??= this.deps.holdMainWrites?.(repoId) ?? (async () => true);
         const result = await this.run(repo, spec, signal);
         // Untracked, or held (holdWhile, which makes every probe due when it lets go): a
         // cancelled run says nothing of MAIN.
@@ -312,8 +302,11 @@ export class HealthMonitor {
     } catch (e) {
       this.deps.logger.warn('health round failed', { repo: repo.mainPath, error: (e as Error).message });
     } finally {
-      // Still running meanwhile: a look at MAIN that finds the probes' writes first is theirs too.
-      if (ran) await this.deps.absorbMainWrites?.(repoId).catch((e: unknown) => this.deps.logger.warn('health: cannot take in what the probes wrote in MAIN', { repo: repo.mainPath, error: String(e) }));
+      // What the probes wrote into MAIN is theirs; a file edited after they ended is not: every
+      // probe runs again for it.
+      const ended = Date.now();
+      const taken = release ? await release(ended).catch((e: unknown) => (this.deps.logger.warn('health: cannot take in what the probes wrote in MAIN', { repo: repo.mainPath, error: String(e) }), true)) : true;
+      if (!taken && !signal.aborted) this.markAllDue(r);
       r.running = false;
       r.roundAbort = null;
       if (!signal.aborted && !moved) this.judge(repoId);

@@ -140,6 +140,8 @@ export class MainGuard {
   private readonly debounceMs: number;
   private last: MainState | null = null;
   private lastContent: string | null = null;
+  /** Rounds of probes under way (holdContent). */
+  private contentHeld = 0;
   private memory: AlertMemory = QUIET;
   private started = false;
   private stopped = false;
@@ -356,17 +358,36 @@ export class MainGuard {
   }
 
   /**
-   * Takes what MAIN's changed files hold now as seen, without reporting it: what the probes
-   * just wrote there (a report, a timestamped log), which would otherwise read as an edit and
-   * run them again, and again (health-monitor.ts). A change of state (a new file) is still the
-   * next check's to report.
+   * While MAIN's probes run (health-monitor.ts): what they write into MAIN (a report, a
+   * timestamped log) must not read as an edit, or they would run again, and again. Held, a
+   * check reports no change of content and keeps the last content it saw; `releaseContent`
+   * then decides.
    */
-  async absorbContent(): Promise<void> {
-    const epoch = this.epoch;
-    if (this.stopped || this.pauses > 0 || this.last === null) return;
-    const reading = await this.read();
-    if (this.stopped || this.pauses > 0 || epoch !== this.epoch) return;
-    if (JSON.stringify(this.last) === JSON.stringify(reading.state)) this.lastContent = reading.content;
+  holdContent(): void {
+    this.contentHeld++;
+  }
+
+  /**
+   * The probes ended at `until`: what the changed files hold now is taken as seen, unless it
+   * differs from what they held before the probes ran and a changed file was written after
+   * `until` (an edit made since, which no probe made): false then, for the caller to run the
+   * probes again. A change of state (a new file) is the checks' to report, as ever.
+   */
+  async releaseContent(until: number): Promise<boolean> {
+    try {
+      if (this.stopped || this.last === null) return true;
+      const reading = await this.read();
+      if (this.stopped || this.lastContent === reading.content) return true;
+      let editedSince = false;
+      for (const rel of reading.state.dirty) {
+        const st = await lstat(resolve(this.deps.mainPath, rel)).catch(() => null);
+        if (st && st.mtimeMs > until) editedSince = true;
+      }
+      this.lastContent = reading.content;
+      return !editedSince;
+    } finally {
+      this.contentHeld--;
+    }
   }
 
   private async runCheck(): Promise<MainState> {
@@ -386,8 +407,10 @@ export class MainGuard {
       this.last = state;
       this.deps.onState(state);
     }
-    const contentChanged = !stateChanged && this.lastContent !== null && reading.content !== this.lastContent;
-    this.lastContent = reading.content;
+    // While the probes run, what they write is not an edit (holdContent).
+    const held = this.contentHeld > 0;
+    const contentChanged = !stateChanged && !held && this.lastContent !== null && reading.content !== this.lastContent;
+    if (!held) this.lastContent = reading.content;
     const reported = this.deps.reported;
     const next = nextAlerts(this.memory, state, reading.head, this.deps.mainPath, (sha) => reported?.has(sha) ?? false);
     this.memory = next.memory;

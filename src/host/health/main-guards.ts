@@ -43,9 +43,12 @@ export class MainGuards implements MainWatch {
     this.lookers.add(listener);
   }
 
-  /** MainGuard.absorbContent of the repository's MAIN (nothing for one not watched). */
-  async absorbContent(repoId: string): Promise<void> {
-    await this.guards.get(repoId)?.absorbContent();
+  /** MainGuard.holdContent of the repository's MAIN: its probes run (nothing for one not watched). */
+  holdContent(repoId: string): (until: number) => Promise<boolean> {
+    const guard = this.guards.get(repoId);
+    if (!guard) return async () => true;
+    guard.holdContent();
+    return (until) => guard.releaseContent(until);
   }
 
   stop(): void {
