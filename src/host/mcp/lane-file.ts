@@ -83,14 +83,18 @@ export async function openedInside(fd: number, lane: string, checked: string): P
 const within = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + sep);
 
 /**
- * Whether a path that resolves to nothing is a link: the file itself a link, or the nearest
- * folder on its way that exists lying outside the lane once its links are followed.
+ * Whether a path that resolves to nothing is a link: the file itself or a folder on its way a
+ * link that resolves to nothing, or the nearest folder on its way that exists lying outside the
+ * lane once its links are followed.
  */
 async function leadsOut(asked: string, lane: string): Promise<boolean> {
-  if ((await lstat(asked).catch(() => null))?.isSymbolicLink()) return true;
-  for (let dir = dirname(asked); ; dir = dirname(dir)) {
-    const real = await realpath(dir).catch(() => null);
-    if (real !== null) return !within(real, lane);
-    if (dirname(dir) === dir) return false;
+  for (let at = asked; ; at = dirname(at)) {
+    if (at !== asked) {
+      const real = await realpath(at).catch(() => null);
+      if (real !== null) return !within(real, lane);
+    }
+    // A link that resolves to nothing leads out as much as one to a folder that exists.
+    if ((await lstat(at).catch(() => null))?.isSymbolicLink()) return true;
+    if (dirname(at) === at) return false;
   }
 }

@@ -68,10 +68,11 @@ describe('what a refusal tells an agent about the disk outside its lane', () => 
     symlinkSync(join(outside, 'id_ed25519'), join(lane, 'there.png'));
     symlinkSync(join(outside, 'nothing'), join(lane, 'nowhere.png'));
     symlinkSync(outside, join(lane, 'away'));
+    symlinkSync(join(outside, 'no-such-folder'), join(lane, 'astray'));
     const byPath = [await refusal(lane, join(outside, 'id_ed25519')), await refusal(lane, join(outside, 'nothing'))];
     expect(byPath[0]).toEqual(byPath[1]);
     expect(byPath[0]!.code).toBe('path_outside_lane');
-    const byLink = [await refusal(lane, 'there.png'), await refusal(lane, 'nowhere.png'), await refusal(lane, 'away/id_ed25519'), await refusal(lane, 'away/nothing')];
+    const byLink = [await refusal(lane, 'there.png'), await refusal(lane, 'nowhere.png'), await refusal(lane, 'away/id_ed25519'), await refusal(lane, 'away/nothing'), await refusal(lane, 'astray/x.png')];
     for (const r of byLink) expect(r).toEqual(byLink[0]);
     expect(byLink[0]!.code).toBe('path_outside_lane');
     // Nor is where a link leads named.
