@@ -286,7 +286,10 @@ export class AgentRuntime {
       this.announce();
       return Promise.resolve();
     }
-    if (!this.pty || this.supervision.kind !== 'running') return this.stopping ?? Promise.resolve();
+    // Its run ended on its own: what it left running (a server started with setsid) is ended,
+    // found by the agent's marker, and a start meanwhile waits for that (start()), or the sweep
+    // would end the new run too.
+    if (!this.pty || this.supervision.kind !== 'running') return (this.stopping ??= this.endLeftovers());
     const running = this.supervision;
     const pid = running.pid;
     this.supervision = { kind: 'stopping', generation: running.generation, pid };
@@ -325,6 +328,14 @@ export class AgentRuntime {
       })
       .finally(() => (this.stopping = null));
     return this.stopping;
+  }
+
+  private endLeftovers(): Promise<void> {
+    return (this.deps.stopProcesses ?? stopAgentProcesses)(this.id, null, this.deps.stopTimings)
+      .then(({ survivors }) => {
+        if (survivors.length) this.deps.alert(`could not end processes ${survivors.join(', ')} that ${this.record.name} left running in its lane`);
+      })
+      .finally(() => (this.stopping = null));
   }
 
   write(data: string): void {

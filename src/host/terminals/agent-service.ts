@@ -449,9 +449,9 @@ export class AgentService {
     // Settled, not Promise.all: one agent whose stop fails must not leave the others running
     // or undisposed (nor, in the host, skip closing the store).
     const runtimes = [...this.runtimes.values()];
-    // Then what the runs that ended on their own left running (a dev server started with
-    // setsid): the next host would not look for it, and nothing would end it.
-    const stops = await Promise.allSettled(runtimes.map((r) => r.stop().then(() => this.endLeftoversOf(r.record))));
+    // What the runs that ended on their own left running (a dev server started with setsid)
+    // goes too (AgentRuntime.stop): the next host would not look for it, and nothing would end it.
+    const stops = await Promise.allSettled(runtimes.map((r) => r.stop()));
     stops.forEach((s, i) => {
       if (s.status === 'rejected') this.deps.logger.error('an agent failed to stop', { agent: runtimes[i]!.record.name, error: String(s.reason) });
     });
@@ -489,10 +489,8 @@ export class AgentService {
       'agents.stop': async ({ id }) => {
         const r = find(id);
         if (!r.ok) return r;
+        // Also when its run ended on its own: what it left running goes (AgentRuntime.stop).
         await r.value.stop();
-        // Its run may have ended on its own, leaving what it started (a server with setsid):
-        // a stop answers once every process the agent started is gone, as documented.
-        await this.endLeftoversOf(r.value.record);
         return ok({ agent: r.value.info() });
       },
       'agents.restart': async ({ id }) => {

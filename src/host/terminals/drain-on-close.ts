@@ -2,19 +2,6 @@ import { readSync } from 'node:fs';
 import type { IPty } from 'node-pty';
 
 /**
- * Works around microsoft/node-pty#72 on Unix: when an agent exits, node-pty waits at most
- * 200 ms for its read stream to finish and then destroys it, throwing away whatever the
- * kernel still holds for the PTY (and whatever the paused stream had buffered). Under load,
- * or while flow control has the stream paused, that is the agent's last output.
- *
- * Before node-pty closes the stream, this hands on everything still readable: first what
- * the stream buffered (through its own data listeners), then, to `deliver`, what the
- * master fd still holds, read until the
- * kernel says there is no more (EAGAIN) or the other side is gone and empty (EIO). It
- * reaches into node-pty's private `_socket` and `_fd`; if a node-pty release renames them,
- * the workaround switches itself off and the tests that check every byte will say so.
- */
-/**
  * The most read from the master fd at the close: far more than a PTY's kernel buffer holds. A
  * process the agent left in the background (`yes &`, a watcher) keeps the PTY open and may keep
  * filling it for ever; read on the host's one thread, it would never run dry, and the host would
@@ -22,6 +9,19 @@ import type { IPty } from 'node-pty';
  */
 export const MAX_DRAIN_BYTES = 1024 * 1024;
 
+/**
+ * Works around microsoft/node-pty#72 on Unix: when an agent exits, node-pty waits at most
+ * 200 ms for its read stream to finish and then destroys it, throwing away whatever the
+ * kernel still holds for the PTY (and whatever the paused stream had buffered). Under load,
+ * or while flow control has the stream paused, that is the agent's last output.
+ *
+ * Before node-pty closes the stream, this hands on everything still readable: first what
+ * the stream buffered (through its own data listeners), then, to `deliver`, what the master
+ * fd still holds, read until the kernel says there is no more (EAGAIN), the other side is
+ * gone and empty (EIO), or MAX_DRAIN_BYTES came. It reaches into node-pty's private `_socket`
+ * and `_fd`; if a node-pty release renames them, the workaround switches itself off and the
+ * tests that check every byte will say so.
+ */
 export function drainBeforeClose(pty: IPty, deliver: (data: Buffer) => void): void {
   const internals = pty as unknown as {
     _socket?: { destroy(...args: unknown[]): unknown; read(): unknown };

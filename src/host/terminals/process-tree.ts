@@ -69,8 +69,10 @@ export function findAgentProcesses(agentId: string, leaderPid: number | null, le
   // No process holding it at all: the pid is not reused while a group of that id lives, so
   // processes in that group or session are the agent's, left when its leader ended. This
   // host's live child is its own whatever its environment says (a command that cleared it,
-  // `exec env -i …`, would otherwise never be signalled).
-  if (leaderPid !== null && process.platform === 'linux' && leaderStart !== undefined && !carriesMarker(leaderPid, marker)) leaderPid = null;
+  // `exec env -i …`, would otherwise never be signalled), while it is this process's child:
+  // once reaped, its pid may be another program's.
+  const ownChild = leaderStart === undefined && procs.some((p) => p.pid === leaderPid && p.ppid === process.pid);
+  if (leaderPid !== null && process.platform === 'linux' && !ownChild && !carriesMarker(leaderPid, marker)) leaderPid = null;
   if (leaderPid !== null && process.platform !== 'linux' && leaderStart !== undefined) {
     const held = procs.some((p) => p.pid === leaderPid);
     if (held && (leaderStart === null || processStartTime(leaderPid) !== leaderStart)) leaderPid = null;

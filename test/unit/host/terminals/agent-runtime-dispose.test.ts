@@ -70,8 +70,11 @@ describe('agent runtime removed while its process lives on (a stop could not end
     rmSync(logDir, { recursive: true, force: true });
     const changesAtDispose = changes;
     await new Promise((r) => setTimeout(r, 300));
+    // Heard after the runtime's own listener, registered first.
+    const exited = new Promise<void>((resolve) => ptys.at(-1)!.onExit(() => resolve()));
     process.kill(pid, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 500));
+    await exited;
+    await new Promise((r) => setTimeout(r, 100));
     expect(existsSync(logDir)).toBe(false);
     expect(changes).toBe(changesAtDispose);
   });

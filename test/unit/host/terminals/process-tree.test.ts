@@ -45,8 +45,9 @@ describe('an agent’s pid on record', () => {
     // not reused while the group lives), so the group is the agent's whatever the start said.
     const group = spawn('sh', ['-c', 'sleep 30 & echo $!; exit 0'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     started.push(group);
+    const groupExited = new Promise((r) => group.once('exit', r));
     const member = Number((await new Promise<Buffer>((r) => group.stdout!.once('data', r))).toString().trim());
-    await new Promise((r) => group.once('exit', r));
+    await groupExited;
     started.push({ kill: () => signalAll([member], 'SIGKILL') } as unknown as ChildProcess);
     expect(findAgentProcesses('a1', group.pid!, 'Mon Jan  1 00:00:00 2024')).toContain(member);
 
@@ -63,6 +64,17 @@ describe('an agent’s pid on record', () => {
     expect(findAgentProcesses('a1', child.pid!)).toContain(child.pid);
     // The same pid on record from an earlier host: the marker decides, and it has none.
     expect(findAgentProcesses('a1', child.pid!, processStartTime(child.pid!))).toEqual([]);
+  });
+
+  it("on Linux, a pid that is no longer this host's child (reaped, perhaps taken by another program) needs the marker", async () => {
+    // A process whose parent exited: init's child, not this process's, and without the marker.
+    const orphaner = spawn('sh', ['-c', 'env -i sleep 30 & echo $!; exit 0'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = new Promise((r) => orphaner.once('exit', r));
+    const orphan = Number((await new Promise<Buffer>((r) => orphaner.stdout!.once('data', r))).toString().trim());
+    await exited;
+    started.push({ kill: () => signalAll([orphan], 'SIGKILL') } as unknown as ChildProcess);
+    expect(isProcessRunning(orphan)).toBe(true);
+    expect(findAgentProcesses('a1', orphan)).toEqual([]);
   });
 });
 
