@@ -465,6 +465,7 @@ test('typing on while the spec saves: the words typed meanwhile stay in the edit
 test('a spec being edited survives a reconnect whose re-read of the brief fails: the page says it may be behind, the draft stays', async ({ page }) => {
   const b = await newBrief(host, { title: 'Edited through a dropped socket', kind: 'feature', spec: 'The first words.' });
   let sockets = 0;
+  let failed = false;
   let drop: (() => void) | null = null;
   await page.routeWebSocket(/\/ws$/, (ws) => {
     const server = ws.connectToServer();
@@ -472,8 +473,9 @@ test('a spec being edited survives a reconnect whose re-read of the brief fails:
     drop = () => void ws.close();
     ws.onMessage((m) => {
       const frame = parse(m);
-      // The second socket's re-read of the brief fails (as a host too slow to answer does).
-      if (nth === 2 && frame?.kind === 'request' && frame.method === 'briefs.get' && (frame.params as { limit?: number }).limit !== 1) {
+      // The second socket's first re-read of the brief fails (as a host too slow to answer does).
+      if (nth === 2 && !failed && frame?.kind === 'request' && frame.method === 'briefs.get' && (frame.params as { limit?: number }).limit !== 1) {
+        failed = true;
         ws.send(JSON.stringify({ kind: 'response', id: frame.id, ok: false, error: { code: 'timeout', message: 'the host did not answer in time' } }));
         return;
       }
@@ -488,10 +490,15 @@ test('a spec being edited survives a reconnect whose re-read of the brief fails:
   await editor.fill('The first words, and a paragraph typed since.');
   drop!();
   await expect.poll(() => sockets).toBe(2);
-  await expect(page.getByTestId('brief-stale')).toContainText('This brief may be behind the host: reading it again failed (the host did not answer in time).');
+  const stale = page.getByTestId('brief-stale');
+  await expect(stale).toContainText('This brief may be behind the host: reading it again failed (the host did not answer in time). What you are typing stays.');
   await expect(editor).toHaveValue('The first words, and a paragraph typed since.');
   await expect(page.getByTestId('brief-page')).toHaveAttribute('data-number', String(b.number));
   await shoot(page, 'brief-stale-1440');
+  // Read again (the socket's later reads go through): the line goes, the draft stays.
+  await stale.getByRole('button', { name: 'Read it again' }).click();
+  await expect(stale).toHaveCount(0);
+  await expect(editor).toHaveValue('The first words, and a paragraph typed since.');
 });
 
 /** A WebSocket frame of the host's protocol, or null for anything else. */

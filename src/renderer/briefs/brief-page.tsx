@@ -34,7 +34,10 @@ export function BriefPage({ number }: { number: number }) {
     <article className="brief-page" data-testid="brief-page" data-number={brief.number} aria-label={`Brief #${brief.number}`}>
       {open.stale && (
         <p className="brief-error" role="status" data-testid="brief-stale">
-          {open.stale}
+          {open.stale}{' '}
+          <button type="button" className="link-button" onClick={open.readAgain}>
+            Read it again
+          </button>
         </p>
       )}
       <BriefHeader brief={brief} append={open.append} />

@@ -3,7 +3,7 @@ import type { Brief, BriefAction, BriefEntry, Recall } from '../../shared/briefs
 import type { CallError } from '../../shared/client/host-connection';
 import type { ResultOf } from '../../shared/methods';
 import type { Result } from '../../shared/result';
-import { useHost, useHostStore } from '../connection/use-host';
+import { useHostStore, useIsConnected } from '../connection/use-host';
 import { briefRef } from './brief-labels';
 import { mergeTrace } from './trace-merge';
 
@@ -17,6 +17,8 @@ export interface OpenBrief {
   load: BriefLoad;
   /** Why the brief shown may be behind the host's (a re-read failed); null when it is current. */
   stale: string | null;
+  /** Reads the brief again (after a re-read failed; a reconnect does too). */
+  readAgain(): void;
   brief: Brief | null;
   /** Newest first. */
   trace: BriefEntry[];
@@ -38,7 +40,7 @@ export interface OpenBrief {
  */
 export function useBrief(number: number): OpenBrief {
   const store = useHostStore();
-  const isOpen = useHost().connection.kind === 'open';
+  const isOpen = useIsConnected();
   const ref = briefRef(number);
   const [load, setLoad] = useState<BriefLoad>({ kind: 'loading' });
   const [brief, setBrief] = useState<Brief | null>(null);
@@ -48,6 +50,8 @@ export function useBrief(number: number): OpenBrief {
   /** The latest version events told of, ahead of the brief read (the trace's count follows it). */
   const [heard, setHeard] = useState(0);
   const [stale, setStale] = useState<string | null>(null);
+  /** Bumped to read the brief again (the stale line's button). */
+  const [readings, setReadings] = useState(0);
   const briefRefCurrent = useRef<Brief | null>(null);
   const idRef = useRef<string | null>(null);
 
@@ -74,7 +78,7 @@ export function useBrief(number: number): OpenBrief {
         // A brief already shown stays, with the spec draft and the note being typed on it: a
         // re-read that failed (the socket dropped again, the host slow to answer) says so above
         // it, and the next reconnect reads it again.
-        if (briefRefCurrent.current?.number === number) return setStale(`This brief may be behind the host: reading it again failed (${r.error.message}). What you are typing stays; it is read again when the connection comes back.`);
+        if (briefRefCurrent.current?.number === number) return setStale(`This brief may be behind the host: reading it again failed (${r.error.message}). What you are typing stays.`);
         return setLoad({ kind: 'failed', message: r.error.message });
       }
       setStale(null);
@@ -92,7 +96,9 @@ export function useBrief(number: number): OpenBrief {
     return () => {
       isCurrent = false;
     };
-  }, [store, ref, number, isOpen, takeBrief, refreshRecall]);
+  }, [store, ref, number, isOpen, takeBrief, refreshRecall, readings]);
+  // Another brief's line is not this one's.
+  useEffect(() => setStale(null), [number]);
 
   useEffect(() => {
     let briefTimer: ReturnType<typeof setTimeout> | null = null;
@@ -158,5 +164,5 @@ export function useBrief(number: number): OpenBrief {
     return r;
   };
 
-  return { load, stale, brief, trace, total: Math.max(brief?.version ?? 0, heard), hasOlder, loadOlder, recall, append, redact };
+  return { load, stale, readAgain: () => setReadings((n) => n + 1), brief, trace, total: Math.max(brief?.version ?? 0, heard), hasOlder, loadOlder, recall, append, redact };
 }

@@ -79,6 +79,9 @@ export class TerminalSession {
   private readonly jumpScrollback: JumpScrollback;
   private readonly disposers: (() => void)[] = [];
   private view: SessionView | null = null;
+  /** Inputs sent, and the last of them the host took: what answers late does not undo a later one's word. */
+  private inputsSent = 0;
+  private inputsTaken = 0;
   private opened = false;
   private observer: ResizeObserver | null = null;
   skipped: Skipped = NOTHING_SKIPPED;
@@ -397,11 +400,18 @@ export class TerminalSession {
     const pieces = inputPieces(data);
     // The terminal does not echo what is typed: keys the host refused (not connected, the agent
     // not running) would vanish without a word, a pasted prompt with them. The pane says so.
-    pieces.forEach((piece, i) =>
-      void this.store.connection
-        .call('agents.input', { id: this.agentId, data: piece, ...(i < pieces.length - 1 ? { more: true } : {}) })
-        .then((r) => this.view?.inputLost(r.ok ? null : r.error.message)),
-    );
+    pieces.forEach((piece, i) => {
+      const n = ++this.inputsSent;
+      void this.store.connection.call('agents.input', { id: this.agentId, data: piece, ...(i < pieces.length - 1 ? { more: true } : {}) }).then((r) => {
+        if (r.ok) {
+          this.inputsTaken = Math.max(this.inputsTaken, n);
+          this.view?.inputLost(null);
+        } else if (n > this.inputsTaken) {
+          // Not an answer older than one that went through (a late timeout).
+          this.view?.inputLost(r.error.code === 'disconnected' ? 'the host is not connected (keys are not kept to send later)' : r.error.message);
+        }
+      });
+    });
   }
 
   private refit(): void {
