@@ -172,7 +172,8 @@ setup:
 `);
     const lane = (await create('design')).lane!;
     const removing = api(host, 'lanes.remove', { id: lane.id });
-    await new Promise((r) => setTimeout(r, 500));
+    // Its job is listed once the removal is under way (the teardown sleeps 2 s).
+    await expect.poll(async () => ((await api(host, 'jobs.list', {})).body.result as { jobs: JobState[] }).jobs.some((j) => j.job.title === 'Remove lane design' && j.outcome.kind === 'running'), { timeout: 10_000 }).toBe(true);
     const started = await api(host, 'agents.start', { lanePath: lane.path, preset: 'shell', name: 'late' });
     expect(started.body.error).toMatchObject({ code: 'agent_lane_invalid', message: `The lane ${lane.path} is being removed: no agent starts in it now. Start it in another lane.` });
     expect((await removing).body.ok).toBe(true);

@@ -101,7 +101,8 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
    */
   const isLiveKey = (key: string | undefined): key is string => key !== undefined && deps.sessions.keyValid(key, policy.port);
   /** Any of the request's session cookies is a live session (a planted one must not lock the real one out). */
-  const hasValidCookie = (req: IncomingMessage): boolean => readCookies(req.headers.cookie, sessionCookieName(policy.port)).some((c) => deps.sessions.cookieValid(c));
+  /** The request's session cookie for this port, if it names a live session (which it renews). */
+  const validCookie = (req: IncomingMessage): string | undefined => readCookies(req.headers.cookie, sessionCookieName(policy.port)).find((c) => deps.sessions.cookieValid(c));
 
   /** Who calls the API: a bearer token's holder, or a page by its key. Never a cookie. */
   const authenticate = (req: IncomingMessage): Principal | null => {
@@ -158,7 +159,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     if (deps.blobs && (url.pathname === Paths.blobs || url.pathname.startsWith(`${Paths.blobs}/`))) {
       // An <img> sends the cookie and no header: reading is open to it, uploading is not.
       if (principal) return deps.blobs(req, res, principal);
-      if (isRead && hasValidCookie(req)) return deps.blobs(req, res, { kind: 'operator' });
+      if (isRead && validCookie(req) !== undefined) return deps.blobs(req, res, { kind: 'operator' });
       return sendError(res, unauthorized());
     }
     if (url.pathname.startsWith(Paths.api)) {
@@ -182,7 +183,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     if (!isRead) {
       return sendError(res, apiError('method_not_allowed', `${req.method} is not served here.`));
     }
-    const cookie = readCookies(req.headers.cookie, sessionCookieName(policy.port)).find((c) => deps.sessions.cookieValid(c));
+    const cookie = validCookie(req);
     if (principal?.kind !== 'operator' && cookie === undefined) return sendUnauthorizedPage(res);
     const file = deps.rendererDir ? await readStaticFile(deps.rendererDir, url.pathname) : null;
     if (!file) return sendError(res, apiError('not_found', `Nothing is served at ${url.pathname}.`));

@@ -171,7 +171,10 @@ export function agentSocketDirs(tmp: string, uid: number): string[] {
 export const RESOLVER_SOCKETS = ['/run/systemd/resolve', '/run/nscd', '/var/run/nscd', '/run/dbus/system_bus_socket', '/var/run/dbus/system_bus_socket'];
 
 export function confineInputs(c: ConfineContext): ConfineInputs {
-  const expand = (p: string): string => (p === '~' ? c.home : p.startsWith('~/') ? join(c.home, p.slice(2)) : p);
+  const expandIn = (home: string) => (p: string): string => (p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p);
+  const expand = expandIn(c.home);
+  /** The agent's home and the operator's (when the launch moved HOME): what is hidden is hidden in both. */
+  const homes = [...new Set([c.home, c.ownerHome ?? c.home])];
   const git = c.mainPath ? gitDirsOf(c.lanePath, c.mainPath) : { gitDir: null, commonDir: null };
   const tmpDir = join(c.agentDir, 'tmp');
   mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
@@ -206,14 +209,12 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     }
   };
   for (const raw of c.config.lanes?.hidden ?? []) {
-    const path = expand(raw);
-    if (isAbsolute(path) || c.mainPath) addHidden(isAbsolute(path) ? path : resolve(c.mainPath!, path));
+    for (const path of new Set(homes.map((home) => expandIn(home)(raw)))) {
+      if (isAbsolute(path) || c.mainPath) addHidden(isAbsolute(path) ? path : resolve(c.mainPath!, path));
+    }
   }
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
-  for (const home of new Set([c.home, c.ownerHome ?? c.home])) {
-    const inHome = (p: string): string => (p === '~' ? home : p.startsWith('~/') ? join(home, p.slice(2)) : p);
-    for (const path of [...PERSONAL_STORES, ...CREDENTIAL_STORES]) addHidden(inHome(path));
-  }
+  for (const home of homes) for (const path of [...PERSONAL_STORES, ...CREDENTIAL_STORES]) addHidden(expandIn(home)(path));
   for (const path of agentSocketDirs('/tmp', process.getuid?.() ?? 0)) addHidden(path);
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {

@@ -349,8 +349,7 @@ export class DispatchService {
       const lane = d.laneId ? this.deps.lanes.get(d.laneId) : undefined;
       const again = lane ? `dispatch it again to the lane it made: grove dispatch #${d.briefNumber} --lane ${lane.name}` : 'dispatch it again';
       const reason = `the host stopped while it was starting; ${again}`;
-      this.save({ ...d, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
-      this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${reason}.` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+      this.failStart(d, reason, `${reason}.`);
     }
     for (const d of this.deps.store.list({ states: ['running'] })) {
       if (d.agentId && !this.deps.agents.isLive(d.agentId)) this.save({ ...d, state: 'finished', reason: 'its agent was not running when the host started', endedAt: this.deps.now().toISOString() });
@@ -609,8 +608,7 @@ export class DispatchService {
     if (got.kind === 'held-by') {
       this.awaitingStore.delete(d.id);
       const reason = `${heldBySentence(`#${d.briefNumber}`, got)}: one claim per brief across every host, so no agent was started here. Dispatch it again when that work ends.`;
-      this.save({ ...now, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
-      this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${reason}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');
+      this.failStart(now, reason, reason);
       return null;
     }
     this.awaitingStore.add(d.id);
@@ -762,7 +760,7 @@ export class DispatchService {
     );
   }
 
-  /** A dispatch that could not start: failed, with the reason on its record and `note` in the brief's trace. */
+  /** A dispatch that could not start (or whose start a host's death cut short): failed, with the reason on its record and `note` in the brief's trace. */
   private failStart(d: Dispatch, reason: string, note: string): void {
     this.save({ ...d, state: 'failed', reason, endedAt: this.deps.now().toISOString() });
     this.deps.briefs.record(d.briefId, () => ok([{ kind: 'note', payload: { text: `Dispatch failed: ${note}` } }]), { kind: 'system', name: 'dispatch' }, 'automatic');

@@ -32,8 +32,7 @@ export function withTrustedWithholding(config: GroveConfig, trusted: readonly Co
 export function untrustedConfinement(tightened: GroveConfig | undefined, trusted: readonly CommandEntry[]): GroveConfig | null {
   if (!tightened && trusted.length === 0) return null;
   const config = withTrustedWithholding(tightened ?? {}, trusted);
-  const copied = trusted.filter((e) => e.key.startsWith('setup.copy[')).flatMap((e) => copySource(e.value));
-  const copy = [...new Set([...(config.setup?.copy ?? []).map((c) => (typeof c === 'string' ? c : c.from)), ...copied])];
+  const copy = [...new Set([...(config.setup?.copy ?? []).map((c) => (typeof c === 'string' ? c : c.from)), ...withholdingOf(trusted).copiedFrom])];
   return copy.length > 0 ? { ...config, setup: { ...config.setup, copy } } : config;
 }
 
@@ -50,13 +49,14 @@ function copySource(value: string): string[] {
 }
 
 /** What a set of entries (command-digest.ts) withholds: the one reading of them both functions here use. */
-function withholdingOf(entries: readonly CommandEntry[]): { stripKeys: string[]; hidden: string[]; keyless: boolean; network: LaneNetwork | undefined } {
+function withholdingOf(entries: readonly CommandEntry[]): { stripKeys: string[]; hidden: string[]; keyless: boolean; network: LaneNetwork | undefined; copiedFrom: string[] } {
   const listed = (prefix: string) => entries.filter((e) => e.key.startsWith(prefix)).map((e) => e.value);
   return {
     stripKeys: listed('setup.stripKeys['),
     hidden: listed('lanes.hidden['),
     keyless: entries.some((e) => e.key === 'lanes.keyless'),
     network: entries.find((e) => e.key === 'lanes.network')?.value as LaneNetwork | undefined,
+    copiedFrom: listed('setup.copy[').flatMap(copySource),
   };
 }
 

@@ -115,15 +115,17 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     expect(CREDENTIAL_STORES).toEqual(expect.arrayContaining(['~/.ssh', '~/.aws', '~/.git-credentials']));
   });
 
-  it("hides the operator's own stores when the agent is launched with a HOME of its own, and that HOME's too", () => {
+  it("hides the operator's own stores (and grove.yaml's ~/ paths) when the agent is launched with a HOME of its own, and that HOME's too", () => {
     const p = place();
     mkdirSync(join(p.home, '.ssh'), { recursive: true });
     mkdirSync(join(p.home, '.aws'), { recursive: true });
     const agentHome = join(p.agentDir, 'home');
     mkdirSync(join(agentHome, '.ssh'), { recursive: true });
-    const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: agentHome, ownerHome: p.home, env: { HOME: agentHome }, statePaths: [], config: {}, bridgeDir: null, shown: [], keyless: false };
+    mkdirSync(join(p.home, '.secrets'), { recursive: true });
+    const base = { lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: agentHome, ownerHome: p.home, env: { HOME: agentHome }, statePaths: [], config: { lanes: { hidden: ['~/.secrets'] } }, bridgeDir: null, shown: [], keyless: false };
     const hidden = confineInputs(base).hidden.map((h) => h.path);
-    expect(hidden).toEqual(expect.arrayContaining([join(p.home, '.ssh'), join(p.home, '.aws'), join(agentHome, '.ssh')]));
+    // grove.yaml's `~/…` too: the operator's ~/.secrets, which a moved HOME would not name.
+    expect(hidden).toEqual(expect.arrayContaining([join(p.home, '.ssh'), join(p.home, '.aws'), join(agentHome, '.ssh'), join(p.home, '.secrets')]));
   });
 
   it("finds the user's ssh agents' and emacs's socket folders in a tmp, and nobody else's", () => {
