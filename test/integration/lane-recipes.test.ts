@@ -164,6 +164,22 @@ setup:
     expect(config.problems[0]).toMatchObject({ line: 2, key: 'merge.strategy' });
   });
 
+  it("runs no pre-create hook for a creation git's checks refuse (MAIN's own branch, a bad name): nothing is provisioned for a lane that never comes", async () => {
+    await writeRecipe(`
+setup:
+  preCreate:
+    - touch ${marks}/provisioned
+`);
+    const mains = await create('fix', { branch: 'main' });
+    expect(mains.error).toMatchObject({ code: 'lane_exists', message: expect.stringContaining("is MAIN's own branch") });
+    const bad = await create('fix', { branch: 'a..b' });
+    expect(bad.error).toMatchObject({ code: 'lane_name_invalid' });
+    expect(existsSync(join(marks, 'provisioned'))).toBe(false);
+    // A creation that passes them runs it.
+    expect((await create('fix')).ok).toBe(true);
+    expect(existsSync(join(marks, 'provisioned'))).toBe(true);
+  });
+
   it('starts no agent in a lane while it is being removed, saying so', async () => {
     await writeRecipe(`
 setup:

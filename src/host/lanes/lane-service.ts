@@ -212,6 +212,8 @@ export class LaneService {
           served: null,
           network: o.network ?? null,
         };
+        const plan = await planWorktree(main, path, wantedBranch, (p) => this.deps.lanes.list().some((l) => l.path === p));
+        if (!plan.ok) return plan;
         const job = startJob({ kind: 'lane.create', repoId, laneName: name, title: `Create lane ${name}` });
         if (preCreate.length > 0) {
           const outcome = await runCommands(preCreate, {
@@ -234,7 +236,7 @@ export class LaneService {
           }
         }
         job.step(preCreate.length + 1, total, `git worktree add ${path}`);
-        const added = await addWorktree(main, path, wantedBranch, (p) => this.deps.lanes.list().some((l) => l.path === p));
+        const added = await addWorktree(main, plan.value);
         // Nothing was at `path` before (checked above, under the lock): a worktree there now is
         // this creation's, and one it does not record (a post-checkout hook that failed the add,
         // a later step that threw) is removed, so the name is free to try again.
@@ -686,7 +688,15 @@ async function branchExists(main: string, branch: string): Promise<boolean> {
   return refs.some((r) => r.code === 0);
 }
 
-async function addWorktree(main: string, path: string, branch: string, isLane: (path: string) => boolean): Promise<Result<void, ApiError>> {
+/** How the lane's worktree is added, once every check passed: git's arguments, and the hooks' environment. */
+type WorktreeAdd = { args: string[]; env: Awaited<ReturnType<typeof worktreeAddHooksEnv>> };
+
+/**
+ * Whether the lane's worktree can be added (a valid branch, not MAIN's, not checked out
+ * elsewhere), and how. Asked before the recipe's `preCreate` runs: a creation refused after it
+ * would leave what the hook provisioned (a database) for a lane that never came.
+ */
+async function planWorktree(main: string, path: string, branch: string, isLane: (path: string) => boolean): Promise<Result<WorktreeAdd, ApiError>> {
   try {
     // The questions are independent of each other: asked at once (each git run costs a few
     // milliseconds, and a dispatch waits on this).
@@ -735,12 +745,18 @@ async function addWorktree(main: string, path: string, branch: string, isLane: (
         return err(apiError('lane_exists', `Branch ${branch} is already checked out in ${usedBy.path}.`, { branch, path: usedBy.path }));
       }
       // The first checkout's post-checkout hook runs in the new worktree: MAIN's, not one its branch's files hold.
-      await runGit(main, ['worktree', 'add', '--', path, branch], { env: hooks });
-    } else if (remote.code === 0) {
-      await runGit(main, ['worktree', 'add', '--track', '-b', branch, '--', path, `origin/${branch}`], { env: hooks });
-    } else {
-      await runGit(main, ['worktree', 'add', '-b', branch, '--', path, 'HEAD'], { env: hooks });
+      return ok({ args: ['worktree', 'add', '--', path, branch], env: hooks });
     }
+    if (remote.code === 0) return ok({ args: ['worktree', 'add', '--track', '-b', branch, '--', path, `origin/${branch}`], env: hooks });
+    return ok({ args: ['worktree', 'add', '-b', branch, '--', path, 'HEAD'], env: hooks });
+  } catch (e) {
+    return err(gitFailure(e));
+  }
+}
+
+async function addWorktree(main: string, plan: WorktreeAdd): Promise<Result<void, ApiError>> {
+  try {
+    await runGit(main, plan.args, { env: plan.env });
     return ok(undefined);
   } catch (e) {
     return err(gitFailure(e));
