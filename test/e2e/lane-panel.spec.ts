@@ -117,13 +117,20 @@ test('a lane shown while the host is down reads its changes once the host is bac
   await expect(changes.getByTestId('diff-files')).toContainText('petals.css');
 });
 
-test('the new-lane dialog shows the setup streaming, and the lane is selected once created', async ({ page }) => {
-  commitIn(main, 'grove.yaml', `setup:\n  postCreate:\n    - 'for i in 1 2 3; do echo "installing step $i"; sleep 1.5; done'\n`, 'Setup recipe');
-  // The commands changed: the operator trusts the new ones before they may run.
+/**
+ * grove.yaml's `setup` given these lines (committed, and trusted by the operator before they
+ * may run), the cockpit opened at 1440 px, and the lane `seed` being created from the rail.
+ */
+async function creatingWithSetup(page: Page, setup: string) {
+  commitIn(main, 'grove.yaml', `setup:\n  ${setup}\n`, 'Setup recipe');
   await trustRepo(host, repoId);
   await page.setViewportSize({ width: 1440, height: 900 });
   await openCockpit(page, host);
-  const dialog = await startCreatingLane(page, 'flower', 'seed');
+  return startCreatingLane(page, 'flower', 'seed');
+}
+
+test('the new-lane dialog shows the setup streaming, and the lane is selected once created', async ({ page }) => {
+  const dialog = await creatingWithSetup(page, `postCreate:\n    - 'for i in 1 2 3; do echo "installing step $i"; sleep 1.5; done'`);
   await expect(dialog.getByTestId('job-log')).toContainText('installing step 1');
   await expect(dialog.getByRole('button', { name: 'Creating…' })).toBeDisabled();
   await expectAccessible(page, 'new-lane dialog');
@@ -137,11 +144,7 @@ test('the new-lane dialog shows the setup streaming, and the lane is selected on
 });
 
 test('a lane creation hidden before it failed says why above the centre: no lane, so no panel, holds its log', async ({ page }) => {
-  commitIn(main, 'grove.yaml', `setup:\n  preCreate:\n    - 'echo "checking the registry"; sleep 1.5; echo "the registry is down" >&2; exit 3'\n`, 'Setup recipe');
-  await trustRepo(host, repoId);
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await openCockpit(page, host);
-  const dialog = await startCreatingLane(page, 'flower', 'seed');
+  const dialog = await creatingWithSetup(page, `preCreate:\n    - 'echo "checking the registry"; sleep 1.5; echo "the registry is down" >&2; exit 3'`);
   await dialog.getByRole('button', { name: 'Hide (the creation goes on)' }).click();
   await expect(dialog).toHaveCount(0);
   const notice = page.getByTestId('cockpit-notice');

@@ -381,7 +381,10 @@ export class MainGuard {
       let editedSince = false;
       for (const rel of reading.state.dirty) {
         const st = await lstat(resolve(this.deps.mainPath, rel)).catch(() => null);
-        if (st && st.mtimeMs > until) editedSince = true;
+        if (st && st.mtimeMs > until) {
+          editedSince = true;
+          break;
+        }
       }
       this.lastContent = reading.content;
       return !editedSince;

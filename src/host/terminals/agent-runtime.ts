@@ -10,7 +10,7 @@ import { canResume, PRESETS } from './presets';
 import { drainBeforeClose } from './drain-on-close';
 import { findRestartPoint, firstCleanStart } from './restart-point';
 import { modesPreamble, TerminalModeTracker } from './terminal-mode-tracker';
-import { EXIT_AFTER_KILL_MS, stopAgentProcesses, type StopTimings } from './stop-agent-processes';
+import { endLeftovers, EXIT_AFTER_KILL_MS, stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
 import { TerminalConstants } from './terminal-constants';
 import type { ContextReading } from './context/context-reading';
@@ -331,11 +331,7 @@ export class AgentRuntime {
   }
 
   private endLeftovers(): Promise<void> {
-    return (this.deps.stopProcesses ?? stopAgentProcesses)(this.id, null, this.deps.stopTimings)
-      .then(({ survivors }) => {
-        if (survivors.length) this.deps.alert(`could not end processes ${survivors.join(', ')} that ${this.record.name} left running in its lane`);
-      })
-      .finally(() => (this.stopping = null));
+    return endLeftovers(this.record, this.deps.stopTimings, (m) => this.deps.alert(m), this.deps.stopProcesses).finally(() => (this.stopping = null));
   }
 
   write(data: string): void {

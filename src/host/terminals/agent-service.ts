@@ -26,7 +26,7 @@ import { claudeMcpConfig, mcpUrlOf } from '../../shared/mcp-client-config';
 import { resolveCommand } from './resolve-command';
 import { hasStopFailureHook, installedClaudeVersion } from './claude-version';
 import { ReportLimiter, ReportLimits, type ReportLimitConfig } from './report-limiter';
-import { DEFAULT_STOP, stopAgentProcesses, type StopTimings } from './stop-agent-processes';
+import { DEFAULT_STOP, endLeftovers, stopAgentProcesses, type StopTimings } from './stop-agent-processes';
 import { DEFAULT_RESTART, type RestartConfig } from './supervision';
 import { TerminalConstants } from './terminal-constants';
 import { ClaudeTranscriptReader, claudeTranscriptPath } from './context/claude-transcript';
@@ -328,9 +328,8 @@ export class AgentService {
    * found by its marker. A removed agent's too, right after it is forgotten (so no run of it
    * can start meanwhile and be taken for a leftover): nothing could find them later.
    */
-  private async endLeftoversOf({ id, name }: Pick<AgentRecord, 'id' | 'name'>): Promise<void> {
-    const { survivors } = await stopAgentProcesses(id, null, this.deps.stopTimings ?? DEFAULT_STOP);
-    if (survivors.length) this.deps.events.append({ type: 'alert', agentId: id, message: `could not end processes ${survivors.join(', ')} that ${name} left running in its lane` });
+  private endLeftoversOf(agent: Pick<AgentRecord, 'id' | 'name'>): Promise<void> {
+    return endLeftovers(agent, this.deps.stopTimings ?? DEFAULT_STOP, (message) => this.deps.events.append({ type: 'alert', agentId: agent.id, message }));
   }
 
   /**

@@ -61,3 +61,13 @@ export async function stopAgentProcesses(
   left = await waitUntilGone(find, 1000);
   return { survivors: left };
 }
+
+/**
+ * Ends what an agent's ended runs left running (a server started with setsid), found by its
+ * marker; `alert` names any process that outlived it. `stop`: stopAgentProcesses, unless a
+ * test stands in one.
+ */
+export async function endLeftovers(agent: { id: string; name: string }, timings: StopTimings, alert: (message: string) => void, stop = stopAgentProcesses): Promise<void> {
+  const { survivors } = await stop(agent.id, null, timings);
+  if (survivors.length) alert(`could not end processes ${survivors.join(', ')} that ${agent.name} left running in its lane`);
+}
