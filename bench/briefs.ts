@@ -31,8 +31,8 @@ import { api, compare, endAll, report, rng, runBench, startBenchHost, summarize,
  * (c) search over 10,000 briefs and 100,000 entries: p95 of `briefs.list {query}` over a mix
  *     of rare and common words (≤ 50 ms, absolute). The store is seeded in-process through
  *     the store and service modules before the host starts on it (not timed).
- * (d) a 10 MiB screenshot upload (`POST /blobs`, streamed from the file as the CLI sends it) against `cp` of the
- *     same file (≤ 3×).
+ * (d) a 10 MiB screenshot upload (`POST /blobs`, streamed from the file as the CLI sends it)
+ *     against `cp` of the same file (≤ 3×), each from a quiet disk, taken in turn.
  * (e) the agent's-eye payload: the seed brief (≤ 4,000 tokens) and a brief of 5,000 entries
  *     (≤ 8,000 tokens), from `briefs.recall`.
  *
@@ -442,9 +442,8 @@ async function search(comparisons: Comparison[], targets: Target[], extra: Recor
 
 /**
  * (d) A screenshot-sized upload (`POST /blobs?brief=…`, streamed from the file by the CLI's
- * client, src/host-client/post-file.ts) against `cp`
- * of the same file on the same disk, alternated. Every run's file has different bytes, so the
- * store never finds it already there.
+ * client, src/host-client/post-file.ts) against `cp` of the same file on the same disk, in
+ * turn. Every run's file has different bytes, so the store never finds it already there.
  */
 async function upload(comparisons: Comparison[], targets: Target[], extra: Record<string, unknown>): Promise<void> {
   const host = await startHost(mkdtempSync(join(root, 'upload-')));
@@ -456,24 +455,37 @@ async function upload(comparisons: Comparison[], targets: Target[], extra: Recor
   for (let i = -1; i < UPLOAD_RUNS; i++) {
     const file = join(files, `screen-${i + 1}.png`);
     writeFileSync(file, Buffer.concat([PNG, randomBytes(UPLOAD_MIB * 1024 * 1024 - PNG.length)]));
-    const up = await timed(async () => {
-      // Streamed from the file by the client `grove brief attach` uses.
-      const url = new URL(`${host.url}/blobs?brief=%23${brief.number}&name=screen-${i + 1}.png`);
-      const sent = await postFile(url, { path: file, size: statSync(file).size }, { authorization: `Bearer ${host.token}` }, 60_000);
-      if (!sent.ok) throw new Error(`POST /blobs: ${sent.error.message}`);
-      const body = JSON.parse(sent.value.body) as { ok: boolean };
-      if (!body.ok) throw new Error(`POST /blobs: ${JSON.stringify(body)}`);
-    });
-    const copy = await timed(() => execFileAsync('cp', [file, `${file}.copy`]));
+    const upload = () =>
+      timed(async () => {
+        // Streamed from the file by the client `grove brief attach` uses.
+        const url = new URL(`${host.url}/blobs?brief=%23${brief.number}&name=screen-${i + 1}.png`);
+        const sent = await postFile(url, { path: file, size: statSync(file).size }, { authorization: `Bearer ${host.token}` }, 60_000);
+        if (!sent.ok) throw new Error(`POST /blobs: ${sent.error.message}`);
+        const body = JSON.parse(sent.value.body) as { ok: boolean };
+        if (!body.ok) throw new Error(`POST /blobs: ${JSON.stringify(body)}`);
+      });
+    const copy = () => timed(() => execFileAsync('cp', [file, `${file}.copy`]));
     // The store syncs the file before it answers; plain cp leaves it in the page cache.
-    const durable = await timed(async () => {
-      await execFileAsync('cp', [file, `${file}.durable`]);
-      await execFileAsync('sync', [`${file}.durable`]);
-    });
+    const durable = () =>
+      timed(async () => {
+        await execFileAsync('cp', [file, `${file}.durable`]);
+        await execFileAsync('sync', [`${file}.durable`]);
+      });
+    // Each starts from a quiet disk: the screenshot already saved (as one the user attaches
+    // is), nothing an earlier step wrote still being written back under the next one's
+    // flush. Taken in turn, so neither always follows the other.
+    const quiet = () => execFileAsync('sync');
+    await quiet();
+    const first = i % 2 === 0 ? await upload() : await copy();
+    await quiet();
+    const second = i % 2 === 0 ? await copy() : await upload();
+    await quiet();
+    const synced = await durable();
+    await quiet();
     if (i < 0) continue;
-    viaApi.samples.push(up);
-    viaCp.samples.push(copy);
-    viaDurableCp.samples.push(durable);
+    viaApi.samples.push(i % 2 === 0 ? first : second);
+    viaCp.samples.push(i % 2 === 0 ? second : first);
+    viaDurableCp.samples.push(synced);
   }
   await host.stop();
   const c = compare(`upload a ${UPLOAD_MIB} MiB screenshot`, viaApi, viaCp);

@@ -283,6 +283,16 @@ describe('refusals leave nothing stored', () => {
     }
   });
 
+  it('refuses a file that is not an image by its first bytes, while the rest is still being sent, and closes the connection', async () => {
+    // An endless body starting like an executable: only a refusal made from its head can arrive.
+    const r = await upload('?brief=%231&name=setup.png', { chunks: 0, chunkSize: 64 * 1024, first: EXE, endless: true });
+    expect(r.status, JSON.stringify(r.body)).toBe(415);
+    expect(r.body.error).toMatchObject({ code: 'attachment_type_refused', details: { detected: 'application/x-msdownload' } });
+    expect(r.body.error!.message).toMatch(/setup\.png is a Windows executable/);
+    expect(r.headers.connection).toBe('close');
+    expect(readdirSync(join(host.home, 'blobs', 'tmp'))).toEqual([]);
+  });
+
   it('names what an exe was detected as, and what is accepted, in the details', async () => {
     const r = await attach('#1', 'screenshot.png', EXE);
     expect(r.body.error!.details).toEqual({ detected: 'application/x-msdownload', described: 'a Windows executable', accepted: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] });

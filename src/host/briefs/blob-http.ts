@@ -24,7 +24,8 @@ import { unknownBrief, type BriefService } from './brief-service';
  * backup's blobs before its entries). `GET /blobs/<sha256>` serves a blob an attachment names.
  *
  * Everything that can be refused without the body (who, which brief, the name, a declared
- * size) is refused before a byte is read, so a refusal stores nothing; a body refused while
+ * size) is refused before a byte is read, so a refusal stores nothing; a file that is not an
+ * image is refused by its first bytes, without waiting for the rest; a body refused while
  * streaming leaves no file (the store removes its temp file) and no row.
  */
 export type BlobRoute = (req: IncomingMessage, res: ServerResponse, principal: Principal) => Promise<void>;
@@ -96,12 +97,13 @@ async function upload(deps: BlobRouteDeps, req: IncomingMessage, res: ServerResp
 }
 
 /**
- * A refusal while the body may still be arriving (too large, or the disk failed part-way),
- * then the connection closes: left open, its unread rest would hold it, paused, until the
- * server's request timeout. Nothing more is stored; but a connection closed while the client
- * is still sending is reset, and a reset can reach the client before the answer does. So the
- * answer is written whole at once, and the end of the connection waits until the client
- * stops sending or LINGER_MS pass, whichever is first, discarding what arrives meanwhile.
+ * A refusal while the body may still be arriving (too large, not an image by its first
+ * bytes, or the disk failed part-way), then the connection closes: left open, its unread rest
+ * would hold it, paused, until the server's request timeout. Nothing more is stored; but a
+ * connection closed while the client is still sending is reset, and a reset can reach the
+ * client before the answer does. So the answer is written whole at once, and the end of the
+ * connection waits until the client stops sending or LINGER_MS pass, whichever is first,
+ * discarding what arrives meanwhile.
  */
 function refuseMidBody(req: IncomingMessage, res: ServerResponse, error: ApiError): void {
   const body = JSON.stringify({ ok: false, error });
@@ -134,6 +136,8 @@ function refuseBody(deps: BlobRouteDeps, req: IncomingMessage, res: ServerRespon
       req.destroy();
       return;
     case 'type_refused':
+      // Told by the file's first bytes, so its rest may still be on its way.
+      return req.readableEnded ? sendError(res, storeRefusal(refused, name)) : refuseMidBody(req, res, storeRefusal(refused, name));
     case 'mismatch':
       return sendError(res, storeRefusal(refused, name));
   }

@@ -12,7 +12,9 @@ import { backgroundWriter, DiskError } from './background-writer';
  * written to a temp file while it is hashed (the writes on the thread pool: background-writer.ts),
  * fsynced, then renamed into place (and the directory fsynced), so a blob either is whole under
  * its name or is not there; only then may a row name it. Its type is sniffed from its bytes
- * (file-type), never its name; only PNG, JPEG, GIF and WebP are kept. The `blobs` table records
+ * (file-type), never its name, as soon as its first SNIFF_BYTES are in: only PNG, JPEG, GIF and
+ * WebP are kept, and anything else is refused there, without reading (or writing) the rest of
+ * a large file that was never an image. The `blobs` table records
  * each whole file with its sniffed type; temp files and blobs no attachment names are swept at
  * start.
  */
@@ -55,6 +57,12 @@ export interface BlobStore {
 const SNIFF_BYTES = 4100;
 const SHA = /^[0-9a-f]{64}$/;
 
+/** The type by a file's first bytes, or why it is refused. */
+async function sniffHead(head: readonly Buffer[]): Promise<Result<AttachmentType, PutError>> {
+  const found = await sniffImage(Buffer.concat(head).subarray(0, SNIFF_BYTES));
+  return 'refused' in found ? err({ kind: 'type_refused', detected: found.refused }) : ok(found.type);
+}
+
 export async function sniffImage(head: Uint8Array): Promise<{ type: AttachmentType } | { refused: string | null }> {
   const detected = await fileTypeFromBuffer(head);
   // An animated PNG is a PNG (browsers show it as one); file-type names it apart.
@@ -84,6 +92,8 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
       let size = 0;
       const head: Buffer[] = [];
       let headSize = 0;
+      /** Known once the first SNIFF_BYTES are in (all of them, for a smaller file). */
+      let type: AttachmentType | undefined;
       let failure: PutError | null = null;
       const writer = backgroundWriter(fd);
       // Closed once: a second close could close another file that got the same descriptor meanwhile.
@@ -104,46 +114,55 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
           if (headSize < SNIFF_BYTES) {
             head.push(Buffer.from(chunk));
             headSize += chunk.length;
+            if (headSize >= SNIFF_BYTES) {
+              const found = await sniffHead(head);
+              if (found.ok) type = found.value;
+              else {
+                failure = found.error;
+                break;
+              }
+            }
           }
           await writer.write(chunk);
         }
         await writer.finished();
         if (!failure && size === 0) failure = { kind: 'empty' };
+        if (!failure && type === undefined) {
+          const found = await sniffHead(head);
+          if (found.ok) type = found.value;
+          else failure = found.error;
+        }
         const digest = failure ? '' : hash.digest('hex');
         if (!failure && expected && (digest !== expected.sha256 || size !== expected.size)) failure = { kind: 'mismatch', sha256: digest, size };
-        if (!failure) {
-          const sniffed = await sniffImage(Buffer.concat(head).subarray(0, SNIFF_BYTES));
-          if ('refused' in sniffed) failure = { kind: 'type_refused', detected: sniffed.refused };
-          else {
-            onDisk('cannot flush the upload to disk', () => {
-              fsyncSync(fd);
-              closeFd();
+        if (!failure && type !== undefined) {
+          onDisk('cannot flush the upload to disk', () => {
+            fsyncSync(fd);
+            closeFd();
+          });
+          const sha256 = digest;
+          const final = pathOf(sha256);
+          let created = true;
+          try {
+            statSync(final);
+            created = false;
+            rmSync(tmp, { force: true });
+          } catch {
+            onDisk('cannot move the upload into the blob store', () => {
+              mkdirSync(join(dir, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
+              renameSync(tmp, final);
             });
-            const sha256 = digest;
-            const final = pathOf(sha256);
-            let created = true;
-            try {
-              statSync(final);
-              created = false;
-              rmSync(tmp, { force: true });
-            } catch {
-              onDisk('cannot move the upload into the blob store', () => {
-                mkdirSync(join(dir, sha256.slice(0, 2)), { recursive: true, mode: 0o700 });
-                renameSync(tmp, final);
-              });
-              fsyncDir(join(dir, sha256.slice(0, 2)));
-            }
-            // From the rename to here nothing awaits: no other upload can find the file in between.
-            onDisk('cannot record the upload in the store', () => {
-              try {
-                record.run(sha256, sniffed.type, size, now().toISOString());
-              } catch (e) {
-                if (created) rmSync(final, { force: true });
-                throw e;
-              }
-            });
-            return ok({ sha256, type: sniffed.type, size, created });
+            fsyncDir(join(dir, sha256.slice(0, 2)));
           }
+          // From the rename to here nothing awaits: no other upload can find the file in between.
+          onDisk('cannot record the upload in the store', () => {
+            try {
+              record.run(sha256, type, size, now().toISOString());
+            } catch (e) {
+              if (created) rmSync(final, { force: true });
+              throw e;
+            }
+          });
+          return ok({ sha256, type, size, created });
         }
       } catch (e) {
         await writer.finished().catch(() => undefined);
