@@ -296,6 +296,56 @@ serve:
     expect(existsSync(lane.path)).toBe(true);
   });
 
+  describe('a site-served lane whose folder was deleted by hand', () => {
+    const servedThenGone = async (unlink: string): Promise<Lane> => {
+      await writeRecipe(`
+serve:
+  site:
+    link: echo linked > ${marks}/{{lane}}.site
+    unlink: ${unlink}
+    url: http://{{lane}}.test
+`);
+      const lane = (await create('design')).lane!;
+      expect((await api(host, 'lanes.serve', { id: lane.id, on: true })).body.ok).toBe(true);
+      rmSync(lane.path, { recursive: true, force: true });
+      return lane;
+    };
+    const removalJob = async (): Promise<JobState> => ((await api(host, 'jobs.list', {})).body.result as { jobs: JobState[] }).jobs.find((j) => j.job.title === 'Remove lane design')!;
+
+    it('is removed, its unlink run in an empty folder of its own (not MAIN\'s): what it undoes elsewhere is undone, a relative path reaches nothing', async () => {
+      // The relative `rm` would delete MAIN's README were it run there.
+      const lane = await servedThenGone(`rm ${marks}/{{lane}}.site && pwd > ${marks}/unlinked-in && rm -f README.md`);
+      const removed = await api(host, 'lanes.remove', { id: lane.id });
+      expect(removed.body.ok, JSON.stringify(removed.body.error)).toBe(true);
+      expect(existsSync(join(marks, 'design.site'))).toBe(false);
+      const ranIn = readFileSync(join(marks, 'unlinked-in'), 'utf8').trim();
+      expect(ranIn).not.toBe(main);
+      expect(existsSync(ranIn), 'the stand-in folder is removed afterwards').toBe(false);
+      expect(existsSync(join(main, 'README.md'))).toBe(true);
+      expect((await removalJob()).output).toContain(`${lane.path} is gone: running`);
+      expect(((await api(host, 'lanes.list', {})).body.result as { lanes: Lane[] }).lanes.map((l) => l.id)).not.toContain(lane.id);
+    });
+
+    it('is removed even when its unlink fails, the job saying to unlink the site by hand: kept, it could never be removed', async () => {
+      const lane = await servedThenGone('./bin/unlink-site {{lane}}');
+      const removed = await api(host, 'lanes.remove', { id: lane.id });
+      expect(removed.body.ok, JSON.stringify(removed.body.error)).toBe(true);
+      const job = await removalJob();
+      expect(job.outcome).toMatchObject({ kind: 'finished', ok: true });
+      expect(job.output).toContain('so design is no longer served; if http://design.test is still linked, unlink it by hand');
+      expect(((await api(host, 'lanes.list', {})).body.result as { lanes: Lane[] }).lanes.map((l) => l.id)).not.toContain(lane.id);
+    });
+
+    it('is not served again: serving a lane whose folder is gone is refused, running nothing', async () => {
+      const lane = await servedThenGone(`rm ${marks}/{{lane}}.site`);
+      expect((await api(host, 'lanes.serve', { id: lane.id, on: false })).body.ok).toBe(true);
+      rmSync(join(marks, 'design.site'), { force: true });
+      const again = await api(host, 'lanes.serve', { id: lane.id, on: true });
+      expect(again.body.error).toMatchObject({ code: 'lane_missing', message: expect.stringContaining('is gone, so there is nothing to serve') });
+      expect(existsSync(join(marks, 'design.site'))).toBe(false);
+    });
+  });
+
   it('refuses a serve.url that is not a web page (a custom scheme would launch another application), running nothing', async () => {
     await writeRecipe(`
 serve:

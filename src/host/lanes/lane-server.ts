@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decideExternalUrl } from '../../shared/external-url';
 import type { GroveConfig } from '../../shared/config';
 import { apiError, type ApiError } from '../../shared/errors';
@@ -57,6 +60,7 @@ export class LaneServer {
       return err(apiError('serve_not_configured', `${repo.name}'s grove.yaml has no serve recipe: add serve.site (link, unlink, url) or serve.command and serve.url.`, { repoId: repo.id }));
     }
     if (lane.served) return ok(lane);
+    if (!existsSync(lane.path)) return err(apiError('lane_missing', `The folder of lane ${lane.name} (${lane.path}) is gone, so there is nothing to serve: remove the lane, or restore its folder.`, { lanePath: lane.path }));
     const vars = templateVarsOf(repo, lane);
     let url: string;
     try {
@@ -104,9 +108,15 @@ export class LaneServer {
     if (!lane.served) return ok(lane);
     const own = job ?? startJob({ kind: 'lane.serve', repoId: repo.id, laneName: lane.name, title: `Stop serving ${lane.name}` });
     if (lane.served.mode === 'site' && config.serve?.site) {
+      const gone = !existsSync(lane.path);
       // A removal's own job is ended by the removal, which says what its failure left.
-      const ran = await this.runSiteCommand(repo, lane, config, config.serve.site.unlink, own, 1, !job);
-      if (!ran.ok) return ran;
+      const ran = await this.runSiteCommand(repo, lane, config, config.serve.site.unlink, own, 1, !job && !gone);
+      if (!ran.ok) {
+        if (!gone) return ran;
+        // Kept served, a lane whose folder is gone could never be unserved or removed: every
+        // try would run this unlink again, and fail again. Its site serves nothing now.
+        own.output(`The unlink failed and ${lane.path} is gone, so ${lane.name} is no longer served; if ${lane.served.url} is still linked, unlink it by hand.\n`);
+      }
     } else if (lane.served.agentId) {
       if (!job) own.step(1, 1, 'stop the server');
       await this.deps.agents.stopAndForget(lane.served.agentId);
@@ -125,12 +135,18 @@ export class LaneServer {
       const config = repo && usableConfig(this.deps.repos, repo, this.deps.dataDir);
       if (lane.served.agentId) await this.deps.agents.stopAndForget(lane.served.agentId);
       const cleared = this.deps.lanes.update(lane.id, { served: null }) ?? lane;
-      if (repo && config?.ok) await this.serve(repo, cleared, config.value);
-      else this.deps.events.append({ type: 'lane.updated', lane: toLane(cleared) });
+      // Served again, the lane is announced with its new server; otherwise as no longer served.
+      const again = repo && config?.ok ? await this.serve(repo, cleared, config.value) : null;
+      if (!again?.ok) this.deps.events.append({ type: 'lane.updated', lane: toLane(cleared) });
     }
   }
 
-  /** `ownsJob`: a failure ends `job` here; otherwise the caller ends it. */
+  /**
+   * `ownsJob`: a failure ends `job` here; otherwise the caller ends it. Run in the lane's
+   * folder; when that is gone (deleted by hand), in an empty folder of its own, so the
+   * command can still undo what lives elsewhere (a web server's link) while a relative path
+   * in it reaches nothing, MAIN's files least of all.
+   */
   private async runSiteCommand(repo: Repo, lane: LaneRecord, config: GroveConfig, template: string, job: JobReporter, step: number, ownsJob = true): Promise<Result<void, ApiError>> {
     let command: ShellCommand;
     try {
@@ -139,15 +155,17 @@ export class LaneServer {
       if (ownsJob) job.finish(false, (e as Error).message);
       return err(templateFailure(e));
     }
+    const stand = existsSync(lane.path) ? null : mkdtempSync(join(tmpdir(), 'grove-site-'));
+    if (stand) job.output(`${lane.path} is gone: running "${command.command}" in an empty folder instead.\n`);
     const outcome = await runCommands([command.command], {
-      cwd: lane.path,
+      cwd: stand ?? lane.path,
       env: { ...laneCommandEnv(this.deps.baseEnv, repo, lane, config), ...command.env },
       timeoutMs: 120_000,
       onStep: (_i, _n, c) => job.step(step, step, c),
       onOutput: (d) => job.output(d),
       mask: this.deps.mask,
       groups: this.deps.commandGroups,
-    });
+    }).finally(() => stand && rmSync(stand, { recursive: true, force: true }));
     if (outcome.ok) return ok(undefined);
     const why = `"${outcome.command}" ${howItEnded(outcome)}`;
     if (ownsJob) job.finish(false, why);
