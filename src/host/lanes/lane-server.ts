@@ -119,7 +119,15 @@ export class LaneServer {
       }
     } else if (lane.served.agentId) {
       if (!job) own.step(1, 1, 'stop the server');
-      await this.deps.agents.stopAndForget(lane.served.agentId);
+      const id = lane.served.agentId;
+      await this.deps.agents.stopAndForget(id);
+      // A server its stop could not end (the agent stays, its alert says so) still serves:
+      // the lane stays served, and a removal stops there rather than go on with it running.
+      if (this.deps.agents.isLive(id)) {
+        const message = `The server of ${lane.name} (serve-${lane.name}) did not stop: end its process by hand, then stop serving again.`;
+        if (!job) own.finish(false, message);
+        return err(apiError('lane_has_live_agents', message, { agents: [id] }));
+      }
     }
     const updated = this.deps.lanes.update(lane.id, { served: null }) ?? lane;
     this.deps.events.append({ type: 'lane.updated', lane: toLane(updated) });

@@ -526,7 +526,8 @@ export class LaneService {
         const unserved = await this.deps.server.unserve(repo, lane, config, job);
         if (!unserved.ok) {
           job.finish(false, `stop serving failed: ${unserved.error.message.split('\n')[0]!.replace(/:$/, '')}; the lane is kept`);
-          return err({ ...unserved.error, message: `Stopping serving ${lane.name} failed, so it was kept (fix the recipe's serve.site.unlink, or unlink the site by hand, then remove it again): ${unserved.error.message}` });
+          const fix = lane.served.mode === 'site' ? "fix the recipe's serve.site.unlink, or unlink the site by hand, then remove it again" : 'once its server has ended, remove it again';
+          return err({ ...unserved.error, message: `Stopping serving ${lane.name} failed, so it was kept (${fix}): ${unserved.error.message}` });
         }
       }
       if (teardown.length > 0 && existsSync(lane.path)) {
