@@ -226,6 +226,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         const started = agents.start({ lanePath, preset: 'custom', command: 'sh', args: ['-c', script], name, env, restart: 'on-failure' });
         return started.ok ? ok(started.value.id) : started;
       },
+      stop: async (id) => void (await agents.stop(id)),
       stopAndForget: (id) => agents.stopAndForget(id),
       isLive: (id) => agents.isLive(id),
     },

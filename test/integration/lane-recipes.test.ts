@@ -237,6 +237,25 @@ serve:
     await expect.poll(async () => fetch(url).then(() => 'up').catch(() => 'down')).toBe('down');
   });
 
+  it('an archived removal of a served lane stops its server and keeps the server\'s log with the archive', async () => {
+    await writeRecipe(`
+serve:
+  command: echo "server-of-$GROVE_LANE_NAME listening"; exec node -e "require('http').createServer((q, s) => s.end('up')).listen(+process.env.GROVE_PORT, '127.0.0.1')"
+  url: http://127.0.0.1:{{port}}
+`);
+    const lane = (await create('design')).lane!;
+    const served = await api(host, 'lanes.serve', { id: lane.id, on: true });
+    const { url, agentId } = (served.body.result as { lane: Lane }).lane.served!;
+    await expect.poll(async () => fetch(url).then((r) => r.text()).catch(() => ''), { timeout: 10_000 }).toBe('up');
+    const removed = await api(host, 'lanes.remove', { id: lane.id, archive: true });
+    expect(removed.body.ok, JSON.stringify(removed.body.error)).toBe(true);
+    const ref = (removed.body.result as { archiveRef: string }).archiveRef;
+    const log = join(host.home, 'archives', ...ref.slice('refs/grove/archive/'.length).split('/'), `serve-design-${agentId}.log`);
+    expect(readFileSync(log, 'utf8')).toContain('server-of-design listening');
+    await expect.poll(async () => fetch(url).then(() => 'up').catch(() => 'down')).toBe('down');
+    expect(((await api(host, 'agents.list', {})).body.result as { agents: { id: string }[] }).agents.map((a) => a.id)).not.toContain(agentId);
+  });
+
   it('serves a lane through a site recipe (link and unlink commands)', async () => {
     await writeRecipe(`
 serve:

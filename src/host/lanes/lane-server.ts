@@ -30,6 +30,8 @@ import type { CommandGroups } from './setup/command-groups';
 export interface ServerAgents {
   /** The lane's own variables (GROVE_PORT, …) reach it as they reach every agent of the lane. */
   startServer(o: { lanePath: string; name: string; script: string; env: Record<string, string> }): Result<string, ApiError>;
+  /** Stops it and keeps it, its log with it. */
+  stop(id: string): Promise<void>;
   stopAndForget(id: string): Promise<void>;
   isLive(id: string): boolean;
 }
@@ -99,9 +101,13 @@ export class LaneServer {
     return ok(updated);
   }
 
-  /** Stops serving; `job` when this is one step of a larger job (a removal), which its owner ends. */
-  unserve(repo: Repo, lane: LaneRecord, config: GroveConfig, job?: JobReporter): Promise<Result<LaneRecord, ApiError>> {
-    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.unserveWith(startJob, repo, lane, config, job));
+  /**
+   * Stops serving. `removal`: the job of the lane's removal this is a step of, which its owner
+   * ends; a server is then only stopped, and the removal forgets it with the lane's other
+   * agents (keeping its log with theirs when the lane is archived).
+   */
+  unserve(repo: Repo, lane: LaneRecord, config: GroveConfig, removal?: JobReporter): Promise<Result<LaneRecord, ApiError>> {
+    return withJobs(this.deps.events, this.deps.mask, (startJob) => this.unserveWith(startJob, repo, lane, config, removal));
   }
 
   private async unserveWith(startJob: StartJob, repo: Repo, lane: LaneRecord, config: GroveConfig, job?: JobReporter): Promise<Result<LaneRecord, ApiError>> {
@@ -120,7 +126,7 @@ export class LaneServer {
     } else if (lane.served.agentId) {
       if (!job) own.step(1, 1, 'stop the server');
       const id = lane.served.agentId;
-      await this.deps.agents.stopAndForget(id);
+      await (job ? this.deps.agents.stop(id) : this.deps.agents.stopAndForget(id));
       // A server its stop could not end (the agent stays, its alert says so) still serves:
       // the lane stays served, and a removal stops there rather than go on with it running.
       if (this.deps.agents.isLive(id)) {

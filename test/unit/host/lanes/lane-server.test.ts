@@ -34,8 +34,12 @@ function rig(stopEnds: boolean) {
   const stops: string[] = [];
   const agents: ServerAgents = {
     startServer: () => ({ ok: true, value: 'a2' }),
+    stop: async (id) => {
+      stops.push(`stop ${id}`);
+      if (stopEnds) live = false;
+    },
     stopAndForget: async (id) => {
-      stops.push(id);
+      stops.push(`stop and forget ${id}`);
       if (stopEnds) live = false;
     },
     isLive: () => live,
@@ -50,7 +54,7 @@ describe('stopping a lane\'s server', () => {
     const { server, lanes, lane, repo, config, stops } = rig(true);
     const r = await server.unserve(repo, lane, config);
     expect(r.ok).toBe(true);
-    expect(stops).toEqual(['a1']);
+    expect(stops).toEqual(['stop and forget a1']);
     expect(lanes.get('l1')!.served).toBeNull();
   });
 
