@@ -12,9 +12,10 @@ import { backgroundWriter, DiskError } from './background-writer';
  * written to a temp file while it is hashed (the writes on the thread pool: background-writer.ts),
  * fsynced, then renamed into place (and the directory fsynced), so a blob either is whole under
  * its name or is not there; only then may a row name it. Its type is sniffed from its bytes
- * (file-type), never its name, as soon as its first SNIFF_BYTES are in: only PNG, JPEG, GIF and
- * WebP are kept, and anything else is refused there, without reading (or writing) the rest of
- * a large file that was never an image. The `blobs` table records
+ * (file-type), never its name: only PNG, JPEG, GIF and WebP are kept. An upload is refused as
+ * soon as its first SNIFF_BYTES are in, without reading (or writing) the rest of a large file
+ * that was never an image; a copy fetched as a known blob, only once its hash and size matched
+ * (so a refused type is that blob, whole). The `blobs` table records
  * each whole file with its sniffed type; temp files and blobs no attachment names are swept at
  * start.
  */
@@ -114,7 +115,9 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
           if (headSize < SNIFF_BYTES) {
             head.push(Buffer.from(chunk));
             headSize += chunk.length;
-            if (headSize >= SNIFF_BYTES) {
+            // A copy fetched as a known blob is hashed whole first: a head that is not an
+            // image may be a damaged copy of one, which blob-sync.ts replaces.
+            if (headSize >= SNIFF_BYTES && !expected) {
               const found = await sniffHead(head);
               if (found.ok) type = found.value;
               else {
@@ -127,13 +130,13 @@ export function createBlobStore(db: Db, dir: string, now: () => Date = () => new
         }
         await writer.finished();
         if (!failure && size === 0) failure = { kind: 'empty' };
+        const digest = failure ? '' : hash.digest('hex');
+        if (!failure && expected && (digest !== expected.sha256 || size !== expected.size)) failure = { kind: 'mismatch', sha256: digest, size };
         if (!failure && type === undefined) {
           const found = await sniffHead(head);
           if (found.ok) type = found.value;
           else failure = found.error;
         }
-        const digest = failure ? '' : hash.digest('hex');
-        if (!failure && expected && (digest !== expected.sha256 || size !== expected.size)) failure = { kind: 'mismatch', sha256: digest, size };
         if (!failure && type !== undefined) {
           onDisk('cannot flush the upload to disk', () => {
             fsyncSync(fd);

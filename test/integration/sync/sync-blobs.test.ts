@@ -242,6 +242,24 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
     expect(a.output()).toContain('images wanted on the shared store uploaded again');
   });
 
+  it('a copy whose first bytes were overwritten (the same size, no longer an image by its head) is damage, not a type this Grove refuses: removed and asked for again', async () => {
+    // Bytes of its own (B has fetched the plain WEBP already), past the head a type is told by.
+    const image = Buffer.concat([WEBP, Buffer.alloc(8192, 'a frame of its own')]);
+    await attach(a, brief.id, 'frame-2.webp', image);
+    await syncAll([a, b]);
+    await a.stop();
+    try {
+      await asAdmin((c) => c.query("UPDATE blob_chunks SET data = CONCAT('xxxx', SUBSTRING(data, 5)) WHERE sha256 = ? AND n = 0", [sha(image)]));
+      const got = await get(b, sha(image));
+      expect(got.error?.code, JSON.stringify(got.error)).toBe('blob_corrupt');
+      expect(existsSync(blobFile(b, sha(image)))).toBe(false);
+      const [left] = await asAdmin((c) => c.query('SELECT COUNT(*) AS n FROM blobs WHERE sha256 = ?', [sha(image)]));
+      expect(Number((left as { n: number }[])[0]!.n)).toBe(0);
+    } finally {
+      a = await startSyncedHost(db, { home: a.home });
+    }
+  });
+
   it('an image that is whole on the shared store but not one this Grove takes (a newer Grove attached it) is refused as such and left there', async () => {
     // A Grove that took SVG attached this one: its entry and its whole copy are on the store.
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
