@@ -212,6 +212,8 @@ function notHere(fetched: Exclude<BlobFetch, { kind: 'fetched' }>, name: string,
       return apiError('blob_lost', `${name} is not available anywhere: the host that attached it no longer had the image when it shared the entry. Attach it again from a machine that has the file.`, details);
     case 'unreachable':
       return apiError('blob_unreachable', `${name} is not on this host yet, and the shared store cannot be reached to fetch it (${fetched.message}). Retry once it is back.`, details);
+    case 'store-too-new':
+      return apiError('blob_unavailable', `${name} is not on this host yet, and this Grove does not read the shared store: ${fetched.message} to fetch it.`, details);
     case 'corrupt':
       return apiError(
         'blob_corrupt',

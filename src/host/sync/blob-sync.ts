@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { Outbox, OutboxBatch } from './outbox';
 import { PUSH_BATCH } from './push';
 import { sharedConnectionOptions, prepareSharedSession } from './shared-connection';
+import { newerSchema, sharedSchemaVersion, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { askForImages, removeDamagedCopy } from './image-repair';
 import { readSyncPassword } from './sync-password';
 import type { SyncConfig } from './sync-state-store';
@@ -169,6 +170,8 @@ export type BlobFetch =
   /** Its last attachment was redacted while it was fetched: not kept, as a redacted image never is. */
   | { kind: 'redacted' }
   | { kind: 'unreachable'; message: string }
+  /** A newer Grove migrated the shared store: this one leaves it alone. */
+  | { kind: 'store-too-new'; message: string }
   /**
    * The shared copy is not the image (a hash or size mismatch, a missing chunk): nothing was
    * kept. `removed`: that copy was taken off the shared store and the image asked for.
@@ -289,6 +292,9 @@ async function fetchBlob(deps: BlobFetcherDeps, sha256: string, asks: Asks): Pro
     });
     // Its repairs take row locks too: the same idle limit and quoting as the round's session.
     await step(prepareSharedSession(conn, deps.timeoutMs));
+    // A store a newer Grove migrated is not read (or repaired) by this one: its rows may mean more.
+    const version = await step(sharedSchemaVersion(conn));
+    if (version > SHARED_SCHEMA_VERSION) return { kind: 'store-too-new', message: newerSchema(version) };
     const row = await readRow(conn, sha256, step);
     const shared = conn;
     // Asking and removing are a courtesy to the next request: one that fails leaves the answer as it was.

@@ -1,7 +1,7 @@
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { maskSecrets, type Logger } from '../logger';
 import { describeRoundError } from './round-errors';
-import { ensureSharedSchema, SHARED_SCHEMA_VERSION } from './shared-schema';
+import { ensureSharedSchema, newerSchema, sharedSchemaVersion, SHARED_SCHEMA_VERSION } from './shared-schema';
 import { readSyncPassword } from './sync-password';
 import { prepareSharedSession, sharedConnectionOptions } from './shared-connection';
 import type { SyncConfig } from './sync-state-store';
@@ -203,13 +203,14 @@ export class SharedClaims {
     }
   }
 
-  /** The first claim may come before the first sync round has migrated the store. */
+  /**
+   * The first claim may come before the first sync round has migrated the store; a later one,
+   * after a newer Grove migrated it (its claims may mean more than this Grove knows): its
+   * version is read again on every claim's connection, one small query.
+   */
   private async ensureSchema(conn: Connection, url: string): Promise<void> {
-    if (this.schemaFor === url) return;
-    const schema = await ensureSharedSchema(conn, this.deps.timeoutMs);
-    if (schema.kind === 'too-new') {
-      throw new Refused(`the shared store's schema is at version ${schema.version}, newer than this Grove understands (${SHARED_SCHEMA_VERSION}): upgrade Grove on this machine`);
-    }
+    const version = this.schemaFor === url ? await sharedSchemaVersion(conn) : (await ensureSharedSchema(conn, this.deps.timeoutMs)).version;
+    if (version > SHARED_SCHEMA_VERSION) throw new Refused(newerSchema(version));
     this.schemaFor = url;
   }
 

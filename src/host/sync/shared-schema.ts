@@ -105,16 +105,22 @@ export const SHARED_SCHEMA_VERSION = MIGRATIONS.length;
 
 export type SchemaOutcome = { kind: 'ready'; version: number } | { kind: 'too-new'; version: number };
 
-async function versionOf(conn: Connection): Promise<number> {
+/** The shared schema's version as the store has it now (0: not migrated yet). */
+export async function sharedSchemaVersion(conn: Connection): Promise<number> {
   const [rows] = await conn.query('SELECT version FROM grove_schema WHERE id = 1');
   const row = (rows as { version: number }[])[0];
   return row ? Number(row.version) : 0;
 }
 
+/** Why this Grove leaves a store a newer Grove migrated alone, in its words. */
+export function newerSchema(version: number): string {
+  return `the shared store's schema is at version ${version}, newer than this Grove understands (${SHARED_SCHEMA_VERSION}): upgrade Grove on this machine`;
+}
+
 /** Brings the shared schema up to this Grove's version, or says it is newer. */
 export async function ensureSharedSchema(conn: Connection, timeoutMs: number): Promise<SchemaOutcome> {
   await conn.query('CREATE TABLE IF NOT EXISTS grove_schema (id TINYINT NOT NULL PRIMARY KEY, version INT NOT NULL)');
-  let version = await versionOf(conn);
+  let version = await sharedSchemaVersion(conn);
   if (version > SHARED_SCHEMA_VERSION) return { kind: 'too-new', version };
   if (version === SHARED_SCHEMA_VERSION) return { kind: 'ready', version };
   // Waited for a second less than the step's time (whole seconds, as GET_LOCK takes them; one
@@ -123,7 +129,7 @@ export async function ensureSharedSchema(conn: Connection, timeoutMs: number): P
   const [locked] = await conn.query('SELECT GET_LOCK(?, ?) AS got', ['grove_schema', Math.max(1, Math.floor(timeoutMs / 1000) - 1)]);
   if ((locked as { got: number | null }[])[0]?.got !== 1) throw new RetryLater('another Grove is migrating the shared schema; trying again shortly');
   try {
-    version = await versionOf(conn);
+    version = await sharedSchemaVersion(conn);
     if (version > SHARED_SCHEMA_VERSION) return { kind: 'too-new', version };
     for (let v = version + 1; v <= SHARED_SCHEMA_VERSION; v++) {
       for (const sql of MIGRATIONS[v - 1]!) await conn.query(sql);

@@ -132,6 +132,28 @@ describe.skipIf(!hasMariaDb())('shared claims (compare-and-set on the shared sto
     expect(JSON.stringify(warned[0])).toContain('command denied to user');
   });
 
+  it('a store a newer Grove migrated after this one first claimed there is refused at the next claim, naming the versions; nothing is written', async () => {
+    const shared = claimsOn(60_000);
+    const briefId = newBriefId();
+    expect((await shared.acquire(briefId, holder(1))).kind).toBe('won');
+    const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
+    const [[{ version }]] = (await admin.query('SELECT version FROM grove_schema WHERE id = 1')) as unknown as [{ version: number }[]];
+    await admin.query('UPDATE grove_schema SET version = ? WHERE id = 1', [version + 1]);
+    try {
+      const other = newBriefId();
+      expect(await shared.acquire(other, holder(2))).toEqual({
+        kind: 'unreachable',
+        message: `the shared store's schema is at version ${version + 1}, newer than this Grove understands (${version}): upgrade Grove on this machine`,
+      });
+      expect(await serverRow(other)).toBeUndefined();
+      expect((await shared.renew(briefId, holder(1))).kind).toBe('unreachable');
+    } finally {
+      await admin.query('UPDATE grove_schema SET version = ? WHERE id = 1', [version]);
+      await admin.end();
+    }
+    expect(await shared.renew(briefId, holder(1))).toEqual({ kind: 'renewed' });
+  }, 30_000);
+
   it('sync off: nothing is asked of a server', async () => {
     const off = new SharedClaims({ config: () => null, env: {}, dataDir: makeTempDir(), timeoutMs: 1000, leaseMs: 60_000, logger });
     expect(off.isEnabled()).toBe(false);

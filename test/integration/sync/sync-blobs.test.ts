@@ -260,6 +260,25 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
     }
   });
 
+  it('a store a newer Grove migrated is not read for an image, let alone repaired: the GET names the versions, and the image comes once the store is this Grove\'s again', async () => {
+    const image = Buffer.concat([PNG, Buffer.from('fetched from a newer store')]);
+    await attach(a, brief.id, 'newer.png', image);
+    await syncAll([a, b]);
+    const [[{ version }]] = await asAdmin((c) => c.query('SELECT version FROM grove_schema WHERE id = 1') as unknown as Promise<[{ version: number }[]]>);
+    await asAdmin((c) => c.query('UPDATE grove_schema SET version = ? WHERE id = 1', [version + 1]));
+    try {
+      const got = await get(b, sha(image));
+      expect(got.error, JSON.stringify(got.error)).toMatchObject({ code: 'blob_unavailable' });
+      expect(got.error!.message).toBe(`newer.png is not on this host yet, and this Grove does not read the shared store: the shared store's schema is at version ${version + 1}, newer than this Grove understands (${version}): upgrade Grove on this machine to fetch it.`);
+      expect(existsSync(blobFile(b, sha(image)))).toBe(false);
+    } finally {
+      await asAdmin((c) => c.query('UPDATE grove_schema SET version = ? WHERE id = 1', [version]));
+    }
+    const again = await get(b, sha(image));
+    expect(again.status).toBe(200);
+    expect(again.bytes.equals(image)).toBe(true);
+  });
+
   it('an image that is whole on the shared store but not one this Grove takes (a newer Grove attached it) is refused as such and left there', async () => {
     // A Grove that took SVG attached this one: its entry and its whole copy are on the store.
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
