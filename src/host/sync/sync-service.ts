@@ -95,10 +95,13 @@ export class SyncService {
   private wokenDuringRound = false;
   /**
    * Moves when sync's settings change (configure, off) or the host stops: a round started
-   * before ends at its next step (RoundSuperseded), writing nothing more here.
+   * before ends at its next step (RoundSuperseded), writing nothing more here, and a step it
+   * waits on ends then too (`supersede`).
    */
   private epoch = 0;
   private roundEpoch = 0;
+  /** The steps under way, each ended by `supersede`. */
+  private readonly stepsWaiting = new Set<() => void>();
   /** While settings change, no round starts: the change runs one when it is done. */
   private changing = false;
   /** Settings changes, one after another: each reads the settings the one before left. */
@@ -134,7 +137,7 @@ export class SyncService {
   async stop(): Promise<void> {
     this.stopped = true;
     this.closed = true;
-    this.epoch++;
+    this.supersede();
     this.unsubscribe?.();
     this.clearTimer();
     // Dropping the connection ends a round stuck on a hung server now, not at its timeout.
@@ -176,7 +179,7 @@ export class SyncService {
         // A round under way talks to the old server: it ends at its next step, its connection
         // first (its queries fail at once), and the settings change only once it has ended, so
         // nothing it pulls or pushes is taken for the new server's (a cursor, an emptied outbox).
-        this.epoch++;
+        this.supersede();
         this.disconnect();
         await this.running;
         // A redaction made while that round ended is asked about too (nothing changed yet: the
@@ -223,7 +226,7 @@ export class SyncService {
       this.clearTimer();
       // The round under way ends at its next step (the connection first: one waiting on a hung
       // server ends now, not at its timeout); then the settings go.
-      this.epoch++;
+      this.supersede();
       this.disconnect();
       await this.running;
       this.disconnect();
@@ -562,14 +565,27 @@ export class SyncService {
     return conn;
   }
 
+  /**
+   * The settings changed or the host stops: rounds under way end. Their steps end now too, not
+   * when a hung server would have answered (dropping the connection does not fail a query
+   * waiting on a server that sends nothing: mysql2 waits for the socket to close).
+   */
+  private supersede(): void {
+    this.epoch++;
+    for (const end of [...this.stepsWaiting]) end();
+  }
+
   /** A step that takes longer than the timeout counts as an unreachable server: the connection is dropped, so nothing of it lingers. */
   private async step<T>(work: Promise<T>): Promise<T> {
     // The connection the step talks over: a step left behind (a pull's read ahead whose batch
     // before it was refused) that times out later drops that one, not a newer round's.
     const conn = this.conn;
     let timer: NodeJS.Timeout | undefined;
+    let end: (() => void) | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StepTimeout(`the shared store did not answer within ${Math.round(this.timeoutMs / 1000)} s`)), this.timeoutMs);
+      end = () => reject(new RoundSuperseded());
+      this.stepsWaiting.add(end);
     });
     try {
       const value = await Promise.race([work, deadline]);
@@ -581,6 +597,7 @@ export class SyncService {
       throw e;
     } finally {
       clearTimeout(timer);
+      this.stepsWaiting.delete(end!);
     }
   }
 

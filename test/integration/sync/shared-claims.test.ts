@@ -137,7 +137,8 @@ describe.skipIf(!hasMariaDb())('shared claims (compare-and-set on the shared sto
     const briefId = newBriefId();
     expect((await shared.acquire(briefId, holder(1))).kind).toBe('won');
     const admin = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password, database: db.database });
-    const [[{ version }]] = (await admin.query('SELECT version FROM grove_schema WHERE id = 1')) as unknown as [{ version: number }[]];
+    const [rows] = (await admin.query('SELECT version FROM grove_schema WHERE id = 1')) as unknown as [{ version: number }[]];
+    const version = Number(rows[0]!.version);
     await admin.query('UPDATE grove_schema SET version = ? WHERE id = 1', [version + 1]);
     try {
       const other = newBriefId();

@@ -264,7 +264,8 @@ describe.skipIf(!hasMariaDb())('sync: attachments\u2019 images', () => {
     const image = Buffer.concat([PNG, Buffer.from('fetched from a newer store')]);
     await attach(a, brief.id, 'newer.png', image);
     await syncAll([a, b]);
-    const [[{ version }]] = await asAdmin((c) => c.query('SELECT version FROM grove_schema WHERE id = 1') as unknown as Promise<[{ version: number }[]]>);
+    const [rows] = await asAdmin((c) => c.query('SELECT version FROM grove_schema WHERE id = 1') as unknown as Promise<[{ version: number }[]]>);
+    const version = Number(rows[0]!.version);
     await asAdmin((c) => c.query('UPDATE grove_schema SET version = ? WHERE id = 1', [version + 1]));
     try {
       const got = await get(b, sha(image));

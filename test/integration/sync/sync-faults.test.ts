@@ -112,6 +112,31 @@ describe.skipIf(!hasMariaDb())('sync: faults', () => {
     expect((await snapshot(b)).get(brief.id)!.trace.filter((e) => e.kind === 'note')).toHaveLength(10);
   }, 60_000);
 
+  it('turning sync off, or pointing it elsewhere, while a round waits on a hung server answers at once, not at the step timeout', async () => {
+    const db = await startMariaDb();
+    // A step timeout long enough to tell "at once" from "at the timeout" on a busy machine.
+    const a = await startSyncedHost(db, { env: { GROVE_SYNC_TIMEOUT_MS: '20000' } });
+    await syncSet(a, db);
+    const brief = await createBrief(a, 'cut loose');
+    expect((await syncNow(a)).state).toBe('idle');
+    db.pause();
+    try {
+      for (const change of ['sync.set', 'sync.off'] as const) {
+        await append(a, brief.id, { kind: 'note', text: `waiting for ${change}` });
+        const round = syncNow(a).catch(() => null);
+        // The round has its connection's query out to the stopped server by now.
+        await new Promise((r) => setTimeout(r, 500));
+        const started = Date.now();
+        const changed = await call<SyncStatus>(a, change, change === 'sync.set' ? { url: `${db.url}2` } : {});
+        expect(Date.now() - started, change).toBeLessThan(8000);
+        expect(changed.state).toBe(change === 'sync.off' ? 'off' : 'connecting');
+        await round;
+      }
+    } finally {
+      db.resume();
+    }
+  }, 90_000);
+
   it('a host killed with kill -9 mid-push pushes its outbox on restart, exactly once', async () => {
     const db = await startMariaDb();
     const a = await startSyncedHost(db);
