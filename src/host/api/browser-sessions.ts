@@ -25,6 +25,11 @@ import type { Db } from '../db/database';
 export const LOGIN_CODE_TTL_MS = 10 * 60 * 1000;
 export const SESSION_IDLE_MS = 30 * 24 * 60 * 60 * 1000;
 const SESSION_TOUCH_MS = 60 * 60 * 1000;
+/**
+ * How often the host closes the sockets of sessions that ended by idling: a socket that only
+ * listens sends no request, and so would go on receiving events after its session ended.
+ */
+export const SESSION_SWEEP_MS = SESSION_TOUCH_MS;
 
 export interface SessionSecrets {
   cookie: string;
@@ -42,6 +47,8 @@ export interface BrowserSessions {
   cookieValid(cookie: string): boolean;
   /** The same for a session's page key, which opens the API and the socket, on the port it was given on. */
   keyValid(key: string, port: number): boolean;
+  /** Whether the key's session is still live, without renewing it: an open socket is not a use (sweepSessionSockets). */
+  keyLive(key: string, port: number): boolean;
   revokeAll(): void;
 }
 
@@ -67,7 +74,7 @@ export function createBrowserSessions(db: Db, now: () => number = Date.now): Bro
     return secrets;
   };
   type Row = { digest: string; last_used_at: string | null } | undefined;
-  const isLive = (row: Row): boolean => {
+  const isLive = (row: Row, renew = true): boolean => {
     if (!row) return false;
     const t = now();
     const last = row.last_used_at ? Date.parse(row.last_used_at) : Number.NaN;
@@ -75,7 +82,7 @@ export function createBrowserSessions(db: Db, now: () => number = Date.now): Bro
       remove.run(row.digest);
       return false;
     }
-    if (t - last >= SESSION_TOUCH_MS) touch.run(iso(t), row.digest);
+    if (renew && t - last >= SESSION_TOUCH_MS) touch.run(iso(t), row.digest);
     return true;
   };
   return {
@@ -95,6 +102,7 @@ export function createBrowserSessions(db: Db, now: () => number = Date.now): Bro
     },
     cookieValid: (cookie) => isLive(byCookie.get(digest(cookie)) as Row),
     keyValid: (key, port) => isLive(byKey.get(digest(key), port) as Row),
+    keyLive: (key, port) => isLive(byKey.get(digest(key), port) as Row, false),
     // The login codes not used yet too: a leaked login URL must not let a browser back in.
     revokeAll: () => {
       clear.run();

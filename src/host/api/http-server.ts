@@ -8,7 +8,7 @@ import { CloseCode, MAX_BODY_BYTES, Paths } from '../../shared/wire';
 import type { EventLog } from '../events/event-log';
 import type { Logger } from '../logger';
 import { headerSessionKey, pageHandshake, presentedToken, readCookies, sessionCookie, tokensMatch } from './auth';
-import { sessionCookieName, type BrowserSessions } from './browser-sessions';
+import { SESSION_SWEEP_MS, sessionCookieName, type BrowserSessions } from './browser-sessions';
 import { SECURITY_HEADERS, sendError, sendJson } from './http-replies';
 import { dispatch, type Handlers, type Principal, type WsPeer } from './dispatch';
 import { sendLoginHandOff, sendUnauthorizedPage } from './login-pages';
@@ -44,7 +44,7 @@ export interface ApiServer {
   server: Server;
   /** Set once the port is known (the gate needs it to check Host and Origin). */
   setPort(port: number): void;
-  /** Closes the sockets whose browser session ended (auth.revokeSessions): they log in again. */
+  /** Closes the sockets whose browser session ended (revoked, or idle; every SESSION_SWEEP_MS on its own): they log in again. */
   endEndedSessions(): void;
   close(): Promise<void>;
 }
@@ -260,15 +260,21 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
 
   /** Browsers' sockets and the page key each was opened with. */
   const sessionSockets = new Map<WebSocket, string>();
+  const endEndedSessions = (): void => {
+    // Looked at, not used: a socket that only listens does not keep its session alive.
+    for (const [ws, key] of sessionSockets) if (!deps.sessions.keyLive(key, policy.port)) ws.close(CloseCode.sessionEnded, 'the browser session ended: log in again (grove open)');
+  };
+  // A session ends by idling without a word to its sockets: they are looked at now and then.
+  const sweep = setInterval(endEndedSessions, SESSION_SWEEP_MS);
+  sweep.unref();
 
   return {
     server,
     setPort: (port) => void (policy.port = port),
-    endEndedSessions: () => {
-      for (const [ws, key] of sessionSockets) if (!deps.sessions.keyValid(key, policy.port)) ws.close(CloseCode.sessionEnded, 'the browser session ended: log in again (grove open)');
-    },
+    endEndedSessions,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(sweep);
         for (const client of wss.clients) client.close(1001, 'host shutting down');
         // A client that never answers the close must not hold the shutdown for ws's 30 s.
         const force = setTimeout(() => {

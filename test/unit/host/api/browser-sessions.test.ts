@@ -29,6 +29,19 @@ describe('browser sessions', () => {
     expect(sessions.keyValid(secrets.key, PORT)).toBe(false);
   });
 
+  it('looks at a session without renewing it (a socket that only listens): it still ends 30 days after its last use', () => {
+    const { sessions, advance } = setup();
+    const secrets = sessions.redeem(sessions.issueLoginCode().code, PORT)!;
+    for (let day = 0; day < 29; day++) {
+      advance(DAY);
+      expect(sessions.keyLive(secrets.key, PORT)).toBe(true);
+    }
+    advance(DAY);
+    expect(sessions.keyLive(secrets.key, PORT)).toBe(false);
+    expect(sessions.keyValid(secrets.key, PORT)).toBe(false);
+    expect(sessions.keyLive(secrets.key, PORT + 1)).toBe(false);
+  });
+
   it('keeps a session that is used, counting 30 days from its last use', () => {
     const { sessions, advance } = setup();
     const secrets = sessions.redeem(sessions.issueLoginCode().code, PORT)!;
