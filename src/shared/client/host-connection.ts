@@ -181,7 +181,7 @@ export class HostConnection {
     const socket = this.socket;
     if (!socket || this.state.kind !== 'open') {
       return Promise.resolve(
-        err({ code: 'disconnected', message: 'Not connected to the Grove host; retrying.' }),
+        err({ code: 'disconnected', message: 'Not sent: the Grove host is not connected (reconnecting); try again once it is.' }),
       );
     }
     const id = this.nextId++;

@@ -161,6 +161,14 @@ describe('host connection: the event stream', () => {
 });
 
 describe('host connection: a browser session that ended', () => {
+  it('a call while the socket is down is not sent, and says so (not "retrying", which read as if the call would be)', async () => {
+    const { client, sockets } = scriptedClient(0);
+    sockets[0]!.close(1006);
+    const answer = await client.call('host.status', {});
+    expect(answer).toEqual({ ok: false, error: { code: 'disconnected', message: 'Not sent: the Grove host is not connected (reconnecting); try again once it is.' } });
+    expect(sockets[0]!.sent.filter((f) => f.kind === 'request')).toEqual([]);
+  });
+
   it('stops on the host\'s "session ended" close instead of retrying, and says so once', () => {
     let ended = 0;
     const { client, sockets, fireTimers } = scriptedClient(0, false, { onSessionEnded: () => ended++ });
