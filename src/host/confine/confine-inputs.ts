@@ -181,9 +181,23 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
 
   const writable: string[] = [];
   const scratch: Scratch[] = [];
+  const writableRaw = [...c.statePaths, ...CACHE_DIRS].map((s) => ({ raw: s.env && c.env[s.env] ? c.env[s.env]! : s.path, kind: s.kind, seed: s.seed }));
+  for (const p of c.config.lanes?.writable ?? []) writableRaw.push({ raw: p, kind: 'dir', seed: undefined });
+  // Where an agent can write, and so make links: every writable place as it resolves now (a
+  // link among them is refused below anyway), the lane and its temp dir.
+  const agentWritable = [c.lanePath, tmpDir, ...writableRaw.map((w) => expand(w.raw))].flatMap((p) => (isAbsolute(p) && existsSync(p) ? [realpathSync(p)] : []));
   const addWritable = (raw: string, kind: 'dir' | 'file', seed = ''): void => {
     const path = expand(raw);
     if (!isAbsolute(path)) return;
+    // Checked before anything is made or resolved: a link an agent put at a writable path (or
+    // on the way to one) would otherwise have this launch mount its target writable, the
+    // operator's home or MAIN among them, or make folders there.
+    const planted = linkInside(path, agentWritable);
+    if (planted) {
+      throw new Error(
+        `${raw} leads through the link ${planted.link} (to ${planted.to}), which is in a folder agents can write, so an agent may have made it; Grove does not follow it. Remove the link, or name the real folder in grove.yaml's lanes.writable`,
+      );
+    }
     if (!existsSync(path)) {
       if (kind === 'dir') mkdirSync(path, { recursive: true, mode: 0o700 });
       // A state file the CLI has not made yet: made empty, so it can be mounted and written.
@@ -195,8 +209,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     const dir = dirname(real);
     if (kind === 'file' && dir !== '/' && !scratch.some((s) => s.path === dir)) scratch.push(scratchOf(dir));
   };
-  for (const s of [...c.statePaths, ...CACHE_DIRS]) addWritable(s.env && c.env[s.env] ? c.env[s.env]! : s.path, s.kind, s.seed);
-  for (const p of c.config.lanes?.writable ?? []) addWritable(p, 'dir');
+  for (const w of writableRaw) addWritable(w.raw, w.kind, w.seed);
 
   const hidden: Hidden[] = [];
   const addHidden = (path: string): void => {
@@ -243,6 +256,24 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
     network: c.config.lanes?.network ?? 'open',
     bridgeDir: c.bridgeDir && (c.config.lanes?.network ?? 'open') !== 'open' ? c.bridgeDir : null,
   };
+}
+
+/** The first link on the way to `path` (itself included) that sits in one of `roots`, and where it leads. */
+function linkInside(path: string, roots: readonly string[]): { link: string; to: string } | null {
+  let at = '/';
+  for (const part of path.split('/').filter((p) => p !== '')) {
+    at = join(at, part);
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(at).isSymbolicLink();
+    } catch {
+      return null; // missing from here on: nothing to follow
+    }
+    if (!isLink) continue;
+    const parent = realpathSync(dirname(at));
+    if (roots.some((r) => parent === r || parent.startsWith(r === '/' ? r : `${r}/`))) return { link: at, to: readlinkSync(at) };
+  }
+  return null;
 }
 
 /** A directory's entries as they are now, each to be shown again in its scratch copy. */

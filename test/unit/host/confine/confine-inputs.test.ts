@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PERSONAL_STORES, CREDENTIAL_STORES, CLI_DAEMON_DIRS, agentSocketDirs, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
@@ -62,6 +62,30 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     expect(statSync(codexHome).isDirectory()).toBe(true);
     expect(existsSync(join(p.home, '.codex'))).toBe(false);
     expect(inputs.tmpDir).toBe(join(p.agentDir, 'tmp'));
+  });
+
+  it('refuses a writable path an agent could have redirected (a link in a folder agents write, at it or on the way to it), making nothing; a link the agents cannot reach is followed', () => {
+    const p = place();
+    const inputsWith = (writable: string[]) => () =>
+      confineInputs({ lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config: { lanes: { writable } }, keyless: false, bridgeDir: null, shown: [] });
+    // In ~/.cache, which every confined agent writes: pointed at the operator's home, it would
+    // be mounted writable (their shell's startup files, MAIN).
+    mkdirSync(join(p.home, '.cache'));
+    symlinkSync(p.home, join(p.home, '.cache', 'playwright'));
+    expect(inputsWith(['~/.cache/playwright'])).toThrow(
+      `~/.cache/playwright leads through the link ${join(p.home, '.cache', 'playwright')} (to ${p.home}), which is in a folder agents can write, so an agent may have made it; Grove does not follow it. Remove the link, or name the real folder in grove.yaml's lanes.writable`,
+    );
+    // On the way to a path not made yet: nothing is made at the link's target either.
+    expect(inputsWith(['~/.cache/playwright/browsers'])).toThrow(/leads through the link .*\.cache\/playwright/);
+    expect(existsSync(join(p.home, 'browsers'))).toBe(false);
+    // In the lane.
+    symlinkSync(p.main, join(p.lane, 'cache-link'));
+    expect(inputsWith([join(p.lane, 'cache-link')])).toThrow(/leads through the link .*cache-link \(to .*flower\)/);
+    // A link the operator made where agents cannot write (home itself) is followed.
+    const gradle = join(p.root, 'gradle-store');
+    mkdirSync(gradle);
+    symlinkSync(gradle, join(p.home, '.gradle'));
+    expect(inputsWith(['~/.gradle'])().writable).toContain(gradle);
   });
 
   it('hides what grove.yaml lists (relative to MAIN, ~, absolute) and, key-less, MAIN\'s copied files; a missing path is left out', () => {
