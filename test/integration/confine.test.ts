@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -211,6 +211,20 @@ describe.skipIf(!canConfine)('a confined agent in a lane', () => {
     const lane = await createLane('design');
     const { report } = await runScript(lane.path, `echo "vars=\${DISPLAY:-}\${DBUS_SESSION_BUS_ADDRESS:-}\${WAYLAND_DISPLAY:-}" >&3`);
     expect(report.vars).toBe('');
+  });
+
+  it("cannot read the operator's Kerberos tickets in /tmp (an unconfined agent can)", async () => {
+    const ticket = `/tmp/krb5cc_${process.getuid!()}_grove${process.pid}`;
+    writeFileSync(ticket, 'a ticket to every service of the realm', { mode: 0o600 });
+    try {
+      const lane = await createLane('design');
+      const { report } = await runScript(lane.path, `echo "ticket=$(cat ${ticket} 2>/dev/null | head -c 8)" >&3`);
+      expect(report.ticket).toBe('');
+      const open = await runScript((await createLane('open')).path, `echo "ticket=$(cat ${ticket} | head -c 8)" >&3`, { unconfined: true });
+      expect(open.report.ticket).toBe('a ticket');
+    } finally {
+      rmSync(ticket, { force: true });
+    }
   });
 
   it('cannot reach the socket of a CLI\'s daemon running as the operator (Codex\'s app-server)', async () => {

@@ -164,6 +164,32 @@ export function agentSocketDirs(tmp: string, uid: number): string[] {
 }
 
 /**
+ * The user's Kerberos tickets: the file caches in `tmp` (`krb5cc_<uid>`, `krb5cc_<uid>_XXXX`,
+ * as kinit and sssd make them), the user's own, and the cache KRB5CCNAME names (`FILE:` or
+ * `DIR:` or a bare path). A ticket read out is the user's login to every service of the realm.
+ */
+export function kerberosCaches(tmp: string, uid: number, ccname: string | undefined): string[] {
+  const named = ccname && /^(?:FILE:|DIR:)?(\/.+)$/.exec(ccname)?.[1];
+  let names: string[];
+  try {
+    names = readdirSync(tmp);
+  } catch {
+    names = [];
+  }
+  const mine = names
+    .filter((n) => new RegExp(`^krb5cc_${uid}(?:_[A-Za-z0-9]+)?$`).test(n))
+    .map((n) => join(tmp, n))
+    .filter((path) => {
+      try {
+        return lstatSync(path).uid === uid;
+      } catch {
+        return false;
+      }
+    });
+  return named ? [...new Set([...mine, named])] : mine;
+}
+
+/**
  * Where the system answers name lookups over a Unix socket (systemd-resolved's, nscd's, the
  * system D-Bus that reaches resolved): with network none or loopback, names sent there would
  * still go out as DNS queries, and carry data with them. Hidden for those networks.
@@ -229,6 +255,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
   for (const home of homes) for (const path of [...PERSONAL_STORES, ...CREDENTIAL_STORES]) addHidden(expandIn(home)(path));
   for (const path of agentSocketDirs('/tmp', process.getuid?.() ?? 0)) addHidden(path);
+  for (const ccname of new Set([c.env.KRB5CCNAME, process.env.KRB5CCNAME])) for (const path of kerberosCaches('/tmp', process.getuid?.() ?? 0, ccname)) addHidden(path);
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {
       mkdirSync(path, { mode: 0o700 });

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PERSONAL_STORES, CREDENTIAL_STORES, CLI_DAEMON_DIRS, agentSocketDirs, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf } from '../../../../src/host/confine/confine-inputs';
+import { PERSONAL_STORES, CREDENTIAL_STORES, CLI_DAEMON_DIRS, agentSocketDirs, DESKTOP_SOCKETS, RESOLVER_SOCKETS, confineInputs, gitDirsOf, kerberosCaches } from '../../../../src/host/confine/confine-inputs';
 import { addWorktree, makeRepo } from '../../../fixtures/git-repo';
 import { makeTempDir, removeTempDirs } from '../../../fixtures/temp-dir';
 
@@ -160,6 +160,29 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     // Another user's are theirs (and not readable to the agent anyway).
     expect(agentSocketDirs(tmp, uid + 1)).toEqual([]);
     expect(agentSocketDirs(join(tmp, 'missing'), uid)).toEqual([]);
+  });
+
+  it("finds the user's Kerberos ticket caches in a tmp, and the one KRB5CCNAME names, and nobody else's", () => {
+    const tmp = makeTempDir();
+    for (const name of [`krb5cc_${uid}`, `krb5cc_${uid}_Ab12`, `krb5cc_${uid + 1}`, `krb5cc_${uid}x`, 'krb5cc_']) writeFileSync(join(tmp, name), 'ticket');
+    expect(kerberosCaches(tmp, uid, undefined).sort()).toEqual([join(tmp, `krb5cc_${uid}`), join(tmp, `krb5cc_${uid}_Ab12`)].sort());
+    expect(kerberosCaches(tmp, uid, 'FILE:/var/lib/tickets/op')).toContain('/var/lib/tickets/op');
+    expect(kerberosCaches(tmp, uid, 'DIR:/run/op/krb5cc')).toContain('/run/op/krb5cc');
+    expect(kerberosCaches(tmp, uid, '/home/op/.krb5cc')).toContain('/home/op/.krb5cc');
+    // Kept by a daemon, not a file: nothing to hide.
+    expect(kerberosCaches(join(tmp, 'missing'), uid, 'KEYRING:persistent:0')).toEqual([]);
+  });
+
+  it('hides the Kerberos tickets in /tmp from a confined agent', () => {
+    const p = place();
+    const ticket = join('/tmp', `krb5cc_${uid}_grovetest${process.pid}`);
+    writeFileSync(ticket, 'ticket');
+    try {
+      const inputs = confineInputs({ lanePath: p.lane, mainPath: p.main, dataDir: p.dataDir, agentDir: p.agentDir, home: p.home, env: {}, statePaths: [], config: {}, keyless: false, bridgeDir: null, shown: [] });
+      expect(inputs.hidden).toContainEqual({ path: ticket, kind: 'file' });
+    } finally {
+      rmSync(ticket, { force: true });
+    }
   });
 
   it('hides Codex\'s daemon dir, made where missing: Codex\'s own sandbox, nested, must find it to mask it', () => {
