@@ -17,6 +17,7 @@ const Restart = z
     initialBackoffMs: z.number().int().min(0),
     maxBackoffMs: z.number().int().min(0),
     maxUnstableRestarts: z.number().int().min(0),
+    settledUptimeMs: z.number().int().min(0),
   })
   .partial()
   .strict();
@@ -34,7 +35,7 @@ export function readHostEnv(env: NodeJS.ProcessEnv): Result<HostEnvSettings, str
     try {
       raw = JSON.parse(env.GROVE_RESTART);
     } catch {
-      return err('GROVE_RESTART is not JSON; example: {"minUptimeMs":5000,"initialBackoffMs":1000,"maxBackoffMs":60000,"maxUnstableRestarts":5}');
+      return err('GROVE_RESTART is not JSON; example: {"minUptimeMs":5000,"initialBackoffMs":1000,"maxBackoffMs":60000,"maxUnstableRestarts":5,"settledUptimeMs":600000}');
     }
     const parsed = Restart.safeParse(raw);
     if (!parsed.success) return err(`GROVE_RESTART: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ')}`);

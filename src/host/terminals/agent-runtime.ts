@@ -11,7 +11,7 @@ import { drainBeforeClose } from './drain-on-close';
 import { findRestartPoint, firstCleanStart } from './restart-point';
 import { modesPreamble, TerminalModeTracker } from './terminal-mode-tracker';
 import { endLeftovers, EXIT_AFTER_KILL_MS, stopAgentProcesses, type StopTimings } from './stop-agent-processes';
-import { decideOnExit, type RestartConfig, type RunCounters, type Supervision } from './supervision';
+import { decideOnExit, NO_RESTARTS, type RestartConfig, type RunCounters, type Supervision } from './supervision';
 import { TerminalConstants } from './terminal-constants';
 import type { ContextReading } from './context/context-reading';
 import { contextWindowOf } from './context/context-window';
@@ -101,7 +101,7 @@ type ClientId = number;
 
 export class AgentRuntime {
   private supervision: Supervision = { kind: 'starting', generation: 0 };
-  private counters: RunCounters = { unstableRestarts: 0 };
+  private counters: RunCounters = NO_RESTARTS;
   private totalRestarts = 0;
   private pty: IPty | null = null;
   private generation = 0;
@@ -190,7 +190,7 @@ export class AgentRuntime {
     // A start from outside (the operator, a host restart) gets a fresh budget of unstable
     // restarts; only the supervisor's own restarts (out of backoff) count against it.
     const isRestart = this.supervision.kind === 'backoff';
-    if (!isRestart) this.counters = { unstableRestarts: 0 };
+    if (!isRestart) this.counters = NO_RESTARTS;
     const generation = ++this.generation;
     this.supervision = { kind: 'starting', generation };
     let pty: IPty;

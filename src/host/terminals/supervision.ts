@@ -13,6 +13,7 @@ export interface RestartConfig {
   initialBackoffMs: number;
   maxBackoffMs: number;
   maxUnstableRestarts: number;
+  settledUptimeMs: number;
 }
 
 export const DEFAULT_RESTART: RestartConfig = { ...RestartDefaults };
@@ -31,9 +32,17 @@ export type Supervision =
 
 
 export interface RunCounters {
-  /** Consecutive restarts after runs shorter than the minimum uptime. */
+  /** Consecutive restarts after runs shorter than the minimum uptime: too many, and the agent is `fatal`. */
   unstableRestarts: number;
+  /**
+   * Consecutive restarts after runs that had not settled (shorter than `settledUptimeMs`): the
+   * backoff grows with them, so a run that fails a while after it starts, every time, is
+   * restarted less and less often rather than at once for ever.
+   */
+  restartsInARow: number;
 }
+
+export const NO_RESTARTS: RunCounters = { unstableRestarts: 0, restartsInARow: 0 };
 
 export interface ExitInput {
   code: number | null;
@@ -72,23 +81,24 @@ export function decideOnExit(
     state.kind === 'running' && !exit.requested && (policy === 'always' || (policy === 'on-failure' && failed));
   if (!wantsRestart) {
     const next = failed && !exit.requested ? { kind: 'crashed' as const, ...ended } : { kind: 'exited' as const, ...ended };
-    return { next, counters: { unstableRestarts: 0 }, restart: false };
+    return { next, counters: NO_RESTARTS, restart: false };
   }
   const uptime = exit.at - state.startedAt;
   const unstable = uptime < cfg.minUptimeMs ? counters.unstableRestarts + 1 : 0;
+  const inARow = uptime < cfg.settledUptimeMs ? counters.restartsInARow + 1 : 0;
   if (unstable > cfg.maxUnstableRestarts) {
     return {
       next: { kind: 'fatal', restarts: counters.unstableRestarts, ...ended },
-      counters: { unstableRestarts: unstable },
+      counters: { unstableRestarts: unstable, restartsInARow: inARow },
       restart: false,
       alert: `gave up after ${counters.unstableRestarts} restarts in a row that each ran under ${cfg.minUptimeMs / 1000} s (last exit: ${describeExit(exit.code, exit.signal)})`,
     };
   }
-  // A run that was stable restarts at once; unstable ones back off exponentially.
-  const delayMs = unstable === 0 ? 0 : backoffFor(unstable, cfg);
+  // A run that had settled restarts at once; one that had not backs off, longer each time.
+  const delayMs = inARow === 0 ? 0 : backoffFor(inARow, cfg);
   return {
     next: { kind: 'backoff', generation: state.generation + 1, restartAt: exit.at + delayMs, delayMs, ...ended },
-    counters: { unstableRestarts: unstable },
+    counters: { unstableRestarts: unstable, restartsInARow: inARow },
     restart: true,
     delayMs,
   };

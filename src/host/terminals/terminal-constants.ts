@@ -56,4 +56,6 @@ export const RestartDefaults = {
   maxBackoffMs: 60_000,
   /** Unstable restarts allowed before the agent is `fatal`. */
   maxUnstableRestarts: 5,
+  /** A run at least this long has settled: a crash after it restarts at once, with no backoff. */
+  settledUptimeMs: 600_000,
 } as const;

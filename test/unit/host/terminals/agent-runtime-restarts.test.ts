@@ -83,7 +83,7 @@ describe('agent runtime, starts and stops interleaved', { timeout: 60_000 }, () 
       log: logIn(dir),
       script: 'exit 3',
       restart: 'always',
-      restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts: 3 },
+      restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts: 3, settledUptimeMs: 600_000 },
       alert: (m) => alerts.push(m),
       // The first run starts (and fails); every restart's fork fails, as under EAGAIN.
       beforeSpawn: () => {

@@ -44,7 +44,7 @@ describe('agent runtime stop', () => {
       log: OutputLog.open(join(dir, 'output'), 1024 * 1024, 256 * 1024),
       script: 'exec sleep 60',
       restart: 'on-failure',
-      restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts: 3 },
+      restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts: 3, settledUptimeMs: 600_000 },
       stopTimings: { interruptMs: 200, graceMs: 500, exitAfterKillMs: 500 },
       unreachable: true,
       spawned: (p) => (spawns++, void ptys.push(p)),
