@@ -256,6 +256,27 @@ serve:
     expect(((await api(host, 'agents.list', {})).body.result as { agents: { id: string }[] }).agents.map((a) => a.id)).not.toContain(agentId);
   });
 
+  it('a removal whose teardown fails after the server was stopped keeps the lane, unserved, with no stray server agent left', async () => {
+    await writeRecipe(`
+setup:
+  teardown:
+    - echo the database is locked >&2; exit 3
+serve:
+  command: exec node -e "require('http').createServer((q, s) => s.end('up')).listen(+process.env.GROVE_PORT, '127.0.0.1')"
+  url: http://127.0.0.1:{{port}}
+`);
+    const lane = (await create('design')).lane!;
+    const served = await api(host, 'lanes.serve', { id: lane.id, on: true });
+    const { url, agentId } = (served.body.result as { lane: Lane }).lane.served!;
+    await expect.poll(async () => fetch(url).then((r) => r.text()).catch(() => ''), { timeout: 10_000 }).toBe('up');
+    const removed = await api(host, 'lanes.remove', { id: lane.id });
+    expect(removed.body.error).toMatchObject({ code: 'lane_setup_failed', message: expect.stringContaining('the database is locked') });
+    const still = ((await api(host, 'lanes.list', {})).body.result as { lanes: Lane[] }).lanes.find((l) => l.id === lane.id);
+    expect(still?.served).toBeNull();
+    expect(((await api(host, 'agents.list', {})).body.result as { agents: { id: string }[] }).agents.map((a) => a.id)).not.toContain(agentId);
+    await expect.poll(async () => fetch(url).then(() => 'up').catch(() => 'down')).toBe('down');
+  });
+
   it('serves a lane through a site recipe (link and unlink commands)', async () => {
     await writeRecipe(`
 serve:

@@ -130,7 +130,7 @@ export class LaneServer {
       // A server its stop could not end (the agent stays, its alert says so) still serves:
       // the lane stays served, and a removal stops there rather than go on with it running.
       if (this.deps.agents.isLive(id)) {
-        const message = `The server of ${lane.name} (serve-${lane.name}) did not stop: end its process by hand, then stop serving again.`;
+        const message = `The server of ${lane.name} did not stop: end its process by hand, then stop serving again.`;
         if (!job) own.finish(false, message);
         return err(apiError('lane_has_live_agents', message, { agents: [id] }));
       }
@@ -139,6 +139,11 @@ export class LaneServer {
     this.deps.events.append({ type: 'lane.updated', lane: toLane(updated) });
     if (!job) own.finish(true, `${lane.name} is no longer served`);
     return ok(updated);
+  }
+
+  /** Forgets a server `unserve` stopped for a removal that did not go through (its log goes with it). */
+  forgetServer(agentId: string): Promise<void> {
+    return this.deps.agents.stopAndForget(agentId);
   }
 
   /** On host start: servers died with the previous host; start them again. */
@@ -179,7 +184,13 @@ export class LaneServer {
       onOutput: (d) => job.output(d),
       mask: this.deps.mask,
       groups: this.deps.commandGroups,
-    }).finally(() => stand && rmSync(stand, { recursive: true, force: true }));
+    }).finally(() => {
+      try {
+        if (stand) rmSync(stand, { recursive: true, force: true });
+      } catch {
+        // An empty folder in the temp dir, left: nothing to say over the command's own outcome.
+      }
+    });
     if (outcome.ok) return ok(undefined);
     const why = `"${outcome.command}" ${howItEnded(outcome)}`;
     if (ownsJob) job.finish(false, why);

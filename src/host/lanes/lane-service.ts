@@ -475,8 +475,8 @@ export class LaneService {
     // removing would lose (unless it is archived; a lock, never). Checked before anything
     // runs, and again just before the worktree goes: a teardown may take minutes, and an
     // agent started or a file written meanwhile must not be deleted unasked.
-    const blocked = async (stopped = false): Promise<{ error: ApiError; head: null } | { error: null; head: string | null }> => {
-      const live = this.deps.agents.liveAgentsIn(lane.path, serverId);
+    const blocked = async (stopped: boolean, except: readonly string[]): Promise<{ error: ApiError; head: null } | { error: null; head: string | null }> => {
+      const live = this.deps.agents.liveAgentsIn(lane.path, except);
       if (live.length && stopped) {
         // Asked to stop and still running: removed, the lane would leave them writing into a
         // folder that is gone, and no longer watched by Grove.
@@ -509,8 +509,12 @@ export class LaneService {
     };
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     let job: JobReporter | null = null;
+    /** The server unserving stopped and kept, for the end to forget with the lane's agents: forgotten here if the removal stops first. */
+    let stoppedServer: string | null = null;
+    let removed = false;
     try {
-      const before = await blocked();
+      // The server is not in the way: unserving stops it.
+      const before = await blocked(false, serverId);
       if (before.error) return err(before.error);
       job = startJob({ kind: 'lane.remove', repoId: lane.repoId, laneName: lane.name, title: `Remove lane ${lane.name}` });
       if (untrusted) job.output(`${repo.name}'s commands are not trusted: its teardown and unlink commands are not run.\n`);
@@ -524,7 +528,8 @@ export class LaneService {
         job.step(1, total, 'stop serving');
         // As a failed teardown: the lane stays, still linked, for the operator to put right.
         const unserved = await this.deps.server.unserve(repo, lane, config, job);
-        if (!unserved.ok) {
+        if (unserved.ok) stoppedServer = lane.served.agentId;
+        else {
           job.finish(false, `stop serving failed: ${unserved.error.message.split('\n')[0]!.replace(/:$/, '')}; the lane is kept`);
           const fix = lane.served.mode === 'site' ? "fix the recipe's serve.site.unlink, or unlink the site by hand, then remove it again" : 'once its server has ended, remove it again';
           return err({ ...unserved.error, message: `Stopping serving ${lane.name} failed, so it was kept (${fix}): ${unserved.error.message}` });
@@ -548,7 +553,8 @@ export class LaneService {
       job.step(total, total, `git worktree remove ${lane.path}`);
       // Agents started in the lane meanwhile are stopped too, when the lane's are.
       if (o.stopAgents) await this.deps.agents.stopAllIn(lane.path);
-      const now = await blocked(o.stopAgents);
+      // The server too, now: one started again meanwhile keeps the lane as any agent does.
+      const now = await blocked(o.stopAgents, []);
       if (now.error) {
         const ran = teardown.length > 0 || lane.served ? ' (its teardown ran and it is no longer served)' : '';
         job.finish(false, `${now.error.message} The lane is kept${ran}.`);
@@ -576,6 +582,7 @@ export class LaneService {
       this.switched.delete(lane.path);
       // Its agents cannot run anywhere now; an archive keeps what they printed.
       const kept = await this.deps.agents.removeAllIn(lane.path, archiveDir);
+      removed = true;
       if (kept.length) job.output(`kept the scrollback of ${count(kept.length, 'agent')} in ${dirname(kept[0]!)}\n`);
       this.deps.events.append({ type: 'lane.removed', id: lane.id, archiveRef: archived?.ref ?? null });
       this.deps.onLanesChanged(this.deps.lanes.list());
@@ -585,6 +592,11 @@ export class LaneService {
       const failure = gitFailure(e, lane.name);
       job?.finish(false, failure.message);
       return err(failure);
+    } finally {
+      // Kept (a failed teardown, work that appeared): the lane is no longer served, and its
+      // stopped server goes as unserving alone would have taken it, not left to be started
+      // again as a stray agent on the lane's port.
+      if (stoppedServer && !removed) await this.deps.server.forgetServer(stoppedServer);
     }
   }
 

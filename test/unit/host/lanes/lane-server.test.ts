@@ -64,7 +64,7 @@ describe('stopping a lane\'s server', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error).toMatchObject({ code: 'lane_has_live_agents', details: { agents: ['a1'] } });
-    expect(r.error.message).toBe('The server of design (serve-design) did not stop: end its process by hand, then stop serving again.');
+    expect(r.error.message).toBe('The server of design did not stop: end its process by hand, then stop serving again.');
     expect(lanes.get('l1')!.served).toMatchObject({ mode: 'command', agentId: 'a1' });
   });
 });
