@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { GroveConfig } from '../../shared/config';
 import type { StatePath } from '../terminals/presets';
-import type { ConfineInputs, Hidden, Scratch } from './confine-policy';
+import { SHARED_GIT_WRITABLE, type ConfineInputs, type Hidden, type Scratch } from './confine-policy';
 
 /**
  * Gathers a confined agent's paths from the disk: the lane's git dirs, the CLI's state, the
@@ -167,9 +167,12 @@ export function agentSocketDirs(tmp: string, uid: number): string[] {
  * The user's Kerberos tickets: the file caches in `tmp` (`krb5cc_<uid>`, `krb5cc_<uid>_XXXX`,
  * as kinit and sssd make them), the user's own, and the cache KRB5CCNAME names (`FILE:` or
  * `DIR:` or a bare path). A ticket read out is the user's login to every service of the realm.
+ * Tickets a KCM daemon keeps are reached through its socket (KCM_SOCKETS); those in the
+ * kernel's keyring (`KEYRING:`) stay within the agent's reach (docs/operations.md).
  */
 export function kerberosCaches(tmp: string, uid: number, ccname: string | undefined): string[] {
-  const named = ccname && /^(?:FILE:|DIR:)?(\/.+)$/.exec(ccname)?.[1];
+  // `DIR::/path` names one cache of a collection by its file.
+  const named = ccname && /^(?:FILE:|DIR::?)?(\/.+)$/.exec(ccname)?.[1];
   let names: string[];
   try {
     names = readdirSync(tmp);
@@ -188,6 +191,9 @@ export function kerberosCaches(tmp: string, uid: number, ccname: string | undefi
     });
   return named ? [...new Set([...mine, named])] : mine;
 }
+
+/** Where a Kerberos credential manager (sssd-kcm, Heimdal's kcm; Fedora's and RHEL's default cache) hands tickets out. */
+export const KCM_SOCKETS = ['/run/.heim_org.h5l.kcm-socket', '/var/run/.heim_org.h5l.kcm-socket'];
 
 /**
  * Where the system answers name lookups over a Unix socket (systemd-resolved's, nscd's, the
@@ -209,19 +215,23 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   const scratch: Scratch[] = [];
   const writableRaw = [...c.statePaths, ...CACHE_DIRS].map((s) => ({ raw: s.env && c.env[s.env] ? c.env[s.env]! : s.path, kind: s.kind, seed: s.seed }));
   for (const p of c.config.lanes?.writable ?? []) writableRaw.push({ raw: p, kind: 'dir', seed: undefined });
-  // Where an agent can write, and so make links: every writable place as it resolves now (a
-  // link among them is refused below anyway), the lane and its temp dir.
-  const agentWritable = [c.lanePath, tmpDir, ...writableRaw.map((w) => expand(w.raw))].flatMap((p) => (isAbsolute(p) && existsSync(p) ? [realpathSync(p)] : []));
+  // Where an agent can make links: every writable place of this launch as it resolves now (a
+  // link among them is refused below anyway), the lane, its git dirs and temp dir; and below
+  // either home (not the home itself), where other lanes, repositories' lanes.writable and
+  // other CLIs' state dirs live, which this launch does not know of.
+  const gitWritable = git.gitDir && git.commonDir ? [git.gitDir, ...SHARED_GIT_WRITABLE.map((part) => join(git.commonDir!, part))] : [];
+  const agentWritable = [c.lanePath, tmpDir, ...gitWritable, ...writableRaw.map((w) => expand(w.raw))].flatMap((p) => (isAbsolute(p) && existsSync(p) ? [realpathSync(p)] : []));
+  const belowHomes = homes.flatMap((h) => (existsSync(h) ? [realpathSync(h)] : []));
   const addWritable = (raw: string, kind: 'dir' | 'file', seed = ''): void => {
     const path = expand(raw);
     if (!isAbsolute(path)) return;
     // Checked before anything is made or resolved: a link an agent put at a writable path (or
     // on the way to one) would otherwise have this launch mount its target writable, the
     // operator's home or MAIN among them, or make folders there.
-    const planted = linkInside(path, agentWritable);
+    const planted = linkInside(path, agentWritable, belowHomes);
     if (planted) {
       throw new Error(
-        `${raw} leads through the link ${planted.link} (to ${planted.to}), which is in a folder agents can write, so an agent may have made it; Grove does not follow it. Remove the link, or name the real folder in grove.yaml's lanes.writable`,
+        `${raw} leads through the link ${planted.link} (to ${planted.to}), which sits where an agent could have made it (in a folder agents write, or below the home folder); Grove does not follow it. Remove the link, or name the real folder in grove.yaml's lanes.writable`,
       );
     }
     if (!existsSync(path)) {
@@ -256,6 +266,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   for (const home of homes) for (const path of [...PERSONAL_STORES, ...CREDENTIAL_STORES]) addHidden(expandIn(home)(path));
   for (const path of agentSocketDirs('/tmp', process.getuid?.() ?? 0)) addHidden(path);
   for (const ccname of new Set([c.env.KRB5CCNAME, process.env.KRB5CCNAME])) for (const path of kerberosCaches('/tmp', process.getuid?.() ?? 0, ccname)) addHidden(path);
+  for (const path of KCM_SOCKETS) addHidden(path);
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {
       mkdirSync(path, { mode: 0o700 });
@@ -285,8 +296,11 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   };
 }
 
-/** The first link on the way to `path` (itself included) that sits in one of `roots`, and where it leads. */
-function linkInside(path: string, roots: readonly string[]): { link: string; to: string } | null {
+/**
+ * The first link on the way to `path` (itself included) that sits in one of `roots`, or below
+ * (not directly in) one of `below`, and where it leads.
+ */
+function linkInside(path: string, roots: readonly string[], below: readonly string[]): { link: string; to: string } | null {
   let at = '/';
   for (const part of path.split('/').filter((p) => p !== '')) {
     at = join(at, part);
@@ -298,7 +312,8 @@ function linkInside(path: string, roots: readonly string[]): { link: string; to:
     }
     if (!isLink) continue;
     const parent = realpathSync(dirname(at));
-    if (roots.some((r) => parent === r || parent.startsWith(r === '/' ? r : `${r}/`))) return { link: at, to: readlinkSync(at) };
+    const inside = (r: string) => parent.startsWith(r === '/' ? r : `${r}/`);
+    if (roots.some((r) => parent === r || inside(r)) || below.some(inside)) return { link: at, to: readlinkSync(at) };
   }
   return null;
 }

@@ -73,8 +73,12 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     mkdirSync(join(p.home, '.cache'));
     symlinkSync(p.home, join(p.home, '.cache', 'playwright'));
     expect(inputsWith(['~/.cache/playwright'])).toThrow(
-      `~/.cache/playwright leads through the link ${join(p.home, '.cache', 'playwright')} (to ${p.home}), which is in a folder agents can write, so an agent may have made it; Grove does not follow it. Remove the link, or name the real folder in grove.yaml's lanes.writable`,
+      `~/.cache/playwright leads through the link ${join(p.home, '.cache', 'playwright')} (to ${p.home}), which sits where an agent could have made it (in a folder agents write, or below the home folder); Grove does not follow it. Remove the link, or name the real folder in grove.yaml's lanes.writable`,
     );
+    // Below the home, in a folder another repository's lanes.writable (unknown to this launch) makes writable.
+    mkdirSync(join(p.home, '.local', 'share'), { recursive: true });
+    symlinkSync(join(p.home, '.bashrc.d'), join(p.home, '.local', 'share', 'pnpm'));
+    expect(inputsWith(['~/.local/share/pnpm'])).toThrow(/~\/\.local\/share\/pnpm leads through the link .*\.local\/share\/pnpm/);
     // On the way to a path not made yet: nothing is made at the link's target either.
     expect(inputsWith(['~/.cache/playwright/browsers'])).toThrow(/leads through the link .*\.cache\/playwright/);
     expect(existsSync(join(p.home, 'browsers'))).toBe(false);
@@ -168,6 +172,7 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     expect(kerberosCaches(tmp, uid, undefined).sort()).toEqual([join(tmp, `krb5cc_${uid}`), join(tmp, `krb5cc_${uid}_Ab12`)].sort());
     expect(kerberosCaches(tmp, uid, 'FILE:/var/lib/tickets/op')).toContain('/var/lib/tickets/op');
     expect(kerberosCaches(tmp, uid, 'DIR:/run/op/krb5cc')).toContain('/run/op/krb5cc');
+    expect(kerberosCaches(tmp, uid, 'DIR::/run/op/krb5cc/tkt')).toContain('/run/op/krb5cc/tkt');
     expect(kerberosCaches(tmp, uid, '/home/op/.krb5cc')).toContain('/home/op/.krb5cc');
     // Kept by a daemon, not a file: nothing to hide.
     expect(kerberosCaches(join(tmp, 'missing'), uid, 'KEYRING:persistent:0')).toEqual([]);
