@@ -85,7 +85,8 @@ export function decideOnExit(
   }
   const uptime = exit.at - state.startedAt;
   const unstable = uptime < cfg.minUptimeMs ? counters.unstableRestarts + 1 : 0;
-  const inARow = uptime < cfg.settledUptimeMs ? counters.restartsInARow + 1 : 0;
+  // A run too short to be stable has not settled either, whatever GROVE_RESTART says.
+  const inARow = uptime < Math.max(cfg.settledUptimeMs, cfg.minUptimeMs) ? counters.restartsInARow + 1 : 0;
   if (unstable > cfg.maxUnstableRestarts) {
     return {
       next: { kind: 'fatal', restarts: counters.unstableRestarts, ...ended },

@@ -48,6 +48,12 @@ describe('supervision', () => {
     expect(decideOnExit(running(t), counters, exit(t + DEFAULT_RESTART.settledUptimeMs + 1), 'on-failure')).toMatchObject({ delayMs: 0 });
   });
 
+  it('backs off an unstable run even when settledUptimeMs is set below the minimum uptime', () => {
+    const cfg = { ...DEFAULT_RESTART, settledUptimeMs: 1000 };
+    const d = decideOnExit(running(0), NO_RESTARTS, exit(3000), 'on-failure', cfg);
+    expect(d).toMatchObject({ restart: true, delayMs: 1000, counters: { unstableRestarts: 1, restartsInARow: 1 } });
+  });
+
   it('follows the policy: never, on-failure, always', () => {
     expect(decideOnExit(running(0), NO_RESTARTS, exit(10_000, 1), 'never').next.kind).toBe('crashed');
     expect(decideOnExit(running(0), NO_RESTARTS, exit(10_000, 0), 'never').next.kind).toBe('exited');
