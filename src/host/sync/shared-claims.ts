@@ -209,7 +209,10 @@ export class SharedClaims {
    * version is read again on every claim's connection, one small query.
    */
   private async ensureSchema(conn: Connection, url: string): Promise<void> {
-    const version = this.schemaFor === url ? await sharedSchemaVersion(conn) : (await ensureSharedSchema(conn, this.deps.timeoutMs)).version;
+    let version = this.schemaFor === url ? await sharedSchemaVersion(conn) : -1;
+    // First here, or the store is not at this Grove's version (a newer one migrated it, or it
+    // was restored from an older backup): brought up to date, or refused if newer.
+    if (version !== SHARED_SCHEMA_VERSION) version = (await ensureSharedSchema(conn, this.deps.timeoutMs)).version;
     if (version > SHARED_SCHEMA_VERSION) throw new Refused(newerSchema(version));
     this.schemaFor = url;
   }
