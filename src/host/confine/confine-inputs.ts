@@ -220,11 +220,14 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   // either home (not the home itself), where other lanes, repositories' lanes.writable and
   // other CLIs' state dirs live, which this launch does not know of.
   const gitWritable = git.gitDir && git.commonDir ? [git.gitDir, ...SHARED_GIT_WRITABLE.map((part) => join(git.commonDir!, part))] : [];
-  const agentWritable = [c.lanePath, tmpDir, ...gitWritable, ...writableRaw.map((w) => expand(w.raw))].flatMap((p) => (isAbsolute(p) && existsSync(p) ? [realpathSync(p)] : []));
+  const agentWritable = [c.lanePath, tmpDir, ...gitWritable, ...writableRaw.map((w) => expand(w.raw))].flatMap((p) => (isAbsolute(p) && !climbs(p) && existsSync(p) ? [realpathSync(p)] : []));
   const belowHomes = homes.flatMap((h) => (existsSync(h) ? [realpathSync(h)] : []));
   const addWritable = (raw: string, kind: 'dir' | 'file', seed = ''): void => {
     const path = expand(raw);
     if (!isAbsolute(path)) return;
+    // The kernel takes a `..` after a link up from the link's target, Node's realpath from
+    // the link: the two would name different folders.
+    if (climbs(path)) throw new Error(`${raw} has ".." in it, which Grove does not resolve for a writable place: name the folder without it`);
     // Checked before anything is made or resolved: a link an agent put at a writable path (or
     // on the way to one) would otherwise have this launch mount its target writable, the
     // operator's home or MAIN among them, or make folders there.
@@ -296,24 +299,32 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   };
 }
 
+/** Whether a path has a `..` component. */
+function climbs(path: string): boolean {
+  return path.split('/').includes('..');
+}
+
 /**
  * The first link on the way to `path` (itself included) that sits in one of `roots`, or below
  * (not directly in) one of `below`, and where it leads.
  */
 function linkInside(path: string, roots: readonly string[], below: readonly string[]): { link: string; to: string } | null {
+  // Walked as the kernel resolves it, each link followed where it leads (the path has no `..`).
   let at = '/';
-  for (const part of path.split('/').filter((p) => p !== '')) {
-    at = join(at, part);
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    const next = join(at, part);
     let isLink: boolean;
     try {
-      isLink = lstatSync(at).isSymbolicLink();
+      isLink = lstatSync(next).isSymbolicLink();
     } catch {
       return null; // missing from here on: nothing to follow
     }
-    if (!isLink) continue;
-    const parent = realpathSync(dirname(at));
-    const inside = (r: string) => parent.startsWith(r === '/' ? r : `${r}/`);
-    if (roots.some((r) => parent === r || inside(r)) || below.some(inside)) return { link: at, to: readlinkSync(at) };
+    if (isLink) {
+      const inside = (r: string) => at.startsWith(r === '/' ? r : `${r}/`);
+      if (roots.some((r) => at === r || inside(r)) || below.some(inside)) return { link: next, to: readlinkSync(next) };
+    }
+    at = isLink ? realpathSync(next) : next;
   }
   return null;
 }

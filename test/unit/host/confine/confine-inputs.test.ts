@@ -90,6 +90,9 @@ describe('a confined agent\'s paths, read from a real repository', () => {
     mkdirSync(gradle);
     symlinkSync(gradle, join(p.home, '.gradle'));
     expect(inputsWith(['~/.gradle'])().writable).toContain(gradle);
+    // A `..` after a link goes up from the link's target for the kernel, from the link for a
+    // path read on paper: a spelling that could reach a planted link unseen is refused.
+    expect(inputsWith([`${p.home}/.gradle/../home/.cache/playwright`])).toThrow(`${p.home}/.gradle/../home/.cache/playwright has ".." in it, which Grove does not resolve for a writable place: name the folder without it`);
   });
 
   it('hides what grove.yaml lists (relative to MAIN, ~, absolute) and, key-less, MAIN\'s copied files; a missing path is left out', () => {
