@@ -237,43 +237,39 @@ serve:
     await expect.poll(async () => fetch(url).then(() => 'up').catch(() => 'down')).toBe('down');
   });
 
-  it('an archived removal of a served lane stops its server and keeps the server\'s log with the archive', async () => {
-    await writeRecipe(`
+  /** Commits a recipe whose server says `up` on the lane's port (after `prelude`, with `extra` recipe lines), serves `design` and waits for it to answer. */
+  async function servedDesign(o: { prelude?: string; extra?: string } = {}): Promise<{ lane: Lane; url: string; agentId: string }> {
+    await writeRecipe(`${o.extra ?? ''}
 serve:
-  command: echo "server-of-$GROVE_LANE_NAME listening"; exec node -e "require('http').createServer((q, s) => s.end('up')).listen(+process.env.GROVE_PORT, '127.0.0.1')"
+  command: ${o.prelude ?? ''}exec node -e "require('http').createServer((q, s) => s.end('up')).listen(+process.env.GROVE_PORT, '127.0.0.1')"
   url: http://127.0.0.1:{{port}}
 `);
     const lane = (await create('design')).lane!;
     const served = await api(host, 'lanes.serve', { id: lane.id, on: true });
     const { url, agentId } = (served.body.result as { lane: Lane }).lane.served!;
     await expect.poll(async () => fetch(url).then((r) => r.text()).catch(() => ''), { timeout: 10_000 }).toBe('up');
+    return { lane, url, agentId: agentId! };
+  }
+  const agentIds = async (): Promise<string[]> => ((await api(host, 'agents.list', {})).body.result as { agents: { id: string }[] }).agents.map((a) => a.id);
+
+  it('an archived removal of a served lane stops its server and keeps the server\'s log with the archive', async () => {
+    const { lane, url, agentId } = await servedDesign({ prelude: 'echo "server-of-$GROVE_LANE_NAME listening"; ' });
     const removed = await api(host, 'lanes.remove', { id: lane.id, archive: true });
     expect(removed.body.ok, JSON.stringify(removed.body.error)).toBe(true);
     const ref = (removed.body.result as { archiveRef: string }).archiveRef;
     const log = join(host.home, 'archives', ...ref.slice('refs/grove/archive/'.length).split('/'), `serve-design-${agentId}.log`);
     expect(readFileSync(log, 'utf8')).toContain('server-of-design listening');
     await expect.poll(async () => fetch(url).then(() => 'up').catch(() => 'down')).toBe('down');
-    expect(((await api(host, 'agents.list', {})).body.result as { agents: { id: string }[] }).agents.map((a) => a.id)).not.toContain(agentId);
+    expect(await agentIds()).not.toContain(agentId);
   });
 
   it('a removal whose teardown fails after the server was stopped keeps the lane, unserved, with no stray server agent left', async () => {
-    await writeRecipe(`
-setup:
-  teardown:
-    - echo the database is locked >&2; exit 3
-serve:
-  command: exec node -e "require('http').createServer((q, s) => s.end('up')).listen(+process.env.GROVE_PORT, '127.0.0.1')"
-  url: http://127.0.0.1:{{port}}
-`);
-    const lane = (await create('design')).lane!;
-    const served = await api(host, 'lanes.serve', { id: lane.id, on: true });
-    const { url, agentId } = (served.body.result as { lane: Lane }).lane.served!;
-    await expect.poll(async () => fetch(url).then((r) => r.text()).catch(() => ''), { timeout: 10_000 }).toBe('up');
+    const { lane, url, agentId } = await servedDesign({ extra: '\nsetup:\n  teardown:\n    - echo the database is locked >&2; exit 3' });
     const removed = await api(host, 'lanes.remove', { id: lane.id });
     expect(removed.body.error).toMatchObject({ code: 'lane_setup_failed', message: expect.stringContaining('the database is locked') });
     const still = ((await api(host, 'lanes.list', {})).body.result as { lanes: Lane[] }).lanes.find((l) => l.id === lane.id);
     expect(still?.served).toBeNull();
-    expect(((await api(host, 'agents.list', {})).body.result as { agents: { id: string }[] }).agents.map((a) => a.id)).not.toContain(agentId);
+    expect(await agentIds()).not.toContain(agentId);
     await expect.poll(async () => fetch(url).then(() => 'up').catch(() => 'down')).toBe('down');
   });
 

@@ -144,52 +144,39 @@ export const CREDENTIAL_STORES = [
  * each session, so they are looked for at each launch.
  */
 export function agentSocketDirs(tmp: string, uid: number): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(tmp);
-  } catch {
-    return [];
-  }
-  return names
-    .filter((n) => /^ssh-[A-Za-z0-9]+$/.test(n) || n === `emacs${uid}`)
-    .map((n) => join(tmp, n))
-    .filter((path) => {
-      try {
-        const st = lstatSync(path);
-        return st.isDirectory() && st.uid === uid;
-      } catch {
-        return false;
-      }
-    });
+  return ownEntriesOf(tmp, uid, (n) => /^ssh-[A-Za-z0-9]+$/.test(n) || n === `emacs${uid}`, 'dir');
 }
 
 /**
  * The user's Kerberos tickets: the file caches in `tmp` (`krb5cc_<uid>`, `krb5cc_<uid>_XXXX`,
- * as kinit and sssd make them), the user's own, and the cache KRB5CCNAME names (`FILE:` or
+ * as kinit and sssd make them), the user's own, and the caches KRB5CCNAME names (`FILE:` or
  * `DIR:` or a bare path). A ticket read out is the user's login to every service of the realm.
  * Tickets a KCM daemon keeps are reached through its socket (KCM_SOCKETS); those in the
  * kernel's keyring (`KEYRING:`) stay within the agent's reach (docs/operations.md).
  */
-export function kerberosCaches(tmp: string, uid: number, ccname: string | undefined): string[] {
+export function kerberosCaches(tmp: string, uid: number, ...ccnames: (string | undefined)[]): string[] {
+  const mine = new RegExp(`^krb5cc_${uid}(?:_[A-Za-z0-9]+)?$`);
   // `DIR::/path` names one cache of a collection by its file.
-  const named = ccname && /^(?:FILE:|DIR::?)?(\/.+)$/.exec(ccname)?.[1];
+  const named = ccnames.flatMap((cc) => (cc && /^(?:FILE:|DIR::?)?(\/.+)$/.exec(cc)?.[1]) || []);
+  return [...new Set([...ownEntriesOf(tmp, uid, (n) => mine.test(n), 'any'), ...named])];
+}
+
+/** The entries of `dir` whose names pass `named` and which `uid` owns (folders only, with `dir`). */
+function ownEntriesOf(dir: string, uid: number, named: (name: string) => boolean, kind: 'dir' | 'any'): string[] {
   let names: string[];
   try {
-    names = readdirSync(tmp);
+    names = readdirSync(dir);
   } catch {
-    names = [];
+    return [];
   }
-  const mine = names
-    .filter((n) => new RegExp(`^krb5cc_${uid}(?:_[A-Za-z0-9]+)?$`).test(n))
-    .map((n) => join(tmp, n))
-    .filter((path) => {
-      try {
-        return lstatSync(path).uid === uid;
-      } catch {
-        return false;
-      }
-    });
-  return named ? [...new Set([...mine, named])] : mine;
+  return names.filter(named).map((n) => join(dir, n)).filter((path) => {
+    try {
+      const st = lstatSync(path);
+      return st.uid === uid && (kind === 'any' || st.isDirectory());
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Where a Kerberos credential manager (sssd-kcm, Heimdal's kcm; Fedora's and RHEL's default cache) hands tickets out. */
@@ -268,7 +255,7 @@ export function confineInputs(c: ConfineContext): ConfineInputs {
   for (const path of DESKTOP_SOCKETS(process.getuid?.() ?? 0)) addHidden(path);
   for (const home of homes) for (const path of [...PERSONAL_STORES, ...CREDENTIAL_STORES]) addHidden(expandIn(home)(path));
   for (const path of agentSocketDirs('/tmp', process.getuid?.() ?? 0)) addHidden(path);
-  for (const ccname of new Set([c.env.KRB5CCNAME, process.env.KRB5CCNAME])) for (const path of kerberosCaches('/tmp', process.getuid?.() ?? 0, ccname)) addHidden(path);
+  for (const path of kerberosCaches('/tmp', process.getuid?.() ?? 0, c.env.KRB5CCNAME, process.env.KRB5CCNAME)) addHidden(path);
   for (const path of KCM_SOCKETS) addHidden(path);
   for (const path of CLI_DAEMON_DIRS(process.getuid?.() ?? 0)) {
     try {
