@@ -486,6 +486,65 @@ describe('rollbackMain', () => {
     expectNothingLost(before, { [main]: ['hotfix.txt'] });
   });
 
+  /** MAIN tracks `before` as a file or `.env` as a placeholder; the lane makes room for untracked, ignored files there; merged. */
+  async function mergedMakingRoom(change: 'file-to-folder' | 'untrack-env') {
+    const ml = makeMainAndLane();
+    if (change === 'file-to-folder') {
+      commitIn(ml.main, 'uploads', 'a placeholder\n');
+      git(ml.lane, 'merge', '-q', '--ff-only', 'main');
+      git(ml.lane, 'rm', '-q', 'uploads');
+      write(ml.lane, 'uploads/.gitignore', '*\n!.gitignore\n');
+      git(ml.lane, 'add', '-f', 'uploads/.gitignore');
+      git(ml.lane, 'commit', '-q', '-m', 'uploads become a folder');
+    } else {
+      commitIn(ml.main, '.env', 'SECRET=placeholder\n');
+      git(ml.lane, 'merge', '-q', '--ff-only', 'main');
+      git(ml.lane, 'rm', '-q', '--cached', '.env');
+      write(ml.lane, '.gitignore', '.env\n');
+      git(ml.lane, 'add', '.gitignore');
+      git(ml.lane, 'commit', '-q', '-m', 'stop tracking .env');
+    }
+    const r = await mergeIntoMain(ml.main, opts({ strategy: 'ff' }));
+    if (!r.ok) throw new Error(r.error.message);
+    return { ...ml, ...r.value };
+  }
+
+  it('refuses when it would delete an ignored file in a folder the merge made of a file, changing nothing', async () => {
+    const { main, lane, mainBefore, mainAfter } = await mergedMakingRoom('file-to-folder');
+    write(main, 'uploads/photo.jpg', 'what the served app saved\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter, keepRef: 'refs/grove/rolled-back/x' });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'would-lose-changes', message: expect.stringContaining('(uploads/photo.jpg)') } });
+    expect(headOf(main)).toBe(mainAfter);
+    expect(read(main, 'uploads/photo.jpg')).toBe('what the served app saved\n');
+    expect(git(main, 'for-each-ref', 'refs/grove/rolled-back')).toBe('');
+    expectNothingLost(before);
+    // Moved aside, the rollback goes ahead.
+    rmSync(join(main, 'uploads', 'photo.jpg'));
+    expect(await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter })).toEqual({ ok: true, value: { head: mainBefore } });
+    expect(read(main, 'uploads')).toBe('a placeholder\n');
+  });
+
+  it('refuses when it would overwrite an ignored file the merge stopped tracking (the real .env over its placeholder)', async () => {
+    const { main, lane, mainBefore, mainAfter } = await mergedMakingRoom('untrack-env');
+    expect(existsSync(join(main, '.env'))).toBe(false);
+    write(main, '.env', 'SECRET=the real one\n');
+    const before = snapshotRepo(main, [main, lane]);
+    const r = await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter });
+    expect(r).toMatchObject({ ok: false, error: { kind: 'would-lose-changes', message: expect.stringContaining('(.env)') } });
+    expect(read(main, '.env')).toBe('SECRET=the real one\n');
+    expect(headOf(main)).toBe(mainAfter);
+    expectNothingLost(before);
+  });
+
+  it('rolls back over ignored files the code before the merge has no file at', async () => {
+    const { main, mainBefore, mainAfter } = await mergedMakingRoom('untrack-env');
+    write(main, 'uploads-elsewhere/cache.bin', 'ignored, in nobody\'s way\n');
+    write(main, '.git/info/exclude', 'uploads-elsewhere/\n');
+    expect(await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter })).toEqual({ ok: true, value: { head: mainBefore } });
+    expect(read(main, 'uploads-elsewhere/cache.bin')).toBe('ignored, in nobody\'s way\n');
+  });
+
   it('refuses when it would overwrite an edit to a merged file, changing nothing', async () => {
     const { main, lane, mainBefore, mainAfter } = await merged();
     write(main, 'feature.txt', 'edited in MAIN after the merge\n');

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { err, ok, type Result } from '../../../shared/result';
 import { fallbackIdentityArgs } from './commit-identity';
 import { writeRecoveryRef } from './recovery-ref';
@@ -11,7 +12,8 @@ import { count } from '../../../shared/plural';
  * recovery ref before anything moves, so a merge can always be undone by hand. A merge
  * that stops on a conflict is aborted at once: MAIN is never left half-merged. Rolling
  * back uses `reset --keep`, never `--hard`: edits someone made in MAIN since the merge are
- * kept, and git refuses rather than overwrite one.
+ * kept, and git refuses rather than overwrite one; files git does not track, which `--keep`
+ * would overwrite without a word when they are ignored, are looked for first.
  */
 export type MergeStrategy = 'ff' | 'ff-only' | 'no-ff';
 
@@ -143,6 +145,14 @@ export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Pr
     return err({ kind: 'main-moved', message: `MAIN is not on a branch any more (detached at ${short(head)}). Nothing was changed; check out MAIN's branch, then roll back again.` });
   }
   const target = (await runGit(mainPath, ['rev-parse', '--verify', `${o.target}^{commit}`])).stdout.trim();
+  const inTheWay = await untrackedInTheWay(mainPath, head, target);
+  if (inTheWay.length > 0) {
+    const named = inTheWay.slice(0, 10).join(', ') + (inTheWay.length > 10 ? `, and ${inTheWay.length - 10} more` : '');
+    return err({
+      kind: 'would-lose-changes',
+      message: `Rolling back would overwrite or delete files in MAIN that git does not track (${named}): the merge made room for them, and the code before it has files there. Nothing was changed; move them aside in MAIN, then roll back again.`,
+    });
+  }
   if (o.keepRef) await runGit(mainPath, ['update-ref', o.keepRef, head]);
   let reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
   // Another git holds MAIN's index for a moment (an editor's status every few seconds): wait it out.
@@ -174,6 +184,33 @@ export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Pr
 }
 
 const short = (sha: string): string => sha.slice(0, 7);
+
+/**
+ * Files git does not track that going from `head` to `target` would overwrite or delete:
+ * where `target` has a file `head` has not, something untracked on disk at that path, below
+ * it (a folder the merge made of a file), or a file where it needs a folder. `reset --keep`
+ * refuses for most of them, but overwrites ignored ones without a word: an ignored upload in
+ * a folder the merge made, or a real `.env` where the merge stopped tracking a placeholder.
+ */
+async function untrackedInTheWay(mainPath: string, head: string, target: string): Promise<string[]> {
+  const added = (await runGit(mainPath, ['diff', '--name-only', '--no-renames', '--diff-filter=A', '-z', head, target])).stdout.split('\0').filter(Boolean);
+  const onDisk = (p: string): 'file' | 'folder' | null => {
+    try {
+      return lstatSync(join(mainPath, p)).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return null;
+    }
+  };
+  const places = new Set<string>();
+  for (const p of added) {
+    if (onDisk(p) !== null) places.add(p);
+    for (let d = posix.dirname(p); d !== '.'; d = posix.dirname(d)) if (onDisk(d) === 'file') places.add(d);
+  }
+  if (places.size === 0) return [];
+  // Untracked at those paths or below them, ignored or not (no exclusion asked for).
+  const listed = await runGit(mainPath, ['--literal-pathspecs', 'ls-files', '--others', '-z', '--', ...places]);
+  return listed.stdout.split('\0').filter(Boolean);
+}
 
 async function headOf(repo: string): Promise<string> {
   return (await runGit(repo, ['rev-parse', '--verify', 'HEAD^{commit}'])).stdout.trim();
