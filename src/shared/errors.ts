@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'unauthorized', // missing or wrong token
   'forbidden_host', // Host header is not loopback nor an allowed name (DNS rebinding)
   'forbidden_origin', // Origin is not the host's own (cross-site request or WebSocket)
+  'forbidden_user', // the connection comes from another user of the machine (Linux)
   'forbidden', // the token is valid but may not call this method (an agent's token)
   'rate_limited', // an agent called agents.report more often than its limit; the report was dropped
   // Repositories
@@ -149,6 +150,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 401;
     case 'forbidden_host':
     case 'forbidden_origin':
+    case 'forbidden_user':
     case 'forbidden':
       return 403;
     case 'unknown_method':

@@ -4,6 +4,7 @@ import { api, browserSession, startHostProcess, stopAllHosts, type HostProcess }
 import { sessionKeyProtocols } from '../../src/shared/session-key';
 import { openSocket } from '../fixtures/ws-client';
 import { removeTempDirs } from '../fixtures/temp-dir';
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -270,3 +271,70 @@ describe('WebSocket', () => {
     await s.close();
   });
 });
+
+/**
+ * Another user of the machine, with everything a leak could give them (the operator's token,
+ * a login code read off `xdg-open`'s command line, a page key sent to a program that took the
+ * port while the host was down), gets nothing: the host looks each connection's other end up
+ * in the kernel's socket table and serves its own user's programs (and root's) only. A real
+ * client process running as `nobody`; only root can start one, so elsewhere this says it skipped.
+ */
+const asRoot = process.getuid?.() === 0;
+describe.skipIf(!asRoot)('another user of the machine', () => {
+  const NOBODY = 65534;
+  /** What `nobody` gets: a raw request (path, headers), or a WebSocket upgrade, and its status line and body. */
+  function asNobody(what: { path: string; method: string; headers: Record<string, string> }): Promise<{ status: number; body: string }> {
+    const script = `
+      const net = require('node:net');
+      const [port, what] = [Number(process.argv[1]), JSON.parse(process.argv[2])];
+      const s = net.connect(port, '127.0.0.1', () => {
+        const head = Object.entries(what.headers).map(([k, v]) => k + ': ' + v + '\\r\\n').join('');
+        // Connection: close, and the socket left open for writing: the host answers, then closes.
+        s.write(what.method + ' ' + what.path + ' HTTP/1.1\\r\\nhost: 127.0.0.1:' + port + '\\r\\n' + head + '\\r\\n');
+      });
+      let got = '';
+      s.on('data', (d) => (got += d));
+      s.on('close', () => process.stdout.write(JSON.stringify({ uid: process.getuid(), got })));
+      s.on('error', (e) => process.stdout.write(JSON.stringify({ uid: process.getuid(), got: 'error ' + e.message })));
+    `;
+    return new Promise((resolve, reject) => {
+      execFile(process.execPath, ['-e', script, String(host.port), JSON.stringify(what)], { uid: NOBODY, gid: NOBODY, cwd: '/', timeout: 10_000 }, (e, stdout) => {
+        if (e) return reject(e);
+        const { uid, got } = JSON.parse(stdout) as { uid: number; got: string };
+        expect(uid).toBe(NOBODY);
+        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(got)?.[1] ?? 0);
+        resolve({ status, body: got.slice(got.indexOf('\r\n\r\n') + 4) });
+      });
+    });
+  }
+
+  it('is refused with the operator token, a fresh login code or a live page key; the same requests from this user are served', async () => {
+    const token = { authorization: `Bearer ${host.token}` };
+    const call = await asNobody({ path: '/api/host.status', method: 'POST', headers: { ...token, 'content-length': '0', connection: 'close' } });
+    expect(call.status).toBe(403);
+    expect(call.body).toContain('"code":"forbidden_user"');
+    expect(call.body).toContain(`comes from uid ${NOBODY}`);
+    expect(call.body).toContain('Run grove as the user who started the host');
+    // A login code read off a command line: not spent by the refusal, and still good for its user.
+    const code = await loginCode();
+    const redeem = await asNobody({ path: `/auth?code=${code}`, method: 'GET', headers: { connection: 'close' } });
+    expect(redeem.status).toBe(403);
+    expect(redeem.body).not.toContain('grove.sessionKey');
+    expect((await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` })).status).toBe(200);
+    // A page key, on the API and on the socket.
+    const { key } = await browserSession(host);
+    const keyed = await asNobody({ path: '/api/host.status', method: 'POST', headers: { 'x-grove-session': key, 'content-length': '0', connection: 'close' } });
+    expect(keyed.status).toBe(403);
+    const upgrade = await asNobody({
+      path: '/ws',
+      method: 'GET',
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': sessionKeyProtocols(key).join(', ') },
+    });
+    expect(upgrade.status).toBe(403);
+    expect(upgrade.body).toContain('"code":"forbidden_user"');
+    // This user, with the same credentials: served.
+    expect((await api(host, 'host.status')).status).toBe(200);
+    expect((await rawPost('/api/host.status', { host: `127.0.0.1:${host.port}`, 'x-grove-session': key }, '')).status).toBe(200);
+  });
+});
+if (!asRoot) console.log('exposure.test.ts: skipped "another user of the machine": only root can start a client as another user here');

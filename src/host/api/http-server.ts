@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { apiError, httpStatusOf, type ApiError } from '../../shared/errors';
 import { IDENTITY_NONCE, identityProof } from '../../host-client/host-identity';
@@ -14,6 +15,7 @@ import { dispatch, type Handlers, type Principal, type WsPeer } from './dispatch
 import { sendLoginHandOff, sendUnauthorizedPage } from './login-pages';
 import { checkHostHeader, checkOrigin, type ExposurePolicy } from './request-guard';
 import { contentSecurityPolicy, inlineScriptSources, readStaticFile } from './static-files';
+import { isServedPeer, peerUser, type PeerUser } from './peer-user';
 import { runWsSession } from './ws-sessions';
 
 /**
@@ -87,6 +89,28 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const gate = (req: IncomingMessage): ApiError | null =>
     checkHostHeader(req.headers.host, policy) ?? checkOrigin(req.headers.origin, policy);
 
+  /** Who each connection comes from (peer-user.ts), looked up once, as it opens. */
+  const peers = new WeakMap<Socket, Promise<PeerUser>>();
+  const ownUid = process.getuid?.();
+  const peerOf = (socket: Socket): Promise<PeerUser> => {
+    let peer = peers.get(socket);
+    if (!peer) peers.set(socket, (peer = peerUser(socket)));
+    return peer;
+  };
+  /** Refused before anything else: another user's program, whatever it presents. */
+  const foreignUser = async (socket: Socket): Promise<ApiError | null> => {
+    const peer = await peerOf(socket);
+    if (isServedPeer(peer, ownUid)) return null;
+    const from = peer.kind === 'user' ? `uid ${peer.uid}` : 'a user the kernel does not name';
+    deps.logger.warn('connection from another user refused', { from, port: socket.remotePort ?? null });
+    return apiError(
+      'forbidden_user',
+      peer.kind === 'user'
+        ? `This Grove host serves only its own user's programs (uid ${ownUid}), and this connection comes from uid ${peer.uid}. Run grove as the user who started the host.`
+        : "This Grove host serves only its own user's programs, and the kernel's socket table does not say whose this connection is.",
+    );
+  };
+
   /** The operator's token or an agent's own; null for none or a wrong one. */
   const bearerPrincipal = (presented: string): Principal | null => {
     if (tokensMatch(deps.token, presented)) return { kind: 'operator' };
@@ -119,6 +143,8 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const foreign = await foreignUser(req.socket);
+    if (foreign) return sendError(res, foreign);
     const refused = gate(req);
     if (refused) return sendError(res, refused);
     const url = new URL(req.url ?? '/', 'http://host.invalid');
@@ -197,27 +223,35 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
+  // Its user looked up while the request is still arriving.
+  server.on('connection', (socket: Socket) => void peerOf(socket));
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node drops the socket's error listener once a request becomes an upgrade: without
     // this, a client that resets the connection would crash the host.
     socket.on('error', () => socket.destroy());
-    try {
-      handleUpgrade(req, socket, head);
-    } catch (e) {
-      deps.logger.error('upgrade failed', { error: e instanceof Error ? e.stack : String(e) });
-      socket.destroy();
-    }
+    void foreignUser(req.socket)
+      .then((foreign) => {
+        if (foreign) return refuseUpgrade(socket, foreign);
+        handleUpgrade(req, socket, head);
+      })
+      .catch((e: unknown) => {
+        deps.logger.error('upgrade failed', { error: e instanceof Error ? e.stack : String(e) });
+        socket.destroy();
+      });
   });
 
+  function refuseUpgrade(socket: Duplex, error: ApiError): void {
+    const status = httpStatusOf(error.code);
+    const body = JSON.stringify({ ok: false, error });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const refuse = (error: ApiError): void => {
-      const status = httpStatusOf(error.code);
-      const body = JSON.stringify({ ok: false, error });
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\n` +
-          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    };
+    const refuse = (error: ApiError): void => refuseUpgrade(socket, error);
     const refused = gate(req);
     if (refused) return refuse(refused);
     if (new URL(req.url ?? '/', 'http://host.invalid').pathname !== Paths.ws) {

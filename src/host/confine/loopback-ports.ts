@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { LISTEN, readTcpRowsSync, tcpRows, type TcpRow } from '../net/tcp-table';
 
 /**
  * The TCP ports this machine serves on its loopback: what a `network: loopback` agent may
@@ -7,18 +7,15 @@ import { readFileSync } from 'node:fs';
  * wildcard address (which includes loopback); the bridge dials those two addresses, so a
  * server on another 127.x address (a resolver's stub at 127.0.0.53) is not one.
  */
-const LISTEN = '0A';
 
 /** The listening ports in one of /proc/net/tcp or /proc/net/tcp6. */
 export function listeningLoopbackPorts(table: string): number[] {
+  return loopbackListeners(tcpRows(table));
+}
+
+function loopbackListeners(rows: readonly TcpRow[]): number[] {
   const ports = new Set<number>();
-  for (const line of table.split('\n').slice(1)) {
-    const [, local, , state] = line.trim().split(/\s+/);
-    if (state !== LISTEN || !local) continue;
-    const [address, portHex] = local.split(':');
-    if (!address || !portHex) continue;
-    if (isLoopbackOrAny(address)) ports.add(parseInt(portHex, 16));
-  }
+  for (const row of rows) if (row.state === LISTEN && isLoopbackOrAny(row.local.hex)) ports.add(row.local.port);
   return [...ports].sort((a, b) => a - b);
 }
 
@@ -30,15 +27,5 @@ function isLoopbackOrAny(hex: string): boolean {
 }
 
 export function readLoopbackPorts(): number[] {
-  const all = new Set<number>();
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let table: string;
-    try {
-      table = readFileSync(file, 'utf8');
-    } catch {
-      continue; // no IPv6 here
-    }
-    for (const p of listeningLoopbackPorts(table)) all.add(p);
-  }
-  return [...all].sort((a, b) => a - b);
+  return loopbackListeners(readTcpRowsSync());
 }
