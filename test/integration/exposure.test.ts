@@ -273,11 +273,13 @@ describe('WebSocket', () => {
 });
 
 /**
- * Another user of the machine, with everything a leak could give them (the operator's token,
- * a login code read off `xdg-open`'s command line, a page key sent to a program that took the
- * port while the host was down), gets nothing: the host looks each connection's other end up
- * in the kernel's socket table and serves its own user's programs (and root's) only. A real
- * client process running as `nobody`; only root can start one, so elsewhere this says it skipped.
+ * Another user of the machine, with what a browser's credentials can leak to them (a login
+ * code read off `xdg-open`'s command line; a page key or a cookie sent to a program that took
+ * the port while the host was down), gets nothing: the host looks the connection's other end
+ * up in the kernel's socket table and serves its own user's programs (and root's) only. A
+ * real client process running as `nobody`; only root can start one, so elsewhere this says
+ * it skipped. (The operator's token is in a 0600 file no other user reads; its clients are
+ * not looked up.)
  */
 const asRoot = process.getuid?.() === 0;
 describe.skipIf(!asRoot)('another user of the machine', () => {
@@ -308,23 +310,23 @@ describe.skipIf(!asRoot)('another user of the machine', () => {
     });
   }
 
-  it('is refused with the operator token, a fresh login code or a live page key; the same requests from this user are served', async () => {
-    const token = { authorization: `Bearer ${host.token}` };
-    const call = await asNobody({ path: '/api/host.status', method: 'POST', headers: { ...token, 'content-length': '0', connection: 'close' } });
-    expect(call.status).toBe(403);
-    expect(call.body).toContain('"code":"forbidden_user"');
-    expect(call.body).toContain(`comes from uid ${NOBODY}`);
-    expect(call.body).toContain('Run grove as the user who started the host');
+  it('is refused with a fresh login code, a live page key or a live cookie; the same requests from this user are served', async () => {
     // A login code read off a command line: not spent by the refusal, and still good for its user.
     const code = await loginCode();
     const redeem = await asNobody({ path: `/auth?code=${code}`, method: 'GET', headers: { connection: 'close' } });
     expect(redeem.status).toBe(403);
+    expect(redeem.body).toContain('"code":"forbidden_user"');
+    expect(redeem.body).toContain(`comes from uid ${NOBODY}`);
+    expect(redeem.body).toContain('Run grove as the user who started the host');
     expect(redeem.body).not.toContain('grove.sessionKey');
     expect((await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` })).status).toBe(200);
-    // A page key, on the API and on the socket.
-    const { key } = await browserSession(host);
+    // A page key, on the API and on the socket; a cookie, on the UI's files.
+    const { key, cookie } = await browserSession(host);
     const keyed = await asNobody({ path: '/api/host.status', method: 'POST', headers: { 'x-grove-session': key, 'content-length': '0', connection: 'close' } });
     expect(keyed.status).toBe(403);
+    const page = await asNobody({ path: '/', method: 'GET', headers: { cookie, connection: 'close' } });
+    expect(page.status).toBe(403);
+    expect(page.body).not.toContain('<div id="root">');
     const upgrade = await asNobody({
       path: '/ws',
       method: 'GET',
@@ -333,8 +335,8 @@ describe.skipIf(!asRoot)('another user of the machine', () => {
     expect(upgrade.status).toBe(403);
     expect(upgrade.body).toContain('"code":"forbidden_user"');
     // This user, with the same credentials: served.
-    expect((await api(host, 'host.status')).status).toBe(200);
     expect((await rawPost('/api/host.status', { host: `127.0.0.1:${host.port}`, 'x-grove-session': key }, '')).status).toBe(200);
+    expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie })).status).toBe(200);
   });
 });
 if (!asRoot) console.log('exposure.test.ts: skipped "another user of the machine": only root can start a client as another user here');

@@ -89,7 +89,14 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const gate = (req: IncomingMessage): ApiError | null =>
     checkHostHeader(req.headers.host, policy) ?? checkOrigin(req.headers.origin, policy);
 
-  /** Who each connection comes from (peer-user.ts), looked up once, as it opens. */
+  /**
+   * Who a connection comes from (peer-user.ts), looked up once per connection, when it first
+   * presents what a browser holds: a login code, a page key or a cookie, which can reach
+   * another user (a code on a command line, a key or cookie sent to a program that took the
+   * port while the host was down). A bearer token lives in a 0600 file or an agent's own
+   * environment, which no other user reads, and its clients (the CLI, agents, MCP) do not pay
+   * for the lookup: a read of the kernel's table walks all its connections (peer-user.ts).
+   */
   const peers = new WeakMap<Socket, Promise<PeerUser>>();
   const ownUid = process.getuid?.();
   const peerOf = (socket: Socket): Promise<PeerUser> => {
@@ -143,7 +150,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const foreign = await foreignUser(req.socket);
+    const foreign = presentedToken(req) === undefined ? await foreignUser(req.socket) : null;
     if (foreign) return sendError(res, foreign);
     const refused = gate(req);
     if (refused) return sendError(res, refused);
@@ -223,14 +230,11 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
-  // Its user looked up while the request is still arriving.
-  server.on('connection', (socket: Socket) => void peerOf(socket));
-
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Node drops the socket's error listener once a request becomes an upgrade: without
     // this, a client that resets the connection would crash the host.
     socket.on('error', () => socket.destroy());
-    void foreignUser(req.socket)
+    void (presentedToken(req) === undefined ? foreignUser(req.socket) : Promise.resolve(null))
       .then((foreign) => {
         if (foreign) return refuseUpgrade(socket, foreign);
         handleUpgrade(req, socket, head);

@@ -1,4 +1,4 @@
-import { kernelHex, LISTEN, readTcpRows, type TcpRow } from '../net/tcp-table';
+import { kernelHex, LISTEN, readTcpRows, TCP_TABLES, type TcpRow } from '../net/tcp-table';
 
 /**
  * Which user a connection to the host comes from, on Linux: the other end of a loopback
@@ -33,11 +33,15 @@ export function peerUserIn(rows: readonly TcpRow[] | null, c: ConnectionEnds): P
   return row ? { kind: 'user', uid: row.uid } : { kind: 'unknown' };
 }
 
-export async function peerUser(c: ConnectionEnds, read: () => Promise<TcpRow[] | null> = readTcpRows): Promise<PeerUser> {
-  const found = peerUserIn(await read(), c);
-  // The kernel writes a table a page at a time, as sockets come and go: a row can slip
-  // between two pages. Once more before it counts as not there.
-  return found.kind === 'unknown' ? peerUserIn(await read(), c) : found;
+/**
+ * Looked for in /proc/net/tcp first (a client of the host's IPv4 address has its socket
+ * there, unless it made a dual-stack one), then in both tables, read again: the kernel
+ * writes a table a page at a time as sockets come and go, and a row can slip between two
+ * pages. Only what is not found then is unknown.
+ */
+export async function peerUser(c: ConnectionEnds, read: (tables?: readonly string[]) => Promise<TcpRow[] | null> = readTcpRows): Promise<PeerUser> {
+  const found = peerUserIn(await read([TCP_TABLES[0]]), c);
+  return found.kind === 'user' ? found : peerUserIn(await read(TCP_TABLES), c);
 }
 
 /** Whether the host serves a connection from `peer`: its own user's, root's (who can read its token anyway), or one it cannot check. */

@@ -44,11 +44,19 @@ describe('the user a connection comes from', () => {
     expect(peerUserIn(tcpRows(HEADER + CLIENT), ENDS)).toEqual({ kind: 'unchecked' });
   });
 
-  it('reads the tables again before it calls a connection unknown (a row can slip between the pages of one read)', async () => {
-    const reads = [HEADER + LISTENING + ACCEPTED, HEADER + LISTENING + ACCEPTED + CLIENT];
-    let n = 0;
-    expect(await peerUser(ENDS, async () => tcpRows(reads[n++]!))).toEqual({ kind: 'user', uid: 1001 });
-    expect(n).toBe(2);
+  it('reads the IPv4 table alone, then both, again, before it calls a connection unknown (a row can slip between the pages of one read)', async () => {
+    const asked: string[][] = [];
+    const tables: Record<string, string[]> = { '/proc/net/tcp': [HEADER + LISTENING + ACCEPTED, HEADER + LISTENING + ACCEPTED], '/proc/net/tcp6': [HEADER + CLIENT_V6] };
+    const read = async (files: readonly string[] = []) => {
+      asked.push([...files]);
+      return files.flatMap((f) => tcpRows(tables[f]!.shift()!));
+    };
+    expect(await peerUser(ENDS, read)).toEqual({ kind: 'user', uid: 1001 });
+    expect(asked).toEqual([['/proc/net/tcp'], ['/proc/net/tcp', '/proc/net/tcp6']]);
+    // Found in the first: read once.
+    asked.length = 0;
+    expect(await peerUser(ENDS, async (files = []) => (asked.push([...files]), tcpRows(HEADER + LISTENING + CLIENT)))).toEqual({ kind: 'user', uid: 1001 });
+    expect(asked).toEqual([['/proc/net/tcp']]);
   });
 
   it('serves its own user and root, and neither another user nor one the kernel does not name; a table it cannot read is not a reason to refuse', () => {
