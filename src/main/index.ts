@@ -178,6 +178,12 @@ function harden(host: FoundHost): void {
     contents.on('will-navigate', (event, url) => {
       if (decideNavigation(url, host.discovery.url) === 'deny') event.preventDefault();
     });
+    // A server's redirect is a navigation too, which will-navigate does not see: one from
+    // whatever answers on the host's port (a program that took it while the host was down)
+    // must not take the window, and its preload bridge, to another site.
+    contents.on('will-redirect', (event, url) => {
+      if (decideNavigation(url, host.discovery.url) === 'deny') event.preventDefault();
+    });
     contents.setWindowOpenHandler(({ url }) => {
       const decision = decideWindowOpen(url);
       if (decision.openExternally) void shell.openExternal(url);
