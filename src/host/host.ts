@@ -464,10 +464,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
       return aheadCommits(lanePath, lane.stdout.trim(), main.stdout.trim());
     },
     onMerge: (repoId) => dispatchConfig(repoOf(repoId), config.dataDir).onMerge,
-    releaseClaim: (briefId, reason) => {
-      const held = claims.holder(briefId);
-      if (held) claims.release(briefId, held.agentId, reason);
-    },
+    releaseClaim: (briefId, dispatch, reason) => claims.releaseFor(briefId, dispatch, reason),
     mask,
     logger,
   });

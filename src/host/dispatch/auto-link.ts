@@ -26,7 +26,8 @@ export interface AutoLinkDeps {
   /** Commits on the lane and not on MAIN, newest first. */
   ahead(lanePath: string, mainPath: string): Promise<CommitSummary[]>;
   onMerge(repoId: string): 'in_review' | 'done';
-  releaseClaim(briefId: string, reason: string): void;
+  /** The claim that dispatch (or its agent) holds on the brief, released; another's is kept. */
+  releaseClaim(briefId: string, dispatch: Dispatch, reason: string): void;
   mask(text: string): string;
   logger: Logger;
 }
@@ -111,7 +112,7 @@ export class AutoLinker {
       });
       // Not the lane's name: a dispatch's lane is named from the title, and a claim entry
       // cannot be redacted (it holds nothing anyone typed); the merge link names the lane's work.
-      this.deps.releaseClaim(d.briefId, `its lane was merged into MAIN (${m.mainAfter.slice(0, 10)})`);
+      this.deps.releaseClaim(d.briefId, d, `its lane was merged into MAIN (${m.mainAfter.slice(0, 10)})`);
       return;
     }
     if (m.state === 'rolled-back' || m.state === 'awaiting-rollback') {

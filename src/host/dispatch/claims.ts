@@ -1,6 +1,6 @@
 import type { AgentInfo } from '../../shared/agents';
 import type { Actor, Brief, BriefEntry, Channel } from '../../shared/briefs';
-import type { Claim } from '../../shared/dispatch';
+import type { Claim, Dispatch } from '../../shared/dispatch';
 import { apiError, type ApiError } from '../../shared/errors';
 import { err, ok, type Result } from '../../shared/result';
 import { unknownBrief, type BriefService, type HostDraft } from '../briefs/brief-service';
@@ -249,6 +249,16 @@ export class ClaimBook {
       if (this.deps.isLive(c.agentId)) this.deps.store.renewClaim(c.briefId, new Date(now.getTime() + LEASE_MS).toISOString());
       else this.release(c.briefId, c.agentId, `${c.agentName} is no longer running`);
     }
+  }
+
+  /**
+   * The brief's claim released if that dispatch (or its agent) holds it: a lane's merge ends
+   * its own dispatch's claim, never another wave's (a later dispatch of the brief, at work in
+   * another lane, keeps its own).
+   */
+  releaseFor(briefId: string, d: Pick<Dispatch, 'id' | 'agentId'>, reason: string): void {
+    const held = this.holder(briefId);
+    if (held && (held.dispatchId === d.id || (d.agentId !== null && held.agentId === d.agentId))) this.release(briefId, held.agentId, reason);
   }
 
   holder(briefId: string): Claim | null {

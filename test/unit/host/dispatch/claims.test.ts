@@ -45,6 +45,21 @@ function rig(live: Set<string>, clock = { t: Date.parse('2026-12-03T10:00:00Z') 
 }
 
 describe('ClaimBook', () => {
+  it('a lane\'s merge releases its own dispatch\'s claim, never the one another wave of the brief holds', async () => {
+    const r = rig(new Set(['a1', 'a2']));
+    const b = r.service.create({ title: 'Two waves', kind: 'feature', spec: '', projects: [] }, MIKE, 'ui');
+    if (!b.ok) throw new Error('create');
+    // Wave 2's agent holds the brief; wave 1's lane (its dispatch and agent a1) is merged.
+    expect((await r.claims.claim('#1', 'a2')).ok).toBe(true);
+    r.claims.releaseFor(b.value.brief.id, { id: 'wave-1', agentId: 'a1' }, 'its lane was merged into MAIN');
+    expect(r.claims.holder(b.value.brief.id)).toMatchObject({ agentId: 'a2' });
+    // Wave 2's own lane merged: its claim goes, said so.
+    r.claims.releaseFor(b.value.brief.id, { id: 'wave-2', agentId: 'a2' }, 'its lane was merged into MAIN');
+    expect(r.claims.holder(b.value.brief.id)).toBeNull();
+    const trace = r.store.trace(b.value.brief.id);
+    expect(trace.filter((e) => e.kind === 'claim_released').map((e) => e.payload)).toEqual([expect.objectContaining({ agent: 'codex-brief-1', reason: 'its lane was merged into MAIN' })]);
+  });
+
   it('an agent the operator took off a brief does not rejoin it by claiming it; dispatched to it, it does', async () => {
     const dispatched: Dispatched = { own: new Map(), open: new Map() };
     const r = rig(new Set(['a1']), undefined, dispatched);
