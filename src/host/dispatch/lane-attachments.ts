@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, constants, copyFileSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, copyFileSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MAX_ATTACHMENT_BYTES } from '../../shared/brief-constants';
 import type { Brief } from '../../shared/briefs';
@@ -186,9 +186,28 @@ export function attachmentPaths(brief: Brief): Map<string, string> {
   return new Map(brief.attachments.map((a) => [a.id, `${LANE_BRIEFS_DIR}/${brief.number}/${uniqueName(safeName(a.name), used)}`]));
 }
 
-/** The attachments that are in this lane as files (placed by a dispatch), for the recall an agent there reads. */
+/**
+ * The attachments that are in this lane as files (placed by a dispatch), for the recall an
+ * agent there reads. A regular file inside the lane only: a link an agent put at one of the
+ * paths (or in place of a folder on the way) counts as no file, whether or not what it points
+ * to exists, so a recall never tells a confined agent whether a path outside its lane does.
+ */
 export function attachmentFilesIn(brief: Brief, lanePath: string): Map<string, string> {
-  return new Map([...attachmentPaths(brief)].filter(([, path]) => existsSync(join(lanePath, path))));
+  let root: string;
+  try {
+    root = realpathSync(lanePath);
+  } catch {
+    return new Map();
+  }
+  const isFileHere = (path: string): boolean => {
+    try {
+      const full = join(root, path);
+      return lstatSync(full).isFile() && realpathSync(full) === full;
+    } catch {
+      return false;
+    }
+  };
+  return new Map([...attachmentPaths(brief)].filter(([, path]) => isFileHere(path)));
 }
 
 /** A file name that stays in its folder: no separators, no leading dots, no control characters. */

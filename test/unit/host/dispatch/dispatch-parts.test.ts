@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Brief } from '../../../../src/shared/briefs';
@@ -109,6 +109,25 @@ describe('lane attachments', () => {
     expect([...attachmentFilesIn(b, lane).values()]).toEqual(written);
     expect(attachmentFilesIn(b, makeTempDir()).size).toBe(0);
     expect(attachmentPaths(b).get('a2')).toBe('.grove/briefs/7/shot-2.png');
+  });
+
+  it('names in a recall only the attachments that are regular files in the lane: a link an agent put there says nothing of what it points to', async () => {
+    const lane = makeTempDir();
+    const outside = makeTempDir();
+    writeFileSync(join(outside, 'exists.txt'), 'a file outside the lane');
+    const b = brief({ attachments: [{ id: 'a1', sha256: 'x', name: 'shot.png' }, { id: 'a2', sha256: 'y', name: 'known.png' }, { id: 'a3', sha256: 'z', name: 'unknown.png' }] as Brief['attachments'] });
+    mkdirSync(join(lane, '.grove/briefs/7'), { recursive: true });
+    writeFileSync(join(lane, '.grove/briefs/7/shot.png'), 'png');
+    symlinkSync(join(outside, 'exists.txt'), join(lane, '.grove/briefs/7/known.png'));
+    symlinkSync(join(outside, 'missing.txt'), join(lane, '.grove/briefs/7/unknown.png'));
+    expect([...attachmentFilesIn(b, lane)]).toEqual([['a1', '.grove/briefs/7/shot.png']]);
+    // The brief's folder itself a link out of the lane, to a folder holding a file of that name.
+    const elsewhere = makeTempDir();
+    mkdirSync(join(elsewhere, '7'));
+    writeFileSync(join(elsewhere, '7', 'shot.png'), 'not in the lane');
+    rmSync(join(lane, '.grove/briefs'), { recursive: true });
+    symlinkSync(elsewhere, join(lane, '.grove/briefs'));
+    expect(attachmentFilesIn(b, lane).size).toBe(0);
   });
 
   it('fetches an image attached on another host, and leaves out one that cannot be had now, saying why in the log', async () => {
