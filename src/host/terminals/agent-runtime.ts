@@ -125,6 +125,8 @@ export class AgentRuntime {
   private stopping: Promise<void> | null = null;
   /** A start asked for while the last stop still ends what its run left: cancelled by a stop. */
   private queuedStart: object | null = null;
+  /** Whether a run this host spawned may have left processes no stop or sweep has ended since (start()). */
+  private mayHaveLeftovers = false;
   /** Stops asked for so far: a restart starts again only if none came after its own (stopThen). */
   private stopsAsked = 0;
   /** The run a stop could not end (shown running again, stoppable again): its exit is still the stop's. */
@@ -169,7 +171,7 @@ export class AgentRuntime {
    * only. Refuses when the agent's directory is gone (its lane was removed or moved): the
    * program would die at once on `chdir` and the supervisor restart it again and again.
    */
-  start(resume = false, extraArgs: readonly string[] = []): Result<void, ApiError> {
+  start(resume = false, extraArgs: readonly string[] = [], swept = false): Result<void, ApiError> {
     if (this.disposed) return err(apiError('agent_unknown', `${this.record.name} was removed.`, { id: this.record.id }));
     if (this.pty) return ok(undefined);
     if (this.stopping) {
@@ -181,12 +183,20 @@ export class AgentRuntime {
       const startQueued = (): void => {
         if (this.queuedStart !== queued) return;
         this.queuedStart = null;
-        this.start(resume, extraArgs);
+        this.start(resume, extraArgs, true);
       };
       void this.stopping.then(startQueued, startQueued);
       return ok(undefined);
     }
     if (!isDirectory(this.record.lanePath)) return this.refuseMissingLane();
+    // What an earlier run of this host left running (a server it started with setsid, an
+    // unconfined agent's `nohup … &`) is ended before the next run starts, whether the
+    // supervisor restarts it or the operator starts it again: two copies of one agent's work
+    // must not run side by side (the next would find the first's port taken, and crash-loop).
+    if (!swept && this.mayHaveLeftovers) {
+      this.stopping = this.endLeftovers();
+      return this.start(resume, extraArgs);
+    }
     // A start from outside (the operator, a host restart) gets a fresh budget of unstable
     // restarts; only the supervisor's own restarts (out of backoff) count against it.
     const isRestart = this.supervision.kind === 'backoff';
@@ -212,6 +222,7 @@ export class AgentRuntime {
       return ok(undefined);
     }
     this.pty = pty;
+    this.mayHaveLeftovers = true;
     // The log still cannot take the last run's output: this run waits paused too, rather than
     // pile its output up in memory; the retry that writes what is held resumes it.
     if (this.unlogged.length > 0) pty.pause();
@@ -309,6 +320,7 @@ export class AgentRuntime {
     this.stopping = (this.deps.stopProcesses ?? stopAgentProcesses)(this.id, pid, this.deps.stopTimings)
       .then(async ({ survivors }) => {
         if (survivors.length) this.deps.alert(`could not end processes ${survivors.join(', ')} of ${this.record.name}`);
+        else this.mayHaveLeftovers = false;
         // Waited for a while, not for ever: a main process no signal from here ends (another
         // user's, after `sudo`; one stuck in the kernel) must not hang the stop, nor the host's
         // shutdown behind it. It is said, and the run shows as running again (stoppable again).
@@ -331,7 +343,9 @@ export class AgentRuntime {
   }
 
   private endLeftovers(): Promise<void> {
-    return endLeftovers(this.record, this.deps.stopTimings, (m) => this.deps.alert(m), this.deps.stopProcesses).finally(() => (this.stopping = null));
+    return endLeftovers(this.record, this.deps.stopTimings, (m) => this.deps.alert(m), this.deps.stopProcesses)
+      .then(() => void (this.mayHaveLeftovers = false))
+      .finally(() => (this.stopping = null));
   }
 
   write(data: string): void {

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { AgentRuntime } from '../../../../src/host/terminals/agent-runtime';
@@ -72,6 +73,47 @@ describe('agent runtime, starts and stops interleaved', { timeout: 60_000 }, () 
     runtime.start();
     await stop;
     await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('running'), { timeout: 15_000 });
+  });
+
+  it('a run that crashed leaving a server behind (setsid) has it ended before its restart, and before a start the operator asks for', async () => {
+    // Each run starts a "server" in a session of its own (out of the run's process group),
+    // then crashes.
+    const crashing = (restart: 'on-failure' | 'never') => {
+      const dir = makeTempDir();
+      const pids = join(dir, 'pids');
+      const script = `setsid sleep 300 < /dev/null > /dev/null 2>&1 & echo $! >> ${pids}; sleep 0.3; exit 1`;
+      const runtime = runtimeWithPty({ dir, log: logIn(dir), script, restart, restartCfg: { minUptimeMs: 0, initialBackoffMs: 200, maxBackoffMs: 200, maxUnstableRestarts: 5, settledUptimeMs: 0 }, stopTimings: { interruptMs: 100, graceMs: 500 }, alert: (m) => void alerts.push(m), spawned: (p) => void ptys.push(p) });
+      runtimes.push(runtime);
+      const servers = (): number[] => (existsSync(pids) ? readFileSync(pids, 'utf8').trim().split('\n').map(Number) : []);
+      return { runtime, servers };
+    };
+    // Running, not a zombie (this machine's init may be slow to reap what was reparented to it).
+    const alive = (pid: number): boolean => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    // Restarted by its supervisor: the next run starts once the last one's server is gone.
+    const kept = crashing('on-failure');
+    expect(kept.runtime.start().ok).toBe(true);
+    await vi.waitFor(() => expect(kept.servers().length).toBeGreaterThanOrEqual(2), { timeout: 20_000 });
+    expect(alive(kept.servers()[0]!)).toBe(false);
+    await kept.runtime.stop();
+    expect(kept.servers().filter(alive)).toEqual([]);
+    // Started again by the operator after it crashed (no restart): the same.
+    const once = crashing('never');
+    expect(once.runtime.start().ok).toBe(true);
+    await vi.waitFor(() => expect(once.runtime.info().supervision.kind).toBe('crashed'), { timeout: 20_000 });
+    const [left] = once.servers();
+    expect(alive(left!)).toBe(true);
+    expect(once.runtime.start().ok).toBe(true);
+    await vi.waitFor(() => expect(once.servers()).toHaveLength(2), { timeout: 20_000 });
+    expect(alive(left!)).toBe(false);
+    await vi.waitFor(() => expect(once.runtime.info().supervision.kind).toBe('crashed'), { timeout: 20_000 });
+    await once.runtime.stop(); // and the second run's, as a stop of a crashed agent does
+    expect(once.servers().filter(alive)).toEqual([]);
   });
 
   it('a restart that cannot even spawn backs off like a crash and, failing on, gives up with an alert', async () => {
