@@ -365,6 +365,24 @@ describe('the ops loop', () => {
     await expect.poll(() => readStatus(loop.statusFile)?.checkout.head).toBe(headOf(main));
   });
 
+  it('its agent stopped on its tab stays stopped across a host restart; ops start starts it again', async () => {
+    await setUp('lanes:\n  keyless: false\n');
+    const starts = join(notes, 'starts');
+    const loop = await startOps(`echo start >> ${starts}; exec sleep 600`);
+    await expect.poll(() => lines(starts)).toHaveLength(1);
+    expect((await api(host, 'agents.stop', { id: loop.agentId })).body.ok).toBe(true);
+    await expect.poll(async () => (await agentNow(loop.agentId!))?.supervision.kind).toBe('exited');
+    await host.stop();
+
+    host = await startHostProcess({ home: host.home });
+    await expect.poll(async () => (await loopNow())?.agentId).toBe(loop.agentId);
+    await new Promise((r) => setTimeout(r, 1500)); // the host's reconcile has had its time
+    expect(lines(starts)).toHaveLength(1);
+    expect((await agentNow(loop.agentId!))?.supervision.kind).toBe('exited');
+    expect((await api(host, 'ops.start', { repoId })).body.ok).toBe(true);
+    await expect.poll(() => lines(starts)).toHaveLength(2);
+  });
+
   it('the agent reads its status with its own token: no GROVE_HOME, no operator token or token file in its environment', async () => {
     await setUp(`health:\n  probes:\n    - name: boot\n      command: 'true'\n`);
     const envFile = join(notes, 'env');

@@ -300,7 +300,11 @@ export class OpsService {
         const current = this.deps.store.get(repo.id);
         // The loop's command is grove.yaml's (or the operator's): it runs again only while the repository is trusted.
         const trusted = usableConfig(this.deps.repos, repo, this.deps.dataDir);
-        const started = !current ? ok(undefined) : trusted.ok ? await this.revive(repo, current) : trusted;
+        // Its agent stopped by the operator (its tab's Stop) stays stopped: Grove never starts
+        // again what was asked to stop. `grove ops start` starts it; one that died with the
+        // last host (lost), or crashed, is brought back.
+        const askedToStop = current?.agentId ? this.deps.agents.info(current.agentId)?.supervision.kind === 'exited' : false;
+        const started = !current || askedToStop ? ok(undefined) : trusted.ok ? await this.revive(repo, current) : trusted;
         if (!started.ok) this.alert(repo, `The ops loop of ${repo.name} could not be started again after the host restart: ${started.error.message}`);
       });
     }
