@@ -195,6 +195,24 @@ describe('mergeIntoMain', () => {
     expect(isMerging(main)).toBe(false);
   });
 
+  it('waits out another git holding MAIN\'s index for a moment, and says so, MAIN unchanged, if it never lets go', async () => {
+    const { main, lane } = makeMainAndLane();
+    const mainBefore = headOf(main);
+    const tip = commitIn(lane, 'feature.txt', 'feature\n');
+    const lock = join(main, '.git', 'index.lock');
+    write(main, '.git/index.lock', '');
+    setTimeout(() => rmSync(lock, { force: true }), 300);
+    expect(await mergeIntoMain(main, opts())).toEqual({ ok: true, value: { strategy: 'fast-forward', mainBefore, mainAfter: tip } });
+    // Merged back out, then a lock left behind for good (a crashed editor's).
+    git(main, 'reset', '-q', '--keep', mainBefore);
+    write(main, '.git/index.lock', '');
+    const stuck = await mergeIntoMain(main, opts({ recoveryRef: `${RECOVERY}-2` }));
+    expect(stuck).toMatchObject({ ok: false, error: { kind: 'main-busy', message: expect.stringContaining('index.lock') } });
+    expect(headOf(main)).toBe(mainBefore);
+    expect(isMerging(main)).toBe(false);
+    rmSync(lock);
+  });
+
   it('fast-forwards when it can, after keeping MAIN\'s HEAD on the recovery ref', async () => {
     const { main, lane } = makeMainAndLane();
     const mainBefore = headOf(main);

@@ -4,7 +4,7 @@ import { err, ok, type Result } from '../../../shared/result';
 import { fallbackIdentityArgs } from './commit-identity';
 import { writeRecoveryRef } from './recovery-ref';
 import { requireWorktree } from './require-worktree';
-import { GitError, runGit, type GitRunGroup } from './run-git';
+import { GitError, runGit, type GitOutput, type GitRunGroup } from './run-git';
 import { count } from '../../../shared/plural';
 
 /**
@@ -44,7 +44,7 @@ export interface MergedIntoMain {
 }
 
 export interface MergeIntoMainError {
-  kind: 'not-fast-forward' | 'conflict' | 'main-moved';
+  kind: 'not-fast-forward' | 'conflict' | 'main-moved' | 'main-busy';
   message: string;
 }
 
@@ -65,7 +65,19 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
   // --no-overwrite-ignore: MAIN's ignored local files (an .env) are refused, not overwritten
   // (a rollback would then delete them); the preflight says so first, this holds under the lock.
   const args = [...identity, 'merge', ...how, '--no-edit', '--no-autostash', '--no-overwrite-ignore', '-m', o.message, commit];
-  const merged = await runGit(mainPath, args, { env: { ...o.env, GIT_MERGE_AUTOEDIT: 'no' }, okCodes: [1, 128], group: o.group });
+  const merge = () => runGit(mainPath, args, { env: { ...o.env, GIT_MERGE_AUTOEDIT: 'no' }, okCodes: [1, 128], group: o.group });
+  // Rather than fail a merge whose check may have taken minutes.
+  const tried = await whileIndexBusy(mainPath, mainBefore, merge);
+  if ('movedTo' in tried) {
+    return err({ kind: 'main-moved', message: `MAIN moved on while the merge waited for its index (its HEAD is ${short(tried.movedTo)}, not ${short(mainBefore)}). MAIN was not changed by the merge; merge again.` });
+  }
+  const merged = tried;
+  if (merged.code !== 0 && isIndexBusy(merged.stderr)) {
+    return err({
+      kind: 'main-busy',
+      message: `Another git program kept MAIN's index locked (${join('.git', 'index.lock')}) for ${(BUSY_TRIES * BUSY_WAIT_MS) / 1000} s. MAIN was not changed; once it is done (or, if none runs, once you delete that stale lock file), merge again.`,
+    });
+  }
 
   if (merged.code === 0) {
     const mainAfter = await headOf(mainPath);
@@ -154,18 +166,12 @@ export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Pr
     });
   }
   if (o.keepRef) await runGit(mainPath, ['update-ref', o.keepRef, head]);
-  let reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
-  // Another git holds MAIN's index for a moment (an editor's status every few seconds): wait it out.
-  for (let tries = 1; reset.code !== 0 && isIndexBusy(reset.stderr) && tries < BUSY_TRIES; tries++) {
-    await new Promise((r) => setTimeout(r, BUSY_WAIT_MS));
-    // The lock's holder was often a commit: MAIN must still be where the merge left it.
-    const now = await headOf(mainPath);
-    if (now !== o.expectedHead) {
-      if (o.keepRef) await runGit(mainPath, ['update-ref', '-d', o.keepRef, head]);
-      return err({ kind: 'main-moved', message: `MAIN moved on while the rollback waited for its index (its HEAD is ${short(now)}, not ${short(o.expectedHead)}), so rolling back would undo more than the merge. Nothing was changed; to go back anyway, run \`git reset --keep ${o.target}\` in MAIN.` });
-    }
-    reset = await runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] });
+  const tried = await whileIndexBusy(mainPath, o.expectedHead, () => runGit(mainPath, ['reset', '--keep', target], { okCodes: [128] }));
+  if ('movedTo' in tried) {
+    if (o.keepRef) await runGit(mainPath, ['update-ref', '-d', o.keepRef, head]);
+    return err({ kind: 'main-moved', message: `MAIN moved on while the rollback waited for its index (its HEAD is ${short(tried.movedTo)}, not ${short(o.expectedHead)}), so rolling back would undo more than the merge. Nothing was changed; to go back anyway, run \`git reset --keep ${o.target}\` in MAIN.` });
   }
+  const reset = tried;
   if (reset.code !== 0) {
     if (o.keepRef) await runGit(mainPath, ['update-ref', '-d', o.keepRef, head]);
     if (isIndexBusy(reset.stderr)) {
@@ -222,6 +228,22 @@ function overwrittenPaths(stderr: string): string[] {
     .split('\n')
     .filter((l) => l.startsWith('\t'))
     .map((l) => l.trim());
+}
+
+/**
+ * `attempt` (a merge, a reset) tried again while another git holds MAIN's index for a moment
+ * (an editor's status every few seconds), up to BUSY_TRIES times, and only while MAIN's HEAD
+ * is still `head`: the lock's holder was often a commit. The last answer, or where HEAD went.
+ */
+async function whileIndexBusy(mainPath: string, head: string, attempt: () => Promise<GitOutput>): Promise<GitOutput | { movedTo: string }> {
+  let out = await attempt();
+  for (let tries = 1; out.code !== 0 && isIndexBusy(out.stderr) && tries < BUSY_TRIES; tries++) {
+    await new Promise((r) => setTimeout(r, BUSY_WAIT_MS));
+    const now = await headOf(mainPath);
+    if (now !== head) return { movedTo: now };
+    out = await attempt();
+  }
+  return out;
 }
 
 /** git could not take the index's lock file: another git holds it (or left it behind). */
