@@ -57,10 +57,16 @@ export class AutoLinker {
     this.queue = this.queue.then(fn).catch((e: unknown) => this.deps.logger.warn('auto-link failed', { error: e instanceof Error ? e.stack : String(e) }));
   }
 
+  /**
+   * A lane's HEAD moved: its commits ahead of MAIN are linked to the brief of the dispatch at
+   * work there. In a standing lane, only those dated from the dispatch's start: the lane's
+   * unmerged work from before (an earlier brief's) is not this brief's.
+   */
   private async linkCommits(repoId: string, laneId: string): Promise<void> {
     const d = this.deps.dispatchOfLane(repoId, { id: laneId, name: '' });
     if (!d || d.state === 'cancelled' || d.state === 'failed') return;
-    await this.linkAhead(d, laneId);
+    const since = d.targetLaneId !== null && d.startedAt !== null ? { from: wholeSecond(d.startedAt), until: Number.POSITIVE_INFINITY } : null;
+    await this.linkAhead(d, laneId, since);
   }
 
   /**
@@ -73,9 +79,7 @@ export class AutoLinker {
    */
   private async linkLastCommits(d: Dispatch): Promise<void> {
     if (!d.laneId || d.startedAt === null || d.endedAt === null) return;
-    // Commit dates have whole seconds: a commit in the second the run started or ended counts.
-    const second = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
-    await this.linkAhead(d, d.laneId, { from: second(d.startedAt), until: second(d.endedAt) + 999 });
+    await this.linkAhead(d, d.laneId, { from: wholeSecond(d.startedAt), until: wholeSecond(d.endedAt) + 999 });
   }
 
   /** Links the lane's commits ahead of MAIN (dated within `run`, when given) to the dispatch's brief. */
@@ -152,3 +156,6 @@ function hasLink(brief: Brief, type: string, target: string): boolean {
 function link(type: 'commit' | 'merge' | 'incident', target: string, label: string | null): HostDraft {
   return { kind: 'link_added', payload: { linkId: uuidv7(), type, target, label: label === null ? null : label.slice(0, 100) } };
 }
+
+/** Commit dates have whole seconds: a commit in the second a run started or ended counts as in it. */
+const wholeSecond = (iso: string): number => Math.floor(Date.parse(iso) / 1000) * 1000;

@@ -17,7 +17,7 @@ const ended = '2026-12-05T10:00:00.500Z';
 const finished = { id: 'd1', briefId: 'b1', repoId: 'r1', targetLaneId: 'L', laneId: 'L', laneName: 'design', state: 'finished', startedAt: '2026-12-05T09:59:50.200Z', endedAt: ended } as Dispatch;
 const commit = (sha: string, date: string): CommitSummary => ({ sha, subject: `work ${sha}`, author: 'w', date });
 
-function rig(commits: CommitSummary[]) {
+function rig(commits: CommitSummary[], atWork: Dispatch | null = null) {
   const linked: string[] = [];
   const deps = {
     briefs: {
@@ -28,7 +28,7 @@ function rig(commits: CommitSummary[]) {
       },
     },
     // As the host decides it: a finished dispatch in a standing lane no longer owns the lane.
-    dispatchOfLane: () => null,
+    dispatchOfLane: () => atWork,
     briefOfMerge: () => null,
     lanePath: () => '/lanes/design',
     mainPath: () => '/main',
@@ -57,6 +57,19 @@ describe('AutoLinker and a standing lane', () => {
     linker.onEvent(envelope({ type: 'dispatch.updated', dispatch: finished }));
     await linker.settled();
     expect(linked).toEqual(['aaa', 'bbb']);
+  });
+
+  it('links to a dispatch at work in a standing lane only the commits made since it started, not an earlier brief\'s unmerged work there', async () => {
+    const running = { ...finished, state: 'running', endedAt: null } as Dispatch;
+    const { linker, linked } = rig([commit('earlier-brief', '2026-12-05T09:40:00Z'), commit('aaa', '2026-12-05T09:59:50Z'), commit('bbb', '2026-12-05T09:59:58Z')], running);
+    linker.onEvent(envelope({ type: 'lane.head', id: 'L', repoId: 'r1', head: 'bbb' }));
+    await linker.settled();
+    expect(linked).toEqual(['aaa', 'bbb']);
+    // A lane made for the dispatch: everything ahead of MAIN in it is its work.
+    const made = rig([commit('first', '2026-12-05T09:40:00Z'), commit('aaa', '2026-12-05T09:59:58Z')], { ...running, targetLaneId: null });
+    made.linker.onEvent(envelope({ type: 'lane.head', id: 'L', repoId: 'r1', head: 'aaa' }));
+    await made.linker.settled();
+    expect(made.linked).toEqual(['first', 'aaa']);
   });
 
   it('leaves a dispatch to a new lane, or one that did not finish, to the lane\'s HEAD events', async () => {
