@@ -465,6 +465,8 @@ describe.skipIf(!canConfine)('the lane\'s merge check, which runs the files the 
     git(main, 'add', 'grove.yaml');
     git(main, 'commit', '-qm', 'a check');
     await trustRepo(host, repoId);
+    // Committed in MAIN by hand: accepted, as the operator would before a merge.
+    await api(host, 'repos.acceptMain', { repoId });
     const readme = readFileSync(join(main, 'README.md'), 'utf8');
 
     const { report, log } = await dryRunCheck('tested', outside);
@@ -492,6 +494,8 @@ describe.skipIf(!canConfine)('the lane\'s merge check, which runs the files the 
     const review = await api(host, 'repos.commands', { repoId });
     expect(JSON.stringify(review.body)).toContain('merge.check runs unconfined');
     await trustRepo(host, repoId);
+    // Committed in MAIN by hand: accepted, as the operator would before a merge.
+    await api(host, 'repos.acceptMain', { repoId });
 
     const { report, log } = await dryRunCheck('tested', outside);
     expect(log).toContain('[grove] the check runs unconfined: grove.yaml says merge.confine: false');

@@ -340,6 +340,8 @@ describe('auto-link', () => {
     git(main, 'add', 'grove.yaml');
     git(main, 'commit', '-q', '-m', 'gate');
     await trustRepo(host, repoId);
+    // Committed in MAIN by hand: accepted, as the operator would before a merge.
+    await api(host, 'repos.acceptMain', { repoId });
     const b = await newBrief('Break MAIN');
     await dispatchWorker(`#${b.number}`, {}, ['commit:BROKEN']);
     const running = await dispatchIn(`#${b.number}`, 'running');

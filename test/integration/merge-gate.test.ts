@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,23 +27,31 @@ function commitIn(dir: string, file: string, text: string): void {
   git(dir, 'commit', '-q', '-m', `add ${file}`);
 }
 
-/** Commits the recipe; a host that runs it must be told to trust it (`trustRepo`). */
-function writeRecipe(yaml: string): void {
+/**
+ * Commits the recipe in MAIN; a host that runs it must be told to trust it (`trustRepo`).
+ * Committed by hand while a host runs, it is accepted as the operator would (a merge is
+ * refused while MAIN holds commits that did not come through Grove and were not accepted).
+ */
+async function writeRecipe(yaml: string): Promise<void> {
   commitIn(main, 'grove.yaml', yaml);
+  if (hostUp) expect((await api(host, 'repos.acceptMain', { repoId })).body.ok).toBe(true);
 }
+let hostUp = false;
 
 beforeEach(async () => {
   main = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
   // MAIN's gate dies the way `php artisan` did when a reserved name was defined.
-  writeRecipe(`
+  await writeRecipe(`
 merge:
   check: test -f README.md
   gate: 'if [ -e BROKEN ]; then echo "PHP Fatal error: Cannot redeclare dispatch()"; exit 255; fi; echo "artisan ok"'
 `);
   host = await startHostProcess();
   repoId = await addTrustedRepo(host, main);
+  hostUp = true;
 });
 afterEach(async () => {
+  hostUp = false;
   await stopAllHosts();
   removeTempDirs();
 });
@@ -74,6 +83,29 @@ const alerts = async (): Promise<string[]> =>
 const mainState = async (): Promise<MainState> => ((await api(host, 'repos.mainState', { repoId })).body.result as { state: MainState }).state;
 
 describe('merging a lane into MAIN', () => {
+  it('is refused while MAIN holds commits made outside Grove that the operator has not accepted; accepted, it goes ahead', async () => {
+    const l = await lane('feature');
+    commitIn(l.path, 'feature.txt', 'bloom\n');
+    // A commit in MAIN by hand, past its guard.
+    writeFileSync(join(main, 'hotfix.txt'), 'by hand\n');
+    git(main, 'add', 'hotfix.txt');
+    execFileSync('git', ['commit', '-q', '-m', 'hotfix by hand'], { cwd: main, env: { ...process.env, GROVE_ALLOW_MAIN_COMMIT: '1' } });
+    const byHand = git(main, 'rev-parse', 'HEAD');
+    await expect.poll(async () => (await mainState()).unexpectedCommits.map((c) => c.sha)).toEqual([byHand]);
+
+    const refused = await merge(l.id);
+    expect(refused.ok).toBe(false);
+    expect(refused.error?.message).toContain("MAIN moved outside Grove's merge");
+    expect(refused.error?.message).toContain('grove repo accept-main');
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(byHand);
+    expect((await mainState()).unexpectedCommits.map((c) => c.sha)).toEqual([byHand]);
+
+    expect((await api(host, 'repos.acceptMain', { repoId })).body.ok).toBe(true);
+    const merged = await merge(l.id);
+    expect(merged.ok, JSON.stringify(merged.error)).toBe(true);
+    expect(merged.result!.merge).toMatchObject({ state: 'merged', mainBefore: byHand });
+  });
+
   it('merges through the gate, records a recovery ref, and MAIN\'s watcher stays quiet', async () => {
     const l = await lane('feature');
     commitIn(l.path, 'feature.txt', 'bloom\n');
@@ -122,7 +154,7 @@ describe('merging a lane into MAIN', () => {
 
   it('a failure of Grove itself after the merge (the rollback cannot run) leaves the merge awaiting the operator, said loudly, not "gating"', async () => {
     // The gate fails and takes MAIN's git folder away with it: the rollback's git cannot run.
-    writeRecipe('merge:\n  gate: mv .git .git-away; exit 1\n');
+    await writeRecipe('merge:\n  gate: mv .git .git-away; exit 1\n');
     await trustRepo(host, repoId);
     const l = await lane('design');
     commitIn(l.path, 'feature.txt', 'x\n');
@@ -144,7 +176,7 @@ describe('merging a lane into MAIN', () => {
     // (a file in MAIN would change it).
     const runs = join(makeTempDir(), 'runs.log');
     const probe = `trap 'echo cancelled >> ${runs}; exit 143' TERM INT; echo start >> ${runs}; sleep 1 & wait $!; echo end >> ${runs}`;
-    writeRecipe(JSON.stringify({ health: { debounceMs: 100, probes: [{ name: 'suite', command: probe, intervalSeconds: 3600, failureThreshold: 1 }] } }));
+    await writeRecipe(JSON.stringify({ health: { debounceMs: 100, probes: [{ name: 'suite', command: probe, intervalSeconds: 3600, failureThreshold: 1 }] } }));
     await trustRepo(host, repoId);
     const ends = (): number => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter((l) => l === 'end').length : 0);
     await expect.poll(ends, { timeout: 10_000 }).toBe(1); // the monitor's first run
@@ -164,7 +196,7 @@ describe('merging a lane into MAIN', () => {
     // A long probe run every 3 s, so one is under way when the merge comes.
     const runs = join(makeTempDir(), 'runs.log');
     const probe = `trap 'echo cancelled >> ${runs}; exit 143' TERM INT; echo start >> ${runs}; sleep 3 & wait $!; echo end >> ${runs}`;
-    writeRecipe(JSON.stringify({ health: { debounceMs: 100, probes: [{ name: 'suite', command: probe, intervalSeconds: 3, failureThreshold: 1 }] } }));
+    await writeRecipe(JSON.stringify({ health: { debounceMs: 100, probes: [{ name: 'suite', command: probe, intervalSeconds: 3, failureThreshold: 1 }] } }));
     await trustRepo(host, repoId);
     const lines = (): string[] => (existsSync(runs) ? readFileSync(runs, 'utf8').trim().split('\n') : []);
     const l = await lane('suite-change-2');
@@ -183,7 +215,7 @@ describe('merging a lane into MAIN', () => {
   it('one merge at a time per lane: a second merge or preflight while the first one\'s check runs is refused, naming its job', async () => {
     const hold = join(realpathSync(makeTempDir()), 'hold');
     writeFileSync(hold, '');
-    writeRecipe(`merge:\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
+    await writeRecipe(`merge:\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
     await trustRepo(host, repoId);
     const l = await lane('design');
     commitIn(l.path, 'feature.txt', 'bloom\n');
@@ -210,7 +242,7 @@ describe('merging a lane into MAIN', () => {
   it('a lane being removed (its teardown running) is not merged meanwhile: the merge is refused, not run in a folder about to go', async () => {
     const hold = join(realpathSync(makeTempDir()), 'hold');
     writeFileSync(hold, '');
-    writeRecipe(`setup:\n  teardown:\n    - 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
+    await writeRecipe(`setup:\n  teardown:\n    - 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
     await trustRepo(host, repoId);
     const l = await lane('design');
     commitIn(l.path, 'feature.txt', 'bloom\n');
@@ -228,7 +260,7 @@ describe('merging a lane into MAIN', () => {
   it('grove.yaml\'s merge settings changed in MAIN while the check ran: the merge is refused, not made under the settings it read before', async () => {
     const hold = join(realpathSync(makeTempDir()), 'hold');
     writeFileSync(hold, '');
-    writeRecipe(`merge:\n  rollback: ask\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
+    await writeRecipe(`merge:\n  rollback: ask\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
     await trustRepo(host, repoId);
     const l = await lane('design');
     commitIn(l.path, 'feature.txt', 'bloom\n');
@@ -236,7 +268,7 @@ describe('merging a lane into MAIN', () => {
     const first = merge(l.id);
     await expect.poll(() => runningStepOf('design'), { timeout: 15_000 }).toMatch(/^check:/);
     // Another merge lands meanwhile and changes how merges roll back.
-    writeRecipe(`merge:\n  rollback: auto\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
+    await writeRecipe(`merge:\n  rollback: auto\n  check: 'while [ -e ${hold} ]; do sleep 0.1; done'\n`);
     const moved = git(main, 'rev-parse', 'HEAD');
     rmSync(hold);
     const done = await first;
@@ -247,7 +279,7 @@ describe('merging a lane into MAIN', () => {
   }, 40_000);
 
   it('with rollback: ask, keeps the merge until the operator rolls it back', async () => {
-    writeRecipe('merge:\n  rollback: ask\n  gate: test ! -e BROKEN\n');
+    await writeRecipe('merge:\n  rollback: ask\n  gate: test ! -e BROKEN\n');
     await trustRepo(host, repoId);
     const l = await lane('design');
     commitIn(l.path, 'BROKEN', 'x\n');
@@ -304,7 +336,7 @@ describe('merging a lane into MAIN', () => {
     expect(conflicts.detail).toContain('README.md');
     expect(git(main, 'status', '--porcelain')).toBe('');
 
-    writeRecipe("merge:\n  check: 'echo \"2 tests failed\"; exit 1'\n");
+    await writeRecipe("merge:\n  check: 'echo \"2 tests failed\"; exit 1'\n");
     await trustRepo(host, repoId);
     const k = await lane('checked');
     commitIn(k.path, 'k.txt', 'k\n');
@@ -349,7 +381,7 @@ describe('MAIN\'s watcher', () => {
   });
 
   it('a repository removed while the lane\'s check runs: the merge does not reach MAIN', async () => {
-    writeRecipe('merge:\n  check: sleep 2\n');
+    await writeRecipe('merge:\n  check: sleep 2\n');
     await trustRepo(host, repoId);
     const l = await lane('feature');
     commitIn(l.path, 'feature.txt', 'bloom\n');
@@ -373,8 +405,9 @@ describe('MAIN\'s watcher', () => {
 describe('secrets in the check\'s and the gate\'s output', () => {
   it('masks the values of secret-named variables in the job log, the check\'s detail and the merge record', async () => {
     await stopAllHosts();
+    hostUp = false;
     const secret = 'sk-live-4f9a2c7e1b0d';
-    writeRecipe(`
+    await writeRecipe(`
 merge:
   check: 'echo "check sees $DEMO_API_KEY"; test -f README.md || exit 1'
   gate: 'echo "gate sees $DEMO_API_KEY"; exit 3'

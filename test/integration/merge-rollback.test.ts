@@ -82,6 +82,8 @@ describe('rolling a merge back', () => {
     // The gate itself leaves an edit in a file the merge changed, then fails.
     commitIn(main, 'grove.yaml', "merge:\n  gate: 'echo half-built >> design.txt; exit 1'\n");
     await trustRepo(host, repoId);
+    // Committed in MAIN by hand: accepted, as the operator would before a merge.
+    await api(host, 'repos.acceptMain', { repoId });
     const lane = ((await api(host, 'lanes.create', { repoId, name: 'design' })).body.result as { lane: Lane }).lane;
     commitIn(lane.path, 'design.txt', 'bloom\n');
     const merged = await api(host, 'lanes.merge', { id: lane.id });

@@ -403,7 +403,9 @@ export class MainGuard {
     // Paused, or a pause began while we read (Grove is moving MAIN): report nothing now;
     // the resume checks again.
     if (this.stopped || this.pauses > 0 || epoch !== this.epoch) return reading.state;
-    if (reading.trustHead && reading.state.head) this.deps.knownHead.set(reading.state.head);
+    // Trusted only while no head is known still: an accept (or a merge) that wrote one while
+    // this first look read must not be undone by it.
+    if (reading.trustHead && reading.state.head && this.deps.knownHead.get() === null) this.deps.knownHead.set(reading.state.head);
     const { state } = reading;
     const stateChanged = !this.last || JSON.stringify(this.last) !== JSON.stringify(state);
     if (stateChanged) {

@@ -58,13 +58,12 @@ export class MainGuards implements MainWatch {
 
   private async watch(repo: Repo): Promise<void> {
     if (this.guards.has(repo.id)) return;
-    const key = `main.knownHead.${repo.id}`;
     // main.state announces changes; the state found at start is there to ask for (repos.mainState).
     let initial = true;
     const guard = new MainGuard({
       repoId: repo.id,
       mainPath: repo.mainPath,
-      knownHead: { get: () => readSetting(this.deps.db, key) ?? null, set: (head) => writeSetting(this.deps.db, key, head) },
+      knownHead: { get: () => this.knownHead(repo.id), set: (head) => this.setKnownHead(repo.id, head) },
       onState: (state) => {
         if (initial) initial = false;
         else this.deps.events.append({ type: 'main.state', state });
@@ -94,7 +93,11 @@ export class MainGuards implements MainWatch {
   }
 
   setKnownHead(repoId: string, head: string): void {
-    writeSetting(this.deps.db, `main.knownHead.${repoId}`, head);
+    writeSetting(this.deps.db, knownHeadKey(repoId), head);
+  }
+
+  knownHead(repoId: string): string | null {
+    return readSetting(this.deps.db, knownHeadKey(repoId)) ?? null;
   }
 
   private async stateOf(repoId: string): Promise<MainState | null> {
@@ -132,3 +135,5 @@ export class MainGuards implements MainWatch {
     };
   }
 }
+
+const knownHeadKey = (repoId: string): string => `main.knownHead.${repoId}`;

@@ -45,6 +45,8 @@ export interface MainWatch {
   pause(repoId: string): () => void;
   /** MAIN's HEAD as Grove last left it: commits past it did not come through Grove. */
   setKnownHead(repoId: string, head: string): void;
+  /** That head; null before MAIN's guard first looked (what it then finds is trusted). */
+  knownHead(repoId: string): string | null;
 }
 
 export interface MergeServiceDeps {
@@ -182,7 +184,7 @@ export class MergeService {
       }
       job.step(++step, total, 'preflight: clean trees, ahead of MAIN, no conflicts');
       const pre = await gitMergePreflight(repo.mainPath, lane.path, branch, config.strategy);
-      const checks = [...pre.checks, await sharedObjectsCheck(repo, this.deps.dataDir)];
+      const checks = [...pre.checks, ...this.mainAsLeft(repo, pre.mainHead), await sharedObjectsCheck(repo, this.deps.dataDir)];
       if (config.check) {
         job.step(++step, total, `check: ${config.check}`);
         if (checks.every((c) => c.ok)) {
@@ -293,7 +295,9 @@ export class MergeService {
     const resume = this.deps.mainWatch.pause(repo.id);
     try {
       const again = await gitMergePreflight(repo.mainPath, lane.path, branch, config.strategy);
-      const failed = again.checks.filter((c) => !c.ok);
+      // Again under the lock: a commit made in MAIN just before it was taken (within the
+      // guard's wait to look) is caught here, not folded into the merge's record.
+      const failed = [...again.checks, ...this.mainAsLeft(repo, again.mainHead)].filter((c) => !c.ok);
       if (failed.length || again.laneHead !== testedHead) {
         const message = failed.length ? failed.map((c) => c.message).join('; ') : `${lane.name} moved while its check ran (now at ${again.laneHead.slice(0, 12)}); merge again`;
         return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${message}.`, { checks: again.checks }));
@@ -788,6 +792,24 @@ export class MergeService {
     const next = this.deps.merges.update(record.id, change) ?? { ...record, ...change };
     this.deps.events.append({ type: 'merge.updated', merge: next });
     return next;
+  }
+
+  /**
+   * Refused while MAIN is not where Grove left it (commits made in MAIN by hand, a reset): a
+   * merge would make its head the one Grove knows, and the guard's report of those commits,
+   * which the operator has not accepted, would vanish with no word. Nothing when it is.
+   */
+  private mainAsLeft(repo: Repo, mainHead: string): MergeCheck[] {
+    const known = this.deps.mainWatch.knownHead(repo.id);
+    if (known === null || known === mainHead) return [];
+    return [
+      {
+        name: 'main-clean',
+        ok: false,
+        message: `MAIN moved outside Grove's merge (Grove left it at ${known.slice(0, 12)}; it is at ${mainHead.slice(0, 12)}): accept MAIN as it is (\`grove repo accept-main\`, or the MAIN view), or restore it, then merge again`,
+        detail: [],
+      },
+    ];
   }
 
   private alert(repo: Repo, message: string): void {
