@@ -812,11 +812,25 @@ export class DispatchService {
     const primary = brief.projects.find((p) => p.primary)?.name ?? null;
     // The repositories the project names (several may share a name: a given repository picks one of them).
     const ofProject = primary ? repos.filter((r) => r.name.toLowerCase() === primary.toLowerCase()) : [];
-    let repo = params.repoId ? repos.find((r) => r.id === params.repoId || r.name === params.repoId) : ofProject[0];
+    const listed = (rs: readonly Repo[]) => rs.map((r) => `${r.name} (${r.id})`).join(', ');
+    // An id names one repository; a name, several may share: then which one is never guessed.
+    const given = params.repoId ? repos.filter((r) => r.id === params.repoId || r.name === params.repoId) : [];
+    let repo = given.find((r) => r.id === params.repoId) ?? (given.length === 1 ? given[0] : undefined);
+    if (params.repoId && given.length > 1 && !repo) {
+      return err(apiError('dispatch_not_possible', `Several repositories are named ${params.repoId}: ${listed(given)}. Give the one you mean by its id (grove repo list shows them).`, { repoId: params.repoId }));
+    }
     if (params.repoId && !repo) return err(apiError('repo_unknown', `No repository ${params.repoId}.`, { repoId: params.repoId }));
+    if (!params.repoId && ofProject.length > 1) {
+      // The project's name is several repositories': the standing lane given may say which.
+      const withLane = params.lane === undefined ? [] : ofProject.filter((r) => this.deps.lanes.list(r.id).some((l) => l.id === params.lane || l.name === params.lane));
+      if (withLane.length !== 1) {
+        return err(apiError('dispatch_not_possible', `#${brief.number}'s project "${primary}" is the name of several repositories here, ${listed(ofProject)}: ${NAME_THE_REPO}, by its id.`, { project: primary }));
+      }
+      repo = withLane[0];
+    } else if (!params.repoId) repo = ofProject[0];
     // A repository is given only for a project no known repository is named for: it never sends the brief elsewhere.
     if (repo && params.repoId && ofProject.length > 0 && !ofProject.includes(repo)) {
-      const named = ofProject.map((r) => `${r.name} (${r.id})`).join(', ');
+      const named = listed(ofProject);
       return err(
         apiError(
           'dispatch_not_possible',

@@ -280,6 +280,22 @@ describe('where a dispatch goes', () => {
     await r.service.close();
   });
 
+  it("never guesses which of two repositories sharing the project's name: refused naming both, unless an id, or a standing lane only one of them has, says", async () => {
+    const r = dispatchRig({ repos });
+    r.brief('Flower work');
+    const refused = await r.dispatch({ ref: '#1' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'dispatch_not_possible' } });
+    expect(!refused.ok && refused.error.message).toBe(
+      `#1's project "flower" is the name of several repositories here, flower (r1), flower (r3): name the repository (grove dispatch --repo, dispatch_brief's repo_id, dispatch.create's repoId), by its id.`,
+    );
+    const byName = await r.dispatch({ ref: '#1', repoId: 'flower' });
+    expect(!byName.ok && byName.error.message).toBe('Several repositories are named flower: flower (r1), flower (r3). Give the one you mean by its id (grove repo list shows them).');
+    expect(r.lanesMade).toEqual([]);
+    r.lanes.set('l-beds', { id: 'l-beds', name: 'beds', kind: 'standing', repoId: 'r3', path: '/lanes/flower-beds' } as LaneRecord);
+    expect(must(await r.dispatch({ ref: '#1', lane: 'beds' })).dispatch.repoId).toBe('r3');
+    await r.service.close();
+  });
+
   it('says how to fix it on every way in: the CLI flag and the MCP and API fields', async () => {
     const r = dispatchRig({ repos });
     r.brief('Nowhere', ['elsewhere']);
