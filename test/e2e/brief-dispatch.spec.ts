@@ -1,5 +1,8 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeRepo } from '../fixtures/git-repo';
+import { makeTempDir } from '../fixtures/temp-dir';
 import { repoRoot, type HostProcess } from '../fixtures/host-process';
 import { expectAccessible } from './axe';
 import { briefsHostForEachTest, must, newBrief, openRoute } from './briefs-host';
@@ -174,4 +177,24 @@ test('a brief whose project names no repository here: the panel says so and the 
   await page.setViewportSize({ width: 390, height: 844 });
   await dispatch.scrollIntoViewIfNeeded();
   await shoot(page, 'brief-dispatch-pick-repo');
+});
+
+test('a brief whose project is the name of two repositories here: the panel never guesses, and offers those two by their paths', async ({ page }) => {
+  const twin = makeRepo(join(realpathSync(makeTempDir()), 'flower'));
+  await must(host, 'repos.add', { path: twin });
+  const brief = await newBrief(host, { title: 'Which flower', kind: 'feature', projects: ['flower'] });
+  const dispatch = await openBrief(page, brief.number);
+  await expect(dispatch.getByTestId('dispatch-repo')).toContainText('Several repositories here are named flower. Pick the repository to dispatch into:');
+  const options = dispatch.getByLabel('Repository').locator('option');
+  await expect(options).toHaveCount(3); // the prompt, and the two
+  await expect(options.nth(2)).toHaveText(`flower — ${twin}`);
+  await dispatch.getByRole('button', { name: 'Dispatch' }).click();
+  await expect(dispatch.getByTestId('dispatch-form').getByRole('alert')).toHaveText('Several repositories here are named flower: pick the one to dispatch the brief into.');
+  await dispatch.getByLabel('Repository').selectOption({ label: `flower — ${twin}` });
+  await expect(dispatch.getByTestId('dispatch-form').getByRole('alert')).toHaveCount(0);
+  await dispatch.scrollIntoViewIfNeeded();
+  await shoot(page, 'brief-dispatch-twin-repos');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await dispatch.scrollIntoViewIfNeeded();
+  await shoot(page, 'brief-dispatch-twin-repos');
 });

@@ -45,18 +45,34 @@ export function primaryProjectOf(brief: Pick<Brief, 'projects'>): string | null 
 }
 
 /**
- * Which repository the dispatch goes to: the one named like the brief's primary project
- * (`matched`), else the one the operator picked (`picked`), else none yet.
+ * Which repository the dispatch goes to: the one named like the brief's primary project (as
+ * the host matches it, whatever the case: `matched`), else the one the operator picked
+ * (`picked`), else none yet. Several named like the project (`ambiguous`) are never guessed
+ * between, by the host either: the operator picks one of them.
  */
-export type DispatchRepo = { kind: 'matched'; repo: Repo } | { kind: 'picked'; repo: Repo } | { kind: 'none' };
+export type DispatchRepo = { kind: 'matched'; repo: Repo } | { kind: 'picked'; repo: Repo } | { kind: 'ambiguous'; repos: Repo[] } | { kind: 'none' };
 
 export function repoForDispatch(brief: Pick<Brief, 'projects'>, repos: readonly Repo[], pickedRepoId: string | null): DispatchRepo {
-  const project = primaryProjectOf(brief);
-  const matched = project === null ? undefined : repos.find((r) => r.name === project);
-  if (matched) return { kind: 'matched', repo: matched };
-  const picked = pickedRepoId === null ? undefined : repos.find((r) => r.id === pickedRepoId);
-  return picked ? { kind: 'picked', repo: picked } : { kind: 'none' };
+  const named = namedLikeProject(brief, repos);
+  if (named.length === 1) return { kind: 'matched', repo: named[0]! };
+  const picked = repoChoice(brief, repos).repos.find((r) => r.id === pickedRepoId);
+  if (picked) return { kind: 'picked', repo: picked };
+  return named.length > 1 ? { kind: 'ambiguous', repos: named } : { kind: 'none' };
 }
+
+/** What the form offers to pick from: only those named like the project when several are, else any. */
+export function repoChoice(brief: Pick<Brief, 'projects'>, repos: readonly Repo[]): { several: boolean; repos: Repo[] } {
+  const named = namedLikeProject(brief, repos);
+  return named.length > 1 ? { several: true, repos: named } : { several: false, repos: [...repos] };
+}
+
+function namedLikeProject(brief: Pick<Brief, 'projects'>, repos: readonly Repo[]): Repo[] {
+  const project = primaryProjectOf(brief)?.toLowerCase();
+  return project === undefined ? [] : repos.filter((r) => r.name.toLowerCase() === project);
+}
+
+/** The repository the form names, if any (matched or picked). */
+export const chosenRepo = (repo: DispatchRepo): Repo | null => (repo.kind === 'matched' || repo.kind === 'picked' ? repo.repo : null);
 
 /** The standing lanes an agent can be sent to: Grove's own (not merely adoptable), present on disk, by name. */
 export function standingLanesOf(repoId: string | null, lanes: readonly Lane[]): Lane[] {
@@ -82,14 +98,15 @@ export function withValidTarget(form: DispatchForm, lanes: readonly Lane[]): Dis
 
 /**
  * The `dispatch.create` request the form makes, or what to fix first, worded for the
- * operator. The repository is named only when the brief's project does not name it (the
- * host finds it by the project otherwise).
+ * operator. The repository is named, by its id, only when the brief's project does not name
+ * it alone (the host finds it by the project otherwise).
  */
 export function dispatchRequestOf(form: DispatchForm, brief: Pick<Brief, 'number' | 'projects'>, repo: DispatchRepo): Result<DispatchParams, string> {
   if (repo.kind === 'none') {
     const project = primaryProjectOf(brief);
     return err(project === null ? 'The brief has no project: pick the repository to dispatch it into.' : `No repository here is named ${project}: pick the repository to dispatch the brief into.`);
   }
+  if (repo.kind === 'ambiguous') return err(`Several repositories here are named ${primaryProjectOf(brief)}: pick the one to dispatch the brief into.`);
   const command = form.command.trim();
   if (form.preset === 'custom' && command === '') return err('Custom needs a command: the program to run, e.g. /usr/local/bin/my-agent.');
   return ok({

@@ -16,6 +16,8 @@ import {
   dispatchRequestOf,
   primaryProjectOf,
   repoForDispatch,
+  chosenRepo,
+  repoChoice,
   standingLanesOf,
   withValidTarget,
   type DispatchForm as Form,
@@ -39,7 +41,10 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
   // One write for both buttons: the message shown is always the latest answer's.
   const write = useWrite();
   const repo = repoForDispatch(brief, repos ?? [], chosen.pickedRepoId);
-  const standing = standingLanesOf(repo.kind === 'none' ? null : repo.repo.id, lanes ?? []);
+  const named = chosenRepo(repo);
+  const standing = standingLanesOf(named?.id ?? null, lanes ?? []);
+  // Several named like the project: the pick is among them, each told apart by its path.
+  const choice = repoChoice(brief, repos ?? []);
   const form = withValidTarget(chosen, standing);
   const set = (patch: Partial<Form>): void => {
     setProblem(null);
@@ -68,7 +73,7 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
       {repos !== null && repo.kind !== 'matched' && (
         <div className="dispatch-field dispatch-repo" data-testid="dispatch-repo">
           <p className="dispatch-note" id={`${id}-repo-note`}>
-            {project === null ? 'The brief has no project.' : `No repository here is named ${project}.`}{' '}
+            {project === null ? 'The brief has no project.' : choice.several ? `Several repositories here are named ${project}.` : `No repository here is named ${project}.`}{' '}
             {repos.length === 0 ? 'Add a repository first: agents work in its lanes.' : 'Pick the repository to dispatch into:'}
           </p>
           {repos.length > 0 && (
@@ -76,9 +81,9 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
               <label htmlFor={`${id}-repo`}>Repository</label>
               <select id={`${id}-repo`} aria-describedby={`${id}-repo-note`} value={form.pickedRepoId ?? ''} onChange={(e) => set({ pickedRepoId: e.target.value || null, target: EPHEMERAL })}>
                 <option value="">Pick a repository…</option>
-                {repos.map((r) => (
+                {choice.repos.map((r) => (
                   <option key={r.id} value={r.id}>
-                    {r.name}
+                    {choice.several ? `${r.name} — ${r.mainPath}` : r.name}
                   </option>
                 ))}
               </select>
@@ -92,7 +97,7 @@ export function DispatchForm({ brief, onDispatched, onPacket }: { brief: Brief; 
           <select id={`${id}-target`} value={form.target} onChange={(e) => set({ target: e.target.value })} data-testid="dispatch-target">
             <option value={EPHEMERAL}>New ephemeral lane {ephemeralLaneName(brief.number, brief.title)}</option>
             {standing.length > 0 && (
-              <optgroup label={repo.kind === 'none' ? 'Standing lanes' : `Standing lanes of ${repo.repo.name}`}>
+              <optgroup label={named === null ? 'Standing lanes' : `Standing lanes of ${named.name}`}>
                 {standing.map((l) => (
                   <option key={l.id} value={l.id}>
                     {l.name}

@@ -3,6 +3,7 @@ import {
   EPHEMERAL,
   defaultDispatchForm,
   dispatchRequestOf,
+  repoChoice,
   primaryProjectOf,
   repoForDispatch,
   standingLanesOf,
@@ -49,6 +50,22 @@ describe('the Dispatch form’s repository', () => {
     expect(repoForDispatch(stray, repos, 'r2')).toEqual({ kind: 'picked', repo: repos[1] });
     expect(repoForDispatch(stray, repos, 'gone')).toEqual({ kind: 'none' });
     expect(repoForDispatch({ projects: [] }, repos, null)).toEqual({ kind: 'none' });
+  });
+});
+
+describe('the Dispatch form, when several repositories are named like the project', () => {
+  const twins = [repo('r1', 'flower'), { ...repo('r3', 'Flower'), mainPath: '/other/flower' }, repo('r2', 'thorn')];
+
+  it('matches the project whatever the case, as the host does, and never guesses between two: the operator picks one of them', () => {
+    expect(repoForDispatch(flower, [repo('r1', 'Flower')], null)).toMatchObject({ kind: 'matched' });
+    expect(repoForDispatch(flower, twins, null)).toEqual({ kind: 'ambiguous', repos: [twins[0], twins[1]] });
+    expect(repoChoice(flower, twins)).toEqual({ several: true, repos: [twins[0], twins[1]] });
+    expect(repoChoice(flower, repos)).toEqual({ several: false, repos });
+    // A pick among them is taken, and named by its id; one outside them is not.
+    expect(repoForDispatch(flower, twins, 'r3')).toEqual({ kind: 'picked', repo: twins[1] });
+    expect(repoForDispatch(flower, twins, 'r2')).toMatchObject({ kind: 'ambiguous' });
+    expect(dispatchRequestOf(defaultDispatchForm(), flower, repoForDispatch(flower, twins, null))).toEqual({ ok: false, error: 'Several repositories here are named flower: pick the one to dispatch the brief into.' });
+    expect(dispatchRequestOf(defaultDispatchForm(), flower, repoForDispatch(flower, twins, 'r3'))).toMatchObject({ ok: true, value: { repoId: 'r3' } });
   });
 });
 
