@@ -227,7 +227,7 @@ export async function startHost(config: HostConfig): Promise<Result<RunningHost,
         return started.ok ? ok(started.value.id) : started;
       },
       stop: async (id) => void (await agents.stop(id)),
-      stopAndForget: (id) => agents.stopAndForget(id),
+      stopAndForget: async (id) => void (await agents.stopAndForget(id)),
       isLive: (id) => agents.isLive(id),
     },
   });

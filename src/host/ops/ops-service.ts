@@ -39,7 +39,8 @@ export interface OpsAgents {
   start(o: { path: string; name: string; script: string; env: Record<string, string> }): Result<string, ApiError>;
   /** Starts a stopped agent again in place (same id and scrollback); false if it is unknown or live. */
   startAgain(id: string): boolean;
-  stopAndForget(id: string): Promise<void>;
+  /** Whether the agent is gone now: false when its process could not be ended (an alert says so). */
+  stopAndForget(id: string): Promise<boolean>;
   isLive(id: string): boolean;
   /** Resolves once a stop in progress has ended (at once when none is). */
   stopEnded(id: string): Promise<void>;
@@ -241,7 +242,8 @@ export class OpsService {
       if (!record || !repo) return err(apiError('ops_unknown', `${repo?.name ?? repoId} has no ops loop; start one with grove ops start.`, { repoId }));
       this.stopping.add(repoId);
       try {
-        if (record.agentId) await this.deps.agents.stopAndForget(record.agentId);
+        // An agent that did not stop keeps its loop: its checkout is not taken from under it.
+        if (record.agentId && !(await this.deps.agents.stopAndForget(record.agentId))) return err(this.notStopped(repo, record.agentId, 'stop the loop'));
         let checkoutKept: string | null = null;
         if (record.checkout === 'worktree') {
           const removal = await this.deps.locks.run(repoId, async () => {
@@ -327,7 +329,8 @@ export class OpsService {
     if (record.agentId) {
       this.stopping.add(repo.id);
       try {
-        await this.deps.agents.stopAndForget(record.agentId);
+        // Never a second loop beside one that did not stop.
+        if (!(await this.deps.agents.stopAndForget(record.agentId))) return err(this.notStopped(repo, record.agentId, 'start it with the new command'));
       } finally {
         this.stopping.delete(repo.id);
       }
@@ -335,6 +338,11 @@ export class OpsService {
     const started = this.startAgent(repo, { ...record, command }, branch);
     this.save(repo.id, { command, agentId: started.ok ? started.value : null });
     return started.ok ? ok(undefined) : started;
+  }
+
+  private notStopped(repo: Repo, agentId: string, then: string): ApiError {
+    const name = this.deps.agents.info(agentId)?.name ?? agentId;
+    return apiError('agent_is_running', `The ops loop's agent ${name} did not stop (its process could not be ended; the alert names it): end it by hand, then ${then} again. The loop of ${repo.name} is kept as it was.`, { agentId, repoId: repo.id });
   }
 
   /** `branch`: MAIN's, what {{branch}} in the ops command stands for. */

@@ -365,15 +365,17 @@ export class AgentService {
   }
 
   /** Stops an agent and deletes it with its scrollback (a lane's server when serving ends). */
-  async stopAndForget(id: string): Promise<void> {
+  /** Whether the agent is gone now (stopped and forgotten, or unknown already). */
+  async stopAndForget(id: string): Promise<boolean> {
     const r = this.runtimes.get(id);
-    if (!r) return;
+    if (!r) return true;
     await r.stop();
     // A stop that could not end its process (it said so in an alert): the agent stays, to be
     // stopped again or ended by hand; forgotten, its process would go on unseen.
-    if (r.isLive) return;
+    if (r.isLive) return false;
     this.forget(r);
     await this.endLeftoversOf(r.record);
+    return true;
   }
 
   isLive(id: string): boolean {
