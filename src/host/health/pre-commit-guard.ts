@@ -27,6 +27,12 @@ export const MAIN_COMMIT_REFUSAL =
   'MAIN only receives merged code through Grove. Commit in a lane (grove lane create NAME), or set GROVE_ALLOW_MAIN_COMMIT=1 for this one commit.';
 
 const MARKER = '# grove: MAIN pre-commit guard';
+/**
+ * The hooks that refuse: a commit typed in MAIN, and a merge commit made there (`git merge`,
+ * a `git pull` that merges), which runs pre-merge-commit and not pre-commit. A fast-forward
+ * or a cherry-pick runs neither: MAIN's watcher reports those.
+ */
+const GUARDED_HOOKS: readonly string[] = ['pre-commit', 'pre-merge-commit'];
 const RECORD_FILE = 'grove-guard.json';
 
 /** What the install found and changed: removal restores `previous`. */
@@ -208,24 +214,26 @@ async function currentHooksDir(mainPath: string, guardDir: string, commonDir: st
  */
 async function writeHooks(guardDir: string, hooksFrom: string): Promise<string[]> {
   const hooks = await executableHooks(hooksFrom);
-  await writeHook(
-    guardDir,
-    'pre-commit',
-    [
-      '#!/bin/sh',
-      `${MARKER}: MAIN only receives commits through Grove's merge. Lanes do not use this file.`,
-      'if [ "${GROVE_ALLOW_MAIN_COMMIT:-}" != "1" ]; then',
-      `  echo ${shellQuote(MAIN_COMMIT_REFUSAL)} >&2`,
-      '  exit 1',
-      'fi',
-      ...chainTo(join(hooksFrom, 'pre-commit')),
-    ].join('\n'),
-  );
+  for (const name of GUARDED_HOOKS) {
+    await writeHook(
+      guardDir,
+      name,
+      [
+        '#!/bin/sh',
+        `${MARKER}: MAIN only receives commits through Grove's merge. Lanes do not use this file.`,
+        'if [ "${GROVE_ALLOW_MAIN_COMMIT:-}" != "1" ]; then',
+        `  echo ${shellQuote(MAIN_COMMIT_REFUSAL)} >&2`,
+        '  exit 1',
+        'fi',
+        ...chainTo(join(hooksFrom, name)),
+      ].join('\n'),
+    );
+  }
   for (const name of hooks) {
-    if (name === 'pre-commit') continue;
+    if (GUARDED_HOOKS.includes(name)) continue;
     await writeHook(guardDir, name, ['#!/bin/sh', `# grove: runs the repository's own ${name} hook while MAIN's pre-commit guard is installed.`, ...chainTo(join(hooksFrom, name))].join('\n'));
   }
-  const wanted = new Set(['pre-commit', ...hooks, RECORD_FILE]);
+  const wanted = new Set([...GUARDED_HOOKS, ...hooks, RECORD_FILE]);
   for (const name of await readdir(guardDir)) {
     if (!wanted.has(name)) await rm(join(guardDir, name), { force: true, recursive: true });
   }

@@ -89,6 +89,26 @@ describe('MAIN pre-commit guard', () => {
     expect(hookRuns().slice(4)).toEqual(['pre-commit app', 'commit-msg app']);
   });
 
+  it('refuses a merge commit typed in MAIN (git merge, a pull that merges) too; the repository\'s own pre-merge-commit still runs for Grove\'s', async () => {
+    writeLoggingHook(join(main, '.git', 'hooks'), 'pre-merge-commit');
+    git(lane, 'commit', '-q', '--allow-empty', '-m', 'work in the lane');
+    git(main, 'commit', '-q', '--allow-empty', '-m', 'MAIN moved on');
+    expect((await installPreCommitGuard(main)).ok).toBe(true);
+    const env: NodeJS.ProcessEnv = { ...process.env, GIT_AUTHOR_NAME: 'Grove Test', GIT_AUTHOR_EMAIL: 'test@grove.invalid', GIT_COMMITTER_NAME: 'Grove Test', GIT_COMMITTER_EMAIL: 'test@grove.invalid' };
+    delete env.GROVE_ALLOW_MAIN_COMMIT;
+    const before = git(main, 'rev-parse', 'HEAD');
+    const typed = spawnSync('git', ['merge', '--no-ff', '--no-edit', '-m', 'merged by hand', 'lane'], { cwd: main, env, encoding: 'utf8' });
+    expect(typed.status).not.toBe(0);
+    expect(typed.stderr).toContain(MAIN_COMMIT_REFUSAL);
+    expect(git(main, 'rev-parse', 'HEAD')).toBe(before);
+    expect(hookRuns()).toEqual([]);
+    spawnSync('git', ['merge', '--abort'], { cwd: main, env });
+    // Grove's own merge (it sets GROVE_ALLOW_MAIN_COMMIT=1) goes through, with the repository's hook.
+    const grove = spawnSync('git', ['merge', '--no-ff', '--no-edit', '-m', 'merged through Grove', 'lane'], { cwd: main, env: { ...env, GROVE_ALLOW_MAIN_COMMIT: '1' }, encoding: 'utf8' });
+    expect(grove.status, grove.stderr).toBe(0);
+    expect(hookRuns()).toEqual(['pre-merge-commit app']);
+  });
+
   it('wraps the hooks of a configured core.hooksPath (husky & co.) and restores the setting', async () => {
     git(main, 'config', 'core.hooksPath', '.husky');
     writeLoggingHook(join(main, '.husky'), 'pre-commit');
