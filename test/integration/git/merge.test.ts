@@ -213,6 +213,21 @@ describe('mergeIntoMain', () => {
     rmSync(lock);
   });
 
+  it('refuses, naming the folder, when the lane replaces a folder of MAIN\'s ignored files with a file: MAIN as it was, the files kept', async () => {
+    const { main, lane } = makeMainAndLane();
+    commitIn(main, 'logs/.gitignore', '*\n!.gitignore\n');
+    git(lane, 'merge', '-q', '--ff-only', 'main');
+    write(main, 'logs/app.log', 'what the served app wrote\n');
+    git(lane, 'rm', '-q', 'logs/.gitignore');
+    commitIn(lane, 'logs', 'now a file\n');
+    const mainBefore = headOf(main);
+    const r = await mergeIntoMain(main, opts());
+    expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved', message: expect.stringContaining('in folders the merge would replace (logs)') } });
+    expect(headOf(main)).toBe(mainBefore);
+    expect(read(main, 'logs/app.log')).toBe('what the served app wrote\n');
+    expect(isMerging(main)).toBe(false);
+  });
+
   it('fast-forwards when it can, after keeping MAIN\'s HEAD on the recovery ref', async () => {
     const { main, lane } = makeMainAndLane();
     const mainBefore = headOf(main);

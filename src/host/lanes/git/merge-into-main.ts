@@ -107,6 +107,12 @@ export async function mergeIntoMain(mainPath: string, o: MergeIntoMainOptions): 
       message: `MAIN has commits that ${o.branch} does not, so it cannot be fast-forwarded. Rebase the lane onto MAIN, or merge with a merge commit. MAIN was not changed.`,
     });
   }
+  if (/would lose untracked files/.test(said)) {
+    return err({
+      kind: 'main-moved',
+      message: `MAIN has files git does not track (ignored ones too) in folders the merge would replace (${overwrittenPaths(said).join(', ')}). Move them aside in MAIN, then merge again. MAIN was not changed.`,
+    });
+  }
   if (/would be overwritten/.test(said)) {
     return err({
       kind: 'main-moved',
