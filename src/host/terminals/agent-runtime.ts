@@ -210,14 +210,19 @@ export class AgentRuntime {
       this.confinement = plan.confinement;
       pty = this.deps.spawnPty(plan, this.record.lanePath, this.record.cols, this.record.rows);
     } catch (e) {
-      this.appendToLog(Buffer.from(`\r\n[grove] could not start ${this.record.command}: ${(e as Error).message}\r\n`));
-      if (isRestart) {
-        // The supervisor's own restart: a run that failed at once, so it backs off and, failing
-        // on, gives up with its alert, rather than leave an agent meant to be kept alive down.
+      const why = (e as Error).message;
+      this.appendToLog(Buffer.from(`\r\n[grove] could not start ${this.record.command}: ${why}\r\n`));
+      if (isRestart || this.record.restart !== 'never') {
+        // The supervisor's own restart, or any start of an agent meant to be kept alive (the ops
+        // loop a host start brings back): a run that failed at once, so it backs off and,
+        // failing on, gives up with its alert, rather than stay down without a word.
         this.afterRun({ kind: 'running', generation, pid: 0, startedAt: this.deps.now() }, null, null, true);
         return ok(undefined);
       }
       this.supervision = { kind: 'crashed', code: null, signal: null };
+      // Said, not only logged: a start the host makes by itself (an auto-resume) has no one
+      // watching the tab.
+      this.deps.alert(`${this.record.name} could not start: ${why}`);
       this.announce();
       return ok(undefined);
     }
