@@ -116,57 +116,43 @@ describe('agent runtime, starts and stops interleaved', { timeout: 60_000 }, () 
     expect(once.servers().filter(alive)).toEqual([]);
   });
 
-  it('a restart that cannot even spawn backs off like a crash and, failing on, gives up with an alert', async () => {
+  /** A runtime whose spawns fail from the `failFrom`-th on (0: every one), as under EAGAIN or a confinement that cannot be set up. */
+  const failingSpawns = (restart: 'always' | 'never', failFrom: number, script: string, maxUnstableRestarts: number) => {
     const dir = makeTempDir();
     const alerts: string[] = [];
     let spawns = 0;
     const runtime = runtimeWithPty({
       dir,
       log: logIn(dir),
-      script: 'exit 3',
-      restart: 'always',
-      restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts: 3, settledUptimeMs: 600_000 },
+      script,
+      restart,
+      restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts, settledUptimeMs: 600_000 },
       alert: (m) => alerts.push(m),
-      // The first run starts (and fails); every restart's fork fails, as under EAGAIN.
       beforeSpawn: () => {
-        if (spawns++ > 0) throw new Error('fork failed: EAGAIN');
+        if (spawns++ >= failFrom) throw new Error(failFrom === 0 ? 'confinement cannot be set up: bwrap is gone' : 'fork failed: EAGAIN');
       },
       spawned: (p) => void ptys.push(p),
     });
     runtimes.push(runtime);
+    return { runtime, alerts, spawns: () => spawns };
+  };
+
+  it('a restart that cannot even spawn backs off like a crash and, failing on, gives up with an alert', async () => {
+    // The first run starts (and fails); every restart's fork fails.
+    const { runtime, alerts, spawns } = failingSpawns('always', 1, 'exit 3', 3);
     expect(runtime.start().ok).toBe(true);
     await vi.waitFor(() => expect(runtime.info().supervision.kind).toBe('fatal'), { timeout: 15_000 });
-    expect(spawns).toBe(4); // the first run, then the budget of 3 restarts, each failing to spawn
+    expect(spawns()).toBe(4); // the first run, then the budget of 3 restarts, each failing to spawn
     expect(alerts).toEqual([expect.stringMatching(/^writer: gave up after 3 restarts in a row/)]);
   });
 
   it('a first start that cannot spawn is said: one meant to be kept alive (the ops loop a host start brings back) backs off and gives up with an alert; one that is not ends crashed with one', async () => {
-    const failing = (restart: 'always' | 'never') => {
-      const dir = makeTempDir();
-      const alerts: string[] = [];
-      let spawns = 0;
-      const runtime = runtimeWithPty({
-        dir,
-        log: logIn(dir),
-        script: 'sleep 60',
-        restart,
-        restartCfg: { minUptimeMs: 5000, initialBackoffMs: 20, maxBackoffMs: 40, maxUnstableRestarts: 2, settledUptimeMs: 600_000 },
-        alert: (m) => alerts.push(m),
-        beforeSpawn: () => {
-          spawns++;
-          throw new Error('confinement cannot be set up: bwrap is gone');
-        },
-        spawned: (p) => void ptys.push(p),
-      });
-      runtimes.push(runtime);
-      return { runtime, alerts, spawns: () => spawns };
-    };
-    const kept = failing('always');
+    const kept = failingSpawns('always', 0, 'sleep 60', 2);
     expect(kept.runtime.start().ok).toBe(true);
     await vi.waitFor(() => expect(kept.runtime.info().supervision.kind).toBe('fatal'), { timeout: 15_000 });
     expect(kept.spawns()).toBe(3); // the start, then the budget of 2 restarts
     expect(kept.alerts).toEqual([expect.stringMatching(/^writer: gave up after 2 restarts in a row/)]);
-    const once = failing('never');
+    const once = failingSpawns('never', 0, 'sleep 60', 2);
     expect(once.runtime.start().ok).toBe(true);
     expect(once.runtime.info().supervision).toEqual({ kind: 'crashed', code: null, signal: null });
     expect(once.alerts).toEqual(['writer could not start: confinement cannot be set up: bwrap is gone']);
