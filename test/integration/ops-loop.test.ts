@@ -383,6 +383,21 @@ describe('the ops loop', () => {
     await expect.poll(() => lines(starts)).toHaveLength(2);
   });
 
+  it('its checkout deleted by hand while the host runs: ops start makes it again, then starts the agent', async () => {
+    await setUp('lanes:\n  keyless: false\n');
+    const starts = join(notes, 'starts');
+    const loop = await startOps(`echo start >> ${starts}; exec sleep 600`);
+    await expect.poll(() => lines(starts)).toHaveLength(1);
+    expect((await api(host, 'agents.stop', { id: loop.agentId })).body.ok).toBe(true);
+    await expect.poll(async () => (await agentNow(loop.agentId!))?.supervision.kind).toBe('exited');
+    rmSync(loop.path, { recursive: true, force: true });
+    const started = await api(host, 'ops.start', { repoId });
+    expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
+    expect(existsSync(join(loop.path, '.git'))).toBe(true);
+    await expect.poll(() => lines(starts)).toHaveLength(2);
+    await expect.poll(async () => (await agentNow(loop.agentId!))?.supervision.kind).toBe('running');
+  });
+
   it('the agent reads its status with its own token: no GROVE_HOME, no operator token or token file in its environment', async () => {
     await setUp(`health:\n  probes:\n    - name: boot\n      command: 'true'\n`);
     const envFile = join(notes, 'env');

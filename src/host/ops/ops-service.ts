@@ -163,6 +163,9 @@ export class OpsService {
       try {
         const main = await mainHeadOf(repo.mainPath);
         if (existing) {
+          // Its checkout deleted by hand: made again, as the next host start would.
+          const remade = await this.remakeCheckout(repo, existing);
+          if (!remade.ok) return err(apiError(remade.error.code, `The ops loop's checkout ${existing.path} is gone and could not be made again: ${remade.error.message}`, remade.error.details));
           const rendered = command === undefined ? ok(existing.command) : renderCommand(command, repo, existing.path, main.branch);
           if (!rendered.ok) return rendered;
           const started = rendered.value === existing.command ? await this.revive(repo, existing) : await this.replaceAgent(repo, existing, rendered.value, main.branch);
@@ -283,20 +286,9 @@ export class OpsService {
         // Read again under the lock: an operator's Stop may have removed the loop meanwhile.
         const record = this.deps.store.get(repo.id);
         if (!record || this.deps.isStopping?.()) return;
-        try {
-          // Missing, or its setup cut short by a host that stopped or died: made (or taken back) and set up again.
-          if (record.checkout === 'worktree' && (!existsSync(record.path) || existsSync(setupPendingPath(this.deps.dataDir, repo.id)))) {
-            const main = await mainHeadOf(repo.mainPath);
-            const head = main.head;
-            const added = head ? await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, record.path, head)) : null;
-            if (added && !added.ok) this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: added.error.message });
-            // Made again, it gets its recipe again, while the repository's commands are trusted.
-            const config = usableConfig(this.deps.repos, repo, this.deps.dataDir);
-            if (added?.ok && config.ok) await this.setUp(repo, config.value, added.value.path);
-          }
-        } catch (e) {
-          this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: (e as Error).message });
-        }
+        // Missing, or its setup cut short by a host that stopped or died: made (or taken back) and set up again.
+        const remade = await this.remakeCheckout(repo, record, existsSync(setupPendingPath(this.deps.dataDir, repo.id)));
+        if (!remade.ok) this.deps.logger.warn('cannot make the ops checkout again', { path: record.path, error: remade.error.message });
         if (this.deps.isStopping?.()) return; // a setup the stop cut short is not the recipe's fault, and no agent starts now
         await this.follow(repo.id);
         const current = this.deps.store.get(repo.id);
@@ -309,6 +301,27 @@ export class OpsService {
         const started = !current || askedToStop ? ok(undefined) : trusted.ok ? await this.revive(repo, current) : trusted;
         if (!started.ok) this.alert(repo, `The ops loop of ${repo.name} could not be started again after the host restart: ${started.error.message}`);
       });
+    }
+  }
+
+  /**
+   * The loop's own worktree made again (and set up with the recipe, while the repository's
+   * commands are trusted) when its folder is gone, or when `setUpAgain` (a setup cut short).
+   * Nothing for a loop in MAIN itself.
+   */
+  private async remakeCheckout(repo: Repo, record: OpsRecord, setUpAgain = false): Promise<Result<void, ApiError>> {
+    if (record.checkout !== 'worktree' || (existsSync(record.path) && !setUpAgain)) return ok(undefined);
+    try {
+      const head = (await mainHeadOf(repo.mainPath)).head;
+      if (!head) return ok(undefined);
+      const added = await this.deps.locks.run(repo.id, () => addOpsCheckout(repo.mainPath, record.path, head));
+      if (!added.ok) return added;
+      const config = usableConfig(this.deps.repos, repo, this.deps.dataDir);
+      if (config.ok) await this.setUp(repo, config.value, added.value.path);
+      return ok(undefined);
+    } catch (e) {
+      // Whatever went wrong is said, never thrown: the host's start goes on to the next loop.
+      return err(apiError('git_failed', e instanceof Error ? e.message : String(e), { path: record.path }));
     }
   }
 
