@@ -365,13 +365,19 @@ describe('the ops loop', () => {
     await expect.poll(() => readStatus(loop.statusFile)?.checkout.head).toBe(headOf(main));
   });
 
-  it('its agent stopped on its tab stays stopped across a host restart; ops start starts it again', async () => {
+  /** A loop whose agent (it notes each start in `starts`) ran once, then was stopped on its tab. */
+  async function loopStoppedOnItsTab() {
     await setUp('lanes:\n  keyless: false\n');
     const starts = join(notes, 'starts');
     const loop = await startOps(`echo start >> ${starts}; exec sleep 600`);
     await expect.poll(() => lines(starts)).toHaveLength(1);
     expect((await api(host, 'agents.stop', { id: loop.agentId })).body.ok).toBe(true);
     await expect.poll(async () => (await agentNow(loop.agentId!))?.supervision.kind).toBe('exited');
+    return { loop, starts };
+  }
+
+  it('its agent stopped on its tab stays stopped across a host restart; ops start starts it again', async () => {
+    const { loop, starts } = await loopStoppedOnItsTab();
     await host.stop();
 
     host = await startHostProcess({ home: host.home });
@@ -384,12 +390,7 @@ describe('the ops loop', () => {
   });
 
   it('its checkout deleted by hand while the host runs: ops start makes it again, then starts the agent', async () => {
-    await setUp('lanes:\n  keyless: false\n');
-    const starts = join(notes, 'starts');
-    const loop = await startOps(`echo start >> ${starts}; exec sleep 600`);
-    await expect.poll(() => lines(starts)).toHaveLength(1);
-    expect((await api(host, 'agents.stop', { id: loop.agentId })).body.ok).toBe(true);
-    await expect.poll(async () => (await agentNow(loop.agentId!))?.supervision.kind).toBe('exited');
+    const { loop, starts } = await loopStoppedOnItsTab();
     rmSync(loop.path, { recursive: true, force: true });
     const started = await api(host, 'ops.start', { repoId });
     expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
