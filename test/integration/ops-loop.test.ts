@@ -392,6 +392,9 @@ describe('the ops loop', () => {
   it('its checkout deleted by hand while the host runs: ops start makes it again, then starts the agent', async () => {
     const { loop, starts } = await loopStoppedOnItsTab();
     rmSync(loop.path, { recursive: true, force: true });
+    // Its tab's Start says what makes it again.
+    const resumed = await api(host, 'agents.resume', { id: loop.agentId });
+    expect(resumed.body.error).toMatchObject({ code: 'agent_lane_invalid', message: `ops-flower cannot start: its checkout ${loop.path} is gone. Run grove ops start, which makes it again.` });
     const started = await api(host, 'ops.start', { repoId });
     expect(started.body.ok, JSON.stringify(started.body)).toBe(true);
     expect(existsSync(join(loop.path, '.git'))).toBe(true);

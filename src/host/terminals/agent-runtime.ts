@@ -257,7 +257,9 @@ export class AgentRuntime {
 
   private refuseMissingLane(): Result<void, ApiError> {
     const { name, lanePath } = this.record;
-    const message = `${name} cannot start: its directory ${lanePath} is gone (its lane was removed or moved). Remove the agent, or start a new one in an existing lane.`;
+    const message = this.record.isOpsLoop
+      ? `${name} cannot start: its checkout ${lanePath} is gone. Run grove ops start, which makes it again.`
+      : `${name} cannot start: its directory ${lanePath} is gone (its lane was removed or moved). Remove the agent, or start a new one in an existing lane.`;
     this.appendToLog(Buffer.from(`\r\n[grove] ${message}\r\n`));
     // A restart the supervisor had scheduled ends here, once, instead of backing off forever.
     if (this.supervision.kind === 'backoff') {
