@@ -319,6 +319,11 @@ describe.skipIf(!asRoot)('another user of the machine', () => {
     expect(redeem.body).toContain(`comes from uid ${NOBODY}`);
     expect(redeem.body).toContain('Run grove as the user who started the host');
     expect(redeem.body).not.toContain('grove.sessionKey');
+    // Nor with a made-up bearer token beside it (only a good one skips the look).
+    const code2 = await loginCode();
+    const fakeBearer = await asNobody({ path: `/auth?code=${code2}`, method: 'GET', headers: { authorization: 'Bearer made-up', connection: 'close' } });
+    expect(fakeBearer.status).toBe(403);
+    expect(fakeBearer.body).not.toContain('grove.sessionKey');
     expect((await rawGet(`/auth?code=${code}`, { host: `127.0.0.1:${host.port}` })).status).toBe(200);
     // A page key, on the API and on the socket; a cookie, on the UI's files.
     const { key, cookie } = await browserSession(host);
@@ -334,6 +339,12 @@ describe.skipIf(!asRoot)('another user of the machine', () => {
     });
     expect(upgrade.status).toBe(403);
     expect(upgrade.body).toContain('"code":"forbidden_user"');
+    const upgradeFakeBearer = await asNobody({
+      path: '/ws',
+      method: 'GET',
+      headers: { authorization: 'Bearer made-up', connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': sessionKeyProtocols(key).join(', ') },
+    });
+    expect(upgradeFakeBearer.status).toBe(403);
     // This user, with the same credentials: served.
     expect((await rawPost('/api/host.status', { host: `127.0.0.1:${host.port}`, 'x-grove-session': key }, '')).status).toBe(200);
     expect((await rawGet('/', { host: `127.0.0.1:${host.port}`, cookie })).status).toBe(200);

@@ -104,6 +104,14 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     if (!peer) peers.set(socket, (peer = peerUser(socket)));
     return peer;
   };
+  /**
+   * Whether the request carries a good bearer token (the operator's or an agent's): only then is
+   * the lookup skipped. Any other header, a made-up token included, is looked up like a browser.
+   */
+  const holdsToken = (req: IncomingMessage): boolean => {
+    const presented = presentedToken(req);
+    return presented !== undefined && bearerPrincipal(presented) !== null;
+  };
   /** Refused before anything else: another user's program, whatever it presents. */
   const foreignUser = async (socket: Socket): Promise<ApiError | null> => {
     const peer = await peerOf(socket);
@@ -150,7 +158,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const foreign = presentedToken(req) === undefined ? await foreignUser(req.socket) : null;
+    const foreign = holdsToken(req) ? null : await foreignUser(req.socket);
     if (foreign) return sendError(res, foreign);
     const refused = gate(req);
     if (refused) return sendError(res, refused);
@@ -234,7 +242,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
     // Node drops the socket's error listener once a request becomes an upgrade: without
     // this, a client that resets the connection would crash the host.
     socket.on('error', () => socket.destroy());
-    void (presentedToken(req) === undefined ? foreignUser(req.socket) : Promise.resolve(null))
+    void (holdsToken(req) ? Promise.resolve(null) : foreignUser(req.socket))
       .then((foreign) => {
         if (foreign) return refuseUpgrade(socket, foreign);
         handleUpgrade(req, socket, head);
