@@ -183,8 +183,12 @@ export class MergeService {
         }
       }
       job.step(++step, total, 'preflight: clean trees, ahead of MAIN, no conflicts');
+      const knownBefore = this.deps.mainWatch.knownHead(repo.id);
       const pre = await gitMergePreflight(repo.mainPath, lane.path, branch, config.strategy);
-      const checks = [...pre.checks, ...this.mainAsLeft(repo, pre.mainHead), await sharedObjectsCheck(repo, this.deps.dataDir)];
+      // Outside the lock another merge may land while this preflight reads MAIN: only a known
+      // head that stayed put is compared (the check under the lock sees it all).
+      const asLeft = this.deps.mainWatch.knownHead(repo.id) === knownBefore ? this.mainAsLeft(repo, pre.mainHead) : [];
+      const checks = [...pre.checks, ...asLeft, await sharedObjectsCheck(repo, this.deps.dataDir)];
       if (config.check) {
         job.step(++step, total, `check: ${config.check}`);
         if (checks.every((c) => c.ok)) {
@@ -297,10 +301,11 @@ export class MergeService {
       const again = await gitMergePreflight(repo.mainPath, lane.path, branch, config.strategy);
       // Again under the lock: a commit made in MAIN just before it was taken (within the
       // guard's wait to look) is caught here, not folded into the merge's record.
-      const failed = [...again.checks, ...this.mainAsLeft(repo, again.mainHead)].filter((c) => !c.ok);
+      const checksAgain = [...again.checks, ...this.mainAsLeft(repo, again.mainHead)];
+      const failed = checksAgain.filter((c) => !c.ok);
       if (failed.length || again.laneHead !== testedHead) {
         const message = failed.length ? failed.map((c) => c.message).join('; ') : `${lane.name} moved while its check ran (now at ${again.laneHead.slice(0, 12)}); merge again`;
-        return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${message}.`, { checks: again.checks }));
+        return err(apiError('merge_preflight_failed', `${lane.name} cannot be merged: ${message}.`, { checks: checksAgain }));
       }
       // Again under the lock, just before MAIN's checkout reads them: the lane's agents may
       // still be running.
