@@ -431,7 +431,7 @@ export class MergeService {
       return { merge, error: apiError('merge_gate_failed', `${why}; MAIN was NOT rolled back (merge.rollback: ask):\n${gateOutput}`, { merge, output: gateOutput, rolledBack: false }) };
     }
     // The merge commit stays reachable once MAIN is reset (never lose work); a refused reset writes no ref.
-    const rolled = await rollbackMain(repo.mainPath, { recoveryRef: record.recoveryRef, target: record.mainBefore, expectedHead: record.mainAfter, keepRef: `refs/grove/rolled-back/${stamp}` });
+    const rolled = await rollbackMain(repo.mainPath, { recoveryRef: record.recoveryRef, target: record.mainBefore, expectedHead: record.mainAfter, keepRef: `refs/grove/rolled-back/${stamp}`, gateJustRan: true });
     if (!rolled.ok) {
       const merge = this.update(record, { state: 'awaiting-rollback', gateOutput });
       this.alert(repo, `${why}, and the rollback was refused: ${rolled.error.message}`);

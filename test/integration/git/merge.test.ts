@@ -568,6 +568,10 @@ describe('rollbackMain', () => {
     expect(read(main, '.env')).toBe('SECRET=the real one\n');
     expect(headOf(main)).toBe(mainAfter);
     expectNothingLost(before);
+    // The automatic rollback right after a failed gate: what is there, the gate wrote (its
+    // build's output); it goes as it came.
+    expect(await rollbackMain(main, { recoveryRef: RECOVERY, target: mainBefore, expectedHead: mainAfter, gateJustRan: true })).toEqual({ ok: true, value: { head: mainBefore } });
+    expect(read(main, '.env')).toBe('SECRET=placeholder\n');
   });
 
   it('rolls back over ignored files the code before the merge has no file at', async () => {

@@ -138,6 +138,13 @@ export interface RollbackMainOptions {
    * refused rollback leaves no trace.
    */
   keepRef?: string;
+  /**
+   * The automatic rollback right after a failed gate: files git does not track where the code
+   * before the merge has files were written by the gate itself (its build's output, in a
+   * folder the merge stopped tracking), not by anyone to keep, and are overwritten as before.
+   * A rollback asked for later looks for them and refuses (untrackedInTheWay).
+   */
+  gateJustRan?: boolean;
 }
 
 export interface RollbackMainError {
@@ -163,7 +170,7 @@ export async function rollbackMain(mainPath: string, o: RollbackMainOptions): Pr
     return err({ kind: 'main-moved', message: `MAIN is not on a branch any more (detached at ${short(head)}). Nothing was changed; check out MAIN's branch, then roll back again.` });
   }
   const target = (await runGit(mainPath, ['rev-parse', '--verify', `${o.target}^{commit}`])).stdout.trim();
-  const inTheWay = await untrackedInTheWay(mainPath, head, target);
+  const inTheWay = o.gateJustRan ? [] : await untrackedInTheWay(mainPath, head, target);
   if (inTheWay.length > 0) {
     const named = inTheWay.slice(0, 10).join(', ') + (inTheWay.length > 10 ? `, and ${inTheWay.length - 10} more` : '');
     return err({
@@ -204,6 +211,8 @@ const short = (sha: string): string => sha.slice(0, 7);
  * refuses for most of them, but overwrites ignored ones without a word: an ignored upload in
  * a folder the merge made, or a real `.env` where the merge stopped tracking a placeholder.
  */
+const PATHS_PER_RUN = 1000;
+
 async function untrackedInTheWay(mainPath: string, head: string, target: string): Promise<string[]> {
   const added = (await runGit(mainPath, ['diff', '--name-only', '--no-renames', '--diff-filter=A', '-z', head, target])).stdout.split('\0').filter(Boolean);
   const onDisk = (p: string): 'file' | 'folder' | null => {
@@ -218,10 +227,15 @@ async function untrackedInTheWay(mainPath: string, head: string, target: string)
     if (onDisk(p) !== null) places.add(p);
     for (let d = posix.dirname(p); d !== '.'; d = posix.dirname(d)) if (onDisk(d) === 'file') places.add(d);
   }
-  if (places.size === 0) return [];
-  // Untracked at those paths or below them, ignored or not (no exclusion asked for).
-  const listed = await runGit(mainPath, ['--literal-pathspecs', 'ls-files', '--others', '-z', '--', ...places]);
-  return listed.stdout.split('\0').filter(Boolean);
+  // Untracked at those paths or below them, ignored or not (no exclusion asked for); asked in
+  // runs, so a large folder's worth of paths stays within a command line's limit.
+  const found: string[] = [];
+  const all = [...places];
+  for (let i = 0; i < all.length; i += PATHS_PER_RUN) {
+    const listed = await runGit(mainPath, ['--literal-pathspecs', 'ls-files', '--others', '-z', '--', ...all.slice(i, i + PATHS_PER_RUN)]);
+    found.push(...listed.stdout.split('\0').filter(Boolean));
+  }
+  return found;
 }
 
 async function headOf(repo: string): Promise<string> {
