@@ -11,7 +11,7 @@ import type { RepoLocks } from '../lanes/repo-lock';
 import type { Logger } from '../logger';
 import type { RepoStore } from '../repos/repo-store';
 import { MainGuard } from './main-guard';
-import { installPreCommitGuard, removePreCommitGuard } from './pre-commit-guard';
+import { installPreCommitGuard, removePreCommitGuard, updatePreCommitGuard } from './pre-commit-guard';
 import { reportedCommits } from './reported-commits';
 
 /**
@@ -76,6 +76,11 @@ export class MainGuards implements MainWatch {
       logger: this.deps.logger,
     });
     this.guards.set(repo.id, guard);
+    // A guard an earlier Grove installed is brought up to what this one guards.
+    void this.deps.locks
+      .run(repo.id, () => updatePreCommitGuard(repo.mainPath))
+      .then((updated) => updated && this.deps.logger.info("MAIN's pre-commit guard brought up to date", { repoId: repo.id }))
+      .catch((e: unknown) => this.deps.logger.warn("cannot bring MAIN's pre-commit guard up to date", { repoId: repo.id, error: e instanceof Error ? e.message : String(e) }));
     try {
       await guard.start();
     } catch (e) {

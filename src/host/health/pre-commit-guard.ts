@@ -160,18 +160,31 @@ export async function removePreCommitGuard(mainPath: string): Promise<Result<Gua
 }
 
 /** True when a commit in MAIN goes through the guard: MAIN's effective core.hooksPath is ours. */
-export async function isPreCommitGuardInstalled(mainPath: string): Promise<boolean> {
+export async function isPreCommitGuardInstalled(mainPath: string, hookName = 'pre-commit'): Promise<boolean> {
   try {
     const gitDir = (await runGit(mainPath, ['rev-parse', '--absolute-git-dir'])).stdout.trim();
     const hooksPath = (await runGit(mainPath, ['config', '--type=path', '--get', 'core.hooksPath'], { okCodes: [1] })).stdout.trim();
     if (!hooksPath || resolve(mainPath, hooksPath) !== join(gitDir, GUARD_HOOKS_DIR)) return false;
-    const hook = join(gitDir, GUARD_HOOKS_DIR, 'pre-commit');
+    const hook = join(gitDir, GUARD_HOOKS_DIR, hookName);
     // git skips a hook it may not execute: without its exec bit it guards nothing.
     if (((await stat(hook)).mode & 0o111) === 0) return false;
     return (await readFile(hook, 'utf8')).includes(MARKER);
   } catch {
     return false;
   }
+}
+
+/**
+ * A guard installed by an earlier Grove, which guarded commits only, written again with every
+ * hook this one guards (a merge commit typed in MAIN too); nothing when there is none, or it
+ * is current. Whether it was brought up to date.
+ */
+export async function updatePreCommitGuard(mainPath: string): Promise<boolean> {
+  if (!(await isPreCommitGuardInstalled(mainPath))) return false;
+  for (const name of GUARDED_HOOKS) {
+    if (!(await isPreCommitGuardInstalled(mainPath, name))) return (await installPreCommitGuard(mainPath)).ok;
+  }
+  return false;
 }
 
 async function mainGitDirs(mainPath: string): Promise<Result<MainGitDirs, ApiError>> {

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   installPreCommitGuard,
   isPreCommitGuardInstalled,
+  updatePreCommitGuard,
   MAIN_COMMIT_REFUSAL,
   removePreCommitGuard,
 } from '../../../../src/host/health/pre-commit-guard';
@@ -107,6 +108,17 @@ describe('MAIN pre-commit guard', () => {
     const grove = spawnSync('git', ['merge', '--no-ff', '--no-edit', '-m', 'merged through Grove', 'lane'], { cwd: main, env: { ...env, GROVE_ALLOW_MAIN_COMMIT: '1' }, encoding: 'utf8' });
     expect(grove.status, grove.stderr).toBe(0);
     expect(hookRuns()).toEqual(['pre-merge-commit app']);
+  });
+
+  it('a guard an earlier Grove installed (commits only) is brought up to date once; none, or a current one, is left alone', async () => {
+    expect(await updatePreCommitGuard(main)).toBe(false);
+    expect(await isPreCommitGuardInstalled(main)).toBe(false);
+    expect((await installPreCommitGuard(main)).ok).toBe(true);
+    rmSync(join(main, '.git', 'grove-hooks', 'pre-merge-commit'));
+    expect(await isPreCommitGuardInstalled(main, 'pre-merge-commit')).toBe(false);
+    expect(await updatePreCommitGuard(main)).toBe(true);
+    expect(await isPreCommitGuardInstalled(main, 'pre-merge-commit')).toBe(true);
+    expect(await updatePreCommitGuard(main)).toBe(false);
   });
 
   it('wraps the hooks of a configured core.hooksPath (husky & co.) and restores the setting', async () => {
