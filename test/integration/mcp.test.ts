@@ -550,11 +550,13 @@ describe('a dispatched agent', () => {
   /** Dispatches a brief of a registered project to a shell that hands the test its token (the packet is its $0). */
   async function dispatchedAgent(title: string): Promise<{ ref: string; briefId: string; token: string }> {
     const main = makeRepo(join(realpathSync(makeTempDir()), 'meadow'));
-    await addTrustedRepo(host, main);
+    // Each call registers another repository named meadow: the dispatch names this one by its id.
+    const repoId = await addTrustedRepo(host, main);
     const brief = await createBrief(title, { projects: ['meadow'] });
     // It leaves its token in its lane (a confined agent writes nowhere else), found by its dispatch.
     const dispatched = await api(host, 'dispatch.create', {
       ref: `#${brief.number}`,
+      repoId,
       preset: 'custom',
       command: 'sh',
       args: ['-c', `printf %s "$GROVE_AGENT_TOKEN" > .grove-token.tmp && mv .grove-token.tmp .grove-token && exec sleep 600`],
