@@ -184,15 +184,20 @@ describe('gitMergePreflight', () => {
   });
 });
 
+/** The merge refused as `main-moved`, saying `says`; MAIN where it was, not merging, and `file` in it still `text`. */
+async function expectRefusedKeeping(main: string, says: string, file: string, text: string): Promise<void> {
+  const mainBefore = headOf(main);
+  const r = await mergeIntoMain(main, opts());
+  expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved', message: expect.stringContaining(says) } });
+  expect(headOf(main)).toBe(mainBefore);
+  expect(read(main, file)).toBe(text);
+  expect(isMerging(main)).toBe(false);
+}
+
 describe('mergeIntoMain', () => {
   it("refuses to overwrite MAIN's ignored local file (past the preflight): MAIN as it was, its .env kept", async () => {
     const { main } = laneCommittingMainsIgnoredEnv();
-    const mainBefore = headOf(main);
-    const r = await mergeIntoMain(main, opts());
-    expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved', message: expect.stringContaining('its local files (uncommitted, or ignored by git) would be overwritten by the merge (.env)') } });
-    expect(headOf(main)).toBe(mainBefore);
-    expect(read(main, '.env')).toBe('SECRET=main\n');
-    expect(isMerging(main)).toBe(false);
+    await expectRefusedKeeping(main, 'its local files (uncommitted, or ignored by git) would be overwritten by the merge (.env)', '.env', 'SECRET=main\n');
   });
 
   it('waits out another git holding MAIN\'s index for a moment, and says so, MAIN unchanged, if it never lets go', async () => {
@@ -220,12 +225,7 @@ describe('mergeIntoMain', () => {
     write(main, 'logs/app.log', 'what the served app wrote\n');
     git(lane, 'rm', '-q', 'logs/.gitignore');
     commitIn(lane, 'logs', 'now a file\n');
-    const mainBefore = headOf(main);
-    const r = await mergeIntoMain(main, opts());
-    expect(r).toMatchObject({ ok: false, error: { kind: 'main-moved', message: expect.stringContaining('in folders the merge would replace (logs)') } });
-    expect(headOf(main)).toBe(mainBefore);
-    expect(read(main, 'logs/app.log')).toBe('what the served app wrote\n');
-    expect(isMerging(main)).toBe(false);
+    await expectRefusedKeeping(main, 'in folders the merge would replace (logs)', 'logs/app.log', 'what the served app wrote\n');
   });
 
   it('fast-forwards when it can, after keeping MAIN\'s HEAD on the recovery ref', async () => {
