@@ -161,17 +161,32 @@ export async function removePreCommitGuard(mainPath: string): Promise<Result<Gua
 
 /** True when a commit in MAIN goes through the guard: MAIN's effective core.hooksPath is ours. */
 export async function isPreCommitGuardInstalled(mainPath: string, hookName = 'pre-commit'): Promise<boolean> {
+  return (await guardingHooks(mainPath)).has(hookName);
+}
+
+/**
+ * The guarding hooks MAIN runs now (of GUARDED_HOOKS): none unless its effective
+ * core.hooksPath is the guard's folder. MAIN's git dir and hooks path are read once for all.
+ */
+async function guardingHooks(mainPath: string): Promise<Set<string>> {
+  const found = new Set<string>();
   try {
     const gitDir = (await runGit(mainPath, ['rev-parse', '--absolute-git-dir'])).stdout.trim();
     const hooksPath = (await runGit(mainPath, ['config', '--type=path', '--get', 'core.hooksPath'], { okCodes: [1] })).stdout.trim();
-    if (!hooksPath || resolve(mainPath, hooksPath) !== join(gitDir, GUARD_HOOKS_DIR)) return false;
-    const hook = join(gitDir, GUARD_HOOKS_DIR, hookName);
-    // git skips a hook it may not execute: without its exec bit it guards nothing.
-    if (((await stat(hook)).mode & 0o111) === 0) return false;
-    return (await readFile(hook, 'utf8')).includes(MARKER);
+    if (!hooksPath || resolve(mainPath, hooksPath) !== join(gitDir, GUARD_HOOKS_DIR)) return found;
+    for (const name of GUARDED_HOOKS) {
+      const hook = join(gitDir, GUARD_HOOKS_DIR, name);
+      try {
+        // git skips a hook it may not execute: without its exec bit it guards nothing.
+        if (((await stat(hook)).mode & 0o111) !== 0 && (await readFile(hook, 'utf8')).includes(MARKER)) found.add(name);
+      } catch {
+        // not there
+      }
+    }
   } catch {
-    return false;
+    // not a repository git can read: nothing guards it
   }
+  return found;
 }
 
 /**
@@ -180,11 +195,9 @@ export async function isPreCommitGuardInstalled(mainPath: string, hookName = 'pr
  * is current. Whether it was brought up to date.
  */
 export async function updatePreCommitGuard(mainPath: string): Promise<boolean> {
-  if (!(await isPreCommitGuardInstalled(mainPath))) return false;
-  for (const name of GUARDED_HOOKS) {
-    if (!(await isPreCommitGuardInstalled(mainPath, name))) return (await installPreCommitGuard(mainPath)).ok;
-  }
-  return false;
+  const present = await guardingHooks(mainPath);
+  if (!present.has('pre-commit') || GUARDED_HOOKS.every((name) => present.has(name))) return false;
+  return (await installPreCommitGuard(mainPath)).ok;
 }
 
 async function mainGitDirs(mainPath: string): Promise<Result<MainGitDirs, ApiError>> {
